@@ -1,0 +1,114 @@
+import { z } from 'zod'
+import { requestSpecSchema } from './request'
+import type { Result } from './result'
+import type { TimelineEvent } from './timeline'
+
+/**
+ * The one place that names every command and event crossing a process boundary. Transports (Electron IPC,
+ * the browser host's WebSocket, direct calls in tests) carry `{ name, payload }` and use these names only.
+ */
+
+export const engineSettingsSchema = z.object({
+  /** Requests in flight at once across all origins. */
+  globalConcurrency: z.number().int().min(1).max(10_000),
+  /** Requests in flight at once to one origin (scheme://host:port). */
+  perOriginConcurrency: z.number().int().min(1).max(10_000),
+})
+export type EngineSettings = z.infer<typeof engineSettingsSchema>
+
+export const MAX_SEND_COUNT = 1000
+export const MAX_BODY_READ = 4 * 1024 * 1024
+
+export const commandSchemas = {
+  'app.info': z.object({}).strict(),
+  'http.send': z
+    .object({
+      request: requestSpecSchema,
+      /** Fire this many copies at once ("Send ×N"). */
+      count: z.number().int().min(1).max(MAX_SEND_COUNT).optional(),
+    })
+    .strict(),
+  'session.cancel': z.object({ sid: z.string().min(1).max(64) }).strict(),
+  'body.read': z
+    .object({
+      bodyId: z.string().min(1).max(64),
+      offset: z.number().int().min(0),
+      length: z.number().int().min(0).max(MAX_BODY_READ),
+      encoding: z.enum(['utf8', 'base64']),
+    })
+    .strict(),
+  'settings.get': z.object({}).strict(),
+  'settings.set': engineSettingsSchema.partial().strict(),
+} as const
+
+export interface AppInfo {
+  version: string
+  host: 'electron' | 'web' | 'test' | 'cli'
+  /** Wall-clock ms since the epoch at t = 0 on the engine's timeline clock. */
+  clockOrigin: number
+  now: number
+}
+
+export interface SendResult {
+  sids: string[]
+  batchId?: string
+}
+
+export interface BodyChunk {
+  bodyId: string
+  offset: number
+  encoding: 'utf8' | 'base64'
+  data: string
+  /** Bytes returned (before encoding). */
+  length: number
+  /** Total body size in bytes. */
+  total: number
+}
+
+export type CommandName = keyof typeof commandSchemas
+export type CommandRequest<K extends CommandName> = z.input<(typeof commandSchemas)[K]>
+
+export interface CommandResponses {
+  'app.info': AppInfo
+  'http.send': SendResult
+  'session.cancel': { cancelled: boolean }
+  'body.read': BodyChunk
+  'settings.get': EngineSettings
+  'settings.set': EngineSettings
+}
+export type CommandResponse<K extends CommandName> = CommandResponses[K]
+
+export interface TimelineBatch {
+  events: TimelineEvent[]
+  /** Events the engine dropped under pressure since the last batch (body-progress only; never lifecycle). */
+  dropped: number
+}
+
+export interface EventPayloads {
+  'timeline.batch': TimelineBatch
+}
+export type EventName = keyof EventPayloads
+
+export const COMMAND_NAMES = Object.keys(commandSchemas) as CommandName[]
+export const EVENT_NAMES: EventName[] = ['timeline.batch']
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commandSchemas, name)
+}
+
+/** Electron IPC channels. The preload and main import these; no other file spells them. */
+export const IPC_COMMAND_CHANNEL = 'flightdeck:command'
+export const IPC_EVENT_CHANNEL = 'flightdeck:event'
+
+/** The browser host's WebSocket path and its message frames. */
+export const WEB_API_PATH = '/api'
+export type WireMessage =
+  | { kind: 'call'; id: number; name: string; payload: unknown }
+  | { kind: 'reply'; id: number; result: Result<unknown> }
+  | { kind: 'event'; name: EventName; payload: unknown }
+
+/** What `window.api` offers the renderer, in every host. */
+export interface FlightdeckApi {
+  invoke<K extends CommandName>(name: K, payload: CommandRequest<K>): Promise<Result<CommandResponse<K>>>
+  on<E extends EventName>(name: E, listener: (payload: EventPayloads[E]) => void): () => void
+}

@@ -1,0 +1,47 @@
+/**
+ * Errors cross every boundary as data, never as thrown strings. Each code is a class of failure a user can
+ * act on; `message` is one plain sentence for the timeline, `detail` the low-level cause when it helps.
+ */
+export const ERROR_CODES = [
+  'invalid_url',
+  'invalid_request',
+  'dns',
+  'refused',
+  'reset',
+  'tls_self_signed',
+  'tls_expired',
+  'tls_hostname',
+  'tls',
+  'timeout_connect',
+  'timeout_headers',
+  'timeout_idle',
+  'timeout_total',
+  'too_many_redirects',
+  'redirect_loop',
+  'body_too_large',
+  'file',
+  'network',
+  'bad_payload',
+  'unknown_command',
+  'forbidden',
+  'not_found',
+  'internal',
+] as const
+
+export type ErrorCode = (typeof ERROR_CODES)[number]
+
+export interface AppError {
+  code: ErrorCode
+  message: string
+  detail?: string
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError }
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value }
+}
+
+export function fail<T = never>(code: ErrorCode, message: string, detail?: string): Result<T> {
+  return { ok: false, error: detail === undefined ? { code, message } : { code, message, detail } }
+}
