@@ -90,7 +90,10 @@ export const requestSpecSchema = z.object({
 })
 export type RequestSpec = z.infer<typeof requestSpecSchema>
 
-export function resolveOptions(partial: Partial<RequestOptions> | undefined): RequestOptions {
+/** A partial object as zod infers it: every key optional, `undefined` allowed. */
+export type Loose<T> = { [K in keyof T]?: T[K] | undefined }
+
+export function resolveOptions(partial: Loose<RequestOptions> | undefined): RequestOptions {
   const out: RequestOptions = { ...DEFAULT_REQUEST_OPTIONS }
   if (!partial) return out
   for (const key of Object.keys(partial) as (keyof RequestOptions)[]) {

@@ -1,0 +1,221 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { open, type FileHandle } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { BodyChunk } from '../../shared/contract'
+import { fail, ok, type Result } from '../../shared/result'
+
+/**
+ * Response bodies live here, not in the UI. A body stays in memory up to `memoryLimit` bytes (and while the
+ * store's total stays under `totalMemoryLimit`); past that it spills to a temp file, so a 2 GB response costs
+ * disk, not heap. Readers fetch by id and byte range, also while the body is still arriving.
+ */
+
+export interface BodyStoreOptions {
+  tempDir?: string
+  memoryLimit?: number
+  totalMemoryLimit?: number
+  /** Pending disk writes past this many bytes ask the producer to pause. */
+  highWaterMark?: number
+}
+
+export class BodyWriter {
+  size = 0
+  private chunks: Buffer[] = []
+  private memory: Buffer | null = null
+  private file: FileHandle | null = null
+  private filePath: string | null = null
+  private opening: Promise<void> | null = null
+  private writing: Promise<void> = Promise.resolve()
+  private pendingBytes = 0
+  private drainWaiters: (() => void)[] = []
+  private failed: Error | null = null
+  ended = false
+
+  constructor(
+    readonly id: string,
+    readonly contentType: string,
+    private readonly store: BodyStore,
+  ) {}
+
+  get onDisk(): boolean {
+    return this.filePath !== null
+  }
+
+  /** Append a chunk. Returns false when the producer should wait for `onDrain` before writing more. */
+  write(chunk: Buffer): boolean {
+    if (this.ended || this.failed) return true
+    this.size += chunk.length
+    if (!this.filePath && this.store.mayKeepInMemory(this, chunk.length)) {
+      this.chunks.push(chunk)
+      return true
+    }
+    if (!this.filePath) this.spill()
+    this.enqueueDiskWrite(chunk)
+    return this.pendingBytes < this.store.highWaterMark
+  }
+
+  onDrain(callback: () => void): void {
+    if (this.pendingBytes < this.store.highWaterMark) callback()
+    else this.drainWaiters.push(callback)
+  }
+
+  /** Resolves once every byte is readable; rejects if the temp file could not be written. */
+  async end(): Promise<void> {
+    this.ended = true
+    await this.writing
+    if (this.failed) throw this.failed
+    if (!this.filePath) {
+      this.memory = this.chunks.length === 1 ? (this.chunks[0] ?? Buffer.alloc(0)) : Buffer.concat(this.chunks)
+      this.chunks = []
+    }
+  }
+
+  async read(offset: number, length: number): Promise<Buffer> {
+    const end = Math.min(this.size, offset + length)
+    if (end <= offset) return Buffer.alloc(0)
+    if (!this.filePath) {
+      const all = this.memory ?? Buffer.concat(this.chunks)
+      return all.subarray(offset, end)
+    }
+    // Wait for the bytes we want to be on disk. Writes are serial, so waiting for the current tail suffices.
+    await this.writing
+    if (!this.file) throw this.failed ?? new Error('body file is closed')
+    const buf = Buffer.alloc(end - offset)
+    const { bytesRead } = await this.file.read(buf, 0, buf.length, offset)
+    return buf.subarray(0, bytesRead)
+  }
+
+  private spill(): void {
+    const path = join(this.store.dir(), `${this.id}.body`)
+    this.filePath = path
+    const earlier = this.chunks
+    this.chunks = []
+    this.store.releaseMemory(earlier.reduce((n, c) => n + c.length, 0))
+    this.opening = open(path, 'w+').then((fh) => {
+      this.file = fh
+    })
+    this.writing = this.opening.catch((e: unknown) => {
+      this.failed = e instanceof Error ? e : new Error(String(e))
+    })
+    for (const c of earlier) this.enqueueDiskWrite(c)
+  }
+
+  private enqueueDiskWrite(chunk: Buffer): void {
+    this.pendingBytes += chunk.length
+    this.writing = this.writing.then(async () => {
+      if (this.failed || !this.file) return
+      try {
+        await this.file.write(chunk, 0, chunk.length, null)
+      } catch (e) {
+        this.failed = e instanceof Error ? e : new Error(String(e))
+      } finally {
+        this.pendingBytes -= chunk.length
+        if (this.pendingBytes < this.store.highWaterMark && this.drainWaiters.length > 0) {
+          const waiters = this.drainWaiters
+          this.drainWaiters = []
+          for (const w of waiters) w()
+        }
+      }
+    })
+  }
+
+  async dispose(): Promise<void> {
+    this.store.releaseMemory(this.chunks.reduce((n, c) => n + c.length, 0) + (this.memory?.length ?? 0))
+    this.chunks = []
+    this.memory = null
+    await this.writing
+    await this.file?.close().catch(() => undefined)
+    this.file = null
+  }
+}
+
+export class BodyStore {
+  private readonly bodies = new Map<string, BodyWriter>()
+  private readonly memoryLimit: number
+  private readonly totalMemoryLimit: number
+  readonly highWaterMark: number
+  private readonly baseDir: string
+  private tempDir: string | null = null
+  private memoryUsed = 0
+  private nextId = 1
+
+  constructor(options: BodyStoreOptions = {}) {
+    this.memoryLimit = options.memoryLimit ?? 8 * 1024 * 1024
+    this.totalMemoryLimit = options.totalMemoryLimit ?? 512 * 1024 * 1024
+    this.highWaterMark = options.highWaterMark ?? 4 * 1024 * 1024
+    this.baseDir = options.tempDir ?? tmpdir()
+  }
+
+  create(contentType: string): BodyWriter {
+    const id = `b${this.nextId++}`
+    const writer = new BodyWriter(id, contentType, this)
+    this.bodies.set(id, writer)
+    return writer
+  }
+
+  get(id: string): BodyWriter | undefined {
+    return this.bodies.get(id)
+  }
+
+  mayKeepInMemory(writer: BodyWriter, extra: number): boolean {
+    if (writer.size > this.memoryLimit || this.memoryUsed + extra > this.totalMemoryLimit) return false
+    this.memoryUsed += extra
+    return true
+  }
+
+  releaseMemory(bytes: number): void {
+    this.memoryUsed = Math.max(0, this.memoryUsed - bytes)
+  }
+
+  dir(): string {
+    this.tempDir ??= mkdtempSync(join(this.baseDir, 'flightdeck-bodies-'))
+    return this.tempDir
+  }
+
+  async read(id: string, offset: number, length: number, encoding: 'utf8' | 'base64'): Promise<Result<BodyChunk>> {
+    const writer = this.bodies.get(id)
+    if (!writer) return fail('not_found', `No body with id ${id}`)
+    let data: Buffer
+    try {
+      data = await writer.read(offset, length)
+    } catch (e) {
+      return fail('file', 'Could not read the stored body', e instanceof Error ? e.message : String(e))
+    }
+    if (encoding === 'utf8' && offset + data.length < writer.size) data = data.subarray(0, utf8Boundary(data))
+    return ok({
+      bodyId: id,
+      offset,
+      encoding,
+      data: data.toString(encoding),
+      length: data.length,
+      total: writer.size,
+    })
+  }
+
+  async delete(id: string): Promise<void> {
+    const writer = this.bodies.get(id)
+    if (!writer) return
+    this.bodies.delete(id)
+    await writer.dispose()
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([...this.bodies.values()].map((b) => b.dispose()))
+    this.bodies.clear()
+    if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true })
+    this.tempDir = null
+  }
+}
+
+/** Length of the longest prefix of `buf` that does not end inside a UTF-8 sequence. */
+export function utf8Boundary(buf: Buffer): number {
+  const n = buf.length
+  for (let back = 1; back <= Math.min(3, n); back++) {
+    const byte = buf[n - back] ?? 0
+    if ((byte & 0xc0) === 0x80) continue // continuation byte: keep looking for the lead byte
+    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1
+    return need > back ? n - back : n
+  }
+  return n
+}

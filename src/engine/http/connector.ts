@@ -1,0 +1,146 @@
+import { lookup } from 'node:dns'
+import { isIP, connect as netConnect, type Socket } from 'node:net'
+import { connect as tlsConnect, type TLSSocket } from 'node:tls'
+import type { buildConnector } from 'undici'
+import type { Clock } from '../clock'
+
+/**
+ * A connector for undici that measures what undici does not: DNS, TCP connect and TLS, each on the engine
+ * clock. The measurements ride on the socket (and on the error, when connecting fails), and the request that
+ * first uses a socket claims them; a request on a reused socket claims nothing, as DevTools shows it.
+ */
+
+export interface ConnectionTiming {
+  id: number
+  host: string
+  dnsStart?: number
+  dnsEnd?: number
+  address?: string
+  family?: number
+  connectStart?: number
+  connectEnd?: number
+  tlsStart?: number
+  tlsEnd?: number
+  remoteAddress?: string
+  remotePort?: number
+  tlsVersion?: string
+  cipher?: string
+  alpn?: string
+  authorized?: boolean
+  authorizationError?: string
+  /** Set once a request has claimed these timings; later requests on the socket are "reused". */
+  claimed: boolean
+}
+
+export const kTiming = Symbol('flightdeck.connectionTiming')
+
+type Timed = { [kTiming]?: ConnectionTiming }
+
+export function timingOf(target: unknown): ConnectionTiming | undefined {
+  if (target && typeof target === 'object') return (target as Timed)[kTiming]
+  return undefined
+}
+
+export interface TlsProfile {
+  insecure: boolean
+  ca?: string
+  http2: boolean
+  connectTimeoutMs: number
+}
+
+let nextConnectionId = 1
+
+export function createTimedConnector(clock: Clock, profile: TlsProfile): buildConnector.connector {
+  return (options, callback) => {
+    const timing: ConnectionTiming = { id: nextConnectionId++, host: options.hostname, claimed: false }
+    const isTls = options.protocol === 'https:'
+    const port = Number(options.port) || (isTls ? 443 : 80)
+    let settled = false
+    let socket: Socket | TLSSocket | null = null
+
+    const finish = (err: Error | null, s: Socket | null): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      if (err) {
+        ;(err as Error & Timed)[kTiming] = timing
+        socket?.destroy()
+        callback(err, null)
+      } else if (s) {
+        ;(s as Socket & Timed)[kTiming] = timing
+        callback(null, s)
+      }
+    }
+
+    const timer = setTimeout(() => {
+      const err = new Error(`Connect timeout after ${profile.connectTimeoutMs} ms`) as Error & { code: string }
+      err.code = 'FD_CONNECT_TIMEOUT'
+      finish(err, null)
+    }, profile.connectTimeoutMs)
+
+    const open = (address: string): void => {
+      timing.connectStart = clock.now()
+      if (isTls) {
+        const servername = options.servername ?? (isIP(options.hostname) ? undefined : options.hostname)
+        const tls = tlsConnect({
+          host: address,
+          port,
+          ...(servername ? { servername } : {}),
+          ALPNProtocols: profile.http2 ? ['h2', 'http/1.1'] : ['http/1.1'],
+          rejectUnauthorized: !profile.insecure,
+          ...(profile.ca ? { ca: profile.ca } : {}),
+        })
+        socket = tls
+        tls.once('connect', () => {
+          timing.connectEnd = clock.now()
+          timing.tlsStart = timing.connectEnd
+        })
+        tls.once('secureConnect', () => {
+          timing.tlsEnd = clock.now()
+          timing.connectEnd ??= timing.tlsEnd
+          timing.tlsStart ??= timing.connectEnd
+          timing.remoteAddress = tls.remoteAddress ?? address
+          timing.remotePort = tls.remotePort ?? port
+          timing.tlsVersion = tls.getProtocol() ?? ''
+          timing.cipher = tls.getCipher()?.name ?? ''
+          timing.alpn = tls.alpnProtocol || 'http/1.1'
+          timing.authorized = tls.authorized
+          if (tls.authorizationError) timing.authorizationError = String(tls.authorizationError)
+          finish(null, tls)
+        })
+        tls.once('error', (e) => finish(e, null))
+      } else {
+        const tcp = netConnect({ host: address, port })
+        socket = tcp
+        tcp.once('connect', () => {
+          timing.connectEnd = clock.now()
+          timing.remoteAddress = tcp.remoteAddress ?? address
+          timing.remotePort = tcp.remotePort ?? port
+          finish(null, tcp)
+        })
+        tcp.once('error', (e) => finish(e, null))
+      }
+      socket.setNoDelay(true)
+    }
+
+    const host = options.hostname.startsWith('[') ? options.hostname.slice(1, -1) : options.hostname
+    if (isIP(host)) {
+      timing.address = host
+      timing.family = isIP(host)
+      open(host)
+      return
+    }
+    timing.dnsStart = clock.now()
+    lookup(host, (err, address, family) => {
+      timing.dnsEnd = clock.now()
+      if (settled) return
+      if (err) {
+        finish(err, null)
+        return
+      }
+      timing.address = address
+      timing.family = family
+      open(address)
+    })
+  }
+}

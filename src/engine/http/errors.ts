@@ -1,0 +1,118 @@
+import type { AppError, ErrorCode } from '../../shared/result'
+
+/** An error the engine raises itself, already classified. */
+export class EngineError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(message)
+  }
+}
+
+interface NodeishError {
+  code?: unknown
+  message?: unknown
+  cause?: unknown
+  hostname?: unknown
+  address?: unknown
+  port?: unknown
+}
+
+function codeOf(e: NodeishError): string {
+  return typeof e.code === 'string' ? e.code : ''
+}
+
+const TLS_SELF_SIGNED = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN'])
+const TLS_UNTRUSTED = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+])
+
+/**
+ * Turn whatever Node, undici or the engine threw into a code a user can act on and one plain sentence.
+ * `where` names the target (`host:port`) so messages say what failed.
+ */
+export function classifyError(error: unknown, where: string): AppError {
+  if (error instanceof EngineError) {
+    return error.detail === undefined
+      ? { code: error.code, message: error.message }
+      : { code: error.code, message: error.message, detail: error.detail }
+  }
+  const e: NodeishError = error && typeof error === 'object' ? (error as NodeishError) : { message: String(error) }
+  // undici wraps socket errors; the cause carries the system code.
+  const cause = e.cause && typeof e.cause === 'object' ? (e.cause as NodeishError) : undefined
+  const code = codeOf(e) || (cause ? codeOf(cause) : '')
+  const detail = [code, typeof e.message === 'string' ? e.message : ''].filter(Boolean).join(': ')
+  const make = (c: ErrorCode, message: string): AppError => ({ code: c, message, detail })
+
+  switch (code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+    case 'EAI_NONAME':
+    case 'EAI_NODATA':
+      return make('dns', `Could not resolve host ${hostOnly(where)}`)
+    case 'ECONNREFUSED':
+      return make('refused', `Connection refused by ${where}`)
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_SOCKET':
+    case 'ERR_HTTP2_STREAM_ERROR':
+    case 'ERR_HTTP2_SESSION_ERROR':
+    case 'ERR_HTTP2_GOAWAY_SESSION':
+      return make('reset', `Connection reset by ${where} before the response was complete`)
+    case 'FD_CONNECT_TIMEOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'ETIMEDOUT':
+      return make('timeout_connect', `Timed out connecting to ${where}`)
+    case 'UND_ERR_HEADERS_TIMEOUT':
+      return make('timeout_headers', `Timed out waiting for response headers from ${where}`)
+    case 'UND_ERR_BODY_TIMEOUT':
+      return make('timeout_idle', `The response body from ${where} stalled (idle timeout)`)
+    case 'CERT_HAS_EXPIRED':
+      return make('tls_expired', `The TLS certificate of ${where} has expired`)
+    case 'CERT_NOT_YET_VALID':
+      return make('tls_expired', `The TLS certificate of ${where} is not valid yet`)
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return make('tls_hostname', `The TLS certificate of ${where} is not valid for host ${hostOnly(where)}`)
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return make('network', `Host ${where} is unreachable`)
+    case 'ENOENT':
+    case 'EACCES':
+    case 'EISDIR':
+      return make('file', `Cannot read a file for the request body: ${typeof e.message === 'string' ? e.message : code}`)
+    case 'UND_ERR_INVALID_ARG':
+    case 'ERR_INVALID_CHAR':
+    case 'ERR_INVALID_HTTP_TOKEN':
+      return make('invalid_request', `The request is malformed: ${typeof e.message === 'string' ? e.message : code}`)
+    default:
+      break
+  }
+  if (TLS_SELF_SIGNED.has(code)) {
+    return make('tls_self_signed', `The TLS certificate of ${where} is self-signed and not trusted`)
+  }
+  if (TLS_UNTRUSTED.has(code)) {
+    return make('tls', `The TLS certificate of ${where} is not signed by a trusted authority`)
+  }
+  if (code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS')) {
+    return make('tls', `TLS handshake with ${where} failed`)
+  }
+  if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' || code === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH') {
+    return make('reset', `The body from ${where} did not match its Content-Length`)
+  }
+  if (code.startsWith('Z_') || code === 'ERR_BROTLI') {
+    return make('network', `The response body from ${where} could not be decompressed`)
+  }
+  return make('network', `Request to ${where} failed${typeof e.message === 'string' && e.message ? `: ${e.message}` : ''}`)
+}
+
+function hostOnly(where: string): string {
+  const m = /^(\[[^\]]+\]|[^:]+)(?::\d+)?$/.exec(where)
+  return m?.[1] ?? where
+}

@@ -1,0 +1,503 @@
+import { subscribe } from 'node:diagnostics_channel'
+import type { Socket } from 'node:net'
+import type { TLSSocket } from 'node:tls'
+import { Transform } from 'node:stream'
+import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib'
+import type { Dispatcher } from 'undici'
+import type { AppError } from '../../shared/result'
+import type { RequestBody, RequestOptions } from '../../shared/request'
+import type { HarTimings, HeaderList, HttpProtocol, TimelineEvent } from '../../shared/timeline'
+import type { Clock } from '../clock'
+import type { BodyStore, BodyWriter } from './body-store'
+import { timingOf } from './connector'
+import { EngineError, classifyError } from './errors'
+import { prepareBody } from './request-body'
+import { harTimings, type ExchangeMarks } from './timings'
+
+/**
+ * One HTTP exchange (one hop): dispatch through undici, measure every phase, decode and store the body, and
+ * report it all as timeline events. Redirect and cookie policy live in the engine; this class only runs the
+ * hop and hands back what came of it.
+ */
+
+export interface ExchangeInit {
+  sid: string
+  method: string
+  url: URL
+  headers: HeaderList
+  body: RequestBody
+  options: RequestOptions
+  agent: Dispatcher
+  clock: Clock
+  emit: (e: TimelineEvent) => void
+  bodies: BodyStore
+  queuedAt: number
+  /** Called with the response headers as they land, before the body (cookies are stored here). */
+  onResponseHeaders?: (status: number, headers: HeaderList) => void
+  /** When true, the hop will end in a redirect: no `done` event is emitted, the engine emits `redirect`. */
+  isRedirect?: (status: number, headers: HeaderList) => boolean
+}
+
+export type ExchangeOutcome =
+  | { kind: 'response'; status: number; headers: HeaderList; timings: HarTimings; redirect: boolean; endAt: number }
+  | { kind: 'error'; error: AppError; timings: HarTimings }
+  | { kind: 'cancelled'; timings: HarTimings }
+
+// undici calls a request's onConnect and then publishes `sendHeaders` with the socket, synchronously in one
+// call. The exchange whose onConnect ran last is the one the published socket belongs to.
+let pendingClaim: Exchange | null = null
+subscribe('undici:client:sendHeaders', (message) => {
+  const claimant = pendingClaim
+  pendingClaim = null
+  const m = message as { socket?: Socket; headers?: string }
+  claimant?.attachSocket(m.socket, typeof m.headers === 'string' ? m.headers : '')
+})
+
+const PROGRESS_EVERY_MS = 50
+const MAX_ENCODINGS = 3
+
+type Decoder = Transform
+
+export class Exchange {
+  readonly marks: ExchangeMarks
+  private state: 'waiting' | 'preparing' | 'active' | 'finished' = 'waiting'
+  private abortFn: ((err?: Error) => void) | null = null
+  /** Why the exchange is being stopped from our side: the user cancelled, or a limit (total timeout) hit. */
+  private stopping: { kind: 'cancel' } | { kind: 'error'; error: EngineError } | null = null
+  private resolve!: (o: ExchangeOutcome) => void
+  readonly outcome: Promise<ExchangeOutcome>
+
+  private socketInfo: { reused: boolean; connectionId: number; protocol: HttpProtocol; remoteAddress: string; remotePort: number } | null =
+    null
+  private sentHeaders: HeaderList = []
+  private sentHeadersBytes = 0
+  private sentBodyBytes = 0
+  private status = 0
+  private responseHeaders: HeaderList = []
+  private redirecting = false
+  private wireBytes = 0
+  private writer: BodyWriter | null = null
+  private decoders: Decoder[] = []
+  private lastProgress = 0
+  private resumeFn: (() => void) | null = null
+
+  constructor(private readonly init: ExchangeInit) {
+    this.marks = { queuedAt: init.queuedAt }
+    this.outcome = new Promise((r) => (this.resolve = r))
+  }
+
+  get sid(): string {
+    return this.init.sid
+  }
+
+  /** Re-reads state after an await (TypeScript narrows it across the await otherwise). */
+  private isFinished(): boolean {
+    return this.state === 'finished'
+  }
+
+  private now(): number {
+    return this.init.clock.now()
+  }
+
+  /** Start the hop. Called by the scheduler once a slot is free. */
+  run(): void {
+    if (this.state !== 'waiting') return
+    this.state = 'preparing'
+    prepareBody(this.init.body).then(
+      (prepared) => {
+        if (this.state !== 'preparing') return
+        this.state = 'active'
+        const { url, method, options } = this.init
+        const headers: string[] = []
+        let hasContentType = false
+        for (const [k, v] of this.init.headers) {
+          if (k.toLowerCase() === 'content-type') hasContentType = true
+          headers.push(k, v)
+        }
+        if (!hasContentType && prepared.contentType && prepared.body !== null) headers.push('content-type', prepared.contentType)
+        if (prepared.length !== null && prepared.body !== null) this.sentBodyBytes = prepared.length
+        try {
+          this.init.agent.dispatch(
+            {
+              origin: url.origin,
+              path: `${url.pathname}${url.search}`,
+              method,
+              headers,
+              body: prepared.body,
+              headersTimeout: options.headersTimeoutMs,
+              bodyTimeout: options.idleTimeoutMs,
+            },
+            this.handler(),
+          )
+        } catch (e) {
+          this.fail(e)
+        }
+      },
+      (e: unknown) => this.fail(e),
+    )
+  }
+
+  /** The user cancelled: end as `cancelled` at once, wherever the exchange is. */
+  cancel(): void {
+    if (this.state === 'finished' || this.stopping) return
+    this.stopping = { kind: 'cancel' }
+    if (this.abortFn) this.abortFn(new EngineError('internal', 'Cancelled by the user'))
+    else this.finishCancelled()
+  }
+
+  /** Stop with an error (e.g. the total timeout), wherever the exchange is. */
+  stopWith(error: EngineError): void {
+    if (this.state === 'finished' || this.stopping) return
+    this.stopping = { kind: 'error', error }
+    if (this.abortFn) this.abortFn(error)
+    else this.fail(error)
+  }
+
+  /** Called through the sendHeaders channel with the socket this exchange was written to. */
+  attachSocket(socket: Socket | undefined, rawHeaders: string): void {
+    const timing = timingOf(socket)
+    const tls = socket as TLSSocket | undefined
+    const protocol: HttpProtocol = tls?.alpnProtocol === 'h2' ? 'h2' : 'http/1.1'
+    let reused = true
+    if (timing && !timing.claimed) {
+      timing.claimed = true
+      reused = false
+      this.claimConnection(timing)
+    }
+    this.socketInfo = {
+      reused,
+      connectionId: timing?.id ?? 0,
+      protocol,
+      remoteAddress: timing?.remoteAddress ?? socket?.remoteAddress ?? '',
+      remotePort: timing?.remotePort ?? socket?.remotePort ?? 0,
+    }
+    this.sentHeadersBytes = Buffer.byteLength(rawHeaders) + 2
+    this.sentHeaders = parseSentHeaders(rawHeaders, protocol)
+  }
+
+  private claimConnection(timing: NonNullable<ReturnType<typeof timingOf>>): void {
+    const { sid } = this.init
+    const m = this.marks
+    if (timing.dnsStart !== undefined && timing.dnsEnd !== undefined) {
+      m.dnsStart = timing.dnsStart
+      m.dnsEnd = timing.dnsEnd
+      this.init.emit({
+        type: 'dns',
+        sid,
+        start: timing.dnsStart,
+        t: timing.dnsEnd,
+        host: timing.host,
+        address: timing.address ?? '',
+        family: timing.family ?? 0,
+      })
+    }
+    if (timing.connectStart !== undefined && timing.connectEnd !== undefined) {
+      m.connectStart = timing.connectStart
+      m.connectEnd = timing.connectEnd
+      this.init.emit({
+        type: 'connect',
+        sid,
+        start: timing.connectStart,
+        t: timing.connectEnd,
+        remoteAddress: timing.remoteAddress ?? timing.address ?? '',
+        remotePort: timing.remotePort ?? 0,
+      })
+    }
+    if (timing.tlsStart !== undefined && timing.tlsEnd !== undefined) {
+      m.tlsStart = timing.tlsStart
+      m.tlsEnd = timing.tlsEnd
+      this.init.emit({
+        type: 'tls',
+        sid,
+        start: timing.tlsStart,
+        t: timing.tlsEnd,
+        version: timing.tlsVersion ?? '',
+        cipher: timing.cipher ?? '',
+        alpn: timing.alpn ?? '',
+        authorized: timing.authorized ?? false,
+        ...(timing.authorizationError ? { authorizationError: timing.authorizationError } : {}),
+      })
+    }
+  }
+
+  private handler(): Dispatcher.DispatchHandler & { onRequestSent(): void } {
+    return {
+      onConnect: (abort) => {
+        if (this.state === 'finished') {
+          // Cancelled while connecting: the connection is up now, so let go of the request.
+          abort(new EngineError('internal', 'Cancelled'))
+          return
+        }
+        this.abortFn = abort
+        this.marks.sendStart = this.now()
+        pendingClaim = this
+      },
+      onRequestSent: () => {
+        if (this.state === 'finished') return
+        this.marks.sendEnd = this.now()
+        const info = this.socketInfo
+        this.init.emit({
+          type: 'request-sent',
+          sid: this.init.sid,
+          start: this.marks.sendStart ?? this.marks.sendEnd,
+          t: this.marks.sendEnd,
+          reused: info?.reused ?? true,
+          connectionId: info?.connectionId ?? 0,
+          protocol: info?.protocol ?? 'http/1.1',
+          remoteAddress: info?.remoteAddress ?? '',
+          remotePort: info?.remotePort ?? 0,
+          headers: this.sentHeaders,
+          headersBytes: this.sentHeadersBytes,
+          bodyBytes: this.sentBodyBytes,
+        })
+      },
+      onResponseStarted: () => {
+        this.marks.firstByte ??= this.now()
+      },
+      onHeaders: (statusCode, rawHeaders, resume, statusText) => {
+        if (this.state === 'finished') return false
+        const t = this.now()
+        this.marks.firstByte ??= t
+        this.marks.sendEnd ??= this.marks.firstByte
+        this.resumeFn = resume
+        this.status = statusCode
+        const headers = pairHeaders(rawHeaders)
+        this.responseHeaders = headers
+        const httpVersion = this.socketInfo?.protocol === 'h2' ? '2' : '1.1'
+        this.init.emit({
+          type: 'response-headers',
+          sid: this.init.sid,
+          t,
+          status: statusCode,
+          statusText: statusText ?? '',
+          httpVersion,
+          headers,
+          headersBytes: headerBlockBytes(statusCode, statusText ?? '', headers),
+        })
+        this.init.onResponseHeaders?.(statusCode, headers)
+        this.redirecting = this.init.isRedirect?.(statusCode, headers) ?? false
+        return this.setUpBody(headers)
+      },
+      onData: (chunk) => {
+        if (this.state === 'finished') return false
+        this.wireBytes += chunk.length
+        const t = this.now()
+        if (t - this.lastProgress >= PROGRESS_EVERY_MS) {
+          this.lastProgress = t
+          this.init.emit({
+            type: 'body-progress',
+            sid: this.init.sid,
+            t,
+            wireBytes: this.wireBytes,
+            bodyBytes: this.writer?.size ?? 0,
+          })
+        }
+        const first = this.decoders[0]
+        if (first) return first.write(chunk)
+        return this.store(chunk)
+      },
+      onComplete: () => {
+        if (this.state === 'finished') return
+        const endAt = this.now()
+        const last = this.decoders[this.decoders.length - 1]
+        if (last && this.decoders[0]) {
+          last.once('end', () => void this.finishResponse(endAt))
+          this.decoders[0].end()
+        } else {
+          void this.finishResponse(endAt)
+        }
+      },
+      onError: (err) => {
+        const stopping = this.stopping
+        if (stopping?.kind === 'cancel') this.finishCancelled()
+        else this.fail(stopping?.kind === 'error' ? stopping.error : err)
+      },
+    }
+  }
+
+  /** Choose decoders and open the body writer. Returns false if the hop already failed. */
+  private setUpBody(headers: HeaderList): boolean {
+    const { options, bodies } = this.init
+    const get = (name: string): string | undefined => headers.find(([k]) => k.toLowerCase() === name)?.[1]
+    const contentType = get('content-type') ?? ''
+    const contentLength = Number(get('content-length') ?? NaN)
+    const encodings = options.decompress
+      ? (get('content-encoding') ?? '')
+          .split(',')
+          .map((s) => s.trim().toLowerCase())
+          .filter((s) => s && s !== 'identity')
+      : []
+    if (encodings.length > MAX_ENCODINGS) {
+      this.abortWith(new EngineError('network', `The response uses ${encodings.length} content encodings; at most ${MAX_ENCODINGS} are decoded`))
+      return false
+    }
+    if (encodings.length === 0 && Number.isFinite(contentLength) && contentLength > options.maxBodyBytes) {
+      this.abortWith(tooLarge(options.maxBodyBytes))
+      return false
+    }
+    this.writer = bodies.create(contentType)
+    const known = encodings.every((e) => e === 'gzip' || e === 'x-gzip' || e === 'deflate' || e === 'br')
+    if (known && encodings.length > 0) {
+      // Content-Encoding lists codings in the order applied; undo them last-first.
+      this.decoders = [...encodings].reverse().map((e) => makeDecoder(e))
+      for (let i = 0; i < this.decoders.length - 1; i++) this.decoders[i]?.pipe(this.decoders[i + 1] as Decoder)
+      const first = this.decoders[0] as Decoder
+      const last = this.decoders[this.decoders.length - 1] as Decoder
+      first.on('drain', () => this.resumeFn?.())
+      last.on('data', (chunk: Buffer) => {
+        if (!this.store(chunk)) {
+          last.pause()
+          this.writer?.onDrain(() => last.resume())
+        }
+      })
+      for (const d of this.decoders) d.on('error', (e) => this.abortWith(e))
+    }
+    return true
+  }
+
+  /** Store decoded bytes; false asks undici (or the decoder) to pause. */
+  private store(chunk: Buffer): boolean {
+    const writer = this.writer
+    if (!writer || this.state === 'finished') return false
+    if (writer.size + chunk.length > this.init.options.maxBodyBytes) {
+      this.abortWith(tooLarge(this.init.options.maxBodyBytes))
+      return false
+    }
+    const ok = writer.write(chunk)
+    if (!ok && this.decoders.length === 0) writer.onDrain(() => this.resumeFn?.())
+    return ok
+  }
+
+  private abortWith(err: Error): void {
+    if (this.abortFn) this.abortFn(err)
+    else this.fail(err)
+  }
+
+  private async finishResponse(endAt: number): Promise<void> {
+    if (this.state === 'finished') return
+    const writer = this.writer ?? this.init.bodies.create('')
+    try {
+      await writer.end()
+    } catch (e) {
+      this.fail(new EngineError('file', 'Could not store the response body on disk', e instanceof Error ? e.message : String(e)))
+      return
+    }
+    if (this.isFinished()) return
+    this.state = 'finished'
+    this.marks.endAt = endAt
+    const timings = harTimings(this.marks, endAt)
+    if (!this.redirecting) {
+      this.init.emit({
+        type: 'done',
+        sid: this.init.sid,
+        t: endAt,
+        status: this.status,
+        wireBytes: this.wireBytes,
+        bodyBytes: writer.size,
+        body: { id: writer.id, size: writer.size, contentType: writer.contentType, onDisk: writer.onDisk },
+        timings,
+      })
+    }
+    this.resolve({ kind: 'response', status: this.status, headers: this.responseHeaders, timings, redirect: this.redirecting, endAt })
+  }
+
+  private fail(err: unknown): void {
+    if (this.state === 'finished') return
+    this.state = 'finished'
+    this.destroyDecoders()
+    const endAt = this.now()
+    // A failed connection attempt still reports how far it got.
+    const timing = timingOf(err)
+    if (timing && !timing.claimed) {
+      // The attempt ran until it failed: that time was spent connecting (or in the handshake).
+      if (timing.connectStart !== undefined && timing.connectEnd === undefined) timing.connectEnd = endAt
+      if (timing.tlsStart !== undefined && timing.tlsEnd === undefined) timing.tlsEnd = endAt
+      timing.claimed = true
+      this.claimConnection(timing)
+    }
+    const timings = harTimings(this.marks, endAt)
+    const { url } = this.init
+    const error = classifyError(err, url.host)
+    this.init.emit({ type: 'error', sid: this.init.sid, t: endAt, ...error, timings })
+    this.resolve({ kind: 'error', error, timings })
+  }
+
+  private finishCancelled(): void {
+    if (this.state === 'finished') return
+    this.state = 'finished'
+    this.destroyDecoders()
+    const endAt = this.now()
+    const timings = harTimings(this.marks, endAt)
+    this.init.emit({ type: 'cancelled', sid: this.init.sid, t: endAt, timings })
+    this.resolve({ kind: 'cancelled', timings })
+  }
+
+  private destroyDecoders(): void {
+    for (const d of this.decoders) d.destroy()
+    this.decoders = []
+  }
+}
+
+function tooLarge(limit: number): EngineError {
+  return new EngineError('body_too_large', `The response body is larger than the limit of ${limit} bytes`)
+}
+
+function makeDecoder(encoding: string): Decoder {
+  if (encoding === 'br') return createBrotliDecompress()
+  if (encoding === 'deflate') return new DeflateDecoder()
+  return createGunzip()
+}
+
+/**
+ * "deflate" should be zlib-wrapped (RFC 9110), but some servers send raw deflate. Look at the first byte and
+ * pick the right inflater, as browsers do.
+ */
+class DeflateDecoder extends Transform {
+  private inner: Transform | null = null
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
+    if (!this.inner) {
+      const zlibWrapped = chunk.length > 0 && ((chunk[0] ?? 0) & 0x0f) === 8
+      const inner = zlibWrapped ? createInflate() : createInflateRaw()
+      this.inner = inner
+      inner.on('data', (d: Buffer) => this.push(d))
+      inner.on('error', (e) => this.destroy(e))
+    }
+    if (this.inner.write(chunk)) done()
+    else this.inner.once('drain', () => done())
+  }
+
+  override _flush(done: (err?: Error | null) => void): void {
+    if (!this.inner) {
+      done()
+      return
+    }
+    this.inner.once('end', () => done())
+    this.inner.end()
+  }
+}
+
+function pairHeaders(raw: Buffer[] | string[] | null | undefined): HeaderList {
+  const out: HeaderList = []
+  if (!raw) return out
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([String(raw[i]), String(raw[i + 1])])
+  return out
+}
+
+function headerBlockBytes(status: number, statusText: string, headers: HeaderList): number {
+  let n = `HTTP/1.1 ${status} ${statusText}\r\n`.length + 2
+  for (const [k, v] of headers) n += k.length + 2 + Buffer.byteLength(v) + 2
+  return n
+}
+
+/** undici hands us the header block as written: h1 has a request line first, h2 a `name: value` list. */
+function parseSentHeaders(raw: string, protocol: HttpProtocol): HeaderList {
+  const lines = raw.split('\r\n').filter(Boolean)
+  if (protocol === 'http/1.1') lines.shift()
+  const out: HeaderList = []
+  for (const line of lines) {
+    const i = line.indexOf(':', protocol === 'h2' && line.startsWith(':') ? 1 : 0)
+    if (i > 0) out.push([line.slice(0, i), line.slice(i + 1).trim()])
+  }
+  return out
+}

@@ -1,0 +1,440 @@
+import { randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { CookieJar } from 'tough-cookie'
+import { Agent } from 'undici'
+import type { EngineSettings, SendResult } from '../../shared/contract'
+import { resolveOptions, type Loose, type RequestBody, type RequestOptions, type RequestSpec } from '../../shared/request'
+import { fail, ok, type Result } from '../../shared/result'
+import type {
+  BatchRef,
+  CancelledEvent,
+  DoneEvent,
+  ErrorEvent,
+  HeaderList,
+  TimelineEvent,
+} from '../../shared/timeline'
+import type { Clock } from '../clock'
+import { BodyStore } from './body-store'
+import { createTimedConnector } from './connector'
+import { EngineError } from './errors'
+import { Exchange, type ExchangeOutcome } from './exchange'
+import { harTimings } from './timings'
+import { Scheduler, type Ticket } from './scheduler'
+
+export interface HttpEngineOptions {
+  clock: Clock
+  emit: (e: TimelineEvent) => void
+  settings?: Partial<EngineSettings>
+  tempDir?: string
+  memoryBodyLimit?: number
+}
+
+export const DEFAULT_SETTINGS: EngineSettings = { globalConcurrency: 256, perOriginConcurrency: 64 }
+
+/** What `waitFor` resolves with: every hop of one request, in order. */
+export interface ExchangeResult {
+  sids: string[]
+  events: TimelineEvent[]
+  final: DoneEvent | ErrorEvent | CancelledEvent
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
+/** Headers that must not follow a redirect to another origin (credentials). */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization'])
+const BODY_HEADERS = new Set(['content-type', 'content-length', 'content-encoding', 'transfer-encoding'])
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+const KEEP_SETTLED = 2000
+
+interface Chain {
+  root: string
+  sids: string[]
+  events: TimelineEvent[]
+  current: Exchange | null
+  ticket: Ticket | null
+  settled: ExchangeResult | null
+  waiters: ((r: ExchangeResult) => void)[]
+  totalTimer: ReturnType<typeof setTimeout> | null
+  cancelled: boolean
+}
+
+/**
+ * Runs HTTP requests: admission (global and per-origin limits), redirects hop by hop, cookies, TLS profiles,
+ * timeouts and cancellation. Each hop is an `Exchange`; each request's hops form a chain.
+ */
+export class HttpEngine {
+  readonly bodies: BodyStore
+  private readonly clock: Clock
+  private readonly emitOut: (e: TimelineEvent) => void
+  private settings: EngineSettings
+  private readonly scheduler: Scheduler
+  private readonly agents = new Map<string, Agent>()
+  private readonly jar = new CookieJar()
+  private readonly chains = new Map<string, Chain>()
+  /** sid of any hop -> its chain. */
+  private readonly bySid = new Map<string, Chain>()
+  private readonly settledOrder: string[] = []
+  private nextSid = 1
+
+  constructor(options: HttpEngineOptions) {
+    this.clock = options.clock
+    this.emitOut = options.emit
+    this.settings = { ...DEFAULT_SETTINGS, ...options.settings }
+    this.scheduler = new Scheduler(this.settings.globalConcurrency, this.settings.perOriginConcurrency)
+    this.bodies = new BodyStore({
+      ...(options.tempDir ? { tempDir: options.tempDir } : {}),
+      ...(options.memoryBodyLimit !== undefined ? { memoryLimit: options.memoryBodyLimit } : {}),
+    })
+  }
+
+  getSettings(): EngineSettings {
+    return { ...this.settings }
+  }
+
+  setSettings(patch: Loose<EngineSettings>): EngineSettings {
+    const next = { ...this.settings }
+    if (patch.globalConcurrency !== undefined) next.globalConcurrency = patch.globalConcurrency
+    if (patch.perOriginConcurrency !== undefined) next.perOriginConcurrency = patch.perOriginConcurrency
+    const agentsStale = next.perOriginConcurrency !== this.settings.perOriginConcurrency
+    this.settings = next
+    this.scheduler.setLimits(next.globalConcurrency, next.perOriginConcurrency)
+    if (agentsStale) {
+      // Pools are sized per origin; new requests get fresh pools, in-flight ones finish on the old.
+      for (const a of this.agents.values()) void a.close().catch(() => undefined)
+      this.agents.clear()
+    }
+    return this.getSettings()
+  }
+
+  /** Queue `count` copies of a request. Returns their session ids at once; results arrive as events. */
+  send(spec: RequestSpec, count: number): Result<SendResult> {
+    const batchId = count > 1 ? randomUUID() : undefined
+    const sids: string[] = []
+    for (let i = 0; i < count; i++) {
+      const batch: BatchRef | undefined = batchId ? { id: batchId, index: i, size: count } : undefined
+      sids.push(this.startChain(spec, batch))
+    }
+    return ok(batchId ? { sids, batchId } : { sids })
+  }
+
+  cancel(sid: string): boolean {
+    const chain = this.bySid.get(sid)
+    if (!chain || chain.settled) return false
+    chain.cancelled = true
+    if (chain.ticket?.state === 'waiting') {
+      // Still in our queue: withdraw it; the exchange never started.
+      this.scheduler.release(chain.ticket)
+    }
+    chain.current?.cancel()
+    return true
+  }
+
+  /** Resolves when the request behind `sid` (following redirects) has ended. */
+  waitFor(sid: string): Promise<ExchangeResult> {
+    const chain = this.bySid.get(sid)
+    if (!chain) return Promise.reject(new Error(`Unknown session ${sid}`))
+    if (chain.settled) return Promise.resolve(chain.settled)
+    return new Promise((resolve) => chain.waiters.push(resolve))
+  }
+
+  get inFlight(): number {
+    return this.scheduler.inFlight
+  }
+
+  get queued(): number {
+    return this.scheduler.queued
+  }
+
+  async dispose(): Promise<void> {
+    for (const chain of this.chains.values()) if (!chain.settled) this.cancel(chain.root)
+    await Promise.all([...this.agents.values()].map((a) => a.destroy().catch(() => undefined)))
+    this.agents.clear()
+    await this.bodies.dispose()
+  }
+
+  private newSid(): string {
+    return `s${this.nextSid++}`
+  }
+
+  private startChain(spec: RequestSpec, batch: BatchRef | undefined): string {
+    const root = this.newSid()
+    const chain: Chain = {
+      root,
+      sids: [],
+      events: [],
+      current: null,
+      ticket: null,
+      settled: null,
+      waiters: [],
+      totalTimer: null,
+      cancelled: false,
+    }
+    this.chains.set(root, chain)
+    const options = resolveOptions(spec.options)
+    const method = spec.method.toUpperCase()
+    const queued = (sid: string, url: string, hop: number, initiator?: string): number => {
+      const t = this.clock.now()
+      this.emit(chain, {
+        type: 'queued',
+        sid,
+        t,
+        kind: 'http',
+        wall: this.clock.origin + t,
+        method,
+        url,
+        hop,
+        ...(initiator ? { initiator } : {}),
+        ...(batch ? { batch } : {}),
+      })
+      return t
+    }
+
+    const parsed = parseUrl(spec.url)
+    const headers = parsed.ok ? checkHeaders(spec.headers) : parsed
+    if (!parsed.ok || !headers.ok) {
+      chain.sids.push(root)
+      this.bySid.set(root, chain)
+      const t = queued(root, spec.url, 0)
+      const error = !parsed.ok ? parsed.error : !headers.ok ? headers.error : null
+      if (error) this.emit(chain, { type: 'error', sid: root, t, ...error, timings: harTimings({ queuedAt: t }, t) })
+      return root
+    }
+
+    if (options.totalTimeoutMs > 0) {
+      chain.totalTimer = setTimeout(() => {
+        chain.current?.stopWith(
+          new EngineError('timeout_total', `The request took longer than the total timeout of ${options.totalTimeoutMs} ms`),
+        )
+      }, options.totalTimeoutMs)
+    }
+
+    void this.runChain(chain, root, {
+      method,
+      url: parsed.value,
+      headers: headers.value,
+      body: spec.body,
+      options,
+      queued,
+    })
+    return root
+  }
+
+  private async runChain(
+    chain: Chain,
+    root: string,
+    first: {
+      method: string
+      url: URL
+      headers: HeaderList
+      body: RequestBody
+      options: RequestOptions
+      queued: (sid: string, url: string, hop: number, initiator?: string) => number
+    },
+  ): Promise<void> {
+    const { options, queued } = first
+    let { method, url, headers, body } = first
+    const visited: string[] = []
+    let sid = root
+    let initiator: string | undefined
+    const ca = options.caFile ? await readFile(options.caFile, 'utf8').catch((e: unknown) => e) : undefined
+    for (let hop = 0; ; hop++) {
+      chain.sids.push(sid)
+      this.bySid.set(sid, chain)
+      const queuedAt = queued(sid, url.href, hop, initiator)
+      if (ca !== undefined && typeof ca !== 'string') {
+        const message = `Cannot read the CA file ${options.caFile ?? ''}`
+        this.emit(chain, { type: 'error', sid, t: queuedAt, code: 'file', message, timings: harTimings({ queuedAt }, queuedAt) })
+        return
+      }
+      if (chain.cancelled) {
+        this.emit(chain, { type: 'cancelled', sid, t: queuedAt, timings: harTimings({ queuedAt }, queuedAt) })
+        return
+      }
+      const hopHeaders = this.withDefaults(headers, url, options, body)
+      const exchange = new Exchange({
+        sid,
+        method,
+        url,
+        headers: hopHeaders,
+        body,
+        options,
+        agent: this.agentFor(options, typeof ca === 'string' ? ca : undefined),
+        clock: this.clock,
+        emit: (e) => this.emit(chain, e),
+        bodies: this.bodies,
+        queuedAt,
+        onResponseHeaders: (_status, h) => {
+          if (!options.cookies) return
+          for (const [k, v] of h) {
+            if (k.toLowerCase() === 'set-cookie') this.jar.setCookieSync(v, url.href, { ignoreError: true })
+          }
+        },
+        isRedirect: (status, h) =>
+          options.followRedirects && REDIRECT_STATUSES.has(status) && h.some(([k]) => k.toLowerCase() === 'location'),
+      })
+      chain.current = exchange
+      chain.ticket = this.scheduler.enqueue(url.origin, () => exchange.run())
+      if (chain.cancelled) exchange.cancel()
+      const outcome: ExchangeOutcome = await exchange.outcome
+      if (chain.ticket) this.scheduler.release(chain.ticket)
+      chain.ticket = null
+      chain.current = null
+      if (outcome.kind !== 'response' || !outcome.redirect) return
+
+      const location = outcome.headers.find(([k]) => k.toLowerCase() === 'location')?.[1] ?? ''
+      let next: URL
+      try {
+        next = new URL(location, url)
+      } catch {
+        this.emitHopError(chain, sid, outcome, 'invalid_url', `The server redirected to an invalid URL: ${location}`)
+        return
+      }
+      if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+        this.emitHopError(chain, sid, outcome, 'invalid_url', `The server redirected to an unsupported URL: ${next.href}`)
+        return
+      }
+      visited.push(`${method} ${url.href}`)
+      if (hop >= options.maxRedirects) {
+        const loop = visited.includes(`${redirectMethod(method, outcome.status)} ${next.href}`)
+        this.emitHopError(
+          chain,
+          sid,
+          outcome,
+          loop ? 'redirect_loop' : 'too_many_redirects',
+          loop
+            ? `Redirect loop: stopped after ${options.maxRedirects} redirects (${next.pathname} was already visited)`
+            : `Too many redirects: stopped after ${options.maxRedirects}`,
+        )
+        return
+      }
+      const nextSid = this.newSid()
+      this.emit(chain, { type: 'redirect', sid, t: outcome.endAt, status: outcome.status, location: next.href, next: nextSid })
+      const nextMethod = redirectMethod(method, outcome.status)
+      if (nextMethod !== method) {
+        body = { kind: 'none' }
+        headers = headers.filter(([k]) => !BODY_HEADERS.has(k.toLowerCase()))
+      }
+      if (next.origin !== url.origin) headers = headers.filter(([k]) => !CREDENTIAL_HEADERS.has(k.toLowerCase()))
+      method = nextMethod
+      initiator = sid
+      sid = nextSid
+      url = next
+    }
+  }
+
+  private emitHopError(
+    chain: Chain,
+    sid: string,
+    outcome: Extract<ExchangeOutcome, { kind: 'response' }>,
+    code: 'invalid_url' | 'too_many_redirects' | 'redirect_loop',
+    message: string,
+  ): void {
+    this.emit(chain, { type: 'error', sid, t: outcome.endAt, code, message, timings: outcome.timings })
+  }
+
+  private withDefaults(headers: HeaderList, url: URL, options: RequestOptions, body: RequestBody): HeaderList {
+    const out: HeaderList = [...headers]
+    const has = (name: string): boolean => out.some(([k]) => k.toLowerCase() === name)
+    if (!has('user-agent')) out.push(['user-agent', 'Flightdeck/0.1'])
+    if (!has('accept')) out.push(['accept', '*/*'])
+    if (options.decompress && !has('accept-encoding')) out.push(['accept-encoding', 'gzip, deflate, br'])
+    if (options.cookies) {
+      const jarCookies = this.jar.getCookieStringSync(url.href)
+      if (jarCookies) {
+        const i = out.findIndex(([k]) => k.toLowerCase() === 'cookie')
+        const existing = i >= 0 ? out[i] : undefined
+        if (existing) out[i] = [existing[0], `${existing[1]}; ${jarCookies}`]
+        else out.push(['cookie', jarCookies])
+      }
+    }
+    void body
+    return out
+  }
+
+  private agentFor(options: RequestOptions, ca: string | undefined): Agent {
+    const key = `${options.insecure ? 1 : 0}|${options.http2 ? 1 : 0}|${options.connectTimeoutMs}|${ca ?? ''}`
+    let agent = this.agents.get(key)
+    if (!agent) {
+      agent = new Agent({
+        connect: createTimedConnector(this.clock, {
+          insecure: options.insecure,
+          http2: options.http2,
+          connectTimeoutMs: options.connectTimeoutMs,
+          ...(ca ? { ca } : {}),
+        }),
+        allowH2: options.http2,
+        connections: this.settings.perOriginConcurrency,
+        pipelining: 1,
+        // Timeouts are per request (dispatch options); these are only the agent's fallbacks.
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      })
+      this.agents.set(key, agent)
+    }
+    return agent
+  }
+
+  private emit(chain: Chain, event: TimelineEvent): void {
+    chain.events.push(event)
+    this.emitOut(event)
+    const terminal = event.type === 'done' || event.type === 'error' || event.type === 'cancelled'
+    if (terminal) this.settle(chain, event)
+  }
+
+  private settle(chain: Chain, final: DoneEvent | ErrorEvent | CancelledEvent): void {
+    if (chain.settled) return
+    if (chain.totalTimer) clearTimeout(chain.totalTimer)
+    chain.totalTimer = null
+    chain.settled = { sids: chain.sids, events: chain.events, final }
+    for (const w of chain.waiters) w(chain.settled)
+    chain.waiters = []
+    // Keep a bounded number of settled chains for late `waitFor` calls; forget the rest.
+    this.settledOrder.push(chain.root)
+    while (this.settledOrder.length > KEEP_SETTLED) {
+      const old = this.settledOrder.shift()
+      const c = old ? this.chains.get(old) : undefined
+      if (!c || !old) continue
+      this.chains.delete(old)
+      for (const s of c.sids) this.bySid.delete(s)
+    }
+  }
+}
+
+function redirectMethod(method: string, status: number): string {
+  if (status === 303 && method !== 'HEAD') return 'GET'
+  if ((status === 301 || status === 302) && method === 'POST') return 'GET'
+  return method
+}
+
+function parseUrl(raw: string): Result<URL> {
+  const text = raw.trim()
+  if (!text) return fail('invalid_url', 'Enter a URL to send the request to')
+  // Like other API clients, accept "example.com/path" and mean http.
+  const withScheme = /^[a-zA-Z][a-zA-Z\d+.-]*:\/\//.test(text) ? text : `http://${text}`
+  let url: URL
+  try {
+    url = new URL(withScheme)
+  } catch {
+    return fail('invalid_url', `Invalid URL: ${text.slice(0, 200)}`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return fail('invalid_url', `Unsupported URL scheme ${url.protocol} (use http or https)`)
+  }
+  if (!url.hostname) return fail('invalid_url', `Invalid URL: no host in ${text.slice(0, 200)}`)
+  return ok(url)
+}
+
+function checkHeaders(list: RequestSpec['headers']): Result<HeaderList> {
+  const out: HeaderList = []
+  for (const h of list) {
+    if (!h.enabled) continue
+    const name = h.name.trim()
+    if (!name) continue
+    if (!HEADER_NAME.test(name)) return fail('invalid_request', `Header name "${name.slice(0, 100)}" is not a valid HTTP token`)
+    // CR, LF and NUL would let a value inject headers of its own; refuse rather than strip.
+    if (/[\r\n\0]/.test(h.value)) {
+      return fail('invalid_request', `Header "${name}" has a line break or NUL in its value, which HTTP does not allow`)
+    }
+    out.push([name, h.value])
+  }
+  return ok(out)
+}

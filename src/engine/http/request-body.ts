@@ -1,0 +1,74 @@
+import { createReadStream } from 'node:fs'
+import { openAsBlob } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { Readable } from 'node:stream'
+import { FormData, Response } from 'undici'
+import type { RequestBody } from '../../shared/request'
+
+/** A request body ready for undici, with the content type it implies and its length when known. */
+export interface PreparedBody {
+  body: string | Buffer | Readable | null
+  contentType: string | null
+  length: number | null
+}
+
+/** Multipart bodies up to this size are encoded in memory so they go out with a Content-Length. */
+const BUFFER_MULTIPART_UP_TO = 64 * 1024 * 1024
+
+/**
+ * Build the wire body for one hop. Called again for every hop that keeps the body (307/308), so streams from
+ * files are opened fresh each time.
+ */
+export async function prepareBody(spec: RequestBody): Promise<PreparedBody> {
+  switch (spec.kind) {
+    case 'none':
+      return { body: null, contentType: null, length: 0 }
+    case 'text':
+      return { body: spec.text, contentType: spec.contentType || 'text/plain', length: Buffer.byteLength(spec.text) }
+    case 'json':
+      return { body: spec.text, contentType: 'application/json', length: Buffer.byteLength(spec.text) }
+    case 'form': {
+      const params = new URLSearchParams()
+      for (const f of spec.fields) if (f.enabled) params.append(f.name, f.value)
+      const text = params.toString()
+      return { body: text, contentType: 'application/x-www-form-urlencoded', length: Buffer.byteLength(text) }
+    }
+    case 'file': {
+      const info = await stat(spec.path)
+      if (!info.isFile()) throw Object.assign(new Error(`${spec.path} is not a file`), { code: 'EISDIR' })
+      return {
+        body: createReadStream(spec.path),
+        contentType: spec.contentType ?? 'application/octet-stream',
+        length: info.size,
+      }
+    }
+    case 'multipart': {
+      const form = new FormData()
+      let fileBytes = 0
+      for (const part of spec.parts) {
+        if (!part.enabled) continue
+        if (part.kind === 'text') {
+          form.append(part.name, part.value)
+        } else {
+          const blob = await openAsBlob(part.path, part.contentType ? { type: part.contentType } : {})
+          fileBytes += blob.size
+          form.append(part.name, blob, basename(part.path))
+        }
+      }
+      // undici's Response encodes FormData per the spec and tells us the boundary.
+      const encoded = new Response(form)
+      const contentType = encoded.headers.get('content-type')
+      if (fileBytes <= BUFFER_MULTIPART_UP_TO) {
+        const buf = Buffer.from(await encoded.arrayBuffer())
+        return { body: buf, contentType, length: buf.length }
+      }
+      const web = encoded.body
+      return {
+        body: web ? Readable.fromWeb(web as Parameters<typeof Readable.fromWeb>[0]) : null,
+        contentType,
+        length: null,
+      }
+    }
+  }
+}

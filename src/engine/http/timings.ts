@@ -1,0 +1,58 @@
+import type { HarTimings } from '../../shared/timeline'
+
+/** Instants on the engine clock collected while one exchange runs. Unset means "did not happen (yet)". */
+export interface ExchangeMarks {
+  queuedAt: number
+  dnsStart?: number
+  dnsEnd?: number
+  connectStart?: number
+  connectEnd?: number
+  tlsStart?: number
+  tlsEnd?: number
+  sendStart?: number
+  sendEnd?: number
+  firstByte?: number
+  endAt?: number
+}
+
+const round = (ms: number): number => Math.round(ms * 1000) / 1000
+
+/**
+ * HAR 1.2 timings from the marks. Everything between queueing and the first header byte written that is not
+ * DNS or connecting counts as blocked (our queue plus undici's own stall), so the phases always add up to the
+ * whole. Phases that did not happen are -1 (dns, connect, ssl) or 0 (send, wait, receive, which HAR requires).
+ * An exchange that ended early (error, cancel) gets the phases it reached, ending at `endAt`.
+ */
+export function harTimings(m: ExchangeMarks, endAt: number): HarTimings {
+  const span = (a: number | undefined, b: number | undefined): number =>
+    a === undefined || b === undefined ? -1 : Math.max(0, b - a)
+  // A connection opened before this request was queued only counts from the moment it was queued.
+  const clamp = (x: number | undefined): number | undefined => (x === undefined ? x : Math.max(x, m.queuedAt))
+  const dns = span(clamp(m.dnsStart), clamp(m.dnsEnd))
+  const connectEnd = m.tlsEnd ?? m.connectEnd
+  const connect = span(clamp(m.connectStart), clamp(connectEnd))
+  const ssl = span(clamp(m.tlsStart), clamp(m.tlsEnd))
+  const sendStart = m.sendStart ?? endAt
+  const blocked = Math.max(0, sendStart - m.queuedAt - Math.max(0, dns) - Math.max(0, connect))
+  const send = m.sendStart === undefined ? 0 : span(m.sendStart, m.sendEnd ?? endAt)
+  const wait = m.sendEnd === undefined ? 0 : span(m.sendEnd, m.firstByte ?? endAt)
+  const receive = m.firstByte === undefined ? 0 : span(m.firstByte, endAt)
+  const t: HarTimings = {
+    blocked: round(blocked),
+    dns: dns < 0 ? -1 : round(dns),
+    connect: connect < 0 ? -1 : round(connect),
+    ssl: ssl < 0 ? -1 : round(ssl),
+    send: round(Math.max(0, send)),
+    wait: round(Math.max(0, wait)),
+    receive: round(Math.max(0, receive)),
+    time: 0,
+  }
+  t.time = harTotal(t)
+  return t
+}
+
+/** HAR's `time`: the sum of the phases, -1 counted as 0, `ssl` not added again (it is inside `connect`). */
+export function harTotal(t: Omit<HarTimings, 'time'>): number {
+  const pos = (x: number): number => (x > 0 ? x : 0)
+  return round(pos(t.blocked) + pos(t.dns) + pos(t.connect) + t.send + t.wait + t.receive)
+}
