@@ -1,0 +1,145 @@
+import type { TimelineBatch } from '../../shared/contract'
+import type { TimelineEvent } from '../../shared/timeline'
+import { isInFlight, type RowState, type SessionRow } from './session-row'
+
+/**
+ * The timeline's state and its one reducer. The renderer applies a whole `timeline.batch` in one store update
+ * (DESIGN.md, "The timeline"); this function is that update, pure so it can be tested without a UI.
+ */
+export interface TimelineState {
+  readonly rows: Readonly<Record<string, SessionRow>>
+  /** Row ids in arrival order: the list a (later, virtualised) row view renders. */
+  readonly order: readonly string[]
+  /** Rows not yet done, errored, cancelled or redirected. */
+  readonly inFlight: number
+  /** Engine ms where the shared time axis starts: the first (remaining) session's queued t. */
+  readonly origin: number | null
+  /** Latest event t among the rows shown: where the axis ends when nothing is in flight. */
+  readonly maxT: number | null
+  /** Latest event t ever seen; never goes back, so it is a floor for the estimated engine clock. */
+  readonly latestT: number
+  /** Progress events the engine dropped under pressure, summed over all batches. */
+  readonly dropped: number
+  readonly nextSeq: number
+}
+
+export const EMPTY_TIMELINE: TimelineState = {
+  rows: {},
+  order: [],
+  inFlight: 0,
+  origin: null,
+  maxT: null,
+  latestT: 0,
+  dropped: 0,
+  nextSeq: 0,
+}
+
+function stateAfter(row: SessionRow, e: TimelineEvent): RowState {
+  switch (e.type) {
+    case 'done':
+    case 'redirect':
+      return 'done'
+    case 'error':
+      return 'error'
+    case 'cancelled':
+      return 'cancelled'
+    case 'queued':
+      return 'queued'
+    default:
+      return row.state === 'queued' ? 'active' : row.state
+  }
+}
+
+/** The row after one event; null when the event changes nothing (late, duplicate). */
+function nextRow(row: SessionRow, e: TimelineEvent): SessionRow | null {
+  if (!isInFlight(row)) return null
+  const lastT = Math.max(row.lastT, e.t)
+  const base = { ...row, lastT, state: stateAfter(row, e) }
+  switch (e.type) {
+    case 'queued':
+      return null
+    case 'dns':
+      return { ...base, dns: e }
+    case 'connect':
+      return { ...base, connect: e }
+    case 'tls':
+      return { ...base, tls: e }
+    case 'request-sent':
+      return { ...base, sent: e }
+    case 'response-headers':
+      return { ...base, response: e, status: e.status }
+    case 'body-progress':
+      return { ...base, progress: e }
+    case 'redirect':
+      return { ...base, terminal: e, status: e.status, end: e.t }
+    case 'done':
+      return { ...base, terminal: e, status: e.status, end: e.t }
+    case 'error':
+    case 'cancelled':
+      return { ...base, terminal: e, end: e.t }
+  }
+}
+
+export function applyBatch(state: TimelineState, batch: TimelineBatch): TimelineState {
+  if (batch.events.length === 0 && batch.dropped === 0) return state
+  // Copy the containers once per batch, not once per event.
+  const rows: Record<string, SessionRow> = { ...state.rows }
+  let order: string[] | null = null
+  let { inFlight, origin, maxT, latestT, nextSeq } = state
+  let changed = batch.dropped > 0
+
+  for (const e of batch.events) {
+    latestT = Math.max(latestT, e.t)
+    const row = rows[e.sid]
+    if (e.type === 'queued') {
+      if (row) continue
+      rows[e.sid] = { sid: e.sid, seq: nextSeq++, state: 'queued', status: null, lastT: e.t, end: null, queued: e }
+      ;(order ??= [...state.order]).push(e.sid)
+      inFlight++
+      origin = origin === null ? e.t : Math.min(origin, e.t)
+      maxT = maxT === null ? e.t : Math.max(maxT, e.t)
+      changed = true
+      continue
+    }
+    // An event for a session we never saw queued (cleared, or from before this window opened): nothing to show.
+    if (!row) continue
+    const next = nextRow(row, e)
+    if (!next) continue
+    if (!isInFlight(next)) inFlight--
+    rows[e.sid] = next
+    maxT = maxT === null ? e.t : Math.max(maxT, e.t)
+    changed = true
+  }
+
+  if (!changed) return latestT === state.latestT ? state : { ...state, latestT }
+  return {
+    rows,
+    order: order ?? state.order,
+    inFlight,
+    origin,
+    maxT,
+    latestT,
+    dropped: state.dropped + batch.dropped,
+    nextSeq,
+  }
+}
+
+/** Remove finished rows (done, error, cancelled); rows still in flight stay, and the axis restarts at them. */
+export function clearFinished(state: TimelineState): TimelineState {
+  const order = state.order.filter((sid) => {
+    const row = state.rows[sid]
+    return row !== undefined && isInFlight(row)
+  })
+  if (order.length === state.order.length) return state
+  const rows: Record<string, SessionRow> = {}
+  let origin: number | null = null
+  let maxT: number | null = null
+  for (const sid of order) {
+    const row = state.rows[sid]
+    if (!row) continue
+    rows[sid] = row
+    origin = origin === null ? row.queued.t : Math.min(origin, row.queued.t)
+    maxT = maxT === null ? row.lastT : Math.max(maxT, row.lastT)
+  }
+  return { ...state, rows, order, origin, maxT }
+}

@@ -1,0 +1,82 @@
+import type {
+  BodyProgressEvent,
+  CancelledEvent,
+  ConnectEvent,
+  DnsEvent,
+  DoneEvent,
+  ErrorEvent,
+  QueuedEvent,
+  RedirectEvent,
+  RequestSentEvent,
+  ResponseHeadersEvent,
+  TlsEvent,
+} from '../../shared/timeline'
+
+/** Where a session is in its life, as the row's `data-state` shows it. */
+export type RowState = 'queued' | 'active' | 'done' | 'error' | 'cancelled'
+
+export type TerminalEvent = RedirectEvent | ErrorEvent | CancelledEvent | DoneEvent
+
+/**
+ * One row of the timeline: derived state for one session (one HTTP exchange; a redirect hop is its own
+ * session). It keeps the latest event of each kind as the engine sent it, never a log of events, so a row
+ * costs the same whether its body arrived in 1 chunk or 10,000. Rows are immutable: an update replaces the
+ * row object, so a memoised row component re-renders only when its own session changed.
+ */
+export interface SessionRow {
+  readonly sid: string
+  /** Arrival order, stable across clears. */
+  readonly seq: number
+  readonly state: RowState
+  /** HTTP status once known (response headers, a redirect, or done); null before and on network errors. */
+  readonly status: number | null
+  /** Engine ms of the latest event seen for this session. */
+  readonly lastT: number
+  /** Engine ms of the terminal event; null while in flight. */
+  readonly end: number | null
+  readonly queued: QueuedEvent
+  readonly dns?: DnsEvent
+  readonly connect?: ConnectEvent
+  readonly tls?: TlsEvent
+  readonly sent?: RequestSentEvent
+  readonly response?: ResponseHeadersEvent
+  readonly progress?: BodyProgressEvent
+  readonly terminal?: TerminalEvent
+}
+
+export function isInFlight(row: SessionRow): boolean {
+  return row.state === 'queued' || row.state === 'active'
+}
+
+/** Transferred bytes so far (wire, before decompression), as network panels show them. */
+export function wireBytes(row: SessionRow): number | null {
+  if (row.terminal?.type === 'done') return row.terminal.wireBytes
+  return row.progress ? row.progress.wireBytes : null
+}
+
+/** Decoded body bytes so far. */
+export function bodyBytes(row: SessionRow): number | null {
+  if (row.terminal?.type === 'done') return row.terminal.bodyBytes
+  return row.progress ? row.progress.bodyBytes : null
+}
+
+/** Whole duration of a finished session in ms (HAR `time` when the engine sent timings). */
+export function durationMs(row: SessionRow): number | null {
+  const term = row.terminal
+  if (!term) return null
+  if (term.type !== 'redirect') return term.timings.time
+  return term.t - row.queued.t
+}
+
+/** The path and query of a URL for the row's name column; the full URL stays in the title. */
+export function displayPath(url: string): string {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*(.*)$/i.exec(url)
+  if (!m) return url
+  const rest = m[1] ?? ''
+  return rest === '' ? '/' : rest
+}
+
+export function hostOf(url: string): string {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url)
+  return m?.[1] ?? ''
+}

@@ -1,0 +1,51 @@
+/**
+ * The shared time axis: every row uses the same ms -> px scale, so bars line up across requests. The axis
+ * starts at the first session's queued t and ends at the latest event, or at "now" while anything is in
+ * flight. All times are engine ms (the engine's monotonic clock).
+ */
+export interface Axis {
+  origin: number
+  end: number
+}
+
+/** Below this span every bar would be a sliver of a sliver; a lone 0.2 ms request still gets a visible axis. */
+export const MIN_SPAN_MS = 1
+
+export function axisSpan(axis: Axis): number {
+  return Math.max(axis.end - axis.origin, MIN_SPAN_MS)
+}
+
+export function timeToPx(axis: Axis, t: number, widthPx: number): number {
+  return ((t - axis.origin) / axisSpan(axis)) * widthPx
+}
+
+/** The axis scale as percent of the track per ms: what the rows' CSS multiplies engine ms by. */
+export function percentPerMs(axis: Axis): number {
+  return 100 / axisSpan(axis)
+}
+
+export interface AxisInput {
+  origin: number | null
+  maxT: number | null
+  inFlight: number
+  /** Estimated engine now. */
+  now: number
+}
+
+export function computeAxis(input: AxisInput): Axis | null {
+  if (input.origin === null) return null
+  const last = input.maxT ?? input.origin
+  const end = input.inFlight > 0 ? Math.max(last, input.now) : last
+  return { origin: input.origin, end }
+}
+
+/** Tick offsets from the origin (ms) at 1, 2 or 5 x 10^n steps, at most `maxTicks` of them after 0. */
+export function axisTicks(axis: Axis, maxTicks: number): number[] {
+  const span = axisSpan(axis)
+  const raw = span / Math.max(1, maxTicks)
+  const pow = 10 ** Math.floor(Math.log10(raw))
+  const step = [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= raw) ?? 10 * pow
+  const ticks: number[] = []
+  for (let v = 0; v <= span + 1e-9; v += step) ticks.push(Math.round(v * 1e6) / 1e6)
+  return ticks
+}

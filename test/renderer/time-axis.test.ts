@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest'
+import type { TimelineEvent } from '../../src/shared/timeline'
+import { applyBatch, EMPTY_TIMELINE } from '../../src/renderer/timeline/apply-batch'
+import { estimateEngineNow, syncFromInfo } from '../../src/renderer/timeline/engine-clock'
+import { layoutSegments, phaseLines, rowTimings } from '../../src/renderer/timeline/segments'
+import { axisTicks, computeAxis, percentPerMs, timeToPx } from '../../src/renderer/timeline/time-axis'
+import { freshHttpsExchange, queued, reusedExchange } from './event-builders'
+
+function rowOf(events: TimelineEvent[], sid: string) {
+  const r = applyBatch(EMPTY_TIMELINE, { events, dropped: 0 }).rows[sid]
+  if (!r) throw new Error('no row')
+  return r
+}
+
+const compact = (segs: ReturnType<typeof layoutSegments>) => segs.map((s) => [s.phase, s.start, s.end, s.open])
+
+describe('time axis', () => {
+  it('maps engine ms to px on one shared scale', () => {
+    const axis = { origin: 1000, end: 1500 }
+    expect(timeToPx(axis, 1000, 800)).toBe(0)
+    expect(timeToPx(axis, 1250, 800)).toBe(400)
+    expect(timeToPx(axis, 1500, 800)).toBe(800)
+    expect(percentPerMs(axis)).toBeCloseTo(0.2)
+  })
+  it('never divides by a zero span', () => {
+    expect(timeToPx({ origin: 5, end: 5 }, 5.5, 100)).toBe(50)
+  })
+  it('extends to now only while something is in flight', () => {
+    expect(computeAxis({ origin: null, maxT: null, inFlight: 0, now: 10 })).toBeNull()
+    expect(computeAxis({ origin: 100, maxT: 300, inFlight: 0, now: 900 })).toEqual({ origin: 100, end: 300 })
+    expect(computeAxis({ origin: 100, maxT: 300, inFlight: 2, now: 900 })).toEqual({ origin: 100, end: 900 })
+    expect(computeAxis({ origin: 100, maxT: 300, inFlight: 2, now: 250 })).toEqual({ origin: 100, end: 300 })
+  })
+  it('puts ticks at 1-2-5 steps', () => {
+    expect(axisTicks({ origin: 0, end: 1000 }, 5)).toEqual([0, 200, 400, 600, 800, 1000])
+    expect(axisTicks({ origin: 50, end: 80 }, 4)).toEqual([0, 10, 20, 30])
+    expect(axisTicks({ origin: 0, end: 7300 }, 6)).toEqual([0, 2000, 4000, 6000])
+  })
+})
+
+describe('segment layout', () => {
+  it('lays a finished fresh HTTPS exchange out phase by phase', () => {
+    const r = rowOf(freshHttpsExchange('s', 100), 's')
+    expect(compact(layoutSegments(r, 999))).toEqual([
+      ['blocked', 100, 101, false],
+      ['dns', 101, 103, false],
+      ['connect', 103, 107, false],
+      ['tls', 107, 113, false],
+      ['send', 113, 114, false],
+      ['wait', 114, 164, false],
+      ['receive', 164, 184, false],
+    ])
+  })
+  it('grows the phase under way to now while in flight', () => {
+    const events = freshHttpsExchange('s', 0)
+    // Headers in, body still streaming.
+    expect(compact(layoutSegments(rowOf(events.slice(0, 7), 's'), 80)).slice(-2)).toEqual([
+      ['wait', 14, 64, false],
+      ['receive', 64, 80, true],
+    ])
+    // Only queued so far: all of it is blocked, open.
+    expect(compact(layoutSegments(rowOf(events.slice(0, 1), 's'), 12))).toEqual([['blocked', 0, 12, true]])
+    // TCP up on https: TLS is under way.
+    expect(layoutSegments(rowOf(events.slice(0, 3), 's'), 9).at(-1)).toEqual({ phase: 'tls', start: 7, end: 9, open: true })
+    // Request sent: waiting for the first byte.
+    expect(layoutSegments(rowOf(events.slice(0, 5), 's'), 30).at(-1)).toEqual({ phase: 'wait', start: 14, end: 30, open: true })
+  })
+  it('never draws an open segment backwards when now lags the events', () => {
+    const seg = layoutSegments(rowOf(freshHttpsExchange('s', 0).slice(0, 6), 's'), 10).at(-1)
+    expect(seg).toEqual({ phase: 'receive', start: 64, end: 64, open: true })
+  })
+  it('shows a reused connection with no dns, connect or tls', () => {
+    const r = rowOf(reusedExchange('r', 10), 'r')
+    expect(compact(layoutSegments(r, 0))).toEqual([
+      ['blocked', 10, 12, false],
+      ['send', 12, 13, false],
+      ['wait', 13, 40, false],
+      ['receive', 40, 41, false],
+    ])
+  })
+  it('draws the interrupted part of an errored or cancelled exchange', () => {
+    const events = freshHttpsExchange('s', 0).slice(0, 2)
+    const err = rowOf([...events, { type: 'error', sid: 's', t: 8, code: 'refused', message: 'refused', timings: { blocked: 1, dns: 2, connect: -1, ssl: -1, send: -1, wait: -1, receive: -1, time: 8 } }], 's')
+    expect(compact(layoutSegments(err, 50))).toEqual([
+      ['blocked', 0, 1, false],
+      ['dns', 1, 3, false],
+      ['error', 3, 8, false],
+    ])
+    const cancelled = rowOf([queued('c', 0), { type: 'cancelled', sid: 'c', t: 30, timings: { blocked: 30, dns: -1, connect: -1, ssl: -1, send: -1, wait: -1, receive: -1, time: 30 } }], 'c')
+    expect(compact(layoutSegments(cancelled, 50))).toEqual([['cancelled', 0, 30, false]])
+  })
+})
+
+describe('timings for the details pane', () => {
+  it('uses the engine timings once done', () => {
+    const r = rowOf(freshHttpsExchange('s', 0), 's')
+    expect(rowTimings(r, 1e9).time).toBe(84)
+    expect(phaseLines(rowTimings(r, 1e9)).map((l) => [l.label, l.ms])).toEqual([
+      ['Queued', 1],
+      ['DNS', 2],
+      ['Connect', 4],
+      ['TLS', 6],
+      ['Request sent', 1],
+      ['Waiting (TTFB)', 50],
+      ['Content download', 20],
+      ['Total', 84],
+    ])
+  })
+  it('derives live timings from the phases seen so far', () => {
+    const r = rowOf(freshHttpsExchange('s', 0).slice(0, 5), 's')
+    expect(rowTimings(r, 40)).toEqual({ blocked: 1, dns: 2, connect: 10, ssl: 6, send: 1, wait: 26, receive: -1, time: 40 })
+  })
+  it('derives a reused connection with dashes for dns, connect and tls', () => {
+    const r = rowOf(reusedExchange('r', 0).slice(0, 2), 'r')
+    const lines = phaseLines(rowTimings(r, 10))
+    expect(lines.map((l) => l.ms)).toEqual([2, -1, -1, -1, 1, 7, -1, 10])
+  })
+})
+
+describe('engine clock estimate', () => {
+  it('pins app.info now to the round trip midpoint and runs on local time', () => {
+    const sync = syncFromInfo(5000, 100, 110)
+    expect(sync).toEqual({ engineAt: 5000, localAt: 105 })
+    expect(estimateEngineNow(sync, 305, 0)).toBe(5200)
+  })
+  it('never goes behind the latest event seen', () => {
+    expect(estimateEngineNow(syncFromInfo(5000, 100, 100), 100, 6000)).toBe(6000)
+    expect(estimateEngineNow(null, 100, 42)).toBe(42)
+  })
+})
