@@ -230,6 +230,8 @@ export class Exchange {
         }
         this.abortFn = abort
         this.marks.sendStart = this.now()
+        // Not an alias in the usual sense: a hand-off to the sendHeaders subscriber, cleared there at once.
+        // eslint-disable-next-line @typescript-eslint/no-this-alias
         pendingClaim = this
       },
       onRequestSent: () => {
