@@ -1,0 +1,89 @@
+import {
+  DEFAULT_REQUEST_OPTIONS,
+  type BodyKind,
+  type KeyValue,
+  type MultipartPart,
+  type RequestBody,
+  type RequestSpec,
+} from '../../shared/request'
+
+/**
+ * What the composer holds while a person edits: every body kind keeps its own draft, so switching from JSON
+ * to form and back loses nothing. `toRequestSpec` turns it into the contract's request.
+ */
+export interface ComposerOptions {
+  followRedirects: boolean
+  maxRedirects: number
+  insecure: boolean
+  /** 0 means no limit. */
+  totalTimeoutMs: number
+}
+
+export interface ComposerDraft {
+  method: string
+  url: string
+  params: KeyValue[]
+  headers: KeyValue[]
+  bodyKind: BodyKind
+  text: { text: string; contentType: string }
+  json: string
+  form: KeyValue[]
+  multipart: MultipartPart[]
+  file: { path: string; contentType: string }
+  options: ComposerOptions
+}
+
+export function emptyDraft(): ComposerDraft {
+  return {
+    method: 'GET',
+    url: '',
+    params: [],
+    headers: [],
+    bodyKind: 'none',
+    text: { text: '', contentType: 'text/plain' },
+    json: '',
+    form: [],
+    multipart: [],
+    file: { path: '', contentType: '' },
+    options: {
+      followRedirects: DEFAULT_REQUEST_OPTIONS.followRedirects,
+      maxRedirects: DEFAULT_REQUEST_OPTIONS.maxRedirects,
+      insecure: DEFAULT_REQUEST_OPTIONS.insecure,
+      totalTimeoutMs: DEFAULT_REQUEST_OPTIONS.totalTimeoutMs,
+    },
+  }
+}
+
+export function draftBody(d: ComposerDraft): RequestBody {
+  switch (d.bodyKind) {
+    case 'none':
+      return { kind: 'none' }
+    case 'text':
+      return { kind: 'text', text: d.text.text, contentType: d.text.contentType }
+    case 'json':
+      return { kind: 'json', text: d.json }
+    case 'form':
+      return { kind: 'form', fields: d.form.filter((f) => f.name !== '' || f.value !== '') }
+    case 'multipart':
+      return { kind: 'multipart', parts: d.multipart.filter((p) => p.name !== '') }
+    case 'file':
+      return d.file.contentType === ''
+        ? { kind: 'file', path: d.file.path }
+        : { kind: 'file', path: d.file.path, contentType: d.file.contentType }
+  }
+}
+
+/** Blank rows are the table's "new row" affordance, not something to send. */
+function filled(rows: readonly KeyValue[]): KeyValue[] {
+  return rows.filter((r) => r.name.trim() !== '')
+}
+
+export function toRequestSpec(d: ComposerDraft): RequestSpec {
+  return {
+    method: d.method.trim().toUpperCase(),
+    url: d.url.trim(),
+    headers: filled(d.headers),
+    body: draftBody(d),
+    options: { ...d.options },
+  }
+}

@@ -1,0 +1,91 @@
+import type { AppInfo } from '../../shared/contract'
+import type { AppError } from '../../shared/result'
+import type { KeyValue, MultipartPart, BodyKind } from '../../shared/request'
+import type { TimelineBatch } from '../../shared/contract'
+import type { ComposerDraft, ComposerOptions } from '../composer/composer-draft'
+import type { ClockSync } from '../timeline/engine-clock'
+import type { TimelineState } from '../timeline/apply-batch'
+
+/** The store is one zustand store made of slices, one file each; this file names their shapes. */
+
+export interface ComposerSlice {
+  composer: ComposerDraft
+  /** "Send ×N": how many copies the count button fires. */
+  sendCount: number
+  sending: boolean
+  /** The last command error from `http.send`, shown plainly under the URL bar until the next send. */
+  sendError: AppError | null
+  setMethod(method: string): void
+  /** Edit the URL: the params table follows. */
+  setUrl(url: string): void
+  /** Edit the params table: the URL follows. */
+  setParams(params: KeyValue[]): void
+  setHeaders(headers: KeyValue[]): void
+  setBodyKind(kind: BodyKind): void
+  setTextBody(patch: Partial<ComposerDraft['text']>): void
+  setJsonBody(text: string): void
+  setFormFields(fields: KeyValue[]): void
+  setMultipartParts(parts: MultipartPart[]): void
+  setFileBody(patch: Partial<ComposerDraft['file']>): void
+  setOption<K extends keyof ComposerOptions>(key: K, value: ComposerOptions[K]): void
+  setSendCount(n: number): void
+  /** Fire the composed request `count` times at once (default 1). */
+  send(count?: number): Promise<void>
+}
+
+export interface TimelineSlice {
+  timeline: TimelineState
+  /** Apply one `timeline.batch`: exactly one store update, whatever its size. */
+  applyTimelineBatch(batch: TimelineBatch): void
+  /** The "Clear" button: drop finished rows, keep what is still in flight. */
+  clearFinished(): void
+  cancel(sid: string): Promise<void>
+}
+
+export type DetailsTab = 'summary' | 'headers' | 'body'
+
+export interface SelectionSlice {
+  selectedSid: string | null
+  detailsTab: DetailsTab
+  select(sid: string | null): void
+  /** Arrow keys: move by `delta` rows in timeline order (clamped); selects the first row when none is. */
+  moveSelection(delta: number): void
+  selectEdge(edge: 'first' | 'last'): void
+  /** Esc: cancel the selected request if it is still in flight. */
+  cancelSelected(): Promise<void>
+  setDetailsTab(tab: DetailsTab): void
+}
+
+export interface BodyView {
+  sid: string
+  bodyId: string
+  contentType: string
+  total: number
+  /** Body bytes covered by `text` (the next page is read from here). */
+  loaded: number
+  text: string
+  /** The bytes are not text; nothing more is read or shown. */
+  binary: boolean
+  loading: boolean
+  error: AppError | null
+}
+
+export interface BodySlice {
+  /** The body of the selected row as far as it has been read; only one body is held at a time. */
+  body: BodyView | null
+  /** Read the first page of a finished row's body (no-op when already read or under way). */
+  loadBody(sid: string): Promise<void>
+  /** "Load more": read the next page. */
+  loadMoreBody(): Promise<void>
+}
+
+export interface HostSlice {
+  info: AppInfo | null
+  clockSync: ClockSync | null
+  /** Set when there is no host, or app.info failed: the toolbar shows it. */
+  hostError: AppError | null
+  /** Subscribe to the timeline and read app.info; returns the unsubscribe. */
+  connect(): () => void
+}
+
+export type AppState = ComposerSlice & TimelineSlice & SelectionSlice & BodySlice & HostSlice

@@ -1,0 +1,27 @@
+import { createStore, type StoreApi } from 'zustand/vanilla'
+import type { ApiClient } from '../client/api-client'
+import type { AppState } from './app-state'
+import { createBodySlice } from './body-slice'
+import { createComposerSlice } from './composer-slice'
+import { createHostSlice } from './host-slice'
+import { createSelectionSlice } from './selection-slice'
+import { createTimelineSlice } from './timeline-slice'
+
+export type AppStore = StoreApi<AppState>
+
+export interface AppStoreOptions {
+  /** The renderer's monotonic clock; tests pass their own. */
+  localNow?: () => number
+}
+
+/** One store, built from slices, driven by one client: the app's, or a fake in tests. */
+export function createAppStore(client: ApiClient, options: AppStoreOptions = {}): AppStore {
+  const localNow = options.localNow ?? (() => performance.now())
+  return createStore<AppState>()((...a) => ({
+    ...createComposerSlice(client)(...a),
+    ...createTimelineSlice(client)(...a),
+    ...createSelectionSlice()(...a),
+    ...createBodySlice(client)(...a),
+    ...createHostSlice(client, localNow)(...a),
+  }))
+}

@@ -1,0 +1,51 @@
+import type { StateCreator } from 'zustand/vanilla'
+import { MAX_SEND_COUNT } from '../../shared/contract'
+import type { ApiClient } from '../client/api-client'
+import { emptyDraft, toRequestSpec, type ComposerDraft } from '../composer/composer-draft'
+import { paramsFromUrl, urlWithParams } from '../composer/url-params'
+import type { AppState, ComposerSlice } from './app-state'
+
+export function clampCount(n: number): number {
+  if (!Number.isFinite(n)) return 1
+  return Math.min(MAX_SEND_COUNT, Math.max(1, Math.round(n)))
+}
+
+export function createComposerSlice(client: ApiClient): StateCreator<AppState, [], [], ComposerSlice> {
+  return (set, get) => {
+    const patch = (p: Partial<ComposerDraft>): void => set((s) => ({ composer: { ...s.composer, ...p } }))
+    return {
+      composer: emptyDraft(),
+      sendCount: 10,
+      sending: false,
+      sendError: null,
+      setMethod: (method) => patch({ method }),
+      setUrl: (url) => set((s) => ({ composer: { ...s.composer, url, params: paramsFromUrl(url, s.composer.params) } })),
+      setParams: (params) => set((s) => ({ composer: { ...s.composer, params, url: urlWithParams(s.composer.url, params) } })),
+      setHeaders: (headers) => patch({ headers }),
+      setBodyKind: (bodyKind) => patch({ bodyKind }),
+      setTextBody: (p) => set((s) => ({ composer: { ...s.composer, text: { ...s.composer.text, ...p } } })),
+      setJsonBody: (json) => patch({ json }),
+      setFormFields: (form) => patch({ form }),
+      setMultipartParts: (multipart) => patch({ multipart }),
+      setFileBody: (p) => set((s) => ({ composer: { ...s.composer, file: { ...s.composer.file, ...p } } })),
+      setOption: (key, value) =>
+        set((s) => ({ composer: { ...s.composer, options: { ...s.composer.options, [key]: value } } })),
+      setSendCount: (n) => set({ sendCount: clampCount(n) }),
+      send: async (count = 1) => {
+        const n = clampCount(count)
+        const request = toRequestSpec(get().composer)
+        // Sending never blocks the next send: fire-and-watch is the point of the tool.
+        set({ sending: true, sendError: null })
+        const res = await client.invoke('http.send', n === 1 ? { request } : { request, count: n })
+        if (!res.ok) {
+          set({ sending: false, sendError: res.error })
+          return
+        }
+        set({ sending: false })
+        // A single send is what the person wants to look at next; a burst keeps the current selection.
+        const first = res.value.sids[0]
+        if (n === 1 && first !== undefined) get().select(first)
+      },
+    }
+  }
+}
