@@ -55,7 +55,8 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
   })
 
   const handlers: Handlers = {
-    'app.info': async () => ok({ version: VERSION, host: options.host, clockOrigin: clock.origin, now: clock.now() }),
+    'app.info': async () =>
+      ok({ version: VERSION, host: options.host, clockOrigin: clock.origin, now: clock.now() }),
     'http.send': async (p) => http.send(p.request, p.count ?? 1),
     'session.cancel': async (p) => ok({ cancelled: http.cancel(p.sid) }),
     'body.read': async (p) => http.bodies.read(p.bodyId, p.offset, p.length, p.encoding),

@@ -47,7 +47,9 @@ export class BodyWriter {
     if (this.ended || this.failed) return true
     this.size += chunk.length
     if (!this.filePath && this.store.mayKeepInMemory(this, chunk.length)) {
-      this.chunks.push(chunk)
+      // undici hands out views into the socket's read buffer; keeping a small view would pin the whole
+      // buffer for as long as the body lives, so copy anything that is much smaller than its backing store.
+      this.chunks.push(chunk.byteLength * 2 < chunk.buffer.byteLength ? Buffer.from(chunk) : chunk)
       return true
     }
     if (!this.filePath) this.spill()
@@ -66,7 +68,8 @@ export class BodyWriter {
     await this.writing
     if (this.failed) throw this.failed
     if (!this.filePath) {
-      this.memory = this.chunks.length === 1 ? (this.chunks[0] ?? Buffer.alloc(0)) : Buffer.concat(this.chunks)
+      this.memory =
+        this.chunks.length === 1 ? (this.chunks[0] ?? Buffer.alloc(0)) : Buffer.concat(this.chunks)
       this.chunks = []
     }
   }
@@ -173,7 +176,12 @@ export class BodyStore {
     return this.tempDir
   }
 
-  async read(id: string, offset: number, length: number, encoding: 'utf8' | 'base64'): Promise<Result<BodyChunk>> {
+  async read(
+    id: string,
+    offset: number,
+    length: number,
+    encoding: 'utf8' | 'base64',
+  ): Promise<Result<BodyChunk>> {
     const writer = this.bodies.get(id)
     if (!writer) return fail('not_found', `No body with id ${id}`)
     let data: Buffer

@@ -73,7 +73,9 @@ export function createTimedConnector(clock: Clock, profile: TlsProfile): buildCo
     }
 
     const timer = setTimeout(() => {
-      const err = new Error(`Connect timeout after ${profile.connectTimeoutMs} ms`) as Error & { code: string }
+      const err = new Error(`Connect timeout after ${profile.connectTimeoutMs} ms`) as Error & {
+        code: string
+      }
       err.code = 'FD_CONNECT_TIMEOUT'
       finish(err, null)
     }, profile.connectTimeoutMs)

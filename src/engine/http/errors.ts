@@ -43,7 +43,8 @@ export function classifyError(error: unknown, where: string): AppError {
       ? { code: error.code, message: error.message }
       : { code: error.code, message: error.message, detail: error.detail }
   }
-  const e: NodeishError = error && typeof error === 'object' ? (error as NodeishError) : { message: String(error) }
+  const e: NodeishError =
+    error && typeof error === 'object' ? (error as NodeishError) : { message: String(error) }
   // undici wraps socket errors; the cause carries the system code.
   const cause = e.cause && typeof e.cause === 'object' ? (e.cause as NodeishError) : undefined
   const code = codeOf(e) || (cause ? codeOf(cause) : '')
@@ -86,11 +87,17 @@ export function classifyError(error: unknown, where: string): AppError {
     case 'ENOENT':
     case 'EACCES':
     case 'EISDIR':
-      return make('file', `Cannot read a file for the request body: ${typeof e.message === 'string' ? e.message : code}`)
+      return make(
+        'file',
+        `Cannot read a file for the request body: ${typeof e.message === 'string' ? e.message : code}`,
+      )
     case 'UND_ERR_INVALID_ARG':
     case 'ERR_INVALID_CHAR':
     case 'ERR_INVALID_HTTP_TOKEN':
-      return make('invalid_request', `The request is malformed: ${typeof e.message === 'string' ? e.message : code}`)
+      return make(
+        'invalid_request',
+        `The request is malformed: ${typeof e.message === 'string' ? e.message : code}`,
+      )
     default:
       break
   }
@@ -109,7 +116,10 @@ export function classifyError(error: unknown, where: string): AppError {
   if (code.startsWith('Z_') || code === 'ERR_BROTLI') {
     return make('network', `The response body from ${where} could not be decompressed`)
   }
-  return make('network', `Request to ${where} failed${typeof e.message === 'string' && e.message ? `: ${e.message}` : ''}`)
+  return make(
+    'network',
+    `Request to ${where} failed${typeof e.message === 'string' && e.message ? `: ${e.message}` : ''}`,
+  )
 }
 
 function hostOnly(where: string): string {

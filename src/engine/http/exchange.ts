@@ -11,7 +11,7 @@ import type { Clock } from '../clock'
 import type { BodyStore, BodyWriter } from './body-store'
 import { timingOf } from './connector'
 import { EngineError, classifyError } from './errors'
-import { prepareBody } from './request-body'
+import { prepareBody, prepareBodySync, type PreparedBody } from './request-body'
 import { harTimings, type ExchangeMarks } from './timings'
 
 /**
@@ -33,13 +33,22 @@ export interface ExchangeInit {
   bodies: BodyStore
   queuedAt: number
   /** Called with the response headers as they land, before the body (cookies are stored here). */
-  onResponseHeaders?: (status: number, headers: HeaderList) => void
+  onResponseHeaders?: ((status: number, headers: HeaderList) => void) | undefined
   /** When true, the hop will end in a redirect: no `done` event is emitted, the engine emits `redirect`. */
-  isRedirect?: (status: number, headers: HeaderList) => boolean
+  isRedirect?: ((status: number, headers: HeaderList) => boolean) | undefined
+  /** Called once, when the hop has ended one way or another. */
+  onOutcome: (outcome: ExchangeOutcome) => void
 }
 
 export type ExchangeOutcome =
-  | { kind: 'response'; status: number; headers: HeaderList; timings: HarTimings; redirect: boolean; endAt: number }
+  | {
+      kind: 'response'
+      status: number
+      headers: HeaderList
+      timings: HarTimings
+      redirect: boolean
+      endAt: number
+    }
   | { kind: 'error'; error: AppError; timings: HarTimings }
   | { kind: 'cancelled'; timings: HarTimings }
 
@@ -58,17 +67,20 @@ const MAX_ENCODINGS = 3
 
 type Decoder = Transform
 
-export class Exchange {
+export class Exchange implements Dispatcher.DispatchHandler {
   readonly marks: ExchangeMarks
   private state: 'waiting' | 'preparing' | 'active' | 'finished' = 'waiting'
   private abortFn: ((err?: Error) => void) | null = null
   /** Why the exchange is being stopped from our side: the user cancelled, or a limit (total timeout) hit. */
   private stopping: { kind: 'cancel' } | { kind: 'error'; error: EngineError } | null = null
-  private resolve!: (o: ExchangeOutcome) => void
-  readonly outcome: Promise<ExchangeOutcome>
 
-  private socketInfo: { reused: boolean; connectionId: number; protocol: HttpProtocol; remoteAddress: string; remotePort: number } | null =
-    null
+  private socketInfo: {
+    reused: boolean
+    connectionId: number
+    protocol: HttpProtocol
+    remoteAddress: string
+    remotePort: number
+  } | null = null
   private sentHeaders: HeaderList = []
   private sentHeadersBytes = 0
   private sentBodyBytes = 0
@@ -83,7 +95,6 @@ export class Exchange {
 
   constructor(private readonly init: ExchangeInit) {
     this.marks = { queuedAt: init.queuedAt }
-    this.outcome = new Promise((r) => (this.resolve = r))
   }
 
   get sid(): string {
@@ -103,38 +114,47 @@ export class Exchange {
   run(): void {
     if (this.state !== 'waiting') return
     this.state = 'preparing'
+    // Most requests have no body or a string one: dispatch those synchronously, without a promise hop.
+    const immediate = prepareBodySync(this.init.body)
+    if (immediate) {
+      this.dispatch(immediate)
+      return
+    }
     prepareBody(this.init.body).then(
-      (prepared) => {
-        if (this.state !== 'preparing') return
-        this.state = 'active'
-        const { url, method, options } = this.init
-        const headers: string[] = []
-        let hasContentType = false
-        for (const [k, v] of this.init.headers) {
-          if (k.toLowerCase() === 'content-type') hasContentType = true
-          headers.push(k, v)
-        }
-        if (!hasContentType && prepared.contentType && prepared.body !== null) headers.push('content-type', prepared.contentType)
-        if (prepared.length !== null && prepared.body !== null) this.sentBodyBytes = prepared.length
-        try {
-          this.init.agent.dispatch(
-            {
-              origin: url.origin,
-              path: `${url.pathname}${url.search}`,
-              method,
-              headers,
-              body: prepared.body,
-              headersTimeout: options.headersTimeoutMs,
-              bodyTimeout: options.idleTimeoutMs,
-            },
-            this.handler(),
-          )
-        } catch (e) {
-          this.fail(e)
-        }
-      },
+      (prepared) => this.dispatch(prepared),
       (e: unknown) => this.fail(e),
     )
+  }
+
+  private dispatch(prepared: PreparedBody): void {
+    if (this.state !== 'preparing') return
+    this.state = 'active'
+    const { url, method, options } = this.init
+    const headers: string[] = []
+    let hasContentType = false
+    for (const [k, v] of this.init.headers) {
+      if (k.toLowerCase() === 'content-type') hasContentType = true
+      headers.push(k, v)
+    }
+    if (!hasContentType && prepared.contentType && prepared.body !== null)
+      headers.push('content-type', prepared.contentType)
+    if (prepared.length !== null && prepared.body !== null) this.sentBodyBytes = prepared.length
+    try {
+      this.init.agent.dispatch(
+        {
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method,
+          headers,
+          body: prepared.body,
+          headersTimeout: options.headersTimeoutMs,
+          bodyTimeout: options.idleTimeoutMs,
+        },
+        this,
+      )
+    } catch (e) {
+      this.fail(e)
+    }
   }
 
   /** The user cancelled: end as `cancelled` at once, wherever the exchange is. */
@@ -220,101 +240,106 @@ export class Exchange {
     }
   }
 
-  private handler(): Dispatcher.DispatchHandler & { onRequestSent(): void } {
-    return {
-      onConnect: (abort) => {
-        if (this.state === 'finished') {
-          // Cancelled while connecting: the connection is up now, so let go of the request.
-          abort(new EngineError('internal', 'Cancelled'))
-          return
-        }
-        this.abortFn = abort
-        this.marks.sendStart = this.now()
-        // Not an alias in the usual sense: a hand-off to the sendHeaders subscriber, cleared there at once.
-        // eslint-disable-next-line @typescript-eslint/no-this-alias
-        pendingClaim = this
-      },
-      onRequestSent: () => {
-        if (this.state === 'finished') return
-        this.marks.sendEnd = this.now()
-        const info = this.socketInfo
-        this.init.emit({
-          type: 'request-sent',
-          sid: this.init.sid,
-          start: this.marks.sendStart ?? this.marks.sendEnd,
-          t: this.marks.sendEnd,
-          reused: info?.reused ?? true,
-          connectionId: info?.connectionId ?? 0,
-          protocol: info?.protocol ?? 'http/1.1',
-          remoteAddress: info?.remoteAddress ?? '',
-          remotePort: info?.remotePort ?? 0,
-          headers: this.sentHeaders,
-          headersBytes: this.sentHeadersBytes,
-          bodyBytes: this.sentBodyBytes,
-        })
-      },
-      onResponseStarted: () => {
-        this.marks.firstByte ??= this.now()
-      },
-      onHeaders: (statusCode, rawHeaders, resume, statusText) => {
-        if (this.state === 'finished') return false
-        const t = this.now()
-        this.marks.firstByte ??= t
-        this.marks.sendEnd ??= this.marks.firstByte
-        this.resumeFn = resume
-        this.status = statusCode
-        const headers = pairHeaders(rawHeaders)
-        this.responseHeaders = headers
-        const httpVersion = this.socketInfo?.protocol === 'h2' ? '2' : '1.1'
-        this.init.emit({
-          type: 'response-headers',
-          sid: this.init.sid,
-          t,
-          status: statusCode,
-          statusText: statusText ?? '',
-          httpVersion,
-          headers,
-          headersBytes: headerBlockBytes(statusCode, statusText ?? '', headers),
-        })
-        this.init.onResponseHeaders?.(statusCode, headers)
-        this.redirecting = this.init.isRedirect?.(statusCode, headers) ?? false
-        return this.setUpBody(headers)
-      },
-      onData: (chunk) => {
-        if (this.state === 'finished') return false
-        this.wireBytes += chunk.length
-        const t = this.now()
-        if (t - this.lastProgress >= PROGRESS_EVERY_MS) {
-          this.lastProgress = t
-          this.init.emit({
-            type: 'body-progress',
-            sid: this.init.sid,
-            t,
-            wireBytes: this.wireBytes,
-            bodyBytes: this.writer?.size ?? 0,
-          })
-        }
-        const first = this.decoders[0]
-        if (first) return first.write(chunk)
-        return this.store(chunk)
-      },
-      onComplete: () => {
-        if (this.state === 'finished') return
-        const endAt = this.now()
-        const last = this.decoders[this.decoders.length - 1]
-        if (last && this.decoders[0]) {
-          last.once('end', () => void this.finishResponse(endAt))
-          this.decoders[0].end()
-        } else {
-          void this.finishResponse(endAt)
-        }
-      },
-      onError: (err) => {
-        const stopping = this.stopping
-        if (stopping?.kind === 'cancel') this.finishCancelled()
-        else this.fail(stopping?.kind === 'error' ? stopping.error : err)
-      },
+  // ---- undici's dispatch handler interface. The exchange is its own handler: undici calls these as
+  // methods, so nothing is allocated per request for them. ----
+
+  onConnect(abort: (err?: Error) => void): void {
+    if (this.state === 'finished') {
+      // Cancelled while connecting: the connection is up now, so let go of the request.
+      abort(new EngineError('internal', 'Cancelled'))
+      return
     }
+    this.abortFn = abort
+    this.marks.sendStart = this.now()
+    // Not an alias in the usual sense: a hand-off to the sendHeaders subscriber, cleared there at once.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    pendingClaim = this
+  }
+
+  onRequestSent(): void {
+    if (this.state === 'finished') return
+    this.marks.sendEnd = this.now()
+    const info = this.socketInfo
+    this.init.emit({
+      type: 'request-sent',
+      sid: this.init.sid,
+      start: this.marks.sendStart ?? this.marks.sendEnd,
+      t: this.marks.sendEnd,
+      reused: info?.reused ?? true,
+      connectionId: info?.connectionId ?? 0,
+      protocol: info?.protocol ?? 'http/1.1',
+      remoteAddress: info?.remoteAddress ?? '',
+      remotePort: info?.remotePort ?? 0,
+      headers: this.sentHeaders,
+      headersBytes: this.sentHeadersBytes,
+      bodyBytes: this.sentBodyBytes,
+    })
+  }
+
+  onResponseStarted(): void {
+    this.marks.firstByte ??= this.now()
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
+    if (this.state === 'finished') return false
+    const t = this.now()
+    this.marks.firstByte ??= t
+    this.marks.sendEnd ??= this.marks.firstByte
+    this.resumeFn = resume
+    this.status = statusCode
+    const headers = pairHeaders(rawHeaders)
+    this.responseHeaders = headers
+    const httpVersion = this.socketInfo?.protocol === 'h2' ? '2' : '1.1'
+    this.init.emit({
+      type: 'response-headers',
+      sid: this.init.sid,
+      t,
+      status: statusCode,
+      statusText: statusText ?? '',
+      httpVersion,
+      headers,
+      headersBytes: headerBlockBytes(statusCode, statusText ?? '', headers),
+    })
+    this.init.onResponseHeaders?.(statusCode, headers)
+    this.redirecting = this.init.isRedirect?.(statusCode, headers) ?? false
+    return this.setUpBody(headers)
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.state === 'finished') return false
+    this.wireBytes += chunk.length
+    const t = this.now()
+    if (t - this.lastProgress >= PROGRESS_EVERY_MS) {
+      this.lastProgress = t
+      this.init.emit({
+        type: 'body-progress',
+        sid: this.init.sid,
+        t,
+        wireBytes: this.wireBytes,
+        bodyBytes: this.writer?.size ?? 0,
+      })
+    }
+    const first = this.decoders[0]
+    if (first) return first.write(chunk)
+    return this.store(chunk)
+  }
+
+  onComplete(): void {
+    if (this.state === 'finished') return
+    const endAt = this.now()
+    const last = this.decoders[this.decoders.length - 1]
+    if (last && this.decoders[0]) {
+      last.once('end', () => void this.finishResponse(endAt))
+      this.decoders[0].end()
+    } else {
+      void this.finishResponse(endAt)
+    }
+  }
+
+  onError(err: Error): void {
+    const stopping = this.stopping
+    if (stopping?.kind === 'cancel') this.finishCancelled()
+    else this.fail(stopping?.kind === 'error' ? stopping.error : err)
   }
 
   /** Choose decoders and open the body writer. Returns false if the hop already failed. */
@@ -330,7 +355,12 @@ export class Exchange {
           .filter((s) => s && s !== 'identity')
       : []
     if (encodings.length > MAX_ENCODINGS) {
-      this.abortWith(new EngineError('network', `The response uses ${encodings.length} content encodings; at most ${MAX_ENCODINGS} are decoded`))
+      this.abortWith(
+        new EngineError(
+          'network',
+          `The response uses ${encodings.length} content encodings; at most ${MAX_ENCODINGS} are decoded`,
+        ),
+      )
       return false
     }
     if (encodings.length === 0 && Number.isFinite(contentLength) && contentLength > options.maxBodyBytes) {
@@ -342,7 +372,8 @@ export class Exchange {
     if (known && encodings.length > 0) {
       // Content-Encoding lists codings in the order applied; undo them last-first.
       this.decoders = [...encodings].reverse().map((e) => makeDecoder(e))
-      for (let i = 0; i < this.decoders.length - 1; i++) this.decoders[i]?.pipe(this.decoders[i + 1] as Decoder)
+      for (let i = 0; i < this.decoders.length - 1; i++)
+        this.decoders[i]?.pipe(this.decoders[i + 1] as Decoder)
       const first = this.decoders[0] as Decoder
       const last = this.decoders[this.decoders.length - 1] as Decoder
       first.on('drain', () => this.resumeFn?.())
@@ -381,7 +412,13 @@ export class Exchange {
     try {
       await writer.end()
     } catch (e) {
-      this.fail(new EngineError('file', 'Could not store the response body on disk', e instanceof Error ? e.message : String(e)))
+      this.fail(
+        new EngineError(
+          'file',
+          'Could not store the response body on disk',
+          e instanceof Error ? e.message : String(e),
+        ),
+      )
       return
     }
     if (this.isFinished()) return
@@ -400,7 +437,14 @@ export class Exchange {
         timings,
       })
     }
-    this.resolve({ kind: 'response', status: this.status, headers: this.responseHeaders, timings, redirect: this.redirecting, endAt })
+    this.init.onOutcome({
+      kind: 'response',
+      status: this.status,
+      headers: this.responseHeaders,
+      timings,
+      redirect: this.redirecting,
+      endAt,
+    })
   }
 
   private fail(err: unknown): void {
@@ -421,7 +465,7 @@ export class Exchange {
     const { url } = this.init
     const error = classifyError(err, url.host)
     this.init.emit({ type: 'error', sid: this.init.sid, t: endAt, ...error, timings })
-    this.resolve({ kind: 'error', error, timings })
+    this.init.onOutcome({ kind: 'error', error, timings })
   }
 
   private finishCancelled(): void {
@@ -431,7 +475,7 @@ export class Exchange {
     const endAt = this.now()
     const timings = harTimings(this.marks, endAt)
     this.init.emit({ type: 'cancelled', sid: this.init.sid, t: endAt, timings })
-    this.resolve({ kind: 'cancelled', timings })
+    this.init.onOutcome({ kind: 'cancelled', timings })
   }
 
   private destroyDecoders(): void {

@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
 import { CookieJar } from 'tough-cookie'
 import { Agent } from 'undici'
 import type { EngineSettings, SendResult } from '../../shared/contract'
-import { resolveOptions, type Loose, type RequestBody, type RequestOptions, type RequestSpec } from '../../shared/request'
-import { fail, ok, type Result } from '../../shared/result'
+import {
+  resolveOptions,
+  type Loose,
+  type RequestBody,
+  type RequestOptions,
+  type RequestSpec,
+} from '../../shared/request'
+import { fail, ok, type AppError, type Result } from '../../shared/result'
 import type {
   BatchRef,
   CancelledEvent,
@@ -20,6 +26,7 @@ import { EngineError } from './errors'
 import { Exchange, type ExchangeOutcome } from './exchange'
 import { harTimings } from './timings'
 import { Scheduler, type Ticket } from './scheduler'
+import { VERSION } from '../version'
 
 export interface HttpEngineOptions {
   clock: Clock
@@ -43,10 +50,36 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
 const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization'])
 const BODY_HEADERS = new Set(['content-type', 'content-length', 'content-encoding', 'transfer-encoding'])
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
-const KEEP_SETTLED = 2000
+/** Settled requests remembered for a late `waitFor` (the CLI and tests wait before they settle). */
+const KEEP_SETTLED = 256
+
+/** What one `send` resolved once for all its copies. */
+interface Plan {
+  method: string
+  rawUrl: string
+  url: URL | null
+  headers: HeaderList
+  body: RequestBody
+  options: RequestOptions
+  invalid: AppError | undefined
+  ca: string | AppError | undefined
+}
+
+interface Hop {
+  sid: string
+  hop: number
+  method: string
+  url: URL
+  headers: HeaderList
+  body: RequestBody
+  initiator?: string
+}
 
 interface Chain {
   root: string
+  plan: Plan
+  batch: BatchRef | undefined
+  visited: string[]
   sids: string[]
   events: TimelineEvent[]
   current: Exchange | null
@@ -69,6 +102,7 @@ export class HttpEngine {
   private readonly scheduler: Scheduler
   private readonly agents = new Map<string, Agent>()
   private readonly jar = new CookieJar()
+  private jarUsed = false
   private readonly chains = new Map<string, Chain>()
   /** sid of any hop -> its chain. */
   private readonly bySid = new Map<string, Chain>()
@@ -108,10 +142,12 @@ export class HttpEngine {
   /** Queue `count` copies of a request. Returns their session ids at once; results arrive as events. */
   send(spec: RequestSpec, count: number): Result<SendResult> {
     const batchId = count > 1 ? randomUUID() : undefined
+    // Everything that is the same for every copy is worked out once.
+    const plan = this.plan(spec)
     const sids: string[] = []
     for (let i = 0; i < count; i++) {
       const batch: BatchRef | undefined = batchId ? { id: batchId, index: i, size: count } : undefined
-      sids.push(this.startChain(spec, batch))
+      sids.push(this.startChain(plan, batch))
     }
     return ok(batchId ? { sids, batchId } : { sids })
   }
@@ -155,10 +191,54 @@ export class HttpEngine {
     return `s${this.nextSid++}`
   }
 
-  private startChain(spec: RequestSpec, batch: BatchRef | undefined): string {
+  private plan(spec: RequestSpec): Plan {
+    const options = resolveOptions(spec.options)
+    const method = spec.method.toUpperCase()
+    const parsed = parseUrl(spec.url)
+    const headers = checkHeaders(spec.headers)
+    const invalid = !parsed.ok ? parsed.error : !headers.ok ? headers.error : undefined
+    if (invalid || !parsed.ok || !headers.ok) {
+      return {
+        method,
+        rawUrl: spec.url,
+        url: null,
+        headers: [],
+        body: spec.body,
+        options,
+        invalid,
+        ca: undefined,
+      }
+    }
+    let ca: string | AppError | undefined
+    if (options.caFile) {
+      try {
+        ca = readFileSync(options.caFile, 'utf8')
+      } catch (e) {
+        ca = {
+          code: 'file',
+          message: `Cannot read the CA file ${options.caFile}`,
+          detail: e instanceof Error ? e.message : String(e),
+        }
+      }
+    }
+    return {
+      method,
+      rawUrl: spec.url,
+      url: parsed.value,
+      headers: withDefaultHeaders(headers.value, options),
+      body: spec.body,
+      options,
+      invalid,
+      ca,
+    }
+  }
+
+  private startChain(plan: Plan, batch: BatchRef | undefined): string {
     const root = this.newSid()
     const chain: Chain = {
       root,
+      plan,
+      batch,
       sids: [],
       events: [],
       current: null,
@@ -167,158 +247,187 @@ export class HttpEngine {
       waiters: [],
       totalTimer: null,
       cancelled: false,
+      visited: [],
     }
     this.chains.set(root, chain)
-    const options = resolveOptions(spec.options)
-    const method = spec.method.toUpperCase()
-    const queued = (sid: string, url: string, hop: number, initiator?: string): number => {
-      const t = this.clock.now()
-      this.emit(chain, {
-        type: 'queued',
-        sid,
-        t,
-        kind: 'http',
-        wall: this.clock.origin + t,
-        method,
-        url,
-        hop,
-        ...(initiator ? { initiator } : {}),
-        ...(batch ? { batch } : {}),
-      })
-      return t
-    }
-
-    const parsed = parseUrl(spec.url)
-    const headers = parsed.ok ? checkHeaders(spec.headers) : parsed
-    if (!parsed.ok || !headers.ok) {
-      chain.sids.push(root)
-      this.bySid.set(root, chain)
-      const t = queued(root, spec.url, 0)
-      const error = !parsed.ok ? parsed.error : !headers.ok ? headers.error : null
-      if (error) this.emit(chain, { type: 'error', sid: root, t, ...error, timings: harTimings({ queuedAt: t }, t) })
+    const { options } = plan
+    if (!plan.url || plan.invalid) {
+      const t = this.emitQueued(chain, root, plan.rawUrl, 0, undefined)
+      const error = plan.invalid ?? { code: 'invalid_url' as const, message: 'Invalid URL' }
+      this.emit(chain, { type: 'error', sid: root, t, ...error, timings: harTimings({ queuedAt: t }, t) })
       return root
     }
-
     if (options.totalTimeoutMs > 0) {
       chain.totalTimer = setTimeout(() => {
         chain.current?.stopWith(
-          new EngineError('timeout_total', `The request took longer than the total timeout of ${options.totalTimeoutMs} ms`),
+          new EngineError(
+            'timeout_total',
+            `The request took longer than the total timeout of ${options.totalTimeoutMs} ms`,
+          ),
         )
       }, options.totalTimeoutMs)
     }
-
-    void this.runChain(chain, root, {
-      method,
-      url: parsed.value,
-      headers: headers.value,
-      body: spec.body,
-      options,
-      queued,
+    this.startHop(chain, {
+      sid: root,
+      hop: 0,
+      method: plan.method,
+      url: plan.url,
+      headers: plan.headers,
+      body: plan.body,
     })
     return root
   }
 
-  private async runChain(
+  private emitQueued(
     chain: Chain,
-    root: string,
-    first: {
-      method: string
-      url: URL
-      headers: HeaderList
-      body: RequestBody
-      options: RequestOptions
-      queued: (sid: string, url: string, hop: number, initiator?: string) => number
-    },
-  ): Promise<void> {
-    const { options, queued } = first
-    let { method, url, headers, body } = first
-    const visited: string[] = []
-    let sid = root
-    let initiator: string | undefined
-    const ca = options.caFile ? await readFile(options.caFile, 'utf8').catch((e: unknown) => e) : undefined
-    for (let hop = 0; ; hop++) {
-      chain.sids.push(sid)
-      this.bySid.set(sid, chain)
-      const queuedAt = queued(sid, url.href, hop, initiator)
-      if (ca !== undefined && typeof ca !== 'string') {
-        const message = `Cannot read the CA file ${options.caFile ?? ''}`
-        this.emit(chain, { type: 'error', sid, t: queuedAt, code: 'file', message, timings: harTimings({ queuedAt }, queuedAt) })
-        return
-      }
-      if (chain.cancelled) {
-        this.emit(chain, { type: 'cancelled', sid, t: queuedAt, timings: harTimings({ queuedAt }, queuedAt) })
-        return
-      }
-      const hopHeaders = this.withDefaults(headers, url, options, body)
-      const exchange = new Exchange({
-        sid,
-        method,
-        url,
-        headers: hopHeaders,
-        body,
-        options,
-        agent: this.agentFor(options, typeof ca === 'string' ? ca : undefined),
-        clock: this.clock,
-        emit: (e) => this.emit(chain, e),
-        bodies: this.bodies,
-        queuedAt,
-        onResponseHeaders: (_status, h) => {
-          if (!options.cookies) return
-          for (const [k, v] of h) {
-            if (k.toLowerCase() === 'set-cookie') this.jar.setCookieSync(v, url.href, { ignoreError: true })
-          }
-        },
-        isRedirect: (status, h) =>
-          options.followRedirects && REDIRECT_STATUSES.has(status) && h.some(([k]) => k.toLowerCase() === 'location'),
-      })
-      chain.current = exchange
-      chain.ticket = this.scheduler.enqueue(url.origin, () => exchange.run())
-      if (chain.cancelled) exchange.cancel()
-      const outcome: ExchangeOutcome = await exchange.outcome
-      if (chain.ticket) this.scheduler.release(chain.ticket)
-      chain.ticket = null
-      chain.current = null
-      if (outcome.kind !== 'response' || !outcome.redirect) return
+    sid: string,
+    url: string,
+    hop: number,
+    initiator: string | undefined,
+  ): number {
+    chain.sids.push(sid)
+    this.bySid.set(sid, chain)
+    const t = this.clock.now()
+    const batch = chain.batch
+    this.emit(chain, {
+      type: 'queued',
+      sid,
+      t,
+      kind: 'http',
+      wall: this.clock.origin + t,
+      method: chain.plan.method,
+      url,
+      hop,
+      ...(initiator ? { initiator } : {}),
+      ...(batch ? { batch } : {}),
+    })
+    return t
+  }
 
-      const location = outcome.headers.find(([k]) => k.toLowerCase() === 'location')?.[1] ?? ''
-      let next: URL
-      try {
-        next = new URL(location, url)
-      } catch {
-        this.emitHopError(chain, sid, outcome, 'invalid_url', `The server redirected to an invalid URL: ${location}`)
-        return
-      }
-      if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-        this.emitHopError(chain, sid, outcome, 'invalid_url', `The server redirected to an unsupported URL: ${next.href}`)
-        return
-      }
-      visited.push(`${method} ${url.href}`)
-      if (hop >= options.maxRedirects) {
-        const loop = visited.includes(`${redirectMethod(method, outcome.status)} ${next.href}`)
-        this.emitHopError(
-          chain,
-          sid,
-          outcome,
-          loop ? 'redirect_loop' : 'too_many_redirects',
-          loop
-            ? `Redirect loop: stopped after ${options.maxRedirects} redirects (${next.pathname} was already visited)`
-            : `Too many redirects: stopped after ${options.maxRedirects}`,
-        )
-        return
-      }
-      const nextSid = this.newSid()
-      this.emit(chain, { type: 'redirect', sid, t: outcome.endAt, status: outcome.status, location: next.href, next: nextSid })
-      const nextMethod = redirectMethod(method, outcome.status)
-      if (nextMethod !== method) {
-        body = { kind: 'none' }
-        headers = headers.filter(([k]) => !BODY_HEADERS.has(k.toLowerCase()))
-      }
-      if (next.origin !== url.origin) headers = headers.filter(([k]) => !CREDENTIAL_HEADERS.has(k.toLowerCase()))
-      method = nextMethod
-      initiator = sid
-      sid = nextSid
-      url = next
+  private startHop(chain: Chain, hop: Hop): void {
+    const { options, ca } = chain.plan
+    const queuedAt = this.emitQueued(chain, hop.sid, hop.url.href, hop.hop, hop.initiator)
+    if (ca !== undefined && typeof ca !== 'string') {
+      this.emit(chain, {
+        type: 'error',
+        sid: hop.sid,
+        t: queuedAt,
+        ...ca,
+        timings: harTimings({ queuedAt }, queuedAt),
+      })
+      return
     }
+    if (chain.cancelled) {
+      this.emit(chain, {
+        type: 'cancelled',
+        sid: hop.sid,
+        t: queuedAt,
+        timings: harTimings({ queuedAt }, queuedAt),
+      })
+      return
+    }
+    const url = hop.url
+    const exchange = new Exchange({
+      sid: hop.sid,
+      method: hop.method,
+      url,
+      headers: this.withCookies(hop.headers, url, options),
+      body: hop.body,
+      options,
+      agent: this.agentFor(options, typeof ca === 'string' ? ca : undefined),
+      clock: this.clock,
+      emit: (e) => this.emit(chain, e),
+      bodies: this.bodies,
+      queuedAt,
+      onResponseHeaders: options.cookies ? (_status, h) => this.storeCookies(url, h) : undefined,
+      isRedirect: options.followRedirects ? isFollowableRedirect : undefined,
+      onOutcome: (outcome) => this.afterHop(chain, hop, outcome),
+    })
+    chain.current = exchange
+    chain.ticket = this.scheduler.enqueue(url.origin, () => exchange.run())
+  }
+
+  private storeCookies(url: URL, headers: HeaderList): void {
+    for (const [k, v] of headers) {
+      if (k.length === 10 && k.toLowerCase() === 'set-cookie') {
+        this.jar.setCookieSync(v, url.href, { ignoreError: true })
+        this.jarUsed = true
+      }
+    }
+  }
+
+  private afterHop(chain: Chain, hop: Hop, outcome: ExchangeOutcome): void {
+    if (chain.ticket) this.scheduler.release(chain.ticket)
+    chain.ticket = null
+    chain.current = null
+    if (outcome.kind !== 'response' || !outcome.redirect) return
+    const { options } = chain.plan
+    const { sid, url, method } = hop
+    const location = outcome.headers.find(([k]) => k.toLowerCase() === 'location')?.[1] ?? ''
+    let next: URL
+    try {
+      next = new URL(location, url)
+    } catch {
+      this.emitHopError(
+        chain,
+        sid,
+        outcome,
+        'invalid_url',
+        `The server redirected to an invalid URL: ${location}`,
+      )
+      return
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+      this.emitHopError(
+        chain,
+        sid,
+        outcome,
+        'invalid_url',
+        `The server redirected to an unsupported URL: ${next.href}`,
+      )
+      return
+    }
+    chain.visited.push(`${method} ${url.href}`)
+    const nextMethod = redirectMethod(method, outcome.status)
+    if (hop.hop >= options.maxRedirects) {
+      const loop = chain.visited.includes(`${nextMethod} ${next.href}`)
+      this.emitHopError(
+        chain,
+        sid,
+        outcome,
+        loop ? 'redirect_loop' : 'too_many_redirects',
+        loop
+          ? `Redirect loop: stopped after ${options.maxRedirects} redirects (${next.pathname} was already visited)`
+          : `Too many redirects: stopped after ${options.maxRedirects}`,
+      )
+      return
+    }
+    const nextSid = this.newSid()
+    this.emit(chain, {
+      type: 'redirect',
+      sid,
+      t: outcome.endAt,
+      status: outcome.status,
+      location: next.href,
+      next: nextSid,
+    })
+    let { headers, body } = hop
+    if (nextMethod !== method) {
+      body = { kind: 'none' }
+      headers = headers.filter(([k]) => !BODY_HEADERS.has(k.toLowerCase()))
+    }
+    // Credentials are for the origin they were written for; a redirect elsewhere must not carry them.
+    if (next.origin !== url.origin)
+      headers = headers.filter(([k]) => !CREDENTIAL_HEADERS.has(k.toLowerCase()))
+    this.startHop(chain, {
+      sid: nextSid,
+      hop: hop.hop + 1,
+      method: nextMethod,
+      url: next,
+      headers,
+      body,
+      initiator: sid,
+    })
   }
 
   private emitHopError(
@@ -331,22 +440,17 @@ export class HttpEngine {
     this.emit(chain, { type: 'error', sid, t: outcome.endAt, code, message, timings: outcome.timings })
   }
 
-  private withDefaults(headers: HeaderList, url: URL, options: RequestOptions, body: RequestBody): HeaderList {
+  /** Add the jar's cookies for this URL; returns the same list when there are none. */
+  private withCookies(headers: HeaderList, url: URL, options: RequestOptions): HeaderList {
+    // The jar is consulted only once something was stored in it: it costs real time per request otherwise.
+    if (!options.cookies || !this.jarUsed) return headers
+    const jarCookies = this.jar.getCookieStringSync(url.href)
+    if (!jarCookies) return headers
     const out: HeaderList = [...headers]
-    const has = (name: string): boolean => out.some(([k]) => k.toLowerCase() === name)
-    if (!has('user-agent')) out.push(['user-agent', 'Flightdeck/0.1'])
-    if (!has('accept')) out.push(['accept', '*/*'])
-    if (options.decompress && !has('accept-encoding')) out.push(['accept-encoding', 'gzip, deflate, br'])
-    if (options.cookies) {
-      const jarCookies = this.jar.getCookieStringSync(url.href)
-      if (jarCookies) {
-        const i = out.findIndex(([k]) => k.toLowerCase() === 'cookie')
-        const existing = i >= 0 ? out[i] : undefined
-        if (existing) out[i] = [existing[0], `${existing[1]}; ${jarCookies}`]
-        else out.push(['cookie', jarCookies])
-      }
-    }
-    void body
+    const i = out.findIndex(([k]) => k.toLowerCase() === 'cookie')
+    const existing = i >= 0 ? out[i] : undefined
+    if (existing) out[i] = [existing[0], `${existing[1]}; ${jarCookies}`]
+    else out.push(['cookie', jarCookies])
     return out
   }
 
@@ -399,6 +503,20 @@ export class HttpEngine {
   }
 }
 
+/** The headers every request carries unless the user set their own. */
+function withDefaultHeaders(headers: HeaderList, options: RequestOptions): HeaderList {
+  const out: HeaderList = [...headers]
+  const has = (name: string): boolean => out.some(([k]) => k.toLowerCase() === name)
+  if (!has('user-agent')) out.push(['user-agent', `Flightdeck/${VERSION}`])
+  if (!has('accept')) out.push(['accept', '*/*'])
+  if (options.decompress && !has('accept-encoding')) out.push(['accept-encoding', 'gzip, deflate, br'])
+  return out
+}
+
+function isFollowableRedirect(status: number, headers: HeaderList): boolean {
+  return REDIRECT_STATUSES.has(status) && headers.some(([k]) => k.toLowerCase() === 'location')
+}
+
 function redirectMethod(method: string, status: number): string {
   if (status === 303 && method !== 'HEAD') return 'GET'
   if ((status === 301 || status === 302) && method === 'POST') return 'GET'
@@ -429,10 +547,14 @@ function checkHeaders(list: RequestSpec['headers']): Result<HeaderList> {
     if (!h.enabled) continue
     const name = h.name.trim()
     if (!name) continue
-    if (!HEADER_NAME.test(name)) return fail('invalid_request', `Header name "${name.slice(0, 100)}" is not a valid HTTP token`)
+    if (!HEADER_NAME.test(name))
+      return fail('invalid_request', `Header name "${name.slice(0, 100)}" is not a valid HTTP token`)
     // CR, LF and NUL would let a value inject headers of its own; refuse rather than strip.
     if (/[\r\n\0]/.test(h.value)) {
-      return fail('invalid_request', `Header "${name}" has a line break or NUL in its value, which HTTP does not allow`)
+      return fail(
+        'invalid_request',
+        `Header "${name}" has a line break or NUL in its value, which HTTP does not allow`,
+      )
     }
     out.push([name, h.value])
   }

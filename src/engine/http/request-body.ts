@@ -16,16 +16,17 @@ export interface PreparedBody {
 /** Multipart bodies up to this size are encoded in memory so they go out with a Content-Length. */
 const BUFFER_MULTIPART_UP_TO = 64 * 1024 * 1024
 
-/**
- * Build the wire body for one hop. Called again for every hop that keeps the body (307/308), so streams from
- * files are opened fresh each time.
- */
-export async function prepareBody(spec: RequestBody): Promise<PreparedBody> {
+/** The bodies that need no I/O to prepare, or null when `prepareBody` must run. */
+export function prepareBodySync(spec: RequestBody): PreparedBody | null {
   switch (spec.kind) {
     case 'none':
       return { body: null, contentType: null, length: 0 }
     case 'text':
-      return { body: spec.text, contentType: spec.contentType || 'text/plain', length: Buffer.byteLength(spec.text) }
+      return {
+        body: spec.text,
+        contentType: spec.contentType || 'text/plain',
+        length: Buffer.byteLength(spec.text),
+      }
     case 'json':
       return { body: spec.text, contentType: 'application/json', length: Buffer.byteLength(spec.text) }
     case 'form': {
@@ -34,6 +35,19 @@ export async function prepareBody(spec: RequestBody): Promise<PreparedBody> {
       const text = params.toString()
       return { body: text, contentType: 'application/x-www-form-urlencoded', length: Buffer.byteLength(text) }
     }
+    default:
+      return null
+  }
+}
+
+/**
+ * Build the wire body for one hop. Called again for every hop that keeps the body (307/308), so streams from
+ * files are opened fresh each time.
+ */
+export async function prepareBody(spec: RequestBody): Promise<PreparedBody> {
+  const immediate = prepareBodySync(spec)
+  if (immediate) return immediate
+  switch (spec.kind) {
     case 'file': {
       const info = await stat(spec.path)
       if (!info.isFile()) throw Object.assign(new Error(`${spec.path} is not a file`), { code: 'EISDIR' })
@@ -70,5 +84,8 @@ export async function prepareBody(spec: RequestBody): Promise<PreparedBody> {
         length: null,
       }
     }
+    default:
+      // Every kind without I/O was handled by prepareBodySync above.
+      return { body: null, contentType: null, length: 0 }
   }
 }

@@ -24,16 +24,12 @@ const round = (ms: number): number => Math.round(ms * 1000) / 1000
  * An exchange that ended early (error, cancel) gets the phases it reached, ending at `endAt`.
  */
 export function harTimings(m: ExchangeMarks, endAt: number): HarTimings {
-  const span = (a: number | undefined, b: number | undefined): number =>
-    a === undefined || b === undefined ? -1 : Math.max(0, b - a)
-  // A connection opened before this request was queued only counts from the moment it was queued.
-  const clamp = (x: number | undefined): number | undefined => (x === undefined ? x : Math.max(x, m.queuedAt))
-  const dns = span(clamp(m.dnsStart), clamp(m.dnsEnd))
-  const connectEnd = m.tlsEnd ?? m.connectEnd
-  const connect = span(clamp(m.connectStart), clamp(connectEnd))
-  const ssl = span(clamp(m.tlsStart), clamp(m.tlsEnd))
+  const q = m.queuedAt
+  const dns = span(clampTo(m.dnsStart, q), clampTo(m.dnsEnd, q))
+  const connect = span(clampTo(m.connectStart, q), clampTo(m.tlsEnd ?? m.connectEnd, q))
+  const ssl = span(clampTo(m.tlsStart, q), clampTo(m.tlsEnd, q))
   const sendStart = m.sendStart ?? endAt
-  const blocked = Math.max(0, sendStart - m.queuedAt - Math.max(0, dns) - Math.max(0, connect))
+  const blocked = Math.max(0, sendStart - q - Math.max(0, dns) - Math.max(0, connect))
   const send = m.sendStart === undefined ? 0 : span(m.sendStart, m.sendEnd ?? endAt)
   const wait = m.sendEnd === undefined ? 0 : span(m.sendEnd, m.firstByte ?? endAt)
   const receive = m.firstByte === undefined ? 0 : span(m.firstByte, endAt)
@@ -49,6 +45,15 @@ export function harTimings(m: ExchangeMarks, endAt: number): HarTimings {
   }
   t.time = harTotal(t)
   return t
+}
+
+function span(a: number | undefined, b: number | undefined): number {
+  return a === undefined || b === undefined ? -1 : Math.max(0, b - a)
+}
+
+/** A connection opened before this request was queued only counts from the moment it was queued. */
+function clampTo(x: number | undefined, floor: number): number | undefined {
+  return x === undefined ? x : Math.max(x, floor)
 }
 
 /** HAR's `time`: the sum of the phases, -1 counted as 0, `ssl` not added again (it is inside `connect`). */

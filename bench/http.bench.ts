@@ -1,0 +1,112 @@
+import { spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { performance } from 'node:perf_hooks'
+import { Agent, request } from 'undici'
+import { createEngineService } from '../src/engine/service'
+import type { TimelineEvent } from '../src/shared/timeline'
+
+/**
+ * 10,000 GETs at concurrency 100 against a local server in another process: through the engine (full timing,
+ * events flowing to a subscriber as a host would get them) and through bare undici `request()`, alternating
+ * runs so both see the same machine state. Reports the best of each.
+ */
+
+const TOTAL = Number(process.env.BENCH_HTTP_TOTAL ?? 10_000)
+const CONCURRENCY = 100
+const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 3)
+
+async function startServer(): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, [new URL('./http-server.mjs', import.meta.url).pathname], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
+  const rl = createInterface({ input: child.stdout })
+  const port = await new Promise<string>((resolve, reject) => {
+    rl.once('line', resolve)
+    child.once('exit', () => reject(new Error('bench server exited')))
+  })
+  return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill('SIGTERM') }
+}
+
+async function runUndici(url: string): Promise<number> {
+  const agent = new Agent({ connections: CONCURRENCY, pipelining: 1 })
+  let next = 0
+  const start = performance.now()
+  const worker = async (): Promise<void> => {
+    while (next < TOTAL) {
+      next++
+      const res = await request(url, { dispatcher: agent })
+      await res.body.text()
+    }
+  }
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker))
+  const elapsed = performance.now() - start
+  await agent.close()
+  return (TOTAL / elapsed) * 1000
+}
+
+async function runEngine(url: string): Promise<number> {
+  const service = createEngineService({
+    host: 'test',
+    settings: { globalConcurrency: CONCURRENCY, perOriginConcurrency: CONCURRENCY },
+  })
+  let events = 0
+  let finished = 0
+  let failures = 0
+  let resolveAll: () => void = () => undefined
+  const all = new Promise<void>((r) => (resolveAll = r))
+  service.subscribe((batch) => {
+    events += batch.events.length
+    for (const e of batch.events as TimelineEvent[]) {
+      if (e.type === 'done' || e.type === 'error' || e.type === 'cancelled') {
+        finished++
+        if (e.type !== 'done') failures++
+      }
+    }
+    if (finished >= TOTAL) resolveAll()
+  })
+  const spec = { method: 'GET', url, headers: [], body: { kind: 'none' as const }, options: {} }
+  const start = performance.now()
+  for (let sent = 0; sent < TOTAL; sent += 1000) {
+    const r = await service.invoke('http.send', { request: spec, count: Math.min(1000, TOTAL - sent) })
+    if (!r.ok) throw new Error(r.error.message)
+  }
+  const timeout = setTimeout(() => resolveAll(), 120_000)
+  await all
+  clearTimeout(timeout)
+  const elapsed = performance.now() - start
+  await service.dispose()
+  if (finished < TOTAL) throw new Error(`engine finished only ${finished}/${TOTAL} requests in time`)
+  if (failures > 0) throw new Error(`engine saw ${failures} failed requests`)
+  if (events < TOTAL * 4) throw new Error(`expected full timeline events, saw ${events}`)
+  return (TOTAL / elapsed) * 1000
+}
+
+export async function benchHttp(): Promise<Record<string, number>> {
+  const server = await startServer()
+  try {
+    // Warm both paths (JIT, connections) before measuring.
+    await runUndici(server.url)
+    await runEngine(server.url)
+    let bestUndici = 0
+    let bestEngine = 0
+    for (let i = 0; i < ROUNDS; i++) {
+      const u = await runUndici(server.url)
+      const e = await runEngine(server.url)
+      console.log(`  round ${i + 1}: undici ${u.toFixed(0)} req/s, engine ${e.toFixed(0)} req/s`)
+      bestUndici = Math.max(bestUndici, u)
+      bestEngine = Math.max(bestEngine, e)
+    }
+    const ratio = bestEngine / bestUndici
+    console.log(`http: ${TOTAL} GETs at concurrency ${CONCURRENCY}`)
+    console.log(`  bare undici request(): ${bestUndici.toFixed(0)} req/s`)
+    console.log(`  Flightdeck engine:     ${bestEngine.toFixed(0)} req/s (full timing + events)`)
+    console.log(`  ratio engine/undici:   ${ratio.toFixed(3)} (target >= 0.8)`)
+    return {
+      'http.engine_rps': Math.round(bestEngine),
+      'http.undici_rps': Math.round(bestUndici),
+      'http.engine_vs_undici': Math.round(ratio * 1000) / 1000,
+    }
+  } finally {
+    server.stop()
+  }
+}

@@ -1,0 +1,22 @@
+import { benchHttp } from './http.bench'
+import { RESULTS_FILE, recordResults } from './results'
+
+/** `npm run bench`: every section in one run; figures go to bench-results.json. */
+async function main(): Promise<void> {
+  const only = process.argv.slice(2)
+  const sections: [string, () => Promise<Record<string, number>>][] = [['http', benchHttp]]
+  for (const [name, run] of sections) {
+    if (only.length > 0 && !only.includes(name)) continue
+    console.log(`== ${name}`)
+    recordResults(await run())
+  }
+  console.log(`results written to ${RESULTS_FILE}`)
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e)
+    process.exit(1)
+  },
+)
