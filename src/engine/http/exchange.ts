@@ -24,6 +24,8 @@ export interface ExchangeInit {
   sid: string
   method: string
   url: URL
+  /** `url.origin`, computed once (the getter allocates on every call). */
+  origin: string
   headers: HeaderList
   body: RequestBody
   options: RequestOptions
@@ -142,7 +144,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     try {
       this.init.agent.dispatch(
         {
-          origin: url.origin,
+          origin: this.init.origin,
           path: `${url.pathname}${url.search}`,
           method,
           headers,
@@ -345,15 +347,22 @@ export class Exchange implements Dispatcher.DispatchHandler {
   /** Choose decoders and open the body writer. Returns false if the hop already failed. */
   private setUpBody(headers: HeaderList): boolean {
     const { options, bodies } = this.init
-    const get = (name: string): string | undefined => headers.find(([k]) => k.toLowerCase() === name)?.[1]
-    const contentType = get('content-type') ?? ''
-    const contentLength = Number(get('content-length') ?? NaN)
-    const encodings = options.decompress
-      ? (get('content-encoding') ?? '')
-          .split(',')
-          .map((s) => s.trim().toLowerCase())
-          .filter((s) => s && s !== 'identity')
-      : []
+    let contentType = ''
+    let contentLength = NaN
+    let contentEncoding = ''
+    // One pass over the headers: this runs for every response.
+    for (const [k, v] of headers) {
+      if (k.length === 12 && k.toLowerCase() === 'content-type') contentType = v
+      else if (k.length === 14 && k.toLowerCase() === 'content-length') contentLength = Number(v)
+      else if (k.length === 16 && k.toLowerCase() === 'content-encoding') contentEncoding = v
+    }
+    const encodings =
+      options.decompress && contentEncoding
+        ? contentEncoding
+            .split(',')
+            .map((s) => s.trim().toLowerCase())
+            .filter((s) => s && s !== 'identity')
+        : []
     if (encodings.length > MAX_ENCODINGS) {
       this.abortWith(
         new EngineError(

@@ -327,10 +327,12 @@ export class HttpEngine {
       return
     }
     const url = hop.url
+    const origin = url.origin
     const exchange = new Exchange({
       sid: hop.sid,
       method: hop.method,
       url,
+      origin,
       headers: this.withCookies(hop.headers, url, options),
       body: hop.body,
       options,
@@ -344,7 +346,7 @@ export class HttpEngine {
       onOutcome: (outcome) => this.afterHop(chain, hop, outcome),
     })
     chain.current = exchange
-    chain.ticket = this.scheduler.enqueue(url.origin, () => exchange.run())
+    chain.ticket = this.scheduler.enqueue(origin, () => exchange.run())
   }
 
   private storeCookies(url: URL, headers: HeaderList): void {
