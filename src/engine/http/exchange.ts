@@ -140,7 +140,15 @@ export class Exchange implements Dispatcher.DispatchHandler {
     }
     if (!hasContentType && prepared.contentType && prepared.body !== null)
       headers.push('content-type', prepared.contentType)
-    if (prepared.length !== null && prepared.body !== null) this.sentBodyBytes = prepared.length
+    if (prepared.length !== null && prepared.body !== null) {
+      this.sentBodyBytes = prepared.length
+      // A stream of known length (a file) goes out with Content-Length rather than chunked.
+      if (typeof prepared.body === 'object' && !Buffer.isBuffer(prepared.body)) {
+        if (!headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'content-length')) {
+          headers.push('content-length', String(prepared.length))
+        }
+      }
+    }
     try {
       this.init.agent.dispatch(
         {
