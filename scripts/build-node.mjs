@@ -1,0 +1,37 @@
+// Bundles the Node-side hosts that electron-vite does not build: the browser host (and its in-page bridge)
+// and the CLI. Run after `electron-vite build` (npm run build does both).
+import { build } from 'esbuild'
+
+const common = { bundle: true, sourcemap: true, logLevel: 'warning', legalComments: 'none' }
+
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: ['src/web/index.ts'],
+    outfile: 'out/web/index.js',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // Dependencies stay in node_modules: they are installed anyway, and undici/ws keep their optional natives.
+    packages: 'external',
+  }),
+  build({
+    ...common,
+    entryPoints: ['src/web/bridge/bridge.ts'],
+    outfile: 'out/web/bridge.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    tsconfig: 'tsconfig.web.json',
+  }),
+  build({
+    ...common,
+    entryPoints: ['src/cli/index.ts'],
+    outfile: 'out/cli/index.js',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+  }),
+])
+console.log('built out/web/index.js, out/web/bridge.js, out/cli/index.js')

@@ -1,0 +1,126 @@
+import { parseArgs } from 'node:util'
+import { type KeyValue, type RequestBody, type RequestSpec } from '../shared/request'
+
+/**
+ * The CLI's argument parser: small, pure, and curl-shaped where curl has a convention (-X, -H 'k: v', -d,
+ * -k). Everything it rejects is a bad argument (exit 2) with a one-line reason.
+ */
+
+export const USAGE = `usage: flightdeck send <url> [options]
+
+Runs one HTTP request through the Flightdeck engine (following redirects) and prints
+the status, a headers summary and the phase timings.
+
+options:
+  -X, --request <method>   HTTP method (default GET, or POST with -d)
+  -H, --header 'k: v'      add a request header (repeatable)
+  -d, --data <body>        request body; @path sends a file's bytes
+      --json               print one JSON object: status, headers, url, timeline, timings (HAR)
+  -k, --insecure           accept TLS certificates that do not verify
+      --timeout <ms>       give up on the whole exchange after this many ms
+  -h, --help               show this help
+
+exit codes: 0 any HTTP response, 1 network error, 2 bad arguments`
+
+export type CliCommand =
+  | { kind: 'help' }
+  | { kind: 'send'; request: RequestSpec; json: boolean }
+  | { kind: 'error'; message: string }
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i
+
+function error(message: string): CliCommand {
+  return { kind: 'error', message }
+}
+
+export function parseHeader(text: string): KeyValue | null {
+  const colon = text.indexOf(':')
+  if (colon <= 0) return null
+  const name = text.slice(0, colon).trim()
+  if (!TOKEN.test(name)) return null
+  return { name, value: text.slice(colon + 1).trim(), enabled: true }
+}
+
+/** curl's habit: no scheme means http://. Only http and https are sent. */
+export function normalizeUrl(text: string): string | null {
+  const withScheme = HAS_SCHEME.test(text) ? text : `http://${text}`
+  let url: URL
+  try {
+    url = new URL(withScheme)
+  } catch {
+    return null
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null
+  return url.href
+}
+
+export function parseCliArgs(argv: readonly string[]): CliCommand {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        request: { type: 'string', short: 'X' },
+        header: { type: 'string', short: 'H', multiple: true },
+        data: { type: 'string', short: 'd' },
+        json: { type: 'boolean' },
+        insecure: { type: 'boolean', short: 'k' },
+        timeout: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
+  } catch (e) {
+    // parseArgs' messages are already one plain sentence ("Unknown option '--foo'").
+    return error((e instanceof Error ? e.message : String(e)).split('\n')[0] ?? 'bad arguments')
+  }
+  const { values, positionals } = parsed
+  if (values.help) return { kind: 'help' }
+
+  const [command, target, ...extra] = positionals
+  if (command === undefined) return error('missing command; try: flightdeck send <url>')
+  if (command !== 'send') return error(`unknown command '${command}'; try: flightdeck send <url>`)
+  if (target === undefined) return error('missing URL; try: flightdeck send <url>')
+  if (extra.length > 0) return error(`unexpected argument '${extra[0] ?? ''}'`)
+
+  const url = normalizeUrl(target)
+  if (url === null) return error(`not an http(s) URL: '${target}'`)
+
+  const headers: KeyValue[] = []
+  for (const h of values.header ?? []) {
+    const kv = parseHeader(h)
+    if (!kv) return error(`bad header '${h}'; expected 'Name: value'`)
+    headers.push(kv)
+  }
+
+  const data = values.data
+  const method = (values.request ?? (data !== undefined ? 'POST' : 'GET')).toUpperCase()
+  if (!TOKEN.test(method) || method.length > 64) return error(`bad method '${values.request ?? ''}'`)
+
+  let body: RequestBody = { kind: 'none' }
+  if (data !== undefined) {
+    const explicitType = headers.find((h) => h.name.toLowerCase() === 'content-type')?.value
+    if (data.startsWith('@')) {
+      const path = data.slice(1)
+      if (path === '') return error('-d @ needs a file path, e.g. -d @body.json')
+      body = explicitType ? { kind: 'file', path, contentType: explicitType } : { kind: 'file', path }
+    } else {
+      // curl's default for -d; an explicit Content-Type header wins (the engine keeps the header as given).
+      body = { kind: 'text', text: data, contentType: explicitType ?? 'application/x-www-form-urlencoded' }
+    }
+  }
+
+  const options: RequestSpec['options'] = {}
+  if (values.insecure) options.insecure = true
+  if (values.timeout !== undefined) {
+    const ms = Number(values.timeout)
+    if (!Number.isInteger(ms) || ms < 1 || ms > 24 * 3_600_000) {
+      return error(`--timeout must be a whole number of ms (1..86400000), got '${values.timeout}'`)
+    }
+    options.totalTimeoutMs = ms
+  }
+
+  return { kind: 'send', json: values.json === true, request: { method, url, headers, body, options } }
+}

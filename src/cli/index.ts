@@ -1,0 +1,66 @@
+import { createEngineService } from '../engine/service'
+import { buildReport, humanLines, type ExchangeOutcome } from './report'
+import { parseCliArgs, USAGE } from './args'
+
+/**
+ * `flightdeck` — the command-line host. One engine service (host 'cli'), one request, one report. Exit codes:
+ * 0 when any HTTP response arrived (even a 500), 1 on a network error, 2 on bad arguments.
+ */
+
+export interface CliIo {
+  out(text: string): void
+  err(text: string): void
+}
+
+const processIo: CliIo = {
+  out: (text) => void process.stdout.write(text),
+  err: (text) => void process.stderr.write(text),
+}
+
+export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const command = parseCliArgs(argv)
+  if (command.kind === 'help') {
+    io.out(`${USAGE}\n`)
+    return 0
+  }
+  if (command.kind === 'error') {
+    io.err(`flightdeck: ${command.message}\n`)
+    return 2
+  }
+
+  const service = createEngineService({ host: 'cli' })
+  // Ctrl+C cancels the request (the engine reports it) instead of killing the process mid-write.
+  let sid: string | null = null
+  const onSigint = (): void => {
+    if (sid) void service.invoke('session.cancel', { sid })
+  }
+  process.once('SIGINT', onSigint)
+  try {
+    const sent = await service.invoke('http.send', { request: command.request })
+    if (!sent.ok) {
+      io.err(`flightdeck: ${sent.error.code}: ${sent.error.message}\n`)
+      return sent.error.code === 'bad_payload' ? 2 : 1
+    }
+    sid = sent.value.sids[0] ?? null
+    if (!sid) {
+      io.err('flightdeck: internal: the engine returned no session\n')
+      return 1
+    }
+    const result = await service.http.waitFor(sid)
+    const outcome: ExchangeOutcome = { events: result.events, final: result.final }
+
+    if (command.json) io.out(`${JSON.stringify(buildReport(outcome))}\n`)
+    else io.out(`${humanLines(outcome).join('\n')}\n`)
+
+    if (result.final.type === 'done') return 0
+    if (result.final.type === 'error') {
+      io.err(`flightdeck: ${result.final.code}: ${result.final.message}\n`)
+    } else {
+      io.err('flightdeck: cancelled: the request was cancelled\n')
+    }
+    return 1
+  } finally {
+    process.off('SIGINT', onSigint)
+    await service.dispose()
+  }
+}

@@ -1,0 +1,136 @@
+import { formatBytes, formatMs } from '../shared/format'
+import type {
+  DoneEvent,
+  HarTimings,
+  QueuedEvent,
+  RedirectEvent,
+  RequestSentEvent,
+  ResponseHeadersEvent,
+  TimelineEvent,
+} from '../shared/timeline'
+import type { AppError } from '../shared/result'
+
+/**
+ * Turns one finished exchange (all hops' events and the final event) into what the CLI prints: a JSON report
+ * or lines for people. Pure, so the output format is tested without a network.
+ */
+
+export interface ExchangeOutcome {
+  events: TimelineEvent[]
+  final: TimelineEvent & { type: 'done' | 'error' | 'cancelled' }
+}
+
+export interface JsonReport {
+  /** 0 when no response arrived (as HAR records it). */
+  status: number
+  statusText: string
+  httpVersion: string
+  headers: { name: string; value: string }[]
+  /** The final hop's URL, after redirects. */
+  url: string
+  timeline: TimelineEvent[]
+  /** The final hop's phases, as HAR 1.2 names them. */
+  timings: HarTimings
+  body?: { size: number; contentType: string }
+  error?: AppError
+}
+
+function lastOfType<T extends TimelineEvent['type']>(
+  events: TimelineEvent[],
+  sid: string,
+  type: T,
+): Extract<TimelineEvent, { type: T }> | undefined {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]
+    if (e && e.sid === sid && e.type === type) return e as Extract<TimelineEvent, { type: T }>
+  }
+  return undefined
+}
+
+export function buildReport(outcome: ExchangeOutcome): JsonReport {
+  const { events, final } = outcome
+  const sid = final.sid
+  const queued = lastOfType(events, sid, 'queued')
+  const head: ResponseHeadersEvent | undefined = lastOfType(events, sid, 'response-headers')
+  const report: JsonReport = {
+    status: head?.status ?? 0,
+    statusText: head?.statusText ?? '',
+    httpVersion: head?.httpVersion ?? '',
+    headers: (head?.headers ?? []).map(([name, value]) => ({ name, value })),
+    url: queued?.url ?? '',
+    timeline: events,
+    timings: final.timings,
+  }
+  if (final.type === 'done') report.body = { size: final.body.size, contentType: final.body.contentType }
+  if (final.type === 'error') {
+    report.error =
+      final.detail === undefined
+        ? { code: final.code, message: final.message }
+        : { code: final.code, message: final.message, detail: final.detail }
+  }
+  if (final.type === 'cancelled') report.error = { code: 'network', message: 'Cancelled.' }
+  return report
+}
+
+const MAX_HEADERS = 16
+const MAX_VALUE = 120
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`
+}
+
+/** Lines for a terminal: the hops, the status line, a headers summary, body size and the phase timings. */
+export function humanLines(outcome: ExchangeOutcome): string[] {
+  const { events, final } = outcome
+  const report = buildReport(outcome)
+  const lines: string[] = []
+
+  const queuedBySid = new Map<string, QueuedEvent>()
+  for (const e of events) if (e.type === 'queued') queuedBySid.set(e.sid, e)
+  const first = events.find((e): e is QueuedEvent => e.type === 'queued')
+  if (first) lines.push(`${first.method} ${first.url}`)
+  for (const e of events) {
+    if (e.type !== 'redirect') continue
+    const r: RedirectEvent = e
+    const next = queuedBySid.get(r.next)
+    lines.push(`  ${r.status} → ${next?.url ?? r.location}`)
+  }
+
+  if (report.status > 0) {
+    lines.push(
+      `HTTP/${report.httpVersion} ${report.status}${report.statusText ? ` ${report.statusText}` : ''}`,
+    )
+    const shown = report.headers.slice(0, MAX_HEADERS)
+    for (const h of shown) lines.push(`${h.name}: ${clip(h.value, MAX_VALUE)}`)
+    if (report.headers.length > shown.length)
+      lines.push(`… ${report.headers.length - shown.length} more headers`)
+  }
+  lines.push('')
+
+  if (final.type === 'done') {
+    const done: DoneEvent = final
+    const type = done.body.contentType ? ` (${done.body.contentType})` : ''
+    lines.push(`body      ${formatBytes(done.body.size)}${type}, ${formatBytes(done.wireBytes)} on the wire`)
+  }
+  const sent: RequestSentEvent | undefined = lastOfType(events, final.sid, 'request-sent')
+  if (sent) {
+    const conn = sent.reused ? 'reused connection' : 'new connection'
+    lines.push(`remote    ${sent.remoteAddress}:${sent.remotePort}  ${sent.protocol}  ${conn}`)
+  }
+
+  const t = final.timings
+  const rows: [string, number][] = [
+    ['blocked', t.blocked],
+    ['dns', t.dns],
+    ['connect', t.connect],
+    ['ssl', t.ssl],
+    ['send', t.send],
+    ['wait', t.wait],
+    ['receive', t.receive],
+  ]
+  lines.push('timings')
+  for (const [name, ms] of rows) lines.push(`  ${name.padEnd(9)}${formatMs(ms).padStart(10)}`)
+  lines.push(`  ${'total'.padEnd(9)}${formatMs(t.time).padStart(10)}`)
+  if (t.ssl >= 0) lines.push('  (ssl is part of connect)')
+  return lines
+}

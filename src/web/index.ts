@@ -1,0 +1,100 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { createEngineService } from '../engine/service'
+import { missingBuild, startWebHost } from './server'
+
+/**
+ * `npm run web` / `node out/web/index.js [--port N] [--no-open]`: the browser host. Builds nothing (scripts/web.mjs
+ * does); serves out/renderer next to this bundle and prints exactly one `Flightdeck: <url>` line on stdout.
+ */
+
+export interface WebCliArgs {
+  port: number
+  open: boolean
+}
+
+export function parseWebArgs(argv: string[]): WebCliArgs | { error: string } {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        'no-open': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    })
+    if (values.help) return { error: 'usage: flightdeck-web [--port N] [--no-open]' }
+    const port = values.port === undefined ? 0 : Number(values.port)
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      return { error: `--port must be 0..65535, got ${values.port}` }
+    return { port, open: !values['no-open'] }
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) }
+  }
+}
+
+function openBrowser(url: string): void {
+  const [cmd, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url]]
+        : ['xdg-open', [url]]
+  try {
+    const child = spawn(cmd, args, { stdio: 'ignore', detached: true })
+    // No browser available (a server, a container) is normal: the printed URL is enough.
+    child.on('error', () => undefined)
+    child.unref()
+  } catch {
+    // Same: opening a browser is a convenience.
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseWebArgs(process.argv.slice(2))
+  if ('error' in args) {
+    process.stderr.write(`flightdeck web: ${args.error}\n`)
+    process.exitCode = 2
+    return
+  }
+  const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url))
+  const bridgeFile = fileURLToPath(new URL('./bridge.js', import.meta.url))
+  const missing = await missingBuild(rendererDir, bridgeFile)
+  if (missing) {
+    process.stderr.write(`flightdeck web: ${missing}\n`)
+    process.exitCode = 1
+    return
+  }
+
+  const service = createEngineService({ host: 'web' })
+  let host
+  try {
+    host = await startWebHost({ service, port: args.port, rendererDir, bridgeFile })
+  } catch (e) {
+    await service.dispose()
+    process.stderr.write(
+      `flightdeck web: cannot listen on 127.0.0.1:${args.port}: ${e instanceof Error ? e.message : String(e)}\n`,
+    )
+    process.exitCode = 1
+    return
+  }
+  process.stdout.write(`Flightdeck: ${host.url}\n`)
+  if (args.open) openBrowser(host.url)
+
+  let stopping = false
+  const stop = (): void => {
+    if (stopping) return
+    stopping = true
+    void host
+      .close()
+      .then(() => service.dispose())
+      .finally(() => process.exit(0))
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+void main()

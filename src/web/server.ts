@@ -1,0 +1,241 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
+import { stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { WebSocketServer } from 'ws'
+import { WEB_API_PATH } from '../shared/contract'
+import { serveApiSocket, type ApiService } from './api-socket'
+import { authorizeRequest, authorizeUpgrade, createToken, tokenCookie, type RequestFacts } from './security'
+import { BRIDGE_PATH, contentTypeFor, injectBridge, readRegularFile, resolveStaticPath } from './static-files'
+
+/**
+ * The browser host: serves the built renderer and the same `window.api` over one WebSocket, bound to the
+ * engine service. Loopback only, one random token per launch; see ./security.ts for the rules.
+ */
+
+/** Incoming API frames above this are refused by ws (close 1009): the largest command is a 64 MiB text body. */
+export const MAX_WS_FRAME_BYTES = 65 * 1024 * 1024
+
+export interface WebHostOptions {
+  service: ApiService
+  /** 0 (default) picks a free port. */
+  port?: number
+  /** Loopback only, on purpose: the host holds no TLS and the token travels in the URL once. */
+  host?: '127.0.0.1'
+  /** The built renderer (out/renderer). */
+  rendererDir: string
+  /** The bundled bridge script (out/web/bridge.js). */
+  bridgeFile: string
+  log?: (line: string) => void
+}
+
+export interface WebHost {
+  /** Full URL including the token: what a person opens. */
+  url: string
+  port: number
+  token: string
+  close(): Promise<void>
+}
+
+function csp(host: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    // React sets style attributes through the CSSOM, which CSP does not govern; 'unsafe-inline' is for <style>.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    // Only our own API socket: the renderer makes no network requests of its own.
+    `connect-src 'self' ws://${host}`,
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ')
+}
+
+function securityHeaders(host: string): Record<string, string> {
+  return {
+    'Content-Security-Policy': csp(host),
+    'X-Content-Type-Options': 'nosniff',
+    // The first URL carries the token; never let it leak in a Referer.
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Cache-Control': 'no-store',
+  }
+}
+
+function plain(
+  res: ServerResponse,
+  status: number,
+  reason: string,
+  extra: Record<string, string> = {},
+): void {
+  const body = reason + '\n'
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-store',
+    ...extra,
+  })
+  res.end(res.req.method === 'HEAD' ? undefined : body)
+}
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  const text = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found' }[status] ?? 'Error'
+  const body = reason + '\n'
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  )
+}
+
+function facts(req: IncomingMessage): RequestFacts {
+  return {
+    url: req.url ?? '/',
+    host: req.headers.host,
+    origin: req.headers.origin,
+    cookie: req.headers.cookie,
+  }
+}
+
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const bindHost = options.host ?? '127.0.0.1'
+  if (bindHost !== '127.0.0.1') throw new Error('The browser host binds to 127.0.0.1 only')
+  const log = options.log ?? ((line: string) => console.warn(line))
+  const token = createToken()
+  let port = 0
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_WS_FRAME_BYTES,
+    perMessageDeflate: false,
+  })
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      plain(res, 405, 'Only GET and HEAD are served.', { Allow: 'GET, HEAD' })
+      return
+    }
+    const verdict = authorizeRequest(facts(req), token, port)
+    if (!verdict.ok) {
+      plain(res, verdict.status, verdict.reason)
+      return
+    }
+    // Host was validated above, so it is safe to echo into the CSP.
+    const headers = securityHeaders(req.headers.host ?? `127.0.0.1:${port}`)
+    if (verdict.via === 'query') headers['Set-Cookie'] = tokenCookie(port, token)
+
+    const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
+    if (pathname === WEB_API_PATH) {
+      plain(res, 426, 'The API is a WebSocket.', { Upgrade: 'websocket' })
+      return
+    }
+
+    let body: Buffer | null
+    let type: string
+    if (pathname === '/' || pathname === '/index.html') {
+      const html = await readRegularFile(join(options.rendererDir, 'index.html'))
+      if (!html) {
+        plain(
+          res,
+          500,
+          `The renderer is not built (no index.html in ${options.rendererDir}); run npm run build.`,
+        )
+        return
+      }
+      body = Buffer.from(injectBridge(html.toString('utf8')), 'utf8')
+      type = 'text/html; charset=utf-8'
+    } else if (pathname === BRIDGE_PATH) {
+      body = await readRegularFile(options.bridgeFile)
+      type = 'text/javascript; charset=utf-8'
+    } else {
+      const file = resolveStaticPath(options.rendererDir, pathname)
+      body = file ? await readRegularFile(file) : null
+      type = file ? contentTypeFor(file) : 'application/octet-stream'
+    }
+    if (!body) {
+      plain(res, 404, 'Not found.')
+      return
+    }
+    res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': body.length })
+    res.end(req.method === 'HEAD' ? undefined : body)
+  }
+
+  const server = createServer((req, res) => {
+    serve(req, res).catch((e: unknown) => {
+      log(`[flightdeck] web host error: ${e instanceof Error ? e.message : String(e)}`)
+      if (!res.headersSent) plain(res, 500, 'Internal error.')
+      else res.destroy()
+    })
+  })
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy())
+    let pathname: string
+    try {
+      pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
+    } catch {
+      refuseUpgrade(socket, 400, 'Malformed request target.')
+      return
+    }
+    if (pathname !== WEB_API_PATH) {
+      refuseUpgrade(socket, 404, 'Not found.')
+      return
+    }
+    const verdict = authorizeUpgrade(facts(req), token, port)
+    if (!verdict.ok) {
+      log(`[flightdeck] refused API connection: ${verdict.reason}`)
+      refuseUpgrade(socket, verdict.status, verdict.reason)
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serveApiSocket(ws, options.service, log))
+  })
+
+  server.on('clientError', (_err, socket: Socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+    else socket.destroy()
+  })
+
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, bindHost, () => {
+      server.off('error', reject)
+      resolvePromise()
+    })
+  })
+  port = (server.address() as AddressInfo).port
+
+  let closing: Promise<void> | null = null
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    close() {
+      closing ??= new Promise<void>((resolveClose) => {
+        for (const client of wss.clients) client.terminate()
+        wss.close()
+        server.close(() => resolveClose())
+        server.closeAllConnections()
+      })
+      return closing
+    },
+  }
+}
+
+/** A plain message when the build the host serves is missing, so the CLI entry can fail early; else null. */
+export async function missingBuild(rendererDir: string, bridgeFile: string): Promise<string | null> {
+  for (const file of [join(rendererDir, 'index.html'), bridgeFile]) {
+    try {
+      await stat(file)
+    } catch {
+      return `Missing ${file}: run npm run build first.`
+    }
+  }
+  return null
+}

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest'
+import { normalizeUrl, parseCliArgs, parseHeader } from '../../src/cli/args'
+
+describe('CLI arguments', () => {
+  it('a bare send is a GET with defaults', () => {
+    expect(parseCliArgs(['send', 'http://127.0.0.1:8080/hello'])).toEqual({
+      kind: 'send',
+      json: false,
+      request: {
+        method: 'GET',
+        url: 'http://127.0.0.1:8080/hello',
+        headers: [],
+        body: { kind: 'none' },
+        options: {},
+      },
+    })
+  })
+
+  it('reads curl-style options in any order', () => {
+    const cmd = parseCliArgs([
+      '-X',
+      'put',
+      'send',
+      '-H',
+      'X-One: 1',
+      '--header',
+      'Content-Type: application/json',
+      'https://example.test/a?b=c',
+      '-d',
+      '{"a":1}',
+      '--json',
+      '-k',
+      '--timeout',
+      '1500',
+    ])
+    expect(cmd).toEqual({
+      kind: 'send',
+      json: true,
+      request: {
+        method: 'PUT',
+        url: 'https://example.test/a?b=c',
+        headers: [
+          { name: 'X-One', value: '1', enabled: true },
+          { name: 'Content-Type', value: 'application/json', enabled: true },
+        ],
+        body: { kind: 'text', text: '{"a":1}', contentType: 'application/json' },
+        options: { insecure: true, totalTimeoutMs: 1500 },
+      },
+    })
+  })
+
+  it('-d implies POST with curl’s form content type; @path sends a file', () => {
+    const post = parseCliArgs(['send', 'http://h/', '-d', 'a=1'])
+    expect(post).toMatchObject({
+      request: {
+        method: 'POST',
+        body: { kind: 'text', text: 'a=1', contentType: 'application/x-www-form-urlencoded' },
+      },
+    })
+    expect(parseCliArgs(['send', 'http://h/', '-d', '@/tmp/x.bin'])).toMatchObject({
+      request: { method: 'POST', body: { kind: 'file', path: '/tmp/x.bin' } },
+    })
+  })
+
+  it('help', () => {
+    expect(parseCliArgs(['--help'])).toEqual({ kind: 'help' })
+    expect(parseCliArgs(['send', '-h'])).toEqual({ kind: 'help' })
+  })
+
+  it.each([
+    [[]],
+    [['fetch', 'http://h/']],
+    [['send']],
+    [['send', 'http://h/', 'extra']],
+    [['send', 'ftp://h/']],
+    [['send', 'http://']],
+    [['send', 'http://h/', '--nope']],
+    [['send', 'http://h/', '-H', 'no colon']],
+    [['send', 'http://h/', '-H', 'bad name: v']],
+    [['send', 'http://h/', '-X', 'GE T']],
+    [['send', 'http://h/', '--timeout', 'soon']],
+    [['send', 'http://h/', '--timeout', '0']],
+    [['send', 'http://h/', '--timeout']],
+    [['send', 'http://h/', '-d', '@']],
+  ])('rejects %j with one line', (argv) => {
+    const cmd = parseCliArgs(argv)
+    expect(cmd.kind).toBe('error')
+    if (cmd.kind === 'error') {
+      expect(cmd.message).not.toContain('\n')
+      expect(cmd.message.length).toBeGreaterThan(0)
+    }
+  })
+
+  it('headers and URLs', () => {
+    expect(parseHeader('Accept:  text/html ')).toEqual({ name: 'Accept', value: 'text/html', enabled: true })
+    expect(parseHeader('X-Empty:')).toEqual({ name: 'X-Empty', value: '', enabled: true })
+    expect(parseHeader(': v')).toBeNull()
+    expect(normalizeUrl('example.test/x')).toBe('http://example.test/x')
+    expect(normalizeUrl('file:///etc/passwd')).toBeNull()
+  })
+})

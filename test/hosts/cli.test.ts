@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { JsonReport } from '../../src/cli/report'
+import { refusedPort, startHttpServer, type Fixture } from '../fixtures/servers'
+
+const bin = fileURLToPath(new URL('../../bin/flightdeck.js', import.meta.url))
+
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+  ms: number
+}
+
+/** Runs the real `flightdeck` command, as a user would: a separate process, the bin file, real sockets. */
+function flightdeck(...args: string[]): Promise<Run> {
+  const started = Date.now()
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c))
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }))
+  })
+}
+
+describe('flightdeck send', () => {
+  let fixture: Fixture
+
+  beforeAll(async () => {
+    fixture = await startHttpServer()
+  })
+  afterAll(() => fixture.close())
+
+  it('prints the status line, headers and timings and exits 0 promptly', async () => {
+    const run = await flightdeck('send', `${fixture.url}/hello`)
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain(`GET ${fixture.url}/hello`)
+    expect(run.stdout).toMatch(/^HTTP\/1\.1 200 OK$/m)
+    expect(run.stdout).toMatch(/^content-type: /im)
+    expect(run.stdout).toMatch(/^ {2}wait +[\d.]+ (ms|s)$/m)
+    expect(run.stdout).toMatch(/^ {2}total +[\d.]+ (ms|s)$/m)
+    // No dangling handles: the bin's safety net would have said so on stderr (checked above).
+    expect(run.ms).toBeLessThan(10_000)
+  })
+
+  it('exits 0 on an HTTP error status too', async () => {
+    const run = await flightdeck('send', `${fixture.url}/status/503`)
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/^HTTP\/1\.1 503/m)
+  })
+
+  it('--json prints one object whose HAR timings add up to time', async () => {
+    const run = await flightdeck('send', '--json', `${fixture.url}/delay?ms=120`)
+    expect(run.code).toBe(0)
+    expect(run.stdout.trim().split('\n')).toHaveLength(1)
+    const report = JSON.parse(run.stdout) as JsonReport
+    expect(report.status).toBe(200)
+    expect(report.url).toBe(`${fixture.url}/delay?ms=120`)
+    expect(report.headers.some((h) => h.name.toLowerCase() === 'content-type')).toBe(true)
+    expect(report.timeline[0]?.type).toBe('queued')
+    expect(report.timeline.at(-1)?.type).toBe('done')
+    const t = report.timings
+    for (const k of ['blocked', 'dns', 'connect', 'ssl', 'send', 'wait', 'receive', 'time'] as const) {
+      expect(typeof t[k]).toBe('number')
+    }
+    const sum = [t.blocked, t.dns, t.connect, t.send, t.wait, t.receive]
+      .filter((x) => x > 0)
+      .reduce((a, b) => a + b, 0)
+    expect(t.time).toBeCloseTo(sum, 2)
+    expect(t.ssl).toBe(-1)
+    expect(t.wait).toBeGreaterThanOrEqual(100)
+  })
+
+  it('--json follows redirects and reports the final hop', async () => {
+    const target = `${fixture.url}/hello`
+    const run = await flightdeck(
+      'send',
+      '--json',
+      `${fixture.url}/redirect-to?url=${encodeURIComponent(target)}`,
+    )
+    expect(run.code).toBe(0)
+    const report = JSON.parse(run.stdout) as JsonReport
+    expect(report.status).toBe(200)
+    expect(report.url).toBe(target)
+    expect(report.timeline.some((e) => e.type === 'redirect')).toBe(true)
+  })
+
+  it('a refused port exits 1 with one line on stderr', async () => {
+    const port = await refusedPort()
+    const run = await flightdeck('send', `http://127.0.0.1:${port}/`)
+    expect(run.code).toBe(1)
+    expect(run.stderr.trim().split('\n')).toHaveLength(1)
+    expect(run.stderr).toMatch(/^flightdeck: refused: /)
+  })
+
+  it('bad arguments exit 2 with one line; --help exits 0', async () => {
+    const bad = await flightdeck('send')
+    expect(bad.code).toBe(2)
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1)
+    expect(bad.stdout).toBe('')
+    expect((await flightdeck('send', 'http://x/', '--bogus')).code).toBe(2)
+    const help = await flightdeck('--help')
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain('usage: flightdeck send <url>')
+  })
+})
