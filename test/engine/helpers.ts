@@ -10,7 +10,11 @@ export function makeService(options: Partial<EngineServiceOptions> = {}): Engine
   return createEngineService({ host: 'test', flushEveryMs: 5, ...options })
 }
 
-export function spec(url: string, extra: Partial<RequestSpec> = {}, options: Partial<RequestOptions> = {}): RequestSpec {
+export function spec(
+  url: string,
+  extra: Partial<RequestSpec> = {},
+  options: Partial<RequestOptions> = {},
+): RequestSpec {
   return { method: 'GET', url, headers: [], body: { kind: 'none' }, options, ...extra }
 }
 
@@ -39,7 +43,12 @@ export function eventsOf<T extends TimelineEvent['type']>(
 }
 
 export async function bodyText(service: EngineService, d: DoneEvent): Promise<string> {
-  const r = await service.invoke('body.read', { bodyId: d.body.id, offset: 0, length: 4 * 1024 * 1024, encoding: 'utf8' })
+  const r = await service.invoke('body.read', {
+    bodyId: d.body.id,
+    offset: 0,
+    length: 4 * 1024 * 1024,
+    encoding: 'utf8',
+  })
   if (!r.ok) throw new Error(r.error.message)
   return r.value.data
 }

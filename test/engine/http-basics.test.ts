@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
+import type { RequestBody } from '../../src/shared/request'
 import { COMPRESSIBLE_JSON, startHttpServer, type Fixture } from '../fixtures/servers'
 import { bodyText, done, eventsOf, makeService, send, sleep, spec, writeTemp } from './helpers'
 
@@ -26,7 +27,12 @@ describe('HTTP/1.1 exchanges', () => {
     expect(types).toContain('request-sent')
     expect(types).toContain('response-headers')
     expect(types[types.length - 1]).toBe('done')
-    const range = await service.invoke('body.read', { bodyId: d.body.id, offset: 1, length: 3, encoding: 'utf8' })
+    const range = await service.invoke('body.read', {
+      bodyId: d.body.id,
+      offset: 1,
+      length: 3,
+      encoding: 'utf8',
+    })
     expect(range.ok && range.value.data).toBe('ell')
     expect(range.ok && range.value.total).toBe(5)
   })
@@ -41,7 +47,10 @@ describe('HTTP/1.1 exchanges', () => {
     expect(sent?.remoteAddress).toBe('127.0.0.1')
     expect(sent?.remotePort).toBe(server.port)
     expect(sent?.headers).toContainEqual(['X-Trace', 'abc'])
-    const echoed = JSON.parse(await bodyText(service, done(r))) as { url: string; headers: Record<string, string> }
+    const echoed = JSON.parse(await bodyText(service, done(r))) as {
+      url: string
+      headers: Record<string, string>
+    }
     expect(echoed.url).toBe('/echo?x=1')
     expect(echoed.headers['x-trace']).toBe('abc')
   })
@@ -78,9 +87,13 @@ describe('HTTP/1.1 exchanges', () => {
   })
 
   it('sends JSON, form, multipart and file bodies', async () => {
-    const post = async (body: Parameters<typeof spec>[1]['body']) => {
-      const d = done(await send(service, spec(`${server.url}/echo`, { method: 'POST', ...(body ? { body } : {}) })))
-      return JSON.parse(await bodyText(service, d)) as { method: string; headers: Record<string, string>; body: string }
+    const post = async (body: RequestBody) => {
+      const d = done(await send(service, spec(`${server.url}/echo`, { method: 'POST', body })))
+      return JSON.parse(await bodyText(service, d)) as {
+        method: string
+        headers: Record<string, string>
+        body: string
+      }
     }
     const json = await post({ kind: 'json', text: '{"a":1}' })
     expect(json.method).toBe('POST')
@@ -131,12 +144,17 @@ describe('HTTP/1.1 exchanges', () => {
   })
 
   it('every finished exchange has HAR timings that add up to its time', async () => {
-    const results = await Promise.all(['/hello', '/delay?ms=50', '/gzip', '/redirect/2'].map((p) => send(service, spec(`${server.url}${p}`))))
+    const results = await Promise.all(
+      ['/hello', '/delay?ms=50', '/gzip', '/redirect/2'].map((p) => send(service, spec(`${server.url}${p}`))),
+    )
     for (const r of results) {
       for (const e of r.events) {
         if (e.type !== 'done' && e.type !== 'error' && e.type !== 'cancelled') continue
         const t = e.timings
-        const sum = [t.blocked, t.dns, t.connect, t.send, t.wait, t.receive].reduce((a, x) => a + (x > 0 ? x : 0), 0)
+        const sum = [t.blocked, t.dns, t.connect, t.send, t.wait, t.receive].reduce(
+          (a, x) => a + (x > 0 ? x : 0),
+          0,
+        )
         expect(Math.abs(sum - t.time)).toBeLessThan(0.01)
         expect(t.send).toBeGreaterThanOrEqual(0)
         expect(t.wait).toBeGreaterThanOrEqual(0)

@@ -1,0 +1,237 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { EngineService } from '../../src/engine/service'
+import { refusedPort, startHttpServer, type Fixture } from '../fixtures/servers'
+import { bodyText, done, eventsOf, makeService, send, sleep, spec } from './helpers'
+
+let server: Fixture
+let service: EngineService
+
+beforeAll(async () => {
+  server = await startHttpServer()
+  service = makeService()
+})
+afterAll(async () => {
+  await service.dispose()
+  await server.close()
+})
+
+function errorOf(r: Awaited<ReturnType<typeof send>>): { code: string; message: string } {
+  if (r.final.type !== 'error') throw new Error(`expected an error, got ${r.final.type}`)
+  return r.final
+}
+
+describe('redirects', () => {
+  it('follows hop by hop, each hop its own session linked to the one before', async () => {
+    const r = await send(service, spec(`${server.url}/redirect/3`))
+    expect(r.sids).toHaveLength(4)
+    const queued = eventsOf(r, 'queued')
+    expect(queued.map((q) => q.hop)).toEqual([0, 1, 2, 3])
+    expect(queued[1]?.initiator).toBe(r.sids[0])
+    expect(queued[3]?.url).toBe(`${server.url}/redirect/0`)
+    const redirects = eventsOf(r, 'redirect')
+    expect(redirects.map((x) => x.status)).toEqual([302, 302, 302])
+    expect(redirects[0]?.next).toBe(r.sids[1])
+    expect(done(r).status).toBe(200)
+    expect(await bodyText(service, done(r))).toBe('done')
+  })
+
+  it('stops a redirect loop with a clear error', async () => {
+    const r = await send(service, spec(`${server.url}/loop`, {}, { maxRedirects: 5 }))
+    const e = errorOf(r)
+    expect(e.code).toBe('redirect_loop')
+    expect(e.message).toMatch(/loop/i)
+    expect(r.sids).toHaveLength(6)
+  })
+
+  it('stops after the configured number of redirects', async () => {
+    const e = errorOf(await send(service, spec(`${server.url}/redirect/5`, {}, { maxRedirects: 2 })))
+    expect(e.code).toBe('too_many_redirects')
+  })
+
+  it('reports the redirect itself when following is off', async () => {
+    const r = await send(service, spec(`${server.url}/redirect/1`, {}, { followRedirects: false }))
+    expect(done(r).status).toBe(302)
+    expect(r.sids).toHaveLength(1)
+  })
+
+  it('a 303 after POST continues as GET without the body', async () => {
+    const target = encodeURIComponent('/echo')
+    const r = await send(
+      service,
+      spec(`${server.url}/redirect-to?url=${target}&status=303`, {
+        method: 'POST',
+        body: { kind: 'json', text: '{"x":1}' },
+      }),
+    )
+    const echoed = JSON.parse(await bodyText(service, done(r))) as { method: string; body: string }
+    expect(echoed.method).toBe('GET')
+    expect(echoed.body).toBe('')
+  })
+
+  it('does not carry Authorization or cookies to another origin', async () => {
+    const other = await startHttpServer()
+    try {
+      const target = encodeURIComponent(`${other.url}/echo`)
+      const r = await send(
+        service,
+        spec(`${server.url}/redirect-to?url=${target}`, {
+          headers: [
+            { name: 'Authorization', value: 'Bearer secret', enabled: true },
+            { name: 'Cookie', value: 'a=b', enabled: true },
+            { name: 'X-Keep', value: 'yes', enabled: true },
+          ],
+        }),
+      )
+      const echoed = JSON.parse(await bodyText(service, done(r))) as { headers: Record<string, string> }
+      expect(echoed.headers.authorization).toBeUndefined()
+      expect(echoed.headers.cookie).toBeUndefined()
+      expect(echoed.headers['x-keep']).toBe('yes')
+    } finally {
+      await other.close()
+    }
+  })
+})
+
+describe('failures are typed errors with plain messages', () => {
+  it('invalid URL', async () => {
+    const r = await send(service, spec('http://exa mple.com:99999/'))
+    expect(errorOf(r).code).toBe('invalid_url')
+    expect(errorOf(r).message).toMatch(/Invalid URL/)
+  })
+
+  it('unsupported scheme', async () => {
+    expect(errorOf(await send(service, spec('ftp://example.com/file'))).code).toBe('invalid_url')
+  })
+
+  it('a URL without a scheme means http', async () => {
+    const d = done(await send(service, spec(`127.0.0.1:${server.port}/hello`)))
+    expect(d.status).toBe(200)
+  })
+
+  it('connection refused', async () => {
+    const port = await refusedPort()
+    const e = errorOf(await send(service, spec(`http://127.0.0.1:${port}/`)))
+    expect(e.code).toBe('refused')
+    expect(e.message).toBe(`Connection refused by 127.0.0.1:${port}`)
+  })
+
+  it('DNS failure', async () => {
+    const e = errorOf(await send(service, spec('http://no-such-host.invalid/')))
+    expect(e.code).toBe('dns')
+    expect(e.message).toContain('no-such-host.invalid')
+  })
+
+  it('reset mid-body', async () => {
+    const e = errorOf(await send(service, spec(`${server.url}/reset`)))
+    expect(e.code).toBe('reset')
+  })
+
+  it('a header value with a line break is refused before anything is sent', async () => {
+    const before = server.requests.length
+    const r = await send(
+      service,
+      spec(`${server.url}/echo`, { headers: [{ name: 'X-Bad', value: 'a\r\nInjected: 1', enabled: true }] }),
+    )
+    expect(errorOf(r).code).toBe('invalid_request')
+    await sleep(20)
+    expect(server.requests.length).toBe(before)
+  })
+
+  it('response headers that never come hit the headers timeout', async () => {
+    const e = errorOf(await send(service, spec(`${server.url}/hang`, {}, { headersTimeoutMs: 200 })))
+    expect(e.code).toBe('timeout_headers')
+  })
+
+  it('a body that stalls hits the idle timeout', async () => {
+    const e = errorOf(await send(service, spec(`${server.url}/stall-body`, {}, { idleTimeoutMs: 200 })))
+    expect(e.code).toBe('timeout_idle')
+  })
+
+  it('the total timeout covers the whole exchange', async () => {
+    const started = Date.now()
+    const e = errorOf(await send(service, spec(`${server.url}/hang`, {}, { totalTimeoutMs: 300 })))
+    expect(e.code).toBe('timeout_total')
+    expect(Date.now() - started).toBeLessThan(3000)
+  })
+
+  it('a body over the limit is refused', async () => {
+    const e = errorOf(await send(service, spec(`${server.url}/bytes?n=5000`, {}, { maxBodyBytes: 1000 })))
+    expect(e.code).toBe('body_too_large')
+  })
+
+  it('a missing body file is a file error', async () => {
+    const e = errorOf(
+      await send(
+        service,
+        spec(`${server.url}/echo`, { method: 'POST', body: { kind: 'file', path: '/nonexistent/file.bin' } }),
+      ),
+    )
+    expect(e.code).toBe('file')
+  })
+})
+
+describe('cancel', () => {
+  it('cancels an in-flight request from its row while others carry on', async () => {
+    const hang = await service.invoke('http.send', { request: spec(`${server.url}/hang`) })
+    const slow = await service.invoke('http.send', { request: spec(`${server.url}/delay?ms=300`) })
+    if (!hang.ok || !slow.ok) throw new Error('send failed')
+    const hangSid = hang.value.sids[0] as string
+    await sleep(100)
+    const c = await service.invoke('session.cancel', { sid: hangSid })
+    expect(c.ok && c.value.cancelled).toBe(true)
+    const hung = await service.http.waitFor(hangSid)
+    expect(hung.final.type).toBe('cancelled')
+    const other = await service.http.waitFor(slow.value.sids[0] as string)
+    expect(done(other).status).toBe(200)
+  })
+
+  it('cancels a request still waiting in the queue', async () => {
+    const svc = makeService({ settings: { perOriginConcurrency: 1, globalConcurrency: 10 } })
+    try {
+      const first = await svc.invoke('http.send', { request: spec(`${server.url}/delay?ms=300`) })
+      const queued = await svc.invoke('http.send', { request: spec(`${server.url}/hello`) })
+      if (!first.ok || !queued.ok) throw new Error('send failed')
+      const sid = queued.value.sids[0] as string
+      await svc.invoke('session.cancel', { sid })
+      const r = await svc.http.waitFor(sid)
+      expect(r.final.type).toBe('cancelled')
+      expect(eventsOf(r, 'request-sent')).toHaveLength(0)
+      expect(done(await svc.http.waitFor(first.value.sids[0] as string)).status).toBe(200)
+    } finally {
+      await svc.dispose()
+    }
+  })
+})
+
+describe('large bodies', () => {
+  it('spills a body past the memory bound to disk and serves byte ranges from it', async () => {
+    const svc = makeService({ memoryBodyLimit: 256 * 1024 })
+    try {
+      const n = 20 * 1024 * 1024
+      const d = done(await send(svc, spec(`${server.url}/bytes?n=${n}`)))
+      expect(d.body.size).toBe(n)
+      expect(d.body.onDisk).toBe(true)
+      const offset = 12_345_677
+      const r = await svc.invoke('body.read', { bodyId: d.body.id, offset, length: 1024, encoding: 'base64' })
+      if (!r.ok) throw new Error(r.error.message)
+      const bytes = Buffer.from(r.value.data, 'base64')
+      expect(bytes.length).toBe(1024)
+      for (let i = 0; i < bytes.length; i++) expect(bytes[i]).toBe((offset + i) % 256)
+      expect(r.value.total).toBe(n)
+    } finally {
+      await svc.dispose()
+    }
+  })
+})
+
+describe('the service boundary', () => {
+  it('refuses malformed payloads and unknown commands as data', async () => {
+    const bad = await service.call('http.send', { request: { method: 'GET' } })
+    expect(bad.ok).toBe(false)
+    if (!bad.ok) expect(bad.error.code).toBe('bad_payload')
+    const unknown = await service.call('fs.readEverything', {})
+    expect(!unknown.ok && unknown.error.code).toBe('unknown_command')
+    const tooMany = await service.call('http.send', { request: spec(`${server.url}/hello`), count: 100_000 })
+    expect(!tooMany.ok && tooMany.error.code).toBe('bad_payload')
+  })
+})
