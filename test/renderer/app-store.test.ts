@@ -12,7 +12,16 @@ const flush = () => new Promise((r) => setTimeout(r, 0))
 function doneWithBody(sid: string, id: string, size: number, contentType: string): TimelineEvent[] {
   return [
     queued(sid, 0),
-    { type: 'done', sid, t: 5, status: 200, wireBytes: size, bodyBytes: size, body: { id, size, contentType, onDisk: false }, timings: timings({ time: 5 }) },
+    {
+      type: 'done',
+      sid,
+      t: 5,
+      status: 200,
+      wireBytes: size,
+      bodyBytes: size,
+      body: { id, size, contentType, onDisk: false },
+      timings: timings({ time: 5 }),
+    },
   ]
 }
 
@@ -64,7 +73,10 @@ describe('composer', () => {
     const s = store.getState()
     s.setMethod('POST')
     s.setUrl('http://127.0.0.1:8080/echo')
-    s.setHeaders([{ name: 'x-a', value: '1', enabled: true }, { name: '', value: '', enabled: true }])
+    s.setHeaders([
+      { name: 'x-a', value: '1', enabled: true },
+      { name: '', value: '', enabled: true },
+    ])
     s.setBodyKind('json')
     s.setJsonBody('{"a":1}')
     s.setOption('insecure', true)
@@ -87,7 +99,9 @@ describe('composer', () => {
   })
 
   it('sends N copies with count and keeps the selection', async () => {
-    const fake = fakeClient({ 'http.send': () => ({ ok: true, value: { sids: ['a', 'b', 'c'], batchId: 'b1' } }) })
+    const fake = fakeClient({
+      'http.send': () => ({ ok: true, value: { sids: ['a', 'b', 'c'], batchId: 'b1' } }),
+    })
     const store = createAppStore(fake.client)
     store.getState().setUrl('http://h/')
     store.getState().setSendCount(3)
@@ -104,11 +118,19 @@ describe('composer', () => {
     let fail = true
     const fake = fakeClient({
       'http.send': () =>
-        fail ? { ok: false, error: { code: 'bad_payload', message: 'Invalid http.send payload at request.method' } } : { ok: true, value: { sids: ['x'] } },
+        fail
+          ? {
+              ok: false,
+              error: { code: 'bad_payload', message: 'Invalid http.send payload at request.method' },
+            }
+          : { ok: true, value: { sids: ['x'] } },
     })
     const store = createAppStore(fake.client)
     await store.getState().send()
-    expect(store.getState().sendError).toEqual({ code: 'bad_payload', message: 'Invalid http.send payload at request.method' })
+    expect(store.getState().sendError).toEqual({
+      code: 'bad_payload',
+      message: 'Invalid http.send payload at request.method',
+    })
     fail = false
     await store.getState().send()
     expect(store.getState().sendError).toBeNull()
@@ -117,7 +139,9 @@ describe('composer', () => {
 
 describe('timeline in the store', () => {
   it('applies a 1,000-event batch from the host in exactly one store update', () => {
-    const fake = fakeClient({ 'app.info': () => ({ ok: true, value: { version: '0', host: 'test', clockOrigin: 0, now: 0 } }) })
+    const fake = fakeClient({
+      'app.info': () => ({ ok: true, value: { version: '0', host: 'test', clockOrigin: 0, now: 0 } }),
+    })
     const store = createAppStore(fake.client)
     const off = store.getState().connect()
     let updates = 0
@@ -134,7 +158,9 @@ describe('timeline in the store', () => {
 
   it('syncs the engine clock from app.info', async () => {
     let local = 1000
-    const fake = fakeClient({ 'app.info': () => ({ ok: true, value: { version: '0', host: 'test', clockOrigin: 1, now: 250 } }) })
+    const fake = fakeClient({
+      'app.info': () => ({ ok: true, value: { version: '0', host: 'test', clockOrigin: 1, now: 250 } }),
+    })
     const store = createAppStore(fake.client, { localNow: () => (local += 10) })
     store.getState().connect()
     await flush()
@@ -144,7 +170,12 @@ describe('timeline in the store', () => {
   it('moves the selection with the arrow keys and cancels only in-flight rows', async () => {
     const fake = fakeClient({ 'session.cancel': () => ({ ok: true, value: { cancelled: true } }) })
     const store = createAppStore(fake.client)
-    store.getState().applyTimelineBatch({ events: [...freshHttpsExchange('a', 0), queued('b', 1), queued('c', 2)], dropped: 0 })
+    store
+      .getState()
+      .applyTimelineBatch({
+        events: [...freshHttpsExchange('a', 0), queued('b', 1), queued('c', 2)],
+        dropped: 0,
+      })
     const s = store.getState()
     s.moveSelection(1)
     expect(store.getState().selectedSid).toBe('a')
@@ -162,7 +193,9 @@ describe('timeline in the store', () => {
 
   it('clears finished rows and the selection that pointed at one', () => {
     const store = createAppStore(fakeClient().client)
-    store.getState().applyTimelineBatch({ events: [...freshHttpsExchange('a', 0), queued('b', 1)], dropped: 0 })
+    store
+      .getState()
+      .applyTimelineBatch({ events: [...freshHttpsExchange('a', 0), queued('b', 1)], dropped: 0 })
     store.getState().select('a')
     store.getState().clearFinished()
     expect(store.getState().timeline.order).toEqual(['b'])
@@ -176,15 +209,25 @@ describe('body pane', () => {
     const bytes = new TextEncoder().encode(text)
     const fake = fakeClient({ 'body.read': bodyServer(bytes) })
     const store = createAppStore(fake.client)
-    store.getState().applyTimelineBatch({ events: doneWithBody('s', 'b1', bytes.length, 'text/plain'), dropped: 0 })
+    store
+      .getState()
+      .applyTimelineBatch({ events: doneWithBody('s', 'b1', bytes.length, 'text/plain'), dropped: 0 })
     await store.getState().loadBody('s')
     let body = store.getState().body
-    expect(fake.calls[0]?.payload).toEqual({ bodyId: 'b1', offset: 0, length: BODY_PAGE_BYTES, encoding: 'base64' })
+    expect(fake.calls[0]?.payload).toEqual({
+      bodyId: 'b1',
+      offset: 0,
+      length: BODY_PAGE_BYTES,
+      encoding: 'base64',
+    })
     expect(body?.loaded).toBe(BODY_PAGE_BYTES - 1)
     expect(body?.text.length).toBe(BODY_PAGE_BYTES - 1)
     await store.getState().loadMoreBody()
     body = store.getState().body
-    expect(fake.calls[1]?.payload).toMatchObject({ offset: BODY_PAGE_BYTES - 1, length: bytes.length - BODY_PAGE_BYTES + 1 })
+    expect(fake.calls[1]?.payload).toMatchObject({
+      offset: BODY_PAGE_BYTES - 1,
+      length: bytes.length - BODY_PAGE_BYTES + 1,
+    })
     expect(body?.text).toBe(text)
     expect(body?.loaded).toBe(bytes.length)
     await store.getState().loadMoreBody()
@@ -196,7 +239,10 @@ describe('body pane', () => {
     const fake = fakeClient({ 'body.read': bodyServer(png) })
     const store = createAppStore(fake.client)
     store.getState().applyTimelineBatch({
-      events: [...doneWithBody('e', 'b0', 0, ''), ...doneWithBody('p', 'b2', png.length, 'application/x-unknown')],
+      events: [
+        ...doneWithBody('e', 'b0', 0, ''),
+        ...doneWithBody('p', 'b2', png.length, 'application/x-unknown'),
+      ],
       dropped: 0,
     })
     await store.getState().loadBody('e')
@@ -207,7 +253,9 @@ describe('body pane', () => {
   })
 
   it('shows a read error plainly', async () => {
-    const fake = fakeClient({ 'body.read': () => ({ ok: false, error: { code: 'not_found', message: 'That body is gone' } }) })
+    const fake = fakeClient({
+      'body.read': () => ({ ok: false, error: { code: 'not_found', message: 'That body is gone' } }),
+    })
     const store = createAppStore(fake.client)
     store.getState().applyTimelineBatch({ events: doneWithBody('s', 'b1', 10, 'text/plain'), dropped: 0 })
     await store.getState().loadBody('s')
@@ -235,7 +283,12 @@ describe('live clock', () => {
     pending.shift()?.()
     expect(clock.getState().now).toBe(116)
     expect(pending).toHaveLength(1)
-    store.getState().applyTimelineBatch({ events: [{ type: 'cancelled', sid: 'a', t: 120, timings: timings() }], dropped: 0 })
+    store
+      .getState()
+      .applyTimelineBatch({
+        events: [{ type: 'cancelled', sid: 'a', t: 120, timings: timings() }],
+        dropped: 0,
+      })
     local = 32
     pending.shift()?.()
     expect(clock.getState().now).toBe(132)

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { TimelineBatch } from '../../src/shared/contract'
 import type { TimelineEvent } from '../../src/shared/timeline'
-import { applyBatch, clearFinished, EMPTY_TIMELINE, type TimelineState } from '../../src/renderer/timeline/apply-batch'
+import {
+  applyBatch,
+  clearFinished,
+  EMPTY_TIMELINE,
+  type TimelineState,
+} from '../../src/renderer/timeline/apply-batch'
 import { freshHttpsExchange, queued, reusedExchange, timings } from './event-builders'
 
 const batch = (events: TimelineEvent[], dropped = 0): TimelineBatch => ({ events, dropped })
@@ -50,11 +55,14 @@ describe('applyBatch', () => {
     const [q] = freshHttpsExchange('s1', 0)
     const s = applyBatch(
       EMPTY_TIMELINE,
-      batch([
-        q!,
-        { type: 'body-progress', sid: 's1', t: 10, wireBytes: 100, bodyBytes: 100 },
-        { type: 'body-progress', sid: 's1', t: 20, wireBytes: 900, bodyBytes: 1800 },
-      ], 7),
+      batch(
+        [
+          q!,
+          { type: 'body-progress', sid: 's1', t: 10, wireBytes: 100, bodyBytes: 100 },
+          { type: 'body-progress', sid: 's1', t: 20, wireBytes: 900, bodyBytes: 1800 },
+        ],
+        7,
+      ),
     )
     expect(row(s, 's1').progress?.wireBytes).toBe(900)
     expect(row(s, 's1').lastT).toBe(20)
@@ -67,7 +75,16 @@ describe('applyBatch', () => {
       EMPTY_TIMELINE,
       batch([
         queued('a', 0, { url: 'http://h/old' }),
-        { type: 'response-headers', sid: 'a', t: 10, status: 301, statusText: 'Moved', httpVersion: '1.1', headers: [['location', '/new']], headersBytes: 50 },
+        {
+          type: 'response-headers',
+          sid: 'a',
+          t: 10,
+          status: 301,
+          statusText: 'Moved',
+          httpVersion: '1.1',
+          headers: [['location', '/new']],
+          headersBytes: 50,
+        },
         { type: 'redirect', sid: 'a', t: 11, status: 301, location: '/new', next: 'b' },
         queued('b', 11, { url: 'http://h/new', hop: 1, initiator: 'a' }),
       ]),
@@ -86,7 +103,14 @@ describe('applyBatch', () => {
       EMPTY_TIMELINE,
       batch([
         queued('e', 5, { url: 'http://127.0.0.1:1/' }),
-        { type: 'error', sid: 'e', t: 9, code: 'refused', message: 'Connection refused by 127.0.0.1:1', timings: timings({ time: 4 }) },
+        {
+          type: 'error',
+          sid: 'e',
+          t: 9,
+          code: 'refused',
+          message: 'Connection refused by 127.0.0.1:1',
+          timings: timings({ time: 4 }),
+        },
       ]),
     )
     const r = row(s, 'e')
@@ -98,7 +122,10 @@ describe('applyBatch', () => {
   })
 
   it('marks a cancelled session and ignores anything after a terminal event', () => {
-    let s = applyBatch(EMPTY_TIMELINE, batch([queued('c', 0), { type: 'cancelled', sid: 'c', t: 40, timings: timings({ time: 40 }) }]))
+    let s = applyBatch(
+      EMPTY_TIMELINE,
+      batch([queued('c', 0), { type: 'cancelled', sid: 'c', t: 40, timings: timings({ time: 40 }) }]),
+    )
     expect(row(s, 'c').state).toBe('cancelled')
     const before = s
     s = applyBatch(s, batch([{ type: 'body-progress', sid: 'c', t: 41, wireBytes: 1, bodyBytes: 1 }]))
@@ -109,7 +136,10 @@ describe('applyBatch', () => {
   })
 
   it('ignores events for sessions never seen queued', () => {
-    const s = applyBatch(EMPTY_TIMELINE, batch([{ type: 'dns', sid: 'x', t: 1, start: 0, host: 'h', address: '::1', family: 6 }]))
+    const s = applyBatch(
+      EMPTY_TIMELINE,
+      batch([{ type: 'dns', sid: 'x', t: 1, start: 0, host: 'h', address: '::1', family: 6 }]),
+    )
     expect(s.order).toEqual([])
     expect(s.rows).toEqual({})
   })

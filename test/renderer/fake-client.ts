@@ -1,4 +1,10 @@
-import type { CommandName, CommandRequest, CommandResponse, EventPayloads, TimelineBatch } from '../../src/shared/contract'
+import type {
+  CommandName,
+  CommandRequest,
+  CommandResponse,
+  EventPayloads,
+  TimelineBatch,
+} from '../../src/shared/contract'
 import type { Result } from '../../src/shared/result'
 import type { ApiClient } from '../../src/renderer/client/api-client'
 
@@ -9,7 +15,10 @@ export function fakeClient(handlers: Handler = {}) {
   const calls: { name: CommandName; payload: unknown }[] = []
   const listeners = new Set<(b: TimelineBatch) => void>()
   const client: ApiClient = {
-    async invoke<K extends CommandName>(name: K, payload: CommandRequest<K>): Promise<Result<CommandResponse<K>>> {
+    async invoke<K extends CommandName>(
+      name: K,
+      payload: CommandRequest<K>,
+    ): Promise<Result<CommandResponse<K>>> {
       calls.push({ name, payload })
       const h = handlers[name] as ((p: CommandRequest<K>) => Result<CommandResponse<K>>) | undefined
       if (!h) return { ok: false, error: { code: 'unknown_command', message: `no fake for ${name}` } }

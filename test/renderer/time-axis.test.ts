@@ -3,7 +3,13 @@ import type { TimelineEvent } from '../../src/shared/timeline'
 import { applyBatch, EMPTY_TIMELINE } from '../../src/renderer/timeline/apply-batch'
 import { estimateEngineNow, syncFromInfo } from '../../src/renderer/timeline/engine-clock'
 import { layoutSegments, phaseLines, rowTimings } from '../../src/renderer/timeline/segments'
-import { axisTicks, computeAxis, percentPerMs, timeToPx } from '../../src/renderer/timeline/time-axis'
+import {
+  axisTicks,
+  computeAxis,
+  formatTick,
+  percentPerMs,
+  timeToPx,
+} from '../../src/renderer/timeline/time-axis'
 import { freshHttpsExchange, queued, reusedExchange } from './event-builders'
 
 function rowOf(events: TimelineEvent[], sid: string) {
@@ -12,7 +18,8 @@ function rowOf(events: TimelineEvent[], sid: string) {
   return r
 }
 
-const compact = (segs: ReturnType<typeof layoutSegments>) => segs.map((s) => [s.phase, s.start, s.end, s.open])
+const compact = (segs: ReturnType<typeof layoutSegments>) =>
+  segs.map((s) => [s.phase, s.start, s.end, s.open])
 
 describe('time axis', () => {
   it('maps engine ms to px on one shared scale', () => {
@@ -35,6 +42,17 @@ describe('time axis', () => {
     expect(axisTicks({ origin: 0, end: 1000 }, 5)).toEqual([0, 200, 400, 600, 800, 1000])
     expect(axisTicks({ origin: 50, end: 80 }, 4)).toEqual([0, 10, 20, 30])
     expect(axisTicks({ origin: 0, end: 7300 }, 6)).toEqual([0, 2000, 4000, 6000])
+  })
+})
+
+describe('tick labels', () => {
+  it('labels ticks in the unit of their step without needless decimals', () => {
+    expect(formatTick(0, 200)).toBe('0')
+    expect(formatTick(400, 200)).toBe('400 ms')
+    expect(formatTick(2000, 1000)).toBe('2 s')
+    expect(formatTick(2500, 500)).toBe('2500 ms')
+    expect(formatTick(5000, 5000)).toBe('5 s')
+    expect(formatTick(0.4, 0.2)).toBe('0.4 ms')
   })
 })
 
@@ -61,9 +79,19 @@ describe('segment layout', () => {
     // Only queued so far: all of it is blocked, open.
     expect(compact(layoutSegments(rowOf(events.slice(0, 1), 's'), 12))).toEqual([['blocked', 0, 12, true]])
     // TCP up on https: TLS is under way.
-    expect(layoutSegments(rowOf(events.slice(0, 3), 's'), 9).at(-1)).toEqual({ phase: 'tls', start: 7, end: 9, open: true })
+    expect(layoutSegments(rowOf(events.slice(0, 3), 's'), 9).at(-1)).toEqual({
+      phase: 'tls',
+      start: 7,
+      end: 9,
+      open: true,
+    })
     // Request sent: waiting for the first byte.
-    expect(layoutSegments(rowOf(events.slice(0, 5), 's'), 30).at(-1)).toEqual({ phase: 'wait', start: 14, end: 30, open: true })
+    expect(layoutSegments(rowOf(events.slice(0, 5), 's'), 30).at(-1)).toEqual({
+      phase: 'wait',
+      start: 14,
+      end: 30,
+      open: true,
+    })
   })
   it('never draws an open segment backwards when now lags the events', () => {
     const seg = layoutSegments(rowOf(freshHttpsExchange('s', 0).slice(0, 6), 's'), 10).at(-1)
@@ -80,13 +108,37 @@ describe('segment layout', () => {
   })
   it('draws the interrupted part of an errored or cancelled exchange', () => {
     const events = freshHttpsExchange('s', 0).slice(0, 2)
-    const err = rowOf([...events, { type: 'error', sid: 's', t: 8, code: 'refused', message: 'refused', timings: { blocked: 1, dns: 2, connect: -1, ssl: -1, send: -1, wait: -1, receive: -1, time: 8 } }], 's')
+    const err = rowOf(
+      [
+        ...events,
+        {
+          type: 'error',
+          sid: 's',
+          t: 8,
+          code: 'refused',
+          message: 'refused',
+          timings: { blocked: 1, dns: 2, connect: -1, ssl: -1, send: -1, wait: -1, receive: -1, time: 8 },
+        },
+      ],
+      's',
+    )
     expect(compact(layoutSegments(err, 50))).toEqual([
       ['blocked', 0, 1, false],
       ['dns', 1, 3, false],
       ['error', 3, 8, false],
     ])
-    const cancelled = rowOf([queued('c', 0), { type: 'cancelled', sid: 'c', t: 30, timings: { blocked: 30, dns: -1, connect: -1, ssl: -1, send: -1, wait: -1, receive: -1, time: 30 } }], 'c')
+    const cancelled = rowOf(
+      [
+        queued('c', 0),
+        {
+          type: 'cancelled',
+          sid: 'c',
+          t: 30,
+          timings: { blocked: 30, dns: -1, connect: -1, ssl: -1, send: -1, wait: -1, receive: -1, time: 30 },
+        },
+      ],
+      'c',
+    )
     expect(compact(layoutSegments(cancelled, 50))).toEqual([['cancelled', 0, 30, false]])
   })
 })
@@ -108,7 +160,16 @@ describe('timings for the details pane', () => {
   })
   it('derives live timings from the phases seen so far', () => {
     const r = rowOf(freshHttpsExchange('s', 0).slice(0, 5), 's')
-    expect(rowTimings(r, 40)).toEqual({ blocked: 1, dns: 2, connect: 10, ssl: 6, send: 1, wait: 26, receive: -1, time: 40 })
+    expect(rowTimings(r, 40)).toEqual({
+      blocked: 1,
+      dns: 2,
+      connect: 10,
+      ssl: 6,
+      send: 1,
+      wait: 26,
+      receive: -1,
+      time: 40,
+    })
   })
   it('derives a reused connection with dashes for dns, connect and tls', () => {
     const r = rowOf(reusedExchange('r', 0).slice(0, 2), 'r')

@@ -81,7 +81,9 @@ describe('URL -> table', () => {
 
 describe('table -> URL', () => {
   it('rewrites the query and keeps base and fragment', () => {
-    expect(urlWithParams('https://h/p?a=1#top', [on('a', '2'), on('b', 'x y')])).toBe('https://h/p?a=2&b=x%20y#top')
+    expect(urlWithParams('https://h/p?a=1#top', [on('a', '2'), on('b', 'x y')])).toBe(
+      'https://h/p?a=2&b=x%20y#top',
+    )
   })
   it('adds a query to a URL without one', () => {
     expect(urlWithParams('localhost:3000/a', [on('x', '1')])).toBe('localhost:3000/a?x=1')

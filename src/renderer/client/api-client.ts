@@ -49,7 +49,10 @@ export function disconnectedClient(): ApiClient {
     async invoke() {
       return {
         ok: false,
-        error: { code: 'internal', message: 'No Flightdeck host is connected to this window (window.api is missing).' },
+        error: {
+          code: 'internal',
+          message: 'No Flightdeck host is connected to this window (window.api is missing).',
+        },
       }
     },
     on() {

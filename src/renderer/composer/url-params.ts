@@ -49,7 +49,10 @@ function encodeWith(text: string, alsoEncode: (ch: string) => boolean): string {
   for (const ch of text) {
     const code = ch.codePointAt(0) ?? 0
     if (ch === '%' || ch === '&' || ch === '#' || code <= 0x20 || code === 0x7f || alsoEncode(ch)) {
-      out += encodeURIComponent(ch).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+      out += encodeURIComponent(ch).replace(
+        /[!'()*]/g,
+        (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+      )
     } else {
       out += ch
     }
@@ -87,7 +90,9 @@ function isTableOnly(p: KeyValue): boolean {
 export function buildQuery(params: readonly KeyValue[]): string {
   return params
     .filter((p) => !isTableOnly(p))
-    .map((p) => (p.value === '' ? encodeParamName(p.name) : `${encodeParamName(p.name)}=${encodeParamValue(p.value)}`))
+    .map((p) =>
+      p.value === '' ? encodeParamName(p.name) : `${encodeParamName(p.name)}=${encodeParamValue(p.value)}`,
+    )
     .join('&')
 }
 

@@ -27,8 +27,10 @@ export function completeUtf8Length(bytes: Uint8Array): number {
   return n
 }
 
-const TEXTUAL = /^(text\/|application\/(json|[a-z0-9.+-]*\+json|xml|[a-z0-9.+-]*\+xml|javascript|ecmascript|x-www-form-urlencoded|x-ndjson|graphql|yaml|x-yaml|toml|csv))/i
-const BINARY = /^(image\/|audio\/|video\/|font\/|application\/(octet-stream|pdf|zip|gzip|x-tar|x-7z|wasm|protobuf|x-protobuf|msgpack|vnd\.))/i
+const TEXTUAL =
+  /^(text\/|application\/(json|[a-z0-9.+-]*\+json|xml|[a-z0-9.+-]*\+xml|javascript|ecmascript|x-www-form-urlencoded|x-ndjson|graphql|yaml|x-yaml|toml|csv))/i
+const BINARY =
+  /^(image\/|audio\/|video\/|font\/|application\/(octet-stream|pdf|zip|gzip|x-tar|x-7z|wasm|protobuf|x-protobuf|msgpack|vnd\.))/i
 
 /** true / false when the content type says so; null when it does not (decide by looking at the bytes). */
 export function isTextualContentType(contentType: string): boolean | null {

@@ -42,7 +42,7 @@ export interface TimelineSlice {
   cancel(sid: string): Promise<void>
 }
 
-export type DetailsTab = 'summary' | 'headers' | 'body'
+export type DetailsTab = 'overview' | 'headers' | 'response'
 
 export interface SelectionSlice {
   selectedSid: string | null

@@ -1,6 +1,12 @@
 import type { StateCreator } from 'zustand/vanilla'
 import type { ApiClient } from '../client/api-client'
-import { base64ToBytes, BODY_PAGE_BYTES, decodePage, isTextualContentType, looksBinary } from '../details/body-text'
+import {
+  base64ToBytes,
+  BODY_PAGE_BYTES,
+  decodePage,
+  isTextualContentType,
+  looksBinary,
+} from '../details/body-text'
 import type { AppState, BodySlice, BodyView } from './app-state'
 
 export function createBodySlice(client: ApiClient): StateCreator<AppState, [], [], BodySlice> {
@@ -33,7 +39,13 @@ export function createBodySlice(client: ApiClient): StateCreator<AppState, [], [
       // Never stall on a page that decodes to nothing (a lone broken sequence): move past it.
       const consumed = page.consumed === 0 && bytes.length > 0 ? bytes.length : page.consumed
       set({
-        body: { ...current, total, text: current.text + page.text, loaded: view.loaded + consumed, loading: false },
+        body: {
+          ...current,
+          total,
+          text: current.text + page.text,
+          loaded: view.loaded + consumed,
+          loading: false,
+        },
       })
     }
 

@@ -19,8 +19,10 @@ export function createComposerSlice(client: ApiClient): StateCreator<AppState, [
       sending: false,
       sendError: null,
       setMethod: (method) => patch({ method }),
-      setUrl: (url) => set((s) => ({ composer: { ...s.composer, url, params: paramsFromUrl(url, s.composer.params) } })),
-      setParams: (params) => set((s) => ({ composer: { ...s.composer, params, url: urlWithParams(s.composer.url, params) } })),
+      setUrl: (url) =>
+        set((s) => ({ composer: { ...s.composer, url, params: paramsFromUrl(url, s.composer.params) } })),
+      setParams: (params) =>
+        set((s) => ({ composer: { ...s.composer, params, url: urlWithParams(s.composer.url, params) } })),
       setHeaders: (headers) => patch({ headers }),
       setBodyKind: (bodyKind) => patch({ bodyKind }),
       setTextBody: (p) => set((s) => ({ composer: { ...s.composer, text: { ...s.composer.text, ...p } } })),

@@ -3,7 +3,10 @@ import type { ApiClient } from '../client/api-client'
 import { syncFromInfo } from '../timeline/engine-clock'
 import type { AppState, HostSlice } from './app-state'
 
-export function createHostSlice(client: ApiClient, localNow: () => number): StateCreator<AppState, [], [], HostSlice> {
+export function createHostSlice(
+  client: ApiClient,
+  localNow: () => number,
+): StateCreator<AppState, [], [], HostSlice> {
   return (set, get) => ({
     info: null,
     clockSync: null,

@@ -5,7 +5,7 @@ import type { AppState, SelectionSlice } from './app-state'
 export function createSelectionSlice(): StateCreator<AppState, [], [], SelectionSlice> {
   return (set, get) => ({
     selectedSid: null,
-    detailsTab: 'summary',
+    detailsTab: 'overview',
     select: (sid) =>
       set((s) => {
         if (s.selectedSid === sid) return {}
@@ -16,7 +16,8 @@ export function createSelectionSlice(): StateCreator<AppState, [], [], Selection
       const { order } = get().timeline
       if (order.length === 0) return
       const at = get().selectedSid === null ? -1 : order.indexOf(get().selectedSid ?? '')
-      const next = at === -1 ? (delta >= 0 ? 0 : order.length - 1) : Math.min(order.length - 1, Math.max(0, at + delta))
+      const next =
+        at === -1 ? (delta >= 0 ? 0 : order.length - 1) : Math.min(order.length - 1, Math.max(0, at + delta))
       get().select(order[next] ?? null)
     },
     selectEdge: (edge) => {

@@ -93,7 +93,15 @@ export function applyBatch(state: TimelineState, batch: TimelineBatch): Timeline
     const row = rows[e.sid]
     if (e.type === 'queued') {
       if (row) continue
-      rows[e.sid] = { sid: e.sid, seq: nextSeq++, state: 'queued', status: null, lastT: e.t, end: null, queued: e }
+      rows[e.sid] = {
+        sid: e.sid,
+        seq: nextSeq++,
+        state: 'queued',
+        status: null,
+        lastT: e.t,
+        end: null,
+        queued: e,
+      }
       ;(order ??= [...state.order]).push(e.sid)
       inFlight++
       origin = origin === null ? e.t : Math.min(origin, e.t)

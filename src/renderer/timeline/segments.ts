@@ -5,7 +5,8 @@ import type { SessionRow } from './session-row'
  * The phases of one exchange as the waterfall draws them, in the order they happen. `error` and `cancelled`
  * stand for the part of the exchange that was interrupted (drawn red / striped).
  */
-export type Phase = 'blocked' | 'dns' | 'connect' | 'tls' | 'send' | 'wait' | 'receive' | 'error' | 'cancelled'
+export type Phase =
+  'blocked' | 'dns' | 'connect' | 'tls' | 'send' | 'wait' | 'receive' | 'error' | 'cancelled'
 
 export interface Segment {
   phase: Phase
@@ -78,7 +79,16 @@ function phaseUnderWay(row: SessionRow): Phase {
 export function rowTimings(row: SessionRow, now: number): HarTimings {
   const term = row.terminal
   if (term && term.type !== 'redirect') return term.timings
-  const t: HarTimings = { blocked: -1, dns: -1, connect: -1, ssl: -1, send: -1, wait: -1, receive: -1, time: 0 }
+  const t: HarTimings = {
+    blocked: -1,
+    dns: -1,
+    connect: -1,
+    ssl: -1,
+    send: -1,
+    wait: -1,
+    receive: -1,
+    time: 0,
+  }
   const addTo = (key: keyof HarTimings, ms: number): void => {
     t[key] = (t[key] < 0 ? 0 : t[key]) + ms
   }

@@ -49,3 +49,14 @@ export function axisTicks(axis: Axis, maxTicks: number): number[] {
   for (let v = 0; v <= span + 1e-9; v += step) ticks.push(Math.round(v * 1e6) / 1e6)
   return ticks
 }
+
+/** A tick label: "0", "250 ms", "1.5 s", in the unit the tick step calls for, with no needless decimals. */
+export function formatTick(offsetMs: number, stepMs: number): string {
+  if (offsetMs === 0) return '0'
+  if (stepMs >= 1000) return `${trim(offsetMs / 1000)} s`
+  return `${trim(offsetMs)} ms`
+}
+
+function trim(n: number): string {
+  return String(Math.round(n * 1000) / 1000)
+}

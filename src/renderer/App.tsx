@@ -1,0 +1,47 @@
+import { Splitter } from './app/Splitter'
+import { Toolbar } from './app/Toolbar'
+import { Composer } from './composer/Composer'
+import { DetailsPane } from './details/DetailsPane'
+import { useGlobalShortcuts } from './hooks/use-global-shortcuts'
+import { usePaneSize } from './hooks/use-pane-size'
+import { Timeline } from './timeline/Timeline'
+
+/** Toolbar; composer on top; timeline with the details pane on its right. Pane sizes are remembered. */
+export function App() {
+  useGlobalShortcuts()
+  const [composerHeight, setComposerHeight] = usePaneSize('composer', 190, 120, 640)
+  const [detailsWidth, setDetailsWidth] = usePaneSize('details', 440, 280, 1000)
+
+  return (
+    <div className="app">
+      <Toolbar />
+      <div className="composer-wrap" style={{ height: composerHeight }}>
+        <Composer />
+      </div>
+      <Splitter
+        direction="row"
+        label="Resize composer"
+        size={composerHeight}
+        min={120}
+        max={640}
+        sign={1}
+        onResize={setComposerHeight}
+      />
+      <div className="workspace">
+        <Timeline />
+        <Splitter
+          direction="column"
+          label="Resize details"
+          size={detailsWidth}
+          min={280}
+          max={1000}
+          sign={-1}
+          onResize={setDetailsWidth}
+        />
+        <div className="details-wrap" style={{ width: detailsWidth }}>
+          <DetailsPane />
+        </div>
+      </div>
+    </div>
+  )
+}

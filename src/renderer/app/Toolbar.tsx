@@ -1,0 +1,49 @@
+import { useAppStore } from '../store/store-context'
+
+/** Brand, what is going on, and Clear. */
+export function Toolbar() {
+  const total = useAppStore((s) => s.timeline.order.length)
+  const inFlight = useAppStore((s) => s.timeline.inFlight)
+  const dropped = useAppStore((s) => s.timeline.dropped)
+  const info = useAppStore((s) => s.info)
+  const hostError = useAppStore((s) => s.hostError)
+  const clearFinished = useAppStore((s) => s.clearFinished)
+
+  return (
+    <header className="toolbar">
+      <span className="brand">Flightdeck</span>
+      <span className="toolbar-stats num" aria-live="polite">
+        {total === 0 ? 'No requests' : `${total} request${total === 1 ? '' : 's'}`}
+        {inFlight > 0 ? <span className="in-flight"> · {inFlight} in flight</span> : null}
+        {dropped > 0 ? (
+          <span
+            className="warn"
+            title="Progress updates the engine dropped under load (lifecycle events are never dropped)"
+          >
+            {' '}
+            · {dropped} updates dropped
+          </span>
+        ) : null}
+      </span>
+      <span className="spacer" />
+      {hostError ? (
+        <span className="host-error" role="alert" title={hostError.detail ?? hostError.code}>
+          {hostError.message}
+        </span>
+      ) : info ? (
+        <span className="muted small">
+          {info.host} · v{info.version}
+        </span>
+      ) : null}
+      <button
+        type="button"
+        className="secondary-button"
+        onClick={clearFinished}
+        disabled={total === inFlight}
+        title="Remove finished requests from the timeline"
+      >
+        Clear
+      </button>
+    </header>
+  )
+}

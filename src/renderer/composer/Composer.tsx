@@ -1,0 +1,71 @@
+import { useState } from 'react'
+import { useAppStore } from '../store/store-context'
+import { BodyEditor } from './BodyEditor'
+import { KeyValueTable } from './KeyValueTable'
+import { OptionsPanel } from './OptionsPanel'
+import { RequestLine } from './RequestLine'
+import { SendError } from './SendError'
+
+type ComposerTab = 'params' | 'headers' | 'body' | 'options'
+
+/** The request composer: request line on top, then params / headers / body / options. */
+export function Composer() {
+  const [tab, setTab] = useState<ComposerTab>('params')
+  const paramCount = useAppStore((s) => s.composer.params.filter((p) => p.enabled && p.name !== '').length)
+  const headerCount = useAppStore((s) => s.composer.headers.filter((h) => h.enabled && h.name !== '').length)
+  const bodyKind = useAppStore((s) => s.composer.bodyKind)
+
+  const tabs: { id: ComposerTab; label: string; badge?: string }[] = [
+    { id: 'params', label: 'Params', ...(paramCount > 0 ? { badge: String(paramCount) } : {}) },
+    { id: 'headers', label: 'Headers', ...(headerCount > 0 ? { badge: String(headerCount) } : {}) },
+    { id: 'body', label: 'Body', ...(bodyKind !== 'none' ? { badge: bodyKind } : {}) },
+    { id: 'options', label: 'Options' },
+  ]
+
+  return (
+    <section className="composer" aria-label="Request">
+      <RequestLine />
+      <SendError />
+      <div className="tabs" role="tablist" aria-label="Request parts">
+        {tabs.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`composer-tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`composer-panel-${t.id}`}
+            className={tab === t.id ? 'tab active' : 'tab'}
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+            {t.badge ? <span className="tab-badge">{t.badge}</span> : null}
+          </button>
+        ))}
+      </div>
+      <div
+        className="composer-panel"
+        role="tabpanel"
+        id={`composer-panel-${tab}`}
+        aria-labelledby={`composer-tab-${tab}`}
+      >
+        {tab === 'params' ? <ParamsTable /> : null}
+        {tab === 'headers' ? <HeadersTable /> : null}
+        {tab === 'body' ? <BodyEditor /> : null}
+        {tab === 'options' ? <OptionsPanel /> : null}
+      </div>
+    </section>
+  )
+}
+
+function ParamsTable() {
+  const params = useAppStore((s) => s.composer.params)
+  const setParams = useAppStore((s) => s.setParams)
+  return <KeyValueTable label="Query parameters" rows={params} onChange={setParams} />
+}
+
+function HeadersTable() {
+  const headers = useAppStore((s) => s.composer.headers)
+  const setHeaders = useAppStore((s) => s.setHeaders)
+  return <KeyValueTable label="Headers" rows={headers} onChange={setHeaders} namePlaceholder="Header-Name" />
+}

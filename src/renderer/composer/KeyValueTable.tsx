@@ -1,0 +1,78 @@
+import type { KeyValue } from '../../shared/request'
+
+interface KeyValueTableProps {
+  /** Names the table for screen readers ("Query parameters", "Headers", "Form fields"). */
+  label: string
+  rows: readonly KeyValue[]
+  onChange(rows: KeyValue[]): void
+  namePlaceholder?: string
+  valuePlaceholder?: string
+}
+
+/** An editable name / value / enabled table, as API clients have for params, headers and form fields. */
+export function KeyValueTable({
+  label,
+  rows,
+  onChange,
+  namePlaceholder = 'name',
+  valuePlaceholder = 'value',
+}: KeyValueTableProps) {
+  const update = (index: number, patch: Partial<KeyValue>) =>
+    onChange(rows.map((r, i) => (i === index ? { ...r, ...patch } : r)))
+  const remove = (index: number) => onChange(rows.filter((_, i) => i !== index))
+  const add = () => onChange([...rows, { name: '', value: '', enabled: true }])
+
+  return (
+    <div className="kv">
+      <table className="kv-table" aria-label={label}>
+        <tbody>
+          {rows.map((row, i) => (
+            <tr key={i} className={row.enabled ? undefined : 'kv-disabled'}>
+              <td className="kv-check">
+                <input
+                  type="checkbox"
+                  aria-label={`Enabled ${row.name || `row ${i + 1}`}`}
+                  checked={row.enabled}
+                  onChange={(e) => update(i, { enabled: e.target.checked })}
+                />
+              </td>
+              <td>
+                <input
+                  className="kv-input mono"
+                  aria-label={`${label} name ${i + 1}`}
+                  placeholder={namePlaceholder}
+                  value={row.name}
+                  spellCheck={false}
+                  onChange={(e) => update(i, { name: e.target.value })}
+                />
+              </td>
+              <td>
+                <input
+                  className="kv-input mono"
+                  aria-label={`${label} value ${i + 1}`}
+                  placeholder={valuePlaceholder}
+                  value={row.value}
+                  spellCheck={false}
+                  onChange={(e) => update(i, { value: e.target.value })}
+                />
+              </td>
+              <td className="kv-remove">
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label={`Remove ${row.name || `row ${i + 1}`}`}
+                  onClick={() => remove(i)}
+                >
+                  ×
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <button type="button" className="link-button" onClick={add}>
+        + Add
+      </button>
+    </div>
+  )
+}

@@ -1,0 +1,136 @@
+import type { MultipartPart } from '../../shared/request'
+
+interface MultipartTableProps {
+  parts: readonly MultipartPart[]
+  onChange(parts: MultipartPart[]): void
+}
+
+/** Multipart parts: text parts (name = value) and file parts (name, a path on the engine's machine). */
+export function MultipartTable({ parts, onChange }: MultipartTableProps) {
+  const update = (index: number, part: MultipartPart) =>
+    onChange(parts.map((p, i) => (i === index ? part : p)))
+  const remove = (index: number) => onChange(parts.filter((_, i) => i !== index))
+
+  return (
+    <div className="kv">
+      <table className="kv-table" aria-label="Multipart parts">
+        <tbody>
+          {parts.map((part, i) => (
+            <tr key={i} className={part.enabled ? undefined : 'kv-disabled'}>
+              <td className="kv-check">
+                <input
+                  type="checkbox"
+                  aria-label={`Enabled part ${i + 1}`}
+                  checked={part.enabled}
+                  onChange={(e) => update(i, { ...part, enabled: e.target.checked })}
+                />
+              </td>
+              <td className="kv-kind">
+                <select
+                  aria-label={`Part ${i + 1} kind`}
+                  value={part.kind}
+                  onChange={(e) =>
+                    update(
+                      i,
+                      e.target.value === 'file'
+                        ? {
+                            kind: 'file',
+                            name: part.name,
+                            path: part.kind === 'file' ? part.path : '',
+                            enabled: part.enabled,
+                          }
+                        : {
+                            kind: 'text',
+                            name: part.name,
+                            value: part.kind === 'text' ? part.value : '',
+                            enabled: part.enabled,
+                          },
+                    )
+                  }
+                >
+                  <option value="text">Text</option>
+                  <option value="file">File</option>
+                </select>
+              </td>
+              <td>
+                <input
+                  className="kv-input mono"
+                  aria-label={`Part ${i + 1} name`}
+                  placeholder="name"
+                  value={part.name}
+                  spellCheck={false}
+                  onChange={(e) => update(i, { ...part, name: e.target.value })}
+                />
+              </td>
+              <td>
+                {part.kind === 'text' ? (
+                  <input
+                    className="kv-input mono"
+                    aria-label={`Part ${i + 1} value`}
+                    placeholder="value"
+                    value={part.value}
+                    spellCheck={false}
+                    onChange={(e) => update(i, { ...part, value: e.target.value })}
+                  />
+                ) : (
+                  <div className="kv-file">
+                    <input
+                      className="kv-input mono"
+                      aria-label={`Part ${i + 1} file path`}
+                      placeholder="/path/to/file"
+                      value={part.path}
+                      spellCheck={false}
+                      onChange={(e) => update(i, { ...part, path: e.target.value })}
+                    />
+                    <input
+                      className="kv-input mono kv-ct"
+                      aria-label={`Part ${i + 1} content type`}
+                      placeholder="content type (auto)"
+                      value={part.contentType ?? ''}
+                      spellCheck={false}
+                      onChange={(e) =>
+                        update(i, {
+                          kind: 'file',
+                          name: part.name,
+                          path: part.path,
+                          enabled: part.enabled,
+                          ...(e.target.value === '' ? {} : { contentType: e.target.value }),
+                        })
+                      }
+                    />
+                  </div>
+                )}
+              </td>
+              <td className="kv-remove">
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label={`Remove part ${i + 1}`}
+                  onClick={() => remove(i)}
+                >
+                  ×
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="kv-actions">
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => onChange([...parts, { kind: 'text', name: '', value: '', enabled: true }])}
+        >
+          + Text part
+        </button>
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => onChange([...parts, { kind: 'file', name: '', path: '', enabled: true }])}
+        >
+          + File part
+        </button>
+      </div>
+    </div>
+  )
+}

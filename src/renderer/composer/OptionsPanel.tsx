@@ -1,0 +1,51 @@
+import { NumberField } from '../app/NumberField'
+import { useAppStore } from '../store/store-context'
+
+/** The few request options worth a click today; the rest keep the engine's defaults. */
+export function OptionsPanel() {
+  const options = useAppStore((s) => s.composer.options)
+  const setOption = useAppStore((s) => s.setOption)
+  return (
+    <div className="options">
+      <label className="option">
+        <input
+          type="checkbox"
+          checked={options.followRedirects}
+          onChange={(e) => setOption('followRedirects', e.target.checked)}
+        />
+        Follow redirects
+      </label>
+      <label className="option">
+        Max redirects
+        <NumberField
+          className="num-input"
+          min={0}
+          max={100}
+          value={options.maxRedirects}
+          disabled={!options.followRedirects}
+          onValue={(n) => setOption('maxRedirects', n)}
+        />
+      </label>
+      <label className="option">
+        <input
+          type="checkbox"
+          checked={options.insecure}
+          onChange={(e) => setOption('insecure', e.target.checked)}
+        />
+        Accept invalid certificates
+      </label>
+      <label className="option">
+        Total timeout (ms)
+        <NumberField
+          className="num-input"
+          min={0}
+          max={24 * 3_600_000}
+          step={1000}
+          value={options.totalTimeoutMs}
+          onValue={(n) => setOption('totalTimeoutMs', n)}
+        />
+        <span className="muted">0 = none</span>
+      </label>
+    </div>
+  )
+}

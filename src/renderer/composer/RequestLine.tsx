@@ -1,0 +1,70 @@
+import { MAX_SEND_COUNT } from '../../shared/contract'
+import { HTTP_METHODS } from '../../shared/request'
+import { NumberField } from '../app/NumberField'
+import { useAppStore } from '../store/store-context'
+
+/** Method, URL, Send, and "Send ×N". The form's submit (Enter in the URL) sends once. */
+export function RequestLine() {
+  const method = useAppStore((s) => s.composer.method)
+  const url = useAppStore((s) => s.composer.url)
+  const count = useAppStore((s) => s.sendCount)
+  const setMethod = useAppStore((s) => s.setMethod)
+  const setUrl = useAppStore((s) => s.setUrl)
+  const setSendCount = useAppStore((s) => s.setSendCount)
+  const send = useAppStore((s) => s.send)
+
+  return (
+    <form
+      className="request-line"
+      onSubmit={(e) => {
+        e.preventDefault()
+        void send(1)
+      }}
+    >
+      <select
+        className={`method-select method-${method.toLowerCase()}`}
+        aria-label="Method"
+        value={method}
+        onChange={(e) => setMethod(e.target.value)}
+      >
+        {HTTP_METHODS.map((m) => (
+          <option key={m} value={m}>
+            {m}
+          </option>
+        ))}
+      </select>
+      <input
+        className="url-input mono"
+        aria-label="URL"
+        type="text"
+        placeholder="https://example.com/api — Ctrl+Enter sends"
+        value={url}
+        spellCheck={false}
+        autoComplete="off"
+        autoFocus
+        onChange={(e) => setUrl(e.target.value)}
+      />
+      <button type="submit" className="primary-button" title="Send (Ctrl/Cmd+Enter)">
+        Send
+      </button>
+      <div className="burst" role="group" aria-label="Send many">
+        <NumberField
+          className="count-input"
+          aria-label="Count"
+          min={1}
+          max={MAX_SEND_COUNT}
+          value={count}
+          onValue={setSendCount}
+        />
+        <button
+          type="button"
+          className="secondary-button"
+          onClick={() => void send(count)}
+          title={`Fire ${count} copies at once`}
+        >
+          Send ×{count}
+        </button>
+      </div>
+    </form>
+  )
+}

@@ -1,0 +1,66 @@
+import type { DetailsTab } from '../store/app-state'
+import { useAppStore } from '../store/store-context'
+import { isInFlight } from '../timeline/session-row'
+import { rowLabel } from '../timeline/row-labels'
+import { BodyPanel } from './BodyPanel'
+import { HeadersPanel } from './HeadersPanel'
+import { OverviewPanel } from './OverviewPanel'
+import { StatusLine } from './StatusLine'
+
+const TABS: { id: DetailsTab; label: string }[] = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'headers', label: 'Headers' },
+  { id: 'response', label: 'Response' },
+]
+
+/** Everything about the selected row: status, connection, phases, headers and body. */
+export function DetailsPane() {
+  const sid = useAppStore((s) => s.selectedSid)
+  const row = useAppStore((s) => (s.selectedSid === null ? undefined : s.timeline.rows[s.selectedSid]))
+  const tab = useAppStore((s) => s.detailsTab)
+  const setTab = useAppStore((s) => s.setDetailsTab)
+
+  if (sid === null || !row) {
+    return (
+      <section className="details details-empty" aria-label="Details">
+        <p className="muted">Select a request on the timeline to see its details.</p>
+        <p className="muted small">
+          <kbd>↑</kbd> <kbd>↓</kbd> move through the timeline · <kbd>Esc</kbd> cancels the selected request
+        </p>
+      </section>
+    )
+  }
+
+  return (
+    <section className="details" aria-label="Details" data-sid={sid}>
+      <StatusLine row={row} />
+      <div className="tabs" role="tablist" aria-label={`Details of ${rowLabel(row)}`}>
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`details-tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`details-panel-${t.id}`}
+            className={tab === t.id ? 'tab active' : 'tab'}
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+        {isInFlight(row) ? <span className="tab-note muted">in flight · Esc cancels</span> : null}
+      </div>
+      <div
+        className="details-panel"
+        role="tabpanel"
+        id={`details-panel-${tab}`}
+        aria-labelledby={`details-tab-${tab}`}
+      >
+        {tab === 'overview' ? <OverviewPanel row={row} /> : null}
+        {tab === 'headers' ? <HeadersPanel row={row} /> : null}
+        {tab === 'response' ? <BodyPanel row={row} /> : null}
+      </div>
+    </section>
+  )
+}

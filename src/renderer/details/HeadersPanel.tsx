@@ -1,0 +1,38 @@
+import type { HeaderList } from '../../shared/timeline'
+import type { SessionRow } from '../timeline/session-row'
+
+/** Request headers as the engine sent them, and the response headers as received. */
+export function HeadersPanel({ row }: { row: SessionRow }) {
+  return (
+    <div className="headers-panel">
+      <h3 className="section-title">Response headers</h3>
+      {row.response ? (
+        <HeaderTable label="Response headers" headers={row.response.headers} />
+      ) : (
+        <p className="muted small">No response yet.</p>
+      )}
+      <h3 className="section-title">Request headers</h3>
+      {row.sent ? (
+        <HeaderTable label="Request headers" headers={row.sent.headers} />
+      ) : (
+        <p className="muted small">Not sent yet.</p>
+      )}
+    </div>
+  )
+}
+
+function HeaderTable({ label, headers }: { label: string; headers: HeaderList }) {
+  if (headers.length === 0) return <p className="muted small">None.</p>
+  return (
+    <table className="header-table mono" aria-label={label}>
+      <tbody>
+        {headers.map(([name, value], i) => (
+          <tr key={i}>
+            <th scope="row">{name}</th>
+            <td>{value}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}

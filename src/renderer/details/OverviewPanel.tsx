@@ -1,0 +1,92 @@
+import type { ReactNode } from 'react'
+import { formatBytes } from '../../shared/format'
+import { formatWallTime } from './wall-time'
+import { useAppStore } from '../store/store-context'
+import { bodyBytes, wireBytes, type SessionRow } from '../timeline/session-row'
+import { describeError } from './error-text'
+import { PhaseTable } from './PhaseTable'
+
+/** General facts about the exchange, its error if any, and the phase breakdown. */
+export function OverviewPanel({ row }: { row: SessionRow }) {
+  const select = useAppStore((s) => s.select)
+  const term = row.terminal
+  const sent = row.sent
+  const tls = row.tls
+  const wire = wireBytes(row)
+  const decoded = bodyBytes(row)
+
+  const facts: [string, ReactNode][] = [
+    ['Started', formatWallTime(row.queued.wall)],
+    [
+      'Remote address',
+      sent
+        ? `${sent.remoteAddress}:${sent.remotePort}`
+        : row.connect
+          ? `${row.connect.remoteAddress}:${row.connect.remotePort}`
+          : '—',
+    ],
+    ['Protocol', sent ? (sent.protocol === 'h2' ? 'HTTP/2' : 'HTTP/1.1') : '—'],
+    [
+      'TLS',
+      tls
+        ? `${tls.version} · ${tls.cipher}${tls.alpn ? ` · ALPN ${tls.alpn}` : ''}${tls.authorized ? '' : ` · not verified${tls.authorizationError ? ` (${tls.authorizationError})` : ''}`}`
+        : sent && !sent.reused && /^https:/i.test(row.queued.url)
+          ? '—'
+          : 'none',
+    ],
+    [
+      'Connection reused',
+      sent
+        ? sent.reused
+          ? `yes (connection #${sent.connectionId})`
+          : `no (connection #${sent.connectionId})`
+        : '—',
+    ],
+    ['Transferred', wire === null ? '—' : `${formatBytes(wire)} (body ${formatBytes(decoded ?? 0)} decoded)`],
+    [
+      'Request size',
+      sent ? `${formatBytes(sent.headersBytes)} headers · ${formatBytes(sent.bodyBytes)} body` : '—',
+    ],
+  ]
+  if (row.queued.batch) facts.push(['Batch', `${row.queued.batch.index + 1} of ${row.queued.batch.size}`])
+
+  return (
+    <div className="overview">
+      {term?.type === 'error' ? (
+        <div className="error-box" role="alert">
+          <div className="error-title">{describeError(term.code)}</div>
+          <div>{term.message}</div>
+          {term.detail ? <div className="muted mono small">{term.detail}</div> : null}
+          <div className="muted small mono">{term.code}</div>
+        </div>
+      ) : null}
+      {term?.type === 'cancelled' ? <div className="note-box">Cancelled before it finished.</div> : null}
+      {row.queued.initiator ? (
+        <div className="note-box">
+          Redirect hop {row.queued.hop}, from{' '}
+          <button type="button" className="link-button" onClick={() => select(row.queued.initiator ?? null)}>
+            the previous request
+          </button>
+        </div>
+      ) : null}
+      {term?.type === 'redirect' ? (
+        <div className="note-box">
+          {term.status} redirect to <span className="mono">{term.location}</span> —{' '}
+          <button type="button" className="link-button" onClick={() => select(term.next)}>
+            show next hop
+          </button>
+        </div>
+      ) : null}
+      <dl className="facts">
+        {facts.map(([k, v]) => (
+          <div key={k} className="fact">
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
+      <h3 className="section-title">Timing</h3>
+      <PhaseTable row={row} />
+    </div>
+  )
+}

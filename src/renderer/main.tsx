@@ -1,0 +1,42 @@
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { App } from './App'
+import { createApiClient, disconnectedClient, hostApi } from './client/api-client'
+import { createAppStore } from './store/app-store'
+import { createLiveClock, driveLiveClock } from './store/live-clock'
+import { StoresContext } from './store/store-context'
+import './styles/theme.css'
+import './styles/app.css'
+import './styles/composer.css'
+import './styles/timeline.css'
+import './styles/details.css'
+
+const api = hostApi()
+const app = createAppStore(api ? createApiClient(api) : disconnectedClient())
+const clock = createLiveClock()
+
+if (api) {
+  app.getState().connect()
+} else {
+  app.setState({
+    hostError: {
+      code: 'internal',
+      message: 'Not connected to a Flightdeck host: open this page through the app or `npm run web`.',
+    },
+  })
+}
+driveLiveClock(app, clock, {
+  request: (cb) => requestAnimationFrame(cb),
+  cancel: (handle) => cancelAnimationFrame(handle),
+  localNow: () => performance.now(),
+})
+
+const root = document.getElementById('root')
+if (!root) throw new Error('index.html has no #root')
+createRoot(root).render(
+  <StrictMode>
+    <StoresContext.Provider value={{ app, clock }}>
+      <App />
+    </StoresContext.Provider>
+  </StrictMode>,
+)
