@@ -70,7 +70,7 @@ describe('Scheduler', () => {
     const s = new Scheduler(3, 2)
     const started: string[] = []
     const tickets = ['a1', 'a2', 'a3', 'b1', 'b2', 'a4'].map((name) =>
-      s.enqueue(name[0] as string, () => started.push(name)),
+      s.enqueue(name[0] as string, { run: () => started.push(name) }),
     )
     expect(started).toEqual(['a1', 'a2', 'b1'])
     s.release(tickets[0]!) // a1 done: a3 may go (a has a free slot, arrival order)
@@ -84,9 +84,9 @@ describe('Scheduler', () => {
   it('a withdrawn ticket never starts', () => {
     const s = new Scheduler(1, 1)
     const started: string[] = []
-    const first = s.enqueue('o', () => started.push('first'))
-    const second = s.enqueue('o', () => started.push('second'))
-    s.enqueue('o', () => started.push('third'))
+    const first = s.enqueue('o', { run: () => started.push('first') })
+    const second = s.enqueue('o', { run: () => started.push('second') })
+    s.enqueue('o', { run: () => started.push('third') })
     s.release(second)
     s.release(first)
     expect(started).toEqual(['first', 'third'])

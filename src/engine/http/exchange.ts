@@ -31,15 +31,20 @@ export interface ExchangeInit {
   options: RequestOptions
   agent: Dispatcher
   clock: Clock
-  emit: (e: TimelineEvent) => void
+  /** Receives the exchange's events and its outcome (the engine; an interface, not closures, to keep the
+   * per-request cost down). `context` is handed back untouched. */
+  owner: ExchangeOwner
+  context: unknown
   bodies: BodyStore
   queuedAt: number
-  /** Called with the response headers as they land, before the body (cookies are stored here). */
-  onResponseHeaders?: ((status: number, headers: HeaderList) => void) | undefined
   /** When true, the hop will end in a redirect: no `done` event is emitted, the engine emits `redirect`. */
   isRedirect?: ((status: number, headers: HeaderList) => boolean) | undefined
+}
+
+export interface ExchangeOwner {
+  exchangeEvent(context: unknown, event: TimelineEvent): void
   /** Called once, when the hop has ended one way or another. */
-  onOutcome: (outcome: ExchangeOutcome) => void
+  exchangeOutcome(context: unknown, outcome: ExchangeOutcome): void
 }
 
 export type ExchangeOutcome =
@@ -101,6 +106,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   get sid(): string {
     return this.init.sid
+  }
+
+  private emit(event: TimelineEvent): void {
+    this.init.owner.exchangeEvent(this.init.context, event)
   }
 
   /** Re-reads state after an await (TypeScript narrows it across the await otherwise). */
@@ -211,7 +220,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (timing.dnsStart !== undefined && timing.dnsEnd !== undefined) {
       m.dnsStart = timing.dnsStart
       m.dnsEnd = timing.dnsEnd
-      this.init.emit({
+      this.emit({
         type: 'dns',
         sid,
         start: timing.dnsStart,
@@ -224,7 +233,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (timing.connectStart !== undefined && timing.connectEnd !== undefined) {
       m.connectStart = timing.connectStart
       m.connectEnd = timing.connectEnd
-      this.init.emit({
+      this.emit({
         type: 'connect',
         sid,
         start: timing.connectStart,
@@ -236,7 +245,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (timing.tlsStart !== undefined && timing.tlsEnd !== undefined) {
       m.tlsStart = timing.tlsStart
       m.tlsEnd = timing.tlsEnd
-      this.init.emit({
+      this.emit({
         type: 'tls',
         sid,
         start: timing.tlsStart,
@@ -270,7 +279,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (this.state === 'finished') return
     this.marks.sendEnd = this.now()
     const info = this.socketInfo
-    this.init.emit({
+    this.emit({
       type: 'request-sent',
       sid: this.init.sid,
       start: this.marks.sendStart ?? this.marks.sendEnd,
@@ -300,7 +309,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const headers = pairHeaders(rawHeaders)
     this.responseHeaders = headers
     const httpVersion = this.socketInfo?.protocol === 'h2' ? '2' : '1.1'
-    this.init.emit({
+    this.emit({
       type: 'response-headers',
       sid: this.init.sid,
       t,
@@ -310,7 +319,6 @@ export class Exchange implements Dispatcher.DispatchHandler {
       headers,
       headersBytes: headerBlockBytes(statusCode, statusText ?? '', headers),
     })
-    this.init.onResponseHeaders?.(statusCode, headers)
     this.redirecting = this.init.isRedirect?.(statusCode, headers) ?? false
     return this.setUpBody(headers)
   }
@@ -321,7 +329,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const t = this.now()
     if (t - this.lastProgress >= PROGRESS_EVERY_MS) {
       this.lastProgress = t
-      this.init.emit({
+      this.emit({
         type: 'body-progress',
         sid: this.init.sid,
         t,
@@ -443,7 +451,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.marks.endAt = endAt
     const timings = harTimings(this.marks, endAt)
     if (!this.redirecting) {
-      this.init.emit({
+      this.emit({
         type: 'done',
         sid: this.init.sid,
         t: endAt,
@@ -454,7 +462,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
         timings,
       })
     }
-    this.init.onOutcome({
+    this.init.owner.exchangeOutcome(this.init.context, {
       kind: 'response',
       status: this.status,
       headers: this.responseHeaders,
@@ -481,8 +489,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const timings = harTimings(this.marks, endAt)
     const { url } = this.init
     const error = classifyError(err, url.host)
-    this.init.emit({ type: 'error', sid: this.init.sid, t: endAt, ...error, timings })
-    this.init.onOutcome({ kind: 'error', error, timings })
+    this.emit({ type: 'error', sid: this.init.sid, t: endAt, ...error, timings })
+    this.init.owner.exchangeOutcome(this.init.context, { kind: 'error', error, timings })
   }
 
   private finishCancelled(): void {
@@ -491,8 +499,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.destroyDecoders()
     const endAt = this.now()
     const timings = harTimings(this.marks, endAt)
-    this.init.emit({ type: 'cancelled', sid: this.init.sid, t: endAt, timings })
-    this.init.onOutcome({ kind: 'cancelled', timings })
+    this.emit({ type: 'cancelled', sid: this.init.sid, t: endAt, timings })
+    this.init.owner.exchangeOutcome(this.init.context, { kind: 'cancelled', timings })
   }
 
   private destroyDecoders(): void {

@@ -23,7 +23,7 @@ import type { Clock } from '../clock'
 import { BodyStore } from './body-store'
 import { createTimedConnector } from './connector'
 import { EngineError } from './errors'
-import { Exchange, type ExchangeOutcome } from './exchange'
+import { Exchange, type ExchangeOutcome, type ExchangeOwner } from './exchange'
 import { harTimings } from './timings'
 import { Scheduler, type Ticket } from './scheduler'
 import { VERSION } from '../version'
@@ -66,6 +66,7 @@ interface Plan {
 }
 
 interface Hop {
+  chain: Chain
   sid: string
   hop: number
   method: string
@@ -94,7 +95,7 @@ interface Chain {
  * Runs HTTP requests: admission (global and per-origin limits), redirects hop by hop, cookies, TLS profiles,
  * timeouts and cancellation. Each hop is an `Exchange`; each request's hops form a chain.
  */
-export class HttpEngine {
+export class HttpEngine implements ExchangeOwner {
   readonly bodies: BodyStore
   private readonly clock: Clock
   private readonly emitOut: (e: TimelineEvent) => void
@@ -268,6 +269,7 @@ export class HttpEngine {
       }, options.totalTimeoutMs)
     }
     this.startHop(chain, {
+      chain,
       sid: root,
       hop: 0,
       method: plan.method,
@@ -338,15 +340,28 @@ export class HttpEngine {
       options,
       agent: this.agentFor(options, typeof ca === 'string' ? ca : undefined),
       clock: this.clock,
-      emit: (e) => this.emit(chain, e),
+      owner: this,
+      context: hop,
       bodies: this.bodies,
       queuedAt,
-      onResponseHeaders: options.cookies ? (_status, h) => this.storeCookies(url, h) : undefined,
       isRedirect: options.followRedirects ? isFollowableRedirect : undefined,
-      onOutcome: (outcome) => this.afterHop(chain, hop, outcome),
     })
     chain.current = exchange
-    chain.ticket = this.scheduler.enqueue(origin, () => exchange.run())
+    chain.ticket = this.scheduler.enqueue(origin, exchange)
+  }
+
+  // ---- ExchangeOwner: an exchange reports to the engine with its hop as context. ----
+
+  exchangeEvent(context: unknown, event: TimelineEvent): void {
+    const hop = context as Hop
+    if (event.type === 'response-headers' && hop.chain.plan.options.cookies)
+      this.storeCookies(hop.url, event.headers)
+    this.emit(hop.chain, event)
+  }
+
+  exchangeOutcome(context: unknown, outcome: ExchangeOutcome): void {
+    const hop = context as Hop
+    this.afterHop(hop.chain, hop, outcome)
   }
 
   private storeCookies(url: URL, headers: HeaderList): void {
@@ -422,6 +437,7 @@ export class HttpEngine {
     if (next.origin !== url.origin)
       headers = headers.filter(([k]) => !CREDENTIAL_HEADERS.has(k.toLowerCase()))
     this.startHop(chain, {
+      chain,
       sid: nextSid,
       hop: hop.hop + 1,
       method: nextMethod,

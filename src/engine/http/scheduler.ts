@@ -3,11 +3,15 @@
  * wait in FIFO order (by arrival across origins). Time spent waiting here is the "queued" phase.
  */
 
+export interface Runnable {
+  run(): void
+}
+
 export interface Ticket {
   readonly seq: number
   readonly origin: string
   state: 'waiting' | 'running' | 'done'
-  start: () => void
+  job: Runnable
 }
 
 interface OriginState {
@@ -32,9 +36,9 @@ export class Scheduler {
     this.pump()
   }
 
-  /** Queue work for `origin`; `start` runs (synchronously, maybe now) once a slot is free. */
-  enqueue(origin: string, start: () => void): Ticket {
-    const ticket: Ticket = { seq: this.seq++, origin, state: 'waiting', start }
+  /** Queue work for `origin`; `job.run()` runs (synchronously, maybe now) once a slot is free. */
+  enqueue(origin: string, job: Runnable): Ticket {
+    const ticket: Ticket = { seq: this.seq++, origin, state: 'waiting', job }
     const o = this.originState(origin)
     o.waiting.push(ticket)
     this.pump()
@@ -103,7 +107,7 @@ export class Scheduler {
       best.running++
       this.running++
       bestTicket.state = 'running'
-      bestTicket.start()
+      bestTicket.job.run()
     }
   }
 }
