@@ -19,6 +19,8 @@ export interface BodyStoreOptions {
   highWaterMark?: number
 }
 
+const EMPTY: Buffer[] = []
+
 export class BodyWriter {
   size = 0
   private chunks: Buffer[] = []
@@ -26,9 +28,10 @@ export class BodyWriter {
   private file: FileHandle | null = null
   private filePath: string | null = null
   private opening: Promise<void> | null = null
-  private writing: Promise<void> = Promise.resolve()
+  /** The tail of the serial disk-write chain; null until the body spills. */
+  private writing: Promise<void> | null = null
   private pendingBytes = 0
-  private drainWaiters: (() => void)[] = []
+  private drainWaiters: (() => void)[] | null = null
   private failed: Error | null = null
   ended = false
 
@@ -59,7 +62,16 @@ export class BodyWriter {
 
   onDrain(callback: () => void): void {
     if (this.pendingBytes < this.store.highWaterMark) callback()
-    else this.drainWaiters.push(callback)
+    else (this.drainWaiters ??= []).push(callback)
+  }
+
+  /** End a body that never left memory, synchronously. Returns false if it is on disk: use `end()`. */
+  endInMemory(): boolean {
+    if (this.filePath) return false
+    this.ended = true
+    this.memory = this.chunks.length === 1 ? (this.chunks[0] ?? Buffer.alloc(0)) : Buffer.concat(this.chunks)
+    this.chunks = EMPTY
+    return true
   }
 
   /** Resolves once every byte is readable; rejects if the temp file could not be written. */
@@ -106,7 +118,7 @@ export class BodyWriter {
 
   private enqueueDiskWrite(chunk: Buffer): void {
     this.pendingBytes += chunk.length
-    this.writing = this.writing.then(async () => {
+    this.writing = (this.writing ?? Promise.resolve()).then(async () => {
       if (this.failed || !this.file) return
       try {
         await this.file.write(chunk, 0, chunk.length, null)
@@ -114,9 +126,9 @@ export class BodyWriter {
         this.failed = e instanceof Error ? e : new Error(String(e))
       } finally {
         this.pendingBytes -= chunk.length
-        if (this.pendingBytes < this.store.highWaterMark && this.drainWaiters.length > 0) {
+        if (this.pendingBytes < this.store.highWaterMark && this.drainWaiters) {
           const waiters = this.drainWaiters
-          this.drainWaiters = []
+          this.drainWaiters = null
           for (const w of waiters) w()
         }
       }

@@ -347,10 +347,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const endAt = this.now()
     const last = this.decoders[this.decoders.length - 1]
     if (last && this.decoders[0]) {
-      last.once('end', () => void this.finishResponse(endAt))
+      last.once('end', () => this.finishResponse(endAt))
       this.decoders[0].end()
     } else {
-      void this.finishResponse(endAt)
+      this.finishResponse(endAt)
     }
   }
 
@@ -431,21 +431,28 @@ export class Exchange implements Dispatcher.DispatchHandler {
     else this.fail(err)
   }
 
-  private async finishResponse(endAt: number): Promise<void> {
+  private finishResponse(endAt: number): void {
     if (this.state === 'finished') return
     const writer = this.writer ?? this.init.bodies.create('')
-    try {
-      await writer.end()
-    } catch (e) {
-      this.fail(
-        new EngineError(
-          'file',
-          'Could not store the response body on disk',
-          e instanceof Error ? e.message : String(e),
-        ),
-      )
+    // A body held in memory is complete at once; one on disk waits for its writes to land.
+    if (writer.endInMemory()) {
+      this.completeResponse(endAt, writer)
       return
     }
+    writer.end().then(
+      () => this.completeResponse(endAt, writer),
+      (e: unknown) =>
+        this.fail(
+          new EngineError(
+            'file',
+            'Could not store the response body on disk',
+            e instanceof Error ? e.message : String(e),
+          ),
+        ),
+    )
+  }
+
+  private completeResponse(endAt: number, writer: BodyWriter): void {
     if (this.isFinished()) return
     this.state = 'finished'
     this.marks.endAt = endAt

@@ -107,7 +107,8 @@ export class HttpEngine implements ExchangeOwner {
   private readonly chains = new Map<string, Chain>()
   /** sid of any hop -> its chain. */
   private readonly bySid = new Map<string, Chain>()
-  private readonly settledOrder: string[] = []
+  private readonly settledRing: (Chain | undefined)[] = new Array<Chain | undefined>(KEEP_SETTLED)
+  private settledCount = 0
   private nextSid = 1
 
   constructor(options: HttpEngineOptions) {
@@ -509,19 +510,17 @@ export class HttpEngine implements ExchangeOwner {
     chain.settled = { sids: chain.sids, events: chain.events, final }
     for (const w of chain.waiters) w(chain.settled)
     chain.waiters = []
-    // Keep a bounded number of settled chains for late `waitFor` calls; forget the rest.
-    this.settledOrder.push(chain.root)
-    while (this.settledOrder.length > KEEP_SETTLED) {
-      const old = this.settledOrder.shift()
-      const c = old ? this.chains.get(old) : undefined
-      if (!c || !old) continue
-      this.chains.delete(old)
-      for (const s of c.sids) this.bySid.delete(s)
+    // Keep a bounded number of settled chains for late `waitFor` calls (a ring); forget the rest.
+    const slot = this.settledCount++ % KEEP_SETTLED
+    const old = this.settledRing[slot]
+    this.settledRing[slot] = chain
+    if (old) {
+      this.chains.delete(old.root)
+      for (const s of old.sids) this.bySid.delete(s)
     }
   }
 }
 
-/** The headers every request carries unless the user set their own. */
 function withDefaultHeaders(headers: HeaderList, options: RequestOptions): HeaderList {
   const out: HeaderList = [...headers]
   const has = (name: string): boolean => out.some(([k]) => k.toLowerCase() === name)
