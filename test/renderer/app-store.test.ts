@@ -170,12 +170,10 @@ describe('timeline in the store', () => {
   it('moves the selection with the arrow keys and cancels only in-flight rows', async () => {
     const fake = fakeClient({ 'session.cancel': () => ({ ok: true, value: { cancelled: true } }) })
     const store = createAppStore(fake.client)
-    store
-      .getState()
-      .applyTimelineBatch({
-        events: [...freshHttpsExchange('a', 0), queued('b', 1), queued('c', 2)],
-        dropped: 0,
-      })
+    store.getState().applyTimelineBatch({
+      events: [...freshHttpsExchange('a', 0), queued('b', 1), queued('c', 2)],
+      dropped: 0,
+    })
     const s = store.getState()
     s.moveSelection(1)
     expect(store.getState().selectedSid).toBe('a')
@@ -283,12 +281,10 @@ describe('live clock', () => {
     pending.shift()?.()
     expect(clock.getState().now).toBe(116)
     expect(pending).toHaveLength(1)
-    store
-      .getState()
-      .applyTimelineBatch({
-        events: [{ type: 'cancelled', sid: 'a', t: 120, timings: timings() }],
-        dropped: 0,
-      })
+    store.getState().applyTimelineBatch({
+      events: [{ type: 'cancelled', sid: 'a', t: 120, timings: timings() }],
+      dropped: 0,
+    })
     local = 32
     pending.shift()?.()
     expect(clock.getState().now).toBe(132)

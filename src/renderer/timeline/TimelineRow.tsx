@@ -51,7 +51,7 @@ export const TimelineRow = memo(function TimelineRow({ sid }: { sid: string }) {
         className={`c-status ${statusClass(row)}`}
         title={error ? `${error.code}: ${error.message}` : undefined}
       >
-        {inFlight ? <span className="spinner" aria-hidden="true" /> : null}
+        {inFlight ? <span className="live-dot" aria-hidden="true" /> : null}
         {statusText(row)}
       </div>
       <div role="gridcell" className="c-method">
