@@ -7,13 +7,14 @@ import type { TimelineEvent } from '../src/shared/timeline'
 
 /**
  * 10,000 GETs at concurrency 100 against a local server in another process: through the engine (full timing,
- * events flowing to a subscriber as a host would get them) and through bare undici `request()`, alternating
- * runs so both see the same machine state. Reports the best of each.
+ * events flowing to a subscriber as a host would get them) and through bare undici `request()`, in paired
+ * back-to-back rounds so both see the same machine state. Reports medians; the ratio is the median of the
+ * per-round ratios, which is robust to the machine getting busier or quieter between rounds.
  */
 
 const TOTAL = Number(process.env.BENCH_HTTP_TOTAL ?? 10_000)
 const CONCURRENCY = 100
-const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 3)
+const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 5)
 
 async function startServer(): Promise<{ url: string; stop: () => void }> {
   const child = spawn(process.execPath, [new URL('./http-server.mjs', import.meta.url).pathname], {
@@ -81,29 +82,44 @@ async function runEngine(url: string): Promise<number> {
   return (TOTAL / elapsed) * 1000
 }
 
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(s.length / 2)
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2
+}
+
 export async function benchHttp(): Promise<Record<string, number>> {
   const server = await startServer()
   try {
     // Warm both paths (JIT, connections) before measuring.
     await runUndici(server.url)
     await runEngine(server.url)
-    let bestUndici = 0
-    let bestEngine = 0
+    const undici: number[] = []
+    const engine: number[] = []
+    const ratios: number[] = []
     for (let i = 0; i < ROUNDS; i++) {
-      const u = await runUndici(server.url)
-      const e = await runEngine(server.url)
-      console.log(`  round ${i + 1}: undici ${u.toFixed(0)} req/s, engine ${e.toFixed(0)} req/s`)
-      bestUndici = Math.max(bestUndici, u)
-      bestEngine = Math.max(bestEngine, e)
+      // Paired rounds, back to back, so both see the same machine; alternate which goes first.
+      const [u, e] =
+        i % 2 === 0
+          ? [await runUndici(server.url), await runEngine(server.url)]
+          : await runEngine(server.url).then(async (e2) => [await runUndici(server.url), e2])
+      console.log(
+        `  round ${i + 1}: undici ${u.toFixed(0)} req/s, engine ${e.toFixed(0)} req/s, ratio ${(e / u).toFixed(3)}`,
+      )
+      undici.push(u)
+      engine.push(e)
+      ratios.push(e / u)
     }
-    const ratio = bestEngine / bestUndici
-    console.log(`http: ${TOTAL} GETs at concurrency ${CONCURRENCY}`)
-    console.log(`  bare undici request(): ${bestUndici.toFixed(0)} req/s`)
-    console.log(`  Flightdeck engine:     ${bestEngine.toFixed(0)} req/s (full timing + events)`)
+    const ratio = median(ratios)
+    const medUndici = median(undici)
+    const medEngine = median(engine)
+    console.log(`http: ${TOTAL} GETs at concurrency ${CONCURRENCY}, median of ${ROUNDS} paired rounds`)
+    console.log(`  bare undici request(): ${medUndici.toFixed(0)} req/s`)
+    console.log(`  Flightdeck engine:     ${medEngine.toFixed(0)} req/s (full timing + events)`)
     console.log(`  ratio engine/undici:   ${ratio.toFixed(3)} (target >= 0.8)`)
     return {
-      'http.engine_rps': Math.round(bestEngine),
-      'http.undici_rps': Math.round(bestUndici),
+      'http.engine_rps': Math.round(medEngine),
+      'http.undici_rps': Math.round(medUndici),
       'http.engine_vs_undici': Math.round(ratio * 1000) / 1000,
     }
   } finally {
