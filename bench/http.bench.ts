@@ -99,10 +99,15 @@ export async function benchHttp(): Promise<Record<string, number>> {
     const ratios: number[] = []
     for (let i = 0; i < ROUNDS; i++) {
       // Paired rounds, back to back, so both see the same machine; alternate which goes first.
-      const [u, e] =
-        i % 2 === 0
-          ? [await runUndici(server.url), await runEngine(server.url)]
-          : await runEngine(server.url).then(async (e2) => [await runUndici(server.url), e2])
+      let u: number
+      let e: number
+      if (i % 2 === 0) {
+        u = await runUndici(server.url)
+        e = await runEngine(server.url)
+      } else {
+        e = await runEngine(server.url)
+        u = await runUndici(server.url)
+      }
       console.log(
         `  round ${i + 1}: undici ${u.toFixed(0)} req/s, engine ${e.toFixed(0)} req/s, ratio ${(e / u).toFixed(3)}`,
       )
