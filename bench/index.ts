@@ -1,10 +1,14 @@
+import { benchBody } from './body.bench'
 import { benchHttp } from './http.bench'
 import { RESULTS_FILE, recordResults } from './results'
 
 /** `npm run bench`: every section in one run; figures go to bench-results.json. */
 async function main(): Promise<void> {
   const only = process.argv.slice(2)
-  const sections: [string, () => Promise<Record<string, number>>][] = [['http', benchHttp]]
+  const sections: [string, () => Promise<Record<string, number>>][] = [
+    ['http', benchHttp],
+    ['body', benchBody],
+  ]
   for (const [name, run] of sections) {
     if (only.length > 0 && !only.includes(name)) continue
     console.log(`== ${name}`)
