@@ -1,5 +1,6 @@
 import type { SessionRow } from '../timeline/session-row'
 import { statusClass } from '../timeline/row-labels'
+import { statusLine } from './reason-phrase'
 
 /** "200 OK  GET https://…", or the error in plain words. */
 export function StatusLine({ row }: { row: SessionRow }) {
@@ -7,7 +8,7 @@ export function StatusLine({ row }: { row: SessionRow }) {
   let status: string
   if (row.state === 'error' && term?.type === 'error') status = 'Failed'
   else if (row.state === 'cancelled') status = 'Cancelled'
-  else if (row.response) status = `${row.response.status} ${row.response.statusText}`.trimEnd()
+  else if (row.response) status = statusLine(row.response.status, row.response.statusText)
   else if (row.state === 'queued') status = 'Queued'
   else status = 'Pending'
 
