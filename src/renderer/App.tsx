@@ -9,7 +9,7 @@ import { Timeline } from './timeline/Timeline'
 /** Toolbar; composer on top; timeline with the details pane on its right. Pane sizes are remembered. */
 export function App() {
   useGlobalShortcuts()
-  const [composerHeight, setComposerHeight] = usePaneSize('composer', 190, 120, 640)
+  const [composerHeight, setComposerHeight] = usePaneSize('composer', 210, 120, 640)
   const [detailsWidth, setDetailsWidth] = usePaneSize('details', 440, 280, 1000)
 
   return (

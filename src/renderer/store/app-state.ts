@@ -12,7 +12,6 @@ export interface ComposerSlice {
   composer: ComposerDraft
   /** "Send ×N": how many copies the count button fires. */
   sendCount: number
-  sending: boolean
   /** The last command error from `http.send`, shown plainly under the URL bar until the next send. */
   sendError: AppError | null
   setMethod(method: string): void

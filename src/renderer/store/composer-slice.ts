@@ -16,7 +16,6 @@ export function createComposerSlice(client: ApiClient): StateCreator<AppState, [
     return {
       composer: emptyDraft(),
       sendCount: 10,
-      sending: false,
       sendError: null,
       setMethod: (method) => patch({ method }),
       setUrl: (url) =>
@@ -37,13 +36,12 @@ export function createComposerSlice(client: ApiClient): StateCreator<AppState, [
         const n = clampCount(count)
         const request = toRequestSpec(get().composer)
         // Sending never blocks the next send: fire-and-watch is the point of the tool.
-        set({ sending: true, sendError: null })
+        set({ sendError: null })
         const res = await client.invoke('http.send', n === 1 ? { request } : { request, count: n })
         if (!res.ok) {
-          set({ sending: false, sendError: res.error })
+          set({ sendError: res.error })
           return
         }
-        set({ sending: false })
         // A single send is what the person wants to look at next; a burst keeps the current selection.
         const first = res.value.sids[0]
         if (n === 1 && first !== undefined) get().select(first)
