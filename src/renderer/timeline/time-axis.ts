@@ -39,21 +39,29 @@ export function computeAxis(input: AxisInput): Axis | null {
   return { origin: input.origin, end }
 }
 
-/** Tick offsets from the origin (ms) at 1, 2 or 5 x 10^n steps, at most `maxTicks` of them after 0. */
+/** The tick step in ms: 1, 2 or 5 x 10^n, so that at most `maxTicks` steps fit the span. */
+export function tickStep(axis: Axis, maxTicks: number): number {
+  const raw = axisSpan(axis) / Math.max(1, maxTicks)
+  const pow = 10 ** Math.floor(Math.log10(raw))
+  return [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= raw) ?? 10 * pow
+}
+
+/** Tick offsets from the origin (ms): 0 and every `tickStep` up to the end of the span. */
 export function axisTicks(axis: Axis, maxTicks: number): number[] {
   const span = axisSpan(axis)
-  const raw = span / Math.max(1, maxTicks)
-  const pow = 10 ** Math.floor(Math.log10(raw))
-  const step = [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= raw) ?? 10 * pow
+  const step = tickStep(axis, maxTicks)
   const ticks: number[] = []
   for (let v = 0; v <= span + 1e-9; v += step) ticks.push(Math.round(v * 1e6) / 1e6)
   return ticks
 }
 
-/** A tick label: "0", "250 ms", "1.5 s", in the unit the tick step calls for, with no needless decimals. */
-export function formatTick(offsetMs: number, stepMs: number): string {
+/** How many ticks the header draws; the rows' grid lines use the same step. */
+export const AXIS_TICKS = 5
+
+/** A tick label: "0", "250 ms", "1 s", "1.5 s": seconds from one second up, with no needless decimals. */
+export function formatTick(offsetMs: number): string {
   if (offsetMs === 0) return '0'
-  if (stepMs >= 1000) return `${trim(offsetMs / 1000)} s`
+  if (offsetMs >= 1000) return `${trim(offsetMs / 1000)} s`
   return `${trim(offsetMs)} ms`
 }
 

@@ -1,10 +1,10 @@
 import { useEffect, type RefObject } from 'react'
 import { useAppStore, useAppStoreApi, useLiveClockApi, useLiveNow } from '../store/store-context'
-import { computeAxis, percentPerMs, type Axis } from './time-axis'
+import { AXIS_TICKS, computeAxis, percentPerMs, tickStep, type Axis } from './time-axis'
 
 /**
  * Keep the grid's CSS variables in step with the axis: `--t0` (origin, engine ms), `--k` (% of the track per
- * ms) and `--now`. Written straight to the element on each clock tick, so rows never re-render for time.
+ * ms), `--now`, and `--tick-step` (the header's tick spacing, for the rows' grid lines). Written straight to the element on each clock tick, so rows never re-render for time.
  */
 export function useAxisVars(ref: RefObject<HTMLElement | null>): void {
   const store = useAppStoreApi()
@@ -20,6 +20,7 @@ export function useAxisVars(ref: RefObject<HTMLElement | null>): void {
       el.style.setProperty('--t0', String(axis.origin))
       el.style.setProperty('--k', String(percentPerMs(axis)))
       el.style.setProperty('--now', String(Math.max(now, maxT ?? now)))
+      el.style.setProperty('--tick-step', `${tickStep(axis, AXIS_TICKS) * percentPerMs(axis)}%`)
     }
     write()
     const offApp = store.subscribe((s, prev) => {
