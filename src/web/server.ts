@@ -159,6 +159,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       body = file ? await readRegularFile(file) : null
       type = file ? contentTypeFor(file) : 'application/octet-stream'
     }
+    if (!body && pathname === '/favicon.ico') {
+      // Browsers ask for it unprompted; an empty answer keeps the console free of a pointless 404.
+      res.writeHead(204, headers)
+      res.end()
+      return
+    }
     if (!body) {
       plain(res, 404, 'Not found.')
       return

@@ -1,0 +1,151 @@
+import { mkdir } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { expect, test } from '@playwright/test'
+import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { startBuiltWebHost, type RunningWebHost } from './web-host'
+
+/**
+ * The issue's main journey, through the browser host in Chromium: fire 20 requests whose server delays differ,
+ * watch them all in flight at once, see the bars end in the order of their delays, read one body, and leave a
+ * screenshot of the timeline for the README.
+ */
+
+const screenshotPath = fileURLToPath(new URL('../../docs/timeline.png', import.meta.url))
+
+let fixture: Fixture
+let host: RunningWebHost
+
+test.beforeAll(async () => {
+  fixture = await startHttpServer()
+  host = await startBuiltWebHost()
+})
+
+test.afterAll(async () => {
+  await host?.stop()
+  await fixture?.close()
+})
+
+/**
+ * Delays 600..4400 ms in steps of 200, sent in a scrambled order (7 is coprime with 20, so i*7 mod 20 visits
+ * every step once). All are sent within a few ms, far less than the 200 ms step, so the end order must be the
+ * delay order.
+ */
+/** The bits of the URL <input> the in-page sender touches (this tsconfig has no DOM lib). */
+interface UrlField {
+  dispatchEvent(event: Event): boolean
+  form: { requestSubmit(): void } | null
+}
+
+const COUNT = 20
+const delays = Array.from({ length: COUNT }, (_, i) => 600 + 200 * ((i * 7) % COUNT))
+
+test('20 concurrent requests end in the order of their delays, and a body can be read', async ({ page }) => {
+  const pageErrors: string[] = []
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+
+  await page.goto(host.url)
+  const url = page.getByRole('textbox', { name: 'URL' })
+  const timeline = page.getByRole('grid', { name: 'Timeline' })
+  const rows = timeline.getByRole('row')
+  await expect(url).toBeVisible()
+  await expect(page.getByRole('combobox', { name: 'Method' })).toHaveValue('GET')
+  await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeEnabled()
+  // The bridge took the token out of the address bar; the cookie carries the session from here on.
+  expect(page.url()).not.toContain('token=')
+
+  // Send the 20 through the composer as Enter in the URL field does, in one task, so they leave within a few
+  // ms of each other. (Twenty Playwright fill+press round trips take seconds, which would blur "at once".)
+  const sendingTook = await url.evaluate(
+    (el, { base, list }) => {
+      const input = el as unknown as UrlField
+      const setValue = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(input), 'value')?.set
+      const t0 = performance.now()
+      for (const ms of list) {
+        // React tracks the value through the native setter; then the same input event typing makes.
+        setValue?.call(input, `${base}/delay?ms=${ms}`)
+        input.dispatchEvent(new Event('input', { bubbles: true }))
+        input.form?.requestSubmit()
+      }
+      return performance.now() - t0
+    },
+    { base: fixture.url, list: delays },
+  )
+  await expect(rows).toHaveCount(COUNT)
+
+  // Fired without waiting on each other: most are still in flight together once the last one has left.
+  const inFlight = await timeline
+    .locator('[role="row"][data-state="active"], [role="row"][data-state="queued"]')
+    .count()
+  expect(inFlight, `sending took ${sendingTook} ms`).toBeGreaterThanOrEqual(5)
+
+  await expect(timeline.locator('[role="row"][data-state="done"]')).toHaveCount(COUNT, { timeout: 20_000 })
+
+  const measured = await rows.evaluateAll((els) =>
+    els.map((el) => {
+      const path = el.querySelector('.path')?.textContent ?? ''
+      const bar = el.querySelector('.wf-track .seg:last-child')?.getBoundingClientRect()
+      return {
+        delay: Number(/ms=(\d+)/.exec(path)?.[1] ?? NaN),
+        end: Number(el.getAttribute('data-end')),
+        start: Number(el.getAttribute('data-start')),
+        barRight: bar ? bar.right : NaN,
+        status: el.getAttribute('data-status'),
+      }
+    }),
+  )
+  expect(measured.map((m) => m.status)).toEqual(Array(COUNT).fill('200'))
+  expect(measured.map((m) => m.delay).sort((a, b) => a - b)).toEqual([...delays].sort((a, b) => a - b))
+
+  // Rows are listed in send order; sorted by when they ended, they must be sorted by delay.
+  const byEnd = [...measured].sort((a, b) => a.end - b.end)
+  expect(byEnd.map((m) => m.delay)).toEqual([...delays].sort((a, b) => a - b))
+  // Each took at least its server delay.
+  for (const m of measured) expect(m.end - m.start).toBeGreaterThanOrEqual(m.delay - 5)
+  // And the bars show it: their right edges on the shared axis follow the same order.
+  for (let i = 1; i < byEnd.length; i++) {
+    const prev = byEnd[i - 1]
+    const cur = byEnd[i]
+    if (prev && cur) expect(cur.barRight).toBeGreaterThan(prev.barRight)
+  }
+
+  // Open one (the 1800 ms request) and read its body.
+  const chosen = rows.filter({ hasText: '/delay?ms=1800' })
+  await chosen.click()
+  await expect(chosen).toHaveAttribute('aria-selected', 'true')
+  await page.getByRole('tab', { name: 'Response' }).click()
+  await expect(page.getByLabel('Response body')).toHaveText('delayed 1800')
+
+  await page.getByRole('tab', { name: 'Overview' }).click()
+  await mkdir(fileURLToPath(new URL('../../docs/', import.meta.url)), { recursive: true })
+  await page.screenshot({ path: screenshotPath })
+
+  expect(pageErrors).toEqual([])
+})
+
+test('Send ×N fires N copies at once; Cancel stops one in flight; Clear empties the timeline', async ({
+  page,
+}) => {
+  await page.goto(host.url)
+  const url = page.getByRole('textbox', { name: 'URL' })
+  const timeline = page.getByRole('grid', { name: 'Timeline' })
+  const rows = timeline.getByRole('row')
+  await expect(url).toBeVisible()
+
+  await url.fill(`${fixture.url}/delay?ms=1500`)
+  await page.getByRole('spinbutton', { name: 'Count' }).fill('5')
+  await page.getByRole('button', { name: /Send ×/ }).click()
+  await expect(rows).toHaveCount(5)
+  // All five are in flight together: none waits for another.
+  await expect(timeline.locator('[role="row"][data-state="active"]')).toHaveCount(5)
+  await expect(timeline.locator('[role="row"][data-state="done"]')).toHaveCount(5, { timeout: 15_000 })
+
+  await url.fill(`${fixture.url}/hang`)
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  const hanging = rows.filter({ hasText: '/hang' })
+  await expect(hanging).toHaveAttribute('data-state', /queued|active/)
+  await hanging.getByRole('button', { name: 'Cancel' }).click()
+  await expect(hanging).toHaveAttribute('data-state', 'cancelled')
+
+  await page.getByRole('button', { name: 'Clear' }).click()
+  await expect(rows).toHaveCount(0)
+})
