@@ -16,8 +16,9 @@ export const engineSettingsSchema = z.object({
 })
 export type EngineSettings = z.infer<typeof engineSettingsSchema>
 
-export const MAX_SEND_COUNT = 1000
-export const MAX_BODY_READ = 4 * 1024 * 1024
+import { MAX_BODY_READ, MAX_SEND_COUNT } from './constants'
+
+export { MAX_BODY_READ, MAX_SEND_COUNT } from './constants'
 
 export const commandSchemas = {
   'app.info': z.object({}).strict(),

@@ -5,7 +5,9 @@ import { z } from 'zod'
  * of truth for the query string; the params table in the UI is a view of it.
  */
 
-export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const
+import { DEFAULT_REQUEST_OPTIONS } from './constants'
+
+export { DEFAULT_REQUEST_OPTIONS, HTTP_METHODS } from './constants'
 
 const MAX_TEXT = 64 * 1024 * 1024
 
@@ -17,7 +19,12 @@ export const keyValueSchema = z.object({
 export type KeyValue = z.infer<typeof keyValueSchema>
 
 export const multipartPartSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('text'), name: z.string().max(8192), value: z.string().max(MAX_TEXT), enabled: z.boolean() }),
+  z.object({
+    kind: z.literal('text'),
+    name: z.string().max(8192),
+    value: z.string().max(MAX_TEXT),
+    enabled: z.boolean(),
+  }),
   z.object({
     kind: z.literal('file'),
     name: z.string().max(8192),
@@ -34,7 +41,11 @@ export const bodySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('json'), text: z.string().max(MAX_TEXT) }),
   z.object({ kind: z.literal('form'), fields: z.array(keyValueSchema).max(10_000) }),
   z.object({ kind: z.literal('multipart'), parts: z.array(multipartPartSchema).max(1000) }),
-  z.object({ kind: z.literal('file'), path: z.string().min(1).max(4096), contentType: z.string().max(256).optional() }),
+  z.object({
+    kind: z.literal('file'),
+    path: z.string().min(1).max(4096),
+    contentType: z.string().max(256).optional(),
+  }),
 ])
 export type RequestBody = z.infer<typeof bodySchema>
 export type BodyKind = RequestBody['kind']
@@ -47,7 +58,11 @@ export const requestOptionsSchema = z.object({
   /** Give up if the body goes quiet for this long between two chunks. */
   idleTimeoutMs: z.number().int().min(1).max(3_600_000),
   /** Give up on the whole exchange (all hops) after this long; 0 means no limit. */
-  totalTimeoutMs: z.number().int().min(0).max(24 * 3_600_000),
+  totalTimeoutMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3_600_000),
   followRedirects: z.boolean(),
   maxRedirects: z.number().int().min(0).max(100),
   /** Accept certificates that do not verify (self-signed, expired, wrong host). Off unless the user says so. */
@@ -62,20 +77,6 @@ export const requestOptionsSchema = z.object({
   http2: z.boolean(),
 })
 export type RequestOptions = z.infer<typeof requestOptionsSchema>
-
-export const DEFAULT_REQUEST_OPTIONS: RequestOptions = {
-  connectTimeoutMs: 10_000,
-  headersTimeoutMs: 300_000,
-  idleTimeoutMs: 300_000,
-  totalTimeoutMs: 0,
-  followRedirects: true,
-  maxRedirects: 10,
-  insecure: false,
-  decompress: true,
-  cookies: true,
-  maxBodyBytes: 16 * 1024 * 1024 * 1024,
-  http2: true,
-}
 
 export const requestSpecSchema = z.object({
   method: z

@@ -147,7 +147,12 @@ export type TimelineEvent =
 export type TimelineEventType = TimelineEvent['type']
 
 /** Events after which a session emits nothing more. */
-export const TERMINAL_TYPES: ReadonlySet<TimelineEventType> = new Set(['done', 'error', 'cancelled', 'redirect'])
+export const TERMINAL_TYPES: ReadonlySet<TimelineEventType> = new Set([
+  'done',
+  'error',
+  'cancelled',
+  'redirect',
+])
 
 /**
  * Phase durations in ms, named as HAR 1.2 names them. -1 where a phase did not happen (a reused connection

@@ -1,5 +1,5 @@
-import { MAX_SEND_COUNT } from '../../shared/contract'
-import { HTTP_METHODS } from '../../shared/request'
+import { MAX_SEND_COUNT } from '../../shared/constants'
+import { HTTP_METHODS } from '../../shared/constants'
 import { NumberField } from '../app/NumberField'
 import { useAppStore } from '../store/store-context'
 

@@ -1,11 +1,5 @@
-import {
-  DEFAULT_REQUEST_OPTIONS,
-  type BodyKind,
-  type KeyValue,
-  type MultipartPart,
-  type RequestBody,
-  type RequestSpec,
-} from '../../shared/request'
+import { DEFAULT_REQUEST_OPTIONS } from '../../shared/constants'
+import type { BodyKind, KeyValue, MultipartPart, RequestBody, RequestSpec } from '../../shared/request'
 
 /**
  * What the composer holds while a person edits: every body kind keeps its own draft, so switching from JSON

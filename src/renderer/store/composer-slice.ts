@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand/vanilla'
-import { MAX_SEND_COUNT } from '../../shared/contract'
+import { MAX_SEND_COUNT } from '../../shared/constants'
 import type { ApiClient } from '../client/api-client'
 import { emptyDraft, toRequestSpec, type ComposerDraft } from '../composer/composer-draft'
 import { paramsFromUrl, urlWithParams } from '../composer/url-params'

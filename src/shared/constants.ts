@@ -1,0 +1,28 @@
+import type { RequestOptions } from './request'
+
+/**
+ * Plain values every layer may need, in a module that imports no schema library, so the renderer and the
+ * preload do not pull zod into their bundles just to read a constant. `request.ts` and `contract.ts`
+ * re-export these.
+ */
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const
+
+export const DEFAULT_REQUEST_OPTIONS: RequestOptions = {
+  connectTimeoutMs: 10_000,
+  headersTimeoutMs: 300_000,
+  idleTimeoutMs: 300_000,
+  totalTimeoutMs: 0,
+  followRedirects: true,
+  maxRedirects: 10,
+  insecure: false,
+  decompress: true,
+  cookies: true,
+  maxBodyBytes: 16 * 1024 * 1024 * 1024,
+  http2: true,
+}
+
+/** Most copies one "Send ×N" may fire. */
+export const MAX_SEND_COUNT = 1000
+/** Most bytes one `body.read` returns. */
+export const MAX_BODY_READ = 4 * 1024 * 1024
