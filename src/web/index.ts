@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { createEngineService } from '../engine/service'
-import { missingBuild, startWebHost } from './server'
+import { missingBuild, startWebHost, type WebHost } from './server'
 
 /**
  * `npm run web` / `node out/web/index.js [--port N] [--no-open]`: the browser host. Builds nothing (scripts/web.mjs
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   }
 
   const service = createEngineService({ host: 'web' })
-  let host
+  let host: WebHost
   try {
     host = await startWebHost({ service, port: args.port, rendererDir, bridgeFile })
   } catch (e) {

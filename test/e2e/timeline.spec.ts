@@ -149,3 +149,23 @@ test('Send ×N fires N copies at once; Cancel stops one in flight; Clear empties
   await page.getByRole('button', { name: 'Clear' }).click()
   await expect(rows).toHaveCount(0)
 })
+
+test('the token is required, and a reload keeps working through the cookie', async ({ page, browser }) => {
+  const bare = await browser.newContext()
+  try {
+    const denied = await bare.newPage()
+    const res = await denied.goto(host.origin + '/')
+    expect(res?.status()).toBe(403)
+    expect(await denied.textContent('body')).toContain('token')
+  } finally {
+    await bare.close()
+  }
+
+  await page.goto(host.url)
+  await expect(page.getByRole('textbox', { name: 'URL' })).toBeVisible()
+  await page.reload()
+  expect(page.url()).not.toContain('token=')
+  await page.getByRole('textbox', { name: 'URL' }).fill(`${fixture.url}/json`)
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  await expect(page.getByRole('grid', { name: 'Timeline' }).getByRole('row')).toHaveAttribute('data-state', 'done')
+})
