@@ -167,5 +167,8 @@ test('the token is required, and a reload keeps working through the cookie', asy
   expect(page.url()).not.toContain('token=')
   await page.getByRole('textbox', { name: 'URL' }).fill(`${fixture.url}/json`)
   await page.getByRole('button', { name: 'Send', exact: true }).click()
-  await expect(page.getByRole('grid', { name: 'Timeline' }).getByRole('row')).toHaveAttribute('data-state', 'done')
+  await expect(page.getByRole('grid', { name: 'Timeline' }).getByRole('row')).toHaveAttribute(
+    'data-state',
+    'done',
+  )
 })
