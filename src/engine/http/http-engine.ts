@@ -297,7 +297,7 @@ export class HttpEngine implements ExchangeOwner {
       sid,
       t,
       kind: 'http',
-      wall: this.clock.origin + t,
+      wall: Math.round(this.clock.origin + t),
       method: chain.plan.method,
       url,
       hop,
