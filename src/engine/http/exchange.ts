@@ -97,6 +97,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private wireBytes = 0
   private writer: BodyWriter | null = null
   private decoders: Decoder[] = []
+  /** When progress was last reported; starts at the response headers, so a body that arrives within
+   * PROGRESS_EVERY_MS of them reports only `done` (its progress would say nothing new). */
   private lastProgress = 0
   private resumeFn: (() => void) | null = null
 
@@ -304,6 +306,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const t = this.now()
     this.marks.firstByte ??= t
     this.marks.sendEnd ??= this.marks.firstByte
+    this.lastProgress = t
     this.resumeFn = resume
     this.status = statusCode
     const headers = pairHeaders(rawHeaders)

@@ -15,6 +15,7 @@ export interface Ticket {
 }
 
 interface OriginState {
+  origin: string
   running: number
   waiting: Ticket[]
   head: number
@@ -70,7 +71,7 @@ export class Scheduler {
   private originState(origin: string): OriginState {
     let o = this.origins.get(origin)
     if (!o) {
-      o = { running: 0, waiting: [], head: 0 }
+      o = { origin, running: 0, waiting: [], head: 0 }
       this.origins.set(origin, o)
     }
     return o
@@ -80,11 +81,11 @@ export class Scheduler {
     while (this.running < this.global) {
       let best: OriginState | null = null
       let bestTicket: Ticket | null = null
-      for (const [origin, o] of this.origins) {
+      for (const o of this.origins.values()) {
         // Skip withdrawn tickets at the head.
         while (o.head < o.waiting.length && o.waiting[o.head]?.state !== 'waiting') o.head++
         if (o.head >= o.waiting.length) {
-          if (o.running === 0) this.origins.delete(origin)
+          if (o.running === 0) this.origins.delete(o.origin)
           else if (o.head > 0) {
             o.waiting = []
             o.head = 0
