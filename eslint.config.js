@@ -8,7 +8,20 @@ import tseslint from 'typescript-eslint'
  * Layers (see DESIGN.md): shared <- engine <- main/web/cli; shared <- preload; shared <- renderer.
  * test/shared/layers.test.ts enforces the same rules on the import graph, so a rule turned off here still fails.
  */
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'http', 'https', 'net', 'tls', 'crypto', 'child_process', 'stream', 'zlib']
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'http',
+  'https',
+  'net',
+  'tls',
+  'crypto',
+  'child_process',
+  'stream',
+  'zlib',
+]
 const engineAndServerDeps = ['undici', 'ws', 'tough-cookie']
 
 export default tseslint.config(
@@ -30,8 +43,21 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['electron', ...nodeBuiltins, ...engineAndServerDeps, 'react', 'react-dom'], message: 'src/shared is pure: no electron, node or UI imports.' },
-            { group: ['**/engine/**', '**/main/**', '**/renderer/**', '**/web/**', '**/cli/**', '**/preload/**'], message: 'src/shared imports nothing from other layers.' },
+            {
+              group: ['electron', ...nodeBuiltins, ...engineAndServerDeps, 'react', 'react-dom'],
+              message: 'src/shared is pure: no electron, node or UI imports.',
+            },
+            {
+              group: [
+                '**/engine/**',
+                '**/main/**',
+                '**/renderer/**',
+                '**/web/**',
+                '**/cli/**',
+                '**/preload/**',
+              ],
+              message: 'src/shared imports nothing from other layers.',
+            },
           ],
         },
       ],
@@ -44,8 +70,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['electron'], message: 'The engine runs under Node, the CLI and tests: never import electron.' },
-            { group: ['**/main/**', '**/renderer/**', '**/web/**', '**/cli/**', '**/preload/**'], message: 'The engine imports only src/shared.' },
+            {
+              group: ['electron'],
+              message: 'The engine runs under Node, the CLI and tests: never import electron.',
+            },
+            {
+              group: ['**/main/**', '**/renderer/**', '**/web/**', '**/cli/**', '**/preload/**'],
+              message: 'The engine imports only src/shared.',
+            },
           ],
         },
       ],
@@ -61,8 +93,21 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['electron', ...nodeBuiltins, ...engineAndServerDeps], message: 'Browser code talks to the host only through window.api.' },
-            { group: ['**/engine/**', '**/main/**', '**/cli/**', '**/preload/**', '**/web/server*', '**/web/index*'], message: 'Browser code imports only src/shared (and its own folder).' },
+            {
+              group: ['electron', ...nodeBuiltins, ...engineAndServerDeps],
+              message: 'Browser code talks to the host only through window.api.',
+            },
+            {
+              group: [
+                '**/engine/**',
+                '**/main/**',
+                '**/cli/**',
+                '**/preload/**',
+                '**/web/server*',
+                '**/web/index*',
+              ],
+              message: 'Browser code imports only src/shared (and its own folder).',
+            },
           ],
         },
       ],
@@ -75,8 +120,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: [...nodeBuiltins, ...engineAndServerDeps], message: 'A sandboxed preload has only electron renderer APIs.' },
-            { group: ['**/engine/**', '**/main/**', '**/renderer/**', '**/web/**', '**/cli/**'], message: 'The preload imports only src/shared.' },
+            {
+              group: [...nodeBuiltins, ...engineAndServerDeps],
+              message: 'A sandboxed preload has only electron renderer APIs.',
+            },
+            {
+              group: ['**/engine/**', '**/main/**', '**/renderer/**', '**/web/**', '**/cli/**'],
+              message: 'The preload imports only src/shared.',
+            },
           ],
         },
       ],

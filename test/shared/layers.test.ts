@@ -30,7 +30,8 @@ function files(dir: string): string[] {
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8')
   const specs: string[] = []
-  const re = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g
+  const re =
+    /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g
   for (const m of text.matchAll(re)) specs.push((m[1] ?? m[2] ?? m[3]) as string)
   return specs
 }
@@ -71,10 +72,12 @@ export function violations(): string[] {
     for (const spec of importsOf(file)) {
       if (spec.startsWith('.')) {
         const to = layerOf(resolve(dirname(file), spec))
-        if (to && !(allowed[from] ?? []).includes(to)) out.push(`${relative(root, file)} imports ${spec} (${from} -> ${to})`)
+        if (to && !(allowed[from] ?? []).includes(to))
+          out.push(`${relative(root, file)} imports ${spec} (${from} -> ${to})`)
       } else {
         const banned = packagesBanned[from]
-        if (banned?.test(spec)) out.push(`${relative(root, file)} imports package ${spec} (not allowed in ${from})`)
+        if (banned?.test(spec))
+          out.push(`${relative(root, file)} imports package ${spec} (not allowed in ${from})`)
       }
     }
   }
@@ -89,7 +92,9 @@ describe('layer rules', () => {
   it('the checker itself catches a forbidden import', () => {
     // Guard against a checker that passes by finding nothing: parse a known-bad snippet with the same regex.
     const text = "import { app } from 'electron'\nimport { x } from '../engine/service'\n"
-    const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/g)].map((m) => m[1])
+    const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/g)].map(
+      (m) => m[1],
+    )
     expect(specs).toEqual(['electron', '../engine/service'])
     expect(packagesBanned.shared?.test('electron')).toBe(true)
     expect(allowed.renderer?.includes('engine')).toBe(false)

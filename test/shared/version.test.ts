@@ -4,6 +4,8 @@ import { expect, it } from 'vitest'
 import { VERSION } from '../../src/engine/version'
 
 it('the engine reports the version in package.json', () => {
-  const pkg = JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }
+  const pkg = JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as {
+    version: string
+  }
   expect(VERSION).toBe(pkg.version)
 })
