@@ -1,4 +1,5 @@
 import { benchBody } from './body.bench'
+import { benchCollections } from './collections.bench'
 import { benchHttp } from './http.bench'
 import { RESULTS_FILE, recordResults } from './results'
 
@@ -8,6 +9,7 @@ async function main(): Promise<void> {
   const sections: [string, () => Promise<Record<string, number>>][] = [
     ['http', benchHttp],
     ['body', benchBody],
+    ['collections', benchCollections],
   ]
   for (const [name, run] of sections) {
     if (only.length > 0 && !only.includes(name)) continue

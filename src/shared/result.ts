@@ -26,6 +26,13 @@ export const ERROR_CODES = [
   'forbidden',
   'not_found',
   'internal',
+  // Collections, variables and auth (issue 5).
+  'conflict',
+  'parse',
+  'exists',
+  'unknown_variable',
+  'auth',
+  'unsupported',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

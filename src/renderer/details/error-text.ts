@@ -24,6 +24,12 @@ const TITLES: Record<ErrorCode, string> = {
   forbidden: 'Not allowed',
   not_found: 'Not found',
   internal: 'Something went wrong inside Flightdeck',
+  conflict: 'The file changed on disk',
+  parse: 'A file could not be parsed',
+  exists: 'Something with that name already exists',
+  unknown_variable: 'A variable has no value',
+  auth: 'Authentication failed',
+  unsupported: 'Not supported here',
 }
 
 /** A plain headline for an error code; the engine's message says the specifics. */

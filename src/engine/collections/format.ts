@@ -1,0 +1,395 @@
+import type { z } from 'zod'
+import {
+  authSchema,
+  savedRequestSchema,
+  variableSchema,
+  type AuthSpec,
+  type SavedRequest,
+  type Variable,
+} from '../../shared/collection'
+import { DEFAULT_REQUEST_OPTIONS } from '../../shared/constants'
+import type { KeyValue, MultipartPart, RequestBody, RequestOptions } from '../../shared/request'
+import { load as loadYaml, CORE_SCHEMA, YAMLException } from 'js-yaml'
+import { lineOf, parseYaml, type Plain, type PlainMap, type YamlProblem } from './yaml-doc'
+
+/**
+ * The on-disk format (see the README's "Collections on disk"): model <-> plain YAML values in canonical key
+ * order, leaving out defaults so files stay short. Reading is lenient about what may be left out (a missing
+ * `method` is GET) and strict about what is there (a `method: 42` is a problem with a line number).
+ */
+
+export const FORMAT_VERSION = 1
+export const COLLECTION_FILE = 'collection.yaml'
+export const FOLDER_FILE = 'folder.yaml'
+export const ENVIRONMENTS_DIR = 'environments'
+
+export const REQUEST_KEYS: ReadonlySet<string> = new Set([
+  'name',
+  'kind',
+  'method',
+  'url',
+  'description',
+  'headers',
+  'body',
+  'auth',
+  'options',
+  'protocols',
+  'messages',
+])
+export const FOLDER_KEYS: ReadonlySet<string> = new Set(['name', 'variables', 'auth', 'order'])
+export const COLLECTION_KEYS: ReadonlySet<string> = new Set([
+  'flightdeck',
+  'id',
+  'name',
+  'variables',
+  'auth',
+  'order',
+])
+export const ENVIRONMENT_KEYS: ReadonlySet<string> = new Set(['name', 'variables'])
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: YamlProblem }
+
+// ---------------------------------------------------------------- writing
+
+function kvPlain(list: readonly KeyValue[]): Plain[] {
+  return list.map((h) =>
+    h.enabled ? { name: h.name, value: h.value } : { name: h.name, value: h.value, enabled: false },
+  )
+}
+
+function partPlain(p: MultipartPart): PlainMap {
+  const out: PlainMap =
+    p.kind === 'text'
+      ? { kind: 'text', name: p.name, value: p.value }
+      : { kind: 'file', name: p.name, path: p.path }
+  if (p.kind === 'file' && p.contentType !== undefined) out['contentType'] = p.contentType
+  if (!p.enabled) out['enabled'] = false
+  return out
+}
+
+export function bodyPlain(body: RequestBody): PlainMap | null {
+  switch (body.kind) {
+    case 'none':
+      return null
+    case 'text':
+      return { kind: 'text', contentType: body.contentType, text: body.text }
+    case 'json':
+      return { kind: 'json', text: body.text }
+    case 'form':
+      return { kind: 'form', fields: kvPlain(body.fields) }
+    case 'multipart':
+      return { kind: 'multipart', parts: body.parts.map(partPlain) }
+    case 'file':
+      return body.contentType === undefined
+        ? { kind: 'file', path: body.path }
+        : { kind: 'file', path: body.path, contentType: body.contentType }
+  }
+}
+
+/** Auth as written; `inherit` (the default) is left out. Key order follows the schema. */
+export function authPlain(auth: AuthSpec): PlainMap | null {
+  if (auth.type === 'inherit') return null
+  return { ...auth }
+}
+
+export function variablesPlain(vars: readonly Variable[]): PlainMap | null {
+  if (vars.length === 0) return null
+  const out: PlainMap = {}
+  // A secret's value is never written here: only that it exists. The value lives in the secret store.
+  for (const v of vars) out[v.name] = v.secret ? { secret: true } : v.value
+  return out
+}
+
+function optionsPlain(options: SavedRequest['options']): PlainMap | null {
+  const out: PlainMap = {}
+  for (const key of Object.keys(DEFAULT_REQUEST_OPTIONS) as (keyof RequestOptions)[]) {
+    const v = options[key]
+    if (v !== undefined) out[key] = v
+  }
+  if (options.caFile !== undefined) out['caFile'] = options.caFile
+  return Object.keys(out).length > 0 ? out : null
+}
+
+function put(out: PlainMap, key: string, value: Plain | null | undefined): void {
+  if (value !== null && value !== undefined) out[key] = value
+}
+
+export function requestPlain(req: SavedRequest): PlainMap {
+  const out: PlainMap = { name: req.name }
+  if (req.kind !== 'http') out['kind'] = req.kind
+  if (req.kind === 'http' || req.method !== 'GET') out['method'] = req.method
+  out['url'] = req.url
+  if (req.description !== '') out['description'] = req.description
+  if (req.headers.length > 0) out['headers'] = kvPlain(req.headers)
+  put(out, 'body', bodyPlain(req.body))
+  put(out, 'auth', authPlain(req.auth))
+  put(out, 'options', optionsPlain(req.options))
+  if (req.protocols.length > 0) out['protocols'] = [...req.protocols]
+  if (req.messages.length > 0) out['messages'] = req.messages.map((m) => ({ name: m.name, text: m.text }))
+  return out
+}
+
+export interface FolderSettings {
+  name?: string
+  variables: Variable[]
+  auth: AuthSpec
+  order: string[]
+}
+
+export interface CollectionSettings extends FolderSettings {
+  id?: string
+  name: string
+}
+
+export function folderPlain(f: FolderSettings): PlainMap {
+  const out: PlainMap = {}
+  if (f.name !== undefined) out['name'] = f.name
+  put(out, 'variables', variablesPlain(f.variables))
+  put(out, 'auth', authPlain(f.auth))
+  if (f.order.length > 0) out['order'] = [...f.order]
+  return out
+}
+
+export function collectionPlain(c: CollectionSettings): PlainMap {
+  const out: PlainMap = { flightdeck: FORMAT_VERSION }
+  if (c.id !== undefined) out['id'] = c.id
+  out['name'] = c.name
+  return { ...out, ...folderPlain({ variables: c.variables, auth: c.auth, order: c.order }) }
+}
+
+export function environmentPlain(name: string, vars: readonly Variable[]): PlainMap {
+  const out: PlainMap = { name }
+  put(out, 'variables', variablesPlain(vars))
+  return out
+}
+
+// ---------------------------------------------------------------- reading
+
+type Raw = Record<string, unknown>
+
+function isRaw(v: unknown): v is Raw {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/** Scalars a person may write without quotes (`value: 1`, `enabled: yes`) read as the string they look like. */
+function str(v: unknown, fallback = ''): unknown {
+  if (v === undefined || v === null) return fallback
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v)
+  return v
+}
+
+function kvList(v: unknown): unknown {
+  if (v === undefined || v === null) return []
+  // Shorthand: a map of name -> value.
+  if (isRaw(v)) return Object.entries(v).map(([name, value]) => ({ name, value: str(value), enabled: true }))
+  if (!Array.isArray(v)) return v
+  return v.map((item: unknown) =>
+    isRaw(item)
+      ? { name: str(item['name']), value: str(item['value']), enabled: item['enabled'] ?? true }
+      : item,
+  )
+}
+
+function readBody(v: unknown): unknown {
+  if (v === undefined || v === null) return { kind: 'none' }
+  if (!isRaw(v)) return v
+  switch (v['kind']) {
+    case 'text':
+      return { kind: 'text', text: str(v['text']), contentType: str(v['contentType'], 'text/plain') }
+    case 'json':
+      return { kind: 'json', text: str(v['text']) }
+    case 'form':
+      return { kind: 'form', fields: kvList(v['fields']) }
+    case 'multipart':
+      return {
+        kind: 'multipart',
+        parts: Array.isArray(v['parts'])
+          ? v['parts'].map((p: unknown) =>
+              isRaw(p)
+                ? {
+                    ...p,
+                    name: str(p['name']),
+                    enabled: p['enabled'] ?? true,
+                    ...('value' in p ? { value: str(p['value']) } : {}),
+                  }
+                : p,
+            )
+          : v['parts'],
+      }
+    default:
+      return v
+  }
+}
+
+function readAuth(v: unknown): unknown {
+  if (v === undefined || v === null) return { type: 'inherit' }
+  if (!isRaw(v)) return v
+  const s = (k: string, d = ''): unknown => str(v[k], d)
+  switch (v['type']) {
+    case 'basic':
+    case 'digest':
+      return { type: v['type'], username: s('username'), password: s('password') }
+    case 'bearer':
+      return { type: 'bearer', token: s('token') }
+    case 'apikey':
+      return { type: 'apikey', key: s('key'), value: s('value'), in: v['in'] ?? 'header' }
+    case 'oauth2':
+      return {
+        type: 'oauth2',
+        grant: v['grant'] ?? 'client_credentials',
+        tokenUrl: s('tokenUrl'),
+        clientId: s('clientId'),
+        clientSecret: s('clientSecret'),
+        scope: s('scope'),
+        clientAuth: v['clientAuth'] ?? 'basic',
+      }
+    default:
+      return v
+  }
+}
+
+function readVariables(v: unknown): unknown {
+  if (v === undefined || v === null) return []
+  if (!isRaw(v)) return v
+  return Object.entries(v).map(([name, value]) =>
+    isRaw(value)
+      ? { name, value: value['secret'] === true ? '' : str(value['value']), secret: value['secret'] === true }
+      : { name, value: str(value), secret: false },
+  )
+}
+
+function validate<T>(
+  text: string,
+  schema: z.ZodType<T>,
+  value: unknown,
+  pathMap?: (p: PropertyKey[]) => PropertyKey[],
+): Parsed<T> {
+  const r = schema.safeParse(value)
+  if (r.success) return { ok: true, value: r.data }
+  const issue = r.error.issues[0]
+  const path = issue?.path ?? []
+  // Only a file that is wrong pays for the position-keeping parse that finds the offending line.
+  const parsed = parseYaml(text)
+  const at = parsed.ok ? lineOf(parsed.value, pathMap ? pathMap(path) : path) : { line: 1, column: 1 }
+  const where = path.length > 0 ? `${path.join('.')}: ` : ''
+  return { ok: false, problem: { ...at, message: `${where}${issue?.message ?? 'invalid'}` } }
+}
+
+/**
+ * Reading uses js-yaml (about five times faster than the position-keeping parser, which matters for a
+ * 5,000-file collection) with the YAML 1.2 core schema, so `2024-01-01` stays a string. Writing uses `yaml`'s
+ * Document API (./yaml-doc.ts), which keeps comments and layout.
+ */
+function mapRoot(text: string): Parsed<Raw> {
+  let raw: unknown
+  try {
+    raw = loadYaml(text, { schema: CORE_SCHEMA, json: false })
+  } catch (e) {
+    if (e instanceof YAMLException) {
+      return {
+        ok: false,
+        problem: {
+          line: e.mark.line + 1,
+          column: e.mark.column + 1,
+          message: e.reason || e.message.split('\n')[0] || 'YAML syntax error',
+        },
+      }
+    }
+    throw e
+  }
+  if (raw === null || raw === undefined) return { ok: true, value: {} }
+  if (!isRaw(raw))
+    return { ok: false, problem: { line: 1, column: 1, message: 'Expected a YAML map at the top level' } }
+  return { ok: true, value: raw }
+}
+
+/** `create-user` -> `create-user`: the file stem is the name when the file gives none. */
+export function parseRequestText(text: string, stem: string): Parsed<SavedRequest> {
+  const root = mapRoot(text)
+  if (!root.ok) return root
+  const raw = root.value
+  const method = str(raw['method'], 'GET')
+  const value = {
+    name: str(raw['name'], stem),
+    kind: raw['kind'] ?? 'http',
+    method: typeof method === 'string' ? method.toUpperCase() : method,
+    url: str(raw['url']),
+    description: str(raw['description']),
+    headers: kvList(raw['headers']),
+    body: readBody(raw['body']),
+    auth: readAuth(raw['auth']),
+    options: raw['options'] ?? {},
+    protocols: raw['protocols'] ?? [],
+    messages: raw['messages'] ?? [],
+  }
+  return validate(text, savedRequestSchema, value)
+}
+
+const folderFileSchema = variableSchema.array().max(10_000)
+
+function readFolderish(raw: Raw, text: string): Parsed<FolderSettings> {
+  const vars = validate(text, folderFileSchema, readVariables(raw['variables']), () => ['variables'])
+  if (!vars.ok) return vars
+  const auth = validate(text, authSchema, readAuth(raw['auth']), (p) => ['auth', ...p])
+  if (!auth.ok) return auth
+  const order = raw['order'] ?? []
+  if (!Array.isArray(order) || !order.every((o) => typeof o === 'string')) {
+    return {
+      ok: false,
+      problem: { ...lineIn(text, ['order']), message: 'order: expected a list of names' },
+    }
+  }
+  const name = raw['name']
+  const out: FolderSettings = { variables: vars.value, auth: auth.value, order: order as string[] }
+  if (typeof name === 'string' && name !== '') out.name = name
+  return { ok: true, value: out }
+}
+
+export function parseFolderText(text: string): Parsed<FolderSettings> {
+  const root = mapRoot(text)
+  if (!root.ok) return root
+  return readFolderish(root.value, text)
+}
+
+export function parseCollectionText(text: string, fallbackName: string): Parsed<CollectionSettings> {
+  const root = mapRoot(text)
+  if (!root.ok) return root
+  const raw = root.value
+  const version = raw['flightdeck']
+  if (version !== undefined && typeof version === 'number' && version > FORMAT_VERSION) {
+    return {
+      ok: false,
+      problem: {
+        ...lineIn(text, ['flightdeck']),
+        message: `Written by a newer Flightdeck (format ${version}); this one reads format ${FORMAT_VERSION}`,
+      },
+    }
+  }
+  const f = readFolderish(raw, text)
+  if (!f.ok) return f
+  const id = raw['id']
+  const out: CollectionSettings = { ...f.value, name: f.value.name ?? fallbackName }
+  if (typeof id === 'string' && id !== '') out.id = id
+  return { ok: true, value: out }
+}
+
+export function parseEnvironmentText(
+  text: string,
+  stem: string,
+): Parsed<{ name: string; variables: Variable[] }> {
+  const root = mapRoot(text)
+  if (!root.ok) return root
+  const raw = root.value
+  const vars = validate(text, folderFileSchema, readVariables(raw['variables']), () => ['variables'])
+  if (!vars.ok) return vars
+  const name = raw['name']
+  return {
+    ok: true,
+    value: { name: typeof name === 'string' && name !== '' ? name : stem, variables: vars.value },
+  }
+}
+
+function lineIn(text: string, path: PropertyKey[]): { line: number; column: number } {
+  const parsed = parseYaml(text)
+  return parsed.ok ? lineOf(parsed.value, path) : { line: 1, column: 1 }
+}

@@ -1,0 +1,332 @@
+import { createHash } from 'node:crypto'
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { basename, join } from 'node:path'
+import type {
+  CollectionInfo,
+  EnvironmentInfo,
+  FileProblem,
+  FolderNode,
+  RequestNode,
+  SavedRequest,
+  TreeNode,
+} from '../../shared/collection'
+import { isTempFile } from './atomic-write'
+import {
+  COLLECTION_FILE,
+  ENVIRONMENTS_DIR,
+  FOLDER_FILE,
+  parseCollectionText,
+  parseEnvironmentText,
+  parseFolderText,
+  parseRequestText,
+  type CollectionSettings,
+  type FolderSettings,
+  type Parsed,
+} from './format'
+
+/**
+ * Reads a collection folder into a `CollectionInfo`. A file that fails to parse becomes a problem (path, line,
+ * reason) and is left out; everything else loads. Parsed files are cached by (mtime, size), so the rescan after
+ * an external edit re-reads only what changed.
+ */
+
+/** Bounds, so a folder that is not a collection (a home directory) cannot make a scan run forever. */
+export const MAX_DEPTH = 24
+export const MAX_FILES = 50_000
+const READ_CONCURRENCY = 64
+/** Request files larger than this are reported, not parsed (a body that big belongs in a file body). */
+export const MAX_FILE_BYTES = 32 * 1024 * 1024
+
+export function isYamlName(name: string): boolean {
+  return name.endsWith('.yaml') || name.endsWith('.yml')
+}
+
+export function stemOf(name: string): string {
+  return name.replace(/\.ya?ml$/, '')
+}
+
+function skipped(name: string): boolean {
+  return name.startsWith('.') || isTempFile(name) || name === 'node_modules'
+}
+
+interface CacheEntry {
+  mtimeMs: number
+  size: number
+  result: Parsed<unknown>
+}
+
+export class ParseCache {
+  readonly entries = new Map<string, CacheEntry>()
+  /** Relative paths whose content changed (or appeared, or went) in the last scan. */
+  changed: string[] = []
+}
+
+export interface LoadedCollection {
+  info: CollectionInfo
+  settings: CollectionSettings
+  /** Folder settings by folder path ('' is the collection's own). */
+  folders: Map<string, FolderSettings>
+}
+
+interface Found {
+  rel: string
+  abs: string
+}
+
+async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as T
+      await fn(item)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+}
+
+async function readParsed<T>(
+  cache: ParseCache,
+  seen: Set<string>,
+  abs: string,
+  rel: string,
+  parse: (text: string) => Parsed<T>,
+): Promise<Parsed<T> | null> {
+  seen.add(abs)
+  let st
+  try {
+    st = await stat(abs)
+  } catch {
+    return null
+  }
+  const hit = cache.entries.get(abs)
+  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.result as Parsed<T>
+  let result: Parsed<T>
+  if (st.size > MAX_FILE_BYTES) {
+    result = {
+      ok: false,
+      problem: { line: 0, column: 0, message: `File is larger than ${MAX_FILE_BYTES} bytes` },
+    }
+  } else {
+    try {
+      result = parse(await readFile(abs, 'utf8'))
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e)
+      result = { ok: false, problem: { line: 0, column: 0, message: `Cannot read: ${message}` } }
+    }
+  }
+  cache.entries.set(abs, { mtimeMs: st.mtimeMs, size: st.size, result })
+  cache.changed.push(rel)
+  return result
+}
+
+function problemOf(rel: string, r: Parsed<unknown>): FileProblem | null {
+  return r.ok ? null : { path: rel, ...r.problem }
+}
+
+function sortChildren(children: TreeNode[], order: readonly string[]): TreeNode[] {
+  const rank = (n: TreeNode): number => {
+    const last = n.path.slice(n.path.lastIndexOf('/') + 1)
+    const i = order.indexOf(n.type === 'request' ? stemOf(last) : last)
+    return i === -1 ? order.length : i
+  }
+  return children.sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      (a.type === b.type ? 0 : a.type === 'folder' ? -1 : 1) ||
+      a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) ||
+      a.path.localeCompare(b.path),
+  )
+}
+
+export async function loadCollection(
+  dir: string,
+  cache: ParseCache = new ParseCache(),
+): Promise<LoadedCollection> {
+  cache.changed = []
+  const seen = new Set<string>()
+  const problems: FileProblem[] = []
+  const folders = new Map<string, FolderSettings>()
+  let count = 0
+
+  const colResult = await readParsed(cache, seen, join(dir, COLLECTION_FILE), COLLECTION_FILE, (t) =>
+    parseCollectionText(t, basename(dir)),
+  )
+  const colProblem = colResult && problemOf(COLLECTION_FILE, colResult)
+  if (colProblem) problems.push(colProblem)
+  const settings: CollectionSettings =
+    colResult?.ok === true
+      ? colResult.value
+      : { name: basename(dir), variables: [], auth: { type: 'inherit' }, order: [] }
+  folders.set('', settings)
+
+  // Walk the tree first (directory listings only), then read every file with bounded concurrency.
+  const requestFiles: Found[] = []
+  const folderFiles: Found[] = []
+  const folderPaths: string[] = ['']
+  const walk = async (abs: string, rel: string, depth: number): Promise<void> => {
+    if (depth > MAX_DEPTH) {
+      problems.push({
+        path: rel,
+        line: 0,
+        column: 0,
+        message: `Folders nested deeper than ${MAX_DEPTH} are not read`,
+      })
+      return
+    }
+    let entries
+    try {
+      entries = await readdir(abs, { withFileTypes: true })
+    } catch (e) {
+      problems.push({
+        path: rel,
+        line: 0,
+        column: 0,
+        message: `Cannot list: ${e instanceof Error ? e.message : String(e)}`,
+      })
+      return
+    }
+    const subdirs: Promise<void>[] = []
+    for (const entry of entries) {
+      if (skipped(entry.name)) continue
+      const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`
+      const childAbs = join(abs, entry.name)
+      if (entry.isDirectory()) {
+        if (rel === '' && entry.name === ENVIRONMENTS_DIR) continue
+        folderPaths.push(childRel)
+        subdirs.push(walk(childAbs, childRel, depth + 1))
+      } else if (entry.isFile() && isYamlName(entry.name)) {
+        if (entry.name === FOLDER_FILE) {
+          if (rel !== '') folderFiles.push({ rel: childRel, abs: childAbs })
+        } else if (!(rel === '' && entry.name === COLLECTION_FILE)) {
+          if (++count > MAX_FILES) continue
+          requestFiles.push({ rel: childRel, abs: childAbs })
+        }
+      }
+    }
+    await Promise.all(subdirs)
+  }
+  await walk(dir, '', 0)
+  if (count > MAX_FILES) {
+    problems.push({
+      path: '',
+      line: 0,
+      column: 0,
+      message: `More than ${MAX_FILES} request files; the rest were not read`,
+    })
+  }
+
+  const requests = new Map<string, SavedRequest>()
+  await pool(requestFiles, READ_CONCURRENCY, async (f) => {
+    const stem = stemOf(basename(f.rel))
+    const r = await readParsed(cache, seen, f.abs, f.rel, (t) => parseRequestText(t, stem))
+    if (!r) return
+    if (r.ok) requests.set(f.rel, r.value)
+    else problems.push({ path: f.rel, ...r.problem })
+  })
+  await pool(folderFiles, READ_CONCURRENCY, async (f) => {
+    const r = await readParsed(cache, seen, f.abs, f.rel, parseFolderText)
+    if (!r) return
+    const folder = f.rel.slice(0, -FOLDER_FILE.length - 1)
+    if (r.ok) folders.set(folder, r.value)
+    else problems.push({ path: f.rel, ...r.problem })
+  })
+
+  const environments: EnvironmentInfo[] = []
+  const envDir = join(dir, ENVIRONMENTS_DIR)
+  let envNames: string[] = []
+  try {
+    envNames = (await readdir(envDir)).filter((n) => isYamlName(n) && !skipped(n)).sort()
+  } catch {
+    // No environments folder: none defined.
+  }
+  for (const name of envNames.slice(0, 1000)) {
+    const rel = `${ENVIRONMENTS_DIR}/${name}`
+    const id = stemOf(name)
+    const r = await readParsed(cache, seen, join(envDir, name), rel, (t) => parseEnvironmentText(t, id))
+    if (!r) continue
+    if (r.ok) environments.push({ id, name: r.value.name, variables: r.value.variables })
+    else problems.push({ path: rel, ...r.problem })
+  }
+
+  // Files that were cached but are gone count as changed too (a delete, a rename, a checkout).
+  for (const abs of [...cache.entries.keys()]) {
+    if (!seen.has(abs)) {
+      cache.entries.delete(abs)
+      const rel = abs
+        .slice(dir.length + 1)
+        .split(/[\\/]/)
+        .join('/')
+      cache.changed.push(rel)
+    }
+  }
+
+  // Build the tree.
+  const nodes = new Map<string, FolderNode>()
+  const folderNode = (path: string): FolderNode => {
+    const s = folders.get(path)
+    const name = path === '' ? settings.name : (s?.name ?? path.slice(path.lastIndexOf('/') + 1))
+    return {
+      type: 'folder',
+      path,
+      name,
+      variables: s?.variables ?? [],
+      auth: s?.auth ?? { type: 'inherit' },
+      children: [],
+    }
+  }
+  for (const p of folderPaths.sort()) nodes.set(p, folderNode(p))
+  for (const p of folderPaths) {
+    if (p === '') continue
+    const parent = nodes.get(p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')
+    const node = nodes.get(p)
+    if (parent && node) parent.children.push(node)
+  }
+  for (const [rel, req] of requests) {
+    const parent = nodes.get(rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '')
+    const node: RequestNode = {
+      type: 'request',
+      path: rel,
+      name: req.name,
+      kind: req.kind,
+      method: req.method,
+      url: req.url,
+    }
+    parent?.children.push(node)
+  }
+  for (const [path, node] of nodes) sortChildren(node.children, folders.get(path)?.order ?? [])
+  problems.sort((a, b) => a.path.localeCompare(b.path))
+
+  const root = nodes.get('') as FolderNode
+  return {
+    info: {
+      dir,
+      name: settings.name,
+      variables: settings.variables,
+      auth: settings.auth,
+      root,
+      environments,
+      problems,
+      requestCount: requests.size,
+    },
+    settings,
+    folders,
+  }
+}
+
+/** A request file's content with its version (a hash of the bytes), for conflict checks on save. */
+export async function readRequestFile(
+  abs: string,
+  stem: string,
+): Promise<
+  | { ok: true; request: SavedRequest; version: string; text: string }
+  | { ok: false; problem: FileProblem['message']; line: number }
+> {
+  const text = await readFile(abs, 'utf8')
+  const r = parseRequestText(text, stem)
+  if (!r.ok) return { ok: false, problem: r.problem.message, line: r.problem.line }
+  return { ok: true, request: r.value, version: versionOf(text), text }
+}
+
+export function versionOf(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16)
+}

@@ -1,0 +1,368 @@
+import { randomUUID } from 'node:crypto'
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises'
+import { basename, isAbsolute, join, normalize, sep } from 'node:path'
+import { joinPath, parentPath, type SavedRequest, type Variable } from '../../shared/collection'
+import { fail, ok, type Result } from '../../shared/result'
+import { writeFileAtomic } from './atomic-write'
+import {
+  COLLECTION_FILE,
+  COLLECTION_KEYS,
+  collectionPlain,
+  ENVIRONMENT_KEYS,
+  environmentPlain,
+  ENVIRONMENTS_DIR,
+  FOLDER_FILE,
+  FOLDER_KEYS,
+  folderPlain,
+  parseCollectionText,
+  parseEnvironmentText,
+  parseFolderText,
+  parseRequestText,
+  REQUEST_KEYS,
+  requestPlain,
+  type CollectionSettings,
+  type FolderSettings,
+  type Parsed,
+} from './format'
+import { stemOf, versionOf } from './loader'
+import { renderYaml, type PlainMap } from './yaml-doc'
+
+/**
+ * Every change to a collection folder. Writes are atomic (./atomic-write.ts). A file that exists but does not
+ * parse is never written over: the change is refused with the file's line and reason, so a person's broken
+ * edit is never replaced by ours.
+ */
+
+const MAX_UNIQUE_TRIES = 1000
+
+/** `Create user!` -> `create-user`. Empty or dot-only names become `request`. */
+export function slugify(name: string, fallback = 'request'): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 80)
+  return slug === '' ? fallback : slug
+}
+
+/** A path inside the collection, or null for anything that would leave it (`..`, absolute, NUL). */
+export function safeRel(rel: string): string | null {
+  if (rel === '') return ''
+  if (rel.includes('\0') || rel.includes('\\') || isAbsolute(rel)) return null
+  const parts = rel.split('/')
+  if (parts.some((p) => p === '' || p === '.' || p === '..')) return null
+  return parts.join('/')
+}
+
+export function absPath(dir: string, rel: string): string {
+  const joined = normalize(join(dir, ...rel.split('/')))
+  if (joined !== dir && !joined.startsWith(dir.endsWith(sep) ? dir : dir + sep)) {
+    throw new Error(`Path escapes the collection: ${rel}`)
+  }
+  return joined
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function readIfExists(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw e
+  }
+}
+
+function refusal(rel: string, r: Parsed<unknown>): Result<never> | null {
+  if (r.ok) return null
+  return fail(
+    'parse',
+    `${rel} does not parse (line ${r.problem.line}: ${r.problem.message}); it is left as it is — fix it in an editor first`,
+  )
+}
+
+/** Write `plain` to `rel`, editing the existing document in place when there is one that parses. */
+async function writeDoc(
+  dir: string,
+  rel: string,
+  plain: PlainMap,
+  known: ReadonlySet<string>,
+  check: (text: string) => Parsed<unknown>,
+): Promise<Result<string>> {
+  const abs = absPath(dir, rel)
+  const previous = await readIfExists(abs)
+  if (previous !== null) {
+    const bad = refusal(rel, check(previous))
+    if (bad) return bad
+  }
+  const text = renderYaml(plain, previous, known)
+  await mkdir(parentOf(abs), { recursive: true })
+  await writeFileAtomic(abs, text)
+  return ok(versionOf(text))
+}
+
+function parentOf(abs: string): string {
+  return abs.slice(0, abs.length - basename(abs).length - 1) || abs
+}
+
+/** A free file or folder name in `folder`: `stem`, then `stem-2`, `stem-3`, ... */
+async function uniqueName(
+  dir: string,
+  folder: string,
+  stem: string,
+  ext: string,
+  except?: string,
+): Promise<string> {
+  for (let i = 1; i <= MAX_UNIQUE_TRIES; i++) {
+    const name = `${i === 1 ? stem : `${stem}-${i}`}${ext}`
+    const rel = joinPath(folder, name)
+    if (rel === except || !(await exists(absPath(dir, rel)))) return name
+  }
+  throw new Error(`No free name for ${stem} in ${folder || 'the collection root'}`)
+}
+
+export async function createCollection(dir: string, name: string): Promise<Result<CollectionSettings>> {
+  await mkdir(dir, { recursive: true })
+  const file = join(dir, COLLECTION_FILE)
+  const existing = await readIfExists(file)
+  if (existing !== null) {
+    const r = parseCollectionText(existing, basename(dir))
+    return r.ok ? ok(r.value) : (refusal(COLLECTION_FILE, r) as Result<never>)
+  }
+  const settings: CollectionSettings = {
+    id: randomUUID(),
+    name,
+    variables: [],
+    auth: { type: 'inherit' },
+    order: [],
+  }
+  await writeFileAtomic(file, renderYaml(collectionPlain(settings), null, COLLECTION_KEYS))
+  return ok(settings)
+}
+
+export async function saveRequest(
+  dir: string,
+  rel: string,
+  request: SavedRequest,
+  baseVersion: string | null,
+): Promise<Result<{ version: string }>> {
+  const abs = absPath(dir, rel)
+  const previous = await readIfExists(abs)
+  if (previous !== null && baseVersion !== null && versionOf(previous) !== baseVersion) {
+    return fail('conflict', `${rel} changed on disk since it was opened`)
+  }
+  if (previous === null && baseVersion !== null) {
+    return fail('conflict', `${rel} was deleted on disk since it was opened`)
+  }
+  const stem = stemOf(basename(rel))
+  const r = await writeDoc(dir, rel, requestPlain(request), REQUEST_KEYS, (t) => parseRequestText(t, stem))
+  return r.ok ? ok({ version: r.value }) : r
+}
+
+export async function createRequest(
+  dir: string,
+  folder: string,
+  request: SavedRequest,
+): Promise<Result<string>> {
+  const name = await uniqueName(dir, folder, slugify(request.name), '.yaml')
+  const rel = joinPath(folder, name)
+  await mkdir(absPath(dir, folder), { recursive: true })
+  await writeFileAtomic(absPath(dir, rel), renderYaml(requestPlain(request), null, REQUEST_KEYS))
+  return ok(rel)
+}
+
+export async function createFolder(dir: string, parent: string, name: string): Promise<Result<string>> {
+  const dirName = await uniqueName(dir, parent, slugify(name, 'folder'), '')
+  const rel = joinPath(parent, dirName)
+  await mkdir(absPath(dir, rel), { recursive: true })
+  if (dirName !== name) {
+    // Keep the name as typed when the folder's own name had to be simplified.
+    await writeFileAtomic(
+      absPath(dir, joinPath(rel, FOLDER_FILE)),
+      renderYaml(
+        folderPlain({ name, variables: [], auth: { type: 'inherit' }, order: [] }),
+        null,
+        FOLDER_KEYS,
+      ),
+    )
+  }
+  return ok(rel)
+}
+
+export async function readFolderSettings(
+  dir: string,
+  folder: string,
+): Promise<Result<FolderSettings | null>> {
+  const rel = folder === '' ? COLLECTION_FILE : joinPath(folder, FOLDER_FILE)
+  const text = await readIfExists(absPath(dir, rel))
+  if (text === null) return ok(null)
+  const r = folder === '' ? parseCollectionText(text, basename(dir)) : parseFolderText(text)
+  return r.ok ? ok(r.value) : (refusal(rel, r) as Result<never>)
+}
+
+/** Save a folder's (or, for '', the collection's) variables, auth and name. */
+export async function saveFolderSettings(
+  dir: string,
+  folder: string,
+  patch: { name?: string; variables?: Variable[]; auth?: FolderSettings['auth'] },
+): Promise<Result<string>> {
+  const current = await readFolderSettings(dir, folder)
+  if (!current.ok) return current
+  const base: FolderSettings = current.value ?? { variables: [], auth: { type: 'inherit' }, order: [] }
+  const next: FolderSettings = {
+    ...base,
+    ...(patch.variables ? { variables: patch.variables } : {}),
+    ...(patch.auth ? { auth: patch.auth } : {}),
+    ...(patch.name !== undefined ? { name: patch.name } : {}),
+  }
+  if (folder === '') {
+    const c = base as CollectionSettings
+    const settings: CollectionSettings = { ...next, name: next.name ?? c.name ?? basename(dir) }
+    if (c.id !== undefined) settings.id = c.id
+    return writeDoc(dir, COLLECTION_FILE, collectionPlain(settings), COLLECTION_KEYS, (t) =>
+      parseCollectionText(t, basename(dir)),
+    )
+  }
+  return writeDoc(dir, joinPath(folder, FOLDER_FILE), folderPlain(next), FOLDER_KEYS, parseFolderText)
+}
+
+/** Keep a folder's `order` list (when it has one) in step with a rename or move. */
+async function updateOrder(
+  dir: string,
+  folder: string,
+  from: string | null,
+  to: string | null,
+): Promise<void> {
+  const current = await readFolderSettings(dir, folder)
+  if (!current.ok || !current.value || current.value.order.length === 0) return
+  const order = [...current.value.order]
+  const at = from === null ? -1 : order.indexOf(from)
+  if (at !== -1 && to !== null) order[at] = to
+  else if (at !== -1) order.splice(at, 1)
+  else if (to !== null) order.push(to)
+  else return
+  const rel = folder === '' ? COLLECTION_FILE : joinPath(folder, FOLDER_FILE)
+  const value =
+    folder === ''
+      ? collectionPlain({ ...(current.value as CollectionSettings), order })
+      : folderPlain({ ...current.value, order })
+  await writeDoc(dir, rel, value, folder === '' ? COLLECTION_KEYS : FOLDER_KEYS, () => ({
+    ok: true,
+    value: null,
+  }))
+}
+
+function entryName(rel: string): string {
+  return rel.slice(rel.lastIndexOf('/') + 1)
+}
+
+function orderKey(rel: string, isFolder: boolean): string {
+  return isFolder ? entryName(rel) : stemOf(entryName(rel))
+}
+
+/** Rename a request (its `name` and its file) or a folder (its directory). Returns the new path. */
+export async function renameNode(dir: string, rel: string, name: string): Promise<Result<string>> {
+  const abs = absPath(dir, rel)
+  const st = await stat(abs).catch(() => null)
+  if (!st) return fail('not_found', `${rel} no longer exists`)
+  const folder = parentPath(rel)
+  if (st.isDirectory()) {
+    const dirName = await uniqueName(dir, folder, slugify(name, 'folder'), '', rel)
+    const next = joinPath(folder, dirName)
+    if (next !== rel) {
+      await rename(abs, absPath(dir, next))
+      await updateOrder(dir, folder, orderKey(rel, true), dirName)
+    }
+    const saved = await saveFolderSettings(dir, next, dirName === name ? {} : { name })
+    if (!saved.ok) return saved
+    if (dirName === name) {
+      // The directory name says it all; drop a stale display name if the folder file has one.
+      const s = await readFolderSettings(dir, next)
+      if (s.ok && s.value?.name !== undefined) {
+        const { name: _drop, ...rest } = s.value
+        await writeDoc(dir, joinPath(next, FOLDER_FILE), folderPlain(rest), FOLDER_KEYS, parseFolderText)
+      }
+    }
+    return ok(next)
+  }
+  const text = await readFile(abs, 'utf8')
+  const stem = stemOf(entryName(rel))
+  const parsed = parseRequestText(text, stem)
+  if (!parsed.ok) return refusal(rel, parsed) as Result<never>
+  const saved = await saveRequest(dir, rel, { ...parsed.value, name }, null)
+  if (!saved.ok) return saved
+  const fileName = await uniqueName(dir, folder, slugify(name), '.yaml', rel)
+  const next = joinPath(folder, fileName)
+  if (next !== rel) {
+    await rename(abs, absPath(dir, next))
+    await updateOrder(dir, folder, stem, stemOf(fileName))
+  }
+  return ok(next)
+}
+
+export async function duplicateRequest(dir: string, rel: string): Promise<Result<string>> {
+  const text = await readIfExists(absPath(dir, rel))
+  if (text === null) return fail('not_found', `${rel} no longer exists`)
+  const parsed = parseRequestText(text, stemOf(entryName(rel)))
+  if (!parsed.ok) return refusal(rel, parsed) as Result<never>
+  return createRequest(dir, parentPath(rel), { ...parsed.value, name: `${parsed.value.name} copy` })
+}
+
+/** Move a request file or a folder into `toFolder`. */
+export async function moveNode(dir: string, rel: string, toFolder: string): Promise<Result<string>> {
+  const abs = absPath(dir, rel)
+  const st = await stat(abs).catch(() => null)
+  if (!st) return fail('not_found', `${rel} no longer exists`)
+  const isFolder = st.isDirectory()
+  if (isFolder && (toFolder === rel || toFolder.startsWith(`${rel}/`))) {
+    return fail('invalid_request', 'A folder cannot move into itself')
+  }
+  const from = parentPath(rel)
+  if (from === toFolder) return ok(rel)
+  const toAbs = absPath(dir, toFolder)
+  const target = await stat(toAbs).catch(() => null)
+  if (!target?.isDirectory()) return fail('not_found', `${toFolder || 'The collection root'} is not a folder`)
+  const name = entryName(rel)
+  const ext = isFolder ? '' : name.slice(stemOf(name).length)
+  const free = await uniqueName(dir, toFolder, isFolder ? name : stemOf(name), ext)
+  const next = joinPath(toFolder, free)
+  await rename(abs, absPath(dir, next))
+  await updateOrder(dir, from, orderKey(rel, isFolder), null)
+  await updateOrder(dir, toFolder, null, orderKey(next, isFolder))
+  return ok(next)
+}
+
+export async function deleteNode(dir: string, rel: string): Promise<Result<{ deleted: boolean }>> {
+  if (rel === '') return fail('invalid_request', 'The collection root is not deleted from here')
+  const abs = absPath(dir, rel)
+  const st = await stat(abs).catch(() => null)
+  if (!st) return ok({ deleted: false })
+  await rm(abs, { recursive: st.isDirectory(), force: true })
+  await updateOrder(dir, parentPath(rel), orderKey(rel, st.isDirectory()), null)
+  return ok({ deleted: true })
+}
+
+export async function saveEnvironment(
+  dir: string,
+  id: string,
+  name: string,
+  variables: Variable[],
+): Promise<Result<string>> {
+  const rel = `${ENVIRONMENTS_DIR}/${id}.yaml`
+  return writeDoc(dir, rel, environmentPlain(name, variables), ENVIRONMENT_KEYS, (t) =>
+    parseEnvironmentText(t, id),
+  )
+}
+
+export async function deleteEnvironment(dir: string, id: string): Promise<void> {
+  await rm(absPath(dir, `${ENVIRONMENTS_DIR}/${id}.yaml`), { force: true })
+}

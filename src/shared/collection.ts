@@ -1,0 +1,205 @@
+import { z } from 'zod'
+import { bodySchema, keyValueSchema, requestOptionsSchema } from './request'
+
+/**
+ * The collection model: what a collection folder holds once loaded, and the shape of one saved request. The
+ * on-disk YAML (src/engine/collections/format.ts) maps to and from these; the renderer sees the same types.
+ * Paths inside a collection are relative, always with `/`, e.g. `users/create-user.yaml`; '' is the root.
+ */
+
+export const REQUEST_KINDS = ['http', 'sse', 'ws'] as const
+export type RequestKind = (typeof REQUEST_KINDS)[number]
+
+const text = z.string().max(64 * 1024)
+
+/** Auth, on a request, a folder or the collection. `inherit` takes the nearest folder's, then the collection's. */
+export const authSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('inherit') }),
+  z.object({ type: z.literal('none') }),
+  z.object({ type: z.literal('basic'), username: text, password: text }),
+  z.object({ type: z.literal('bearer'), token: text }),
+  z.object({ type: z.literal('apikey'), key: text, value: text, in: z.enum(['header', 'query']) }),
+  z.object({ type: z.literal('digest'), username: text, password: text }),
+  z.object({
+    type: z.literal('oauth2'),
+    grant: z.literal('client_credentials'),
+    tokenUrl: text,
+    clientId: text,
+    clientSecret: text,
+    scope: text,
+    /** How the client authenticates to the token endpoint: HTTP Basic (RFC 6749 §2.3.1 default) or form fields. */
+    clientAuth: z.enum(['basic', 'body']),
+  }),
+])
+export type AuthSpec = z.infer<typeof authSchema>
+export type AuthType = AuthSpec['type']
+
+/** A WebSocket request's saved messages (sent by hand from the stream view). */
+export const savedMessageSchema = z.object({
+  name: z.string().max(256),
+  text: z.string().max(16 * 1024 * 1024),
+})
+export type SavedMessage = z.infer<typeof savedMessageSchema>
+
+/** One request file's content. */
+export const savedRequestSchema = z.object({
+  name: z.string().min(1).max(256),
+  kind: z.enum(REQUEST_KINDS),
+  method: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'Method must be an HTTP token'),
+  url: z.string().max(64 * 1024),
+  description: z.string().max(64 * 1024),
+  headers: z.array(keyValueSchema).max(1000),
+  body: bodySchema,
+  auth: authSchema,
+  options: requestOptionsSchema.partial(),
+  /** WebSocket subprotocols. */
+  protocols: z.array(z.string().max(256)).max(64),
+  /** WebSocket messages kept with the request. */
+  messages: z.array(savedMessageSchema).max(1000),
+})
+export type SavedRequest = z.infer<typeof savedRequestSchema>
+
+export const variableSchema = z.object({
+  name: z
+    .string()
+    .min(1)
+    .max(256)
+    .regex(/^[A-Za-z_][\w.-]*$/, 'Variable names are letters, digits, _ . and -'),
+  /** For a secret, the value as typed when saving; never written into a collection file. */
+  value: z.string().max(1024 * 1024),
+  secret: z.boolean(),
+})
+export type Variable = z.infer<typeof variableSchema>
+
+export function emptySavedRequest(name: string, kind: RequestKind = 'http'): SavedRequest {
+  return {
+    name,
+    kind,
+    method: 'GET',
+    url: '',
+    description: '',
+    headers: [],
+    body: { kind: 'none' },
+    auth: { type: 'inherit' },
+    options: {},
+    protocols: [],
+    messages: [],
+  }
+}
+
+/** A problem with one file: it is reported and left untouched; the rest of the collection loads. */
+export interface FileProblem {
+  /** Relative to the collection folder. */
+  path: string
+  /** 1-based; 0 when the problem is not tied to a line (an unreadable file). */
+  line: number
+  column: number
+  message: string
+}
+
+export interface RequestNode {
+  type: 'request'
+  path: string
+  name: string
+  kind: RequestKind
+  method: string
+  url: string
+}
+
+export interface FolderNode {
+  type: 'folder'
+  /** '' for the collection root. */
+  path: string
+  name: string
+  variables: Variable[]
+  auth: AuthSpec
+  children: TreeNode[]
+}
+
+export type TreeNode = RequestNode | FolderNode
+
+export interface EnvironmentInfo {
+  /** The file stem in `environments/`, which is how it is chosen (`--env staging`). */
+  id: string
+  name: string
+  variables: Variable[]
+}
+
+export interface CollectionInfo {
+  /** The collection folder's absolute path: it names the collection in every command. */
+  dir: string
+  name: string
+  /** The collection's own variables and auth (collection.yaml). */
+  variables: Variable[]
+  auth: AuthSpec
+  root: FolderNode
+  environments: EnvironmentInfo[]
+  problems: FileProblem[]
+  requestCount: number
+}
+
+/** Where a variable came from, lowest precedence first. */
+export const VARIABLE_SCOPES = ['global', 'collection', 'folder', 'environment'] as const
+export type VariableScope = (typeof VARIABLE_SCOPES)[number]
+
+export interface ScopedVariable {
+  name: string
+  /** '' for a secret: its value never crosses to the renderer. */
+  value: string
+  secret: boolean
+  scope: VariableScope
+  /** For folder variables, which folder. */
+  source: string
+}
+
+/** A request's context: which collection and file it lives in, and which environment is active. */
+export const requestContextSchema = z
+  .object({
+    dir: z.string().min(1).max(4096),
+    /** The request file, or a folder path for a request not yet saved. */
+    path: z.string().max(4096),
+    env: z.string().max(256).optional(),
+  })
+  .strict()
+export type RequestContext = z.infer<typeof requestContextSchema>
+
+export function findNode(root: FolderNode, path: string): TreeNode | null {
+  if (path === '' || path === root.path) return root
+  const walk = (folder: FolderNode): TreeNode | null => {
+    for (const child of folder.children) {
+      if (child.path === path) return child
+      if (child.type === 'folder' && path.startsWith(`${child.path}/`)) return walk(child)
+    }
+    return null
+  }
+  return walk(root)
+}
+
+/** The folders from the root down to (not including) `path`'s own node, root first. */
+export function ancestorFolders(root: FolderNode, path: string): FolderNode[] {
+  const out: FolderNode[] = [root]
+  let folder = root
+  for (let depth = 0; depth < 64; depth++) {
+    const next = folder.children.find(
+      (c): c is FolderNode => c.type === 'folder' && path.startsWith(`${c.path}/`),
+    )
+    if (!next) break
+    out.push(next)
+    folder = next
+  }
+  return out
+}
+
+/** The folder a path lives in: `a/b/c.yaml` -> `a/b`, `c.yaml` -> ''. */
+export function parentPath(path: string): string {
+  const at = path.lastIndexOf('/')
+  return at === -1 ? '' : path.slice(0, at)
+}
+
+export function joinPath(folder: string, name: string): string {
+  return folder === '' ? name : `${folder}/${name}`
+}

@@ -1,0 +1,194 @@
+import type { AuthSpec } from './collection'
+import type { KeyValue, RequestBody, RequestSpec } from './request'
+
+/**
+ * `{{name}}` substitution, and nothing more: a name is looked up in a Map (own entries only, so
+ * `{{constructor}}` or `{{__proto__}}` are just unknown names), values are plain strings, and nothing is ever
+ * evaluated. `${process}` and friends are not template syntax at all and stay as they are.
+ */
+
+const NAME = '[A-Za-z_$][\\w.$-]*'
+/** One `{{ name }}`; spaces inside the braces are allowed, as other clients allow them. */
+const TOKEN = new RegExp(`\\{\\{\\s*(${NAME})\\s*\\}\\}`, 'g')
+/** Variables referring to variables resolve this deep, then stop (a cycle stays visible as text). */
+const MAX_DEPTH = 8
+const MAX_OUTPUT = 64 * 1024 * 1024
+
+export interface TemplateRef {
+  name: string
+  start: number
+  end: number
+}
+
+/** Every `{{name}}` in `text`, in order. */
+export function templateRefs(text: string): TemplateRef[] {
+  const out: TemplateRef[] = []
+  for (const m of text.matchAll(TOKEN)) {
+    const name = m[1]
+    if (name !== undefined && m.index !== undefined)
+      out.push({ name, start: m.index, end: m.index + m[0].length })
+  }
+  return out
+}
+
+export function hasTemplate(text: string): boolean {
+  TOKEN.lastIndex = 0
+  return TOKEN.test(text)
+}
+
+export type DynamicName = '$uuid' | '$timestamp' | '$isoTimestamp' | '$randomInt'
+export const DYNAMIC_NAMES: readonly DynamicName[] = ['$uuid', '$timestamp', '$isoTimestamp', '$randomInt']
+
+export interface DynamicValues {
+  uuid(): string
+  /** Wall-clock ms since the epoch. */
+  now(): number
+  /** A float in [0, 1). */
+  random(): number
+}
+
+export const defaultDynamicValues: DynamicValues = {
+  uuid: () => globalThis.crypto.randomUUID(),
+  now: () => Date.now(),
+  random: () => Math.random(),
+}
+
+/** Postman's meanings: `$timestamp` is Unix seconds, `$randomInt` is 0..1000. */
+export function dynamicValue(name: string, dyn: DynamicValues): string | undefined {
+  switch (name) {
+    case '$uuid':
+      return dyn.uuid()
+    case '$timestamp':
+      return String(Math.floor(dyn.now() / 1000))
+    case '$isoTimestamp':
+      return new Date(dyn.now()).toISOString()
+    case '$randomInt':
+      return String(Math.floor(dyn.random() * 1001))
+    default:
+      return undefined
+  }
+}
+
+export function isDynamicName(name: string): name is DynamicName {
+  return (DYNAMIC_NAMES as readonly string[]).includes(name)
+}
+
+export interface Resolved {
+  text: string
+  /** Names that have no value in any scope (each once, in order of appearance). */
+  unknown: string[]
+}
+
+export function resolveTemplate(
+  text: string,
+  vars: ReadonlyMap<string, string>,
+  dyn: DynamicValues = defaultDynamicValues,
+): Resolved {
+  const unknown: string[] = []
+  const out = expand(text, vars, dyn, unknown, 0)
+  return { text: out, unknown }
+}
+
+function expand(
+  text: string,
+  vars: ReadonlyMap<string, string>,
+  dyn: DynamicValues,
+  unknown: string[],
+  depth: number,
+): string {
+  if (!text.includes('{{')) return text
+  let out = ''
+  let last = 0
+  for (const m of text.matchAll(TOKEN)) {
+    const name = m[1] ?? ''
+    const at = m.index ?? 0
+    out += text.slice(last, at)
+    last = at + m[0].length
+    let value: string | undefined
+    if (name.startsWith('$')) value = dynamicValue(name, dyn)
+    else value = vars.get(name)
+    if (value === undefined) {
+      if (!unknown.includes(name)) unknown.push(name)
+      out += m[0]
+    } else if (depth < MAX_DEPTH && value.includes('{{')) {
+      out += expand(value, vars, dyn, unknown, depth + 1)
+    } else {
+      out += value
+    }
+    if (out.length > MAX_OUTPUT) throw new RangeError('A template expanded past 64 MiB')
+  }
+  return out + text.slice(last)
+}
+
+/** Resolve every field a person can put a variable in: URL, headers, body, auth. */
+export function resolveRequest(
+  spec: RequestSpec,
+  auth: AuthSpec,
+  vars: ReadonlyMap<string, string>,
+  dyn: DynamicValues = defaultDynamicValues,
+): { spec: RequestSpec; auth: AuthSpec; unknown: string[] } {
+  const unknown: string[] = []
+  const r = (t: string): string => expand(t, vars, dyn, unknown, 0)
+  const kv = (list: KeyValue[]): KeyValue[] =>
+    list.map((h) => (h.enabled ? { ...h, name: r(h.name), value: r(h.value) } : h))
+  const out: RequestSpec = {
+    ...spec,
+    url: r(spec.url),
+    headers: kv(spec.headers),
+    body: resolveBody(spec.body, r, kv),
+  }
+  return { spec: out, auth: resolveAuth(auth, r), unknown }
+}
+
+function resolveBody(
+  body: RequestBody,
+  r: (t: string) => string,
+  kv: (l: KeyValue[]) => KeyValue[],
+): RequestBody {
+  switch (body.kind) {
+    case 'none':
+      return body
+    case 'text':
+      return { ...body, text: r(body.text) }
+    case 'json':
+      return { ...body, text: r(body.text) }
+    case 'form':
+      return { ...body, fields: kv(body.fields) }
+    case 'multipart':
+      return {
+        ...body,
+        parts: body.parts.map((p) =>
+          !p.enabled
+            ? p
+            : p.kind === 'text'
+              ? { ...p, name: r(p.name), value: r(p.value) }
+              : { ...p, name: r(p.name), path: r(p.path) },
+        ),
+      }
+    case 'file':
+      return { ...body, path: r(body.path) }
+  }
+}
+
+export function resolveAuth(auth: AuthSpec, r: (t: string) => string): AuthSpec {
+  switch (auth.type) {
+    case 'inherit':
+    case 'none':
+      return auth
+    case 'basic':
+    case 'digest':
+      return { ...auth, username: r(auth.username), password: r(auth.password) }
+    case 'bearer':
+      return { ...auth, token: r(auth.token) }
+    case 'apikey':
+      return { ...auth, key: r(auth.key), value: r(auth.value) }
+    case 'oauth2':
+      return {
+        ...auth,
+        tokenUrl: r(auth.tokenUrl),
+        clientId: r(auth.clientId),
+        clientSecret: r(auth.clientSecret),
+        scope: r(auth.scope),
+      }
+  }
+}
