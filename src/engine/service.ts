@@ -14,6 +14,13 @@ import { createClock, type Clock } from './clock'
 import { EventSink } from './event-sink'
 import { HttpEngine } from './http/http-engine'
 import { VERSION } from './version'
+import { join } from 'node:path'
+import type { EventName } from '../shared/contract'
+import { AuthRunner } from './auth/auth-runner'
+import { createCollectionHandlers, type CollectionHandlerDeps } from './collections/handlers'
+import { CollectionManager } from './collections/manager'
+import { userConfigDir } from './config-dir'
+import { FileSecretStore, type SecretStore } from './secrets/secret-store'
 
 export interface EngineServiceOptions {
   host: AppInfo['host']
@@ -24,6 +31,21 @@ export interface EngineServiceOptions {
   tempDir?: string
   /** Bodies up to this many bytes stay in memory; larger ones spill to a temp file. */
   memoryBodyLimit?: number
+  /** The user's config folder: recent collections, globals, the file secret store (default: per OS). */
+  configDir?: string
+  /** Where secret variables live (default: a 0600 file in the config folder; the desktop app passes safeStorage). */
+  secrets?: SecretStore
+  /** A native folder picker for `collection.pick` (desktop app only). */
+  pickFolder?: () => Promise<string | null>
+  /** Collection folders to open at start, besides those open last time. */
+  collections?: readonly string[]
+  /** Watch collection folders for outside edits (default true). */
+  watchCollections?: boolean
+  /** Remember open/recent collections across launches (default true). */
+  persistWorkspace?: boolean
+  /** Import and export (wired by the hosts that offer them). */
+  importer?: CollectionHandlerDeps['importer']
+  exporter?: CollectionHandlerDeps['exporter']
 }
 
 /**
@@ -38,6 +60,10 @@ export interface EngineService {
   /** Flush the pending timeline batch now (tests and the CLI use this before reading results). */
   flush(): void
   readonly http: HttpEngine
+  readonly collections: CollectionManager
+  readonly auth: AuthRunner
+  /** Events other than timeline batches (`collection.changed`), for the transports to forward. */
+  onEvent(listener: (name: EventName, payload: unknown) => void): () => void
   dispose(): Promise<void>
 }
 
@@ -54,6 +80,28 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     ...(options.memoryBodyLimit !== undefined ? { memoryBodyLimit: options.memoryBodyLimit } : {}),
   })
 
+  const configDir = options.configDir ?? userConfigDir()
+  const collections = new CollectionManager({
+    configDir,
+    secrets: options.secrets ?? new FileSecretStore(join(configDir, 'secrets.json')),
+    ...(options.watchCollections !== undefined ? { watch: options.watchCollections } : {}),
+    ...(options.persistWorkspace !== undefined ? { persist: options.persistWorkspace } : {}),
+  })
+  const collectionsReady = collections.restore(options.collections ?? [])
+  const auth = new AuthRunner(http)
+  const collectionHandlers = createCollectionHandlers({
+    manager: collections,
+    auth,
+    ready: collectionsReady,
+    ...(options.pickFolder ? { pickFolder: options.pickFolder } : {}),
+    ...(options.importer ? { importer: options.importer } : {}),
+    ...(options.exporter ? { exporter: options.exporter } : {}),
+  })
+  const eventListeners = new Set<(name: EventName, payload: unknown) => void>()
+  collections.onChange((change) => {
+    for (const l of eventListeners) l('collection.changed', change)
+  })
+
   const handlers: Handlers = {
     'app.info': async () =>
       ok({ version: VERSION, host: options.host, clockOrigin: clock.origin, now: clock.now() }),
@@ -62,6 +110,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     'body.read': async (p) => http.bodies.read(p.bodyId, p.offset, p.length, p.encoding),
     'settings.get': async () => ok(http.getSettings()),
     'settings.set': async (p) => ok(http.setSettings(p)),
+    ...collectionHandlers,
   }
 
   async function invoke<K extends CommandName>(
@@ -92,9 +141,17 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     call,
     invoke,
     subscribe: (l) => sink.subscribe(l),
+    collections,
+    auth,
+    onEvent: (l) => {
+      eventListeners.add(l)
+      return () => eventListeners.delete(l)
+    },
     flush: () => sink.flush(),
     http,
     dispose: async () => {
+      collections.dispose()
+      eventListeners.clear()
       sink.flush()
       sink.dispose()
       await http.dispose()

@@ -27,7 +27,7 @@ function senderFacts(event: IpcMainInvokeEvent): SenderFacts {
 
 /** Binds the engine service to ipcMain. All policy lives in the pure guard; this file only adapts Electron. */
 export function bindIpc(
-  service: Pick<EngineService, 'call' | 'subscribe'>,
+  service: Pick<EngineService, 'call' | 'subscribe'> & Partial<Pick<EngineService, 'onEvent'>>,
   renderer: RendererLocation,
 ): IpcBinding {
   let win: BrowserWindow | null = null
@@ -43,12 +43,19 @@ export function bindIpc(
     }
   })
 
+  const offEvents = service.onEvent?.((name, payload) => {
+    if (win && !win.isDestroyed() && !win.webContents.isDestroyed()) {
+      win.webContents.send(IPC_EVENT_CHANNEL, { name, payload })
+    }
+  })
+
   return {
     attach(next) {
       win = next
     },
     dispose() {
       unsubscribe()
+      offEvents?.()
       ipcMain.removeHandler(IPC_COMMAND_CHANNEL)
       win = null
     },

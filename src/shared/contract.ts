@@ -2,6 +2,11 @@ import { z } from 'zod'
 import { requestSpecSchema } from './request'
 import type { Result } from './result'
 import type { TimelineEvent } from './timeline'
+import {
+  collectionCommandSchemas,
+  type CollectionChangedEvent,
+  type CollectionCommandResponses,
+} from './collection-schemas'
 
 /**
  * The one place that names every command and event crossing a process boundary. Transports (Electron IPC,
@@ -40,6 +45,8 @@ export const commandSchemas = {
     .strict(),
   'settings.get': z.object({}).strict(),
   'settings.set': engineSettingsSchema.partial().strict(),
+  // Collections, environments, variables, import and export (issue 5).
+  ...collectionCommandSchemas,
 } as const
 
 export interface AppInfo {
@@ -69,7 +76,7 @@ export interface BodyChunk {
 export type CommandName = keyof typeof commandSchemas
 export type CommandRequest<K extends CommandName> = z.input<(typeof commandSchemas)[K]>
 
-export interface CommandResponses {
+export interface CommandResponses extends CollectionCommandResponses {
   'app.info': AppInfo
   'http.send': SendResult
   'session.cancel': { cancelled: boolean }
@@ -87,11 +94,12 @@ export interface TimelineBatch {
 
 export interface EventPayloads {
   'timeline.batch': TimelineBatch
+  'collection.changed': CollectionChangedEvent
 }
 export type EventName = keyof EventPayloads
 
 export const COMMAND_NAMES = Object.keys(commandSchemas) as CommandName[]
-export const EVENT_NAMES: EventName[] = ['timeline.batch']
+export const EVENT_NAMES: EventName[] = ['timeline.batch', 'collection.changed']
 
 export function isCommandName(name: unknown): name is CommandName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commandSchemas, name)

@@ -1,5 +1,5 @@
 import type { WebSocket, RawData } from 'ws'
-import type { TimelineBatch, WireMessage } from '../shared/contract'
+import type { EventName, TimelineBatch, WireMessage } from '../shared/contract'
 import type { Result } from '../shared/result'
 
 /**
@@ -10,6 +10,8 @@ import type { Result } from '../shared/result'
 export interface ApiService {
   call(name: unknown, payload: unknown): Promise<Result<unknown>>
   subscribe(listener: (batch: TimelineBatch) => void): () => void
+  /** Events besides timeline batches (`collection.changed`); optional so small test services need not offer it. */
+  onEvent?(listener: (name: EventName, payload: unknown) => void): () => void
 }
 
 /**
@@ -94,5 +96,7 @@ export function serveApiSocket(ws: WebSocket, service: ApiService, log: (line: s
     )
   })
   ws.on('close', unsubscribe)
+  const offEvents = service.onEvent?.((name, payload) => send({ kind: 'event', name, payload }))
+  ws.on('close', () => offEvents?.())
   ws.on('error', (e) => log(`[flightdeck] API socket error: ${e.message}`))
 }

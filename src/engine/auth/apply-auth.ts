@@ -1,0 +1,55 @@
+import type { AuthSpec } from '../../shared/collection'
+import type { RequestSpec } from '../../shared/request'
+
+/**
+ * The auth kinds that only add a header or a query parameter. A header the person set by hand wins: an
+ * explicit `Authorization` (or API-key header) in the request is never replaced.
+ */
+
+export function hasHeader(spec: RequestSpec, name: string): boolean {
+  const lower = name.toLowerCase()
+  return spec.headers.some((h) => h.enabled && h.name.trim().toLowerCase() === lower)
+}
+
+export function withHeader(spec: RequestSpec, name: string, value: string): RequestSpec {
+  if (hasHeader(spec, name)) return spec
+  return { ...spec, headers: [...spec.headers, { name, value, enabled: true }] }
+}
+
+export function withQueryParam(spec: RequestSpec, key: string, value: string): RequestSpec {
+  const hashAt = spec.url.indexOf('#')
+  const base = hashAt === -1 ? spec.url : spec.url.slice(0, hashAt)
+  const hash = hashAt === -1 ? '' : spec.url.slice(hashAt)
+  const sep = base.includes('?') ? (base.endsWith('?') || base.endsWith('&') ? '' : '&') : '?'
+  return { ...spec, url: `${base}${sep}${encodeURIComponent(key)}=${encodeURIComponent(value)}${hash}` }
+}
+
+export function basicCredentials(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`
+}
+
+/** Apply basic, bearer or API-key auth; other kinds are handled by the auth runner and come back unchanged. */
+export function applySimpleAuth(spec: RequestSpec, auth: AuthSpec): RequestSpec {
+  switch (auth.type) {
+    case 'basic':
+      return withHeader(spec, 'Authorization', basicCredentials(auth.username, auth.password))
+    case 'bearer':
+      return auth.token === '' ? spec : withHeader(spec, 'Authorization', `Bearer ${auth.token}`)
+    case 'apikey':
+      if (auth.key.trim() === '') return spec
+      return auth.in === 'header'
+        ? withHeader(spec, auth.key.trim(), auth.value)
+        : withQueryParam(spec, auth.key, auth.value)
+    default:
+      return spec
+  }
+}
+
+/** The nearest auth that is not `inherit`: the request's, then its folders' (innermost first), then `none`. */
+export function effectiveAuth(chain: readonly AuthSpec[]): AuthSpec {
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const a = chain[i]
+    if (a && a.type !== 'inherit') return a
+  }
+  return { type: 'none' }
+}

@@ -1,0 +1,228 @@
+import { basename } from 'node:path'
+import type { z } from 'zod'
+import {
+  ancestorFolders,
+  findNode,
+  parentPath,
+  type AuthSpec,
+  type RequestContext,
+} from '../../shared/collection'
+import type { CollectionCommandResponses, collectionCommandSchemas } from '../../shared/collection-schemas'
+import { fail, ok, type Result } from '../../shared/result'
+import { resolveRequest } from '../../shared/template'
+import { effectiveAuth } from '../auth/apply-auth'
+import type { AuthRunner } from '../auth/auth-runner'
+import { absPath, safeRel } from './store'
+import * as store from './store'
+import { readRequestFile, stemOf } from './loader'
+import type { CollectionManager } from './manager'
+
+/** The service's handlers for the collection commands: validation happened already; this is the behaviour. */
+
+type Schemas = typeof collectionCommandSchemas
+type Name = keyof Schemas
+export type CollectionHandlers = {
+  [K in Name]: (payload: z.output<Schemas[K]>) => Promise<Result<CollectionCommandResponses[K]>>
+}
+
+export interface CollectionHandlerDeps {
+  manager: CollectionManager
+  /** Resolves once the workspace (open collections, globals) is restored; commands wait for it. */
+  ready?: Promise<void>
+  auth: AuthRunner
+  pickFolder?: () => Promise<string | null>
+  importer?: (p: z.output<Schemas['import.run']>) => Promise<Result<CollectionCommandResponses['import.run']>>
+  exporter?: {
+    collection(
+      p: z.output<Schemas['export.collection']>,
+    ): Promise<Result<CollectionCommandResponses['export.collection']>>
+    request(
+      p: z.output<Schemas['export.request']>,
+    ): Promise<Result<CollectionCommandResponses['export.request']>>
+  }
+}
+
+function badPath(path: string): Result<never> {
+  return fail('invalid_request', `Not a path inside the collection: ${path.slice(0, 200)}`)
+}
+
+/** Resolve variables and inherited auth for a request; unknown variables refuse the send, naming them. */
+export async function prepareRequest(
+  manager: CollectionManager,
+  request: z.output<Schemas['request.send']>['request'],
+  auth: AuthSpec,
+  context: RequestContext | undefined,
+): Promise<Result<{ spec: typeof request; auth: AuthSpec }>> {
+  const scope = await manager.scope(context, true)
+  if (!scope.ok) return scope
+  const vars = new Map<string, string>()
+  for (const v of scope.value) vars.set(v.name, v.value)
+  let chain: AuthSpec[] = [auth]
+  if (context) {
+    const loaded = manager.loaded(context.dir)
+    if (loaded.ok) {
+      const { info } = loaded.value
+      const node = findNode(info.root, context.path)
+      const folder = node?.type === 'folder' ? node.path : parentPath(context.path)
+      const folders = ancestorFolders(info.root, `${folder}/`)
+      chain = [info.auth, ...folders.slice(1).map((f) => f.auth), auth]
+    }
+  }
+  const resolved = resolveRequest(request, effectiveAuth(chain), vars)
+  if (resolved.unknown.length > 0) {
+    const names = resolved.unknown.map((n) => `{{${n}}}`).join(', ')
+    const where = context?.env
+      ? ` (environment "${context.env}")`
+      : context
+        ? ''
+        : ' (no collection or environment chosen)'
+    return fail(
+      'unknown_variable',
+      `Unknown variable${resolved.unknown.length > 1 ? 's' : ''} ${names}${where}`,
+    )
+  }
+  return ok({ spec: resolved.spec, auth: resolved.auth })
+}
+
+export function createCollectionHandlers(deps: CollectionHandlerDeps): CollectionHandlers {
+  const { manager } = deps
+  /** Run a change against an open collection, then rescan so the change event goes out before the reply. */
+  async function change<T>(
+    dir: string,
+    paths: string[],
+    fn: (dir: string) => Promise<Result<T>>,
+  ): Promise<Result<T>> {
+    const o = manager.get(dir)
+    if (!o) return fail('not_found', `No open collection at ${dir}`)
+    for (const p of paths) if (safeRel(p) === null) return badPath(p)
+    try {
+      return await fn(o.dir)
+    } finally {
+      await manager.rescan(o.dir)
+    }
+  }
+
+  const handlers: CollectionHandlers = {
+    'collection.list': async () => ok(manager.list()),
+    'collection.open': (p) => manager.openDir(p.dir, p.create === true, p.name),
+    'collection.close': async (p) => ok({ closed: await manager.close(p.dir) }),
+    'collection.pick': async () => {
+      if (!deps.pickFolder)
+        return fail('unsupported', 'This host has no folder picker: type the folder path instead')
+      return ok({ dir: await deps.pickFolder() })
+    },
+    'collection.read': async (p) => {
+      const o = manager.get(p.dir)
+      if (!o) return fail('not_found', `No open collection at ${p.dir}`)
+      if (safeRel(p.path) === null || p.path === '') return badPath(p.path)
+      try {
+        const r = await readRequestFile(absPath(o.dir, p.path), stemOf(basename(p.path)))
+        if (!r.ok) return fail('parse', `${p.path} line ${r.line}: ${r.problem}`)
+        return ok({ request: r.request, version: r.version })
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+          return fail('not_found', `${p.path} no longer exists`)
+        throw e
+      }
+    },
+    'collection.save': (p) =>
+      change(p.dir, [p.path], (dir) => store.saveRequest(dir, p.path, p.request, p.baseVersion)),
+    'collection.createRequest': (p) =>
+      change(p.dir, [p.folder], async (dir) => {
+        const r = await store.createRequest(dir, p.folder, p.request)
+        return r.ok ? ok({ path: r.value }) : r
+      }),
+    'collection.createFolder': (p) =>
+      change(p.dir, [p.parent], async (dir) => {
+        const r = await store.createFolder(dir, p.parent, p.name)
+        return r.ok ? ok({ path: r.value }) : r
+      }),
+    'collection.rename': (p) =>
+      change(p.dir, [p.path], async (dir) => {
+        const r = await store.renameNode(dir, p.path, p.name)
+        return r.ok ? ok({ path: r.value }) : r
+      }),
+    'collection.duplicate': (p) =>
+      change(p.dir, [p.path], async (dir) => {
+        const r = await store.duplicateRequest(dir, p.path)
+        return r.ok ? ok({ path: r.value }) : r
+      }),
+    'collection.move': (p) =>
+      change(p.dir, [p.path, p.toFolder], async (dir) => {
+        const r = await store.moveNode(dir, p.path, p.toFolder)
+        return r.ok ? ok({ path: r.value }) : r
+      }),
+    'collection.delete': (p) => change(p.dir, [p.path], (dir) => store.deleteNode(dir, p.path)),
+    'collection.saveFolder': (p) =>
+      change(p.dir, [p.path], async (dir) => {
+        if (p.variables) {
+          const loaded = manager.loaded(dir)
+          const node = loaded.ok ? findNode(loaded.value.info.root, p.path) : null
+          const before = node?.type === 'folder' ? node.variables : []
+          const scope = p.path === '' ? 'collection' : `folder:${p.path}`
+          await manager.storeSecrets((n) => manager.secretKey(dir, scope, n), p.variables, before)
+        }
+        const r = await store.saveFolderSettings(dir, p.path, {
+          ...(p.name !== undefined ? { name: p.name } : {}),
+          ...(p.variables ? { variables: p.variables } : {}),
+          ...(p.auth ? { auth: p.auth } : {}),
+        })
+        if (p.auth) deps.auth.clear()
+        return r.ok ? ok({ saved: true as const }) : r
+      }),
+    'environment.save': (p) =>
+      change(p.dir, [], async (dir) => {
+        const loaded = manager.loaded(dir)
+        const before = loaded.ok
+          ? (loaded.value.info.environments.find((e) => e.id === p.id)?.variables ?? [])
+          : []
+        await manager.storeSecrets((n) => manager.secretKey(dir, `env:${p.id}`, n), p.variables, before)
+        const r = await store.saveEnvironment(dir, p.id, p.name, p.variables)
+        return r.ok ? ok({ id: p.id }) : r
+      }),
+    'environment.delete': (p) =>
+      change(p.dir, [], async (dir) => {
+        if (!/^[A-Za-z0-9][\w.-]*$/.test(p.id)) return fail('invalid_request', 'Not an environment id')
+        await store.deleteEnvironment(dir, p.id)
+        return ok({ deleted: true as const })
+      }),
+    'globals.get': async () => ok({ variables: manager.getGlobals() }),
+    'globals.save': async (p) => {
+      await manager.saveGlobals(p.variables)
+      return ok({ saved: true as const })
+    },
+    'variables.list': async (p) => {
+      const r = await manager.scope(p.context, false)
+      return r.ok ? ok({ variables: r.value }) : r
+    },
+    'request.send': async (p) => {
+      const prepared = await prepareRequest(manager, p.request, p.auth, p.context)
+      if (!prepared.ok) return prepared
+      return deps.auth.send(prepared.value.spec, prepared.value.auth, p.count ?? 1)
+    },
+    'import.run': (p) =>
+      deps.importer
+        ? deps.importer(p)
+        : Promise.resolve(fail('unsupported', 'Import is not available in this host')),
+    'export.collection': (p) =>
+      deps.exporter
+        ? deps.exporter.collection(p)
+        : Promise.resolve(fail('unsupported', 'Export is not available')),
+    'export.request': (p) =>
+      deps.exporter
+        ? deps.exporter.request(p)
+        : Promise.resolve(fail('unsupported', 'Export is not available')),
+  }
+  const ready = deps.ready
+  if (!ready) return handlers
+  // Every command waits for the restore to finish, so a first `collection.list` already sees last session's folders.
+  const wrapped = {} as Record<Name, (p: never) => Promise<Result<unknown>>>
+  for (const name of Object.keys(handlers) as Name[]) {
+    const h = handlers[name] as (p: never) => Promise<Result<unknown>>
+    wrapped[name] = async (p) => {
+      await ready
+      return h(p)
+    }
+  }
+  return wrapped as unknown as CollectionHandlers
+}

@@ -1,0 +1,294 @@
+import { mkdir, readFile, stat } from 'node:fs/promises'
+import { basename, join, resolve } from 'node:path'
+import {
+  ancestorFolders,
+  findNode,
+  parentPath,
+  type CollectionInfo,
+  type RequestContext,
+  type ScopedVariable,
+  type Variable,
+} from '../../shared/collection'
+import { fail, ok, type Result } from '../../shared/result'
+import type { SecretStore } from '../secrets/secret-store'
+import { writeFileAtomic } from './atomic-write'
+import { COLLECTION_FILE, ENVIRONMENT_KEYS, environmentPlain, parseEnvironmentText } from './format'
+import { loadCollection, ParseCache, type LoadedCollection } from './loader'
+import { createCollection } from './store'
+import { watchDir, type DirWatcher } from './watcher'
+import { renderYaml } from './yaml-doc'
+
+/**
+ * The open collections of one host: loading, watching, the workspace (which folders are open, recent ones),
+ * global variables, and variable scopes with secrets filled in. Every change, made here or outside the app,
+ * ends in a rescan and one `changed` notification per collection.
+ */
+
+export const MAX_OPEN = 32
+export const MAX_RECENT = 12
+
+export interface CollectionChange {
+  collection: CollectionInfo
+  /** Paths (relative to the collection) whose content changed, appeared or went. */
+  changed: string[]
+}
+
+interface Open {
+  dir: string
+  cache: ParseCache
+  loaded: LoadedCollection
+  watcher: DirWatcher | null
+  scanning: Promise<void>
+}
+
+interface Workspace {
+  open: string[]
+  recent: string[]
+}
+
+export interface CollectionManagerOptions {
+  configDir: string
+  secrets: SecretStore
+  /** Watch folders for outside edits (default true; the CLI turns it off). */
+  watch?: boolean
+  /** Remember open and recent folders in the config dir (default true). */
+  persist?: boolean
+}
+
+export class CollectionManager {
+  private readonly open = new Map<string, Open>()
+  private readonly listeners = new Set<(c: CollectionChange) => void>()
+  private workspace: Workspace = { open: [], recent: [] }
+  private globals: Variable[] = []
+  private ready: Promise<void> | null = null
+
+  constructor(private readonly options: CollectionManagerOptions) {}
+
+  get secrets(): SecretStore {
+    return this.options.secrets
+  }
+
+  onChange(listener: (c: CollectionChange) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** Read the workspace and reopen what was open last time (folders that are gone are dropped). */
+  restore(extra: readonly string[] = []): Promise<void> {
+    this.ready ??= (async () => {
+      this.workspace = await this.readWorkspace()
+      this.globals = await this.readGlobals()
+      for (const dir of [...this.workspace.open, ...extra.map((d) => resolve(d))]) {
+        if (this.open.has(dir)) continue
+        await this.openDir(dir, false).catch(() => undefined)
+      }
+    })()
+    return this.ready
+  }
+
+  list(): { open: CollectionInfo[]; recent: string[] } {
+    return { open: [...this.open.values()].map((o) => o.loaded.info), recent: [...this.workspace.recent] }
+  }
+
+  get(dir: string): Open | undefined {
+    return this.open.get(resolve(dir))
+  }
+
+  info(dir: string): Result<CollectionInfo> {
+    const o = this.get(dir)
+    return o ? ok(o.loaded.info) : fail('not_found', `No open collection at ${dir}`)
+  }
+
+  loaded(dir: string): Result<LoadedCollection> {
+    const o = this.get(dir)
+    return o ? ok(o.loaded) : fail('not_found', `No open collection at ${dir}`)
+  }
+
+  async openDir(input: string, create: boolean, name?: string): Promise<Result<CollectionInfo>> {
+    const dir = resolve(input)
+    const existing = this.open.get(dir)
+    if (existing) return ok(existing.loaded.info)
+    if (this.open.size >= MAX_OPEN)
+      return fail('invalid_request', `At most ${MAX_OPEN} collections can be open at once`)
+    const st = await stat(dir).catch(() => null)
+    const hasFile = await stat(join(dir, COLLECTION_FILE)).then(
+      (s) => s.isFile(),
+      () => false,
+    )
+    if (!hasFile) {
+      if (!create) {
+        return fail(
+          'not_found',
+          st?.isDirectory()
+            ? `${dir} has no ${COLLECTION_FILE}: it is not a Flightdeck collection yet`
+            : `${dir} does not exist`,
+        )
+      }
+      const made = await createCollection(dir, name?.trim() || basename(dir))
+      if (!made.ok) return made
+    }
+    const cache = new ParseCache()
+    const loaded = await loadCollection(dir, cache)
+    const entry: Open = { dir, cache, loaded, watcher: null, scanning: Promise.resolve() }
+    if (this.options.watch !== false) entry.watcher = watchDir(dir, () => void this.rescan(dir))
+    this.open.set(dir, entry)
+    await this.remember(dir)
+    return ok(loaded.info)
+  }
+
+  async close(input: string): Promise<boolean> {
+    const dir = resolve(input)
+    const o = this.open.get(dir)
+    if (!o) return false
+    o.watcher?.close()
+    this.open.delete(dir)
+    this.workspace.open = this.workspace.open.filter((d) => d !== dir)
+    await this.writeWorkspace()
+    return true
+  }
+
+  /** Rescan now (after our own write) or when the watcher says so; scans of one collection never overlap. */
+  rescan(input: string): Promise<void> {
+    const o = this.open.get(resolve(input))
+    if (!o) return Promise.resolve()
+    o.scanning = o.scanning.then(async () => {
+      if (this.open.get(o.dir) !== o) return
+      o.loaded = await loadCollection(o.dir, o.cache)
+      const changed = o.cache.changed
+      if (changed.length === 0) return
+      for (const l of this.listeners) l({ collection: o.loaded.info, changed })
+    })
+    return o.scanning
+  }
+
+  dispose(): void {
+    for (const o of this.open.values()) o.watcher?.close()
+    this.open.clear()
+    this.listeners.clear()
+  }
+
+  // ------------------------------------------------------------------ variables
+
+  /** The key a secret is stored under: the collection's id (or folder), the scope, the name. */
+  secretKey(dir: string, scope: string, name: string): string {
+    const o = this.get(dir)
+    const id = o?.loaded.settings.id ?? resolve(dir)
+    return `${id}|${scope}|${name}`
+  }
+
+  /** Store secret values out of `vars` (a blank value keeps what is stored) and forget removed secrets. */
+  async storeSecrets(
+    prefix: (name: string) => string,
+    vars: readonly Variable[],
+    before: readonly Variable[],
+  ): Promise<void> {
+    for (const v of vars) {
+      if (v.secret && v.value !== '') await this.secrets.set(prefix(v.name), v.value)
+    }
+    for (const old of before) {
+      if (old.secret && !vars.some((v) => v.secret && v.name === old.name))
+        await this.secrets.set(prefix(old.name), null)
+    }
+  }
+
+  getGlobals(): Variable[] {
+    return this.globals.map((v) => (v.secret ? { ...v, value: '' } : v))
+  }
+
+  async saveGlobals(vars: Variable[]): Promise<void> {
+    await this.storeSecrets((n) => `global|${n}`, vars, this.globals)
+    const text = renderYaml(
+      environmentPlain('Globals', vars),
+      await this.readText(this.globalsPath()),
+      ENVIRONMENT_KEYS,
+    )
+    await writeFileAtomic(this.globalsPath(), text)
+    this.globals = vars.map((v) => (v.secret ? { ...v, value: '' } : v))
+  }
+
+  /**
+   * Every variable visible to a request, lowest precedence first: global < collection < folders (outer to
+   * inner) < environment. With `reveal`, secrets carry their values (for sending); without, they are blank.
+   */
+  async scope(context: RequestContext | undefined, reveal: boolean): Promise<Result<ScopedVariable[]>> {
+    const out: ScopedVariable[] = []
+    const add = async (
+      v: Variable,
+      scope: ScopedVariable['scope'],
+      source: string,
+      key: string,
+    ): Promise<void> => {
+      const value = v.secret ? (reveal ? ((await this.secrets.get(key)) ?? '') : '') : v.value
+      out.push({ name: v.name, value, secret: v.secret, scope, source })
+    }
+    for (const v of this.globals) await add(v, 'global', '', `global|${v.name}`)
+    if (!context) return ok(out)
+    const loaded = this.loaded(context.dir)
+    if (!loaded.ok) return loaded
+    const { info } = loaded.value
+    for (const v of info.variables)
+      await add(v, 'collection', '', this.secretKey(context.dir, 'collection', v.name))
+    const node = findNode(info.root, context.path)
+    const folderPath = node?.type === 'folder' ? node.path : parentPath(context.path)
+    for (const folder of ancestorFolders(info.root, `${folderPath}/`).slice(1)) {
+      for (const v of folder.variables) {
+        await add(v, 'folder', folder.path, this.secretKey(context.dir, `folder:${folder.path}`, v.name))
+      }
+    }
+    if (context.env !== undefined && context.env !== '') {
+      const env = info.environments.find((e) => e.id === context.env)
+      if (!env) return fail('not_found', `No environment "${context.env}" in ${info.name}`)
+      for (const v of env.variables)
+        await add(v, 'environment', env.id, this.secretKey(context.dir, `env:${env.id}`, v.name))
+    }
+    return ok(out)
+  }
+
+  // ------------------------------------------------------------------ workspace files
+
+  private globalsPath(): string {
+    return join(this.options.configDir, 'globals.yaml')
+  }
+
+  private async readText(path: string): Promise<string | null> {
+    try {
+      return await readFile(path, 'utf8')
+    } catch {
+      return null
+    }
+  }
+
+  private async readGlobals(): Promise<Variable[]> {
+    const text = await this.readText(this.globalsPath())
+    if (text === null) return []
+    const r = parseEnvironmentText(text, 'globals')
+    return r.ok ? r.value.variables : []
+  }
+
+  private async readWorkspace(): Promise<Workspace> {
+    if (this.options.persist === false) return { open: [], recent: [] }
+    const text = await this.readText(join(this.options.configDir, 'workspace.json'))
+    if (text === null) return { open: [], recent: [] }
+    try {
+      const data = JSON.parse(text) as Partial<Workspace>
+      const strings = (v: unknown): string[] =>
+        Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string').slice(0, MAX_OPEN) : []
+      return { open: strings(data.open), recent: strings(data.recent).slice(0, MAX_RECENT) }
+    } catch {
+      return { open: [], recent: [] }
+    }
+  }
+
+  private async remember(dir: string): Promise<void> {
+    if (!this.workspace.open.includes(dir)) this.workspace.open.push(dir)
+    this.workspace.recent = [dir, ...this.workspace.recent.filter((d) => d !== dir)].slice(0, MAX_RECENT)
+    await this.writeWorkspace()
+  }
+
+  private async writeWorkspace(): Promise<void> {
+    if (this.options.persist === false) return
+    const path = join(this.options.configDir, 'workspace.json')
+    await mkdir(this.options.configDir, { recursive: true })
+    await writeFileAtomic(path, `${JSON.stringify(this.workspace, null, 2)}\n`)
+  }
+}

@@ -1,0 +1,163 @@
+import { z } from 'zod'
+import {
+  authSchema,
+  requestContextSchema,
+  savedRequestSchema,
+  variableSchema,
+  type CollectionInfo,
+  type SavedRequest,
+  type ScopedVariable,
+  type Variable,
+} from './collection'
+import { MAX_SEND_COUNT } from './constants'
+import { requestSpecSchema } from './request'
+
+/**
+ * The collection, environment, variable and import/export commands (issue 5). contract.ts spreads these
+ * into its command table; every name is spelled here and nowhere else.
+ */
+
+const dir = z.string().min(1).max(4096)
+const relPath = z.string().max(4096)
+const name = z.string().trim().min(1).max(256)
+const variables = z.array(variableSchema).max(10_000)
+
+export const IMPORT_FORMATS = [
+  'auto',
+  'postman',
+  'postman-env',
+  'insomnia',
+  'openapi',
+  'har',
+  'curl',
+] as const
+export type ImportFormat = (typeof IMPORT_FORMATS)[number]
+export const SNIPPET_TARGETS = ['curl', 'javascript-fetch', 'python-requests', 'go'] as const
+export type SnippetTarget = (typeof SNIPPET_TARGETS)[number]
+
+export const collectionCommandSchemas = {
+  'collection.list': z.object({}).strict(),
+  /** Open a collection folder; `create` makes `collection.yaml` when the folder has none. */
+  'collection.open': z
+    .object({ dir, create: z.boolean().optional(), name: z.string().max(256).optional() })
+    .strict(),
+  'collection.close': z.object({ dir }).strict(),
+  /** A native folder picker (desktop app only). */
+  'collection.pick': z.object({}).strict(),
+  'collection.read': z.object({ dir, path: relPath }).strict(),
+  /** Save a request; `baseVersion` is the version it was read at (null for "write whatever is there"). */
+  'collection.save': z
+    .object({ dir, path: relPath, request: savedRequestSchema, baseVersion: z.string().max(64).nullable() })
+    .strict(),
+  'collection.createRequest': z.object({ dir, folder: relPath, request: savedRequestSchema }).strict(),
+  'collection.createFolder': z.object({ dir, parent: relPath, name }).strict(),
+  'collection.rename': z.object({ dir, path: relPath.min(1), name }).strict(),
+  'collection.duplicate': z.object({ dir, path: relPath.min(1) }).strict(),
+  'collection.move': z.object({ dir, path: relPath.min(1), toFolder: relPath }).strict(),
+  'collection.delete': z.object({ dir, path: relPath.min(1) }).strict(),
+  /** A folder's (or, for path '', the collection's) variables, auth and display name. */
+  'collection.saveFolder': z
+    .object({
+      dir,
+      path: relPath,
+      name: z.string().max(256).optional(),
+      variables: variables.optional(),
+      auth: authSchema.optional(),
+    })
+    .strict(),
+  'environment.save': z
+    .object({
+      dir,
+      id: z
+        .string()
+        .min(1)
+        .max(128)
+        .regex(/^[A-Za-z0-9][\w.-]*$/, 'Environment ids are letters, digits, _ . and -'),
+      name,
+      variables,
+    })
+    .strict(),
+  'environment.delete': z.object({ dir, id: z.string().min(1).max(128) }).strict(),
+  'globals.get': z.object({}).strict(),
+  'globals.save': z.object({ variables }).strict(),
+  /** Every variable a request can see (secrets blank), for hover and for flagging unknown names. */
+  'variables.list': z.object({ context: requestContextSchema.optional() }).strict(),
+  /** Send with variables resolved and auth applied (inherited from folders and the collection). */
+  'request.send': z
+    .object({
+      request: requestSpecSchema,
+      auth: authSchema,
+      count: z.number().int().min(1).max(MAX_SEND_COUNT).optional(),
+      context: requestContextSchema.optional(),
+    })
+    .strict(),
+  /** Import a file (or pasted text, e.g. a curl command) into a collection folder. */
+  'import.run': z
+    .object({
+      format: z.enum(IMPORT_FORMATS),
+      file: z.string().max(4096).optional(),
+      text: z
+        .string()
+        .max(64 * 1024 * 1024)
+        .optional(),
+      into: dir,
+      /** Pasted curl: the folder inside `into` that gets the request. */
+      folder: relPath.optional(),
+    })
+    .strict(),
+  'export.collection': z
+    .object({ dir, format: z.literal('postman'), file: z.string().max(4096).optional() })
+    .strict(),
+  'export.request': z
+    .object({
+      dir,
+      path: relPath.min(1),
+      target: z.enum(SNIPPET_TARGETS),
+      env: z.string().max(256).optional(),
+    })
+    .strict(),
+} as const
+
+export interface ImportReport {
+  format: Exclude<ImportFormat, 'auto'>
+  /** The collection folder written. */
+  dir: string
+  requests: number
+  folders: number
+  environments: number
+  /** Everything that could not be mapped, one plain line each: never silently dropped. */
+  unmapped: string[]
+  /** For a pasted curl: the request file written. */
+  path?: string
+}
+
+export interface CollectionCommandResponses {
+  'collection.list': { open: CollectionInfo[]; recent: string[] }
+  'collection.open': CollectionInfo
+  'collection.close': { closed: boolean }
+  'collection.pick': { dir: string | null }
+  'collection.read': { request: SavedRequest; version: string }
+  'collection.save': { version: string }
+  'collection.createRequest': { path: string }
+  'collection.createFolder': { path: string }
+  'collection.rename': { path: string }
+  'collection.duplicate': { path: string }
+  'collection.move': { path: string }
+  'collection.delete': { deleted: boolean }
+  'collection.saveFolder': { saved: true }
+  'environment.save': { id: string }
+  'environment.delete': { deleted: true }
+  'globals.get': { variables: Variable[] }
+  'globals.save': { saved: true }
+  'variables.list': { variables: ScopedVariable[] }
+  'request.send': { sids: string[]; batchId?: string }
+  'import.run': ImportReport
+  'export.collection': { text: string; file?: string }
+  'export.request': { text: string }
+}
+
+/** Pushed when a collection changed on disk (our own writes included). */
+export interface CollectionChangedEvent {
+  collection: CollectionInfo
+  changed: string[]
+}
