@@ -13,6 +13,7 @@ import { fail, ok, type Result } from '../shared/result'
 import { createClock, type Clock } from './clock'
 import { EventSink } from './event-sink'
 import { HttpEngine } from './http/http-engine'
+import { StreamEngine } from './streams/stream-engine'
 import { VERSION } from './version'
 import { join } from 'node:path'
 import type { EventName } from '../shared/contract'
@@ -64,6 +65,8 @@ export interface EngineService {
   readonly auth: AuthRunner
   /** Events other than timeline batches (`collection.changed`), for the transports to forward. */
   onEvent(listener: (name: EventName, payload: unknown) => void): () => void
+  /** SSE and WebSocket sessions and their logs. */
+  readonly streams: StreamEngine
   dispose(): Promise<void>
 }
 
@@ -79,6 +82,8 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     ...(options.tempDir ? { tempDir: options.tempDir } : {}),
     ...(options.memoryBodyLimit !== undefined ? { memoryBodyLimit: options.memoryBodyLimit } : {}),
   })
+
+  const streams = new StreamEngine({ clock, emit: (e) => sink.emit(e), bodies: http.bodies })
 
   const configDir = options.configDir ?? userConfigDir()
   const collections = new CollectionManager({
@@ -106,11 +111,18 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     'app.info': async () =>
       ok({ version: VERSION, host: options.host, clockOrigin: clock.origin, now: clock.now() }),
     'http.send': async (p) => http.send(p.request, p.count ?? 1),
-    'session.cancel': async (p) => ok({ cancelled: http.cancel(p.sid) }),
+    'session.cancel': async (p) => ok({ cancelled: http.cancel(p.sid) || streams.close(p.sid) }),
     'body.read': async (p) => http.bodies.read(p.bodyId, p.offset, p.length, p.encoding),
     'settings.get': async () => ok(http.getSettings()),
     'settings.set': async (p) => ok(http.setSettings(p)),
     ...collectionHandlers,
+    'sse.open': async (p) => streams.openSse(p),
+    'ws.open': async (p) => streams.openWs(p),
+    'ws.send': async (p) => streams.send(p),
+    'ws.ping': async (p) => streams.ping(p),
+    'ws.close': async (p) => streams.closeWs(p),
+    'stream.read': async (p) => streams.read(p),
+    'stream.data': async (p) => streams.data(p),
   }
 
   async function invoke<K extends CommandName>(
@@ -149,9 +161,12 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     },
     flush: () => sink.flush(),
     http,
+    streams,
     dispose: async () => {
       collections.dispose()
       eventListeners.clear()
+      // Closing streams emits their last events; deliver those before the sink goes.
+      streams.dispose()
       sink.flush()
       sink.dispose()
       await http.dispose()

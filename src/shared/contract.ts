@@ -7,6 +7,7 @@ import {
   type CollectionChangedEvent,
   type CollectionCommandResponses,
 } from './collection-schemas'
+import { streamCommandSchemas, type StreamCommandResponses } from './stream-schemas'
 
 /**
  * The one place that names every command and event crossing a process boundary. Transports (Electron IPC,
@@ -47,6 +48,8 @@ export const commandSchemas = {
   'settings.set': engineSettingsSchema.partial().strict(),
   // Collections, environments, variables, import and export (issue 5).
   ...collectionCommandSchemas,
+  // SSE and WebSocket sessions and their logs (issue 4).
+  ...streamCommandSchemas,
 } as const
 
 export interface AppInfo {
@@ -76,7 +79,7 @@ export interface BodyChunk {
 export type CommandName = keyof typeof commandSchemas
 export type CommandRequest<K extends CommandName> = z.input<(typeof commandSchemas)[K]>
 
-export interface CommandResponses extends CollectionCommandResponses {
+export interface CommandResponses extends StreamCommandResponses, CollectionCommandResponses {
   'app.info': AppInfo
   'http.send': SendResult
   'session.cancel': { cancelled: boolean }

@@ -10,7 +10,8 @@ import type { ErrorCode } from './result'
  * the next hop's session, which starts with `initiator` set, as browsers list each hop as its own entry.
  */
 
-export type SessionKind = 'http'
+/** `sse` covers every streamed HTTP response (event streams, NDJSON, chunked text); `ws` a WebSocket. */
+export type SessionKind = 'http' | 'sse' | 'ws'
 export type HttpProtocol = 'http/1.1' | 'h2'
 export type HeaderList = [string, string][]
 
@@ -131,6 +132,79 @@ export interface DoneEvent extends Base {
   timings: HarTimings
 }
 
+/**
+ * Stream sessions (SSE and WebSocket). The first connection reports its handshake with the usual phase events
+ * (dns, connect, tls, request-sent, response-headers), so the lane starts like any request; reconnects are
+ * summarised in their `stream-open` (with the handshake's own timings) so a row keeps one waterfall. Every
+ * message is a `sse-event` / `ws-message` tick; the data itself stays in the engine's log, read by `stream.read`.
+ */
+export type StreamMode = 'sse' | 'ndjson' | 'chunks' | 'ws'
+export type StreamDirection = 'in' | 'out'
+export type StreamMessageKind =
+  'event' | 'comment' | 'invalid' | 'line' | 'chunk' | 'text' | 'binary' | 'ping' | 'pong' | 'close'
+
+interface StreamMessageBase extends Base {
+  /** Index of the message in the session's log (0-based, gapless). */
+  seq: number
+  dir: StreamDirection
+  kind: StreamMessageKind
+  /** Bytes of the message's data (UTF-8 for text). */
+  size: number
+  /** The first few characters of the data, for labels; the whole message is read from the log. */
+  preview: string
+}
+
+export interface SseEventEvent extends StreamMessageBase {
+  type: 'sse-event'
+  /** The event type (`message` when the stream named none); absent for comments, chunks and lines. */
+  event?: string
+  id?: string
+}
+
+export interface WsMessageEvent extends StreamMessageBase {
+  type: 'ws-message'
+  /** Close frames: the code. */
+  code?: number
+}
+
+export interface StreamOpenEvent extends Base {
+  type: 'stream-open'
+  mode: StreamMode
+  /** 0 for the first connection, then 1, 2, ... for reconnects. */
+  attempt: number
+  /** HTTP status of the handshake (101 for WebSocket). */
+  status: number
+  /** The handshake's phases; for attempt 0 they match the phase events. */
+  handshake: HarTimings
+  /** WebSocket: the subprotocol and extensions the server accepted. */
+  protocol?: string
+  extensions?: string
+}
+
+export interface RetryEvent extends Base {
+  type: 'retry'
+  /** The reconnect about to be made (1-based). */
+  attempt: number
+  /** How long the engine waits before reconnecting. */
+  delayMs: number
+  /** Why the previous connection ended, in plain words. */
+  reason: string
+  /** SSE: the Last-Event-ID the reconnect will send. */
+  lastEventId?: string
+}
+
+export interface StreamClosedEvent extends Base {
+  type: 'stream-closed'
+  /** Who ended the connection. */
+  by: 'client' | 'server' | 'network'
+  /** WebSocket close code (1006 when the connection dropped without a close frame). */
+  code?: number
+  /** The close reason or cause, in plain words. */
+  reason: string
+  /** True when the session will reconnect (a `retry` follows). */
+  willRetry: boolean
+}
+
 export type TimelineEvent =
   | QueuedEvent
   | DnsEvent
@@ -143,6 +217,11 @@ export type TimelineEvent =
   | ErrorEvent
   | CancelledEvent
   | DoneEvent
+  | SseEventEvent
+  | WsMessageEvent
+  | StreamOpenEvent
+  | RetryEvent
+  | StreamClosedEvent
 
 export type TimelineEventType = TimelineEvent['type']
 

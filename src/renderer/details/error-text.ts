@@ -17,6 +17,8 @@ const TITLES: Record<ErrorCode, string> = {
   too_many_redirects: 'Too many redirects',
   redirect_loop: 'Redirect loop',
   body_too_large: 'The response body is too large',
+  message_too_large: 'A stream message is larger than the limit',
+  protocol: 'The server broke the protocol',
   file: 'A file could not be read or written',
   network: 'Network error',
   bad_payload: 'The request could not be sent as composed',

@@ -1,0 +1,681 @@
+import { readFileSync } from 'node:fs'
+import type { Socket } from 'node:net'
+import type { TLSSocket } from 'node:tls'
+import type { Transform } from 'node:stream'
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib'
+import { Agent, type Dispatcher } from 'undici'
+import { resolveOptions, type RequestOptions, type RequestSpec } from '../../shared/request'
+import type { AppError } from '../../shared/result'
+import type { SseOpenOptions } from '../../shared/stream-schemas'
+import type { HarTimings, HeaderList, HttpProtocol, StreamMode } from '../../shared/timeline'
+import { timingOf, type ConnectionTiming } from '../http/connector'
+import { EngineError, classifyError } from '../http/errors'
+import { prepareBody, type PreparedBody } from '../http/request-body'
+import { harTimings, type ExchangeMarks } from '../http/timings'
+import type { StreamLog } from '../streams/stream-log'
+import {
+  checkHeaderList,
+  hasHeader,
+  headerBlockBytes,
+  headerValue,
+  ownedConnector,
+  pairRawHeaders,
+  parseSentHeaderBlock,
+  parseStreamUrl,
+  type SocketOwner,
+  type StreamContext,
+} from '../streams/stream-plumbing'
+import { VERSION } from '../version'
+import { createStreamDecoder, streamModeFor, type DecodedMessage, type StreamDecoder } from './stream-decoder'
+
+/**
+ * One SSE session (or any streamed HTTP response): a request with any method, headers and body whose response
+ * is read as it arrives and cut into messages, each a tick on the session's lane and an entry in its log.
+ *
+ * Reconnection follows the EventSource spec when it is on: a 200 `text/event-stream` response that ends, or a
+ * connection that fails at the network level, is retried after the reconnection time (the server may set it
+ * with `retry:`), sending `Last-Event-ID`. Any other response (another status or content type) is read to its
+ * end and the session is done, as a browser "fails the connection". Reconnects in a row that deliver nothing
+ * count as failures; past `maxRetries` the session ends with an error. A person can close it at any moment.
+ */
+
+const PROGRESS_EVERY_MS = 50
+const PREVIEW_CHARS = 80
+/** Longest line or event the parser buffers before it gives up on the stream (characters). */
+const MAX_EVENT_CHARS = 32 * 1024 * 1024
+/** Reconnects over the session's whole life, whatever else happens: a bound on the loop. */
+const MAX_ATTEMPTS = 100_000
+
+export interface SseSessionInit {
+  sid: string
+  spec: RequestSpec
+  stream: SseOpenOptions
+  ctx: StreamContext
+  log: StreamLog
+  onEnd(sid: string): void
+}
+
+type AttemptEnd = { kind: 'ended' } | { kind: 'error'; error: AppError } | { kind: 'fatal'; error: AppError }
+
+export class SseSession implements SocketOwner {
+  readonly sid: string
+  private readonly ctx: StreamContext
+  private readonly log: StreamLog
+  private readonly options: RequestOptions
+  private readonly url: URL | null
+  private readonly headers: HeaderList
+  private readonly invalid: AppError | null
+  private readonly agent: Agent | null
+  private state: 'connecting' | 'open' | 'waiting' | 'ended' = 'connecting'
+  private attempt = 0
+  private failures = 0
+  private retryMs: number
+  private readonly decoderState: { lastEventId: string }
+  private current: SseAttempt | null = null
+  private timer: ReturnType<typeof setTimeout> | null = null
+  private everOpened = false
+  private firstMarks: ExchangeMarks | null = null
+  private lastStatus = 0
+  wireBytes = 0
+  bodyBytes = 0
+  private queuedAt = 0
+
+  constructor(private readonly init: SseSessionInit) {
+    this.sid = init.sid
+    this.ctx = init.ctx
+    this.log = init.log
+    this.options = resolveOptions(init.spec.options)
+    this.retryMs = init.stream.retryMs
+    this.decoderState = { lastEventId: init.stream.lastEventId ?? '' }
+    const url = parseStreamUrl(init.spec.url, ['http', 'https'])
+    const headers = checkHeaderList(init.spec.headers)
+    this.invalid = !url.ok ? url.error : !headers.ok ? headers.error : null
+    this.url = url.ok ? url.value : null
+    this.headers = headers.ok ? withStreamHeaders(headers.value) : []
+    let ca: string | undefined
+    if (!this.invalid && this.options.caFile) {
+      try {
+        ca = readFileSync(this.options.caFile, 'utf8')
+      } catch (e) {
+        this.invalid = {
+          code: 'file',
+          message: `Cannot read the CA file ${this.options.caFile}`,
+          detail: e instanceof Error ? e.message : String(e),
+        }
+      }
+    }
+    this.agent = this.invalid
+      ? null
+      : new Agent({
+          connect: ownedConnector(
+            this.ctx.clock,
+            {
+              insecure: this.options.insecure,
+              http2: this.options.http2,
+              connectTimeoutMs: this.options.connectTimeoutMs,
+              ...(ca ? { ca } : {}),
+            },
+            this,
+          ),
+          allowH2: this.options.http2,
+          connections: 2,
+          pipelining: 1,
+          headersTimeout: 0,
+          bodyTimeout: 0,
+        })
+  }
+
+  /** Emit `queued` and make the first connection. */
+  start(): void {
+    const t = this.ctx.clock.now()
+    this.queuedAt = t
+    this.ctx.emit({
+      type: 'queued',
+      sid: this.sid,
+      t,
+      kind: 'sse',
+      wall: Math.round(this.ctx.clock.origin + t),
+      method: this.init.spec.method.toUpperCase(),
+      url: this.url?.href ?? this.init.spec.url,
+      hop: 0,
+    })
+    if (this.invalid || !this.url) {
+      const error = this.invalid ?? { code: 'invalid_url' as const, message: 'Invalid URL' }
+      this.finish({ type: 'error', error })
+      return
+    }
+    this.connect()
+  }
+
+  get isEnded(): boolean {
+    return this.state === 'ended'
+  }
+
+  get lastEventId(): string {
+    return this.decoderState.lastEventId
+  }
+
+  /** Manual close. Before the first connection opened it is a cancel; after, a clean end. */
+  close(): boolean {
+    if (this.state === 'ended') return false
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    const attempt = this.current
+    this.current = null
+    attempt?.abort()
+    if (!this.everOpened) {
+      this.finish({ type: 'cancelled' })
+      return true
+    }
+    this.ctx.emit({
+      type: 'stream-closed',
+      sid: this.sid,
+      t: this.ctx.clock.now(),
+      by: 'client',
+      reason: 'Closed by you',
+      willRetry: false,
+    })
+    this.finish({ type: 'done' })
+    return true
+  }
+
+  headersSent(socket: Socket, rawHeaders: string): void {
+    this.current?.attachSocket(socket, rawHeaders)
+  }
+
+  private connect(): void {
+    if (this.state === 'ended' || !this.url || !this.agent) return
+    this.state = 'connecting'
+    const headers = [...this.headers]
+    if (this.attempt > 0 && this.decoderState.lastEventId !== '')
+      headers.push(['last-event-id', this.decoderState.lastEventId])
+    const attempt = new SseAttempt(
+      this,
+      this.attempt,
+      this.attempt === 0 ? this.queuedAt : this.ctx.clock.now(),
+    )
+    this.current = attempt
+    prepareBody(this.init.spec.body).then(
+      (body) => {
+        if (this.current === attempt) attempt.dispatch(this.agent as Agent, this.url as URL, headers, body)
+      },
+      (e: unknown) => {
+        if (this.current === attempt)
+          this.attemptEnded(attempt, { kind: 'fatal', error: classifyError(e, '') })
+      },
+    )
+  }
+
+  // ---- called by the attempt ----
+
+  get clock(): StreamContext['clock'] {
+    return this.ctx.clock
+  }
+
+  get requestOptions(): RequestOptions {
+    return this.options
+  }
+
+  get method(): string {
+    return this.init.spec.method.toUpperCase()
+  }
+
+  /** The idle (body) timeout: a stream may be quiet for long, so only a limit the person set applies. */
+  get explicitIdleTimeout(): number {
+    return this.init.spec.options.idleTimeoutMs ?? 0
+  }
+
+  get forcedMode(): SseOpenOptions['mode'] {
+    return this.init.stream.mode
+  }
+
+  /** Shared with each connection's decoder, so the last event id carries across reconnects. */
+  get decoderStateRef(): { lastEventId: string } {
+    return this.decoderState
+  }
+
+  emitPhase(attempt: SseAttempt, build: () => Parameters<StreamContext['emit']>[0] | null): void {
+    // Only the first connection reports separate phase events; reconnects are summed up in `stream-open`.
+    if (attempt.index !== 0 || this.current !== attempt) return
+    const e = build()
+    if (e) this.ctx.emit(e)
+  }
+
+  opened(attempt: SseAttempt, status: number, mode: Exclude<StreamMode, 'ws'>, handshake: HarTimings): void {
+    if (this.current !== attempt) return
+    this.state = 'open'
+    this.everOpened = true
+    this.lastStatus = status
+    if (attempt.index === 0) this.firstMarks = attempt.marks
+    this.ctx.emit({
+      type: 'stream-open',
+      sid: this.sid,
+      t: this.ctx.clock.now(),
+      mode,
+      attempt: attempt.index,
+      status,
+      handshake,
+    })
+  }
+
+  message(attempt: SseAttempt, m: DecodedMessage): void {
+    if (this.current !== attempt) return
+    const t = this.ctx.clock.now()
+    const data = m.kind === 'chunk' ? m.data : Buffer.from(m.data)
+    const event = m.kind === 'event' ? m.event : undefined
+    const id = m.kind === 'event' ? m.id : undefined
+    const seq = this.log.append({ t, dir: 'in', kind: m.kind, data, event, id })
+    attempt.delivered++
+    const preview =
+      m.kind === 'chunk' ? data.toString('utf8', 0, PREVIEW_CHARS * 2) : m.data.slice(0, PREVIEW_CHARS * 2)
+    this.ctx.emit({
+      type: 'sse-event',
+      sid: this.sid,
+      t,
+      seq,
+      dir: 'in',
+      kind: m.kind,
+      size: data.length,
+      preview: m.kind === 'invalid' ? m.message.slice(0, PREVIEW_CHARS) : preview.slice(0, PREVIEW_CHARS),
+      ...(event !== undefined ? { event } : {}),
+      ...(id !== undefined ? { id } : {}),
+    })
+  }
+
+  setRetry(ms: number): void {
+    // A huge value is the server's to choose, but a lane that waits a day helps nobody: cap at an hour.
+    this.retryMs = Math.min(ms, 3_600_000)
+  }
+
+  progress(t: number): void {
+    this.ctx.emit({
+      type: 'body-progress',
+      sid: this.sid,
+      t,
+      wireBytes: this.wireBytes,
+      bodyBytes: this.bodyBytes,
+    })
+  }
+
+  attemptEnded(attempt: SseAttempt, end: AttemptEnd): void {
+    if (this.current !== attempt || this.state === 'ended') return
+    this.current = null
+    const t = this.ctx.clock.now()
+    const wasOpen = attempt.opened
+    const reconnectable =
+      this.init.stream.reconnect &&
+      end.kind !== 'fatal' &&
+      (wasOpen ? attempt.isEventStream : end.kind === 'error')
+    if (attempt.delivered > 0) this.failures = 0
+    else this.failures++
+    const reason =
+      end.kind === 'ended'
+        ? wasOpen
+          ? 'The server ended the stream'
+          : 'The server closed the connection'
+        : end.error.message
+    const retry = reconnectable && this.failures <= this.init.stream.maxRetries && this.attempt < MAX_ATTEMPTS
+    if (wasOpen) {
+      this.ctx.emit({
+        type: 'stream-closed',
+        sid: this.sid,
+        t,
+        by: end.kind === 'ended' ? 'server' : 'network',
+        reason,
+        willRetry: retry,
+      })
+    }
+    if (retry) {
+      this.attempt++
+      this.state = 'waiting'
+      const delayMs = this.retryMs
+      this.ctx.emit({
+        type: 'retry',
+        sid: this.sid,
+        t,
+        attempt: this.attempt,
+        delayMs,
+        reason,
+        ...(this.decoderState.lastEventId !== '' ? { lastEventId: this.decoderState.lastEventId } : {}),
+      })
+      this.timer = setTimeout(() => {
+        this.timer = null
+        this.connect()
+      }, delayMs)
+      return
+    }
+    if (end.kind === 'ended') {
+      this.finish({ type: 'done' })
+      return
+    }
+    const gaveUp = reconnectable && this.failures > this.init.stream.maxRetries
+    const error: AppError = gaveUp
+      ? {
+          ...end.error,
+          message: `Gave up after ${this.failures} failed connection attempts in a row: ${end.error.message}`,
+        }
+      : end.error
+    this.finish({ type: 'error', error })
+  }
+
+  private finish(end: { type: 'done' } | { type: 'cancelled' } | { type: 'error'; error: AppError }): void {
+    if (this.state === 'ended') return
+    this.state = 'ended'
+    const t = this.ctx.clock.now()
+    const timings = harTimings(this.firstMarks ?? { queuedAt: this.queuedAt }, t)
+    if (end.type === 'done') {
+      const body = this.ctx.bodies.create('')
+      body.endInMemory()
+      this.ctx.emit({
+        type: 'done',
+        sid: this.sid,
+        t,
+        status: this.lastStatus,
+        wireBytes: this.wireBytes,
+        bodyBytes: this.bodyBytes,
+        body: { id: body.id, size: 0, contentType: '', onDisk: false },
+        timings,
+      })
+    } else if (end.type === 'cancelled') {
+      this.ctx.emit({ type: 'cancelled', sid: this.sid, t, timings })
+    } else {
+      this.ctx.emit({ type: 'error', sid: this.sid, t, ...end.error, timings })
+    }
+    void this.agent?.destroy().catch(() => undefined)
+    this.init.onEnd(this.sid)
+  }
+
+  dispose(): void {
+    if (this.state !== 'ended') this.close()
+  }
+}
+
+/** One connection of a session: an undici dispatch handler that times the exchange and decodes the body. */
+class SseAttempt implements Dispatcher.DispatchHandler {
+  readonly marks: ExchangeMarks
+  delivered = 0
+  opened = false
+  isEventStream = false
+  private abortFn: ((err?: Error) => void) | null = null
+  private aborted = false
+  private protocol: HttpProtocol = 'http/1.1'
+  private socketInfo: { reused: boolean; id: number; address: string; port: number } | null = null
+  private sentHeaders: HeaderList = []
+  private sentHeadersBytes = 0
+  private sentBodyBytes = 0
+  private decoder: StreamDecoder | null = null
+  private inflater: Transform | null = null
+  private lastProgress = 0
+  private resumeFn: (() => void) | null = null
+  private host = ''
+
+  constructor(
+    private readonly session: SseSession,
+    readonly index: number,
+    queuedAt: number,
+  ) {
+    this.marks = { queuedAt }
+  }
+
+  private now(): number {
+    return this.session.clock.now()
+  }
+
+  dispatch(agent: Agent, url: URL, headers: HeaderList, prepared: PreparedBody): void {
+    if (this.aborted) return
+    this.host = url.host
+    const options = this.session.requestOptions
+    const flat: string[] = []
+    let hasContentType = false
+    for (const [k, v] of headers) {
+      if (k.toLowerCase() === 'content-type') hasContentType = true
+      flat.push(k, v)
+    }
+    if (!hasContentType && prepared.contentType && prepared.body !== null)
+      flat.push('content-type', prepared.contentType)
+    if (prepared.length !== null && prepared.body !== null) this.sentBodyBytes = prepared.length
+    try {
+      agent.dispatch(
+        {
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: this.session.method,
+          headers: flat,
+          body: prepared.body,
+          headersTimeout: options.headersTimeoutMs,
+          bodyTimeout: this.session.explicitIdleTimeout,
+        },
+        this,
+      )
+    } catch (e) {
+      this.session.attemptEnded(this, { kind: 'fatal', error: classifyError(e, this.host) })
+    }
+  }
+
+  abort(): void {
+    this.aborted = true
+    this.inflater?.destroy()
+    this.abortFn?.(new EngineError('internal', 'Closed'))
+  }
+
+  attachSocket(socket: Socket, rawHeaders: string): void {
+    if (this.socketInfo) return
+    const timing = timingOf(socket)
+    this.protocol = (socket as TLSSocket).alpnProtocol === 'h2' ? 'h2' : 'http/1.1'
+    let reused = true
+    if (timing && !timing.claimed) {
+      timing.claimed = true
+      reused = false
+      this.claim(timing)
+    }
+    this.socketInfo = {
+      reused,
+      id: timing?.id ?? 0,
+      address: timing?.remoteAddress ?? socket.remoteAddress ?? '',
+      port: timing?.remotePort ?? socket.remotePort ?? 0,
+    }
+    this.sentHeadersBytes = Buffer.byteLength(rawHeaders) + 2
+    this.sentHeaders = parseSentHeaderBlock(rawHeaders, this.protocol)
+  }
+
+  private claim(timing: ConnectionTiming): void {
+    const m = this.marks
+    const sid = this.session.sid
+    if (timing.dnsStart !== undefined && timing.dnsEnd !== undefined) {
+      m.dnsStart = timing.dnsStart
+      m.dnsEnd = timing.dnsEnd
+      this.session.emitPhase(this, () => ({
+        type: 'dns',
+        sid,
+        start: timing.dnsStart as number,
+        t: timing.dnsEnd as number,
+        host: timing.host,
+        address: timing.address ?? '',
+        family: timing.family ?? 0,
+      }))
+    }
+    if (timing.connectStart !== undefined && timing.connectEnd !== undefined) {
+      m.connectStart = timing.connectStart
+      m.connectEnd = timing.connectEnd
+      this.session.emitPhase(this, () => ({
+        type: 'connect',
+        sid,
+        start: timing.connectStart as number,
+        t: timing.connectEnd as number,
+        remoteAddress: timing.remoteAddress ?? timing.address ?? '',
+        remotePort: timing.remotePort ?? 0,
+      }))
+    }
+    if (timing.tlsStart !== undefined && timing.tlsEnd !== undefined) {
+      m.tlsStart = timing.tlsStart
+      m.tlsEnd = timing.tlsEnd
+      this.session.emitPhase(this, () => ({
+        type: 'tls',
+        sid,
+        start: timing.tlsStart as number,
+        t: timing.tlsEnd as number,
+        version: timing.tlsVersion ?? '',
+        cipher: timing.cipher ?? '',
+        alpn: timing.alpn ?? '',
+        authorized: timing.authorized ?? false,
+        ...(timing.authorizationError ? { authorizationError: timing.authorizationError } : {}),
+      }))
+    }
+  }
+
+  // ---- undici's dispatch handler ----
+
+  onConnect(abort: (err?: Error) => void): void {
+    if (this.aborted) {
+      abort(new EngineError('internal', 'Closed'))
+      return
+    }
+    this.abortFn = abort
+    this.marks.sendStart = this.now()
+  }
+
+  onRequestSent(): void {
+    if (this.aborted) return
+    this.marks.sendEnd = this.now()
+    const info = this.socketInfo
+    this.session.emitPhase(this, () => ({
+      type: 'request-sent',
+      sid: this.session.sid,
+      start: this.marks.sendStart ?? (this.marks.sendEnd as number),
+      t: this.marks.sendEnd as number,
+      reused: info?.reused ?? true,
+      connectionId: info?.id ?? 0,
+      protocol: this.protocol,
+      remoteAddress: info?.address ?? '',
+      remotePort: info?.port ?? 0,
+      headers: this.sentHeaders,
+      headersBytes: this.sentHeadersBytes,
+      bodyBytes: this.sentBodyBytes,
+    }))
+  }
+
+  onResponseStarted(): void {
+    this.marks.firstByte ??= this.now()
+  }
+
+  onHeaders(status: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
+    if (this.aborted) return false
+    const t = this.now()
+    this.marks.firstByte ??= t
+    this.marks.sendEnd ??= this.marks.firstByte
+    this.lastProgress = t
+    this.resumeFn = resume
+    const headers = pairRawHeaders(rawHeaders)
+    this.session.emitPhase(this, () => ({
+      type: 'response-headers',
+      sid: this.session.sid,
+      t,
+      status,
+      statusText: statusText ?? '',
+      httpVersion: this.protocol === 'h2' ? '2' : '1.1',
+      headers,
+      headersBytes: headerBlockBytes(status, statusText ?? '', headers),
+    }))
+    const contentType = headerValue(headers, 'content-type')
+    const forced = this.session.forcedMode
+    // Per the EventSource spec only a 200 with text/event-stream is an event stream; other statuses are read
+    // as plain chunks so the person sees what the server said instead.
+    const ok2xx = status >= 200 && status < 300
+    const mode = ok2xx ? streamModeFor(contentType, forced) : 'chunks'
+    this.isEventStream = status === 200 && mode === 'sse'
+    this.decoder = createStreamDecoder(
+      mode,
+      {
+        message: (m) => {
+          this.session.bodyBytes += m.kind === 'chunk' ? m.data.length : 0
+          this.session.message(this, m)
+        },
+        retry: (ms) => this.session.setRetry(ms),
+        fatal: (message) => {
+          const err = new EngineError('message_too_large', message)
+          this.fatal = err
+          this.abortFn?.(err)
+        },
+      },
+      this.session.decoderStateRef,
+      MAX_EVENT_CHARS,
+    )
+    const encoding = headerValue(headers, 'content-encoding').trim().toLowerCase()
+    if (encoding && encoding !== 'identity') {
+      const inflater = makeInflater(encoding)
+      if (!inflater) {
+        this.fatal = new EngineError(
+          'network',
+          `The stream uses content encoding "${encoding}", which is not supported`,
+        )
+        this.abortFn?.(this.fatal)
+        return false
+      }
+      this.inflater = inflater
+      inflater.on('data', (chunk: Buffer) => this.decoder?.push(chunk))
+      inflater.on('drain', () => this.resumeFn?.())
+      inflater.on('error', (e) => this.abortFn?.(e))
+    }
+    this.opened = true
+    this.session.opened(this, status, mode, harTimings(this.marks, t))
+    return true
+  }
+
+  /** A limit the decoder hit: the attempt ends with this error and is not retried. */
+  private fatal: EngineError | null = null
+
+  onData(chunk: Buffer): boolean {
+    if (this.aborted) return false
+    const t = this.now()
+    this.session.wireBytes += chunk.length
+    if (this.decoder?.mode !== 'chunks') this.session.bodyBytes += chunk.length
+    if (t - this.lastProgress >= PROGRESS_EVERY_MS) {
+      this.lastProgress = t
+      this.session.progress(t)
+    }
+    if (this.inflater) return this.inflater.write(chunk)
+    this.decoder?.push(chunk)
+    return true
+  }
+
+  onComplete(): void {
+    if (this.aborted) return
+    const endDecoding = (): void => {
+      this.decoder?.end()
+      this.session.attemptEnded(this, { kind: 'ended' })
+    }
+    if (this.inflater) {
+      this.inflater.once('end', endDecoding)
+      this.inflater.end()
+      this.inflater.resume()
+    } else {
+      endDecoding()
+    }
+  }
+
+  onError(err: Error): void {
+    if (this.aborted && !this.fatal) return
+    this.inflater?.destroy()
+    if (this.fatal) {
+      this.session.attemptEnded(this, { kind: 'fatal', error: classifyError(this.fatal, this.host) })
+      return
+    }
+    this.session.attemptEnded(this, { kind: 'error', error: classifyError(err, this.host) })
+  }
+}
+
+function withStreamHeaders(headers: HeaderList): HeaderList {
+  const out: HeaderList = [...headers]
+  if (!hasHeader(out, 'user-agent')) out.push(['user-agent', `Flightdeck/${VERSION}`])
+  if (!hasHeader(out, 'accept')) out.push(['accept', 'text/event-stream'])
+  // What EventSource sends: intermediaries must not serve a stream from a cache.
+  if (!hasHeader(out, 'cache-control')) out.push(['cache-control', 'no-cache'])
+  return out
+}
+
+function makeInflater(encoding: string): Transform | null {
+  if (encoding === 'gzip' || encoding === 'x-gzip') return createGunzip()
+  if (encoding === 'deflate') return createInflate()
+  if (encoding === 'br') return createBrotliDecompress()
+  return null
+}

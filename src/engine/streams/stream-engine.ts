@@ -1,0 +1,212 @@
+import type { CommandRequest, CommandResponse } from '../../shared/contract'
+import { fail, ok, type Result } from '../../shared/result'
+import { DEFAULT_SSE_OPTIONS, DEFAULT_WS_OPTIONS, MAX_STREAM_ENTRY_DATA } from '../../shared/streams'
+import type { SseOpenOptions, WsOpenOptions } from '../../shared/stream-schemas'
+import type { TimelineEvent } from '../../shared/timeline'
+import type { Clock } from '../clock'
+import type { BodyStore } from '../http/body-store'
+import { SseSession } from '../sse/sse-session'
+import { WsSession } from '../ws/ws-session'
+import { StreamLogStore, type StreamLogStoreOptions } from './stream-log'
+import type { StreamContext } from './stream-plumbing'
+
+/**
+ * Every SSE and WebSocket session of an engine, and their logs. Sessions are addressed by sid (`e1`, `e2`, …
+ * for event streams, `w1`, … for WebSockets, so they never collide with HTTP's `s1`, …). A session's log
+ * outlives the session, so a closed lane can still be read; the oldest ended logs are let go past a bound.
+ */
+
+export interface StreamEngineOptions {
+  clock: Clock
+  emit(event: TimelineEvent): void
+  bodies: BodyStore
+  logs?: StreamLogStoreOptions
+}
+
+/** Ended sessions whose logs are kept readable; older ones are disposed. */
+const KEEP_ENDED = 64
+const DEFAULT_MAX_DATA = 64 * 1024
+
+/** What a session's `wait` resolves with: its events, from `queued` to its terminal event. */
+export interface StreamOutcome {
+  sid: string
+  final: Extract<TimelineEvent, { type: 'done' | 'error' | 'cancelled' }>
+}
+
+export class StreamEngine {
+  readonly logs: StreamLogStore
+  private readonly ctx: StreamContext
+  private readonly sse = new Map<string, SseSession>()
+  private readonly ws = new Map<string, WsSession>()
+  private readonly ended: string[] = []
+  private readonly waiters = new Map<string, ((o: StreamOutcome) => void)[]>()
+  private readonly finals = new Map<string, StreamOutcome['final']>()
+  private nextSse = 1
+  private nextWs = 1
+
+  constructor(options: StreamEngineOptions) {
+    this.logs = new StreamLogStore(options.logs ?? {})
+    this.ctx = {
+      clock: options.clock,
+      logs: this.logs,
+      bodies: options.bodies,
+      emit: (e) => {
+        options.emit(e)
+        if (e.type === 'done' || e.type === 'error' || e.type === 'cancelled') this.settled(e)
+      },
+    }
+  }
+
+  openSse(p: CommandRequest<'sse.open'>): Result<CommandResponse<'sse.open'>> {
+    const sid = `e${this.nextSse++}`
+    const stream: SseOpenOptions = { ...DEFAULT_SSE_OPTIONS, ...definedOnly(p.stream ?? {}) }
+    const session = new SseSession({
+      sid,
+      spec: p.request,
+      stream,
+      ctx: this.ctx,
+      log: this.logs.create(sid),
+      onEnd: (s) => this.onEnd(s),
+    })
+    this.sse.set(sid, session)
+    session.start()
+    return ok({ sid })
+  }
+
+  openWs(p: CommandRequest<'ws.open'>): Result<CommandResponse<'ws.open'>> {
+    const sid = `w${this.nextWs++}`
+    const options: WsOpenOptions = {
+      ...DEFAULT_WS_OPTIONS,
+      insecure: false,
+      connectTimeoutMs: 10_000,
+      ...definedOnly(p.options ?? {}),
+    }
+    const session = new WsSession({
+      sid,
+      url: p.url,
+      headers: p.headers,
+      protocols: p.protocols,
+      options,
+      ctx: this.ctx,
+      log: this.logs.create(sid),
+      onEnd: (s) => this.onEnd(s),
+    })
+    this.ws.set(sid, session)
+    session.start()
+    return ok({ sid })
+  }
+
+  async send(p: CommandRequest<'ws.send'>): Promise<Result<CommandResponse<'ws.send'>>> {
+    const s = this.ws.get(p.sid)
+    if (!s || s.isEnded) return fail('not_found', `No open WebSocket session ${p.sid}`)
+    return s.send(p.kind, p.data, p.encoding, p.path)
+  }
+
+  ping(p: CommandRequest<'ws.ping'>): Result<CommandResponse<'ws.ping'>> {
+    const s = this.ws.get(p.sid)
+    if (!s || s.isEnded) return fail('not_found', `No open WebSocket session ${p.sid}`)
+    return s.ping(p.data)
+  }
+
+  closeWs(p: CommandRequest<'ws.close'>): Result<CommandResponse<'ws.close'>> {
+    const s = this.ws.get(p.sid)
+    if (!s) return fail('not_found', `No WebSocket session ${p.sid}`)
+    return s.close(p.code ?? 1000, p.reason ?? '')
+  }
+
+  /** Manual close of any stream session (the timeline's cancel button, Esc). False if none is open. */
+  close(sid: string): boolean {
+    const sse = this.sse.get(sid)
+    if (sse) return sse.close()
+    const ws = this.ws.get(sid)
+    if (ws && !ws.isEnded) {
+      const r = ws.close(1000, '')
+      return r.ok && r.value.closing
+    }
+    return false
+  }
+
+  read(p: CommandRequest<'stream.read'>): Result<CommandResponse<'stream.read'>> {
+    const log = this.logs.get(p.sid)
+    if (!log) return fail('not_found', `No stream log for session ${p.sid}`)
+    const maxData = Math.min(p.maxData ?? DEFAULT_MAX_DATA, MAX_STREAM_ENTRY_DATA)
+    try {
+      return ok(log.read(p.from, p.count, maxData, p.filter))
+    } catch (e) {
+      return fail('file', 'Could not read the stream log', e instanceof Error ? e.message : String(e))
+    }
+  }
+
+  data(p: CommandRequest<'stream.data'>): Result<CommandResponse<'stream.data'>> {
+    const log = this.logs.get(p.sid)
+    if (!log) return fail('not_found', `No stream log for session ${p.sid}`)
+    let bytes: Buffer | null
+    let total: number
+    try {
+      const whole = log.entry(p.seq, 0)
+      if (!whole) return fail('not_found', `No message ${p.seq} in session ${p.sid}`)
+      total = whole.size
+      bytes = log.dataOf(p.seq, p.offset, p.length)
+    } catch (e) {
+      return fail('file', 'Could not read the stream log', e instanceof Error ? e.message : String(e))
+    }
+    if (!bytes) return fail('not_found', `No message ${p.seq} in session ${p.sid}`)
+    return ok({
+      seq: p.seq,
+      offset: p.offset,
+      encoding: p.encoding,
+      data: bytes.toString(p.encoding),
+      length: bytes.length,
+      total,
+    })
+  }
+
+  /** Resolves when the session ends (tests and the CLI). */
+  wait(sid: string): Promise<StreamOutcome> {
+    const final = this.finals.get(sid)
+    if (final) return Promise.resolve({ sid, final })
+    if (!this.sse.has(sid) && !this.ws.has(sid)) return Promise.reject(new Error(`Unknown session ${sid}`))
+    return new Promise((resolve) => {
+      const list = this.waiters.get(sid) ?? []
+      list.push(resolve)
+      this.waiters.set(sid, list)
+    })
+  }
+
+  has(sid: string): boolean {
+    return this.sse.has(sid) || this.ws.has(sid)
+  }
+
+  private settled(final: StreamOutcome['final']): void {
+    this.finals.set(final.sid, final)
+    const list = this.waiters.get(final.sid)
+    this.waiters.delete(final.sid)
+    for (const w of list ?? []) w({ sid: final.sid, final })
+  }
+
+  private onEnd(sid: string): void {
+    this.ended.push(sid)
+    while (this.ended.length > KEEP_ENDED) {
+      const old = this.ended.shift() as string
+      this.sse.delete(old)
+      this.ws.delete(old)
+      this.finals.delete(old)
+      this.logs.remove(old)
+    }
+  }
+
+  dispose(): void {
+    for (const s of this.sse.values()) s.dispose()
+    for (const s of this.ws.values()) s.dispose()
+    this.sse.clear()
+    this.ws.clear()
+    this.logs.dispose()
+  }
+}
+
+/** Drop keys whose value is undefined, so spreading a partial never overwrites a default with undefined. */
+function definedOnly<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v
+  return out as { [K in keyof T]?: Exclude<T[K], undefined> }
+}

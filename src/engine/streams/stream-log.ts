@@ -1,0 +1,479 @@
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { isUtf8 } from 'node:buffer'
+import type { StreamDirection, StreamMessageKind } from '../../shared/timeline'
+import type { StreamEntry, StreamFilter, StreamPage } from '../../shared/streams'
+
+/**
+ * The full message log of every stream session, kept by the engine (never pushed to the UI whole). Each log
+ * keeps per-entry metadata in typed arrays (about 30 bytes an entry) and the entries' bytes in 1 MB memory
+ * blocks; past its memory share the bytes spill to a temp file, so a session that receives a million messages
+ * costs disk, not heap. Readers ask for a range of entries (optionally filtered), as the UI's windowed list
+ * scrolls.
+ *
+ * Disk I/O here is synchronous on purpose: writes go out in 1 MB batches (well under a millisecond to the page
+ * cache) and reads are bounded by the page size a reader may ask for, so a reader always sees a consistent
+ * log without a second, asynchronous copy of the tail.
+ */
+
+export interface StreamLogStoreOptions {
+  tempDir?: string
+  /** Bytes one log keeps in memory before spilling to its temp file. */
+  memoryPerLog?: number
+  /** Bytes all logs together keep in memory. */
+  totalMemory?: number
+  /** Entries one log records at most; later messages are counted (and still shown as ticks) but not kept. */
+  maxEntries?: number
+}
+
+const BLOCK = 1024 * 1024
+const KINDS: readonly StreamMessageKind[] = [
+  'event',
+  'comment',
+  'invalid',
+  'line',
+  'chunk',
+  'text',
+  'binary',
+  'ping',
+  'pong',
+  'close',
+]
+const KIND_CODE = new Map<StreamMessageKind, number>(KINDS.map((k, i) => [k, i]))
+/** Most entries one filtered read scans before answering (it says `complete: false` and resumes next call). */
+const SCAN_PER_CALL = 250_000
+const SCAN_BUDGET_MS = 250
+
+export interface AppendInput {
+  t: number
+  dir: StreamDirection
+  kind: StreamMessageKind
+  data: Buffer
+  event?: string | undefined
+  id?: string | undefined
+  code?: number | undefined
+}
+
+/** Kinds whose bytes are text by definition (SSE fields, NDJSON lines, WebSocket text frames). */
+const TEXT_KINDS = new Set<StreamMessageKind>(['event', 'comment', 'invalid', 'line', 'text', 'close'])
+
+export class StreamLog {
+  private count = 0
+  private capacity = 0
+  private t = new Float64Array(0)
+  private offset = new Float64Array(0)
+  private length = new Uint32Array(0)
+  /** Bytes of the message's data (the stored record also carries the event name and id). */
+  private size = new Uint32Array(0)
+  /** kind code | dir << 4 */
+  private flags = new Uint8Array(0)
+  private codes = new Uint16Array(0)
+  /** Bytes recorded so far (memory + file). */
+  private bytes = 0
+  private blocks: Buffer[] = []
+  /** Log byte offset where each memory block's first record starts. */
+  private blockStarts: number[] = []
+  private blockUsed = 0
+  /** The last block holds one large record and takes no more. */
+  private blockFull = false
+  /** The file's bytes end here; bytes from `fileEnd` on are in `pending`. */
+  private fd: number | null = null
+  private filePath: string | null = null
+  private fileEnd = 0
+  private pending: Buffer[] = []
+  private pendingBytes = 0
+  private memoryHeld = 0
+  /** Messages not recorded because the log was full. */
+  dropped = 0
+  private filter: FilterState | null = null
+  private disposed = false
+
+  constructor(
+    readonly sid: string,
+    private readonly store: StreamLogStore,
+  ) {}
+
+  get entries(): number {
+    return this.count
+  }
+
+  get onDisk(): boolean {
+    return this.fd !== null
+  }
+
+  /** Record one message; returns its seq, or -1 when the log is full (the message is counted as dropped). */
+  append(input: AppendInput): number {
+    if (this.disposed) return -1
+    if (this.count >= this.store.maxEntries) {
+      this.dropped++
+      return -1
+    }
+    const record = encodeRecord(input)
+    if (this.count === this.capacity) this.grow()
+    const i = this.count++
+    this.t[i] = input.t
+    this.offset[i] = this.bytes
+    this.length[i] = record.length
+    this.size[i] = input.data.length
+    this.flags[i] = (KIND_CODE.get(input.kind) ?? 0) | (input.dir === 'out' ? 16 : 0)
+    this.codes[i] = input.code ?? 0
+    this.write(record)
+    this.bytes += record.length
+    return i
+  }
+
+  private grow(): void {
+    const next = Math.max(1024, this.capacity * 2)
+    const copy = <T extends Float64Array | Uint32Array | Uint8Array | Uint16Array>(
+      a: T,
+      make: (n: number) => T,
+    ): T => {
+      const b = make(next)
+      b.set(a)
+      return b
+    }
+    this.t = copy(this.t, (n) => new Float64Array(n))
+    this.offset = copy(this.offset, (n) => new Float64Array(n))
+    this.length = copy(this.length, (n) => new Uint32Array(n))
+    this.size = copy(this.size, (n) => new Uint32Array(n))
+    this.flags = copy(this.flags, (n) => new Uint8Array(n))
+    this.codes = copy(this.codes, (n) => new Uint16Array(n))
+    this.capacity = next
+  }
+
+  private write(record: Buffer): void {
+    if (this.fd === null && this.store.mayKeep(this, record.length)) {
+      this.memoryHeld += record.length
+      this.copyIntoBlocks(record)
+      return
+    }
+    if (this.fd === null) this.spill()
+    this.pending.push(record)
+    this.pendingBytes += record.length
+    if (this.pendingBytes >= BLOCK) this.flushPending()
+  }
+
+  private copyIntoBlocks(record: Buffer): void {
+    if (record.length >= BLOCK / 4) {
+      // A large message gets a block of its own (copied: the caller's buffer may be a view into a socket's).
+      this.blockStarts.push(this.bytes)
+      this.blocks.push(Buffer.from(record))
+      this.blockUsed = record.length
+      this.blockFull = true
+      return
+    }
+    let block = this.blocks[this.blocks.length - 1]
+    if (!block || this.blockFull || this.blockUsed + record.length > block.length) {
+      block = Buffer.allocUnsafe(BLOCK)
+      this.blockStarts.push(this.bytes)
+      this.blocks.push(block)
+      this.blockUsed = 0
+      this.blockFull = false
+    }
+    record.copy(block, this.blockUsed)
+    this.blockUsed += record.length
+  }
+
+  private spill(): void {
+    this.filePath = join(this.store.dir(), `${this.sid}-${process.pid}.log`)
+    this.fd = openSync(this.filePath, 'w+')
+    // Rewrite what is in memory, in order, then let the memory go. Records never straddle blocks, so each
+    // block holds the bytes from its start to the next block's start.
+    for (let b = 0; b < this.blocks.length; b++) {
+      const block = this.blocks[b] as Buffer
+      const start = this.blockStarts[b] ?? 0
+      const used = (this.blockStarts[b + 1] ?? this.bytes) - start
+      writeSync(this.fd, block, 0, used, start)
+    }
+    this.fileEnd = this.bytes
+    this.blocks = []
+    this.blockStarts = []
+    this.blockUsed = 0
+    this.store.release(this.memoryHeld)
+    this.memoryHeld = 0
+  }
+
+  private flushPending(): void {
+    if (this.fd === null || this.pendingBytes === 0) return
+    const buf = this.pending.length === 1 ? (this.pending[0] as Buffer) : Buffer.concat(this.pending)
+    writeSync(this.fd, buf, 0, buf.length, this.fileEnd)
+    this.fileEnd += buf.length
+    this.pending = []
+    this.pendingBytes = 0
+  }
+
+  /** The stored record of entry `i` (a copy or a view; do not keep it past the next append). */
+  private recordOf(i: number): Buffer {
+    const start = this.offset[i] ?? 0
+    const len = this.length[i] ?? 0
+    if (this.fd === null) return this.memorySlice(start, len)
+    if (start >= this.fileEnd) {
+      // Still in the unflushed tail.
+      let at = this.fileEnd
+      for (const p of this.pending) {
+        if (start < at + p.length) return p.subarray(start - at, start - at + len)
+        at += p.length
+      }
+      return Buffer.alloc(0)
+    }
+    const buf = Buffer.allocUnsafe(len)
+    const n = readSync(this.fd, buf, 0, len, start)
+    return buf.subarray(0, n)
+  }
+
+  private memorySlice(start: number, len: number): Buffer {
+    // Binary search for the last block starting at or before `start`.
+    let lo = 0
+    let hi = this.blockStarts.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if ((this.blockStarts[mid] ?? 0) <= start) lo = mid
+      else hi = mid - 1
+    }
+    const block = this.blocks[lo]
+    if (!block) return Buffer.alloc(0)
+    const at = start - (this.blockStarts[lo] ?? 0)
+    return block.subarray(at, at + len)
+  }
+
+  memoryInUse(): number {
+    return this.memoryHeld
+  }
+
+  /** One entry, its data cut to `maxData` bytes. */
+  entry(i: number, maxData: number): StreamEntry | null {
+    if (i < 0 || i >= this.count) return null
+    const decoded = decodeRecord(this.recordOf(i))
+    const flags = this.flags[i] ?? 0
+    const kind = KINDS[flags & 15] ?? 'binary'
+    const dir: StreamDirection = flags & 16 ? 'out' : 'in'
+    const size = this.size[i] ?? 0
+    const data = decoded.data.subarray(0, Math.min(maxData, decoded.data.length))
+    const text = TEXT_KINDS.has(kind) || (kind === 'chunk' && isUtf8(decoded.data))
+    const cut = text ? data.subarray(0, utf8Boundary(data, data.length < decoded.data.length)) : data
+    const out: StreamEntry = {
+      seq: i,
+      t: this.t[i] ?? 0,
+      dir,
+      kind,
+      size,
+      encoding: text ? 'utf8' : 'base64',
+      data: cut.toString(text ? 'utf8' : 'base64'),
+      truncated: cut.length < size,
+    }
+    if (decoded.event !== undefined) out.event = decoded.event
+    if (decoded.id !== undefined) out.id = decoded.id
+    const code = this.codes[i] ?? 0
+    if (code !== 0) out.code = code
+    return out
+  }
+
+  /** The raw bytes of one message from `offset`, up to `length` bytes (for hex views of large binaries). */
+  dataOf(i: number, offset: number, length: number): Buffer | null {
+    if (i < 0 || i >= this.count) return null
+    const decoded = decodeRecord(this.recordOf(i))
+    return Buffer.from(decoded.data.subarray(offset, offset + length))
+  }
+
+  read(from: number, count: number, maxData: number, filter?: StreamFilter): StreamPage {
+    if (!filter || isEmptyFilter(filter)) {
+      const entries: StreamEntry[] = []
+      const end = Math.min(this.count, from + count)
+      for (let i = Math.max(0, from); i < end; i++) {
+        const e = this.entry(i, maxData)
+        if (e) entries.push(e)
+      }
+      return { total: this.count, complete: true, from, entries, dropped: this.dropped }
+    }
+    const key = JSON.stringify(filter)
+    if (!this.filter || this.filter.key !== key) this.filter = makeFilterState(key, filter)
+    const f = this.filter
+    const deadline = performance.now() + SCAN_BUDGET_MS
+    this.extendFilter(f, deadline)
+    const entries: StreamEntry[] = []
+    const end = Math.min(f.matches.length, from + count)
+    for (let j = Math.max(0, from); j < end; j++) {
+      const e = this.entry(f.matches[j] ?? -1, maxData)
+      if (e) entries.push(e)
+    }
+    return {
+      total: f.matches.length,
+      complete: f.scanned >= this.count,
+      from,
+      entries,
+      dropped: this.dropped,
+    }
+  }
+
+  /** Scan entries the filter has not seen yet, within the per-call count and time budget. */
+  private extendFilter(f: FilterState, deadline: number): void {
+    const { needle, kinds, dir } = f
+    const limit = Math.min(this.count, f.scanned + SCAN_PER_CALL)
+    for (let i = f.scanned; i < limit; i++) {
+      if ((i & 1023) === 0 && i > f.scanned && performance.now() > deadline) {
+        f.scanned = i
+        return
+      }
+      const flags = this.flags[i] ?? 0
+      if (kinds && !kinds.has(KINDS[flags & 15] ?? 'binary')) continue
+      if (dir && (flags & 16 ? 'out' : 'in') !== dir) continue
+      if (needle && !containsFolded(this.recordOf(i), needle)) continue
+      f.matches.push(i)
+    }
+    f.scanned = limit
+  }
+
+  dispose(): void {
+    if (this.disposed) return
+    this.disposed = true
+    this.store.release(this.memoryHeld)
+    this.memoryHeld = 0
+    this.blocks = []
+    this.pending = []
+    this.filter = null
+    if (this.fd !== null) closeSync(this.fd)
+    this.fd = null
+  }
+}
+
+export class StreamLogStore {
+  readonly maxEntries: number
+  private readonly memoryPerLog: number
+  private readonly totalMemory: number
+  private readonly baseDir: string
+  private tempDir: string | null = null
+  private used = 0
+  private readonly logs = new Map<string, StreamLog>()
+
+  constructor(options: StreamLogStoreOptions = {}) {
+    this.memoryPerLog = options.memoryPerLog ?? 32 * 1024 * 1024
+    this.totalMemory = options.totalMemory ?? 256 * 1024 * 1024
+    this.maxEntries = options.maxEntries ?? 20_000_000
+    this.baseDir = options.tempDir ?? tmpdir()
+  }
+
+  create(sid: string): StreamLog {
+    const log = new StreamLog(sid, this)
+    this.logs.set(sid, log)
+    return log
+  }
+
+  get(sid: string): StreamLog | undefined {
+    return this.logs.get(sid)
+  }
+
+  remove(sid: string): void {
+    this.logs.get(sid)?.dispose()
+    this.logs.delete(sid)
+  }
+
+  mayKeep(log: StreamLog, extra: number): boolean {
+    if (this.used + extra > this.totalMemory) return false
+    if (log.memoryInUse() + extra > this.memoryPerLog) return false
+    this.used += extra
+    return true
+  }
+
+  release(bytes: number): void {
+    this.used = Math.max(0, this.used - bytes)
+  }
+
+  get memoryUsed(): number {
+    return this.used
+  }
+
+  dir(): string {
+    this.tempDir ??= mkdtempSync(join(this.baseDir, 'flightdeck-streams-'))
+    return this.tempDir
+  }
+
+  dispose(): void {
+    for (const log of this.logs.values()) log.dispose()
+    this.logs.clear()
+    if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true })
+    this.tempDir = null
+  }
+}
+
+// A record is: u16 event length, event bytes, u16 id length, id bytes, then the data.
+function encodeRecord(input: AppendInput): Buffer {
+  const event = input.event === undefined ? null : Buffer.from(input.event)
+  const id = input.id === undefined ? null : Buffer.from(input.id)
+  const ev = event ? Math.min(event.length, 0xfffe) : 0
+  const idn = id ? Math.min(id.length, 0xfffe) : 0
+  const out = Buffer.allocUnsafe(4 + ev + idn + input.data.length)
+  // 0xffff marks "absent", so an empty event name or id survives the round trip.
+  out.writeUInt16LE(event ? ev : 0xffff, 0)
+  if (event) event.copy(out, 2, 0, ev)
+  out.writeUInt16LE(id ? idn : 0xffff, 2 + ev)
+  if (id) id.copy(out, 4 + ev, 0, idn)
+  input.data.copy(out, 4 + ev + idn)
+  return out
+}
+
+function decodeRecord(buf: Buffer): { event?: string; id?: string; data: Buffer } {
+  const evLen = buf.readUInt16LE(0)
+  const ev = evLen === 0xffff ? 0 : evLen
+  const idLen = buf.readUInt16LE(2 + ev)
+  const idn = idLen === 0xffff ? 0 : idLen
+  const out: { event?: string; id?: string; data: Buffer } = { data: buf.subarray(4 + ev + idn) }
+  if (evLen !== 0xffff) out.event = buf.toString('utf8', 2, 2 + ev)
+  if (idLen !== 0xffff) out.id = buf.toString('utf8', 4 + ev, 4 + ev + idn)
+  return out
+}
+
+interface FilterState {
+  key: string
+  needle: Buffer | null
+  kinds: Set<StreamMessageKind> | null
+  dir: StreamDirection | undefined
+  /** Entries examined so far; matches are seqs in order. */
+  scanned: number
+  matches: number[]
+}
+
+function makeFilterState(key: string, filter: StreamFilter): FilterState {
+  return {
+    key,
+    needle: filter.text ? Buffer.from(filter.text.toLowerCase()) : null,
+    kinds: filter.kinds && filter.kinds.length > 0 ? new Set(filter.kinds) : null,
+    dir: filter.dir,
+    scanned: 0,
+    matches: [],
+  }
+}
+
+function isEmptyFilter(f: StreamFilter): boolean {
+  return !f.text && !f.dir && !(f.kinds && f.kinds.length > 0)
+}
+
+/** ASCII case-insensitive search for a lower-cased needle (non-ASCII bytes must match exactly). */
+function containsFolded(hay: Buffer, needle: Buffer): boolean {
+  const n = needle.length
+  if (n === 0) return true
+  const first = needle[0] as number
+  outer: for (let i = 0; i + n <= hay.length; i++) {
+    if (lower(hay[i] as number) !== first) continue
+    for (let j = 1; j < n; j++) if (lower(hay[i + j] as number) !== needle[j]) continue outer
+    return true
+  }
+  return false
+}
+
+function lower(b: number): number {
+  return b >= 65 && b <= 90 ? b + 32 : b
+}
+
+/** Cut a cut-off UTF-8 prefix back to a character boundary (only when it was cut). */
+function utf8Boundary(buf: Buffer, wasCut: boolean): number {
+  if (!wasCut) return buf.length
+  const n = buf.length
+  for (let back = 1; back <= Math.min(3, n); back++) {
+    const byte = buf[n - back] ?? 0
+    if ((byte & 0xc0) === 0x80) continue
+    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1
+    return need > back ? n - back : n
+  }
+  return n
+}

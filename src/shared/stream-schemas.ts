@@ -1,0 +1,125 @@
+import { z } from 'zod'
+import { keyValueSchema, requestSpecSchema } from './request'
+import { MAX_STREAM_ENTRY_DATA, MAX_STREAM_READ, type StreamData, type StreamPage } from './streams'
+import { MAX_BODY_READ } from './constants'
+
+/**
+ * The stream commands' payload schemas and replies (SSE and WebSocket sessions, their logs). contract.ts
+ * spreads these into its command table, so channel names still live in one place.
+ */
+
+const sid = z.string().min(1).max(64)
+
+export const sseOpenOptionsSchema = z.object({
+  /** Reconnect as EventSource does when an event stream ends or the connection fails. */
+  reconnect: z.boolean(),
+  /** Failed reconnects in a row (attempts that deliver no message) before the session gives up. */
+  maxRetries: z.number().int().min(0).max(1000),
+  /** Reconnection time until the server sets one with `retry:`. */
+  retryMs: z.number().int().min(0).max(3_600_000),
+  /** `auto` picks by Content-Type: text/event-stream, NDJSON, or raw chunks. */
+  mode: z.enum(['auto', 'sse', 'ndjson', 'chunks']),
+  /** Sent as Last-Event-ID on the first connection too (to resume a stream seen before). */
+  lastEventId: z.string().max(4096).optional(),
+})
+export type SseOpenOptions = z.infer<typeof sseOpenOptionsSchema>
+
+export const wsOpenOptionsSchema = z.object({
+  reconnect: z.boolean(),
+  maxRetries: z.number().int().min(0).max(1000),
+  backoffMs: z.number().int().min(0).max(600_000),
+  maxBackoffMs: z.number().int().min(0).max(3_600_000),
+  /** Incoming messages larger than this are refused (close 1009). */
+  maxMessageBytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(2 * 1024 * 1024 * 1024),
+  perMessageDeflate: z.boolean(),
+  insecure: z.boolean(),
+  caFile: z.string().max(4096).optional(),
+  connectTimeoutMs: z.number().int().min(1).max(600_000),
+})
+export type WsOpenOptions = z.infer<typeof wsOpenOptionsSchema>
+
+const subprotocol = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'A subprotocol must be an HTTP token')
+
+export const streamFilterSchema = z
+  .object({
+    text: z.string().max(1024).optional(),
+    kinds: z
+      .array(
+        z.enum(['event', 'comment', 'invalid', 'line', 'chunk', 'text', 'binary', 'ping', 'pong', 'close']),
+      )
+      .max(16)
+      .optional(),
+    dir: z.enum(['in', 'out']).optional(),
+  })
+  .strict()
+
+export const streamCommandSchemas = {
+  'sse.open': z
+    .object({ request: requestSpecSchema, stream: sseOpenOptionsSchema.partial().optional() })
+    .strict(),
+  'ws.open': z
+    .object({
+      url: z.string().max(64 * 1024),
+      headers: z.array(keyValueSchema).max(1000),
+      protocols: z.array(subprotocol).max(32),
+      options: wsOpenOptionsSchema.partial().optional(),
+    })
+    .strict(),
+  'ws.send': z
+    .object({
+      sid,
+      /** `json` is sent as text once it parses. `binary` takes hex or base64 in `data`, or a file `path`. */
+      kind: z.enum(['text', 'json', 'binary']),
+      data: z
+        .string()
+        .max(128 * 1024 * 1024)
+        .optional(),
+      encoding: z.enum(['utf8', 'hex', 'base64']).optional(),
+      path: z.string().min(1).max(4096).optional(),
+    })
+    .strict(),
+  'ws.ping': z.object({ sid, data: z.string().max(125).optional() }).strict(),
+  'ws.close': z
+    .object({
+      sid,
+      code: z.number().int().min(1000).max(4999).optional(),
+      reason: z.string().max(123).optional(),
+    })
+    .strict(),
+  'stream.read': z
+    .object({
+      sid,
+      from: z.number().int().min(0),
+      count: z.number().int().min(1).max(MAX_STREAM_READ),
+      maxData: z.number().int().min(0).max(MAX_STREAM_ENTRY_DATA).optional(),
+      filter: streamFilterSchema.optional(),
+    })
+    .strict(),
+  'stream.data': z
+    .object({
+      sid,
+      seq: z.number().int().min(0),
+      offset: z.number().int().min(0),
+      length: z.number().int().min(0).max(MAX_BODY_READ),
+      encoding: z.enum(['utf8', 'base64', 'hex']),
+    })
+    .strict(),
+} as const
+
+export interface StreamCommandResponses {
+  'sse.open': { sid: string }
+  'ws.open': { sid: string }
+  'ws.send': { seq: number; size: number }
+  'ws.ping': { seq: number }
+  'ws.close': { closing: boolean }
+  'stream.read': StreamPage
+  'stream.data': StreamData
+}
