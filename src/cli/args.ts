@@ -1,5 +1,13 @@
 import { parseArgs } from 'node:util'
 import { type KeyValue, type RequestBody, type RequestSpec } from '../shared/request'
+import {
+  COLLECTION_OPTIONS,
+  COLLECTION_USAGE_LINES,
+  parseImport,
+  parseSavedSend,
+  type ImportCommand,
+  type SavedSendCommand,
+} from './collection-args'
 
 /**
  * The CLI's argument parser: small, pure, and curl-shaped where curl has a convention (-X, -H 'k: v', -d,
@@ -21,10 +29,14 @@ options:
   -h, --help               show this help
 
 exit codes: 0 any HTTP response, 1 network error, 2 bad arguments`
+  .replace('[options]\n', `[options]\n${COLLECTION_USAGE_LINES}\n`)
+  .replace('\nexit codes', `${COLLECTION_OPTIONS}\nexit codes`)
 
 export type CliCommand =
   | { kind: 'help' }
   | { kind: 'send'; request: RequestSpec; json: boolean }
+  | SavedSendCommand
+  | ImportCommand
   | { kind: 'error'; message: string }
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
@@ -70,6 +82,10 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         insecure: { type: 'boolean', short: 'k' },
         timeout: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        collection: { type: 'string' },
+        env: { type: 'string' },
+        into: { type: 'string' },
+        format: { type: 'string' },
       },
     })
   } catch (e) {
@@ -81,6 +97,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
 
   const [command, target, ...extra] = positionals
   if (command === undefined) return error('missing command; try: flightdeck send <url>')
+  if (command === 'import') return parseImport(values, positionals.slice(1))
+  if (command === 'send' && values.collection !== undefined)
+    return parseSavedSend(values, positionals.slice(1))
   if (command !== 'send') return error(`unknown command '${command}'; try: flightdeck send <url>`)
   if (target === undefined) return error('missing URL; try: flightdeck send <url>')
   if (extra.length > 0) return error(`unexpected argument '${extra[0] ?? ''}'`)

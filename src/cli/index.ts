@@ -1,6 +1,8 @@
 import { createEngineService } from '../engine/service'
 import { buildReport, humanLines, type ExchangeOutcome } from './report'
 import { parseCliArgs, USAGE } from './args'
+import { sendSaved, USER_ERROR_CODES } from './collection-send'
+import { runImport } from './import-command'
 
 /**
  * `flightdeck` — the command-line host. One engine service (host 'cli'), one request, one report. Exit codes:
@@ -28,7 +30,13 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     return 2
   }
 
-  const service = createEngineService({ host: 'cli' })
+  if (command.kind === 'import') return runImport(command, io)
+
+  const service = createEngineService(
+    command.kind === 'send'
+      ? { host: 'cli' }
+      : { host: 'cli', watchCollections: false, persistWorkspace: false },
+  )
   // Ctrl+C cancels the request (the engine reports it) instead of killing the process mid-write.
   let sid: string | null = null
   const onSigint = (): void => {
@@ -36,10 +44,13 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   }
   process.once('SIGINT', onSigint)
   try {
-    const sent = await service.invoke('http.send', { request: command.request })
+    const sent =
+      command.kind === 'send'
+        ? await service.invoke('http.send', { request: command.request })
+        : await sendSaved(service, command)
     if (!sent.ok) {
       io.err(`flightdeck: ${sent.error.code}: ${sent.error.message}\n`)
-      return sent.error.code === 'bad_payload' ? 2 : 1
+      return USER_ERROR_CODES.has(sent.error.code) ? 2 : 1
     }
     sid = sent.value.sids[0] ?? null
     if (!sid) {

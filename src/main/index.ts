@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, session } from 'electron'
 import { createEngineService, type EngineService } from '../engine/service'
 import { bindIpc, type IpcBinding } from './ipc'
+import { keychainSecretStore, pickFolder } from './safe-storage'
 import { devRendererLocation, fileRendererLocation, type RendererLocation } from './renderer-location'
 import { createMainWindow, hardenSession } from './window'
 
@@ -53,7 +54,12 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     hardenSession(session.defaultSession, renderer)
-    service = createEngineService({ host: 'electron' })
+    service = createEngineService({
+      host: 'electron',
+      configDir: app.getPath('userData'),
+      secrets: keychainSecretStore(),
+      pickFolder: () => pickFolder(mainWindow),
+    })
     ipc = bindIpc(service, renderer)
     openWindow()
 

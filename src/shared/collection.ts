@@ -203,3 +203,14 @@ export function parentPath(path: string): string {
 export function joinPath(folder: string, name: string): string {
   return folder === '' ? name : `${folder}/${name}`
 }
+
+/** The request as the engine sends it (variables still unresolved; the service resolves them). */
+export function savedToSpec(req: SavedRequest): {
+  method: string
+  url: string
+  headers: SavedRequest['headers']
+  body: SavedRequest['body']
+  options: SavedRequest['options']
+} {
+  return { method: req.method, url: req.url, headers: req.headers, body: req.body, options: req.options }
+}

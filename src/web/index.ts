@@ -12,6 +12,8 @@ import { missingBuild, startWebHost, type WebHost } from './server'
 export interface WebCliArgs {
   port: number
   open: boolean
+  /** Collection folders to open at start (`--collections DIR`, repeatable). */
+  collections: string[]
 }
 
 export function parseWebArgs(argv: string[]): WebCliArgs | { error: string } {
@@ -21,16 +23,17 @@ export function parseWebArgs(argv: string[]): WebCliArgs | { error: string } {
       options: {
         port: { type: 'string' },
         'no-open': { type: 'boolean' },
+        collections: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
       allowPositionals: false,
     })
-    if (values.help) return { error: 'usage: flightdeck-web [--port N] [--no-open]' }
+    if (values.help) return { error: 'usage: flightdeck-web [--port N] [--no-open] [--collections DIR]...' }
     const port = values.port === undefined ? 0 : Number(values.port)
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       return { error: `--port must be 0..65535, got ${values.port}` }
-    return { port, open: !values['no-open'] }
+    return { port, open: !values['no-open'], collections: values.collections ?? [] }
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) }
   }
@@ -69,7 +72,7 @@ async function main(): Promise<void> {
     return
   }
 
-  const service = createEngineService({ host: 'web' })
+  const service = createEngineService({ host: 'web', collections: args.collections })
   let host: WebHost
   try {
     host = await startWebHost({ service, port: args.port, rendererDir, bridgeFile })

@@ -57,6 +57,8 @@ export interface AppendInput {
 
 /** Kinds whose bytes are text by definition (SSE fields, NDJSON lines, WebSocket text frames). */
 const TEXT_KINDS = new Set<StreamMessageKind>(['event', 'comment', 'invalid', 'line', 'text', 'close'])
+/** Kinds shown as text when their bytes happen to be UTF-8 (raw chunks, ping and pong payloads). */
+const MAYBE_TEXT_KINDS = new Set<StreamMessageKind>(['chunk', 'ping', 'pong'])
 
 export class StreamLog {
   private count = 0
@@ -250,7 +252,7 @@ export class StreamLog {
     const dir: StreamDirection = flags & 16 ? 'out' : 'in'
     const size = this.size[i] ?? 0
     const data = decoded.data.subarray(0, Math.min(maxData, decoded.data.length))
-    const text = TEXT_KINDS.has(kind) || (kind === 'chunk' && isUtf8(decoded.data))
+    const text = TEXT_KINDS.has(kind) || (MAYBE_TEXT_KINDS.has(kind) && isUtf8(decoded.data))
     const cut = text ? data.subarray(0, utf8Boundary(data, data.length < decoded.data.length)) : data
     const out: StreamEntry = {
       seq: i,

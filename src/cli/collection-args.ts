@@ -1,0 +1,80 @@
+/**
+ * The CLI's collection commands, parsed: `send --collection DIR --request PATH [--env NAME]` runs a saved
+ * request; `import FILE --into DIR [--format F]` converts another tool's export into a collection folder.
+ */
+
+export interface SavedSendCommand {
+  kind: 'send-saved'
+  collection: string
+  /** The request file, relative to the collection (`.yaml` may be left off). */
+  request: string
+  env?: string
+  json: boolean
+  insecure: boolean
+}
+
+export interface ImportCommand {
+  kind: 'import'
+  file: string
+  into: string
+  format: string
+}
+
+type Err = { kind: 'error'; message: string }
+
+export const COLLECTION_USAGE_LINES = `       flightdeck send --collection <dir> --request <path> [--env <name>] [--json]
+       flightdeck import <file> --into <dir> [--format <format>]`
+
+export const COLLECTION_OPTIONS = `
+saved requests and import:
+      --collection <dir>   run a saved request from this collection folder; with it,
+      --request <path>     names the request file (e.g. users/create-user), not the method
+      --env <name>         the environment (a file in <dir>/environments) for {{variables}}
+      --into <dir>         import: the collection folder to write (created if missing)
+      --format <format>    import: auto (default), postman, postman-env, insomnia, openapi, har, curl
+`
+
+export function parseSavedSend(
+  values: {
+    collection?: string
+    request?: string
+    env?: string
+    json?: boolean
+    insecure?: boolean
+    data?: string
+    header?: string[]
+  },
+  positionals: readonly string[],
+): SavedSendCommand | Err {
+  if (positionals.length > 0)
+    return { kind: 'error', message: `unexpected argument '${positionals[0] ?? ''}' with --collection` }
+  if (!values.collection) return { kind: 'error', message: '--collection needs a folder' }
+  if (!values.request) return { kind: 'error', message: '--collection needs --request <path/to/request>' }
+  if (values.data !== undefined || (values.header ?? []).length > 0) {
+    return {
+      kind: 'error',
+      message: '-d and -H do not apply to a saved request; edit the request file instead',
+    }
+  }
+  const out: SavedSendCommand = {
+    kind: 'send-saved',
+    collection: values.collection,
+    request: /\.ya?ml$/.test(values.request) ? values.request : `${values.request}.yaml`,
+    json: values.json === true,
+    insecure: values.insecure === true,
+  }
+  if (values.env !== undefined) out.env = values.env
+  return out
+}
+
+export function parseImport(
+  values: { into?: string; format?: string },
+  positionals: readonly string[],
+): ImportCommand | Err {
+  const [file, ...extra] = positionals
+  if (file === undefined)
+    return { kind: 'error', message: 'missing file; try: flightdeck import <file> --into <dir>' }
+  if (extra.length > 0) return { kind: 'error', message: `unexpected argument '${extra[0] ?? ''}'` }
+  if (!values.into) return { kind: 'error', message: 'import needs --into <dir>' }
+  return { kind: 'import', file, into: values.into, format: values.format ?? 'auto' }
+}

@@ -1,0 +1,38 @@
+import { savedToSpec } from '../shared/collection'
+import type { SendResult } from '../shared/contract'
+import { fail, type ErrorCode, type Result } from '../shared/result'
+import type { EngineService } from '../engine/service'
+import type { SavedSendCommand } from './collection-args'
+
+/** Errors that are the caller's to fix (a wrong path, a missing variable): exit code 2, like bad arguments. */
+export const USER_ERROR_CODES: ReadonlySet<ErrorCode> = new Set([
+  'bad_payload',
+  'not_found',
+  'parse',
+  'unknown_variable',
+  'unsupported',
+  'invalid_request',
+])
+
+/** Run a saved request: the same files, variables, environments, secrets and auth the app uses. */
+export async function sendSaved(service: EngineService, cmd: SavedSendCommand): Promise<Result<SendResult>> {
+  const opened = await service.invoke('collection.open', { dir: cmd.collection })
+  if (!opened.ok) return opened
+  const dir = opened.value.dir
+  const problem = opened.value.problems.find((p) => p.path === cmd.request)
+  if (problem) return fail('parse', `${cmd.request} line ${problem.line}: ${problem.message}`)
+  const read = await service.invoke('collection.read', { dir, path: cmd.request })
+  if (!read.ok) return read
+  const saved = read.value.request
+  if (saved.kind !== 'http') {
+    return fail(
+      'unsupported',
+      `${cmd.request} is ${saved.kind === 'sse' ? 'an SSE' : 'a WebSocket'} request; send runs HTTP requests`,
+    )
+  }
+  const request = savedToSpec(saved)
+  if (cmd.insecure) request.options = { ...request.options, insecure: true }
+  const context =
+    cmd.env === undefined ? { dir, path: cmd.request } : { dir, path: cmd.request, env: cmd.env }
+  return service.invoke('request.send', { request, auth: saved.auth, context })
+}

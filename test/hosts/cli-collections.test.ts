@@ -1,0 +1,120 @@
+import { spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startAuthServer, type AuthServer } from '../fixtures/auth-server'
+
+const bin = fileURLToPath(new URL('../../bin/flightdeck.js', import.meta.url))
+
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+function flightdeck(configDir: string, ...args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FLIGHTDECK_CONFIG_DIR: configDir },
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c))
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+describe('flightdeck send --collection', () => {
+  let server: AuthServer
+  let dir: string
+  let configDir: string
+
+  beforeAll(async () => {
+    server = await startAuthServer()
+    dir = mkdtempSync(join(tmpdir(), 'fd-cli-coll-'))
+    configDir = mkdtempSync(join(tmpdir(), 'fd-cli-config-'))
+    writeFileSync(
+      join(dir, 'collection.yaml'),
+      `flightdeck: 1\nname: CLI\nvariables:\n  base: ${server.url}\nauth:\n  type: basic\n  username: alice\n  password: "{{pw}}"\n`,
+    )
+    mkdirSync(join(dir, 'environments'))
+    writeFileSync(
+      join(dir, 'environments', 'local.yaml'),
+      'name: Local\nvariables:\n  pw: s3cret\n  who: local\n',
+    )
+    writeFileSync(
+      join(dir, 'environments', 'wrong.yaml'),
+      'name: Wrong\nvariables:\n  pw: nope\n  who: wrong\n',
+    )
+    mkdirSync(join(dir, 'users'))
+    writeFileSync(join(dir, 'users', 'me.yaml'), 'name: Me\nmethod: GET\nurl: "{{base}}/basic?who={{who}}"\n')
+    writeFileSync(join(dir, 'users', 'broken.yaml'), 'name: Broken\nurl: [oops\n')
+  })
+  afterAll(async () => {
+    await server.close()
+    rmSync(dir, { recursive: true, force: true })
+    rmSync(configDir, { recursive: true, force: true })
+  })
+
+  it('runs a saved request with its environment, variables and inherited auth', async () => {
+    const run = await flightdeck(
+      configDir,
+      'send',
+      '--collection',
+      dir,
+      '--request',
+      'users/me',
+      '--env',
+      'local',
+      '--json',
+    )
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    const report = JSON.parse(run.stdout) as { status: number; url: string }
+    expect(report.status).toBe(200)
+    expect(report.url).toBe(`${server.url}/basic?who=local`)
+
+    const wrong = await flightdeck(
+      configDir,
+      'send',
+      '--collection',
+      dir,
+      '--request',
+      'users/me.yaml',
+      '--env',
+      'wrong',
+    )
+    expect(wrong.code).toBe(0)
+    expect(wrong.stdout).toMatch(/^HTTP\/1\.1 401/m)
+  })
+
+  it('exits 2 with one line for a missing variable, environment, request or a broken file', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--request', 'users/me'], /unknown_variable: Unknown variables \{\{who\}\}, \{\{pw\}\}/],
+      [['--request', 'users/me', '--env', 'prod'], /not_found: No environment "prod"/],
+      [['--request', 'users/nobody'], /not_found: users\/nobody\.yaml no longer exists|not_found/],
+      [['--request', 'users/broken'], /parse: users\/broken\.yaml line \d+: unexpected end/],
+    ]
+    for (const [args, message] of cases) {
+      const run = await flightdeck(configDir, 'send', '--collection', dir, ...args)
+      expect(run.code, args.join(' ')).toBe(2)
+      expect(run.stderr).toMatch(message)
+      expect(run.stderr.trim().split('\n')).toHaveLength(1)
+    }
+    const notCollection = await flightdeck(
+      configDir,
+      'send',
+      '--collection',
+      join(dir, 'users'),
+      '--request',
+      'me',
+    )
+    expect(notCollection.code).toBe(2)
+    expect(notCollection.stderr).toContain('has no collection.yaml')
+  })
+})
