@@ -1,0 +1,196 @@
+import { randomBytes } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { HeaderList } from '../../shared/timeline'
+import type { Clock } from '../clock'
+import type { BodyStore } from '../http/body-store'
+
+/**
+ * A local listener for webhooks. A request that wants a callback gets a URL with a fresh correlation token in
+ * its path (`{{$webhook}}`); whatever calls that URL is recorded, stored like a response body, and linked to
+ * the session that minted the token. Binds to loopback unless the user chooses otherwise.
+ */
+
+export interface WebhookCall {
+  id: string
+  token: string
+  /** The session (or run step) that minted the token, when known. */
+  owner: string | undefined
+  t: number
+  wall: number
+  method: string
+  /** The path after `/hooks/<token>`, e.g. `/done`; `/` when there was none. */
+  path: string
+  query: string
+  headers: HeaderList
+  body: { id: string; size: number; contentType: string }
+  remoteAddress: string
+}
+
+export interface WebhookInboxOptions {
+  clock: Clock
+  bodies: BodyStore
+  /** Larger callback bodies are refused with 413. */
+  maxBodyBytes?: number
+  /** How many tokens may be live at once; the oldest are forgotten first. */
+  maxTokens?: number
+}
+
+const TOKEN_PATH = /^\/hooks\/([A-Za-z0-9_-]{8,64})(\/[^?]*)?(?:\?(.*))?$/
+
+export class WebhookInbox {
+  private server: Server | null = null
+  private base: string | null = null
+  private readonly owners = new Map<string, string>()
+  private readonly waiters = new Map<string, ((call: WebhookCall) => void)[]>()
+  private readonly listeners = new Set<(call: WebhookCall) => void>()
+  private readonly maxBodyBytes: number
+  private readonly maxTokens: number
+  private nextId = 1
+
+  constructor(private readonly options: WebhookInboxOptions) {
+    this.maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024
+    this.maxTokens = options.maxTokens ?? 100_000
+  }
+
+  /** The inbox's base URL (`http://127.0.0.1:PORT`), or null when it is not listening. */
+  get baseUrl(): string | null {
+    return this.base
+  }
+
+  async start(port = 0, host = '127.0.0.1'): Promise<string> {
+    if (this.base) return this.base
+    const server = createServer((req, res) => this.handle(req, res))
+    // A slow or idle caller must not pin the inbox open forever.
+    server.requestTimeout = 30_000
+    server.headersTimeout = 10_000
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, host, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+    this.server = server
+    const addr = server.address() as AddressInfo
+    const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address
+    this.base = `http://${shownHost}:${addr.port}`
+    return this.base
+  }
+
+  /** A fresh token and its URL, linked to `owner`. The inbox must be started. */
+  mint(owner: string): { token: string; url: string } {
+    if (!this.base) throw new Error('The webhook inbox is not listening')
+    const token = randomBytes(12).toString('base64url')
+    this.owners.set(token, owner)
+    if (this.owners.size > this.maxTokens) {
+      const oldest = this.owners.keys().next().value
+      if (oldest !== undefined) this.owners.delete(oldest)
+    }
+    return { token, url: `${this.base}/hooks/${token}` }
+  }
+
+  onCall(listener: (call: WebhookCall) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** Resolves with the next call for `token`, or null after `timeoutMs`. */
+  waitFor(token: string, timeoutMs: number): Promise<WebhookCall | null> {
+    return new Promise((resolve) => {
+      const list = this.waiters.get(token) ?? []
+      const timer = setTimeout(() => {
+        const current = this.waiters.get(token)
+        if (current) {
+          const rest = current.filter((w) => w !== onCall)
+          if (rest.length > 0) this.waiters.set(token, rest)
+          else this.waiters.delete(token)
+        }
+        resolve(null)
+      }, timeoutMs)
+      const onCall = (call: WebhookCall): void => {
+        clearTimeout(timer)
+        resolve(call)
+      }
+      list.push(onCall)
+      this.waiters.set(token, list)
+    })
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server
+    this.server = null
+    this.base = null
+    if (!server) return
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const match = TOKEN_PATH.exec(req.url ?? '')
+    const token = match?.[1]
+    if (!match || !token || !this.owners.has(token)) {
+      req.resume()
+      reply(res, 404, { error: 'Unknown webhook token' })
+      return
+    }
+    const declared = Number(req.headers['content-length'] ?? NaN)
+    if (Number.isFinite(declared) && declared > this.maxBodyBytes) {
+      req.resume()
+      reply(res, 413, { error: `Webhook bodies are limited to ${this.maxBodyBytes} bytes` })
+      return
+    }
+    const t = this.options.clock.now()
+    const writer = this.options.bodies.create(String(req.headers['content-type'] ?? ''))
+    let size = 0
+    let refused = false
+    req.on('data', (chunk: Buffer) => {
+      if (refused) return
+      size += chunk.length
+      if (size > this.maxBodyBytes) {
+        refused = true
+        reply(res, 413, { error: `Webhook bodies are limited to ${this.maxBodyBytes} bytes` })
+        req.destroy()
+        return
+      }
+      writer.write(chunk)
+    })
+    req.on('end', () => {
+      if (refused) return
+      void writer.end().then(() => {
+        const call: WebhookCall = {
+          id: `w${this.nextId++}`,
+          token,
+          owner: this.owners.get(token),
+          t,
+          wall: Math.round(this.options.clock.origin + t),
+          method: req.method ?? 'GET',
+          path: match[2] || '/',
+          query: match[3] ?? '',
+          headers: pairRaw(req.rawHeaders),
+          body: { id: writer.id, size: writer.size, contentType: writer.contentType },
+          remoteAddress: req.socket.remoteAddress ?? '',
+        }
+        reply(res, 200, { ok: true, id: call.id })
+        const waiting = this.waiters.get(token)
+        this.waiters.delete(token)
+        for (const w of waiting ?? []) w(call)
+        for (const l of this.listeners) l(call)
+      })
+    })
+    req.on('error', () => undefined)
+  }
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+  res.end(text)
+}
+
+function pairRaw(raw: string[]): HeaderList {
+  const out: HeaderList = []
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string])
+  return out
+}
