@@ -3,6 +3,7 @@ import { buildReport, humanLines, type ExchangeOutcome } from './report'
 import { parseCliArgs, USAGE } from './args'
 import { sendSaved, USER_ERROR_CODES } from './collection-send'
 import { runImport } from './import-command'
+import { runStreamCli } from './stream-command'
 
 /**
  * `flightdeck` — the command-line host. One engine service (host 'cli'), one request, one report. Exit codes:
@@ -20,9 +21,11 @@ const processIo: CliIo = {
 }
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  // `flightdeck sse <url>` / `flightdeck ws <url>`: stream sessions have their own options (issue 4).
+  if (argv[0] === 'sse' || argv[0] === 'ws') return runStreamCli(argv, io)
   const command = parseCliArgs(argv)
   if (command.kind === 'help') {
-    io.out(`${USAGE}\n`)
+    io.out(`${USAGE}\n\nstreams: flightdeck sse <url> | flightdeck ws <url> (see flightdeck sse --help)\n`)
     return 0
   }
   if (command.kind === 'error') {

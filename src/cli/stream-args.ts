@@ -1,0 +1,206 @@
+import { parseArgs } from 'node:util'
+import type { KeyValue, RequestBody, RequestSpec } from '../shared/request'
+import type { SseOpenOptions, WsOpenOptions } from '../shared/stream-schemas'
+import { parseHeader } from './args'
+
+/**
+ * Arguments of `flightdeck sse <url>` and `flightdeck ws <url>`: pure, so they are tested without a network.
+ * Anything rejected is a bad argument (exit 2) with a one-line reason.
+ */
+
+export const STREAM_USAGE = `usage: flightdeck sse <url> [options]
+       flightdeck ws <url> [options]
+
+Opens a Server-Sent Events stream (or any streamed HTTP response: NDJSON, chunked text)
+or a WebSocket through the Flightdeck engine and prints every event or message as it
+arrives, with its time on the session's clock.
+
+common options:
+  -H, --header 'k: v'      add a header (repeatable)
+      --json               one JSON object per line: open, message, retry, closed, and the end
+      --max <n>            close after n messages received
+      --duration <s>       close after s seconds (decimals allowed)
+  -k, --insecure           accept TLS certificates that do not verify
+
+sse options:
+  -X, --request <method>   HTTP method (default GET, or POST with -d)
+  -d, --data <body>        request body, sent as application/json unless -H sets a
+                           Content-Type; @path sends a file's bytes
+      --no-reconnect       do not reconnect when the stream ends or drops
+      --retries <n>        failed reconnects in a row before giving up (default 5)
+      --mode <m>           auto (by Content-Type), sse, ndjson or chunks
+      --last-event-id <id> resume a stream: sent as Last-Event-ID
+
+ws options:
+  -p, --protocol <name>    offer a subprotocol (repeatable)
+  -s, --send <text>        send a text message once connected (repeatable, in order)
+      --reconnect          reconnect with backoff when the connection drops
+      --max-message <n>    refuse incoming messages larger than n bytes (default 16 MiB)
+
+exit codes: 0 the session ended normally (or by --max / --duration / Ctrl+C),
+            1 it failed (network, protocol, HTTP handshake), 2 bad arguments`
+
+interface Common {
+  json: boolean
+  max: number | null
+  durationMs: number | null
+}
+
+export type StreamCliCommand =
+  | { kind: 'help' }
+  | { kind: 'error'; message: string }
+  | (Common & { kind: 'sse'; request: RequestSpec; stream: Partial<SseOpenOptions> })
+  | (Common & {
+      kind: 'ws'
+      url: string
+      headers: KeyValue[]
+      protocols: string[]
+      options: Partial<WsOpenOptions>
+      send: string[]
+    })
+
+const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i
+
+function error(message: string): StreamCliCommand {
+  return { kind: 'error', message }
+}
+
+function wholeNumber(
+  text: string | undefined,
+  name: string,
+  min: number,
+  max: number,
+): number | string | null {
+  if (text === undefined) return null
+  const n = Number(text)
+  if (!Number.isInteger(n) || n < min || n > max)
+    return `${name} must be a whole number from ${min} to ${max}, got '${text}'`
+  return n
+}
+
+export function parseStreamArgs(argv: readonly string[]): StreamCliCommand {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        header: { type: 'string', short: 'H', multiple: true },
+        json: { type: 'boolean' },
+        max: { type: 'string' },
+        duration: { type: 'string' },
+        insecure: { type: 'boolean', short: 'k' },
+        request: { type: 'string', short: 'X' },
+        data: { type: 'string', short: 'd' },
+        'no-reconnect': { type: 'boolean' },
+        retries: { type: 'string' },
+        mode: { type: 'string' },
+        'last-event-id': { type: 'string' },
+        protocol: { type: 'string', short: 'p', multiple: true },
+        send: { type: 'string', short: 's', multiple: true },
+        reconnect: { type: 'boolean' },
+        'max-message': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
+  } catch (e) {
+    return error((e instanceof Error ? e.message : String(e)).split('\n')[0] ?? 'bad arguments')
+  }
+  const { values, positionals } = parsed
+  if (values.help) return { kind: 'help' }
+  const [command, target, ...extra] = positionals
+  if (command !== 'sse' && command !== 'ws') return error(`unknown command '${command ?? ''}'`)
+  if (target === undefined) return error(`missing URL; try: flightdeck ${command} <url>`)
+  if (extra.length > 0) return error(`unexpected argument '${extra[0] ?? ''}'`)
+
+  const headers: KeyValue[] = []
+  for (const h of values.header ?? []) {
+    const kv = parseHeader(h)
+    if (!kv) return error(`bad header '${h}'; expected 'Name: value'`)
+    headers.push(kv)
+  }
+  const max = wholeNumber(values.max, '--max', 1, Number.MAX_SAFE_INTEGER)
+  if (typeof max === 'string') return error(max)
+  let durationMs: number | null = null
+  if (values.duration !== undefined) {
+    const s = Number(values.duration)
+    if (!Number.isFinite(s) || s <= 0 || s > 7 * 24 * 3600) {
+      return error(`--duration must be a number of seconds above 0, got '${values.duration}'`)
+    }
+    durationMs = Math.round(s * 1000)
+  }
+  const common: Common = { json: values.json === true, max, durationMs }
+
+  if (command === 'ws') {
+    for (const flag of ['request', 'data', 'no-reconnect', 'retries', 'mode', 'last-event-id'] as const) {
+      if (values[flag] !== undefined) return error(`--${flag} is an sse option`)
+    }
+    const withScheme = HAS_SCHEME.test(target) ? target : `ws://${target}`
+    let url: URL
+    try {
+      url = new URL(withScheme)
+    } catch {
+      return error(`not a ws(s) URL: '${target}'`)
+    }
+    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return error(`not a ws(s) URL: '${target}'`)
+    const maxMessage = wholeNumber(values['max-message'], '--max-message', 1, 2 * 1024 * 1024 * 1024)
+    if (typeof maxMessage === 'string') return error(maxMessage)
+    const options: Partial<WsOpenOptions> = {}
+    if (values.insecure) options.insecure = true
+    if (values.reconnect) options.reconnect = true
+    if (maxMessage !== null) options.maxMessageBytes = maxMessage
+    return {
+      kind: 'ws',
+      ...common,
+      url: url.href,
+      headers,
+      protocols: values.protocol ?? [],
+      options,
+      send: values.send ?? [],
+    }
+  }
+
+  for (const flag of ['protocol', 'send', 'reconnect', 'max-message'] as const) {
+    if (values[flag] !== undefined) return error(`--${flag} is a ws option`)
+  }
+  const withScheme = HAS_SCHEME.test(target) ? target : `http://${target}`
+  let url: URL
+  try {
+    url = new URL(withScheme)
+  } catch {
+    return error(`not an http(s) URL: '${target}'`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return error(`not an http(s) URL: '${target}'`)
+  const data = values.data
+  const method = (values.request ?? (data !== undefined ? 'POST' : 'GET')).toUpperCase()
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/.test(method)) return error(`bad method '${values.request ?? ''}'`)
+  let body: RequestBody = { kind: 'none' }
+  if (data !== undefined) {
+    const explicitType = headers.find((h) => h.name.toLowerCase() === 'content-type')?.value
+    if (data.startsWith('@')) {
+      const path = data.slice(1)
+      if (path === '') return error('-d @ needs a file path, e.g. -d @body.json')
+      body = explicitType ? { kind: 'file', path, contentType: explicitType } : { kind: 'file', path }
+    } else {
+      body = { kind: 'text', text: data, contentType: explicitType ?? 'application/json' }
+    }
+  }
+  const retries = wholeNumber(values.retries, '--retries', 0, 1000)
+  if (typeof retries === 'string') return error(retries)
+  const mode = values.mode
+  if (mode !== undefined && mode !== 'auto' && mode !== 'sse' && mode !== 'ndjson' && mode !== 'chunks') {
+    return error(`--mode must be auto, sse, ndjson or chunks, got '${mode}'`)
+  }
+  const stream: Partial<SseOpenOptions> = {}
+  if (values['no-reconnect']) stream.reconnect = false
+  if (retries !== null) stream.maxRetries = retries
+  if (mode !== undefined) stream.mode = mode
+  if (values['last-event-id'] !== undefined) stream.lastEventId = values['last-event-id']
+  return {
+    kind: 'sse',
+    ...common,
+    request: { method, url: url.href, headers, body, options: values.insecure ? { insecure: true } : {} },
+    stream,
+  }
+}

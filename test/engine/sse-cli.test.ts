@@ -1,0 +1,171 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseStreamArgs } from '../../src/cli/stream-args'
+import { startSseServer, type SseFixture } from '../fixtures/sse-server'
+import { startWsServer, type WsFixture } from '../fixtures/ws-server'
+
+const bin = fileURLToPath(new URL('../../bin/flightdeck.js', import.meta.url))
+
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+  ms: number
+}
+
+/** The real `flightdeck` command in its own process, against real servers. */
+function flightdeck(...args: string[]): Promise<Run> {
+  const started = Date.now()
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c))
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }))
+  })
+}
+
+const jsonLines = (text: string): Record<string, unknown>[] =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+
+let sse: SseFixture
+let ws: WsFixture
+beforeAll(async () => {
+  sse = await startSseServer()
+  ws = await startWsServer()
+})
+afterAll(async () => {
+  await sse.close()
+  await ws.close()
+})
+
+describe('flightdeck sse', () => {
+  it('prints events as they arrive and exits 0 when the stream ends', async () => {
+    const run = await flightdeck('sse', `${sse.url}/events?n=3&close=1`, '--no-reconnect')
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    const lines = run.stdout.trim().split('\n')
+    expect(lines[0]).toBe(`* GET ${sse.url}/events?n=3&close=1`)
+    expect(lines.filter((l) => l.includes(' ← '))).toEqual([
+      expect.stringMatching(/^ +\d+\.\d{3}s ← message id=1 \(7 B\) \{"i":1\}$/),
+      expect.stringMatching(/ ← message id=2 \(7 B\) \{"i":2\}$/),
+      expect.stringMatching(/ ← message id=3 \(7 B\) \{"i":3\}$/),
+    ])
+    expect(lines.at(-1)).toMatch(/\* done$/)
+  })
+
+  it('--json prints one object per line with the full data; --max stops after N', async () => {
+    const run = await flightdeck(
+      'sse',
+      `${sse.url}/events?n=100&every=5`,
+      '--json',
+      '--max',
+      '4',
+      '-X',
+      'POST',
+      '-d',
+      '{"q":1}',
+    )
+    expect(run.code).toBe(0)
+    const objs = jsonLines(run.stdout)
+    const messages = objs.filter((o) => o['type'] === 'message')
+    expect(messages.map((m) => m['data'])).toEqual(['{"i":1}', '{"i":2}', '{"i":3}', '{"i":4}'])
+    expect(messages[0]).toMatchObject({
+      seq: 0,
+      dir: 'in',
+      kind: 'event',
+      event: 'message',
+      id: '1',
+      size: 7,
+    })
+    expect(objs.at(-1)).toMatchObject({ type: 'done', status: 200 })
+    expect(objs.some((o) => o['type'] === 'stream-closed' && o['by'] === 'client')).toBe(true)
+    const req = sse.requests.find((r) => r.path === '/events?n=100&every=5')
+    expect(req?.method).toBe('POST')
+    expect(req?.headers['content-type']).toBe('application/json')
+  })
+
+  it('--duration closes an open stream after that long', async () => {
+    const run = await flightdeck('sse', `${sse.url}/events?n=1000&every=50`, '--duration', '0.4', '--json')
+    expect(run.code).toBe(0)
+    const n = jsonLines(run.stdout).filter((o) => o['type'] === 'message').length
+    expect(n).toBeGreaterThanOrEqual(3)
+    expect(n).toBeLessThanOrEqual(12)
+  })
+
+  it('exits 1 with one line on a failure, 2 on bad arguments', async () => {
+    const bad = await flightdeck('sse', `${sse.url}/drop?after=1`, '--no-reconnect')
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/^flightdeck: reset: Connection reset by 127\.0\.0\.1:\d+/)
+    const args = await flightdeck('sse', 'ftp://x', '--max', '0')
+    expect(args.code).toBe(2)
+    expect(args.stderr).toBe("flightdeck: --max must be a whole number from 1 to 9007199254740991, got '0'\n")
+  })
+})
+
+describe('flightdeck ws', () => {
+  it('sends, prints both directions in order and closes after --max', async () => {
+    const run = await flightdeck('ws', `${ws.url}/echo`, '-s', 'one', '-s', 'two', '--max', '2')
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    const msgs = run.stdout.split('\n').filter((l) => / [←→] /.test(l))
+    expect(msgs.map((l) => l.replace(/^ +\d+\.\d{3}s /, ''))).toEqual([
+      '→ text (3 B) one',
+      '→ text (3 B) two',
+      '← text (3 B) one',
+      '← text (3 B) two',
+      '→ close 1000 (0 B) ',
+      '← close 1000 (0 B) ',
+    ])
+    expect(run.stdout).toMatch(/\* closed: Closed by you with 1000 normal closure/)
+  })
+
+  it('--json shows binary as base64 and a server close in plain words', async () => {
+    const run = await flightdeck('ws', `${ws.url}/big?bytes=4`, '--json', '--duration', '0.3')
+    expect(run.code).toBe(0)
+    const msg = jsonLines(run.stdout).find((o) => o['type'] === 'message')
+    expect(msg).toMatchObject({ kind: 'binary', size: 4, encoding: 'base64', data: 'q6urqw==' })
+    const closed = await flightdeck('ws', `${ws.url}/close?code=4003&reason=bye`)
+    expect(closed.code).toBe(0)
+    expect(closed.stdout).toMatch(/\* closed: The server closed with 4003 application-defined: bye/)
+  })
+
+  it('a message past --max-message fails with exit 1 and says why', async () => {
+    const run = await flightdeck('ws', `${ws.url}/big?bytes=2048`, '--max-message', '1024')
+    expect(run.code).toBe(1)
+    expect(run.stderr).toBe(
+      'flightdeck: message_too_large: The server sent a message larger than the limit of 1 KB; Flightdeck refused it and closed with 1009 message too big\n',
+    )
+  })
+})
+
+describe('stream arguments', () => {
+  it('keeps sse and ws options apart and parses the common ones', () => {
+    expect(parseStreamArgs(['ws', 'ws://h', '--retries', '2'])).toEqual({
+      kind: 'error',
+      message: '--retries is an sse option',
+    })
+    expect(parseStreamArgs(['sse', 'h/x', '-p', 'chat'])).toEqual({
+      kind: 'error',
+      message: '--protocol is a ws option',
+    })
+    expect(parseStreamArgs(['ws', 'localhost:9/s', '-p', 'a', '--duration', '1.5'])).toMatchObject({
+      kind: 'ws',
+      url: 'ws://localhost:9/s',
+      protocols: ['a'],
+      durationMs: 1500,
+      max: null,
+    })
+    expect(parseStreamArgs(['sse', 'h/x', '--mode', 'ndjson', '--last-event-id', '42'])).toMatchObject({
+      kind: 'sse',
+      request: { method: 'GET', url: 'http://h/x' },
+      stream: { mode: 'ndjson', lastEventId: '42' },
+    })
+  })
+})
