@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import type { Page } from '@playwright/test'
 
 /**
  * Starts the built browser host the way a person does (`node out/web/index.js --port 0 --no-open`), reads the
@@ -66,4 +67,57 @@ export async function startBuiltWebHost(timeoutMs = 15_000): Promise<RunningWebH
         child.kill('SIGTERM')
       }),
   }
+}
+
+/** The bits of the DOM the in-page pixel reader touches (this tsconfig has no DOM lib). */
+interface PixelCanvas {
+  width: number
+  height: number
+  getBoundingClientRect(): { left: number; top: number; width: number; height: number }
+  getContext(kind: '2d'): {
+    getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> }
+  } | null
+}
+interface RowElement {
+  getAttribute(name: string): string | null
+  getBoundingClientRect(): { top: number; height: number }
+}
+
+/**
+ * The right edge, in CSS px, of each visible row's bar as painted on the waterfall canvas, by sid: the
+ * rightmost coloured pixel on the row's middle line (grid lines and backgrounds are grey, bars are not).
+ */
+export async function waterfallBarRights(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(() => {
+    const doc = (
+      globalThis as unknown as {
+        document: { querySelector(s: string): unknown; querySelectorAll(s: string): ArrayLike<unknown> }
+      }
+    ).document
+    const canvas = doc.querySelector('canvas[data-testid="waterfall"]') as PixelCanvas | null
+    const ctx = canvas?.getContext('2d')
+    if (!canvas || !ctx) return {}
+    const box = canvas.getBoundingClientRect()
+    const sx = canvas.width / box.width
+    const sy = canvas.height / box.height
+    const out: Record<string, number> = {}
+    const rows = Array.from(doc.querySelectorAll('[role="grid"] [role="row"][data-sid]')) as RowElement[]
+    for (const row of rows) {
+      const r = row.getBoundingClientRect()
+      const y = Math.round((r.top + r.height / 2 - box.top) * sy)
+      if (y < 0 || y >= canvas.height) continue
+      const line = ctx.getImageData(0, y, canvas.width, 1).data
+      for (let x = canvas.width - 1; x >= 0; x--) {
+        const red = line[x * 4] ?? 0
+        const green = line[x * 4 + 1] ?? 0
+        const blue = line[x * 4 + 2] ?? 0
+        const alpha = line[x * 4 + 3] ?? 0
+        if (alpha > 128 && Math.max(red, green, blue) - Math.min(red, green, blue) > 40) {
+          out[row.getAttribute('data-sid') ?? ''] = (x + 1) / sx
+          break
+        }
+      }
+    }
+    return out
+  })
 }

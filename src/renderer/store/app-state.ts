@@ -5,6 +5,7 @@ import type { TimelineBatch } from '../../shared/contract'
 import type { ComposerDraft, ComposerOptions } from '../composer/composer-draft'
 import type { ClockSync } from '../timeline/engine-clock'
 import type { TimelineState } from '../timeline/apply-batch'
+import type { TimelineViewSlice } from '../timeline/view-slice'
 
 /** The store is one zustand store made of slices, one file each; this file names their shapes. */
 
@@ -36,7 +37,7 @@ export interface TimelineSlice {
   timeline: TimelineState
   /** Apply one `timeline.batch`: exactly one store update, whatever its size. */
   applyTimelineBatch(batch: TimelineBatch): void
-  /** The "Clear" button: drop finished rows, keep what is still in flight. */
+  /** The "Clear" button: drop finished rows, keep what is still in flight and what is pinned. */
   clearFinished(): void
   cancel(sid: string): Promise<void>
 }
@@ -87,4 +88,9 @@ export interface HostSlice {
   connect(): () => void
 }
 
-export type AppState = ComposerSlice & TimelineSlice & SelectionSlice & BodySlice & HostSlice
+export type AppState = ComposerSlice &
+  TimelineSlice &
+  SelectionSlice &
+  BodySlice &
+  HostSlice &
+  TimelineViewSlice

@@ -6,6 +6,7 @@ import { createComposerSlice } from './composer-slice'
 import { createHostSlice } from './host-slice'
 import { createSelectionSlice } from './selection-slice'
 import { createTimelineSlice } from './timeline-slice'
+import { createTimelineViewSlice } from '../timeline/view-slice'
 
 export type AppStore = StoreApi<AppState>
 
@@ -23,5 +24,6 @@ export function createAppStore(client: ApiClient, options: AppStoreOptions = {})
     ...createSelectionSlice()(...a),
     ...createBodySlice(client)(...a),
     ...createHostSlice(client, localNow)(...a),
+    ...createTimelineViewSlice()(...a),
   }))
 }

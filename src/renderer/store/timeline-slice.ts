@@ -13,10 +13,11 @@ export function createTimelineSlice(client: ApiClient): StateCreator<AppState, [
     },
     clearFinished: () =>
       set((s) => {
-        const timeline = clearFinished(s.timeline)
+        const timeline = clearFinished(s.timeline, s.pinned)
         if (timeline === s.timeline) return {}
+        const compareSids = s.compareSids.filter((sid) => timeline.rows[sid] !== undefined)
         const keep = s.selectedSid !== null && timeline.rows[s.selectedSid] !== undefined
-        return keep ? { timeline } : { timeline, selectedSid: null, body: null }
+        return keep ? { timeline, compareSids } : { timeline, compareSids, selectedSid: null, body: null }
       }),
     cancel: async (sid) => {
       // The outcome arrives on the timeline as a `cancelled` event; a failed command is not worth a dialog.

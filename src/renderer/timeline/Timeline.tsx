@@ -1,89 +1,212 @@
-import { useEffect, useRef, type KeyboardEvent } from 'react'
-import { useAppStore } from '../store/store-context'
-import { AxisHeader } from './AxisHeader'
-import { rowDomId, TimelineRow } from './TimelineRow'
-import { useAxisVars } from './use-axis'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import {
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react'
+import { useAppStore, useAppStoreApi, useLiveClockApi } from '../store/store-context'
+import { layoutColumns } from './columns'
+import { TableHeader } from './TableHeader'
+import { GroupRow, rowDomId, TimelineRow } from './TimelineRow'
+import { TimelineToolbar } from './TimelineToolbar'
+import { stepSelection } from './table-view'
+import {
+  fitAllView,
+  followView,
+  freezeView,
+  panView,
+  resolveWindow,
+  timelineExtent,
+  zoomView,
+} from './time-view'
+import { useTableView } from './use-table-view'
+import { Waterfall } from './Waterfall'
+import { HEADER_HEIGHT, ROW_HEIGHT } from './waterfall-paint'
 
 /**
- * The live timeline: one row per session on a shared time axis. The column header sits outside the grid
- * (sticky in the same scroller, so columns line up), so the grid's rows are exactly the sessions. Rows have a fixed height and are rendered from `order`, which
- * is what a windowed list (issue 3) will slice.
+ * The live timeline: a virtualised table of sessions (only the rows on screen are in the DOM) with the
+ * waterfall painted on a canvas over its last column, a concurrency strip and time ticks above it. The grid's
+ * rows are exactly the sessions (plus group headers when grouping), named "GET <url> 200" for screen readers
+ * and tests.
+ *
+ * `toolbarExtras` takes controls from other modules (HAR import and export); `children` renders inside the
+ * panel below the table (other lanes, overlays).
  */
-export function Timeline() {
-  const order = useAppStore((s) => s.timeline.order)
+export function Timeline({ toolbarExtras, children }: { toolbarExtras?: ReactNode; children?: ReactNode }) {
+  const { items, rowCount } = useTableView()
   const selectedSid = useAppStore((s) => s.selectedSid)
-  const moveSelection = useAppStore((s) => s.moveSelection)
-  const selectEdge = useAppStore((s) => s.selectEdge)
-  const gridRef = useRef<HTMLDivElement>(null)
+  const following = useAppStore((s) => s.timeView.follow)
+  const visibleColumns = useAppStore((s) => s.visibleColumns)
+  const columnWidths = useAppStore((s) => s.columnWidths)
+  const store = useAppStoreApi()
+  const clock = useLiveClockApi()
+  const frameRef = useRef<HTMLDivElement>(null)
   const scrollRef = useRef<HTMLDivElement>(null)
-  const stick = useRef(true)
-  useAxisVars(gridRef)
+  const [size, setSize] = useState({ width: 800, height: 300 })
+  /** scrollTop we set ourselves: a scroll event landing there is not the person scrolling away. */
+  const ownScroll = useRef<number | null>(null)
 
-  // Follow new rows while the person is at the bottom; stay put once they scroll up to read.
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = scrollRef.current
-    if (el && stick.current) el.scrollTop = el.scrollHeight
-  }, [order.length])
+    if (!el) return
+    const measure = (): void => setSize({ width: el.clientWidth, height: el.clientHeight })
+    measure()
+    const ro = new ResizeObserver(measure)
+    ro.observe(el)
+    return () => ro.disconnect()
+  }, [])
 
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+  const layout = useMemo(
+    () => layoutColumns(visibleColumns, columnWidths, size.width),
+    [visibleColumns, columnWidths, size.width],
+  )
+  const template = useMemo(
+    () => `${layout.columns.map((c) => `${c.width}px`).join(' ')} ${layout.waterfallWidth}px 44px`,
+    [layout],
+  )
+
+  const virtualizer = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  })
+
+  // Follow live: keep the newest rows in view while following.
+  useLayoutEffect(() => {
+    const el = scrollRef.current
+    if (!el || !following || items.length === 0) return
+    const bottom = Math.max(0, items.length * ROW_HEIGHT - el.clientHeight)
+    if (Math.abs(el.scrollTop - bottom) > 1) {
+      ownScroll.current = bottom
+      el.scrollTop = bottom
+    }
+  }, [items.length, following])
+
+  // Keep the selected row in view when the selection moves (keys, a single send).
+  useEffect(() => {
+    if (selectedSid === null) return
+    const at = items.indexOf(selectedSid)
+    if (at >= 0) virtualizer.scrollToIndex(at, { align: 'auto' })
+    // Items changing must not yank the view back to the selection: only a new selection scrolls.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [selectedSid])
+
+  const onScroll = (): void => {
+    const el = scrollRef.current
+    if (!el) return
+    const own = ownScroll.current
+    ownScroll.current = null
+    if (own !== null && Math.abs(el.scrollTop - own) <= 1) return
+    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT / 2
+    const s = store.getState()
+    // Scrolling away from the newest rows stops following; the time window stays where it is.
+    if (!atBottom && s.timeView.follow)
+      s.setTimeView(freezeView(s.timeView, timelineExtent(s.timeline, clock.getState().now)))
+  }
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return
+    const s = store.getState()
+    const extent = timelineExtent(s.timeline, clock.getState().now)
+    const win = resolveWindow(s.timeView, extent)
+    const mid = win ? (win.start + win.end) / 2 : 0
+    const span = win ? win.end - win.start : 0
     const moves: Record<string, () => void> = {
-      ArrowDown: () => moveSelection(1),
-      ArrowUp: () => moveSelection(-1),
-      PageDown: () => moveSelection(10),
-      PageUp: () => moveSelection(-10),
-      Home: () => selectEdge('first'),
-      End: () => selectEdge('last'),
+      ArrowDown: () => s.select(stepSelection(items, s.selectedSid, 1)),
+      ArrowUp: () => s.select(stepSelection(items, s.selectedSid, -1)),
+      PageDown: () => s.select(stepSelection(items, s.selectedSid, 10)),
+      PageUp: () => s.select(stepSelection(items, s.selectedSid, -10)),
+      Home: () => s.select(stepSelection(items, null, 1)),
+      End: () => s.select(stepSelection(items, null, -1)),
+      '+': () => s.setTimeView(zoomView(s.timeView, 1.5, mid, extent)),
+      '=': () => s.setTimeView(zoomView(s.timeView, 1.5, mid, extent)),
+      '-': () => s.setTimeView(zoomView(s.timeView, 1 / 1.5, mid, extent)),
+      '0': () => s.setTimeView(fitAllView(s.timeView, extent)),
+      ArrowLeft: () => s.setTimeView(panView(s.timeView, -span * 0.1, extent)),
+      ArrowRight: () => s.setTimeView(panView(s.timeView, span * 0.1, extent)),
+      f: () =>
+        s.setTimeView(s.timeView.follow ? freezeView(s.timeView, extent) : followView(s.timeView, extent)),
     }
     const move = moves[e.key]
-    if (!move || e.ctrlKey || e.metaKey || e.altKey) return
+    if (!move) return
     e.preventDefault()
     move()
   }
 
+  const columnIds = useMemo(() => layout.columns.map((c) => c.id), [layout])
+  const bodyHeight = Math.max(0, size.height)
+
   return (
     <section className="timeline" aria-label="Timeline panel">
+      <TimelineToolbar shown={rowCount}>{toolbarExtras}</TimelineToolbar>
       <div
-        ref={scrollRef}
-        className="tl-scroll"
-        onScroll={(e) => {
-          const el = e.currentTarget
-          stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 4
-        }}
+        ref={frameRef}
+        className="tl-frame"
+        style={{ ['--tl-cols' as string]: template, ['--table-w' as string]: `${layout.waterfallX}px` }}
       >
-        <div className="tl-head" aria-hidden="true">
-          <div className="c-status">Status</div>
-          <div className="c-method">Method</div>
-          <div className="c-name">Name</div>
-          <div className="c-time num">Time</div>
-          <div className="c-size num">Size</div>
-          <div className="c-bar">
-            <AxisHeader />
+        <TableHeader layout={layout} />
+        <div ref={scrollRef} className="tl-scroll" onScroll={onScroll} style={{ top: HEADER_HEIGHT }}>
+          <div
+            className="tl-grid"
+            role="grid"
+            aria-label="Timeline"
+            aria-rowcount={items.length}
+            aria-activedescendant={selectedSid === null ? undefined : rowDomId(selectedSid)}
+            tabIndex={0}
+            onKeyDown={onKeyDown}
+            style={{ height: Math.max(items.length * ROW_HEIGHT, 1) }}
+          >
+            {virtualizer.getVirtualItems().map((v) => {
+              const item = items[v.index]
+              if (item === undefined) return null
+              return typeof item === 'string' ? (
+                <TimelineRow key={item} sid={item} index={v.index} top={v.start} columns={columnIds} />
+              ) : (
+                <GroupRow key={`g:${item.key}`} item={item} index={v.index} top={v.start} />
+              )
+            })}
           </div>
-          <div className="c-act" />
         </div>
-        <div
-          ref={gridRef}
-          className="tl-grid"
-          role="grid"
-          aria-label="Timeline"
-          aria-rowcount={order.length}
-          aria-activedescendant={selectedSid === null ? undefined : rowDomId(selectedSid)}
-          tabIndex={0}
-          onKeyDown={onKeyDown}
-        >
-          {order.map((sid) => (
-            <TimelineRow key={sid} sid={sid} />
-          ))}
-        </div>
+        <Waterfall
+          items={items}
+          scrollRef={scrollRef}
+          x={layout.waterfallX}
+          width={layout.waterfallWidth}
+          bodyHeight={bodyHeight}
+        />
+        {items.length === 0 ? <EmptyNote filtered={rowCount === 0 && items !== null} /> : null}
       </div>
-      {order.length === 0 ? (
-        <div className="tl-empty">
-          <p>Nothing on the timeline yet.</p>
-          <p className="muted">
-            Type a URL and press <kbd>Ctrl</kbd>+<kbd>Enter</kbd>, or fire many at once with <em>Send ×N</em>.
-          </p>
-        </div>
-      ) : null}
+      {children}
     </section>
+  )
+}
+
+function EmptyNote({ filtered }: { filtered: boolean }) {
+  const total = useAppStore((s) => s.timeline.order.length)
+  const resetFilters = useAppStore((s) => s.resetFilters)
+  if (filtered && total > 0) {
+    return (
+      <div className="tl-empty">
+        <p>No request matches the filters.</p>
+        <p>
+          <button type="button" className="link-button" onClick={resetFilters}>
+            Clear filters
+          </button>
+        </p>
+      </div>
+    )
+  }
+  return (
+    <div className="tl-empty">
+      <p>Nothing on the timeline yet.</p>
+      <p className="muted">
+        Type a URL and press <kbd>Ctrl</kbd>+<kbd>Enter</kbd>, or fire many at once with <em>Send ×N</em>.
+      </p>
+    </div>
   )
 }

@@ -1,89 +1,61 @@
-import { memo, useEffect, useRef, type CSSProperties } from 'react'
+import { memo, type MouseEvent, type ReactNode } from 'react'
 import { useAppStore } from '../store/store-context'
-import { layoutSegments } from './segments'
-import { displayPath, hostOf, isInFlight } from './session-row'
+import { connectionText, protocolText, remoteText, startedText, type ColumnId } from './columns'
+import { displayPath, hostOf, isInFlight, type SessionRow } from './session-row'
 import { durationText, rowLabel, sizeText, statusClass, statusText } from './row-labels'
-
-type CssVars = CSSProperties & Record<`--${string}`, number | string>
+import type { GroupItem } from './table-view'
 
 export const rowDomId = (sid: string): string => `tl-row-${sid}`
 
+interface RowProps {
+  sid: string
+  index: number
+  top: number
+  columns: readonly ColumnId[]
+}
+
 /**
- * One session's row. It re-renders only when its own row object or its selection changes: the bar is placed
- * by CSS variables (`--s`, `--e` per segment; `--t0`, `--k`, `--now` on the grid), so a moving axis or a
- * growing in-flight segment costs no React work here.
+ * One session's row in the table. Only rows on screen are mounted (the list is virtualised), and a row
+ * re-renders only when its own session, its selection, pin or comparison mark changes. The waterfall cell
+ * stays empty: the bars are painted on the canvas laid over that column.
  */
-export const TimelineRow = memo(function TimelineRow({ sid }: { sid: string }) {
+export const TimelineRow = memo(function TimelineRow({ sid, index, top, columns }: RowProps) {
   const row = useAppStore((s) => s.timeline.rows[sid])
   const selected = useAppStore((s) => s.selectedSid === sid)
+  const pinned = useAppStore((s) => s.pinned.has(sid))
+  const marked = useAppStore((s) => s.compareSids.includes(sid))
   const select = useAppStore((s) => s.select)
+  const toggleCompare = useAppStore((s) => s.toggleCompare)
   const cancel = useAppStore((s) => s.cancel)
-  const ref = useRef<HTMLDivElement>(null)
-
-  useEffect(() => {
-    if (selected) ref.current?.scrollIntoView({ block: 'nearest' })
-  }, [selected])
+  const togglePin = useAppStore((s) => s.togglePin)
 
   if (!row) return null
   const inFlight = isInFlight(row)
-  const { method, url, hop } = row.queued
-  const segments = layoutSegments(row, row.lastT)
-  const error = row.terminal?.type === 'error' ? row.terminal : null
-  const title = error ? `${url}\n${error.code}: ${error.message}` : url
+  const onClick = (e: MouseEvent): void => {
+    if (e.ctrlKey || e.metaKey) toggleCompare(sid)
+    else select(sid)
+  }
 
   return (
     <div
-      ref={ref}
       id={rowDomId(sid)}
       role="row"
+      aria-rowindex={index + 1}
       aria-selected={selected}
       aria-label={rowLabel(row)}
-      className={`tl-row${selected ? ' selected' : ''} state-${row.state}`}
+      className={`tl-row${selected ? ' selected' : ''}${marked ? ' marked' : ''} state-${row.state}`}
+      style={{ transform: `translateY(${top}px)` }}
       data-sid={sid}
       data-state={row.state}
       data-status={row.status ?? ''}
       data-start={row.queued.t}
       {...(row.end === null ? {} : { 'data-end': row.end })}
-      onClick={() => select(sid)}
+      onClick={onClick}
     >
-      <div
-        role="gridcell"
-        className={`c-status ${statusClass(row)}`}
-        title={error ? `${error.code}: ${error.message}` : undefined}
-      >
-        {inFlight ? <span className="live-dot" aria-hidden="true" /> : null}
-        {statusText(row)}
-      </div>
-      <div role="gridcell" className="c-method">
-        {method}
-      </div>
-      <div role="gridcell" className="c-name" title={title}>
-        {hop > 0 ? (
-          <span className="hop" aria-hidden="true">
-            ↳
-          </span>
-        ) : null}
-        <span className="path mono">{displayPath(url)}</span>
-        <span className="host">{error ? error.message : hostOf(url)}</span>
-      </div>
-      <div role="gridcell" className="c-time num">
-        {inFlight ? <span className="muted">…</span> : durationText(row)}
-      </div>
-      <div role="gridcell" className="c-size num">
-        {sizeText(row)}
-      </div>
-      <div role="gridcell" className="c-bar">
-        <div className="wf-track">
-          {segments.map((seg) => (
-            <div
-              key={seg.phase + seg.start}
-              className={seg.open ? 'seg open' : 'seg'}
-              data-phase={seg.phase}
-              style={{ '--s': seg.start, '--e': seg.end } as CssVars}
-            />
-          ))}
-        </div>
-      </div>
+      {columns.map((id) => (
+        <Cell key={id} id={id} row={row} inFlight={inFlight} />
+      ))}
+      <div role="gridcell" className="c-bar" aria-label={inFlight ? 'in flight' : durationText(row)} />
       <div role="gridcell" className="c-act">
         {inFlight ? (
           <button
@@ -99,7 +71,119 @@ export const TimelineRow = memo(function TimelineRow({ sid }: { sid: string }) {
             ×
           </button>
         ) : null}
+        <button
+          type="button"
+          className={pinned ? 'icon-button pin-button pinned' : 'icon-button pin-button'}
+          aria-label={pinned ? 'Unpin' : 'Pin'}
+          aria-pressed={pinned}
+          title={pinned ? 'Pinned: kept when clearing' : 'Pin: keep this request when clearing'}
+          onClick={(e) => {
+            e.stopPropagation()
+            togglePin(sid)
+          }}
+        >
+          <PinIcon />
+        </button>
       </div>
     </div>
   )
 })
+
+function PinIcon() {
+  return (
+    <svg width="11" height="11" viewBox="0 0 16 16" aria-hidden="true">
+      <path d="M10 1l5 5-2 1-3 3 .5 3.5L9 15l-3-3-4 4-1-1 4-4-3-3 1.5-1.5L7 7l3-3z" fill="currentColor" />
+    </svg>
+  )
+}
+
+function Cell({ id, row, inFlight }: { id: ColumnId; row: SessionRow; inFlight: boolean }) {
+  const error = row.terminal?.type === 'error' ? row.terminal : null
+  let content: ReactNode
+  let title: string | undefined
+  let cls = `c-${id}`
+  switch (id) {
+    case 'status':
+      cls += ` ${statusClass(row)}`
+      title = error ? `${error.code}: ${error.message}` : undefined
+      content = (
+        <>
+          {inFlight ? <span className="live-dot" aria-hidden="true" /> : null}
+          {statusText(row)}
+        </>
+      )
+      break
+    case 'method':
+      content = row.queued.method
+      break
+    case 'name':
+      title = error ? `${row.queued.url}\n${error.code}: ${error.message}` : row.queued.url
+      content = (
+        <>
+          {row.queued.hop > 0 ? (
+            <span className="hop" aria-hidden="true">
+              ↳
+            </span>
+          ) : null}
+          <span className="path mono">{displayPath(row.queued.url)}</span>
+          <span className="host">{error ? error.message : hostOf(row.queued.url)}</span>
+        </>
+      )
+      break
+    case 'protocol':
+      content = protocolText(row)
+      break
+    case 'remote':
+      cls += ' mono'
+      content = remoteText(row)
+      break
+    case 'connection':
+      content = connectionText(row)
+      title = row.sent ? `connection #${row.sent.connectionId}` : undefined
+      break
+    case 'size':
+      cls += ' num'
+      content = sizeText(row)
+      break
+    case 'time':
+      cls += ' num'
+      content = inFlight ? <span className="muted">…</span> : durationText(row)
+      break
+    case 'started':
+      cls += ' num'
+      content = startedText(row)
+      break
+  }
+  return (
+    <div role="gridcell" className={cls} title={title}>
+      {content}
+    </div>
+  )
+}
+
+/** A group header ("Send ×50: GET host/path", or an origin): click to fold or unfold. */
+export function GroupRow({ item, index, top }: { item: GroupItem; index: number; top: number }) {
+  const toggleGroup = useAppStore((s) => s.toggleGroup)
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 1}
+      aria-expanded={!item.collapsed}
+      aria-label={`${item.label}, ${item.count} requests`}
+      className="tl-row tl-group"
+      style={{ transform: `translateY(${top}px)` }}
+      onClick={() => toggleGroup(item.key)}
+    >
+      <div role="gridcell" className="c-group">
+        <span className="chevron" aria-hidden="true">
+          {item.collapsed ? '▸' : '▾'}
+        </span>
+        <span className="group-label">{item.label}</span>
+        <span className="muted num">
+          {item.count} · {item.inFlight > 0 ? `${item.inFlight} in flight` : 'done'}
+          {item.failed > 0 ? <span className="st-error"> · {item.failed} failed</span> : null}
+        </span>
+      </div>
+    </div>
+  )
+}

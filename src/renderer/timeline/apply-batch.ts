@@ -88,6 +88,8 @@ function nextRow(row: SessionRow, e: TimelineEvent): SessionRow | null {
   }
 }
 
+const NO_PINS: ReadonlySet<string> = new Set()
+
 export function applyBatch(state: TimelineState, batch: TimelineBatch): TimelineState {
   if (batch.events.length === 0 && batch.dropped === 0) return state
   // Copy the containers once per batch, not once per event.
@@ -140,11 +142,14 @@ export function applyBatch(state: TimelineState, batch: TimelineBatch): Timeline
   }
 }
 
-/** Remove finished rows (done, error, cancelled); rows still in flight stay, and the axis restarts at them. */
-export function clearFinished(state: TimelineState): TimelineState {
+/**
+ * Remove finished rows (done, error, cancelled); rows still in flight stay, and so do pinned ones. The axis
+ * restarts at what is left.
+ */
+export function clearFinished(state: TimelineState, pinned: ReadonlySet<string> = NO_PINS): TimelineState {
   const order = state.order.filter((sid) => {
     const row = state.rows[sid]
-    return row !== undefined && isInFlight(row)
+    return row !== undefined && (isInFlight(row) || pinned.has(sid))
   })
   if (order.length === state.order.length) return state
   const rows: Record<string, SessionRow> = {}

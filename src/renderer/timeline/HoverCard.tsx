@@ -1,0 +1,48 @@
+import { formatMs } from '../../shared/format'
+import { useAppStore, useLiveNow } from '../store/store-context'
+import { rowLabel } from './row-labels'
+import { phaseLines, rowTimings } from './segments'
+import { isInFlight } from './session-row'
+
+const CARD_WIDTH = 250
+
+/** The phase breakdown of the row under the pointer, counting up live while it is in flight. */
+export function HoverCard({
+  sid,
+  left,
+  top,
+  frameWidth,
+}: {
+  sid: string
+  left: number
+  top: number
+  frameWidth: number
+}) {
+  const row = useAppStore((s) => s.timeline.rows[sid])
+  const liveNow = useLiveNow()
+  if (!row) return null
+  const now = isInFlight(row) ? Math.max(liveNow, row.lastT) : row.lastT
+  const lines = phaseLines(rowTimings(row, now))
+  // Keep the card inside the frame: flip to the pointer's left near the right edge.
+  const x = left + 14 + CARD_WIDTH > frameWidth ? Math.max(0, left - 14 - CARD_WIDTH) : left + 14
+  return (
+    <div className="hover-card" role="tooltip" style={{ left: x, top: top + 12, width: CARD_WIDTH }}>
+      <div className="hover-title mono">{rowLabel(row)}</div>
+      <table className="phase-table compact" aria-label="Phases of the hovered request">
+        <tbody>
+          {lines.map((l) => (
+            <tr key={l.label} className={l.phase === 'total' ? 'total' : undefined}>
+              <th scope="row">
+                {l.phase === 'total' ? null : (
+                  <span className="swatch" data-phase={l.phase} aria-hidden="true" />
+                )}
+                {l.label}
+              </th>
+              <td className="num">{formatMs(l.ms)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}

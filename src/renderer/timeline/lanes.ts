@@ -1,0 +1,94 @@
+import type { SessionKind } from '../../shared/timeline'
+import { layoutSegments, type Phase } from './segments'
+import type { SessionRow } from './session-row'
+
+/**
+ * How one session's lane is drawn on the waterfall canvas. HTTP sessions draw their phase segments; other
+ * kinds of session (SSE and WebSocket streams: a lane with a tick per message) register their own renderer
+ * with `registerLaneRenderer`, from their own module, so the waterfall never needs to know them.
+ */
+
+export type PhaseColors = Readonly<Record<Phase | 'cancelled-b', string>>
+
+export interface LanePaint {
+  ctx: CanvasRenderingContext2D
+  row: SessionRow
+  /** Top of the row, in CSS px from the canvas top. */
+  y: number
+  /** Row height in CSS px. */
+  height: number
+  /** Waterfall width in CSS px. */
+  width: number
+  /** Engine ms -> CSS px from the canvas' left edge. */
+  x: (t: number) => number
+  /** Engine now (for what is still in flight). */
+  now: number
+  colors: PhaseColors
+  /** A striped fill for cancelled segments. */
+  cancelledFill: CanvasPattern | string
+}
+
+export type LaneRenderer = (p: LanePaint) => void
+
+export interface BarRect {
+  phase: Phase
+  x: number
+  w: number
+  open: boolean
+}
+
+/** Bars are this tall, centred in the row. */
+export const BAR_HEIGHT = 10
+
+/**
+ * The phase segments of a row as px rectangles on a waterfall `width` px wide, clipped to it. Every segment is
+ * at least 1 px wide (error and cancel marks 3 px), so a 0.1 ms phase on a 60 s window is still seen.
+ */
+export function barRects(row: SessionRow, now: number, x: (t: number) => number, width: number): BarRect[] {
+  const out: BarRect[] = []
+  for (const seg of layoutSegments(row, now)) {
+    const x0 = x(seg.start)
+    const x1 = x(seg.end)
+    const min = seg.phase === 'error' || seg.phase === 'cancelled' ? 3 : 1
+    if (x1 < 0 || x0 > width) continue
+    const left = Math.max(0, x0)
+    const right = Math.min(width, Math.max(x1, x0 + min))
+    out.push({ phase: seg.phase, x: left, w: Math.max(min, right - left), open: seg.open })
+  }
+  return out
+}
+
+export const drawHttpLane: LaneRenderer = (p) => {
+  const { ctx, y, height } = p
+  const top = Math.round(y + (height - BAR_HEIGHT) / 2)
+  const dim = p.row.state === 'error' || p.row.state === 'cancelled'
+  for (const r of barRects(p.row, p.now, p.x, p.width)) {
+    ctx.globalAlpha = dim && r.phase !== 'error' && r.phase !== 'cancelled' ? 0.7 : 1
+    ctx.fillStyle = r.phase === 'cancelled' ? p.cancelledFill : p.colors[r.phase]
+    ctx.fillRect(r.x, top, r.w, BAR_HEIGHT)
+    if (r.open) {
+      // The growing edge: a darker 2 px so in-flight bars read as alive without any animation.
+      ctx.globalAlpha = 0.45
+      ctx.fillStyle = '#000'
+      ctx.fillRect(r.x + r.w - 2, top, 2, BAR_HEIGHT)
+    }
+  }
+  ctx.globalAlpha = 1
+}
+
+const renderers = new Map<SessionKind, LaneRenderer>([['http', drawHttpLane]])
+
+/** Draw sessions of `kind` with `render`; returns a function that restores the previous renderer. */
+export function registerLaneRenderer(kind: SessionKind, render: LaneRenderer): () => void {
+  const before = renderers.get(kind)
+  renderers.set(kind, render)
+  return () => {
+    if (before) renderers.set(kind, before)
+    else renderers.delete(kind)
+  }
+}
+
+/** The renderer for a kind; kinds nobody registered draw as HTTP (their handshake is an HTTP exchange). */
+export function laneRendererFor(kind: SessionKind): LaneRenderer {
+  return renderers.get(kind) ?? drawHttpLane
+}

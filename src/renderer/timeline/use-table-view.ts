@@ -1,0 +1,24 @@
+import { useMemo } from 'react'
+import { useAppStore } from '../store/store-context'
+import { buildTableView, filtersActive, type TableView } from './table-view'
+
+/**
+ * The listed items for the table and the waterfall. With no filter, sort or grouping it depends only on the
+ * timeline's `order`, so progress on rows already listed re-renders nothing here.
+ */
+export function useTableView(): TableView {
+  const filters = useAppStore((s) => s.tableFilters)
+  const sort = useAppStore((s) => s.tableSort)
+  const groupBy = useAppStore((s) => s.groupBy)
+  const collapsed = useAppStore((s) => s.collapsedGroups)
+  const plain = !filtersActive(filters) && sort === null && groupBy === 'none'
+  const order = useAppStore((s) => s.timeline.order)
+  const timeline = useAppStore((s) => (plain ? null : s.timeline))
+  return useMemo(
+    () =>
+      timeline === null
+        ? { items: order, rowCount: order.length }
+        : buildTableView(timeline, { filters, sort, groupBy, collapsed }),
+    [timeline, order, filters, sort, groupBy, collapsed],
+  )
+}
