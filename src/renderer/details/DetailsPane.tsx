@@ -3,6 +3,7 @@ import { useAppStore } from '../store/store-context'
 import { isInFlight } from '../timeline/session-row'
 import { rowLabel } from '../timeline/row-labels'
 import { BodyPanel } from './BodyPanel'
+import { ComparePanel } from './ComparePanel'
 import { HeadersPanel } from './HeadersPanel'
 import { OverviewPanel } from './OverviewPanel'
 import { StatusLine } from './StatusLine'
@@ -19,7 +20,9 @@ export function DetailsPane() {
   const row = useAppStore((s) => (s.selectedSid === null ? undefined : s.timeline.rows[s.selectedSid]))
   const tab = useAppStore((s) => s.detailsTab)
   const setTab = useAppStore((s) => s.setDetailsTab)
+  const compareSids = useAppStore((s) => s.compareSids)
 
+  if (compareSids.length === 2) return <ComparePanel sids={compareSids} />
   if (sid === null || !row) {
     return (
       <section className="details details-empty" aria-label="Details">
