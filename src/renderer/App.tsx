@@ -5,41 +5,63 @@ import { DetailsPane } from './details/DetailsPane'
 import { useGlobalShortcuts } from './hooks/use-global-shortcuts'
 import { usePaneSize } from './hooks/use-pane-size'
 import { Timeline } from './timeline/Timeline'
+import { Sidebar } from './sidebar/Sidebar'
+import { RequestTabs } from './tabs/RequestTabs'
+import { useSaveShortcut } from './tabs/use-save-shortcut'
 
 /** Toolbar; composer on top; timeline with the details pane on its right. Pane sizes are remembered. */
 export function App() {
   useGlobalShortcuts()
+  useSaveShortcut()
+  const [sidebarWidth, setSidebarWidth] = usePaneSize('sidebar', 260, 180, 520)
   const [composerHeight, setComposerHeight] = usePaneSize('composer', 210, 120, 640)
   const [detailsWidth, setDetailsWidth] = usePaneSize('details', 440, 280, 1000)
 
   return (
     <div className="app">
       <Toolbar />
-      <div className="composer-wrap" style={{ height: composerHeight }}>
-        <Composer />
-      </div>
-      <Splitter
-        direction="row"
-        label="Resize composer"
-        size={composerHeight}
-        min={120}
-        max={640}
-        sign={1}
-        onResize={setComposerHeight}
-      />
-      <div className="workspace">
-        <Timeline />
+      <div className="app-body">
+        <div className="sidebar-wrap" style={{ width: sidebarWidth }}>
+          <Sidebar />
+        </div>
         <Splitter
           direction="column"
-          label="Resize details"
-          size={detailsWidth}
-          min={280}
-          max={1000}
-          sign={-1}
-          onResize={setDetailsWidth}
+          label="Resize collections"
+          size={sidebarWidth}
+          min={180}
+          max={520}
+          sign={1}
+          onResize={setSidebarWidth}
         />
-        <div className="details-wrap" style={{ width: detailsWidth }}>
-          <DetailsPane />
+        <div className="app-main">
+          <RequestTabs />
+          <div className="composer-wrap" style={{ height: composerHeight }}>
+            <Composer />
+          </div>
+          <Splitter
+            direction="row"
+            label="Resize composer"
+            size={composerHeight}
+            min={120}
+            max={640}
+            sign={1}
+            onResize={setComposerHeight}
+          />
+          <div className="workspace">
+            <Timeline />
+            <Splitter
+              direction="column"
+              label="Resize details"
+              size={detailsWidth}
+              min={280}
+              max={1000}
+              sign={-1}
+              onResize={setDetailsWidth}
+            />
+            <div className="details-wrap" style={{ width: detailsWidth }}>
+              <DetailsPane />
+            </div>
+          </div>
         </div>
       </div>
     </div>

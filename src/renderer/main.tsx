@@ -5,18 +5,21 @@ import { createApiClient, disconnectedClient, hostApi } from './client/api-clien
 import { createAppStore } from './store/app-store'
 import { createLiveClock, driveLiveClock } from './store/live-clock'
 import { StoresContext } from './store/store-context'
+import { localEnvMemory } from './environments/env-memory'
 import './styles/theme.css'
 import './styles/app.css'
 import './styles/composer.css'
 import './styles/timeline.css'
 import './styles/details.css'
+import './styles/collections.css'
 
 const api = hostApi()
-const app = createAppStore(api ? createApiClient(api) : disconnectedClient())
+const app = createAppStore(api ? createApiClient(api) : disconnectedClient(), { envMemory: localEnvMemory() })
 const clock = createLiveClock()
 
 if (api) {
   app.getState().connect()
+  app.getState().connectCollections()
 } else {
   app.setState({
     hostError: {

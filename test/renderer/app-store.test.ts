@@ -68,7 +68,7 @@ describe('composer', () => {
   })
 
   it('sends the composed request once and selects its row', async () => {
-    const fake = fakeClient({ 'http.send': () => ({ ok: true, value: { sids: ['s7'] } }) })
+    const fake = fakeClient({ 'request.send': () => ({ ok: true, value: { sids: ['s7'] } }) })
     const store = createAppStore(fake.client)
     const s = store.getState()
     s.setMethod('POST')
@@ -83,8 +83,9 @@ describe('composer', () => {
     await s.send()
     expect(fake.calls).toEqual([
       {
-        name: 'http.send',
+        name: 'request.send',
         payload: {
+          auth: { type: 'inherit' },
           request: {
             method: 'POST',
             url: 'http://127.0.0.1:8080/echo',
@@ -100,7 +101,7 @@ describe('composer', () => {
 
   it('sends N copies with count and keeps the selection', async () => {
     const fake = fakeClient({
-      'http.send': () => ({ ok: true, value: { sids: ['a', 'b', 'c'], batchId: 'b1' } }),
+      'request.send': () => ({ ok: true, value: { sids: ['a', 'b', 'c'], batchId: 'b1' } }),
     })
     const store = createAppStore(fake.client)
     store.getState().setUrl('http://h/')
@@ -117,7 +118,7 @@ describe('composer', () => {
   it('shows a command error and clears it on the next send', async () => {
     let fail = true
     const fake = fakeClient({
-      'http.send': () =>
+      'request.send': () =>
         fail
           ? {
               ok: false,

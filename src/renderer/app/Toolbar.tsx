@@ -1,4 +1,5 @@
 import { useAppStore } from '../store/store-context'
+import { EnvironmentSwitcher } from '../environments/EnvironmentSwitcher'
 
 /** Brand, what is going on, and Clear. */
 export function Toolbar() {
@@ -12,6 +13,7 @@ export function Toolbar() {
   return (
     <header className="toolbar">
       <span className="brand">Flightdeck</span>
+      <EnvironmentSwitcher />
       <span className="toolbar-stats num" aria-live="polite">
         {total === 0 ? 'No requests' : `${total} request${total === 1 ? '' : 's'}`}
         {inFlight > 0 ? <span className="in-flight"> · {inFlight} in flight</span> : null}

@@ -5,8 +5,10 @@ import { KeyValueTable } from './KeyValueTable'
 import { OptionsPanel } from './OptionsPanel'
 import { RequestLine } from './RequestLine'
 import { SendError } from './SendError'
+import { AuthPanel } from './AuthPanel'
+import { VariableHints } from './VariableHints'
 
-type ComposerTab = 'params' | 'headers' | 'body' | 'options'
+type ComposerTab = 'params' | 'headers' | 'body' | 'auth' | 'options'
 
 /** The request composer: request line on top, then params / headers / body / options. */
 export function Composer() {
@@ -14,11 +16,13 @@ export function Composer() {
   const paramCount = useAppStore((s) => s.composer.params.filter((p) => p.enabled && p.name !== '').length)
   const headerCount = useAppStore((s) => s.composer.headers.filter((h) => h.enabled && h.name !== '').length)
   const bodyKind = useAppStore((s) => s.composer.bodyKind)
+  const authType = useAppStore((s) => s.tabAuth.type)
 
   const tabs: { id: ComposerTab; label: string; badge?: string }[] = [
     { id: 'params', label: 'Params', ...(paramCount > 0 ? { badge: String(paramCount) } : {}) },
     { id: 'headers', label: 'Headers', ...(headerCount > 0 ? { badge: String(headerCount) } : {}) },
     { id: 'body', label: 'Body', ...(bodyKind !== 'none' ? { badge: bodyKind } : {}) },
+    { id: 'auth', label: 'Auth', ...(authType !== 'inherit' ? { badge: authType } : {}) },
     { id: 'options', label: 'Options' },
   ]
 
@@ -26,6 +30,7 @@ export function Composer() {
     <section className="composer" aria-label="Request">
       <RequestLine />
       <SendError />
+      <VariableHints />
       <div className="tabs" role="tablist" aria-label="Request parts">
         {tabs.map((t) => (
           <button
@@ -52,6 +57,7 @@ export function Composer() {
         {tab === 'params' ? <ParamsTable /> : null}
         {tab === 'headers' ? <HeadersTable /> : null}
         {tab === 'body' ? <BodyEditor /> : null}
+        {tab === 'auth' ? <AuthPanel /> : null}
         {tab === 'options' ? <OptionsPanel /> : null}
       </div>
     </section>

@@ -5,6 +5,8 @@ import type { TimelineBatch } from '../../shared/contract'
 import type { ComposerDraft, ComposerOptions } from '../composer/composer-draft'
 import type { ClockSync } from '../timeline/engine-clock'
 import type { TimelineState } from '../timeline/apply-batch'
+import type { CollectionsSlice } from '../sidebar/collections-slice'
+import type { TabsSlice } from '../tabs/tabs-slice'
 import type { TimelineViewSlice } from '../timeline/view-slice'
 
 /** The store is one zustand store made of slices, one file each; this file names their shapes. */
@@ -93,4 +95,6 @@ export type AppState = ComposerSlice &
   SelectionSlice &
   BodySlice &
   HostSlice &
-  TimelineViewSlice
+  TimelineViewSlice &
+  CollectionsSlice &
+  TabsSlice

@@ -6,6 +6,8 @@ import { createComposerSlice } from './composer-slice'
 import { createHostSlice } from './host-slice'
 import { createSelectionSlice } from './selection-slice'
 import { createTimelineSlice } from './timeline-slice'
+import { createCollectionsSlice, type EnvMemory } from '../sidebar/collections-slice'
+import { createTabsSlice } from '../tabs/tabs-slice'
 import { createTimelineViewSlice } from '../timeline/view-slice'
 
 export type AppStore = StoreApi<AppState>
@@ -13,6 +15,8 @@ export type AppStore = StoreApi<AppState>
 export interface AppStoreOptions {
   /** The renderer's monotonic clock; tests pass their own. */
   localNow?: () => number
+  /** Where the chosen environment per collection is remembered (the page's localStorage). */
+  envMemory?: EnvMemory | null
 }
 
 /** One store, built from slices, driven by one client: the app's, or a fake in tests. */
@@ -24,6 +28,8 @@ export function createAppStore(client: ApiClient, options: AppStoreOptions = {})
     ...createSelectionSlice()(...a),
     ...createBodySlice(client)(...a),
     ...createHostSlice(client, localNow)(...a),
+    ...createCollectionsSlice(client, options.envMemory ?? null)(...a),
+    ...createTabsSlice(client)(...a),
     ...createTimelineViewSlice()(...a),
   }))
 }

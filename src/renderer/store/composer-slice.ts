@@ -37,7 +37,12 @@ export function createComposerSlice(client: ApiClient): StateCreator<AppState, [
         const request = toRequestSpec(get().composer)
         // Sending never blocks the next send: fire-and-watch is the point of the tool.
         set({ sendError: null })
-        const res = await client.invoke('http.send', n === 1 ? { request } : { request, count: n })
+        // Variables are resolved and auth applied by the host, with the active tab's collection and environment.
+        const scope = get().sendScope()
+        const res = await client.invoke(
+          'request.send',
+          n === 1 ? { request, ...scope } : { request, ...scope, count: n },
+        )
         if (!res.ok) {
           set({ sendError: res.error })
           return

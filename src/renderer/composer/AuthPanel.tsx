@@ -1,0 +1,173 @@
+import type { AuthSpec, AuthType } from '../../shared/collection'
+import { useAppStore } from '../store/store-context'
+
+const LABELS: Record<AuthType, string> = {
+  inherit: 'Inherit from folder / collection',
+  none: 'No auth',
+  basic: 'Basic',
+  bearer: 'Bearer token',
+  apikey: 'API key',
+  digest: 'Digest',
+  oauth2: 'OAuth 2.0 (client credentials)',
+}
+
+/** A fresh auth of a kind, keeping what carries over (a username from basic to digest). */
+export function switchAuth(current: AuthSpec, type: AuthType): AuthSpec {
+  const user = 'username' in current ? current.username : ''
+  const pass = 'password' in current ? current.password : ''
+  switch (type) {
+    case 'inherit':
+    case 'none':
+      return { type }
+    case 'basic':
+    case 'digest':
+      return { type, username: user, password: pass }
+    case 'bearer':
+      return { type, token: '' }
+    case 'apikey':
+      return { type, key: 'X-API-Key', value: '', in: 'header' }
+    case 'oauth2':
+      return {
+        type,
+        grant: 'client_credentials',
+        tokenUrl: '',
+        clientId: '',
+        clientSecret: '',
+        scope: '',
+        clientAuth: 'basic',
+      }
+  }
+}
+
+function Field(props: {
+  label: string
+  value: string
+  onChange(v: string): void
+  secret?: boolean
+  placeholder?: string
+}) {
+  return (
+    <label className="auth-field">
+      <span className="auth-label">{props.label}</span>
+      <input
+        className="field-input mono"
+        aria-label={props.label}
+        type={props.secret ? 'password' : 'text'}
+        value={props.value}
+        placeholder={props.placeholder ?? ''}
+        spellCheck={false}
+        autoComplete="off"
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </label>
+  )
+}
+
+/** The request's auth. Values may use {{variables}}; a secret belongs in a secret variable, not here. */
+export function AuthPanel() {
+  const auth = useAppStore((s) => s.tabAuth)
+  const setAuth = useAppStore((s) => s.setAuth)
+  const put = (patch: Partial<AuthSpec>): void => setAuth({ ...auth, ...patch } as AuthSpec)
+
+  return (
+    <div className="auth-panel">
+      <label className="auth-field">
+        <span className="auth-label">Type</span>
+        <select
+          className="field-input"
+          aria-label="Auth type"
+          value={auth.type}
+          onChange={(e) => setAuth(switchAuth(auth, e.target.value as AuthType))}
+        >
+          {(Object.keys(LABELS) as AuthType[]).map((t) => (
+            <option key={t} value={t}>
+              {LABELS[t]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {auth.type === 'basic' || auth.type === 'digest' ? (
+        <>
+          <Field label="Username" value={auth.username} onChange={(username) => put({ username })} />
+          <Field
+            label="Password"
+            value={auth.password}
+            onChange={(password) => put({ password })}
+            secret
+            placeholder="{{password}}"
+          />
+        </>
+      ) : null}
+      {auth.type === 'bearer' ? (
+        <Field
+          label="Token"
+          value={auth.token}
+          onChange={(token) => put({ token })}
+          placeholder="{{token}}"
+        />
+      ) : null}
+      {auth.type === 'apikey' ? (
+        <>
+          <Field label="Key" value={auth.key} onChange={(key) => put({ key })} />
+          <Field
+            label="Value"
+            value={auth.value}
+            onChange={(value) => put({ value })}
+            placeholder="{{apiKey}}"
+          />
+          <label className="auth-field">
+            <span className="auth-label">Add to</span>
+            <select
+              className="field-input"
+              aria-label="API key location"
+              value={auth.in}
+              onChange={(e) => put({ in: e.target.value === 'query' ? 'query' : 'header' })}
+            >
+              <option value="header">Header</option>
+              <option value="query">Query parameter</option>
+            </select>
+          </label>
+        </>
+      ) : null}
+      {auth.type === 'oauth2' ? (
+        <>
+          <Field
+            label="Token URL"
+            value={auth.tokenUrl}
+            onChange={(tokenUrl) => put({ tokenUrl })}
+            placeholder="{{baseUrl}}/oauth/token"
+          />
+          <Field label="Client ID" value={auth.clientId} onChange={(clientId) => put({ clientId })} />
+          <Field
+            label="Client secret"
+            value={auth.clientSecret}
+            onChange={(clientSecret) => put({ clientSecret })}
+            secret
+            placeholder="{{clientSecret}}"
+          />
+          <Field label="Scope" value={auth.scope} onChange={(scope) => put({ scope })} />
+          <label className="auth-field">
+            <span className="auth-label">Send client credentials</span>
+            <select
+              className="field-input"
+              aria-label="Client authentication"
+              value={auth.clientAuth}
+              onChange={(e) => put({ clientAuth: e.target.value === 'body' ? 'body' : 'basic' })}
+            >
+              <option value="basic">As Basic auth header</option>
+              <option value="body">In the request body</option>
+            </select>
+          </label>
+          <p className="muted small auth-note">
+            The token is fetched on send, cached until it expires, then fetched again.
+          </p>
+        </>
+      ) : null}
+      {auth.type === 'inherit' ? (
+        <p className="muted small auth-note">
+          Uses the nearest folder&apos;s auth, else the collection&apos;s.
+        </p>
+      ) : null}
+    </div>
+  )
+}

@@ -1,0 +1,52 @@
+import { useMemo } from 'react'
+import { useAppStore } from '../store/store-context'
+import { previewUrl, templatedTexts, variableHints } from './variable-hints'
+
+/**
+ * Under the request line: every {{variable}} the request uses, its value on hover, unknown ones in red (sending
+ * would be refused), and the URL as it will be sent.
+ */
+export function VariableHints() {
+  const composer = useAppStore((s) => s.composer)
+  const auth = useAppStore((s) => s.tabAuth)
+  const vars = useAppStore((s) => s.scopeVars)
+  const hints = useMemo(() => variableHints(templatedTexts(composer, auth), vars), [composer, auth, vars])
+  const url = composer.url
+  const preview = useMemo(() => (url.includes('{{') ? previewUrl(url, vars) : ''), [url, vars])
+  if (hints.length === 0) return null
+  const unknown = hints.filter((h) => h.state === 'unknown')
+
+  return (
+    <div className="var-hints" aria-label="Variables">
+      {hints.map((h) => (
+        <span
+          key={h.name}
+          className={`var-chip var-${h.state}`}
+          data-state={h.state}
+          tabIndex={0}
+          aria-label={
+            h.state === 'unknown'
+              ? `${h.name}: not defined`
+              : `${h.name} = ${h.value}${h.source ? ` (${h.source})` : ''}`
+          }
+          title={
+            h.state === 'unknown'
+              ? `{{${h.name}}} is not defined in any scope: sending will be refused`
+              : `{{${h.name}}} = ${h.value}\nfrom: ${h.source}`
+          }
+        >
+          {h.name}
+        </span>
+      ))}
+      {unknown.length > 0 ? (
+        <span className="var-warning" role="status">
+          Unknown: {unknown.map((h) => h.name).join(', ')}
+        </span>
+      ) : preview ? (
+        <span className="var-preview mono" title="The URL as it will be sent">
+          → {preview}
+        </span>
+      ) : null}
+    </div>
+  )
+}

@@ -1,0 +1,43 @@
+import { useState } from 'react'
+import { useAppStore } from '../store/store-context'
+import { VariablesDialog } from './VariablesDialog'
+
+/** The toolbar's environment picker for the active collection, and the way into its variables. */
+export function EnvironmentSwitcher() {
+  const collection = useAppStore((s) => s.collections.find((c) => c.dir === s.activeDir) ?? null)
+  const env = useAppStore((s) => (s.activeDir ? (s.envByDir[s.activeDir] ?? '') : ''))
+  const setEnvironment = useAppStore((s) => s.setEnvironment)
+  const [editing, setEditing] = useState(false)
+  if (!collection) return null
+
+  return (
+    <div className="env-switcher">
+      <span className="muted small collection-label" title={collection.dir}>
+        {collection.name}
+      </span>
+      <select
+        className="field-input env-select"
+        aria-label="Environment"
+        value={env}
+        onChange={(e) => setEnvironment(collection.dir, e.target.value)}
+      >
+        <option value="">No environment</option>
+        {collection.environments.map((e) => (
+          <option key={e.id} value={e.id}>
+            {e.name}
+          </option>
+        ))}
+      </select>
+      <button type="button" className="secondary-button" onClick={() => setEditing(true)}>
+        Variables…
+      </button>
+      {editing ? (
+        <VariablesDialog
+          collection={collection}
+          initialScope={env === '' ? 'collection' : `env:${env}`}
+          onClose={() => setEditing(false)}
+        />
+      ) : null}
+    </div>
+  )
+}

@@ -1,0 +1,116 @@
+import { useState } from 'react'
+import { useAppStore } from '../store/store-context'
+import { CollectionTree } from './CollectionTree'
+
+/** Collections on the left: open or create a folder, search, and one tree per open collection. */
+export function Sidebar() {
+  const collections = useAppStore((s) => s.collections)
+  const query = useAppStore((s) => s.sidebarQuery)
+  const setQuery = useAppStore((s) => s.setSidebarQuery)
+  const error = useAppStore((s) => s.collectionError)
+  const [opening, setOpening] = useState(false)
+
+  return (
+    <aside className="sidebar" aria-label="Collections">
+      <div className="sidebar-head">
+        <span className="sidebar-title">Collections</span>
+        <span className="spacer" />
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => setOpening((o) => !o)}
+          aria-expanded={opening}
+        >
+          {opening ? 'Cancel' : 'Open…'}
+        </button>
+      </div>
+      {opening || collections.length === 0 ? <OpenCollection onDone={() => setOpening(false)} /> : null}
+      {collections.length > 0 ? (
+        <input
+          className="field-input sidebar-search"
+          type="search"
+          aria-label="Search requests"
+          placeholder="Search requests"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
+      ) : null}
+      {error ? (
+        <div className="sidebar-error" role="alert">
+          {error}
+        </div>
+      ) : null}
+      <div className="sidebar-trees">
+        {collections.map((c) => (
+          <CollectionTree key={c.dir} collection={c} />
+        ))}
+      </div>
+    </aside>
+  )
+}
+
+function OpenCollection({ onDone }: { onDone(): void }) {
+  const recent = useAppStore((s) => s.recentCollections)
+  const openDirs = useAppStore((s) => s.collections.map((c) => c.dir).join('\n'))
+  const canPick = useAppStore((s) => s.canPickFolder)
+  const open = useAppStore((s) => s.openCollection)
+  const pick = useAppStore((s) => s.pickCollection)
+  const [path, setPath] = useState('')
+  const [create, setCreate] = useState(true)
+  const closedRecent = recent.filter((d) => !openDirs.split('\n').includes(d))
+
+  return (
+    <div className="open-collection">
+      {canPick ? (
+        <button type="button" className="secondary-button" onClick={() => void pick().then(onDone)}>
+          Choose a folder…
+        </button>
+      ) : null}
+      <form
+        className="open-form"
+        onSubmit={(e) => {
+          e.preventDefault()
+          if (path.trim() === '') return
+          void open(path.trim(), create).then((ok) => {
+            if (ok) {
+              setPath('')
+              onDone()
+            }
+          })
+        }}
+      >
+        <input
+          className="field-input mono"
+          aria-label="Collection folder"
+          placeholder="/path/to/collection folder"
+          value={path}
+          spellCheck={false}
+          onChange={(e) => setPath(e.target.value)}
+        />
+        <button type="submit" className="primary-button">
+          Open
+        </button>
+      </form>
+      <label className="small muted open-create">
+        <input type="checkbox" checked={create} onChange={(e) => setCreate(e.target.checked)} /> Create a new
+        collection there if it has none
+      </label>
+      {closedRecent.length > 0 ? (
+        <div className="recent">
+          <div className="small muted">Recent</div>
+          {closedRecent.map((d) => (
+            <button
+              key={d}
+              type="button"
+              className="recent-item mono"
+              title={d}
+              onClick={() => void open(d, false).then((ok) => ok && onDone())}
+            >
+              {d}
+            </button>
+          ))}
+        </div>
+      ) : null}
+    </div>
+  )
+}

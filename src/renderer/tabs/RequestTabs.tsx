@@ -1,0 +1,136 @@
+import { useAppStore } from '../store/store-context'
+import { isTabDirty, type RequestTab } from './tabs-slice'
+
+/** Open requests as tabs above the composer: unsaved ones marked, a banner when the file changed on disk. */
+export function RequestTabs() {
+  const tabs = useAppStore((s) => s.tabs)
+  const activeId = useAppStore((s) => s.activeTabId)
+  const newTab = useAppStore((s) => s.newTab)
+  const tabError = useAppStore((s) => s.tabError)
+
+  return (
+    <div className="request-tabs-wrap">
+      <div className="request-tabs" role="tablist" aria-label="Open requests">
+        {tabs.map((t) => (
+          <TabButton key={t.id} tab={t} active={t.id === activeId} />
+        ))}
+        <button
+          type="button"
+          className="icon-button new-tab"
+          aria-label="New request tab"
+          title="New request"
+          onClick={newTab}
+        >
+          +
+        </button>
+        <span className="spacer" />
+        <SaveButton />
+      </div>
+      <ConflictBanner />
+      {tabError ? (
+        <div className="tab-error" role="alert">
+          {tabError}
+        </div>
+      ) : null}
+    </div>
+  )
+}
+
+function TabButton({ tab, active }: { tab: RequestTab; active: boolean }) {
+  const dirty = useAppStore((s) => isTabDirty(s, tab))
+  const method = useAppStore((s) => (active ? s.composer.method : tab.draft.method))
+  const activate = useAppStore((s) => s.activateTab)
+  const close = useAppStore((s) => s.closeTab)
+  const label = tab.extras.name + (tab.path ? '' : ' (not saved)')
+  return (
+    <div
+      className={`request-tab${active ? ' active' : ''}${tab.conflict ? ' conflict' : ''}`}
+      role="tab"
+      aria-selected={active}
+      aria-label={`${label}${dirty ? ', unsaved changes' : ''}`}
+      data-dirty={dirty ? 'true' : 'false'}
+      tabIndex={active ? 0 : -1}
+      title={tab.path ?? 'Not saved yet: Ctrl/Cmd+S saves it into the active collection'}
+      onClick={() => activate(tab.id)}
+      onAuxClick={(e) => {
+        if (e.button === 1) close(tab.id)
+      }}
+    >
+      <span className={`tab-method method-${method.toLowerCase()}`}>{method}</span>
+      <span className="tab-name">{tab.extras.name}</span>
+      {dirty ? (
+        <span className="dirty-dot" aria-hidden="true">
+          ●
+        </span>
+      ) : null}
+      <button
+        type="button"
+        className="icon-button tab-close"
+        aria-label={`Close ${tab.extras.name}`}
+        onClick={(e) => {
+          e.stopPropagation()
+          close(tab.id)
+        }}
+      >
+        ×
+      </button>
+    </div>
+  )
+}
+
+function SaveButton() {
+  const dirty = useAppStore((s) => {
+    const tab = s.tabs.find((t) => t.id === s.activeTabId)
+    return tab ? isTabDirty(s, tab) || tab.path === null : false
+  })
+  const save = useAppStore((s) => s.saveActiveTab)
+  return (
+    <button
+      type="button"
+      className="secondary-button save-button"
+      disabled={!dirty}
+      onClick={() => void save()}
+      title="Save (Ctrl/Cmd+S)"
+    >
+      Save
+    </button>
+  )
+}
+
+function ConflictBanner() {
+  const tab = useAppStore((s) => s.tabs.find((t) => t.id === s.activeTabId))
+  const dirty = useAppStore((s) => (tab ? isTabDirty(s, tab) : false))
+  const reload = useAppStore((s) => s.reloadActiveTab)
+  const overwrite = useAppStore((s) => s.overwriteActiveTab)
+  const close = useAppStore((s) => s.closeTab)
+  if (!tab?.conflict) return null
+  return (
+    <div className="conflict-banner" role="alert">
+      {tab.conflict === 'changed' ? (
+        <>
+          <span>
+            <strong>{tab.path}</strong> changed on disk{dirty ? ' while you were editing it' : ''}.
+          </span>
+          <button type="button" className="secondary-button" onClick={() => void reload()}>
+            Reload from disk
+          </button>
+          <button type="button" className="secondary-button" onClick={() => void overwrite()}>
+            Overwrite with mine
+          </button>
+        </>
+      ) : (
+        <>
+          <span>
+            <strong>{tab.path}</strong> was deleted on disk.
+          </span>
+          <button type="button" className="secondary-button" onClick={() => void overwrite()}>
+            Save it again
+          </button>
+          <button type="button" className="secondary-button" onClick={() => close(tab.id)}>
+            Close tab
+          </button>
+        </>
+      )}
+    </div>
+  )
+}

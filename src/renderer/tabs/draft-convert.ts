@@ -1,0 +1,100 @@
+import type { AuthSpec, RequestKind, SavedMessage, SavedRequest } from '../../shared/collection'
+import { emptyDraft, draftBody, toRequestSpec, type ComposerDraft } from '../composer/composer-draft'
+import { paramsFromUrl } from '../composer/url-params'
+
+/**
+ * A saved request <-> what the composer edits. The composer keeps a draft per body kind; a saved file holds
+ * only the chosen body. What the composer does not edit (description, WebSocket protocols and messages) rides
+ * along in the tab, so saving never drops it.
+ */
+
+export interface TabExtras {
+  name: string
+  kind: RequestKind
+  description: string
+  protocols: string[]
+  messages: SavedMessage[]
+}
+
+export function savedToDraft(req: SavedRequest): ComposerDraft {
+  const d = emptyDraft()
+  d.method = req.method
+  d.url = req.url
+  d.params = paramsFromUrl(req.url, [])
+  d.headers = req.headers.map((h) => ({ ...h }))
+  d.bodyKind = req.body.kind
+  switch (req.body.kind) {
+    case 'text':
+      d.text = { text: req.body.text, contentType: req.body.contentType }
+      break
+    case 'json':
+      d.json = req.body.text
+      break
+    case 'form':
+      d.form = req.body.fields.map((f) => ({ ...f }))
+      break
+    case 'multipart':
+      d.multipart = req.body.parts.map((p) => ({ ...p }))
+      break
+    case 'file':
+      d.file = { path: req.body.path, contentType: req.body.contentType ?? '' }
+      break
+    case 'none':
+      break
+  }
+  // Options the composer shows come from the file; others keep their defaults and are not written back.
+  const o = req.options
+  if (o.followRedirects !== undefined) d.options.followRedirects = o.followRedirects
+  if (o.maxRedirects !== undefined) d.options.maxRedirects = o.maxRedirects
+  if (o.insecure !== undefined) d.options.insecure = o.insecure
+  if (o.totalTimeoutMs !== undefined) d.options.totalTimeoutMs = o.totalTimeoutMs
+  return d
+}
+
+export function extrasOf(req: SavedRequest): TabExtras {
+  return {
+    name: req.name,
+    kind: req.kind,
+    description: req.description,
+    protocols: [...req.protocols],
+    messages: req.messages.map((m) => ({ ...m })),
+  }
+}
+
+/**
+ * The file content for a draft. Options equal to the base file's (or to the defaults, for a new request) are
+ * kept as they were, so opening and saving a request does not add lines to it.
+ */
+export function draftToSaved(
+  d: ComposerDraft,
+  auth: AuthSpec,
+  extras: TabExtras,
+  baseOptions: SavedRequest['options'],
+): SavedRequest {
+  const spec = toRequestSpec(d)
+  const defaults = emptyDraft().options
+  const options: SavedRequest['options'] = { ...baseOptions }
+  for (const key of ['followRedirects', 'maxRedirects', 'insecure', 'totalTimeoutMs'] as const) {
+    const value = d.options[key]
+    if (baseOptions[key] !== undefined || value !== defaults[key])
+      (options as Record<string, unknown>)[key] = value
+  }
+  return {
+    name: extras.name,
+    kind: extras.kind,
+    method: spec.method || 'GET',
+    url: d.url,
+    description: extras.description,
+    headers: d.headers.filter((h) => h.name.trim() !== '' || h.value !== ''),
+    body: draftBody(d),
+    auth,
+    options,
+    protocols: extras.protocols,
+    messages: extras.messages,
+  }
+}
+
+/** A stable string for "has this tab unsaved changes": the content that would be written. */
+export function savedKey(req: SavedRequest): string {
+  return JSON.stringify(req)
+}
