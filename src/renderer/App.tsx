@@ -2,6 +2,7 @@ import { Splitter } from './app/Splitter'
 import { Toolbar } from './app/Toolbar'
 import { Composer } from './composer/Composer'
 import { DetailsPane } from './details/DetailsPane'
+import { StreamDetailsSwitch } from './streams/StreamDetails'
 import { useGlobalShortcuts } from './hooks/use-global-shortcuts'
 import { usePaneSize } from './hooks/use-pane-size'
 import { Timeline } from './timeline/Timeline'
@@ -59,7 +60,9 @@ export function App() {
               onResize={setDetailsWidth}
             />
             <div className="details-wrap" style={{ width: detailsWidth }}>
-              <DetailsPane />
+              <StreamDetailsSwitch>
+                <DetailsPane />
+              </StreamDetailsSwitch>
             </div>
           </div>
         </div>

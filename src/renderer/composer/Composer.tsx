@@ -5,6 +5,7 @@ import { KeyValueTable } from './KeyValueTable'
 import { OptionsPanel } from './OptionsPanel'
 import { RequestLine } from './RequestLine'
 import { SendError } from './SendError'
+import { StreamComposeBar } from '../streams/StreamCompose'
 import { AuthPanel } from './AuthPanel'
 import { VariableHints } from './VariableHints'
 
@@ -30,6 +31,7 @@ export function Composer() {
     <section className="composer" aria-label="Request">
       <RequestLine />
       <SendError />
+      <StreamComposeBar />
       <VariableHints />
       <div className="tabs" role="tablist" aria-label="Request parts">
         {tabs.map((t) => (

@@ -2,6 +2,7 @@ import { MAX_SEND_COUNT } from '../../shared/constants'
 import { HTTP_METHODS } from '../../shared/constants'
 import { NumberField } from '../app/NumberField'
 import { useAppStore } from '../store/store-context'
+import { StreamModeSelect } from '../streams/StreamCompose'
 
 /** Method, URL, Send, and "Send ×N". The form's submit (Enter in the URL) sends once. */
 export function RequestLine() {
@@ -21,6 +22,7 @@ export function RequestLine() {
         void send(1)
       }}
     >
+      <StreamModeSelect />
       <select
         className={`method-select method-${method.toLowerCase()}`}
         aria-label="Method"

@@ -5,6 +5,7 @@ import type { TimelineBatch } from '../../shared/contract'
 import type { ComposerDraft, ComposerOptions } from '../composer/composer-draft'
 import type { ClockSync } from '../timeline/engine-clock'
 import type { TimelineState } from '../timeline/apply-batch'
+import type { StreamsSlice } from '../streams/streams-slice'
 import type { CollectionsSlice } from '../sidebar/collections-slice'
 import type { TabsSlice } from '../tabs/tabs-slice'
 import type { TimelineViewSlice } from '../timeline/view-slice'
@@ -95,6 +96,7 @@ export type AppState = ComposerSlice &
   SelectionSlice &
   BodySlice &
   HostSlice &
+  StreamsSlice &
   TimelineViewSlice &
   CollectionsSlice &
   TabsSlice

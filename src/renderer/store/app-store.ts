@@ -6,6 +6,7 @@ import { createComposerSlice } from './composer-slice'
 import { createHostSlice } from './host-slice'
 import { createSelectionSlice } from './selection-slice'
 import { createTimelineSlice } from './timeline-slice'
+import { createStreamsSlice } from '../streams/streams-slice'
 import { createCollectionsSlice, type EnvMemory } from '../sidebar/collections-slice'
 import { createTabsSlice } from '../tabs/tabs-slice'
 import { createTimelineViewSlice } from '../timeline/view-slice'
@@ -28,6 +29,7 @@ export function createAppStore(client: ApiClient, options: AppStoreOptions = {})
     ...createSelectionSlice()(...a),
     ...createBodySlice(client)(...a),
     ...createHostSlice(client, localNow)(...a),
+    ...createStreamsSlice(client)(...a),
     ...createCollectionsSlice(client, options.envMemory ?? null)(...a),
     ...createTabsSlice(client)(...a),
     ...createTimelineViewSlice()(...a),

@@ -33,6 +33,8 @@ export function createComposerSlice(client: ApiClient): StateCreator<AppState, [
         set((s) => ({ composer: { ...s.composer, options: { ...s.composer.options, [key]: value } } })),
       setSendCount: (n) => set({ sendCount: clampCount(n) }),
       send: async (count = 1) => {
+        // SSE and WebSocket modes open a stream session instead (issue 4).
+        if (get().composeMode !== 'http') return get().openStream()
         const n = clampCount(count)
         const request = toRequestSpec(get().composer)
         // Sending never blocks the next send: fire-and-watch is the point of the tool.

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand/vanilla'
 import type { ApiClient } from '../client/api-client'
 import { applyBatch, clearFinished, EMPTY_TIMELINE } from '../timeline/apply-batch'
+import { applyLaneBatch } from '../streams/lane-ticks'
 import type { AppState, TimelineSlice } from './app-state'
 
 export function createTimelineSlice(client: ApiClient): StateCreator<AppState, [], [], TimelineSlice> {
@@ -9,7 +10,10 @@ export function createTimelineSlice(client: ApiClient): StateCreator<AppState, [
     applyTimelineBatch: (batch) => {
       const before = get().timeline
       const timeline = applyBatch(before, batch)
-      if (timeline !== before) set({ timeline })
+      // Stream sessions' lanes (ticks per message) change in the same store update.
+      const lanesBefore = get().streamLanes
+      const streamLanes = applyLaneBatch(lanesBefore, batch)
+      if (timeline !== before || streamLanes !== lanesBefore) set({ timeline, streamLanes })
     },
     clearFinished: () =>
       set((s) => {

@@ -1,0 +1,155 @@
+import { useState, type ReactNode } from 'react'
+import { formatBytes, formatMs } from '../../shared/format'
+import { useAppStore } from '../store/store-context'
+import type { SessionRow } from '../timeline/session-row'
+import { AssembleView } from './AssembleView'
+import { MessageLog } from './MessageLog'
+import { WsSendBox } from './WsSendBox'
+import { useStreamLanes } from './use-stream-lanes'
+import './streams.css'
+
+type Tab = 'messages' | 'send' | 'assemble' | 'handshake'
+
+/**
+ * The details pane for the selected row: a stream session's own pane (message log, send box or assemble view,
+ * handshake) when the row is an SSE or WebSocket session, else `children` (the HTTP details pane). Mounted
+ * once in the app, it also registers the waterfall's stream lane painter.
+ */
+export function StreamDetailsSwitch({ children }: { children: ReactNode }) {
+  useStreamLanes()
+  const row = useAppStore((s) => (s.selectedSid === null ? undefined : s.timeline.rows[s.selectedSid]))
+  if (!row || row.queued.kind === 'http') return <>{children}</>
+  return <StreamDetails key={row.sid} row={row} />
+}
+
+function StreamDetails({ row }: { row: SessionRow }) {
+  const ws = row.queued.kind === 'ws'
+  const [tab, setTab] = useState<Tab>('messages')
+  const lane = useAppStore((s) => s.streamLanes[row.sid])
+  const cancel = useAppStore((s) => s.cancel)
+  const open = lane?.openSince !== null && lane?.openSince !== undefined && row.end === null
+  const ended = row.end !== null
+  const error = row.terminal?.type === 'error' ? row.terminal : null
+  const state = error
+    ? 'failed'
+    : ended
+      ? 'closed'
+      : open
+        ? 'open'
+        : lane && lane.reconnects > 0
+          ? 'reconnecting'
+          : 'connecting'
+  const tabs: { id: Tab; label: string }[] = [
+    { id: 'messages', label: 'Messages' },
+    ...(ws ? [{ id: 'send' as const, label: 'Send' }] : [{ id: 'assemble' as const, label: 'Assemble' }]),
+    { id: 'handshake', label: 'Handshake' },
+  ]
+  const startT = row.queued.t
+
+  return (
+    <section
+      className="details stream-details"
+      aria-label="Stream details"
+      data-sid={row.sid}
+      data-state={state}
+    >
+      <div className="status-line">
+        <span className={`stream-badge kind-${row.queued.kind}`}>{ws ? 'WS' : 'SSE'}</span>
+        <span className={`stream-state state-${state}`}>{state}</span>
+        <span className="url mono" title={row.queued.url}>
+          {row.queued.url}
+        </span>
+        <span className="grow" />
+        {!ended ? (
+          <button type="button" className="secondary-button" onClick={() => void cancel(row.sid)}>
+            {open ? 'Close' : 'Stop'}
+          </button>
+        ) : null}
+      </div>
+      <div className="stream-summary muted num">
+        {lane ? `↓ ${lane.received.toLocaleString()} received · ↑ ${lane.sent.toLocaleString()} sent` : ''}
+        {lane?.subprotocol ? ` · subprotocol ${lane.subprotocol}` : ''}
+        {lane?.mode && lane.mode !== 'ws' ? ` · ${lane.mode}` : ''}
+        {lane && lane.reconnects > 0
+          ? ` · ${lane.reconnects} reconnect${lane.reconnects === 1 ? '' : 's'}`
+          : ''}
+      </div>
+      {error ? <div className="error-box stream-error">{error.message}</div> : null}
+      <div className="tabs" role="tablist" aria-label="Stream parts">
+        {tabs.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            className={tab === t.id ? 'tab active' : 'tab'}
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div className="details-panel stream-panel" role="tabpanel">
+        {tab === 'messages' ? <MessageLog sid={row.sid} startT={startT} /> : null}
+        {tab === 'send' ? (
+          <>
+            <WsSendBox sid={row.sid} url={row.queued.url} open={open} />
+            <MessageLog sid={row.sid} startT={startT} />
+          </>
+        ) : null}
+        {tab === 'assemble' ? <AssembleView sid={row.sid} startT={startT} /> : null}
+        {tab === 'handshake' ? <Handshake row={row} /> : null}
+      </div>
+    </section>
+  )
+}
+
+function Handshake({ row }: { row: SessionRow }) {
+  const facts: [string, string][] = []
+  if (row.sent) facts.push(['Remote address', `${row.sent.remoteAddress}:${row.sent.remotePort}`])
+  if (row.tls) facts.push(['TLS', `${row.tls.version} ${row.tls.cipher}`])
+  if (row.dns) facts.push(['DNS', formatMs(row.dns.t - row.dns.start)])
+  if (row.connect) facts.push(['Connect', formatMs(row.connect.t - row.connect.start)])
+  if (row.tls) facts.push(['TLS handshake', formatMs(row.tls.t - row.tls.start)])
+  if (row.sent && row.response) facts.push(['Waiting (TTFB)', formatMs(row.response.t - row.sent.t)])
+  if (row.response) facts.push(['Status', `${row.response.status} ${row.response.statusText}`.trim()])
+  if (row.terminal?.type === 'done') facts.push(['Received', formatBytes(row.terminal.wireBytes)])
+  return (
+    <div className="handshake">
+      <dl className="facts">
+        {facts.map(([k, v]) => (
+          <div className="fact" key={k}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
+      <HeaderTable title="Request headers" headers={row.sent?.headers ?? []} />
+      <HeaderTable title="Response headers" headers={row.response?.headers ?? []} />
+    </div>
+  )
+}
+
+function HeaderTable({ title, headers }: { title: string; headers: readonly (readonly [string, string])[] }) {
+  return (
+    <>
+      <h3 className="section-title">{title}</h3>
+      {headers.length === 0 ? (
+        <p className="muted">None yet.</p>
+      ) : (
+        <table className="header-table">
+          <tbody>
+            {headers.map(([k, v], i) => (
+              <tr key={`${k}${i}`}>
+                <th scope="row" className="mono">
+                  {k}
+                </th>
+                <td className="mono">{v}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  )
+}

@@ -1,0 +1,149 @@
+import { useState } from 'react'
+import { closeCodeText } from '../../shared/streams'
+import { useAppStore } from '../store/store-context'
+import type { WsSendKind } from './streams-slice'
+
+const KINDS: { id: WsSendKind; label: string; placeholder: string }[] = [
+  { id: 'text', label: 'Text', placeholder: 'A text message — Ctrl+Enter sends' },
+  { id: 'json', label: 'JSON', placeholder: '{"type": "subscribe"} — checked before it is sent' },
+  { id: 'hex', label: 'Hex', placeholder: 'de ad be ef — binary, as hex digits' },
+  { id: 'base64', label: 'Base64', placeholder: '3q2+7w== — binary, as base64' },
+  { id: 'file', label: 'File', placeholder: 'Path of a file to send as one binary message' },
+]
+
+const EMPTY: readonly never[] = []
+
+/** Compose and send WebSocket messages, keep saved ones per URL, ping, and close with a code and reason. */
+export function WsSendBox({ sid, url, open }: { sid: string; url: string; open: boolean }) {
+  const draft = useAppStore((s) => s.wsDraft)
+  const error = useAppStore((s) => s.wsError)
+  const saved = useAppStore((s) => s.savedMessages[url] ?? EMPTY)
+  const setDraft = useAppStore((s) => s.setWsDraft)
+  const send = useAppStore((s) => s.sendWs)
+  const ping = useAppStore((s) => s.pingWs)
+  const close = useAppStore((s) => s.closeWs)
+  const save = useAppStore((s) => s.saveWsMessage)
+  const remove = useAppStore((s) => s.removeSavedMessage)
+  const use = useAppStore((s) => s.useSavedMessage)
+  const [name, setName] = useState('')
+  const kind = KINDS.find((k) => k.id === draft.kind) ?? KINDS[0]
+
+  return (
+    <div className="ws-send">
+      <div className="segmented" role="radiogroup" aria-label="Message type">
+        {KINDS.map((k) => (
+          <label key={k.id} className={k.id === draft.kind ? 'segment active' : 'segment'}>
+            <input
+              type="radio"
+              name={`ws-kind-${sid}`}
+              value={k.id}
+              checked={k.id === draft.kind}
+              onChange={() => setDraft({ kind: k.id })}
+            />
+            {k.label}
+          </label>
+        ))}
+      </div>
+      <textarea
+        className="ws-message-input mono"
+        aria-label="Message to send"
+        rows={draft.kind === 'file' ? 1 : 4}
+        spellCheck={false}
+        placeholder={kind?.placeholder}
+        value={draft.data}
+        onChange={(e) => setDraft({ data: e.target.value })}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+            e.preventDefault()
+            e.stopPropagation()
+            void send(sid)
+          }
+        }}
+      />
+      <div className="ws-send-actions">
+        <button type="button" className="primary-button" disabled={!open} onClick={() => void send(sid)}>
+          Send
+        </button>
+        <button type="button" className="secondary-button" disabled={!open} onClick={() => void ping(sid)}>
+          Ping
+        </button>
+        <span className="grow" />
+        <input
+          className="ws-save-name"
+          aria-label="Name for the saved message"
+          placeholder="Name (optional)"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
+        <button
+          type="button"
+          className="secondary-button"
+          disabled={draft.data === ''}
+          onClick={() => {
+            save(url, name)
+            setName('')
+          }}
+        >
+          Save message
+        </button>
+      </div>
+      {error ? <div className="error-box">{error.message}</div> : null}
+      {saved.length > 0 ? (
+        <ul className="ws-saved" aria-label="Saved messages">
+          {saved.map((m) => (
+            <li key={m.id}>
+              <button type="button" className="ws-saved-use" title={m.data} onClick={() => use(m)}>
+                <span className="kind">{m.kind}</span> {m.name}
+              </button>
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={`Send saved message ${m.name}`}
+                title="Send now"
+                disabled={!open}
+                onClick={() => {
+                  use(m)
+                  void send(sid)
+                }}
+              >
+                ➤
+              </button>
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={`Delete saved message ${m.name}`}
+                onClick={() => remove(url, m.id)}
+              >
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <div className="ws-close">
+        <label>
+          Close code
+          <input
+            type="number"
+            className="num"
+            min={1000}
+            max={4999}
+            value={draft.closeCode}
+            onChange={(e) => setDraft({ closeCode: Number(e.target.value) || 1000 })}
+          />
+        </label>
+        <span className="muted small">{closeCodeText(draft.closeCode)}</span>
+        <input
+          aria-label="Close reason"
+          placeholder="Reason (optional)"
+          maxLength={123}
+          value={draft.closeReason}
+          onChange={(e) => setDraft({ closeReason: e.target.value })}
+        />
+        <button type="button" className="secondary-button" disabled={!open} onClick={() => void close(sid)}>
+          Close with code
+        </button>
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,264 @@
+import type { TimelineBatch } from '../../shared/contract'
+import type { StreamDirection, StreamMessageKind, TimelineEvent } from '../../shared/timeline'
+
+/**
+ * What a stream session's lane draws: a tick per message, in and out apart, and markers where the stream
+ * opened, reconnected and closed. A lane must cost the same after 10 or 10,000,000 messages, so ticks are
+ * counted into time buckets: at most MAX_BUCKETS of them, and when a message would land past the last one,
+ * the bucket width doubles and neighbours merge. At any zoom a bucket is a few pixels at most, so the lane
+ * looks the same as drawing every message would.
+ */
+
+export const MAX_BUCKETS = 512
+const MAX_MARKERS = 64
+/** Narrowest bucket: 1 ms. */
+const MIN_WIDTH = 1
+
+export type MarkerKind = 'open' | 'retry' | 'closed' | 'error' | 'done'
+
+export interface LaneMarker {
+  t: number
+  kind: MarkerKind
+  label: string
+}
+
+export interface LastMessage {
+  t: number
+  dir: StreamDirection
+  kind: StreamMessageKind
+  preview: string
+  size: number
+}
+
+export interface LaneTicks {
+  readonly sid: string
+  /** Engine ms of bucket 0's start (the first message). */
+  readonly start: number
+  /** Bucket width in ms (a power of two). */
+  readonly width: number
+  readonly ins: readonly number[]
+  readonly outs: readonly number[]
+  readonly markers: readonly LaneMarker[]
+  /** Messages received / sent, and their bytes. */
+  readonly received: number
+  readonly sent: number
+  readonly bytesIn: number
+  readonly bytesOut: number
+  /** Highest log seq seen: the log holds `lastSeq + 1` entries. */
+  readonly lastSeq: number
+  readonly last: LastMessage | null
+  /** When the current connection opened (engine ms), or null while not open. */
+  readonly openSince: number | null
+  readonly subprotocol: string | null
+  readonly mode: string | null
+  readonly reconnects: number
+}
+
+export type LaneMap = Readonly<Record<string, LaneTicks>>
+
+export const EMPTY_LANES: LaneMap = {}
+
+export function emptyLane(sid: string): LaneTicks {
+  return {
+    sid,
+    start: 0,
+    width: MIN_WIDTH,
+    ins: [],
+    outs: [],
+    markers: [],
+    received: 0,
+    sent: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    lastSeq: -1,
+    last: null,
+    openSince: null,
+    subprotocol: null,
+    mode: null,
+    reconnects: 0,
+  }
+}
+
+/** A mutable working copy of one lane while a batch is applied (copied once per batch, not per event). */
+interface Draft {
+  sid: string
+  start: number
+  width: number
+  ins: number[]
+  outs: number[]
+  markers: LaneMarker[]
+  received: number
+  sent: number
+  bytesIn: number
+  bytesOut: number
+  lastSeq: number
+  last: LastMessage | null
+  openSince: number | null
+  subprotocol: string | null
+  mode: string | null
+  reconnects: number
+  started: boolean
+}
+
+function draftOf(lane: LaneTicks): Draft {
+  return {
+    ...lane,
+    ins: [...lane.ins],
+    outs: [...lane.outs],
+    markers: [...lane.markers],
+    started: lane.ins.length > 0 || lane.outs.length > 0,
+  }
+}
+
+function freeze(d: Draft): LaneTicks {
+  const { started: _started, ...lane } = d
+  return lane
+}
+
+/** Count one message at `t` into the draft's buckets, widening them when `t` is past the last one. */
+export function addTick(
+  d: { start: number; width: number; ins: number[]; outs: number[]; started?: boolean },
+  t: number,
+  dir: StreamDirection,
+): void {
+  if (!d.started) {
+    d.start = t
+    d.started = true
+  }
+  if (t < d.start) t = d.start
+  let i = Math.floor((t - d.start) / d.width)
+  while (i >= MAX_BUCKETS) {
+    merge(d.ins)
+    merge(d.outs)
+    d.width *= 2
+    i = Math.floor((t - d.start) / d.width)
+  }
+  const list = dir === 'in' ? d.ins : d.outs
+  while (list.length <= i) list.push(0)
+  list[i] = (list[i] ?? 0) + 1
+}
+
+function merge(list: number[]): void {
+  const n = Math.ceil(list.length / 2)
+  for (let j = 0; j < n; j++) list[j] = (list[2 * j] ?? 0) + (list[2 * j + 1] ?? 0)
+  list.length = n
+}
+
+function mark(d: Draft, m: LaneMarker): void {
+  d.markers.push(m)
+  if (d.markers.length > MAX_MARKERS) d.markers.splice(0, d.markers.length - MAX_MARKERS)
+}
+
+/**
+ * Apply a timeline batch to the lanes of stream sessions. Returns `lanes` itself when nothing in the batch was
+ * about a stream, so the store update can be skipped.
+ */
+export function applyLaneBatch(lanes: LaneMap, batch: TimelineBatch): LaneMap {
+  let drafts: Map<string, Draft> | null = null
+  const draft = (sid: string): Draft | null => {
+    const existing = drafts?.get(sid)
+    if (existing) return existing
+    const lane = lanes[sid]
+    if (!lane) return null
+    const d = draftOf(lane)
+    ;(drafts ??= new Map()).set(sid, d)
+    return d
+  }
+  for (const e of batch.events) {
+    if (e.type === 'queued') {
+      if (e.kind === 'http' || lanes[e.sid]) continue
+      ;(drafts ??= new Map()).set(e.sid, draftOf(emptyLane(e.sid)))
+      continue
+    }
+    if (!isLaneEvent(e)) continue
+    const d = draft(e.sid)
+    if (!d) continue
+    applyEvent(d, e)
+  }
+  if (!drafts) return lanes
+  const next: Record<string, LaneTicks> = { ...lanes }
+  for (const [sid, d] of drafts) next[sid] = freeze(d)
+  return next
+}
+
+function isLaneEvent(e: TimelineEvent): boolean {
+  switch (e.type) {
+    case 'sse-event':
+    case 'ws-message':
+    case 'stream-open':
+    case 'stream-closed':
+    case 'retry':
+    case 'done':
+    case 'error':
+    case 'cancelled':
+      return true
+    default:
+      return false
+  }
+}
+
+function applyEvent(d: Draft, e: TimelineEvent): void {
+  switch (e.type) {
+    case 'sse-event':
+    case 'ws-message':
+      addTick(d, e.t, e.dir)
+      if (e.dir === 'in') {
+        d.received++
+        d.bytesIn += e.size
+      } else {
+        d.sent++
+        d.bytesOut += e.size
+      }
+      if (e.seq > d.lastSeq) d.lastSeq = e.seq
+      d.last = { t: e.t, dir: e.dir, kind: e.kind, preview: e.preview, size: e.size }
+      return
+    case 'stream-open':
+      d.openSince = e.t
+      d.mode = e.mode
+      d.subprotocol = e.protocol ?? null
+      if (e.attempt > 0) d.reconnects = e.attempt
+      mark(d, { t: e.t, kind: 'open', label: e.attempt > 0 ? `Reconnected (#${e.attempt})` : 'Open' })
+      return
+    case 'stream-closed':
+      d.openSince = null
+      mark(d, { t: e.t, kind: 'closed', label: e.reason })
+      return
+    case 'retry':
+      mark(d, { t: e.t, kind: 'retry', label: `Reconnect #${e.attempt} in ${e.delayMs} ms: ${e.reason}` })
+      return
+    case 'error':
+      d.openSince = null
+      mark(d, { t: e.t, kind: 'error', label: e.message })
+      return
+    case 'done':
+    case 'cancelled':
+      d.openSince = null
+      mark(d, { t: e.t, kind: 'done', label: e.type === 'done' ? 'Closed' : 'Cancelled' })
+      return
+    default:
+      return
+  }
+}
+
+/** Buckets with messages as [engine ms, ins, outs], for painting. */
+export function tickBuckets(lane: LaneTicks): [number, number, number][] {
+  const out: [number, number, number][] = []
+  const n = Math.max(lane.ins.length, lane.outs.length)
+  for (let i = 0; i < n; i++) {
+    const a = lane.ins[i] ?? 0
+    const b = lane.outs[i] ?? 0
+    if (a > 0 || b > 0) out.push([lane.start + i * lane.width, a, b])
+  }
+  return out
+}
+
+/** Drop lanes whose sessions are no longer on the timeline (after Clear). */
+export function pruneLanes(lanes: LaneMap, keep: (sid: string) => boolean): LaneMap {
+  let changed = false
+  const next: Record<string, LaneTicks> = {}
+  for (const [sid, lane] of Object.entries(lanes)) {
+    if (keep(sid)) next[sid] = lane
+    else changed = true
+  }
+  return changed ? next : lanes
+}

@@ -1,0 +1,156 @@
+import { mkdir } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { expect, test, type Page } from '@playwright/test'
+import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { startSseServer, type SseFixture } from '../fixtures/sse-server'
+import { startWsServer, type WsFixture } from '../fixtures/ws-server'
+import { startBuiltWebHost, type RunningWebHost } from './web-host'
+
+/**
+ * Streams through the browser host in Chromium: an SSE stream (an LLM-style answer, assembled) and a WebSocket
+ * session side by side with two HTTP requests on one timeline; messages sent and received appear in order in
+ * the log; a screenshot for the README.
+ */
+
+const screenshotPath = fileURLToPath(new URL('../../docs/streams.png', import.meta.url))
+
+let http: Fixture
+let sse: SseFixture
+let ws: WsFixture
+let host: RunningWebHost
+
+test.beforeAll(async () => {
+  http = await startHttpServer()
+  sse = await startSseServer()
+  ws = await startWsServer()
+  host = await startBuiltWebHost()
+})
+
+test.afterAll(async () => {
+  await host?.stop()
+  await ws?.close()
+  await sse?.close()
+  await http?.close()
+})
+
+/** The bits of a log row the in-page reader touches (this tsconfig has no DOM lib). */
+interface CellRow {
+  querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }>
+}
+
+async function open(page: Page, mode: 'HTTP' | 'SSE' | 'WebSocket', url: string): Promise<void> {
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: mode })
+  const field = page.getByRole('textbox', { name: 'URL' })
+  await field.fill(url)
+  await field.press('Enter')
+}
+
+test('an SSE stream and a WebSocket beside two HTTP requests, messages in order', async ({ page }) => {
+  const pageErrors: string[] = []
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  await page.setViewportSize({ width: 1400, height: 860 })
+  await page.goto(host.url)
+  const timeline = page.getByRole('grid', { name: 'Timeline' })
+  const rows = timeline.getByRole('row')
+
+  await open(page, 'HTTP', `${http.url}/delay?ms=300`)
+  // An LLM answer ends with the stream: no reconnect (the default follows EventSource and would reconnect).
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'SSE' })
+  await page
+    .getByRole('group', { name: 'SSE options' })
+    .getByRole('checkbox', { name: 'Reconnect' })
+    .uncheck()
+  await open(page, 'SSE', `${sse.url}/llm?n=40&every=80`)
+  await open(page, 'WebSocket', `${ws.url}/echo`)
+  await open(page, 'HTTP', `${http.url}/delay?ms=900`)
+  await expect(rows).toHaveCount(4)
+
+  // The WebSocket lane: open it, send three messages of different kinds, see them echoed in order.
+  const wsRow = timeline.locator('[role="row"][data-sid^="w"]')
+  await wsRow.click()
+  const details = page.getByRole('region', { name: 'Stream details' })
+  await expect(details).toHaveAttribute('data-state', 'open')
+  await details.getByRole('tab', { name: 'Send' }).click()
+  const box = details.getByRole('textbox', { name: 'Message to send' })
+  await box.fill('hello')
+  await details.getByRole('button', { name: 'Send', exact: true }).click()
+  await details.locator('label.segment', { hasText: 'JSON' }).click()
+  await box.fill('{"op":"subscribe","topics":["a","b"]}')
+  await details.getByRole('button', { name: 'Save message' }).click()
+  await details.getByRole('button', { name: 'Send', exact: true }).click()
+  await details.locator('label.segment', { hasText: 'Hex' }).click()
+  await box.fill('de ad be ef')
+  await details.getByRole('button', { name: 'Send', exact: true }).click()
+
+  const log = details.getByRole('grid', { name: 'Messages' })
+  const logRows = log.getByRole('row')
+  await expect(logRows).toHaveCount(6)
+  const lines = await logRows.evaluateAll((els) =>
+    (els as unknown as CellRow[]).map((el) =>
+      Array.from(el.querySelectorAll('[role="gridcell"]')).map((c) => c.textContent ?? ''),
+    ),
+  )
+  const summary = lines.map((cells) => `${cells[1]} ${cells[2]} ${cells[4]}`)
+  // Each message is logged when it is sent, its echo after it; the three go out in the order they were sent.
+  expect(summary.filter((l) => l.startsWith('↑'))).toEqual([
+    '↑ text hello',
+    '↑ text {"op":"subscribe","topics":["a","b"]}',
+    '↑ binary de ad be ef',
+  ])
+  expect(summary.filter((l) => l.startsWith('↓'))).toEqual([
+    '↓ text hello',
+    '↓ text {"op":"subscribe","topics":["a","b"]}',
+    '↓ binary de ad be ef',
+  ])
+  expect(summary[0]).toBe('↑ text hello')
+  expect(ws.received.slice(0, 2)).toEqual(['hello', '{"op":"subscribe","topics":["a","b"]}'])
+  // The saved message is kept for this URL.
+  await expect(details.getByRole('list', { name: 'Saved messages' }).getByRole('listitem')).toHaveCount(1)
+  // A binary message opens as a hex dump.
+  await logRows.filter({ hasText: 'binary' }).last().click()
+  await expect(details.getByLabel('Message data')).toContainText('00000000  de ad be ef')
+
+  // The SSE lane: its log fills in order and the assemble view reads the answer.
+  const sseRow = timeline.locator('[role="row"][data-sid^="e"]')
+  await sseRow.click()
+  const sseDetails = page.getByRole('region', { name: 'Stream details' })
+  // The log follows the stream: the rows on screen are consecutive events, oldest first.
+  const sseLog = sseDetails.getByRole('grid', { name: 'Messages' })
+  await expect(sseLog.getByRole('row')).not.toHaveCount(0)
+  const words = await sseLog
+    .getByRole('row')
+    .evaluateAll((els) => els.map((el) => /"content":"w(\d+) "/.exec(el.textContent ?? '')?.[1] ?? null))
+  const nums = words.filter((w): w is string => w !== null).map(Number)
+  expect(nums.length).toBeGreaterThan(2)
+  expect(nums).toEqual(nums.map((_, i) => (nums[0] ?? 0) + i))
+  await sseDetails.getByRole('tab', { name: 'Assemble' }).click()
+  const text = sseDetails.getByLabel('Assembled text')
+  await expect(text).toContainText('w0 w1 w2 w3')
+  await expect(sseDetails.getByTestId('ttft')).toHaveText(/\d+(\.\d+)? (ms|s)/)
+
+  // Both HTTP requests finished on the same timeline while the streams were live.
+  await expect(timeline.locator('[role="row"][data-sid^="s"][data-state="done"]')).toHaveCount(2)
+  // Leave the WebSocket selected with its log for the screenshot, the SSE still streaming beside it.
+  await wsRow.click()
+  await page.getByRole('region', { name: 'Stream details' }).getByRole('tab', { name: 'Send' }).click()
+  await page.waitForTimeout(300)
+  await mkdir(fileURLToPath(new URL('../../docs/', import.meta.url)), { recursive: true })
+  await page.screenshot({ path: screenshotPath })
+
+  // The SSE stream ends by itself ([DONE] then the server closes); the WebSocket closes with a code and reason.
+  await expect(sseRow).toHaveAttribute('data-state', 'done', { timeout: 15_000 })
+  await sseRow.click()
+  await page.getByRole('region', { name: 'Stream details' }).getByRole('tab', { name: 'Assemble' }).click()
+  await expect(page.getByLabel('Assembled text')).toHaveText(
+    Array.from({ length: 40 }, (_, i) => `w${i} `).join(''),
+  )
+  await wsRow.click()
+  const wsDetails = page.getByRole('region', { name: 'Stream details' })
+  await wsDetails.getByRole('tab', { name: 'Send' }).click()
+  await wsDetails.getByRole('spinbutton', { name: 'Close code' }).fill('4001')
+  await wsDetails.getByRole('textbox', { name: 'Close reason' }).fill('bye')
+  await wsDetails.getByRole('button', { name: 'Close with code' }).click()
+  await expect(wsRow).toHaveAttribute('data-state', 'done')
+  await expect.poll(() => ws.closes).toContainEqual({ code: 4001, reason: 'bye' })
+  expect(pageErrors).toEqual([])
+})
