@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest'
+import type { StreamEntry } from '../../src/shared/streams'
+import type { TimelineEvent } from '../../src/shared/timeline'
+import {
+  assembleEntries,
+  assembleStats,
+  emptyAssembled,
+  extractField,
+  parseFieldPath,
+} from '../../src/renderer/streams/assemble'
+import { applyLaneBatch, EMPTY_LANES, MAX_BUCKETS, tickBuckets } from '../../src/renderer/streams/lane-ticks'
+import { needsRead, readRange, emptyLogView } from '../../src/renderer/streams/log-window'
+import { entryPreview, hexDump, prettyJson } from '../../src/renderer/streams/message-format'
+import { createAppStore } from '../../src/renderer/store/app-store'
+import { fakeClient } from './fake-client'
+import { queued } from './event-builders'
+
+const msg = (sid: string, t: number, seq: number, dir: 'in' | 'out' = 'in'): TimelineEvent => ({
+  type: 'ws-message',
+  sid,
+  t,
+  seq,
+  dir,
+  kind: 'text',
+  size: 3,
+  preview: `m${seq}`,
+})
+
+const entry = (seq: number, data: string, extra: Partial<StreamEntry> = {}): StreamEntry => ({
+  seq,
+  t: 100 + seq * 10,
+  dir: 'in',
+  kind: 'event',
+  size: data.length,
+  encoding: 'utf8',
+  data,
+  truncated: false,
+  event: 'message',
+  ...extra,
+})
+
+describe('stream lanes', () => {
+  it('count a tick per message, in and out apart, and only for stream sessions', () => {
+    const lanes = applyLaneBatch(EMPTY_LANES, {
+      dropped: 0,
+      events: [
+        queued('w1', 0, { kind: 'ws' }),
+        queued('s1', 0),
+        msg('w1', 10, 0),
+        msg('w1', 10.5, 1, 'out'),
+        msg('s1', 11, 0),
+      ],
+    })
+    expect(Object.keys(lanes)).toEqual(['w1'])
+    const lane = lanes['w1']!
+    expect([lane.received, lane.sent, lane.lastSeq]).toEqual([1, 1, 1])
+    expect(tickBuckets(lane)).toEqual([[10, 1, 1]])
+    // A batch with nothing for streams leaves the lanes object as it was (no store update).
+    expect(applyLaneBatch(lanes, { dropped: 0, events: [msg('zz', 1, 0)] })).toBe(lanes)
+  })
+
+  it('stay bounded after a million messages: buckets widen instead of growing', () => {
+    let lanes = applyLaneBatch(EMPTY_LANES, { dropped: 0, events: [queued('w1', 0, { kind: 'ws' })] })
+    for (let b = 0; b < 100; b++) {
+      const events = Array.from({ length: 10_000 }, (_, i) =>
+        msg('w1', (b * 10_000 + i) * 0.05, b * 10_000 + i),
+      )
+      lanes = applyLaneBatch(lanes, { dropped: 0, events })
+    }
+    const lane = lanes['w1']!
+    expect(lane.received).toBe(1_000_000)
+    expect(lane.ins.length).toBeLessThanOrEqual(MAX_BUCKETS)
+    expect(lane.ins.reduce((a, b) => a + b, 0)).toBe(1_000_000)
+    expect(lane.width).toBeGreaterThanOrEqual(64)
+  })
+
+  it('mark reconnects and closes', () => {
+    const lanes = applyLaneBatch(EMPTY_LANES, {
+      dropped: 0,
+      events: [
+        queued('e1', 0, { kind: 'sse' }),
+        { type: 'retry', sid: 'e1', t: 5, attempt: 1, delayMs: 3000, reason: 'The server ended the stream' },
+        { type: 'stream-closed', sid: 'e1', t: 9, by: 'client', reason: 'Closed by you', willRetry: false },
+      ],
+    })
+    expect(lanes['e1']!.markers.map((m) => [m.kind, m.label])).toEqual([
+      ['retry', 'Reconnect #1 in 3000 ms: The server ended the stream'],
+      ['closed', 'Closed by you'],
+    ])
+  })
+})
+
+describe('assemble', () => {
+  it('parses field paths and reads the field from each event', () => {
+    expect(parseFieldPath('choices[0].delta.content')).toEqual(['choices', 0, 'delta', 'content'])
+    expect(parseFieldPath('a["b c"].d')).toEqual(['a', 'b c', 'd'])
+    expect(parseFieldPath('a..b')).toBeNull()
+    expect(extractField('{"choices":[{"delta":{"content":"Hi"}}]}', ['choices', 0, 'delta', 'content'])).toBe(
+      'Hi',
+    )
+    expect(extractField('[DONE]', ['x'])).toBeNull()
+  })
+
+  it('concatenates a streamed answer with time to first token and rates', () => {
+    const chunk = (seq: number, text: string | null) =>
+      entry(
+        seq,
+        text === null
+          ? '{"choices":[{"delta":{}}]}'
+          : JSON.stringify({ choices: [{ delta: { content: text } }] }),
+      )
+    const a = assembleEntries(emptyAssembled('choices[0].delta.content'), [
+      chunk(0, null),
+      chunk(1, 'Hel'),
+      chunk(2, 'lo'),
+      chunk(3, ' world'),
+      entry(4, '[DONE]'),
+    ])
+    expect(a.text).toBe('Hello world')
+    expect([a.events, a.pieces, a.nextSeq]).toEqual([5, 3, 5])
+    const stats = assembleStats(a, 50)
+    expect(stats.timeToFirstToken).toBe(60) // first piece at t=110, session started at 50
+    expect(stats.tokensPerSecond).toBeCloseTo(100) // 2 gaps over 20 ms
+    // Entries already read are not counted twice.
+    expect(assembleEntries(a, [chunk(3, ' world')]).text).toBe('Hello world')
+  })
+})
+
+describe('message log window and formatting', () => {
+  it('reads only when the rows on screen are not in the window', () => {
+    const view = {
+      ...emptyLogView('w1'),
+      from: 100,
+      entries: Array.from({ length: 50 }, (_, i) => entry(100 + i, 'x')),
+    }
+    expect(needsRead(view, 110, 130, 1000)).toBe(false)
+    expect(needsRead(view, 140, 160, 1000)).toBe(true)
+    expect(readRange(500, 520, 1000)).toEqual({ from: 440, count: 141 })
+    expect(readRange(990, 1010, 1000)).toEqual({ from: 859, count: 141 })
+  })
+
+  it('shows binary as hex, JSON pretty, close frames in words', () => {
+    expect(hexDump(new Uint8Array([0xde, 0xad, 0x41]))).toBe(
+      '00000000  de ad 41                                          ..A',
+    )
+    expect(prettyJson('{"a":[1]}')).toBe('{\n  "a": [\n    1\n  ]\n}')
+    expect(prettyJson('plain')).toBeNull()
+    expect(entryPreview(entry(0, '', { kind: 'close', code: 1001 }))).toBe('1001 going away')
+    expect(entryPreview(entry(0, '3q0=', { kind: 'binary', encoding: 'base64', size: 2 }))).toBe('de ad')
+  })
+})
+
+describe('the streams slice', () => {
+  it('opens a WebSocket from the composer with its options and selects the new lane', async () => {
+    const fake = fakeClient({ 'ws.open': () => ({ ok: true, value: { sid: 'w7' } }) })
+    const store = createAppStore(fake.client)
+    const s = store.getState()
+    s.setComposeMode('ws')
+    s.setUrl('ws://127.0.0.1:9/chat')
+    s.setStreamCompose({ wsProtocols: 'chat.v2, json', wsMaxMessageMb: 2 })
+    await store.getState().send()
+    expect(fake.calls.at(-1)).toEqual({
+      name: 'ws.open',
+      payload: {
+        url: 'ws://127.0.0.1:9/chat',
+        headers: [],
+        protocols: ['chat.v2', 'json'],
+        options: { reconnect: false, maxMessageBytes: 2 * 1024 * 1024, insecure: false },
+      },
+    })
+    expect(store.getState().selectedSid).toBe('w7')
+  })
+
+  it('a timeline batch updates lanes and rows in one store update', () => {
+    const fake = fakeClient()
+    const store = createAppStore(fake.client)
+    let updates = 0
+    store.subscribe(() => updates++)
+    store
+      .getState()
+      .applyTimelineBatch({ dropped: 0, events: [queued('w1', 0, { kind: 'ws' }), msg('w1', 5, 0)] })
+    expect(updates).toBe(1)
+    expect(store.getState().streamLanes['w1']?.received).toBe(1)
+    expect(store.getState().timeline.rows['w1']?.lastT).toBe(5)
+  })
+})
