@@ -37,6 +37,8 @@ export interface QueuedEvent extends Base {
   hop: number
   initiator?: string
   batch?: BatchRef
+  /** Set when this session belongs on another session's lane (a job's polls, a long poll's repeats). */
+  lane?: string
 }
 
 export interface DnsEvent extends Base {

@@ -38,6 +38,12 @@ export interface HttpEngineOptions {
 
 export const DEFAULT_SETTINGS: EngineSettings = { globalConcurrency: 256, perOriginConcurrency: 64 }
 
+/** Ties a request to an earlier session: it is drawn on that session's lane (a job's polls, long polls). */
+export interface SessionLink {
+  lane: string
+  initiator?: string
+}
+
 /** What `waitFor` resolves with: every hop of one request, in order. */
 export interface ExchangeResult {
   sids: string[]
@@ -80,6 +86,7 @@ interface Chain {
   root: string
   plan: Plan
   batch: BatchRef | undefined
+  link: SessionLink | undefined
   visited: string[]
   sids: string[]
   events: TimelineEvent[]
@@ -142,14 +149,14 @@ export class HttpEngine implements ExchangeOwner {
   }
 
   /** Queue `count` copies of a request. Returns their session ids at once; results arrive as events. */
-  send(spec: RequestSpec, count: number): Result<SendResult> {
+  send(spec: RequestSpec, count: number, link?: SessionLink): Result<SendResult> {
     const batchId = count > 1 ? randomUUID() : undefined
     // Everything that is the same for every copy is worked out once.
     const plan = this.plan(spec)
     const sids: string[] = []
     for (let i = 0; i < count; i++) {
       const batch: BatchRef | undefined = batchId ? { id: batchId, index: i, size: count } : undefined
-      sids.push(this.startChain(plan, batch))
+      sids.push(this.startChain(plan, batch, link))
     }
     return ok(batchId ? { sids, batchId } : { sids })
   }
@@ -235,12 +242,13 @@ export class HttpEngine implements ExchangeOwner {
     }
   }
 
-  private startChain(plan: Plan, batch: BatchRef | undefined): string {
+  private startChain(plan: Plan, batch: BatchRef | undefined, link?: SessionLink): string {
     const root = this.newSid()
     const chain: Chain = {
       root,
       plan,
       batch,
+      link,
       sids: [],
       events: [],
       current: null,
@@ -292,6 +300,7 @@ export class HttpEngine implements ExchangeOwner {
     this.bySid.set(sid, chain)
     const t = this.clock.now()
     const batch = chain.batch
+    const from = initiator ?? chain.link?.initiator
     this.emit(chain, {
       type: 'queued',
       sid,
@@ -301,7 +310,8 @@ export class HttpEngine implements ExchangeOwner {
       method: chain.plan.method,
       url,
       hop,
-      ...(initiator ? { initiator } : {}),
+      ...(from ? { initiator: from } : {}),
+      ...(chain.link ? { lane: chain.link.lane } : {}),
       ...(batch ? { batch } : {}),
     })
     return t

@@ -1,0 +1,295 @@
+import type { RequestSpec } from '../../shared/request'
+import type { DoneEvent, HeaderList } from '../../shared/timeline'
+import type { HttpEngine } from '../http/http-engine'
+import { parseJsonBody, selectJson } from './json-select'
+
+/**
+ * Following asynchronous work: a request starts a job (typically 202 Accepted with a Location or
+ * Operation-Location), then its status URL is polled — with a fixed or exponential interval, honouring
+ * Retry-After — until a condition holds or a deadline passes. Every poll is its own session on the
+ * originating request's lane, so the whole job reads as one line on the timeline.
+ */
+
+export type StatusUrlSource =
+  | { from: 'location' }
+  | { from: 'operation-location' }
+  /** Poll the request's own URL again (long polling, or a job polled where it was started). */
+  | { from: 'request' }
+  | { from: 'json'; path: string }
+
+export interface JobCondition {
+  /** Done when the poll answers with one of these statuses. */
+  status?: number[]
+  /** Done when this JSONPath of the poll's JSON body equals `equals` (compared as JSON). */
+  jsonPath?: string
+  equals?: string | number | boolean | null
+}
+
+export interface FollowJobOptions {
+  statusUrl: StatusUrlSource
+  until: JobCondition
+  /** Give up as failed when the JSONPath equals this (e.g. "failed"). */
+  failWhen?: { jsonPath: string; equals: string | number | boolean | null }
+  intervalMs: number
+  backoff: 'fixed' | 'exponential'
+  maxIntervalMs: number
+  honourRetryAfter: boolean
+  deadlineMs: number
+  maxPolls: number
+}
+
+export type JobOutcome = 'completed' | 'failed' | 'deadline' | 'max_polls' | 'error' | 'cancelled'
+
+export interface JobResult {
+  outcome: JobOutcome
+  message: string
+  /** The request that started the job; every poll sits on its lane. */
+  startSid: string
+  pollSids: string[]
+  lastStatus: number | undefined
+  /** The value at the condition's JSONPath in the last poll, when there is one. */
+  lastValue: unknown
+}
+
+export interface FollowJobControl {
+  /** Stops polling at the next step. */
+  signal?: AbortSignal
+  /** Waits are taken from here, so tests can run the loop without real sleeps if they choose. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+}
+
+const MAX_BODY_FOR_CONDITIONS = 4 * 1024 * 1024
+
+export async function followJob(
+  http: HttpEngine,
+  start: RequestSpec,
+  options: FollowJobOptions,
+  control: FollowJobControl = {},
+): Promise<JobResult> {
+  const sleep = control.sleep ?? abortableSleep
+  const began = Date.now()
+  const sent = http.send(start, 1)
+  if (!sent.ok) return result('error', sent.error.message, '', [], undefined, undefined)
+  const startSid = sent.value.sids[0] as string
+  const first = await http.waitFor(startSid)
+  if (first.final.type !== 'done') {
+    const why = first.final.type === 'error' ? first.final.message : 'The request was cancelled'
+    return result(
+      first.final.type === 'cancelled' ? 'cancelled' : 'error',
+      why,
+      startSid,
+      [],
+      undefined,
+      undefined,
+    )
+  }
+  const firstDone = first.final
+  const firstUrl = lastUrl(first.events) ?? start.url
+  const firstHeaders = headersOf(first.events)
+  let statusUrl: string
+  try {
+    statusUrl = await resolveStatusUrl(http, options.statusUrl, firstDone, firstHeaders, firstUrl)
+  } catch (e) {
+    return result(
+      'error',
+      e instanceof Error ? e.message : String(e),
+      startSid,
+      [],
+      firstDone.status,
+      undefined,
+    )
+  }
+
+  // The first answer may already be the final one (a job that finished at once).
+  const immediate = await evaluate(http, options, firstDone)
+  if (immediate.done)
+    return result(immediate.outcome, immediate.message, startSid, [], firstDone.status, immediate.value)
+
+  const pollSids: string[] = []
+  let interval = options.intervalMs
+  let wait = retryAfterMs(firstHeaders, options) ?? interval
+  let lastStatus: number | undefined = firstDone.status
+  let lastValue: unknown = immediate.value
+  const pollSpec: RequestSpec = {
+    method: 'GET',
+    url: statusUrl,
+    // Credentials and custom headers go with the polls; the body and its headers do not.
+    headers: start.headers.filter((h) => !/^(content-type|content-length)$/i.test(h.name)),
+    body: { kind: 'none' },
+    options: start.options,
+  }
+  for (let poll = 0; poll < options.maxPolls; poll++) {
+    const remaining = options.deadlineMs - (Date.now() - began)
+    if (remaining <= 0) break
+    await sleep(Math.min(wait, remaining), control.signal)
+    if (control.signal?.aborted)
+      return result('cancelled', 'Stopped by the user', startSid, pollSids, lastStatus, lastValue)
+    const r = http.send(pollSpec, 1, { lane: startSid, initiator: startSid })
+    if (!r.ok) return result('error', r.error.message, startSid, pollSids, lastStatus, lastValue)
+    const sid = r.value.sids[0] as string
+    pollSids.push(sid)
+    const res = await http.waitFor(sid)
+    if (res.final.type !== 'done') {
+      const why = res.final.type === 'error' ? res.final.message : 'The poll was cancelled'
+      return result(
+        res.final.type === 'cancelled' ? 'cancelled' : 'error',
+        why,
+        startSid,
+        pollSids,
+        lastStatus,
+        lastValue,
+      )
+    }
+    lastStatus = res.final.status
+    const verdict = await evaluate(http, options, res.final)
+    lastValue = verdict.value
+    if (verdict.done)
+      return result(verdict.outcome, verdict.message, startSid, pollSids, lastStatus, lastValue)
+    if (options.backoff === 'exponential') interval = Math.min(options.maxIntervalMs, interval * 2)
+    wait = retryAfterMs(headersOf(res.events), options) ?? interval
+  }
+  const deadlineHit = Date.now() - began >= options.deadlineMs
+  return result(
+    deadlineHit ? 'deadline' : 'max_polls',
+    deadlineHit
+      ? `The job did not finish within ${options.deadlineMs} ms (${pollSids.length} polls)`
+      : `The job did not finish within ${options.maxPolls} polls`,
+    startSid,
+    pollSids,
+    lastStatus,
+    lastValue,
+  )
+}
+
+function result(
+  outcome: JobOutcome,
+  message: string,
+  startSid: string,
+  pollSids: string[],
+  lastStatus: number | undefined,
+  lastValue: unknown,
+): JobResult {
+  return { outcome, message, startSid, pollSids, lastStatus, lastValue }
+}
+
+async function evaluate(
+  http: HttpEngine,
+  options: FollowJobOptions,
+  done: DoneEvent,
+): Promise<{ done: boolean; outcome: JobOutcome; message: string; value: unknown }> {
+  const needsBody = options.until.jsonPath !== undefined || options.failWhen !== undefined
+  const json = needsBody ? await readJson(http, done) : undefined
+  if (options.failWhen && json !== undefined) {
+    const v = selectJson(json, options.failWhen.jsonPath)
+    if (sameJson(v, options.failWhen.equals)) {
+      return {
+        done: true,
+        outcome: 'failed',
+        message: `The job failed: ${options.failWhen.jsonPath} is ${JSON.stringify(v)}`,
+        value: v,
+      }
+    }
+  }
+  const value =
+    options.until.jsonPath && json !== undefined ? selectJson(json, options.until.jsonPath) : undefined
+  const statusOk = options.until.status ? options.until.status.includes(done.status) : true
+  const valueOk = options.until.jsonPath ? sameJson(value, options.until.equals ?? null) : true
+  const hasCondition = options.until.status !== undefined || options.until.jsonPath !== undefined
+  if (hasCondition && statusOk && valueOk) {
+    return { done: true, outcome: 'completed', message: `The job completed (status ${done.status})`, value }
+  }
+  return { done: false, outcome: 'completed', message: '', value }
+}
+
+async function readJson(http: HttpEngine, done: DoneEvent): Promise<unknown> {
+  const r = await http.bodies.read(done.body.id, 0, Math.min(done.body.size, MAX_BODY_FOR_CONDITIONS), 'utf8')
+  return r.ok ? parseJsonBody(r.value.data) : undefined
+}
+
+async function resolveStatusUrl(
+  http: HttpEngine,
+  source: StatusUrlSource,
+  done: DoneEvent,
+  headers: HeaderList,
+  requestUrl: string,
+): Promise<string> {
+  const header = (name: string): string | undefined => headers.find(([k]) => k.toLowerCase() === name)?.[1]
+  let raw: string | undefined
+  switch (source.from) {
+    case 'request':
+      return requestUrl
+    case 'location':
+      raw = header('location')
+      if (!raw) throw new Error('The response has no Location header to poll')
+      break
+    case 'operation-location':
+      raw = header('operation-location')
+      if (!raw) throw new Error('The response has no Operation-Location header to poll')
+      break
+    case 'json': {
+      const v = selectJson(await readJson(http, done), source.path)
+      if (typeof v !== 'string' || !v) throw new Error(`No status URL at ${source.path} in the response body`)
+      raw = v
+      break
+    }
+  }
+  try {
+    return new URL(raw, requestUrl).href
+  } catch {
+    throw new Error(`The status URL is not a valid URL: ${raw}`)
+  }
+}
+
+/** Retry-After as ms (delta-seconds or an HTTP date), when the user wants it honoured. */
+export function retryAfterMs(
+  headers: HeaderList,
+  options: Pick<FollowJobOptions, 'honourRetryAfter' | 'maxIntervalMs'>,
+): number | undefined {
+  if (!options.honourRetryAfter) return undefined
+  const raw = headers.find(([k]) => k.toLowerCase() === 'retry-after')?.[1]?.trim()
+  if (!raw) return undefined
+  let ms: number
+  if (/^\d+$/.test(raw)) ms = Number(raw) * 1000
+  else {
+    const at = Date.parse(raw)
+    if (Number.isNaN(at)) return undefined
+    ms = at - Date.now()
+  }
+  return Math.max(0, Math.min(ms, options.maxIntervalMs))
+}
+
+function headersOf(events: { type: string }[]): HeaderList {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i] as { type: string; headers?: HeaderList }
+    if (e.type === 'response-headers' && e.headers) return e.headers
+  }
+  return []
+}
+
+function lastUrl(events: { type: string }[]): string | undefined {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i] as { type: string; url?: string }
+    if (e.type === 'queued' && e.url) return e.url
+  }
+  return undefined
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b)
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve()
+      return
+    }
+    const timer = setTimeout(done, ms)
+    function done(): void {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    signal?.addEventListener('abort', done, { once: true })
+  })
+}
