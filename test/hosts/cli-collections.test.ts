@@ -118,3 +118,56 @@ describe('flightdeck send --collection', () => {
     expect(notCollection.stderr).toContain('has no collection.yaml')
   })
 })
+
+describe('flightdeck import', () => {
+  const samples = fileURLToPath(new URL('../fixtures/samples/', import.meta.url))
+  let into: string
+  let configDir: string
+  beforeAll(() => {
+    into = mkdtempSync(join(tmpdir(), 'fd-cli-import-'))
+    configDir = mkdtempSync(join(tmpdir(), 'fd-cli-import-config-'))
+  })
+  afterAll(() => {
+    rmSync(into, { recursive: true, force: true })
+    rmSync(configDir, { recursive: true, force: true })
+  })
+
+  it('detects the format, writes the collection and prints the import report', async () => {
+    const run = await flightdeck(
+      configDir,
+      'import',
+      join(samples, 'insomnia-v4.json'),
+      '--into',
+      join(into, 'weather'),
+    )
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/^Imported insomnia: 5 requests in 1 folder, 2 environments -> .*weather\n/)
+    expect(run.stdout).toContain('Not mapped (')
+    expect(run.stdout).toContain('  - cookie_jar "Default Jar": not imported')
+    // The folder is a collection the send command can run straight away.
+    const send = await flightdeck(
+      configDir,
+      'send',
+      '--collection',
+      join(into, 'weather'),
+      '--request',
+      'nope',
+    )
+    expect(send.code).toBe(2)
+    expect(send.stderr).toMatch(/not_found/)
+  })
+
+  it('exits 2 with a one-line reason for a file it cannot read', async () => {
+    for (const file of ['malformed-postman-truncated.json', 'malformed-unknown.json', 'missing.json']) {
+      const run = await flightdeck(configDir, 'import', join(samples, file), '--into', join(into, 'x'))
+      expect(run.code, file).toBe(2)
+      expect(run.stdout).toBe('')
+      expect(run.stderr.trim().split('\n'), file).toHaveLength(1)
+      expect(run.stderr).toMatch(/^flightdeck: cannot import .+: /)
+    }
+    const noInto = await flightdeck(configDir, 'import', join(samples, 'browser.har'))
+    expect(noInto.code).toBe(2)
+    expect(noInto.stderr).toBe('flightdeck: import needs --into <dir>\n')
+  })
+})

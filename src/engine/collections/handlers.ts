@@ -16,6 +16,7 @@ import { absPath, safeRel } from './store'
 import * as store from './store'
 import { readRequestFile, stemOf } from './loader'
 import type { CollectionManager } from './manager'
+import { importExportHandlers } from '../importers/import-export'
 
 /** The service's handlers for the collection commands: validation happened already; this is the behaviour. */
 
@@ -84,7 +85,14 @@ export async function prepareRequest(
   return ok({ spec: resolved.spec, auth: resolved.auth })
 }
 
-export function createCollectionHandlers(deps: CollectionHandlerDeps): CollectionHandlers {
+export function createCollectionHandlers(input: CollectionHandlerDeps): CollectionHandlers {
+  // Import and export are built in unless a host brings its own.
+  const builtIn = importExportHandlers(input.manager)
+  const deps: CollectionHandlerDeps = {
+    ...input,
+    importer: input.importer ?? builtIn.importer,
+    exporter: input.exporter ?? builtIn.exporter,
+  }
   const { manager } = deps
   /** Run a change against an open collection, then rescan so the change event goes out before the reply. */
   async function change<T>(

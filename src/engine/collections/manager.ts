@@ -24,6 +24,11 @@ import { renderYaml } from './yaml-doc'
  * ends in a rescan and one `changed` notification per collection.
  */
 
+/** How a secret is keyed in the store: the collection's id, the scope (`collection`, `folder:x`, `env:y`), the name. */
+export function secretKeyFor(collectionId: string, scope: string, name: string): string {
+  return `${collectionId}|${scope}|${name}`
+}
+
 export const MAX_OPEN = 32
 export const MAX_RECENT = 12
 
@@ -172,8 +177,7 @@ export class CollectionManager {
   /** The key a secret is stored under: the collection's id (or folder), the scope, the name. */
   secretKey(dir: string, scope: string, name: string): string {
     const o = this.get(dir)
-    const id = o?.loaded.settings.id ?? resolve(dir)
-    return `${id}|${scope}|${name}`
+    return secretKeyFor(o?.loaded.settings.id ?? resolve(dir), scope, name)
   }
 
   /** Store secret values out of `vars` (a blank value keeps what is stored) and forget removed secrets. */

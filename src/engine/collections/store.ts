@@ -213,7 +213,7 @@ export async function readFolderSettings(
 export async function saveFolderSettings(
   dir: string,
   folder: string,
-  patch: { name?: string; variables?: Variable[]; auth?: FolderSettings['auth'] },
+  patch: { name?: string; variables?: Variable[]; auth?: FolderSettings['auth']; order?: string[] },
 ): Promise<Result<string>> {
   const current = await readFolderSettings(dir, folder)
   if (!current.ok) return current
@@ -222,6 +222,7 @@ export async function saveFolderSettings(
     ...base,
     ...(patch.variables ? { variables: patch.variables } : {}),
     ...(patch.auth ? { auth: patch.auth } : {}),
+    ...(patch.order ? { order: patch.order } : {}),
     ...(patch.name !== undefined ? { name: patch.name } : {}),
   }
   if (folder === '') {

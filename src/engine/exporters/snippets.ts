@@ -1,0 +1,109 @@
+import { HTTPSnippet, type HarRequest } from '@readme/httpsnippet'
+import type { AuthSpec, SavedRequest, ScopedVariable } from '../../shared/collection'
+import type { SnippetTarget } from '../../shared/collection-schemas'
+import { fail, ok, type Result } from '../../shared/result'
+import { resolveRequest } from '../../shared/template'
+import { applySimpleAuth } from '../auth/apply-auth'
+
+/**
+ * A request as a curl command or code, via httpsnippet. Variables are filled in from the collection and
+ * environment, except secrets, which stay as `{{name}}`: a snippet is something people paste into chats.
+ */
+
+const TARGETS: Record<SnippetTarget, [string, string]> = {
+  curl: ['shell', 'curl'],
+  'javascript-fetch': ['javascript', 'fetch'],
+  'python-requests': ['python', 'requests'],
+  go: ['go', 'native'],
+}
+
+export function toHar(
+  req: SavedRequest,
+  auth: AuthSpec,
+  vars: readonly ScopedVariable[],
+): Result<HarRequest> {
+  const values = new Map<string, string>()
+  for (const v of vars) {
+    if (v.secret) values.delete(v.name)
+    else values.set(v.name, v.value)
+  }
+  // Secrets and dynamic values are left as their names.
+  const keep = { uuid: () => '{{$uuid}}', now: () => 0, random: () => 0 }
+  const resolved = resolveRequest(
+    { method: req.method, url: req.url, headers: req.headers, body: req.body, options: req.options },
+    auth,
+    values,
+    keep,
+  )
+  const spec =
+    auth.type === 'basic' || auth.type === 'bearer' || auth.type === 'apikey'
+      ? applySimpleAuth(resolved.spec, resolved.auth)
+      : resolved.spec
+  let url: URL
+  try {
+    url = new URL(/^[a-z][a-z\d+.-]*:\/\//i.test(spec.url) ? spec.url : `http://${spec.url}`)
+  } catch {
+    return fail('invalid_url', `The URL does not resolve to a valid URL: ${spec.url.slice(0, 200)}`)
+  }
+  const headers = spec.headers
+    .filter((h) => h.enabled && h.name !== '')
+    .map((h) => ({ name: h.name, value: h.value }))
+  const b = spec.body
+  const typeHeader = headers.find((h) => h.name.toLowerCase() === 'content-type')?.value
+  const har: HarRequest = {
+    method: spec.method,
+    url: url.href,
+    httpVersion: 'HTTP/1.1',
+    cookies: [],
+    headers,
+    queryString: [],
+    headersSize: -1,
+    bodySize: -1,
+    postData: {},
+  }
+  if (b.kind === 'json') har.postData = { mimeType: typeHeader ?? 'application/json', text: b.text }
+  else if (b.kind === 'text') har.postData = { mimeType: typeHeader ?? b.contentType, text: b.text }
+  else if (b.kind === 'form') {
+    har.postData = {
+      mimeType: 'application/x-www-form-urlencoded',
+      params: b.fields.filter((f) => f.enabled).map((f) => ({ name: f.name, value: f.value })),
+    }
+  } else if (b.kind === 'multipart') {
+    har.postData = {
+      mimeType: 'multipart/form-data',
+      params: b.parts
+        .filter((p) => p.enabled)
+        .map((p) =>
+          p.kind === 'text' ? { name: p.name, value: p.value } : { name: p.name, fileName: p.path },
+        ),
+    }
+  } else if (b.kind === 'file')
+    har.postData = { mimeType: b.contentType ?? 'application/octet-stream', text: `@${b.path}` }
+  return ok(har)
+}
+
+export function snippet(
+  req: SavedRequest,
+  auth: AuthSpec,
+  vars: readonly ScopedVariable[],
+  target: SnippetTarget,
+): Result<string> {
+  const har = toHar(req, auth, vars)
+  if (!har.ok) return har
+  const [t, client] = TARGETS[target]
+  let out: false | string[]
+  try {
+    out = new HTTPSnippet(har.value).convert(t as never, client as never)
+  } catch (e) {
+    return fail(
+      'invalid_request',
+      `Cannot make a ${target} snippet: ${e instanceof Error ? e.message : String(e)}`,
+    )
+  }
+  if (!out || out[0] === undefined) return fail('unsupported', `No ${target} snippet for this request`)
+  const note =
+    auth.type === 'digest' || auth.type === 'oauth2'
+      ? `${target === 'curl' ? '#' : target === 'python-requests' ? '#' : '//'} ${auth.type === 'digest' ? 'Digest auth' : 'OAuth 2.0 token'} not included: Flightdeck adds it when sending\n`
+      : ''
+  return ok(note + out[0])
+}

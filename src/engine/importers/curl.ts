@@ -1,0 +1,99 @@
+import { toJsonObjectWarn } from 'curlconverter'
+import type { AuthSpec, SavedRequest } from '../../shared/collection'
+import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
+import { ImportError, isObj, method, request, str } from './plan'
+
+/**
+ * A pasted curl command, parsed by curlconverter (a real shell parser, not a regex): method, URL, headers,
+ * body (-d, --data-raw, --json, -F), basic and digest auth. What it warns about goes into the report.
+ */
+
+export function looksLikeCurl(text: string): boolean {
+  return /^\s*curl(\s|$)/.test(text)
+}
+
+function headerList(v: unknown): KeyValue[] {
+  if (!isObj(v)) return []
+  return Object.entries(v).map(([name, value]) => ({ name, value: str(value), enabled: true }))
+}
+
+export function importCurl(text: string): { request: SavedRequest; unmapped: string[] } {
+  let parsed: unknown
+  let warnings: unknown
+  try {
+    ;[parsed, warnings] = toJsonObjectWarn(text.trim())
+  } catch (e) {
+    const message = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? 'cannot parse'
+    throw new ImportError(`not a curl command curlconverter can read: ${message}`)
+  }
+  if (!isObj(parsed)) throw new ImportError('curlconverter returned nothing for this command')
+  const unmapped: string[] = []
+  for (const w of Array.isArray(warnings) ? warnings : []) {
+    if (Array.isArray(w)) unmapped.push(`curl: ${str(w[1])}`)
+  }
+  const url = str(parsed['raw_url']) || str(parsed['url'])
+  if (url === '') throw new ImportError('the curl command has no URL')
+  const headers = headerList(parsed['headers'])
+  const contentType = headers.find((h) => h.name.toLowerCase() === 'content-type')?.value ?? ''
+  const data = parsed['data']
+  const files = isObj(parsed['files']) ? parsed['files'] : null
+  let body: RequestBody = { kind: 'none' }
+  if (files || (isObj(data) && contentType === '')) {
+    const parts: MultipartPart[] = []
+    if (isObj(data))
+      for (const [name, value] of Object.entries(data))
+        parts.push({ kind: 'text', name, value: str(value), enabled: true })
+    if (files)
+      for (const [name, path] of Object.entries(files))
+        parts.push({ kind: 'file', name, path: str(path), enabled: true })
+    body = { kind: 'multipart', parts }
+  } else if (typeof data === 'string' && data.startsWith('@')) {
+    body = contentType
+      ? { kind: 'file', path: data.slice(1), contentType }
+      : { kind: 'file', path: data.slice(1) }
+  } else if (/json/i.test(contentType) && data !== undefined) {
+    body = { kind: 'json', text: typeof data === 'string' ? data : `${JSON.stringify(data, null, 2)}\n` }
+  } else if (isObj(data) && /x-www-form-urlencoded/i.test(contentType)) {
+    body = {
+      kind: 'form',
+      fields: Object.entries(data).map(([name, value]) => ({ name, value: str(value), enabled: true })),
+    }
+  } else if (data !== undefined) {
+    body = {
+      kind: 'text',
+      text: typeof data === 'string' ? data : JSON.stringify(data),
+      contentType: contentType || 'text/plain',
+    }
+  }
+  // The engine builds form and multipart bodies with their own Content-Type (and boundary).
+  const keepHeaders =
+    body.kind === 'form' || body.kind === 'multipart'
+      ? headers.filter((h) => h.name.toLowerCase() !== 'content-type')
+      : headers
+  let auth: AuthSpec = { type: 'inherit' }
+  const a = parsed['auth']
+  if (isObj(a)) {
+    const type = str(parsed['auth_type'], 'basic')
+    if (type === 'basic' || type === 'digest')
+      auth = { type, username: str(a['user']), password: str(a['password']) }
+    else unmapped.push(`curl: ${type} auth is not supported; left out`)
+  }
+  if (isObj(parsed['cookies'])) unmapped.push('curl: cookies kept as a Cookie header')
+  let name = 'Pasted curl'
+  try {
+    const u = new URL(url)
+    name = `${str(parsed['method'], 'GET').toUpperCase()} ${u.pathname.split('/').filter(Boolean).pop() ?? u.host}`
+  } catch {
+    // Keep the generic name.
+  }
+  return {
+    request: request(name, {
+      method: method(parsed['method'], unmapped, 'curl'),
+      url,
+      headers: keepHeaders,
+      body,
+      auth,
+    }),
+    unmapped,
+  }
+}

@@ -1,0 +1,102 @@
+import type { KeyValue, RequestBody } from '../../shared/request'
+import {
+  arr,
+  emptyPlan,
+  ImportError,
+  isObj,
+  method,
+  request,
+  str,
+  type ImportPlan,
+  type PlanNode,
+} from './plan'
+
+/** HAR 1.2 (a browser's "Save all as HAR"): one request per entry, in folders by host. */
+
+const MAX_ENTRIES = 10_000
+/** Headers the engine sets itself, and HTTP/2 pseudo-headers, are not copied. */
+const SKIP = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive'])
+
+export function isHar(data: unknown): boolean {
+  return isObj(data) && isObj(data['log']) && Array.isArray(data['log']['entries'])
+}
+
+function body(post: unknown, headers: KeyValue[]): RequestBody {
+  if (!isObj(post)) return { kind: 'none' }
+  const mime = str(post['mimeType']).split(';')[0]?.trim() ?? ''
+  const params = arr(post['params']).filter(isObj)
+  if (mime === 'application/x-www-form-urlencoded' && params.length > 0) {
+    return {
+      kind: 'form',
+      fields: params.map((p) => ({ name: str(p['name']), value: str(p['value']), enabled: true })),
+    }
+  }
+  if (mime === 'multipart/form-data' && params.length > 0) {
+    // Files in a HAR carry only their names; their bytes are not in the file, so the parts become text.
+    const parts = params.map((p) => ({
+      kind: 'text' as const,
+      name: str(p['name']),
+      value: str(p['value']),
+      enabled: true,
+    }))
+    const type = headers.findIndex((h) => h.name.toLowerCase() === 'content-type')
+    // The boundary belongs to the body the engine builds, not to the recorded one.
+    if (type !== -1) headers.splice(type, 1)
+    return { kind: 'multipart', parts }
+  }
+  const t = str(post['text'])
+  if (t === '') return { kind: 'none' }
+  if (/json/i.test(mime)) return { kind: 'json', text: t }
+  return { kind: 'text', text: t, contentType: str(post['mimeType']) || 'text/plain' }
+}
+
+export function importHar(data: unknown): ImportPlan {
+  if (!isHar(data) || !isObj(data)) throw new ImportError('not a HAR file (no log.entries)')
+  const log = data['log'] as Record<string, unknown>
+  const creator = isObj(log['creator']) ? str(log['creator']['name']) : ''
+  const plan = emptyPlan(creator ? `HAR from ${creator}` : 'HAR import')
+  const u = plan.unmapped
+  const byHost = new Map<string, PlanNode[]>()
+  const entries = arr(log['entries']).filter(isObj)
+  if (entries.length > MAX_ENTRIES)
+    u.push(`${entries.length - MAX_ENTRIES} entries past the first ${MAX_ENTRIES} left out`)
+  let cookies = 0
+  entries.slice(0, MAX_ENTRIES).forEach((e, i) => {
+    const r = e['request']
+    if (!isObj(r)) {
+      u.push(`entry ${i + 1}: no request; left out`)
+      return
+    }
+    let url: URL
+    try {
+      url = new URL(str(r['url']))
+    } catch {
+      u.push(`entry ${i + 1}: URL "${str(r['url']).slice(0, 80)}" is not valid; left out`)
+      return
+    }
+    const where = `entry ${i + 1} (${str(r['method'])} ${url.pathname})`
+    const headers: KeyValue[] = arr(r['headers'])
+      .filter(isObj)
+      .map((h) => ({ name: str(h['name']), value: str(h['value']), enabled: true }))
+      .filter((h) => !h.name.startsWith(':') && !SKIP.has(h.name.toLowerCase()))
+    if (headers.some((h) => h.name.toLowerCase() === 'cookie')) cookies++
+    const node: PlanNode = {
+      type: 'request',
+      request: request(`${str(r['method'], 'GET').toUpperCase()} ${url.pathname}`, {
+        method: method(r['method'], u, where),
+        url: url.href,
+        headers,
+        body: body(r['postData'], headers),
+      }),
+    }
+    byHost.set(url.host, [...(byHost.get(url.host) ?? []), node])
+  })
+  if (cookies > 0) u.push(`${cookies} request(s) carry a recorded Cookie header, imported as a plain header`)
+  if (entries.some((e) => isObj(e['response'])))
+    u.push('recorded responses and timings are not imported (the requests are)')
+  plan.children = [...byHost].map(([host, children]): PlanNode => ({
+    type: 'folder',
+    folder: { name: host, variables: [], auth: { type: 'inherit' }, children },
+  }))
+  return plan
+}

@@ -1,0 +1,263 @@
+import { readFile, stat } from 'node:fs/promises'
+import { basename, join, resolve } from 'node:path'
+import { load as loadYaml, CORE_SCHEMA } from 'js-yaml'
+import type { Variable } from '../../shared/collection'
+import type { ImportFormat, ImportReport } from '../../shared/collection-schemas'
+import { fail, ok, type Result } from '../../shared/result'
+import { COLLECTION_FILE, ENVIRONMENTS_DIR } from '../collections/format'
+import { secretKeyFor } from '../collections/manager'
+import {
+  createCollection,
+  createFolder,
+  createRequest,
+  readFolderSettings,
+  saveEnvironment,
+  saveFolderSettings,
+  slugify,
+} from '../collections/store'
+import type { SecretStore } from '../secrets/secret-store'
+import { importCurl, looksLikeCurl } from './curl'
+import { importHar, isHar } from './har'
+import { importInsomnia, isInsomniaExport } from './insomnia'
+import { importOpenApi, isOpenApi } from './openapi'
+import { countPlan, emptyPlan, ImportError, isObj, type ImportPlan, type PlanNode } from './plan'
+import {
+  importPostmanCollection,
+  importPostmanEnvironment,
+  isPostmanCollection,
+  isPostmanEnvironment,
+} from './postman'
+
+/**
+ * Import: detect the format, build a plan, write it as a collection folder. Every importer reports what it
+ * could not map; nothing is dropped silently. A file that cannot be read fails with one plain reason.
+ */
+
+export { ImportError } from './plan'
+export type KnownFormat = Exclude<ImportFormat, 'auto'>
+
+const MAX_IMPORT_BYTES = 64 * 1024 * 1024
+
+function parseStructured(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (jsonError) {
+    try {
+      const data: unknown = loadYaml(text, { schema: CORE_SCHEMA, json: true })
+      if (isObj(data)) return data
+    } catch {
+      // Fall through to the JSON error, which names a position.
+    }
+    const message = jsonError instanceof Error ? jsonError.message : String(jsonError)
+    throw new ImportError(`not JSON or YAML (${message})`)
+  }
+}
+
+export function detectFormat(data: unknown): KnownFormat | null {
+  if (isPostmanCollection(data)) return 'postman'
+  if (isPostmanEnvironment(data)) return 'postman-env'
+  if (isInsomniaExport(data)) return 'insomnia'
+  if (isOpenApi(data)) return 'openapi'
+  if (isHar(data)) return 'har'
+  return null
+}
+
+/** Text in, plan out. `format` 'auto' detects; an explicit format must match what the file is. */
+export async function planImport(
+  text: string,
+  format: ImportFormat,
+): Promise<{ format: KnownFormat; plan: ImportPlan }> {
+  if (format === 'curl' || (format === 'auto' && looksLikeCurl(text))) {
+    const { request, unmapped } = importCurl(text)
+    const plan = emptyPlan('Pasted curl')
+    plan.children = [{ type: 'request', request }]
+    plan.unmapped = unmapped
+    return { format: 'curl', plan }
+  }
+  if (text.trim() === '') throw new ImportError('the file is empty')
+  const data = parseStructured(text)
+  const detected = detectFormat(data)
+  if (!detected) {
+    if (isObj(data) && typeof data['swagger'] === 'string') {
+      throw new ImportError(
+        `Swagger ${String(data['swagger'])} is not supported; convert it to OpenAPI 3 first`,
+      )
+    }
+    if (isObj(data) && isObj(data['info']) && typeof data['info']['schema'] === 'string') {
+      throw new ImportError(`unsupported Postman collection schema: ${String(data['info']['schema'])}`)
+    }
+    throw new ImportError(
+      'unrecognised format: expected a Postman collection or environment, an Insomnia v4 export, OpenAPI 3, HAR or a curl command',
+    )
+  }
+  if (format !== 'auto' && format !== detected)
+    throw new ImportError(`the file is ${detected}, not ${format}`)
+  switch (detected) {
+    case 'postman':
+      return { format: detected, plan: importPostmanCollection(data) }
+    case 'postman-env':
+      return { format: detected, plan: importPostmanEnvironment(data) }
+    case 'insomnia':
+      return { format: detected, plan: importInsomnia(data) }
+    case 'openapi':
+      return { format: detected, plan: await importOpenApi(data) }
+    case 'har':
+      return { format: detected, plan: importHar(data) }
+    default:
+      throw new ImportError(`cannot import ${detected}`)
+  }
+}
+
+export async function readImportFile(file: string): Promise<string> {
+  let st
+  try {
+    st = await stat(file)
+  } catch {
+    throw new ImportError(`cannot read ${file}: no such file`)
+  }
+  if (!st.isFile()) throw new ImportError(`cannot read ${file}: not a file`)
+  if (st.size > MAX_IMPORT_BYTES) throw new ImportError(`${file} is larger than 64 MiB`)
+  const bytes = await readFile(file)
+  const text = bytes.toString('utf8')
+  if (text.includes('\u0000')) throw new ImportError(`${file} is a binary file, not an export`)
+  return text.replace(/^\uFEFF/, '')
+}
+
+interface WriteContext {
+  dir: string
+  collectionId: string
+  secrets: SecretStore | null
+  unmapped: string[]
+}
+
+/** Secret values go to the secret store; the files only say the variable is secret. */
+async function keepSecrets(ctx: WriteContext, scope: string, vars: readonly Variable[]): Promise<Variable[]> {
+  const out: Variable[] = []
+  for (const v of vars) {
+    if (v.secret && v.value !== '') {
+      if (ctx.secrets) await ctx.secrets.set(secretKeyFor(ctx.collectionId, scope, v.name), v.value)
+      else ctx.unmapped.push(`secret ${v.name}: no secret store here; its value was not kept`)
+    }
+    out.push(v.secret ? { ...v, value: '' } : v)
+  }
+  return out
+}
+
+async function writeChildren(
+  ctx: WriteContext,
+  folder: string,
+  children: readonly PlanNode[],
+  depth: number,
+): Promise<void> {
+  const order: string[] = []
+  for (const node of children) {
+    if (node.type === 'request') {
+      const r = await createRequest(ctx.dir, folder, node.request)
+      if (r.ok) order.push(basename(r.value).replace(/\.yaml$/, ''))
+      continue
+    }
+    const f = node.folder
+    const made = await createFolder(ctx.dir, folder, f.name)
+    if (!made.ok) continue
+    order.push(basename(made.value))
+    if (depth < 32) await writeChildren(ctx, made.value, f.children, depth + 1)
+    const variables = await keepSecrets(ctx, `folder:${made.value}`, f.variables)
+    if (variables.length > 0 || f.auth.type !== 'inherit')
+      await saveFolderSettings(ctx.dir, made.value, { variables, auth: f.auth })
+  }
+  // Keep the source's order (alphabetical is the default without one).
+  if (order.length > 1 && folder !== '') await saveFolderSettings(ctx.dir, folder, { order })
+  else if (order.length > 1) await saveFolderSettings(ctx.dir, '', { order })
+}
+
+/** Write a plan into `into`: a new collection, or a new folder inside an existing one. */
+export async function writePlan(
+  plan: ImportPlan,
+  format: KnownFormat,
+  into: string,
+  secrets: SecretStore | null,
+  curlFolder?: string,
+): Promise<Result<ImportReport>> {
+  const dir = resolve(into)
+  const existing = await stat(join(dir, COLLECTION_FILE)).then(
+    () => true,
+    () => false,
+  )
+  const made = await createCollection(dir, plan.name)
+  if (!made.ok) return made
+  const settings = await readFolderSettings(dir, '')
+  const id =
+    settings.ok && settings.value && 'id' in settings.value && typeof settings.value.id === 'string'
+      ? settings.value.id
+      : dir
+  const ctx: WriteContext = { dir, collectionId: id, secrets, unmapped: [...plan.unmapped] }
+  const counts = countPlan(plan.children)
+  let target = ''
+  let path: string | undefined
+  if (format === 'curl') {
+    const node = plan.children[0]
+    if (node?.type === 'request') {
+      const r = await createRequest(dir, curlFolder ?? '', node.request)
+      if (!r.ok) return r
+      path = r.value
+    }
+  } else if (plan.children.length > 0 || plan.variables.length > 0) {
+    if (existing) {
+      // Into an existing collection: the import gets a folder of its own, with its variables and auth.
+      const f = await createFolder(dir, '', plan.name)
+      if (!f.ok) return f
+      target = f.value
+    }
+    const variables = await keepSecrets(
+      ctx,
+      target === '' ? 'collection' : `folder:${target}`,
+      plan.variables,
+    )
+    const saved = await saveFolderSettings(dir, target, { variables, auth: plan.auth })
+    if (!saved.ok) return saved
+    await writeChildren(ctx, target, plan.children, 0)
+  }
+  for (const env of plan.environments.slice(0, 200)) {
+    let envId = slugify(env.name, 'environment')
+    for (let i = 2; i < 1000; i++) {
+      const taken = await stat(join(dir, ENVIRONMENTS_DIR, `${envId}.yaml`)).then(
+        () => true,
+        () => false,
+      )
+      if (!taken) break
+      envId = `${slugify(env.name, 'environment')}-${i}`
+    }
+    const variables = await keepSecrets(ctx, `env:${envId}`, env.variables)
+    const r = await saveEnvironment(dir, envId, env.name, variables)
+    if (!r.ok) return r
+  }
+  const report: ImportReport = {
+    format,
+    dir,
+    requests: counts.requests,
+    folders: counts.folders,
+    environments: plan.environments.length,
+    unmapped: ctx.unmapped,
+  }
+  if (path !== undefined) report.path = path
+  return ok(report)
+}
+
+/** The whole import: read or take the text, plan, write. Errors come back as data with one plain reason. */
+export async function runImport(
+  source: { file?: string; text?: string },
+  format: ImportFormat,
+  into: string,
+  secrets: SecretStore | null,
+  curlFolder?: string,
+): Promise<Result<ImportReport>> {
+  try {
+    const text = source.text ?? (source.file !== undefined ? await readImportFile(source.file) : null)
+    if (text === null) return fail('invalid_request', 'Give a file or the text to import')
+    const { format: detected, plan } = await planImport(text, format)
+    return await writePlan(plan, detected, into, secrets, curlFolder)
+  } catch (e) {
+    if (e instanceof ImportError) return fail('parse', e.message)
+    throw e
+  }
+}

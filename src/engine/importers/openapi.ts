@@ -1,0 +1,314 @@
+import SwaggerParser from '@apidevtools/swagger-parser'
+import type { AuthSpec, Variable } from '../../shared/collection'
+import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
+import {
+  arr,
+  emptyPlan,
+  ImportError,
+  isObj,
+  request,
+  str,
+  varName,
+  withQuery,
+  type ImportPlan,
+  type PlanNode,
+} from './plan'
+
+/**
+ * OpenAPI 3.x: one request per operation, grouped in folders by their first tag. The document is validated and
+ * its local `$ref`s resolved by swagger-parser; external references are never fetched (they are reported).
+ */
+
+type Obj = Record<string, unknown>
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const
+const MAX_OPERATIONS = 10_000
+
+export function isOpenApi(data: unknown): boolean {
+  return isObj(data) && /^3\./.test(str(data['openapi']))
+}
+
+/** A small example value for a schema: its example, default or first enum, else one built from its type. */
+export function sampleOf(schema: unknown, depth = 0): unknown {
+  if (!isObj(schema) || depth > 6) return null
+  if (schema['example'] !== undefined) return schema['example']
+  if (Array.isArray(schema['examples']) && schema['examples'].length > 0) return schema['examples'][0]
+  if (schema['default'] !== undefined) return schema['default']
+  if (Array.isArray(schema['enum']) && schema['enum'].length > 0) return schema['enum'][0]
+  for (const k of ['oneOf', 'anyOf'] as const)
+    if (Array.isArray(schema[k])) return sampleOf(schema[k][0], depth + 1)
+  if (Array.isArray(schema['allOf'])) {
+    const merged: Obj = {}
+    for (const part of schema['allOf']) {
+      const s = sampleOf(part, depth + 1)
+      if (isObj(s)) Object.assign(merged, s)
+    }
+    return merged
+  }
+  const type = Array.isArray(schema['type']) ? str(schema['type'][0]) : str(schema['type'])
+  if (type === 'object' || isObj(schema['properties'])) {
+    const out: Obj = {}
+    const props = isObj(schema['properties']) ? schema['properties'] : {}
+    for (const [k, v] of Object.entries(props).slice(0, 50)) out[k] = sampleOf(v, depth + 1)
+    return out
+  }
+  if (type === 'array') return [sampleOf(schema['items'], depth + 1)]
+  if (type === 'integer' || type === 'number') return 0
+  if (type === 'boolean') return false
+  if (type === 'string') {
+    const f = str(schema['format'])
+    return f === 'date-time'
+      ? '2024-01-01T00:00:00Z'
+      : f === 'date'
+        ? '2024-01-01'
+        : f === 'uuid'
+          ? '{{$uuid}}'
+          : f === 'email'
+            ? 'user@example.com'
+            : 'string'
+  }
+  return null
+}
+
+function scalarText(v: unknown): string {
+  if (v === null || v === undefined) return ''
+  return typeof v === 'object' ? JSON.stringify(v) : String(v)
+}
+
+function paramValue(p: Obj): string {
+  if (p['example'] !== undefined) return scalarText(p['example'])
+  if (isObj(p['examples'])) {
+    const first = Object.values(p['examples'])[0]
+    if (isObj(first) && first['value'] !== undefined) return scalarText(first['value'])
+  }
+  return scalarText(sampleOf(p['schema']))
+}
+
+function mediaExample(media: Obj): unknown {
+  if (media['example'] !== undefined) return media['example']
+  if (isObj(media['examples'])) {
+    const first = Object.values(media['examples'])[0]
+    if (isObj(first) && first['value'] !== undefined) return first['value']
+  }
+  return sampleOf(media['schema'])
+}
+
+function body(op: Obj, unmapped: string[], where: string): { body: RequestBody; contentType: string | null } {
+  const rb = op['requestBody']
+  if (!isObj(rb) || !isObj(rb['content'])) return { body: { kind: 'none' }, contentType: null }
+  const content = rb['content']
+  const types = Object.keys(content)
+  const pick = types.find((t) => /json/i.test(t)) ?? types[0]
+  if (pick === undefined) return { body: { kind: 'none' }, contentType: null }
+  if (types.length > 1)
+    unmapped.push(
+      `${where}: request body also offered as ${types.filter((t) => t !== pick).join(', ')}; imported as ${pick}`,
+    )
+  const media = isObj(content[pick]) ? content[pick] : {}
+  const example = mediaExample(media)
+  if (/json/i.test(pick))
+    return { body: { kind: 'json', text: `${JSON.stringify(example ?? {}, null, 2)}\n` }, contentType: pick }
+  const props =
+    isObj(media['schema']) && isObj(media['schema']['properties']) ? media['schema']['properties'] : {}
+  if (pick === 'application/x-www-form-urlencoded') {
+    const fields: KeyValue[] = Object.entries(props).map(([name, s]) => ({
+      name,
+      value: scalarText(sampleOf(s)),
+      enabled: true,
+    }))
+    return { body: { kind: 'form', fields }, contentType: null }
+  }
+  if (pick === 'multipart/form-data') {
+    const parts: MultipartPart[] = []
+    for (const [name, s] of Object.entries(props)) {
+      if (isObj(s) && (s['format'] === 'binary' || s['format'] === 'base64')) {
+        unmapped.push(`${where}: multipart file part "${name}" needs a file; left out`)
+      } else parts.push({ kind: 'text', name, value: scalarText(sampleOf(s)), enabled: true })
+    }
+    return { body: { kind: 'multipart', parts }, contentType: null }
+  }
+  return { body: { kind: 'text', text: scalarText(example), contentType: pick }, contentType: null }
+}
+
+function authFor(requirements: unknown, schemes: Obj, unmapped: string[], where: string): AuthSpec | null {
+  if (!Array.isArray(requirements)) return null
+  if (requirements.length === 0) return { type: 'none' }
+  const first = requirements.find(isObj)
+  if (!first) return { type: 'none' }
+  const names = Object.keys(first)
+  if (names.length === 0) return { type: 'none' }
+  if (names.length > 1)
+    unmapped.push(`${where}: needs ${names.join(' + ')} together; only ${names[0]} is applied`)
+  const name = names[0] as string
+  const s = schemes[name]
+  if (!isObj(s)) {
+    unmapped.push(`${where}: security scheme "${name}" is not defined`)
+    return null
+  }
+  const type = str(s['type'])
+  const scheme = str(s['scheme']).toLowerCase()
+  if (type === 'http' && scheme === 'basic')
+    return { type: 'basic', username: '{{username}}', password: '{{password}}' }
+  if (type === 'http' && scheme === 'digest')
+    return { type: 'digest', username: '{{username}}', password: '{{password}}' }
+  if (type === 'http' && scheme === 'bearer') return { type: 'bearer', token: '{{token}}' }
+  if (type === 'apiKey' && (s['in'] === 'header' || s['in'] === 'query')) {
+    return {
+      type: 'apikey',
+      key: str(s['name']),
+      value: '{{apiKey}}',
+      in: s['in'] === 'query' ? 'query' : 'header',
+    }
+  }
+  if (type === 'oauth2' && isObj(s['flows']) && isObj(s['flows']['clientCredentials'])) {
+    const flow = s['flows']['clientCredentials']
+    const scopes = Array.isArray(first[name]) ? (first[name] as unknown[]).map((x) => str(x)).join(' ') : ''
+    return {
+      type: 'oauth2',
+      grant: 'client_credentials',
+      tokenUrl: str(flow['tokenUrl']),
+      clientId: '{{clientId}}',
+      clientSecret: '{{clientSecret}}',
+      scope: scopes,
+      clientAuth: 'basic',
+    }
+  }
+  unmapped.push(
+    `${where}: security scheme "${name}" (${type}${scheme ? ` ${scheme}` : ''}${s['in'] ? ` in ${str(s['in'])}` : ''}) is not supported`,
+  )
+  return null
+}
+
+function serverUrl(api: Obj, unmapped: string[]): string {
+  const servers = arr(api['servers']).filter(isObj)
+  const first = servers[0]
+  if (!first) {
+    unmapped.push('no servers listed: set the baseUrl variable to where the API runs')
+    return ''
+  }
+  if (servers.length > 1)
+    unmapped.push(`${servers.length - 1} more server(s) listed; baseUrl uses the first: ${str(first['url'])}`)
+  let url = str(first['url'])
+  const vars = isObj(first['variables']) ? first['variables'] : {}
+  url = url.replace(/\{([^}]+)\}/g, (m, name: string) => {
+    const v = vars[name]
+    return isObj(v) && v['default'] !== undefined ? str(v['default']) : m
+  })
+  return url.replace(/\/$/, '')
+}
+
+export async function importOpenApi(data: unknown): Promise<ImportPlan> {
+  if (!isOpenApi(data) || !isObj(data)) throw new ImportError('not an OpenAPI 3 document (no "openapi: 3.x")')
+  let api: Obj
+  try {
+    // Local references only: a document must never make Flightdeck fetch anything.
+    const parsed: unknown = await SwaggerParser.validate(structuredClone(data) as never, {
+      resolve: { external: false },
+      dereference: { circular: 'ignore' },
+    })
+    api = parsed as Obj
+  } catch (e) {
+    // swagger-parser lists every schema problem on its own line after a headline; the first one says enough.
+    const lines = (e instanceof Error ? e.message : String(e))
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+    const first = lines.length > 1 && /validation failed/i.test(lines[0] ?? '') ? lines[1] : lines[0]
+    const more = lines.length > 2 ? ` (and ${lines.length - 2} more)` : ''
+    throw new ImportError(`invalid OpenAPI document: ${first ?? 'invalid'}${more}`)
+  }
+  const info = isObj(api['info']) ? api['info'] : {}
+  const plan = emptyPlan(str(info['title'], 'OpenAPI import'))
+  const u = plan.unmapped
+  const base = serverUrl(api, u)
+  plan.variables.push({ name: 'baseUrl', value: base, secret: false })
+  const components = isObj(api['components']) ? api['components'] : {}
+  const schemes = isObj(components['securitySchemes']) ? components['securitySchemes'] : {}
+  plan.auth = authFor(api['security'], schemes, u, 'API') ?? { type: 'inherit' }
+  if (isObj(api['webhooks']) && Object.keys(api['webhooks']).length > 0)
+    u.push(`${Object.keys(api['webhooks']).length} webhook(s) not imported`)
+
+  const folders = new Map<string, PlanNode[]>()
+  const root: PlanNode[] = []
+  const pathVars = new Map<string, string>()
+  let count = 0
+  const paths = isObj(api['paths']) ? api['paths'] : {}
+  for (const [path, item] of Object.entries(paths)) {
+    if (!isObj(item)) continue
+    const shared = arr(item['parameters']).filter(isObj)
+    for (const m of METHODS) {
+      const op = item[m]
+      if (!isObj(op)) continue
+      if (++count > MAX_OPERATIONS) {
+        if (count === MAX_OPERATIONS + 1) u.push(`more than ${MAX_OPERATIONS} operations; the rest left out`)
+        continue
+      }
+      const name = str(op['summary']) || str(op['operationId']) || `${m.toUpperCase()} ${path}`
+      const where = `${m.toUpperCase()} ${path}`
+      const params = [...shared, ...arr(op['parameters']).filter(isObj)]
+      const query: KeyValue[] = []
+      const headers: KeyValue[] = []
+      for (const p of params) {
+        const pname = str(p['name'])
+        switch (p['in']) {
+          case 'path': {
+            const v = varName(pname)
+            if (v && !pathVars.has(v)) pathVars.set(v, paramValue(p))
+            if (!v) u.push(`${where}: path parameter "${pname}" cannot be a variable name; kept as text`)
+            break
+          }
+          case 'query':
+            query.push({ name: pname, value: paramValue(p), enabled: true })
+            break
+          case 'header':
+            headers.push({ name: pname, value: paramValue(p), enabled: true })
+            break
+          default:
+            u.push(`${where}: ${str(p['in'])} parameter "${pname}" not imported`)
+        }
+      }
+      const b = body(op, u, where)
+      if (b.contentType && b.body.kind === 'json' && !/^application\/json$/i.test(b.contentType)) {
+        headers.push({ name: 'Content-Type', value: b.contentType, enabled: true })
+      }
+      if (isObj(op['callbacks']) && Object.keys(op['callbacks']).length > 0)
+        u.push(`${where}: callbacks not imported`)
+      const auth = authFor(op['security'], schemes, u, where) ?? { type: 'inherit' }
+      const url = withQuery(
+        `{{baseUrl}}${path.replace(/\{([^}]+)\}/g, (mm, n: string) => (varName(n) ? `{{${n}}}` : mm))}`,
+        query,
+      )
+      const node: PlanNode = {
+        type: 'request',
+        request: request(name, {
+          method: m.toUpperCase(),
+          url,
+          description: str(op['description']),
+          headers,
+          body: b.body,
+          auth,
+        }),
+      }
+      const tag = str(arr(op['tags'])[0])
+      if (tag) folders.set(tag, [...(folders.get(tag) ?? []), node])
+      else root.push(node)
+    }
+  }
+  const vars: Variable[] = [...pathVars].map(([name, value]) => ({ name, value, secret: false }))
+  plan.variables.push(...vars.filter((v) => v.name !== 'baseUrl'))
+  const tagOrder = arr(api['tags'])
+    .filter(isObj)
+    .map((t) => str(t['name']))
+  const names = [...folders.keys()].sort((a, b) => {
+    const ia = tagOrder.indexOf(a)
+    const ib = tagOrder.indexOf(b)
+    return (ia === -1 ? Infinity : ia) - (ib === -1 ? Infinity : ib) || a.localeCompare(b)
+  })
+  plan.children = [
+    ...names.map((name): PlanNode => ({
+      type: 'folder',
+      folder: { name, variables: [], auth: { type: 'inherit' }, children: folders.get(name) ?? [] },
+    })),
+    ...root,
+  ]
+  return plan
+}

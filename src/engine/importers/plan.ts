@@ -1,0 +1,99 @@
+import type { AuthSpec, SavedRequest, Variable } from '../../shared/collection'
+import { emptySavedRequest } from '../../shared/collection'
+import type { KeyValue } from '../../shared/request'
+
+/**
+ * What an importer produces before anything is written: a tree of folders and requests, variables, auth,
+ * environments, and the report of everything it could not map. Importers are pure (text in, plan out); the
+ * writer (./write-plan.ts) turns a plan into files.
+ */
+
+export interface PlanFolder {
+  name: string
+  variables: Variable[]
+  auth: AuthSpec
+  children: PlanNode[]
+}
+
+export type PlanNode = { type: 'folder'; folder: PlanFolder } | { type: 'request'; request: SavedRequest }
+
+export interface PlanEnvironment {
+  name: string
+  variables: Variable[]
+}
+
+export interface ImportPlan {
+  name: string
+  variables: Variable[]
+  auth: AuthSpec
+  children: PlanNode[]
+  environments: PlanEnvironment[]
+  /** One plain line per thing not carried over: never silently dropped. */
+  unmapped: string[]
+}
+
+export class ImportError extends Error {}
+
+export function emptyPlan(name: string): ImportPlan {
+  return { name, variables: [], auth: { type: 'inherit' }, children: [], environments: [], unmapped: [] }
+}
+
+export function request(name: string, patch: Partial<SavedRequest>): SavedRequest {
+  return { ...emptySavedRequest(name.trim().slice(0, 256) || 'request'), ...patch }
+}
+
+export function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+export function str(v: unknown, fallback = ''): string {
+  if (typeof v === 'string') return v
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v)
+  return fallback
+}
+
+export function arr(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : []
+}
+
+const VAR_NAME = /^[A-Za-z_][\w.-]*$/
+
+/** A variable name Flightdeck accepts, or null (then it is reported). */
+export function varName(name: string): string | null {
+  const n = name.trim()
+  return VAR_NAME.test(n) && n.length <= 256 ? n : null
+}
+
+/** Append query parameters to a URL, keeping `{{variables}}` readable (not percent-encoded). */
+export function withQuery(url: string, params: readonly KeyValue[]): string {
+  const enabled = params.filter((p) => p.enabled && p.name !== '')
+  if (enabled.length === 0) return url
+  const enc = (s: string): string => (s.includes('{{') ? s : encodeURIComponent(s))
+  const q = enabled.map((p) => `${enc(p.name)}=${enc(p.value)}`).join('&')
+  return url.includes('?') ? `${url}&${q}` : `${url}?${q}`
+}
+
+export function countPlan(children: readonly PlanNode[]): { requests: number; folders: number } {
+  let requests = 0
+  let folders = 0
+  const walk = (nodes: readonly PlanNode[], depth: number): void => {
+    if (depth > 64) return
+    for (const n of nodes) {
+      if (n.type === 'request') requests++
+      else {
+        folders++
+        walk(n.folder.children, depth + 1)
+      }
+    }
+  }
+  walk(children, 0)
+  return { requests, folders }
+}
+
+/** Methods must be HTTP tokens; anything else becomes GET and is reported. */
+export function method(v: unknown, unmapped: string[], where: string): string {
+  const m = str(v, 'GET').toUpperCase()
+  if (/^[!#$%&'*+.^_`|~0-9A-Z-]+$/.test(m) && m.length <= 64) return m
+  unmapped.push(`${where}: method "${m.slice(0, 40)}" is not an HTTP method; imported as GET`)
+  return 'GET'
+}
