@@ -1,0 +1,144 @@
+import type { DoneEvent, HeaderList } from '../../shared/timeline'
+import { parseJsonBody, selectJson } from '../jobs/json-select'
+
+/**
+ * Declarative checks on a response: assertions (pass/fail with a plain message) and extractions (values
+ * pulled into variables for later requests). Nothing here evaluates user text as code: JSONPath uses the
+ * safe evaluator, regexes are matched against at most MAX_SCAN bytes of the body.
+ */
+
+export type Assertion =
+  | { kind: 'status'; equals?: number; oneOf?: number[]; min?: number; max?: number }
+  | { kind: 'header'; name: string; equals?: string; contains?: string; exists?: boolean }
+  | { kind: 'json'; path: string; equals?: string | number | boolean | null; exists?: boolean }
+  | { kind: 'body-contains'; text: string }
+  | { kind: 'duration-under'; ms: number }
+
+export type Extraction =
+  | { name: string; from: 'json'; path: string }
+  | { name: string; from: 'header'; header: string }
+  | { name: string; from: 'regex'; pattern: string; group?: number }
+
+export interface AssertionResult {
+  assertion: Assertion
+  passed: boolean
+  message: string
+}
+
+/** What a check sees of one finished exchange. */
+export interface ResponseView {
+  done: DoneEvent
+  headers: HeaderList
+  /** The body as text (the first MAX_SCAN bytes). */
+  body: string
+}
+
+export const MAX_SCAN = 4 * 1024 * 1024
+
+export function runAssertions(list: readonly Assertion[], r: ResponseView): AssertionResult[] {
+  let json: unknown
+  let parsed = false
+  const jsonBody = (): unknown => {
+    if (!parsed) {
+      json = parseJsonBody(r.body)
+      parsed = true
+    }
+    return json
+  }
+  return list.map((a) => check(a, r, jsonBody))
+}
+
+function check(a: Assertion, r: ResponseView, jsonBody: () => unknown): AssertionResult {
+  const ok = (passed: boolean, message: string): AssertionResult => ({ assertion: a, passed, message })
+  switch (a.kind) {
+    case 'status': {
+      const s = r.done.status
+      if (a.equals !== undefined)
+        return ok(s === a.equals, `status ${s}${s === a.equals ? ' is' : ' is not'} ${a.equals}`)
+      if (a.oneOf)
+        return ok(
+          a.oneOf.includes(s),
+          `status ${s}${a.oneOf.includes(s) ? ' is' : ' is not'} one of ${a.oneOf.join(', ')}`,
+        )
+      const lo = a.min ?? 0
+      const hi = a.max ?? 999
+      return ok(s >= lo && s <= hi, `status ${s}${s >= lo && s <= hi ? ' is' : ' is not'} within ${lo}–${hi}`)
+    }
+    case 'header': {
+      const v = r.headers.find(([k]) => k.toLowerCase() === a.name.toLowerCase())?.[1]
+      if (a.exists !== undefined) {
+        return ok(
+          (v !== undefined) === a.exists,
+          `header ${a.name} ${v !== undefined ? 'is present' : 'is missing'}`,
+        )
+      }
+      if (v === undefined) return ok(false, `header ${a.name} is missing`)
+      if (a.equals !== undefined)
+        return ok(
+          v === a.equals,
+          `header ${a.name} is "${v}"${v === a.equals ? '' : `, expected "${a.equals}"`}`,
+        )
+      if (a.contains !== undefined)
+        return ok(
+          v.includes(a.contains),
+          `header ${a.name} "${v}"${v.includes(a.contains) ? ' contains' : ' does not contain'} "${a.contains}"`,
+        )
+      return ok(true, `header ${a.name} is present`)
+    }
+    case 'json': {
+      const json = jsonBody()
+      if (json === undefined) return ok(false, 'the body is not JSON')
+      const v = selectJson(json, a.path)
+      if (a.exists !== undefined)
+        return ok(
+          (v !== undefined) === a.exists,
+          `${a.path} ${v !== undefined ? 'exists' : 'does not exist'}`,
+        )
+      const same = JSON.stringify(v) === JSON.stringify(a.equals ?? null)
+      return ok(
+        same,
+        `${a.path} is ${JSON.stringify(v)}${same ? '' : `, expected ${JSON.stringify(a.equals ?? null)}`}`,
+      )
+    }
+    case 'body-contains': {
+      const has = r.body.includes(a.text)
+      return ok(has, `the body ${has ? 'contains' : 'does not contain'} "${a.text}"`)
+    }
+    case 'duration-under': {
+      const t = r.done.timings.time
+      return ok(t < a.ms, `took ${Math.round(t)} ms${t < a.ms ? ', under' : ', not under'} ${a.ms} ms`)
+    }
+  }
+}
+
+/** Values for the extractions that found something; missing ones are listed so the run can say so. */
+export function runExtractions(
+  list: readonly Extraction[],
+  r: ResponseView,
+): { values: Map<string, string>; missing: string[] } {
+  const values = new Map<string, string>()
+  const missing: string[] = []
+  let json: unknown
+  for (const x of list) {
+    let v: string | undefined
+    if (x.from === 'json') {
+      json ??= parseJsonBody(r.body)
+      const found = json === undefined ? undefined : selectJson(json, x.path)
+      v = found === undefined ? undefined : typeof found === 'string' ? found : JSON.stringify(found)
+    } else if (x.from === 'header') {
+      v = r.headers.find(([k]) => k.toLowerCase() === x.header.toLowerCase())?.[1]
+    } else {
+      let re: RegExp | null = null
+      try {
+        re = new RegExp(x.pattern)
+      } catch {
+        re = null
+      }
+      const m = re?.exec(r.body)
+      v = m ? (m[x.group ?? 1] ?? m[0]) : undefined
+    }
+    if (v === undefined) missing.push(x.name)
+    else values.set(x.name, v)
+  }
+  return { values, missing }
+}

@@ -1,0 +1,346 @@
+import type { RequestSpec } from '../../shared/request'
+import { resolveRequest } from '../../shared/template'
+import type { DoneEvent, HeaderList } from '../../shared/timeline'
+import type { HttpEngine } from '../http/http-engine'
+import {
+  MAX_SCAN,
+  runAssertions,
+  runExtractions,
+  type Assertion,
+  type AssertionResult,
+  type Extraction,
+} from './checks'
+import { computeStats, type RunStats } from './stats'
+
+/**
+ * The runner: a set of steps (requests with assertions, extractions and a retry policy, optionally depending
+ * on each other) run for a number of iterations — or once per data row — with at most `concurrency` requests
+ * in flight, optionally paced. Independent steps of an iteration run at once; a step that depends on others
+ * starts when they have finished, with their extracted values in its variables.
+ */
+
+export interface RetryPolicy {
+  /** How many times to try again after the first attempt. */
+  retries: number
+  onNetworkError: boolean
+  onStatus: number[]
+  backoffMs: number
+  factor: number
+  maxBackoffMs: number
+}
+
+export interface RunStep {
+  id: string
+  name: string
+  request: RequestSpec
+  assertions: Assertion[]
+  extract: Extraction[]
+  retry?: RetryPolicy
+  dependsOn?: string[]
+}
+
+export interface RunOptions {
+  concurrency: number
+  iterations: number
+  /** Wait this long between starting two requests. */
+  delayMs?: number
+  /** Start at most this many requests per second. */
+  ratePerSecond?: number
+  /** Rows whose columns become variables; iteration i uses row i mod rows. */
+  data?: Record<string, string>[]
+  variables?: ReadonlyMap<string, string>
+  /** Stop starting new work after the first failure. */
+  bail?: boolean
+  signal?: AbortSignal
+  onResult?: (r: StepResult) => void
+}
+
+export interface StepResult {
+  stepId: string
+  name: string
+  iteration: number
+  /** The session of the last attempt; earlier attempts are on its lane. */
+  sid: string | undefined
+  attempts: number
+  status: number | undefined
+  error: { code: string; message: string } | undefined
+  timeMs: number
+  /** Wall-clock ms when the step finished. */
+  endedAt: number
+  passed: boolean
+  assertions: AssertionResult[]
+  /** Extractions that found nothing. */
+  missing: string[]
+  /** Variables used that had no value. */
+  unknown: string[]
+}
+
+export interface RunReport {
+  results: StepResult[]
+  stats: RunStats
+  bailed: boolean
+  cancelled: boolean
+  durationMs: number
+}
+
+export async function runSteps(
+  http: HttpEngine,
+  steps: readonly RunStep[],
+  options: RunOptions,
+): Promise<RunReport> {
+  checkGraph(steps)
+  const started = Date.now()
+  const results: StepResult[] = []
+  const gate = new Semaphore(Math.max(1, options.concurrency))
+  const pacer = new Pacer(options.delayMs, options.ratePerSecond)
+  let bailed = false
+  const stopped = (): boolean => bailed || options.signal?.aborted === true
+
+  const rows = options.data && options.data.length > 0 ? options.data : undefined
+  const iterations = Math.max(1, options.iterations)
+
+  const runIteration = async (iteration: number): Promise<void> => {
+    const vars = new Map(options.variables ?? [])
+    const row = rows?.[iteration % rows.length]
+    if (row) for (const [k, v] of Object.entries(row)) vars.set(k, v)
+    const finished = new Map<string, Promise<StepResult | null>>()
+    const runOne = (step: RunStep): Promise<StepResult | null> => {
+      const existing = finished.get(step.id)
+      if (existing) return existing
+      const p = (async (): Promise<StepResult | null> => {
+        const deps = await Promise.all((step.dependsOn ?? []).map((id) => runOne(byId(steps, id))))
+        // A step whose dependency failed does not run: its inputs are not there.
+        if (deps.some((d) => d === null || !d.passed) || stopped()) return null
+        await gate.acquire()
+        try {
+          if (stopped()) return null
+          const r = await runStep(http, step, iteration, vars, pacer, options.signal)
+          for (const [k, v] of r.extracted) vars.set(k, v)
+          results.push(r.result)
+          options.onResult?.(r.result)
+          if (!r.result.passed && options.bail) bailed = true
+          return r.result
+        } finally {
+          gate.release()
+        }
+      })()
+      finished.set(step.id, p)
+      return p
+    }
+    await Promise.all(steps.map(runOne))
+  }
+
+  // At most `concurrency` iterations are alive at once; each request still takes a slot of the gate.
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < iterations && !stopped()) {
+      const i = next++
+      await runIteration(i)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(iterations, Math.max(1, options.concurrency)) }, worker))
+  const durationMs = Date.now() - started
+  return {
+    results,
+    stats: computeStats(results, started, durationMs),
+    bailed,
+    cancelled: options.signal?.aborted === true,
+    durationMs,
+  }
+}
+
+async function runStep(
+  http: HttpEngine,
+  step: RunStep,
+  iteration: number,
+  vars: ReadonlyMap<string, string>,
+  pacer: Pacer,
+  signal: AbortSignal | undefined,
+): Promise<{ result: StepResult; extracted: Map<string, string> }> {
+  const { spec, unknown } = resolveRequest(step.request, { type: 'none' }, vars)
+  const policy = step.retry
+  let attempts = 0
+  let firstSid: string | undefined
+  let prevSid: string | undefined
+  let backoff = policy?.backoffMs ?? 0
+  for (;;) {
+    await pacer.next()
+    attempts++
+    const link = firstSid ? { lane: firstSid, ...(prevSid ? { initiator: prevSid } : {}) } : undefined
+    const sent = http.send(spec, 1, link)
+    if (!sent.ok)
+      return {
+        result: failed(step, iteration, undefined, attempts, sent.error, unknown),
+        extracted: new Map(),
+      }
+    const sid = sent.value.sids[0] as string
+    firstSid ??= sid
+    prevSid = sid
+    const outcome = await http.waitFor(sid)
+    const final = outcome.final
+    const retriable =
+      policy !== undefined &&
+      attempts <= policy.retries &&
+      !signal?.aborted &&
+      ((final.type === 'error' && policy.onNetworkError) ||
+        (final.type === 'done' && policy.onStatus.includes(final.status)))
+    if (retriable && policy) {
+      await sleep(backoff, signal)
+      backoff = Math.min(policy.maxBackoffMs, backoff * policy.factor)
+      continue
+    }
+    if (final.type !== 'done') {
+      const error =
+        final.type === 'error'
+          ? { code: final.code, message: final.message }
+          : { code: 'cancelled', message: 'Cancelled' }
+      return {
+        result: failed(step, iteration, sid, attempts, error, unknown, final.timings.time),
+        extracted: new Map(),
+      }
+    }
+    const view = await responseView(http, final, outcome.events)
+    const assertions = runAssertions(step.assertions, view)
+    const { values, missing } = runExtractions(step.extract, view)
+    const passed = assertions.every((a) => a.passed) && missing.length === 0 && unknown.length === 0
+    return {
+      result: {
+        stepId: step.id,
+        name: step.name,
+        iteration,
+        sid,
+        attempts,
+        status: final.status,
+        error: undefined,
+        timeMs: final.timings.time,
+        endedAt: Date.now(),
+        passed,
+        assertions,
+        missing,
+        unknown,
+      },
+      extracted: values,
+    }
+  }
+}
+
+function failed(
+  step: RunStep,
+  iteration: number,
+  sid: string | undefined,
+  attempts: number,
+  error: { code: string; message: string },
+  unknown: string[],
+  timeMs = 0,
+): StepResult {
+  return {
+    stepId: step.id,
+    name: step.name,
+    iteration,
+    sid,
+    attempts,
+    status: undefined,
+    error,
+    timeMs,
+    endedAt: Date.now(),
+    passed: false,
+    assertions: [],
+    missing: [],
+    unknown,
+  }
+}
+
+async function responseView(
+  http: HttpEngine,
+  done: DoneEvent,
+  events: readonly { type: string }[],
+): Promise<{
+  done: DoneEvent
+  headers: HeaderList
+  body: string
+}> {
+  let headers: HeaderList = []
+  for (const e of events) {
+    const h = e as { type: string; sid?: string; headers?: HeaderList }
+    if (h.type === 'response-headers' && h.sid === done.sid && h.headers) headers = h.headers
+  }
+  const read =
+    done.body.size > 0
+      ? await http.bodies.read(done.body.id, 0, Math.min(done.body.size, MAX_SCAN), 'utf8')
+      : null
+  return { done, headers, body: read?.ok ? read.value.data : '' }
+}
+
+function byId(steps: readonly RunStep[], id: string): RunStep {
+  const s = steps.find((x) => x.id === id)
+  if (!s) throw new Error(`Unknown step ${id}`)
+  return s
+}
+
+/** Refuse unknown dependencies and cycles up front, with the names involved. */
+function checkGraph(steps: readonly RunStep[]): void {
+  const ids = new Set(steps.map((s) => s.id))
+  for (const s of steps)
+    for (const d of s.dependsOn ?? [])
+      if (!ids.has(d)) throw new Error(`Step "${s.name}" depends on unknown step ${d}`)
+  const state = new Map<string, 'visiting' | 'done'>()
+  const visit = (s: RunStep, path: string[]): void => {
+    const st = state.get(s.id)
+    if (st === 'done') return
+    if (st === 'visiting')
+      throw new Error(`Steps depend on each other in a cycle: ${[...path, s.name].join(' → ')}`)
+    state.set(s.id, 'visiting')
+    for (const d of s.dependsOn ?? []) visit(byId(steps, d), [...path, s.name])
+    state.set(s.id, 'done')
+  }
+  for (const s of steps) visit(s, [])
+}
+
+class Semaphore {
+  private waiting: (() => void)[] = []
+  constructor(private free: number) {}
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--
+      return
+    }
+    await new Promise<void>((r) => this.waiting.push(r))
+  }
+  release(): void {
+    const w = this.waiting.shift()
+    if (w) w()
+    else this.free++
+  }
+}
+
+/** Spaces request starts by a fixed delay or a rate; free-running when neither is set. */
+class Pacer {
+  private nextAt = 0
+  private readonly gap: number
+  constructor(delayMs: number | undefined, ratePerSecond: number | undefined) {
+    this.gap = Math.max(delayMs ?? 0, ratePerSecond && ratePerSecond > 0 ? 1000 / ratePerSecond : 0)
+  }
+  async next(): Promise<void> {
+    if (this.gap <= 0) return
+    const now = Date.now()
+    const at = Math.max(now, this.nextAt)
+    this.nextAt = at + this.gap
+    if (at > now) await sleep(at - now)
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0 || signal?.aborted) {
+      resolve()
+      return
+    }
+    const timer = setTimeout(done, ms)
+    function done(): void {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    signal?.addEventListener('abort', done, { once: true })
+  })
+}
