@@ -13,6 +13,8 @@ import { fail, ok, type Result } from '../shared/result'
 import { createClock, type Clock } from './clock'
 import { EventSink } from './event-sink'
 import { HttpEngine } from './http/http-engine'
+import { BodyViews } from './body-view/body-views'
+import { createTimelineHandlers, openBodySource, type BodySource } from './sessions/timeline-handlers'
 import { StreamEngine } from './streams/stream-engine'
 import { VERSION } from './version'
 import { join } from 'node:path'
@@ -38,6 +40,8 @@ export interface EngineServiceOptions {
   secrets?: SecretStore
   /** A native folder picker for `collection.pick` (desktop app only). */
   pickFolder?: () => Promise<string | null>
+  /** A native save dialog for `body.save` without a path (desktop app only). */
+  pickSavePath?: (suggestedName: string) => Promise<string | null>
   /** Collection folders to open at start, besides those open last time. */
   collections?: readonly string[]
   /** Watch collection folders for outside edits (default true). */
@@ -67,6 +71,8 @@ export interface EngineService {
   onEvent(listener: (name: EventName, payload: unknown) => void): () => void
   /** SSE and WebSocket sessions and their logs. */
   readonly streams: StreamEngine
+  /** A finished body by id, for hosts that stream it out (the browser host's download route). */
+  openBody(bodyId: string): BodySource | null
   dispose(): Promise<void>
 }
 
@@ -102,6 +108,12 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     ...(options.importer ? { importer: options.importer } : {}),
     ...(options.exporter ? { exporter: options.exporter } : {}),
   })
+  const bodyViews = new BodyViews(http.bodies)
+  const timelineHandlers = createTimelineHandlers({
+    bodies: http.bodies,
+    views: bodyViews,
+    ...(options.pickSavePath ? { pickSavePath: options.pickSavePath } : {}),
+  })
   const eventListeners = new Set<(name: EventName, payload: unknown) => void>()
   collections.onChange((change) => {
     for (const l of eventListeners) l('collection.changed', change)
@@ -123,6 +135,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     'ws.close': async (p) => streams.closeWs(p),
     'stream.read': async (p) => streams.read(p),
     'stream.data': async (p) => streams.data(p),
+    ...timelineHandlers,
   }
 
   async function invoke<K extends CommandName>(
@@ -161,6 +174,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     },
     flush: () => sink.flush(),
     http,
+    openBody: (bodyId) => openBodySource(http.bodies, bodyId),
     streams,
     dispose: async () => {
       collections.dispose()

@@ -3,6 +3,7 @@ import { app, BrowserWindow, session } from 'electron'
 import { createEngineService, type EngineService } from '../engine/service'
 import { bindIpc, type IpcBinding } from './ipc'
 import { keychainSecretStore, pickFolder } from './safe-storage'
+import { pickSavePath } from './save-dialog'
 import { devRendererLocation, fileRendererLocation, type RendererLocation } from './renderer-location'
 import { createMainWindow, hardenSession } from './window'
 
@@ -59,6 +60,7 @@ if (!app.requestSingleInstanceLock()) {
       configDir: app.getPath('userData'),
       secrets: keychainSecretStore(),
       pickFolder: () => pickFolder(mainWindow),
+      pickSavePath: (name) => pickSavePath(mainWindow, name),
     })
     ipc = bindIpc(service, renderer)
     openWindow()

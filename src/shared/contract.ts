@@ -8,6 +8,7 @@ import {
   type CollectionCommandResponses,
 } from './collection-schemas'
 import { streamCommandSchemas, type StreamCommandResponses } from './stream-schemas'
+import { timelineCommandSchemas, type TimelineCommandResponses } from './timeline-schemas'
 
 /**
  * The one place that names every command and event crossing a process boundary. Transports (Electron IPC,
@@ -50,6 +51,8 @@ export const commandSchemas = {
   ...collectionCommandSchemas,
   // SSE and WebSocket sessions and their logs (issue 4).
   ...streamCommandSchemas,
+  // The response viewer and HAR in and out (issue 3).
+  ...timelineCommandSchemas,
 } as const
 
 export interface AppInfo {
@@ -79,7 +82,8 @@ export interface BodyChunk {
 export type CommandName = keyof typeof commandSchemas
 export type CommandRequest<K extends CommandName> = z.input<(typeof commandSchemas)[K]>
 
-export interface CommandResponses extends StreamCommandResponses, CollectionCommandResponses {
+export interface CommandResponses
+  extends StreamCommandResponses, CollectionCommandResponses, TimelineCommandResponses {
   'app.info': AppInfo
   'http.send': SendResult
   'session.cancel': { cancelled: boolean }

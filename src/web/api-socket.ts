@@ -1,6 +1,7 @@
 import type { WebSocket, RawData } from 'ws'
 import type { EventName, TimelineBatch, WireMessage } from '../shared/contract'
 import type { Result } from '../shared/result'
+import type { DownloadableBody } from './body-download'
 
 /**
  * One API connection: `call` frames go to the engine service and come back as `reply`; timeline batches go out
@@ -12,6 +13,8 @@ export interface ApiService {
   subscribe(listener: (batch: TimelineBatch) => void): () => void
   /** Events besides timeline batches (`collection.changed`); optional so small test services need not offer it. */
   onEvent?(listener: (name: EventName, payload: unknown) => void): () => void
+  /** A finished response body to stream as a download (the browser host's "save to file"). */
+  openBody?(bodyId: string): DownloadableBody | null
 }
 
 /**

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { WebSocketServer } from 'ws'
 import { WEB_API_PATH } from '../shared/contract'
 import { serveApiSocket, type ApiService } from './api-socket'
+import { DOWNLOAD_BODY_PATH, serveBodyDownload } from './body-download'
 import { authorizeRequest, authorizeUpgrade, createToken, tokenCookie, type RequestFacts } from './security'
 import { BRIDGE_PATH, contentTypeFor, injectBridge, readRegularFile, resolveStaticPath } from './static-files'
 
@@ -134,6 +135,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
     if (pathname === WEB_API_PATH) {
       plain(res, 426, 'The API is a WebSocket.', { Upgrade: 'websocket' })
+      return
+    }
+    if (pathname.startsWith(DOWNLOAD_BODY_PATH)) {
+      await serveBodyDownload(req, res, options.service.openBody?.bind(options.service), headers)
       return
     }
 

@@ -2,7 +2,9 @@ import type { DetailsTab } from '../store/app-state'
 import { useAppStore } from '../store/store-context'
 import { isInFlight } from '../timeline/session-row'
 import { rowLabel } from '../timeline/row-labels'
-import { BodyPanel } from './BodyPanel'
+import { CookiesPanel } from './CookiesPanel'
+import { PhaseTable } from './PhaseTable'
+import { ResponsePanel } from './ResponsePanel'
 import { ComparePanel } from './ComparePanel'
 import { HeadersPanel } from './HeadersPanel'
 import { OverviewPanel } from './OverviewPanel'
@@ -11,6 +13,8 @@ import { StatusLine } from './StatusLine'
 const TABS: { id: DetailsTab; label: string }[] = [
   { id: 'overview', label: 'Overview' },
   { id: 'headers', label: 'Headers' },
+  { id: 'cookies', label: 'Cookies' },
+  { id: 'timing', label: 'Timing' },
   { id: 'response', label: 'Response' },
 ]
 
@@ -62,7 +66,9 @@ export function DetailsPane() {
       >
         {tab === 'overview' ? <OverviewPanel row={row} /> : null}
         {tab === 'headers' ? <HeadersPanel row={row} /> : null}
-        {tab === 'response' ? <BodyPanel row={row} /> : null}
+        {tab === 'cookies' ? <CookiesPanel row={row} /> : null}
+        {tab === 'timing' ? <PhaseTable row={row} /> : null}
+        {tab === 'response' ? <ResponsePanel row={row} /> : null}
       </div>
     </section>
   )

@@ -9,6 +9,7 @@ import type { StreamsSlice } from '../streams/streams-slice'
 import type { CollectionsSlice } from '../sidebar/collections-slice'
 import type { TabsSlice } from '../tabs/tabs-slice'
 import type { TimelineViewSlice } from '../timeline/view-slice'
+import type { ViewerSlice } from '../details/viewer-slice'
 
 /** The store is one zustand store made of slices, one file each; this file names their shapes. */
 
@@ -45,7 +46,7 @@ export interface TimelineSlice {
   cancel(sid: string): Promise<void>
 }
 
-export type DetailsTab = 'overview' | 'headers' | 'response'
+export type DetailsTab = 'overview' | 'headers' | 'cookies' | 'timing' | 'response'
 
 export interface SelectionSlice {
   selectedSid: string | null
@@ -98,5 +99,6 @@ export type AppState = ComposerSlice &
   HostSlice &
   StreamsSlice &
   TimelineViewSlice &
+  ViewerSlice &
   CollectionsSlice &
   TabsSlice

@@ -10,6 +10,7 @@ import { createStreamsSlice } from '../streams/streams-slice'
 import { createCollectionsSlice, type EnvMemory } from '../sidebar/collections-slice'
 import { createTabsSlice } from '../tabs/tabs-slice'
 import { createTimelineViewSlice } from '../timeline/view-slice'
+import { createViewerSlice } from '../details/viewer-slice'
 
 export type AppStore = StoreApi<AppState>
 
@@ -33,5 +34,6 @@ export function createAppStore(client: ApiClient, options: AppStoreOptions = {})
     ...createCollectionsSlice(client, options.envMemory ?? null)(...a),
     ...createTabsSlice(client)(...a),
     ...createTimelineViewSlice()(...a),
+    ...createViewerSlice(client)(...a),
   }))
 }

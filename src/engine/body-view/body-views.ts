@@ -1,0 +1,316 @@
+import { open } from 'node:fs/promises'
+import type { BodyLines, BodySearchResult, BodyView } from '../../shared/body-view'
+import { fail, ok, type Result } from '../../shared/result'
+import type { BodyStore, BodyWriter } from '../http/body-store'
+import { CHECKPOINT_EVERY, JsonLineScanner, type Checkpoint } from './json-lines'
+import { RawLineIndex } from './raw-lines'
+
+/**
+ * Line views of stored bodies for the response viewer: pretty JSON (with fold pairs) and raw text, indexed in
+ * the engine and served a window of lines at a time, so the UI shows a 100 MB body without ever holding it.
+ * Indexing runs in the background in 1 MB chunks, yielding between them; a request for lines waits only
+ * until those lines are indexed, which is why the first screen of a huge body comes back in milliseconds.
+ *
+ * Indexes cost memory (a few bytes per line), so only the most recently used few are kept.
+ */
+
+const CHUNK = 1024 * 1024
+const RENDER_CHUNK = 256 * 1024
+const KEEP_INDEXES = 4
+/** Bodies past this are offered as a download, never indexed. */
+export const MAX_VIEW_BYTES = 512 * 1024 * 1024
+const MAX_SEARCH_MATCHES = 1000
+
+interface Index {
+  view: BodyView
+  writer: BodyWriter
+  json: JsonLineScanner | null
+  raw: RawLineIndex | null
+  scanned: number
+  complete: boolean
+  failed: string | null
+  waiters: (() => void)[]
+}
+
+export class BodyViews {
+  private readonly indexes = new Map<string, Index>()
+
+  constructor(private readonly bodies: BodyStore) {}
+
+  async lines(bodyId: string, view: BodyView, from: number, count: number): Promise<Result<BodyLines>> {
+    const got = this.index(bodyId, view)
+    if (!got.ok) return got
+    const ix = got.value
+    const to = from + count
+    await this.until(ix, () => this.lineCount(ix) > to)
+    if (ix.failed !== null) return fail('file', 'Could not read the stored body', ix.failed)
+    const total = this.lineCount(ix)
+    const end = Math.min(to, total)
+    const out: string[] = []
+    const closes: number[] = []
+    if (end > from) {
+      if (ix.json) await this.renderJson(ix, from, end, out)
+      else await this.renderRaw(ix, from, end, out)
+      for (let l = from; l < from + out.length; l++) {
+        const c = ix.json ? ix.json.closeOf.get(l) : 0
+        closes.push(c > 0 ? c - 1 : -1)
+      }
+    }
+    const error = ix.json?.error
+    return ok({
+      bodyId,
+      view,
+      from,
+      lines: out,
+      closes,
+      total,
+      complete: ix.complete,
+      scanned: ix.scanned,
+      size: ix.writer.size,
+      ...(error ? { invalid: { message: error, offset: ix.json?.errorOffset ?? 0 } } : {}),
+    })
+  }
+
+  /**
+   * Find `query` in the body's bytes from byte `fromOffset`, and name the view line of each match. Matching is
+   * on the body's text as sent (so `"a":1` matches the source, shown as `"a": 1`), ASCII case-insensitive
+   * unless asked otherwise.
+   */
+  async search(
+    bodyId: string,
+    view: BodyView,
+    query: string,
+    caseSensitive: boolean,
+    fromOffset: number,
+  ): Promise<Result<BodySearchResult>> {
+    const got = this.index(bodyId, view)
+    if (!got.ok) return got
+    const ix = got.value
+    const needle = Buffer.from(caseSensitive ? query : lowerAscii(query), 'utf8')
+    if (needle.length === 0) return ok({ bodyId, view, matches: [], next: null })
+    const size = ix.writer.size
+    const offsets: number[] = []
+    let pos = fromOffset
+    let next: number | null = null
+    while (pos < size) {
+      const buf = await ix.writer.read(pos, CHUNK + needle.length - 1)
+      const hay = caseSensitive ? buf : lowerAsciiBytes(buf)
+      let at = hay.indexOf(needle)
+      while (at !== -1 && at < CHUNK) {
+        offsets.push(pos + at)
+        if (offsets.length >= MAX_SEARCH_MATCHES) break
+        at = hay.indexOf(needle, at + 1)
+      }
+      if (offsets.length >= MAX_SEARCH_MATCHES) {
+        next = (offsets[offsets.length - 1] ?? pos) + 1
+        break
+      }
+      pos += CHUNK
+    }
+    // Every match's line: the index must have reached the last match first.
+    const last = offsets[offsets.length - 1]
+    if (last !== undefined) await this.until(ix, () => ix.scanned > last)
+    const lines = ix.json ? await this.jsonLinesAt(ix, offsets) : offsets.map((o) => ix.raw?.lineAt(o) ?? 0)
+    return ok({
+      bodyId,
+      view,
+      matches: offsets.map((offset, i) => ({ offset, line: lines[i] ?? 0 })),
+      next,
+    })
+  }
+
+  /** Copy a body to `path` (the person picked it), in chunks, never whole in memory. */
+  async save(bodyId: string, path: string): Promise<Result<{ path: string; bytes: number }>> {
+    const writer = this.bodies.get(bodyId)
+    if (!writer) return fail('not_found', `No body with id ${bodyId}`)
+    if (!writer.ended) return fail('conflict', 'The body is still arriving; save it once it has finished')
+    try {
+      const fh = await open(path, 'w')
+      try {
+        let pos = 0
+        while (pos < writer.size) {
+          const buf = await writer.read(pos, 4 * CHUNK)
+          if (buf.length === 0) break
+          await fh.write(buf, 0, buf.length, pos)
+          pos += buf.length
+        }
+      } finally {
+        await fh.close()
+      }
+      return ok({ path, bytes: writer.size })
+    } catch (e) {
+      return fail('file', `Could not write ${path}`, e instanceof Error ? e.message : String(e))
+    }
+  }
+
+  forget(bodyId: string): void {
+    for (const key of [...this.indexes.keys()]) if (key.startsWith(`${bodyId}:`)) this.indexes.delete(key)
+  }
+
+  private index(bodyId: string, view: BodyView): Result<Index> {
+    const key = `${bodyId}:${view}`
+    const existing = this.indexes.get(key)
+    if (existing) {
+      // Most recently used last.
+      this.indexes.delete(key)
+      this.indexes.set(key, existing)
+      return ok(existing)
+    }
+    const writer = this.bodies.get(bodyId)
+    if (!writer) return fail('not_found', `No body with id ${bodyId}`)
+    if (!writer.ended) return fail('conflict', 'The body is still arriving')
+    if (writer.size > MAX_VIEW_BYTES)
+      return fail('body_too_large', 'This body is too large to show; save it to a file instead')
+    const ix: Index = {
+      view,
+      writer,
+      json: view === 'pretty' ? new JsonLineScanner() : null,
+      raw: view === 'raw' ? new RawLineIndex() : null,
+      scanned: 0,
+      complete: false,
+      failed: null,
+      waiters: [],
+    }
+    this.indexes.set(key, ix)
+    while (this.indexes.size > KEEP_INDEXES) {
+      const oldest = this.indexes.keys().next().value
+      if (oldest === undefined) break
+      this.indexes.delete(oldest)
+    }
+    void this.build(ix)
+    return ok(ix)
+  }
+
+  private async build(ix: Index): Promise<void> {
+    const size = ix.writer.size
+    try {
+      while (ix.scanned < size) {
+        const buf = await ix.writer.read(ix.scanned, CHUNK)
+        if (buf.length === 0) break
+        ix.json?.scan(buf, ix.scanned)
+        ix.raw?.scan(buf, ix.scanned)
+        ix.scanned += buf.length
+        this.wake(ix)
+        // A JSON error ends the pretty index: the viewer falls back to raw text.
+        if (ix.json?.error) break
+        await new Promise<void>((r) => setImmediate(r))
+      }
+      ix.json?.finish(ix.scanned)
+    } catch (e) {
+      ix.failed = e instanceof Error ? e.message : String(e)
+    }
+    ix.complete = true
+    this.wake(ix)
+  }
+
+  private wake(ix: Index): void {
+    const waiters = ix.waiters
+    ix.waiters = []
+    for (const w of waiters) w()
+  }
+
+  private async until(ix: Index, done: () => boolean): Promise<void> {
+    while (!ix.complete && ix.failed === null && !done()) {
+      await new Promise<void>((r) => ix.waiters.push(r))
+    }
+  }
+
+  private lineCount(ix: Index): number {
+    if (ix.json) return ix.json.lines
+    return ix.raw?.lineCount(ix.writer.size, ix.complete) ?? 0
+  }
+
+  private checkpointFor(ix: Index, line: number): Checkpoint {
+    const cps = ix.json?.checkpoints ?? []
+    const i = Math.min(cps.length - 1, Math.floor(line / CHECKPOINT_EVERY))
+    return cps[Math.max(0, i)] ?? { line: 0, offset: 0, stack: new Uint8Array(0) }
+  }
+
+  private async renderJson(ix: Index, from: number, to: number, out: string[]): Promise<void> {
+    const cp = this.checkpointFor(ix, from)
+    const scanner = new JsonLineScanner({ from, to, sink: { line: (_n, text) => out.push(text) } }, cp)
+    let pos = cp.offset
+    const size = ix.writer.size
+    while (!scanner.satisfied && scanner.error === null && pos < size) {
+      const buf = await ix.writer.read(pos, RENDER_CHUNK)
+      if (buf.length === 0) break
+      scanner.scan(buf, pos)
+      pos += buf.length
+    }
+    if (!scanner.satisfied) scanner.finish(pos)
+  }
+
+  private async renderRaw(ix: Index, from: number, to: number, out: string[]): Promise<void> {
+    const raw = ix.raw
+    if (!raw) return
+    const size = ix.writer.size
+    const start = raw.start(from)
+    const end = to < raw.count ? raw.start(to) : size
+    const buf = await ix.writer.read(start, end - start)
+    for (let l = from; l < to; l++) {
+      const a = raw.start(l) - start
+      const b = (l + 1 < raw.count ? raw.start(l + 1) : size) - start
+      let text = buf.toString('utf8', a, b)
+      if (text.endsWith('\n')) text = text.slice(0, text.endsWith('\r\n') ? -2 : -1)
+      out.push(text)
+    }
+  }
+
+  /** The pretty line holding each byte offset (offsets ascending). */
+  private async jsonLinesAt(ix: Index, offsets: number[]): Promise<number[]> {
+    const cps = ix.json?.checkpoints ?? []
+    const out: number[] = []
+    let cached: { cp: Checkpoint; starts: number[] } | null = null
+    for (const offset of offsets) {
+      let lo = 0
+      let hi = cps.length - 1
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1
+        if ((cps[mid]?.offset ?? 0) <= offset) lo = mid
+        else hi = mid - 1
+      }
+      const cp = cps[lo]
+      if (!cp) {
+        out.push(0)
+        continue
+      }
+      if (!cached || cached.cp !== cp) {
+        const starts: number[] = []
+        const scanner = new JsonLineScanner(
+          { from: cp.line, to: cp.line + CHECKPOINT_EVERY, sink: { line: () => undefined } },
+          cp,
+        )
+        scanner.onLineStart = (line, at) => {
+          starts[line - cp.line] = at
+        }
+        let pos = cp.offset
+        while (!scanner.satisfied && scanner.error === null && pos < ix.writer.size) {
+          const buf = await ix.writer.read(pos, RENDER_CHUNK)
+          if (buf.length === 0) break
+          scanner.scan(buf, pos)
+          pos += buf.length
+        }
+        cached = { cp, starts }
+      }
+      let line = cp.line
+      cached.starts.forEach((s, i) => {
+        if (s <= offset) line = cp.line + i
+      })
+      out.push(line)
+    }
+    return out
+  }
+}
+
+function lowerAscii(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => c.toLowerCase())
+}
+
+function lowerAsciiBytes(buf: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(buf.length)
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i] ?? 0
+    out[i] = c >= 0x41 && c <= 0x5a ? c + 32 : c
+  }
+  return out
+}

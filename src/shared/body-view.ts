@@ -1,0 +1,66 @@
+import type { RequestSpec } from './request'
+
+/**
+ * Replies of the response viewer's and HAR commands (schemas in timeline-schemas.ts). No schema library here,
+ * so the renderer can import these types and constants without pulling zod into its bundle.
+ */
+
+/** `pretty`: JSON laid out as JSON.stringify(v, null, 2) does, with fold pairs; `raw`: the text as sent. */
+export type BodyView = 'pretty' | 'raw'
+
+/** Most lines one `body.lines` returns. */
+export const MAX_BODY_LINES = 2000
+/** Bodies past this cannot be shown (they are offered as "save to file"); matches the engine's limit. */
+export const MAX_VIEWABLE_BODY = 512 * 1024 * 1024
+
+export interface BodyLines {
+  bodyId: string
+  view: BodyView
+  /** Line number of `lines[0]`. */
+  from: number
+  lines: string[]
+  /** For each returned line: the line closing the container it opens (pretty view), or -1. */
+  closes: number[]
+  /** Lines known so far (the whole body once `complete`). */
+  total: number
+  /** The body has been indexed to its end. */
+  complete: boolean
+  /** Bytes indexed so far, of `size`. */
+  scanned: number
+  size: number
+  /** Pretty view only: the body is not JSON; where parsing stopped. */
+  invalid?: { message: string; offset: number }
+}
+
+export interface BodySearchMatch {
+  /** Byte offset of the match in the body. */
+  offset: number
+  /** The view line it is on. */
+  line: number
+}
+
+export interface BodySearchResult {
+  bodyId: string
+  view: BodyView
+  matches: BodySearchMatch[]
+  /** Byte offset to continue from when more matches may follow; null when the search reached the end. */
+  next: number | null
+}
+
+export interface HarExportResult {
+  /** The HAR 1.2 document, as JSON text. */
+  har: string
+  entries: number
+  /** Sessions asked for that the engine no longer (or never) knew. */
+  missing: string[]
+}
+
+export interface HarImportResult {
+  /** The imported entries' session ids, in the HAR's order; they arrive on the timeline as events. */
+  sids: string[]
+  /** Entries left out (unreadable), with why. */
+  skipped: { index: number; reason: string }[]
+}
+
+/** `session.request`: a session's request, ready to edit and send again. */
+export type SessionRequest = Pick<RequestSpec, 'method' | 'url' | 'headers' | 'body'>
