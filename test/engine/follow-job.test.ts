@@ -137,3 +137,29 @@ async function jobIdOf(sid: string): Promise<string> {
   if (!body.ok) throw new Error(body.error.message)
   return (JSON.parse(body.value.data) as { id: string }).id
 }
+
+describe('long polling', () => {
+  it('repeats as soon as each answer lands, on one lane, until the JSON matches', async () => {
+    const { longPoll } = await import('../../src/engine/jobs/long-poll')
+    // A job needing 3 polls: long-poll its status URL directly until it says succeeded.
+    const started = await followJob(service.http, spec(`${jobs.url}/jobs?polls=3`, { method: 'POST' }), {
+      ...base,
+      maxPolls: 0,
+    })
+    expect(started.outcome).toBe('max_polls')
+    const statusUrl = `${jobs.url}/jobs/${await jobIdOf(started.startSid)}`
+    const r = await longPoll(service.http, spec(statusUrl), {
+      maxRepeats: 10,
+      deadlineMs: 5000,
+      until: { jsonPath: '$.status', equals: 'succeeded' },
+      stopOnError: true,
+    })
+    expect(r.outcome).toBe('matched')
+    expect(r.sids).toHaveLength(3)
+    service.flush()
+    const lanes = events
+      .filter((e): e is QueuedEvent => e.type === 'queued' && r.sids.includes(e.sid))
+      .map((q) => q.lane)
+    expect(lanes).toEqual([undefined, r.sids[0], r.sids[0]])
+  })
+})

@@ -1,0 +1,71 @@
+import type { RequestSpec } from '../../shared/request'
+import type { HttpEngine } from '../http/http-engine'
+import { parseJsonBody, selectJson } from './json-select'
+
+/**
+ * Long polling: send the request again as soon as the previous answer lands, each repeat on the first
+ * request's lane, until a response matches, a count or deadline is reached, or the caller stops it.
+ */
+
+export interface LongPollOptions {
+  maxRepeats: number
+  deadlineMs: number
+  /** Stop when a response's JSONPath equals this value. */
+  until?: { jsonPath: string; equals: string | number | boolean | null }
+  /** Stop on a network error instead of trying again. */
+  stopOnError: boolean
+  signal?: AbortSignal
+}
+
+export interface LongPollResult {
+  outcome: 'matched' | 'max_repeats' | 'deadline' | 'error' | 'cancelled'
+  sids: string[]
+  message: string
+}
+
+export async function longPoll(
+  http: HttpEngine,
+  spec: RequestSpec,
+  options: LongPollOptions,
+): Promise<LongPollResult> {
+  const began = Date.now()
+  const sids: string[] = []
+  for (let i = 0; i < options.maxRepeats; i++) {
+    if (options.signal?.aborted) return { outcome: 'cancelled', sids, message: 'Stopped by the user' }
+    if (Date.now() - began >= options.deadlineMs) break
+    const first = sids[0]
+    const sent = http.send(
+      spec,
+      1,
+      first ? { lane: first, initiator: sids[sids.length - 1] ?? first } : undefined,
+    )
+    if (!sent.ok) return { outcome: 'error', sids, message: sent.error.message }
+    const sid = sent.value.sids[0] as string
+    sids.push(sid)
+    const r = await http.waitFor(sid)
+    if (r.final.type === 'error' && options.stopOnError)
+      return { outcome: 'error', sids, message: r.final.message }
+    if (r.final.type === 'cancelled') return { outcome: 'cancelled', sids, message: 'Cancelled' }
+    if (r.final.type === 'done' && options.until) {
+      const body = await http.bodies.read(
+        r.final.body.id,
+        0,
+        Math.min(r.final.body.size, 4 * 1024 * 1024),
+        'utf8',
+      )
+      const json = body.ok ? parseJsonBody(body.value.data) : undefined
+      const v = json === undefined ? undefined : selectJson(json, options.until.jsonPath)
+      if (JSON.stringify(v) === JSON.stringify(options.until.equals)) {
+        return { outcome: 'matched', sids, message: `${options.until.jsonPath} is ${JSON.stringify(v)}` }
+      }
+    }
+  }
+  const deadline = Date.now() - began >= options.deadlineMs
+  return {
+    outcome: deadline ? 'deadline' : 'max_repeats',
+    sids,
+    message: deadline
+      ? `No match within ${options.deadlineMs} ms`
+      : `No match within ${options.maxRepeats} requests`,
+  }
+}
