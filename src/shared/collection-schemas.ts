@@ -78,6 +78,8 @@ export const collectionCommandSchemas = {
     })
     .strict(),
   'environment.delete': z.object({ dir, id: z.string().min(1).max(128) }).strict(),
+  /** Remember which environment is chosen for a collection (kept by the host across restarts; '' for none). */
+  'environment.select': z.object({ dir, env: z.string().max(128) }).strict(),
   'globals.get': z.object({}).strict(),
   'globals.save': z.object({ variables }).strict(),
   /** Every variable a request can see (secrets blank), for hover and for flagging unknown names. */
@@ -132,7 +134,7 @@ export interface ImportReport {
 }
 
 export interface CollectionCommandResponses {
-  'collection.list': { open: CollectionInfo[]; recent: string[] }
+  'collection.list': { open: CollectionInfo[]; recent: string[]; selectedEnv: Record<string, string> }
   'collection.open': CollectionInfo
   'collection.close': { closed: boolean }
   'collection.pick': { dir: string | null }
@@ -147,6 +149,7 @@ export interface CollectionCommandResponses {
   'collection.saveFolder': { saved: true }
   'environment.save': { id: string }
   'environment.delete': { deleted: true }
+  'environment.select': { env: string }
   'globals.get': { variables: Variable[] }
   'globals.save': { saved: true }
   'variables.list': { variables: ScopedVariable[] }

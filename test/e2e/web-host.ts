@@ -20,12 +20,27 @@ export interface RunningWebHost {
   stop(): Promise<void>
 }
 
-export async function startBuiltWebHost(timeoutMs = 15_000): Promise<RunningWebHost> {
+export interface WebHostLaunch {
+  /** Extra command-line arguments (e.g. `--collections DIR`). */
+  args?: string[]
+  /** Extra environment (e.g. `FLIGHTDECK_CONFIG_DIR`, so a test never touches the real config folder). */
+  env?: Record<string, string>
+}
+
+export async function startBuiltWebHost(
+  timeoutMs = 15_000,
+  launch: WebHostLaunch = {},
+): Promise<RunningWebHost> {
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build before the e2e tests`)
-  const child: ChildProcess = spawn(process.execPath, [entry, '--port', '0', '--no-open'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [entry, '--port', '0', '--no-open', ...(launch.args ?? [])],
+    {
+      cwd: root,
+      env: { ...process.env, ...launch.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   let out = ''
   let err = ''
   child.stderr?.setEncoding('utf8').on('data', (c: string) => (err += c))

@@ -194,6 +194,10 @@ export function createCollectionHandlers(input: CollectionHandlerDeps): Collecti
         await store.deleteEnvironment(dir, p.id)
         return ok({ deleted: true as const })
       }),
+    'environment.select': async (p) => {
+      await manager.selectEnvironment(p.dir, p.env)
+      return ok({ env: p.env })
+    },
     'globals.get': async () => ok({ variables: manager.getGlobals() }),
     'globals.save': async (p) => {
       await manager.saveGlobals(p.variables)

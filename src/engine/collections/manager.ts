@@ -49,6 +49,8 @@ interface Open {
 interface Workspace {
   open: string[]
   recent: string[]
+  /** The environment chosen per collection folder. */
+  env: Record<string, string>
 }
 
 export interface CollectionManagerOptions {
@@ -63,7 +65,7 @@ export interface CollectionManagerOptions {
 export class CollectionManager {
   private readonly open = new Map<string, Open>()
   private readonly listeners = new Set<(c: CollectionChange) => void>()
-  private workspace: Workspace = { open: [], recent: [] }
+  private workspace: Workspace = { open: [], recent: [], env: {} }
   private globals: Variable[] = []
   private ready: Promise<void> | null = null
 
@@ -91,8 +93,24 @@ export class CollectionManager {
     return this.ready
   }
 
-  list(): { open: CollectionInfo[]; recent: string[] } {
-    return { open: [...this.open.values()].map((o) => o.loaded.info), recent: [...this.workspace.recent] }
+  list(): { open: CollectionInfo[]; recent: string[]; selectedEnv: Record<string, string> } {
+    const selectedEnv: Record<string, string> = {}
+    for (const dir of this.open.keys()) {
+      const env = this.workspace.env[dir]
+      if (env) selectedEnv[dir] = env
+    }
+    return {
+      open: [...this.open.values()].map((o) => o.loaded.info),
+      recent: [...this.workspace.recent],
+      selectedEnv,
+    }
+  }
+
+  async selectEnvironment(input: string, env: string): Promise<void> {
+    const dir = resolve(input)
+    if (env === '') delete this.workspace.env[dir]
+    else this.workspace.env[dir] = env
+    await this.writeWorkspace()
   }
 
   get(dir: string): Open | undefined {
@@ -270,16 +288,20 @@ export class CollectionManager {
   }
 
   private async readWorkspace(): Promise<Workspace> {
-    if (this.options.persist === false) return { open: [], recent: [] }
+    if (this.options.persist === false) return { open: [], recent: [], env: {} }
     const text = await this.readText(join(this.options.configDir, 'workspace.json'))
-    if (text === null) return { open: [], recent: [] }
+    if (text === null) return { open: [], recent: [], env: {} }
     try {
       const data = JSON.parse(text) as Partial<Workspace>
       const strings = (v: unknown): string[] =>
         Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string').slice(0, MAX_OPEN) : []
-      return { open: strings(data.open), recent: strings(data.recent).slice(0, MAX_RECENT) }
+      const env: Record<string, string> = {}
+      if (typeof data.env === 'object' && data.env !== null) {
+        for (const [k, v] of Object.entries(data.env).slice(0, 1000)) if (typeof v === 'string') env[k] = v
+      }
+      return { open: strings(data.open), recent: strings(data.recent).slice(0, MAX_RECENT), env }
     } catch {
-      return { open: [], recent: [] }
+      return { open: [], recent: [], env: {} }
     }
   }
 

@@ -1,6 +1,7 @@
 import { useState, type DragEvent, type ReactNode } from 'react'
 import type { CollectionInfo, FolderNode, RequestNode } from '../../shared/collection'
 import { useAppStore } from '../store/store-context'
+import { downloadText } from './download'
 import { countRequests, filterTree } from './tree-filter'
 
 /** One open collection: its folders and requests, with create, rename, duplicate, move (drag) and delete. */
@@ -21,6 +22,7 @@ export function CollectionTree({ collection }: TreeProps) {
   const activeDir = useAppStore((s) => s.activeDir)
   const setActiveDir = useAppStore((s) => s.setActiveDir)
   const closeCollection = useAppStore((s) => s.closeCollection)
+  const exportCollection = useAppStore((s) => s.exportCollection)
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set())
   const [editing, setEditing] = useState<Editing>(null)
   const [collapsedRoot, setCollapsedRoot] = useState(false)
@@ -65,6 +67,20 @@ export function CollectionTree({ collection }: TreeProps) {
         <span className="muted small num">{collection.requestCount}</span>
         <span className="spacer" />
         <RowActions ctx={ctx} folderPath="" label={collection.name} isRoot />
+        <button
+          type="button"
+          className="icon-button row-action"
+          aria-label={`Export ${collection.name} as a Postman collection`}
+          title="Export as Postman v2.1 (secrets are left out)"
+          onClick={() =>
+            void exportCollection(collection.dir).then((text) => {
+              if (text !== null)
+                downloadText(`${collection.name.replace(/[^\w.-]+/g, '_')}.postman_collection.json`, text)
+            })
+          }
+        >
+          ⇪
+        </button>
         <button
           type="button"
           className="icon-button row-action"

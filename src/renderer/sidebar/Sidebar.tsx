@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { useAppStore } from '../store/store-context'
 import { CollectionTree } from './CollectionTree'
+import { ImportPanel, ImportReportView } from './ImportPanel'
 
 /** Collections on the left: open or create a folder, search, and one tree per open collection. */
 export function Sidebar() {
@@ -9,6 +10,7 @@ export function Sidebar() {
   const setQuery = useAppStore((s) => s.setSidebarQuery)
   const error = useAppStore((s) => s.collectionError)
   const [opening, setOpening] = useState(false)
+  const [importing, setImporting] = useState(false)
 
   return (
     <aside className="sidebar" aria-label="Collections">
@@ -18,12 +20,22 @@ export function Sidebar() {
         <button
           type="button"
           className="link-button"
+          onClick={() => setImporting((o) => !o)}
+          aria-expanded={importing}
+        >
+          Import…
+        </button>
+        <button
+          type="button"
+          className="link-button"
           onClick={() => setOpening((o) => !o)}
           aria-expanded={opening}
         >
           {opening ? 'Cancel' : 'Open…'}
         </button>
       </div>
+      {importing ? <ImportPanel onClose={() => setImporting(false)} /> : null}
+      <ImportReportView />
       {opening || collections.length === 0 ? <OpenCollection onDone={() => setOpening(false)} /> : null}
       {collections.length > 0 ? (
         <input

@@ -113,6 +113,8 @@ export function createCollectionsSlice(
           collections: res.value.open,
           recentCollections: res.value.recent,
           activeDir: s.activeDir ?? res.value.open[0]?.dir ?? null,
+          // The host remembers the choice across restarts (and origins); it wins over this page's memory.
+          envByDir: { ...s.envByDir, ...res.value.selectedEnv },
         }))
         const info = await client.invoke('app.info', {})
         set({ canPickFolder: info.ok && info.value.host === 'electron' })
@@ -167,6 +169,7 @@ export function createCollectionsSlice(
         const envByDir = { ...get().envByDir, [dir]: env }
         set({ envByDir })
         memory?.save(envByDir)
+        void client.invoke('environment.select', { dir, env })
         void get().refreshScopeVars()
       },
 

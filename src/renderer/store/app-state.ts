@@ -8,6 +8,7 @@ import type { TimelineState } from '../timeline/apply-batch'
 import type { StreamsSlice } from '../streams/streams-slice'
 import type { CollectionsSlice } from '../sidebar/collections-slice'
 import type { TabsSlice } from '../tabs/tabs-slice'
+import type { ImportExportSlice } from '../sidebar/import-export-slice'
 import type { TimelineViewSlice } from '../timeline/view-slice'
 import type { ViewerSlice } from '../details/viewer-slice'
 
@@ -101,4 +102,5 @@ export type AppState = ComposerSlice &
   TimelineViewSlice &
   ViewerSlice &
   CollectionsSlice &
-  TabsSlice
+  TabsSlice &
+  ImportExportSlice

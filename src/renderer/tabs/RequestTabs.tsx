@@ -1,4 +1,6 @@
+import { useState } from 'react'
 import { useAppStore } from '../store/store-context'
+import { SnippetDialog } from './SnippetDialog'
 import { isTabDirty, type RequestTab } from './tabs-slice'
 
 /** Open requests as tabs above the composer: unsaved ones marked, a banner when the file changed on disk. */
@@ -24,6 +26,7 @@ export function RequestTabs() {
           +
         </button>
         <span className="spacer" />
+        <CodeButton />
         <SaveButton />
       </div>
       <ConflictBanner />
@@ -132,5 +135,24 @@ function ConflictBanner() {
         </>
       )}
     </div>
+  )
+}
+
+function CodeButton() {
+  const saved = useAppStore((s) => s.tabs.find((t) => t.id === s.activeTabId)?.path != null)
+  const [open, setOpen] = useState(false)
+  return (
+    <>
+      <button
+        type="button"
+        className="secondary-button save-button"
+        disabled={!saved}
+        title={saved ? 'This request as curl or code' : 'Save the request to get a snippet'}
+        onClick={() => setOpen(true)}
+      >
+        Code
+      </button>
+      {open ? <SnippetDialog onClose={() => setOpen(false)} /> : null}
+    </>
   )
 }

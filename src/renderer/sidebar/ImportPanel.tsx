@@ -1,0 +1,135 @@
+import { useState } from 'react'
+import { IMPORT_FORMATS, type ImportFormat } from '../../shared/collection-schemas'
+import { useAppStore } from '../store/store-context'
+
+/**
+ * Import into a collection: paste a curl command (or a whole export), or give the path of an exported file.
+ * Whatever could not be mapped is listed afterwards.
+ */
+export function ImportPanel({ onClose }: { onClose(): void }) {
+  const activeDir = useAppStore((s) => s.activeDir)
+  const run = useAppStore((s) => s.runImport)
+  const importing = useAppStore((s) => s.importing)
+  const [source, setSource] = useState('')
+  const [isPath, setIsPath] = useState(false)
+  const [format, setFormat] = useState<ImportFormat>('auto')
+  const [into, setInto] = useState(activeDir ?? '')
+
+  return (
+    <form
+      className="import-panel"
+      aria-label="Import"
+      onSubmit={(e) => {
+        e.preventDefault()
+        if (source.trim() === '' || into.trim() === '') return
+        void run(isPath ? source.trim() : source, isPath, format, into.trim()).then((ok) => ok && onClose())
+      }}
+    >
+      <div className="segmented" role="group" aria-label="Import from">
+        <button
+          type="button"
+          className={`segment${!isPath ? ' active' : ''}`}
+          aria-pressed={!isPath}
+          onClick={() => setIsPath(false)}
+        >
+          Paste
+        </button>
+        <button
+          type="button"
+          className={`segment${isPath ? ' active' : ''}`}
+          aria-pressed={isPath}
+          onClick={() => setIsPath(true)}
+        >
+          File path
+        </button>
+      </div>
+      {isPath ? (
+        <input
+          className="field-input mono"
+          aria-label="File to import"
+          placeholder="/path/to/export.json"
+          value={source}
+          onChange={(e) => setSource(e.target.value)}
+        />
+      ) : (
+        <textarea
+          className="code-area mono import-text"
+          aria-label="Text to import"
+          placeholder="curl 'https://api.example.com/…' -H 'Accept: application/json'"
+          value={source}
+          spellCheck={false}
+          onChange={(e) => setSource(e.target.value)}
+        />
+      )}
+      <label className="small muted">
+        Format{' '}
+        <select
+          className="field-input"
+          aria-label="Import format"
+          value={format}
+          onChange={(e) => setFormat(e.target.value as ImportFormat)}
+        >
+          {IMPORT_FORMATS.map((f) => (
+            <option key={f} value={f}>
+              {f === 'auto' ? 'detect' : f}
+            </option>
+          ))}
+        </select>
+      </label>
+      <input
+        className="field-input mono"
+        aria-label="Import into folder"
+        placeholder="collection folder (created if new)"
+        value={into}
+        onChange={(e) => setInto(e.target.value)}
+      />
+      <div className="import-actions">
+        <button type="button" className="link-button" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="submit" className="primary-button" disabled={importing}>
+          {importing ? 'Importing…' : 'Import'}
+        </button>
+      </div>
+    </form>
+  )
+}
+
+/** What the last import did, and everything it could not map. */
+export function ImportReportView() {
+  const report = useAppStore((s) => s.importReport)
+  const error = useAppStore((s) => s.importError)
+  const dismiss = useAppStore((s) => s.dismissImportReport)
+  if (!report && !error) return null
+  return (
+    <div className={`import-report${error ? ' failed' : ''}`} role="status" aria-label="Import report">
+      <div className="import-report-head">
+        <strong>{error ? 'Import failed' : `Imported ${report?.format}`}</strong>
+        <span className="spacer" />
+        <button type="button" className="icon-button" aria-label="Dismiss import report" onClick={dismiss}>
+          ×
+        </button>
+      </div>
+      {error ? <p>{error}</p> : null}
+      {report ? (
+        <>
+          <p className="small">
+            {report.requests} requests, {report.folders} folders, {report.environments} environments.
+          </p>
+          {report.unmapped.length > 0 ? (
+            <details open={report.unmapped.length <= 6}>
+              <summary className="small">Not mapped ({report.unmapped.length})</summary>
+              <ul className="small unmapped">
+                {report.unmapped.map((line, i) => (
+                  <li key={i}>{line}</li>
+                ))}
+              </ul>
+            </details>
+          ) : (
+            <p className="small muted">Everything was mapped.</p>
+          )}
+        </>
+      ) : null}
+    </div>
+  )
+}

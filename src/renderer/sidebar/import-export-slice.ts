@@ -1,0 +1,65 @@
+import type { StateCreator } from 'zustand/vanilla'
+import type { ImportFormat, ImportReport, SnippetTarget } from '../../shared/collection-schemas'
+import type { ApiClient } from '../client/api-client'
+import type { AppState } from '../store/app-state'
+
+/** Import (a file path or pasted text such as a curl command) and export (Postman, curl and code snippets). */
+export interface ImportExportSlice {
+  importReport: ImportReport | null
+  importError: string | null
+  importing: boolean
+  /** `source` is pasted text, or a path when `isPath`. `into` is a collection folder (open or new). */
+  runImport(source: string, isPath: boolean, format: ImportFormat, into: string): Promise<boolean>
+  dismissImportReport(): void
+  exportCollection(dir: string): Promise<string | null>
+  snippetFor(target: SnippetTarget): Promise<{ text: string } | { error: string }>
+}
+
+export function createImportExportSlice(
+  client: ApiClient,
+): StateCreator<AppState, [], [], ImportExportSlice> {
+  return (set, get) => ({
+    importReport: null,
+    importError: null,
+    importing: false,
+
+    runImport: async (source, isPath, format, into) => {
+      set({ importing: true, importError: null, importReport: null })
+      const payload = isPath ? { format, file: source, into } : { format, text: source, into }
+      const res = await client.invoke('import.run', payload)
+      if (!res.ok) {
+        set({ importing: false, importError: res.error.message })
+        return false
+      }
+      set({ importing: false, importReport: res.value })
+      await get().loadCollections()
+      get().setActiveDir(res.value.dir)
+      if (res.value.path !== undefined) await get().openRequest(res.value.dir, res.value.path)
+      return true
+    },
+
+    dismissImportReport: () => set({ importReport: null, importError: null }),
+
+    exportCollection: async (dir) => {
+      const res = await client.invoke('export.collection', { dir, format: 'postman' })
+      if (!res.ok) {
+        set({ collectionError: res.error.message })
+        return null
+      }
+      return res.value.text
+    },
+
+    snippetFor: async (target) => {
+      const s = get()
+      const tab = s.tabs.find((t) => t.id === s.activeTabId)
+      if (!tab?.dir || !tab.path)
+        return { error: 'Save the request first: snippets are made from the saved file.' }
+      const env = s.envByDir[tab.dir]
+      const res = await client.invoke(
+        'export.request',
+        env ? { dir: tab.dir, path: tab.path, target, env } : { dir: tab.dir, path: tab.path, target },
+      )
+      return res.ok ? { text: res.value.text } : { error: res.error.message }
+    },
+  })
+}

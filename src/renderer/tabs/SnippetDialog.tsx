@@ -1,0 +1,76 @@
+import { useEffect, useRef, useState } from 'react'
+import { SNIPPET_TARGETS, type SnippetTarget } from '../../shared/collection-schemas'
+import { useAppStore } from '../store/store-context'
+
+const LABELS: Record<SnippetTarget, string> = {
+  curl: 'curl',
+  'javascript-fetch': 'JavaScript (fetch)',
+  'python-requests': 'Python (requests)',
+  go: 'Go (net/http)',
+}
+
+/** The saved request as curl or code, variables filled in from the environment (secrets stay as names). */
+export function SnippetDialog({ onClose }: { onClose(): void }) {
+  const snippetFor = useAppStore((s) => s.snippetFor)
+  const [target, setTarget] = useState<SnippetTarget>('curl')
+  const [result, setResult] = useState<{ text: string } | { error: string } | null>(null)
+  const dialog = useRef<HTMLDialogElement>(null)
+
+  useEffect(() => {
+    const d = dialog.current
+    if (d && !d.open) d.showModal()
+  }, [])
+  useEffect(() => {
+    let live = true
+    void snippetFor(target).then((r) => {
+      if (live) setResult(r)
+    })
+    return () => {
+      live = false
+    }
+  }, [snippetFor, target])
+
+  return (
+    <dialog ref={dialog} className="vars-dialog snippet-dialog" aria-label="Code snippet" onClose={onClose}>
+      <div className="vars-head">
+        <select
+          className="field-input"
+          aria-label="Snippet language"
+          value={target}
+          onChange={(e) => setTarget(e.target.value as SnippetTarget)}
+        >
+          {SNIPPET_TARGETS.map((t) => (
+            <option key={t} value={t}>
+              {LABELS[t]}
+            </option>
+          ))}
+        </select>
+        <span className="spacer" />
+        {result && 'text' in result ? (
+          <button
+            type="button"
+            className="secondary-button"
+            onClick={() => void navigator.clipboard?.writeText(result.text)}
+          >
+            Copy
+          </button>
+        ) : null}
+        <button type="button" className="secondary-button" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      {result && 'error' in result ? (
+        <p className="sidebar-error" role="alert">
+          {result.error}
+        </p>
+      ) : (
+        <textarea
+          className="code-area mono snippet-text"
+          aria-label="Snippet"
+          readOnly
+          value={result?.text ?? ''}
+        />
+      )}
+    </dialog>
+  )
+}
