@@ -1,5 +1,6 @@
 import type { RequestSpec } from '../../shared/request'
 import type { DoneEvent, HeaderList } from '../../shared/timeline'
+import { abortableSleep } from '../abortable-sleep'
 import type { HttpEngine } from '../http/http-engine'
 import { parseJsonBody, selectJson } from './json-select'
 
@@ -276,20 +277,4 @@ function lastUrl(events: { type: string }[]): string | undefined {
 
 function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b)
-}
-
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) {
-      resolve()
-      return
-    }
-    const timer = setTimeout(done, ms)
-    function done(): void {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', done)
-      resolve()
-    }
-    signal?.addEventListener('abort', done, { once: true })
-  })
 }

@@ -1,6 +1,7 @@
 import type { RequestSpec } from '../../shared/request'
 import { resolveRequest } from '../../shared/template'
 import type { DoneEvent, HeaderList } from '../../shared/timeline'
+import { abortableSleep } from '../abortable-sleep'
 import type { HttpEngine } from '../http/http-engine'
 import {
   MAX_SCAN,
@@ -185,7 +186,7 @@ async function runStep(
       ((final.type === 'error' && policy.onNetworkError) ||
         (final.type === 'done' && policy.onStatus.includes(final.status)))
     if (retriable && policy) {
-      await sleep(backoff, signal)
+      await abortableSleep(backoff, signal)
       backoff = Math.min(policy.maxBackoffMs, backoff * policy.factor)
       continue
     }
@@ -325,22 +326,6 @@ class Pacer {
     const now = Date.now()
     const at = Math.max(now, this.nextAt)
     this.nextAt = at + this.gap
-    if (at > now) await sleep(at - now)
+    if (at > now) await abortableSleep(at - now)
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || signal?.aborted) {
-      resolve()
-      return
-    }
-    const timer = setTimeout(done, ms)
-    function done(): void {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', done)
-      resolve()
-    }
-    signal?.addEventListener('abort', done, { once: true })
-  })
 }
