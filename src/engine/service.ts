@@ -14,6 +14,9 @@ import { createClock, type Clock } from './clock'
 import { EventSink } from './event-sink'
 import { HttpEngine } from './http/http-engine'
 import { BodyViews } from './body-view/body-views'
+import { createHarHandlers } from './har/har-handlers'
+import { SessionRecords } from './sessions/session-records'
+import type { TimelineEvent } from '../shared/timeline'
 import { createTimelineHandlers, openBodySource, type BodySource } from './sessions/timeline-handlers'
 import { StreamEngine } from './streams/stream-engine'
 import { VERSION } from './version'
@@ -81,9 +84,16 @@ type Handlers = { [K in CommandName]: (payload: CommandRequest<K>) => Promise<Re
 export function createEngineService(options: EngineServiceOptions): EngineService {
   const clock = createClock()
   const sink = new EventSink(options.flushEveryMs ?? 25)
+  // HTTP sessions are remembered (bounded) for HAR export and "edit as new request"; see session-records.ts.
+  const records = new SessionRecords()
+  const emitHttp = (e: TimelineEvent): void => {
+    records.record(e)
+    sink.emit(e)
+  }
   const http = new HttpEngine({
     clock,
-    emit: (e) => sink.emit(e),
+    emit: emitHttp,
+    onHopBody: (sid, body) => records.recordRequestBody(sid, body),
     ...(options.settings ? { settings: options.settings } : {}),
     ...(options.tempDir ? { tempDir: options.tempDir } : {}),
     ...(options.memoryBodyLimit !== undefined ? { memoryBodyLimit: options.memoryBodyLimit } : {}),
@@ -113,6 +123,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     bodies: http.bodies,
     views: bodyViews,
     ...(options.pickSavePath ? { pickSavePath: options.pickSavePath } : {}),
+    har: createHarHandlers({ records, bodies: http.bodies, clock, emit: emitHttp }),
   })
   const eventListeners = new Set<(name: EventName, payload: unknown) => void>()
   collections.onChange((change) => {

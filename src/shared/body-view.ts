@@ -58,9 +58,27 @@ export interface HarExportResult {
 export interface HarImportResult {
   /** The imported entries' session ids, in the HAR's order; they arrive on the timeline as events. */
   sids: string[]
+  /** The batch id the imported sessions carry (`har:<uuid>`), so the timeline can name the group. */
+  batchId: string
   /** Entries left out (unreadable), with why. */
   skipped: { index: number; reason: string }[]
 }
 
 /** `session.request`: a session's request, ready to edit and send again. */
 export type SessionRequest = Pick<RequestSpec, 'method' | 'url' | 'headers' | 'body'>
+
+/** Code snippet languages offered (httpsnippet target and client ids), cURL first: "Copy as curl". */
+export const SNIPPET_TARGETS = [
+  { id: 'shell:curl', label: 'cURL' },
+  { id: 'javascript:fetch', label: 'JavaScript (fetch)' },
+  { id: 'node:axios', label: 'Node.js (axios)' },
+  { id: 'python:requests', label: 'Python (requests)' },
+  { id: 'go:native', label: 'Go' },
+  { id: 'java:okhttp', label: 'Java (OkHttp)' },
+  { id: 'csharp:httpclient', label: 'C# (HttpClient)' },
+  { id: 'php:curl', label: 'PHP (curl)' },
+  { id: 'ruby:native', label: 'Ruby' },
+  { id: 'powershell:restmethod', label: 'PowerShell' },
+] as const
+
+export type SnippetTarget = (typeof SNIPPET_TARGETS)[number]['id']

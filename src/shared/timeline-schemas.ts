@@ -6,7 +6,7 @@ import type {
   HarImportResult,
   SessionRequest,
 } from './body-view'
-import { MAX_BODY_LINES } from './body-view'
+import { MAX_BODY_LINES, SNIPPET_TARGETS, type SnippetTarget } from './body-view'
 
 /**
  * The response viewer's and HAR commands (issue 3). contract.ts spreads these into its command table, so
@@ -69,6 +69,13 @@ export const timelineCommandSchemas = {
     .strict(),
   /** A session's request as it was sent (or recorded in an imported HAR), to edit and send again. */
   'session.request': z.object({ sid: z.string().min(1).max(64) }).strict(),
+  /** A session's request as code (curl, fetch, requests, ...), written by httpsnippet. */
+  'session.snippet': z
+    .object({
+      sid: z.string().min(1).max(64),
+      target: z.enum(SNIPPET_TARGETS.map((t) => t.id) as [SnippetTarget, ...SnippetTarget[]]),
+    })
+    .strict(),
 } as const
 
 export interface TimelineCommandResponses {
@@ -79,4 +86,5 @@ export interface TimelineCommandResponses {
   'har.export': HarExportResult
   'har.import': HarImportResult
   'session.request': SessionRequest
+  'session.snippet': { code: string }
 }

@@ -34,6 +34,8 @@ export interface HttpEngineOptions {
   settings?: Partial<EngineSettings>
   tempDir?: string
   memoryBodyLimit?: number
+  /** Told the body each hop is sent with (it is in no event): HAR export keeps it. */
+  onHopBody?: (sid: string, body: RequestBody) => void
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = { globalConcurrency: 256, perOriginConcurrency: 64 }
@@ -106,6 +108,7 @@ export class HttpEngine implements ExchangeOwner {
   readonly bodies: BodyStore
   private readonly clock: Clock
   private readonly emitOut: (e: TimelineEvent) => void
+  private readonly onHopBody: ((sid: string, body: RequestBody) => void) | undefined
   private settings: EngineSettings
   private readonly scheduler: Scheduler
   private readonly agents = new Map<string, Agent>()
@@ -121,6 +124,7 @@ export class HttpEngine implements ExchangeOwner {
   constructor(options: HttpEngineOptions) {
     this.clock = options.clock
     this.emitOut = options.emit
+    this.onHopBody = options.onHopBody
     this.settings = { ...DEFAULT_SETTINGS, ...options.settings }
     this.scheduler = new Scheduler(this.settings.globalConcurrency, this.settings.perOriginConcurrency)
     this.bodies = new BodyStore({
@@ -320,6 +324,7 @@ export class HttpEngine implements ExchangeOwner {
   private startHop(chain: Chain, hop: Hop): void {
     const { options, ca } = chain.plan
     const queuedAt = this.emitQueued(chain, hop.sid, hop.url.href, hop.hop, hop.initiator)
+    this.onHopBody?.(hop.sid, hop.body)
     if (ca !== undefined && typeof ca !== 'string') {
       this.emit(chain, {
         type: 'error',

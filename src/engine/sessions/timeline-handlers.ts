@@ -16,7 +16,7 @@ export interface TimelineHandlerDeps {
   /** The desktop host's save dialog; absent elsewhere. */
   pickSavePath?: (suggestedName: string) => Promise<string | null>
   /** HAR commands (session records). */
-  har?: Pick<Handlers, 'har.export' | 'har.import' | 'session.request'>
+  har?: Pick<Handlers, 'har.export' | 'har.import' | 'session.request' | 'session.snippet'>
 }
 
 /** The response viewer's commands and HAR in and out, for the service's handler table. */
@@ -42,6 +42,7 @@ export function createTimelineHandlers(deps: TimelineHandlerDeps): Handlers {
     'har.export': deps.har?.['har.export'] ?? unsupported,
     'har.import': deps.har?.['har.import'] ?? unsupported,
     'session.request': deps.har?.['session.request'] ?? unsupported,
+    'session.snippet': deps.har?.['session.snippet'] ?? unsupported,
   }
 }
 

@@ -4,6 +4,7 @@ import { isInFlight } from '../timeline/session-row'
 import { rowLabel } from '../timeline/row-labels'
 import { CookiesPanel } from './CookiesPanel'
 import { PhaseTable } from './PhaseTable'
+import { RequestActions } from './RequestActions'
 import { ResponsePanel } from './ResponsePanel'
 import { ComparePanel } from './ComparePanel'
 import { HeadersPanel } from './HeadersPanel'
@@ -41,6 +42,7 @@ export function DetailsPane() {
   return (
     <section className="details" aria-label="Details" data-sid={sid}>
       <StatusLine row={row} />
+      <RequestActions sid={sid} />
       <div className="tabs" role="tablist" aria-label={`Details of ${rowLabel(row)}`}>
         {TABS.map((t) => (
           <button

@@ -11,6 +11,7 @@ import type { TabsSlice } from '../tabs/tabs-slice'
 import type { ImportExportSlice } from '../sidebar/import-export-slice'
 import type { TimelineViewSlice } from '../timeline/view-slice'
 import type { ViewerSlice } from '../details/viewer-slice'
+import type { HarSlice } from '../timeline/har-slice'
 
 /** The store is one zustand store made of slices, one file each; this file names their shapes. */
 
@@ -101,6 +102,7 @@ export type AppState = ComposerSlice &
   StreamsSlice &
   TimelineViewSlice &
   ViewerSlice &
+  HarSlice &
   CollectionsSlice &
   TabsSlice &
   ImportExportSlice

@@ -12,6 +12,7 @@ import { createTabsSlice } from '../tabs/tabs-slice'
 import { createImportExportSlice } from '../sidebar/import-export-slice'
 import { createTimelineViewSlice } from '../timeline/view-slice'
 import { createViewerSlice } from '../details/viewer-slice'
+import { createHarSlice } from '../timeline/har-slice'
 
 export type AppStore = StoreApi<AppState>
 
@@ -37,5 +38,6 @@ export function createAppStore(client: ApiClient, options: AppStoreOptions = {})
     ...createImportExportSlice(client)(...a),
     ...createTimelineViewSlice()(...a),
     ...createViewerSlice(client)(...a),
+    ...createHarSlice(client)(...a),
   }))
 }

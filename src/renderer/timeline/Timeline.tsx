@@ -143,7 +143,9 @@ export function Timeline({ toolbarExtras, children }: { toolbarExtras?: ReactNod
 
   return (
     <section className="timeline" aria-label="Timeline panel">
-      <TimelineToolbar shown={rowCount}>{toolbarExtras}</TimelineToolbar>
+      <TimelineToolbar shown={rowCount} items={items}>
+        {toolbarExtras}
+      </TimelineToolbar>
       <div
         ref={frameRef}
         className="tl-frame"

@@ -3,7 +3,7 @@ import { useAppStore } from '../store/store-context'
 import { connectionText, protocolText, remoteText, startedText, type ColumnId } from './columns'
 import { displayPath, hostOf, isInFlight, type SessionRow } from './session-row'
 import { durationText, rowLabel, sizeText, statusClass, statusText } from './row-labels'
-import type { GroupItem } from './table-view'
+import { isImported, type GroupItem } from './table-view'
 
 export const rowDomId = (sid: string): string => `tl-row-${sid}`
 
@@ -123,6 +123,11 @@ function Cell({ id, row, inFlight }: { id: ColumnId; row: SessionRow; inFlight: 
           {row.queued.hop > 0 ? (
             <span className="hop" aria-hidden="true">
               ↳
+            </span>
+          ) : null}
+          {isImported(row) ? (
+            <span className="imported-badge" title="Imported from a HAR file: a recording, read-only">
+              HAR
             </span>
           ) : null}
           <span className="path mono">{displayPath(row.queued.url)}</span>

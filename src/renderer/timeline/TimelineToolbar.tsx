@@ -2,14 +2,23 @@ import { useState, type ReactNode } from 'react'
 import { HTTP_METHODS } from '../../shared/constants'
 import { useAppStore, useAppStoreApi, useLiveClockApi } from '../store/store-context'
 import { COLUMNS } from './columns'
-import type { GroupBy, ProtocolFilter, StatusClassFilter } from './table-view'
+import { HarMenu } from './HarMenu'
+import type { GroupBy, ProtocolFilter, StatusClassFilter, ViewItem } from './table-view'
 import { fitAllView, followView, freezeView, resolveWindow, timelineExtent, zoomView } from './time-view'
 
 /**
  * Above the table: filters, grouping, columns, and the time window's controls (zoom, fit all, follow live).
  * Extra controls from other modules (HAR import/export) come in as `children`.
  */
-export function TimelineToolbar({ shown, children }: { shown: number; children?: ReactNode }) {
+export function TimelineToolbar({
+  shown,
+  items,
+  children,
+}: {
+  shown: number
+  items: readonly ViewItem[]
+  children?: ReactNode
+}) {
   const filters = useAppStore((s) => s.tableFilters)
   const setFilters = useAppStore((s) => s.setFilters)
   const groupBy = useAppStore((s) => s.groupBy)
@@ -108,6 +117,7 @@ export function TimelineToolbar({ shown, children }: { shown: number; children?:
           </button>
         </span>
       ) : null}
+      <HarMenu items={items} />
       {children}
       <span className="segmented small" role="group" aria-label="Time window">
         <button type="button" className="segment" title="Zoom out (-)" onClick={zoom(1 / 1.5)}>

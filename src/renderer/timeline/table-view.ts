@@ -100,9 +100,17 @@ export function groupKey(row: SessionRow, by: GroupBy): string {
   return b ? `batch:${b.id}` : `single`
 }
 
-function groupLabel(key: string, first: SessionRow, by: GroupBy, count: number): string {
+function groupLabel(
+  key: string,
+  first: SessionRow,
+  by: GroupBy,
+  count: number,
+  names: ReadonlyMap<string, string> | undefined,
+): string {
   if (by === 'origin') return key
   if (key === 'single') return `Single requests (${count})`
+  const id = first.queued.batch?.id ?? ''
+  if (id.startsWith('har:')) return `Imported ${names?.get(id) ?? 'HAR'} (${count})`
   const b = first.queued.batch
   return `Send ×${b?.size ?? count}: ${first.queued.method} ${hostOf(first.queued.url)}${pathOf(first.queued.url)}`
 }
@@ -117,6 +125,8 @@ export interface ViewOptions {
   sort: SortSpec | null
   groupBy: GroupBy
   collapsed: ReadonlySet<string>
+  /** Names of imported HARs by batch id. */
+  batchNames?: ReadonlyMap<string, string>
 }
 
 export function buildTableView(timeline: TimelineState, o: ViewOptions): TableView {
@@ -165,7 +175,7 @@ export function buildTableView(timeline: TimelineState, o: ViewOptions): TableVi
     items.push({
       kind: 'group',
       key,
-      label: groupLabel(key, first, o.groupBy, list.length),
+      label: groupLabel(key, first, o.groupBy, list.length, o.batchNames),
       count: list.length,
       inFlight,
       failed,
@@ -196,4 +206,9 @@ export function stepSelection(
   const at = current === null ? -1 : sids.indexOf(current)
   if (at === -1) return (delta >= 0 ? sids[0] : sids[sids.length - 1]) ?? null
   return sids[Math.min(sids.length - 1, Math.max(0, at + delta))] ?? null
+}
+
+/** Rows that came from an imported HAR: read-only recordings. */
+export function isImported(row: SessionRow): boolean {
+  return row.queued.batch?.id.startsWith('har:') ?? false
 }

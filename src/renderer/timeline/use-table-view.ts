@@ -11,6 +11,7 @@ export function useTableView(): TableView {
   const sort = useAppStore((s) => s.tableSort)
   const groupBy = useAppStore((s) => s.groupBy)
   const collapsed = useAppStore((s) => s.collapsedGroups)
+  const batchNames = useAppStore((s) => s.importedBatches)
   const plain = !filtersActive(filters) && sort === null && groupBy === 'none'
   const order = useAppStore((s) => s.timeline.order)
   const timeline = useAppStore((s) => (plain ? null : s.timeline))
@@ -18,7 +19,7 @@ export function useTableView(): TableView {
     () =>
       timeline === null
         ? { items: order, rowCount: order.length }
-        : buildTableView(timeline, { filters, sort, groupBy, collapsed }),
-    [timeline, order, filters, sort, groupBy, collapsed],
+        : buildTableView(timeline, { filters, sort, groupBy, collapsed, batchNames }),
+    [timeline, order, filters, sort, groupBy, collapsed, batchNames],
   )
 }

@@ -1,0 +1,279 @@
+import type { HarExportResult } from '../../shared/body-view'
+import type { RequestBody } from '../../shared/request'
+import type { HarTimings, HeaderList } from '../../shared/timeline'
+import type { BodyStore } from '../http/body-store'
+import { harTimings } from '../http/timings'
+import type { SessionRecord, SessionRecords } from '../sessions/session-records'
+import { VERSION } from '../version'
+import type {
+  HarContent,
+  HarCookie,
+  HarDocument,
+  HarEntry,
+  HarNameValue,
+  HarPostData,
+  HarRequest,
+  HarResponse,
+} from './har-types'
+
+/**
+ * Sessions as HAR 1.2. Timings are the engine's own measurements, named as HAR names them: `blocked` is the
+ * time queued (our queue and the connection pool's), `dns`/`connect`/`ssl` are -1 exactly when they did not
+ * happen (a reused connection), `send`/`wait`/`receive` are always >= 0, `ssl` is inside `connect`, and
+ * `time` is the sum of the others, so every entry adds up.
+ */
+export interface HarExportOptions {
+  /** Response bodies up to this size go into `content.text` (base64 when not UTF-8 text). 0: none. */
+  maxBodyBytes: number
+}
+
+export const DEFAULT_EXPORT_BODY_BYTES = 1024 * 1024
+
+export async function exportHar(
+  records: SessionRecords,
+  bodies: BodyStore,
+  sids: readonly string[],
+  options: HarExportOptions,
+): Promise<HarExportResult> {
+  const entries: HarEntry[] = []
+  const missing: string[] = []
+  for (const sid of sids) {
+    const r = records.get(sid)
+    if (!r) {
+      missing.push(sid)
+      continue
+    }
+    entries.push(await entryOf(sid, r, bodies, options))
+  }
+  entries.sort((a, b) =>
+    a.startedDateTime < b.startedDateTime ? -1 : a.startedDateTime > b.startedDateTime ? 1 : 0,
+  )
+  const doc: HarDocument = {
+    log: {
+      version: '1.2',
+      creator: { name: 'Flightdeck', version: VERSION },
+      pages: [],
+      entries,
+    },
+  }
+  return { har: JSON.stringify(doc, null, 2), entries: entries.length, missing }
+}
+
+/** The HAR timings of a record: the engine's, or worked out from the phase events for a redirect hop. */
+export function recordTimings(r: SessionRecord): HarTimings {
+  const term = r.terminal
+  if (term && term.type !== 'redirect') return term.timings
+  const end =
+    term?.t ?? Math.max(r.queued.t, r.response?.t ?? 0, r.sent?.t ?? 0, r.tls?.t ?? 0, r.connect?.t ?? 0)
+  return harTimings(
+    {
+      queuedAt: r.queued.t,
+      ...(r.dns ? { dnsStart: r.dns.start, dnsEnd: r.dns.t } : {}),
+      ...(r.connect ? { connectStart: r.connect.start, connectEnd: r.connect.t } : {}),
+      ...(r.tls ? { tlsStart: r.tls.start, tlsEnd: r.tls.t } : {}),
+      ...(r.sent ? { sendStart: r.sent.start, sendEnd: r.sent.t } : {}),
+      ...(r.response ? { firstByte: r.response.t } : {}),
+      endAt: end,
+    },
+    end,
+  )
+}
+
+async function entryOf(
+  sid: string,
+  r: SessionRecord,
+  bodies: BodyStore,
+  options: HarExportOptions,
+): Promise<HarEntry> {
+  const t = recordTimings(r)
+  const term = r.terminal
+  const entry: HarEntry = {
+    startedDateTime: new Date(r.queued.wall).toISOString(),
+    time: t.time,
+    request: harRequestOf(r),
+    response: await responseOf(r, bodies, options),
+    cache: {},
+    timings: {
+      blocked: t.blocked,
+      dns: t.dns,
+      connect: t.connect,
+      send: t.send,
+      wait: t.wait,
+      receive: t.receive,
+      ssl: t.ssl,
+    },
+    _flightdeck: {
+      sid,
+      state: term ? term.type : 'in flight',
+      ...(term?.type === 'error' ? { error: { code: term.code, message: term.message } } : {}),
+    },
+  }
+  if (r.sent) {
+    entry.serverIPAddress = r.sent.remoteAddress
+    entry.connection = String(r.sent.connectionId)
+  }
+  if (!term) entry.comment = 'Still in flight when exported: timings up to the last event.'
+  else if (term.type === 'error') entry.comment = `${term.code}: ${term.message}`
+  else if (term.type === 'cancelled') entry.comment = 'Cancelled'
+  return entry
+}
+
+/** A record's request as HAR writes it (also what the code snippets are generated from). */
+export function harRequestOf(r: SessionRecord): HarRequest {
+  const headers = r.sent?.headers ?? []
+  let query: HarNameValue[] = []
+  try {
+    query = [...new URL(r.queued.url).searchParams].map(([name, value]) => ({ name, value }))
+  } catch {
+    query = []
+  }
+  const req: HarRequest = {
+    method: r.queued.method,
+    url: r.queued.url,
+    httpVersion: r.sent?.protocol === 'h2' ? 'HTTP/2' : 'HTTP/1.1',
+    cookies: requestCookies(headers),
+    headers: nameValues(headers),
+    queryString: query,
+    headersSize: r.sent ? r.sent.headersBytes : -1,
+    bodySize: r.sent ? r.sent.bodyBytes : -1,
+  }
+  const post = r.imported ? r.imported.postData : postDataOf(r.requestBody, headers)
+  if (post) req.postData = post
+  return req
+}
+
+function contentTypeOf(headers: HeaderList): string {
+  return headers.find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? ''
+}
+
+function postDataOf(body: RequestBody | undefined, headers: HeaderList): HarPostData | undefined {
+  if (!body) return undefined
+  const declared = contentTypeOf(headers)
+  switch (body.kind) {
+    case 'none':
+      return undefined
+    case 'text':
+      return { mimeType: declared || body.contentType || 'text/plain', text: body.text }
+    case 'json':
+      return { mimeType: declared || 'application/json', text: body.text }
+    case 'form': {
+      const fields = body.fields.filter((f) => f.enabled)
+      return {
+        mimeType: declared || 'application/x-www-form-urlencoded',
+        params: fields.map((f) => ({ name: f.name, value: f.value })),
+        text: new URLSearchParams(fields.map((f): [string, string] => [f.name, f.value])).toString(),
+      }
+    }
+    case 'multipart':
+      return {
+        mimeType: declared || 'multipart/form-data',
+        params: body.parts
+          .filter((p) => p.enabled)
+          .map((p) =>
+            p.kind === 'text'
+              ? { name: p.name, value: p.value }
+              : { name: p.name, value: '', comment: `file ${p.path}` },
+          ),
+      }
+    case 'file':
+      return {
+        mimeType: declared || body.contentType || 'application/octet-stream',
+        text: '',
+        comment: `file ${body.path}`,
+      }
+  }
+}
+
+async function responseOf(
+  r: SessionRecord,
+  bodies: BodyStore,
+  options: HarExportOptions,
+): Promise<HarResponse> {
+  const res = r.response
+  const term = r.terminal
+  const headers = res?.headers ?? []
+  const content: HarContent = { size: 0, mimeType: contentTypeOf(headers) || 'x-unknown' }
+  let bodySize = -1
+  if (term?.type === 'done') {
+    content.size = term.bodyBytes
+    bodySize = term.wireBytes
+    if (term.bodyBytes !== term.wireBytes && headers.some(([k]) => k.toLowerCase() === 'content-encoding'))
+      content.compression = term.bodyBytes - term.wireBytes
+    if (content.mimeType === 'x-unknown' && term.body.contentType) content.mimeType = term.body.contentType
+    if (term.body.size > 0 && term.body.size <= options.maxBodyBytes) {
+      const writer = bodies.get(term.body.id)
+      if (writer) {
+        const bytes = await writer.read(0, term.body.size)
+        const text = bytes.toString('utf8')
+        if (Buffer.byteLength(text) === bytes.length && !text.includes('\uFFFD')) content.text = text
+        else {
+          content.text = bytes.toString('base64')
+          content.encoding = 'base64'
+        }
+      }
+    } else if (term.body.size > options.maxBodyBytes) {
+      content.comment = `Body of ${term.body.size} bytes left out (over ${options.maxBodyBytes})`
+    }
+  } else if (term?.type === 'redirect') {
+    bodySize = 0
+  }
+  return {
+    status: res?.status ?? (term?.type === 'redirect' ? term.status : 0),
+    statusText: res?.statusText ?? '',
+    httpVersion: res ? (res.httpVersion.startsWith('2') ? 'HTTP/2' : `HTTP/${res.httpVersion}`) : '',
+    cookies: responseCookies(headers),
+    headers: nameValues(headers),
+    content,
+    redirectURL:
+      term?.type === 'redirect'
+        ? term.location
+        : (headers.find(([k]) => k.toLowerCase() === 'location')?.[1] ?? ''),
+    headersSize: res ? res.headersBytes : -1,
+    bodySize,
+  }
+}
+
+function nameValues(headers: HeaderList): HarNameValue[] {
+  return headers.map(([name, value]) => ({ name, value }))
+}
+
+function requestCookies(headers: HeaderList): HarCookie[] {
+  const out: HarCookie[] = []
+  for (const [k, v] of headers) {
+    if (k.toLowerCase() !== 'cookie') continue
+    for (const part of v.split(';')) {
+      const t = part.trim()
+      if (!t) continue
+      const eq = t.indexOf('=')
+      out.push({ name: eq < 0 ? t : t.slice(0, eq), value: eq < 0 ? '' : t.slice(eq + 1) })
+    }
+  }
+  return out
+}
+
+function responseCookies(headers: HeaderList): HarCookie[] {
+  const out: HarCookie[] = []
+  for (const [k, v] of headers) {
+    if (k.toLowerCase() !== 'set-cookie') continue
+    const [first = '', ...attrs] = v.split(';')
+    const eq = first.indexOf('=')
+    const c: HarCookie = {
+      name: (eq < 0 ? first : first.slice(0, eq)).trim(),
+      value: eq < 0 ? '' : first.slice(eq + 1).trim(),
+    }
+    for (const a of attrs) {
+      const [rawKey = '', ...rest] = a.split('=')
+      const key = rawKey.trim().toLowerCase()
+      const val = rest.join('=').trim()
+      if (key === 'path') c.path = val
+      else if (key === 'domain') c.domain = val
+      else if (key === 'expires') {
+        const d = new Date(val)
+        if (!Number.isNaN(d.getTime())) c.expires = d.toISOString()
+      } else if (key === 'httponly') c.httpOnly = true
+      else if (key === 'secure') c.secure = true
+    }
+    out.push(c)
+  }
+  return out
+}

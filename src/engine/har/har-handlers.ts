@@ -1,0 +1,72 @@
+import type { CommandRequest, CommandResponses } from '../../shared/contract'
+import type { KeyValue, RequestBody } from '../../shared/request'
+import { fail, ok, type Result } from '../../shared/result'
+import type { TimelineEvent } from '../../shared/timeline'
+import type { Clock } from '../clock'
+import type { BodyStore } from '../http/body-store'
+import type { SessionRecords } from '../sessions/session-records'
+import { DEFAULT_EXPORT_BODY_BYTES, exportHar, harRequestOf } from './har-export'
+import { snippet } from './snippets'
+import { HarFormatError, importHar } from './har-import'
+
+type Cmd = 'har.export' | 'har.import' | 'session.request' | 'session.snippet'
+type Handlers = { [K in Cmd]: (payload: CommandRequest<K>) => Promise<Result<CommandResponses[K]>> }
+
+export interface HarHandlerDeps {
+  records: SessionRecords
+  bodies: BodyStore
+  clock: Clock
+  /** Where imported sessions' events go: the same path as live ones (records, then the timeline sink). */
+  emit: (e: TimelineEvent) => void
+}
+
+/** Headers the engine adds on its own; "edit as new request" leaves them out so the composer's defaults apply. */
+const ENGINE_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding'])
+
+export function createHarHandlers(deps: HarHandlerDeps): Handlers {
+  let imported = 0
+  return {
+    'har.export': async (p) =>
+      ok(
+        await exportHar(deps.records, deps.bodies, p.sids, {
+          maxBodyBytes: p.maxBodyBytes ?? DEFAULT_EXPORT_BODY_BYTES,
+        }),
+      ),
+    'har.import': async (p) => {
+      try {
+        const r = importHar(p.text, {
+          clock: deps.clock,
+          emit: deps.emit,
+          records: deps.records,
+          bodies: deps.bodies,
+          newSid: () => `har${++imported}`,
+        })
+        return ok({ sids: r.sids, skipped: r.skipped, batchId: r.batchId })
+      } catch (e) {
+        if (e instanceof HarFormatError) return fail('parse', `Could not import the HAR: ${e.message}`)
+        throw e
+      }
+    },
+    'session.request': async (p) => {
+      const r = deps.records.get(p.sid)
+      if (!r) return fail('not_found', `No request is remembered for session ${p.sid}`)
+      const headers: KeyValue[] = (r.sent?.headers ?? [])
+        .filter(([k]) => !ENGINE_HEADERS.has(k.toLowerCase()) && !k.startsWith(':'))
+        .map(([name, value]) => ({ name, value, enabled: true }))
+      let body: RequestBody = r.requestBody ?? { kind: 'none' }
+      const post = r.imported?.postData
+      if (post) {
+        body = /json/i.test(post.mimeType)
+          ? { kind: 'json', text: post.text }
+          : { kind: 'text', text: post.text, contentType: post.mimeType }
+      }
+      return ok({ method: r.queued.method, url: r.queued.url, headers, body })
+    },
+    'session.snippet': async (p) => {
+      const r = deps.records.get(p.sid)
+      if (!r) return fail('not_found', `No request is remembered for session ${p.sid}`)
+      const code = snippet(harRequestOf(r), p.target)
+      return code === null ? fail('unsupported', `No ${p.target} snippet for this request`) : ok({ code })
+    },
+  }
+}

@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto'
+import type { HarImportResult } from '../../shared/body-view'
+import type { HarTimings, HeaderList, HttpProtocol, TimelineEvent } from '../../shared/timeline'
+import type { Clock } from '../clock'
+import type { BodyStore } from '../http/body-store'
+import { harTotal } from '../http/timings'
+import type { SessionRecords } from '../sessions/session-records'
+import type { HarEntry } from './har-types'
+
+/**
+ * Put a HAR's entries (saved from a browser, or exported by Flightdeck) on the live timeline, read-only: each
+ * entry becomes a finished session whose phase events are laid out from its recorded timings, shifted so the
+ * first entry starts now and the rest keep their offsets. Response bodies in the HAR go to the body store,
+ * so the response viewer shows them like any other. The sessions are one batch (`batch.id` = `har:<uuid>`)
+ * so "group by batch" keeps an import together.
+ */
+export interface HarImportDeps {
+  clock: Clock
+  emit: (e: TimelineEvent) => void
+  records: SessionRecords
+  bodies: BodyStore
+  newSid: () => string
+}
+
+export const MAX_IMPORT_ENTRIES = 20_000
+
+export function importHar(text: string, deps: HarImportDeps): HarImportResult & { batchId: string } {
+  let doc: unknown
+  try {
+    doc = JSON.parse(text)
+  } catch (e) {
+    throw new HarFormatError(`Not JSON: ${e instanceof Error ? e.message : String(e)}`)
+  }
+  const entries = (doc as { log?: { entries?: unknown } } | null)?.log?.entries
+  if (!Array.isArray(entries)) throw new HarFormatError('Not a HAR file: no log.entries list')
+  const list = entries.slice(0, MAX_IMPORT_ENTRIES) as unknown[]
+  const skipped: HarImportResult['skipped'] = []
+  const usable: { index: number; entry: HarEntry; start: number }[] = []
+  list.forEach((raw, index) => {
+    const why = problem(raw)
+    if (why) {
+      skipped.push({ index, reason: why })
+      return
+    }
+    const entry = raw as HarEntry
+    usable.push({ index, entry, start: Date.parse(entry.startedDateTime) })
+  })
+  if (entries.length > MAX_IMPORT_ENTRIES)
+    skipped.push({
+      index: MAX_IMPORT_ENTRIES,
+      reason: `only the first ${MAX_IMPORT_ENTRIES} entries are imported`,
+    })
+
+  const batchId = `har:${randomUUID()}`
+  const first = Math.min(...usable.map((u) => u.start))
+  const base = deps.clock.now()
+  const sids: string[] = []
+  usable.forEach(({ entry, start }, i) => {
+    const sid = deps.newSid()
+    sids.push(sid)
+    emitEntry(sid, entry, base + (start - first), start, { id: batchId, index: i, size: usable.length }, deps)
+  })
+  return { sids, skipped, batchId }
+}
+
+export class HarFormatError extends Error {}
+
+function problem(raw: unknown): string | null {
+  if (typeof raw !== 'object' || raw === null) return 'not an object'
+  const e = raw as Partial<HarEntry>
+  if (typeof e.startedDateTime !== 'string' || Number.isNaN(Date.parse(e.startedDateTime)))
+    return 'no valid startedDateTime'
+  if (!e.request || typeof e.request.method !== 'string' || typeof e.request.url !== 'string')
+    return 'no request method and URL'
+  if (!e.response || typeof e.response.status !== 'number') return 'no response status'
+  return null
+}
+
+const num = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) ? x : -1)
+const pos = (x: unknown): number => Math.max(0, num(x))
+
+function headerList(h: unknown): HeaderList {
+  if (!Array.isArray(h)) return []
+  const out: HeaderList = []
+  for (const x of h as { name?: unknown; value?: unknown }[]) {
+    if (typeof x?.name === 'string' && typeof x.value === 'string') out.push([x.name, x.value])
+  }
+  return out
+}
+
+function emitEntry(
+  sid: string,
+  e: HarEntry,
+  t0: number,
+  wall: number,
+  batch: { id: string; index: number; size: number },
+  deps: HarImportDeps,
+): void {
+  const raw = e.timings ?? ({} as HarEntry['timings'])
+  const t: HarTimings = {
+    blocked: pos(raw.blocked),
+    dns: num(raw.dns),
+    connect: num(raw.connect),
+    ssl: num(raw.ssl),
+    send: pos(raw.send),
+    wait: pos(raw.wait),
+    receive: pos(raw.receive),
+    time: 0,
+  }
+  // Browsers sometimes report ssl without counting it in connect; HAR says connect includes it.
+  if (t.ssl > 0 && t.connect >= 0 && t.connect < t.ssl) t.connect = t.ssl
+  t.time = harTotal(t)
+  const emit = deps.emit
+  const url = e.request.url
+  const method = e.request.method.toUpperCase()
+  emit({ type: 'queued', sid, t: t0, kind: 'http', wall: Math.round(wall), method, url, hop: 0, batch })
+  deps.records.markImported(
+    sid,
+    e.request.postData?.text !== undefined
+      ? { mimeType: e.request.postData.mimeType ?? '', text: e.request.postData.text }
+      : undefined,
+  )
+  let c = t0 + t.blocked
+  let host = ''
+  let port = 0
+  try {
+    const u = new URL(url)
+    host = u.hostname
+    port = Number(u.port) || (u.protocol === 'https:' ? 443 : 80)
+  } catch {
+    // An unparsable URL still shows; it has no host to name.
+  }
+  const address = typeof e.serverIPAddress === 'string' ? e.serverIPAddress.replace(/^\[|\]$/g, '') : ''
+  if (t.dns >= 0) {
+    emit({ type: 'dns', sid, t: c + t.dns, start: c, host, address, family: address.includes(':') ? 6 : 4 })
+    c += t.dns
+  }
+  if (t.connect >= 0) {
+    const tcp = t.connect - Math.max(0, t.ssl)
+    emit({ type: 'connect', sid, t: c + tcp, start: c, remoteAddress: address, remotePort: port })
+    c += tcp
+    if (t.ssl >= 0) {
+      emit({ type: 'tls', sid, t: c + t.ssl, start: c, version: '', cipher: '', alpn: '', authorized: true })
+      c += t.ssl
+    }
+  }
+  const protocol: HttpProtocol = /^(http\/2|h2)/i.test(e.request.httpVersion ?? '') ? 'h2' : 'http/1.1'
+  emit({
+    type: 'request-sent',
+    sid,
+    t: c + t.send,
+    start: c,
+    reused: t.connect < 0,
+    connectionId: Number(e.connection) || 0,
+    protocol,
+    remoteAddress: address,
+    remotePort: port,
+    headers: headerList(e.request.headers),
+    headersBytes: num(e.request.headersSize),
+    bodyBytes: Math.max(0, num(e.request.bodySize)),
+  })
+  c += t.send
+  const res = e.response
+  const end = c + t.wait + t.receive
+  if (res.status === 0) {
+    const message =
+      typeof e.comment === 'string' && e.comment ? e.comment : 'The recorded request got no response'
+    emit({ type: 'error', sid, t: end, code: 'network', message, timings: t })
+    return
+  }
+  const headers = headerList(res.headers)
+  emit({
+    type: 'response-headers',
+    sid,
+    t: c + t.wait,
+    status: res.status,
+    statusText: typeof res.statusText === 'string' ? res.statusText : '',
+    httpVersion: /2/.test(res.httpVersion ?? '') ? '2' : '1.1',
+    headers,
+    headersBytes: num(res.headersSize),
+  })
+  const content = res.content ?? { size: 0, mimeType: '' }
+  const mime = typeof content.mimeType === 'string' ? content.mimeType : ''
+  const writer = deps.bodies.create(mime)
+  if (typeof content.text === 'string' && content.text !== '') {
+    writer.write(Buffer.from(content.text, content.encoding === 'base64' ? 'base64' : 'utf8'))
+  }
+  // A body past the store's memory limit spilled to a temp file: finish writing it in the background (reads
+  // wait for the writes).
+  const inMemory = writer.endInMemory()
+  if (!inMemory) void writer.end().catch(() => undefined)
+  const size = writer.size
+  emit({
+    type: 'done',
+    sid,
+    t: end,
+    status: res.status,
+    wireBytes: num(res.bodySize) >= 0 ? num(res.bodySize) : size,
+    bodyBytes: size || pos(content.size),
+    body: { id: writer.id, size, contentType: mime, onDisk: !inMemory },
+    timings: t,
+  })
+}

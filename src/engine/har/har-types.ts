@@ -1,0 +1,100 @@
+import type { CancelledEvent, DoneEvent, ErrorEvent, RedirectEvent } from '../../shared/timeline'
+
+/** HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/), the parts Flightdeck writes and reads. */
+
+export type TerminalEvent = DoneEvent | ErrorEvent | CancelledEvent | RedirectEvent
+
+export interface HarNameValue {
+  name: string
+  value: string
+  comment?: string
+}
+
+export interface HarCookie extends HarNameValue {
+  path?: string
+  domain?: string
+  expires?: string
+  httpOnly?: boolean
+  secure?: boolean
+}
+
+export interface HarPostData {
+  mimeType: string
+  text?: string
+  params?: HarNameValue[]
+  comment?: string
+}
+
+export interface HarRequest {
+  method: string
+  url: string
+  httpVersion: string
+  cookies: HarCookie[]
+  headers: HarNameValue[]
+  queryString: HarNameValue[]
+  postData?: HarPostData
+  headersSize: number
+  bodySize: number
+  comment?: string
+}
+
+export interface HarContent {
+  size: number
+  compression?: number
+  mimeType: string
+  text?: string
+  encoding?: string
+  comment?: string
+}
+
+export interface HarResponse {
+  status: number
+  statusText: string
+  httpVersion: string
+  cookies: HarCookie[]
+  headers: HarNameValue[]
+  content: HarContent
+  redirectURL: string
+  headersSize: number
+  bodySize: number
+  comment?: string
+}
+
+export interface HarTimingsDoc {
+  blocked: number
+  dns: number
+  connect: number
+  send: number
+  wait: number
+  receive: number
+  ssl: number
+  comment?: string
+}
+
+export interface HarEntry {
+  pageref?: string
+  startedDateTime: string
+  time: number
+  request: HarRequest
+  response: HarResponse
+  cache: Record<string, never>
+  timings: HarTimingsDoc
+  serverIPAddress?: string
+  connection?: string
+  comment?: string
+  /** Flightdeck's own fields (HAR allows custom fields starting with an underscore). */
+  _flightdeck?: { sid: string; state: string; error?: { code: string; message: string } }
+}
+
+export interface HarLog {
+  version: string
+  creator: { name: string; version: string; comment?: string }
+  browser?: { name: string; version: string }
+  pages?: unknown[]
+  entries: HarEntry[]
+  comment?: string
+}
+
+export interface HarDocument {
+  log: HarLog
+}

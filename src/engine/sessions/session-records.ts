@@ -1,0 +1,119 @@
+import type { RequestBody } from '../../shared/request'
+import type {
+  ConnectEvent,
+  DnsEvent,
+  QueuedEvent,
+  RequestSentEvent,
+  ResponseHeadersEvent,
+  TimelineEvent,
+  TlsEvent,
+} from '../../shared/timeline'
+import type { TerminalEvent } from '../har/har-types'
+
+/**
+ * What the engine remembers about each HTTP session after it ended, for HAR export and "edit as new request".
+ *
+ * Why here and not in the renderer: the renderer's rows hold the same events, but not the request bodies
+ * (the engine resolved them from the composer's spec), and a HAR with bodies would otherwise carry every
+ * response body from the engine to the UI and back. The engine sees every session, also those a window
+ * cleared or never showed, and already holds the bodies by id. So the UI sends only ids (all, filtered or
+ * selected) and the engine writes the document.
+ *
+ * Like the renderer's rows, a record keeps the latest event of each kind, never a log (body progress is not
+ * kept at all), and the store is a bounded ring: the oldest sessions are forgotten past `limit`.
+ */
+export interface SessionRecord {
+  queued: QueuedEvent
+  dns?: DnsEvent
+  connect?: ConnectEvent
+  tls?: TlsEvent
+  sent?: RequestSentEvent
+  response?: ResponseHeadersEvent
+  terminal?: TerminalEvent
+  /** The body as composed (text kinds only; files and multipart are described, not copied). */
+  requestBody?: RequestBody
+  /** Imported from a HAR: the request's own postData and recorded timings stay as they were. */
+  imported?: { postData?: { mimeType: string; text: string } }
+}
+
+export const DEFAULT_RECORD_LIMIT = 20_000
+/** Request bodies larger than this are not kept for export (the HAR says so in a comment). */
+export const MAX_KEPT_REQUEST_BODY = 1024 * 1024
+
+export class SessionRecords {
+  private readonly records = new Map<string, SessionRecord>()
+
+  constructor(private readonly limit = DEFAULT_RECORD_LIMIT) {}
+
+  get size(): number {
+    return this.records.size
+  }
+
+  get(sid: string): SessionRecord | undefined {
+    return this.records.get(sid)
+  }
+
+  /** Feed every timeline event through here (cheap: one map lookup and a field write). */
+  record(e: TimelineEvent): void {
+    if (e.type === 'queued') {
+      if (e.kind !== 'http') return
+      this.records.set(e.sid, { queued: e })
+      if (this.records.size > this.limit) {
+        const oldest = this.records.keys().next().value
+        if (oldest !== undefined) this.records.delete(oldest)
+      }
+      return
+    }
+    const r = this.records.get(e.sid)
+    if (!r) return
+    switch (e.type) {
+      case 'dns':
+        r.dns = e
+        break
+      case 'connect':
+        r.connect = e
+        break
+      case 'tls':
+        r.tls = e
+        break
+      case 'request-sent':
+        r.sent = e
+        break
+      case 'response-headers':
+        r.response = e
+        break
+      case 'done':
+      case 'error':
+      case 'cancelled':
+      case 'redirect':
+        r.terminal = e
+        break
+      default:
+        break
+    }
+  }
+
+  /** The engine tells what body a hop was sent with (it is in no event). */
+  recordRequestBody(sid: string, body: RequestBody): void {
+    const r = this.records.get(sid)
+    if (!r) return
+    r.requestBody = keepable(body)
+  }
+
+  markImported(sid: string, postData: { mimeType: string; text: string } | undefined): void {
+    const r = this.records.get(sid)
+    if (r) r.imported = postData ? { postData } : {}
+  }
+}
+
+function keepable(body: RequestBody): RequestBody {
+  switch (body.kind) {
+    case 'text':
+    case 'json':
+      return body.text.length > MAX_KEPT_REQUEST_BODY ? { kind: 'none' } : body
+    case 'form':
+      return body
+    default:
+      return body
+  }
+}

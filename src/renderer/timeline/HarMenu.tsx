@@ -1,0 +1,97 @@
+import { useRef, useState } from 'react'
+import { useAppStore } from '../store/store-context'
+import { scopeSids, type HarScope } from './har-slice'
+import { rowSids, type ViewItem } from './table-view'
+
+/** "HAR": export all, the rows shown, or the selected ones; import a HAR file onto the timeline. */
+export function HarMenu({ items }: { items: readonly ViewItem[] }) {
+  const [open, setOpen] = useState(false)
+  const fileRef = useRef<HTMLInputElement>(null)
+  const total = useAppStore((s) => s.timeline.order.length)
+  const selected = useAppStore((s) => s.selectedSid)
+  const marked = useAppStore((s) => s.compareSids)
+  const order = useAppStore((s) => s.timeline.order)
+  const exportHar = useAppStore((s) => s.exportHar)
+  const importHar = useAppStore((s) => s.importHar)
+  const note = useAppStore((s) => s.harNote)
+  const shown = rowSids(items)
+  const selectedCount = scopeSids('selected', order, shown, selected, marked).length
+
+  const run = (scope: HarScope) => () => {
+    setOpen(false)
+    void exportHar(scope, shown)
+  }
+
+  return (
+    <span className="menu-wrap">
+      <button
+        type="button"
+        className="secondary-button small"
+        aria-haspopup="true"
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+      >
+        HAR
+      </button>
+      {open ? (
+        <div className="menu" role="menu" aria-label="HAR" onMouseLeave={() => setOpen(false)}>
+          <button
+            type="button"
+            role="menuitem"
+            className="menu-item"
+            disabled={total === 0}
+            onClick={run('all')}
+          >
+            Export all ({total})
+          </button>
+          <button
+            type="button"
+            role="menuitem"
+            className="menu-item"
+            disabled={shown.length === 0}
+            onClick={run('shown')}
+          >
+            Export shown ({shown.length})
+          </button>
+          <button
+            type="button"
+            role="menuitem"
+            className="menu-item"
+            disabled={selectedCount === 0}
+            onClick={run('selected')}
+          >
+            Export selected ({selectedCount})
+          </button>
+          <button
+            type="button"
+            role="menuitem"
+            className="menu-item"
+            onClick={() => {
+              setOpen(false)
+              fileRef.current?.click()
+            }}
+          >
+            Import HAR…
+          </button>
+        </div>
+      ) : null}
+      <input
+        ref={fileRef}
+        type="file"
+        accept=".har,application/json"
+        aria-label="HAR file to import"
+        hidden
+        onChange={(e) => {
+          const file = e.target.files?.[0]
+          e.target.value = ''
+          if (file) void file.text().then((text) => importHar(file.name, text))
+        }}
+      />
+      {note ? (
+        <span className={note.error ? 'har-note error' : 'har-note'} role="status">
+          {note.text}
+        </span>
+      ) : null}
+    </span>
+  )
+}

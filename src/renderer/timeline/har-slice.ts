@@ -1,0 +1,129 @@
+import type { StateCreator } from 'zustand/vanilla'
+import type { SnippetTarget } from '../../shared/body-view'
+import type { ApiClient } from '../client/api-client'
+import type { AppState } from '../store/app-state'
+
+/**
+ * Sessions as documents and as requests: HAR export (all, the rows shown, or the selected ones) and import,
+ * "edit as new request" and code snippets. The engine writes and reads the HAR (it holds the request bodies
+ * and the response bodies); the page only names the sessions and hands the file to the person.
+ */
+export type HarScope = 'all' | 'shown' | 'selected'
+
+export interface HarSlice {
+  /** Imported HARs by batch id, for naming their group. */
+  importedBatches: ReadonlyMap<string, string>
+  /** The last HAR or request action's outcome, in plain words. */
+  harNote: { text: string; error: boolean } | null
+  exportHar(scope: HarScope, shown: readonly string[]): Promise<void>
+  importHar(name: string, text: string): Promise<void>
+  /** Open the session's request in a new composer tab, to edit and send again. */
+  editAsNewRequest(sid: string): Promise<void>
+  /** The request as code; null when it could not be written (the note says why). */
+  sessionSnippet(sid: string, target: SnippetTarget): Promise<string | null>
+  clearHarNote(): void
+}
+
+/** Request headers the composer adds by itself; copying them into a new request would only duplicate them. */
+const COMPOSER_DEFAULTS = new Set(['user-agent', 'accept-encoding'])
+
+export function harFileName(now: Date): string {
+  const p = (n: number): string => String(n).padStart(2, '0')
+  return `flightdeck-${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}.har`
+}
+
+/** The sessions a scope names, in timeline order. */
+export function scopeSids(
+  scope: HarScope,
+  order: readonly string[],
+  shown: readonly string[],
+  selected: string | null,
+  marked: readonly string[],
+): string[] {
+  if (scope === 'all') return [...order]
+  if (scope === 'shown') return [...shown]
+  const picked = new Set([...marked, ...(selected === null ? [] : [selected])])
+  return order.filter((sid) => picked.has(sid))
+}
+
+export function createHarSlice(client: ApiClient): StateCreator<AppState, [], [], HarSlice> {
+  return (set, get) => ({
+    importedBatches: new Map(),
+    harNote: null,
+    exportHar: async (scope, shown) => {
+      const s = get()
+      const sids = scopeSids(scope, s.timeline.order, shown, s.selectedSid, s.compareSids)
+      if (sids.length === 0) {
+        set({ harNote: { text: 'Nothing to export', error: true } })
+        return
+      }
+      const res = await client.invoke('har.export', { sids })
+      if (!res.ok) {
+        set({ harNote: { text: `Export failed: ${res.error.message}`, error: true } })
+        return
+      }
+      const blob = new Blob([res.value.har], { type: 'application/json' })
+      const url = URL.createObjectURL(blob)
+      const a = document.createElement('a')
+      a.href = url
+      a.download = harFileName(new Date())
+      a.click()
+      setTimeout(() => URL.revokeObjectURL(url), 60_000)
+      const missing = res.value.missing.length
+      set({
+        harNote: {
+          text: `Exported ${res.value.entries} request${res.value.entries === 1 ? '' : 's'}${missing > 0 ? ` (${missing} no longer known)` : ''}`,
+          error: false,
+        },
+      })
+    },
+    importHar: async (name, text) => {
+      const res = await client.invoke('har.import', { text, name })
+      if (!res.ok) {
+        set({ harNote: { text: res.error.message, error: true } })
+        return
+      }
+      const batches = new Map(get().importedBatches)
+      batches.set(res.value.batchId, name)
+      const skipped = res.value.skipped.length
+      set({
+        importedBatches: batches,
+        harNote: {
+          text: `Imported ${res.value.sids.length} from ${name}${skipped > 0 ? `, ${skipped} skipped` : ''}`,
+          error: false,
+        },
+      })
+    },
+    editAsNewRequest: async (sid) => {
+      const res = await client.invoke('session.request', { sid })
+      if (!res.ok) {
+        set({ harNote: { text: res.error.message, error: true } })
+        return
+      }
+      const r = res.value
+      const s = get()
+      s.newTab()
+      s.setMethod(r.method)
+      s.setUrl(r.url)
+      s.setHeaders(r.headers.filter((h) => !COMPOSER_DEFAULTS.has(h.name.toLowerCase())))
+      const b = r.body
+      if (b.kind === 'json') s.setJsonBody(b.text)
+      else if (b.kind === 'text') s.setTextBody({ text: b.text, contentType: b.contentType })
+      else if (b.kind === 'form') s.setFormFields(b.fields)
+      else if (b.kind === 'multipart') s.setMultipartParts(b.parts)
+      else if (b.kind === 'file')
+        s.setFileBody({ path: b.path, ...(b.contentType ? { contentType: b.contentType } : {}) })
+      s.setBodyKind(b.kind)
+      set({ harNote: { text: `${r.method} ${r.url} is in the composer`, error: false } })
+    },
+    sessionSnippet: async (sid, target) => {
+      const res = await client.invoke('session.snippet', { sid, target })
+      if (!res.ok) {
+        set({ harNote: { text: res.error.message, error: true } })
+        return null
+      }
+      return res.value.code
+    },
+    clearHarNote: () => set({ harNote: null }),
+  })
+}
