@@ -157,12 +157,37 @@ test('create, vary by environment, send, survive a restart, follow edits on disk
   // Another request at the top level, then drag it into the folder.
   await sidebar.getByRole('button', { name: 'New request in shop-api' }).click()
   await nameIt(page, 'New request name', 'Health')
+  await expect(page.getByRole('tab', { name: 'Health' })).toHaveAttribute('aria-selected', 'true')
   await page.getByRole('textbox', { name: 'URL' }).fill('{{baseUrl}}/echo?health=1')
   await page.keyboard.press('Control+s')
   await expect(sidebar.getByRole('treeitem', { name: 'Health' })).toHaveAttribute('aria-level', '1')
   await sidebar.getByRole('treeitem', { name: 'Health' }).dragTo(usersFolder)
   await expect(sidebar.getByRole('treeitem', { name: 'Health' })).toHaveAttribute('aria-level', '2')
   expect(existsSync(join(dir, 'users', 'health.yaml'))).toBe(true)
+
+  // Folder auth, inherited by a request inside it.
+  await sidebar.getByRole('button', { name: 'Settings of Users' }).click()
+  const settings = page.getByRole('dialog', { name: 'Folder Users settings' })
+  await settings.getByRole('button', { name: '+ Add variable' }).click()
+  await settings.getByRole('textbox', { name: 'Variable name 1' }).fill('pw')
+  await settings.getByRole('textbox', { name: 'Variable value 1' }).fill('s3cret')
+  await settings.getByRole('checkbox', { name: 'Secret pw' }).check()
+  await settings.getByRole('combobox', { name: 'Auth type' }).selectOption('basic')
+  await settings.getByRole('textbox', { name: 'Username' }).fill('alice')
+  await settings.getByRole('textbox', { name: 'Password' }).fill('{{pw}}')
+  await settings.getByRole('button', { name: 'Save settings' }).click()
+  await expect(settings).toBeHidden()
+  expect(readFileSync(join(dir, 'users', 'folder.yaml'), 'utf8')).toBe(
+    'name: Users\nvariables:\n  pw:\n    secret: true\nauth:\n  type: basic\n  username: alice\n  password: "{{pw}}"\n',
+  )
+  await sidebar.getByRole('button', { name: 'New request in Users' }).click()
+  await nameIt(page, 'New request name', 'Basic check')
+  await expect(page.getByRole('tab', { name: 'Basic check' })).toHaveAttribute('aria-selected', 'true')
+  await page.getByRole('textbox', { name: 'URL' }).fill('{{baseUrl}}/basic?inherited=1')
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  const basicRow = timeline.getByRole('row').filter({ hasText: 'inherited=1' })
+  await expect(basicRow).toHaveAttribute('data-state', 'done')
+  await expect(basicRow).toHaveAttribute('data-status', '200')
 
   await sidebar.getByRole('treeitem', { name: 'Who am I' }).click()
   await mkdir(fileURLToPath(new URL('../../docs/', import.meta.url)), { recursive: true })

@@ -67,6 +67,25 @@ function Field(props: {
 export function AuthPanel() {
   const auth = useAppStore((s) => s.tabAuth)
   const setAuth = useAppStore((s) => s.setAuth)
+  return (
+    <AuthEditor
+      auth={auth}
+      onChange={setAuth}
+      inheritNote="Uses the nearest folder's auth, else the collection's."
+    />
+  )
+}
+
+/** Auth fields for any owner: a request, a folder or the collection. */
+export function AuthEditor({
+  auth,
+  onChange: setAuth,
+  inheritNote,
+}: {
+  auth: AuthSpec
+  onChange(auth: AuthSpec): void
+  inheritNote: string
+}) {
   const put = (patch: Partial<AuthSpec>): void => setAuth({ ...auth, ...patch } as AuthSpec)
 
   return (
@@ -163,11 +182,7 @@ export function AuthPanel() {
           </p>
         </>
       ) : null}
-      {auth.type === 'inherit' ? (
-        <p className="muted small auth-note">
-          Uses the nearest folder&apos;s auth, else the collection&apos;s.
-        </p>
-      ) : null}
+      {auth.type === 'inherit' ? <p className="muted small auth-note">{inheritNote}</p> : null}
     </div>
   )
 }

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react'
 import type { CollectionInfo, Variable } from '../../shared/collection'
 import { useAppStore } from '../store/store-context'
+import { VariablesTable, validVariables } from './VariablesTable'
 
 /**
  * Edit a collection's variables or one environment's (or make a new environment). A variable marked secret
@@ -59,16 +60,13 @@ export function VariablesDialog({ collection, initialScope, onClose }: Props) {
     setError(null)
   }
 
-  const update = (i: number, patch: Partial<Variable>): void =>
-    setRows((r) => r.map((v, j) => (j === i ? { ...v, ...patch } : v)))
-
   const save = async (): Promise<void> => {
-    const clean = rows.filter((r) => r.name.trim() !== '').map((r) => ({ ...r, name: r.name.trim() }))
-    const bad = clean.find((r) => !/^[A-Za-z_][\w.-]*$/.test(r.name))
-    if (bad) {
-      setError(`"${bad.name}" is not a variable name (letters, digits, _ . -; not starting with a digit)`)
+    const checked = validVariables(rows)
+    if ('error' in checked) {
+      setError(checked.error)
       return
     }
+    const clean = checked.variables
     let ok: boolean
     if (scope === 'collection') ok = await saveFolderVariables(collection.dir, '', clean)
     else {
@@ -118,67 +116,7 @@ export function VariablesDialog({ collection, initialScope, onClose }: Props) {
             />
           ) : null}
         </div>
-        <table className="kv-table vars-table" aria-label="Variables table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Value</th>
-              <th>Secret</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r, i) => (
-              <tr key={i}>
-                <td>
-                  <input
-                    className="kv-input mono"
-                    aria-label={`Variable name ${i + 1}`}
-                    value={r.name}
-                    spellCheck={false}
-                    onChange={(e) => update(i, { name: e.target.value })}
-                  />
-                </td>
-                <td>
-                  <input
-                    className="kv-input mono"
-                    aria-label={`Variable value ${i + 1}`}
-                    type={r.secret ? 'password' : 'text'}
-                    placeholder={r.secret ? 'stored outside the collection; blank keeps it' : ''}
-                    value={r.value}
-                    spellCheck={false}
-                    onChange={(e) => update(i, { value: e.target.value })}
-                  />
-                </td>
-                <td className="kv-check">
-                  <input
-                    type="checkbox"
-                    aria-label={`Secret ${r.name || i + 1}`}
-                    checked={r.secret}
-                    onChange={(e) => update(i, { secret: e.target.checked })}
-                  />
-                </td>
-                <td className="kv-remove">
-                  <button
-                    type="button"
-                    className="icon-button"
-                    aria-label={`Remove variable ${r.name || i + 1}`}
-                    onClick={() => setRows((rs) => rs.filter((_, j) => j !== i))}
-                  >
-                    ×
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <button
-          type="button"
-          className="link-button"
-          onClick={() => setRows((r) => [...r, { name: '', value: '', secret: false }])}
-        >
-          + Add variable
-        </button>
+        <VariablesTable rows={rows} onChange={setRows} />
         {error ? (
           <p className="sidebar-error" role="alert">
             {error}

@@ -1,5 +1,6 @@
 import { useState, type DragEvent, type ReactNode } from 'react'
 import type { CollectionInfo, FolderNode, RequestNode } from '../../shared/collection'
+import { FolderSettingsDialog } from '../environments/FolderSettingsDialog'
 import { useAppStore } from '../store/store-context'
 import { downloadText } from './download'
 import { countRequests, filterTree } from './tree-filter'
@@ -30,6 +31,7 @@ export function CollectionTree({ collection }: TreeProps) {
   const searching = query.trim() !== ''
   const ctx: RowContext = {
     dir: collection.dir,
+    collection,
     collapsed: searching ? new Set() : collapsed,
     toggle: (path) =>
       setCollapsed((c) => {
@@ -66,7 +68,7 @@ export function CollectionTree({ collection }: TreeProps) {
         </button>
         <span className="muted small num">{collection.requestCount}</span>
         <span className="spacer" />
-        <RowActions ctx={ctx} folderPath="" label={collection.name} isRoot />
+        <RowActions ctx={ctx} folder={collection.root} label={collection.name} isRoot />
         <button
           type="button"
           className="icon-button row-action"
@@ -122,6 +124,7 @@ export function CollectionTree({ collection }: TreeProps) {
 
 interface RowContext {
   dir: string
+  collection: CollectionInfo
   collapsed: ReadonlySet<string>
   toggle(path: string): void
   editing: Editing
@@ -176,7 +179,7 @@ function FolderRow({ ctx, folder, depth }: { ctx: RowContext; folder: FolderNode
             </>
           )}
         </div>
-        {!renaming ? <RowActions ctx={ctx} folderPath={folder.path} label={folder.name} /> : null}
+        {!renaming ? <RowActions ctx={ctx} folder={folder} label={folder.name} /> : null}
       </DropTarget>
       {open ? (
         <>
@@ -250,17 +253,35 @@ function RequestRow({ ctx, node, depth }: { ctx: RowContext; node: RequestNode; 
 
 function RowActions({
   ctx,
-  folderPath,
+  folder,
   label,
   isRoot,
 }: {
   ctx: RowContext
-  folderPath: string
+  folder: FolderNode
   label: string
   isRoot?: boolean
 }) {
+  const folderPath = folder.path
+  const [settings, setSettings] = useState(false)
   return (
     <span className="row-actions">
+      <button
+        type="button"
+        className="icon-button row-action"
+        aria-label={`Settings of ${label}`}
+        title={isRoot ? 'Collection variables and auth' : 'Folder variables and auth'}
+        onClick={() => setSettings(true)}
+      >
+        ⚙
+      </button>
+      {settings ? (
+        <FolderSettingsDialog
+          collection={ctx.collection}
+          folder={folder}
+          onClose={() => setSettings(false)}
+        />
+      ) : null}
       <button
         type="button"
         className="icon-button row-action"

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand/vanilla'
 import {
   emptySavedRequest,
+  type AuthSpec,
   type CollectionInfo,
   type FolderNode,
   type ScopedVariable,
@@ -48,6 +49,8 @@ export interface CollectionsSlice {
   deleteNode(dir: string, path: string): Promise<void>
   saveEnvironment(dir: string, id: string, name: string, variables: Variable[]): Promise<boolean>
   saveFolderVariables(dir: string, path: string, variables: Variable[]): Promise<boolean>
+  /** A folder's (or, for '', the collection's) variables and auth. */
+  saveFolderSettings(dir: string, path: string, variables: Variable[], auth: AuthSpec): Promise<boolean>
   refreshScopeVars(): Promise<void>
 }
 
@@ -212,6 +215,9 @@ export function createCollectionsSlice(
 
       saveEnvironment: async (dir, id, name, variables) =>
         (await run(client.invoke('environment.save', { dir, id, name, variables }))) !== null,
+
+      saveFolderSettings: async (dir, path, variables, auth) =>
+        (await run(client.invoke('collection.saveFolder', { dir, path, variables, auth }))) !== null,
 
       saveFolderVariables: async (dir, path, variables) =>
         (await run(client.invoke('collection.saveFolder', { dir, path, variables }))) !== null,

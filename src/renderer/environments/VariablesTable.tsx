@@ -1,0 +1,83 @@
+import type { Variable } from '../../shared/collection'
+
+/** Name / value / secret rows, for a collection, a folder or an environment. */
+export function VariablesTable({ rows, onChange }: { rows: Variable[]; onChange(rows: Variable[]): void }) {
+  const update = (i: number, patch: Partial<Variable>): void =>
+    onChange(rows.map((v, j) => (j === i ? { ...v, ...patch } : v)))
+  return (
+    <>
+      <table className="kv-table vars-table" aria-label="Variables table">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Value</th>
+            <th>Secret</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r, i) => (
+            <tr key={i}>
+              <td>
+                <input
+                  className="kv-input mono"
+                  aria-label={`Variable name ${i + 1}`}
+                  value={r.name}
+                  spellCheck={false}
+                  onChange={(e) => update(i, { name: e.target.value })}
+                />
+              </td>
+              <td>
+                <input
+                  className="kv-input mono"
+                  aria-label={`Variable value ${i + 1}`}
+                  type={r.secret ? 'password' : 'text'}
+                  placeholder={r.secret ? 'stored outside the collection; blank keeps it' : ''}
+                  value={r.value}
+                  spellCheck={false}
+                  onChange={(e) => update(i, { value: e.target.value })}
+                />
+              </td>
+              <td className="kv-check">
+                <input
+                  type="checkbox"
+                  aria-label={`Secret ${r.name || i + 1}`}
+                  checked={r.secret}
+                  onChange={(e) => update(i, { secret: e.target.checked })}
+                />
+              </td>
+              <td className="kv-remove">
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label={`Remove variable ${r.name || i + 1}`}
+                  onClick={() => onChange(rows.filter((_, j) => j !== i))}
+                >
+                  ×
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <button
+        type="button"
+        className="link-button"
+        onClick={() => onChange([...rows, { name: '', value: '', secret: false }])}
+      >
+        + Add variable
+      </button>
+    </>
+  )
+}
+
+/** Trimmed rows without blanks, or the first name Flightdeck cannot use. */
+export function validVariables(rows: readonly Variable[]): { variables: Variable[] } | { error: string } {
+  const clean = rows.filter((r) => r.name.trim() !== '').map((r) => ({ ...r, name: r.name.trim() }))
+  const bad = clean.find((r) => !/^[A-Za-z_][\w.-]*$/.test(r.name))
+  if (bad)
+    return {
+      error: `"${bad.name}" is not a variable name (letters, digits, _ . -; not starting with a digit)`,
+    }
+  return { variables: clean }
+}
