@@ -2,6 +2,8 @@ import { benchBody } from './body.bench'
 import { benchCollections } from './collections.bench'
 import { benchHttp } from './http.bench'
 import { RESULTS_FILE, recordResults } from './results'
+import { benchSse } from './sse.bench'
+import { benchWs } from './ws.bench'
 
 /** `npm run bench`: every section in one run; figures go to bench-results.json. */
 async function main(): Promise<void> {
@@ -9,6 +11,8 @@ async function main(): Promise<void> {
   const sections: [string, () => Promise<Record<string, number>>][] = [
     ['http', benchHttp],
     ['body', benchBody],
+    ['sse', benchSse],
+    ['ws', benchWs],
     ['collections', benchCollections],
   ]
   for (const [name, run] of sections) {

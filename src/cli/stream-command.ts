@@ -68,18 +68,21 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
     if (line !== null) io.out(`${line}\n`)
   }
   const off = service.subscribe((batch) => {
-    for (const e of batch.events) {
-      if (e.sid !== sid) continue
-      const incoming =
-        (e.type === 'sse-event' && e.kind !== 'comment') ||
-        (e.type === 'ws-message' && e.dir === 'in' && (e.kind === 'text' || e.kind === 'binary'))
-      // Messages that arrive while the close is under way are past --max: not printed.
-      if (incoming && command.max !== null && received >= command.max) continue
-      print(e)
-      if (e.type === 'stream-open' && command.kind === 'ws' && e.attempt === 0) {
-        for (const text of command.send) void service.invoke('ws.send', { sid, kind: 'text', data: text })
+    for (const event of batch.events) {
+      if (event.sid !== sid) continue
+      // A message event may stand for several consecutive messages: print each of them from the log.
+      for (const e of oneByOne(event)) {
+        const incoming =
+          (e.type === 'sse-event' && e.kind !== 'comment') ||
+          (e.type === 'ws-message' && e.dir === 'in' && (e.kind === 'text' || e.kind === 'binary'))
+        // Messages that arrive while the close is under way are past --max: not printed.
+        if (incoming && command.max !== null && received >= command.max) continue
+        print(e)
+        if (e.type === 'stream-open' && command.kind === 'ws' && e.attempt === 0) {
+          for (const text of command.send) void service.invoke('ws.send', { sid, kind: 'text', data: text })
+        }
+        if (incoming && command.max !== null && ++received >= command.max) close()
       }
-      if (incoming && command.max !== null && ++received >= command.max) close()
     }
   })
   const timer = command.durationMs === null ? null : setTimeout(close, command.durationMs)
@@ -99,6 +102,20 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
   }
 }
 
+/** A merged message event (`count` > 1) as one event per message; others as they are. */
+function* oneByOne(e: TimelineEvent): Generator<TimelineEvent> {
+  if ((e.type !== 'sse-event' && e.type !== 'ws-message') || (e.count ?? 1) === 1) {
+    yield e
+    return
+  }
+  const n = e.count ?? 1
+  for (let i = 0; i < n; i++) {
+    // Sizes and previews per message come from the log when printed; these stand-ins are only fallbacks.
+    const { count: _count, ...one } = e
+    yield { ...one, seq: e.seq + i, size: i === n - 1 ? e.size : 0 }
+  }
+}
+
 function entryOf(service: EngineService, sid: string, seq: number): StreamEntry | null {
   if (seq < 0) return null
   return service.streams.logs.get(sid)?.entry(seq, MAX_PRINT) ?? null
@@ -113,6 +130,7 @@ function jsonLine(service: EngineService, e: TimelineEvent): string | null {
       return JSON.stringify({
         type: 'message',
         ...rest,
+        ...(entry ? { size: entry.size, ...eventFields(entry) } : {}),
         data: entry?.data ?? e.preview,
         encoding: entry?.encoding ?? 'utf8',
         ...(entry?.truncated ? { truncated: true } : {}),
@@ -133,6 +151,15 @@ function jsonLine(service: EngineService, e: TimelineEvent): string | null {
   }
 }
 
+/** The per-message fields a merged event carries only for its last message, from the log entry instead. */
+function eventFields(entry: StreamEntry): { event?: string; id?: string; code?: number } {
+  const out: { event?: string; id?: string; code?: number } = {}
+  if (entry.event !== undefined) out.event = entry.event
+  if (entry.id !== undefined) out.id = entry.id
+  if (entry.code !== undefined) out.code = entry.code
+  return out
+}
+
 function humanLine(service: EngineService, e: TimelineEvent, origin: number): string | null {
   const at = `${((e.t - origin) / 1000).toFixed(3).padStart(8)}s`
   switch (e.type) {
@@ -151,10 +178,15 @@ function humanLine(service: EngineService, e: TimelineEvent, origin: number): st
     case 'ws-message': {
       const entry = entryOf(service, e.sid, e.seq)
       const arrow = e.dir === 'in' ? '←' : '→'
+      // Each message's own name, id, code, size and time are in the log (a merged event has the last one's).
+      const event = entry ? entry.event : e.type === 'sse-event' ? e.event : undefined
+      const id = entry ? entry.id : e.type === 'sse-event' ? e.id : undefined
+      const code = entry ? entry.code : e.type === 'ws-message' ? e.code : undefined
       const label =
-        e.type === 'sse-event' && e.kind === 'event'
-          ? `${e.event ?? 'message'}${e.id !== undefined ? ` id=${e.id}` : ''}`
-          : e.kind + (e.type === 'ws-message' && e.code !== undefined ? ` ${e.code}` : '')
+        e.kind === 'event'
+          ? `${event ?? 'message'}${id !== undefined ? ` id=${id}` : ''}`
+          : e.kind + (code !== undefined ? ` ${code}` : '')
+      const when = entry ? `${((entry.t - origin) / 1000).toFixed(3).padStart(8)}s` : at
       const data = !entry
         ? e.preview
         : entry.encoding === 'base64'
@@ -162,7 +194,7 @@ function humanLine(service: EngineService, e: TimelineEvent, origin: number): st
               .toString('hex')
               .replace(/(..)(?=.)/g, '$1 ')}`
           : entry.data
-      return `${at} ${arrow} ${label} (${formatBytes(e.size)}) ${data}${entry?.truncated ? ' …' : ''}`
+      return `${when} ${arrow} ${label} (${formatBytes(entry?.size ?? e.size)}) ${data}${entry?.truncated ? ' …' : ''}`
     }
     case 'retry':
       return `${at} * reconnecting in ${e.delayMs} ms (#${e.attempt}): ${e.reason}${e.lastEventId !== undefined ? ` [Last-Event-ID: ${e.lastEventId}]` : ''}`

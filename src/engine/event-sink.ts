@@ -1,5 +1,8 @@
 import type { TimelineBatch } from '../shared/contract'
-import type { TimelineEvent } from '../shared/timeline'
+import type { SseEventEvent, TimelineEvent, WsMessageEvent } from '../shared/timeline'
+
+/** Stream messages closer together than this travel as one timeline event with a count. */
+const MERGE_MS = 1
 
 /**
  * A bounded, synchronous sink between the engine and whatever host shows the timeline. The engine never
@@ -32,6 +35,8 @@ export class EventSink {
         return
       }
       this.progressIndex.set(event.sid, this.pending.length)
+    } else if ((event.type === 'sse-event' || event.type === 'ws-message') && this.mergeMessage(event)) {
+      return
     } else {
       // A later lifecycle event must not be overtaken by an older coalesced progress slot being rewritten,
       // so progress after this point starts a fresh slot.
@@ -39,6 +44,30 @@ export class EventSink {
     }
     this.pending.push(event)
     this.schedule()
+  }
+
+  /**
+   * Stream messages (issue 4): fold `event` into the pending event just before it when that is the previous
+   * message of the same session, direction and type, less than MERGE_MS earlier. Returns true if merged.
+   */
+  private mergeMessage(event: SseEventEvent | WsMessageEvent): boolean {
+    const last = this.pending[this.pending.length - 1]
+    if (!last || last.sid !== event.sid || last.type !== event.type) return false
+    const prev = last as SseEventEvent | WsMessageEvent
+    if (prev.dir !== event.dir || prev.kind !== event.kind || event.t - prev.t >= MERGE_MS) return false
+    const count = prev.count ?? 1
+    if (event.seq !== prev.seq + count || event.seq < 0) return false
+    prev.count = count + (event.count ?? 1)
+    prev.size += event.size
+    prev.preview = event.preview
+    if (event.type === 'sse-event') {
+      const p = prev as SseEventEvent
+      if (event.event !== undefined) p.event = event.event
+      else delete p.event
+      if (event.id !== undefined) p.id = event.id
+      else delete p.id
+    } else if (event.code !== undefined) (prev as WsMessageEvent).code = event.code
+    return true
   }
 
   subscribe(listener: (batch: TimelineBatch) => void): () => void {

@@ -150,10 +150,17 @@ interface StreamMessageBase extends Base {
   seq: number
   dir: StreamDirection
   kind: StreamMessageKind
-  /** Bytes of the message's data (UTF-8 for text). */
+  /** Bytes of the message's data (UTF-8 for text); with `count`, of all of them. */
   size: number
   /** The first few characters of the data, for labels; the whole message is read from the log. */
   preview: string
+  /**
+   * Consecutive messages (seq .. seq + count - 1) of the same direction and type that arrived within a
+   * millisecond travel as one event: the sink merges them, so a fast stream costs the timeline per
+   * millisecond rather than per message. `t` is the first one's; preview, event, id and code the last one's.
+   * Absent means 1.
+   */
+  count?: number
 }
 
 export interface SseEventEvent extends StreamMessageBase {

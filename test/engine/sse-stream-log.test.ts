@@ -2,7 +2,10 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { EventSink } from '../../src/engine/event-sink'
 import { StreamLogStore } from '../../src/engine/streams/stream-log'
+import type { TimelineBatch } from '../../src/shared/contract'
+import type { WsMessageEvent } from '../../src/shared/timeline'
 
 let store: StreamLogStore | null = null
 afterEach(() => {
@@ -93,5 +96,36 @@ describe('the stream log (engine side)', () => {
     store.dispose()
     store = null
     expect(existsSync(join(dir, sub))).toBe(false)
+  })
+})
+
+describe('the event sink and stream messages', () => {
+  it('merges consecutive messages less than a millisecond apart into one event with a count', () => {
+    const sink = new EventSink(1000)
+    const batches: TimelineBatch[] = []
+    sink.subscribe((b) => batches.push(b))
+    const m = (seq: number, t: number, dir: 'in' | 'out' = 'in'): WsMessageEvent => ({
+      type: 'ws-message',
+      sid: 'w1',
+      t,
+      seq,
+      dir,
+      kind: 'text',
+      size: 2,
+      preview: `m${seq}`,
+    })
+    sink.emit(m(0, 10))
+    sink.emit(m(1, 10.4))
+    sink.emit(m(2, 10.9))
+    sink.emit(m(3, 11.2)) // 1.2 ms after the first: a new event
+    sink.emit(m(4, 11.3, 'out')) // another direction: a new event
+    sink.emit({ type: 'stream-closed', sid: 'w1', t: 11.4, by: 'server', reason: 'bye', willRetry: false })
+    sink.emit(m(5, 11.5, 'out')) // a lifecycle event in between: never merged across
+    sink.flush()
+    const events = batches[0]!.events
+    expect(
+      events.map((e) => (e.type === 'ws-message' ? [e.seq, e.count ?? 1, e.size, e.preview] : e.type)),
+    ).toEqual([[0, 3, 6, 'm2'], [3, 1, 2, 'm3'], [4, 1, 2, 'm4'], 'stream-closed', [5, 1, 2, 'm5']])
+    sink.dispose()
   })
 })

@@ -27,7 +27,12 @@ export function record(service: EngineService): Recorder {
       new Promise((resolve, reject) => {
         const check = (): boolean => {
           const hits = of(sid).filter(pred)
-          if (hits.length < n) return false
+          // A message event may stand for several messages (`count`).
+          const seen = hits.reduce(
+            (k, e) => k + (e.type === 'sse-event' || e.type === 'ws-message' ? (e.count ?? 1) : 1),
+            0,
+          )
+          if (seen < n) return false
           waits.delete(check)
           clearTimeout(timer)
           resolve(hits)
@@ -66,6 +71,17 @@ export async function readLog(
   const r = await service.invoke('stream.read', { sid, from, count })
   if (!r.ok) throw new Error(r.error.message)
   return r.value.entries
+}
+
+/** Messages on a lane: a timeline event may stand for `count` of them. */
+export function messageCount(
+  events: TimelineEvent[],
+  pred: (e: TimelineEvent) => boolean = () => true,
+): number {
+  let n = 0
+  for (const e of events)
+    if ((e.type === 'sse-event' || e.type === 'ws-message') && pred(e)) n += e.count ?? 1
+  return n
 }
 
 export function typesOf(events: TimelineEvent[]): string[] {

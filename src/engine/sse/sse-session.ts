@@ -7,7 +7,7 @@ import { Agent, type Dispatcher } from 'undici'
 import { resolveOptions, type RequestOptions, type RequestSpec } from '../../shared/request'
 import type { AppError } from '../../shared/result'
 import type { SseOpenOptions } from '../../shared/stream-schemas'
-import type { HarTimings, HeaderList, HttpProtocol, StreamMode } from '../../shared/timeline'
+import type { HarTimings, HeaderList, HttpProtocol, SseEventEvent, StreamMode } from '../../shared/timeline'
 import { timingOf, type ConnectionTiming } from '../http/connector'
 import { EngineError, classifyError } from '../http/errors'
 import { prepareBody, type PreparedBody } from '../http/request-body'
@@ -26,7 +26,7 @@ import {
   type StreamContext,
 } from '../streams/stream-plumbing'
 import { VERSION } from '../version'
-import { createStreamDecoder, streamModeFor, type DecodedMessage, type StreamDecoder } from './stream-decoder'
+import { createStreamDecoder, streamModeFor, type StreamDecoder, type TextKind } from './stream-decoder'
 
 /**
  * One SSE session (or any streamed HTTP response): a request with any method, headers and body whose response
@@ -258,27 +258,56 @@ export class SseSession implements SocketOwner {
     })
   }
 
-  message(attempt: SseAttempt, m: DecodedMessage): void {
+  /** One decoded text message: logged, and a tick on the lane. Runs per event, so it allocates little. */
+  text(
+    attempt: SseAttempt,
+    kind: TextKind,
+    data: string,
+    event: string | undefined,
+    id: string | undefined,
+    note: string | undefined,
+  ): void {
     if (this.current !== attempt) return
-    const t = this.ctx.clock.now()
-    const data = m.kind === 'chunk' ? m.data : Buffer.from(m.data)
-    const event = m.kind === 'event' ? m.event : undefined
-    const id = m.kind === 'event' ? m.id : undefined
-    const seq = this.log.append({ t, dir: 'in', kind: m.kind, data, event, id })
+    // Every event decoded from one chunk arrived at the same moment: the chunk's time.
+    const t = attempt.chunkAt
+    const seq = this.log.appendText(t, 'in', kind, data, event, id)
     attempt.delivered++
-    const preview =
-      m.kind === 'chunk' ? data.toString('utf8', 0, PREVIEW_CHARS * 2) : m.data.slice(0, PREVIEW_CHARS * 2)
+    const e: SseEventEvent = {
+      type: 'sse-event',
+      sid: this.sid,
+      t,
+      seq,
+      dir: 'in',
+      kind,
+      size: this.log.sizeOf(seq, data),
+      preview:
+        note !== undefined
+          ? note.slice(0, PREVIEW_CHARS)
+          : data.length > PREVIEW_CHARS
+            ? data.slice(0, PREVIEW_CHARS)
+            : data,
+    }
+    if (event !== undefined) e.event = event
+    if (id !== undefined) e.id = id
+    this.ctx.emit(e)
+  }
+
+  /** One raw chunk (`chunks` mode). */
+  bytes(attempt: SseAttempt, data: Buffer): void {
+    if (this.current !== attempt) return
+    const t = attempt.chunkAt
+    const seq = this.log.append({ t, dir: 'in', kind: 'chunk', data })
+    attempt.delivered++
+    const preview = data.toString('utf8', 0, Math.min(data.length, PREVIEW_CHARS * 4))
     this.ctx.emit({
       type: 'sse-event',
       sid: this.sid,
       t,
       seq,
       dir: 'in',
-      kind: m.kind,
+      kind: 'chunk',
       size: data.length,
-      preview: m.kind === 'invalid' ? m.message.slice(0, PREVIEW_CHARS) : preview.slice(0, PREVIEW_CHARS),
-      ...(event !== undefined ? { event } : {}),
-      ...(id !== undefined ? { id } : {}),
+      preview: preview.length > PREVIEW_CHARS ? preview.slice(0, PREVIEW_CHARS) : preview,
     })
   }
 
@@ -394,6 +423,8 @@ export class SseSession implements SocketOwner {
 class SseAttempt implements Dispatcher.DispatchHandler {
   readonly marks: ExchangeMarks
   delivered = 0
+  /** Engine time of the chunk being decoded (every message in it arrived then). */
+  chunkAt = 0
   opened = false
   isEventStream = false
   private abortFn: ((err?: Error) => void) | null = null
@@ -586,9 +617,10 @@ class SseAttempt implements Dispatcher.DispatchHandler {
     this.decoder = createStreamDecoder(
       mode,
       {
-        message: (m) => {
-          this.session.bodyBytes += m.kind === 'chunk' ? m.data.length : 0
-          this.session.message(this, m)
+        text: (kind, data, event, id, note) => this.session.text(this, kind, data, event, id, note),
+        bytes: (chunk) => {
+          this.session.bodyBytes += chunk.length
+          this.session.bytes(this, chunk)
         },
         retry: (ms) => this.session.setRetry(ms),
         fatal: (message) => {
@@ -612,7 +644,10 @@ class SseAttempt implements Dispatcher.DispatchHandler {
         return false
       }
       this.inflater = inflater
-      inflater.on('data', (chunk: Buffer) => this.decoder?.push(chunk))
+      inflater.on('data', (chunk: Buffer) => {
+        this.chunkAt = this.now()
+        this.decoder?.push(chunk)
+      })
       inflater.on('drain', () => this.resumeFn?.())
       inflater.on('error', (e) => this.abortFn?.(e))
     }
@@ -627,6 +662,7 @@ class SseAttempt implements Dispatcher.DispatchHandler {
   onData(chunk: Buffer): boolean {
     if (this.aborted) return false
     const t = this.now()
+    this.chunkAt = t
     this.session.wireBytes += chunk.length
     if (this.decoder?.mode !== 'chunks') this.session.bodyBytes += chunk.length
     if (t - this.lastProgress >= PROGRESS_EVERY_MS) {
@@ -641,6 +677,7 @@ class SseAttempt implements Dispatcher.DispatchHandler {
   onComplete(): void {
     if (this.aborted) return
     const endDecoding = (): void => {
+      this.chunkAt = this.now()
       this.decoder?.end()
       this.session.attemptEnded(this, { kind: 'ended' })
     }

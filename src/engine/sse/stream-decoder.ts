@@ -15,15 +15,18 @@ import type { StreamMode } from '../../shared/timeline'
  * the last event id carries over through `lastEventId`.
  */
 
-export type DecodedMessage =
-  | { kind: 'event'; event: string; id: string | undefined; data: string }
-  | { kind: 'comment'; data: string }
-  | { kind: 'invalid'; data: string; message: string }
-  | { kind: 'line'; data: string }
-  | { kind: 'chunk'; data: Buffer }
+/** Text messages: SSE events (with their type and the last event id), comments, malformed lines, NDJSON lines. */
+export type TextKind = 'event' | 'comment' | 'invalid' | 'line'
 
+/**
+ * Where decoded messages go. Positional arguments, not a message object: this runs once per event, and a
+ * stream can carry millions of them.
+ */
 export interface DecoderSink {
-  message(m: DecodedMessage): void
+  /** `event` and `id` for SSE events; `note` says what is wrong with an `invalid` line. */
+  text(kind: TextKind, data: string, event?: string, id?: string, note?: string): void
+  /** A raw chunk (`chunks` mode). */
+  bytes(chunk: Buffer): void
   /** The server set the reconnection time with `retry:`. */
   retry(ms: number): void
   /** The stream broke a limit (a line or event past `maxBuffer`): the connection should end. */
@@ -67,7 +70,7 @@ export function createStreamDecoder(
   if (mode === 'ndjson') return new LineDecoder(sink, maxBuffer)
   return {
     mode: 'chunks',
-    push: (chunk) => sink.message({ kind: 'chunk', data: chunk }),
+    push: (chunk) => sink.bytes(chunk),
     end: () => undefined,
   }
 }
@@ -89,10 +92,10 @@ class SseDecoder implements StreamDecoder {
         // An `id` field (even an empty one) sets the last event id; an event without one keeps the previous.
         if (e.id !== undefined) this.state.lastEventId = e.id
         const id = this.state.lastEventId === '' ? undefined : this.state.lastEventId
-        this.sink.message({ kind: 'event', event: e.event ?? 'message', id, data: e.data })
+        this.sink.text('event', e.data, e.event ?? 'message', id)
       },
       onRetry: (ms) => this.sink.retry(ms),
-      onComment: (text) => this.sink.message({ kind: 'comment', data: text }),
+      onComment: (text) => this.sink.text('comment', text),
       onError: (err: ParseError) => {
         if (err.type === 'max-buffer-size-exceeded') {
           this.dead = true
@@ -100,7 +103,7 @@ class SseDecoder implements StreamDecoder {
           return
         }
         // Unknown fields and bad `retry` values are ignored by the spec; they are shown, not fatal.
-        this.sink.message({ kind: 'invalid', data: err.line ?? '', message: err.message })
+        this.sink.text('invalid', err.line ?? '', undefined, undefined, err.message)
       },
     })
   }
@@ -164,6 +167,6 @@ class LineDecoder implements StreamDecoder {
     let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw
     if (line.startsWith('\u001e')) line = line.slice(1)
     if (line.trim() === '') return
-    this.sink.message({ kind: 'line', data: line })
+    this.sink.text('line', line)
   }
 }

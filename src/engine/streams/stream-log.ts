@@ -111,18 +111,85 @@ export class StreamLog {
       this.dropped++
       return -1
     }
-    const record = encodeRecord(input)
+    // Event names and ids are rare (SSE only); WebSocket messages encode with no allocation of their own.
+    const event = input.event === undefined ? null : Buffer.from(input.event)
+    const id = input.id === undefined ? null : Buffer.from(input.id)
+    const len = recordLength(event, id, input.data)
     if (this.count === this.capacity) this.grow()
     const i = this.count++
     this.t[i] = input.t
     this.offset[i] = this.bytes
-    this.length[i] = record.length
+    this.length[i] = len
     this.size[i] = input.data.length
     this.flags[i] = (KIND_CODE.get(input.kind) ?? 0) | (input.dir === 'out' ? 16 : 0)
     this.codes[i] = input.code ?? 0
-    this.write(record)
-    this.bytes += record.length
+    this.write(len, event, id, input.data)
+    this.bytes += len
     return i
+  }
+
+  /**
+   * Record a text message without first encoding it into a Buffer of its own: the strings are written as UTF-8
+   * straight into the log's memory (this runs once per SSE event).
+   */
+  appendText(
+    t: number,
+    dir: StreamDirection,
+    kind: StreamMessageKind,
+    data: string,
+    event?: string,
+    id?: string,
+  ): number {
+    if (this.disposed) return -1
+    if (this.count >= this.store.maxEntries) {
+      this.dropped++
+      return -1
+    }
+    const dataBytes = utf8Length(data)
+    const evBytes = event === undefined ? 0 : Math.min(utf8Length(event), 0xfffe)
+    const idBytes = id === undefined ? 0 : Math.min(utf8Length(id), 0xfffe)
+    if ((event !== undefined && evBytes === 0xfffe) || (id !== undefined && idBytes === 0xfffe)) {
+      // Absurdly long names or ids take the general path, which cuts them safely.
+      return this.append({ t, dir, kind, data: Buffer.from(data), event, id })
+    }
+    const len = 4 + evBytes + idBytes + dataBytes
+    if (this.count === this.capacity) this.grow()
+    const i = this.count++
+    this.t[i] = t
+    this.offset[i] = this.bytes
+    this.length[i] = len
+    this.size[i] = dataBytes
+    this.flags[i] = (KIND_CODE.get(kind) ?? 0) | (dir === 'out' ? 16 : 0)
+    this.codes[i] = 0
+    let out: Buffer
+    let at: number
+    if (this.fd === null && this.store.mayKeep(this, len)) {
+      this.memoryHeld += len
+      ;[out, at] = this.reserve(len)
+    } else {
+      if (this.fd === null) this.spill()
+      out = Buffer.allocUnsafe(len)
+      at = 0
+      this.pending.push(out)
+      this.pendingBytes += len
+    }
+    const ev = event === undefined ? 0xffff : evBytes
+    out[at] = ev & 0xff
+    out[at + 1] = ev >> 8
+    if (event !== undefined) putString(out, at + 2, event, evBytes)
+    const idn = id === undefined ? 0xffff : idBytes
+    out[at + 2 + evBytes] = idn & 0xff
+    out[at + 3 + evBytes] = idn >> 8
+    if (id !== undefined) putString(out, at + 4 + evBytes, id, idBytes)
+    putString(out, at + 4 + evBytes + idBytes, data, dataBytes)
+    this.bytes += len
+    if (this.pendingBytes >= BLOCK) this.flushPending()
+    return i
+  }
+
+  /** Bytes of entry `seq`'s data (`fallback` is its text, for an entry the log did not keep). */
+  sizeOf(seq: number, fallback: string): number {
+    return seq >= 0 ? (this.size[seq] ?? 0) : Buffer.byteLength(fallback)
   }
 
   private grow(): void {
@@ -144,37 +211,44 @@ export class StreamLog {
     this.capacity = next
   }
 
-  private write(record: Buffer): void {
-    if (this.fd === null && this.store.mayKeep(this, record.length)) {
-      this.memoryHeld += record.length
-      this.copyIntoBlocks(record)
+  private write(len: number, event: Buffer | null, id: Buffer | null, data: Buffer): void {
+    if (this.fd === null && this.store.mayKeep(this, len)) {
+      this.memoryHeld += len
+      // Encoded straight into the memory block: the caller's buffer (often a view into a socket's) is copied
+      // once and never kept.
+      const [block, at] = this.reserve(len)
+      encodeInto(block, at, event, id, data)
       return
     }
     if (this.fd === null) this.spill()
+    const record = Buffer.allocUnsafe(len)
+    encodeInto(record, 0, event, id, data)
     this.pending.push(record)
-    this.pendingBytes += record.length
+    this.pendingBytes += len
     if (this.pendingBytes >= BLOCK) this.flushPending()
   }
 
-  private copyIntoBlocks(record: Buffer): void {
-    if (record.length >= BLOCK / 4) {
-      // A large message gets a block of its own (copied: the caller's buffer may be a view into a socket's).
+  /** Room for a record of `len` bytes in memory: the current block, a new one, or (large) its own. */
+  private reserve(len: number): [Buffer, number] {
+    if (len >= BLOCK / 4) {
+      const own = Buffer.allocUnsafe(len)
       this.blockStarts.push(this.bytes)
-      this.blocks.push(Buffer.from(record))
-      this.blockUsed = record.length
+      this.blocks.push(own)
+      this.blockUsed = len
       this.blockFull = true
-      return
+      return [own, 0]
     }
     let block = this.blocks[this.blocks.length - 1]
-    if (!block || this.blockFull || this.blockUsed + record.length > block.length) {
+    if (!block || this.blockFull || this.blockUsed + len > block.length) {
       block = Buffer.allocUnsafe(BLOCK)
       this.blockStarts.push(this.bytes)
       this.blocks.push(block)
       this.blockUsed = 0
       this.blockFull = false
     }
-    record.copy(block, this.blockUsed)
-    this.blockUsed += record.length
+    const at = this.blockUsed
+    this.blockUsed += len
+    return [block, at]
   }
 
   private spill(): void {
@@ -398,20 +472,22 @@ export class StreamLogStore {
   }
 }
 
-// A record is: u16 event length, event bytes, u16 id length, id bytes, then the data.
-function encodeRecord(input: AppendInput): Buffer {
-  const event = input.event === undefined ? null : Buffer.from(input.event)
-  const id = input.id === undefined ? null : Buffer.from(input.id)
+// A record is: u16 event length, event bytes, u16 id length, id bytes, then the data. 0xffff marks "absent", so
+// an empty event name or id survives the round trip; names and ids are cut at 65,534 bytes.
+function recordLength(event: Buffer | null, id: Buffer | null, data: Buffer): number {
+  return (
+    4 + (event ? Math.min(event.length, 0xfffe) : 0) + (id ? Math.min(id.length, 0xfffe) : 0) + data.length
+  )
+}
+
+function encodeInto(out: Buffer, at: number, event: Buffer | null, id: Buffer | null, data: Buffer): void {
   const ev = event ? Math.min(event.length, 0xfffe) : 0
   const idn = id ? Math.min(id.length, 0xfffe) : 0
-  const out = Buffer.allocUnsafe(4 + ev + idn + input.data.length)
-  // 0xffff marks "absent", so an empty event name or id survives the round trip.
-  out.writeUInt16LE(event ? ev : 0xffff, 0)
-  if (event) event.copy(out, 2, 0, ev)
-  out.writeUInt16LE(id ? idn : 0xffff, 2 + ev)
-  if (id) id.copy(out, 4 + ev, 0, idn)
-  input.data.copy(out, 4 + ev + idn)
-  return out
+  out.writeUInt16LE(event ? ev : 0xffff, at)
+  if (event) event.copy(out, at + 2, 0, ev)
+  out.writeUInt16LE(id ? idn : 0xffff, at + 2 + ev)
+  if (id) id.copy(out, at + 4 + ev, 0, idn)
+  data.copy(out, at + 4 + ev + idn)
 }
 
 function decodeRecord(buf: Buffer): { event?: string; id?: string; data: Buffer } {
@@ -444,6 +520,28 @@ function makeFilterState(key: string, filter: StreamFilter): FilterState {
     scanned: 0,
     matches: [],
   }
+}
+
+/**
+ * UTF-8 length of a string. Short ASCII strings (most SSE fields) are measured and written in JS: a call into
+ * Buffer's native code costs more than the loop for them, and this runs several times per event.
+ */
+const NATIVE_FROM = 256
+
+function utf8Length(s: string): number {
+  const n = s.length
+  if (n > NATIVE_FROM) return Buffer.byteLength(s)
+  for (let i = 0; i < n; i++) if (s.charCodeAt(i) >= 0x80) return Buffer.byteLength(s)
+  return n
+}
+
+/** Write `s` (whose UTF-8 length is `bytes`) at `at`. */
+function putString(out: Buffer, at: number, s: string, bytes: number): void {
+  if (bytes === s.length && bytes <= NATIVE_FROM) {
+    for (let i = 0; i < bytes; i++) out[at + i] = s.charCodeAt(i)
+    return
+  }
+  out.write(s, at, bytes, 'utf8')
 }
 
 function isEmptyFilter(f: StreamFilter): boolean {

@@ -8,7 +8,7 @@ import type { KeyValue } from '../../shared/request'
 import { fail, ok, type AppError, type ErrorCode, type Result } from '../../shared/result'
 import type { WsOpenOptions } from '../../shared/stream-schemas'
 import { closeCodeText, isSendableCloseCode } from '../../shared/streams'
-import type { HeaderList, StreamMessageKind } from '../../shared/timeline'
+import type { HeaderList, StreamMessageKind, WsMessageEvent } from '../../shared/timeline'
 import { classifyError } from '../http/errors'
 import { harTimings, type ExchangeMarks } from '../http/timings'
 import type { StreamLog } from '../streams/stream-log'
@@ -32,6 +32,8 @@ import { VERSION } from '../version'
 
 const PROGRESS_EVERY_MS = 50
 const PREVIEW_CHARS = 80
+/** Bytes decoded for a text preview (enough for PREVIEW_CHARS characters of any script). */
+const PREVIEW_BYTES = PREVIEW_CHARS * 4
 /** A close we started gets this long for the server's answer before the socket is dropped. */
 const CLOSE_GRACE_MS = 5000
 /** Files sent as binary messages are read whole; past this they are refused. */
@@ -443,13 +445,14 @@ export class WsSession {
   }
 
   private record(dir: 'in' | 'out', kind: StreamMessageKind, data: Buffer, code?: number): number {
-    const t = this.now()
+    const t = this.ctx.clock.now()
     const seq = this.log.append({ t, dir, kind, data, code })
+    // Runs for every message: one small string and one event object, nothing else allocated here.
     const preview =
       kind === 'binary'
         ? hexPreview(data)
-        : data.toString('utf8', 0, Math.min(data.length, PREVIEW_CHARS * 4))
-    this.ctx.emit({
+        : data.toString('utf8', 0, data.length < PREVIEW_BYTES ? data.length : PREVIEW_BYTES)
+    const event: WsMessageEvent = {
       type: 'ws-message',
       sid: this.sid,
       t,
@@ -458,8 +461,9 @@ export class WsSession {
       kind,
       size: data.length,
       preview: preview.length > PREVIEW_CHARS ? preview.slice(0, PREVIEW_CHARS) : preview,
-      ...(code !== undefined ? { code } : {}),
-    })
+    }
+    if (code !== undefined) event.code = code
+    this.ctx.emit(event)
     if (dir === 'in' && t - this.lastProgress >= PROGRESS_EVERY_MS) {
       this.lastProgress = t
       this.ctx.emit({

@@ -120,6 +120,7 @@ export function addTick(
   d: { start: number; width: number; ins: number[]; outs: number[]; started?: boolean },
   t: number,
   dir: StreamDirection,
+  count = 1,
 ): void {
   if (!d.started) {
     d.start = t
@@ -135,7 +136,7 @@ export function addTick(
   }
   const list = dir === 'in' ? d.ins : d.outs
   while (list.length <= i) list.push(0)
-  list[i] = (list[i] ?? 0) + 1
+  list[i] = (list[i] ?? 0) + count
 }
 
 function merge(list: number[]): void {
@@ -200,18 +201,21 @@ function isLaneEvent(e: TimelineEvent): boolean {
 function applyEvent(d: Draft, e: TimelineEvent): void {
   switch (e.type) {
     case 'sse-event':
-    case 'ws-message':
-      addTick(d, e.t, e.dir)
+    case 'ws-message': {
+      // One event may stand for `count` consecutive messages (the engine merges those within a millisecond).
+      const n = e.count ?? 1
+      addTick(d, e.t, e.dir, n)
       if (e.dir === 'in') {
-        d.received++
+        d.received += n
         d.bytesIn += e.size
       } else {
-        d.sent++
+        d.sent += n
         d.bytesOut += e.size
       }
-      if (e.seq > d.lastSeq) d.lastSeq = e.seq
+      if (e.seq + n - 1 > d.lastSeq) d.lastSeq = e.seq + n - 1
       d.last = { t: e.t, dir: e.dir, kind: e.kind, preview: e.preview, size: e.size }
       return
+    }
     case 'stream-open':
       d.openSince = e.t
       d.mode = e.mode

@@ -1,0 +1,94 @@
+import { performance } from 'node:perf_hooks'
+import { createParser } from 'eventsource-parser'
+import { Agent, request } from 'undici'
+import { createEngineService } from '../src/engine/service'
+import { median, startStreamServer } from './ws.bench'
+
+/**
+ * `sse.engine_vs_parser`: events/s of one SSE stream read through the engine (an SSE session: timed handshake,
+ * UTF-8 decoding, eventsource-parser, every event logged and emitted as a timeline event to a subscriber)
+ * versus the bare minimum a client needs to read it (undici `request()`, a streaming TextDecoder and
+ * eventsource-parser counting events), from the same server in another process, in paired rounds; the
+ * median of the per-round ratios (target >= 0.8).
+ */
+
+const TOTAL = Number(process.env.BENCH_SSE_TOTAL ?? 200_000)
+const ROUNDS = Number(process.env.BENCH_SSE_ROUNDS ?? 5)
+
+async function runParser(url: string): Promise<number> {
+  const agent = new Agent()
+  const start = performance.now()
+  let count = 0
+  const parser = createParser({ onEvent: () => count++ })
+  const decoder = new TextDecoder()
+  const res = await request(url, { dispatcher: agent, headers: { accept: 'text/event-stream' } })
+  for await (const chunk of res.body) parser.feed(decoder.decode(chunk as Buffer, { stream: true }))
+  const elapsed = performance.now() - start
+  await agent.close()
+  if (count !== TOTAL) throw new Error(`bare parser saw ${count}/${TOTAL} events`)
+  return (TOTAL / elapsed) * 1000
+}
+
+async function runEngine(url: string): Promise<number> {
+  const service = createEngineService({ host: 'test' })
+  let events = 0
+  service.subscribe((batch) => {
+    for (const e of batch.events) if (e.type === 'sse-event' && e.kind === 'event') events += e.count ?? 1
+  })
+  const start = performance.now()
+  const r = await service.invoke('sse.open', {
+    request: { method: 'GET', url, headers: [], body: { kind: 'none' }, options: {} },
+    stream: { reconnect: false },
+  })
+  if (!r.ok) throw new Error(r.error.message)
+  const { final } = await service.streams.wait(r.value.sid)
+  const elapsed = performance.now() - start
+  service.flush()
+  await service.dispose()
+  if (final.type !== 'done') throw new Error(`engine session ended with ${final.type}`)
+  if (events !== TOTAL) throw new Error(`engine emitted ${events}/${TOTAL} events`)
+  return (TOTAL / elapsed) * 1000
+}
+
+export async function benchSse(): Promise<Record<string, number>> {
+  const server = await startStreamServer()
+  const url = `http://127.0.0.1:${server.port}/sse?n=${TOTAL}`
+  try {
+    await runParser(url)
+    await runEngine(url)
+    const bare: number[] = []
+    const engine: number[] = []
+    const ratios: number[] = []
+    for (let i = 0; i < ROUNDS; i++) {
+      let b: number
+      let e: number
+      if (i % 2 === 0) {
+        b = await runParser(url)
+        e = await runEngine(url)
+      } else {
+        e = await runEngine(url)
+        b = await runParser(url)
+      }
+      console.log(
+        `  round ${i + 1}: parser ${b.toFixed(0)} ev/s, engine ${e.toFixed(0)} ev/s, ratio ${(e / b).toFixed(3)}`,
+      )
+      bare.push(b)
+      engine.push(e)
+      ratios.push(e / b)
+    }
+    const ratio = median(ratios)
+    console.log(`sse: one stream of ${TOTAL} events, median of ${ROUNDS} paired rounds`)
+    console.log(`  undici + eventsource-parser: ${median(bare).toFixed(0)} events/s`)
+    console.log(
+      `  Flightdeck engine:           ${median(engine).toFixed(0)} events/s (log + timeline events)`,
+    )
+    console.log(`  ratio engine/parser:         ${ratio.toFixed(3)} (target >= 0.8)`)
+    return {
+      'sse.engine_events_per_s': Math.round(median(engine)),
+      'sse.parser_events_per_s': Math.round(median(bare)),
+      'sse.engine_vs_parser': Math.round(ratio * 1000) / 1000,
+    }
+  } finally {
+    server.stop()
+  }
+}
