@@ -17,6 +17,7 @@ interface Props {
 }
 
 const NEW_ENV = 'new-env'
+const GLOBAL = 'global'
 
 function slug(name: string): string {
   return (
@@ -30,14 +31,18 @@ function slug(name: string): string {
 
 export function VariablesDialog({ collection, initialScope, onClose }: Props) {
   const saveEnvironment = useAppStore((s) => s.saveEnvironment)
+  const globals = useAppStore((s) => s.globals)
+  const saveGlobals = useAppStore((s) => s.saveGlobals)
   const saveFolderVariables = useAppStore((s) => s.saveFolderVariables)
   const setEnvironment = useAppStore((s) => s.setEnvironment)
   const varsFor = (sc: string): Variable[] =>
     (sc === 'collection'
       ? collection.variables
-      : sc === NEW_ENV
-        ? []
-        : (collection.environments.find((e) => `env:${e.id}` === sc)?.variables ?? [])
+      : sc === GLOBAL
+        ? globals
+        : sc === NEW_ENV
+          ? []
+          : (collection.environments.find((e) => `env:${e.id}` === sc)?.variables ?? [])
     ).map((v) => ({ ...v }))
   const nameFor = (sc: string): string =>
     sc.startsWith('env:') ? (collection.environments.find((e) => `env:${e.id}` === sc)?.name ?? '') : ''
@@ -69,6 +74,7 @@ export function VariablesDialog({ collection, initialScope, onClose }: Props) {
     const clean = checked.variables
     let ok: boolean
     if (scope === 'collection') ok = await saveFolderVariables(collection.dir, '', clean)
+    else if (scope === GLOBAL) ok = await saveGlobals(clean)
     else {
       const name = envName.trim() || 'New environment'
       const id = scope === NEW_ENV ? slug(name) : scope.slice(4)
@@ -98,6 +104,7 @@ export function VariablesDialog({ collection, initialScope, onClose }: Props) {
               onChange={(e) => pickScope(e.target.value)}
             >
               <option value="collection">Collection: {collection.name}</option>
+              <option value={GLOBAL}>Globals (every collection)</option>
               {collection.environments.map((e) => (
                 <option key={e.id} value={`env:${e.id}`}>
                   Environment: {e.name}
@@ -106,7 +113,7 @@ export function VariablesDialog({ collection, initialScope, onClose }: Props) {
               <option value={NEW_ENV}>+ New environment…</option>
             </select>
           </label>
-          {scope !== 'collection' ? (
+          {scope !== 'collection' && scope !== GLOBAL ? (
             <input
               className="field-input"
               aria-label="Environment name"

@@ -30,6 +30,9 @@ export interface CollectionsSlice {
   collectionError: string | null
   /** Every variable the active tab can see, for hover and for flagging unknown names. */
   scopeVars: ScopedVariable[]
+  /** Variables every collection sees (lowest precedence); kept in the user's config folder. */
+  globals: Variable[]
+  saveGlobals(variables: Variable[]): Promise<boolean>
   /** Whether the host has a native folder picker (desktop) — otherwise a path is typed. */
   canPickFolder: boolean
   loadCollections(): Promise<void>
@@ -104,6 +107,7 @@ export function createCollectionsSlice(
       sidebarQuery: '',
       collectionError: null,
       scopeVars: [],
+      globals: [],
       canPickFolder: false,
 
       loadCollections: async () => {
@@ -119,6 +123,8 @@ export function createCollectionsSlice(
           // The host remembers the choice across restarts (and origins); it wins over this page's memory.
           envByDir: { ...s.envByDir, ...res.value.selectedEnv },
         }))
+        const globals = await client.invoke('globals.get', {})
+        if (globals.ok) set({ globals: globals.value.variables })
         const info = await client.invoke('app.info', {})
         set({ canPickFolder: info.ok && info.value.host === 'electron' })
         await get().refreshScopeVars()
@@ -215,6 +221,14 @@ export function createCollectionsSlice(
 
       saveEnvironment: async (dir, id, name, variables) =>
         (await run(client.invoke('environment.save', { dir, id, name, variables }))) !== null,
+
+      saveGlobals: async (variables) => {
+        const saved = (await run(client.invoke('globals.save', { variables }))) !== null
+        const res = await client.invoke('globals.get', {})
+        if (res.ok) set({ globals: res.value.variables })
+        await get().refreshScopeVars()
+        return saved
+      },
 
       saveFolderSettings: async (dir, path, variables, auth) =>
         (await run(client.invoke('collection.saveFolder', { dir, path, variables, auth }))) !== null,

@@ -101,12 +101,9 @@ function tabFromFile(dir: string, path: string, req: SavedRequest, version: stri
 /** What the tab would write now. */
 export function tabContent(s: AppState, tab: RequestTab): SavedRequest {
   const active = tab.id === s.activeTabId
-  return draftToSaved(
-    active ? s.composer : tab.draft,
-    active ? s.tabAuth : tab.auth,
-    tab.extras,
-    tab.baseOptions,
-  )
+  // The active tab's kind is whatever the composer is set to send (HTTP, SSE or WebSocket).
+  const extras = active ? { ...tab.extras, kind: s.composeMode } : tab.extras
+  return draftToSaved(active ? s.composer : tab.draft, active ? s.tabAuth : tab.auth, extras, tab.baseOptions)
 }
 
 export function isTabDirty(s: AppState, tab: RequestTab): boolean {
@@ -133,7 +130,11 @@ export function createTabsSlice(client: ApiClient): StateCreator<AppState, [], [
 
     /** Put the live composer back into the active tab before another becomes active. */
     const stash = (s: AppState): RequestTab[] =>
-      s.tabs.map((t) => (t.id === s.activeTabId ? { ...t, draft: s.composer, auth: s.tabAuth } : t))
+      s.tabs.map((t) =>
+        t.id === s.activeTabId
+          ? { ...t, draft: s.composer, auth: s.tabAuth, extras: { ...t.extras, kind: s.composeMode } }
+          : t,
+      )
 
     const show = (tab: RequestTab, tabs: RequestTab[]): void => {
       set({
@@ -141,6 +142,7 @@ export function createTabsSlice(client: ApiClient): StateCreator<AppState, [], [
         activeTabId: tab.id,
         composer: tab.draft,
         tabAuth: tab.auth,
+        composeMode: tab.extras.kind,
         tabError: null,
         sendError: null,
       })
@@ -167,7 +169,7 @@ export function createTabsSlice(client: ApiClient): StateCreator<AppState, [], [
               }
             : t,
         ),
-        ...(s.activeTabId === id ? { composer: fresh, tabAuth: req.auth } : {}),
+        ...(s.activeTabId === id ? { composer: fresh, tabAuth: req.auth, composeMode: req.kind } : {}),
       }))
     }
 
