@@ -13,6 +13,21 @@ type Editing =
   | null
 
 const DRAG_TYPE = 'application/x-flightdeck-node'
+const BIG_COLLECTION = 300
+
+function folderPaths(root: FolderNode): Set<string> {
+  const out = new Set<string>()
+  const walk = (f: FolderNode, depth: number): void => {
+    for (const c of f.children) {
+      if (c.type === 'folder' && depth < 64) {
+        out.add(c.path)
+        walk(c, depth + 1)
+      }
+    }
+  }
+  walk(root, 0)
+  return out
+}
 
 interface TreeProps {
   collection: CollectionInfo
@@ -24,7 +39,10 @@ export function CollectionTree({ collection }: TreeProps) {
   const setActiveDir = useAppStore((s) => s.setActiveDir)
   const closeCollection = useAppStore((s) => s.closeCollection)
   const exportCollection = useAppStore((s) => s.exportCollection)
-  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set())
+  // A big collection opens with its folders closed, so thousands of rows are not drawn at once.
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() =>
+    collection.requestCount > BIG_COLLECTION ? folderPaths(collection.root) : new Set(),
+  )
   const [editing, setEditing] = useState<Editing>(null)
   const [collapsedRoot, setCollapsedRoot] = useState(false)
   const root = filterTree(collection.root, query)
