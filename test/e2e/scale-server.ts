@@ -11,8 +11,6 @@ export interface ScaleServer {
   url: string
   /** Requests answered so far by path, for comparing with what the UI shows. */
   answered: Map<string, number>
-  /** The most `/item` requests the server held at once. */
-  peakInFlight(): number
   close(): Promise<void>
 }
 
@@ -38,8 +36,6 @@ function record(i: number): string {
 
 export async function startScaleServer(): Promise<ScaleServer> {
   const answered = new Map<string, number>()
-  let inFlight = 0
-  let peak = 0
   const sockets = new Set<Socket>()
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
@@ -47,12 +43,8 @@ export async function startScaleServer(): Promise<ScaleServer> {
     if (item) {
       const i = Number(item[1])
       const status = statusFor(i)
-      const asked = Number(url.searchParams.get('ms'))
-      const delay = Number.isFinite(asked) && asked > 0 ? Math.min(asked, 60_000) : 5 + (i % 7) * 5
-      inFlight++
-      peak = Math.max(peak, inFlight)
+      const delay = 5 + (i % 7) * 5
       setTimeout(() => {
-        inFlight--
         answered.set(url.pathname, status)
         const body = JSON.stringify({ i, status })
         res.writeHead(status, {
@@ -97,7 +89,6 @@ export async function startScaleServer(): Promise<ScaleServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     answered,
-    peakInFlight: () => peak,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve())

@@ -324,3 +324,34 @@ describe('variables, environments, secrets and auth through the service', () => 
     expect(echo.url).toBe('/echo?n=5')
   })
 })
+
+describe('secret stores', () => {
+  it('a sealed store (as the desktop app uses with safeStorage) never writes the value in the clear', async () => {
+    const { FileSecretStore } = await import('../../src/engine/secrets/secret-store')
+    const dir = mkdtempSync(join(tmpdir(), 'fd-sealed-'))
+    try {
+      // A stand-in seal (the real one is the OS keychain through Electron): reversible, and not the plain text.
+      const codec = {
+        encode: (v: string) => Buffer.from([...v].reverse().join(''), 'utf8').toString('base64'),
+        decode: (s: string) => [...Buffer.from(s, 'base64').toString('utf8')].reverse().join(''),
+      }
+      const path = join(dir, 'secrets.sealed.json')
+      const store = new FileSecretStore(path, codec)
+      await store.set('c|env:prod|token', 'plain-token-value')
+      expect(readFileSync(path, 'utf8')).not.toContain('plain-token-value')
+      expect(statSync(path).mode & 0o777).toBe(0o600)
+      // A fresh store (a new launch) reads it back.
+      expect(await new FileSecretStore(path, codec).get('c|env:prod|token')).toBe('plain-token-value')
+      await store.set('c|env:prod|token', null)
+      expect(await new FileSecretStore(path, codec).get('c|env:prod|token')).toBeUndefined()
+      // A secrets file that cannot be read is never replaced: the store refuses instead.
+      writeFileSync(path, '{ not json')
+      await expect(new FileSecretStore(path, codec).set('x', 'y')).rejects.toThrow(
+        /Cannot read the secrets file/,
+      )
+      expect(readFileSync(path, 'utf8')).toBe('{ not json')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
