@@ -259,6 +259,28 @@ describe('SSE sessions', () => {
     expect(final.type).toBe('cancelled')
   })
 
+  it('follows redirects as EventSource does (307 keeps the method and body, 303 turns into GET)', async () => {
+    server.route(
+      '/moved-307',
+      (_r, res) => void res.writeHead(307, { location: '/events?n=2&close=1&via=307' }).end(),
+    )
+    server.route(
+      '/moved-303',
+      (_r, res) => void res.writeHead(303, { location: '/events?n=1&close=1&via=303' }).end(),
+    )
+    const post = (path: string): RequestSpec =>
+      req(path, { method: 'POST', body: { kind: 'json', text: '{"q":1}' } })
+    const a = await open(post('/moved-307'))
+    expect((await settle(service, a)).final).toMatchObject({ type: 'done', status: 200 })
+    expect((await readLog(service, a)).map((e) => e.data)).toEqual(['{"i":1}', '{"i":2}'])
+    const via307 = server.requests.find((r) => r.path.endsWith('via=307'))
+    expect([via307?.method, via307?.body]).toEqual(['POST', '{"q":1}'])
+    const b = await open(post('/moved-303'))
+    expect((await settle(service, b)).final.type).toBe('done')
+    const via303 = server.requests.find((r) => r.path.endsWith('via=303'))
+    expect([via303?.method, via303?.body]).toEqual(['GET', ''])
+  })
+
   it('filters and searches the log in the engine', async () => {
     const sid = await open(req('/llm?n=20&every=0'))
     await settle(service, sid)

@@ -45,6 +45,9 @@ const PREVIEW_CHARS = 80
 const MAX_EVENT_CHARS = 32 * 1024 * 1024
 /** Reconnects over the session's whole life, whatever else happens: a bound on the loop. */
 const MAX_ATTEMPTS = 100_000
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
+/** Headers that must not follow a redirect to another origin (credentials). */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization'])
 
 export interface SseSessionInit {
   sid: string
@@ -183,27 +186,77 @@ export class SseSession implements SocketOwner {
     this.current?.attachSocket(socket, rawHeaders)
   }
 
+  /** The request of the current hop: a reconnect starts again from the request as composed. */
+  private hop: {
+    url: URL
+    method: string
+    body: RequestSpec['body']
+    headers: HeaderList
+    redirects: number
+  } | null = null
+
   private connect(): void {
     if (this.state === 'ended' || !this.url || !this.agent) return
     this.state = 'connecting'
     const headers = [...this.headers]
     if (this.attempt > 0 && this.decoderState.lastEventId !== '')
       headers.push(['last-event-id', this.decoderState.lastEventId])
-    const attempt = new SseAttempt(
-      this,
-      this.attempt,
-      this.attempt === 0 ? this.queuedAt : this.ctx.clock.now(),
-    )
+    this.hop = { url: this.url, method: this.method, body: this.init.spec.body, headers, redirects: 0 }
+    this.dispatchHop(this.attempt === 0 ? this.queuedAt : this.ctx.clock.now())
+  }
+
+  private dispatchHop(queuedAt: number): void {
+    const hop = this.hop
+    if (!hop || !this.agent) return
+    const attempt = new SseAttempt(this, this.attempt, queuedAt, hop.method)
     this.current = attempt
-    prepareBody(this.init.spec.body).then(
+    prepareBody(hop.body).then(
       (body) => {
-        if (this.current === attempt) attempt.dispatch(this.agent as Agent, this.url as URL, headers, body)
+        if (this.current === attempt) attempt.dispatch(this.agent as Agent, hop.url, hop.headers, body)
       },
       (e: unknown) => {
         if (this.current === attempt)
           this.attemptEnded(attempt, { kind: 'fatal', error: classifyError(e, '') })
       },
     )
+  }
+
+  /** Follow a redirect as EventSource (fetch) does, within the same connection attempt. */
+  followRedirect(attempt: SseAttempt, status: number, location: string): void {
+    const hop = this.hop
+    if (this.current !== attempt || !hop) return
+    const fatal = (code: 'invalid_url' | 'too_many_redirects', message: string): void =>
+      this.attemptEnded(attempt, { kind: 'fatal', error: { code, message } })
+    let next: URL
+    try {
+      next = new URL(location, hop.url)
+    } catch {
+      fatal('invalid_url', `The server redirected to an invalid URL: ${location.slice(0, 200)}`)
+      return
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+      fatal('invalid_url', `The server redirected to an unsupported URL: ${next.href.slice(0, 200)}`)
+      return
+    }
+    if (hop.redirects >= this.options.maxRedirects) {
+      fatal('too_many_redirects', `Too many redirects: stopped after ${this.options.maxRedirects}`)
+      return
+    }
+    const toGet =
+      (status === 303 && hop.method !== 'HEAD') ||
+      ((status === 301 || status === 302) && hop.method === 'POST')
+    let headers = hop.headers
+    if (toGet) headers = headers.filter(([k]) => !/^content-(type|length|encoding)$/i.test(k))
+    if (next.origin !== hop.url.origin)
+      headers = headers.filter(([k]) => !CREDENTIAL_HEADERS.has(k.toLowerCase()))
+    this.hop = {
+      url: next,
+      method: toGet ? 'GET' : hop.method,
+      body: toGet ? { kind: 'none' } : hop.body,
+      headers,
+      redirects: hop.redirects + 1,
+    }
+    this.dispatchHop(attempt.marks.queuedAt)
   }
 
   // ---- called by the attempt ----
@@ -440,10 +493,14 @@ class SseAttempt implements Dispatcher.DispatchHandler {
   private resumeFn: (() => void) | null = null
   private host = ''
 
+  /** Set when the response is a redirect to follow: the request is let go and the session follows it. */
+  private redirect: { status: number; location: string } | null = null
+
   constructor(
     private readonly session: SseSession,
     readonly index: number,
     queuedAt: number,
+    private readonly method: string,
   ) {
     this.marks = { queuedAt }
   }
@@ -470,7 +527,7 @@ class SseAttempt implements Dispatcher.DispatchHandler {
         {
           origin: url.origin,
           path: `${url.pathname}${url.search}`,
-          method: this.session.method,
+          method: this.method,
           headers: flat,
           body: prepared.body,
           headersTimeout: options.headersTimeoutMs,
@@ -607,6 +664,12 @@ class SseAttempt implements Dispatcher.DispatchHandler {
       headers,
       headersBytes: headerBlockBytes(status, statusText ?? '', headers),
     }))
+    const location = headerValue(headers, 'location')
+    if (REDIRECT_STATUSES.has(status) && location !== '' && this.session.requestOptions.followRedirects) {
+      this.redirect = { status, location }
+      this.abortFn?.(new EngineError('internal', 'Following a redirect'))
+      return false
+    }
     const contentType = headerValue(headers, 'content-type')
     const forced = this.session.forcedMode
     // Per the EventSource spec only a 200 with text/event-stream is an event stream; other statuses are read
@@ -691,6 +754,10 @@ class SseAttempt implements Dispatcher.DispatchHandler {
   }
 
   onError(err: Error): void {
+    if (this.redirect) {
+      this.session.followRedirect(this, this.redirect.status, this.redirect.location)
+      return
+    }
     if (this.aborted && !this.fatal) return
     this.inflater?.destroy()
     if (this.fatal) {
