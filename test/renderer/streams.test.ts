@@ -171,6 +171,26 @@ describe('the streams slice', () => {
     expect(store.getState().selectedSid).toBe('w7')
   })
 
+  it('Clear drops the lanes of cleared sessions with their rows', () => {
+    const store = createAppStore(fakeClient().client)
+    store.getState().applyTimelineBatch({
+      dropped: 0,
+      events: [
+        queued('w1', 0, { kind: 'ws' }),
+        msg('w1', 5, 0),
+        {
+          type: 'cancelled',
+          sid: 'w1',
+          t: 6,
+          timings: { blocked: 0, dns: -1, connect: -1, ssl: -1, send: 0, wait: 0, receive: 0, time: 6 },
+        },
+        queued('w2', 1, { kind: 'ws' }),
+      ],
+    })
+    store.getState().clearFinished()
+    expect(Object.keys(store.getState().streamLanes)).toEqual(['w2'])
+  })
+
   it('a timeline batch updates lanes and rows in one store update', () => {
     const fake = fakeClient()
     const store = createAppStore(fake.client)
