@@ -1,6 +1,7 @@
 import { benchBody } from './body.bench'
 import { benchCollections } from './collections.bench'
 import { benchHttp } from './http.bench'
+import { benchUi } from './ui.bench'
 import { RESULTS_FILE, recordResults } from './results'
 import { benchSse } from './sse.bench'
 import { benchWs } from './ws.bench'
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
     ['sse', benchSse],
     ['ws', benchWs],
     ['collections', benchCollections],
+    ['ui', benchUi],
   ]
   for (const [name, run] of sections) {
     if (only.length > 0 && !only.includes(name)) continue

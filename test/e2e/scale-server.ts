@@ -11,6 +11,10 @@ export interface ScaleServer {
   url: string
   /** Requests answered so far by path, for comparing with what the UI shows. */
   answered: Map<string, number>
+  /** The most `/item` requests the server held at once. */
+  peakInFlight(): number
+  /** Date.now() when the server last finished an `/item` answer (0 before any). */
+  lastAnsweredAt(): number
   close(): Promise<void>
 }
 
@@ -36,6 +40,9 @@ function record(i: number): string {
 
 export async function startScaleServer(): Promise<ScaleServer> {
   const answered = new Map<string, number>()
+  let inFlight = 0
+  let peak = 0
+  let lastAt = 0
   const sockets = new Set<Socket>()
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
@@ -43,8 +50,12 @@ export async function startScaleServer(): Promise<ScaleServer> {
     if (item) {
       const i = Number(item[1])
       const status = statusFor(i)
-      const delay = 5 + (i % 7) * 5
+      const asked = Number(url.searchParams.get('ms'))
+      const delay = Number.isFinite(asked) && asked > 0 ? Math.min(asked, 60_000) : 5 + (i % 7) * 5
+      inFlight++
+      peak = Math.max(peak, inFlight)
       setTimeout(() => {
+        inFlight--
         answered.set(url.pathname, status)
         const body = JSON.stringify({ i, status })
         res.writeHead(status, {
@@ -52,6 +63,7 @@ export async function startScaleServer(): Promise<ScaleServer> {
           'content-length': Buffer.byteLength(body),
         })
         res.end(body)
+        lastAt = Date.now()
       }, delay)
       return
     }
@@ -89,6 +101,8 @@ export async function startScaleServer(): Promise<ScaleServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     answered,
+    peakInFlight: () => peak,
+    lastAnsweredAt: () => lastAt,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve())

@@ -1,0 +1,171 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { chromium } from '@playwright/test'
+import { startScaleServer } from '../test/e2e/scale-server'
+import { startBuiltWebHost } from '../test/e2e/web-host'
+
+/**
+ * The UI under load, measured in Chromium through the browser host (the built app, as a person runs it):
+ * 5,000 requests at a concurrency of 200, fired with "Send ×1000" five times.
+ *
+ * - ui.frame_p95_ms: the 95th percentile of the time between animation frames from the first click until the
+ *   UI shows everything done (a frame the renderer could not paint in time shows as a long gap).
+ * - ui.settle_ms: from the server's last response to the toolbar saying nothing is in flight.
+ * - ui.heap_mb: the page's JS heap after a forced garbage collection, with the 5,000 rows loaded.
+ * - ui.body_100mb_paint_ms: a 100 MB JSON response: from clicking its Response tab to its first lines shown.
+ */
+
+const TOTAL = Number(process.env.BENCH_UI_TOTAL ?? 5000)
+const CONCURRENCY = 200
+const DELAY_MS = 100
+const BODY_MB = Number(process.env.BENCH_UI_BODY_MB ?? 100)
+
+/** The bits of the page the in-page code touches (the bench's tsconfig has no DOM lib). */
+interface El {
+  textContent: string | null
+  click(): void
+}
+interface Doc {
+  querySelector(sel: string): El | null
+}
+interface PageGlobals {
+  document: Doc
+  requestAnimationFrame(cb: (t: number) => void): void
+  api: { invoke(name: string, payload: unknown): Promise<{ ok: boolean }> }
+  __frames?: number[]
+  __doneAt?: number
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN
+}
+
+function ensureBuilt(): void {
+  const entry = fileURLToPath(new URL('../out/web/index.js', import.meta.url))
+  if (existsSync(entry)) return
+  console.log('building the app first (npm run build)')
+  const r = spawnSync('npm', ['run', 'build'], {
+    stdio: 'inherit',
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+  })
+  if (r.status !== 0) throw new Error('npm run build failed')
+}
+
+export async function benchUi(): Promise<Record<string, number>> {
+  ensureBuilt()
+  const server = await startScaleServer()
+  const host = await startBuiltWebHost()
+  const browser = await chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  })
+  try {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
+    // tsx (esbuild) names functions with a `__name` helper; functions sent to the page need it there too.
+    await page.addInitScript('globalThis.__name = (f) => f')
+    await page.goto(host.url)
+    await page.getByRole('textbox', { name: 'URL' }).waitFor()
+    const ok = await page.evaluate(async (limit) => {
+      const g = globalThis as unknown as PageGlobals
+      return (await g.api.invoke('settings.set', { globalConcurrency: limit, perOriginConcurrency: limit }))
+        .ok
+    }, CONCURRENCY)
+    if (!ok) throw new Error('settings.set failed')
+
+    await page.getByRole('textbox', { name: 'URL' }).fill(`${server.url}/item/1?ms=${DELAY_MS}`)
+    await page.getByRole('spinbutton', { name: 'Count' }).fill('1000')
+
+    // Record every frame from the first click until the toolbar says all TOTAL are done.
+    await page.evaluate((total) => {
+      const g = globalThis as unknown as PageGlobals
+      const frames: number[] = []
+      g.__frames = frames
+      let last = -1
+      const tick = (t: number): void => {
+        if (last >= 0) frames.push(t - last)
+        last = t
+        const stats = g.document.querySelector('.toolbar-stats')?.textContent ?? ''
+        if (stats.startsWith(`${total} requests`) && !stats.includes('in flight')) {
+          g.__doneAt = Date.now()
+          return
+        }
+        if (frames.length < 100_000) g.requestAnimationFrame(tick)
+      }
+      g.requestAnimationFrame(tick)
+    }, TOTAL)
+    // Five clicks of "Send ×1000" in one task, as fast as a person could never click.
+    const clicks = Math.ceil(TOTAL / 1000)
+    await page.getByRole('button', { name: /Send ×/ }).evaluate((button, n) => {
+      for (let i = 0; i < n; i++) (button as unknown as El).click()
+    }, clicks)
+    await page.waitForFunction(
+      () => (globalThis as unknown as PageGlobals).__doneAt !== undefined,
+      undefined,
+      {
+        timeout: 180_000,
+        polling: 200,
+      },
+    )
+    const { frames, doneAt } = await page.evaluate(() => {
+      const g = globalThis as unknown as PageGlobals
+      return { frames: g.__frames ?? [], doneAt: g.__doneAt ?? 0 }
+    })
+    if (server.answered.size === 0) throw new Error('the server answered nothing')
+    const frameP95 = percentile(frames, 95)
+    const settle = doneAt - server.lastAnsweredAt()
+
+    const cdp = await page.context().newCDPSession(page)
+    await cdp.send('HeapProfiler.collectGarbage')
+    const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }
+    const heapMb = heap.usedSize / (1024 * 1024)
+
+    // A 100 MB JSON body: send it, wait for it, then time its first paint in the response viewer.
+    await page.getByRole('spinbutton', { name: 'Count' }).fill('1')
+    await page.getByRole('textbox', { name: 'URL' }).fill(`${server.url}/big.json?mb=${BODY_MB}`)
+    await page.getByRole('button', { name: 'Send', exact: true }).click()
+    const big = page.getByRole('grid', { name: 'Timeline' }).getByRole('row', { name: /big\.json.* 200$/ })
+    await big.waitFor({ timeout: 180_000 })
+    await big.click()
+    const paintMs = await page.evaluate(async () => {
+      const g = globalThis as unknown as PageGlobals
+      const tab = g.document.querySelector('#details-tab-response')
+      if (!tab) return NaN
+      const t0 = performance.now()
+      tab.click()
+      for (let i = 0; i < 100_000; i++) {
+        await new Promise<void>((r) => g.requestAnimationFrame(() => r()))
+        const list = g.document.querySelector('[aria-label="Response body"]')
+        if (list?.textContent?.includes('"records": [')) return performance.now() - t0
+        if (performance.now() - t0 > 60_000) return NaN
+      }
+      return NaN
+    })
+
+    const out = {
+      'ui.frame_p95_ms': Math.round(frameP95 * 10) / 10,
+      'ui.settle_ms': Math.round(settle),
+      'ui.heap_mb': Math.round(heapMb * 10) / 10,
+      'ui.body_100mb_paint_ms': Math.round(paintMs),
+    }
+    console.log(
+      `${TOTAL} requests at concurrency ${CONCURRENCY}: frame p95 ${out['ui.frame_p95_ms']} ms over ${frames.length} frames ` +
+        `(target ≤ 33), settle ${out['ui.settle_ms']} ms (≤ 500), heap ${out['ui.heap_mb']} MB (≤ 300); ` +
+        `${BODY_MB} MB JSON first paint ${out['ui.body_100mb_paint_ms']} ms (≤ 2000)`,
+    )
+    return out
+  } finally {
+    await browser.close()
+    await host.stop()
+    await server.close()
+  }
+}
