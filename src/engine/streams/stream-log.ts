@@ -40,7 +40,8 @@ const KINDS: readonly StreamMessageKind[] = [
   'pong',
   'close',
 ]
-const KIND_CODE = new Map<StreamMessageKind, number>(KINDS.map((k, i) => [k, i]))
+/** A plain object, not a Map: looked up once per message. */
+const KIND_CODE = Object.fromEntries(KINDS.map((k, i) => [k, i])) as Record<StreamMessageKind, number>
 /** Most entries one filtered read scans before answering (it says `complete: false` and resumes next call). */
 const SCAN_PER_CALL = 250_000
 const SCAN_BUDGET_MS = 250
@@ -121,7 +122,7 @@ export class StreamLog {
     this.offset[i] = this.bytes
     this.length[i] = len
     this.size[i] = input.data.length
-    this.flags[i] = (KIND_CODE.get(input.kind) ?? 0) | (input.dir === 'out' ? 16 : 0)
+    this.flags[i] = KIND_CODE[input.kind] | (input.dir === 'out' ? 16 : 0)
     this.codes[i] = input.code ?? 0
     this.write(len, event, id, input.data)
     this.bytes += len
@@ -159,13 +160,14 @@ export class StreamLog {
     this.offset[i] = this.bytes
     this.length[i] = len
     this.size[i] = dataBytes
-    this.flags[i] = (KIND_CODE.get(kind) ?? 0) | (dir === 'out' ? 16 : 0)
+    this.flags[i] = KIND_CODE[kind] | (dir === 'out' ? 16 : 0)
     this.codes[i] = 0
     let out: Buffer
     let at: number
     if (this.fd === null && this.store.mayKeep(this, len)) {
       this.memoryHeld += len
-      ;[out, at] = this.reserve(len)
+      out = this.reserve(len)
+      at = this.reservedAt
     } else {
       if (this.fd === null) this.spill()
       out = Buffer.allocUnsafe(len)
@@ -216,8 +218,8 @@ export class StreamLog {
       this.memoryHeld += len
       // Encoded straight into the memory block: the caller's buffer (often a view into a socket's) is copied
       // once and never kept.
-      const [block, at] = this.reserve(len)
-      encodeInto(block, at, event, id, data)
+      const block = this.reserve(len)
+      encodeInto(block, this.reservedAt, event, id, data)
       return
     }
     if (this.fd === null) this.spill()
@@ -229,14 +231,18 @@ export class StreamLog {
   }
 
   /** Room for a record of `len` bytes in memory: the current block, a new one, or (large) its own. */
-  private reserve(len: number): [Buffer, number] {
+  /** Where the last `reserve` put its room in the returned block (a field, so no tuple is allocated per message). */
+  private reservedAt = 0
+
+  private reserve(len: number): Buffer {
     if (len >= BLOCK / 4) {
       const own = Buffer.allocUnsafe(len)
       this.blockStarts.push(this.bytes)
       this.blocks.push(own)
       this.blockUsed = len
       this.blockFull = true
-      return [own, 0]
+      this.reservedAt = 0
+      return own
     }
     let block = this.blocks[this.blocks.length - 1]
     if (!block || this.blockFull || this.blockUsed + len > block.length) {
@@ -248,7 +254,8 @@ export class StreamLog {
     }
     const at = this.blockUsed
     this.blockUsed += len
-    return [block, at]
+    this.reservedAt = at
+    return block
   }
 
   private spill(): void {
