@@ -87,14 +87,21 @@ export function Timeline({ toolbarExtras, children }: { toolbarExtras?: ReactNod
     }
   }, [items.length, following])
 
-  // Keep the selected row in view when the selection moves (keys, a single send).
+  // Keep the selected row in view when the selection moves (keys, a single send). A send selects its row
+  // before the row's first event has arrived, so a selection not listed yet is scrolled to once it is; items
+  // changing otherwise never yank the view back to the selection.
+  const pendingScroll = useRef<string | null>(null)
   useEffect(() => {
-    if (selectedSid === null) return
-    const at = items.indexOf(selectedSid)
-    if (at >= 0) virtualizer.scrollToIndex(at, { align: 'auto' })
-    // Items changing must not yank the view back to the selection: only a new selection scrolls.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    pendingScroll.current = selectedSid
   }, [selectedSid])
+  useEffect(() => {
+    const sid = pendingScroll.current
+    if (sid === null) return
+    const at = items.indexOf(sid)
+    if (at < 0) return
+    pendingScroll.current = null
+    virtualizer.scrollToIndex(at, { align: 'auto' })
+  }, [selectedSid, items, virtualizer])
 
   const onScroll = (): void => {
     const el = scrollRef.current
