@@ -259,6 +259,18 @@ describe('SSE sessions', () => {
     expect(final.type).toBe('cancelled')
   })
 
+  it('bytes that are not UTF-8 become U+FFFD, as the spec decodes them, and the stream goes on', async () => {
+    server.route('/bad-utf8', (_r, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.end(
+        Buffer.concat([Buffer.from('data: a'), Buffer.from([0xff, 0xfe]), Buffer.from('b\n\ndata: ok\n\n')]),
+      )
+    })
+    const sid = await open(req('/bad-utf8'))
+    expect((await settle(service, sid)).final.type).toBe('done')
+    expect((await readLog(service, sid)).map((e) => e.data)).toEqual(['a\uFFFD\uFFFDb', 'ok'])
+  })
+
   it('follows redirects as EventSource does (307 keeps the method and body, 303 turns into GET)', async () => {
     server.route(
       '/moved-307',
