@@ -221,6 +221,18 @@ test('create, vary by environment, send, survive a restart, follow edits on disk
   await expect(url).toHaveValue('{{baseUrl}}/echo?who={{who}}&from=git')
   await expect(banner).toBeHidden()
 
+  // WebSocket and SSE requests live in the same folders: opening one sets the composer to that kind.
+  writeFileSync(
+    join(dir, 'users', 'live.yaml'),
+    'name: Live feed\nkind: ws\nurl: ws://127.0.0.1:9/live\nprotocols:\n  - chat.v2\n',
+  )
+  await sidebar.getByRole('treeitem', { name: 'Live feed' }).click()
+  await expect(page.getByRole('combobox', { name: 'Session type' })).toHaveValue('ws')
+  await expect(page.getByRole('textbox', { name: 'Subprotocols' })).toHaveValue('chat.v2')
+  await expect(page.getByRole('tab', { name: 'Live feed', exact: true })).toBeVisible()
+  await sidebar.getByRole('treeitem', { name: 'Who am I' }).click()
+  await expect(page.getByRole('combobox', { name: 'Session type' })).toHaveValue('http')
+
   // A file broken by hand is reported with its line, and left as it is.
   writeFileSync(join(dir, 'users', 'broken.yaml'), 'name: Broken\nurl: [oops\n')
   await expect(sidebar.getByRole('list', { name: 'Problems in shop-api' })).toContainText(

@@ -8,6 +8,7 @@ import {
 import type { ApiClient } from '../client/api-client'
 import { emptyDraft, type ComposerDraft } from '../composer/composer-draft'
 import type { AppState } from '../store/app-state'
+import { splitProtocols } from '../streams/streams-slice'
 import { draftToSaved, extrasOf, savedKey, savedToDraft, type TabExtras } from './draft-convert'
 
 /**
@@ -98,11 +99,19 @@ function tabFromFile(dir: string, path: string, req: SavedRequest, version: stri
   }
 }
 
+/** The active tab's extras as the composer has them now. */
+function liveExtras(s: AppState, tab: RequestTab): TabExtras {
+  const protocols =
+    s.composeMode === 'ws' ? splitProtocols(s.streamCompose.wsProtocols) : tab.extras.protocols
+  return { ...tab.extras, kind: s.composeMode, protocols }
+}
+
 /** What the tab would write now. */
 export function tabContent(s: AppState, tab: RequestTab): SavedRequest {
   const active = tab.id === s.activeTabId
-  // The active tab's kind is whatever the composer is set to send (HTTP, SSE or WebSocket).
-  const extras = active ? { ...tab.extras, kind: s.composeMode } : tab.extras
+  // The active tab's kind is whatever the composer is set to send (HTTP, SSE or WebSocket), and a WebSocket
+  // request keeps the subprotocols typed in the stream options.
+  const extras = active ? liveExtras(s, tab) : tab.extras
   return draftToSaved(active ? s.composer : tab.draft, active ? s.tabAuth : tab.auth, extras, tab.baseOptions)
 }
 
@@ -131,9 +140,7 @@ export function createTabsSlice(client: ApiClient): StateCreator<AppState, [], [
     /** Put the live composer back into the active tab before another becomes active. */
     const stash = (s: AppState): RequestTab[] =>
       s.tabs.map((t) =>
-        t.id === s.activeTabId
-          ? { ...t, draft: s.composer, auth: s.tabAuth, extras: { ...t.extras, kind: s.composeMode } }
-          : t,
+        t.id === s.activeTabId ? { ...t, draft: s.composer, auth: s.tabAuth, extras: liveExtras(s, t) } : t,
       )
 
     const show = (tab: RequestTab, tabs: RequestTab[]): void => {
@@ -143,6 +150,7 @@ export function createTabsSlice(client: ApiClient): StateCreator<AppState, [], [
         composer: tab.draft,
         tabAuth: tab.auth,
         composeMode: tab.extras.kind,
+        streamCompose: { ...get().streamCompose, wsProtocols: tab.extras.protocols.join(', ') },
         tabError: null,
         sendError: null,
       })
@@ -169,7 +177,14 @@ export function createTabsSlice(client: ApiClient): StateCreator<AppState, [], [
               }
             : t,
         ),
-        ...(s.activeTabId === id ? { composer: fresh, tabAuth: req.auth, composeMode: req.kind } : {}),
+        ...(s.activeTabId === id
+          ? {
+              composer: fresh,
+              tabAuth: req.auth,
+              composeMode: req.kind,
+              streamCompose: { ...s.streamCompose, wsProtocols: req.protocols.join(', ') },
+            }
+          : {}),
       }))
     }
 
