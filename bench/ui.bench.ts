@@ -17,7 +17,7 @@ import { startBuiltWebHost } from '../test/e2e/web-host'
  */
 
 const TOTAL = Number(process.env.BENCH_UI_TOTAL ?? 5000)
-const CONCURRENCY = 200
+const CONCURRENCY = Number(process.env.BENCH_UI_CONCURRENCY ?? 200)
 const DELAY_MS = 100
 const BODY_MB = Number(process.env.BENCH_UI_BODY_MB ?? 100)
 

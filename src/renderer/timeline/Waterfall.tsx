@@ -17,9 +17,13 @@ import {
   paintHeader,
   readPalette,
   stripePattern,
+  stripSeries,
   type Palette,
   type PaintModel,
+  type StripSeries,
 } from './waterfall-paint'
+import type { TimelineState } from './apply-batch'
+import type { TimeView } from './time-view'
 
 interface WaterfallProps {
   items: readonly ViewItem[]
@@ -30,6 +34,9 @@ interface WaterfallProps {
   /** Height of the scrolling body below the header. */
   bodyHeight: number
 }
+
+/** How often the concurrency strip is recounted while requests are in flight. */
+const STRIP_EVERY_MS = 120
 
 /** A wheel notch zooms by this factor; trackpad pinches (ctrl+wheel with small deltas) scale smoothly. */
 const WHEEL_ZOOM = 0.0025
@@ -61,6 +68,14 @@ export function Waterfall({ items, scrollRef, x, width, bodyHeight }: WaterfallP
 
   useEffect(() => {
     let raf = 0
+    let strip: {
+      series: StripSeries
+      at: number
+      timeline: TimelineState
+      width: number
+      view: TimeView
+    } | null = null
+    let stripTimer: ReturnType<typeof setTimeout> | null = null
     let palette: Palette | null = null
     let stripes: CanvasPattern | string = '#999'
     const dpr = (): number => globalThis.devicePixelRatio || 1
@@ -110,7 +125,25 @@ export function Waterfall({ items, scrollRef, x, width, bodyHeight }: WaterfallP
         marked: s.compareSids,
       }
       paintBody(bodyCtx, m, palette, stripes)
-      paintHeader(headCtx, m, palette)
+      // The strip visits every row: during a burst it is counted at most every STRIP_EVERY_MS, and once more
+      // when things settle, so thousands of rows cost a few counts a second, not one per frame.
+      const t = performance.now()
+      const changed =
+        !strip || strip.timeline !== s.timeline || strip.width !== w || strip.view !== s.timeView
+      const moving = s.timeline.inFlight > 0
+      if (
+        !strip ||
+        (changed && (!moving || t - strip.at >= STRIP_EVERY_MS)) ||
+        (moving && t - strip.at >= STRIP_EVERY_MS)
+      ) {
+        strip = { series: stripSeries(m), at: t, timeline: s.timeline, width: w, view: s.timeView }
+      } else if (changed && stripTimer === null) {
+        stripTimer = setTimeout(() => {
+          stripTimer = null
+          request()
+        }, STRIP_EVERY_MS)
+      }
+      paintHeader(headCtx, m, palette, strip.series)
     }
     const request = (): void => {
       if (raf === 0) raf = requestAnimationFrame(paint)
@@ -134,6 +167,7 @@ export function Waterfall({ items, scrollRef, x, width, bodyHeight }: WaterfallP
     request()
     return () => {
       if (raf !== 0) cancelAnimationFrame(raf)
+      if (stripTimer !== null) clearTimeout(stripTimer)
       offStore()
       offClock()
       scroller?.removeEventListener('scroll', request)

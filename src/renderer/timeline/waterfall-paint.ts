@@ -1,6 +1,6 @@
 import { formatTick } from './time-axis'
 import type { TimelineState } from './apply-batch'
-import { concurrencySeries } from './concurrency'
+import { concurrencySeries, type ConcurrencySeries } from './concurrency'
 import { laneRendererFor, type PhaseColors } from './lanes'
 import type { ViewItem } from './table-view'
 import { timeToX, windowTicks, type TimeWindow } from './time-view'
@@ -112,27 +112,50 @@ export function paintBody(
   }
 }
 
-export function paintHeader(ctx: CanvasRenderingContext2D, m: PaintModel, palette: Palette): void {
+/** A concurrency series with the window it was counted over (it may be a few frames old when drawn). */
+export interface StripSeries extends ConcurrencySeries {
+  window: TimeWindow
+  buckets: number
+}
+
+/** Count the strip for the model's window: a column per 2 px. */
+export function stripSeries(m: PaintModel): StripSeries {
+  const buckets = Math.max(1, Math.floor(m.width / 2))
+  return { ...concurrencySeries(m.timeline, m.window, buckets, m.now), window: m.window, buckets }
+}
+
+/**
+ * The header: the concurrency strip (on the wire solid, queued light, stacked) and the tick labels. The strip's
+ * series is counted by the caller at most a few times a second during a burst (it visits every row) and drawn
+ * on the current window, so it stays aligned with the bars while it catches up.
+ */
+export function paintHeader(
+  ctx: CanvasRenderingContext2D,
+  m: PaintModel,
+  palette: Palette,
+  series: StripSeries | null,
+): void {
   ctx.clearRect(0, 0, m.width, HEADER_HEIGHT)
   const x = (t: number): number => timeToX(m.window, t, m.width)
   const origin = m.timeline.origin ?? m.window.start
 
-  // Concurrency: a column per 2 px, on the wire (solid) and waiting in a queue (light) stacked on top.
-  if (m.timeline.order.length > 0) {
-    const buckets = Math.max(1, Math.floor(m.width / 2))
-    const series = concurrencySeries(m.timeline, m.window, buckets, m.now)
+  if (m.timeline.order.length > 0 && series) {
     const scale = series.peak > 0 ? (STRIP_HEIGHT - 4) / series.peak : 0
-    const bw = m.width / buckets
-    for (let i = 0; i < buckets; i++) {
+    const span = series.window.end - series.window.start
+    const step = span / series.buckets
+    for (let i = 0; i < series.buckets; i++) {
       const a = series.active[i] ?? 0
       const q = series.queued[i] ?? 0
       if (a + q === 0) continue
+      const x0 = x(series.window.start + i * step)
+      const bw = Math.max(1, x(series.window.start + (i + 1) * step) - x0)
+      if (x0 + bw < 0 || x0 > m.width) continue
       const ha = Math.max(a > 0 ? 1 : 0, a * scale)
       const hq = Math.max(q > 0 ? 1 : 0, q * scale)
       ctx.fillStyle = palette.stripActive
-      ctx.fillRect(i * bw, STRIP_HEIGHT - ha, Math.ceil(bw), ha)
+      ctx.fillRect(x0, STRIP_HEIGHT - ha, Math.ceil(bw), ha)
       ctx.fillStyle = palette.stripQueued
-      ctx.fillRect(i * bw, STRIP_HEIGHT - ha - hq, Math.ceil(bw), hq)
+      ctx.fillRect(x0, STRIP_HEIGHT - ha - hq, Math.ceil(bw), hq)
     }
     ctx.fillStyle = palette.text
     ctx.font = '10px system-ui, sans-serif'
