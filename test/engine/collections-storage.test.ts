@@ -288,3 +288,43 @@ describe('collection storage', () => {
     expect(stat.trim()).toBe(`1\t1\t${rel}`)
   })
 })
+
+describe('collection commands', () => {
+  it('name requests and folders only: never a settings file, the environments folder, a hidden entry or ../', async () => {
+    const { makeService } = await import('./helpers')
+    const configDir = mkdtempSync(join(tmpdir(), 'fd-coll-config-'))
+    const service = makeService({ configDir, watchCollections: false, persistWorkspace: false })
+    try {
+      const opened = await service.invoke('collection.open', { dir, create: true, name: 'Guarded' })
+      expect(opened.ok).toBe(true)
+      const before = readFileSync(join(dir, 'collection.yaml'), 'utf8')
+      const request = emptySavedRequest('Sneaky')
+      for (const path of [
+        'collection.yaml',
+        'users/folder.yaml',
+        'environments/prod.yaml',
+        '../outside.yaml',
+        '.git/config',
+        'notes.txt',
+      ]) {
+        const r = await service.invoke('collection.save', { dir, path, request, baseVersion: null })
+        expect(r.ok, path).toBe(false)
+        if (!r.ok) expect(r.error.code, path).toBe('invalid_request')
+      }
+      for (const folder of ['environments', '../elsewhere', '.git']) {
+        const r = await service.invoke('collection.createRequest', { dir, folder, request })
+        expect(r.ok, folder).toBe(false)
+      }
+      expect((await service.invoke('collection.delete', { dir, path: 'collection.yaml' })).ok).toBe(false)
+      expect((await service.invoke('collection.read', { dir, path: 'collection.yaml' })).ok).toBe(false)
+      expect(readFileSync(join(dir, 'collection.yaml'), 'utf8')).toBe(before)
+      expect(readdirSync(dir).sort()).toEqual(['collection.yaml'])
+      // And an ordinary request still works.
+      const ok = await service.invoke('collection.createRequest', { dir, folder: '', request })
+      expect(ok.ok && ok.value.path).toBe('sneaky.yaml')
+    } finally {
+      await service.dispose()
+      rmSync(configDir, { recursive: true, force: true })
+    }
+  })
+})

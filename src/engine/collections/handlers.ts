@@ -13,6 +13,7 @@ import { resolveRequest } from '../../shared/template'
 import { effectiveAuth } from '../auth/apply-auth'
 import type { AuthRunner } from '../auth/auth-runner'
 import { absPath, safeRel } from './store'
+import { COLLECTION_FILE, ENVIRONMENTS_DIR, FOLDER_FILE } from './format'
 import * as store from './store'
 import { readRequestFile, stemOf } from './loader'
 import type { CollectionManager } from './manager'
@@ -45,6 +46,31 @@ export interface CollectionHandlerDeps {
 
 function badPath(path: string): Result<never> {
   return fail('invalid_request', `Not a path inside the collection: ${path.slice(0, 200)}`)
+}
+
+type PathKind = 'request' | 'folder' | 'node'
+
+/**
+ * Commands name requests and folders only: never `collection.yaml`, a `folder.yaml`, the `environments/`
+ * folder or a hidden entry (`.git`), so no command can write a request over a settings file.
+ */
+export function checkPath(path: string, kind: PathKind): Result<never> | null {
+  const rel = safeRel(path)
+  if (rel === null) return badPath(path)
+  if (rel === '') return kind === 'folder' ? null : badPath(path)
+  const parts = rel.split('/')
+  const last = parts[parts.length - 1] ?? ''
+  if (
+    parts[0] === ENVIRONMENTS_DIR ||
+    parts.some((p) => p.startsWith('.')) ||
+    last === FOLDER_FILE ||
+    (parts.length === 1 && last === COLLECTION_FILE)
+  ) {
+    return fail('invalid_request', `${rel} is not a request or folder`)
+  }
+  if (kind === 'request' && !/\.ya?ml$/.test(last))
+    return fail('invalid_request', `${rel} is not a request file`)
+  return null
 }
 
 /** Resolve variables and inherited auth for a request; unknown variables refuse the send, naming them. */
@@ -97,12 +123,15 @@ export function createCollectionHandlers(input: CollectionHandlerDeps): Collecti
   /** Run a change against an open collection, then rescan so the change event goes out before the reply. */
   async function change<T>(
     dir: string,
-    paths: string[],
+    paths: [string, PathKind][],
     fn: (dir: string) => Promise<Result<T>>,
   ): Promise<Result<T>> {
     const o = manager.get(dir)
     if (!o) return fail('not_found', `No open collection at ${dir}`)
-    for (const p of paths) if (safeRel(p) === null) return badPath(p)
+    for (const [p, kind] of paths) {
+      const bad = checkPath(p, kind)
+      if (bad) return bad
+    }
     try {
       return await fn(o.dir)
     } finally {
@@ -122,7 +151,8 @@ export function createCollectionHandlers(input: CollectionHandlerDeps): Collecti
     'collection.read': async (p) => {
       const o = manager.get(p.dir)
       if (!o) return fail('not_found', `No open collection at ${p.dir}`)
-      if (safeRel(p.path) === null || p.path === '') return badPath(p.path)
+      const bad = checkPath(p.path, 'request')
+      if (bad) return bad
       try {
         const r = await readRequestFile(absPath(o.dir, p.path), stemOf(basename(p.path)))
         if (!r.ok) return fail('parse', `${p.path} line ${r.line}: ${r.problem}`)
@@ -134,35 +164,42 @@ export function createCollectionHandlers(input: CollectionHandlerDeps): Collecti
       }
     },
     'collection.save': (p) =>
-      change(p.dir, [p.path], (dir) => store.saveRequest(dir, p.path, p.request, p.baseVersion)),
+      change(p.dir, [[p.path, 'request']], (dir) => store.saveRequest(dir, p.path, p.request, p.baseVersion)),
     'collection.createRequest': (p) =>
-      change(p.dir, [p.folder], async (dir) => {
+      change(p.dir, [[p.folder, 'folder']], async (dir) => {
         const r = await store.createRequest(dir, p.folder, p.request)
         return r.ok ? ok({ path: r.value }) : r
       }),
     'collection.createFolder': (p) =>
-      change(p.dir, [p.parent], async (dir) => {
+      change(p.dir, [[p.parent, 'folder']], async (dir) => {
         const r = await store.createFolder(dir, p.parent, p.name)
         return r.ok ? ok({ path: r.value }) : r
       }),
     'collection.rename': (p) =>
-      change(p.dir, [p.path], async (dir) => {
+      change(p.dir, [[p.path, 'node']], async (dir) => {
         const r = await store.renameNode(dir, p.path, p.name)
         return r.ok ? ok({ path: r.value }) : r
       }),
     'collection.duplicate': (p) =>
-      change(p.dir, [p.path], async (dir) => {
+      change(p.dir, [[p.path, 'request']], async (dir) => {
         const r = await store.duplicateRequest(dir, p.path)
         return r.ok ? ok({ path: r.value }) : r
       }),
     'collection.move': (p) =>
-      change(p.dir, [p.path, p.toFolder], async (dir) => {
-        const r = await store.moveNode(dir, p.path, p.toFolder)
-        return r.ok ? ok({ path: r.value }) : r
-      }),
-    'collection.delete': (p) => change(p.dir, [p.path], (dir) => store.deleteNode(dir, p.path)),
+      change(
+        p.dir,
+        [
+          [p.path, 'node'],
+          [p.toFolder, 'folder'],
+        ],
+        async (dir) => {
+          const r = await store.moveNode(dir, p.path, p.toFolder)
+          return r.ok ? ok({ path: r.value }) : r
+        },
+      ),
+    'collection.delete': (p) => change(p.dir, [[p.path, 'node']], (dir) => store.deleteNode(dir, p.path)),
     'collection.saveFolder': (p) =>
-      change(p.dir, [p.path], async (dir) => {
+      change(p.dir, [[p.path, 'folder']], async (dir) => {
         if (p.variables) {
           const loaded = manager.loaded(dir)
           const node = loaded.ok ? findNode(loaded.value.info.root, p.path) : null
