@@ -40,6 +40,11 @@ export const DEFAULT_VISIBLE: readonly ColumnId[] = ['status', 'method', 'name',
 export const MAX_COLUMN_WIDTH = 900
 /** The waterfall never gets narrower than this while the name column can still give way. */
 export const MIN_WATERFALL_WIDTH = 160
+/** What the name column gives way to: at least MIN_WATERFALL_WIDTH, and about a third of the panel. */
+export function minWaterfallWidth(panelWidth: number): number {
+  return Math.max(MIN_WATERFALL_WIDTH, Math.round(panelWidth * 0.35))
+}
+
 /** The per-row actions cell (cancel, pin) at the far right. */
 export const ACTIONS_WIDTH = 44
 
@@ -67,7 +72,7 @@ export function layoutColumns(
 ): ColumnLayout {
   const wanted = visible.map((id) => clampWidth(id, widths[id] ?? COLUMN_BY_ID[id].width))
   const fixed = wanted.reduce((a, b) => a + b, 0)
-  const room = panelWidth - ACTIONS_WIDTH - MIN_WATERFALL_WIDTH
+  const room = panelWidth - ACTIONS_WIDTH - minWaterfallWidth(panelWidth)
   const nameAt = visible.indexOf('name')
   if (fixed > room && nameAt >= 0) {
     const name = wanted[nameAt] ?? 0
