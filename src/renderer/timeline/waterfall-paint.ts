@@ -27,6 +27,8 @@ export interface Palette {
   group: string
   stripActive: string
   stripQueued: string
+  /** Behind labels drawn over the strip. */
+  labelBg: string
 }
 
 export interface PaintModel {
@@ -147,21 +149,26 @@ export function paintHeader(
       const a = series.active[i] ?? 0
       const q = series.queued[i] ?? 0
       if (a + q === 0) continue
-      const x0 = x(series.window.start + i * step)
-      const bw = Math.max(1, x(series.window.start + (i + 1) * step) - x0)
+      // Whole pixels, each column ending where the next begins: no hairline gaps between them.
+      const x0 = Math.floor(x(series.window.start + i * step))
+      const bw = Math.max(1, Math.floor(x(series.window.start + (i + 1) * step)) - x0)
       if (x0 + bw < 0 || x0 > m.width) continue
       const ha = Math.max(a > 0 ? 1 : 0, a * scale)
       const hq = Math.max(q > 0 ? 1 : 0, q * scale)
       ctx.fillStyle = palette.stripActive
-      ctx.fillRect(x0, STRIP_HEIGHT - ha, Math.ceil(bw), ha)
+      ctx.fillRect(x0, STRIP_HEIGHT - ha, bw, ha)
       ctx.fillStyle = palette.stripQueued
-      ctx.fillRect(x0, STRIP_HEIGHT - ha - hq, Math.ceil(bw), hq)
+      ctx.fillRect(x0, STRIP_HEIGHT - ha - hq, bw, hq)
     }
-    ctx.fillStyle = palette.text
     ctx.font = '10px system-ui, sans-serif'
     ctx.textBaseline = 'top'
     ctx.textAlign = 'right'
-    ctx.fillText(`peak ${series.peak}`, m.width - 4, 2)
+    const label = `peak ${series.peak}`
+    const lw = ctx.measureText(label).width
+    ctx.fillStyle = palette.labelBg
+    ctx.fillRect(m.width - lw - 8, 1, lw + 6, 13)
+    ctx.fillStyle = palette.text
+    ctx.fillText(label, m.width - 4, 2)
     ctx.textAlign = 'left'
   }
 
@@ -204,6 +211,7 @@ export function readPalette(el: Element): Palette {
     group: v('--fg-faint', '#9aa2ac'),
     stripActive: v('--ph-receive', '#2f7fe6'),
     stripQueued: v('--ph-blocked', '#b4bac2'),
+    labelBg: v('--bg-panel', '#f6f7f9'),
   }
 }
 
