@@ -10,7 +10,7 @@ import {
   type RequestOptions,
   type RequestSpec,
 } from '../../shared/request'
-import { fail, ok, type AppError, type Result } from '../../shared/result'
+import { ok, type AppError, type Result } from '../../shared/result'
 import type {
   BatchRef,
   CancelledEvent,
@@ -25,6 +25,7 @@ import { createTimedConnector } from './connector'
 import { EngineError } from './errors'
 import { Exchange, type ExchangeOutcome, type ExchangeOwner } from './exchange'
 import { harTimings } from './timings'
+import { checkHeaderList, parseTargetUrl } from './request-checks'
 import { Scheduler, type Ticket } from './scheduler'
 import { VERSION } from '../version'
 
@@ -57,7 +58,6 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
 /** Headers that must not follow a redirect to another origin (credentials). */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization'])
 const BODY_HEADERS = new Set(['content-type', 'content-length', 'content-encoding', 'transfer-encoding'])
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 /** Settled requests remembered for a late `waitFor` (the CLI and tests wait before they settle). */
 const KEEP_SETTLED = 256
 
@@ -207,8 +207,8 @@ export class HttpEngine implements ExchangeOwner {
   private plan(spec: RequestSpec): Plan {
     const options = resolveOptions(spec.options)
     const method = spec.method.toUpperCase()
-    const parsed = parseUrl(spec.url)
-    const headers = checkHeaders(spec.headers)
+    const parsed = parseTargetUrl(spec.url, ['http', 'https'])
+    const headers = checkHeaderList(spec.headers)
     const invalid = !parsed.ok ? parsed.error : !headers.ok ? headers.error : undefined
     if (invalid || !parsed.ok || !headers.ok) {
       return {
@@ -553,42 +553,4 @@ function redirectMethod(method: string, status: number): string {
   if (status === 303 && method !== 'HEAD') return 'GET'
   if ((status === 301 || status === 302) && method === 'POST') return 'GET'
   return method
-}
-
-function parseUrl(raw: string): Result<URL> {
-  const text = raw.trim()
-  if (!text) return fail('invalid_url', 'Enter a URL to send the request to')
-  // Like other API clients, accept "example.com/path" and mean http.
-  const withScheme = /^[a-zA-Z][a-zA-Z\d+.-]*:\/\//.test(text) ? text : `http://${text}`
-  let url: URL
-  try {
-    url = new URL(withScheme)
-  } catch {
-    return fail('invalid_url', `Invalid URL: ${text.slice(0, 200)}`)
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return fail('invalid_url', `Unsupported URL scheme ${url.protocol} (use http or https)`)
-  }
-  if (!url.hostname) return fail('invalid_url', `Invalid URL: no host in ${text.slice(0, 200)}`)
-  return ok(url)
-}
-
-function checkHeaders(list: RequestSpec['headers']): Result<HeaderList> {
-  const out: HeaderList = []
-  for (const h of list) {
-    if (!h.enabled) continue
-    const name = h.name.trim()
-    if (!name) continue
-    if (!HEADER_NAME.test(name))
-      return fail('invalid_request', `Header name "${name.slice(0, 100)}" is not a valid HTTP token`)
-    // CR, LF and NUL would let a value inject headers of its own; refuse rather than strip.
-    if (/[\r\n\0]/.test(h.value)) {
-      return fail(
-        'invalid_request',
-        `Header "${name}" has a line break or NUL in its value, which HTTP does not allow`,
-      )
-    }
-    out.push([name, h.value])
-  }
-  return ok(out)
 }
