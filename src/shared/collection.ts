@@ -41,6 +41,131 @@ export const savedMessageSchema = z.object({
 })
 export type SavedMessage = z.infer<typeof savedMessageSchema>
 
+/** A pattern a person wrote: it must compile, and stays small (it runs on response bodies and messages). */
+const pattern = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => {
+    try {
+      new RegExp(p)
+      return true
+    } catch {
+      return false
+    }
+  }, 'Not a valid regular expression')
+
+const statusCode = z.number().int().min(100).max(999)
+
+/**
+ * A declarative check on a request's outcome (the runner and `flightdeck run`). `message-count` applies to
+ * SSE and WebSocket requests: messages received before the stop condition.
+ */
+export const assertionSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('status'),
+      equals: statusCode.optional(),
+      oneOf: z.array(statusCode).min(1).max(100).optional(),
+      min: statusCode.optional(),
+      max: statusCode.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('header'),
+      name: z.string().min(1).max(256),
+      equals: text.optional(),
+      contains: text.optional(),
+      exists: z.boolean().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('json'),
+      path: z.string().min(1).max(4096),
+      equals: z.union([text, z.number(), z.boolean(), z.null()]).optional(),
+      exists: z.boolean().optional(),
+    })
+    .strict(),
+  z.object({ kind: z.literal('body-contains'), text: text.min(1) }).strict(),
+  z.object({ kind: z.literal('duration-under'), ms: z.number().positive().max(86_400_000) }).strict(),
+  z
+    .object({
+      kind: z.literal('message-count'),
+      equals: z.number().int().min(0).optional(),
+      min: z.number().int().min(0).optional(),
+      max: z.number().int().min(0).optional(),
+    })
+    .strict(),
+])
+export type Assertion = z.infer<typeof assertionSchema>
+export const ASSERTION_KINDS = [
+  'status',
+  'header',
+  'json',
+  'body-contains',
+  'duration-under',
+  'message-count',
+] as const
+
+const extractName = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[A-Za-z_][\w.-]*$/, 'Variable names are letters, digits, _ . and -')
+
+/** A value taken from a response into a variable, for the requests that run after it. */
+export const extractionSchema = z.discriminatedUnion('from', [
+  z.object({ name: extractName, from: z.literal('json'), path: z.string().min(1).max(4096) }).strict(),
+  z.object({ name: extractName, from: z.literal('header'), header: z.string().min(1).max(256) }).strict(),
+  z
+    .object({
+      name: extractName,
+      from: z.literal('regex'),
+      pattern,
+      /** The capture group whose text is the value (default 1, or the whole match when there is none). */
+      group: z.number().int().min(0).max(99).optional(),
+    })
+    .strict(),
+])
+export type Extraction = z.infer<typeof extractionSchema>
+
+/** When to send a request again: on a network error or a listed status, waiting longer each time up to a cap. */
+export const retrySchema = z
+  .object({
+    /** Tries after the first one. */
+    retries: z.number().int().min(0).max(100),
+    onNetworkError: z.boolean(),
+    onStatus: z.array(z.number().int().min(100).max(999)).max(100),
+    backoffMs: z.number().int().min(0).max(600_000),
+    factor: z.number().min(1).max(10),
+    maxBackoffMs: z.number().int().min(0).max(3_600_000),
+  })
+  .strict()
+export type RetrySpec = z.infer<typeof retrySchema>
+/** What a request file's `retry:` means for the fields it leaves out. */
+export const DEFAULT_RETRY: Omit<RetrySpec, 'retries'> = {
+  onNetworkError: true,
+  onStatus: [502, 503, 504],
+  backoffMs: 200,
+  factor: 2,
+  maxBackoffMs: 5000,
+}
+
+/** When a run's SSE or WebSocket step ends: after `count` messages, after `durationMs`, or on a matching message. */
+export const stopSchema = z
+  .object({
+    count: z.number().int().min(1).max(1_000_000).optional(),
+    durationMs: z.number().int().min(1).max(86_400_000).optional(),
+    /** A regular expression tested against each incoming message's data. */
+    match: pattern.optional(),
+  })
+  .strict()
+export type StopSpec = z.infer<typeof stopSchema>
+/** A stream step with no stop condition ends after this many messages or this long, whichever comes first. */
+export const DEFAULT_STOP = { count: 100, durationMs: 10_000 } as const
+
 /** One request file's content. */
 export const savedRequestSchema = z.object({
   name: z.string().min(1).max(256),
@@ -60,6 +185,14 @@ export const savedRequestSchema = z.object({
   protocols: z.array(z.string().max(256)).max(64),
   /** WebSocket messages kept with the request. */
   messages: z.array(savedMessageSchema).max(1000),
+  // The runner's fields (all optional, left out of the file when empty).
+  assertions: z.array(assertionSchema).max(1000).optional(),
+  extract: z.array(extractionSchema).max(1000).optional(),
+  retry: retrySchema.optional(),
+  /** Requests that must finish (and pass) first, by path: from the collection root, or `./`/`../` from this file's folder. */
+  dependsOn: z.array(z.string().min(1).max(4096)).max(1000).optional(),
+  /** SSE and WebSocket requests: when a run's step ends. */
+  stop: stopSchema.optional(),
 })
 export type SavedRequest = z.infer<typeof savedRequestSchema>
 

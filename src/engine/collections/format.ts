@@ -1,10 +1,15 @@
 import type { z } from 'zod'
 import {
   authSchema,
+  DEFAULT_RETRY,
   savedRequestSchema,
   variableSchema,
+  type Assertion,
   type AuthSpec,
+  type Extraction,
+  type RetrySpec,
   type SavedRequest,
+  type StopSpec,
   type Variable,
 } from '../../shared/collection'
 import { DEFAULT_REQUEST_OPTIONS } from '../../shared/constants'
@@ -35,6 +40,11 @@ export const REQUEST_KEYS: ReadonlySet<string> = new Set([
   'options',
   'protocols',
   'messages',
+  'assertions',
+  'extract',
+  'retry',
+  'dependsOn',
+  'stop',
 ])
 export const FOLDER_KEYS: ReadonlySet<string> = new Set(['name', 'variables', 'auth', 'order'])
 export const COLLECTION_KEYS: ReadonlySet<string> = new Set([
@@ -126,7 +136,56 @@ export function requestPlain(req: SavedRequest): PlainMap {
   put(out, 'options', optionsPlain(req.options))
   if (req.protocols.length > 0) out['protocols'] = [...req.protocols]
   if (req.messages.length > 0) out['messages'] = req.messages.map((m) => ({ name: m.name, text: m.text }))
+  if (req.assertions && req.assertions.length > 0) out['assertions'] = req.assertions.map(assertionPlain)
+  if (req.extract && req.extract.length > 0) out['extract'] = req.extract.map(extractionPlain)
+  if (req.retry) out['retry'] = retryPlain(req.retry)
+  if (req.dependsOn && req.dependsOn.length > 0) out['dependsOn'] = [...req.dependsOn]
+  put(out, 'stop', req.stop ? stopPlain(req.stop) : null)
   return out
+}
+
+/** Copy the keys that are set, in the order given (the canonical order), leaving out undefined ones. */
+function pick(from: Record<string, unknown>, keys: readonly string[]): PlainMap {
+  const out: PlainMap = {}
+  for (const k of keys) {
+    const v = from[k]
+    if (v === undefined) continue
+    out[k] = Array.isArray(v) ? [...(v as Plain[])] : (v as Plain)
+  }
+  return out
+}
+
+const ASSERTION_KEYS: Record<Assertion['kind'], readonly string[]> = {
+  status: ['kind', 'equals', 'oneOf', 'min', 'max'],
+  header: ['kind', 'name', 'equals', 'contains', 'exists'],
+  json: ['kind', 'path', 'equals', 'exists'],
+  'body-contains': ['kind', 'text'],
+  'duration-under': ['kind', 'ms'],
+  'message-count': ['kind', 'equals', 'min', 'max'],
+}
+
+function assertionPlain(a: Assertion): PlainMap {
+  return pick(a, ASSERTION_KEYS[a.kind])
+}
+
+function extractionPlain(x: Extraction): PlainMap {
+  return pick(x, ['name', 'from', 'path', 'header', 'pattern', 'group'])
+}
+
+/** `retries` always; the other fields only when they differ from DEFAULT_RETRY. */
+function retryPlain(r: RetrySpec): PlainMap {
+  const out: PlainMap = { retries: r.retries }
+  if (r.onNetworkError !== DEFAULT_RETRY.onNetworkError) out['onNetworkError'] = r.onNetworkError
+  if (r.onStatus.join(',') !== DEFAULT_RETRY.onStatus.join(',')) out['onStatus'] = [...r.onStatus]
+  if (r.backoffMs !== DEFAULT_RETRY.backoffMs) out['backoffMs'] = r.backoffMs
+  if (r.factor !== DEFAULT_RETRY.factor) out['factor'] = r.factor
+  if (r.maxBackoffMs !== DEFAULT_RETRY.maxBackoffMs) out['maxBackoffMs'] = r.maxBackoffMs
+  return out
+}
+
+function stopPlain(s: StopSpec): PlainMap | null {
+  const out = pick(s, ['count', 'durationMs', 'match'])
+  return Object.keys(out).length > 0 ? out : null
 }
 
 export interface FolderSettings {
@@ -321,8 +380,54 @@ export function parseRequestText(text: string, stem: string): Parsed<SavedReques
     options: raw['options'] ?? {},
     protocols: raw['protocols'] ?? [],
     messages: raw['messages'] ?? [],
+    ...runFields(raw),
   }
   return validate(text, savedRequestSchema, value)
+}
+
+const isSet = (v: unknown): boolean => v !== undefined && v !== null
+
+/** A single item where a list is expected (`dependsOn: login`, `onStatus: 503`) reads as a list of one. */
+function listOf(v: unknown): unknown {
+  return Array.isArray(v) ? v : [v]
+}
+
+/**
+ * The runner's fields, present only when the file has them (so a file without them reads, and writes back,
+ * exactly as before). Header and body texts written as bare numbers read as the text they look like.
+ */
+function runFields(raw: Raw): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  if (isSet(raw['assertions'])) {
+    const list = raw['assertions']
+    out['assertions'] = Array.isArray(list)
+      ? list.map((a: unknown) => {
+          if (!isRaw(a)) return a
+          if (a['kind'] === 'header')
+            return {
+              ...a,
+              ...(isSet(a['equals']) ? { equals: str(a['equals']) } : {}),
+              ...(isSet(a['contains']) ? { contains: str(a['contains']) } : {}),
+            }
+          if (a['kind'] === 'body-contains') return { ...a, text: str(a['text']) }
+          return a
+        })
+      : list
+  }
+  if (isSet(raw['extract'])) out['extract'] = raw['extract']
+  if (isSet(raw['retry'])) {
+    const r = raw['retry']
+    out['retry'] = isRaw(r)
+      ? {
+          ...DEFAULT_RETRY,
+          ...r,
+          ...(isSet(r['onStatus']) ? { onStatus: listOf(r['onStatus']) } : {}),
+        }
+      : r
+  }
+  if (isSet(raw['dependsOn'])) out['dependsOn'] = listOf(raw['dependsOn'])
+  if (isSet(raw['stop'])) out['stop'] = raw['stop']
+  return out
 }
 
 const folderFileSchema = variableSchema.array().max(10_000)
