@@ -21,27 +21,7 @@ export interface SecureWebPreferences {
   navigateOnDragDrop: false
   safeDialogs: true
   spellcheck: false
-}
-
-export function secureWebPreferences(preloadPath: string): SecureWebPreferences {
-  return {
-    preload: preloadPath,
-    // The renderer sees only what the preload exposes through contextBridge, in its own JS world.
-    contextIsolation: true,
-    // The renderer process runs in Chromium's OS sandbox; the preload gets only the renderer-safe electron API.
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    // Dropping a file on the window would otherwise navigate to it.
-    navigateOnDragDrop: false,
-    safeDialogs: true,
-    spellcheck: false,
-  }
+  disableBlinkFeatures: string
 }
 
 export interface WindowOptions {
@@ -56,8 +36,16 @@ export interface WindowOptions {
   webPreferences: SecureWebPreferences
 }
 
-export function windowOptions(preloadPath: string): WindowOptions {
-  return {
+/**
+ * The one place a window is constructed. It takes the BrowserWindow class as an argument so that the literal
+ * below is both what Electron gets and what the unit test (and Electronegativity, which reads this source)
+ * sees; window.ts passes Electron's class, tests pass a recorder.
+ */
+export function constructSecureWindow<T>(
+  BrowserWindow: new (options: WindowOptions) => T,
+  preloadPath: string,
+): T {
+  return new BrowserWindow({
     width: 1280,
     height: 820,
     minWidth: 720,
@@ -67,8 +55,47 @@ export function windowOptions(preloadPath: string): WindowOptions {
     show: false,
     backgroundColor: '#1e1f22',
     autoHideMenuBar: true,
-    webPreferences: secureWebPreferences(preloadPath),
-  }
+    webPreferences: {
+      preload: preloadPath,
+      // The renderer sees only what the preload exposes through contextBridge, in its own JS world.
+      contextIsolation: true,
+      // The renderer process runs in Chromium's OS sandbox; the preload gets only the renderer-safe electron API.
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      // Dropping a file on the window would otherwise navigate to it.
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      spellcheck: false,
+      // A middle click on a link must not open anything.
+      disableBlinkFeatures: 'Auxclick',
+    },
+  })
+}
+
+/** The options the factory passes, as plain data (what the tests and the Electron e2e spec compare). */
+export function windowOptions(preloadPath: string): WindowOptions {
+  const seen: WindowOptions[] = []
+  constructSecureWindow(
+    class {
+      constructor(options: WindowOptions) {
+        seen.push(options)
+      }
+    },
+    preloadPath,
+  )
+  const options = seen[0]
+  if (!options) throw new Error('window factory constructed nothing')
+  return options
+}
+
+export function secureWebPreferences(preloadPath: string): SecureWebPreferences {
+  return windowOptions(preloadPath).webPreferences
 }
 
 /**

@@ -1,6 +1,8 @@
-import { BrowserWindow, shell, type Session } from 'electron'
+import { BrowserWindow, type Session } from 'electron'
 import { isRendererUrl, type RendererLocation } from './renderer-location'
-import { rendererCsp, windowOptions } from './window-options'
+import { constructSecureWindow, rendererCsp } from './window-options'
+
+const CSP_HEADER = 'Content-Security-Policy'
 
 export interface WindowConfig {
   preloadPath: string
@@ -20,9 +22,9 @@ export function hardenSession(session: Session, renderer: RendererLocation): voi
     const headers = { ...(details.responseHeaders ?? {}) }
     // Replace whatever the dev server sent, whatever its casing, so exactly one policy applies.
     for (const key of Object.keys(headers)) {
-      if (key.toLowerCase() === 'content-security-policy') delete headers[key]
+      if (key.toLowerCase() === CSP_HEADER.toLowerCase()) delete headers[key]
     }
-    headers['Content-Security-Policy'] = [csp]
+    headers[CSP_HEADER] = [csp]
     headers['X-Content-Type-Options'] = ['nosniff']
     callback({ responseHeaders: headers })
   })
@@ -33,12 +35,12 @@ export function hardenSession(session: Session, renderer: RendererLocation): voi
 
 /** The one window factory. Navigation away from the renderer and new windows are refused outright. */
 export function createMainWindow(config: WindowConfig): BrowserWindow {
-  const win = new BrowserWindow(windowOptions(config.preloadPath))
+  const win = constructSecureWindow(BrowserWindow, config.preloadPath)
   const wc = win.webContents
 
+  // No new windows, and nothing handed to the OS to open: a response could otherwise launch programs.
   wc.setWindowOpenHandler((details) => {
-    // Links to the web (docs, a response's URL) open in the user's browser, never inside the app.
-    openExternally(details.url)
+    console.warn(`[flightdeck] blocked a new window for ${details.url.slice(0, 200)}`)
     return { action: 'deny' }
   })
   // One listener covers the main frame and sub-frames (will-navigate sees only the main frame). The main
@@ -61,15 +63,4 @@ export function createMainWindow(config: WindowConfig): BrowserWindow {
     void win.loadFile(config.indexHtmlPath)
   }
   return win
-}
-
-function openExternally(url: string): void {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    return
-  }
-  // Only web links: file:, javascript: or custom schemes could launch local programs.
-  if (parsed.protocol === 'https:' || parsed.protocol === 'http:') void shell.openExternal(parsed.href)
 }
