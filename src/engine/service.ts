@@ -19,6 +19,7 @@ import { SessionRecords } from './sessions/session-records'
 import type { TimelineEvent } from '../shared/timeline'
 import { createTimelineHandlers, openBodySource, type BodySource } from './sessions/timeline-handlers'
 import { StreamEngine } from './streams/stream-engine'
+import { createStreamOpenHandlers } from './streams/stream-open'
 import { VERSION } from './version'
 import { join } from 'node:path'
 import type { EventName } from '../shared/contract'
@@ -139,9 +140,8 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     'settings.get': async () => ok(http.getSettings()),
     'settings.set': async (p) => ok(http.setSettings(p)),
     ...collectionHandlers,
-    'sse.open': async (p) => streams.openSse(p),
-    'ws.open': async (p) => streams.openWs(p),
-    'ws.send': async (p) => streams.send(p),
+    // Stream opens resolve variables and auth as request.send does; ws.send resolves a saved message's.
+    ...createStreamOpenHandlers({ manager: collections, auth, streams, ready: collectionsReady }),
     'ws.ping': async (p) => streams.ping(p),
     'ws.close': async (p) => streams.closeWs(p),
     'stream.read': async (p) => streams.read(p),

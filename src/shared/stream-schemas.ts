@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { authSchema, requestContextSchema } from './collection'
 import { keyValueSchema, requestSpecSchema } from './request'
 import { MAX_STREAM_ENTRY_DATA, MAX_STREAM_READ, type StreamData, type StreamPage } from './streams'
 import { MAX_BODY_READ } from './constants'
@@ -42,11 +43,22 @@ export const wsOpenOptionsSchema = z.object({
 })
 export type WsOpenOptions = z.infer<typeof wsOpenOptionsSchema>
 
+/** An HTTP token, or a `{{variable}}` that resolves to one (checked again once resolved). */
 const subprotocol = z
   .string()
   .min(1)
   .max(256)
-  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'A subprotocol must be an HTTP token')
+  .regex(/^(?:[!#$%&'*+.^_`|~0-9A-Za-z-]|\{\{[^{}]*\}\})+$/, 'A subprotocol must be an HTTP token')
+
+/**
+ * How a stream's opening request gets its variables and auth, as `request.send`'s: `auth` is the request's own
+ * (`inherit` takes its folders' and collection's), `context` names the collection, the request file and the
+ * environment. Without them the stream opens as typed (and unknown `{{names}}` are refused).
+ */
+const streamScope = {
+  auth: authSchema.optional(),
+  context: requestContextSchema.optional(),
+}
 
 export const streamFilterSchema = z
   .object({
@@ -63,7 +75,11 @@ export const streamFilterSchema = z
 
 export const streamCommandSchemas = {
   'sse.open': z
-    .object({ request: requestSpecSchema, stream: sseOpenOptionsSchema.partial().optional() })
+    .object({
+      request: requestSpecSchema,
+      stream: sseOpenOptionsSchema.partial().optional(),
+      ...streamScope,
+    })
     .strict(),
   'ws.open': z
     .object({
@@ -71,6 +87,7 @@ export const streamCommandSchemas = {
       headers: z.array(keyValueSchema).max(1000),
       protocols: z.array(subprotocol).max(32),
       options: wsOpenOptionsSchema.partial().optional(),
+      ...streamScope,
     })
     .strict(),
   'ws.send': z
@@ -84,6 +101,10 @@ export const streamCommandSchemas = {
         .optional(),
       encoding: z.enum(['utf8', 'hex', 'base64']).optional(),
       path: z.string().min(1).max(4096).optional(),
+      /** Resolve `{{variables}}` in text and JSON messages (a saved message sent from a request's tab). */
+      resolve: z.boolean().optional(),
+      /** The scope `resolve` uses: the request's collection, file and environment. */
+      context: requestContextSchema.optional(),
     })
     .strict(),
   'ws.ping': z.object({ sid, data: z.string().max(125).optional() }).strict(),

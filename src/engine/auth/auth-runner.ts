@@ -17,6 +17,22 @@ const AUTH_EXCHANGE_TIMEOUT_MS = 30_000
 /** A token this close to expiry is fetched anew rather than used. */
 const EXPIRY_SKEW_MS = 10_000
 const MAX_TOKEN_BYTES = 1024 * 1024
+/** A stream's digest probe: a 401 comes at once; a stream that answers 200 instead is cut short after this. */
+const STREAM_PROBE_TIMEOUT_MS = 10_000
+
+function tokenKey(auth: Extract<AuthSpec, { type: 'oauth2' }>): string {
+  return `${auth.tokenUrl}\n${auth.clientId}\n${auth.scope}`
+}
+
+/** The origin a digest challenge is cached for, and the request-target the response is computed over. */
+function digestTarget(url: string): { origin: string; uri: string } | null {
+  try {
+    const u = new URL(/^[a-z][a-z\d+.-]*:\/\//i.test(url) ? url : `http://${url}`)
+    return { origin: u.origin, uri: `${u.pathname}${u.search}` }
+  } catch {
+    return null
+  }
+}
 
 interface CachedToken {
   accessToken: string
@@ -57,11 +73,64 @@ export class AuthRunner {
     }
   }
 
+  /**
+   * A stream's opening request with its auth applied (SSE and WebSocket sessions are not sent through the HTTP
+   * engine, so they take the header or parameter rather than a send). `refused` is for the stream's owner to call
+   * when the server answers 401: a cached token or challenge that was used is forgotten, as for HTTP sends.
+   * Digest needs a challenge first: for SSE it is asked for with the request itself, as for HTTP; a WebSocket
+   * upgrade cannot be probed that way, so digest is refused for it with a clear error.
+   */
+  async authorize(
+    spec: RequestSpec,
+    auth: AuthSpec,
+    session: 'SSE' | 'WebSocket',
+  ): Promise<Result<{ spec: RequestSpec; refused?: () => void }>> {
+    switch (auth.type) {
+      case 'oauth2': {
+        if (hasHeader(spec, 'Authorization')) return ok({ spec })
+        const key = tokenKey(auth)
+        const token = await this.token(key, auth)
+        if (!token.ok) return token
+        const used = token.value
+        return ok({
+          spec: withHeader(spec, 'Authorization', `${used.tokenType} ${used.accessToken}`),
+          refused: () => {
+            if (this.tokens.get(key) === used) this.tokens.delete(key)
+          },
+        })
+      }
+      case 'digest': {
+        if (hasHeader(spec, 'Authorization')) return ok({ spec })
+        if (session === 'WebSocket') {
+          return fail(
+            'auth',
+            'Digest auth is not supported for WebSocket sessions: use another auth type, or set an Authorization header',
+          )
+        }
+        const target = digestTarget(spec.url)
+        if (!target) return ok({ spec })
+        const state = await this.challenge(target.origin, spec, STREAM_PROBE_TIMEOUT_MS)
+        if (!state.ok) return state
+        const header = this.digestHeader(state.value, auth, spec, target.uri)
+        if (!header.ok) return header
+        const st = state.value
+        return ok({
+          spec: withHeader(spec, 'Authorization', header.value),
+          refused: () => {
+            if (this.digests.get(target.origin) === st) this.digests.delete(target.origin)
+          },
+        })
+      }
+      default:
+        return ok({ spec: applySimpleAuth(spec, auth) })
+    }
+  }
+
   // ------------------------------------------------------------- OAuth 2.0 client credentials
 
   private async sendOAuth2(spec: RequestSpec, auth: Extract<AuthSpec, { type: 'oauth2' }>, count: number) {
     if (hasHeader(spec, 'Authorization')) return this.http.send(spec, count)
-    const key = `${auth.tokenUrl}\n${auth.clientId}\n${auth.scope}`
+    const key = tokenKey(auth)
     const token = await this.token(key, auth)
     if (!token.ok) return token
     const sent = this.http.send(
@@ -151,46 +220,17 @@ export class AuthRunner {
 
   private async sendDigest(spec: RequestSpec, auth: Extract<AuthSpec, { type: 'digest' }>, count: number) {
     if (hasHeader(spec, 'Authorization')) return this.http.send(spec, count)
-    let origin: string
-    let uri: string
-    try {
-      const u = new URL(/^[a-z][a-z\d+.-]*:\/\//i.test(spec.url) ? spec.url : `http://${spec.url}`)
-      origin = u.origin
-      uri = `${u.pathname}${u.search}`
-    } catch {
-      return this.http.send(spec, count)
-    }
-    let state = this.digests.get(origin)
-    if (!state) {
-      // No challenge yet: ask for one with the request itself (as curl --digest does); the 401 shows on the timeline.
-      const probe = await this.exchange({
-        ...spec,
-        options: { ...spec.options, totalTimeoutMs: AUTH_EXCHANGE_TIMEOUT_MS },
-      })
-      if (!probe.ok) return fail('auth', `Digest: the challenge request failed: ${probe.error.message}`)
-      if (probe.value.status !== 401) {
-        return fail('auth', `Digest: expected a 401 challenge from ${origin}, got ${probe.value.status}`)
-      }
-      const header = probe.value.headers.find(
-        ([k, v]) => k.toLowerCase() === 'www-authenticate' && /digest/i.test(v),
-      )
-      const challenge = header ? parseDigestChallenge(header[1]) : null
-      if (!challenge) return fail('auth', 'Digest: the server sent no Digest challenge (WWW-Authenticate)')
-      state = { challenge, nc: 0 }
-      this.digests.set(origin, state)
-    }
+    const target = digestTarget(spec.url)
+    if (!target) return this.http.send(spec, count)
+    const { origin, uri } = target
+    const challenged = await this.challenge(origin, spec, AUTH_EXCHANGE_TIMEOUT_MS)
+    if (!challenged.ok) return challenged
+    const state = challenged.value
     const sids: string[] = []
     for (let i = 0; i < count; i++) {
-      state.nc += 1
-      const value = digestAuthorization(state.challenge, {
-        username: auth.username,
-        password: auth.password,
-        method: spec.method.toUpperCase(),
-        uri,
-        nc: state.nc,
-      })
-      if (!value) return fail('auth', `Digest: unsupported algorithm ${state.challenge.algorithm}`)
-      const sent = this.http.send(withHeader(spec, 'Authorization', value), 1)
+      const value = this.digestHeader(state, auth, spec, uri)
+      if (!value.ok) return value
+      const sent = this.http.send(withHeader(spec, 'Authorization', value.value), 1)
       if (!sent.ok) return sent
       sids.push(...sent.value.sids)
       // A stale nonce (401 again) is forgotten, so the next send asks for a fresh challenge.
@@ -203,6 +243,64 @@ export class AuthRunner {
       }
     }
     return ok({ sids })
+  }
+
+  /** The next Authorization value for a digest challenge (one more nonce count). */
+  private digestHeader(
+    state: DigestState,
+    auth: Extract<AuthSpec, { type: 'digest' }>,
+    spec: RequestSpec,
+    uri: string,
+  ): Result<string> {
+    state.nc += 1
+    const value = digestAuthorization(state.challenge, {
+      username: auth.username,
+      password: auth.password,
+      method: spec.method.toUpperCase(),
+      uri,
+      nc: state.nc,
+    })
+    if (!value) return fail('auth', `Digest: unsupported algorithm ${state.challenge.algorithm}`)
+    return ok(value)
+  }
+
+  /**
+   * The origin's cached digest challenge, or a new one: the request itself is sent without credentials (as curl
+   * --digest does) and its 401 shows on the timeline. The probe's outcome is read from its response headers, so
+   * a stream that answers 200 (no auth needed) is reported once `timeoutMs` cuts it short.
+   */
+  private async challenge(
+    origin: string,
+    spec: RequestSpec,
+    timeoutMs: number,
+  ): Promise<Result<DigestState>> {
+    const cached = this.digests.get(origin)
+    if (cached) return ok(cached)
+    const sent = this.http.send({ ...spec, options: { ...spec.options, totalTimeoutMs: timeoutMs } }, 1)
+    if (!sent.ok) return fail('auth', `Digest: the challenge request failed: ${sent.error.message}`)
+    const sid = sent.value.sids[0]
+    if (sid === undefined) return fail('internal', 'The engine returned no session')
+    const result = await this.http.waitFor(sid)
+    let head: { status: number; headers: [string, string][] } | null = null
+    for (const e of result.events) if (e.type === 'response-headers') head = e
+    if (!head) {
+      const why =
+        result.final.type === 'error'
+          ? result.final.message
+          : result.final.type === 'cancelled'
+            ? 'the request was cancelled'
+            : 'no response'
+      return fail('auth', `Digest: the challenge request failed: ${why}`)
+    }
+    if (head.status !== 401) {
+      return fail('auth', `Digest: expected a 401 challenge from ${origin}, got ${head.status}`)
+    }
+    const header = head.headers.find(([k, v]) => k.toLowerCase() === 'www-authenticate' && /digest/i.test(v))
+    const challenge = header ? parseDigestChallenge(header[1]) : null
+    if (!challenge) return fail('auth', 'Digest: the server sent no Digest challenge (WWW-Authenticate)')
+    const state: DigestState = { challenge, nc: 0 }
+    this.digests.set(origin, state)
+    return ok(state)
   }
 
   /** One exchange whose outcome auth needs: status, headers and (small) body text. */

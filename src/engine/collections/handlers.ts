@@ -9,7 +9,7 @@ import {
 } from '../../shared/collection'
 import type { CollectionCommandResponses, collectionCommandSchemas } from '../../shared/collection-schemas'
 import { fail, ok, type Result } from '../../shared/result'
-import { resolveRequest } from '../../shared/template'
+import { resolveRequest, resolveTemplate } from '../../shared/template'
 import { effectiveAuth } from '../auth/apply-auth'
 import type { AuthRunner } from '../auth/auth-runner'
 import { absPath, safeRel } from './store'
@@ -73,13 +73,17 @@ export function checkPath(path: string, kind: PathKind): Result<never> | null {
   return null
 }
 
-/** Resolve variables and inherited auth for a request; unknown variables refuse the send, naming them. */
+/**
+ * Resolve variables and inherited auth for a request; unknown variables refuse the send, naming them. `extra`
+ * texts (a WebSocket's subprotocols, a message) resolve in the same scope and are refused the same way.
+ */
 export async function prepareRequest(
   manager: CollectionManager,
   request: z.output<Schemas['request.send']>['request'],
   auth: AuthSpec,
   context: RequestContext | undefined,
-): Promise<Result<{ spec: typeof request; auth: AuthSpec }>> {
+  extra: readonly string[] = [],
+): Promise<Result<{ spec: typeof request; auth: AuthSpec; extra: string[] }>> {
   const scope = await manager.scope(context, true)
   if (!scope.ok) return scope
   const vars = new Map<string, string>()
@@ -96,19 +100,22 @@ export async function prepareRequest(
     }
   }
   const resolved = resolveRequest(request, effectiveAuth(chain), vars)
-  if (resolved.unknown.length > 0) {
-    const names = resolved.unknown.map((n) => `{{${n}}}`).join(', ')
+  const unknown = [...resolved.unknown]
+  const texts = extra.map((t) => {
+    const r = resolveTemplate(t, vars)
+    for (const n of r.unknown) if (!unknown.includes(n)) unknown.push(n)
+    return r.text
+  })
+  if (unknown.length > 0) {
+    const names = unknown.map((n) => `{{${n}}}`).join(', ')
     const where = context?.env
       ? ` (environment "${context.env}")`
       : context
         ? ''
         : ' (no collection or environment chosen)'
-    return fail(
-      'unknown_variable',
-      `Unknown variable${resolved.unknown.length > 1 ? 's' : ''} ${names}${where}`,
-    )
+    return fail('unknown_variable', `Unknown variable${unknown.length > 1 ? 's' : ''} ${names}${where}`)
   }
-  return ok({ spec: resolved.spec, auth: resolved.auth })
+  return ok({ spec: resolved.spec, auth: resolved.auth, extra: texts })
 }
 
 export function createCollectionHandlers(input: CollectionHandlerDeps): CollectionHandlers {

@@ -27,6 +27,12 @@ export interface StreamEngineOptions {
 const KEEP_ENDED = 64
 const DEFAULT_MAX_DATA = 64 * 1024
 
+/** What the opener of a session wants to hear about it. */
+export interface StreamHooks {
+  /** The server answered the opening request with 401 (a cached token or challenge should be dropped). */
+  onUnauthorized?: () => void
+}
+
 /** What a session's `wait` resolves with: its events, from `queued` to its terminal event. */
 export interface StreamOutcome {
   sid: string
@@ -41,6 +47,7 @@ export class StreamEngine {
   private readonly ended: string[] = []
   private readonly waiters = new Map<string, ((o: StreamOutcome) => void)[]>()
   private readonly finals = new Map<string, StreamOutcome['final']>()
+  private readonly unauthorized = new Map<string, () => void>()
   private nextSse = 1
   private nextWs = 1
 
@@ -52,13 +59,15 @@ export class StreamEngine {
       bodies: options.bodies,
       emit: (e) => {
         options.emit(e)
+        if (e.type === 'response-headers' && e.status === 401) this.refused(e.sid)
         if (e.type === 'done' || e.type === 'error' || e.type === 'cancelled') this.settled(e)
       },
     }
   }
 
-  openSse(p: CommandRequest<'sse.open'>): Result<CommandResponse<'sse.open'>> {
+  openSse(p: CommandRequest<'sse.open'>, hooks: StreamHooks = {}): Result<CommandResponse<'sse.open'>> {
     const sid = `e${this.nextSse++}`
+    if (hooks.onUnauthorized) this.unauthorized.set(sid, hooks.onUnauthorized)
     const stream: SseOpenOptions = { ...DEFAULT_SSE_OPTIONS, ...definedOnly(p.stream ?? {}) }
     const session = new SseSession({
       sid,
@@ -73,8 +82,9 @@ export class StreamEngine {
     return ok({ sid })
   }
 
-  openWs(p: CommandRequest<'ws.open'>): Result<CommandResponse<'ws.open'>> {
+  openWs(p: CommandRequest<'ws.open'>, hooks: StreamHooks = {}): Result<CommandResponse<'ws.open'>> {
     const sid = `w${this.nextWs++}`
+    if (hooks.onUnauthorized) this.unauthorized.set(sid, hooks.onUnauthorized)
     const options: WsOpenOptions = {
       ...DEFAULT_WS_OPTIONS,
       insecure: false,
@@ -177,8 +187,15 @@ export class StreamEngine {
     return this.sse.has(sid) || this.ws.has(sid)
   }
 
+  private refused(sid: string): void {
+    const hook = this.unauthorized.get(sid)
+    this.unauthorized.delete(sid)
+    hook?.()
+  }
+
   private settled(final: StreamOutcome['final']): void {
     this.finals.set(final.sid, final)
+    this.unauthorized.delete(final.sid)
     const list = this.waiters.get(final.sid)
     this.waiters.delete(final.sid)
     for (const w of list ?? []) w({ sid: final.sid, final })

@@ -1,0 +1,107 @@
+import type { CommandRequest, CommandResponse } from '../../shared/contract'
+import type { RequestSpec } from '../../shared/request'
+import { fail, type Result } from '../../shared/result'
+import type { AuthRunner } from '../auth/auth-runner'
+import { prepareRequest } from '../collections/handlers'
+import type { CollectionManager } from '../collections/manager'
+import type { StreamEngine } from './stream-engine'
+
+/**
+ * Opening SSE and WebSocket sessions the way `request.send` sends: `{{variables}}` resolve in the collection's
+ * scopes (global < collection < folder < environment, plus `{{$uuid}}` and friends), the effective auth is the
+ * request's or the nearest folder's or the collection's, and an unknown variable refuses the open, naming it.
+ * The resolved request is what the stream engine sees: the timeline shows the URL that was really opened.
+ */
+
+export interface StreamOpenDeps {
+  manager: CollectionManager
+  auth: AuthRunner
+  streams: StreamEngine
+  /** Resolves once the workspace (open collections, globals) is restored. */
+  ready?: Promise<void>
+}
+
+export interface StreamOpenHandlers {
+  'sse.open'(p: CommandRequest<'sse.open'>): Promise<Result<CommandResponse<'sse.open'>>>
+  'ws.open'(p: CommandRequest<'ws.open'>): Promise<Result<CommandResponse<'ws.open'>>>
+  'ws.send'(p: CommandRequest<'ws.send'>): Promise<Result<CommandResponse<'ws.send'>>>
+}
+
+/** Subprotocols must still be HTTP tokens once their variables are filled in. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+
+export function createStreamOpenHandlers(deps: StreamOpenDeps): StreamOpenHandlers {
+  const { manager, auth, streams } = deps
+  const ready = async (): Promise<void> => {
+    if (deps.ready) await deps.ready
+  }
+
+  return {
+    'sse.open': async (p) => {
+      await ready()
+      const prepared = await prepareRequest(manager, p.request, p.auth ?? { type: 'inherit' }, p.context)
+      if (!prepared.ok) return prepared
+      const authorized = await auth.authorize(prepared.value.spec, prepared.value.auth, 'SSE')
+      if (!authorized.ok) return authorized
+      const { spec, refused } = authorized.value
+      return streams.openSse(
+        { request: spec, ...(p.stream ? { stream: p.stream } : {}) },
+        refused ? { onUnauthorized: refused } : {},
+      )
+    },
+
+    'ws.open': async (p) => {
+      await ready()
+      // The upgrade is a GET: its URL and headers resolve as a request's do; subprotocols ride along as extras.
+      const request: RequestSpec = {
+        method: 'GET',
+        url: p.url,
+        headers: p.headers,
+        body: { kind: 'none' },
+        options: {},
+      }
+      const prepared = await prepareRequest(
+        manager,
+        request,
+        p.auth ?? { type: 'inherit' },
+        p.context,
+        p.protocols,
+      )
+      if (!prepared.ok) return prepared
+      const bad = prepared.value.extra.find((proto) => !TOKEN.test(proto))
+      if (bad !== undefined) {
+        return fail('invalid_request', `Subprotocol "${bad.slice(0, 100)}" is not an HTTP token`)
+      }
+      const authorized = await auth.authorize(prepared.value.spec, prepared.value.auth, 'WebSocket')
+      if (!authorized.ok) return authorized
+      const { spec, refused } = authorized.value
+      return streams.openWs(
+        {
+          url: spec.url,
+          headers: spec.headers,
+          protocols: prepared.value.extra,
+          ...(p.options ? { options: p.options } : {}),
+        },
+        refused ? { onUnauthorized: refused } : {},
+      )
+    },
+
+    'ws.send': async (p) => {
+      // Only text (and JSON, sent as text) can hold a variable; binary data and files go as they are.
+      if (!p.resolve || p.kind === 'binary' || p.data === undefined || !p.data.includes('{{')) {
+        return streams.send(p)
+      }
+      await ready()
+      const carrier: RequestSpec = {
+        method: 'GET',
+        url: '',
+        headers: [],
+        body: { kind: 'none' },
+        options: {},
+      }
+      const prepared = await prepareRequest(manager, carrier, { type: 'none' }, p.context, [p.data])
+      if (!prepared.ok) return prepared
+      return streams.send({ ...p, data: prepared.value.extra[0] ?? '' })
+    },
+  }
+}
