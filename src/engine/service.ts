@@ -124,7 +124,13 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     bodies: http.bodies,
     views: bodyViews,
     ...(options.pickSavePath ? { pickSavePath: options.pickSavePath } : {}),
-    har: createHarHandlers({ records, bodies: http.bodies, clock, emit: emitHttp }),
+    har: createHarHandlers({
+      records,
+      bodies: http.bodies,
+      clock,
+      emit: emitHttp,
+      secretValues: () => collections.revealedSecrets(),
+    }),
   })
   const eventListeners = new Set<(name: EventName, payload: unknown) => void>()
   collections.onChange((change) => {

@@ -53,6 +53,8 @@ export interface HarExportResult {
   entries: number
   /** Sessions asked for that the engine no longer (or never) knew. */
   missing: string[]
+  /** Credentials and secret values were replaced by "[redacted]" (the default). */
+  redacted: boolean
 }
 
 export interface HarImportResult {

@@ -58,6 +58,8 @@ export const timelineCommandSchemas = {
         .min(0)
         .max(16 * 1024 * 1024)
         .optional(),
+      /** Keep Authorization, cookies and secret variable values as sent. Off unless the user opts in. */
+      includeSecrets: z.boolean().optional(),
     })
     .strict(),
   /** Put a HAR's entries on the timeline, read-only, with their recorded timings. */

@@ -228,6 +228,23 @@ export class CollectionManager {
     this.globals = vars.map((v) => (v.secret ? { ...v, value: '' } : v))
   }
 
+  /** Secret values handed out for sending, so exports can redact them wherever they ended up. Bounded. */
+  private readonly revealed = new Set<string>()
+
+  private rememberRevealed(value: string): void {
+    if (this.revealed.has(value)) return
+    if (this.revealed.size >= 10_000) {
+      const oldest = this.revealed.values().next().value
+      if (oldest !== undefined) this.revealed.delete(oldest)
+    }
+    this.revealed.add(value)
+  }
+
+  /** Every secret value revealed for sending in this process (global, collection, folder or environment). */
+  revealedSecrets(): Iterable<string> {
+    return this.revealed
+  }
+
   /**
    * Every variable visible to a request, lowest precedence first: global < collection < folders (outer to
    * inner) < environment. With `reveal`, secrets carry their values (for sending); without, they are blank.
@@ -241,6 +258,7 @@ export class CollectionManager {
       key: string,
     ): Promise<void> => {
       const value = v.secret ? (reveal ? ((await this.secrets.get(key)) ?? '') : '') : v.value
+      if (v.secret && reveal && value !== '') this.rememberRevealed(value)
       out.push({ name: v.name, value, secret: v.secret, scope, source })
     }
     for (const v of this.globals) await add(v, 'global', '', `global|${v.name}`)

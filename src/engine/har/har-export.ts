@@ -5,6 +5,7 @@ import type { BodyStore } from '../http/body-store'
 import { harTimings } from '../http/timings'
 import type { SessionRecord, SessionRecords } from '../sessions/session-records'
 import { VERSION } from '../version'
+import { redactHar } from './redact'
 import type {
   HarContent,
   HarCookie,
@@ -25,6 +26,10 @@ import type {
 export interface HarExportOptions {
   /** Response bodies up to this size go into `content.text` (base64 when not UTF-8 text). 0: none. */
   maxBodyBytes: number
+  /** Keep credentials as sent; by default they are redacted (see redact.ts). */
+  includeSecrets?: boolean
+  /** Values of secret variables that went into requests, to redact wherever they appear. */
+  secretValues?: Iterable<string>
 }
 
 export const DEFAULT_EXPORT_BODY_BYTES = 1024 * 1024
@@ -56,7 +61,9 @@ export async function exportHar(
       entries,
     },
   }
-  return { har: JSON.stringify(doc, null, 2), entries: entries.length, missing }
+  const redacted = options.includeSecrets !== true
+  if (redacted) redactHar(doc, options.secretValues ?? [])
+  return { har: JSON.stringify(doc, null, 2), entries: entries.length, missing, redacted }
 }
 
 /** The HAR timings of a record: the engine's, or worked out from the phase events for a redirect hop. */

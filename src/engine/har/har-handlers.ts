@@ -18,6 +18,8 @@ export interface HarHandlerDeps {
   clock: Clock
   /** Where imported sessions' events go: the same path as live ones (records, then the timeline sink). */
   emit: (e: TimelineEvent) => void
+  /** Values of secret variables sent so far, redacted from exports. */
+  secretValues?: () => Iterable<string>
 }
 
 /** Headers the engine adds on its own; "edit as new request" leaves them out so the composer's defaults apply. */
@@ -30,6 +32,8 @@ export function createHarHandlers(deps: HarHandlerDeps): Handlers {
       ok(
         await exportHar(deps.records, deps.bodies, p.sids, {
           maxBodyBytes: p.maxBodyBytes ?? DEFAULT_EXPORT_BODY_BYTES,
+          includeSecrets: p.includeSecrets === true,
+          secretValues: deps.secretValues?.() ?? [],
         }),
       ),
     'har.import': async (p) => {

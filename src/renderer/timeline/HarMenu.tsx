@@ -6,6 +6,7 @@ import { rowSids, type ViewItem } from './table-view'
 /** "HAR": export all, the rows shown, or the selected ones; import a HAR file onto the timeline. */
 export function HarMenu({ items }: { items: readonly ViewItem[] }) {
   const [open, setOpen] = useState(false)
+  const [withSecrets, setWithSecrets] = useState(false)
   const fileRef = useRef<HTMLInputElement>(null)
   const total = useAppStore((s) => s.timeline.order.length)
   const selected = useAppStore((s) => s.selectedSid)
@@ -19,7 +20,7 @@ export function HarMenu({ items }: { items: readonly ViewItem[] }) {
 
   const run = (scope: HarScope) => () => {
     setOpen(false)
-    void exportHar(scope, shown)
+    void exportHar(scope, shown, withSecrets)
   }
 
   return (
@@ -62,6 +63,10 @@ export function HarMenu({ items }: { items: readonly ViewItem[] }) {
           >
             Export selected ({selectedCount})
           </button>
+          <label className="menu-item menu-check">
+            <input type="checkbox" checked={withSecrets} onChange={(e) => setWithSecrets(e.target.checked)} />
+            Include credentials and secrets
+          </label>
           <button
             type="button"
             role="menuitem"

@@ -15,7 +15,8 @@ export interface HarSlice {
   importedBatches: ReadonlyMap<string, string>
   /** The last HAR or request action's outcome, in plain words. */
   harNote: { text: string; error: boolean } | null
-  exportHar(scope: HarScope, shown: readonly string[]): Promise<void>
+  /** Credentials and secret values are redacted unless `includeSecrets` is set. */
+  exportHar(scope: HarScope, shown: readonly string[], includeSecrets?: boolean): Promise<void>
   importHar(name: string, text: string): Promise<void>
   /** Open the session's request in a new composer tab, to edit and send again. */
   editAsNewRequest(sid: string): Promise<void>
@@ -50,14 +51,14 @@ export function createHarSlice(client: ApiClient): StateCreator<AppState, [], []
   return (set, get) => ({
     importedBatches: new Map(),
     harNote: null,
-    exportHar: async (scope, shown) => {
+    exportHar: async (scope, shown, includeSecrets = false) => {
       const s = get()
       const sids = scopeSids(scope, s.timeline.order, shown, s.selectedSid, s.compareSids)
       if (sids.length === 0) {
         set({ harNote: { text: 'Nothing to export', error: true } })
         return
       }
-      const res = await client.invoke('har.export', { sids })
+      const res = await client.invoke('har.export', { sids, ...(includeSecrets ? { includeSecrets } : {}) })
       if (!res.ok) {
         set({ harNote: { text: `Export failed: ${res.error.message}`, error: true } })
         return
@@ -72,7 +73,7 @@ export function createHarSlice(client: ApiClient): StateCreator<AppState, [], []
       const missing = res.value.missing.length
       set({
         harNote: {
-          text: `Exported ${res.value.entries} request${res.value.entries === 1 ? '' : 's'}${missing > 0 ? ` (${missing} no longer known)` : ''}`,
+          text: `Exported ${res.value.entries} request${res.value.entries === 1 ? '' : 's'}${missing > 0 ? ` (${missing} no longer known)` : ''}${res.value.redacted ? ', credentials redacted' : ', credentials included'}`,
           error: false,
         },
       })
