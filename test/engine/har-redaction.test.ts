@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
+import type { RequestSpec } from '../../src/shared/request'
 import { makeService } from './helpers'
 
 /**
@@ -68,10 +69,10 @@ describe('HAR export redacts credentials unless asked not to', () => {
     const context = { dir, path: 'r.yaml', env: 'prod' }
     const sids: string[] = []
     const send = async (
-      request: Parameters<EngineService['invoke']>[1] & object,
+      request: RequestSpec,
       auth: { type: 'bearer'; token: string } | { type: 'none' },
     ): Promise<void> => {
-      const r = await service.invoke('request.send', { request: request as never, auth, context })
+      const r = await service.invoke('request.send', { request, auth, context })
       if (!r.ok) throw new Error(r.error.message)
       for (const sid of r.value.sids) {
         await service.http.waitFor(sid)
