@@ -12,6 +12,9 @@ import { applyLaneBatch, EMPTY_LANES, MAX_BUCKETS, tickBuckets } from '../../src
 import { needsRead, readRange, emptyLogView } from '../../src/renderer/streams/log-window'
 import { entryPreview, hexDump, prettyJson } from '../../src/renderer/streams/message-format'
 import { createAppStore } from '../../src/renderer/store/app-store'
+import { applyBatch, EMPTY_TIMELINE } from '../../src/renderer/timeline/apply-batch'
+import { sortValue } from '../../src/renderer/timeline/columns'
+import { methodText, rowLabel } from '../../src/renderer/timeline/row-labels'
 import { fakeClient } from './fake-client'
 import { queued } from './event-builders'
 
@@ -166,6 +169,8 @@ describe('the streams slice', () => {
         headers: [],
         protocols: ['chat.v2', 'json'],
         options: { reconnect: false, maxMessageBytes: 2 * 1024 * 1024, insecure: false },
+        // The tab's auth goes along (no collection open: no context), as for an HTTP send.
+        auth: { type: 'inherit' },
       },
     })
     expect(store.getState().selectedSid).toBe('w7')
@@ -202,5 +207,29 @@ describe('the streams slice', () => {
     expect(updates).toBe(1)
     expect(store.getState().streamLanes['w1']?.received).toBe(1)
     expect(store.getState().timeline.rows['w1']?.lastT).toBe(5)
+  })
+})
+
+describe('stream rows in the timeline table', () => {
+  it('say WS in the Method column for a WebSocket, and an SSE stream its real method', () => {
+    const timeline = applyBatch(EMPTY_TIMELINE, {
+      dropped: 0,
+      events: [
+        queued('w1', 0, { kind: 'ws', method: 'GET', url: 'ws://127.0.0.1:9/echo' }),
+        queued('e1', 0, { kind: 'sse', method: 'POST', url: 'http://127.0.0.1:9/llm' }),
+        queued('s1', 0),
+      ],
+    })
+    const row = (sid: string) => {
+      const r = timeline.rows[sid]
+      if (!r) throw new Error(`no row ${sid}`)
+      return r
+    }
+    expect(methodText(row('w1'))).toBe('WS')
+    expect(rowLabel(row('w1'))).toBe('WS ws://127.0.0.1:9/echo queued')
+    expect(sortValue(row('w1'), 'method')).toBe('WS')
+    expect(methodText(row('e1'))).toBe('POST')
+    expect(rowLabel(row('e1'))).toBe('POST http://127.0.0.1:9/llm queued')
+    expect(methodText(row('s1'))).toBe('GET')
   })
 })

@@ -1,6 +1,7 @@
-import { useState } from 'react'
+import { useMemo, useState } from 'react'
 import { closeCodeText } from '../../shared/streams'
 import { useAppStore } from '../store/store-context'
+import { fromRequestMessages } from './saved-messages'
 import type { WsSendKind } from './streams-slice'
 
 const KINDS: { id: WsSendKind; label: string; placeholder: string }[] = [
@@ -13,11 +14,27 @@ const KINDS: { id: WsSendKind; label: string; placeholder: string }[] = [
 
 const EMPTY: readonly never[] = []
 
-/** Compose and send WebSocket messages, keep saved ones per URL, ping, and close with a code and reason. */
+/**
+ * Compose and send WebSocket messages, keep saved ones (in the saved request's file, or per URL for an ad-hoc
+ * session), ping, and close with a code and reason.
+ */
 export function WsSendBox({ sid, url, open }: { sid: string; url: string; open: boolean }) {
   const draft = useAppStore((s) => s.wsDraft)
   const error = useAppStore((s) => s.wsError)
-  const saved = useAppStore((s) => s.savedMessages[url] ?? EMPTY)
+  const origin = useAppStore((s) => s.streamOrigins[sid])
+  const savedPath = origin?.path ?? null
+  // The request's messages as its tab holds them now (edited, unsaved included); null when its tab is closed.
+  const tabMessages = useAppStore((s) =>
+    savedPath === null
+      ? null
+      : (s.tabs.find((t) => t.dir === origin?.dir && t.path === savedPath)?.extras.messages ?? null),
+  )
+  const local = useAppStore((s) => s.savedMessages[url] ?? EMPTY)
+  const saved = useMemo(
+    () => (savedPath === null ? local : fromRequestMessages(tabMessages ?? origin?.messages ?? EMPTY)),
+    [savedPath, local, tabMessages, origin],
+  )
+  const editable = savedPath === null || tabMessages !== null
   const setDraft = useAppStore((s) => s.setWsDraft)
   const send = useAppStore((s) => s.sendWs)
   const ping = useAppStore((s) => s.pingWs)
@@ -78,9 +95,16 @@ export function WsSendBox({ sid, url, open }: { sid: string; url: string; open: 
         <button
           type="button"
           className="secondary-button"
-          disabled={draft.data === ''}
+          disabled={draft.data === '' || !editable}
+          title={
+            savedPath === null
+              ? 'Kept for this URL in this browser'
+              : editable
+                ? `Kept in ${savedPath} (save the request to write it)`
+                : `Open ${savedPath} to change its saved messages`
+          }
           onClick={() => {
-            save(url, name)
+            save(sid, url, name)
             setName('')
           }}
         >
@@ -88,6 +112,12 @@ export function WsSendBox({ sid, url, open }: { sid: string; url: string; open: 
         </button>
       </div>
       {error ? <div className="error-box">{error.message}</div> : null}
+      {savedPath !== null ? (
+        <div className="muted small ws-saved-where">
+          Saved messages live in {savedPath}
+          {editable ? '' : ' (open it to change them)'}
+        </div>
+      ) : null}
       {saved.length > 0 ? (
         <ul className="ws-saved" aria-label="Saved messages">
           {saved.map((m) => (
@@ -112,7 +142,8 @@ export function WsSendBox({ sid, url, open }: { sid: string; url: string; open: 
                 type="button"
                 className="icon-button"
                 aria-label={`Delete saved message ${m.name}`}
-                onClick={() => remove(url, m.id)}
+                disabled={!editable}
+                onClick={() => remove(sid, url, m.id)}
               >
                 ×
               </button>

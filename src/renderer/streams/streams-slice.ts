@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand/vanilla'
+import type { RequestContext, SavedMessage as RequestMessage } from '../../shared/collection'
 import type { AppError } from '../../shared/result'
 import { DEFAULT_SSE_OPTIONS, DEFAULT_WS_OPTIONS, type StreamFilter } from '../../shared/streams'
 import type { ApiClient } from '../client/api-client'
@@ -7,7 +8,13 @@ import type { AppState } from '../store/app-state'
 import { assembleEntries, emptyAssembled, type Assembled } from './assemble'
 import { EMPTY_LANES, type LaneMap } from './lane-ticks'
 import { emptyLogView, filterKey, MAX_WINDOW, readRange, type LogView } from './log-window'
-import { loadSavedMessages, storeSavedMessages, type SavedMessage } from './saved-messages'
+import {
+  loadSavedMessages,
+  MAX_REQUEST_MESSAGES,
+  requestMessageIndex,
+  storeSavedMessages,
+  type SavedMessage,
+} from './saved-messages'
 
 /**
  * Stream sessions in the renderer: their lanes (tick buckets, fed from timeline batches by the timeline
@@ -37,6 +44,20 @@ export interface WsDraft {
   closeReason: string
 }
 
+/** Where a stream session came from: the tab's saved request (if any) and the scope its variables used. */
+export interface StreamOrigin {
+  /** The collection and request file, or null for an ad-hoc request. */
+  dir: string | null
+  path: string | null
+  /** The scope the opening request resolved in; text messages sent on the session resolve in it too. */
+  context?: RequestContext
+  /** The request's saved messages as they were at open time (listed once its tab is closed). */
+  messages: readonly RequestMessage[]
+}
+
+/** Origins remembered (the newest sessions'); older sessions fall back to per-URL messages. */
+const MAX_ORIGINS = 500
+
 export interface StreamsSlice {
   streamLanes: LaneMap
   composeMode: ComposeMode
@@ -44,8 +65,10 @@ export interface StreamsSlice {
   logView: LogView | null
   wsDraft: WsDraft
   wsError: AppError | null
-  /** Saved messages per WebSocket URL. */
+  /** Saved messages per WebSocket URL, for ad-hoc sessions (a saved request keeps its own in its file). */
   savedMessages: Readonly<Record<string, readonly SavedMessage[]>>
+  /** Which request (and variable scope) each stream session was opened from. */
+  streamOrigins: Readonly<Record<string, StreamOrigin>>
   assembled: (Assembled & { sid: string }) | null
   messageData: MessageData | null
   /** Read the selected message's data whole (up to MESSAGE_VIEW_BYTES) when the log window cut it. */
@@ -67,8 +90,12 @@ export interface StreamsSlice {
   sendWs(sid: string): Promise<void>
   pingWs(sid: string): Promise<void>
   closeWs(sid: string): Promise<void>
-  saveWsMessage(url: string, name: string): void
-  removeSavedMessage(url: string, id: string): void
+  /**
+   * Keep the send box's message: in the session's saved request (its tab turns dirty; saving writes it to the
+   * YAML) or, ad hoc, per URL in this browser.
+   */
+  saveWsMessage(sid: string, url: string, name: string): void
+  removeSavedMessage(sid: string, url: string, id: string): void
   /** Put a saved message in the send box. */
   useSavedMessage(message: SavedMessage): void
   setAssemblePath(sid: string, path: string): void
@@ -177,6 +204,34 @@ export function createStreamsSlice(client: ApiClient): StateCreator<AppState, []
 
     let pumping = false
 
+    /**
+     * Change the messages of the saved request a session came from, in its open tab: the tab turns dirty and the
+     * next save writes them to the file. An error (for the send box) when the tab is closed or the list is full.
+     */
+    const patchRequestMessages = (
+      origin: StreamOrigin,
+      change: (list: readonly RequestMessage[]) => RequestMessage[] | null,
+    ): AppError | null => {
+      const tab = get().tabs.find((t) => t.dir === origin.dir && t.path === origin.path)
+      if (!tab) {
+        return {
+          code: 'not_found',
+          message: `Open ${origin.path ?? 'the request'} to change its saved messages (they live in its file)`,
+        }
+      }
+      const next = change(tab.extras.messages)
+      if (!next) {
+        return {
+          code: 'invalid_request',
+          message: `A request keeps at most ${MAX_REQUEST_MESSAGES} saved messages`,
+        }
+      }
+      set((s) => ({
+        tabs: s.tabs.map((t) => (t.id === tab.id ? { ...t, extras: { ...t.extras, messages: next } } : t)),
+      }))
+      return null
+    }
+
     return {
       streamLanes: EMPTY_LANES,
       composeMode: 'http',
@@ -185,6 +240,7 @@ export function createStreamsSlice(client: ApiClient): StateCreator<AppState, []
       wsDraft: { kind: 'text', data: '', closeCode: 1000, closeReason: '' },
       wsError: null,
       savedMessages: loadSavedMessages(),
+      streamOrigins: {},
       assembled: null,
       messageData: null,
 
@@ -218,26 +274,44 @@ export function createStreamsSlice(client: ApiClient): StateCreator<AppState, []
       openStream: async () => {
         const { composeMode, composer, streamCompose: o } = get()
         set({ sendError: null })
+        // Variables and auth as for an HTTP send: the tab's collection, request file and environment.
+        const scope = get().sendScope()
+        const tab = get().tabs.find((t) => t.id === get().activeTabId)
         const res =
           composeMode === 'ws'
             ? await client.invoke('ws.open', {
                 url: composer.url,
-                headers: composer.headers,
+                headers: composer.headers.filter((h) => h.name.trim() !== ''),
                 protocols: splitProtocols(o.wsProtocols),
                 options: {
                   reconnect: o.wsReconnect,
                   maxMessageBytes: Math.max(1, Math.round(o.wsMaxMessageMb * 1024 * 1024)),
                   insecure: composer.options.insecure,
                 },
+                ...scope,
               })
             : await client.invoke('sse.open', {
                 request: toRequestSpec(composer),
                 stream: { reconnect: o.sseReconnect, maxRetries: o.sseMaxRetries, mode: o.sseMode },
+                ...scope,
               })
         if (!res.ok) {
           set({ sendError: res.error })
           return
         }
+        const saved = tab?.dir && tab.path ? { dir: tab.dir, path: tab.path } : null
+        const origin: StreamOrigin = {
+          dir: saved?.dir ?? null,
+          path: saved?.path ?? null,
+          ...(scope.context ? { context: scope.context } : {}),
+          messages: saved && tab ? tab.extras.messages : [],
+        }
+        set((s) => {
+          const entries = Object.entries(s.streamOrigins)
+          const kept =
+            entries.length >= MAX_ORIGINS ? entries.slice(entries.length - MAX_ORIGINS + 1) : entries
+          return { streamOrigins: { ...Object.fromEntries(kept), [res.value.sid]: origin } }
+        })
         get().select(res.value.sid)
       },
 
@@ -308,11 +382,15 @@ export function createStreamsSlice(client: ApiClient): StateCreator<AppState, []
         const { wsDraft } = get()
         const how = SEND_KIND[wsDraft.kind]
         set({ wsError: null })
+        // On a session opened from a collection, text messages resolve {{variables}} in the same scope.
+        const context = get().streamOrigins[sid]?.context
         const res = await client.invoke(
           'ws.send',
           wsDraft.kind === 'file'
             ? { sid, kind: 'binary', path: wsDraft.data.trim() }
-            : { sid, kind: how.kind, data: wsDraft.data, encoding: how.encoding },
+            : how.kind !== 'binary' && context
+              ? { sid, kind: how.kind, data: wsDraft.data, encoding: how.encoding, resolve: true, context }
+              : { sid, kind: how.kind, data: wsDraft.data, encoding: how.encoding },
         )
         if (!res.ok) set({ wsError: res.error })
       },
@@ -327,9 +405,28 @@ export function createStreamsSlice(client: ApiClient): StateCreator<AppState, []
         const res = await client.invoke('ws.close', { sid, code: closeCode, reason: closeReason })
         if (!res.ok) set({ wsError: res.error })
       },
-      saveWsMessage: (url, name) => {
+      saveWsMessage: (sid, url, name) => {
         const { wsDraft, savedMessages } = get()
         if (wsDraft.data === '') return
+        const origin = get().streamOrigins[sid]
+        if (origin?.path) {
+          if (wsDraft.kind !== 'text' && wsDraft.kind !== 'json') {
+            set({
+              wsError: {
+                code: 'invalid_request',
+                message:
+                  'A saved request keeps text and JSON messages only (its file holds text): hex, base64 and file messages are not saved with it',
+              },
+            })
+            return
+          }
+          const label = name.trim() || wsDraft.data.slice(0, 40)
+          const done = patchRequestMessages(origin, (list) =>
+            list.length >= MAX_REQUEST_MESSAGES ? null : [...list, { name: label, text: wsDraft.data }],
+          )
+          set({ wsError: done })
+          return
+        }
         const list = savedMessages[url] ?? []
         const message: SavedMessage = {
           id: `m${Date.now().toString(36)}${list.length}`,
@@ -341,7 +438,13 @@ export function createStreamsSlice(client: ApiClient): StateCreator<AppState, []
         set({ savedMessages: next })
         storeSavedMessages(next)
       },
-      removeSavedMessage: (url, id) => {
+      removeSavedMessage: (sid, url, id) => {
+        const origin = get().streamOrigins[sid]
+        if (origin?.path) {
+          const at = requestMessageIndex(id)
+          set({ wsError: patchRequestMessages(origin, (list) => list.filter((_, i) => i !== at)) })
+          return
+        }
         const { savedMessages } = get()
         const next = { ...savedMessages, [url]: (savedMessages[url] ?? []).filter((m) => m.id !== id) }
         set({ savedMessages: next })

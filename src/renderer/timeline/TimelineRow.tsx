@@ -2,7 +2,7 @@ import { memo, type MouseEvent, type ReactNode } from 'react'
 import { useAppStore } from '../store/store-context'
 import { connectionText, protocolText, remoteText, startedText, type ColumnId } from './columns'
 import { displayPath, hostOf, isInFlight, type SessionRow } from './session-row'
-import { durationText, rowLabel, sizeText, statusClass, statusText } from './row-labels'
+import { durationText, methodText, rowLabel, sizeText, statusClass, statusText } from './row-labels'
 import { isImported, type GroupItem } from './table-view'
 
 export const rowDomId = (sid: string): string => `tl-row-${sid}`
@@ -114,7 +114,7 @@ function Cell({ id, row, inFlight }: { id: ColumnId; row: SessionRow; inFlight: 
       )
       break
     case 'method':
-      content = row.queued.method
+      content = methodText(row)
       break
     case 'name':
       title = error ? `${row.queued.url}\n${error.code}: ${error.message}` : row.queued.url

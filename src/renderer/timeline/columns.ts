@@ -1,5 +1,6 @@
 import { formatWallTime } from '../details/wall-time'
 import { durationMs, wireBytes, type SessionRow } from './session-row'
+import { methodText } from './row-labels'
 
 /**
  * The table beside the waterfall: which columns exist, their default widths, how each sorts, and how the
@@ -110,7 +111,7 @@ export function sortValue(row: SessionRow, column: ColumnId): number | string {
     case 'status':
       return row.state === 'error' ? 1000 : row.state === 'cancelled' ? 1001 : (row.status ?? 999)
     case 'method':
-      return row.queued.method
+      return methodText(row)
     case 'name':
       return row.queued.url
     case 'protocol':

@@ -13,9 +13,18 @@ export function statusText(row: SessionRow): string {
   }
 }
 
+/**
+ * What the Method column says: `WS` for a WebSocket session (its upgrade is a GET, which tells a person
+ * nothing), the real method for HTTP and SSE (an SSE stream may well be a POST).
+ */
+export function methodText(row: SessionRow): string {
+  return row.queued.kind === 'ws' ? 'WS' : row.queued.method
+}
+
 /** The row's accessible name: method, URL and status, as a screen reader (or a test) finds it. */
 export function rowLabel(row: SessionRow): string {
-  const { method, url } = row.queued
+  const { url } = row.queued
+  const method = methodText(row)
   switch (row.state) {
     case 'queued':
       return `${method} ${url} queued`
