@@ -1,5 +1,6 @@
 import {
   commandSchemas,
+  describeCommandName,
   isCommandName,
   type AppInfo,
   type CommandName,
@@ -28,6 +29,7 @@ import { createCollectionHandlers, type CollectionHandlerDeps } from './collecti
 import { CollectionManager } from './collections/manager'
 import { userConfigDir } from './config-dir'
 import { FileSecretStore, type SecretStore } from './secrets/secret-store'
+import { RunManager } from './runner/run-manager'
 
 export interface EngineServiceOptions {
   host: AppInfo['host']
@@ -75,6 +77,8 @@ export interface EngineService {
   onEvent(listener: (name: EventName, payload: unknown) => void): () => void
   /** SSE and WebSocket sessions and their logs. */
   readonly streams: StreamEngine
+  /** Collection runs (`run.*`); the CLI waits on a run's full report here. */
+  readonly runs: RunManager
   /** A finished body by id, for hosts that stream it out (the browser host's download route). */
   openBody(bodyId: string): BodySource | null
   dispose(): Promise<void>
@@ -136,6 +140,15 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
   collections.onChange((change) => {
     for (const l of eventListeners) l('collection.changed', change)
   })
+  const runs = new RunManager({
+    http,
+    auth,
+    collections,
+    streams: { streams, subscribe: (l) => sink.subscribe(l) },
+    emit: (progress) => {
+      for (const l of eventListeners) l('run.progress', progress)
+    },
+  })
 
   const handlers: Handlers = {
     'app.info': async () =>
@@ -153,6 +166,12 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     'stream.read': async (p) => streams.read(p),
     'stream.data': async (p) => streams.data(p),
     ...timelineHandlers,
+    'run.start': async (p) => {
+      await collectionsReady
+      return runs.start(p)
+    },
+    'run.cancel': async (p) => ok(runs.cancel(p.runId)),
+    'run.get': async (p) => runs.get(p.runId),
   }
 
   async function invoke<K extends CommandName>(
@@ -163,7 +182,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
   }
 
   async function call(name: unknown, payload: unknown): Promise<Result<unknown>> {
-    if (!isCommandName(name)) return fail('unknown_command', `Unknown command: ${String(name).slice(0, 64)}`)
+    if (!isCommandName(name)) return fail('unknown_command', `Unknown command: ${describeCommandName(name)}`)
     const parsed = commandSchemas[name].safeParse(payload)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
@@ -193,7 +212,9 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     http,
     openBody: (bodyId) => openBodySource(http.bodies, bodyId),
     streams,
+    runs,
     dispose: async () => {
+      await runs.dispose()
       collections.dispose()
       eventListeners.clear()
       // Closing streams emits their last events; deliver those before the sink goes.

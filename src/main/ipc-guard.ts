@@ -1,4 +1,4 @@
-import { isCommandName, type CommandName } from '../shared/contract'
+import { describeCommandName, isCommandName, type CommandName } from '../shared/contract'
 import type { AppError, ErrorCode, Result } from '../shared/result'
 import { isRendererUrl, type RendererLocation } from './renderer-location'
 
@@ -77,10 +77,7 @@ export function guardCommand(sender: SenderFacts, message: unknown, policy: Guar
 
   const { name, payload } = message
   if (!isCommandName(name)) {
-    return refuse(
-      'unknown_command',
-      `Unknown command: ${typeof name === 'string' ? name.slice(0, 64) : typeof name}`,
-    )
+    return refuse('unknown_command', `Unknown command: ${describeCommandName(name)}`)
   }
   return { ok: true, name, payload }
 }

@@ -9,6 +9,7 @@ import {
 } from './collection-schemas'
 import { streamCommandSchemas, type StreamCommandResponses } from './stream-schemas'
 import { timelineCommandSchemas, type TimelineCommandResponses } from './timeline-schemas'
+import { runCommandSchemas, type RunCommandResponses, type RunEventPayloads } from './run-schemas'
 
 /**
  * The one place that names every command and event crossing a process boundary. Transports (Electron IPC,
@@ -53,6 +54,8 @@ export const commandSchemas = {
   ...streamCommandSchemas,
   // The response viewer and HAR in and out (issue 3).
   ...timelineCommandSchemas,
+  // The runner: run.start, run.cancel, run.get (issue 6).
+  ...runCommandSchemas,
 } as const
 
 export interface AppInfo {
@@ -83,7 +86,7 @@ export type CommandName = keyof typeof commandSchemas
 export type CommandRequest<K extends CommandName> = z.input<(typeof commandSchemas)[K]>
 
 export interface CommandResponses
-  extends StreamCommandResponses, CollectionCommandResponses, TimelineCommandResponses {
+  extends StreamCommandResponses, CollectionCommandResponses, TimelineCommandResponses, RunCommandResponses {
   'app.info': AppInfo
   'http.send': SendResult
   'session.cancel': { cancelled: boolean }
@@ -99,14 +102,22 @@ export interface TimelineBatch {
   dropped: number
 }
 
-export interface EventPayloads {
+export interface EventPayloads extends RunEventPayloads {
   'timeline.batch': TimelineBatch
   'collection.changed': CollectionChangedEvent
 }
 export type EventName = keyof EventPayloads
 
 export const COMMAND_NAMES = Object.keys(commandSchemas) as CommandName[]
-export const EVENT_NAMES: EventName[] = ['timeline.batch', 'collection.changed']
+export const EVENT_NAMES: EventName[] = ['timeline.batch', 'collection.changed', 'run.progress']
+
+/** How a refusal names an unknown command: only something shaped like a command name is echoed (a log must
+ * not repeat arbitrary text a caller sent, which could be a secret or a forged log line). */
+export function describeCommandName(name: unknown): string {
+  if (typeof name === 'string' && name.length <= 64 && /^[a-z][a-zA-Z]*(\.[a-zA-Z]+){1,3}$/.test(name))
+    return name
+  return `(a ${typeof name} that is not a command name)`
+}
 
 export function isCommandName(name: unknown): name is CommandName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commandSchemas, name)
