@@ -1,4 +1,7 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
@@ -153,4 +156,76 @@ test('an SSE stream and a WebSocket beside two HTTP requests, messages in order'
   await expect(wsRow).toHaveAttribute('data-state', 'done')
   await expect.poll(() => ws.closes).toContainEqual({ code: 4001, reason: 'bye' })
   expect(pageErrors).toEqual([])
+})
+
+test('a saved WebSocket request opens with its collection variables and auth; its messages live in its file', async ({
+  page,
+}) => {
+  const pageErrors: string[] = []
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  const dir = mkdtempSync(join(tmpdir(), 'fd-e2e-ws-coll-'))
+  const configDir = mkdtempSync(join(tmpdir(), 'fd-e2e-ws-config-'))
+  writeFileSync(
+    join(dir, 'collection.yaml'),
+    'flightdeck: 1\nname: chat-api\nvariables:\n  room: lobby\nauth:\n  type: bearer\n  token: "{{token}}"\n',
+  )
+  mkdirSync(join(dir, 'environments'))
+  writeFileSync(
+    join(dir, 'environments', 'local.yaml'),
+    `name: Local\nvariables:\n  wsBase: ${ws.url}\n  token: e2e-token\n`,
+  )
+  writeFileSync(
+    join(dir, 'chat.yaml'),
+    'name: Chat room\nkind: ws\nmethod: GET\nurl: "{{wsBase}}/echo?room={{room}}"\n' +
+      'messages:\n  - name: join\n    text: \'{"join":"{{room}}"}\'\n',
+  )
+  const collHost = await startBuiltWebHost(15_000, {
+    args: ['--collections', dir],
+    env: { FLIGHTDECK_CONFIG_DIR: configDir },
+  })
+  try {
+    await page.setViewportSize({ width: 1400, height: 860 })
+    await page.goto(collHost.url)
+    await page.getByRole('combobox', { name: 'Environment' }).selectOption({ label: 'Local' })
+    const sidebar = page.getByRole('complementary', { name: 'Collections' })
+    await sidebar.getByRole('treeitem', { name: 'Chat room' }).click()
+    await expect(page.getByRole('combobox', { name: 'Session type' })).toHaveValue('ws')
+    const upgrades = ws.upgrades.length
+    await page.getByRole('textbox', { name: 'URL' }).press('Enter')
+
+    // The server saw the resolved URL and the collection's bearer; the row says WS.
+    const wsRow = page.getByRole('grid', { name: 'Timeline' }).locator('[role="row"][data-sid^="w"]')
+    await expect(wsRow).toHaveCount(1)
+    await expect(wsRow.locator('.c-method')).toHaveText('WS')
+    await expect.poll(() => ws.upgrades.length).toBe(upgrades + 1)
+    expect(ws.upgrades.at(-1)?.path).toBe('/echo?room=lobby')
+    expect(ws.upgrades.at(-1)?.headers['authorization']).toBe('Bearer e2e-token')
+
+    // The file's saved message is offered, and sends resolved.
+    await wsRow.click()
+    const details = page.getByRole('region', { name: 'Stream details' })
+    await expect(details).toHaveAttribute('data-state', 'open')
+    await details.getByRole('tab', { name: 'Send' }).click()
+    const saved = details.getByRole('list', { name: 'Saved messages' })
+    await expect(saved.getByRole('listitem')).toHaveCount(1)
+    await details.getByRole('button', { name: 'Send saved message join' }).click()
+    await expect.poll(() => ws.received).toContain('{"join":"lobby"}')
+
+    // A new saved message goes into the request: Ctrl+S writes it to chat.yaml.
+    await details.getByRole('textbox', { name: 'Message to send' }).fill('leave {{room}}')
+    await details.getByRole('textbox', { name: 'Name for the saved message' }).fill('leave')
+    await details.getByRole('button', { name: 'Save message' }).click()
+    await expect(saved.getByRole('listitem')).toHaveCount(2)
+    await expect(details.getByText('Saved messages live in chat.yaml')).toBeVisible()
+    await page.screenshot({ path: join(tmpdir(), 'fd-streams-vars.png') })
+    await page.keyboard.press('Control+s')
+    await expect
+      .poll(() => readFileSync(join(dir, 'chat.yaml'), 'utf8'))
+      .toContain('  - name: leave\n    text: leave {{room}}\n')
+    expect(pageErrors).toEqual([])
+  } finally {
+    await collHost.stop()
+    rmSync(dir, { recursive: true, force: true })
+    rmSync(configDir, { recursive: true, force: true })
+  }
 })
