@@ -1,3 +1,4 @@
+import type { Assertion, Extraction } from '../../shared/collection'
 import type { DoneEvent, HeaderList } from '../../shared/timeline'
 import { parseJsonBody, selectJson } from '../jobs/json-select'
 
@@ -7,17 +8,7 @@ import { parseJsonBody, selectJson } from '../jobs/json-select'
  * safe evaluator, regexes are matched against at most MAX_SCAN bytes of the body.
  */
 
-export type Assertion =
-  | { kind: 'status'; equals?: number; oneOf?: number[]; min?: number; max?: number }
-  | { kind: 'header'; name: string; equals?: string; contains?: string; exists?: boolean }
-  | { kind: 'json'; path: string; equals?: string | number | boolean | null; exists?: boolean }
-  | { kind: 'body-contains'; text: string }
-  | { kind: 'duration-under'; ms: number }
-
-export type Extraction =
-  | { name: string; from: 'json'; path: string }
-  | { name: string; from: 'header'; header: string }
-  | { name: string; from: 'regex'; pattern: string; group?: number }
+export type { Assertion, Extraction } from '../../shared/collection'
 
 export interface AssertionResult {
   assertion: Assertion
@@ -108,7 +99,24 @@ function check(a: Assertion, r: ResponseView, jsonBody: () => unknown): Assertio
       const t = r.done.timings.time
       return ok(t < a.ms, `took ${Math.round(t)} ms${t < a.ms ? ', under' : ', not under'} ${a.ms} ms`)
     }
+    case 'message-count':
+      return ok(false, 'message-count applies to SSE and WebSocket requests')
   }
+}
+
+/** A count against `equals` / `min` / `max`, in words. */
+export function checkCount(
+  a: Extract<Assertion, { kind: 'message-count' }>,
+  n: number,
+): Omit<AssertionResult, 'assertion'> {
+  const what = `${n} message${n === 1 ? '' : 's'}`
+  if (a.equals !== undefined)
+    return { passed: n === a.equals, message: `${what}${n === a.equals ? '' : `, expected ${a.equals}`}` }
+  const lo = a.min ?? 0
+  const hi = a.max ?? Number.POSITIVE_INFINITY
+  const passed = n >= lo && n <= hi
+  const range = a.max === undefined ? `at least ${lo}` : a.min === undefined ? `at most ${hi}` : `${lo}–${hi}`
+  return { passed, message: `${what}${passed ? '' : `, expected ${range}`}` }
 }
 
 /** Values for the extractions that found something; missing ones are listed so the run can say so. */

@@ -1,8 +1,14 @@
+import type { AuthSpec, RequestKind, StopSpec } from '../../shared/collection'
+import type { SendResult } from '../../shared/contract'
 import type { RequestSpec } from '../../shared/request'
-import { resolveRequest } from '../../shared/template'
+import type { Result } from '../../shared/result'
+import { resolveRequest, resolveTemplate } from '../../shared/template'
 import type { DoneEvent, HeaderList } from '../../shared/timeline'
 import { abortableSleep } from '../abortable-sleep'
-import type { HttpEngine } from '../http/http-engine'
+import { applySimpleAuth } from '../auth/apply-auth'
+import type { AuthRunner } from '../auth/auth-runner'
+import type { HttpEngine, SessionLink } from '../http/http-engine'
+import { runStreamStep, type StreamDeps } from './stream-step'
 import {
   MAX_SCAN,
   runAssertions,
@@ -33,7 +39,20 @@ export interface RetryPolicy {
 export interface RunStep {
   id: string
   name: string
+  /** The request file in its collection ('' for steps built by hand). */
+  path?: string
+  /** `http` (the default), or a stream step that opens an SSE/WebSocket session and ends on `stop`. */
+  kind?: RequestKind
+  /** Templates unresolved: variables are resolved when the step starts, with that iteration's values. */
   request: RequestSpec
+  /** The effective auth (inheritance already applied), templates unresolved. */
+  auth?: AuthSpec
+  /** The step's own variable scope (collection, folders, environment); iteration values override it. */
+  variables?: ReadonlyMap<string, string>
+  /** WebSocket: subprotocols, and texts sent once the connection opens. */
+  protocols?: string[]
+  messages?: string[]
+  stop?: StopSpec
   assertions: Assertion[]
   extract: Extraction[]
   retry?: RetryPolicy
@@ -54,14 +73,21 @@ export interface RunOptions {
   bail?: boolean
   signal?: AbortSignal
   onResult?: (r: StepResult) => void
+  /** Digest and OAuth 2.0 requests go through this (their token/challenge exchanges); others are sent directly. */
+  auth?: AuthRunner
+  /** Needed for SSE and WebSocket steps. */
+  streams?: StreamDeps
 }
 
 export interface StepResult {
   stepId: string
   name: string
+  path: string
   iteration: number
   /** The session of the last attempt; earlier attempts are on its lane. */
   sid: string | undefined
+  /** Every attempt's session, first to last. */
+  sids: string[]
   attempts: number
   status: number | undefined
   error: { code: string; message: string } | undefined
@@ -115,7 +141,7 @@ export async function runSteps(
         await gate.acquire()
         try {
           if (stopped()) return null
-          const r = await runStep(http, step, iteration, vars, pacer, options.signal)
+          const r = await runStep(http, step, iteration, vars, pacer, options)
           for (const [k, v] of r.extracted) vars.set(k, v)
           results.push(r.result)
           options.onResult?.(r.result)
@@ -154,29 +180,84 @@ async function runStep(
   http: HttpEngine,
   step: RunStep,
   iteration: number,
-  vars: ReadonlyMap<string, string>,
+  iterationVars: ReadonlyMap<string, string>,
   pacer: Pacer,
-  signal: AbortSignal | undefined,
+  options: RunOptions,
 ): Promise<{ result: StepResult; extracted: Map<string, string> }> {
-  const { spec, unknown } = resolveRequest(step.request, { type: 'none' }, vars)
+  const signal = options.signal
+  // Resolution happens here, at step start: extracted values and the data row are this iteration's.
+  const vars = new Map(step.variables ?? [])
+  for (const [k, v] of iterationVars) vars.set(k, v)
+  const resolved = resolveRequest(step.request, step.auth ?? { type: 'none' }, vars)
+  const messages = (step.messages ?? []).map((m) => resolveTemplate(m, vars))
+  const unknown = [...resolved.unknown]
+  for (const m of messages) for (const n of m.unknown) if (!unknown.includes(n)) unknown.push(n)
+  const nothing = new Map<string, string>()
+  if (unknown.length > 0) {
+    const names = unknown.map((n) => `{{${n}}}`).join(', ')
+    const error = {
+      code: 'unknown_variable',
+      message: `Unknown variable${unknown.length > 1 ? 's' : ''} ${names}`,
+    }
+    return { result: failed(step, iteration, [], 0, error, unknown), extracted: nothing }
+  }
+  const { spec, auth } = resolved
+
+  if (step.kind === 'sse' || step.kind === 'ws') {
+    if (!options.streams) {
+      const error = { code: 'unsupported', message: 'This run cannot open SSE or WebSocket sessions' }
+      return { result: failed(step, iteration, [], 0, error, []), extracted: nothing }
+    }
+    await pacer.next()
+    const out = await runStreamStep(options.streams, {
+      kind: step.kind,
+      spec: applySimpleAuth(spec, auth),
+      protocols: step.protocols ?? [],
+      messages: messages.map((m) => m.text),
+      stop: step.stop ?? {},
+      assertions: step.assertions,
+      ...(signal ? { signal } : {}),
+    })
+    const passed = out.error === undefined && out.assertions.every((a) => a.passed)
+    return {
+      result: {
+        ...base(step, iteration),
+        sid: out.sid,
+        sids: out.sid ? [out.sid] : [],
+        attempts: 1,
+        status: out.status,
+        error: out.error,
+        timeMs: out.timeMs,
+        endedAt: Date.now(),
+        passed,
+        assertions: out.assertions,
+      },
+      extracted: nothing,
+    }
+  }
+
+  const send = async (link: SessionLink | undefined): Promise<Result<SendResult>> =>
+    options.auth && (auth.type === 'digest' || auth.type === 'oauth2')
+      ? options.auth.send(spec, auth, 1)
+      : http.send(applySimpleAuth(spec, auth), 1, link)
   const policy = step.retry
   let attempts = 0
-  let firstSid: string | undefined
-  let prevSid: string | undefined
+  const sids: string[] = []
   let backoff = policy?.backoffMs ?? 0
   for (;;) {
     await pacer.next()
     attempts++
-    const link = firstSid ? { lane: firstSid, ...(prevSid ? { initiator: prevSid } : {}) } : undefined
-    const sent = http.send(spec, 1, link)
+    const first = sids[0]
+    const prev = sids[sids.length - 1]
+    const link = first ? { lane: first, ...(prev ? { initiator: prev } : {}) } : undefined
+    const sent = await send(link)
     if (!sent.ok)
       return {
-        result: failed(step, iteration, undefined, attempts, sent.error, unknown),
-        extracted: new Map(),
+        result: failed(step, iteration, sids, attempts, sent.error, []),
+        extracted: nothing,
       }
     const sid = sent.value.sids[0] as string
-    firstSid ??= sid
-    prevSid = sid
+    sids.push(sid)
     const outcome = await http.waitFor(sid)
     const final = outcome.final
     const retriable =
@@ -196,20 +277,19 @@ async function runStep(
           ? { code: final.code, message: final.message }
           : { code: 'cancelled', message: 'Cancelled' }
       return {
-        result: failed(step, iteration, sid, attempts, error, unknown, final.timings.time),
-        extracted: new Map(),
+        result: failed(step, iteration, sids, attempts, error, [], final.timings.time),
+        extracted: nothing,
       }
     }
     const view = await responseView(http, final, outcome.events)
     const assertions = runAssertions(step.assertions, view)
     const { values, missing } = runExtractions(step.extract, view)
-    const passed = assertions.every((a) => a.passed) && missing.length === 0 && unknown.length === 0
+    const passed = assertions.every((a) => a.passed) && missing.length === 0
     return {
       result: {
-        stepId: step.id,
-        name: step.name,
-        iteration,
+        ...base(step, iteration),
         sid,
+        sids,
         attempts,
         status: final.status,
         error: undefined,
@@ -218,27 +298,32 @@ async function runStep(
         passed,
         assertions,
         missing,
-        unknown,
       },
       extracted: values,
     }
   }
 }
 
+function base(
+  step: RunStep,
+  iteration: number,
+): Pick<StepResult, 'stepId' | 'name' | 'path' | 'iteration' | 'missing' | 'unknown'> {
+  return { stepId: step.id, name: step.name, path: step.path ?? '', iteration, missing: [], unknown: [] }
+}
+
 function failed(
   step: RunStep,
   iteration: number,
-  sid: string | undefined,
+  sids: string[],
   attempts: number,
   error: { code: string; message: string },
   unknown: string[],
   timeMs = 0,
 ): StepResult {
   return {
-    stepId: step.id,
-    name: step.name,
-    iteration,
-    sid,
+    ...base(step, iteration),
+    sid: sids[sids.length - 1],
+    sids,
     attempts,
     status: undefined,
     error,
@@ -246,7 +331,6 @@ function failed(
     endedAt: Date.now(),
     passed: false,
     assertions: [],
-    missing: [],
     unknown,
   }
 }
@@ -279,7 +363,7 @@ function byId(steps: readonly RunStep[], id: string): RunStep {
 }
 
 /** Refuse unknown dependencies and cycles up front, with the names involved. */
-function checkGraph(steps: readonly RunStep[]): void {
+export function checkGraph(steps: readonly RunStep[]): void {
   const ids = new Set(steps.map((s) => s.id))
   for (const s of steps)
     for (const d of s.dependsOn ?? [])

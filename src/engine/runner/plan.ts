@@ -1,0 +1,168 @@
+import { basename, posix } from 'node:path'
+import {
+  ancestorFolders,
+  findNode,
+  parentPath,
+  savedToSpec,
+  type FolderNode,
+  type SavedRequest,
+  type TreeNode,
+} from '../../shared/collection'
+import { fail, ok, type Result } from '../../shared/result'
+import { effectiveAuth } from '../auth/apply-auth'
+import { readRequestFile, stemOf } from '../collections/loader'
+import type { CollectionManager } from '../collections/manager'
+import { absPath } from '../collections/store'
+import type { RunStep } from './runner'
+
+/**
+ * A run's plan: the requests under a collection path ('' = all, a folder, or one request) as runner steps, in
+ * tree order, each with its variable scope (globals, collection, folders, environment) and its effective
+ * auth (inheritance applied). Templates stay unresolved: values extracted during the run and data rows are
+ * only known per iteration, so the runner resolves each step when it starts. A request's `dependsOn`
+ * requests are pulled into the plan even when they live outside the chosen path.
+ */
+
+export interface PlannedRun {
+  steps: RunStep[]
+  /** The collection folder as the manager knows it (absolute, normalised). */
+  dir: string
+}
+
+/** Most requests one run plans. */
+const MAX_STEPS = 100_000
+
+export async function planRun(
+  manager: CollectionManager,
+  dirInput: string,
+  path: string,
+  env: string | undefined,
+): Promise<Result<PlannedRun>> {
+  let open = manager.get(dirInput)
+  if (!open) {
+    const opened = await manager.openDir(dirInput, false)
+    if (!opened.ok) return opened
+    open = manager.get(opened.value.dir)
+    if (!open) return fail('not_found', `No collection at ${dirInput}`)
+  }
+  const dir = open.dir
+  const loaded = manager.loaded(dir)
+  if (!loaded.ok) return loaded
+  const { info } = loaded.value
+  if (env !== undefined && env !== '' && !info.environments.some((e) => e.id === env)) {
+    const known = info.environments.map((e) => e.id).join(', ')
+    return fail('not_found', `No environment "${env}" in ${info.name}${known ? ` (there is: ${known})` : ''}`)
+  }
+
+  const rel = normalizeRequestPath(path.replace(/^\/+|\/+$/g, ''))
+  const node = findNode(info.root, rel) ?? findNode(info.root, path.replace(/^\/+|\/+$/g, ''))
+  if (!node) {
+    const problem = info.problems.find((p) => p.path === rel)
+    if (problem) return fail('parse', `${problem.path} line ${problem.line}: ${problem.message}`)
+    return fail('not_found', `Nothing at "${path}" in ${info.name}`)
+  }
+
+  // Every request of the collection in tree order: the order steps are listed in, whatever pulled them in.
+  const order = new Map<string, number>()
+  walk(info.root, (r) => order.set(r, order.size))
+
+  const chosen: string[] = []
+  if (node.type === 'request') chosen.push(node.path)
+  else walk(node, (r) => chosen.push(r))
+  if (chosen.length === 0) return fail('invalid_request', `No requests under "${path || info.name}"`)
+
+  // Read the chosen requests and, transitively, what they depend on.
+  const saved = new Map<string, SavedRequest>()
+  const deps = new Map<string, string[]>()
+  const queue = [...chosen]
+  for (let guard = 0; queue.length > 0; guard++) {
+    if (guard > MAX_STEPS) return fail('invalid_request', `More than ${MAX_STEPS} requests in one run`)
+    const p = queue.shift() as string
+    if (saved.has(p)) continue
+    const problem = info.problems.find((x) => x.path === p)
+    if (problem) return fail('parse', `${p} line ${problem.line}: ${problem.message}`)
+    let read
+    try {
+      read = await readRequestFile(absPath(dir, p), stemOf(basename(p)))
+    } catch {
+      return fail('not_found', `${p} could not be read`)
+    }
+    if (!read.ok) return fail('parse', `${p} line ${read.line}: ${read.problem}`)
+    saved.set(p, read.request)
+    const list: string[] = []
+    for (const d of read.request.dependsOn ?? []) {
+      const target = resolveDependency(p, d)
+      if (target === null || !order.has(target))
+        return fail('invalid_request', `${p}: dependsOn "${d}" is not a request in this collection`)
+      if (target === p) return fail('invalid_request', `${p}: a request cannot depend on itself`)
+      list.push(target)
+      queue.push(target)
+    }
+    deps.set(p, list)
+  }
+
+  const paths = [...saved.keys()].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0))
+  const scopes = new Map<string, ReadonlyMap<string, string>>()
+  const steps: RunStep[] = []
+  for (const p of paths) {
+    const req = saved.get(p) as SavedRequest
+    const folder = parentPath(p)
+    let vars = scopes.get(folder)
+    if (!vars) {
+      const scope = await manager.scope(env ? { dir, path: p, env } : { dir, path: p }, true)
+      if (!scope.ok) return scope
+      vars = new Map(scope.value.map((v) => [v.name, v.value]))
+      scopes.set(folder, vars)
+    }
+    const folders = ancestorFolders(info.root, `${folder}/`)
+    const auth = effectiveAuth([info.auth, ...folders.slice(1).map((f) => f.auth), req.auth])
+    const dependsOn = deps.get(p) ?? []
+    const step: RunStep = {
+      id: p,
+      name: req.name,
+      path: p,
+      kind: req.kind,
+      request: savedToSpec(req),
+      auth,
+      variables: vars,
+      assertions: req.assertions ?? [],
+      extract: req.extract ?? [],
+    }
+    if (req.retry) step.retry = req.retry
+    if (dependsOn.length > 0) step.dependsOn = dependsOn
+    if (req.kind === 'ws') {
+      step.protocols = req.protocols
+      step.messages = req.messages.map((m) => m.text)
+    }
+    if (req.stop) step.stop = req.stop
+    steps.push(step)
+  }
+  return ok({ steps, dir })
+}
+
+function walk(folder: FolderNode, visit: (requestPath: string) => void): void {
+  const go = (nodes: readonly TreeNode[], depth: number): void => {
+    if (depth > 64) return
+    for (const n of nodes) {
+      if (n.type === 'request') visit(n.path)
+      else go(n.children, depth + 1)
+    }
+  }
+  go(folder.children, 0)
+}
+
+function normalizeRequestPath(p: string): string {
+  return p === '' || /\.ya?ml$/.test(p) ? p : `${p}.yaml`
+}
+
+/**
+ * A `dependsOn` entry: from the collection root (`auth/login.yaml`), or from the request's own folder when
+ * it starts with `./` or `../`. `.yaml` may be left off. Null when it leaves the collection.
+ */
+export function resolveDependency(from: string, dep: string): string | null {
+  const relative = dep.startsWith('./') || dep.startsWith('../')
+  const joined = relative ? posix.join(parentPath(from), dep) : posix.normalize(dep)
+  const clean = joined.replace(/^\/+/, '')
+  if (clean === '' || clean.startsWith('..') || clean.startsWith('/')) return null
+  return normalizeRequestPath(clean)
+}

@@ -1,0 +1,374 @@
+import type { z } from 'zod'
+import type { Assertion } from '../../shared/collection'
+import { fail, ok, type Result } from '../../shared/result'
+import {
+  MAX_SNAPSHOT_RESULTS,
+  RUN_PROGRESS_EVERY_MS,
+  type RequestSummary,
+  type RunFinished,
+  type RunProgressEvent,
+  type RunSnapshot,
+  type runCommandSchemas,
+  type StepResultSummary,
+} from '../../shared/run-schemas'
+import type { AuthRunner } from '../auth/auth-runner'
+import type { CollectionManager } from '../collections/manager'
+import type { HttpEngine } from '../http/http-engine'
+import { readDataFile, type DataRow } from './data-file'
+import { planRun } from './plan'
+import { checkGraph, runSteps, type RunReport, type RunStep, type StepResult } from './runner'
+import { percentile } from './stats'
+import type { StreamDeps } from './stream-step'
+
+/**
+ * The service side of `run.*`: plans a run from a collection path, starts it, sends `run.progress` at most
+ * every RUN_PROGRESS_EVERY_MS with the results new since the last event (the last event carries the run's
+ * statistics), answers `run.get` and `run.cancel`. The CLI waits on `wait()` for the full report.
+ */
+
+type StartPayload = z.output<(typeof runCommandSchemas)['run.start']>
+
+export interface RunManagerDeps {
+  http: HttpEngine
+  auth: AuthRunner
+  collections: CollectionManager
+  streams: StreamDeps
+  emit(payload: RunProgressEvent): void
+}
+
+/** Planned step runs one run may have (each keeps a result in memory). */
+export const MAX_RUN_TOTAL = 1_000_000
+/** Finished runs kept for `run.get`. */
+const KEEP_FINISHED = 20
+
+interface PerRequest {
+  stepId: string
+  name: string
+  path: string
+  passed: number
+  failed: number
+  times: number[]
+}
+
+interface Run {
+  id: string
+  start: StartPayload
+  dir: string
+  startedAt: number
+  total: number
+  steps: RunStep[]
+  controller: AbortController
+  done: number
+  passed: number
+  failed: number
+  pending: StepResultSummary[]
+  recent: StepResultSummary[]
+  perRequest: Map<string, PerRequest>
+  timer: ReturnType<typeof setTimeout> | null
+  lastEmit: number
+  finished?: RunFinished
+  report: Promise<RunReport>
+}
+
+export class RunManager {
+  private readonly runs = new Map<string, Run>()
+  private next = 1
+
+  constructor(private readonly deps: RunManagerDeps) {}
+
+  async start(p: StartPayload): Promise<Result<{ runId: string; total: number }>> {
+    const planned = await planRun(this.deps.collections, p.dir, p.path, p.env)
+    if (!planned.ok) return planned
+    const { steps, dir } = planned.value
+    try {
+      checkGraph(steps)
+    } catch (e) {
+      return fail('invalid_request', e instanceof Error ? e.message : String(e))
+    }
+    let data: DataRow[] | undefined
+    if (p.dataFile !== undefined) {
+      const rows = await readDataFile(p.dataFile)
+      if (!rows.ok) return rows
+      if (rows.value.length === 0) return fail('invalid_request', `Data file ${p.dataFile} has no rows`)
+      data = rows.value
+    }
+    // With a data file, an iteration is one pass over its rows.
+    const iterations = p.iterations * (data?.length ?? 1)
+    const total = steps.length * iterations
+    if (total > MAX_RUN_TOTAL)
+      return fail(
+        'invalid_request',
+        `That run has ${total.toLocaleString('en-US')} step runs; at most ${MAX_RUN_TOTAL.toLocaleString('en-US')}`,
+      )
+
+    const id = `r${this.next++}`
+    const controller = new AbortController()
+    const state: Omit<Run, 'report'> = {
+      id,
+      start: p,
+      dir,
+      startedAt: Date.now(),
+      total,
+      steps,
+      controller,
+      done: 0,
+      passed: 0,
+      failed: 0,
+      pending: [],
+      recent: [],
+      perRequest: new Map(
+        steps.map((s) => [
+          s.id,
+          { stepId: s.id, name: s.name, path: s.path ?? '', passed: 0, failed: 0, times: [] },
+        ]),
+      ),
+      timer: null,
+      lastEmit: 0,
+    }
+    const run: Run = Object.assign(state, { report: this.launch(state, steps, p, iterations, data) })
+    this.runs.set(id, run)
+    this.trim()
+    return ok({ runId: id, total })
+  }
+
+  private launch(
+    run: Omit<Run, 'report'>,
+    steps: RunStep[],
+    p: StartPayload,
+    iterations: number,
+    data: DataRow[] | undefined,
+  ): Promise<RunReport> {
+    return runSteps(this.deps.http, steps, {
+      concurrency: p.concurrency,
+      iterations,
+      ...(p.delayMs !== undefined ? { delayMs: p.delayMs } : {}),
+      ...(p.ratePerSecond !== undefined ? { ratePerSecond: p.ratePerSecond } : {}),
+      ...(data ? { data } : {}),
+      ...(p.bail ? { bail: true } : {}),
+      signal: run.controller.signal,
+      auth: this.deps.auth,
+      streams: this.deps.streams,
+      onResult: (r) => this.onResult(run, r),
+    }).then(
+      (report) => {
+        this.finish(run, report)
+        return report
+      },
+      (e: unknown) => {
+        // The graph was checked above, so this is a bug; the run still ends, with what it had.
+        const report: RunReport = {
+          results: [],
+          stats: emptyStats(),
+          bailed: false,
+          cancelled: true,
+          durationMs: Date.now() - run.startedAt,
+        }
+        console.error('[flightdeck] run failed', e)
+        this.finish(run, report)
+        return report
+      },
+    )
+  }
+
+  cancel(runId: string): { cancelled: boolean } {
+    const run = this.runs.get(runId)
+    if (!run || run.finished || run.controller.signal.aborted) return { cancelled: false }
+    run.controller.abort()
+    return { cancelled: true }
+  }
+
+  get(runId: string): Result<RunSnapshot> {
+    const run = this.runs.get(runId)
+    if (!run) return fail('not_found', `No run ${runId}`)
+    const snap: RunSnapshot = {
+      runId: run.id,
+      dir: run.dir,
+      path: run.start.path,
+      startedAt: run.startedAt,
+      state: run.finished ? 'finished' : 'running',
+      done: run.done,
+      total: run.total,
+      passed: run.passed,
+      failed: run.failed,
+      requests: [...run.perRequest.values()].map(requestSummary),
+      results: [...run.recent],
+    }
+    if (run.start.env !== undefined) snap.env = run.start.env
+    if (run.finished) snap.finished = run.finished
+    return ok(snap)
+  }
+
+  /** The whole report once the run ends (the CLI's reporters need every result). */
+  wait(runId: string): Promise<RunReport> | null {
+    return this.runs.get(runId)?.report ?? null
+  }
+
+  /** The planned steps of a run, in plan order. */
+  steps(runId: string): readonly RunStep[] {
+    return this.runs.get(runId)?.steps ?? []
+  }
+
+  async dispose(): Promise<void> {
+    const running = [...this.runs.values()].filter((r) => !r.finished)
+    for (const r of running) r.controller.abort()
+    await Promise.race([
+      Promise.all(running.map((r) => r.report)),
+      new Promise((resolve) => setTimeout(resolve, 5000).unref()),
+    ])
+    for (const r of this.runs.values()) if (r.timer) clearTimeout(r.timer)
+  }
+
+  private onResult(run: Omit<Run, 'report'>, r: StepResult): void {
+    const s = summarize(r)
+    run.done++
+    if (r.passed) run.passed++
+    else run.failed++
+    const per = run.perRequest.get(r.stepId)
+    if (per) {
+      if (r.passed) per.passed++
+      else per.failed++
+      per.times.push(r.timeMs)
+    }
+    run.pending.push(s)
+    run.recent.push(s)
+    if (run.recent.length > MAX_SNAPSHOT_RESULTS * 2)
+      run.recent.splice(0, run.recent.length - MAX_SNAPSHOT_RESULTS)
+    if (run.timer === null) {
+      const wait = Math.max(0, run.lastEmit + RUN_PROGRESS_EVERY_MS - Date.now())
+      run.timer = setTimeout(() => {
+        run.timer = null
+        this.emit(run)
+      }, wait)
+    }
+  }
+
+  private emit(run: Omit<Run, 'report'>): void {
+    run.lastEmit = Date.now()
+    const results = run.pending
+    run.pending = []
+    const event: RunProgressEvent = {
+      runId: run.id,
+      done: run.done,
+      total: run.total,
+      passed: run.passed,
+      failed: run.failed,
+      results,
+    }
+    if (run.finished) event.finished = run.finished
+    this.deps.emit(event)
+  }
+
+  private finish(run: Omit<Run, 'report'>, report: RunReport): void {
+    if (run.recent.length > MAX_SNAPSHOT_RESULTS)
+      run.recent.splice(0, run.recent.length - MAX_SNAPSHOT_RESULTS)
+    const st = report.stats
+    run.finished = {
+      stats: {
+        total: st.total,
+        passed: st.passed,
+        failed: st.failed,
+        errors: st.errors,
+        ...st.latency,
+        histogram: st.histogram.map((b) => ({
+          upToMs: Number.isFinite(b.upToMs) ? b.upToMs : null,
+          count: b.count,
+        })),
+      },
+      throughput: st.throughput.map((x) => ({ t: x.second, rps: x.count })),
+      bailed: report.bailed,
+      cancelled: report.cancelled,
+      durationMs: report.durationMs,
+    }
+    if (run.timer) clearTimeout(run.timer)
+    run.timer = null
+    this.emit(run)
+  }
+
+  private trim(): void {
+    const finished = [...this.runs.values()].filter((r) => r.finished)
+    for (const r of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) this.runs.delete(r.id)
+  }
+}
+
+function requestSummary(p: PerRequest): RequestSummary {
+  const sorted = [...p.times].sort((a, b) => a - b)
+  return {
+    stepId: p.stepId,
+    name: p.name,
+    path: p.path,
+    passed: p.passed,
+    failed: p.failed,
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: percentile(sorted, 100),
+  }
+}
+
+export function summarize(r: StepResult): StepResultSummary {
+  const s: StepResultSummary = {
+    stepId: r.stepId,
+    name: r.name,
+    path: r.path,
+    iteration: r.iteration,
+    attempts: r.attempts,
+    timeMs: Math.round(r.timeMs * 1000) / 1000,
+    passed: r.passed,
+    assertions: [
+      ...r.assertions.map((a) => ({
+        name: describeAssertion(a.assertion),
+        passed: a.passed,
+        message: a.message,
+      })),
+      ...r.missing.map((name) => ({
+        name: `extract ${name}`,
+        passed: false,
+        message: `nothing found for ${name}`,
+      })),
+    ],
+  }
+  if (r.sid !== undefined) s.sid = r.sid
+  if (r.status !== undefined) s.status = r.status
+  if (r.error !== undefined) s.error = r.error
+  return s
+}
+
+/** An assertion in a few words, e.g. `status equals 200`, `$.token exists`. */
+export function describeAssertion(a: Assertion): string {
+  const q = (v: unknown): string => JSON.stringify(v)
+  switch (a.kind) {
+    case 'status':
+      if (a.equals !== undefined) return `status equals ${a.equals}`
+      if (a.oneOf) return `status one of ${a.oneOf.join(', ')}`
+      return `status ${a.min ?? 100}–${a.max ?? 999}`
+    case 'header':
+      if (a.exists !== undefined) return `header ${a.name} ${a.exists ? 'exists' : 'is absent'}`
+      if (a.equals !== undefined) return `header ${a.name} equals ${q(a.equals)}`
+      if (a.contains !== undefined) return `header ${a.name} contains ${q(a.contains)}`
+      return `header ${a.name} exists`
+    case 'json':
+      if (a.exists !== undefined) return `${a.path} ${a.exists ? 'exists' : 'does not exist'}`
+      return `${a.path} equals ${q(a.equals ?? null)}`
+    case 'body-contains':
+      return `body contains ${q(a.text)}`
+    case 'duration-under':
+      return `duration under ${a.ms} ms`
+    case 'message-count':
+      if (a.equals !== undefined) return `message count equals ${a.equals}`
+      if (a.max === undefined) return `message count at least ${a.min ?? 0}`
+      return `message count ${a.min ?? 0}–${a.max}`
+  }
+}
+
+function emptyStats(): RunReport['stats'] {
+  return {
+    total: 0,
+    passed: 0,
+    failed: 0,
+    errors: 0,
+    latency: { p50: 0, p90: 0, p99: 0, max: 0, mean: 0 },
+    histogram: [],
+    throughput: [],
+    requestsPerSecond: 0,
+  }
+}

@@ -1,0 +1,187 @@
+import { DEFAULT_STOP, type Assertion, type StopSpec } from '../../shared/collection'
+import type { TimelineBatch } from '../../shared/contract'
+import type { RequestSpec } from '../../shared/request'
+import type { StreamEntry } from '../../shared/streams'
+import type { StreamEngine } from '../streams/stream-engine'
+import { checkCount, type AssertionResult } from './checks'
+
+/**
+ * A run's SSE or WebSocket step: open the session (no reconnects: a run measures one connection), count the
+ * incoming messages, and close it when the stop condition holds — `count` messages, a message whose data
+ * matches `match`, or `durationMs` — or when the server ends it. With no condition it stops after
+ * DEFAULT_STOP (100 messages or 10 s). A `count` or `match` that is not met by the end fails the step.
+ */
+
+export interface StreamDeps {
+  streams: StreamEngine
+  /** The engine's timeline batches (for the handshake status and to know when messages arrived). */
+  subscribe(listener: (batch: TimelineBatch) => void): () => void
+}
+
+export interface StreamStepInput {
+  kind: 'sse' | 'ws'
+  /** Resolved, auth applied. */
+  spec: RequestSpec
+  protocols: string[]
+  /** WebSocket: texts sent in order once the connection is open. */
+  messages: string[]
+  stop: StopSpec
+  assertions: Assertion[]
+  signal?: AbortSignal
+}
+
+export interface StreamStepOutcome {
+  sid: string | undefined
+  status: number | undefined
+  error: { code: string; message: string } | undefined
+  timeMs: number
+  messages: number
+  assertions: AssertionResult[]
+}
+
+/** Most data bytes of one message the match looks at. */
+const MATCH_BYTES = 64 * 1024
+const READ_BATCH = 2000
+
+function incoming(kind: 'sse' | 'ws', e: StreamEntry): boolean {
+  if (kind === 'sse') return e.kind === 'event' || e.kind === 'line' || e.kind === 'chunk'
+  return e.dir === 'in' && (e.kind === 'text' || e.kind === 'binary')
+}
+
+export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): Promise<StreamStepOutcome> {
+  const started = Date.now()
+  const { streams } = deps
+  const opened =
+    input.kind === 'sse'
+      ? streams.openSse({ request: input.spec, stream: { reconnect: false } })
+      : streams.openWs({
+          url: input.spec.url,
+          headers: input.spec.headers,
+          protocols: input.protocols,
+          options: {
+            reconnect: false,
+            ...(input.spec.options.insecure !== undefined ? { insecure: input.spec.options.insecure } : {}),
+          },
+        })
+  if (!opened.ok)
+    return {
+      sid: undefined,
+      status: undefined,
+      error: { code: opened.error.code, message: opened.error.message },
+      timeMs: 0,
+      messages: 0,
+      assertions: [],
+    }
+  const sid = opened.value.sid
+
+  const wantCount =
+    input.stop.count ?? (input.stop.match || input.stop.durationMs ? undefined : DEFAULT_STOP.count)
+  const durationMs = input.stop.durationMs ?? DEFAULT_STOP.durationMs
+  const re = input.stop.match !== undefined ? new RegExp(input.stop.match) : null
+  let status: number | undefined
+  let count = 0
+  let seen = 0
+  let matched = false
+  let met = false
+  let closing = false
+  let sentMessages = false
+
+  const close = (): void => {
+    if (closing) return
+    closing = true
+    streams.close(sid)
+  }
+  const scan = (): void => {
+    for (let guard = 0; guard < 1000 && !met; guard++) {
+      const page = streams.read({ sid, from: seen, count: READ_BATCH, maxData: re ? MATCH_BYTES : 0 })
+      if (!page.ok || page.value.entries.length === 0) return
+      seen += page.value.entries.length
+      for (const e of page.value.entries) {
+        if (!incoming(input.kind, e)) continue
+        count++
+        if (re && e.encoding === 'utf8' && re.test(e.data)) matched = true
+        if ((wantCount !== undefined && count >= wantCount) || matched) {
+          met = true
+          break
+        }
+      }
+    }
+  }
+  const off = deps.subscribe((batch) => {
+    let touched = false
+    for (const e of batch.events) {
+      if (e.sid !== sid) continue
+      touched = true
+      if (e.type === 'stream-open' && e.attempt === 0) {
+        status = e.status
+        if (input.kind === 'ws' && !sentMessages) {
+          sentMessages = true
+          for (const text of input.messages) void streams.send({ sid, kind: 'text', data: text })
+        }
+      }
+    }
+    if (touched && !met) {
+      scan()
+      if (met) close()
+    }
+  })
+  const timer = setTimeout(close, durationMs)
+  const onAbort = (): void => close()
+  input.signal?.addEventListener('abort', onAbort, { once: true })
+  if (input.signal?.aborted) close()
+  let final
+  try {
+    final = (await streams.wait(sid)).final
+  } finally {
+    clearTimeout(timer)
+    off()
+    input.signal?.removeEventListener('abort', onAbort)
+  }
+  if (!met) scan()
+  const timeMs = Date.now() - started
+
+  let error: StreamStepOutcome['error']
+  const timedOut = closing && !met && !input.signal?.aborted
+  if (input.signal?.aborted && !met) error = { code: 'cancelled', message: 'Cancelled' }
+  else if (final.type === 'error' && !met) error = { code: final.code, message: final.message }
+  else if (!met && (input.stop.count !== undefined || re)) {
+    const wanted = re ? `a message matching /${input.stop.match ?? ''}/` : `${input.stop.count ?? 0} messages`
+    const how = timedOut ? `stopped after ${durationMs} ms` : 'the stream ended'
+    error = {
+      code: 'stop_not_met',
+      message: `${how} with ${count} message${count === 1 ? '' : 's'}, before ${wanted}`,
+    }
+  }
+  return {
+    sid,
+    status,
+    error,
+    timeMs,
+    messages: count,
+    assertions: input.assertions.map((a) => streamAssertion(a, status, count)),
+  }
+}
+
+/** What can be checked of a stream: the handshake status and the message count. */
+function streamAssertion(a: Assertion, status: number | undefined, count: number): AssertionResult {
+  if (a.kind === 'message-count') return { assertion: a, ...checkCount(a, count) }
+  if (a.kind === 'status') {
+    if (status === undefined) return { assertion: a, passed: false, message: 'no handshake status' }
+    const passed =
+      a.equals !== undefined
+        ? status === a.equals
+        : a.oneOf
+          ? a.oneOf.includes(status)
+          : status >= (a.min ?? 0) && status <= (a.max ?? 999)
+    return {
+      assertion: a,
+      passed,
+      message: `status ${status}${passed ? ' is as expected' : ' is not as expected'}`,
+    }
+  }
+  return {
+    assertion: a,
+    passed: false,
+    message: `${a.kind} does not apply to a stream; use status or message-count`,
+  }
+}

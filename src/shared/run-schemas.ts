@@ -1,0 +1,144 @@
+import { z } from 'zod'
+
+/**
+ * The runner's commands and its progress event (issue 6): run a request, folder or whole collection with
+ * concurrency, iterations, pacing and a data file; watch it; cancel it. contract.ts spreads these into its
+ * command table and event map, so names still live in one place. The CLI (`flightdeck run`) uses the same
+ * commands.
+ */
+
+const runId = z.string().min(1).max(64)
+
+/** Most results one `run.get` returns (the latest); counts and statistics always cover the whole run. */
+export const MAX_SNAPSHOT_RESULTS = 1000
+/** `run.progress` goes out at most this often per run. */
+export const RUN_PROGRESS_EVERY_MS = 100
+
+export const runCommandSchemas = {
+  /** Plan the run (reading the collection now), start it and answer at once; progress comes as events. */
+  'run.start': z
+    .object({
+      /** The collection folder. */
+      dir: z.string().min(1).max(4096),
+      /** '' for the whole collection, a folder, or one request file (dependencies are pulled in). */
+      path: z.string().max(4096),
+      /** An environment id (a file stem in `environments/`). */
+      env: z.string().max(256).optional(),
+      concurrency: z.number().int().min(1).max(1000),
+      /** With a data file: passes over all of its rows. */
+      iterations: z.number().int().min(1).max(100_000),
+      /** Wait this long between starting two requests. */
+      delayMs: z.number().int().min(0).max(3_600_000).optional(),
+      /** Start at most this many requests per second. */
+      ratePerSecond: z.number().positive().max(1_000_000).optional(),
+      /** A CSV (with a header row) or JSON (an array of objects) file whose rows become variables. */
+      dataFile: z.string().min(1).max(4096).optional(),
+      /** Stop starting new requests after the first failure. */
+      bail: z.boolean().optional(),
+    })
+    .strict(),
+  'run.cancel': z.object({ runId }).strict(),
+  'run.get': z.object({ runId }).strict(),
+} as const
+
+export interface AssertionOutcome {
+  /** The assertion in words, e.g. `status equals 200`. */
+  name: string
+  passed: boolean
+  message: string
+}
+
+/** One step of one iteration, finished. */
+export interface StepResultSummary {
+  stepId: string
+  name: string
+  /** The request file in the collection. */
+  path: string
+  iteration: number
+  /** The last attempt's session (earlier attempts are on its lane). */
+  sid?: string
+  attempts: number
+  status?: number
+  error?: { code: string; message: string }
+  timeMs: number
+  passed: boolean
+  assertions: AssertionOutcome[]
+}
+
+/** Latency over a run's finished steps, in ms. */
+export interface RunStats {
+  total: number
+  passed: number
+  failed: number
+  /** Steps that ended in a network error (no response). */
+  errors: number
+  p50: number
+  p90: number
+  p99: number
+  max: number
+  mean: number
+  /** Buckets by upper bound; `upToMs: null` holds everything slower than the last bound. */
+  histogram: { upToMs: number | null; count: number }[]
+}
+
+export interface RunFinished {
+  stats: RunStats
+  /** Steps finished in each second since the start (`t` in whole seconds). */
+  throughput: { t: number; rps: number }[]
+  bailed: boolean
+  cancelled: boolean
+  durationMs: number
+}
+
+/** Pass/fail and latency per request of the run (all iterations). */
+export interface RequestSummary {
+  stepId: string
+  name: string
+  path: string
+  passed: number
+  failed: number
+  p50: number
+  p90: number
+  p99: number
+  max: number
+}
+
+export interface RunSnapshot {
+  runId: string
+  dir: string
+  path: string
+  env?: string
+  /** Wall-clock ms. */
+  startedAt: number
+  state: 'running' | 'finished'
+  done: number
+  total: number
+  passed: number
+  failed: number
+  requests: RequestSummary[]
+  /** The latest results, at most MAX_SNAPSHOT_RESULTS. */
+  results: StepResultSummary[]
+  finished?: RunFinished
+}
+
+export interface RunProgressEvent {
+  runId: string
+  done: number
+  total: number
+  passed: number
+  failed: number
+  /** Results new since the previous event of this run. */
+  results: StepResultSummary[]
+  /** On the last event of a run only. */
+  finished?: RunFinished
+}
+
+export interface RunCommandResponses {
+  'run.start': { runId: string; total: number }
+  'run.cancel': { cancelled: boolean }
+  'run.get': RunSnapshot
+}
+
+export interface RunEventPayloads {
+  'run.progress': RunProgressEvent
+}
