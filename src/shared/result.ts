@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   'too_many_redirects',
   'redirect_loop',
   'body_too_large',
+  /** A compressed response that expands far beyond its size on the wire (a decompression bomb). */
+  'decompression_bomb',
   /** A stream message past the session's size limit (WebSocket 1009). */
   'message_too_large',
   /** The peer broke the stream protocol (a WebSocket protocol error, invalid UTF-8 in a text message). */

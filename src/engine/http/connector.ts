@@ -28,6 +28,9 @@ export interface ConnectionTiming {
   alpn?: string
   authorized?: boolean
   authorizationError?: string
+  /** The first error the socket raised after connecting (a TLS alert is more telling than undici's "other side
+   * closed", which is all a request sees of it). */
+  socketError?: Error
   /** Set once a request has claimed these timings; later requests on the socket are "reused". */
   claimed: boolean
 }
@@ -68,6 +71,9 @@ export function createTimedConnector(clock: Clock, profile: TlsProfile): buildCo
         callback(err, null)
       } else if (s) {
         ;(s as Socket & Timed)[kTiming] = timing
+        s.on('error', (e) => {
+          timing.socketError ??= e
+        })
         callback(null, s)
       }
     }

@@ -18,6 +18,7 @@ interface NodeishError {
   hostname?: unknown
   address?: unknown
   port?: unknown
+  name?: unknown
 }
 
 function codeOf(e: NodeishError): string {
@@ -50,6 +51,31 @@ export function classifyError(error: unknown, where: string): AppError {
   const code = codeOf(e) || (cause ? codeOf(cause) : '')
   const detail = [code, typeof e.message === 'string' ? e.message : ''].filter(Boolean).join(': ')
   const make = (c: ErrorCode, message: string): AppError => ({ code: c, message, detail })
+  const text = typeof e.message === 'string' ? e.message : ''
+
+  if (code === 'UND_ERR_SOCKET' && text.includes('GOAWAY')) {
+    return make('reset', `${where} ended the HTTP/2 connection (GOAWAY) before the response was complete`)
+  }
+  if (code === 'UND_ERR_SOCKET' && text === 'bad response') {
+    // undici stops at a response nobody asked for: an interim 100 Continue (it never sends Expect), or bytes
+    // after the end of the previous response on the connection.
+    return make(
+      'protocol',
+      `${where} sent a response Flightdeck cannot read: an unrequested 100 Continue, or bytes past the end of the previous response`,
+    )
+  }
+  if (e.name === 'HTTPParserError' || code.startsWith('HPE_')) {
+    return make('protocol', `${where} sent a malformed HTTP response${text ? ` (${text})` : ''}`)
+  }
+  if (code === 'UND_ERR_NOT_SUPPORTED' && /expect/i.test(text)) {
+    return make(
+      'invalid_request',
+      'The Expect header (100-continue) is not supported: remove it and the body is sent at once',
+    )
+  }
+  if (code.includes('ALERT_CERTIFICATE_REQUIRED')) {
+    return make('tls', `${where} requires a client certificate (mutual TLS), and none was presented`)
+  }
 
   switch (code) {
     case 'ENOTFOUND':
@@ -113,8 +139,8 @@ export function classifyError(error: unknown, where: string): AppError {
   if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' || code === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH') {
     return make('reset', `The body from ${where} did not match its Content-Length`)
   }
-  if (code.startsWith('Z_') || code === 'ERR_BROTLI') {
-    return make('network', `The response body from ${where} could not be decompressed`)
+  if (code.startsWith('Z_') || code.includes('BROTLI') || code.startsWith('ERR__ERROR')) {
+    return make('protocol', `The response body from ${where} could not be decompressed (${text || code})`)
   }
   return make(
     'network',

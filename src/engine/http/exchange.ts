@@ -71,6 +71,13 @@ subscribe('undici:client:sendHeaders', (message) => {
 
 const PROGRESS_EVERY_MS = 50
 const MAX_ENCODINGS = 3
+/**
+ * Decompression-bomb guard: once a decoded body passes DECODE_FLOOR bytes it may be at most MAX_EXPANSION
+ * times the bytes that came over the wire. Real compressed responses stay far below 100:1 at that size; a
+ * gzip of zeros runs at about 1000:1, and nested or brotli codings at far more.
+ */
+const DECODE_FLOOR = 64 * 1024 * 1024
+const MAX_EXPANSION = 100
 
 type Decoder = Transform
 
@@ -101,6 +108,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
    * PROGRESS_EVERY_MS of them reports only `done` (its progress would say nothing new). */
   private lastProgress = 0
   private resumeFn: (() => void) | null = null
+  private socket: Socket | undefined
+  /** The response's Content-Length, NaN when it has none. */
+  private declaredLength = NaN
+  private decodedBytes = 0
 
   constructor(private readonly init: ExchangeInit) {
     this.marks = { queuedAt: init.queuedAt }
@@ -196,6 +207,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   /** Called through the sendHeaders channel with the socket this exchange was written to. */
   attachSocket(socket: Socket | undefined, rawHeaders: string): void {
+    this.socket = socket
     const timing = timingOf(socket)
     const tls = socket as TLSSocket | undefined
     const protocol: HttpProtocol = tls?.alpnProtocol === 'h2' ? 'h2' : 'http/1.1'
@@ -375,6 +387,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
       else if (k.length === 14 && k.toLowerCase() === 'content-length') contentLength = Number(v)
       else if (k.length === 16 && k.toLowerCase() === 'content-encoding') contentEncoding = v
     }
+    this.declaredLength = contentLength
     const encodings =
       options.decompress && contentEncoding
         ? contentEncoding
@@ -385,7 +398,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (encodings.length > MAX_ENCODINGS) {
       this.abortWith(
         new EngineError(
-          'network',
+          'protocol',
           `The response uses ${encodings.length} content encodings; at most ${MAX_ENCODINGS} are decoded`,
         ),
       )
@@ -406,12 +419,22 @@ export class Exchange implements Dispatcher.DispatchHandler {
       const last = this.decoders[this.decoders.length - 1] as Decoder
       first.on('drain', () => this.resumeFn?.())
       last.on('data', (chunk: Buffer) => {
+        this.decodedBytes += chunk.length
+        if (this.decodedBytes > DECODE_FLOOR && this.decodedBytes > this.wireBytes * MAX_EXPANSION) {
+          this.decoderFailed(
+            new EngineError(
+              'decompression_bomb',
+              `The response body expands to more than ${MAX_EXPANSION} times its compressed size (${this.decodedBytes} bytes from ${this.wireBytes}); Flightdeck stopped decoding it`,
+            ),
+          )
+          return
+        }
         if (!this.store(chunk)) {
           last.pause()
           this.writer?.onDrain(() => last.resume())
         }
       })
-      for (const d of this.decoders) d.on('error', (e) => this.abortWith(e))
+      for (const d of this.decoders) d.on('error', (e) => this.decoderFailed(e))
     }
     return true
   }
@@ -427,6 +450,16 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const ok = writer.write(chunk)
     if (!ok && this.decoders.length === 0) writer.onDrain(() => this.resumeFn?.())
     return ok
+  }
+
+  /**
+   * A decoder failed or hit the bomb guard. This can happen after undici has delivered the last byte (the
+   * decoder is still working through it), when aborting undici no longer reaches `onError`: fail here first.
+   */
+  private decoderFailed(err: Error): void {
+    const abort = this.abortFn
+    this.fail(err)
+    abort?.(err)
   }
 
   private abortWith(err: Error): void {
@@ -482,8 +515,34 @@ export class Exchange implements Dispatcher.DispatchHandler {
     })
   }
 
-  private fail(err: unknown): void {
+  /** A more telling cause than what undici reports, where the exchange knows one. */
+  private explain(err: unknown): unknown {
+    if (err instanceof EngineError) return err
+    const socketError = timingOf(this.socket)?.socketError as (Error & { code?: unknown }) | undefined
+    if (socketError && typeof socketError.code === 'string' && socketError.code.includes('ALERT'))
+      return socketError
+    const code = (err as { code?: unknown } | null)?.code
+    const declared = this.declaredLength
+    if (
+      this.status > 0 &&
+      this.decoders.length === 0 &&
+      Number.isFinite(declared) &&
+      this.wireBytes < declared &&
+      (code === 'UND_ERR_SOCKET' || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') &&
+      !String((err as Error).message).includes('GOAWAY')
+    ) {
+      return new EngineError(
+        'reset',
+        `${this.init.url.host} closed the connection after ${this.wireBytes} of the ${declared} bytes its Content-Length announced`,
+        err instanceof Error ? err.message : undefined,
+      )
+    }
+    return err
+  }
+
+  private fail(failure: unknown): void {
     if (this.state === 'finished') return
+    const err = this.explain(failure)
     this.state = 'finished'
     this.destroyDecoders()
     const endAt = this.now()

@@ -17,6 +17,7 @@ const TITLES: Record<ErrorCode, string> = {
   too_many_redirects: 'Too many redirects',
   redirect_loop: 'Redirect loop',
   body_too_large: 'The response body is too large',
+  decompression_bomb: 'The response expands too much when decompressed',
   message_too_large: 'A stream message is larger than the limit',
   protocol: 'The server broke the protocol',
   file: 'A file could not be read or written',
