@@ -17,7 +17,11 @@ export interface BodyStoreOptions {
   totalMemoryLimit?: number
   /** Pending disk writes past this many bytes ask the producer to pause. */
   highWaterMark?: number
+  /** Finished bodies kept at most; past it the oldest are released (as many as the HAR session records). */
+  maxBodies?: number
 }
+
+export const DEFAULT_MAX_BODIES = 20_000
 
 const EMPTY: Buffer[] = []
 
@@ -154,19 +158,34 @@ export class BodyStore {
   private tempDir: string | null = null
   private memoryUsed = 0
   private nextId = 1
+  private readonly maxBodies: number
 
   constructor(options: BodyStoreOptions = {}) {
     this.memoryLimit = options.memoryLimit ?? 8 * 1024 * 1024
     this.totalMemoryLimit = options.totalMemoryLimit ?? 512 * 1024 * 1024
     this.highWaterMark = options.highWaterMark ?? 4 * 1024 * 1024
     this.baseDir = options.tempDir ?? tmpdir()
+    this.maxBodies = options.maxBodies ?? DEFAULT_MAX_BODIES
   }
 
   create(contentType: string): BodyWriter {
     const id = `b${this.nextId++}`
     const writer = new BodyWriter(id, contentType, this)
     this.bodies.set(id, writer)
+    if (this.bodies.size > this.maxBodies) this.releaseOldest()
     return writer
+  }
+
+  /** Let go of the oldest finished body (one still being written, e.g. a long download, stays). */
+  private releaseOldest(): void {
+    let scanned = 0
+    for (const [id, w] of this.bodies) {
+      if (++scanned > 256) return
+      if (!w.ended) continue
+      this.bodies.delete(id)
+      void w.dispose()
+      return
+    }
   }
 
   get(id: string): BodyWriter | undefined {
@@ -195,7 +214,15 @@ export class BodyStore {
     encoding: 'utf8' | 'base64',
   ): Promise<Result<BodyChunk>> {
     const writer = this.bodies.get(id)
-    if (!writer) return fail('not_found', `No body with id ${id}`)
+    if (!writer) {
+      const n = /^b(\d+)$/.exec(id)?.[1]
+      return n !== undefined && Number(n) < this.nextId
+        ? fail(
+            'not_found',
+            `This response body is no longer kept: Flightdeck keeps the last ${this.maxBodies.toLocaleString('en-US')} bodies`,
+          )
+        : fail('not_found', `No body with id ${id}`)
+    }
     let data: Buffer
     try {
       data = await writer.read(offset, length)
