@@ -26,7 +26,13 @@ import {
   type StreamContext,
 } from '../streams/stream-plumbing'
 import { VERSION } from '../version'
-import { createStreamDecoder, streamModeFor, type StreamDecoder, type TextKind } from './stream-decoder'
+import {
+  createStreamDecoder,
+  streamModeFor,
+  type SseIdState,
+  type StreamDecoder,
+  type TextKind,
+} from './stream-decoder'
 
 /**
  * One SSE session (or any streamed HTTP response): a request with any method, headers and body whose response
@@ -41,8 +47,8 @@ import { createStreamDecoder, streamModeFor, type StreamDecoder, type TextKind }
 
 const PROGRESS_EVERY_MS = 50
 const PREVIEW_CHARS = 80
-/** Longest line or event the parser buffers before it gives up on the stream (characters). */
-const MAX_EVENT_CHARS = 32 * 1024 * 1024
+/** Longest line or event the parser buffers before it gives up on the stream (bytes). */
+const MAX_EVENT_BYTES = 32 * 1024 * 1024
 /** Reconnects over the session's whole life, whatever else happens: a bound on the loop. */
 const MAX_ATTEMPTS = 100_000
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
@@ -73,7 +79,7 @@ export class SseSession implements SocketOwner {
   private attempt = 0
   private failures = 0
   private retryMs: number
-  private readonly decoderState: { lastEventId: string }
+  private readonly decoderState: SseIdState
   private current: SseAttempt | null = null
   private timer: ReturnType<typeof setTimeout> | null = null
   private everOpened = false
@@ -89,7 +95,7 @@ export class SseSession implements SocketOwner {
     this.log = init.log
     this.options = resolveOptions(init.spec.options)
     this.retryMs = init.stream.retryMs
-    this.decoderState = { lastEventId: init.stream.lastEventId ?? '' }
+    this.decoderState = { lastEventId: init.stream.lastEventId ?? '', idRef: -1 }
     const url = parseStreamUrl(init.spec.url, ['http', 'https'])
     const headers = checkHeaderList(init.spec.headers)
     this.invalid = !url.ok ? url.error : !headers.ok ? headers.error : null
@@ -283,8 +289,17 @@ export class SseSession implements SocketOwner {
   }
 
   /** Shared with each connection's decoder, so the last event id carries across reconnects. */
-  get decoderStateRef(): { lastEventId: string } {
+  get decoderStateRef(): SseIdState {
     return this.decoderState
+  }
+
+  /** The session's log: an SSE decoder records into it directly. */
+  get logRef(): StreamLog {
+    return this.log
+  }
+
+  isCurrent(attempt: SseAttempt): boolean {
+    return this.current === attempt
   }
 
   emitPhase(attempt: SseAttempt, build: () => Parameters<StreamContext['emit']>[0] | null): void {
@@ -311,21 +326,14 @@ export class SseSession implements SocketOwner {
     })
   }
 
-  /** One decoded text message: logged, and a tick on the lane. Runs per event, so it allocates little. */
-  text(
-    attempt: SseAttempt,
-    kind: TextKind,
-    data: string,
-    event: string | undefined,
-    id: string | undefined,
-    note: string | undefined,
-  ): void {
+  /** One NDJSON line: logged, and a tick on the lane. */
+  text(attempt: SseAttempt, kind: TextKind, data: string): void {
     if (this.current !== attempt) return
-    // Every event decoded from one chunk arrived at the same moment: the chunk's time.
+    // Every message decoded from one chunk arrived at the same moment: the chunk's time.
     const t = attempt.chunkAt
-    const seq = this.log.appendText(t, 'in', kind, data, event, id)
+    const seq = this.log.appendText(t, 'in', kind, data)
     attempt.delivered++
-    const e: SseEventEvent = {
+    this.ctx.emit({
       type: 'sse-event',
       sid: this.sid,
       t,
@@ -333,13 +341,45 @@ export class SseSession implements SocketOwner {
       dir: 'in',
       kind,
       size: this.log.sizeOf(seq, data),
-      preview:
-        note !== undefined
-          ? note.slice(0, PREVIEW_CHARS)
-          : data.length > PREVIEW_CHARS
-            ? data.slice(0, PREVIEW_CHARS)
-            : data,
+      preview: data.length > PREVIEW_CHARS ? data.slice(0, PREVIEW_CHARS) : data,
+    })
+  }
+
+  /**
+   * SSE messages the decoder recorded in the log: one tick (with a count) for a run of them from one chunk.
+   * The preview, type and id are the last message's, as the timeline shows for merged ticks.
+   */
+  messages(
+    attempt: SseAttempt,
+    kind: TextKind,
+    seq: number,
+    count: number,
+    size: number,
+    preview: string | null,
+    event: string | undefined,
+    id: string | undefined,
+  ): void {
+    if (this.current !== attempt) return
+    const t = attempt.chunkAt
+    attempt.delivered += count
+    let text = preview
+    if (text === null) {
+      const last = this.log.entry(seq + count - 1, PREVIEW_CHARS * 4)
+      text = last?.data ?? ''
+      event = last?.event
+      id = last?.id
     }
+    const e: SseEventEvent = {
+      type: 'sse-event',
+      sid: this.sid,
+      t,
+      seq,
+      dir: 'in',
+      kind,
+      size,
+      preview: text.length > PREVIEW_CHARS ? text.slice(0, PREVIEW_CHARS) : text,
+    }
+    if (count > 1) e.count = count
     if (event !== undefined) e.event = event
     if (id !== undefined) e.id = id
     this.ctx.emit(e)
@@ -680,7 +720,9 @@ class SseAttempt implements Dispatcher.DispatchHandler {
     this.decoder = createStreamDecoder(
       mode,
       {
-        text: (kind, data, event, id, note) => this.session.text(this, kind, data, event, id, note),
+        text: (kind, data) => this.session.text(this, kind, data),
+        messages: (kind, seq, count, size, preview, event, id) =>
+          this.session.messages(this, kind, seq, count, size, preview, event, id),
         bytes: (chunk) => {
           this.session.bodyBytes += chunk.length
           this.session.bytes(this, chunk)
@@ -693,7 +735,8 @@ class SseAttempt implements Dispatcher.DispatchHandler {
         },
       },
       this.session.decoderStateRef,
-      MAX_EVENT_CHARS,
+      MAX_EVENT_BYTES,
+      this.session.logRef,
     )
     const encoding = headerValue(headers, 'content-encoding').trim().toLowerCase()
     if (encoding && encoding !== 'identity') {
@@ -708,8 +751,9 @@ class SseAttempt implements Dispatcher.DispatchHandler {
       }
       this.inflater = inflater
       inflater.on('data', (chunk: Buffer) => {
+        if (!this.session.isCurrent(this)) return
         this.chunkAt = this.now()
-        this.decoder?.push(chunk)
+        this.decoder?.push(chunk, this.chunkAt)
       })
       inflater.on('drain', () => this.resumeFn?.())
       inflater.on('error', (e) => this.abortFn?.(e))
@@ -733,7 +777,8 @@ class SseAttempt implements Dispatcher.DispatchHandler {
       this.session.progress(t)
     }
     if (this.inflater) return this.inflater.write(chunk)
-    this.decoder?.push(chunk)
+    // A connection the session has let go records nothing more.
+    if (this.session.isCurrent(this)) this.decoder?.push(chunk, t)
     return true
   }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { isUtf8 } from 'node:buffer'
 import type { StreamDirection, StreamMessageKind } from '../../shared/timeline'
 import type { StreamEntry, StreamFilter, StreamPage } from '../../shared/streams'
+import { parseEventBlock } from '../sse/sse-block'
 
 /**
  * The full message log of every stream session, kept by the engine (never pushed to the UI whole). Each log
@@ -11,6 +12,10 @@ import type { StreamEntry, StreamFilter, StreamPage } from '../../shared/streams
  * blocks; past its memory share the bytes spill to a temp file, so a session that receives a million messages
  * costs disk, not heap. Readers ask for a range of entries (optionally filtered), as the UI's windowed list
  * scrolls.
+ *
+ * Event streams are kept more cheaply still: their raw bytes go into the log a network chunk at a time, and each
+ * event, comment or malformed line is only indexed (where its bytes start and end, and where its last event id
+ * is); its data and type are parsed out again when someone reads it (`indexEvent`, `indexPlain`).
  *
  * Disk I/O here is synchronous on purpose: writes go out in 1 MB batches (well under a millisecond to the page
  * cache) and reads are bounded by the page size a reader may ask for, so a reader always sees a consistent
@@ -44,6 +49,14 @@ const KINDS: readonly StreamMessageKind[] = [
 const KIND_CODE = Object.fromEntries(KINDS.map((k, i) => [k, i])) as Record<StreamMessageKind, number>
 /** Most entries one filtered read scans before answering (it says `complete: false` and resumes next call). */
 const SCAN_PER_CALL = 250_000
+/** Entry flags: the kind code in bits 0-3, then these. */
+const OUT = 16
+/** The entry is a span of raw bytes (`appendRaw`) that is its data as it stands (an SSE comment or bad line). */
+const RAW_PLAIN = 32
+/** The entry is a span of raw bytes holding an SSE event's lines, parsed on read; its id is in `idRefs`. */
+const RAW_EVENT = 64
+/** Where an event's id is: `start * ID_SHIFT + length` in log bytes (ids are cut at 65,535 bytes), or -1. */
+const ID_SHIFT = 65536
 const SCAN_BUDGET_MS = 250
 
 export interface AppendInput {
@@ -61,6 +74,11 @@ const TEXT_KINDS = new Set<StreamMessageKind>(['event', 'comment', 'invalid', 'l
 /** Kinds shown as text when their bytes happen to be UTF-8 (raw chunks, ping and pong payloads). */
 const MAYBE_TEXT_KINDS = new Set<StreamMessageKind>(['chunk', 'ping', 'pong'])
 
+/** Where an SSE event's last event id is, for `indexEvent`: `length` log bytes from `start`. */
+export function sseIdRef(start: number, length: number): number {
+  return start < 2 ** 37 ? start * ID_SHIFT + Math.min(length, ID_SHIFT - 1) : -1
+}
+
 export class StreamLog {
   private count = 0
   private capacity = 0
@@ -69,8 +87,10 @@ export class StreamLog {
   private length = new Uint32Array(0)
   /** Bytes of the message's data (the stored record also carries the event name and id). */
   private size = new Uint32Array(0)
-  /** kind code | dir << 4 */
+  /** kind code | OUT | RAW_PLAIN | RAW_EVENT */
   private flags = new Uint8Array(0)
+  /** SSE events only (allocated with the first): where the entry's last event id is, or -1 for none. */
+  private idRefs = new Float64Array(0)
   private codes = new Uint16Array(0)
   /** Bytes recorded so far (memory + file). */
   private bytes = 0
@@ -122,7 +142,7 @@ export class StreamLog {
     this.offset[i] = this.bytes
     this.length[i] = len
     this.size[i] = input.data.length
-    this.flags[i] = KIND_CODE[input.kind] | (input.dir === 'out' ? 16 : 0)
+    this.flags[i] = KIND_CODE[input.kind] | (input.dir === 'out' ? OUT : 0)
     this.codes[i] = input.code ?? 0
     this.write(len, event, id, input.data)
     this.bytes += len
@@ -160,7 +180,7 @@ export class StreamLog {
     this.offset[i] = this.bytes
     this.length[i] = len
     this.size[i] = dataBytes
-    this.flags[i] = KIND_CODE[kind] | (dir === 'out' ? 16 : 0)
+    this.flags[i] = KIND_CODE[kind] | (dir === 'out' ? OUT : 0)
     this.codes[i] = 0
     let out: Buffer
     let at: number
@@ -189,6 +209,106 @@ export class StreamLog {
     return i
   }
 
+  /** True once the log takes no more entries (messages are then counted as dropped). */
+  get full(): boolean {
+    return this.disposed || this.count >= this.store.maxEntries
+  }
+
+  /**
+   * Keep a run of raw bytes (an event stream's chunk, as it came) without making it an entry; returns where it
+   * starts in the log, for `indexEvent` / `indexPlain` to point into, or -1 when the log is full. One copy per
+   * network chunk, whatever the number of events in it.
+   */
+  appendRaw(data: Buffer): number {
+    if (this.full) return -1
+    const at = this.bytes
+    const len = data.length
+    if (len === 0) return at
+    if (this.fd === null && this.store.mayKeep(this, len)) {
+      this.memoryHeld += len
+      let off = 0
+      while (off < len) {
+        let block = this.blocks[this.blocks.length - 1]
+        if (!block || this.blockFull || this.blockUsed >= block.length) {
+          block = Buffer.allocUnsafe(BLOCK)
+          this.blockStarts.push(at + off)
+          this.blocks.push(block)
+          this.blockUsed = 0
+          this.blockFull = false
+        }
+        const n = Math.min(len - off, block.length - this.blockUsed)
+        data.copy(block, this.blockUsed, off, off + n)
+        this.blockUsed += n
+        off += n
+      }
+      this.bytes += len
+      return at
+    }
+    if (this.fd === null) this.spill()
+    // A copy: the caller's buffer is often a view into a socket's.
+    this.pending.push(Buffer.from(data))
+    this.pendingBytes += len
+    this.bytes += len
+    if (this.pendingBytes >= BLOCK) this.flushPending()
+    return at
+  }
+
+  /**
+   * An SSE event whose lines are the `length` log bytes from `start` (kept by `appendRaw`); `size` is its data's
+   * UTF-8 length, `idRef` where its last event id is (-1: none). Returns its seq, or -1 when the log is full.
+   * Runs once per event: a few numbers stored, nothing allocated.
+   */
+  indexEvent(t: number, start: number, length: number, size: number, idRef: number): number {
+    if (this.count >= this.store.maxEntries || this.disposed) {
+      this.dropped++
+      return -1
+    }
+    if (this.count === this.capacity) this.grow()
+    if (this.idRefs.length !== this.capacity) this.growIdRefs()
+    const i = this.count++
+    this.t[i] = t
+    this.offset[i] = start
+    this.length[i] = length
+    this.size[i] = size
+    this.flags[i] = KIND_CODE.event | RAW_EVENT
+    this.codes[i] = 0
+    this.idRefs[i] = idRef
+    return i
+  }
+
+  /** An incoming text message whose data is the `length` log bytes from `start` as they stand (SSE comments). */
+  indexPlain(t: number, kind: StreamMessageKind, start: number, length: number): number {
+    if (this.count >= this.store.maxEntries || this.disposed) {
+      this.dropped++
+      return -1
+    }
+    if (this.count === this.capacity) this.grow()
+    const i = this.count++
+    this.t[i] = t
+    this.offset[i] = start
+    this.length[i] = length
+    this.size[i] = length
+    this.flags[i] = KIND_CODE[kind] | RAW_PLAIN
+    this.codes[i] = 0
+    return i
+  }
+
+  /** The log bytes from `start` (a view when they lie in one piece, else a copy; do not keep it). */
+  bytesAt(start: number, length: number): Buffer {
+    if (length <= 0) return Buffer.alloc(0)
+    if (this.fd === null) return this.memoryRange(start, length)
+    if (start >= this.fileEnd) return this.pendingRange(start, length)
+    if (start + length <= this.fileEnd) return this.fileRange(start, length)
+    const head = this.fileEnd - start
+    return Buffer.concat([this.fileRange(start, head), this.pendingRange(this.fileEnd, length - head)])
+  }
+
+  private growIdRefs(): void {
+    const next = new Float64Array(this.capacity)
+    next.set(this.idRefs.subarray(0, Math.min(this.idRefs.length, this.capacity)))
+    this.idRefs = next
+  }
+
   /** Bytes of entry `seq`'s data (`fallback` is its text, for an entry the log did not keep). */
   sizeOf(seq: number, fallback: string): number {
     return seq >= 0 ? (this.size[seq] ?? 0) : Buffer.byteLength(fallback)
@@ -211,6 +331,7 @@ export class StreamLog {
     this.flags = copy(this.flags, (n) => new Uint8Array(n))
     this.codes = copy(this.codes, (n) => new Uint16Array(n))
     this.capacity = next
+    if (this.idRefs.length > 0) this.growIdRefs()
   }
 
   private write(len: number, event: Buffer | null, id: Buffer | null, data: Buffer): void {
@@ -286,26 +407,40 @@ export class StreamLog {
     this.pendingBytes = 0
   }
 
-  /** The stored record of entry `i` (a copy or a view; do not keep it past the next append). */
+  /** The stored bytes of entry `i` (a copy or a view; do not keep it past the next append). */
   private recordOf(i: number): Buffer {
-    const start = this.offset[i] ?? 0
-    const len = this.length[i] ?? 0
-    if (this.fd === null) return this.memorySlice(start, len)
-    if (start >= this.fileEnd) {
-      // Still in the unflushed tail.
-      let at = this.fileEnd
-      for (const p of this.pending) {
-        if (start < at + p.length) return p.subarray(start - at, start - at + len)
-        at += p.length
-      }
-      return Buffer.alloc(0)
-    }
+    return this.bytesAt(this.offset[i] ?? 0, this.length[i] ?? 0)
+  }
+
+  private fileRange(start: number, len: number): Buffer {
     const buf = Buffer.allocUnsafe(len)
-    const n = readSync(this.fd, buf, 0, len, start)
+    const n = readSync(this.fd as number, buf, 0, len, start)
     return buf.subarray(0, n)
   }
 
-  private memorySlice(start: number, len: number): Buffer {
+  /** Bytes in the unflushed tail (from `fileEnd` on). */
+  private pendingRange(start: number, len: number): Buffer {
+    let at = this.fileEnd
+    let p = 0
+    while (p < this.pending.length && start >= at + (this.pending[p] as Buffer).length) {
+      at += (this.pending[p] as Buffer).length
+      p++
+    }
+    const first = this.pending[p]
+    if (!first) return Buffer.alloc(0)
+    if (start + len <= at + first.length) return first.subarray(start - at, start - at + len)
+    const out = Buffer.allocUnsafe(len)
+    let got = 0
+    for (; p < this.pending.length && got < len; p++) {
+      const piece = this.pending[p] as Buffer
+      const from = Math.max(0, start + got - at)
+      got += piece.copy(out, got, from, Math.min(piece.length, from + len - got))
+      at += piece.length
+    }
+    return out.subarray(0, got)
+  }
+
+  private memoryRange(start: number, len: number): Buffer {
     // Binary search for the last block starting at or before `start`.
     let lo = 0
     let hi = this.blockStarts.length - 1
@@ -317,7 +452,17 @@ export class StreamLog {
     const block = this.blocks[lo]
     if (!block) return Buffer.alloc(0)
     const at = start - (this.blockStarts[lo] ?? 0)
-    return block.subarray(at, at + len)
+    const blockEnd = (this.blockStarts[lo + 1] ?? this.bytes) - (this.blockStarts[lo] ?? 0)
+    if (at + len <= blockEnd) return block.subarray(at, at + len)
+    // Raw bytes run on from one block into the next: copy the pieces together.
+    const out = Buffer.allocUnsafe(len)
+    let got = 0
+    for (let b = lo; b < this.blocks.length && got < len; b++) {
+      const from = b === lo ? at : 0
+      const used = (this.blockStarts[b + 1] ?? this.bytes) - (this.blockStarts[b] ?? 0)
+      got += (this.blocks[b] as Buffer).copy(out, got, from, Math.min(used, from + len - got))
+    }
+    return out.subarray(0, got)
   }
 
   memoryInUse(): number {
@@ -327,10 +472,10 @@ export class StreamLog {
   /** One entry, its data cut to `maxData` bytes. */
   entry(i: number, maxData: number): StreamEntry | null {
     if (i < 0 || i >= this.count) return null
-    const decoded = decodeRecord(this.recordOf(i))
+    const decoded = this.decoded(i)
     const flags = this.flags[i] ?? 0
     const kind = KINDS[flags & 15] ?? 'binary'
-    const dir: StreamDirection = flags & 16 ? 'out' : 'in'
+    const dir: StreamDirection = flags & OUT ? 'out' : 'in'
     const size = this.size[i] ?? 0
     const data = decoded.data.subarray(0, Math.min(maxData, decoded.data.length))
     const text = TEXT_KINDS.has(kind) || (MAYBE_TEXT_KINDS.has(kind) && isUtf8(decoded.data))
@@ -355,8 +500,24 @@ export class StreamLog {
   /** The raw bytes of one message from `offset`, up to `length` bytes (for hex views of large binaries). */
   dataOf(i: number, offset: number, length: number): Buffer | null {
     if (i < 0 || i >= this.count) return null
-    const decoded = decodeRecord(this.recordOf(i))
+    const decoded = this.decoded(i)
     return Buffer.from(decoded.data.subarray(offset, offset + length))
+  }
+
+  /** Entry `i`'s data, event type and id, from its record or (SSE) its raw bytes. */
+  private decoded(i: number): Decoded {
+    const flags = this.flags[i] ?? 0
+    if (flags & RAW_PLAIN) return { data: this.recordOf(i) }
+    if (!(flags & RAW_EVENT)) return decodeRecord(this.recordOf(i))
+    const block = parseEventBlock(this.recordOf(i))
+    const out: Decoded = { data: block.data, event: block.event }
+    const ref = this.idRefs[i] ?? -1
+    if (ref >= 0) {
+      const len = ref % ID_SHIFT
+      const id = this.bytesAt((ref - len) / ID_SHIFT, len)
+      out.id = id.toString('utf8', 0, utf8Boundary(id, len === ID_SHIFT - 1))
+    }
+    return out
   }
 
   read(from: number, count: number, maxData: number, filter?: StreamFilter): StreamPage {
@@ -400,11 +561,22 @@ export class StreamLog {
       }
       const flags = this.flags[i] ?? 0
       if (kinds && !kinds.has(KINDS[flags & 15] ?? 'binary')) continue
-      if (dir && (flags & 16 ? 'out' : 'in') !== dir) continue
-      if (needle && !containsFolded(this.recordOf(i), needle)) continue
+      if (dir && (flags & OUT ? 'out' : 'in') !== dir) continue
+      if (needle && !this.contains(i, flags, needle)) continue
       f.matches.push(i)
     }
     f.scanned = limit
+  }
+
+  /** Does entry `i` (its event type, id or data) contain the lower-cased `needle`, ignoring ASCII case? */
+  private contains(i: number, flags: number, needle: Buffer): boolean {
+    if (!(flags & RAW_EVENT)) return containsFolded(this.recordOf(i), needle)
+    const d = this.decoded(i)
+    return (
+      containsFolded(d.data, needle) ||
+      (d.event !== undefined && containsFolded(Buffer.from(d.event), needle)) ||
+      (d.id !== undefined && containsFolded(Buffer.from(d.id), needle))
+    )
   }
 
   dispose(): void {
@@ -497,12 +669,18 @@ function encodeInto(out: Buffer, at: number, event: Buffer | null, id: Buffer | 
   data.copy(out, at + 4 + ev + idn)
 }
 
-function decodeRecord(buf: Buffer): { event?: string; id?: string; data: Buffer } {
+interface Decoded {
+  event?: string
+  id?: string
+  data: Buffer
+}
+
+function decodeRecord(buf: Buffer): Decoded {
   const evLen = buf.readUInt16LE(0)
   const ev = evLen === 0xffff ? 0 : evLen
   const idLen = buf.readUInt16LE(2 + ev)
   const idn = idLen === 0xffff ? 0 : idLen
-  const out: { event?: string; id?: string; data: Buffer } = { data: buf.subarray(4 + ev + idn) }
+  const out: Decoded = { data: buf.subarray(4 + ev + idn) }
   if (evLen !== 0xffff) out.event = buf.toString('utf8', 2, 2 + ev)
   if (idLen !== 0xffff) out.id = buf.toString('utf8', 4 + ev, 4 + ev + idn)
   return out
