@@ -23,7 +23,9 @@ export interface ImportCommand {
 type Err = { kind: 'error'; message: string }
 
 export const COLLECTION_USAGE_LINES = `       flightdeck send --collection <dir> --request <path> [--env <name>] [--json]
-       flightdeck import <file> --into <dir> [--format <format>]`
+       flightdeck import <file> --into <dir> [--format <format>]
+       flightdeck run <collection-dir> [path/in/collection] [--env <name>] [--concurrency <n>]
+                      [--iterations <n>] [--data <file>] [--bail] [--reporter cli,json,junit,har] [--out <dir>]`
 
 export const COLLECTION_OPTIONS = `
 saved requests and import:

@@ -4,6 +4,7 @@ import { parseCliArgs, USAGE } from './args'
 import { sendSaved, USER_ERROR_CODES } from './collection-send'
 import { runImport } from './import-command'
 import { runStreamCli } from './stream-command'
+import { runRunCli } from './run-command'
 
 /**
  * `flightdeck` — the command-line host. One engine service (host 'cli'), one request, one report. Exit codes:
@@ -23,9 +24,15 @@ const processIo: CliIo = {
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   // `flightdeck sse <url>` / `flightdeck ws <url>`: stream sessions have their own options (issue 4).
   if (argv[0] === 'sse' || argv[0] === 'ws') return runStreamCli(argv, io)
+  // `flightdeck run <collection-dir>`: a collection through the runner, with reports (issue 6).
+  if (argv[0] === 'run')
+    return runRunCli(argv.slice(1), { ...io, tty: io === processIo && process.stderr.isTTY === true })
   const command = parseCliArgs(argv)
   if (command.kind === 'help') {
-    io.out(`${USAGE}\n\nstreams: flightdeck sse <url> | flightdeck ws <url> (see flightdeck sse --help)\n`)
+    io.out(
+      `${USAGE}\n\nstreams: flightdeck sse <url> | flightdeck ws <url> (see flightdeck sse --help)\n` +
+        `runs:    flightdeck run <collection-dir> [path] (see flightdeck run --help)\n`,
+    )
     return 0
   }
   if (command.kind === 'error') {

@@ -1,0 +1,147 @@
+import { parseArgs } from 'node:util'
+
+/**
+ * `flightdeck run <collection-dir> [path/in/collection] [options]`, parsed. Pure: everything it rejects is a
+ * bad argument (exit 2) with a one-line reason.
+ */
+
+export const REPORTERS = ['cli', 'json', 'junit', 'har'] as const
+export type Reporter = (typeof REPORTERS)[number]
+
+export interface RunCommand {
+  kind: 'run'
+  dir: string
+  /** '' for the whole collection. */
+  path: string
+  env?: string
+  concurrency: number
+  iterations: number
+  delayMs?: number
+  ratePerSecond?: number
+  data?: string
+  bail: boolean
+  reporters: Reporter[]
+  /** Where report files go; null: json to stdout, other files to the current folder. */
+  out: string | null
+  includeSecrets: boolean
+}
+
+export type RunCliCommand = RunCommand | { kind: 'help' } | { kind: 'error'; message: string }
+
+export const RUN_USAGE = `usage: flightdeck run <collection-dir> [path/in/collection] [options]
+
+Runs a saved collection, one of its folders or one request through the Flightdeck engine:
+every request with its assertions, extractions, retries and dependencies, concurrently.
+
+options:
+      --env <name>          the environment (a file in <dir>/environments) for {{variables}}
+      --concurrency <n>     requests in flight at once (1-1000, default 1)
+      --iterations <n>      times to run everything (1-100000, default 1); with --data,
+                            passes over all of the file's rows
+      --data <file>         a CSV (header row) or JSON (array of objects) file; each row's
+                            columns become variables for one iteration
+      --delay <ms>          wait this long between starting two requests
+      --rate <n>            start at most n requests per second
+      --bail                stop starting requests after the first failure
+      --reporter <list>     comma-separated: cli (default: a summary table on stdout), json
+                            (run.json), junit (junit.xml), har (run.har)
+      --out <dir>           write report files here (created if missing); without it, json
+                            goes to stdout (the table then goes to stderr) and junit/har files
+                            to the current folder
+      --include-secrets     har: keep Authorization, cookies and secret values (redacted by default)
+  -h, --help                show this help
+
+exit codes: 0 every request passed, 1 an assertion or request failed (or the run was
+cancelled), 2 bad input (unknown option, missing folder, unknown environment, bad data file)`
+
+function wholeNumber(name: string, text: string | undefined, min: number, max: number, fallback: number) {
+  if (text === undefined) return fallback
+  const n = Number(text)
+  if (!/^\d+$/.test(text.trim()) || !Number.isInteger(n) || n < min || n > max)
+    return new Error(`${name} must be a whole number from ${min} to ${max}, got '${text}'`)
+  return n
+}
+
+export function parseRunArgs(argv: readonly string[]): RunCliCommand {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        env: { type: 'string' },
+        concurrency: { type: 'string' },
+        iterations: { type: 'string' },
+        data: { type: 'string' },
+        delay: { type: 'string' },
+        rate: { type: 'string' },
+        bail: { type: 'boolean' },
+        reporter: { type: 'string', multiple: true },
+        out: { type: 'string' },
+        'include-secrets': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
+  } catch (e) {
+    return {
+      kind: 'error',
+      // parseArgs' messages are one sentence, plus advice about `--` that does not apply here.
+      message: ((e instanceof Error ? e.message : String(e)).split('\n')[0] ?? 'bad arguments').replace(
+        /\. To specify a positional argument.*$/,
+        '',
+      ),
+    }
+  }
+  const { values, positionals } = parsed
+  if (values.help) return { kind: 'help' }
+  const [dir, path, ...extra] = positionals
+  if (dir === undefined || dir === '')
+    return { kind: 'error', message: 'missing collection folder; try: flightdeck run <collection-dir>' }
+  if (extra.length > 0) return { kind: 'error', message: `unexpected argument '${extra[0] ?? ''}'` }
+
+  const concurrency = wholeNumber('--concurrency', values.concurrency, 1, 1000, 1)
+  if (concurrency instanceof Error) return { kind: 'error', message: concurrency.message }
+  const iterations = wholeNumber('--iterations', values.iterations, 1, 100_000, 1)
+  if (iterations instanceof Error) return { kind: 'error', message: iterations.message }
+  const delay = wholeNumber('--delay', values.delay, 0, 3_600_000, -1)
+  if (delay instanceof Error) return { kind: 'error', message: delay.message }
+  let rate: number | undefined
+  if (values.rate !== undefined) {
+    rate = Number(values.rate)
+    if (!Number.isFinite(rate) || rate <= 0 || rate > 1_000_000)
+      return {
+        kind: 'error',
+        message: `--rate must be a number of requests per second above 0, got '${values.rate}'`,
+      }
+  }
+
+  const reporters: Reporter[] = []
+  for (const item of (values.reporter ?? ['cli']).flatMap((r) => r.split(','))) {
+    const name = item.trim()
+    if (name === '') continue
+    if (!(REPORTERS as readonly string[]).includes(name))
+      return { kind: 'error', message: `unknown reporter '${name}'; use ${REPORTERS.join(', ')}` }
+    if (!reporters.includes(name as Reporter)) reporters.push(name as Reporter)
+  }
+  if (reporters.length === 0)
+    return { kind: 'error', message: '--reporter needs at least one of cli, json, junit, har' }
+  if (values.out === '') return { kind: 'error', message: '--out needs a folder' }
+
+  const cmd: RunCommand = {
+    kind: 'run',
+    dir,
+    path: path ?? '',
+    concurrency,
+    iterations,
+    bail: values.bail === true,
+    reporters,
+    out: values.out ?? null,
+    includeSecrets: values['include-secrets'] === true,
+  }
+  if (values.env !== undefined) cmd.env = values.env
+  if (delay >= 0) cmd.delayMs = delay
+  if (rate !== undefined) cmd.ratePerSecond = rate
+  if (values.data !== undefined) cmd.data = values.data
+  return cmd
+}

@@ -1,0 +1,184 @@
+import { mkdir, stat, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { createEngineService, type EngineService } from '../engine/service'
+import { summarize } from '../engine/runner/run-manager'
+import { formatMs } from '../shared/format'
+import type { RunProgressEvent } from '../shared/run-schemas'
+import { USER_ERROR_CODES } from './collection-send'
+import { parseRunArgs, RUN_USAGE, type RunCommand } from './run-args'
+import { jsonReport, junitXml, summaryText, type RunOutcome } from './run-report'
+
+/**
+ * `flightdeck run`: the same `run.start` the app uses, then reports. A progress bar on stderr when it is a
+ * terminal; Ctrl+C cancels the run (requests in flight end as cancelled) and still writes the reports.
+ * Exit codes: 0 every step passed, 1 a step failed or the run was cancelled, 2 bad input.
+ */
+
+export interface RunIo {
+  out(text: string): void
+  err(text: string): void
+  /** Draw a progress bar on stderr (only when stderr is a terminal). */
+  tty?: boolean
+}
+
+const BAR_WIDTH = 24
+
+export async function runRunCli(argv: readonly string[], io: RunIo): Promise<number> {
+  const cmd = parseRunArgs(argv)
+  if (cmd.kind === 'help') {
+    io.out(`${RUN_USAGE}\n`)
+    return 0
+  }
+  if (cmd.kind === 'error') {
+    io.err(`flightdeck: ${cmd.message}\n`)
+    return 2
+  }
+  const dir = resolve(cmd.dir)
+  try {
+    if (!(await stat(dir)).isDirectory()) {
+      io.err(`flightdeck: ${cmd.dir} is not a folder\n`)
+      return 2
+    }
+  } catch {
+    io.err(`flightdeck: no collection folder at ${cmd.dir}\n`)
+    return 2
+  }
+  const service = createEngineService({ host: 'cli', watchCollections: false, persistWorkspace: false })
+  try {
+    return await run(service, { ...cmd, dir }, io)
+  } finally {
+    await service.dispose()
+  }
+}
+
+async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<number> {
+  const opened = await service.invoke('collection.open', { dir: cmd.dir })
+  if (!opened.ok) {
+    io.err(`flightdeck: ${opened.error.message}\n`)
+    return 2
+  }
+  const collection = opened.value
+  const bar = io.tty === true ? new ProgressBar(io) : null
+  let runId = ''
+  const off = service.onEvent((name, payload) => {
+    if (name !== 'run.progress') return
+    const p = payload as RunProgressEvent
+    if (p.runId === runId) bar?.draw(p)
+  })
+  const started = await service.invoke('run.start', {
+    dir: collection.dir,
+    path: cmd.path,
+    concurrency: cmd.concurrency,
+    iterations: cmd.iterations,
+    ...(cmd.env !== undefined ? { env: cmd.env } : {}),
+    ...(cmd.delayMs !== undefined ? { delayMs: cmd.delayMs } : {}),
+    ...(cmd.ratePerSecond !== undefined ? { ratePerSecond: cmd.ratePerSecond } : {}),
+    ...(cmd.data !== undefined ? { dataFile: resolve(cmd.data) } : {}),
+    ...(cmd.bail ? { bail: true } : {}),
+  })
+  if (!started.ok) {
+    off()
+    io.err(`flightdeck: ${started.error.message}\n`)
+    return USER_ERROR_CODES.has(started.error.code) ? 2 : 1
+  }
+  runId = started.value.runId
+  const onSigint = (): void => void service.invoke('run.cancel', { runId })
+  process.once('SIGINT', onSigint)
+  let report
+  try {
+    report = await service.runs.wait(runId)
+  } finally {
+    process.off('SIGINT', onSigint)
+    off()
+    bar?.clear()
+  }
+  const snap = service.runs.get(runId)
+  if (!report || !snap.ok || !snap.value.finished) {
+    io.err('flightdeck: internal: the run ended without a report\n')
+    return 1
+  }
+  const steps = service.runs.steps(runId)
+  const outcome: RunOutcome = {
+    collection: collection.name,
+    dir: collection.dir,
+    path: cmd.path,
+    startedAt: snap.value.startedAt,
+    total: started.value.total,
+    iterations: steps.length > 0 ? Math.round(started.value.total / steps.length) : 0,
+    steps: steps.map((s) => ({ id: s.id, name: s.name, path: s.path ?? s.id })),
+    requests: snap.value.requests,
+    results: report.results.map(summarize),
+    finished: snap.value.finished,
+  }
+  if (cmd.env !== undefined) outcome.env = cmd.env
+
+  // Without --out, json is the only thing on stdout, so it can be piped; the table moves to stderr.
+  const jsonToStdout = cmd.out === null && cmd.reporters.includes('json')
+  const outDir = cmd.out === null ? process.cwd() : resolve(cmd.out)
+  if (cmd.reporters.includes('cli')) (jsonToStdout ? io.err : io.out)(summaryText(outcome))
+  if (jsonToStdout) io.out(`${JSON.stringify(jsonReport(outcome), null, 2)}\n`)
+
+  const files: [string, () => Promise<string>][] = []
+  if (cmd.reporters.includes('json') && !jsonToStdout)
+    files.push(['run.json', async () => `${JSON.stringify(jsonReport(outcome), null, 2)}\n`])
+  if (cmd.reporters.includes('junit')) files.push(['junit.xml', async () => junitXml(outcome)])
+  if (cmd.reporters.includes('har'))
+    files.push([
+      'run.har',
+      async () => {
+        // Stream steps have no HTTP exchange to record; every attempt of every HTTP step goes in.
+        const httpSteps = new Set(steps.filter((s) => (s.kind ?? 'http') === 'http').map((s) => s.id))
+        const sids = report.results.filter((r) => httpSteps.has(r.stepId)).flatMap((r) => r.sids)
+        const har = await service.invoke('har.export', {
+          sids: sids.slice(0, 100_000),
+          maxBodyBytes: 1024 * 1024,
+          ...(cmd.includeSecrets ? { includeSecrets: true } : {}),
+        })
+        if (!har.ok) throw new Error(har.error.message)
+        if (har.value.missing.length > 0)
+          io.err(
+            `flightdeck: run.har: ${har.value.missing.length} exchange(s) were no longer in the engine's memory and are left out\n`,
+          )
+        return har.value.har
+      },
+    ])
+  if (files.length > 0) {
+    try {
+      await mkdir(outDir, { recursive: true })
+      for (const [name, make] of files) {
+        const path = join(outDir, name)
+        await writeFile(path, await make())
+        io.err(`wrote ${path}\n`)
+      }
+    } catch (e) {
+      io.err(`flightdeck: cannot write reports to ${outDir}: ${e instanceof Error ? e.message : String(e)}\n`)
+      return 2
+    }
+  }
+  const allPassed =
+    !outcome.finished.cancelled &&
+    outcome.results.length === outcome.total &&
+    outcome.results.every((r) => r.passed)
+  return allPassed ? 0 : 1
+}
+
+/** One line on stderr, redrawn in place: `[######------] 120/300 40% · 3 failed · 1.2 s`. */
+class ProgressBar {
+  private readonly started = Date.now()
+  private drawn = false
+  constructor(private readonly io: RunIo) {}
+
+  draw(p: RunProgressEvent): void {
+    const share = p.total > 0 ? p.done / p.total : 1
+    const full = Math.round(share * BAR_WIDTH)
+    const failed = p.failed > 0 ? ` · ${p.failed} failed` : ''
+    this.io.err(
+      `\r\x1b[K[${'#'.repeat(full)}${'-'.repeat(BAR_WIDTH - full)}] ${p.done}/${p.total} ${Math.floor(share * 100)}%${failed} · ${formatMs(Date.now() - this.started)}`,
+    )
+    this.drawn = true
+  }
+
+  clear(): void {
+    if (this.drawn) this.io.err('\r\x1b[K')
+  }
+}

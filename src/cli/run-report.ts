@@ -1,0 +1,228 @@
+import { formatMs } from '../shared/format'
+import type { RequestSummary, RunFinished, StepResultSummary } from '../shared/run-schemas'
+
+/**
+ * What `flightdeck run` writes: the summary table for people, run.json, and JUnit XML for CI. Pure, so the
+ * formats are tested without a network.
+ */
+
+export interface RunOutcome {
+  collection: string
+  dir: string
+  path: string
+  env?: string
+  /** Wall-clock ms. */
+  startedAt: number
+  /** Planned step runs. */
+  total: number
+  iterations: number
+  /** Planned requests, in plan order. */
+  steps: { id: string; name: string; path: string }[]
+  requests: RequestSummary[]
+  results: StepResultSummary[]
+  finished: RunFinished
+}
+
+export interface JsonRunReport {
+  collection: string
+  dir: string
+  path: string
+  env?: string
+  startedAt: string
+  durationMs: number
+  total: number
+  done: number
+  passed: number
+  failed: number
+  bailed: boolean
+  cancelled: boolean
+  stats: RunFinished['stats']
+  throughput: RunFinished['throughput']
+  requests: RequestSummary[]
+  results: StepResultSummary[]
+}
+
+export function jsonReport(o: RunOutcome): JsonRunReport {
+  const passed = o.results.filter((r) => r.passed).length
+  const out: JsonRunReport = {
+    collection: o.collection,
+    dir: o.dir,
+    path: o.path,
+    startedAt: new Date(o.startedAt).toISOString(),
+    durationMs: o.finished.durationMs,
+    total: o.total,
+    done: o.results.length,
+    passed,
+    failed: o.results.length - passed,
+    bailed: o.finished.bailed,
+    cancelled: o.finished.cancelled,
+    stats: o.finished.stats,
+    throughput: o.finished.throughput,
+    requests: o.requests,
+    results: o.results,
+  }
+  if (o.env !== undefined) out.env = o.env
+  return out
+}
+
+/** The first reason a step failed, in one line. */
+export function failureReason(r: StepResultSummary): string {
+  if (r.error) return `${r.error.code}: ${r.error.message}`
+  const a = r.assertions.find((x) => !x.passed)
+  return a ? a.message : 'failed'
+}
+
+const MAX_FAILURES_LISTED = 20
+
+function pad(text: string, width: number, right = false): string {
+  const n = [...text].length
+  if (n >= width) return text
+  return right ? ' '.repeat(width - n) + text : text + ' '.repeat(width - n)
+}
+
+/** The table for people: one row per request, pass/fail counts and latency percentiles, then failures. */
+export function summaryText(o: RunOutcome): string {
+  const f = o.finished
+  const lines: string[] = []
+  const where = o.path === '' ? o.collection : `${o.collection} › ${o.path}`
+  lines.push(
+    `${where}${o.env ? ` (env ${o.env})` : ''}: ${o.results.length} of ${o.total} step runs in ${formatMs(f.durationMs)}`,
+  )
+  lines.push('')
+  const nameWidth = Math.min(60, Math.max(7, ...o.requests.map((r) => [...r.path].length)))
+  const head = [
+    pad('Request', nameWidth),
+    pad('Passed', 7, true),
+    pad('Failed', 7, true),
+    pad('p50', 9, true),
+    pad('p90', 9, true),
+    pad('p99', 9, true),
+    pad('max', 9, true),
+  ].join(' ')
+  lines.push(`  ${head}`)
+  for (const r of o.requests) {
+    const ran = r.passed + r.failed > 0
+    const ms = (x: number): string => pad(ran ? formatMs(x) : '—', 9, true)
+    const mark = r.failed > 0 ? '✗' : ran ? '✓' : '·'
+    lines.push(
+      `${mark} ${[pad(r.path, nameWidth), pad(String(r.passed), 7, true), pad(String(r.failed), 7, true), ms(r.p50), ms(r.p90), ms(r.p99), ms(r.max)].join(' ')}`,
+    )
+  }
+  const failures = o.results.filter((r) => !r.passed)
+  if (failures.length > 0) {
+    lines.push('')
+    lines.push(
+      `Failures${failures.length > MAX_FAILURES_LISTED ? ` (first ${MAX_FAILURES_LISTED} of ${failures.length})` : ''}:`,
+    )
+    for (const r of failures.slice(0, MAX_FAILURES_LISTED))
+      lines.push(`  ✗ ${r.path} #${r.iteration + 1}: ${failureReason(r)}`)
+  }
+  const s = f.stats
+  lines.push('')
+  const rps = f.durationMs > 0 ? (o.results.length / f.durationMs) * 1000 : 0
+  lines.push(
+    `${s.passed} passed, ${s.failed} failed${o.total > o.results.length ? `, ${o.total - o.results.length} not run` : ''}` +
+      ` · p50 ${formatMs(s.p50)} · p90 ${formatMs(s.p90)} · p99 ${formatMs(s.p99)} · max ${formatMs(s.max)}` +
+      ` · ${rps.toFixed(1)} req/s`,
+  )
+  if (f.cancelled) lines.push('The run was cancelled.')
+  else if (f.bailed) lines.push('Stopped after the first failure (--bail).')
+  return `${lines.join('\n')}\n`
+}
+
+// ------------------------------------------------------------------------------------------------ JUnit
+
+/** Characters XML 1.0 cannot hold at all (control characters other than tab, LF, CR; lone surrogates). */
+const NOT_XML =
+  // eslint-disable-next-line no-control-regex -- these are exactly the characters being removed
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+
+export function xmlEscape(text: string): string {
+  return text
+    .replace(NOT_XML, '\uFFFD')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+}
+
+const attrs = (a: Record<string, string | number>): string =>
+  Object.entries(a)
+    .map(([k, v]) => ` ${k}="${xmlEscape(String(v))}"`)
+    .join('')
+
+const seconds = (ms: number): string => (ms / 1000).toFixed(3)
+
+/**
+ * JUnit XML as Jenkins, GitLab and GitHub reporters read it: one <testsuite> per request, one <testcase> per
+ * iteration. A failed assertion is a <failure>; a request that got no response is an <error>; a planned run
+ * that never happened (a dependency failed, --bail, cancel) is <skipped/>.
+ */
+export function junitXml(o: RunOutcome): string {
+  const byStep = new Map<string, Map<number, StepResultSummary>>()
+  for (const r of o.results) {
+    const m = byStep.get(r.stepId) ?? new Map<number, StepResultSummary>()
+    m.set(r.iteration, r)
+    byStep.set(r.stepId, m)
+  }
+  const timestamp = new Date(o.startedAt).toISOString().replace(/\.\d{3}Z$/, '')
+  const suites: string[] = []
+  let tests = 0
+  let failures = 0
+  let errors = 0
+  let skippedAll = 0
+  for (const step of o.steps) {
+    const results = byStep.get(step.id) ?? new Map<number, StepResultSummary>()
+    const cases: string[] = []
+    let sf = 0
+    let se = 0
+    let ss = 0
+    let time = 0
+    const classname = `${o.collection}.${step.path.replace(/\.ya?ml$/, '').replace(/\//g, '.')}`
+    for (let i = 0; i < o.iterations; i++) {
+      const r = results.get(i)
+      const name = o.iterations > 1 ? `${step.name} [${i + 1}]` : step.name
+      if (!r) {
+        ss++
+        cases.push(
+          `    <testcase${attrs({ name, classname, time: seconds(0) })}>\n      <skipped/>\n    </testcase>`,
+        )
+        continue
+      }
+      time += r.timeMs
+      const head = `    <testcase${attrs({ name, classname, time: seconds(r.timeMs) })}`
+      if (r.passed) {
+        cases.push(`${head}/>`)
+        continue
+      }
+      const details = [
+        `${r.path} iteration ${r.iteration + 1}${r.status !== undefined ? `, status ${r.status}` : ''}, ${r.attempts} attempt${r.attempts === 1 ? '' : 's'}`,
+        ...r.assertions.map((a) => `${a.passed ? 'ok  ' : 'FAIL'} ${a.name}: ${a.message}`),
+      ].join('\n')
+      if (r.error) {
+        se++
+        cases.push(
+          `${head}>\n      <error${attrs({ message: `${r.error.code}: ${r.error.message}`, type: r.error.code })}>${xmlEscape(details)}</error>\n    </testcase>`,
+        )
+      } else {
+        sf++
+        cases.push(
+          `${head}>\n      <failure${attrs({ message: failureReason(r), type: 'assertion' })}>${xmlEscape(details)}</failure>\n    </testcase>`,
+        )
+      }
+    }
+    tests += o.iterations
+    failures += sf
+    errors += se
+    skippedAll += ss
+    suites.push(
+      `  <testsuite${attrs({ name: step.path, tests: o.iterations, failures: sf, errors: se, skipped: ss, time: seconds(time), timestamp })}>\n${cases.join('\n')}\n  </testsuite>`,
+    )
+  }
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n` +
+    `<testsuites${attrs({ name: `Flightdeck run: ${o.path === '' ? o.collection : `${o.collection} › ${o.path}`}`, tests, failures, errors, skipped: skippedAll, time: seconds(o.finished.durationMs) })}>\n` +
+    `${suites.join('\n')}\n</testsuites>\n`
+  )
+}
