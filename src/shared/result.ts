@@ -39,6 +39,8 @@ export const ERROR_CODES = [
   'unknown_variable',
   'auth',
   'unsupported',
+  /** An input (an import file, a pasted text) larger than Flightdeck accepts. */
+  'too_large',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

@@ -22,6 +22,17 @@ export const nodeAtomicFs: AtomicFs = {
   rm: (path) => rm(path, { force: true }),
 }
 
+let seam: AtomicFs | null = null
+
+/**
+ * Test seam: until called again with null, every atomic write that was not given its own `fs` uses `fs` (a
+ * full disk, a read-only folder, a writer killed before its rename). Nothing in the app calls it, so it is
+ * inert in production.
+ */
+export function setAtomicFsForTests(fs: AtomicFs | null): void {
+  seam = fs
+}
+
 export interface AtomicWriteOptions {
   /** File mode for a new file (default 0o644; secrets use 0o600). */
   mode?: number
@@ -40,7 +51,7 @@ export async function writeFileAtomic(
   data: string | Uint8Array,
   options: AtomicWriteOptions = {},
 ): Promise<void> {
-  const fs = options.fs ?? nodeAtomicFs
+  const fs = options.fs ?? seam ?? nodeAtomicFs
   const dir = dirname(path)
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`)
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data

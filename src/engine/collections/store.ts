@@ -82,6 +82,38 @@ async function readIfExists(path: string): Promise<string | null> {
   }
 }
 
+/**
+ * A write that failed at the filesystem (a full disk, a read-only folder) as a plain refusal. The atomic write
+ * guarantees the file on disk is as it was, and the message says so.
+ */
+export function fileFailure(rel: string, e: unknown): Result<never> {
+  const code = (e as NodeJS.ErrnoException | null)?.code
+  const what = rel || 'the collection'
+  const unchanged = 'nothing on disk was changed'
+  const detail = e instanceof Error ? e.message : String(e)
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return fail('file', `Could not save ${what}: the disk is full; ${unchanged}`, detail)
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+    return fail(
+      'file',
+      `Could not save ${what}: the folder is read-only (permission denied); ${unchanged}`,
+      detail,
+    )
+  if (code === 'EIO')
+    return fail('file', `Could not save ${what}: the disk reported an I/O error; ${unchanged}`, detail)
+  if (typeof code === 'string') return fail('file', `Could not save ${what}: ${code}; ${unchanged}`, detail)
+  throw e
+}
+
+/** Run a change; a filesystem error becomes a `file` refusal naming `rel` instead of an internal error. */
+async function guarded<T>(rel: string, fn: () => Promise<Result<T>>): Promise<Result<T>> {
+  try {
+    return await fn()
+  } catch (e) {
+    return fileFailure(rel, e)
+  }
+}
+
 function refusal(rel: string, r: Parsed<unknown>): Result<never> | null {
   if (r.ok) return null
   return fail(
@@ -131,22 +163,24 @@ async function uniqueName(
 }
 
 export async function createCollection(dir: string, name: string): Promise<Result<CollectionSettings>> {
-  await mkdir(dir, { recursive: true })
-  const file = join(dir, COLLECTION_FILE)
-  const existing = await readIfExists(file)
-  if (existing !== null) {
-    const r = parseCollectionText(existing, basename(dir))
-    return r.ok ? ok(r.value) : (refusal(COLLECTION_FILE, r) as Result<never>)
-  }
-  const settings: CollectionSettings = {
-    id: randomUUID(),
-    name,
-    variables: [],
-    auth: { type: 'inherit' },
-    order: [],
-  }
-  await writeFileAtomic(file, renderYaml(collectionPlain(settings), null, COLLECTION_KEYS))
-  return ok(settings)
+  return guarded('', async (): Promise<Result<CollectionSettings>> => {
+    await mkdir(dir, { recursive: true })
+    const file = join(dir, COLLECTION_FILE)
+    const existing = await readIfExists(file)
+    if (existing !== null) {
+      const r = parseCollectionText(existing, basename(dir))
+      return r.ok ? ok(r.value) : (refusal(COLLECTION_FILE, r) as Result<never>)
+    }
+    const settings: CollectionSettings = {
+      id: randomUUID(),
+      name,
+      variables: [],
+      auth: { type: 'inherit' },
+      order: [],
+    }
+    await writeFileAtomic(file, renderYaml(collectionPlain(settings), null, COLLECTION_KEYS))
+    return ok(settings)
+  })
 }
 
 export async function saveRequest(
@@ -155,17 +189,19 @@ export async function saveRequest(
   request: SavedRequest,
   baseVersion: string | null,
 ): Promise<Result<{ version: string }>> {
-  const abs = absPath(dir, rel)
-  const previous = await readIfExists(abs)
-  if (previous !== null && baseVersion !== null && versionOf(previous) !== baseVersion) {
-    return fail('conflict', `${rel} changed on disk since it was opened`)
-  }
-  if (previous === null && baseVersion !== null) {
-    return fail('conflict', `${rel} was deleted on disk since it was opened`)
-  }
-  const stem = stemOf(basename(rel))
-  const r = await writeDoc(dir, rel, requestPlain(request), REQUEST_KEYS, (t) => parseRequestText(t, stem))
-  return r.ok ? ok({ version: r.value }) : r
+  return guarded(rel, async (): Promise<Result<{ version: string }>> => {
+    const abs = absPath(dir, rel)
+    const previous = await readIfExists(abs)
+    if (previous !== null && baseVersion !== null && versionOf(previous) !== baseVersion) {
+      return fail('conflict', `${rel} changed on disk since it was opened`)
+    }
+    if (previous === null && baseVersion !== null) {
+      return fail('conflict', `${rel} was deleted on disk since it was opened`)
+    }
+    const stem = stemOf(basename(rel))
+    const r = await writeDoc(dir, rel, requestPlain(request), REQUEST_KEYS, (t) => parseRequestText(t, stem))
+    return r.ok ? ok({ version: r.value }) : r
+  })
 }
 
 export async function createRequest(
@@ -173,29 +209,33 @@ export async function createRequest(
   folder: string,
   request: SavedRequest,
 ): Promise<Result<string>> {
-  const name = await uniqueName(dir, folder, slugify(request.name), '.yaml')
-  const rel = joinPath(folder, name)
-  await mkdir(absPath(dir, folder), { recursive: true })
-  await writeFileAtomic(absPath(dir, rel), renderYaml(requestPlain(request), null, REQUEST_KEYS))
-  return ok(rel)
+  return guarded(folder, async (): Promise<Result<string>> => {
+    const name = await uniqueName(dir, folder, slugify(request.name), '.yaml')
+    const rel = joinPath(folder, name)
+    await mkdir(absPath(dir, folder), { recursive: true })
+    await writeFileAtomic(absPath(dir, rel), renderYaml(requestPlain(request), null, REQUEST_KEYS))
+    return ok(rel)
+  })
 }
 
 export async function createFolder(dir: string, parent: string, name: string): Promise<Result<string>> {
-  const dirName = await uniqueName(dir, parent, slugify(name, 'folder'), '')
-  const rel = joinPath(parent, dirName)
-  await mkdir(absPath(dir, rel), { recursive: true })
-  if (dirName !== name) {
-    // Keep the name as typed when the folder's own name had to be simplified.
-    await writeFileAtomic(
-      absPath(dir, joinPath(rel, FOLDER_FILE)),
-      renderYaml(
-        folderPlain({ name, variables: [], auth: { type: 'inherit' }, order: [] }),
-        null,
-        FOLDER_KEYS,
-      ),
-    )
-  }
-  return ok(rel)
+  return guarded(parent, async (): Promise<Result<string>> => {
+    const dirName = await uniqueName(dir, parent, slugify(name, 'folder'), '')
+    const rel = joinPath(parent, dirName)
+    await mkdir(absPath(dir, rel), { recursive: true })
+    if (dirName !== name) {
+      // Keep the name as typed when the folder's own name had to be simplified.
+      await writeFileAtomic(
+        absPath(dir, joinPath(rel, FOLDER_FILE)),
+        renderYaml(
+          folderPlain({ name, variables: [], auth: { type: 'inherit' }, order: [] }),
+          null,
+          FOLDER_KEYS,
+        ),
+      )
+    }
+    return ok(rel)
+  })
 }
 
 export async function readFolderSettings(
@@ -215,25 +255,27 @@ export async function saveFolderSettings(
   folder: string,
   patch: { name?: string; variables?: Variable[]; auth?: FolderSettings['auth']; order?: string[] },
 ): Promise<Result<string>> {
-  const current = await readFolderSettings(dir, folder)
-  if (!current.ok) return current
-  const base: FolderSettings = current.value ?? { variables: [], auth: { type: 'inherit' }, order: [] }
-  const next: FolderSettings = {
-    ...base,
-    ...(patch.variables ? { variables: patch.variables } : {}),
-    ...(patch.auth ? { auth: patch.auth } : {}),
-    ...(patch.order ? { order: patch.order } : {}),
-    ...(patch.name !== undefined ? { name: patch.name } : {}),
-  }
-  if (folder === '') {
-    const c = base as CollectionSettings
-    const settings: CollectionSettings = { ...next, name: next.name ?? c.name ?? basename(dir) }
-    if (c.id !== undefined) settings.id = c.id
-    return writeDoc(dir, COLLECTION_FILE, collectionPlain(settings), COLLECTION_KEYS, (t) =>
-      parseCollectionText(t, basename(dir)),
-    )
-  }
-  return writeDoc(dir, joinPath(folder, FOLDER_FILE), folderPlain(next), FOLDER_KEYS, parseFolderText)
+  return guarded(folder || 'collection.yaml', async (): Promise<Result<string>> => {
+    const current = await readFolderSettings(dir, folder)
+    if (!current.ok) return current
+    const base: FolderSettings = current.value ?? { variables: [], auth: { type: 'inherit' }, order: [] }
+    const next: FolderSettings = {
+      ...base,
+      ...(patch.variables ? { variables: patch.variables } : {}),
+      ...(patch.auth ? { auth: patch.auth } : {}),
+      ...(patch.order ? { order: patch.order } : {}),
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+    }
+    if (folder === '') {
+      const c = base as CollectionSettings
+      const settings: CollectionSettings = { ...next, name: next.name ?? c.name ?? basename(dir) }
+      if (c.id !== undefined) settings.id = c.id
+      return writeDoc(dir, COLLECTION_FILE, collectionPlain(settings), COLLECTION_KEYS, (t) =>
+        parseCollectionText(t, basename(dir)),
+      )
+    }
+    return writeDoc(dir, joinPath(folder, FOLDER_FILE), folderPlain(next), FOLDER_KEYS, parseFolderText)
+  })
 }
 
 /** Keep a folder's `order` list (when it has one) in step with a rename or move. */
@@ -272,84 +314,93 @@ function orderKey(rel: string, isFolder: boolean): string {
 
 /** Rename a request (its `name` and its file) or a folder (its directory). Returns the new path. */
 export async function renameNode(dir: string, rel: string, name: string): Promise<Result<string>> {
-  const abs = absPath(dir, rel)
-  const st = await stat(abs).catch(() => null)
-  if (!st) return fail('not_found', `${rel} no longer exists`)
-  const folder = parentPath(rel)
-  if (st.isDirectory()) {
-    const dirName = await uniqueName(dir, folder, slugify(name, 'folder'), '', rel)
-    const next = joinPath(folder, dirName)
+  return guarded(rel, async (): Promise<Result<string>> => {
+    const abs = absPath(dir, rel)
+    const st = await stat(abs).catch(() => null)
+    if (!st) return fail('not_found', `${rel} no longer exists`)
+    const folder = parentPath(rel)
+    if (st.isDirectory()) {
+      const dirName = await uniqueName(dir, folder, slugify(name, 'folder'), '', rel)
+      const next = joinPath(folder, dirName)
+      if (next !== rel) {
+        await rename(abs, absPath(dir, next))
+        await updateOrder(dir, folder, orderKey(rel, true), dirName)
+      }
+      const saved = await saveFolderSettings(dir, next, dirName === name ? {} : { name })
+      if (!saved.ok) return saved
+      if (dirName === name) {
+        // The directory name says it all; drop a stale display name if the folder file has one.
+        const s = await readFolderSettings(dir, next)
+        if (s.ok && s.value?.name !== undefined) {
+          const { name: _drop, ...rest } = s.value
+          await writeDoc(dir, joinPath(next, FOLDER_FILE), folderPlain(rest), FOLDER_KEYS, parseFolderText)
+        }
+      }
+      return ok(next)
+    }
+    const text = await readFile(abs, 'utf8')
+    const stem = stemOf(entryName(rel))
+    const parsed = parseRequestText(text, stem)
+    if (!parsed.ok) return refusal(rel, parsed) as Result<never>
+    const saved = await saveRequest(dir, rel, { ...parsed.value, name }, null)
+    if (!saved.ok) return saved
+    const fileName = await uniqueName(dir, folder, slugify(name), '.yaml', rel)
+    const next = joinPath(folder, fileName)
     if (next !== rel) {
       await rename(abs, absPath(dir, next))
-      await updateOrder(dir, folder, orderKey(rel, true), dirName)
-    }
-    const saved = await saveFolderSettings(dir, next, dirName === name ? {} : { name })
-    if (!saved.ok) return saved
-    if (dirName === name) {
-      // The directory name says it all; drop a stale display name if the folder file has one.
-      const s = await readFolderSettings(dir, next)
-      if (s.ok && s.value?.name !== undefined) {
-        const { name: _drop, ...rest } = s.value
-        await writeDoc(dir, joinPath(next, FOLDER_FILE), folderPlain(rest), FOLDER_KEYS, parseFolderText)
-      }
+      await updateOrder(dir, folder, stem, stemOf(fileName))
     }
     return ok(next)
-  }
-  const text = await readFile(abs, 'utf8')
-  const stem = stemOf(entryName(rel))
-  const parsed = parseRequestText(text, stem)
-  if (!parsed.ok) return refusal(rel, parsed) as Result<never>
-  const saved = await saveRequest(dir, rel, { ...parsed.value, name }, null)
-  if (!saved.ok) return saved
-  const fileName = await uniqueName(dir, folder, slugify(name), '.yaml', rel)
-  const next = joinPath(folder, fileName)
-  if (next !== rel) {
-    await rename(abs, absPath(dir, next))
-    await updateOrder(dir, folder, stem, stemOf(fileName))
-  }
-  return ok(next)
+  })
 }
 
 export async function duplicateRequest(dir: string, rel: string): Promise<Result<string>> {
-  const text = await readIfExists(absPath(dir, rel))
-  if (text === null) return fail('not_found', `${rel} no longer exists`)
-  const parsed = parseRequestText(text, stemOf(entryName(rel)))
-  if (!parsed.ok) return refusal(rel, parsed) as Result<never>
-  return createRequest(dir, parentPath(rel), { ...parsed.value, name: `${parsed.value.name} copy` })
+  return guarded(rel, async (): Promise<Result<string>> => {
+    const text = await readIfExists(absPath(dir, rel))
+    if (text === null) return fail('not_found', `${rel} no longer exists`)
+    const parsed = parseRequestText(text, stemOf(entryName(rel)))
+    if (!parsed.ok) return refusal(rel, parsed) as Result<never>
+    return createRequest(dir, parentPath(rel), { ...parsed.value, name: `${parsed.value.name} copy` })
+  })
 }
 
 /** Move a request file or a folder into `toFolder`. */
 export async function moveNode(dir: string, rel: string, toFolder: string): Promise<Result<string>> {
-  const abs = absPath(dir, rel)
-  const st = await stat(abs).catch(() => null)
-  if (!st) return fail('not_found', `${rel} no longer exists`)
-  const isFolder = st.isDirectory()
-  if (isFolder && (toFolder === rel || toFolder.startsWith(`${rel}/`))) {
-    return fail('invalid_request', 'A folder cannot move into itself')
-  }
-  const from = parentPath(rel)
-  if (from === toFolder) return ok(rel)
-  const toAbs = absPath(dir, toFolder)
-  const target = await stat(toAbs).catch(() => null)
-  if (!target?.isDirectory()) return fail('not_found', `${toFolder || 'The collection root'} is not a folder`)
-  const name = entryName(rel)
-  const ext = isFolder ? '' : name.slice(stemOf(name).length)
-  const free = await uniqueName(dir, toFolder, isFolder ? name : stemOf(name), ext)
-  const next = joinPath(toFolder, free)
-  await rename(abs, absPath(dir, next))
-  await updateOrder(dir, from, orderKey(rel, isFolder), null)
-  await updateOrder(dir, toFolder, null, orderKey(next, isFolder))
-  return ok(next)
+  return guarded(rel, async (): Promise<Result<string>> => {
+    const abs = absPath(dir, rel)
+    const st = await stat(abs).catch(() => null)
+    if (!st) return fail('not_found', `${rel} no longer exists`)
+    const isFolder = st.isDirectory()
+    if (isFolder && (toFolder === rel || toFolder.startsWith(`${rel}/`))) {
+      return fail('invalid_request', 'A folder cannot move into itself')
+    }
+    const from = parentPath(rel)
+    if (from === toFolder) return ok(rel)
+    const toAbs = absPath(dir, toFolder)
+    const target = await stat(toAbs).catch(() => null)
+    if (!target?.isDirectory())
+      return fail('not_found', `${toFolder || 'The collection root'} is not a folder`)
+    const name = entryName(rel)
+    const ext = isFolder ? '' : name.slice(stemOf(name).length)
+    const free = await uniqueName(dir, toFolder, isFolder ? name : stemOf(name), ext)
+    const next = joinPath(toFolder, free)
+    await rename(abs, absPath(dir, next))
+    await updateOrder(dir, from, orderKey(rel, isFolder), null)
+    await updateOrder(dir, toFolder, null, orderKey(next, isFolder))
+    return ok(next)
+  })
 }
 
 export async function deleteNode(dir: string, rel: string): Promise<Result<{ deleted: boolean }>> {
-  if (rel === '') return fail('invalid_request', 'The collection root is not deleted from here')
-  const abs = absPath(dir, rel)
-  const st = await stat(abs).catch(() => null)
-  if (!st) return ok({ deleted: false })
-  await rm(abs, { recursive: st.isDirectory(), force: true })
-  await updateOrder(dir, parentPath(rel), orderKey(rel, st.isDirectory()), null)
-  return ok({ deleted: true })
+  return guarded(rel, async (): Promise<Result<{ deleted: boolean }>> => {
+    if (rel === '') return fail('invalid_request', 'The collection root is not deleted from here')
+    const abs = absPath(dir, rel)
+    const st = await stat(abs).catch(() => null)
+    if (!st) return ok({ deleted: false })
+    await rm(abs, { recursive: st.isDirectory(), force: true })
+    await updateOrder(dir, parentPath(rel), orderKey(rel, st.isDirectory()), null)
+    return ok({ deleted: true })
+  })
 }
 
 export async function saveEnvironment(
@@ -358,10 +409,12 @@ export async function saveEnvironment(
   name: string,
   variables: Variable[],
 ): Promise<Result<string>> {
-  const rel = `${ENVIRONMENTS_DIR}/${id}.yaml`
-  return writeDoc(dir, rel, environmentPlain(name, variables), ENVIRONMENT_KEYS, (t) =>
-    parseEnvironmentText(t, id),
-  )
+  return guarded(`environments/${id}.yaml`, async (): Promise<Result<string>> => {
+    const rel = `${ENVIRONMENTS_DIR}/${id}.yaml`
+    return writeDoc(dir, rel, environmentPlain(name, variables), ENVIRONMENT_KEYS, (t) =>
+      parseEnvironmentText(t, id),
+    )
+  })
 }
 
 export async function deleteEnvironment(dir: string, id: string): Promise<void> {

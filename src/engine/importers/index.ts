@@ -37,6 +37,23 @@ export { ImportError } from './plan'
 export type KnownFormat = Exclude<ImportFormat, 'auto'>
 
 const MAX_IMPORT_BYTES = 64 * 1024 * 1024
+/**
+ * Most requests and folders one import writes. Each is a file written atomically (with an fsync), so an
+ * export with hundreds of thousands of items would keep the disk busy for many minutes: it is refused, whole,
+ * before anything is written, rather than half-imported.
+ */
+export const MAX_IMPORT_ITEMS = 10_000
+
+/** A write failed at the filesystem part-way through an import: stop there and say why. */
+class ImportWriteError extends Error {
+  constructor(readonly result: Result<never>) {
+    super('import write failed')
+  }
+}
+
+function stopOnFileError(r: Result<unknown>): void {
+  if (!r.ok && r.error.code === 'file') throw new ImportWriteError(r as Result<never>)
+}
 
 function parseStructured(text: string): unknown {
   try {
@@ -153,11 +170,13 @@ async function writeChildren(
   for (const node of children) {
     if (node.type === 'request') {
       const r = await createRequest(ctx.dir, folder, node.request)
+      stopOnFileError(r)
       if (r.ok) order.push(basename(r.value).replace(/\.yaml$/, ''))
       continue
     }
     const f = node.folder
     const made = await createFolder(ctx.dir, folder, f.name)
+    stopOnFileError(made)
     if (!made.ok) continue
     order.push(basename(made.value))
     if (depth < 32) await writeChildren(ctx, made.value, f.children, depth + 1)
@@ -255,8 +274,16 @@ export async function runImport(
     const text = source.text ?? (source.file !== undefined ? await readImportFile(source.file) : null)
     if (text === null) return fail('invalid_request', 'Give a file or the text to import')
     const { format: detected, plan } = await planImport(text, format)
+    const counts = countPlan(plan.children)
+    if (counts.requests + counts.folders > MAX_IMPORT_ITEMS) {
+      return fail(
+        'too_large',
+        `The file has ${counts.requests} requests in ${counts.folders} folders; Flightdeck imports at most ${MAX_IMPORT_ITEMS.toLocaleString('en-US')} at a time (nothing was written)`,
+      )
+    }
     return await writePlan(plan, detected, into, secrets, curlFolder)
   } catch (e) {
+    if (e instanceof ImportWriteError) return e.result
     if (e instanceof ImportError) return fail('parse', e.message)
     throw e
   }

@@ -33,6 +33,7 @@ const TITLES: Record<ErrorCode, string> = {
   unknown_variable: 'A variable has no value',
   auth: 'Authentication failed',
   unsupported: 'Not supported here',
+  too_large: 'Too large to take in',
 }
 
 /** A plain headline for an error code; the engine's message says the specifics. */
