@@ -82,7 +82,7 @@ retry:
   )
   file(
     'slow/slow.yaml',
-    'name: Slow\nmethod: GET\nurl: "{{base}}/slow?ms=30"\nassertions:\n  - kind: status\n    equals: 200\n',
+    'name: Slow\nmethod: GET\nurl: "{{base}}/slow?ms=100"\nassertions:\n  - kind: status\n    equals: 200\n',
   )
   file(
     'failing/fails.yaml',
@@ -226,6 +226,39 @@ describe('run plan', () => {
     const bad = await service.invoke('run.start', { dir, path: '', concurrency: 0, iterations: 1 })
     expect(!bad.ok && bad.error.code).toBe('bad_payload')
   })
+
+  it('refuses dependency cycles and dependencies that are not in the collection, naming them', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'fd-run-deps-'))
+    try {
+      writeFileSync(join(other, 'collection.yaml'), 'flightdeck: 1\nname: Deps\n')
+      mkdirSync(join(other, 'cyc'))
+      writeFileSync(join(other, 'cyc', 'a.yaml'), 'name: A\nurl: http://127.0.0.1:9/\ndependsOn: ./b\n')
+      writeFileSync(
+        join(other, 'cyc', 'b.yaml'),
+        'name: B\nurl: http://127.0.0.1:9/\ndependsOn: cyc/a.yaml\n',
+      )
+      writeFileSync(join(other, 'lost.yaml'), 'name: Lost\nurl: http://127.0.0.1:9/\ndependsOn: ../outside\n')
+      const cycle = await service.invoke('run.start', {
+        dir: other,
+        path: 'cyc',
+        concurrency: 1,
+        iterations: 1,
+      })
+      expect(!cycle.ok && cycle.error.message).toMatch(/cycle: (A → B → A|B → A → B)/)
+      const lost = await service.invoke('run.start', {
+        dir: other,
+        path: 'lost',
+        concurrency: 1,
+        iterations: 1,
+      })
+      expect(!lost.ok && lost.error.message).toBe(
+        'lost.yaml: dependsOn "../outside" is not a request in this collection',
+      )
+    } finally {
+      await service.invoke('collection.close', { dir: other })
+      rmSync(other, { recursive: true, force: true })
+    }
+  })
 })
 
 describe('run.start', () => {
@@ -338,7 +371,7 @@ describe('run.start', () => {
 
   it('cancels a run: no new requests start, and the last event says cancelled', async () => {
     let cancelled: Promise<unknown> | null = null
-    const { last, total, runId } = await run(
+    const { last, total, runId, events } = await run(
       { path: 'slow', concurrency: 2, iterations: 500 },
       (id, events) => {
         if (!cancelled && events.length >= 1) cancelled = service.invoke('run.cancel', { runId: id })
@@ -348,6 +381,9 @@ describe('run.start', () => {
     expect(total).toBe(500)
     expect(last.finished?.cancelled).toBe(true)
     expect(last.done).toBeLessThan(500)
+    // The requests in flight at the cancel were cancelled, not waited for.
+    const all = events.flatMap((e) => e.results)
+    expect(all.some((r) => r.error?.code === 'cancelled')).toBe(true)
     const again = await service.invoke('run.cancel', { runId })
     expect(again).toEqual({ ok: true, value: { cancelled: false } })
     const unknown = await service.invoke('run.get', { runId: 'r999' })

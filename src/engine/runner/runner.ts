@@ -209,9 +209,12 @@ async function runStep(
       return { result: failed(step, iteration, [], 0, error, []), extracted: nothing }
     }
     await pacer.next()
+    const runner = options.auth
     const out = await runStreamStep(options.streams, {
       kind: step.kind,
-      spec: applySimpleAuth(spec, auth),
+      spec,
+      auth,
+      ...(runner ? { authorize: runner.authorize.bind(runner) } : {}),
       protocols: step.protocols ?? [],
       messages: messages.map((m) => m.text),
       stop: step.stop ?? {},
@@ -258,7 +261,11 @@ async function runStep(
       }
     const sid = sent.value.sids[0] as string
     sids.push(sid)
-    const outcome = await http.waitFor(sid)
+    // Cancelling the run cancels the requests in flight too; they end as cancelled on the timeline.
+    const onAbort = (): void => void http.cancel(sid)
+    signal?.addEventListener('abort', onAbort, { once: true })
+    if (signal?.aborted) onAbort()
+    const outcome = await http.waitFor(sid).finally(() => signal?.removeEventListener('abort', onAbort))
     const final = outcome.final
     const retriable =
       policy !== undefined &&

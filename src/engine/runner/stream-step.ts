@@ -1,7 +1,10 @@
 import { DEFAULT_STOP, type Assertion, type StopSpec } from '../../shared/collection'
 import type { TimelineBatch } from '../../shared/contract'
+import type { AuthSpec } from '../../shared/collection'
 import type { RequestSpec } from '../../shared/request'
+import type { Result } from '../../shared/result'
 import type { StreamEntry } from '../../shared/streams'
+import { applySimpleAuth } from '../auth/apply-auth'
 import type { StreamEngine } from '../streams/stream-engine'
 import { checkCount, type AssertionResult } from './checks'
 
@@ -20,8 +23,15 @@ export interface StreamDeps {
 
 export interface StreamStepInput {
   kind: 'sse' | 'ws'
-  /** Resolved, auth applied. */
+  /** Variables resolved. */
   spec: RequestSpec
+  /** The effective auth, resolved; applied by `authorize` (OAuth 2.0 tokens, digest for SSE) or simply. */
+  auth: AuthSpec
+  authorize?: (
+    spec: RequestSpec,
+    auth: AuthSpec,
+    session: 'SSE' | 'WebSocket',
+  ) => Promise<Result<{ spec: RequestSpec; refused?: () => void }>>
   protocols: string[]
   /** WebSocket: texts sent in order once the connection is open. */
   messages: string[]
@@ -51,18 +61,35 @@ function incoming(kind: 'sse' | 'ws', e: StreamEntry): boolean {
 export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): Promise<StreamStepOutcome> {
   const started = Date.now()
   const { streams } = deps
+  const authorized: Result<{ spec: RequestSpec; refused?: () => void }> = input.authorize
+    ? await input.authorize(input.spec, input.auth, input.kind === 'sse' ? 'SSE' : 'WebSocket')
+    : { ok: true, value: { spec: applySimpleAuth(input.spec, input.auth) } }
+  if (!authorized.ok)
+    return {
+      sid: undefined,
+      status: undefined,
+      error: { code: authorized.error.code, message: authorized.error.message },
+      timeMs: Date.now() - started,
+      messages: 0,
+      assertions: [],
+    }
+  const { spec, refused } = authorized.value
+  const hooks = refused ? { onUnauthorized: refused } : {}
   const opened =
     input.kind === 'sse'
-      ? streams.openSse({ request: input.spec, stream: { reconnect: false } })
-      : streams.openWs({
-          url: input.spec.url,
-          headers: input.spec.headers,
-          protocols: input.protocols,
-          options: {
-            reconnect: false,
-            ...(input.spec.options.insecure !== undefined ? { insecure: input.spec.options.insecure } : {}),
+      ? streams.openSse({ request: spec, stream: { reconnect: false } }, hooks)
+      : streams.openWs(
+          {
+            url: spec.url,
+            headers: spec.headers,
+            protocols: input.protocols,
+            options: {
+              reconnect: false,
+              ...(spec.options.insecure !== undefined ? { insecure: spec.options.insecure } : {}),
+            },
           },
-        })
+          hooks,
+        )
   if (!opened.ok)
     return {
       sid: undefined,
