@@ -3,6 +3,7 @@ import { benchCollections } from './collections.bench'
 import { benchHttp } from './http.bench'
 import { benchUi } from './ui.bench'
 import { RESULTS_FILE, recordResults } from './results'
+import { benchRunner } from './runner.bench'
 import { benchSoak } from './soak.bench'
 import { benchSse } from './sse.bench'
 import { benchWs } from './ws.bench'
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     ['collections', benchCollections],
     ['ui', benchUi],
     ['soak', benchSoak],
+    ['runner', benchRunner],
   ]
   for (const [name, run] of sections) {
     if (only.length > 0 && !only.includes(name)) continue

@@ -1,0 +1,423 @@
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { createInterface } from 'node:readline'
+import { emptySavedRequest, type SavedRequest } from '../src/shared/collection'
+import {
+  collectionPlain,
+  COLLECTION_KEYS,
+  REQUEST_KEYS,
+  requestPlain,
+} from '../src/engine/collections/format'
+import { renderYaml } from '../src/engine/collections/yaml-doc'
+import { createEngineService } from '../src/engine/service'
+
+/**
+ * The runner against its peers, in one run, on one machine, against one local server in its own process
+ * (runner-server.mjs, which counts what it serves):
+ *
+ * - `runner.vs_newman`: a 1,000-request collection (1,000 request files in 10 folders, each asserting status
+ *   200) through `flightdeck run <dir> --concurrency 50` (the built CLI in a child process, timed from spawn to
+ *   exit, so process start, collection load and the final report are all in) versus Postman's newman (Node
+ *   API, in this process, warmed up) running Flightdeck's own Postman v2.1 export of the same folder. Newman
+ *   has no concurrency: it runs a collection one request at a time, which is most of the difference.
+ * - `runner.vs_autocannon`: one request with `--iterations N --concurrency 50` versus autocannon with 50
+ *   connections and `amount: N` (a load generator that checks nothing), paired rounds, median ratio.
+ *
+ * Every run is checked at the server (each request arrived, each of the 1,000 paths once) and by the tool
+ * (exit code 0 / newman's assertion count): a fast run that skipped work would not count.
+ */
+
+const REQUESTS = 1000
+const FOLDERS = 10
+const CONCURRENCY = 50
+const ITERATIONS = Number(process.env.BENCH_RUNNER_ITERATIONS ?? 20_000)
+const ROUNDS = Number(process.env.BENCH_RUNNER_ROUNDS ?? 3)
+/** Longest any single run may take before the bench gives up on it. */
+const RUN_TIMEOUT_MS = 180_000
+
+const ROOT = resolve(import.meta.dirname, '..')
+/** The built CLI (`npm run build`); BENCH_RUNNER_CLI points at another bundle of src/cli/index.ts. */
+const CLI_BUNDLE = resolve(process.env.BENCH_RUNNER_CLI ?? join(ROOT, 'out', 'cli', 'index.js'))
+
+// ------------------------------------------------------------------------------------------------ server
+
+interface Server {
+  url: string
+  /** What the server saw since the last call, then zeroed. */
+  take(): Promise<{ requests: number; paths: number }>
+  stop(): void
+}
+
+async function startServer(): Promise<Server> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'runner-server.mjs')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
+  const rl = createInterface({ input: child.stdout })
+  const port = await new Promise<string>((res, rej) => {
+    rl.once('line', res)
+    child.once('exit', () => rej(new Error('runner bench server exited')))
+  })
+  const url = `http://127.0.0.1:${port}`
+  return {
+    url,
+    take: async () => {
+      const r = await fetch(`${url}/__reset`)
+      return (await r.json()) as { requests: number; paths: number }
+    },
+    stop: () => child.kill('SIGTERM'),
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ collections
+
+function writeYaml(path: string, plain: Parameters<typeof renderYaml>[0], keys: ReadonlySet<string>): void {
+  writeFileSync(path, renderYaml(plain, null, keys))
+}
+
+function request(name: string, url: string): SavedRequest {
+  return {
+    ...emptySavedRequest(name),
+    url,
+    headers: [{ name: 'Accept', value: 'application/json', enabled: true }],
+    assertions: [{ kind: 'status', equals: 200 }],
+  }
+}
+
+/** A collection folder in Flightdeck's on-disk format, `baseUrl` a collection variable as a user would have it. */
+function writeCollection(
+  dir: string,
+  name: string,
+  baseUrl: string,
+  requests: number,
+  folders: number,
+): void {
+  mkdirSync(dir, { recursive: true })
+  writeYaml(
+    join(dir, 'collection.yaml'),
+    collectionPlain({
+      name,
+      variables: [{ name: 'baseUrl', value: baseUrl, secret: false }],
+      auth: { type: 'inherit' },
+      order: [],
+    }),
+    COLLECTION_KEYS,
+  )
+  for (let f = 0; f < folders; f++) mkdirSync(join(dir, `folder-${f}`))
+  for (let i = 0; i < requests; i++) {
+    const where = folders > 0 ? join(dir, `folder-${i % folders}`) : dir
+    writeYaml(
+      join(where, `item-${i}.yaml`),
+      requestPlain(request(`Item ${i}`, `{{baseUrl}}/items/${i}`)),
+      REQUEST_KEYS,
+    )
+  }
+}
+
+type PostmanItem = { name: string; item?: PostmanItem[]; request?: unknown; event?: unknown[] }
+interface PostmanCollection {
+  item: PostmanItem[]
+}
+
+function countRequests(items: PostmanItem[], depth = 0): number {
+  let n = 0
+  for (const it of items) {
+    if (it.request !== undefined) n++
+    else if (it.item && depth < 32) n += countRequests(it.item, depth + 1)
+  }
+  return n
+}
+
+/**
+ * Newman runs tests, not Flightdeck assertions: each request item gets the Postman test that says the same as
+ * its `status equals 200` assertion, so both tools check every response.
+ */
+function addStatusTests(items: PostmanItem[], depth = 0): void {
+  for (const it of items) {
+    if (it.request !== undefined && it.event === undefined) {
+      it.event = [
+        {
+          listen: 'test',
+          script: {
+            type: 'text/javascript',
+            exec: ["pm.test('status equals 200', function () { pm.response.to.have.status(200) })"],
+          },
+        },
+      ]
+    } else if (it.item && depth < 32) addStatusTests(it.item, depth + 1)
+  }
+}
+
+/** Flightdeck's own Postman v2.1 export of the folder, through the engine service as the app does it. */
+async function exportPostman(dir: string): Promise<PostmanCollection> {
+  const service = createEngineService({ host: 'test', watchCollections: false, persistWorkspace: false })
+  try {
+    const opened = await service.invoke('collection.open', { dir })
+    if (!opened.ok) throw new Error(`collection.open: ${opened.error.message}`)
+    const exported = await service.invoke('export.collection', { dir, format: 'postman' })
+    if (!exported.ok) throw new Error(`export.collection: ${exported.error.message}`)
+    return JSON.parse(exported.value.text) as PostmanCollection
+  } finally {
+    await service.dispose()
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ flightdeck
+
+interface CliRun {
+  ms: number
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** The built CLI in its own process, as `flightdeck …` runs it (bin/flightdeck.js does the same import). */
+function runCli(args: string[]): Promise<CliRun> {
+  const loader =
+    'const cli = await import(process.argv[1]); process.exitCode = await cli.runCli(process.argv.slice(2))'
+  const start = performance.now()
+  const child = spawn(process.execPath, ['--input-type=module', '-e', loader, CLI_BUNDLE, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+  const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS)
+  return new Promise((res, rej) => {
+    child.once('error', rej)
+    child.once('close', (code) => {
+      clearTimeout(timer)
+      res({ ms: performance.now() - start, code, stdout, stderr })
+    })
+  })
+}
+
+async function checkCli(): Promise<void> {
+  if (!existsSync(CLI_BUNDLE)) throw new Error(`no ${CLI_BUNDLE}: run \`npm run build\` before this bench`)
+  const help = await runCli(['run', '--help'])
+  if (help.code !== 0 || !help.stdout.includes('flightdeck run'))
+    throw new Error(`${CLI_BUNDLE} has no \`run\` command yet: run \`npm run build\` (${help.stderr.trim()})`)
+}
+
+/** `flightdeck run`, timed from spawn to exit, checked by its exit code, its summary line and the server. */
+async function runFlightdeck(
+  server: Server,
+  args: string[],
+  expected: number,
+  distinctPaths: number,
+): Promise<number> {
+  await server.take()
+  const r = await runCli(['run', ...args, '--concurrency', String(CONCURRENCY)])
+  const seen = await server.take()
+  const what = `flightdeck run ${args.join(' ')}`
+  if (r.code !== 0)
+    throw new Error(`${what} exited ${r.code}:\n${r.stderr.slice(-2000)}\n${r.stdout.slice(-2000)}`)
+  const summary = /(\d+) passed, (\d+) failed/.exec(r.stdout)
+  if (summary && (Number(summary[1]) !== expected || Number(summary[2]) !== 0))
+    throw new Error(`${what}: expected ${expected} passed, the report says: ${summary[0]}`)
+  if (seen.requests !== expected || seen.paths !== distinctPaths)
+    throw new Error(
+      `${what}: the server saw ${seen.requests} requests on ${seen.paths} paths, expected ${expected} on ${distinctPaths}`,
+    )
+  return (expected / r.ms) * 1000
+}
+
+// ------------------------------------------------------------------------------------------------ peers
+
+interface NewmanSummary {
+  run: {
+    stats: {
+      requests: { total: number; failed: number }
+      assertions: { total: number; failed: number }
+    }
+    failures: unknown[]
+  }
+}
+type NewmanRun = (
+  options: { collection: unknown; reporters: string[]; timeout?: number },
+  done: (err: Error | null, summary: NewmanSummary) => void,
+) => unknown
+interface AutocannonResult {
+  '2xx': number
+  non2xx: number
+  errors: number
+  timeouts: number
+}
+type Autocannon = (options: {
+  url: string
+  connections: number
+  amount: number
+  timeout?: number
+}) => Promise<AutocannonResult>
+
+// Neither ships types; the two calls used here are typed above. Loaded on first use, so other sections of
+// `npm run bench` do not pay for them.
+const require = createRequire(import.meta.url)
+const newman = (): { run: NewmanRun } => require('newman') as { run: NewmanRun }
+const autocannon = (): Autocannon => require('autocannon') as Autocannon
+
+async function runNewman(server: Server, collection: PostmanCollection, expected: number): Promise<number> {
+  await server.take()
+  const start = performance.now()
+  const summary = await new Promise<NewmanSummary>((res, rej) => {
+    newman().run({ collection, reporters: [], timeout: RUN_TIMEOUT_MS }, (err, s) =>
+      err ? rej(err) : res(s),
+    )
+  })
+  const ms = performance.now() - start
+  const seen = await server.take()
+  const { requests, assertions } = summary.run.stats
+  if (requests.total !== expected || requests.failed !== 0)
+    throw new Error(
+      `newman made ${requests.total} requests (${requests.failed} failed), expected ${expected}`,
+    )
+  if (assertions.total !== expected || assertions.failed !== 0 || summary.run.failures.length > 0)
+    throw new Error(`newman: ${assertions.failed} of ${assertions.total} assertions failed`)
+  if (seen.requests !== expected || seen.paths !== expected)
+    throw new Error(
+      `newman: the server saw ${seen.requests} requests on ${seen.paths} paths, expected ${expected}`,
+    )
+  return (expected / ms) * 1000
+}
+
+async function runAutocannon(server: Server, amount: number): Promise<number> {
+  await server.take()
+  const start = performance.now()
+  const result = await autocannon()({
+    url: `${server.url}/hit`,
+    connections: CONCURRENCY,
+    amount,
+    timeout: 30,
+  })
+  const ms = performance.now() - start
+  const seen = await server.take()
+  if (result['2xx'] !== amount || result.errors > 0 || result.timeouts > 0)
+    throw new Error(
+      `autocannon: ${result['2xx']} 2xx of ${amount} (${result.errors} errors, ${result.timeouts} timeouts)`,
+    )
+  if (seen.requests < amount)
+    throw new Error(`autocannon: the server saw ${seen.requests} of ${amount} requests`)
+  return (amount / ms) * 1000
+}
+
+// ------------------------------------------------------------------------------------------------ bench
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(s.length / 2)
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2
+}
+
+/** Paired rounds, alternating which side goes first; the ratio is the median of the per-round ratios. */
+async function paired(
+  label: string,
+  a: { name: string; run: () => Promise<number> },
+  b: { name: string; run: () => Promise<number> },
+): Promise<{ a: number; b: number; ratio: number }> {
+  const as: number[] = []
+  const bs: number[] = []
+  const ratios: number[] = []
+  for (let i = 0; i < ROUNDS; i++) {
+    let x: number
+    let y: number
+    if (i % 2 === 0) {
+      x = await a.run()
+      y = await b.run()
+    } else {
+      y = await b.run()
+      x = await a.run()
+    }
+    console.log(
+      `  ${label} round ${i + 1}: ${a.name} ${x.toFixed(0)} req/s, ${b.name} ${y.toFixed(0)} req/s, ratio ${(x / y).toFixed(2)}`,
+    )
+    as.push(x)
+    bs.push(y)
+    ratios.push(x / y)
+  }
+  return { a: median(as), b: median(bs), ratio: median(ratios) }
+}
+
+export async function benchRunner(): Promise<Record<string, number>> {
+  await checkCli()
+  const server = await startServer()
+  const tmp = mkdtempSync(join(tmpdir(), 'fd-bench-runner-'))
+  try {
+    const big = join(tmp, 'thousand')
+    const single = join(tmp, 'single')
+    const warm = join(tmp, 'warm')
+    writeCollection(big, 'Runner bench', server.url, REQUESTS, FOLDERS)
+    writeCollection(warm, 'Warm-up', server.url, 50, 0)
+    mkdirSync(single)
+    writeYaml(
+      join(single, 'collection.yaml'),
+      collectionPlain({
+        name: 'One request',
+        variables: [{ name: 'baseUrl', value: server.url, secret: false }],
+        auth: { type: 'inherit' },
+        order: [],
+      }),
+      COLLECTION_KEYS,
+    )
+    writeYaml(join(single, 'hit.yaml'), requestPlain(request('Hit', '{{baseUrl}}/hit')), REQUEST_KEYS)
+
+    const postman = await exportPostman(big)
+    const exported = countRequests(postman.item)
+    if (exported !== REQUESTS)
+      throw new Error(`the Postman export has ${exported} requests, expected ${REQUESTS}`)
+    addStatusTests(postman.item)
+    const warmPostman = await exportPostman(warm)
+    addStatusTests(warmPostman.item)
+
+    // Warm-ups: the OS file cache for the CLI bundle, newman's modules and sandbox, autocannon's JIT.
+    await runFlightdeck(server, [warm], 50, 50)
+    await runNewman(server, warmPostman, 50)
+    await runAutocannon(server, 2000)
+
+    // A process that runs one request: what every `flightdeck run` pays before its first request.
+    await server.take()
+    const startup = await runCli(['run', single, '--iterations', '1'])
+    if (startup.code !== 0) throw new Error(`flightdeck run (one request) exited ${startup.code}`)
+
+    console.log(
+      `runner: a ${REQUESTS}-request collection (status assertion on each), concurrency ${CONCURRENCY}`,
+    )
+    const vsNewman = await paired(
+      'collection',
+      { name: 'flightdeck', run: () => runFlightdeck(server, [big], REQUESTS, REQUESTS) },
+      { name: 'newman', run: () => runNewman(server, postman, REQUESTS) },
+    )
+    console.log(`runner: one request x ${ITERATIONS} iterations, concurrency ${CONCURRENCY}`)
+    const vsAutocannon = await paired(
+      'raw',
+      {
+        name: 'flightdeck',
+        run: () => runFlightdeck(server, [single, '--iterations', String(ITERATIONS)], ITERATIONS, 1),
+      },
+      { name: 'autocannon', run: () => runAutocannon(server, ITERATIONS) },
+    )
+
+    console.log(`runner: median of ${ROUNDS} paired rounds; flightdeck timed from process spawn to exit`)
+    console.log(`  flightdeck run, one request, process start to exit: ${startup.ms.toFixed(0)} ms`)
+    console.log(`  ${REQUESTS}-request collection: flightdeck ${vsNewman.a.toFixed(0)} req/s`)
+    console.log(`  ${REQUESTS}-request collection: newman     ${vsNewman.b.toFixed(0)} req/s (one at a time)`)
+    console.log(`  ratio flightdeck/newman:     ${vsNewman.ratio.toFixed(2)}`)
+    console.log(`  one request x ${ITERATIONS}: flightdeck ${vsAutocannon.a.toFixed(0)} req/s`)
+    console.log(`  one request x ${ITERATIONS}: autocannon ${vsAutocannon.b.toFixed(0)} req/s`)
+    console.log(`  ratio flightdeck/autocannon: ${vsAutocannon.ratio.toFixed(3)} (target >= 0.7)`)
+    return {
+      'runner.vs_newman': Math.round(vsNewman.ratio * 100) / 100,
+      'runner.vs_autocannon': Math.round(vsAutocannon.ratio * 1000) / 1000,
+      'runner.flightdeck_rps': Math.round(vsAutocannon.a),
+      'runner.flightdeck_collection_rps': Math.round(vsNewman.a),
+      'runner.newman_rps': Math.round(vsNewman.b),
+      'runner.autocannon_rps': Math.round(vsAutocannon.b),
+    }
+  } finally {
+    server.stop()
+    rmSync(tmp, { recursive: true, force: true })
+  }
+}
