@@ -157,7 +157,7 @@ describe('collections on disk', () => {
   })
 
   it('a read-only collection folder: the save is refused and nothing changes', async () => {
-    const { dir, a } = await collection()
+    const { dir } = await collection()
     const before = hashTree(dir)
     // chmod means nothing to root (as in CI containers); then the same EACCES is injected where open() fails.
     const asRoot = process.getuid?.() === 0

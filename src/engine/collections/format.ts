@@ -106,7 +106,15 @@ export function variablesPlain(vars: readonly Variable[]): PlainMap | null {
   if (vars.length === 0) return null
   const out: PlainMap = {}
   // A secret's value is never written here: only that it exists. The value lives in the secret store.
-  for (const v of vars) out[v.name] = v.secret ? { secret: true } : v.value
+  for (const v of vars) {
+    // defineProperty, not assignment: a variable named `__proto__` must be an own key, not the prototype.
+    Object.defineProperty(out, v.name, {
+      value: v.secret ? { secret: true } : v.value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
+  }
   return out
 }
 
