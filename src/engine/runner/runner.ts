@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import type { AuthSpec, RequestKind, StopSpec } from '../../shared/collection'
 import type { SendResult } from '../../shared/contract'
 import type { RequestSpec } from '../../shared/request'
@@ -116,6 +117,22 @@ export async function runSteps(
   options: RunOptions,
 ): Promise<RunReport> {
   checkGraph(steps)
+  // One signal of our own for every step, retry wait and stream of the run: each in-flight step listens on it
+  // (and removes its listener when it ends), so with high concurrency there are many listeners, none leaked.
+  const own = new AbortController()
+  setMaxListeners(0, own.signal)
+  const outer = options.signal
+  const forward = (): void => own.abort()
+  if (outer?.aborted) own.abort()
+  else outer?.addEventListener('abort', forward, { once: true })
+  try {
+    return await runAll(http, steps, { ...options, signal: own.signal })
+  } finally {
+    outer?.removeEventListener('abort', forward)
+  }
+}
+
+async function runAll(http: HttpEngine, steps: readonly RunStep[], options: RunOptions): Promise<RunReport> {
   const started = Date.now()
   const results: StepResult[] = []
   const gate = new Semaphore(Math.max(1, options.concurrency))
