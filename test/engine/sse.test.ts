@@ -184,6 +184,30 @@ describe('SSE sessions', () => {
     expect(last).toMatchObject({ by: 'client', willRetry: false })
   })
 
+  it('an `id:` block with no data still sets the last event id, which the reconnect sends', async () => {
+    server.route('/id-only', (r, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      // The first connection: an event with id 1, then a block with only an id (no event is dispatched,
+      // but the last event id becomes 42), then `id: 99` with no blank line (never dispatched), and the end.
+      if (r.index === 0) res.end('retry: 20\nid: 1\ndata: first\n\nid: 42\n\nid: 99\n')
+      else res.end('data: second\n\n')
+    })
+    const sid = await open(req('/id-only'), { reconnect: true, maxRetries: 3 })
+    await rec.until(sid, isMsg, 2)
+    await service.invoke('session.cancel', { sid })
+    await settle(service, sid)
+    const hits = server.requests.filter((r) => r.path === '/id-only')
+    expect(hits.map((r) => r.headers['last-event-id'] ?? null).slice(0, 2)).toEqual([null, '42'])
+    const retry = rec.of(sid).find((e) => e.type === 'retry')
+    expect(retry).toMatchObject({ attempt: 1, lastEventId: '42' })
+    // The event after the reconnect carries the id it was sent with; no message came of the id-only block.
+    const log = await readLog(service, sid)
+    expect(log.slice(0, 2).map((e) => [e.data, e.id])).toEqual([
+      ['first', '1'],
+      ['second', '42'],
+    ])
+  })
+
   it('a server that drops the connection mid-stream ends in a clear error (reconnect off)', async () => {
     const sid = await open(req('/drop?after=2'))
     const { final } = await settle(service, sid)

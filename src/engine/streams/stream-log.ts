@@ -57,6 +57,10 @@ const RAW_PLAIN = 32
 const RAW_EVENT = 64
 /** Where an event's id is: `start * ID_SHIFT + length` in log bytes (ids are cut at 65,535 bytes), or -1. */
 const ID_SHIFT = 65536
+/** U+FFFD in UTF-8: what bytes that are not UTF-8 read as. */
+const REPLACEMENT = Buffer.from('\ufffd')
+/** The type of an SSE event that names none. */
+const MESSAGE = Buffer.from('message')
 const SCAN_BUDGET_MS = 250
 
 export interface AppendInput {
@@ -570,7 +574,21 @@ export class StreamLog {
 
   /** Does entry `i` (its event type, id or data) contain the lower-cased `needle`, ignoring ASCII case? */
   private contains(i: number, flags: number, needle: Buffer): boolean {
-    if (!(flags & RAW_EVENT)) return containsFolded(this.recordOf(i), needle)
+    const raw = this.recordOf(i)
+    if (!(flags & RAW_EVENT)) return containsFolded(raw, needle)
+    // A needle within one line of data or the type is also in the raw lines (unless it is in the implicit type
+    // `message`): most entries are ruled out there.
+    if (
+      needle.indexOf(10) === -1 &&
+      needle.indexOf(REPLACEMENT) === -1 &&
+      !containsFolded(MESSAGE, needle) &&
+      !containsFolded(raw, needle)
+    ) {
+      const ref = this.idRefs[i] ?? -1
+      if (ref < 0) return false
+      const len = ref % ID_SHIFT
+      return containsFolded(this.bytesAt((ref - len) / ID_SHIFT, len), needle)
+    }
     const d = this.decoded(i)
     return (
       containsFolded(d.data, needle) ||

@@ -1,0 +1,246 @@
+import { mkdtempSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createParser } from 'eventsource-parser'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createStreamDecoder, type SseIdState, type TextKind } from '../../src/engine/sse/stream-decoder'
+import { StreamLogStore, type StreamLog } from '../../src/engine/streams/stream-log'
+
+/**
+ * The SSE decoder reads events straight off the bytes into the stream log (each chunk kept once, events
+ * indexed and parsed again on read). These tests hold it to eventsource-parser, the library a bare client
+ * would use, on the same streams cut at random places (CRLF split, UTF-8 characters cut in half, lines across
+ * many chunks), and check the log keeps them across memory blocks and its temp file.
+ */
+
+let store: StreamLogStore | null = null
+afterEach(() => {
+  store?.dispose()
+  store = null
+})
+
+type Row = [kind: string, data: string, event: string | null, id: string | null]
+
+interface Tick {
+  kind: TextKind
+  seq: number
+  count: number
+  size: number
+  preview: string | null
+  event?: string | undefined
+  id?: string | undefined
+}
+
+/** Run `chunks` through a decoder into `log`; returns the ticks it reported and the retry values. */
+function decode(log: StreamLog, chunks: Buffer[], state: SseIdState = { lastEventId: '', idRef: -1 }) {
+  const ticks: Tick[] = []
+  const retries: number[] = []
+  const fatal: string[] = []
+  const d = createStreamDecoder(
+    'sse',
+    {
+      text: () => undefined,
+      bytes: () => undefined,
+      messages: (kind, seq, count, size, preview, event, id) =>
+        ticks.push({ kind, seq, count, size, preview, event, id }),
+      retry: (ms) => retries.push(ms),
+      fatal: (m) => fatal.push(m),
+    },
+    state,
+    1024 * 1024,
+    log,
+  )
+  chunks.forEach((c, i) => d.push(c, i))
+  d.end()
+  return { ticks, retries, fatal }
+}
+
+function rows(log: StreamLog): Row[] {
+  return log.read(0, 100_000, 1_000_000).entries.map((e) => [e.kind, e.data, e.event ?? null, e.id ?? null])
+}
+
+/** What eventsource-parser makes of the whole stream, with the last event id carried as the spec says. */
+function reference(text: string): { rows: Row[]; retries: number[] } {
+  const out: Row[] = []
+  const retries: number[] = []
+  let lastId = ''
+  const p = createParser({
+    onEvent: (e) => {
+      if (e.id !== undefined) lastId = e.id
+      out.push(['event', e.data, e.event ?? 'message', lastId === '' ? null : lastId])
+    },
+    onComment: (c) => out.push(['comment', c, null, null]),
+    onRetry: (ms) => retries.push(ms),
+    onError: (err) => out.push(['invalid', err.line ?? '', null, null]),
+  })
+  p.feed(text)
+  return { rows: out, retries }
+}
+
+/** A small deterministic PRNG, so a failure can be replayed. */
+function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1
+  return () => {
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
+    return (x >>> 0) / 0x100000000
+  }
+}
+
+/** A random event stream: every id comes with data, so eventsource-parser's view of ids is the spec's. */
+function randomStream(r: () => number): string {
+  const eol = (): string => ['\n', '\r\n', '\r'][Math.floor(r() * 3)] as string
+  const words = ['hello', 'wörld', '€5', '日本', '😀', '{"a":1}', '', ' lead', 'x:y', 'data: inner']
+  const word = (): string => words[Math.floor(r() * words.length)] as string
+  let s = ''
+  for (let i = 0; i < 60; i++) {
+    const kind = r()
+    if (kind < 0.1) s += `: ${word()}${eol()}`
+    else if (kind < 0.15) s += `bogus${i}: ${word()}${eol()}`
+    else if (kind < 0.18) s += `retry: ${Math.floor(r() * 5000)}${eol()}`
+    else if (kind < 0.2) s += `retry: soon${eol()}`
+    const lines = 1 + Math.floor(r() * 3)
+    if (r() < 0.3) s += `event: ${word() || 'update'}${eol()}`
+    if (r() < 0.5) s += `id: ${i}${word()}${eol()}`
+    for (let k = 0; k < lines; k++)
+      s += r() < 0.2 ? `data${eol()}` : `data:${r() < 0.7 ? ' ' : ''}${word()}${eol()}`
+    s += eol()
+  }
+  // End on LF: eventsource-parser holds back a last CR in case an LF follows.
+  return `${s}\n`
+}
+
+/** Cut `bytes` at random places (often inside a UTF-8 character or a CRLF). */
+function cut(bytes: Buffer, r: () => number): Buffer[] {
+  const out: Buffer[] = []
+  let at = 0
+  while (at < bytes.length) {
+    const n = r() < 0.5 ? 1 + Math.floor(r() * 4) : 1 + Math.floor(r() * 200)
+    out.push(Buffer.from(bytes.subarray(at, at + n)))
+    at += n
+  }
+  return out
+}
+
+describe('the SSE decoder', () => {
+  it('reads the same events, comments, bad lines and retries as eventsource-parser, however the bytes are cut', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const r = rng(seed)
+      const text = randomStream(r)
+      const want = reference(text)
+      store = new StreamLogStore()
+      const log = store.create(`e${seed}`)
+      const got = decode(log, cut(Buffer.from(text), r))
+      expect({ seed, rows: rows(log) }).toEqual({ seed, rows: want.rows })
+      expect(got.retries).toEqual(want.retries)
+      // The ticks account for every message, in order, with their sizes.
+      const entries = log.read(0, 100_000, 1_000_000).entries
+      expect(got.ticks.reduce((n, t) => n + t.count, 0)).toBe(entries.length)
+      expect(got.ticks.reduce((n, t) => n + t.size, 0)).toBe(
+        entries.reduce((n, e) => n + Buffer.byteLength(e.data), 0),
+      )
+      // Search finds what is in an entry's data, type or id (ASCII letters in any case), as a scan of the rows does.
+      const fold = (x: string): string => x.replace(/[A-Z]/g, (c) => c.toLowerCase())
+      for (const text of ['hello', 'LEAD', '€5', 'x:y', 'inner', 'Update', 'message', '1', 'data']) {
+        const page = log.read(0, 100_000, 1_000, { text })
+        const expected = want.rows.flatMap((row, seq) =>
+          [row[1], row[2] ?? '', row[3] ?? ''].some((f) => fold(f).includes(text.toLowerCase())) ? [seq] : [],
+        )
+        expect({ seed, text, seqs: page.entries.map((e) => e.seq) }).toEqual({ seed, text, seqs: expected })
+      }
+      // A comment's tick shows its text (events' ticks are read from the log by the session).
+      for (const t of got.ticks.filter((x) => x.kind === 'comment'))
+        expect(t.preview).toBe(entries[t.seq + t.count - 1]?.data)
+      store.dispose()
+      store = null
+    }
+  })
+
+  it('keeps a long stream across memory blocks and its temp file, events split over chunks included', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fd-sse-log-'))
+    store = new StreamLogStore({ tempDir: dir, memoryPerLog: 256 * 1024 })
+    const log = store.create('e1')
+    let text = ''
+    for (let i = 0; i < 40_000; i++) text += `id: ${i}\ndata: {"i":${i},"pad":"${'é'.repeat(i % 7)}"}\n\n`
+    const bytes = Buffer.from(text)
+    const chunks: Buffer[] = []
+    for (let at = 0; at < bytes.length; at += 65_521) chunks.push(bytes.subarray(at, at + 65_521))
+    const { ticks } = decode(log, chunks)
+    expect(log.onDisk).toBe(true)
+    expect(readdirSync(dir).flatMap((d) => readdirSync(join(dir, d)))).toHaveLength(1)
+    expect(log.entries).toBe(40_000)
+    for (const i of [0, 1, 4_999, 17_321, 39_999]) {
+      const e = log.entry(i, 1000)
+      expect([e?.id, e?.event, e?.data]).toEqual([
+        String(i),
+        'message',
+        `{"i":${i},"pad":"${'é'.repeat(i % 7)}"}`,
+      ])
+      expect(e?.size).toBe(Buffer.byteLength(e?.data ?? ''))
+    }
+    // One tick per chunk (a run of events the session reads its preview for), together all 40,000.
+    expect(ticks.length).toBeLessThanOrEqual(chunks.length)
+    expect(ticks.every((t) => t.kind === 'event' && t.preview === null)).toBe(true)
+    expect(ticks.reduce((n, t) => n + t.count, 0)).toBe(40_000)
+    // Search looks at the data, the type and the id, not at the field names on the wire.
+    const search = (text: string): string[] => {
+      // A filtered read scans within a time budget and resumes on the next call.
+      for (let call = 0; call < 100; call++) {
+        const page = log.read(0, 5, 100, { text })
+        if (page.complete) return page.entries.map((e) => e.id ?? '')
+      }
+      throw new Error('the filter never completed')
+    }
+    expect(search('"I":39995')).toEqual(['39995'])
+    expect(search('data:')).toEqual([])
+    expect(search('MESSAGE')).toEqual(['0', '1', '2', '3', '4'])
+  })
+
+  it('an id on its own sets the last event id at dispatch; a carried id is kept in the log for later events', () => {
+    store = new StreamLogStore()
+    const log = store.create('e2')
+    const state: SseIdState = { lastEventId: 'from-before', idRef: -1 }
+    decode(log, [Buffer.from('data: a\n\nid: 42\n\ndata: b\n\nid: 43\n')], state)
+    expect(rows(log)).toEqual([
+      ['event', 'a', 'message', 'from-before'],
+      ['event', 'b', 'message', '42'],
+    ])
+    // `id: 43` was never dispatched (no blank line): the last event id stays 42.
+    expect(state.lastEventId).toBe('42')
+    // The next connection carries it on, and an empty id clears it.
+    decode(log, [Buffer.from('data: c\n\nid\n\ndata: d\n\n')], state)
+    expect(rows(log).slice(2)).toEqual([
+      ['event', 'c', 'message', '42'],
+      ['event', 'd', 'message', null],
+    ])
+    expect(state.lastEventId).toBe('')
+  })
+
+  it('a full log counts messages as dropped and still shows them as ticks with their text', () => {
+    store = new StreamLogStore({ maxEntries: 2 })
+    const log = store.create('e3')
+    const { ticks } = decode(log, [
+      Buffer.from('id: 1\ndata: one\n\ndata: two\n\n'),
+      Buffer.from('event: late\ndata: three\ndata: more\n\n: note\n\n'),
+    ])
+    expect(log.entries).toBe(2)
+    expect(log.read(0, 10, 10).dropped).toBe(2)
+    expect(ticks).toEqual([
+      { kind: 'event', seq: 0, count: 2, size: 6, preview: null },
+      { kind: 'event', seq: -1, count: 1, size: 10, preview: 'three\nmore', event: 'late', id: '1' },
+      { kind: 'comment', seq: -1, count: 1, size: 4, preview: 'note' },
+    ])
+  })
+
+  it('stops at a line longer than its limit, with a clear message', () => {
+    store = new StreamLogStore()
+    const log = store.create('e4')
+    const { fatal } = decode(log, [
+      Buffer.from('data: '),
+      Buffer.alloc(700 * 1024, 97),
+      Buffer.alloc(400 * 1024, 97),
+    ])
+    expect(fatal).toEqual(['An event or line is longer than the limit of 1048576 bytes'])
+  })
+})
