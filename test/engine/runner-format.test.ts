@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { saveRequest } from '../../src/engine/collections/store'
 import { emptySavedRequest, type SavedRequest } from '../../src/shared/collection'
 import { parseRequestText, REQUEST_KEYS, requestPlain } from '../../src/engine/collections/format'
 import { renderYaml } from '../../src/engine/collections/yaml-doc'
@@ -132,5 +136,25 @@ describe('request files: runner fields', () => {
     const stop = bad('name: A\nkind: ws\nurl: ws://x\nstop:\n  count: 0\n')
     expect(stop.line).toBe(5)
     expect(stop.message).toMatch(/stop\.count/)
+  })
+
+  it('a save that does not carry the run fields keeps them on disk; an empty list removes one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fd-run-save-'))
+    try {
+      writeFileSync(join(dir, 'login.yaml'), FULL)
+      // What the composer saves: the request without the fields it does not edit.
+      const { assertions: _a, extract: _e, retry: _r, dependsOn: _d, ...plain } = parse(FULL)
+      const saved = await saveRequest(dir, 'login.yaml', { ...plain, url: '{{base}}/signin' }, null)
+      expect(saved.ok).toBe(true)
+      const after = readFileSync(join(dir, 'login.yaml'), 'utf8')
+      expect(after).toBe(FULL.replace('/login', '/signin'))
+      const removed = await saveRequest(dir, 'login.yaml', { ...parse(after), assertions: [] }, null)
+      expect(removed.ok).toBe(true)
+      const text = readFileSync(join(dir, 'login.yaml'), 'utf8')
+      expect(text).not.toContain('assertions')
+      expect(parse(text).extract).toHaveLength(3)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -46,6 +46,21 @@ export const REQUEST_KEYS: ReadonlySet<string> = new Set([
   'dependsOn',
   'stop',
 ])
+/** The runner's fields: written when set; a save that leaves one undefined keeps what the file has. */
+const RUN_KEYS = ['assertions', 'extract', 'retry', 'dependsOn', 'stop'] as const
+
+/**
+ * The top-level keys a save of `req` owns. A run field the request leaves undefined (a client that does not
+ * edit it, such as the composer) is left alone on disk; set to empty, it is removed.
+ */
+export function requestKeysFor(req: SavedRequest): ReadonlySet<string> {
+  const absent = RUN_KEYS.filter((k) => req[k] === undefined)
+  if (absent.length === 0) return REQUEST_KEYS
+  const keys = new Set(REQUEST_KEYS)
+  for (const k of absent) keys.delete(k)
+  return keys
+}
+
 export const FOLDER_KEYS: ReadonlySet<string> = new Set(['name', 'variables', 'auth', 'order'])
 export const COLLECTION_KEYS: ReadonlySet<string> = new Set([
   'flightdeck',

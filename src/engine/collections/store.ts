@@ -19,6 +19,7 @@ import {
   parseFolderText,
   parseRequestText,
   REQUEST_KEYS,
+  requestKeysFor,
   requestPlain,
   type CollectionSettings,
   type FolderSettings,
@@ -199,7 +200,9 @@ export async function saveRequest(
       return fail('conflict', `${rel} was deleted on disk since it was opened`)
     }
     const stem = stemOf(basename(rel))
-    const r = await writeDoc(dir, rel, requestPlain(request), REQUEST_KEYS, (t) => parseRequestText(t, stem))
+    const r = await writeDoc(dir, rel, requestPlain(request), requestKeysFor(request), (t) =>
+      parseRequestText(t, stem),
+    )
     return r.ok ? ok({ version: r.value }) : r
   })
 }
