@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url'
 import { har as validateHar } from 'har-validator'
 import { parseDocument, DomUtils } from 'htmlparser2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from '../../src/cli/index'
+import { runRunCli } from '../../src/cli/run-command'
 import type { JsonRunReport } from '../../src/cli/run-report'
 import { startRunnerServer, type RunnerServer } from '../fixtures/runner-server'
 
@@ -25,6 +27,13 @@ let configDir: string
 let outRoot: string
 
 function flightdeck(...args: string[]): Promise<Run> {
+  return flightdeckWith(() => undefined, ...args)
+}
+
+function flightdeckWith(
+  onStart: (kill: (signal: NodeJS.Signals) => void) => void,
+  ...args: string[]
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -36,6 +45,7 @@ function flightdeck(...args: string[]): Promise<Run> {
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c))
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
     const timer = setTimeout(() => child.kill(), 60_000)
+    onStart((signal) => child.kill(signal))
     child.on('error', reject)
     child.on('close', (code) => {
       clearTimeout(timer)
@@ -136,6 +146,7 @@ assertions:
     'name: Fails\nmethod: GET\nurl: "{{base}}/status/500"\nassertions:\n  - kind: status\n    equals: 200\n',
   )
   file('bad/after.yaml', 'name: After\nmethod: GET\nurl: "{{base}}/status/200"\ndependsOn:\n  - bad/fails\n')
+  file('slow/slow.yaml', 'name: Slow\nmethod: GET\nurl: "{{base}}/slow?ms=50"\n')
   file(
     'data/greet.yaml',
     'name: Greet\nmethod: GET\nurl: "{{base}}/echo?name={{name}}"\nassertions:\n  - kind: status\n    equals: 200\n',
@@ -290,5 +301,56 @@ describe('flightdeck run', () => {
     const auth = har.log.entries[1]?.request.headers.find((h) => h.name.toLowerCase() === 'authorization')
     expect(auth?.value).toBeDefined()
     expect(auth?.value).not.toContain('tok-ada')
+  })
+
+  it('Ctrl+C cancels the run: exit 1, and the summary says so', async () => {
+    const before = server.hits('/slow')
+    const r = await flightdeckWith(
+      (kill) => {
+        // Interrupt once requests are going out (the handler is installed by then), bounded in time.
+        const deadline = Date.now() + 30_000
+        const poll = setInterval(() => {
+          if (server.hits('/slow') > before || Date.now() > deadline) {
+            clearInterval(poll)
+            kill('SIGINT')
+          }
+        }, 10)
+      },
+      'run',
+      dir,
+      'slow',
+      '--iterations',
+      '1000',
+    )
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain('The run was cancelled.')
+    expect(server.hits('/slow') - before).toBeLessThan(1000)
+  })
+
+  it('draws a progress bar on a terminal only, and --help lists the command', async () => {
+    let err = ''
+    let out = ''
+    const io = { out: (t: string) => void (out += t), err: (t: string) => void (err += t), tty: true }
+    // In this process, the engine's config folder is the test's, as the spawned runs' is.
+    const saved = process.env['FLIGHTDECK_CONFIG_DIR']
+    process.env['FLIGHTDECK_CONFIG_DIR'] = configDir
+    let code: number
+    try {
+      code = await runRunCli([dir, 'ok', '--env', 'local', '--iterations', '3'], io)
+    } finally {
+      if (saved === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
+      else process.env['FLIGHTDECK_CONFIG_DIR'] = saved
+    }
+    expect(code).toBe(0)
+    // eslint-disable-next-line no-control-regex -- the terminal's erase-line escape is what is checked
+    expect(err).toMatch(/\r\x1b\[K\[#+-*\] \d+\/6 \d+%/)
+    expect(err.endsWith('\r\x1b[K')).toBe(true)
+    expect(out).toContain('6 passed, 0 failed')
+    let help = ''
+    expect(await runCli(['--help'], { out: (t) => void (help += t), err: () => undefined })).toBe(0)
+    expect(help).toContain('flightdeck run <collection-dir> [path/in/collection]')
+    let runHelp = ''
+    expect(await runRunCli(['--help'], { out: (t) => void (runHelp += t), err: () => undefined })).toBe(0)
+    expect(runHelp).toMatch(/exit codes: 0 every request passed, 1 an assertion or request failed/)
   })
 })
