@@ -237,6 +237,12 @@ describe('run plan', () => {
         join(other, 'cyc', 'b.yaml'),
         'name: B\nurl: http://127.0.0.1:9/\ndependsOn: cyc/a.yaml\n',
       )
+      mkdirSync(join(other, 'broken'))
+      writeFileSync(join(other, 'broken', 'ok.yaml'), 'name: Ok\nurl: http://127.0.0.1:9/\n')
+      writeFileSync(
+        join(other, 'broken', 'bad.yaml'),
+        'name: Bad\nurl: http://127.0.0.1:9/\nassertions:\n  - kind: nope\n',
+      )
       writeFileSync(join(other, 'lost.yaml'), 'name: Lost\nurl: http://127.0.0.1:9/\ndependsOn: ../outside\n')
       const cycle = await service.invoke('run.start', {
         dir: other,
@@ -245,6 +251,14 @@ describe('run plan', () => {
         iterations: 1,
       })
       expect(!cycle.ok && cycle.error.message).toMatch(/cycle: (A → B → A|B → A → B)/)
+      // A request file that does not parse is not silently left out of the run.
+      const broken = await service.invoke('run.start', {
+        dir: other,
+        path: 'broken',
+        concurrency: 1,
+        iterations: 1,
+      })
+      expect(!broken.ok && broken.error.message).toMatch(/^broken\/bad\.yaml line 4: assertions\.0/)
       const lost = await service.invoke('run.start', {
         dir: other,
         path: 'lost',

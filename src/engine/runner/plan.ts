@@ -12,6 +12,7 @@ import { fail, ok, type Result } from '../../shared/result'
 import { effectiveAuth } from '../auth/apply-auth'
 import { readRequestFile, stemOf } from '../collections/loader'
 import type { CollectionManager } from '../collections/manager'
+import { COLLECTION_FILE, ENVIRONMENTS_DIR } from '../collections/format'
 import { absPath } from '../collections/store'
 import type { RunStep } from './runner'
 
@@ -61,6 +62,18 @@ export async function planRun(
     if (problem) return fail('parse', `${problem.path} line ${problem.line}: ${problem.message}`)
     return fail('not_found', `Nothing at "${path}" in ${info.name}`)
   }
+
+  // A file under the chosen path that does not parse would silently drop out of the run (or drop a folder's
+  // auth): refuse instead, naming it. So does a broken collection.yaml or the chosen environment's file.
+  const under = node.path
+  const broken = info.problems.find(
+    (x) =>
+      x.path === COLLECTION_FILE ||
+      (env !== undefined && env !== '' && x.path.startsWith(`${ENVIRONMENTS_DIR}/${env}.`)) ||
+      (!x.path.startsWith(`${ENVIRONMENTS_DIR}/`) &&
+        (under === '' || x.path === under || x.path.startsWith(`${under}/`))),
+  )
+  if (broken) return fail('parse', `${broken.path} line ${broken.line}: ${broken.message}`)
 
   // Every request of the collection in tree order: the order steps are listed in, whatever pulled them in.
   const order = new Map<string, number>()
