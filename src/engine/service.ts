@@ -29,6 +29,9 @@ import { createCollectionHandlers, type CollectionHandlerDeps } from './collecti
 import { CollectionManager } from './collections/manager'
 import { userConfigDir } from './config-dir'
 import { FileSecretStore, type SecretStore } from './secrets/secret-store'
+import { createAsyncService } from './jobs/async-handlers'
+import { WebhookInbox } from './webhooks/webhook-inbox'
+import { prepareRequest } from './collections/handlers'
 import { RunManager } from './runner/run-manager'
 
 export interface EngineServiceOptions {
@@ -115,10 +118,23 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
   })
   const collectionsReady = collections.restore(options.collections ?? [])
   const auth = new AuthRunner(http)
+  // Following jobs, long polls and the webhook inbox (issue 6).
+  const asyncService = createAsyncService({
+    http,
+    auth,
+    clock,
+    inbox: new WebhookInbox({ clock, bodies: http.bodies }),
+    emit: (e) => sink.emit(e),
+    prepare: async (request, a, context, dyn) => {
+      await collectionsReady
+      return prepareRequest(collections, request, a, context, [], dyn)
+    },
+  })
   const collectionHandlers = createCollectionHandlers({
     manager: collections,
     auth,
     ready: collectionsReady,
+    webhookValues: () => asyncService.webhookValues(),
     ...(options.pickFolder ? { pickFolder: options.pickFolder } : {}),
     ...(options.importer ? { importer: options.importer } : {}),
     ...(options.exporter ? { exporter: options.exporter } : {}),
@@ -154,7 +170,8 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     'app.info': async () =>
       ok({ version: VERSION, host: options.host, clockOrigin: clock.origin, now: clock.now() }),
     'http.send': async (p) => http.send(p.request, p.count ?? 1),
-    'session.cancel': async (p) => ok({ cancelled: http.cancel(p.sid) || streams.close(p.sid) }),
+    'session.cancel': async (p) =>
+      ok({ cancelled: asyncService.cancel(p.sid) || http.cancel(p.sid) || streams.close(p.sid) }),
     'body.read': async (p) => http.bodies.read(p.bodyId, p.offset, p.length, p.encoding),
     'settings.get': async () => ok(http.getSettings()),
     'settings.set': async (p) => ok(http.setSettings(p)),
@@ -172,6 +189,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     },
     'run.cancel': async (p) => ok(runs.cancel(p.runId)),
     'run.get': async (p) => runs.get(p.runId),
+    ...asyncService.handlers,
   }
 
   async function invoke<K extends CommandName>(
@@ -219,6 +237,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
       eventListeners.clear()
       // Closing streams emits their last events; deliver those before the sink goes.
       streams.dispose()
+      await asyncService.dispose()
       sink.flush()
       sink.dispose()
       await http.dispose()

@@ -9,6 +9,7 @@ import {
 } from './collection-schemas'
 import { streamCommandSchemas, type StreamCommandResponses } from './stream-schemas'
 import { timelineCommandSchemas, type TimelineCommandResponses } from './timeline-schemas'
+import { asyncCommandSchemas, type AsyncCommandResponses } from './async-schemas'
 import { runCommandSchemas, type RunCommandResponses, type RunEventPayloads } from './run-schemas'
 
 /**
@@ -56,6 +57,8 @@ export const commandSchemas = {
   ...timelineCommandSchemas,
   // The runner: run.start, run.cancel, run.get (issue 6).
   ...runCommandSchemas,
+  // The webhook inbox, following a job, long polling (issue 6).
+  ...asyncCommandSchemas,
 } as const
 
 export interface AppInfo {
@@ -86,7 +89,12 @@ export type CommandName = keyof typeof commandSchemas
 export type CommandRequest<K extends CommandName> = z.input<(typeof commandSchemas)[K]>
 
 export interface CommandResponses
-  extends StreamCommandResponses, CollectionCommandResponses, TimelineCommandResponses, RunCommandResponses {
+  extends
+    StreamCommandResponses,
+    CollectionCommandResponses,
+    TimelineCommandResponses,
+    RunCommandResponses,
+    AsyncCommandResponses {
   'app.info': AppInfo
   'http.send': SendResult
   'session.cancel': { cancelled: boolean }

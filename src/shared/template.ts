@@ -36,8 +36,14 @@ export function hasTemplate(text: string): boolean {
   return TOKEN.test(text)
 }
 
-export type DynamicName = '$uuid' | '$timestamp' | '$isoTimestamp' | '$randomInt'
-export const DYNAMIC_NAMES: readonly DynamicName[] = ['$uuid', '$timestamp', '$isoTimestamp', '$randomInt']
+export type DynamicName = '$uuid' | '$timestamp' | '$isoTimestamp' | '$randomInt' | '$webhook'
+export const DYNAMIC_NAMES: readonly DynamicName[] = [
+  '$uuid',
+  '$timestamp',
+  '$isoTimestamp',
+  '$randomInt',
+  '$webhook',
+]
 
 export interface DynamicValues {
   uuid(): string
@@ -45,6 +51,11 @@ export interface DynamicValues {
   now(): number
   /** A float in [0, 1). */
   random(): number
+  /**
+   * `{{$webhook}}`: the webhook inbox's URL with a correlation token, the same one for every use within one
+   * resolution (one send). Undefined when no inbox is running, so the name is reported unknown.
+   */
+  webhook?: () => string | undefined
 }
 
 export const defaultDynamicValues: DynamicValues = {
@@ -64,6 +75,8 @@ export function dynamicValue(name: string, dyn: DynamicValues): string | undefin
       return new Date(dyn.now()).toISOString()
     case '$randomInt':
       return String(Math.floor(dyn.random() * 1001))
+    case '$webhook':
+      return dyn.webhook?.()
     default:
       return undefined
   }

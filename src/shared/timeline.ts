@@ -10,8 +10,11 @@ import type { ErrorCode } from './result'
  * the next hop's session, which starts with `initiator` set, as browsers list each hop as its own entry.
  */
 
-/** `sse` covers every streamed HTTP response (event streams, NDJSON, chunked text); `ws` a WebSocket. */
-export type SessionKind = 'http' | 'sse' | 'ws'
+/**
+ * `sse` covers every streamed HTTP response (event streams, NDJSON, chunked text); `ws` a WebSocket;
+ * `webhook` an incoming call to the local webhook inbox (queued, then one `webhook-call`).
+ */
+export type SessionKind = 'http' | 'sse' | 'ws' | 'webhook'
 export type HttpProtocol = 'http/1.1' | 'h2'
 export type HeaderList = [string, string][]
 
@@ -214,6 +217,55 @@ export interface StreamClosedEvent extends Base {
   willRetry: boolean
 }
 
+/**
+ * An incoming call to the webhook inbox. It is a session of its own (kind `webhook`): a `queued` event (method,
+ * the inbox URL it hit, `initiator` = the session whose request carried the token) and then this one, which
+ * ends it. The body is stored in the engine like a response body and read with `body.read`.
+ */
+export interface WebhookCallEvent extends Base {
+  type: 'webhook-call'
+  method: string
+  /** The path after the token, e.g. `/done`; `/` when there was none. */
+  path: string
+  query: string
+  headers: HeaderList
+  body: BodyRef
+  remoteAddress: string
+  /** The session whose request carried the correlation token ({{$webhook}}), when known. */
+  owner?: string
+}
+
+export type JobMode = 'follow' | 'long-poll'
+export type JobState =
+  | 'running'
+  | 'completed'
+  | 'failed'
+  | 'deadline'
+  | 'max_polls'
+  | 'matched'
+  | 'max_repeats'
+  | 'error'
+  | 'cancelled'
+
+/**
+ * The state of a job that session `sid` started (following a 202, or a long poll whose first request is
+ * `sid`). Sent when it starts, after each poll, and once at the end; its polls are sessions of their own with
+ * `lane: sid`. A job event never ends `sid`'s own exchange.
+ */
+export interface JobEvent extends Base {
+  type: 'job'
+  mode: JobMode
+  state: JobState
+  /** Polls (or repeats after the first request) sent so far. */
+  polls: number
+  /** One plain sentence: what the job is doing or how it ended. */
+  message: string
+  statusUrl?: string
+  lastStatus?: number
+  /** The value at the condition's JSONPath in the last answer, as JSON text (at most 200 characters). */
+  lastValue?: string
+}
+
 export type TimelineEvent =
   | QueuedEvent
   | DnsEvent
@@ -231,6 +283,8 @@ export type TimelineEvent =
   | StreamOpenEvent
   | RetryEvent
   | StreamClosedEvent
+  | WebhookCallEvent
+  | JobEvent
 
 export type TimelineEventType = TimelineEvent['type']
 

@@ -9,7 +9,8 @@ import {
 } from '../../shared/collection'
 import type { CollectionCommandResponses, collectionCommandSchemas } from '../../shared/collection-schemas'
 import { fail, ok, type Result } from '../../shared/result'
-import { resolveRequest, resolveTemplate } from '../../shared/template'
+import { resolveRequest, resolveTemplate, type DynamicValues } from '../../shared/template'
+import { WEBHOOK_NOT_RUNNING } from '../../shared/async-schemas'
 import { effectiveAuth } from '../auth/apply-auth'
 import type { AuthRunner } from '../auth/auth-runner'
 import { absPath, safeRel } from './store'
@@ -33,6 +34,8 @@ export interface CollectionHandlerDeps {
   ready?: Promise<void>
   auth: AuthRunner
   pickFolder?: () => Promise<string | null>
+  /** `{{$webhook}}` for one send, and the link from its token to the send's session (the webhook inbox). */
+  webhookValues?: () => { dyn: DynamicValues; bind(sids: readonly string[]): void }
   importer?: (p: z.output<Schemas['import.run']>) => Promise<Result<CollectionCommandResponses['import.run']>>
   exporter?: {
     collection(
@@ -83,6 +86,7 @@ export async function prepareRequest(
   auth: AuthSpec,
   context: RequestContext | undefined,
   extra: readonly string[] = [],
+  dyn?: DynamicValues,
 ): Promise<Result<{ spec: typeof request; auth: AuthSpec; extra: string[] }>> {
   const scope = await manager.scope(context, true)
   if (!scope.ok) return scope
@@ -99,13 +103,15 @@ export async function prepareRequest(
       chain = [info.auth, ...folders.slice(1).map((f) => f.auth), auth]
     }
   }
-  const resolved = resolveRequest(request, effectiveAuth(chain), vars)
+  const resolved = resolveRequest(request, effectiveAuth(chain), vars, dyn)
   const unknown = [...resolved.unknown]
   const texts = extra.map((t) => {
-    const r = resolveTemplate(t, vars)
+    const r = resolveTemplate(t, vars, dyn)
     for (const n of r.unknown) if (!unknown.includes(n)) unknown.push(n)
     return r.text
   })
+  // {{$webhook}} is unknown only when no inbox is running: say what to do about it.
+  if (unknown.includes('$webhook')) return fail('unknown_variable', WEBHOOK_NOT_RUNNING)
   if (unknown.length > 0) {
     const names = unknown.map((n) => `{{${n}}}`).join(', ')
     const where = context?.env
@@ -252,9 +258,12 @@ export function createCollectionHandlers(input: CollectionHandlerDeps): Collecti
       return r.ok ? ok({ variables: r.value }) : r
     },
     'request.send': async (p) => {
-      const prepared = await prepareRequest(manager, p.request, p.auth, p.context)
+      const hook = deps.webhookValues?.()
+      const prepared = await prepareRequest(manager, p.request, p.auth, p.context, [], hook?.dyn)
       if (!prepared.ok) return prepared
-      return deps.auth.send(prepared.value.spec, prepared.value.auth, p.count ?? 1)
+      const sent = await deps.auth.send(prepared.value.spec, prepared.value.auth, p.count ?? 1)
+      if (sent.ok) hook?.bind(sent.value.sids)
+      return sent
     },
     'import.run': (p) =>
       deps.importer

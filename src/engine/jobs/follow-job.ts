@@ -1,4 +1,6 @@
+import type { SendResult } from '../../shared/contract'
 import type { RequestSpec } from '../../shared/request'
+import type { Result } from '../../shared/result'
 import type { DoneEvent, HeaderList } from '../../shared/timeline'
 import { abortableSleep } from '../abortable-sleep'
 import type { HttpEngine } from '../http/http-engine'
@@ -57,6 +59,16 @@ export interface FollowJobControl {
   signal?: AbortSignal
   /** Waits are taken from here, so tests can run the loop without real sleeps if they choose. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** Sends the first request (default `http.send`); hosts pass one that applies auth first. */
+  sendFirst?: (spec: RequestSpec) => Promise<Result<SendResult>> | Result<SendResult>
+  /** Called once the first request is on its way, with its session id. */
+  onStarted?: (sid: string) => void
+  /** Called when the status URL is known and polling begins. */
+  onStatusUrl?: (url: string) => void
+  /** Called as each poll is sent (1-based count). */
+  onPoll?: (sid: string, count: number) => void
+  /** Called after each answer (the first one too) with its status and the condition's value. */
+  onAnswer?: (status: number, value: unknown) => void
 }
 
 const MAX_BODY_FOR_CONDITIONS = 4 * 1024 * 1024
@@ -69,9 +81,10 @@ export async function followJob(
 ): Promise<JobResult> {
   const sleep = control.sleep ?? abortableSleep
   const began = Date.now()
-  const sent = http.send(start, 1)
+  const sent = control.sendFirst ? await control.sendFirst(start) : http.send(start, 1)
   if (!sent.ok) return result('error', sent.error.message, '', [], undefined, undefined)
   const startSid = sent.value.sids[0] as string
+  control.onStarted?.(startSid)
   const first = await http.waitFor(startSid)
   if (first.final.type !== 'done') {
     const why = first.final.type === 'error' ? first.final.message : 'The request was cancelled'
@@ -101,8 +114,10 @@ export async function followJob(
     )
   }
 
+  control.onStatusUrl?.(statusUrl)
   // The first answer may already be the final one (a job that finished at once).
   const immediate = await evaluate(http, options, firstDone)
+  control.onAnswer?.(firstDone.status, immediate.value)
   if (immediate.done)
     return result(immediate.outcome, immediate.message, startSid, [], firstDone.status, immediate.value)
 
@@ -129,6 +144,7 @@ export async function followJob(
     if (!r.ok) return result('error', r.error.message, startSid, pollSids, lastStatus, lastValue)
     const sid = r.value.sids[0] as string
     pollSids.push(sid)
+    control.onPoll?.(sid, pollSids.length)
     const res = await http.waitFor(sid)
     if (res.final.type !== 'done') {
       const why = res.final.type === 'error' ? res.final.message : 'The poll was cancelled'
@@ -144,6 +160,7 @@ export async function followJob(
     lastStatus = res.final.status
     const verdict = await evaluate(http, options, res.final)
     lastValue = verdict.value
+    control.onAnswer?.(res.final.status, verdict.value)
     if (verdict.done)
       return result(verdict.outcome, verdict.message, startSid, pollSids, lastStatus, lastValue)
     if (options.backoff === 'exponential') interval = Math.min(options.maxIntervalMs, interval * 2)

@@ -1,5 +1,8 @@
+import type { SendResult } from '../../shared/contract'
 import type { RequestSpec } from '../../shared/request'
+import type { Result } from '../../shared/result'
 import type { HttpEngine } from '../http/http-engine'
+import { abortableSleep } from '../abortable-sleep'
 import { parseJsonBody, selectJson } from './json-select'
 
 /**
@@ -15,7 +18,15 @@ export interface LongPollOptions {
   /** Stop on a network error instead of trying again. */
   stopOnError: boolean
   signal?: AbortSignal
+  /** Sends the first request (default `http.send`); hosts pass one that applies auth first. */
+  sendFirst?: (spec: RequestSpec) => Promise<Result<SendResult>> | Result<SendResult>
+  /** Called as each request is sent (1-based count), so a host can cancel the one in flight. */
+  onSend?: (sid: string, count: number) => void
+  /** Called after each answer with its status (0 for a network error). */
+  onAnswer?: (status: number, value: unknown) => void
 }
+
+const ERROR_PAUSE_MS = 1000
 
 export interface LongPollResult {
   outcome: 'matched' | 'max_repeats' | 'deadline' | 'error' | 'cancelled'
@@ -34,18 +45,21 @@ export async function longPoll(
     if (options.signal?.aborted) return { outcome: 'cancelled', sids, message: 'Stopped by the user' }
     if (Date.now() - began >= options.deadlineMs) break
     const first = sids[0]
-    const sent = http.send(
-      spec,
-      1,
-      first ? { lane: first, initiator: sids[sids.length - 1] ?? first } : undefined,
-    )
+    const sent =
+      first === undefined && options.sendFirst
+        ? await options.sendFirst(spec)
+        : http.send(spec, 1, first ? { lane: first, initiator: sids[sids.length - 1] ?? first } : undefined)
     if (!sent.ok) return { outcome: 'error', sids, message: sent.error.message }
     const sid = sent.value.sids[0] as string
     sids.push(sid)
+    options.onSend?.(sid, sids.length)
     const r = await http.waitFor(sid)
+    if (r.final.type !== 'done') options.onAnswer?.(0, undefined)
     if (r.final.type === 'error' && options.stopOnError)
       return { outcome: 'error', sids, message: r.final.message }
     if (r.final.type === 'cancelled') return { outcome: 'cancelled', sids, message: 'Cancelled' }
+    // A refused or broken connection answers at once: wait a little rather than spin through the repeats.
+    if (r.final.type === 'error') await abortableSleep(ERROR_PAUSE_MS, options.signal)
     if (r.final.type === 'done' && options.until) {
       const body = await http.bodies.read(
         r.final.body.id,
@@ -55,10 +69,11 @@ export async function longPoll(
       )
       const json = body.ok ? parseJsonBody(body.value.data) : undefined
       const v = json === undefined ? undefined : selectJson(json, options.until.jsonPath)
+      options.onAnswer?.(r.final.status, v)
       if (JSON.stringify(v) === JSON.stringify(options.until.equals)) {
         return { outcome: 'matched', sids, message: `${options.until.jsonPath} is ${JSON.stringify(v)}` }
       }
-    }
+    } else if (r.final.type === 'done') options.onAnswer?.(r.final.status, undefined)
   }
   const deadline = Date.now() - began >= options.deadlineMs
   return {

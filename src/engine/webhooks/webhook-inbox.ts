@@ -90,6 +90,16 @@ export class WebhookInbox {
     return { token, url: `${this.base}/hooks/${token}` }
   }
 
+  /** Link a minted token to its owner once it is known (a send's sid is known only after the send). */
+  bind(token: string, owner: string): void {
+    if (this.owners.has(token)) this.owners.set(token, owner)
+  }
+
+  /** Calls received since the inbox was created. */
+  get callCount(): number {
+    return this.nextId - 1
+  }
+
   onCall(listener: (call: WebhookCall) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
@@ -159,7 +169,7 @@ export class WebhookInbox {
       if (refused) return
       void writer.end().then(() => {
         const call: WebhookCall = {
-          id: `w${this.nextId++}`,
+          id: `h${this.nextId++}`,
           token,
           owner: this.owners.get(token),
           t,

@@ -1,6 +1,6 @@
 import type { TimelineBatch } from '../../shared/contract'
 import type { TimelineEvent } from '../../shared/timeline'
-import { isInFlight, type RowState, type SessionRow } from './session-row'
+import { isInFlight, jobRunning, type RowState, type SessionRow } from './session-row'
 
 /**
  * The timeline's state and its one reducer. The renderer applies a whole `timeline.batch` in one store update
@@ -43,6 +43,8 @@ function stateAfter(row: SessionRow, e: TimelineEvent): RowState {
       return 'error'
     case 'cancelled':
       return 'cancelled'
+    case 'webhook-call':
+      return 'done'
     case 'queued':
       return 'queued'
     default:
@@ -85,7 +87,16 @@ function nextRow(row: SessionRow, e: TimelineEvent): SessionRow | null {
     case 'retry':
     case 'stream-closed':
       return base
+    case 'webhook-call':
+      return { ...base, webhook: e, end: e.t }
+    // Job events are applied before this (they arrive after the starting exchange ended).
+    case 'job':
+      return null
   }
+}
+
+function pushTo(list: readonly string[] | undefined, sid: string): readonly string[] {
+  return list ? [...list, sid] : [sid]
 }
 
 const NO_PINS: ReadonlySet<string> = new Set()
@@ -103,6 +114,10 @@ export function applyBatch(state: TimelineState, batch: TimelineBatch): Timeline
     const row = rows[e.sid]
     if (e.type === 'queued') {
       if (row) continue
+      // A job's poll or a long poll's repeat is drawn on its first request's row, not a row of its own.
+      const owner = e.lane !== undefined ? rows[e.lane] : undefined
+      const laneOf = owner ? (owner.laneOf ?? owner.sid) : undefined
+      const laneRow = laneOf !== undefined ? rows[laneOf] : undefined
       rows[e.sid] = {
         sid: e.sid,
         seq: nextSeq++,
@@ -111,8 +126,23 @@ export function applyBatch(state: TimelineState, batch: TimelineBatch): Timeline
         lastT: e.t,
         end: null,
         queued: e,
+        ...(laneRow ? { laneOf: laneRow.sid } : {}),
       }
-      ;(order ??= [...state.order]).push(e.sid)
+      if (laneRow) {
+        rows[laneRow.sid] = {
+          ...laneRow,
+          members: pushTo(laneRow.members, e.sid),
+          lastT: Math.max(laneRow.lastT, e.t),
+        }
+      } else {
+        ;(order ??= [...state.order]).push(e.sid)
+      }
+      // A webhook call ticks on the lane of the request that caused it.
+      const cause = e.kind === 'webhook' && e.initiator !== undefined ? rows[e.initiator] : undefined
+      if (cause) {
+        const causeLane = rows[cause.laneOf ?? cause.sid] ?? cause
+        rows[causeLane.sid] = { ...causeLane, hooks: pushTo(causeLane.hooks, e.sid) }
+      }
       inFlight++
       origin = origin === null ? e.t : Math.min(origin, e.t)
       maxT = maxT === null ? e.t : Math.max(maxT, e.t)
@@ -121,10 +151,19 @@ export function applyBatch(state: TimelineState, batch: TimelineBatch): Timeline
     }
     // An event for a session we never saw queued (cleared, or from before this window opened): nothing to show.
     if (!row) continue
+    if (e.type === 'job') {
+      rows[e.sid] = { ...row, job: e, lastT: Math.max(row.lastT, e.t) }
+      maxT = maxT === null ? e.t : Math.max(maxT, e.t)
+      changed = true
+      continue
+    }
     const next = nextRow(row, e)
     if (!next) continue
     if (!isInFlight(next)) inFlight--
     rows[e.sid] = next
+    // The lane's row moves with its polls (its end, and a re-render of its bars).
+    const lane = next.laneOf !== undefined ? rows[next.laneOf] : undefined
+    if (lane && lane.lastT < next.lastT) rows[lane.sid] = { ...lane, lastT: next.lastT }
     maxT = maxT === null ? e.t : Math.max(maxT, e.t)
     changed = true
   }
@@ -147,9 +186,16 @@ export function applyBatch(state: TimelineState, batch: TimelineBatch): Timeline
  * restarts at what is left.
  */
 export function clearFinished(state: TimelineState, pinned: ReadonlySet<string> = NO_PINS): TimelineState {
+  const busy = (row: SessionRow): boolean =>
+    isInFlight(row) ||
+    jobRunning(row) ||
+    (row.members ?? []).some((m) => {
+      const member = state.rows[m]
+      return member !== undefined && isInFlight(member)
+    })
   const order = state.order.filter((sid) => {
     const row = state.rows[sid]
-    return row !== undefined && (isInFlight(row) || pinned.has(sid))
+    return row !== undefined && (busy(row) || pinned.has(sid))
   })
   if (order.length === state.order.length) return state
   const rows: Record<string, SessionRow> = {}
@@ -159,6 +205,11 @@ export function clearFinished(state: TimelineState, pinned: ReadonlySet<string> 
     const row = state.rows[sid]
     if (!row) continue
     rows[sid] = row
+    // A lane keeps its polls; webhook calls it caused stay only if their own rows stay.
+    for (const m of row.members ?? []) {
+      const member = state.rows[m]
+      if (member) rows[m] = member
+    }
     origin = origin === null ? row.queued.t : Math.min(origin, row.queued.t)
     maxT = maxT === null ? row.lastT : Math.max(maxT, row.lastT)
   }

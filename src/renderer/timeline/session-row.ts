@@ -5,11 +5,13 @@ import type {
   DnsEvent,
   DoneEvent,
   ErrorEvent,
+  JobEvent,
   QueuedEvent,
   RedirectEvent,
   RequestSentEvent,
   ResponseHeadersEvent,
   TlsEvent,
+  WebhookCallEvent,
 } from '../../shared/timeline'
 
 /** Where a session is in its life, as the row's `data-state` shows it. */
@@ -42,6 +44,21 @@ export interface SessionRow {
   readonly response?: ResponseHeadersEvent
   readonly progress?: BodyProgressEvent
   readonly terminal?: TerminalEvent
+  /** A webhook call (kind `webhook`): what came in. */
+  readonly webhook?: WebhookCallEvent
+  /** The job (follow or long poll) this request started: its latest state. */
+  readonly job?: JobEvent
+  /** Sessions drawn on this row's lane (a job's polls, a long poll's repeats), in order. */
+  readonly members?: readonly string[]
+  /** Webhook calls caused by this request (their sids), ticked on its lane. */
+  readonly hooks?: readonly string[]
+  /** Set on a poll or repeat: the row whose lane it is drawn on (it has no row of its own). */
+  readonly laneOf?: string
+}
+
+/** True while a job this row started is still polling. */
+export function jobRunning(row: SessionRow): boolean {
+  return row.job?.state === 'running'
 }
 
 export function isInFlight(row: SessionRow): boolean {

@@ -1,0 +1,302 @@
+import type { z } from 'zod'
+import type { AsyncCommandResponses, asyncCommandSchemas } from '../../shared/async-schemas'
+import type { AuthSpec, RequestContext } from '../../shared/collection'
+import type { SendResult } from '../../shared/contract'
+import type { RequestSpec } from '../../shared/request'
+import { fail, ok, type Result } from '../../shared/result'
+import type { DynamicValues } from '../../shared/template'
+import type { JobEvent, JobMode, JobState, TimelineEvent } from '../../shared/timeline'
+import { applySimpleAuth } from '../auth/apply-auth'
+import type { AuthRunner } from '../auth/auth-runner'
+import type { Clock } from '../clock'
+import type { HttpEngine } from '../http/http-engine'
+import type { WebhookCall, WebhookInbox } from '../webhooks/webhook-inbox'
+import { webhookValues } from '../webhooks/webhook-values'
+import { followJob } from './follow-job'
+import { longPoll } from './long-poll'
+
+/**
+ * The service's handlers for the async commands (issue 6): the webhook inbox, following a job and long
+ * polling. A job runs in the background; the command answers with the first request's sid as soon as it is
+ * sent, and the job reports itself on the timeline with `job` events on that sid's lane. `cancel(sid)` stops
+ * it (the service's `session.cancel` asks here first).
+ */
+
+type Schemas = typeof asyncCommandSchemas
+type Name = keyof Schemas
+export type AsyncHandlers = {
+  [K in Name]: (payload: z.output<Schemas[K]>) => Promise<Result<AsyncCommandResponses[K]>>
+}
+
+export interface AsyncDeps {
+  http: HttpEngine
+  auth: AuthRunner
+  clock: Clock
+  inbox: WebhookInbox
+  emit(e: TimelineEvent): void
+  /** Resolve variables and inherited auth as `request.send` does. */
+  prepare(
+    request: RequestSpec,
+    auth: AuthSpec,
+    context: RequestContext | undefined,
+    dyn: DynamicValues,
+  ): Promise<Result<{ spec: RequestSpec; auth: AuthSpec }>>
+}
+
+interface RunningJob {
+  abort: AbortController
+  /** The poll or repeat in flight, cancelled with the job. */
+  current: string | null
+}
+
+const MAX_VALUE_TEXT = 200
+/** Jobs running at once; more are refused rather than queued (each holds a loop and timers). */
+const MAX_JOBS = 1000
+
+export interface AsyncService {
+  handlers: AsyncHandlers
+  /** Stop the job or long poll started by `sid`; false when there is none. */
+  cancel(sid: string): boolean
+  /** `{{$webhook}}` for one send (request.send uses it too). */
+  webhookValues(): ReturnType<typeof webhookValues>
+  dispose(): Promise<void>
+}
+
+export function createAsyncService(deps: AsyncDeps): AsyncService {
+  const { http, inbox, clock } = deps
+  const jobs = new Map<string, RunningJob>()
+
+  inbox.onCall((call) => emitCall(deps, call))
+
+  function jobEvent(
+    sid: string,
+    mode: JobMode,
+    state: JobState,
+    polls: number,
+    message: string,
+    extra: Partial<Pick<JobEvent, 'statusUrl' | 'lastStatus' | 'lastValue'>>,
+  ): void {
+    deps.emit({ type: 'job', sid, t: clock.now(), mode, state, polls, message, ...extra })
+  }
+
+  /** Prepare, then start `run` in the background; answer with the first sid once it is sent. */
+  async function start(
+    p: { request: RequestSpec; auth?: AuthSpec | undefined; context?: RequestContext | undefined },
+    run: (
+      first: RequestSpec,
+      sendFirst: (spec: RequestSpec) => Promise<Result<SendResult>>,
+      job: RunningJob,
+      started: (sid: string) => void,
+    ) => Promise<{ ok: boolean; message: string }>,
+  ): Promise<Result<{ sid: string }>> {
+    if (jobs.size >= MAX_JOBS) return fail('invalid_request', `At most ${MAX_JOBS} jobs can run at once`)
+    const hook = webhookValues(inbox)
+    const prepared = await deps.prepare(p.request, p.auth ?? { type: 'inherit' }, p.context, hook.dyn)
+    if (!prepared.ok) return prepared
+    const { spec, auth } = prepared.value
+    // Header auth goes into the spec, so every poll carries it too; digest and OAuth 2.0 need exchanges of
+    // their own, which the first request makes through the auth runner.
+    const simple = auth.type !== 'digest' && auth.type !== 'oauth2'
+    const first = simple ? applySimpleAuth(spec, auth) : spec
+    const sendFirst = async (s: RequestSpec): Promise<Result<SendResult>> => {
+      const r = simple ? http.send(s, 1) : await deps.auth.send(s, auth, 1)
+      if (r.ok) hook.bind(r.value.sids)
+      return r
+    }
+    const job: RunningJob = { abort: new AbortController(), current: null }
+    return new Promise((resolve) => {
+      let answered = false
+      const started = (sid: string): void => {
+        jobs.set(sid, job)
+        answered = true
+        resolve(ok({ sid }))
+      }
+      run(first, sendFirst, job, started)
+        .then((r) => {
+          if (!answered) resolve(fail('invalid_request', r.message))
+        })
+        .catch((e: unknown) => {
+          if (!answered) resolve(fail('internal', e instanceof Error ? e.message : String(e)))
+        })
+    })
+  }
+
+  const handlers: AsyncHandlers = {
+    'webhook.start': async (p) => {
+      try {
+        const url = await inbox.start(p.port ?? 0, p.host ?? '127.0.0.1')
+        return ok({ url })
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code
+        const where = `${p.host ?? '127.0.0.1'}:${p.port ?? 0}`
+        if (code === 'EADDRINUSE') return fail('invalid_request', `Port ${p.port ?? 0} is already in use`)
+        if (code === 'EACCES') return fail('forbidden', `Not allowed to listen on ${where}`)
+        if (code === 'EADDRNOTAVAIL') return fail('invalid_request', `${p.host ?? ''} is not available here`)
+        return fail('network', `The webhook inbox could not listen on ${where}`, String(e))
+      }
+    },
+    'webhook.stop': async () => {
+      const was = inbox.baseUrl !== null
+      await inbox.stop()
+      return ok({ stopped: was })
+    },
+    'webhook.status': async () => {
+      const url = inbox.baseUrl
+      return ok(
+        url ? { running: true, url, calls: inbox.callCount } : { running: false, calls: inbox.callCount },
+      )
+    },
+    'job.follow': (p) =>
+      start(p, async (first, sendFirst, job, started) => {
+        const f = p.follow
+        let sid = ''
+        let polls = 0
+        let statusUrl: string | undefined
+        let last: Pick<JobEvent, 'lastStatus' | 'lastValue'> = {}
+        const extra = (): Partial<JobEvent> => ({ ...(statusUrl ? { statusUrl } : {}), ...last })
+        const res = await followJob(
+          http,
+          first,
+          {
+            statusUrl: f.statusUrl,
+            until: {
+              ...(f.until.status ? { status: f.until.status } : {}),
+              ...(f.until.jsonPath ? { jsonPath: f.until.jsonPath } : {}),
+              ...(f.until.equals !== undefined ? { equals: f.until.equals } : {}),
+            },
+            ...(f.failWhen ? { failWhen: f.failWhen } : {}),
+            intervalMs: f.intervalMs,
+            backoff: f.backoff,
+            maxIntervalMs: f.maxIntervalMs ?? Math.max(f.intervalMs, 60_000),
+            honourRetryAfter: f.honourRetryAfter ?? true,
+            deadlineMs: f.deadlineMs,
+            maxPolls: f.maxPolls,
+          },
+          {
+            signal: job.abort.signal,
+            sendFirst,
+            onStarted: (s) => {
+              sid = s
+              started(s)
+              jobEvent(sid, 'follow', 'running', 0, 'Waiting for the first answer', {})
+            },
+            onStatusUrl: (u) => {
+              statusUrl = u
+            },
+            onPoll: (s, n) => {
+              job.current = s
+              polls = n
+            },
+            onAnswer: (status, value) => {
+              job.current = null
+              last = { lastStatus: status, ...valueText(value) }
+              jobEvent(sid, 'follow', 'running', polls, `Polling ${statusUrl ?? ''}`.trim(), extra())
+            },
+          },
+        )
+        if (sid) {
+          jobs.delete(sid)
+          jobEvent(sid, 'follow', res.outcome, res.pollSids.length, res.message, {
+            ...extra(),
+            ...(res.lastStatus !== undefined ? { lastStatus: res.lastStatus } : {}),
+            ...valueText(res.lastValue),
+          })
+        }
+        return { ok: res.outcome === 'completed', message: res.message }
+      }),
+    'request.longPoll': (p) =>
+      start(p, async (first, sendFirst, job, started) => {
+        let sid = ''
+        let repeats = 0
+        let last: Pick<JobEvent, 'lastStatus' | 'lastValue'> = {}
+        const res = await longPoll(http, first, {
+          maxRepeats: p.poll.maxRepeats,
+          deadlineMs: p.poll.deadlineMs ?? 24 * 3_600_000,
+          ...(p.poll.until ? { until: p.poll.until } : {}),
+          stopOnError: p.poll.stopOnError ?? false,
+          signal: job.abort.signal,
+          sendFirst,
+          onSend: (s, n) => {
+            job.current = s
+            repeats = n - 1
+            if (n === 1) {
+              sid = s
+              started(s)
+            }
+            jobEvent(
+              sid,
+              'long-poll',
+              'running',
+              repeats,
+              `Request ${n} of at most ${p.poll.maxRepeats}`,
+              last,
+            )
+          },
+          onAnswer: (status, value) => {
+            job.current = null
+            last = { ...(status > 0 ? { lastStatus: status } : {}), ...valueText(value) }
+          },
+        })
+        if (sid) {
+          jobs.delete(sid)
+          jobEvent(sid, 'long-poll', res.outcome, Math.max(0, res.sids.length - 1), res.message, last)
+        }
+        return { ok: res.outcome === 'matched', message: res.message }
+      }),
+  }
+
+  return {
+    handlers,
+    cancel: (sid) => {
+      const job = jobs.get(sid)
+      if (!job) return false
+      job.abort.abort()
+      if (job.current) http.cancel(job.current)
+      // The first request may still be in flight too.
+      http.cancel(sid)
+      return true
+    },
+    webhookValues: () => webhookValues(inbox),
+    dispose: async () => {
+      for (const sid of [...jobs.keys()]) jobs.get(sid)?.abort.abort()
+      await inbox.stop()
+    },
+  }
+}
+
+function valueText(value: unknown): Pick<JobEvent, 'lastValue'> {
+  if (value === undefined) return {}
+  const text = JSON.stringify(value) ?? String(value)
+  return { lastValue: text.length > MAX_VALUE_TEXT ? `${text.slice(0, MAX_VALUE_TEXT - 1)}…` : text }
+}
+
+/** An incoming webhook call as a session of its own: queued (linked to its owner), then the call. */
+function emitCall(deps: AsyncDeps, call: WebhookCall): void {
+  const url = `${deps.inbox.baseUrl ?? 'http://127.0.0.1'}/hooks/${call.token}${call.path === '/' ? '' : call.path}${
+    call.query ? `?${call.query}` : ''
+  }`
+  const owner = call.owner ? call.owner : undefined
+  deps.emit({
+    type: 'queued',
+    sid: call.id,
+    t: call.t,
+    kind: 'webhook',
+    wall: call.wall,
+    method: call.method,
+    url,
+    hop: 0,
+    ...(owner ? { initiator: owner } : {}),
+  })
+  deps.emit({
+    type: 'webhook-call',
+    sid: call.id,
+    t: Math.max(call.t, deps.clock.now()),
+    method: call.method,
+    path: call.path,
+    query: call.query,
+    headers: call.headers,
+    body: { ...call.body, onDisk: false },
+    remoteAddress: call.remoteAddress,
+    ...(owner ? { owner } : {}),
+  })
+}
