@@ -305,7 +305,7 @@ async function runStep(
         extracted: nothing,
       }
     }
-    const view = await responseView(http, final, outcome.events)
+    const view = await responseView(http, final, outcome.events, needsBody(step))
     const assertions = runAssertions(step.assertions, view)
     const { values, missing } = runExtractions(step.extract, view)
     const passed = assertions.every((a) => a.passed) && missing.length === 0
@@ -359,10 +359,19 @@ function failed(
   }
 }
 
+/** Only steps that look into the body pay for reading it back from the body store. */
+function needsBody(step: RunStep): boolean {
+  return (
+    step.assertions.some((a) => a.kind === 'json' || a.kind === 'body-contains') ||
+    step.extract.some((x) => x.from !== 'header')
+  )
+}
+
 async function responseView(
   http: HttpEngine,
   done: DoneEvent,
   events: readonly { type: string }[],
+  withBody: boolean,
 ): Promise<{
   done: DoneEvent
   headers: HeaderList
@@ -374,7 +383,7 @@ async function responseView(
     if (h.type === 'response-headers' && h.sid === done.sid && h.headers) headers = h.headers
   }
   const read =
-    done.body.size > 0
+    withBody && done.body.size > 0
       ? await http.bodies.read(done.body.id, 0, Math.min(done.body.size, MAX_SCAN), 'utf8')
       : null
   return { done, headers, body: read?.ok ? read.value.data : '' }
