@@ -122,17 +122,28 @@ export async function runSteps(
   const own = new AbortController()
   setMaxListeners(0, own.signal)
   const outer = options.signal
-  const forward = (): void => own.abort()
+  const inFlight = new Set<string>()
+  const forward = (): void => {
+    own.abort()
+    for (const sid of inFlight) http.cancel(sid)
+  }
   if (outer?.aborted) own.abort()
   else outer?.addEventListener('abort', forward, { once: true })
   try {
-    return await runAll(http, steps, { ...options, signal: own.signal })
+    return await runAll(http, steps, { ...options, signal: own.signal, inFlight })
   } finally {
     outer?.removeEventListener('abort', forward)
   }
 }
 
-async function runAll(http: HttpEngine, steps: readonly RunStep[], options: RunOptions): Promise<RunReport> {
+/** The run's own options: its signal, and the HTTP sessions in flight (cancelled with the run). */
+type InternalOptions = RunOptions & { inFlight: Set<string> }
+
+async function runAll(
+  http: HttpEngine,
+  steps: readonly RunStep[],
+  options: InternalOptions,
+): Promise<RunReport> {
   const started = Date.now()
   const results: StepResult[] = []
   const gate = new Semaphore(Math.max(1, options.concurrency))
@@ -199,33 +210,37 @@ async function runStep(
   iteration: number,
   iterationVars: ReadonlyMap<string, string>,
   pacer: Pacer,
-  options: RunOptions,
-): Promise<{ result: StepResult; extracted: Map<string, string> }> {
+  options: InternalOptions,
+): Promise<{ result: StepResult; extracted: ReadonlyMap<string, string> }> {
   const signal = options.signal
   // Resolution happens here, at step start: extracted values and the data row are this iteration's.
-  const vars = new Map(step.variables ?? [])
-  for (const [k, v] of iterationVars) vars.set(k, v)
+  let vars: ReadonlyMap<string, string> = iterationVars
+  if (step.variables && iterationVars.size === 0) vars = step.variables
+  else if (step.variables) {
+    const merged = new Map(step.variables)
+    for (const [k, v] of iterationVars) merged.set(k, v)
+    vars = merged
+  }
   const resolved = resolveRequest(step.request, step.auth ?? { type: 'none' }, vars)
   const messages = (step.messages ?? []).map((m) => resolveTemplate(m, vars))
   const unknown = [...resolved.unknown]
   for (const m of messages) for (const n of m.unknown) if (!unknown.includes(n)) unknown.push(n)
-  const nothing = new Map<string, string>()
   if (unknown.length > 0) {
     const names = unknown.map((n) => `{{${n}}}`).join(', ')
     const error = {
       code: 'unknown_variable',
       message: `Unknown variable${unknown.length > 1 ? 's' : ''} ${names}`,
     }
-    return { result: failed(step, iteration, [], 0, error, unknown), extracted: nothing }
+    return { result: failed(step, iteration, [], 0, error, unknown), extracted: NOTHING }
   }
   const { spec, auth } = resolved
 
   if (step.kind === 'sse' || step.kind === 'ws') {
     if (!options.streams) {
       const error = { code: 'unsupported', message: 'This run cannot open SSE or WebSocket sessions' }
-      return { result: failed(step, iteration, [], 0, error, []), extracted: nothing }
+      return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
     }
-    await pacer.next()
+    if (pacer.paced) await pacer.next()
     const runner = options.auth
     const out = await runStreamStep(options.streams, {
       kind: step.kind,
@@ -239,20 +254,22 @@ async function runStep(
       ...(signal ? { signal } : {}),
     })
     const passed = out.error === undefined && out.assertions.every((a) => a.passed)
+    const sids = out.sid ? [out.sid] : []
     return {
-      result: {
-        ...base(step, iteration),
-        sid: out.sid,
-        sids: out.sid ? [out.sid] : [],
-        attempts: 1,
-        status: out.status,
-        error: out.error,
-        timeMs: out.timeMs,
-        endedAt: Date.now(),
+      result: result(
+        step,
+        iteration,
+        sids,
+        1,
+        out.status,
+        out.error,
+        out.timeMs,
         passed,
-        assertions: out.assertions,
-      },
-      extracted: nothing,
+        out.assertions,
+        [],
+        [],
+      ),
+      extracted: NOTHING,
     }
   }
 
@@ -265,7 +282,7 @@ async function runStep(
   const sids: string[] = []
   let backoff = policy?.backoffMs ?? 0
   for (;;) {
-    await pacer.next()
+    if (pacer.paced) await pacer.next()
     attempts++
     const first = sids[0]
     const prev = sids[sids.length - 1]
@@ -274,15 +291,19 @@ async function runStep(
     if (!sent.ok)
       return {
         result: failed(step, iteration, sids, attempts, sent.error, []),
-        extracted: nothing,
+        extracted: NOTHING,
       }
     const sid = sent.value.sids[0] as string
     sids.push(sid)
     // Cancelling the run cancels the requests in flight too; they end as cancelled on the timeline.
-    const onAbort = (): void => void http.cancel(sid)
-    signal?.addEventListener('abort', onAbort, { once: true })
-    if (signal?.aborted) onAbort()
-    const outcome = await http.waitFor(sid).finally(() => signal?.removeEventListener('abort', onAbort))
+    options.inFlight.add(sid)
+    if (signal?.aborted) http.cancel(sid)
+    let outcome
+    try {
+      outcome = await http.waitFor(sid)
+    } finally {
+      options.inFlight.delete(sid)
+    }
     const final = outcome.final
     const retriable =
       policy !== undefined &&
@@ -302,7 +323,7 @@ async function runStep(
           : { code: 'cancelled', message: 'Cancelled' }
       return {
         result: failed(step, iteration, sids, attempts, error, [], final.timings.time),
-        extracted: nothing,
+        extracted: NOTHING,
       }
     }
     const view = await responseView(http, final, outcome.events, needsBody(step))
@@ -310,29 +331,57 @@ async function runStep(
     const { values, missing } = runExtractions(step.extract, view)
     const passed = assertions.every((a) => a.passed) && missing.length === 0
     return {
-      result: {
-        ...base(step, iteration),
-        sid,
+      result: result(
+        step,
+        iteration,
         sids,
         attempts,
-        status: final.status,
-        error: undefined,
-        timeMs: final.timings.time,
-        endedAt: Date.now(),
+        final.status,
+        undefined,
+        final.timings.time,
         passed,
         assertions,
         missing,
-      },
+        [],
+      ),
       extracted: values,
     }
   }
 }
 
-function base(
+const NOTHING: ReadonlyMap<string, string> = new Map()
+
+/** Every result has the same shape, built in one literal (this runs once per request of a run). */
+function result(
   step: RunStep,
   iteration: number,
-): Pick<StepResult, 'stepId' | 'name' | 'path' | 'iteration' | 'missing' | 'unknown'> {
-  return { stepId: step.id, name: step.name, path: step.path ?? '', iteration, missing: [], unknown: [] }
+  sids: string[],
+  attempts: number,
+  status: number | undefined,
+  error: StepResult['error'],
+  timeMs: number,
+  passed: boolean,
+  assertions: AssertionResult[],
+  missing: string[],
+  unknown: string[],
+): StepResult {
+  return {
+    stepId: step.id,
+    name: step.name,
+    path: step.path ?? '',
+    iteration,
+    sid: sids[sids.length - 1],
+    sids,
+    attempts,
+    status,
+    error,
+    timeMs,
+    endedAt: Date.now(),
+    passed,
+    assertions,
+    missing,
+    unknown,
+  }
 }
 
 function failed(
@@ -344,19 +393,7 @@ function failed(
   unknown: string[],
   timeMs = 0,
 ): StepResult {
-  return {
-    ...base(step, iteration),
-    sid: sids[sids.length - 1],
-    sids,
-    attempts,
-    status: undefined,
-    error,
-    timeMs,
-    endedAt: Date.now(),
-    passed: false,
-    assertions: [],
-    unknown,
-  }
+  return result(step, iteration, sids, attempts, undefined, error, timeMs, false, [], [], unknown)
 }
 
 /** Only steps that look into the body pay for reading it back from the body store. */
@@ -437,6 +474,10 @@ class Pacer {
   private readonly gap: number
   constructor(delayMs: number | undefined, ratePerSecond: number | undefined) {
     this.gap = Math.max(delayMs ?? 0, ratePerSecond && ratePerSecond > 0 ? 1000 / ratePerSecond : 0)
+  }
+  /** False when free-running: callers skip `next()` (and its await) entirely. */
+  get paced(): boolean {
+    return this.gap > 0
   }
   async next(): Promise<void> {
     if (this.gap <= 0) return
