@@ -31,7 +31,10 @@ export const runCommandSchemas = {
       delayMs: z.number().int().min(0).max(3_600_000).optional(),
       /** Start at most this many requests per second. */
       ratePerSecond: z.number().positive().max(1_000_000).optional(),
-      /** A CSV (with a header row) or JSON (an array of objects) file whose rows become variables. */
+      /**
+       * A CSV (with a header row) or JSON (an array of objects) file whose rows become variables; a relative
+       * path is taken from the collection folder.
+       */
       dataFile: z.string().min(1).max(4096).optional(),
       /** Stop starting new requests after the first failure. */
       bail: z.boolean().optional(),

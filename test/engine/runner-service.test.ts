@@ -360,10 +360,10 @@ describe('run.start', () => {
   })
 
   it('data file rows feed variables, one pass per iteration', async () => {
-    const csv = join(configDir, 'people.csv')
-    writeFileSync(csv, 'name,city\r\nada,"London, UK"\r\n"bob ""b""",Paris\r\n')
+    // A relative data file is read from the collection folder.
+    writeFileSync(join(dir, 'people.csv'), 'name,city\r\nada,"London, UK"\r\n"bob ""b""",Paris\r\n')
     server.urls('/echo').length = 0
-    const { last } = await run({ path: 'data', concurrency: 1, iterations: 2, dataFile: csv })
+    const { last } = await run({ path: 'data', concurrency: 1, iterations: 2, dataFile: 'people.csv' })
     expect(last.done).toBe(4)
     expect(last.passed).toBe(4)
     const seen = server.urls('/echo').map((u) => new URL(u, 'http://x').searchParams)

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import type { z } from 'zod'
 import type { Assertion } from '../../shared/collection'
 import { fail, ok, type Result } from '../../shared/result'
@@ -87,7 +88,8 @@ export class RunManager {
     }
     let data: DataRow[] | undefined
     if (p.dataFile !== undefined) {
-      const rows = await readDataFile(p.dataFile)
+      // A relative path names a file in the collection folder (a data set kept next to the requests).
+      const rows = await readDataFile(resolve(dir, p.dataFile))
       if (!rows.ok) return rows
       if (rows.value.length === 0) return fail('invalid_request', `Data file ${p.dataFile} has no rows`)
       data = rows.value
