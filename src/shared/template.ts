@@ -12,7 +12,22 @@ const NAME = '[A-Za-z_$][\\w.$-]*'
 const TOKEN = new RegExp(`\\{\\{\\s*(${NAME})\\s*\\}\\}`, 'g')
 /** Variables referring to variables resolve this deep, then stop (a cycle stays visible as text). */
 const MAX_DEPTH = 8
-const MAX_OUTPUT = 64 * 1024 * 1024
+/** Substituted text allowed in one resolution (one request): variables that repeat each other stop here. */
+export const MAX_EXPANSION = 32 * 1024 * 1024
+
+/** A resolution that would blow up; its message is for the user. */
+export class TemplateTooLarge extends Error {
+  constructor(readonly variable: string) {
+    super(
+      `Variables expand to more than 32 MiB (starting from {{${variable}}}); check for variables that repeat each other`,
+    )
+    this.name = 'TemplateTooLarge'
+  }
+}
+
+interface Budget {
+  left: number
+}
 
 export interface TemplateRef {
   name: string
@@ -98,7 +113,7 @@ export function resolveTemplate(
   dyn: DynamicValues = defaultDynamicValues,
 ): Resolved {
   const unknown: string[] = []
-  const out = expand(text, vars, dyn, unknown, 0)
+  const out = expand(text, vars, dyn, unknown, 0, { left: MAX_EXPANSION })
   return { text: out, unknown }
 }
 
@@ -108,6 +123,7 @@ function expand(
   dyn: DynamicValues,
   unknown: string[],
   depth: number,
+  budget: Budget,
 ): string {
   if (!text.includes('{{')) return text
   let out = ''
@@ -121,14 +137,24 @@ function expand(
     if (name.startsWith('$')) value = dynamicValue(name, dyn)
     else value = vars.get(name)
     if (value === undefined) {
-      if (!unknown.includes(name)) unknown.push(name)
+      // In what the person typed, an unknown name refuses the send. Inside a variable's value it is data:
+      // a value that merely looks like a template (`{{constructor}}`) goes out as the text it is.
+      if (depth === 0 && !unknown.includes(name)) unknown.push(name)
       out += m[0]
-    } else if (depth < MAX_DEPTH && value.includes('{{')) {
-      out += expand(value, vars, dyn, unknown, depth + 1)
-    } else {
-      out += value
+      continue
     }
-    if (out.length > MAX_OUTPUT) throw new RangeError('A template expanded past 64 MiB')
+    let piece = value
+    if (depth < MAX_DEPTH && value.includes('{{')) {
+      try {
+        piece = expand(value, vars, dyn, unknown, depth + 1, budget)
+      } catch (e) {
+        // Name the variable the person used, not the one deep inside that tipped it over.
+        throw e instanceof TemplateTooLarge && depth === 0 ? new TemplateTooLarge(name) : e
+      }
+    }
+    budget.left -= piece.length
+    if (budget.left < 0) throw new TemplateTooLarge(name)
+    out += piece
   }
   return out + text.slice(last)
 }
@@ -141,7 +167,8 @@ export function resolveRequest(
   dyn: DynamicValues = defaultDynamicValues,
 ): { spec: RequestSpec; auth: AuthSpec; unknown: string[] } {
   const unknown: string[] = []
-  const r = (t: string): string => expand(t, vars, dyn, unknown, 0)
+  const budget = { left: MAX_EXPANSION }
+  const r = (t: string): string => expand(t, vars, dyn, unknown, 0, budget)
   const kv = (list: KeyValue[]): KeyValue[] =>
     list.map((h) => (h.enabled ? { ...h, name: r(h.name), value: r(h.value) } : h))
   const out: RequestSpec = {

@@ -9,7 +9,7 @@ import {
 } from '../../shared/collection'
 import type { CollectionCommandResponses, collectionCommandSchemas } from '../../shared/collection-schemas'
 import { fail, ok, type Result } from '../../shared/result'
-import { resolveRequest, resolveTemplate, type DynamicValues } from '../../shared/template'
+import { resolveRequest, resolveTemplate, TemplateTooLarge, type DynamicValues } from '../../shared/template'
 import { WEBHOOK_NOT_RUNNING } from '../../shared/async-schemas'
 import { effectiveAuth } from '../auth/apply-auth'
 import type { AuthRunner } from '../auth/auth-runner'
@@ -103,13 +103,21 @@ export async function prepareRequest(
       chain = [info.auth, ...folders.slice(1).map((f) => f.auth), auth]
     }
   }
-  const resolved = resolveRequest(request, effectiveAuth(chain), vars, dyn)
-  const unknown = [...resolved.unknown]
-  const texts = extra.map((t) => {
-    const r = resolveTemplate(t, vars, dyn)
-    for (const n of r.unknown) if (!unknown.includes(n)) unknown.push(n)
-    return r.text
-  })
+  let resolved: ReturnType<typeof resolveRequest>
+  const unknown: string[] = []
+  let texts: string[]
+  try {
+    resolved = resolveRequest(request, effectiveAuth(chain), vars, dyn)
+    unknown.push(...resolved.unknown)
+    texts = extra.map((t) => {
+      const r = resolveTemplate(t, vars, dyn)
+      for (const n of r.unknown) if (!unknown.includes(n)) unknown.push(n)
+      return r.text
+    })
+  } catch (e) {
+    if (e instanceof TemplateTooLarge) return fail('invalid_request', e.message)
+    throw e
+  }
   // {{$webhook}} is unknown only when no inbox is running: say what to do about it.
   if (unknown.includes('$webhook')) return fail('unknown_variable', WEBHOOK_NOT_RUNNING)
   if (unknown.length > 0) {
