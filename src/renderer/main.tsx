@@ -12,6 +12,7 @@ import './styles/composer.css'
 import './styles/timeline.css'
 import './styles/details.css'
 import './styles/collections.css'
+import './async/async.css'
 
 const api = hostApi()
 const app = createAppStore(api ? createApiClient(api) : disconnectedClient(), { envMemory: localEnvMemory() })

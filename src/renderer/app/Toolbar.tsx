@@ -1,5 +1,6 @@
 import { useAppStore } from '../store/store-context'
 import { EnvironmentSwitcher } from '../environments/EnvironmentSwitcher'
+import { WebhookControl } from '../async/WebhookControl'
 
 /** Brand, what is going on, and Clear. */
 export function Toolbar() {
@@ -37,6 +38,7 @@ export function Toolbar() {
           {info.host} · v{info.version}
         </span>
       ) : null}
+      <WebhookControl />
       <button
         type="button"
         className="secondary-button"

@@ -8,8 +8,9 @@ import { SendError } from './SendError'
 import { StreamComposeBar } from '../streams/StreamCompose'
 import { AuthPanel } from './AuthPanel'
 import { VariableHints } from './VariableHints'
+import { AfterResponsePanel } from '../async/AfterResponsePanel'
 
-type ComposerTab = 'params' | 'headers' | 'body' | 'auth' | 'options'
+type ComposerTab = 'params' | 'headers' | 'body' | 'auth' | 'options' | 'after'
 
 /** The request composer: request line on top, then params / headers / body / options. */
 export function Composer() {
@@ -18,6 +19,7 @@ export function Composer() {
   const headerCount = useAppStore((s) => s.composer.headers.filter((h) => h.enabled && h.name !== '').length)
   const bodyKind = useAppStore((s) => s.composer.bodyKind)
   const authType = useAppStore((s) => s.tabAuth.type)
+  const afterMode = useAppStore((s) => s.afterResponse.mode)
 
   const tabs: { id: ComposerTab; label: string; badge?: string }[] = [
     { id: 'params', label: 'Params', ...(paramCount > 0 ? { badge: String(paramCount) } : {}) },
@@ -25,6 +27,11 @@ export function Composer() {
     { id: 'body', label: 'Body', ...(bodyKind !== 'none' ? { badge: bodyKind } : {}) },
     { id: 'auth', label: 'Auth', ...(authType !== 'inherit' ? { badge: authType } : {}) },
     { id: 'options', label: 'Options' },
+    {
+      id: 'after',
+      label: 'After response',
+      ...(afterMode !== 'none' ? { badge: afterMode === 'follow' ? 'follow job' : 'long poll' } : {}),
+    },
   ]
 
   return (
@@ -61,6 +68,7 @@ export function Composer() {
         {tab === 'body' ? <BodyEditor /> : null}
         {tab === 'auth' ? <AuthPanel /> : null}
         {tab === 'options' ? <OptionsPanel /> : null}
+        {tab === 'after' ? <AfterResponsePanel /> : null}
       </div>
     </section>
   )

@@ -10,6 +10,8 @@ import { ComparePanel } from './ComparePanel'
 import { HeadersPanel } from './HeadersPanel'
 import { OverviewPanel } from './OverviewPanel'
 import { StatusLine } from './StatusLine'
+import { JobPanel } from '../async/JobPanel'
+import { WebhookDetails } from '../async/WebhookDetails'
 
 const TABS: { id: DetailsTab; label: string }[] = [
   { id: 'overview', label: 'Overview' },
@@ -39,10 +41,13 @@ export function DetailsPane() {
     )
   }
 
+  if (row.queued.kind === 'webhook') return <WebhookDetails row={row} />
+
   return (
     <section className="details" aria-label="Details" data-sid={sid}>
       <StatusLine row={row} />
       <RequestActions sid={sid} />
+      {row.job || row.laneOf !== undefined ? <JobPanel row={row} /> : null}
       <div className="tabs" role="tablist" aria-label={`Details of ${rowLabel(row)}`}>
         {TABS.map((t) => (
           <button

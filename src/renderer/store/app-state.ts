@@ -12,6 +12,7 @@ import type { ImportExportSlice } from '../sidebar/import-export-slice'
 import type { TimelineViewSlice } from '../timeline/view-slice'
 import type { ViewerSlice } from '../details/viewer-slice'
 import type { HarSlice } from '../timeline/har-slice'
+import type { AsyncSlice } from '../async/async-slice'
 
 /** The store is one zustand store made of slices, one file each; this file names their shapes. */
 
@@ -105,4 +106,5 @@ export type AppState = ComposerSlice &
   HarSlice &
   CollectionsSlice &
   TabsSlice &
-  ImportExportSlice
+  ImportExportSlice &
+  AsyncSlice

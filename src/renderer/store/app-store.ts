@@ -13,6 +13,7 @@ import { createImportExportSlice } from '../sidebar/import-export-slice'
 import { createTimelineViewSlice } from '../timeline/view-slice'
 import { createViewerSlice } from '../details/viewer-slice'
 import { createHarSlice } from '../timeline/har-slice'
+import { createAsyncSlice } from '../async/async-slice'
 
 export type AppStore = StoreApi<AppState>
 
@@ -39,5 +40,6 @@ export function createAppStore(client: ApiClient, options: AppStoreOptions = {})
     ...createTimelineViewSlice()(...a),
     ...createViewerSlice(client)(...a),
     ...createHarSlice(client)(...a),
+    ...createAsyncSlice(client)(...a),
   }))
 }

@@ -53,8 +53,9 @@ export function createBodySlice(client: ApiClient): StateCreator<AppState, [], [
       body: null,
       loadBody: async (sid) => {
         const row = get().timeline.rows[sid]
-        if (!row || row.terminal?.type !== 'done') return
-        const ref = row.terminal.body
+        // A response body, or what a webhook call brought in.
+        const ref = row?.terminal?.type === 'done' ? row.terminal.body : row?.webhook?.body
+        if (!ref) return
         const existing = get().body
         if (existing && existing.bodyId === ref.id) return
         const view: BodyView = {

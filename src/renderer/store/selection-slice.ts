@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand/vanilla'
-import { isInFlight } from '../timeline/session-row'
+import { isInFlight, jobRunning } from '../timeline/session-row'
 import type { AppState, SelectionSlice } from './app-state'
 
 export function createSelectionSlice(): StateCreator<AppState, [], [], SelectionSlice> {
@@ -27,7 +27,8 @@ export function createSelectionSlice(): StateCreator<AppState, [], [], Selection
     cancelSelected: async () => {
       const { selectedSid, timeline } = get()
       const row = selectedSid === null ? undefined : timeline.rows[selectedSid]
-      if (row && isInFlight(row)) await get().cancel(row.sid)
+      // A running job (or long poll) is cancelled through the row that started it.
+      if (row && (isInFlight(row) || jobRunning(row))) await get().cancel(row.sid)
     },
     setDetailsTab: (detailsTab) => set({ detailsTab }),
   })

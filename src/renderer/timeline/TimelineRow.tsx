@@ -1,8 +1,8 @@
 import { memo, type MouseEvent, type ReactNode } from 'react'
 import { useAppStore } from '../store/store-context'
 import { connectionText, protocolText, remoteText, startedText, type ColumnId } from './columns'
-import { displayPath, hostOf, isInFlight, type SessionRow } from './session-row'
-import { durationText, methodText, rowLabel, sizeText, statusClass, statusText } from './row-labels'
+import { displayPath, hostOf, isInFlight, jobRunning, type SessionRow } from './session-row'
+import { durationText, jobBadge, methodText, rowLabel, sizeText, statusClass, statusText } from './row-labels'
 import { isImported, type GroupItem } from './table-view'
 
 export const rowDomId = (sid: string): string => `tl-row-${sid}`
@@ -49,6 +49,8 @@ export const TimelineRow = memo(function TimelineRow({ sid, index, top, columns 
       data-state={row.state}
       data-status={row.status ?? ''}
       data-start={row.queued.t}
+      {...(row.job ? { 'data-job': row.job.state, 'data-polls': row.job.polls } : {})}
+      {...(row.queued.kind === 'webhook' ? { 'data-kind': 'webhook' } : {})}
       {...(row.end === null ? {} : { 'data-end': row.end })}
       onClick={onClick}
     >
@@ -57,7 +59,7 @@ export const TimelineRow = memo(function TimelineRow({ sid, index, top, columns 
       ))}
       <div role="gridcell" className="c-bar" aria-label={inFlight ? 'in flight' : durationText(row)} />
       <div role="gridcell" className="c-act">
-        {inFlight ? (
+        {inFlight || jobRunning(row) ? (
           <button
             type="button"
             className="icon-button cancel-button"
@@ -125,6 +127,16 @@ function Cell({ id, row, inFlight }: { id: ColumnId; row: SessionRow; inFlight: 
               ↳
             </span>
           ) : null}
+          {row.job ? (
+            <span className={`job-badge job-${row.job.state}`} title={row.job.message}>
+              {jobBadge(row.job)}
+            </span>
+          ) : null}
+          {row.queued.kind === 'webhook' ? (
+            <span className="hook-badge" title="An incoming call to the webhook inbox">
+              webhook
+            </span>
+          ) : null}
           {isImported(row) ? (
             <span className="imported-badge" title="Imported from a HAR file: a recording, read-only">
               HAR
@@ -152,7 +164,7 @@ function Cell({ id, row, inFlight }: { id: ColumnId; row: SessionRow; inFlight: 
       break
     case 'time':
       cls += ' num'
-      content = inFlight ? <span className="muted">…</span> : durationText(row)
+      content = inFlight || jobRunning(row) ? <span className="muted">…</span> : durationText(row)
       break
     case 'started':
       cls += ' num'

@@ -1,3 +1,4 @@
+import type { TimelineState } from './apply-batch'
 import type { StateCreator } from 'zustand/vanilla'
 import type { SnippetTarget } from '../../shared/body-view'
 import type { ApiClient } from '../client/api-client'
@@ -53,7 +54,10 @@ export function createHarSlice(client: ApiClient): StateCreator<AppState, [], []
     harNote: null,
     exportHar: async (scope, shown, includeSecrets = false) => {
       const s = get()
-      const sids = scopeSids(scope, s.timeline.order, shown, s.selectedSid, s.compareSids)
+      const sids = harSids(
+        s.timeline.rows,
+        scopeSids(scope, s.timeline.order, shown, s.selectedSid, s.compareSids),
+      )
       if (sids.length === 0) {
         set({ harNote: { text: 'Nothing to export', error: true } })
         return
@@ -127,4 +131,19 @@ export function createHarSlice(client: ApiClient): StateCreator<AppState, [], []
     },
     clearHarNote: () => set({ harNote: null }),
   })
+}
+
+/**
+ * What HAR gets for a list of rows: each row's own exchange and the polls on its lane (a job's polls are HTTP
+ * exchanges too); webhook calls are incoming requests, not exchanges this client made, so they stay out.
+ */
+export function harSids(rows: TimelineState['rows'], listed: readonly string[]): string[] {
+  const out: string[] = []
+  for (const sid of listed) {
+    const row = rows[sid]
+    if (!row || row.queued.kind === 'webhook') continue
+    out.push(sid)
+    for (const m of row.members ?? []) out.push(m)
+  }
+  return out
 }

@@ -76,7 +76,47 @@ export const drawHttpLane: LaneRenderer = (p) => {
   ctx.globalAlpha = 1
 }
 
-const renderers = new Map<SessionKind, LaneRenderer>([['http', drawHttpLane]])
+/** Webhook calls and their ticks on the lane of the request that caused them. */
+export const HOOK_COLOR = '#8250df'
+
+/** A webhook mark: a diamond at `x`, centred in the row. */
+export function drawHookMark(ctx: CanvasRenderingContext2D, x: number, y: number, height: number): void {
+  const cy = y + height / 2
+  const r = 5
+  ctx.fillStyle = HOOK_COLOR
+  ctx.beginPath()
+  ctx.moveTo(x, cy - r)
+  ctx.lineTo(x + r, cy)
+  ctx.lineTo(x, cy + r)
+  ctx.lineTo(x - r, cy)
+  ctx.closePath()
+  ctx.fill()
+}
+
+/** A webhook call is an instant: one diamond when it arrived. */
+export const drawWebhookLane: LaneRenderer = (p) => {
+  const x = p.x(p.row.queued.t)
+  if (x < -6 || x > p.width + 6) return
+  drawHookMark(p.ctx, Math.round(x), p.y, p.height)
+}
+
+/** The end of a job on its lane: a 2 px flag, green when it completed, red when it did not. */
+export function drawJobEnd(
+  ctx: CanvasRenderingContext2D,
+  x: number,
+  y: number,
+  height: number,
+  good: boolean,
+): void {
+  ctx.fillStyle = good ? '#1a7f37' : '#cf222e'
+  const top = Math.round(y + (height - BAR_HEIGHT) / 2) - 3
+  ctx.fillRect(Math.round(x), top, 2, BAR_HEIGHT + 6)
+}
+
+const renderers = new Map<SessionKind, LaneRenderer>([
+  ['http', drawHttpLane],
+  ['webhook', drawWebhookLane],
+])
 
 /** Draw sessions of `kind` with `render`; returns a function that restores the previous renderer. */
 export function registerLaneRenderer(kind: SessionKind, render: LaneRenderer): () => void {

@@ -1,8 +1,10 @@
 import { formatBytes, formatMs } from '../../shared/format'
+import type { JobEvent, JobState } from '../../shared/timeline'
 import { durationMs, wireBytes, type SessionRow } from './session-row'
 
 /** What the status cell says: the code, "ERR", "cancelled", or nothing yet while in flight. */
 export function statusText(row: SessionRow): string {
+  if (row.queued.kind === 'webhook') return 'hook'
   switch (row.state) {
     case 'error':
       return 'ERR'
@@ -23,6 +25,15 @@ export function methodText(row: SessionRow): string {
 
 /** The row's accessible name: method, URL and status, as a screen reader (or a test) finds it. */
 export function rowLabel(row: SessionRow): string {
+  if (row.queued.kind === 'webhook') {
+    const from = row.queued.initiator ? ` caused by ${row.queued.initiator}` : ''
+    return `webhook ${row.queued.method} ${row.queued.url}${from}`
+  }
+  if (row.job) return `${httpLabel(row)} job ${jobStateText(row.job.state)}`
+  return httpLabel(row)
+}
+
+function httpLabel(row: SessionRow): string {
   const { url } = row.queued
   const method = methodText(row)
   switch (row.state) {
@@ -41,6 +52,7 @@ export function rowLabel(row: SessionRow): string {
 
 /** A status class for colouring: 2xx ok, 3xx redirect, 4xx client, 5xx server. */
 export function statusClass(row: SessionRow): string {
+  if (row.queued.kind === 'webhook') return 'st-hook'
   if (row.state === 'error') return 'st-error'
   if (row.state === 'cancelled') return 'st-cancelled'
   if (row.status === null) return 'st-pending'
@@ -51,6 +63,8 @@ export function statusClass(row: SessionRow): string {
 }
 
 export function durationText(row: SessionRow): string {
+  // A finished job's time is the whole job's, from the first request to the last answer.
+  if (row.job && row.job.state !== 'running') return formatMs(row.job.t - row.queued.t)
   const ms = durationMs(row)
   return ms === null ? '' : formatMs(ms)
 }
@@ -58,4 +72,36 @@ export function durationText(row: SessionRow): string {
 export function sizeText(row: SessionRow): string {
   const n = wireBytes(row)
   return n === null ? '' : formatBytes(n)
+}
+
+/** A job's state in plain words, as the row's badge and the details show it. */
+export function jobStateText(state: JobState): string {
+  switch (state) {
+    case 'running':
+      return 'polling'
+    case 'completed':
+      return 'completed'
+    case 'matched':
+      return 'matched'
+    case 'failed':
+      return 'failed'
+    case 'deadline':
+      return 'deadline passed'
+    case 'max_polls':
+      return 'out of polls'
+    case 'max_repeats':
+      return 'out of repeats'
+    case 'error':
+      return 'error'
+    case 'cancelled':
+      return 'cancelled'
+  }
+}
+
+/** The badge on a row that started a job: "job · polling 3", "job · completed · 3 polls". */
+export function jobBadge(job: JobEvent): string {
+  const what = job.mode === 'follow' ? 'job' : 'long poll'
+  const n = `${job.polls} ${job.mode === 'follow' ? 'poll' : 'repeat'}${job.polls === 1 ? '' : 's'}`
+  if (job.state === 'running') return `${what} · ${jobStateText(job.state)} · ${n}`
+  return `${what} · ${jobStateText(job.state)} · ${n}`
 }

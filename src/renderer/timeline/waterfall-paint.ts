@@ -1,7 +1,7 @@
 import { formatTick } from './time-axis'
 import type { TimelineState } from './apply-batch'
 import { concurrencySeries, type ConcurrencySeries } from './concurrency'
-import { laneRendererFor, type PhaseColors } from './lanes'
+import { drawHookMark, drawHttpLane, drawJobEnd, laneRendererFor, type PhaseColors } from './lanes'
 import type { ViewItem } from './table-view'
 import { timeToX, windowTicks, type TimeWindow } from './time-view'
 
@@ -95,7 +95,7 @@ export function paintBody(
     }
     const row = m.timeline.rows[item]
     if (!row) continue
-    laneRendererFor(row.queued.kind)({
+    const lane = {
       ctx,
       row,
       y,
@@ -105,7 +105,20 @@ export function paintBody(
       now: m.now,
       colors: palette.phases,
       cancelledFill,
-    })
+    }
+    laneRendererFor(row.queued.kind)(lane)
+    // A job's polls and a long poll's repeats share the row of the request that started them.
+    for (const sid of row.members ?? []) {
+      const member = m.timeline.rows[sid]
+      if (member) drawHttpLane({ ...lane, row: member })
+    }
+    for (const sid of row.hooks ?? []) {
+      const hook = m.timeline.rows[sid]
+      if (hook) drawHookMark(ctx, Math.round(x(hook.queued.t)), y, ROW_HEIGHT)
+    }
+    const job = row.job
+    if (job && job.state !== 'running')
+      drawJobEnd(ctx, x(job.t), y, ROW_HEIGHT, job.state === 'completed' || job.state === 'matched')
     if (m.marked.includes(item)) {
       ctx.strokeStyle = palette.mark
       ctx.lineWidth = 1

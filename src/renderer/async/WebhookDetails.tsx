@@ -1,0 +1,94 @@
+import { useEffect } from 'react'
+import { formatBytes } from '../../shared/format'
+import { useAppStore } from '../store/store-context'
+import type { SessionRow } from '../timeline/session-row'
+import { formatWallTime } from '../details/wall-time'
+
+/** An incoming webhook call: who called, the request that caused it, headers and body. */
+export function WebhookDetails({ row }: { row: SessionRow }) {
+  const call = row.webhook
+  const cause = useAppStore((s) =>
+    row.queued.initiator === undefined ? undefined : s.timeline.rows[row.queued.initiator],
+  )
+  const select = useAppStore((s) => s.select)
+  const loadBody = useAppStore((s) => s.loadBody)
+  const loadMore = useAppStore((s) => s.loadMoreBody)
+  const body = useAppStore((s) => (s.body?.sid === row.sid ? s.body : null))
+
+  useEffect(() => {
+    void loadBody(row.sid)
+  }, [loadBody, row.sid, call])
+
+  return (
+    <section className="details hook-details" aria-label="Webhook call" data-sid={row.sid}>
+      <div className="status-line">
+        <span className="status-pill st-hook">Webhook</span>
+        <span className="method">{row.queued.method}</span>
+        <span className="url mono" title={row.queued.url}>
+          {call ? `${call.path}${call.query ? `?${call.query}` : ''}` : row.queued.url}
+        </span>
+      </div>
+      <dl>
+        <dt>Received</dt>
+        <dd className="num">{formatWallTime(row.queued.wall)}</dd>
+        <dt>Caused by</dt>
+        <dd>
+          {cause ? (
+            <button type="button" className="link-button" onClick={() => select(cause.sid)}>
+              {cause.queued.method} {cause.queued.url}
+            </button>
+          ) : row.queued.initiator ? (
+            <span className="muted">a request no longer on the timeline</span>
+          ) : (
+            <span className="muted">unknown (a token no send minted)</span>
+          )}
+        </dd>
+        <dt>From</dt>
+        <dd className="mono">{call?.remoteAddress ?? ''}</dd>
+        <dt>Inbox URL</dt>
+        <dd className="mono">{row.queued.url}</dd>
+      </dl>
+      <h4>Headers</h4>
+      <table className="hook-headers mono" aria-label="Webhook headers">
+        <tbody>
+          {(call?.headers ?? []).map(([k, v], i) => (
+            <tr key={i}>
+              <td>{k}</td>
+              <td>{v}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h4>
+        Body{' '}
+        <span className="muted num">
+          {call
+            ? `${formatBytes(call.body.size)}${call.body.contentType ? ` · ${call.body.contentType}` : ''}`
+            : ''}
+        </span>
+      </h4>
+      {call && call.body.size === 0 ? <p className="muted">No body</p> : null}
+      {body?.error ? <p className="webhook-error">{body.error.message}</p> : null}
+      {body?.binary ? <p className="muted">Binary body ({formatBytes(body.total)})</p> : null}
+      {body && !body.binary && body.text !== '' ? (
+        <pre className="hook-body mono" aria-label="Webhook body">
+          {prettyJson(body.text, body.contentType)}
+        </pre>
+      ) : null}
+      {body && !body.binary && body.loaded < body.total ? (
+        <button type="button" className="secondary-button" onClick={() => void loadMore()}>
+          Load more
+        </button>
+      ) : null}
+    </section>
+  )
+}
+
+function prettyJson(text: string, contentType: string): string {
+  if (!/json/i.test(contentType) || text.length > 256 * 1024) return text
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2)
+  } catch {
+    return text
+  }
+}

@@ -1,0 +1,267 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ApiClient } from '../../src/renderer/client/api-client'
+import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import { applyBatch, clearFinished, EMPTY_TIMELINE } from '../../src/renderer/timeline/apply-batch'
+import { harSids } from '../../src/renderer/timeline/har-slice'
+import { jobBadge, rowLabel, statusText } from '../../src/renderer/timeline/row-labels'
+import {
+  DEFAULT_AFTER,
+  followOptions,
+  longPollOptions,
+  scalarOf,
+} from '../../src/renderer/async/after-response'
+import { createEngineService, type EngineService } from '../../src/engine/service'
+import type { EventName, EventPayloads } from '../../src/shared/contract'
+import { startCallbackServer, type CallbackServer } from '../fixtures/callback-server'
+import { startJobServer, type JobServer } from '../fixtures/job-server'
+import { queued } from './event-builders'
+
+/**
+ * Jobs, long polls and webhooks in the store, driven by a real engine against the real job and callback
+ * fixtures: the rows, badges, lanes and details data are what the person sees.
+ */
+
+function engineClient(service: EngineService): ApiClient {
+  return {
+    invoke: (name, payload) => service.invoke(name, payload),
+    on: <E extends EventName>(name: E, listener: (payload: EventPayloads[E]) => void) =>
+      name === 'timeline.batch'
+        ? service.subscribe((b) => (listener as (p: unknown) => void)(b))
+        : () => undefined,
+  }
+}
+
+const until = async (cond: () => boolean, ms = 8000): Promise<void> => {
+  const end = Date.now() + ms
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out')
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+let jobs: JobServer
+let hooks: CallbackServer
+let service: EngineService
+let store: AppStore
+
+beforeAll(async () => {
+  jobs = await startJobServer()
+  hooks = await startCallbackServer()
+  service = createEngineService({
+    host: 'test',
+    persistWorkspace: false,
+    watchCollections: false,
+    flushEveryMs: 5,
+    configDir: mkdtempSync(join(tmpdir(), 'fd-async-store-')),
+  })
+  store = createAppStore(engineClient(service), { localNow: () => 0 })
+  store.getState().connect()
+})
+afterAll(async () => {
+  await service.dispose()
+  await jobs.close()
+  await hooks.close()
+})
+
+describe('follow a job from the composer', () => {
+  it('puts the polls on the starting row and shows the outcome there', async () => {
+    const s = store.getState()
+    s.setMethod('POST')
+    s.setUrl(`${jobs.url}/jobs?polls=3`)
+    s.setAfterResponse({ mode: 'follow', intervalMs: 20, source: 'location' })
+    const before = store.getState().timeline.order.length
+    await store.getState().send()
+    const sid = store.getState().selectedSid ?? ''
+    expect(sid).toMatch(/^s\d+$/)
+    await until(() => {
+      const job = store.getState().timeline.rows[sid]?.job
+      return job !== undefined && job.state !== 'running'
+    })
+    const { timeline } = store.getState()
+    const row = timeline.rows[sid]
+    expect(row?.job).toMatchObject({ state: 'completed', polls: 3, lastValue: '"succeeded"' })
+    // One row for the job: its polls are drawn on it, not listed as rows of their own.
+    expect(timeline.order.length).toBe(before + 1)
+    expect(row?.members).toHaveLength(3)
+    for (const m of row?.members ?? []) expect(timeline.rows[m]?.laneOf).toBe(sid)
+    expect(jobBadge(row!.job!)).toBe('job · completed · 3 polls')
+    expect(rowLabel(row!)).toMatch(/job completed$/)
+    // HAR takes the job's exchanges, polls included.
+    expect(harSids(timeline.rows, [sid])).toEqual([sid, ...(row?.members ?? [])])
+    await until(() => store.getState().timeline.inFlight === 0)
+    // Clear drops the finished job with its polls.
+    store.getState().clearFinished()
+    expect(store.getState().timeline.rows[sid]).toBeUndefined()
+    expect(store.getState().timeline.rows[row?.members?.[0] ?? '']).toBeUndefined()
+  })
+
+  it('keeps a running job through Clear, and Esc on its row stops it', async () => {
+    store.getState().setUrl(`${jobs.url}/jobs?polls=1000`)
+    store.getState().setAfterResponse({ mode: 'follow', intervalMs: 30, deadlineS: 60, maxPolls: 1000 })
+    await store.getState().send()
+    const sid = store.getState().selectedSid ?? ''
+    await until(() => (store.getState().timeline.rows[sid]?.members?.length ?? 0) >= 2)
+    store.getState().clearFinished()
+    expect(store.getState().timeline.rows[sid]?.job?.state).toBe('running')
+    await store.getState().cancelSelected()
+    await until(() => store.getState().timeline.rows[sid]?.job?.state === 'cancelled')
+  })
+
+  it('refuses an unusable condition before anything is sent', async () => {
+    store.getState().setAfterResponse({ mode: 'follow', untilStatus: '20x', untilPath: '' })
+    const n = store.getState().timeline.order.length
+    await store.getState().send()
+    expect(store.getState().sendError?.message).toBe('"20x" is not an HTTP status')
+    await new Promise((r) => setTimeout(r, 30))
+    expect(store.getState().timeline.order.length).toBe(n)
+    store.getState().setAfterResponse({ ...DEFAULT_AFTER })
+  })
+
+  it('long-polls on one lane until the value matches', async () => {
+    const created = await service.invoke('http.send', {
+      request: {
+        method: 'POST',
+        url: `${jobs.url}/jobs?polls=3`,
+        headers: [],
+        body: { kind: 'none' },
+        options: {},
+      },
+    })
+    const first = created.ok ? (created.value.sids[0] ?? '') : ''
+    const res = await service.http.waitFor(first)
+    const bodyId = res.final.type === 'done' ? res.final.body.id : ''
+    const read = await service.invoke('body.read', { bodyId, offset: 0, length: 1000, encoding: 'utf8' })
+    const id = read.ok ? (JSON.parse(read.value.data) as { id: string }).id : ''
+    store.getState().setMethod('GET')
+    store.getState().setUrl(`${jobs.url}/jobs/${id}`)
+    store
+      .getState()
+      .setAfterResponse({ mode: 'long-poll', repeats: 20, untilPath: '$.status', untilEquals: 'succeeded' })
+    await store.getState().send()
+    const sid = store.getState().selectedSid ?? ''
+    await until(() => {
+      const job = store.getState().timeline.rows[sid]?.job
+      return job !== undefined && job.state !== 'running'
+    })
+    const row = store.getState().timeline.rows[sid]
+    expect(row?.job).toMatchObject({ mode: 'long-poll', state: 'matched', polls: 2 })
+    expect(row?.members).toHaveLength(2)
+    store.getState().setAfterResponse({ ...DEFAULT_AFTER })
+  })
+})
+
+describe('webhooks on the timeline', () => {
+  it('a callback is its own row, linked to and ticked on the request that carried {{$webhook}}', async () => {
+    const s = store.getState()
+    s.setMethod('POST')
+    s.setUrl(`${hooks.url}/subscribe?delay=30`)
+    s.setBodyKind('json')
+    s.setJsonBody('{"callback":"{{$webhook}}","event":"built"}')
+    await store.getState().send()
+    expect(store.getState().sendError?.message).toBe('Start the webhook inbox to use {{$webhook}}')
+
+    await store.getState().startWebhook()
+    expect(store.getState().webhook).toMatchObject({ running: true, error: null })
+    expect(store.getState().webhook.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    await store.getState().send()
+    expect(store.getState().sendError).toBeNull()
+    const sid = store.getState().selectedSid ?? ''
+    await until(() => (store.getState().timeline.rows[sid]?.hooks?.length ?? 0) === 1)
+    const { timeline } = store.getState()
+    const hookSid = timeline.rows[sid]?.hooks?.[0] ?? ''
+    const hook = timeline.rows[hookSid]
+    await until(() => store.getState().timeline.rows[hookSid]?.webhook !== undefined)
+    const call = store.getState().timeline.rows[hookSid]
+    expect(timeline.order).toContain(hookSid)
+    expect(hook?.queued).toMatchObject({ kind: 'webhook', method: 'POST', initiator: sid })
+    expect(call?.state).toBe('done')
+    expect(call?.webhook?.path).toBe('/done')
+    expect(call?.webhook?.headers).toContainEqual(['x-signature', 'sig-123'])
+    expect(statusText(call!)).toBe('hook')
+    expect(rowLabel(call!)).toMatch(
+      new RegExp(`^webhook POST http://127\\.0\\.0\\.1:\\d+/hooks/.+/done\\?attempt=1 caused by ${sid}$`),
+    )
+    // Its body reads like a response body.
+    await store.getState().loadBody(hookSid)
+    await until(() => store.getState().body?.sid === hookSid && store.getState().body?.loading === false)
+    expect(JSON.parse(store.getState().body?.text ?? '')).toEqual({ event: 'built', ok: true })
+    // HAR leaves the incoming call out.
+    expect(harSids(store.getState().timeline.rows, [sid, hookSid])).toEqual([sid])
+    await store.getState().stopWebhook()
+    expect(store.getState().webhook.running).toBe(false)
+  })
+
+  it('a port already taken is refused in the control, plainly', async () => {
+    const started = await service.invoke('webhook.start', { port: 0 })
+    const port = Number(new URL(started.ok ? started.value.url : 'http://x:1').port)
+    // The service's inbox holds the port; a second one through the store cannot have it.
+    const other = createEngineService({
+      host: 'test',
+      persistWorkspace: false,
+      watchCollections: false,
+      configDir: mkdtempSync(join(tmpdir(), 'fd-async-store2-')),
+    })
+    try {
+      const second = createAppStore(engineClient(other), { localNow: () => 0 })
+      second.getState().setWebhookPort(port)
+      await second.getState().startWebhook()
+      expect(second.getState().webhook.running).toBe(false)
+      expect(second.getState().webhook.error?.message).toBe(`Port ${port} is already in use`)
+    } finally {
+      await other.dispose()
+      await service.invoke('webhook.stop', {})
+    }
+  })
+})
+
+describe('lanes in applyBatch', () => {
+  it('a poll whose lane is not on the timeline gets a row of its own; a webhook from nobody is a plain row', () => {
+    let t = applyBatch(EMPTY_TIMELINE, { events: [queued('s9', 5, { lane: 's1' })], dropped: 0 })
+    expect(t.order).toEqual(['s9'])
+    t = applyBatch(t, {
+      events: [queued('h1', 6, { kind: 'webhook', method: 'PUT', url: 'http://127.0.0.1:1/hooks/abcdefgh' })],
+      dropped: 0,
+    })
+    expect(t.order).toEqual(['s9', 'h1'])
+    expect(t.rows['s9']?.hooks).toBeUndefined()
+    // A job event for a finished row still lands (the job outlives its first exchange).
+    t = applyBatch(t, {
+      events: [
+        {
+          type: 'cancelled',
+          sid: 's9',
+          t: 7,
+          timings: { blocked: 0, dns: -1, connect: -1, ssl: -1, send: 0, wait: 0, receive: 0, time: 2 },
+        },
+        { type: 'job', sid: 's9', t: 9, mode: 'follow', state: 'cancelled', polls: 0, message: 'Stopped' },
+      ],
+      dropped: 0,
+    })
+    expect(t.rows['s9']?.job?.state).toBe('cancelled')
+    expect(clearFinished(t).order).toEqual(['h1'])
+  })
+
+  it('turns typed values into what the condition compares', () => {
+    expect(scalarOf('42')).toBe(42)
+    expect(scalarOf('true')).toBe(true)
+    expect(scalarOf('null')).toBeNull()
+    expect(scalarOf('"42"')).toBe('42')
+    expect(scalarOf('done')).toBe('done')
+    expect(followOptions({ ...DEFAULT_AFTER, untilPath: 'status' })).toEqual({
+      ok: false,
+      message: 'The done condition must be a JSONPath starting with $',
+    })
+    const f = followOptions({ ...DEFAULT_AFTER, untilStatus: '200, 303', source: 'json' })
+    expect(f.ok && f.value).toMatchObject({
+      statusUrl: { from: 'json', path: '$.links.status' },
+      until: { status: [200, 303], jsonPath: '$.status', equals: 'succeeded' },
+    })
+    expect(longPollOptions({ ...DEFAULT_AFTER, untilPath: '' })).toEqual({
+      ok: true,
+      value: { maxRepeats: 10, deadlineMs: 60_000 },
+    })
+  })
+})
