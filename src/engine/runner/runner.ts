@@ -3,7 +3,7 @@ import type { AuthSpec, RequestKind, StopSpec } from '../../shared/collection'
 import type { SendResult } from '../../shared/contract'
 import type { RequestSpec } from '../../shared/request'
 import type { Result } from '../../shared/result'
-import { resolveRequest, resolveTemplate } from '../../shared/template'
+import { resolveRequest, resolveTemplate, TemplateTooLarge } from '../../shared/template'
 import type { DoneEvent, HeaderList } from '../../shared/timeline'
 import { abortableSleep } from '../abortable-sleep'
 import { applySimpleAuth } from '../auth/apply-auth'
@@ -221,8 +221,16 @@ async function runStep(
     for (const [k, v] of iterationVars) merged.set(k, v)
     vars = merged
   }
-  const resolved = resolveRequest(step.request, step.auth ?? { type: 'none' }, vars)
-  const messages = (step.messages ?? []).map((m) => resolveTemplate(m, vars))
+  let resolved: ReturnType<typeof resolveRequest>
+  let messages: ReturnType<typeof resolveTemplate>[]
+  try {
+    resolved = resolveRequest(step.request, step.auth ?? { type: 'none' }, vars)
+    messages = (step.messages ?? []).map((m) => resolveTemplate(m, vars))
+  } catch (e) {
+    if (!(e instanceof TemplateTooLarge)) throw e
+    const error = { code: 'invalid_request', message: e.message }
+    return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
+  }
   const unknown = [...resolved.unknown]
   for (const m of messages) for (const n of m.unknown) if (!unknown.includes(n)) unknown.push(n)
   if (unknown.length > 0) {
