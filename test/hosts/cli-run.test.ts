@@ -166,7 +166,8 @@ afterAll(async () => {
   for (const d of [dir, configDir, outRoot]) rmSync(d, { recursive: true, force: true })
 })
 
-describe('flightdeck run', () => {
+// Each case starts a process (tsx compiles the CLI first): generous bounds for a busy machine.
+describe('flightdeck run', { timeout: 120_000 }, () => {
   it('exit 0 when everything passes; writes run.json and a well-formed junit.xml', async () => {
     const out = join(outRoot, 'pass')
     const r = await flightdeck(
