@@ -87,7 +87,7 @@ describe('follow a job from the composer', () => {
     expect(timeline.order.length).toBe(before + 1)
     expect(row?.members).toHaveLength(3)
     for (const m of row?.members ?? []) expect(timeline.rows[m]?.laneOf).toBe(sid)
-    expect(jobBadge(row!.job!)).toBe('job · completed · 3 polls')
+    expect(jobBadge(row!.job!)).toBe('job ✓ 3 polls')
     expect(rowLabel(row!)).toMatch(/job completed$/)
     // HAR takes the job's exchanges, polls included.
     expect(harSids(timeline.rows, [sid])).toEqual([sid, ...(row?.members ?? [])])

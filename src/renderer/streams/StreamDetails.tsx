@@ -18,7 +18,7 @@ type Tab = 'messages' | 'send' | 'assemble' | 'handshake'
 export function StreamDetailsSwitch({ children }: { children: ReactNode }) {
   useStreamLanes()
   const row = useAppStore((s) => (s.selectedSid === null ? undefined : s.timeline.rows[s.selectedSid]))
-  if (!row || row.queued.kind === 'http') return <>{children}</>
+  if (!row || row.queued.kind === 'http' || row.queued.kind === 'webhook') return <>{children}</>
   return <StreamDetails key={row.sid} row={row} />
 }
 

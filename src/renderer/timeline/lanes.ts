@@ -80,9 +80,18 @@ export const drawHttpLane: LaneRenderer = (p) => {
 export const HOOK_COLOR = '#8250df'
 
 /** A webhook mark: a diamond at `x`, centred in the row. */
-export function drawHookMark(ctx: CanvasRenderingContext2D, x: number, y: number, height: number): void {
+export function drawHookMark(
+  ctx: CanvasRenderingContext2D,
+  at: number,
+  y: number,
+  height: number,
+  width: number,
+): void {
   const cy = y + height / 2
   const r = 5
+  // Kept whole at the edges: the newest call sits where the axis ends.
+  if (at < -r || at > width + r) return
+  const x = Math.min(Math.max(at, r), width - r)
   ctx.fillStyle = HOOK_COLOR
   ctx.beginPath()
   ctx.moveTo(x, cy - r)
@@ -95,9 +104,7 @@ export function drawHookMark(ctx: CanvasRenderingContext2D, x: number, y: number
 
 /** A webhook call is an instant: one diamond when it arrived. */
 export const drawWebhookLane: LaneRenderer = (p) => {
-  const x = p.x(p.row.queued.t)
-  if (x < -6 || x > p.width + 6) return
-  drawHookMark(p.ctx, Math.round(x), p.y, p.height)
+  drawHookMark(p.ctx, Math.round(p.x(p.row.queued.t)), p.y, p.height, p.width)
 }
 
 /** The end of a job on its lane: a 2 px flag, green when it completed, red when it did not. */

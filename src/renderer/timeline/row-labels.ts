@@ -70,6 +70,7 @@ export function durationText(row: SessionRow): string {
 }
 
 export function sizeText(row: SessionRow): string {
+  if (row.webhook) return formatBytes(row.webhook.body.size)
   const n = wireBytes(row)
   return n === null ? '' : formatBytes(n)
 }
@@ -98,10 +99,11 @@ export function jobStateText(state: JobState): string {
   }
 }
 
-/** The badge on a row that started a job: "job · polling 3", "job · completed · 3 polls". */
+/** The badge on a row that started a job: "job … 3 polls", "job ✓ 4 polls", "job failed · 2 polls". */
 export function jobBadge(job: JobEvent): string {
   const what = job.mode === 'follow' ? 'job' : 'long poll'
   const n = `${job.polls} ${job.mode === 'follow' ? 'poll' : 'repeat'}${job.polls === 1 ? '' : 's'}`
-  if (job.state === 'running') return `${what} · ${jobStateText(job.state)} · ${n}`
-  return `${what} · ${jobStateText(job.state)} · ${n}`
+  if (job.state === 'running') return `${what} … ${n}`
+  if (job.state === 'completed' || job.state === 'matched') return `${what} ✓ ${n}`
+  return `${what} ${jobStateText(job.state)} · ${n}`
 }

@@ -114,7 +114,7 @@ export function paintBody(
     }
     for (const sid of row.hooks ?? []) {
       const hook = m.timeline.rows[sid]
-      if (hook) drawHookMark(ctx, Math.round(x(hook.queued.t)), y, ROW_HEIGHT)
+      if (hook) drawHookMark(ctx, Math.round(x(hook.queued.t)), y, ROW_HEIGHT, m.width)
     }
     const job = row.job
     if (job && job.state !== 'running')
