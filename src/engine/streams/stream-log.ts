@@ -33,6 +33,8 @@ export interface StreamLogStoreOptions {
 }
 
 const BLOCK = 1024 * 1024
+/** Raw chunks this large are kept as they came rather than copied into blocks (`appendRaw`). */
+const KEEP_FROM = 16 * 1024
 const KINDS: readonly StreamMessageKind[] = [
   'event',
   'comment',
@@ -57,6 +59,10 @@ const RAW_PLAIN = 32
 const RAW_EVENT = 64
 /** Where an event's id is: `start * ID_SHIFT + length` in log bytes (ids are cut at 65,535 bytes), or -1. */
 const ID_SHIFT = 65536
+/** Index entries per page (see `tPages`). */
+const PAGE_BITS = 16
+const PAGE = 1 << PAGE_BITS
+const IN_PAGE = PAGE - 1
 /** U+FFFD in UTF-8: what bytes that are not UTF-8 read as. */
 const REPLACEMENT = Buffer.from('\ufffd')
 /** The type of an SSE event that names none. */
@@ -85,25 +91,31 @@ export function sseIdRef(start: number, length: number): number {
 
 export class StreamLog {
   private count = 0
+  /** Entries the index has room for. */
   private capacity = 0
-  private t = new Float64Array(0)
-  private offset = new Float64Array(0)
-  private length = new Uint32Array(0)
+  // The index, a column per field, in pages of PAGE entries (the first page grows up to that by doubling), so
+  // a growing log never copies its index. Codes and ids are kept only for pages that have some.
+  private tPages: Float64Array[] = []
+  private offsetPages: Float64Array[] = []
+  private lengthPages: Uint32Array[] = []
   /** Bytes of the message's data (the stored record also carries the event name and id). */
-  private size = new Uint32Array(0)
+  private sizePages: Uint32Array[] = []
   /** kind code | OUT | RAW_PLAIN | RAW_EVENT */
-  private flags = new Uint8Array(0)
-  /** SSE events only (allocated with the first): where the entry's last event id is, or -1 for none. */
-  private idRefs = new Float64Array(0)
-  private codes = new Uint16Array(0)
+  private flagPages: Uint8Array[] = []
+  /** WebSocket close codes. */
+  private codePages: (Uint16Array | undefined)[] = []
+  /** SSE events: where the entry's last event id is, or -1 for none. */
+  private idPages: (Float64Array | undefined)[] = []
   /** Bytes recorded so far (memory + file). */
   private bytes = 0
   private blocks: Buffer[] = []
   /** Log byte offset where each memory block's first record starts. */
   private blockStarts: number[] = []
   private blockUsed = 0
-  /** The last block holds one large record and takes no more. */
+  /** The last block holds one large record, or is a network chunk kept as it came, and takes no more. */
   private blockFull = false
+  /** The memory under the last chunk kept as it came (its other chunks cost no more memory). */
+  private keptParent: ArrayBufferLike | null = null
   /** The file's bytes end here; bytes from `fileEnd` on are in `pending`. */
   private fd: number | null = null
   private filePath: string | null = null
@@ -140,14 +152,14 @@ export class StreamLog {
     const event = input.event === undefined ? null : Buffer.from(input.event)
     const id = input.id === undefined ? null : Buffer.from(input.id)
     const len = recordLength(event, id, input.data)
-    if (this.count === this.capacity) this.grow()
-    const i = this.count++
-    this.t[i] = input.t
-    this.offset[i] = this.bytes
-    this.length[i] = len
-    this.size[i] = input.data.length
-    this.flags[i] = KIND_CODE[input.kind] | (input.dir === 'out' ? OUT : 0)
-    this.codes[i] = input.code ?? 0
+    const i = this.index(
+      input.t,
+      this.bytes,
+      len,
+      input.data.length,
+      KIND_CODE[input.kind] | (input.dir === 'out' ? OUT : 0),
+    )
+    if (input.code) this.codePage(i)[i & IN_PAGE] = input.code
     this.write(len, event, id, input.data)
     this.bytes += len
     return i
@@ -155,7 +167,7 @@ export class StreamLog {
 
   /**
    * Record a text message without first encoding it into a Buffer of its own: the strings are written as UTF-8
-   * straight into the log's memory (this runs once per SSE event).
+   * straight into the log's memory (this runs once per NDJSON line; SSE events are indexed, see `indexEvent`).
    */
   appendText(
     t: number,
@@ -178,14 +190,7 @@ export class StreamLog {
       return this.append({ t, dir, kind, data: Buffer.from(data), event, id })
     }
     const len = 4 + evBytes + idBytes + dataBytes
-    if (this.count === this.capacity) this.grow()
-    const i = this.count++
-    this.t[i] = t
-    this.offset[i] = this.bytes
-    this.length[i] = len
-    this.size[i] = dataBytes
-    this.flags[i] = KIND_CODE[kind] | (dir === 'out' ? OUT : 0)
-    this.codes[i] = 0
+    const i = this.index(t, this.bytes, len, dataBytes, KIND_CODE[kind] | (dir === 'out' ? OUT : 0))
     let out: Buffer
     let at: number
     if (this.fd === null && this.store.mayKeep(this, len)) {
@@ -228,33 +233,54 @@ export class StreamLog {
     const at = this.bytes
     const len = data.length
     if (len === 0) return at
-    if (this.fd === null && this.store.mayKeep(this, len)) {
-      this.memoryHeld += len
-      let off = 0
-      while (off < len) {
-        let block = this.blocks[this.blocks.length - 1]
-        if (!block || this.blockFull || this.blockUsed >= block.length) {
-          block = Buffer.allocUnsafe(BLOCK)
-          this.blockStarts.push(at + off)
-          this.blocks.push(block)
-          this.blockUsed = 0
-          this.blockFull = false
+    // A large chunk is kept as it came, not copied. Sockets read into memory of their own, never reused; a body
+    // chunk is a view into it (several chunks of one read share it, so that memory is counted once). A chunk
+    // that is a small part of larger memory is copied, so the log never holds more than it counts.
+    const keep = len >= KEEP_FROM && data.buffer.byteLength <= len * 4
+    if (this.fd === null) {
+      const cost = !keep ? len : data.buffer === this.keptParent ? 0 : data.buffer.byteLength
+      if (this.store.mayKeep(this, cost)) {
+        this.memoryHeld += cost
+        this.bytes += len
+        if (keep) {
+          this.keptParent = data.buffer
+          this.blockStarts.push(at)
+          this.blocks.push(data)
+          this.blockUsed = len
+          this.blockFull = true
+          return at
         }
-        const n = Math.min(len - off, block.length - this.blockUsed)
-        data.copy(block, this.blockUsed, off, off + n)
-        this.blockUsed += n
-        off += n
+        this.copyIn(data, at)
+        return at
       }
-      this.bytes += len
-      return at
+      this.spill()
     }
-    if (this.fd === null) this.spill()
-    // A copy: the caller's buffer is often a view into a socket's.
-    this.pending.push(Buffer.from(data))
+    this.pending.push(keep ? data : Buffer.from(data))
     this.pendingBytes += len
     this.bytes += len
     if (this.pendingBytes >= BLOCK) this.flushPending()
     return at
+  }
+
+  /** Copy `data` (raw bytes at log offset `at`) into memory blocks, running on from one into the next. */
+  private copyIn(data: Buffer, at: number): void {
+    const len = data.length
+    let off = 0
+    while (off < len) {
+      let block = this.blocks[this.blocks.length - 1]
+      if (!block || this.blockFull || this.blockUsed >= block.length) {
+        // After a chunk kept whole, a small block: the next chunk is likely kept whole too.
+        block = Buffer.allocUnsafe(this.blockFull ? BLOCK / 16 : BLOCK)
+        this.blockStarts.push(at + off)
+        this.blocks.push(block)
+        this.blockUsed = 0
+        this.blockFull = false
+      }
+      const n = Math.min(len - off, block.length - this.blockUsed)
+      data.copy(block, this.blockUsed, off, off + n)
+      this.blockUsed += n
+      off += n
+    }
   }
 
   /**
@@ -267,16 +293,11 @@ export class StreamLog {
       this.dropped++
       return -1
     }
-    if (this.count === this.capacity) this.grow()
-    if (this.idRefs.length !== this.capacity) this.growIdRefs()
-    const i = this.count++
-    this.t[i] = t
-    this.offset[i] = start
-    this.length[i] = length
-    this.size[i] = size
-    this.flags[i] = KIND_CODE.event | RAW_EVENT
-    this.codes[i] = 0
-    this.idRefs[i] = idRef
+    const i = this.index(t, start, length, size, KIND_CODE.event | RAW_EVENT)
+    const p = i >>> PAGE_BITS
+    let ids = this.idPages[p]
+    if (ids === undefined || ids.length <= (i & IN_PAGE)) ids = this.idPage(p)
+    ids[i & IN_PAGE] = idRef
     return i
   }
 
@@ -286,15 +307,7 @@ export class StreamLog {
       this.dropped++
       return -1
     }
-    if (this.count === this.capacity) this.grow()
-    const i = this.count++
-    this.t[i] = t
-    this.offset[i] = start
-    this.length[i] = length
-    this.size[i] = length
-    this.flags[i] = KIND_CODE[kind] | RAW_PLAIN
-    this.codes[i] = 0
-    return i
+    return this.index(t, start, length, length, KIND_CODE[kind] | RAW_PLAIN)
   }
 
   /** The log bytes from `start` (a view when they lie in one piece, else a copy; do not keep it). */
@@ -307,35 +320,86 @@ export class StreamLog {
     return Buffer.concat([this.fileRange(start, head), this.pendingRange(this.fileEnd, length - head)])
   }
 
-  private growIdRefs(): void {
-    const next = new Float64Array(this.capacity)
-    next.set(this.idRefs.subarray(0, Math.min(this.idRefs.length, this.capacity)))
-    this.idRefs = next
-  }
-
   /** Bytes of entry `seq`'s data (`fallback` is its text, for an entry the log did not keep). */
   sizeOf(seq: number, fallback: string): number {
-    return seq >= 0 ? (this.size[seq] ?? 0) : Buffer.byteLength(fallback)
+    return seq >= 0 ? this.sizeAt(seq) : Buffer.byteLength(fallback)
+  }
+
+  /** A new index entry; returns its seq. */
+  private index(t: number, offset: number, length: number, size: number, flags: number): number {
+    if (this.count === this.capacity) this.grow()
+    const i = this.count++
+    const p = i >>> PAGE_BITS
+    const j = i & IN_PAGE
+    ;(this.tPages[p] as Float64Array)[j] = t
+    ;(this.offsetPages[p] as Float64Array)[j] = offset
+    ;(this.lengthPages[p] as Uint32Array)[j] = length
+    ;(this.sizePages[p] as Uint32Array)[j] = size
+    ;(this.flagPages[p] as Uint8Array)[j] = flags
+    return i
   }
 
   private grow(): void {
-    const next = Math.max(1024, this.capacity * 2)
-    const copy = <T extends Float64Array | Uint32Array | Uint8Array | Uint16Array>(
-      a: T,
-      make: (n: number) => T,
-    ): T => {
-      const b = make(next)
-      b.set(a)
-      return b
+    if (this.capacity < PAGE) {
+      const next = Math.max(1024, this.capacity * 2)
+      this.tPages[0] = grown(this.tPages[0], new Float64Array(next))
+      this.offsetPages[0] = grown(this.offsetPages[0], new Float64Array(next))
+      this.lengthPages[0] = grown(this.lengthPages[0], new Uint32Array(next))
+      this.sizePages[0] = grown(this.sizePages[0], new Uint32Array(next))
+      this.flagPages[0] = grown(this.flagPages[0], new Uint8Array(next))
+      this.capacity = next
+      return
     }
-    this.t = copy(this.t, (n) => new Float64Array(n))
-    this.offset = copy(this.offset, (n) => new Float64Array(n))
-    this.length = copy(this.length, (n) => new Uint32Array(n))
-    this.size = copy(this.size, (n) => new Uint32Array(n))
-    this.flags = copy(this.flags, (n) => new Uint8Array(n))
-    this.codes = copy(this.codes, (n) => new Uint16Array(n))
-    this.capacity = next
-    if (this.idRefs.length > 0) this.growIdRefs()
+    this.tPages.push(new Float64Array(PAGE))
+    this.offsetPages.push(new Float64Array(PAGE))
+    this.lengthPages.push(new Uint32Array(PAGE))
+    this.sizePages.push(new Uint32Array(PAGE))
+    this.flagPages.push(new Uint8Array(PAGE))
+    this.capacity += PAGE
+  }
+
+  /** Page `p`'s ids, made (or grown, for the first page) to the page's size. */
+  private idPage(p: number): Float64Array {
+    const ids = grown(this.idPages[p], new Float64Array(p === 0 ? Math.min(this.capacity, PAGE) : PAGE))
+    this.idPages[p] = ids
+    return ids
+  }
+
+  private codePage(i: number): Uint16Array {
+    const p = i >>> PAGE_BITS
+    const have = this.codePages[p]
+    if (have !== undefined && have.length > (i & IN_PAGE)) return have
+    const codes = grown(have, new Uint16Array(p === 0 ? Math.min(this.capacity, PAGE) : PAGE))
+    this.codePages[p] = codes
+    return codes
+  }
+
+  private tAt(i: number): number {
+    return this.tPages[i >>> PAGE_BITS]?.[i & IN_PAGE] ?? 0
+  }
+
+  private offsetAt(i: number): number {
+    return this.offsetPages[i >>> PAGE_BITS]?.[i & IN_PAGE] ?? 0
+  }
+
+  private lengthAt(i: number): number {
+    return this.lengthPages[i >>> PAGE_BITS]?.[i & IN_PAGE] ?? 0
+  }
+
+  private sizeAt(i: number): number {
+    return this.sizePages[i >>> PAGE_BITS]?.[i & IN_PAGE] ?? 0
+  }
+
+  private flagsAt(i: number): number {
+    return this.flagPages[i >>> PAGE_BITS]?.[i & IN_PAGE] ?? 0
+  }
+
+  private codeAt(i: number): number {
+    return this.codePages[i >>> PAGE_BITS]?.[i & IN_PAGE] ?? 0
+  }
+
+  private idRefAt(i: number): number {
+    return this.idPages[i >>> PAGE_BITS]?.[i & IN_PAGE] ?? -1
   }
 
   private write(len: number, event: Buffer | null, id: Buffer | null, data: Buffer): void {
@@ -398,6 +462,7 @@ export class StreamLog {
     this.blocks = []
     this.blockStarts = []
     this.blockUsed = 0
+    this.keptParent = null
     this.store.release(this.memoryHeld)
     this.memoryHeld = 0
   }
@@ -413,7 +478,7 @@ export class StreamLog {
 
   /** The stored bytes of entry `i` (a copy or a view; do not keep it past the next append). */
   private recordOf(i: number): Buffer {
-    return this.bytesAt(this.offset[i] ?? 0, this.length[i] ?? 0)
+    return this.bytesAt(this.offsetAt(i), this.lengthAt(i))
   }
 
   private fileRange(start: number, len: number): Buffer {
@@ -477,16 +542,16 @@ export class StreamLog {
   entry(i: number, maxData: number): StreamEntry | null {
     if (i < 0 || i >= this.count) return null
     const decoded = this.decoded(i)
-    const flags = this.flags[i] ?? 0
+    const flags = this.flagsAt(i)
     const kind = KINDS[flags & 15] ?? 'binary'
     const dir: StreamDirection = flags & OUT ? 'out' : 'in'
-    const size = this.size[i] ?? 0
+    const size = this.sizeAt(i)
     const data = decoded.data.subarray(0, Math.min(maxData, decoded.data.length))
     const text = TEXT_KINDS.has(kind) || (MAYBE_TEXT_KINDS.has(kind) && isUtf8(decoded.data))
     const cut = text ? data.subarray(0, utf8Boundary(data, data.length < decoded.data.length)) : data
     const out: StreamEntry = {
       seq: i,
-      t: this.t[i] ?? 0,
+      t: this.tAt(i),
       dir,
       kind,
       size,
@@ -496,7 +561,7 @@ export class StreamLog {
     }
     if (decoded.event !== undefined) out.event = decoded.event
     if (decoded.id !== undefined) out.id = decoded.id
-    const code = this.codes[i] ?? 0
+    const code = this.codeAt(i)
     if (code !== 0) out.code = code
     return out
   }
@@ -510,12 +575,12 @@ export class StreamLog {
 
   /** Entry `i`'s data, event type and id, from its record or (SSE) its raw bytes. */
   private decoded(i: number): Decoded {
-    const flags = this.flags[i] ?? 0
+    const flags = this.flagsAt(i)
     if (flags & RAW_PLAIN) return { data: this.recordOf(i) }
     if (!(flags & RAW_EVENT)) return decodeRecord(this.recordOf(i))
     const block = parseEventBlock(this.recordOf(i))
     const out: Decoded = { data: block.data, event: block.event }
-    const ref = this.idRefs[i] ?? -1
+    const ref = this.idRefAt(i)
     if (ref >= 0) {
       const len = ref % ID_SHIFT
       const id = this.bytesAt((ref - len) / ID_SHIFT, len)
@@ -563,7 +628,7 @@ export class StreamLog {
         f.scanned = i
         return
       }
-      const flags = this.flags[i] ?? 0
+      const flags = this.flagsAt(i)
       if (kinds && !kinds.has(KINDS[flags & 15] ?? 'binary')) continue
       if (dir && (flags & OUT ? 'out' : 'in') !== dir) continue
       if (needle && !this.contains(i, flags, needle)) continue
@@ -584,7 +649,7 @@ export class StreamLog {
       !containsFolded(MESSAGE, needle) &&
       !containsFolded(raw, needle)
     ) {
-      const ref = this.idRefs[i] ?? -1
+      const ref = this.idRefAt(i)
       if (ref < 0) return false
       const len = ref % ID_SHIFT
       return containsFolded(this.bytesAt((ref - len) / ID_SHIFT, len), needle)
@@ -603,6 +668,7 @@ export class StreamLog {
     this.store.release(this.memoryHeld)
     this.memoryHeld = 0
     this.blocks = []
+    this.keptParent = null
     this.pending = []
     this.filter = null
     if (this.fd !== null) closeSync(this.fd)
@@ -667,6 +733,15 @@ export class StreamLogStore {
     if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true })
     this.tempDir = null
   }
+}
+
+/** `into` holding `from`'s values first (`from` may be missing). */
+function grown<T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(
+  from: T | undefined,
+  into: T,
+): T {
+  if (from) into.set(from)
+  return into
 }
 
 // A record is: u16 event length, event bytes, u16 id length, id bytes, then the data. 0xffff marks "absent", so
