@@ -5,6 +5,7 @@ import {
   applyBatch,
   clearFinished,
   EMPTY_TIMELINE,
+  trimOldest,
   type TimelineState,
 } from '../../src/renderer/timeline/apply-batch'
 import { freshHttpsExchange, queued, reusedExchange, timings } from './event-builders'
@@ -175,5 +176,28 @@ describe('applyBatch', () => {
     expect(s.maxT).toBe(50)
     expect(s.inFlight).toBe(1)
     expect(clearFinished(s)).toBe(s)
+  })
+})
+
+describe('trimOldest', () => {
+  it('past the cap lets go of the oldest finished rows, keeping in-flight and pinned ones, and counts them', () => {
+    const events: TimelineEvent[] = []
+    for (let i = 0; i < 30; i++) events.push(...freshHttpsExchange(`s${i}`, i * 100))
+    // s0 is still in flight; s1 is pinned.
+    const finished = events.filter((e) => !(e.sid === 's0' && e.type !== 'queued' && e.type !== 'dns'))
+    let state = applyBatch(EMPTY_TIMELINE, { events: finished, dropped: 0 })
+    expect(state.order).toHaveLength(30)
+    expect(trimOldest(state, new Set(), 30)).toBe(state)
+
+    // Cap 25, trimmed in steps of 5: down to 20 rows, the oldest finished ones gone first.
+    state = trimOldest(state, new Set(['s1']), 25, 5)
+    expect(state.order).toHaveLength(20)
+    expect(state.order.slice(0, 3)).toEqual(['s0', 's1', 's12'])
+    expect(state.rows['s2']).toBeUndefined()
+    expect(state.rows['s11']).toBeUndefined()
+    expect(state.released).toBe(10)
+    expect(state.inFlight).toBe(1)
+    // The axis starts at what is left.
+    expect(state.origin).toBe(0)
   })
 })

@@ -7,6 +7,7 @@ export function Toolbar() {
   const total = useAppStore((s) => s.timeline.order.length)
   const inFlight = useAppStore((s) => s.timeline.inFlight)
   const dropped = useAppStore((s) => s.timeline.dropped)
+  const released = useAppStore((s) => s.timeline.released)
   const info = useAppStore((s) => s.info)
   const hostError = useAppStore((s) => s.hostError)
   const clearFinished = useAppStore((s) => s.clearFinished)
@@ -25,6 +26,15 @@ export function Toolbar() {
           >
             {' '}
             · {dropped} updates dropped
+          </span>
+        ) : null}
+        {released > 0 ? (
+          <span
+            className="muted"
+            title="The timeline keeps the newest 20,000 requests; older finished ones are let go (in-flight and pinned rows stay)"
+          >
+            {' '}
+            · {released.toLocaleString('en-US')} older released
           </span>
         ) : null}
       </span>

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand/vanilla'
 import type { ApiClient } from '../client/api-client'
-import { applyBatch, clearFinished, EMPTY_TIMELINE } from '../timeline/apply-batch'
+import { applyBatch, clearFinished, EMPTY_TIMELINE, trimOldest } from '../timeline/apply-batch'
 import { applyLaneBatch, pruneLanes } from '../streams/lane-ticks'
 import type { AppState, TimelineSlice } from './app-state'
 
@@ -9,10 +9,25 @@ export function createTimelineSlice(client: ApiClient): StateCreator<AppState, [
     timeline: EMPTY_TIMELINE,
     applyTimelineBatch: (batch) => {
       const before = get().timeline
-      const timeline = applyBatch(before, batch)
+      const applied = applyBatch(before, batch)
+      // A long session (hundreds of thousands of requests) keeps the newest rows, so memory stays flat.
+      const timeline = trimOldest(applied, get().pinned)
       // Stream sessions' lanes (ticks per message) change in the same store update.
       const lanesBefore = get().streamLanes
-      const streamLanes = applyLaneBatch(lanesBefore, batch)
+      let streamLanes = applyLaneBatch(lanesBefore, batch)
+      if (timeline !== applied) {
+        streamLanes = pruneLanes(streamLanes, (sid) => timeline.rows[sid] !== undefined)
+        const s = get()
+        const compareSids = s.compareSids.filter((sid) => timeline.rows[sid] !== undefined)
+        const keepSelected = s.selectedSid === null || timeline.rows[s.selectedSid] !== undefined
+        set({
+          timeline,
+          streamLanes,
+          compareSids,
+          ...(keepSelected ? {} : { selectedSid: null, body: null }),
+        })
+        return
+      }
       if (timeline !== before || streamLanes !== lanesBefore) set({ timeline, streamLanes })
     },
     clearFinished: () =>

@@ -20,8 +20,17 @@ export interface TimelineState {
   readonly latestT: number
   /** Progress events the engine dropped under pressure, summed over all batches. */
   readonly dropped: number
+  /** Finished rows let go of because the timeline passed MAX_TIMELINE_ROWS (oldest first). */
+  readonly released: number
   readonly nextSeq: number
 }
+
+/**
+ * Rows the timeline keeps. Past it the oldest finished rows go (in-flight, running jobs and pinned rows stay),
+ * in steps of TRIM_STEP so the trim is rare; the engine keeps the same number of sessions' details and bodies.
+ */
+export const MAX_TIMELINE_ROWS = 20_000
+const TRIM_STEP = 1_000
 
 export const EMPTY_TIMELINE: TimelineState = {
   rows: {},
@@ -31,6 +40,7 @@ export const EMPTY_TIMELINE: TimelineState = {
   maxT: null,
   latestT: 0,
   dropped: 0,
+  released: 0,
   nextSeq: 0,
 }
 
@@ -177,6 +187,7 @@ export function applyBatch(state: TimelineState, batch: TimelineBatch): Timeline
     maxT,
     latestT,
     dropped: state.dropped + batch.dropped,
+    released: state.released,
     nextSeq,
   }
 }
@@ -186,17 +197,52 @@ export function applyBatch(state: TimelineState, batch: TimelineBatch): Timeline
  * restarts at what is left.
  */
 export function clearFinished(state: TimelineState, pinned: ReadonlySet<string> = NO_PINS): TimelineState {
-  const busy = (row: SessionRow): boolean =>
+  const order = state.order.filter((sid) => {
+    const row = state.rows[sid]
+    return row !== undefined && (busy(state, row) || pinned.has(sid))
+  })
+  return keepOnly(state, order)
+}
+
+function busy(state: TimelineState, row: SessionRow): boolean {
+  return (
     isInFlight(row) ||
     jobRunning(row) ||
     (row.members ?? []).some((m) => {
       const member = state.rows[m]
       return member !== undefined && isInFlight(member)
     })
-  const order = state.order.filter((sid) => {
+  )
+}
+
+/**
+ * Keep the timeline under `max` rows: once past it, let go of the oldest finished rows (not in flight, no
+ * running job, not pinned) until `max - TRIM_STEP` are left, counting them in `released`.
+ */
+export function trimOldest(
+  state: TimelineState,
+  pinned: ReadonlySet<string> = NO_PINS,
+  max = MAX_TIMELINE_ROWS,
+  step = TRIM_STEP,
+): TimelineState {
+  if (state.order.length <= max) return state
+  let excess = state.order.length - Math.max(0, max - step)
+  const order: string[] = []
+  for (const sid of state.order) {
     const row = state.rows[sid]
-    return row !== undefined && (busy(row) || pinned.has(sid))
-  })
+    if (row === undefined) continue
+    if (excess > 0 && !busy(state, row) && !pinned.has(sid)) {
+      excess--
+      continue
+    }
+    order.push(sid)
+  }
+  const next = keepOnly(state, order)
+  return { ...next, released: state.released + (state.order.length - order.length) }
+}
+
+/** The state with only `order`'s rows (and their lanes' members); the axis restarts at what is left. */
+function keepOnly(state: TimelineState, order: string[]): TimelineState {
   if (order.length === state.order.length) return state
   const rows: Record<string, SessionRow> = {}
   let origin: number | null = null
