@@ -203,12 +203,17 @@ async function checkCli(): Promise<void> {
     throw new Error(`${CLI_BUNDLE} has no \`run\` command yet: run \`npm run build\` (${help.stderr.trim()})`)
 }
 
-/** `flightdeck run`, timed from spawn to exit, checked by its exit code, its summary line and the server. */
+/**
+ * `flightdeck run`, timed from spawn to exit, checked by its exit code, its summary line and the server. The
+ * rate the CLI reports for the run alone (without process start, collection load and report) goes into
+ * `inRun`, to show where the wall time goes.
+ */
 async function runFlightdeck(
   server: Server,
   args: string[],
   expected: number,
   distinctPaths: number,
+  inRun: number[],
 ): Promise<number> {
   await server.take()
   const r = await runCli(['run', ...args, '--concurrency', String(CONCURRENCY)])
@@ -219,6 +224,8 @@ async function runFlightdeck(
   const summary = /(\d+) passed, (\d+) failed/.exec(r.stdout)
   if (summary && (Number(summary[1]) !== expected || Number(summary[2]) !== 0))
     throw new Error(`${what}: expected ${expected} passed, the report says: ${summary[0]}`)
+  const reported = / ([\d.]+) req\/s/.exec(r.stdout)
+  if (reported) inRun.push(Number(reported[1]))
   if (seen.requests !== expected || seen.paths !== distinctPaths)
     throw new Error(
       `${what}: the server saw ${seen.requests} requests on ${seen.paths} paths, expected ${expected} on ${distinctPaths}`,
@@ -379,7 +386,7 @@ export async function benchRunner(): Promise<Record<string, number>> {
     addStatusTests(warmPostman.item)
 
     // Warm-ups: the OS file cache for the CLI bundle, newman's modules and sandbox, autocannon's JIT.
-    await runFlightdeck(server, [warm], 50, 50)
+    await runFlightdeck(server, [warm], 50, 50, [])
     await runNewman(server, warmPostman, 50)
     await runAutocannon(server, 2000)
 
@@ -388,12 +395,14 @@ export async function benchRunner(): Promise<Record<string, number>> {
     const startup = await runCli(['run', single, '--iterations', '1'])
     if (startup.code !== 0) throw new Error(`flightdeck run (one request) exited ${startup.code}`)
 
+    const collectionInRun: number[] = []
+    const rawInRun: number[] = []
     console.log(
       `runner: a ${REQUESTS}-request collection (status assertion on each), concurrency ${CONCURRENCY}`,
     )
     const vsNewman = await paired(
       'collection',
-      { name: 'flightdeck', run: () => runFlightdeck(server, [big], REQUESTS, REQUESTS) },
+      { name: 'flightdeck', run: () => runFlightdeck(server, [big], REQUESTS, REQUESTS, collectionInRun) },
       { name: 'newman', run: () => runNewman(server, postman, REQUESTS) },
     )
     console.log(`runner: one request x ${ITERATIONS} iterations, concurrency ${CONCURRENCY}`)
@@ -401,7 +410,8 @@ export async function benchRunner(): Promise<Record<string, number>> {
       'raw',
       {
         name: 'flightdeck',
-        run: () => runFlightdeck(server, [single, '--iterations', String(ITERATIONS)], ITERATIONS, 1),
+        run: () =>
+          runFlightdeck(server, [single, '--iterations', String(ITERATIONS)], ITERATIONS, 1, rawInRun),
       },
       { name: 'autocannon', run: () => runAutocannon(server, ITERATIONS) },
     )
@@ -411,9 +421,13 @@ export async function benchRunner(): Promise<Record<string, number>> {
     console.log(`  ${REQUESTS}-request collection: flightdeck ${vsNewman.a.toFixed(0)} req/s`)
     console.log(`  ${REQUESTS}-request collection: newman     ${vsNewman.b.toFixed(0)} req/s (one at a time)`)
     console.log(`  ratio flightdeck/newman:     ${vsNewman.ratio.toFixed(2)}`)
+    if (collectionInRun.length > 0)
+      console.log(`  (the run alone, as flightdeck reports it: ${median(collectionInRun).toFixed(0)} req/s)`)
     console.log(`  one request x ${ITERATIONS}: flightdeck ${vsAutocannon.a.toFixed(0)} req/s`)
     console.log(`  one request x ${ITERATIONS}: autocannon ${vsAutocannon.b.toFixed(0)} req/s`)
     console.log(`  ratio flightdeck/autocannon: ${vsAutocannon.ratio.toFixed(3)} (target >= 0.7)`)
+    if (rawInRun.length > 0)
+      console.log(`  (the run alone, as flightdeck reports it: ${median(rawInRun).toFixed(0)} req/s)`)
     return {
       'runner.vs_newman': Math.round(vsNewman.ratio * 100) / 100,
       'runner.vs_autocannon': Math.round(vsAutocannon.ratio * 1000) / 1000,
@@ -422,6 +436,7 @@ export async function benchRunner(): Promise<Record<string, number>> {
       'runner.newman_rps': Math.round(vsNewman.b),
       'runner.autocannon_rps': Math.round(vsAutocannon.b),
       'runner.cli_one_request_ms': Math.round(startup.ms),
+      ...(rawInRun.length > 0 ? { 'runner.flightdeck_run_only_rps': Math.round(median(rawInRun)) } : {}),
     }
   } finally {
     server.stop()
