@@ -13,9 +13,10 @@ import { parseEventBlock } from '../sse/sse-block'
  * costs disk, not heap. Readers ask for a range of entries (optionally filtered), as the UI's windowed list
  * scrolls.
  *
- * Event streams are kept more cheaply still: their raw bytes go into the log a network chunk at a time, and each
- * event, comment or malformed line is only indexed (where its bytes start and end, and where its last event id
- * is); its data and type are parsed out again when someone reads it (`indexEvent`, `indexPlain`).
+ * Event streams are kept more cheaply still: their raw bytes go into the log a network chunk at a time (a large
+ * chunk is kept as it came, not copied), and each event, comment or malformed line is only indexed (where its
+ * bytes start and end, and where its last event id is); its data and type are parsed out again when someone
+ * reads it (`indexEvent`, `indexPlain`). The index grows in pages, so it is never copied as it grows.
  *
  * Disk I/O here is synchronous on purpose: writes go out in 1 MB batches (well under a millisecond to the page
  * cache) and reads are bounded by the page size a reader may ask for, so a reader always sees a consistent
