@@ -14,16 +14,20 @@ import { startWebHost } from '../src/web/server'
  * The soak: the built app in Chromium through the browser host, with the engine in this process so its heap can
  * be read. 20 SSE streams stay open throughout; 100,000 requests go out as "Send ×1000" batches fired from the
  * page (so the renderer receives every event); a request file is saved after every batch. Both heaps are
- * sampled after a forced GC once warm (after the first 10,000 requests) and at the end.
+ * sampled after a forced GC at 10,000 requests, at 30,000 and at the end.
  *
- * - soak.engine_heap_growth_mb_per_10k, soak.renderer_heap_growth_mb_per_10k: growth per 10,000 requests.
- * - soak.heap_growth_mb_per_10k: the two together (the figure the issue's target of ≤ 5 applies to).
+ * The engine keeps the last 20,000 sessions' details and bodies and the timeline the newest 20,000 rows, by
+ * design; those windows fill during the first 20,000 requests. Growth after that is what would be a leak:
+ * - soak.heap_growth_mb_per_10k: engine + renderer growth per 10,000 requests from 30,000 to the end (the
+ *   figure the issue's target of ≤ 5 applies to), with the two parts as soak.engine_… and soak.renderer_….
+ * - soak.fill_growth_mb_per_10k: the same from 10,000 to 30,000, while the windows fill (for reference).
  */
 
 const TOTAL = Number(process.env.BENCH_SOAK_TOTAL ?? 100_000)
 const BATCH = 1000
 const STREAMS = 20
-const WARM = Math.min(10_000, TOTAL / 2)
+const FIRST = Math.min(10_000, TOTAL / 4)
+const WARM = Math.min(30_000, TOTAL / 2)
 const DEADLINE_MS = Number(process.env.BENCH_SOAK_DEADLINE_MS ?? 8 * 60_000)
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -171,6 +175,8 @@ export async function benchSoak(): Promise<Record<string, number>> {
     let version: string | undefined
     let warmEngine = 0
     let warmRenderer = 0
+    let firstEngine = 0
+    let firstRenderer = 0
     const t0 = performance.now()
     while (sent < TOTAL) {
       if (Date.now() - started > DEADLINE_MS)
@@ -199,6 +205,14 @@ export async function benchSoak(): Promise<Record<string, number>> {
         baseVersion: version ?? null,
       })) as { version?: string }
       version = saved.version
+      if (sent === FIRST) {
+        await page.waitForTimeout(500)
+        firstEngine = engineHeap()
+        firstRenderer = await rendererHeap()
+        console.log(
+          `  at ${sent}: engine ${firstEngine.toFixed(1)} MB, renderer ${firstRenderer.toFixed(1)} MB`,
+        )
+      }
       if (sent === WARM) {
         // Let the renderer take the last batch in before sampling.
         await page.waitForTimeout(500)
@@ -215,6 +229,8 @@ export async function benchSoak(): Promise<Record<string, number>> {
     const endEngine = engineHeap()
     const endRenderer = await rendererHeap()
     const tens = (TOTAL - WARM) / 10_000
+    const fillTens = (WARM - FIRST) / 10_000
+    const fillGrowth = (warmEngine + warmRenderer - firstEngine - firstRenderer) / fillTens
     const engineGrowth = (endEngine - warmEngine) / tens
     const rendererGrowth = (endRenderer - warmRenderer) / tens
     // The streams stayed open and kept receiving throughout (a tick every 200 ms each).
@@ -232,6 +248,7 @@ export async function benchSoak(): Promise<Record<string, number>> {
       'soak.engine_heap_growth_mb_per_10k': round(engineGrowth),
       'soak.renderer_heap_growth_mb_per_10k': round(rendererGrowth),
       'soak.heap_growth_mb_per_10k': round(engineGrowth + rendererGrowth),
+      'soak.fill_growth_mb_per_10k': round(fillGrowth),
     }
     console.log(
       `  ${TOTAL} requests with ${STREAMS} streams open in ${out['soak.duration_s']} s: engine ` +
