@@ -22,8 +22,9 @@ import { createEngineService } from '../src/engine/service'
  * - `runner.vs_newman`: a 1,000-request collection (1,000 request files in 10 folders, each asserting status
  *   200) through `flightdeck run <dir> --concurrency 50` (the built CLI in a child process, timed from spawn to
  *   exit, so process start, collection load and the final report are all in) versus Postman's newman (Node
- *   API, in this process, warmed up) running Flightdeck's own Postman v2.1 export of the same folder. Newman
- *   has no concurrency: it runs a collection one request at a time, which is most of the difference.
+ *   API, in this process, warmed up) running Flightdeck's own Postman v2.1 export of the same folder, each
+ *   request's status assertion added as a `pm.test` (the export does not carry assertions). Newman has no
+ *   concurrency: it runs a collection one request at a time, which is most of the difference.
  * - `runner.vs_autocannon`: one request with `--iterations N --concurrency 50` versus autocannon with 50
  *   connections and `amount: N` (a load generator that checks nothing), paired rounds, median ratio.
  *
@@ -35,7 +36,9 @@ const REQUESTS = 1000
 const FOLDERS = 10
 const CONCURRENCY = 50
 const ITERATIONS = Number(process.env.BENCH_RUNNER_ITERATIONS ?? 20_000)
+/** Paired rounds: newman takes ~20 s a round, so three; the raw rounds are short, so five (the machine is noisy). */
 const ROUNDS = Number(process.env.BENCH_RUNNER_ROUNDS ?? 3)
+const RAW_ROUNDS = Number(process.env.BENCH_RUNNER_RAW_ROUNDS ?? 5)
 /** Longest any single run may take before the bench gives up on it. */
 const RUN_TIMEOUT_MS = 180_000
 
@@ -328,13 +331,14 @@ function median(xs: number[]): number {
 /** Paired rounds, alternating which side goes first; the ratio is the median of the per-round ratios. */
 async function paired(
   label: string,
+  rounds: number,
   a: { name: string; run: () => Promise<number> },
   b: { name: string; run: () => Promise<number> },
 ): Promise<{ a: number; b: number; ratio: number }> {
   const as: number[] = []
   const bs: number[] = []
   const ratios: number[] = []
-  for (let i = 0; i < ROUNDS; i++) {
+  for (let i = 0; i < rounds; i++) {
     let x: number
     let y: number
     if (i % 2 === 0) {
@@ -402,12 +406,14 @@ export async function benchRunner(): Promise<Record<string, number>> {
     )
     const vsNewman = await paired(
       'collection',
+      ROUNDS,
       { name: 'flightdeck', run: () => runFlightdeck(server, [big], REQUESTS, REQUESTS, collectionInRun) },
       { name: 'newman', run: () => runNewman(server, postman, REQUESTS) },
     )
     console.log(`runner: one request x ${ITERATIONS} iterations, concurrency ${CONCURRENCY}`)
     const vsAutocannon = await paired(
       'raw',
+      RAW_ROUNDS,
       {
         name: 'flightdeck',
         run: () =>
@@ -416,7 +422,9 @@ export async function benchRunner(): Promise<Record<string, number>> {
       { name: 'autocannon', run: () => runAutocannon(server, ITERATIONS) },
     )
 
-    console.log(`runner: median of ${ROUNDS} paired rounds; flightdeck timed from process spawn to exit`)
+    console.log(
+      `runner: medians of ${ROUNDS} and ${RAW_ROUNDS} paired rounds; flightdeck timed from process spawn to exit`,
+    )
     console.log(`  flightdeck run, one request, process start to exit: ${startup.ms.toFixed(0)} ms`)
     console.log(`  ${REQUESTS}-request collection: flightdeck ${vsNewman.a.toFixed(0)} req/s`)
     console.log(`  ${REQUESTS}-request collection: newman     ${vsNewman.b.toFixed(0)} req/s (one at a time)`)
