@@ -9,6 +9,8 @@ import { Timeline } from './timeline/Timeline'
 import { Sidebar } from './sidebar/Sidebar'
 import { RequestTabs } from './tabs/RequestTabs'
 import { useSaveShortcut } from './tabs/use-save-shortcut'
+import { RunnerPanel } from './runner/RunnerPanel'
+import { useAppStore } from './store/store-context'
 
 /** Toolbar; composer on top; timeline with the details pane on its right. Pane sizes are remembered. */
 export function App() {
@@ -17,6 +19,7 @@ export function App() {
   const [sidebarWidth, setSidebarWidth] = usePaneSize('sidebar', 260, 180, 520)
   const [composerHeight, setComposerHeight] = usePaneSize('composer', 210, 120, 640)
   const [detailsWidth, setDetailsWidth] = usePaneSize('details', 440, 280, 1000)
+  const runnerOpen = useAppStore((s) => s.runnerOpen)
 
   return (
     <div className="app">
@@ -60,9 +63,12 @@ export function App() {
               onResize={setDetailsWidth}
             />
             <div className="details-wrap" style={{ width: detailsWidth }}>
-              <StreamDetailsSwitch>
-                <DetailsPane />
-              </StreamDetailsSwitch>
+              {runnerOpen ? <RunnerPanel /> : null}
+              <div className="details-slot" hidden={runnerOpen}>
+                <StreamDetailsSwitch>
+                  <DetailsPane />
+                </StreamDetailsSwitch>
+              </div>
             </div>
           </div>
         </div>

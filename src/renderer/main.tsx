@@ -13,6 +13,7 @@ import './styles/timeline.css'
 import './styles/details.css'
 import './styles/collections.css'
 import './async/async.css'
+import './runner/runner.css'
 
 const api = hostApi()
 const app = createAppStore(api ? createApiClient(api) : disconnectedClient(), { envMemory: localEnvMemory() })

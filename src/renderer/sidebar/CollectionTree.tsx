@@ -282,8 +282,21 @@ function RowActions({
 }) {
   const folderPath = folder.path
   const [settings, setSettings] = useState(false)
+  const openRunner = useAppStore((s) => s.openRunner)
   return (
     <span className="row-actions">
+      <button
+        type="button"
+        className="icon-button row-action"
+        aria-label={`Run ${label}`}
+        title="Run: every request here, with concurrency, iterations and a data file"
+        onClick={(e) => {
+          e.stopPropagation()
+          openRunner(ctx.dir, folderPath, label)
+        }}
+      >
+        ▶
+      </button>
       <button
         type="button"
         className="icon-button row-action"

@@ -13,6 +13,7 @@ import type { TimelineViewSlice } from '../timeline/view-slice'
 import type { ViewerSlice } from '../details/viewer-slice'
 import type { HarSlice } from '../timeline/har-slice'
 import type { AsyncSlice } from '../async/async-slice'
+import type { RunnerSlice } from '../runner/runner-slice'
 
 /** The store is one zustand store made of slices, one file each; this file names their shapes. */
 
@@ -107,4 +108,5 @@ export type AppState = ComposerSlice &
   CollectionsSlice &
   TabsSlice &
   ImportExportSlice &
-  AsyncSlice
+  AsyncSlice &
+  RunnerSlice

@@ -14,6 +14,7 @@ import { createTimelineViewSlice } from '../timeline/view-slice'
 import { createViewerSlice } from '../details/viewer-slice'
 import { createHarSlice } from '../timeline/har-slice'
 import { createAsyncSlice } from '../async/async-slice'
+import { createRunnerSlice } from '../runner/runner-slice'
 
 export type AppStore = StoreApi<AppState>
 
@@ -41,5 +42,6 @@ export function createAppStore(client: ApiClient, options: AppStoreOptions = {})
     ...createViewerSlice(client)(...a),
     ...createHarSlice(client)(...a),
     ...createAsyncSlice(client)(...a),
+    ...createRunnerSlice(client)(...a),
   }))
 }

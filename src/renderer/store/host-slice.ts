@@ -12,7 +12,12 @@ export function createHostSlice(
     clockSync: null,
     hostError: null,
     connect: () => {
-      const off = client.on('timeline.batch', (batch) => get().applyTimelineBatch(batch))
+      const offBatches = client.on('timeline.batch', (batch) => get().applyTimelineBatch(batch))
+      const offRuns = client.on('run.progress', (p) => get().applyRunProgress(p))
+      const off = (): void => {
+        offBatches()
+        offRuns()
+      }
       const sent = localNow()
       void client.invoke('app.info', {}).then((res) => {
         if (!res.ok) {

@@ -1,0 +1,130 @@
+import { formatMs } from '../../shared/format'
+import type { RunFinished, RunStats } from '../../shared/run-schemas'
+
+/** Small SVG charts for a finished run: the latency histogram and requests per second over time. */
+
+const W = 400
+const H = 110
+const PAD_L = 34
+const PAD_B = 18
+const PAD_T = 8
+
+function niceMax(n: number): number {
+  if (n <= 0) return 1
+  const p = 10 ** Math.floor(Math.log10(n))
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= n) return m * p
+  return 10 * p
+}
+
+export function Histogram({ stats }: { stats: RunStats }) {
+  const buckets = trimBuckets(stats.histogram)
+  const max = niceMax(Math.max(1, ...buckets.map((b) => b.count)))
+  const plotW = W - PAD_L - 4
+  const plotH = H - PAD_B - PAD_T
+  const bw = buckets.length > 0 ? plotW / buckets.length : plotW
+  const every = Math.max(1, Math.ceil(buckets.length / 6))
+  return (
+    <svg
+      className="run-chart"
+      viewBox={`0 0 ${W} ${H}`}
+      role="img"
+      aria-label={`Latency histogram: ${buckets.map((b) => `${b.count} up to ${b.upToMs === null ? 'more' : formatMs(b.upToMs)}`).join(', ')}`}
+    >
+      <Axis max={max} plotH={plotH} />
+      {buckets.map((b, i) => {
+        const h = (b.count / max) * plotH
+        return (
+          <g key={i}>
+            <rect
+              className="bar"
+              x={PAD_L + i * bw + 1}
+              y={PAD_T + plotH - h}
+              width={Math.max(1, bw - 2)}
+              height={h}
+            >
+              <title>
+                {b.count} request{b.count === 1 ? '' : 's'}{' '}
+                {b.upToMs === null ? 'slower than the last bound' : `up to ${formatMs(b.upToMs)}`}
+              </title>
+            </rect>
+            {i % every === 0 ? (
+              <text className="tick" x={PAD_L + i * bw + bw / 2} y={H - 5} textAnchor="middle">
+                {b.upToMs === null ? 'more' : `≤${formatMs(b.upToMs)}`}
+              </text>
+            ) : null}
+          </g>
+        )
+      })}
+    </svg>
+  )
+}
+
+/** Leading and trailing empty buckets say nothing; keep the span that has counts (at least one bucket). */
+function trimBuckets(h: RunStats['histogram']): RunStats['histogram'] {
+  let a = 0
+  let b = h.length - 1
+  while (a < b && (h[a]?.count ?? 0) === 0) a++
+  while (b > a && (h[b]?.count ?? 0) === 0) b--
+  return h.slice(Math.max(0, a - 1), b + 1)
+}
+
+export function Throughput({ series }: { series: RunFinished['throughput'] }) {
+  const points = series.length > 0 ? series : [{ t: 0, rps: 0 }]
+  const maxT = Math.max(1, ...points.map((p) => p.t + 1))
+  const max = niceMax(Math.max(1, ...points.map((p) => p.rps)))
+  const plotW = W - PAD_L - 4
+  const plotH = H - PAD_B - PAD_T
+  const x = (t: number): number => PAD_L + (t / maxT) * plotW
+  const y = (v: number): number => PAD_T + plotH - (v / max) * plotH
+  const bw = plotW / maxT
+  const every = Math.max(1, Math.ceil(maxT / 6))
+  return (
+    <svg
+      className="run-chart"
+      viewBox={`0 0 ${W} ${H}`}
+      role="img"
+      aria-label={`Throughput: ${points.map((p) => `${p.rps}/s at ${p.t}s`).join(', ')}`}
+    >
+      <Axis max={max} plotH={plotH} />
+      {points.map((p) => (
+        <rect
+          key={p.t}
+          className="bar rps"
+          x={x(p.t) + 1}
+          y={y(p.rps)}
+          width={Math.max(1, bw - 2)}
+          height={PAD_T + plotH - y(p.rps)}
+        >
+          <title>
+            {p.rps} requests finished in second {p.t + 1}
+          </title>
+        </rect>
+      ))}
+      {Array.from({ length: maxT + 1 }, (_, t) => t)
+        .filter((t) => t % every === 0)
+        .map((t) => (
+          <text key={t} className="tick" x={x(t)} y={H - 5} textAnchor="middle">
+            {t}s
+          </text>
+        ))}
+    </svg>
+  )
+}
+
+function Axis({ max, plotH }: { max: number; plotH: number }) {
+  return (
+    <g>
+      {[0, 0.5, 1].map((f) => {
+        const yy = PAD_T + plotH - f * plotH
+        return (
+          <g key={f}>
+            <line className="grid" x1={PAD_L} x2={W - 4} y1={yy} y2={yy} />
+            <text className="tick" x={PAD_L - 4} y={yy + 3} textAnchor="end">
+              {Math.round(max * f)}
+            </text>
+          </g>
+        )
+      })}
+    </g>
+  )
+}

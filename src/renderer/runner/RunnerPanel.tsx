@@ -1,0 +1,291 @@
+import { formatMs } from '../../shared/format'
+import { NumberField } from '../app/NumberField'
+import { useAppStore } from '../store/store-context'
+import { Histogram, Throughput } from './RunCharts'
+import type { Pacing, RequestTally } from './runner-slice'
+
+/**
+ * The runner in the details pane's place: the run's configuration, then live progress with Cancel, then the
+ * results (pass/fail per request with failure messages, percentiles, a histogram and throughput over time).
+ * The run's requests are on the timeline beside it, as any others.
+ */
+export function RunnerPanel() {
+  const config = useAppStore((s) => s.runConfig)
+  const run = useAppStore((s) => s.run)
+  const close = useAppStore((s) => s.closeRunner)
+  if (!config) return null
+  const running = run !== null && run.finished === null
+  return (
+    <section className="details runner" aria-label="Runner">
+      <div className="runner-head">
+        <span className="status-pill st-3xx">Run</span>
+        <span className="runner-title" title={`${config.dir}${config.path ? `/${config.path}` : ''}`}>
+          {config.label}
+        </span>
+        <span className="spacer" />
+        <button type="button" className="secondary-button" onClick={close} title="Back to request details">
+          Close
+        </button>
+      </div>
+      {running ? null : <RunConfigForm />}
+      {run ? <RunProgress /> : null}
+      {run?.finished ? <RunResults /> : null}
+      {run && run.requests.length > 0 ? <RequestTable requests={run.requests} /> : null}
+    </section>
+  )
+}
+
+function RunConfigForm() {
+  const c = useAppStore((s) => s.runConfig)
+  const set = useAppStore((s) => s.setRunConfig)
+  const start = useAppStore((s) => s.startRun)
+  const starting = useAppStore((s) => s.runStarting)
+  const error = useAppStore((s) => s.runError)
+  const envs = useAppStore((s) => s.collections.find((x) => x.dir === c?.dir)?.environments ?? [])
+  if (!c) return null
+  return (
+    <form
+      className="run-config"
+      aria-label="Run configuration"
+      onSubmit={(e) => {
+        e.preventDefault()
+        void start()
+      }}
+    >
+      <label>
+        Concurrency
+        <NumberField
+          className="num-input"
+          aria-label="Concurrency"
+          min={1}
+          max={1000}
+          value={c.concurrency}
+          onValue={(concurrency) => set({ concurrency })}
+        />
+      </label>
+      <label>
+        Iterations
+        <NumberField
+          className="num-input"
+          aria-label="Iterations"
+          min={1}
+          max={100_000}
+          value={c.iterations}
+          onValue={(iterations) => set({ iterations })}
+        />
+      </label>
+      <label>
+        Pacing
+        <select
+          aria-label="Pacing"
+          value={c.pacing}
+          onChange={(e) => set({ pacing: e.target.value as Pacing })}
+        >
+          <option value="none">As fast as allowed</option>
+          <option value="delay">Delay between starts</option>
+          <option value="rate">Requests per second</option>
+        </select>
+      </label>
+      {c.pacing === 'delay' ? (
+        <label>
+          Delay (ms)
+          <NumberField
+            className="num-input"
+            aria-label="Delay (ms)"
+            min={0}
+            max={3_600_000}
+            value={c.delayMs}
+            onValue={(delayMs) => set({ delayMs })}
+          />
+        </label>
+      ) : c.pacing === 'rate' ? (
+        <label>
+          Per second
+          <NumberField
+            className="num-input"
+            aria-label="Requests per second"
+            min={1}
+            max={1_000_000}
+            value={c.ratePerSecond}
+            onValue={(ratePerSecond) => set({ ratePerSecond })}
+          />
+        </label>
+      ) : (
+        <span />
+      )}
+      <label className="wide">
+        Data file
+        <input
+          className="mono"
+          aria-label="Data file"
+          value={c.dataFile}
+          placeholder="rows.csv or rows.json (optional)"
+          onChange={(e) => set({ dataFile: e.target.value })}
+        />
+      </label>
+      <label>
+        Environment
+        <select aria-label="Run environment" value={c.env} onChange={(e) => set({ env: e.target.value })}>
+          <option value="">None</option>
+          {envs.map((env) => (
+            <option key={env.id} value={env.id}>
+              {env.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        <input type="checkbox" checked={c.bail} onChange={(e) => set({ bail: e.target.checked })} />
+        Stop at the first failure
+      </label>
+      <div className="run-actions">
+        <button type="submit" className="primary-button" disabled={starting}>
+          {starting ? 'Starting…' : 'Start run'}
+        </button>
+      </div>
+      {error ? (
+        <p className="webhook-error" role="alert">
+          {error.message}
+        </p>
+      ) : null}
+    </form>
+  )
+}
+
+function RunProgress() {
+  const run = useAppStore((s) => s.run)
+  const cancel = useAppStore((s) => s.cancelRun)
+  if (!run) return null
+  const pct = run.total > 0 ? Math.min(100, (run.done / run.total) * 100) : 0
+  const f = run.finished
+  const state = f ? (f.cancelled ? 'Cancelled' : f.bailed ? 'Stopped at a failure' : 'Finished') : 'Running'
+  return (
+    <div className="run-progress" aria-label="Run progress">
+      <div className="run-progress-line">
+        <span className={`run-state${f ? ' done' : ''}`} data-testid="run-state">
+          {state}
+        </span>
+        <span className="num muted">
+          {run.done} / {run.total}
+        </span>
+        <span className="num pass">{run.passed} passed</span>
+        <span className={run.failed > 0 ? 'num fail' : 'num muted'}>{run.failed} failed</span>
+        <span className="spacer" />
+        {f ? (
+          <span className="num muted">{formatMs(f.durationMs)}</span>
+        ) : (
+          <button
+            type="button"
+            className="secondary-button"
+            disabled={run.cancelling}
+            onClick={() => void cancel()}
+          >
+            {run.cancelling ? 'Cancelling…' : 'Cancel'}
+          </button>
+        )}
+      </div>
+      <div
+        className="run-bar"
+        role="progressbar"
+        aria-label="Requests done"
+        aria-valuemin={0}
+        aria-valuemax={run.total}
+        aria-valuenow={run.done}
+      >
+        <div
+          className="run-bar-pass"
+          style={{ width: `${run.total > 0 ? (run.passed / run.total) * 100 : 0}%` }}
+        />
+        <div
+          className="run-bar-fail"
+          style={{ width: `${run.total > 0 ? (run.failed / run.total) * 100 : 0}%` }}
+        />
+        <span className="sr-only">{Math.round(pct)}%</span>
+      </div>
+    </div>
+  )
+}
+
+function RunResults() {
+  const f = useAppStore((s) => s.run?.finished)
+  if (!f) return null
+  const s = f.stats
+  const secs = f.durationMs / 1000
+  const tiles: [string, string][] = [
+    ['p50', formatMs(s.p50)],
+    ['p90', formatMs(s.p90)],
+    ['p99', formatMs(s.p99)],
+    ['max', formatMs(s.max)],
+    ['mean', formatMs(s.mean)],
+    ['req/s', secs > 0 ? (s.total / secs).toFixed(s.total / secs >= 100 ? 0 : 1) : '—'],
+  ]
+  return (
+    <div className="run-results">
+      <dl className="run-tiles" aria-label="Latency percentiles">
+        {tiles.map(([k, v]) => (
+          <div key={k} className="run-tile">
+            <dt>{k}</dt>
+            <dd className="num" data-stat={k}>
+              {v}
+            </dd>
+          </div>
+        ))}
+      </dl>
+      {s.errors > 0 ? (
+        <p className="muted small">
+          {s.errors} request{s.errors === 1 ? '' : 's'} got no response (network errors).
+        </p>
+      ) : null}
+      <h4>Latency</h4>
+      <Histogram stats={s} />
+      <h4>Throughput (finished per second)</h4>
+      <Throughput series={f.throughput} />
+    </div>
+  )
+}
+
+function RequestTable({ requests }: { requests: readonly RequestTally[] }) {
+  return (
+    <div className="run-requests">
+      <h4>Requests</h4>
+      <table className="run-table" aria-label="Results per request">
+        <thead>
+          <tr>
+            <th>Request</th>
+            <th className="num">Pass</th>
+            <th className="num">Fail</th>
+            <th className="num">p50</th>
+            <th className="num">p90</th>
+            <th className="num">p99</th>
+            <th className="num">max</th>
+          </tr>
+        </thead>
+        <tbody>
+          {requests.map((r) => (
+            <tr key={r.stepId} className={r.failed > 0 ? 'failed' : 'passed'} data-path={r.path}>
+              <td>
+                <span className={r.failed > 0 ? 'run-mark fail' : 'run-mark pass'} aria-hidden="true">
+                  {r.failed > 0 ? '✗' : '✓'}
+                </span>
+                <span className="run-name" title={r.path}>
+                  {r.name}
+                </span>
+                {r.messages.map((m, i) => (
+                  <div key={i} className="run-message">
+                    {m}
+                  </div>
+                ))}
+              </td>
+              <td className="num">{r.passed}</td>
+              <td className={r.failed > 0 ? 'num fail' : 'num'}>{r.failed}</td>
+              <td className="num">{r.summary ? formatMs(r.summary.p50) : ''}</td>
+              <td className="num">{r.summary ? formatMs(r.summary.p90) : ''}</td>
+              <td className="num">{r.summary ? formatMs(r.summary.p99) : ''}</td>
+              <td className="num">{r.summary ? formatMs(r.summary.max) : ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
