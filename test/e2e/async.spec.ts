@@ -1,10 +1,11 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { startCallbackServer, type CallbackServer } from '../fixtures/callback-server'
 import { startJobServer, type JobServer } from '../fixtures/job-server'
+import { startRunnerServer, type RunnerServer } from '../fixtures/runner-server'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**
@@ -13,9 +14,11 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  */
 
 const jobShot = fileURLToPath(new URL('../../docs/async-job.png', import.meta.url))
+const runnerShot = fileURLToPath(new URL('../../docs/runner.png', import.meta.url))
 
 let jobs: JobServer
 let hooks: CallbackServer
+let runnerServer: RunnerServer
 let host: RunningWebHost
 let page: Page
 
@@ -24,6 +27,7 @@ test.describe.configure({ mode: 'serial' })
 test.beforeAll(async ({ browser }) => {
   jobs = await startJobServer()
   hooks = await startCallbackServer()
+  runnerServer = await startRunnerServer()
   host = await startBuiltWebHost(15_000, {
     env: { FLIGHTDECK_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'fd-e2e-async-')) },
   })
@@ -36,6 +40,7 @@ test.afterAll(async () => {
   await host?.stop()
   await jobs?.close()
   await hooks?.close()
+  await runnerServer?.close()
 })
 
 test('a 202 job polls on its own lane and finishes there', async () => {
@@ -138,4 +143,62 @@ test('a webhook arrives as its own row, linked to the request that carried {{$we
   await second.click()
   await page.getByRole('tab', { name: /After response/ }).click()
   await page.screenshot({ path: jobShot })
+})
+
+test('a folder of 200 requests runs at concurrency 20 into the results view', async () => {
+  test.setTimeout(90_000)
+  // A collection with a folder of 200 requests: 190 answer 200, 10 ask for a 404 and fail their assertion.
+  const dir = mkdtempSync(join(tmpdir(), 'fd-e2e-run-'))
+  const write = (rel: string, text: string): void => {
+    mkdirSync(join(dir, rel, '..'), { recursive: true })
+    writeFileSync(join(dir, rel), text)
+  }
+  write('collection.yaml', `flightdeck: 1\nname: Load test\nvariables:\n  base: ${runnerServer.url}\n`)
+  for (let i = 1; i <= 200; i++) {
+    const bad = i % 20 === 0
+    const url = bad ? '{{base}}/status/404' : `{{base}}/slow?ms=${5 + (i % 7) * 15}`
+    write(
+      `load/req-${String(i).padStart(3, '0')}.yaml`,
+      `name: Request ${i}\nmethod: GET\nurl: "${url}"\nassertions:\n  - kind: status\n    equals: 200\n`,
+    )
+  }
+  await page.setViewportSize({ width: 1400, height: 900 })
+  await page.getByRole('button', { name: 'Clear' }).click()
+  await page.getByRole('textbox', { name: 'Collection folder' }).fill(dir)
+  await page.getByRole('button', { name: 'Open', exact: true }).click()
+  const sidebar = page.getByRole('complementary', { name: 'Collections' })
+  const folder = sidebar.getByRole('treeitem', { name: 'load' })
+  await expect(folder).toBeVisible()
+  await folder.hover()
+  await sidebar.getByRole('button', { name: 'Run load', exact: true }).click()
+
+  const runner = page.getByRole('region', { name: 'Runner' })
+  await expect(runner).toBeVisible()
+  await runner.getByRole('spinbutton', { name: 'Concurrency' }).fill('20')
+  await runner.getByRole('spinbutton', { name: 'Iterations' }).fill('1')
+  await runner.getByRole('button', { name: 'Start run' }).click()
+
+  // Live progress, then the results.
+  const bar = runner.getByRole('progressbar', { name: 'Requests done' })
+  await expect(bar).toHaveAttribute('aria-valuemax', '200')
+  await expect(runner.getByTestId('run-state')).toHaveText('Finished', { timeout: 60_000 })
+  await expect(bar).toHaveAttribute('aria-valuenow', '200')
+  await expect(runner).toContainText('190 passed')
+  await expect(runner).toContainText('10 failed')
+  for (const stat of ['p50', 'p90', 'p99', 'max']) {
+    await expect(runner.locator(`[data-stat="${stat}"]`)).toHaveText(/^\d+(\.\d+)? (ms|s)$/)
+  }
+  await expect(runner.getByRole('img', { name: /^Latency histogram/ })).toBeVisible()
+  await expect(runner.getByRole('img', { name: /^Throughput/ })).toBeVisible()
+  const table = runner.getByRole('table', { name: 'Results per request' })
+  await expect(table.locator('tbody tr')).toHaveCount(200)
+  await expect(table.locator('tbody tr.failed')).toHaveCount(10)
+  await expect(table.locator('tbody tr.failed').first()).toContainText('status 404 is not 200')
+  // Every request of the run went through the server, and is on the timeline like any other.
+  expect(runnerServer.hits('/slow') + runnerServer.hits('/status/404')).toBe(200)
+  await expect(
+    page.getByRole('grid', { name: 'Timeline' }).locator('[role="row"][data-sid]').first(),
+  ).toBeVisible()
+  await expect(page.locator('.toolbar-stats')).toContainText('200 requests')
+  await page.screenshot({ path: runnerShot })
 })

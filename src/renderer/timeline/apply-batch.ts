@@ -10,7 +10,7 @@ export interface TimelineState {
   readonly rows: Readonly<Record<string, SessionRow>>
   /** Row ids in arrival order: the list a (later, virtualised) row view renders. */
   readonly order: readonly string[]
-  /** Rows not yet done, errored, cancelled or redirected. */
+  /** Rows not yet done, errored, cancelled or redirected, and jobs still polling. */
   readonly inFlight: number
   /** Engine ms where the shared time axis starts: the first (remaining) session's queued t. */
   readonly origin: number | null
@@ -162,6 +162,11 @@ export function applyBatch(state: TimelineState, batch: TimelineBatch): Timeline
     // An event for a session we never saw queued (cleared, or from before this window opened): nothing to show.
     if (!row) continue
     if (e.type === 'job') {
+      // A running job counts as in flight (the axis keeps growing between its polls).
+      const was = row.job?.state === 'running'
+      const is = e.state === 'running'
+      if (is && !was) inFlight++
+      if (was && !is) inFlight--
       rows[e.sid] = { ...row, job: e, lastT: Math.max(row.lastT, e.t) }
       maxT = maxT === null ? e.t : Math.max(maxT, e.t)
       changed = true

@@ -118,7 +118,13 @@ export function paintBody(
     }
     const job = row.job
     if (job && job.state !== 'running')
-      drawJobEnd(ctx, x(job.t), y, ROW_HEIGHT, job.state === 'completed' || job.state === 'matched')
+      drawJobEnd(
+        ctx,
+        Math.min(x(job.t), m.width - 2),
+        y,
+        ROW_HEIGHT,
+        job.state === 'completed' || job.state === 'matched',
+      )
     if (m.marked.includes(item)) {
       ctx.strokeStyle = palette.mark
       ctx.lineWidth = 1
