@@ -106,8 +106,11 @@ describe('follow a job from the composer', () => {
     await until(() => (store.getState().timeline.rows[sid]?.members?.length ?? 0) >= 2)
     store.getState().clearFinished()
     expect(store.getState().timeline.rows[sid]?.job?.state).toBe('running')
+    // The toolbar counts it as a job polling (its first request has long ended).
+    expect(store.getState().timeline.jobsRunning).toBe(1)
     await store.getState().cancelSelected()
     await until(() => store.getState().timeline.rows[sid]?.job?.state === 'cancelled')
+    expect(store.getState().timeline.jobsRunning).toBe(0)
   })
 
   it('refuses an unusable condition before anything is sent', async () => {

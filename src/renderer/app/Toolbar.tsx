@@ -6,6 +6,7 @@ import { WebhookControl } from '../async/WebhookControl'
 export function Toolbar() {
   const total = useAppStore((s) => s.timeline.order.length)
   const inFlight = useAppStore((s) => s.timeline.inFlight)
+  const jobs = useAppStore((s) => s.timeline.jobsRunning)
   const dropped = useAppStore((s) => s.timeline.dropped)
   const released = useAppStore((s) => s.timeline.released)
   const info = useAppStore((s) => s.info)
@@ -19,6 +20,12 @@ export function Toolbar() {
       <span className="toolbar-stats num" aria-live="polite">
         {total === 0 ? 'No requests' : `${total} request${total === 1 ? '' : 's'}`}
         {inFlight > 0 ? <span className="in-flight"> · {inFlight} in flight</span> : null}
+        {jobs > 0 ? (
+          <span className="in-flight">
+            {' '}
+            · {jobs} job{jobs === 1 ? '' : 's'} polling
+          </span>
+        ) : null}
         {dropped > 0 ? (
           <span
             className="warn"

@@ -10,8 +10,10 @@ export interface TimelineState {
   readonly rows: Readonly<Record<string, SessionRow>>
   /** Row ids in arrival order: the list a (later, virtualised) row view renders. */
   readonly order: readonly string[]
-  /** Rows not yet done, errored, cancelled or redirected, and jobs still polling. */
+  /** Rows not yet done, errored, cancelled or redirected. */
   readonly inFlight: number
+  /** Jobs and long polls still going (their first request may have ended long ago). */
+  readonly jobsRunning: number
   /** Engine ms where the shared time axis starts: the first (remaining) session's queued t. */
   readonly origin: number | null
   /** Latest event t among the rows shown: where the axis ends when nothing is in flight. */
@@ -36,6 +38,7 @@ export const EMPTY_TIMELINE: TimelineState = {
   rows: {},
   order: [],
   inFlight: 0,
+  jobsRunning: 0,
   origin: null,
   maxT: null,
   latestT: 0,
@@ -116,7 +119,7 @@ export function applyBatch(state: TimelineState, batch: TimelineBatch): Timeline
   // Copy the containers once per batch, not once per event.
   const rows: Record<string, SessionRow> = { ...state.rows }
   let order: string[] | null = null
-  let { inFlight, origin, maxT, latestT, nextSeq } = state
+  let { inFlight, jobsRunning, origin, maxT, latestT, nextSeq } = state
   let changed = batch.dropped > 0
 
   for (const e of batch.events) {
@@ -162,11 +165,11 @@ export function applyBatch(state: TimelineState, batch: TimelineBatch): Timeline
     // An event for a session we never saw queued (cleared, or from before this window opened): nothing to show.
     if (!row) continue
     if (e.type === 'job') {
-      // A running job counts as in flight (the axis keeps growing between its polls).
+      // Running jobs are counted apart from sessions: the axis keeps growing between their polls.
       const was = row.job?.state === 'running'
       const is = e.state === 'running'
-      if (is && !was) inFlight++
-      if (was && !is) inFlight--
+      if (is && !was) jobsRunning++
+      if (was && !is) jobsRunning--
       rows[e.sid] = { ...row, job: e, lastT: Math.max(row.lastT, e.t) }
       maxT = maxT === null ? e.t : Math.max(maxT, e.t)
       changed = true
@@ -188,6 +191,7 @@ export function applyBatch(state: TimelineState, batch: TimelineBatch): Timeline
     rows,
     order: order ?? state.order,
     inFlight,
+    jobsRunning,
     origin,
     maxT,
     latestT,

@@ -143,10 +143,11 @@ export function windowTicks(w: TimeWindow, origin: number, maxTicks: number): nu
 
 /** The extent of a timeline: from its first queued t to its latest event, or to `now` while in flight. */
 export function timelineExtent(
-  t: { origin: number | null; maxT: number | null; inFlight: number },
+  t: { origin: number | null; maxT: number | null; inFlight: number; jobsRunning?: number },
   now: number,
 ): Extent | null {
   if (t.origin === null) return null
   const last = t.maxT ?? t.origin
-  return { origin: t.origin, end: t.inFlight > 0 ? Math.max(last, now) : last }
+  const live = t.inFlight > 0 || (t.jobsRunning ?? 0) > 0
+  return { origin: t.origin, end: live ? Math.max(last, now) : last }
 }
