@@ -169,6 +169,22 @@ describe('request.longPoll', () => {
   })
 })
 
+describe('request.longPoll cancel', () => {
+  it('stops repeating when the first sid is cancelled', async () => {
+    const r = await service.invoke('request.longPoll', {
+      request: spec(`${jobs.url}/jobs/none`),
+      poll: { maxRepeats: 500 },
+    })
+    const sid = r.ok ? r.value.sid : ''
+    await waitEvent((e): e is QueuedEvent => e.type === 'queued' && e.lane === sid)
+    const c = await service.invoke('session.cancel', { sid })
+    expect(c.ok && c.value.cancelled).toBe(true)
+    const end = await waitEvent(finalJob(sid))
+    expect(end.state).toBe('cancelled')
+    expect(end.polls).toBeLessThan(499)
+  })
+})
+
 describe('webhook inbox', () => {
   it('refuses {{$webhook}} plainly while no inbox runs', async () => {
     const r = await service.invoke('request.send', {
