@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -204,6 +204,28 @@ async function checkCli(): Promise<void> {
   const help = await runCli(['run', '--help'])
   if (help.code !== 0 || !help.stdout.includes('flightdeck run'))
     throw new Error(`${CLI_BUNDLE} has no \`run\` command yet: run \`npm run build\` (${help.stderr.trim()})`)
+  // The bench measures the bundle, not the source: say so when the source has moved on since the build.
+  const built = statSync(CLI_BUNDLE).mtimeMs
+  const newer = ['cli', 'engine', 'shared']
+    .map((d) => newestSource(join(ROOT, 'src', d), 0))
+    .reduce((a, b) => (b.mtimeMs > a.mtimeMs ? b : a))
+  if (newer.mtimeMs > built)
+    console.log(`  note: ${newer.path} is newer than ${CLI_BUNDLE}; \`npm run build\` to measure it`)
+}
+
+function newestSource(dir: string, depth: number): { path: string; mtimeMs: number } {
+  let best = { path: '', mtimeMs: 0 }
+  if (depth > 8) return best
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    const found = entry.isDirectory()
+      ? newestSource(path, depth + 1)
+      : entry.name.endsWith('.ts')
+        ? { path, mtimeMs: statSync(path).mtimeMs }
+        : best
+    if (found.mtimeMs > best.mtimeMs) best = found
+  }
+  return best
 }
 
 /**
