@@ -7,10 +7,11 @@ import { createStreamDecoder, type SseIdState, type TextKind } from '../../src/e
 import { StreamLogStore, type StreamLog } from '../../src/engine/streams/stream-log'
 
 /**
- * The SSE decoder reads events straight off the bytes into the stream log (each chunk kept once, events
- * indexed and parsed again on read). These tests hold it to eventsource-parser, the library a bare client
- * would use, on the same streams cut at random places (CRLF split, UTF-8 characters cut in half, lines across
- * many chunks), and check the log keeps them across memory blocks and its temp file.
+ * The SSE decoder feeds eventsource-parser one decoded network chunk at a time and records what it reports in
+ * the stream log, with the last event id the spec gives each event. These tests hold the log to one
+ * eventsource-parser run over the whole text at once, on the same streams cut at random places (CRLF split,
+ * UTF-8 characters cut in half, lines across many chunks, blocks with an id and no data), and check the log
+ * keeps them across its memory blocks and its temp file.
  */
 
 let store: StreamLogStore | null = null
@@ -26,13 +27,13 @@ interface Tick {
   seq: number
   count: number
   size: number
-  preview: string | null
+  preview: string
   event?: string | undefined
   id?: string | undefined
 }
 
 /** Run `chunks` through a decoder into `log`; returns the ticks it reported and the retry values. */
-function decode(log: StreamLog, chunks: Buffer[], state: SseIdState = { lastEventId: '', idRef: -1 }) {
+function decode(log: StreamLog, chunks: Buffer[], state: SseIdState = { lastEventId: '' }) {
   const ticks: Tick[] = []
   const retries: number[] = []
   const fatal: string[] = []
@@ -59,14 +60,17 @@ function rows(log: StreamLog): Row[] {
   return log.read(0, 100_000, 1_000_000).entries.map((e) => [e.kind, e.data, e.event ?? null, e.id ?? null])
 }
 
-/** What eventsource-parser makes of the whole stream, with the last event id carried as the spec says. */
-function reference(text: string): { rows: Row[]; retries: number[] } {
+/**
+ * What eventsource-parser makes of the whole stream fed at once, with the last event id at each event as the
+ * stream's writer knows it (`ids`: the parser does not report blocks with an id and no data).
+ */
+function reference(text: string, ids: string[]): { rows: Row[]; retries: number[] } {
   const out: Row[] = []
   const retries: number[] = []
-  let lastId = ''
+  let k = 0
   const p = createParser({
     onEvent: (e) => {
-      if (e.id !== undefined) lastId = e.id
+      const lastId = ids[k++] ?? ''
       out.push(['event', e.data, e.event ?? 'message', lastId === '' ? null : lastId])
     },
     onComment: (c) => out.push(['comment', c, null, null]),
@@ -74,6 +78,7 @@ function reference(text: string): { rows: Row[]; retries: number[] } {
     onError: (err) => out.push(['invalid', err.line ?? '', null, null]),
   })
   p.feed(text)
+  expect(k).toBe(ids.length)
   return { rows: out, retries }
 }
 
@@ -88,13 +93,35 @@ function rng(seed: number): () => number {
   }
 }
 
-/** A random event stream: every id comes with data, so eventsource-parser's view of ids is the spec's. */
-function randomStream(r: () => number): string {
-  const eol = (): string => ['\n', '\r\n', '\r'][Math.floor(r() * 3)] as string
+/**
+ * A random event stream, and the last event id at each of its events by the spec (the id buffer persists; an
+ * `id` in a block with no data still sets the last event id when the block ends).
+ */
+function randomStream(r: () => number): { text: string; ids: string[] } {
+  let s = ''
+  // A line end; never an LF right after a CR (the two would make one CRLF).
+  const eol = (): string => {
+    const e = ['\n', '\r\n', '\r'][Math.floor(r() * 3)] as string
+    return e === '\n' && s.endsWith('\r') ? '\r' : e
+  }
   const words = ['hello', 'wörld', '€5', '日本', '😀', '{"a":1}', '', ' lead', 'x:y', 'data: inner']
   const word = (): string => words[Math.floor(r() * words.length)] as string
-  let s = ''
+  const ids: string[] = []
+  let buffer = ''
   for (let i = 0; i < 60; i++) {
+    if (r() < 0.12) {
+      // A block with no data: only an id, or only a comment, or nothing at all.
+      const which = r()
+      if (which < 0.5) {
+        buffer = r() < 0.2 ? '' : `only${i}${word()}`
+        s += buffer === '' ? `id${eol()}` : `id: ${buffer}${eol()}`
+        s += eol()
+      } else if (which < 0.8) {
+        s += `: keep-alive${eol()}`
+        s += eol()
+      } else s += eol()
+      continue
+    }
     const kind = r()
     if (kind < 0.1) s += `: ${word()}${eol()}`
     else if (kind < 0.15) s += `bogus${i}: ${word()}${eol()}`
@@ -102,13 +129,17 @@ function randomStream(r: () => number): string {
     else if (kind < 0.2) s += `retry: soon${eol()}`
     const lines = 1 + Math.floor(r() * 3)
     if (r() < 0.3) s += `event: ${word() || 'update'}${eol()}`
-    if (r() < 0.5) s += `id: ${i}${word()}${eol()}`
+    if (r() < 0.5) {
+      buffer = `${i}${word()}`
+      s += `id: ${buffer}${eol()}`
+    }
     for (let k = 0; k < lines; k++)
       s += r() < 0.2 ? `data${eol()}` : `data:${r() < 0.7 ? ' ' : ''}${word()}${eol()}`
     s += eol()
+    ids.push(buffer)
   }
   // End on LF: eventsource-parser holds back a last CR in case an LF follows.
-  return `${s}\n`
+  return { text: `${s}\n`, ids }
 }
 
 /** Cut `bytes` at random places (often inside a UTF-8 character or a CRLF). */
@@ -124,11 +155,11 @@ function cut(bytes: Buffer, r: () => number): Buffer[] {
 }
 
 describe('the SSE decoder', () => {
-  it('reads the same events, comments, bad lines and retries as eventsource-parser, however the bytes are cut', () => {
-    for (let seed = 1; seed <= 40; seed++) {
+  it("reads the same events, comments, bad lines and retries as eventsource-parser, and the spec's last event ids, however the bytes are cut", () => {
+    for (let seed = 1; seed <= 60; seed++) {
       const r = rng(seed)
-      const text = randomStream(r)
-      const want = reference(text)
+      const { text, ids } = randomStream(r)
+      const want = reference(text, ids)
       store = new StreamLogStore()
       const log = store.create(`e${seed}`)
       const got = decode(log, cut(Buffer.from(text), r))
@@ -149,9 +180,11 @@ describe('the SSE decoder', () => {
         )
         expect({ seed, text, seqs: page.entries.map((e) => e.seq) }).toEqual({ seed, text, seqs: expected })
       }
-      // A comment's tick shows its text (events' ticks are read from the log by the session).
-      for (const t of got.ticks.filter((x) => x.kind === 'comment'))
-        expect(t.preview).toBe(entries[t.seq + t.count - 1]?.data)
+      // A tick shows its last message's text (what is wrong, for a malformed line), type and id.
+      for (const t of got.ticks.filter((x) => x.kind !== 'invalid')) {
+        const last = entries[t.seq + t.count - 1]
+        expect([t.preview, t.event, t.id]).toEqual([last?.data, last?.event, last?.id])
+      }
       store.dispose()
       store = null
     }
@@ -175,8 +208,10 @@ describe('the SSE decoder', () => {
       const log = store.create(`e${memoryPerLog}`)
       const { ticks } = decode(log, chunks)
       expect(log.onDisk).toBe(memoryPerLog < bytes.length)
-      // In memory, the log counts exactly the stream's bytes (chunks kept as they came cost what they hold).
-      expect(store.memoryUsed).toBe(log.onDisk ? 0 : bytes.length)
+      // The log holds no more memory than its share (the newest events, the rest written out), and in memory
+      // about what the stream's text takes.
+      expect(store.memoryUsed).toBeLessThanOrEqual(memoryPerLog)
+      if (!log.onDisk) expect(store.memoryUsed).toBeGreaterThan(bytes.length / 2)
       expect(log.entries).toBe(100_000)
       // Entries across the index's pages (65,536 entries each) and the log's blocks.
       for (const i of [0, 1, 4_999, 17_321, 65_535, 65_536, 99_999]) {
@@ -188,9 +223,9 @@ describe('the SSE decoder', () => {
         ])
         expect(e?.size).toBe(Buffer.byteLength(e?.data ?? ''))
       }
-      // One tick per chunk at most (a run of events the session reads its preview for), together all 100,000.
+      // One tick per chunk at most (a run of events, with the last one's data), together all 100,000.
       expect(ticks.length).toBeLessThanOrEqual(chunks.length)
-      expect(ticks.every((t) => t.kind === 'event' && t.preview === null)).toBe(true)
+      expect(ticks.every((t) => t.kind === 'event' && t.preview.startsWith('{"i":'))).toBe(true)
       expect(ticks.reduce((n, t) => n + t.count, 0)).toBe(100_000)
       // Search looks at the data, the type and the id, not at the field names on the wire.
       const search = (text: string): string[] => {
@@ -212,7 +247,7 @@ describe('the SSE decoder', () => {
   it('an id on its own sets the last event id at dispatch; a carried id is kept in the log for later events', () => {
     store = new StreamLogStore()
     const log = store.create('e2')
-    const state: SseIdState = { lastEventId: 'from-before', idRef: -1 }
+    const state: SseIdState = { lastEventId: 'from-before' }
     decode(log, [Buffer.from('data: a\n\nid: 42\n\ndata: b\n\nid: 43\n')], state)
     expect(rows(log)).toEqual([
       ['event', 'a', 'message', 'from-before'],
@@ -239,9 +274,9 @@ describe('the SSE decoder', () => {
     expect(log.entries).toBe(2)
     expect(log.read(0, 10, 10).dropped).toBe(2)
     expect(ticks).toEqual([
-      { kind: 'event', seq: 0, count: 2, size: 6, preview: null },
+      { kind: 'event', seq: 0, count: 2, size: 6, preview: 'two', event: 'message', id: '1' },
       { kind: 'event', seq: -1, count: 1, size: 10, preview: 'three\nmore', event: 'late', id: '1' },
-      { kind: 'comment', seq: -1, count: 1, size: 4, preview: 'note' },
+      { kind: 'comment', seq: -1, count: 1, size: 4, preview: 'note', event: undefined, id: undefined },
     ])
   })
 

@@ -95,7 +95,7 @@ export class SseSession implements SocketOwner {
     this.log = init.log
     this.options = resolveOptions(init.spec.options)
     this.retryMs = init.stream.retryMs
-    this.decoderState = { lastEventId: init.stream.lastEventId ?? '', idRef: -1 }
+    this.decoderState = { lastEventId: init.stream.lastEventId ?? '' }
     const url = parseStreamUrl(init.spec.url, ['http', 'https'])
     const headers = checkHeaderList(init.spec.headers)
     this.invalid = !url.ok ? url.error : !headers.ok ? headers.error : null
@@ -355,20 +355,14 @@ export class SseSession implements SocketOwner {
     seq: number,
     count: number,
     size: number,
-    preview: string | null,
+    preview: string,
     event: string | undefined,
     id: string | undefined,
   ): void {
     if (this.current !== attempt) return
     const t = attempt.chunkAt
     attempt.delivered += count
-    let text = preview
-    if (text === null) {
-      const last = this.log.entry(seq + count - 1, PREVIEW_CHARS * 4)
-      text = last?.data ?? ''
-      event = last?.event
-      id = last?.id
-    }
+    const text = preview
     const e: SseEventEvent = {
       type: 'sse-event',
       sid: this.sid,

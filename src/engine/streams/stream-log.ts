@@ -4,7 +4,6 @@ import { join } from 'node:path'
 import { isUtf8 } from 'node:buffer'
 import type { StreamDirection, StreamMessageKind } from '../../shared/timeline'
 import type { StreamEntry, StreamFilter, StreamPage } from '../../shared/streams'
-import { parseEventBlock } from '../sse/sse-block'
 
 /**
  * The full message log of every stream session, kept by the engine (never pushed to the UI whole). Each log
@@ -12,11 +11,6 @@ import { parseEventBlock } from '../sse/sse-block'
  * blocks; past its memory share the bytes spill to a temp file, so a session that receives a million messages
  * costs disk, not heap. Readers ask for a range of entries (optionally filtered), as the UI's windowed list
  * scrolls.
- *
- * Event streams are kept more cheaply still: their raw bytes go into the log a network chunk at a time (a large
- * chunk is kept as it came, not copied), and each event, comment or malformed line is only indexed (where its
- * bytes start and end, and where its last event id is); its data and type are parsed out again when someone
- * reads it (`indexEvent`, `indexPlain`). The index grows in pages, so it is never copied as it grows.
  *
  * Disk I/O here is synchronous on purpose: writes go out in 1 MB batches (well under a millisecond to the page
  * cache) and reads are bounded by the page size a reader may ask for, so a reader always sees a consistent
@@ -34,8 +28,6 @@ export interface StreamLogStoreOptions {
 }
 
 const BLOCK = 1024 * 1024
-/** Raw chunks this large are kept as they came rather than copied into blocks (`appendRaw`). */
-const KEEP_FROM = 16 * 1024
 const KINDS: readonly StreamMessageKind[] = [
   'event',
   'comment',
@@ -54,21 +46,21 @@ const KIND_CODE = Object.fromEntries(KINDS.map((k, i) => [k, i])) as Record<Stre
 const SCAN_PER_CALL = 250_000
 /** Entry flags: the kind code in bits 0-3, then these. */
 const OUT = 16
-/** The entry is a span of raw bytes (`appendRaw`) that is its data as it stands (an SSE comment or bad line). */
-const RAW_PLAIN = 32
-/** The entry is a span of raw bytes holding an SSE event's lines, parsed on read; its id is in `idRefs`. */
-const RAW_EVENT = 64
-/** Where an event's id is: `start * ID_SHIFT + length` in log bytes (ids are cut at 65,535 bytes), or -1. */
-const ID_SHIFT = 65536
+/** The entry is held as it came from the parser (`holdEvent`): in `heldPages`, not yet a record. */
+const HELD = 32
+/** What one held entry costs beyond its strings' characters (the message object, array slots, headers). */
+const HELD_OVERHEAD = 64
 /** Index entries per page (see `tPages`). */
 const PAGE_BITS = 16
 const PAGE = 1 << PAGE_BITS
 const IN_PAGE = PAGE - 1
-/** U+FFFD in UTF-8: what bytes that are not UTF-8 read as. */
-const REPLACEMENT = Buffer.from('\ufffd')
-/** The type of an SSE event that names none. */
-const MESSAGE = Buffer.from('message')
 const SCAN_BUDGET_MS = 250
+
+/** An SSE event as eventsource-parser reports it (its `EventSourceMessage`). */
+export interface HeldMessage {
+  readonly data: string
+  readonly event?: string | undefined
+}
 
 export interface AppendInput {
   t: number
@@ -85,11 +77,6 @@ const TEXT_KINDS = new Set<StreamMessageKind>(['event', 'comment', 'invalid', 'l
 /** Kinds shown as text when their bytes happen to be UTF-8 (raw chunks, ping and pong payloads). */
 const MAYBE_TEXT_KINDS = new Set<StreamMessageKind>(['chunk', 'ping', 'pong'])
 
-/** Where an SSE event's last event id is, for `indexEvent`: `length` log bytes from `start`. */
-export function sseIdRef(start: number, length: number): number {
-  return start < 2 ** 37 ? start * ID_SHIFT + Math.min(length, ID_SHIFT - 1) : -1
-}
-
 export class StreamLog {
   private count = 0
   /** Entries the index has room for. */
@@ -101,12 +88,19 @@ export class StreamLog {
   private lengthPages: Uint32Array[] = []
   /** Bytes of the message's data (the stored record also carries the event name and id). */
   private sizePages: Uint32Array[] = []
-  /** kind code | OUT | RAW_PLAIN | RAW_EVENT */
+  /** kind code | OUT */
   private flagPages: Uint8Array[] = []
   /** WebSocket close codes. */
   private codePages: (Uint16Array | undefined)[] = []
-  /** SSE events: where the entry's last event id is, or -1 for none. */
-  private idPages: (Float64Array | undefined)[] = []
+  /**
+   * SSE events as eventsource-parser made them, kept by reference (no copy or encoding per event), with the
+   * last event id at each: for pages that have some, until they are written out to the temp file in a batch.
+   */
+  private heldPages: (HeldMessage[] | undefined)[] = []
+  private heldIdPages: (string[] | undefined)[] = []
+  /** Held entries not yet written out, oldest first (seq `heldFrom` on), and what they cost in memory. */
+  private heldFrom = -1
+  private heldBytes = 0
   /** Bytes recorded so far (memory + file). */
   private bytes = 0
   private blocks: Buffer[] = []
@@ -115,8 +109,6 @@ export class StreamLog {
   private blockUsed = 0
   /** The last block holds one large record, or is a network chunk kept as it came, and takes no more. */
   private blockFull = false
-  /** The memory under the last chunk kept as it came (its other chunks cost no more memory). */
-  private keptParent: ArrayBufferLike | null = null
   /** The file's bytes end here; bytes from `fileEnd` on are in `pending`. */
   private fd: number | null = null
   private filePath: string | null = null
@@ -168,7 +160,7 @@ export class StreamLog {
 
   /**
    * Record a text message without first encoding it into a Buffer of its own: the strings are written as UTF-8
-   * straight into the log's memory (this runs once per NDJSON line; SSE events are indexed, see `indexEvent`).
+   * straight into the log's memory (this runs once per SSE event, comment or NDJSON line).
    */
   appendText(
     t: number,
@@ -219,100 +211,119 @@ export class StreamLog {
     return i
   }
 
+  /**
+   * An SSE event as the parser made it (`data`, `event`), kept by reference; `id` is the last event id at its
+   * dispatch ('' for none), `size` its data's UTF-8 length. Returns its seq, or -1 when the log is full. This
+   * runs once per event, so it only stores: memory is counted by the strings' length and checked once per
+   * network chunk (`settle`), which writes held entries out to the temp file past the log's share.
+   */
+  holdEvent(t: number, message: HeldMessage, id: string, size: number): number {
+    if (this.count >= this.store.maxEntries || this.disposed) {
+      this.dropped++
+      return -1
+    }
+    const i = this.index(t, 0, 0, size, KIND_CODE.event | HELD)
+    const p = i >>> PAGE_BITS
+    let held = this.heldPages[p]
+    if (held === undefined) {
+      held = []
+      this.heldPages[p] = held
+      this.heldIdPages[p] = []
+    }
+    const j = i & IN_PAGE
+    held[j] = message
+    ;(this.heldIdPages[p] as string[])[j] = id
+    if (this.heldFrom < 0) this.heldFrom = i
+    this.heldBytes += message.data.length + (message.event?.length ?? 0) + id.length + HELD_OVERHEAD
+    return i
+  }
+
+  /** Correct the last event id of held entry `seq` (before `settle`). */
+  setHeldId(seq: number, id: string): void {
+    const ids = this.heldIdPages[seq >>> PAGE_BITS]
+    if (ids !== undefined && this.flagsAt(seq) & HELD) ids[seq & IN_PAGE] = id
+  }
+
+  /** Count what was held since the last call; past the log's memory share, write the held entries out. */
+  settle(): void {
+    if (this.heldBytes === 0 || this.disposed) return
+    const cost = this.heldBytes - this.heldCounted
+    if (cost > 0 && this.store.mayKeep(this, cost)) {
+      this.heldCounted = this.heldBytes
+      return
+    }
+    this.writeOutHeld()
+  }
+
+  /** Held bytes already counted against the store. */
+  private heldCounted = 0
+
+  /** Write every held entry out to the temp file as records, a page's worth of them in one buffer at a time. */
+  private writeOutHeld(): void {
+    if (this.fd === null) this.spill()
+    const from = this.heldFrom
+    for (let i = from; i >= 0 && i < this.count;) {
+      const p = i >>> PAGE_BITS
+      const held = this.heldPages[p]
+      const ids = this.heldIdPages[p]
+      const pageEnd = Math.min(this.count, (p + 1) << PAGE_BITS)
+      if (held === undefined || ids === undefined) {
+        i = pageEnd
+        continue
+      }
+      let total = 0
+      for (let k = i; k < pageEnd; k++) {
+        const m = held[k & IN_PAGE]
+        if (m === undefined) continue
+        const event = m.event ?? 'message'
+        total += 4 + heldLength(event) + heldLength(ids[k & IN_PAGE] as string) + utf8Length(m.data)
+      }
+      const out = Buffer.allocUnsafe(total)
+      let at = 0
+      for (let k = i; k < pageEnd; k++) {
+        const m = held[k & IN_PAGE]
+        if (m === undefined) continue
+        const id = ids[k & IN_PAGE] as string
+        const event = m.event ?? 'message'
+        const ev = heldLength(event)
+        const idn = id === '' ? 0 : heldLength(id)
+        const dn = utf8Length(m.data)
+        out[at] = ev & 0xff
+        out[at + 1] = ev >> 8
+        putString(out, at + 2, event, ev)
+        out[at + 2 + ev] = id === '' ? 0xff : idn & 0xff
+        out[at + 3 + ev] = id === '' ? 0xff : idn >> 8
+        if (idn > 0) putString(out, at + 4 + ev, id, idn)
+        putString(out, at + 4 + ev + idn, m.data, dn)
+        const len = 4 + ev + idn + dn
+        const q = k >>> PAGE_BITS
+        ;(this.offsetPages[q] as Float64Array)[k & IN_PAGE] = this.bytes + at
+        ;(this.lengthPages[q] as Uint32Array)[k & IN_PAGE] = len
+        const flags = this.flagPages[q] as Uint8Array
+        flags[k & IN_PAGE] = (flags[k & IN_PAGE] as number) & ~HELD
+        at += len
+      }
+      this.pending.push(out.subarray(0, at))
+      this.pendingBytes += at
+      this.bytes += at
+      if (this.pendingBytes >= BLOCK) this.flushPending()
+      this.heldPages[p] = undefined
+      this.heldIdPages[p] = undefined
+      i = pageEnd
+    }
+    this.store.release(this.heldCounted)
+    this.heldCounted = 0
+    this.heldBytes = 0
+    this.heldFrom = -1
+  }
+
   /** True once the log takes no more entries (messages are then counted as dropped). */
   get full(): boolean {
     return this.disposed || this.count >= this.store.maxEntries
   }
 
-  /**
-   * Keep a run of raw bytes (an event stream's chunk, as it came) without making it an entry; returns where it
-   * starts in the log, for `indexEvent` / `indexPlain` to point into, or -1 when the log is full. One copy per
-   * network chunk, whatever the number of events in it.
-   */
-  appendRaw(data: Buffer): number {
-    if (this.full) return -1
-    const at = this.bytes
-    const len = data.length
-    if (len === 0) return at
-    // A large chunk is kept as it came, not copied. Sockets read into memory of their own, never reused; a body
-    // chunk is a view into it (several chunks of one read share it, so that memory is counted once). A chunk
-    // that is a small part of larger memory is copied, so the log never holds more than it counts.
-    const keep = len >= KEEP_FROM && data.buffer.byteLength <= len * 4
-    if (this.fd === null) {
-      const cost = !keep ? len : data.buffer === this.keptParent ? 0 : data.buffer.byteLength
-      if (this.store.mayKeep(this, cost)) {
-        this.memoryHeld += cost
-        this.bytes += len
-        if (keep) {
-          this.keptParent = data.buffer
-          this.blockStarts.push(at)
-          this.blocks.push(data)
-          this.blockUsed = len
-          this.blockFull = true
-          return at
-        }
-        this.copyIn(data, at)
-        return at
-      }
-      this.spill()
-    }
-    this.pending.push(keep ? data : Buffer.from(data))
-    this.pendingBytes += len
-    this.bytes += len
-    if (this.pendingBytes >= BLOCK) this.flushPending()
-    return at
-  }
-
-  /** Copy `data` (raw bytes at log offset `at`) into memory blocks, running on from one into the next. */
-  private copyIn(data: Buffer, at: number): void {
-    const len = data.length
-    let off = 0
-    while (off < len) {
-      let block = this.blocks[this.blocks.length - 1]
-      if (!block || this.blockFull || this.blockUsed >= block.length) {
-        // After a chunk kept whole, a small block: the next chunk is likely kept whole too.
-        block = Buffer.allocUnsafe(this.blockFull ? BLOCK / 16 : BLOCK)
-        this.blockStarts.push(at + off)
-        this.blocks.push(block)
-        this.blockUsed = 0
-        this.blockFull = false
-      }
-      const n = Math.min(len - off, block.length - this.blockUsed)
-      data.copy(block, this.blockUsed, off, off + n)
-      this.blockUsed += n
-      off += n
-    }
-  }
-
-  /**
-   * An SSE event whose lines are the `length` log bytes from `start` (kept by `appendRaw`); `size` is its data's
-   * UTF-8 length, `idRef` where its last event id is (-1: none). Returns its seq, or -1 when the log is full.
-   * Runs once per event: a few numbers stored, nothing allocated.
-   */
-  indexEvent(t: number, start: number, length: number, size: number, idRef: number): number {
-    if (this.count >= this.store.maxEntries || this.disposed) {
-      this.dropped++
-      return -1
-    }
-    const i = this.index(t, start, length, size, KIND_CODE.event | RAW_EVENT)
-    const p = i >>> PAGE_BITS
-    let ids = this.idPages[p]
-    if (ids === undefined || ids.length <= (i & IN_PAGE)) ids = this.idPage(p)
-    ids[i & IN_PAGE] = idRef
-    return i
-  }
-
-  /** An incoming text message whose data is the `length` log bytes from `start` as they stand (SSE comments). */
-  indexPlain(t: number, kind: StreamMessageKind, start: number, length: number): number {
-    if (this.count >= this.store.maxEntries || this.disposed) {
-      this.dropped++
-      return -1
-    }
-    return this.index(t, start, length, length, KIND_CODE[kind] | RAW_PLAIN)
-  }
-
   /** The log bytes from `start` (a view when they lie in one piece, else a copy; do not keep it). */
-  bytesAt(start: number, length: number): Buffer {
+  private bytesAt(start: number, length: number): Buffer {
     if (length <= 0) return Buffer.alloc(0)
     if (this.fd === null) return this.memoryRange(start, length)
     if (start >= this.fileEnd) return this.pendingRange(start, length)
@@ -359,13 +370,6 @@ export class StreamLog {
     this.capacity += PAGE
   }
 
-  /** Page `p`'s ids, made (or grown, for the first page) to the page's size. */
-  private idPage(p: number): Float64Array {
-    const ids = grown(this.idPages[p], new Float64Array(p === 0 ? Math.min(this.capacity, PAGE) : PAGE))
-    this.idPages[p] = ids
-    return ids
-  }
-
   private codePage(i: number): Uint16Array {
     const p = i >>> PAGE_BITS
     const have = this.codePages[p]
@@ -397,10 +401,6 @@ export class StreamLog {
 
   private codeAt(i: number): number {
     return this.codePages[i >>> PAGE_BITS]?.[i & IN_PAGE] ?? 0
-  }
-
-  private idRefAt(i: number): number {
-    return this.idPages[i >>> PAGE_BITS]?.[i & IN_PAGE] ?? -1
   }
 
   private write(len: number, event: Buffer | null, id: Buffer | null, data: Buffer): void {
@@ -463,7 +463,6 @@ export class StreamLog {
     this.blocks = []
     this.blockStarts = []
     this.blockUsed = 0
-    this.keptParent = null
     this.store.release(this.memoryHeld)
     this.memoryHeld = 0
   }
@@ -536,7 +535,7 @@ export class StreamLog {
   }
 
   memoryInUse(): number {
-    return this.memoryHeld
+    return this.memoryHeld + this.heldCounted
   }
 
   /** One entry, its data cut to `maxData` bytes. */
@@ -574,20 +573,20 @@ export class StreamLog {
     return Buffer.from(decoded.data.subarray(offset, offset + length))
   }
 
-  /** Entry `i`'s data, event type and id, from its record or (SSE) its raw bytes. */
+  /** Entry `i`'s data, event type and id, from its record. */
   private decoded(i: number): Decoded {
-    const flags = this.flagsAt(i)
-    if (flags & RAW_PLAIN) return { data: this.recordOf(i) }
-    if (!(flags & RAW_EVENT)) return decodeRecord(this.recordOf(i))
-    const block = parseEventBlock(this.recordOf(i))
-    const out: Decoded = { data: block.data, event: block.event }
-    const ref = this.idRefAt(i)
-    if (ref >= 0) {
-      const len = ref % ID_SHIFT
-      const id = this.bytesAt((ref - len) / ID_SHIFT, len)
-      out.id = id.toString('utf8', 0, utf8Boundary(id, len === ID_SHIFT - 1))
-    }
+    const held = this.heldAt(i)
+    if (held === undefined) return decodeRecord(this.recordOf(i))
+    const out: Decoded = { data: Buffer.from(held.data), event: held.event ?? 'message' }
+    const id = this.heldIdPages[i >>> PAGE_BITS]?.[i & IN_PAGE] ?? ''
+    if (id !== '') out.id = id
     return out
+  }
+
+  /** Entry `i` as the parser made it, while it is held. */
+  private heldAt(i: number): HeldMessage | undefined {
+    if (!(this.flagsAt(i) & HELD)) return undefined
+    return this.heldPages[i >>> PAGE_BITS]?.[i & IN_PAGE]
   }
 
   read(from: number, count: number, maxData: number, filter?: StreamFilter): StreamPage {
@@ -632,44 +631,46 @@ export class StreamLog {
       const flags = this.flagsAt(i)
       if (kinds && !kinds.has(KINDS[flags & 15] ?? 'binary')) continue
       if (dir && (flags & OUT ? 'out' : 'in') !== dir) continue
-      if (needle && !this.contains(i, flags, needle)) continue
+      if (needle && !this.contains(i, needle, f.needleText)) continue
       f.matches.push(i)
     }
     f.scanned = limit
   }
 
   /** Does entry `i` (its event type, id or data) contain the lower-cased `needle`, ignoring ASCII case? */
-  private contains(i: number, flags: number, needle: Buffer): boolean {
-    const raw = this.recordOf(i)
-    if (!(flags & RAW_EVENT)) return containsFolded(raw, needle)
-    // A needle within one line of data or the type is also in the raw lines (unless it is in the implicit type
-    // `message`): most entries are ruled out there.
-    if (
-      needle.indexOf(10) === -1 &&
-      needle.indexOf(REPLACEMENT) === -1 &&
-      !containsFolded(MESSAGE, needle) &&
-      !containsFolded(raw, needle)
-    ) {
-      const ref = this.idRefAt(i)
-      if (ref < 0) return false
-      const len = ref % ID_SHIFT
-      return containsFolded(this.bytesAt((ref - len) / ID_SHIFT, len), needle)
+  private contains(i: number, needle: Buffer, needleText: string): boolean {
+    const held = this.heldAt(i)
+    if (held !== undefined) {
+      const id = this.heldIdPages[i >>> PAGE_BITS]?.[i & IN_PAGE] ?? ''
+      return (
+        foldAscii(held.data).includes(needleText) ||
+        foldAscii(held.event ?? 'message').includes(needleText) ||
+        (id !== '' && foldAscii(id).includes(needleText))
+      )
     }
-    const d = this.decoded(i)
+    // The record's parts, not its length fields: a length byte can look like a letter.
+    const buf = this.recordOf(i)
+    const evLen = buf.readUInt16LE(0)
+    const ev = evLen === 0xffff ? 0 : evLen
+    const idLen = buf.readUInt16LE(2 + ev)
+    const idn = idLen === 0xffff ? 0 : idLen
     return (
-      containsFolded(d.data, needle) ||
-      (d.event !== undefined && containsFolded(Buffer.from(d.event), needle)) ||
-      (d.id !== undefined && containsFolded(Buffer.from(d.id), needle))
+      containsFolded(buf.subarray(4 + ev + idn), needle) ||
+      (ev > 0 && containsFolded(buf.subarray(2, 2 + ev), needle)) ||
+      (idn > 0 && containsFolded(buf.subarray(4 + ev, 4 + ev + idn), needle))
     )
   }
 
   dispose(): void {
     if (this.disposed) return
     this.disposed = true
-    this.store.release(this.memoryHeld)
+    this.store.release(this.memoryHeld + this.heldCounted)
     this.memoryHeld = 0
+    this.heldCounted = 0
+    this.heldBytes = 0
+    this.heldPages = []
+    this.heldIdPages = []
     this.blocks = []
-    this.keptParent = null
     this.pending = []
     this.filter = null
     if (this.fd !== null) closeSync(this.fd)
@@ -783,6 +784,8 @@ function decodeRecord(buf: Buffer): Decoded {
 interface FilterState {
   key: string
   needle: Buffer | null
+  /** The needle as text (held entries are searched as strings). */
+  needleText: string
   kinds: Set<StreamMessageKind> | null
   dir: StreamDirection | undefined
   /** Entries examined so far; matches are seqs in order. */
@@ -794,6 +797,7 @@ function makeFilterState(key: string, filter: StreamFilter): FilterState {
   return {
     key,
     needle: filter.text ? Buffer.from(filter.text.toLowerCase()) : null,
+    needleText: filter.text ? filter.text.toLowerCase() : '',
     kinds: filter.kinds && filter.kinds.length > 0 ? new Set(filter.kinds) : null,
     dir: filter.dir,
     scanned: 0,
@@ -821,6 +825,16 @@ function putString(out: Buffer, at: number, s: string, bytes: number): void {
     return
   }
   out.write(s, at, bytes, 'utf8')
+}
+
+/** Bytes a held event's type or id takes in a record (cut at 65,534, as records cut them). */
+function heldLength(s: string): number {
+  return Math.min(utf8Length(s), 0xfffe)
+}
+
+/** ASCII letters lower-cased, the rest as it is (as the search of records folds bytes). */
+function foldAscii(s: string): string {
+  return /[A-Z]/.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s
 }
 
 function isEmptyFilter(f: StreamFilter): boolean {
