@@ -24,6 +24,8 @@ export interface RunCommand {
   /** Where report files go; null: json to stdout, other files to the current folder. */
   out: string | null
   includeSecrets: boolean
+  /** Where the webhook inbox listens when a step uses {{$webhook}} (default: a free port). */
+  webhookPort?: number
 }
 
 export type RunCliCommand = RunCommand | { kind: 'help' } | { kind: 'error'; message: string }
@@ -49,6 +51,8 @@ options:
                             goes to stdout (the table then goes to stderr) and junit/har files
                             to the current folder
       --include-secrets     har: keep Authorization, cookies and secret values (redacted by default)
+      --webhook-port <n>    when a request uses {{$webhook}}: the port the webhook inbox listens on
+                            at 127.0.0.1 (default: a free port; no inbox when nothing uses it)
   -h, --help                show this help
 
 exit codes: 0 every request passed, 1 an assertion or request failed (or the run was
@@ -80,6 +84,7 @@ export function parseRunArgs(argv: readonly string[]): RunCliCommand {
         reporter: { type: 'string', multiple: true },
         out: { type: 'string' },
         'include-secrets': { type: 'boolean' },
+        'webhook-port': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -127,6 +132,8 @@ export function parseRunArgs(argv: readonly string[]): RunCliCommand {
   if (reporters.length === 0)
     return { kind: 'error', message: '--reporter needs at least one of cli, json, junit, har' }
   if (values.out === '') return { kind: 'error', message: '--out needs a folder' }
+  const webhookPort = wholeNumber('--webhook-port', values['webhook-port'], 0, 65_535, -1)
+  if (webhookPort instanceof Error) return { kind: 'error', message: webhookPort.message }
 
   const cmd: RunCommand = {
     kind: 'run',
@@ -143,5 +150,6 @@ export function parseRunArgs(argv: readonly string[]): RunCliCommand {
   if (delay >= 0) cmd.delayMs = delay
   if (rate !== undefined) cmd.ratePerSecond = rate
   if (values.data !== undefined) cmd.data = values.data
+  if (webhookPort >= 0) cmd.webhookPort = webhookPort
   return cmd
 }

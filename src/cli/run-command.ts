@@ -75,6 +75,7 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     ...(cmd.ratePerSecond !== undefined ? { ratePerSecond: cmd.ratePerSecond } : {}),
     ...(cmd.data !== undefined ? { dataFile: resolve(cmd.data) } : {}),
     ...(cmd.bail ? { bail: true } : {}),
+    ...(cmd.webhookPort !== undefined ? { webhookPort: cmd.webhookPort } : {}),
   })
   if (!started.ok) {
     off()
@@ -82,6 +83,9 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     return USER_ERROR_CODES.has(started.error.code) ? 2 : 1
   }
   runId = started.value.runId
+  // On stderr, so a json report on stdout stays pipeable.
+  const hooks = started.value.webhookInbox
+  if (hooks) io.err(`webhook inbox ${hooks.startedForRun ? 'listening' : 'in use'} at ${hooks.url}\n`)
   const onSigint = (): void => void service.invoke('run.cancel', { runId })
   process.once('SIGINT', onSigint)
   let report

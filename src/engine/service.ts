@@ -118,12 +118,13 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
   })
   const collectionsReady = collections.restore(options.collections ?? [])
   const auth = new AuthRunner(http)
-  // Following jobs, long polls and the webhook inbox (issue 6).
+  // Following jobs, long polls and the webhook inbox (issue 6); runs use the same inbox.
+  const inbox = new WebhookInbox({ clock, bodies: http.bodies })
   const asyncService = createAsyncService({
     http,
     auth,
     clock,
-    inbox: new WebhookInbox({ clock, bodies: http.bodies }),
+    inbox,
     emit: (e) => sink.emit(e),
     prepare: async (request, a, context, dyn) => {
       await collectionsReady
@@ -161,6 +162,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     auth,
     collections,
     streams: { streams, subscribe: (l) => sink.subscribe(l) },
+    webhooks: inbox,
     emit: (progress) => {
       for (const l of eventListeners) l('run.progress', progress)
     },

@@ -61,6 +61,25 @@ const statusCode = z.number().int().min(100).max(999)
  * A declarative check on a request's outcome (the runner and `flightdeck run`). `message-count` applies to
  * SSE and WebSocket requests: messages received before the stop condition.
  */
+const headerAssertion = z
+  .object({
+    kind: z.literal('header'),
+    name: z.string().min(1).max(256),
+    equals: text.optional(),
+    contains: text.optional(),
+    exists: z.boolean().optional(),
+  })
+  .strict()
+const jsonAssertion = z
+  .object({
+    kind: z.literal('json'),
+    path: z.string().min(1).max(4096),
+    equals: z.union([text, z.number(), z.boolean(), z.null()]).optional(),
+    exists: z.boolean().optional(),
+  })
+  .strict()
+const bodyContainsAssertion = z.object({ kind: z.literal('body-contains'), text: text.min(1) }).strict()
+
 export const assertionSchema = z.discriminatedUnion('kind', [
   z
     .object({
@@ -71,24 +90,9 @@ export const assertionSchema = z.discriminatedUnion('kind', [
       max: statusCode.optional(),
     })
     .strict(),
-  z
-    .object({
-      kind: z.literal('header'),
-      name: z.string().min(1).max(256),
-      equals: text.optional(),
-      contains: text.optional(),
-      exists: z.boolean().optional(),
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal('json'),
-      path: z.string().min(1).max(4096),
-      equals: z.union([text, z.number(), z.boolean(), z.null()]).optional(),
-      exists: z.boolean().optional(),
-    })
-    .strict(),
-  z.object({ kind: z.literal('body-contains'), text: text.min(1) }).strict(),
+  headerAssertion,
+  jsonAssertion,
+  bodyContainsAssertion,
   z.object({ kind: z.literal('duration-under'), ms: z.number().positive().max(86_400_000) }).strict(),
   z
     .object({
@@ -166,6 +170,42 @@ export type StopSpec = z.infer<typeof stopSchema>
 /** A stream step with no stop condition ends after this many messages or this long, whichever comes first. */
 export const DEFAULT_STOP = { count: 100, durationMs: 10_000 } as const
 
+/**
+ * A check on the webhook call a step waited for: its method, the path after the token (`/done`), a header,
+ * a JSONPath on its JSON body, or text in its body. The last three work as they do on a response.
+ */
+export const webhookAssertionSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('method'),
+      equals: z
+        .string()
+        .min(1)
+        .max(64)
+        .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'Method must be an HTTP token'),
+    })
+    .strict(),
+  z.object({ kind: z.literal('path'), equals: z.string().min(1).max(4096) }).strict(),
+  headerAssertion,
+  jsonAssertion,
+  bodyContainsAssertion,
+])
+export type WebhookAssertion = z.infer<typeof webhookAssertionSchema>
+
+/**
+ * An HTTP step that, after its response, waits for the webhook inbox to receive a call carrying the token
+ * its `{{$webhook}}` minted; no call within `timeoutMs` (counted from the response) fails the step. `extract`
+ * takes values from the call (its JSON body, a header, a regex on its body) as `extract` does from a response.
+ */
+export const waitForWebhookSchema = z
+  .object({
+    timeoutMs: z.number().int().min(1).max(3_600_000),
+    assertions: z.array(webhookAssertionSchema).max(1000).optional(),
+    extract: z.array(extractionSchema).max(1000).optional(),
+  })
+  .strict()
+export type WaitForWebhookSpec = z.infer<typeof waitForWebhookSchema>
+
 /** One request file's content. */
 export const savedRequestSchema = z.object({
   name: z.string().min(1).max(256),
@@ -193,6 +233,8 @@ export const savedRequestSchema = z.object({
   dependsOn: z.array(z.string().min(1).max(4096)).max(1000).optional(),
   /** SSE and WebSocket requests: when a run's step ends. */
   stop: stopSchema.optional(),
+  /** HTTP requests using `{{$webhook}}`: after the response, wait for the callback (and check it). */
+  waitForWebhook: waitForWebhookSchema.optional(),
 })
 export type SavedRequest = z.infer<typeof savedRequestSchema>
 

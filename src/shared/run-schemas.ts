@@ -38,6 +38,11 @@ export const runCommandSchemas = {
       dataFile: z.string().min(1).max(4096).optional(),
       /** Stop starting new requests after the first failure. */
       bail: z.boolean().optional(),
+      /**
+       * When a step uses `{{$webhook}}` and the engine's webhook inbox is not listening, it is started on
+       * 127.0.0.1 at this port (0 or absent: a free one) and left running. A running inbox is used as it is.
+       */
+      webhookPort: z.number().int().min(0).max(65_535).optional(),
     })
     .strict(),
   'run.cancel': z.object({ runId }).strict(),
@@ -65,7 +70,27 @@ export interface StepResultSummary {
   error?: { code: string; message: string }
   timeMs: number
   passed: boolean
+  /** The response's checks, then (for `waitForWebhook`) the wait and the call's checks, all in words. */
   assertions: AssertionOutcome[]
+  /** A step with `waitForWebhook` whose response passed: the call it waited for, if one came. */
+  webhook?: WebhookWaitSummary
+}
+
+export interface WebhookWaitSummary {
+  timeoutMs: number
+  /** The call's session on the timeline (linked to the step's request). */
+  callSid?: string
+  method?: string
+  /** The path after the token, e.g. `/done`. */
+  path?: string
+  /** How long after the response the call came (0 when it came first). */
+  waitedMs?: number
+}
+
+/** The webhook inbox a run uses: its URL, and whether the run started it. */
+export interface RunWebhookInbox {
+  url: string
+  startedForRun: boolean
 }
 
 /** Latency over a run's finished steps, in ms. */
@@ -122,6 +147,8 @@ export interface RunSnapshot {
   /** The latest results, at most MAX_SNAPSHOT_RESULTS. */
   results: StepResultSummary[]
   finished?: RunFinished
+  /** When a step uses `{{$webhook}}`. */
+  webhookInbox?: RunWebhookInbox
 }
 
 export interface RunProgressEvent {
@@ -137,7 +164,7 @@ export interface RunProgressEvent {
 }
 
 export interface RunCommandResponses {
-  'run.start': { runId: string; total: number }
+  'run.start': { runId: string; total: number; webhookInbox?: RunWebhookInbox }
   'run.cancel': { cancelled: boolean }
   'run.get': RunSnapshot
 }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli/index'
 import { runRunCli } from '../../src/cli/run-command'
 import type { JsonRunReport } from '../../src/cli/run-report'
+import { startCallbackServer } from '../fixtures/callback-server'
 import { startRunnerServer, type RunnerServer } from '../fixtures/runner-server'
 
 /** `flightdeck run` as a CI job runs it: a real process, a collection folder, a real server, exit codes. */
@@ -353,5 +354,62 @@ describe('flightdeck run', { timeout: 120_000 }, () => {
     let runHelp = ''
     expect(await runRunCli(['--help'], { out: (t) => void (runHelp += t), err: () => undefined })).toBe(0)
     expect(runHelp).toMatch(/exit codes: 0 every request passed, 1 an assertion or request failed/)
+  })
+})
+
+// A request that asks for a callback with {{$webhook}} and waits for it: the CLI starts an inbox for the run.
+describe('flightdeck run: waitForWebhook', { timeout: 120_000 }, () => {
+  it('exit 0 when the callback comes and passes its checks; exit 1 when none comes in time', async () => {
+    const callbacks = await startCallbackServer()
+    const hooks = mkdtempSync(join(tmpdir(), 'fd-cli-hooks-'))
+    const put = (rel: string, text: string): void => {
+      mkdirSync(join(hooks, rel, '..'), { recursive: true })
+      writeFileSync(join(hooks, rel), text)
+    }
+    try {
+      put('collection.yaml', `flightdeck: 1\nname: Hooks\nvariables:\n  base: ${callbacks.url}\n`)
+      const job = (delay: number, timeoutMs: number): string =>
+        `name: Job\nmethod: POST\nurl: "{{base}}/subscribe?delay=${delay}"\nbody:\n  kind: json\n` +
+        `  text: '{"callback": "{{$webhook}}", "event": "built"}'\nassertions:\n  - kind: status\n    equals: 202\n` +
+        `waitForWebhook:\n  timeoutMs: ${timeoutMs}\n  assertions:\n    - kind: method\n      equals: POST\n` +
+        `    - kind: json\n      path: $.event\n      equals: built\n`
+      put('fast/job.yaml', job(100, 2000))
+      put('late/job.yaml', job(1500, 300))
+      const out = join(outRoot, 'hooks')
+      const ok = await flightdeck('run', hooks, 'fast', '--reporter', 'json,cli', '--out', out)
+      expect(ok.stderr).toMatch(/webhook inbox listening at http:\/\/127\.0\.0\.1:\d+\n/)
+      expect(ok.code).toBe(0)
+      expect(ok.stdout).toContain('1 passed, 0 failed')
+      const json = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as JsonRunReport
+      const r = json.results[0]
+      expect(r?.webhook).toMatchObject({ timeoutMs: 2000, method: 'POST', path: '/done' })
+      expect(r?.assertions.map((a) => [a.name, a.passed])).toEqual([
+        ['status equals 202', true],
+        ['webhook call within 2000 ms', true],
+        ['webhook method equals POST', true],
+        ['webhook $.event equals "built"', true],
+      ])
+      expect(callbacks.answered).toEqual([200])
+
+      const late = await flightdeck('run', hooks, 'late')
+      expect(late.code).toBe(1)
+      expect(late.stdout).toContain('✗ late/job.yaml #1: No webhook call within 300 ms')
+
+      // A fixed port is honoured; a port that is taken is bad input.
+      const taken = await flightdeck(
+        'run',
+        hooks,
+        'fast',
+        '--webhook-port',
+        String(new URL(callbacks.url).port),
+      )
+      expect(taken.code).toBe(2)
+      expect(taken.stderr).toMatch(
+        /^flightdeck: The webhook inbox cannot listen on 127\.0\.0\.1:\d+: the port is in use\n$/,
+      )
+    } finally {
+      await callbacks.close()
+      rmSync(hooks, { recursive: true, force: true })
+    }
   })
 })

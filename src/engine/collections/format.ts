@@ -11,6 +11,8 @@ import {
   type SavedRequest,
   type StopSpec,
   type Variable,
+  type WaitForWebhookSpec,
+  type WebhookAssertion,
 } from '../../shared/collection'
 import { DEFAULT_REQUEST_OPTIONS } from '../../shared/constants'
 import type { KeyValue, MultipartPart, RequestBody, RequestOptions } from '../../shared/request'
@@ -45,9 +47,10 @@ export const REQUEST_KEYS: ReadonlySet<string> = new Set([
   'retry',
   'dependsOn',
   'stop',
+  'waitForWebhook',
 ])
 /** The runner's fields: written when set; a save that leaves one undefined keeps what the file has. */
-const RUN_KEYS = ['assertions', 'extract', 'retry', 'dependsOn', 'stop'] as const
+const RUN_KEYS = ['assertions', 'extract', 'retry', 'dependsOn', 'stop', 'waitForWebhook'] as const
 
 /**
  * The top-level keys a save of `req` owns. A run field the request leaves undefined (a client that does not
@@ -164,6 +167,7 @@ export function requestPlain(req: SavedRequest): PlainMap {
   if (req.retry) out['retry'] = retryPlain(req.retry)
   if (req.dependsOn && req.dependsOn.length > 0) out['dependsOn'] = [...req.dependsOn]
   put(out, 'stop', req.stop ? stopPlain(req.stop) : null)
+  if (req.waitForWebhook) out['waitForWebhook'] = waitForWebhookPlain(req.waitForWebhook)
   return out
 }
 
@@ -189,6 +193,18 @@ const ASSERTION_KEYS: Record<Assertion['kind'], readonly string[]> = {
 
 function assertionPlain(a: Assertion): PlainMap {
   return pick(a, ASSERTION_KEYS[a.kind])
+}
+
+function webhookAssertionPlain(a: WebhookAssertion): PlainMap {
+  return a.kind === 'method' || a.kind === 'path' ? pick(a, ['kind', 'equals']) : assertionPlain(a)
+}
+
+/** `timeoutMs`, then the call's assertions and extractions when there are any. */
+function waitForWebhookPlain(w: WaitForWebhookSpec): PlainMap {
+  const out: PlainMap = { timeoutMs: w.timeoutMs }
+  if (w.assertions && w.assertions.length > 0) out['assertions'] = w.assertions.map(webhookAssertionPlain)
+  if (w.extract && w.extract.length > 0) out['extract'] = w.extract.map(extractionPlain)
+  return out
 }
 
 function extractionPlain(x: Extraction): PlainMap {
@@ -421,22 +437,7 @@ function listOf(v: unknown): unknown {
  */
 function runFields(raw: Raw): Record<string, unknown> {
   const out: Record<string, unknown> = {}
-  if (isSet(raw['assertions'])) {
-    const list = raw['assertions']
-    out['assertions'] = Array.isArray(list)
-      ? list.map((a: unknown) => {
-          if (!isRaw(a)) return a
-          if (a['kind'] === 'header')
-            return {
-              ...a,
-              ...(isSet(a['equals']) ? { equals: str(a['equals']) } : {}),
-              ...(isSet(a['contains']) ? { contains: str(a['contains']) } : {}),
-            }
-          if (a['kind'] === 'body-contains') return { ...a, text: str(a['text']) }
-          return a
-        })
-      : list
-  }
+  if (isSet(raw['assertions'])) out['assertions'] = readAssertions(raw['assertions'])
   if (isSet(raw['extract'])) out['extract'] = raw['extract']
   if (isSet(raw['retry'])) {
     const r = raw['retry']
@@ -450,7 +451,31 @@ function runFields(raw: Raw): Record<string, unknown> {
   }
   if (isSet(raw['dependsOn'])) out['dependsOn'] = listOf(raw['dependsOn'])
   if (isSet(raw['stop'])) out['stop'] = raw['stop']
+  if (isSet(raw['waitForWebhook'])) {
+    const w = raw['waitForWebhook']
+    out['waitForWebhook'] = isRaw(w)
+      ? { ...w, ...(isSet(w['assertions']) ? { assertions: readAssertions(w['assertions']) } : {}) }
+      : w
+  }
   return out
+}
+
+/** Texts compared with strings (a header's value, body text, a method) read as text when written bare. */
+function readAssertions(list: unknown): unknown {
+  if (!Array.isArray(list)) return list
+  return list.map((a: unknown) => {
+    if (!isRaw(a)) return a
+    if (a['kind'] === 'header')
+      return {
+        ...a,
+        ...(isSet(a['equals']) ? { equals: str(a['equals']) } : {}),
+        ...(isSet(a['contains']) ? { contains: str(a['contains']) } : {}),
+      }
+    if (a['kind'] === 'body-contains') return { ...a, text: str(a['text']) }
+    if ((a['kind'] === 'method' || a['kind'] === 'path') && isSet(a['equals']))
+      return { ...a, equals: str(a['equals']) }
+    return a
+  })
 }
 
 const folderFileSchema = variableSchema.array().max(10_000)

@@ -1,4 +1,4 @@
-import type { Assertion, Extraction } from '../../shared/collection'
+import type { Assertion, Extraction, WebhookAssertion } from '../../shared/collection'
 import type { DoneEvent, HeaderList } from '../../shared/timeline'
 import { parseJsonBody, selectJson } from '../jobs/json-select'
 
@@ -8,7 +8,7 @@ import { parseJsonBody, selectJson } from '../jobs/json-select'
  * safe evaluator, regexes are matched against at most MAX_SCAN bytes of the body.
  */
 
-export type { Assertion, Extraction } from '../../shared/collection'
+export type { Assertion, Extraction, WebhookAssertion } from '../../shared/collection'
 
 export interface AssertionResult {
   assertion: Assertion
@@ -42,6 +42,10 @@ export function runAssertions(list: readonly Assertion[], r: ResponseView): Asse
 function check(a: Assertion, r: ResponseView, jsonBody: () => unknown): AssertionResult {
   const ok = (passed: boolean, message: string): AssertionResult => ({ assertion: a, passed, message })
   switch (a.kind) {
+    case 'header':
+    case 'json':
+    case 'body-contains':
+      return { assertion: a, ...checkContent(a, r, jsonBody) }
     case 'status': {
       const s = r.done.status
       if (a.equals !== undefined)
@@ -55,6 +59,25 @@ function check(a: Assertion, r: ResponseView, jsonBody: () => unknown): Assertio
       const hi = a.max ?? 999
       return ok(s >= lo && s <= hi, `status ${s}${s >= lo && s <= hi ? ' is' : ' is not'} within ${lo}–${hi}`)
     }
+    case 'duration-under': {
+      const t = r.done.timings.time
+      return ok(t < a.ms, `took ${Math.round(t)} ms${t < a.ms ? ', under' : ', not under'} ${a.ms} ms`)
+    }
+    case 'message-count':
+      return ok(false, 'message-count applies to SSE and WebSocket requests')
+  }
+}
+
+type ContentAssertion = Extract<Assertion, { kind: 'header' | 'json' | 'body-contains' }>
+
+/** The checks that look at headers and the body only: the same on a response and on a webhook call. */
+function checkContent(
+  a: ContentAssertion,
+  r: { headers: HeaderList; body: string },
+  jsonBody: () => unknown,
+): Omit<AssertionResult, 'assertion'> {
+  const ok = (passed: boolean, message: string): Omit<AssertionResult, 'assertion'> => ({ passed, message })
+  switch (a.kind) {
     case 'header': {
       const v = r.headers.find(([k]) => k.toLowerCase() === a.name.toLowerCase())?.[1]
       if (a.exists !== undefined) {
@@ -95,13 +118,59 @@ function check(a: Assertion, r: ResponseView, jsonBody: () => unknown): Assertio
       const has = r.body.includes(a.text)
       return ok(has, `the body ${has ? 'contains' : 'does not contain'} "${a.text}"`)
     }
-    case 'duration-under': {
-      const t = r.done.timings.time
-      return ok(t < a.ms, `took ${Math.round(t)} ms${t < a.ms ? ', under' : ', not under'} ${a.ms} ms`)
-    }
-    case 'message-count':
-      return ok(false, 'message-count applies to SSE and WebSocket requests')
   }
+}
+
+export interface WebhookAssertionResult {
+  assertion: WebhookAssertion
+  passed: boolean
+  message: string
+}
+
+/** What a check sees of a webhook call. */
+export interface CallView {
+  method: string
+  /** The path after the token, `/` when there was none. */
+  path: string
+  headers: HeaderList
+  /** The body as text (the first MAX_SCAN bytes). */
+  body: string
+}
+
+/** Checks on a webhook call; messages start with "webhook:" so a failure reads plainly in a run's summary. */
+export function runWebhookAssertions(
+  list: readonly WebhookAssertion[],
+  c: CallView,
+): WebhookAssertionResult[] {
+  let json: unknown
+  let parsed = false
+  const jsonBody = (): unknown => {
+    if (!parsed) {
+      json = parseJsonBody(c.body)
+      parsed = true
+    }
+    return json
+  }
+  return list.map((a) => {
+    if (a.kind === 'method') {
+      const same = c.method.toUpperCase() === a.equals.toUpperCase()
+      return {
+        assertion: a,
+        passed: same,
+        message: `webhook: method ${c.method}${same ? '' : `, expected ${a.equals}`}`,
+      }
+    }
+    if (a.kind === 'path') {
+      const same = c.path === a.equals
+      return {
+        assertion: a,
+        passed: same,
+        message: `webhook: path ${JSON.stringify(c.path)}${same ? '' : `, expected ${JSON.stringify(a.equals)}`}`,
+      }
+    }
+    const r = checkContent(a, c, jsonBody)
+    return { assertion: a, passed: r.passed, message: `webhook: ${r.message}` }
+  })
 }
 
 /** A count against `equals` / `min` / `max`, in words. */
@@ -122,7 +191,7 @@ export function checkCount(
 /** Values for the extractions that found something; missing ones are listed so the run can say so. */
 export function runExtractions(
   list: readonly Extraction[],
-  r: ResponseView,
+  r: { headers: HeaderList; body: string },
 ): { values: Map<string, string>; missing: string[] } {
   const values = new Map<string, string>()
   const missing: string[] = []

@@ -28,6 +28,8 @@ export interface PlannedRun {
   steps: RunStep[]
   /** The collection folder as the manager knows it (absolute, normalised). */
   dir: string
+  /** Some step uses `{{$webhook}}` (directly or through a variable): the run needs a listening inbox. */
+  usesWebhook: boolean
 }
 
 /** Most requests one run plans. */
@@ -117,6 +119,7 @@ export async function planRun(
   const paths = [...saved.keys()].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0))
   const scopes = new Map<string, ReadonlyMap<string, string>>()
   const steps: RunStep[] = []
+  let usesWebhook = false
   for (const p of paths) {
     const req = saved.get(p) as SavedRequest
     const folder = parentPath(p)
@@ -148,9 +151,51 @@ export async function planRun(
       step.messages = req.messages.map((m) => m.text)
     }
     if (req.stop) step.stop = req.stop
+    const hooked = mentionsWebhook(step, vars)
+    if (req.waitForWebhook) {
+      if (req.kind !== 'http')
+        return fail('invalid_request', `${p}: waitForWebhook applies to HTTP requests, not ${req.kind}`)
+      if (!hooked)
+        return fail(
+          'invalid_request',
+          `${p}: waitForWebhook needs the request to carry {{$webhook}} (in its URL, a header or the body), so the call can be matched to it`,
+        )
+      step.waitForWebhook = req.waitForWebhook
+    }
+    usesWebhook ||= hooked
     steps.push(step)
   }
-  return ok({ steps, dir })
+  return ok({ steps, dir, usesWebhook })
+}
+
+const WEBHOOK = /\{\{\s*\$webhook\s*\}\}/
+const REFERENCE = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g
+
+/**
+ * Whether a step's request (URL, headers, body, auth, messages) uses `{{$webhook}}`, directly or through
+ * variables whose values do (followed a few levels deep, as templates are).
+ */
+export function mentionsWebhook(step: RunStep, vars: ReadonlyMap<string, string>): boolean {
+  const seen = new Set<string>()
+  let texts = [
+    JSON.stringify([step.request.url, step.request.headers, step.request.body, step.auth, step.messages]),
+  ]
+  for (let depth = 0; depth < 8 && texts.length > 0; depth++) {
+    const next: string[] = []
+    for (const t of texts) {
+      if (WEBHOOK.test(t)) return true
+      for (const m of t.matchAll(REFERENCE)) {
+        const name = m[1] ?? ''
+        const v = vars.get(name)
+        if (v !== undefined && !seen.has(name)) {
+          seen.add(name)
+          next.push(v)
+        }
+      }
+    }
+    texts = next
+  }
+  return false
 }
 
 function walk(folder: FolderNode, visit: (requestPath: string) => void): void {

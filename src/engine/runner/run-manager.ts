@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import type { z } from 'zod'
-import type { Assertion } from '../../shared/collection'
+import type { Assertion, WebhookAssertion } from '../../shared/collection'
 import { fail, ok, type Result } from '../../shared/result'
 import {
   MAX_SNAPSHOT_RESULTS,
@@ -9,6 +9,7 @@ import {
   type RunFinished,
   type RunProgressEvent,
   type RunSnapshot,
+  type RunWebhookInbox,
   type runCommandSchemas,
   type StepResultSummary,
 } from '../../shared/run-schemas'
@@ -20,6 +21,7 @@ import { planRun } from './plan'
 import { checkGraph, runSteps, type RunReport, type RunStep, type StepResult } from './runner'
 import { percentile } from './stats'
 import type { StreamDeps } from './stream-step'
+import type { WebhookInbox } from '../webhooks/webhook-inbox'
 
 /**
  * The service side of `run.*`: plans a run from a collection path, starts it, sends `run.progress` at most
@@ -34,6 +36,8 @@ export interface RunManagerDeps {
   auth: AuthRunner
   collections: CollectionManager
   streams: StreamDeps
+  /** The engine's webhook inbox: runs whose steps use `{{$webhook}}` start it when it is not listening. */
+  webhooks?: WebhookInbox
   emit(payload: RunProgressEvent): void
 }
 
@@ -68,6 +72,7 @@ interface Run {
   timer: ReturnType<typeof setTimeout> | null
   lastEmit: number
   finished?: RunFinished
+  webhookInbox?: RunWebhookInbox
   report: Promise<RunReport>
 }
 
@@ -103,6 +108,13 @@ export class RunManager {
         `That run has ${total.toLocaleString('en-US')} step runs; at most ${MAX_RUN_TOTAL.toLocaleString('en-US')}`,
       )
 
+    let webhookInbox: RunWebhookInbox | undefined
+    if (planned.value.usesWebhook) {
+      const inbox = await this.ensureInbox(p.webhookPort)
+      if (!inbox.ok) return inbox
+      webhookInbox = inbox.value
+    }
+
     const id = `r${this.next++}`
     const controller = new AbortController()
     const state: Omit<Run, 'report'> = {
@@ -126,11 +138,29 @@ export class RunManager {
       ),
       timer: null,
       lastEmit: 0,
+      ...(webhookInbox ? { webhookInbox } : {}),
     }
     const run: Run = Object.assign(state, { report: this.launch(state, steps, p, iterations, data) })
     this.runs.set(id, run)
     this.trim()
-    return ok({ runId: id, total })
+    return ok({ runId: id, total, ...(webhookInbox ? { webhookInbox } : {}) })
+  }
+
+  /** The listening inbox, started on 127.0.0.1 (at `port`, or a free one) when it is not; it stays up after. */
+  private async ensureInbox(port: number | undefined): Promise<Result<RunWebhookInbox>> {
+    const inbox = this.deps.webhooks
+    if (!inbox) return fail('unsupported', 'This run uses {{$webhook}}, but this host has no webhook inbox')
+    const running = inbox.baseUrl
+    if (running) return ok({ url: running, startedForRun: false })
+    try {
+      return ok({ url: await inbox.start(port ?? 0, '127.0.0.1'), startedForRun: true })
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code
+      const where = `127.0.0.1:${port ?? 0}`
+      if (code === 'EADDRINUSE')
+        return fail('invalid_request', `The webhook inbox cannot listen on ${where}: the port is in use`)
+      return fail('network', `The webhook inbox could not listen on ${where}`, String(e))
+    }
   }
 
   private launch(
@@ -150,6 +180,7 @@ export class RunManager {
       signal: run.controller.signal,
       auth: this.deps.auth,
       streams: this.deps.streams,
+      ...(this.deps.webhooks ? { webhooks: this.deps.webhooks } : {}),
       onResult: (r) => this.onResult(run, r),
     }).then(
       (report) => {
@@ -197,6 +228,7 @@ export class RunManager {
     }
     if (run.start.env !== undefined) snap.env = run.start.env
     if (run.finished) snap.finished = run.finished
+    if (run.webhookInbox) snap.webhookInbox = run.webhookInbox
     return ok(snap)
   }
 
@@ -322,6 +354,7 @@ export function summarize(r: StepResult): StepResultSummary {
         passed: a.passed,
         message: a.message,
       })),
+      ...webhookOutcomes(r),
       ...r.missing.map((name) => ({
         name: `extract ${name}`,
         passed: false,
@@ -332,7 +365,46 @@ export function summarize(r: StepResult): StepResultSummary {
   if (r.sid !== undefined) s.sid = r.sid
   if (r.status !== undefined) s.status = r.status
   if (r.error !== undefined) s.error = r.error
+  const w = r.webhook
+  if (w) {
+    s.webhook = { timeoutMs: w.timeoutMs }
+    if (w.call)
+      Object.assign(s.webhook, {
+        callSid: w.call.id,
+        method: w.call.method,
+        path: w.call.path,
+        waitedMs: w.call.waitedMs,
+      })
+  }
   return s
+}
+
+/** The wait as a check of its own (`webhook call within 2000 ms`), then the checks on the call. */
+function webhookOutcomes(r: StepResult): StepResultSummary['assertions'] {
+  const w = r.webhook
+  if (!w) return []
+  const c = w.call
+  return [
+    {
+      name: `webhook call within ${w.timeoutMs} ms`,
+      passed: c !== undefined,
+      message: c
+        ? `webhook ${c.method} ${c.path} came ${Math.round(c.waitedMs)} ms after the response`
+        : (w.missed ?? `No webhook call within ${w.timeoutMs} ms`),
+    },
+    ...w.assertions.map((a) => ({
+      name: describeWebhookAssertion(a.assertion),
+      passed: a.passed,
+      message: a.message,
+    })),
+  ]
+}
+
+/** A check on a webhook call in a few words, e.g. `webhook method equals POST`. */
+export function describeWebhookAssertion(a: WebhookAssertion): string {
+  if (a.kind === 'method') return `webhook method equals ${a.equals}`
+  if (a.kind === 'path') return `webhook path equals ${JSON.stringify(a.equals)}`
+  return `webhook ${describeAssertion(a)}`
 }
 
 /** An assertion in a few words, e.g. `status equals 200`, `$.token exists`. */

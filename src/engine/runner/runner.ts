@@ -1,5 +1,7 @@
 import { setMaxListeners } from 'node:events'
-import type { AuthSpec, RequestKind, StopSpec } from '../../shared/collection'
+import { performance } from 'node:perf_hooks'
+import { WEBHOOK_NOT_RUNNING } from '../../shared/async-schemas'
+import type { AuthSpec, RequestKind, StopSpec, WaitForWebhookSpec } from '../../shared/collection'
 import type { SendResult } from '../../shared/contract'
 import type { RequestSpec } from '../../shared/request'
 import type { Result } from '../../shared/result'
@@ -9,14 +11,18 @@ import { abortableSleep } from '../abortable-sleep'
 import { applySimpleAuth } from '../auth/apply-auth'
 import type { AuthRunner } from '../auth/auth-runner'
 import type { HttpEngine, SessionLink } from '../http/http-engine'
+import type { WebhookExpectation, WebhookInbox } from '../webhooks/webhook-inbox'
+import { webhookValues, type WebhookValues } from '../webhooks/webhook-values'
 import { runStreamStep, type StreamDeps } from './stream-step'
 import {
   MAX_SCAN,
   runAssertions,
   runExtractions,
+  runWebhookAssertions,
   type Assertion,
   type AssertionResult,
   type Extraction,
+  type WebhookAssertionResult,
 } from './checks'
 import { computeStats, type RunStats } from './stats'
 
@@ -58,6 +64,8 @@ export interface RunStep {
   extract: Extraction[]
   retry?: RetryPolicy
   dependsOn?: string[]
+  /** HTTP steps: after the response, wait for the webhook call carrying this step's `{{$webhook}}` token. */
+  waitForWebhook?: WaitForWebhookSpec
 }
 
 export interface RunOptions {
@@ -78,6 +86,18 @@ export interface RunOptions {
   auth?: AuthRunner
   /** Needed for SSE and WebSocket steps. */
   streams?: StreamDeps
+  /** `{{$webhook}}` and `waitForWebhook` need a listening inbox; without one `{{$webhook}}` is unknown. */
+  webhooks?: WebhookInbox
+}
+
+/** A step's wait for its webhook call. */
+export interface WebhookOutcome {
+  timeoutMs: number
+  /** The call, when one came: its session on the timeline, and how long after the response it came. */
+  call?: { id: string; method: string; path: string; waitedMs: number }
+  /** Why there is no call: `No webhook call within N ms`, or the run was cancelled during the wait. */
+  missed?: string
+  assertions: WebhookAssertionResult[]
 }
 
 export interface StepResult {
@@ -101,6 +121,8 @@ export interface StepResult {
   missing: string[]
   /** Variables used that had no value. */
   unknown: string[]
+  /** Steps with `waitForWebhook` whose response passed: the wait and the checks on the call. */
+  webhook?: WebhookOutcome
 }
 
 export interface RunReport {
@@ -221,11 +243,14 @@ async function runStep(
     for (const [k, v] of iterationVars) merged.set(k, v)
     vars = merged
   }
+  // `{{$webhook}}` mints one token per step run (every use in the step gets the same URL).
+  const inbox = options.webhooks
+  const hook = inbox?.baseUrl ? webhookValues(inbox) : undefined
   let resolved: ReturnType<typeof resolveRequest>
   let messages: ReturnType<typeof resolveTemplate>[]
   try {
-    resolved = resolveRequest(step.request, step.auth ?? { type: 'none' }, vars)
-    messages = (step.messages ?? []).map((m) => resolveTemplate(m, vars))
+    resolved = resolveRequest(step.request, step.auth ?? { type: 'none' }, vars, hook?.dyn)
+    messages = (step.messages ?? []).map((m) => resolveTemplate(m, vars, hook?.dyn))
   } catch (e) {
     if (!(e instanceof TemplateTooLarge)) throw e
     const error = { code: 'invalid_request', message: e.message }
@@ -233,6 +258,10 @@ async function runStep(
   }
   const unknown = [...resolved.unknown]
   for (const m of messages) for (const n of m.unknown) if (!unknown.includes(n)) unknown.push(n)
+  if (unknown.includes('$webhook')) {
+    const error = { code: 'unknown_variable', message: WEBHOOK_NOT_RUNNING }
+    return { result: failed(step, iteration, [], 0, error, unknown), extracted: NOTHING }
+  }
   if (unknown.length > 0) {
     const names = unknown.map((n) => `{{${n}}}`).join(', ')
     const error = {
@@ -263,6 +292,7 @@ async function runStep(
     })
     const passed = out.error === undefined && out.assertions.every((a) => a.passed)
     const sids = out.sid ? [out.sid] : []
+    hook?.bind(sids)
     return {
       result: result(
         step,
@@ -281,6 +311,38 @@ async function runStep(
     }
   }
 
+  const wait = step.waitForWebhook
+  if (wait && (!inbox || !hook || hook.token === undefined)) {
+    const error = {
+      code: 'invalid_request',
+      message: hook
+        ? 'waitForWebhook: the request does not use {{$webhook}}, so no call can be matched to it'
+        : WEBHOOK_NOT_RUNNING,
+    }
+    return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
+  }
+  // Listen before sending: a callback can come before the response has been read.
+  const expectation = wait && inbox && hook?.token ? inbox.expect(hook.token) : undefined
+  try {
+    return await exchange(http, step, iteration, spec, auth, pacer, options, hook, expectation)
+  } finally {
+    expectation?.dispose()
+  }
+}
+
+/** An HTTP step: send (with retries), check the response, then wait for its webhook call when asked. */
+async function exchange(
+  http: HttpEngine,
+  step: RunStep,
+  iteration: number,
+  spec: RequestSpec,
+  auth: AuthSpec,
+  pacer: Pacer,
+  options: InternalOptions,
+  hook: WebhookValues | undefined,
+  expectation: WebhookExpectation | undefined,
+): Promise<{ result: StepResult; extracted: ReadonlyMap<string, string> }> {
+  const signal = options.signal
   const send = async (link: SessionLink | undefined): Promise<Result<SendResult>> =>
     options.auth && (auth.type === 'digest' || auth.type === 'oauth2')
       ? options.auth.send(spec, auth, 1)
@@ -302,6 +364,8 @@ async function runStep(
         extracted: NOTHING,
       }
     const sid = sent.value.sids[0] as string
+    // The call that comes back is drawn as caused by the step's first request (later attempts share its lane).
+    if (sids.length === 0) hook?.bind([sid])
     sids.push(sid)
     // Cancelling the run cancels the requests in flight too; they end as cancelled on the timeline.
     options.inFlight.add(sid)
@@ -334,30 +398,101 @@ async function runStep(
         extracted: NOTHING,
       }
     }
+    const respondedAt = performance.now()
     const view = await responseView(http, final, outcome.events, needsBody(step))
     const assertions = runAssertions(step.assertions, view)
     const { values, missing } = runExtractions(step.extract, view)
-    const passed = assertions.every((a) => a.passed) && missing.length === 0
-    return {
-      result: result(
-        step,
-        iteration,
-        sids,
-        attempts,
-        final.status,
-        undefined,
-        final.timings.time,
-        passed,
-        assertions,
-        missing,
-        [],
-      ),
-      extracted: values,
+    let passed = assertions.every((a) => a.passed) && missing.length === 0
+    let webhook: WebhookOutcome | undefined
+    // A response that already failed the step is not worth waiting on.
+    if (passed && expectation && step.waitForWebhook && options.webhooks) {
+      const w = await waitForCall(options.webhooks, expectation, step.waitForWebhook, respondedAt, signal)
+      webhook = w.outcome
+      for (const [k, v] of w.values) values.set(k, v)
+      missing.push(...w.missing)
+      passed = w.passed
     }
+    const r = result(
+      step,
+      iteration,
+      sids,
+      attempts,
+      final.status,
+      undefined,
+      final.timings.time,
+      passed,
+      assertions,
+      missing,
+      [],
+    )
+    if (webhook) r.webhook = webhook
+    return { result: r, extracted: values }
   }
 }
 
 const NOTHING: ReadonlyMap<string, string> = new Map()
+
+/** Wait (from the response on) for the step's webhook call, then check it and take values from it. */
+async function waitForCall(
+  inbox: WebhookInbox,
+  expectation: WebhookExpectation,
+  wait: WaitForWebhookSpec,
+  respondedAt: number,
+  signal: AbortSignal | undefined,
+): Promise<{
+  outcome: WebhookOutcome
+  values: ReadonlyMap<string, string>
+  missing: string[]
+  passed: boolean
+}> {
+  const got = await expectation.next(wait.timeoutMs, signal)
+  if (!got) {
+    // Not an error (the request got its response): a check that failed, as a wrong status is.
+    const missed =
+      signal?.aborted === true
+        ? 'Cancelled while waiting for a webhook call'
+        : `No webhook call within ${wait.timeoutMs} ms`
+    return {
+      outcome: { timeoutMs: wait.timeoutMs, missed, assertions: [] },
+      values: NOTHING,
+      missing: [],
+      passed: false,
+    }
+  }
+  const { call } = got
+  const checks = wait.assertions ?? []
+  const extract = wait.extract ?? []
+  const withBody =
+    call.body.size > 0 &&
+    (checks.some((a) => a.kind === 'json' || a.kind === 'body-contains') ||
+      extract.some((x) => x.from !== 'header'))
+  const read = withBody
+    ? await inbox.bodies.read(call.body.id, 0, Math.min(call.body.size, MAX_SCAN), 'utf8')
+    : null
+  const view = {
+    method: call.method,
+    path: call.path,
+    headers: call.headers,
+    body: read?.ok ? read.value.data : '',
+  }
+  const assertions = runWebhookAssertions(checks, view)
+  const { values, missing } = runExtractions(extract, view)
+  return {
+    outcome: {
+      timeoutMs: wait.timeoutMs,
+      call: {
+        id: call.id,
+        method: call.method,
+        path: call.path,
+        waitedMs: Math.max(0, Math.round((got.at - respondedAt) * 1000) / 1000),
+      },
+      assertions,
+    },
+    values,
+    missing,
+    passed: assertions.every((a) => a.passed) && missing.length === 0,
+  }
+}
 
 /** Every result has the same shape, built in one literal (this runs once per request of a run). */
 function result(

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { performance } from 'node:perf_hooks'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { HeaderList } from '../../shared/timeline'
@@ -34,6 +35,12 @@ export interface WebhookInboxOptions {
   maxBodyBytes?: number
   /** How many tokens may be live at once; the oldest are forgotten first. */
   maxTokens?: number
+}
+
+/** A wait for one token's first call; see `WebhookInbox.expect`. */
+export interface WebhookExpectation {
+  next(timeoutMs: number, signal?: AbortSignal): Promise<{ call: WebhookCall; at: number } | null>
+  dispose(): void
 }
 
 const TOKEN_PATH = /^\/hooks\/([A-Za-z0-9_-]{8,64})(\/[^?]*)?(?:\?(.*))?$/
@@ -95,6 +102,11 @@ export class WebhookInbox {
     if (this.owners.has(token)) this.owners.set(token, owner)
   }
 
+  /** Where call bodies are stored (read them back by `call.body.id`). */
+  get bodies(): BodyStore {
+    return this.options.bodies
+  }
+
   /** Calls received since the inbox was created. */
   get callCount(): number {
     return this.nextId - 1
@@ -125,6 +137,51 @@ export class WebhookInbox {
       list.push(onCall)
       this.waiters.set(token, list)
     })
+  }
+
+  /**
+   * Listen for `token`'s first call from now on — before the request carrying the token is sent, so a caller
+   * that answers faster than the response is not missed. `next` resolves with that call (at once when it
+   * came already) and when it arrived (performance.now()), or null after `timeoutMs` or when `signal` aborts.
+   * `dispose` stops listening; call it whatever happened.
+   */
+  expect(token: string): WebhookExpectation {
+    let got: { call: WebhookCall; at: number } | null = null
+    let wake: (() => void) | null = null
+    const onCall = (call: WebhookCall): void => {
+      got ??= { call, at: performance.now() }
+      wake?.()
+    }
+    this.waiters.set(token, [...(this.waiters.get(token) ?? []), onCall])
+    return {
+      next: (timeoutMs, signal) =>
+        new Promise((resolve) => {
+          if (got || signal?.aborted) {
+            resolve(got)
+            return
+          }
+          const finish = (): void => {
+            clearTimeout(timer)
+            signal?.removeEventListener('abort', finish)
+            wake = null
+            resolve(got)
+          }
+          const timer = setTimeout(finish, timeoutMs)
+          signal?.addEventListener('abort', finish, { once: true })
+          wake = finish
+        }),
+      dispose: () => {
+        // A wait still pending ends with what it has.
+        const w = wake
+        wake = null
+        w?.()
+        const current = this.waiters.get(token)
+        if (!current) return
+        const rest = current.filter((w) => w !== onCall)
+        if (rest.length > 0) this.waiters.set(token, rest)
+        else this.waiters.delete(token)
+      },
+    }
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,355 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { parseRequestText, REQUEST_KEYS, requestPlain } from '../../src/engine/collections/format'
+import { renderYaml } from '../../src/engine/collections/yaml-doc'
+import { planRun } from '../../src/engine/runner/plan'
+import { summarize } from '../../src/engine/runner/run-manager'
+import { runSteps, type RunStep } from '../../src/engine/runner/runner'
+import type { EngineService } from '../../src/engine/service'
+import { WebhookInbox, type WebhookCall } from '../../src/engine/webhooks/webhook-inbox'
+import { WEBHOOK_NOT_RUNNING } from '../../src/shared/async-schemas'
+import type { SavedRequest } from '../../src/shared/collection'
+import type { TimelineEvent } from '../../src/shared/timeline'
+import { startCallbackServer, type CallbackServer } from '../fixtures/callback-server'
+import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { makeService, spec } from './helpers'
+
+/** `waitForWebhook`: a run step that waits for the callback its request asked for, against real servers. */
+
+let callbacks: CallbackServer
+let fixture: Fixture
+let service: EngineService
+let inbox: WebhookInbox
+const seen: WebhookCall[] = []
+
+beforeAll(async () => {
+  callbacks = await startCallbackServer()
+  fixture = await startHttpServer()
+  service = makeService({ watchCollections: false, persistWorkspace: false })
+  inbox = new WebhookInbox({ clock: service.clock, bodies: service.http.bodies })
+  await inbox.start()
+  inbox.onCall((c) => seen.push(c))
+})
+afterAll(async () => {
+  await inbox.stop()
+  await service.dispose()
+  await callbacks.close()
+  await fixture.close()
+})
+
+/** POST /subscribe with `{{$webhook}}` as the callback; the server calls it back after `delay` ms. */
+function subscribeStep(id: string, event: string, delay: number, extra: Partial<RunStep> = {}): RunStep {
+  return {
+    id,
+    name: id,
+    request: spec(`${callbacks.url}/subscribe?delay=${delay}`, {
+      method: 'POST',
+      body: { kind: 'json', text: `{"callback": "{{$webhook}}", "event": "${event}"}` },
+    }),
+    assertions: [{ kind: 'status', equals: 202 }],
+    extract: [],
+    ...extra,
+  }
+}
+
+describe('runner: waitForWebhook', { timeout: 20_000 }, () => {
+  it('waits for the delayed callback, checks it, links it to the request and extracts from it', async () => {
+    const first = subscribeStep('build', 'built', 150, {
+      waitForWebhook: {
+        timeoutMs: 2000,
+        assertions: [
+          { kind: 'method', equals: 'post' },
+          { kind: 'path', equals: '/done' },
+          { kind: 'header', name: 'x-signature', equals: 'sig-123' },
+          { kind: 'json', path: '$.event', equals: 'built' },
+        ],
+        extract: [{ name: 'event', from: 'json', path: '$.event' }],
+      },
+    })
+    // The value taken from the first call feeds the second request, whose own callback proves it arrived.
+    const second = subscribeStep('deploy', '{{event}}-deployed', 20, {
+      dependsOn: ['build'],
+      waitForWebhook: {
+        timeoutMs: 2000,
+        assertions: [{ kind: 'json', path: '$.event', equals: 'built-deployed' }],
+      },
+    })
+    const report = await runSteps(service.http, [first, second], {
+      concurrency: 2,
+      iterations: 1,
+      webhooks: inbox,
+    })
+    const byId = new Map(report.results.map((r) => [r.stepId, r]))
+    const build = byId.get('build')
+    expect(build?.status).toBe(202)
+    expect(build?.webhook?.assertions.map((a) => [a.passed, a.message])).toEqual([
+      [true, 'webhook: method POST'],
+      [true, 'webhook: path "/done"'],
+      [true, 'webhook: header x-signature is "sig-123"'],
+      [true, 'webhook: $.event is "built"'],
+    ])
+    expect(build?.passed).toBe(true)
+    expect(byId.get('deploy')?.passed).toBe(true)
+    // The call is a session of its own, owned by the step's request: what the timeline draws as its cause.
+    const call = seen.find((c) => c.id === build?.webhook?.call?.id)
+    expect(call?.owner).toBe(build?.sids[0])
+    expect(call?.query).toBe('attempt=1')
+    expect(build?.webhook?.call?.waitedMs).toBeGreaterThanOrEqual(0)
+    // What the app and the CLI show: the wait as a passed check, then the checks on the call.
+    const summary = summarize(build ?? report.results[0]!)
+    expect(summary.webhook).toMatchObject({
+      timeoutMs: 2000,
+      callSid: call?.id,
+      method: 'POST',
+      path: '/done',
+    })
+    expect(summary.assertions.map((a) => a.name)).toEqual([
+      'status equals 202',
+      'webhook call within 2000 ms',
+      'webhook method equals post',
+      'webhook path equals "/done"',
+      'webhook header x-signature equals "sig-123"',
+      'webhook $.event equals "built"',
+    ])
+    expect(summary.assertions[1]?.message).toMatch(/^webhook POST \/done came \d+ ms after the response$/)
+  })
+
+  it('a failed check on the call fails the step with its message', async () => {
+    const report = await runSteps(
+      service.http,
+      [
+        subscribeStep('wrong', 'other', 20, {
+          waitForWebhook: {
+            timeoutMs: 2000,
+            assertions: [{ kind: 'json', path: '$.event', equals: 'built' }],
+          },
+        }),
+      ],
+      { concurrency: 1, iterations: 1, webhooks: inbox },
+    )
+    const r = report.results[0]
+    expect(r?.passed).toBe(false)
+    expect(r?.error).toBeUndefined()
+    expect(r?.webhook?.assertions[0]?.message).toBe('webhook: $.event is "other", expected "built"')
+  })
+
+  it('no call within the timeout fails the step (the request itself still answered)', async () => {
+    // The fixture answers 200 and never calls back.
+    const step: RunStep = {
+      id: 'silent',
+      name: 'Silent',
+      request: spec(`${fixture.url}/hello`, {
+        headers: [{ name: 'x-callback', value: '{{$webhook}}', enabled: true }],
+      }),
+      assertions: [],
+      extract: [],
+      waitForWebhook: { timeoutMs: 300 },
+    }
+    const report = await runSteps(service.http, [step], { concurrency: 1, iterations: 1, webhooks: inbox })
+    const r = report.results[0]
+    expect(r?.status).toBe(200)
+    expect(r?.passed).toBe(false)
+    expect(r?.error).toBeUndefined()
+    expect(r?.webhook?.missed).toBe('No webhook call within 300 ms')
+    const summary = summarize(r!)
+    expect(summary.assertions.find((a) => !a.passed)).toEqual({
+      name: 'webhook call within 300 ms',
+      passed: false,
+      message: 'No webhook call within 300 ms',
+    })
+    expect(report.stats.errors).toBe(0)
+  })
+
+  it('cancelling the run ends the wait', async () => {
+    const controller = new AbortController()
+    const step: RunStep = {
+      id: 'waiting',
+      name: 'Waiting',
+      request: spec(`${fixture.url}/hello`, {
+        headers: [{ name: 'x-callback', value: '{{$webhook}}', enabled: true }],
+      }),
+      assertions: [],
+      extract: [],
+      waitForWebhook: { timeoutMs: 2000 },
+    }
+    // Cancel once the response is in, so the wait has begun (this is the only request in flight).
+    const off = service.subscribe((b) => {
+      if (b.events.some((e) => e.type === 'done')) controller.abort()
+    })
+    try {
+      const report = await runSteps(service.http, [step], {
+        concurrency: 1,
+        iterations: 1,
+        webhooks: inbox,
+        signal: controller.signal,
+      })
+      expect(report.cancelled).toBe(true)
+      expect(report.results[0]?.status).toBe(200)
+      expect(report.results[0]?.webhook?.missed).toBe('Cancelled while waiting for a webhook call')
+    } finally {
+      off()
+    }
+  })
+
+  it('without an inbox, {{$webhook}} refuses the step with what to do', async () => {
+    const step = subscribeStep('no-inbox', 'x', 20, { waitForWebhook: { timeoutMs: 500 } })
+    const report = await runSteps(service.http, [step], { concurrency: 1, iterations: 1 })
+    expect(report.results[0]?.error).toEqual({ code: 'unknown_variable', message: WEBHOOK_NOT_RUNNING })
+  })
+})
+
+describe('request files: waitForWebhook', () => {
+  const FILE = `name: Build
+method: POST
+url: "{{base}}/subscribe"
+body:
+  kind: json
+  text: '{"callback": "{{$webhook}}"}'
+assertions:
+  - kind: status
+    equals: 202
+waitForWebhook:
+  timeoutMs: 2000
+  assertions:
+    - kind: method
+      equals: POST
+    - kind: json
+      path: $.event
+      equals: done
+    - kind: header
+      name: x-signature
+      equals: sig-123
+  extract:
+    - name: event
+      from: json
+      path: $.event
+`
+  const parse = (text: string): SavedRequest => {
+    const r = parseRequestText(text, 'stem')
+    if (!r.ok) throw new Error(`line ${r.problem.line}: ${r.problem.message}`)
+    return r.value
+  }
+  const problem = (text: string): { line: number; message: string } => {
+    const r = parseRequestText(text, 'stem')
+    if (r.ok) throw new Error('expected a problem')
+    return r.problem
+  }
+
+  it('reads and writes back byte-identical, in canonical order; absent stays absent', () => {
+    const req = parse(FILE)
+    expect(req.waitForWebhook).toEqual({
+      timeoutMs: 2000,
+      assertions: [
+        { kind: 'method', equals: 'POST' },
+        { kind: 'json', path: '$.event', equals: 'done' },
+        { kind: 'header', name: 'x-signature', equals: 'sig-123' },
+      ],
+      extract: [{ name: 'event', from: 'json', path: '$.event' }],
+    })
+    expect(renderYaml(requestPlain(req), null, REQUEST_KEYS)).toBe(FILE)
+    // Keys written in another order come back in the canonical one.
+    const reordered = parse(
+      'name: B\nurl: x\nwaitForWebhook:\n  extract:\n    - path: $.a\n      from: json\n      name: a\n  timeoutMs: 5\n',
+    )
+    expect(renderYaml(requestPlain(reordered), null, REQUEST_KEYS)).toBe(
+      'name: B\nmethod: GET\nurl: x\nwaitForWebhook:\n  timeoutMs: 5\n  extract:\n    - name: a\n      from: json\n      path: $.a\n',
+    )
+    expect(parse('name: P\nurl: x\n')).not.toHaveProperty('waitForWebhook')
+  })
+
+  it('reports a bad entry with its path and line', () => {
+    const noTimeout = problem('name: A\nurl: x\nwaitForWebhook:\n  assertions: []\n')
+    expect(noTimeout.message).toMatch(/^waitForWebhook\.timeoutMs: /)
+    // A missing key is reported at its map (or the first line in it).
+    expect([3, 4]).toContain(noTimeout.line)
+    const badKind = problem(
+      'name: A\nurl: x\nwaitForWebhook:\n  timeoutMs: 100\n  assertions:\n    - kind: status\n      equals: 200\n',
+    )
+    expect(badKind.message).toMatch(/^waitForWebhook\.assertions\.0\.kind: /)
+    expect(badKind.line).toBe(6)
+    const extra = problem('name: A\nurl: x\nwaitForWebhook:\n  timeoutMs: 100\n  timeout: 5\n')
+    expect(extra.message).toMatch(/waitForWebhook/)
+    const zero = problem('name: A\nurl: x\nwaitForWebhook:\n  timeoutMs: 0\n')
+    expect(zero.message).toMatch(/^waitForWebhook\.timeoutMs: /)
+    expect(zero.line).toBe(4)
+  })
+})
+
+describe('run.start with waitForWebhook', { timeout: 20_000 }, () => {
+  let dir: string
+  let svc: EngineService
+  const file = (rel: string, text: string): void => {
+    const abs = join(dir, rel)
+    mkdirSync(join(abs, '..'), { recursive: true })
+    writeFileSync(abs, text)
+  }
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fd-run-hook-'))
+    file(
+      'collection.yaml',
+      `flightdeck: 1\nname: Hooks\nvariables:\n  base: ${callbacks.url}\n  hook: "{{$webhook}}"\n`,
+    )
+    file(
+      'ok/build.yaml',
+      `name: Build\nmethod: POST\nurl: "{{base}}/subscribe?delay=100"\nbody:\n  kind: json\n  text: '{"callback": "{{hook}}", "event": "built"}'\nwaitForWebhook:\n  timeoutMs: 2000\n  assertions:\n    - kind: json\n      path: $.event\n      equals: built\n`,
+    )
+    file(
+      'plain/plain.yaml',
+      `name: Plain\nmethod: POST\nurl: "{{base}}/subscribe"\nwaitForWebhook:\n  timeoutMs: 100\n`,
+    )
+    file(
+      'streamy/s.yaml',
+      `name: S\nkind: sse\nurl: "{{base}}/{{$webhook}}"\nwaitForWebhook:\n  timeoutMs: 100\n`,
+    )
+  })
+  afterEach(async () => {
+    await svc.dispose()
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('starts the inbox for the run, passes, and puts the call on the timeline caused by the request', async () => {
+    svc = makeService({ watchCollections: false, persistWorkspace: false })
+    const events: TimelineEvent[] = []
+    svc.subscribe((b) => events.push(...b.events))
+    const before = await svc.invoke('webhook.status', {})
+    expect(before.ok && before.value.running).toBe(false)
+    const started = await svc.invoke('run.start', { dir, path: 'ok', concurrency: 1, iterations: 1 })
+    if (!started.ok) throw new Error(started.error.message)
+    expect(started.value.webhookInbox?.startedForRun).toBe(true)
+    expect(started.value.webhookInbox?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    const report = await svc.runs.wait(started.value.runId)
+    const r = report?.results[0]
+    expect(r?.passed).toBe(true)
+    // The inbox stays up for what comes next; the app's inbox status shows it.
+    const status = await svc.invoke('webhook.status', {})
+    expect(status.ok && status.value.running).toBe(true)
+    const snap = svc.runs.get(started.value.runId)
+    expect(snap.ok && snap.value.webhookInbox?.startedForRun).toBe(true)
+    svc.flush()
+    const callSid = r?.webhook?.call?.id
+    const queued = events.find((e) => e.type === 'queued' && e.sid === callSid)
+    expect(queued).toMatchObject({ kind: 'webhook', method: 'POST', initiator: r?.sids[0] })
+    expect(events.find((e) => e.type === 'webhook-call' && e.sid === callSid)).toMatchObject({
+      owner: r?.sids[0],
+      path: '/done',
+    })
+  })
+
+  it('refuses a file whose request does not carry {{$webhook}}, or that is not HTTP', async () => {
+    svc = makeService({ watchCollections: false, persistWorkspace: false })
+    const open = await svc.invoke('collection.open', { dir })
+    expect(open.ok).toBe(true)
+    const plain = await planRun(svc.collections, dir, 'plain', undefined)
+    expect(plain.ok ? '' : plain.error.message).toBe(
+      'plain/plain.yaml: waitForWebhook needs the request to carry {{$webhook}} (in its URL, a header or the body), so the call can be matched to it',
+    )
+    const sse = await planRun(svc.collections, dir, 'streamy', undefined)
+    expect(sse.ok ? '' : sse.error.message).toBe(
+      'streamy/s.yaml: waitForWebhook applies to HTTP requests, not sse',
+    )
+    const ok = await planRun(svc.collections, dir, 'ok', undefined)
+    expect(ok.ok && ok.value.usesWebhook).toBe(true)
+  })
+})
