@@ -9,10 +9,11 @@ import { StreamComposeBar } from '../streams/StreamCompose'
 import { AuthPanel } from './AuthPanel'
 import { VariableHints } from './VariableHints'
 import { AfterResponsePanel } from '../async/AfterResponsePanel'
+import { TestsPanel } from './TestsPanel'
 
-type ComposerTab = 'params' | 'headers' | 'body' | 'auth' | 'options' | 'after'
+type ComposerTab = 'params' | 'headers' | 'body' | 'auth' | 'options' | 'tests' | 'after'
 
-/** The request composer: request line on top, then params / headers / body / options. */
+/** The request composer: request line on top, then params / headers / body / auth / options / tests. */
 export function Composer() {
   const [tab, setTab] = useState<ComposerTab>('params')
   const paramCount = useAppStore((s) => s.composer.params.filter((p) => p.enabled && p.name !== '').length)
@@ -20,6 +21,7 @@ export function Composer() {
   const bodyKind = useAppStore((s) => s.composer.bodyKind)
   const authType = useAppStore((s) => s.tabAuth.type)
   const afterMode = useAppStore((s) => s.afterResponse.mode)
+  const assertionCount = useAppStore((s) => s.composer.run.assertions.length)
 
   const tabs: { id: ComposerTab; label: string; badge?: string }[] = [
     { id: 'params', label: 'Params', ...(paramCount > 0 ? { badge: String(paramCount) } : {}) },
@@ -27,6 +29,7 @@ export function Composer() {
     { id: 'body', label: 'Body', ...(bodyKind !== 'none' ? { badge: bodyKind } : {}) },
     { id: 'auth', label: 'Auth', ...(authType !== 'inherit' ? { badge: authType } : {}) },
     { id: 'options', label: 'Options' },
+    { id: 'tests', label: 'Tests', ...(assertionCount > 0 ? { badge: String(assertionCount) } : {}) },
     {
       id: 'after',
       label: 'After response',
@@ -68,6 +71,7 @@ export function Composer() {
         {tab === 'body' ? <BodyEditor /> : null}
         {tab === 'auth' ? <AuthPanel /> : null}
         {tab === 'options' ? <OptionsPanel /> : null}
+        {tab === 'tests' ? <TestsPanel /> : null}
         {tab === 'after' ? <AfterResponsePanel /> : null}
       </div>
     </section>

@@ -1,5 +1,6 @@
 import { DEFAULT_REQUEST_OPTIONS } from '../../shared/constants'
 import type { BodyKind, KeyValue, MultipartPart, RequestBody, RequestSpec } from '../../shared/request'
+import { emptyRunDraft, type RunDraft } from './run-draft'
 
 /**
  * What the composer holds while a person edits: every body kind keeps its own draft, so switching from JSON
@@ -25,6 +26,8 @@ export interface ComposerDraft {
   multipart: MultipartPart[]
   file: { path: string; contentType: string }
   options: ComposerOptions
+  /** The Tests tab: what a run checks, extracts and retries (not used by a send from the composer). */
+  run: RunDraft
 }
 
 export function emptyDraft(): ComposerDraft {
@@ -45,6 +48,7 @@ export function emptyDraft(): ComposerDraft {
       insecure: DEFAULT_REQUEST_OPTIONS.insecure,
       totalTimeoutMs: DEFAULT_REQUEST_OPTIONS.totalTimeoutMs,
     },
+    run: emptyRunDraft(),
   }
 }
 

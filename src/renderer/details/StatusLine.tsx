@@ -1,8 +1,8 @@
 import type { SessionRow } from '../timeline/session-row'
-import { statusClass } from '../timeline/row-labels'
+import { methodText, statusClass } from '../timeline/row-labels'
 import { statusLine } from './reason-phrase'
 
-/** "200 OK  GET https://…", or the error in plain words. */
+/** "200 OK  GET https://…" (WS for a WebSocket session), or the error in plain words. */
 export function StatusLine({ row }: { row: SessionRow }) {
   const term = row.terminal
   let status: string
@@ -15,7 +15,7 @@ export function StatusLine({ row }: { row: SessionRow }) {
   return (
     <div className="status-line">
       <span className={`status-pill ${statusClass(row)}`}>{status}</span>
-      <span className="method">{row.queued.method}</span>
+      <span className="method">{methodText(row)}</span>
       <span className="url mono" title={row.queued.url}>
         {row.queued.url}
       </span>

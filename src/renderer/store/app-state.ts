@@ -3,6 +3,7 @@ import type { AppError } from '../../shared/result'
 import type { KeyValue, MultipartPart, BodyKind } from '../../shared/request'
 import type { TimelineBatch } from '../../shared/contract'
 import type { ComposerDraft, ComposerOptions } from '../composer/composer-draft'
+import type { RunDraftActions } from '../composer/run-draft'
 import type { ClockSync } from '../timeline/engine-clock'
 import type { TimelineState } from '../timeline/apply-batch'
 import type { StreamsSlice } from '../streams/streams-slice'
@@ -17,7 +18,8 @@ import type { RunnerSlice } from '../runner/runner-slice'
 
 /** The store is one zustand store made of slices, one file each; this file names their shapes. */
 
-export interface ComposerSlice {
+/** The Tests tab's edits are the composer's too (`RunDraftActions`). */
+export interface ComposerSlice extends RunDraftActions {
   composer: ComposerDraft
   /** "Send ×N": how many copies the count button fires. */
   sendCount: number

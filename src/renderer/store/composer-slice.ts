@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand/vanilla'
 import { MAX_SEND_COUNT } from '../../shared/constants'
 import type { ApiClient } from '../client/api-client'
 import { emptyDraft, toRequestSpec, type ComposerDraft } from '../composer/composer-draft'
+import { editAssertion, newAssertionRow, newExtractionRow, type RunDraft } from '../composer/run-draft'
 import { paramsFromUrl, urlWithParams } from '../composer/url-params'
 import type { AppState, ComposerSlice } from './app-state'
 
@@ -13,6 +14,8 @@ export function clampCount(n: number): number {
 export function createComposerSlice(client: ApiClient): StateCreator<AppState, [], [], ComposerSlice> {
   return (set, get) => {
     const patch = (p: Partial<ComposerDraft>): void => set((s) => ({ composer: { ...s.composer, ...p } }))
+    const patchRun = (f: (run: RunDraft) => Partial<RunDraft>): void =>
+      set((s) => ({ composer: { ...s.composer, run: { ...s.composer.run, ...f(s.composer.run) } } }))
     return {
       composer: emptyDraft(),
       sendCount: 10,
@@ -32,6 +35,25 @@ export function createComposerSlice(client: ApiClient): StateCreator<AppState, [
       setOption: (key, value) =>
         set((s) => ({ composer: { ...s.composer, options: { ...s.composer.options, [key]: value } } })),
       setSendCount: (n) => set({ sendCount: clampCount(n) }),
+      addAssertion: (kind) => patchRun((r) => ({ assertions: [...r.assertions, newAssertionRow(kind)] })),
+      updateAssertion: (id, p) =>
+        patchRun((r) => ({ assertions: r.assertions.map((a) => (a.id === id ? editAssertion(a, p) : a)) })),
+      removeAssertion: (id) => patchRun((r) => ({ assertions: r.assertions.filter((a) => a.id !== id) })),
+      addExtraction: (from) => patchRun((r) => ({ extract: [...r.extract, newExtractionRow(from)] })),
+      updateExtraction: (id, p) =>
+        patchRun((r) => ({
+          extract: r.extract.map((x) => {
+            if (x.id !== id) return x
+            // A new source kind starts its field afresh ("$." for a JSON path).
+            if (p.from !== undefined && p.from !== x.from)
+              return { ...newExtractionRow(p.from), id, name: p.name ?? x.name }
+            return { ...x, ...p }
+          }),
+        })),
+      removeExtraction: (id) => patchRun((r) => ({ extract: r.extract.filter((x) => x.id !== id) })),
+      setRetry: (p) => patchRun((r) => ({ retry: { ...r.retry, ...p } })),
+      setDependsOn: (paths) => patchRun(() => ({ dependsOn: paths.slice(0, 1000) })),
+      setStop: (p) => patchRun((r) => ({ stop: { ...r.stop, ...p } })),
       send: async (count = 1) => {
         // SSE and WebSocket modes open a stream session instead (issue 4).
         if (get().composeMode !== 'http') return get().openStream()

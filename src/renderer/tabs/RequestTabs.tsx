@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { useAppStore } from '../store/store-context'
 import { SnippetDialog } from './SnippetDialog'
+import { tabMethodLabel } from './tab-label'
 import { isTabDirty, type RequestTab } from './tabs-slice'
 
 /** Open requests as tabs above the composer: unsaved ones marked, a banner when the file changed on disk. */
@@ -41,7 +42,11 @@ export function RequestTabs() {
 
 function TabButton({ tab, active }: { tab: RequestTab; active: boolean }) {
   const dirty = useAppStore((s) => isTabDirty(s, tab))
-  const method = useAppStore((s) => (active ? s.composer.method : tab.draft.method))
+  const method = useAppStore((s) =>
+    active
+      ? tabMethodLabel(s.composeMode, s.composer.method)
+      : tabMethodLabel(tab.extras.kind, tab.draft.method),
+  )
   const activate = useAppStore((s) => s.activateTab)
   const close = useAppStore((s) => s.closeTab)
   const label = tab.extras.name + (tab.path ? '' : ' (not saved)')

@@ -1,11 +1,13 @@
 import type { AuthSpec, RequestKind, SavedMessage, SavedRequest } from '../../shared/collection'
 import { emptyDraft, draftBody, toRequestSpec, type ComposerDraft } from '../composer/composer-draft'
+import { runToSaved, savedToRun, stableJson, type RunFields } from '../composer/run-draft'
 import { paramsFromUrl } from '../composer/url-params'
 
 /**
  * A saved request <-> what the composer edits. The composer keeps a draft per body kind; a saved file holds
  * only the chosen body. What the composer does not edit (description, WebSocket protocols and messages) rides
- * along in the tab, so saving never drops it.
+ * along in the tab, so saving never drops it. The run fields (the Tests tab) are in the draft, and a save
+ * carries each one the file has or the tab sets, so the file gets what the tab shows.
  */
 
 export interface TabExtras {
@@ -14,7 +16,32 @@ export interface TabExtras {
   description: string
   protocols: string[]
   messages: SavedMessage[]
+  /**
+   * Fields of the file this version of the composer does not know (newer run fields): carried unchanged, so
+   * a save neither drops them nor makes an untouched tab look edited.
+   */
+  other: Partial<SavedRequest>
 }
+
+/** The fields the composer and the tab's extras handle; anything else in a file rides along in `other`. */
+const HANDLED: ReadonlySet<string> = new Set([
+  'name',
+  'kind',
+  'method',
+  'url',
+  'description',
+  'headers',
+  'body',
+  'auth',
+  'options',
+  'protocols',
+  'messages',
+  'assertions',
+  'extract',
+  'retry',
+  'dependsOn',
+  'stop',
+])
 
 export function savedToDraft(req: SavedRequest): ComposerDraft {
   const d = emptyDraft()
@@ -48,6 +75,7 @@ export function savedToDraft(req: SavedRequest): ComposerDraft {
   if (o.maxRedirects !== undefined) d.options.maxRedirects = o.maxRedirects
   if (o.insecure !== undefined) d.options.insecure = o.insecure
   if (o.totalTimeoutMs !== undefined) d.options.totalTimeoutMs = o.totalTimeoutMs
+  d.run = savedToRun(req)
   return d
 }
 
@@ -58,6 +86,9 @@ export function extrasOf(req: SavedRequest): TabExtras {
     description: req.description,
     protocols: [...req.protocols],
     messages: req.messages.map((m) => ({ ...m })),
+    other: Object.fromEntries(
+      Object.entries(req).filter(([k, v]) => !HANDLED.has(k) && v !== undefined),
+    ) as Partial<SavedRequest>,
   }
 }
 
@@ -70,6 +101,8 @@ export function draftToSaved(
   auth: AuthSpec,
   extras: TabExtras,
   baseOptions: SavedRequest['options'],
+  /** The run fields the file has now: an emptied one is written empty so the save removes it (runToSaved). */
+  fileRun?: RunFields,
 ): SavedRequest {
   const spec = toRequestSpec(d)
   const defaults = emptyDraft().options
@@ -80,6 +113,7 @@ export function draftToSaved(
       (options as Record<string, unknown>)[key] = value
   }
   return {
+    ...extras.other,
     name: extras.name,
     kind: extras.kind,
     method: spec.method || 'GET',
@@ -91,10 +125,21 @@ export function draftToSaved(
     options,
     protocols: extras.protocols,
     messages: extras.messages,
+    ...runToSaved(d.run, fileRun),
   }
 }
 
-/** A stable string for "has this tab unsaved changes": the content that would be written. */
+/**
+ * A stable string for "has this tab unsaved changes": the content that would be written. Key order does not
+ * count, and an empty run list or stop condition is the same as none (the file leaves both out).
+ */
 export function savedKey(req: SavedRequest): string {
-  return JSON.stringify(req)
+  const { assertions, extract, dependsOn, stop, ...rest } = req
+  return stableJson({
+    ...rest,
+    ...(assertions?.length ? { assertions } : {}),
+    ...(extract?.length ? { extract } : {}),
+    ...(dependsOn?.length ? { dependsOn } : {}),
+    ...(stop && Object.keys(stop).length > 0 ? { stop } : {}),
+  })
 }

@@ -7,6 +7,7 @@ import {
 } from '../../shared/collection'
 import type { ApiClient } from '../client/api-client'
 import { emptyDraft, type ComposerDraft } from '../composer/composer-draft'
+import { firstRunError, runFieldsOf, type RunFields } from '../composer/run-draft'
 import type { AppState } from '../store/app-state'
 import { splitProtocols } from '../streams/streams-slice'
 import { draftToSaved, extrasOf, savedKey, savedToDraft, type TabExtras } from './draft-convert'
@@ -30,6 +31,8 @@ export interface RequestTab {
   /** Stale while the tab is active: the live draft is `composer`. */
   draft: ComposerDraft
   baseOptions: SavedRequest['options']
+  /** The file's run fields as last read or written (a field emptied in the tab must be written to go). */
+  baseRun: RunFields
   savedKey: string
   version: string | null
   conflict: TabConflict
@@ -76,6 +79,7 @@ function scratchTab(): RequestTab {
     auth: { type: 'inherit' },
     draft,
     baseOptions: {},
+    baseRun: {},
     savedKey: savedKey(draftToSaved(draft, { type: 'inherit' }, extras, {})),
     version: null,
     conflict: null,
@@ -92,6 +96,7 @@ function tabFromFile(dir: string, path: string, req: SavedRequest, version: stri
     auth: req.auth,
     draft: savedToDraft(req),
     baseOptions: req.options,
+    baseRun: runFieldsOf(req),
     savedKey: savedKey(req),
     version,
     conflict: null,
@@ -112,7 +117,13 @@ export function tabContent(s: AppState, tab: RequestTab): SavedRequest {
   // The active tab's kind is whatever the composer is set to send (HTTP, SSE or WebSocket), and a WebSocket
   // request keeps the subprotocols typed in the stream options.
   const extras = active ? liveExtras(s, tab) : tab.extras
-  return draftToSaved(active ? s.composer : tab.draft, active ? s.tabAuth : tab.auth, extras, tab.baseOptions)
+  return draftToSaved(
+    active ? s.composer : tab.draft,
+    active ? s.tabAuth : tab.auth,
+    extras,
+    tab.baseOptions,
+    tab.baseRun,
+  )
 }
 
 export function isTabDirty(s: AppState, tab: RequestTab): boolean {
@@ -170,6 +181,7 @@ export function createTabsSlice(client: ApiClient): StateCreator<AppState, [], [
                 auth: req.auth,
                 draft: fresh,
                 baseOptions: req.options,
+                baseRun: runFieldsOf(req),
                 savedKey: savedKey(req),
                 version,
                 conflict: null,
@@ -190,6 +202,13 @@ export function createTabsSlice(client: ApiClient): StateCreator<AppState, [], [
 
     const write = async (tab: RequestTab, baseVersion: string | null): Promise<void> => {
       const s = get()
+      // The Tests tab's fields are checked here, so a half-typed status or a broken regex is named, not written.
+      const draft = tab.id === s.activeTabId ? s.composer : tab.draft
+      const problem = firstRunError(draft.run, tab.id === s.activeTabId ? s.composeMode : tab.extras.kind)
+      if (problem) {
+        set({ tabError: problem })
+        return
+      }
       const content = tabContent(s, tab)
       const key = savedKey(content)
       if (tab.dir && tab.path) {
@@ -208,7 +227,13 @@ export function createTabsSlice(client: ApiClient): StateCreator<AppState, [], [
           set({ tabError: res.error.message })
           return
         }
-        patchTab(tab.id, { savedKey: key, version: res.value.version, conflict: null, pendingKey: null })
+        patchTab(tab.id, {
+          savedKey: key,
+          version: res.value.version,
+          conflict: null,
+          pendingKey: null,
+          baseRun: runFieldsOf(content),
+        })
         set({ tabError: null })
         return
       }
@@ -339,7 +364,12 @@ export function createTabsSlice(client: ApiClient): StateCreator<AppState, [], [
           const diskKey = savedKey(res.value.request)
           const currentKey = savedKey(tabContent(get(), now))
           if (diskKey === currentKey || diskKey === now.pendingKey) {
-            patchTab(now.id, { savedKey: diskKey, version: res.value.version, conflict: null })
+            patchTab(now.id, {
+              savedKey: diskKey,
+              version: res.value.version,
+              conflict: null,
+              baseRun: runFieldsOf(res.value.request),
+            })
           } else if (currentKey === now.savedKey) {
             loadInto(now.id, res.value.request, res.value.version)
           } else {

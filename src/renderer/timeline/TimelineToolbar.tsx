@@ -6,6 +6,9 @@ import { HarMenu } from './HarMenu'
 import type { GroupBy, ProtocolFilter, StatusClassFilter, ViewItem } from './table-view'
 import { fitAllView, followView, freezeView, resolveWindow, timelineExtent, zoomView } from './time-view'
 
+/** The Method filter's choices: HTTP methods (SSE streams go by theirs), and WS for WebSocket sessions. */
+export const METHOD_FILTERS: readonly string[] = [...HTTP_METHODS, 'WS']
+
 /**
  * Above the table: filters, grouping, columns, and the time window's controls (zoom, fit all, follow live).
  * Extra controls from other modules (HAR import/export) come in as `children`.
@@ -55,7 +58,7 @@ export function TimelineToolbar({
         onChange={(e) => setFilters({ method: e.target.value })}
       >
         <option value="all">Method</option>
-        {HTTP_METHODS.map((m) => (
+        {METHOD_FILTERS.map((m) => (
           <option key={m} value={m}>
             {m}
           </option>

@@ -1,5 +1,6 @@
 import type { TimelineState } from './apply-batch'
 import { compareRows, type SortSpec } from './columns'
+import { methodText } from './row-labels'
 import { hostOf, isInFlight, type SessionRow } from './session-row'
 
 /**
@@ -14,7 +15,7 @@ export type GroupBy = 'none' | 'batch' | 'origin'
 
 export interface TimelineFilters {
   text: string
-  /** 'all' or one method. */
+  /** 'all' or one method as the Method column shows it ('WS' for WebSocket sessions). */
   method: string
   status: StatusClassFilter
   protocol: ProtocolFilter
@@ -75,7 +76,7 @@ export function rowFilter(f: TimelineFilters): (row: SessionRow) => boolean {
   return (row) => {
     if (f.inFlightOnly && !isInFlight(row)) return false
     if (f.errorsOnly && !isErrorRow(row)) return false
-    if (f.method !== 'all' && row.queued.method !== f.method) return false
+    if (f.method !== 'all' && methodText(row) !== f.method) return false
     if (f.protocol !== 'all' && row.sent?.protocol !== f.protocol) return false
     if (
       statusFloor > 0 &&
@@ -83,7 +84,7 @@ export function rowFilter(f: TimelineFilters): (row: SessionRow) => boolean {
     )
       return false
     if (text !== '') {
-      const hay = `${row.queued.method} ${row.queued.url} ${row.status ?? ''}`.toLowerCase()
+      const hay = `${methodText(row)} ${row.queued.url} ${row.status ?? ''}`.toLowerCase()
       if (!hay.includes(text)) return false
     }
     return true
