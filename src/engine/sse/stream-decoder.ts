@@ -114,11 +114,19 @@ interface Run {
   seq: number
   count: number
   size: number
-  /** The last one's text, for comments (what is wrong, for malformed lines); events' are read from the log. */
+  /** The last one's text (what is wrong, for a malformed line), type and last event id. */
   preview: string
-  /** A message the log did not keep: its type and last event id. */
-  event?: string
-  id?: string
+  event: string | undefined
+  id: string | undefined
+}
+
+/** A comment or a malformed line the parser reported (events are its own `EventSourceMessage`s). */
+class Other {
+  constructor(
+    readonly kind: 'comment' | 'invalid',
+    readonly data: string,
+    readonly preview: string,
+  ) {}
 }
 
 class SseDecoder implements StreamDecoder {
@@ -127,18 +135,12 @@ class SseDecoder implements StreamDecoder {
   private readonly parser: EventSourceParser
   private readonly ids: IdOnlyBlocks
   private dead = false
-  /** Engine time of the chunk being read: every message completed in it arrived then. */
-  private t = 0
-  /** The last event id as the events of the chunk being read carry it. */
-  private last: string
-  /** Every event of the chunk being read came from ASCII text (so its data's length is its size in bytes). */
-  private ascii = true
+  /** What the parser reported for the chunk being read, in order: the callbacks only collect. */
+  private items: (EventSourceMessage | Other)[] = []
+  private events = 0
+  private others = 0
   /** The text since the last blank line before this chunk (the start of the block being read) is ASCII. */
   private carryAscii = true
-  /** Seqs the log gave this chunk's events (-1: not kept), in order. */
-  private seqs: number[] = []
-  /** Messages of this chunk: the run being added to, and the runs before it. */
-  private run: Run | null = null
   private runs: Run[] = []
 
   constructor(
@@ -147,119 +149,135 @@ class SseDecoder implements StreamDecoder {
     private readonly maxBuffer: number,
     private readonly log: StreamLog,
   ) {
-    this.last = state.lastEventId
     this.ids = new IdOnlyBlocks(state.lastEventId)
     this.parser = createParser({
       maxBufferSize: maxBuffer,
-      onEvent: (e) => this.event(e),
-      onComment: (text) => this.plain('comment', text, text),
+      onEvent: (e) => {
+        this.items.push(e)
+        this.events++
+      },
+      onComment: (text) => {
+        this.items.push(new Other('comment', text, text))
+        this.others++
+      },
       onRetry: (ms) => this.sink.retry(ms),
       onError: (err) => {
         if (err.type === 'max-buffer-size-exceeded') this.dead = true
-        else this.plain('invalid', err.line ?? '', err.message)
+        else {
+          this.items.push(new Other('invalid', err.line ?? '', err.message))
+          this.others++
+        }
       },
     })
   }
 
   push(chunk: Buffer, t: number): void {
     if (this.dead || chunk.length === 0) return
-    this.t = t
     const ascii = isAscii(chunk)
-    this.ascii = ascii && this.carryAscii
     const text = this.utf8.decode(chunk, { stream: true })
-    if (text !== '') this.take(text, ascii)
+    if (text !== '') this.take(text, t, ascii)
   }
 
   end(): void {
     if (this.dead) return
     const rest = this.utf8.decode()
-    this.ascii = false
-    if (rest !== '') this.take(rest, false)
+    this.carryAscii = false
+    if (rest !== '') this.take(rest, 0, false)
   }
 
-  /** One event as the parser made it: kept in the log by reference, counted into the chunk's run. */
-  private event(e: EventSourceMessage): void {
-    if (e.id !== undefined) this.last = e.id
-    const data = e.data
-    const size = this.ascii ? data.length : Buffer.byteLength(data)
-    const seq = this.log.holdEvent(this.t, e, this.last, size)
-    this.seqs.push(seq)
-    const run = this.run
-    if (run !== null && seq >= 0 && run.kind === 'event' && seq === run.seq + run.count) {
-      run.count++
-      run.size += size
-    } else if (seq >= 0) this.start('event', seq, size, '')
-    else {
-      this.start('event', seq, size, data)
-      const dropped = this.run as Run
-      dropped.event = e.event ?? 'message'
-      if (this.last !== '') dropped.id = this.last
-    }
-  }
-
-  /** A comment or a malformed line (rare): recorded as text. */
-  private plain(kind: 'comment' | 'invalid', data: string, preview: string): void {
-    const seq = this.log.appendText(this.t, 'in', kind, data)
-    const size = this.log.sizeOf(seq, data)
-    const run = this.run
-    if (run !== null && seq >= 0 && run.kind === kind && seq === run.seq + run.count) {
-      run.count++
-      run.size += size
-      run.preview = preview
-    } else this.start(kind, seq, size, preview)
-  }
-
-  private start(kind: TextKind, seq: number, size: number, preview: string): void {
-    if (this.run !== null) this.runs.push(this.run)
-    this.run = { kind, seq, count: 1, size, preview }
-  }
-
-  private take(text: string, ascii: boolean): void {
+  /** One decoded chunk (`ascii`: its bytes were), arrived at engine time `t`. */
+  private take(text: string, t: number, ascii: boolean): void {
     this.parser.feed(text)
     if (this.dead) {
-      this.seqs.length = 0
-      this.run = null
-      this.runs.length = 0
+      this.items.length = 0
+      this.events = 0
       this.sink.fatal(`An event or line is longer than the limit of ${this.maxBuffer} bytes`)
       return
     }
     // The last event id at each event's dispatch: from the events' own ids, unless the chunk dispatched a
     // block with no data (which eventsource-parser does not report), when the chunk's lines are looked at.
-    const seqs = this.seqs
-    const exact = this.ids.chunk(text, seqs.length)
-    if (exact === null) {
-      this.state.lastEventId = this.last
-      this.ids.settle(this.last)
-    } else {
-      for (let k = 0; k < seqs.length; k++) {
-        const seq = seqs[k] as number
-        if (seq >= 0) this.log.setHeldId(seq, exact[k] as string)
+    const exact = this.ids.chunk(text, this.events)
+    // An event's data is ASCII (its length is its size in bytes) when the text it came from was.
+    const asciiEvents = ascii && this.carryAscii
+    const { log, items } = this
+    let last = this.state.lastEventId
+    let k = 0
+    // The run being counted (a tick's worth): its first seq, count, size, and last event (`items` index).
+    let kind: TextKind = 'event'
+    let seq0 = -1
+    let count = 0
+    let size = 0
+    let lastItem = -1
+    const others = this.others
+    for (let j = 0; j < items.length; j++) {
+      const item = items[j] as EventSourceMessage | Other
+      if (others > 0 && item instanceof Other) {
+        const seq = log.appendText(t, 'in', item.kind, item.data)
+        const n = log.sizeOf(seq, item.data)
+        if (seq < 0 || seq0 < 0 || kind !== item.kind || seq !== seq0 + count) {
+          if (count > 0) this.runs.push(this.makeRun(kind, seq0, count, size, lastItem, this.runId))
+          kind = item.kind
+          seq0 = seq
+          count = 0
+          size = 0
+        }
+        count++
+        size += n
+        lastItem = j
+        continue
       }
-      this.last = this.ids.lastEventId
-      this.state.lastEventId = this.last
+      const e = item as EventSourceMessage
+      if (exact !== null) last = exact[k] as string
+      else if (e.id !== undefined) last = e.id
+      k++
+      const data = e.data
+      const n = asciiEvents ? data.length : Buffer.byteLength(data)
+      const seq = log.holdEvent(t, data, e.event, last, n)
+      if (seq < 0 || seq0 < 0 || kind !== 'event' || seq !== seq0 + count) {
+        if (count > 0) this.runs.push(this.makeRun(kind, seq0, count, size, lastItem, this.runId))
+        kind = 'event'
+        seq0 = seq
+        count = 0
+        size = 0
+      }
+      count++
+      size += n
+      lastItem = j
+      this.runId = last
     }
-    seqs.length = 0
+    if (count > 0) this.runs.push(this.makeRun(kind, seq0, count, size, lastItem, this.runId))
+    items.length = 0
+    this.events = 0
+    this.others = 0
+    log.settle(asciiEvents)
+    if (exact === null) this.ids.settle(last)
+    this.state.lastEventId = exact === null ? last : this.ids.lastEventId
     // Whether what follows this chunk's last blank line is ASCII (the start of the next event's data).
     const tail = this.ids.tailFrom
-    this.carryAscii = tail < 0 ? this.carryAscii && ascii : ascii || !NON_ASCII.test(text.slice(tail))
-    this.log.settle()
-    if (this.run !== null) this.runs.push(this.run)
-    this.run = null
-    for (const run of this.runs) this.tell(run)
+    this.carryAscii = tail < 0 ? asciiEvents : ascii || !NON_ASCII.test(text.slice(tail))
+    for (const r of this.runs) this.tell(r)
     this.runs.length = 0
   }
 
+  /** The last event id of the last event counted into the run being built. */
+  private runId = ''
+
+  /** A run told as one tick: `count` messages of `kind` from `seq`, the last of them `items[at]`. */
+  private makeRun(kind: TextKind, seq: number, count: number, size: number, at: number, id: string): Run {
+    const item = this.items[at] as EventSourceMessage | Other
+    if (item instanceof Other)
+      return { kind, seq, count, size, preview: item.preview, event: undefined, id: undefined }
+    return { kind, seq, count, size, preview: item.data, event: item.event, id }
+  }
+
   private tell(run: Run): void {
+    const event = run.kind === 'event' ? (run.event ?? 'message') : undefined
+    const id = run.kind === 'event' && run.id !== '' ? run.id : undefined
     if (run.seq < 0) {
-      this.sink.messages(run.kind, -1, 1, run.size, run.preview.slice(0, DROPPED_PREVIEW), run.event, run.id)
+      this.sink.messages(run.kind, -1, 1, run.size, run.preview.slice(0, DROPPED_PREVIEW), event, id)
       return
     }
-    if (run.kind !== 'event') {
-      this.sink.messages(run.kind, run.seq, run.count, run.size, run.preview)
-      return
-    }
-    const last = this.log.entry(run.seq + run.count - 1, DROPPED_PREVIEW * 4)
-    this.sink.messages('event', run.seq, run.count, run.size, last?.data ?? '', last?.event, last?.id)
+    this.sink.messages(run.kind, run.seq, run.count, run.size, run.preview, event, id)
   }
 }
 

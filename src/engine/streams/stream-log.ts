@@ -46,21 +46,15 @@ const KIND_CODE = Object.fromEntries(KINDS.map((k, i) => [k, i])) as Record<Stre
 const SCAN_PER_CALL = 250_000
 /** Entry flags: the kind code in bits 0-3, then these. */
 const OUT = 16
-/** The entry is held as it came from the parser (`holdEvent`): in `heldPages`, not yet a record. */
+/** The entry is held as text (`holdEvent`): its data, type and id are in one of `heldTexts`, not yet a record. */
 const HELD = 32
-/** What one held entry costs beyond its strings' characters (the message object, array slots, headers). */
-const HELD_OVERHEAD = 64
+/** A held entry's type or id length meaning "none". */
+const NONE = 0xffff
 /** Index entries per page (see `tPages`). */
 const PAGE_BITS = 16
 const PAGE = 1 << PAGE_BITS
 const IN_PAGE = PAGE - 1
 const SCAN_BUDGET_MS = 250
-
-/** An SSE event as eventsource-parser reports it (its `EventSourceMessage`). */
-export interface HeldMessage {
-  readonly data: string
-  readonly event?: string | undefined
-}
 
 export interface AppendInput {
   t: number
@@ -93,14 +87,22 @@ export class StreamLog {
   /** WebSocket close codes. */
   private codePages: (Uint16Array | undefined)[] = []
   /**
-   * SSE events as eventsource-parser made them, kept by reference (no copy or encoding per event), with the
-   * last event id at each: for pages that have some, until they are written out to the temp file in a batch.
+   * SSE events held as text: a network chunk's events go in as the parser made their strings (`holdEvent`),
+   * and are joined into one string when the chunk is read (`settle`); an entry's `offset` is then where its
+   * data starts in that string, `length` its data's length, followed by its type and its id (their lengths
+   * here, NONE for none). Held until the log's memory share is used up, then written out to the temp file.
    */
-  private heldPages: (HeldMessage[] | undefined)[] = []
-  private heldIdPages: (string[] | undefined)[] = []
-  /** Held entries not yet written out, oldest first (seq `heldFrom` on), and what they cost in memory. */
-  private heldFrom = -1
-  private heldBytes = 0
+  private eventLenPages: (Uint16Array | undefined)[] = []
+  private idLenPages: (Uint16Array | undefined)[] = []
+  private heldTexts: string[] = []
+  /** The first seq held in each of `heldTexts`. */
+  private heldTextSeqs: number[] = []
+  /** The strings of the chunk being read, and where the next one starts once they are joined. */
+  private parts: string[] = []
+  private partsLength = 0
+  private partsFrom = -1
+  /** What the held texts cost, as counted in the store. */
+  private heldCounted = 0
   /** Bytes recorded so far (memory + file). */
   private bytes = 0
   private blocks: Buffer[] = []
@@ -212,109 +214,144 @@ export class StreamLog {
   }
 
   /**
-   * An SSE event as the parser made it (`data`, `event`), kept by reference; `id` is the last event id at its
-   * dispatch ('' for none), `size` its data's UTF-8 length. Returns its seq, or -1 when the log is full. This
-   * runs once per event, so it only stores: memory is counted by the strings' length and checked once per
-   * network chunk (`settle`), which writes held entries out to the temp file past the log's share.
+   * An SSE event: its `data` and `event` type (undefined: `message`) as the parser made them, `id` the last event
+   * id at its dispatch ('' for none), `size` its data's UTF-8 length. Returns its seq, or -1 when the log is full.
+   * This runs once per event, so it only keeps the strings for the chunk's join and stores a few numbers;
+   * memory is counted (by length) and checked once per network chunk, in `settle`.
    */
-  holdEvent(t: number, message: HeldMessage, id: string, size: number): number {
+  holdEvent(t: number, data: string, event: string | undefined, id: string, size: number): number {
     if (this.count >= this.store.maxEntries || this.disposed) {
       this.dropped++
       return -1
     }
-    const i = this.index(t, 0, 0, size, KIND_CODE.event | HELD)
-    const p = i >>> PAGE_BITS
-    let held = this.heldPages[p]
-    if (held === undefined) {
-      held = []
-      this.heldPages[p] = held
-      this.heldIdPages[p] = []
+    const i = this.index(t, this.partsLength, data.length, size, KIND_CODE.event | HELD)
+    if (this.partsFrom < 0) this.partsFrom = i
+    const parts = this.parts
+    parts.push(data)
+    let n = this.partsLength + data.length
+    let evLen = NONE
+    if (event !== undefined) {
+      evLen = Math.min(event.length, NONE - 1)
+      parts.push(evLen === event.length ? event : event.slice(0, evLen))
+      n += evLen
     }
+    let idLen = NONE
+    if (id !== '') {
+      idLen = Math.min(id.length, NONE - 1)
+      parts.push(idLen === id.length ? id : id.slice(0, idLen))
+      n += idLen
+    }
+    this.partsLength = n
+    const p = i >>> PAGE_BITS
     const j = i & IN_PAGE
-    held[j] = message
-    ;(this.heldIdPages[p] as string[])[j] = id
-    if (this.heldFrom < 0) this.heldFrom = i
-    this.heldBytes += message.data.length + (message.event?.length ?? 0) + id.length + HELD_OVERHEAD
+    let evs = this.eventLenPages[p]
+    if (evs === undefined || evs.length <= j) evs = this.lenPage(this.eventLenPages, p)
+    evs[j] = evLen
+    let ids = this.idLenPages[p]
+    if (ids === undefined || ids.length <= j) ids = this.lenPage(this.idLenPages, p)
+    ids[j] = idLen
     return i
   }
 
-  /** Correct the last event id of held entry `seq` (before `settle`). */
-  setHeldId(seq: number, id: string): void {
-    const ids = this.heldIdPages[seq >>> PAGE_BITS]
-    if (ids !== undefined && this.flagsAt(seq) & HELD) ids[seq & IN_PAGE] = id
+  private lenPage(pages: (Uint16Array | undefined)[], p: number): Uint16Array {
+    const next = grown(pages[p], new Uint16Array(p === 0 ? Math.min(this.capacity, PAGE) : PAGE))
+    pages[p] = next
+    return next
   }
 
-  /** Count what was held since the last call; past the log's memory share, write the held entries out. */
-  settle(): void {
-    if (this.heldBytes === 0 || this.disposed) return
-    const cost = this.heldBytes - this.heldCounted
-    if (cost > 0 && this.store.mayKeep(this, cost)) {
-      this.heldCounted = this.heldBytes
-      return
-    }
-    this.writeOutHeld()
+  /**
+   * The chunk is read: join its events' strings into one (the many small strings they were die young), count
+   * it, and past the log's memory share write the held entries out to the temp file. `ascii`: the chunk's
+   * strings are known to be ASCII.
+   */
+  settle(ascii = false): void {
+    if (this.partsFrom < 0 || this.disposed) return
+    const text = this.parts.length === 1 ? (this.parts[0] as string) : this.parts.join('')
+    this.heldTexts.push(text)
+    this.heldTextSeqs.push(this.partsFrom)
+    this.parts = []
+    this.partsLength = 0
+    this.partsFrom = -1
+    // By length: a string of only Latin-1 characters takes a byte a character, any other two.
+    const cost = ascii || !NON_LATIN1.test(text) ? text.length : text.length * 2
+    if (this.store.mayKeep(this, cost)) this.heldCounted += cost
+    else this.writeOutHeld()
   }
 
-  /** Held bytes already counted against the store. */
-  private heldCounted = 0
-
-  /** Write every held entry out to the temp file as records, a page's worth of them in one buffer at a time. */
+  /** Write every held entry out to the temp file as records, a held chunk's worth in one buffer at a time. */
   private writeOutHeld(): void {
     if (this.fd === null) this.spill()
-    const from = this.heldFrom
-    for (let i = from; i >= 0 && i < this.count;) {
-      const p = i >>> PAGE_BITS
-      const held = this.heldPages[p]
-      const ids = this.heldIdPages[p]
-      const pageEnd = Math.min(this.count, (p + 1) << PAGE_BITS)
-      if (held === undefined || ids === undefined) {
-        i = pageEnd
-        continue
-      }
-      let total = 0
-      for (let k = i; k < pageEnd; k++) {
-        const m = held[k & IN_PAGE]
-        if (m === undefined) continue
-        const event = m.event ?? 'message'
-        total += 4 + heldLength(event) + heldLength(ids[k & IN_PAGE] as string) + utf8Length(m.data)
-      }
-      const out = Buffer.allocUnsafe(total)
+    for (let c = 0; c < this.heldTexts.length; c++) {
+      const text = this.heldTexts[c] as string
+      const first = this.heldTextSeqs[c] as number
+      const end = c + 1 < this.heldTextSeqs.length ? (this.heldTextSeqs[c + 1] as number) : this.count
+      const out = Buffer.allocUnsafe(text.length * 3 + (end - first) * 11 + 16)
       let at = 0
-      for (let k = i; k < pageEnd; k++) {
-        const m = held[k & IN_PAGE]
-        if (m === undefined) continue
-        const id = ids[k & IN_PAGE] as string
-        const event = m.event ?? 'message'
-        const ev = heldLength(event)
-        const idn = id === '' ? 0 : heldLength(id)
-        const dn = utf8Length(m.data)
-        out[at] = ev & 0xff
-        out[at + 1] = ev >> 8
-        putString(out, at + 2, event, ev)
-        out[at + 2 + ev] = id === '' ? 0xff : idn & 0xff
-        out[at + 3 + ev] = id === '' ? 0xff : idn >> 8
-        if (idn > 0) putString(out, at + 4 + ev, id, idn)
-        putString(out, at + 4 + ev + idn, m.data, dn)
-        const len = 4 + ev + idn + dn
+      for (let k = first; k < end; k++) {
+        const flags = this.flagPages[k >>> PAGE_BITS] as Uint8Array
+        if (!((flags[k & IN_PAGE] as number) & HELD)) continue
+        const h = this.heldParts(k, text)
+        const event = h.event ?? 'message'
+        const start = at
+        const ev = out.write(event, at + 2, Math.min(0xfffe, out.length - at - 2), 'utf8')
+        out.writeUInt16LE(ev, at)
+        at += 2 + ev
+        if (h.id === undefined) {
+          out.writeUInt16LE(0xffff, at)
+          at += 2
+        } else {
+          const idn = out.write(h.id, at + 2, Math.min(0xfffe, out.length - at - 2), 'utf8')
+          out.writeUInt16LE(idn, at)
+          at += 2 + idn
+        }
+        at += out.write(h.data, at, 'utf8')
         const q = k >>> PAGE_BITS
-        ;(this.offsetPages[q] as Float64Array)[k & IN_PAGE] = this.bytes + at
-        ;(this.lengthPages[q] as Uint32Array)[k & IN_PAGE] = len
-        const flags = this.flagPages[q] as Uint8Array
+        ;(this.offsetPages[q] as Float64Array)[k & IN_PAGE] = this.bytes + start
+        ;(this.lengthPages[q] as Uint32Array)[k & IN_PAGE] = at - start
         flags[k & IN_PAGE] = (flags[k & IN_PAGE] as number) & ~HELD
-        at += len
       }
       this.pending.push(out.subarray(0, at))
       this.pendingBytes += at
       this.bytes += at
       if (this.pendingBytes >= BLOCK) this.flushPending()
-      this.heldPages[p] = undefined
-      this.heldIdPages[p] = undefined
-      i = pageEnd
     }
+    this.heldTexts = []
+    this.heldTextSeqs = []
     this.store.release(this.heldCounted)
     this.heldCounted = 0
-    this.heldBytes = 0
-    this.heldFrom = -1
+  }
+
+  /** Held entry `i`'s data, type and id, out of `text` (the held string it is in). */
+  private heldParts(i: number, text: string): { data: string; event?: string; id?: string } {
+    const p = i >>> PAGE_BITS
+    const j = i & IN_PAGE
+    const start = (this.offsetPages[p] as Float64Array)[j] as number
+    const dataEnd = start + ((this.lengthPages[p] as Uint32Array)[j] as number)
+    const evLen = this.eventLenPages[p]?.[j] ?? NONE
+    const idLen = this.idLenPages[p]?.[j] ?? NONE
+    const evEnd = evLen === NONE ? dataEnd : dataEnd + evLen
+    const out: { data: string; event?: string; id?: string } = { data: text.slice(start, dataEnd) }
+    if (evLen !== NONE) out.event = text.slice(dataEnd, evEnd)
+    if (idLen !== NONE) out.id = text.slice(evEnd, evEnd + idLen)
+    return out
+  }
+
+  /** Held entry `i`'s parts, or undefined when it is a record. */
+  private held(i: number): { data: string; event?: string; id?: string } | undefined {
+    if (!(this.flagsAt(i) & HELD)) return undefined
+    if (this.partsFrom >= 0 && i >= this.partsFrom) {
+      // Still in the chunk being read (a tick's preview): join what there is so far.
+      return this.heldParts(i, this.parts.join(''))
+    }
+    let lo = 0
+    let hi = this.heldTextSeqs.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if ((this.heldTextSeqs[mid] as number) <= i) lo = mid
+      else hi = mid - 1
+    }
+    const text = this.heldTexts[lo]
+    return text === undefined ? undefined : this.heldParts(i, text)
   }
 
   /** True once the log takes no more entries (messages are then counted as dropped). */
@@ -575,18 +612,11 @@ export class StreamLog {
 
   /** Entry `i`'s data, event type and id, from its record. */
   private decoded(i: number): Decoded {
-    const held = this.heldAt(i)
+    const held = this.held(i)
     if (held === undefined) return decodeRecord(this.recordOf(i))
     const out: Decoded = { data: Buffer.from(held.data), event: held.event ?? 'message' }
-    const id = this.heldIdPages[i >>> PAGE_BITS]?.[i & IN_PAGE] ?? ''
-    if (id !== '') out.id = id
+    if (held.id !== undefined) out.id = held.id
     return out
-  }
-
-  /** Entry `i` as the parser made it, while it is held. */
-  private heldAt(i: number): HeldMessage | undefined {
-    if (!(this.flagsAt(i) & HELD)) return undefined
-    return this.heldPages[i >>> PAGE_BITS]?.[i & IN_PAGE]
   }
 
   read(from: number, count: number, maxData: number, filter?: StreamFilter): StreamPage {
@@ -639,13 +669,12 @@ export class StreamLog {
 
   /** Does entry `i` (its event type, id or data) contain the lower-cased `needle`, ignoring ASCII case? */
   private contains(i: number, needle: Buffer, needleText: string): boolean {
-    const held = this.heldAt(i)
+    const held = this.held(i)
     if (held !== undefined) {
-      const id = this.heldIdPages[i >>> PAGE_BITS]?.[i & IN_PAGE] ?? ''
       return (
         foldAscii(held.data).includes(needleText) ||
         foldAscii(held.event ?? 'message').includes(needleText) ||
-        (id !== '' && foldAscii(id).includes(needleText))
+        (held.id !== undefined && foldAscii(held.id).includes(needleText))
       )
     }
     // The record's parts, not its length fields: a length byte can look like a letter.
@@ -667,9 +696,9 @@ export class StreamLog {
     this.store.release(this.memoryHeld + this.heldCounted)
     this.memoryHeld = 0
     this.heldCounted = 0
-    this.heldBytes = 0
-    this.heldPages = []
-    this.heldIdPages = []
+    this.heldTexts = []
+    this.heldTextSeqs = []
+    this.parts = []
     this.blocks = []
     this.pending = []
     this.filter = null
@@ -827,10 +856,7 @@ function putString(out: Buffer, at: number, s: string, bytes: number): void {
   out.write(s, at, bytes, 'utf8')
 }
 
-/** Bytes a held event's type or id takes in a record (cut at 65,534, as records cut them). */
-function heldLength(s: string): number {
-  return Math.min(utf8Length(s), 0xfffe)
-}
+const NON_LATIN1 = /[\u0100-\uffff]/
 
 /** ASCII letters lower-cased, the rest as it is (as the search of records folds bytes). */
 function foldAscii(s: string): string {
