@@ -122,23 +122,22 @@ function AssertionsSection({
                     </select>
                   </td>
                   {row.raw ? (
-                    <td colSpan={3} className="muted mono tests-raw" title="Kept as the file has it">
+                    <td className="muted mono tests-raw" title="Kept as the file has it">
                       {JSON.stringify(row.raw)}
                     </td>
                   ) : (
-                    <>
-                      <td className="tests-name">
+                    <td className="tests-spec">
+                      <span className="tests-values">
                         {hasName ? (
                           <TestInput
                             label={`Assertion ${n} ${row.kind === 'json' ? 'path' : 'header'}`}
+                            className="tests-subject"
                             placeholder={row.kind === 'json' ? '$.user.id' : 'content-type'}
                             value={row.name}
                             error={k('name')}
                             onChange={(name) => update(row.id, { name })}
                           />
                         ) : null}
-                      </td>
-                      <td className="tests-mode">
                         {modes.length > 1 ? (
                           <select
                             aria-label={`Assertion ${n} comparison`}
@@ -151,18 +150,15 @@ function AssertionsSection({
                               </option>
                             ))}
                           </select>
-                        ) : (
-                          <span className="muted">
-                            {row.kind === 'duration-under' ? 'ms under' : 'contains'}
-                          </span>
-                        )}
-                      </td>
-                      <td className="tests-value">
+                        ) : null}
                         {hasValue ? (
-                          <span className="tests-values">
+                          <>
                             <TestInput
                               label={`Assertion ${n} ${row.mode === 'range' ? 'min' : 'value'}`}
                               placeholder={valuePlaceholder(row)}
+                              className={
+                                NUMERIC.has(row.kind) && row.mode !== 'oneOf' ? 'tests-num' : 'tests-grow'
+                              }
                               value={row.value}
                               error={k('value')}
                               inputMode={NUMERIC.has(row.kind) ? 'numeric' : 'text'}
@@ -173,6 +169,7 @@ function AssertionsSection({
                                 <span className="muted">and</span>
                                 <TestInput
                                   label={`Assertion ${n} max`}
+                                  className="tests-num"
                                   placeholder="max"
                                   value={row.value2}
                                   error={k('value2')}
@@ -181,10 +178,11 @@ function AssertionsSection({
                                 />
                               </>
                             ) : null}
-                          </span>
+                            {row.kind === 'duration-under' ? <span className="muted">ms</span> : null}
+                          </>
                         ) : null}
-                      </td>
-                    </>
+                      </span>
+                    </td>
                   )}
                   <td className="kv-remove">
                     <button
@@ -197,7 +195,7 @@ function AssertionsSection({
                     </button>
                   </td>
                 </tr>,
-                <RowErrors key={`${row.id}-e`} errors={errors} prefix={`a:${row.id}:`} cols={5} />,
+                <RowErrors key={`${row.id}-e`} errors={errors} prefix={`a:${row.id}:`} cols={3} />,
               ]
             })}
           </tbody>
