@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { Fifo } from '../../src/engine/fifo'
 import { BodyStore } from '../../src/engine/http/body-store'
 
 describe('body retention', () => {
@@ -27,5 +28,19 @@ describe('body retention', () => {
     const unknown = await store.read('b999', 0, 10, 'utf8')
     expect(!unknown.ok && unknown.error.message).toBe('No body with id b999')
     await store.dispose()
+  })
+})
+
+describe('Fifo', () => {
+  it('hands items back in arrival order across its compaction', () => {
+    const q = new Fifo<number>()
+    let next = 0
+    for (let i = 0; i < 5000; i++) q.push(i)
+    for (let i = 0; i < 4000; i++) expect(q.shift()).toBe(next++)
+    for (let i = 5000; i < 6000; i++) q.push(i)
+    expect(q.size).toBe(2000)
+    while (q.size > 0) expect(q.shift()).toBe(next++)
+    expect(next).toBe(6000)
+    expect(q.shift()).toBeUndefined()
   })
 })

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { BodyChunk } from '../../shared/contract'
 import { fail, ok, type Result } from '../../shared/result'
+import { Fifo } from '../fifo'
 
 /**
  * Response bodies live here, not in the UI. A body stays in memory up to `memoryLimit` bytes (and while the
@@ -151,6 +152,8 @@ export class BodyWriter {
 
 export class BodyStore {
   private readonly bodies = new Map<string, BodyWriter>()
+  /** Creation order, for releasing the oldest (see Fifo). */
+  private readonly order = new Fifo<string>()
   private readonly memoryLimit: number
   private readonly totalMemoryLimit: number
   readonly highWaterMark: number
@@ -172,16 +175,22 @@ export class BodyStore {
     const id = `b${this.nextId++}`
     const writer = new BodyWriter(id, contentType, this)
     this.bodies.set(id, writer)
+    this.order.push(id)
     if (this.bodies.size > this.maxBodies) this.releaseOldest()
     return writer
   }
 
   /** Let go of the oldest finished body (one still being written, e.g. a long download, stays). */
   private releaseOldest(): void {
-    let scanned = 0
-    for (const [id, w] of this.bodies) {
-      if (++scanned > 256) return
-      if (!w.ended) continue
+    for (let scanned = 0; scanned < 256 && this.order.size > 0; scanned++) {
+      const id = this.order.shift() as string
+      const w = this.bodies.get(id)
+      if (!w) continue // deleted already
+      if (!w.ended) {
+        // Still being written (a long download): it goes to the back of the line.
+        this.order.push(id)
+        continue
+      }
       this.bodies.delete(id)
       void w.dispose()
       return

@@ -9,6 +9,7 @@ import type {
   TlsEvent,
 } from '../../shared/timeline'
 import type { TerminalEvent } from '../har/har-types'
+import { Fifo } from '../fifo'
 
 /**
  * What the engine remembers about each HTTP session after it ended, for HAR export and "edit as new request".
@@ -42,6 +43,8 @@ export const MAX_KEPT_REQUEST_BODY = 1024 * 1024
 
 export class SessionRecords {
   private readonly records = new Map<string, SessionRecord>()
+  /** Arrival order, for evicting the oldest (see Fifo). */
+  private readonly order = new Fifo<string>()
 
   constructor(private readonly limit = DEFAULT_RECORD_LIMIT) {}
 
@@ -57,9 +60,10 @@ export class SessionRecords {
   record(e: TimelineEvent): void {
     if (e.type === 'queued') {
       if (e.kind !== 'http') return
+      if (!this.records.has(e.sid)) this.order.push(e.sid)
       this.records.set(e.sid, { queued: e })
-      if (this.records.size > this.limit) {
-        const oldest = this.records.keys().next().value
+      while (this.records.size > this.limit && this.order.size > 0) {
+        const oldest = this.order.shift()
         if (oldest !== undefined) this.records.delete(oldest)
       }
       return
