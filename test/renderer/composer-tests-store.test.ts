@@ -185,8 +185,8 @@ describe('Tests tab', () => {
     const text = read('api/me.yaml')
     expect(text).not.toContain('assertions:')
     expect(text).not.toContain('extract:')
-    // There is no empty retry policy: "off" is written as no retries.
-    expect(text).toContain('retry:\n  retries: 0\n')
+    // Retry off removes the policy from the file.
+    expect(text).not.toContain('retry:')
     expect(dirty()).toBe(false)
     // Opened afresh, the tab shows retry off and is clean.
     s().closeTab(activeTab().id)

@@ -164,7 +164,8 @@ export function requestPlain(req: SavedRequest): PlainMap {
   if (req.messages.length > 0) out['messages'] = req.messages.map((m) => ({ name: m.name, text: m.text }))
   if (req.assertions && req.assertions.length > 0) out['assertions'] = req.assertions.map(assertionPlain)
   if (req.extract && req.extract.length > 0) out['extract'] = req.extract.map(extractionPlain)
-  if (req.retry) out['retry'] = retryPlain(req.retry)
+  // `retries: 0` is no retry policy: the key goes (how the composer turns retry off).
+  if (req.retry && req.retry.retries > 0) out['retry'] = retryPlain(req.retry)
   if (req.dependsOn && req.dependsOn.length > 0) out['dependsOn'] = [...req.dependsOn]
   put(out, 'stop', req.stop ? stopPlain(req.stop) : null)
   if (req.waitForWebhook) out['waitForWebhook'] = waitForWebhookPlain(req.waitForWebhook)
