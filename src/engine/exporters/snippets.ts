@@ -1,4 +1,4 @@
-import { HTTPSnippet, type HarRequest } from '@readme/httpsnippet'
+import type { HarRequest } from '@readme/httpsnippet'
 import type { AuthSpec, SavedRequest, ScopedVariable } from '../../shared/collection'
 import type { SnippetTarget } from '../../shared/collection-schemas'
 import { fail, ok, type Result } from '../../shared/result'
@@ -82,12 +82,14 @@ export function toHar(
   return ok(har)
 }
 
-export function snippet(
+export async function snippet(
   req: SavedRequest,
   auth: AuthSpec,
   vars: readonly ScopedVariable[],
   target: SnippetTarget,
-): Result<string> {
+): Promise<Result<string>> {
+  // Loaded on first use: only code export needs it.
+  const { HTTPSnippet } = await import('@readme/httpsnippet')
   const har = toHar(req, auth, vars)
   if (!har.ok) return har
   const [t, client] = TARGETS[target]

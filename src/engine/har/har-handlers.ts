@@ -69,7 +69,7 @@ export function createHarHandlers(deps: HarHandlerDeps): Handlers {
     'session.snippet': async (p) => {
       const r = deps.records.get(p.sid)
       if (!r) return fail('not_found', `No request is remembered for session ${p.sid}`)
-      const code = snippet(harRequestOf(r), p.target)
+      const code = await snippet(harRequestOf(r), p.target)
       return code === null ? fail('unsupported', `No ${p.target} snippet for this request`) : ok({ code })
     },
   }

@@ -1,4 +1,4 @@
-import { HTTPSnippet } from '@readme/httpsnippet'
+import type { HTTPSnippet as Snippet } from '@readme/httpsnippet'
 import type { SnippetTarget } from '../../shared/body-view'
 import type { HarRequest } from './har-types'
 
@@ -9,7 +9,9 @@ const LEAVE_OUT = new Set(['host', 'content-length', 'connection', 'accept-encod
  * A request as code, written by httpsnippet (ReadMe's maintained fork) from the request's HAR form. It runs in
  * the engine because the library uses Node's `url` module.
  */
-export function snippet(request: HarRequest, target: SnippetTarget): string | null {
+export async function snippet(request: HarRequest, target: SnippetTarget): Promise<string | null> {
+  // Loaded on first use: only code export needs it.
+  const { HTTPSnippet } = await import('@readme/httpsnippet')
   const [targetId, clientId] = target.split(':') as [string, string]
   const input = {
     ...request,
@@ -19,8 +21,8 @@ export function snippet(request: HarRequest, target: SnippetTarget): string | nu
     httpVersion: 'HTTP/1.1',
     ...(request.postData ? { postData: { ...request.postData, text: request.postData.text ?? '' } } : {}),
   }
-  const out = new HTTPSnippet(input as ConstructorParameters<typeof HTTPSnippet>[0]).convert(
-    targetId as Parameters<HTTPSnippet['convert']>[0],
+  const out = new HTTPSnippet(input as ConstructorParameters<typeof Snippet>[0]).convert(
+    targetId as Parameters<Snippet['convert']>[0],
     clientId,
     { indent: '  ' },
   )

@@ -1,4 +1,3 @@
-import { toJsonObjectWarn } from 'curlconverter'
 import type { AuthSpec, SavedRequest } from '../../shared/collection'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import { ImportError, isObj, method, request, str } from './plan'
@@ -17,7 +16,10 @@ function headerList(v: unknown): KeyValue[] {
   return Object.entries(v).map(([name, value]) => ({ name, value: str(value), enabled: true }))
 }
 
-export function importCurl(text: string): { request: SavedRequest; unmapped: string[] } {
+/** Loaded on first use: curlconverter (with its shell grammar) is the slowest module to load, and most runs
+ * of the CLI or the app never import a curl command. */
+export async function importCurl(text: string): Promise<{ request: SavedRequest; unmapped: string[] }> {
+  const { toJsonObjectWarn } = await import('curlconverter')
   let parsed: unknown
   let warnings: unknown
   try {

@@ -60,7 +60,7 @@ export function importExportHandlers(
             .map((f) => f.auth),
           r.request.auth,
         ]
-        const text = snippet(r.request, effectiveAuth(chain), vars.value, p.target)
+        const text = await snippet(r.request, effectiveAuth(chain), vars.value, p.target)
         return text.ok ? ok({ text: text.value }) : text
       },
     },

@@ -85,7 +85,7 @@ export async function planImport(
   format: ImportFormat,
 ): Promise<{ format: KnownFormat; plan: ImportPlan }> {
   if (format === 'curl' || (format === 'auto' && looksLikeCurl(text))) {
-    const { request, unmapped } = importCurl(text)
+    const { request, unmapped } = await importCurl(text)
     const plan = emptyPlan('Pasted curl')
     plan.children = [{ type: 'request', request }]
     plan.unmapped = unmapped

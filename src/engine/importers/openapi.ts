@@ -1,4 +1,3 @@
-import SwaggerParser from '@apidevtools/swagger-parser'
 import type { AuthSpec, Variable } from '../../shared/collection'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import {
@@ -198,6 +197,8 @@ function serverUrl(api: Obj, unmapped: string[]): string {
 
 export async function importOpenApi(data: unknown): Promise<ImportPlan> {
   if (!isOpenApi(data) || !isObj(data)) throw new ImportError('not an OpenAPI 3 document (no "openapi: 3.x")')
+  // Loaded on first use (it is slow to load and only imports need it).
+  const { default: SwaggerParser } = await import('@apidevtools/swagger-parser')
   let api: Obj
   try {
     // Local references only: a document must never make Flightdeck fetch anything.
