@@ -2,6 +2,7 @@ import { isAscii } from 'node:buffer'
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser'
 import type { StreamMode } from '../../shared/timeline'
 import type { StreamLog } from '../streams/stream-log'
+import { IdOnlyBlocks } from './sse-ids'
 
 /**
  * Turns the bytes of a streamed HTTP response into messages, chunk by chunk as they arrive:
@@ -103,11 +104,6 @@ export function createStreamDecoder(
   }
 }
 
-const LF = 10
-const CR = 13
-const COLON = 58
-const SPACE = 32
-
 /** A run of messages of one kind with consecutive seqs, told to the sink as one tick once the chunk is read. */
 interface Run {
   kind: TextKind
@@ -118,15 +114,8 @@ interface Run {
   preview: string
   event: string | undefined
   id: string | undefined
-}
-
-/** A comment or a malformed line the parser reported (events are its own `EventSourceMessage`s). */
-class Other {
-  constructor(
-    readonly kind: 'comment' | 'invalid',
-    readonly data: string,
-    readonly preview: string,
-  ) {}
+  /** Where, among the chunk's events, the run's last event is (for its id, should the chunk's ids be redone). */
+  at: number
 }
 
 class SseDecoder implements StreamDecoder {
@@ -135,12 +124,26 @@ class SseDecoder implements StreamDecoder {
   private readonly parser: EventSourceParser
   private readonly ids: IdOnlyBlocks
   private dead = false
-  /** What the parser reported for the chunk being read, in order: the callbacks only collect. */
-  private items: (EventSourceMessage | Other)[] = []
-  private events = 0
-  private others = 0
+  /** Engine time of the chunk being read: every message completed in it arrived then. */
+  private t = 0
+  /** The last event id as the events of the chunk being read carry them. */
+  private last: string
+  /** The events of the chunk being read come from ASCII text (so a data's length is its size in bytes). */
+  private ascii = true
   /** The text since the last blank line before this chunk (the start of the block being read) is ASCII. */
   private carryAscii = true
+  /** Events of the chunk being read so far. */
+  private events = 0
+  /**
+   * The text since the last blank line before this chunk, and the last event id there: with the chunk's text
+   * up to its own last blank line, it is the whole blocks of the chunk's events, which the log keeps.
+   */
+  private carry = ''
+  private carryId: string
+  /** Where in `carry` a blank line ended by CR (not yet dispatched) ends, or -1. */
+  private carryCut = -1
+  // The run being counted (a tick's worth), and the runs before it in this chunk.
+  private run: Run | null = null
   private runs: Run[] = []
 
   constructor(
@@ -149,125 +152,124 @@ class SseDecoder implements StreamDecoder {
     private readonly maxBuffer: number,
     private readonly log: StreamLog,
   ) {
+    this.last = state.lastEventId
+    this.carryId = state.lastEventId
     this.ids = new IdOnlyBlocks(state.lastEventId)
     this.parser = createParser({
       maxBufferSize: maxBuffer,
-      onEvent: (e) => {
-        this.items.push(e)
-        this.events++
-      },
-      onComment: (text) => {
-        this.items.push(new Other('comment', text, text))
-        this.others++
-      },
+      onEvent: (e) => this.event(e),
+      onComment: (text) => this.plain('comment', text, text),
       onRetry: (ms) => this.sink.retry(ms),
       onError: (err) => {
         if (err.type === 'max-buffer-size-exceeded') this.dead = true
-        else {
-          this.items.push(new Other('invalid', err.line ?? '', err.message))
-          this.others++
-        }
+        else this.plain('invalid', err.line ?? '', err.message)
       },
     })
   }
 
   push(chunk: Buffer, t: number): void {
     if (this.dead || chunk.length === 0) return
+    this.t = t
     const ascii = isAscii(chunk)
+    this.ascii = ascii && this.carryAscii
     const text = this.utf8.decode(chunk, { stream: true })
-    if (text !== '') this.take(text, t, ascii)
+    if (text !== '') this.take(text, ascii)
   }
 
   end(): void {
     if (this.dead) return
     const rest = this.utf8.decode()
-    this.carryAscii = false
-    if (rest !== '') this.take(rest, 0, false)
+    this.ascii = false
+    if (rest !== '') this.take(rest, false)
   }
 
-  /** One decoded chunk (`ascii`: its bytes were), arrived at engine time `t`. */
-  private take(text: string, t: number, ascii: boolean): void {
+  /**
+   * One event as the parser made it: only counted here. The log indexes it (time, size, where it is among the
+   * chunk's events); its data, type and id are read back from the text the chunk's blocks came in.
+   */
+  private event(e: EventSourceMessage): void {
+    if (e.id !== undefined) this.last = e.id
+    const data = e.data
+    const size = this.ascii ? data.length : Buffer.byteLength(data)
+    const seq = this.log.holdEvent(this.t, this.events++, size)
+    const run = this.run
+    if (run !== null && run.kind === 'event' && seq === run.seq + run.count && seq >= 0 && run.seq >= 0) {
+      run.count++
+      run.size += size
+      run.preview = data
+      run.event = e.event
+      run.id = this.last
+      run.at = this.events - 1
+    } else {
+      if (run !== null) this.runs.push(run)
+      const at = this.events - 1
+      this.run = { kind: 'event', seq, count: 1, size, preview: data, event: e.event, id: this.last, at }
+    }
+  }
+
+  /** A comment or a malformed line (rare): recorded as text. */
+  private plain(kind: 'comment' | 'invalid', data: string, preview: string): void {
+    const seq = this.log.appendText(this.t, 'in', kind, data)
+    const size = this.log.sizeOf(seq, data)
+    const run = this.run
+    if (run !== null && run.kind === kind && seq === run.seq + run.count && seq >= 0 && run.seq >= 0) {
+      run.count++
+      run.size += size
+      run.preview = preview
+    } else {
+      if (run !== null) this.runs.push(run)
+      this.run = { kind, seq, count: 1, size, preview, event: undefined, id: undefined, at: 0 }
+    }
+  }
+
+  private take(text: string, ascii: boolean): void {
     this.parser.feed(text)
     if (this.dead) {
-      this.items.length = 0
-      this.events = 0
+      this.run = null
+      this.runs.length = 0
       this.sink.fatal(`An event or line is longer than the limit of ${this.maxBuffer} bytes`)
       return
     }
+    const events = this.events
+    this.events = 0
     // The last event id at each event's dispatch: from the events' own ids, unless the chunk dispatched a
     // block with no data (which eventsource-parser does not report), when the chunk's lines are looked at.
-    const exact = this.ids.chunk(text, this.events)
-    // An event's data is ASCII (its length is its size in bytes) when the text it came from was.
-    const asciiEvents = ascii && this.carryAscii
-    const { log, items } = this
-    let last = this.state.lastEventId
-    let k = 0
-    // The run being counted (a tick's worth): its first seq, count, size, and last event (`items` index).
-    let kind: TextKind = 'event'
-    let seq0 = -1
-    let count = 0
-    let size = 0
-    let lastItem = -1
-    const others = this.others
-    for (let j = 0; j < items.length; j++) {
-      const item = items[j] as EventSourceMessage | Other
-      if (others > 0 && item instanceof Other) {
-        const seq = log.appendText(t, 'in', item.kind, item.data)
-        const n = log.sizeOf(seq, item.data)
-        if (seq < 0 || seq0 < 0 || kind !== item.kind || seq !== seq0 + count) {
-          if (count > 0) this.runs.push(this.makeRun(kind, seq0, count, size, lastItem, this.runId))
-          kind = item.kind
-          seq0 = seq
-          count = 0
-          size = 0
-        }
-        count++
-        size += n
-        lastItem = j
-        continue
-      }
-      const e = item as EventSourceMessage
-      if (exact !== null) last = exact[k] as string
-      else if (e.id !== undefined) last = e.id
-      k++
-      const data = e.data
-      const n = asciiEvents ? data.length : Buffer.byteLength(data)
-      const seq = log.holdEvent(t, data, e.event, last, n)
-      if (seq < 0 || seq0 < 0 || kind !== 'event' || seq !== seq0 + count) {
-        if (count > 0) this.runs.push(this.makeRun(kind, seq0, count, size, lastItem, this.runId))
-        kind = 'event'
-        seq0 = seq
-        count = 0
-        size = 0
-      }
-      count++
-      size += n
-      lastItem = j
-      this.runId = last
-    }
-    if (count > 0) this.runs.push(this.makeRun(kind, seq0, count, size, lastItem, this.runId))
-    items.length = 0
-    this.events = 0
-    this.others = 0
-    log.settle(asciiEvents)
-    if (exact === null) this.ids.settle(last)
-    this.state.lastEventId = exact === null ? last : this.ids.lastEventId
-    // Whether what follows this chunk's last blank line is ASCII (the start of the next event's data).
+    const exact = this.ids.chunk(text, events)
+    if (exact === null) this.ids.settle(this.last)
+    else this.last = this.ids.lastEventId
+    this.state.lastEventId = this.last
+    // The log keeps the text of the blocks this chunk ended (from the last blank line before it to its own).
     const tail = this.ids.tailFrom
-    this.carryAscii = tail < 0 ? asciiEvents : ascii || !NON_ASCII.test(text.slice(tail))
-    for (const r of this.runs) this.tell(r)
+    if (tail >= 0 && this.ids.tailHeld && this.carryCut >= 0) {
+      // The last blank line was a CR at the end of an earlier chunk: the blocks end there, in the carry.
+      if (events > 0) this.log.holdBlocks(this.carry.slice(0, this.carryCut), this.carryId, this.ascii)
+      this.carry = this.carry.slice(this.carryCut) + text.slice(tail)
+      this.carryId = this.last
+      this.carryAscii = !NON_ASCII.test(this.carry)
+    } else if (tail >= 0) {
+      if (events > 0) this.log.holdBlocks(this.carry + text.slice(0, tail), this.carryId, this.ascii)
+      this.carry = text.slice(tail)
+      this.carryId = this.last
+      this.carryAscii = ascii || !NON_ASCII.test(this.carry)
+    } else {
+      if (events > 0) {
+        // Should the lines and the parser disagree (they should not), the events are kept with all there is.
+        this.log.holdBlocks(this.carry + text, this.carryId, this.ascii)
+        this.carry = ''
+      } else this.carry += text
+      this.carryAscii = this.carryAscii && ascii
+    }
+    // A blank line ended by CR at the very end: where the blocks will end, once a later chunk dispatches it.
+    if (this.ids.blankHeld) {
+      if (this.carryCut < 0 || tail >= 0) this.carryCut = this.carry.length
+    } else this.carryCut = -1
+    if (this.run !== null) this.runs.push(this.run)
+    this.run = null
+    for (const run of this.runs) {
+      if (exact !== null && run.kind === 'event') run.id = exact[run.at] ?? run.id
+      this.tell(run)
+    }
     this.runs.length = 0
-  }
-
-  /** The last event id of the last event counted into the run being built. */
-  private runId = ''
-
-  /** A run told as one tick: `count` messages of `kind` from `seq`, the last of them `items[at]`. */
-  private makeRun(kind: TextKind, seq: number, count: number, size: number, at: number, id: string): Run {
-    const item = this.items[at] as EventSourceMessage | Other
-    if (item instanceof Other)
-      return { kind, seq, count, size, preview: item.preview, event: undefined, id: undefined }
-    return { kind, seq, count, size, preview: item.data, event: item.event, id }
   }
 
   private tell(run: Run): void {
@@ -285,162 +287,6 @@ const NON_ASCII = /[\u0080-\uffff]/
 
 /** Characters of a message the log did not keep that are kept for its tick's preview. */
 const DROPPED_PREVIEW = 80
-
-/**
- * The one thing eventsource-parser does not report: a block with an `id` but no data (`id: 42` then a blank
- * line). WHATWG dispatch still makes its id the last event id (sent on reconnect, carried by later events),
- * but the parser dispatches only blocks with data, and resets its id without a callback. (Upstream added an
- * `onId` callback for this after the version installed here; when it is available, this class can go.)
- *
- * It only watches lines, it does not parse fields: per chunk the blank lines are counted (one native search
- * for `\n\n` per event), and when every dispatch in the chunk was an event the parser reported, the events'
- * ids are the answer. Only a chunk with a dispatch of a data-less block (or a CR in it) is walked line by
- * line, for where the ids and blank lines are.
- */
-class IdOnlyBlocks {
-  /** The last event id buffer (set by `id` lines), and its value at the last dispatch. */
-  private buffer: string
-  lastEventId: string
-  private hasData = false
-  /** The start of a line not yet ended: all of it for an `id` line, else enough to tell a `data` line. */
-  private partial = ''
-  /**
-   * The text so far ended a line in CR: that line (`held`) is over, but it is looked at once a later chunk
-   * brings a line end, as eventsource-parser does (an LF right after belongs to the CR), so both count the
-   * same dispatches in the same chunk. `partial` is then the start of the line after it.
-   */
-  private crHeld = false
-  private held = ''
-  /** The data-ful dispatches of the chunk being walked: the last event id at each. */
-  private collected: string[] = []
-
-  constructor(lastEventId: string) {
-    this.buffer = lastEventId
-    this.lastEventId = lastEventId
-  }
-
-  /**
-   * A chunk the parser has read, in which it reported `events` events: null when their own ids tell the last
-   * event id (call `settle` with it then), else the last event id at each of those events' dispatch.
-   */
-  chunk(text: string, events: number): string[] | null {
-    this.tailFrom = -1
-    if (!this.crHeld && text.indexOf('\r') === -1) {
-      let blanks = text.charCodeAt(0) === LF && this.partial === '' ? 1 : 0
-      let after = blanks === 1 ? 1 : -1
-      let i = text.indexOf('\n\n')
-      while (i !== -1 && blanks <= events) {
-        blanks++
-        after = i + 2
-        i = text.indexOf('\n\n', i + 1)
-      }
-      if (blanks === events) {
-        if (after !== -1) {
-          // Every block that ended here was an event: what follows the last blank line is a new block.
-          this.hasData = false
-          this.partial = ''
-        }
-        this.tailFrom = after
-        this.pendingText = text
-        return null
-      }
-    }
-    this.collected = []
-    this.walk(text, 0)
-    const out = this.collected
-    this.collected = []
-    // Should the parser have seen other dispatches than these lines show, its own ids are the answer.
-    return out.length === events ? out : null
-  }
-
-  /** Where the text after the chunk's last blank line starts (-1: the chunk has no blank line). */
-  tailFrom = -1
-  /** A chunk answered by its events, whose lines after the last blank one are still to be walked. */
-  private pendingText = ''
-
-  /** After a chunk answered by its events: the last event id is `last`; the rest of the chunk is walked. */
-  settle(last: string): void {
-    if (this.pendingText === '') {
-      // The chunk was walked but did not agree with the parser: take the parser's word.
-      this.buffer = last
-      this.lastEventId = last
-      return
-    }
-    const text = this.pendingText
-    this.pendingText = ''
-    if (this.tailFrom >= 0) this.buffer = last
-    this.lastEventId = last
-    this.walk(text, Math.max(this.tailFrom, 0))
-  }
-
-  /** Lines of `text` from `pos`: blank lines dispatch, `data` lines mark the block, `id` lines set the buffer. */
-  private walk(text: string, pos: number): void {
-    const n = text.length
-    if (this.crHeld) {
-      if (text.indexOf('\n', pos) === -1 && text.indexOf('\r', pos) === -1) {
-        this.keep(text.slice(pos))
-        return
-      }
-      this.crHeld = false
-      const blank = this.held === ''
-      this.line(this.held)
-      this.held = ''
-      if (this.partial === '' && text.charCodeAt(pos) === LF) pos++
-      if (blank) this.tailFrom = pos
-    }
-    while (pos < n) {
-      let end = pos
-      while (end < n) {
-        const c = text.charCodeAt(end)
-        if (c === LF || c === CR) break
-        end++
-      }
-      if (end === n || end === n - 1) {
-        // The end of the text: keep the line's start (a last CR is looked at with the next chunk).
-        this.keep(text.slice(pos, end))
-        if (end === n - 1) {
-          const line = this.partial
-          this.partial = ''
-          if (text.charCodeAt(end) === LF) {
-            this.line(line)
-            if (line === '') this.tailFrom = n
-          } else {
-            this.crHeld = true
-            this.held = line
-          }
-        }
-        return
-      }
-      const line = this.partial === '' ? text.slice(pos, end) : this.partial + text.slice(pos, end)
-      this.partial = ''
-      this.line(line)
-      pos = end + 1
-      if (text.charCodeAt(end) === CR && text.charCodeAt(pos) === LF) pos++
-      if (line === '') this.tailFrom = pos
-    }
-  }
-
-  private keep(piece: string): void {
-    const line = this.partial + piece
-    this.partial = line.startsWith('id:') ? line : line.slice(0, 5)
-  }
-
-  private line(line: string): void {
-    if (line === '') {
-      this.lastEventId = this.buffer
-      if (this.hasData) this.collected.push(this.buffer)
-      this.hasData = false
-      return
-    }
-    const c = line.charCodeAt(0)
-    if (c === 100 && line.startsWith('data') && (line.length === 4 || line.charCodeAt(4) === COLON)) {
-      this.hasData = true
-    } else if (c === 105 && line.startsWith('id') && (line.length === 2 || line.charCodeAt(2) === COLON)) {
-      const value = line.length === 2 ? '' : line.slice(line.charCodeAt(3) === SPACE ? 4 : 3)
-      if (!value.includes('\0')) this.buffer = value
-    }
-  }
-}
 
 class LineDecoder implements StreamDecoder {
   readonly mode = 'ndjson' as const

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { isUtf8 } from 'node:buffer'
 import type { StreamDirection, StreamMessageKind } from '../../shared/timeline'
 import type { StreamEntry, StreamFilter, StreamPage } from '../../shared/streams'
+import { replayEvents, type ReplayedEvent } from '../sse/sse-ids'
 
 /**
  * The full message log of every stream session, kept by the engine (never pushed to the UI whole). Each log
@@ -46,10 +47,13 @@ const KIND_CODE = Object.fromEntries(KINDS.map((k, i) => [k, i])) as Record<Stre
 const SCAN_PER_CALL = 250_000
 /** Entry flags: the kind code in bits 0-3, then these. */
 const OUT = 16
-/** The entry is held as text (`holdEvent`): its data, type and id are in one of `heldTexts`, not yet a record. */
+/**
+ * The entry is an SSE event kept as the text its block came in (`holdEvent`): its `length` is which of the
+ * log's blocks texts it is in, its `offset` which event of that text it is.
+ */
 const HELD = 32
-/** A held entry's type or id length meaning "none". */
-const NONE = 0xffff
+/** Blocks texts read back and parsed lately (a reader pages through neighbouring entries). */
+const REPLAYS_KEPT = 4
 /** Index entries per page (see `tPages`). */
 const PAGE_BITS = 16
 const PAGE = 1 << PAGE_BITS
@@ -87,22 +91,18 @@ export class StreamLog {
   /** WebSocket close codes. */
   private codePages: (Uint16Array | undefined)[] = []
   /**
-   * SSE events held as text: a network chunk's events go in as the parser made their strings (`holdEvent`),
-   * and are joined into one string when the chunk is read (`settle`); an entry's `offset` is then where its
-   * data starts in that string, `length` its data's length, followed by its type and its id (their lengths
-   * here, NONE for none). Held until the log's memory share is used up, then written out to the temp file.
+   * SSE events, kept as the text of their blocks: one text per network chunk that ended some (whole blocks,
+   * from one blank line to another), in memory until the log's share is used up, then in the temp file
+   * (`sseAt` there, `sseLength` bytes). Reading an event parses its text again (`replayEvents`, with
+   * eventsource-parser), with the last event id where the text starts (`sseIds`).
    */
-  private eventLenPages: (Uint16Array | undefined)[] = []
-  private idLenPages: (Uint16Array | undefined)[] = []
-  private heldTexts: string[] = []
-  /** The first seq held in each of `heldTexts`. */
-  private heldTextSeqs: number[] = []
-  /** The strings of the chunk being read, and where the next one starts once they are joined. */
-  private parts: string[] = []
-  private partsLength = 0
-  private partsFrom = -1
-  /** What the held texts cost, as counted in the store. */
-  private heldCounted = 0
+  private sseTexts: (string | null)[] = []
+  private sseIds: string[] = []
+  private sseAt: number[] = []
+  private sseLength: number[] = []
+  /** Memory the blocks texts in memory take, as counted in the store. */
+  private sseCounted = 0
+  private replays: { c: number; events: ReplayedEvent[] }[] = []
   /** Bytes recorded so far (memory + file). */
   private bytes = 0
   private blocks: Buffer[] = []
@@ -214,144 +214,71 @@ export class StreamLog {
   }
 
   /**
-   * An SSE event: its `data` and `event` type (undefined: `message`) as the parser made them, `id` the last event
-   * id at its dispatch ('' for none), `size` its data's UTF-8 length. Returns its seq, or -1 when the log is full.
-   * This runs once per event, so it only keeps the strings for the chunk's join and stores a few numbers;
-   * memory is counted (by length) and checked once per network chunk, in `settle`.
+   * An SSE event, the `ordinal`th of the network chunk being read, `size` bytes of data. Returns its seq, or -1
+   * when the log is full. Only the index grows here (once per event): the event is read back from the text of
+   * the chunk's blocks, given once the chunk is read (`holdBlocks`).
    */
-  holdEvent(t: number, data: string, event: string | undefined, id: string, size: number): number {
+  holdEvent(t: number, ordinal: number, size: number): number {
     if (this.count >= this.store.maxEntries || this.disposed) {
       this.dropped++
       return -1
     }
-    const i = this.index(t, this.partsLength, data.length, size, KIND_CODE.event | HELD)
-    if (this.partsFrom < 0) this.partsFrom = i
-    const parts = this.parts
-    parts.push(data)
-    let n = this.partsLength + data.length
-    let evLen = NONE
-    if (event !== undefined) {
-      evLen = Math.min(event.length, NONE - 1)
-      parts.push(evLen === event.length ? event : event.slice(0, evLen))
-      n += evLen
-    }
-    let idLen = NONE
-    if (id !== '') {
-      idLen = Math.min(id.length, NONE - 1)
-      parts.push(idLen === id.length ? id : id.slice(0, idLen))
-      n += idLen
-    }
-    this.partsLength = n
-    const p = i >>> PAGE_BITS
-    const j = i & IN_PAGE
-    let evs = this.eventLenPages[p]
-    if (evs === undefined || evs.length <= j) evs = this.lenPage(this.eventLenPages, p)
-    evs[j] = evLen
-    let ids = this.idLenPages[p]
-    if (ids === undefined || ids.length <= j) ids = this.lenPage(this.idLenPages, p)
-    ids[j] = idLen
-    return i
-  }
-
-  private lenPage(pages: (Uint16Array | undefined)[], p: number): Uint16Array {
-    const next = grown(pages[p], new Uint16Array(p === 0 ? Math.min(this.capacity, PAGE) : PAGE))
-    pages[p] = next
-    return next
+    return this.index(t, ordinal, this.sseTexts.length, size, KIND_CODE.event | HELD)
   }
 
   /**
-   * The chunk is read: join its events' strings into one (the many small strings they were die young), count
-   * it, and past the log's memory share write the held entries out to the temp file. `ascii`: the chunk's
-   * strings are known to be ASCII.
+   * The text of the blocks the chunk just read ended (the events given to `holdEvent` since the last call, in
+   * order), and the last event id where it starts; `ascii`: the text is known to be ASCII. Past the log's
+   * memory share, the texts are written out to the temp file.
    */
-  settle(ascii = false): void {
-    if (this.partsFrom < 0 || this.disposed) return
-    const text = this.parts.length === 1 ? (this.parts[0] as string) : this.parts.join('')
-    this.heldTexts.push(text)
-    this.heldTextSeqs.push(this.partsFrom)
-    this.parts = []
-    this.partsLength = 0
-    this.partsFrom = -1
-    // By length: a string of only Latin-1 characters takes a byte a character, any other two.
+  holdBlocks(text: string, startId: string, ascii: boolean): void {
+    if (this.disposed) return
+    this.sseTexts.push(text)
+    this.sseIds.push(startId)
+    this.sseAt.push(-1)
+    this.sseLength.push(0)
+    // Counted by length: a string of only Latin-1 characters takes a byte a character, any other two.
     const cost = ascii || !NON_LATIN1.test(text) ? text.length : text.length * 2
-    if (this.store.mayKeep(this, cost)) this.heldCounted += cost
-    else this.writeOutHeld()
+    if (this.store.mayKeep(this, cost)) this.sseCounted += cost
+    else this.writeOutBlocks()
   }
 
-  /** Write every held entry out to the temp file as records, a held chunk's worth in one buffer at a time. */
-  private writeOutHeld(): void {
+  /** Write the blocks texts in memory out to the temp file, as UTF-8, in order. */
+  private writeOutBlocks(): void {
     if (this.fd === null) this.spill()
-    for (let c = 0; c < this.heldTexts.length; c++) {
-      const text = this.heldTexts[c] as string
-      const first = this.heldTextSeqs[c] as number
-      const end = c + 1 < this.heldTextSeqs.length ? (this.heldTextSeqs[c + 1] as number) : this.count
-      const out = Buffer.allocUnsafe(text.length * 3 + (end - first) * 11 + 16)
-      let at = 0
-      for (let k = first; k < end; k++) {
-        const flags = this.flagPages[k >>> PAGE_BITS] as Uint8Array
-        if (!((flags[k & IN_PAGE] as number) & HELD)) continue
-        const h = this.heldParts(k, text)
-        const event = h.event ?? 'message'
-        const start = at
-        const ev = out.write(event, at + 2, Math.min(0xfffe, out.length - at - 2), 'utf8')
-        out.writeUInt16LE(ev, at)
-        at += 2 + ev
-        if (h.id === undefined) {
-          out.writeUInt16LE(0xffff, at)
-          at += 2
-        } else {
-          const idn = out.write(h.id, at + 2, Math.min(0xfffe, out.length - at - 2), 'utf8')
-          out.writeUInt16LE(idn, at)
-          at += 2 + idn
-        }
-        at += out.write(h.data, at, 'utf8')
-        const q = k >>> PAGE_BITS
-        ;(this.offsetPages[q] as Float64Array)[k & IN_PAGE] = this.bytes + start
-        ;(this.lengthPages[q] as Uint32Array)[k & IN_PAGE] = at - start
-        flags[k & IN_PAGE] = (flags[k & IN_PAGE] as number) & ~HELD
-      }
-      this.pending.push(out.subarray(0, at))
-      this.pendingBytes += at
-      this.bytes += at
+    for (let c = 0; c < this.sseTexts.length; c++) {
+      const text = this.sseTexts[c]
+      if (text === null || text === undefined) continue
+      const bytes = Buffer.from(text)
+      this.sseAt[c] = this.bytes
+      this.sseLength[c] = bytes.length
+      this.sseTexts[c] = null
+      this.pending.push(bytes)
+      this.pendingBytes += bytes.length
+      this.bytes += bytes.length
       if (this.pendingBytes >= BLOCK) this.flushPending()
     }
-    this.heldTexts = []
-    this.heldTextSeqs = []
-    this.store.release(this.heldCounted)
-    this.heldCounted = 0
+    this.store.release(this.sseCounted)
+    this.sseCounted = 0
   }
 
-  /** Held entry `i`'s data, type and id, out of `text` (the held string it is in). */
-  private heldParts(i: number, text: string): { data: string; event?: string; id?: string } {
-    const p = i >>> PAGE_BITS
-    const j = i & IN_PAGE
-    const start = (this.offsetPages[p] as Float64Array)[j] as number
-    const dataEnd = start + ((this.lengthPages[p] as Uint32Array)[j] as number)
-    const evLen = this.eventLenPages[p]?.[j] ?? NONE
-    const idLen = this.idLenPages[p]?.[j] ?? NONE
-    const evEnd = evLen === NONE ? dataEnd : dataEnd + evLen
-    const out: { data: string; event?: string; id?: string } = { data: text.slice(start, dataEnd) }
-    if (evLen !== NONE) out.event = text.slice(dataEnd, evEnd)
-    if (idLen !== NONE) out.id = text.slice(evEnd, evEnd + idLen)
-    return out
+  /** The events of blocks text `c`, parsed again (the last few are kept). */
+  private replayed(c: number): ReplayedEvent[] {
+    for (const r of this.replays) if (r.c === c) return r.events
+    const text = this.sseTexts[c] ?? this.bytesAt(this.sseAt[c] ?? 0, this.sseLength[c] ?? 0).toString()
+    const events = replayEvents(text, this.sseIds[c] ?? '')
+    this.replays.unshift({ c, events })
+    if (this.replays.length > REPLAYS_KEPT) this.replays.pop()
+    return events
   }
 
-  /** Held entry `i`'s parts, or undefined when it is a record. */
-  private held(i: number): { data: string; event?: string; id?: string } | undefined {
+  /** Held entry `i` read back, or undefined when it is a record. */
+  private held(i: number): ReplayedEvent | undefined {
     if (!(this.flagsAt(i) & HELD)) return undefined
-    if (this.partsFrom >= 0 && i >= this.partsFrom) {
-      // Still in the chunk being read (a tick's preview): join what there is so far.
-      return this.heldParts(i, this.parts.join(''))
-    }
-    let lo = 0
-    let hi = this.heldTextSeqs.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1
-      if ((this.heldTextSeqs[mid] as number) <= i) lo = mid
-      else hi = mid - 1
-    }
-    const text = this.heldTexts[lo]
-    return text === undefined ? undefined : this.heldParts(i, text)
+    const c = this.lengthAt(i)
+    // An event of the chunk being read (its blocks are not given yet) reads as empty for now.
+    if (c >= this.sseTexts.length) return { data: '', event: undefined, id: '' }
+    return this.replayed(c)[this.offsetAt(i)] ?? { data: '', event: undefined, id: '' }
   }
 
   /** True once the log takes no more entries (messages are then counted as dropped). */
@@ -572,7 +499,7 @@ export class StreamLog {
   }
 
   memoryInUse(): number {
-    return this.memoryHeld + this.heldCounted
+    return this.memoryHeld + this.sseCounted
   }
 
   /** One entry, its data cut to `maxData` bytes. */
@@ -615,7 +542,7 @@ export class StreamLog {
     const held = this.held(i)
     if (held === undefined) return decodeRecord(this.recordOf(i))
     const out: Decoded = { data: Buffer.from(held.data), event: held.event ?? 'message' }
-    if (held.id !== undefined) out.id = held.id
+    if (held.id !== '') out.id = held.id
     return out
   }
 
@@ -674,7 +601,7 @@ export class StreamLog {
       return (
         foldAscii(held.data).includes(needleText) ||
         foldAscii(held.event ?? 'message').includes(needleText) ||
-        (held.id !== undefined && foldAscii(held.id).includes(needleText))
+        (held.id !== '' && foldAscii(held.id).includes(needleText))
       )
     }
     // The record's parts, not its length fields: a length byte can look like a letter.
@@ -693,12 +620,11 @@ export class StreamLog {
   dispose(): void {
     if (this.disposed) return
     this.disposed = true
-    this.store.release(this.memoryHeld + this.heldCounted)
+    this.store.release(this.memoryHeld + this.sseCounted)
     this.memoryHeld = 0
-    this.heldCounted = 0
-    this.heldTexts = []
-    this.heldTextSeqs = []
-    this.parts = []
+    this.sseCounted = 0
+    this.sseTexts = []
+    this.replays = []
     this.blocks = []
     this.pending = []
     this.filter = null

@@ -1,0 +1,215 @@
+import { createParser, type EventSourceMessage } from 'eventsource-parser'
+
+/**
+ * What eventsource-parser leaves to its caller, for the SSE decoder and for reading events back out of the
+ * stream log: the last event id at each event (see `IdOnlyBlocks`), and replaying a stretch of an event stream's
+ * text (whole blocks, as the log keeps them) through the parser again.
+ */
+
+const LF = 10
+const CR = 13
+const COLON = 58
+const SPACE = 32
+
+/** An event read back: its data, type (undefined: `message`) and the last event id at its dispatch ('' none). */
+export interface ReplayedEvent {
+  data: string
+  event: string | undefined
+  id: string
+}
+
+/**
+ * The events in `text` (whole blocks, ending in a blank line), parsed by eventsource-parser, with the last event
+ * id at each; `startId` is the last event id where the text begins.
+ */
+export function replayEvents(text: string, startId: string): ReplayedEvent[] {
+  const found: EventSourceMessage[] = []
+  const parser = createParser({ onEvent: (e) => found.push(e) })
+  // A last CR is a line end the parser holds back, waiting for a possible LF: give it one.
+  const whole = text.endsWith('\r') ? `${text}\n` : text
+  parser.feed(whole)
+  const ids = new IdOnlyBlocks(startId)
+  const exact = ids.chunk(whole, found.length)
+  let last = startId
+  return found.map((e, k) => {
+    if (exact !== null) last = exact[k] as string
+    else if (e.id !== undefined) last = e.id
+    return { data: e.data, event: e.event, id: last }
+  })
+}
+
+/**
+ * The one thing eventsource-parser does not report: a block with an `id` but no data (`id: 42` then a blank
+ * line). WHATWG dispatch still makes its id the last event id (sent on reconnect, carried by later events),
+ * but the parser dispatches only blocks with data, and resets its id without a callback. (Upstream added an
+ * `onId` callback for this after the version installed here; when it is available, this class can go.)
+ *
+ * It only watches lines, it does not parse fields: per chunk the blank lines are counted (one native search
+ * for `\n\n` per event), and when every dispatch in the chunk was an event the parser reported, the events'
+ * ids are the answer. Only a chunk with a dispatch of a data-less block (or a CR in it) is walked line by
+ * line, for where the ids and blank lines are.
+ */
+export class IdOnlyBlocks {
+  /** The last event id buffer (set by `id` lines), and its value at the last dispatch. */
+  private buffer: string
+  lastEventId: string
+  private hasData = false
+  /** The start of a line not yet ended: all of it for an `id` line, else enough to tell a `data` line. */
+  private partial = ''
+  /**
+   * The text so far ended a line in CR: that line (`held`) is over, but it is looked at once a later chunk
+   * brings a line end, as eventsource-parser does (an LF right after belongs to the CR), so both count the
+   * same dispatches in the same chunk. `partial` is then the start of the line after it.
+   */
+  private crHeld = false
+  private held = ''
+  /** The data-ful dispatches of the chunk being walked: the last event id at each. */
+  private collected: string[] = []
+
+  constructor(lastEventId: string) {
+    this.buffer = lastEventId
+    this.lastEventId = lastEventId
+  }
+
+  /**
+   * A chunk the parser has read, in which it reported `events` events: null when their own ids tell the last
+   * event id (call `settle` with it then), else the last event id at each of those events' dispatch.
+   */
+  chunk(text: string, events: number): string[] | null {
+    this.tailFrom = -1
+    this.tailHeld = false
+    if (!this.crHeld && text.indexOf('\r') === -1) {
+      let blanks = text.charCodeAt(0) === LF && this.partial === '' ? 1 : 0
+      let after = blanks === 1 ? 1 : -1
+      let i = text.indexOf('\n\n')
+      while (i !== -1 && blanks <= events) {
+        blanks++
+        after = i + 2
+        i = text.indexOf('\n\n', i + 1)
+      }
+      if (blanks === events) {
+        if (after !== -1) {
+          // Every block that ended here was an event: what follows the last blank line is a new block.
+          this.hasData = false
+          this.partial = ''
+        }
+        this.tailFrom = after
+        this.pendingText = text
+        return null
+      }
+    }
+    this.collected = []
+    this.walk(text, 0)
+    const out = this.collected
+    this.collected = []
+    // Should the parser have seen other dispatches than these lines show, its own ids are the answer.
+    return out.length === events ? out : null
+  }
+
+  /** Where the text after the chunk's last blank line starts (-1: the chunk has no blank line). */
+  tailFrom = -1
+  /**
+   * The chunk's last blank line was one an earlier chunk ended in CR (held till now, as the parser holds it):
+   * the text after it starts where that chunk's text ended, and continues at `tailFrom` here.
+   */
+  tailHeld = false
+
+  /** The text so far ends in a blank line ended by CR, not yet looked at. */
+  get blankHeld(): boolean {
+    return this.crHeld && this.held === ''
+  }
+  /** A chunk answered by its events, whose lines after the last blank one are still to be walked. */
+  private pendingText = ''
+
+  /** After a chunk answered by its events: the last event id is `last`; the rest of the chunk is walked. */
+  settle(last: string): void {
+    if (this.pendingText === '') {
+      // The chunk was walked but did not agree with the parser: take the parser's word.
+      this.buffer = last
+      this.lastEventId = last
+      return
+    }
+    const text = this.pendingText
+    this.pendingText = ''
+    if (this.tailFrom >= 0) this.buffer = last
+    this.lastEventId = last
+    this.walk(text, Math.max(this.tailFrom, 0))
+  }
+
+  /** Lines of `text` from `pos`: blank lines dispatch, `data` lines mark the block, `id` lines set the buffer. */
+  private walk(text: string, pos: number): void {
+    const n = text.length
+    if (this.crHeld) {
+      if (text.indexOf('\n', pos) === -1 && text.indexOf('\r', pos) === -1) {
+        this.keep(text.slice(pos))
+        return
+      }
+      this.crHeld = false
+      const blank = this.held === ''
+      this.line(this.held)
+      this.held = ''
+      if (this.partial === '' && text.charCodeAt(pos) === LF) pos++
+      if (blank) {
+        this.tailFrom = pos
+        this.tailHeld = true
+      }
+    }
+    while (pos < n) {
+      let end = pos
+      while (end < n) {
+        const c = text.charCodeAt(end)
+        if (c === LF || c === CR) break
+        end++
+      }
+      if (end === n || end === n - 1) {
+        // The end of the text: keep the line's start (a last CR is looked at with the next chunk).
+        this.keep(text.slice(pos, end))
+        if (end === n - 1) {
+          const line = this.partial
+          this.partial = ''
+          if (text.charCodeAt(end) === LF) {
+            this.line(line)
+            if (line === '') {
+              this.tailFrom = n
+              this.tailHeld = false
+            }
+          } else {
+            this.crHeld = true
+            this.held = line
+          }
+        }
+        return
+      }
+      const line = this.partial === '' ? text.slice(pos, end) : this.partial + text.slice(pos, end)
+      this.partial = ''
+      this.line(line)
+      pos = end + 1
+      if (text.charCodeAt(end) === CR && text.charCodeAt(pos) === LF) pos++
+      if (line === '') {
+        this.tailFrom = pos
+        this.tailHeld = false
+      }
+    }
+  }
+
+  private keep(piece: string): void {
+    const line = this.partial + piece
+    this.partial = line.startsWith('id:') ? line : line.slice(0, 5)
+  }
+
+  private line(line: string): void {
+    if (line === '') {
+      this.lastEventId = this.buffer
+      if (this.hasData) this.collected.push(this.buffer)
+      this.hasData = false
+      return
+    }
+    const c = line.charCodeAt(0)
+    if (c === 100 && line.startsWith('data') && (line.length === 4 || line.charCodeAt(4) === COLON)) {
+      this.hasData = true
+    } else if (c === 105 && line.startsWith('id') && (line.length === 2 || line.charCodeAt(2) === COLON)) {
+      const value = line.length === 2 ? '' : line.slice(line.charCodeAt(3) === SPACE ? 4 : 3)
+      if (!value.includes('\0')) this.buffer = value
+    }
+  }
+}
