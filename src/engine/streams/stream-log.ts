@@ -13,6 +13,12 @@ import { replayEvents, type ReplayedEvent } from '../sse/sse-ids'
  * costs disk, not heap. Readers ask for a range of entries (optionally filtered), as the UI's windowed list
  * scrolls.
  *
+ * SSE events are kept more cheaply still: the engine parses each network chunk with eventsource-parser, and the
+ * log keeps the text of the chunk's whole blocks once (not each event's strings: those die young) and indexes
+ * each event (time, size, which event of which text it is); its data, type and id are read back by parsing
+ * that text again with the same parser (`holdEvent`, `holdBlocks`). Past the memory share, the texts go to the
+ * temp file like everything else.
+ *
  * Disk I/O here is synchronous on purpose: writes go out in 1 MB batches (well under a millisecond to the page
  * cache) and reads are bounded by the page size a reader may ask for, so a reader always sees a consistent
  * log without a second, asynchronous copy of the tail.
