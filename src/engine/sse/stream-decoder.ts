@@ -173,14 +173,14 @@ class SseDecoder implements StreamDecoder {
     const ascii = isAscii(chunk)
     this.ascii = ascii && this.carryAscii
     const text = this.utf8.decode(chunk, { stream: true })
-    if (text !== '') this.take(text, ascii)
+    if (text !== '') this.take(text, ascii, chunk)
   }
 
   end(): void {
     if (this.dead) return
     const rest = this.utf8.decode()
     this.ascii = false
-    if (rest !== '') this.take(rest, false)
+    if (rest !== '') this.take(rest, false, null)
   }
 
   /**
@@ -222,7 +222,8 @@ class SseDecoder implements StreamDecoder {
     }
   }
 
-  private take(text: string, ascii: boolean): void {
+  /** One decoded chunk (`ascii`: `chunk`, its bytes, were ASCII, so the text is they, a byte a character). */
+  private take(text: string, ascii: boolean, chunk: Buffer | null): void {
     this.parser.feed(text)
     if (this.dead) {
       this.run = null
@@ -247,7 +248,14 @@ class SseDecoder implements StreamDecoder {
       this.carryId = this.last
       this.carryAscii = !NON_ASCII.test(this.carry)
     } else if (tail >= 0) {
-      if (events > 0) this.log.holdBlocks(this.carry + text.slice(0, tail), this.carryId, this.ascii)
+      if (events > 0 && this.ascii && chunk !== null) {
+        // ASCII blocks are kept as their bytes (a copy off the JS heap; the chunk's text dies young).
+        const head = this.carry.length
+        const bytes = Buffer.allocUnsafe(head + tail)
+        if (head > 0) bytes.write(this.carry, 0, head, 'latin1')
+        chunk.copy(bytes, head, 0, tail)
+        this.log.holdBlocks(bytes, this.carryId, true)
+      } else if (events > 0) this.log.holdBlocks(this.carry + text.slice(0, tail), this.carryId, this.ascii)
       this.carry = text.slice(tail)
       this.carryId = this.last
       this.carryAscii = ascii || !NON_ASCII.test(this.carry)

@@ -102,7 +102,7 @@ export class StreamLog {
    * (`sseAt` there, `sseLength` bytes). Reading an event parses its text again (`replayEvents`, with
    * eventsource-parser), with the last event id where the text starts (`sseIds`).
    */
-  private sseTexts: (string | null)[] = []
+  private sseTexts: (string | Buffer | null)[] = []
   private sseIds: string[] = []
   private sseAt: number[] = []
   private sseLength: number[] = []
@@ -234,17 +234,18 @@ export class StreamLog {
 
   /**
    * The text of the blocks the chunk just read ended (the events given to `holdEvent` since the last call, in
-   * order), and the last event id where it starts; `ascii`: the text is known to be ASCII. Past the log's
-   * memory share, the texts are written out to the temp file.
+   * order), or its bytes when it is ASCII (kept off the JS heap), and the last event id where it starts;
+   * `ascii`: the text is known to be ASCII. Past the log's memory share, the texts are written out to the
+   * temp file.
    */
-  holdBlocks(text: string, startId: string, ascii: boolean): void {
+  holdBlocks(text: string | Buffer, startId: string, ascii: boolean): void {
     if (this.disposed) return
     this.sseTexts.push(text)
     this.sseIds.push(startId)
     this.sseAt.push(-1)
     this.sseLength.push(0)
     // Counted by length: a string of only Latin-1 characters takes a byte a character, any other two.
-    const cost = ascii || !NON_LATIN1.test(text) ? text.length : text.length * 2
+    const cost = typeof text !== 'string' || ascii || !NON_LATIN1.test(text) ? text.length : text.length * 2
     if (this.store.mayKeep(this, cost)) this.sseCounted += cost
     else this.writeOutBlocks()
   }
@@ -255,7 +256,7 @@ export class StreamLog {
     for (let c = 0; c < this.sseTexts.length; c++) {
       const text = this.sseTexts[c]
       if (text === null || text === undefined) continue
-      const bytes = Buffer.from(text)
+      const bytes = typeof text === 'string' ? Buffer.from(text) : text
       this.sseAt[c] = this.bytes
       this.sseLength[c] = bytes.length
       this.sseTexts[c] = null
@@ -271,7 +272,14 @@ export class StreamLog {
   /** The events of blocks text `c`, parsed again (the last few are kept). */
   private replayed(c: number): ReplayedEvent[] {
     for (const r of this.replays) if (r.c === c) return r.events
-    const text = this.sseTexts[c] ?? this.bytesAt(this.sseAt[c] ?? 0, this.sseLength[c] ?? 0).toString()
+    const kept = this.sseTexts[c]
+    const text =
+      typeof kept === 'string'
+        ? kept
+        : // Bytes kept in memory are ASCII; bytes written out are UTF-8 (ASCII read the same either way).
+          (kept ?? this.bytesAt(this.sseAt[c] ?? 0, this.sseLength[c] ?? 0)).toString(
+            kept ? 'latin1' : 'utf8',
+          )
     const events = replayEvents(text, this.sseIds[c] ?? '')
     this.replays.unshift({ c, events })
     if (this.replays.length > REPLAYS_KEPT) this.replays.pop()
