@@ -190,59 +190,62 @@ describe('the SSE decoder', () => {
     }
   })
 
-  it('keeps a long stream in memory or spilled to its temp file, events split over chunks included', () => {
-    let text = ''
-    for (let i = 0; i < 100_000; i++) text += `id: ${i}\ndata: {"i":${i},"pad":"${'é'.repeat(i % 7)}"}\n\n`
-    const bytes = Buffer.from(text)
-    // Chunks as a socket hands them over: each in memory of its own (large ones are kept as they came), with
-    // small ones between (copied into the log's blocks), cut anywhere.
-    const chunks: Buffer[] = []
-    for (let at = 0, k = 0; at < bytes.length; k++) {
-      const n = k % 5 === 4 ? 700 + (k % 13) : 65_521
-      chunks.push(Buffer.from(bytes.subarray(at, at + n)))
-      at += n
-    }
-    const dir = mkdtempSync(join(tmpdir(), 'fd-sse-log-'))
-    for (const memoryPerLog of [64 * 1024 * 1024, 256 * 1024]) {
-      store = new StreamLogStore({ tempDir: dir, memoryPerLog, totalMemory: memoryPerLog })
-      const log = store.create(`e${memoryPerLog}`)
-      const { ticks } = decode(log, chunks)
-      expect(log.onDisk).toBe(memoryPerLog < bytes.length)
-      // The log holds no more memory than its share (the newest events, the rest written out), and in memory
-      // about what the stream's text takes.
-      expect(store.memoryUsed).toBeLessThanOrEqual(memoryPerLog)
-      if (!log.onDisk) expect(store.memoryUsed).toBeGreaterThan(bytes.length / 2)
-      expect(log.entries).toBe(100_000)
-      // Entries across the index's pages (65,536 entries each) and the log's blocks.
-      for (const i of [0, 1, 4_999, 17_321, 65_535, 65_536, 99_999]) {
-        const e = log.entry(i, 1000)
-        expect([e?.id, e?.event, e?.data]).toEqual([
-          String(i),
-          'message',
-          `{"i":${i},"pad":"${'é'.repeat(i % 7)}"}`,
-        ])
-        expect(e?.size).toBe(Buffer.byteLength(e?.data ?? ''))
+  it.each(['é', 'e'])(
+    'keeps a long stream in memory or spilled to its temp file, events split over chunks included (pad %s)',
+    (pad) => {
+      // With 'é', the text of the events' blocks is kept; with 'e' (all ASCII), their bytes.
+      let text = ''
+      for (let i = 0; i < 100_000; i++) text += `id: ${i}\ndata: {"i":${i},"pad":"${pad.repeat(i % 7)}"}\n\n`
+      const bytes = Buffer.from(text)
+      // Chunks cut anywhere: mostly large, with small ones between.
+      const chunks: Buffer[] = []
+      for (let at = 0, k = 0; at < bytes.length; k++) {
+        const n = k % 5 === 4 ? 700 + (k % 13) : 65_521
+        chunks.push(Buffer.from(bytes.subarray(at, at + n)))
+        at += n
       }
-      // One tick per chunk at most (a run of events, with the last one's data), together all 100,000.
-      expect(ticks.length).toBeLessThanOrEqual(chunks.length)
-      expect(ticks.every((t) => t.kind === 'event' && t.preview.startsWith('{"i":'))).toBe(true)
-      expect(ticks.reduce((n, t) => n + t.count, 0)).toBe(100_000)
-      // Search looks at the data, the type and the id, not at the field names on the wire.
-      const search = (text: string): string[] => {
-        // A filtered read scans within a time budget and resumes on the next call.
-        for (let call = 0; call < 100; call++) {
-          const page = log.read(0, 5, 100, { text })
-          if (page.complete) return page.entries.map((e) => e.id ?? '')
+      const dir = mkdtempSync(join(tmpdir(), 'fd-sse-log-'))
+      for (const memoryPerLog of [64 * 1024 * 1024, 256 * 1024]) {
+        store = new StreamLogStore({ tempDir: dir, memoryPerLog, totalMemory: memoryPerLog })
+        const log = store.create(`e${memoryPerLog}`)
+        const { ticks } = decode(log, chunks)
+        expect(log.onDisk).toBe(memoryPerLog < bytes.length)
+        // The log holds no more memory than its share (the newest events, the rest written out), and in memory
+        // about what the stream's text takes.
+        expect(store.memoryUsed).toBeLessThanOrEqual(memoryPerLog)
+        if (!log.onDisk) expect(store.memoryUsed).toBeGreaterThan(bytes.length / 2)
+        expect(log.entries).toBe(100_000)
+        // Entries across the index's pages (65,536 entries each) and the log's blocks.
+        for (const i of [0, 1, 4_999, 17_321, 65_535, 65_536, 99_999]) {
+          const e = log.entry(i, 1000)
+          expect([e?.id, e?.event, e?.data]).toEqual([
+            String(i),
+            'message',
+            `{"i":${i},"pad":"${pad.repeat(i % 7)}"}`,
+          ])
+          expect(e?.size).toBe(Buffer.byteLength(e?.data ?? ''))
         }
-        throw new Error('the filter never completed')
+        // One tick per chunk at most (a run of events, with the last one's data), together all 100,000.
+        expect(ticks.length).toBeLessThanOrEqual(chunks.length)
+        expect(ticks.every((t) => t.kind === 'event' && t.preview.startsWith('{"i":'))).toBe(true)
+        expect(ticks.reduce((n, t) => n + t.count, 0)).toBe(100_000)
+        // Search looks at the data, the type and the id, not at the field names on the wire.
+        const search = (text: string): string[] => {
+          // A filtered read scans within a time budget and resumes on the next call.
+          for (let call = 0; call < 100; call++) {
+            const page = log.read(0, 5, 100, { text })
+            if (page.complete) return page.entries.map((e) => e.id ?? '')
+          }
+          throw new Error('the filter never completed')
+        }
+        expect(search('"I":99995')).toEqual(['99995'])
+        expect(search('data:')).toEqual([])
+        expect(search('MESSAGE')).toEqual(['0', '1', '2', '3', '4'])
+        store.dispose()
+        store = null
       }
-      expect(search('"I":99995')).toEqual(['99995'])
-      expect(search('data:')).toEqual([])
-      expect(search('MESSAGE')).toEqual(['0', '1', '2', '3', '4'])
-      store.dispose()
-      store = null
-    }
-  })
+    },
+  )
 
   it('an id on its own sets the last event id at dispatch; a carried id is kept in the log for later events', () => {
     store = new StreamLogStore()
