@@ -249,12 +249,8 @@ class SseDecoder implements StreamDecoder {
       this.carryAscii = !NON_ASCII.test(this.carry)
     } else if (tail >= 0) {
       if (events > 0 && this.ascii && chunk !== null) {
-        // ASCII blocks are kept as their bytes (a copy off the JS heap; the chunk's text dies young).
-        const head = this.carry.length
-        const bytes = Buffer.allocUnsafe(head + tail)
-        if (head > 0) bytes.write(this.carry, 0, head, 'latin1')
-        chunk.copy(bytes, head, 0, tail)
-        this.log.holdBlocks(bytes, this.carryId, true)
+        // ASCII blocks are kept as their bytes (copied off the JS heap; the chunk's text dies young).
+        this.log.holdBlockBytes(this.carry, chunk, tail, this.carryId)
       } else if (events > 0) this.log.holdBlocks(this.carry + text.slice(0, tail), this.carryId, this.ascii)
       this.carry = text.slice(tail)
       this.carryId = this.last

@@ -102,7 +102,7 @@ export class StreamLog {
    * (`sseAt` there, `sseLength` bytes). Reading an event parses its text again (`replayEvents`, with
    * eventsource-parser), with the last event id where the text starts (`sseIds`).
    */
-  private sseTexts: (string | Buffer | null)[] = []
+  private sseTexts: (string | null)[] = []
   private sseIds: string[] = []
   private sseAt: number[] = []
   private sseLength: number[] = []
@@ -234,20 +234,49 @@ export class StreamLog {
 
   /**
    * The text of the blocks the chunk just read ended (the events given to `holdEvent` since the last call, in
-   * order), or its bytes when it is ASCII (kept off the JS heap), and the last event id where it starts;
-   * `ascii`: the text is known to be ASCII. Past the log's memory share, the texts are written out to the
-   * temp file.
+   * order), and the last event id where it starts; `ascii`: the text is known to be ASCII. Past the log's
+   * memory share, the texts are written out to the temp file.
    */
-  holdBlocks(text: string | Buffer, startId: string, ascii: boolean): void {
+  holdBlocks(text: string, startId: string, ascii: boolean): void {
     if (this.disposed) return
     this.sseTexts.push(text)
     this.sseIds.push(startId)
     this.sseAt.push(-1)
     this.sseLength.push(0)
     // Counted by length: a string of only Latin-1 characters takes a byte a character, any other two.
-    const cost = typeof text !== 'string' || ascii || !NON_LATIN1.test(text) ? text.length : text.length * 2
+    const cost = ascii || !NON_LATIN1.test(text) ? text.length : text.length * 2
     if (this.store.mayKeep(this, cost)) this.sseCounted += cost
     else this.writeOutBlocks()
+  }
+
+  /**
+   * As `holdBlocks`, for ASCII blocks: `head` (ASCII text) then the first `length` bytes of `chunk`, kept as
+   * bytes among the log's own (copied into its memory blocks, off the JS heap, or to its temp file).
+   */
+  holdBlockBytes(head: string, chunk: Buffer, length: number, startId: string): void {
+    if (this.disposed) return
+    const len = head.length + length
+    this.sseTexts.push(null)
+    this.sseIds.push(startId)
+    this.sseAt.push(this.bytes)
+    this.sseLength.push(len)
+    let out: Buffer
+    let at: number
+    if (this.fd === null && this.store.mayKeep(this, len)) {
+      this.memoryHeld += len
+      out = this.reserve(len)
+      at = this.reservedAt
+    } else {
+      if (this.fd === null) this.spill()
+      out = Buffer.allocUnsafe(len)
+      at = 0
+      this.pending.push(out)
+      this.pendingBytes += len
+    }
+    if (head.length > 0) out.write(head, at, head.length, 'latin1')
+    chunk.copy(out, at + head.length, 0, length)
+    this.bytes += len
+    if (this.pendingBytes >= BLOCK) this.flushPending()
   }
 
   /** Write the blocks texts in memory out to the temp file, as UTF-8, in order. */
@@ -256,7 +285,7 @@ export class StreamLog {
     for (let c = 0; c < this.sseTexts.length; c++) {
       const text = this.sseTexts[c]
       if (text === null || text === undefined) continue
-      const bytes = typeof text === 'string' ? Buffer.from(text) : text
+      const bytes = Buffer.from(text)
       this.sseAt[c] = this.bytes
       this.sseLength[c] = bytes.length
       this.sseTexts[c] = null
@@ -272,14 +301,7 @@ export class StreamLog {
   /** The events of blocks text `c`, parsed again (the last few are kept). */
   private replayed(c: number): ReplayedEvent[] {
     for (const r of this.replays) if (r.c === c) return r.events
-    const kept = this.sseTexts[c]
-    const text =
-      typeof kept === 'string'
-        ? kept
-        : // Bytes kept in memory are ASCII; bytes written out are UTF-8 (ASCII read the same either way).
-          (kept ?? this.bytesAt(this.sseAt[c] ?? 0, this.sseLength[c] ?? 0)).toString(
-            kept ? 'latin1' : 'utf8',
-          )
+    const text = this.sseTexts[c] ?? this.bytesAt(this.sseAt[c] ?? 0, this.sseLength[c] ?? 0).toString()
     const events = replayEvents(text, this.sseIds[c] ?? '')
     this.replays.unshift({ c, events })
     if (this.replays.length > REPLAYS_KEPT) this.replays.pop()
