@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { chromium } from '@playwright/test'
+import { chromiumLaunchOptions } from '../test/e2e/chromium'
 import { createEngineService } from '../src/engine/service'
 import { startWebHost } from '../src/web/server'
 
@@ -91,17 +92,7 @@ export async function benchSoak(): Promise<Record<string, number>> {
     bridgeFile: join(root, 'out/web/bridge.js'),
     log: () => {},
   })
-  const browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  })
+  const browser = await chromium.launch(chromiumLaunchOptions)
   const started = Date.now()
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { chromium } from '@playwright/test'
+import { chromiumLaunchOptions } from '../test/e2e/chromium'
 import { startScaleServer } from '../test/e2e/scale-server'
 import { startBuiltWebHost } from '../test/e2e/web-host'
 
@@ -58,17 +59,7 @@ export async function benchUi(): Promise<Record<string, number>> {
   ensureBuilt()
   const server = await startScaleServer()
   const host = await startBuiltWebHost()
-  const browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  })
+  const browser = await chromium.launch(chromiumLaunchOptions)
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
     // tsx (esbuild) names functions with a `__name` helper; functions sent to the page need it there too.

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 import { chromium } from '@playwright/test'
+import { chromiumLaunchOptions } from '../test/e2e/chromium'
 import { WebSocket } from 'ws'
 import { createEngineService } from '../src/engine/service'
 import { startBuiltWebHost } from '../test/e2e/web-host'
@@ -118,21 +119,9 @@ async function engineVsWs(port: number): Promise<Record<string, number>> {
   }
 }
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
-
 async function rendererHeap(port: number): Promise<Record<string, number>> {
   const host = await startBuiltWebHost()
-  const browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  })
+  const browser = await chromium.launch(chromiumLaunchOptions)
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } })
     await page.goto(host.url)
