@@ -1,6 +1,7 @@
 // A plain keep-alive HTTP server for the bench, run in its own process so it does not share the client's
 // event loop. Prints its port on stdout, exits when stdin closes or on SIGTERM.
 import http from 'node:http'
+import { serveForBench } from './serve-child.mjs'
 
 const body = JSON.stringify({ ok: true, items: [1, 2, 3], note: 'flightdeck bench' })
 const server = http.createServer((req, res) => {
@@ -8,11 +9,4 @@ const server = http.createServer((req, res) => {
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
   res.end(body)
 })
-server.keepAliveTimeout = 60_000
-server.listen(0, '127.0.0.1', () => {
-  const addr = server.address()
-  process.stdout.write(`${typeof addr === 'object' && addr ? addr.port : 0}\n`)
-})
-process.on('SIGTERM', () => process.exit(0))
-process.stdin.on('end', () => process.exit(0))
-process.stdin.resume()
+serveForBench(server)

@@ -3,6 +3,7 @@
 // request: GET /__stats answers {requests, paths, methods} since the last GET /__reset (neither is counted).
 // Prints its port on stdout, exits when stdin closes or on SIGTERM.
 import http from 'node:http'
+import { serveForBench } from './serve-child.mjs'
 
 const body = JSON.stringify({ ok: true, items: [1, 2, 3], note: 'flightdeck runner bench' })
 const MAX_PATHS = 100_000
@@ -27,11 +28,4 @@ const server = http.createServer((req, res) => {
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
   res.end(body)
 })
-server.keepAliveTimeout = 60_000
-server.listen(0, '127.0.0.1', () => {
-  const addr = server.address()
-  process.stdout.write(`${typeof addr === 'object' && addr ? addr.port : 0}\n`)
-})
-process.on('SIGTERM', () => process.exit(0))
-process.stdin.on('end', () => process.exit(0))
-process.stdin.resume()
+serveForBench(server)

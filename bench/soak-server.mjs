@@ -1,6 +1,7 @@
 // The soak bench's server, in its own process: GET /r answers a small JSON body; GET /ticks is an SSE stream
 // that sends an event every 200 ms until the client goes away. Prints its port; exits when stdin closes.
 import http from 'node:http'
+import { serveForBench } from './serve-child.mjs'
 
 const body = JSON.stringify({ ok: true, items: [1, 2, 3], note: 'flightdeck soak' })
 const server = http.createServer((req, res) => {
@@ -15,11 +16,4 @@ const server = http.createServer((req, res) => {
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
   res.end(body)
 })
-server.keepAliveTimeout = 60_000
-server.listen(0, '127.0.0.1', () => {
-  const addr = server.address()
-  process.stdout.write(`${typeof addr === 'object' && addr ? addr.port : 0}\n`)
-})
-process.on('SIGTERM', () => process.exit(0))
-process.stdin.on('end', () => process.exit(0))
-process.stdin.resume()
+serveForBench(server)

@@ -5,6 +5,7 @@
 //   ws  /paced?n=N&size=S&burst=B&every=MS  the same in bursts of B every MS ms (a steady stream)
 // Prints its port on stdout, exits when stdin closes or on SIGTERM.
 import http from 'node:http'
+import { serveForBench } from './serve-child.mjs'
 import { WebSocketServer } from 'ws'
 
 const server = http.createServer((req, res) => {
@@ -69,10 +70,4 @@ wss.on('connection', (ws, req) => {
   ws.close(1008, 'unknown path')
 })
 
-server.listen(0, '127.0.0.1', () => {
-  const addr = server.address()
-  process.stdout.write(`${typeof addr === 'object' && addr ? addr.port : 0}\n`)
-})
-process.on('SIGTERM', () => process.exit(0))
-process.stdin.on('end', () => process.exit(0))
-process.stdin.resume()
+serveForBench(server)
