@@ -115,6 +115,8 @@ export class HttpEngine implements ExchangeOwner {
   private readonly jar = new CookieJar()
   private jarUsed = false
   private readonly chains = new Map<string, Chain>()
+  /** Plans of specs sent as `fixed`, kept while the caller holds the spec. */
+  private readonly plans = new WeakMap<RequestSpec, Plan>()
   /** sid of any hop -> its chain. */
   private readonly bySid = new Map<string, Chain>()
   private readonly settledRing: (Chain | undefined)[] = new Array<Chain | undefined>(KEEP_SETTLED)
@@ -152,11 +154,20 @@ export class HttpEngine implements ExchangeOwner {
     return this.getSettings()
   }
 
-  /** Queue `count` copies of a request. Returns their session ids at once; results arrive as events. */
-  send(spec: RequestSpec, count: number, link?: SessionLink): Result<SendResult> {
+  /**
+   * Queue `count` copies of a request. Returns their session ids at once; results arrive as events.
+   * `fixed`: the caller sends this same spec object again and never changes it (a run's unchanging step),
+   * so what is worked out from it is kept for the next send.
+   */
+  send(spec: RequestSpec, count: number, link?: SessionLink, fixed = false): Result<SendResult> {
     const batchId = count > 1 ? randomUUID() : undefined
     // Everything that is the same for every copy is worked out once.
-    const plan = this.plan(spec)
+    let plan = fixed ? this.plans.get(spec) : undefined
+    if (!plan) {
+      plan = this.plan(spec)
+      // A CA file is read at each send (it may have changed); such a plan is not kept.
+      if (fixed && !plan.options.caFile) this.plans.set(spec, plan)
+    }
     const sids: string[] = []
     for (let i = 0; i < count; i++) {
       const batch: BatchRef | undefined = batchId ? { id: batchId, index: i, size: count } : undefined

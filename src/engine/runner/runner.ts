@@ -5,7 +5,13 @@ import type { AuthSpec, RequestKind, StopSpec, WaitForWebhookSpec } from '../../
 import type { SendResult } from '../../shared/contract'
 import type { RequestSpec } from '../../shared/request'
 import type { Result } from '../../shared/result'
-import { resolveRequest, resolveTemplate, TemplateTooLarge } from '../../shared/template'
+import {
+  defaultDynamicValues,
+  resolveRequest,
+  resolveTemplate,
+  TemplateTooLarge,
+  type DynamicValues,
+} from '../../shared/template'
 import type { DoneEvent, HeaderList } from '../../shared/timeline'
 import { abortableSleep } from '../abortable-sleep'
 import { applySimpleAuth } from '../auth/apply-auth'
@@ -152,14 +158,50 @@ export async function runSteps(
   if (outer?.aborted) own.abort()
   else outer?.addEventListener('abort', forward, { once: true })
   try {
-    return await runAll(http, steps, { ...options, signal: own.signal, inFlight })
+    return await runAll(http, steps, { ...options, signal: own.signal, inFlight, resolved: new Map() })
   } finally {
     outer?.removeEventListener('abort', forward)
   }
 }
 
-/** The run's own options: its signal, and the HTTP sessions in flight (cancelled with the run). */
-type InternalOptions = RunOptions & { inFlight: Set<string> }
+/** The run's own options: its signal, the HTTP sessions in flight (cancelled with the run), and each step's
+ * reusable resolved request. */
+type InternalOptions = RunOptions & { inFlight: Set<string>; resolved: Map<RunStep, FixedRequest> }
+
+/** A step's request resolved with `vars` (auth applied), which used no dynamic value. */
+interface FixedRequest {
+  vars: ReadonlyMap<string, string>
+  spec: RequestSpec
+  auth: AuthSpec
+}
+
+/** Dynamic values that note whether a resolution used any of them (then it cannot be reused). */
+function watchDynamic(base: DynamicValues): { values: DynamicValues; used: boolean } {
+  const w = {
+    used: false,
+    values: {
+      uuid: () => {
+        w.used = true
+        return base.uuid()
+      },
+      now: () => {
+        w.used = true
+        return base.now()
+      },
+      random: () => {
+        w.used = true
+        return base.random()
+      },
+    } as DynamicValues,
+  }
+  const webhook = base.webhook
+  if (webhook)
+    w.values.webhook = () => {
+      w.used = true
+      return webhook()
+    }
+  return w
+}
 
 async function runAll(
   http: HttpEngine,
@@ -237,7 +279,7 @@ async function runStep(
   const signal = options.signal
   // Resolution happens here, at step start: extracted values and the data row are this iteration's.
   let vars: ReadonlyMap<string, string> = iterationVars
-  if (step.variables && iterationVars.size === 0) vars = step.variables
+  if (iterationVars.size === 0) vars = step.variables ?? NOTHING
   else if (step.variables) {
     const merged = new Map(step.variables)
     for (const [k, v] of iterationVars) merged.set(k, v)
@@ -246,11 +288,17 @@ async function runStep(
   // `{{$webhook}}` mints one token per step run (every use in the step gets the same URL).
   const inbox = options.webhooks
   const hook = inbox?.baseUrl ? webhookValues(inbox) : undefined
+  // An HTTP step resolved with these very variables and no dynamic value (`{{$uuid}}`, …) resolves the same
+  // again: reuse it, and let the engine reuse what it worked out from it (the URL, the headers).
+  const cached = options.resolved.get(step)
+  if (cached && cached.vars === vars)
+    return httpStep(http, step, iteration, cached.spec, cached.auth, pacer, options, hook, inbox, true)
   let resolved: ReturnType<typeof resolveRequest>
   let messages: ReturnType<typeof resolveTemplate>[]
+  const dyn = watchDynamic(hook?.dyn ?? defaultDynamicValues)
   try {
-    resolved = resolveRequest(step.request, step.auth ?? { type: 'none' }, vars, hook?.dyn)
-    messages = (step.messages ?? []).map((m) => resolveTemplate(m, vars, hook?.dyn))
+    resolved = resolveRequest(step.request, step.auth ?? { type: 'none' }, vars, dyn.values)
+    messages = (step.messages ?? []).map((m) => resolveTemplate(m, vars, dyn.values))
   } catch (e) {
     if (!(e instanceof TemplateTooLarge)) throw e
     const error = { code: 'invalid_request', message: e.message }
@@ -311,6 +359,33 @@ async function runStep(
     }
   }
 
+  const reusable =
+    !dyn.used &&
+    !step.waitForWebhook &&
+    (step.kind ?? 'http') === 'http' &&
+    auth.type !== 'digest' &&
+    auth.type !== 'oauth2'
+  if (reusable) {
+    const fixed = { vars, spec: applySimpleAuth(spec, auth), auth }
+    options.resolved.set(step, fixed)
+    return httpStep(http, step, iteration, fixed.spec, auth, pacer, options, hook, inbox, true)
+  }
+  return httpStep(http, step, iteration, spec, auth, pacer, options, hook, inbox, false)
+}
+
+/** An HTTP step with its request resolved; `fixed`: the spec is the step's cached one (auth applied). */
+async function httpStep(
+  http: HttpEngine,
+  step: RunStep,
+  iteration: number,
+  spec: RequestSpec,
+  auth: AuthSpec,
+  pacer: Pacer,
+  options: InternalOptions,
+  hook: WebhookValues | undefined,
+  inbox: WebhookInbox | undefined,
+  fixed: boolean,
+): Promise<{ result: StepResult; extracted: ReadonlyMap<string, string> }> {
   const wait = step.waitForWebhook
   if (wait && (!inbox || !hook || hook.token === undefined)) {
     const error = {
@@ -324,7 +399,7 @@ async function runStep(
   // Listen before sending: a callback can come before the response has been read.
   const expectation = wait && inbox && hook?.token ? inbox.expect(hook.token) : undefined
   try {
-    return await exchange(http, step, iteration, spec, auth, pacer, options, hook, expectation)
+    return await exchange(http, step, iteration, spec, auth, pacer, options, hook, expectation, fixed)
   } finally {
     expectation?.dispose()
   }
@@ -341,12 +416,15 @@ async function exchange(
   options: InternalOptions,
   hook: WebhookValues | undefined,
   expectation: WebhookExpectation | undefined,
+  fixed: boolean,
 ): Promise<{ result: StepResult; extracted: ReadonlyMap<string, string> }> {
   const signal = options.signal
   const send = async (link: SessionLink | undefined): Promise<Result<SendResult>> =>
     options.auth && (auth.type === 'digest' || auth.type === 'oauth2')
       ? options.auth.send(spec, auth, 1)
-      : http.send(applySimpleAuth(spec, auth), 1, link)
+      : fixed
+        ? http.send(spec, 1, link, true)
+        : http.send(applySimpleAuth(spec, auth), 1, link)
   const policy = step.retry
   let attempts = 0
   const sids: string[] = []

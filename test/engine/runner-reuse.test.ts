@@ -1,0 +1,90 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runSteps, type RunStep } from '../../src/engine/runner/runner'
+import type { EngineService } from '../../src/engine/service'
+import { makeService, spec } from './helpers'
+
+// The runner reuses a step's resolved request across iterations when nothing in it can differ. These check
+// that every iteration still sends what its own variables and dynamic values say, with its own session.
+
+let server: Server
+let base = ''
+const seen: string[] = []
+let service: EngineService
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    req.resume()
+    seen.push(req.url ?? '')
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end('{"ok":true}')
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  service = makeService()
+})
+afterAll(async () => {
+  await service.dispose()
+  server.closeAllConnections()
+  await new Promise<void>((r) => server.close(() => r()))
+})
+
+const step = (url: string, extra: Partial<RunStep> = {}): RunStep => ({
+  id: 'hit',
+  name: 'hit',
+  request: spec(url, { headers: [{ name: 'X-Who', value: '{{who}}', enabled: true }] }),
+  variables: new Map([
+    ['base', base],
+    ['who', 'ada'],
+  ]),
+  assertions: [{ kind: 'status', equals: 200 }],
+  extract: [],
+  ...extra,
+})
+
+describe('runner: one step over many iterations', () => {
+  it('an unchanging request is sent every iteration, each its own session with its full timeline', async () => {
+    seen.length = 0
+    const report = await runSteps(service.http, [step('{{base}}/same?who={{who}}')], {
+      concurrency: 3,
+      iterations: 7,
+    })
+    expect(report.results.map((r) => r.passed)).toEqual(Array(7).fill(true))
+    expect(seen).toEqual(Array(7).fill('/same?who=ada'))
+    const sids = report.results.map((r) => r.sid)
+    expect(new Set(sids).size).toBe(7)
+    for (const sid of sids) {
+      const outcome = await service.http.waitFor(sid as string)
+      const types = outcome.events.map((e) => e.type)
+      expect(types[0]).toBe('queued')
+      expect(types).toContain('request-sent')
+      expect(types).toContain('response-headers')
+      expect(types[types.length - 1]).toBe('done')
+      const sent = outcome.events.find((e) => e.type === 'request-sent')
+      expect(sent?.type === 'request-sent' && sent.headers).toContainEqual(['X-Who', 'ada'])
+    }
+  })
+
+  it('a dynamic value is drawn afresh for every iteration', async () => {
+    seen.length = 0
+    const report = await runSteps(service.http, [step('{{base}}/dyn/{{$uuid}}')], {
+      concurrency: 2,
+      iterations: 6,
+    })
+    expect(report.results.every((r) => r.passed)).toBe(true)
+    expect(seen).toHaveLength(6)
+    expect(new Set(seen).size).toBe(6)
+  })
+
+  it('data rows and run variables still reach every iteration', async () => {
+    seen.length = 0
+    const report = await runSteps(service.http, [step('{{base}}/row/{{n}}?who={{who}}')], {
+      concurrency: 2,
+      iterations: 4,
+      data: [{ n: '1' }, { n: '2' }],
+      variables: new Map([['who', 'bob']]),
+    })
+    expect(report.results.every((r) => r.passed)).toBe(true)
+    expect([...seen].sort()).toEqual(['/row/1?who=bob', '/row/1?who=bob', '/row/2?who=bob', '/row/2?who=bob'])
+  })
+})
