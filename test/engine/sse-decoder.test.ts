@@ -94,14 +94,19 @@ function rng(seed: number): () => number {
 }
 
 /**
- * A random event stream, and the last event id at each of its events by the spec (the id buffer persists; an
- * `id` in a block with no data still sets the last event id when the block ends).
+ * A random event stream, the last event id at each of its events by the spec (the id buffer persists; an
+ * `id` in a block with no data still sets the last event id when the block ends), and at its end. `eols`: the
+ * line ends used; `idChance`: how likely an event is to have an id of its own.
  */
-function randomStream(r: () => number): { text: string; ids: string[] } {
+function randomStream(
+  r: () => number,
+  eols: readonly string[] = ['\n', '\r\n', '\r'],
+  idChance = 0.5,
+): { text: string; ids: string[]; last: string } {
   let s = ''
   // A line end; never an LF right after a CR (the two would make one CRLF).
   const eol = (): string => {
-    const e = ['\n', '\r\n', '\r'][Math.floor(r() * 3)] as string
+    const e = eols[Math.floor(r() * eols.length)] as string
     return e === '\n' && s.endsWith('\r') ? '\r' : e
   }
   const words = ['hello', 'wörld', '€5', '日本', '😀', '{"a":1}', '', ' lead', 'x:y', 'data: inner']
@@ -129,7 +134,7 @@ function randomStream(r: () => number): { text: string; ids: string[] } {
     else if (kind < 0.2) s += `retry: soon${eol()}`
     const lines = 1 + Math.floor(r() * 3)
     if (r() < 0.3) s += `event: ${word() || 'update'}${eol()}`
-    if (r() < 0.5) {
+    if (r() < idChance) {
       buffer = `${i}${word()}`
       s += `id: ${buffer}${eol()}`
     }
@@ -139,15 +144,15 @@ function randomStream(r: () => number): { text: string; ids: string[] } {
     ids.push(buffer)
   }
   // End on LF: eventsource-parser holds back a last CR in case an LF follows.
-  return { text: `${s}\n`, ids }
+  return { text: `${s}\n`, ids, last: buffer }
 }
 
 /** Cut `bytes` at random places (often inside a UTF-8 character or a CRLF). */
-function cut(bytes: Buffer, r: () => number): Buffer[] {
+function cut(bytes: Buffer, r: () => number, largest = 200): Buffer[] {
   const out: Buffer[] = []
   let at = 0
   while (at < bytes.length) {
-    const n = r() < 0.5 ? 1 + Math.floor(r() * 4) : 1 + Math.floor(r() * 200)
+    const n = r() < 0.5 ? 1 + Math.floor(r() * 4) : 1 + Math.floor(r() * largest)
     out.push(Buffer.from(bytes.subarray(at, at + n)))
     at += n
   }
@@ -188,6 +193,66 @@ describe('the SSE decoder', () => {
       store.dispose()
       store = null
     }
+  })
+
+  it.each([
+    ['every event has an id', 1],
+    ['no event has an id', 0],
+    ['some events have an id', 0.5],
+  ])(
+    "gives the spec's last event ids with LF line ends, chunks of many blocks, data-less blocks among them (%s)",
+    (_, idChance) => {
+      // LF-only chunks of whole blocks are where the decoder takes the parser's ids without walking the lines.
+      for (let seed = 1; seed <= 80; seed++) {
+        const r = rng(seed * 7919)
+        const { text, ids, last } = randomStream(r, ['\n'], idChance)
+        const want = reference(text, ids)
+        store = new StreamLogStore()
+        const log = store.create(`lf${seed}`)
+        const state: SseIdState = { lastEventId: '' }
+        const got = decode(log, cut(Buffer.from(text), r, seed % 2 === 0 ? 200 : 3000), state)
+        expect({ seed, rows: rows(log) }).toEqual({ seed, rows: want.rows })
+        // What a reconnect would send.
+        expect({ seed, last: state.lastEventId }).toEqual({ seed, last })
+        const entries = log.read(0, 100_000, 1_000_000).entries
+        for (const t of got.ticks.filter((x) => x.kind !== 'invalid')) {
+          const at = entries[t.seq + t.count - 1]
+          expect({ seed, tick: [t.preview, t.event, t.id] }).toEqual({
+            seed,
+            tick: [at?.data, at?.event, at?.id],
+          })
+        }
+        store.dispose()
+        store = null
+      }
+    },
+  )
+
+  it.each([
+    // A chunk that starts by ending the block before it, then ends on a block with only an id.
+    [['id: 1\ndata: a\n', '\nid: 2\n\n', 'data: b\n\n'], ['1', '2'], '2'],
+    [['id: 1\ndata: a', '\n\nid: 2\n\n', 'data: b\n\n'], ['1', '2'], '2'],
+    [['id: 1\nda', 'ta: a\n\nid: 2\n\n', 'data: b\n\n'], ['1', '2'], '2'],
+    [['id: 1\ndata: a', '\n\n', 'data: b\n\n'], ['1', '1'], '1'],
+    // An id set in one chunk, its block ended in the next.
+    [['data: a\n\nid: 9\n', '\n', 'data: b\n\n'], [null, '9'], '9'],
+    [['data: a\n\ni', 'd: 9\n\ndata: b\n\n'], [null, '9'], '9'],
+    [['id: 1\ndata: a\n\nid', '\n\ndata: b\n\n'], ['1', null], ''],
+  ])('gives the last event id where a chunk cuts a stream with id-only blocks: %j', (chunks, ids, last) => {
+    store = new StreamLogStore()
+    const log = store.create('cut')
+    const state: SseIdState = { lastEventId: '' }
+    const got = decode(
+      log,
+      chunks.map((c) => Buffer.from(c)),
+      state,
+    )
+    expect(rows(log)).toEqual([
+      ['event', 'a', 'message', ids[0]],
+      ['event', 'b', 'message', ids[1]],
+    ])
+    expect(got.ticks.map((t) => t.id ?? null)).toEqual(ids)
+    expect(state.lastEventId).toBe(last)
   })
 
   it.each(['é', 'e'])(

@@ -29,7 +29,9 @@ export function replayEvents(text: string, startId: string): ReplayedEvent[] {
   const whole = text.endsWith('\r') ? `${text}\n` : text
   parser.feed(whole)
   const ids = new IdOnlyBlocks(startId)
-  const exact = ids.chunk(whole, found.length)
+  let withoutId = 0
+  for (const e of found) if (e.id === undefined) withoutId++
+  const exact = ids.chunk(whole, found.length, withoutId)
   let last = startId
   return found.map((e, k) => {
     if (exact !== null) last = exact[k] as string
@@ -44,10 +46,13 @@ export function replayEvents(text: string, startId: string): ReplayedEvent[] {
  * but the parser dispatches only blocks with data, and resets its id without a callback. (Upstream added an
  * `onId` callback for this after the version installed here; when it is available, this class can go.)
  *
- * It only watches lines, it does not parse fields: per chunk the blank lines are counted (one native search
- * for `\n\n` per event), and when every dispatch in the chunk was an event the parser reported, the events'
- * ids are the answer. Only a chunk with a dispatch of a data-less block (or a CR in it) is walked line by
- * line, for where the ids and blank lines are.
+ * It only watches lines, it does not parse fields, and per chunk it mostly only searches: the parser's ids are
+ * the answer when no `id` line can have changed the buffer since the last dispatch (a chunk with no line
+ * starting `id`, one native search), or when every event in the chunk has its own id and the chunk's last
+ * dispatched block has data (a data-less block then changes no event's id, nor the id at the chunk's end).
+ * Only other chunks (events without ids mixed with `id` lines, a data-less block last, a CR) are walked line
+ * by line, for where the ids and blank lines are; and the lines after a chunk's last blank line always are
+ * (the start of the next block), so that the walk can pick up where a chunk leaves off.
  */
 export class IdOnlyBlocks {
   /** The last event id buffer (set by `id` lines), and its value at the last dispatch. */
@@ -72,24 +77,19 @@ export class IdOnlyBlocks {
   }
 
   /**
-   * A chunk the parser has read, in which it reported `events` events: null when their own ids tell the last
-   * event id (call `settle` with it then), else the last event id at each of those events' dispatch.
+   * A chunk the parser has read, in which it reported `events` events, `withoutId` of them with no `id` of
+   * their own: null when the parser's ids tell the last event id (call `settle` with it then), else the last
+   * event id at each of those events' dispatch.
    */
-  chunk(text: string, events: number): string[] | null {
+  chunk(text: string, events: number, withoutId: number): string[] | null {
     this.tailFrom = -1
     this.tailHeld = false
     if (!this.crHeld && text.indexOf('\r') === -1) {
-      let blanks = text.charCodeAt(0) === LF && this.partial === '' ? 1 : 0
-      let after = blanks === 1 ? 1 : -1
-      let i = text.indexOf('\n\n')
-      while (i !== -1 && blanks <= events) {
-        blanks++
-        after = i + 2
-        i = text.indexOf('\n\n', i + 1)
-      }
-      if (blanks === events) {
+      const last = text.lastIndexOf('\n\n')
+      const after = last !== -1 ? last + 2 : text.charCodeAt(0) === LF && this.partial === '' ? 1 : -1
+      if (this.idsTold(text, events, withoutId, last)) {
         if (after !== -1) {
-          // Every block that ended here was an event: what follows the last blank line is a new block.
+          // What follows the last blank line is a new block.
           this.hasData = false
           this.partial = ''
         }
@@ -104,6 +104,45 @@ export class IdOnlyBlocks {
     this.collected = []
     // Should the parser have seen other dispatches than these lines show, its own ids are the answer.
     return out.length === events ? out : null
+  }
+
+  /**
+   * Do the parser's ids tell the last event id at each of the chunk's events and at its last dispatch (an LF-only
+   * chunk, `last` where its last blank line is)? Yes when no `id` line can have set the buffer since the last
+   * dispatch before the chunk nor in it (the events carry the last event id), or when every event has its own
+   * id and the chunk's last dispatched block is an event (data-less blocks before it change no event's id).
+   * Each costs a native search or two per chunk, not per event; else the chunk's lines are walked.
+   */
+  private idsTold(text: string, events: number, withoutId: number, last: number): boolean {
+    if (
+      this.buffer === this.lastEventId &&
+      text.indexOf('\nid') === -1 &&
+      !(this.partial + text.slice(0, 2)).startsWith('id')
+    )
+      return true
+    if (withoutId !== 0 || events === 0 || last === -1) return false
+    // The block the last blank line ends: from the blank line before it (or the chunk's start, continuing
+    // the block the walk left off in), up to it.
+    const before = last === 0 ? -1 : text.lastIndexOf('\n\n', last - 1)
+    let from: number
+    if (before !== -1) {
+      from = before + 2
+      if (from > last) return false
+    } else if (this.partial === '' && text.charCodeAt(0) === LF) {
+      // A blank line first: it ended the block the walk left off in; the last block starts after it.
+      from = 1
+    } else {
+      if (this.hasData || this.partial === 'data:') return true
+      if (this.partial !== '') return false
+      from = 0
+    }
+    if (isDataLine(text, from)) return true
+    let i = text.indexOf('\ndata', from)
+    while (i !== -1 && i < last) {
+      if (isDataLine(text, i + 1)) return true
+      i = text.indexOf('\ndata', i + 1)
+    }
+    return false
   }
 
   /** Where the text after the chunk's last blank line starts (-1: the chunk has no blank line). */
@@ -212,4 +251,11 @@ export class IdOnlyBlocks {
       if (!value.includes('\0')) this.buffer = value
     }
   }
+}
+
+/** A `data` field line starts at `at` (LF-only text). */
+function isDataLine(text: string, at: number): boolean {
+  if (!text.startsWith('data', at)) return false
+  const c = text.charCodeAt(at + 4)
+  return c === COLON || c === LF
 }

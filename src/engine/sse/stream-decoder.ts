@@ -132,8 +132,9 @@ class SseDecoder implements StreamDecoder {
   private ascii = true
   /** The text since the last blank line before this chunk (the start of the block being read) is ASCII. */
   private carryAscii = true
-  /** Events of the chunk being read so far. */
+  /** Events of the chunk being read so far, and how many of them had no `id` of their own. */
   private events = 0
+  private withoutId = 0
   /**
    * The text since the last blank line before this chunk, and the last event id there: with the chunk's text
    * up to its own last blank line, it is the whole blocks of the chunk's events, which the log keeps.
@@ -189,6 +190,7 @@ class SseDecoder implements StreamDecoder {
    */
   private event(e: EventSourceMessage): void {
     if (e.id !== undefined) this.last = e.id
+    else this.withoutId++
     const data = e.data
     const size = this.ascii ? data.length : Buffer.byteLength(data)
     const seq = this.log.holdEvent(this.t, this.events++, size)
@@ -232,10 +234,12 @@ class SseDecoder implements StreamDecoder {
       return
     }
     const events = this.events
+    const withoutId = this.withoutId
     this.events = 0
+    this.withoutId = 0
     // The last event id at each event's dispatch: from the events' own ids, unless the chunk dispatched a
     // block with no data (which eventsource-parser does not report), when the chunk's lines are looked at.
-    const exact = this.ids.chunk(text, events)
+    const exact = this.ids.chunk(text, events, withoutId)
     if (exact === null) this.ids.settle(this.last)
     else this.last = this.ids.lastEventId
     this.state.lastEventId = this.last
