@@ -236,7 +236,7 @@ test('pictures for the README: a busy waterfall and the response viewer', async 
   const big = grid.getByRole('row', { name: /big\.json.* 200$/ })
   await expect(big).toHaveCount(1, { timeout: 30_000 })
   await big.click()
-  await page.getByRole('tab', { name: 'Response' }).click()
+  await page.getByRole('tab', { name: 'Response', exact: true }).click()
   const body = page.getByLabel('Response body')
   await expect(body).toContainText('"records": [')
   await page.getByLabel('Search in body').fill('user 42"')

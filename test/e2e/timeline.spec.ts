@@ -110,7 +110,7 @@ test('20 concurrent requests end in the order of their delays, and a body can be
   const chosen = rows.filter({ hasText: '/delay?ms=1800' })
   await chosen.click()
   await expect(chosen).toHaveAttribute('aria-selected', 'true')
-  await page.getByRole('tab', { name: 'Response' }).click()
+  await page.getByRole('tab', { name: 'Response', exact: true }).click()
   await expect(page.getByLabel('Response body')).toHaveText('delayed 1800')
 
   await page.getByRole('tab', { name: 'Overview' }).click()
