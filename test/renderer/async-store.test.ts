@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ApiClient } from '../../src/renderer/client/api-client'
+import { engineClient, until as untilFor } from './engine-client'
 import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
 import { applyBatch, clearFinished, EMPTY_TIMELINE } from '../../src/renderer/timeline/apply-batch'
 import { harSids } from '../../src/renderer/timeline/har-slice'
@@ -14,7 +14,6 @@ import {
   scalarOf,
 } from '../../src/renderer/async/after-response'
 import { createEngineService, type EngineService } from '../../src/engine/service'
-import type { EventName, EventPayloads } from '../../src/shared/contract'
 import { startCallbackServer, type CallbackServer } from '../fixtures/callback-server'
 import { startJobServer, type JobServer } from '../fixtures/job-server'
 import { queued } from './event-builders'
@@ -24,23 +23,7 @@ import { queued } from './event-builders'
  * fixtures: the rows, badges, lanes and details data are what the person sees.
  */
 
-function engineClient(service: EngineService): ApiClient {
-  return {
-    invoke: (name, payload) => service.invoke(name, payload),
-    on: <E extends EventName>(name: E, listener: (payload: EventPayloads[E]) => void) =>
-      name === 'timeline.batch'
-        ? service.subscribe((b) => (listener as (p: unknown) => void)(b))
-        : () => undefined,
-  }
-}
-
-const until = async (cond: () => boolean, ms = 8000): Promise<void> => {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out')
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
+const until = (cond: () => boolean, ms = 8000): Promise<void> => untilFor(cond, ms)
 
 let jobs: JobServer
 let hooks: CallbackServer

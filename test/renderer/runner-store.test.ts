@@ -2,11 +2,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ApiClient } from '../../src/renderer/client/api-client'
+import { engineClient, until as untilFor } from './engine-client'
 import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
 import { runPayload, tallyResults } from '../../src/renderer/runner/runner-slice'
 import { createEngineService, type EngineService } from '../../src/engine/service'
-import type { EventName, EventPayloads } from '../../src/shared/contract'
 import { startRunnerServer, type RunnerServer } from '../fixtures/runner-server'
 
 /**
@@ -14,26 +13,7 @@ import { startRunnerServer, type RunnerServer } from '../fixtures/runner-server'
  * progress, pass/fail per request with the assertion's message, percentiles, cancel.
  */
 
-function engineClient(service: EngineService): ApiClient {
-  return {
-    invoke: (name, payload) => service.invoke(name, payload),
-    on: <E extends EventName>(name: E, listener: (payload: EventPayloads[E]) => void) => {
-      const l = listener as (p: unknown) => void
-      if (name === 'timeline.batch') return service.subscribe((b) => l(b))
-      return service.onEvent((n, p) => {
-        if (n === name) l(p)
-      })
-    },
-  }
-}
-
-const until = async (cond: () => boolean, ms = 15_000): Promise<void> => {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out')
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
+const until = (cond: () => boolean, ms = 15000): Promise<void> => untilFor(cond, ms)
 
 let server: RunnerServer
 let service: EngineService

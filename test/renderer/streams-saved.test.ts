@@ -2,11 +2,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { ApiClient } from '../../src/renderer/client/api-client'
+import { engineClient, until } from './engine-client'
 import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
 import { isTabDirty } from '../../src/renderer/tabs/tabs-slice'
 import { createEngineService, type EngineService } from '../../src/engine/service'
-import type { EventName, EventPayloads } from '../../src/shared/contract'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
 import { startWsServer, type WsFixture } from '../fixtures/ws-server'
 
@@ -15,22 +14,6 @@ import { startWsServer, type WsFixture } from '../fixtures/ws-server'
  * opens with the collection's variables and auth, and the WebSocket's saved messages live in the request (its
  * tab turns dirty, Ctrl+S writes them to its YAML), never in the browser's per-URL store.
  */
-
-function engineClient(service: EngineService): ApiClient {
-  return {
-    invoke: (name, payload) => service.invoke(name, payload),
-    on: <E extends EventName>(_name: E, listener: (payload: EventPayloads[E]) => void) =>
-      service.subscribe((b) => (listener as (p: unknown) => void)(b)),
-  }
-}
-
-const until = async (cond: () => boolean, ms = 5000): Promise<void> => {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out')
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
 
 let ws: WsFixture
 let sse: SseFixture

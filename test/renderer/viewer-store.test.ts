@@ -1,31 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ApiClient } from '../../src/renderer/client/api-client'
+import { engineClient, until } from './engine-client'
 import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
 import { LINE_PAGE } from '../../src/renderer/details/viewer-slice'
 import { createEngineService, type EngineService } from '../../src/engine/service'
-import type { EventName, EventPayloads } from '../../src/shared/contract'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 
 /**
  * The response viewer's and HAR's store actions, driven by a real engine (the service the hosts bind) against
  * a real server: what the person sees in the panes is what these states hold.
  */
-
-function engineClient(service: EngineService): ApiClient {
-  return {
-    invoke: (name, payload) => service.invoke(name, payload),
-    on: <E extends EventName>(_name: E, listener: (payload: EventPayloads[E]) => void) =>
-      service.subscribe((b) => (listener as (p: unknown) => void)(b)),
-  }
-}
-
-const until = async (cond: () => boolean, ms = 5000): Promise<void> => {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out')
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
 
 describe('response viewer and HAR store actions', () => {
   let fixture: Fixture
