@@ -1,79 +1,54 @@
-// `npm run security`: Electronegativity over the app's sources, pinned to our Electron version (so it never
-// needs the network). Any finding above informational fails the run, except a "review required" finding
-// that a person has reviewed and recorded, with the reason, in test/security/electronegativity-reviewed.json.
-// A recorded entry that no longer occurs fails too, so the list cannot go stale.
-import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+// `npm run security`: Electronegativity over the app's sources, pinned to our Electron version, so the result
+// does not depend on the network (its look-up of newer Electron releases may fail offline, harmlessly). Any
+// finding above informational fails the run, except a "review required" finding that a person has reviewed
+// and recorded, with the reason, in test/security/electronegativity-reviewed.json. A recorded entry that no
+// longer occurs fails too, so the list cannot go stale.
+//
+// It calls the tool's own runner and reads the findings it returns: the CLI's CSV report writes its header
+// and its rows with two racing writes, and now and then comes out scrambled.
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { resolve } from 'node:path'
 
 const require = createRequire(import.meta.url)
 const electronVersion = require('electron/package.json').version
-const cli = join(
-  require.resolve('@doyensec/electronegativity/package.json'),
-  '..',
-  require('@doyensec/electronegativity/package.json').bin.electronegativity,
-)
-const out = mkdtempSync(join(tmpdir(), 'flightdeck-eneg-'))
-const csvPath = join(out, 'findings.csv')
-const run = spawnSync(
-  process.execPath,
-  [cli, '-i', 'src', '-e', electronVersion, '-r', '-v', 'false', '-o', csvPath],
-  { encoding: 'utf8', timeout: 240_000 },
-)
-if (run.status !== 0 && run.status !== null) {
-  console.error(run.stdout, run.stderr)
-  console.error(`electronegativity exited with ${run.status}`)
+const run = require('@doyensec/electronegativity/dist/runner.js')
+
+const timeout = setTimeout(() => {
+  console.error('electronegativity did not finish within 4 minutes')
+  process.exit(1)
+}, 240_000)
+
+const result = await run({
+  input: resolve('src'),
+  output: undefined,
+  isSarif: false,
+  customScan: [],
+  excludeFromScan: [],
+  severitySet: undefined,
+  confidenceSet: undefined,
+  isRelative: true,
+  isVerbose: false,
+  electronUpgrade: undefined,
+  electronVersionOverride: electronVersion,
+  parserPlugins: [],
+})
+clearTimeout(timeout)
+
+const findings = result.issues.map((i) => ({
+  id: i.id,
+  severity: i.severity.name,
+  confidence: i.confidence.name,
+  file: i.file,
+  location: `${i.location?.line ?? 0}:${i.location?.column ?? 0}`,
+  sample: i.sample ?? '',
+  description: i.description,
+}))
+if (result.errors?.length > 0) {
+  console.error(`electronegativity could not read ${result.errors.length} file(s):`)
+  for (const e of result.errors) console.error(`  ${e.file ?? ''} ${e.message ?? String(e)}`)
   process.exit(1)
 }
-let csv
-try {
-  csv = readFileSync(csvPath, 'utf8')
-} catch {
-  console.error(run.stdout, run.stderr)
-  console.error('electronegativity wrote no report')
-  process.exit(1)
-}
-rmSync(out, { recursive: true, force: true })
-
-/** Parse the tool's CSV: quoted fields may contain commas. */
-function parseCsvLine(line) {
-  const fields = []
-  let cur = ''
-  let quoted = false
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"'
-        i++
-      } else if (c === '"') quoted = false
-      else cur += c
-    } else if (c === '"') quoted = true
-    else if (c === ',') {
-      fields.push(cur.trim())
-      cur = ''
-    } else cur += c
-  }
-  fields.push(cur.trim())
-  return fields
-}
-
-const findings = csv
-  .split(/\r?\n/)
-  .slice(1)
-  .filter((l) => l.trim() !== '')
-  .map(parseCsvLine)
-  .map(([id, severity, confidence, file, location, sample, description]) => ({
-    id,
-    severity,
-    confidence,
-    file,
-    location,
-    sample,
-    description,
-  }))
 
 const reviewed = JSON.parse(readFileSync('test/security/electronegativity-reviewed.json', 'utf8'))
 const key = (f) => `${f.id} ${f.file}`
@@ -84,8 +59,9 @@ const seen = new Set(serious.map(key))
 const stale = reviewed.filter((r) => !seen.has(key(r)))
 
 console.log(
-  `electronegativity (Electron ${electronVersion}): ${findings.length} finding(s), ` +
-    `${serious.length} above informational, ${serious.length - unreviewed.length} of them reviewed`,
+  `electronegativity (Electron ${electronVersion}, ${result.atomicChecks + result.globalChecks} checks): ` +
+    `${findings.length} finding(s), ${serious.length} above informational, ` +
+    `${serious.length - unreviewed.length} of them reviewed`,
 )
 for (const f of serious) {
   const r = reviewedKeys.get(key(f))
