@@ -238,6 +238,9 @@ export const savedRequestSchema = z.object({
 })
 export type SavedRequest = z.infer<typeof savedRequestSchema>
 
+/** Every key a request file may have, in the order the format writes them (the schema's order). */
+export const SAVED_REQUEST_KEYS = Object.keys(savedRequestSchema.shape) as (keyof SavedRequest)[]
+
 export const variableSchema = z.object({
   name: z
     .string()

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import {
+  SAVED_REQUEST_KEYS,
   authSchema,
   DEFAULT_RETRY,
   savedRequestSchema,
@@ -30,25 +31,7 @@ export const COLLECTION_FILE = 'collection.yaml'
 export const FOLDER_FILE = 'folder.yaml'
 export const ENVIRONMENTS_DIR = 'environments'
 
-export const REQUEST_KEYS: ReadonlySet<string> = new Set([
-  'name',
-  'kind',
-  'method',
-  'url',
-  'description',
-  'headers',
-  'body',
-  'auth',
-  'options',
-  'protocols',
-  'messages',
-  'assertions',
-  'extract',
-  'retry',
-  'dependsOn',
-  'stop',
-  'waitForWebhook',
-])
+export const REQUEST_KEYS: ReadonlySet<string> = new Set(SAVED_REQUEST_KEYS)
 /** The runner's fields: written when set; a save that leaves one undefined keeps what the file has. */
 const RUN_KEYS = ['assertions', 'extract', 'retry', 'dependsOn', 'stop', 'waitForWebhook'] as const
 

@@ -1,4 +1,5 @@
 import type { AuthSpec, RequestKind, SavedMessage, SavedRequest } from '../../shared/collection'
+import { SAVED_REQUEST_KEYS } from '../../shared/collection'
 import { emptyDraft, draftBody, toRequestSpec, type ComposerDraft } from '../composer/composer-draft'
 import { runToSaved, savedToRun, stableJson, type RunFields } from '../composer/run-draft'
 import { paramsFromUrl } from '../composer/url-params'
@@ -24,24 +25,7 @@ export interface TabExtras {
 }
 
 /** The fields the composer and the tab's extras handle; anything else in a file rides along in `other`. */
-const HANDLED: ReadonlySet<string> = new Set([
-  'name',
-  'kind',
-  'method',
-  'url',
-  'description',
-  'headers',
-  'body',
-  'auth',
-  'options',
-  'protocols',
-  'messages',
-  'assertions',
-  'extract',
-  'retry',
-  'dependsOn',
-  'stop',
-])
+const HANDLED: ReadonlySet<string> = new Set(SAVED_REQUEST_KEYS.filter((k) => k !== 'waitForWebhook'))
 
 export function savedToDraft(req: SavedRequest): ComposerDraft {
   const d = emptyDraft()
