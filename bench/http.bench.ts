@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks'
 import { Agent, request } from 'undici'
 import { createEngineService } from '../src/engine/service'
 import type { TimelineEvent } from '../src/shared/timeline'
+import { median } from './paired'
 
 /**
  * 10,000 GETs at concurrency 100 against a local server in another process: through the engine (full timing,
@@ -80,12 +81,6 @@ async function runEngine(url: string): Promise<number> {
   if (failures > 0) throw new Error(`engine saw ${failures} failed requests`)
   if (events < TOTAL * 4) throw new Error(`expected full timeline events, saw ${events}`)
   return (TOTAL / elapsed) * 1000
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  const mid = Math.floor(s.length / 2)
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2
 }
 
 export async function benchHttp(): Promise<Record<string, number>> {

@@ -14,6 +14,7 @@ import {
 } from '../src/engine/collections/format'
 import { renderYaml } from '../src/engine/collections/yaml-doc'
 import { createEngineService } from '../src/engine/service'
+import { median, paired } from './paired'
 
 /**
  * The runner against its peers, in one run, on one machine, against one local server in its own process
@@ -347,42 +348,6 @@ async function runAutocannon(server: Server, amount: number): Promise<number> {
 
 // ------------------------------------------------------------------------------------------------ bench
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  const mid = Math.floor(s.length / 2)
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2
-}
-
-/** Paired rounds, alternating which side goes first; the ratio is the median of the per-round ratios. */
-async function paired(
-  label: string,
-  rounds: number,
-  a: { name: string; run: () => Promise<number> },
-  b: { name: string; run: () => Promise<number> },
-): Promise<{ a: number; b: number; ratio: number }> {
-  const as: number[] = []
-  const bs: number[] = []
-  const ratios: number[] = []
-  for (let i = 0; i < rounds; i++) {
-    let x: number
-    let y: number
-    if (i % 2 === 0) {
-      x = await a.run()
-      y = await b.run()
-    } else {
-      y = await b.run()
-      x = await a.run()
-    }
-    console.log(
-      `  ${label} round ${i + 1}: ${a.name} ${x.toFixed(0)} req/s, ${b.name} ${y.toFixed(0)} req/s, ratio ${(x / y).toFixed(2)}`,
-    )
-    as.push(x)
-    bs.push(y)
-    ratios.push(x / y)
-  }
-  return { a: median(as), b: median(bs), ratio: median(ratios) }
-}
-
 export async function benchRunner(): Promise<Record<string, number>> {
   await checkCli()
   const server = await startServer()
@@ -434,6 +399,7 @@ export async function benchRunner(): Promise<Record<string, number>> {
       ROUNDS,
       { name: 'flightdeck', run: () => runFlightdeck(server, [big], REQUESTS, REQUESTS, collectionInRun) },
       { name: 'newman', run: () => runNewman(server, postman, REQUESTS) },
+      'req/s',
     )
     console.log(`runner: one request x ${ITERATIONS} iterations, concurrency ${CONCURRENCY}`)
     const rawSpawn: number[] = []
@@ -459,6 +425,7 @@ export async function benchRunner(): Promise<Record<string, number>> {
         },
       },
       { name: 'autocannon', run: () => runAutocannon(server, ITERATIONS) },
+      'req/s',
     )
 
     console.log(

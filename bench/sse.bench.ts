@@ -2,7 +2,8 @@ import { performance } from 'node:perf_hooks'
 import { createParser } from 'eventsource-parser'
 import { Agent, request } from 'undici'
 import { createEngineService } from '../src/engine/service'
-import { median, startStreamServer } from './ws.bench'
+import { paired } from './paired'
+import { startStreamServer } from './ws.bench'
 
 /**
  * `sse.engine_vs_parser`: events/s of one SSE stream read through the engine (an SSE session: timed handshake,
@@ -80,36 +81,23 @@ export async function benchSse(): Promise<Record<string, number>> {
       await runParser(url)
       await runEngine(url)
     }
-    const bare: number[] = []
-    const engine: number[] = []
-    const ratios: number[] = []
-    for (let i = 0; i < ROUNDS; i++) {
-      let b: number
-      let e: number
-      if (i % 2 === 0) {
-        b = await runParser(url)
-        e = await runEngine(url)
-      } else {
-        e = await runEngine(url)
-        b = await runParser(url)
-      }
-      console.log(
-        `  round ${i + 1}: parser ${b.toFixed(0)} ev/s, engine ${e.toFixed(0)} ev/s, ratio ${(e / b).toFixed(3)}`,
-      )
-      bare.push(b)
-      engine.push(e)
-      ratios.push(e / b)
-    }
-    const ratio = median(ratios)
-    console.log(`sse: one stream of ${TOTAL} events, median of ${ROUNDS} paired rounds`)
-    console.log(`  undici + eventsource-parser: ${median(bare).toFixed(0)} events/s`)
-    console.log(
-      `  Flightdeck engine:           ${median(engine).toFixed(0)} events/s (log + timeline events)`,
+    const r = await paired(
+      'sse',
+      ROUNDS,
+      { name: 'engine', run: () => runEngine(url) },
+      { name: 'parser', run: () => runParser(url) },
+      'ev/s',
     )
+    const ratio = r.ratio
+    const bare = r.b
+    const engine = r.a
+    console.log(`sse: one stream of ${TOTAL} events, median of ${ROUNDS} paired rounds`)
+    console.log(`  undici + eventsource-parser: ${bare.toFixed(0)} events/s`)
+    console.log(`  Flightdeck engine:           ${engine.toFixed(0)} events/s (log + timeline events)`)
     console.log(`  ratio engine/parser:         ${ratio.toFixed(3)} (target >= 0.8)`)
     return {
-      'sse.engine_events_per_s': Math.round(median(engine)),
-      'sse.parser_events_per_s': Math.round(median(bare)),
+      'sse.engine_events_per_s': Math.round(engine),
+      'sse.parser_events_per_s': Math.round(bare),
       'sse.engine_vs_parser': Math.round(ratio * 1000) / 1000,
     }
   } finally {

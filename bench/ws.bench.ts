@@ -6,6 +6,7 @@ import { chromiumLaunchOptions } from '../test/e2e/chromium'
 import { WebSocket } from 'ws'
 import { createEngineService } from '../src/engine/service'
 import { startBuiltWebHost } from '../test/e2e/web-host'
+import { paired } from './paired'
 
 /**
  * WebSocket benches:
@@ -37,12 +38,6 @@ export async function startStreamServer(): Promise<StreamServer> {
     child.once('exit', () => reject(new Error('bench stream server exited')))
   })
   return { port: Number(port), stop: () => child.kill('SIGTERM') }
-}
-
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  const mid = Math.floor(s.length / 2)
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2
 }
 
 async function runBare(url: string): Promise<number> {
@@ -87,34 +82,23 @@ async function engineVsWs(port: number): Promise<Record<string, number>> {
   const url = `ws://127.0.0.1:${port}/flood?n=${TOTAL}&size=${SIZE}`
   await runBare(url)
   await runEngine(url)
-  const bare: number[] = []
-  const engine: number[] = []
-  const ratios: number[] = []
-  for (let i = 0; i < ROUNDS; i++) {
-    let b: number
-    let e: number
-    if (i % 2 === 0) {
-      b = await runBare(url)
-      e = await runEngine(url)
-    } else {
-      e = await runEngine(url)
-      b = await runBare(url)
-    }
-    console.log(
-      `  round ${i + 1}: ws ${b.toFixed(0)} msg/s, engine ${e.toFixed(0)} msg/s, ratio ${(e / b).toFixed(3)}`,
-    )
-    bare.push(b)
-    engine.push(e)
-    ratios.push(e / b)
-  }
-  const ratio = median(ratios)
+  const r = await paired(
+    'ws',
+    ROUNDS,
+    { name: 'engine', run: () => runEngine(url) },
+    { name: 'bare ws', run: () => runBare(url) },
+    'msg/s',
+  )
+  const ratio = r.ratio
+  const bare = r.b
+  const engine = r.a
   console.log(`ws: ${TOTAL} messages of ${SIZE} B, median of ${ROUNDS} paired rounds`)
-  console.log(`  bare ws client:    ${median(bare).toFixed(0)} msg/s`)
-  console.log(`  Flightdeck engine: ${median(engine).toFixed(0)} msg/s (log + timeline events)`)
+  console.log(`  bare ws client:    ${bare.toFixed(0)} msg/s`)
+  console.log(`  Flightdeck engine: ${engine.toFixed(0)} msg/s (log + timeline events)`)
   console.log(`  ratio engine/ws:   ${ratio.toFixed(3)} (target >= 0.8)`)
   return {
-    'ws.engine_msgs_per_s': Math.round(median(engine)),
-    'ws.bare_msgs_per_s': Math.round(median(bare)),
+    'ws.engine_msgs_per_s': Math.round(engine),
+    'ws.bare_msgs_per_s': Math.round(bare),
     'ws.engine_vs_ws': Math.round(ratio * 1000) / 1000,
   }
 }
