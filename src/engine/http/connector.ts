@@ -2,7 +2,9 @@ import { lookup } from 'node:dns'
 import { isIP, connect as netConnect, type Socket } from 'node:net'
 import { connect as tlsConnect, type TLSSocket } from 'node:tls'
 import type { buildConnector } from 'undici'
+import type { ConnectEvent, DnsEvent, TlsEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
+import type { ExchangeMarks } from './timings'
 
 /**
  * A connector for undici that measures what undici does not: DNS, TCP connect and TLS, each on the engine
@@ -151,4 +153,58 @@ export function createTimedConnector(clock: Clock, profile: TlsProfile): buildCo
       open(address)
     })
   }
+}
+
+/**
+ * What a connection's measurements say about the request that claimed it: its DNS, connect and TLS marks are
+ * set, and one event per phase that happened is returned for the caller to emit (HTTP exchanges and SSE
+ * sessions alike).
+ */
+export function connectionPhases(
+  sid: string,
+  timing: ConnectionTiming,
+  m: ExchangeMarks,
+): (DnsEvent | ConnectEvent | TlsEvent)[] {
+  const out: (DnsEvent | ConnectEvent | TlsEvent)[] = []
+  if (timing.dnsStart !== undefined && timing.dnsEnd !== undefined) {
+    m.dnsStart = timing.dnsStart
+    m.dnsEnd = timing.dnsEnd
+    out.push({
+      type: 'dns',
+      sid,
+      start: timing.dnsStart,
+      t: timing.dnsEnd,
+      host: timing.host,
+      address: timing.address ?? '',
+      family: timing.family ?? 0,
+    })
+  }
+  if (timing.connectStart !== undefined && timing.connectEnd !== undefined) {
+    m.connectStart = timing.connectStart
+    m.connectEnd = timing.connectEnd
+    out.push({
+      type: 'connect',
+      sid,
+      start: timing.connectStart,
+      t: timing.connectEnd,
+      remoteAddress: timing.remoteAddress ?? timing.address ?? '',
+      remotePort: timing.remotePort ?? 0,
+    })
+  }
+  if (timing.tlsStart !== undefined && timing.tlsEnd !== undefined) {
+    m.tlsStart = timing.tlsStart
+    m.tlsEnd = timing.tlsEnd
+    out.push({
+      type: 'tls',
+      sid,
+      start: timing.tlsStart,
+      t: timing.tlsEnd,
+      version: timing.tlsVersion ?? '',
+      cipher: timing.cipher ?? '',
+      alpn: timing.alpn ?? '',
+      authorized: timing.authorized ?? false,
+      ...(timing.authorizationError ? { authorizationError: timing.authorizationError } : {}),
+    })
+  }
+  return out
 }

@@ -9,7 +9,7 @@ import type { RequestBody, RequestOptions } from '../../shared/request'
 import type { HarTimings, HeaderList, HttpProtocol, TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
 import type { BodyStore, BodyWriter } from './body-store'
-import { timingOf } from './connector'
+import { connectionPhases, timingOf } from './connector'
 import { EngineError, classifyError } from './errors'
 import { prepareBody, prepareBodySync, type PreparedBody } from './request-body'
 import { harTimings, type ExchangeMarks } from './timings'
@@ -229,48 +229,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   }
 
   private claimConnection(timing: NonNullable<ReturnType<typeof timingOf>>): void {
-    const { sid } = this.init
-    const m = this.marks
-    if (timing.dnsStart !== undefined && timing.dnsEnd !== undefined) {
-      m.dnsStart = timing.dnsStart
-      m.dnsEnd = timing.dnsEnd
-      this.emit({
-        type: 'dns',
-        sid,
-        start: timing.dnsStart,
-        t: timing.dnsEnd,
-        host: timing.host,
-        address: timing.address ?? '',
-        family: timing.family ?? 0,
-      })
-    }
-    if (timing.connectStart !== undefined && timing.connectEnd !== undefined) {
-      m.connectStart = timing.connectStart
-      m.connectEnd = timing.connectEnd
-      this.emit({
-        type: 'connect',
-        sid,
-        start: timing.connectStart,
-        t: timing.connectEnd,
-        remoteAddress: timing.remoteAddress ?? timing.address ?? '',
-        remotePort: timing.remotePort ?? 0,
-      })
-    }
-    if (timing.tlsStart !== undefined && timing.tlsEnd !== undefined) {
-      m.tlsStart = timing.tlsStart
-      m.tlsEnd = timing.tlsEnd
-      this.emit({
-        type: 'tls',
-        sid,
-        start: timing.tlsStart,
-        t: timing.tlsEnd,
-        version: timing.tlsVersion ?? '',
-        cipher: timing.cipher ?? '',
-        alpn: timing.alpn ?? '',
-        authorized: timing.authorized ?? false,
-        ...(timing.authorizationError ? { authorizationError: timing.authorizationError } : {}),
-      })
-    }
+    for (const e of connectionPhases(this.init.sid, timing, this.marks)) this.emit(e)
   }
 
   // ---- undici's dispatch handler interface. The exchange is its own handler: undici calls these as

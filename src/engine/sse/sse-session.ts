@@ -8,7 +8,7 @@ import { resolveOptions, type RequestOptions, type RequestSpec } from '../../sha
 import type { AppError } from '../../shared/result'
 import type { SseOpenOptions } from '../../shared/stream-schemas'
 import type { HarTimings, HeaderList, HttpProtocol, SseEventEvent, StreamMode } from '../../shared/timeline'
-import { timingOf, type ConnectionTiming } from '../http/connector'
+import { connectionPhases, timingOf, type ConnectionTiming } from '../http/connector'
 import { EngineError, classifyError } from '../http/errors'
 import { prepareBody, type PreparedBody } from '../http/request-body'
 import { harTimings, type ExchangeMarks } from '../http/timings'
@@ -601,48 +601,8 @@ class SseAttempt implements Dispatcher.DispatchHandler {
   }
 
   private claim(timing: ConnectionTiming): void {
-    const m = this.marks
-    const sid = this.session.sid
-    if (timing.dnsStart !== undefined && timing.dnsEnd !== undefined) {
-      m.dnsStart = timing.dnsStart
-      m.dnsEnd = timing.dnsEnd
-      this.session.emitPhase(this, () => ({
-        type: 'dns',
-        sid,
-        start: timing.dnsStart as number,
-        t: timing.dnsEnd as number,
-        host: timing.host,
-        address: timing.address ?? '',
-        family: timing.family ?? 0,
-      }))
-    }
-    if (timing.connectStart !== undefined && timing.connectEnd !== undefined) {
-      m.connectStart = timing.connectStart
-      m.connectEnd = timing.connectEnd
-      this.session.emitPhase(this, () => ({
-        type: 'connect',
-        sid,
-        start: timing.connectStart as number,
-        t: timing.connectEnd as number,
-        remoteAddress: timing.remoteAddress ?? timing.address ?? '',
-        remotePort: timing.remotePort ?? 0,
-      }))
-    }
-    if (timing.tlsStart !== undefined && timing.tlsEnd !== undefined) {
-      m.tlsStart = timing.tlsStart
-      m.tlsEnd = timing.tlsEnd
-      this.session.emitPhase(this, () => ({
-        type: 'tls',
-        sid,
-        start: timing.tlsStart as number,
-        t: timing.tlsEnd as number,
-        version: timing.tlsVersion ?? '',
-        cipher: timing.cipher ?? '',
-        alpn: timing.alpn ?? '',
-        authorized: timing.authorized ?? false,
-        ...(timing.authorizationError ? { authorizationError: timing.authorizationError } : {}),
-      }))
-    }
+    for (const e of connectionPhases(this.session.sid, timing, this.marks))
+      this.session.emitPhase(this, () => e)
   }
 
   // ---- undici's dispatch handler ----
