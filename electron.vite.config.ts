@@ -1,6 +1,8 @@
 import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
+import { viteSingleFile } from 'vite-plugin-singlefile'
+import { rendererCspPlugin } from './scripts/renderer-csp-plugin'
 
 /**
  * Three bundles: main (ESM, Node), preload (one CommonJS file, as a sandboxed preload must be) and the
@@ -26,7 +28,8 @@ export default defineConfig({
   },
   renderer: {
     root: 'src/renderer',
-    plugins: [react()],
+    // One inline script, pinned by hash in the page's CSP: see scripts/renderer-csp-plugin.ts.
+    plugins: [react(), viteSingleFile(), rendererCspPlugin()],
     build: {
       outDir: 'out/renderer',
       // electron-vite leaves bundles unminified; the renderer is also served over the browser host.

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, session } from 'electron'
 import { createEngineService, type EngineService } from '../engine/service'
@@ -5,7 +6,10 @@ import { bindIpc, type IpcBinding } from './ipc'
 import { keychainSecretStore, pickFolder } from './safe-storage'
 import { pickSavePath } from './save-dialog'
 import { devRendererLocation, fileRendererLocation, type RendererLocation } from './renderer-location'
-import { createMainWindow, hardenSession } from './window'
+import { pageScriptSources } from '../shared/renderer-csp'
+import { prepareAppSession } from './app-session'
+import { APP_PARTITION } from './window-options'
+import { createMainWindow } from './window'
 
 /**
  * The Electron host: app lifecycle only. The engine does the work, src/main/ipc.ts carries commands and
@@ -23,13 +27,23 @@ const renderer: RendererLocation = devUrl ? devRendererLocation(devUrl) : fileRe
 // Every renderer is sandboxed, including any a bug might create outside our window factory.
 app.enableSandbox()
 
+/** The built page's script-src (its CSP meta pins the bundle by hash); null if the page cannot be read. */
+function readPageScripts(path: string): string[] | null {
+  try {
+    return pageScriptSources(readFileSync(path, 'utf8'))
+  } catch (e) {
+    console.error(`[flightdeck] cannot read ${path}`, e)
+    return null
+  }
+}
+
 let service: EngineService | null = null
 let ipc: IpcBinding | null = null
 let mainWindow: BrowserWindow | null = null
 let disposed = false
 
 function openWindow(): void {
-  mainWindow = createMainWindow({ preloadPath, renderer, indexHtmlPath })
+  mainWindow = createMainWindow({ renderer, indexHtmlPath })
   ipc?.attach(mainWindow)
   mainWindow.on('closed', () => {
     mainWindow = null
@@ -54,7 +68,11 @@ if (!app.requestSingleInstanceLock()) {
   })
 
   void app.whenReady().then(() => {
-    hardenSession(session.defaultSession, renderer)
+    prepareAppSession(session.fromPartition(APP_PARTITION), {
+      preloadPath,
+      renderer,
+      pageScripts: renderer.kind === 'file' ? readPageScripts(indexHtmlPath) : null,
+    })
     service = createEngineService({
       host: 'electron',
       configDir: app.getPath('userData'),

@@ -1,6 +1,12 @@
 import type { RendererLocation } from './renderer-location'
 
 /**
+ * The window's own persistent session. The bridge (src/preload) is registered on this session, not in the
+ * window's options (src/main/app-session.ts), so only a page in this session — our one window — ever gets it.
+ */
+export const APP_PARTITION = 'persist:flightdeck'
+
+/**
  * The Flightdeck window's security settings as plain data, so a unit test can pin them and the Electron e2e
  * spec can compare them with what the live window reports. Only `import type` from electron: this module
  * must load under vitest without the Electron binary.
@@ -8,7 +14,7 @@ import type { RendererLocation } from './renderer-location'
 
 /** Mirrors the subset of Electron's `WebPreferences` we set; kept structural so no runtime import is needed. */
 export interface SecureWebPreferences {
-  preload: string
+  partition: typeof APP_PARTITION
   contextIsolation: true
   sandbox: true
   nodeIntegration: false
@@ -41,10 +47,7 @@ export interface WindowOptions {
  * below is both what Electron gets and what the unit test (and Electronegativity, which reads this source)
  * sees; window.ts passes Electron's class, tests pass a recorder.
  */
-export function constructSecureWindow<T>(
-  BrowserWindow: new (options: WindowOptions) => T,
-  preloadPath: string,
-): T {
+export function constructSecureWindow<T>(BrowserWindow: new (options: WindowOptions) => T): T {
   return new BrowserWindow({
     width: 1280,
     height: 820,
@@ -56,7 +59,8 @@ export function constructSecureWindow<T>(
     backgroundColor: '#1e1f22',
     autoHideMenuBar: true,
     webPreferences: {
-      preload: preloadPath,
+      // The session that carries the bridge as its preload, the CSP header and the permission refusals.
+      partition: APP_PARTITION,
       // The renderer sees only what the preload exposes through contextBridge, in its own JS world.
       contextIsolation: true,
       // The renderer process runs in Chromium's OS sandbox; the preload gets only the renderer-safe electron API.
@@ -79,7 +83,7 @@ export function constructSecureWindow<T>(
 }
 
 /** The options the factory passes, as plain data (what the tests and the Electron e2e spec compare). */
-export function windowOptions(preloadPath: string): WindowOptions {
+export function windowOptions(): WindowOptions {
   const seen: WindowOptions[] = []
   constructSecureWindow(
     class {
@@ -87,28 +91,31 @@ export function windowOptions(preloadPath: string): WindowOptions {
         seen.push(options)
       }
     },
-    preloadPath,
   )
   const options = seen[0]
   if (!options) throw new Error('window factory constructed nothing')
   return options
 }
 
-export function secureWebPreferences(preloadPath: string): SecureWebPreferences {
-  return windowOptions(preloadPath).webPreferences
+export function secureWebPreferences(): SecureWebPreferences {
+  return windowOptions().webPreferences
 }
 
 /**
- * The renderer's Content-Security-Policy. The built renderer needs nothing beyond its own files: scripts and
- * styles from 'self', no network at all (everything goes through IPC). Vite's dev server needs an inline
- * React-refresh preamble and its HMR WebSocket, so dev relaxes exactly those two, for that origin only.
+ * The renderer's Content-Security-Policy header. Scripts: exactly the ones the built page's own CSP meta pins by
+ * hash (`pageScripts`, read from index.html; none at all when it could not be read); styles from 'self'; no
+ * network at all (everything goes through IPC). Vite's dev server needs an inline React-refresh preamble and its
+ * HMR WebSocket, so dev relaxes exactly those two, for that origin only.
  */
-export function rendererCsp(location: RendererLocation): string {
+export function rendererCsp(
+  location: RendererLocation,
+  pageScripts: readonly string[] | null = null,
+): string {
   const devOrigin = location.kind === 'dev' ? location.origin : null
   const wsDevOrigin = devOrigin ? devOrigin.replace(/^http/, 'ws') : null
   const directives: [string, string][] = [
     ['default-src', "'none'"],
-    ['script-src', devOrigin ? `'self' 'unsafe-inline' ${devOrigin}` : "'self'"],
+    ['script-src', devOrigin ? `'self' 'unsafe-inline' ${devOrigin}` : (pageScripts ?? ["'none'"]).join(' ')],
     ['style-src', devOrigin ? `'self' 'unsafe-inline' ${devOrigin}` : "'self' 'unsafe-inline'"],
     ['img-src', "'self' data: blob:"],
     ['font-src', "'self' data:"],

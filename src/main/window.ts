@@ -1,41 +1,16 @@
-import { BrowserWindow, type Session } from 'electron'
+import { BrowserWindow } from 'electron'
 import { isRendererUrl, type RendererLocation } from './renderer-location'
-import { constructSecureWindow, rendererCsp } from './window-options'
-
-const CSP_HEADER = 'Content-Security-Policy'
+import { constructSecureWindow } from './window-options'
 
 export interface WindowConfig {
-  preloadPath: string
   renderer: RendererLocation
   /** Absolute path of out/renderer/index.html; used when `renderer.kind === 'file'`. */
   indexHtmlPath: string
 }
 
-/**
- * Session-wide hardening, applied once before any window exists: every response for our documents gets the
- * CSP header (file:// and the dev server alike), and every permission request or check is denied — an HTTP
- * explorer needs no camera, notifications or geolocation, and a compromised page must not be able to ask.
- */
-export function hardenSession(session: Session, renderer: RendererLocation): void {
-  const csp = rendererCsp(renderer)
-  session.webRequest.onHeadersReceived((details, callback) => {
-    const headers = { ...(details.responseHeaders ?? {}) }
-    // Replace whatever the dev server sent, whatever its casing, so exactly one policy applies.
-    for (const key of Object.keys(headers)) {
-      if (key.toLowerCase() === CSP_HEADER.toLowerCase()) delete headers[key]
-    }
-    headers[CSP_HEADER] = [csp]
-    headers['X-Content-Type-Options'] = ['nosniff']
-    callback({ responseHeaders: headers })
-  })
-  session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
-  session.setPermissionCheckHandler(() => false)
-  session.setDevicePermissionHandler(() => false)
-}
-
 /** The one window factory. Navigation away from the renderer and new windows are refused outright. */
 export function createMainWindow(config: WindowConfig): BrowserWindow {
-  const win = constructSecureWindow(BrowserWindow, config.preloadPath)
+  const win = constructSecureWindow(BrowserWindow)
   const wc = win.webContents
 
   // No new windows, and nothing handed to the OS to open: a response could otherwise launch programs.

@@ -8,7 +8,7 @@ import { WEB_API_PATH } from '../shared/contract'
 import { serveApiSocket, type ApiService } from './api-socket'
 import { DOWNLOAD_BODY_PATH, serveBodyDownload } from './body-download'
 import { authorizeRequest, authorizeUpgrade, createToken, tokenCookie, type RequestFacts } from './security'
-import { BRIDGE_PATH, contentTypeFor, injectBridge, readRegularFile, resolveStaticPath } from './static-files'
+import { contentTypeFor, readRegularFile, resolveStaticPath, servePage } from './static-files'
 
 /**
  * The browser host: serves the built renderer and the same `window.api` over one WebSocket, bound to the
@@ -39,10 +39,14 @@ export interface WebHost {
   close(): Promise<void>
 }
 
-function csp(host: string): string {
+/**
+ * The header policy. Scripts: only what the page itself allows (the renderer pinned by hash at build, plus the
+ * inlined bridge's hash); every other response runs no script at all.
+ */
+function csp(host: string, scriptSources: readonly string[] = ["'none'"]): string {
   return [
     "default-src 'none'",
-    "script-src 'self'",
+    `script-src ${scriptSources.join(' ')}`,
     // React sets style attributes through the CSSOM, which CSP does not govern; 'unsafe-inline' is for <style>.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
@@ -57,9 +61,9 @@ function csp(host: string): string {
   ].join('; ')
 }
 
-function securityHeaders(host: string): Record<string, string> {
+function securityHeaders(host: string, scriptSources?: readonly string[]): Record<string, string> {
   return {
-    'Content-Security-Policy': csp(host),
+    'Content-Security-Policy': csp(host, scriptSources),
     'X-Content-Type-Options': 'nosniff',
     // The first URL carries the token; never let it leak in a Referer.
     'Referrer-Policy': 'no-referrer',
@@ -129,7 +133,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return
     }
     // Host was validated above, so it is safe to echo into the CSP.
-    const headers = securityHeaders(req.headers.host ?? `127.0.0.1:${port}`)
+    const hostHeader = req.headers.host ?? `127.0.0.1:${port}`
+    const headers = securityHeaders(hostHeader)
     if (verdict.via === 'query') headers['Set-Cookie'] = tokenCookie(port, token)
 
     const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
@@ -154,11 +159,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         )
         return
       }
-      body = Buffer.from(injectBridge(html.toString('utf8')), 'utf8')
+      const bridge = await readRegularFile(options.bridgeFile)
+      if (!bridge) {
+        plain(res, 500, `The bridge is not built (no ${options.bridgeFile}); run npm run build.`)
+        return
+      }
+      const page = servePage(html.toString('utf8'), bridge.toString('utf8'))
+      // The page's header policy allows exactly the scripts its own CSP meta does.
+      Object.assign(headers, securityHeaders(hostHeader, page.scriptSources))
+      body = Buffer.from(page.html, 'utf8')
       type = 'text/html; charset=utf-8'
-    } else if (pathname === BRIDGE_PATH) {
-      body = await readRegularFile(options.bridgeFile)
-      type = 'text/javascript; charset=utf-8'
     } else {
       const file = resolveStaticPath(options.rendererDir, pathname)
       body = file ? await readRegularFile(file) : null

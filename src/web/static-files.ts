@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
 import { extname, resolve, sep } from 'node:path'
 import { WEB_API_PATH } from '../shared/contract'
+import { pageScriptSources, withPageScriptSources } from '../shared/renderer-csp'
 
 /** Static file serving for the built renderer: content types, a traversal-proof resolver, the bridge injection. */
 
@@ -57,18 +59,37 @@ export async function readRegularFile(path: string): Promise<Buffer | null> {
   }
 }
 
-export const BRIDGE_PATH = '/bridge.js'
-// The bridge learns the API path from its own tag, so it needs no runtime import of the contract.
-const BRIDGE_TAG = `<script src="${BRIDGE_PATH}" data-api-path="${WEB_API_PATH}"></script>`
+/** The SHA-256 hash source a CSP needs to allow one inline script with exactly this text. */
+export function cspHash(code: string): string {
+  return `'sha256-${createHash('sha256').update(code, 'utf8').digest('base64')}'`
+}
+
+export interface ServedPage {
+  html: string
+  /** The `script-src` the response's CSP header must carry: the page's own, with the bridge's hash added. */
+  scriptSources: string[]
+}
 
 /**
- * Puts the bridge before the first module script: a classic script without defer runs as the parser reaches
- * it, and module scripts run after parsing, so `window.api` exists before the renderer's code starts.
+ * The page as the browser host serves it: the bridge inlined before the first module script (a classic script
+ * without defer runs as the parser reaches it, and module scripts run after parsing, so `window.api` exists
+ * before the renderer's code starts), and the bridge's hash added to the page's CSP meta, so the policy the
+ * build pinned (the renderer by hash, nothing else) still holds with exactly one more script allowed. The
+ * bridge learns the API path from its own tag, so it needs no runtime import of the contract.
  */
-export function injectBridge(html: string): string {
+export function servePage(html: string, bridgeCode: string): ServedPage {
+  const code = bridgeCode
+    .replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n')
+    // `</script` or `<!--` inside the code would end or confuse the element; \x3C is the same `<` to JS.
+    .replace(/<(\/script|!--)/gi, '\\x3C$1')
+  const hash = cspHash(code)
+  const tag = `<script data-api-path="${WEB_API_PATH}">${code}</script>`
   const moduleScript = /<script\b[^>]*\btype\s*=\s*["']?module["']?[^>]*>/i.exec(html)
-  if (moduleScript) return html.slice(0, moduleScript.index) + BRIDGE_TAG + html.slice(moduleScript.index)
   const headEnd = html.search(/<\/head>/i)
-  if (headEnd >= 0) return html.slice(0, headEnd) + BRIDGE_TAG + html.slice(headEnd)
-  return BRIDGE_TAG + html
+  const at = moduleScript ? moduleScript.index : headEnd >= 0 ? headEnd : 0
+  let page = html.slice(0, at) + tag + html.slice(at)
+  const own = pageScriptSources(page)
+  const scriptSources = own ? [...own, hash] : ["'self'", hash]
+  if (own) page = withPageScriptSources(page, scriptSources)
+  return { html: page, scriptSources }
 }

@@ -66,6 +66,16 @@ test.describe('Electron app', () => {
       })
       expect(prefs.url).toMatch(/^file:.*\/out\/renderer\/index\.html/)
 
+      // The bridge is the preload of the window's own session only, never of the default session.
+      const preloads = await app.evaluate(({ session }) => ({
+        app: session
+          .fromPartition('persist:flightdeck')
+          .getPreloadScripts()
+          .map((p) => `${p.type} ${p.id}`),
+        default: session.defaultSession.getPreloadScripts().length,
+      }))
+      expect(preloads).toEqual({ app: ['frame flightdeck-bridge'], default: 0 })
+
       // The page sees the contract's api and nothing of Node or Electron.
       const globals = await page.evaluate(() => {
         const g = globalThis as unknown as {

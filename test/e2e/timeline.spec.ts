@@ -170,3 +170,48 @@ test('the token is required, and a reload keeps working through the cookie', asy
     'done',
   )
 })
+
+test('the page runs only the scripts its CSP pins by hash: not an injected one, not one from its own origin', async ({
+  page,
+}) => {
+  const violations: string[] = []
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) violations.push(m.text())
+  })
+  await page.goto(host.url)
+  await expect(page.getByRole('textbox', { name: 'URL' })).toBeVisible()
+  // The app itself (renderer and inlined bridge) loads without a single violation.
+  expect(violations).toEqual([])
+
+  const outcome = await page.evaluate(async () => {
+    const g = globalThis as unknown as {
+      document: {
+        createElement(tag: string): { textContent: string; src: string }
+        head: { appendChild(node: unknown): void }
+        addEventListener(type: string, fn: (e: { violatedDirective: string }) => void): void
+      }
+      injected?: number
+      location: { origin: string }
+    }
+    const seen: string[] = []
+    g.document.addEventListener('securitypolicyviolation', (e) =>
+      seen.push(`${e.violatedDirective} ${(e as unknown as { blockedURI: string }).blockedURI}`),
+    )
+    const inline = g.document.createElement('script')
+    inline.textContent = 'globalThis.injected = 1'
+    g.document.head.appendChild(inline)
+    // 'self' would allow this one; the hash-pinned policy does not.
+    const sameOrigin = g.document.createElement('script')
+    sameOrigin.src = `${g.location.origin}/favicon.ico`
+    g.document.head.appendChild(sameOrigin)
+    await new Promise((r) => setTimeout(r, 200))
+    return { injected: g.injected ?? 0, seen }
+  })
+  expect(outcome.injected).toBe(0)
+  expect(outcome.seen).toEqual(
+    expect.arrayContaining([
+      'script-src-elem inline',
+      expect.stringMatching(/^script-src-elem http:.*favicon\.ico$/),
+    ]),
+  )
+})

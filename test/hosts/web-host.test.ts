@@ -10,6 +10,7 @@ import type { TimelineBatch, WireMessage } from '../../src/shared/contract'
 import type { TimelineEvent } from '../../src/shared/timeline'
 import { startWebHost, type WebHost } from '../../src/web/server'
 import { tokenCookieName } from '../../src/web/security'
+import { cspHash } from '../../src/web/static-files'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 
 interface Reply {
@@ -137,12 +138,13 @@ describe('browser host', () => {
     const res = await get(host.port, `/?token=${host.token}`)
     expect(res.status).toBe(200)
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8')
-    expect(res.body.indexOf('<script src="/bridge.js"')).toBeGreaterThan(0)
-    expect(res.body.indexOf('/bridge.js')).toBeLessThan(res.body.indexOf('type="module"'))
+    const bridgeAt = res.body.indexOf('<script data-api-path="/api">/* bridge */</script>')
+    expect(bridgeAt).toBeGreaterThan(0)
+    expect(bridgeAt).toBeLessThan(res.body.indexOf('type="module"'))
     expect(res.headers['x-content-type-options']).toBe('nosniff')
     expect(res.headers['referrer-policy']).toBe('no-referrer')
     const csp = String(res.headers['content-security-policy'])
-    expect(csp).toContain("script-src 'self'")
+    expect(csp).toContain(`script-src 'self' ${cspHash('/* bridge */')};`)
     expect(csp).toContain(`ws://127.0.0.1:${host.port}`)
     const setCookie = String(res.headers['set-cookie'])
     expect(setCookie).toContain(`${tokenCookieName(host.port)}=${host.token}`)
@@ -158,7 +160,10 @@ describe('browser host', () => {
     expect((await get(host.port, '/assets/app.css', { cookie })).headers['content-type']).toBe(
       'text/css; charset=utf-8',
     )
-    expect((await get(host.port, '/bridge.js', { cookie })).body).toBe('/* bridge */')
+    // The bridge is inlined into the page, not a file of its own.
+    expect((await get(host.port, '/bridge.js', { cookie })).status).toBe(404)
+    // Responses other than the page run no script at all.
+    expect(js.headers['content-security-policy']).toContain("script-src 'none';")
     expect((await get(host.port, '/', { cookie })).status).toBe(200)
     expect((await get(host.port, '/nope.js', { cookie })).status).toBe(404)
     expect((await get(host.port, '/%2e%2e/secret.txt', { cookie })).status).toBe(404)

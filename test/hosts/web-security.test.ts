@@ -8,7 +8,7 @@ import {
   tokenCookieName,
   tokensEqual,
 } from '../../src/web/security'
-import { injectBridge, resolveStaticPath } from '../../src/web/static-files'
+import { cspHash, resolveStaticPath, servePage } from '../../src/web/static-files'
 
 const token = 'T0k3n_abcdefghijklmnopqrstuvwxyz0123456789'
 const port = 4321
@@ -87,13 +87,28 @@ describe('static files', () => {
     expect(resolveStaticPath('/srv/r', '/%E0%A4%A')).toBeNull()
   })
 
-  it('puts the bridge before the module script', () => {
+  it("inlines the bridge before the module script and allows exactly its hash besides the page's own", () => {
+    const pinned = "'sha256-AAAA'"
     const html =
-      '<html><head><script type="module" crossorigin src="./assets/index.js"></script></head></html>'
-    const out = injectBridge(html)
-    expect(out.indexOf('/bridge.js')).toBeGreaterThan(0)
-    expect(out.indexOf('/bridge.js')).toBeLessThan(out.indexOf('type="module"'))
-    expect(out).toContain('data-api-path="/api"')
-    expect(injectBridge('<html><head></head></html>')).toContain('/bridge.js"')
+      '<html><head><meta http-equiv="Content-Security-Policy" content="default-src \'none\'; script-src ' +
+      pinned +
+      '; object-src \'none\'"><script type="module">app()</script></head></html>'
+    const bridge = 'window.api = 1 // "</script>" <!-- \n//# sourceMappingURL=bridge.js.map\n'
+    const page = servePage(html, bridge)
+    const tag = page.html.indexOf('<script data-api-path="/api">')
+    expect(tag).toBeGreaterThan(0)
+    expect(tag).toBeLessThan(page.html.indexOf('type="module"'))
+    // The inlined code cannot close its element early, and the source-map comment is gone.
+    const code = page.html.slice(
+      tag + '<script data-api-path="/api">'.length,
+      page.html.indexOf('</script>', tag),
+    )
+    expect(code).toBe('window.api = 1 // "\\x3C/script>" \\x3C!-- \n')
+    expect(page.scriptSources).toEqual([pinned, cspHash(code)])
+    expect(page.html).toContain(`script-src ${pinned} ${cspHash(code)};`)
+    // A page without a CSP meta (not ours) still gets the bridge; the header falls back to 'self'.
+    const bare = servePage('<html><head></head></html>', 'x()')
+    expect(bare.html).toContain('<script data-api-path="/api">x()</script></head>')
+    expect(bare.scriptSources).toEqual(["'self'", cspHash('x()')])
   })
 })

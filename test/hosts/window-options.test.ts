@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { devRendererLocation, fileRendererLocation } from '../../src/main/renderer-location'
-import { rendererCsp, secureWebPreferences, windowOptions } from '../../src/main/window-options'
+import {
+  APP_PARTITION,
+  rendererCsp,
+  secureWebPreferences,
+  windowOptions,
+} from '../../src/main/window-options'
 
 describe('Electron window options', () => {
   it('isolates and sandboxes the renderer, with no Node anywhere', () => {
-    const prefs = secureWebPreferences('/app/out/preload/index.cjs')
+    const prefs = secureWebPreferences()
     expect(prefs).toMatchObject({
-      preload: '/app/out/preload/index.cjs',
+      partition: APP_PARTITION,
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -17,14 +22,19 @@ describe('Electron window options', () => {
       webviewTag: false,
       navigateOnDragDrop: false,
     })
-    expect(windowOptions('/p.cjs').webPreferences).toEqual(secureWebPreferences('/p.cjs'))
+    expect(windowOptions().webPreferences).toEqual(secureWebPreferences())
+    // The bridge is the session's preload (src/main/app-session.ts), never a window option.
+    expect(prefs).not.toHaveProperty('preload')
   })
 
-  it('the built renderer CSP allows only its own scripts and no network', () => {
-    const csp = rendererCsp(fileRendererLocation('/app/out/renderer/index.html'))
+  it('the built renderer CSP allows only the scripts the page pins and no network', () => {
+    const location = fileRendererLocation('/app/out/renderer/index.html')
+    const csp = rendererCsp(location, ["'sha256-abc='"])
     expect(csp).toContain("default-src 'none'")
-    expect(csp).toContain("script-src 'self'")
-    expect(csp).not.toMatch(/script-src[^;]*unsafe/)
+    expect(csp).toContain("script-src 'sha256-abc=';")
+    expect(csp).not.toMatch(/script-src[^;]*(unsafe|'self')/)
+    // An unreadable page pins nothing: then no script runs at all.
+    expect(rendererCsp(location, null)).toContain("script-src 'none';")
     expect(csp).toContain("connect-src 'none'")
     expect(csp).toContain("object-src 'none'")
     expect(csp).toContain("frame-ancestors 'none'")

@@ -72,7 +72,7 @@ describe('no window weakens Electron', () => {
   })
 
   it('the factory isolates, sandboxes and disables middle-click opening', () => {
-    const prefs = windowOptions('/app/out/preload/index.cjs').webPreferences
+    const prefs = windowOptions().webPreferences
     expect(prefs).toMatchObject({
       contextIsolation: true,
       sandbox: true,
