@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { pinInlineScripts } from '../../scripts/renderer-csp-plugin'
+import { pinInlineScripts, rendererCspPlugin } from '../../scripts/renderer-csp-plugin'
 import { PENDING_SCRIPT_HASH, pageScriptSources } from '../../src/shared/renderer-csp'
 import { cspHash } from '../../src/web/static-files'
 
@@ -34,5 +34,14 @@ describe('the renderer page pins its script by hash', () => {
     expect(() => pinInlineScripts(page(PENDING_SCRIPT_HASH, '<script>a()\r\nb()</script>'))).toThrow(
       /carriage/,
     )
+  })
+
+  it("under the dev server the page allows Vite's client and refresh preamble instead", () => {
+    const hook = rendererCspPlugin().transformIndexHtml as {
+      handler: (html: string, ctx: { server?: unknown }) => string
+    }
+    const source = page(PENDING_SCRIPT_HASH, '')
+    expect(pageScriptSources(hook.handler(source, { server: {} }))).toEqual(["'self'", "'unsafe-inline'"])
+    expect(hook.handler(source, {})).toBe(source)
   })
 })
