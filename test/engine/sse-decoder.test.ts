@@ -348,6 +348,69 @@ describe('the SSE decoder', () => {
     ])
   })
 
+  it('keeps the time of the chunk that completed each message, across index pages, comments among events, and a log that fills mid-chunk', () => {
+    // The log keeps a chunk's events as one group (their time, their place in the chunk's text); a comment
+    // between them takes the next seq and splits the group.
+    const total = 70_000
+    let text = ''
+    for (let i = 0; i < total; i++) text += i % 1000 === 7 ? `: note ${i}\n` : `id: ${i}\ndata: ${i}\n\n`
+    const bytes = Buffer.from(text)
+    const chunks: Buffer[] = []
+    for (let at = 0, k = 0; at < bytes.length; k++) {
+      const n = k % 3 === 2 ? 5 : 40_009
+      chunks.push(Buffer.from(bytes.subarray(at, at + n)))
+      at += n
+    }
+    // Where each message is complete: an event at its blank line, a comment at its line end.
+    const want: { data: string; t: number }[] = []
+    let chunk = 0
+    let chunkEnd = chunks[0]?.length ?? 0
+    const completedAt = (end: number): number => {
+      while (end >= chunkEnd) chunkEnd += chunks[++chunk]?.length ?? 0
+      return chunk
+    }
+    let at = 0
+    for (let i = 0; i < total; i++) {
+      if (i % 1000 === 7) {
+        at += `: note ${i}\n`.length
+        want.push({ data: `note ${i}`, t: completedAt(at - 1) })
+      } else {
+        at += `id: ${i}\ndata: ${i}\n\n`.length
+        want.push({ data: String(i), t: completedAt(at - 1) })
+      }
+    }
+    const keep = 66_000
+    store = new StreamLogStore({ maxEntries: keep })
+    const log = store.create('times')
+    const { ticks } = decode(log, chunks)
+    expect(log.entries).toBe(keep)
+    const got: { data: string; t: number }[] = []
+    for (let from = 0; from < keep; from += 10_000)
+      for (const e of log.read(from, 10_000, 100).entries) got.push({ data: e.data, t: e.t })
+    expect(got).toEqual(want.slice(0, keep))
+    // Every message is a tick; those past the log's bound come one a tick, with seq -1.
+    expect(ticks.reduce((n, t) => n + t.count, 0)).toBe(total)
+    expect(ticks.filter((t) => t.seq < 0).length).toBe(total - keep)
+    expect(ticks.filter((t) => t.seq >= 0).reduce((n, t) => n + t.count, 0)).toBe(keep)
+    expect(log.read(0, 1, 10).dropped).toBe(total - keep)
+  })
+
+  it('keeps the events before a line past the limit readable, and stops there', () => {
+    store = new StreamLogStore()
+    const log = store.create('e5')
+    const { fatal, ticks } = decode(log, [
+      Buffer.from('id: 1\ndata: one\n\n'),
+      Buffer.concat([Buffer.from('data: two\n\ndata: '), Buffer.alloc(1100 * 1024, 97)]),
+    ])
+    expect(fatal).toEqual(['An event or line is longer than the limit of 1048576 bytes'])
+    expect(rows(log)).toEqual([
+      ['event', 'one', 'message', '1'],
+      ['event', 'two', 'message', '1'],
+    ])
+    // The connection ends there: the last chunk's events are in the log but not told.
+    expect(ticks.map((t) => t.preview)).toEqual(['one'])
+  })
+
   it('stops at a line longer than its limit, with a clear message', () => {
     store = new StreamLogStore()
     const log = store.create('e4')

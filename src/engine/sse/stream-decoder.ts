@@ -143,8 +143,20 @@ class SseDecoder implements StreamDecoder {
   private carryId: string
   /** Where in `carry` a blank line ended by CR (not yet dispatched) ends, or -1. */
   private carryCut = -1
-  // The run being counted (a tick's worth), and the runs before it in this chunk.
-  private run: Run | null = null
+  /**
+   * The events of the chunk being read that the log has room for and has not been given yet: `pending` of
+   * them from its `pendingFrom`th, `pendingSize` bytes of data, the last one and the last event id at it.
+   * They go to the log as one group (`holdEvents`) once the chunk is read, or before a comment or malformed
+   * line takes the next seq, so that per event only counters move here.
+   */
+  private pending = 0
+  private pendingFrom = 0
+  private pendingSize = 0
+  private pendingLast: EventSourceMessage | null = null
+  private pendingId = ''
+  /** Entries the log has room for, besides the pending events. */
+  private room = 0
+  /** The runs of this chunk (each a tick's worth), in order. */
   private runs: Run[] = []
 
   constructor(
@@ -185,54 +197,83 @@ class SseDecoder implements StreamDecoder {
   }
 
   /**
-   * One event as the parser made it: only counted here. The log indexes it (time, size, where it is among the
-   * chunk's events); its data, type and id are read back from the text the chunk's blocks came in.
+   * One event as the parser made it: only counted here (it joins the pending run). The log indexes the run
+   * (time, where its events are among the chunk's); their data, type and id are read back from the text the
+   * chunk's blocks came in.
    */
   private event(e: EventSourceMessage): void {
     if (e.id !== undefined) this.last = e.id
     else this.withoutId++
     const data = e.data
     const size = this.ascii ? data.length : Buffer.byteLength(data)
-    const seq = this.log.holdEvent(this.t, this.events++, size)
-    const run = this.run
-    if (run !== null && run.kind === 'event' && seq === run.seq + run.count && seq >= 0 && run.seq >= 0) {
-      run.count++
-      run.size += size
-      run.preview = data
-      run.event = e.event
-      run.id = this.last
-      run.at = this.events - 1
-    } else {
-      if (run !== null) this.runs.push(run)
-      const at = this.events - 1
-      this.run = { kind: 'event', seq, count: 1, size, preview: data, event: e.event, id: this.last, at }
+    const at = this.events++
+    if (this.pending < this.room) {
+      if (this.pending === 0) this.pendingFrom = at
+      this.pending++
+      this.pendingSize += size
+      this.pendingLast = e
+      this.pendingId = this.last
+      return
     }
+    // The log is full: the event is counted as dropped and told alone, with its text.
+    this.flushEvents()
+    this.log.countDropped()
+    this.runs.push({
+      kind: 'event',
+      seq: -1,
+      count: 1,
+      size,
+      preview: data,
+      event: e.event,
+      id: this.last,
+      at,
+    })
+  }
+
+  /** The pending events to the log, as one run. */
+  private flushEvents(): void {
+    const count = this.pending
+    if (count === 0) return
+    const last = this.pendingLast as EventSourceMessage
+    const seq = this.log.holdEvents(this.t, this.pendingFrom, count)
+    const at = this.pendingFrom + count - 1
+    this.runs.push({
+      kind: 'event',
+      seq,
+      count,
+      size: this.pendingSize,
+      preview: last.data,
+      event: last.event,
+      id: this.pendingId,
+      at,
+    })
+    this.pending = 0
+    this.pendingSize = 0
+    this.pendingLast = null
+    this.room = this.log.room
   }
 
   /** A comment or a malformed line (rare): recorded as text. */
   private plain(kind: 'comment' | 'invalid', data: string, preview: string): void {
+    this.flushEvents()
     const seq = this.log.appendText(this.t, 'in', kind, data)
+    this.room = this.log.room
     const size = this.log.sizeOf(seq, data)
-    const run = this.run
-    if (run !== null && run.kind === kind && seq === run.seq + run.count && seq >= 0 && run.seq >= 0) {
+    const run = this.runs[this.runs.length - 1]
+    if (run !== undefined && run.kind === kind && seq === run.seq + run.count && seq >= 0 && run.seq >= 0) {
       run.count++
       run.size += size
       run.preview = preview
     } else {
-      if (run !== null) this.runs.push(run)
-      this.run = { kind, seq, count: 1, size, preview, event: undefined, id: undefined, at: 0 }
+      this.runs.push({ kind, seq, count: 1, size, preview, event: undefined, id: undefined, at: 0 })
     }
   }
 
   /** One decoded chunk (`ascii`: `chunk`, its bytes, were ASCII, so the text is they, a byte a character). */
   private take(text: string, ascii: boolean, chunk: Buffer | null): void {
+    this.room = this.log.room
     this.parser.feed(text)
-    if (this.dead) {
-      this.run = null
-      this.runs.length = 0
-      this.sink.fatal(`An event or line is longer than the limit of ${this.maxBuffer} bytes`)
-      return
-    }
+    this.flushEvents()
     const events = this.events
     const withoutId = this.withoutId
     this.events = 0
@@ -271,8 +312,13 @@ class SseDecoder implements StreamDecoder {
     if (this.ids.blankHeld) {
       if (this.carryCut < 0 || tail >= 0) this.carryCut = this.carry.length
     } else this.carryCut = -1
-    if (this.run !== null) this.runs.push(this.run)
-    this.run = null
+    if (this.dead) {
+      // The events before the line past the limit are in the log, but the connection ends here, untold.
+      this.runs.length = 0
+      this.carry = ''
+      this.sink.fatal(`An event or line is longer than the limit of ${this.maxBuffer} bytes`)
+      return
+    }
     for (const run of this.runs) {
       if (exact !== null && run.kind === 'event') run.id = exact[run.at] ?? run.id
       this.tell(run)

@@ -15,9 +15,9 @@ import { replayEvents, type ReplayedEvent } from '../sse/sse-ids'
  *
  * SSE events are kept more cheaply still: the engine parses each network chunk with eventsource-parser, and the
  * log keeps the text of the chunk's whole blocks once (not each event's strings: those die young) and indexes
- * each event (time, size, which event of which text it is); its data, type and id are read back by parsing
- * that text again with the same parser (`holdEvent`, `holdBlocks`). Past the memory share, the texts go to the
- * temp file like everything else.
+ * the chunk's events as one group (their time, which text, which of its events the first is) plus a flag byte
+ * each; an event's data, type, id and size are read back by parsing that text again with the same parser
+ * (`holdEvents`, `holdBlocks`). Past the memory share, the texts go to the temp file like everything else.
  *
  * Disk I/O here is synchronous on purpose: writes go out in 1 MB batches (well under a millisecond to the page
  * cache) and reads are bounded by the page size a reader may ask for, so a reader always sees a consistent
@@ -54,8 +54,8 @@ const SCAN_PER_CALL = 250_000
 /** Entry flags: the kind code in bits 0-3, then these. */
 const OUT = 16
 /**
- * The entry is an SSE event kept as the text its block came in (`holdEvent`): its `length` is which of the
- * log's blocks texts it is in, its `offset` which event of that text it is.
+ * The entry is an SSE event kept as the text its block came in (`holdEvents`): its group (see `groupSeq`) says
+ * when it came, which of the log's blocks texts it is in and which event of that text it is.
  */
 const HELD = 32
 /** Blocks texts read back and parsed lately (a reader pages through neighbouring entries). */
@@ -86,14 +86,29 @@ export class StreamLog {
   /** Entries the index has room for. */
   private capacity = 0
   // The index, a column per field, in pages of PAGE entries (the first page grows up to that by doubling), so
-  // a growing log never copies its index. Codes and ids are kept only for pages that have some.
-  private tPages: Float64Array[] = []
-  private offsetPages: Float64Array[] = []
-  private lengthPages: Uint32Array[] = []
+  // a growing log never copies its index. Every entry has its flags; the time, place and size of a record
+  // (anything but a held SSE event) are kept only in pages that have some records, close codes only in pages
+  // that have some: a log of SSE events costs a byte an event here, plus its groups.
+  private tPages: (Float64Array | undefined)[] = []
+  private offsetPages: (Float64Array | undefined)[] = []
+  private lengthPages: (Uint32Array | undefined)[] = []
   /** Bytes of the message's data (the stored record also carries the event name and id). */
-  private sizePages: Uint32Array[] = []
-  /** kind code | OUT */
+  private sizePages: (Uint32Array | undefined)[] = []
+  /** kind code | OUT | HELD */
   private flagPages: Uint8Array[] = []
+  /**
+   * Held SSE events, in groups of consecutive seqs that came in one network chunk and are in one blocks text
+   * (usually a group per chunk): the group's first seq, the time its events arrived, which blocks text they
+   * are in, and which of that text's events the first one is. An event's group is the last one starting at or
+   * before its seq.
+   */
+  private groupSeq = new Float64Array(0)
+  private groupT = new Float64Array(0)
+  private groupText = new Uint32Array(0)
+  private groupOrdinal = new Uint32Array(0)
+  private groups = 0
+  /** The group found last (readers page through neighbouring entries). */
+  private lastGroup = 0
   /** WebSocket close codes. */
   private codePages: (Uint16Array | undefined)[] = []
   /**
@@ -219,21 +234,54 @@ export class StreamLog {
     return i
   }
 
-  /**
-   * An SSE event, the `ordinal`th of the network chunk being read, `size` bytes of data. Returns its seq, or -1
-   * when the log is full. Only the index grows here (once per event): the event is read back from the text of
-   * the chunk's blocks, given once the chunk is read (`holdBlocks`).
-   */
-  holdEvent(t: number, ordinal: number, size: number): number {
-    if (this.count >= this.store.maxEntries || this.disposed) {
-      this.dropped++
-      return -1
-    }
-    return this.index(t, ordinal, this.sseTexts.length, size, KIND_CODE.event | HELD)
+  /** Entries the log still takes (0 once it is full or disposed). */
+  get room(): number {
+    return this.disposed ? 0 : Math.max(0, this.store.maxEntries - this.count)
+  }
+
+  /** A message the log had no room for (its tick still shows it). */
+  countDropped(): void {
+    this.dropped++
   }
 
   /**
-   * The text of the blocks the chunk just read ended (the events given to `holdEvent` since the last call, in
+   * `count` SSE events that arrived at `t`, consecutive events of the network chunk being read from its
+   * `ordinal`th: they take the next `count` seqs (the caller made sure of the `room`). Returns the first seq,
+   * or -1 (nothing kept) when the log has no room. Only a group and a flag byte an event are written here: the
+   * events are read back from the text of the chunk's blocks, given once the chunk is read (`holdBlocks`).
+   */
+  holdEvents(t: number, ordinal: number, count: number): number {
+    if (count <= 0 || count > this.room) {
+      this.dropped += Math.max(0, count)
+      return -1
+    }
+    const first = this.count
+    const end = first + count
+    while (this.capacity < end) this.grow()
+    for (let i = first; i < end;) {
+      const p = i >>> PAGE_BITS
+      const stop = Math.min(end, (p + 1) << PAGE_BITS)
+      ;(this.flagPages[p] as Uint8Array).fill(KIND_CODE.event | HELD, i & IN_PAGE, ((stop - 1) & IN_PAGE) + 1)
+      i = stop
+    }
+    if (this.groups === this.groupSeq.length) {
+      const next = Math.max(64, this.groups * 2)
+      this.groupSeq = grown(this.groupSeq, new Float64Array(next))
+      this.groupT = grown(this.groupT, new Float64Array(next))
+      this.groupText = grown(this.groupText, new Uint32Array(next))
+      this.groupOrdinal = grown(this.groupOrdinal, new Uint32Array(next))
+    }
+    const g = this.groups++
+    this.groupSeq[g] = first
+    this.groupT[g] = t
+    this.groupText[g] = this.sseTexts.length
+    this.groupOrdinal[g] = ordinal
+    this.count = end
+    return first
+  }
+
+  /**
+   * The text of the blocks the chunk just read ended (the events given to `holdEvents` since the last call, in
    * order), and the last event id where it starts; `ascii`: the text is known to be ASCII. Past the log's
    * memory share, the texts are written out to the temp file.
    */
@@ -311,10 +359,29 @@ export class StreamLog {
   /** Held entry `i` read back, or undefined when it is a record. */
   private held(i: number): ReplayedEvent | undefined {
     if (!(this.flagsAt(i) & HELD)) return undefined
-    const c = this.lengthAt(i)
+    const g = this.groupOf(i)
+    const c = this.groupText[g] ?? 0
     // An event of the chunk being read (its blocks are not given yet) reads as empty for now.
     if (c >= this.sseTexts.length) return { data: '', event: undefined, id: '' }
-    return this.replayed(c)[this.offsetAt(i)] ?? { data: '', event: undefined, id: '' }
+    const k = (this.groupOrdinal[g] ?? 0) + i - (this.groupSeq[g] ?? 0)
+    return this.replayed(c)[k] ?? { data: '', event: undefined, id: '' }
+  }
+
+  /** The group of held entry `i`: the last one starting at or before it. */
+  private groupOf(i: number): number {
+    const seqs = this.groupSeq
+    const n = this.groups
+    const g = this.lastGroup
+    if (g < n && (seqs[g] as number) <= i && (g + 1 === n || (seqs[g + 1] as number) > i)) return g
+    let lo = 0
+    let hi = n - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if ((seqs[mid] as number) <= i) lo = mid
+      else hi = mid - 1
+    }
+    this.lastGroup = lo
+    return lo
   }
 
   /** True once the log takes no more entries (messages are then counted as dropped). */
@@ -337,37 +404,42 @@ export class StreamLog {
     return seq >= 0 ? this.sizeAt(seq) : Buffer.byteLength(fallback)
   }
 
-  /** A new index entry; returns its seq. */
+  /** A new index entry for a record; returns its seq. */
   private index(t: number, offset: number, length: number, size: number, flags: number): number {
     if (this.count === this.capacity) this.grow()
     const i = this.count++
     const p = i >>> PAGE_BITS
     const j = i & IN_PAGE
-    ;(this.tPages[p] as Float64Array)[j] = t
+    ;(this.flagPages[p] as Uint8Array)[j] = flags
+    let tp = this.tPages[p]
+    if (tp === undefined || tp.length <= j) tp = this.recordPages(p)
+    tp[j] = t
     ;(this.offsetPages[p] as Float64Array)[j] = offset
     ;(this.lengthPages[p] as Uint32Array)[j] = length
     ;(this.sizePages[p] as Uint32Array)[j] = size
-    ;(this.flagPages[p] as Uint8Array)[j] = flags
     return i
   }
 
   private grow(): void {
     if (this.capacity < PAGE) {
       const next = Math.max(1024, this.capacity * 2)
-      this.tPages[0] = grown(this.tPages[0], new Float64Array(next))
-      this.offsetPages[0] = grown(this.offsetPages[0], new Float64Array(next))
-      this.lengthPages[0] = grown(this.lengthPages[0], new Uint32Array(next))
-      this.sizePages[0] = grown(this.sizePages[0], new Uint32Array(next))
       this.flagPages[0] = grown(this.flagPages[0], new Uint8Array(next))
       this.capacity = next
       return
     }
-    this.tPages.push(new Float64Array(PAGE))
-    this.offsetPages.push(new Float64Array(PAGE))
-    this.lengthPages.push(new Uint32Array(PAGE))
-    this.sizePages.push(new Uint32Array(PAGE))
     this.flagPages.push(new Uint8Array(PAGE))
     this.capacity += PAGE
+  }
+
+  /** Page `p`'s record columns, made (or grown, the first page, up to the capacity) for a record in it. */
+  private recordPages(p: number): Float64Array {
+    const size = p === 0 ? Math.min(this.capacity, PAGE) : PAGE
+    const t = grown(this.tPages[p], new Float64Array(size))
+    this.tPages[p] = t
+    this.offsetPages[p] = grown(this.offsetPages[p], new Float64Array(size))
+    this.lengthPages[p] = grown(this.lengthPages[p], new Uint32Array(size))
+    this.sizePages[p] = grown(this.sizePages[p], new Uint32Array(size))
+    return t
   }
 
   private codePage(i: number): Uint16Array {
@@ -545,13 +617,15 @@ export class StreamLog {
     const flags = this.flagsAt(i)
     const kind = KINDS[flags & 15] ?? 'binary'
     const dir: StreamDirection = flags & OUT ? 'out' : 'in'
-    const size = this.sizeAt(i)
+    // A held event's size is its data's, read back whole.
+    const held = (flags & HELD) !== 0
+    const size = held ? decoded.data.length : this.sizeAt(i)
     const data = decoded.data.subarray(0, Math.min(maxData, decoded.data.length))
     const text = TEXT_KINDS.has(kind) || (MAYBE_TEXT_KINDS.has(kind) && isUtf8(decoded.data))
     const cut = text ? data.subarray(0, utf8Boundary(data, data.length < decoded.data.length)) : data
     const out: StreamEntry = {
       seq: i,
-      t: this.tAt(i),
+      t: held ? (this.groupT[this.groupOf(i)] ?? 0) : this.tAt(i),
       dir,
       kind,
       size,
@@ -660,6 +734,8 @@ export class StreamLog {
     this.memoryHeld = 0
     this.sseCounted = 0
     this.sseTexts = []
+    this.groupSeq = new Float64Array(0)
+    this.groups = 0
     this.replays = []
     this.blocks = []
     this.pending = []
