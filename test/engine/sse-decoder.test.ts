@@ -195,6 +195,37 @@ describe('the SSE decoder', () => {
     }
   })
 
+  it('decodes the bytes as one UTF-8 stream however they are cut: a BOM dropped only at the start, bad bytes as U+FFFD', () => {
+    // ASCII chunks are read byte for byte, others through the streaming decoder: the text must be the same.
+    const parts = [
+      Buffer.from('data: plain ascii\n\n'),
+      Buffer.from('\ufeffdata: a BOM mid-stream is a character\n\n'),
+      Buffer.from('data: \ufeffinside\n\n'),
+      Buffer.from([0x64, 0x61, 0x74, 0x61, 0x3a, 0x20, 0xff, 0x61, 0xe2, 0x82, 0x0a, 0x0a]),
+      Buffer.from('data: €uro and 日本\n\n'),
+      Buffer.from([0x64, 0x61, 0x74, 0x61, 0x3a, 0x20, 0xf0, 0x9f, 0x98, 0x0a, 0x0a]),
+      Buffer.from('id: 7\ndata: after\n\n'),
+    ]
+    for (let seed = 1; seed <= 120; seed++) {
+      const r = rng(seed * 31)
+      const pieces: Buffer[] = []
+      if (seed % 2 === 0) pieces.push(Buffer.from([0xef, 0xbb, 0xbf]))
+      for (let k = 0; k < 12; k++) pieces.push(parts[Math.floor(r() * parts.length)] as Buffer)
+      const bytes = Buffer.concat(pieces)
+      const text = new TextDecoder('utf-8').decode(bytes)
+      const ids: string[] = []
+      let id = ''
+      createParser({ onEvent: (e) => ids.push((id = e.id ?? id)) }).feed(text)
+      const want = reference(text, ids)
+      store = new StreamLogStore()
+      const log = store.create(`bom${seed}`)
+      decode(log, cut(bytes, r, seed % 3 === 0 ? 40 : 400))
+      expect({ seed, rows: rows(log) }).toEqual({ seed, rows: want.rows })
+      store.dispose()
+      store = null
+    }
+  })
+
   it.each([
     ['every event has an id', 1],
     ['no event has an id', 0],

@@ -121,6 +121,8 @@ interface Run {
 class SseDecoder implements StreamDecoder {
   readonly mode = 'sse' as const
   private readonly utf8 = new TextDecoder('utf-8')
+  /** The decoder holds back no part of a character (the last chunk was ASCII). */
+  private whole = true
   private readonly parser: EventSourceParser
   private readonly ids: IdOnlyBlocks
   private dead = false
@@ -184,9 +186,14 @@ class SseDecoder implements StreamDecoder {
     if (this.dead || chunk.length === 0) return
     this.t = t
     const ascii = isAscii(chunk)
-    this.ascii = ascii && this.carryAscii
+    // The text is the chunk's bytes, a character a byte (not so after bytes the decoder held back: they come
+    // out first, completed or as U+FFFD).
+    const own = ascii && this.whole
+    this.ascii = own && this.carryAscii
     const text = this.utf8.decode(chunk, { stream: true })
-    if (text !== '') this.take(text, ascii, chunk)
+    // After ASCII the decoder holds nothing back; after other bytes it may hold the start of a character.
+    this.whole = ascii
+    if (text !== '') this.take(text, own, chunk)
   }
 
   end(): void {
