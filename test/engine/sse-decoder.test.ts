@@ -224,6 +224,19 @@ describe('the SSE decoder', () => {
       store.dispose()
       store = null
     }
+    // A U+FEFF that starts a chunk after ASCII ones is a character, not a BOM.
+    store = new StreamLogStore()
+    const log = store.create('bom-later')
+    decode(log, [
+      Buffer.from('data: a\n\ndata: '),
+      Buffer.from('\ufeffb\n\n'),
+      Buffer.from('\ufeffdata: c\n\n'),
+    ])
+    expect(rows(log)).toEqual([
+      ['event', 'a', 'message', null],
+      ['event', '\ufeffb', 'message', null],
+      ['invalid', '\ufeffdata: c', null, null],
+    ])
   })
 
   it.each([
