@@ -5,7 +5,7 @@ import type { Transform } from 'node:stream'
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib'
 import { Agent, type Dispatcher } from 'undici'
 import { resolveOptions, type RequestOptions, type RequestSpec } from '../../shared/request'
-import type { AppError } from '../../shared/result'
+import type { AppError, Result } from '../../shared/result'
 import type { SseOpenOptions } from '../../shared/stream-schemas'
 import type { HarTimings, HeaderList, HttpProtocol, SseEventEvent, StreamMode } from '../../shared/timeline'
 import { connectionPhases, timingOf, type ConnectionTiming } from '../http/connector'
@@ -62,6 +62,12 @@ export interface SseSessionInit {
   ctx: StreamContext
   log: StreamLog
   onEnd(sid: string): void
+  /**
+   * The request authorized again, for a reconnect, the way the first connection was (an OAuth 2.0 token from
+   * the cache or fetched anew, a digest response with the next nonce count); `refused` is called should the
+   * server answer it 401. Without it, reconnects send the first request's headers.
+   */
+  reauthorize?: () => Promise<Result<{ spec: RequestSpec; refused?: () => void }>>
 }
 
 type AttemptEnd = { kind: 'ended' } | { kind: 'error'; error: AppError } | { kind: 'fatal'; error: AppError }
@@ -81,6 +87,8 @@ export class SseSession implements SocketOwner {
   private retryMs: number
   private readonly decoderState: SseIdState
   private current: SseAttempt | null = null
+  /** What to call should the server refuse the credentials of the current reconnect (401). */
+  private refused: (() => void) | null = null
   private timer: ReturnType<typeof setTimeout> | null = null
   private everOpened = false
   private firstMarks: ExchangeMarks | null = null
@@ -204,17 +212,57 @@ export class SseSession implements SocketOwner {
   private connect(): void {
     if (this.state === 'ended' || !this.url || !this.agent) return
     this.state = 'connecting'
-    const headers = [...this.headers]
-    if (this.attempt > 0 && this.decoderState.lastEventId !== '')
-      headers.push(['last-event-id', this.decoderState.lastEventId])
-    this.hop = { url: this.url, method: this.method, body: this.init.spec.body, headers, redirects: 0 }
-    this.dispatchHop(this.attempt === 0 ? this.queuedAt : this.ctx.clock.now())
+    this.refused = null
+    const reauthorize = this.attempt > 0 ? this.init.reauthorize : undefined
+    if (!reauthorize) {
+      this.firstHop(this.url, this.headers, this.attempt === 0 ? this.queuedAt : this.ctx.clock.now())
+      return
+    }
+    // The credentials are asked for again (a token request or a digest probe shows on the timeline); until
+    // they come, the attempt is waiting, and a close lets it go.
+    const attempt = new SseAttempt(this, this.attempt, this.ctx.clock.now(), this.method)
+    this.current = attempt
+    reauthorize().then(
+      (r) => {
+        if (this.current !== attempt) return
+        if (!r.ok) {
+          // Like a connection that failed: retried, and counted towards giving up.
+          this.attemptEnded(attempt, { kind: 'error', error: r.error })
+          return
+        }
+        const url = parseStreamUrl(r.value.spec.url, ['http', 'https'])
+        if (!url.ok) {
+          this.attemptEnded(attempt, { kind: 'fatal', error: url.error })
+          return
+        }
+        const headers = checkHeaderList(r.value.spec.headers)
+        if (!headers.ok) {
+          this.attemptEnded(attempt, { kind: 'fatal', error: headers.error })
+          return
+        }
+        this.refused = r.value.refused ?? null
+        this.firstHop(url.value, withStreamHeaders(headers.value), attempt.marks.queuedAt, attempt)
+      },
+      (e: unknown) => {
+        if (this.current === attempt)
+          this.attemptEnded(attempt, { kind: 'error', error: classifyError(e, '') })
+      },
+    )
   }
 
-  private dispatchHop(queuedAt: number): void {
+  /** The attempt's first request (`attempt`: one made already, waiting for its credentials). */
+  private firstHop(url: URL, base: HeaderList, queuedAt: number, attempt?: SseAttempt): void {
+    const headers = [...base]
+    if (this.attempt > 0 && this.decoderState.lastEventId !== '')
+      headers.push(['last-event-id', this.decoderState.lastEventId])
+    this.hop = { url, method: this.method, body: this.init.spec.body, headers, redirects: 0 }
+    this.dispatchHop(queuedAt, attempt)
+  }
+
+  private dispatchHop(queuedAt: number, made?: SseAttempt): void {
     const hop = this.hop
     if (!hop || !this.agent) return
-    const attempt = new SseAttempt(this, this.attempt, queuedAt, hop.method)
+    const attempt = made ?? new SseAttempt(this, this.attempt, queuedAt, hop.method)
     this.current = attempt
     prepareBody(hop.body).then(
       (body) => {
@@ -311,6 +359,12 @@ export class SseSession implements SocketOwner {
 
   opened(attempt: SseAttempt, status: number, mode: Exclude<StreamMode, 'ws'>, handshake: HarTimings): void {
     if (this.current !== attempt) return
+    // The first connection's 401 is told through its response-headers event; a reconnect's here.
+    if (status === 401 && attempt.index > 0) {
+      const refused = this.refused
+      this.refused = null
+      refused?.()
+    }
     this.state = 'open'
     this.everOpened = true
     this.lastStatus = status

@@ -5,7 +5,7 @@ import type { SseOpenOptions, WsOpenOptions } from '../../shared/stream-schemas'
 import type { TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
 import type { BodyStore } from '../http/body-store'
-import { SseSession } from '../sse/sse-session'
+import { SseSession, type SseSessionInit } from '../sse/sse-session'
 import { WsSession } from '../ws/ws-session'
 import { StreamLogStore, type StreamLogStoreOptions } from './stream-log'
 import type { StreamContext } from './stream-plumbing'
@@ -31,6 +31,8 @@ const DEFAULT_MAX_DATA = 64 * 1024
 export interface StreamHooks {
   /** The server answered the opening request with 401 (a cached token or challenge should be dropped). */
   onUnauthorized?: () => void
+  /** SSE: the request authorized again for a reconnect, as it was for the first connection. */
+  reauthorize?: SseSessionInit['reauthorize']
 }
 
 /** What a session's `wait` resolves with: its events, from `queued` to its terminal event. */
@@ -76,6 +78,7 @@ export class StreamEngine {
       ctx: this.ctx,
       log: this.logs.create(sid),
       onEnd: (s) => this.onEnd(s),
+      ...(hooks.reauthorize ? { reauthorize: hooks.reauthorize } : {}),
     })
     this.sse.set(sid, session)
     session.start()

@@ -41,12 +41,19 @@ export function createStreamOpenHandlers(deps: StreamOpenDeps): StreamOpenHandle
       await ready()
       const prepared = await prepareRequest(manager, p.request, p.auth ?? { type: 'inherit' }, p.context)
       if (!prepared.ok) return prepared
-      const authorized = await auth.authorize(prepared.value.spec, prepared.value.auth, 'SSE')
+      const { spec: resolved, auth: effective } = prepared.value
+      const authorized = await auth.authorize(resolved, effective, 'SSE')
       if (!authorized.ok) return authorized
       const { spec, refused } = authorized.value
+      // A reconnect is authorized as the first connection was: a token past its time is fetched anew, a digest
+      // response takes the next nonce count (or a fresh challenge). Basic, bearer and API keys come out the same.
+      const renewed = effective.type === 'oauth2' || effective.type === 'digest'
       return streams.openSse(
         { request: spec, ...(p.stream ? { stream: p.stream } : {}) },
-        refused ? { onUnauthorized: refused } : {},
+        {
+          ...(refused ? { onUnauthorized: refused } : {}),
+          ...(renewed ? { reauthorize: () => auth.authorize(resolved, effective, 'SSE') } : {}),
+        },
       )
     },
 
