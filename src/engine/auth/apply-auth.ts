@@ -20,8 +20,13 @@ export function withQueryParam(spec: RequestSpec, key: string, value: string): R
   const hashAt = spec.url.indexOf('#')
   const base = hashAt === -1 ? spec.url : spec.url.slice(0, hashAt)
   const hash = hashAt === -1 ? '' : spec.url.slice(hashAt)
+  // A URL that already carries this very parameter (a job polled at the URL the first request was sent to,
+  // key included) keeps it once.
+  const queryAt = base.indexOf('?')
+  if (queryAt !== -1 && new URLSearchParams(base.slice(queryAt + 1)).getAll(key).includes(value)) return spec
+  const pair = `${encodeURIComponent(key)}=${encodeURIComponent(value)}`
   const sep = base.includes('?') ? (base.endsWith('?') || base.endsWith('&') ? '' : '&') : '?'
-  return { ...spec, url: `${base}${sep}${encodeURIComponent(key)}=${encodeURIComponent(value)}${hash}` }
+  return { ...spec, url: `${base}${sep}${pair}${hash}` }
 }
 
 export function basicCredentials(username: string, password: string): string {

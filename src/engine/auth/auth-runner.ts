@@ -2,7 +2,7 @@ import type { SendResult } from '../../shared/contract'
 import type { AuthSpec } from '../../shared/collection'
 import type { RequestSpec } from '../../shared/request'
 import { fail, ok, type Result } from '../../shared/result'
-import type { HttpEngine } from '../http/http-engine'
+import type { HttpEngine, SessionLink } from '../http/http-engine'
 import { applySimpleAuth, basicCredentials, hasHeader, withHeader } from './apply-auth'
 import { digestAuthorization, parseDigestChallenge, type DigestChallenge } from './digest'
 
@@ -62,14 +62,23 @@ export class AuthRunner {
     this.digests.clear()
   }
 
-  async send(spec: RequestSpec, auth: AuthSpec, count: number): Promise<Result<SendResult>> {
+  /**
+   * `link` draws the request (and a digest challenge it needs first) on an earlier session's lane: a job's
+   * polls and a long poll's repeats are each authorized anew this way, as the first request was.
+   */
+  async send(
+    spec: RequestSpec,
+    auth: AuthSpec,
+    count: number,
+    link?: SessionLink,
+  ): Promise<Result<SendResult>> {
     switch (auth.type) {
       case 'digest':
-        return this.sendDigest(spec, auth, count)
+        return this.sendDigest(spec, auth, count, link)
       case 'oauth2':
-        return this.sendOAuth2(spec, auth, count)
+        return this.sendOAuth2(spec, auth, count, link)
       default:
-        return this.http.send(applySimpleAuth(spec, auth), count)
+        return this.http.send(applySimpleAuth(spec, auth), count, link)
     }
   }
 
@@ -128,14 +137,20 @@ export class AuthRunner {
 
   // ------------------------------------------------------------- OAuth 2.0 client credentials
 
-  private async sendOAuth2(spec: RequestSpec, auth: Extract<AuthSpec, { type: 'oauth2' }>, count: number) {
-    if (hasHeader(spec, 'Authorization')) return this.http.send(spec, count)
+  private async sendOAuth2(
+    spec: RequestSpec,
+    auth: Extract<AuthSpec, { type: 'oauth2' }>,
+    count: number,
+    link: SessionLink | undefined,
+  ) {
+    if (hasHeader(spec, 'Authorization')) return this.http.send(spec, count, link)
     const key = tokenKey(auth)
     const token = await this.token(key, auth)
     if (!token.ok) return token
     const sent = this.http.send(
       withHeader(spec, 'Authorization', `${token.value.tokenType} ${token.value.accessToken}`),
       count,
+      link,
     )
     if (sent.ok) {
       // A token the server refuses is dropped, so the next send fetches a fresh one.
@@ -218,19 +233,24 @@ export class AuthRunner {
 
   // ------------------------------------------------------------- Digest
 
-  private async sendDigest(spec: RequestSpec, auth: Extract<AuthSpec, { type: 'digest' }>, count: number) {
-    if (hasHeader(spec, 'Authorization')) return this.http.send(spec, count)
+  private async sendDigest(
+    spec: RequestSpec,
+    auth: Extract<AuthSpec, { type: 'digest' }>,
+    count: number,
+    link: SessionLink | undefined,
+  ) {
+    if (hasHeader(spec, 'Authorization')) return this.http.send(spec, count, link)
     const target = digestTarget(spec.url)
-    if (!target) return this.http.send(spec, count)
+    if (!target) return this.http.send(spec, count, link)
     const { origin, uri } = target
-    const challenged = await this.challenge(origin, spec, AUTH_EXCHANGE_TIMEOUT_MS)
+    const challenged = await this.challenge(origin, spec, AUTH_EXCHANGE_TIMEOUT_MS, link)
     if (!challenged.ok) return challenged
     const state = challenged.value
     const sids: string[] = []
     for (let i = 0; i < count; i++) {
       const value = this.digestHeader(state, auth, spec, uri)
       if (!value.ok) return value
-      const sent = this.http.send(withHeader(spec, 'Authorization', value.value), 1)
+      const sent = this.http.send(withHeader(spec, 'Authorization', value.value), 1, link)
       if (!sent.ok) return sent
       sids.push(...sent.value.sids)
       // A stale nonce (401 again) is forgotten, so the next send asks for a fresh challenge.
@@ -273,10 +293,11 @@ export class AuthRunner {
     origin: string,
     spec: RequestSpec,
     timeoutMs: number,
+    link?: SessionLink,
   ): Promise<Result<DigestState>> {
     const cached = this.digests.get(origin)
     if (cached) return ok(cached)
-    const sent = this.http.send({ ...spec, options: { ...spec.options, totalTimeoutMs: timeoutMs } }, 1)
+    const sent = this.http.send({ ...spec, options: { ...spec.options, totalTimeoutMs: timeoutMs } }, 1, link)
     if (!sent.ok) return fail('auth', `Digest: the challenge request failed: ${sent.error.message}`)
     const sid = sent.value.sids[0]
     if (sid === undefined) return fail('internal', 'The engine returned no session')

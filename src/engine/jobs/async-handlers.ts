@@ -6,10 +6,9 @@ import type { RequestSpec } from '../../shared/request'
 import { fail, ok, type Result } from '../../shared/result'
 import type { DynamicValues } from '../../shared/template'
 import type { JobEvent, JobMode, JobState, TimelineEvent } from '../../shared/timeline'
-import { applySimpleAuth } from '../auth/apply-auth'
 import type { AuthRunner } from '../auth/auth-runner'
 import type { Clock } from '../clock'
-import type { HttpEngine } from '../http/http-engine'
+import type { HttpEngine, SessionLink } from '../http/http-engine'
 import type { WebhookCall, WebhookInbox } from '../webhooks/webhook-inbox'
 import { webhookValues } from '../webhooks/webhook-values'
 import { followJob } from './follow-job'
@@ -83,8 +82,8 @@ export function createAsyncService(deps: AsyncDeps): AsyncService {
   async function start(
     p: { request: RequestSpec; auth?: AuthSpec | undefined; context?: RequestContext | undefined },
     run: (
-      first: RequestSpec,
-      sendFirst: (spec: RequestSpec) => Promise<Result<SendResult>>,
+      spec: RequestSpec,
+      send: (spec: RequestSpec, link?: SessionLink) => Promise<Result<SendResult>>,
       job: RunningJob,
       started: (sid: string) => void,
     ) => Promise<{ ok: boolean; message: string }>,
@@ -94,13 +93,12 @@ export function createAsyncService(deps: AsyncDeps): AsyncService {
     const prepared = await deps.prepare(p.request, p.auth ?? { type: 'inherit' }, p.context, hook.dyn)
     if (!prepared.ok) return prepared
     const { spec, auth } = prepared.value
-    // Header auth goes into the spec, so every poll carries it too; digest and OAuth 2.0 need exchanges of
-    // their own, which the first request makes through the auth runner.
-    const simple = auth.type !== 'digest' && auth.type !== 'oauth2'
-    const first = simple ? applySimpleAuth(spec, auth) : spec
-    const sendFirst = async (s: RequestSpec): Promise<Result<SendResult>> => {
-      const r = simple ? http.send(s, 1) : await deps.auth.send(s, auth, 1)
-      if (r.ok) hook.bind(r.value.sids)
+    // Every request of the job is authorized as it goes out, as the first one is (the spec carries no
+    // credentials): each poll gets the cached OAuth 2.0 token or a fresh one, the next digest nonce count.
+    const send = async (s: RequestSpec, link?: SessionLink): Promise<Result<SendResult>> => {
+      const r = await deps.auth.send(s, auth, 1, link)
+      // The webhook call is drawn as caused by the request that carried the token: the first.
+      if (r.ok && !link) hook.bind(r.value.sids)
       return r
     }
     const job: RunningJob = { abort: new AbortController(), current: null }
@@ -111,7 +109,7 @@ export function createAsyncService(deps: AsyncDeps): AsyncService {
         answered = true
         resolve(ok({ sid }))
       }
-      run(first, sendFirst, job, started)
+      run(spec, send, job, started)
         .then((r) => {
           if (!answered) resolve(fail('invalid_request', r.message))
         })
@@ -147,7 +145,7 @@ export function createAsyncService(deps: AsyncDeps): AsyncService {
       )
     },
     'job.follow': (p) =>
-      start(p, async (first, sendFirst, job, started) => {
+      start(p, async (spec, send, job, started) => {
         const f = p.follow
         let sid = ''
         let polls = 0
@@ -156,7 +154,7 @@ export function createAsyncService(deps: AsyncDeps): AsyncService {
         const extra = (): Partial<JobEvent> => ({ ...(statusUrl ? { statusUrl } : {}), ...last })
         const res = await followJob(
           http,
-          first,
+          spec,
           {
             statusUrl: f.statusUrl,
             until: {
@@ -174,7 +172,7 @@ export function createAsyncService(deps: AsyncDeps): AsyncService {
           },
           {
             signal: job.abort.signal,
-            sendFirst,
+            sendAuthorized: send,
             onStarted: (s) => {
               sid = s
               started(s)
@@ -205,17 +203,17 @@ export function createAsyncService(deps: AsyncDeps): AsyncService {
         return { ok: res.outcome === 'completed', message: res.message }
       }),
     'request.longPoll': (p) =>
-      start(p, async (first, sendFirst, job, started) => {
+      start(p, async (spec, send, job, started) => {
         let sid = ''
         let repeats = 0
         let last: Pick<JobEvent, 'lastStatus' | 'lastValue'> = {}
-        const res = await longPoll(http, first, {
+        const res = await longPoll(http, spec, {
           maxRepeats: p.poll.maxRepeats,
           deadlineMs: p.poll.deadlineMs ?? 24 * 3_600_000,
           ...(p.poll.until ? { until: p.poll.until } : {}),
           stopOnError: p.poll.stopOnError ?? false,
           signal: job.abort.signal,
-          sendFirst,
+          send,
           onSend: (s, n) => {
             job.current = s
             repeats = n - 1

@@ -3,7 +3,7 @@ import type { RequestSpec } from '../../shared/request'
 import type { Result } from '../../shared/result'
 import type { DoneEvent, HeaderList } from '../../shared/timeline'
 import { abortableSleep } from '../abortable-sleep'
-import type { HttpEngine } from '../http/http-engine'
+import type { HttpEngine, SessionLink } from '../http/http-engine'
 import { parseJsonBody, selectJson } from './json-select'
 
 /**
@@ -59,8 +59,13 @@ export interface FollowJobControl {
   signal?: AbortSignal
   /** Waits are taken from here, so tests can run the loop without real sleeps if they choose. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
-  /** Sends the first request (default `http.send`); hosts pass one that applies auth first. */
-  sendFirst?: (spec: RequestSpec) => Promise<Result<SendResult>> | Result<SendResult>
+  /**
+   * Sends a request with the job's credentials (default: `http.send`, as it is). The first request goes
+   * through it, and so does every poll to the first request's origin, so each is authorized anew: an OAuth 2.0
+   * token from the cache (fetched again near expiry), digest with the next nonce count, basic, bearer and API
+   * keys on every poll. A status URL on another origin is polled without them, as a redirect there would be.
+   */
+  sendAuthorized?: (spec: RequestSpec, link?: SessionLink) => Promise<Result<SendResult>> | Result<SendResult>
   /** Called once the first request is on its way, with its session id. */
   onStarted?: (sid: string) => void
   /** Called when the status URL is known and polling begins. */
@@ -72,6 +77,9 @@ export interface FollowJobControl {
 }
 
 const MAX_BODY_FOR_CONDITIONS = 4 * 1024 * 1024
+const BODY_HEADERS = /^(content-type|content-length)$/i
+/** Headers that hold credentials: a poll on another origin goes without them (as a redirect there would). */
+const CREDENTIAL_HEADERS = /^(authorization|cookie|proxy-authorization)$/i
 
 export async function followJob(
   http: HttpEngine,
@@ -81,7 +89,7 @@ export async function followJob(
 ): Promise<JobResult> {
   const sleep = control.sleep ?? abortableSleep
   const began = Date.now()
-  const sent = control.sendFirst ? await control.sendFirst(start) : http.send(start, 1)
+  const sent = control.sendAuthorized ? await control.sendAuthorized(start) : http.send(start, 1)
   if (!sent.ok) return result('error', sent.error.message, '', [], undefined, undefined)
   const startSid = sent.value.sids[0] as string
   control.onStarted?.(startSid)
@@ -99,6 +107,8 @@ export async function followJob(
   }
   const firstDone = first.final
   const firstUrl = lastUrl(first.events) ?? start.url
+  // The origin the credentials were sent to: the first hop's (a redirect to elsewhere dropped them).
+  const credentialOrigin = originOf(firstHopUrl(first.events) ?? start.url)
   const firstHeaders = headersOf(first.events)
   let statusUrl: string
   try {
@@ -126,25 +136,35 @@ export async function followJob(
   let wait = retryAfterMs(firstHeaders, options) ?? interval
   let lastStatus: number | undefined = firstDone.status
   let lastValue: unknown = immediate.value
+  const sameOrigin = credentialOrigin !== null && originOf(statusUrl) === credentialOrigin
   const pollSpec: RequestSpec = {
     method: 'GET',
     url: statusUrl,
-    // Credentials and custom headers go with the polls; the body and its headers do not.
-    headers: start.headers.filter((h) => !/^(content-type|content-length)$/i.test(h.name)),
+    // Custom headers go with the polls; the body and its headers do not, and credentials set by hand only
+    // to the first request's origin.
+    headers: start.headers.filter(
+      (h) => !BODY_HEADERS.test(h.name.trim()) && (sameOrigin || !CREDENTIAL_HEADERS.test(h.name.trim())),
+    ),
     body: { kind: 'none' },
     options: start.options,
   }
+  const sendPoll = (link: SessionLink): Promise<Result<SendResult>> | Result<SendResult> =>
+    sameOrigin && control.sendAuthorized
+      ? control.sendAuthorized(pollSpec, link)
+      : http.send(pollSpec, 1, link)
   for (let poll = 0; poll < options.maxPolls; poll++) {
     const remaining = options.deadlineMs - (Date.now() - began)
     if (remaining <= 0) break
     await sleep(Math.min(wait, remaining), control.signal)
     if (control.signal?.aborted)
       return result('cancelled', 'Stopped by the user', startSid, pollSids, lastStatus, lastValue)
-    const r = http.send(pollSpec, 1, { lane: startSid, initiator: startSid })
+    const r = await sendPoll({ lane: startSid, initiator: startSid })
     if (!r.ok) return result('error', r.error.message, startSid, pollSids, lastStatus, lastValue)
     const sid = r.value.sids[0] as string
     pollSids.push(sid)
     control.onPoll?.(sid, pollSids.length)
+    // Stopped while the poll's credentials were being fetched: the poll goes no further.
+    if (control.signal?.aborted) http.cancel(sid)
     const res = await http.waitFor(sid)
     if (res.final.type !== 'done') {
       const why = res.final.type === 'error' ? res.final.message : 'The poll was cancelled'
@@ -282,6 +302,21 @@ function headersOf(events: { type: string }[]): HeaderList {
     if (e.type === 'response-headers' && e.headers) return e.headers
   }
   return []
+}
+
+function firstHopUrl(events: { type: string }[]): string | undefined {
+  const e = events.find((x) => x.type === 'queued') as { url?: string } | undefined
+  return e?.url
+}
+
+/** `https://host:port`, or null for text that is not an absolute http(s) URL. */
+function originOf(url: string): string | null {
+  try {
+    const u = new URL(url)
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : null
+  } catch {
+    return null
+  }
 }
 
 function lastUrl(events: { type: string }[]): string | undefined {

@@ -1,7 +1,7 @@
 import type { SendResult } from '../../shared/contract'
 import type { RequestSpec } from '../../shared/request'
 import type { Result } from '../../shared/result'
-import type { HttpEngine } from '../http/http-engine'
+import type { HttpEngine, SessionLink } from '../http/http-engine'
 import { abortableSleep } from '../abortable-sleep'
 import { parseJsonBody, selectJson } from './json-select'
 
@@ -18,8 +18,11 @@ export interface LongPollOptions {
   /** Stop on a network error instead of trying again. */
   stopOnError: boolean
   signal?: AbortSignal
-  /** Sends the first request (default `http.send`); hosts pass one that applies auth first. */
-  sendFirst?: (spec: RequestSpec) => Promise<Result<SendResult>> | Result<SendResult>
+  /**
+   * Sends each request (default `http.send`, as it is); hosts pass one that authorizes it, so every repeat
+   * carries fresh credentials (an OAuth 2.0 token from the cache, the next digest nonce count) as the first did.
+   */
+  send?: (spec: RequestSpec, link?: SessionLink) => Promise<Result<SendResult>> | Result<SendResult>
   /** Called as each request is sent (1-based count), so a host can cancel the one in flight. */
   onSend?: (sid: string, count: number) => void
   /** Called after each answer with its status (0 for a network error). */
@@ -45,14 +48,14 @@ export async function longPoll(
     if (options.signal?.aborted) return { outcome: 'cancelled', sids, message: 'Stopped by the user' }
     if (Date.now() - began >= options.deadlineMs) break
     const first = sids[0]
-    const sent =
-      first === undefined && options.sendFirst
-        ? await options.sendFirst(spec)
-        : http.send(spec, 1, first ? { lane: first, initiator: sids[sids.length - 1] ?? first } : undefined)
+    const link = first ? { lane: first, initiator: sids[sids.length - 1] ?? first } : undefined
+    const sent = options.send ? await options.send(spec, link) : http.send(spec, 1, link)
     if (!sent.ok) return { outcome: 'error', sids, message: sent.error.message }
     const sid = sent.value.sids[0] as string
     sids.push(sid)
     options.onSend?.(sid, sids.length)
+    // Stopped while the request's credentials were being fetched: it goes no further.
+    if (options.signal?.aborted) http.cancel(sid)
     const r = await http.waitFor(sid)
     if (r.final.type !== 'done') options.onAnswer?.(0, undefined)
     if (r.final.type === 'error' && options.stopOnError)

@@ -421,7 +421,7 @@ async function exchange(
   const signal = options.signal
   const send = async (link: SessionLink | undefined): Promise<Result<SendResult>> =>
     options.auth && (auth.type === 'digest' || auth.type === 'oauth2')
-      ? options.auth.send(spec, auth, 1)
+      ? options.auth.send(spec, auth, 1, link)
       : fixed
         ? http.send(spec, 1, link, true)
         : http.send(applySimpleAuth(spec, auth), 1, link)
