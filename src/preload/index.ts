@@ -1,13 +1,12 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import {
-  EVENT_NAMES,
-  IPC_COMMAND_CHANNEL,
-  IPC_EVENT_CHANNEL,
-  type CommandName,
-  type CommandRequest,
-  type CommandResponse,
-  type EventName,
-  type FlightdeckApi,
+// Values from constants (no schema library in the preload bundle); only types from the contract.
+import { EVENT_NAMES, IPC_COMMAND_CHANNEL, IPC_EVENT_CHANNEL } from '../shared/constants'
+import type {
+  CommandName,
+  CommandRequest,
+  CommandResponse,
+  EventName,
+  FlightdeckApi,
 } from '../shared/contract'
 import type { Result } from '../shared/result'
 

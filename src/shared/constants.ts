@@ -1,3 +1,4 @@
+import type { EventName } from './contract'
 import type { RequestOptions } from './request'
 
 /**
@@ -5,6 +6,13 @@ import type { RequestOptions } from './request'
  * preload do not pull zod into their bundles just to read a constant. `request.ts` and `contract.ts`
  * re-export these.
  */
+
+/** Electron IPC channels. The preload and main import these; no other file spells them. */
+export const IPC_COMMAND_CHANNEL = 'flightdeck:command'
+export const IPC_EVENT_CHANNEL = 'flightdeck:event'
+
+/** Every event the hosts push (the contract's EventPayloads keys). */
+export const EVENT_NAMES: EventName[] = ['timeline.batch', 'collection.changed', 'run.progress']
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const
 

@@ -27,7 +27,13 @@ export type EngineSettings = z.infer<typeof engineSettingsSchema>
 
 import { MAX_BODY_READ, MAX_SEND_COUNT } from './constants'
 
-export { MAX_BODY_READ, MAX_SEND_COUNT } from './constants'
+export {
+  EVENT_NAMES,
+  IPC_COMMAND_CHANNEL,
+  IPC_EVENT_CHANNEL,
+  MAX_BODY_READ,
+  MAX_SEND_COUNT,
+} from './constants'
 
 export const commandSchemas = {
   'app.info': z.object({}).strict(),
@@ -117,7 +123,6 @@ export interface EventPayloads extends RunEventPayloads {
 export type EventName = keyof EventPayloads
 
 export const COMMAND_NAMES = Object.keys(commandSchemas) as CommandName[]
-export const EVENT_NAMES: EventName[] = ['timeline.batch', 'collection.changed', 'run.progress']
 
 /** How a refusal names an unknown command: only something shaped like a command name is echoed (a log must
  * not repeat arbitrary text a caller sent, which could be a secret or a forged log line). */
@@ -130,10 +135,6 @@ export function describeCommandName(name: unknown): string {
 export function isCommandName(name: unknown): name is CommandName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commandSchemas, name)
 }
-
-/** Electron IPC channels. The preload and main import these; no other file spells them. */
-export const IPC_COMMAND_CHANNEL = 'flightdeck:command'
-export const IPC_EVENT_CHANNEL = 'flightdeck:event'
 
 /** The browser host's WebSocket path and its message frames. */
 export const WEB_API_PATH = '/api'
