@@ -1,67 +1,22 @@
 import { z } from 'zod'
 import { authSchema, requestContextSchema } from './collection'
+import { followOptionsSchema, longPollOptionsSchema } from './job-options'
 import { requestSpecSchema } from './request'
+
+export {
+  followOptionsSchema,
+  longPollOptionsSchema,
+  statusUrlSourceSchema,
+  type FollowOptionsSpec,
+  type LongPollOptionsSpec,
+  type StatusUrlSourceSpec,
+} from './job-options'
 
 /**
  * The async commands (issue 6): the webhook inbox, following a job, long polling. contract.ts spreads these into
  * its command table, so channel names still live in one place. A job or a long poll is stopped with
  * `session.cancel` on the sid it answered with (the first request's).
  */
-
-const jsonScalar = z.union([z.string().max(4096), z.number(), z.boolean(), z.null()])
-const jsonPath = z.string().min(1).max(1024).regex(/^\$/, 'A JSONPath starts with $')
-
-/** Where the status URL of a job comes from. */
-export const statusUrlSourceSchema = z.discriminatedUnion('from', [
-  z.object({ from: z.literal('location') }).strict(),
-  z.object({ from: z.literal('operation-location') }).strict(),
-  z.object({ from: z.literal('request') }).strict(),
-  z.object({ from: z.literal('json'), path: jsonPath }).strict(),
-])
-export type StatusUrlSourceSpec = z.infer<typeof statusUrlSourceSchema>
-
-export const followOptionsSchema = z
-  .object({
-    statusUrl: statusUrlSourceSchema,
-    until: z
-      .object({
-        status: z.array(z.number().int().min(100).max(599)).min(1).max(20).optional(),
-        jsonPath: jsonPath.optional(),
-        equals: jsonScalar.optional(),
-      })
-      .strict()
-      .refine((u) => u.status !== undefined || u.jsonPath !== undefined, {
-        message: 'Say when the job is done: a status, a JSONPath value, or both',
-      }),
-    failWhen: z.object({ jsonPath, equals: jsonScalar }).strict().optional(),
-    intervalMs: z.number().int().min(10).max(3_600_000),
-    backoff: z.enum(['fixed', 'exponential']),
-    maxIntervalMs: z.number().int().min(10).max(3_600_000).optional(),
-    honourRetryAfter: z.boolean().optional(),
-    deadlineMs: z
-      .number()
-      .int()
-      .min(100)
-      .max(24 * 3_600_000),
-    maxPolls: z.number().int().min(1).max(10_000),
-  })
-  .strict()
-export type FollowOptionsSpec = z.infer<typeof followOptionsSchema>
-
-export const longPollOptionsSchema = z
-  .object({
-    maxRepeats: z.number().int().min(1).max(100_000),
-    deadlineMs: z
-      .number()
-      .int()
-      .min(100)
-      .max(7 * 24 * 3_600_000)
-      .optional(),
-    until: z.object({ jsonPath, equals: jsonScalar }).strict().optional(),
-    stopOnError: z.boolean().optional(),
-  })
-  .strict()
-export type LongPollOptionsSpec = z.infer<typeof longPollOptionsSchema>
 
 /** A request as `request.send` takes it: variables resolve and auth applies with the optional context. */
 const sendable = {

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import {
   authSchema,
   requestContextSchema,
-  savedRequestSchema,
+  savedRequestInputSchema,
   variableSchema,
   type CollectionInfo,
   type SavedRequest,
@@ -47,9 +47,14 @@ export const collectionCommandSchemas = {
   'collection.read': z.object({ dir, path: relPath }).strict(),
   /** Save a request; `baseVersion` is the version it was read at (null for "write whatever is there"). */
   'collection.save': z
-    .object({ dir, path: relPath, request: savedRequestSchema, baseVersion: z.string().max(64).nullable() })
+    .object({
+      dir,
+      path: relPath,
+      request: savedRequestInputSchema,
+      baseVersion: z.string().max(64).nullable(),
+    })
     .strict(),
-  'collection.createRequest': z.object({ dir, folder: relPath, request: savedRequestSchema }).strict(),
+  'collection.createRequest': z.object({ dir, folder: relPath, request: savedRequestInputSchema }).strict(),
   'collection.createFolder': z.object({ dir, parent: relPath, name }).strict(),
   'collection.rename': z.object({ dir, path: relPath.min(1), name }).strict(),
   'collection.duplicate': z.object({ dir, path: relPath.min(1) }).strict(),

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { followOptionsSchema, longPollOptionsSchema } from './job-options'
 import { bodySchema, keyValueSchema, requestOptionsSchema } from './request'
 
 /**
@@ -235,8 +236,38 @@ export const savedRequestSchema = z.object({
   stop: stopSchema.optional(),
   /** HTTP requests using `{{$webhook}}`: after the response, wait for the callback (and check it). */
   waitForWebhook: waitForWebhookSchema.optional(),
+  /** HTTP requests: after the response, follow the job it started; a run checks the last poll's answer. */
+  followJob: followOptionsSchema.optional(),
+  /** HTTP requests: send again as soon as it answers, until a match; a run checks the last answer. */
+  longPoll: longPollOptionsSchema.optional(),
 })
 export type SavedRequest = z.infer<typeof savedRequestSchema>
+
+/**
+ * Rules across a request file's fields, which the schema of each field cannot see: what a request does after
+ * its response is one thing (follow a job, long-poll or wait for a webhook), and only HTTP requests do it.
+ * The key to blame (its line is the one reported) and why; null when the request keeps them.
+ */
+export function requestFileRule(
+  req: Pick<SavedRequest, 'kind' | 'followJob' | 'longPoll' | 'waitForWebhook'>,
+): { key: 'followJob' | 'longPoll' | 'waitForWebhook'; message: string } | null {
+  const set = (['followJob', 'longPoll', 'waitForWebhook'] as const).filter((k) => req[k] !== undefined)
+  const [first, second] = set
+  if (first !== undefined && second !== undefined)
+    return {
+      key: second,
+      message: `${first} and ${second} cannot both be set: after its response a request either follows a job, long-polls or waits for a webhook`,
+    }
+  if (first !== undefined && first !== 'waitForWebhook' && req.kind !== 'http')
+    return { key: first, message: `${first} applies to HTTP requests, not ${req.kind}` }
+  return null
+}
+
+/** A request as a client saves it: the schema, and the rules across its fields. */
+export const savedRequestInputSchema = savedRequestSchema.superRefine((req, ctx) => {
+  const rule = requestFileRule(req)
+  if (rule) ctx.addIssue({ code: 'custom', path: [rule.key], message: rule.message })
+})
 
 /** Every key a request file may have, in the order the format writes them (the schema's order). */
 export const SAVED_REQUEST_KEYS = Object.keys(savedRequestSchema.shape) as (keyof SavedRequest)[]

@@ -3,6 +3,7 @@ import {
   SAVED_REQUEST_KEYS,
   authSchema,
   DEFAULT_RETRY,
+  requestFileRule,
   savedRequestSchema,
   variableSchema,
   type Assertion,
@@ -16,6 +17,14 @@ import {
   type WebhookAssertion,
 } from '../../shared/collection'
 import { DEFAULT_REQUEST_OPTIONS } from '../../shared/constants'
+import {
+  DEFAULT_FOLLOW_JOB,
+  DEFAULT_LONG_POLL,
+  followOptionsSchema,
+  longPollOptionsSchema,
+  type FollowOptionsSpec,
+  type LongPollOptionsSpec,
+} from '../../shared/job-options'
 import type { KeyValue, MultipartPart, RequestBody, RequestOptions } from '../../shared/request'
 import { load as loadYaml, CORE_SCHEMA, YAMLException } from 'js-yaml'
 import { lineOf, parseYaml, type Plain, type PlainMap, type YamlProblem } from './yaml-doc'
@@ -32,15 +41,21 @@ export const FOLDER_FILE = 'folder.yaml'
 export const ENVIRONMENTS_DIR = 'environments'
 
 export const REQUEST_KEYS: ReadonlySet<string> = new Set(SAVED_REQUEST_KEYS)
-/** The runner's fields: written when set; a save that leaves one undefined keeps what the file has. */
-const RUN_KEYS = ['assertions', 'extract', 'retry', 'dependsOn', 'stop', 'waitForWebhook'] as const
+/**
+ * The run fields a save may leave undefined to keep what the file has (a client that does not edit them):
+ * the schema's optional keys but `followJob` and `longPoll`, which the composer's After response tab edits
+ * like the URL: a save without them removes them (a follow-up has no empty form to write).
+ */
+const KEPT_UNLESS_SET = SAVED_REQUEST_KEYS.filter(
+  (k) => savedRequestSchema.shape[k].safeParse(undefined).success && k !== 'followJob' && k !== 'longPoll',
+)
 
 /**
  * The top-level keys a save of `req` owns. A run field the request leaves undefined (a client that does not
  * edit it, such as the composer) is left alone on disk; set to empty, it is removed.
  */
 export function requestKeysFor(req: SavedRequest): ReadonlySet<string> {
-  const absent = RUN_KEYS.filter((k) => req[k] === undefined)
+  const absent = KEPT_UNLESS_SET.filter((k) => req[k] === undefined)
   if (absent.length === 0) return REQUEST_KEYS
   const keys = new Set(REQUEST_KEYS)
   for (const k of absent) keys.delete(k)
@@ -152,6 +167,8 @@ export function requestPlain(req: SavedRequest): PlainMap {
   if (req.dependsOn && req.dependsOn.length > 0) out['dependsOn'] = [...req.dependsOn]
   put(out, 'stop', req.stop ? stopPlain(req.stop) : null)
   if (req.waitForWebhook) out['waitForWebhook'] = waitForWebhookPlain(req.waitForWebhook)
+  if (req.followJob) out['followJob'] = followJobPlain(req.followJob)
+  if (req.longPoll) out['longPoll'] = longPollPlain(req.longPoll)
   return out
 }
 
@@ -189,6 +206,37 @@ function waitForWebhookPlain(w: WaitForWebhookSpec): PlainMap {
   if (w.assertions && w.assertions.length > 0) out['assertions'] = w.assertions.map(webhookAssertionPlain)
   if (w.extract && w.extract.length > 0) out['extract'] = w.extract.map(extractionPlain)
   return out
+}
+
+const FOLLOW_KEYS = Object.keys(followOptionsSchema.shape)
+const UNTIL_KEYS = Object.keys(followOptionsSchema.shape.until.shape)
+const LONG_POLL_KEYS = Object.keys(longPollOptionsSchema.shape)
+const CONDITION_KEYS = ['jsonPath', 'equals']
+
+/** Leave out what equals its default, so a file says only what differs. */
+function withoutDefaults(out: PlainMap, defaults: Readonly<Record<string, unknown>>): PlainMap {
+  for (const [k, v] of Object.entries(defaults)) if (out[k] === v) delete out[k]
+  return out
+}
+
+/** The follow options in the schema's order; fields at their default (DEFAULT_FOLLOW_JOB) left out. */
+function followJobPlain(f: FollowOptionsSpec): PlainMap {
+  const out = pick(
+    {
+      ...f,
+      statusUrl: pick(f.statusUrl, ['from', 'path']),
+      until: pick(f.until, UNTIL_KEYS),
+      failWhen: f.failWhen ? pick(f.failWhen, CONDITION_KEYS) : undefined,
+    },
+    FOLLOW_KEYS,
+  )
+  return withoutDefaults(out, DEFAULT_FOLLOW_JOB)
+}
+
+/** The long-poll options in the schema's order; fields at their default (DEFAULT_LONG_POLL) left out. */
+function longPollPlain(l: LongPollOptionsSpec): PlainMap {
+  const out = pick({ ...l, until: l.until ? pick(l.until, CONDITION_KEYS) : undefined }, LONG_POLL_KEYS)
+  return withoutDefaults(out, DEFAULT_LONG_POLL)
 }
 
 function extractionPlain(x: Extraction): PlainMap {
@@ -405,7 +453,18 @@ export function parseRequestText(text: string, stem: string): Parsed<SavedReques
     messages: raw['messages'] ?? [],
     ...runFields(raw),
   }
-  return validate(text, savedRequestSchema, value)
+  const parsed = validate(text, savedRequestSchema, value)
+  if (!parsed.ok) return parsed
+  const rule = requestFileRule(parsed.value)
+  if (rule) return { ok: false, problem: { ...keyLine(text, rule.key), message: rule.message } }
+  return parsed
+}
+
+/** Where a top-level key is written (its own line, not its value's). */
+function keyLine(text: string, key: string): { line: number; column: number } {
+  const lines = text.split('\n')
+  const at = lines.findIndex((l) => new RegExp(`^(['"]?)${key}\\1\\s*:`).test(l))
+  return at === -1 ? lineIn(text, [key]) : { line: at + 1, column: 1 }
 }
 
 const isSet = (v: unknown): boolean => v !== undefined && v !== null
@@ -441,7 +500,28 @@ function runFields(raw: Raw): Record<string, unknown> {
       ? { ...w, ...(isSet(w['assertions']) ? { assertions: readAssertions(w['assertions']) } : {}) }
       : w
   }
+  if (isSet(raw['followJob'])) {
+    const f = raw['followJob']
+    out['followJob'] = isRaw(f) ? { ...DEFAULT_FOLLOW_JOB, ...f, until: readUntil(f['until']) } : f
+  }
+  if (isSet(raw['longPoll'])) {
+    const l = raw['longPoll']
+    out['longPoll'] = isRaw(l) ? { ...DEFAULT_LONG_POLL, ...l } : l
+  }
   return out
+}
+
+/**
+ * A job's done condition: `status: 200` reads as a list of one, and a JSONPath without `equals` is done when
+ * the value is null (as the engine compares it), written out as `equals: null`.
+ */
+function readUntil(u: unknown): unknown {
+  if (!isRaw(u)) return u
+  return {
+    ...u,
+    ...(isSet(u['status']) ? { status: listOf(u['status']) } : {}),
+    ...(isSet(u['jsonPath']) && !('equals' in u) ? { equals: null } : {}),
+  }
 }
 
 /** Texts compared with strings (a header's value, body text, a method) read as text when written bare. */
