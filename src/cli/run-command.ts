@@ -130,9 +130,12 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     files.push([
       'run.har',
       async () => {
-        // Stream steps have no HTTP exchange to record; every attempt of every HTTP step goes in.
+        // Stream steps have no HTTP exchange to record; every attempt of every HTTP step goes in, and a job's
+        // polls (or a long poll's repeats) after it.
         const httpSteps = new Set(steps.filter((s) => (s.kind ?? 'http') === 'http').map((s) => s.id))
-        const sids = report.results.filter((r) => httpSteps.has(r.stepId)).flatMap((r) => r.sids)
+        const sids = report.results
+          .filter((r) => httpSteps.has(r.stepId))
+          .flatMap((r) => (r.job ? [...r.sids, ...r.job.pollSids] : r.sids))
         const har = await service.invoke('har.export', {
           sids: sids.slice(0, 100_000),
           maxBodyBytes: 1024 * 1024,

@@ -108,6 +108,7 @@ export function summaryText(o: RunOutcome): string {
       `${mark} ${[pad(r.path, nameWidth), pad(String(r.passed), 7, true), pad(String(r.failed), 7, true), ms(r.p50), ms(r.p90), ms(r.p99), ms(r.max)].join(' ')}`,
     )
   }
+  lines.push(...jobLines(o))
   const failures = o.results.filter((r) => !r.passed)
   if (failures.length > 0) {
     lines.push('')
@@ -128,6 +129,49 @@ export function summaryText(o: RunOutcome): string {
   if (f.cancelled) lines.push('The run was cancelled.')
   else if (f.bailed) lines.push('Stopped after the first failure (--bail).')
   return `${lines.join('\n')}\n`
+}
+
+/** The job a step followed (or long-polled), in a line: how it ended, its polls and its time. */
+export function jobLine(r: StepResultSummary): string | null {
+  const j = r.job
+  if (!j) return null
+  const what = j.mode === 'follow' ? 'job' : 'long poll'
+  const polls = `${j.polls} ${j.mode === 'follow' ? 'poll' : 'repeat'}${j.polls === 1 ? '' : 's'}`
+  return `${what} ${j.outcome.replace('_', ' ')} · ${polls} · ${formatMs(j.durationMs)}`
+}
+
+/**
+ * For requests that follow a job or long-poll: how their jobs ended, their poll counts and times (one run: its
+ * own; several: the range), so a slow or chatty job shows even when it passed.
+ */
+function jobLines(o: RunOutcome): string[] {
+  const byPath = new Map<string, StepResultSummary[]>()
+  for (const r of o.results) {
+    if (!r.job) continue
+    const list = byPath.get(r.path) ?? []
+    list.push(r)
+    byPath.set(r.path, list)
+  }
+  if (byPath.size === 0) return []
+  const width = Math.min(60, Math.max(...[...byPath.keys()].map((p) => [...p].length)))
+  const lines = ['', 'Jobs:']
+  for (const [path, runs] of byPath) {
+    const jobs = runs.map((r) => r.job).filter((j) => j !== undefined)
+    const mark = runs.some((r) => !r.passed) ? '✗' : '✓'
+    const mode = jobs[0]?.mode === 'follow' ? 'poll' : 'repeat'
+    const polls = jobs.map((j) => j.polls)
+    const times = jobs.map((j) => j.durationMs)
+    const lo = Math.min(...polls)
+    const hi = Math.max(...polls)
+    const count = `${lo === hi ? lo : `${lo}–${hi}`} ${mode}${hi === 1 ? '' : 's'}`
+    const time =
+      jobs.length === 1
+        ? formatMs(times[0] ?? 0)
+        : `${formatMs(Math.min(...times))}–${formatMs(Math.max(...times))}`
+    const ended = [...new Set(jobs.map((j) => j.outcome.replace('_', ' ')))].join(', ')
+    lines.push(`${mark} ${pad(path, width)}  ${ended} · ${count} · ${time}`)
+  }
+  return lines
 }
 
 // ------------------------------------------------------------------------------------------------ JUnit
@@ -192,23 +236,26 @@ export function junitXml(o: RunOutcome): string {
       }
       time += r.timeMs
       const head = `    <testcase${attrs({ name, classname, time: seconds(r.timeMs) })}`
+      // A job's course (its polls and time) is worth seeing when it passed too.
+      const job = r.job ? `\n      <system-out>${xmlEscape(r.job.message)}</system-out>` : ''
       if (r.passed) {
-        cases.push(`${head}/>`)
+        cases.push(job ? `${head}>${job}\n    </testcase>` : `${head}/>`)
         continue
       }
       const details = [
         `${r.path} iteration ${r.iteration + 1}${r.status !== undefined ? `, status ${r.status}` : ''}, ${r.attempts} attempt${r.attempts === 1 ? '' : 's'}`,
+        ...(r.job ? [jobLine(r) ?? ''] : []),
         ...r.assertions.map((a) => `${a.passed ? 'ok  ' : 'FAIL'} ${a.name}: ${a.message}`),
       ].join('\n')
       if (r.error) {
         se++
         cases.push(
-          `${head}>\n      <error${attrs({ message: `${r.error.code}: ${r.error.message}`, type: r.error.code })}>${xmlEscape(details)}</error>\n    </testcase>`,
+          `${head}>\n      <error${attrs({ message: `${r.error.code}: ${r.error.message}`, type: r.error.code })}>${xmlEscape(details)}</error>${job}\n    </testcase>`,
         )
       } else {
         sf++
         cases.push(
-          `${head}>\n      <failure${attrs({ message: failureReason(r), type: 'assertion' })}>${xmlEscape(details)}</failure>\n    </testcase>`,
+          `${head}>\n      <failure${attrs({ message: failureReason(r), type: 'assertion' })}>${xmlEscape(details)}</failure>${job}\n    </testcase>`,
         )
       }
     }

@@ -74,6 +74,23 @@ export interface StepResultSummary {
   assertions: AssertionOutcome[]
   /** A step with `waitForWebhook` whose response passed: the call it waited for, if one came. */
   webhook?: WebhookWaitSummary
+  /** A step with `followJob` or `longPoll`: how the job went (`status` and `timeMs` are then the job's). */
+  job?: JobRunSummary
+}
+
+export interface JobRunSummary {
+  mode: 'follow' | 'long-poll'
+  /**
+   * Following a job: completed, failed, deadline, max_polls, error or cancelled. Long polling: matched,
+   * max_repeats, deadline, error or cancelled.
+   */
+  outcome: string
+  /** Polls after the request that started the job (a long poll: requests after the first). */
+  polls: number
+  /** From the request that started it being sent to the last answer. */
+  durationMs: number
+  message: string
+  statusUrl?: string
 }
 
 export interface WebhookWaitSummary {

@@ -11,8 +11,8 @@ import type { Clock } from '../clock'
 import type { HttpEngine, SessionLink } from '../http/http-engine'
 import type { WebhookCall, WebhookInbox } from '../webhooks/webhook-inbox'
 import { webhookValues } from '../webhooks/webhook-values'
-import { followJob } from './follow-job'
-import { longPoll } from './long-poll'
+import { followJob, followJobOptions } from './follow-job'
+import { longPoll, longPollOptions } from './long-poll'
 
 /**
  * The service's handlers for the async commands (issue 6): the webhook inbox, following a job and long
@@ -146,52 +146,32 @@ export function createAsyncService(deps: AsyncDeps): AsyncService {
     },
     'job.follow': (p) =>
       start(p, async (spec, send, job, started) => {
-        const f = p.follow
         let sid = ''
         let polls = 0
         let statusUrl: string | undefined
         let last: Pick<JobEvent, 'lastStatus' | 'lastValue'> = {}
         const extra = (): Partial<JobEvent> => ({ ...(statusUrl ? { statusUrl } : {}), ...last })
-        const res = await followJob(
-          http,
-          spec,
-          {
-            statusUrl: f.statusUrl,
-            until: {
-              ...(f.until.status ? { status: f.until.status } : {}),
-              ...(f.until.jsonPath ? { jsonPath: f.until.jsonPath } : {}),
-              ...(f.until.equals !== undefined ? { equals: f.until.equals } : {}),
-            },
-            ...(f.failWhen ? { failWhen: f.failWhen } : {}),
-            intervalMs: f.intervalMs,
-            backoff: f.backoff,
-            maxIntervalMs: f.maxIntervalMs ?? Math.max(f.intervalMs, 60_000),
-            honourRetryAfter: f.honourRetryAfter ?? true,
-            deadlineMs: f.deadlineMs,
-            maxPolls: f.maxPolls,
+        const res = await followJob(http, spec, followJobOptions(p.follow), {
+          signal: job.abort.signal,
+          sendAuthorized: send,
+          onStarted: (s) => {
+            sid = s
+            started(s)
+            jobEvent(sid, 'follow', 'running', 0, 'Waiting for the first answer', {})
           },
-          {
-            signal: job.abort.signal,
-            sendAuthorized: send,
-            onStarted: (s) => {
-              sid = s
-              started(s)
-              jobEvent(sid, 'follow', 'running', 0, 'Waiting for the first answer', {})
-            },
-            onStatusUrl: (u) => {
-              statusUrl = u
-            },
-            onPoll: (s, n) => {
-              job.current = s
-              polls = n
-            },
-            onAnswer: (status, value) => {
-              job.current = null
-              last = { lastStatus: status, ...valueText(value) }
-              jobEvent(sid, 'follow', 'running', polls, `Polling ${statusUrl ?? ''}`.trim(), extra())
-            },
+          onStatusUrl: (u) => {
+            statusUrl = u
           },
-        )
+          onPoll: (s, n) => {
+            job.current = s
+            polls = n
+          },
+          onAnswer: (status, value) => {
+            job.current = null
+            last = { lastStatus: status, ...valueText(value) }
+            jobEvent(sid, 'follow', 'running', polls, `Polling ${statusUrl ?? ''}`.trim(), extra())
+          },
+        })
         if (sid) {
           jobs.delete(sid)
           jobEvent(sid, 'follow', res.outcome, res.pollSids.length, res.message, {
@@ -208,10 +188,7 @@ export function createAsyncService(deps: AsyncDeps): AsyncService {
         let repeats = 0
         let last: Pick<JobEvent, 'lastStatus' | 'lastValue'> = {}
         const res = await longPoll(http, spec, {
-          maxRepeats: p.poll.maxRepeats,
-          deadlineMs: p.poll.deadlineMs ?? 24 * 3_600_000,
-          ...(p.poll.until ? { until: p.poll.until } : {}),
-          stopOnError: p.poll.stopOnError ?? false,
+          ...longPollOptions(p.poll),
           signal: job.abort.signal,
           send,
           onSend: (s, n) => {

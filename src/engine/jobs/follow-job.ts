@@ -1,9 +1,10 @@
 import type { SendResult } from '../../shared/contract'
+import { DEFAULT_FOLLOW_JOB, defaultMaxIntervalMs, type FollowOptionsSpec } from '../../shared/job-options'
 import type { RequestSpec } from '../../shared/request'
 import type { Result } from '../../shared/result'
 import type { DoneEvent, HeaderList } from '../../shared/timeline'
 import { abortableSleep } from '../abortable-sleep'
-import type { HttpEngine, SessionLink } from '../http/http-engine'
+import type { ExchangeResult, HttpEngine, SessionLink } from '../http/http-engine'
 import { parseJsonBody, selectJson } from './json-select'
 
 /**
@@ -46,12 +47,18 @@ export type JobOutcome = 'completed' | 'failed' | 'deadline' | 'max_polls' | 'er
 export interface JobResult {
   outcome: JobOutcome
   message: string
+  /** For an `error` outcome where a request got no answer: the network error's code (`refused`, ...). */
+  code?: string
   /** The request that started the job; every poll sits on its lane. */
   startSid: string
   pollSids: string[]
+  /** Once it is known. */
+  statusUrl?: string
   lastStatus: number | undefined
   /** The value at the condition's JSONPath in the last poll, when there is one. */
   lastValue: unknown
+  /** The last answer (the first request's, or the last poll's): what a run's checks look at. */
+  last?: ExchangeResult
 }
 
 export interface FollowJobControl {
@@ -66,6 +73,10 @@ export interface FollowJobControl {
    * keys on every poll. A status URL on another origin is polled without them, as a redirect there would be.
    */
   sendAuthorized?: (spec: RequestSpec, link?: SessionLink) => Promise<Result<SendResult>> | Result<SendResult>
+  /** Follow the job a request already sent started (this session), instead of sending `start`. */
+  adopt?: string
+  /** The lane the polls are drawn on (default: the first request's). */
+  lane?: string
   /** Called once the first request is on its way, with its session id. */
   onStarted?: (sid: string) => void
   /** Called when the status URL is known and polling begins. */
@@ -74,6 +85,25 @@ export interface FollowJobControl {
   onPoll?: (sid: string, count: number) => void
   /** Called after each answer (the first one too) with its status and the condition's value. */
   onAnswer?: (status: number, value: unknown) => void
+}
+
+/** The loop's options from what `job.follow` and a request file's `followJob:` say. */
+export function followJobOptions(f: FollowOptionsSpec): FollowJobOptions {
+  return {
+    statusUrl: f.statusUrl,
+    until: {
+      ...(f.until.status ? { status: f.until.status } : {}),
+      ...(f.until.jsonPath ? { jsonPath: f.until.jsonPath } : {}),
+      ...(f.until.equals !== undefined ? { equals: f.until.equals } : {}),
+    },
+    ...(f.failWhen ? { failWhen: f.failWhen } : {}),
+    intervalMs: f.intervalMs,
+    backoff: f.backoff,
+    maxIntervalMs: f.maxIntervalMs ?? defaultMaxIntervalMs(f.intervalMs),
+    honourRetryAfter: f.honourRetryAfter ?? DEFAULT_FOLLOW_JOB.honourRetryAfter,
+    deadlineMs: f.deadlineMs,
+    maxPolls: f.maxPolls,
+  }
 }
 
 const MAX_BODY_FOR_CONDITIONS = 4 * 1024 * 1024
@@ -89,23 +119,31 @@ export async function followJob(
 ): Promise<JobResult> {
   const sleep = control.sleep ?? abortableSleep
   const began = Date.now()
-  const sent = control.sendAuthorized ? await control.sendAuthorized(start) : http.send(start, 1)
-  if (!sent.ok) return result('error', sent.error.message, '', [], undefined, undefined)
-  const startSid = sent.value.sids[0] as string
+  // What the result reports, as it stands: each exit below adds its outcome and message.
+  const state: Omit<JobResult, 'outcome' | 'message'> = {
+    startSid: control.adopt ?? '',
+    pollSids: [],
+    lastStatus: undefined,
+    lastValue: undefined,
+  }
+  const end: Ender = (outcome, message, code) => ({
+    outcome,
+    message,
+    ...state,
+    ...(code !== undefined ? { code } : {}),
+  })
+  if (control.adopt === undefined) {
+    const sent = control.sendAuthorized ? await control.sendAuthorized(start) : http.send(start, 1)
+    if (!sent.ok) return end('error', sent.error.message, sent.error.code)
+    state.startSid = sent.value.sids[0] as string
+  }
+  const startSid = state.startSid
   control.onStarted?.(startSid)
   const first = await http.waitFor(startSid)
-  if (first.final.type !== 'done') {
-    const why = first.final.type === 'error' ? first.final.message : 'The request was cancelled'
-    return result(
-      first.final.type === 'cancelled' ? 'cancelled' : 'error',
-      why,
-      startSid,
-      [],
-      undefined,
-      undefined,
-    )
-  }
+  if (first.final.type !== 'done') return unanswered(first.final, 'The request was cancelled', end)
   const firstDone = first.final
+  state.last = first
+  state.lastStatus = firstDone.status
   const firstUrl = lastUrl(first.events) ?? start.url
   // The origin the credentials were sent to: the first hop's (a redirect to elsewhere dropped them).
   const credentialOrigin = originOf(firstHopUrl(first.events) ?? start.url)
@@ -114,28 +152,18 @@ export async function followJob(
   try {
     statusUrl = await resolveStatusUrl(http, options.statusUrl, firstDone, firstHeaders, firstUrl)
   } catch (e) {
-    return result(
-      'error',
-      e instanceof Error ? e.message : String(e),
-      startSid,
-      [],
-      firstDone.status,
-      undefined,
-    )
+    return end('error', e instanceof Error ? e.message : String(e))
   }
-
+  state.statusUrl = statusUrl
   control.onStatusUrl?.(statusUrl)
   // The first answer may already be the final one (a job that finished at once).
   const immediate = await evaluate(http, options, firstDone)
+  state.lastValue = immediate.value
   control.onAnswer?.(firstDone.status, immediate.value)
-  if (immediate.done)
-    return result(immediate.outcome, immediate.message, startSid, [], firstDone.status, immediate.value)
+  if (immediate.done) return end(immediate.outcome, immediate.message)
 
-  const pollSids: string[] = []
   let interval = options.intervalMs
   let wait = retryAfterMs(firstHeaders, options) ?? interval
-  let lastStatus: number | undefined = firstDone.status
-  let lastValue: unknown = immediate.value
   const sameOrigin = credentialOrigin !== null && originOf(statusUrl) === credentialOrigin
   const pollSpec: RequestSpec = {
     method: 'GET',
@@ -148,7 +176,8 @@ export async function followJob(
     body: { kind: 'none' },
     options: start.options,
   }
-  const sendPoll = (link: SessionLink): Promise<Result<SendResult>> | Result<SendResult> =>
+  const link: SessionLink = { lane: control.lane ?? startSid, initiator: startSid }
+  const sendPoll = (): Promise<Result<SendResult>> | Result<SendResult> =>
     sameOrigin && control.sendAuthorized
       ? control.sendAuthorized(pollSpec, link)
       : http.send(pollSpec, 1, link)
@@ -156,58 +185,35 @@ export async function followJob(
     const remaining = options.deadlineMs - (Date.now() - began)
     if (remaining <= 0) break
     await sleep(Math.min(wait, remaining), control.signal)
-    if (control.signal?.aborted)
-      return result('cancelled', 'Stopped by the user', startSid, pollSids, lastStatus, lastValue)
-    const r = await sendPoll({ lane: startSid, initiator: startSid })
-    if (!r.ok) return result('error', r.error.message, startSid, pollSids, lastStatus, lastValue)
+    if (control.signal?.aborted) return end('cancelled', 'Stopped by the user')
+    const r = await sendPoll()
+    if (!r.ok) return end('error', r.error.message, r.error.code)
     const sid = r.value.sids[0] as string
-    pollSids.push(sid)
-    control.onPoll?.(sid, pollSids.length)
+    state.pollSids.push(sid)
+    control.onPoll?.(sid, state.pollSids.length)
     // Stopped while the poll's credentials were being fetched: the poll goes no further.
     if (control.signal?.aborted) http.cancel(sid)
     const res = await http.waitFor(sid)
-    if (res.final.type !== 'done') {
-      const why = res.final.type === 'error' ? res.final.message : 'The poll was cancelled'
-      return result(
-        res.final.type === 'cancelled' ? 'cancelled' : 'error',
-        why,
-        startSid,
-        pollSids,
-        lastStatus,
-        lastValue,
-      )
-    }
-    lastStatus = res.final.status
+    if (res.final.type !== 'done') return unanswered(res.final, 'The poll was cancelled', end)
+    state.last = res
+    state.lastStatus = res.final.status
     const verdict = await evaluate(http, options, res.final)
-    lastValue = verdict.value
+    state.lastValue = verdict.value
     control.onAnswer?.(res.final.status, verdict.value)
-    if (verdict.done)
-      return result(verdict.outcome, verdict.message, startSid, pollSids, lastStatus, lastValue)
+    if (verdict.done) return end(verdict.outcome, verdict.message)
     if (options.backoff === 'exponential') interval = Math.min(options.maxIntervalMs, interval * 2)
     wait = retryAfterMs(headersOf(res.events), options) ?? interval
   }
-  const deadlineHit = Date.now() - began >= options.deadlineMs
-  return result(
-    deadlineHit ? 'deadline' : 'max_polls',
-    deadlineHit
-      ? `The job did not finish within ${options.deadlineMs} ms (${pollSids.length} polls)`
-      : `The job did not finish within ${options.maxPolls} polls`,
-    startSid,
-    pollSids,
-    lastStatus,
-    lastValue,
-  )
+  return Date.now() - began >= options.deadlineMs
+    ? end('deadline', `The job did not finish within ${options.deadlineMs} ms`)
+    : end('max_polls', `The job did not finish within ${options.maxPolls} polls`)
 }
 
-function result(
-  outcome: JobOutcome,
-  message: string,
-  startSid: string,
-  pollSids: string[],
-  lastStatus: number | undefined,
-  lastValue: unknown,
-): JobResult {
-  return { outcome, message, startSid, pollSids, lastStatus, lastValue }
+type Ender = (outcome: JobOutcome, message: string, code?: string) => JobResult
+
+/** A request of the job that got no answer: the network error (with its code), or the cancel. */
+function unanswered(final: ExchangeResult['final'], cancelled: string, end: Ender): JobResult {
+  return final.type === 'error' ? end('error', final.message, final.code) : end('cancelled', cancelled)
 }
 
 async function evaluate(

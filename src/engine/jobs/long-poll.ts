@@ -1,7 +1,8 @@
 import type { SendResult } from '../../shared/contract'
+import type { LongPollOptionsSpec } from '../../shared/job-options'
 import type { RequestSpec } from '../../shared/request'
 import type { Result } from '../../shared/result'
-import type { HttpEngine, SessionLink } from '../http/http-engine'
+import type { ExchangeResult, HttpEngine, SessionLink } from '../http/http-engine'
 import { abortableSleep } from '../abortable-sleep'
 import { parseJsonBody, selectJson } from './json-select'
 
@@ -23,6 +24,9 @@ export interface LongPollOptions {
    * carries fresh credentials (an OAuth 2.0 token from the cache, the next digest nonce count) as the first did.
    */
   send?: (spec: RequestSpec, link?: SessionLink) => Promise<Result<SendResult>> | Result<SendResult>
+  /** The first request was already sent (this session): repeat from its answer on, on `lane` (default its own). */
+  adopt?: string
+  lane?: string
   /** Called as each request is sent (1-based count), so a host can cancel the one in flight. */
   onSend?: (sid: string, count: number) => void
   /** Called after each answer with its status (0 for a network error). */
@@ -30,11 +34,29 @@ export interface LongPollOptions {
 }
 
 const ERROR_PAUSE_MS = 1000
+/** `request.longPoll` without a deadline stops after a day (or its count, or the person). */
+const NO_DEADLINE_MS = 24 * 3_600_000
+
+/** The loop's limits and condition from what `request.longPoll` and a request file's `longPoll:` say. */
+export function longPollOptions(
+  p: LongPollOptionsSpec,
+): Pick<LongPollOptions, 'maxRepeats' | 'deadlineMs' | 'until' | 'stopOnError'> {
+  return {
+    maxRepeats: p.maxRepeats,
+    deadlineMs: p.deadlineMs ?? NO_DEADLINE_MS,
+    ...(p.until ? { until: p.until } : {}),
+    stopOnError: p.stopOnError ?? false,
+  }
+}
 
 export interface LongPollResult {
   outcome: 'matched' | 'max_repeats' | 'deadline' | 'error' | 'cancelled'
   sids: string[]
   message: string
+  /** For an `error` outcome: the network error's code. */
+  code?: string
+  /** The last answer that came (what a run's checks look at). */
+  last?: ExchangeResult
 }
 
 export async function longPoll(
@@ -44,23 +66,37 @@ export async function longPoll(
 ): Promise<LongPollResult> {
   const began = Date.now()
   const sids: string[] = []
+  let last: ExchangeResult | undefined
+  const end = (outcome: LongPollResult['outcome'], message: string, code?: string): LongPollResult => ({
+    outcome,
+    sids,
+    message,
+    ...(code !== undefined ? { code } : {}),
+    ...(last ? { last } : {}),
+  })
   for (let i = 0; i < options.maxRepeats; i++) {
-    if (options.signal?.aborted) return { outcome: 'cancelled', sids, message: 'Stopped by the user' }
+    if (options.signal?.aborted) return end('cancelled', 'Stopped by the user')
     if (Date.now() - began >= options.deadlineMs) break
-    const first = sids[0]
-    const link = first ? { lane: first, initiator: sids[sids.length - 1] ?? first } : undefined
-    const sent = options.send ? await options.send(spec, link) : http.send(spec, 1, link)
-    if (!sent.ok) return { outcome: 'error', sids, message: sent.error.message }
-    const sid = sent.value.sids[0] as string
+    let sid: string
+    if (i === 0 && options.adopt !== undefined) sid = options.adopt
+    else {
+      const first = sids[0]
+      const link = first
+        ? { lane: options.lane ?? first, initiator: sids[sids.length - 1] ?? first }
+        : undefined
+      const sent = options.send ? await options.send(spec, link) : http.send(spec, 1, link)
+      if (!sent.ok) return end('error', sent.error.message, sent.error.code)
+      sid = sent.value.sids[0] as string
+    }
     sids.push(sid)
     options.onSend?.(sid, sids.length)
     // Stopped while the request's credentials were being fetched: it goes no further.
     if (options.signal?.aborted) http.cancel(sid)
     const r = await http.waitFor(sid)
     if (r.final.type !== 'done') options.onAnswer?.(0, undefined)
-    if (r.final.type === 'error' && options.stopOnError)
-      return { outcome: 'error', sids, message: r.final.message }
-    if (r.final.type === 'cancelled') return { outcome: 'cancelled', sids, message: 'Cancelled' }
+    else last = r
+    if (r.final.type === 'error' && options.stopOnError) return end('error', r.final.message, r.final.code)
+    if (r.final.type === 'cancelled') return end('cancelled', 'Cancelled')
     // A refused or broken connection answers at once: wait a little rather than spin through the repeats.
     if (r.final.type === 'error') await abortableSleep(ERROR_PAUSE_MS, options.signal)
     if (r.final.type === 'done' && options.until) {
@@ -73,17 +109,13 @@ export async function longPoll(
       const json = body.ok ? parseJsonBody(body.value.data) : undefined
       const v = json === undefined ? undefined : selectJson(json, options.until.jsonPath)
       options.onAnswer?.(r.final.status, v)
-      if (JSON.stringify(v) === JSON.stringify(options.until.equals)) {
-        return { outcome: 'matched', sids, message: `${options.until.jsonPath} is ${JSON.stringify(v)}` }
-      }
+      if (JSON.stringify(v) === JSON.stringify(options.until.equals))
+        return end('matched', `${options.until.jsonPath} is ${JSON.stringify(v)}`)
     } else if (r.final.type === 'done') options.onAnswer?.(r.final.status, undefined)
   }
   const deadline = Date.now() - began >= options.deadlineMs
-  return {
-    outcome: deadline ? 'deadline' : 'max_repeats',
-    sids,
-    message: deadline
-      ? `No match within ${options.deadlineMs} ms`
-      : `No match within ${options.maxRepeats} requests`,
-  }
+  const what = options.until ? 'No match' : 'Stopped'
+  return deadline
+    ? end('deadline', `${what} within ${options.deadlineMs} ms`)
+    : end('max_repeats', `${what} ${options.until ? 'within' : 'after'} ${options.maxRepeats} requests`)
 }

@@ -151,6 +151,9 @@ export async function planRun(
       step.messages = req.messages.map((m) => m.text)
     }
     if (req.stop) step.stop = req.stop
+    // Only HTTP requests have them, and at most one: the file's parse refused anything else.
+    if (req.followJob) step.followJob = req.followJob
+    if (req.longPoll) step.longPoll = req.longPoll
     const hooked = mentionsWebhook(step, vars)
     if (req.waitForWebhook) {
       if (req.kind !== 'http')

@@ -349,6 +349,7 @@ export function summarize(r: StepResult): StepResultSummary {
     timeMs: Math.round(r.timeMs * 1000) / 1000,
     passed: r.passed,
     assertions: [
+      ...jobOutcomes(r),
       ...r.assertions.map((a) => ({
         name: describeAssertion(a.assertion),
         passed: a.passed,
@@ -365,6 +366,17 @@ export function summarize(r: StepResult): StepResultSummary {
   if (r.sid !== undefined) s.sid = r.sid
   if (r.status !== undefined) s.status = r.status
   if (r.error !== undefined) s.error = r.error
+  const j = r.job
+  if (j) {
+    s.job = {
+      mode: j.mode,
+      outcome: j.outcome,
+      polls: j.polls,
+      durationMs: Math.round(j.durationMs * 1000) / 1000,
+      message: j.message,
+      ...(j.statusUrl !== undefined ? { statusUrl: j.statusUrl } : {}),
+    }
+  }
   const w = r.webhook
   if (w) {
     s.webhook = { timeoutMs: w.timeoutMs }
@@ -377,6 +389,13 @@ export function summarize(r: StepResult): StepResultSummary {
       })
   }
   return s
+}
+
+/** A job (or long poll) as a check of its own, before the checks on its last answer. */
+function jobOutcomes(r: StepResult): StepResultSummary['assertions'] {
+  const j = r.job
+  if (!j) return []
+  return [{ name: j.check, passed: j.done && r.error === undefined, message: j.message }]
 }
 
 /** The wait as a check of its own (`webhook call within 2000 ms`), then the checks on the call. */

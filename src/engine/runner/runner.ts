@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events'
 import { performance } from 'node:perf_hooks'
 import { WEBHOOK_NOT_RUNNING } from '../../shared/async-schemas'
 import type { AuthSpec, RequestKind, StopSpec, WaitForWebhookSpec } from '../../shared/collection'
+import type { FollowOptionsSpec, LongPollOptionsSpec } from '../../shared/job-options'
 import type { SendResult } from '../../shared/contract'
 import type { RequestSpec } from '../../shared/request'
 import type { Result } from '../../shared/result'
@@ -16,9 +17,10 @@ import type { DoneEvent, HeaderList } from '../../shared/timeline'
 import { abortableSleep } from '../abortable-sleep'
 import { applySimpleAuth } from '../auth/apply-auth'
 import type { AuthRunner } from '../auth/auth-runner'
-import type { HttpEngine, SessionLink } from '../http/http-engine'
+import type { ExchangeResult, HttpEngine, SessionLink } from '../http/http-engine'
 import type { WebhookExpectation, WebhookInbox } from '../webhooks/webhook-inbox'
 import { webhookValues, type WebhookValues } from '../webhooks/webhook-values'
+import { runJobStep, type JobStepOutcome } from './job-step'
 import { runStreamStep, type StreamDeps } from './stream-step'
 import {
   MAX_SCAN,
@@ -72,6 +74,10 @@ export interface RunStep {
   dependsOn?: string[]
   /** HTTP steps: after the response, wait for the webhook call carrying this step's `{{$webhook}}` token. */
   waitForWebhook?: WaitForWebhookSpec
+  /** HTTP steps: after the response, follow the job it started; the checks apply to the last poll's answer. */
+  followJob?: FollowOptionsSpec
+  /** HTTP steps: send again as soon as it answers, until `until` matches; the checks apply to the last answer. */
+  longPoll?: LongPollOptionsSpec
 }
 
 export interface RunOptions {
@@ -129,6 +135,8 @@ export interface StepResult {
   unknown: string[]
   /** Steps with `waitForWebhook` whose response passed: the wait and the checks on the call. */
   webhook?: WebhookOutcome
+  /** Steps with `followJob` or `longPoll`: how the job went (then `status` and `timeMs` are the job's). */
+  job?: JobStepOutcome
 }
 
 export interface RunReport {
@@ -359,9 +367,12 @@ async function runStep(
     }
   }
 
+  // A job's polls are authorized one by one (and not at all on another origin): its request stays without them.
   const reusable =
     !dyn.used &&
     !step.waitForWebhook &&
+    !step.followJob &&
+    !step.longPoll &&
     (step.kind ?? 'http') === 'http' &&
     auth.type !== 'digest' &&
     auth.type !== 'oauth2'
@@ -419,12 +430,15 @@ async function exchange(
   fixed: boolean,
 ): Promise<{ result: StepResult; extracted: ReadonlyMap<string, string> }> {
   const signal = options.signal
-  const send = async (link: SessionLink | undefined): Promise<Result<SendResult>> =>
+  const authorized = (
+    s: RequestSpec,
+    link: SessionLink | undefined,
+  ): Promise<Result<SendResult>> | Result<SendResult> =>
     options.auth && (auth.type === 'digest' || auth.type === 'oauth2')
-      ? options.auth.send(spec, auth, 1, link)
-      : fixed
-        ? http.send(spec, 1, link, true)
-        : http.send(applySimpleAuth(spec, auth), 1, link)
+      ? options.auth.send(s, auth, 1, link)
+      : http.send(applySimpleAuth(s, auth), 1, link)
+  const send = (link: SessionLink | undefined): Promise<Result<SendResult>> | Result<SendResult> =>
+    fixed ? http.send(spec, 1, link, true) : authorized(spec, link)
   const policy = step.retry
   let attempts = 0
   const sids: string[] = []
@@ -435,6 +449,7 @@ async function exchange(
     const first = sids[0]
     const prev = sids[sids.length - 1]
     const link = first ? { lane: first, ...(prev ? { initiator: prev } : {}) } : undefined
+    const sentAt = performance.now()
     const sent = await send(link)
     if (!sent.ok)
       return {
@@ -476,8 +491,50 @@ async function exchange(
         extracted: NOTHING,
       }
     }
+    let answer = outcome
+    let job: JobStepOutcome | undefined
+    if (step.followJob || step.longPoll) {
+      const j = await runJobStep(http, {
+        ...(step.followJob ? { follow: step.followJob } : {}),
+        ...(step.longPoll ? { longPoll: step.longPoll } : {}),
+        spec,
+        send: authorized,
+        startSid: sid,
+        sentAt,
+        lane: sids[0] ?? sid,
+        signal,
+        inFlight: options.inFlight,
+      })
+      job = j.job
+      const lastDone = j.last?.final.type === 'done' ? j.last : undefined
+      const error =
+        j.error ??
+        (lastDone ? undefined : { code: 'network', message: `No request got an answer: ${j.job.message}` })
+      if (error || !lastDone || !j.job.done) {
+        // The job did not end as the step needs: that is the step's outcome (its checks are not run).
+        const r = error
+          ? failed(step, iteration, sids, attempts, error, [], j.job.durationMs)
+          : result(
+              step,
+              iteration,
+              sids,
+              attempts,
+              lastStatus(lastDone),
+              undefined,
+              j.job.durationMs,
+              false,
+              [],
+              [],
+              [],
+            )
+        r.job = j.job
+        return { result: r, extracted: NOTHING }
+      }
+      answer = lastDone
+    }
+    const answered = answer.final as DoneEvent
     const respondedAt = performance.now()
-    const view = await responseView(http, final, outcome.events, needsBody(step))
+    const view = await responseView(http, answered, answer.events, needsBody(step))
     const assertions = runAssertions(step.assertions, view)
     const { values, missing } = runExtractions(step.extract, view)
     let passed = assertions.every((a) => a.passed) && missing.length === 0
@@ -495,20 +552,24 @@ async function exchange(
       iteration,
       sids,
       attempts,
-      final.status,
+      answered.status,
       undefined,
-      final.timings.time,
+      job ? job.durationMs : final.timings.time,
       passed,
       assertions,
       missing,
       [],
     )
     if (webhook) r.webhook = webhook
+    if (job) r.job = job
     return { result: r, extracted: values }
   }
 }
 
 const NOTHING: ReadonlyMap<string, string> = new Map()
+
+const lastStatus = (r: ExchangeResult | undefined): number | undefined =>
+  r?.final.type === 'done' ? r.final.status : undefined
 
 /** Wait (from the response on) for the step's webhook call, then check it and take values from it. */
 async function waitForCall(
