@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -201,4 +201,52 @@ test('a folder of 200 requests runs at concurrency 20 into the results view', as
   ).toBeVisible()
   await expect(page.locator('.toolbar-stats')).toContainText('200 requests')
   await page.screenshot({ path: runnerShot })
+})
+
+test('the After response choice is saved with its request, per tab, and comes back when reopened', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fd-e2e-after-'))
+  const write = (rel: string, text: string): void => {
+    mkdirSync(join(dir, rel, '..'), { recursive: true })
+    writeFileSync(join(dir, rel), text)
+  }
+  write('collection.yaml', `flightdeck: 1\nname: Jobs\nvariables:\n  base: ${jobs.url}\n`)
+  write('export.yaml', 'name: Export\nmethod: POST\nurl: "{{base}}/jobs?polls=2"\n')
+  write('status.yaml', 'name: Status\nmethod: GET\nurl: "{{base}}/jobs/j1"\n')
+  await page.getByRole('region', { name: 'Runner' }).getByRole('button', { name: 'Close' }).click()
+  await page.getByRole('button', { name: 'Collapse Load test' }).click()
+  await page.getByRole('button', { name: 'Open…' }).click()
+  await page.getByRole('textbox', { name: 'Collection folder' }).fill(dir)
+  await page.getByRole('button', { name: 'Open', exact: true }).click()
+  const sidebar = page.getByRole('complementary', { name: 'Collections' })
+  const afterTab = page.getByRole('tab', { name: /After response/ })
+
+  await sidebar.getByRole('treeitem', { name: 'Export' }).click()
+  await afterTab.click()
+  await expect(page.getByRole('radio', { name: 'Nothing' })).toHaveAttribute('aria-checked', 'true')
+  await page.getByRole('radio', { name: 'Follow job' }).click()
+  await page.getByRole('spinbutton', { name: 'Poll interval (ms)' }).fill('300')
+  await page.getByRole('spinbutton', { name: 'Polls at most' }).fill('12')
+  await expect(page.getByRole('tab', { name: 'Export, unsaved changes' })).toBeVisible()
+  await page.keyboard.press('Control+s')
+  await expect(page.getByRole('tab', { name: 'Export', exact: true })).toBeVisible()
+  const saved = readFileSync(join(dir, 'export.yaml'), 'utf8')
+  expect(saved).toContain('followJob:\n  statusUrl:\n    from: location\n')
+  expect(saved).toContain('  intervalMs: 300\n  maxPolls: 12\n')
+
+  // Another request's tab has its own choice.
+  await sidebar.getByRole('treeitem', { name: 'Status' }).click()
+  await afterTab.click()
+  await expect(page.getByRole('radio', { name: 'Nothing' })).toHaveAttribute('aria-checked', 'true')
+  await expect(afterTab).not.toContainText('follow job')
+
+  // Reloaded, the app reopens the collection; the request opened afresh shows what its file says.
+  await page.reload()
+  await sidebar.getByRole('treeitem', { name: 'Export' }).click()
+  await afterTab.click()
+  await expect(page.getByRole('radio', { name: 'Follow job' })).toHaveAttribute('aria-checked', 'true')
+  await expect(page.getByRole('spinbutton', { name: 'Poll interval (ms)' })).toHaveValue('300')
+  await expect(page.getByRole('spinbutton', { name: 'Polls at most' })).toHaveValue('12')
+  await expect(afterTab).toContainText('follow job')
+  await expect(page.getByRole('tab', { name: 'Export', exact: true })).toBeVisible()
+  await page.screenshot({ path: test.info().outputPath('after-response-reopened.png') })
 })

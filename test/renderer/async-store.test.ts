@@ -247,7 +247,7 @@ describe('lanes in applyBatch', () => {
     })
     expect(longPollOptions({ ...DEFAULT_AFTER, untilPath: '' })).toEqual({
       ok: true,
-      value: { maxRepeats: 10, deadlineMs: 60_000 },
+      value: { maxRepeats: 10, deadlineMs: 60_000, stopOnError: false },
     })
   })
 })

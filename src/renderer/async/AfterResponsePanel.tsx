@@ -18,7 +18,7 @@ const MODES: { id: AfterMode; label: string; hint: string }[] = [
 
 /** The composer's "After response" tab: follow a job or long-poll, with their conditions and limits. */
 export function AfterResponsePanel() {
-  const d = useAppStore((s) => s.afterResponse)
+  const d = useAppStore((s) => s.composer.after)
   const set = useAppStore((s) => s.setAfterResponse)
 
   return (
@@ -182,7 +182,7 @@ function Condition({
 }
 
 function Limits() {
-  const d = useAppStore((s) => s.afterResponse)
+  const d = useAppStore((s) => s.composer.after)
   const set = useAppStore((s) => s.setAfterResponse)
   return (
     <>

@@ -4,9 +4,12 @@ import type { RequestSpec } from '../../shared/request'
 import type { AppError } from '../../shared/result'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
-import { DEFAULT_AFTER, followOptions, longPollOptions, type AfterResponseDraft } from './after-response'
+import { followOptions, longPollOptions, type AfterResponseDraft } from './after-response'
 
-/** The webhook inbox control and the composer's "After response" choice (issue 6). */
+/**
+ * The webhook inbox control, and sending with the composer's "After response" choice (issue 6). The choice
+ * itself is the active tab's (`composer.after`): each tab has its own, saved with its request.
+ */
 
 export interface WebhookInboxState {
   running: boolean
@@ -20,8 +23,8 @@ export interface WebhookInboxState {
 }
 
 export interface AsyncSlice {
-  afterResponse: AfterResponseDraft
-  setAfterResponse(patch: Partial<AfterResponseDraft>): void
+  /** Edit the active tab's After response choice (an entry kept from the file as it was is then rewritten). */
+  setAfterResponse(patch: Partial<Omit<AfterResponseDraft, 'raw'>>): void
   webhook: WebhookInboxState
   setWebhookPort(port: number): void
   setWebhookHost(host: WebhookInboxState['host']): void
@@ -43,8 +46,11 @@ export function createAsyncSlice(client: ApiClient): StateCreator<AppState, [], 
     const patchHook = (p: Partial<WebhookInboxState>): void =>
       set((s) => ({ webhook: { ...s.webhook, ...p } }))
     return {
-      afterResponse: DEFAULT_AFTER,
-      setAfterResponse: (p) => set((s) => ({ afterResponse: { ...s.afterResponse, ...p } })),
+      setAfterResponse: (p) =>
+        set((s) => {
+          const { raw: _raw, ...after } = s.composer.after
+          return { composer: { ...s.composer, after: { ...after, ...p } } }
+        }),
       webhook: {
         running: false,
         url: null,
@@ -76,7 +82,7 @@ export function createAsyncSlice(client: ApiClient): StateCreator<AppState, [], 
         patchHook(r.ok ? { busy: false, running: false, url: null } : { busy: false, error: r.error })
       },
       sendFollowing: async (request, scope) => {
-        const after = get().afterResponse
+        const after = get().composer.after
         const fail = (message: string): null => {
           set({ sendError: { code: 'invalid_request', message } })
           return null

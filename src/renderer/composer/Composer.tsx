@@ -20,7 +20,7 @@ export function Composer() {
   const headerCount = useAppStore((s) => s.composer.headers.filter((h) => h.enabled && h.name !== '').length)
   const bodyKind = useAppStore((s) => s.composer.bodyKind)
   const authType = useAppStore((s) => s.tabAuth.type)
-  const afterMode = useAppStore((s) => s.afterResponse.mode)
+  const afterMode = useAppStore((s) => s.composer.after.mode)
   const assertionCount = useAppStore((s) => s.composer.run.assertions.length)
 
   const tabs: { id: ComposerTab; label: string; badge?: string }[] = [

@@ -1,5 +1,6 @@
 import { DEFAULT_REQUEST_OPTIONS } from '../../shared/constants'
 import type { BodyKind, KeyValue, MultipartPart, RequestBody, RequestSpec } from '../../shared/request'
+import { DEFAULT_AFTER, type AfterResponseDraft } from '../async/after-response'
 import { emptyRunDraft, type RunDraft } from './run-draft'
 
 /**
@@ -28,6 +29,8 @@ export interface ComposerDraft {
   options: ComposerOptions
   /** The Tests tab: what a run checks, extracts and retries (not used by a send from the composer). */
   run: RunDraft
+  /** The After response tab: follow the job the response starts, or long-poll (a send and a run both do). */
+  after: AfterResponseDraft
 }
 
 export function emptyDraft(): ComposerDraft {
@@ -49,6 +52,7 @@ export function emptyDraft(): ComposerDraft {
       totalTimeoutMs: DEFAULT_REQUEST_OPTIONS.totalTimeoutMs,
     },
     run: emptyRunDraft(),
+    after: DEFAULT_AFTER,
   }
 }
 

@@ -64,7 +64,7 @@ export function createComposerSlice(client: ApiClient): StateCreator<AppState, [
         // Variables are resolved and auth applied by the host, with the active tab's collection and environment.
         const scope = get().sendScope()
         // "After response": follow the job the request starts, or long-poll it (one request, then its lane).
-        if (n === 1 && get().afterResponse.mode !== 'none') {
+        if (n === 1 && get().composer.after.mode !== 'none') {
           const sid = await get().sendFollowing(request, scope)
           if (sid !== null) get().select(sid)
           return

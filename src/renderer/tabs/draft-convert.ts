@@ -1,5 +1,6 @@
 import type { AuthSpec, RequestKind, SavedMessage, SavedRequest } from '../../shared/collection'
 import { SAVED_REQUEST_KEYS } from '../../shared/collection'
+import { afterFromSaved, afterToSaved } from '../async/after-response'
 import { emptyDraft, draftBody, toRequestSpec, type ComposerDraft } from '../composer/composer-draft'
 import { runToSaved, savedToRun, stableJson, type RunFields } from '../composer/run-draft'
 import { paramsFromUrl } from '../composer/url-params'
@@ -8,7 +9,8 @@ import { paramsFromUrl } from '../composer/url-params'
  * A saved request <-> what the composer edits. The composer keeps a draft per body kind; a saved file holds
  * only the chosen body. What the composer does not edit (description, WebSocket protocols and messages) rides
  * along in the tab, so saving never drops it. The run fields (the Tests tab) are in the draft, and a save
- * carries each one the file has or the tab sets, so the file gets what the tab shows.
+ * carries each one the file has or the tab sets, so the file gets what the tab shows. So is the After response
+ * choice (`followJob:` / `longPoll:`), which a save always writes: set, or removed.
  */
 
 export interface TabExtras {
@@ -60,6 +62,7 @@ export function savedToDraft(req: SavedRequest): ComposerDraft {
   if (o.insecure !== undefined) d.options.insecure = o.insecure
   if (o.totalTimeoutMs !== undefined) d.options.totalTimeoutMs = o.totalTimeoutMs
   d.run = savedToRun(req)
+  d.after = afterFromSaved(req)
   return d
 }
 
@@ -110,6 +113,7 @@ export function draftToSaved(
     protocols: extras.protocols,
     messages: extras.messages,
     ...runToSaved(d.run, fileRun),
+    ...afterToSaved(d.after),
   }
 }
 

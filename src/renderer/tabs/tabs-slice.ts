@@ -7,6 +7,7 @@ import {
 } from '../../shared/collection'
 import type { ApiClient } from '../client/api-client'
 import { emptyDraft, type ComposerDraft } from '../composer/composer-draft'
+import { afterSaveProblem } from '../async/after-response'
 import { firstRunError, runFieldsOf, type RunFields } from '../composer/run-draft'
 import type { AppState } from '../store/app-state'
 import { splitProtocols } from '../streams/streams-slice'
@@ -202,9 +203,13 @@ export function createTabsSlice(client: ApiClient): StateCreator<AppState, [], [
 
     const write = async (tab: RequestTab, baseVersion: string | null): Promise<void> => {
       const s = get()
-      // The Tests tab's fields are checked here, so a half-typed status or a broken regex is named, not written.
+      // The Tests and After response tabs' fields are checked here, so a half-typed status or a broken regex
+      // is named, not written.
       const draft = tab.id === s.activeTabId ? s.composer : tab.draft
-      const problem = firstRunError(draft.run, tab.id === s.activeTabId ? s.composeMode : tab.extras.kind)
+      const kind = tab.id === s.activeTabId ? s.composeMode : tab.extras.kind
+      const problem =
+        firstRunError(draft.run, kind) ??
+        afterSaveProblem(draft.after, kind, tab.extras.other.waitForWebhook !== undefined)
       if (problem) {
         set({ tabError: problem })
         return
