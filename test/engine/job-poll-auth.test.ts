@@ -6,7 +6,7 @@ import type { EngineService } from '../../src/engine/service'
 import type { FollowOptionsSpec } from '../../src/shared/async-schemas'
 import type { AuthSpec } from '../../src/shared/collection'
 import type { JobEvent, TimelineEvent } from '../../src/shared/timeline'
-import { digestChecker, startAuthServer, type AuthServer } from '../fixtures/auth-server'
+import { digestChecker, startAuthServer, type AuthServer, clientCredentials } from '../fixtures/auth-server'
 import { startJobServer, type JobServer } from '../fixtures/job-server'
 import { makeService, spec } from './helpers'
 
@@ -137,15 +137,7 @@ describe('a job’s polls carry the first request’s credentials', () => {
   })
 
   it('OAuth 2.0: each poll takes the token from the cache, fetched anew when it is about to expire', async () => {
-    const oauth: AuthSpec = {
-      type: 'oauth2',
-      grant: 'client_credentials',
-      tokenUrl: `${authServer.url}/token`,
-      clientId: 'app',
-      clientSecret: 'app-secret',
-      scope: 'jobs',
-      clientAuth: 'basic',
-    }
+    const oauth: AuthSpec = clientCredentials(authServer, 'jobs')
     // The API takes only the newest token the auth server issued, as one that rotates them does.
     jobs.guard = (req) =>
       req.headers.authorization === `Bearer ${authServer.issued.at(-1)}`
@@ -187,15 +179,7 @@ describe('a job’s polls carry the first request’s credentials', () => {
         : { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } }
     }
     const from = authServer.issued.length
-    const end = await followWith({
-      type: 'oauth2',
-      grant: 'client_credentials',
-      tokenUrl: `${authServer.url}/token`,
-      clientId: 'app',
-      clientSecret: 'app-secret',
-      scope: '',
-      clientAuth: 'body',
-    })
+    const end = await followWith(clientCredentials(authServer, '', 'body'))
     // Poll 2 was refused (it counts as a poll), then two more with the new token finished the job.
     expect(end).toMatchObject({ state: 'completed', polls: 4 })
     const [a, b] = authServer.issued.slice(from)
@@ -308,15 +292,7 @@ describe('long polling authorizes every repeat', () => {
     const from = authServer.issued.length
     const lp = await service.invoke('request.longPoll', {
       request: spec(`${jobs.url}${second}`),
-      auth: {
-        type: 'oauth2',
-        grant: 'client_credentials',
-        tokenUrl: `${authServer.url}/token`,
-        clientId: 'app',
-        clientSecret: 'app-secret',
-        scope: '',
-        clientAuth: 'basic',
-      },
+      auth: clientCredentials(authServer, ''),
       poll: { maxRepeats: 10, until: { jsonPath: '$.status', equals: 'succeeded' } },
     })
     expect(await finalJob(lp.ok ? lp.value.sid : '')).toMatchObject({ state: 'matched', polls: 1 })

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import type { AuthSpec } from '../../src/shared/collection'
-import { startAuthServer, type AuthServer } from '../fixtures/auth-server'
+import { startAuthServer, type AuthServer, clientCredentials } from '../fixtures/auth-server'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
 import { makeService } from './helpers'
 import { readLog, record, settle } from './stream-helpers'
@@ -115,15 +115,7 @@ describe('SSE reconnects authorize each connection anew', () => {
     authServer.ttl = 5
     const before = sse.requests.length
     const rec = record(service)
-    const opened = await open('/rotating', {
-      type: 'oauth2',
-      grant: 'client_credentials',
-      tokenUrl: `${authServer.url}/token`,
-      clientId: 'app',
-      clientSecret: 'app-secret',
-      scope: 'stream',
-      clientAuth: 'basic',
-    })
+    const opened = await open('/rotating', clientCredentials(authServer, 'stream'))
     if (!opened.ok) throw new Error(opened.error.message)
     const { sid } = opened.value
     const outcome = await settle(service, sid)
@@ -143,15 +135,7 @@ describe('SSE reconnects authorize each connection anew', () => {
   })
 
   it('a token refused on a reconnect is forgotten: the next session fetches a new one', async () => {
-    const oauth: AuthSpec = {
-      type: 'oauth2',
-      grant: 'client_credentials',
-      tokenUrl: `${authServer.url}/token`,
-      clientId: 'app',
-      clientSecret: 'app-secret',
-      scope: 'revoked',
-      clientAuth: 'basic',
-    }
+    const oauth: AuthSpec = clientCredentials(authServer, 'revoked')
     const before = sse.requests.length
     const first = await open('/revoking', oauth)
     if (!first.ok) throw new Error(first.error.message)

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import type { AuthSpec, RequestContext } from '../../src/shared/collection'
-import { startAuthServer, type AuthServer } from '../fixtures/auth-server'
+import { startAuthServer, type AuthServer, clientCredentials } from '../fixtures/auth-server'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
 import { startWsServer, type WsFixture } from '../fixtures/ws-server'
 import { makeService } from './helpers'
@@ -309,15 +309,7 @@ describe('saved SSE and WebSocket requests resolve variables and auth', () => {
     expect(outcome.final).toMatchObject({ type: 'done', status: 200 })
     expect(String(last()['authorization'])).toMatch(/^Digest username="alice"/)
 
-    const oauth: AuthSpec = {
-      type: 'oauth2',
-      grant: 'client_credentials',
-      tokenUrl: `${authServer.url}/token`,
-      clientId: 'app',
-      clientSecret: 'app-secret',
-      scope: '',
-      clientAuth: 'basic',
-    }
+    const oauth: AuthSpec = clientCredentials(authServer, '')
     const o1 = await open('{{sseBase}}/events?n=1&close=1', oauth)
     if (!o1.ok) throw new Error(o1.error.message)
     await settle(service, o1.value.sid)

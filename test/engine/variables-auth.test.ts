@@ -6,7 +6,7 @@ import type { AuthSpec } from '../../src/shared/collection'
 import type { RequestSpec } from '../../src/shared/request'
 import { resolveTemplate } from '../../src/shared/template'
 import type { EngineService } from '../../src/engine/service'
-import { startAuthServer, type AuthServer } from '../fixtures/auth-server'
+import { startAuthServer, type AuthServer, clientCredentials } from '../fixtures/auth-server'
 import { makeService } from './helpers'
 
 const fixedDyn = { uuid: () => 'u-1', now: () => 1_700_000_000_123, random: () => 0.5 }
@@ -276,15 +276,7 @@ describe('variables, environments, secrets and auth through the service', () => 
   })
 
   it('OAuth 2.0 client credentials: fetches a token, caches it, fetches again when it is about to expire', async () => {
-    const auth: AuthSpec = {
-      type: 'oauth2',
-      grant: 'client_credentials',
-      tokenUrl: `${server.url}/token`,
-      clientId: 'app',
-      clientSecret: 'app-secret',
-      scope: 'read',
-      clientAuth: 'basic',
-    }
+    const auth: AuthSpec = clientCredentials(server, 'read')
     server.ttl = 3600
     const before = server.issued.length
     expect((await send(request(`${server.url}/protected`), auth)).status).toBe(200)
