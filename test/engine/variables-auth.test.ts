@@ -315,6 +315,44 @@ describe('variables, environments, secrets and auth through the service', () => 
     ) as Echo
     expect(echo.url).toBe('/echo?n=5')
   })
+
+  it('a number written bare keeps its text: leading zeros, long ids and 1.10 go out as written and survive a save', async () => {
+    mkdirSync(join(dir, 'environments'))
+    writeFileSync(join(dir, 'collection.yaml'), `name: Hand\nvariables:\n  base: ${server.url}\n`)
+    const envText =
+      'name: Dev\nvariables:\n  zip: 01234\n  account: 12345678901234567890\n  ratio: 1.10\n  n: 5\n'
+    writeFileSync(join(dir, 'environments', 'dev.yaml'), envText)
+    await openCollection()
+    const echo = JSON.parse(
+      (
+        await send(
+          request('{{base}}/echo?zip={{zip}}&account={{account}}&ratio={{ratio}}&n={{n}}'),
+          { type: 'none' },
+          { dir, path: 'x.yaml', env: 'dev' },
+        )
+      ).body,
+    ) as Echo
+    expect(echo.url).toBe('/echo?zip=01234&account=12345678901234567890&ratio=1.10&n=5')
+
+    // The app saves the environment with one variable added: the hand-written lines stay exactly as they were.
+    const saved = await service.invoke('environment.save', {
+      dir,
+      id: 'dev',
+      name: 'Dev',
+      variables: [
+        { name: 'zip', value: '01234', secret: false },
+        { name: 'account', value: '12345678901234567890', secret: false },
+        { name: 'ratio', value: '1.10', secret: false },
+        { name: 'n', value: '5', secret: false },
+        { name: 'added', value: '007', secret: false },
+      ],
+    })
+    expect(saved.ok).toBe(true)
+    const after = readFileSync(join(dir, 'environments', 'dev.yaml'), 'utf8')
+    expect(after.startsWith(envText)).toBe(true)
+    // A new text that looks like a number is quoted, so it reads back as the same text.
+    expect(after.slice(envText.length)).toMatch(/^ {2}added: ["']007["']\n$/)
+  })
 })
 
 describe('secret stores', () => {

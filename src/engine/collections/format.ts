@@ -26,7 +26,8 @@ import {
   type LongPollOptionsSpec,
 } from '../../shared/job-options'
 import type { KeyValue, MultipartPart, RequestBody, RequestOptions } from '../../shared/request'
-import { load as loadYaml, CORE_SCHEMA, YAMLException } from 'js-yaml'
+import * as jsYaml from 'js-yaml'
+import { load as loadYaml, CORE_SCHEMA, Type, YAMLException } from 'js-yaml'
 import { lineOf, parseYaml, type Plain, type PlainMap, type YamlProblem } from './yaml-doc'
 
 /**
@@ -298,12 +299,13 @@ export function environmentPlain(name: string, vars: readonly Variable[]): Plain
 type Raw = Record<string, unknown>
 
 function isRaw(v: unknown): v is Raw {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof NumberText)
 }
 
 /** Scalars a person may write without quotes (`value: 1`, `enabled: yes`) read as the string they look like. */
 function str(v: unknown, fallback = ''): unknown {
   if (v === undefined || v === null) return fallback
+  if (v instanceof NumberText) return v.text
   if (typeof v === 'number' || typeof v === 'boolean') return String(v)
   return v
 }
@@ -394,7 +396,7 @@ function validate<T>(
   value: unknown,
   pathMap?: (p: PropertyKey[]) => PropertyKey[],
 ): Parsed<T> {
-  const r = schema.safeParse(value)
+  const r = schema.safeParse(numberTextsSeen > 0 ? asNumbers(value) : value)
   if (r.success) return { ok: true, value: r.data }
   const issue = r.error.issues[0]
   const path = issue?.path ?? []
@@ -406,14 +408,56 @@ function validate<T>(
 }
 
 /**
+ * A number written so that the number alone would not give its text back (`01234`, `12345678901234567890`,
+ * `1.10`, `0x1F`, `1e3`): where the format wants text (a variable, a header, a parameter) it is read as written —
+ * a zip code keeps its leading zero and an account id its digits — and where it wants a number, as the number.
+ * Plain numbers (`42`, `1.5`) stay plain numbers, so reading costs nothing extra.
+ */
+class NumberText {
+  constructor(
+    readonly value: number,
+    readonly text: string,
+  ) {}
+}
+let numberTextsSeen = 0
+
+/** js-yaml's built-in scalar types; @types/js-yaml declares neither `types` nor a type's `tag`. */
+const yamlTypes = (jsYaml as unknown as { types: Record<'int' | 'float', Type & { tag: string }> }).types
+
+function keepText(type: Type & { tag: string }): Type {
+  const construct = type.construct.bind(type)
+  return new Type(type.tag, {
+    kind: 'scalar',
+    resolve: type.resolve,
+    construct(data: string) {
+      const n = construct(data) as number
+      if (String(n) === data) return n
+      numberTextsSeen++
+      return new NumberText(n, data)
+    },
+    instanceOf: NumberText,
+  })
+}
+const READ_SCHEMA = CORE_SCHEMA.extend({ implicit: [keepText(yamlTypes.int), keepText(yamlTypes.float)] })
+
+/** `value` with every NumberText left in it (where no text was wanted) as its number. */
+function asNumbers(value: unknown): unknown {
+  if (value instanceof NumberText) return value.value
+  if (Array.isArray(value)) return value.map(asNumbers)
+  if (isRaw(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asNumbers(v)]))
+  return value
+}
+
+/**
  * Reading uses js-yaml (about five times faster than the position-keeping parser, which matters for a
  * 5,000-file collection) with the YAML 1.2 core schema, so `2024-01-01` stays a string. Writing uses `yaml`'s
  * Document API (./yaml-doc.ts), which keeps comments and layout.
  */
 function mapRoot(text: string): Parsed<Raw> {
   let raw: unknown
+  numberTextsSeen = 0
   try {
-    raw = loadYaml(text, { schema: CORE_SCHEMA, json: false })
+    raw = loadYaml(text, { schema: READ_SCHEMA, json: false })
   } catch (e) {
     if (e instanceof YAMLException) {
       return {

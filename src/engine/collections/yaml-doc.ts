@@ -9,6 +9,7 @@ import {
   Scalar,
   visit,
   type Node,
+  type Tags,
   type YAMLMap,
 } from 'yaml'
 
@@ -39,12 +40,39 @@ export interface YamlProblem {
   message: string
 }
 
+const NUMBER_TAGS = new Set(['tag:yaml.org,2002:int', 'tag:yaml.org,2002:float'])
+
+/**
+ * A number in a file is written back as it was written (`01234`, `0x1F`, `12345678901234567890`, `1.10`) while it
+ * still means the same number; yaml would otherwise print the parsed number (`1234`, `31`, `12345678901234567000`)
+ * on every save of the file, even one that changed another line.
+ */
+function keepNumberText(tags: Tags): Tags {
+  return tags.map((tag) => {
+    if (typeof tag !== 'object' || !NUMBER_TAGS.has(tag.tag) || !('stringify' in tag) || !tag.stringify)
+      return tag
+    const stringify = tag.stringify
+    const keep: typeof stringify = (item, ctx, onComment, onChompKeep) => {
+      const source = (item as Scalar).source
+      return typeof source === 'string' && source !== '' && Number(source) === Number(item.value)
+        ? source
+        : stringify(item, ctx, onComment, onChompKeep)
+    }
+    return { ...tag, stringify: keep }
+  })
+}
+
 /** Parse; a syntax error comes back with its 1-based line and column. */
 export function parseYaml(
   text: string,
 ): { ok: true; value: ParsedYaml } | { ok: false; problem: YamlProblem } {
   const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+    customTags: keepNumberText,
+  })
   const error = doc.errors[0]
   if (error) {
     const pos = error.linePos?.[0] ?? lines.linePos(error.pos[0])
@@ -131,6 +159,10 @@ function update(doc: Document, node: unknown, value: Plain, known?: ReadonlySet<
     seq.items.splice(value.length)
     return seq
   }
+  // A bare number in the file that the format read as text (`zip: 01234`, `id: 12345678901234567890`) stays
+  // as it was written while the text is unchanged.
+  if (isScalar(node) && typeof value === 'string' && typeof node.value === 'number' && node.source === value)
+    return node
   if (isScalar(node) && typeof node.value === typeof value) {
     if (node.value !== value) {
       node.value = value
