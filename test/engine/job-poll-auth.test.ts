@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
-import type { FollowOptionsSpec } from '../../src/shared/async-schemas'
 import type { AuthSpec } from '../../src/shared/collection'
 import type { JobEvent, TimelineEvent } from '../../src/shared/timeline'
 import { digestChecker, startAuthServer, type AuthServer, clientCredentials } from '../fixtures/auth-server'
-import { startJobServer, type JobServer } from '../fixtures/job-server'
+import { FOLLOW_JOB, startJobServer, type JobServer } from '../fixtures/job-server'
 import { makeService, spec } from './helpers'
 
 /**
@@ -49,15 +48,7 @@ afterEach(async () => {
   rmSync(configDir, { recursive: true, force: true })
 })
 
-const follow: FollowOptionsSpec = {
-  statusUrl: { from: 'location' },
-  until: { jsonPath: '$.status', equals: 'succeeded' },
-  failWhen: { jsonPath: '$.status', equals: 'failed' },
-  intervalMs: 10,
-  backoff: 'fixed',
-  deadlineMs: 5000,
-  maxPolls: 20,
-}
+const follow = FOLLOW_JOB
 
 async function finalJob(sid: string): Promise<JobEvent> {
   const until = Date.now() + 5000

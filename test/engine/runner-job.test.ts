@@ -3,10 +3,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { summarize } from '../../src/engine/runner/run-manager'
 import { runSteps, type RunStep } from '../../src/engine/runner/runner'
 import type { EngineService } from '../../src/engine/service'
-import type { FollowOptionsSpec } from '../../src/shared/job-options'
 import type { QueuedEvent, TimelineEvent } from '../../src/shared/timeline'
 import { digestChecker } from '../fixtures/auth-server'
-import { startJobServer, type JobServer } from '../fixtures/job-server'
+import { FOLLOW_JOB, startJobServer, type JobServer } from '../fixtures/job-server'
 import { makeService, spec } from './helpers'
 
 /**
@@ -32,15 +31,7 @@ beforeEach(() => {
   jobs.guard = null
 })
 
-const follow: FollowOptionsSpec = {
-  statusUrl: { from: 'location' },
-  until: { jsonPath: '$.status', equals: 'succeeded' },
-  failWhen: { jsonPath: '$.status', equals: 'failed' },
-  intervalMs: 10,
-  backoff: 'fixed',
-  deadlineMs: 5000,
-  maxPolls: 20,
-}
+const follow = FOLLOW_JOB
 
 function jobStep(id: string, query: string, extra: Partial<RunStep> = {}): RunStep {
   return {
