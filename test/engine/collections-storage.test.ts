@@ -231,6 +231,15 @@ describe('collection storage', () => {
     )
   })
 
+  it('without an order, folders first, then requests by name as people read them: Step 2 before Step 10', async () => {
+    unwrap(await createCollection(dir, 'Demo'))
+    for (const name of ['Step 10', 'step 2', 'Step 1', 'Alpha'])
+      unwrap(await createRequest(dir, '', emptySavedRequest(name)))
+    unwrap(await createFolder(dir, '', 'Zeta'))
+    const { info } = await loadCollection(dir)
+    expect(info.root.children.map((c) => c.name)).toEqual(['Zeta', 'Alpha', 'Step 1', 'step 2', 'Step 10'])
+  })
+
   it('picks up external edits, new files and deletes while watching', async () => {
     unwrap(await createCollection(dir, 'Demo'))
     const rel = unwrap(await createRequest(dir, '', createUser()))
