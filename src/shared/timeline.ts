@@ -42,6 +42,8 @@ export interface QueuedEvent extends Base {
   batch?: BatchRef
   /** Set when this session belongs on another session's lane (a job's polls, a long poll's repeats). */
   lane?: string
+  /** The saved request this was sent from (its file in a collection, or a run's step), shown as the row's name. */
+  name?: string
 }
 
 export interface DnsEvent extends Base {

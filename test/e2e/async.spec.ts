@@ -196,9 +196,10 @@ test('a folder of 200 requests runs at concurrency 20 into the results view', as
   await expect(table.locator('tbody tr.failed').first()).toContainText('status 404 is not 200')
   // Every request of the run went through the server, and is on the timeline like any other.
   expect(runnerServer.hits('/slow') + runnerServer.hits('/status/404')).toBe(200)
-  await expect(
-    page.getByRole('grid', { name: 'Timeline' }).locator('[role="row"][data-sid]').first(),
-  ).toBeVisible()
+  const firstRow = page.getByRole('grid', { name: 'Timeline' }).locator('[role="row"][data-sid]').first()
+  await expect(firstRow).toBeVisible()
+  // A run's rows are named after their requests, the URL's path beside the name.
+  await expect(firstRow.locator('.req-name')).toHaveText(/^Request \d+$/)
   await expect(page.locator('.toolbar-stats')).toContainText('200 requests')
   await page.screenshot({ path: runnerShot })
 })

@@ -404,3 +404,44 @@ describe('run.start', () => {
     expect(!unknown.ok && unknown.error.code).toBe('not_found')
   })
 })
+
+describe('names on the timeline', () => {
+  it("a run's rows and a send from a request file carry the saved request's name; a loose send none", async () => {
+    const queued = new Map<string, string | undefined>()
+    const off = service.subscribe((batch) => {
+      for (const e of batch.events) if (e.type === 'queued') queued.set(e.sid, e.name)
+    })
+    try {
+      const r = await run({ path: 'flaky' })
+      const sids = r.last.results.flatMap((x) => (x.sid ? [x.sid] : []))
+      expect(sids).toHaveLength(1)
+      service.flush()
+      // Every attempt of the retried step (three 503s, then the 200) is named after the request.
+      const named = [...queued.values()].filter((n) => n === 'Flaky')
+      expect(named).toHaveLength(3)
+
+      const request = {
+        method: 'GET',
+        url: `${server.url}/slow?ms=1`,
+        headers: [],
+        body: { kind: 'none' as const },
+        options: {},
+      }
+      const fromFile = await service.invoke('request.send', {
+        request,
+        auth: { type: 'inherit' },
+        context: { dir, path: 'slow/slow.yaml' },
+      })
+      const loose = await service.invoke('request.send', { request, auth: { type: 'none' } })
+      if (!fromFile.ok || !loose.ok) throw new Error('send refused')
+      await service.http.waitFor(fromFile.value.sids[0] as string)
+      await service.http.waitFor(loose.value.sids[0] as string)
+      service.flush()
+      expect(queued.get(fromFile.value.sids[0] as string)).toBe('Slow')
+      expect(queued.has(loose.value.sids[0] as string)).toBe(true)
+      expect(queued.get(loose.value.sids[0] as string)).toBeUndefined()
+    } finally {
+      off()
+    }
+  })
+})

@@ -5,6 +5,7 @@ import type { TimelineEvent } from '../../src/shared/timeline'
 import { StatusLine } from '../../src/renderer/details/StatusLine'
 import { tabMethodLabel } from '../../src/renderer/tabs/tab-label'
 import { applyBatch, EMPTY_TIMELINE } from '../../src/renderer/timeline/apply-batch'
+import { sortValue } from '../../src/renderer/timeline/columns'
 import { NO_FILTERS, rowFilter } from '../../src/renderer/timeline/table-view'
 import { METHOD_FILTERS } from '../../src/renderer/timeline/TimelineToolbar'
 import { queued } from './event-builders'
@@ -48,5 +49,21 @@ describe('WS labels', () => {
     expect(html(ws)).toContain('<span class="method">WS</span>')
     expect(html(ws)).not.toContain('>GET<')
     expect(html(sse)).toContain('<span class="method">POST</span>')
+  })
+})
+
+describe('saved request names', () => {
+  it('a row sent from a request file is found by its name and sorts by it; the URL still matches', () => {
+    const [named, plain] = [
+      rowsOf([queued('n', 0, { name: 'Create user', url: 'http://127.0.0.1:1/users' })])['n'],
+      rowsOf([queued('p', 0, { url: 'http://127.0.0.1:1/accounts' })])['p'],
+    ]
+    if (!named || !plain) throw new Error('rows missing')
+    const find = (text: string) => [named, plain].filter(rowFilter({ ...NO_FILTERS, text })).map((r) => r.sid)
+    expect(find('create user')).toEqual(['n'])
+    expect(find('/users')).toEqual(['n'])
+    expect(find('/accounts')).toEqual(['p'])
+    expect(sortValue(named, 'name')).toBe('Create user')
+    expect(sortValue(plain, 'name')).toBe('http://127.0.0.1:1/accounts')
   })
 })

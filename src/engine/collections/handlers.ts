@@ -132,6 +132,18 @@ export async function prepareRequest(
   return ok({ spec: resolved.spec, auth: resolved.auth, extra: texts })
 }
 
+/** The name of the saved request a send came from (its context names a request file), else undefined. */
+export function savedRequestName(
+  manager: CollectionManager,
+  context: RequestContext | undefined,
+): string | undefined {
+  if (!context) return undefined
+  const loaded = manager.loaded(context.dir)
+  if (!loaded.ok) return undefined
+  const node = findNode(loaded.value.info.root, context.path)
+  return node?.type === 'request' ? node.name : undefined
+}
+
 export function createCollectionHandlers(input: CollectionHandlerDeps): CollectionHandlers {
   // Import and export are built in unless a host brings its own.
   const builtIn = importExportHandlers(input.manager)
@@ -269,7 +281,13 @@ export function createCollectionHandlers(input: CollectionHandlerDeps): Collecti
       const hook = deps.webhookValues?.()
       const prepared = await prepareRequest(manager, p.request, p.auth, p.context, [], hook?.dyn)
       if (!prepared.ok) return prepared
-      const sent = await deps.auth.send(prepared.value.spec, prepared.value.auth, p.count ?? 1)
+      const name = savedRequestName(manager, p.context)
+      const sent = await deps.auth.send(
+        prepared.value.spec,
+        prepared.value.auth,
+        p.count ?? 1,
+        name ? { name } : undefined,
+      )
       if (sent.ok) hook?.bind(sent.value.sids)
       return sent
     },

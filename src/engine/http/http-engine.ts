@@ -41,10 +41,15 @@ export interface HttpEngineOptions {
 
 export const DEFAULT_SETTINGS: EngineSettings = { globalConcurrency: 256, perOriginConcurrency: 64 }
 
-/** Ties a request to an earlier session: it is drawn on that session's lane (a job's polls, long polls). */
+/**
+ * What a request's sessions carry besides the request: the lane of an earlier session they are drawn on (a
+ * job's polls, long polls, retries), the session that caused them, and the name of the saved request they came
+ * from (the timeline shows it in place of the URL's path).
+ */
 export interface SessionLink {
-  lane: string
+  lane?: string
   initiator?: string
+  name?: string
 }
 
 /** What `waitFor` resolves with: every hop of one request, in order. */
@@ -326,7 +331,8 @@ export class HttpEngine implements ExchangeOwner {
       url,
       hop,
       ...(from ? { initiator: from } : {}),
-      ...(chain.link ? { lane: chain.link.lane } : {}),
+      ...(chain.link?.lane !== undefined ? { lane: chain.link.lane } : {}),
+      ...(chain.link?.name ? { name: chain.link.name } : {}),
       ...(batch ? { batch } : {}),
     })
     return t

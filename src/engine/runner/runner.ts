@@ -448,7 +448,10 @@ async function exchange(
     attempts++
     const first = sids[0]
     const prev = sids[sids.length - 1]
-    const link = first ? { lane: first, ...(prev ? { initiator: prev } : {}) } : undefined
+    const link: SessionLink = {
+      name: step.name,
+      ...(first ? { lane: first, ...(prev ? { initiator: prev } : {}) } : {}),
+    }
     const sentAt = performance.now()
     const sent = await send(link)
     if (!sent.ok)

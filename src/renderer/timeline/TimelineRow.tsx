@@ -142,8 +142,17 @@ function Cell({ id, row, inFlight }: { id: ColumnId; row: SessionRow; inFlight: 
               HAR
             </span>
           ) : null}
-          <span className="path mono">{displayPath(row.queued.url)}</span>
-          <span className="host">{error ? error.message : hostOf(row.queued.url)}</span>
+          {row.queued.name ? (
+            <>
+              <span className="req-name">{row.queued.name}</span>
+              <span className="host mono">{error ? error.message : displayPath(row.queued.url)}</span>
+            </>
+          ) : (
+            <>
+              <span className="path mono">{displayPath(row.queued.url)}</span>
+              <span className="host">{error ? error.message : hostOf(row.queued.url)}</span>
+            </>
+          )}
         </>
       )
       break

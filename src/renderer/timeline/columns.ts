@@ -113,7 +113,7 @@ export function sortValue(row: SessionRow, column: ColumnId): number | string {
     case 'method':
       return methodText(row)
     case 'name':
-      return row.queued.url
+      return row.queued.name ?? row.queued.url
     case 'protocol':
       return row.sent?.protocol ?? '~'
     case 'remote':

@@ -84,7 +84,8 @@ export function rowFilter(f: TimelineFilters): (row: SessionRow) => boolean {
     )
       return false
     if (text !== '') {
-      const hay = `${methodText(row)} ${row.queued.url} ${row.status ?? ''}`.toLowerCase()
+      const hay =
+        `${methodText(row)} ${row.queued.url} ${row.status ?? ''} ${row.queued.name ?? ''}`.toLowerCase()
       if (!hay.includes(text)) return false
     }
     return true
