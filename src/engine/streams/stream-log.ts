@@ -207,19 +207,8 @@ export class StreamLog {
     }
     const len = 4 + evBytes + idBytes + dataBytes
     const i = this.index(t, this.bytes, len, dataBytes, KIND_CODE[kind] | (dir === 'out' ? OUT : 0))
-    let out: Buffer
-    let at: number
-    if (this.fd === null && this.store.mayKeep(this, len)) {
-      this.memoryHeld += len
-      out = this.reserve(len)
-      at = this.reservedAt
-    } else {
-      if (this.fd === null) this.spill()
-      out = Buffer.allocUnsafe(len)
-      at = 0
-      this.pending.push(out)
-      this.pendingBytes += len
-    }
+    const out = this.space(len)
+    const at = this.reservedAt
     const ev = event === undefined ? 0xffff : evBytes
     out[at] = ev & 0xff
     out[at + 1] = ev >> 8
@@ -308,19 +297,8 @@ export class StreamLog {
     this.sseIds.push(startId)
     this.sseAt.push(this.bytes)
     this.sseLength.push(len)
-    let out: Buffer
-    let at: number
-    if (this.fd === null && this.store.mayKeep(this, len)) {
-      this.memoryHeld += len
-      out = this.reserve(len)
-      at = this.reservedAt
-    } else {
-      if (this.fd === null) this.spill()
-      out = Buffer.allocUnsafe(len)
-      at = 0
-      this.pending.push(out)
-      this.pendingBytes += len
-    }
+    const out = this.space(len)
+    const at = this.reservedAt
     if (head.length > 0) out.write(head, at, head.length, 'latin1')
     chunk.copy(out, at + head.length, 0, length)
     this.bytes += len
@@ -476,25 +454,34 @@ export class StreamLog {
   }
 
   private write(len: number, event: Buffer | null, id: Buffer | null, data: Buffer): void {
-    if (this.fd === null && this.store.mayKeep(this, len)) {
-      this.memoryHeld += len
-      // Encoded straight into the memory block: the caller's buffer (often a view into a socket's) is copied
-      // once and never kept.
-      const block = this.reserve(len)
-      encodeInto(block, this.reservedAt, event, id, data)
-      return
-    }
-    if (this.fd === null) this.spill()
-    const record = Buffer.allocUnsafe(len)
-    encodeInto(record, 0, event, id, data)
-    this.pending.push(record)
-    this.pendingBytes += len
+    // Encoded straight into its place: the caller's buffer (often a view into a socket's) is copied once and
+    // never kept.
+    encodeInto(this.space(len), this.reservedAt, event, id, data)
     if (this.pendingBytes >= BLOCK) this.flushPending()
   }
 
-  /** Room for a record of `len` bytes in memory: the current block, a new one, or (large) its own. */
-  /** Where the last `reserve` put its room in the returned block (a field, so no tuple is allocated per message). */
+  /**
+   * Where the next `len` bytes of the log go, at `reservedAt` in the returned buffer: in memory while the store
+   * lets this log keep them, else (spilling to the temp file first) a buffer queued for the file. The caller
+   * fills it, then flushes once `pendingBytes` reaches a block.
+   */
+  private space(len: number): Buffer {
+    if (this.fd === null && this.store.mayKeep(this, len)) {
+      this.memoryHeld += len
+      return this.reserve(len)
+    }
+    if (this.fd === null) this.spill()
+    const out = Buffer.allocUnsafe(len)
+    this.pending.push(out)
+    this.pendingBytes += len
+    this.reservedAt = 0
+    return out
+  }
+
+  /** Where the last `reserve` or `space` put its room in the returned buffer (a field: no tuple per message). */
   private reservedAt = 0
+
+  /** Room for a record of `len` bytes in memory: the current block, a new one, or (large) its own. */
 
   private reserve(len: number): Buffer {
     if (len >= BLOCK / 4) {
