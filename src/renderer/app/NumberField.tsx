@@ -36,3 +36,16 @@ export function NumberField({ value, min, max, onValue, onBlur, ...rest }: Numbe
     />
   )
 }
+
+/**
+ * A labelled number field, as the forms lay them out: the text, then the field; the field is named by the text
+ * unless `aria-label` says otherwise.
+ */
+export function LabeledNumber({ label, ...field }: NumberFieldProps & { label: string }) {
+  return (
+    <label>
+      {label}
+      <NumberField className="num-input" aria-label={label} {...field} />
+    </label>
+  )
+}

@@ -1,4 +1,4 @@
-import { NumberField } from '../app/NumberField'
+import { LabeledNumber } from '../app/NumberField'
 import { useAppStore } from '../store/store-context'
 import type { AfterMode, StatusSource } from './after-response'
 
@@ -73,18 +73,15 @@ export function AfterResponsePanel() {
           ) : (
             <span />
           )}
-          <label>
-            Every (ms)
-            <NumberField
-              className="num-input"
-              aria-label="Poll interval (ms)"
-              min={10}
-              max={3_600_000}
-              step={100}
-              value={d.intervalMs}
-              onValue={(intervalMs) => set({ intervalMs })}
-            />
-          </label>
+          <LabeledNumber
+            label="Every (ms)"
+            aria-label="Poll interval (ms)"
+            min={10}
+            max={3_600_000}
+            step={100}
+            value={d.intervalMs}
+            onValue={(intervalMs) => set({ intervalMs })}
+          />
           <label>
             Backoff
             <select
@@ -113,28 +110,20 @@ export function AfterResponsePanel() {
       ) : null}
       {d.mode === 'long-poll' ? (
         <div className="after-grid">
-          <label>
-            Requests at most
-            <NumberField
-              className="num-input"
-              aria-label="Requests at most"
-              min={1}
-              max={100_000}
-              value={d.repeats}
-              onValue={(repeats) => set({ repeats })}
-            />
-          </label>
-          <label>
-            Deadline (s)
-            <NumberField
-              className="num-input"
-              aria-label="Deadline (s)"
-              min={1}
-              max={7 * 24 * 3600}
-              value={d.deadlineS}
-              onValue={(deadlineS) => set({ deadlineS })}
-            />
-          </label>
+          <LabeledNumber
+            label="Requests at most"
+            min={1}
+            max={100_000}
+            value={d.repeats}
+            onValue={(repeats) => set({ repeats })}
+          />
+          <LabeledNumber
+            label="Deadline (s)"
+            min={1}
+            max={7 * 24 * 3600}
+            value={d.deadlineS}
+            onValue={(deadlineS) => set({ deadlineS })}
+          />
           <Condition label="Stop when" path={d.untilPath} value={d.untilEquals} which="until" />
           <span className="muted small">Leave the path empty to repeat until the count or Esc.</span>
         </div>
@@ -186,28 +175,20 @@ function Limits() {
   const set = useAppStore((s) => s.setAfterResponse)
   return (
     <>
-      <label>
-        Deadline (s)
-        <NumberField
-          className="num-input"
-          aria-label="Deadline (s)"
-          min={1}
-          max={24 * 3600}
-          value={d.deadlineS}
-          onValue={(deadlineS) => set({ deadlineS })}
-        />
-      </label>
-      <label>
-        Polls at most
-        <NumberField
-          className="num-input"
-          aria-label="Polls at most"
-          min={1}
-          max={10_000}
-          value={d.maxPolls}
-          onValue={(maxPolls) => set({ maxPolls })}
-        />
-      </label>
+      <LabeledNumber
+        label="Deadline (s)"
+        min={1}
+        max={24 * 3600}
+        value={d.deadlineS}
+        onValue={(deadlineS) => set({ deadlineS })}
+      />
+      <LabeledNumber
+        label="Polls at most"
+        min={1}
+        max={10_000}
+        value={d.maxPolls}
+        onValue={(maxPolls) => set({ maxPolls })}
+      />
     </>
   )
 }

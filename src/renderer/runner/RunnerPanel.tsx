@@ -1,5 +1,5 @@
 import { formatMs } from '../../shared/format'
-import { NumberField } from '../app/NumberField'
+import { LabeledNumber } from '../app/NumberField'
 import { useAppStore } from '../store/store-context'
 import { Histogram, Throughput } from './RunCharts'
 import type { Pacing, RequestTally } from './runner-slice'
@@ -52,28 +52,20 @@ function RunConfigForm() {
         void start()
       }}
     >
-      <label>
-        Concurrency
-        <NumberField
-          className="num-input"
-          aria-label="Concurrency"
-          min={1}
-          max={1000}
-          value={c.concurrency}
-          onValue={(concurrency) => set({ concurrency })}
-        />
-      </label>
-      <label>
-        Iterations
-        <NumberField
-          className="num-input"
-          aria-label="Iterations"
-          min={1}
-          max={100_000}
-          value={c.iterations}
-          onValue={(iterations) => set({ iterations })}
-        />
-      </label>
+      <LabeledNumber
+        label="Concurrency"
+        min={1}
+        max={1000}
+        value={c.concurrency}
+        onValue={(concurrency) => set({ concurrency })}
+      />
+      <LabeledNumber
+        label="Iterations"
+        min={1}
+        max={100_000}
+        value={c.iterations}
+        onValue={(iterations) => set({ iterations })}
+      />
       <label>
         Pacing
         <select
@@ -87,29 +79,22 @@ function RunConfigForm() {
         </select>
       </label>
       {c.pacing === 'delay' ? (
-        <label>
-          Delay (ms)
-          <NumberField
-            className="num-input"
-            aria-label="Delay (ms)"
-            min={0}
-            max={3_600_000}
-            value={c.delayMs}
-            onValue={(delayMs) => set({ delayMs })}
-          />
-        </label>
+        <LabeledNumber
+          label="Delay (ms)"
+          min={0}
+          max={3_600_000}
+          value={c.delayMs}
+          onValue={(delayMs) => set({ delayMs })}
+        />
       ) : c.pacing === 'rate' ? (
-        <label>
-          Per second
-          <NumberField
-            className="num-input"
-            aria-label="Requests per second"
-            min={1}
-            max={1_000_000}
-            value={c.ratePerSecond}
-            onValue={(ratePerSecond) => set({ ratePerSecond })}
-          />
-        </label>
+        <LabeledNumber
+          label="Per second"
+          aria-label="Requests per second"
+          min={1}
+          max={1_000_000}
+          value={c.ratePerSecond}
+          onValue={(ratePerSecond) => set({ ratePerSecond })}
+        />
       ) : (
         <span />
       )}
