@@ -56,16 +56,7 @@ export function KeyValueTable({
                   onChange={(e) => update(i, { value: e.target.value })}
                 />
               </td>
-              <td className="kv-remove">
-                <button
-                  type="button"
-                  className="icon-button"
-                  aria-label={`Remove ${row.name || `row ${i + 1}`}`}
-                  onClick={() => remove(i)}
-                >
-                  ×
-                </button>
-              </td>
+              <RemoveCell label={`Remove ${row.name || `row ${i + 1}`}`} onRemove={() => remove(i)} />
             </tr>
           ))}
         </tbody>
@@ -74,5 +65,16 @@ export function KeyValueTable({
         + Add
       </button>
     </div>
+  )
+}
+
+/** The last cell of a table row: × removes the row; `label` names what it removes, for screen readers and tests. */
+export function RemoveCell({ label, onRemove }: { label: string; onRemove: () => void }) {
+  return (
+    <td className="kv-remove">
+      <button type="button" className="icon-button" aria-label={label} onClick={onRemove}>
+        ×
+      </button>
+    </td>
   )
 }

@@ -1,3 +1,4 @@
+import { RemoveCell } from './KeyValueTable'
 import type { MultipartPart } from '../../shared/request'
 
 interface MultipartTableProps {
@@ -101,16 +102,7 @@ export function MultipartTable({ parts, onChange }: MultipartTableProps) {
                   </div>
                 )}
               </td>
-              <td className="kv-remove">
-                <button
-                  type="button"
-                  className="icon-button"
-                  aria-label={`Remove part ${i + 1}`}
-                  onClick={() => remove(i)}
-                >
-                  ×
-                </button>
-              </td>
+              <RemoveCell label={`Remove part ${i + 1}`} onRemove={() => remove(i)} />
             </tr>
           ))}
         </tbody>

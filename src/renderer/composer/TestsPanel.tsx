@@ -15,6 +15,7 @@ import {
   type RunErrors,
 } from './run-draft'
 import { DependsOnField, RetryFields, StopFields } from './RunPolicyFields'
+import { RemoveCell } from './KeyValueTable'
 import { TestInput } from './TestInput'
 
 /**
@@ -184,16 +185,7 @@ function AssertionsSection({
                       </span>
                     </td>
                   )}
-                  <td className="kv-remove">
-                    <button
-                      type="button"
-                      className="icon-button"
-                      aria-label={`Remove assertion ${n}`}
-                      onClick={() => remove(row.id)}
-                    >
-                      ×
-                    </button>
-                  </td>
+                  <RemoveCell label={`Remove assertion ${n}`} onRemove={() => remove(row.id)} />
                 </tr>,
                 <RowErrors key={`${row.id}-e`} errors={errors} prefix={`a:${row.id}:`} cols={3} />,
               ]
@@ -283,16 +275,7 @@ function ExtractSection({ rows, errors }: { rows: readonly ExtractionRow[]; erro
                       ) : null}
                     </span>
                   </td>
-                  <td className="kv-remove">
-                    <button
-                      type="button"
-                      className="icon-button"
-                      aria-label={`Remove extraction ${n}`}
-                      onClick={() => remove(row.id)}
-                    >
-                      ×
-                    </button>
-                  </td>
+                  <RemoveCell label={`Remove extraction ${n}`} onRemove={() => remove(row.id)} />
                 </tr>,
                 <RowErrors key={`${row.id}-e`} errors={errors} prefix={`x:${row.id}:`} cols={4} />,
               ]

@@ -1,3 +1,4 @@
+import { RemoveCell } from '../composer/KeyValueTable'
 import type { Variable } from '../../shared/collection'
 
 /** Name / value / secret rows, for a collection, a folder or an environment. */
@@ -46,16 +47,10 @@ export function VariablesTable({ rows, onChange }: { rows: Variable[]; onChange(
                   onChange={(e) => update(i, { secret: e.target.checked })}
                 />
               </td>
-              <td className="kv-remove">
-                <button
-                  type="button"
-                  className="icon-button"
-                  aria-label={`Remove variable ${r.name || i + 1}`}
-                  onClick={() => onChange(rows.filter((_, j) => j !== i))}
-                >
-                  ×
-                </button>
-              </td>
+              <RemoveCell
+                label={`Remove variable ${r.name || i + 1}`}
+                onRemove={() => onChange(rows.filter((_, j) => j !== i))}
+              />
             </tr>
           ))}
         </tbody>
