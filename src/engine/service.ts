@@ -31,7 +31,7 @@ import { userConfigDir } from './config-dir'
 import { FileSecretStore, type SecretStore } from './secrets/secret-store'
 import { createAsyncService } from './jobs/async-handlers'
 import { WebhookInbox } from './webhooks/webhook-inbox'
-import { prepareRequest } from './collections/handlers'
+import { prepareRequest, savedRequestName } from './collections/handlers'
 import { RunManager } from './runner/run-manager'
 
 export interface EngineServiceOptions {
@@ -128,7 +128,8 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     emit: (e) => sink.emit(e),
     prepare: async (request, a, context, dyn) => {
       await collectionsReady
-      return prepareRequest(collections, request, a, context, [], dyn)
+      const prepared = await prepareRequest(collections, request, a, context, [], dyn)
+      return prepared.ok ? ok({ ...prepared.value, name: savedRequestName(collections, context) }) : prepared
     },
   })
   const collectionHandlers = createCollectionHandlers({

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { planRun } from '../../src/engine/runner/plan'
 import type { EngineService } from '../../src/engine/service'
 import type { RunProgressEvent } from '../../src/shared/run-schemas'
+import { FOLLOW_JOB, startJobServer } from '../fixtures/job-server'
 import { startRunnerServer, type RunnerServer } from '../fixtures/runner-server'
 import { makeService } from './helpers'
 
@@ -440,6 +441,23 @@ describe('names on the timeline', () => {
       expect(queued.get(fromFile.value.sids[0] as string)).toBe('Slow')
       expect(queued.has(loose.value.sids[0] as string)).toBe(true)
       expect(queued.get(loose.value.sids[0] as string)).toBeUndefined()
+
+      // Follow job from a saved request: the job's row is named after it too.
+      const jobs = await startJobServer()
+      try {
+        const job = await service.invoke('job.follow', {
+          request: { ...request, method: 'POST', url: `${jobs.url}/jobs?polls=1` },
+          auth: { type: 'inherit' },
+          context: { dir, path: 'slow/slow.yaml' },
+          follow: FOLLOW_JOB,
+        })
+        if (!job.ok) throw new Error(job.error.message)
+        await service.http.waitFor(job.value.sid)
+        service.flush()
+        expect(queued.get(job.value.sid)).toBe('Slow')
+      } finally {
+        await jobs.close()
+      }
     } finally {
       off()
     }

@@ -33,13 +33,13 @@ export interface AsyncDeps {
   clock: Clock
   inbox: WebhookInbox
   emit(e: TimelineEvent): void
-  /** Resolve variables and inherited auth as `request.send` does. */
+  /** Resolve variables and inherited auth as `request.send` does; `name`: the saved request's, when it is one. */
   prepare(
     request: RequestSpec,
     auth: AuthSpec,
     context: RequestContext | undefined,
     dyn: DynamicValues,
-  ): Promise<Result<{ spec: RequestSpec; auth: AuthSpec }>>
+  ): Promise<Result<{ spec: RequestSpec; auth: AuthSpec; name?: string | undefined }>>
 }
 
 interface RunningJob {
@@ -92,11 +92,11 @@ export function createAsyncService(deps: AsyncDeps): AsyncService {
     const hook = webhookValues(inbox)
     const prepared = await deps.prepare(p.request, p.auth ?? { type: 'inherit' }, p.context, hook.dyn)
     if (!prepared.ok) return prepared
-    const { spec, auth } = prepared.value
+    const { spec, auth, name } = prepared.value
     // Every request of the job is authorized as it goes out, as the first one is (the spec carries no
     // credentials): each poll gets the cached OAuth 2.0 token or a fresh one, the next digest nonce count.
     const send = async (s: RequestSpec, link?: SessionLink): Promise<Result<SendResult>> => {
-      const r = await deps.auth.send(s, auth, 1, link)
+      const r = await deps.auth.send(s, auth, 1, name ? { ...link, name } : link)
       // The webhook call is drawn as caused by the request that carried the token: the first.
       if (r.ok && !link) hook.bind(r.value.sids)
       return r
