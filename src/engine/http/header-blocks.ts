@@ -1,0 +1,65 @@
+import type { HeaderList, HttpProtocol } from '../../shared/timeline'
+
+/** Header blocks as undici hands them over (raw buffers, the request as written), turned into header lists. */
+
+/**
+ * The last header block paired, and its list. Under load one server sends the same headers over and over (a
+ * Date header changes once a second): the same bytes get the same list, shared by the events that carry it
+ * (nothing changes an event's headers), instead of new strings per response kept for every session.
+ */
+let lastPairs: HeaderList = []
+
+export function pairHeaders(raw: Buffer[] | string[] | null | undefined): HeaderList {
+  if (!raw) return []
+  if (raw.length > 0 && typeof raw[0] !== 'string' && sameAsLast(raw as Buffer[], lastPairs)) return lastPairs
+  const out: HeaderList = []
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([String(raw[i]), String(raw[i + 1])])
+  lastPairs = out
+  return out
+}
+
+/** Whether `raw` decodes to `pairs`: compared byte for character, ASCII only (where that is exact). */
+function sameAsLast(raw: Buffer[], pairs: HeaderList): boolean {
+  if (raw.length !== pairs.length * 2) return false
+  for (let i = 0; i < raw.length; i++) {
+    const b = raw[i] as Buffer
+    const pair = pairs[i >> 1] as [string, string]
+    const str = i & 1 ? pair[1] : pair[0]
+    const n = b.length
+    if (n !== str.length) return false
+    // Header lines are short: a byte loop beats a call into native code here.
+    for (let j = 0; j < n; j++) {
+      const c = b[j] as number
+      if (c > 0x7e || c !== str.charCodeAt(j)) return false
+    }
+  }
+  return true
+}
+
+export function headerBlockBytes(status: number, statusText: string, headers: HeaderList): number {
+  let n = `HTTP/1.1 ${status} ${statusText}\r\n`.length + 2
+  for (const [k, v] of headers) n += k.length + 2 + Buffer.byteLength(v) + 2
+  return n
+}
+
+/** The last header block sent and its list: a run sends the same block over and over (see pairHeaders). */
+let lastSent = { raw: '', protocol: 'http/1.1' as HttpProtocol, headers: [] as HeaderList }
+
+/** undici hands us the header block as written: h1 has a request line first, h2 a `name: value` list. */
+export function parseSentHeaders(raw: string, protocol: HttpProtocol): HeaderList {
+  if (raw === lastSent.raw && protocol === lastSent.protocol && raw !== '') return lastSent.headers
+  const headers = splitSentHeaders(raw, protocol)
+  lastSent = { raw, protocol, headers }
+  return headers
+}
+
+function splitSentHeaders(raw: string, protocol: HttpProtocol): HeaderList {
+  const lines = raw.split('\r\n').filter(Boolean)
+  if (protocol === 'http/1.1') lines.shift()
+  const out: HeaderList = []
+  for (const line of lines) {
+    const i = line.indexOf(':', protocol === 'h2' && line.startsWith(':') ? 1 : 0)
+    if (i > 0) out.push([line.slice(0, i), line.slice(i + 1).trim()])
+  }
+  return out
+}
