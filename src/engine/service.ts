@@ -33,6 +33,7 @@ import { createAsyncService } from './jobs/async-handlers'
 import { WebhookInbox } from './webhooks/webhook-inbox'
 import { prepareRequest, savedRequestName } from './collections/handlers'
 import { RunManager } from './runner/run-manager'
+import { createDraftHandlers } from './drafts/draft-handlers'
 
 export interface EngineServiceOptions {
   host: AppInfo['host']
@@ -179,6 +180,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     'settings.get': async () => ok(http.getSettings()),
     'settings.set': async (p) => ok(http.setSettings(p)),
     ...collectionHandlers,
+    ...createDraftHandlers(collections, collectionsReady),
     // Stream opens resolve variables and auth as request.send does; ws.send resolves a saved message's.
     ...createStreamOpenHandlers({ manager: collections, auth, streams, ready: collectionsReady }),
     'ws.ping': async (p) => streams.ping(p),

@@ -11,6 +11,7 @@ import { streamCommandSchemas, type StreamCommandResponses } from './stream-sche
 import { timelineCommandSchemas, type TimelineCommandResponses } from './timeline-schemas'
 import { asyncCommandSchemas, type AsyncCommandResponses } from './async-schemas'
 import { runCommandSchemas, type RunCommandResponses, type RunEventPayloads } from './run-schemas'
+import { draftCommandSchemas, type DraftCommandResponses } from './draft-schemas'
 
 /**
  * The one place that names every command and event crossing a process boundary. Transports (Electron IPC,
@@ -65,6 +66,8 @@ export const commandSchemas = {
   ...runCommandSchemas,
   // The webhook inbox, following a job, long polling (issue 6).
   ...asyncCommandSchemas,
+  // The request being edited: a pasted curl in, code out.
+  ...draftCommandSchemas,
 } as const
 
 export interface AppInfo {
@@ -100,7 +103,8 @@ export interface CommandResponses
     CollectionCommandResponses,
     TimelineCommandResponses,
     RunCommandResponses,
-    AsyncCommandResponses {
+    AsyncCommandResponses,
+    DraftCommandResponses {
   'app.info': AppInfo
   'http.send': SendResult
   'session.cancel': { cancelled: boolean }

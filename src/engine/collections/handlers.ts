@@ -76,6 +76,22 @@ export function checkPath(path: string, kind: PathKind): Result<never> | null {
   return null
 }
 
+/** The auths a request inherits from, outermost first: the collection's, its folders', then its own. */
+export function authChainFor(
+  manager: CollectionManager,
+  context: RequestContext | undefined,
+  auth: AuthSpec,
+): AuthSpec[] {
+  if (!context) return [auth]
+  const loaded = manager.loaded(context.dir)
+  if (!loaded.ok) return [auth]
+  const { info } = loaded.value
+  const node = findNode(info.root, context.path)
+  const folder = node?.type === 'folder' ? node.path : parentPath(context.path)
+  const folders = ancestorFolders(info.root, `${folder}/`)
+  return [info.auth, ...folders.slice(1).map((f) => f.auth), auth]
+}
+
 /**
  * Resolve variables and inherited auth for a request; unknown variables refuse the send, naming them. `extra`
  * texts (a WebSocket's subprotocols, a message) resolve in the same scope and are refused the same way.
@@ -92,17 +108,7 @@ export async function prepareRequest(
   if (!scope.ok) return scope
   const vars = new Map<string, string>()
   for (const v of scope.value) vars.set(v.name, v.value)
-  let chain: AuthSpec[] = [auth]
-  if (context) {
-    const loaded = manager.loaded(context.dir)
-    if (loaded.ok) {
-      const { info } = loaded.value
-      const node = findNode(info.root, context.path)
-      const folder = node?.type === 'folder' ? node.path : parentPath(context.path)
-      const folders = ancestorFolders(info.root, `${folder}/`)
-      chain = [info.auth, ...folders.slice(1).map((f) => f.auth), auth]
-    }
-  }
+  const chain = authChainFor(manager, context, auth)
   let resolved: ReturnType<typeof resolveRequest>
   const unknown: string[] = []
   let texts: string[]

@@ -61,8 +61,13 @@ export function toHar(
     bodySize: -1,
     postData: {},
   }
-  if (b.kind === 'json') har.postData = { mimeType: typeHeader ?? 'application/json', text: b.text }
-  else if (b.kind === 'text') har.postData = { mimeType: typeHeader ?? b.contentType, text: b.text }
+  // A body's type goes out as a header too: without one, curl's --data says form-urlencoded.
+  const withType = (mimeType: string): string => {
+    if (typeHeader === undefined) headers.push({ name: 'Content-Type', value: mimeType })
+    return mimeType
+  }
+  if (b.kind === 'json') har.postData = { mimeType: withType(typeHeader ?? 'application/json'), text: b.text }
+  else if (b.kind === 'text') har.postData = { mimeType: withType(typeHeader ?? b.contentType), text: b.text }
   else if (b.kind === 'form') {
     har.postData = {
       mimeType: 'application/x-www-form-urlencoded',
@@ -78,7 +83,10 @@ export function toHar(
         ),
     }
   } else if (b.kind === 'file')
-    har.postData = { mimeType: b.contentType ?? 'application/octet-stream', text: `@${b.path}` }
+    har.postData = {
+      mimeType: withType(typeHeader ?? b.contentType ?? 'application/octet-stream'),
+      text: `@${b.path}`,
+    }
   return ok(har)
 }
 

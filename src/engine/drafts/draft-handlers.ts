@@ -1,0 +1,39 @@
+import type { z } from 'zod'
+import { emptySavedRequest } from '../../shared/collection'
+import type { DraftCommandResponses, draftCommandSchemas } from '../../shared/draft-schemas'
+import { fail, ok, type Result } from '../../shared/result'
+import { effectiveAuth } from '../auth/apply-auth'
+import { authChainFor } from '../collections/handlers'
+import type { CollectionManager } from '../collections/manager'
+import { snippet } from '../exporters/snippets'
+import { importCurl } from '../importers/curl'
+import { ImportError } from '../importers/plan'
+
+type Schemas = typeof draftCommandSchemas
+type DraftHandlers = {
+  [K in keyof Schemas]: (p: z.output<Schemas[K]>) => Promise<Result<DraftCommandResponses[K]>>
+}
+
+/** `draft.*`: the request being edited, as pasted in (curl) and as copied out (code), with no file involved. */
+export function createDraftHandlers(manager: CollectionManager, ready: Promise<unknown>): DraftHandlers {
+  return {
+    'draft.fromCurl': async (p) => {
+      try {
+        return ok(await importCurl(p.text))
+      } catch (e) {
+        if (e instanceof ImportError)
+          return fail('invalid_request', `Not a curl command Flightdeck can read: ${e.message}`)
+        throw e
+      }
+    },
+    'draft.snippet': async (p) => {
+      await ready
+      const vars = await manager.scope(p.context, false)
+      if (!vars.ok) return vars
+      const auth = effectiveAuth(authChainFor(manager, p.context, p.auth))
+      const request = { ...emptySavedRequest('request'), ...p.request, auth: p.auth }
+      const text = await snippet(request, auth, vars.value, p.target)
+      return text.ok ? ok({ text: text.value }) : text
+    },
+  }
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod'
+import { authSchema, requestContextSchema, type SavedRequest } from './collection'
+import { SNIPPET_TARGETS } from './collection-schemas'
+import { requestSpecSchema } from './request'
+
+/**
+ * Commands on the request a person is editing, saved or not: what they paste into the composer and what they
+ * copy out of it. Both work without a collection folder (an Untitled tab).
+ */
+export const draftCommandSchemas = {
+  /** A pasted curl command as a request (method, URL, headers, body, auth); nothing is written to disk. */
+  'draft.fromCurl': z
+    .object({
+      text: z
+        .string()
+        .min(1)
+        .max(1024 * 1024),
+    })
+    .strict(),
+  /** The composer's request as code, as it stands now (unsaved edits included), variables from its scope. */
+  'draft.snippet': z
+    .object({
+      request: requestSpecSchema,
+      auth: authSchema,
+      context: requestContextSchema.optional(),
+      target: z.enum(SNIPPET_TARGETS),
+    })
+    .strict(),
+} as const
+
+export interface DraftCommandResponses {
+  'draft.fromCurl': { request: SavedRequest; unmapped: string[] }
+  'draft.snippet': { text: string }
+}
