@@ -41,6 +41,9 @@ export const ERROR_CODES = [
   'unsupported',
   /** An input (an import file, a pasted text) larger than Flightdeck accepts. */
   'too_large',
+  /** A collection names a file outside its folder (after links are followed) that the user has not allowed;
+   * `detail` is the folder that would have to be allowed. */
+  'file_outside',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

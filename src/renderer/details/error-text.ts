@@ -34,6 +34,7 @@ const TITLES: Record<ErrorCode, string> = {
   auth: 'Authentication failed',
   unsupported: 'Not supported here',
   too_large: 'Too large to take in',
+  file_outside: 'The file is outside the collection folder',
 }
 
 /** A plain headline for an error code; the engine's message says the specifics. */
