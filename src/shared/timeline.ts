@@ -94,6 +94,32 @@ export interface ResponseHeadersEvent extends Base {
   headersBytes: number
 }
 
+/**
+ * Interim (1xx) responses before the final one: 103 Early Hints, 102 Processing. They are not the response:
+ * the exchange is still waiting. The first MAX_KEPT_INFORMATIONAL each arrive as their own event with their
+ * headers (103's Link headers); past that, events only update `count`, at most every INFORMATIONAL_EVERY_MS,
+ * so a server that sends them without end costs a bounded number of events and bytes.
+ */
+export interface InformationalEvent extends Base {
+  type: 'informational'
+  /** The latest one's status and reason phrase. */
+  status: number
+  statusText: string
+  /** Interim responses received so far on this exchange, this one included. */
+  count: number
+  /** Its headers, for the first MAX_KEPT_INFORMATIONAL only (at most MAX_INFORMATIONAL_HEADERS, values clipped). */
+  headers?: HeaderList
+  /** What was left out of `headers`, in plain words, when something was. */
+  note?: string
+}
+
+/** Interim responses reported with their headers; later ones are counted. */
+export const MAX_KEPT_INFORMATIONAL = 8
+export const MAX_INFORMATIONAL_HEADERS = 32
+export const MAX_INFORMATIONAL_VALUE = 2048
+/** Past the kept ones, the count is reported at most this often. */
+export const INFORMATIONAL_EVERY_MS = 100
+
 export interface BodyProgressEvent extends Base {
   type: 'body-progress'
   /** Bytes received on the wire so far (before decompression). */
@@ -115,11 +141,15 @@ export interface ErrorEvent extends Base {
   message: string
   detail?: string
   timings: HarTimings
+  /** Bytes of the response body received before the failure; a partial body is discarded, not kept. */
+  partialBodyBytes?: number
 }
 
 export interface CancelledEvent extends Base {
   type: 'cancelled'
   timings: HarTimings
+  /** As on `error`: the partial body's bytes, discarded. */
+  partialBodyBytes?: number
 }
 
 export interface BodyRef {
@@ -275,6 +305,7 @@ export type TimelineEvent =
   | TlsEvent
   | RequestSentEvent
   | ResponseHeadersEvent
+  | InformationalEvent
   | BodyProgressEvent
   | RedirectEvent
   | ErrorEvent

@@ -1,6 +1,12 @@
 import type { TimelineBatch } from '../../shared/contract'
-import type { TimelineEvent } from '../../shared/timeline'
-import { isInFlight, jobRunning, type RowState, type SessionRow } from './session-row'
+import { MAX_KEPT_INFORMATIONAL, type InformationalEvent, type TimelineEvent } from '../../shared/timeline'
+import {
+  isInFlight,
+  jobRunning,
+  type InformationalSummary,
+  type RowState,
+  type SessionRow,
+} from './session-row'
 
 /**
  * The timeline's state and its one reducer. The renderer applies a whole `timeline.batch` in one store update
@@ -83,6 +89,9 @@ function nextRow(row: SessionRow, e: TimelineEvent): SessionRow | null {
       return { ...base, sent: e }
     case 'response-headers':
       return { ...base, response: e, status: e.status }
+    case 'informational':
+      // An interim response is not the response: the status stays unset and the row keeps waiting.
+      return { ...base, informational: withInformational(row.informational, e) }
     case 'body-progress':
       return { ...base, progress: e }
     case 'redirect':
@@ -105,6 +114,33 @@ function nextRow(row: SessionRow, e: TimelineEvent): SessionRow | null {
     // Job events are applied before this (they arrive after the starting exchange ended).
     case 'job':
       return null
+  }
+}
+
+/** The summary after one informational event: its headers kept while under the bound, its count taken. */
+function withInformational(
+  prev: InformationalSummary | undefined,
+  e: InformationalEvent,
+): InformationalSummary {
+  const kept = prev?.kept ?? []
+  const keep = e.headers !== undefined && kept.length < MAX_KEPT_INFORMATIONAL
+  return {
+    kept: keep
+      ? [
+          ...kept,
+          {
+            t: e.t,
+            status: e.status,
+            statusText: e.statusText,
+            headers: e.headers ?? [],
+            ...(e.note !== undefined ? { note: e.note } : {}),
+          },
+        ]
+      : kept,
+    count: Math.max(prev?.count ?? 0, e.count),
+    status: e.status,
+    statusText: e.statusText,
+    lastT: e.t,
   }
 }
 

@@ -5,6 +5,7 @@ import type {
   DnsEvent,
   DoneEvent,
   ErrorEvent,
+  HeaderList,
   JobEvent,
   QueuedEvent,
   RedirectEvent,
@@ -13,6 +14,28 @@ import type {
   TlsEvent,
   WebhookCallEvent,
 } from '../../shared/timeline'
+
+/** One interim (1xx) response kept with its headers: a marker on the lane. */
+export interface InformationalMark {
+  readonly t: number
+  readonly status: number
+  readonly statusText: string
+  readonly headers: HeaderList
+  readonly note?: string
+}
+
+/**
+ * The interim responses of an exchange: the first few with their headers (the engine sends at most
+ * MAX_KEPT_INFORMATIONAL of those), then only how many came, so a flood costs a row nothing more.
+ */
+export interface InformationalSummary {
+  readonly kept: readonly InformationalMark[]
+  readonly count: number
+  /** The latest one's status and when the latest count arrived. */
+  readonly status: number
+  readonly statusText: string
+  readonly lastT: number
+}
 
 /** Where a session is in its life, as the row's `data-state` shows it. */
 export type RowState = 'queued' | 'active' | 'done' | 'error' | 'cancelled'
@@ -42,6 +65,8 @@ export interface SessionRow {
   readonly tls?: TlsEvent
   readonly sent?: RequestSentEvent
   readonly response?: ResponseHeadersEvent
+  /** 1xx responses before the final one (103 Early Hints): markers, never the row's status. */
+  readonly informational?: InformationalSummary
   readonly progress?: BodyProgressEvent
   readonly terminal?: TerminalEvent
   /** A webhook call (kind `webhook`): what came in. */
