@@ -30,6 +30,11 @@ export interface BodyLines {
   size: number
   /** Pretty view only: the body is not JSON; where parsing stopped. */
   invalid?: { message: string; offset: number }
+  /**
+   * Pretty view only: lines nested deeper than `levels` are indented as if at `levels` (so a line's indentation
+   * stays short however deep the body goes); `deepest` is the deepest level indexed so far.
+   */
+  indentCap?: { levels: number; deepest: number }
 }
 
 export interface BodySearchMatch {

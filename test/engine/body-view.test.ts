@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { BodyViews } from '../../src/engine/body-view/body-views'
-import { CHECKPOINT_EVERY, JsonLineScanner } from '../../src/engine/body-view/json-lines'
+import { BLOCK_LINES } from '../../src/engine/body-view/json-blocks'
+import { JsonLineScanner } from '../../src/engine/body-view/json-lines'
+import { renderJson } from '../../src/engine/body-view/json-view'
 import { RAW_WRAP_BYTES } from '../../src/engine/body-view/raw-lines'
 import { BodyStore } from '../../src/engine/http/body-store'
 import { createEngineService } from '../../src/engine/service'
@@ -62,7 +64,7 @@ describe('pretty JSON lines', () => {
     expect(prettyLines('<html>').error).toMatch(/unexpected/)
   })
 
-  it('pairs every opening line with its closing line, and renders from any checkpoint', () => {
+  it('pairs every opening line with its closing line, and renders from any block', async () => {
     const big = {
       items: Array.from({ length: 300 }, (_, i) => ({ id: i, tags: ['x', 'y'], nested: { n: i } })),
     }
@@ -72,20 +74,17 @@ describe('pretty JSON lines', () => {
     ix.scan(src, 0)
     ix.finish(src.length)
     expect(ix.lines).toBe(want.length)
+    const blocks = ix.blocks
+    if (!blocks) throw new Error('no index')
+    expect(blocks.count).toBe(Math.ceil(want.length / BLOCK_LINES))
+    const body = { size: src.length, read: async (o: number, n: number) => src.subarray(o, o + n) }
     // Line 0 opens the root object, closed on the last line; line 1 opens "items".
-    expect(ix.closeOf.get(0) - 1).toBe(want.length - 1)
-    expect(want[ix.closeOf.get(1) - 1]).toBe('  ]')
-    expect(ix.checkpoints.length).toBe(Math.ceil(want.length / CHECKPOINT_EVERY))
+    const head = await renderJson(blocks, body, 0, 2)
+    expect(head.closes[0]).toBe(want.length - 1)
+    expect(want[head.closes[1] ?? -1]).toBe('  ]')
     for (const from of [0, 1, 63, 64, 65, 1000, want.length - 3]) {
-      const cp = ix.checkpoints[Math.floor(from / CHECKPOINT_EVERY)]
-      const got: string[] = []
-      const r = new JsonLineScanner(
-        { from, to: from + 3, sink: { line: (_n, t) => got.push(t) } },
-        cp ?? null,
-      )
-      r.scan(src.subarray(cp?.offset ?? 0), cp?.offset ?? 0)
-      if (!r.satisfied) r.finish(src.length)
-      expect(got).toEqual(want.slice(from, from + 3))
+      const got = await renderJson(blocks, body, from, from + 3)
+      expect(got.lines).toEqual(want.slice(from, from + 3))
     }
   })
 })

@@ -2,7 +2,8 @@ import { open } from 'node:fs/promises'
 import type { BodyLines, BodySearchResult, BodyView } from '../../shared/body-view'
 import { fail, ok, type Result } from '../../shared/result'
 import type { BodyStore, BodyWriter } from '../http/body-store'
-import { CHECKPOINT_EVERY, JsonLineScanner, type Checkpoint } from './json-lines'
+import { JsonLineScanner, MAX_INDENT_LEVELS } from './json-lines'
+import { jsonLinesAt, renderJson } from './json-view'
 import { RawLineIndex } from './raw-lines'
 
 /**
@@ -11,11 +12,11 @@ import { RawLineIndex } from './raw-lines'
  * Indexing runs in the background in 1 MB chunks, yielding between them; a request for lines waits only
  * until those lines are indexed, which is why the first screen of a huge body comes back in milliseconds.
  *
- * Indexes cost memory (a few bytes per line), so only the most recently used few are kept.
+ * Indexes cost memory (a few bytes per block of lines, whatever the nesting), so only the most recently used
+ * few are kept.
  */
 
 const CHUNK = 1024 * 1024
-const RENDER_CHUNK = 256 * 1024
 const KEEP_INDEXES = 4
 /** Bodies past this are offered as a download, never indexed. */
 export const MAX_VIEW_BYTES = 512 * 1024 * 1024
@@ -46,17 +47,18 @@ export class BodyViews {
     if (ix.failed !== null) return fail('file', 'Could not read the stored body', ix.failed)
     const total = this.lineCount(ix)
     const end = Math.min(to, total)
-    const out: string[] = []
-    const closes: number[] = []
+    let out: string[] = []
+    let closes: number[] = []
     if (end > from) {
-      if (ix.json) await this.renderJson(ix, from, end, out)
-      else await this.renderRaw(ix, from, end, out)
-      for (let l = from; l < from + out.length; l++) {
-        const c = ix.json ? ix.json.closeOf.get(l) : 0
-        closes.push(c > 0 ? c - 1 : -1)
+      const blocks = ix.json?.blocks
+      if (blocks) ({ lines: out, closes } = await renderJson(blocks, ix.writer, from, end))
+      else {
+        await this.renderRaw(ix, from, end, out)
+        closes = out.map(() => -1)
       }
     }
     const error = ix.json?.error
+    const deepest = ix.json?.deepest ?? 0
     return ok({
       bodyId,
       view,
@@ -68,6 +70,7 @@ export class BodyViews {
       scanned: ix.scanned,
       size: ix.writer.size,
       ...(error ? { invalid: { message: error, offset: ix.json?.errorOffset ?? 0 } } : {}),
+      ...(deepest > MAX_INDENT_LEVELS ? { indentCap: { levels: MAX_INDENT_LEVELS, deepest } } : {}),
     })
   }
 
@@ -110,7 +113,10 @@ export class BodyViews {
     // Every match's line: the index must have reached the last match first.
     const last = offsets[offsets.length - 1]
     if (last !== undefined) await this.until(ix, () => ix.scanned > last)
-    const lines = ix.json ? await this.jsonLinesAt(ix, offsets) : offsets.map((o) => ix.raw?.lineAt(o) ?? 0)
+    const blocks = ix.json?.blocks
+    const lines = blocks
+      ? await jsonLinesAt(blocks, ix.writer, offsets)
+      : offsets.map((o) => ix.raw?.lineAt(o) ?? 0)
     return ok({
       bodyId,
       view,
@@ -220,26 +226,6 @@ export class BodyViews {
     return ix.raw?.lineCount(ix.writer.size, ix.complete) ?? 0
   }
 
-  private checkpointFor(ix: Index, line: number): Checkpoint {
-    const cps = ix.json?.checkpoints ?? []
-    const i = Math.min(cps.length - 1, Math.floor(line / CHECKPOINT_EVERY))
-    return cps[Math.max(0, i)] ?? { line: 0, offset: 0, stack: new Uint8Array(0) }
-  }
-
-  private async renderJson(ix: Index, from: number, to: number, out: string[]): Promise<void> {
-    const cp = this.checkpointFor(ix, from)
-    const scanner = new JsonLineScanner({ from, to, sink: { line: (_n, text) => out.push(text) } }, cp)
-    let pos = cp.offset
-    const size = ix.writer.size
-    while (!scanner.satisfied && scanner.error === null && pos < size) {
-      const buf = await ix.writer.read(pos, RENDER_CHUNK)
-      if (buf.length === 0) break
-      scanner.scan(buf, pos)
-      pos += buf.length
-    }
-    if (!scanner.satisfied) scanner.finish(pos)
-  }
-
   private async renderRaw(ix: Index, from: number, to: number, out: string[]): Promise<void> {
     const raw = ix.raw
     if (!raw) return
@@ -254,51 +240,6 @@ export class BodyViews {
       if (text.endsWith('\n')) text = text.slice(0, text.endsWith('\r\n') ? -2 : -1)
       out.push(text)
     }
-  }
-
-  /** The pretty line holding each byte offset (offsets ascending). */
-  private async jsonLinesAt(ix: Index, offsets: number[]): Promise<number[]> {
-    const cps = ix.json?.checkpoints ?? []
-    const out: number[] = []
-    let cached: { cp: Checkpoint; starts: number[] } | null = null
-    for (const offset of offsets) {
-      let lo = 0
-      let hi = cps.length - 1
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1
-        if ((cps[mid]?.offset ?? 0) <= offset) lo = mid
-        else hi = mid - 1
-      }
-      const cp = cps[lo]
-      if (!cp) {
-        out.push(0)
-        continue
-      }
-      if (!cached || cached.cp !== cp) {
-        const starts: number[] = []
-        const scanner = new JsonLineScanner(
-          { from: cp.line, to: cp.line + CHECKPOINT_EVERY, sink: { line: () => undefined } },
-          cp,
-        )
-        scanner.onLineStart = (line, at) => {
-          starts[line - cp.line] = at
-        }
-        let pos = cp.offset
-        while (!scanner.satisfied && scanner.error === null && pos < ix.writer.size) {
-          const buf = await ix.writer.read(pos, RENDER_CHUNK)
-          if (buf.length === 0) break
-          scanner.scan(buf, pos)
-          pos += buf.length
-        }
-        cached = { cp, starts }
-      }
-      let line = cp.line
-      cached.starts.forEach((s, i) => {
-        if (s <= offset) line = cp.line + i
-      })
-      out.push(line)
-    }
-    return out
   }
 }
 

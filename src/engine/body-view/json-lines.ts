@@ -1,47 +1,33 @@
+import { ARR, BLOCK_LINES, JsonBlocks, OBJ } from './json-blocks'
+import { LevelStack, type KindLoader } from './level-stack'
+
 /**
  * Pretty-printed JSON, one line at a time, straight from the body's bytes: the lines are those of
  * `JSON.stringify(value, null, 2)` (strings and numbers keep their source spelling), produced by a resumable
  * byte-level scanner so a 100 MB body never becomes one string or one object graph.
  *
- * Indexing scans the whole body once, in chunks, and keeps only: the line count, a checkpoint every
- * `CHECKPOINT_EVERY` lines (byte offset and the open containers), and for every line that opens a container
- * the line that closes it (for folding). Rendering lines [from, to) restarts the same scanner at the nearest
- * checkpoint and builds text only for those lines. Several top-level values (NDJSON) are listed one after
- * another.
+ * Indexing scans the whole body once, in chunks, and keeps only the line count and, per block of
+ * `BLOCK_LINES` lines, where it starts and how the open containers changed (json-blocks.ts): memory linear in
+ * the body whatever its depth. Rendering lines [from, to) restarts the same scanner at the block holding
+ * `from` and builds text only for those lines. Several top-level values (NDJSON) are listed one after another.
+ *
+ * Indentation is two spaces a level up to `MAX_INDENT_LEVELS`; deeper lines are drawn at that level (the view
+ * says so): a body nested a million deep would otherwise be about 10^12 spaces of indentation.
  */
 
-export const CHECKPOINT_EVERY = 64
 /** Longer lines are cut here when rendered (a 10 MB string stays a 10 MB string in the raw view). */
 export const MAX_LINE_CHARS = 10_000
-
-const OBJ = 1
-const ARR = 2
+/** Lines nested deeper than this are indented as if at this depth. */
+export const MAX_INDENT_LEVELS = 64
 
 const Q = 0x22
 const BS = 0x5c
 
-export interface Checkpoint {
+/** Where a scan starts: a block's first line, with `depth` containers open there. */
+export interface ScanStart {
   line: number
-  offset: number
-  stack: Uint8Array
-}
-
-/** Growable Int32 storage: `closeOf[line]` is the closing line + 1 of a container opened on `line`, or 0. */
-class IntList {
-  data = new Int32Array(1024)
-  set(i: number, v: number): void {
-    if (i >= this.data.length) {
-      let n = this.data.length
-      while (n <= i) n *= 2
-      const next = new Int32Array(n)
-      next.set(this.data)
-      this.data = next
-    }
-    this.data[i] = v
-  }
-  get(i: number): number {
-    return i < this.data.length ? (this.data[i] ?? 0) : 0
-  }
+  depth: number
+  kinds: KindLoader
 }
 
 type Mode = 'ws' | 'str' | 'esc' | 'atom'
@@ -51,16 +37,25 @@ export interface LineSink {
   line(n: number, text: string): void
 }
 
+/** A scan over lines [from, to): `sink` gets their text (without one, only the hooks run). */
+export interface ScanRange {
+  from: number
+  to: number
+  sink: LineSink | null
+}
+
 /**
- * The scanner. In index mode (no sink) it only counts lines, records checkpoints and fold pairs. In render
- * mode it builds the text of lines in [from, to) and stops caring after `to`.
+ * The scanner. In index mode (no range) it counts lines and fills `blocks`. In render mode it builds the text
+ * of lines in [from, to) and stops once past `to`.
  */
 export class JsonLineScanner {
   /** Lines started so far; the current line is `lines - 1`. */
   lines = 0
-  stack: number[] = []
-  /** Line where each open container started (index mode). */
-  openedAt: number[] = []
+  private readonly stack: LevelStack
+  /** Index mode: the block index being built. */
+  readonly blocks: JsonBlocks | null
+  /** Deepest indentation level of any line seen. */
+  deepest = 0
   afterColon = false
   /** An open bracket whose emptiness is not known yet (0 when none). */
   pendingOpen = 0
@@ -72,22 +67,26 @@ export class JsonLineScanner {
   private atom = ''
   private atomStart = 0
   private strStart = 0
-  readonly checkpoints: Checkpoint[] = []
   /** Told where every line starts (search maps byte offsets to lines with it). */
   onLineStart: ((line: number, offset: number) => void) | null = null
-  readonly closeOf = new IntList()
+  /** Told when the container opened on `line` gets its first member: it is open at `level` (0 = outermost). */
+  onOpen: ((line: number, level: number) => void) | null = null
+  /** Told when a container closes on `line`, leaving `depth` levels open. */
+  onClose: ((line: number, depth: number) => void) | null = null
   private text: string[] = []
   private textLen = 0
   private strPieces: Buffer[] = []
   private strBytes = 0
 
   constructor(
-    private readonly render: { from: number; to: number; sink: LineSink } | null = null,
-    start: Checkpoint | null = null,
+    private readonly render: ScanRange | null = null,
+    start: ScanStart | null = null,
   ) {
+    this.stack = new LevelStack(start?.kinds ?? null)
+    this.blocks = render === null ? new JsonBlocks() : null
     if (start) {
       this.lines = start.line
-      this.stack = Array.from(start.stack)
+      this.stack.reset(start.depth)
     }
   }
 
@@ -99,8 +98,10 @@ export class JsonLineScanner {
   private get rendering(): boolean {
     const r = this.render
     const cur = this.lines - 1
-    return r !== null && cur >= r.from && cur < r.to
+    return r !== null && r.sink !== null && cur >= r.from && cur < r.to
   }
+
+  private readonly kindAt = (level: number): number => this.stack.kind(level)
 
   private fail(message: string, offset: number): void {
     if (this.error === null) {
@@ -110,18 +111,19 @@ export class JsonLineScanner {
   }
 
   /**
-   * Start the next line at the token at `offset`. A checkpoint stores the containers open before that token,
-   * so a scan restarted there reads the token in the same state; a closing bracket's line is indented one
-   * level less than that.
+   * Start the next line at the token at `offset`. A block starting here records the containers open before
+   * that token, so a scan restarted there reads the token in the same state; a closing bracket's line is
+   * indented one level less than that.
    */
   private newLine(offset: number, closing = false): void {
     this.flushLine()
     const n = this.lines++
     this.onLineStart?.(n, offset)
-    if (this.render === null && n % CHECKPOINT_EVERY === 0) {
-      this.checkpoints.push({ line: n, offset, stack: Uint8Array.from(this.stack) })
-    }
-    if (this.rendering) this.append('  '.repeat(Math.max(0, this.stack.length - (closing ? 1 : 0))))
+    if (this.blocks !== null && n % BLOCK_LINES === 0)
+      this.blocks.start(offset, this.stack.length, this.kindAt)
+    const level = Math.max(0, this.stack.length - (closing ? 1 : 0))
+    if (level > this.deepest) this.deepest = level
+    if (this.rendering) this.append('  '.repeat(Math.min(level, MAX_INDENT_LEVELS)))
   }
 
   private append(s: string): void {
@@ -133,7 +135,7 @@ export class JsonLineScanner {
   private flushLine(): void {
     const r = this.render
     const cur = this.lines - 1
-    if (r !== null && cur >= r.from && cur < r.to) {
+    if (r !== null && r.sink !== null && cur >= r.from && cur < r.to) {
       let t = this.text.join('')
       if (t.length > MAX_LINE_CHARS) t = `${t.slice(0, MAX_LINE_CHARS)}…`
       r.sink.line(cur, t)
@@ -157,6 +159,7 @@ export class JsonLineScanner {
     if (this.mode === 'str' || this.mode === 'esc') this.fail('unterminated string', endOffset)
     if (this.pendingOpen !== 0 || this.stack.length > 0) this.fail('unexpected end of JSON', endOffset)
     this.flushLine()
+    this.blocks?.end(this.stack.length, this.kindAt)
   }
 
   /** A value (or key) begins at `offset`: resolve a pending open bracket, then place it. */
@@ -169,7 +172,7 @@ export class JsonLineScanner {
         return false // the empty container closed on its own line
       }
       this.stack.push(open === 0x7b ? OBJ : ARR)
-      this.openedAt.push(this.pendingLine)
+      this.onOpen?.(this.pendingLine, this.stack.length - 1)
     }
     return true
   }
@@ -271,7 +274,7 @@ export class JsonLineScanner {
   }
 
   private token(c: number, at: number): void {
-    const top = this.stack[this.stack.length - 1] ?? 0
+    const top = this.stack.top()
     if (c === 0x2c) {
       // ','
       if (this.pendingOpen !== 0 || top === 0) return this.fail("unexpected ','", at)
@@ -288,18 +291,17 @@ export class JsonLineScanner {
     if (c === 0x7d || c === 0x5d) {
       if (!this.beginValue(at, true, c)) return this.afterValue()
       const want = c === 0x7d ? OBJ : ARR
-      if (this.stack[this.stack.length - 1] !== want)
-        return this.fail(`unexpected '${String.fromCharCode(c)}'`, at)
+      if (this.stack.top() !== want) return this.fail(`unexpected '${String.fromCharCode(c)}'`, at)
       this.newLine(at, true)
       this.stack.pop()
-      const opened = this.openedAt.pop() ?? -1
-      if (this.render === null && opened >= 0) this.closeOf.set(opened, this.lines)
+      this.blocks?.popped(this.stack.length)
+      this.onClose?.(this.lines - 1, this.stack.length)
       if (this.rendering) this.append(c === 0x7d ? '}' : ']')
       this.afterValue()
       return
     }
     this.beginValue(at, false, 0)
-    const ctx = this.stack[this.stack.length - 1] ?? 0
+    const ctx = this.stack.top()
     const inline = ctx === OBJ && this.afterColon
     if (ctx === OBJ && !this.afterColon && c !== Q) return this.fail('expected a key', at)
     if (!inline) this.newLine(at)
