@@ -77,7 +77,8 @@ function reference(text: string, ids: string[]): { rows: Row[]; retries: number[
     onRetry: (ms) => retries.push(ms),
     onError: (err) => out.push(['invalid', err.line ?? '', null, null]),
   })
-  p.feed(text)
+  // At the end of the stream a last CR is a line end (eventsource-parser alone would wait for an LF).
+  p.feed(text.endsWith('\r') ? `${text}\n` : text)
   expect(k).toBe(ids.length)
   return { rows: out, retries }
 }
@@ -143,8 +144,7 @@ function randomStream(
     s += eol()
     ids.push(buffer)
   }
-  // End on LF: eventsource-parser holds back a last CR in case an LF follows.
-  return { text: `${s}\n`, ids, last: buffer }
+  return { text: s, ids, last: buffer }
 }
 
 /** Cut `bytes` at random places (often inside a UTF-8 character or a CRLF). */
@@ -193,6 +193,81 @@ describe('the SSE decoder', () => {
       store.dispose()
       store = null
     }
+  })
+
+  it('takes a CR as a line end at once, yet a CRLF cut between chunks as one: every cut, the same events, each told with the chunk that ends it', () => {
+    // Every mix of line ends, a CR-only blank line last (the stream ends there: its event is not lost).
+    const text =
+      'data: a\r\rdata: b\n\ndata: c\r\n\r\nid: 1\rdata: d\r\n\rdata: e\n\r: note\r\r' +
+      'data: f\r\ndata: g\r\revent: x\r\ndata: h\n\r\ndata: i\r\n\ndata: j\r\r'
+    const whole = (prefix: string): Row[] => {
+      const ids: string[] = []
+      let id = ''
+      const fed = prefix.endsWith('\r') ? `${prefix}\n` : prefix
+      createParser({ onEvent: (e) => ids.push((id = e.id ?? id)) }).feed(fed)
+      return reference(prefix, ids).rows
+    }
+    const want = whole(text)
+    expect(want.filter((r) => r[0] === 'event').map((r) => r[1])).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+      'e',
+      'f\ng',
+      'h',
+      'i',
+      'j',
+    ])
+    for (let at = 1; at < text.length; at++) {
+      store = new StreamLogStore()
+      const log = store.create(`cut${at}`)
+      const ticks: number[] = []
+      const d = createStreamDecoder(
+        'sse',
+        {
+          text: () => undefined,
+          bytes: () => undefined,
+          messages: (_kind, _seq, count) => void ticks.push(count),
+          retry: () => undefined,
+          fatal: () => undefined,
+        },
+        { lastEventId: '' },
+        1024 * 1024,
+        log,
+      )
+      d.push(Buffer.from(text.slice(0, at)), 0)
+      // What the first chunk completed is told now, not when a later chunk comes: a CR at its end included.
+      const told = ticks.reduce((n, c) => n + c, 0)
+      expect({ at, told }).toEqual({ at, told: whole(text.slice(0, at)).length })
+      d.push(Buffer.from(text.slice(at)), 1)
+      d.end()
+      expect({ at, rows: rows(log) }).toEqual({ at, rows: want })
+      store.dispose()
+      store = null
+    }
+    // A byte a chunk.
+    store = new StreamLogStore()
+    const log = store.create('bytes')
+    decode(
+      log,
+      [...Buffer.from(text)].map((b) => Buffer.from([b])),
+    )
+    expect(rows(log)).toEqual(want)
+  })
+
+  it('counts an event of many short data lines whole against the limit (its field names and line ends too)', () => {
+    // 7 bytes a line, 2 characters of data: counting the data alone let such an event reach 3.5 times the limit.
+    store = new StreamLogStore()
+    const log = store.create('short-lines')
+    const lines = Buffer.from('data:x\n'.repeat(64 * 1024))
+    const chunks = Array.from({ length: 5 }, () => lines)
+    const { fatal, ticks } = decode(log, [Buffer.from('data: before\n\n'), ...chunks, Buffer.from('\n')])
+    expect(fatal).toEqual([
+      'An event or line is longer than the limit of 1.0 MB (1048576 bytes): the stream was stopped at byte 1376270, 1376256 bytes into the event',
+    ])
+    expect(ticks.map((t) => t.preview)).toEqual(['before'])
+    expect(rows(log)).toEqual([['event', 'before', 'message', null]])
   })
 
   it('decodes the bytes as one UTF-8 stream however they are cut: a BOM dropped only at the start, bad bytes as U+FFFD', () => {
@@ -446,7 +521,10 @@ describe('the SSE decoder', () => {
       Buffer.from('id: 1\ndata: one\n\n'),
       Buffer.concat([Buffer.from('data: two\n\ndata: '), Buffer.alloc(1100 * 1024, 97)]),
     ])
-    expect(fatal).toEqual(['An event or line is longer than the limit of 1048576 bytes'])
+    // Where it stopped: the body's byte count, and how far into the event (it started at byte 28).
+    expect(fatal).toEqual([
+      'An event or line is longer than the limit of 1.0 MB (1048576 bytes): the stream was stopped at byte 1126434, 1126406 bytes into the event',
+    ])
     expect(rows(log)).toEqual([
       ['event', 'one', 'message', '1'],
       ['event', 'two', 'message', '1'],
@@ -463,6 +541,8 @@ describe('the SSE decoder', () => {
       Buffer.alloc(700 * 1024, 97),
       Buffer.alloc(400 * 1024, 97),
     ])
-    expect(fatal).toEqual(['An event or line is longer than the limit of 1048576 bytes'])
+    expect(fatal).toEqual([
+      'An event or line is longer than the limit of 1.0 MB (1048576 bytes): the stream was stopped at byte 1126406, 1126406 bytes into the event',
+    ])
   })
 })

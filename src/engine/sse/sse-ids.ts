@@ -62,12 +62,10 @@ export class IdOnlyBlocks {
   /** The start of a line not yet ended: all of it for an `id` line, else enough to tell a `data` line. */
   private partial = ''
   /**
-   * The text so far ended a line in CR: that line (`held`) is over, but it is looked at once a later chunk
-   * brings a line end, as eventsource-parser does (an LF right after belongs to the CR), so both count the
-   * same dispatches in the same chunk. `partial` is then the start of the line after it.
+   * The last chunk ended in CR. That CR ended its line there, as the decoder has the parser take it; an LF
+   * that starts the next chunk is the CRLF's second half, not a line of its own.
    */
-  private crHeld = false
-  private held = ''
+  private crEnded = false
   /** The data-ful dispatches of the chunk being walked: the last event id at each. */
   private collected: string[] = []
 
@@ -83,8 +81,9 @@ export class IdOnlyBlocks {
    */
   chunk(text: string, events: number, withoutId: number): string[] | null {
     this.tailFrom = -1
-    this.tailHeld = false
-    if (!this.crHeld && text.indexOf('\r') === -1) {
+    const skip = this.crEnded && text.charCodeAt(0) === LF ? 1 : 0
+    this.crEnded = text.charCodeAt(text.length - 1) === CR
+    if (skip === 0 && text.indexOf('\r') === -1) {
       const last = text.lastIndexOf('\n\n')
       const after = last !== -1 ? last + 2 : text.charCodeAt(0) === LF && this.partial === '' ? 1 : -1
       if (this.idsTold(text, events, withoutId, last)) {
@@ -99,7 +98,7 @@ export class IdOnlyBlocks {
       }
     }
     this.collected = []
-    this.walk(text, 0)
+    this.walk(text, skip)
     const out = this.collected
     this.collected = []
     // Should the parser have seen other dispatches than these lines show, its own ids are the answer.
@@ -147,16 +146,6 @@ export class IdOnlyBlocks {
 
   /** Where the text after the chunk's last blank line starts (-1: the chunk has no blank line). */
   tailFrom = -1
-  /**
-   * The chunk's last blank line was one an earlier chunk ended in CR (held till now, as the parser holds it):
-   * the text after it starts where that chunk's text ended, and continues at `tailFrom` here.
-   */
-  tailHeld = false
-
-  /** The text so far ends in a blank line ended by CR, not yet looked at. */
-  get blankHeld(): boolean {
-    return this.crHeld && this.held === ''
-  }
   /** A chunk answered by its events, whose lines after the last blank one are still to be walked. */
   private pendingText = ''
 
@@ -178,21 +167,6 @@ export class IdOnlyBlocks {
   /** Lines of `text` from `pos`: blank lines dispatch, `data` lines mark the block, `id` lines set the buffer. */
   private walk(text: string, pos: number): void {
     const n = text.length
-    if (this.crHeld) {
-      if (text.indexOf('\n', pos) === -1 && text.indexOf('\r', pos) === -1) {
-        this.keep(text.slice(pos))
-        return
-      }
-      this.crHeld = false
-      const blank = this.held === ''
-      this.line(this.held)
-      this.held = ''
-      if (this.partial === '' && text.charCodeAt(pos) === LF) pos++
-      if (blank) {
-        this.tailFrom = pos
-        this.tailHeld = true
-      }
-    }
     while (pos < n) {
       let end = pos
       while (end < n) {
@@ -200,23 +174,9 @@ export class IdOnlyBlocks {
         if (c === LF || c === CR) break
         end++
       }
-      if (end === n || end === n - 1) {
-        // The end of the text: keep the line's start (a last CR is looked at with the next chunk).
+      if (end === n) {
+        // The end of the text inside a line: keep the line's start.
         this.keep(text.slice(pos, end))
-        if (end === n - 1) {
-          const line = this.partial
-          this.partial = ''
-          if (text.charCodeAt(end) === LF) {
-            this.line(line)
-            if (line === '') {
-              this.tailFrom = n
-              this.tailHeld = false
-            }
-          } else {
-            this.crHeld = true
-            this.held = line
-          }
-        }
         return
       }
       const line = this.partial === '' ? text.slice(pos, end) : this.partial + text.slice(pos, end)
@@ -224,10 +184,7 @@ export class IdOnlyBlocks {
       this.line(line)
       pos = end + 1
       if (text.charCodeAt(end) === CR && text.charCodeAt(pos) === LF) pos++
-      if (line === '') {
-        this.tailFrom = pos
-        this.tailHeld = false
-      }
+      if (line === '') this.tailFrom = pos
     }
   }
 

@@ -1,5 +1,6 @@
 import { isAscii } from 'node:buffer'
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser'
+import { formatBytes } from '../../shared/format'
 import type { StreamMode } from '../../shared/timeline'
 import type { StreamLog } from '../streams/stream-log'
 import { IdOnlyBlocks } from './sse-ids'
@@ -135,6 +136,10 @@ class SseDecoder implements StreamDecoder {
   private readonly parser: EventSourceParser
   private readonly ids: IdOnlyBlocks
   private dead = false
+  /** Bytes of the body read so far (where a limit cut the stream, in its message). */
+  private received = 0
+  /** The text so far ended in CR, taken as a line end: an LF next is that CRLF's second half. */
+  private crEnded = false
   /** Engine time of the chunk being read: every message completed in it arrived then. */
   private t = 0
   /** The last event id as the events of the chunk being read carry them. */
@@ -152,8 +157,8 @@ class SseDecoder implements StreamDecoder {
    */
   private carry = ''
   private carryId: string
-  /** Where in `carry` a blank line ended by CR (not yet dispatched) ends, or -1. */
-  private carryCut = -1
+  /** The carry's size in bytes, as it came off the wire (an LF dropped after a CR aside). */
+  private carryBytes = 0
   /**
    * The events of the chunk being read that the log has room for and has not been given yet: `pending` of
    * them from its `pendingFrom`th, `pendingSize` bytes of data, the last one and the last event id at it.
@@ -194,6 +199,7 @@ class SseDecoder implements StreamDecoder {
   push(chunk: Buffer, t: number): void {
     if (this.dead || chunk.length === 0) return
     this.t = t
+    this.received += chunk.length
     const ascii = isAscii(chunk)
     // The text is the chunk's bytes, a character a byte (not so after bytes the decoder held back: they come
     // out first, completed or as U+FFFD).
@@ -215,6 +221,22 @@ class SseDecoder implements StreamDecoder {
     const rest = this.utf8.decode()
     this.ascii = false
     if (rest !== '') this.take(rest, false, null)
+  }
+
+  /**
+   * The chunk's text to the parser. eventsource-parser holds back a CR that ends its input, waiting to see
+   * whether an LF follows (CRLF is one line end): a stream with CR-only line ends would then dispatch each
+   * event one chunk late, and lose the last. The line end is taken at the CR instead (the parser is given the
+   * LF it waits for), and an LF that starts the next text is not given to it: it is the CRLF's second half.
+   * (Text, not bytes: should the UTF-8 decoder have held back part of a character after the CR, that comes
+   * out first.) The log keeps the text as it came, where the CR and the LF read as one line end again.
+   */
+  private feed(text: string): void {
+    const skip = this.crEnded && text.charCodeAt(0) === LF
+    if (!skip) this.parser.feed(text)
+    else if (text.length > 1) this.parser.feed(text.slice(1))
+    this.crEnded = text.charCodeAt(text.length - 1) === CR
+    if (this.crEnded && !this.dead) this.parser.feed('\n')
   }
 
   /**
@@ -293,7 +315,7 @@ class SseDecoder implements StreamDecoder {
   /** One decoded chunk (`ascii`: `chunk`, its bytes, were ASCII, so the text is they, a byte a character). */
   private take(text: string, ascii: boolean, chunk: Buffer | null): void {
     this.room = this.log.room
-    this.parser.feed(text)
+    this.feed(text)
     this.flushEvents()
     const events = this.events
     const withoutId = this.withoutId
@@ -307,13 +329,7 @@ class SseDecoder implements StreamDecoder {
     this.state.lastEventId = this.last
     // The log keeps the text of the blocks this chunk ended (from the last blank line before it to its own).
     const tail = this.ids.tailFrom
-    if (tail >= 0 && this.ids.tailHeld && this.carryCut >= 0) {
-      // The last blank line was a CR at the end of an earlier chunk: the blocks end there, in the carry.
-      if (events > 0) this.log.holdBlocks(this.carry.slice(0, this.carryCut), this.carryId, this.ascii)
-      this.carry = this.carry.slice(this.carryCut) + text.slice(tail)
-      this.carryId = this.last
-      this.carryAscii = !NON_ASCII.test(this.carry)
-    } else if (tail >= 0) {
+    if (tail >= 0) {
       if (events > 0 && this.ascii && chunk !== null) {
         // ASCII blocks are kept as their bytes (copied off the JS heap; the chunk's text dies young).
         this.log.holdBlockBytes(this.carry, chunk, tail, this.carryId)
@@ -321,23 +337,32 @@ class SseDecoder implements StreamDecoder {
       this.carry = text.slice(tail)
       this.carryId = this.last
       this.carryAscii = ascii || !NON_ASCII.test(this.carry)
+      this.carryBytes = this.carryAscii ? this.carry.length : Buffer.byteLength(this.carry)
     } else {
       if (events > 0) {
         // Should the lines and the parser disagree (they should not), the events are kept with all there is.
         this.log.holdBlocks(this.carry + text, this.carryId, this.ascii)
         this.carry = ''
-      } else this.carry += text
+        this.carryBytes = 0
+      } else {
+        this.carry += text
+        this.carryBytes += ascii ? text.length : Buffer.byteLength(text)
+      }
       this.carryAscii = this.carryAscii && ascii
     }
-    // A blank line ended by CR at the very end: where the blocks will end, once a later chunk dispatches it.
-    if (this.ids.blankHeld) {
-      if (this.carryCut < 0 || tail >= 0) this.carryCut = this.carry.length
-    } else this.carryCut = -1
+    // The event being read is all its lines so far (field names, comments and ends included): counted whole,
+    // so that many short `data` lines cannot build an event far larger than the limit one line at a time.
+    if (this.carryBytes > this.maxBuffer) this.dead = true
     if (this.dead) {
-      // The events before the line past the limit are in the log, but the connection ends here, untold.
+      // The events before the one past the limit are in the log, but the connection ends here, untold.
       this.runs.length = 0
+      const inEvent = Math.max(this.carryBytes, this.maxBuffer + 1)
       this.carry = ''
-      this.sink.fatal(`An event or line is longer than the limit of ${this.maxBuffer} bytes`)
+      this.carryBytes = 0
+      this.sink.fatal(
+        `An event or line is longer than the limit of ${formatBytes(this.maxBuffer)} (${this.maxBuffer} bytes): ` +
+          `the stream was stopped at byte ${this.received}, ${inEvent} bytes into the event`,
+      )
       return
     }
     for (const run of this.runs) {
@@ -359,6 +384,8 @@ class SseDecoder implements StreamDecoder {
 }
 
 const NON_ASCII = /[\u0080-\uffff]/
+const LF = 10
+const CR = 13
 
 /** Characters of a message the log did not keep that are kept for its tick's preview. */
 const DROPPED_PREVIEW = 80
