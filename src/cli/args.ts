@@ -86,6 +86,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         env: { type: 'string' },
         into: { type: 'string' },
         format: { type: 'string' },
+        'allow-files': { type: 'string', multiple: true },
       },
     })
   } catch (e) {
@@ -101,6 +102,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (command === 'send' && values.collection !== undefined)
     return parseSavedSend(values, positionals.slice(1))
   if (command !== 'send') return error(`unknown command '${command}'; try: flightdeck send <url>`)
+  // A URL sent from the command line names its own -d @file; only a collection's files are confined.
+  if (values['allow-files'] !== undefined)
+    return error('--allow-files applies to a saved request (--collection) and to flightdeck run')
   if (target === undefined) return error('missing URL; try: flightdeck send <url>')
   if (extra.length > 0) return error(`unexpected argument '${extra[0] ?? ''}'`)
 

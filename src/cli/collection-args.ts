@@ -11,6 +11,8 @@ export interface SavedSendCommand {
   env?: string
   json: boolean
   insecure: boolean
+  /** Folders outside the collection whose files its requests may send (`--allow-files DIR`, repeatable). */
+  allowFiles: string[]
 }
 
 export interface ImportCommand {
@@ -22,7 +24,7 @@ export interface ImportCommand {
 
 type Err = { kind: 'error'; message: string }
 
-export const COLLECTION_USAGE_LINES = `       flightdeck send --collection <dir> --request <path> [--env <name>] [--json]
+export const COLLECTION_USAGE_LINES = `       flightdeck send --collection <dir> --request <path> [--env <name>] [--allow-files <dir>] [--json]
        flightdeck import <file> --into <dir> [--format <format>]
        flightdeck run <collection-dir> [path/in/collection] [--env <name>] [--concurrency <n>]
                       [--iterations <n>] [--data <file>] [--bail] [--reporter cli,json,junit,har] [--out <dir>]`
@@ -32,6 +34,9 @@ saved requests and import:
       --collection <dir>   run a saved request from this collection folder; with it,
       --request <path>     names the request file (e.g. users/create-user), not the method
       --env <name>         the environment (a file in <dir>/environments) for {{variables}}
+      --allow-files <dir>  let the request send body and multipart files from this folder
+                           outside the collection (repeatable); without it, only files inside
+                           the collection folder are sent
       --into <dir>         import: the collection folder to write (created if missing)
       --format <format>    import: auto (default), postman, postman-env, insomnia, openapi, har, curl
 `
@@ -45,6 +50,7 @@ export function parseSavedSend(
     insecure?: boolean
     data?: string
     header?: string[]
+    'allow-files'?: string[]
   },
   positionals: readonly string[],
 ): SavedSendCommand | Err {
@@ -64,6 +70,7 @@ export function parseSavedSend(
     request: /\.ya?ml$/.test(values.request) ? values.request : `${values.request}.yaml`,
     json: values.json === true,
     insecure: values.insecure === true,
+    allowFiles: values['allow-files'] ?? [],
   }
   if (values.env !== undefined) out.env = values.env
   return out

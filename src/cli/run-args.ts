@@ -26,6 +26,8 @@ export interface RunCommand {
   includeSecrets: boolean
   /** Where the webhook inbox listens when a step uses {{$webhook}} (default: a free port). */
   webhookPort?: number
+  /** Folders outside the collection whose files its requests may send (`--allow-files DIR`, repeatable). */
+  allowFiles: string[]
 }
 
 export type RunCliCommand = RunCommand | { kind: 'help' } | { kind: 'error'; message: string }
@@ -42,6 +44,9 @@ options:
                             passes over all of the file's rows
       --data <file>         a CSV (header row) or JSON (array of objects) file; each row's
                             columns become variables for one iteration
+      --allow-files <dir>   let requests send body and multipart files from this folder outside
+                            the collection (repeatable); without it a request naming a file
+                            outside the collection folder fails, unsent
       --delay <ms>          wait this long between starting two requests
       --rate <n>            start at most n requests per second
       --bail                stop starting requests after the first failure
@@ -85,6 +90,7 @@ export function parseRunArgs(argv: readonly string[]): RunCliCommand {
         out: { type: 'string' },
         'include-secrets': { type: 'boolean' },
         'webhook-port': { type: 'string' },
+        'allow-files': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -145,6 +151,7 @@ export function parseRunArgs(argv: readonly string[]): RunCliCommand {
     reporters,
     out: values.out ?? null,
     includeSecrets: values['include-secrets'] === true,
+    allowFiles: values['allow-files'] ?? [],
   }
   if (values.env !== undefined) cmd.env = values.env
   if (delay >= 0) cmd.delayMs = delay

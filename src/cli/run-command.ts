@@ -52,6 +52,11 @@ export async function runRunCli(argv: readonly string[], io: RunIo): Promise<num
 }
 
 async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<number> {
+  const allowed = await service.collections.files.allowForSession(cmd.allowFiles.map((d) => resolve(d)))
+  if (!allowed.ok) {
+    io.err(`flightdeck: --allow-files: ${allowed.error.message}\n`)
+    return 2
+  }
   const opened = await service.invoke('collection.open', { dir: cmd.dir })
   if (!opened.ok) {
     io.err(`flightdeck: ${opened.error.message}\n`)

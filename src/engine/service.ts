@@ -116,6 +116,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     secrets: options.secrets ?? new FileSecretStore(join(configDir, 'secrets.json')),
     ...(options.watchCollections !== undefined ? { watch: options.watchCollections } : {}),
     ...(options.persistWorkspace !== undefined ? { persist: options.persistWorkspace } : {}),
+    fileHost: options.host === 'cli' ? 'cli' : 'app',
   })
   const collectionsReady = collections.restore(options.collections ?? [])
   const auth = new AuthRunner(http)

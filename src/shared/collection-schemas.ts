@@ -87,6 +87,13 @@ export const collectionCommandSchemas = {
   'environment.select': z.object({ dir, env: z.string().max(128) }).strict(),
   'globals.get': z.object({}).strict(),
   'globals.save': z.object({ variables }).strict(),
+  /**
+   * Folders outside every collection whose files a collection's requests may send (body files, multipart
+   * parts). A request from a collection reads its own folder only, unless the person allowed another here.
+   */
+  'files.allowed': z.object({}).strict(),
+  'files.allow': z.object({ folder: dir }).strict(),
+  'files.forget': z.object({ folder: dir }).strict(),
   /** Every variable a request can see (secrets blank), for hover and for flagging unknown names. */
   'variables.list': z.object({ context: requestContextSchema.optional() }).strict(),
   /** Send with variables resolved and auth applied (inherited from folders and the collection). */
@@ -157,6 +164,9 @@ export interface CollectionCommandResponses {
   'environment.select': { env: string }
   'globals.get': { variables: Variable[] }
   'globals.save': { saved: true }
+  'files.allowed': { folders: string[] }
+  'files.allow': { folders: string[] }
+  'files.forget': { folders: string[] }
   'variables.list': { variables: ScopedVariable[] }
   'request.send': { sids: string[]; batchId?: string }
   'import.run': ImportReport

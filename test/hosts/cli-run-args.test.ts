@@ -14,6 +14,7 @@ describe('flightdeck run arguments', () => {
       reporters: ['cli'],
       out: null,
       includeSecrets: false,
+      allowFiles: [],
     })
     expect(
       parseRunArgs(['coll', 'api', '--env', 'ci', '--concurrency', '8', '--webhook-port', '9911', '--bail']),
@@ -31,6 +32,13 @@ describe('flightdeck run arguments', () => {
         message: `--webhook-port must be a whole number from 0 to 65535, got '${bad}'`,
       })
     }
+  })
+
+  it('--allow-files is repeatable and kept as given', () => {
+    expect(parseRunArgs(['coll', '--allow-files', '/data', '--allow-files', 'fixtures'])).toMatchObject({
+      allowFiles: ['/data', 'fixtures'],
+    })
+    expect(RUN_USAGE).toMatch(/--allow-files <dir>\s+let requests send body and multipart files/)
   })
 
   it('--help describes the webhook port', () => {

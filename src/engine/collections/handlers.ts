@@ -19,6 +19,7 @@ import * as store from './store'
 import { readRequestFile, stemOf } from './loader'
 import type { CollectionManager } from './manager'
 import { importExportHandlers } from '../importers/import-export'
+import { confineBody, type FileScope } from '../files/confine'
 
 /** The service's handlers for the collection commands: validation happened already; this is the behaviour. */
 
@@ -135,7 +136,23 @@ export async function prepareRequest(
         : ' (no collection or environment chosen)'
     return fail('unknown_variable', `Unknown variable${unknown.length > 1 ? 's' : ''} ${names}${where}`)
   }
-  return ok({ spec: resolved.spec, auth: resolved.auth, extra: texts })
+  // Files are confined after variables resolve: `{{dir}}/x` must not lead out of the collection either.
+  const body = await confineBody(resolved.spec.body, collectionFileScope(manager, context))
+  if (!body.ok) return body
+  return ok({ spec: { ...resolved.spec, body: body.value }, auth: resolved.auth, extra: texts })
+}
+
+/**
+ * What a send may read: a request from a collection (its context names a request file) reads files in that
+ * collection's folder and the folders the user allowed; a request typed in an Untitled tab (no request file,
+ * even with a collection chosen for its variables) names any file, as the person typed it.
+ */
+export function collectionFileScope(
+  manager: CollectionManager,
+  context: RequestContext | undefined,
+): FileScope | null {
+  if (!context || context.path === '') return null
+  return manager.files.scope(manager.get(context.dir)?.dir ?? context.dir)
 }
 
 /** The name of the saved request a send came from (its context names a request file), else undefined. */
@@ -279,6 +296,12 @@ export function createCollectionHandlers(input: CollectionHandlerDeps): Collecti
       await manager.saveGlobals(p.variables)
       return ok({ saved: true as const })
     },
+    'files.allowed': async () => ok({ folders: manager.files.list() }),
+    'files.allow': async (p) => {
+      const r = await manager.files.allow(p.folder)
+      return r.ok ? ok({ folders: r.value }) : r
+    },
+    'files.forget': async (p) => ok({ folders: await manager.files.forget(p.folder) }),
     'variables.list': async (p) => {
       const r = await manager.scope(p.context, false)
       return r.ok ? ok({ variables: r.value }) : r

@@ -11,6 +11,7 @@ import {
 } from '../../shared/collection'
 import { fail, ok, type Result } from '../../shared/result'
 import type { SecretStore } from '../secrets/secret-store'
+import { FileAccess } from '../files/file-access'
 import { writeFileAtomic } from './atomic-write'
 import { COLLECTION_FILE, ENVIRONMENT_KEYS, environmentPlain, parseEnvironmentText } from './format'
 import { loadCollection, ParseCache, type LoadedCollection } from './loader'
@@ -60,6 +61,8 @@ export interface CollectionManagerOptions {
   watch?: boolean
   /** Remember open and recent folders in the config dir (default true). */
   persist?: boolean
+  /** Whose words a refusal of a file outside a collection uses to say how to allow it (default the app's). */
+  fileHost?: 'app' | 'cli'
 }
 
 export class CollectionManager {
@@ -69,7 +72,16 @@ export class CollectionManager {
   private globals: Variable[] = []
   private ready: Promise<void> | null = null
 
-  constructor(private readonly options: CollectionManagerOptions) {}
+  /** Folders outside a collection whose files its requests may send (the user's choice). */
+  readonly files: FileAccess
+
+  constructor(private readonly options: CollectionManagerOptions) {
+    this.files = new FileAccess({
+      configDir: options.configDir,
+      persist: options.persist !== false,
+      host: options.fileHost ?? 'app',
+    })
+  }
 
   get secrets(): SecretStore {
     return this.options.secrets
@@ -85,6 +97,7 @@ export class CollectionManager {
     this.ready ??= (async () => {
       this.workspace = await this.readWorkspace()
       this.globals = await this.readGlobals()
+      await this.files.restore()
       for (const dir of [...this.workspace.open, ...extra.map((d) => resolve(d))]) {
         if (this.open.has(dir)) continue
         await this.openDir(dir, false).catch(() => undefined)

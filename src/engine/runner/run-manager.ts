@@ -181,6 +181,7 @@ export class RunManager {
       auth: this.deps.auth,
       streams: this.deps.streams,
       ...(this.deps.webhooks ? { webhooks: this.deps.webhooks } : {}),
+      files: this.deps.collections.files.scope(run.dir),
       onResult: (r) => this.onResult(run, r),
     }).then(
       (report) => {

@@ -17,6 +17,7 @@ import type { DoneEvent, HeaderList } from '../../shared/timeline'
 import { abortableSleep } from '../abortable-sleep'
 import { applySimpleAuth } from '../auth/apply-auth'
 import type { AuthRunner } from '../auth/auth-runner'
+import { confineBody, type FileScope } from '../files/confine'
 import type { ExchangeResult, HttpEngine, SessionLink } from '../http/http-engine'
 import type { WebhookExpectation, WebhookInbox } from '../webhooks/webhook-inbox'
 import { webhookValues, type WebhookValues } from '../webhooks/webhook-values'
@@ -100,6 +101,8 @@ export interface RunOptions {
   streams?: StreamDeps
   /** `{{$webhook}}` and `waitForWebhook` need a listening inbox; without one `{{$webhook}}` is unknown. */
   webhooks?: WebhookInbox
+  /** The collection's folder and the folders the user allowed: body files may come from nowhere else. */
+  files?: FileScope
 }
 
 /** A step's wait for its webhook call. */
@@ -326,7 +329,14 @@ async function runStep(
     }
     return { result: failed(step, iteration, [], 0, error, unknown), extracted: NOTHING }
   }
-  const { spec, auth } = resolved
+  const { auth } = resolved
+  // After variables resolve (a data row may name the file): a file outside the collection fails the step unsent.
+  const body = await confineBody(resolved.spec.body, options.files ?? null)
+  if (!body.ok) {
+    const error = { code: body.error.code, message: body.error.message }
+    return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
+  }
+  const spec = body.value === resolved.spec.body ? resolved.spec : { ...resolved.spec, body: body.value }
 
   if (step.kind === 'sse' || step.kind === 'ws') {
     if (!options.streams) {
