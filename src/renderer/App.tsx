@@ -9,6 +9,7 @@ import { Timeline } from './timeline/Timeline'
 import { Sidebar } from './sidebar/Sidebar'
 import { RequestTabs } from './tabs/RequestTabs'
 import { useSaveShortcut } from './tabs/use-save-shortcut'
+import { usePasteRequest } from './composer/use-paste-request'
 import { RunnerPanel } from './runner/RunnerPanel'
 import { useAppStore } from './store/store-context'
 
@@ -16,6 +17,7 @@ import { useAppStore } from './store/store-context'
 export function App() {
   useGlobalShortcuts()
   useSaveShortcut()
+  usePasteRequest()
   const [sidebarWidth, setSidebarWidth] = usePaneSize('sidebar', 260, 180, 520)
   const [composerHeight, setComposerHeight] = usePaneSize('composer', 210, 120, 640)
   const [detailsWidth, setDetailsWidth] = usePaneSize('details', 440, 280, 1000)

@@ -28,6 +28,11 @@ export const draftCommandSchemas = {
     .strict(),
 } as const
 
+/** Text that starts like a curl command line (what a paste into the URL field turns into a request). */
+export function looksLikeCurl(text: string): boolean {
+  return /^\s*curl(\s|$)/.test(text)
+}
+
 export interface DraftCommandResponses {
   'draft.fromCurl': { request: SavedRequest; unmapped: string[] }
   'draft.snippet': { text: string }

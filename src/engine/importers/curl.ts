@@ -7,9 +7,7 @@ import { ImportError, isObj, method, request, str } from './plan'
  * body (-d, --data-raw, --json, -F), basic and digest auth. What it warns about goes into the report.
  */
 
-export function looksLikeCurl(text: string): boolean {
-  return /^\s*curl(\s|$)/.test(text)
-}
+export { looksLikeCurl } from '../../shared/draft-schemas'
 
 function headerList(v: unknown): KeyValue[] {
   if (!isObj(v)) return []

@@ -1,4 +1,5 @@
 import { MAX_SEND_COUNT } from '../../shared/constants'
+import { looksLikeCurl } from '../../shared/draft-schemas'
 import { HTTP_METHODS } from '../../shared/constants'
 import { NumberField } from '../app/NumberField'
 import { useAppStore } from '../store/store-context'
@@ -13,6 +14,7 @@ export function RequestLine() {
   const setUrl = useAppStore((s) => s.setUrl)
   const setSendCount = useAppStore((s) => s.setSendCount)
   const send = useAppStore((s) => s.send)
+  const pasteCurl = useAppStore((s) => s.pasteCurl)
 
   return (
     <form
@@ -45,6 +47,13 @@ export function RequestLine() {
         autoComplete="off"
         autoFocus
         onChange={(e) => setUrl(e.target.value)}
+        onPaste={(e) => {
+          // A whole curl command pasted into the URL becomes the request, as in other API clients.
+          const text = e.clipboardData.getData('text/plain')
+          if (!looksLikeCurl(text)) return
+          e.preventDefault()
+          void pasteCurl(text)
+        }}
       />
       <button type="submit" className="primary-button" title="Send (Ctrl/Cmd+Enter)">
         Send

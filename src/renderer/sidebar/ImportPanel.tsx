@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { IMPORT_FORMATS, type ImportFormat } from '../../shared/collection-schemas'
+import { looksLikeCurl } from '../../shared/draft-schemas'
 import { useAppStore } from '../store/store-context'
 
 /**
@@ -13,7 +14,10 @@ export function ImportPanel({ onClose }: { onClose(): void }) {
   const [source, setSource] = useState('')
   const [isPath, setIsPath] = useState(false)
   const [format, setFormat] = useState<ImportFormat>('auto')
+  const pasteCurl = useAppStore((s) => s.pasteCurl)
   const [into, setInto] = useState(activeDir ?? '')
+  // A curl command needs no collection: with no folder given it opens in a new Untitled tab.
+  const toNewTab = !isPath && into.trim() === '' && looksLikeCurl(source)
 
   return (
     <form
@@ -21,6 +25,10 @@ export function ImportPanel({ onClose }: { onClose(): void }) {
       aria-label="Import"
       onSubmit={(e) => {
         e.preventDefault()
+        if (toNewTab) {
+          void pasteCurl(source, 'new-tab').then((ok) => ok && onClose())
+          return
+        }
         if (source.trim() === '' || into.trim() === '') return
         void run(isPath ? source.trim() : source, isPath, format, into.trim()).then((ok) => ok && onClose())
       }}
@@ -79,7 +87,11 @@ export function ImportPanel({ onClose }: { onClose(): void }) {
       <input
         className="field-input mono"
         aria-label="Import into folder"
-        placeholder="collection folder (created if new)"
+        placeholder={
+          isPath
+            ? 'collection folder (created if new)'
+            : 'collection folder (empty: a curl opens in a new tab)'
+        }
         value={into}
         onChange={(e) => setInto(e.target.value)}
       />
@@ -88,7 +100,7 @@ export function ImportPanel({ onClose }: { onClose(): void }) {
           Cancel
         </button>
         <button type="submit" className="primary-button" disabled={importing}>
-          {importing ? 'Importing…' : 'Import'}
+          {importing ? 'Importing…' : toNewTab ? 'Open in a new tab' : 'Import'}
         </button>
       </div>
     </form>

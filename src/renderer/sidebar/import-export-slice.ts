@@ -1,3 +1,4 @@
+import { toRequestSpec } from '../composer/composer-draft'
 import type { StateCreator } from 'zustand/vanilla'
 import type { ImportFormat, ImportReport, SnippetTarget } from '../../shared/collection-schemas'
 import type { ApiClient } from '../client/api-client'
@@ -50,15 +51,13 @@ export function createImportExportSlice(
     },
 
     snippetFor: async (target) => {
+      // The composer's request as it stands, saved or not, with its collection's variables and inherited auth.
       const s = get()
-      const tab = s.tabs.find((t) => t.id === s.activeTabId)
-      if (!tab?.dir || !tab.path)
-        return { error: 'Save the request first: snippets are made from the saved file.' }
-      const env = s.envByDir[tab.dir]
-      const res = await client.invoke(
-        'export.request',
-        env ? { dir: tab.dir, path: tab.path, target, env } : { dir: tab.dir, path: tab.path, target },
-      )
+      const res = await client.invoke('draft.snippet', {
+        request: toRequestSpec(s.composer),
+        ...s.sendScope(),
+        target,
+      })
       return res.ok ? { text: res.value.text } : { error: res.error.message }
     },
   })

@@ -41,6 +41,13 @@ export interface ComposerSlice extends RunDraftActions {
   setSendCount(n: number): void
   /** Fire the composed request `count` times at once (default 1). */
   send(count?: number): Promise<void>
+  /**
+   * A pasted curl command becomes a request (method, URL, headers, body, auth): in the current tab, keeping its
+   * run fields and After response, or in a new Untitled tab (Import → Paste with no collection folder). False
+   * when the text is not a curl command the engine can read; the reason is shown where the paste was made
+   * (`sendError` under the URL, or `importError` in the import panel).
+   */
+  pasteCurl(text: string, into?: 'current-tab' | 'new-tab'): Promise<boolean>
 }
 
 export interface TimelineSlice {

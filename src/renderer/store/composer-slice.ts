@@ -4,6 +4,7 @@ import type { ApiClient } from '../client/api-client'
 import { emptyDraft, toRequestSpec, type ComposerDraft } from '../composer/composer-draft'
 import { editAssertion, newAssertionRow, newExtractionRow, type RunDraft } from '../composer/run-draft'
 import { paramsFromUrl, urlWithParams } from '../composer/url-params'
+import { savedToDraft } from '../tabs/draft-convert'
 import type { AppState, ComposerSlice } from './app-state'
 
 export function clampCount(n: number): number {
@@ -80,6 +81,22 @@ export function createComposerSlice(client: ApiClient): StateCreator<AppState, [
         // A single send is what the person wants to look at next; a burst keeps the current selection.
         const first = res.value.sids[0]
         if (n === 1 && first !== undefined) get().select(first)
+      },
+      pasteCurl: async (text, into = 'current-tab') => {
+        const res = await client.invoke('draft.fromCurl', { text })
+        if (!res.ok) {
+          if (into === 'new-tab') set({ importError: res.error.message })
+          else set({ sendError: res.error })
+          return false
+        }
+        if (into === 'new-tab') get().newTab()
+        const pasted = savedToDraft(res.value.request)
+        set((s) => ({
+          sendError: null,
+          composer: { ...pasted, run: s.composer.run, after: s.composer.after },
+        }))
+        get().setAuth(res.value.request.auth)
+        return true
       },
     }
   }

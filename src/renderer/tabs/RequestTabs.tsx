@@ -144,15 +144,13 @@ function ConflictBanner() {
 }
 
 function CodeButton() {
-  const saved = useAppStore((s) => s.tabs.find((t) => t.id === s.activeTabId)?.path != null)
   const [open, setOpen] = useState(false)
   return (
     <>
       <button
         type="button"
         className="secondary-button save-button"
-        disabled={!saved}
-        title={saved ? 'This request as curl or code' : 'Save the request to get a snippet'}
+        title="This request as curl or code, as it stands (unsaved edits included)"
         onClick={() => setOpen(true)}
       >
         Code

@@ -9,7 +9,7 @@ const LABELS: Record<SnippetTarget, string> = {
   go: 'Go (net/http)',
 }
 
-/** The saved request as curl or code, variables filled in from the environment (secrets stay as names). */
+/** The composer's request as curl or code, variables filled in from the environment (secrets stay as names). */
 export function SnippetDialog({ onClose }: { onClose(): void }) {
   const snippetFor = useAppStore((s) => s.snippetFor)
   const [target, setTarget] = useState<SnippetTarget>('curl')

@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect, test, type Page } from '@playwright/test'
+import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { startBuiltWebHost, type RunningWebHost } from './web-host'
+
+/**
+ * The everyday loop of an API client, driven by visible names: paste a curl and send it, copy the request
+ * out as code, open a curl from Import → Paste without any collection. What matters is checked at the server.
+ */
+
+let server: Fixture
+let configDir: string
+let host: RunningWebHost | null = null
+
+test.beforeAll(async () => {
+  server = await startHttpServer()
+  configDir = mkdtempSync(join(tmpdir(), 'fd-e2e-daily-'))
+  host = await startBuiltWebHost(15_000, { env: { FLIGHTDECK_CONFIG_DIR: configDir } })
+})
+
+test.afterAll(async () => {
+  await host?.stop()
+  await server?.close()
+  rmSync(configDir, { recursive: true, force: true })
+})
+
+/** What a Ctrl/Cmd+V delivers to the focused element: a paste event carrying the text. */
+async function pasteInto(page: Page, selector: string, text: string): Promise<void> {
+  await page.locator(selector).focus()
+  await page.locator(selector).evaluate((el, t) => {
+    const data = new DataTransfer()
+    data.setData('text/plain', t)
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+  }, text)
+}
+
+test('a curl pasted into the URL field becomes the request, and sends what it said', async ({ page }) => {
+  if (!host) throw new Error('no host')
+  await page.goto(host.url)
+  const curl =
+    `curl -X PUT '${server.url}/echo?from=paste' -H 'X-Trace: t-42' ` +
+    `-H 'Content-Type: application/json' -u ann:s3cret --data-raw '{"name":"Ann"}'`
+  await pasteInto(page, 'input[aria-label="URL"]', curl)
+  await expect(page.getByRole('textbox', { name: 'URL' })).toHaveValue(`${server.url}/echo?from=paste`)
+  await expect(page.getByRole('combobox', { name: 'Method', exact: true })).toHaveValue('PUT')
+
+  const before = server.requests.length
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  await expect.poll(() => server.requests.length).toBeGreaterThan(before)
+  const got = server.requests[before]
+  expect(got?.method).toBe('PUT')
+  expect(got?.url).toBe('/echo?from=paste')
+  expect(got?.headers['x-trace']).toBe('t-42')
+  expect(got?.headers['content-type']).toMatch(/application\/json/)
+  expect(got?.headers['authorization']).toBe(`Basic ${Buffer.from('ann:s3cret').toString('base64')}`)
+  expect(JSON.parse(got?.body.toString('utf8') ?? '')).toEqual({ name: 'Ann' })
+})
+
+test('Code works on an unsaved request and keeps its JSON type', async ({ page }) => {
+  if (!host) throw new Error('no host')
+  await page.goto(host.url)
+  await page.getByRole('button', { name: 'New request tab' }).click()
+  await page.getByRole('textbox', { name: 'URL' }).fill(`${server.url}/echo`)
+  await page.getByRole('combobox', { name: 'Method', exact: true }).selectOption('POST')
+  await page.getByRole('tab', { name: /^Body/ }).click()
+  await page.getByRole('radiogroup', { name: 'Body kind' }).getByText('JSON', { exact: true }).click()
+  await page.getByRole('textbox', { name: 'Body JSON' }).fill('{"a":1}')
+  await page.getByRole('button', { name: 'Code', exact: true }).click()
+  const snippet = page.getByRole('textbox', { name: 'Snippet' })
+  await expect(snippet).toHaveValue(/curl/)
+  await expect(snippet).toHaveValue(/content-type: application\/json/i)
+  await expect(snippet).toHaveValue(/\{"a":1\}/)
+})
+
+test('Import → Paste with no collection opens a curl in a new tab', async ({ page }) => {
+  if (!host) throw new Error('no host')
+  await page.goto(host.url)
+  const tabsBefore = await page.getByRole('tab', { name: /Untitled|GET|POST/ }).count()
+  await page.getByRole('button', { name: 'Import…' }).click()
+  await page.getByRole('textbox', { name: 'Text to import' }).fill(`curl '${server.url}/hello?via=import'`)
+  await page.getByRole('textbox', { name: 'Import into folder' }).fill('')
+  await page.getByRole('button', { name: 'Open in a new tab' }).click()
+  await expect(page.getByRole('textbox', { name: 'URL' })).toHaveValue(`${server.url}/hello?via=import`)
+  expect(await page.getByRole('tab', { name: /Untitled|GET|POST/ }).count()).toBeGreaterThan(tabsBefore)
+})
