@@ -1,6 +1,7 @@
 import type { WebSocket, RawData } from 'ws'
 import type { EventName, TimelineBatch, WireMessage } from '../shared/contract'
 import type { Result } from '../shared/result'
+import type { WebSessionFrame } from '../shared/web-host-wire'
 import type { DownloadableBody } from './body-download'
 
 /**
@@ -45,7 +46,19 @@ export function parseCallFrame(text: string): ParsedCall {
   return { ok: true, id, name: frame['name'], payload: frame['payload'] }
 }
 
-export function serveApiSocket(ws: WebSocket, service: ApiService, log: (line: string) => void): void {
+/** Calls the host answers itself, before the engine sees them (the browser host's download tickets). */
+export type HostCalls = Record<string, (payload: unknown) => Result<unknown>>
+
+export interface ApiSocketOptions {
+  log: (line: string) => void
+  hostCalls?: HostCalls
+  /** Sent as the first frame: the token, for a page that connected with a launch code. */
+  session?: WebSessionFrame
+}
+
+export function serveApiSocket(ws: WebSocket, service: ApiService, options: ApiSocketOptions): void {
+  const { log, hostCalls = {} } = options
+  if (options.session) ws.send(JSON.stringify(options.session))
   const send = (message: WireMessage): void => {
     if (ws.readyState !== ws.OPEN) return
     if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
@@ -79,6 +92,13 @@ export function serveApiSocket(ws: WebSocket, service: ApiService, log: (line: s
         id: call.id,
         result: { ok: false, error: { code: 'bad_payload', message: call.reason } },
       })
+      return
+    }
+    const hostCall = Object.prototype.hasOwnProperty.call(hostCalls, call.name)
+      ? hostCalls[call.name]
+      : undefined
+    if (hostCall) {
+      send({ kind: 'reply', id: call.id, result: hostCall(call.payload) })
       return
     }
     void service.call(call.name, call.payload).then(

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { createEngineService } from '../engine/service'
+import { openBrowser } from './opener'
 import { missingBuild, startWebHost, type WebHost } from './server'
 
 /**
@@ -39,23 +39,6 @@ export function parseWebArgs(argv: string[]): WebCliArgs | { error: string } {
   }
 }
 
-function openBrowser(url: string): void {
-  const [cmd, args] =
-    process.platform === 'darwin'
-      ? ['open', [url]]
-      : process.platform === 'win32'
-        ? ['cmd', ['/c', 'start', '""', url]]
-        : ['xdg-open', [url]]
-  try {
-    const child = spawn(cmd, args, { stdio: 'ignore', detached: true })
-    // No browser available (a server, a container) is normal: the printed URL is enough.
-    child.on('error', () => undefined)
-    child.unref()
-  } catch {
-    // Same: opening a browser is a convenience.
-  }
-}
-
 async function main(): Promise<void> {
   const args = parseWebArgs(process.argv.slice(2))
   if ('error' in args) {
@@ -84,8 +67,14 @@ async function main(): Promise<void> {
     process.exitCode = 1
     return
   }
+  // The terminal is the person's own, so it gets the token; the opener's command line is anyone's to read
+  // (`ps`), so it gets a launch link that works once.
   process.stdout.write(`Flightdeck: ${host.url}\n`)
-  if (args.open) openBrowser(host.url)
+  if (args.open) {
+    const launch = host.launchUrl()
+    if (launch.ok) openBrowser(launch.url)
+    else process.stderr.write(`flightdeck web: ${launch.reason}; open the URL above instead\n`)
+  }
 
   let stopping = false
   const stop = (): void => {

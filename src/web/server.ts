@@ -5,15 +5,33 @@ import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { WebSocketServer } from 'ws'
 import { WEB_API_PATH } from '../shared/contract'
+import { WEB_DOWNLOAD_TICKET_CALL } from '../shared/web-host-wire'
 import { serveApiSocket, type ApiService } from './api-socket'
-import { DOWNLOAD_BODY_PATH, serveBodyDownload } from './body-download'
-import { authorizeRequest, authorizeUpgrade, createToken, tokenCookie, type RequestFacts } from './security'
+import {
+  createDownloadTickets,
+  DOWNLOAD_BODY_PATH,
+  issueDownloadTicket,
+  serveBodyDownload,
+} from './body-download'
+import { OneTimeCodes } from './one-time-codes'
+import {
+  authorizeRequest,
+  authorizeUpgrade,
+  chooseProtocol,
+  createToken,
+  type Credentials,
+  type RequestFacts,
+} from './security'
 import { contentTypeFor, readRegularFile, resolveStaticPath, servePage } from './static-files'
 
 /**
  * The browser host: serves the built renderer and the same `window.api` over one WebSocket, bound to the
  * engine service. Loopback only, one random token per launch; see ./security.ts for the rules.
  */
+
+/** A launch link works once, within this long: enough for a cold browser start, short for anyone reading `ps`. */
+export const LAUNCH_CODE_TTL_MS = 60_000
+const MAX_LAUNCH_CODES = 8
 
 /** Incoming API frames above this are refused by ws (close 1009): the largest command is a 64 MiB text body. */
 export const MAX_WS_FRAME_BYTES = 65 * 1024 * 1024
@@ -22,20 +40,29 @@ export interface WebHostOptions {
   service: ApiService
   /** 0 (default) picks a free port. */
   port?: number
-  /** Loopback only, on purpose: the host holds no TLS and the token travels in the URL once. */
+  /** Loopback only, on purpose: the host holds no TLS and the token travels in the printed URL once. */
   host?: '127.0.0.1'
   /** The built renderer (out/renderer). */
   rendererDir: string
   /** The bundled bridge script (out/web/bridge.js). */
   bridgeFile: string
   log?: (line: string) => void
+  /** Injectable clock for the single-use codes' expiry (tests). */
+  now?: () => number
 }
 
+export type LaunchUrl = { ok: true; url: string } | { ok: false; reason: string }
+
 export interface WebHost {
-  /** Full URL including the token: what a person opens. */
+  /** Full URL including the token: what the terminal prints for the person who started the host. */
   url: string
   port: number
   token: string
+  /**
+   * A URL for the browser opener: a single-use launch code that expires, never the token, since the opener's
+   * command line is visible to every local user. The page trades the code for the token over its socket.
+   */
+  launchUrl(): LaunchUrl
   close(): Promise<void>
 }
 
@@ -105,7 +132,7 @@ function facts(req: IncomingMessage): RequestFacts {
     url: req.url ?? '/',
     host: req.headers.host,
     origin: req.headers.origin,
-    cookie: req.headers.cookie,
+    protocols: req.headers['sec-websocket-protocol'],
   }
 }
 
@@ -115,11 +142,28 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const log = options.log ?? ((line: string) => console.warn(line))
   const token = createToken()
   let port = 0
+  const now = options.now ?? Date.now
+  const launches = new OneTimeCodes<true>({ ttlMs: LAUNCH_CODE_TTL_MS, max: MAX_LAUNCH_CODES, now })
+  const tickets = createDownloadTickets(now)
+  const creds: Credentials = {
+    token,
+    get port() {
+      return port
+    },
+    launchIsLive: (code) => launches.peek(code),
+    takeLaunch: (code) => launches.take(code) !== null,
+  }
+  const openBody = options.service.openBody?.bind(options.service)
+  const hostCalls = {
+    [WEB_DOWNLOAD_TICKET_CALL]: (payload: unknown) => issueDownloadTicket(payload, openBody, tickets),
+  }
 
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_WS_FRAME_BYTES,
     perMessageDeflate: false,
+    // The page offers our protocol name and its credential; the answer names only the former.
+    handleProtocols: (offered: Set<string>) => chooseProtocol(offered),
   })
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -127,7 +171,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       plain(res, 405, 'Only GET and HEAD are served.', { Allow: 'GET, HEAD' })
       return
     }
-    const verdict = authorizeRequest(facts(req), token, port)
+    const verdict = authorizeRequest(facts(req), creds)
     if (!verdict.ok) {
       plain(res, verdict.status, verdict.reason)
       return
@@ -135,7 +179,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     // Host was validated above, so it is safe to echo into the CSP.
     const hostHeader = req.headers.host ?? `127.0.0.1:${port}`
     const headers = securityHeaders(hostHeader)
-    if (verdict.via === 'query') headers['Set-Cookie'] = tokenCookie(port, token)
 
     const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
     if (pathname === WEB_API_PATH) {
@@ -143,7 +186,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return
     }
     if (pathname.startsWith(DOWNLOAD_BODY_PATH)) {
-      await serveBodyDownload(req, res, options.service.openBody?.bind(options.service), headers)
+      await serveBodyDownload(req, res, openBody, tickets, headers)
       return
     }
 
@@ -209,13 +252,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       refuseUpgrade(socket, 404, 'Not found.')
       return
     }
-    const verdict = authorizeUpgrade(facts(req), token, port)
+    const verdict = authorizeUpgrade(facts(req), creds)
     if (!verdict.ok) {
       log(`[flightdeck] refused API connection: ${verdict.reason}`)
       refuseUpgrade(socket, verdict.status, verdict.reason)
       return
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serveApiSocket(ws, options.service, log))
+    const session = verdict.via === 'launch' ? { kind: 'session' as const, token } : undefined
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      serveApiSocket(ws, options.service, { log, hostCalls, ...(session ? { session } : {}) }),
+    )
   })
 
   server.on('clientError', (_err, socket: Socket) => {
@@ -237,6 +283,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
+    launchUrl() {
+      const minted = launches.mint(true)
+      return minted.ok
+        ? { ok: true, url: `http://127.0.0.1:${port}/?launch=${minted.code}` }
+        : { ok: false, reason: `No launch link: ${minted.reason}` }
+    },
     close() {
       closing ??= new Promise<void>((resolveClose) => {
         for (const client of wss.clients) client.terminate()

@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEngineService, type EngineService } from '../../src/engine/service'
-import { downloadName } from '../../src/web/body-download'
-import { tokenCookieName } from '../../src/web/security'
+import WebSocket from 'ws'
+import { DOWNLOAD_TICKET_TTL_MS, MAX_DOWNLOAD_TICKETS, downloadName } from '../../src/web/body-download'
+import type { WireMessage } from '../../src/shared/contract'
+import type { Result } from '../../src/shared/result'
+import type { WebDownloadTicket } from '../../src/shared/web-host-wire'
 import { startWebHost, type WebHost } from '../../src/web/server'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 
@@ -32,6 +35,56 @@ describe('browser host: save a response body as a download', () => {
   let service: EngineService
   let host: WebHost
   let fixture: Fixture
+  let now = 0
+
+  /** One host call over the API socket, as the page's bridge makes it. */
+  async function call(name: string, payload: unknown): Promise<Result<unknown>> {
+    const ws = new WebSocket(
+      `ws://127.0.0.1:${host.port}/api`,
+      ['flightdeck', `flightdeck.token.${host.token}`],
+      {
+        origin: `http://127.0.0.1:${host.port}`,
+      },
+    )
+    try {
+      await new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve())
+        ws.once('error', reject)
+      })
+      const reply = new Promise<Result<unknown>>((resolve) =>
+        ws.on('message', (data) => {
+          const msg = JSON.parse(String(data)) as WireMessage
+          if (msg.kind === 'reply' && msg.id === 1) resolve(msg.result)
+        }),
+      )
+      ws.send(JSON.stringify({ kind: 'call', id: 1, name, payload }))
+      return await reply
+    } finally {
+      ws.close()
+    }
+  }
+
+  async function ticket(bodyId: string, name?: string): Promise<WebDownloadTicket> {
+    const res = await call('web.downloadTicket', name === undefined ? { bodyId } : { bodyId, name })
+    if (!res.ok) throw new Error(res.error.message)
+    return res.value as WebDownloadTicket
+  }
+
+  async function storedBody(bytes: number): Promise<string> {
+    const sent = await service.invoke('http.send', {
+      request: {
+        method: 'GET',
+        url: `${fixture.url}/bytes?n=${bytes}`,
+        headers: [],
+        body: { kind: 'none' },
+        options: {},
+      },
+    })
+    if (!sent.ok) throw new Error(sent.error.message)
+    const done = await service.http.waitFor(sent.value.sids[0] ?? '')
+    if (done.final.type !== 'done') throw new Error('request failed')
+    return done.final.body.id
+  }
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fd-dl-'))
@@ -48,6 +101,7 @@ describe('browser host: save a response body as a download', () => {
       rendererDir: dir,
       bridgeFile: join(dir, 'bridge.js'),
       log: () => undefined,
+      now: () => now,
     })
     fixture = await startHttpServer()
   })
@@ -59,26 +113,20 @@ describe('browser host: save a response body as a download', () => {
     await rm(dir, { recursive: true, force: true })
   })
 
-  it('streams the stored bytes as an attachment, only with the token', async () => {
-    const sent = await service.invoke('http.send', {
-      request: {
-        method: 'GET',
-        url: `${fixture.url}/bytes?n=3000000`,
-        headers: [],
-        body: { kind: 'none' },
-        options: {},
-      },
-    })
-    if (!sent.ok) throw new Error(sent.error.message)
-    const done = await service.http.waitFor(sent.value.sids[0] ?? '')
-    if (done.final.type !== 'done') throw new Error('request failed')
-    const path = `/download/body/${done.final.body.id}?name=${encodeURIComponent('../../etc/data.bin')}`
+  it('streams the stored bytes as an attachment with a single-use ticket asked for over the socket', async () => {
+    const bodyId = await storedBody(3_000_000)
+    // No ticket, a made-up one, or the old cookie: refused, without saying whether the body exists.
+    for (const headers of [{}, { cookie: `flightdeck_token_${host.port}=${host.token}` }]) {
+      const denied = await get(host.port, `/download/body/${bodyId}`, headers)
+      expect(denied.status).toBe(403)
+      expect(denied.body.toString()).toMatch(/press Save in Flightdeck again/)
+    }
+    expect((await get(host.port, `/download/body/${bodyId}?ticket=made-up`, {})).status).toBe(403)
 
-    const denied = await get(host.port, path, {})
-    expect(denied.status).toBe(403)
-
-    const cookie = `${tokenCookieName(host.port)}=${host.token}`
-    const res = await get(host.port, path, { cookie })
+    const t = await ticket(bodyId, '../../etc/data.bin')
+    expect(t.bytes).toBe(3_000_000)
+    expect(t.url).toMatch(new RegExp(`^/download/body/${bodyId}\\?ticket=[\\w-]{43}&name=data.bin$`))
+    const res = await get(host.port, t.url, {})
     expect(res.status).toBe(200)
     expect(res.headers['content-disposition']).toBe('attachment; filename="data.bin"')
     expect(res.body.length).toBe(3_000_000)
@@ -86,8 +134,44 @@ describe('browser host: save a response body as a download', () => {
     expect(res.body[255]).toBe(255)
     expect(res.body[2_999_999]).toBe(2_999_999 % 256)
 
-    const missing = await get(host.port, '/download/body/nope', { cookie })
-    expect(missing.status).toBe(404)
+    // Once only.
+    expect((await get(host.port, t.url, {})).status).toBe(403)
+  })
+
+  it('a ticket is for one body, expires, and no more than a bounded number wait at once', async () => {
+    const a = await storedBody(10)
+    const b = await storedBody(20)
+    const forA = await ticket(a)
+    expect((await get(host.port, forA.url.replace(a, b), {})).status).toBe(403)
+    // Used up by the wrong attempt too: a guessed body id does not leave the ticket for a second guess.
+    expect((await get(host.port, forA.url, {})).status).toBe(403)
+
+    const late = await ticket(a)
+    now += DOWNLOAD_TICKET_TTL_MS
+    expect((await get(host.port, late.url, {})).status).toBe(403)
+
+    for (let i = 0; i < MAX_DOWNLOAD_TICKETS; i++) await ticket(a)
+    const full = await call('web.downloadTicket', { bodyId: a })
+    expect(full).toMatchObject({ ok: false, error: { code: 'too_large' } })
+    if (!full.ok)
+      expect(full.error.message).toMatch(/Too many downloads are waiting to start: 32 are already/)
+    now += DOWNLOAD_TICKET_TTL_MS
+    expect((await ticket(a)).bytes).toBe(10)
+  })
+
+  it('a ticket for a body that is gone, or a bad request, is refused with a reason', async () => {
+    expect(await call('web.downloadTicket', { bodyId: 'nope' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    })
+    expect(await call('web.downloadTicket', { bodyId: '../x' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_payload' },
+    })
+    expect(await call('web.downloadTicket', null)).toMatchObject({
+      ok: false,
+      error: { code: 'bad_payload' },
+    })
   })
 
   it('names downloads safely', () => {

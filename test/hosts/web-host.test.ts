@@ -1,5 +1,5 @@
 import { request } from 'node:http'
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,8 +8,8 @@ import WebSocket from 'ws'
 import { createEngineService, type EngineService } from '../../src/engine/service'
 import type { TimelineBatch, WireMessage } from '../../src/shared/contract'
 import type { TimelineEvent } from '../../src/shared/timeline'
-import { startWebHost, type WebHost } from '../../src/web/server'
-import { tokenCookieName } from '../../src/web/security'
+import { LAUNCH_CODE_TTL_MS, startWebHost, type WebHost } from '../../src/web/server'
+import { openBrowser } from '../../src/web/opener'
 import { cspHash } from '../../src/web/static-files'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 
@@ -125,55 +125,52 @@ describe('browser host', () => {
     for (const a of external) if (a) expect(await canConnect(a.address, host.port)).toBe(false)
   })
 
-  it('without the token: 403 with a plain reason', async () => {
+  it('serves the page and its files without a credential (they hold none), and never sets a cookie', async () => {
     const res = await get(host.port, '/')
-    expect(res.status).toBe(403)
-    expect(res.headers['content-type']).toMatch(/^text\/plain/)
-    expect(res.body).toMatch(/token/)
-    expect((await get(host.port, '/assets/app.js')).status).toBe(403)
-    expect((await get(host.port, '/?token=wrong')).status).toBe(403)
-  })
-
-  it('with the token: the app, the bridge before the module script, a cookie and security headers', async () => {
-    const res = await get(host.port, `/?token=${host.token}`)
     expect(res.status).toBe(200)
+    expect(res.headers['set-cookie']).toBeUndefined()
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8')
     const bridgeAt = res.body.indexOf('<script data-api-path="/api">/* bridge */</script>')
     expect(bridgeAt).toBeGreaterThan(0)
     expect(bridgeAt).toBeLessThan(res.body.indexOf('type="module"'))
+    expect(res.body).not.toContain(host.token)
     expect(res.headers['x-content-type-options']).toBe('nosniff')
     expect(res.headers['referrer-policy']).toBe('no-referrer')
     const csp = String(res.headers['content-security-policy'])
     expect(csp).toContain(`script-src 'self' ${cspHash('/* bridge */')};`)
     expect(csp).toContain(`ws://127.0.0.1:${host.port}`)
-    const setCookie = String(res.headers['set-cookie'])
-    expect(setCookie).toContain(`${tokenCookieName(host.port)}=${host.token}`)
-    expect(setCookie).toMatch(/HttpOnly/)
-    expect(setCookie).toMatch(/SameSite=Strict/)
+    // The printed URL still works, and still sets no cookie: the page keeps the token itself.
+    const printed = await get(host.port, `/?token=${host.token}`)
+    expect(printed.status).toBe(200)
+    expect(printed.headers['set-cookie']).toBeUndefined()
   })
 
-  it('with the cookie: static files with their content types, nothing outside the root', async () => {
-    const cookie = `${tokenCookieName(host.port)}=${host.token}`
-    const js = await get(host.port, '/assets/app.js', { cookie })
+  it('a wrong token in the URL is refused with a reason, not served as a dead app', async () => {
+    const res = await get(host.port, '/?token=wrong')
+    expect(res.status).toBe(403)
+    expect(res.headers['content-type']).toMatch(/^text\/plain/)
+    expect(res.body).toMatch(/Missing or wrong token/)
+  })
+
+  it('static files with their content types, nothing outside the root', async () => {
+    const js = await get(host.port, '/assets/app.js')
     expect(js.status).toBe(200)
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8')
-    expect((await get(host.port, '/assets/app.css', { cookie })).headers['content-type']).toBe(
-      'text/css; charset=utf-8',
-    )
+    expect((await get(host.port, '/assets/app.css')).headers['content-type']).toBe('text/css; charset=utf-8')
     // The bridge is inlined into the page, not a file of its own.
-    expect((await get(host.port, '/bridge.js', { cookie })).status).toBe(404)
+    expect((await get(host.port, '/bridge.js')).status).toBe(404)
     // Responses other than the page run no script at all.
     expect(js.headers['content-security-policy']).toContain("script-src 'none';")
-    expect((await get(host.port, '/', { cookie })).status).toBe(200)
-    expect((await get(host.port, '/nope.js', { cookie })).status).toBe(404)
-    expect((await get(host.port, '/%2e%2e/secret.txt', { cookie })).status).toBe(404)
-    expect((await get(host.port, '/assets', { cookie })).status).toBe(404)
+    expect((await get(host.port, '/nope.js')).status).toBe(404)
+    expect((await get(host.port, '/%2e%2e/secret.txt')).status).toBe(404)
+    expect((await get(host.port, '/assets')).status).toBe(404)
   })
 
   it('refuses a DNS-rebinding Host even with the token', async () => {
     const res = await get(host.port, `/?token=${host.token}`, { host: `evil.example:${host.port}` })
     expect(res.status).toBe(403)
     expect(res.body).toMatch(/Host/)
+    expect((await get(host.port, '/', { host: `evil.example:${host.port}` })).status).toBe(403)
   })
 
   it('refuses WebSocket upgrades without token, with a foreign Origin or a foreign Host', async () => {
@@ -190,16 +187,74 @@ describe('browser host', () => {
     expect(foreignHost.status).toBe(403)
     expect(foreignHost.body).toMatch(/Host/)
     expect((await upgrade(host.port, `/elsewhere?token=${host.token}`, { origin })).status).toBe(404)
-    // The cookie alone is enough, as the bridge relies on after a reload.
-    const viaCookie = await upgrade(host.port, '/api', {
+    // The token in the subprotocol list, as the page sends it; the answer names only our protocol.
+    const viaProtocol = await upgrade(host.port, '/api', {
       origin,
-      cookie: `${tokenCookieName(host.port)}=${host.token}`,
+      'sec-websocket-protocol': `flightdeck, flightdeck.token.${host.token}`,
     })
-    expect(viaCookie.status).toBe(101)
+    expect(viaProtocol.status).toBe(101)
+    expect(viaProtocol.headers['sec-websocket-protocol']).toBe('flightdeck')
+  })
+
+  it('a cookie is no credential: what any other server on 127.0.0.1 could have seen opens nothing', async () => {
+    // Cookies are scoped by host, not port, so a browser sends them to every local server it visits.
+    const cookie = `flightdeck_token_${host.port}=${host.token}`
+    expect((await upgrade(host.port, '/api', { origin, cookie })).status).toBe(403)
+    expect((await get(host.port, '/download/body/b1', { cookie })).status).toBe(403)
+  })
+
+  it('the opener gets a launch link, never the token; it opens one socket, which learns the token', async () => {
+    const argvFile = join(dir, 'argv.txt')
+    const opener = join(dir, 'open.sh')
+    await writeFile(
+      opener,
+      `#!/bin/sh\nfor a in "$0" "$@"; do printf '%s\\n' "$a"; done > '${argvFile}.tmp'\nmv '${argvFile}.tmp' '${argvFile}'\n`,
+    )
+    await chmod(opener, 0o700)
+    const launch = host.launchUrl()
+    if (!launch.ok) throw new Error(launch.reason)
+    const child = openBrowser(launch.url, { ...process.env, FLIGHTDECK_BROWSER: opener })
+    expect(child).not.toBeNull()
+    await new Promise<void>((resolve) => child?.once('exit', () => resolve()))
+    const argv = (await readFile(argvFile, 'utf8')).split('\n').filter(Boolean)
+    expect(argv).toEqual([opener, launch.url])
+    expect(argv.join(' ')).not.toContain(host.token)
+    const code = new URL(launch.url).searchParams.get('launch') ?? ''
+    expect(Buffer.from(code, 'base64url')).toHaveLength(32)
+
+    // The page loads with it (without using it up), then its socket trades it for the token.
+    expect((await get(host.port, `/?launch=${code}`)).status).toBe(200)
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api`, ['flightdeck', `flightdeck.launch.${code}`], {
+      origin,
+    })
+    const first = await new Promise<unknown>((resolve, reject) => {
+      ws.once('message', (data) => resolve(JSON.parse(String(data))))
+      ws.once('error', reject)
+    })
+    expect(first).toEqual({ kind: 'session', token: host.token })
+    expect(ws.protocol).toBe('flightdeck')
+    ws.close()
+
+    // Used: a second socket and the page both refuse it, saying why.
+    const again = await upgrade(host.port, '/api', {
+      origin,
+      'sec-websocket-protocol': `flightdeck, flightdeck.launch.${code}`,
+    })
+    expect(again.status).toBe(403)
+    expect(again.body).toMatch(/launch link was already used or has expired/)
+    const page = await get(host.port, `/?launch=${code}`)
+    expect(page.status).toBe(403)
+    expect(page.body).toMatch(/already used or has expired/)
   })
 
   it('a real client with token and Origin calls app.info and http.send and receives timeline.batch events', async () => {
-    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${host.token}`, { origin })
+    const ws = new WebSocket(
+      `ws://127.0.0.1:${host.port}/api`,
+      ['flightdeck', `flightdeck.token.${host.token}`],
+      {
+        origin,
+      },
+    )
     const replies = new Map<number, WireMessage & { kind: 'reply' }>()
     const events: TimelineEvent[] = []
     const waiters: (() => void)[] = []
@@ -260,5 +315,44 @@ describe('browser host', () => {
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)))
     ws.send('not json')
     expect(await closed).toBe(1008)
+  })
+})
+
+describe('browser host: launch links expire', () => {
+  it('a launch link unused for a minute is refused, and unused ones cannot pile up', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'flightdeck-web-launch-'))
+    await writeFile(join(dir, 'index.html'), '<!doctype html><title>x</title>')
+    await writeFile(join(dir, 'bridge.js'), '')
+    const service = createEngineService({ host: 'web', persistWorkspace: false, watchCollections: false })
+    let now = 0
+    const host = await startWebHost({
+      service,
+      rendererDir: dir,
+      bridgeFile: join(dir, 'bridge.js'),
+      log: () => undefined,
+      now: () => now,
+    })
+    try {
+      const launch = host.launchUrl()
+      if (!launch.ok) throw new Error(launch.reason)
+      const code = new URL(launch.url).searchParams.get('launch') ?? ''
+      now += LAUNCH_CODE_TTL_MS
+      expect((await get(host.port, `/?launch=${code}`)).status).toBe(403)
+      const late = await upgrade(host.port, '/api', {
+        origin: `http://127.0.0.1:${host.port}`,
+        'sec-websocket-protocol': `flightdeck, flightdeck.launch.${code}`,
+      })
+      expect(late.status).toBe(403)
+
+      for (let i = 0; i < 8; i++) expect(host.launchUrl().ok).toBe(true)
+      expect(host.launchUrl()).toEqual({
+        ok: false,
+        reason: 'No launch link: 8 are already waiting to be used (each is valid for 60 s)',
+      })
+    } finally {
+      await host.close()
+      await service.dispose()
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -313,16 +313,12 @@ export function createViewerSlice(client: ApiClient): StateCreator<AppState, [],
         const id = bodyId ?? get().viewer?.bodyId
         if (id === undefined) return
         const note = (text: string): void => set({ saveNote: { bodyId: id, text } })
+        const res = await client.invoke('body.save', { bodyId: id, suggestedName })
         if (get().info?.host === 'web') {
-          // The browser host streams the body as a download; the bytes never pass through this page.
-          const a = document.createElement('a')
-          a.href = `/download/body/${encodeURIComponent(id)}?name=${encodeURIComponent(suggestedName)}`
-          a.download = suggestedName
-          a.click()
-          note(`Downloading ${suggestedName}`)
+          // The browser host's bridge starts a download instead; the bytes never pass through this page.
+          note(res.ok ? `Downloading ${suggestedName}` : `Could not download: ${res.error.message}`)
           return
         }
-        const res = await client.invoke('body.save', { bodyId: id, suggestedName })
         if (!res.ok) note(`Could not save: ${res.error.message}`)
         else if (res.value.path !== null) note(`Saved to ${res.value.path}`)
       },
