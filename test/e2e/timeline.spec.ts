@@ -50,7 +50,7 @@ test('20 concurrent requests end in the order of their delays, and a body can be
   await expect(url).toBeVisible()
   await expect(page.getByRole('combobox', { name: 'Method', exact: true })).toHaveValue('GET')
   await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeEnabled()
-  // The bridge took the token out of the address bar; the cookie carries the session from here on.
+  // The bridge took the token out of the address bar; the tab keeps it (no cookie) from here on.
   expect(page.url()).not.toContain('token=')
 
   // Send the 20 through the composer as Enter in the URL field does, in one task, so they leave within a few
@@ -148,12 +148,15 @@ test('Send ×N fires N copies at once; Cancel stops one in flight; Clear empties
   await expect(rows).toHaveCount(0)
 })
 
-test('the token is required, and a reload keeps working through the cookie', async ({ page, browser }) => {
+test('the token is required, and a reload keeps working without a cookie', async ({ page, browser }) => {
   const bare = await browser.newContext()
   try {
+    // The page holds no secret, but without the token the app cannot reach the host, and says so.
     const denied = await bare.newPage()
-    const res = await denied.goto(host.origin + '/')
-    expect(res?.status()).toBe(403)
+    await denied.goto(host.origin + '/')
+    await expect(denied.locator('.host-error')).toContainText('no Flightdeck credential')
+    const wrong = await denied.goto(host.origin + '/?token=wrong')
+    expect(wrong?.status()).toBe(403)
     expect(await denied.textContent('body')).toContain('token')
   } finally {
     await bare.close()

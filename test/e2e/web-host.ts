@@ -25,6 +25,8 @@ export interface WebHostLaunch {
   args?: string[]
   /** Extra environment (e.g. `FLIGHTDECK_CONFIG_DIR`, so a test never touches the real config folder). */
   env?: Record<string, string>
+  /** Let the host open a browser (by default `--no-open`); point FLIGHTDECK_BROWSER at a stand-in in `env`. */
+  open?: boolean
 }
 
 export async function startBuiltWebHost(
@@ -34,7 +36,7 @@ export async function startBuiltWebHost(
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build before the e2e tests`)
   const child: ChildProcess = spawn(
     process.execPath,
-    [entry, '--port', '0', '--no-open', ...(launch.args ?? [])],
+    [entry, '--port', '0', ...(launch.open ? [] : ['--no-open']), ...(launch.args ?? [])],
     {
       cwd: root,
       env: { ...process.env, ...launch.env },
