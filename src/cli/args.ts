@@ -26,6 +26,7 @@ options:
       --json               print one JSON object: status, headers, url, timeline, timings (HAR)
   -k, --insecure           accept TLS certificates that do not verify
       --timeout <ms>       give up on the whole exchange after this many ms
+      --max-body <size>    largest response body to read (default 2g): bytes, or with k, m, g
   -h, --help               show this help
 
 exit codes: 0 any HTTP response, 1 network error, 2 bad arguments`
@@ -67,6 +68,16 @@ export function normalizeUrl(text: string): string | null {
   return url.href
 }
 
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }
+
+/** `8g`, `500M`, `64KiB`, `1048576` -> bytes (binary units, as the limit is shown); null if not a size. */
+export function parseSize(text: string): number | null {
+  const m = /^(\d{1,16})\s*([kmgt]?)(?:i?b)?$/i.exec(text.trim())
+  if (!m) return null
+  const n = Number(m[1]) * (SIZE_UNITS[(m[2] ?? '').toLowerCase()] ?? 1)
+  return Number.isSafeInteger(n) && n > 0 ? n : null
+}
+
 export function parseCliArgs(argv: readonly string[]): CliCommand {
   let parsed
   try {
@@ -81,6 +92,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         json: { type: 'boolean' },
         insecure: { type: 'boolean', short: 'k' },
         timeout: { type: 'string' },
+        'max-body': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         collection: { type: 'string' },
         env: { type: 'string' },
@@ -143,6 +155,14 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       return error(`--timeout must be a whole number of ms (1..86400000), got '${values.timeout}'`)
     }
     options.totalTimeoutMs = ms
+  }
+  const maxBody = values['max-body']
+  if (maxBody !== undefined) {
+    const bytes = parseSize(maxBody)
+    if (bytes === null) {
+      return error(`--max-body must be a size in bytes, or with k, m or g (e.g. 500m, 8g), got '${maxBody}'`)
+    }
+    options.maxBodyBytes = bytes
   }
 
   return { kind: 'send', json: values.json === true, request: { method, url, headers, body, options } }

@@ -2,6 +2,7 @@ import { formatBytes, formatMs } from '../shared/format'
 import type {
   DoneEvent,
   HarTimings,
+  InformationalEvent,
   QueuedEvent,
   RedirectEvent,
   RequestSentEvent,
@@ -32,6 +33,13 @@ export interface JsonReport {
   /** The final hop's phases, as HAR 1.2 names them. */
   timings: HarTimings
   body?: { size: number; contentType: string }
+  /** Interim (1xx) responses before the final one: how many, and the first few with their headers. */
+  informational?: {
+    count: number
+    responses: { status: number; statusText: string; headers: { name: string; value: string }[] }[]
+  }
+  /** A failed or cancelled exchange's partial body: how many bytes came (they are not kept). */
+  partialBodyBytes?: number
   error?: AppError
 }
 
@@ -62,6 +70,21 @@ export function buildReport(outcome: ExchangeOutcome): JsonReport {
     timings: final.timings,
   }
   if (final.type === 'done') report.body = { size: final.body.size, contentType: final.body.contentType }
+  const interim = informationalOf(events, sid)
+  if (interim.length > 0) {
+    report.informational = {
+      count: interim[interim.length - 1]?.count ?? 0,
+      responses: interim
+        .filter((e) => e.headers !== undefined)
+        .map((e) => ({
+          status: e.status,
+          statusText: e.statusText,
+          headers: (e.headers ?? []).map(([name, value]) => ({ name, value })),
+        })),
+    }
+  }
+  if (final.type !== 'done' && final.partialBodyBytes !== undefined)
+    report.partialBodyBytes = final.partialBodyBytes
   if (final.type === 'error') {
     report.error =
       final.detail === undefined
@@ -74,6 +97,35 @@ export function buildReport(outcome: ExchangeOutcome): JsonReport {
 
 const MAX_HEADERS = 16
 const MAX_VALUE = 120
+/** Interim responses printed with their headers; the count covers the rest. */
+const MAX_INTERIM_SHOWN = 3
+
+function informationalOf(events: TimelineEvent[], sid: string): InformationalEvent[] {
+  return events.filter((e): e is InformationalEvent => e.type === 'informational' && e.sid === sid)
+}
+
+/** The final hop's interim (1xx) responses: how many, and the first few with their headers. */
+function interimLines(events: TimelineEvent[], sid: string): string[] {
+  const interim = informationalOf(events, sid)
+  const last = interim[interim.length - 1]
+  if (!last) return []
+  const lines = [
+    `${last.count} informational (1xx) ${last.count === 1 ? 'response' : 'responses'} before the final one`,
+  ]
+  let shown = 0
+  for (const e of interim) {
+    if (!e.headers) continue
+    if (shown >= MAX_INTERIM_SHOWN) break
+    shown++
+    lines.push(`  ${e.status}${e.statusText ? ` ${e.statusText}` : ''}`)
+    for (const [k, v] of e.headers.slice(0, MAX_HEADERS)) lines.push(`    ${k}: ${clip(v, MAX_VALUE)}`)
+    if (e.headers.length > MAX_HEADERS) lines.push(`    … ${e.headers.length - MAX_HEADERS} more headers`)
+    if (e.note) lines.push(`    (${e.note})`)
+  }
+  if (last.count > shown)
+    lines.push(`  … ${last.count - shown} more (latest: ${last.status} ${last.statusText})`.trimEnd())
+  return lines
+}
 
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`
@@ -96,6 +148,7 @@ export function humanLines(outcome: ExchangeOutcome): string[] {
     lines.push(`  ${r.status} → ${next?.url ?? r.location}`)
   }
 
+  lines.push(...interimLines(events, final.sid))
   if (report.status > 0) {
     lines.push(
       `HTTP/${report.httpVersion} ${report.status}${report.statusText ? ` ${report.statusText}` : ''}`,
@@ -112,6 +165,8 @@ export function humanLines(outcome: ExchangeOutcome): string[] {
     const type = done.body.contentType ? ` (${done.body.contentType})` : ''
     lines.push(`body      ${formatBytes(done.body.size)}${type}, ${formatBytes(done.wireBytes)} on the wire`)
   }
+  if (final.type !== 'done' && final.partialBodyBytes !== undefined)
+    lines.push(`body      partial body (${formatBytes(final.partialBodyBytes)}) discarded`)
   const sent: RequestSentEvent | undefined = lastOfType(events, final.sid, 'request-sent')
   if (sent) {
     const conn = sent.reused ? 'reused connection' : 'new connection'

@@ -26,7 +26,8 @@ export const DEFAULT_REQUEST_OPTIONS: RequestOptions = {
   insecure: false,
   decompress: true,
   cookies: true,
-  maxBodyBytes: 16 * 1024 * 1024 * 1024,
+  /** 2 GiB: what a desktop can hold on disk per response without surprise; a request may raise it. */
+  maxBodyBytes: 2 * 1024 * 1024 * 1024,
   http2: true,
 }
 

@@ -326,7 +326,7 @@ describe('waiting and reading', () => {
     expectError(
       await faultSend(spec(`${cat.http.url}/bytes?n=5000000`, {}, { maxBodyBytes: 1_000_000 })),
       'body_too_large',
-      /^The response body is larger than the limit of 1000000 bytes$/,
+      /^The response body is larger than the limit of 977 KB \(1000000 bytes\); raise the request's Max body option \(maxBodyBytes in a request file, --max-body on the CLI\) to read it$/,
     )
   })
 
@@ -334,7 +334,7 @@ describe('waiting and reading', () => {
     expectError(
       await faultSend(spec(`${cat.http.url}/slow?ms=100&chunks=200`, {}, { maxBodyBytes: 500 })),
       'body_too_large',
-      /^The response body is larger than the limit of 500 bytes$/,
+      /^The response body is larger than the limit of 500 bytes; raise the request's Max body option \(maxBodyBytes in a request file, --max-body on the CLI\) to read it$/,
     )
   })
 

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { open, type FileHandle } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { open, rm, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { BodyChunk } from '../../shared/contract'
 import { fail, ok, type Result } from '../../shared/result'
 import { Fifo } from '../fifo'
+import { makeTempDir } from '../temp-files'
 
 /**
  * Response bodies live here, not in the UI. A body stays in memory up to `memoryLimit` bytes (and while the
@@ -13,6 +13,7 @@ import { Fifo } from '../fifo'
  */
 
 export interface BodyStoreOptions {
+  /** Spill files go in a folder made here; by default in this process's engine temp folder (temp-files.ts). */
   tempDir?: string
   memoryLimit?: number
   totalMemoryLimit?: number
@@ -140,13 +141,18 @@ export class BodyWriter {
     })
   }
 
+  /** Let go of the body: its memory, and its temp file (closed, then removed: nobody can read it any more). */
   async dispose(): Promise<void> {
     this.store.releaseMemory(this.chunks.reduce((n, c) => n + c.length, 0) + (this.memory?.length ?? 0))
     this.chunks = []
     this.memory = null
+    // Writes queued after this point are dropped (write() checks `ended`); the chain already queued finishes.
+    this.ended = true
     await this.writing
     await this.file?.close().catch(() => undefined)
     this.file = null
+    const path = this.filePath
+    if (path) await rm(path, { force: true }).catch(() => undefined)
   }
 }
 
@@ -157,7 +163,7 @@ export class BodyStore {
   private readonly memoryLimit: number
   private readonly totalMemoryLimit: number
   readonly highWaterMark: number
-  private readonly baseDir: string
+  private readonly baseDir: string | undefined
   private tempDir: string | null = null
   private memoryUsed = 0
   private nextId = 1
@@ -167,7 +173,7 @@ export class BodyStore {
     this.memoryLimit = options.memoryLimit ?? 8 * 1024 * 1024
     this.totalMemoryLimit = options.totalMemoryLimit ?? 512 * 1024 * 1024
     this.highWaterMark = options.highWaterMark ?? 4 * 1024 * 1024
-    this.baseDir = options.tempDir ?? tmpdir()
+    this.baseDir = options.tempDir
     this.maxBodies = options.maxBodies ?? DEFAULT_MAX_BODIES
   }
 
@@ -212,7 +218,9 @@ export class BodyStore {
   }
 
   dir(): string {
-    this.tempDir ??= mkdtempSync(join(this.baseDir, 'flightdeck-bodies-'))
+    this.tempDir ??= this.baseDir
+      ? mkdtempSync(join(this.baseDir, 'flightdeck-bodies-'))
+      : makeTempDir('bodies-')
     return this.tempDir
   }
 
@@ -254,6 +262,19 @@ export class BodyStore {
     if (!writer) return
     this.bodies.delete(id)
     await writer.dispose()
+  }
+
+  /**
+   * Drop the partial body of an exchange that failed or was cancelled: nothing can show it (the timeline's
+   * error carries no body), so its memory and temp file go now rather than when the store is disposed. A
+   * never-ending body cut at the limit would otherwise leave a file the size of the limit behind.
+   * Returns the bytes that were received.
+   */
+  discard(writer: BodyWriter): number {
+    const size = writer.size
+    this.bodies.delete(writer.id)
+    void writer.dispose()
+    return size
   }
 
   async dispose(): Promise<void> {

@@ -2,6 +2,7 @@ import { subscribe } from 'node:diagnostics_channel'
 import type { Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import type { Dispatcher } from 'undici'
+import { formatBytes } from '../../shared/format'
 import type { AppError } from '../../shared/result'
 import type { RequestBody, RequestOptions } from '../../shared/request'
 import type { HarTimings, HeaderList, HttpProtocol, TimelineEvent } from '../../shared/timeline'
@@ -10,6 +11,7 @@ import type { BodyStore, BodyWriter } from './body-store'
 import { connectionPhases, timingOf } from './connector'
 import { makeDecoder, type Decoder } from './decoders'
 import { headerBlockBytes, pairHeaders, parseSentHeaders } from './header-blocks'
+import { InformationalResponses } from './informational'
 import { EngineError, classifyError } from './errors'
 import { prepareBody, prepareBodySync, type PreparedBody } from './request-body'
 import { harTimings, type ExchangeMarks } from './timings'
@@ -110,6 +112,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
   /** The response's Content-Length, NaN when it has none. */
   private declaredLength = NaN
   private decodedBytes = 0
+  /** When the response message being parsed began (a 1xx's, then the final one's): the final one's is TTFB. */
+  private messageStartAt: number | undefined
+  /** Interim (1xx) responses, once one came. */
+  private informational: InformationalResponses | null = null
 
   constructor(private readonly init: ExchangeInit) {
     this.marks = { queuedAt: init.queuedAt }
@@ -267,13 +273,21 @@ export class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseStarted(): void {
-    this.marks.firstByte ??= this.now()
+    this.messageStartAt = this.now()
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
     if (this.state === 'finished') return false
+    if (statusCode < 200) {
+      // An interim response (103 Early Hints, 102 Processing): a marker, not the response. The exchange keeps
+      // waiting; undici reads on to the final response by itself.
+      this.interim(statusCode, rawHeaders, statusText ?? '')
+      return true
+    }
+    this.informational?.finish()
     const t = this.now()
-    this.marks.firstByte ??= t
+    // Waiting ends at the final response, not at the first interim one.
+    this.marks.firstByte ??= this.messageStartAt ?? t
     this.marks.sendEnd ??= this.marks.firstByte
     this.lastProgress = t
     this.resumeFn = resume
@@ -330,6 +344,27 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const stopping = this.stopping
     if (stopping?.kind === 'cancel') this.finishCancelled()
     else this.fail(stopping?.kind === 'error' ? stopping.error : err)
+  }
+
+  private interim(status: number, raw: Buffer[], statusText: string): void {
+    if (!this.informational) {
+      const { options, url } = this.init
+      this.informational = new InformationalResponses({
+        sid: this.init.sid,
+        now: () => this.now(),
+        emit: (e) => this.emit(e),
+        headersTimeoutMs: options.headersTimeoutMs,
+        sentAt: this.marks.sendEnd ?? this.marks.sendStart ?? this.now(),
+        onTimeout: (count) =>
+          this.stopWith(
+            new EngineError(
+              'timeout_headers',
+              `Timed out waiting for the final response from ${url.host}: ${count} interim (1xx) ${count === 1 ? 'response' : 'responses'} but no final one within the headers timeout of ${options.headersTimeoutMs} ms`,
+            ),
+          ),
+      })
+    }
+    this.informational.add(status, statusText, raw)
   }
 
   /** Choose decoders and open the body writer. Returns false if the hop already failed. */
@@ -502,6 +537,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const err = this.explain(failure)
     this.state = 'finished'
     this.destroyDecoders()
+    this.informational?.finish()
+    const partial = this.discardBody()
     const endAt = this.now()
     // A failed connection attempt still reports how far it got.
     const timing = timingOf(err)
@@ -515,7 +552,14 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const timings = harTimings(this.marks, endAt)
     const { url } = this.init
     const error = classifyError(err, url.host)
-    this.emit({ type: 'error', sid: this.init.sid, t: endAt, ...error, timings })
+    this.emit({
+      type: 'error',
+      sid: this.init.sid,
+      t: endAt,
+      ...error,
+      timings,
+      ...(partial > 0 ? { partialBodyBytes: partial } : {}),
+    })
     this.init.owner.exchangeOutcome(this.init.context, { kind: 'error', error, timings })
   }
 
@@ -523,10 +567,29 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (this.state === 'finished') return
     this.state = 'finished'
     this.destroyDecoders()
+    this.informational?.finish()
+    const partial = this.discardBody()
     const endAt = this.now()
     const timings = harTimings(this.marks, endAt)
-    this.emit({ type: 'cancelled', sid: this.init.sid, t: endAt, timings })
+    this.emit({
+      type: 'cancelled',
+      sid: this.init.sid,
+      t: endAt,
+      timings,
+      ...(partial > 0 ? { partialBodyBytes: partial } : {}),
+    })
     this.init.owner.exchangeOutcome(this.init.context, { kind: 'cancelled', timings })
+  }
+
+  /**
+   * A failed or cancelled exchange has no body to show (its event carries none): drop what arrived, memory and
+   * temp file, now. Returns how many bytes that was, for the event to say so.
+   */
+  private discardBody(): number {
+    const writer = this.writer
+    if (!writer) return 0
+    this.writer = null
+    return this.init.bodies.discard(writer)
   }
 
   private destroyDecoders(): void {
@@ -536,5 +599,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
 }
 
 function tooLarge(limit: number): EngineError {
-  return new EngineError('body_too_large', `The response body is larger than the limit of ${limit} bytes`)
+  return new EngineError(
+    'body_too_large',
+    `The response body is larger than the limit of ${limit < 1024 ? `${limit} bytes` : `${formatBytes(limit)} (${limit} bytes)`}; raise the request's Max body option (maxBodyBytes in a request file, --max-body on the CLI) to read it`,
+  )
 }

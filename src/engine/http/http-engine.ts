@@ -28,6 +28,7 @@ import { harTimings } from './timings'
 import { checkHeaderList, parseTargetUrl } from './request-checks'
 import { Scheduler, type Ticket } from './scheduler'
 import { VERSION } from '../version'
+import { startTempSweep } from '../temp-files'
 
 export interface HttpEngineOptions {
   clock: Clock
@@ -134,6 +135,8 @@ export class HttpEngine implements ExchangeOwner {
     this.onHopBody = options.onHopBody
     this.settings = { ...DEFAULT_SETTINGS, ...options.settings }
     this.scheduler = new Scheduler(this.settings.globalConcurrency, this.settings.perOriginConcurrency)
+    // Spilled bodies of a process that was killed are still on disk: remove them (once per process, async).
+    void startTempSweep()
     this.bodies = new BodyStore({
       ...(options.tempDir ? { tempDir: options.tempDir } : {}),
       ...(options.memoryBodyLimit !== undefined ? { memoryLimit: options.memoryBodyLimit } : {}),
@@ -214,6 +217,8 @@ export class HttpEngine implements ExchangeOwner {
     await Promise.all([...this.agents.values()].map((a) => a.destroy().catch(() => undefined)))
     this.agents.clear()
     await this.bodies.dispose()
+    // A short-lived process (a CLI send) finishes the start-up sweep before it exits.
+    await startTempSweep()
   }
 
   private newSid(): string {
@@ -529,7 +534,14 @@ export class HttpEngine implements ExchangeOwner {
   }
 
   private emit(chain: Chain, event: TimelineEvent): void {
-    chain.events.push(event)
+    const last = chain.events[chain.events.length - 1]
+    if (isCountOnly(event) && last && isCountOnly(last) && last.sid === event.sid) {
+      // A flood of interim responses: the newest count replaces the previous one, so a request's event list
+      // stays bounded however long the server keeps sending them.
+      chain.events[chain.events.length - 1] = event
+    } else {
+      chain.events.push(event)
+    }
     this.emitOut(event)
     const terminal = event.type === 'done' || event.type === 'error' || event.type === 'cancelled'
     if (terminal) this.settle(chain, event)
@@ -551,6 +563,11 @@ export class HttpEngine implements ExchangeOwner {
       for (const s of old.sids) this.bySid.delete(s)
     }
   }
+}
+
+/** An informational event past the kept ones: it only updates the count. */
+function isCountOnly(e: TimelineEvent): boolean {
+  return e.type === 'informational' && e.headers === undefined
 }
 
 function withDefaultHeaders(headers: HeaderList, options: RequestOptions): HeaderList {

@@ -1,0 +1,142 @@
+import { lstatSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { opendir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+/**
+ * Where the engine's temp files go (response bodies past the memory limit, long stream logs): one folder per
+ * process, `<tmp>/flightdeck-<uid>/pid-<pid>-<random>`, under one root per user. A process that exits removes
+ * its folder; one that was killed (SIGKILL, a crash, power loss) cannot, so the next engine to start removes
+ * the folders of processes that are gone. Without this, every killed run left its spilled bodies behind, each
+ * up to the body limit in size.
+ */
+
+const PROCESS_PREFIX = 'pid-'
+/** A sweep looks at this many entries of the root at most, and removes this many folders at most. */
+export const SWEEP_MAX_SCANNED = 1000
+export const SWEEP_MAX_REMOVED = 64
+
+export interface SweepReport {
+  /** Folders removed (their names). */
+  removed: string[]
+  /** Folders of processes still running (kept). */
+  kept: number
+  /** Entries looked at. */
+  scanned: number
+}
+
+let processDir: string | null = null
+let sweep: Promise<SweepReport> | null = null
+
+function uidPart(): string {
+  const uid = process.getuid?.()
+  return uid === undefined ? 'user' : String(uid)
+}
+
+/** The root every Flightdeck process of this user puts its per-process folder in. */
+export function engineTempRoot(base: string = tmpdir()): string {
+  return join(base, `flightdeck-${uidPart()}`)
+}
+
+/**
+ * A shared temp folder is only used when it is a real folder (not a symlink another user planted) that this
+ * user owns; anything else falls back to a private folder of our own, which a later sweep does not see.
+ */
+function usableRoot(root: string): boolean {
+  try {
+    mkdirSync(root, { recursive: true, mode: 0o700 })
+    const st = lstatSync(root)
+    const uid = process.getuid?.()
+    return st.isDirectory() && !st.isSymbolicLink() && (uid === undefined || st.uid === uid)
+  } catch {
+    return false
+  }
+}
+
+/** This process's folder, created on first use and removed when the process exits. */
+export function processTempDir(): string {
+  if (processDir !== null) {
+    // Something (a tmp cleaner) may have removed it while we ran: make sure it is there.
+    mkdirSync(processDir, { recursive: true, mode: 0o700 })
+    return processDir
+  }
+  const root = engineTempRoot()
+  const dir = usableRoot(root)
+    ? mkdtempSync(join(root, `${PROCESS_PREFIX}${process.pid}-`))
+    : mkdtempSync(join(tmpdir(), 'flightdeck-'))
+  processDir = dir
+  process.once('exit', () => {
+    try {
+      rmSync(dir, { recursive: true, force: true })
+    } catch {
+      // Exiting anyway: the next start-up sweep removes what is left.
+    }
+  })
+  return dir
+}
+
+/** A fresh folder for one store (bodies, stream logs) inside this process's folder. */
+export function makeTempDir(prefix: string): string {
+  return mkdtempSync(join(processTempDir(), prefix))
+}
+
+/** The pid a per-process folder was made by, or null for anything else in the root. */
+export function pidOfTempDir(name: string): number | null {
+  const m = /^pid-(\d{1,10})-/.exec(name)
+  if (!m) return null
+  const pid = Number(m[1])
+  return Number.isSafeInteger(pid) && pid > 0 ? pid : null
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    // EPERM: the process exists but is not ours to signal; only ESRCH means it is gone.
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * Remove the folders of processes that are no longer running from `root`. Bounded: at most
+ * SWEEP_MAX_SCANNED entries are looked at and SWEEP_MAX_REMOVED folders removed per sweep (the rest wait for
+ * the next start). Never throws: a temp file that cannot be removed is not worth failing a start for.
+ */
+export async function sweepStaleTempDirs(root: string = engineTempRoot()): Promise<SweepReport> {
+  const report: SweepReport = { removed: [], kept: 0, scanned: 0 }
+  let dir
+  try {
+    dir = await opendir(root)
+  } catch {
+    return report
+  }
+  try {
+    for await (const entry of dir) {
+      if (report.scanned >= SWEEP_MAX_SCANNED || report.removed.length >= SWEEP_MAX_REMOVED) break
+      report.scanned++
+      const pid = pidOfTempDir(entry.name)
+      if (pid === null || !entry.isDirectory()) continue
+      if (isAlive(pid)) {
+        report.kept++
+        continue
+      }
+      try {
+        await rm(join(root, entry.name), { recursive: true, force: true, maxRetries: 2 })
+        report.removed.push(entry.name)
+      } catch {
+        // Someone else's file in our root, or a race with another sweep: leave it.
+      }
+    }
+  } catch {
+    // The root went away mid-sweep: nothing left to do.
+  }
+  return report
+}
+
+/** The start-up sweep, run once per process however many engines it starts. */
+export function startTempSweep(): Promise<SweepReport> {
+  sweep ??= sweepStaleTempDirs()
+  return sweep
+}

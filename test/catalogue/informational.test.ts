@@ -1,0 +1,211 @@
+import type { Socket } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from '../../src/cli'
+import type { JsonReport } from '../../src/cli/report'
+import { applyBatch, EMPTY_TIMELINE, type TimelineState } from '../../src/renderer/timeline/apply-batch'
+import type { SessionRow } from '../../src/renderer/timeline/session-row'
+import {
+  INFORMATIONAL_EVERY_MS,
+  MAX_KEPT_INFORMATIONAL,
+  type InformationalEvent,
+} from '../../src/shared/timeline'
+import { startRawServer, pathOf, type RawServer } from './raw-server'
+import { bodyText, done, expectError, openCatalogue, spec, underFault, type Catalogue } from './harness'
+
+/**
+ * Interim (1xx) responses, one at a time and in floods. 103 Early Hints is legal and common; a server may send
+ * as many as it likes before the final response. Each must be a marker on the request's lane, never the
+ * response: the row keeps waiting, and events and memory stay bounded however many come.
+ */
+
+let cat: Catalogue
+let raw: RawServer
+
+const HINT = 'HTTP/1.1 103 Early Hints\r\nlink: </style.css>; rel=preload; as=style\r\n\r\n'
+const FINAL = 'HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 5\r\n\r\nfinal'
+/** How long /flood sends 103s before the final response; and how many it sent, by request path. */
+const FLOOD_MS = 1000
+const floods = new Map<string, number>()
+
+/**
+ * 103s as fast as the connection takes them for `ms`, then the final response (or none, for /endless). Writes
+ * wait for the socket to drain, so the server holds at most one batch of hints in memory.
+ */
+function flood(socket: Socket, path: string, ms: number, final: boolean): void {
+  const batch = Buffer.from(HINT.repeat(256))
+  const until = Date.now() + ms
+  let sent = 0
+  const pump = (): void => {
+    while (!socket.destroyed) {
+      if (Date.now() >= until) {
+        floods.set(path, sent)
+        if (final) socket.write(FINAL)
+        return
+      }
+      sent += 256
+      if (!socket.write(batch)) {
+        socket.once('drain', pump)
+        return
+      }
+    }
+  }
+  pump()
+}
+
+function routes(socket: Socket, head: string): void {
+  const path = pathOf(head)
+  if (path === '/hints') {
+    socket.write(HINT + HINT.replace('style.css', 'app.js').replace('as=style', 'as=script') + HINT)
+    setTimeout(() => socket.write(FINAL), 30)
+  } else if (path.startsWith('/flood')) {
+    flood(socket, path, FLOOD_MS, true)
+  } else if (path === '/trickle') {
+    // One 103 every 20 ms and never a final response.
+    const timer = setInterval(() => (socket.destroyed ? clearInterval(timer) : socket.write(HINT)), 20)
+    socket.once('close', () => clearInterval(timer))
+  } else {
+    socket.write('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n')
+  }
+}
+
+beforeAll(async () => {
+  cat = await openCatalogue()
+  raw = await startRawServer(routes)
+})
+afterAll(async () => {
+  await cat.close()
+  await raw.close()
+})
+
+/** The timeline as the renderer holds it, fed every batch the service sends. */
+function watchTimeline(): { state(): TimelineState; row(sid: string): SessionRow | undefined; stop(): void } {
+  let state = EMPTY_TIMELINE
+  const stop = cat.service.subscribe((batch) => {
+    state = applyBatch(state, batch)
+  })
+  return { state: () => state, row: (sid) => state.rows[sid], stop }
+}
+
+describe('interim (1xx) responses', () => {
+  it('a few 103 Early Hints are markers with their Link headers; the row waits for the final response', async () => {
+    const view = watchTimeline()
+    const sent = await cat.service.invoke('http.send', { request: spec(`${raw.url}/hints`) })
+    if (!sent.ok) throw new Error(sent.error.message)
+    const sid = sent.value.sids[0] as string
+    // After the hints and before the final response (30 ms later), the row is still waiting.
+    await cat.rec.until(sid, (e) => e.type === 'informational', 3)
+    cat.service.flush()
+    const waiting = view.row(sid)
+    expect(waiting?.status, 'no status before the final response').toBeNull()
+    expect(waiting?.state).toBe('active')
+    expect(waiting?.response).toBeUndefined()
+    const result = await cat.service.http.waitFor(sid)
+    cat.service.flush()
+    view.stop()
+    expect(done(result).status).toBe(200)
+    expect(await bodyText(cat.service, done(result))).toBe('final')
+    expect(result.events.filter((e) => e.type === 'response-headers')).toHaveLength(1)
+    const row = view.row(sid)
+    expect(row?.status).toBe(200)
+    expect(row?.informational?.count).toBe(3)
+    expect(row?.informational?.kept.map((m) => m.headers)).toEqual([
+      [['link', '</style.css>; rel=preload; as=style']],
+      [['link', '</app.js>; rel=preload; as=script']],
+      [['link', '</style.css>; rel=preload; as=style']],
+    ])
+    expect(row?.informational?.kept[0]?.statusText).toBe('Early Hints')
+  })
+
+  it('a second of 103s as fast as they come: bounded events, the row waits, TTFB is the final response', async () => {
+    const view = watchTimeline()
+    let sid = ''
+    const snapshots: (SessionRow | undefined)[] = []
+    const run = await underFault(
+      cat,
+      async () => {
+        const sent = await cat.service.invoke('http.send', { request: spec(`${raw.url}/flood-a`) })
+        if (!sent.ok) throw new Error(sent.error.message)
+        sid = sent.value.sids[0] as string
+        // Look at the row mid-flood, as the person watching the timeline would.
+        await new Promise((r) => setTimeout(r, FLOOD_MS / 2))
+        cat.service.flush()
+        snapshots.push(view.row(sid))
+        return cat.service.http.waitFor(sid)
+      },
+      { sampleMemory: true },
+    )
+    cat.service.flush()
+    view.stop()
+    const result = run.value
+    const d = done(result)
+    expect(d.status).toBe(200)
+    const sentHints = floods.get('/flood-a') ?? 0
+    expect(sentHints, 'the server got many hints out').toBeGreaterThan(1000)
+
+    const mid = snapshots[0]
+    expect(mid?.status, 'mid-flood, the row has no status').toBeNull()
+    expect(mid?.state).toBe('active')
+    expect(mid?.informational?.count ?? 0).toBeGreaterThan(MAX_KEPT_INFORMATIONAL)
+
+    // Every hint counted; only the first few kept with headers; a handful of events per second.
+    const row = view.row(sid)
+    expect(row?.informational?.count).toBe(sentHints)
+    expect(row?.informational?.kept).toHaveLength(MAX_KEPT_INFORMATIONAL)
+    const infoEvents = cat.rec.of(sid).filter((e): e is InformationalEvent => e.type === 'informational')
+    const bound = MAX_KEPT_INFORMATIONAL + Math.ceil((FLOOD_MS * 2) / INFORMATIONAL_EVERY_MS) + 2
+    expect(infoEvents.length).toBeLessThanOrEqual(bound)
+    expect(infoEvents[infoEvents.length - 1]?.count).toBe(sentHints)
+    expect(cat.rec.of(sid).filter((e) => e.type === 'response-headers')).toHaveLength(1)
+    // The request's own event list (what the CLI and runner read) stays small too.
+    expect(result.events.length).toBeLessThan(MAX_KEPT_INFORMATIONAL + 20)
+    // Waiting lasted the whole flood; the download is only the final response's five bytes.
+    expect(d.timings.wait).toBeGreaterThanOrEqual(FLOOD_MS * 0.9)
+    expect(d.timings.receive).toBeLessThan(FLOOD_MS / 4)
+    expect(run.memoryGrowthBytes).toBeLessThan(128 * 1024 * 1024)
+  })
+
+  it('103s without end and no final response: the headers timeout still applies, counted from the request', async () => {
+    const started = Date.now()
+    const r = await underFault(cat, async () => {
+      const sent = await cat.service.invoke('http.send', {
+        // The total timeout is only the test's own bound: the headers timeout must end it well before.
+        request: spec(`${raw.url}/trickle`, {}, { headersTimeoutMs: 600, totalTimeoutMs: 5000 }),
+      })
+      if (!sent.ok) throw new Error(sent.error.message)
+      return cat.service.http.waitFor(sent.value.sids[0] as string)
+    })
+    expectError(
+      r.value,
+      'timeout_headers',
+      /^Timed out waiting for the final response from 127\.0\.0\.1:\d+: \d+ interim \(1xx\) responses but no final one within the headers timeout of 600 ms$/,
+    )
+    expect(Date.now() - started).toBeLessThan(3000)
+  })
+
+  it('the CLI prints the hints before the status line, and --json lists them', async () => {
+    let out = ''
+    const io = { out: (t: string) => void (out += t), err: () => undefined }
+    expect(await runCli(['send', `${raw.url}/hints`], io)).toBe(0)
+    const lines = out.split('\n')
+    const at = lines.indexOf('3 informational (1xx) responses before the final one')
+    expect(at, out).toBeGreaterThanOrEqual(0)
+    expect(lines.slice(at + 1, at + 5)).toEqual([
+      '  103 Early Hints',
+      '    link: </style.css>; rel=preload; as=style',
+      '  103 Early Hints',
+      '    link: </app.js>; rel=preload; as=script',
+    ])
+    expect(lines.findIndex((l) => l.startsWith('HTTP/1.1 200 OK'))).toBeGreaterThan(at)
+
+    out = ''
+    expect(await runCli(['send', `${raw.url}/hints`, '--json'], io)).toBe(0)
+    const report = JSON.parse(out) as JsonReport
+    expect(report.status).toBe(200)
+    expect(report.informational?.count).toBe(3)
+    expect(report.informational?.responses[1]).toEqual({
+      status: 103,
+      statusText: 'Early Hints',
+      headers: [{ name: 'link', value: '</app.js>; rel=preload; as=script' }],
+    })
+  })
+})
