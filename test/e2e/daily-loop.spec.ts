@@ -85,3 +85,40 @@ test('Import → Paste with no collection opens a curl in a new tab', async ({ p
   await expect(page.getByRole('textbox', { name: 'URL' })).toHaveValue(`${server.url}/hello?via=import`)
   expect(await page.getByRole('tab', { name: /Untitled|GET|POST/ }).count()).toBeGreaterThan(tabsBefore)
 })
+
+test('after Send the final response shows without a click; a failure shows its error there too', async ({
+  page,
+}) => {
+  if (!host) throw new Error('no host')
+  await page.goto(host.url)
+  const details = page.getByRole('region', { name: 'Details' })
+  const url = page.getByRole('textbox', { name: 'URL' })
+
+  // Two redirects, then JSON: the hops stay on the timeline, the details show the last answer's body.
+  const target = encodeURIComponent(`/redirect-to?url=${encodeURIComponent('/json')}`)
+  await url.fill(`${server.url}/redirect-to?url=${target}`)
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  await expect(details.getByRole('tab', { name: 'Response' })).toHaveAttribute('aria-selected', 'true')
+  await expect(details.getByRole('tabpanel')).toContainText('"items"')
+  await expect(details).toContainText('200')
+
+  // A refused connection: the Response tab says what happened, not that no body came.
+  await url.fill('http://127.0.0.1:9/refused')
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  const alert = details.getByRole('tabpanel').getByRole('alert')
+  await expect(alert).toContainText('The connection was refused')
+  await expect(alert).toContainText('refused')
+
+  // A tab the person picks is the one they find after a reload, on any row but a fresh send's.
+  await details.getByRole('tab', { name: 'Timing' }).click()
+  await page.reload()
+  await url.fill(`${server.url}/hello?n=1`)
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  await expect(details.getByRole('tab', { name: 'Response' })).toHaveAttribute('aria-selected', 'true')
+  await expect(details.getByRole('tabpanel')).toContainText('hello')
+  await url.fill(`${server.url}/hello?n=2`)
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  await expect(details).toHaveAttribute('data-sid', /.+/)
+  await page.getByRole('row').filter({ hasText: 'n=1' }).first().click()
+  await expect(details.getByRole('tab', { name: 'Timing' })).toHaveAttribute('aria-selected', 'true')
+})

@@ -1,5 +1,6 @@
 import type { DetailsTab } from '../store/app-state'
 import { useAppStore } from '../store/store-context'
+import { shownDetailsTab } from '../store/selection-slice'
 import { isInFlight } from '../timeline/session-row'
 import { rowLabel } from '../timeline/row-labels'
 import { CookiesPanel } from './CookiesPanel'
@@ -25,7 +26,7 @@ const TABS: { id: DetailsTab; label: string }[] = [
 export function DetailsPane() {
   const sid = useAppStore((s) => s.selectedSid)
   const row = useAppStore((s) => (s.selectedSid === null ? undefined : s.timeline.rows[s.selectedSid]))
-  const tab = useAppStore((s) => s.detailsTab)
+  const tab = useAppStore(shownDetailsTab)
   const setTab = useAppStore((s) => s.setDetailsTab)
   const compareSids = useAppStore((s) => s.compareSids)
 

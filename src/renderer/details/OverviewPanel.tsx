@@ -3,7 +3,7 @@ import { formatBytes } from '../../shared/format'
 import { formatWallTime } from './wall-time'
 import { useAppStore } from '../store/store-context'
 import { bodyBytes, wireBytes, type SessionRow } from '../timeline/session-row'
-import { describeError } from './error-text'
+import { ErrorBox } from './ErrorBox'
 import { PhaseTable } from './PhaseTable'
 
 /** General facts about the exchange, its error if any, and the phase breakdown. */
@@ -52,14 +52,7 @@ export function OverviewPanel({ row }: { row: SessionRow }) {
 
   return (
     <div className="overview">
-      {term?.type === 'error' ? (
-        <div className="error-box" role="alert">
-          <div className="error-title">{describeError(term.code)}</div>
-          <div>{term.message}</div>
-          {term.detail ? <div className="muted mono small">{term.detail}</div> : null}
-          <div className="muted small mono">{term.code}</div>
-        </div>
-      ) : null}
+      {term?.type === 'error' ? <ErrorBox error={term} /> : null}
       {term?.type === 'cancelled' ? <div className="note-box">Cancelled before it finished.</div> : null}
       {row.queued.initiator ? (
         <div className="note-box">

@@ -4,6 +4,7 @@ import { formatBytes } from '../../shared/format'
 import { useAppStore } from '../store/store-context'
 import type { SessionRow } from '../timeline/session-row'
 import { isJsonContentType, isTextualContentType } from './body-text'
+import { ErrorBox } from './ErrorBox'
 import { HexViewer } from './HexViewer'
 import { LineViewer } from './LineViewer'
 import { MAX_IMAGE_BYTES, type ViewerMode } from './viewer-slice'
@@ -40,15 +41,14 @@ export function ResponsePanel({ row }: { row: SessionRow }) {
     if (ref && viewable) openBody(ref.id, ref.size, ref.contentType, defaultMode(ref.contentType, ref.size))
   }, [ref, viewable, openBody])
 
+  if (row.terminal?.type === 'error') return <ErrorBox error={row.terminal} />
   if (!done || !ref) {
     const why =
-      row.state === 'error'
-        ? 'The request failed before a body arrived.'
-        : row.state === 'cancelled'
-          ? 'Cancelled: no body was kept.'
-          : row.terminal?.type === 'redirect'
-            ? 'A redirect hop: the body is on the next hop.'
-            : 'The body is shown once the response has finished.'
+      row.state === 'cancelled'
+        ? 'Cancelled: no body was kept.'
+        : row.terminal?.type === 'redirect'
+          ? 'A redirect hop: the body is on the next hop.'
+          : 'The body is shown once the response has finished.'
     return <p className="muted body-note">{why}</p>
   }
   const fileName = suggestedFileName(row.queued.url, ref.id, ref.contentType)

@@ -70,7 +70,16 @@ export interface SelectionSlice {
   selectEdge(edge: 'first' | 'last'): void
   /** Esc: cancel the selected request if it is still in flight. */
   cancelSelected(): Promise<void>
+  /** A tab the person picks; remembered across reloads. */
   setDetailsTab(tab: DetailsTab): void
+  /**
+   * The row of a single send, shown on its Response tab (see `shownDetailsTab`); while it redirects, the
+   * selection follows the chain to the final response (the hops stay on the timeline). Selecting another row
+   * or picking a tab stops the following.
+   */
+  selectSent(sid: string): void
+  /** The sid whose redirect chain the selection follows, if any. */
+  followingSid: string | null
 }
 
 export interface BodyView {

@@ -4,7 +4,7 @@ import type { AppState } from './app-state'
 import { createBodySlice } from './body-slice'
 import { createComposerSlice } from './composer-slice'
 import { createHostSlice } from './host-slice'
-import { createSelectionSlice } from './selection-slice'
+import { createSelectionSlice, followRedirectSelection } from './selection-slice'
 import { createTimelineSlice } from './timeline-slice'
 import { createStreamsSlice } from '../streams/streams-slice'
 import { createCollectionsSlice, type EnvMemory } from '../sidebar/collections-slice'
@@ -28,7 +28,7 @@ export interface AppStoreOptions {
 /** One store, built from slices, driven by one client: the app's, or a fake in tests. */
 export function createAppStore(client: ApiClient, options: AppStoreOptions = {}): AppStore {
   const localNow = options.localNow ?? (() => performance.now())
-  return createStore<AppState>()((...a) => ({
+  const store = createStore<AppState>()((...a) => ({
     ...createComposerSlice(client)(...a),
     ...createTimelineSlice(client)(...a),
     ...createSelectionSlice()(...a),
@@ -44,4 +44,6 @@ export function createAppStore(client: ApiClient, options: AppStoreOptions = {})
     ...createAsyncSlice(client)(...a),
     ...createRunnerSlice(client)(...a),
   }))
+  store.subscribe(followRedirectSelection)
+  return store
 }

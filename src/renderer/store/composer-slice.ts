@@ -80,7 +80,7 @@ export function createComposerSlice(client: ApiClient): StateCreator<AppState, [
         }
         // A single send is what the person wants to look at next; a burst keeps the current selection.
         const first = res.value.sids[0]
-        if (n === 1 && first !== undefined) get().select(first)
+        if (n === 1 && first !== undefined) get().selectSent(first)
       },
       pasteCurl: async (text, into = 'current-tab') => {
         const res = await client.invoke('draft.fromCurl', { text })
