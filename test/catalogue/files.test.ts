@@ -1,5 +1,16 @@
 import { spawn } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -129,6 +140,150 @@ describe('collections on disk', () => {
     expect(reopened.value.problems).toEqual([])
     expect(reopened.value.requestCount).toBe(2)
     expect((await readSaved(dir, a)).request.url).toBe('http://127.0.0.1/alpha')
+    // Opening the collection again removed the dead writer's temp file: the folder is as it was.
+    expect(tempFiles(dir)).toEqual([])
+    expect(hashTree(dir)).toEqual(before)
+  })
+
+  it('a live writer’s temp file survives an open; once the writer is gone, the next open removes it', async () => {
+    const { dir, a } = await collection()
+    // Files the person made that look a little like ours are never touched.
+    writeFileSync(join(dir, 'notes.fdtmp'), 'mine')
+    writeFileSync(join(dir, '.draft.fdtmp'), 'mine too')
+    // A temp file from before pids were in the name: removed once older than any write takes.
+    const legacyOld = join(dir, `.${a}.0123456789ab.fdtmp`)
+    const legacyNew = join(dir, `.${a}.ba9876543210.fdtmp`)
+    writeFileSync(legacyOld, 'old')
+    writeFileSync(legacyNew, 'new')
+    const hourAgo = new Date(Date.now() - 3_600_000)
+    utimesSync(legacyOld, hourAgo, hourAgo)
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, 'crash-writer.ts'), dir, a, join(cat.tmp, 'live-config')],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    try {
+      const temp = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('child never reached the rename')), 15_000)
+        let out = ''
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString()
+          const m = /TEMP (.+)\n/.exec(out)
+          if (m?.[1]) {
+            clearTimeout(timer)
+            resolve(m[1])
+          }
+        })
+      })
+      expect(temp).toContain(`.${child.pid}-`)
+      await service.invoke('collection.close', { dir })
+      expect((await service.invoke('collection.open', { dir })).ok).toBe(true)
+      expect(existsSync(temp)).toBe(true)
+      expect(existsSync(legacyOld)).toBe(false)
+      expect(existsSync(legacyNew)).toBe(true)
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGKILL')
+      await exited
+      await service.invoke('collection.close', { dir })
+      expect((await service.invoke('collection.open', { dir })).ok).toBe(true)
+      expect(existsSync(temp)).toBe(false)
+      expect(readdirSync(dir).sort()).toEqual(
+        ['.draft.fdtmp', `.${a}.ba9876543210.fdtmp`, a, 'beta.yaml', 'collection.yaml', 'notes.fdtmp'].sort(),
+      )
+    } finally {
+      child.kill('SIGKILL')
+    }
+  })
+
+  it('a save through a linked folder that leads outside is refused, and nothing is written outside', async () => {
+    const { dir, a } = await collection()
+    const outside = join(cat.tmp, `outside-${n}`)
+    mkdirSync(outside)
+    writeFileSync(join(outside, 'theirs.yaml'), 'name: Theirs\nmethod: GET\nurl: http://127.0.0.1/theirs\n')
+    symlinkSync(outside, join(dir, 'linked'))
+    const outsideBefore = hashTree(outside)
+    const before = hashTree(dir)
+    const saved = await readSaved(dir, a)
+    const run = await underFault(cat, async () => ({
+      create: await service.invoke('collection.createRequest', {
+        dir,
+        folder: 'linked',
+        request: request('Escape', 'http://127.0.0.1/escape'),
+      }),
+      save: await service.invoke('collection.save', {
+        dir,
+        path: 'linked/theirs.yaml',
+        request: request('Overwritten', 'http://127.0.0.1/overwritten'),
+        baseVersion: null,
+      }),
+      folder: await service.invoke('collection.createFolder', { dir, parent: 'linked', name: 'Sub' }),
+      move: await service.invoke('collection.move', { dir, path: a, toFolder: 'linked' }),
+      remove: await service.invoke('collection.delete', { dir, path: 'linked/theirs.yaml' }),
+      settings: await service.invoke('collection.saveFolder', { dir, path: 'linked', name: 'Renamed' }),
+    }))
+    for (const [what, r] of Object.entries(run.value)) {
+      expect(r.ok, what).toBe(false)
+      if (!r.ok) {
+        expect(r.error.code, what).toBe('forbidden')
+        expect(r.error.message, what).toContain(`outside the collection folder ${dir} (to ${outside}`)
+        expect(r.error.message, what).toContain('through a symbolic link; nothing was changed')
+      }
+    }
+    expect(hashTree(outside)).toEqual(outsideBefore)
+    expect(hashTree(dir)).toEqual(before)
+    expect((await readSaved(dir, a)).version).toBe(saved.version)
+  })
+
+  it('a save keeps the file’s mode (0600 stays 0600)', async () => {
+    const { dir, a } = await collection()
+    chmodSync(join(dir, a), 0o600)
+    const saved = await readSaved(dir, a)
+    const r = await service.invoke('collection.save', {
+      dir,
+      path: a,
+      request: { ...saved.request, url: 'http://127.0.0.1/private' },
+      baseVersion: saved.version,
+    })
+    expect(r.ok).toBe(true)
+    expect(statSync(join(dir, a)).mode & 0o777).toBe(0o600)
+    expect((await readSaved(dir, a)).request.url).toBe('http://127.0.0.1/private')
+    // A new file still gets the usual mode.
+    const created = await service.invoke('collection.createRequest', {
+      dir,
+      folder: '',
+      request: request('Fresh', 'http://127.0.0.1/fresh'),
+    })
+    if (!created.ok) throw new Error(created.error.message)
+    expect(statSync(join(dir, created.value.path)).mode & 0o077).not.toBe(0)
+  })
+
+  it('a request file that is a link is not saved through: refused with a message, link and target kept', async () => {
+    const { dir } = await collection()
+    const shared = join(cat.tmp, `shared-${n}.yaml`)
+    const text = 'name: Shared\nmethod: GET\nurl: http://127.0.0.1/shared\n'
+    writeFileSync(shared, text)
+    symlinkSync(shared, join(dir, 'shared.yaml'))
+    const before = hashTree(dir)
+    const run = await underFault(cat, () =>
+      service.invoke('collection.save', {
+        dir,
+        path: 'shared.yaml',
+        request: request('Shared', 'http://127.0.0.1/edited'),
+        baseVersion: null,
+      }),
+    )
+    expect(run.value).toEqual({
+      ok: false,
+      error: {
+        code: 'forbidden',
+        message:
+          `shared.yaml is a symbolic link (to ${shared}); Flightdeck does not save through links, so nothing was ` +
+          'written. Edit the file it points to, or replace the link with a copy of it',
+      },
+    })
+    expect(lstatSync(join(dir, 'shared.yaml')).isSymbolicLink()).toBe(true)
+    expect(readFileSync(shared, 'utf8')).toBe(text)
+    expect(hashTree(dir)).toEqual(before)
   })
 
   it('a full disk (ENOSPC): the save is refused in plain words and the file is unchanged', async () => {

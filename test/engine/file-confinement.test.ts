@@ -154,7 +154,7 @@ describe('a request from a collection sends files from its folder only', () => {
     const r = await service.invoke('collection.saveFolder', {
       dir,
       path: '',
-      variables: [{ name: 'where', value: outside, secret: false, enabled: true }],
+      variables: [{ name: 'where', value: outside, secret: false }],
     })
     if (!r.ok) throw new Error(r.error.message)
     try {

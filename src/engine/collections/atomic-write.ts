@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { constants } from 'node:fs'
-import { open, rename, rm, type FileHandle } from 'node:fs/promises'
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 
 /**
@@ -34,7 +34,10 @@ export function setAtomicFsForTests(fs: AtomicFs | null): void {
 }
 
 export interface AtomicWriteOptions {
-  /** File mode for a new file (default 0o644; secrets use 0o600). */
+  /**
+   * The file's mode, whatever it had (secrets use 0o600). Without it a file keeps the mode it has (a 0600
+   * request file stays 0600), and a new file gets 0o644 less the umask.
+   */
   mode?: number
   fs?: AtomicFs
 }
@@ -46,6 +49,21 @@ export function isTempFile(name: string): boolean {
   return name.endsWith(TEMP_SUFFIX)
 }
 
+/**
+ * A temp file's name says which process writes it (`.<target>.<pid>-<12 hex>.fdtmp`), so one left by a writer
+ * that was killed can be told from one a live writer is still filling.
+ */
+export function tempNameFor(target: string, pid: number = process.pid): string {
+  return `.${target}.${pid}-${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`
+}
+
+/** What a temp file's name says about its writer: its pid, or `legacy` for names from before pids. */
+export function tempWriterOf(name: string): { pid: number } | 'legacy' | null {
+  const named = /^\..+\.(\d{1,10})-[0-9a-f]{12}\.fdtmp$/.exec(name)
+  if (named) return { pid: Number(named[1]) }
+  return /^\..+\.[0-9a-f]{12}\.fdtmp$/.test(name) ? 'legacy' : null
+}
+
 export async function writeFileAtomic(
   path: string,
   data: string | Uint8Array,
@@ -53,15 +71,16 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const fs = options.fs ?? seam ?? nodeAtomicFs
   const dir = dirname(path)
-  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`)
+  const tmp = join(dir, tempNameFor(basename(path)))
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
+  // The file being replaced keeps its permission bits (a rename would otherwise give it the temp file's).
+  const kept = options.mode === undefined ? await modeOf(path) : null
+  const mode = options.mode ?? kept ?? 0o644
   let handle: FileHandle | null = null
   try {
-    handle = await fs.open(
-      tmp,
-      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
-      options.mode ?? 0o644,
-    )
+    handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode)
+    // open() applies the umask; the mode an existing file had (or the one asked for) is set exactly.
+    if (kept !== null || options.mode !== undefined) await handle.chmod(mode)
     let written = 0
     // A short write is legal; loop until every byte is down (bounded by the byte count).
     while (written < bytes.length) {
@@ -80,6 +99,15 @@ export async function writeFileAtomic(
   }
   // Make the rename itself durable. Not every platform lets a directory be opened (Windows); that is fine.
   await syncDir(dir)
+}
+
+/** The permission bits of the file at `path`, or null when there is none. */
+async function modeOf(path: string): Promise<number | null> {
+  try {
+    return (await stat(path)).mode & 0o777
+  } catch {
+    return null
+  }
 }
 
 async function syncDir(dir: string): Promise<void> {

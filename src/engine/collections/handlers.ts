@@ -284,8 +284,8 @@ export function createCollectionHandlers(input: CollectionHandlerDeps): Collecti
     'environment.delete': (p) =>
       change(p.dir, [], async (dir) => {
         if (!/^[A-Za-z0-9][\w.-]*$/.test(p.id)) return fail('invalid_request', 'Not an environment id')
-        await store.deleteEnvironment(dir, p.id)
-        return ok({ deleted: true as const })
+        const r = await store.deleteEnvironment(dir, p.id)
+        return r.ok ? ok({ deleted: true as const }) : r
       }),
     'environment.select': async (p) => {
       await manager.selectEnvironment(p.dir, p.env)

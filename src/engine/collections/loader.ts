@@ -10,7 +10,7 @@ import type {
   SavedRequest,
   TreeNode,
 } from '../../shared/collection'
-import { isTempFile } from './atomic-write'
+import { isTempFile, tempWriterOf } from './atomic-write'
 import {
   COLLECTION_FILE,
   ENVIRONMENTS_DIR,
@@ -66,7 +66,12 @@ export interface LoadedCollection {
   settings: CollectionSettings
   /** Folder settings by folder path ('' is the collection's own). */
   folders: Map<string, FolderSettings>
+  /** Temp files of the atomic writer found in the folder (absolute; ./temp-sweep.ts judges them). */
+  temps: string[]
 }
+
+/** Temp files one scan lists, at most. */
+const MAX_TEMPS = 1000
 
 interface Found {
   rel: string
@@ -166,6 +171,10 @@ export async function loadCollection(
   const requestFiles: Found[] = []
   const folderFiles: Found[] = []
   const folderPaths: string[] = ['']
+  const temps: string[] = []
+  const noteTemp = (abs: string, name: string): void => {
+    if (temps.length < MAX_TEMPS && tempWriterOf(name) !== null) temps.push(abs)
+  }
   const walk = async (abs: string, rel: string, depth: number): Promise<void> => {
     if (depth > MAX_DEPTH) {
       problems.push({
@@ -190,7 +199,10 @@ export async function loadCollection(
     }
     const subdirs: Promise<void>[] = []
     for (const entry of entries) {
-      if (skipped(entry.name)) continue
+      if (skipped(entry.name)) {
+        if (entry.isFile()) noteTemp(join(abs, entry.name), entry.name)
+        continue
+      }
       const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`
       const childAbs = join(abs, entry.name)
       if (entry.isDirectory()) {
@@ -238,7 +250,9 @@ export async function loadCollection(
   const envDir = join(dir, ENVIRONMENTS_DIR)
   let envNames: string[] = []
   try {
-    envNames = (await readdir(envDir)).filter((n) => isYamlName(n) && !skipped(n)).sort()
+    const names = await readdir(envDir)
+    for (const n of names) noteTemp(join(envDir, n), n)
+    envNames = names.filter((n) => isYamlName(n) && !skipped(n)).sort()
   } catch {
     // No environments folder: none defined.
   }
@@ -313,6 +327,7 @@ export async function loadCollection(
     },
     settings,
     folders,
+    temps,
   }
 }
 

@@ -15,6 +15,7 @@ import { FileAccess } from '../files/file-access'
 import { writeFileAtomic } from './atomic-write'
 import { COLLECTION_FILE, ENVIRONMENT_KEYS, environmentPlain, parseEnvironmentText } from './format'
 import { loadCollection, ParseCache, type LoadedCollection } from './loader'
+import { removeStrayTemps } from './temp-sweep'
 import { createCollection } from './store'
 import { watchDir, type DirWatcher } from './watcher'
 import { renderYaml } from './yaml-doc'
@@ -165,6 +166,8 @@ export class CollectionManager {
     }
     const cache = new ParseCache()
     const loaded = await loadCollection(dir, cache)
+    // What killed writers left behind goes when the collection is opened (the scan found them anyway).
+    await removeStrayTemps(loaded.temps)
     const entry: Open = { dir, cache, loaded, watcher: null, scanning: Promise.resolve() }
     if (this.options.watch !== false) entry.watcher = watchDir(dir, () => void this.rescan(dir))
     this.open.set(dir, entry)

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises'
-import { basename, isAbsolute, join, normalize, sep } from 'node:path'
+import { basename, join } from 'node:path'
 import { joinPath, parentPath, type SavedRequest, type Variable } from '../../shared/collection'
 import { fail, ok, type Result } from '../../shared/result'
 import { writeFileAtomic } from './atomic-write'
@@ -27,6 +27,11 @@ import {
 } from './format'
 import { stemOf, versionOf } from './loader'
 import { renderYaml, type PlainMap } from './yaml-doc'
+import { absPath, slugify } from './paths'
+import { checkInside, fileFailure } from './write-guard'
+
+export { absPath, safeRel, slugify } from './paths'
+export { fileFailure } from './write-guard'
 
 /**
  * Every change to a collection folder. Writes are atomic (./atomic-write.ts). A file that exists but does not
@@ -35,35 +40,6 @@ import { renderYaml, type PlainMap } from './yaml-doc'
  */
 
 const MAX_UNIQUE_TRIES = 1000
-
-/** `Create user!` -> `create-user`. Empty or dot-only names become `request`. */
-export function slugify(name: string, fallback = 'request'): string {
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^[-.]+|[-.]+$/g, '')
-    .slice(0, 80)
-  return slug === '' ? fallback : slug
-}
-
-/** A path inside the collection, or null for anything that would leave it (`..`, absolute, NUL). */
-export function safeRel(rel: string): string | null {
-  if (rel === '') return ''
-  if (rel.includes('\0') || rel.includes('\\') || isAbsolute(rel)) return null
-  const parts = rel.split('/')
-  if (parts.some((p) => p === '' || p === '.' || p === '..')) return null
-  return parts.join('/')
-}
-
-export function absPath(dir: string, rel: string): string {
-  const joined = normalize(join(dir, ...rel.split('/')))
-  if (joined !== dir && !joined.startsWith(dir.endsWith(sep) ? dir : dir + sep)) {
-    throw new Error(`Path escapes the collection: ${rel}`)
-  }
-  return joined
-}
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -81,29 +57,6 @@ async function readIfExists(path: string): Promise<string | null> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
     throw e
   }
-}
-
-/**
- * A write that failed at the filesystem (a full disk, a read-only folder) as a plain refusal. The atomic write
- * guarantees the file on disk is as it was, and the message says so.
- */
-export function fileFailure(rel: string, e: unknown): Result<never> {
-  const code = (e as NodeJS.ErrnoException | null)?.code
-  const what = rel || 'the collection'
-  const unchanged = 'nothing on disk was changed'
-  const detail = e instanceof Error ? e.message : String(e)
-  if (code === 'ENOSPC' || code === 'EDQUOT')
-    return fail('file', `Could not save ${what}: the disk is full; ${unchanged}`, detail)
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
-    return fail(
-      'file',
-      `Could not save ${what}: the folder is read-only (permission denied); ${unchanged}`,
-      detail,
-    )
-  if (code === 'EIO')
-    return fail('file', `Could not save ${what}: the disk reported an I/O error; ${unchanged}`, detail)
-  if (typeof code === 'string') return fail('file', `Could not save ${what}: ${code}; ${unchanged}`, detail)
-  throw e
 }
 
 /** Run a change; a filesystem error becomes a `file` refusal naming `rel` instead of an internal error. */
@@ -132,6 +85,8 @@ async function writeDoc(
   check: (text: string) => Parsed<unknown>,
 ): Promise<Result<string>> {
   const abs = absPath(dir, rel)
+  const inside = await checkInside(dir, rel, abs, true)
+  if (!inside.ok) return inside
   const previous = await readIfExists(abs)
   if (previous !== null) {
     const bad = refusal(rel, check(previous))
@@ -215,6 +170,8 @@ export async function createRequest(
   return guarded(folder, async (): Promise<Result<string>> => {
     const name = await uniqueName(dir, folder, slugify(request.name), '.yaml')
     const rel = joinPath(folder, name)
+    const inside = await checkInside(dir, rel, absPath(dir, rel), true)
+    if (!inside.ok) return inside
     await mkdir(absPath(dir, folder), { recursive: true })
     await writeFileAtomic(absPath(dir, rel), renderYaml(requestPlain(request), null, REQUEST_KEYS))
     return ok(rel)
@@ -225,6 +182,8 @@ export async function createFolder(dir: string, parent: string, name: string): P
   return guarded(parent, async (): Promise<Result<string>> => {
     const dirName = await uniqueName(dir, parent, slugify(name, 'folder'), '')
     const rel = joinPath(parent, dirName)
+    const inside = await checkInside(dir, rel, absPath(dir, rel), false)
+    if (!inside.ok) return inside
     await mkdir(absPath(dir, rel), { recursive: true })
     if (dirName !== name) {
       // Keep the name as typed when the folder's own name had to be simplified.
@@ -319,6 +278,8 @@ function orderKey(rel: string, isFolder: boolean): string {
 export async function renameNode(dir: string, rel: string, name: string): Promise<Result<string>> {
   return guarded(rel, async (): Promise<Result<string>> => {
     const abs = absPath(dir, rel)
+    const inside = await checkInside(dir, rel, abs, false)
+    if (!inside.ok) return inside
     const st = await stat(abs).catch(() => null)
     if (!st) return fail('not_found', `${rel} no longer exists`)
     const folder = parentPath(rel)
@@ -380,6 +341,8 @@ export async function moveNode(dir: string, rel: string, toFolder: string): Prom
     const from = parentPath(rel)
     if (from === toFolder) return ok(rel)
     const toAbs = absPath(dir, toFolder)
+    const inside = await checkInside(dir, rel, abs, false)
+    if (!inside.ok) return inside
     const target = await stat(toAbs).catch(() => null)
     if (!target?.isDirectory())
       return fail('not_found', `${toFolder || 'The collection root'} is not a folder`)
@@ -387,6 +350,8 @@ export async function moveNode(dir: string, rel: string, toFolder: string): Prom
     const ext = isFolder ? '' : name.slice(stemOf(name).length)
     const free = await uniqueName(dir, toFolder, isFolder ? name : stemOf(name), ext)
     const next = joinPath(toFolder, free)
+    const lands = await checkInside(dir, next, absPath(dir, next), false)
+    if (!lands.ok) return lands
     await rename(abs, absPath(dir, next))
     await updateOrder(dir, from, orderKey(rel, isFolder), null)
     await updateOrder(dir, toFolder, null, orderKey(next, isFolder))
@@ -398,6 +363,8 @@ export async function deleteNode(dir: string, rel: string): Promise<Result<{ del
   return guarded(rel, async (): Promise<Result<{ deleted: boolean }>> => {
     if (rel === '') return fail('invalid_request', 'The collection root is not deleted from here')
     const abs = absPath(dir, rel)
+    const inside = await checkInside(dir, rel, abs, false)
+    if (!inside.ok) return inside
     const st = await stat(abs).catch(() => null)
     if (!st) return ok({ deleted: false })
     await rm(abs, { recursive: st.isDirectory(), force: true })
@@ -420,6 +387,10 @@ export async function saveEnvironment(
   })
 }
 
-export async function deleteEnvironment(dir: string, id: string): Promise<void> {
-  await rm(absPath(dir, `${ENVIRONMENTS_DIR}/${id}.yaml`), { force: true })
+export async function deleteEnvironment(dir: string, id: string): Promise<Result<null>> {
+  const rel = `${ENVIRONMENTS_DIR}/${id}.yaml`
+  const inside = await checkInside(dir, rel, absPath(dir, rel), false)
+  if (!inside.ok) return inside
+  await rm(absPath(dir, rel), { force: true })
+  return ok(null)
 }
