@@ -4,6 +4,7 @@ import { formatWallTime } from './wall-time'
 import { useAppStore } from '../store/store-context'
 import { bodyBytes, wireBytes, type SessionRow } from '../timeline/session-row'
 import { ErrorBox } from './ErrorBox'
+import { ExchangeNotes } from './ExchangeNotes'
 import { PhaseTable } from './PhaseTable'
 
 /** General facts about the exchange, its error if any, and the phase breakdown. */
@@ -54,6 +55,7 @@ export function OverviewPanel({ row }: { row: SessionRow }) {
     <div className="overview">
       {term?.type === 'error' ? <ErrorBox error={term} /> : null}
       {term?.type === 'cancelled' ? <div className="note-box">Cancelled before it finished.</div> : null}
+      <ExchangeNotes row={row} />
       {row.queued.initiator ? (
         <div className="note-box">
           Redirect hop {row.queued.hop}, from{' '}

@@ -1,0 +1,64 @@
+import { formatBytes, formatMs } from '../../shared/format'
+import type { InformationalSummary, SessionRow } from '../timeline/session-row'
+
+/**
+ * What happened around the response that is not the response: interim (1xx) responses before it (103 Early
+ * Hints with their Link headers), and a partial body that was discarded when the exchange failed or was
+ * cancelled.
+ */
+export function ExchangeNotes({ row }: { row: SessionRow }) {
+  const term = row.terminal
+  const discarded =
+    term && (term.type === 'error' || term.type === 'cancelled') ? term.partialBodyBytes : undefined
+  if (!row.informational && discarded === undefined) return null
+  return (
+    <>
+      {row.informational ? <InterimResponses row={row} info={row.informational} /> : null}
+      {discarded !== undefined ? (
+        <div className="note-box" data-testid="partial-body">
+          Partial body ({formatBytes(discarded)}) discarded: a body that did not arrive whole is not kept.
+        </div>
+      ) : null}
+    </>
+  )
+}
+
+/** The first few kept with their headers, at their time from the start; the rest counted. */
+function InterimResponses({ row, info }: { row: SessionRow; info: InformationalSummary }) {
+  const waiting = row.status === null && row.terminal === undefined
+  const more = info.count - info.kept.length
+  return (
+    <div className="note-box interim" data-testid="interim-responses">
+      <div>
+        {summary(info)} {waiting ? 'so far; still waiting for the response' : 'before the response'}
+      </div>
+      <ul className="interim-list">
+        {info.kept.map((m, i) => (
+          <li key={i}>
+            <span className="muted num">+{formatMs(m.t - row.queued.t)}</span> {m.status} {m.statusText}
+            {m.headers.map(([k, v], j) => (
+              <div key={j} className="mono small">
+                {k}: {v}
+              </div>
+            ))}
+            {m.note ? <div className="muted small">({m.note})</div> : null}
+          </li>
+        ))}
+      </ul>
+      {more > 0 ? (
+        <div className="muted small">
+          … and {more.toLocaleString('en-US')} more, counted only (their headers are not kept); the last at +
+          {formatMs(info.lastT - row.queued.t)}
+        </div>
+      ) : null}
+    </div>
+  )
+}
+
+/** "103 Early Hints ×2,500", or "3 informational responses (102, 103)" when the statuses differ. */
+function summary(info: InformationalSummary): string {
+  const statuses = [...new Set([...info.kept.map((m) => m.status), info.status])]
+  const times = info.count === 1 ? '' : ` ×${info.count.toLocaleString('en-US')}`
+  if (statuses.length === 1) return `${info.status} ${info.statusText}`.trimEnd() + times
+  return `${info.count.toLocaleString('en-US')} informational responses (${statuses.join(', ')})`
+}
