@@ -1,12 +1,18 @@
-import { useEffect } from 'react'
+import { useEffect, useState } from 'react'
 import { formatBytes } from '../../shared/format'
 import { closeCodeText } from '../../shared/streams'
 import { useAppStore } from '../store/store-context'
+import { downloadParts, windowLabel, windowText } from './message-data'
 import { base64ToBytes, entryType, hexDump, prettyJson } from './message-format'
+import { MESSAGE_VIEW_BYTES } from './streams-slice'
 
 const HEX_BYTES = 4096
 
-/** The selected message in full: its facts, and its data as pretty JSON, text, or a hex dump for binary. */
+/**
+ * The selected message: its facts, and its data as pretty JSON, text, or a hex dump for binary. A message
+ * larger than the view reads is shown a window at a time, saying which part ("Showing the first 512 KB of
+ * 5.0 MB"), with the next and previous windows and a way to save it whole.
+ */
 export function MessageView({ sid, startT }: { sid: string; startT: number }) {
   const entry = useAppStore((s) => {
     const v = s.logView
@@ -15,7 +21,10 @@ export function MessageView({ sid, startT }: { sid: string; startT: number }) {
   })
   const data = useAppStore((s) => s.messageData)
   const loadData = useAppStore((s) => s.loadMessageData)
+  const readWhole = useAppStore((s) => s.readWholeMessage)
   const close = useAppStore((s) => s.selectLogEntry)
+  // What the last save said, for the message it was about.
+  const [saved, setSaved] = useState<{ seq: number; text: string } | null>(null)
   const needsFull = entry !== undefined && (entry.truncated || entry.encoding === 'base64')
 
   useEffect(() => {
@@ -30,12 +39,28 @@ export function MessageView({ sid, startT }: { sid: string; startT: number }) {
     const bytes = full
       ? base64ToBytes(full.base64.slice(0, Math.ceil(HEX_BYTES / 3) * 4))
       : base64ToBytes(entry.data)
-    body = hexDump(bytes, 0, HEX_BYTES)
+    body = hexDump(bytes, full?.offset ?? 0, HEX_BYTES)
     hex = true
-  } else {
-    const text = full && entry.truncated ? new TextDecoder().decode(base64ToBytes(full.base64)) : entry.data
+  } else if (full && entry.truncated) {
+    const bytes = base64ToBytes(full.base64)
+    const text = windowText(bytes, full.offset > 0, full.offset + full.length < full.total)
     body = prettyJson(text) ?? text
+  } else {
+    body = prettyJson(entry.data) ?? entry.data
   }
+  // The part of a message larger than one read that is on screen.
+  const windowed = full !== null && full.total > MESSAGE_VIEW_BYTES && !full.error
+  const save = async (): Promise<void> => {
+    const seq = entry.seq
+    setSaved({ seq, text: 'Reading the message…' })
+    const parts = await readWhole(sid, seq)
+    const binary = entry.encoding === 'base64'
+    const text = parts.ok
+      ? `Saved ${formatBytes(downloadParts(parts.value, `${sid}-message-${seq}.${binary ? 'bin' : 'txt'}`, binary))}`
+      : `Could not save: ${parts.error.message}`
+    setSaved({ seq, text })
+  }
+  const saveNote = saved?.seq === entry.seq ? saved.text : null
 
   return (
     <section className="message-view" aria-label="Message">
@@ -52,14 +77,42 @@ export function MessageView({ sid, startT }: { sid: string; startT: number }) {
           ×
         </button>
       </div>
+      {windowed && !hex ? (
+        <div className="message-window muted small" role="status" aria-label="Part shown">
+          <span>{windowLabel(full.offset, full.length, full.total)}</span>
+          <button
+            type="button"
+            className="link-button"
+            disabled={full.offset === 0}
+            onClick={() => void loadData(sid, entry.seq, Math.max(0, full.offset - MESSAGE_VIEW_BYTES))}
+          >
+            Previous {formatBytes(MESSAGE_VIEW_BYTES)}
+          </button>
+          <button
+            type="button"
+            className="link-button"
+            disabled={full.offset + full.length >= full.total}
+            onClick={() => void loadData(sid, entry.seq, full.offset + full.length)}
+          >
+            Next {formatBytes(MESSAGE_VIEW_BYTES)}
+          </button>
+          <button type="button" className="link-button" onClick={() => void save()}>
+            Save whole message…
+          </button>
+        </div>
+      ) : null}
       <pre className={hex ? 'message-body hex' : 'message-body'} aria-label="Message data">
         {body}
       </pre>
       {hex && entry.size > HEX_BYTES ? (
         <p className="muted small">
-          First {formatBytes(HEX_BYTES)} of {formatBytes(entry.size)} shown.
+          First {formatBytes(HEX_BYTES)} of {formatBytes(entry.size)} shown.{' '}
+          <button type="button" className="link-button" onClick={() => void save()}>
+            Save whole message…
+          </button>
         </p>
       ) : null}
+      {saveNote !== null ? <p className="muted small">{saveNote}</p> : null}
       {full?.error ? <div className="error-box">{full.error.message}</div> : null}
     </section>
   )

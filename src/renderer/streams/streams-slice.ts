@@ -1,12 +1,13 @@
 import type { StateCreator } from 'zustand/vanilla'
 import type { RequestContext, SavedMessage as RequestMessage } from '../../shared/collection'
-import type { AppError } from '../../shared/result'
+import type { AppError, Result } from '../../shared/result'
 import { DEFAULT_SSE_OPTIONS, DEFAULT_WS_OPTIONS, type StreamFilter } from '../../shared/streams'
 import type { ApiClient } from '../client/api-client'
 import { toRequestSpec } from '../composer/composer-draft'
 import type { AppState } from '../store/app-state'
 import { assembleEntries, emptyAssembled, type Assembled } from './assemble'
 import { EMPTY_LANES, type LaneMap } from './lane-ticks'
+import { readWholeMessage } from './message-data'
 import { emptyLogView, filterKey, MAX_WINDOW, readRange, type LogView } from './log-window'
 import {
   loadSavedMessages,
@@ -71,8 +72,13 @@ export interface StreamsSlice {
   streamOrigins: Readonly<Record<string, StreamOrigin>>
   assembled: (Assembled & { sid: string }) | null
   messageData: MessageData | null
-  /** Read the selected message's data whole (up to MESSAGE_VIEW_BYTES) when the log window cut it. */
-  loadMessageData(sid: string, seq: number): Promise<void>
+  /**
+   * Read a window of the selected message's data (MESSAGE_VIEW_BYTES from `offset`, default its start) when the
+   * log window cut it; the view says which part it shows and offers the next and previous windows.
+   */
+  loadMessageData(sid: string, seq: number, offset?: number): Promise<void>
+  /** Every byte of a message, read by range (to save it whole). */
+  readWholeMessage(sid: string, seq: number): Promise<Result<Uint8Array[]>>
   setComposeMode(mode: ComposeMode): void
   setStreamCompose(patch: Partial<StreamCompose>): void
   /** Open an SSE or WebSocket session from the composer; the new lane is selected. */
@@ -138,14 +144,16 @@ const SEND_KIND: Record<
 export interface MessageData {
   sid: string
   seq: number
-  /** base64 of the bytes read so far. */
+  /** Where in the message the bytes read start. */
+  offset: number
+  /** base64 of the bytes read. */
   base64: string
   length: number
   total: number
   error: AppError | null
 }
 
-/** Bytes of one message the message view reads (its hex view shows the first 4 KB of them). */
+/** Bytes of one message the message view reads at a time (its hex view shows the first 4 KB of them). */
 export const MESSAGE_VIEW_BYTES = 512 * 1024
 
 export function createStreamsSlice(client: ApiClient): StateCreator<AppState, [], [], StreamsSlice> {
@@ -244,13 +252,13 @@ export function createStreamsSlice(client: ApiClient): StateCreator<AppState, []
       assembled: null,
       messageData: null,
 
-      loadMessageData: async (sid, seq) => {
+      loadMessageData: async (sid, seq, offset = 0) => {
         const have = get().messageData
-        if (have && have.sid === sid && have.seq === seq) return
+        if (have && have.sid === sid && have.seq === seq && have.offset === offset) return
         const res = await client.invoke('stream.data', {
           sid,
           seq,
-          offset: 0,
+          offset,
           length: MESSAGE_VIEW_BYTES,
           encoding: 'base64',
         })
@@ -259,14 +267,16 @@ export function createStreamsSlice(client: ApiClient): StateCreator<AppState, []
             ? {
                 sid,
                 seq,
+                offset,
                 base64: res.value.data,
                 length: res.value.length,
                 total: res.value.total,
                 error: null,
               }
-            : { sid, seq, base64: '', length: 0, total: 0, error: res.error },
+            : { sid, seq, offset, base64: '', length: 0, total: 0, error: res.error },
         })
       },
+      readWholeMessage: (sid, seq) => readWholeMessage(client, sid, seq),
 
       setComposeMode: (composeMode) => set({ composeMode }),
       setStreamCompose: (patch) => set((s) => ({ streamCompose: { ...s.streamCompose, ...patch } })),
