@@ -4,6 +4,7 @@ import { runCli } from '../../src/cli'
 import type { JsonReport } from '../../src/cli/report'
 import { applyBatch, EMPTY_TIMELINE, type TimelineState } from '../../src/renderer/timeline/apply-batch'
 import type { SessionRow } from '../../src/renderer/timeline/session-row'
+import { interimMarkRects } from '../../src/renderer/timeline/waterfall-paint'
 import {
   INFORMATIONAL_EVERY_MS,
   MAX_KEPT_INFORMATIONAL,
@@ -162,6 +163,17 @@ describe('interim (1xx) responses', () => {
     expect(d.timings.wait).toBeGreaterThanOrEqual(FLOOD_MS * 0.9)
     expect(d.timings.receive).toBeLessThan(FLOOD_MS / 4)
     expect(run.memoryGrowthBytes).toBeLessThan(128 * 1024 * 1024)
+
+    // On the waterfall (1 px per ms from the row's start): a tick per kept hint, then a line to a tick at the
+    // latest, all on the waiting part of the bar, before the response.
+    if (!row?.informational || !row.response) throw new Error('row without hints or response')
+    const x = (t: number): number => t - row.queued.t
+    const rects = interimMarkRects(row.informational, x, 1_000_000, 0)
+    expect(rects).toHaveLength(MAX_KEPT_INFORMATIONAL + 2)
+    for (const r of rects) {
+      expect(r.x).toBeGreaterThanOrEqual(Math.floor(x(row.sent?.start ?? row.queued.t)))
+      expect(r.x).toBeLessThanOrEqual(Math.ceil(x(row.response.t)))
+    }
   })
 
   it('103s without end and no final response: the headers timeout still applies, counted from the request', async () => {
