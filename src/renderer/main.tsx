@@ -14,6 +14,7 @@ import './styles/details.css'
 import './styles/collections.css'
 import './async/async.css'
 import './runner/runner.css'
+import './files/files.css'
 
 const api = hostApi()
 const app = createAppStore(api ? createApiClient(api) : disconnectedClient(), { envMemory: localEnvMemory() })

@@ -3,12 +3,29 @@ import { useAppStore } from '../store/store-context'
 /** The last `http.send` command error, said plainly. Network errors are on the timeline, not here. */
 export function SendError() {
   const error = useAppStore((s) => s.sendError)
+  const folder = useAppStore((s) => s.refusedFolder())
+  const allow = useAppStore((s) => s.allowRefusedFolder)
   if (!error) return null
   return (
     <div className="send-error" role="alert">
       <strong>Not sent:</strong> {error.message}
-      {error.detail ? <span className="muted"> — {error.detail}</span> : null}
+      {error.detail && folder === null ? <span className="muted"> — {error.detail}</span> : null}
       <span className="muted code"> ({error.code})</span>
+      {folder !== null ? (
+        <button
+          type="button"
+          className="secondary-button allow-files"
+          onClick={() => {
+            // Widening what every collection may send is the person's call: ask, naming the folder.
+            const yes = window.confirm(
+              `Let requests from collections send files from ${folder}?\n\nAny collection you open could then upload files from that folder. You can remove it under Files… in the sidebar.`,
+            )
+            if (yes) void allow()
+          }}
+        >
+          Allow files from {folder}…
+        </button>
+      ) : null}
     </div>
   )
 }

@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { useAppStore } from '../store/store-context'
 import { CollectionTree } from './CollectionTree'
 import { ImportPanel, ImportReportView } from './ImportPanel'
+import { FileAccessPanel } from '../files/FileAccessPanel'
 
 /** Collections on the left: open or create a folder, search, and one tree per open collection. */
 export function Sidebar() {
@@ -11,12 +12,22 @@ export function Sidebar() {
   const error = useAppStore((s) => s.collectionError)
   const [opening, setOpening] = useState(false)
   const [importing, setImporting] = useState(false)
+  const [files, setFiles] = useState(false)
 
   return (
     <aside className="sidebar" aria-label="Collections">
       <div className="sidebar-head">
         <span className="sidebar-title">Collections</span>
         <span className="spacer" />
+        <button
+          type="button"
+          className="link-button"
+          title="Folders outside the collections whose files their requests may send"
+          onClick={() => setFiles((o) => !o)}
+          aria-expanded={files}
+        >
+          Files…
+        </button>
         <button
           type="button"
           className="link-button"
@@ -34,6 +45,7 @@ export function Sidebar() {
           {opening ? 'Cancel' : 'Open…'}
         </button>
       </div>
+      {files ? <FileAccessPanel onClose={() => setFiles(false)} /> : null}
       {importing ? <ImportPanel onClose={() => setImporting(false)} /> : null}
       <ImportReportView />
       {opening || collections.length === 0 ? <OpenCollection onDone={() => setOpening(false)} /> : null}

@@ -15,6 +15,7 @@ import type { ViewerSlice } from '../details/viewer-slice'
 import type { HarSlice } from '../timeline/har-slice'
 import type { AsyncSlice } from '../async/async-slice'
 import type { RunnerSlice } from '../runner/runner-slice'
+import type { FileAccessSlice } from '../files/file-access-slice'
 
 /** The store is one zustand store made of slices, one file each; this file names their shapes. */
 
@@ -127,4 +128,5 @@ export type AppState = ComposerSlice &
   TabsSlice &
   ImportExportSlice &
   AsyncSlice &
-  RunnerSlice
+  RunnerSlice &
+  FileAccessSlice

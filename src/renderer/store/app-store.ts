@@ -15,6 +15,7 @@ import { createViewerSlice } from '../details/viewer-slice'
 import { createHarSlice } from '../timeline/har-slice'
 import { createAsyncSlice } from '../async/async-slice'
 import { createRunnerSlice } from '../runner/runner-slice'
+import { createFileAccessSlice } from '../files/file-access-slice'
 
 export type AppStore = StoreApi<AppState>
 
@@ -43,6 +44,7 @@ export function createAppStore(client: ApiClient, options: AppStoreOptions = {})
     ...createHarSlice(client)(...a),
     ...createAsyncSlice(client)(...a),
     ...createRunnerSlice(client)(...a),
+    ...createFileAccessSlice(client)(...a),
   }))
   store.subscribe(followRedirectSelection)
   return store
