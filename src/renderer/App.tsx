@@ -12,11 +12,14 @@ import { useSaveShortcut } from './tabs/use-save-shortcut'
 import { usePasteRequest } from './composer/use-paste-request'
 import { RunnerPanel } from './runner/RunnerPanel'
 import { useAppStore } from './store/store-context'
+import { QuickOpen } from './sidebar/QuickOpen'
+import { useCallback, useState } from 'react'
 
 /** Toolbar; composer on top; timeline with the details pane on its right. Pane sizes are remembered. */
 export function App() {
   useGlobalShortcuts()
-  useSaveShortcut()
+  const [quickOpen, setQuickOpen] = useState(false)
+  useSaveShortcut(useCallback(() => setQuickOpen(true), []))
   usePasteRequest()
   const [sidebarWidth, setSidebarWidth] = usePaneSize('sidebar', 260, 180, 520)
   const [composerHeight, setComposerHeight] = usePaneSize('composer', 210, 120, 640)
@@ -75,6 +78,7 @@ export function App() {
           </div>
         </div>
       </div>
+      {quickOpen ? <QuickOpen onClose={() => setQuickOpen(false)} /> : null}
     </div>
   )
 }

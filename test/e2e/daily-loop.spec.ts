@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
@@ -121,4 +121,48 @@ test('after Send the final response shows without a click; a failure shows its e
   await expect(details).toHaveAttribute('data-sid', /.+/)
   await page.getByRole('row').filter({ hasText: 'n=1' }).first().click()
   await expect(details.getByRole('tab', { name: 'Timing' })).toHaveAttribute('aria-selected', 'true')
+})
+
+test('Ctrl+K finds a request by name, URL or folder; arrows and Enter open it', async ({ page }) => {
+  if (!host) throw new Error('no host')
+  const dir = join(configDir, 'shop')
+  mkdirSync(join(dir, 'users'), { recursive: true })
+  writeFileSync(
+    join(dir, 'collection.yaml'),
+    `flightdeck: 1\nname: Shop\nvariables:\n  base: ${server.url}\n`,
+  )
+  writeFileSync(join(dir, 'users', 'create.yaml'), 'name: Create user\nmethod: POST\nurl: "{{base}}/echo"\n')
+  writeFileSync(join(dir, 'users', 'list.yaml'), 'name: List users\nmethod: GET\nurl: "{{base}}/json"\n')
+  writeFileSync(join(dir, 'health.yaml'), 'name: Health\nmethod: GET\nurl: "{{base}}/hello"\n')
+  await page.goto(host.url)
+  await page.getByRole('textbox', { name: 'Collection folder' }).fill(dir)
+  await page.getByRole('button', { name: 'Open', exact: true }).click()
+  await expect(page.getByRole('complementary', { name: 'Collections' })).toContainText('Health')
+
+  await page.getByRole('textbox', { name: 'URL' }).click()
+  await page.keyboard.press('Control+k')
+  const finder = page.getByRole('combobox', { name: 'Find a request' })
+  await expect(finder).toBeFocused()
+  await finder.fill('users')
+  const options = page.getByRole('listbox', { name: 'Matching requests' }).getByRole('option')
+  await expect(options).toHaveCount(2)
+  // The name that holds the words comes before the one that matched by its folder.
+  await expect(options.nth(0)).toContainText('List users')
+  await expect(options.nth(0)).toHaveAttribute('aria-selected', 'true')
+  await expect(options.nth(1)).toContainText('Create user')
+  await page.keyboard.press('ArrowDown')
+  await expect(options.nth(1)).toHaveAttribute('aria-selected', 'true')
+  await page.keyboard.press('Enter')
+  await expect(page.getByRole('dialog', { name: 'Open a request' })).toBeHidden()
+  await expect(page.getByRole('tab', { name: /Create user/ })).toHaveAttribute('aria-selected', 'true')
+  await expect(page.getByRole('textbox', { name: 'URL' })).toHaveValue('{{base}}/echo')
+
+  // By URL, and Esc closes without opening anything.
+  await page.keyboard.press('Control+k')
+  await finder.fill('hello')
+  await expect(options).toHaveCount(1)
+  await expect(options.first()).toContainText('Health')
+  await page.keyboard.press('Escape')
+  await expect(page.getByRole('dialog', { name: 'Open a request' })).toBeHidden()
+  await expect(page.getByRole('tab', { name: /Create user/ })).toHaveAttribute('aria-selected', 'true')
 })
