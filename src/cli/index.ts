@@ -14,11 +14,42 @@ import { runRunCli } from './run-command'
 export interface CliIo {
   out(text: string): void
   err(text: string): void
+  /** Calls `listener` once the reader of `out` has gone away (a closed pipe); returns how to stop listening. */
+  onOutClosed?(listener: () => void): () => void
+}
+
+/**
+ * Whether stdout's reader went away (`flightdeck sse … | head` once head has its lines): later output is
+ * dropped, and a stream command closes its session and ends quietly, instead of dying of an unhandled EPIPE.
+ */
+let outClosed = false
+let watchingOut = false
+const outClosedListeners = new Set<() => void>()
+
+function watchOut(): void {
+  if (watchingOut) return
+  watchingOut = true
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (outClosed) return
+    outClosed = true
+    // A reader that left is how pipelines end; any other failure to write is worth a line.
+    if (e.code !== 'EPIPE') process.stderr.write(`flightdeck: cannot write the output: ${e.message}\n`)
+    for (const listener of [...outClosedListeners]) listener()
+  })
 }
 
 const processIo: CliIo = {
-  out: (text) => void process.stdout.write(text),
+  out: (text) => {
+    watchOut()
+    if (!outClosed) process.stdout.write(text)
+  },
   err: (text) => void process.stderr.write(text),
+  onOutClosed: (listener) => {
+    watchOut()
+    if (outClosed) queueMicrotask(listener)
+    else outClosedListeners.add(listener)
+    return () => void outClosedListeners.delete(listener)
+  },
 }
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {

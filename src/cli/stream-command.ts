@@ -6,17 +6,23 @@ import { parseStreamArgs, STREAM_USAGE, type StreamCliCommand } from './stream-a
 
 /**
  * `flightdeck sse <url>` and `flightdeck ws <url>`: open one stream session through the engine and print its
- * messages as they arrive (the whole data, read from the engine's log), with reconnects and the end. Stops on
- * the server's end, an error, `--max` messages, `--duration` seconds or Ctrl+C (a clean close).
+ * messages as they arrive (read from the engine's log: `--json` gives each one's whole data, the lines for
+ * people its first MiB and how much more there is), with reconnects and the end. Stops on the server's end, an
+ * error, `--max` messages, `--duration` seconds, Ctrl+C (a clean close), or when the reader of stdout goes
+ * away (`flightdeck sse … | head`: a clean close too, without a word).
  */
 
 export interface StreamIo {
   out(text: string): void
   err(text: string): void
+  /** Calls `listener` once the reader of `out` has gone away (a closed pipe); returns how to stop listening. */
+  onOutClosed?(listener: () => void): () => void
 }
 
-/** Most bytes of one message printed (the log keeps it all). */
+/** Most bytes of one message a line for people shows (`--json` prints it all). */
 const MAX_PRINT = 1024 * 1024
+/** Bytes of a message's data read from the log at a time, for `--json` (a multiple of 3: base64 pieces join). */
+const PIECE = 3 * 256 * 1024
 const FLUSH_MS = 10
 
 type Session = Exclude<StreamCliCommand, { kind: 'help' } | { kind: 'error' }>
@@ -64,7 +70,11 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
   }
   const print = (e: TimelineEvent): void => {
     origin ??= e.t
-    const line = command.json ? jsonLine(service, e) : humanLine(service, e, origin)
+    if (command.json && (e.type === 'sse-event' || e.type === 'ws-message')) {
+      printJsonMessage(service, e, io)
+      return
+    }
+    const line = command.json ? jsonLine(e) : humanLine(service, e, origin)
     if (line !== null) io.out(`${line}\n`)
   }
   const off = service.subscribe((batch) => {
@@ -87,6 +97,7 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
   })
   const timer = command.durationMs === null ? null : setTimeout(close, command.durationMs)
   process.once('SIGINT', close)
+  const offOutClosed = io.onOutClosed?.(close)
   try {
     const { final } = await service.streams.wait(sid)
     service.flush()
@@ -98,6 +109,7 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
   } finally {
     if (timer) clearTimeout(timer)
     process.off('SIGINT', close)
+    offOutClosed?.()
     off()
   }
 }
@@ -116,26 +128,73 @@ function* oneByOne(e: TimelineEvent): Generator<TimelineEvent> {
   }
 }
 
-function entryOf(service: EngineService, sid: string, seq: number): StreamEntry | null {
+function entryOf(service: EngineService, sid: string, seq: number, maxData: number): StreamEntry | null {
   if (seq < 0) return null
-  return service.streams.logs.get(sid)?.entry(seq, MAX_PRINT) ?? null
+  return service.streams.logs.get(sid)?.entry(seq, maxData) ?? null
 }
 
-function jsonLine(service: EngineService, e: TimelineEvent): string | null {
-  switch (e.type) {
-    case 'sse-event':
-    case 'ws-message': {
-      const entry = entryOf(service, e.sid, e.seq)
-      const { sid: _sid, type: _type, preview: _preview, ...rest } = e
-      return JSON.stringify({
-        type: 'message',
-        ...rest,
-        ...(entry ? { size: entry.size, ...eventFields(entry) } : {}),
-        data: entry?.data ?? e.preview,
-        encoding: entry?.encoding ?? 'utf8',
-        ...(entry?.truncated ? { truncated: true } : {}),
-      })
+type MessageEvent = Extract<TimelineEvent, { type: 'sse-event' | 'ws-message' }>
+
+/**
+ * One message as one JSON line, its whole data included: read from the log and written a piece at a time, so
+ * a large message never sits in memory as one string. The per-message fields (type, id, code, size, time) are
+ * the log entry's: a merged event carries only its last message's.
+ */
+function printJsonMessage(service: EngineService, e: MessageEvent, io: StreamIo): void {
+  const log = e.seq < 0 ? undefined : service.streams.logs.get(e.sid)
+  const entry = log?.entry(e.seq, 0) ?? null
+  const { sid: _sid, type: _type, preview, ...rest } = e
+  const fields: Record<string, unknown> = { type: 'message', ...rest }
+  if (entry) {
+    // The event's own fields or none: never its run's last message's.
+    delete fields['event']
+    delete fields['id']
+    delete fields['code']
+    Object.assign(fields, { t: entry.t, size: entry.size }, eventFields(entry))
+  }
+  fields['encoding'] = entry?.encoding ?? 'utf8'
+  if (!log || !entry) {
+    // A message the log did not keep (it was full): what the timeline event carries, and that it is cut.
+    fields['data'] = preview
+    if (Buffer.byteLength(preview) < e.size) fields['truncated'] = true
+    io.out(`${JSON.stringify(fields)}\n`)
+    return
+  }
+  fields['data'] = ''
+  const head = JSON.stringify(fields)
+  // `…"data":""}` without its closing quote and brace: the data's pieces follow, then the end.
+  io.out(head.slice(0, -2))
+  let carry: Buffer = Buffer.alloc(0)
+  for (let offset = 0; offset < entry.size; offset += PIECE) {
+    const bytes = log.dataOf(e.seq, offset, PIECE)
+    if (bytes === null || bytes.length === 0) break
+    if (entry.encoding === 'base64') {
+      io.out(bytes.toString('base64'))
+      continue
     }
+    // UTF-8: a character cut between pieces is completed from the next.
+    const all = carry.length > 0 ? Buffer.concat([carry, bytes]) : bytes
+    const whole = offset + bytes.length >= entry.size ? all.length : utf8Whole(all)
+    carry = Buffer.from(all.subarray(whole))
+    io.out(JSON.stringify(all.toString('utf8', 0, whole)).slice(1, -1))
+  }
+  io.out('"}\n')
+}
+
+/** How many leading bytes of `buf` are whole UTF-8 characters (at most the last 3 bytes are held back). */
+function utf8Whole(buf: Buffer): number {
+  const n = buf.length
+  for (let back = 1; back <= Math.min(3, n); back++) {
+    const byte = buf[n - back] ?? 0
+    if ((byte & 0xc0) === 0x80) continue
+    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1
+    return need > back ? n - back : n
+  }
+  return n
+}
+
+function jsonLine(e: TimelineEvent): string | null {
+  switch (e.type) {
     case 'stream-open':
     case 'stream-closed':
     case 'retry':
@@ -176,7 +235,7 @@ function humanLine(service: EngineService, e: TimelineEvent, origin: number): st
     }
     case 'sse-event':
     case 'ws-message': {
-      const entry = entryOf(service, e.sid, e.seq)
+      const entry = entryOf(service, e.sid, e.seq, MAX_PRINT)
       const arrow = e.dir === 'in' ? '←' : '→'
       // Each message's own name, id, code, size and time are in the log (a merged event has the last one's).
       const event = entry ? entry.event : e.type === 'sse-event' ? e.event : undefined
@@ -194,7 +253,11 @@ function humanLine(service: EngineService, e: TimelineEvent, origin: number): st
               .toString('hex')
               .replace(/(..)(?=.)/g, '$1 ')}`
           : entry.data
-      return `${when} ${arrow} ${label} (${formatBytes(entry?.size ?? e.size)}) ${data}${entry?.truncated ? ' …' : ''}`
+      const shown = entry ? Buffer.byteLength(entry.data, entry.encoding === 'base64' ? 'base64' : 'utf8') : 0
+      const cut = entry?.truncated
+        ? ` … (first ${formatBytes(shown)} of ${formatBytes(entry.size)} shown; --json prints it all)`
+        : ''
+      return `${when} ${arrow} ${label} (${formatBytes(entry?.size ?? e.size)}) ${data}${cut}`
     }
     case 'retry':
       return `${at} * reconnecting in ${e.delayMs} ms (#${e.attempt}): ${e.reason}${e.lastEventId !== undefined ? ` [Last-Event-ID: ${e.lastEventId}]` : ''}`

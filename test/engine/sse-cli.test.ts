@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseStreamArgs } from '../../src/cli/stream-args'
+import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
 import { startWsServer, type WsFixture } from '../fixtures/ws-server'
 
@@ -34,15 +35,59 @@ const jsonLines = (text: string): Record<string, unknown>[] =>
     .split('\n')
     .map((l) => JSON.parse(l) as Record<string, unknown>)
 
+/**
+ * The real command as in `flightdeck … | head`: once the first line is read (or at once, with `lines` 0), the
+ * reader goes away (stdout's pipe closes) while the command still has more to write.
+ */
+function flightdeckIntoHead(...args: string[]): Promise<Run & { firstLine: string }> {
+  return intoHead(1, args)
+}
+
+function intoHead(lines: 0 | 1, args: string[]): Promise<Run & { firstLine: string }> {
+  const started = Date.now()
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    if (lines === 0) child.stdout.destroy()
+    let stdout = ''
+    let stderr = ''
+    let firstLine = ''
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      stdout += c
+      const nl = stdout.indexOf('\n')
+      if (nl !== -1 && firstLine === '') {
+        firstLine = stdout.slice(0, nl)
+        child.stdout.destroy()
+      }
+    })
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started, firstLine }))
+  })
+}
+
 let sse: SseFixture
 let ws: WsFixture
+let http: Fixture
+/** A 4.8 MB event: ASCII and 2-, 3- and 4-byte characters, so that any cut of its bytes may split one. */
+const BIG_DATA = 'aé€😀'.repeat(524_288).slice(0, 2_500_000)
 beforeAll(async () => {
   sse = await startSseServer()
   ws = await startWsServer()
+  http = await startHttpServer()
+  // Events without an id, then one with: each event carries the last event id as of its own dispatch.
+  sse.route('/ids-in-one-chunk', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' })
+    res.end('data: first\n\nevent: named\ndata: second\n\nid: 5\ndata: third\n\ndata: fourth\n\n')
+  })
+  sse.route('/big-event', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' })
+    res.end(`data: ${BIG_DATA}\n\ndata: after\n\n`)
+  })
 })
 afterAll(async () => {
   await sse.close()
   await ws.close()
+  await http.close()
 })
 
 describe('flightdeck sse', () => {
@@ -91,6 +136,39 @@ describe('flightdeck sse', () => {
     expect(req?.headers['content-type']).toBe('application/json')
   })
 
+  it("--json gives each event its own type and the last event id as of its own dispatch, not its chunk-mates'", async () => {
+    const run = await flightdeck('sse', `${sse.url}/ids-in-one-chunk`, '--json', '--no-reconnect')
+    expect(run.stderr).toBe('')
+    const messages = jsonLines(run.stdout).filter((o) => o['type'] === 'message')
+    expect(messages.map((m) => [m['data'], m['event'], m['id'] ?? null])).toEqual([
+      ['first', 'message', null],
+      ['second', 'named', null],
+      ['third', 'message', '5'],
+      ['fourth', 'message', '5'],
+    ])
+  })
+
+  it('--json prints a 4.8 MB event whole; the line for people says how much of it it shows', async () => {
+    const json = await flightdeck('sse', `${sse.url}/big-event`, '--json', '--no-reconnect')
+    expect(json.stderr).toBe('')
+    const messages = jsonLines(json.stdout).filter((o) => o['type'] === 'message')
+    expect(messages.map((m) => m['data'] === BIG_DATA)).toEqual([true, false])
+    expect(messages[0]).toMatchObject({ size: Buffer.byteLength(BIG_DATA), encoding: 'utf8' })
+    expect(messages[0]?.['truncated']).toBeUndefined()
+    expect(messages[1]).toMatchObject({ data: 'after', size: 5 })
+    const human = await flightdeck('sse', `${sse.url}/big-event`, '--no-reconnect')
+    const line = human.stdout.split('\n').find((l) => l.includes(' ← message'))
+    expect(line).toMatch(/ ← message \(4\.8 MB\) aé€😀/)
+    expect(line).toMatch(/… \(first 1\.0 MB of 4\.8 MB shown; --json prints it all\)$/)
+  })
+
+  it('ends quietly when the reader of its output goes away (| head)', async () => {
+    const run = await flightdeckIntoHead('sse', `${sse.url}/events?n=100000&every=1`, '--json')
+    expect(JSON.parse(run.firstLine)).toMatchObject({ type: 'response-headers', status: 200 })
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+  })
+
   it('--duration closes an open stream after that long', async () => {
     const run = await flightdeck('sse', `${sse.url}/events?n=1000&every=50`, '--duration', '0.4', '--json')
     expect(run.code).toBe(0)
@@ -136,12 +214,37 @@ describe('flightdeck ws', () => {
     expect(closed.stdout).toMatch(/\* closed: The server closed with 4003 application-defined: bye/)
   })
 
+  it('--json prints a large binary message whole, as base64', async () => {
+    const bytes = 2_500_000
+    const run = await flightdeck('ws', `${ws.url}/big?bytes=${bytes}`, '--json', '--duration', '0.5')
+    expect(run.code).toBe(0)
+    const msg = jsonLines(run.stdout).find((o) => o['type'] === 'message')
+    expect(msg).toMatchObject({ kind: 'binary', size: bytes, encoding: 'base64' })
+    expect(Buffer.from(String(msg?.['data']), 'base64').equals(Buffer.alloc(bytes, 0xab))).toBe(true)
+  })
+
+  it('ends quietly when the reader of its output goes away (| head)', async () => {
+    const run = await flightdeckIntoHead('ws', `${ws.url}/flood?n=200000&size=64`)
+    expect(run.firstLine).toBe(`* WebSocket ${ws.url}/flood?n=200000&size=64`)
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+  })
+
   it('a message past --max-message fails with exit 1 and says why', async () => {
     const run = await flightdeck('ws', `${ws.url}/big?bytes=2048`, '--max-message', '1024')
     expect(run.code).toBe(1)
     expect(run.stderr).toBe(
       'flightdeck: message_too_large: The server sent a message larger than the limit of 1 KB; Flightdeck refused it and closed with 1009 message too big\n',
     )
+  })
+})
+
+describe('flightdeck send', () => {
+  it('ends quietly when the reader of its output goes away (| head)', async () => {
+    // Its report is one write at the end: the reader is gone before it (`| head -c 0`).
+    const run = await intoHead(0, ['send', `${http.url}/delay?ms=300`])
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
   })
 })
 

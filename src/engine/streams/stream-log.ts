@@ -627,12 +627,27 @@ export class StreamLog {
     return out
   }
 
-  /** The raw bytes of one message from `offset`, up to `length` bytes (for hex views of large binaries). */
+  /**
+   * The raw bytes of one message from `offset`, up to `length` bytes: a reader pages through a large message
+   * by range (the message view, the CLI's `--json`). A record's range is read alone (not the whole record); a
+   * held event's data is read back once and kept while its ranges are asked for in turn.
+   */
   dataOf(i: number, offset: number, length: number): Buffer | null {
     if (i < 0 || i >= this.count) return null
-    const decoded = this.decoded(i)
-    return Buffer.from(decoded.data.subarray(offset, offset + length))
+    if (!(this.flagsAt(i) & HELD)) {
+      const start = this.offsetAt(i)
+      const size = this.sizeAt(i)
+      const from = Math.min(Math.max(0, offset), size)
+      const n = Math.max(0, Math.min(length, size - from))
+      // The data is the record's last `size` bytes (after its type and id).
+      return Buffer.from(this.bytesAt(start + this.lengthAt(i) - size + from, n))
+    }
+    if (this.lastData?.i !== i) this.lastData = { i, data: this.decoded(i).data }
+    return Buffer.from(this.lastData.data.subarray(offset, offset + length))
   }
+
+  /** The data of the held event read by range last. */
+  private lastData: { i: number; data: Buffer } | null = null
 
   /** Entry `i`'s data, event type and id, from its record. */
   private decoded(i: number): Decoded {
@@ -724,6 +739,7 @@ export class StreamLog {
     this.groupSeq = new Float64Array(0)
     this.groups = 0
     this.replays = []
+    this.lastData = null
     this.blocks = []
     this.pending = []
     this.filter = null
