@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { performance } from 'node:perf_hooks'
 import { Agent, request } from 'undici'
@@ -17,8 +18,8 @@ const TOTAL = Number(process.env.BENCH_HTTP_TOTAL ?? 10_000)
 const CONCURRENCY = 100
 const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 5)
 
-async function startServer(): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, [new URL('./http-server.mjs', import.meta.url).pathname], {
+async function startServer(script = './http-server.mjs'): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, [new URL(script, import.meta.url).pathname], {
     stdio: ['pipe', 'pipe', 'inherit'],
   })
   const rl = createInterface({ input: child.stdout })
@@ -83,7 +84,67 @@ async function runEngine(url: string): Promise<number> {
   return (TOTAL / elapsed) * 1000
 }
 
+/** How long the flood server sends 103s; the key's figure is for the default 20 s. */
+const FLOOD_MS = Number(process.env.BENCH_FLOOD_MS ?? 20_000)
+const FLOOD_CLI = new URL('../bin/flightdeck.js', import.meta.url).pathname
+
+/** Peak resident set (VmHWM) of a running process, in KiB; null once it has gone (or off Linux). */
+function peakRssKiB(pid: number): number | null {
+  const status = `/proc/${pid}/status`
+  if (!existsSync(status)) return null
+  try {
+    const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(status, 'utf8'))
+    return m ? Number(m[1]) : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * `flightdeck send` (bin/flightdeck.js, as a person runs it) against a server that sends 103 Early Hints as fast
+ * as the connection takes them for FLOOD_MS, then a 200: the CLI's peak RSS, sampled from /proc every 100 ms
+ * until it exits (VmHWM only grows, so the last sample is the peak). Bounded: the child is killed at
+ * FLOOD_MS + 60 s.
+ */
+export async function informationalFloodRssMb(): Promise<number> {
+  const server = await startServer('./flood-server.mjs')
+  try {
+    const child = spawn(process.execPath, [FLOOD_CLI, 'send', server.url], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, BENCH_FLOOD_MS: String(FLOOD_MS) },
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    let peak = 0
+    const sampler = setInterval(() => {
+      const kib = child.pid === undefined ? null : peakRssKiB(child.pid)
+      if (kib !== null) peak = Math.max(peak, kib)
+    }, 100)
+    const killer = setTimeout(() => child.kill('SIGKILL'), FLOOD_MS + 60_000)
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject)
+      child.once('close', resolve)
+    })
+    clearInterval(sampler)
+    clearTimeout(killer)
+    if (code !== 0) throw new Error(`flightdeck send exited ${code}: ${stderr.trim()}`)
+    const interim = /^(\d+) informational \(1xx\) responses before the final one$/m.exec(stdout)
+    if (!interim || !/^HTTP\/1\.1 200 OK$/m.test(stdout)) throw new Error(`unexpected output:\n${stdout}`)
+    const mb = Math.round(peak / 1024)
+    console.log(
+      `http: flightdeck send through ${(FLOOD_MS / 1000).toFixed(0)} s of 103 Early Hints (${Number(interim[1]).toLocaleString('en-US')} of them): peak RSS ${mb} MB (target < 300)`,
+    )
+    return mb
+  } finally {
+    server.stop()
+  }
+}
+
 export async function benchHttp(): Promise<Record<string, number>> {
+  // Its own server and process, before the throughput rounds (which want a quiet machine).
+  const floodRss = await informationalFloodRssMb()
   const server = await startServer()
   try {
     // Warm both paths (JIT, connections) before measuring.
@@ -121,6 +182,7 @@ export async function benchHttp(): Promise<Record<string, number>> {
       'http.engine_rps': Math.round(medEngine),
       'http.undici_rps': Math.round(medUndici),
       'http.engine_vs_undici': Math.round(ratio * 1000) / 1000,
+      'http.informational_flood_rss_mb': floodRss,
     }
   } finally {
     server.stop()
