@@ -160,6 +160,8 @@ export class JsonLineScanner {
     if (this.pendingOpen !== 0 || this.stack.length > 0) this.fail('unexpected end of JSON', endOffset)
     this.flushLine()
     this.blocks?.end(this.stack.length, this.kindAt)
+    // The index outlives its scan; the stack (a byte per level of the deepest point) is not needed any more.
+    this.stack.release()
   }
 
   /** A value (or key) begins at `offset`: resolve a pending open bracket, then place it. */
@@ -212,8 +214,11 @@ export class JsonLineScanner {
             this.keep(buf.subarray(i, stop + 1))
             this.append(Buffer.concat(this.strPieces).toString('utf8'))
           }
-          this.strPieces = []
-          this.strBytes = 0
+          // Only a rendered string kept pieces; a new array per string would be garbage per key while indexing.
+          if (this.strBytes > 0) {
+            this.strPieces = []
+            this.strBytes = 0
+          }
           this.mode = 'ws'
           i = stop + 1
           this.afterValue()

@@ -24,7 +24,7 @@ export class LevelStack {
   push(kind: number): void {
     const i = this.length - this.base
     if (i >= this.data.length) {
-      const next = new Uint8Array(this.data.length * 2)
+      const next = new Uint8Array(Math.max(64, this.data.length * 2))
       next.set(this.data)
       this.data = next
     }
@@ -35,6 +35,12 @@ export class LevelStack {
   pop(): void {
     this.length--
     if (this.length < this.base) this.base = this.length
+  }
+
+  /** The scan has ended: give the storage back (nothing reads the levels any more). */
+  release(): void {
+    this.data = new Uint8Array(0)
+    this.base = this.length
   }
 
   /** Kind of level `level` (0 when there is none). */
