@@ -212,6 +212,40 @@ describe('a request from a collection sends files from its folder only', () => {
   })
 })
 
+describe('imported collections', () => {
+  it('an absolute file path from a Postman export is kept as written and refused on send until allowed', async () => {
+    const into = join(base, `imported-${++n}`)
+    const file = join(base, `postman-${n}.json`)
+    const schema = 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json'
+    const secret = join(outside, 'secret.txt')
+    writeFileSync(
+      file,
+      JSON.stringify({
+        info: { name: 'Imported', schema },
+        item: [
+          {
+            name: 'Upload',
+            request: { method: 'POST', url, body: { mode: 'file', file: { src: secret } } },
+          },
+        ],
+      }),
+    )
+    const imported = await service.invoke('import.run', { format: 'auto', file, into })
+    if (!imported.ok) throw new Error(imported.error.message)
+    const read = await service.invoke('collection.read', { dir: into, path: 'upload.yaml' })
+    if (!read.ok) throw new Error(read.error.message)
+    expect(read.value.request.body).toEqual({ kind: 'file', path: secret })
+    const r = await service.invoke('request.send', {
+      request: { method: 'POST', url, headers: [], body: read.value.request.body, options: {} },
+      auth: { type: 'inherit' },
+      context: { dir: into, path: 'upload.yaml' },
+    })
+    expect(r.ok ? 'sent' : r.error.code).toBe('file_outside')
+    await new Promise((res) => setTimeout(res, 50))
+    expect(received).toEqual({ connections: 0, bodies: [] })
+  })
+})
+
 describe('what the person chose', () => {
   it('a folder the person allowed is sent from, and forgetting it refuses again', async () => {
     const body: RequestBody = { kind: 'file', path: join(outside, 'secret.txt') }
