@@ -89,7 +89,7 @@ export class FileAccess {
       howToAllow: (folder) =>
         cli
           ? `run again with --allow-files ${folder}`
-          : `allow ${folder} under File access (the sidebar's Files button) and send again`,
+          : `allow ${folder} under File access (the sidebar's Files… button) and send again`,
     }
   }
 
