@@ -1,4 +1,7 @@
+import { DEFAULT_REQUEST_OPTIONS } from '../../shared/constants'
 import { NumberField } from '../app/NumberField'
+
+const MiB = 1024 * 1024
 import { useAppStore } from '../store/store-context'
 
 /** The few request options worth a click today; the rest keep the engine's defaults. */
@@ -45,6 +48,20 @@ export function OptionsPanel() {
           onValue={(n) => setOption('totalTimeoutMs', n)}
         />
         <span className="muted">0 = none</span>
+      </label>
+      <label className="option">
+        Max body (MB)
+        <NumberField
+          className="num-input"
+          min={1}
+          max={1024 * 1024}
+          step={256}
+          value={Math.max(1, Math.round(options.maxBodyBytes / MiB))}
+          onValue={(n) => setOption('maxBodyBytes', n * MiB)}
+        />
+        <span className="muted">
+          default {DEFAULT_REQUEST_OPTIONS.maxBodyBytes / MiB}; a larger response stops with an error
+        </span>
       </label>
     </div>
   )

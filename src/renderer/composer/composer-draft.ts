@@ -13,6 +13,8 @@ export interface ComposerOptions {
   insecure: boolean
   /** 0 means no limit. */
   totalTimeoutMs: number
+  /** The largest response body the engine reads (decoded bytes). */
+  maxBodyBytes: number
 }
 
 export interface ComposerDraft {
@@ -50,6 +52,7 @@ export function emptyDraft(): ComposerDraft {
       maxRedirects: DEFAULT_REQUEST_OPTIONS.maxRedirects,
       insecure: DEFAULT_REQUEST_OPTIONS.insecure,
       totalTimeoutMs: DEFAULT_REQUEST_OPTIONS.totalTimeoutMs,
+      maxBodyBytes: DEFAULT_REQUEST_OPTIONS.maxBodyBytes,
     },
     run: emptyRunDraft(),
     after: DEFAULT_AFTER,
@@ -81,11 +84,13 @@ function filled(rows: readonly KeyValue[]): KeyValue[] {
 }
 
 export function toRequestSpec(d: ComposerDraft): RequestSpec {
+  // The body limit goes along only when it is not the default, so the engine's default stays the one truth.
+  const { maxBodyBytes, ...options } = d.options
   return {
     method: d.method.trim().toUpperCase(),
     url: d.url.trim(),
     headers: filled(d.headers),
     body: draftBody(d),
-    options: { ...d.options },
+    options: maxBodyBytes === DEFAULT_REQUEST_OPTIONS.maxBodyBytes ? options : { ...options, maxBodyBytes },
   }
 }

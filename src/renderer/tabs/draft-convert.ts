@@ -61,6 +61,7 @@ export function savedToDraft(req: SavedRequest): ComposerDraft {
   if (o.maxRedirects !== undefined) d.options.maxRedirects = o.maxRedirects
   if (o.insecure !== undefined) d.options.insecure = o.insecure
   if (o.totalTimeoutMs !== undefined) d.options.totalTimeoutMs = o.totalTimeoutMs
+  if (o.maxBodyBytes !== undefined) d.options.maxBodyBytes = o.maxBodyBytes
   d.run = savedToRun(req)
   d.after = afterFromSaved(req)
   return d
@@ -94,7 +95,13 @@ export function draftToSaved(
   const spec = toRequestSpec(d)
   const defaults = emptyDraft().options
   const options: SavedRequest['options'] = { ...baseOptions }
-  for (const key of ['followRedirects', 'maxRedirects', 'insecure', 'totalTimeoutMs'] as const) {
+  for (const key of [
+    'followRedirects',
+    'maxRedirects',
+    'insecure',
+    'totalTimeoutMs',
+    'maxBodyBytes',
+  ] as const) {
     const value = d.options[key]
     if (baseOptions[key] !== undefined || value !== defaults[key])
       (options as Record<string, unknown>)[key] = value
