@@ -6,6 +6,7 @@ import type { SessionRow } from '../timeline/session-row'
 import { isJsonContentType, isTextualContentType } from './body-text'
 import { ErrorBox } from './ErrorBox'
 import { HexViewer } from './HexViewer'
+import { IndentCapNote } from './IndentCapNote'
 import { LineViewer } from './LineViewer'
 import { MAX_IMAGE_BYTES, type ViewerMode } from './viewer-slice'
 
@@ -118,6 +119,7 @@ function BodyViewer({ fileName }: { fileName: string }) {
         </button>
       </div>
       {viewer.mode === 'pretty' || viewer.mode === 'raw' ? <SearchBar /> : null}
+      <IndentCapNote />
       {viewer.invalid && viewer.mode === 'raw' ? (
         <p className="muted small body-note">
           Not JSON ({viewer.invalid.message}): showing the text as it arrived.

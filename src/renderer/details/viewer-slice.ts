@@ -44,6 +44,8 @@ export interface BodyViewerState {
   complete: boolean
   /** The body is not JSON (pretty view impossible); where parsing stopped. */
   invalid: { message: string; offset: number } | null
+  /** Pretty view: lines nested past `levels` are indented as at `levels` (the view says so). */
+  indentCap: { levels: number; deepest: number } | null
   pages: ReadonlyMap<number, LinePage>
   folds: ReadonlyMap<number, number>
   search: ViewerSearch | null
@@ -135,7 +137,8 @@ export function createViewerSlice(client: ApiClient): StateCreator<AppState, [],
           if (oldest === undefined) break
           pages.delete(oldest)
         }
-        set({ viewer: { ...v, pages, total: r.total, complete: r.complete, error: null } })
+        const indentCap = r.indentCap ?? null
+        set({ viewer: { ...v, pages, total: r.total, complete: r.complete, error: null, indentCap } })
         if (!r.complete) schedulePoll(bodyId, mode)
       } finally {
         inflight.delete(key)
@@ -168,6 +171,7 @@ export function createViewerSlice(client: ApiClient): StateCreator<AppState, [],
             total: 0,
             complete: false,
             invalid: null,
+            indentCap: null,
             pages: new Map(),
             folds: new Map(),
             search: null,
@@ -190,7 +194,16 @@ export function createViewerSlice(client: ApiClient): StateCreator<AppState, [],
         const v = get().viewer
         if (!v || v.mode === mode) return
         set({
-          viewer: { ...v, mode, pages: new Map(), folds: new Map(), total: 0, complete: false, search: null },
+          viewer: {
+            ...v,
+            mode,
+            pages: new Map(),
+            folds: new Map(),
+            total: 0,
+            complete: false,
+            search: null,
+            indentCap: null,
+          },
         })
         void loadPage(v.bodyId, mode, 0)
       },
