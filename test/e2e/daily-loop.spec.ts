@@ -166,3 +166,58 @@ test('Ctrl+K finds a request by name, URL or folder; arrows and Enter open it', 
   await expect(page.getByRole('dialog', { name: 'Open a request' })).toBeHidden()
   await expect(page.getByRole('tab', { name: /Create user/ })).toHaveAttribute('aria-selected', 'true')
 })
+
+test.describe('reading and copying a response', () => {
+  test.use({ permissions: ['clipboard-read', 'clipboard-write'] })
+
+  test('a 300-character line scrolls into view; Copy and Ctrl+A, Ctrl+C put the whole body on the clipboard', async ({
+    page,
+  }) => {
+    if (!host) throw new Error('no host')
+    await page.setViewportSize({ width: 1440, height: 900 })
+    await page.goto(host.url)
+    const long = `${'x'.repeat(290)}END-OF-LINE`
+    await page.getByRole('textbox', { name: 'URL' }).fill(`${server.url}/echo`)
+    await page.getByRole('combobox', { name: 'Method', exact: true }).selectOption('POST')
+    await page.getByRole('tab', { name: /^Body/ }).click()
+    await page.getByRole('radiogroup', { name: 'Body kind' }).getByText('JSON', { exact: true }).click()
+    await page.getByRole('textbox', { name: 'Body JSON' }).fill(JSON.stringify({ note: long }))
+    await page.getByRole('button', { name: 'Send', exact: true }).click()
+
+    const body = page.getByRole('list', { name: 'Response body' })
+    const line = body.getByText(/END-OF-LINE/).first()
+    await expect(line).toBeAttached()
+    // The end of the line is reachable: scrolled fully right, it is inside the viewer's box.
+    await body.evaluate((el) => (el.scrollLeft = el.scrollWidth))
+    const end = page.getByRole('list', { name: 'Response body' }).locator('.line', { hasText: 'END-OF-LINE' })
+    const box = await body.boundingBox()
+    const textEnd = await end.evaluate((el) => {
+      const r = document.createRange()
+      r.selectNodeContents(el)
+      const rects = r.getBoundingClientRect()
+      return rects.right
+    })
+    expect(box).not.toBeNull()
+    expect(textEnd).toBeLessThanOrEqual((box?.x ?? 0) + (box?.width ?? 0) + 1)
+
+    const details = page.getByRole('region', { name: 'Details' })
+    await details.getByRole('button', { name: 'Copy', exact: true }).click()
+    await expect(details.getByRole('status').filter({ hasText: 'Copied the body' })).toBeVisible()
+    const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText())) as { body: string }
+    expect(JSON.parse(copied.body)).toEqual({ note: long })
+
+    await page.evaluate(() => navigator.clipboard.writeText('something else'))
+    await body.click()
+    await page.keyboard.press('Control+a')
+    const selected = await page.evaluate(() => window.getSelection()?.toString() ?? '')
+    expect(selected).toContain('END-OF-LINE')
+    expect(selected).not.toContain('Send ×')
+    await page.keyboard.press('Control+c')
+    // The whole body as received (compact, as the server sent it), not just the lines on screen.
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toContain('"method":"POST"')
+    const all = await page.evaluate(() => navigator.clipboard.readText())
+    expect((JSON.parse(all) as { bodyBase64: string }).bodyBase64).toBe(
+      Buffer.from(JSON.stringify({ note: long })).toString('base64'),
+    )
+  })
+})

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, type ReactNode } from 'react'
+import { useCallback, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react'
 import { useAppStore } from '../store/store-context'
 import { lineOfRow, normalizeFolds, rowOfLine, visibleRows } from './fold-map'
 import { ScaledList } from './ScaledList'
@@ -11,6 +11,23 @@ export function LineViewer() {
   const viewer = useAppStore((s) => s.viewer)
   const ensureLines = useAppStore((s) => s.ensureLines)
   const toggleFold = useAppStore((s) => s.toggleFold)
+  const copyBody = useAppStore((s) => s.copyBody)
+  // Ctrl/Cmd+A selects the body, not the page; only the lines on screen exist, so the next copy takes the
+  // whole body from the engine instead of the selection.
+  const [wholeBody, setWholeBody] = useState(false)
+  const onKeyDown = useCallback((e: KeyboardEvent<HTMLDivElement>) => {
+    if (!(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== 'a') return
+    e.preventDefault()
+    const list = e.currentTarget.querySelector('.sl-window')
+    const selection = window.getSelection()
+    if (list && selection) {
+      const range = document.createRange()
+      range.selectNodeContents(list)
+      selection.removeAllRanges()
+      selection.addRange(range)
+    }
+    setWholeBody(true)
+  }, [])
   const folds = useMemo(() => normalizeFolds(viewer?.folds ?? new Map<number, number>()), [viewer?.folds])
   const foldSet = viewer?.folds
   const pages = viewer?.pages
@@ -66,15 +83,26 @@ export function LineViewer() {
   }
 
   return (
-    <ScaledList
-      className="line-viewer mono"
-      label="Response body"
-      count={rows}
-      rowHeight={LINE_HEIGHT}
-      renderRow={renderRow}
-      onRange={onRange}
-      scrollTo={{ seq: viewer.scrollSeq, index: rowOfLine(viewer.scrollLine, folds) }}
-    />
+    <div
+      className="line-viewer-wrap"
+      onKeyDown={onKeyDown}
+      onMouseDown={() => setWholeBody(false)}
+      onCopy={(e) => {
+        if (!wholeBody) return
+        e.preventDefault()
+        void copyBody(viewer.bodyId, viewer.size)
+      }}
+    >
+      <ScaledList
+        className="line-viewer mono"
+        label="Response body"
+        count={rows}
+        rowHeight={LINE_HEIGHT}
+        renderRow={renderRow}
+        onRange={onRange}
+        scrollTo={{ seq: viewer.scrollSeq, index: rowOfLine(viewer.scrollLine, folds) }}
+      />
+    </div>
   )
 }
 

@@ -6,7 +6,6 @@ import type { SessionRow } from '../timeline/session-row'
 import { isJsonContentType, isTextualContentType } from './body-text'
 import { ErrorBox } from './ErrorBox'
 import { HexViewer } from './HexViewer'
-import { IndentCapNote } from './IndentCapNote'
 import { LineViewer } from './LineViewer'
 import { MAX_IMAGE_BYTES, type ViewerMode } from './viewer-slice'
 
@@ -77,6 +76,7 @@ function BodyViewer({ fileName }: { fileName: string }) {
   const viewer = useAppStore((s) => s.viewer)
   const setMode = useAppStore((s) => s.setViewerMode)
   const saveBody = useAppStore((s) => s.saveBody)
+  const copyBody = useAppStore((s) => s.copyBody)
   if (!viewer) return null
   const image = /^image\//i.test(viewer.contentType) && viewer.size <= MAX_IMAGE_BYTES
   const modes: [ViewerMode, string][] = [
@@ -113,13 +113,21 @@ function BodyViewer({ fileName }: { fileName: string }) {
         <button
           type="button"
           className="secondary-button small"
+          title="Copy the whole body, as received"
+          onClick={() => void copyBody(viewer.bodyId, viewer.size)}
+        >
+          Copy
+        </button>
+        <button
+          type="button"
+          className="secondary-button small"
           onClick={() => void saveBody(fileName, viewer.bodyId)}
         >
           Save…
         </button>
       </div>
+      <CopyNote bodyId={viewer.bodyId} />
       {viewer.mode === 'pretty' || viewer.mode === 'raw' ? <SearchBar /> : null}
-      <IndentCapNote />
       {viewer.invalid && viewer.mode === 'raw' ? (
         <p className="muted small body-note">
           Not JSON ({viewer.invalid.message}): showing the text as it arrived.
@@ -195,6 +203,15 @@ function SaveNote({ bodyId }: { bodyId: string }) {
   return note ? (
     <p className="muted small body-note" role="status">
       {note}
+    </p>
+  ) : null
+}
+
+function CopyNote({ bodyId }: { bodyId: string }) {
+  const note = useAppStore((s) => (s.copyNote?.bodyId === bodyId ? s.copyNote : null))
+  return note ? (
+    <p className={note.error ? 'field-warning small body-note' : 'muted small body-note'} role="status">
+      {note.text}
     </p>
   ) : null
 }

@@ -16,6 +16,7 @@ import type { HarSlice } from '../timeline/har-slice'
 import type { AsyncSlice } from '../async/async-slice'
 import type { RunnerSlice } from '../runner/runner-slice'
 import type { FileAccessSlice } from '../files/file-access-slice'
+import type { BodyCopySlice } from '../details/body-copy-slice'
 
 /** The store is one zustand store made of slices, one file each; this file names their shapes. */
 
@@ -129,4 +130,5 @@ export type AppState = ComposerSlice &
   ImportExportSlice &
   AsyncSlice &
   RunnerSlice &
-  FileAccessSlice
+  FileAccessSlice &
+  BodyCopySlice

@@ -16,6 +16,7 @@ import { createHarSlice } from '../timeline/har-slice'
 import { createAsyncSlice } from '../async/async-slice'
 import { createRunnerSlice } from '../runner/runner-slice'
 import { createFileAccessSlice } from '../files/file-access-slice'
+import { createBodyCopySlice, type ClipboardWriter } from '../details/body-copy-slice'
 
 export type AppStore = StoreApi<AppState>
 
@@ -24,6 +25,8 @@ export interface AppStoreOptions {
   localNow?: () => number
   /** Where the chosen environment per collection is remembered (the page's localStorage). */
   envMemory?: EnvMemory | null
+  /** Where Copy writes (the system clipboard by default). */
+  clipboard?: ClipboardWriter
 }
 
 /** One store, built from slices, driven by one client: the app's, or a fake in tests. */
@@ -45,6 +48,7 @@ export function createAppStore(client: ApiClient, options: AppStoreOptions = {})
     ...createAsyncSlice(client)(...a),
     ...createRunnerSlice(client)(...a),
     ...createFileAccessSlice(client)(...a),
+    ...createBodyCopySlice(client, options.clipboard)(...a),
   }))
   store.subscribe(followRedirectSelection)
   return store
