@@ -221,3 +221,31 @@ test.describe('reading and copying a response', () => {
     )
   })
 })
+
+test('the WebSocket and SSE composers show only what applies', async ({ page }) => {
+  if (!host) throw new Error('no host')
+  await page.goto(host.url)
+  const parts = page.getByRole('tablist', { name: 'Request parts' })
+  const method = page.getByRole('combobox', { name: 'Method', exact: true })
+  const burst = page.getByRole('group', { name: 'Send many' })
+  await parts.getByRole('tab', { name: /^After response/ }).click()
+  await expect(burst).toBeVisible()
+
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption('ws')
+  await expect(method).toHaveCount(0)
+  await expect(page.getByTitle('A WebSocket opens with a GET upgrade request')).toHaveText('GET')
+  await expect(parts.getByRole('tab', { name: /^Body/ })).toHaveCount(0)
+  await expect(parts.getByRole('tab', { name: /^After response/ })).toHaveCount(0)
+  await expect(burst).toHaveCount(0)
+  // The hidden tab that was open gives way to one that applies.
+  await expect(parts.getByRole('tab', { name: 'Params' })).toHaveAttribute('aria-selected', 'true')
+
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption('sse')
+  await expect(method).toBeVisible()
+  await expect(parts.getByRole('tab', { name: /^Body/ })).toBeVisible()
+  await expect(burst).toHaveCount(0)
+
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption('http')
+  await expect(burst).toBeVisible()
+  await expect(parts.getByRole('tab', { name: /^After response/ })).toBeVisible()
+})

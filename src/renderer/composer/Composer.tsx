@@ -22,8 +22,9 @@ export function Composer() {
   const authType = useAppStore((s) => s.tabAuth.type)
   const afterMode = useAppStore((s) => s.composer.after.mode)
   const assertionCount = useAppStore((s) => s.composer.run.assertions.length)
+  const mode = useAppStore((s) => s.composeMode)
 
-  const tabs: { id: ComposerTab; label: string; badge?: string }[] = [
+  const all: { id: ComposerTab; label: string; badge?: string }[] = [
     { id: 'params', label: 'Params', ...(paramCount > 0 ? { badge: String(paramCount) } : {}) },
     { id: 'headers', label: 'Headers', ...(headerCount > 0 ? { badge: String(headerCount) } : {}) },
     { id: 'body', label: 'Body', ...(bodyKind !== 'none' ? { badge: bodyKind } : {}) },
@@ -36,6 +37,11 @@ export function Composer() {
       ...(afterMode !== 'none' ? { badge: afterMode === 'follow' ? 'follow job' : 'long poll' } : {}),
     },
   ]
+  // Only what applies: a WebSocket upgrade has no body, and After response (jobs, long polls) is for HTTP.
+  const tabs = all.filter(
+    (t) => !(t.id === 'body' && mode === 'ws') && !(t.id === 'after' && mode !== 'http'),
+  )
+  const shown = tabs.some((t) => t.id === tab) ? tab : 'params'
 
   return (
     <section className="composer" aria-label="Request">
@@ -50,9 +56,9 @@ export function Composer() {
             type="button"
             role="tab"
             id={`composer-tab-${t.id}`}
-            aria-selected={tab === t.id}
+            aria-selected={shown === t.id}
             aria-controls={`composer-panel-${t.id}`}
-            className={tab === t.id ? 'tab active' : 'tab'}
+            className={shown === t.id ? 'tab active' : 'tab'}
             onClick={() => setTab(t.id)}
           >
             {t.label}
@@ -63,16 +69,16 @@ export function Composer() {
       <div
         className="composer-panel"
         role="tabpanel"
-        id={`composer-panel-${tab}`}
-        aria-labelledby={`composer-tab-${tab}`}
+        id={`composer-panel-${shown}`}
+        aria-labelledby={`composer-tab-${shown}`}
       >
-        {tab === 'params' ? <ParamsTable /> : null}
-        {tab === 'headers' ? <HeadersTable /> : null}
-        {tab === 'body' ? <BodyEditor /> : null}
-        {tab === 'auth' ? <AuthPanel /> : null}
-        {tab === 'options' ? <OptionsPanel /> : null}
-        {tab === 'tests' ? <TestsPanel /> : null}
-        {tab === 'after' ? <AfterResponsePanel /> : null}
+        {shown === 'params' ? <ParamsTable /> : null}
+        {shown === 'headers' ? <HeadersTable /> : null}
+        {shown === 'body' ? <BodyEditor /> : null}
+        {shown === 'auth' ? <AuthPanel /> : null}
+        {shown === 'options' ? <OptionsPanel /> : null}
+        {shown === 'tests' ? <TestsPanel /> : null}
+        {shown === 'after' ? <AfterResponsePanel /> : null}
       </div>
     </section>
   )

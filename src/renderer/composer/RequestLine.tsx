@@ -15,6 +15,7 @@ export function RequestLine() {
   const setSendCount = useAppStore((s) => s.setSendCount)
   const send = useAppStore((s) => s.send)
   const pasteCurl = useAppStore((s) => s.pasteCurl)
+  const mode = useAppStore((s) => s.composeMode)
 
   return (
     <form
@@ -25,18 +26,25 @@ export function RequestLine() {
       }}
     >
       <StreamModeSelect />
-      <select
-        className={`method-select method-${method.toLowerCase()}`}
-        aria-label="Method"
-        value={method}
-        onChange={(e) => setMethod(e.target.value)}
-      >
-        {HTTP_METHODS.map((m) => (
-          <option key={m} value={m}>
-            {m}
-          </option>
-        ))}
-      </select>
+      {mode === 'ws' ? (
+        // A WebSocket always opens with a GET upgrade: there is no method to choose.
+        <span className="method-fixed mono" title="A WebSocket opens with a GET upgrade request">
+          GET
+        </span>
+      ) : (
+        <select
+          className={`method-select method-${method.toLowerCase()}`}
+          aria-label="Method"
+          value={method}
+          onChange={(e) => setMethod(e.target.value)}
+        >
+          {HTTP_METHODS.map((m) => (
+            <option key={m} value={m}>
+              {m}
+            </option>
+          ))}
+        </select>
+      )}
       <input
         className="url-input mono"
         aria-label="URL"
@@ -58,24 +66,26 @@ export function RequestLine() {
       <button type="submit" className="primary-button" title="Send (Ctrl/Cmd+Enter)">
         Send
       </button>
-      <div className="burst" role="group" aria-label="Send many">
-        <NumberField
-          className="count-input"
-          aria-label="Count"
-          min={1}
-          max={MAX_SEND_COUNT}
-          value={count}
-          onValue={setSendCount}
-        />
-        <button
-          type="button"
-          className="secondary-button"
-          onClick={() => void send(count)}
-          title={`Fire ${count} copies at once`}
-        >
-          Send ×{count}
-        </button>
-      </div>
+      {mode === 'http' ? (
+        <div className="burst" role="group" aria-label="Send many">
+          <NumberField
+            className="count-input"
+            aria-label="Count"
+            min={1}
+            max={MAX_SEND_COUNT}
+            value={count}
+            onValue={setSendCount}
+          />
+          <button
+            type="button"
+            className="secondary-button"
+            onClick={() => void send(count)}
+            title={`Fire ${count} copies at once`}
+          >
+            Send ×{count}
+          </button>
+        </div>
+      ) : null}
     </form>
   )
 }
