@@ -25,8 +25,10 @@ describe('the stream log (engine side)', () => {
     }
     expect(log.onDisk).toBe(true)
     expect(store.memoryUsed).toBe(0)
+    // The spill file is used through its descriptor and has no name left (none stays behind after a crash);
+    // only where an open file cannot be unlinked (Windows) is it listed until the log is let go.
     const files = readdirSync(dir).flatMap((d) => readdirSync(join(dir, d)))
-    expect(files).toHaveLength(1)
+    expect(files).toHaveLength(process.platform === 'win32' ? 1 : 0)
     const page = log.read(0, 3, 1000)
     expect(page.total).toBe(5000)
     expect(page.entries.map((e) => [e.seq, e.dir, e.data])).toEqual([

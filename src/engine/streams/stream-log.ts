@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs'
 import { processTempDir } from '../temp-files'
 import { join } from 'node:path'
 import { isUtf8 } from 'node:buffer'
@@ -510,6 +510,15 @@ export class StreamLog {
   private spill(): void {
     this.filePath = join(this.store.dir(), `${this.sid}-${process.pid}.log`)
     this.fd = openSync(this.filePath, 'w+')
+    // The file is read and written through its descriptor only: take its name away at once, so nothing is
+    // left behind however the session or the process ends (a cancel, a failure, a crash); the space returns
+    // when the log is let go. Where an open file cannot be unlinked (Windows), dispose removes it.
+    try {
+      unlinkSync(this.filePath)
+      this.filePath = null
+    } catch {
+      // Kept for dispose.
+    }
     // Rewrite what is in memory, in order, then let the memory go. Records never straddle blocks, so each
     // block holds the bytes from its start to the next block's start.
     for (let b = 0; b < this.blocks.length; b++) {
@@ -745,6 +754,8 @@ export class StreamLog {
     this.filter = null
     if (this.fd !== null) closeSync(this.fd)
     this.fd = null
+    if (this.filePath !== null) rmSync(this.filePath, { force: true })
+    this.filePath = null
   }
 }
 
