@@ -60,9 +60,16 @@ export interface StreamData {
 export const MAX_STREAM_READ = 2000
 export const MAX_STREAM_ENTRY_DATA = 1024 * 1024
 
-/** Defaults for opening streams; the composer and the CLI start from these. */
+/**
+ * Whether an SSE session reconnects when nobody said: only a GET does, as EventSource. Reconnecting re-sends
+ * the request, and a POST (an LLM completion, an order) must not be sent again without the person asking.
+ */
+export function sseReconnectByDefault(method: string): boolean {
+  return method.trim().toUpperCase() === 'GET'
+}
+
+/** Defaults for opening streams; the composer and the CLI start from these (reconnect: sseReconnectByDefault). */
 export const DEFAULT_SSE_OPTIONS = {
-  reconnect: true,
   /** Reconnects in a row that may fail (never reach an open stream, or deliver nothing) before giving up. */
   maxRetries: 5,
   /** The reconnection time until the server sets one with `retry:` (browsers use about 3 s). */

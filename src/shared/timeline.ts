@@ -223,6 +223,8 @@ export interface StreamOpenEvent extends Base {
   /** WebSocket: the subprotocol and extensions the server accepted. */
   protocol?: string
   extensions?: string
+  /** How the response is read when that is not what was asked for (a 200 text/plain read as raw chunks). */
+  note?: string
 }
 
 export interface RetryEvent extends Base {

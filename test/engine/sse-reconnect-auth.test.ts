@@ -139,8 +139,10 @@ describe('SSE reconnects authorize each connection anew', () => {
     const before = sse.requests.length
     const first = await open('/revoking', oauth)
     if (!first.ok) throw new Error(first.error.message)
-    // The reconnect is refused: the session ends there, as EventSource does on a 401.
-    expect((await settle(service, first.value.sid)).final).toMatchObject({ type: 'done', status: 401 })
+    // The reconnect is refused: the session fails there, as EventSource does on a 401.
+    const { final } = await settle(service, first.value.sid)
+    expect(final).toMatchObject({ type: 'error', code: 'protocol' })
+    expect(final.type === 'error' && final.message).toMatch(/^The server answered 401 Unauthorized/)
     const issued = authServer.issued.length
     const again = await open('/revoking', oauth)
     if (!again.ok) throw new Error(again.error.message)

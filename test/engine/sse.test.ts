@@ -243,13 +243,21 @@ describe('SSE sessions', () => {
     )
   })
 
-  it('an HTTP error status is shown, read to its end, and not retried', async () => {
+  it('an HTTP error status fails the session with the status and what the server said, and is not retried', async () => {
     const sid = await open(req('/status/503'), { reconnect: true, retryMs: 5 })
     const { final } = await settle(service, sid)
-    expect(final.type === 'done' && final.status).toBe(503)
-    expect(rec.of(sid).some((e) => e.type === 'retry')).toBe(false)
-    const log = await readLog(service, sid)
-    expect(log.map((e) => [e.kind, e.data])).toEqual([['chunk', 'status 503']])
+    expect(final).toMatchObject({
+      type: 'error',
+      code: 'protocol',
+      message:
+        'The server answered 503 Service Unavailable instead of a stream (a stream needs a 2xx response)',
+      detail: 'status 503',
+    })
+    const head = rec.of(sid).find((e) => e.type === 'response-headers')
+    expect(head?.type === 'response-headers' && head.status).toBe(503)
+    expect(rec.of(sid).some((e) => e.type === 'retry' || e.type === 'stream-open')).toBe(false)
+    // The error page is not a message of the stream.
+    expect(await readLog(service, sid)).toEqual([])
   })
 
   it('NDJSON and chunked text stream chunk by chunk with timestamps', async () => {

@@ -1,38 +1,26 @@
 import { readFileSync } from 'node:fs'
 import type { Socket } from 'node:net'
-import type { TLSSocket } from 'node:tls'
-import type { Transform } from 'node:stream'
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib'
-import { Agent, type Dispatcher } from 'undici'
+import { Agent } from 'undici'
 import { resolveOptions, type RequestOptions, type RequestSpec } from '../../shared/request'
 import type { AppError, Result } from '../../shared/result'
 import type { SseOpenOptions } from '../../shared/stream-schemas'
-import type { HarTimings, HeaderList, HttpProtocol, SseEventEvent, StreamMode } from '../../shared/timeline'
-import { connectionPhases, timingOf, type ConnectionTiming } from '../http/connector'
-import { EngineError, classifyError } from '../http/errors'
-import { prepareBody, type PreparedBody } from '../http/request-body'
+import type { HarTimings, HeaderList, SseEventEvent } from '../../shared/timeline'
+import { classifyError } from '../http/errors'
+import { prepareBody } from '../http/request-body'
 import { harTimings, type ExchangeMarks } from '../http/timings'
 import type { StreamLog } from '../streams/stream-log'
 import {
   checkHeaderList,
   hasHeader,
-  headerBlockBytes,
-  headerValue,
   ownedConnector,
-  pairRawHeaders,
-  parseSentHeaderBlock,
   parseStreamUrl,
   type SocketOwner,
   type StreamContext,
 } from '../streams/stream-plumbing'
 import { VERSION } from '../version'
-import {
-  createStreamDecoder,
-  streamModeFor,
-  type SseIdState,
-  type StreamDecoder,
-  type TextKind,
-} from './stream-decoder'
+import { SseAttempt, type AttemptEnd, type AttemptOwner } from './sse-attempt'
+import type { ReadMode } from './sse-response-policy'
+import type { SseIdState, TextKind } from './stream-decoder'
 
 /**
  * One SSE session (or any streamed HTTP response): a request with any method, headers and body whose response
@@ -40,18 +28,18 @@ import {
  *
  * Reconnection follows the EventSource spec when it is on: a 200 `text/event-stream` response that ends, or a
  * connection that fails at the network level, is retried after the reconnection time (the server may set it
- * with `retry:`), sending `Last-Event-ID`. Any other response (another status or content type) is read to its
- * end and the session is done, as a browser "fails the connection". Reconnects in a row that deliver nothing
- * count as failures; past `maxRetries` the session ends with an error. A person can close it at any moment.
+ * with `retry:`), sending `Last-Event-ID`. A response that is not 2xx fails the session, whatever came before
+ * (sse-response-policy.ts); another 2xx is read to its end and the session is done. Reconnects in a row that
+ * deliver nothing count as failures; past `maxRetries` the session ends with an error. A person can close it
+ * at any moment.
+ *
+ * Last-Event-ID: the first connection sends the id the person gave (`lastEventId`, or a Last-Event-ID header
+ * they set by hand); every reconnect sends the latest id the stream set instead, never both.
  */
 
-const PROGRESS_EVERY_MS = 50
 const PREVIEW_CHARS = 80
-/** Longest line or event the parser buffers before it gives up on the stream (bytes). */
-const MAX_EVENT_BYTES = 32 * 1024 * 1024
 /** Reconnects over the session's whole life, whatever else happens: a bound on the loop. */
 const MAX_ATTEMPTS = 100_000
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
 /** Headers that must not follow a redirect to another origin (credentials). */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization'])
 
@@ -70,9 +58,7 @@ export interface SseSessionInit {
   reauthorize?: () => Promise<Result<{ spec: RequestSpec; refused?: () => void }>>
 }
 
-type AttemptEnd = { kind: 'ended' } | { kind: 'error'; error: AppError } | { kind: 'fatal'; error: AppError }
-
-export class SseSession implements SocketOwner {
+export class SseSession implements SocketOwner, AttemptOwner {
   readonly sid: string
   private readonly ctx: StreamContext
   private readonly log: StreamLog
@@ -103,9 +89,11 @@ export class SseSession implements SocketOwner {
     this.log = init.log
     this.options = resolveOptions(init.spec.options)
     this.retryMs = init.stream.retryMs
-    this.decoderState = { lastEventId: init.stream.lastEventId ?? '' }
     const url = parseStreamUrl(init.spec.url, ['http', 'https'])
     const headers = checkHeaderList(init.spec.headers)
+    // A Last-Event-ID set by hand resumes the stream like `lastEventId`: it is the first id, not a fixed header.
+    const handSet = headers.ok ? headers.value.find(([k]) => k.toLowerCase() === 'last-event-id') : undefined
+    this.decoderState = { lastEventId: init.stream.lastEventId ?? handSet?.[1] ?? '' }
     this.invalid = !url.ok ? url.error : !headers.ok ? headers.error : null
     this.url = url.ok ? url.value : null
     this.headers = headers.ok ? withStreamHeaders(headers.value) : []
@@ -252,9 +240,9 @@ export class SseSession implements SocketOwner {
 
   /** The attempt's first request (`attempt`: one made already, waiting for its credentials). */
   private firstHop(url: URL, base: HeaderList, queuedAt: number, attempt?: SseAttempt): void {
-    const headers = [...base]
-    if (this.attempt > 0 && this.decoderState.lastEventId !== '')
-      headers.push(['last-event-id', this.decoderState.lastEventId])
+    // The id goes in once: the one given for the first connection, the latest the stream set for a reconnect.
+    const headers = base.filter(([k]) => k.toLowerCase() !== 'last-event-id')
+    if (this.decoderState.lastEventId !== '') headers.push(['last-event-id', this.decoderState.lastEventId])
     this.hop = { url, method: this.method, body: this.init.spec.body, headers, redirects: 0 }
     this.dispatchHop(queuedAt, attempt)
   }
@@ -357,7 +345,7 @@ export class SseSession implements SocketOwner {
     if (e) this.ctx.emit(e)
   }
 
-  opened(attempt: SseAttempt, status: number, mode: Exclude<StreamMode, 'ws'>, handshake: HarTimings): void {
+  refusedWith(attempt: SseAttempt, status: number): void {
     if (this.current !== attempt) return
     // The first connection's 401 is told through its response-headers event; a reconnect's here.
     if (status === 401 && attempt.index > 0) {
@@ -365,6 +353,10 @@ export class SseSession implements SocketOwner {
       this.refused = null
       refused?.()
     }
+  }
+
+  opened(attempt: SseAttempt, status: number, mode: ReadMode, handshake: HarTimings, note?: string): void {
+    if (this.current !== attempt) return
     this.state = 'open'
     this.everOpened = true
     this.lastStatus = status
@@ -377,6 +369,7 @@ export class SseSession implements SocketOwner {
       attempt: attempt.index,
       status,
       handshake,
+      ...(note ? { note } : {}),
     })
   }
 
@@ -560,267 +553,6 @@ export class SseSession implements SocketOwner {
   }
 }
 
-/** One connection of a session: an undici dispatch handler that times the exchange and decodes the body. */
-class SseAttempt implements Dispatcher.DispatchHandler {
-  readonly marks: ExchangeMarks
-  delivered = 0
-  /** Engine time of the chunk being decoded (every message in it arrived then). */
-  chunkAt = 0
-  opened = false
-  isEventStream = false
-  private abortFn: ((err?: Error) => void) | null = null
-  private aborted = false
-  private protocol: HttpProtocol = 'http/1.1'
-  private socketInfo: { reused: boolean; id: number; address: string; port: number } | null = null
-  private sentHeaders: HeaderList = []
-  private sentHeadersBytes = 0
-  private sentBodyBytes = 0
-  private decoder: StreamDecoder | null = null
-  private inflater: Transform | null = null
-  private lastProgress = 0
-  private resumeFn: (() => void) | null = null
-  private host = ''
-
-  /** Set when the response is a redirect to follow: the request is let go and the session follows it. */
-  private redirect: { status: number; location: string } | null = null
-
-  constructor(
-    private readonly session: SseSession,
-    readonly index: number,
-    queuedAt: number,
-    private readonly method: string,
-  ) {
-    this.marks = { queuedAt }
-  }
-
-  private now(): number {
-    return this.session.clock.now()
-  }
-
-  dispatch(agent: Agent, url: URL, headers: HeaderList, prepared: PreparedBody): void {
-    if (this.aborted) return
-    this.host = url.host
-    const options = this.session.requestOptions
-    const flat: string[] = []
-    let hasContentType = false
-    for (const [k, v] of headers) {
-      if (k.toLowerCase() === 'content-type') hasContentType = true
-      flat.push(k, v)
-    }
-    if (!hasContentType && prepared.contentType && prepared.body !== null)
-      flat.push('content-type', prepared.contentType)
-    if (prepared.length !== null && prepared.body !== null) this.sentBodyBytes = prepared.length
-    try {
-      agent.dispatch(
-        {
-          origin: url.origin,
-          path: `${url.pathname}${url.search}`,
-          method: this.method,
-          headers: flat,
-          body: prepared.body,
-          headersTimeout: options.headersTimeoutMs,
-          bodyTimeout: this.session.explicitIdleTimeout,
-        },
-        this,
-      )
-    } catch (e) {
-      this.session.attemptEnded(this, { kind: 'fatal', error: classifyError(e, this.host) })
-    }
-  }
-
-  abort(): void {
-    this.aborted = true
-    this.inflater?.destroy()
-    this.abortFn?.(new EngineError('internal', 'Closed'))
-  }
-
-  attachSocket(socket: Socket, rawHeaders: string): void {
-    if (this.socketInfo) return
-    const timing = timingOf(socket)
-    this.protocol = (socket as TLSSocket).alpnProtocol === 'h2' ? 'h2' : 'http/1.1'
-    let reused = true
-    if (timing && !timing.claimed) {
-      timing.claimed = true
-      reused = false
-      this.claim(timing)
-    }
-    this.socketInfo = {
-      reused,
-      id: timing?.id ?? 0,
-      address: timing?.remoteAddress ?? socket.remoteAddress ?? '',
-      port: timing?.remotePort ?? socket.remotePort ?? 0,
-    }
-    this.sentHeadersBytes = Buffer.byteLength(rawHeaders) + 2
-    this.sentHeaders = parseSentHeaderBlock(rawHeaders, this.protocol)
-  }
-
-  private claim(timing: ConnectionTiming): void {
-    for (const e of connectionPhases(this.session.sid, timing, this.marks))
-      this.session.emitPhase(this, () => e)
-  }
-
-  // ---- undici's dispatch handler ----
-
-  onConnect(abort: (err?: Error) => void): void {
-    if (this.aborted) {
-      abort(new EngineError('internal', 'Closed'))
-      return
-    }
-    this.abortFn = abort
-    this.marks.sendStart = this.now()
-  }
-
-  onRequestSent(): void {
-    if (this.aborted) return
-    this.marks.sendEnd = this.now()
-    const info = this.socketInfo
-    this.session.emitPhase(this, () => ({
-      type: 'request-sent',
-      sid: this.session.sid,
-      start: this.marks.sendStart ?? (this.marks.sendEnd as number),
-      t: this.marks.sendEnd as number,
-      reused: info?.reused ?? true,
-      connectionId: info?.id ?? 0,
-      protocol: this.protocol,
-      remoteAddress: info?.address ?? '',
-      remotePort: info?.port ?? 0,
-      headers: this.sentHeaders,
-      headersBytes: this.sentHeadersBytes,
-      bodyBytes: this.sentBodyBytes,
-    }))
-  }
-
-  onResponseStarted(): void {
-    this.marks.firstByte ??= this.now()
-  }
-
-  onHeaders(status: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
-    if (this.aborted) return false
-    const t = this.now()
-    this.marks.firstByte ??= t
-    this.marks.sendEnd ??= this.marks.firstByte
-    this.lastProgress = t
-    this.resumeFn = resume
-    const headers = pairRawHeaders(rawHeaders)
-    this.session.emitPhase(this, () => ({
-      type: 'response-headers',
-      sid: this.session.sid,
-      t,
-      status,
-      statusText: statusText ?? '',
-      httpVersion: this.protocol === 'h2' ? '2' : '1.1',
-      headers,
-      headersBytes: headerBlockBytes(status, statusText ?? '', headers),
-    }))
-    const location = headerValue(headers, 'location')
-    if (REDIRECT_STATUSES.has(status) && location !== '' && this.session.requestOptions.followRedirects) {
-      this.redirect = { status, location }
-      this.abortFn?.(new EngineError('internal', 'Following a redirect'))
-      return false
-    }
-    const contentType = headerValue(headers, 'content-type')
-    const forced = this.session.forcedMode
-    // Per the EventSource spec only a 200 with text/event-stream is an event stream; other statuses are read
-    // as plain chunks so the person sees what the server said instead.
-    const ok2xx = status >= 200 && status < 300
-    const mode = ok2xx ? streamModeFor(contentType, forced) : 'chunks'
-    this.isEventStream = status === 200 && mode === 'sse'
-    this.decoder = createStreamDecoder(
-      mode,
-      {
-        text: (kind, data) => this.session.text(this, kind, data),
-        messages: (kind, seq, count, size, preview, event, id) =>
-          this.session.messages(this, kind, seq, count, size, preview, event, id),
-        bytes: (chunk) => {
-          this.session.bodyBytes += chunk.length
-          this.session.bytes(this, chunk)
-        },
-        retry: (ms) => this.session.setRetry(ms),
-        fatal: (message) => {
-          const err = new EngineError('message_too_large', message)
-          this.fatal = err
-          this.abortFn?.(err)
-        },
-      },
-      this.session.decoderStateRef,
-      MAX_EVENT_BYTES,
-      this.session.logRef,
-    )
-    const encoding = headerValue(headers, 'content-encoding').trim().toLowerCase()
-    if (encoding && encoding !== 'identity') {
-      const inflater = makeInflater(encoding)
-      if (!inflater) {
-        this.fatal = new EngineError(
-          'network',
-          `The stream uses content encoding "${encoding}", which is not supported`,
-        )
-        this.abortFn?.(this.fatal)
-        return false
-      }
-      this.inflater = inflater
-      inflater.on('data', (chunk: Buffer) => {
-        if (!this.session.isCurrent(this)) return
-        this.chunkAt = this.now()
-        this.decoder?.push(chunk, this.chunkAt)
-      })
-      inflater.on('drain', () => this.resumeFn?.())
-      inflater.on('error', (e) => this.abortFn?.(e))
-    }
-    this.opened = true
-    this.session.opened(this, status, mode, harTimings(this.marks, t))
-    return true
-  }
-
-  /** A limit the decoder hit: the attempt ends with this error and is not retried. */
-  private fatal: EngineError | null = null
-
-  onData(chunk: Buffer): boolean {
-    if (this.aborted) return false
-    const t = this.now()
-    this.chunkAt = t
-    this.session.wireBytes += chunk.length
-    if (this.decoder?.mode !== 'chunks') this.session.bodyBytes += chunk.length
-    if (t - this.lastProgress >= PROGRESS_EVERY_MS) {
-      this.lastProgress = t
-      this.session.progress(t)
-    }
-    if (this.inflater) return this.inflater.write(chunk)
-    // A connection the session has let go records nothing more.
-    if (this.session.isCurrent(this)) this.decoder?.push(chunk, t)
-    return true
-  }
-
-  onComplete(): void {
-    if (this.aborted) return
-    const endDecoding = (): void => {
-      this.chunkAt = this.now()
-      this.decoder?.end()
-      this.session.attemptEnded(this, { kind: 'ended' })
-    }
-    if (this.inflater) {
-      this.inflater.once('end', endDecoding)
-      this.inflater.end()
-      this.inflater.resume()
-    } else {
-      endDecoding()
-    }
-  }
-
-  onError(err: Error): void {
-    if (this.redirect) {
-      this.session.followRedirect(this, this.redirect.status, this.redirect.location)
-      return
-    }
-    if (this.aborted && !this.fatal) return
-    this.inflater?.destroy()
-    if (this.fatal) {
-      this.session.attemptEnded(this, { kind: 'fatal', error: classifyError(this.fatal, this.host) })
-      return
-    }
-    this.session.attemptEnded(this, { kind: 'error', error: classifyError(err, this.host) })
-  }
-}
-
 function withStreamHeaders(headers: HeaderList): HeaderList {
   const out: HeaderList = [...headers]
   if (!hasHeader(out, 'user-agent')) out.push(['user-agent', `Flightdeck/${VERSION}`])
@@ -828,11 +560,4 @@ function withStreamHeaders(headers: HeaderList): HeaderList {
   // What EventSource sends: intermediaries must not serve a stream from a cache.
   if (!hasHeader(out, 'cache-control')) out.push(['cache-control', 'no-cache'])
   return out
-}
-
-function makeInflater(encoding: string): Transform | null {
-  if (encoding === 'gzip' || encoding === 'x-gzip') return createGunzip()
-  if (encoding === 'deflate') return createInflate()
-  if (encoding === 'br') return createBrotliDecompress()
-  return null
 }

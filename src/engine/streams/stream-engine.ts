@@ -1,6 +1,11 @@
 import type { CommandRequest, CommandResponse } from '../../shared/contract'
 import { fail, ok, type Result } from '../../shared/result'
-import { DEFAULT_SSE_OPTIONS, DEFAULT_WS_OPTIONS, MAX_STREAM_ENTRY_DATA } from '../../shared/streams'
+import {
+  DEFAULT_SSE_OPTIONS,
+  DEFAULT_WS_OPTIONS,
+  MAX_STREAM_ENTRY_DATA,
+  sseReconnectByDefault,
+} from '../../shared/streams'
 import type { SseOpenOptions, WsOpenOptions } from '../../shared/stream-schemas'
 import type { TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
@@ -70,7 +75,11 @@ export class StreamEngine {
   openSse(p: CommandRequest<'sse.open'>, hooks: StreamHooks = {}): Result<CommandResponse<'sse.open'>> {
     const sid = `e${this.nextSse++}`
     if (hooks.onUnauthorized) this.unauthorized.set(sid, hooks.onUnauthorized)
-    const stream: SseOpenOptions = { ...DEFAULT_SSE_OPTIONS, ...definedOnly(p.stream ?? {}) }
+    const stream: SseOpenOptions = {
+      ...DEFAULT_SSE_OPTIONS,
+      reconnect: sseReconnectByDefault(p.request.method),
+      ...definedOnly(p.stream ?? {}),
+    }
     const session = new SseSession({
       sid,
       spec: p.request,

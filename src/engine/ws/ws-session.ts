@@ -11,6 +11,7 @@ import { closeCodeText, isSendableCloseCode } from '../../shared/streams'
 import type { HeaderList, StreamMessageKind, WsMessageEvent } from '../../shared/timeline'
 import { classifyError } from '../http/errors'
 import { harTimings, type ExchangeMarks } from '../http/timings'
+import { ERROR_BODY_BYTES, withBody } from '../streams/error-body'
 import type { StreamLog } from '../streams/stream-log'
 import {
   checkHeaderList,
@@ -218,15 +219,16 @@ export class WsSession {
           `The server answered ${this.status} ${res.statusMessage ?? ''}`.trim() +
           ' instead of switching to WebSocket (101)',
       }
-      // Keep what the server said (bounded), so the log shows why.
+      // What the server said (bounded) is the error's detail, not a message: a refusal's body is not traffic
+      // of the session, and must not count towards (or match) a run's stop condition.
       const chunks: Buffer[] = []
       let size = 0
       res.on('data', (c: Buffer) => {
-        if (size < 64 * 1024) chunks.push(c)
+        if (size < ERROR_BODY_BYTES) chunks.push(c)
         size += c.length
       })
       res.on('end', () => {
-        if (size > 0 && mine()) this.record('in', 'text', Buffer.concat(chunks).subarray(0, 64 * 1024))
+        if (mine() && this.failure) this.failure = withBody(this.failure, Buffer.concat(chunks), size, true)
         socket.terminate()
       })
       res.on('error', () => socket.terminate())

@@ -1,5 +1,5 @@
 import { useAppStore } from '../store/store-context'
-import type { ComposeMode } from './streams-slice'
+import { sseReconnectFor, type ComposeMode } from './streams-slice'
 
 const MODES: { id: ComposeMode; label: string }[] = [
   { id: 'http', label: 'HTTP' },
@@ -33,18 +33,25 @@ export function StreamComposeBar() {
   const mode = useAppStore((s) => s.composeMode)
   const o = useAppStore((s) => s.streamCompose)
   const set = useAppStore((s) => s.setStreamCompose)
+  const setReconnect = useAppStore((s) => s.setSseReconnect)
+  const method = useAppStore((s) => s.composer.method.trim().toUpperCase() || 'GET')
+  const tabId = useAppStore((s) => s.activeTabId)
   if (mode === 'http') return null
   if (mode === 'sse') {
+    const reconnect = sseReconnectFor(o, tabId, method)
     return (
       <div className="stream-compose" role="group" aria-label="SSE options">
         <label>
-          <input
-            type="checkbox"
-            checked={o.sseReconnect}
-            onChange={(e) => set({ sseReconnect: e.target.checked })}
-          />
+          <input type="checkbox" checked={reconnect} onChange={(e) => setReconnect(e.target.checked)} />
           Reconnect
         </label>
+        {method !== 'GET' ? (
+          <span className="muted small" data-testid="reconnect-note">
+            {reconnect
+              ? `On for this ${method}: every reconnect sends it again`
+              : `Off for ${method} unless you turn it on: a reconnect sends the request again`}
+          </span>
+        ) : null}
         <label>
           Give up after
           <input
@@ -53,7 +60,7 @@ export function StreamComposeBar() {
             min={0}
             max={1000}
             value={o.sseMaxRetries}
-            disabled={!o.sseReconnect}
+            disabled={!reconnect}
             onChange={(e) =>
               set({ sseMaxRetries: Math.max(0, Math.min(1000, Math.round(Number(e.target.value) || 0))) })
             }

@@ -1,7 +1,12 @@
 import type { StateCreator } from 'zustand/vanilla'
 import type { RequestContext, SavedMessage as RequestMessage } from '../../shared/collection'
 import type { AppError, Result } from '../../shared/result'
-import { DEFAULT_SSE_OPTIONS, DEFAULT_WS_OPTIONS, type StreamFilter } from '../../shared/streams'
+import {
+  DEFAULT_SSE_OPTIONS,
+  DEFAULT_WS_OPTIONS,
+  sseReconnectByDefault,
+  type StreamFilter,
+} from '../../shared/streams'
 import type { ApiClient } from '../client/api-client'
 import { toRequestSpec } from '../composer/composer-draft'
 import type { AppState } from '../store/app-state'
@@ -26,7 +31,11 @@ import {
 export type ComposeMode = 'http' | 'sse' | 'ws'
 
 export interface StreamCompose {
-  sseReconnect: boolean
+  /**
+   * Reconnect choices made by hand, per tab id. A tab without one reconnects only for GET (sseReconnectFor):
+   * a reconnect sends the request again, and a POST is not re-sent unless the person turned it on for it.
+   */
+  sseReconnect: Readonly<Record<string, boolean>>
   sseMaxRetries: number
   sseMode: 'auto' | 'sse' | 'ndjson' | 'chunks'
   /** Comma- or space-separated subprotocols to offer. */
@@ -81,6 +90,8 @@ export interface StreamsSlice {
   readWholeMessage(sid: string, seq: number): Promise<Result<Uint8Array[]>>
   setComposeMode(mode: ComposeMode): void
   setStreamCompose(patch: Partial<StreamCompose>): void
+  /** Turn SSE reconnect on or off for the active tab's request. */
+  setSseReconnect(on: boolean): void
   /** Open an SSE or WebSocket session from the composer; the new lane is selected. */
   openStream(): Promise<void>
   /** Show `sid`'s log (a fresh window unless it is already shown). */
@@ -113,13 +124,32 @@ export const DEFAULT_ASSEMBLE_PATH = 'choices[0].delta.content'
 
 export function defaultStreamCompose(): StreamCompose {
   return {
-    sseReconnect: DEFAULT_SSE_OPTIONS.reconnect,
+    sseReconnect: {},
     sseMaxRetries: DEFAULT_SSE_OPTIONS.maxRetries,
     sseMode: DEFAULT_SSE_OPTIONS.mode,
     wsProtocols: '',
     wsReconnect: DEFAULT_WS_OPTIONS.reconnect,
     wsMaxMessageMb: DEFAULT_WS_OPTIONS.maxMessageBytes / (1024 * 1024),
   }
+}
+
+/** Hand-made reconnect choices kept (one per tab; the oldest go first). */
+const MAX_RECONNECT_CHOICES = 200
+
+/** Whether an SSE session opened from tab `tabId` with `method` reconnects: the tab's choice, else GET only. */
+export function sseReconnectFor(o: StreamCompose, tabId: string, method: string): boolean {
+  return o.sseReconnect[tabId] ?? sseReconnectByDefault(method)
+}
+
+/** `o`'s reconnect choices with `tabId`'s set to `on`. */
+export function withReconnectChoice(
+  o: StreamCompose,
+  tabId: string,
+  on: boolean,
+): StreamCompose['sseReconnect'] {
+  const { [tabId]: _old, ...rest } = o.sseReconnect
+  const kept = Object.entries(rest).slice(-(MAX_RECONNECT_CHOICES - 1))
+  return { ...Object.fromEntries(kept), [tabId]: on }
 }
 
 export function splitProtocols(text: string): string[] {
@@ -280,6 +310,13 @@ export function createStreamsSlice(client: ApiClient): StateCreator<AppState, []
 
       setComposeMode: (composeMode) => set({ composeMode }),
       setStreamCompose: (patch) => set((s) => ({ streamCompose: { ...s.streamCompose, ...patch } })),
+      setSseReconnect: (on) =>
+        set((s) => ({
+          streamCompose: {
+            ...s.streamCompose,
+            sseReconnect: withReconnectChoice(s.streamCompose, s.activeTabId, on),
+          },
+        })),
 
       openStream: async () => {
         const { composeMode, composer, streamCompose: o } = get()
@@ -302,7 +339,11 @@ export function createStreamsSlice(client: ApiClient): StateCreator<AppState, []
               })
             : await client.invoke('sse.open', {
                 request: toRequestSpec(composer),
-                stream: { reconnect: o.sseReconnect, maxRetries: o.sseMaxRetries, mode: o.sseMode },
+                stream: {
+                  reconnect: sseReconnectFor(o, get().activeTabId, composer.method),
+                  maxRetries: o.sseMaxRetries,
+                  mode: o.sseMode,
+                },
                 ...scope,
               })
         if (!res.ok) {

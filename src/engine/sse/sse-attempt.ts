@@ -1,0 +1,421 @@
+import type { Socket } from 'node:net'
+import type { TLSSocket } from 'node:tls'
+import type { Transform } from 'node:stream'
+import type { Agent, Dispatcher } from 'undici'
+import type { RequestOptions } from '../../shared/request'
+import type { AppError } from '../../shared/result'
+import type { SseOpenOptions } from '../../shared/stream-schemas'
+import type { HarTimings, HeaderList, HttpProtocol } from '../../shared/timeline'
+import { connectionPhases, timingOf, type ConnectionTiming } from '../http/connector'
+import { createContentDecoder, expansionError, isKnownCoding } from '../http/decompression-guard'
+import { EngineError, classifyError } from '../http/errors'
+import type { PreparedBody } from '../http/request-body'
+import { harTimings, type ExchangeMarks } from '../http/timings'
+import type { StreamLog } from '../streams/stream-log'
+import {
+  headerBlockBytes,
+  headerValue,
+  pairRawHeaders,
+  parseSentHeaderBlock,
+  type StreamContext,
+} from '../streams/stream-plumbing'
+import { ERROR_BODY_BYTES, ERROR_BODY_WAIT_MS, withBody } from '../streams/error-body'
+import { responsePolicy, type ReadMode } from './sse-response-policy'
+import { createStreamDecoder, type SseIdState, type StreamDecoder, type TextKind } from './stream-decoder'
+
+/** Longest line or event the parser buffers before it gives up on the stream (bytes). */
+const MAX_EVENT_BYTES = 32 * 1024 * 1024
+const PROGRESS_EVERY_MS = 50
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
+
+export type AttemptEnd =
+  { kind: 'ended' } | { kind: 'error'; error: AppError } | { kind: 'fatal'; error: AppError }
+
+/** What one connection needs from its session (SseSession). */
+export interface AttemptOwner {
+  readonly sid: string
+  readonly clock: StreamContext['clock']
+  readonly requestOptions: RequestOptions
+  readonly explicitIdleTimeout: number
+  readonly forcedMode: SseOpenOptions['mode']
+  readonly decoderStateRef: SseIdState
+  readonly logRef: StreamLog
+  wireBytes: number
+  bodyBytes: number
+  isCurrent(attempt: SseAttempt): boolean
+  emitPhase(attempt: SseAttempt, build: () => Parameters<StreamContext['emit']>[0] | null): void
+  opened(attempt: SseAttempt, status: number, mode: ReadMode, handshake: HarTimings, note?: string): void
+  /** The response was refused with this status (a 401 drops the credentials a reconnect used). */
+  refusedWith(attempt: SseAttempt, status: number): void
+  text(attempt: SseAttempt, kind: TextKind, data: string): void
+  messages(
+    attempt: SseAttempt,
+    kind: TextKind,
+    seq: number,
+    count: number,
+    size: number,
+    preview: string,
+    event: string | undefined,
+    id: string | undefined,
+  ): void
+  bytes(attempt: SseAttempt, data: Buffer): void
+  setRetry(ms: number): void
+  progress(t: number): void
+  attemptEnded(attempt: SseAttempt, end: AttemptEnd): void
+  followRedirect(attempt: SseAttempt, status: number, location: string): void
+}
+
+/**
+ * One connection of a session: an undici dispatch handler that times the exchange and decodes the body. A
+ * response that is not a stream (not 2xx) is not decoded into messages: its body, bounded in size and time,
+ * becomes the detail of the error the attempt ends with.
+ */
+export class SseAttempt implements Dispatcher.DispatchHandler {
+  readonly marks: ExchangeMarks
+  delivered = 0
+  /** Engine time of the chunk being decoded (every message in it arrived then). */
+  chunkAt = 0
+  opened = false
+  isEventStream = false
+  private abortFn: ((err?: Error) => void) | null = null
+  private aborted = false
+  private protocol: HttpProtocol = 'http/1.1'
+  private socketInfo: { reused: boolean; id: number; address: string; port: number } | null = null
+  private sentHeaders: HeaderList = []
+  private sentHeadersBytes = 0
+  private sentBodyBytes = 0
+  private decoder: StreamDecoder | null = null
+  private inflater: Transform | null = null
+  private lastProgress = 0
+  private resumeFn: (() => void) | null = null
+  private host = ''
+  /** This connection's bytes off the wire and out of the content decoder (the bomb guard compares them). */
+  private wire = 0
+  private decoded = 0
+  /** undici delivered the whole response (an abort no longer reaches onError). */
+  private complete = false
+  private ended = false
+  /** Set when the response is a redirect to follow: the request is let go and the session follows it. */
+  private redirect: { status: number; location: string } | null = null
+  /** A limit the decoder or the bomb guard hit: the attempt ends with this error and is not retried. */
+  private fatal: EngineError | null = null
+  /** A response that failed the connection (not 2xx): its error, and its body as it comes, bounded. */
+  private failing: {
+    error: AppError
+    chunks: Buffer[]
+    kept: number
+    total: number
+    timer: ReturnType<typeof setTimeout>
+  } | null = null
+
+  constructor(
+    private readonly session: AttemptOwner,
+    readonly index: number,
+    queuedAt: number,
+    private readonly method: string,
+  ) {
+    this.marks = { queuedAt }
+  }
+
+  private now(): number {
+    return this.session.clock.now()
+  }
+
+  dispatch(agent: Agent, url: URL, headers: HeaderList, prepared: PreparedBody): void {
+    if (this.aborted) return
+    this.host = url.host
+    const options = this.session.requestOptions
+    const flat: string[] = []
+    let hasContentType = false
+    for (const [k, v] of headers) {
+      if (k.toLowerCase() === 'content-type') hasContentType = true
+      flat.push(k, v)
+    }
+    if (!hasContentType && prepared.contentType && prepared.body !== null)
+      flat.push('content-type', prepared.contentType)
+    if (prepared.length !== null && prepared.body !== null) this.sentBodyBytes = prepared.length
+    try {
+      agent.dispatch(
+        {
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: this.method,
+          headers: flat,
+          body: prepared.body,
+          headersTimeout: options.headersTimeoutMs,
+          bodyTimeout: this.session.explicitIdleTimeout,
+        },
+        this,
+      )
+    } catch (e) {
+      this.end({ kind: 'fatal', error: classifyError(e, this.host) })
+    }
+  }
+
+  abort(): void {
+    this.aborted = true
+    this.stopDecoding()
+    this.abortFn?.(new EngineError('internal', 'Closed'))
+  }
+
+  attachSocket(socket: Socket, rawHeaders: string): void {
+    if (this.socketInfo) return
+    const timing = timingOf(socket)
+    this.protocol = (socket as TLSSocket).alpnProtocol === 'h2' ? 'h2' : 'http/1.1'
+    let reused = true
+    if (timing && !timing.claimed) {
+      timing.claimed = true
+      reused = false
+      this.claim(timing)
+    }
+    this.socketInfo = {
+      reused,
+      id: timing?.id ?? 0,
+      address: timing?.remoteAddress ?? socket.remoteAddress ?? '',
+      port: timing?.remotePort ?? socket.remotePort ?? 0,
+    }
+    this.sentHeadersBytes = Buffer.byteLength(rawHeaders) + 2
+    this.sentHeaders = parseSentHeaderBlock(rawHeaders, this.protocol)
+  }
+
+  private claim(timing: ConnectionTiming): void {
+    for (const e of connectionPhases(this.session.sid, timing, this.marks))
+      this.session.emitPhase(this, () => e)
+  }
+
+  // ---- undici's dispatch handler ----
+
+  onConnect(abort: (err?: Error) => void): void {
+    if (this.aborted) {
+      abort(new EngineError('internal', 'Closed'))
+      return
+    }
+    this.abortFn = abort
+    this.marks.sendStart = this.now()
+  }
+
+  onRequestSent(): void {
+    if (this.aborted) return
+    this.marks.sendEnd = this.now()
+    const info = this.socketInfo
+    this.session.emitPhase(this, () => ({
+      type: 'request-sent',
+      sid: this.session.sid,
+      start: this.marks.sendStart ?? (this.marks.sendEnd as number),
+      t: this.marks.sendEnd as number,
+      reused: info?.reused ?? true,
+      connectionId: info?.id ?? 0,
+      protocol: this.protocol,
+      remoteAddress: info?.address ?? '',
+      remotePort: info?.port ?? 0,
+      headers: this.sentHeaders,
+      headersBytes: this.sentHeadersBytes,
+      bodyBytes: this.sentBodyBytes,
+    }))
+  }
+
+  onResponseStarted(): void {
+    this.marks.firstByte ??= this.now()
+  }
+
+  onHeaders(status: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
+    if (this.aborted) return false
+    const t = this.now()
+    this.marks.firstByte ??= t
+    this.marks.sendEnd ??= this.marks.firstByte
+    this.lastProgress = t
+    this.resumeFn = resume
+    const headers = pairRawHeaders(rawHeaders)
+    this.session.emitPhase(this, () => ({
+      type: 'response-headers',
+      sid: this.session.sid,
+      t,
+      status,
+      statusText: statusText ?? '',
+      httpVersion: this.protocol === 'h2' ? '2' : '1.1',
+      headers,
+      headersBytes: headerBlockBytes(status, statusText ?? '', headers),
+    }))
+    const location = headerValue(headers, 'location')
+    if (REDIRECT_STATUSES.has(status) && location !== '' && this.session.requestOptions.followRedirects) {
+      this.redirect = { status, location }
+      this.abortFn?.(new EngineError('internal', 'Following a redirect'))
+      return false
+    }
+    const encoding = headerValue(headers, 'content-encoding').trim().toLowerCase()
+    if (encoding && encoding !== 'identity' && !isKnownCoding(encoding)) {
+      this.fatal = new EngineError(
+        'network',
+        `The stream uses content encoding "${encoding}", which is not supported`,
+      )
+      this.abortFn?.(this.fatal)
+      return false
+    }
+    const policy = responsePolicy(
+      status,
+      statusText ?? '',
+      headerValue(headers, 'content-type'),
+      this.session.forcedMode,
+    )
+    if (policy.kind === 'fail') {
+      this.session.refusedWith(this, status)
+      const timer = setTimeout(() => this.failNow(false), ERROR_BODY_WAIT_MS)
+      this.failing = { error: policy.error, chunks: [], kept: 0, total: 0, timer }
+    } else {
+      this.isEventStream = policy.eventStream
+      this.decoder = this.makeDecoder(policy.mode)
+    }
+    if (encoding && encoding !== 'identity') this.inflate(encoding)
+    if (policy.kind === 'read') {
+      this.opened = true
+      this.session.opened(this, status, policy.mode, harTimings(this.marks, t), policy.note)
+    }
+    return true
+  }
+
+  private makeDecoder(mode: ReadMode): StreamDecoder {
+    return createStreamDecoder(
+      mode,
+      {
+        text: (kind, data) => this.session.text(this, kind, data),
+        messages: (kind, seq, count, size, preview, event, id) =>
+          this.session.messages(this, kind, seq, count, size, preview, event, id),
+        bytes: (chunk) => this.session.bytes(this, chunk),
+        retry: (ms) => this.session.setRetry(ms),
+        fatal: (message) => this.failDecoding(new EngineError('message_too_large', message)),
+      },
+      this.session.decoderStateRef,
+      MAX_EVENT_BYTES,
+      this.session.logRef,
+    )
+  }
+
+  /** Undo the content coding, every decoded byte checked by the decompression-bomb guard. */
+  private inflate(encoding: string): void {
+    const inflater = createContentDecoder(encoding)
+    this.inflater = inflater
+    inflater.on('data', (chunk: Buffer) => {
+      if (!this.session.isCurrent(this) || this.fatal) return
+      this.decoded += chunk.length
+      const bomb = expansionError(this.decoded, this.wire, 'event stream')
+      if (bomb) {
+        this.failDecoding(bomb)
+        return
+      }
+      this.chunkAt = this.now()
+      this.take(chunk)
+    })
+    inflater.on('drain', () => this.resumeFn?.())
+    inflater.on('error', (e) => this.failDecoding(e))
+  }
+
+  /** Decoded body bytes: messages of a stream, or the failed response's detail. */
+  private take(chunk: Buffer): void {
+    const failing = this.failing
+    if (failing) {
+      failing.total += chunk.length
+      if (failing.kept < ERROR_BODY_BYTES) {
+        const part = chunk.subarray(0, ERROR_BODY_BYTES - failing.kept)
+        failing.chunks.push(part)
+        failing.kept += part.length
+      }
+      // Enough to say what went wrong; the rest is not waited for.
+      if (failing.total > ERROR_BODY_BYTES) this.failNow(false)
+      return
+    }
+    this.session.bodyBytes += chunk.length
+    this.decoder?.push(chunk, this.chunkAt)
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.aborted || this.ended) return false
+    const t = this.now()
+    this.chunkAt = t
+    this.wire += chunk.length
+    this.session.wireBytes += chunk.length
+    if (t - this.lastProgress >= PROGRESS_EVERY_MS && this.opened) {
+      this.lastProgress = t
+      this.session.progress(t)
+    }
+    if (this.inflater) return this.inflater.write(chunk)
+    // A connection the session has let go records nothing more.
+    if (this.session.isCurrent(this)) this.take(chunk)
+    return true
+  }
+
+  onComplete(): void {
+    if (this.aborted || this.ended) return
+    this.complete = true
+    const endDecoding = (): void => {
+      if (this.ended) return
+      if (this.failing) {
+        this.failNow(true)
+        return
+      }
+      this.chunkAt = this.now()
+      this.decoder?.end()
+      this.end({ kind: 'ended' })
+    }
+    if (this.inflater) {
+      this.inflater.once('end', endDecoding)
+      this.inflater.end()
+      this.inflater.resume()
+    } else {
+      endDecoding()
+    }
+  }
+
+  onError(err: Error): void {
+    if (this.redirect) {
+      this.session.followRedirect(this, this.redirect.status, this.redirect.location)
+      return
+    }
+    if (this.ended || (this.aborted && !this.fatal)) return
+    this.stopDecoding()
+    if (this.fatal) {
+      this.end({ kind: 'fatal', error: classifyError(this.fatal, this.host) })
+      return
+    }
+    // A failed response whose body broke off still fails with its status, and what came of the body.
+    if (this.failing) {
+      this.failNow(false)
+      return
+    }
+    this.end({ kind: 'error', error: classifyError(err, this.host) })
+  }
+
+  /**
+   * A decoder failed or hit a limit. This can happen after undici has delivered the last byte (the decoder is
+   * still working through it), when aborting undici no longer reaches `onError`: end here in that case.
+   */
+  private failDecoding(err: Error): void {
+    if (this.ended || this.fatal) return
+    this.fatal = err instanceof EngineError ? err : new EngineError('network', err.message)
+    this.stopDecoding()
+    if (this.complete || !this.abortFn)
+      this.end({ kind: 'fatal', error: classifyError(this.fatal, this.host) })
+    else this.abortFn(this.fatal)
+  }
+
+  /** End a failed response's attempt with its error and what came of its body. */
+  private failNow(complete: boolean): void {
+    const failing = this.failing
+    if (!failing || this.ended) return
+    const error = withBody(failing.error, Buffer.concat(failing.chunks), failing.total, complete)
+    this.end({ kind: 'fatal', error })
+    this.stopDecoding()
+    if (!this.complete) this.abortFn?.(new EngineError('internal', 'Failed response read'))
+  }
+
+  private stopDecoding(): void {
+    if (this.failing) clearTimeout(this.failing.timer)
+    this.inflater?.destroy()
+  }
+
+  private end(end: AttemptEnd): void {
+    if (this.ended) return
+    this.ended = true
+    if (this.failing) clearTimeout(this.failing.timer)
+    this.session.attemptEnded(this, end)
+  }
+}
