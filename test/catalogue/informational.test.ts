@@ -4,7 +4,7 @@ import { runCli } from '../../src/cli'
 import type { JsonReport } from '../../src/cli/report'
 import { applyBatch, EMPTY_TIMELINE, type TimelineState } from '../../src/renderer/timeline/apply-batch'
 import type { SessionRow } from '../../src/renderer/timeline/session-row'
-import { interimMarkRects } from '../../src/renderer/timeline/waterfall-paint'
+import { interimMarkRects } from '../../src/renderer/timeline/interim-marks'
 import {
   INFORMATIONAL_EVERY_MS,
   MAX_KEPT_INFORMATIONAL,
@@ -168,7 +168,7 @@ describe('interim (1xx) responses', () => {
     // latest, all on the waiting part of the bar, before the response.
     if (!row?.informational || !row.response) throw new Error('row without hints or response')
     const x = (t: number): number => t - row.queued.t
-    const rects = interimMarkRects(row.informational, x, 1_000_000, 0)
+    const rects = interimMarkRects(row.informational, x, 1_000_000, 0, 22)
     expect(rects).toHaveLength(MAX_KEPT_INFORMATIONAL + 2)
     for (const r of rects) {
       expect(r.x).toBeGreaterThanOrEqual(Math.floor(x(row.sent?.start ?? row.queued.t)))

@@ -8,14 +8,9 @@ import { fileURLToPath } from 'node:url'
 import { createGzip } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseCliArgs } from '../../src/cli/args'
-import { toRequestSpec } from '../../src/renderer/composer/composer-draft'
-import { createAppStore } from '../../src/renderer/store/app-store'
-import { draftToSaved, extrasOf, savedToDraft } from '../../src/renderer/tabs/draft-convert'
-import { emptySavedRequest } from '../../src/shared/collection'
 import { engineTempRoot, SWEEP_MAX_REMOVED, sweepStaleTempDirs } from '../../src/engine/temp-files'
 import { DEFAULT_REQUEST_OPTIONS } from '../../src/shared/constants'
 import { startRawServer, pathOf, type RawServer } from './raw-server'
-import { engineClient, until } from '../renderer/engine-client'
 import { expectError, openCatalogue, spec, underFault, type Catalogue } from './harness'
 
 /**
@@ -180,51 +175,6 @@ describe('the body limit', () => {
       'body_too_large',
       /^The response body is larger than the limit of 2\.0 GB \(2147483648 bytes\); raise the request's Max body option/,
     )
-  })
-
-  it('the composer’s Max body option goes with the request, and the row says what was discarded', async () => {
-    const store = createAppStore(engineClient(cat.service), { localNow: () => 0 })
-    const stop = store.getState().connect()
-    try {
-      const s = store.getState
-      s().setUrl(`${raw.url}/endless`)
-      s().setOption('maxBodyBytes', 3 * MiB)
-      await s().send()
-      const failed = (): boolean =>
-        Object.values(s().timeline.rows).some((r) => r.queued.url.endsWith('/endless') && r.state === 'error')
-      await until(failed, 10_000)
-      const row = Object.values(s().timeline.rows).find(
-        (r) => r.state === 'error' && r.queued.url.endsWith('/endless'),
-      )
-      const term = row?.terminal
-      expect(term?.type === 'error' ? term.message : term).toMatch(
-        /^The response body is larger than the limit of 3\.0 MB \(3145728 bytes\); raise/,
-      )
-      expect(term?.type === 'error' ? term.partialBodyBytes : 0).toBeGreaterThan(MiB)
-    } finally {
-      stop()
-    }
-  })
-
-  it('a request file’s maxBodyBytes is the composer’s Max body: read, sent, and written back only when set', () => {
-    const req = {
-      ...emptySavedRequest('Big'),
-      url: 'http://127.0.0.1:1/',
-      options: { maxBodyBytes: 3 * MiB },
-    }
-    const draft = savedToDraft(req)
-    expect(toRequestSpec(draft).options.maxBodyBytes).toBe(3 * MiB)
-    expect(draftToSaved(draft, req.auth, extrasOf(req), req.options).options).toEqual({
-      maxBodyBytes: 3 * MiB,
-    })
-    const plain = { ...emptySavedRequest('Plain'), url: 'http://127.0.0.1:1/' }
-    const edited = savedToDraft(plain)
-    expect(toRequestSpec(edited).options.maxBodyBytes, 'the default is the engine’s').toBeUndefined()
-    expect(draftToSaved(edited, plain.auth, extrasOf(plain), plain.options).options).toEqual({})
-    edited.options.maxBodyBytes = 5 * MiB
-    expect(draftToSaved(edited, plain.auth, extrasOf(plain), plain.options).options).toEqual({
-      maxBodyBytes: 5 * MiB,
-    })
   })
 
   it('flightdeck send --max-body sets it (bytes, or k/m/g), and refuses what is not a size', () => {

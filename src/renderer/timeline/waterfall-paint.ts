@@ -2,7 +2,7 @@ import { formatTick } from './time-axis'
 import type { TimelineState } from './apply-batch'
 import { concurrencySeries, type ConcurrencySeries } from './concurrency'
 import { drawHookMark, drawHttpLane, drawJobEnd, laneRendererFor, type PhaseColors } from './lanes'
-import type { InformationalSummary } from './session-row'
+import { interimMarkRects } from './interim-marks'
 import type { ViewItem } from './table-view'
 import { timeToX, windowTicks, type TimeWindow } from './time-view'
 
@@ -110,7 +110,8 @@ export function paintBody(
     laneRendererFor(row.queued.kind)(lane)
     if (row.informational) {
       ctx.fillStyle = palette.mark
-      for (const r of interimMarkRects(row.informational, x, m.width, y)) ctx.fillRect(r.x, r.y, r.w, r.h)
+      for (const r of interimMarkRects(row.informational, x, m.width, y, ROW_HEIGHT))
+        ctx.fillRect(r.x, r.y, r.w, r.h)
     }
     // A job's polls and a long poll's repeats share the row of the request that started them.
     for (const sid of row.members ?? []) {
@@ -136,42 +137,6 @@ export function paintBody(
       ctx.strokeRect(0.5, y + 1.5, m.width - 1, ROW_HEIGHT - 3)
     }
   }
-}
-
-export interface Rect {
-  x: number
-  y: number
-  w: number
-  h: number
-}
-
-/**
- * The marks of a row's interim (1xx) responses, on the waiting part of its bar: a tick at each one kept with
- * its headers; past those (a flood), a line along the top to a tick at the latest. Whole pixels, only what is
- * on screen, and never more than the kept ones plus two, however many came.
- */
-export function interimMarkRects(
-  info: InformationalSummary,
-  x: (t: number) => number,
-  width: number,
-  y: number,
-): Rect[] {
-  const top = y + 3
-  const h = ROW_HEIGHT - 6
-  const out: Rect[] = []
-  const tick = (t: number): void => {
-    const px = Math.round(x(t))
-    if (px >= 0 && px <= width) out.push({ x: px, y: top, w: 1, h })
-  }
-  for (const mark of info.kept) tick(mark.t)
-  const lastKept = info.kept[info.kept.length - 1]
-  if (info.count > info.kept.length) {
-    const from = Math.max(0, Math.round(x(lastKept?.t ?? info.lastT)))
-    const to = Math.min(width, Math.round(x(info.lastT)))
-    if (to > from) out.push({ x: from, y: top, w: to - from, h: 2 })
-    tick(info.lastT)
-  }
-  return out
 }
 
 /** A concurrency series with the window it was counted over (it may be a few frames old when drawn). */
