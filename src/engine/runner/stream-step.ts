@@ -13,6 +13,9 @@ import { checkCount, type AssertionResult } from './checks'
  * incoming messages, and close it when the stop condition holds — `count` messages, a message whose data
  * matches `match`, or `durationMs` — or when the server ends it. With no condition it stops after
  * DEFAULT_STOP (100 messages or 10 s). A `count` or `match` that is not met by the end fails the step.
+ *
+ * A session whose handshake fails (an SSE response that is not 2xx, a WebSocket upgrade refused, a connection
+ * that never opens) fails the step whatever its stop condition, with the status the server answered.
  */
 
 export interface StreamDeps {
@@ -106,6 +109,8 @@ export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): P
   const durationMs = input.stop.durationMs ?? DEFAULT_STOP.durationMs
   const re = input.stop.match !== undefined ? new RegExp(input.stop.match) : null
   let status: number | undefined
+  /** The first connection opened (a 2xx stream, a WebSocket upgraded): only then do messages count. */
+  let streamOpen = false
   let count = 0
   let seen = 0
   let matched = false
@@ -139,7 +144,10 @@ export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): P
     for (const e of batch.events) {
       if (e.sid !== sid) continue
       touched = true
+      // A refused handshake has no stream-open: its status is the response's (the last hop's, after redirects).
+      if (e.type === 'response-headers' && !streamOpen) status = e.status
       if (e.type === 'stream-open' && e.attempt === 0) {
+        streamOpen = true
         status = e.status
         if (input.kind === 'ws' && !sentMessages) {
           sentMessages = true
@@ -147,7 +155,7 @@ export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): P
         }
       }
     }
-    if (touched && !met) {
+    if (touched && !met && streamOpen) {
       scan()
       if (met) close()
     }
@@ -158,19 +166,29 @@ export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): P
   if (input.signal?.aborted) close()
   let final
   try {
-    final = (await streams.wait(sid)).final
+    const outcome = await streams.wait(sid)
+    final = outcome.final
+    // The batches may not have brought the handshake yet when the session ends: the engine knows it.
+    streamOpen = outcome.handshake.opened
+    status = outcome.handshake.status ?? status
   } finally {
     clearTimeout(timer)
     off()
     input.signal?.removeEventListener('abort', onAbort)
   }
-  if (!met) scan()
+  if (!met && streamOpen) scan()
   const timeMs = Date.now() - started
 
   let error: StreamStepOutcome['error']
   const timedOut = closing && !met && !input.signal?.aborted
   if (input.signal?.aborted && !met) error = { code: 'cancelled', message: 'Cancelled' }
-  else if (final.type === 'error' && !met) error = { code: final.code, message: final.message }
+  else if (final.type === 'error' && (!met || !streamOpen))
+    error = { code: final.code, message: final.message }
+  else if (!streamOpen)
+    error = {
+      code: 'timeout_connect',
+      message: `stopped after ${durationMs} ms before the ${input.kind === 'sse' ? 'stream' : 'WebSocket'} opened`,
+    }
   else if (!met && (input.stop.count !== undefined || re)) {
     const wanted = re ? `a message matching /${input.stop.match ?? ''}/` : `${input.stop.count ?? 0} messages`
     const how = timedOut ? `stopped after ${durationMs} ms` : 'the stream ended'

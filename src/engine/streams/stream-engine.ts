@@ -44,6 +44,17 @@ export interface StreamHooks {
 export interface StreamOutcome {
   sid: string
   final: Extract<TimelineEvent, { type: 'done' | 'error' | 'cancelled' }>
+  /**
+   * The first connection's handshake: whether it opened (a 2xx stream, a WebSocket upgraded) and the status
+   * the server answered (a refusal's too). Known here when the session ends, unlike the timeline's batches,
+   * which reach subscribers later.
+   */
+  handshake: Handshake
+}
+
+export interface Handshake {
+  opened: boolean
+  status?: number
 }
 
 export class StreamEngine {
@@ -54,6 +65,7 @@ export class StreamEngine {
   private readonly ended: string[] = []
   private readonly waiters = new Map<string, ((o: StreamOutcome) => void)[]>()
   private readonly finals = new Map<string, StreamOutcome['final']>()
+  private readonly handshakes = new Map<string, Handshake>()
   private readonly unauthorized = new Map<string, () => void>()
   private nextSse = 1
   private nextWs = 1
@@ -67,6 +79,7 @@ export class StreamEngine {
       emit: (e) => {
         options.emit(e)
         if (e.type === 'response-headers' && e.status === 401) this.refused(e.sid)
+        if (e.type === 'response-headers' || (e.type === 'stream-open' && e.attempt === 0)) this.handshaken(e)
         if (e.type === 'done' || e.type === 'error' || e.type === 'cancelled') this.settled(e)
       },
     }
@@ -186,7 +199,7 @@ export class StreamEngine {
   /** Resolves when the session ends (tests and the CLI). */
   wait(sid: string): Promise<StreamOutcome> {
     const final = this.finals.get(sid)
-    if (final) return Promise.resolve({ sid, final })
+    if (final) return Promise.resolve({ sid, final, handshake: this.handshakeOf(sid) })
     if (!this.sse.has(sid) && !this.ws.has(sid)) return Promise.reject(new Error(`Unknown session ${sid}`))
     return new Promise((resolve) => {
       const list = this.waiters.get(sid) ?? []
@@ -205,12 +218,24 @@ export class StreamEngine {
     hook?.()
   }
 
+  private handshaken(e: Extract<TimelineEvent, { type: 'response-headers' | 'stream-open' }>): void {
+    const h = this.handshakeOf(e.sid)
+    // Once open, the first connection's status stays; before, the last hop's (after redirects) is the one.
+    if (h.opened) return
+    this.handshakes.set(e.sid, { opened: e.type === 'stream-open', status: e.status })
+  }
+
+  private handshakeOf(sid: string): Handshake {
+    return this.handshakes.get(sid) ?? { opened: false }
+  }
+
   private settled(final: StreamOutcome['final']): void {
     this.finals.set(final.sid, final)
     this.unauthorized.delete(final.sid)
     const list = this.waiters.get(final.sid)
     this.waiters.delete(final.sid)
-    for (const w of list ?? []) w({ sid: final.sid, final })
+    const handshake = this.handshakeOf(final.sid)
+    for (const w of list ?? []) w({ sid: final.sid, final, handshake })
   }
 
   private onEnd(sid: string): void {
@@ -220,6 +245,7 @@ export class StreamEngine {
       this.sse.delete(old)
       this.ws.delete(old)
       this.finals.delete(old)
+      this.handshakes.delete(old)
       this.logs.remove(old)
     }
   }
