@@ -2,6 +2,7 @@ import type { Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli'
 import type { JsonReport } from '../../src/cli/report'
+import type { HarDocument } from '../../src/engine/har/har-types'
 import { applyBatch, EMPTY_TIMELINE, type TimelineState } from '../../src/renderer/timeline/apply-batch'
 import type { SessionRow } from '../../src/renderer/timeline/session-row'
 import { interimMarkRects } from '../../src/renderer/timeline/interim-marks'
@@ -115,6 +116,15 @@ describe('interim (1xx) responses', () => {
       [['link', '</style.css>; rel=preload; as=style']],
     ])
     expect(row?.informational?.kept[0]?.statusText).toBe('Early Hints')
+
+    // A HAR has no place for them: the response says in its comment that they came.
+    const har = await cat.service.invoke('har.export', { sids: [sid] })
+    if (!har.ok) throw new Error(har.error.message)
+    const doc = JSON.parse(har.value.har) as HarDocument
+    expect(doc.log.entries[0]?.response.status).toBe(200)
+    expect(doc.log.entries[0]?.response.comment).toBe(
+      '3 informational (1xx) responses before this one (the last: 103 Early Hints)',
+    )
   })
 
   it('a second of 103s as fast as they come: bounded events, the row waits, TTFB is the final response', async () => {

@@ -1,6 +1,6 @@
 import type { HarExportResult } from '../../shared/body-view'
 import type { RequestBody } from '../../shared/request'
-import type { HarTimings, HeaderList } from '../../shared/timeline'
+import type { HarTimings, HeaderList, InformationalEvent } from '../../shared/timeline'
 import type { BodyStore } from '../http/body-store'
 import { harTimings } from '../http/timings'
 import type { SessionRecord, SessionRecords } from '../sessions/session-records'
@@ -191,6 +191,13 @@ function postDataOf(body: RequestBody | undefined, headers: HeaderList): HarPost
   }
 }
 
+/** HAR 1.2 has no place for interim (1xx) responses: the response's comment says they came. */
+function interimComment(e: InformationalEvent): string {
+  const what = e.count === 1 ? 'response' : 'responses'
+  const last = `${e.status} ${e.statusText}`.trimEnd()
+  return `${e.count} informational (1xx) ${what} before this one (the last: ${last})`
+}
+
 async function responseOf(
   r: SessionRecord,
   bodies: BodyStore,
@@ -237,6 +244,7 @@ async function responseOf(
         : (headers.find(([k]) => k.toLowerCase() === 'location')?.[1] ?? ''),
     headersSize: res ? res.headersBytes : -1,
     bodySize,
+    ...(r.informational ? { comment: interimComment(r.informational) } : {}),
   }
 }
 

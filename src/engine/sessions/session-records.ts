@@ -2,6 +2,7 @@ import type { RequestBody } from '../../shared/request'
 import type {
   ConnectEvent,
   DnsEvent,
+  InformationalEvent,
   QueuedEvent,
   RequestSentEvent,
   ResponseHeadersEvent,
@@ -30,6 +31,8 @@ export interface SessionRecord {
   tls?: TlsEvent
   sent?: RequestSentEvent
   response?: ResponseHeadersEvent
+  /** The latest interim (1xx) response's event: its count covers them all (HAR has no place for them). */
+  informational?: InformationalEvent
   terminal?: TerminalEvent
   /** The body as composed (text kinds only; files and multipart are described, not copied). */
   requestBody?: RequestBody
@@ -85,6 +88,9 @@ export class SessionRecords {
         break
       case 'response-headers':
         r.response = e
+        break
+      case 'informational':
+        r.informational = e
         break
       case 'done':
       case 'error':
