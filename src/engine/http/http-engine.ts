@@ -27,7 +27,13 @@ import { Exchange, type ExchangeOutcome, type ExchangeOwner } from './exchange'
 import { harTimings } from './timings'
 import { checkHeaderList, parseTargetUrl } from './request-checks'
 import { Scheduler, type Ticket } from './scheduler'
-import { VERSION } from '../version'
+import {
+  BODY_HEADERS,
+  CREDENTIAL_HEADERS,
+  isFollowableRedirect,
+  redirectMethod,
+  withDefaultHeaders,
+} from './hop-rules'
 import { startTempSweep } from '../temp-files'
 
 export interface HttpEngineOptions {
@@ -60,10 +66,6 @@ export interface ExchangeResult {
   final: DoneEvent | ErrorEvent | CancelledEvent
 }
 
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
-/** Headers that must not follow a redirect to another origin (credentials). */
-const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization'])
-const BODY_HEADERS = new Set(['content-type', 'content-length', 'content-encoding', 'transfer-encoding'])
 /** Settled requests remembered for a late `waitFor` (the CLI and tests wait before they settle). */
 const KEEP_SETTLED = 256
 
@@ -568,23 +570,4 @@ export class HttpEngine implements ExchangeOwner {
 /** An informational event past the kept ones: it only updates the count. */
 function isCountOnly(e: TimelineEvent): boolean {
   return e.type === 'informational' && e.headers === undefined
-}
-
-function withDefaultHeaders(headers: HeaderList, options: RequestOptions): HeaderList {
-  const out: HeaderList = [...headers]
-  const has = (name: string): boolean => out.some(([k]) => k.toLowerCase() === name)
-  if (!has('user-agent')) out.push(['user-agent', `Flightdeck/${VERSION}`])
-  if (!has('accept')) out.push(['accept', '*/*'])
-  if (options.decompress && !has('accept-encoding')) out.push(['accept-encoding', 'gzip, deflate, br'])
-  return out
-}
-
-function isFollowableRedirect(status: number, headers: HeaderList): boolean {
-  return REDIRECT_STATUSES.has(status) && headers.some(([k]) => k.toLowerCase() === 'location')
-}
-
-function redirectMethod(method: string, status: number): string {
-  if (status === 303 && method !== 'HEAD') return 'GET'
-  if ((status === 301 || status === 302) && method === 'POST') return 'GET'
-  return method
 }
