@@ -219,7 +219,40 @@ test.describe('reading and copying a response', () => {
     expect((JSON.parse(all) as { bodyBase64: string }).bodyBase64).toBe(
       Buffer.from(JSON.stringify({ note: long })).toString('base64'),
     )
+
+    // A header's value and the URL, each with its own button.
+    await details.getByRole('tab', { name: 'Headers' }).click()
+    const contentType = details
+      .getByRole('table', { name: 'Response headers' })
+      .getByRole('row', { name: /content-type/ })
+    await contentType.hover()
+    await contentType.getByRole('button', { name: 'Copy content-type' }).click()
+    await expect(details.getByText('Copied the value of content-type')).toBeVisible()
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('application/json')
+    await details.getByRole('button', { name: 'Copy URL' }).click()
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${server.url}/echo`)
   })
+})
+
+test('+ Add puts the cursor in the new row; a refused connection names the address and port it tried', async ({
+  page,
+}) => {
+  if (!host) throw new Error('no host')
+  await page.goto(host.url)
+  await page
+    .getByRole('tab', { name: /^Headers/ })
+    .first()
+    .click()
+  await page.getByRole('button', { name: '+ Add' }).click()
+  await expect(page.getByRole('textbox', { name: 'Headers name 1' })).toBeFocused()
+  await page.keyboard.type('X-Typed')
+  await expect(page.getByRole('textbox', { name: 'Headers name 1' })).toHaveValue('X-Typed')
+
+  await page.getByRole('textbox', { name: 'URL' }).fill('http://127.0.0.1:9/nothing')
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  const details = page.getByRole('region', { name: 'Details' })
+  await details.getByRole('tab', { name: 'Overview' }).click()
+  await expect(details.getByRole('tabpanel')).toContainText('Remote address127.0.0.1:9 (tried; nothing was sent)')
 })
 
 test('the WebSocket and SSE composers show only what applies', async ({ page }) => {

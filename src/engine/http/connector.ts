@@ -90,6 +90,9 @@ export function createTimedConnector(clock: Clock, profile: TlsProfile): buildCo
 
     const open = (address: string): void => {
       timing.connectStart = clock.now()
+      // Where the connection is going; a refused or timed-out connect still names the address and port tried.
+      timing.remoteAddress = address
+      timing.remotePort = port
       if (isTls) {
         const servername = options.servername ?? (isIP(options.hostname) ? undefined : options.hostname)
         const tls = tlsConnect({

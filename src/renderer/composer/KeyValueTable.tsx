@@ -1,4 +1,5 @@
 import type { KeyValue } from '../../shared/request'
+import { useFocusAddedRow } from '../hooks/use-focus-added-row'
 
 interface KeyValueTableProps {
   /** Names the table for screen readers ("Query parameters", "Headers", "Form fields"). */
@@ -20,11 +21,15 @@ export function KeyValueTable({
   const update = (index: number, patch: Partial<KeyValue>) =>
     onChange(rows.map((r, i) => (i === index ? { ...r, ...patch } : r)))
   const remove = (index: number) => onChange(rows.filter((_, i) => i !== index))
-  const add = () => onChange([...rows, { name: '', value: '', enabled: true }])
+  const [tableRef, added] = useFocusAddedRow<HTMLTableElement>(rows.length)
+  const add = () => {
+    added()
+    onChange([...rows, { name: '', value: '', enabled: true }])
+  }
 
   return (
     <div className="kv">
-      <table className="kv-table" aria-label={label}>
+      <table ref={tableRef} className="kv-table" aria-label={label}>
         <tbody>
           {rows.map((row, i) => (
             <tr key={i} className={row.enabled ? undefined : 'kv-disabled'}>

@@ -1,10 +1,13 @@
 import type { HeaderList } from '../../shared/timeline'
 import type { SessionRow } from '../timeline/session-row'
+import { useAppStore } from '../store/store-context'
+import { CopyNote } from './CopyNote'
 
 /** Request headers as the engine sent them, and the response headers as received. */
 export function HeadersPanel({ row }: { row: SessionRow }) {
   return (
     <div className="headers-panel">
+      <CopyNote bodyId="headers" />
       <h3 className="section-title">Response headers</h3>
       {row.response ? (
         <HeaderTable label="Response headers" headers={row.response.headers} />
@@ -22,6 +25,7 @@ export function HeadersPanel({ row }: { row: SessionRow }) {
 }
 
 function HeaderTable({ label, headers }: { label: string; headers: HeaderList }) {
+  const copyText = useAppStore((s) => s.copyText)
   if (headers.length === 0) return <p className="muted small">None.</p>
   return (
     <table className="header-table mono" aria-label={label}>
@@ -30,6 +34,17 @@ function HeaderTable({ label, headers }: { label: string; headers: HeaderList })
           <tr key={i}>
             <th scope="row">{name}</th>
             <td>{value}</td>
+            <td className="header-copy">
+              <button
+                type="button"
+                className="link-button small"
+                aria-label={`Copy ${name}`}
+                title={`Copy the value of ${name}`}
+                onClick={() => void copyText(value, `the value of ${name}`, 'headers')}
+              >
+                Copy
+              </button>
+            </td>
           </tr>
         ))}
       </tbody>

@@ -22,9 +22,11 @@ export function OverviewPanel({ row }: { row: SessionRow }) {
       'Remote address',
       sent
         ? `${sent.remoteAddress}:${sent.remotePort}`
-        : row.connect
-          ? `${row.connect.remoteAddress}:${row.connect.remotePort}`
-          : '—',
+        : row.state === 'error'
+          ? `${row.connect ? `${row.connect.remoteAddress}:${row.connect.remotePort}` : urlTarget(row.queued.url)} (tried; nothing was sent)`
+          : row.connect
+            ? `${row.connect.remoteAddress}:${row.connect.remotePort}`
+            : '—',
     ],
     ['Protocol', sent ? (sent.protocol === 'h2' ? 'HTTP/2' : 'HTTP/1.1') : '—'],
     [
@@ -84,4 +86,15 @@ export function OverviewPanel({ row }: { row: SessionRow }) {
       <PhaseTable row={row} />
     </div>
   )
+}
+
+/** `host:port` a URL names, with the scheme's default port: where a connection that never opened was going. */
+export function urlTarget(url: string): string {
+  try {
+    const u = new URL(url)
+    const port = u.port || (u.protocol === 'https:' || u.protocol === 'wss:' ? '443' : '80')
+    return `${u.hostname}:${port}`
+  } catch {
+    return url
+  }
 }

@@ -4,6 +4,7 @@ import { formatBytes } from '../../shared/format'
 import { useAppStore } from '../store/store-context'
 import type { SessionRow } from '../timeline/session-row'
 import { isJsonContentType, isTextualContentType } from './body-text'
+import { CopyNote } from './CopyNote'
 import { ErrorBox } from './ErrorBox'
 import { HexViewer } from './HexViewer'
 import { LineViewer } from './LineViewer'
@@ -203,15 +204,6 @@ function SaveNote({ bodyId }: { bodyId: string }) {
   return note ? (
     <p className="muted small body-note" role="status">
       {note}
-    </p>
-  ) : null
-}
-
-function CopyNote({ bodyId }: { bodyId: string }) {
-  const note = useAppStore((s) => (s.copyNote?.bodyId === bodyId ? s.copyNote : null))
-  return note ? (
-    <p className={note.error ? 'field-warning small body-note' : 'muted small body-note'} role="status">
-      {note.text}
     </p>
   ) : null
 }

@@ -1,10 +1,13 @@
 import type { SessionRow } from '../timeline/session-row'
+import { useAppStore } from '../store/store-context'
 import { methodText, statusClass } from '../timeline/row-labels'
 import { statusLine } from './reason-phrase'
+import { CopyNote } from './CopyNote'
 
 /** "200 OK  GET https://…" (WS for a WebSocket session), or the error in plain words. */
 export function StatusLine({ row }: { row: SessionRow }) {
   const term = row.terminal
+  const copyText = useAppStore((s) => s.copyText)
   let status: string
   if (row.state === 'error' && term?.type === 'error') status = 'Failed'
   else if (row.state === 'cancelled') status = 'Cancelled'
@@ -13,12 +16,24 @@ export function StatusLine({ row }: { row: SessionRow }) {
   else status = 'Pending'
 
   return (
-    <div className="status-line">
-      <span className={`status-pill ${statusClass(row)}`}>{status}</span>
-      <span className="method">{methodText(row)}</span>
-      <span className="url mono" title={row.queued.url}>
-        {row.queued.url}
-      </span>
-    </div>
+    <>
+      <div className="status-line">
+        <span className={`status-pill ${statusClass(row)}`}>{status}</span>
+        <span className="method">{methodText(row)}</span>
+        <span className="url mono" title={row.queued.url}>
+          {row.queued.url}
+        </span>
+        <button
+          type="button"
+          className="link-button small"
+          aria-label="Copy URL"
+          title="Copy the URL"
+          onClick={() => void copyText(row.queued.url, 'the URL', 'url')}
+        >
+          Copy
+        </button>
+      </div>
+      <CopyNote bodyId="url" />
+    </>
   )
 }

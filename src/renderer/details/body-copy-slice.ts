@@ -17,12 +17,12 @@ const systemClipboard: ClipboardWriter = async (text) => {
 }
 
 export interface BodyCopySlice {
-  /** What the last copy did, for the body it was about. */
+  /** What the last copy did, and where it was asked for: a body's id, or a place such as 'url' or 'headers'. */
   copyNote: { bodyId: string; text: string; error: boolean } | null
   /** Copy a whole body, as received (UTF-8 text), to the clipboard; says how much, or why not. */
   copyBody(bodyId: string, size: number): Promise<void>
-  /** Copy a short text (a header value, a URL) and say what was copied. */
-  copyText(text: string, what: string): Promise<void>
+  /** Copy a short text (a header value, a URL) and say what was copied, at `where`. */
+  copyText(text: string, what: string, where: string): Promise<void>
 }
 
 /** A whole body as text, read from the engine in pages. */
@@ -66,18 +66,13 @@ export function createBodyCopySlice(
         note(`Could not copy: ${e instanceof Error ? e.message : String(e)}`, true)
       }
     },
-    copyText: async (text, what) => {
+    copyText: async (text, what, where) => {
       try {
         await clipboard(text)
-        set({ copyNote: { bodyId: '', text: `Copied ${what}`, error: false } })
+        set({ copyNote: { bodyId: where, text: `Copied ${what}`, error: false } })
       } catch (e) {
-        set({
-          copyNote: {
-            bodyId: '',
-            text: `Could not copy: ${e instanceof Error ? e.message : String(e)}`,
-            error: true,
-          },
-        })
+        const why = e instanceof Error ? e.message : String(e)
+        set({ copyNote: { bodyId: where, text: `Could not copy: ${why}`, error: true } })
       }
     },
   })

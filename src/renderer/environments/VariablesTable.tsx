@@ -1,13 +1,15 @@
 import { RemoveCell } from '../composer/KeyValueTable'
 import type { Variable } from '../../shared/collection'
+import { useFocusAddedRow } from '../hooks/use-focus-added-row'
 
 /** Name / value / secret rows, for a collection, a folder or an environment. */
 export function VariablesTable({ rows, onChange }: { rows: Variable[]; onChange(rows: Variable[]): void }) {
   const update = (i: number, patch: Partial<Variable>): void =>
     onChange(rows.map((v, j) => (j === i ? { ...v, ...patch } : v)))
+  const [tableRef, added] = useFocusAddedRow<HTMLTableElement>(rows.length)
   return (
     <>
-      <table className="kv-table vars-table" aria-label="Variables table">
+      <table ref={tableRef} className="kv-table vars-table" aria-label="Variables table">
         <thead>
           <tr>
             <th>Name</th>
@@ -58,7 +60,10 @@ export function VariablesTable({ rows, onChange }: { rows: Variable[]; onChange(
       <button
         type="button"
         className="link-button"
-        onClick={() => onChange([...rows, { name: '', value: '', secret: false }])}
+        onClick={() => {
+          added()
+          onChange([...rows, { name: '', value: '', secret: false }])
+        }}
       >
         + Add variable
       </button>
