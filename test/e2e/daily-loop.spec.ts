@@ -252,7 +252,9 @@ test('+ Add puts the cursor in the new row; a refused connection names the addre
   await page.getByRole('button', { name: 'Send', exact: true }).click()
   const details = page.getByRole('region', { name: 'Details' })
   await details.getByRole('tab', { name: 'Overview' }).click()
-  await expect(details.getByRole('tabpanel')).toContainText('Remote address127.0.0.1:9 (tried; nothing was sent)')
+  await expect(details.getByRole('tabpanel')).toContainText(
+    'Remote address127.0.0.1:9 (tried; nothing was sent)',
+  )
 })
 
 test('the WebSocket and SSE composers show only what applies', async ({ page }) => {
