@@ -26,10 +26,13 @@ sse options:
   -X, --request <method>   HTTP method (default GET, or POST with -d)
   -d, --data <body>        request body, sent as application/json unless -H sets a
                            Content-Type; @path sends a file's bytes
+      --reconnect          reconnect a request that is not a GET too (it is sent again
+                           each time; by default only a GET reconnects, as EventSource)
       --no-reconnect       do not reconnect when the stream ends or drops
       --retries <n>        failed reconnects in a row before giving up (default 5)
       --mode <m>           auto (by Content-Type), sse, ndjson or chunks
-      --last-event-id <id> resume a stream: sent as Last-Event-ID
+      --last-event-id <id> resume a stream: sent as Last-Event-ID on the first connection
+                           (reconnects send the latest id the stream set)
 
 ws options:
   -p, --protocol <name>    offer a subprotocol (repeatable)
@@ -161,7 +164,7 @@ export function parseStreamArgs(argv: readonly string[]): StreamCliCommand {
     }
   }
 
-  for (const flag of ['protocol', 'send', 'reconnect', 'max-message'] as const) {
+  for (const flag of ['protocol', 'send', 'max-message'] as const) {
     if (values[flag] !== undefined) return error(`--${flag} is a ws option`)
   }
   const withScheme = HAS_SCHEME.test(target) ? target : `http://${target}`
@@ -193,6 +196,9 @@ export function parseStreamArgs(argv: readonly string[]): StreamCliCommand {
     return error(`--mode must be auto, sse, ndjson or chunks, got '${mode}'`)
   }
   const stream: Partial<SseOpenOptions> = {}
+  if (values.reconnect && values['no-reconnect'])
+    return error('--reconnect and --no-reconnect contradict each other')
+  if (values.reconnect) stream.reconnect = true
   if (values['no-reconnect']) stream.reconnect = false
   if (retries !== null) stream.maxRetries = retries
   if (mode !== undefined) stream.mode = mode

@@ -230,7 +230,7 @@ function humanLine(service: EngineService, e: TimelineEvent, origin: number): st
       const what =
         e.mode === 'ws'
           ? `WebSocket open${e.protocol ? ` (subprotocol ${e.protocol})` : ''}`
-          : `${e.mode} stream open`
+          : `${e.mode} stream open${e.note ? ` (${e.note})` : ''}`
       return `${at} * ${e.attempt > 0 ? `reconnected (#${e.attempt}), ` : ''}${what}`
     }
     case 'sse-event':

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createGzip } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runStreamCli } from '../../src/cli/stream-command'
 import type { EngineService } from '../../src/engine/service'
 import type { RequestSpec } from '../../src/shared/request'
 import { sleep, startSseServer, type SseFixture } from '../fixtures/sse-server'
@@ -225,5 +226,57 @@ describe('Last-Event-ID', () => {
     const ids =
       sent?.type === 'request-sent' ? sent.headers.filter(([k]) => k.toLowerCase() === 'last-event-id') : []
     expect(ids.map(([, v]) => v)).toEqual(['5'])
+  })
+})
+
+describe('flightdeck sse', () => {
+  async function sseCli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = ''
+    let err = ''
+    const code = await runStreamCli(['sse', ...argv], {
+      out: (t) => void (out += t),
+      err: (t) => void (err += t),
+    })
+    return { code, out, err }
+  }
+
+  it('exits 1 on a refused handshake, naming the status, and prints no message', async () => {
+    const r = await sseCli(`${server.url}/status/404`)
+    expect(r.code).toBe(1)
+    expect(r.err).toBe(
+      'flightdeck: protocol: The server answered 404 Not Found instead of a stream (a stream needs a 2xx response)\n',
+    )
+    expect(r.out).not.toContain('←')
+  })
+
+  it('says a text/plain body is read as raw chunks', async () => {
+    const r = await sseCli(`${server.url}/chunks?n=1&every=5`)
+    expect(r.code).toBe(0)
+    expect(r.out).toContain(
+      'chunks stream open (Read as raw chunks: the response is text/plain, not text/event-stream (no events, no reconnect))',
+    )
+  })
+
+  it('a POST is sent once; --reconnect sends it again, as asked', async () => {
+    const count = (): number => server.requests.filter((x) => x.path.startsWith('/llm?n=1&every=2')).length
+    const before = count()
+    const once = await sseCli('-d', '{}', `${server.url}/llm?n=1&every=2`)
+    expect(once.code).toBe(0)
+    expect(count() - before).toBe(1)
+    const again = await sseCli('-d', '{}', '--reconnect', '--max', '3', `${server.url}/llm?n=1&every=2`)
+    expect(again.code).toBe(0)
+    expect(again.out).toMatch(/reconnecting in \d+ ms \(#1\)/)
+    expect(count() - before).toBeGreaterThanOrEqual(2)
+  })
+
+  it('--last-event-id goes on the first connection, and the log shows the id each reconnect sends', async () => {
+    const path = '/events?n=1&close=1&retry=5'
+    const ids = (): string[] =>
+      server.requests.filter((x) => x.path === path).map((x) => String(x.headers['last-event-id']))
+    const before = ids().length
+    const r = await sseCli('--last-event-id', '41', '--max', '2', `${server.url}${path}`)
+    expect(r.code).toBe(0)
+    expect(ids().slice(before, before + 2)).toEqual(['41', '42'])
+    expect(r.out).toMatch(/reconnecting in 5 ms \(#1\): The server ended the stream \[Last-Event-ID: 42\]/)
   })
 })
