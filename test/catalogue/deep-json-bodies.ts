@@ -128,6 +128,8 @@ export interface DeepReport {
   size: number
   lines: number
   deepest: number
+  /** Highest heap seen while the body downloaded, over the idle engine's (sampled, so a lower bound). */
+  downloadPeakBytes: number
   /** Heap (V8 heap + array buffers) held after opening, over what it was before, after a full GC. */
   retainedBytes: number
   /** Highest heap seen while opening, over the baseline (sampled, so a lower bound). */

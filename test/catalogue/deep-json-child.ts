@@ -35,11 +35,15 @@ async function main(): Promise<void> {
   const reports: DeepReport[] = []
   try {
     for (const [i, url] of arg.urls.entries()) {
+      const idle = settle()
+      let downloadPeak = idle
+      const watch = setInterval(() => (downloadPeak = Math.max(downloadPeak, heap())), 2)
       const sent = await service.invoke('http.send', {
         request: { method: 'GET', url, headers: [], body: { kind: 'none' }, options: {} },
       })
       if (!sent.ok) throw new Error(sent.error.message)
       const done = await service.http.waitFor(sent.value.sids[0] ?? '')
+      clearInterval(watch)
       if (done.final.type !== 'done') throw new Error(`the request ended ${done.final.type}`)
       const bodyId = done.final.body.id
       const before = settle()
@@ -75,6 +79,7 @@ async function main(): Promise<void> {
         size: done.final.body.size,
         lines: total,
         deepest: top.value.indentCap?.deepest ?? 0,
+        downloadPeakBytes: downloadPeak - idle,
         retainedBytes: after - before,
         peakBytes: peak - before,
         openMs: Math.round(openMs),

@@ -43,7 +43,8 @@ describe('deeply nested JSON bodies in the pretty view', () => {
     const cases: DeepCase[] = [
       { shape: 'objects', depth: 300_000, bytes: 0 },
       { shape: 'mixed', depth: 300_000, bytes: 0 },
-      { shape: 'wide-deep', depth: 20_000, bytes: 1_000_000 },
+      // Past the body store's 8 MB in memory, so it goes to disk as it arrives, in frames of 20 KB and 1 byte.
+      { shape: 'wide-deep', depth: 20_000, bytes: 16_000_000 },
       { shape: 'many-small', depth: 4, bytes: 1_000_000 },
       { shape: 'cut-off', depth: 1_000_000, bytes: 0 },
     ]
@@ -60,6 +61,9 @@ describe('deeply nested JSON bodies in the pretty view', () => {
     expect(mixed).toMatchObject({ lines: 600_001, firstClose: 600_000, lastLine: ']', searchLine: 300_000 })
     expect(wide).toMatchObject({ firstClose: (wide?.lines ?? 0) - 1, lastLine: ']', searchLine: -1 })
     expect(wide?.indentCap?.deepest).toBe(20_000)
+    // Downloading it: the queued disk writes held small views of undici's multi-megabyte buffers (23x the body),
+    // and woke the producer per chunk, which made undici copy its buffer per chunk (quadratic in time).
+    expect(wide?.downloadPeakBytes ?? Infinity).toBeLessThanOrEqual(4 * (wide?.size ?? 0))
     expect(small).toMatchObject({ firstClose: (small?.lines ?? 0) - 1, indentCap: null, searchLine: 4 })
     // Cut off: not JSON, and said where; the viewer shows it as raw text with that message.
     expect(cut?.invalid).toBe('unexpected end of JSON')

@@ -62,7 +62,9 @@ export class BodyWriter {
       return true
     }
     if (!this.filePath) this.spill()
-    this.enqueueDiskWrite(chunk)
+    // Likewise for a queued disk write: a slow disk keeps megabytes of small views queued, each pinning a
+    // buffer undici may have grown to megabytes (a body sent as many small chunks took 850 MB for 20 MB).
+    this.enqueueDiskWrite(chunk.byteLength * 2 < chunk.buffer.byteLength ? Buffer.from(chunk) : chunk)
     return this.pendingBytes < this.store.highWaterMark
   }
 
@@ -132,7 +134,7 @@ export class BodyWriter {
         this.failed = e instanceof Error ? e : new Error(String(e))
       } finally {
         this.pendingBytes -= chunk.length
-        if (this.pendingBytes < this.store.highWaterMark && this.drainWaiters) {
+        if (this.pendingBytes <= this.store.highWaterMark / 2 && this.drainWaiters) {
           const waiters = this.drainWaiters
           this.drainWaiters = null
           for (const w of waiters) w()
