@@ -1,4 +1,9 @@
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createEngineService, type EngineService } from '../../src/engine/service'
+import { sseReconnectFor } from '../../src/renderer/streams/streams-slice'
+import { rawChunksNote, streamState } from '../../src/renderer/streams/stream-state'
+import { sleep, startSseServer, type SseFixture } from '../fixtures/sse-server'
+import { engineClient, until } from './engine-client'
 import type { StreamEntry } from '../../src/shared/streams'
 import type { TimelineEvent } from '../../src/shared/timeline'
 import {
@@ -231,5 +236,116 @@ describe('stream rows in the timeline table', () => {
     expect(methodText(row('e1'))).toBe('POST')
     expect(rowLabel(row('e1'))).toBe('POST http://127.0.0.1:9/llm queued')
     expect(methodText(row('s1'))).toBe('GET')
+  })
+})
+
+describe('streams against a real engine and server', () => {
+  let sse: SseFixture
+  let service: EngineService
+  beforeAll(async () => {
+    sse = await startSseServer()
+    // OpenAI's shape: a role chunk with empty content first, the answer's pieces after a pause, then [DONE].
+    sse.route('/chat', async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.write('data: {"choices":[{"delta":{"role":"assistant","content":""}}]}\n\n')
+      await sleep(150)
+      for (const piece of ['Hel', 'lo']) {
+        res.write(`data: ${JSON.stringify({ choices: [{ delta: { content: piece } }] })}\n\n`)
+        await sleep(10)
+      }
+      res.end('data: [DONE]\n\n')
+    })
+    service = createEngineService({
+      host: 'test',
+      persistWorkspace: false,
+      watchCollections: false,
+      flushEveryMs: 5,
+    })
+  })
+  afterAll(async () => {
+    await service.dispose()
+    await sse.close()
+  })
+
+  const storeFor = () => {
+    const store = createAppStore(engineClient(service), { localNow: () => 0 })
+    store.getState().connect()
+    store.getState().setComposeMode('sse')
+    return store
+  }
+  const ended = (store: ReturnType<typeof storeFor>, sid: string) => () =>
+    (store.getState().timeline.rows[sid]?.terminal ?? null) !== null
+
+  it("Assemble starts the time to first token and the token count at the first non-empty piece, not OpenAI's role chunk", async () => {
+    const store = storeFor()
+    store.getState().setMethod('POST')
+    store.getState().setUrl(`${sse.url}/chat`)
+    await store.getState().openStream()
+    const sid = store.getState().selectedSid ?? ''
+    await until(ended(store, sid))
+    store.getState().setAssemblePath(sid, 'choices[0].delta.content')
+    await until(() => (store.getState().assembled?.events ?? 0) >= 4)
+    const a = store.getState().assembled
+    expect(a?.text).toBe('Hello')
+    expect(a?.pieces).toBe(2)
+    const row = store.getState().timeline.rows[sid]
+    const first = a?.firstPieceAt ?? 0
+    // The first piece came 150 ms after the role chunk: that is the first token.
+    expect(first - (a?.firstEventAt ?? 0)).toBeGreaterThanOrEqual(140)
+    expect(first - (row?.queued.t ?? 0)).toBeGreaterThanOrEqual(140)
+  })
+
+  it('a stream refused with 500 is Failed with the status and what the server said, not Closed', async () => {
+    const store = storeFor()
+    store.getState().setUrl(`${sse.url}/status/500`)
+    await store.getState().openStream()
+    const sid = store.getState().selectedSid ?? ''
+    await until(ended(store, sid))
+    const row = store.getState().timeline.rows[sid]
+    if (!row) throw new Error('no row')
+    expect(streamState(row, store.getState().streamLanes[sid])).toBe('failed')
+    expect(row.terminal).toMatchObject({
+      type: 'error',
+      message:
+        'The server answered 500 Internal Server Error instead of a stream (a stream needs a 2xx response)',
+      detail: 'status 500',
+    })
+  })
+
+  it('a 200 text/plain says it is read as raw chunks', async () => {
+    const store = storeFor()
+    store.getState().setUrl(`${sse.url}/chunks?n=2&every=5`)
+    await store.getState().openStream()
+    const sid = store.getState().selectedSid ?? ''
+    await until(ended(store, sid))
+    const row = store.getState().timeline.rows[sid]
+    if (!row) throw new Error('no row')
+    expect(rawChunksNote(row, store.getState().streamLanes[sid])).toBe(
+      'Read as raw chunks: the response is text/plain, not text/event-stream (no events, no reconnect)',
+    )
+  })
+
+  it('a POST from the composer is not re-sent after [DONE] unless reconnect is turned on for its tab', async () => {
+    const store = storeFor()
+    const count = () => sse.requests.filter((r) => r.path.startsWith('/llm')).length
+    store.getState().setMethod('POST')
+    store.getState().setUrl(`${sse.url}/llm?n=1&every=5`)
+    const tab = store.getState().activeTabId
+    expect(sseReconnectFor(store.getState().streamCompose, tab, 'POST')).toBe(false)
+    expect(sseReconnectFor(store.getState().streamCompose, tab, 'GET')).toBe(true)
+    const before = count()
+    await store.getState().openStream()
+    const once = store.getState().selectedSid ?? ''
+    await until(ended(store, once))
+    await sleep(100)
+    expect(count() - before).toBe(1)
+    // Turned on by hand for this tab: the reconnect sends the POST again, as asked.
+    store.getState().setSseReconnect(true)
+    await store.getState().openStream()
+    const again = store.getState().selectedSid ?? ''
+    await until(() => count() - before >= 3)
+    await store.getState().cancel(again)
+    // Another tab keeps the default.
+    expect(sseReconnectFor(store.getState().streamCompose, 'another-tab', 'POST')).toBe(false)
   })
 })

@@ -4,6 +4,7 @@ import { useAppStore } from '../store/store-context'
 import type { SessionRow } from '../timeline/session-row'
 import { AssembleView } from './AssembleView'
 import { MessageLog } from './MessageLog'
+import { rawChunksNote, streamState } from './stream-state'
 import { WsSendBox } from './WsSendBox'
 import { useStreamLanes } from './use-stream-lanes'
 import './streams.css'
@@ -30,21 +31,14 @@ function StreamDetails({ row }: { row: SessionRow }) {
   const open = lane?.openSince !== null && lane?.openSince !== undefined && row.end === null
   const ended = row.end !== null
   const error = row.terminal?.type === 'error' ? row.terminal : null
-  const state = error
-    ? 'failed'
-    : ended
-      ? 'closed'
-      : open
-        ? 'open'
-        : lane && lane.reconnects > 0
-          ? 'reconnecting'
-          : 'connecting'
+  const state = streamState(row, lane)
   const tabs: { id: Tab; label: string }[] = [
     { id: 'messages', label: 'Messages' },
     ...(ws ? [{ id: 'send' as const, label: 'Send' }] : [{ id: 'assemble' as const, label: 'Assemble' }]),
     { id: 'handshake', label: 'Handshake' },
   ]
   const startT = row.queued.t
+  const chunksNote = rawChunksNote(row, lane)
 
   return (
     <section
@@ -74,7 +68,13 @@ function StreamDetails({ row }: { row: SessionRow }) {
           ? ` · ${lane.reconnects} reconnect${lane.reconnects === 1 ? '' : 's'}`
           : ''}
       </div>
-      {error ? <div className="error-box stream-error">{error.message}</div> : null}
+      {error ? (
+        <div className="error-box stream-error" role="alert">
+          {error.message}
+          {error.detail ? <pre className="mono small stream-error-detail">{error.detail}</pre> : null}
+        </div>
+      ) : null}
+      {chunksNote ? <div className="muted small stream-note">{chunksNote}</div> : null}
       <div className="tabs" role="tablist" aria-label="Stream parts">
         {tabs.map((t) => (
           <button

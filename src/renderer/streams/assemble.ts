@@ -55,7 +55,7 @@ export interface Assembled {
   /** Events read so far and the next log seq to read. */
   events: number
   nextSeq: number
-  /** Events whose field was present (the "tokens"). */
+  /** Events whose field was present and not empty (the "tokens"). */
   pieces: number
   /** Engine ms of the first event, the first piece and the last piece. */
   firstEventAt: number | null
@@ -89,7 +89,9 @@ export function assembleEntries(state: Assembled, entries: readonly StreamEntry[
     firstEventAt ??= e.t
     if (!steps || e.encoding !== 'utf8') continue
     const piece = extractField(e.data, steps)
-    if (piece === null) continue
+    // OpenAI's first chunk carries the role with `"content": ""`: no token yet, so it neither starts the time to
+    // first token nor counts as one.
+    if (piece === null || piece === '') continue
     pieces++
     firstPieceAt ??= e.t
     lastPieceAt = e.t
