@@ -1,6 +1,8 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { createParser } from 'eventsource-parser'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createStreamDecoder, type SseIdState, type TextKind } from '../../src/engine/sse/stream-decoder'
@@ -81,6 +83,44 @@ function reference(text: string, ids: string[]): { rows: Row[]; retries: number[
   p.feed(text.endsWith('\r') ? `${text}\n` : text)
   expect(k).toBe(ids.length)
   return { rows: out, retries }
+}
+
+/** The heap in use after a full collection (what a decoder keeps, not its garbage). */
+function heapKept(): number {
+  setFlagsFromString('--expose-gc')
+  ;(runInNewContext('gc') as () => void)()
+  return process.memoryUsage().heapUsed
+}
+
+/**
+ * What a decoder with a 32 MB limit keeps while it reads `count` chunks from `chunkAt(k)` (after `head`): the
+ * heap's growth, and that it stopped nowhere.
+ */
+function keptWhileReading(head: string, count: number, chunkAt: (k: number) => Buffer): number {
+  store = new StreamLogStore()
+  const log = store.create('kept')
+  const fatal: string[] = []
+  const d = createStreamDecoder(
+    'sse',
+    {
+      text: () => undefined,
+      bytes: () => undefined,
+      messages: () => undefined,
+      retry: () => undefined,
+      fatal: (m) => fatal.push(m),
+    },
+    { lastEventId: '' },
+    32 * 1024 * 1024,
+    log,
+  )
+  const before = heapKept()
+  d.push(Buffer.from(head), 0)
+  for (let k = 0; k < count; k++) d.push(chunkAt(k), k)
+  const kept = heapKept() - before
+  expect(fatal).toEqual([])
+  // The decoder is still in use here: what it holds is counted above.
+  d.push(Buffer.from('\n\n'), count)
+  return kept
 }
 
 /** A small deterministic PRNG, so a failure can be replayed. */
@@ -268,6 +308,23 @@ describe('the SSE decoder', () => {
     ])
     expect(ticks.map((t) => t.preview)).toEqual(['before'])
     expect(rows(log)).toEqual([['event', 'before', 'message', null]])
+  })
+
+  it('keeps memory near the size of the text however it comes: many short data lines, a byte a chunk, a long line or id', () => {
+    const MB = 1024 * 1024
+    // An event of 7-byte data lines in 64 KB chunks: the parser used to build its data, two string nodes a line.
+    const lines = Buffer.from('data:x\n'.repeat(Math.floor(65_536 / 7)))
+    const shortLines = keptWhileReading('', Math.ceil((8 * MB) / lines.length), () => lines)
+    expect(shortLines).toBeLessThan(3 * 8 * MB)
+    // A byte a chunk: each chunk used to add a string node (tens of bytes) to the text kept for the event.
+    const x = Buffer.from('x')
+    const byteChunks = keptWhileReading('data: ', MB, () => x)
+    expect(byteChunks).toBeLessThan(4 * MB)
+    // An id line a byte a chunk: its start was searched again (copied whole) on every chunk.
+    const idLine = keptWhileReading('id: ', 256 * 1024, () => x)
+    expect(idLine).toBeLessThan(MB)
+    store?.dispose()
+    store = null
   })
 
   it('decodes the bytes as one UTF-8 stream however they are cut: a BOM dropped only at the start, bad bytes as U+FFFD', () => {

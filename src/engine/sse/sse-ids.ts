@@ -61,6 +61,9 @@ export class IdOnlyBlocks {
   private hasData = false
   /** The start of a line not yet ended: all of it for an `id` line, else enough to tell a `data` line. */
   private partial = ''
+  /** `partial` starts an `id` line (kept whole), and how many pieces it was joined from. */
+  private partialId = false
+  private pieces = 0
   /**
    * The last chunk ended in CR. That CR ended its line there, as the decoder has the parser take it; an LF
    * that starts the next chunk is the CRLF's second half, not a line of its own.
@@ -91,6 +94,7 @@ export class IdOnlyBlocks {
           // What follows the last blank line is a new block.
           this.hasData = false
           this.partial = ''
+          this.partialId = false
         }
         this.tailFrom = after
         this.pendingText = text
@@ -116,6 +120,8 @@ export class IdOnlyBlocks {
     if (
       this.buffer === this.lastEventId &&
       text.indexOf('\nid') === -1 &&
+      // (A long `partial` is an `id` line: not searched again, as that would copy it whole per chunk.)
+      !this.partialId &&
       !(this.partial + text.slice(0, 2)).startsWith('id')
     )
       return true
@@ -181,6 +187,7 @@ export class IdOnlyBlocks {
       }
       const line = this.partial === '' ? text.slice(pos, end) : this.partial + text.slice(pos, end)
       this.partial = ''
+      this.partialId = false
       this.line(line)
       pos = end + 1
       if (text.charCodeAt(end) === CR && text.charCodeAt(pos) === LF) pos++
@@ -189,8 +196,22 @@ export class IdOnlyBlocks {
   }
 
   private keep(piece: string): void {
+    // A line that is not an `id` line keeps only its first 5 characters, known once it has them.
+    if (this.partial.length >= 5 && !this.partialId) return
+    if (this.partialId) {
+      this.partial += piece
+      // An `id` line in many tiny chunks would be a string of as many nodes (tens of bytes each, for a byte
+      // of text): once it has more nodes than a 64th of its length, reading a character makes V8 flatten it.
+      if (++this.pieces > 64 && this.pieces * 64 > this.partial.length) {
+        this.partial.charCodeAt(0)
+        this.pieces = 1
+      }
+      return
+    }
     const line = this.partial + piece
-    this.partial = line.startsWith('id:') ? line : line.slice(0, 5)
+    this.partialId = line.startsWith('id:')
+    this.partial = this.partialId ? line : line.slice(0, 5)
+    this.pieces = 1
   }
 
   private line(line: string): void {

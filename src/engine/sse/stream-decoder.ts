@@ -1,18 +1,21 @@
 import { isAscii } from 'node:buffer'
-import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser'
 import { formatBytes } from '../../shared/format'
 import type { StreamMode } from '../../shared/timeline'
 import type { StreamLog } from '../streams/stream-log'
 import { IdOnlyBlocks } from './sse-ids'
+import { LineDecoder } from './line-decoder'
+import { SseLineParser, type ParsedEvent } from './sse-line-parser'
 
 /**
  * Turns the bytes of a streamed HTTP response into messages, chunk by chunk as they arrive:
  *
- * - `sse`: the WHATWG EventSource rules, parsed by eventsource-parser. Each network chunk is decoded once as a
- *   UTF-8 stream (a character split across chunks is joined, bytes that are not UTF-8 become U+FFFD, one leading
- *   BOM is dropped, as the spec decodes; an ASCII chunk is read byte for byte) and fed to the parser, which
- *   handles CR, LF and CRLF line ends (also split across chunks), multi-line data, `event`, `id`, `retry` and
- *   comments. The parser's callbacks only collect what it reports; once the chunk is read, its events, comments
+ * - `sse`: the WHATWG EventSource rules, parsed by `SseLineParser` (eventsource-parser's rules, without building
+ *   each event's data: the log reads that back with eventsource-parser from the block's text). Each network chunk
+ *   is decoded once as a UTF-8 stream (a character split across chunks is joined, bytes that are not UTF-8
+ *   become U+FFFD, one leading BOM is dropped, as the spec decodes; an ASCII chunk is read byte for byte) and fed
+ *   to the parser, which handles CR, LF and CRLF line ends (a CR at once, a CRLF split across chunks as one),
+ *   multi-line data, `event`, `id`, `retry` and comments. An event counts whole (all its lines) against
+ *   `maxBuffer`. The parser's callbacks only collect what it reports; once the chunk is read, its events, comments
  *   and malformed lines (`comment`, `invalid`: shown, not fatal) go into the session's log and are told to the
  *   sink as runs, one tick each.
  *   The last event id persists across events and reconnects (the spec's buffer is not reset by dispatch),
@@ -133,13 +136,11 @@ class SseDecoder implements StreamDecoder {
   private whole = true
   /** Some of the stream was read. */
   private started = false
-  private readonly parser: EventSourceParser
+  private readonly parser: SseLineParser
   private readonly ids: IdOnlyBlocks
   private dead = false
   /** Bytes of the body read so far (where a limit cut the stream, in its message). */
   private received = 0
-  /** The text so far ended in CR, taken as a line end: an LF next is that CRLF's second half. */
-  private crEnded = false
   /** Engine time of the chunk being read: every message completed in it arrived then. */
   private t = 0
   /** The last event id as the events of the chunk being read carry them. */
@@ -157,8 +158,9 @@ class SseDecoder implements StreamDecoder {
    */
   private carry = ''
   private carryId: string
-  /** The carry's size in bytes, as it came off the wire (an LF dropped after a CR aside). */
+  /** The carry's size in bytes, as it came off the wire, and how many pieces it was joined from. */
   private carryBytes = 0
+  private carryPieces = 0
   /**
    * The events of the chunk being read that the log has room for and has not been given yet: `pending` of
    * them from its `pendingFrom`th, `pendingSize` bytes of data, the last one and the last event id at it.
@@ -168,7 +170,7 @@ class SseDecoder implements StreamDecoder {
   private pending = 0
   private pendingFrom = 0
   private pendingSize = 0
-  private pendingLast: EventSourceMessage | null = null
+  private pendingLast: ParsedEvent | null = null
   private pendingId = ''
   /** Entries the log has room for, besides the pending events. */
   private room = 0
@@ -184,15 +186,11 @@ class SseDecoder implements StreamDecoder {
     this.last = state.lastEventId
     this.carryId = state.lastEventId
     this.ids = new IdOnlyBlocks(state.lastEventId)
-    this.parser = createParser({
-      maxBufferSize: maxBuffer,
+    this.parser = new SseLineParser({
       onEvent: (e) => this.event(e),
       onComment: (text) => this.plain('comment', text, text),
       onRetry: (ms) => this.sink.retry(ms),
-      onError: (err) => {
-        if (err.type === 'max-buffer-size-exceeded') this.dead = true
-        else this.plain('invalid', err.line ?? '', err.message)
-      },
+      onInvalid: (line, message) => this.plain('invalid', line, message),
     })
   }
 
@@ -224,31 +222,14 @@ class SseDecoder implements StreamDecoder {
   }
 
   /**
-   * The chunk's text to the parser. eventsource-parser holds back a CR that ends its input, waiting to see
-   * whether an LF follows (CRLF is one line end): a stream with CR-only line ends would then dispatch each
-   * event one chunk late, and lose the last. The line end is taken at the CR instead (the parser is given the
-   * LF it waits for), and an LF that starts the next text is not given to it: it is the CRLF's second half.
-   * (Text, not bytes: should the UTF-8 decoder have held back part of a character after the CR, that comes
-   * out first.) The log keeps the text as it came, where the CR and the LF read as one line end again.
-   */
-  private feed(text: string): void {
-    const skip = this.crEnded && text.charCodeAt(0) === LF
-    if (!skip) this.parser.feed(text)
-    else if (text.length > 1) this.parser.feed(text.slice(1))
-    this.crEnded = text.charCodeAt(text.length - 1) === CR
-    if (this.crEnded && !this.dead) this.parser.feed('\n')
-  }
-
-  /**
    * One event as the parser made it: only counted here (it joins the pending run). The log indexes the run
    * (time, where its events are among the chunk's); their data, type and id are read back from the text the
    * chunk's blocks came in.
    */
-  private event(e: EventSourceMessage): void {
+  private event(e: ParsedEvent): void {
     if (e.id !== undefined) this.last = e.id
     else this.withoutId++
-    const data = e.data
-    const size = this.ascii ? data.length : Buffer.byteLength(data)
+    const size = e.size
     const at = this.events++
     if (this.pending < this.room) {
       if (this.pending === 0) this.pendingFrom = at
@@ -266,7 +247,7 @@ class SseDecoder implements StreamDecoder {
       seq: -1,
       count: 1,
       size,
-      preview: data,
+      preview: e.preview,
       event: e.event,
       id: this.last,
       at,
@@ -277,7 +258,7 @@ class SseDecoder implements StreamDecoder {
   private flushEvents(): void {
     const count = this.pending
     if (count === 0) return
-    const last = this.pendingLast as EventSourceMessage
+    const last = this.pendingLast as ParsedEvent
     const seq = this.log.holdEvents(this.t, this.pendingFrom, count)
     const at = this.pendingFrom + count - 1
     this.runs.push({
@@ -285,7 +266,7 @@ class SseDecoder implements StreamDecoder {
       seq,
       count,
       size: this.pendingSize,
-      preview: last.data,
+      preview: last.preview,
       event: last.event,
       id: this.pendingId,
       at,
@@ -315,7 +296,7 @@ class SseDecoder implements StreamDecoder {
   /** One decoded chunk (`ascii`: `chunk`, its bytes, were ASCII, so the text is they, a byte a character). */
   private take(text: string, ascii: boolean, chunk: Buffer | null): void {
     this.room = this.log.room
-    this.feed(text)
+    this.parser.feed(text, ascii)
     this.flushEvents()
     const events = this.events
     const withoutId = this.withoutId
@@ -338,6 +319,7 @@ class SseDecoder implements StreamDecoder {
       this.carryId = this.last
       this.carryAscii = ascii || !NON_ASCII.test(this.carry)
       this.carryBytes = this.carryAscii ? this.carry.length : Buffer.byteLength(this.carry)
+      this.carryPieces = 1
     } else {
       if (events > 0) {
         // Should the lines and the parser disagree (they should not), the events are kept with all there is.
@@ -347,6 +329,13 @@ class SseDecoder implements StreamDecoder {
       } else {
         this.carry += text
         this.carryBytes += ascii ? text.length : Buffer.byteLength(text)
+        // Many tiny chunks would make the carry a string of as many nodes (tens of bytes each, for a byte of
+        // text): once it has more nodes than a 64th of its length, reading a character makes V8 copy it
+        // into one flat string (amortized, a byte is copied at most 64 times).
+        if (++this.carryPieces > 64 && this.carryPieces * 64 > this.carry.length) {
+          this.carry.charCodeAt(0)
+          this.carryPieces = 1
+        }
       }
       this.carryAscii = this.carryAscii && ascii
     }
@@ -384,58 +373,6 @@ class SseDecoder implements StreamDecoder {
 }
 
 const NON_ASCII = /[\u0080-\uffff]/
-const LF = 10
-const CR = 13
 
 /** Characters of a message the log did not keep that are kept for its tick's preview. */
 const DROPPED_PREVIEW = 80
-
-class LineDecoder implements StreamDecoder {
-  readonly mode = 'ndjson' as const
-  private readonly utf8 = new TextDecoder('utf-8')
-  private partial = ''
-  private dead = false
-
-  constructor(
-    private readonly sink: DecoderSink,
-    private readonly maxBuffer: number,
-  ) {}
-
-  push(chunk: Buffer): void {
-    if (this.dead) return
-    this.take(this.utf8.decode(chunk, { stream: true }))
-  }
-
-  end(): void {
-    if (this.dead) return
-    this.take(this.utf8.decode())
-    this.line(this.partial)
-    this.partial = ''
-  }
-
-  private take(text: string): void {
-    let start = 0
-    let nl = text.indexOf('\n')
-    while (nl !== -1) {
-      const piece = text.slice(start, nl)
-      const line = this.partial === '' ? piece : this.partial + piece
-      this.partial = ''
-      this.line(line)
-      start = nl + 1
-      nl = text.indexOf('\n', start)
-    }
-    this.partial += text.slice(start)
-    if (this.partial.length > this.maxBuffer) {
-      this.dead = true
-      this.sink.fatal(`A line is longer than the limit of ${this.maxBuffer} characters`)
-    }
-  }
-
-  private line(raw: string): void {
-    // RFC 7464 (json-seq) prefixes records with RS; NDJSON allows CRLF.
-    let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw
-    if (line.startsWith('\u001e')) line = line.slice(1)
-    if (line.trim() === '') return
-    this.sink.text('line', line)
-  }
-}
