@@ -13,6 +13,7 @@ import { usePasteRequest } from './composer/use-paste-request'
 import { RunnerPanel } from './runner/RunnerPanel'
 import { useAppStore } from './store/store-context'
 import { QuickOpen } from './sidebar/QuickOpen'
+import { SaveAsDialog } from './tabs/SaveAsDialog'
 import { useCallback, useState } from 'react'
 
 /** Toolbar; composer on top; timeline with the details pane on its right. Pane sizes are remembered. */
@@ -25,6 +26,7 @@ export function App() {
   const [composerHeight, setComposerHeight] = usePaneSize('composer', 210, 120, 640)
   const [detailsWidth, setDetailsWidth] = usePaneSize('details', 440, 280, 1000)
   const runnerOpen = useAppStore((s) => s.runnerOpen)
+  const saveAsTab = useAppStore((s) => s.saveAs?.tabId ?? null)
 
   return (
     <div className="app">
@@ -79,6 +81,7 @@ export function App() {
         </div>
       </div>
       {quickOpen ? <QuickOpen onClose={() => setQuickOpen(false)} /> : null}
+      {saveAsTab !== null ? <SaveAsDialog key={saveAsTab} /> : null}
     </div>
   )
 }

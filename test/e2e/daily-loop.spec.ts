@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
@@ -26,15 +26,28 @@ test.afterAll(async () => {
   rmSync(configDir, { recursive: true, force: true })
 })
 
+/*
+ * Page-side code is passed as text: this file is typechecked without the DOM library (it runs in Node), and
+ * these few lines run in the page.
+ */
+
 /** What a Ctrl/Cmd+V delivers to the focused element: a paste event carrying the text. */
 async function pasteInto(page: Page, selector: string, text: string): Promise<void> {
   await page.locator(selector).focus()
-  await page.locator(selector).evaluate((el, t) => {
+  await page.evaluate(`(() => {
     const data = new DataTransfer()
-    data.setData('text/plain', t)
-    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
-  }, text)
+    data.setData('text/plain', ${JSON.stringify(text)})
+    const event = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true })
+    document.querySelector(${JSON.stringify(selector)}).dispatchEvent(event)
+  })()`)
 }
+
+const readClipboard = (page: Page): Promise<string> =>
+  page.evaluate('navigator.clipboard.readText()') as Promise<string>
+const writeClipboard = (page: Page, text: string): Promise<unknown> =>
+  page.evaluate(`navigator.clipboard.writeText(${JSON.stringify(text)})`)
+const selectedText = (page: Page): Promise<string> =>
+  page.evaluate('String(window.getSelection() ?? "")') as Promise<string>
 
 test('a curl pasted into the URL field becomes the request, and sends what it said', async ({ page }) => {
   if (!host) throw new Error('no host')
@@ -187,35 +200,41 @@ test.describe('reading and copying a response', () => {
     const body = page.getByRole('list', { name: 'Response body' })
     const line = body.getByText(/END-OF-LINE/).first()
     await expect(line).toBeAttached()
-    // The end of the line is reachable: scrolled fully right, it is inside the viewer's box.
-    await body.evaluate((el) => (el.scrollLeft = el.scrollWidth))
-    const end = page.getByRole('list', { name: 'Response body' }).locator('.line', { hasText: 'END-OF-LINE' })
+    // The end of the line is reachable: scrolled far enough right, it is inside the viewer's box.
+    const lineEnd = (): Promise<number> =>
+      page.evaluate(`(() => {
+        const line = [...document.querySelectorAll('[aria-label="Response body"] .line')].find((l) =>
+          l.textContent.includes('END-OF-LINE'))
+        const range = document.createRange()
+        range.selectNodeContents(line)
+        return range.getBoundingClientRect().right
+      })()`) as Promise<number>
     const box = await body.boundingBox()
-    const textEnd = await end.evaluate((el) => {
-      const r = document.createRange()
-      r.selectNodeContents(el)
-      const rects = r.getBoundingClientRect()
-      return rects.right
-    })
-    expect(box).not.toBeNull()
-    expect(textEnd).toBeLessThanOrEqual((box?.x ?? 0) + (box?.width ?? 0) + 1)
+    if (!box) throw new Error('no viewer box')
+    const before = await lineEnd()
+    expect(before).toBeGreaterThan(box.x + box.width) // it does not fit: without sideways scrolling it is cut
+    await body.evaluate((el, by) => (el.scrollLeft = by), before - (box.x + box.width) + 40)
+    const after = await lineEnd()
+    expect(after).toBeGreaterThan(box.x)
+    expect(after).toBeLessThanOrEqual(box.x + box.width)
+    await expect(line).toBeInViewport()
 
     const details = page.getByRole('region', { name: 'Details' })
     await details.getByRole('button', { name: 'Copy', exact: true }).click()
     await expect(details.getByRole('status').filter({ hasText: 'Copied the body' })).toBeVisible()
-    const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText())) as { body: string }
+    const copied = JSON.parse(await readClipboard(page)) as { body: string }
     expect(JSON.parse(copied.body)).toEqual({ note: long })
 
-    await page.evaluate(() => navigator.clipboard.writeText('something else'))
+    await writeClipboard(page, 'something else')
     await body.click()
     await page.keyboard.press('Control+a')
-    const selected = await page.evaluate(() => window.getSelection()?.toString() ?? '')
+    const selected = await selectedText(page)
     expect(selected).toContain('END-OF-LINE')
     expect(selected).not.toContain('Send ×')
     await page.keyboard.press('Control+c')
     // The whole body as received (compact, as the server sent it), not just the lines on screen.
-    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toContain('"method":"POST"')
-    const all = await page.evaluate(() => navigator.clipboard.readText())
+    await expect.poll(() => readClipboard(page)).toContain('"method":"POST"')
+    const all = await readClipboard(page)
     expect((JSON.parse(all) as { bodyBase64: string }).bodyBase64).toBe(
       Buffer.from(JSON.stringify({ note: long })).toString('base64'),
     )
@@ -228,9 +247,9 @@ test.describe('reading and copying a response', () => {
     await contentType.hover()
     await contentType.getByRole('button', { name: 'Copy content-type' }).click()
     await expect(details.getByText('Copied the value of content-type')).toBeVisible()
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('application/json')
+    expect(await readClipboard(page)).toBe('application/json')
     await details.getByRole('button', { name: 'Copy URL' }).click()
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${server.url}/echo`)
+    expect(await readClipboard(page)).toBe(`${server.url}/echo`)
   })
 })
 
@@ -283,4 +302,42 @@ test('the WebSocket and SSE composers show only what applies', async ({ page }) 
   await page.getByRole('combobox', { name: 'Session type' }).selectOption('http')
   await expect(burst).toBeVisible()
   await expect(parts.getByRole('tab', { name: /^After response/ })).toBeVisible()
+})
+
+test('Ctrl+S on an Untitled tab asks where and under what name, then writes there', async ({ page }) => {
+  if (!host) throw new Error('no host')
+  const dir = join(configDir, 'save-as')
+  mkdirSync(join(dir, 'users'), { recursive: true })
+  writeFileSync(join(dir, 'collection.yaml'), 'flightdeck: 1\nname: Save here\n')
+  writeFileSync(
+    join(dir, 'users', 'list.yaml'),
+    'name: List users\nmethod: GET\nurl: "http://127.0.0.1:1/u"\n',
+  )
+  await page.goto(host.url)
+  // Another test may have left a collection open (the workspace is remembered): then Open… shows the form.
+  const folderField = page.getByRole('textbox', { name: 'Collection folder' })
+  if (!(await folderField.isVisible())) await page.getByRole('button', { name: 'Open…' }).click()
+  await folderField.fill(dir)
+  await page.getByRole('button', { name: 'Open', exact: true }).click()
+  await expect(page.getByRole('complementary', { name: 'Collections' })).toContainText('List users')
+
+  await page.getByRole('button', { name: 'New request tab' }).click()
+  const url = page.getByRole('textbox', { name: 'URL' })
+  await url.fill(`${server.url}/users/invite`)
+  await url.press('Control+s')
+  const dialog = page.getByRole('dialog', { name: 'Save request' })
+  await expect(dialog).toBeVisible()
+  await expect(dialog.getByRole('textbox', { name: 'Request name' })).toHaveValue('GET invite')
+  await dialog.getByRole('combobox', { name: 'Save into collection' }).selectOption({ label: 'Save here' })
+  await dialog.getByRole('combobox', { name: 'Save into folder' }).selectOption({ label: 'users' })
+  await dialog.getByRole('textbox', { name: 'Request name' }).fill('Invite someone')
+  await dialog.getByRole('button', { name: 'Save', exact: true }).click()
+  await expect(dialog).toBeHidden()
+  await expect(page.getByRole('tab', { name: 'Invite someone' })).toHaveAttribute('aria-selected', 'true')
+  await expect
+    .poll(() => readdirSync(join(dir, 'users')).sort())
+    .toEqual(['invite-someone.yaml', 'list.yaml'])
+  expect(readFileSync(join(dir, 'users', 'invite-someone.yaml'), 'utf8')).toContain(
+    `url: ${server.url}/users/invite`,
+  )
 })

@@ -53,8 +53,13 @@ export interface TabsSlice {
   closeTab(id: string): void
   setAuth(auth: AuthSpec): void
   setTabName(name: string): void
-  /** Ctrl/Cmd+S. A new request is saved into the active collection. */
+  /** Ctrl/Cmd+S. A request not saved yet asks where first (`saveAs`). */
   saveActiveTab(): Promise<void>
+  /** The tab whose "Save as" dialog is open (collection, folder and name to choose), if any. */
+  saveAs: { tabId: string; name: string } | null
+  /** Write the "Save as" tab as a new request file in `dir`, inside `folder` ('' for the root), as `name`. */
+  saveTabAs(dir: string, folder: string, name: string): Promise<boolean>
+  cancelSaveAs(): void
   /** Conflict: take the file as it is on disk now. */
   reloadActiveTab(): Promise<void>
   /** Conflict: write this tab over what is on disk. */
@@ -242,20 +247,23 @@ export function createTabsSlice(client: ApiClient): StateCreator<AppState, [], [
         set({ tabError: null })
         return
       }
-      // A new request: it goes into the active collection's root, named after what it does.
-      const dir = s.activeDir
-      if (!dir) {
-        set({ tabError: 'Open or create a collection (left) to save requests in it.' })
-        return
-      }
-      const named =
-        content.name === 'Untitled'
-          ? { ...content, name: defaultRequestName(content.method, content.url) }
-          : content
-      const res = await client.invoke('collection.createRequest', { dir, folder: '', request: named })
+      // A new request: the person says where and under what name (Save as), as other API clients ask.
+      const name =
+        content.name === 'Untitled' ? defaultRequestName(content.method, content.url) : content.name
+      set({ saveAs: { tabId: tab.id, name }, tabError: null })
+    }
+
+    const createFrom = async (
+      tab: RequestTab,
+      dir: string,
+      folder: string,
+      name: string,
+    ): Promise<boolean> => {
+      const named = { ...tabContent(get(), tab), name }
+      const res = await client.invoke('collection.createRequest', { dir, folder, request: named })
       if (!res.ok) {
         set({ tabError: res.error.message })
-        return
+        return false
       }
       const read = await client.invoke('collection.read', { dir, path: res.value.path })
       if (read.ok) {
@@ -263,6 +271,7 @@ export function createTabsSlice(client: ApiClient): StateCreator<AppState, [], [
         loadInto(tab.id, read.value.request, read.value.version)
       }
       set({ tabError: null })
+      return true
     }
 
     return {
@@ -270,6 +279,23 @@ export function createTabsSlice(client: ApiClient): StateCreator<AppState, [], [
       activeTabId: first.id,
       tabAuth: first.auth,
       tabError: null,
+      saveAs: null,
+
+      saveTabAs: async (dir, folder, name) => {
+        const pending = get().saveAs
+        const tab = get().tabs.find((t) => t.id === pending?.tabId)
+        if (!tab) {
+          set({ saveAs: null })
+          return false
+        }
+        const saved = await createFrom(tab, dir, folder, name.trim() || 'request')
+        if (saved) {
+          set({ saveAs: null })
+          get().setActiveDir(dir)
+        }
+        return saved
+      },
+      cancelSaveAs: () => set({ saveAs: null }),
 
       newTab: () => {
         const tab = scratchTab()
