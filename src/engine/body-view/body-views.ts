@@ -4,7 +4,7 @@ import { fail, ok, type Result } from '../../shared/result'
 import type { BodyStore, BodyWriter } from '../http/body-store'
 import { JsonLineScanner, MAX_INDENT_LEVELS } from './json-lines'
 import { jsonLinesAt, renderJson } from './json-view'
-import { RawLineIndex } from './raw-lines'
+import { RawLineIndex, rawLinesAt, rawLineStarts } from './raw-lines'
 
 /**
  * Line views of stored bodies for the response viewer: pretty JSON (with fold pairs) and raw text, indexed in
@@ -116,7 +116,9 @@ export class BodyViews {
     const blocks = ix.json?.blocks
     const lines = blocks
       ? await jsonLinesAt(blocks, ix.writer, offsets)
-      : offsets.map((o) => ix.raw?.lineAt(o) ?? 0)
+      : ix.raw
+        ? await rawLinesAt(ix.raw, ix.writer, offsets)
+        : []
     return ok({
       bodyId,
       view,
@@ -229,14 +231,11 @@ export class BodyViews {
   private async renderRaw(ix: Index, from: number, to: number, out: string[]): Promise<void> {
     const raw = ix.raw
     if (!raw) return
-    const size = ix.writer.size
-    const start = raw.start(from)
-    const end = to < raw.count ? raw.start(to) : size
-    const buf = await ix.writer.read(start, end - start)
-    for (let l = from; l < to; l++) {
-      const a = raw.start(l) - start
-      const b = (l + 1 < raw.count ? raw.start(l + 1) : size) - start
-      let text = buf.toString('utf8', a, b)
+    const starts = await rawLineStarts(raw, ix.writer, from, to)
+    const start = starts[0] ?? 0
+    const buf = await ix.writer.read(start, (starts[to - from] ?? start) - start)
+    for (let l = 0; l < to - from; l++) {
+      let text = buf.toString('utf8', (starts[l] ?? 0) - start, (starts[l + 1] ?? 0) - start)
       if (text.endsWith('\n')) text = text.slice(0, text.endsWith('\r\n') ? -2 : -1)
       out.push(text)
     }
