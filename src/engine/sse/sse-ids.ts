@@ -1,9 +1,9 @@
-import { createParser, type EventSourceMessage } from 'eventsource-parser'
+import { SseLineParser, type ParsedEvent } from './sse-line-parser'
 
 /**
- * What eventsource-parser leaves to its caller, for the SSE decoder and for reading events back out of the
- * stream log: the last event id at each event (see `IdOnlyBlocks`), and replaying a stretch of an event stream's
- * text (whole blocks, as the log keeps them) through the parser again.
+ * What the SSE parser leaves to its caller, for the SSE decoder and for reading events back out of the stream
+ * log: the last event id at each event (see `IdOnlyBlocks`), and replaying a stretch of an event stream's text
+ * (whole blocks, as the log keeps them) through the parser again, collecting each event's data.
  */
 
 const LF = 10
@@ -19,32 +19,34 @@ export interface ReplayedEvent {
 }
 
 /**
- * The events in `text` (whole blocks, ending in a blank line), parsed by eventsource-parser, with the last event
+ * The events in `text` (whole blocks, ending in a blank line), parsed again with their data, with the last event
  * id at each; `startId` is the last event id where the text begins.
  */
 export function replayEvents(text: string, startId: string): ReplayedEvent[] {
-  const found: EventSourceMessage[] = []
-  const parser = createParser({ onEvent: (e) => found.push(e) })
-  // A last CR is a line end the parser holds back, waiting for a possible LF: give it one.
-  const whole = text.endsWith('\r') ? `${text}\n` : text
-  parser.feed(whole)
+  const found: ParsedEvent[] = []
+  const ignore = (): void => undefined
+  const parser = new SseLineParser(
+    { onEvent: (e) => found.push(e), onComment: ignore, onRetry: ignore, onInvalid: ignore },
+    true,
+  )
+  parser.feed(text, false)
   const ids = new IdOnlyBlocks(startId)
   let withoutId = 0
   for (const e of found) if (e.id === undefined) withoutId++
-  const exact = ids.chunk(whole, found.length, withoutId)
+  const exact = ids.chunk(text, found.length, withoutId)
   let last = startId
   return found.map((e, k) => {
     if (exact !== null) last = exact[k] as string
     else if (e.id !== undefined) last = e.id
-    return { data: e.data, event: e.event, id: last }
+    return { data: e.data ?? '', event: e.event, id: last }
   })
 }
 
 /**
- * The one thing eventsource-parser does not report: a block with an `id` but no data (`id: 42` then a blank
- * line). WHATWG dispatch still makes its id the last event id (sent on reconnect, carried by later events),
- * but the parser dispatches only blocks with data, and resets its id without a callback. (Upstream added an
- * `onId` callback for this after the version installed here; when it is available, this class can go.)
+ * The one thing the parser does not report (as eventsource-parser 3.1 does not): a block with an `id` but no
+ * data (`id: 42` then a blank line). WHATWG dispatch still makes its id the last event id (sent on reconnect,
+ * carried by later events), but the parser dispatches only blocks with data, and resets its id without a
+ * callback. (`SseLineParser` could report it; then this class can go.)
  *
  * It only watches lines, it does not parse fields, and per chunk it mostly only searches: the parser's ids are
  * the answer when no `id` line can have changed the buffer since the last dispatch (a chunk with no line

@@ -1,10 +1,13 @@
 /**
- * The SSE decoder's parser: the WHATWG EventSource field rules, as eventsource-parser 3.1 applies them (the log
- * reads events back with that parser, so both must see the same events), but an event's data is never built
- * here. The decoder needs only its size and the start of it (for the timeline's tick): the log keeps the text
+ * The SSE decoder's parser: the WHATWG EventSource field rules, as eventsource-parser 3.1 applies them (the
+ * tests hold the two to the same events, comments, bad lines and retries), but an event's data is not built
+ * while it streams in. The decoder needs only its size and the start of it (for the timeline's tick): the log keeps the text
  * of the event's block and reads the data back from it when asked. Building the data line by line cost two
  * string nodes a line in eventsource-parser (an event of 7-byte `data:x` lines took about 9 times its size in
  * memory); here a line costs nothing once it is read.
+ *
+ * Reading events back (`replayEvents`), the parser collects each event's data: the lines' values are joined once
+ * at dispatch.
  *
  * Line ends are CR, LF or CRLF. A CR that ends the text fed is a line end at once (a stream with CR-only line
  * ends dispatches each event with the chunk that ends it, and its last one is not lost); an LF that then
@@ -21,6 +24,8 @@ export interface ParsedEvent {
   size: number
   /** The data's first `PREVIEW_KEEP` characters (all of it when shorter). */
   preview: string
+  /** The whole data, for a parser made to collect it (reading events back); else undefined. */
+  data?: string
 }
 
 export interface SseParserHandlers {
@@ -51,8 +56,14 @@ export class SseLineParser {
   private preview = ''
   private id: string | undefined = undefined
   private type: string | undefined = undefined
+  /** The data lines' values, when collecting (joined once at dispatch: no string node per line). */
+  private values: string[] = []
 
-  constructor(private readonly on: SseParserHandlers) {}
+  /** `collect`: also give each event its whole data (to read events back; the decoder does not). */
+  constructor(
+    private readonly on: SseParserHandlers,
+    private readonly collect = false,
+  ) {}
 
   /** More of the stream's text; `ascii`: it has only ASCII characters (a character is then a byte). */
   feed(text: string, ascii: boolean): void {
@@ -164,12 +175,19 @@ export class SseLineParser {
       const piece = text.slice(start, Math.min(end, start + PREVIEW_KEEP - this.preview.length))
       this.preview = joined ? `${this.preview}\n${piece}` : piece
     }
+    if (this.collect) this.values.push(text.slice(start, end))
     this.lines++
   }
 
   private dispatch(): void {
-    if (this.lines > 0)
-      this.on.onEvent({ id: this.id, event: this.type, size: this.size, preview: this.preview })
+    if (this.lines > 0) {
+      const e: ParsedEvent = { id: this.id, event: this.type, size: this.size, preview: this.preview }
+      if (this.collect) {
+        e.data = this.values.join('\n')
+        this.values = []
+      }
+      this.on.onEvent(e)
+    }
     this.id = undefined
     this.type = undefined
     this.lines = 0

@@ -10,7 +10,7 @@ import { SseLineParser, type ParsedEvent } from './sse-line-parser'
  * Turns the bytes of a streamed HTTP response into messages, chunk by chunk as they arrive:
  *
  * - `sse`: the WHATWG EventSource rules, parsed by `SseLineParser` (eventsource-parser's rules, without building
- *   each event's data: the log reads that back with eventsource-parser from the block's text). Each network chunk
+ *   each event's data: the log reads that back from the block's text). Each network chunk
  *   is decoded once as a UTF-8 stream (a character split across chunks is joined, bytes that are not UTF-8
  *   become U+FFFD, one leading BOM is dropped, as the spec decodes; an ASCII chunk is read byte for byte) and fed
  *   to the parser, which handles CR, LF and CRLF line ends (a CR at once, a CRLF split across chunks as one),

@@ -13,7 +13,7 @@ import { replayEvents, type ReplayedEvent } from '../sse/sse-ids'
  * costs disk, not heap. Readers ask for a range of entries (optionally filtered), as the UI's windowed list
  * scrolls.
  *
- * SSE events are kept more cheaply still: the engine parses each network chunk with eventsource-parser, and the
+ * SSE events are kept more cheaply still: the engine parses each network chunk (`SseLineParser`), and the
  * log keeps the text of the chunk's whole blocks once (not each event's strings: those die young) and indexes
  * the chunk's events as one group (their time, which text, which of its events the first is) plus a flag byte
  * each; an event's data, type, id and size are read back by parsing that text again with the same parser
@@ -114,8 +114,8 @@ export class StreamLog {
   /**
    * SSE events, kept as the text of their blocks: one text per network chunk that ended some (whole blocks,
    * from one blank line to another), in memory until the log's share is used up, then in the temp file
-   * (`sseAt` there, `sseLength` bytes). Reading an event parses its text again (`replayEvents`, with
-   * eventsource-parser), with the last event id where the text starts (`sseIds`).
+   * (`sseAt` there, `sseLength` bytes). Reading an event parses its text again (`replayEvents`, with the same
+   * rules), with the last event id where the text starts (`sseIds`).
    */
   private sseTexts: (string | null)[] = []
   private sseIds: string[] = []
