@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { BodyViews } from '../../src/engine/body-view/body-views'
+import { ARR, BLOCK_LINES, JsonBlocks, OBJ } from '../../src/engine/body-view/json-blocks'
 import { JsonLineScanner, MAX_INDENT_LEVELS } from '../../src/engine/body-view/json-lines'
 import { jsonLinesAt, renderJson } from '../../src/engine/body-view/json-view'
 import { BodyStore } from '../../src/engine/http/body-store'
@@ -73,6 +74,47 @@ function index(src: Buffer, chunk: number): JsonLineScanner {
 function reader(src: Buffer): { size: number; read(o: number, n: number): Promise<Buffer> } {
   return { size: src.length, read: async (o, n) => src.subarray(o, o + n) }
 }
+
+describe('the block index', () => {
+  it('gives back the containers open at each block and finds where the stack drops, as a brute force does', () => {
+    const r = rng(99)
+    for (let round = 0; round < 4; round++) {
+      const blocks = new JsonBlocks()
+      const stack: number[] = []
+      // The stacks of a few hundred blocks picked in advance (copying every block's would be the square again).
+      const lines = 300_000
+      const picked = new Set(Array.from({ length: 300 }, () => Math.floor((r() * lines) / BLOCK_LINES)))
+      const snapshots = new Map<number, number[]>()
+      const mins: number[] = []
+      // Random walks: long climbs, long falls and noise, over thousands of blocks (three levels of the tree).
+      let trend = 0.5
+      for (let line = 0; line < lines; line++) {
+        if (line % 5000 === 0) trend = r() * 0.6 + 0.2
+        if (line % BLOCK_LINES === 0) {
+          blocks.start(line, stack.length, (l) => stack[l] ?? 0)
+          if (picked.has(line / BLOCK_LINES)) snapshots.set(line / BLOCK_LINES, [...stack])
+          mins.push(stack.length)
+        }
+        if (r() < trend) stack.push(r() < 0.5 ? OBJ : ARR)
+        else if (stack.length > 0) {
+          stack.pop()
+          blocks.popped(stack.length)
+          const b = mins.length - 1
+          mins[b] = Math.min(mins[b] ?? 0, stack.length)
+        }
+      }
+      blocks.end(stack.length, (l) => stack[l] ?? 0)
+      for (const [b, want] of snapshots) {
+        const lo = Math.floor(r() * want.length)
+        const hi = lo + Math.floor(r() * (want.length - lo + 1))
+        expect(Array.from(blocks.kinds(b, lo, hi)), `round ${round} block ${b}`).toEqual(want.slice(lo, hi))
+        const d = Math.floor(r() * (want.length + 1))
+        const brute = mins.findIndex((m, k) => k >= b && m <= d)
+        expect(blocks.firstDropTo(b, d), `round ${round} block ${b} depth ${d}`).toBe(brute)
+      }
+    }
+  })
+})
 
 describe('pretty view of deep and odd shapes', () => {
   it('random deep, wide and mixed values: lines, fold pairs and search lines', async () => {
