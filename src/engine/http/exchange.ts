@@ -10,6 +10,7 @@ import type { Clock } from '../clock'
 import type { BodyStore, BodyWriter } from './body-store'
 import { connectionPhases, timingOf } from './connector'
 import { makeDecoder, type Decoder } from './decoders'
+import { expansionError, isKnownCoding } from './decompression-guard'
 import { headerBlockBytes, pairHeaders, parseSentHeaders } from './header-blocks'
 import { InformationalResponses } from './informational'
 import { EngineError, classifyError } from './errors'
@@ -73,13 +74,6 @@ subscribe('undici:client:sendHeaders', (message) => {
 
 const PROGRESS_EVERY_MS = 50
 const MAX_ENCODINGS = 3
-/**
- * Decompression-bomb guard: once a decoded body passes DECODE_FLOOR bytes it may be at most MAX_EXPANSION
- * times the bytes that came over the wire. Real compressed responses stay far below 100:1 at that size; a
- * gzip of zeros runs at about 1000:1, and nested or brotli codings at far more.
- */
-const DECODE_FLOOR = 64 * 1024 * 1024
-const MAX_EXPANSION = 100
 
 export class Exchange implements Dispatcher.DispatchHandler {
   readonly marks: ExchangeMarks
@@ -401,7 +395,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
       return false
     }
     this.writer = bodies.create(contentType)
-    const known = encodings.every((e) => e === 'gzip' || e === 'x-gzip' || e === 'deflate' || e === 'br')
+    const known = encodings.every(isKnownCoding)
     if (known && encodings.length > 0) {
       // Content-Encoding lists codings in the order applied; undo them last-first.
       this.decoders = [...encodings].reverse().map((e) => makeDecoder(e))
@@ -412,13 +406,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
       first.on('drain', () => this.resumeFn?.())
       last.on('data', (chunk: Buffer) => {
         this.decodedBytes += chunk.length
-        if (this.decodedBytes > DECODE_FLOOR && this.decodedBytes > this.wireBytes * MAX_EXPANSION) {
-          this.decoderFailed(
-            new EngineError(
-              'decompression_bomb',
-              `The response body expands to more than ${MAX_EXPANSION} times its compressed size (${this.decodedBytes} bytes from ${this.wireBytes}); Flightdeck stopped decoding it`,
-            ),
-          )
+        // The decompression-bomb guard, shared with event streams (decompression-guard.ts).
+        const bomb = expansionError(this.decodedBytes, this.wireBytes, 'response body')
+        if (bomb) {
+          this.decoderFailed(bomb)
           return
         }
         if (!this.store(chunk)) {

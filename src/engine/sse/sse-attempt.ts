@@ -7,7 +7,8 @@ import type { AppError } from '../../shared/result'
 import type { SseOpenOptions } from '../../shared/stream-schemas'
 import type { HarTimings, HeaderList, HttpProtocol } from '../../shared/timeline'
 import { connectionPhases, timingOf, type ConnectionTiming } from '../http/connector'
-import { createContentDecoder, expansionError, isKnownCoding } from '../http/decompression-guard'
+import { makeDecoder } from '../http/decoders'
+import { expansionError, isKnownCoding } from '../http/decompression-guard'
 import { EngineError, classifyError } from '../http/errors'
 import type { PreparedBody } from '../http/request-body'
 import { harTimings, type ExchangeMarks } from '../http/timings'
@@ -292,7 +293,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
 
   /** Undo the content coding, every decoded byte checked by the decompression-bomb guard. */
   private inflate(encoding: string): void {
-    const inflater = createContentDecoder(encoding)
+    const inflater = makeDecoder(encoding)
     this.inflater = inflater
     inflater.on('data', (chunk: Buffer) => {
       if (!this.session.isCurrent(this) || this.fatal) return
