@@ -29,6 +29,8 @@ let crGates: Gate[] = []
 const SHORT_LINE = 'data:x\n'
 /** Bytes of short `data` lines the server sends as one event: past the engine's 32 MB event limit. */
 const SHORT_LINES_BYTES = 40 * 1024 * 1024
+/** Events (each after a comment) in the flood. */
+const FLOOD = 300_000
 
 beforeAll(async () => {
   cat = await openCatalogue()
@@ -65,6 +67,27 @@ beforeAll(async () => {
         }
       }
       if (!res.destroyed) res.end('\n')
+    }
+    res.on('error', () => undefined)
+    pump()
+  })
+  cat.sse.route('/flood', (_req, res: ServerResponse) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' })
+    let i = 0
+    const pump = (): void => {
+      while (i < FLOOD && !res.destroyed) {
+        // A comment and an event, LF, CRLF and CR line ends in turn, 1,000 at a time.
+        let piece = ''
+        for (const end = Math.min(FLOOD, i + 1000); i < end; i++) {
+          const eol = ['\n', '\r\n', '\r'][i % 3] as string
+          piece += `: c${i}${eol}id: ${i}${eol}data: {"i":${i}}${eol}${eol}`
+        }
+        if (!res.write(piece)) {
+          res.once('drain', pump)
+          return
+        }
+      }
+      res.end()
     }
     res.on('error', () => undefined)
     pump()
@@ -140,5 +163,31 @@ describe('SSE event size', () => {
     // Before, only the data's characters counted (2 of every 7 bytes here), and each line cost two string
     // nodes in the parser: the 32 MB limit allowed an event costing about 1.2 GB.
     expect(run.memoryGrowthBytes).toBeLessThan(400 * 1024 * 1024)
+  })
+})
+
+describe('SSE floods', () => {
+  it('300,000 events, each after a comment, with every kind of line end: all counted and readable, memory bounded', async () => {
+    const run = await underFault(
+      cat,
+      async () => {
+        const sid = await openSse('/flood')
+        return { sid, o: await outcome(sid) }
+      },
+      { sampleMemory: true },
+    )
+    const { sid, o } = run.value
+    expect(o.final.type).toBe('done')
+    const events = cat.rec.of(sid)
+    const kind = (k: string) => (e: { type: string; kind?: string }) => e.type === 'sse-event' && e.kind === k
+    expect(messageCount(events, kind('event'))).toBe(FLOOD)
+    expect(messageCount(events, kind('comment'))).toBe(FLOOD)
+    // Read back from the log: the last event and comment, with the event's own id.
+    const tail = await readLog(cat.service, sid, 2 * FLOOD - 2, 2)
+    expect(tail.map((e) => [e.kind, e.data, e.id ?? null])).toEqual([
+      ['comment', `c${FLOOD - 1}`, null],
+      ['event', `{"i":${FLOOD - 1}}`, String(FLOOD - 1)],
+    ])
+    expect(run.memoryGrowthBytes).toBeLessThan(200 * 1024 * 1024)
   })
 })
