@@ -12,7 +12,10 @@ import { MAX_BODY_READ } from './constants'
 const sid = z.string().min(1).max(64)
 
 export const sseOpenOptionsSchema = z.object({
-  /** Reconnect as EventSource does when an event stream ends or the connection fails. */
+  /**
+   * Reconnect as EventSource does when an event stream ends or the connection fails. Left out: on for a GET
+   * only (sseReconnectByDefault), since a reconnect sends the request again.
+   */
   reconnect: z.boolean(),
   /** Failed reconnects in a row (attempts that deliver no message) before the session gives up. */
   maxRetries: z.number().int().min(0).max(1000),
@@ -20,7 +23,10 @@ export const sseOpenOptionsSchema = z.object({
   retryMs: z.number().int().min(0).max(3_600_000),
   /** `auto` picks by Content-Type: text/event-stream, NDJSON, or raw chunks. */
   mode: z.enum(['auto', 'sse', 'ndjson', 'chunks']),
-  /** Sent as Last-Event-ID on the first connection too (to resume a stream seen before). */
+  /**
+   * Sent as Last-Event-ID on the first connection (to resume a stream seen before); reconnects send the latest
+   * id the stream set. A Last-Event-ID header set by hand counts as this when it is left out.
+   */
   lastEventId: z.string().max(4096).optional(),
 })
 export type SseOpenOptions = z.infer<typeof sseOpenOptionsSchema>
