@@ -7,6 +7,7 @@ import { isJsonContentType, isTextualContentType } from './body-text'
 import { CopyNote } from './CopyNote'
 import { ErrorBox } from './ErrorBox'
 import { HexViewer } from './HexViewer'
+import { IndentCapNote } from './IndentCapNote'
 import { LineViewer } from './LineViewer'
 import { MAX_IMAGE_BYTES, type ViewerMode } from './viewer-slice'
 
@@ -129,6 +130,7 @@ function BodyViewer({ fileName }: { fileName: string }) {
       </div>
       <CopyNote bodyId={viewer.bodyId} />
       {viewer.mode === 'pretty' || viewer.mode === 'raw' ? <SearchBar /> : null}
+      <IndentCapNote />
       {viewer.invalid && viewer.mode === 'raw' ? (
         <p className="muted small body-note">
           Not JSON ({viewer.invalid.message}): showing the text as it arrived.
