@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createGzip } from 'node:zlib'
+import { createGzip, gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runStreamCli } from '../../src/cli/stream-command'
 import type { EngineService } from '../../src/engine/service'
@@ -144,6 +144,29 @@ describe('a response that is not a 2xx stream', () => {
     const { final } = await settle(service, sid)
     expect(Date.now() - started).toBeLessThan(800)
     expect(final.type === 'error' && final.detail).toMatch(/^x{16384}\n… \(the first 16384 of \d+\+ bytes\)$/)
+  })
+
+  it('a compressed error body is decoded for the detail; one that does not decode still fails with its status', async () => {
+    server.route('/gz-error', (_req, res) => {
+      res.writeHead(500, { 'content-type': 'application/json', 'content-encoding': 'gzip' })
+      res.end(gzipSync('{"error":"overloaded"}'))
+    })
+    server.route('/bad-gz-error', (_req, res) => {
+      res.writeHead(502, { 'content-type': 'text/html', 'content-encoding': 'gzip' })
+      res.end('<h1>Bad gateway</h1> (not gzip at all)')
+    })
+    const good = await open(req('/gz-error'))
+    expect((await settle(service, good)).final).toMatchObject({
+      type: 'error',
+      code: 'protocol',
+      detail: '{"error":"overloaded"}',
+    })
+    const bad = await open(req('/bad-gz-error'))
+    const { final } = await settle(service, bad)
+    expect(final).toMatchObject({ type: 'error', code: 'protocol' })
+    expect(final.type === 'error' && final.message).toMatch(
+      /^The server answered 502 Bad Gateway instead of a stream/,
+    )
   })
 
   it('a 200 text/plain is read as raw chunks and says so; a 2xx NDJSON is still NDJSON lines', async () => {

@@ -391,6 +391,11 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
    */
   private failDecoding(err: Error): void {
     if (this.ended || this.fatal) return
+    // A refused response stays a refusal (its status) even when its body cannot be decoded.
+    if (this.failing) {
+      this.failNow(false)
+      return
+    }
     this.fatal = err instanceof EngineError ? err : new EngineError('network', err.message)
     this.stopDecoding()
     if (this.complete || !this.abortFn)
