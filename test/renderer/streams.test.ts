@@ -290,9 +290,10 @@ describe('streams against a real engine and server', () => {
     expect(a?.pieces).toBe(2)
     const row = store.getState().timeline.rows[sid]
     const first = a?.firstPieceAt ?? 0
-    // The first piece came 150 ms after the role chunk: that is the first token.
-    expect(first - (a?.firstEventAt ?? 0)).toBeGreaterThanOrEqual(140)
-    expect(first - (row?.queued.t ?? 0)).toBeGreaterThanOrEqual(140)
+    // The first piece was sent 150 ms after the role chunk (a busy machine may deliver the role chunk late, so
+    // allow for that): it, not the role chunk, is the first token.
+    expect(first - (a?.firstEventAt ?? 0)).toBeGreaterThanOrEqual(100)
+    expect(first - (row?.queued.t ?? 0)).toBeGreaterThanOrEqual(100)
   })
 
   it('a stream refused with 500 is Failed with the status and what the server said, not Closed', async () => {
