@@ -142,6 +142,76 @@ describe('segment layout', () => {
   })
 })
 
+describe('bar and numbers agree', () => {
+  // A lone first request: the TCP connection is up at 16, but undici compiles its parser before writing the
+  // first header byte at 20. The engine counts that stall as queued (9 ms), not as "request sent".
+  const stalled = (): TimelineEvent[] => [
+    queued('f', 0, { url: 'http://127.0.0.1:8080/' }),
+    { type: 'connect', sid: 'f', start: 5, t: 16, remoteAddress: '127.0.0.1', remotePort: 8080 },
+    {
+      type: 'request-sent',
+      sid: 'f',
+      start: 20,
+      t: 20.5,
+      reused: false,
+      connectionId: 1,
+      protocol: 'http/1.1',
+      remoteAddress: '127.0.0.1',
+      remotePort: 8080,
+      headers: [],
+      headersBytes: 30,
+      bodyBytes: 0,
+    },
+    {
+      type: 'response-headers',
+      sid: 'f',
+      t: 30,
+      status: 200,
+      statusText: 'OK',
+      httpVersion: '1.1',
+      headers: [],
+      headersBytes: 20,
+    },
+    {
+      type: 'done',
+      sid: 'f',
+      t: 31,
+      status: 200,
+      wireBytes: 20,
+      bodyBytes: 0,
+      body: { id: 'b-f', size: 0, contentType: '', onDisk: false },
+      timings: { blocked: 9, dns: -1, connect: 11, ssl: -1, send: 0.5, wait: 9.5, receive: 1, time: 31 },
+    },
+  ]
+  const widths = (segs: ReturnType<typeof layoutSegments>) => segs.map((s) => [s.phase, s.end - s.start])
+
+  it('draws a finished bar from the same timings the hover card prints', () => {
+    const r = rowOf(stalled(), 'f')
+    const lines = phaseLines(rowTimings(r, 1e9))
+    const segs = layoutSegments(r, 1e9)
+    expect(widths(segs)).toEqual([
+      ['blocked', 9],
+      ['connect', 11],
+      ['send', 0.5],
+      ['wait', 9.5],
+      ['receive', 1],
+    ])
+    for (const s of segs) expect(lines.find((l) => l.phase === s.phase)?.ms).toBe(s.end - s.start)
+    expect(segs.at(-1)?.end).toBe(31)
+  })
+
+  it('counts the stall before the first header byte as queued while in flight too', () => {
+    const r = rowOf(stalled().slice(0, 4), 'f')
+    expect(widths(layoutSegments(r, 40))).toEqual([
+      ['blocked', 9],
+      ['connect', 11],
+      ['send', 0.5],
+      ['wait', 9.5],
+      ['receive', 10],
+    ])
+  })
+})
+
 describe('timings for the details pane', () => {
   it('uses the engine timings once done', () => {
     const r = rowOf(freshHttpsExchange('s', 0), 's')

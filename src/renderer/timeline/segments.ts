@@ -19,16 +19,25 @@ export interface Segment {
 }
 
 /**
- * Lay a row out as contiguous segments on the engine clock. Phase events carry `start` and end at `t`; a
- * gap between two phases (a few µs of bookkeeping) is counted to the later phase, so the bar has no holes,
- * except the wait before the first network phase, which is `blocked` (queueing, as DevTools calls it).
- * A reused connection has no dns/connect/tls events, so its bar goes blocked -> send -> wait -> receive.
+ * Lay a row out as contiguous segments on the engine clock, from the same numbers the hover card and the
+ * details pane print, so a bar and its figures always agree.
  *
- * While in flight, the engine reports a phase when it ends, so the phase under way is inferred from the last
- * one seen (after DNS comes connect; after connect, TLS on https or sending on http; and so on). It is
- * returned `open`, ending at `now`.
+ * A finished exchange is laid out from the engine's own HAR timings, phase after phase from its queued t (as
+ * DevTools draws them): queued, DNS, TCP connect, TLS, request sent, waiting, download. The engine counts
+ * every stall before the first header byte goes out that is not DNS or connecting as queued (undici setting
+ * up a fresh connection's parser, the event loop busy), so the bar does too, instead of growing "request
+ * sent" by that stall.
+ *
+ * While in flight, the engine reports a phase when it ends, so the layout follows the events, with the same
+ * rule for stalls: the gap between the last connection phase and the first header byte goes to `blocked`
+ * once the request is sent. The phase under way is inferred from the last one seen (after DNS comes connect;
+ * after connect, TLS on https or sending on http; and so on). It is returned `open`, ending at `now`.
+ * A reused connection has no dns/connect/tls events, so its bar goes blocked -> send -> wait -> receive.
  */
 export function layoutSegments(row: SessionRow, now: number): Segment[] {
+  const term = row.terminal
+  if (term?.type === 'done') return segmentsFromTimings(row.queued.t, term.timings)
+
   const segs: Segment[] = []
   let cursor = row.queued.t
   const add = (phase: Phase, end: number): void => {
@@ -38,16 +47,18 @@ export function layoutSegments(row: SessionRow, now: number): Segment[] {
   }
 
   const firstStart = row.dns?.start ?? row.connect?.start ?? row.tls?.start ?? row.sent?.start
-  if (firstStart !== undefined) add('blocked', firstStart)
-  if (row.dns) add('dns', row.dns.t)
-  if (row.connect) add('connect', row.tls ? Math.min(row.connect.t, row.tls.start) : row.connect.t)
-  if (row.tls) add('tls', row.tls.t)
+  const connected = row.tls?.t ?? row.connect?.t ?? row.dns?.t
+  // The stall between the connection being up and the first header byte (as the engine's timings count it).
+  const stall = row.sent && connected !== undefined ? Math.max(0, row.sent.start - connected) : 0
+  if (firstStart !== undefined) add('blocked', firstStart + stall)
+  if (row.dns) add('dns', row.dns.t + stall)
+  if (row.connect) add('connect', (row.tls ? Math.min(row.connect.t, row.tls.start) : row.connect.t) + stall)
+  if (row.tls) add('tls', row.tls.t + stall)
   if (row.sent) add('send', row.sent.t)
   if (row.response) add('wait', row.response.t)
 
-  const term = row.terminal
   if (term) {
-    if (term.type === 'done' || term.type === 'redirect') {
+    if (term.type === 'redirect') {
       // Headers without a body phase would be odd, but never draw a hole: whatever is left is download.
       add(row.response ? 'receive' : 'wait', term.t)
     } else {
@@ -58,6 +69,28 @@ export function layoutSegments(row: SessionRow, now: number): Segment[] {
 
   const open = phaseUnderWay(row)
   segs.push({ phase: open, start: cursor, end: Math.max(now, cursor), open: true })
+  return segs
+}
+
+/**
+ * A finished exchange's segments from its HAR timings, back to back from `queuedAt`. As in HAR, `connect`
+ * includes `ssl`, so TCP is drawn as their difference; phases that did not happen (-1) are not drawn.
+ */
+export function segmentsFromTimings(queuedAt: number, t: HarTimings): Segment[] {
+  const segs: Segment[] = []
+  let cursor = queuedAt
+  const add = (phase: Phase, ms: number): void => {
+    if (!(ms >= 0)) return
+    segs.push({ phase, start: cursor, end: cursor + ms, open: false })
+    cursor += ms
+  }
+  add('blocked', Math.max(0, t.blocked))
+  add('dns', t.dns)
+  add('connect', t.connect < 0 ? -1 : Math.max(0, t.connect - Math.max(0, t.ssl)))
+  add('tls', t.ssl)
+  add('send', t.send)
+  add('wait', t.wait)
+  add('receive', t.receive)
   return segs
 }
 
