@@ -34,6 +34,9 @@ import { WebhookInbox } from './webhooks/webhook-inbox'
 import { prepareRequest, savedRequestName } from './collections/handlers'
 import { RunManager } from './runner/run-manager'
 import { createDraftHandlers } from './drafts/draft-handlers'
+import { TimelineJournal } from './sessions/timeline-journal'
+import { createWorkspaceHandlers } from './workspace/workspace-handlers'
+import { keepLastSession } from './workspace/last-session'
 
 export interface EngineServiceOptions {
   host: AppInfo['host']
@@ -56,7 +59,10 @@ export interface EngineServiceOptions {
   collections?: readonly string[]
   /** Watch collection folders for outside edits (default true). */
   watchCollections?: boolean
-  /** Remember open/recent collections across launches (default true). */
+  /**
+   * Remember open/recent collections across launches (default true); in the desktop app and the browser host
+   * it also keeps the last session's timeline as a HAR in the config dir when the engine stops.
+   */
   persistWorkspace?: boolean
   /** Import and export (wired by the hosts that offer them). */
   importer?: CollectionHandlerDeps['importer']
@@ -95,9 +101,15 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
   const sink = new EventSink(options.flushEveryMs ?? 25)
   // HTTP sessions are remembered (bounded) for HAR export and "edit as new request"; see session-records.ts.
   const records = new SessionRecords()
+  // Every session's rows, to draw the timeline again after the page reloads (see timeline-journal.ts).
+  const journal = new TimelineJournal()
+  const emit = (e: TimelineEvent): void => {
+    journal.record(e)
+    sink.emit(e)
+  }
   const emitHttp = (e: TimelineEvent): void => {
     records.record(e)
-    sink.emit(e)
+    emit(e)
   }
   const http = new HttpEngine({
     clock,
@@ -108,7 +120,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     ...(options.memoryBodyLimit !== undefined ? { memoryBodyLimit: options.memoryBodyLimit } : {}),
   })
 
-  const streams = new StreamEngine({ clock, emit: (e) => sink.emit(e), bodies: http.bodies })
+  const streams = new StreamEngine({ clock, emit, bodies: http.bodies })
 
   const configDir = options.configDir ?? userConfigDir()
   const collections = new CollectionManager({
@@ -127,7 +139,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     auth,
     clock,
     inbox,
-    emit: (e) => sink.emit(e),
+    emit,
     prepare: async (request, a, context, dyn) => {
       await collectionsReady
       const prepared = await prepareRequest(collections, request, a, context, [], dyn)
@@ -144,18 +156,30 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     ...(options.exporter ? { exporter: options.exporter } : {}),
   })
   const bodyViews = new BodyViews(http.bodies)
+  const harHandlers = createHarHandlers({
+    records,
+    bodies: http.bodies,
+    clock,
+    emit: emitHttp,
+    secretValues: () => collections.revealedSecrets(),
+  })
   const timelineHandlers = createTimelineHandlers({
     bodies: http.bodies,
     views: bodyViews,
     ...(options.pickSavePath ? { pickSavePath: options.pickSavePath } : {}),
-    har: createHarHandlers({
-      records,
-      bodies: http.bodies,
-      clock,
-      emit: emitHttp,
-      secretValues: () => collections.revealedSecrets(),
-    }),
+    har: harHandlers,
   })
+  const workspaceHandlers = createWorkspaceHandlers({
+    configDir,
+    journal,
+    importHar: async (text, name) => {
+      const r = await harHandlers['har.import']({ text, name })
+      return r.ok ? ok({ sids: r.value.sids, skipped: r.value.skipped.length }) : r
+    },
+  })
+  // Only the hosts a person looks at keep it (not the CLI, not tests that did not ask for it).
+  const keepsLastSession =
+    (options.host === 'electron' || options.host === 'web') && options.persistWorkspace !== false
   const eventListeners = new Set<(name: EventName, payload: unknown) => void>()
   collections.onChange((change) => {
     for (const l of eventListeners) l('collection.changed', change)
@@ -182,6 +206,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     'settings.set': async (p) => ok(http.setSettings(p)),
     ...collectionHandlers,
     ...createDraftHandlers(collections, collectionsReady),
+    ...workspaceHandlers,
     // Stream opens resolve variables and auth as request.send does; ws.send resolves a saved message's.
     ...createStreamOpenHandlers({ manager: collections, auth, streams, ready: collectionsReady }),
     'ws.ping': async (p) => streams.ping(p),
@@ -244,6 +269,11 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
       // Closing streams emits their last events; deliver those before the sink goes.
       streams.dispose()
       await asyncService.dispose()
+      // After the closes above, so the kept timeline ends as the window last showed it.
+      if (keepsLastSession)
+        await keepLastSession(configDir, records, http.bodies, collections.revealedSecrets()).catch(
+          (e: unknown) => console.error('[flightdeck] could not keep the last session', e),
+        )
       sink.flush()
       sink.dispose()
       await http.dispose()

@@ -12,6 +12,7 @@ import { timelineCommandSchemas, type TimelineCommandResponses } from './timelin
 import { asyncCommandSchemas, type AsyncCommandResponses } from './async-schemas'
 import { runCommandSchemas, type RunCommandResponses, type RunEventPayloads } from './run-schemas'
 import { draftCommandSchemas, type DraftCommandResponses } from './draft-schemas'
+import { workspaceCommandSchemas, type WorkspaceCommandResponses } from './workspace-schemas'
 
 /**
  * The one place that names every command and event crossing a process boundary. Transports (Electron IPC,
@@ -68,6 +69,8 @@ export const commandSchemas = {
   ...asyncCommandSchemas,
   // The request being edited: a pasted curl in, code out.
   ...draftCommandSchemas,
+  // The workspace and the timeline coming back after a reload or a restart.
+  ...workspaceCommandSchemas,
 } as const
 
 export interface AppInfo {
@@ -104,7 +107,8 @@ export interface CommandResponses
     TimelineCommandResponses,
     RunCommandResponses,
     AsyncCommandResponses,
-    DraftCommandResponses {
+    DraftCommandResponses,
+    WorkspaceCommandResponses {
   'app.info': AppInfo
   'http.send': SendResult
   'session.cancel': { cancelled: boolean }

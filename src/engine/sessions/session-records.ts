@@ -59,6 +59,12 @@ export class SessionRecords {
     return this.records.get(sid)
   }
 
+  /** The ids of the newest `n` sessions remembered, oldest first (what a restart offers back). */
+  newest(n: number): string[] {
+    const sids = [...this.records.keys()]
+    return n >= sids.length ? sids : sids.slice(sids.length - n)
+  }
+
   /** Feed every timeline event through here (cheap: one map lookup and a field write). */
   record(e: TimelineEvent): void {
     if (e.type === 'queued') {

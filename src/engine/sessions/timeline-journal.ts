@@ -1,0 +1,114 @@
+import type { TimelineEvent } from '../../shared/timeline'
+import { MAX_KEPT_INFORMATIONAL } from '../../shared/timeline'
+import { MAX_REPLAY_PAGE, type TimelineReplayPage } from '../../shared/workspace-schemas'
+import { DEFAULT_RECORD_LIMIT } from './session-records'
+
+/**
+ * What the timeline needs to draw its rows again after the page reloads (the browser host), every session
+ * kind included: per session its `queued` event and the latest event of each other kind, as the renderer's
+ * rows keep them (apply-batch.ts). Replaying them in order rebuilds each row with its phases, status and end;
+ * bodies stay in the engine, readable by id as before.
+ *
+ * Bounded like the rows: the newest DEFAULT_RECORD_LIMIT sessions, each a handful of events it already holds
+ * (no copies). Stream messages are kept as their latest one only, so a restored stream row ends where it did
+ * but its lane's ticks are not drawn again (the log is still read by id).
+ */
+interface Entry {
+  seq: number
+  queued: TimelineEvent
+  /** Latest event per kind, in the order each kind first arrived (phases come out in their order). */
+  latest: Map<string, TimelineEvent>
+  /** Interim responses: the first MAX_KEPT_INFORMATIONAL with headers and the latest count. */
+  informational?: TimelineEvent[]
+  terminal?: TimelineEvent
+  job?: TimelineEvent
+}
+
+export class TimelineJournal {
+  private entries: (Entry | undefined)[] = []
+  private head = 0
+  private readonly bySid = new Map<string, Entry>()
+  private nextSeq = 0
+  private forgottenCount = 0
+
+  constructor(private readonly limit = DEFAULT_RECORD_LIMIT) {}
+
+  get size(): number {
+    return this.bySid.size
+  }
+
+  record(e: TimelineEvent): void {
+    if (e.type === 'queued') {
+      if (this.bySid.has(e.sid)) return
+      const entry: Entry = { seq: this.nextSeq++, queued: e, latest: new Map() }
+      this.bySid.set(e.sid, entry)
+      this.entries.push(entry)
+      while (this.bySid.size > this.limit) this.evictOldest()
+      return
+    }
+    const entry = this.bySid.get(e.sid)
+    if (!entry) return
+    switch (e.type) {
+      case 'done':
+      case 'error':
+      case 'cancelled':
+      case 'redirect':
+      case 'webhook-call':
+        entry.terminal = e
+        return
+      case 'job':
+        entry.job = e
+        return
+      case 'informational': {
+        const list = (entry.informational ??= [])
+        // The row keeps the first few with their headers and takes the count from the latest.
+        if (list.length < MAX_KEPT_INFORMATIONAL) list.push(e)
+        else list[list.length - 1] = e
+        return
+      }
+      default:
+        entry.latest.set(e.type, e)
+    }
+  }
+
+  private evictOldest(): void {
+    while (this.head < this.entries.length) {
+      const entry = this.entries[this.head]
+      this.entries[this.head] = undefined
+      this.head++
+      if (entry) {
+        this.bySid.delete(entry.queued.sid)
+        this.forgottenCount++
+        break
+      }
+    }
+    // Drop the consumed front now and then, so the array stays about `limit` long.
+    if (this.head >= 1024 && this.head * 2 >= this.entries.length) {
+      this.entries = this.entries.slice(this.head)
+      this.head = 0
+    }
+  }
+
+  /** Sessions from sequence number `from` (0: the oldest remembered), at most `limit`, oldest first. */
+  page(from = 0, limit = MAX_REPLAY_PAGE): TimelineReplayPage {
+    const first = this.entries[this.head]
+    const events: TimelineEvent[] = []
+    if (!first) return { events, sessions: 0, next: null, forgotten: this.forgottenCount }
+    // Sequence numbers are consecutive along the array, so a cursor is an index, whatever was evicted since.
+    let i = this.head + Math.max(0, from - first.seq)
+    let sessions = 0
+    for (; i < this.entries.length && sessions < limit; i++) {
+      const entry = this.entries[i]
+      if (!entry) continue
+      sessions++
+      events.push(entry.queued)
+      for (const e of entry.latest.values()) events.push(e)
+      if (entry.informational) events.push(...entry.informational)
+      // The end comes last: the row takes no events after it. A job's state applies at any point.
+      if (entry.terminal) events.push(entry.terminal)
+      if (entry.job) events.push(entry.job)
+    }
+    const after = this.entries[i]
+    return { events, sessions, next: after ? after.seq : null, forgotten: this.forgottenCount }
+  }
+}

@@ -1,0 +1,58 @@
+import { mkdir } from 'node:fs/promises'
+import type { z } from 'zod'
+import { fail, ok, type Result } from '../../shared/result'
+import type { WorkspaceCommandResponses, workspaceCommandSchemas } from '../../shared/workspace-schemas'
+import type { TimelineJournal } from '../sessions/timeline-journal'
+import { readLastSessionHar } from './last-session'
+import { readLastSessionInfo, readWorkspace, writeWorkspace } from './workspace-store'
+
+type Schemas = typeof workspaceCommandSchemas
+type WorkspaceHandlers = {
+  [K in keyof Schemas]: (p: z.output<Schemas[K]>) => Promise<Result<WorkspaceCommandResponses[K]>>
+}
+
+export interface WorkspaceHandlerDeps {
+  configDir: string
+  journal: TimelineJournal
+  /** `har.import`: the last session goes onto the timeline as any imported HAR does (read-only rows). */
+  importHar(text: string, name: string): Promise<Result<{ sids: string[]; skipped: number }>>
+}
+
+/** `workspace.*` and `timeline.replay`: what brings a window back after a reload or a restart. */
+export function createWorkspaceHandlers(deps: WorkspaceHandlerDeps): WorkspaceHandlers {
+  // Saves arrive debounced, but two may still overlap (a save on pagehide after a debounced one): one at a
+  // time, in order, so the last one asked for is the one on disk.
+  let writing: Promise<unknown> = Promise.resolve()
+  return {
+    'workspace.get': async () => {
+      const [read, lastSession] = await Promise.all([
+        readWorkspace(deps.configDir),
+        readLastSessionInfo(deps.configDir),
+      ])
+      return ok({ ...read, lastSession })
+    },
+    'workspace.save': async (p) => {
+      const write = writing.then(async () => {
+        await mkdir(deps.configDir, { recursive: true })
+        return writeWorkspace(deps.configDir, p.workspace)
+      })
+      writing = write.catch(() => undefined)
+      try {
+        return ok({ bytes: await write })
+      } catch (e) {
+        if (e instanceof RangeError) return fail('too_large', e.message)
+        return fail('file', `Could not save the workspace: ${e instanceof Error ? e.message : String(e)}`)
+      }
+    },
+    'workspace.openLastSession': async () => {
+      let text: string
+      try {
+        text = await readLastSessionHar(deps.configDir)
+      } catch {
+        return fail('not_found', 'No timeline was kept from the last session')
+      }
+      return deps.importHar(text, 'Last session')
+    },
+    'timeline.replay': async (p) => ok(deps.journal.page(p.from ?? 0, p.limit)),
+  }
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod'
+import { savedRequestSchema } from './collection'
+import type { TimelineEvent } from './timeline'
+
+/**
+ * The workspace (open tabs with their unsaved drafts, the active collection and its environment, the Send ×N
+ * count) and the timeline coming back after a reload or a restart. The workspace is kept in the app's config
+ * dir, never in a collection folder (DESIGN.md, "Collections on disk").
+ */
+
+/** Tabs a workspace keeps; past it the renderer keeps the first ones and says how many it left out. */
+export const MAX_WORKSPACE_TABS = 50
+/** A draft's text body (text or JSON) kept in the workspace; a longer one is cut here, and the tab says so. */
+export const MAX_WORKSPACE_DRAFT_BODY = 1024 * 1024
+/** The whole workspace file: what the engine accepts and writes. */
+export const MAX_WORKSPACE_BYTES = 16 * 1024 * 1024
+/** Timeline sessions a replay answers with per page (the renderer asks page after page). */
+export const MAX_REPLAY_PAGE = 2_000
+
+export const workspaceTabSchema = z
+  .object({
+    /** The collection and request file, or null for a request not saved yet. */
+    dir: z.string().min(1).max(4096).nullable(),
+    path: z.string().min(1).max(4096).nullable(),
+    /** The tab's content as it would be written now (its draft, unsaved edits included). */
+    request: savedRequestSchema,
+    /** What the file held when the draft was last in step with it ("unsaved" = content differs from it). */
+    savedKey: z.string().max(MAX_WORKSPACE_BYTES),
+  })
+  .strict()
+export type WorkspaceTab = z.infer<typeof workspaceTabSchema>
+
+export const workspaceSchema = z
+  .object({
+    version: z.literal(1),
+    tabs: z.array(workspaceTabSchema).max(MAX_WORKSPACE_TABS),
+    activeTab: z.number().int().min(0).max(MAX_WORKSPACE_TABS),
+    activeDir: z.string().min(1).max(4096).nullable(),
+    /** The environment chosen per collection folder ('' = none). */
+    envByDir: z.record(z.string().max(4096), z.string().max(256)),
+    sendCount: z.number().int().min(1).max(100_000),
+    /** What was cut when the workspace was saved (a draft body past the cap, tabs past the limit). */
+    notes: z.array(z.string().max(1000)).max(20),
+  })
+  .strict()
+export type Workspace = z.infer<typeof workspaceSchema>
+
+export const workspaceCommandSchemas = {
+  /** The workspace saved last (null when there is none), and the last session's timeline if one was kept. */
+  'workspace.get': z.object({}).strict(),
+  /** Replace the saved workspace (an atomic write of workspace.json in the config dir). */
+  'workspace.save': z.object({ workspace: workspaceSchema }).strict(),
+  /** Put the last session's timeline (kept as a HAR when the engine stopped) on the timeline, read-only. */
+  'workspace.openLastSession': z.object({}).strict(),
+  /**
+   * The timeline as the engine remembers it, to rebuild the rows after a reload: per session its queued event
+   * and the latest event of each kind, oldest session first, `MAX_REPLAY_PAGE` sessions a page from `from`.
+   */
+  'timeline.replay': z
+    .object({
+      from: z.number().int().min(0).optional(),
+      limit: z.number().int().min(1).max(MAX_REPLAY_PAGE).optional(),
+    })
+    .strict(),
+} as const
+
+/** The last session's timeline, kept when the engine stopped. */
+export interface LastSessionInfo {
+  /** Wall-clock ms when it was written. */
+  savedAt: number
+  /** HTTP sessions in the HAR. */
+  sessions: number
+  /** Sessions the engine still remembered but left out (past the limit). */
+  omitted: number
+  /** Response bodies are in it up to this many bytes each. */
+  bodyBytes: number
+}
+
+export interface WorkspaceGetResult {
+  workspace: Workspace | null
+  /** Why a workspace file was not read back (broken, too big): it is left on disk untouched. */
+  problem?: string
+  lastSession: LastSessionInfo | null
+}
+
+export interface TimelineReplayPage {
+  events: TimelineEvent[]
+  /** Sessions in this page. */
+  sessions: number
+  /** Where the next page starts, or null after the last one. */
+  next: number | null
+  /** Sessions the engine no longer remembers (past its limit, oldest first). */
+  forgotten: number
+}
+
+export interface WorkspaceCommandResponses {
+  'workspace.get': WorkspaceGetResult
+  'workspace.save': { bytes: number }
+  'workspace.openLastSession': { sids: string[]; skipped: number }
+  'timeline.replay': TimelineReplayPage
+}
