@@ -53,6 +53,16 @@ describe('tick labels', () => {
     expect(formatTick(2500)).toBe('2.5 s')
     expect(formatTick(0.4)).toBe('0.4 ms')
   })
+
+  it('prints as many decimals as the tick step needs, so zoomed-in labels never repeat', () => {
+    // Zoomed in around 1.094 s with a 0.1 ms step: each label its own, not "1.094 s" four times.
+    const labels = [1094, 1094.1, 1094.2, 1094.3].map((ms) => formatTick(ms, 0.1))
+    expect(labels).toEqual(['1.094 s', '1.0941 s', '1.0942 s', '1.0943 s'])
+    expect(formatTick(12.05, 0.05)).toBe('12.05 ms')
+    expect(formatTick(2000, 500)).toBe('2 s')
+    expect(formatTick(2500, 500)).toBe('2.5 s')
+    expect(formatTick(250, 50)).toBe('250 ms')
+  })
 })
 
 describe('segment layout', () => {

@@ -19,13 +19,18 @@ import {
 } from '../../src/renderer/timeline/table-view'
 import {
   FOLLOW_ALL,
+  FOLLOW_LIVE,
+  FOLLOW_LIVE_MS,
   fitAllView,
   followView,
   freezeView,
   panView,
   resolveWindow,
   timelineExtent,
+  ticksForWidth,
   timeToX,
+  wheelZoomFactor,
+  windowTickStep,
   windowTicks,
   xToTime,
   zoomView,
@@ -110,6 +115,40 @@ describe('time window', () => {
     expect(timelineExtent({ origin: 10, maxT: 50, inFlight: 1 }, 80)).toEqual({ origin: 10, end: 80 })
     expect(timelineExtent({ origin: 10, maxT: 50, inFlight: 0 }, 80)).toEqual({ origin: 10, end: 50 })
     expect(timelineExtent({ origin: null, maxT: null, inFlight: 0 }, 80)).toBeNull()
+  })
+})
+
+describe('room and zoom', () => {
+  it('follows the last 15 s by default, or everything while there is less', () => {
+    expect(resolveWindow(FOLLOW_LIVE, extent)).toEqual({ start: 1000, end: 2000 })
+    // Ten minutes of one-at-a-time sends: the window stays 15 s wide, so a 50 ms request is not a sliver.
+    const long = { origin: 0, end: 600_000 }
+    expect(resolveWindow(FOLLOW_LIVE, long)).toEqual({ start: 600_000 - FOLLOW_LIVE_MS, end: 600_000 })
+    const z = zoomView(FOLLOW_LIVE, 1.5, 599_000, long)
+    expect(z).toEqual({ follow: true, span: FOLLOW_LIVE_MS / 1.5 })
+    // Fit all still shows everything.
+    expect(resolveWindow(fitAllView(FOLLOW_LIVE, long), long)).toEqual({ start: 0, end: 600_000 })
+  })
+
+  it('zooms one wheel notch by a gentle step, and never more than 1.5x an event', () => {
+    expect(wheelZoomFactor(-100, 0)).toBeCloseTo(1.25)
+    expect(wheelZoomFactor(100, 0)).toBeCloseTo(1 / 1.25)
+    expect(wheelZoomFactor(-3, 1)).toBeLessThanOrEqual(1.5)
+    expect(wheelZoomFactor(-1000, 0)).toBe(1.5)
+    expect(wheelZoomFactor(1000, 0)).toBeCloseTo(1 / 1.5)
+    // A pinch's small deltas zoom a little.
+    expect(wheelZoomFactor(-4, 0)).toBeGreaterThan(1)
+    expect(wheelZoomFactor(-4, 0)).toBeLessThan(1.01)
+  })
+
+  it('picks the tick count from the width, at least 100 px apart', () => {
+    expect(ticksForWidth(258)).toBe(2)
+    expect(ticksForWidth(800)).toBe(8)
+    for (const span of [0.3, 2.7, 48, 1094, 65_000]) {
+      const w = { start: 1000, end: 1000 + span }
+      const step = windowTickStep(w, ticksForWidth(800))
+      expect((step / span) * 800).toBeGreaterThanOrEqual(100 - 1e-6)
+    }
   })
 })
 

@@ -9,7 +9,17 @@ import {
 import { useAppStoreApi, useLiveClockApi } from '../store/store-context'
 import { HoverCard } from './HoverCard'
 import type { ViewItem } from './table-view'
-import { panView, resolveWindow, timelineExtent, xToTime, zoomView, fitAllView } from './time-view'
+import { barRects } from './lanes'
+import {
+  fitAllView,
+  panView,
+  resolveWindow,
+  timeToX,
+  timelineExtent,
+  wheelZoomFactor,
+  xToTime,
+  zoomView,
+} from './time-view'
 import {
   HEADER_HEIGHT,
   itemIndexAt,
@@ -21,9 +31,44 @@ import {
   type Palette,
   type PaintModel,
   type StripSeries,
+  type TickLabel,
 } from './waterfall-paint'
 import type { TimelineState } from './apply-batch'
 import type { TimeView } from './time-view'
+
+/**
+ * What was just painted, on the canvases' data attributes, for screen readers' and tests' sake: the tick labels
+ * (text and place), the window, and the hovered row's bar segments. The numbers are the painter's own (the
+ * same `barRects` the lane drew), not a second computation. Written only when they change.
+ */
+function exposePainted(
+  head: HTMLCanvasElement,
+  body: HTMLCanvasElement,
+  m: PaintModel,
+  labels: readonly TickLabel[],
+): void {
+  const set = (el: HTMLElement, key: string, value: string | null): void => {
+    if (value === null) delete el.dataset[key]
+    else if (el.dataset[key] !== value) el.dataset[key] = value
+  }
+  set(head, 'ticks', JSON.stringify(labels.map((l) => ({ text: l.text, x: round2(l.x), w: round2(l.w) }))))
+  set(head, 'window', JSON.stringify({ start: m.window.start, end: m.window.end, width: m.width }))
+  const item = m.hoverIndex === null ? undefined : m.items[m.hoverIndex]
+  const row = typeof item === 'string' ? m.timeline.rows[item] : undefined
+  if (!row || typeof item !== 'string') {
+    set(body, 'hoverBars', null)
+    return
+  }
+  const x = (t: number): number => timeToX(m.window, t, m.width)
+  const bars = barRects(row, m.now, x, m.width).map((r) => ({
+    phase: r.phase,
+    x: round2(r.x),
+    w: round2(r.w),
+  }))
+  set(body, 'hoverBars', JSON.stringify({ sid: item, bars }))
+}
+
+const round2 = (n: number): number => Math.round(n * 100) / 100
 
 interface WaterfallProps {
   items: readonly ViewItem[]
@@ -37,9 +82,6 @@ interface WaterfallProps {
 
 /** How often the concurrency strip is recounted while requests are in flight. */
 const STRIP_EVERY_MS = 120
-
-/** A wheel notch zooms by this factor; trackpad pinches (ctrl+wheel with small deltas) scale smoothly. */
-const WHEEL_ZOOM = 0.0025
 
 /**
  * The waterfall: two canvases laid over the table's waterfall column (the header strip and the rows' bars),
@@ -143,7 +185,8 @@ export function Waterfall({ items, scrollRef, x, width, bodyHeight }: WaterfallP
           request()
         }, STRIP_EVERY_MS)
       }
-      paintHeader(headCtx, m, palette, strip.series)
+      const labels = paintHeader(headCtx, m, palette, strip.series)
+      exposePainted(head, body, m, labels)
     }
     const request = (): void => {
       if (raf === 0) raf = requestAnimationFrame(paint)
@@ -189,7 +232,7 @@ export function Waterfall({ items, scrollRef, x, width, bodyHeight }: WaterfallP
       if (e.ctrlKey || e.metaKey) {
         e.preventDefault()
         const anchor = xToTime(win, e.clientX - rect.left, w)
-        s.setTimeView(zoomView(s.timeView, Math.exp(-e.deltaY * WHEEL_ZOOM * 4), anchor, extent))
+        s.setTimeView(zoomView(s.timeView, wheelZoomFactor(e.deltaY, e.deltaMode), anchor, extent))
         return
       }
       const sideways = e.shiftKey

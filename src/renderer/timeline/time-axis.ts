@@ -58,13 +58,27 @@ export function axisTicks(axis: Axis, maxTicks: number): number[] {
 /** How many ticks the header draws; the rows' grid lines use the same step. */
 export const AXIS_TICKS = 5
 
-/** A tick label: "0", "250 ms", "1 s", "1.5 s": seconds from one second up, with no needless decimals. */
-export function formatTick(offsetMs: number): string {
+/**
+ * A tick label: "0", "250 ms", "1 s", "1.5 s": seconds from one second up. Given the tick step, it prints as
+ * many decimals as the step needs and no more, so neighbouring ticks never read the same ("1.0941 s",
+ * "1.0942 s" zoomed in, not "1.094 s" four times); without it, at most three.
+ */
+export function formatTick(offsetMs: number, stepMs?: number): string {
   if (offsetMs === 0) return '0'
-  if (offsetMs >= 1000) return `${trim(offsetMs / 1000)} s`
-  return `${trim(offsetMs)} ms`
+  const seconds = Math.abs(offsetMs) >= 1000
+  const value = seconds ? offsetMs / 1000 : offsetMs
+  const step = stepMs === undefined ? undefined : seconds ? stepMs / 1000 : stepMs
+  const decimals = step === undefined ? 3 : decimalsFor(step)
+  return `${trim(value, decimals)} ${seconds ? 's' : 'ms'}`
 }
 
-function trim(n: number): string {
-  return String(Math.round(n * 1000) / 1000)
+/** How many decimals tell multiples of `step` apart (1-2-5 steps: 0.2 needs one, 0.05 two). */
+function decimalsFor(step: number): number {
+  if (!(step > 0) || step >= 1) return 0
+  return Math.min(9, Math.ceil(-Math.log10(step) - 1e-9))
+}
+
+function trim(n: number, decimals: number): string {
+  const f = 10 ** decimals
+  return String(Math.round(n * f) / f)
 }

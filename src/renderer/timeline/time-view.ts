@@ -32,12 +32,20 @@ export const MIN_FIT_MS = 1
 
 export const FOLLOW_ALL: TimeView = { follow: true, span: null }
 
+/**
+ * What a fresh timeline follows: the last 15 s (all of it while there is less). Fitting everything since the
+ * first request made one-at-a-time sends 1-pixel slivers after a few minutes; zooming changes the span.
+ */
+export const FOLLOW_LIVE_MS = 15_000
+export const FOLLOW_LIVE: TimeView = { follow: true, span: FOLLOW_LIVE_MS }
+
 export function resolveWindow(view: TimeView, extent: Extent | null): TimeWindow | null {
   if (!view.follow) return { start: view.start, end: Math.max(view.end, view.start + MIN_WINDOW_MS) }
   if (!extent) return null
   const end = Math.max(extent.end, extent.origin + MIN_FIT_MS)
   if (view.span === null) return { start: extent.origin, end }
-  return { start: end - view.span, end }
+  // Less data than the span: show all of it rather than an empty stretch before the first request.
+  return { start: Math.max(extent.origin, end - view.span), end }
 }
 
 export function windowSpan(w: TimeWindow): number {
@@ -116,6 +124,26 @@ export function followView(view: TimeView, extent: Extent | null): TimeView {
   const span = view.end - view.start
   const all = extent ? extent.end - extent.origin : 0
   return span >= all ? FOLLOW_ALL : { follow: true, span }
+}
+
+/** One wheel notch (100 px of deltaY, or 3 lines) zooms by this factor; no single event zooms more than 1.5x. */
+export const WHEEL_NOTCH_ZOOM = 1.25
+const MAX_WHEEL_ZOOM = 1.5
+
+/**
+ * The zoom factor (>1 in) for a Ctrl/Cmd+wheel event: a notch is a gentle 1.25x, a trackpad pinch's small
+ * deltas scale smoothly, and a flung wheel (several notches in one event) is capped at 1.5x.
+ */
+export function wheelZoomFactor(deltaY: number, deltaMode: number): number {
+  const px = deltaMode === 1 ? deltaY * 33 : deltaMode === 2 ? deltaY * 800 : deltaY
+  if (!Number.isFinite(px)) return 1
+  const f = WHEEL_NOTCH_ZOOM ** (-px / 100)
+  return Math.min(MAX_WHEEL_ZOOM, Math.max(1 / MAX_WHEEL_ZOOM, f))
+}
+
+/** How many ticks a waterfall `width` px wide gets: a tick per 100 px or more, so labels never crowd. */
+export function ticksForWidth(width: number): number {
+  return Math.max(2, Math.min(12, Math.floor(width / 100)))
 }
 
 /** The tick step in ms: 1, 2 or 5 x 10^n, so that at most `maxTicks` steps fit the window. */

@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand/vanilla'
 import type { AppState } from '../store/app-state'
 import { clampWidth, DEFAULT_VISIBLE, nextSort, COLUMNS, type ColumnId, type SortSpec } from './columns'
 import { NO_FILTERS, type GroupBy, type TimelineFilters } from './table-view'
-import { FOLLOW_ALL, type TimeView } from './time-view'
+import { FOLLOW_LIVE, type TimeView } from './time-view'
 
 /**
  * How the person looks at the timeline: filters, sort, grouping, columns, the time window, pins and the pair
@@ -81,7 +81,7 @@ export function createTimelineViewSlice(): StateCreator<AppState, [], [], Timeli
       collapsedGroups: new Set(),
       visibleColumns: saved.visible,
       columnWidths: saved.widths,
-      timeView: FOLLOW_ALL,
+      timeView: FOLLOW_LIVE,
       pinned: new Set(),
       compareSids: [],
       setFilters: (patch) => set((s) => ({ tableFilters: { ...s.tableFilters, ...patch } })),

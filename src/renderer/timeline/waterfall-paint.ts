@@ -4,7 +4,7 @@ import { concurrencySeries, type ConcurrencySeries } from './concurrency'
 import { drawHookMark, drawHttpLane, drawJobEnd, laneRendererFor, type PhaseColors } from './lanes'
 import { interimMarkRects } from './interim-marks'
 import type { ViewItem } from './table-view'
-import { timeToX, windowTicks, type TimeWindow } from './time-view'
+import { ticksForWidth, timeToX, windowTickStep, windowTicks, type TimeWindow } from './time-view'
 
 /**
  * Painting the waterfall: the bars of the rows on screen (one canvas, whatever the number of sessions) and the
@@ -16,7 +16,6 @@ export const ROW_HEIGHT = 22
 export const STRIP_HEIGHT = 22
 export const TICKS_HEIGHT = 16
 export const HEADER_HEIGHT = STRIP_HEIGHT + TICKS_HEIGHT
-const MAX_TICKS = 6
 
 export interface Palette {
   phases: PhaseColors
@@ -70,7 +69,7 @@ export function paintBody(
   const origin = m.timeline.origin ?? m.window.start
 
   ctx.fillStyle = palette.grid
-  for (const t of windowTicks(m.window, origin, MAX_TICKS)) {
+  for (const t of windowTicks(m.window, origin, ticksForWidth(m.width))) {
     const px = Math.round(x(t))
     if (px >= 0 && px <= m.width) ctx.fillRect(px, 0, 1, m.height)
   }
@@ -154,14 +153,15 @@ export function stripSeries(m: PaintModel): StripSeries {
 /**
  * The header: the concurrency strip (on the wire solid, queued light, stacked) and the tick labels. The strip's
  * series is counted by the caller at most a few times a second during a burst (it visits every row) and drawn
- * on the current window, so it stays aligned with the bars while it catches up.
+ * on the current window, so it stays aligned with the bars while it catches up. Returns the tick labels it
+ * painted (the page exposes them for tests and screen readers).
  */
 export function paintHeader(
   ctx: CanvasRenderingContext2D,
   m: PaintModel,
   palette: Palette,
   series: StripSeries | null,
-): void {
+): TickLabel[] {
   ctx.clearRect(0, 0, m.width, HEADER_HEIGHT)
   const x = (t: number): number => timeToX(m.window, t, m.width)
   const origin = m.timeline.origin ?? m.window.start
@@ -201,14 +201,35 @@ export function paintHeader(
   ctx.fillRect(0, STRIP_HEIGHT, m.width, 1)
   ctx.font = '10px system-ui, sans-serif'
   ctx.textBaseline = 'middle'
-  for (const t of windowTicks(m.window, origin, MAX_TICKS)) {
+  const maxTicks = ticksForWidth(m.width)
+  const step = windowTickStep(m.window, maxTicks)
+  const labels: TickLabel[] = []
+  let freeFrom = 0
+  for (const t of windowTicks(m.window, origin, maxTicks)) {
     const px = Math.round(x(t))
     if (px < 0 || px > m.width) continue
     ctx.fillStyle = palette.tick
     ctx.fillRect(px, STRIP_HEIGHT, 1, TICKS_HEIGHT)
+    const text = formatTick(Math.round((t - origin) * 1e6) / 1e6, step)
+    const w = ctx.measureText(text).width
+    // Right of its tick; the last one flips to the tick's left rather than run off the edge, and a label
+    // that would overlap the one before is left out (its tick line stays).
+    let lx = px + 3
+    if (lx + w > m.width - 1) lx = px - 3 - w
+    if (lx < freeFrom || lx < 0) continue
     ctx.fillStyle = palette.text
-    ctx.fillText(formatTick(Math.round((t - origin) * 1e6) / 1e6), px + 3, STRIP_HEIGHT + TICKS_HEIGHT / 2)
+    ctx.fillText(text, lx, STRIP_HEIGHT + TICKS_HEIGHT / 2)
+    labels.push({ text, x: lx, w })
+    freeFrom = lx + w + 6
   }
+  return labels
+}
+
+/** A tick label as painted: its text and where it sits, in CSS px from the waterfall's left edge. */
+export interface TickLabel {
+  text: string
+  x: number
+  w: number
 }
 
 /** Read the phase colours and the rest from the theme's CSS variables on `el`. */
