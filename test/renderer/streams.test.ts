@@ -1,4 +1,9 @@
+import { createElement } from 'react'
+import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { StreamComposeBar } from '../../src/renderer/streams/StreamCompose'
+import { createLiveClock } from '../../src/renderer/store/live-clock'
+import { StoresContext } from '../../src/renderer/store/store-context'
 import { createEngineService, type EngineService } from '../../src/engine/service'
 import { sseReconnectFor } from '../../src/renderer/streams/streams-slice'
 import { rawChunksNote, streamState } from '../../src/renderer/streams/stream-state'
@@ -348,5 +353,31 @@ describe('streams against a real engine and server', () => {
     await store.getState().cancel(again)
     // Another tab keeps the default.
     expect(sseReconnectFor(store.getState().streamCompose, 'another-tab', 'POST')).toBe(false)
+  })
+})
+
+describe('the SSE reconnect switch', () => {
+  it('is on for a GET; off for a POST with the reason beside it, and on for its tab once turned on', () => {
+    const app = createAppStore(fakeClient().client)
+    app.getState().setComposeMode('sse')
+    // A server render reads the store's initial state: hand it the current one.
+    const live = { ...app, getInitialState: () => app.getState() }
+    const html = (): string =>
+      renderToStaticMarkup(
+        createElement(
+          StoresContext.Provider,
+          { value: { app: live, clock: createLiveClock() } },
+          createElement(StreamComposeBar),
+        ),
+      )
+    const checked = (): boolean => /<input type="checkbox" checked=""/.test(html())
+    expect(checked()).toBe(true)
+    expect(html()).not.toContain('reconnect-note')
+    app.getState().setMethod('POST')
+    expect(checked()).toBe(false)
+    expect(html()).toContain('Off for POST unless you turn it on: a reconnect sends the request again')
+    app.getState().setSseReconnect(true)
+    expect(checked()).toBe(true)
+    expect(html()).toContain('On for this POST: every reconnect sends it again')
   })
 })
