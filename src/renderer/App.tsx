@@ -14,6 +14,7 @@ import { RunnerPanel } from './runner/RunnerPanel'
 import { useAppStore } from './store/store-context'
 import { QuickOpen } from './sidebar/QuickOpen'
 import { SaveAsDialog } from './tabs/SaveAsDialog'
+import { LastSessionOffer } from './tabs/LastSessionOffer'
 import { useCallback, useState } from 'react'
 
 /** Toolbar; composer on top; timeline with the details pane on its right. Pane sizes are remembered. */
@@ -46,6 +47,7 @@ export function App() {
         />
         <div className="app-main">
           <RequestTabs />
+          <LastSessionOffer />
           <div className="composer-wrap" style={{ height: composerHeight }}>
             <Composer />
           </div>

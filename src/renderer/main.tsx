@@ -6,6 +6,7 @@ import { createAppStore } from './store/app-store'
 import { createLiveClock, driveLiveClock } from './store/live-clock'
 import { StoresContext } from './store/store-context'
 import { localEnvMemory } from './environments/env-memory'
+import { autosaveWorkspace } from './tabs/workspace-slice'
 import './styles/theme.css'
 import './styles/app.css'
 import './styles/composer.css'
@@ -17,12 +18,18 @@ import './runner/runner.css'
 import './files/files.css'
 
 const api = hostApi()
-const app = createAppStore(api ? createApiClient(api) : disconnectedClient(), { envMemory: localEnvMemory() })
+const client = api ? createApiClient(api) : disconnectedClient()
+const app = createAppStore(client, { envMemory: localEnvMemory() })
 const clock = createLiveClock()
 
 if (api) {
   app.getState().connect()
   app.getState().connectCollections()
+  // The workspace comes back, then is saved as it changes, and once more as the page goes (reload, close).
+  void app.getState().restoreWorkspace()
+  const workspace = autosaveWorkspace(app, client)
+  window.addEventListener('pagehide', () => void workspace.flush())
+  window.addEventListener('beforeunload', () => void workspace.flush())
 } else {
   app.setState({
     hostError: {

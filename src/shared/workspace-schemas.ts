@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { savedRequestSchema } from './collection'
+import { MAX_SEND_COUNT } from './constants'
 import type { TimelineEvent } from './timeline'
 
 /**
@@ -22,10 +23,16 @@ export const workspaceTabSchema = z
     /** The collection and request file, or null for a request not saved yet. */
     dir: z.string().min(1).max(4096).nullable(),
     path: z.string().min(1).max(4096).nullable(),
-    /** The tab's content as it would be written now (its draft, unsaved edits included). */
-    request: savedRequestSchema,
-    /** What the file held when the draft was last in step with it ("unsaved" = content differs from it). */
-    savedKey: z.string().max(MAX_WORKSPACE_BYTES),
+    /**
+     * The tab's content as it would be written now (its draft, unsaved edits included); null for a file's tab
+     * with no unsaved edits, which comes back from the file itself.
+     */
+    request: savedRequestSchema.nullable(),
+    /**
+     * A hash of what the file held when the tab was last in step with it: at restore, the same hash means the
+     * draft's base is still what is on disk; another means the file changed meanwhile (a conflict to resolve).
+     */
+    savedHash: z.string().max(64),
   })
   .strict()
 export type WorkspaceTab = z.infer<typeof workspaceTabSchema>
@@ -38,7 +45,7 @@ export const workspaceSchema = z
     activeDir: z.string().min(1).max(4096).nullable(),
     /** The environment chosen per collection folder ('' = none). */
     envByDir: z.record(z.string().max(4096), z.string().max(256)),
-    sendCount: z.number().int().min(1).max(100_000),
+    sendCount: z.number().int().min(1).max(MAX_SEND_COUNT),
     /** What was cut when the workspace was saved (a draft body past the cap, tabs past the limit). */
     notes: z.array(z.string().max(1000)).max(20),
   })
@@ -48,7 +55,7 @@ export type Workspace = z.infer<typeof workspaceSchema>
 export const workspaceCommandSchemas = {
   /** The workspace saved last (null when there is none), and the last session's timeline if one was kept. */
   'workspace.get': z.object({}).strict(),
-  /** Replace the saved workspace (an atomic write of workspace.json in the config dir). */
+  /** Replace the saved workspace (an atomic write of workspace-tabs.json in the config dir). */
   'workspace.save': z.object({ workspace: workspaceSchema }).strict(),
   /** Put the last session's timeline (kept as a HAR when the engine stopped) on the timeline, read-only. */
   'workspace.openLastSession': z.object({}).strict(),

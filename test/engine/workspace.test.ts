@@ -27,7 +27,7 @@ function workspaceWith(url: string, bodyText: string): Workspace {
         dir: null,
         path: null,
         request: { ...emptySavedRequest('Untitled'), url, body: { kind: 'json', text: bodyText } },
-        savedKey: 'k',
+        savedHash: 'k',
       },
     ],
     activeTab: 0,
@@ -87,7 +87,7 @@ describe('the workspace file', () => {
     await first.dispose()
     services.splice(0)
     // 0600: drafts may carry tokens typed into headers.
-    expect(statSync(join(dir, 'workspace.json')).mode & 0o777).toBe(0o600)
+    expect(statSync(join(dir, 'workspace-tabs.json')).mode & 0o777).toBe(0o600)
 
     const second = start(dir)
     const got = await second.invoke('workspace.get', {})
@@ -96,13 +96,13 @@ describe('the workspace file', () => {
 
   it('a broken workspace file is reported with its path and left untouched', async () => {
     const dir = newConfigDir()
-    writeFileSync(join(dir, 'workspace.json'), '{"version": 1, "tabs": [')
+    writeFileSync(join(dir, 'workspace-tabs.json'), '{"version": 1, "tabs": [')
     const s = start(dir)
     const got = await s.invoke('workspace.get', {})
     if (!got.ok) throw new Error(got.error.message)
     expect(got.value.workspace).toBeNull()
-    expect(got.value.problem).toContain(join(dir, 'workspace.json'))
-    expect(readFileSync(join(dir, 'workspace.json'), 'utf8')).toBe('{"version": 1, "tabs": [')
+    expect(got.value.problem).toContain(join(dir, 'workspace-tabs.json'))
+    expect(readFileSync(join(dir, 'workspace-tabs.json'), 'utf8')).toBe('{"version": 1, "tabs": [')
   })
 
   it('a workspace past the size limit is refused with a clear error, and the last good one stays', async () => {

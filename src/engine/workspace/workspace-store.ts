@@ -10,12 +10,13 @@ import {
 import { writeFileAtomic } from '../collections/atomic-write'
 
 /**
- * workspace.json in the app's config dir: what the window had open (tabs with their drafts, the active
- * collection and environment, the Send ×N count). One atomic write per save (a crash mid-save leaves the last
+ * workspace-tabs.json in the app's config dir: what the window had open (tabs with their drafts, the active
+ * collection and environment, the Send ×N count). Beside the collections' workspace.json (open and recent
+ * folders, written by the collection manager), which it must not overwrite: one file, one writer. One atomic write per save (a crash mid-save leaves the last
  * good file), validated when read back: a broken or oversized file is reported and left on disk untouched, and
  * the app starts with an empty workspace rather than refusing to start.
  */
-export const WORKSPACE_FILE = 'workspace.json'
+export const WORKSPACE_FILE = 'workspace-tabs.json'
 export const LAST_SESSION_HAR = 'last-session.har'
 export const LAST_SESSION_INFO = 'last-session.json'
 

@@ -17,6 +17,7 @@ import type { AsyncSlice } from '../async/async-slice'
 import type { RunnerSlice } from '../runner/runner-slice'
 import type { FileAccessSlice } from '../files/file-access-slice'
 import type { BodyCopySlice } from '../details/body-copy-slice'
+import type { WorkspaceSlice } from '../tabs/workspace-slice'
 
 /** The store is one zustand store made of slices, one file each; this file names their shapes. */
 
@@ -112,7 +113,9 @@ export interface HostSlice {
   clockSync: ClockSync | null
   /** Set when there is no host, or app.info failed: the toolbar shows it. */
   hostError: AppError | null
-  /** Subscribe to the timeline and read app.info; returns the unsubscribe. */
+  /** Sessions the engine's timeline gave back at connect (after a reload: the rows are back); null until then. */
+  replayedSessions: number | null
+  /** Subscribe to the timeline, read app.info and ask for the timeline so far; returns the unsubscribe. */
   connect(): () => void
 }
 
@@ -131,4 +134,5 @@ export type AppState = ComposerSlice &
   AsyncSlice &
   RunnerSlice &
   FileAccessSlice &
-  BodyCopySlice
+  BodyCopySlice &
+  WorkspaceSlice

@@ -17,6 +17,7 @@ import { createAsyncSlice } from '../async/async-slice'
 import { createRunnerSlice } from '../runner/runner-slice'
 import { createFileAccessSlice } from '../files/file-access-slice'
 import { createBodyCopySlice, type ClipboardWriter } from '../details/body-copy-slice'
+import { createWorkspaceSlice } from '../tabs/workspace-slice'
 
 export type AppStore = StoreApi<AppState>
 
@@ -49,6 +50,7 @@ export function createAppStore(client: ApiClient, options: AppStoreOptions = {})
     ...createRunnerSlice(client)(...a),
     ...createFileAccessSlice(client)(...a),
     ...createBodyCopySlice(client, options.clipboard)(...a),
+    ...createWorkspaceSlice(client)(...a),
   }))
   store.subscribe(followRedirectSelection)
   return store

@@ -1,32 +1,62 @@
 import type { StateCreator } from 'zustand/vanilla'
+import type { Result } from '../../shared/result'
+import { MAX_REPLAY_PAGE, type TimelineReplayPage } from '../../shared/workspace-schemas'
 import type { ApiClient } from '../client/api-client'
+import { MAX_TIMELINE_ROWS } from '../timeline/apply-batch'
 import { syncFromInfo } from '../timeline/engine-clock'
 import type { AppState, HostSlice } from './app-state'
+
+/** Pages a replay may take: the engine keeps as many sessions as the timeline's rows, plus slack. */
+const MAX_REPLAY_PAGES = Math.ceil(MAX_TIMELINE_ROWS / MAX_REPLAY_PAGE) + 2
 
 export function createHostSlice(
   client: ApiClient,
   localNow: () => number,
 ): StateCreator<AppState, [], [], HostSlice> {
-  return (set, get) => ({
-    info: null,
-    clockSync: null,
-    hostError: null,
-    connect: () => {
-      const offBatches = client.on('timeline.batch', (batch) => get().applyTimelineBatch(batch))
-      const offRuns = client.on('run.progress', (p) => get().applyRunProgress(p))
-      const off = (): void => {
-        offBatches()
-        offRuns()
+  return (set, get) => {
+    /**
+     * The timeline lives in the engine: a page that reloads asks for it back, page by page, each page one store
+     * update. Live batches keep being applied meanwhile; a session in both is applied twice, which changes
+     * nothing (a known row ignores its `queued` again, a finished one every later event).
+     */
+    const replayTimeline = async (): Promise<number> => {
+      let sessions = 0
+      let from: number | null = 0
+      for (let page = 0; page < MAX_REPLAY_PAGES && from !== null; page++) {
+        const res: Result<TimelineReplayPage> = await client.invoke('timeline.replay', {
+          from,
+          limit: MAX_REPLAY_PAGE,
+        })
+        if (!res.ok) break
+        sessions += res.value.sessions
+        if (res.value.events.length > 0) get().applyTimelineBatch({ events: res.value.events, dropped: 0 })
+        from = res.value.next
       }
-      const sent = localNow()
-      void client.invoke('app.info', {}).then((res) => {
-        if (!res.ok) {
-          set({ hostError: res.error })
-          return
+      return sessions
+    }
+    return {
+      info: null,
+      clockSync: null,
+      hostError: null,
+      replayedSessions: null,
+      connect: () => {
+        const offBatches = client.on('timeline.batch', (batch) => get().applyTimelineBatch(batch))
+        const offRuns = client.on('run.progress', (p) => get().applyRunProgress(p))
+        const off = (): void => {
+          offBatches()
+          offRuns()
         }
-        set({ info: res.value, clockSync: syncFromInfo(res.value.now, sent, localNow()), hostError: null })
-      })
-      return off
-    },
-  })
+        const sent = localNow()
+        void client.invoke('app.info', {}).then((res) => {
+          if (!res.ok) {
+            set({ hostError: res.error })
+            return
+          }
+          set({ info: res.value, clockSync: syncFromInfo(res.value.now, sent, localNow()), hostError: null })
+        })
+        void replayTimeline().then((n) => set({ replayedSessions: n }))
+        return off
+      },
+    }
+  }
 }

@@ -1,0 +1,169 @@
+import type { StateCreator, StoreApi } from 'zustand/vanilla'
+import type { LastSessionInfo } from '../../shared/workspace-schemas'
+import type { ApiClient } from '../client/api-client'
+import type { AppState } from '../store/app-state'
+import { isTabDirty } from './tabs-slice'
+import { restoreTabs, snapshotWorkspace } from './workspace'
+
+export interface WorkspaceSlice {
+  /** The saved workspace was read and applied (or there was none): from now on changes are saved. */
+  workspaceRestored: boolean
+  /** The timeline the engine kept when it last stopped, offered back at start; null when none or dismissed. */
+  lastSession: LastSessionInfo | null
+  lastSessionError: string | null
+  /** Read the saved workspace and bring its tabs back (once, at start). */
+  restoreWorkspace(): Promise<void>
+  openLastSession(): Promise<void>
+  dismissLastSession(): void
+}
+
+/** A window whose only tab is an untouched Untitled: nothing the person did would be replaced by a restore. */
+function pristine(s: AppState): boolean {
+  const only = s.tabs[0]
+  return s.tabs.length === 1 && only !== undefined && only.path === null && !isTabDirty(s, only)
+}
+
+export function createWorkspaceSlice(client: ApiClient): StateCreator<AppState, [], [], WorkspaceSlice> {
+  return (set, get) => ({
+    workspaceRestored: false,
+    lastSession: null,
+    lastSessionError: null,
+
+    restoreWorkspace: async () => {
+      if (get().workspaceRestored) return
+      const res = await client.invoke('workspace.get', {})
+      if (!res.ok) {
+        set({ workspaceRestored: true })
+        return
+      }
+      const { workspace, problem, lastSession } = res.value
+      const notes = [...(problem ? [`The saved workspace was not restored: ${problem}.`] : [])]
+      if (workspace && pristine(get())) {
+        const tabs = await restoreTabs(workspace, async (dir, path) => {
+          const read = await client.invoke('collection.read', { dir, path })
+          return read.ok ? read.value : null
+        })
+        notes.push(...workspace.notes)
+        const active = tabs[Math.min(workspace.activeTab, tabs.length - 1)]
+        if (active) {
+          // Every tab goes in, then the active one is shown through the tabs slice's own path (composer, kind).
+          set({ tabs, activeTabId: '' })
+          get().activateTab(active.id)
+        }
+        set((s) => ({
+          sendCount: workspace.sendCount,
+          // The host's and this page's memory of the environment are at least as fresh as the workspace.
+          envByDir: { ...workspace.envByDir, ...s.envByDir },
+        }))
+        const dir = workspace.activeDir
+        if (dir !== null) {
+          const list = await client.invoke('collection.list', {})
+          if (list.ok && list.value.open.some((c) => c.dir === dir)) get().setActiveDir(dir)
+        }
+      }
+      set({
+        workspaceRestored: true,
+        lastSession,
+        ...(notes.length > 0 ? { tabError: notes.join(' ') } : {}),
+      })
+    },
+
+    openLastSession: async () => {
+      const res = await client.invoke('workspace.openLastSession', {})
+      if (!res.ok) {
+        set({ lastSessionError: res.error.message })
+        return
+      }
+      set({ lastSession: null, lastSessionError: null })
+    },
+
+    dismissLastSession: () => set({ lastSession: null, lastSessionError: null }),
+  })
+}
+
+/** What a workspace save depends on: any other change (the timeline, a body page) does not save. */
+function savedParts(s: AppState): unknown[] {
+  return [
+    s.tabs,
+    s.activeTabId,
+    s.composer,
+    s.tabAuth,
+    s.composeMode,
+    s.streamCompose.wsProtocols,
+    s.activeDir,
+    s.envByDir,
+    s.sendCount,
+  ]
+}
+
+export interface AutosaveOptions {
+  /** Quiet time after a change before it is saved. */
+  debounceMs?: number
+  /** Longest a save waits while changes keep coming (typing without pause). */
+  maxWaitMs?: number
+}
+
+/**
+ * Save the workspace after changes: debounced (never on every keystroke), skipped when nothing saved changed,
+ * one save in flight at a time. Returns `flush` (for pagehide/beforeunload) and `stop`.
+ */
+export function autosaveWorkspace(
+  store: StoreApi<AppState>,
+  client: ApiClient,
+  options: AutosaveOptions = {},
+): { flush(): Promise<void>; stop(): void } {
+  const debounceMs = options.debounceMs ?? 500
+  const maxWaitMs = options.maxWaitMs ?? 2000
+  let timer: ReturnType<typeof setTimeout> | null = null
+  let firstChangeAt: number | null = null
+  let lastText = ''
+  let lastError = ''
+  let saving: Promise<void> = Promise.resolve()
+
+  const flush = (): Promise<void> => {
+    if (timer !== null) clearTimeout(timer)
+    timer = null
+    firstChangeAt = null
+    const s = store.getState()
+    if (!s.workspaceRestored) return saving
+    const workspace = snapshotWorkspace(s)
+    const text = JSON.stringify(workspace)
+    if (text === lastText) return saving
+    lastText = text
+    saving = saving.then(async () => {
+      const res = await client.invoke('workspace.save', { workspace })
+      if (res.ok) {
+        lastError = ''
+        return
+      }
+      // Said once, not on every retry; the next change tries again.
+      lastText = ''
+      if (res.error.message !== lastError) {
+        lastError = res.error.message
+        store.setState({ tabError: `The workspace was not saved: ${res.error.message}` })
+      }
+    })
+    return saving
+  }
+
+  const unsubscribe = store.subscribe((s, prev) => {
+    if (!s.workspaceRestored) return
+    const now = savedParts(s)
+    const before = savedParts(prev)
+    if (prev.workspaceRestored && now.every((v, i) => v === before[i])) return
+    const at = Date.now()
+    firstChangeAt ??= at
+    if (timer !== null) clearTimeout(timer)
+    const wait = Math.max(0, Math.min(debounceMs, firstChangeAt + maxWaitMs - at))
+    timer = setTimeout(() => void flush(), wait)
+  })
+
+  return {
+    flush,
+    stop: () => {
+      unsubscribe()
+      if (timer !== null) clearTimeout(timer)
+      timer = null
+    },
+  }
+}

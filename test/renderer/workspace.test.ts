@@ -1,0 +1,179 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { engineClient, until } from './engine-client'
+import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import { isTabDirty } from '../../src/renderer/tabs/tabs-slice'
+import { autosaveWorkspace } from '../../src/renderer/tabs/workspace-slice'
+import type { ApiClient } from '../../src/renderer/client/api-client'
+import { createEngineService, type EngineService } from '../../src/engine/service'
+import { MAX_WORKSPACE_DRAFT_BODY } from '../../src/shared/workspace-schemas'
+import { startHttpServer, type Fixture } from '../fixtures/servers'
+
+/**
+ * A window that reloads or restarts gets back what it had open: tabs with their unsaved drafts (still marked
+ * unsaved), the active tab, the Send ×N count, and (after a reload) the timeline's rows. Real engine, real files.
+ */
+
+let server: Fixture
+const services: EngineService[] = []
+const temp: string[] = []
+
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix))
+  temp.push(d)
+  return d
+}
+
+function engine(configDir: string): EngineService {
+  const s = createEngineService({ host: 'test', configDir, watchCollections: false, flushEveryMs: 5 })
+  services.push(s)
+  return s
+}
+
+/** A client that counts workspace saves, to see the debounce. */
+function counting(client: ApiClient): { client: ApiClient; saves: () => number } {
+  let saves = 0
+  return {
+    client: {
+      invoke: (name, payload) => {
+        if (name === 'workspace.save') saves++
+        return client.invoke(name, payload)
+      },
+      on: (name, listener) => client.on(name, listener),
+    },
+    saves: () => saves,
+  }
+}
+
+function collection(): string {
+  const dir = tempDir('fd-ws-coll-')
+  writeFileSync(join(dir, 'collection.yaml'), 'flightdeck: 1\nname: Shop\n')
+  writeFileSync(join(dir, 'list.yaml'), 'name: List\nmethod: GET\nurl: http://127.0.0.1:1/users\n')
+  return dir
+}
+
+async function started(service: EngineService): Promise<AppStore> {
+  const store = createAppStore(engineClient(service), { localNow: () => 0 })
+  store.getState().connect()
+  await store.getState().loadCollections()
+  await store.getState().restoreWorkspace()
+  return store
+}
+
+beforeAll(async () => {
+  server = await startHttpServer()
+})
+afterEach(async () => {
+  for (const s of services.splice(0)) await s.dispose()
+})
+afterAll(async () => {
+  await server.close()
+  for (const d of temp) rmSync(d, { recursive: true, force: true })
+})
+
+describe('the workspace across a restart', () => {
+  it('brings back tabs with their unsaved drafts, marked unsaved, the active tab and Send ×N', async () => {
+    const config = tempDir('fd-ws-config-')
+    const dir = collection()
+    const first = engine(config)
+    const a = await started(first)
+    expect(await a.getState().openCollection(dir, false)).toBe(true)
+    const saver = autosaveWorkspace(a, engineClient(first), { debounceMs: 20 })
+    // An Untitled draft with a JSON body, and a saved request edited but not saved.
+    a.getState().setMethod('POST')
+    a.getState().setUrl(`${server.url}/echo?draft=1`)
+    a.getState().setBodyKind('json')
+    a.getState().setJsonBody('{"kept":true}')
+    await a.getState().openRequest(dir, 'list.yaml')
+    a.getState().setUrl('http://127.0.0.1:1/users?page=2')
+    a.getState().setSendCount(25)
+    await saver.flush()
+    saver.stop()
+    await first.dispose()
+    services.splice(0)
+
+    const b = await started(engine(config))
+    const s = b.getState()
+    expect(s.tabs.map((t) => t.path)).toEqual([null, 'list.yaml'])
+    expect(s.tabs.every((t) => isTabDirty(s, t))).toBe(true)
+    // The active tab was the file's, with its edit in the composer.
+    expect(s.tabs.find((t) => t.id === s.activeTabId)?.path).toBe('list.yaml')
+    expect(s.composer.url).toBe('http://127.0.0.1:1/users?page=2')
+    expect(s.sendCount).toBe(25)
+    const scratch = s.tabs[0]!
+    expect(scratch.draft.method).toBe('POST')
+    expect(scratch.draft.json).toBe('{"kept":true}')
+    // Saving the restored draft writes to its file, as before the restart.
+    await s.saveActiveTab()
+    expect(b.getState().tabError).toBeNull()
+    expect(isTabDirty(b.getState(), b.getState().tabs[1]!)).toBe(false)
+  })
+
+  it('a draft whose file changed meanwhile comes back as a conflict; a big draft body is cut and says so', async () => {
+    const config = tempDir('fd-ws-config-')
+    const dir = collection()
+    const first = engine(config)
+    const a = await started(first)
+    expect(await a.getState().openCollection(dir, false)).toBe(true)
+    await a.getState().openRequest(dir, 'list.yaml')
+    a.getState().setBodyKind('text')
+    a.getState().setTextBody({ text: 'x'.repeat(MAX_WORKSPACE_DRAFT_BODY + 10) })
+    const saver = autosaveWorkspace(a, engineClient(first), { debounceMs: 20 })
+    a.getState().setSendCount(3)
+    await saver.flush()
+    saver.stop()
+    await first.dispose()
+    services.splice(0)
+    writeFileSync(join(dir, 'list.yaml'), 'name: List\nmethod: GET\nurl: http://127.0.0.1:1/changed\n')
+
+    const b = await started(engine(config))
+    const tab = b.getState().tabs.find((t) => t.path === 'list.yaml')!
+    expect(tab.conflict).toBe('changed')
+    expect(b.getState().composer.text.text).toHaveLength(MAX_WORKSPACE_DRAFT_BODY)
+    expect(b.getState().tabError).toMatch(
+      /"list.yaml": its draft body is 1(\.0)? MB; the workspace kept the first 1(\.0)? MB/,
+    )
+  })
+
+  it('saves after a pause, not on every keystroke', async () => {
+    const service = engine(tempDir('fd-ws-config-'))
+    const c = counting(engineClient(service))
+    const store = createAppStore(c.client, { localNow: () => 0 })
+    await store.getState().restoreWorkspace()
+    const saver = autosaveWorkspace(store, c.client, { debounceMs: 100, maxWaitMs: 5000 })
+    for (const ch of 'http://127.0.0.1:1/typed') store.getState().setUrl(store.getState().composer.url + ch)
+    await new Promise((r) => setTimeout(r, 40))
+    expect(c.saves()).toBe(0)
+    await until(() => c.saves() === 1)
+    await new Promise((r) => setTimeout(r, 150))
+    expect(c.saves()).toBe(1)
+    saver.stop()
+  })
+})
+
+describe('the timeline across a reload', () => {
+  it('a page that connects to a running engine gets its rows back with their statuses', async () => {
+    const service = engine(tempDir('fd-ws-config-'))
+    const a = createAppStore(engineClient(service), { localNow: () => 0 })
+    a.getState().connect()
+    a.getState().setUrl(`${server.url}/json`)
+    await a.getState().send(3)
+    a.getState().setUrl(`${server.url}/status/404`)
+    await a.getState().send(1)
+    await until(() => a.getState().timeline.order.length === 4 && a.getState().timeline.inFlight === 0)
+
+    // The reload: a new page, the same engine.
+    const b = createAppStore(engineClient(service), { localNow: () => 0 })
+    b.getState().connect()
+    await until(() => b.getState().replayedSessions !== null)
+    const rows = b.getState().timeline.order.map((sid) => b.getState().timeline.rows[sid]!)
+    expect(rows.map((r) => r.status)).toEqual([200, 200, 200, 404])
+    expect(rows.every((r) => r.state === 'done' && r.sent !== undefined)).toBe(true)
+    expect(b.getState().timeline.inFlight).toBe(0)
+    // Bodies are still read by id.
+    await b.getState().loadBody(rows[0]!.sid)
+    expect(b.getState().body?.text).toContain('"items"')
+  })
+})
