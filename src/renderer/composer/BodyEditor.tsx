@@ -1,6 +1,11 @@
+import type { EditorView } from '@codemirror/view'
+import { useRef, useState, type RefObject } from 'react'
 import type { BodyKind } from '../../shared/request'
+import { CodeEditor } from '../editor/CodeEditor'
+import { languageForContentType } from '../editor/editor-setup'
+import { beautifyJson, jsonBodyProblem } from '../editor/json-beautify'
 import { useAppStore } from '../store/store-context'
-import { jsonProblem } from './json-check'
+
 import { KeyValueTable } from './KeyValueTable'
 import { MultipartTable } from './MultipartTable'
 
@@ -17,37 +22,75 @@ const KINDS: { kind: BodyKind; label: string }[] = [
 export function BodyEditor() {
   const kind = useAppStore((s) => s.composer.bodyKind)
   const setBodyKind = useAppStore((s) => s.setBodyKind)
+  const view = useRef<EditorView | null>(null)
   return (
     <div className="body-editor">
-      <div className="segmented" role="radiogroup" aria-label="Body kind">
-        {KINDS.map((k) => (
-          <label key={k.kind} className={k.kind === kind ? 'segment active' : 'segment'}>
-            <input
-              type="radio"
-              name="body-kind"
-              value={k.kind}
-              checked={k.kind === kind}
-              onChange={() => setBodyKind(k.kind)}
-            />
-            {k.label}
-          </label>
-        ))}
+      <div className="code-editor-tools">
+        <div className="segmented" role="radiogroup" aria-label="Body kind">
+          {KINDS.map((k) => (
+            <label key={k.kind} className={k.kind === kind ? 'segment active' : 'segment'}>
+              <input
+                type="radio"
+                name="body-kind"
+                value={k.kind}
+                checked={k.kind === kind}
+                onChange={() => setBodyKind(k.kind)}
+              />
+              {k.label}
+            </label>
+          ))}
+        </div>
+        {/* On the kind row, so the editor keeps the height below it. */}
+        {kind === 'json' ? <BeautifyButton view={view} /> : null}
       </div>
       <div className="body-kind-panel">
-        <BodyKindEditor kind={kind} />
+        <BodyKindEditor kind={kind} view={view} />
       </div>
     </div>
   )
 }
 
-function BodyKindEditor({ kind }: { kind: BodyKind }) {
+/** Re-indents the JSON body, or says why it cannot (the text stays as typed). */
+function BeautifyButton({ view }: { view: RefObject<EditorView | null> }) {
+  const json = useAppStore((s) => s.composer.json)
+  const setJsonBody = useAppStore((s) => s.setJsonBody)
+  const [refusal, setRefusal] = useState<{ text: string; message: string } | null>(null)
+  const beautify = () => {
+    const res = beautifyJson(json)
+    if (!res.ok) {
+      setRefusal({ text: json, message: res.message })
+      return
+    }
+    setRefusal(null)
+    const v = view.current
+    // Through the editor, so Ctrl/Cmd+Z undoes it; the store follows from the editor's change.
+    if (v) v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: res.text } })
+    else setJsonBody(res.text)
+  }
+  // A refusal is about the text it was asked for; once the text changes it no longer applies.
+  const refused = refusal && refusal.text === json ? refusal.message : null
+  return (
+    <>
+      <button type="button" className="secondary-button" onClick={beautify} disabled={json.trim() === ''}>
+        Beautify
+      </button>
+      {refused ? (
+        <span className="field-warning" role="alert">
+          {refused}
+        </span>
+      ) : null}
+    </>
+  )
+}
+
+function BodyKindEditor({ kind, view }: { kind: BodyKind; view: RefObject<EditorView | null> }) {
   switch (kind) {
     case 'none':
       return <p className="muted hint">This request has no body.</p>
     case 'text':
       return <TextBody />
     case 'json':
-      return <JsonBody />
+      return <JsonBody view={view} />
     case 'form':
       return <FormBody />
     case 'multipart':
@@ -60,6 +103,7 @@ function BodyKindEditor({ kind }: { kind: BodyKind }) {
 function TextBody() {
   const text = useAppStore((s) => s.composer.text)
   const setTextBody = useAppStore((s) => s.setTextBody)
+  const vars = useAppStore((s) => s.scopeVars)
   return (
     <div className="body-text-editor">
       <label className="inline-field">
@@ -71,30 +115,34 @@ function TextBody() {
           onChange={(e) => setTextBody({ contentType: e.target.value })}
         />
       </label>
-      <textarea
-        className="code-area mono"
-        aria-label="Body text"
+      <CodeEditor
+        label="Body text"
+        heightKey="body"
+        language={languageForContentType(text.contentType)}
         value={text.text}
-        spellCheck={false}
-        onChange={(e) => setTextBody({ text: e.target.value })}
+        vars={vars}
+        onChange={(t) => setTextBody({ text: t })}
       />
     </div>
   )
 }
 
-function JsonBody() {
+function JsonBody({ view }: { view: RefObject<EditorView | null> }) {
   const json = useAppStore((s) => s.composer.json)
   const setJsonBody = useAppStore((s) => s.setJsonBody)
-  const problem = jsonProblem(json)
+  const vars = useAppStore((s) => s.scopeVars)
+  const problem = jsonBodyProblem(json)
   return (
     <div className="body-text-editor">
-      <textarea
-        className="code-area mono"
-        aria-label="Body JSON"
+      <CodeEditor
+        label="Body JSON"
+        heightKey="body"
+        language="json"
         placeholder='{ "hello": "world" }'
         value={json}
-        spellCheck={false}
-        onChange={(e) => setJsonBody(e.target.value)}
+        vars={vars}
+        viewRef={view}
+        onChange={setJsonBody}
       />
       {problem ? <p className="field-warning">{problem} (it is sent as typed)</p> : null}
     </div>

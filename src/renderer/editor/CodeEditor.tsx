@@ -1,0 +1,126 @@
+import { Annotation, Compartment, EditorState, Transaction } from '@codemirror/state'
+import { EditorView, placeholder as placeholderText } from '@codemirror/view'
+import { useEffect, useRef, type RefObject } from 'react'
+import type { ScopedVariable } from '../../shared/collection'
+import { usePaneSize } from '../hooks/use-pane-size'
+import { basicEditor, languageExtension, type EditorLanguage } from './editor-setup'
+import { ResizeBar } from './ResizeBar'
+import { scopeVariables } from './variable-extensions'
+import './editor.css'
+
+/** About 12 lines of 17 px, plus the content's padding. */
+export const DEFAULT_EDITOR_HEIGHT = 12 * 17 + 10
+const MIN_HEIGHT = 60
+const MAX_HEIGHT = 2000
+
+/** Marks a change that came from the store (a request loaded, a kind switched), not from typing. */
+const fromOutside = Annotation.define<boolean>()
+
+interface CodeEditorProps {
+  value: string
+  onChange(text: string): void
+  /** The accessible name of the editable area (tests and screen readers find it by this). */
+  label: string
+  language: EditorLanguage
+  vars: readonly ScopedVariable[]
+  placeholder?: string
+  /** Under which key the height the person dragged to is remembered. */
+  heightKey: string
+  /** Filled with the live view, for actions that edit through it (Beautify keeps undo that way). */
+  viewRef?: RefObject<EditorView | null>
+}
+
+/** A CodeMirror 6 editor bound to a store string, with a remembered height and a visible resize bar. */
+export function CodeEditor({
+  value,
+  onChange,
+  label,
+  language,
+  vars,
+  placeholder,
+  heightKey,
+  viewRef,
+}: CodeEditorProps) {
+  const host = useRef<HTMLDivElement | null>(null)
+  const view = useRef<EditorView | null>(null)
+  const onChangeRef = useRef(onChange)
+  /** The text last handed to onChange: when the store echoes it back, there is nothing to compare. */
+  const emitted = useRef<string | null>(null)
+  const parts = useRef({ lang: new Compartment(), scope: new Compartment(), hint: new Compartment() })
+  const [height, setHeight] = usePaneSize(
+    `editor.${heightKey}`,
+    DEFAULT_EDITOR_HEIGHT,
+    MIN_HEIGHT,
+    MAX_HEIGHT,
+  )
+  // The first render's props seed the editor; later ones arrive through the effects below.
+  const initial = useRef({ value, language, vars, placeholder, label })
+
+  useEffect(() => {
+    onChangeRef.current = onChange
+  }, [onChange])
+
+  useEffect(() => {
+    const el = host.current
+    if (!el) return
+    const seed = initial.current
+    const p = parts.current
+    const v = new EditorView({
+      parent: el,
+      state: EditorState.create({
+        doc: seed.value,
+        extensions: [
+          basicEditor(),
+          p.lang.of(languageExtension(seed.language)),
+          p.scope.of(scopeVariables.of(seed.vars)),
+          p.hint.of(seed.placeholder ? placeholderText(seed.placeholder) : []),
+          EditorView.contentAttributes.of({ 'aria-label': seed.label, spellcheck: 'false' }),
+          EditorView.updateListener.of((u) => {
+            if (!u.docChanged || u.transactions.some((t) => t.annotation(fromOutside))) return
+            const text = u.state.doc.toString()
+            emitted.current = text
+            onChangeRef.current(text)
+          }),
+        ],
+      }),
+    })
+    view.current = v
+    if (viewRef) viewRef.current = v
+    return () => {
+      v.destroy()
+      view.current = null
+      if (viewRef) viewRef.current = null
+    }
+  }, [viewRef])
+
+  useEffect(() => {
+    const v = view.current
+    if (!v || emitted.current === value || v.state.doc.toString() === value) return
+    // Loading another request is not an edit: it does not go into the undo history.
+    v.dispatch({
+      changes: { from: 0, to: v.state.doc.length, insert: value },
+      annotations: [fromOutside.of(true), Transaction.addToHistory.of(false)],
+    })
+  }, [value])
+
+  useEffect(() => {
+    view.current?.dispatch({ effects: parts.current.scope.reconfigure(scopeVariables.of(vars)) })
+  }, [vars])
+
+  useEffect(() => {
+    view.current?.dispatch({ effects: parts.current.lang.reconfigure(languageExtension(language)) })
+  }, [language])
+
+  return (
+    <div className="code-editor">
+      <div className="code-editor-host" ref={host} style={{ height }} />
+      <ResizeBar
+        label={`Resize ${label}`}
+        size={height}
+        min={MIN_HEIGHT}
+        max={MAX_HEIGHT}
+        onResize={setHeight}
+      />
+    </div>
+  )
+}

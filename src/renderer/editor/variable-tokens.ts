@@ -1,0 +1,102 @@
+import type { ScopedVariable } from '../../shared/collection'
+import { DYNAMIC_NAMES, isDynamicName } from '../../shared/template'
+import { variableHints, variableMap, type VariableHint } from '../composer/variable-hints'
+
+/**
+ * The editor's view of `{{variables}}`, as pure functions of text and scope so they are tested without a DOM:
+ * where a token is, what state it is in (known, unknown, dynamic), what to offer after `{{`, what the hover says.
+ */
+
+/** One `{{ name }}`, the same grammar as src/shared/template.ts (spaces inside the braces allowed). */
+export const VARIABLE_TOKEN = /\{\{\s*([A-Za-z_$][\w.$-]*)\s*\}\}/g
+
+/** Completion offers at most this many names; a scope with more is narrowed by typing. */
+export const MAX_COMPLETIONS = 200
+
+export type VariableState = VariableHint['state']
+
+/** Whether a name resolves in this scope (dynamic names always do, except `$webhook` without an inbox). */
+export function variableState(name: string, vars: readonly ScopedVariable[]): VariableState {
+  if (isDynamicName(name)) return 'dynamic'
+  return variableMap(vars).has(name) ? 'known' : 'unknown'
+}
+
+export interface TokenAt {
+  name: string
+  from: number
+  to: number
+}
+
+/**
+ * The `{{name}}` token covering `pos` in `line` (positions relative to the line), or null. Only the line is
+ * searched: a token never spans lines, and a hover on a 1 MB body must not scan all of it.
+ */
+export function tokenAt(line: string, pos: number): TokenAt | null {
+  const re = new RegExp(VARIABLE_TOKEN.source, 'g')
+  for (let m = re.exec(line); m; m = re.exec(line)) {
+    const from = m.index
+    const to = from + m[0].length
+    if (from > pos) break
+    if (pos >= from && pos <= to && m[1] !== undefined) return { name: m[1], from, to }
+  }
+  return null
+}
+
+export interface CompletionSpot {
+  /** Where the typed name starts (right after `{{` and any spaces). */
+  from: number
+  /** What is typed of the name so far. */
+  prefix: string
+  /** Whether `}}` already follows the cursor (then a completion does not add another). */
+  closed: boolean
+}
+
+/**
+ * Whether the cursor at `pos` (relative to `before + after`, the text of its line split at the cursor) is in an
+ * unfinished `{{name`: then completion offers the scope's names.
+ */
+export function completionSpot(before: string, after: string, lineStart: number): CompletionSpot | null {
+  const m = /\{\{\s*([A-Za-z_$][\w.$-]*)?$/.exec(before)
+  if (!m) return null
+  const prefix = m[1] ?? ''
+  return { from: lineStart + before.length - prefix.length, prefix, closed: /^\s*\}\}/.test(after) }
+}
+
+export interface VariableOption {
+  name: string
+  /** Shown beside the name: the scope it comes from. */
+  detail: string
+  /** Shown in the info box: the value, masked for secrets. */
+  info: string
+}
+
+/** The names a completion offers for `prefix`: the scope's variables (innermost wins), then dynamic names. */
+export function variableOptions(vars: readonly ScopedVariable[], prefix: string): VariableOption[] {
+  const lower = prefix.toLowerCase()
+  const out: VariableOption[] = []
+  const names = [...variableMap(vars).keys()].filter((n) => n.toLowerCase().startsWith(lower))
+  const hints = variableHints(
+    names.map((n) => `{{${n}}}`),
+    vars,
+  )
+  for (const h of hints) {
+    if (out.length >= MAX_COMPLETIONS) break
+    out.push({ name: h.name, detail: h.source, info: h.secret ? 'secret (value hidden)' : h.value })
+  }
+  for (const name of DYNAMIC_NAMES) {
+    if (out.length >= MAX_COMPLETIONS) break
+    if (name.toLowerCase().startsWith(lower)) {
+      const [hint] = variableHints([`{{${name}}}`], vars)
+      out.push({ name, detail: 'dynamic', info: hint?.value ?? '' })
+    }
+  }
+  return out
+}
+
+/** What hovering a `{{name}}` says: its resolved value and where it comes from, or that it is not defined. */
+export function hoverText(name: string, vars: readonly ScopedVariable[]): string {
+  const [h] = variableHints([`{{${name}}}`], vars)
+  if (!h || h.state === 'unknown') return `{{${name}}} is not defined in any scope: sending will be refused`
+  if (h.state === 'dynamic') return `{{${name}}}: ${h.value || 'set at send time'}`
+  return `{{${name}}} = ${h.value}\nfrom: ${h.source}`
+}

@@ -1,0 +1,167 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect, test } from '@playwright/test'
+import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { startBuiltWebHost, type RunningWebHost } from './web-host'
+
+/**
+ * The body editor (CodeMirror 6): {{variables}} marked, completed and explained on hover, Beautify, search,
+ * a remembered height, all under the page's strict CSP; what was typed is what reaches the server.
+ */
+
+let server: Fixture
+let configDir: string
+let host: RunningWebHost | null = null
+
+test.beforeAll(async () => {
+  server = await startHttpServer()
+  configDir = mkdtempSync(join(tmpdir(), 'fd-e2e-editor-'))
+  // Globals are in scope without any collection open.
+  writeFileSync(
+    join(configDir, 'globals.yaml'),
+    `variables:\n  base: ${server.url}\n  userName: Ann\n  count: "3"\n`,
+  )
+  host = await startBuiltWebHost(15_000, { env: { FLIGHTDECK_CONFIG_DIR: configDir } })
+})
+
+test.afterAll(async () => {
+  await host?.stop()
+  await server?.close()
+  rmSync(configDir, { recursive: true, force: true })
+})
+
+test('the JSON body editor marks, completes and explains {{variables}}, beautifies, and sends what was typed', async ({
+  page,
+}) => {
+  if (!host) throw new Error('no host')
+  const violations: string[] = []
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) violations.push(m.text())
+  })
+  await page.goto(host.url)
+  await page.evaluate(`(() => {
+    globalThis.__cspSeen = []
+    document.addEventListener('securitypolicyviolation', (e) => globalThis.__cspSeen.push(e.violatedDirective))
+  })()`)
+  await page.getByRole('textbox', { name: 'URL' }).fill('{{base}}/echo?via=editor')
+  await page.getByRole('combobox', { name: 'Method', exact: true }).selectOption('POST')
+  await page.getByRole('tab', { name: /^Body/ }).click()
+  await page.getByRole('radiogroup', { name: 'Body kind' }).getByText('JSON', { exact: true }).click()
+
+  const editor = page.getByRole('textbox', { name: 'Body JSON' })
+  const frame = page.locator('.code-editor').filter({ has: editor })
+
+  // Beautify refuses what does not parse, and says why; the text stays as typed.
+  await editor.fill('{"a": 1,}')
+  await page.getByRole('button', { name: 'Beautify' }).click()
+  await expect(page.getByRole('alert').filter({ hasText: 'Not beautified: not valid JSON' })).toBeVisible()
+  await expect(editor).toHaveText('{"a": 1,}')
+
+  // A known variable is marked as one.
+  await editor.fill('{"user":"{{userName}}","n":')
+  const known = frame.locator('.cm-var-known', { hasText: '{{userName}}' })
+  await expect(known).toBeVisible()
+
+  // Typing {{ offers the scope's names; Enter takes one (the closing braces were typed by the editor).
+  await editor.press('Control+End')
+  await page.keyboard.type('{{co')
+  const option = page.getByRole('option', { name: /count/ })
+  await expect(option).toBeVisible()
+  await expect(option).toContainText('global')
+  await expect(option).toHaveAttribute('aria-selected', 'true')
+  // CodeMirror ignores Enter for 75 ms after the list changes (so a fast typist's Enter is a newline).
+  await page.waitForTimeout(150)
+  await page.keyboard.press('Enter')
+  await page.keyboard.press('End')
+  await page.keyboard.type('}')
+  await expect(editor).toHaveText('{"user":"{{userName}}","n":{{count}}}')
+  // A bare variable where a value goes is not a JSON problem: it is substituted before sending.
+  await expect(page.getByText(/Not valid JSON/)).toHaveCount(0)
+  await expect(frame.locator('.cm-var-known', { hasText: '{{count}}' })).toBeVisible()
+
+  // An unknown name is marked as such.
+  await editor.fill('{"user":"{{userName}}","n":{{count}},"x":"{{nobody}}"}')
+  await expect(frame.locator('.cm-var-unknown', { hasText: '{{nobody}}' })).toBeVisible()
+  await editor.fill('{"user":"{{userName}}","n":{{count}}}')
+
+  // Hover shows the resolved value and where it comes from.
+  await frame.locator('.cm-var-known', { hasText: '{{userName}}' }).hover()
+  await expect(page.getByRole('tooltip').filter({ hasText: '{{userName}} = Ann' })).toContainText(
+    'from: global',
+  )
+
+  // Ctrl/Cmd+F searches inside the editor; Esc closes the search.
+  await editor.click()
+  await page.keyboard.press('Control+f')
+  const find = frame.getByRole('textbox', { name: 'Find' })
+  await expect(find).toBeFocused()
+  await page.keyboard.press('Escape')
+  await expect(find).toHaveCount(0)
+
+  // Beautify re-indents, keeping the variables.
+  await page.getByRole('button', { name: 'Beautify' }).click()
+  const pretty = '{\n  "user": "{{userName}}",\n  "n": {{count}}\n}'
+  await expect.poll(() => editor.innerText()).toBe(pretty)
+
+  // The resize bar is visible, and a drag makes the editor taller; the height is remembered.
+  const bar = page.getByRole('separator', { name: 'Resize Body JSON' })
+  await bar.scrollIntoViewIfNeeded()
+  await expect(bar).toBeVisible()
+  const hostBox = frame.locator('.code-editor-host')
+  const before = (await hostBox.boundingBox())?.height ?? 0
+  expect(before).toBeGreaterThan(180)
+  const b = await bar.boundingBox()
+  if (!b) throw new Error('no resize bar')
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2 + 80, { steps: 4 })
+  await page.mouse.up()
+  const after = (await hostBox.boundingBox())?.height ?? 0
+  expect(after).toBeGreaterThan(before + 60)
+  expect(Number(await page.evaluate('localStorage.getItem("flightdeck.pane.editor.body")'))).toBe(
+    Math.round(after),
+  )
+
+  // Ctrl/Cmd+Enter in the editor sends (it is not "insert a blank line"): the server gets the body as typed.
+  const sent = server.requests.length
+  await editor.click()
+  await page.keyboard.press('Control+Enter')
+  await expect.poll(() => server.requests.length).toBeGreaterThan(sent)
+  const got = server.requests[sent]
+  expect(got?.url).toBe('/echo?via=editor')
+  expect(got?.body.toString('utf8')).toBe('{\n  "user": "Ann",\n  "n": 3\n}')
+  await expect(editor).toHaveText(/"user"/)
+
+  expect(violations).toEqual([])
+  expect(await page.evaluate('globalThis.__cspSeen')).toEqual([])
+})
+
+test('the editor in light and dark (screenshots for the docs)', async ({ page }) => {
+  if (!host) throw new Error('no host')
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await page.goto(host.url)
+    // A composer pane tall enough for the editor's default height (about 12 lines).
+    await page.evaluate(`(() => {
+      localStorage.removeItem('flightdeck.pane.editor.body')
+      localStorage.setItem('flightdeck.pane.composer', '420')
+    })()`)
+    await page.reload()
+    await page.getByRole('textbox', { name: 'URL' }).fill('{{base}}/echo')
+    await page.getByRole('combobox', { name: 'Method', exact: true }).selectOption('POST')
+    await page.getByRole('tab', { name: /^Body/ }).click()
+    await page.getByRole('radiogroup', { name: 'Body kind' }).getByText('JSON', { exact: true }).click()
+    const editor = page.getByRole('textbox', { name: 'Body JSON' })
+    await editor.fill(
+      '{"user":"{{userName}}","count":{{count}},"tags":["a","b"],"active":true,"note":null,"id":"{{$uuid}}",' +
+        '"missing":"{{nobody}}"}',
+    )
+    await page.getByRole('button', { name: 'Beautify' }).click()
+    await expect(editor).toContainText('"tags": [')
+    await page.locator('.cm-var-known', { hasText: '{{userName}}' }).hover()
+    await expect(page.getByRole('tooltip').filter({ hasText: '{{userName}} = Ann' })).toBeVisible()
+    await page.screenshot({ path: scheme === 'light' ? 'docs/editor.png' : 'docs/editor-dark.png' })
+  }
+})

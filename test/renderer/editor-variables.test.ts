@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest'
+import type { ScopedVariable } from '../../src/shared/collection'
+import { beautifyJson, jsonBodyProblem } from '../../src/renderer/editor/json-beautify'
+import { languageForContentType } from '../../src/renderer/editor/editor-setup'
+import {
+  completionSpot,
+  hoverText,
+  MAX_COMPLETIONS,
+  tokenAt,
+  variableOptions,
+  variableState,
+} from '../../src/renderer/editor/variable-tokens'
+
+const v = (name: string, value: string, extra: Partial<ScopedVariable> = {}): ScopedVariable => ({
+  name,
+  value,
+  secret: false,
+  scope: 'environment',
+  source: 'staging',
+  ...extra,
+})
+
+const scope: ScopedVariable[] = [
+  v('host', 'api.example.test', { scope: 'collection', source: '' }),
+  v('host', '127.0.0.1:8080'),
+  v('token', '', { secret: true }),
+  v('userId', '{{host}}/u/7'),
+]
+
+describe('the {{variable}} tokens the editor marks', () => {
+  it('knows which names the scope defines, which are dynamic and which are unknown', () => {
+    expect(variableState('host', scope)).toBe('known')
+    expect(variableState('$uuid', scope)).toBe('dynamic')
+    expect(variableState('nope', scope)).toBe('unknown')
+    expect(variableState('constructor', scope)).toBe('unknown')
+  })
+
+  it('finds the token under the pointer, spaces inside the braces included', () => {
+    const line = '{"a": "{{ host }}", "b": {{count}}}'
+    expect(tokenAt(line, 9)).toEqual({ name: 'host', from: 7, to: 17 })
+    expect(tokenAt(line, 27)).toEqual({ name: 'count', from: 25, to: 34 })
+    expect(tokenAt(line, 2)).toBeNull()
+  })
+})
+
+describe('completion after {{', () => {
+  it('starts after {{ and knows whether }} already follows', () => {
+    expect(completionSpot('{"a": "{{', '}}"', 100)).toEqual({ from: 109, prefix: '', closed: true })
+    expect(completionSpot('x {{ ho', '', 0)).toEqual({ from: 5, prefix: 'ho', closed: false })
+    expect(completionSpot('{"a": 1', '', 0)).toBeNull()
+    expect(completionSpot('{{host}} ', '', 0)).toBeNull()
+  })
+
+  it("offers the scope's names by prefix, innermost value, secrets hidden, then dynamic names", () => {
+    const all = variableOptions(scope, '')
+    expect(all.map((o) => o.name)).toEqual([
+      'host',
+      'token',
+      'userId',
+      '$uuid',
+      '$timestamp',
+      '$isoTimestamp',
+      '$randomInt',
+      '$webhook',
+    ])
+    expect(all[0]).toEqual({ name: 'host', detail: 'environment staging', info: '127.0.0.1:8080' })
+    expect(all[1]?.info).toBe('secret (value hidden)')
+    expect(all[2]?.info).toBe('127.0.0.1:8080/u/7')
+    expect(variableOptions(scope, 'HO').map((o) => o.name)).toEqual(['host'])
+    expect(variableOptions(scope, '$r').map((o) => o.name)).toEqual(['$randomInt'])
+  })
+
+  it('offers at most MAX_COMPLETIONS names from a huge scope', () => {
+    const many = Array.from({ length: 5000 }, (_, i) => v(`v${i}`, String(i)))
+    expect(variableOptions(many, '').length).toBe(MAX_COMPLETIONS)
+  })
+})
+
+describe('hover', () => {
+  it('shows the resolved value and its scope, masks secrets, and says when a name is unknown', () => {
+    expect(hoverText('host', scope)).toBe('{{host}} = 127.0.0.1:8080\nfrom: environment staging')
+    expect(hoverText('token', scope)).toContain('••••••')
+    expect(hoverText('missing', scope)).toBe(
+      '{{missing}} is not defined in any scope: sending will be refused',
+    )
+    expect(hoverText('$uuid', scope)).toContain('UUID')
+  })
+})
+
+describe('Beautify', () => {
+  it('re-indents and changes nothing else: big numbers, escapes, duplicate keys stay as typed', () => {
+    const text = '{"id":12345678901234567890,"a":"x\\"y","a":[1,2,{}],"e":[],"t":true}'
+    const res = beautifyJson(text)
+    expect(res).toEqual({
+      ok: true,
+      text:
+        '{\n  "id": 12345678901234567890,\n  "a": "x\\"y",\n  "a": [\n    1,\n    2,\n    {}\n  ],\n' +
+        '  "e": [],\n  "t": true\n}',
+    })
+    if (res.ok) expect(beautifyJson(res.text)).toEqual(res)
+  })
+
+  it('accepts bare {{variables}} as values and keeps them', () => {
+    expect(beautifyJson('{"n":{{count}},"s":"{{host}}","l":[{{ a }}]}')).toEqual({
+      ok: true,
+      text: '{\n  "n": {{count}},\n  "s": "{{host}}",\n  "l": [\n    {{ a }}\n  ]\n}',
+    })
+  })
+
+  it('refuses invalid JSON with a message, and an empty body', () => {
+    const bad = beautifyJson('{"a": 1,}')
+    expect(bad.ok).toBe(false)
+    if (!bad.ok) expect(bad.message).toMatch(/^Not beautified: not valid JSON/)
+    expect(beautifyJson('   ').ok).toBe(false)
+    expect(beautifyJson('{"a": "unterminated').ok).toBe(false)
+  })
+})
+
+describe('the note under a JSON body', () => {
+  it('accepts bare {{variables}} as values, and places a real problem where the person sees it', () => {
+    expect(jsonBodyProblem('{"n": {{count}}, "s": "{{host}}"}')).toBeNull()
+    expect(jsonBodyProblem('')).toBeNull()
+    // The variable keeps its length while checked, so the position the parser names is in the typed text.
+    const problem = jsonBodyProblem('{"n": {{count}},\n "x": 1,}')
+    expect(problem).toMatch(/^Not valid JSON: /)
+    expect(problem).toContain('position 25')
+  })
+})
+
+describe('the language a text body is coloured as', () => {
+  it('follows the content type', () => {
+    expect(languageForContentType('application/xml')).toBe('xml')
+    expect(languageForContentType('application/soap+xml; charset=utf-8')).toBe('xml')
+    expect(languageForContentType('text/xml')).toBe('xml')
+    expect(languageForContentType('application/problem+json')).toBe('json')
+    expect(languageForContentType('text/plain')).toBe('text')
+  })
+})
