@@ -5,6 +5,8 @@ import { phaseLines, rowTimings } from './segments'
 import { isInFlight } from './session-row'
 
 const CARD_WIDTH = 250
+/** About the card's height (a title and eight phase lines): enough to tell whether it fits below the pointer. */
+const CARD_HEIGHT = 176
 
 /** The phase breakdown of the row under the pointer, counting up live while it is in flight. */
 export function HoverCard({
@@ -12,11 +14,13 @@ export function HoverCard({
   left,
   top,
   frameWidth,
+  frameHeight,
 }: {
   sid: string
   left: number
   top: number
   frameWidth: number
+  frameHeight: number
 }) {
   const row = useAppStore((s) => s.timeline.rows[sid])
   const liveNow = useLiveNow()
@@ -25,8 +29,10 @@ export function HoverCard({
   const lines = phaseLines(rowTimings(row, now))
   // Keep the card inside the frame: flip to the pointer's left near the right edge.
   const x = left + 14 + CARD_WIDTH > frameWidth ? Math.max(0, left - 14 - CARD_WIDTH) : left + 14
+  // And above the pointer near the bottom, so its last lines are not cut off by the frame.
+  const y = top + 12 + CARD_HEIGHT > frameHeight ? Math.max(0, top - 12 - CARD_HEIGHT) : top + 12
   return (
-    <div className="hover-card" role="tooltip" style={{ left: x, top: top + 12, width: CARD_WIDTH }}>
+    <div className="hover-card" role="tooltip" style={{ left: x, top: y, width: CARD_WIDTH }}>
       <div className="hover-title mono">{rowLabel(row)}</div>
       <table className="phase-table compact" aria-label="Phases of the hovered request">
         <tbody>

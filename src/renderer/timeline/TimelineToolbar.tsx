@@ -1,17 +1,19 @@
 import { useState, type ReactNode } from 'react'
-import { HTTP_METHODS } from '../../shared/constants'
 import { useAppStore, useAppStoreApi, useLiveClockApi } from '../store/store-context'
 import { COLUMNS } from './columns'
+import { DetailsPlacementSwitch } from './DetailsPlacementSwitch'
 import { HarMenu } from './HarMenu'
-import type { GroupBy, ProtocolFilter, StatusClassFilter, ViewItem } from './table-view'
+import { FilterControl, OPTIONAL_FILTERS } from './TimelineFilters'
+import type { ViewItem } from './table-view'
 import { fitAllView, followView, freezeView, resolveWindow, timelineExtent, zoomView } from './time-view'
 
-/** The Method filter's choices: HTTP methods (SSE streams go by theirs), and WS for WebSocket sessions. */
-export const METHOD_FILTERS: readonly string[] = [...HTTP_METHODS, 'WS']
+export { METHOD_FILTERS } from './TimelineFilters'
 
 /**
- * Above the table: filters, grouping, columns, and the time window's controls (zoom, fit all, follow live).
- * Extra controls from other modules (HAR import/export) come in as `children`.
+ * Above the table: filters, grouping, columns, where the details pane sits, and the time window's controls
+ * (zoom, fit all, follow live). Extra controls from other modules (HAR import/export) come in as `children`.
+ * It is always one line: as the panel narrows, the optional filters leave the line for the "More" menu
+ * (container queries in timeline.css), the last ones first.
  */
 export function TimelineToolbar({
   shown,
@@ -24,8 +26,6 @@ export function TimelineToolbar({
 }) {
   const filters = useAppStore((s) => s.tableFilters)
   const setFilters = useAppStore((s) => s.setFilters)
-  const groupBy = useAppStore((s) => s.groupBy)
-  const setGroupBy = useAppStore((s) => s.setGroupBy)
   const following = useAppStore((s) => s.timeView.follow)
   const total = useAppStore((s) => s.timeline.order.length)
   const marked = useAppStore((s) => s.compareSids.length)
@@ -52,59 +52,10 @@ export function TimelineToolbar({
         value={filters.text}
         onChange={(e) => setFilters({ text: e.target.value })}
       />
-      <select
-        aria-label="Method filter"
-        value={filters.method}
-        onChange={(e) => setFilters({ method: e.target.value })}
-      >
-        <option value="all">Method</option>
-        {METHOD_FILTERS.map((m) => (
-          <option key={m} value={m}>
-            {m}
-          </option>
-        ))}
-      </select>
-      <select
-        aria-label="Status filter"
-        value={filters.status}
-        onChange={(e) => setFilters({ status: e.target.value as StatusClassFilter })}
-      >
-        <option value="all">Status</option>
-        <option value="2xx">2xx</option>
-        <option value="3xx">3xx</option>
-        <option value="4xx">4xx</option>
-        <option value="5xx">5xx</option>
-      </select>
-      <select
-        aria-label="Protocol filter"
-        value={filters.protocol}
-        onChange={(e) => setFilters({ protocol: e.target.value as ProtocolFilter })}
-      >
-        <option value="all">Protocol</option>
-        <option value="http/1.1">HTTP/1.1</option>
-        <option value="h2">HTTP/2</option>
-      </select>
-      <label className="check" title="Failed, cancelled, 4xx and 5xx">
-        <input
-          type="checkbox"
-          checked={filters.errorsOnly}
-          onChange={(e) => setFilters({ errorsOnly: e.target.checked })}
-        />
-        Errors
-      </label>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={filters.inFlightOnly}
-          onChange={(e) => setFilters({ inFlightOnly: e.target.checked })}
-        />
-        In flight
-      </label>
-      <select aria-label="Group by" value={groupBy} onChange={(e) => setGroupBy(e.target.value as GroupBy)}>
-        <option value="none">No groups</option>
-        <option value="batch">By batch</option>
-        <option value="origin">By origin</option>
-      </select>
+      {OPTIONAL_FILTERS.map((id) => (
+        <FilterControl key={id} id={id} className={`tl-opt tl-opt-${id}`} />
+      ))}
+      <MoreMenu />
       <ColumnsMenu />
       {shown !== total ? (
         <span className="muted small num" aria-live="polite">
@@ -114,7 +65,7 @@ export function TimelineToolbar({
       <span className="spacer" />
       {marked > 0 ? (
         <span className="small compare-note">
-          {marked === 1 ? 'Ctrl/Cmd+click a second row to compare' : 'Comparing 2'}
+          {marked === 1 ? 'Ctrl/Cmd+click another row' : 'Comparing 2'}
           <button type="button" className="link-button" onClick={clearCompare}>
             clear
           </button>
@@ -122,6 +73,7 @@ export function TimelineToolbar({
       ) : null}
       <HarMenu items={items} />
       {children}
+      <DetailsPlacementSwitch />
       <span className="segmented small" role="group" aria-label="Time window">
         <button type="button" className="segment" title="Zoom out (-)" onClick={zoom(1 / 1.5)}>
           −
@@ -152,6 +104,32 @@ export function TimelineToolbar({
         </button>
       </span>
     </div>
+  )
+}
+
+/** The optional filters that left the line, shown again here (timeline.css decides which). */
+function MoreMenu() {
+  const [open, setOpen] = useState(false)
+  return (
+    <span className="menu-wrap tl-more">
+      <button
+        type="button"
+        className="secondary-button small"
+        aria-haspopup="true"
+        aria-expanded={open}
+        title="More filters"
+        onClick={() => setOpen((o) => !o)}
+      >
+        More
+      </button>
+      {open ? (
+        <div className="menu" role="group" aria-label="More filters" onMouseLeave={() => setOpen(false)}>
+          {OPTIONAL_FILTERS.map((id) => (
+            <FilterControl key={id} id={id} className={`more-opt more-opt-${id}`} />
+          ))}
+        </div>
+      ) : null}
+    </span>
   )
 }
 

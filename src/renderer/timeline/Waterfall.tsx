@@ -347,7 +347,13 @@ export function Waterfall({ items, scrollRef, x, width, bodyHeight }: WaterfallP
         onDoubleClick={fit}
       />
       {hover && typeof hoverItem === 'string' ? (
-        <HoverCard sid={hoverItem} left={x + hover.x} top={HEADER_HEIGHT + hover.y} frameWidth={x + width} />
+        <HoverCard
+          sid={hoverItem}
+          left={x + hover.x}
+          top={HEADER_HEIGHT + hover.y}
+          frameWidth={x + width}
+          frameHeight={HEADER_HEIGHT + bodyHeight}
+        />
       ) : null}
     </>
   )

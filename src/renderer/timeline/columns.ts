@@ -20,9 +20,9 @@ export interface ColumnDef {
 }
 
 export const COLUMNS: readonly ColumnDef[] = [
-  { id: 'status', label: 'Status', width: 64, min: 44, numeric: false },
+  { id: 'status', label: 'Status', width: 56, min: 44, numeric: false },
   { id: 'method', label: 'Method', width: 58, min: 44, numeric: false },
-  { id: 'name', label: 'Name', width: 230, min: 80, numeric: false },
+  { id: 'name', label: 'Name', width: 220, min: 80, numeric: false },
   { id: 'protocol', label: 'Protocol', width: 64, min: 48, numeric: false },
   { id: 'remote', label: 'Remote address', width: 128, min: 64, numeric: false },
   { id: 'connection', label: 'Connection', width: 78, min: 52, numeric: false },
@@ -35,8 +35,11 @@ export const COLUMN_BY_ID: Readonly<Record<ColumnId, ColumnDef>> = Object.fromEn
   COLUMNS.map((c) => [c.id, c]),
 ) as Record<ColumnId, ColumnDef>
 
-/** What a fresh window shows: the network-panel basics; the rest are a click away in "Columns". */
-export const DEFAULT_VISIBLE: readonly ColumnId[] = ['status', 'method', 'name', 'time', 'size']
+/**
+ * What a fresh window shows: status, name and time, so the waterfall gets the room; method, size and the rest
+ * are a click away in "Columns" (the name cell's tooltip has the full URL).
+ */
+export const DEFAULT_VISIBLE: readonly ColumnId[] = ['status', 'name', 'time']
 
 export const MAX_COLUMN_WIDTH = 900
 /** The waterfall never gets narrower than this while the name column can still give way. */

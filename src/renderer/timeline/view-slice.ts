@@ -16,6 +16,8 @@ export interface TimelineViewSlice {
   visibleColumns: readonly ColumnId[]
   columnWidths: Readonly<Partial<Record<ColumnId, number>>>
   timeView: TimeView
+  /** Where the details pane sits beside the timeline; remembered across launches. */
+  detailsPlacement: DetailsPlacement
   /** Rows kept when clearing. */
   pinned: ReadonlySet<string>
   /** Up to two rows marked for side-by-side comparison (Ctrl/Cmd+click). */
@@ -29,13 +31,35 @@ export interface TimelineViewSlice {
   toggleColumn(id: ColumnId): void
   setColumnWidth(id: ColumnId, px: number): void
   setTimeView(view: TimeView): void
+  setDetailsPlacement(placement: DetailsPlacement): void
   togglePin(sid: string): void
-  /** Mark or unmark a row for comparison; a third mark replaces the older of two. */
+  /**
+   * Mark or unmark a row for comparison; a third mark replaces the older of two. With nothing marked yet, the
+   * selected row is marked first, so a click then a Ctrl/Cmd+click compares the two.
+   */
   toggleCompare(sid: string): void
   clearCompare(): void
 }
 
 const STORAGE_KEY = 'flightdeck.timeline.columns'
+const PLACEMENT_KEY = 'flightdeck.layout.details'
+
+/**
+ * Right of the timeline, below it, or hidden. Below is the default: beside a 1440 px window's sidebar and
+ * composer, a details pane on the right left the waterfall 258 px to draw on.
+ */
+export type DetailsPlacement = 'right' | 'below' | 'hidden'
+export const DETAILS_PLACEMENTS: readonly DetailsPlacement[] = ['right', 'below', 'hidden']
+export const DEFAULT_DETAILS_PLACEMENT: DetailsPlacement = 'below'
+
+function loadPlacement(): DetailsPlacement {
+  try {
+    const raw = globalThis.localStorage?.getItem(PLACEMENT_KEY)
+    return DETAILS_PLACEMENTS.find((p) => p === raw) ?? DEFAULT_DETAILS_PLACEMENT
+  } catch {
+    return DEFAULT_DETAILS_PLACEMENT
+  }
+}
 
 interface SavedColumns {
   visible: ColumnId[]
@@ -82,6 +106,7 @@ export function createTimelineViewSlice(): StateCreator<AppState, [], [], Timeli
       visibleColumns: saved.visible,
       columnWidths: saved.widths,
       timeView: FOLLOW_LIVE,
+      detailsPlacement: loadPlacement(),
       pinned: new Set(),
       compareSids: [],
       setFilters: (patch) => set((s) => ({ tableFilters: { ...s.tableFilters, ...patch } })),
@@ -109,6 +134,14 @@ export function createTimelineViewSlice(): StateCreator<AppState, [], [], Timeli
         persist()
       },
       setTimeView: (timeView) => set({ timeView }),
+      setDetailsPlacement: (detailsPlacement) => {
+        set({ detailsPlacement })
+        try {
+          globalThis.localStorage?.setItem(PLACEMENT_KEY, detailsPlacement)
+        } catch {
+          // Storage can be unavailable: the placement still applies for this session.
+        }
+      },
       togglePin: (sid) =>
         set((s) => {
           const next = new Set(s.pinned)
@@ -118,6 +151,9 @@ export function createTimelineViewSlice(): StateCreator<AppState, [], [], Timeli
       toggleCompare: (sid) =>
         set((s) => {
           if (s.compareSids.includes(sid)) return { compareSids: s.compareSids.filter((x) => x !== sid) }
+          // A click then a Ctrl/Cmd+click compares the two, as in a file manager's selection.
+          if (s.compareSids.length === 0 && s.selectedSid !== null && s.selectedSid !== sid)
+            return { compareSids: [s.selectedSid, sid] }
           const kept = s.compareSids.length >= 2 ? s.compareSids.slice(1) : s.compareSids
           return { compareSids: [...kept, sid] }
         }),
