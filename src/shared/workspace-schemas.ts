@@ -17,6 +17,8 @@ export const MAX_WORKSPACE_DRAFT_BODY = 1024 * 1024
 export const MAX_WORKSPACE_BYTES = 16 * 1024 * 1024
 /** Timeline sessions a replay answers with per page (the renderer asks page after page). */
 export const MAX_REPLAY_PAGE = 2_000
+/** Session ids one `timeline.forget` takes (the renderer sends a larger Clear in several). */
+export const MAX_FORGET = 20_000
 
 export const workspaceTabSchema = z
   .object({
@@ -69,6 +71,8 @@ export const workspaceCommandSchemas = {
       limit: z.number().int().min(1).max(MAX_REPLAY_PAGE).optional(),
     })
     .strict(),
+  /** Sessions the person cleared from the timeline: the engine stops replaying them (bodies stay until evicted). */
+  'timeline.forget': z.object({ sids: z.array(z.string().min(1).max(64)).max(MAX_FORGET) }).strict(),
 } as const
 
 /** The last session's timeline, kept when the engine stopped. */
@@ -105,4 +109,5 @@ export interface WorkspaceCommandResponses {
   'workspace.save': { bytes: number }
   'workspace.openLastSession': { sids: string[]; skipped: number }
   'timeline.replay': TimelineReplayPage
+  'timeline.forget': { forgotten: number }
 }

@@ -171,6 +171,37 @@ describe('the timeline after a reload', () => {
     expect(rest.next).toBeNull()
     expect(j.size).toBe(5)
   })
+
+  it('does not replay sessions cleared from the timeline, whatever the clears in between', () => {
+    const j = new TimelineJournal(1000)
+    let n = 0
+    for (let round = 0; round < 50; round++) {
+      const sids: string[] = []
+      for (let i = 0; i < 100; i++) {
+        const sid = `s${n++}`
+        sids.push(sid)
+        j.record({
+          type: 'queued',
+          sid,
+          t: n,
+          kind: 'http',
+          wall: 0,
+          method: 'GET',
+          url: 'http://x/',
+          hop: 0,
+        })
+      }
+      expect(j.forget(sids.slice(0, 99))).toBe(99)
+    }
+    // One kept per round; the last 50 sessions are those, nothing cleared comes back.
+    const page = j.page(0, 2000)
+    expect(page.sessions).toBe(50)
+    expect(page.events.every((e) => Number(e.sid.slice(1)) % 100 === 99)).toBe(true)
+    // A cursor from the middle still starts at the next live session.
+    const mid = j.page(1000, 1)
+    expect(mid.events[0]?.sid).toBe('s1099')
+    expect(mid.next).toBe(1199)
+  })
 })
 
 describe('the last session after a restart', () => {

@@ -175,5 +175,14 @@ describe('the timeline across a reload', () => {
     // Bodies are still read by id.
     await b.getState().loadBody(rows[0]!.sid)
     expect(b.getState().body?.text).toContain('"items"')
+
+    // Cleared rows stay cleared: the next reload does not bring them back.
+    b.getState().clearFinished()
+    expect(b.getState().timeline.order).toHaveLength(0)
+    const c = createAppStore(engineClient(service), { localNow: () => 0 })
+    await new Promise((r) => setTimeout(r, 20))
+    c.getState().connect()
+    await until(() => c.getState().replayedSessions !== null)
+    expect(c.getState().timeline.order).toHaveLength(0)
   })
 })

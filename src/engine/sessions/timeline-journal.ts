@@ -22,10 +22,13 @@ interface Entry {
   informational?: TimelineEvent[]
   terminal?: TimelineEvent
   job?: TimelineEvent
+  /** Cleared from the timeline by the person: not replayed, dropped from the array at its next compaction. */
+  gone?: true
 }
 
 export class TimelineJournal {
-  private entries: (Entry | undefined)[] = []
+  /** Arrival order (sequence numbers increase along it); entries before `head` were evicted. */
+  private entries: Entry[] = []
   private head = 0
   private readonly bySid = new Map<string, Entry>()
   private nextSeq = 0
@@ -44,6 +47,7 @@ export class TimelineJournal {
       this.bySid.set(e.sid, entry)
       this.entries.push(entry)
       while (this.bySid.size > this.limit) this.evictOldest()
+      this.compact()
       return
     }
     const entry = this.bySid.get(e.sid)
@@ -71,35 +75,56 @@ export class TimelineJournal {
     }
   }
 
+  /** Sessions the person cleared from the timeline: a reload does not bring them back. */
+  forget(sids: readonly string[]): number {
+    let n = 0
+    for (const sid of sids) {
+      const entry = this.bySid.get(sid)
+      if (!entry) continue
+      entry.gone = true
+      this.bySid.delete(sid)
+      n++
+    }
+    this.compact()
+    return n
+  }
+
   private evictOldest(): void {
     while (this.head < this.entries.length) {
-      const entry = this.entries[this.head]
-      this.entries[this.head] = undefined
-      this.head++
-      if (entry) {
+      const entry = this.entries[this.head++]
+      if (entry && !entry.gone) {
         this.bySid.delete(entry.queued.sid)
         this.forgottenCount++
-        break
+        return
       }
     }
-    // Drop the consumed front now and then, so the array stays about `limit` long.
-    if (this.head >= 1024 && this.head * 2 >= this.entries.length) {
-      this.entries = this.entries.slice(this.head)
-      this.head = 0
-    }
+  }
+
+  /** Keep the array about as long as the sessions remembered: evicted and cleared entries go, now and then. */
+  private compact(): void {
+    const frontConsumed = this.head >= 1024 && this.head * 2 >= this.entries.length
+    const manyGone = this.entries.length - this.head > 2 * this.bySid.size + 1024
+    if (!frontConsumed && !manyGone) return
+    this.entries = this.entries.slice(this.head).filter((e) => !e.gone)
+    this.head = 0
   }
 
   /** Sessions from sequence number `from` (0: the oldest remembered), at most `limit`, oldest first. */
   page(from = 0, limit = MAX_REPLAY_PAGE): TimelineReplayPage {
-    const first = this.entries[this.head]
     const events: TimelineEvent[] = []
-    if (!first) return { events, sessions: 0, next: null, forgotten: this.forgottenCount }
-    // Sequence numbers are consecutive along the array, so a cursor is an index, whatever was evicted since.
-    let i = this.head + Math.max(0, from - first.seq)
+    // Binary search for the first entry at or after `from` (sequence numbers increase along the array).
+    let lo = this.head
+    let hi = this.entries.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if ((this.entries[mid]?.seq ?? Infinity) < from) lo = mid + 1
+      else hi = mid
+    }
+    let i = lo
     let sessions = 0
     for (; i < this.entries.length && sessions < limit; i++) {
       const entry = this.entries[i]
-      if (!entry) continue
+      if (!entry || entry.gone) continue
       sessions++
       events.push(entry.queued)
       for (const e of entry.latest.values()) events.push(e)
@@ -108,6 +133,8 @@ export class TimelineJournal {
       if (entry.terminal) events.push(entry.terminal)
       if (entry.job) events.push(entry.job)
     }
+    // The next live entry, if any, is where the next page starts.
+    while (i < this.entries.length && this.entries[i]?.gone) i++
     const after = this.entries[i]
     return { events, sessions, next: after ? after.seq : null, forgotten: this.forgottenCount }
   }

@@ -54,5 +54,6 @@ export function createWorkspaceHandlers(deps: WorkspaceHandlerDeps): WorkspaceHa
       return deps.importHar(text, 'Last session')
     },
     'timeline.replay': async (p) => ok(deps.journal.page(p.from ?? 0, p.limit)),
+    'timeline.forget': async (p) => ok({ forgotten: deps.journal.forget(p.sids) }),
   }
 }

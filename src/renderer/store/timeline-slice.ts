@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand/vanilla'
+import { MAX_FORGET } from '../../shared/workspace-schemas'
 import type { ApiClient } from '../client/api-client'
 import { applyBatch, clearFinished, EMPTY_TIMELINE, trimOldest } from '../timeline/apply-batch'
 import { applyLaneBatch, pruneLanes } from '../streams/lane-ticks'
@@ -30,7 +31,8 @@ export function createTimelineSlice(client: ApiClient): StateCreator<AppState, [
       }
       if (timeline !== before || streamLanes !== lanesBefore) set({ timeline, streamLanes })
     },
-    clearFinished: () =>
+    clearFinished: () => {
+      const before = get().timeline
       set((s) => {
         const timeline = clearFinished(s.timeline, s.pinned)
         if (timeline === s.timeline) return {}
@@ -41,7 +43,13 @@ export function createTimelineSlice(client: ApiClient): StateCreator<AppState, [
         return keep
           ? { timeline, compareSids, streamLanes }
           : { timeline, compareSids, streamLanes, selectedSid: null, body: null }
-      }),
+      })
+      // The engine keeps the timeline for a reload: what was cleared should not come back with it.
+      const after = get().timeline.rows
+      const gone = Object.keys(before.rows).filter((sid) => after[sid] === undefined)
+      for (let i = 0; i < gone.length; i += MAX_FORGET)
+        void client.invoke('timeline.forget', { sids: gone.slice(i, i + MAX_FORGET) })
+    },
     cancel: async (sid) => {
       // The outcome arrives on the timeline as a `cancelled` event; a failed command is not worth a dialog.
       await client.invoke('session.cancel', { sid })
