@@ -17,7 +17,10 @@ import { SaveAsDialog } from './tabs/SaveAsDialog'
 import { LastSessionOffer } from './tabs/LastSessionOffer'
 import { useCallback, useState } from 'react'
 
-/** Toolbar; composer on top; timeline with the details pane on its right. Pane sizes are remembered. */
+/**
+ * Toolbar; composer on top; the timeline with the details pane below it, on its right or hidden (the timeline
+ * toolbar's choice). Pane sizes and the placement are remembered.
+ */
 export function App() {
   useGlobalShortcuts()
   const [quickOpen, setQuickOpen] = useState(false)
@@ -26,6 +29,8 @@ export function App() {
   const [sidebarWidth, setSidebarWidth] = usePaneSize('sidebar', 260, 180, 520)
   const [composerHeight, setComposerHeight] = usePaneSize('composer', 210, 120, 640)
   const [detailsWidth, setDetailsWidth] = usePaneSize('details', 440, 280, 1000)
+  const [detailsHeight, setDetailsHeight] = usePaneSize('details-below', 300, 140, 900)
+  const placement = useAppStore((s) => s.detailsPlacement)
   const runnerOpen = useAppStore((s) => s.runnerOpen)
   const saveAsTab = useAppStore((s) => s.saveAs?.tabId ?? null)
 
@@ -60,18 +65,35 @@ export function App() {
             sign={1}
             onResize={setComposerHeight}
           />
-          <div className="workspace">
+          <div className={`workspace details-${placement}`}>
             <Timeline />
-            <Splitter
-              direction="column"
-              label="Resize details"
-              size={detailsWidth}
-              min={280}
-              max={1000}
-              sign={-1}
-              onResize={setDetailsWidth}
-            />
-            <div className="details-wrap" style={{ width: detailsWidth }}>
+            {placement === 'hidden' ? null : placement === 'right' ? (
+              <Splitter
+                direction="column"
+                label="Resize details"
+                size={detailsWidth}
+                min={280}
+                max={1000}
+                sign={-1}
+                onResize={setDetailsWidth}
+              />
+            ) : (
+              <Splitter
+                direction="row"
+                label="Resize details"
+                size={detailsHeight}
+                min={140}
+                max={900}
+                sign={-1}
+                onResize={setDetailsHeight}
+              />
+            )}
+            {/* Hidden, not unmounted: the pane keeps its tab, scroll and drafts for when it comes back. */}
+            <div
+              className="details-wrap"
+              hidden={placement === 'hidden'}
+              style={placement === 'right' ? { width: detailsWidth } : { height: detailsHeight }}
+            >
               {runnerOpen ? <RunnerPanel /> : null}
               <div className="details-slot" hidden={runnerOpen}>
                 <StreamDetailsSwitch>
