@@ -160,7 +160,7 @@ describe('flightdeck sse', () => {
     const line = human.stdout.split('\n').find((l) => l.includes(' ← message'))
     expect(line).toMatch(/ ← message \(4\.8 MB\) aé€😀/)
     expect(line).toMatch(/… \(first 1\.0 MB of 4\.8 MB shown; --json prints it all\)$/)
-  })
+  }, 60_000)
 
   it('ends quietly when the reader of its output goes away (| head)', async () => {
     const run = await flightdeckIntoHead('sse', `${sse.url}/events?n=100000&every=1`, '--json')
