@@ -9,6 +9,8 @@ import type { TimelineEvent } from '../../src/shared/timeline'
 import type { Workspace } from '../../src/shared/workspace-schemas'
 import { createEngineService, type EngineService } from '../../src/engine/service'
 import { TimelineJournal } from '../../src/engine/sessions/timeline-journal'
+import { SessionRecords } from '../../src/engine/sessions/session-records'
+import { keepLastSession } from '../../src/engine/workspace/last-session'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 
 const spec = (url: string): RequestSpec => ({
@@ -228,6 +230,41 @@ describe('the last session after a restart', () => {
     expect(statuses.sort()).toEqual([200, 503])
     const urls = events.filter((e) => e.type === 'queued').map((e) => (e.type === 'queued' ? e.url : ''))
     expect(urls).toContain(`${server.url}/json`)
+  })
+
+  it('keeps at most the newest N sessions and fits the file under its cap, counting what it left out', async () => {
+    const dir = newConfigDir()
+    const s = start(dir, 'test')
+    for (let i = 0; i < 4; i++) await sendAndWait(s, `${server.url}/json?n=${i}`)
+    // The service's records are private: rebuild the same records from the replayed events.
+    const records = new SessionRecords()
+    const page = await s.invoke('timeline.replay', {})
+    if (!page.ok) throw new Error(page.error.message)
+    for (const e of page.value.events) records.record(e)
+
+    const few = await keepLastSession(dir, records, s.http.bodies, [], {
+      maxSessions: 3,
+      bodyBytes: 1024,
+      maxBytes: 1024 * 1024,
+    })
+    expect(few).toMatchObject({ sessions: 3, omitted: 1, bodyBytes: 1024 })
+    const har = JSON.parse(readFileSync(join(dir, 'last-session.har'), 'utf8')) as {
+      log: { entries: { request: { url: string }; response: { content: { text?: string } } }[] }
+    }
+    expect(har.log.entries.map((e) => e.request.url)).toEqual(
+      [1, 2, 3].map((i) => `${server.url}/json?n=${i}`),
+    )
+    expect(har.log.entries[0]?.response.content.text).toContain('"items"')
+
+    // A cap too small for bodies: they go first, then the oldest sessions, and the info says so.
+    const tight = await keepLastSession(dir, records, s.http.bodies, [], {
+      maxSessions: 4,
+      bodyBytes: 1024,
+      maxBytes: 2500,
+    })
+    expect(tight?.bodyBytes).toBe(0)
+    expect(tight && tight.sessions < 4 && tight.sessions + tight.omitted === 4).toBe(true)
+    expect(statSync(join(dir, 'last-session.har')).size).toBeLessThanOrEqual(2500)
   })
 
   it('with no timeline kept, opening it says so', async () => {

@@ -12,8 +12,9 @@ import { LAST_SESSION_HAR, LAST_SESSION_INFO } from './workspace-store'
  * the config dir, so the next start can offer them back read-only: someone who closed the window by mistake
  * loses nothing. Bounded three ways: at most LAST_SESSION_MAX_SESSIONS sessions, response bodies up to
  * LAST_SESSION_BODY_BYTES each, and the file at most LAST_SESSION_MAX_BYTES (under what `har.import` reads).
- * Past the file bound the bodies go first, then the oldest half of the sessions, until it fits; what was left
- * out is counted in last-session.json and shown with the offer. Credentials are redacted as in any export.
+ * Bodies are given at most about half the file bound up front (fewer bytes each when there are many sessions);
+ * past the bound anyway (big headers) the bodies go, then the oldest half of the sessions, until it fits. What
+ * was left out is counted in last-session.json and shown with the offer. Credentials are redacted as in any export.
  */
 export const LAST_SESSION_MAX_SESSIONS = 1_000
 export const LAST_SESSION_BODY_BYTES = 64 * 1024
@@ -42,7 +43,8 @@ export async function keepLastSession(
   const all = records.newest(Number.MAX_SAFE_INTEGER)
   if (all.length === 0) return null
   let sids = all.slice(-limits.maxSessions)
-  let bodyBytes = limits.bodyBytes
+  // Bodies get at most half the file (base64 grows them by a third), so one export usually fits.
+  let bodyBytes = Math.min(limits.bodyBytes, Math.floor(limits.maxBytes / 2 / sids.length / 1.4))
   const secrets = [...secretValues]
   // Each round drops bodies or halves the sessions, so this ends within about log2(maxSessions) + 2 rounds.
   for (let round = 0; round < 40; round++) {
