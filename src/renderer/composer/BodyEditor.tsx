@@ -1,7 +1,8 @@
 import type { EditorView } from '@codemirror/view'
-import { useRef, useState, type RefObject } from 'react'
+import { useMemo, useRef, useState, type RefObject } from 'react'
 import type { BodyKind } from '../../shared/request'
 import { CodeEditor } from '../editor/CodeEditor'
+import { FilePathField } from './FilePathField'
 import { languageForContentType } from '../editor/editor-setup'
 import { beautifyJson, jsonBodyProblem } from '../editor/json-beautify'
 import { useAppStore } from '../store/store-context'
@@ -131,7 +132,7 @@ function JsonBody({ view }: { view: RefObject<EditorView | null> }) {
   const json = useAppStore((s) => s.composer.json)
   const setJsonBody = useAppStore((s) => s.setJsonBody)
   const vars = useAppStore((s) => s.scopeVars)
-  const problem = jsonBodyProblem(json)
+  const problem = useMemo(() => jsonBodyProblem(json), [json])
   return (
     <div className="body-text-editor">
       <CodeEditor
@@ -144,7 +145,7 @@ function JsonBody({ view }: { view: RefObject<EditorView | null> }) {
         viewRef={view}
         onChange={setJsonBody}
       />
-      {problem ? <p className="field-warning">{problem} (it is sent as typed)</p> : null}
+      {problem ? <p className="field-warning">{problem}</p> : null}
     </div>
   )
 }
@@ -168,12 +169,11 @@ function FileBody() {
     <div className="body-file">
       <label className="inline-field grow">
         File path
-        <input
+        <FilePathField
+          label="File path"
           className="mono field-input grow"
-          placeholder="/path/to/file.bin"
           value={file.path}
-          spellCheck={false}
-          onChange={(e) => setFileBody({ path: e.target.value })}
+          onChange={(path) => setFileBody({ path })}
         />
       </label>
       <label className="inline-field">

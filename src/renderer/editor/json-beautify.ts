@@ -2,69 +2,56 @@
  * "Beautify" for a JSON body. It re-indents and changes nothing else: numbers, escapes, key order and duplicate
  * keys stay exactly as typed (JSON.parse + stringify would round 12345678901234567890 and drop a repeated key).
  * `{{variables}}` outside strings (`{"n": {{count}}}`) are allowed, as the body is sent after substitution.
+ * Both passes walk the text once and allocate only their output (and one entry per bare variable), so a
+ * multi-megabyte body costs about its own size, not an object per token.
  */
 
 export type BeautifyResult = { ok: true; text: string } | { ok: false; message: string }
 
 const BARE_TOKEN = /^\{\{\s*[A-Za-z_$][\w.$-]*\s*\}\}/
+const WS = ' \t\n\r'
+const VALUE_END = ' \t\n\r{}[],:"'
 
-interface Token {
-  kind: 'punct' | 'value'
-  text: string
-  at: number
+/** Where `"` at `i` ends (the index after its closing quote), or the text's length when it never does. */
+function stringEnd(text: string, i: number): number {
+  let j = i + 1
+  while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1
+  return Math.min(j + 1, text.length)
 }
 
-/** The text split into JSON tokens, whitespace dropped; a bare `{{name}}` is one value token. */
-function tokens(text: string): Token[] {
-  const out: Token[] = []
-  let i = 0
-  const n = text.length
-  while (i < n) {
-    const c = text[i] ?? ''
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
-      i++
-    } else if ('{}[],:'.includes(c)) {
-      const bare = c === '{' ? BARE_TOKEN.exec(text.slice(i, i + 256)) : null
-      if (bare) {
-        out.push({ kind: 'value', text: bare[0], at: i })
-        i += bare[0].length
-      } else {
-        out.push({ kind: 'punct', text: c, at: i })
-        i++
-      }
-    } else if (c === '"') {
-      let j = i + 1
-      while (j < n && text[j] !== '"') j += text[j] === '\\' ? 2 : 1
-      out.push({ kind: 'value', text: text.slice(i, j + 1), at: i })
-      i = j + 1
-    } else {
-      let j = i
-      while (j < n && !' \t\n\r{}[],:"'.includes(text[j] ?? '')) j++
-      out.push({ kind: 'value', text: text.slice(i, j), at: i })
-      i = j
-    }
-  }
-  return out
+/** The length of a bare `{{name}}` at `i` (outside any string), or 0. A name is short: look 256 chars ahead. */
+function bareTokenAt(text: string, i: number): number {
+  if (text[i] !== '{' || text[i + 1] !== '{') return 0
+  return BARE_TOKEN.exec(text.slice(i, i + 256))?.[0].length ?? 0
 }
 
 /**
  * The text with every bare `{{name}}` replaced by a JSON string of the same length, so the parser's positions
- * (line, column) are the ones the person sees.
+ * are the ones the person sees.
  */
-function withHoles(text: string, toks: readonly Token[]): string {
+function withHoles(text: string): string {
+  if (!text.includes('{{')) return text
   let out = ''
   let last = 0
-  for (const t of toks) {
-    if (t.kind !== 'value' || !t.text.startsWith('{{')) continue
-    out += text.slice(last, t.at) + '"' + '_'.repeat(t.text.length - 2) + '"'
-    last = t.at + t.text.length
+  for (let i = 0; i < text.length;) {
+    const c = text[i]
+    if (c === '"') {
+      i = stringEnd(text, i)
+      continue
+    }
+    const len = bareTokenAt(text, i)
+    if (len > 0) {
+      out += text.slice(last, i) + '"' + '_'.repeat(len - 2) + '"'
+      i += len
+      last = i
+    } else i++
   }
   return out + text.slice(last)
 }
 
-function parseProblem(text: string, toks: readonly Token[]): string | null {
+function parseProblem(text: string): string | null {
   try {
-    JSON.parse(withHoles(text, toks))
+    JSON.parse(withHoles(text))
     return null
   } catch (e) {
     const msg = e instanceof Error ? e.message : 'it does not parse'
@@ -73,48 +60,86 @@ function parseProblem(text: string, toks: readonly Token[]): string | null {
 }
 
 /**
+ * Past this size the body is not parsed on every keystroke (15 MB takes about 650 ms and 70 MB of heap);
+ * the note says so, and Beautify still checks it on demand.
+ */
+export const LIVE_CHECK_LIMIT = 4 * 1024 * 1024
+
+/**
  * A short note when a JSON body does not parse, or null. Empty text is fine (nothing typed yet), and so is a
  * bare `{{name}}` where a value goes: it is substituted before sending.
  */
 export function jsonBodyProblem(text: string): string | null {
+  if (text.length > LIVE_CHECK_LIMIT)
+    return `Not checked as JSON while typing: the body is ${(text.length / 1024 / 1024).toFixed(1)} MB, over 4 MB (Beautify checks it)`
   if (text.trim() === '') return null
-  const problem = parseProblem(text, tokens(text))
-  return problem === null ? null : `Not valid JSON: ${problem}`
+  const problem = parseProblem(text)
+  return problem === null ? null : `Not valid JSON: ${problem} (it is sent as typed)`
+}
+
+/** The index of the next character that is not whitespace, from `i`. */
+function skipWs(text: string, i: number): number {
+  while (i < text.length && WS.includes(text[i] ?? '')) i++
+  return i
 }
 
 /** The body re-indented by `indent` spaces, or why it cannot be (the text is then left as it is). */
 export function beautifyJson(text: string, indent = 2): BeautifyResult {
   if (text.trim() === '') return { ok: false, message: 'Nothing to beautify: the body is empty' }
-  const toks = tokens(text)
-  const problem = parseProblem(text, toks)
+  const problem = parseProblem(text)
   if (problem !== null) return { ok: false, message: `Not beautified: not valid JSON (${problem})` }
+  // It parses, so the walk below only meets well-formed JSON (with bare variables as values).
   const pad = ' '.repeat(indent)
+  const newlines: string[] = []
   let depth = 0
-  let out = ''
-  for (let k = 0; k < toks.length; k++) {
-    const t = toks[k]
-    if (!t) continue
-    const next = toks[k + 1]
-    const nl = (): string => '\n' + pad.repeat(depth)
-    if (t.kind === 'value') {
-      out += t.text
-    } else if (t.text === '{' || t.text === '[') {
-      const empty = next?.kind === 'punct' && (next.text === '}' || next.text === ']')
-      if (empty) {
-        out += t.text + next.text
-        k++
-      } else {
-        depth++
-        out += t.text + nl()
-      }
-    } else if (t.text === '}' || t.text === ']') {
-      depth--
-      out += nl() + t.text
-    } else if (t.text === ',') {
-      out += ',' + nl()
-    } else {
-      out += ': '
+  const nl = (): string => (newlines[depth] ??= '\n' + pad.repeat(depth))
+  // Pieces are joined into a flat string every few thousand, so a million small tokens never sit in one array.
+  const chunks: string[] = []
+  const buf: string[] = []
+  const push = (piece: string): void => {
+    buf.push(piece)
+    if (buf.length >= 4096) {
+      chunks.push(buf.join(''))
+      buf.length = 0
     }
   }
-  return { ok: true, text: out }
+  for (let i = skipWs(text, 0); i < text.length; i = skipWs(text, i)) {
+    const c = text[i] ?? ''
+    const bare = bareTokenAt(text, i)
+    if (bare > 0) {
+      push(text.slice(i, i + bare))
+      i += bare
+    } else if (c === '"') {
+      const end = stringEnd(text, i)
+      push(text.slice(i, end))
+      i = end
+    } else if (c === '{' || c === '[') {
+      const next = skipWs(text, i + 1)
+      if (text[next] === (c === '{' ? '}' : ']')) {
+        push(c === '{' ? '{}' : '[]')
+        i = next + 1
+      } else {
+        depth++
+        push(c + nl())
+        i++
+      }
+    } else if (c === '}' || c === ']') {
+      depth--
+      push(nl() + c)
+      i++
+    } else if (c === ',') {
+      push(',' + nl())
+      i++
+    } else if (c === ':') {
+      push(': ')
+      i++
+    } else {
+      let j = i
+      while (j < text.length && !VALUE_END.includes(text[j] ?? '')) j++
+      push(text.slice(i, j))
+      i = j
+    }
+  }
+  chunks.push(buf.join(''))
+  return { ok: true, text: chunks.join('') }
 }
