@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createParser } from 'eventsource-parser'
@@ -215,6 +215,7 @@ describe('the SSE decoder', () => {
         store.dispose()
         store = null
       }
+      rmSync(dir, { recursive: true, force: true })
     },
   )
 
