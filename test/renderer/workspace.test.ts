@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -47,10 +47,12 @@ function counting(client: ApiClient): { client: ApiClient; saves: () => number }
   }
 }
 
+const LIST_YAML = 'name: List\nmethod: GET\nurl: http://127.0.0.1:1/users\n'
+
 function collection(): string {
   const dir = tempDir('fd-ws-coll-')
   writeFileSync(join(dir, 'collection.yaml'), 'flightdeck: 1\nname: Shop\n')
-  writeFileSync(join(dir, 'list.yaml'), 'name: List\nmethod: GET\nurl: http://127.0.0.1:1/users\n')
+  writeFileSync(join(dir, 'list.yaml'), LIST_YAML)
   return dir
 }
 
@@ -93,6 +95,10 @@ describe('the workspace across a restart', () => {
     saver.stop()
     await first.dispose()
     services.splice(0)
+
+    // Drafts live in the config dir: the collection's file is as it was.
+    expect(readFileSync(join(dir, 'list.yaml'), 'utf8')).toBe(LIST_YAML)
+    expect(readdirSync(dir).sort()).toEqual(['collection.yaml', 'list.yaml'])
 
     const b = await started(engine(config))
     const s = b.getState()
