@@ -143,6 +143,24 @@ describe('the workspace across a restart', () => {
     )
   })
 
+  it('a person who starts typing before the restore keeps their tab in front; the saved ones join it', async () => {
+    const config = tempDir('fd-ws-config-')
+    const first = engine(config)
+    const a = await started(first)
+    const saver = autosaveWorkspace(a, engineClient(first), { debounceMs: 20 })
+    a.getState().setUrl('http://127.0.0.1:1/saved-draft')
+    await saver.flush()
+    saver.stop()
+
+    const b = createAppStore(engineClient(engine(config)), { localNow: () => 0 })
+    b.getState().setUrl('http://127.0.0.1:1/typed-first')
+    await b.getState().restoreWorkspace()
+    const s = b.getState()
+    expect(s.composer.url).toBe('http://127.0.0.1:1/typed-first')
+    expect(s.tabs).toHaveLength(2)
+    expect(s.tabs[1]?.draft.url).toBe('http://127.0.0.1:1/saved-draft')
+  })
+
   it('saves after a pause, not on every keystroke', async () => {
     const service = engine(tempDir('fd-ws-config-'))
     const c = counting(engineClient(service))

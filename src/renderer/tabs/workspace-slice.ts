@@ -38,25 +38,29 @@ export function createWorkspaceSlice(client: ApiClient): StateCreator<AppState, 
       }
       const { workspace, problem, lastSession } = res.value
       const notes = [...(problem ? [`The saved workspace was not restored: ${problem}.`] : [])]
-      if (workspace && pristine(get())) {
+      if (workspace) {
         const tabs = await restoreTabs(workspace, async (dir, path) => {
           const read = await client.invoke('collection.read', { dir, path })
           return read.ok ? read.value : null
         })
         notes.push(...workspace.notes)
         const active = tabs[Math.min(workspace.activeTab, tabs.length - 1)]
-        if (active) {
+        const fresh = pristine(get())
+        if (!fresh) {
+          // The person started before the restore finished: their tab stays in front, the saved ones join it.
+          set((s) => ({ tabs: [...s.tabs, ...tabs] }))
+        } else if (active) {
           // Every tab goes in, then the active one is shown through the tabs slice's own path (composer, kind).
           set({ tabs, activeTabId: '' })
           get().activateTab(active.id)
         }
         set((s) => ({
-          sendCount: workspace.sendCount,
+          ...(fresh ? { sendCount: workspace.sendCount } : {}),
           // The host's and this page's memory of the environment are at least as fresh as the workspace.
           envByDir: { ...workspace.envByDir, ...s.envByDir },
         }))
         const dir = workspace.activeDir
-        if (dir !== null) {
+        if (fresh && dir !== null) {
           const list = await client.invoke('collection.list', {})
           if (list.ok && list.value.open.some((c) => c.dir === dir)) get().setActiveDir(dir)
         }
