@@ -137,6 +137,50 @@ test('the JSON body editor marks, completes and explains {{variables}}, beautifi
   expect(await page.evaluate('globalThis.__cspSeen')).toEqual([])
 })
 
+test('a text body is coloured as XML by its content type; each tab keeps its own body, and undo stays in it', async ({
+  page,
+}) => {
+  if (!host) throw new Error('no host')
+  await page.goto(host.url)
+  const tabs = page.getByRole('tablist', { name: 'Open requests' }).getByRole('tab')
+  await page.getByRole('button', { name: 'New request tab' }).click()
+  const first = (await tabs.count()) - 1
+  await page.getByRole('textbox', { name: 'URL' }).fill('{{base}}/echo?via=xml')
+  await page.getByRole('combobox', { name: 'Method', exact: true }).selectOption('POST')
+  await page.getByRole('tab', { name: /^Body/ }).click()
+  await page.getByRole('radiogroup', { name: 'Body kind' }).getByText('Text', { exact: true }).click()
+  await page.getByRole('textbox', { name: 'Content type' }).fill('application/xml')
+  const text = page.getByRole('textbox', { name: 'Body text' })
+  await text.fill('<user id="7">{{userName}}</user>')
+  const frame = page.locator('.code-editor').filter({ has: text })
+  await expect(frame.locator('.tok-tagName').first()).toHaveText('user')
+  await expect(frame.locator('.cm-var-known', { hasText: '{{userName}}' })).toBeVisible()
+
+  // Another tab: its own (empty) body; undo there does not bring back the first tab's text.
+  await page.getByRole('button', { name: 'New request tab' }).click()
+  await page.getByRole('tab', { name: /^Body/ }).click()
+  await page.getByRole('radiogroup', { name: 'Body kind' }).getByText('Text', { exact: true }).click()
+  await expect(text).toHaveText('')
+  await text.click()
+  await page.keyboard.press('Control+z')
+  await expect(text).toHaveText('')
+  await page.keyboard.type('second')
+
+  // Back on the first tab, its body is there (undo does not reach the other tab's typing), and it is what the
+  // server gets.
+  await tabs.nth(first).click()
+  await page.getByRole('tab', { name: /^Body/ }).click()
+  await expect(text).toHaveText('<user id="7">{{userName}}</user>')
+  await text.click()
+  await page.keyboard.press('Control+z')
+  await expect(text).toHaveText('<user id="7">{{userName}}</user>')
+  const sent = server.requests.length
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  await expect.poll(() => server.requests.length).toBeGreaterThan(sent)
+  expect(server.requests[sent]?.url).toBe('/echo?via=xml')
+  expect(server.requests[sent]?.body.toString('utf8')).toBe('<user id="7">Ann</user>')
+})
+
 test('the editor in light and dark (screenshots for the docs)', async ({ page }) => {
   if (!host) throw new Error('no host')
   for (const scheme of ['light', 'dark'] as const) {

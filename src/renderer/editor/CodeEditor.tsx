@@ -1,4 +1,4 @@
-import { Annotation, Compartment, EditorState, Transaction } from '@codemirror/state'
+import { Compartment, EditorState } from '@codemirror/state'
 import { EditorView, placeholder as placeholderText } from '@codemirror/view'
 import { useEffect, useRef, type RefObject } from 'react'
 import type { ScopedVariable } from '../../shared/collection'
@@ -12,9 +12,6 @@ import './editor.css'
 export const DEFAULT_EDITOR_HEIGHT = 12 * 17 + 10
 const MIN_HEIGHT = 60
 const MAX_HEIGHT = 2000
-
-/** Marks a change that came from the store (a request loaded, a kind switched), not from typing. */
-const fromOutside = Annotation.define<boolean>()
 
 interface CodeEditorProps {
   value: string
@@ -44,6 +41,7 @@ export function CodeEditor({
   const host = useRef<HTMLDivElement | null>(null)
   const view = useRef<EditorView | null>(null)
   const onChangeRef = useRef(onChange)
+  const initialValue = useRef(value)
   /** The text last handed to onChange: when the store echoes it back, there is nothing to compare. */
   const emitted = useRef<string | null>(null)
   const parts = useRef({ lang: new Compartment(), scope: new Compartment(), hint: new Compartment() })
@@ -53,37 +51,39 @@ export function CodeEditor({
     MIN_HEIGHT,
     MAX_HEIGHT,
   )
-  // The first render's props seed the editor; later ones arrive through the effects below.
-  const initial = useRef({ value, language, vars, placeholder, label })
-
+  // What a fresh editor state is built from: the latest props (an effect keeps them current).
+  const latest = useRef({ language, vars, placeholder, label })
   useEffect(() => {
+    latest.current = { language, vars, placeholder, label }
     onChangeRef.current = onChange
-  }, [onChange])
+  })
+
+  /** A whole editor state for `doc`: a new request's body starts with its own (empty) undo history. */
+  const createState = useRef((doc: string): EditorState => {
+    const now = latest.current
+    const p = parts.current
+    return EditorState.create({
+      doc,
+      extensions: [
+        basicEditor(),
+        p.lang.of(languageExtension(now.language)),
+        p.scope.of(scopeVariables.of(now.vars)),
+        p.hint.of(now.placeholder ? placeholderText(now.placeholder) : []),
+        EditorView.contentAttributes.of({ 'aria-label': now.label, spellcheck: 'false' }),
+        EditorView.updateListener.of((u) => {
+          if (!u.docChanged) return
+          const text = u.state.doc.toString()
+          emitted.current = text
+          onChangeRef.current(text)
+        }),
+      ],
+    })
+  })
 
   useEffect(() => {
     const el = host.current
     if (!el) return
-    const seed = initial.current
-    const p = parts.current
-    const v = new EditorView({
-      parent: el,
-      state: EditorState.create({
-        doc: seed.value,
-        extensions: [
-          basicEditor(),
-          p.lang.of(languageExtension(seed.language)),
-          p.scope.of(scopeVariables.of(seed.vars)),
-          p.hint.of(seed.placeholder ? placeholderText(seed.placeholder) : []),
-          EditorView.contentAttributes.of({ 'aria-label': seed.label, spellcheck: 'false' }),
-          EditorView.updateListener.of((u) => {
-            if (!u.docChanged || u.transactions.some((t) => t.annotation(fromOutside))) return
-            const text = u.state.doc.toString()
-            emitted.current = text
-            onChangeRef.current(text)
-          }),
-        ],
-      }),
-    })
+    const v = new EditorView({ parent: el, state: createState.current(initialValue.current) })
     view.current = v
     if (viewRef) viewRef.current = v
     return () => {
@@ -96,11 +96,9 @@ export function CodeEditor({
   useEffect(() => {
     const v = view.current
     if (!v || emitted.current === value || v.state.doc.toString() === value) return
-    // Loading another request is not an edit: it does not go into the undo history.
-    v.dispatch({
-      changes: { from: 0, to: v.state.doc.length, insert: value },
-      annotations: [fromOutside.of(true), Transaction.addToHistory.of(false)],
-    })
+    // Another request loaded (or a kind switched): not an edit, so undo must not reach the previous text.
+    emitted.current = value
+    v.setState(createState.current(value))
   }, [value])
 
   useEffect(() => {

@@ -26,7 +26,7 @@ import {
   keymap,
   lineNumbers,
 } from '@codemirror/view'
-import { classHighlighter } from '@lezer/highlight'
+import { classHighlighter, tagHighlighter, tags } from '@lezer/highlight'
 import { variableCompletionSource, variableSupport } from './variable-extensions'
 
 /**
@@ -55,6 +55,14 @@ export function languageForContentType(contentType: string): EditorLanguage {
  * take it for "insert blank line".
  */
 const editingKeys = defaultKeymap.filter((b) => b.key !== 'Mod-Enter')
+
+/** Markup names the class highlighter leaves out (it has no class for XML tags and attributes). */
+const markupClasses = tagHighlighter([
+  { tag: tags.tagName, class: 'tok-tagName' },
+  { tag: tags.attributeName, class: 'tok-attributeName' },
+  { tag: tags.attributeValue, class: 'tok-attributeValue' },
+  { tag: tags.angleBracket, class: 'tok-punctuation' },
+])
 
 const baseTheme = EditorView.theme({
   '&': {
@@ -122,6 +130,7 @@ export function basicEditor(): Extension {
     indentOnInput(),
     indentUnit.of('  '),
     syntaxHighlighting(classHighlighter),
+    syntaxHighlighting(markupClasses),
     bracketMatching(),
     closeBrackets(),
     autocompletion({ override: [variableCompletionSource], icons: false }),
