@@ -53,6 +53,8 @@ export interface EngineServiceOptions {
   secrets?: SecretStore
   /** A native folder picker for `collection.pick` (desktop app only). */
   pickFolder?: () => Promise<string | null>
+  /** A native "open file" dialog for a body file (`draft.pickFile`; desktop app only). */
+  pickFile?: () => Promise<string | null>
   /** A native save dialog for `body.save` without a path (desktop app only). */
   pickSavePath?: (suggestedName: string) => Promise<string | null>
   /** Collection folders to open at start, besides those open last time. */
@@ -205,7 +207,11 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     'settings.get': async () => ok(http.getSettings()),
     'settings.set': async (p) => ok(http.setSettings(p)),
     ...collectionHandlers,
-    ...createDraftHandlers(collections, collectionsReady),
+    ...createDraftHandlers(
+      collections,
+      collectionsReady,
+      options.pickFile ? { pickFile: options.pickFile } : {},
+    ),
     ...workspaceHandlers,
     // Stream opens resolve variables and auth as request.send does; ws.send resolves a saved message's.
     ...createStreamOpenHandlers({ manager: collections, auth, streams, ready: collectionsReady }),

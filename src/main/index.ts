@@ -4,7 +4,7 @@ import { app, BrowserWindow, session } from 'electron'
 import { createEngineService, type EngineService } from '../engine/service'
 import { bindIpc, type IpcBinding } from './ipc'
 import { keychainSecretStore, pickFolder } from './safe-storage'
-import { pickSavePath } from './save-dialog'
+import { pickFile, pickSavePath } from './save-dialog'
 import { devRendererLocation, fileRendererLocation, type RendererLocation } from './renderer-location'
 import { pageScriptSources } from '../shared/renderer-csp'
 import { prepareAppSession } from './app-session'
@@ -79,6 +79,7 @@ if (!app.requestSingleInstanceLock()) {
       secrets: keychainSecretStore(),
       pickFolder: () => pickFolder(mainWindow),
       pickSavePath: (name) => pickSavePath(mainWindow, name),
+      pickFile: () => pickFile(mainWindow),
     })
     ipc = bindIpc(service, renderer)
     openWindow()

@@ -4,8 +4,8 @@ import { SNIPPET_TARGETS } from './collection-schemas'
 import { requestSpecSchema } from './request'
 
 /**
- * Commands on the request a person is editing, saved or not: what they paste into the composer and what they
- * copy out of it. Both work without a collection folder (an Untitled tab).
+ * Commands on the request a person is editing, saved or not: what they paste into the composer, what they copy
+ * out of it, and the files its body names. All work without a collection folder (an Untitled tab).
  */
 export const draftCommandSchemas = {
   /** A pasted curl command as a request (method, URL, headers, body, auth); nothing is written to disk. */
@@ -26,6 +26,15 @@ export const draftCommandSchemas = {
       target: z.enum(SNIPPET_TARGETS),
     })
     .strict(),
+  /**
+   * What a body file path being typed could become: the entries of the folder it names that start with its last
+   * part. Relative paths are the collection folder's when `context` names one, else the home folder's.
+   */
+  'draft.completePath': z
+    .object({ partial: z.string().max(4096), context: requestContextSchema.optional() })
+    .strict(),
+  /** The desktop app's "open file" dialog for a body file; other hosts answer `unsupported`. */
+  'draft.pickFile': z.object({}).strict(),
 } as const
 
 /** Text that starts like a curl command line (what a paste into the URL field turns into a request). */
@@ -36,4 +45,9 @@ export function looksLikeCurl(text: string): boolean {
 export interface DraftCommandResponses {
   'draft.fromCurl': { request: SavedRequest; unmapped: string[] }
   'draft.snippet': { text: string }
+  /** Full paths as the person would type them (a folder ends in `/`), sorted, at most `MAX_PATH_COMPLETIONS`. */
+  'draft.completePath': { entries: string[]; more: boolean }
+  'draft.pickFile': { path: string | null }
 }
+
+export const MAX_PATH_COMPLETIONS = 50

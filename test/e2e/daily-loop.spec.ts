@@ -132,7 +132,12 @@ test('after Send the final response shows without a click; a failure shows its e
   await url.fill(`${server.url}/hello?n=2`)
   await page.getByRole('button', { name: 'Send', exact: true }).click()
   await expect(details).toHaveAttribute('data-sid', /.+/)
-  await page.getByRole('row').filter({ hasText: 'n=1' }).first().click()
+  // The row's first cells (its right part is the waterfall's canvas).
+  await page
+    .getByRole('row')
+    .filter({ hasText: 'n=1' })
+    .first()
+    .click({ position: { x: 30, y: 8 } })
   await expect(details.getByRole('tab', { name: 'Timing' })).toHaveAttribute('aria-selected', 'true')
 })
 
@@ -198,6 +203,9 @@ test.describe('reading and copying a response', () => {
     await page.getByRole('button', { name: 'Send', exact: true }).click()
 
     const body = page.getByRole('list', { name: 'Response body' })
+    // Bring the long line into view, wherever the pane is, with the body's own search.
+    await page.getByRole('searchbox', { name: 'Search in body' }).fill('END-OF-LINE')
+    await page.getByRole('searchbox', { name: 'Search in body' }).press('Enter')
     const line = body.getByText(/END-OF-LINE/).first()
     await expect(line).toBeAttached()
     // The end of the line is reachable: scrolled far enough right, it is inside the viewer's box.
@@ -340,4 +348,33 @@ test('Ctrl+S on an Untitled tab asks where and under what name, then writes ther
   expect(readFileSync(join(dir, 'users', 'invite-someone.yaml'), 'utf8')).toContain(
     `url: ${server.url}/users/invite`,
   )
+})
+
+test('a file part completes its path from the folder typed, and the file it names is what is sent', async ({
+  page,
+}) => {
+  if (!host) throw new Error('no host')
+  const folder = join(configDir, 'uploads')
+  mkdirSync(join(folder, 'images'), { recursive: true })
+  writeFileSync(join(folder, 'report.csv'), 'a,b\n1,2\n')
+  await page.goto(host.url)
+  await page.getByRole('button', { name: 'New request tab' }).click()
+  await page.getByRole('textbox', { name: 'URL' }).fill(`${server.url}/echo`)
+  await page.getByRole('combobox', { name: 'Method', exact: true }).selectOption('POST')
+  await page.getByRole('tab', { name: /^Body/ }).click()
+  await page.getByRole('radiogroup', { name: 'Body kind' }).getByText('Multipart', { exact: true }).click()
+  await page.getByRole('button', { name: '+ File part' }).click()
+  await page.getByRole('textbox', { name: 'Part 1 name' }).fill('report')
+  const path = page.getByRole('combobox', { name: 'Part 1 file path' })
+  await path.fill(`${folder}/`)
+  const listId = await path.getAttribute('list')
+  const options = page.locator(`datalist[id="${listId}"] option`)
+  await expect
+    .poll(() => options.evaluateAll((els) => els.map((o) => o.getAttribute('value'))))
+    .toEqual([`${folder}/images/`, `${folder}/report.csv`])
+  await path.fill(`${folder}/report.csv`)
+  const before = server.requests.length
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  await expect.poll(() => server.requests.length).toBeGreaterThan(before)
+  expect(server.requests[before]?.body.toString('utf8')).toContain('a,b\n1,2\n')
 })

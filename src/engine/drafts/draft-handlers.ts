@@ -1,3 +1,4 @@
+import { homedir } from 'node:os'
 import type { z } from 'zod'
 import { emptySavedRequest } from '../../shared/collection'
 import type { DraftCommandResponses, draftCommandSchemas } from '../../shared/draft-schemas'
@@ -8,6 +9,7 @@ import type { CollectionManager } from '../collections/manager'
 import { snippet } from '../exporters/snippets'
 import { importCurl } from '../importers/curl'
 import { ImportError } from '../importers/plan'
+import { completePath } from './path-completion'
 
 type Schemas = typeof draftCommandSchemas
 type DraftHandlers = {
@@ -15,7 +17,16 @@ type DraftHandlers = {
 }
 
 /** `draft.*`: the request being edited, as pasted in (curl) and as copied out (code), with no file involved. */
-export function createDraftHandlers(manager: CollectionManager, ready: Promise<unknown>): DraftHandlers {
+export interface DraftHandlerOptions {
+  /** The desktop app's "open file" dialog (other hosts have none). */
+  pickFile?: () => Promise<string | null>
+}
+
+export function createDraftHandlers(
+  manager: CollectionManager,
+  ready: Promise<unknown>,
+  options: DraftHandlerOptions = {},
+): DraftHandlers {
   return {
     'draft.fromCurl': async (p) => {
       try {
@@ -35,5 +46,17 @@ export function createDraftHandlers(manager: CollectionManager, ready: Promise<u
       const text = await snippet(request, auth, vars.value, p.target)
       return text.ok ? ok({ text: text.value }) : text
     },
+    'draft.completePath': async (p) => {
+      await ready
+      const base = p.context ? (manager.loaded(p.context.dir).ok ? p.context.dir : homedir()) : homedir()
+      return ok(await completePath(p.partial, base))
+    },
+    'draft.pickFile': async () =>
+      options.pickFile
+        ? ok({ path: await options.pickFile() })
+        : fail(
+            'unsupported',
+            'This host has no file dialog: type the path (completion offers what is there)',
+          ),
   }
 }

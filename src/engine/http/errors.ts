@@ -19,6 +19,7 @@ interface NodeishError {
   address?: unknown
   port?: unknown
   name?: unknown
+  path?: unknown
 }
 
 function codeOf(e: NodeishError): string {
@@ -112,11 +113,22 @@ export function classifyError(error: unknown, where: string): AppError {
       return make('network', `Host ${where} is unreachable`)
     case 'ENOENT':
     case 'EACCES':
-    case 'EISDIR':
-      return make(
-        'file',
-        `Cannot read a file for the request body: ${typeof e.message === 'string' ? e.message : code}`,
-      )
+    case 'EISDIR': {
+      // Name the file the person typed, in words, rather than the system call that failed.
+      const path = typeof e.path === 'string' ? e.path : null
+      if (path === null)
+        return make(
+          'file',
+          `Cannot read a file for the request body: ${typeof e.message === 'string' ? e.message : code}`,
+        )
+      const why =
+        code === 'ENOENT'
+          ? 'does not exist'
+          : code === 'EACCES'
+            ? 'cannot be read (permission denied)'
+            : 'is a folder, not a file'
+      return make('file', `The body file ${path} ${why}; nothing was sent`)
+    }
     case 'UND_ERR_INVALID_ARG':
     case 'ERR_INVALID_CHAR':
     case 'ERR_INVALID_HTTP_TOKEN':

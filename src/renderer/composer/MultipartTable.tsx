@@ -1,3 +1,4 @@
+import { FilePathField } from './FilePathField'
 import { RemoveCell } from './KeyValueTable'
 import type { MultipartPart } from '../../shared/request'
 
@@ -75,13 +76,10 @@ export function MultipartTable({ parts, onChange }: MultipartTableProps) {
                   />
                 ) : (
                   <div className="kv-file">
-                    <input
-                      className="kv-input mono"
-                      aria-label={`Part ${i + 1} file path`}
-                      placeholder="/path/to/file"
+                    <FilePathField
+                      label={`Part ${i + 1} file path`}
                       value={part.path}
-                      spellCheck={false}
-                      onChange={(e) => update(i, { ...part, path: e.target.value })}
+                      onChange={(path) => update(i, { ...part, path })}
                     />
                     <input
                       className="kv-input mono kv-ct"

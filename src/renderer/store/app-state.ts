@@ -51,6 +51,10 @@ export interface ComposerSlice extends RunDraftActions {
    * (`sendError` under the URL, or `importError` in the import panel).
    */
   pasteCurl(text: string, into?: 'current-tab' | 'new-tab'): Promise<boolean>
+  /** Completions for a body file path being typed (relative to the tab's collection folder, else home). */
+  completeFilePath(partial: string): Promise<string[]>
+  /** The desktop app's file dialog; null when cancelled or when the host has none. */
+  pickFile(): Promise<string | null>
 }
 
 export interface TimelineSlice {

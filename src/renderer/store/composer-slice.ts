@@ -82,6 +82,15 @@ export function createComposerSlice(client: ApiClient): StateCreator<AppState, [
         const first = res.value.sids[0]
         if (n === 1 && first !== undefined) get().selectSent(first)
       },
+      completeFilePath: async (partial) => {
+        const { context } = get().sendScope()
+        const res = await client.invoke('draft.completePath', context ? { partial, context } : { partial })
+        return res.ok ? res.value.entries : []
+      },
+      pickFile: async () => {
+        const res = await client.invoke('draft.pickFile', {})
+        return res.ok ? res.value.path : null
+      },
       pasteCurl: async (text, into = 'current-tab') => {
         const res = await client.invoke('draft.fromCurl', { text })
         if (!res.ok) {
