@@ -174,6 +174,36 @@ describe('the timeline after a reload', () => {
     expect(j.size).toBe(5)
   })
 
+  it('cuts a page short when its sessions carry large headers, so one page stays a few MB', () => {
+    const j = new TimelineJournal(100)
+    const big: [string, string][] = [['x-big', 'v'.repeat(1024 * 1024)]]
+    for (let i = 0; i < 20; i++) {
+      const sid = `b${i}`
+      j.record({ type: 'queued', sid, t: i, kind: 'http', wall: 0, method: 'GET', url: 'http://x/', hop: 0 })
+      j.record({
+        type: 'response-headers',
+        sid,
+        t: i,
+        status: 200,
+        statusText: 'OK',
+        httpVersion: '1.1',
+        headers: big,
+        headersBytes: 1024 * 1024 + 10,
+      })
+    }
+    const first = j.page(0, 2000)
+    expect(first.sessions).toBeGreaterThan(0)
+    expect(first.sessions).toBeLessThan(20)
+    expect(JSON.stringify(first.events).length).toBeLessThan(10 * 1024 * 1024)
+    let seen = first.sessions
+    for (let next = first.next, pages = 0; next !== null && pages < 20; pages++) {
+      const p = j.page(next, 2000)
+      seen += p.sessions
+      next = p.next
+    }
+    expect(seen).toBe(20)
+  })
+
   it('does not replay sessions cleared from the timeline, whatever the clears in between', () => {
     const j = new TimelineJournal(1000)
     let n = 0

@@ -1,4 +1,4 @@
-import type { TimelineEvent } from '../../shared/timeline'
+import type { QueuedEvent, TimelineEvent } from '../../shared/timeline'
 import { MAX_KEPT_INFORMATIONAL } from '../../shared/timeline'
 import { MAX_REPLAY_PAGE, type TimelineReplayPage } from '../../shared/workspace-schemas'
 import { DEFAULT_RECORD_LIMIT } from './session-records'
@@ -13,9 +13,17 @@ import { DEFAULT_RECORD_LIMIT } from './session-records'
  * (no copies). Stream messages are kept as their latest one only, so a restored stream row ends where it did
  * but its lane's ticks are not drawn again (the log is still read by id).
  */
+/**
+ * A page stops past about this many bytes of JSON (at least one session a page), so a page of sessions with
+ * large headers stays far under what a transport carries in one message (the browser host's socket).
+ */
+export const MAX_REPLAY_PAGE_BYTES = 8 * 1024 * 1024
+/** A rough JSON size of an event without headers; headers count twice their wire size (quoting, arrays). */
+const EVENT_BYTES = 300
+
 interface Entry {
   seq: number
-  queued: TimelineEvent
+  queued: QueuedEvent
   /** Latest event per kind, in the order each kind first arrived (phases come out in their order). */
   latest: Map<string, TimelineEvent>
   /** Interim responses: the first MAX_KEPT_INFORMATIONAL with headers and the latest count. */
@@ -122,12 +130,17 @@ export class TimelineJournal {
     }
     let i = lo
     let sessions = 0
-    for (; i < this.entries.length && sessions < limit; i++) {
+    let bytes = 0
+    for (; i < this.entries.length && sessions < limit && bytes < MAX_REPLAY_PAGE_BYTES; i++) {
       const entry = this.entries[i]
       if (!entry || entry.gone) continue
       sessions++
       events.push(entry.queued)
-      for (const e of entry.latest.values()) events.push(e)
+      bytes += EVENT_BYTES + entry.queued.url.length
+      for (const e of entry.latest.values()) {
+        events.push(e)
+        bytes += EVENT_BYTES + ('headersBytes' in e ? e.headersBytes * 2 : 0)
+      }
       if (entry.informational) events.push(...entry.informational)
       // The end comes last: the row takes no events after it. A job's state applies at any point.
       if (entry.terminal) events.push(entry.terminal)
