@@ -15,10 +15,22 @@ export const MAX_COMPLETIONS = 200
 
 export type VariableState = VariableHint['state']
 
+/** One name map per scope array: the highlighter asks for every token in view, on every redraw. */
+const names = new WeakMap<readonly ScopedVariable[], ReadonlyMap<string, ScopedVariable>>()
+
+function namesOf(vars: readonly ScopedVariable[]): ReadonlyMap<string, ScopedVariable> {
+  let map = names.get(vars)
+  if (!map) {
+    map = variableMap(vars)
+    names.set(vars, map)
+  }
+  return map
+}
+
 /** Whether a name resolves in this scope (dynamic names always do, except `$webhook` without an inbox). */
 export function variableState(name: string, vars: readonly ScopedVariable[]): VariableState {
   if (isDynamicName(name)) return 'dynamic'
-  return variableMap(vars).has(name) ? 'known' : 'unknown'
+  return namesOf(vars).has(name) ? 'known' : 'unknown'
 }
 
 export interface TokenAt {
@@ -74,9 +86,9 @@ export interface VariableOption {
 export function variableOptions(vars: readonly ScopedVariable[], prefix: string): VariableOption[] {
   const lower = prefix.toLowerCase()
   const out: VariableOption[] = []
-  const names = [...variableMap(vars).keys()].filter((n) => n.toLowerCase().startsWith(lower))
+  const matching = [...namesOf(vars).keys()].filter((n) => n.toLowerCase().startsWith(lower))
   const hints = variableHints(
-    names.map((n) => `{{${n}}}`),
+    matching.map((n) => `{{${n}}}`),
     vars,
   )
   for (const h of hints) {
