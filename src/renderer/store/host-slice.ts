@@ -6,8 +6,11 @@ import { MAX_TIMELINE_ROWS } from '../timeline/apply-batch'
 import { syncFromInfo } from '../timeline/engine-clock'
 import type { AppState, HostSlice } from './app-state'
 
-/** Pages a replay may take: the engine keeps as many sessions as the timeline's rows, plus slack. */
-const MAX_REPLAY_PAGES = Math.ceil(MAX_TIMELINE_ROWS / MAX_REPLAY_PAGE) + 2
+/**
+ * Pages a replay may take: a page holds at least one session (usually MAX_REPLAY_PAGE; fewer when their headers
+ * are large) and the engine keeps as many sessions as the timeline's rows.
+ */
+const MAX_REPLAY_PAGES = MAX_TIMELINE_ROWS + 1
 
 export function createHostSlice(
   client: ApiClient,
