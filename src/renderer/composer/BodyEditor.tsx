@@ -1,5 +1,5 @@
 import type { EditorView } from '@codemirror/view'
-import { useRef, useState, type RefObject } from 'react'
+import { useMemo, useRef, useState, type RefObject } from 'react'
 import type { BodyKind } from '../../shared/request'
 import { CodeEditor } from '../editor/CodeEditor'
 import { FilePathField } from './FilePathField'
@@ -132,7 +132,7 @@ function JsonBody({ view }: { view: RefObject<EditorView | null> }) {
   const json = useAppStore((s) => s.composer.json)
   const setJsonBody = useAppStore((s) => s.setJsonBody)
   const vars = useAppStore((s) => s.scopeVars)
-  const problem = jsonBodyProblem(json)
+  const problem = useMemo(() => jsonBodyProblem(json), [json])
   return (
     <div className="body-text-editor">
       <CodeEditor
@@ -145,7 +145,7 @@ function JsonBody({ view }: { view: RefObject<EditorView | null> }) {
         viewRef={view}
         onChange={setJsonBody}
       />
-      {problem ? <p className="field-warning">{problem} (it is sent as typed)</p> : null}
+      {problem ? <p className="field-warning">{problem}</p> : null}
     </div>
   )
 }
