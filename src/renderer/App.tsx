@@ -29,7 +29,7 @@ export function App() {
   const [sidebarWidth, setSidebarWidth] = usePaneSize('sidebar', 260, 180, 520)
   const [composerHeight, setComposerHeight] = usePaneSize('composer', 210, 120, 640)
   const [detailsWidth, setDetailsWidth] = usePaneSize('details', 440, 280, 1000)
-  const [detailsHeight, setDetailsHeight] = usePaneSize('details-below', 300, 140, 900)
+  const [detailsHeight, setDetailsHeight] = usePaneSize('details-below', 240, 140, 900)
   const placement = useAppStore((s) => s.detailsPlacement)
   const runnerOpen = useAppStore((s) => s.runnerOpen)
   const saveAsTab = useAppStore((s) => s.saveAs?.tabId ?? null)

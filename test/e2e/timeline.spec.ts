@@ -48,6 +48,8 @@ test('20 concurrent requests end in the order of their delays, and a body can be
   const timeline = page.getByRole('grid', { name: 'Timeline' })
   const rows = timeline.getByRole('row')
   await expect(url).toBeVisible()
+  // The README picture: the details pane on the right, beside all twenty rows (below, they would not fit 800 px).
+  await page.getByRole('button', { name: 'Details on the right' }).click()
   await expect(page.getByRole('combobox', { name: 'Method', exact: true })).toHaveValue('GET')
   await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeEnabled()
   // The bridge took the token out of the address bar; the tab keeps it (no cookie) from here on.

@@ -141,13 +141,16 @@ describe('room and zoom', () => {
     expect(wheelZoomFactor(-4, 0)).toBeLessThan(1.01)
   })
 
-  it('picks the tick count from the width, at least 100 px apart', () => {
-    expect(ticksForWidth(258)).toBe(2)
-    expect(ticksForWidth(800)).toBe(8)
-    for (const span of [0.3, 2.7, 48, 1094, 65_000]) {
-      const w = { start: 1000, end: 1000 + span }
-      const step = windowTickStep(w, ticksForWidth(800))
-      expect((step / span) * 800).toBeGreaterThanOrEqual(100 - 1e-6)
+  it('picks the tick count from the width, at least 80 px apart, and never only "0"', () => {
+    expect(ticksForWidth(246)).toBe(3)
+    expect(ticksForWidth(800)).toBe(10)
+    for (const width of [246, 800]) {
+      for (const span of [0.3, 2.7, 48, 1094, 4400, 65_000]) {
+        const w = { start: 1000, end: 1000 + span }
+        const step = windowTickStep(w, ticksForWidth(width))
+        expect((step / span) * width).toBeGreaterThanOrEqual(80 - 1e-6)
+        expect(windowTicks(w, 1000, ticksForWidth(width)).length).toBeGreaterThanOrEqual(2)
+      }
     }
   })
 })

@@ -9,12 +9,11 @@ import {
 import { useAppStoreApi, useLiveClockApi } from '../store/store-context'
 import { HoverCard } from './HoverCard'
 import type { ViewItem } from './table-view'
-import { barRects } from './lanes'
+import { exposePainted } from './painted-probe'
 import {
   fitAllView,
   panView,
   resolveWindow,
-  timeToX,
   timelineExtent,
   wheelZoomFactor,
   xToTime,
@@ -31,44 +30,9 @@ import {
   type Palette,
   type PaintModel,
   type StripSeries,
-  type TickLabel,
 } from './waterfall-paint'
 import type { TimelineState } from './apply-batch'
 import type { TimeView } from './time-view'
-
-/**
- * What was just painted, on the canvases' data attributes, for screen readers' and tests' sake: the tick labels
- * (text and place), the window, and the hovered row's bar segments. The numbers are the painter's own (the
- * same `barRects` the lane drew), not a second computation. Written only when they change.
- */
-function exposePainted(
-  head: HTMLCanvasElement,
-  body: HTMLCanvasElement,
-  m: PaintModel,
-  labels: readonly TickLabel[],
-): void {
-  const set = (el: HTMLElement, key: string, value: string | null): void => {
-    if (value === null) delete el.dataset[key]
-    else if (el.dataset[key] !== value) el.dataset[key] = value
-  }
-  set(head, 'ticks', JSON.stringify(labels.map((l) => ({ text: l.text, x: round2(l.x), w: round2(l.w) }))))
-  set(head, 'window', JSON.stringify({ start: m.window.start, end: m.window.end, width: m.width }))
-  const item = m.hoverIndex === null ? undefined : m.items[m.hoverIndex]
-  const row = typeof item === 'string' ? m.timeline.rows[item] : undefined
-  if (!row || typeof item !== 'string') {
-    set(body, 'hoverBars', null)
-    return
-  }
-  const x = (t: number): number => timeToX(m.window, t, m.width)
-  const bars = barRects(row, m.now, x, m.width).map((r) => ({
-    phase: r.phase,
-    x: round2(r.x),
-    w: round2(r.w),
-  }))
-  set(body, 'hoverBars', JSON.stringify({ sid: item, bars }))
-}
-
-const round2 = (n: number): number => Math.round(n * 100) / 100
 
 interface WaterfallProps {
   items: readonly ViewItem[]
@@ -88,9 +52,9 @@ const STRIP_EVERY_MS = 120
  * painted at most once per animation frame and only when the timeline, the view, the scroll position or the
  * live clock moved. Whatever the number of sessions, the DOM holds two canvases here.
  *
- * Pointer: hover shows a row's phases; click selects (Ctrl/Cmd+click marks for comparison); drag pans;
- * Ctrl/Cmd+wheel or a pinch zooms around the pointer; Shift+wheel or a sideways swipe pans; a plain wheel
- * scrolls the rows; double-click fits all.
+ * Pointer: hover shows a row's phases; a click goes through to the row under the bars (it selects; Ctrl/Cmd+
+ * click marks for comparison); drag pans; Ctrl/Cmd+wheel or a pinch zooms around the pointer; Shift+wheel or a
+ * sideways swipe pans; a plain wheel scrolls the rows; double-click fits all.
  */
 export function Waterfall({ items, scrollRef, x, width, bodyHeight }: WaterfallProps) {
   const store = useAppStoreApi()
@@ -220,18 +184,25 @@ export function Waterfall({ items, scrollRef, x, width, bodyHeight }: WaterfallP
   }, [store, clock, scrollRef])
 
   // Wheel: registered by hand because React's wheel listener is passive and could not stop the page zooming.
+  // Over the bars, the rows' scroller gets the events (the body canvas lets them through to the rows): a plain
+  // wheel scrolls the rows natively; Ctrl/Cmd+wheel zooms and a sideways wheel pans over the bars' column only.
   useEffect(() => {
-    const targets = [headRef.current, bodyRef.current].filter((el): el is HTMLCanvasElement => el !== null)
+    const head = headRef.current
+    const scroller = scrollRef.current
     const onWheel = (e: WheelEvent): void => {
+      const canvas = e.currentTarget === head ? head : bodyRef.current
+      if (!canvas) return
+      const rect = canvas.getBoundingClientRect()
+      const px = e.clientX - rect.left
+      if (px < 0 || px > rect.width) return
       const s = store.getState()
       const extent = timelineExtent(s.timeline, clock.getState().now)
       const win = resolveWindow(s.timeView, extent)
       if (!win) return
       const w = model.current.width
-      const rect = (e.currentTarget as HTMLElement).getBoundingClientRect()
       if (e.ctrlKey || e.metaKey) {
         e.preventDefault()
-        const anchor = xToTime(win, e.clientX - rect.left, w)
+        const anchor = xToTime(win, px, w)
         s.setTimeView(zoomView(s.timeView, wheelZoomFactor(e.deltaY, e.deltaMode), anchor, extent))
         return
       }
@@ -245,79 +216,126 @@ export function Waterfall({ items, scrollRef, x, width, bodyHeight }: WaterfallP
         s.setTimeView(panView(s.timeView, (sideways / w) * (win.end - win.start), extent))
         return
       }
-      const scroller = scrollRef.current
-      if (scroller && e.currentTarget === bodyRef.current) {
+      if (e.currentTarget === head && scroller) {
         e.preventDefault()
         scroller.scrollTop += e.deltaMode === 1 ? e.deltaY * 22 : e.deltaY
       }
     }
-    for (const t of targets) t.addEventListener('wheel', onWheel, { passive: false })
+    head?.addEventListener('wheel', onWheel, { passive: false })
+    scroller?.addEventListener('wheel', onWheel, { passive: false })
     return () => {
-      for (const t of targets) t.removeEventListener('wheel', onWheel)
+      head?.removeEventListener('wheel', onWheel)
+      scroller?.removeEventListener('wheel', onWheel)
     }
   }, [store, clock, scrollRef])
 
   const drag = useRef<{ x0: number; moved: boolean; pointerId: number } | null>(null)
-
-  const onPointerDown = (e: ReactPointerEvent<HTMLCanvasElement>): void => {
-    if (e.button !== 0) return
-    drag.current = { x0: e.clientX, moved: false, pointerId: e.pointerId }
-    e.currentTarget.setPointerCapture(e.pointerId)
-  }
-
-  const onPointerMove = (e: ReactPointerEvent<HTMLCanvasElement>): void => {
-    const rect = e.currentTarget.getBoundingClientRect()
-    const d = drag.current
-    if (d && d.pointerId === e.pointerId) {
-      const dx = e.clientX - d.x0
-      if (d.moved || Math.abs(dx) > 3) {
-        d.moved = true
-        d.x0 = e.clientX
-        const s = store.getState()
-        const extent = timelineExtent(s.timeline, clock.getState().now)
-        const win = resolveWindow(s.timeView, extent)
-        if (win)
-          s.setTimeView(panView(s.timeView, (-dx / model.current.width) * (win.end - win.start), extent))
-        return
-      }
-    }
-    if (e.currentTarget !== bodyRef.current) return
-    const y = e.clientY - rect.top
-    const index = itemIndexAt(y, scrollRef.current?.scrollTop ?? 0, model.current.items.length)
-    if (index !== model.current.hover) {
-      model.current.hover = index
-      requestPaint.current()
-    }
-    setHover(index === null ? null : { index, x: e.clientX - rect.left, y })
-  }
-
-  const onPointerUp = (e: ReactPointerEvent<HTMLCanvasElement>): void => {
-    const d = drag.current
-    drag.current = null
-    if (!d || d.moved || e.currentTarget !== bodyRef.current) return
-    const rect = e.currentTarget.getBoundingClientRect()
-    const index = itemIndexAt(
-      e.clientY - rect.top,
-      scrollRef.current?.scrollTop ?? 0,
-      model.current.items.length,
-    )
-    const item = index === null ? undefined : model.current.items[index]
-    if (item === undefined) return
-    const s = store.getState()
-    if (typeof item !== 'string') s.toggleGroup(item.key)
-    else if (e.ctrlKey || e.metaKey) s.toggleCompare(item)
-    else s.select(item)
-  }
-
-  const onLeave = (): void => {
-    model.current.hover = null
-    requestPaint.current()
-    setHover(null)
-  }
+  /** Set when a drag over the bars panned the window: the click that ends it must not select a row. */
+  const dragged = useRef(false)
 
   const fit = (): void => {
     const s = store.getState()
     s.setTimeView(fitAllView(s.timeView, timelineExtent(s.timeline, clock.getState().now)))
+  }
+
+  /** Pan while a drag is under way; true when the event was part of one. */
+  const dragMove = (clientX: number, pointerId: number): boolean => {
+    const d = drag.current
+    if (!d || d.pointerId !== pointerId) return false
+    const dx = clientX - d.x0
+    if (!d.moved && Math.abs(dx) <= 3) return false
+    d.moved = true
+    d.x0 = clientX
+    const s = store.getState()
+    const extent = timelineExtent(s.timeline, clock.getState().now)
+    const win = resolveWindow(s.timeView, extent)
+    if (win) s.setTimeView(panView(s.timeView, (-dx / model.current.width) * (win.end - win.start), extent))
+    return true
+  }
+
+  const setHoverAt = (index: number | null, x: number, y: number): void => {
+    if (index !== model.current.hover) {
+      model.current.hover = index
+      requestPaint.current()
+    }
+    setHover(index === null ? null : { index, x, y })
+  }
+
+  // The bars: the body canvas lets pointer events through to the rows under it (so a row is clicked, selected
+  // and Ctrl/Cmd+click-compared as a row, by a person, a screen reader or a test alike); the rows' scroller
+  // listens for hovering over the bars (the phase card), dragging them (pan) and double-clicking (fit all).
+  useEffect(() => {
+    const scroller = scrollRef.current
+    if (!scroller) return
+    const inBars = (e: MouseEvent): { x: number; y: number } | null => {
+      const canvas = bodyRef.current
+      if (!canvas) return null
+      const r = canvas.getBoundingClientRect()
+      const x = e.clientX - r.left
+      const y = e.clientY - r.top
+      return x >= 0 && x <= r.width && y >= 0 && y <= r.height ? { x, y } : null
+    }
+    const down = (e: PointerEvent): void => {
+      dragged.current = false
+      if (e.button !== 0 || !inBars(e)) return
+      drag.current = { x0: e.clientX, moved: false, pointerId: e.pointerId }
+    }
+    const move = (e: PointerEvent): void => {
+      if (dragMove(e.clientX, e.pointerId)) {
+        if (!scroller.hasPointerCapture(e.pointerId)) scroller.setPointerCapture(e.pointerId)
+        return
+      }
+      const at = inBars(e)
+      const index = at ? itemIndexAt(at.y, scroller.scrollTop, model.current.items.length) : null
+      setHoverAt(index, at?.x ?? 0, at?.y ?? 0)
+    }
+    const up = (e: PointerEvent): void => {
+      const d = drag.current
+      drag.current = null
+      if (d?.moved) dragged.current = true
+      if (scroller.hasPointerCapture(e.pointerId)) scroller.releasePointerCapture(e.pointerId)
+    }
+    const click = (e: MouseEvent): void => {
+      if (!dragged.current) return
+      dragged.current = false
+      e.stopPropagation()
+      e.preventDefault()
+    }
+    const dbl = (e: MouseEvent): void => {
+      if (inBars(e)) fit()
+    }
+    const leave = (): void => setHoverAt(null, 0, 0)
+    scroller.addEventListener('pointerdown', down)
+    scroller.addEventListener('pointermove', move)
+    scroller.addEventListener('pointerup', up)
+    scroller.addEventListener('pointercancel', up)
+    scroller.addEventListener('pointerleave', leave)
+    scroller.addEventListener('click', click, true)
+    scroller.addEventListener('dblclick', dbl)
+    return () => {
+      scroller.removeEventListener('pointerdown', down)
+      scroller.removeEventListener('pointermove', move)
+      scroller.removeEventListener('pointerup', up)
+      scroller.removeEventListener('pointercancel', up)
+      scroller.removeEventListener('pointerleave', leave)
+      scroller.removeEventListener('click', click, true)
+      scroller.removeEventListener('dblclick', dbl)
+    }
+    // The handlers read only refs and the stores; registering once per scroller is enough.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [scrollRef, store, clock])
+
+  // The header strip (concurrency and ticks): drag pans, double-click fits all.
+  const onHeadDown = (e: ReactPointerEvent<HTMLCanvasElement>): void => {
+    if (e.button !== 0) return
+    drag.current = { x0: e.clientX, moved: false, pointerId: e.pointerId }
+    e.currentTarget.setPointerCapture(e.pointerId)
+  }
+  const onHeadMove = (e: ReactPointerEvent<HTMLCanvasElement>): void => {
+    dragMove(e.clientX, e.pointerId)
+  }
+  const onHeadUp = (): void => {
+    drag.current = null
   }
 
   const hoverItem = hover ? items[hover.index] : undefined
@@ -329,9 +347,9 @@ export function Waterfall({ items, scrollRef, x, width, bodyHeight }: WaterfallP
         aria-label="Concurrency and time axis"
         role="img"
         style={{ left: x, width, height: HEADER_HEIGHT }}
-        onPointerDown={onPointerDown}
-        onPointerMove={onPointerMove}
-        onPointerUp={onPointerUp}
+        onPointerDown={onHeadDown}
+        onPointerMove={onHeadMove}
+        onPointerUp={onHeadUp}
         onDoubleClick={fit}
       />
       <canvas
@@ -340,11 +358,6 @@ export function Waterfall({ items, scrollRef, x, width, bodyHeight }: WaterfallP
         aria-hidden="true"
         data-testid="waterfall"
         style={{ left: x, top: HEADER_HEIGHT, width, height: bodyHeight }}
-        onPointerDown={onPointerDown}
-        onPointerMove={onPointerMove}
-        onPointerUp={onPointerUp}
-        onPointerLeave={onLeave}
-        onDoubleClick={fit}
       />
       {hover && typeof hoverItem === 'string' ? (
         <HoverCard

@@ -141,9 +141,12 @@ export function wheelZoomFactor(deltaY: number, deltaMode: number): number {
   return Math.min(MAX_WHEEL_ZOOM, Math.max(1 / MAX_WHEEL_ZOOM, f))
 }
 
-/** How many ticks a waterfall `width` px wide gets: a tick per 100 px or more, so labels never crowd. */
+/**
+ * How many ticks a waterfall `width` px wide may get: at most one per 80 px, so labels never crowd, and at
+ * least three, so a narrow waterfall still gets a label besides "0".
+ */
 export function ticksForWidth(width: number): number {
-  return Math.max(2, Math.min(12, Math.floor(width / 100)))
+  return Math.max(3, Math.min(12, Math.floor(width / 80)))
 }
 
 /** The tick step in ms: 1, 2 or 5 x 10^n, so that at most `maxTicks` steps fit the window. */
