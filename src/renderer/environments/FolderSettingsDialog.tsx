@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'react'
+import { useState } from 'react'
+import { useModalDialog } from '../hooks/use-modal-dialog'
 import type { AuthSpec, CollectionInfo, FolderNode, Variable } from '../../shared/collection'
 import { AuthEditor } from '../composer/AuthPanel'
 import { useAppStore } from '../store/store-context'
@@ -24,11 +25,7 @@ export function FolderSettingsDialog({
   )
   const [auth, setAuth] = useState<AuthSpec>(isRoot ? collection.auth : folder.auth)
   const [error, setError] = useState<string | null>(null)
-  const dialog = useRef<HTMLDialogElement>(null)
-  useEffect(() => {
-    const d = dialog.current
-    if (d && !d.open) d.showModal()
-  }, [])
+  const dialog = useModalDialog()
   const title = isRoot ? `Collection ${collection.name}` : `Folder ${folder.name}`
 
   return (

@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'react'
+import { useState } from 'react'
+import { useModalDialog } from '../hooks/use-modal-dialog'
 import type { CollectionInfo, Variable } from '../../shared/collection'
 import { useAppStore } from '../store/store-context'
 import { VariablesTable, validVariables } from './VariablesTable'
@@ -50,12 +51,7 @@ export function VariablesDialog({ collection, initialScope, onClose }: Props) {
   const [envName, setEnvName] = useState(() => nameFor(initialScope))
   const [rows, setRows] = useState<Variable[]>(() => varsFor(initialScope))
   const [error, setError] = useState<string | null>(null)
-  const dialog = useRef<HTMLDialogElement>(null)
-
-  useEffect(() => {
-    const d = dialog.current
-    if (d && !d.open) d.showModal()
-  }, [])
+  const dialog = useModalDialog()
 
   /** Another scope: its rows replace the table (unsaved edits to the previous scope are dropped). */
   const pickScope = (sc: string): void => {

@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
+import { useModalDialog } from '../hooks/use-modal-dialog'
 import { useAppStore } from '../store/store-context'
 import { quickOpenMatches } from './quick-open'
 
@@ -11,17 +12,13 @@ export function QuickOpen({ onClose }: { onClose(): void }) {
   const openRequest = useAppStore((s) => s.openRequest)
   const [query, setQuery] = useState('')
   const [index, setIndex] = useState(0)
-  const dialog = useRef<HTMLDialogElement>(null)
+  const dialog = useModalDialog()
   const matches = useMemo(() => quickOpenMatches(collections, query), [collections, query])
   const chosen = Math.min(index, Math.max(0, matches.length - 1))
 
   useEffect(() => {
-    const d = dialog.current
-    if (d && !d.open) d.showModal()
-  }, [])
-  useEffect(() => {
     dialog.current?.querySelector(`[data-index="${chosen}"]`)?.scrollIntoView({ block: 'nearest' })
-  }, [chosen])
+  }, [chosen, dialog])
 
   const open = (i: number): void => {
     const m = matches[i]

@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useMemo, useState } from 'react'
+import { useModalDialog } from '../hooks/use-modal-dialog'
 import { useAppStore } from '../store/store-context'
 import { folderChoices } from './save-as'
 
@@ -15,7 +16,7 @@ export function SaveAsDialog() {
   const saveTabAs = useAppStore((s) => s.saveTabAs)
   const cancel = useAppStore((s) => s.cancelSaveAs)
   const openCollection = useAppStore((s) => s.openCollection)
-  const dialog = useRef<HTMLDialogElement>(null)
+  const dialog = useModalDialog()
   const [dir, setDir] = useState(activeDir ?? collections[0]?.dir ?? '')
   const [folder, setFolder] = useState('')
   const [name, setName] = useState(saveAs?.name ?? '')
@@ -23,11 +24,6 @@ export function SaveAsDialog() {
   const [busy, setBusy] = useState(false)
   const chosen = collections.find((c) => c.dir === dir)
   const folders = useMemo(() => (chosen ? folderChoices(chosen.root) : []), [chosen])
-
-  useEffect(() => {
-    const d = dialog.current
-    if (d && !d.open) d.showModal()
-  }, [])
 
   const submit = async (): Promise<void> => {
     setBusy(true)

@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useState } from 'react'
+import { useModalDialog } from '../hooks/use-modal-dialog'
 import { SNIPPET_TARGETS, type SnippetTarget } from '../../shared/collection-schemas'
 import { useAppStore } from '../store/store-context'
 
@@ -14,12 +15,8 @@ export function SnippetDialog({ onClose }: { onClose(): void }) {
   const snippetFor = useAppStore((s) => s.snippetFor)
   const [target, setTarget] = useState<SnippetTarget>('curl')
   const [result, setResult] = useState<{ text: string } | { error: string } | null>(null)
-  const dialog = useRef<HTMLDialogElement>(null)
+  const dialog = useModalDialog()
 
-  useEffect(() => {
-    const d = dialog.current
-    if (d && !d.open) d.showModal()
-  }, [])
   useEffect(() => {
     let live = true
     void snippetFor(target).then((r) => {
