@@ -12,6 +12,7 @@ import { engineClient, until } from './engine-client'
 import type { StreamEntry } from '../../src/shared/streams'
 import type { TimelineEvent } from '../../src/shared/timeline'
 import {
+  ASSEMBLE_PRESETS,
   assembleEntries,
   assembleStats,
   emptyAssembled,
@@ -136,6 +137,29 @@ describe('assemble', () => {
     expect(stats.tokensPerSecond).toBeCloseTo(100) // 2 gaps over 20 ms
     // Entries already read are not counted twice.
     expect(assembleEntries(a, [chunk(3, ' world')]).text).toBe('Hello world')
+  })
+
+  it('has presets for the envelopes of OpenAI, Anthropic and Gemini streams', () => {
+    const path = (label: string): string => ASSEMBLE_PRESETS.find((p) => p.label === label)?.path ?? ''
+    // Anthropic: message_start and ping carry no text; content_block_delta events do.
+    const anthropic = [
+      { type: 'message_start', message: { id: 'msg_1', content: [] } },
+      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+      { type: 'ping' },
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Bon' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'jour' } },
+      { type: 'message_delta', delta: { stop_reason: 'end_turn' } },
+    ]
+    const a = assembleEntries(
+      emptyAssembled(path('Anthropic')),
+      anthropic.map((e, i) => entry(i, JSON.stringify(e))),
+    )
+    expect([a.text, a.pieces, a.events]).toEqual(['Bonjour', 2, 6])
+    const gemini = ['Hel', 'lo'].map((text, i) =>
+      entry(i, JSON.stringify({ candidates: [{ content: { parts: [{ text }], role: 'model' } }] })),
+    )
+    expect(assembleEntries(emptyAssembled(path('Gemini')), gemini).text).toBe('Hello')
+    expect(path('OpenAI')).toBe('choices[0].delta.content')
   })
 })
 

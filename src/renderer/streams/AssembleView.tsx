@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import { formatMs } from '../../shared/format'
 import { useAppStore } from '../store/store-context'
-import { assembleStats, parseFieldPath } from './assemble'
+import { ASSEMBLE_PRESETS, assembleStats, parseFieldPath } from './assemble'
 import { DEFAULT_ASSEMBLE_PATH } from './streams-slice'
 
 const PUMP_EVERY_MS = 100
@@ -36,6 +36,23 @@ export function AssembleView({ sid, startT }: { sid: string; startT: number }) {
           if (valid) setPath(sid, draft)
         }}
       >
+        <select
+          className="field-input"
+          aria-label="Assemble preset"
+          value={ASSEMBLE_PRESETS.find((p) => p.path === draft)?.path ?? ''}
+          onChange={(e) => {
+            if (e.target.value === '') return
+            setDraft(e.target.value)
+            setPath(sid, e.target.value)
+          }}
+        >
+          {ASSEMBLE_PRESETS.map((p) => (
+            <option key={p.path} value={p.path}>
+              {p.label}
+            </option>
+          ))}
+          <option value="">Custom field…</option>
+        </select>
         <label>
           Field
           <input

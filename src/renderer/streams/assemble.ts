@@ -44,6 +44,18 @@ export function extractField(data: string, steps: readonly PathStep[]): string |
   return null
 }
 
+/**
+ * Where the streamed text sits in each event of the LLM APIs people stream from: OpenAI's chat completions
+ * (`choices[0].delta.content`), Anthropic's messages (`content_block_delta` events: `delta.text`) and Gemini's
+ * `streamGenerateContent?alt=sse` (`candidates[0].content.parts[0].text`). Events without the field (Anthropic's
+ * `message_start`, `ping`…) are counted as events, not tokens.
+ */
+export const ASSEMBLE_PRESETS: readonly { label: string; path: string }[] = [
+  { label: 'OpenAI', path: 'choices[0].delta.content' },
+  { label: 'Anthropic', path: 'delta.text' },
+  { label: 'Gemini', path: 'candidates[0].content.parts[0].text' },
+]
+
 /** Most characters the assembled text keeps (an answer is small; a runaway stream must not fill the heap). */
 export const MAX_ASSEMBLED = 1024 * 1024
 
