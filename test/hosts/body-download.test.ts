@@ -95,6 +95,7 @@ describe('browser host: save a response body as a download', () => {
       memoryBodyLimit: 64 * 1024,
       persistWorkspace: false,
       watchCollections: false,
+      configDir: join(dir, 'config'),
     })
     host = await startWebHost({
       service,

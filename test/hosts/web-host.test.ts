@@ -91,7 +91,8 @@ describe('browser host', () => {
     await writeFile(join(dir, 'renderer', 'assets', 'app.css'), 'body{}')
     await writeFile(join(dir, 'secret.txt'), 'outside the root')
     await writeFile(join(dir, 'bridge.js'), '/* bridge */')
-    service = createEngineService({ host: 'web', flushEveryMs: 10 })
+    // A config folder of its own: a web host keeps its workspace and last session there when it stops.
+    service = createEngineService({ host: 'web', flushEveryMs: 10, configDir: join(dir, 'config') })
     host = await startWebHost({
       service,
       rendererDir: join(dir, 'renderer'),
@@ -323,7 +324,12 @@ describe('browser host: launch links expire', () => {
     const dir = await mkdtemp(join(tmpdir(), 'flightdeck-web-launch-'))
     await writeFile(join(dir, 'index.html'), '<!doctype html><title>x</title>')
     await writeFile(join(dir, 'bridge.js'), '')
-    const service = createEngineService({ host: 'web', persistWorkspace: false, watchCollections: false })
+    const service = createEngineService({
+      host: 'web',
+      persistWorkspace: false,
+      watchCollections: false,
+      configDir: join(dir, 'config'),
+    })
     let now = 0
     const host = await startWebHost({
       service,
