@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Page } from '@playwright/test'
 
@@ -39,7 +41,13 @@ export async function startBuiltWebHost(
     [entry, '--port', '0', ...(launch.open ? [] : ['--no-open']), ...(launch.args ?? [])],
     {
       cwd: root,
-      env: { ...process.env, ...launch.env },
+      // A config folder of its own unless the test names one: the host keeps its workspace and last session
+      // there, and a test must never write into the user's.
+      env: {
+        ...process.env,
+        FLIGHTDECK_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'fd-e2e-config-')),
+        ...launch.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createEngineService } from '../../src/engine/service'
 import { guardCommand, handleIpcCommand, type GuardPolicy, type SenderFacts } from '../../src/main/ipc-guard'
@@ -98,7 +101,11 @@ describe('IPC guard', () => {
 })
 
 describe('IPC dispatch through the real engine service', () => {
-  const service = createEngineService({ host: 'electron' })
+  // Its own config folder: an app engine keeps its workspace and last session there when it stops.
+  const service = createEngineService({
+    host: 'electron',
+    configDir: mkdtempSync(join(tmpdir(), 'fd-ipc-guard-')),
+  })
   afterAll(() => service.dispose())
 
   it('a valid call reaches the service and comes back as data', async () => {
