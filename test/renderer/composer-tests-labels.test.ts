@@ -2,6 +2,10 @@ import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
 import type { TimelineEvent } from '../../src/shared/timeline'
+import { createAppStore } from '../../src/renderer/store/app-store'
+import { createLiveClock } from '../../src/renderer/store/live-clock'
+import { StoresContext } from '../../src/renderer/store/store-context'
+import { fakeClient } from './fake-client'
 import { StatusLine } from '../../src/renderer/details/StatusLine'
 import { tabMethodLabel } from '../../src/renderer/tabs/tab-label'
 import { applyBatch, EMPTY_TIMELINE } from '../../src/renderer/timeline/apply-batch'
@@ -45,7 +49,12 @@ describe('WS labels', () => {
   })
 
   it("the details pane's status line says WS for a WebSocket session", () => {
-    const html = (row: typeof ws) => renderToStaticMarkup(createElement(StatusLine, { row }))
+    const app = createAppStore(fakeClient().client)
+    const stores = { app: { ...app, getInitialState: () => app.getState() }, clock: createLiveClock() }
+    const html = (row: typeof ws) =>
+      renderToStaticMarkup(
+        createElement(StoresContext.Provider, { value: stores }, createElement(StatusLine, { row })),
+      )
     expect(html(ws)).toContain('<span class="method">WS</span>')
     expect(html(ws)).not.toContain('>GET<')
     expect(html(sse)).toContain('<span class="method">POST</span>')
