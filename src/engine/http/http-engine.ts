@@ -27,6 +27,7 @@ import { Exchange, type ExchangeOutcome, type ExchangeOwner } from './exchange'
 import { harTimings } from './timings'
 import { checkHeaderList, parseTargetUrl } from './request-checks'
 import { Scheduler, type Ticket } from './scheduler'
+import { warmHttpParser } from './warm-parser'
 import {
   BODY_HEADERS,
   CREDENTIAL_HEADERS,
@@ -139,6 +140,8 @@ export class HttpEngine implements ExchangeOwner {
     this.scheduler = new Scheduler(this.settings.globalConcurrency, this.settings.perOriginConcurrency)
     // Spilled bodies of a process that was killed are still on disk: remove them (once per process, async).
     void startTempSweep()
+    // undici's parser is compiled on its first connection; do it now, not inside the first request's phases.
+    void warmHttpParser()
     this.bodies = new BodyStore({
       ...(options.tempDir ? { tempDir: options.tempDir } : {}),
       ...(options.memoryBodyLimit !== undefined ? { memoryLimit: options.memoryBodyLimit } : {}),
