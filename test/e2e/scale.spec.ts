@@ -210,6 +210,10 @@ test('pictures for the README: a busy waterfall and the response viewer', async 
   await page.setViewportSize({ width: 1600, height: 1000 })
   await page.goto(host.url)
   await expect(page.getByRole('textbox', { name: 'URL' })).toBeVisible()
+  // The engine keeps the timeline across page loads: the burst above comes back; the picture starts from none.
+  const clear = page.getByRole('button', { name: 'Clear', exact: true })
+  if (await clear.isEnabled()) await clear.click()
+  await expect(page.getByRole('grid', { name: 'Timeline' })).toHaveAttribute('aria-rowcount', '0')
   await setConcurrency(page, 40)
   // 240 requests with delays from 150 ms to 1.5 s, 40 at a time: queueing shows as the grey staircase.
   const urls = Array.from(

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { expect, test } from '@playwright/test'
+import { expect, test, type Page } from '@playwright/test'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { startBuiltWebHost, waterfallBarRights, type RunningWebHost } from './web-host'
 
@@ -130,6 +130,8 @@ test('Send ×N fires N copies at once; Cancel stops one in flight; Clear empties
   const timeline = page.getByRole('grid', { name: 'Timeline' })
   const rows = timeline.getByRole('row')
   await expect(url).toBeVisible()
+  // The engine keeps the timeline across page loads: the previous test's rows come back; start from none.
+  await clearTimeline(page)
 
   await url.fill(`${fixture.url}/delay?ms=1500`)
   await page.getByRole('spinbutton', { name: 'Count' }).fill('5')
@@ -220,3 +222,10 @@ test('the page runs only the scripts its CSP pins by hash: not an injected one, 
     ]),
   )
 })
+
+/** Clear the finished rows a new page brings back from the engine (the timeline survives a reload). */
+async function clearTimeline(page: Page): Promise<void> {
+  const clear = page.getByRole('button', { name: 'Clear', exact: true })
+  if (await clear.isEnabled()) await clear.click()
+  await expect(page.getByRole('grid', { name: 'Timeline' }).getByRole('row')).toHaveCount(0)
+}

@@ -63,6 +63,8 @@ export interface TimelineSlice {
   applyTimelineBatch(batch: TimelineBatch): void
   /** The "Clear" button: drop finished rows, keep what is still in flight and what is pinned. */
   clearFinished(): void
+  /** How many times Clear was pressed (a replay still arriving after one must not bring cleared rows back). */
+  timelineClears: number
   cancel(sid: string): Promise<void>
 }
 

@@ -25,6 +25,7 @@ export function createHostSlice(
     const replayTimeline = async (): Promise<number> => {
       let sessions = 0
       let from: number | null = 0
+      const clearsAtStart = get().timelineClears
       for (let page = 0; page < MAX_REPLAY_PAGES && from !== null; page++) {
         const res: Result<TimelineReplayPage> = await client.invoke('timeline.replay', {
           from,
@@ -33,6 +34,9 @@ export function createHostSlice(
         if (!res.ok) break
         sessions += res.value.sessions
         if (res.value.events.length > 0) get().applyTimelineBatch({ events: res.value.events, dropped: 0 })
+        // Clear pressed while the replay was still coming: the finished rows of later pages were finished when
+        // Clear was pressed too (a replay shows the past), so they go the same way instead of coming back.
+        if (get().timelineClears !== clearsAtStart && res.value.events.length > 0) get().clearFinished()
         from = res.value.next
       }
       return sessions

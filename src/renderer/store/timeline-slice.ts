@@ -31,8 +31,10 @@ export function createTimelineSlice(client: ApiClient): StateCreator<AppState, [
       }
       if (timeline !== before || streamLanes !== lanesBefore) set({ timeline, streamLanes })
     },
+    timelineClears: 0,
     clearFinished: () => {
       const before = get().timeline
+      set((s) => ({ timelineClears: s.timelineClears + 1 }))
       set((s) => {
         const timeline = clearFinished(s.timeline, s.pinned)
         if (timeline === s.timeline) return {}
