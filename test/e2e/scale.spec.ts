@@ -234,7 +234,8 @@ test('pictures for the README: a busy waterfall and the response viewer', async 
   await page.screenshot({ path: docs('waterfall.png') })
   await expect(page.locator('.toolbar-stats .in-flight')).toHaveCount(0, { timeout: 60_000 })
 
-  // A 5 MB JSON body: pretty, folded in one place, with a search hit.
+  // A 5 MB JSON body: pretty, folded in one place, with a search hit; the pane on the right, tall enough for it.
+  await page.getByRole('button', { name: 'Details on the right' }).click()
   await page.getByRole('textbox', { name: 'URL' }).fill(`${server.url}/big.json?mb=5`)
   await page.getByRole('button', { name: 'Send', exact: true }).click()
   const big = grid.getByRole('row', { name: /big\.json.* 200$/ })
