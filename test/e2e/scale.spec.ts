@@ -211,6 +211,7 @@ test('pictures for the README: a busy waterfall and the response viewer', async 
   await page.goto(host.url)
   await expect(page.getByRole('textbox', { name: 'URL' })).toBeVisible()
   // The engine keeps the timeline across page loads: the burst above comes back; the picture starts from none.
+  await expect(page.getByRole('grid', { name: 'Timeline' })).toHaveAttribute('aria-busy', 'false')
   const clear = page.getByRole('button', { name: 'Clear', exact: true })
   if (await clear.isEnabled()) await clear.click()
   await expect(page.getByRole('grid', { name: 'Timeline' })).toHaveAttribute('aria-rowcount', '0')

@@ -225,6 +225,8 @@ test('the page runs only the scripts its CSP pins by hash: not an injected one, 
 
 /** Clear the finished rows a new page brings back from the engine (the timeline survives a reload). */
 async function clearTimeline(page: Page): Promise<void> {
+  // Wait for the restore to end first, so nothing comes back after the Clear.
+  await expect(page.getByRole('grid', { name: 'Timeline' })).toHaveAttribute('aria-busy', 'false')
   const clear = page.getByRole('button', { name: 'Clear', exact: true })
   if (await clear.isEnabled()) await clear.click()
   await expect(page.getByRole('grid', { name: 'Timeline' }).getByRole('row')).toHaveCount(0)

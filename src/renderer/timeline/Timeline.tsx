@@ -38,6 +38,7 @@ import { HEADER_HEIGHT, ROW_HEIGHT } from './waterfall-paint'
  */
 export function Timeline({ toolbarExtras, children }: { toolbarExtras?: ReactNode; children?: ReactNode }) {
   const { items, rowCount } = useTableView()
+  const restoring = useAppStore((s) => s.replayedSessions === null)
   const selectedSid = useAppStore((s) => s.selectedSid)
   const following = useAppStore((s) => s.timeView.follow)
   const visibleColumns = useAppStore((s) => s.visibleColumns)
@@ -165,6 +166,8 @@ export function Timeline({ toolbarExtras, children }: { toolbarExtras?: ReactNod
             role="grid"
             aria-label="Timeline"
             aria-rowcount={items.length}
+            // While the engine's timeline is still being restored after a page load, the rows are not all here.
+            aria-busy={restoring}
             aria-activedescendant={selectedSid === null ? undefined : rowDomId(selectedSid)}
             tabIndex={0}
             onKeyDown={onKeyDown}
