@@ -378,3 +378,32 @@ test('a file part completes its path from the folder typed, and the file it name
   await expect.poll(() => server.requests.length).toBeGreaterThan(before)
   expect(server.requests[before]?.body.toString('utf8')).toContain('a,b\n1,2\n')
 })
+
+test('the hex view’s ASCII column can be read in a narrow pane (it scrolls sideways)', async ({ page }) => {
+  if (!host) throw new Error('no host')
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await page.goto(host.url)
+  await page.getByRole('button', { name: 'Details on the right' }).click()
+  await page.getByRole('textbox', { name: 'URL' }).fill(`${server.url}/bytes?n=512`)
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  const details = page.getByRole('region', { name: 'Details' })
+  await details.getByRole('button', { name: 'Hex', exact: true }).click()
+  const hex = page.getByRole('list', { name: 'Response body (hex)' })
+  const row = hex.getByText('|0123456789:;<=>?|')
+  await expect(row.first()).toBeAttached()
+  const box = await hex.boundingBox()
+  if (!box) throw new Error('no hex box')
+  const asciiEnd = (): Promise<number> =>
+    page.evaluate(`(() => {
+      const line = [...document.querySelectorAll('[aria-label="Response body (hex)"] .sl-row')].find((l) =>
+        l.textContent.includes('|0123456789:;<=>?|'))
+      const range = document.createRange()
+      range.selectNodeContents(line)
+      return range.getBoundingClientRect().right
+    })()`) as Promise<number>
+  const before = await asciiEnd()
+  await hex.evaluate((el, by) => (el.scrollLeft = by), Math.max(0, before - (box.x + box.width)) + 40)
+  const after = await asciiEnd()
+  expect(after).toBeGreaterThan(box.x)
+  expect(after).toBeLessThanOrEqual(box.x + box.width)
+})
