@@ -28,13 +28,8 @@ import { harTimings } from './timings'
 import { checkHeaderList, parseTargetUrl } from './request-checks'
 import { Scheduler, type Ticket } from './scheduler'
 import { warmHttpParser } from './warm-parser'
-import {
-  BODY_HEADERS,
-  CREDENTIAL_HEADERS,
-  isFollowableRedirect,
-  redirectMethod,
-  withDefaultHeaders,
-} from './hop-rules'
+import { withDefaultHeaders } from './hop-rules'
+import { followRedirect, isFollowableRedirect, type RedirectRefusal } from '../send-rules/redirect-policy'
 import { startTempSweep } from '../temp-files'
 
 export interface HttpEngineOptions {
@@ -98,6 +93,7 @@ interface Chain {
   plan: Plan
   batch: BatchRef | undefined
   link: SessionLink | undefined
+  /** `METHOD url` of each hop that redirected: the redirect policy tells a loop by it. */
   visited: string[]
   sids: string[]
   events: TimelineEvent[]
@@ -421,72 +417,29 @@ export class HttpEngine implements ExchangeOwner {
     chain.ticket = null
     chain.current = null
     if (outcome.kind !== 'response' || !outcome.redirect) return
-    const { options } = chain.plan
-    const { sid, url, method } = hop
+    const { sid } = hop
     const location = outcome.headers.find(([k]) => k.toLowerCase() === 'location')?.[1] ?? ''
-    let next: URL
-    try {
-      next = new URL(location, url)
-    } catch {
-      this.emitHopError(
-        chain,
-        sid,
-        outcome,
-        'invalid_url',
-        `The server redirected to an invalid URL: ${location}`,
-      )
+    const trail = { visited: chain.visited, followed: hop.hop }
+    const step = followRedirect(hop, outcome.status, location, trail, chain.plan.options.maxRedirects)
+    if (!step.ok) {
+      this.emitHopError(chain, sid, outcome, step.error.code, step.error.message)
       return
     }
-    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-      this.emitHopError(
-        chain,
-        sid,
-        outcome,
-        'invalid_url',
-        `The server redirected to an unsupported URL: ${next.href}`,
-      )
-      return
-    }
-    chain.visited.push(`${method} ${url.href}`)
-    const nextMethod = redirectMethod(method, outcome.status)
-    if (hop.hop >= options.maxRedirects) {
-      const loop = chain.visited.includes(`${nextMethod} ${next.href}`)
-      this.emitHopError(
-        chain,
-        sid,
-        outcome,
-        loop ? 'redirect_loop' : 'too_many_redirects',
-        loop
-          ? `Redirect loop: stopped after ${options.maxRedirects} redirects (${next.pathname} was already visited)`
-          : `Too many redirects: stopped after ${options.maxRedirects}`,
-      )
-      return
-    }
+    const next = step.hop
     const nextSid = this.newSid()
     this.emit(chain, {
       type: 'redirect',
       sid,
       t: outcome.endAt,
       status: outcome.status,
-      location: next.href,
+      location: next.url.href,
       next: nextSid,
     })
-    let { headers, body } = hop
-    if (nextMethod !== method) {
-      body = { kind: 'none' }
-      headers = headers.filter(([k]) => !BODY_HEADERS.has(k.toLowerCase()))
-    }
-    // Credentials are for the origin they were written for; a redirect elsewhere must not carry them.
-    if (next.origin !== url.origin)
-      headers = headers.filter(([k]) => !CREDENTIAL_HEADERS.has(k.toLowerCase()))
     this.startHop(chain, {
       chain,
       sid: nextSid,
       hop: hop.hop + 1,
-      method: nextMethod,
-      url: next,
-      headers,
-      body,
+      ...next,
       initiator: sid,
     })
   }
@@ -495,7 +448,7 @@ export class HttpEngine implements ExchangeOwner {
     chain: Chain,
     sid: string,
     outcome: Extract<ExchangeOutcome, { kind: 'response' }>,
-    code: 'invalid_url' | 'too_many_redirects' | 'redirect_loop',
+    code: RedirectRefusal['code'],
     message: string,
   ): void {
     this.emit(chain, { type: 'error', sid, t: outcome.endAt, code, message, timings: outcome.timings })

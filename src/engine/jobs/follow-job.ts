@@ -5,6 +5,7 @@ import type { Result } from '../../shared/result'
 import type { DoneEvent, HeaderList } from '../../shared/timeline'
 import { abortableSleep } from '../abortable-sleep'
 import type { ExchangeResult, HttpEngine, SessionLink } from '../http/http-engine'
+import { isCredentialHeader } from '../send-rules/credentials'
 import { parseJsonBody, selectJson } from './json-select'
 
 /**
@@ -108,8 +109,6 @@ export function followJobOptions(f: FollowOptionsSpec): FollowJobOptions {
 
 const MAX_BODY_FOR_CONDITIONS = 4 * 1024 * 1024
 const BODY_HEADERS = /^(content-type|content-length)$/i
-/** Headers that hold credentials: a poll on another origin goes without them (as a redirect there would). */
-const CREDENTIAL_HEADERS = /^(authorization|cookie|proxy-authorization)$/i
 
 export async function followJob(
   http: HttpEngine,
@@ -171,7 +170,7 @@ export async function followJob(
     // Custom headers go with the polls; the body and its headers do not, and credentials set by hand only
     // to the first request's origin.
     headers: start.headers.filter(
-      (h) => !BODY_HEADERS.test(h.name.trim()) && (sameOrigin || !CREDENTIAL_HEADERS.test(h.name.trim())),
+      (h) => !BODY_HEADERS.test(h.name.trim()) && (sameOrigin || !isCredentialHeader(h.name)),
     ),
     body: { kind: 'none' },
     options: start.options,
