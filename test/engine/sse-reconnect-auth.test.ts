@@ -119,7 +119,7 @@ describe('SSE reconnects authorize each connection anew', () => {
     if (!opened.ok) throw new Error(opened.error.message)
     const { sid } = opened.value
     const outcome = await settle(service, sid)
-    expect(outcome.final).toMatchObject({ type: 'done', status: 204 })
+    expect(outcome.final).toMatchObject({ type: 'done', status: 200 })
     const hits = sse.requests.slice(before)
     expect(hits.map((h) => h.headers['authorization'])).toEqual([
       'Bearer tok-1-stream',
@@ -159,7 +159,7 @@ describe('SSE reconnects authorize each connection anew', () => {
     if (!opened.ok) throw new Error(opened.error.message)
     const { sid } = opened.value
     const outcome = await settle(service, sid)
-    expect(outcome.final).toMatchObject({ type: 'done', status: 204 })
+    expect(outcome.final).toMatchObject({ type: 'done', status: 200 })
     // The challenge probe (no credentials, 401), then each connection with nc 1, 2, 3 on the same nonce.
     const hits = sse.requests.slice(before).map((h) => digestParams(String(h.headers['authorization'] ?? '')))
     expect(hits.map((p) => p.get('nc') ?? null)).toEqual([

@@ -78,6 +78,8 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
   chunkAt = 0
   opened = false
   isEventStream = false
+  /** The final response's status (after redirects); 0 until it came. */
+  status = 0
   private abortFn: ((err?: Error) => void) | null = null
   private aborted = false
   private protocol: HttpProtocol = 'http/1.1'
@@ -252,6 +254,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
       this.abortFn?.(this.fatal)
       return false
     }
+    this.status = status
     const policy = responsePolicy(
       status,
       statusText ?? '',

@@ -33,6 +33,9 @@ export function responsePolicy(
       },
     }
   }
+  // 204 No Content has no body to read and no Content-Type to name (EventSource's "stop reconnecting"): no
+  // note about raw chunks, which would only mislead.
+  if (status === 204) return { kind: 'read', mode: forced === 'auto' ? 'sse' : forced, eventStream: false }
   const mode = streamModeFor(contentType, forced)
   const eventStream = status === 200 && mode === 'sse'
   if (mode !== 'chunks' || forced === 'chunks') return { kind: 'read', mode, eventStream }

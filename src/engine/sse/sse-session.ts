@@ -40,6 +40,8 @@ import type { SseIdState, TextKind } from './stream-decoder'
 const PREVIEW_CHARS = 80
 /** Reconnects over the session's whole life, whatever else happens: a bound on the loop. */
 const MAX_ATTEMPTS = 100_000
+/** Why a connection answered 204 ended the session: EventSource's way for a server to stop reconnects. */
+export const NO_RECONNECT_REASON = 'The server answered 204 No Content: it asks the client not to reconnect'
 /** Headers that must not follow a redirect to another origin (credentials). */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization'])
 
@@ -78,7 +80,11 @@ export class SseSession implements SocketOwner, AttemptOwner {
   private timer: ReturnType<typeof setTimeout> | null = null
   private everOpened = false
   private firstMarks: ExchangeMarks | null = null
-  private lastStatus = 0
+  /**
+   * The stream's status: its first opened connection's. A later connection's status (a reconnect answered
+   * 204 No Content, EventSource's "stop reconnecting") is that attempt's, told on its `stream-open`.
+   */
+  private streamStatus = 0
   wireBytes = 0
   bodyBytes = 0
   private queuedAt = 0
@@ -359,7 +365,7 @@ export class SseSession implements SocketOwner, AttemptOwner {
     if (this.current !== attempt) return
     this.state = 'open'
     this.everOpened = true
-    this.lastStatus = status
+    if (this.streamStatus === 0) this.streamStatus = status
     if (attempt.index === 0) this.firstMarks = attempt.marks
     this.ctx.emit({
       type: 'stream-open',
@@ -474,7 +480,9 @@ export class SseSession implements SocketOwner, AttemptOwner {
     const reason =
       end.kind === 'ended'
         ? wasOpen
-          ? 'The server ended the stream'
+          ? attempt.status === 204
+            ? NO_RECONNECT_REASON
+            : 'The server ended the stream'
           : 'The server closed the connection'
         : end.error.message
     const retry = reconnectable && this.failures <= this.init.stream.maxRetries && this.attempt < MAX_ATTEMPTS
@@ -533,7 +541,7 @@ export class SseSession implements SocketOwner, AttemptOwner {
         type: 'done',
         sid: this.sid,
         t,
-        status: this.lastStatus,
+        status: this.streamStatus,
         wireBytes: this.wireBytes,
         bodyBytes: this.bodyBytes,
         body: { id: body.id, size: 0, contentType: '', onDisk: false },
