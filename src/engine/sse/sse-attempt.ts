@@ -21,13 +21,13 @@ import {
   type StreamContext,
 } from '../streams/stream-plumbing'
 import { ERROR_BODY_BYTES, ERROR_BODY_WAIT_MS, withBody } from '../streams/error-body'
+import { REDIRECT_STATUSES } from '../send-rules/redirect-policy'
 import { responsePolicy, type ReadMode } from './sse-response-policy'
 import { createStreamDecoder, type SseIdState, type StreamDecoder, type TextKind } from './stream-decoder'
 
 /** Longest line or event the parser buffers before it gives up on the stream (bytes). */
 const MAX_EVENT_BYTES = 32 * 1024 * 1024
 const PROGRESS_EVERY_MS = 50
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
 
 export type AttemptEnd =
   { kind: 'ended' } | { kind: 'error'; error: AppError } | { kind: 'fatal'; error: AppError }

@@ -17,6 +17,12 @@ import {
   type SocketOwner,
   type StreamContext,
 } from '../streams/stream-plumbing'
+import {
+  followRedirect,
+  newRedirectTrail,
+  type RedirectHop,
+  type RedirectTrail,
+} from '../send-rules/redirect-policy'
 import { VERSION } from '../version'
 import { SseAttempt, type AttemptEnd, type AttemptOwner } from './sse-attempt'
 import type { ReadMode } from './sse-response-policy'
@@ -42,8 +48,6 @@ const PREVIEW_CHARS = 80
 const MAX_ATTEMPTS = 100_000
 /** Why a connection answered 204 ended the session: EventSource's way for a server to stop reconnects. */
 export const NO_RECONNECT_REASON = 'The server answered 204 No Content: it asks the client not to reconnect'
-/** Headers that must not follow a redirect to another origin (credentials). */
-const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization'])
 
 export interface SseSessionInit {
   sid: string
@@ -195,13 +199,7 @@ export class SseSession implements SocketOwner, AttemptOwner {
   }
 
   /** The request of the current hop: a reconnect starts again from the request as composed. */
-  private hop: {
-    url: URL
-    method: string
-    body: RequestSpec['body']
-    headers: HeaderList
-    redirects: number
-  } | null = null
+  private hop: (RedirectHop & { trail: RedirectTrail }) | null = null
 
   private connect(): void {
     if (this.state === 'ended' || !this.url || !this.agent) return
@@ -249,7 +247,8 @@ export class SseSession implements SocketOwner, AttemptOwner {
     // The id goes in once: the one given for the first connection, the latest the stream set for a reconnect.
     const headers = base.filter(([k]) => k.toLowerCase() !== 'last-event-id')
     if (this.decoderState.lastEventId !== '') headers.push(['last-event-id', this.decoderState.lastEventId])
-    this.hop = { url, method: this.method, body: this.init.spec.body, headers, redirects: 0 }
+    const trail = newRedirectTrail()
+    this.hop = { url, method: this.method, body: this.init.spec.body, headers, trail }
     this.dispatchHop(queuedAt, attempt)
   }
 
@@ -269,41 +268,20 @@ export class SseSession implements SocketOwner, AttemptOwner {
     )
   }
 
-  /** Follow a redirect as EventSource (fetch) does, within the same connection attempt. */
+  /**
+   * Follow a redirect within the same connection attempt, by the rules every send follows (fetch's method
+   * rewrite, credentials kept to their origin, a loop told from a long chain).
+   */
   followRedirect(attempt: SseAttempt, status: number, location: string): void {
     const hop = this.hop
     if (this.current !== attempt || !hop) return
-    const fatal = (code: 'invalid_url' | 'too_many_redirects', message: string): void =>
-      this.attemptEnded(attempt, { kind: 'fatal', error: { code, message } })
-    let next: URL
-    try {
-      next = new URL(location, hop.url)
-    } catch {
-      fatal('invalid_url', `The server redirected to an invalid URL: ${location.slice(0, 200)}`)
+    const step = followRedirect(hop, status, location, hop.trail, this.options.maxRedirects)
+    if (!step.ok) {
+      this.attemptEnded(attempt, { kind: 'fatal', error: step.error })
       return
     }
-    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-      fatal('invalid_url', `The server redirected to an unsupported URL: ${next.href.slice(0, 200)}`)
-      return
-    }
-    if (hop.redirects >= this.options.maxRedirects) {
-      fatal('too_many_redirects', `Too many redirects: stopped after ${this.options.maxRedirects}`)
-      return
-    }
-    const toGet =
-      (status === 303 && hop.method !== 'HEAD') ||
-      ((status === 301 || status === 302) && hop.method === 'POST')
-    let headers = hop.headers
-    if (toGet) headers = headers.filter(([k]) => !/^content-(type|length|encoding)$/i.test(k))
-    if (next.origin !== hop.url.origin)
-      headers = headers.filter(([k]) => !CREDENTIAL_HEADERS.has(k.toLowerCase()))
-    this.hop = {
-      url: next,
-      method: toGet ? 'GET' : hop.method,
-      body: toGet ? { kind: 'none' } : hop.body,
-      headers,
-      redirects: hop.redirects + 1,
-    }
+    hop.trail.followed++
+    this.hop = { ...step.hop, trail: hop.trail }
     this.dispatchHop(attempt.marks.queuedAt)
   }
 
