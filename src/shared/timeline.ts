@@ -237,6 +237,12 @@ export interface RetryEvent extends Base {
   reason: string
   /** SSE: the Last-Event-ID the reconnect will send. */
   lastEventId?: string
+  /**
+   * Messages in the session's log when the reconnect was scheduled: the reconnect's first message gets this
+   * seq, so the message log can mark where each connection's messages start (a reconnect that delivers
+   * nothing shares it with the next). Absent from events of older engines.
+   */
+  seq?: number
 }
 
 export interface StreamClosedEvent extends Base {

@@ -52,7 +52,7 @@ const lifecycle = (events: readonly TimelineEvent[]): string[] =>
       : e.type === 'stream-closed'
         ? [`closed: ${e.reason}`]
         : e.type === 'retry'
-          ? [`retry #${e.attempt} id ${e.lastEventId ?? '-'}`]
+          ? [`retry #${e.attempt} id ${e.lastEventId ?? '-'} at ${e.seq ?? '?'}`]
           : [],
   )
 
@@ -65,10 +65,10 @@ describe('a reconnect answered 204 No Content', () => {
     expect(lifecycle(rec.of(sid))).toEqual([
       'open #0 200',
       'closed: The server ended the stream',
-      'retry #1 id 2',
+      'retry #1 id 2 at 2',
       'open #1 200',
       'closed: The server ended the stream',
-      'retry #2 id 3',
+      'retry #2 id 3 at 3',
       'open #2 204',
       'closed: The server answered 204 No Content: it asks the client not to reconnect',
     ])
@@ -80,5 +80,17 @@ describe('a reconnect answered 204 No Content', () => {
       .filter((e) => e.type === 'stream-open')
       .at(-1)
     expect(last && 'note' in last ? last.note : undefined).toBeUndefined()
+  })
+})
+
+describe('the timeline replay after a reload', () => {
+  it('brings back every attempt’s open, close and retry, in order', async () => {
+    const sid = await open('/twice-then-204')
+    await settle(service, sid)
+    const page = await service.invoke('timeline.replay', {})
+    if (!page.ok) throw new Error(page.error.message)
+    const replayed = page.value.events.filter((e) => e.sid === sid)
+    expect(lifecycle(replayed)).toEqual(lifecycle(rec.of(sid)))
+    expect(replayed.at(-1)).toMatchObject({ type: 'done', status: 200 })
   })
 })

@@ -11,7 +11,9 @@ import { DEFAULT_RECORD_LIMIT } from './session-records'
  *
  * Bounded like the rows: the newest DEFAULT_RECORD_LIMIT sessions, each a handful of events it already holds
  * (no copies). Stream messages are kept as their latest one only, so a restored stream row ends where it did
- * but its lane's ticks are not drawn again (the log is still read by id).
+ * but its lane's ticks are not drawn again (the log is still read by id). A stream's connection attempts are
+ * kept as a list (every `stream-open`, `stream-closed` and `retry`, see Lifecycle), so its message log's
+ * reconnect separators and its Handshake tab's attempts come back too.
  */
 /**
  * A page stops past about this many bytes of JSON (at least one session a page), so a page of sessions with
@@ -20,6 +22,19 @@ import { DEFAULT_RECORD_LIMIT } from './session-records'
 export const MAX_REPLAY_PAGE_BYTES = 8 * 1024 * 1024
 /** A rough JSON size of an event without headers; headers count twice their wire size (quoting, arrays). */
 const EVENT_BYTES = 300
+
+/**
+ * Lifecycle events one stream session keeps: about the newest 200 connection attempts (an open, a close and a
+ * retry each). Older ones are dropped whole attempts at a time; the attempts kept carry their numbers, so the
+ * renderer can say how many came before.
+ */
+export const MAX_LIFECYCLE_EVENTS = 600
+/**
+ * Lifecycle events kept over all sessions (about 20 MB at most). Past it the session whose list is oldest
+ * gives it up and keeps only its latest event of each kind, as every other kind is kept.
+ */
+export const MAX_LIFECYCLE_TOTAL = 60_000
+const LIFECYCLE_TYPES: ReadonlySet<string> = new Set(['stream-open', 'stream-closed', 'retry'])
 
 interface Entry {
   seq: number
@@ -30,6 +45,8 @@ interface Entry {
   informational?: TimelineEvent[]
   terminal?: TimelineEvent
   job?: TimelineEvent
+  /** The stream's lifecycle events, oldest first (while present, they replace the latest of their kinds). */
+  lifecycle?: TimelineEvent[]
   /** Cleared from the timeline by the person: not replayed, dropped from the array at its next compaction. */
   gone?: true
 }
@@ -41,6 +58,10 @@ export class TimelineJournal {
   private readonly bySid = new Map<string, Entry>()
   private nextSeq = 0
   private forgottenCount = 0
+  /** Entries in the order their lifecycle list began (the oldest gives it up first); from `lifecycleHead` on. */
+  private lifecycleOrder: Entry[] = []
+  private lifecycleHead = 0
+  private lifecycleTotal = 0
 
   constructor(private readonly limit = DEFAULT_RECORD_LIMIT) {}
 
@@ -80,7 +101,55 @@ export class TimelineJournal {
       }
       default:
         entry.latest.set(e.type, e)
+        if (LIFECYCLE_TYPES.has(e.type)) this.recordLifecycle(entry, e)
     }
+  }
+
+  /** Lifecycle events kept over all sessions (for tests and the bound). */
+  get lifecycleEvents(): number {
+    return this.lifecycleTotal
+  }
+
+  private recordLifecycle(entry: Entry, e: TimelineEvent): void {
+    let list = entry.lifecycle
+    if (!list) {
+      list = entry.lifecycle = []
+      this.lifecycleOrder.push(entry)
+    }
+    list.push(e)
+    this.lifecycleTotal++
+    // Trimmed in steps of half the bound, so a long-lived stream costs O(1) a event, not a copy each time.
+    if (list.length > MAX_LIFECYCLE_EVENTS * 1.5) {
+      let cut = list.length - MAX_LIFECYCLE_EVENTS
+      // Whole attempts go: the list starts again at a reconnect's `retry`.
+      while (cut < list.length && list[cut]?.type !== 'retry') cut++
+      if (cut >= list.length) cut = list.length - MAX_LIFECYCLE_EVENTS
+      list.splice(0, cut)
+      this.lifecycleTotal -= cut
+    }
+    while (this.lifecycleTotal > MAX_LIFECYCLE_TOTAL) if (!this.dropOldestLifecycle()) break
+  }
+
+  /** The oldest list goes (its session keeps the latest of each kind). False when none is left. */
+  private dropOldestLifecycle(): boolean {
+    while (this.lifecycleHead < this.lifecycleOrder.length) {
+      const entry = this.lifecycleOrder[this.lifecycleHead++]
+      // Entries evicted or cleared since gave theirs up already: skip them.
+      const had = entry?.lifecycle !== undefined
+      if (entry) this.dropLifecycle(entry)
+      if (this.lifecycleHead >= 1024 && this.lifecycleHead * 2 >= this.lifecycleOrder.length) {
+        this.lifecycleOrder = this.lifecycleOrder.slice(this.lifecycleHead)
+        this.lifecycleHead = 0
+      }
+      if (had) return true
+    }
+    return false
+  }
+
+  private dropLifecycle(entry: Entry): void {
+    if (!entry.lifecycle) return
+    this.lifecycleTotal -= entry.lifecycle.length
+    delete entry.lifecycle
   }
 
   /** Sessions the person cleared from the timeline: a reload does not bring them back. */
@@ -90,6 +159,7 @@ export class TimelineJournal {
       const entry = this.bySid.get(sid)
       if (!entry) continue
       entry.gone = true
+      this.dropLifecycle(entry)
       this.bySid.delete(sid)
       n++
     }
@@ -101,6 +171,7 @@ export class TimelineJournal {
     while (this.head < this.entries.length) {
       const entry = this.entries[this.head++]
       if (entry && !entry.gone) {
+        this.dropLifecycle(entry)
         this.bySid.delete(entry.queued.sid)
         this.forgottenCount++
         return
@@ -137,11 +208,18 @@ export class TimelineJournal {
       sessions++
       events.push(entry.queued)
       bytes += EVENT_BYTES + entry.queued.url.length
+      const lifecycle = entry.lifecycle
       for (const e of entry.latest.values()) {
+        // A stream's attempts come as their list, after the phases.
+        if (lifecycle && LIFECYCLE_TYPES.has(e.type)) continue
         events.push(e)
         bytes += EVENT_BYTES + ('headersBytes' in e ? e.headersBytes * 2 : 0)
       }
       if (entry.informational) events.push(...entry.informational)
+      if (lifecycle) {
+        events.push(...lifecycle)
+        bytes += lifecycle.length * EVENT_BYTES
+      }
       // The end comes last: the row takes no events after it. A job's state applies at any point.
       if (entry.terminal) events.push(entry.terminal)
       if (entry.job) events.push(entry.job)

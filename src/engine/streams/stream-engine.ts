@@ -76,7 +76,9 @@ export class StreamEngine {
       clock: options.clock,
       logs: this.logs,
       bodies: options.bodies,
-      emit: (e) => {
+      emit: (event) => {
+        // A reconnect says where in the log its messages will start (the message log's separators).
+        const e = event.type === 'retry' ? { ...event, seq: this.logs.get(event.sid)?.entries ?? 0 } : event
         options.emit(e)
         if (e.type === 'response-headers' && e.status === 401) this.refused(e.sid)
         if (e.type === 'response-headers' || (e.type === 'stream-open' && e.attempt === 0)) this.handshaken(e)
