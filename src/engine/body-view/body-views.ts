@@ -2,76 +2,37 @@ import { open } from 'node:fs/promises'
 import type { BodyLines, BodySearchResult, BodyView } from '../../shared/body-view'
 import { fail, ok, type Result } from '../../shared/result'
 import type { BodyStore, BodyWriter } from '../http/body-store'
-import { JsonLineScanner, MAX_INDENT_LEVELS } from './json-lines'
-import { jsonLinesAt, renderJson } from './json-view'
-import { RawLineIndex, rawLinesAt, rawLineStarts } from './raw-lines'
+import { sharedPool, TaskFailed, WorkerDied, type WorkerPool } from '../workers/pool'
+import type { BodySource, BodyTaskBase } from '../workers/protocol'
 
 /**
- * Line views of stored bodies for the response viewer: pretty JSON (with fold pairs) and raw text, indexed in
- * the engine and served a window of lines at a time, so the UI shows a 100 MB body without ever holding it.
- * Indexing runs in the background in 1 MB chunks, yielding between them; a request for lines waits only
- * until those lines are indexed, which is why the first screen of a huge body comes back in milliseconds.
- *
- * Indexes cost memory (a few bytes per block of lines, whatever the nesting), so only the most recently used
- * few are kept.
+ * Line views of stored bodies for the response viewer, on the engine's thread. The indexing, rendering and
+ * searching happen in the worker pool (body-index.ts): a 100 MB body is indexed without stalling the thread
+ * that carries traffic, and a body that breaks its worker (past its memory budget, past its time) fails with a
+ * plain error on that body while everything else goes on.
  */
 
 const CHUNK = 1024 * 1024
-const KEEP_INDEXES = 4
 /** Bodies past this are offered as a download, never indexed. */
 export const MAX_VIEW_BYTES = 512 * 1024 * 1024
-const MAX_SEARCH_MATCHES = 1000
 
-interface Index {
-  view: BodyView
-  writer: BodyWriter
-  json: JsonLineScanner | null
-  raw: RawLineIndex | null
-  scanned: number
-  complete: boolean
-  failed: string | null
-  waiters: (() => void)[]
-}
+let nextStore = 1
 
 export class BodyViews {
-  private readonly indexes = new Map<string, Index>()
+  /** Body ids are per store; a worker serves several stores (several engines in one process, tests). */
+  private readonly prefix = `s${nextStore++}:`
+  /** Views whose indexing broke a worker, with the error they get from then on (not broken again). */
+  private readonly broken = new Map<string, Result<never>>()
 
-  constructor(private readonly bodies: BodyStore) {}
+  constructor(
+    private readonly bodies: BodyStore,
+    private readonly pool: WorkerPool = sharedPool(),
+  ) {}
 
   async lines(bodyId: string, view: BodyView, from: number, count: number): Promise<Result<BodyLines>> {
-    const got = this.index(bodyId, view)
-    if (!got.ok) return got
-    const ix = got.value
-    const to = from + count
-    await this.until(ix, () => this.lineCount(ix) > to)
-    if (ix.failed !== null) return fail('file', 'Could not read the stored body', ix.failed)
-    const total = this.lineCount(ix)
-    const end = Math.min(to, total)
-    let out: string[] = []
-    let closes: number[] = []
-    if (end > from) {
-      const blocks = ix.json?.blocks
-      if (blocks) ({ lines: out, closes } = await renderJson(blocks, ix.writer, from, end))
-      else {
-        await this.renderRaw(ix, from, end, out)
-        closes = out.map(() => -1)
-      }
-    }
-    const error = ix.json?.error
-    const deepest = ix.json?.deepest ?? 0
-    return ok({
-      bodyId,
-      view,
-      from,
-      lines: out,
-      closes,
-      total,
-      complete: ix.complete,
-      scanned: ix.scanned,
-      size: ix.writer.size,
-      ...(error ? { invalid: { message: error, offset: ix.json?.errorOffset ?? 0 } } : {}),
-      ...(deepest > MAX_INDENT_LEVELS ? { indentCap: { levels: MAX_INDENT_LEVELS, deepest } } : {}),
-    })
+    return this.ask(bodyId, view, 'Indexing', (base) =>
+      this.pool.run('body.lines', { ...base, from, count }, { key: base.bodyId }),
+    )
   }
 
   /**
@@ -86,45 +47,9 @@ export class BodyViews {
     caseSensitive: boolean,
     fromOffset: number,
   ): Promise<Result<BodySearchResult>> {
-    const got = this.index(bodyId, view)
-    if (!got.ok) return got
-    const ix = got.value
-    const needle = Buffer.from(caseSensitive ? query : lowerAscii(query), 'utf8')
-    if (needle.length === 0) return ok({ bodyId, view, matches: [], next: null })
-    const size = ix.writer.size
-    const offsets: number[] = []
-    let pos = fromOffset
-    let next: number | null = null
-    while (pos < size) {
-      const buf = await ix.writer.read(pos, CHUNK + needle.length - 1)
-      const hay = caseSensitive ? buf : lowerAsciiBytes(buf)
-      let at = hay.indexOf(needle)
-      while (at !== -1 && at < CHUNK) {
-        offsets.push(pos + at)
-        if (offsets.length >= MAX_SEARCH_MATCHES) break
-        at = hay.indexOf(needle, at + 1)
-      }
-      if (offsets.length >= MAX_SEARCH_MATCHES) {
-        next = (offsets[offsets.length - 1] ?? pos) + 1
-        break
-      }
-      pos += CHUNK
-    }
-    // Every match's line: the index must have reached the last match first.
-    const last = offsets[offsets.length - 1]
-    if (last !== undefined) await this.until(ix, () => ix.scanned > last)
-    const blocks = ix.json?.blocks
-    const lines = blocks
-      ? await jsonLinesAt(blocks, ix.writer, offsets)
-      : ix.raw
-        ? await rawLinesAt(ix.raw, ix.writer, offsets)
-        : []
-    return ok({
-      bodyId,
-      view,
-      matches: offsets.map((offset, i) => ({ offset, line: lines[i] ?? 0 })),
-      next,
-    })
+    return this.ask(bodyId, view, 'Searching', (base) =>
+      this.pool.run('body.search', { ...base, query, caseSensitive, fromOffset }, { key: base.bodyId }),
+    )
   }
 
   /** Copy a body to `path` (the person picked it), in chunks, never whole in memory. */
@@ -152,105 +77,70 @@ export class BodyViews {
   }
 
   forget(bodyId: string): void {
-    for (const key of [...this.indexes.keys()]) if (key.startsWith(`${bodyId}:`)) this.indexes.delete(key)
+    const key = this.prefix + bodyId
+    this.broken.delete(`${bodyId}:pretty`)
+    this.broken.delete(`${bodyId}:raw`)
+    void this.pool.run('body.forget', { bodyId: key }, { key }).catch(() => undefined)
+    this.pool.release(key)
   }
 
-  private index(bodyId: string, view: BodyView): Result<Index> {
-    const key = `${bodyId}:${view}`
-    const existing = this.indexes.get(key)
-    if (existing) {
-      // Most recently used last.
-      this.indexes.delete(key)
-      this.indexes.set(key, existing)
-      return ok(existing)
-    }
+  /**
+   * Run a body task in the body's worker: first without the body's bytes (the worker usually has it indexed
+   * already), again with them when the worker says it does not.
+   */
+  private async ask<T>(
+    bodyId: string,
+    view: BodyView,
+    doing: string,
+    task: (base: BodyTaskBase) => Promise<Result<T>>,
+  ): Promise<Result<T>> {
+    const broken = this.broken.get(`${bodyId}:${view}`)
+    if (broken) return broken
     const writer = this.bodies.get(bodyId)
     if (!writer) return fail('not_found', `No body with id ${bodyId}`)
     if (!writer.ended) return fail('conflict', 'The body is still arriving')
     if (writer.size > MAX_VIEW_BYTES)
       return fail('body_too_large', 'This body is too large to show; save it to a file instead')
-    const ix: Index = {
-      view,
-      writer,
-      json: view === 'pretty' ? new JsonLineScanner() : null,
-      raw: view === 'raw' ? new RawLineIndex() : null,
-      scanned: 0,
-      complete: false,
-      failed: null,
-      waiters: [],
-    }
-    this.indexes.set(key, ix)
-    while (this.indexes.size > KEEP_INDEXES) {
-      const oldest = this.indexes.keys().next().value
-      if (oldest === undefined) break
-      this.indexes.delete(oldest)
-    }
-    void this.build(ix)
-    return ok(ix)
-  }
-
-  private async build(ix: Index): Promise<void> {
-    const size = ix.writer.size
+    const base: BodyTaskBase = { bodyId: this.prefix + bodyId, view }
     try {
-      while (ix.scanned < size) {
-        const buf = await ix.writer.read(ix.scanned, CHUNK)
-        if (buf.length === 0) break
-        ix.json?.scan(buf, ix.scanned)
-        ix.raw?.scan(buf, ix.scanned)
-        ix.scanned += buf.length
-        this.wake(ix)
-        // A JSON error ends the pretty index: the viewer falls back to raw text.
-        if (ix.json?.error) break
-        await new Promise<void>((r) => setImmediate(r))
+      try {
+        // A temp file's path costs nothing to send; bytes only when the worker lacks them.
+        return await task(writer.onDisk ? { ...base, source: sourceOf(writer) } : base)
+      } catch (e) {
+        if (!(e instanceof TaskFailed && e.failure.kind === 'missing')) throw e
       }
-      ix.json?.finish(ix.scanned)
+      return await task({ ...base, source: sourceOf(writer) })
     } catch (e) {
-      ix.failed = e instanceof Error ? e.message : String(e)
-    }
-    ix.complete = true
-    this.wake(ix)
-  }
-
-  private wake(ix: Index): void {
-    const waiters = ix.waiters
-    ix.waiters = []
-    for (const w of waiters) w()
-  }
-
-  private async until(ix: Index, done: () => boolean): Promise<void> {
-    while (!ix.complete && ix.failed === null && !done()) {
-      await new Promise<void>((r) => ix.waiters.push(r))
-    }
-  }
-
-  private lineCount(ix: Index): number {
-    if (ix.json) return ix.json.lines
-    return ix.raw?.lineCount(ix.writer.size, ix.complete) ?? 0
-  }
-
-  private async renderRaw(ix: Index, from: number, to: number, out: string[]): Promise<void> {
-    const raw = ix.raw
-    if (!raw) return
-    const starts = await rawLineStarts(raw, ix.writer, from, to)
-    const start = starts[0] ?? 0
-    const buf = await ix.writer.read(start, (starts[to - from] ?? start) - start)
-    for (let l = 0; l < to - from; l++) {
-      let text = buf.toString('utf8', (starts[l] ?? 0) - start, (starts[l + 1] ?? 0) - start)
-      if (text.endsWith('\n')) text = text.slice(0, text.endsWith('\r\n') ? -2 : -1)
-      out.push(text)
+      const r = workerFailure(e, doing)
+      if (e instanceof WorkerDied) this.broken.set(`${bodyId}:${view}`, r)
+      return r
     }
   }
 }
 
-function lowerAscii(s: string): string {
-  return s.replace(/[A-Z]/g, (c) => c.toLowerCase())
+function sourceOf(writer: BodyWriter): BodySource {
+  const at = writer.location()
+  return 'path' in at ? { path: at.path, size: writer.size } : { bytes: at.bytes, size: writer.size }
 }
 
-function lowerAsciiBytes(buf: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(buf.length)
-  for (let i = 0; i < buf.length; i++) {
-    const c = buf[i] ?? 0
-    out[i] = c >= 0x41 && c <= 0x5a ? c + 32 : c
+/** The plain error for a body task whose worker died or failed. */
+function workerFailure(e: unknown, doing: string): Result<never> {
+  const view = 'the body is kept: download it or view it raw'
+  if (e instanceof WorkerDied) {
+    if (e.reason === 'memory')
+      return fail(
+        'too_large',
+        `${doing} this body ran out of memory in its worker (limit ${e.limitMb} MB); ${view}`,
+        e.message,
+      )
+    if (e.reason === 'timeout')
+      return fail(
+        'too_large',
+        `${doing} this body took longer than ${Math.round(e.timeoutMs / 1000)} s in its worker and was stopped; ${view}`,
+        e.message,
+      )
+    return fail('internal', `${doing} this body stopped its worker; ${view}`, e.message)
   }
-  return out
+  if (e instanceof TaskFailed) return fail('internal', `${doing} this body failed in its worker`, e.message)
+  return fail('internal', `${doing} this body failed`, e instanceof Error ? e.message : String(e))
 }

@@ -109,6 +109,12 @@ export class BodyWriter {
     return buf.subarray(0, bytesRead)
   }
 
+  /** Where a finished body's bytes are, for a reader on another thread: its temp file, or its bytes. */
+  location(): { path: string } | { bytes: Buffer } {
+    if (this.filePath) return { path: this.filePath }
+    return { bytes: this.memory ?? Buffer.concat(this.chunks) }
+  }
+
   private spill(): void {
     const path = join(this.store.dir(), `${this.id}.body`)
     this.filePath = path

@@ -20,6 +20,7 @@ import { importCurl, looksLikeCurl } from './curl'
 import { importHar, isHar } from './har'
 import { importInsomnia, isInsomniaExport } from './insomnia'
 import { importOpenApi, isOpenApi } from './openapi'
+import { planInWorker } from './plan-in-worker'
 import { countPlan, emptyPlan, ImportError, isObj, type ImportPlan, type PlanNode } from './plan'
 import {
   importPostmanCollection,
@@ -271,9 +272,9 @@ export async function runImport(
   curlFolder?: string,
 ): Promise<Result<ImportReport>> {
   try {
-    const text = source.text ?? (source.file !== undefined ? await readImportFile(source.file) : null)
-    if (text === null) return fail('invalid_request', 'Give a file or the text to import')
-    const { format: detected, plan } = await planImport(text, format)
+    if (source.text === undefined && source.file === undefined)
+      return fail('invalid_request', 'Give a file or the text to import')
+    const { format: detected, plan } = await planInWorker(source, format)
     const counts = countPlan(plan.children)
     if (counts.requests + counts.folders > MAX_IMPORT_ITEMS) {
       return fail(

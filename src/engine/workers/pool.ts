@@ -1,0 +1,253 @@
+import { availableParallelism } from 'node:os'
+import { Worker } from 'node:worker_threads'
+import {
+  EXIT_OUT_OF_MEMORY,
+  type TaskFailure,
+  type TaskInput,
+  type TaskKind,
+  type TaskOutput,
+  type TaskReply,
+  type TaskRequest,
+  type WorkerConfig,
+} from './protocol'
+import { workerEntry } from './worker-entry-path'
+
+/**
+ * A few worker threads for the engine's CPU-heavy or unbounded work (body indexing and search, imports), so
+ * the thread that carries traffic never stalls on it. Each worker has a memory budget (V8's heap limit, and
+ * the worker's own check of heap plus off-heap buffers) and each task a time limit. A worker that dies (out of
+ * memory, over time, a crash) fails the tasks it held with a `WorkerDied` naming why; the next task starts a
+ * fresh worker in its place.
+ */
+
+export interface PoolOptions {
+  /** Workers at most; by default one less than the cores (the engine's thread keeps one), from 1 to 4. */
+  size?: number
+  /** Each worker's memory budget. */
+  memoryMb?: number
+  /** A task taking longer stops its worker. */
+  taskTimeoutMs?: number
+}
+
+export const DEFAULT_WORKER_MEMORY_MB = 512
+export const DEFAULT_TASK_TIMEOUT_MS = 120_000
+const MAX_POOL_SIZE = 4
+/** Keys remembered for affinity; the oldest are dropped past this (a dropped key just picks a worker again). */
+const MAX_KEYS = 10_000
+
+export type DeathReason = 'memory' | 'timeout' | 'crash'
+
+/** The worker running a task died; `alone` says whether that task was the only one it held. */
+export class WorkerDied extends Error {
+  constructor(
+    readonly reason: DeathReason,
+    readonly limitMb: number,
+    readonly timeoutMs: number,
+    readonly alone: boolean,
+    detail: string,
+  ) {
+    super(detail)
+  }
+}
+
+/** The task itself failed (the worker lives on). */
+export class TaskFailed extends Error {
+  constructor(readonly failure: TaskFailure) {
+    super(failure.message)
+  }
+}
+
+interface Pending {
+  resolve: (v: unknown) => void
+  reject: (e: Error) => void
+  timer: NodeJS.Timeout
+  request: TaskRequest
+  attempt: number
+  key: string | undefined
+  timeoutMs: number
+}
+
+class Slot {
+  worker: Worker | null = null
+  readonly pending = new Map<number, Pending>()
+  /** Why the current worker is being stopped, when the pool stopped it. */
+  stopping: DeathReason | null = null
+  timedOut: number | null = null
+}
+
+export interface RunOptions {
+  /** Tasks with the same key go to the same worker while it lives (it may hold state for the key). */
+  key?: string
+  timeoutMs?: number
+}
+
+export class WorkerPool {
+  readonly size: number
+  readonly memoryMb: number
+  readonly taskTimeoutMs: number
+  private readonly slots: Slot[]
+  private readonly keys = new Map<string, number>()
+  private nextId = 1
+  private started = 0
+  private closed = false
+
+  constructor(options: PoolOptions = {}) {
+    this.size = Math.max(1, Math.min(MAX_POOL_SIZE, options.size ?? Math.max(1, availableParallelism() - 1)))
+    this.memoryMb = options.memoryMb ?? DEFAULT_WORKER_MEMORY_MB
+    this.taskTimeoutMs = options.taskTimeoutMs ?? DEFAULT_TASK_TIMEOUT_MS
+    this.slots = Array.from({ length: this.size }, () => new Slot())
+  }
+
+  /** Workers started so far, replacements included. */
+  get workersStarted(): number {
+    return this.started
+  }
+
+  run<K extends TaskKind>(kind: K, input: TaskInput<K>, options: RunOptions = {}): Promise<TaskOutput<K>> {
+    if (this.closed) return Promise.reject(new Error('The worker pool is closed'))
+    return new Promise<TaskOutput<K>>((resolve, reject) => {
+      const request: TaskRequest = { id: this.nextId++, kind, input }
+      this.dispatch(
+        request,
+        options.key,
+        options.timeoutMs ?? this.taskTimeoutMs,
+        resolve as (v: unknown) => void,
+        reject,
+        0,
+      )
+    })
+  }
+
+  /** Forget a key's worker (its state there is gone or no longer wanted). */
+  release(key: string): void {
+    this.keys.delete(key)
+  }
+
+  /** Stop every worker; tasks under way fail. */
+  async close(): Promise<void> {
+    this.closed = true
+    await Promise.all(
+      this.slots.map(async (s) => {
+        s.stopping = 'crash'
+        await s.worker?.terminate()
+      }),
+    )
+  }
+
+  private dispatch(
+    request: TaskRequest,
+    key: string | undefined,
+    timeoutMs: number,
+    resolve: (v: unknown) => void,
+    reject: (e: Error) => void,
+    attempt: number,
+  ): void {
+    const index = this.slotFor(key)
+    const slot = this.slots[index]
+    if (!slot) return reject(new Error('no worker slot'))
+    const worker = slot.worker ?? this.start(slot)
+    const timer = setTimeout(() => this.timeout(slot, request.id), timeoutMs)
+    slot.pending.set(request.id, { resolve, reject, timer, request, attempt, key, timeoutMs })
+    if (slot.pending.size === 1) worker.ref()
+    worker.postMessage(request)
+  }
+
+  private slotFor(key: string | undefined): number {
+    if (key !== undefined) {
+      const known = this.keys.get(key)
+      if (known !== undefined) return known
+    }
+    let best = 0
+    for (let i = 1; i < this.slots.length; i++) {
+      if ((this.slots[i]?.pending.size ?? 0) < (this.slots[best]?.pending.size ?? 0)) best = i
+    }
+    if (key !== undefined) {
+      this.keys.set(key, best)
+      if (this.keys.size > MAX_KEYS) {
+        const oldest = this.keys.keys().next().value
+        if (oldest !== undefined) this.keys.delete(oldest)
+      }
+    }
+    return best
+  }
+
+  private start(slot: Slot): Worker {
+    const worker = new Worker(workerEntry().code, {
+      eval: true,
+      name: 'flightdeck-worker',
+      resourceLimits: {
+        maxOldGenerationSizeMb: this.memoryMb,
+        // Young generation and stack stay small: neither needs to grow with the input.
+        maxYoungGenerationSizeMb: Math.min(32, Math.max(4, Math.floor(this.memoryMb / 16))),
+        stackSizeMb: 4,
+      },
+      workerData: { memoryBytes: this.memoryMb * 1024 * 1024 } satisfies WorkerConfig,
+    })
+    this.started++
+    slot.worker = worker
+    slot.stopping = null
+    slot.timedOut = null
+    // An idle worker never keeps the process alive; one with tasks does (see dispatch and settle).
+    worker.unref()
+    worker.on('message', (reply: TaskReply) => this.settle(slot, reply))
+    let error: Error | null = null
+    worker.on('error', (e) => {
+      error = e
+    })
+    worker.on('exit', (code) => {
+      if (slot.worker === worker) slot.worker = null
+      this.died(slot, code, error)
+    })
+    return worker
+  }
+
+  private settle(slot: Slot, reply: TaskReply): void {
+    const p = slot.pending.get(reply.id)
+    if (!p) return
+    slot.pending.delete(reply.id)
+    clearTimeout(p.timer)
+    if (slot.pending.size === 0) slot.worker?.unref()
+    if (reply.ok) p.resolve(reply.value)
+    else p.reject(new TaskFailed(reply.failure))
+  }
+
+  private timeout(slot: Slot, id: number): void {
+    if (!slot.pending.has(id)) return
+    // A task cannot be interrupted inside its worker: stop the worker.
+    slot.stopping = 'timeout'
+    slot.timedOut = id
+    void slot.worker?.terminate()
+  }
+
+  private died(slot: Slot, code: number, error: Error | null): void {
+    const pending = [...slot.pending.values()]
+    slot.pending.clear()
+    const memory =
+      code === EXIT_OUT_OF_MEMORY ||
+      (error !== null && (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY')
+    const reason: DeathReason = memory ? 'memory' : (slot.stopping ?? 'crash')
+    const timedOut = slot.timedOut
+    const detail = error?.message ?? `worker exited with code ${code}`
+    for (const p of pending) {
+      clearTimeout(p.timer)
+      if (p.key !== undefined) this.keys.delete(p.key)
+      // The task that took too long is the culprit; the others it held had done nothing wrong: run them on a
+      // fresh worker, once. After a memory death nobody knows which task it was: those that were not alone
+      // get one more try; a task that kills a worker again, or alone, fails.
+      const culprit = reason === 'timeout' ? p.request.id === timedOut : pending.length === 1
+      if (!this.closed && !culprit && p.attempt === 0) {
+        this.dispatch(p.request, p.key, p.timeoutMs, p.resolve, p.reject, 1)
+        continue
+      }
+      p.reject(new WorkerDied(reason, this.memoryMb, p.timeoutMs, pending.length === 1, detail))
+    }
+  }
+}
+
+let shared: WorkerPool | null = null
+
+/** The process's pool, started on first use. Its idle workers never keep the process alive. */
+export function sharedPool(): WorkerPool {
+  shared ??= new WorkerPool()
+  return shared
+}

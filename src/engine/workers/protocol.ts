@@ -1,0 +1,66 @@
+/**
+ * The messages between the pool (on the engine's thread) and a worker. Every task kind is named in `Tasks`:
+ * its input and its output, both structured-clone safe. Worker-side modules implement one kind each.
+ */
+import type { BodyLines, BodySearchResult, BodyView } from '../../shared/body-view'
+import type { ImportFormat } from '../../shared/collection-schemas'
+import type { Result } from '../../shared/result'
+import type { ImportPlan } from '../importers/plan'
+
+/** Where a worker reads a stored body from: its temp file, or (a body kept in memory) a copy of its bytes. */
+export type BodySource = { path: string; size: number } | { bytes: Uint8Array; size: number }
+
+export interface BodyTaskBase {
+  bodyId: string
+  view: BodyView
+  /** Only sent when the worker said it does not have the body (it never had it, or forgot it). */
+  source?: BodySource
+}
+
+export interface Tasks {
+  'body.lines': {
+    input: BodyTaskBase & { from: number; count: number }
+    output: Result<BodyLines>
+  }
+  'body.search': {
+    input: BodyTaskBase & { query: string; caseSensitive: boolean; fromOffset: number }
+    output: Result<BodySearchResult>
+  }
+  'body.forget': { input: { bodyId: string }; output: null }
+  'import.plan': {
+    input: { text?: string; file?: string; format: ImportFormat }
+    output: { format: Exclude<ImportFormat, 'auto'>; plan: ImportPlan }
+  }
+}
+
+export type TaskKind = keyof Tasks
+export type TaskInput<K extends TaskKind> = Tasks[K]['input']
+export type TaskOutput<K extends TaskKind> = Tasks[K]['output']
+
+/** A task failed in a way the task itself reports (bad input, a parse error): the worker lives on. */
+export interface TaskFailure {
+  /** 'missing': the worker does not hold the body any more; send it again with its source. */
+  kind: 'missing' | 'import' | 'error'
+  message: string
+  detail?: string
+}
+
+export interface TaskRequest {
+  id: number
+  kind: TaskKind
+  input: unknown
+}
+
+export type TaskReply =
+  { id: number; ok: true; value: unknown } | { id: number; ok: false; failure: TaskFailure }
+
+/**
+ * A worker that finds itself past its memory budget (heap plus the typed arrays and buffers V8 keeps outside
+ * the heap, which `resourceLimits` does not count) exits with this code.
+ */
+export const EXIT_OUT_OF_MEMORY = 71
+
+/** Sent to a worker once, before any task: its memory budget in bytes. */
+export interface WorkerConfig {
+  memoryBytes: number
+}
