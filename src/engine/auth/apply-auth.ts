@@ -49,12 +49,3 @@ export function applySimpleAuth(spec: RequestSpec, auth: AuthSpec): RequestSpec 
       return spec
   }
 }
-
-/** The nearest auth that is not `inherit`: the request's, then its folders' (innermost first), then `none`. */
-export function effectiveAuth(chain: readonly AuthSpec[]): AuthSpec {
-  for (let i = chain.length - 1; i >= 0; i--) {
-    const a = chain[i]
-    if (a && a.type !== 'inherit') return a
-  }
-  return { type: 'none' }
-}

@@ -1,17 +1,11 @@
 import { basename } from 'node:path'
 import type { z } from 'zod'
-import {
-  ancestorFolders,
-  findNode,
-  parentPath,
-  type AuthSpec,
-  type RequestContext,
-} from '../../shared/collection'
+import { findNode, type AuthSpec, type RequestContext } from '../../shared/collection'
 import type { CollectionCommandResponses, collectionCommandSchemas } from '../../shared/collection-schemas'
 import { fail, ok, type Result } from '../../shared/result'
-import { resolveRequest, resolveTemplate, TemplateTooLarge, type DynamicValues } from '../../shared/template'
-import { WEBHOOK_NOT_RUNNING } from '../../shared/async-schemas'
-import { effectiveAuth } from '../auth/apply-auth'
+import type { DynamicValues } from '../../shared/template'
+import { authChain, effectiveAuth } from '../send-rules/auth-chain'
+import { resolveForSend } from '../send-rules/variables'
 import type { AuthRunner } from '../auth/auth-runner'
 import { absPath, safeRel } from './store'
 import { COLLECTION_FILE, ENVIRONMENTS_DIR, FOLDER_FILE } from './format'
@@ -86,16 +80,13 @@ export function authChainFor(
   if (!context) return [auth]
   const loaded = manager.loaded(context.dir)
   if (!loaded.ok) return [auth]
-  const { info } = loaded.value
-  const node = findNode(info.root, context.path)
-  const folder = node?.type === 'folder' ? node.path : parentPath(context.path)
-  const folders = ancestorFolders(info.root, `${folder}/`)
-  return [info.auth, ...folders.slice(1).map((f) => f.auth), auth]
+  return authChain(loaded.value.info, context.path, auth)
 }
 
 /**
- * Resolve variables and inherited auth for a request; unknown variables refuse the send, naming them. `extra`
- * texts (a WebSocket's subprotocols, a message) resolve in the same scope and are refused the same way.
+ * Resolve variables and inherited auth for a request by the send rules, in the scope of its collection and
+ * environment; unknown variables refuse the send, naming them. `extra` texts (a WebSocket's subprotocols, a
+ * message) resolve in the same scope and are refused the same way.
  */
 export async function prepareRequest(
   manager: CollectionManager,
@@ -110,36 +101,18 @@ export async function prepareRequest(
   const vars = new Map<string, string>()
   for (const v of scope.value) vars.set(v.name, v.value)
   const chain = authChainFor(manager, context, auth)
-  let resolved: ReturnType<typeof resolveRequest>
-  const unknown: string[] = []
-  let texts: string[]
-  try {
-    resolved = resolveRequest(request, effectiveAuth(chain), vars, dyn)
-    unknown.push(...resolved.unknown)
-    texts = extra.map((t) => {
-      const r = resolveTemplate(t, vars, dyn)
-      for (const n of r.unknown) if (!unknown.includes(n)) unknown.push(n)
-      return r.text
-    })
-  } catch (e) {
-    if (e instanceof TemplateTooLarge) return fail('invalid_request', e.message)
-    throw e
-  }
-  // {{$webhook}} is unknown only when no inbox is running: say what to do about it.
-  if (unknown.includes('$webhook')) return fail('unknown_variable', WEBHOOK_NOT_RUNNING)
-  if (unknown.length > 0) {
-    const names = unknown.map((n) => `{{${n}}}`).join(', ')
-    const where = context?.env
-      ? ` (environment "${context.env}")`
-      : context
-        ? ''
-        : ' (no collection or environment chosen)'
-    return fail('unknown_variable', `Unknown variable${unknown.length > 1 ? 's' : ''} ${names}${where}`)
-  }
+  const where = context?.env
+    ? ` (environment "${context.env}")`
+    : context
+      ? ''
+      : ' (no collection or environment chosen)'
+  const resolved = resolveForSend(request, effectiveAuth(chain), vars, dyn, extra, where)
+  if (!resolved.ok) return { ok: false, error: resolved.error }
+  const { spec, auth: sent, extra: texts } = resolved.value
   // Files are confined after variables resolve: `{{dir}}/x` must not lead out of the collection either.
-  const body = await confineBody(resolved.spec.body, collectionFileScope(manager, context))
+  const body = await confineBody(spec.body, collectionFileScope(manager, context))
   if (!body.ok) return body
-  return ok({ spec: { ...resolved.spec, body: body.value }, auth: resolved.auth, extra: texts })
+  return ok({ spec: { ...spec, body: body.value }, auth: sent, extra: texts })
 }
 
 /**

@@ -1,7 +1,6 @@
 import { basename, resolve } from 'node:path'
-import { ancestorFolders, parentPath, type AuthSpec } from '../../shared/collection'
 import type { CollectionHandlerDeps } from '../collections/handlers'
-import { effectiveAuth } from '../auth/apply-auth'
+import { inheritedAuth } from '../send-rules/auth-chain'
 import { writeFileAtomic } from '../collections/atomic-write'
 import { readRequestFile, stemOf } from '../collections/loader'
 import type { CollectionManager } from '../collections/manager'
@@ -53,14 +52,12 @@ export function importExportHandlers(
         const vars = await manager.scope(context, false)
         if (!vars.ok) return vars
         const { info } = loaded.value
-        const chain: AuthSpec[] = [
-          info.auth,
-          ...ancestorFolders(info.root, `${parentPath(p.path)}/`)
-            .slice(1)
-            .map((f) => f.auth),
-          r.request.auth,
-        ]
-        const text = await snippet(r.request, effectiveAuth(chain), vars.value, p.target)
+        const text = await snippet(
+          r.request,
+          inheritedAuth(info, p.path, r.request.auth),
+          vars.value,
+          p.target,
+        )
         return text.ok ? ok({ text: text.value }) : text
       },
     },

@@ -1,6 +1,5 @@
 import { basename, posix } from 'node:path'
 import {
-  ancestorFolders,
   findNode,
   parentPath,
   savedToSpec,
@@ -9,7 +8,7 @@ import {
   type TreeNode,
 } from '../../shared/collection'
 import { fail, ok, type Result } from '../../shared/result'
-import { effectiveAuth } from '../auth/apply-auth'
+import { inheritedAuth } from '../send-rules/auth-chain'
 import { readRequestFile, stemOf } from '../collections/loader'
 import type { CollectionManager } from '../collections/manager'
 import { COLLECTION_FILE, ENVIRONMENTS_DIR } from '../collections/format'
@@ -130,8 +129,7 @@ export async function planRun(
       vars = new Map(scope.value.map((v) => [v.name, v.value]))
       scopes.set(folder, vars)
     }
-    const folders = ancestorFolders(info.root, `${folder}/`)
-    const auth = effectiveAuth([info.auth, ...folders.slice(1).map((f) => f.auth), req.auth])
+    const auth = inheritedAuth(info, p, req.auth)
     const dependsOn = deps.get(p) ?? []
     const step: RunStep = {
       id: p,

@@ -6,19 +6,14 @@ import type { FollowOptionsSpec, LongPollOptionsSpec } from '../../shared/job-op
 import type { SendResult } from '../../shared/contract'
 import type { RequestSpec } from '../../shared/request'
 import type { Result } from '../../shared/result'
-import {
-  defaultDynamicValues,
-  resolveRequest,
-  resolveTemplate,
-  TemplateTooLarge,
-  type DynamicValues,
-} from '../../shared/template'
+import { defaultDynamicValues, type DynamicValues } from '../../shared/template'
 import type { DoneEvent, HeaderList } from '../../shared/timeline'
 import { abortableSleep } from '../abortable-sleep'
 import { applySimpleAuth } from '../auth/apply-auth'
 import type { AuthRunner } from '../auth/auth-runner'
 import { confineBody, type FileScope } from '../files/confine'
 import type { ExchangeResult, HttpEngine, SessionLink } from '../http/http-engine'
+import { resolveForSend } from '../send-rules/variables'
 import type { WebhookExpectation, WebhookInbox } from '../webhooks/webhook-inbox'
 import { webhookValues, type WebhookValues } from '../webhooks/webhook-values'
 import { runJobStep, type JobStepOutcome } from './job-step'
@@ -304,31 +299,14 @@ async function runStep(
   const cached = options.resolved.get(step)
   if (cached && cached.vars === vars)
     return httpStep(http, step, iteration, cached.spec, cached.auth, pacer, options, hook, inbox, true)
-  let resolved: ReturnType<typeof resolveRequest>
-  let messages: ReturnType<typeof resolveTemplate>[]
   const dyn = watchDynamic(hook?.dyn ?? defaultDynamicValues)
-  try {
-    resolved = resolveRequest(step.request, step.auth ?? { type: 'none' }, vars, dyn.values)
-    messages = (step.messages ?? []).map((m) => resolveTemplate(m, vars, dyn.values))
-  } catch (e) {
-    if (!(e instanceof TemplateTooLarge)) throw e
-    const error = { code: 'invalid_request', message: e.message }
-    return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
+  const sent = resolveForSend(step.request, step.auth ?? { type: 'none' }, vars, dyn.values, step.messages)
+  if (!sent.ok) {
+    const error = { code: sent.error.code, message: sent.error.message }
+    return { result: failed(step, iteration, [], 0, error, sent.unknown), extracted: NOTHING }
   }
-  const unknown = [...resolved.unknown]
-  for (const m of messages) for (const n of m.unknown) if (!unknown.includes(n)) unknown.push(n)
-  if (unknown.includes('$webhook')) {
-    const error = { code: 'unknown_variable', message: WEBHOOK_NOT_RUNNING }
-    return { result: failed(step, iteration, [], 0, error, unknown), extracted: NOTHING }
-  }
-  if (unknown.length > 0) {
-    const names = unknown.map((n) => `{{${n}}}`).join(', ')
-    const error = {
-      code: 'unknown_variable',
-      message: `Unknown variable${unknown.length > 1 ? 's' : ''} ${names}`,
-    }
-    return { result: failed(step, iteration, [], 0, error, unknown), extracted: NOTHING }
-  }
+  const resolved = sent.value
+  const messages = resolved.extra
   const { auth } = resolved
   // After variables resolve (a data row may name the file): a file outside the collection fails the step unsent.
   const body = await confineBody(resolved.spec.body, options.files ?? null)
@@ -351,7 +329,7 @@ async function runStep(
       auth,
       ...(runner ? { authorize: runner.authorize.bind(runner) } : {}),
       protocols: step.protocols ?? [],
-      messages: messages.map((m) => m.text),
+      messages,
       stop: step.stop ?? {},
       assertions: step.assertions,
       ...(signal ? { signal } : {}),

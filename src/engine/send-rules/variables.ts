@@ -1,0 +1,62 @@
+import { WEBHOOK_NOT_RUNNING } from '../../shared/async-schemas'
+import type { AuthSpec } from '../../shared/collection'
+import type { RequestSpec } from '../../shared/request'
+import type { AppError } from '../../shared/result'
+import { resolveRequest, resolveTemplate, TemplateTooLarge, type DynamicValues } from '../../shared/template'
+
+/**
+ * Variables in a send resolve in one place, for every kind of send: the request's fields, its auth, and any
+ * extra texts sent with it (a WebSocket's subprotocols, a message). A variable with no value refuses the send,
+ * naming every such variable, so nothing goes out with a literal `{{name}}` in it.
+ */
+
+export interface ResolvedSend {
+  spec: RequestSpec
+  auth: AuthSpec
+  extra: string[]
+}
+
+export type SendResolution =
+  | { ok: true; value: ResolvedSend }
+  /** `unknown`: the variables that had no value (a run's report lists them). */
+  | { ok: false; error: AppError; unknown: string[] }
+
+/**
+ * Resolve `request`, `auth` and `extra` with `vars` and `dyn`. `where` ends the unknown-variable message
+ * (which environment was looked in), e.g. ` (environment "staging")`.
+ */
+export function resolveForSend(
+  request: RequestSpec,
+  auth: AuthSpec,
+  vars: ReadonlyMap<string, string>,
+  dyn: DynamicValues | undefined,
+  extra: readonly string[] = [],
+  where = '',
+): SendResolution {
+  let resolved: ReturnType<typeof resolveRequest>
+  let texts: string[]
+  const unknown: string[] = []
+  try {
+    resolved = resolveRequest(request, auth, vars, dyn)
+    unknown.push(...resolved.unknown)
+    texts = extra.map((t) => {
+      const r = resolveTemplate(t, vars, dyn)
+      for (const n of r.unknown) if (!unknown.includes(n)) unknown.push(n)
+      return r.text
+    })
+  } catch (e) {
+    if (e instanceof TemplateTooLarge)
+      return { ok: false, error: { code: 'invalid_request', message: e.message }, unknown: [] }
+    throw e
+  }
+  if (unknown.length > 0) return { ok: false, error: unknownVariables(unknown, where), unknown }
+  return { ok: true, value: { spec: resolved.spec, auth: resolved.auth, extra: texts } }
+}
+
+function unknownVariables(unknown: readonly string[], where: string): AppError {
+  // {{$webhook}} is unknown only when no inbox is running: say what to do about it.
+  if (unknown.includes('$webhook')) return { code: 'unknown_variable', message: WEBHOOK_NOT_RUNNING }
+  const names = unknown.map((n) => `{{${n}}}`).join(', ')
+  const s = unknown.length > 1 ? 's' : ''
+  return { code: 'unknown_variable', message: `Unknown variable${s} ${names}${where}` }
+}
