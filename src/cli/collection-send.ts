@@ -19,7 +19,7 @@ export const USER_ERROR_CODES: ReadonlySet<ErrorCode> = new Set([
 /** Run a saved request: the same files, variables, environments, secrets and auth the app uses. */
 export async function sendSaved(service: EngineService, cmd: SavedSendCommand): Promise<Result<SendResult>> {
   // Relative folders are the shell's: they resolve against the current folder, as any path argument does.
-  const allowed = await service.collections.files.allowForSession(cmd.allowFiles.map((d) => resolve(d)))
+  const allowed = await service.allowFilesForSession(cmd.allowFiles.map((d) => resolve(d)))
   if (!allowed.ok) return fail(allowed.error.code, `--allow-files: ${allowed.error.message}`)
   const opened = await service.invoke('collection.open', { dir: cmd.collection })
   if (!opened.ok) return opened

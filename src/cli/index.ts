@@ -98,7 +98,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       io.err('flightdeck: internal: the engine returned no session\n')
       return 1
     }
-    const result = await service.http.waitFor(sid)
+    const result = await service.waitForExchange(sid)
     const outcome: ExchangeOutcome = { events: result.events, final: result.final }
 
     if (command.json) io.out(`${JSON.stringify(buildReport(outcome))}\n`)

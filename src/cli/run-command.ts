@@ -52,7 +52,7 @@ export async function runRunCli(argv: readonly string[], io: RunIo): Promise<num
 }
 
 async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<number> {
-  const allowed = await service.collections.files.allowForSession(cmd.allowFiles.map((d) => resolve(d)))
+  const allowed = await service.allowFilesForSession(cmd.allowFiles.map((d) => resolve(d)))
   if (!allowed.ok) {
     io.err(`flightdeck: --allow-files: ${allowed.error.message}\n`)
     return 2
@@ -65,10 +65,8 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
   const collection = opened.value
   const bar = io.tty === true ? new ProgressBar(io) : null
   let runId = ''
-  const off = service.onEvent((name, payload) => {
-    if (name !== 'run.progress') return
-    const p = payload as RunProgressEvent
-    if (p.runId === runId) bar?.draw(p)
+  const off = service.onEvent((event) => {
+    if (event.name === 'run.progress' && event.payload.runId === runId) bar?.draw(event.payload)
   })
   const started = await service.invoke('run.start', {
     dir: collection.dir,
@@ -95,18 +93,18 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
   process.once('SIGINT', onSigint)
   let report
   try {
-    report = await service.runs.wait(runId)
+    report = await service.waitForRun(runId)
   } finally {
     process.off('SIGINT', onSigint)
     off()
     bar?.clear()
   }
-  const snap = service.runs.get(runId)
+  const snap = service.runSnapshot(runId)
   if (!report || !snap.ok || !snap.value.finished) {
     io.err('flightdeck: internal: the run ended without a report\n')
     return 1
   }
-  const steps = service.runs.steps(runId)
+  const steps = service.runSteps(runId)
   const outcome: RunOutcome = {
     collection: collection.name,
     dir: collection.dir,

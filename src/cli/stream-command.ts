@@ -99,7 +99,7 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
   process.once('SIGINT', close)
   const offOutClosed = io.onOutClosed?.(close)
   try {
-    const { final } = await service.streams.wait(sid)
+    const { final } = await service.waitForStream(sid)
     service.flush()
     if (final.type === 'error') {
       io.err(`flightdeck: ${final.code}: ${final.message}\n`)
@@ -130,7 +130,7 @@ function* oneByOne(e: TimelineEvent): Generator<TimelineEvent> {
 
 function entryOf(service: EngineService, sid: string, seq: number, maxData: number): StreamEntry | null {
   if (seq < 0) return null
-  return service.streams.logs.get(sid)?.entry(seq, maxData) ?? null
+  return service.streamLog(sid)?.entry(seq, maxData) ?? null
 }
 
 type MessageEvent = Extract<TimelineEvent, { type: 'sse-event' | 'ws-message' }>
@@ -141,7 +141,7 @@ type MessageEvent = Extract<TimelineEvent, { type: 'sse-event' | 'ws-message' }>
  * the log entry's: a merged event carries only its last message's.
  */
 function printJsonMessage(service: EngineService, e: MessageEvent, io: StreamIo): void {
-  const log = e.seq < 0 ? undefined : service.streams.logs.get(e.sid)
+  const log = e.seq < 0 ? undefined : service.streamLog(e.sid)
   const entry = log?.entry(e.seq, 0) ?? null
   const { sid: _sid, type: _type, preview, ...rest } = e
   const fields: Record<string, unknown> = { type: 'message', ...rest }

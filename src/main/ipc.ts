@@ -27,7 +27,7 @@ function senderFacts(event: IpcMainInvokeEvent): SenderFacts {
 
 /** Binds the engine service to ipcMain. All policy lives in the pure guard; this file only adapts Electron. */
 export function bindIpc(
-  service: Pick<EngineService, 'call' | 'subscribe'> & Partial<Pick<EngineService, 'onEvent'>>,
+  service: Pick<EngineService, 'call' | 'onEvent'>,
   renderer: RendererLocation,
 ): IpcBinding {
   let win: BrowserWindow | null = null
@@ -37,16 +37,9 @@ export function bindIpc(
     return handleIpcCommand(service, senderFacts(event), message, { windowWebContentsId: windowId, renderer })
   })
 
-  const unsubscribe = service.subscribe((batch) => {
-    if (win && !win.isDestroyed() && !win.webContents.isDestroyed()) {
-      win.webContents.send(IPC_EVENT_CHANNEL, { name: 'timeline.batch', payload: batch })
-    }
-  })
-
-  const offEvents = service.onEvent?.((name, payload) => {
-    if (win && !win.isDestroyed() && !win.webContents.isDestroyed()) {
-      win.webContents.send(IPC_EVENT_CHANNEL, { name, payload })
-    }
+  const offEvents = service.onEvent((event) => {
+    if (win && !win.isDestroyed() && !win.webContents.isDestroyed())
+      win.webContents.send(IPC_EVENT_CHANNEL, event)
   })
 
   return {
@@ -54,8 +47,7 @@ export function bindIpc(
       win = next
     },
     dispose() {
-      unsubscribe()
-      offEvents?.()
+      offEvents()
       ipcMain.removeHandler(IPC_COMMAND_CHANNEL)
       win = null
     },

@@ -129,6 +129,8 @@ export interface EventPayloads extends RunEventPayloads {
   'collection.changed': CollectionChangedEvent
 }
 export type EventName = keyof EventPayloads
+/** One event as it travels from the engine to a host and on to the renderer. */
+export type HostEvent = { [E in EventName]: { name: E; payload: EventPayloads[E] } }[EventName]
 
 export const COMMAND_NAMES = Object.keys(commandSchemas) as CommandName[]
 

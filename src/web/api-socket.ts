@@ -1,5 +1,5 @@
 import type { WebSocket, RawData } from 'ws'
-import type { EventName, TimelineBatch, WireMessage } from '../shared/contract'
+import type { HostEvent, WireMessage } from '../shared/contract'
 import type { Result } from '../shared/result'
 import type { WebSessionFrame } from '../shared/web-host-wire'
 import type { DownloadableBody } from './body-download'
@@ -11,9 +11,8 @@ import type { DownloadableBody } from './body-download'
 
 export interface ApiService {
   call(name: unknown, payload: unknown): Promise<Result<unknown>>
-  subscribe(listener: (batch: TimelineBatch) => void): () => void
-  /** Events besides timeline batches (`collection.changed`); optional so small test services need not offer it. */
-  onEvent?(listener: (name: EventName, payload: unknown) => void): () => void
+  /** Every event the engine pushes; the socket forwards each as an `event` frame. */
+  onEvent(listener: (event: HostEvent) => void): () => void
   /** A finished response body to stream as a download (the browser host's "save to file"). */
   openBody?(bodyId: string): DownloadableBody | null
 }
@@ -69,9 +68,8 @@ export function serveApiSocket(ws: WebSocket, service: ApiService, options: ApiS
     ws.send(JSON.stringify(message))
   }
 
-  const unsubscribe = service.subscribe((batch) =>
-    send({ kind: 'event', name: 'timeline.batch', payload: batch }),
-  )
+  const offEvents = service.onEvent((event) => send({ kind: 'event', ...event }))
+  ws.on('close', offEvents)
 
   ws.on('message', (raw: RawData, isBinary: boolean) => {
     if (isBinary) {
@@ -118,8 +116,5 @@ export function serveApiSocket(ws: WebSocket, service: ApiService, options: ApiS
         }),
     )
   })
-  ws.on('close', unsubscribe)
-  const offEvents = service.onEvent?.((name, payload) => send({ kind: 'event', name, payload }))
-  ws.on('close', () => offEvents?.())
   ws.on('error', (e) => log(`[flightdeck] API socket error: ${e.message}`))
 }

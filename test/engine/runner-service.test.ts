@@ -161,9 +161,9 @@ async function run(
   let resolveDone: (e: RunProgressEvent) => void = () => undefined
   const finished = new Promise<RunProgressEvent>((r) => (resolveDone = r))
   let runId = ''
-  const off = service.onEvent((name, p) => {
-    if (name !== 'run.progress') return
-    const e = p as RunProgressEvent
+  const off = service.onEvent((event) => {
+    if (event.name !== 'run.progress') return
+    const e = event.payload
     if (runId !== '' && e.runId !== runId) return
     events.push(e)
     times.push(performance.now())

@@ -4,16 +4,15 @@ import type { EventName, EventPayloads } from '../../src/shared/contract'
 
 /**
  * The renderer's client wired straight to a real engine service in this process (no transport): what the store
- * tests drive the UI's state with. Timeline batches come from the sink, every other event from `onEvent`.
+ * tests drive the UI's state with; every event comes from the service's one `onEvent` path.
  */
 export function engineClient(service: EngineService): ApiClient {
   return {
     invoke: (name, payload) => service.invoke(name, payload),
     on: <E extends EventName>(name: E, listener: (payload: EventPayloads[E]) => void) => {
       const l = listener as (p: unknown) => void
-      if (name === 'timeline.batch') return service.subscribe((b) => l(b))
-      return service.onEvent((n, p) => {
-        if (n === name) l(p)
+      return service.onEvent((event) => {
+        if (event.name === name) l(event.payload)
       })
     },
   }

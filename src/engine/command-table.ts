@@ -1,0 +1,81 @@
+import type { AppInfo, CommandName, CommandRequest, CommandResponse } from '../shared/contract'
+import { ok, type Result } from '../shared/result'
+import { BodyViews } from './body-view/body-views'
+import { createCollectionHandlers } from './collections/handlers'
+import { createDraftHandlers } from './drafts/draft-handlers'
+import type { EngineParts } from './engine-parts'
+import { createHarHandlers } from './har/har-handlers'
+import type { EngineServiceOptions } from './service-types'
+import { createTimelineHandlers } from './sessions/timeline-handlers'
+import { createStreamOpenHandlers } from './streams/stream-open'
+import { VERSION } from './version'
+import { createWorkspaceHandlers } from './workspace/workspace-handlers'
+
+/** One handler per command of the contract: the compiler refuses a table that misses one. */
+export type CommandTable = {
+  [K in CommandName]: (payload: CommandRequest<K>) => Promise<Result<CommandResponse<K>>>
+}
+
+/** The contract's commands, each bound to the engine part that does the work. */
+export function createCommandTable(parts: EngineParts, options: EngineServiceOptions): CommandTable {
+  const { clock, http, streams, collections, collectionsReady: ready, auth, jobs, runs } = parts
+  const har = createHarHandlers({
+    records: parts.records,
+    bodies: http.bodies,
+    clock,
+    emit: parts.emitHttp,
+    secretValues: () => collections.revealedSecrets(),
+  })
+  const info = (): AppInfo => ({
+    version: VERSION,
+    host: options.host,
+    clockOrigin: clock.origin,
+    now: clock.now(),
+  })
+  return {
+    'app.info': async () => ok(info()),
+    'http.send': async (p) => http.send(p.request, p.count ?? 1),
+    'session.cancel': async (p) =>
+      ok({ cancelled: jobs.cancel(p.sid) || http.cancel(p.sid) || streams.close(p.sid) }),
+    'body.read': async (p) => http.bodies.read(p.bodyId, p.offset, p.length, p.encoding),
+    'settings.get': async () => ok(http.getSettings()),
+    'settings.set': async (p) => ok(http.setSettings(p)),
+    ...createCollectionHandlers({
+      manager: collections,
+      auth,
+      ready,
+      webhookValues: () => jobs.webhookValues(),
+      ...(options.pickFolder ? { pickFolder: options.pickFolder } : {}),
+      ...(options.importer ? { importer: options.importer } : {}),
+      ...(options.exporter ? { exporter: options.exporter } : {}),
+    }),
+    ...createDraftHandlers(collections, ready, options.pickFile ? { pickFile: options.pickFile } : {}),
+    ...createWorkspaceHandlers({
+      configDir: parts.configDir,
+      journal: parts.journal,
+      importHar: async (text, name) => {
+        const r = await har['har.import']({ text, name })
+        return r.ok ? ok({ sids: r.value.sids, skipped: r.value.skipped.length }) : r
+      },
+    }),
+    // Stream opens resolve variables and auth as request.send does; ws.send resolves a saved message's.
+    ...createStreamOpenHandlers({ manager: collections, auth, streams, ready }),
+    'ws.ping': async (p) => streams.ping(p),
+    'ws.close': async (p) => streams.closeWs(p),
+    'stream.read': async (p) => streams.read(p),
+    'stream.data': async (p) => streams.data(p),
+    ...createTimelineHandlers({
+      bodies: http.bodies,
+      views: new BodyViews(http.bodies),
+      ...(options.pickSavePath ? { pickSavePath: options.pickSavePath } : {}),
+      har,
+    }),
+    'run.start': async (p) => {
+      await ready
+      return runs.start(p)
+    },
+    'run.cancel': async (p) => ok(runs.cancel(p.runId)),
+    'run.get': async (p) => runs.get(p.runId),
+    ...jobs.handlers,
+  }
+}

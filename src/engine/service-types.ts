@@ -1,0 +1,98 @@
+import type {
+  AppInfo,
+  CommandName,
+  CommandRequest,
+  CommandResponse,
+  EngineSettings,
+  HostEvent,
+  TimelineBatch,
+} from '../shared/contract'
+import type { Result } from '../shared/result'
+import type { AuthRunner } from './auth/auth-runner'
+import type { Clock } from './clock'
+import type { CollectionHandlerDeps } from './collections/handlers'
+import type { CollectionManager } from './collections/manager'
+import type { HttpEngine } from './http/http-engine'
+import type { RunManager } from './runner/run-manager'
+import type { SecretStore } from './secrets/secret-store'
+import type { BodySource } from './sessions/timeline-handlers'
+import type { StreamEngine } from './streams/stream-engine'
+import type { StreamLog } from './streams/stream-log'
+
+export interface EngineServiceOptions {
+  host: AppInfo['host']
+  /** How often the timeline sink flushes a batch to subscribers. */
+  flushEveryMs?: number
+  settings?: Partial<EngineSettings>
+  /** Where bodies too large for memory spill to. Defaults to the OS temp dir. */
+  tempDir?: string
+  /** Bodies up to this many bytes stay in memory; larger ones spill to a temp file. */
+  memoryBodyLimit?: number
+  /** The user's config folder: recent collections, globals, the file secret store (default: per OS). */
+  configDir?: string
+  /** Where secret variables live (default: a 0600 file in the config folder; the desktop app passes safeStorage). */
+  secrets?: SecretStore
+  /** A native folder picker for `collection.pick` (desktop app only). */
+  pickFolder?: () => Promise<string | null>
+  /** A native "open file" dialog for a body file (`draft.pickFile`; desktop app only). */
+  pickFile?: () => Promise<string | null>
+  /** A native save dialog for `body.save` without a path (desktop app only). */
+  pickSavePath?: (suggestedName: string) => Promise<string | null>
+  /** Collection folders to open at start, besides those open last time. */
+  collections?: readonly string[]
+  /** Watch collection folders for outside edits (default true). */
+  watchCollections?: boolean
+  /**
+   * Remember open/recent collections across launches (default true); in the desktop app and the browser host
+   * it also keeps the last session's timeline as a HAR in the config dir when the engine stops.
+   */
+  persistWorkspace?: boolean
+  /** Import and export (wired by the hosts that offer them). */
+  importer?: CollectionHandlerDeps['importer']
+  exporter?: CollectionHandlerDeps['exporter']
+}
+
+/**
+ * What the command-line host needs beyond the commands themselves, as narrow functions: the CLI waits for a
+ * session's end and prints a stream's messages from its log, and must not reach into the engine's parts for it.
+ */
+export interface CliHooks {
+  /** Every event of an HTTP session, once its whole redirect chain has ended. */
+  waitForExchange: HttpEngine['waitFor']
+  /** An SSE or WebSocket session's end. Rejects for an unknown sid. */
+  waitForStream: StreamEngine['wait']
+  /** A stream session's message log (entries and their data, read a piece at a time), while it is kept. */
+  streamLog(sid: string): Pick<StreamLog, 'entry' | 'dataOf'> | undefined
+  /** Let requests read files from these folders for this process only (`--allow-files`). */
+  allowFilesForSession: CollectionManager['files']['allowForSession']
+  /** A run's full report once it ends; null for an unknown run. */
+  waitForRun: RunManager['wait']
+  runSnapshot: RunManager['get']
+  runSteps: RunManager['steps']
+}
+
+/**
+ * The transport-free service that implements the contract's commands. Electron IPC, the browser host's
+ * WebSocket and tests all call `call()` (untrusted payloads, validated here) or `invoke()` (typed), and forward
+ * `onEvent`, the one path every event leaves the engine by.
+ */
+export interface EngineService extends CliHooks {
+  call(name: unknown, payload: unknown): Promise<Result<unknown>>
+  invoke<K extends CommandName>(name: K, payload: CommandRequest<K>): Promise<Result<CommandResponse<K>>>
+  /** Every event the hosts push (timeline batches, collection changes, run progress), in emission order. */
+  onEvent(listener: (event: HostEvent) => void): () => void
+  /** Timeline batches only: `onEvent` narrowed, for tests and the CLI. */
+  subscribe(listener: (batch: TimelineBatch) => void): () => void
+  /** Flush the pending timeline batch now (tests and the CLI use this before reading results). */
+  flush(): void
+  /** A finished body by id, for hosts that stream it out (the browser host's download route). */
+  openBody(bodyId: string): BodySource | null
+  dispose(): Promise<void>
+  /** The engine's parts, for the engine's own tests and benches; hosts use the commands and hooks above. */
+  readonly clock: Clock
+  readonly http: HttpEngine
+  readonly collections: CollectionManager
+  readonly auth: AuthRunner
+  readonly streams: StreamEngine
+  readonly runs: RunManager
+}
