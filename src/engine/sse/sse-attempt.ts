@@ -13,13 +13,8 @@ import { EngineError, classifyError } from '../http/errors'
 import type { PreparedBody } from '../http/request-body'
 import { harTimings, type ExchangeMarks } from '../http/timings'
 import type { StreamLog } from '../streams/stream-log'
-import {
-  headerBlockBytes,
-  headerValue,
-  pairRawHeaders,
-  parseSentHeaderBlock,
-  type StreamContext,
-} from '../streams/stream-plumbing'
+import { headerBlockBytes, headerValue, pairHeaders, parseSentHeaders } from '../http/http-headers'
+import type { StreamContext } from '../streams/stream-plumbing'
 import { ERROR_BODY_BYTES, ERROR_BODY_WAIT_MS, withBody } from '../streams/error-body'
 import { REDIRECT_STATUSES } from '../send-rules/redirect-policy'
 import { responsePolicy, type ReadMode } from './sse-response-policy'
@@ -178,7 +173,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
       port: timing?.remotePort ?? socket.remotePort ?? 0,
     }
     this.sentHeadersBytes = Buffer.byteLength(rawHeaders) + 2
-    this.sentHeaders = parseSentHeaderBlock(rawHeaders, this.protocol)
+    this.sentHeaders = parseSentHeaders(rawHeaders, this.protocol)
   }
 
   private claim(timing: ConnectionTiming): void {
@@ -228,7 +223,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
     this.marks.sendEnd ??= this.marks.firstByte
     this.lastProgress = t
     this.resumeFn = resume
-    const headers = pairRawHeaders(rawHeaders)
+    const headers = pairHeaders(rawHeaders)
     this.session.emitPhase(this, () => ({
       type: 'response-headers',
       sid: this.session.sid,

@@ -6,12 +6,12 @@ import type { AppError, Result } from '../../shared/result'
 import type { SseOpenOptions } from '../../shared/stream-schemas'
 import type { HarTimings, HeaderList, SseEventEvent } from '../../shared/timeline'
 import { classifyError } from '../http/errors'
+import { hasHeader } from '../http/http-headers'
 import { prepareBody } from '../http/request-body'
 import { harTimings, type ExchangeMarks } from '../http/timings'
 import type { StreamLog } from '../streams/stream-log'
 import {
   checkHeaderList,
-  hasHeader,
   ownedConnector,
   parseStreamUrl,
   type SocketOwner,

@@ -1,7 +1,7 @@
 import { subscribe } from 'node:diagnostics_channel'
 import type { Socket } from 'node:net'
 import type { buildConnector } from 'undici'
-import type { HeaderList, HttpProtocol, TimelineEvent } from '../../shared/timeline'
+import type { TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
 import type { BodyStore } from '../http/body-store'
 import { createTimedConnector, type TlsProfile } from '../http/connector'
@@ -17,39 +17,6 @@ export interface StreamContext {
 }
 
 export { checkHeaderList, parseTargetUrl as parseStreamUrl } from '../http/request-checks'
-
-export function hasHeader(headers: HeaderList, name: string): boolean {
-  return headers.some(([k]) => k.toLowerCase() === name)
-}
-
-export function headerValue(headers: HeaderList, name: string): string {
-  return headers.find(([k]) => k.toLowerCase() === name)?.[1] ?? ''
-}
-
-export function pairRawHeaders(raw: Buffer[] | string[] | null | undefined): HeaderList {
-  const out: HeaderList = []
-  if (!raw) return out
-  for (let i = 0; i + 1 < raw.length; i += 2) out.push([String(raw[i]), String(raw[i + 1])])
-  return out
-}
-
-/** undici's written header block: h1 has a request line first, h2 a `name: value` list. */
-export function parseSentHeaderBlock(raw: string, protocol: HttpProtocol): HeaderList {
-  const lines = raw.split('\r\n').filter(Boolean)
-  if (protocol === 'http/1.1') lines.shift()
-  const out: HeaderList = []
-  for (const line of lines) {
-    const i = line.indexOf(':', protocol === 'h2' && line.startsWith(':') ? 1 : 0)
-    if (i > 0) out.push([line.slice(0, i), line.slice(i + 1).trim()])
-  }
-  return out
-}
-
-export function headerBlockBytes(status: number, statusText: string, headers: HeaderList): number {
-  let n = `HTTP/1.1 ${status} ${statusText}\r\n`.length + 2
-  for (const [k, v] of headers) n += k.length + 2 + Buffer.byteLength(v) + 2
-  return n
-}
 
 /** A stream session that owns the sockets its private undici agent opens. */
 export interface SocketOwner {

@@ -13,12 +13,8 @@ import { classifyError } from '../http/errors'
 import { harTimings, type ExchangeMarks } from '../http/timings'
 import { ERROR_BODY_BYTES, withBody } from '../streams/error-body'
 import type { StreamLog } from '../streams/stream-log'
-import {
-  checkHeaderList,
-  headerBlockBytes,
-  parseStreamUrl,
-  type StreamContext,
-} from '../streams/stream-plumbing'
+import { headerBlockBytes } from '../http/http-headers'
+import { checkHeaderList, parseStreamUrl, type StreamContext } from '../streams/stream-plumbing'
 import { VERSION } from '../version'
 
 /**

@@ -1,6 +1,18 @@
 import type { HeaderList, HttpProtocol } from '../../shared/timeline'
 
-/** Header blocks as undici hands them over (raw buffers, the request as written), turned into header lists. */
+/**
+ * HTTP header lists for every kind of session: made from the header blocks undici hands over (raw buffers,
+ * the request as written), measured, and looked up by name.
+ */
+
+export function hasHeader(headers: HeaderList, name: string): boolean {
+  return headers.some(([k]) => k.toLowerCase() === name)
+}
+
+/** The first value of header `name` (lower case), or '' when it is absent. */
+export function headerValue(headers: HeaderList, name: string): string {
+  return headers.find(([k]) => k.toLowerCase() === name)?.[1] ?? ''
+}
 
 /**
  * The last header block paired, and its list. Under load one server sends the same headers over and over (a
