@@ -1,10 +1,60 @@
-import { useCallback, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react'
+import {
+  useCallback,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+  type RefObject,
+} from 'react'
 import { useAppStore } from '../store/store-context'
 import { lineOfRow, normalizeFolds, rowOfLine, visibleRows } from './fold-map'
-import { ScaledList } from './ScaledList'
+import { ScaledList, type KeepTop } from './ScaledList'
 import { LINE_PAGE } from './viewer-slice'
+import { buildWrapMap, flatMap, wrapBreaks } from './wrap-map'
 
 const LINE_HEIGHT = 16
+/** The line's left gutter (number and fold button) and right padding, as in details.css. */
+const GUTTER_PX = 58 + 12
+const PROBE_CHARS = 64
+const MIN_COLS = 16
+
+/** What is at the top of the list: a body line, and how many of its rows (fractional) are above the edge. */
+interface TopLine {
+  line: number
+  within: number
+}
+
+/**
+ * Character cells that fit across the list at its font, re-measured when the pane is resized; 0 until
+ * measured (or when wrap is off).
+ */
+function useWrapColumns(on: boolean): {
+  cols: number
+  boxRef: RefObject<HTMLDivElement | null>
+  probeRef: RefObject<HTMLSpanElement | null>
+} {
+  const boxRef = useRef<HTMLDivElement | null>(null)
+  const probeRef = useRef<HTMLSpanElement | null>(null)
+  const [cols, setCols] = useState(0)
+  useLayoutEffect(() => {
+    const box = boxRef.current
+    const probe = probeRef.current
+    if (!on || !box || !probe) return
+    const measure = (): void => {
+      const list = box.querySelector<HTMLElement>('.sl-scroll')
+      const cell = probe.getBoundingClientRect().width / PROBE_CHARS
+      const width = (list ?? box).clientWidth - GUTTER_PX
+      if (cell > 0) setCols(Math.max(MIN_COLS, Math.floor(width / cell)))
+    }
+    measure()
+    const ro = new ResizeObserver(measure)
+    ro.observe(box)
+    return () => ro.disconnect()
+  }, [on])
+  return { cols: on ? cols : 0, boxRef, probeRef }
+}
 
 /** Pretty JSON or raw text, a window of lines at a time, with folding and search hits highlighted. */
 export function LineViewer() {
@@ -28,29 +78,75 @@ export function LineViewer() {
     }
     setWholeBody(true)
   }, [])
+  const wrapOn = useAppStore((s) => s.wrapLines)
+  const { cols, boxRef, probeRef } = useWrapColumns(wrapOn)
   const folds = useMemo(() => normalizeFolds(viewer?.folds ?? new Map<number, number>()), [viewer?.folds])
   const foldSet = viewer?.folds
   const pages = viewer?.pages
+  const total = viewer?.total ?? 0
+  const visible = visibleRows(total, folds)
+  const map = useMemo(
+    () =>
+      cols > 0 && pages && foldSet
+        ? buildWrapMap(visible, total, pages, folds, foldSet, cols)
+        : flatMap(visible),
+    [cols, pages, foldSet, folds, visible, total],
+  )
+  const keepTop = useMemo<KeepTop<TopLine>>(
+    () => ({
+      anchorOf: (offset) => {
+        const row = Math.floor(offset)
+        const at = map.at(row)
+        return { line: lineOfRow(at.visible, folds), within: at.segment + (offset - row) }
+      },
+      offsetOf: ({ line, within }) => {
+        const v = rowOfLine(line, folds)
+        const start = map.rowOf(v)
+        const span = Math.max(1, map.rowOf(v + 1) - start)
+        return start + (within < span ? within : span - 1 + (within % 1))
+      },
+    }),
+    [map, folds],
+  )
   // Depends on `pages` too: when the cache is dropped (indexing finished), what is on screen is asked again.
   const onRange = useCallback(
     (first: number, last: number) => {
       if (last <= first || !pages) return
-      void ensureLines(lineOfRow(first, folds), lineOfRow(last - 1, folds) + 1)
+      const from = lineOfRow(map.at(first).visible, folds)
+      const to = lineOfRow(map.at(last - 1).visible, folds) + 1
+      void ensureLines(from, to)
     },
-    [ensureLines, folds, pages],
+    [ensureLines, folds, pages, map],
   )
   if (!viewer) return null
-  const rows = visibleRows(viewer.total, folds)
   const query = viewer.search?.query.toLowerCase() ?? ''
   const current = viewer.search?.matches[viewer.search.at]?.line ?? -1
   const pretty = viewer.mode === 'pretty'
 
   const renderRow = (row: number): ReactNode => {
-    const line = lineOfRow(row, folds)
+    const at = map.at(row)
+    const line = lineOfRow(at.visible, folds)
     const page = viewer.pages.get(Math.floor(line / LINE_PAGE))
-    const text = page?.lines[line % LINE_PAGE]
+    const whole = page?.lines[line % LINE_PAGE]
     const close = page?.closes[line % LINE_PAGE] ?? -1
     const folded = foldSet?.has(line) ?? false
+    // A wrapped line's later rows carry no number and no fold button: they continue the row above.
+    let part: { from: number; to: number } | null = null
+    if (whole !== undefined && cols > 0) {
+      const breaks = wrapBreaks(whole, cols)
+      const from = breaks[at.segment] ?? whole.length
+      part = { from, to: breaks[at.segment + 1] ?? whole.length }
+    }
+    const text = whole === undefined || part === null ? whole : whole.slice(part.from, part.to)
+    const last = part === null || whole === undefined || part.to >= whole.length
+    if (at.segment > 0) {
+      return (
+        <div className={line === current ? 'line cont current' : 'line cont'} data-wrap="">
+          {text === undefined ? null : <Highlighted text={whole ?? ''} query={query} part={part} />}
+          {folded && last ? <FoldTail text={whole ?? ''} /> : null}
+        </div>
+      )
+    }
     return (
       <div className={line === current ? 'line current' : 'line'} data-n={line + 1}>
         {pretty ? (
@@ -72,10 +168,8 @@ export function LineViewer() {
           <span className="muted">…</span>
         ) : (
           <>
-            <Highlighted text={text} query={query} />
-            {folded ? (
-              <span className="folded">{` … ${text.trimEnd().endsWith('[') ? ']' : '}'}`}</span>
-            ) : null}
+            <Highlighted text={whole ?? ''} query={query} part={part} />
+            {folded && last ? <FoldTail text={whole ?? ''} /> : null}
           </>
         )}
       </div>
@@ -84,7 +178,8 @@ export function LineViewer() {
 
   return (
     <div
-      className="line-viewer-wrap"
+      ref={boxRef}
+      className={wrapOn ? 'line-viewer-wrap wrapped' : 'line-viewer-wrap'}
       onKeyDown={onKeyDown}
       onMouseDown={() => setWholeBody(false)}
       onCopy={(e) => {
@@ -93,34 +188,58 @@ export function LineViewer() {
         void copyBody(viewer.bodyId, viewer.size)
       }}
     >
+      {/* Measures the font's character cell, for wrapping by width. */}
+      <span ref={probeRef} className="line-viewer-probe mono" aria-hidden="true">
+        {'0'.repeat(PROBE_CHARS)}
+      </span>
       <ScaledList
         className="line-viewer mono"
         label="Response body"
-        count={rows}
+        count={map.rows}
         rowHeight={LINE_HEIGHT}
         renderRow={renderRow}
         onRange={onRange}
-        scrollTo={{ seq: viewer.scrollSeq, index: rowOfLine(viewer.scrollLine, folds) }}
+        keepTop={keepTop}
+        scrollTo={{ seq: viewer.scrollSeq, index: map.rowOf(rowOfLine(viewer.scrollLine, folds)) }}
       />
     </div>
   )
 }
 
-/** The text with every (case-insensitive) occurrence of `query` marked. */
-function Highlighted({ text, query }: { text: string; query: string }) {
-  if (query === '') return <>{text}</>
+function FoldTail({ text }: { text: string }) {
+  return <span className="folded">{` … ${text.trimEnd().endsWith('[') ? ']' : '}'}`}</span>
+}
+
+/**
+ * The text (or its part [from, to), one wrapped row) with every case-insensitive occurrence of `query`
+ * marked; a match that a wrap cuts is marked on both rows.
+ */
+function Highlighted({
+  text,
+  query,
+  part,
+}: {
+  text: string
+  query: string
+  part: { from: number; to: number } | null
+}) {
+  const from = part?.from ?? 0
+  const to = part?.to ?? text.length
+  if (query === '') return <>{text.slice(from, to)}</>
   const lower = text.toLowerCase()
   const out: ReactNode[] = []
-  let at = 0
+  let at = from
   for (
-    let i = lower.indexOf(query);
-    i !== -1 && out.length < 200;
+    let i = lower.indexOf(query, Math.max(0, from - query.length + 1));
+    i !== -1 && i < to && out.length < 200;
     i = lower.indexOf(query, i + query.length)
   ) {
-    if (i > at) out.push(text.slice(at, i))
-    out.push(<mark key={i}>{text.slice(i, i + query.length)}</mark>)
-    at = i + query.length
+    const s = Math.max(i, from)
+    const e = Math.min(i + query.length, to)
+    if (s > at) out.push(text.slice(at, s))
+    out.push(<mark key={i}>{text.slice(s, e)}</mark>)
+    at = e
   }
-  out.push(text.slice(at))
+  out.push(text.slice(at, to))
   return <>{out}</>
 }

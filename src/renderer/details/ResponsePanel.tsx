@@ -79,6 +79,8 @@ function BodyViewer({ fileName }: { fileName: string }) {
   const setMode = useAppStore((s) => s.setViewerMode)
   const saveBody = useAppStore((s) => s.saveBody)
   const copyBody = useAppStore((s) => s.copyBody)
+  const wrap = useAppStore((s) => s.wrapLines)
+  const setWrap = useAppStore((s) => s.setWrapLines)
   if (!viewer) return null
   const image = /^image\//i.test(viewer.contentType) && viewer.size <= MAX_IMAGE_BYTES
   const modes: [ViewerMode, string][] = [
@@ -109,6 +111,19 @@ function BodyViewer({ fileName }: { fileName: string }) {
         {viewer.mode === 'pretty' || viewer.mode === 'raw' ? (
           <span className="num small muted">
             {viewer.total.toLocaleString('en-US')} lines{viewer.complete ? '' : '…'}
+          </span>
+        ) : null}
+        {viewer.mode === 'pretty' || viewer.mode === 'raw' ? (
+          <span className="segmented small">
+            <button
+              type="button"
+              className={wrap ? 'segment active' : 'segment'}
+              aria-pressed={wrap}
+              title={wrap ? 'Long lines wrap at the pane’s width' : 'Long lines scroll sideways'}
+              onClick={() => setWrap(!wrap)}
+            >
+              Wrap
+            </button>
           </span>
         ) : null}
         <span className="spacer" />

@@ -1,15 +1,27 @@
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react'
 import { scaledWindow } from './scaled-window'
 
-interface ScaledListProps {
+/**
+ * Keeps what the person is reading at the top edge when rows above it change (a wrapped page of lines arrives,
+ * the pane is resized, wrap is switched): `anchorOf` names what is at a (fractional) top row, `offsetOf` finds
+ * where it is now. A new `keepTop` object means "the rows changed": the list scrolls to the anchor's new place
+ * before the browser paints.
+ */
+export interface KeepTop<A> {
+  anchorOf(offsetRows: number): A
+  offsetOf(anchor: A): number
+}
+
+interface ScaledListProps<A> {
   count: number
   rowHeight: number
   label: string
   renderRow: (index: number) => ReactNode
   /** Told which rows are on screen (first inclusive, last exclusive) whenever that changes. */
   onRange?: (first: number, last: number) => void
-  /** Scroll so that `index` is in view whenever `seq` changes. */
-  scrollTo?: { seq: number; index: number }
+  /** Scroll so that `index` is in view (roughly centred, or at the top edge) whenever `seq` changes. */
+  scrollTo?: { seq: number; index: number; align?: 'center' | 'top' }
+  keepTop?: KeepTop<A>
   className?: string
 }
 
@@ -18,17 +30,39 @@ interface ScaledListProps {
  * scrollbar maps proportionally onto the rows instead of one pixel per pixel. Only the rows on screen are
  * in the DOM.
  */
-export function ScaledList({
+export function ScaledList<A = never>({
   count,
   rowHeight,
   label,
   renderRow,
   onRange,
   scrollTo,
+  keepTop,
   className,
-}: ScaledListProps) {
+}: ScaledListProps<A>) {
   const ref = useRef<HTMLDivElement>(null)
   const [view, setView] = useState({ scrollTop: 0, height: 300 })
+  /** What to keep in place, and how many rows below the top edge it is. */
+  const anchor = useRef<{ value: A; below: number } | null>(null)
+  /** The scrollTop this list set itself: its scroll event must not move the anchor (a search hit's, say). */
+  const ownScroll = useRef<number | null>(null)
+
+  const setScrollTop = (el: HTMLDivElement, top: number): void => {
+    el.scrollTop = top
+    ownScroll.current = el.scrollTop
+    setView({ scrollTop: el.scrollTop, height: el.clientHeight })
+  }
+
+  /** Read the scroll position after the browser moved it; the person scrolled, so keep their top edge. */
+  const sync = (el: HTMLDivElement): void => {
+    setView({ scrollTop: el.scrollTop, height: el.clientHeight })
+    if (ownScroll.current !== null && Math.abs(ownScroll.current - el.scrollTop) < 1) return
+    ownScroll.current = null
+    if (keepTop) {
+      const top = scaledWindow(count, rowHeight, el.scrollTop, el.clientHeight).offsetRows
+      anchor.current = { value: keepTop.anchorOf(top), below: 0 }
+    }
+  }
 
   useLayoutEffect(() => {
     const el = ref.current
@@ -46,11 +80,35 @@ export function ScaledList({
     onRange?.(w.first, w.last)
   }, [w.first, w.last, onRange])
 
+  useLayoutEffect(() => {
+    const el = ref.current
+    if (!el || !keepTop) return
+    const now = scaledWindow(count, rowHeight, el.scrollTop, el.clientHeight)
+    const was = anchor.current
+    if (was === null) {
+      anchor.current = { value: keepTop.anchorOf(now.offsetRows), below: 0 }
+      return
+    }
+    const want = Math.max(0, keepTop.offsetOf(was.value) - was.below)
+    if (Math.abs(want - now.offsetRows) > 0.01) setScrollTop(el, now.scrollTopForOffset(want))
+    // Only new rows (a new keepTop) move the view; the count changes with them.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [keepTop])
+
   const seq = scrollTo?.seq
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = ref.current
     if (!el || seq === undefined || !scrollTo) return
-    el.scrollTop = w.scrollTopFor(scrollTo.index, view.height)
+    const top =
+      scrollTo.align === 'top'
+        ? w.scrollTopForOffset(scrollTo.index)
+        : w.scrollTopFor(scrollTo.index, el.clientHeight)
+    setScrollTop(el, top)
+    // Keep the row asked for where it landed while the rows above it settle.
+    if (keepTop) {
+      const offset = scaledWindow(count, rowHeight, el.scrollTop, el.clientHeight).offsetRows
+      anchor.current = { value: keepTop.anchorOf(scrollTo.index), below: scrollTo.index - offset }
+    }
     // Only a new request scrolls; a growing list must not move the view.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [seq])
@@ -70,9 +128,7 @@ export function ScaledList({
       role="list"
       aria-label={label}
       tabIndex={0}
-      onScroll={(e) =>
-        setView({ scrollTop: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight })
-      }
+      onScroll={(e) => sync(e.currentTarget)}
     >
       <div className="sl-space" style={{ height: w.contentHeight }}>
         <div className="sl-window" style={{ height: view.height }}>

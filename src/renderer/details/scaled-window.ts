@@ -10,6 +10,8 @@ export interface ScaledWindow {
   offsetRows: number
   /** The scrollTop that brings `index` into view (roughly centred). */
   scrollTopFor(index: number, viewport: number): number
+  /** The scrollTop that puts (fractional) row `offset` exactly at the top edge. */
+  scrollTopForOffset(offset: number): number
 }
 
 /**
@@ -35,5 +37,10 @@ export function scaledWindow(
     if (natural <= MAX_SCROLL_PX) return target * rowHeight
     return rowsRange > 0 ? (Math.min(target, rowsRange) / rowsRange) * range : 0
   }
-  return { contentHeight, first, last, offsetRows, scrollTopFor }
+  const scrollTopForOffset = (offset: number): number => {
+    const o = Math.max(0, offset)
+    if (natural <= MAX_SCROLL_PX) return o * rowHeight
+    return rowsRange > 0 ? (Math.min(o, rowsRange) / rowsRange) * range : 0
+  }
+  return { contentHeight, first, last, offsetRows, scrollTopFor, scrollTopForOffset }
 }

@@ -61,6 +61,9 @@ export interface BodyViewerState {
 
 export interface ViewerSlice {
   viewer: BodyViewerState | null
+  /** Pretty and Raw wrap long lines at the pane's width (else they scroll sideways); remembered. */
+  wrapLines: boolean
+  setWrapLines(on: boolean): void
   /** What the last "save to file" did, for the body it was about. */
   saveNote: { bodyId: string; text: string } | null
   /** Show a body (no-op when it is already shown). `mode` defaults to pretty for JSON, raw otherwise. */
@@ -87,6 +90,25 @@ export const HEX_ROW = 16
 export const HEX_PAGE = 4096
 /** Images up to this size are previewed. */
 export const MAX_IMAGE_BYTES = 16 * 1024 * 1024
+
+const WRAP_KEY = 'flightdeck.wrapLines'
+
+/** The wrap choice the person last made (a UI preference in the page's storage); off until they choose. */
+function rememberedWrap(): boolean {
+  try {
+    return globalThis.localStorage?.getItem(WRAP_KEY) === 'on'
+  } catch {
+    return false
+  }
+}
+
+function rememberWrap(on: boolean): void {
+  try {
+    globalThis.localStorage?.setItem(WRAP_KEY, on ? 'on' : 'off')
+  } catch {
+    // Storage may be full or refused (a sandboxed page): the choice then lasts for this page only.
+  }
+}
 
 export function createViewerSlice(client: ApiClient): StateCreator<AppState, [], [], ViewerSlice> {
   return (set, get) => {
@@ -159,6 +181,11 @@ export function createViewerSlice(client: ApiClient): StateCreator<AppState, [],
     return {
       viewer: null,
       saveNote: null,
+      wrapLines: rememberedWrap(),
+      setWrapLines: (on) => {
+        rememberWrap(on)
+        set({ wrapLines: on })
+      },
       openBody: (bodyId, size, contentType, mode) => {
         const v = get().viewer
         if (v && v.bodyId === bodyId) return

@@ -1,0 +1,164 @@
+import { rowOfLine, type Fold } from './fold-map'
+import { LINE_PAGE, type LinePage } from './viewer-slice'
+
+/**
+ * Wrapping long lines in a windowed list whose rows all have one height. A line is cut into segments of
+ * `cols` character cells (the pane's width divided by the monospace font's cell width); each segment is one
+ * row of the list, so windowing stays exact arithmetic, nothing is measured in the DOM per row, and a 100 MB
+ * body costs no more than without wrap.
+ *
+ * Only the lines the viewer holds (its cached pages) are known: every other line counts as one row until its
+ * page arrives. The map lists just the known lines that take more than one row, sorted, with prefix sums, so
+ * finding a row is a binary search. The list keeps the line at its top in place when a page above it arrives
+ * (ScaledList's keepTop), so the text being read never jumps.
+ */
+
+/** Cells a tab advances to (the viewer's CSS tab-size). */
+export const TAB_CELLS = 8
+
+// East Asian wide and fullwidth characters and emoji take two cells in a monospace font.
+const WIDE =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u
+const ZERO = /[\p{M}\p{Cf}]/u
+const PLAIN = /^[\x20-\x7e]*$/
+
+/**
+ * Where each segment of `text` starts (the first is 0) when it is cut every `cols` cells. A character is
+ * never split, nor a surrogate pair; a combining mark stays with the character before it.
+ */
+export function wrapBreaks(text: string, cols: number): number[] {
+  const width = Math.max(1, Math.floor(cols))
+  if (PLAIN.test(text)) {
+    const out: number[] = [0]
+    for (let i = width; i < text.length; i += width) out.push(i)
+    return out
+  }
+  const out: number[] = [0]
+  let cell = 0
+  for (let i = 0; i < text.length;) {
+    const cp = text.codePointAt(i) ?? 0
+    const ch = String.fromCodePoint(cp)
+    const tab = (): number => Math.min(width, TAB_CELLS - (cell % TAB_CELLS))
+    let w = cp === 9 ? tab() : ZERO.test(ch) ? 0 : WIDE.test(ch) ? 2 : 1
+    if (cell + w > width && cell > 0 && w > 0) {
+      out.push(i)
+      cell = 0
+      if (cp === 9) w = tab()
+    }
+    cell += w
+    i += ch.length
+  }
+  return out
+}
+
+/** How many rows `text` takes wrapped at `cols` cells. */
+export function wrapCount(text: string, cols: number): number {
+  if (PLAIN.test(text)) return Math.max(1, Math.ceil(text.length / Math.max(1, Math.floor(cols))))
+  return wrapBreaks(text, cols).length
+}
+
+/** Room a folded line's " … }" takes after its text. */
+export const FOLD_TAIL = 4
+
+export interface WrapMap {
+  /** Rows of the list: every visible line's segments. */
+  readonly rows: number
+  /** The list row of a visible line's first segment. */
+  rowOf(visibleLine: number): number
+  /** Which visible line and which of its segments a list row shows. */
+  at(row: number): { visible: number; segment: number }
+}
+
+/** The identity map: wrap off, one row a line. */
+export function flatMap(visibleLines: number): WrapMap {
+  return { rows: visibleLines, rowOf: (v) => v, at: (row) => ({ visible: row, segment: 0 }) }
+}
+
+const pageCounts = new WeakMap<LinePage, { cols: number; counts: Uint32Array }>()
+
+/** Rows each line of a cached page takes at `cols` (remembered per page object, so a scroll costs nothing). */
+function countsOf(page: LinePage, cols: number): Uint32Array {
+  const hit = pageCounts.get(page)
+  if (hit && hit.cols === cols) return hit.counts
+  const counts = new Uint32Array(page.lines.length)
+  page.lines.forEach((t, i) => (counts[i] = wrapCount(t, cols)))
+  pageCounts.set(page, { cols, counts })
+  return counts
+}
+
+/**
+ * The wrap map for `visibleLines` lines (after folds) of a body of `total` lines, from the pages the viewer
+ * holds. O(cached lines × folds) to build; rebuilt only when pages, folds or the width change.
+ */
+export function buildWrapMap(
+  visibleLines: number,
+  total: number,
+  pages: ReadonlyMap<number, LinePage>,
+  folds: readonly Fold[],
+  folded: ReadonlyMap<number, number>,
+  cols: number,
+): WrapMap {
+  const entries: [visible: number, extra: number][] = []
+  for (const [p, page] of pages) {
+    const counts = countsOf(page, cols)
+    for (let i = 0; i < counts.length; i++) {
+      const line = p * LINE_PAGE + i
+      if (line >= total) break
+      let n = counts[i] ?? 1
+      if (folded.has(line)) n = wrapCount(`${page.lines[i] ?? ''}${' '.repeat(FOLD_TAIL)}`, cols)
+      if (n <= 1) continue
+      const v = rowOfLine(line, folds)
+      // A line hidden inside a fold maps onto its fold's row: only the line actually shown counts.
+      if (v >= visibleLines || (v !== line && hiddenByFold(line, folds))) continue
+      entries.push([v, n - 1])
+    }
+  }
+  if (entries.length === 0) return flatMap(visibleLines)
+  entries.sort((a, b) => a[0] - b[0])
+  const at = new Float64Array(entries.length)
+  const extra = new Float64Array(entries.length)
+  /** Extra rows of the entries before entry i. */
+  const before = new Float64Array(entries.length + 1)
+  entries.forEach(([v, e], i) => {
+    at[i] = v
+    extra[i] = e
+    before[i + 1] = (before[i] ?? 0) + e
+  })
+  const n = entries.length
+  /** Last entry whose key(i) <= x, or -1. */
+  const search = (x: number, key: (i: number) => number): number => {
+    let lo = 0
+    let hi = n - 1
+    let found = -1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      if (key(mid) <= x) {
+        found = mid
+        lo = mid + 1
+      } else hi = mid - 1
+    }
+    return found
+  }
+  return {
+    rows: visibleLines + (before[n] ?? 0),
+    rowOf: (v) => {
+      const i = search(v - 1, (k) => at[k] ?? 0)
+      return v + (i < 0 ? 0 : (before[i + 1] ?? 0))
+    },
+    at: (row) => {
+      const i = search(row, (k) => (at[k] ?? 0) + (before[k] ?? 0))
+      if (i < 0) return { visible: row, segment: 0 }
+      const start = (at[i] ?? 0) + (before[i] ?? 0)
+      if (row - start <= (extra[i] ?? 0)) return { visible: at[i] ?? 0, segment: row - start }
+      return { visible: row - (before[i + 1] ?? 0), segment: 0 }
+    },
+  }
+}
+
+function hiddenByFold(line: number, folds: readonly Fold[]): boolean {
+  for (const [o, c] of folds) {
+    if (o >= line) return false
+    if (line <= c) return true
+  }
+  return false
+}

@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect, test, type Page } from '@playwright/test'
+import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { startBuiltWebHost, type RunningWebHost } from './web-host'
+
+/**
+ * A 300-character line in the response viewer: with Wrap on it is read whole inside the pane (no sideways
+ * scrolling), with Wrap off it is reached by scrolling sideways; the choice survives a reload.
+ */
+
+let server: Fixture
+let configDir: string
+let host: RunningWebHost | null = null
+
+test.beforeAll(async () => {
+  server = await startHttpServer()
+  configDir = mkdtempSync(join(tmpdir(), 'fd-e2e-wrap-'))
+  host = await startBuiltWebHost(15_000, { env: { FLIGHTDECK_CONFIG_DIR: configDir } })
+})
+
+test.afterAll(async () => {
+  await host?.stop()
+  await server?.close()
+  rmSync(configDir, { recursive: true, force: true })
+})
+
+const LONG = `${'x'.repeat(289)}END-OF-LINE`
+
+async function sendLongLine(page: Page): Promise<void> {
+  await page.getByRole('textbox', { name: 'URL' }).fill(`${server.url}/echo`)
+  await page.getByRole('combobox', { name: 'Method', exact: true }).selectOption('POST')
+  await page.getByRole('tab', { name: /^Body/ }).click()
+  await page.getByRole('radiogroup', { name: 'Body kind' }).getByText('JSON', { exact: true }).click()
+  await page.getByRole('textbox', { name: 'Body JSON' }).fill(JSON.stringify({ note: LONG }))
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  await expect(page.getByRole('list', { name: 'Response body' })).toContainText('"method"')
+  // Bring the long line into view, wherever the pane is, with the body's own search.
+  const search = page.getByRole('searchbox', { name: 'Search in body' })
+  await search.fill('END-OF-LINE')
+  await search.press('Enter')
+}
+
+/**
+ * The rows showing the line that holds `END-OF-LINE`: its numbered row and the wrapped rows after it, with
+ * where each row's text starts and ends on screen, and the list's box.
+ */
+const longLineRows = (page: Page): Promise<{ texts: string[]; left: number; right: number; box: number[] }> =>
+  page.evaluate(`(() => {
+    const list = document.querySelector('[aria-label="Response body"]')
+    const rows = [...list.querySelectorAll('.line')].sort(
+      (a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+    const end = rows.findIndex((r) => r.textContent.includes('END-OF-LINE'))
+    let start = end
+    while (start > 0 && rows[start].classList.contains('cont')) start--
+    const mine = rows.slice(start, end + 1)
+    const ranges = mine.map((r) => { const g = document.createRange(); g.selectNodeContents(r); return g.getBoundingClientRect() })
+    const b = list.getBoundingClientRect()
+    return {
+      texts: mine.map((r) => r.textContent),
+      left: Math.min(...ranges.map((g) => g.left)),
+      right: Math.max(...ranges.map((g) => g.right)),
+      box: [b.left, b.right, list.clientWidth, list.scrollWidth],
+    }
+  })()`)
+
+test('Wrap shows a 300-character line whole; without it the line scrolls sideways; the choice is remembered', async ({
+  page,
+}) => {
+  if (!host) throw new Error('no host')
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await page.goto(host.url)
+  // A tall pane to read in (below the timeline at 900 px it shows only a few lines).
+  await page.getByRole('button', { name: 'Details on the right' }).click()
+  await sendLongLine(page)
+  const details = page.getByRole('region', { name: 'Details' })
+  const wrap = details.getByRole('button', { name: 'Wrap', exact: true })
+  const body = page.getByRole('list', { name: 'Response body' })
+  await expect(wrap).toHaveAttribute('aria-pressed', 'false')
+
+  // Off: one row, wider than the pane; scrolled sideways its end comes into the box.
+  await expect(body.getByText(/END-OF-LINE/)).toBeAttached()
+  const off = await longLineRows(page)
+  expect(off.texts).toHaveLength(1)
+  const [boxLeft = 0, boxRight = 0] = off.box
+  expect(off.right).toBeGreaterThan(boxRight)
+  await body.evaluate((el, by) => (el.scrollLeft = by), off.right - boxRight + 40)
+  const scrolled = await longLineRows(page)
+  expect(scrolled.right).toBeLessThanOrEqual(boxRight)
+  expect(scrolled.right).toBeGreaterThan(boxLeft)
+
+  // On: several rows, each inside the pane, nothing to scroll sideways, and together the whole line.
+  await wrap.click()
+  await expect(wrap).toHaveAttribute('aria-pressed', 'true')
+  await expect.poll(async () => (await longLineRows(page)).texts.length).toBeGreaterThan(1)
+  const on = await longLineRows(page)
+  const [left = 0, right = 0, clientWidth = 0, scrollWidth = 0] = on.box
+  expect(on.left).toBeGreaterThanOrEqual(left)
+  expect(on.right).toBeLessThanOrEqual(right)
+  expect(scrollWidth).toBeLessThanOrEqual(clientWidth)
+  expect(on.texts.join('')).toContain(LONG)
+  expect(on.texts.join('')).not.toContain('…')
+  await expect(body.getByText(/END-OF-LINE/)).toBeInViewport()
+
+  // After a reload the next body opens wrapped.
+  await page.reload()
+  await sendLongLine(page)
+  await expect(wrap).toHaveAttribute('aria-pressed', 'true')
+  await expect.poll(async () => (await longLineRows(page)).texts.join('')).toContain(LONG)
+})

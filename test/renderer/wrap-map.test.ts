@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest'
+import { normalizeFolds } from '../../src/renderer/details/fold-map'
+import type { LinePage } from '../../src/renderer/details/viewer-slice'
+import { buildWrapMap, wrapBreaks, wrapCount } from '../../src/renderer/details/wrap-map'
+
+const page = (lines: string[]): LinePage => ({ lines, closes: lines.map(() => -1) })
+
+describe('wrapping long lines at a width', () => {
+  it('cuts ASCII every `cols` characters and loses nothing', () => {
+    const text = 'x'.repeat(290) + 'END'
+    const breaks = wrapBreaks(text, 100)
+    expect(breaks).toEqual([0, 100, 200])
+    expect(wrapCount(text, 100)).toBe(3)
+    expect(wrapCount('', 100)).toBe(1)
+    const parts = breaks.map((b, i) => text.slice(b, breaks[i + 1] ?? text.length))
+    expect(parts.join('')).toBe(text)
+  })
+
+  it('counts wide characters as two cells, tabs to the next stop, and never splits a surrogate pair', () => {
+    expect(wrapBreaks('漢字漢字漢', 4)).toEqual([0, 2, 4])
+    expect(wrapBreaks('\tab\tc', 10)).toEqual([0, 3])
+    const emoji = '😀😀😀'
+    const breaks = wrapBreaks(emoji, 3)
+    expect(breaks).toEqual([0, 2, 4])
+    for (const b of breaks) expect(emoji.codePointAt(b)).toBe(0x1f600)
+    // A combining accent stays with its letter.
+    expect(wrapBreaks('ae\u0301b', 2)).toEqual([0, 3])
+  })
+
+  it('maps list rows to lines and segments, with only the cached pages known', () => {
+    // Lines 0..199 cached: line 1 takes 3 rows, line 3 takes 2; lines past 199 count as one row each.
+    const lines = Array.from({ length: 200 }, (_, i) =>
+      i === 1 ? 'a'.repeat(25) : i === 3 ? 'b'.repeat(12) : 'c',
+    )
+    const map = buildWrapMap(300, 300, new Map([[0, page(lines)]]), [], new Map(), 10)
+    expect(map.rows).toBe(300 + 2 + 1)
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map((r) => map.at(r))).toEqual([
+      { visible: 0, segment: 0 },
+      { visible: 1, segment: 0 },
+      { visible: 1, segment: 1 },
+      { visible: 1, segment: 2 },
+      { visible: 2, segment: 0 },
+      { visible: 3, segment: 0 },
+      { visible: 3, segment: 1 },
+      { visible: 4, segment: 0 },
+    ])
+    expect([0, 1, 2, 3, 4, 299].map((v) => map.rowOf(v))).toEqual([0, 1, 4, 5, 7, 302])
+    for (let r = 0; r < map.rows; r++) {
+      const at = map.at(r)
+      expect(map.rowOf(at.visible) + at.segment).toBe(r)
+    }
+  })
+
+  it('counts a folded line once, as the row it shows, and nothing inside the fold', () => {
+    const lines = ['{', '  "a": [', '    "' + 'x'.repeat(40) + '"', '  ]', '}']
+    const foldMap = new Map([[1, 3]])
+    const map = buildWrapMap(3, 5, new Map([[0, page(lines)]]), normalizeFolds(foldMap), foldMap, 20)
+    // Rows: "{", the folded "  "a": [ … ]" (one row at 20 cells), "}": the long line is hidden.
+    expect(map.rows).toBe(3)
+  })
+})
