@@ -12,7 +12,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(__dirname, 'src/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          // The engine's worker-pool entry, found beside index.js (src/engine/workers/worker-entry-path.ts).
+          worker: resolve(__dirname, 'src/engine/workers/worker-entry.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -33,5 +33,18 @@ await Promise.all([
     target: 'node20',
     packages: 'external',
   }),
+  // The engine's worker-pool entry, beside each Node bundle that runs the engine
+  // (src/engine/workers/worker-entry-path.ts looks for it there).
+  ...['out/web/worker.js', 'out/cli/worker.js'].map((outfile) =>
+    build({
+      ...common,
+      entryPoints: ['src/engine/workers/worker-entry.ts'],
+      outfile,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+    }),
+  ),
 ])
-console.log('built out/web/index.js, out/web/bridge.js, out/cli/index.js')
+console.log('built out/web/index.js, out/web/bridge.js, out/cli/index.js and their worker.js')

@@ -19,7 +19,8 @@ let cached: WorkerEntry | null = null
 export function workerEntry(): WorkerEntry {
   if (cached) return cached
   const here = import.meta.url
-  if (here.endsWith('.ts')) {
+  // tsx may add a query to a module's URL (tsImport does): look at the path alone.
+  if (new URL(here).pathname.endsWith('.ts')) {
     const entry = new URL('./worker-entry.ts', here).href
     const tsxDir = dirname(createRequire(here).resolve('tsx/package.json'))
     const tsx = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href

@@ -1,4 +1,5 @@
-import { getHeapStatistics } from 'node:v8'
+import { getHeapStatistics, setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { workerData } from 'node:worker_threads'
 import { EXIT_OUT_OF_MEMORY, type WorkerConfig } from './protocol'
 
@@ -10,7 +11,20 @@ import { EXIT_OUT_OF_MEMORY, type WorkerConfig } from './protocol'
  */
 const budget = (workerData as WorkerConfig | null)?.memoryBytes ?? Infinity
 
-export function checkMemory(): void {
+/**
+ * Buffers already read and dropped count until a collection frees them; before giving up, collect once.
+ * `--expose-gc` set at run time exposes `gc` only to contexts made after it, hence the new context.
+ */
+setFlagsFromString('--expose-gc')
+const collect = runInNewContext('gc') as () => void
+
+export function memoryInUse(): number {
   const s = getHeapStatistics()
-  if (s.used_heap_size + s.external_memory > budget) process.exit(EXIT_OUT_OF_MEMORY)
+  return s.used_heap_size + s.external_memory
+}
+
+export function checkMemory(): void {
+  if (memoryInUse() <= budget) return
+  collect()
+  if (memoryInUse() > budget) process.exit(EXIT_OUT_OF_MEMORY)
 }
