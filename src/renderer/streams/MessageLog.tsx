@@ -1,8 +1,12 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react'
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { formatBytes } from '../../shared/format'
 import type { StreamEntry, StreamFilter } from '../../shared/streams'
 import type { StreamMessageKind } from '../../shared/timeline'
 import { useAppStore } from '../store/store-context'
+import { parseFieldPath, type PathStep } from './assemble'
+import { assembledPiece, pieceLine } from './assembled-preview'
+import type { StreamAttempt } from './lane-attempts'
+import { LogRows, separatorOutcome, separatorsOf, separatorText, type LogSeparator } from './log-rows'
 import { isFiltered, needsRead } from './log-window'
 import { entryPreview, entryType } from './message-format'
 import { MessageView } from './MessageView'
@@ -23,14 +27,24 @@ const KIND_CHOICES: { label: string; kinds: StreamMessageKind[] }[] = [
   { label: 'Malformed', kinds: ['invalid'] },
 ]
 
+const NO_ATTEMPTS: readonly StreamAttempt[] = []
+
 /**
  * A session's message log: a windowed list (only the rows on screen exist, and the store holds only a window
  * of entries read from the engine by range), filter and search (run in the engine over the whole log), follow
- * the newest message or stay put, jump to latest, and the selected message in full below.
+ * the newest message or stay put, jump to latest, and the selected message in full below. Unfiltered, a
+ * separator row stands before each reconnect's messages (log-rows.ts); while the Assemble view has a field
+ * path, the data column shows the piece it extracts from each message.
  */
 export function MessageLog({ sid, startT }: { sid: string; startT: number }) {
   const view = useAppStore((s) => (s.logView?.sid === sid ? s.logView : null))
   const lastSeq = useAppStore((s) => s.streamLanes[sid]?.lastSeq ?? -1)
+  const attempts = useAppStore((s) => s.streamLanes[sid]?.attempts ?? NO_ATTEMPTS)
+  const sse = useAppStore((s) => s.timeline.rows[sid]?.queued.kind === 'sse')
+  const assemblePath = useAppStore((s) => (s.assembled?.sid === sid ? s.assembled.path : null))
+  const [wholeMessages, setWholeMessages] = useState(false)
+  const steps = useMemo(() => (assemblePath ? parseFieldPath(assemblePath) : null), [assemblePath])
+  const pieces = wholeMessages ? null : steps
   const showLog = useAppStore((s) => s.showLog)
   const readLog = useAppStore((s) => s.readLog)
   const readLogTail = useAppStore((s) => s.readLogTail)
@@ -54,11 +68,22 @@ export function MessageLog({ sid, startT }: { sid: string; startT: number }) {
   }, [hasView])
 
   const filtered = view ? isFiltered(view.filter) : false
-  const total = view ? (filtered ? view.total : lastSeq + 1) : 0
+  const separators = useMemo(() => separatorsOf(attempts), [attempts])
+  // With a filter on, rows are the engine's matches only: reconnects are not marked there.
+  const rowMap = useMemo(
+    () => new LogRows(filtered ? [] : separators, lastSeq + 1),
+    [filtered, separators, lastSeq],
+  )
+  const messages = view ? (filtered ? view.total : lastSeq + 1) : 0
+  const total = view ? (filtered ? view.total : rowMap.total) : 0
   const visibleRows = Math.ceil(height / ROW_H) + 1
   const follow = view?.follow ?? true
-  const first = Math.max(0, Math.floor(scrollTop / ROW_H))
-  const last = first + visibleRows
+  const firstRow = Math.max(0, Math.floor(scrollTop / ROW_H))
+  const lastRow = firstRow + visibleRows
+  // The messages those rows show (rows and messages are the same when filtered).
+  const range = filtered ? { first: firstRow, last: lastRow } : rowMap.messageRange(firstRow, lastRow)
+  const first = range.first
+  const last = Math.max(range.first, range.last)
 
   // Follow: keep the newest rows in view and read the tail, at most every FOLLOW_EVERY_MS.
   const lastRead = useRef(0)
@@ -73,24 +98,32 @@ export function MessageLog({ sid, startT }: { sid: string; startT: number }) {
       void readLogTail(visibleRows)
     }, wait)
     return () => clearTimeout(timer)
-    // `view` itself changes on every read; what matters is more messages, the filter, or follow turning on.
+    // `view` itself changes on every read; what matters is more rows, the filter, or follow turning on.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [lastSeq, follow, filterText, visibleRows, readLogTail, sid])
+  }, [lastSeq, total, follow, filterText, visibleRows, readLogTail, sid])
 
   // Browsing: read whatever part of the log scrolled into view.
   useEffect(() => {
     if (!view || follow || view.loading) return
-    if (needsRead(view, first, last, total)) void readLog(first, last)
-  }, [view, follow, first, last, total, readLog])
+    if (needsRead(view, first, last, messages)) void readLog(first, last)
+  }, [view, follow, first, last, messages, readLog])
 
   if (!view) return null
   const entryAt = (i: number): StreamEntry | undefined => view.entries[i - view.from]
   const rows: number[] = []
-  for (let i = first; i < Math.min(total, last + 1); i++) rows.push(i)
+  for (let i = firstRow; i < Math.min(total, lastRow + 1); i++) rows.push(i)
 
   return (
     <div className="stream-log">
-      <LogToolbar sid={sid} total={total} filtered={filtered} follow={follow} complete={view.complete} />
+      <LogToolbar sid={sid} total={messages} filtered={filtered} follow={follow} complete={view.complete} />
+      {steps && assemblePath ? (
+        <div className="stream-log-pieces muted small">
+          {wholeMessages ? 'Whole messages' : `Data column: ${assemblePath} of each message (Assemble)`}
+          <button type="button" className="link-button" onClick={() => setWholeMessages(!wholeMessages)}>
+            {wholeMessages ? `Show ${assemblePath}` : 'Show whole messages'}
+          </button>
+        </div>
+      ) : null}
       <div
         ref={scrollRef}
         className="stream-log-rows"
@@ -107,7 +140,10 @@ export function MessageLog({ sid, startT }: { sid: string; startT: number }) {
       >
         <div className="stream-log-spacer" style={{ height: total * ROW_H }}>
           {rows.map((i) => {
-            const e = entryAt(i)
+            const at = filtered ? null : rowMap.at(i)
+            if (at?.kind === 'separator')
+              return <SeparatorRow key={i} row={i} separator={at.separator} sse={sse} />
+            const e = entryAt(at ? at.seq : i)
             return (
               <div
                 key={i}
@@ -118,7 +154,7 @@ export function MessageLog({ sid, startT }: { sid: string; startT: number }) {
                 data-seq={e?.seq}
                 onClick={() => e && selectEntry(e.seq === view.selectedSeq ? null : e.seq)}
               >
-                {e ? <EntryCells e={e} startT={startT} /> : <span className="muted">…</span>}
+                {e ? <EntryCells e={e} startT={startT} pieces={pieces} /> : <span className="muted">…</span>}
               </div>
             )
           })}
@@ -133,7 +169,40 @@ export function MessageLog({ sid, startT }: { sid: string; startT: number }) {
   )
 }
 
-function EntryCells({ e, startT }: { e: StreamEntry; startT: number }) {
+function SeparatorRow({ row, separator, sse }: { row: number; separator: LogSeparator; sse: boolean }) {
+  const a = separator.attempt
+  const outcome = separatorOutcome(a)
+  const text = separatorText(a, sse)
+  return (
+    <div
+      role="row"
+      aria-rowindex={row + 1}
+      className={`stream-log-row stream-log-sep${outcome ? ' sep-outcome' : ''}`}
+      style={{ top: row * ROW_H }}
+      data-attempt={a.n}
+    >
+      <span role="gridcell" className="sep-text" title={outcome ? `${text} · ${outcome}` : text}>
+        <span className="sep-rule" aria-hidden="true" />
+        <span className="sep-words">
+          {text}
+          {outcome ? <span className="sep-result"> · {outcome}</span> : null}
+        </span>
+        <span className="sep-rule" aria-hidden="true" />
+      </span>
+    </div>
+  )
+}
+
+function EntryCells({
+  e,
+  startT,
+  pieces,
+}: {
+  e: StreamEntry
+  startT: number
+  pieces: readonly PathStep[] | null
+}) {
+  const piece = pieces ? assembledPiece(e, pieces) : null
   return (
     <>
       <span role="gridcell" className="c-t num">
@@ -148,9 +217,15 @@ function EntryCells({ e, startT }: { e: StreamEntry; startT: number }) {
       <span role="gridcell" className="c-size num">
         {formatBytes(e.size)}
       </span>
-      <span role="gridcell" className="c-data mono">
-        {entryPreview(e)}
-      </span>
+      {piece !== null ? (
+        <span role="gridcell" className="c-data mono piece">
+          {pieceLine(piece)}
+        </span>
+      ) : (
+        <span role="gridcell" className={`c-data mono${pieces ? ' envelope' : ''}`}>
+          {entryPreview(e)}
+        </span>
+      )}
     </>
   )
 }

@@ -3,6 +3,8 @@ import { formatBytes, formatMs } from '../../shared/format'
 import { useAppStore } from '../store/store-context'
 import type { SessionRow } from '../timeline/session-row'
 import { AssembleView } from './AssembleView'
+import { AttemptTable } from './AttemptTable'
+import type { StreamAttempt } from './lane-attempts'
 import { MessageLog } from './MessageLog'
 import { rawChunksNote, streamState } from './stream-state'
 import { WsSendBox } from './WsSendBox'
@@ -98,13 +100,13 @@ function StreamDetails({ row }: { row: SessionRow }) {
           </>
         ) : null}
         {tab === 'assemble' ? <AssembleView sid={row.sid} startT={startT} /> : null}
-        {tab === 'handshake' ? <Handshake row={row} /> : null}
+        {tab === 'handshake' ? <Handshake row={row} attempts={lane?.attempts ?? []} /> : null}
       </div>
     </section>
   )
 }
 
-function Handshake({ row }: { row: SessionRow }) {
+function Handshake({ row, attempts }: { row: SessionRow; attempts: readonly StreamAttempt[] }) {
   const facts: [string, string][] = []
   if (row.sent) facts.push(['Remote address', `${row.sent.remoteAddress}:${row.sent.remotePort}`])
   if (row.tls) facts.push(['TLS', `${row.tls.version} ${row.tls.cipher}`])
@@ -116,6 +118,8 @@ function Handshake({ row }: { row: SessionRow }) {
   if (row.terminal?.type === 'done') facts.push(['Received', formatBytes(row.terminal.wireBytes)])
   return (
     <div className="handshake">
+      {attempts.length > 0 ? <AttemptTable row={row} attempts={attempts} /> : null}
+      {attempts.length > 1 ? <h3 className="section-title">First connection</h3> : null}
       <dl className="facts">
         {facts.map(([k, v]) => (
           <div className="fact" key={k}>

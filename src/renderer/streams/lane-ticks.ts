@@ -1,5 +1,6 @@
 import type { TimelineBatch } from '../../shared/contract'
 import type { StreamDirection, StreamMessageKind, TimelineEvent } from '../../shared/timeline'
+import { applyAttemptEvent, type StreamAttempt } from './lane-attempts'
 
 /**
  * What a stream session's lane draws: a tick per message, in and out apart, and markers where the stream
@@ -52,6 +53,8 @@ export interface LaneTicks {
   readonly subprotocol: string | null
   readonly mode: string | null
   readonly reconnects: number
+  /** Its connection attempts, the newest MAX_ATTEMPTS_KEPT (lane-attempts.ts). */
+  readonly attempts: readonly StreamAttempt[]
 }
 
 export type LaneMap = Readonly<Record<string, LaneTicks>>
@@ -76,6 +79,7 @@ export function emptyLane(sid: string): LaneTicks {
     subprotocol: null,
     mode: null,
     reconnects: 0,
+    attempts: [],
   }
 }
 
@@ -97,6 +101,9 @@ interface Draft {
   subprotocol: string | null
   mode: string | null
   reconnects: number
+  attempts: readonly StreamAttempt[]
+  /** This batch's copy of `attempts`, made on its first lifecycle event (not on every batch). */
+  ownAttempts: StreamAttempt[] | null
   started: boolean
 }
 
@@ -106,13 +113,14 @@ function draftOf(lane: LaneTicks): Draft {
     ins: [...lane.ins],
     outs: [...lane.outs],
     markers: [...lane.markers],
+    ownAttempts: null,
     started: lane.ins.length > 0 || lane.outs.length > 0,
   }
 }
 
 function freeze(d: Draft): LaneTicks {
-  const { started: _started, ...lane } = d
-  return lane
+  const { started: _started, ownAttempts, ...lane } = d
+  return ownAttempts ? { ...lane, attempts: ownAttempts } : lane
 }
 
 /** Count one message at `t` into the draft's buckets, widening them when `t` is past the last one. */
@@ -199,6 +207,11 @@ function isLaneEvent(e: TimelineEvent): boolean {
 }
 
 function applyEvent(d: Draft, e: TimelineEvent): void {
+  const lifecycle = e.type === 'stream-open' || e.type === 'stream-closed' || e.type === 'retry'
+  if (lifecycle || ((e.type === 'error' || e.type === 'cancelled') && d.attempts.length > 0)) {
+    d.ownAttempts ??= [...d.attempts]
+    applyAttemptEvent(d.ownAttempts, e, d.lastSeq + 1)
+  }
   switch (e.type) {
     case 'sse-event':
     case 'ws-message': {

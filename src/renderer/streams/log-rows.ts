@@ -1,0 +1,116 @@
+import { formatMs } from '../../shared/format'
+import type { StreamAttempt } from './lane-attempts'
+
+/**
+ * The unfiltered message log's rows: every message, and before the first message of each reconnect a
+ * separator row that says which reconnect it was, what Last-Event-ID it sent, why the connection before it
+ * ended and how long the engine waited. A reconnect that delivered nothing still gets its separator, at its
+ * place (before the next connection's messages, or at the end). Row i of the windowed list is a message or a
+ * separator; both mappings are O(log separators), never a walk over the log. Pure.
+ */
+
+export interface LogSeparator {
+  /** The seq of the message it stands before (the log's length when the reconnect delivered nothing yet). */
+  seq: number
+  attempt: StreamAttempt
+}
+
+export type LogRow = { kind: 'message'; seq: number } | { kind: 'separator'; separator: LogSeparator }
+
+/** Separators for a lane's reconnects (attempt 0 is the stream's start: none), in row order. */
+export function separatorsOf(attempts: readonly StreamAttempt[]): LogSeparator[] {
+  const out: LogSeparator[] = []
+  let seq = 0
+  for (const a of attempts) {
+    if (a.n === 0) continue
+    // Never before an earlier one (a reconnect learnt from an older engine may not know its seq).
+    seq = Math.max(seq, a.firstSeq)
+    out.push({ seq, attempt: a })
+  }
+  return out
+}
+
+export class LogRows {
+  /** Rows: messages and the separators at or before the end of the log. */
+  readonly total: number
+  private readonly seps: readonly LogSeparator[]
+
+  constructor(
+    separators: readonly LogSeparator[],
+    readonly messages: number,
+  ) {
+    // A separator past the end (the lane knows of a reconnect before its message count caught up) waits.
+    let n = separators.length
+    while (n > 0 && (separators[n - 1]?.seq ?? 0) > messages) n--
+    this.seps = n === separators.length ? separators : separators.slice(0, n)
+    this.total = messages + this.seps.length
+  }
+
+  /** Separator k sits at row seq_k + k (the k separators before it each push it down one). */
+  private sepRow(k: number): number {
+    return (this.seps[k]?.seq ?? 0) + k
+  }
+
+  /** Separators whose row is before `row`. */
+  private sepsBefore(row: number): number {
+    let lo = 0
+    let hi = this.seps.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.sepRow(mid) < row) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+
+  at(row: number): LogRow {
+    const k = this.sepsBefore(row)
+    const sep = this.seps[k]
+    if (sep && this.sepRow(k) === row) return { kind: 'separator', separator: sep }
+    return { kind: 'message', seq: row - k }
+  }
+
+  /** The row of message `seq`. */
+  rowOf(seq: number): number {
+    // Separators at or before `seq` come before it.
+    let lo = 0
+    let hi = this.seps.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if ((this.seps[mid]?.seq ?? 0) <= seq) lo = mid + 1
+      else hi = mid
+    }
+    return seq + lo
+  }
+
+  /** The messages rows `first..last` show (clamped; `last < first` when they show none). */
+  messageRange(first: number, last: number): { first: number; last: number } {
+    const lo = Math.max(0, first)
+    const hi = Math.min(this.total - 1, last)
+    return { first: lo - this.sepsBefore(lo), last: hi + 1 - this.sepsBefore(hi + 1) - 1 }
+  }
+}
+
+/** One line: "Reconnect #2 · sent Last-Event-ID 41 · after: The server ended the stream · waited 3.0 s". */
+export function separatorText(a: StreamAttempt, sse: boolean): string {
+  const parts = [`Reconnect #${a.n}`]
+  if (sse) parts.push(a.lastEventId !== null ? `sent Last-Event-ID ${a.lastEventId}` : 'no Last-Event-ID')
+  if (a.after) parts.push(`after: ${a.after}`)
+  if (a.delayMs !== null) parts.push(`waited ${waited(a.delayMs)}`)
+  return parts.join(' · ')
+}
+
+/** What came of the reconnect, when it is worth a word beside the separator: not a plain 200 (or 101). */
+export function separatorOutcome(a: StreamAttempt): string | null {
+  if (a.status !== null && a.status !== 200 && a.status !== 101) {
+    const end = a.ended && a.ended.by !== 'client' ? `: ${a.ended.reason}` : ''
+    return `answered ${a.status}${end}`
+  }
+  if (a.openedAt === null && a.ended) return `failed: ${a.ended.reason}`
+  return null
+}
+
+/** "3.0 s" from a second on, else ms. */
+export function waited(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : formatMs(ms)
+}
