@@ -104,5 +104,22 @@ test('the Tests tab edits assertions, extraction and dependencies and saves them
 
   await panel.evaluate((el) => el.scrollTo(0, 0))
   await page.screenshot({ path: screenshotPath, clip: { x: 0, y: 0, width: 1400, height: 540 } })
+
+  // The value fields are code editors: `{{` offers the variables in scope, Enter takes one, and the token is
+  // coloured as known; Enter never makes a second line and Tab leaves for the next field.
+  await panel.getByRole('button', { name: '+ Body contains' }).click()
+  const contains = panel.getByRole('textbox', { name: 'Assertion 4 value' })
+  await contains.click()
+  await page.keyboard.type('id={{ba')
+  await expect(page.getByRole('option', { name: /^base/ })).toBeVisible()
+  await page.keyboard.press('Enter')
+  await expect(contains).toHaveText('id={{base}}')
+  await expect(contains.locator('.cm-var-known')).toHaveText('{{base}}')
+  await page.keyboard.press('Enter')
+  await expect(contains).toHaveText('id={{base}}')
+  await expect(contains.locator('.cm-line')).toHaveCount(1)
+  await page.keyboard.press('Tab')
+  await expect(contains).not.toBeFocused()
+  await expect(panel.getByRole('button', { name: 'Remove assertion 4' })).toBeFocused()
   expect(pageErrors).toEqual([])
 })

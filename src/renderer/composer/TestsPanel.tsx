@@ -133,6 +133,7 @@ function AssertionsSection({
                           <TestInput
                             label={`Assertion ${n} ${row.kind === 'json' ? 'path' : 'header'}`}
                             className="tests-subject"
+                            code
                             placeholder={row.kind === 'json' ? '$.user.id' : 'content-type'}
                             value={row.name}
                             error={k('name')}
@@ -162,6 +163,7 @@ function AssertionsSection({
                               }
                               value={row.value}
                               error={k('value')}
+                              code={!NUMERIC.has(row.kind)}
                               inputMode={NUMERIC.has(row.kind) ? 'numeric' : 'text'}
                               onChange={(value) => update(row.id, { value })}
                             />
@@ -259,6 +261,7 @@ function ExtractSection({ rows, errors }: { rows: readonly ExtractionRow[]; erro
                               : 'id=(\\w+)'
                         }
                         value={row.source}
+                        code
                         error={k('source')}
                         onChange={(source) => update(row.id, { source })}
                       />
