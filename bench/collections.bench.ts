@@ -2,12 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { emptySavedRequest } from '../src/shared/collection'
-import {
-  collectionPlain,
-  COLLECTION_KEYS,
-  REQUEST_KEYS,
-  requestPlain,
-} from '../src/engine/collections/format'
+import { COLLECTION_KEYS, REQUEST_KEYS } from '../src/engine/collections/collection-file-format'
+import { collectionPlain, requestPlain } from '../src/engine/collections/collection-file-write'
 import { loadCollection, ParseCache } from '../src/engine/collections/loader'
 import { renderYaml } from '../src/engine/collections/yaml-doc'
 

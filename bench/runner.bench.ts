@@ -6,12 +6,8 @@ import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 import { emptySavedRequest, type SavedRequest } from '../src/shared/collection'
-import {
-  collectionPlain,
-  COLLECTION_KEYS,
-  REQUEST_KEYS,
-  requestPlain,
-} from '../src/engine/collections/format'
+import { COLLECTION_KEYS, REQUEST_KEYS } from '../src/engine/collections/collection-file-format'
+import { collectionPlain, requestPlain } from '../src/engine/collections/collection-file-write'
 import { renderYaml } from '../src/engine/collections/yaml-doc'
 import { createEngineService } from '../src/engine/service'
 import { median, paired } from './paired'

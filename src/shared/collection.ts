@@ -4,7 +4,7 @@ import { bodySchema, keyValueSchema, requestOptionsSchema } from './request'
 
 /**
  * The collection model: what a collection folder holds once loaded, and the shape of one saved request. The
- * on-disk YAML (src/engine/collections/format.ts) maps to and from these; the renderer sees the same types.
+ * on-disk YAML (src/engine/collections/collection-file-*.ts) maps to and from these; the renderer sees the same types.
  * Paths inside a collection are relative, always with `/`, e.g. `users/create-user.yaml`; '' is the root.
  */
 

@@ -2,11 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { parseRequestText, REQUEST_KEYS, requestPlain } from '../../src/engine/collections/format'
+import { REQUEST_KEYS } from '../../src/engine/collections/collection-file-format'
+import { requestPlain } from '../../src/engine/collections/collection-file-write'
+import { parseRequestText } from '../../src/engine/collections/collection-file-read'
 import { loadCollection } from '../../src/engine/collections/loader'
 import { createCollection, saveRequest } from '../../src/engine/collections/store'
 import { renderYaml } from '../../src/engine/collections/yaml-doc'
-import { collectionCommandSchemas } from '../../src/shared/collection-schemas'
+import { commandSchemas } from '../../src/shared/contract'
 import { emptySavedRequest, type SavedRequest } from '../../src/shared/collection'
 
 /** A request file's `followJob:` and `longPoll:` (what the composer's After response tab saves). */
@@ -173,7 +175,7 @@ describe('request files: followJob and longPoll', () => {
       message: expect.stringMatching(/^followJob and waitForWebhook cannot both be set/),
     })
     // The same rule refuses a save from a client.
-    const save = collectionCommandSchemas['collection.save'].safeParse({
+    const save = commandSchemas['collection.save'].safeParse({
       dir: '/x',
       path: 'j.yaml',
       baseVersion: null,

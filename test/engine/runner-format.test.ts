@@ -4,7 +4,9 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { saveRequest } from '../../src/engine/collections/store'
 import { emptySavedRequest, type SavedRequest } from '../../src/shared/collection'
-import { parseRequestText, REQUEST_KEYS, requestPlain } from '../../src/engine/collections/format'
+import { REQUEST_KEYS } from '../../src/engine/collections/collection-file-format'
+import { requestPlain } from '../../src/engine/collections/collection-file-write'
+import { parseRequestText } from '../../src/engine/collections/collection-file-read'
 import { renderYaml } from '../../src/engine/collections/yaml-doc'
 
 /** The runner's request-file fields: assertions, extract, retry, dependsOn, stop. */

@@ -15,14 +15,16 @@ import {
   COLLECTION_FILE,
   ENVIRONMENTS_DIR,
   FOLDER_FILE,
+  type CollectionSettings,
+  type FolderSettings,
+  type Parsed,
+} from './collection-file-format'
+import {
   parseCollectionText,
   parseEnvironmentText,
   parseFolderText,
   parseRequestText,
-  type CollectionSettings,
-  type FolderSettings,
-  type Parsed,
-} from './format'
+} from './collection-file-read'
 
 /**
  * Reads a collection folder into a `CollectionInfo`. A file that fails to parse becomes a problem (path, line,

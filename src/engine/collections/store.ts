@@ -7,24 +7,23 @@ import { writeFileAtomic } from './atomic-write'
 import {
   COLLECTION_FILE,
   COLLECTION_KEYS,
-  collectionPlain,
   ENVIRONMENT_KEYS,
-  environmentPlain,
   ENVIRONMENTS_DIR,
   FOLDER_FILE,
   FOLDER_KEYS,
-  folderPlain,
+  REQUEST_KEYS,
+  requestKeysFor,
+  type CollectionSettings,
+  type FolderSettings,
+  type Parsed,
+} from './collection-file-format'
+import { collectionPlain, environmentPlain, folderPlain, requestPlain } from './collection-file-write'
+import {
   parseCollectionText,
   parseEnvironmentText,
   parseFolderText,
   parseRequestText,
-  REQUEST_KEYS,
-  requestKeysFor,
-  requestPlain,
-  type CollectionSettings,
-  type FolderSettings,
-  type Parsed,
-} from './format'
+} from './collection-file-read'
 import { stemOf, versionOf } from './loader'
 import { renderYaml, type PlainMap } from './yaml-doc'
 import { absPath, slugify } from './paths'

@@ -4,7 +4,7 @@ import { load as loadYaml, CORE_SCHEMA } from 'js-yaml'
 import type { Variable } from '../../shared/collection'
 import type { ImportFormat, ImportReport } from '../../shared/collection-schemas'
 import { fail, ok, type Result } from '../../shared/result'
-import { COLLECTION_FILE, ENVIRONMENTS_DIR } from '../collections/format'
+import { COLLECTION_FILE, ENVIRONMENTS_DIR } from '../collections/collection-file-format'
 import { secretKeyFor } from '../collections/manager'
 import {
   createCollection,

@@ -11,7 +11,7 @@ import { fail, ok, type Result } from '../../shared/result'
 import { inheritedAuth } from '../send-rules/auth-chain'
 import { readRequestFile, stemOf } from '../collections/loader'
 import type { CollectionManager } from '../collections/manager'
-import { COLLECTION_FILE, ENVIRONMENTS_DIR } from '../collections/format'
+import { COLLECTION_FILE, ENVIRONMENTS_DIR } from '../collections/collection-file-format'
 import { absPath } from '../collections/store'
 import type { RunStep } from './runner'
 

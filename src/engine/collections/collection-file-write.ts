@@ -1,0 +1,230 @@
+import {
+  DEFAULT_RETRY,
+  type Assertion,
+  type AuthSpec,
+  type Extraction,
+  type RetrySpec,
+  type SavedRequest,
+  type StopSpec,
+  type Variable,
+  type WaitForWebhookSpec,
+  type WebhookAssertion,
+} from '../../shared/collection'
+import { DEFAULT_REQUEST_OPTIONS } from '../../shared/constants'
+import {
+  DEFAULT_FOLLOW_JOB,
+  DEFAULT_LONG_POLL,
+  followOptionsSchema,
+  longPollOptionsSchema,
+  type FollowOptionsSpec,
+  type LongPollOptionsSpec,
+} from '../../shared/job-options'
+import type { KeyValue, MultipartPart, RequestBody, RequestOptions } from '../../shared/request'
+import type { Plain, PlainMap } from './yaml-doc'
+import { FORMAT_VERSION, type CollectionSettings, type FolderSettings } from './collection-file-format'
+
+/** The collection model as plain YAML values, in canonical key order, defaults left out. */
+
+function kvPlain(list: readonly KeyValue[]): Plain[] {
+  return list.map((h) =>
+    h.enabled ? { name: h.name, value: h.value } : { name: h.name, value: h.value, enabled: false },
+  )
+}
+
+function partPlain(p: MultipartPart): PlainMap {
+  const out: PlainMap =
+    p.kind === 'text'
+      ? { kind: 'text', name: p.name, value: p.value }
+      : { kind: 'file', name: p.name, path: p.path }
+  if (p.kind === 'file' && p.contentType !== undefined) out['contentType'] = p.contentType
+  if (!p.enabled) out['enabled'] = false
+  return out
+}
+
+export function bodyPlain(body: RequestBody): PlainMap | null {
+  switch (body.kind) {
+    case 'none':
+      return null
+    case 'text':
+      return { kind: 'text', contentType: body.contentType, text: body.text }
+    case 'json':
+      return { kind: 'json', text: body.text }
+    case 'form':
+      return { kind: 'form', fields: kvPlain(body.fields) }
+    case 'multipart':
+      return { kind: 'multipart', parts: body.parts.map(partPlain) }
+    case 'file':
+      return body.contentType === undefined
+        ? { kind: 'file', path: body.path }
+        : { kind: 'file', path: body.path, contentType: body.contentType }
+  }
+}
+
+/** Auth as written; `inherit` (the default) is left out. Key order follows the schema. */
+export function authPlain(auth: AuthSpec): PlainMap | null {
+  if (auth.type === 'inherit') return null
+  return { ...auth }
+}
+
+export function variablesPlain(vars: readonly Variable[]): PlainMap | null {
+  if (vars.length === 0) return null
+  const out: PlainMap = {}
+  // A secret's value is never written here: only that it exists. The value lives in the secret store.
+  for (const v of vars) {
+    // defineProperty, not assignment: a variable named `__proto__` must be an own key, not the prototype.
+    Object.defineProperty(out, v.name, {
+      value: v.secret ? { secret: true } : v.value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
+  }
+  return out
+}
+
+function optionsPlain(options: SavedRequest['options']): PlainMap | null {
+  const out: PlainMap = {}
+  for (const key of Object.keys(DEFAULT_REQUEST_OPTIONS) as (keyof RequestOptions)[]) {
+    const v = options[key]
+    if (v !== undefined) out[key] = v
+  }
+  if (options.caFile !== undefined) out['caFile'] = options.caFile
+  return Object.keys(out).length > 0 ? out : null
+}
+
+function put(out: PlainMap, key: string, value: Plain | null | undefined): void {
+  if (value !== null && value !== undefined) out[key] = value
+}
+
+export function requestPlain(req: SavedRequest): PlainMap {
+  const out: PlainMap = { name: req.name }
+  if (req.kind !== 'http') out['kind'] = req.kind
+  if (req.kind === 'http' || req.method !== 'GET') out['method'] = req.method
+  out['url'] = req.url
+  if (req.description !== '') out['description'] = req.description
+  if (req.headers.length > 0) out['headers'] = kvPlain(req.headers)
+  put(out, 'body', bodyPlain(req.body))
+  put(out, 'auth', authPlain(req.auth))
+  put(out, 'options', optionsPlain(req.options))
+  if (req.protocols.length > 0) out['protocols'] = [...req.protocols]
+  if (req.messages.length > 0) out['messages'] = req.messages.map((m) => ({ name: m.name, text: m.text }))
+  if (req.assertions && req.assertions.length > 0) out['assertions'] = req.assertions.map(assertionPlain)
+  if (req.extract && req.extract.length > 0) out['extract'] = req.extract.map(extractionPlain)
+  // `retries: 0` is no retry policy: the key goes (how the composer turns retry off).
+  if (req.retry && req.retry.retries > 0) out['retry'] = retryPlain(req.retry)
+  if (req.dependsOn && req.dependsOn.length > 0) out['dependsOn'] = [...req.dependsOn]
+  put(out, 'stop', req.stop ? stopPlain(req.stop) : null)
+  if (req.waitForWebhook) out['waitForWebhook'] = waitForWebhookPlain(req.waitForWebhook)
+  if (req.followJob) out['followJob'] = followJobPlain(req.followJob)
+  if (req.longPoll) out['longPoll'] = longPollPlain(req.longPoll)
+  return out
+}
+
+/** Copy the keys that are set, in the order given (the canonical order), leaving out undefined ones. */
+function pick(from: Record<string, unknown>, keys: readonly string[]): PlainMap {
+  const out: PlainMap = {}
+  for (const k of keys) {
+    const v = from[k]
+    if (v === undefined) continue
+    out[k] = Array.isArray(v) ? [...(v as Plain[])] : (v as Plain)
+  }
+  return out
+}
+
+const ASSERTION_KEYS: Record<Assertion['kind'], readonly string[]> = {
+  status: ['kind', 'equals', 'oneOf', 'min', 'max'],
+  header: ['kind', 'name', 'equals', 'contains', 'exists'],
+  json: ['kind', 'path', 'equals', 'exists'],
+  'body-contains': ['kind', 'text'],
+  'duration-under': ['kind', 'ms'],
+  'message-count': ['kind', 'equals', 'min', 'max'],
+}
+
+function assertionPlain(a: Assertion): PlainMap {
+  return pick(a, ASSERTION_KEYS[a.kind])
+}
+
+function webhookAssertionPlain(a: WebhookAssertion): PlainMap {
+  return a.kind === 'method' || a.kind === 'path' ? pick(a, ['kind', 'equals']) : assertionPlain(a)
+}
+
+/** `timeoutMs`, then the call's assertions and extractions when there are any. */
+function waitForWebhookPlain(w: WaitForWebhookSpec): PlainMap {
+  const out: PlainMap = { timeoutMs: w.timeoutMs }
+  if (w.assertions && w.assertions.length > 0) out['assertions'] = w.assertions.map(webhookAssertionPlain)
+  if (w.extract && w.extract.length > 0) out['extract'] = w.extract.map(extractionPlain)
+  return out
+}
+
+const FOLLOW_KEYS = Object.keys(followOptionsSchema.shape)
+const UNTIL_KEYS = Object.keys(followOptionsSchema.shape.until.shape)
+const LONG_POLL_KEYS = Object.keys(longPollOptionsSchema.shape)
+const CONDITION_KEYS = ['jsonPath', 'equals']
+
+/** Leave out what equals its default, so a file says only what differs. */
+function withoutDefaults(out: PlainMap, defaults: Readonly<Record<string, unknown>>): PlainMap {
+  for (const [k, v] of Object.entries(defaults)) if (out[k] === v) delete out[k]
+  return out
+}
+
+/** The follow options in the schema's order; fields at their default (DEFAULT_FOLLOW_JOB) left out. */
+function followJobPlain(f: FollowOptionsSpec): PlainMap {
+  const out = pick(
+    {
+      ...f,
+      statusUrl: pick(f.statusUrl, ['from', 'path']),
+      until: pick(f.until, UNTIL_KEYS),
+      failWhen: f.failWhen ? pick(f.failWhen, CONDITION_KEYS) : undefined,
+    },
+    FOLLOW_KEYS,
+  )
+  return withoutDefaults(out, DEFAULT_FOLLOW_JOB)
+}
+
+/** The long-poll options in the schema's order; fields at their default (DEFAULT_LONG_POLL) left out. */
+function longPollPlain(l: LongPollOptionsSpec): PlainMap {
+  const out = pick({ ...l, until: l.until ? pick(l.until, CONDITION_KEYS) : undefined }, LONG_POLL_KEYS)
+  return withoutDefaults(out, DEFAULT_LONG_POLL)
+}
+
+function extractionPlain(x: Extraction): PlainMap {
+  return pick(x, ['name', 'from', 'path', 'header', 'pattern', 'group'])
+}
+
+/** `retries` always; the other fields only when they differ from DEFAULT_RETRY. */
+function retryPlain(r: RetrySpec): PlainMap {
+  const out: PlainMap = { retries: r.retries }
+  if (r.onNetworkError !== DEFAULT_RETRY.onNetworkError) out['onNetworkError'] = r.onNetworkError
+  if (r.onStatus.join(',') !== DEFAULT_RETRY.onStatus.join(',')) out['onStatus'] = [...r.onStatus]
+  if (r.backoffMs !== DEFAULT_RETRY.backoffMs) out['backoffMs'] = r.backoffMs
+  if (r.factor !== DEFAULT_RETRY.factor) out['factor'] = r.factor
+  if (r.maxBackoffMs !== DEFAULT_RETRY.maxBackoffMs) out['maxBackoffMs'] = r.maxBackoffMs
+  return out
+}
+
+function stopPlain(s: StopSpec): PlainMap | null {
+  const out = pick(s, ['count', 'durationMs', 'match'])
+  return Object.keys(out).length > 0 ? out : null
+}
+
+export function folderPlain(f: FolderSettings): PlainMap {
+  const out: PlainMap = {}
+  if (f.name !== undefined) out['name'] = f.name
+  put(out, 'variables', variablesPlain(f.variables))
+  put(out, 'auth', authPlain(f.auth))
+  if (f.order.length > 0) out['order'] = [...f.order]
+  return out
+}
+
+export function collectionPlain(c: CollectionSettings): PlainMap {
+  const out: PlainMap = { flightdeck: FORMAT_VERSION }
+  if (c.id !== undefined) out['id'] = c.id
+  out['name'] = c.name
+  return { ...out, ...folderPlain({ variables: c.variables, auth: c.auth, order: c.order }) }
+}
+
+export function environmentPlain(name: string, vars: readonly Variable[]): PlainMap {
+  const out: PlainMap = { name }
+  put(out, 'variables', variablesPlain(vars))
+  return out
+}
