@@ -1,6 +1,7 @@
 import { basename } from 'node:path'
+import type { z } from 'zod'
 import { findNode, type AuthSpec, type RequestContext } from '../../shared/collection'
-import type { CollectionCommand, CommandHandlers, CommandPayload } from '../../shared/contract'
+import type { CollectionCommandResponses, collectionCommandSchemas } from '../../shared/collection-schemas'
 import { fail, ok, type Result } from '../../shared/result'
 import type { DynamicValues } from '../../shared/template'
 import { authChain, effectiveAuth } from '../send-rules/auth-chain'
@@ -16,7 +17,11 @@ import { confineBody, type FileScope } from '../files/confine'
 
 /** The service's handlers for the collection commands: validation happened already; this is the behaviour. */
 
-export type CollectionHandlers = CommandHandlers<CollectionCommand>
+type Schemas = typeof collectionCommandSchemas
+type Name = keyof Schemas
+export type CollectionHandlers = {
+  [K in Name]: (payload: z.output<Schemas[K]>) => Promise<Result<CollectionCommandResponses[K]>>
+}
 
 export interface CollectionHandlerDeps {
   manager: CollectionManager
@@ -26,10 +31,14 @@ export interface CollectionHandlerDeps {
   pickFolder?: () => Promise<string | null>
   /** `{{$webhook}}` for one send, and the link from its token to the send's session (the webhook inbox). */
   webhookValues?: () => { dyn: DynamicValues; bind(sids: readonly string[]): void }
-  importer?: CollectionHandlers['import.run']
+  importer?: (p: z.output<Schemas['import.run']>) => Promise<Result<CollectionCommandResponses['import.run']>>
   exporter?: {
-    collection: CollectionHandlers['export.collection']
-    request: CollectionHandlers['export.request']
+    collection(
+      p: z.output<Schemas['export.collection']>,
+    ): Promise<Result<CollectionCommandResponses['export.collection']>>
+    request(
+      p: z.output<Schemas['export.request']>,
+    ): Promise<Result<CollectionCommandResponses['export.request']>>
   }
 }
 
@@ -81,7 +90,7 @@ export function authChainFor(
  */
 export async function prepareRequest(
   manager: CollectionManager,
-  request: CommandPayload<'request.send'>['request'],
+  request: z.output<Schemas['request.send']>['request'],
   auth: AuthSpec,
   context: RequestContext | undefined,
   extra: readonly string[] = [],
@@ -300,8 +309,8 @@ export function createCollectionHandlers(input: CollectionHandlerDeps): Collecti
   const ready = deps.ready
   if (!ready) return handlers
   // Every command waits for the restore to finish, so a first `collection.list` already sees last session's folders.
-  const wrapped = {} as Record<CollectionCommand, (p: never) => Promise<Result<unknown>>>
-  for (const name of Object.keys(handlers) as CollectionCommand[]) {
+  const wrapped = {} as Record<Name, (p: never) => Promise<Result<unknown>>>
+  for (const name of Object.keys(handlers) as Name[]) {
     const h = handlers[name] as (p: never) => Promise<Result<unknown>>
     wrapped[name] = async (p) => {
       await ready
