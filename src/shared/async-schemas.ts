@@ -25,35 +25,29 @@ const sendable = {
   context: requestContextSchema.optional(),
 }
 
-export const asyncCommandSchemas = {
-  /** Start the local webhook inbox (127.0.0.1 unless ::1 is chosen; port 0 picks a free one). */
-  'webhook.start': z
-    .object({
-      port: z.number().int().min(0).max(65_535).optional(),
-      host: z.enum(['127.0.0.1', '::1']).optional(),
-    })
-    .strict(),
-  'webhook.stop': z.object({}).strict(),
-  'webhook.status': z.object({}).strict(),
-  /** Send a request and follow the job it starts; the polls sit on its lane. */
-  'job.follow': z.object({ ...sendable, follow: followOptionsSchema }).strict(),
-  /** Send a request again as soon as it answers, each repeat on the first one's lane. */
-  'request.longPoll': z.object({ ...sendable, poll: longPollOptionsSchema }).strict(),
-} as const
+/** Start the local webhook inbox (127.0.0.1 unless ::1 is chosen; port 0 picks a free one). */
+export const webhookStartPayload = z
+  .object({
+    port: z.number().int().min(0).max(65_535).optional(),
+    host: z.enum(['127.0.0.1', '::1']).optional(),
+  })
+  .strict()
+
+export const webhookStopPayload = z.object({}).strict()
+
+export const webhookStatusPayload = z.object({}).strict()
+
+/** Send a request and follow the job it starts; the polls sit on its lane. */
+export const jobFollowPayload = z.object({ ...sendable, follow: followOptionsSchema }).strict()
+
+/** Send a request again as soon as it answers, each repeat on the first one's lane. */
+export const requestLongPollPayload = z.object({ ...sendable, poll: longPollOptionsSchema }).strict()
 
 export interface WebhookStatus {
   running: boolean
   url?: string
   /** Calls received since the inbox started. */
   calls: number
-}
-
-export interface AsyncCommandResponses {
-  'webhook.start': { url: string }
-  'webhook.stop': { stopped: boolean }
-  'webhook.status': WebhookStatus
-  'job.follow': { sid: string }
-  'request.longPoll': { sid: string }
 }
 
 /** The message a send gets when it uses {{$webhook}} with no inbox running. */

@@ -35,102 +35,127 @@ export type ImportFormat = (typeof IMPORT_FORMATS)[number]
 export const SNIPPET_TARGETS = ['curl', 'javascript-fetch', 'python-requests', 'go'] as const
 export type SnippetTarget = (typeof SNIPPET_TARGETS)[number]
 
-export const collectionCommandSchemas = {
-  'collection.list': z.object({}).strict(),
-  /** Open a collection folder; `create` makes `collection.yaml` when the folder has none. */
-  'collection.open': z
-    .object({ dir, create: z.boolean().optional(), name: z.string().max(256).optional() })
-    .strict(),
-  'collection.close': z.object({ dir }).strict(),
-  /** A native folder picker (desktop app only). */
-  'collection.pick': z.object({}).strict(),
-  'collection.read': z.object({ dir, path: relPath }).strict(),
-  /** Save a request; `baseVersion` is the version it was read at (null for "write whatever is there"). */
-  'collection.save': z
-    .object({
-      dir,
-      path: relPath,
-      request: savedRequestInputSchema,
-      baseVersion: z.string().max(64).nullable(),
-    })
-    .strict(),
-  'collection.createRequest': z.object({ dir, folder: relPath, request: savedRequestInputSchema }).strict(),
-  'collection.createFolder': z.object({ dir, parent: relPath, name }).strict(),
-  'collection.rename': z.object({ dir, path: relPath.min(1), name }).strict(),
-  'collection.duplicate': z.object({ dir, path: relPath.min(1) }).strict(),
-  'collection.move': z.object({ dir, path: relPath.min(1), toFolder: relPath }).strict(),
-  'collection.delete': z.object({ dir, path: relPath.min(1) }).strict(),
-  /** A folder's (or, for path '', the collection's) variables, auth and display name. */
-  'collection.saveFolder': z
-    .object({
-      dir,
-      path: relPath,
-      name: z.string().max(256).optional(),
-      variables: variables.optional(),
-      auth: authSchema.optional(),
-    })
-    .strict(),
-  'environment.save': z
-    .object({
-      dir,
-      id: z
-        .string()
-        .min(1)
-        .max(128)
-        .regex(/^[A-Za-z0-9][\w.-]*$/, 'Environment ids are letters, digits, _ . and -'),
-      name,
-      variables,
-    })
-    .strict(),
-  'environment.delete': z.object({ dir, id: z.string().min(1).max(128) }).strict(),
-  /** Remember which environment is chosen for a collection (kept by the host across restarts; '' for none). */
-  'environment.select': z.object({ dir, env: z.string().max(128) }).strict(),
-  'globals.get': z.object({}).strict(),
-  'globals.save': z.object({ variables }).strict(),
-  /**
-   * Folders outside every collection whose files a collection's requests may send (body files, multipart
-   * parts). A request from a collection reads its own folder only, unless the person allowed another here.
-   */
-  'files.allowed': z.object({}).strict(),
-  'files.allow': z.object({ folder: dir }).strict(),
-  'files.forget': z.object({ folder: dir }).strict(),
-  /** Every variable a request can see (secrets blank), for hover and for flagging unknown names. */
-  'variables.list': z.object({ context: requestContextSchema.optional() }).strict(),
-  /** Send with variables resolved and auth applied (inherited from folders and the collection). */
-  'request.send': z
-    .object({
-      request: requestSpecSchema,
-      auth: authSchema,
-      count: z.number().int().min(1).max(MAX_SEND_COUNT).optional(),
-      context: requestContextSchema.optional(),
-    })
-    .strict(),
-  /** Import a file (or pasted text, e.g. a curl command) into a collection folder. */
-  'import.run': z
-    .object({
-      format: z.enum(IMPORT_FORMATS),
-      file: z.string().max(4096).optional(),
-      text: z
-        .string()
-        .max(64 * 1024 * 1024)
-        .optional(),
-      into: dir,
-      /** Pasted curl: the folder inside `into` that gets the request. */
-      folder: relPath.optional(),
-    })
-    .strict(),
-  'export.collection': z
-    .object({ dir, format: z.literal('postman'), file: z.string().max(4096).optional() })
-    .strict(),
-  'export.request': z
-    .object({
-      dir,
-      path: relPath.min(1),
-      target: z.enum(SNIPPET_TARGETS),
-      env: z.string().max(256).optional(),
-    })
-    .strict(),
-} as const
+export const collectionListPayload = z.object({}).strict()
+
+/** Open a collection folder; `create` makes `collection.yaml` when the folder has none. */
+export const collectionOpenPayload = z
+  .object({ dir, create: z.boolean().optional(), name: z.string().max(256).optional() })
+  .strict()
+
+export const collectionClosePayload = z.object({ dir }).strict()
+
+/** A native folder picker (desktop app only). */
+export const collectionPickPayload = z.object({}).strict()
+
+export const collectionReadPayload = z.object({ dir, path: relPath }).strict()
+
+/** Save a request; `baseVersion` is the version it was read at (null for "write whatever is there"). */
+export const collectionSavePayload = z
+  .object({
+    dir,
+    path: relPath,
+    request: savedRequestInputSchema,
+    baseVersion: z.string().max(64).nullable(),
+  })
+  .strict()
+
+export const collectionCreateRequestPayload = z
+  .object({ dir, folder: relPath, request: savedRequestInputSchema })
+  .strict()
+
+export const collectionCreateFolderPayload = z.object({ dir, parent: relPath, name }).strict()
+
+export const collectionRenamePayload = z.object({ dir, path: relPath.min(1), name }).strict()
+
+export const collectionDuplicatePayload = z.object({ dir, path: relPath.min(1) }).strict()
+
+export const collectionMovePayload = z.object({ dir, path: relPath.min(1), toFolder: relPath }).strict()
+
+export const collectionDeletePayload = z.object({ dir, path: relPath.min(1) }).strict()
+
+/** A folder's (or, for path '', the collection's) variables, auth and display name. */
+export const collectionSaveFolderPayload = z
+  .object({
+    dir,
+    path: relPath,
+    name: z.string().max(256).optional(),
+    variables: variables.optional(),
+    auth: authSchema.optional(),
+  })
+  .strict()
+
+export const environmentSavePayload = z
+  .object({
+    dir,
+    id: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[A-Za-z0-9][\w.-]*$/, 'Environment ids are letters, digits, _ . and -'),
+    name,
+    variables,
+  })
+  .strict()
+
+export const environmentDeletePayload = z.object({ dir, id: z.string().min(1).max(128) }).strict()
+
+/** Remember which environment is chosen for a collection (kept by the host across restarts; '' for none). */
+export const environmentSelectPayload = z.object({ dir, env: z.string().max(128) }).strict()
+
+export const globalsGetPayload = z.object({}).strict()
+
+export const globalsSavePayload = z.object({ variables }).strict()
+
+/**
+ * Folders outside every collection whose files a collection's requests may send (body files, multipart
+ * parts). A request from a collection reads its own folder only, unless the person allowed another here.
+ */
+export const filesAllowedPayload = z.object({}).strict()
+
+export const filesAllowPayload = z.object({ folder: dir }).strict()
+
+export const filesForgetPayload = z.object({ folder: dir }).strict()
+
+/** Every variable a request can see (secrets blank), for hover and for flagging unknown names. */
+export const variablesListPayload = z.object({ context: requestContextSchema.optional() }).strict()
+
+/** Send with variables resolved and auth applied (inherited from folders and the collection). */
+export const requestSendPayload = z
+  .object({
+    request: requestSpecSchema,
+    auth: authSchema,
+    count: z.number().int().min(1).max(MAX_SEND_COUNT).optional(),
+    context: requestContextSchema.optional(),
+  })
+  .strict()
+
+/** Import a file (or pasted text, e.g. a curl command) into a collection folder. */
+export const importRunPayload = z
+  .object({
+    format: z.enum(IMPORT_FORMATS),
+    file: z.string().max(4096).optional(),
+    text: z
+      .string()
+      .max(64 * 1024 * 1024)
+      .optional(),
+    into: dir,
+    /** Pasted curl: the folder inside `into` that gets the request. */
+    folder: relPath.optional(),
+  })
+  .strict()
+
+export const exportCollectionPayload = z
+  .object({ dir, format: z.literal('postman'), file: z.string().max(4096).optional() })
+  .strict()
+
+export const exportRequestPayload = z
+  .object({
+    dir,
+    path: relPath.min(1),
+    target: z.enum(SNIPPET_TARGETS),
+    env: z.string().max(256).optional(),
+  })
+  .strict()
 
 export interface ImportReport {
   format: Exclude<ImportFormat, 'auto'>
@@ -143,35 +168,6 @@ export interface ImportReport {
   unmapped: string[]
   /** For a pasted curl: the request file written. */
   path?: string
-}
-
-export interface CollectionCommandResponses {
-  'collection.list': { open: CollectionInfo[]; recent: string[]; selectedEnv: Record<string, string> }
-  'collection.open': CollectionInfo
-  'collection.close': { closed: boolean }
-  'collection.pick': { dir: string | null }
-  'collection.read': { request: SavedRequest; version: string }
-  'collection.save': { version: string }
-  'collection.createRequest': { path: string }
-  'collection.createFolder': { path: string }
-  'collection.rename': { path: string }
-  'collection.duplicate': { path: string }
-  'collection.move': { path: string }
-  'collection.delete': { deleted: boolean }
-  'collection.saveFolder': { saved: true }
-  'environment.save': { id: string }
-  'environment.delete': { deleted: true }
-  'environment.select': { env: string }
-  'globals.get': { variables: Variable[] }
-  'globals.save': { saved: true }
-  'files.allowed': { folders: string[] }
-  'files.allow': { folders: string[] }
-  'files.forget': { folders: string[] }
-  'variables.list': { variables: ScopedVariable[] }
-  'request.send': { sids: string[]; batchId?: string }
-  'import.run': ImportReport
-  'export.collection': { text: string; file?: string }
-  'export.request': { text: string }
 }
 
 /** Pushed when a collection changed on disk (our own writes included). */

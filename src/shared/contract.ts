@@ -1,23 +1,50 @@
 import { z } from 'zod'
+import type { CollectionInfo, SavedRequest, ScopedVariable, Variable } from './collection'
+import type {
+  BodyLines,
+  BodySearchResult,
+  HarExportResult,
+  HarImportResult,
+  SessionRequest,
+} from './body-view'
+import { MAX_BODY_READ, MAX_SEND_COUNT } from './constants'
 import { requestSpecSchema } from './request'
 import type { Result } from './result'
+import type { StreamData, StreamPage } from './streams'
 import type { TimelineEvent } from './timeline'
-import {
-  collectionCommandSchemas,
-  type CollectionChangedEvent,
-  type CollectionCommandResponses,
-} from './collection-schemas'
-import { streamCommandSchemas, type StreamCommandResponses } from './stream-schemas'
-import { timelineCommandSchemas, type TimelineCommandResponses } from './timeline-schemas'
-import { asyncCommandSchemas, type AsyncCommandResponses } from './async-schemas'
-import { runCommandSchemas, type RunCommandResponses, type RunEventPayloads } from './run-schemas'
-import { draftCommandSchemas, type DraftCommandResponses } from './draft-schemas'
-import { workspaceCommandSchemas, type WorkspaceCommandResponses } from './workspace-schemas'
+import * as collection from './collection-schemas'
+import type { CollectionChangedEvent, ImportReport } from './collection-schemas'
+import * as draft from './draft-schemas'
+import * as job from './async-schemas'
+import type { WebhookStatus } from './async-schemas'
+import * as run from './run-schemas'
+import type { RunProgressEvent, RunSnapshot, RunWebhookInbox } from './run-schemas'
+import * as stream from './stream-schemas'
+import * as timeline from './timeline-schemas'
+import * as workspace from './workspace-schemas'
+import type { TimelineReplayPage, WorkspaceGetResult } from './workspace-schemas'
 
 /**
- * The one place that names every command and event crossing a process boundary. Transports (Electron IPC,
- * the browser host's WebSocket, direct calls in tests) carry `{ name, payload }` and use these names only.
+ * The one place that names every command and every event crossing a process boundary. `Commands` maps each
+ * command to the schema its payload must pass and the type it answers with; `Events` maps each event the hosts
+ * push to its payload's type. Everything else is derived from these two maps: the engine's command table must
+ * implement every name (command-table.ts), the dispatcher validates with these schemas, the hosts' allow-lists
+ * and the renderer's client take their names from here. The per-domain `*-schemas.ts` files beside this one hold
+ * payload schemas only. Transports (Electron IPC, the browser host's WebSocket, direct calls in tests) carry
+ * `{ name, payload }` and use these names only.
  */
+
+export { IPC_COMMAND_CHANNEL, IPC_EVENT_CHANNEL, MAX_BODY_READ, MAX_SEND_COUNT } from './constants'
+
+/** A command's reply type. Only the type matters; at run time every entry holds the same empty marker. */
+export interface Reply<T> {
+  readonly reply?: () => T
+}
+const REPLY: Reply<unknown> = Object.freeze({})
+function reply<T>(): Reply<T> {
+  return REPLY as Reply<T>
+}
+type CommandGroup = Record<string, readonly [z.ZodTypeAny, Reply<unknown>]>
 
 export const engineSettingsSchema = z.object({
   /** Requests in flight at once across all origins. */
@@ -27,54 +54,9 @@ export const engineSettingsSchema = z.object({
 })
 export type EngineSettings = z.infer<typeof engineSettingsSchema>
 
-import { MAX_BODY_READ, MAX_SEND_COUNT } from './constants'
-
-export {
-  EVENT_NAMES,
-  IPC_COMMAND_CHANNEL,
-  IPC_EVENT_CHANNEL,
-  MAX_BODY_READ,
-  MAX_SEND_COUNT,
-} from './constants'
-
-export const commandSchemas = {
-  'app.info': z.object({}).strict(),
-  'http.send': z
-    .object({
-      request: requestSpecSchema,
-      /** Fire this many copies at once ("Send ×N"). */
-      count: z.number().int().min(1).max(MAX_SEND_COUNT).optional(),
-    })
-    .strict(),
-  'session.cancel': z.object({ sid: z.string().min(1).max(64) }).strict(),
-  'body.read': z
-    .object({
-      bodyId: z.string().min(1).max(64),
-      offset: z.number().int().min(0),
-      length: z.number().int().min(0).max(MAX_BODY_READ),
-      encoding: z.enum(['utf8', 'base64']),
-    })
-    .strict(),
-  'settings.get': z.object({}).strict(),
-  'settings.set': engineSettingsSchema.partial().strict(),
-  // Collections, environments, variables, import and export (issue 5).
-  ...collectionCommandSchemas,
-  // SSE and WebSocket sessions and their logs (issue 4).
-  ...streamCommandSchemas,
-  // The response viewer and HAR in and out (issue 3).
-  ...timelineCommandSchemas,
-  // The runner: run.start, run.cancel, run.get (issue 6).
-  ...runCommandSchemas,
-  // The webhook inbox, following a job, long polling (issue 6).
-  ...asyncCommandSchemas,
-  // The request being edited: a pasted curl in, code out.
-  ...draftCommandSchemas,
-  // The workspace and the timeline coming back after a reload or a restart.
-  ...workspaceCommandSchemas,
-} as const
-
 export interface AppInfo {
   version: string
+  /** Which host this is, for people to read (the toolbar shows it). What the host can do is `capabilities`. */
   host: 'electron' | 'web' | 'test' | 'cli'
   /** Wall-clock ms since the epoch at t = 0 on the engine's timeline clock. */
   clockOrigin: number
@@ -97,42 +79,197 @@ export interface BodyChunk {
   total: number
 }
 
-export type CommandName = keyof typeof commandSchemas
-export type CommandRequest<K extends CommandName> = z.input<(typeof commandSchemas)[K]>
-
-export interface CommandResponses
-  extends
-    StreamCommandResponses,
-    CollectionCommandResponses,
-    TimelineCommandResponses,
-    RunCommandResponses,
-    AsyncCommandResponses,
-    DraftCommandResponses,
-    WorkspaceCommandResponses {
-  'app.info': AppInfo
-  'http.send': SendResult
-  'session.cancel': { cancelled: boolean }
-  'body.read': BodyChunk
-  'settings.get': EngineSettings
-  'settings.set': EngineSettings
-}
-export type CommandResponse<K extends CommandName> = CommandResponses[K]
-
 export interface TimelineBatch {
   events: TimelineEvent[]
   /** Events the engine dropped under pressure since the last batch (body-progress only; never lifecycle). */
   dropped: number
 }
 
-export interface EventPayloads extends RunEventPayloads {
-  'timeline.batch': TimelineBatch
-  'collection.changed': CollectionChangedEvent
+/** The app, sending, cancelling, reading bodies, engine settings. */
+const coreCommands = {
+  'app.info': [z.object({}).strict(), reply<AppInfo>()],
+  'http.send': [
+    z
+      .object({
+        request: requestSpecSchema,
+        /** Fire this many copies at once ("Send ×N"). */
+        count: z.number().int().min(1).max(MAX_SEND_COUNT).optional(),
+      })
+      .strict(),
+    reply<SendResult>(),
+  ],
+  'session.cancel': [z.object({ sid: z.string().min(1).max(64) }).strict(), reply<{ cancelled: boolean }>()],
+  'body.read': [
+    z
+      .object({
+        bodyId: z.string().min(1).max(64),
+        offset: z.number().int().min(0),
+        length: z.number().int().min(0).max(MAX_BODY_READ),
+        encoding: z.enum(['utf8', 'base64']),
+      })
+      .strict(),
+    reply<BodyChunk>(),
+  ],
+  'settings.get': [z.object({}).strict(), reply<EngineSettings>()],
+  'settings.set': [engineSettingsSchema.partial().strict(), reply<EngineSettings>()],
+} as const satisfies CommandGroup
+
+/** Collections, environments, variables, the files a request may read, import and export. */
+const collectionCommands = {
+  'collection.list': [
+    collection.collectionListPayload,
+    reply<{ open: CollectionInfo[]; recent: string[]; selectedEnv: Record<string, string> }>(),
+  ],
+  'collection.open': [collection.collectionOpenPayload, reply<CollectionInfo>()],
+  'collection.close': [collection.collectionClosePayload, reply<{ closed: boolean }>()],
+  'collection.pick': [collection.collectionPickPayload, reply<{ dir: string | null }>()],
+  'collection.read': [collection.collectionReadPayload, reply<{ request: SavedRequest; version: string }>()],
+  'collection.save': [collection.collectionSavePayload, reply<{ version: string }>()],
+  'collection.createRequest': [collection.collectionCreateRequestPayload, reply<{ path: string }>()],
+  'collection.createFolder': [collection.collectionCreateFolderPayload, reply<{ path: string }>()],
+  'collection.rename': [collection.collectionRenamePayload, reply<{ path: string }>()],
+  'collection.duplicate': [collection.collectionDuplicatePayload, reply<{ path: string }>()],
+  'collection.move': [collection.collectionMovePayload, reply<{ path: string }>()],
+  'collection.delete': [collection.collectionDeletePayload, reply<{ deleted: boolean }>()],
+  'collection.saveFolder': [collection.collectionSaveFolderPayload, reply<{ saved: true }>()],
+  'environment.save': [collection.environmentSavePayload, reply<{ id: string }>()],
+  'environment.delete': [collection.environmentDeletePayload, reply<{ deleted: true }>()],
+  'environment.select': [collection.environmentSelectPayload, reply<{ env: string }>()],
+  'globals.get': [collection.globalsGetPayload, reply<{ variables: Variable[] }>()],
+  'globals.save': [collection.globalsSavePayload, reply<{ saved: true }>()],
+  'files.allowed': [collection.filesAllowedPayload, reply<{ folders: string[] }>()],
+  'files.allow': [collection.filesAllowPayload, reply<{ folders: string[] }>()],
+  'files.forget': [collection.filesForgetPayload, reply<{ folders: string[] }>()],
+  'variables.list': [collection.variablesListPayload, reply<{ variables: ScopedVariable[] }>()],
+  'request.send': [collection.requestSendPayload, reply<{ sids: string[]; batchId?: string }>()],
+  'import.run': [collection.importRunPayload, reply<ImportReport>()],
+  'export.collection': [collection.exportCollectionPayload, reply<{ text: string; file?: string }>()],
+  'export.request': [collection.exportRequestPayload, reply<{ text: string }>()],
+} as const satisfies CommandGroup
+
+/** SSE and WebSocket sessions and their message logs. */
+const streamCommands = {
+  'sse.open': [stream.sseOpenPayload, reply<{ sid: string }>()],
+  'ws.open': [stream.wsOpenPayload, reply<{ sid: string }>()],
+  'ws.send': [stream.wsSendPayload, reply<{ seq: number; size: number }>()],
+  'ws.ping': [stream.wsPingPayload, reply<{ seq: number }>()],
+  'ws.close': [stream.wsClosePayload, reply<{ closing: boolean }>()],
+  'stream.read': [stream.streamReadPayload, reply<StreamPage>()],
+  'stream.data': [stream.streamDataPayload, reply<StreamData>()],
+} as const satisfies CommandGroup
+
+/** The response viewer, code snippets, and HAR out and in. */
+const timelineCommands = {
+  'body.lines': [timeline.bodyLinesPayload, reply<BodyLines>()],
+  'body.search': [timeline.bodySearchPayload, reply<BodySearchResult>()],
+  /** `path` is null when the person cancelled the save dialog. */
+  'body.save': [timeline.bodySavePayload, reply<{ path: string | null; bytes: number }>()],
+  'har.export': [timeline.harExportPayload, reply<HarExportResult>()],
+  'har.import': [timeline.harImportPayload, reply<HarImportResult>()],
+  'session.request': [timeline.sessionRequestPayload, reply<SessionRequest>()],
+  'session.snippet': [timeline.sessionSnippetPayload, reply<{ code: string }>()],
+} as const satisfies CommandGroup
+
+/** The runner. */
+const runCommands = {
+  'run.start': [
+    run.runStartPayload,
+    reply<{ runId: string; total: number; webhookInbox?: RunWebhookInbox }>(),
+  ],
+  'run.cancel': [run.runCancelPayload, reply<{ cancelled: boolean }>()],
+  'run.get': [run.runGetPayload, reply<RunSnapshot>()],
+} as const satisfies CommandGroup
+
+/** The webhook inbox, following a job, long polling. A job or a long poll stops with `session.cancel` on its sid. */
+const jobCommands = {
+  'webhook.start': [job.webhookStartPayload, reply<{ url: string }>()],
+  'webhook.stop': [job.webhookStopPayload, reply<{ stopped: boolean }>()],
+  'webhook.status': [job.webhookStatusPayload, reply<WebhookStatus>()],
+  'job.follow': [job.jobFollowPayload, reply<{ sid: string }>()],
+  'request.longPoll': [job.requestLongPollPayload, reply<{ sid: string }>()],
+} as const satisfies CommandGroup
+
+/** The request being edited: a pasted curl in, code out, the files its body names. */
+const draftCommands = {
+  'draft.fromCurl': [draft.draftFromCurlPayload, reply<{ request: SavedRequest; unmapped: string[] }>()],
+  'draft.snippet': [draft.draftSnippetPayload, reply<{ text: string }>()],
+  /** Full paths as the person would type them (a folder ends in `/`), sorted, at most `MAX_PATH_COMPLETIONS`. */
+  'draft.completePath': [draft.draftCompletePathPayload, reply<{ entries: string[]; more: boolean }>()],
+  'draft.pickFile': [draft.draftPickFilePayload, reply<{ path: string | null }>()],
+} as const satisfies CommandGroup
+
+/** The workspace and the timeline coming back after a reload or a restart. */
+const workspaceCommands = {
+  'workspace.get': [workspace.workspaceGetPayload, reply<WorkspaceGetResult>()],
+  'workspace.save': [workspace.workspaceSavePayload, reply<{ bytes: number }>()],
+  'workspace.openLastSession': [
+    workspace.workspaceOpenLastSessionPayload,
+    reply<{ sids: string[]; skipped: number }>(),
+  ],
+  'timeline.replay': [workspace.timelineReplayPayload, reply<TimelineReplayPage>()],
+  'timeline.forget': [workspace.timelineForgetPayload, reply<{ forgotten: number }>()],
+} as const satisfies CommandGroup
+
+/** Every command: name -> [payload schema, reply]. */
+export const Commands = {
+  ...coreCommands,
+  ...collectionCommands,
+  ...streamCommands,
+  ...timelineCommands,
+  ...runCommands,
+  ...jobCommands,
+  ...draftCommands,
+  ...workspaceCommands,
+} as const
+
+/** A payload's type for the event map (only the type matters, as with `Reply`). */
+function carries<T>(): Reply<T> {
+  return REPLY as Reply<T>
 }
-export type EventName = keyof EventPayloads
+
+/** Every event the hosts push to the renderer: name -> payload. */
+export const Events = {
+  /** What happened on the timeline since the last batch, every 16-50 ms while anything happens. */
+  'timeline.batch': carries<TimelineBatch>(),
+  /** A collection changed on disk (our own writes included). */
+  'collection.changed': carries<CollectionChangedEvent>(),
+  /** A run's progress, and its end. */
+  'run.progress': carries<RunProgressEvent>(),
+} as const
+
+export type CommandName = keyof typeof Commands
+/** What a caller passes (defaults not yet applied). */
+export type CommandRequest<K extends CommandName> = z.input<(typeof Commands)[K][0]>
+/** What a handler receives: the payload after its schema (defaults applied). */
+export type CommandPayload<K extends CommandName> = z.output<(typeof Commands)[K][0]>
+export type CommandResponse<K extends CommandName> =
+  (typeof Commands)[K][1] extends Reply<infer R> ? R : never
+export type CommandResponses = { [K in CommandName]: CommandResponse<K> }
+/** Handlers for some of the commands, as a domain's handler module offers them. */
+export type CommandHandlers<K extends CommandName> = {
+  [P in K]: (payload: CommandPayload<P>) => Promise<Result<CommandResponse<P>>>
+}
+export type CoreCommand = keyof typeof coreCommands
+export type CollectionCommand = keyof typeof collectionCommands
+export type StreamCommand = keyof typeof streamCommands
+export type TimelineCommand = keyof typeof timelineCommands
+export type RunCommand = keyof typeof runCommands
+export type JobCommand = keyof typeof jobCommands
+export type DraftCommand = keyof typeof draftCommands
+export type WorkspaceCommand = keyof typeof workspaceCommands
+
+export type EventName = keyof typeof Events
+export type EventPayloads = { [E in EventName]: (typeof Events)[E] extends Reply<infer P> ? P : never }
 /** One event as it travels from the engine to a host and on to the renderer. */
 export type HostEvent = { [E in EventName]: { name: E; payload: EventPayloads[E] } }[EventName]
 
-export const COMMAND_NAMES = Object.keys(commandSchemas) as CommandName[]
+export const COMMAND_NAMES = Object.keys(Commands) as CommandName[]
+export const EVENT_NAMES = Object.keys(Events) as EventName[]
+
+/** Each command's payload schema, by name (what the dispatcher validates with). */
+export const commandSchemas = Object.fromEntries(COMMAND_NAMES.map((name) => [name, Commands[name][0]])) as {
+  [K in CommandName]: (typeof Commands)[K][0]
+}
 
 /** How a refusal names an unknown command: only something shaped like a command name is echoed (a log must
  * not repeat arbitrary text a caller sent, which could be a secret or a forged log line). */
@@ -143,7 +280,7 @@ export function describeCommandName(name: unknown): string {
 }
 
 export function isCommandName(name: unknown): name is CommandName {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commandSchemas, name)
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(Commands, name)
 }
 
 /** The browser host's WebSocket path and its message frames. */
@@ -151,7 +288,7 @@ export const WEB_API_PATH = '/api'
 export type WireMessage =
   | { kind: 'call'; id: number; name: string; payload: unknown }
   | { kind: 'reply'; id: number; result: Result<unknown> }
-  | { kind: 'event'; name: EventName; payload: unknown }
+  | ({ kind: 'event' } & HostEvent)
 
 /** What `window.api` offers the renderer, in every host. */
 export interface FlightdeckApi {

@@ -14,40 +14,40 @@ export const MAX_SNAPSHOT_RESULTS = 1000
 /** `run.progress` goes out at most this often per run. */
 export const RUN_PROGRESS_EVERY_MS = 100
 
-export const runCommandSchemas = {
-  /** Plan the run (reading the collection now), start it and answer at once; progress comes as events. */
-  'run.start': z
-    .object({
-      /** The collection folder. */
-      dir: z.string().min(1).max(4096),
-      /** '' for the whole collection, a folder, or one request file (dependencies are pulled in). */
-      path: z.string().max(4096),
-      /** An environment id (a file stem in `environments/`). */
-      env: z.string().max(256).optional(),
-      concurrency: z.number().int().min(1).max(1000),
-      /** With a data file: passes over all of its rows. */
-      iterations: z.number().int().min(1).max(100_000),
-      /** Wait this long between starting two requests. */
-      delayMs: z.number().int().min(0).max(3_600_000).optional(),
-      /** Start at most this many requests per second. */
-      ratePerSecond: z.number().positive().max(1_000_000).optional(),
-      /**
-       * A CSV (with a header row) or JSON (an array of objects) file whose rows become variables; a relative
-       * path is taken from the collection folder.
-       */
-      dataFile: z.string().min(1).max(4096).optional(),
-      /** Stop starting new requests after the first failure. */
-      bail: z.boolean().optional(),
-      /**
-       * When a step uses `{{$webhook}}` and the engine's webhook inbox is not listening, it is started on
-       * 127.0.0.1 at this port (0 or absent: a free one) and left running. A running inbox is used as it is.
-       */
-      webhookPort: z.number().int().min(0).max(65_535).optional(),
-    })
-    .strict(),
-  'run.cancel': z.object({ runId }).strict(),
-  'run.get': z.object({ runId }).strict(),
-} as const
+/** Plan the run (reading the collection now), start it and answer at once; progress comes as events. */
+export const runStartPayload = z
+  .object({
+    /** The collection folder. */
+    dir: z.string().min(1).max(4096),
+    /** '' for the whole collection, a folder, or one request file (dependencies are pulled in). */
+    path: z.string().max(4096),
+    /** An environment id (a file stem in `environments/`). */
+    env: z.string().max(256).optional(),
+    concurrency: z.number().int().min(1).max(1000),
+    /** With a data file: passes over all of its rows. */
+    iterations: z.number().int().min(1).max(100_000),
+    /** Wait this long between starting two requests. */
+    delayMs: z.number().int().min(0).max(3_600_000).optional(),
+    /** Start at most this many requests per second. */
+    ratePerSecond: z.number().positive().max(1_000_000).optional(),
+    /**
+     * A CSV (with a header row) or JSON (an array of objects) file whose rows become variables; a relative
+     * path is taken from the collection folder.
+     */
+    dataFile: z.string().min(1).max(4096).optional(),
+    /** Stop starting new requests after the first failure. */
+    bail: z.boolean().optional(),
+    /**
+     * When a step uses `{{$webhook}}` and the engine's webhook inbox is not listening, it is started on
+     * 127.0.0.1 at this port (0 or absent: a free one) and left running. A running inbox is used as it is.
+     */
+    webhookPort: z.number().int().min(0).max(65_535).optional(),
+  })
+  .strict()
+
+export const runCancelPayload = z.object({ runId }).strict()
+
+export const runGetPayload = z.object({ runId }).strict()
 
 export interface AssertionOutcome {
   /** The assertion in words, e.g. `status equals 200`. */
@@ -178,12 +178,6 @@ export interface RunProgressEvent {
   results: StepResultSummary[]
   /** On the last event of a run only. */
   finished?: RunFinished
-}
-
-export interface RunCommandResponses {
-  'run.start': { runId: string; total: number; webhookInbox?: RunWebhookInbox }
-  'run.cancel': { cancelled: boolean }
-  'run.get': RunSnapshot
 }
 
 export interface RunEventPayloads {

@@ -79,74 +79,68 @@ export const streamFilterSchema = z
   })
   .strict()
 
-export const streamCommandSchemas = {
-  'sse.open': z
-    .object({
-      request: requestSpecSchema,
-      stream: sseOpenOptionsSchema.partial().optional(),
-      ...streamScope,
-    })
-    .strict(),
-  'ws.open': z
-    .object({
-      url: z.string().max(64 * 1024),
-      headers: z.array(keyValueSchema).max(1000),
-      protocols: z.array(subprotocol).max(32),
-      options: wsOpenOptionsSchema.partial().optional(),
-      ...streamScope,
-    })
-    .strict(),
-  'ws.send': z
-    .object({
-      sid,
-      /** `json` is sent as text once it parses. `binary` takes hex or base64 in `data`, or a file `path`. */
-      kind: z.enum(['text', 'json', 'binary']),
-      data: z
-        .string()
-        .max(128 * 1024 * 1024)
-        .optional(),
-      encoding: z.enum(['utf8', 'hex', 'base64']).optional(),
-      path: z.string().min(1).max(4096).optional(),
-      /** Resolve `{{variables}}` in text and JSON messages (a saved message sent from a request's tab). */
-      resolve: z.boolean().optional(),
-      /** The scope `resolve` uses: the request's collection, file and environment. */
-      context: requestContextSchema.optional(),
-    })
-    .strict(),
-  'ws.ping': z.object({ sid, data: z.string().max(125).optional() }).strict(),
-  'ws.close': z
-    .object({
-      sid,
-      code: z.number().int().min(1000).max(4999).optional(),
-      reason: z.string().max(123).optional(),
-    })
-    .strict(),
-  'stream.read': z
-    .object({
-      sid,
-      from: z.number().int().min(0),
-      count: z.number().int().min(1).max(MAX_STREAM_READ),
-      maxData: z.number().int().min(0).max(MAX_STREAM_ENTRY_DATA).optional(),
-      filter: streamFilterSchema.optional(),
-    })
-    .strict(),
-  'stream.data': z
-    .object({
-      sid,
-      seq: z.number().int().min(0),
-      offset: z.number().int().min(0),
-      length: z.number().int().min(0).max(MAX_BODY_READ),
-      encoding: z.enum(['utf8', 'base64', 'hex']),
-    })
-    .strict(),
-} as const
+export const sseOpenPayload = z
+  .object({
+    request: requestSpecSchema,
+    stream: sseOpenOptionsSchema.partial().optional(),
+    ...streamScope,
+  })
+  .strict()
 
-export interface StreamCommandResponses {
-  'sse.open': { sid: string }
-  'ws.open': { sid: string }
-  'ws.send': { seq: number; size: number }
-  'ws.ping': { seq: number }
-  'ws.close': { closing: boolean }
-  'stream.read': StreamPage
-  'stream.data': StreamData
-}
+export const wsOpenPayload = z
+  .object({
+    url: z.string().max(64 * 1024),
+    headers: z.array(keyValueSchema).max(1000),
+    protocols: z.array(subprotocol).max(32),
+    options: wsOpenOptionsSchema.partial().optional(),
+    ...streamScope,
+  })
+  .strict()
+
+export const wsSendPayload = z
+  .object({
+    sid,
+    /** `json` is sent as text once it parses. `binary` takes hex or base64 in `data`, or a file `path`. */
+    kind: z.enum(['text', 'json', 'binary']),
+    data: z
+      .string()
+      .max(128 * 1024 * 1024)
+      .optional(),
+    encoding: z.enum(['utf8', 'hex', 'base64']).optional(),
+    path: z.string().min(1).max(4096).optional(),
+    /** Resolve `{{variables}}` in text and JSON messages (a saved message sent from a request's tab). */
+    resolve: z.boolean().optional(),
+    /** The scope `resolve` uses: the request's collection, file and environment. */
+    context: requestContextSchema.optional(),
+  })
+  .strict()
+
+export const wsPingPayload = z.object({ sid, data: z.string().max(125).optional() }).strict()
+
+export const wsClosePayload = z
+  .object({
+    sid,
+    code: z.number().int().min(1000).max(4999).optional(),
+    reason: z.string().max(123).optional(),
+  })
+  .strict()
+
+export const streamReadPayload = z
+  .object({
+    sid,
+    from: z.number().int().min(0),
+    count: z.number().int().min(1).max(MAX_STREAM_READ),
+    maxData: z.number().int().min(0).max(MAX_STREAM_ENTRY_DATA).optional(),
+    filter: streamFilterSchema.optional(),
+  })
+  .strict()
+
+export const streamDataPayload = z
+  .object({
+    sid,
+    seq: z.number().int().min(0),
+    offset: z.number().int().min(0),
+    length: z.number().int().min(0).max(MAX_BODY_READ),
+    encoding: z.enum(['utf8', 'base64', 'hex']),
+  })
+  .strict()

@@ -54,26 +54,30 @@ export const workspaceSchema = z
   .strict()
 export type Workspace = z.infer<typeof workspaceSchema>
 
-export const workspaceCommandSchemas = {
-  /** The workspace saved last (null when there is none), and the last session's timeline if one was kept. */
-  'workspace.get': z.object({}).strict(),
-  /** Replace the saved workspace (an atomic write of workspace-tabs.json in the config dir). */
-  'workspace.save': z.object({ workspace: workspaceSchema }).strict(),
-  /** Put the last session's timeline (kept as a HAR when the engine stopped) on the timeline, read-only. */
-  'workspace.openLastSession': z.object({}).strict(),
-  /**
-   * The timeline as the engine remembers it, to rebuild the rows after a reload: per session its queued event
-   * and the latest event of each kind, oldest session first, `MAX_REPLAY_PAGE` sessions a page from `from`.
-   */
-  'timeline.replay': z
-    .object({
-      from: z.number().int().min(0).optional(),
-      limit: z.number().int().min(1).max(MAX_REPLAY_PAGE).optional(),
-    })
-    .strict(),
-  /** Sessions the person cleared from the timeline: the engine stops replaying them (bodies stay until evicted). */
-  'timeline.forget': z.object({ sids: z.array(z.string().min(1).max(64)).max(MAX_FORGET) }).strict(),
-} as const
+/** The workspace saved last (null when there is none), and the last session's timeline if one was kept. */
+export const workspaceGetPayload = z.object({}).strict()
+
+/** Replace the saved workspace (an atomic write of workspace-tabs.json in the config dir). */
+export const workspaceSavePayload = z.object({ workspace: workspaceSchema }).strict()
+
+/** Put the last session's timeline (kept as a HAR when the engine stopped) on the timeline, read-only. */
+export const workspaceOpenLastSessionPayload = z.object({}).strict()
+
+/**
+ * The timeline as the engine remembers it, to rebuild the rows after a reload: per session its queued event
+ * and the latest event of each kind, oldest session first, `MAX_REPLAY_PAGE` sessions a page from `from`.
+ */
+export const timelineReplayPayload = z
+  .object({
+    from: z.number().int().min(0).optional(),
+    limit: z.number().int().min(1).max(MAX_REPLAY_PAGE).optional(),
+  })
+  .strict()
+
+/** Sessions the person cleared from the timeline: the engine stops replaying them (bodies stay until evicted). */
+export const timelineForgetPayload = z
+  .object({ sids: z.array(z.string().min(1).max(64)).max(MAX_FORGET) })
+  .strict()
 
 /** The last session's timeline, kept when the engine stopped. */
 export interface LastSessionInfo {
@@ -102,12 +106,4 @@ export interface TimelineReplayPage {
   next: number | null
   /** Sessions the engine no longer remembers (past its limit, oldest first). */
   forgotten: number
-}
-
-export interface WorkspaceCommandResponses {
-  'workspace.get': WorkspaceGetResult
-  'workspace.save': { bytes: number }
-  'workspace.openLastSession': { sids: string[]; skipped: number }
-  'timeline.replay': TimelineReplayPage
-  'timeline.forget': { forgotten: number }
 }

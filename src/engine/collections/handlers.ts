@@ -1,14 +1,13 @@
 import { basename } from 'node:path'
-import type { z } from 'zod'
 import { findNode, type AuthSpec, type RequestContext } from '../../shared/collection'
-import type { CollectionCommandResponses, collectionCommandSchemas } from '../../shared/collection-schemas'
+import type { CollectionCommand, CommandHandlers, CommandPayload } from '../../shared/contract'
 import { fail, ok, type Result } from '../../shared/result'
 import type { DynamicValues } from '../../shared/template'
 import { authChain, effectiveAuth } from '../send-rules/auth-chain'
 import { resolveForSend } from '../send-rules/variables'
 import type { AuthRunner } from '../auth/auth-runner'
 import { absPath, safeRel } from './store'
-import { COLLECTION_FILE, ENVIRONMENTS_DIR, FOLDER_FILE } from './collection-file-format'
+import { COLLECTION_FILE, ENVIRONMENTS_DIR, FOLDER_FILE } from './format'
 import * as store from './store'
 import { readRequestFile, stemOf } from './loader'
 import type { CollectionManager } from './manager'
@@ -17,11 +16,7 @@ import { confineBody, type FileScope } from '../files/confine'
 
 /** The service's handlers for the collection commands: validation happened already; this is the behaviour. */
 
-type Schemas = typeof collectionCommandSchemas
-type Name = keyof Schemas
-export type CollectionHandlers = {
-  [K in Name]: (payload: z.output<Schemas[K]>) => Promise<Result<CollectionCommandResponses[K]>>
-}
+export type CollectionHandlers = CommandHandlers<CollectionCommand>
 
 export interface CollectionHandlerDeps {
   manager: CollectionManager
@@ -31,14 +26,10 @@ export interface CollectionHandlerDeps {
   pickFolder?: () => Promise<string | null>
   /** `{{$webhook}}` for one send, and the link from its token to the send's session (the webhook inbox). */
   webhookValues?: () => { dyn: DynamicValues; bind(sids: readonly string[]): void }
-  importer?: (p: z.output<Schemas['import.run']>) => Promise<Result<CollectionCommandResponses['import.run']>>
+  importer?: CollectionHandlers['import.run']
   exporter?: {
-    collection(
-      p: z.output<Schemas['export.collection']>,
-    ): Promise<Result<CollectionCommandResponses['export.collection']>>
-    request(
-      p: z.output<Schemas['export.request']>,
-    ): Promise<Result<CollectionCommandResponses['export.request']>>
+    collection: CollectionHandlers['export.collection']
+    request: CollectionHandlers['export.request']
   }
 }
 
@@ -90,7 +81,7 @@ export function authChainFor(
  */
 export async function prepareRequest(
   manager: CollectionManager,
-  request: z.output<Schemas['request.send']>['request'],
+  request: CommandPayload<'request.send'>['request'],
   auth: AuthSpec,
   context: RequestContext | undefined,
   extra: readonly string[] = [],
@@ -309,8 +300,8 @@ export function createCollectionHandlers(input: CollectionHandlerDeps): Collecti
   const ready = deps.ready
   if (!ready) return handlers
   // Every command waits for the restore to finish, so a first `collection.list` already sees last session's folders.
-  const wrapped = {} as Record<Name, (p: never) => Promise<Result<unknown>>>
-  for (const name of Object.keys(handlers) as Name[]) {
+  const wrapped = {} as Record<CollectionCommand, (p: never) => Promise<Result<unknown>>>
+  for (const name of Object.keys(handlers) as CollectionCommand[]) {
     const h = handlers[name] as (p: never) => Promise<Result<unknown>>
     wrapped[name] = async (p) => {
       await ready

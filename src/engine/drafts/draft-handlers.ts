@@ -1,7 +1,6 @@
 import { homedir } from 'node:os'
-import type { z } from 'zod'
 import { emptySavedRequest } from '../../shared/collection'
-import type { DraftCommandResponses, draftCommandSchemas } from '../../shared/draft-schemas'
+import type { CommandHandlers, DraftCommand } from '../../shared/contract'
 import { fail, ok, type Result } from '../../shared/result'
 import { effectiveAuth } from '../send-rules/auth-chain'
 import { authChainFor } from '../collections/handlers'
@@ -11,10 +10,7 @@ import { importCurl } from '../importers/curl'
 import { ImportError } from '../importers/plan'
 import { completePath } from './path-completion'
 
-type Schemas = typeof draftCommandSchemas
-type DraftHandlers = {
-  [K in keyof Schemas]: (p: z.output<Schemas[K]>) => Promise<Result<DraftCommandResponses[K]>>
-}
+type DraftHandlers = CommandHandlers<DraftCommand>
 
 /** `draft.*`: the request being edited, as pasted in (curl) and as copied out (code), with no file involved. */
 export interface DraftHandlerOptions {

@@ -1,7 +1,5 @@
-import type { z } from 'zod'
-import type { AsyncCommandResponses, asyncCommandSchemas } from '../../shared/async-schemas'
 import type { AuthSpec, RequestContext } from '../../shared/collection'
-import type { SendResult } from '../../shared/contract'
+import type { CommandHandlers, JobCommand, SendResult } from '../../shared/contract'
 import type { RequestSpec } from '../../shared/request'
 import { fail, ok, type Result } from '../../shared/result'
 import type { DynamicValues } from '../../shared/template'
@@ -21,11 +19,7 @@ import { longPoll, longPollOptions } from './long-poll'
  * it (the service's `session.cancel` asks here first).
  */
 
-type Schemas = typeof asyncCommandSchemas
-type Name = keyof Schemas
-export type AsyncHandlers = {
-  [K in Name]: (payload: z.output<Schemas[K]>) => Promise<Result<AsyncCommandResponses[K]>>
-}
+export type AsyncHandlers = CommandHandlers<JobCommand>
 
 export interface AsyncDeps {
   http: HttpEngine

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
-import type { z } from 'zod'
 import type { Assertion, WebhookAssertion } from '../../shared/collection'
+import type { CommandPayload } from '../../shared/contract'
 import { fail, ok, type Result } from '../../shared/result'
 import {
   MAX_SNAPSHOT_RESULTS,
@@ -10,7 +10,6 @@ import {
   type RunProgressEvent,
   type RunSnapshot,
   type RunWebhookInbox,
-  type runCommandSchemas,
   type StepResultSummary,
 } from '../../shared/run-schemas'
 import type { AuthRunner } from '../auth/auth-runner'
@@ -29,7 +28,7 @@ import type { WebhookInbox } from '../webhooks/webhook-inbox'
  * statistics), answers `run.get` and `run.cancel`. The CLI waits on `wait()` for the full report.
  */
 
-type StartPayload = z.output<(typeof runCommandSchemas)['run.start']>
+type StartPayload = CommandPayload<'run.start'>
 
 export interface RunManagerDeps {
   http: HttpEngine

@@ -1,14 +1,10 @@
 import { basename, isAbsolute } from 'node:path'
-import type { CommandName, CommandRequest, CommandResponses } from '../../shared/contract'
+import type { CommandHandlers, TimelineCommand } from '../../shared/contract'
 import { fail, ok, type Result } from '../../shared/result'
-import type { TimelineCommandResponses } from '../../shared/timeline-schemas'
 import type { BodyViews } from '../body-view/body-views'
 import type { BodyStore } from '../http/body-store'
 
-type TimelineCommand = keyof TimelineCommandResponses & CommandName
-type Handlers = {
-  [K in TimelineCommand]: (payload: CommandRequest<K>) => Promise<Result<CommandResponses[K]>>
-}
+type Handlers = CommandHandlers<TimelineCommand>
 
 export interface TimelineHandlerDeps {
   bodies: BodyStore

@@ -1,15 +1,11 @@
 import { mkdir } from 'node:fs/promises'
-import type { z } from 'zod'
 import { fail, ok, type Result } from '../../shared/result'
-import type { WorkspaceCommandResponses, workspaceCommandSchemas } from '../../shared/workspace-schemas'
+import type { CommandHandlers, WorkspaceCommand } from '../../shared/contract'
 import type { TimelineJournal } from '../sessions/timeline-journal'
 import { readLastSessionHar } from './last-session'
 import { readLastSessionInfo, readWorkspace, writeWorkspace } from './workspace-store'
 
-type Schemas = typeof workspaceCommandSchemas
-type WorkspaceHandlers = {
-  [K in keyof Schemas]: (p: z.output<Schemas[K]>) => Promise<Result<WorkspaceCommandResponses[K]>>
-}
+type WorkspaceHandlers = CommandHandlers<WorkspaceCommand>
 
 export interface WorkspaceHandlerDeps {
   configDir: string
