@@ -126,25 +126,28 @@ function BodyViewer({ fileName }: { fileName: string }) {
             </button>
           </span>
         ) : null}
+        {viewer.mode === 'pretty' || viewer.mode === 'raw' ? <SearchBar /> : null}
         <span className="spacer" />
-        <button
-          type="button"
-          className="secondary-button small"
-          title="Copy the whole body, as received"
-          onClick={() => void copyBody(viewer.bodyId, viewer.size)}
-        >
-          Copy
-        </button>
-        <button
-          type="button"
-          className="secondary-button small"
-          onClick={() => void saveBody(fileName, viewer.bodyId)}
-        >
-          Save…
-        </button>
+        {/* One group, so a narrow pane wraps Copy and Save… together, never one of them alone. */}
+        <span className="body-actions">
+          <button
+            type="button"
+            className="secondary-button small"
+            title="Copy the whole body, as received"
+            onClick={() => void copyBody(viewer.bodyId, viewer.size)}
+          >
+            Copy
+          </button>
+          <button
+            type="button"
+            className="secondary-button small"
+            onClick={() => void saveBody(fileName, viewer.bodyId)}
+          >
+            Save…
+          </button>
+        </span>
       </div>
       <CopyNote bodyId={viewer.bodyId} />
-      {viewer.mode === 'pretty' || viewer.mode === 'raw' ? <SearchBar /> : null}
       <IndentCapNote />
       {viewer.invalid && viewer.mode === 'raw' ? (
         <p className="muted small body-note">
