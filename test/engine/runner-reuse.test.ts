@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runSteps, type RunStep } from '../../src/engine/runner/runner'
+import type { RunStep } from '../../src/engine/runner/run-step'
+import { runSteps } from '../../src/engine/runner/runner'
 import type { EngineService } from '../../src/engine/service'
 import { makeService, spec } from './helpers'
 

@@ -13,7 +13,7 @@ import { readRequestFile, stemOf } from '../collections/loader'
 import type { CollectionManager } from '../collections/manager'
 import { COLLECTION_FILE, ENVIRONMENTS_DIR } from '../collections/collection-file-format'
 import { absPath } from '../collections/store'
-import type { RunStep } from './runner'
+import type { RunStep } from './run-step'
 
 /**
  * A run's plan: the requests under a collection path ('' = all, a folder, or one request) as runner steps, in

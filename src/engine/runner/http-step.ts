@@ -1,0 +1,248 @@
+import { performance } from 'node:perf_hooks'
+import { WEBHOOK_NOT_RUNNING } from '../../shared/async-schemas'
+import type { AuthSpec } from '../../shared/collection'
+import type { SendResult } from '../../shared/contract'
+import type { RequestSpec } from '../../shared/request'
+import type { Result } from '../../shared/result'
+import type { DoneEvent, HeaderList } from '../../shared/timeline'
+import { abortableSleep } from '../abortable-sleep'
+import { applySimpleAuth } from '../auth/apply-auth'
+import type { ExchangeResult, HttpEngine, SessionLink } from '../http/http-engine'
+import type { WebhookExpectation, WebhookInbox } from '../webhooks/webhook-inbox'
+import type { WebhookValues } from '../webhooks/webhook-values'
+import { runJobStep, type JobStepOutcome } from './job-step'
+import { MAX_SCAN, runAssertions, runExtractions } from './checks'
+import {
+  failed,
+  NOTHING,
+  result,
+  type InternalOptions,
+  type RunStep,
+  type StepRun,
+  type WebhookOutcome,
+} from './run-step'
+import type { Pacer } from './pacing'
+import { waitForCall } from './webhook-wait'
+
+/**
+ * A run's HTTP step: sent with retries, its job followed when it starts one, its response checked, then its
+ * webhook call waited for when the step asks for one.
+ */
+
+/** An HTTP step with its request resolved; `fixed`: the spec is the step's cached one (auth applied). */
+export async function httpStep(
+  http: HttpEngine,
+  step: RunStep,
+  iteration: number,
+  spec: RequestSpec,
+  auth: AuthSpec,
+  pacer: Pacer,
+  options: InternalOptions,
+  hook: WebhookValues | undefined,
+  inbox: WebhookInbox | undefined,
+  fixed: boolean,
+): Promise<StepRun> {
+  const wait = step.waitForWebhook
+  if (wait && (!inbox || !hook || hook.token === undefined)) {
+    const error = {
+      code: 'invalid_request',
+      message: hook
+        ? 'waitForWebhook: the request does not use {{$webhook}}, so no call can be matched to it'
+        : WEBHOOK_NOT_RUNNING,
+    }
+    return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
+  }
+  // Listen before sending: a callback can come before the response has been read.
+  const expectation = wait && inbox && hook?.token ? inbox.expect(hook.token) : undefined
+  try {
+    return await exchange(http, step, iteration, spec, auth, pacer, options, hook, expectation, fixed)
+  } finally {
+    expectation?.dispose()
+  }
+}
+
+/** An HTTP step: send (with retries), check the response, then wait for its webhook call when asked. */
+async function exchange(
+  http: HttpEngine,
+  step: RunStep,
+  iteration: number,
+  spec: RequestSpec,
+  auth: AuthSpec,
+  pacer: Pacer,
+  options: InternalOptions,
+  hook: WebhookValues | undefined,
+  expectation: WebhookExpectation | undefined,
+  fixed: boolean,
+): Promise<StepRun> {
+  const signal = options.signal
+  const authorized = (
+    s: RequestSpec,
+    link: SessionLink | undefined,
+  ): Promise<Result<SendResult>> | Result<SendResult> =>
+    options.auth && (auth.type === 'digest' || auth.type === 'oauth2')
+      ? options.auth.send(s, auth, 1, link)
+      : http.send(applySimpleAuth(s, auth), 1, link)
+  const send = (link: SessionLink | undefined): Promise<Result<SendResult>> | Result<SendResult> =>
+    fixed ? http.send(spec, 1, link, true) : authorized(spec, link)
+  const policy = step.retry
+  let attempts = 0
+  const sids: string[] = []
+  let backoff = policy?.backoffMs ?? 0
+  for (;;) {
+    if (pacer.paced) await pacer.next()
+    attempts++
+    const first = sids[0]
+    const prev = sids[sids.length - 1]
+    const link: SessionLink = {
+      name: step.name,
+      ...(first ? { lane: first, ...(prev ? { initiator: prev } : {}) } : {}),
+    }
+    const sentAt = performance.now()
+    const sent = await send(link)
+    if (!sent.ok)
+      return {
+        result: failed(step, iteration, sids, attempts, sent.error, []),
+        extracted: NOTHING,
+      }
+    const sid = sent.value.sids[0] as string
+    // The call that comes back is drawn as caused by the step's first request (later attempts share its lane).
+    if (sids.length === 0) hook?.bind([sid])
+    sids.push(sid)
+    // Cancelling the run cancels the requests in flight too; they end as cancelled on the timeline.
+    options.inFlight.add(sid)
+    if (signal?.aborted) http.cancel(sid)
+    let outcome
+    try {
+      outcome = await http.waitFor(sid)
+    } finally {
+      options.inFlight.delete(sid)
+    }
+    const final = outcome.final
+    const retriable =
+      policy !== undefined &&
+      attempts <= policy.retries &&
+      !signal?.aborted &&
+      ((final.type === 'error' && policy.onNetworkError) ||
+        (final.type === 'done' && policy.onStatus.includes(final.status)))
+    if (retriable && policy) {
+      await abortableSleep(backoff, signal)
+      backoff = Math.min(policy.maxBackoffMs, backoff * policy.factor)
+      continue
+    }
+    if (final.type !== 'done') {
+      const error =
+        final.type === 'error'
+          ? { code: final.code, message: final.message }
+          : { code: 'cancelled', message: 'Cancelled' }
+      return {
+        result: failed(step, iteration, sids, attempts, error, [], final.timings.time),
+        extracted: NOTHING,
+      }
+    }
+    let answer = outcome
+    let job: JobStepOutcome | undefined
+    if (step.followJob || step.longPoll) {
+      const j = await runJobStep(http, {
+        ...(step.followJob ? { follow: step.followJob } : {}),
+        ...(step.longPoll ? { longPoll: step.longPoll } : {}),
+        spec,
+        send: authorized,
+        startSid: sid,
+        sentAt,
+        lane: sids[0] ?? sid,
+        signal,
+        inFlight: options.inFlight,
+      })
+      job = j.job
+      const lastDone = j.last?.final.type === 'done' ? j.last : undefined
+      const error =
+        j.error ??
+        (lastDone ? undefined : { code: 'network', message: `No request got an answer: ${j.job.message}` })
+      if (error || !lastDone || !j.job.done) {
+        // The job did not end as the step needs: that is the step's outcome (its checks are not run).
+        const r = error
+          ? failed(step, iteration, sids, attempts, error, [], j.job.durationMs)
+          : result(
+              step,
+              iteration,
+              sids,
+              attempts,
+              lastStatus(lastDone),
+              undefined,
+              j.job.durationMs,
+              false,
+              [],
+              [],
+              [],
+            )
+        r.job = j.job
+        return { result: r, extracted: NOTHING }
+      }
+      answer = lastDone
+    }
+    const answered = answer.final as DoneEvent
+    const respondedAt = performance.now()
+    const view = await responseView(http, answered, answer.events, needsBody(step))
+    const assertions = runAssertions(step.assertions, view)
+    const { values, missing } = runExtractions(step.extract, view)
+    let passed = assertions.every((a) => a.passed) && missing.length === 0
+    let webhook: WebhookOutcome | undefined
+    // A response that already failed the step is not worth waiting on.
+    if (passed && expectation && step.waitForWebhook && options.webhooks) {
+      const w = await waitForCall(options.webhooks, expectation, step.waitForWebhook, respondedAt, signal)
+      webhook = w.outcome
+      for (const [k, v] of w.values) values.set(k, v)
+      missing.push(...w.missing)
+      passed = w.passed
+    }
+    const r = result(
+      step,
+      iteration,
+      sids,
+      attempts,
+      answered.status,
+      undefined,
+      job ? job.durationMs : final.timings.time,
+      passed,
+      assertions,
+      missing,
+      [],
+    )
+    if (webhook) r.webhook = webhook
+    if (job) r.job = job
+    return { result: r, extracted: values }
+  }
+}
+
+const lastStatus = (r: ExchangeResult | undefined): number | undefined =>
+  r?.final.type === 'done' ? r.final.status : undefined
+
+/** Only steps that look into the body pay for reading it back from the body store. */
+function needsBody(step: RunStep): boolean {
+  return (
+    step.assertions.some((a) => a.kind === 'json' || a.kind === 'body-contains') ||
+    step.extract.some((x) => x.from !== 'header')
+  )
+}
+
+async function responseView(
+  http: HttpEngine,
+  done: DoneEvent,
+  events: readonly { type: string }[],
+  withBody: boolean,
+): Promise<{
+  done: DoneEvent
+  headers: HeaderList
+  body: string
+}> {
+  let headers: HeaderList = []
+  for (const e of events) {
+    const h = e as { type: string; sid?: string; headers?: HeaderList }
+    if (h.type === 'response-headers' && h.sid === done.sid && h.headers) headers = h.headers
+  }
+  const read =
+    withBody && done.body.size > 0
+      ? await http.bodies.read(done.body.id, 0, Math.min(done.body.size, MAX_SCAN), 'utf8')
+      : null
+  return { done, headers, body: read?.ok ? read.value.data : '' }
+}

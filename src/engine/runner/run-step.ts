@@ -1,0 +1,184 @@
+import type { AuthSpec, RequestKind, StopSpec, WaitForWebhookSpec } from '../../shared/collection'
+import type { FollowOptionsSpec, LongPollOptionsSpec } from '../../shared/job-options'
+import type { RequestSpec } from '../../shared/request'
+import type { AuthRunner } from '../auth/auth-runner'
+import type { FileScope } from '../files/confine'
+import type { WebhookInbox } from '../webhooks/webhook-inbox'
+import type { JobStepOutcome } from './job-step'
+import type { StreamDeps } from './stream-step'
+import type { Assertion, AssertionResult, Extraction, WebhookAssertionResult } from './checks'
+import type { RunStats } from './stats'
+
+/** A runner step and what it reports: the shapes the run, the run manager and the reports share. */
+
+export interface RetryPolicy {
+  /** How many times to try again after the first attempt. */
+  retries: number
+  onNetworkError: boolean
+  onStatus: number[]
+  backoffMs: number
+  factor: number
+  maxBackoffMs: number
+}
+
+export interface RunStep {
+  id: string
+  name: string
+  /** The request file in its collection ('' for steps built by hand). */
+  path?: string
+  /** `http` (the default), or a stream step that opens an SSE/WebSocket session and ends on `stop`. */
+  kind?: RequestKind
+  /** Templates unresolved: variables are resolved when the step starts, with that iteration's values. */
+  request: RequestSpec
+  /** The effective auth (inheritance already applied), templates unresolved. */
+  auth?: AuthSpec
+  /** The step's own variable scope (collection, folders, environment); iteration values override it. */
+  variables?: ReadonlyMap<string, string>
+  /** WebSocket: subprotocols, and texts sent once the connection opens. */
+  protocols?: string[]
+  messages?: string[]
+  stop?: StopSpec
+  assertions: Assertion[]
+  extract: Extraction[]
+  retry?: RetryPolicy
+  dependsOn?: string[]
+  /** HTTP steps: after the response, wait for the webhook call carrying this step's `{{$webhook}}` token. */
+  waitForWebhook?: WaitForWebhookSpec
+  /** HTTP steps: after the response, follow the job it started; the checks apply to the last poll's answer. */
+  followJob?: FollowOptionsSpec
+  /** HTTP steps: send again as soon as it answers, until `until` matches; the checks apply to the last answer. */
+  longPoll?: LongPollOptionsSpec
+}
+
+export interface RunOptions {
+  concurrency: number
+  iterations: number
+  /** Wait this long between starting two requests. */
+  delayMs?: number
+  /** Start at most this many requests per second. */
+  ratePerSecond?: number
+  /** Rows whose columns become variables; iteration i uses row i mod rows. */
+  data?: Record<string, string>[]
+  variables?: ReadonlyMap<string, string>
+  /** Stop starting new work after the first failure. */
+  bail?: boolean
+  signal?: AbortSignal
+  onResult?: (r: StepResult) => void
+  /** Digest and OAuth 2.0 requests go through this (their token/challenge exchanges); others are sent directly. */
+  auth?: AuthRunner
+  /** Needed for SSE and WebSocket steps. */
+  streams?: StreamDeps
+  /** `{{$webhook}}` and `waitForWebhook` need a listening inbox; without one `{{$webhook}}` is unknown. */
+  webhooks?: WebhookInbox
+  /** The collection's folder and the folders the user allowed: body files may come from nowhere else. */
+  files?: FileScope
+}
+
+/** A step's wait for its webhook call. */
+export interface WebhookOutcome {
+  timeoutMs: number
+  /** The call, when one came: its session on the timeline, and how long after the response it came. */
+  call?: { id: string; method: string; path: string; waitedMs: number }
+  /** Why there is no call: `No webhook call within N ms`, or the run was cancelled during the wait. */
+  missed?: string
+  assertions: WebhookAssertionResult[]
+}
+
+export interface StepResult {
+  stepId: string
+  name: string
+  path: string
+  iteration: number
+  /** The session of the last attempt; earlier attempts are on its lane. */
+  sid: string | undefined
+  /** Every attempt's session, first to last. */
+  sids: string[]
+  attempts: number
+  status: number | undefined
+  error: { code: string; message: string } | undefined
+  timeMs: number
+  /** Wall-clock ms when the step finished. */
+  endedAt: number
+  passed: boolean
+  assertions: AssertionResult[]
+  /** Extractions that found nothing. */
+  missing: string[]
+  /** Variables used that had no value. */
+  unknown: string[]
+  /** Steps with `waitForWebhook` whose response passed: the wait and the checks on the call. */
+  webhook?: WebhookOutcome
+  /** Steps with `followJob` or `longPoll`: how the job went (then `status` and `timeMs` are the job's). */
+  job?: JobStepOutcome
+}
+
+export interface RunReport {
+  results: StepResult[]
+  stats: RunStats
+  bailed: boolean
+  cancelled: boolean
+  durationMs: number
+}
+
+/** The run's own options: its signal, the HTTP sessions in flight (cancelled with the run), and each step's
+ * reusable resolved request. */
+export type InternalOptions = RunOptions & { inFlight: Set<string>; resolved: Map<RunStep, FixedRequest> }
+
+/** A step's request resolved with `vars` (auth applied), which used no dynamic value. */
+export interface FixedRequest {
+  vars: ReadonlyMap<string, string>
+  spec: RequestSpec
+  auth: AuthSpec
+}
+
+/** What a step's run hands back: its result and the values it extracted for the steps after it. */
+export interface StepRun {
+  result: StepResult
+  extracted: ReadonlyMap<string, string>
+}
+
+export const NOTHING: ReadonlyMap<string, string> = new Map()
+
+/** Every result has the same shape, built in one literal (this runs once per request of a run). */
+export function result(
+  step: RunStep,
+  iteration: number,
+  sids: string[],
+  attempts: number,
+  status: number | undefined,
+  error: StepResult['error'],
+  timeMs: number,
+  passed: boolean,
+  assertions: AssertionResult[],
+  missing: string[],
+  unknown: string[],
+): StepResult {
+  return {
+    stepId: step.id,
+    name: step.name,
+    path: step.path ?? '',
+    iteration,
+    sid: sids[sids.length - 1],
+    sids,
+    attempts,
+    status,
+    error,
+    timeMs,
+    endedAt: Date.now(),
+    passed,
+    assertions,
+    missing,
+    unknown,
+  }
+}
+
+export function failed(
+  step: RunStep,
+  iteration: number,
+  sids: string[],
+  attempts: number,
+  error: { code: string; message: string },
+  unknown: string[],
+  timeMs = 0,
+): StepResult {
+  return result(step, iteration, sids, attempts, undefined, error, timeMs, false, [], [], unknown)
+}

@@ -1,0 +1,66 @@
+import type { WaitForWebhookSpec } from '../../shared/collection'
+import type { WebhookExpectation, WebhookInbox } from '../webhooks/webhook-inbox'
+import { MAX_SCAN, runExtractions, runWebhookAssertions } from './checks'
+import { NOTHING, type WebhookOutcome } from './run-step'
+
+/** Wait (from the response on) for the step's webhook call, then check it and take values from it. */
+export async function waitForCall(
+  inbox: WebhookInbox,
+  expectation: WebhookExpectation,
+  wait: WaitForWebhookSpec,
+  respondedAt: number,
+  signal: AbortSignal | undefined,
+): Promise<{
+  outcome: WebhookOutcome
+  values: ReadonlyMap<string, string>
+  missing: string[]
+  passed: boolean
+}> {
+  const got = await expectation.next(wait.timeoutMs, signal)
+  if (!got) {
+    // Not an error (the request got its response): a check that failed, as a wrong status is.
+    const missed =
+      signal?.aborted === true
+        ? 'Cancelled while waiting for a webhook call'
+        : `No webhook call within ${wait.timeoutMs} ms`
+    return {
+      outcome: { timeoutMs: wait.timeoutMs, missed, assertions: [] },
+      values: NOTHING,
+      missing: [],
+      passed: false,
+    }
+  }
+  const { call } = got
+  const checks = wait.assertions ?? []
+  const extract = wait.extract ?? []
+  const withBody =
+    call.body.size > 0 &&
+    (checks.some((a) => a.kind === 'json' || a.kind === 'body-contains') ||
+      extract.some((x) => x.from !== 'header'))
+  const read = withBody
+    ? await inbox.bodies.read(call.body.id, 0, Math.min(call.body.size, MAX_SCAN), 'utf8')
+    : null
+  const view = {
+    method: call.method,
+    path: call.path,
+    headers: call.headers,
+    body: read?.ok ? read.value.data : '',
+  }
+  const assertions = runWebhookAssertions(checks, view)
+  const { values, missing } = runExtractions(extract, view)
+  return {
+    outcome: {
+      timeoutMs: wait.timeoutMs,
+      call: {
+        id: call.id,
+        method: call.method,
+        path: call.path,
+        waitedMs: Math.max(0, Math.round((got.at - respondedAt) * 1000) / 1000),
+      },
+      assertions,
+    },
+    values,
+    missing,
+    passed: assertions.every((a) => a.passed) && missing.length === 0,
+  }
+}
