@@ -4,9 +4,10 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { engineClient, until as untilFor } from './engine-client'
 import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
-import { isTabDirty } from '../../src/renderer/tabs/tabs-slice'
+import { isTabDirty } from '../../src/renderer/tabs/request-tab'
 import { createEngineService, type EngineService } from '../../src/engine/service'
 import { startJobServer, type JobServer } from '../fixtures/job-server'
+import { selectActiveDraft } from '../../src/renderer/tabs/active-draft'
 
 /**
  * The composer's After response choice belongs to each tab and is saved with its request (`followJob:` /
@@ -28,7 +29,7 @@ const file = (rel: string, text: string): void => {
 }
 const read = (rel: string): string => readFileSync(join(dir, rel), 'utf8')
 const activeTab = () => s().tabs.find((t) => t.id === s().activeTabId)!
-const dirty = () => isTabDirty(s(), activeTab())
+const dirty = () => isTabDirty(activeTab())
 
 const EXPORT = 'name: Export\nmethod: POST\nurl: "{{base}}/jobs?polls=2"\n'
 const STATUS = 'name: Status\nmethod: GET\nurl: "{{base}}/jobs/j1"\n'
@@ -65,21 +66,21 @@ describe('After response, per tab and saved with the request', () => {
   it('each tab has its own choice; an edit marks it unsaved; Ctrl/Cmd+S writes it; reopening shows it', async () => {
     await s().openRequest(dir, 'export.yaml')
     const exportTab = activeTab().id
-    expect(s().composer.after.mode).toBe('none')
+    expect(selectActiveDraft(s()).after.mode).toBe('none')
     expect(dirty()).toBe(false)
     s().setAfterResponse({ mode: 'follow', intervalMs: 20, maxPolls: 5 })
     expect(dirty()).toBe(true)
 
     // Another tab shows its own choice, and an unsaved new tab keeps one in memory.
     await s().openRequest(dir, 'status.yaml')
-    expect(s().composer.after.mode).toBe('none')
+    expect(selectActiveDraft(s()).after.mode).toBe('none')
     s().newTab()
     const scratch = activeTab().id
     s().setAfterResponse({ mode: 'long-poll', repeats: 7 })
     s().activateTab(exportTab)
-    expect(s().composer.after).toMatchObject({ mode: 'follow', intervalMs: 20, maxPolls: 5 })
+    expect(selectActiveDraft(s()).after).toMatchObject({ mode: 'follow', intervalMs: 20, maxPolls: 5 })
     s().activateTab(scratch)
-    expect(s().composer.after).toMatchObject({ mode: 'long-poll', repeats: 7 })
+    expect(selectActiveDraft(s()).after).toMatchObject({ mode: 'long-poll', repeats: 7 })
 
     s().activateTab(exportTab)
     await s().saveActiveTab()
@@ -94,7 +95,7 @@ describe('After response, per tab and saved with the request', () => {
 
     s().closeTab(exportTab)
     await s().openRequest(dir, 'export.yaml')
-    expect(s().composer.after).toMatchObject({
+    expect(selectActiveDraft(s()).after).toMatchObject({
       mode: 'follow',
       source: 'location',
       intervalMs: 20,
@@ -139,7 +140,7 @@ describe('After response, per tab and saved with the request', () => {
 
   it('what the panel does not show is kept: an untouched tab is clean, and an edit keeps the rest', async () => {
     await s().openRequest(dir, 'tuned.yaml')
-    expect(s().composer.after).toMatchObject({
+    expect(selectActiveDraft(s()).after).toMatchObject({
       mode: 'follow',
       untilStatus: '200',
       untilPath: '',

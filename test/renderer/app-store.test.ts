@@ -6,6 +6,7 @@ import { createLiveClock, driveLiveClock } from '../../src/renderer/store/live-c
 import { BODY_PAGE_BYTES } from '../../src/renderer/details/body-text'
 import { fakeClient } from './fake-client'
 import { freshHttpsExchange, queued, timings } from './event-builders'
+import { selectActiveDraft } from '../../src/renderer/tabs/active-draft'
 
 const flush = () => new Promise((r) => setTimeout(r, 0))
 
@@ -50,7 +51,7 @@ describe('composer', () => {
   it('keeps URL and params table in sync both ways', () => {
     const store = createAppStore(fakeClient().client)
     store.getState().setUrl('https://api.test/items?page=2&q=a%20b')
-    expect(store.getState().composer.params).toEqual([
+    expect(selectActiveDraft(store.getState()).params).toEqual([
       { name: 'page', value: '2', enabled: true },
       { name: 'q', value: 'a b', enabled: true },
     ])
@@ -58,9 +59,9 @@ describe('composer', () => {
       { name: 'page', value: '3', enabled: true },
       { name: 'q', value: 'a b', enabled: false },
     ])
-    expect(store.getState().composer.url).toBe('https://api.test/items?page=3')
+    expect(selectActiveDraft(store.getState()).url).toBe('https://api.test/items?page=3')
     store.getState().setUrl('https://api.test/items?page=4&x=1')
-    expect(store.getState().composer.params).toEqual([
+    expect(selectActiveDraft(store.getState()).params).toEqual([
       { name: 'page', value: '4', enabled: true },
       { name: 'q', value: 'a b', enabled: false },
       { name: 'x', value: '1', enabled: true },

@@ -61,15 +61,15 @@ describe('Max body', () => {
     }
     const draft = savedToDraft(req)
     expect(toRequestSpec(draft).options.maxBodyBytes).toBe(3 * MiB)
-    expect(draftToSaved(draft, req.auth, extrasOf(req), req.options).options).toEqual({
+    expect(draftToSaved(draft, extrasOf(req), req.options).options).toEqual({
       maxBodyBytes: 3 * MiB,
     })
     const plain = { ...emptySavedRequest('Plain'), url: 'http://127.0.0.1:1/' }
     const edited = savedToDraft(plain)
     expect(toRequestSpec(edited).options.maxBodyBytes, 'the default is the engine’s').toBeUndefined()
-    expect(draftToSaved(edited, plain.auth, extrasOf(plain), plain.options).options).toEqual({})
+    expect(draftToSaved(edited, extrasOf(plain), plain.options).options).toEqual({})
     edited.options.maxBodyBytes = 5 * MiB
-    expect(draftToSaved(edited, plain.auth, extrasOf(plain), plain.options).options).toEqual({
+    expect(draftToSaved(edited, extrasOf(plain), plain.options).options).toEqual({
       maxBodyBytes: 5 * MiB,
     })
   })

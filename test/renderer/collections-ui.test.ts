@@ -8,7 +8,7 @@ import {
 import { previewUrl, templatedTexts, variableHints } from '../../src/renderer/composer/variable-hints'
 import { filterTree } from '../../src/renderer/sidebar/tree-filter'
 import { draftToSaved, extrasOf, savedKey, savedToDraft } from '../../src/renderer/tabs/draft-convert'
-import { defaultRequestName } from '../../src/renderer/tabs/tabs-slice'
+import { defaultRequestName } from '../../src/renderer/tabs/request-tab'
 
 const vars: ScopedVariable[] = [
   { name: 'base', value: 'http://127.0.0.1:3000', secret: false, scope: 'collection', source: '' },
@@ -25,7 +25,7 @@ describe('variable hints', () => {
       headers: [{ name: 'X-Miss', value: '{{missing}}', enabled: true }],
     }
     const hints = variableHints(
-      templatedTexts(savedToDraft(req), { type: 'bearer', token: '{{token}}' }),
+      templatedTexts({ ...savedToDraft(req), auth: { type: 'bearer', token: '{{token}}' } }),
       vars,
     )
     expect(hints).toEqual([
@@ -112,7 +112,7 @@ describe('tabs and drafts', () => {
       options: { followRedirects: false, connectTimeoutMs: 500 },
       description: 'keeps',
     }
-    const back = draftToSaved(savedToDraft(req), req.auth, extrasOf(req), req.options)
+    const back = draftToSaved(savedToDraft(req), extrasOf(req), req.options)
     expect(back).toEqual(req)
     expect(savedKey(back)).toBe(savedKey(req))
   })

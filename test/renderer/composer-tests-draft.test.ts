@@ -49,7 +49,7 @@ const full: SavedRequest = {
 }
 
 const roundTrip = (req: SavedRequest) =>
-  draftToSaved(savedToDraft(req), req.auth, extrasOf(req), req.options, runFieldsOf(req))
+  draftToSaved(savedToDraft(req), extrasOf(req), req.options, runFieldsOf(req))
 
 describe('Tests tab draft', () => {
   it('a file with every kind of run field comes back exactly, and the tab is clean', () => {

@@ -4,9 +4,10 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { engineClient, until as untilFor } from './engine-client'
 import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
-import { isTabDirty } from '../../src/renderer/tabs/tabs-slice'
+import { isTabDirty } from '../../src/renderer/tabs/request-tab'
 import { createEngineService, type EngineService } from '../../src/engine/service'
 import { startRunnerServer, type RunnerServer } from '../fixtures/runner-server'
+import { selectActiveDraft } from '../../src/renderer/tabs/active-draft'
 
 /**
  * The composer's Tests tab through the store, against a real engine and server: assertions and extractions
@@ -27,7 +28,7 @@ const file = (rel: string, text: string): void => {
 }
 const read = (rel: string): string => readFileSync(join(dir, rel), 'utf8')
 const activeTab = () => store.getState().tabs.find((t) => t.id === store.getState().activeTabId)!
-const dirty = () => isTabDirty(store.getState(), activeTab())
+const dirty = () => isTabDirty(activeTab())
 
 beforeAll(async () => {
   server = await startRunnerServer()
@@ -57,15 +58,15 @@ describe('Tests tab', () => {
   it('saves an assertion, an extraction and a dependency into the YAML, and a run of the folder uses them', async () => {
     const s = () => store.getState()
     await s().openRequest(dir, 'api/me.yaml')
-    expect(s().composer.run.assertions).toEqual([])
+    expect(selectActiveDraft(s()).run.assertions).toEqual([])
     expect(dirty()).toBe(false)
 
     s().addAssertion('status')
-    const status = s().composer.run.assertions[0]!
+    const status = selectActiveDraft(s()).run.assertions[0]!
     expect(dirty()).toBe(true)
     s().updateAssertion(status.id, { value: '200' })
     s().addExtraction('json')
-    const x = s().composer.run.extract[0]!
+    const x = selectActiveDraft(s()).run.extract[0]!
     s().updateExtraction(x.id, { name: 'who', source: '$.query.user' })
     await s().saveActiveTab()
     expect(s().tabError).toBeNull()
@@ -80,7 +81,7 @@ describe('Tests tab', () => {
     await s().openRequest(dir, 'api/use.yaml')
     s().setDependsOn(['api/me'])
     s().addAssertion('json')
-    const j = s().composer.run.assertions[0]!
+    const j = selectActiveDraft(s()).run.assertions[0]!
     s().updateAssertion(j.id, { name: '$.query.got', value: 'ann' })
     await s().saveActiveTab()
     expect(s().tabError).toBeNull()
@@ -88,10 +89,10 @@ describe('Tests tab', () => {
 
     // The stream request in the same folder ends its run step on a stop condition set here.
     await s().openRequest(dir, 'api/events.yaml')
-    expect(s().composeMode).toBe('sse')
+    expect(selectActiveDraft(s()).kind).toBe('sse')
     s().setStop({ count: '3' })
     s().addAssertion('message-count')
-    const mc = s().composer.run.assertions[0]!
+    const mc = selectActiveDraft(s()).run.assertions[0]!
     s().updateAssertion(mc.id, { value: '3' })
     await s().saveActiveTab()
     expect(s().tabError).toBeNull()
@@ -113,7 +114,7 @@ describe('Tests tab', () => {
   it('a failing assertion saved from the tab shows its message in the run', async () => {
     const s = () => store.getState()
     await s().openRequest(dir, 'api/me.yaml')
-    const status = s().composer.run.assertions[0]!
+    const status = selectActiveDraft(s()).run.assertions[0]!
     expect(status).toMatchObject({ kind: 'status', mode: 'equals', value: '200' })
     s().updateAssertion(status.id, { mode: 'oneOf' })
     s().updateAssertion(status.id, { value: '201, 204' })
@@ -131,14 +132,14 @@ describe('Tests tab', () => {
     const s = () => store.getState()
     await s().openRequest(dir, 'api/me.yaml')
     const before = read('api/me.yaml')
-    const status = s().composer.run.assertions[0]!
+    const status = selectActiveDraft(s()).run.assertions[0]!
     s().updateAssertion(status.id, { mode: 'equals' })
     s().updateAssertion(status.id, { value: '2OO' })
     await s().saveActiveTab()
     expect(s().tabError).toMatch(/Tests tab.*Status must be a whole number/)
     expect(read('api/me.yaml')).toBe(before)
     s().updateAssertion(status.id, { value: '200' })
-    const x = s().composer.run.extract[0]!
+    const x = selectActiveDraft(s()).run.extract[0]!
     s().updateExtraction(x.id, { from: 'regex' })
     s().updateExtraction(x.id, { source: 'user=(\\w+' })
     await s().saveActiveTab()
@@ -156,8 +157,8 @@ describe('Tests tab', () => {
     s().setRetry({ on: true, retries: '2', onStatus: '503' })
     await s().saveActiveTab()
     expect(read('api/me.yaml')).toContain('retry:\n  retries: 2\n  onStatus:\n    - 503\n')
-    for (const a of s().composer.run.assertions) s().removeAssertion(a.id)
-    for (const x of s().composer.run.extract) s().removeExtraction(x.id)
+    for (const a of selectActiveDraft(s()).run.assertions) s().removeAssertion(a.id)
+    for (const x of selectActiveDraft(s()).run.extract) s().removeExtraction(x.id)
     s().setRetry({ on: false })
     expect(dirty()).toBe(true)
     await s().saveActiveTab()
@@ -171,7 +172,7 @@ describe('Tests tab', () => {
     // Opened afresh, the tab shows retry off and is clean.
     s().closeTab(activeTab().id)
     await s().openRequest(dir, 'api/me.yaml')
-    expect(s().composer.run.retry.on).toBe(false)
+    expect(selectActiveDraft(s()).run.retry.on).toBe(false)
     expect(dirty()).toBe(false)
   })
 })

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { engineClient } from './engine-client'
 import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
-import { isTabDirty } from '../../src/renderer/tabs/tabs-slice'
+import { isTabDirty } from '../../src/renderer/tabs/request-tab'
 import { folderChoices } from '../../src/renderer/tabs/save-as'
 import { createEngineService, type EngineService } from '../../src/engine/service'
 
@@ -63,7 +63,7 @@ describe('Save as', () => {
     const text = readFileSync(join(dir, path), 'utf8')
     expect(text).toContain('name: Invite an admin')
     expect(text).toContain('url: http://127.0.0.1:1/users/invite?x=1')
-    expect(isTabDirty(s(), activeTab())).toBe(false)
+    expect(isTabDirty(activeTab())).toBe(false)
 
     // The next Ctrl/Cmd+S writes to that file, with no dialog.
     s().setUrl('http://127.0.0.1:1/users/invite?x=2')

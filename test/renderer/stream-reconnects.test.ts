@@ -53,7 +53,7 @@ afterAll(async () => {
 const storeFor = () => {
   const store = createAppStore(engineClient(service), { localNow: () => 0 })
   store.getState().connect()
-  store.getState().setComposeMode('sse')
+  store.getState().setKind('sse')
   return store
 }
 

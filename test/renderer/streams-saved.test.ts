@@ -4,10 +4,11 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { engineClient, until } from './engine-client'
 import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
-import { isTabDirty } from '../../src/renderer/tabs/tabs-slice'
+import { isTabDirty } from '../../src/renderer/tabs/request-tab'
 import { createEngineService, type EngineService } from '../../src/engine/service'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
 import { startWsServer, type WsFixture } from '../fixtures/ws-server'
+import { selectActiveDraft } from '../../src/renderer/tabs/active-draft'
 
 /**
  * A saved WebSocket or SSE request opened from its tab, driven by a real engine against real servers: the stream
@@ -86,7 +87,7 @@ describe('saved stream requests in the store', () => {
   it('a saved SSE POST opens with the environment URL, the inherited bearer and a resolved body', async () => {
     const before = sse.requests.length
     await store.getState().openRequest(dir, 'feed.yaml')
-    expect(store.getState().composeMode).toBe('sse')
+    expect(selectActiveDraft(store.getState()).kind).toBe('sse')
     await store.getState().send()
     expect(store.getState().sendError).toBeNull()
     const sid = store.getState().selectedSid ?? ''
@@ -105,7 +106,7 @@ describe('saved stream requests in the store', () => {
 
   it('keeps WebSocket messages in the request: dirty tab, saved to its YAML, resolved when sent', async () => {
     await store.getState().openRequest(dir, 'chat.yaml')
-    expect(store.getState().composeMode).toBe('ws')
+    expect(selectActiveDraft(store.getState()).kind).toBe('ws')
     const upgrades = ws.upgrades.length
     await store.getState().send()
     expect(store.getState().sendError).toBeNull()
@@ -125,7 +126,7 @@ describe('saved stream requests in the store', () => {
     await until(() => ws.received.includes('{"join":"lobby"}'))
 
     // Saving a new message puts it in the request, not in the browser's per-URL list.
-    expect(isTabDirty(store.getState(), activeTab())).toBe(false)
+    expect(isTabDirty(activeTab())).toBe(false)
     store.getState().setWsDraft({ kind: 'text', data: 'ping {{room}}' })
     store.getState().saveWsMessage(sid, `${ws.url}/echo?room=lobby`, 'ping')
     expect(store.getState().wsError).toBeNull()
@@ -134,7 +135,7 @@ describe('saved stream requests in the store', () => {
       { name: 'ping', text: 'ping {{room}}' },
     ])
     expect(store.getState().savedMessages).toEqual({})
-    expect(isTabDirty(store.getState(), activeTab())).toBe(true)
+    expect(isTabDirty(activeTab())).toBe(true)
     // Binary kinds cannot live in the file's text: refused with a reason, nothing added.
     store.getState().setWsDraft({ kind: 'hex', data: 'de ad' })
     store.getState().saveWsMessage(sid, `${ws.url}/echo?room=lobby`, 'bytes')
@@ -143,7 +144,7 @@ describe('saved stream requests in the store', () => {
 
     await store.getState().saveActiveTab()
     expect(store.getState().tabError).toBeNull()
-    expect(isTabDirty(store.getState(), activeTab())).toBe(false)
+    expect(isTabDirty(activeTab())).toBe(false)
     const yaml = readFileSync(join(dir, 'chat.yaml'), 'utf8')
     expect(yaml).toContain('messages:\n  - name: join\n')
     expect(yaml).toContain('  - name: ping\n    text: ping {{room}}\n')
@@ -151,7 +152,7 @@ describe('saved stream requests in the store', () => {
     // Removing one marks the tab dirty again; saving writes the file without it.
     store.getState().removeSavedMessage(sid, '', 'r0')
     expect(activeTab().extras.messages).toEqual([{ name: 'ping', text: 'ping {{room}}' }])
-    expect(isTabDirty(store.getState(), activeTab())).toBe(true)
+    expect(isTabDirty(activeTab())).toBe(true)
     await store.getState().saveActiveTab()
     expect(readFileSync(join(dir, 'chat.yaml'), 'utf8')).not.toContain('name: join')
 
@@ -166,7 +167,7 @@ describe('saved stream requests in the store', () => {
   })
 
   it('an unsaved WebSocket keeps its saved messages per URL, in the browser', async () => {
-    store.getState().setComposeMode('ws')
+    store.getState().setKind('ws')
     store.getState().setUrl(`${ws.url}/echo`)
     await store.getState().send()
     expect(store.getState().sendError).toBeNull()

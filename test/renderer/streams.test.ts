@@ -5,7 +5,8 @@ import { StreamComposeBar } from '../../src/renderer/streams/StreamCompose'
 import { createLiveClock } from '../../src/renderer/store/live-clock'
 import { StoresContext } from '../../src/renderer/store/store-context'
 import { createEngineService, type EngineService } from '../../src/engine/service'
-import { sseReconnectFor } from '../../src/renderer/streams/streams-slice'
+import { sseReconnectFor } from '../../src/renderer/composer/composer-draft'
+import { selectActiveDraft } from '../../src/renderer/tabs/active-draft'
 import { rawChunksNote, streamState } from '../../src/renderer/streams/stream-state'
 import { sleep, startSseServer, type SseFixture } from '../fixtures/sse-server'
 import { engineClient, until } from './engine-client'
@@ -192,9 +193,10 @@ describe('the streams slice', () => {
     const fake = fakeClient({ 'ws.open': () => ({ ok: true, value: { sid: 'w7' } }) })
     const store = createAppStore(fake.client)
     const s = store.getState()
-    s.setComposeMode('ws')
+    s.setKind('ws')
     s.setUrl('ws://127.0.0.1:9/chat')
-    s.setStreamCompose({ wsProtocols: 'chat.v2, json', wsMaxMessageMb: 2 })
+    s.setProtocols(['chat.v2', 'json'])
+    s.setStreamCompose({ wsMaxMessageMb: 2 })
     await store.getState().send()
     expect(fake.calls.at(-1)).toEqual({
       name: 'ws.open',
@@ -299,7 +301,7 @@ describe('streams against a real engine and server', () => {
   const storeFor = () => {
     const store = createAppStore(engineClient(service), { localNow: () => 0 })
     store.getState().connect()
-    store.getState().setComposeMode('sse')
+    store.getState().setKind('sse')
     return store
   }
   const ended = (store: ReturnType<typeof storeFor>, sid: string) => () =>
@@ -360,9 +362,8 @@ describe('streams against a real engine and server', () => {
     const count = () => sse.requests.filter((r) => r.path.startsWith('/llm')).length
     store.getState().setMethod('POST')
     store.getState().setUrl(`${sse.url}/llm?n=1&every=5`)
-    const tab = store.getState().activeTabId
-    expect(sseReconnectFor(store.getState().streamCompose, tab, 'POST')).toBe(false)
-    expect(sseReconnectFor(store.getState().streamCompose, tab, 'GET')).toBe(true)
+    expect(sseReconnectFor(selectActiveDraft(store.getState()))).toBe(false)
+    expect(sseReconnectFor({ sseReconnect: null, method: 'GET' })).toBe(true)
     const before = count()
     await store.getState().openStream()
     const once = store.getState().selectedSid ?? ''
@@ -376,14 +377,16 @@ describe('streams against a real engine and server', () => {
     await until(() => count() - before >= 3)
     await store.getState().cancel(again)
     // Another tab keeps the default.
-    expect(sseReconnectFor(store.getState().streamCompose, 'another-tab', 'POST')).toBe(false)
+    store.getState().newTab()
+    store.getState().setMethod('POST')
+    expect(sseReconnectFor(selectActiveDraft(store.getState()))).toBe(false)
   })
 })
 
 describe('the SSE reconnect switch', () => {
   it('is on for a GET; off for a POST with the reason beside it, and on for its tab once turned on', () => {
     const app = createAppStore(fakeClient().client)
-    app.getState().setComposeMode('sse')
+    app.getState().setKind('sse')
     // A server render reads the store's initial state: hand it the current one.
     const live = { ...app, getInitialState: () => app.getState() }
     const html = (): string =>

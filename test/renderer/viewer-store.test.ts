@@ -4,6 +4,7 @@ import { createAppStore, type AppStore } from '../../src/renderer/store/app-stor
 import { LINE_PAGE } from '../../src/renderer/details/viewer-slice'
 import { createEngineService, type EngineService } from '../../src/engine/service'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { selectActiveDraft } from '../../src/renderer/tabs/active-draft'
 
 /**
  * The response viewer's and HAR's store actions, driven by a real engine (the service the hosts bind) against
@@ -121,7 +122,7 @@ describe('response viewer and HAR store actions', () => {
     )
 
     await store.getState().editAsNewRequest(sid)
-    const c = store.getState().composer
+    const c = selectActiveDraft(store.getState())
     expect([c.method, c.url, c.bodyKind, c.json]).toEqual([
       'POST',
       `${fixture.url}/echo`,

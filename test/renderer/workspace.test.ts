@@ -4,12 +4,13 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { engineClient, until } from './engine-client'
 import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
-import { isTabDirty } from '../../src/renderer/tabs/tabs-slice'
+import { isTabDirty } from '../../src/renderer/tabs/request-tab'
 import { autosaveWorkspace } from '../../src/renderer/tabs/workspace-slice'
 import type { ApiClient } from '../../src/renderer/client/api-client'
 import { createEngineService, type EngineService } from '../../src/engine/service'
 import { MAX_WORKSPACE_DRAFT_BODY } from '../../src/shared/workspace-schemas'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { selectActiveDraft } from '../../src/renderer/tabs/active-draft'
 
 /**
  * A window that reloads or restarts gets back what it had open: tabs with their unsaved drafts (still marked
@@ -103,10 +104,10 @@ describe('the workspace across a restart', () => {
     const b = await started(engine(config))
     const s = b.getState()
     expect(s.tabs.map((t) => t.path)).toEqual([null, 'list.yaml'])
-    expect(s.tabs.every((t) => isTabDirty(s, t))).toBe(true)
+    expect(s.tabs.every((t) => isTabDirty(t))).toBe(true)
     // The active tab was the file's, with its edit in the composer.
     expect(s.tabs.find((t) => t.id === s.activeTabId)?.path).toBe('list.yaml')
-    expect(s.composer.url).toBe('http://127.0.0.1:1/users?page=2')
+    expect(selectActiveDraft(s).url).toBe('http://127.0.0.1:1/users?page=2')
     expect(s.sendCount).toBe(25)
     const scratch = s.tabs[0]!
     expect(scratch.draft.method).toBe('POST')
@@ -114,7 +115,7 @@ describe('the workspace across a restart', () => {
     // Saving the restored draft writes to its file, as before the restart.
     await s.saveActiveTab()
     expect(b.getState().tabError).toBeNull()
-    expect(isTabDirty(b.getState(), b.getState().tabs[1]!)).toBe(false)
+    expect(isTabDirty(b.getState().tabs[1]!)).toBe(false)
   })
 
   it('a draft whose file changed meanwhile comes back as a conflict; a big draft body is cut and says so', async () => {
@@ -137,7 +138,7 @@ describe('the workspace across a restart', () => {
     const b = await started(engine(config))
     const tab = b.getState().tabs.find((t) => t.path === 'list.yaml')!
     expect(tab.conflict).toBe('changed')
-    expect(b.getState().composer.text.text).toHaveLength(MAX_WORKSPACE_DRAFT_BODY)
+    expect(selectActiveDraft(b.getState()).text.text).toHaveLength(MAX_WORKSPACE_DRAFT_BODY)
     expect(b.getState().tabError).toMatch(
       /"list.yaml": its draft body is 1(\.0)? MB; the workspace kept the first 1(\.0)? MB/,
     )
@@ -156,7 +157,7 @@ describe('the workspace across a restart', () => {
     b.getState().setUrl('http://127.0.0.1:1/typed-first')
     await b.getState().restoreWorkspace()
     const s = b.getState()
-    expect(s.composer.url).toBe('http://127.0.0.1:1/typed-first')
+    expect(selectActiveDraft(s).url).toBe('http://127.0.0.1:1/typed-first')
     expect(s.tabs).toHaveLength(2)
     expect(s.tabs[1]?.draft.url).toBe('http://127.0.0.1:1/saved-draft')
   })
@@ -167,7 +168,8 @@ describe('the workspace across a restart', () => {
     const store = createAppStore(c.client, { localNow: () => 0 })
     await store.getState().restoreWorkspace()
     const saver = autosaveWorkspace(store, c.client, { debounceMs: 100, maxWaitMs: 5000 })
-    for (const ch of 'http://127.0.0.1:1/typed') store.getState().setUrl(store.getState().composer.url + ch)
+    for (const ch of 'http://127.0.0.1:1/typed')
+      store.getState().setUrl(selectActiveDraft(store.getState()).url + ch)
     await new Promise((r) => setTimeout(r, 40))
     expect(c.saves()).toBe(0)
     await until(() => c.saves() === 1)

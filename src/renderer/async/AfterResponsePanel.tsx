@@ -1,5 +1,6 @@
 import { LabeledNumber } from '../app/NumberField'
 import { useAppStore } from '../store/store-context'
+import { useActiveDraft } from '../tabs/use-active-draft'
 import type { AfterMode, StatusSource } from './after-response'
 
 const MODES: { id: AfterMode; label: string; hint: string }[] = [
@@ -18,7 +19,7 @@ const MODES: { id: AfterMode; label: string; hint: string }[] = [
 
 /** The composer's "After response" tab: follow a job or long-poll, with their conditions and limits. */
 export function AfterResponsePanel() {
-  const d = useAppStore((s) => s.composer.after)
+  const d = useActiveDraft((draft) => draft.after)
   const set = useAppStore((s) => s.setAfterResponse)
 
   return (
@@ -171,7 +172,7 @@ function Condition({
 }
 
 function Limits() {
-  const d = useAppStore((s) => s.composer.after)
+  const d = useActiveDraft((draft) => draft.after)
   const set = useAppStore((s) => s.setAfterResponse)
   return (
     <>

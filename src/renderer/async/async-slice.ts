@@ -4,11 +4,12 @@ import type { RequestSpec } from '../../shared/request'
 import type { AppError } from '../../shared/result'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
+import { selectActiveDraft } from '../tabs/active-draft'
 import { followOptions, longPollOptions, type AfterResponseDraft } from './after-response'
 
 /**
- * The webhook inbox control, and sending with the composer's "After response" choice (issue 6). The choice
- * itself is the active tab's (`composer.after`): each tab has its own, saved with its request.
+ * The webhook inbox control, and sending with the composer's "After response" choice. The choice itself is
+ * the active tab's (its draft's `after`): each tab has its own, saved with its request.
  */
 
 export interface WebhookInboxState {
@@ -47,9 +48,9 @@ export function createAsyncSlice(client: ApiClient): StateCreator<AppState, [], 
       set((s) => ({ webhook: { ...s.webhook, ...p } }))
     return {
       setAfterResponse: (p) =>
-        set((s) => {
-          const { raw: _raw, ...after } = s.composer.after
-          return { composer: { ...s.composer, after: { ...after, ...p } } }
+        get().editDraft((d) => {
+          const { raw: _raw, ...after } = d.after
+          return { after: { ...after, ...p } }
         }),
       webhook: {
         running: false,
@@ -82,7 +83,7 @@ export function createAsyncSlice(client: ApiClient): StateCreator<AppState, [], 
         patchHook(r.ok ? { busy: false, running: false, url: null } : { busy: false, error: r.error })
       },
       sendFollowing: async (request, scope) => {
-        const after = get().composer.after
+        const after = selectActiveDraft(get()).after
         const fail = (message: string): null => {
           set({ sendError: { code: 'invalid_request', message } })
           return null

@@ -1,5 +1,6 @@
 import type { AuthSpec, AuthType } from '../../shared/collection'
 import { useAppStore } from '../store/store-context'
+import { useActiveDraft } from '../tabs/use-active-draft'
 
 const LABELS: Record<AuthType, string> = {
   inherit: 'Inherit from folder / collection',
@@ -65,7 +66,7 @@ function Field(props: {
 
 /** The request's auth. Values may use {{variables}}; a secret belongs in a secret variable, not here. */
 export function AuthPanel() {
-  const auth = useAppStore((s) => s.tabAuth)
+  const auth = useActiveDraft((d) => d.auth)
   const setAuth = useAppStore((s) => s.setAuth)
   return (
     <AuthEditor

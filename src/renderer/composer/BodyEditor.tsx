@@ -6,6 +6,7 @@ import { FilePathField } from './FilePathField'
 import { languageForContentType } from '../editor/editor-setup'
 import { beautifyJson, jsonBodyProblem } from '../editor/json-beautify'
 import { useAppStore } from '../store/store-context'
+import { useActiveDraft } from '../tabs/use-active-draft'
 
 import { KeyValueTable } from './KeyValueTable'
 import { MultipartTable } from './MultipartTable'
@@ -21,7 +22,7 @@ const KINDS: { kind: BodyKind; label: string }[] = [
 
 /** The request body, by kind. Each kind keeps its own draft in the store. */
 export function BodyEditor() {
-  const kind = useAppStore((s) => s.composer.bodyKind)
+  const kind = useActiveDraft((d) => d.bodyKind)
   const setBodyKind = useAppStore((s) => s.setBodyKind)
   const view = useRef<EditorView | null>(null)
   return (
@@ -53,7 +54,7 @@ export function BodyEditor() {
 
 /** Re-indents the JSON body, or says why it cannot (the text stays as typed). */
 function BeautifyButton({ view }: { view: RefObject<EditorView | null> }) {
-  const json = useAppStore((s) => s.composer.json)
+  const json = useActiveDraft((d) => d.json)
   const setJsonBody = useAppStore((s) => s.setJsonBody)
   const [refusal, setRefusal] = useState<{ text: string; message: string } | null>(null)
   const beautify = () => {
@@ -102,7 +103,7 @@ function BodyKindEditor({ kind, view }: { kind: BodyKind; view: RefObject<Editor
 }
 
 function TextBody() {
-  const text = useAppStore((s) => s.composer.text)
+  const text = useActiveDraft((d) => d.text)
   const setTextBody = useAppStore((s) => s.setTextBody)
   const vars = useAppStore((s) => s.scopeVars)
   return (
@@ -129,7 +130,7 @@ function TextBody() {
 }
 
 function JsonBody({ view }: { view: RefObject<EditorView | null> }) {
-  const json = useAppStore((s) => s.composer.json)
+  const json = useActiveDraft((d) => d.json)
   const setJsonBody = useAppStore((s) => s.setJsonBody)
   const vars = useAppStore((s) => s.scopeVars)
   const problem = useMemo(() => jsonBodyProblem(json), [json])
@@ -151,19 +152,19 @@ function JsonBody({ view }: { view: RefObject<EditorView | null> }) {
 }
 
 function FormBody() {
-  const fields = useAppStore((s) => s.composer.form)
+  const fields = useActiveDraft((d) => d.form)
   const setFormFields = useAppStore((s) => s.setFormFields)
   return <KeyValueTable label="Form fields" rows={fields} onChange={setFormFields} />
 }
 
 function MultipartBody() {
-  const parts = useAppStore((s) => s.composer.multipart)
+  const parts = useActiveDraft((d) => d.multipart)
   const setMultipartParts = useAppStore((s) => s.setMultipartParts)
   return <MultipartTable parts={parts} onChange={setMultipartParts} />
 }
 
 function FileBody() {
-  const file = useAppStore((s) => s.composer.file)
+  const file = useActiveDraft((d) => d.file)
   const setFileBody = useAppStore((s) => s.setFileBody)
   return (
     <div className="body-file">

@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { useAppStore } from '../store/store-context'
+import { useActiveDraft } from '../tabs/use-active-draft'
 import { BodyEditor } from './BodyEditor'
 import { KeyValueTable } from './KeyValueTable'
 import { OptionsPanel } from './OptionsPanel'
@@ -16,13 +17,13 @@ type ComposerTab = 'params' | 'headers' | 'body' | 'auth' | 'options' | 'tests' 
 /** The request composer: request line on top, then params / headers / body / auth / options / tests. */
 export function Composer() {
   const [tab, setTab] = useState<ComposerTab>('params')
-  const paramCount = useAppStore((s) => s.composer.params.filter((p) => p.enabled && p.name !== '').length)
-  const headerCount = useAppStore((s) => s.composer.headers.filter((h) => h.enabled && h.name !== '').length)
-  const bodyKind = useAppStore((s) => s.composer.bodyKind)
-  const authType = useAppStore((s) => s.tabAuth.type)
-  const afterMode = useAppStore((s) => s.composer.after.mode)
-  const assertionCount = useAppStore((s) => s.composer.run.assertions.length)
-  const mode = useAppStore((s) => s.composeMode)
+  const paramCount = useActiveDraft((d) => d.params.filter((p) => p.enabled && p.name !== '').length)
+  const headerCount = useActiveDraft((d) => d.headers.filter((h) => h.enabled && h.name !== '').length)
+  const bodyKind = useActiveDraft((d) => d.bodyKind)
+  const authType = useActiveDraft((d) => d.auth.type)
+  const afterMode = useActiveDraft((d) => d.after.mode)
+  const assertionCount = useActiveDraft((d) => d.run.assertions.length)
+  const mode = useActiveDraft((d) => d.kind)
 
   const all: { id: ComposerTab; label: string; badge?: string }[] = [
     { id: 'params', label: 'Params', ...(paramCount > 0 ? { badge: String(paramCount) } : {}) },
@@ -85,13 +86,13 @@ export function Composer() {
 }
 
 function ParamsTable() {
-  const params = useAppStore((s) => s.composer.params)
+  const params = useActiveDraft((d) => d.params)
   const setParams = useAppStore((s) => s.setParams)
   return <KeyValueTable label="Query parameters" rows={params} onChange={setParams} />
 }
 
 function HeadersTable() {
-  const headers = useAppStore((s) => s.composer.headers)
+  const headers = useActiveDraft((d) => d.headers)
   const setHeaders = useAppStore((s) => s.setHeaders)
   return <KeyValueTable label="Headers" rows={headers} onChange={setHeaders} namePlaceholder="Header-Name" />
 }

@@ -3,10 +3,11 @@ import { NumberField } from '../app/NumberField'
 
 const MiB = 1024 * 1024
 import { useAppStore } from '../store/store-context'
+import { useActiveDraft } from '../tabs/use-active-draft'
 
 /** The few request options worth a click today; the rest keep the engine's defaults. */
 export function OptionsPanel() {
-  const options = useAppStore((s) => s.composer.options)
+  const options = useActiveDraft((d) => d.options)
   const setOption = useAppStore((s) => s.setOption)
   return (
     <div className="options">

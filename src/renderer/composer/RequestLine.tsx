@@ -3,19 +3,20 @@ import { looksLikeCurl } from '../../shared/draft-schemas'
 import { HTTP_METHODS } from '../../shared/constants'
 import { NumberField } from '../app/NumberField'
 import { useAppStore } from '../store/store-context'
+import { useActiveDraft } from '../tabs/use-active-draft'
 import { StreamModeSelect } from '../streams/StreamCompose'
 
 /** Method, URL, Send, and "Send ×N". The form's submit (Enter in the URL) sends once. */
 export function RequestLine() {
-  const method = useAppStore((s) => s.composer.method)
-  const url = useAppStore((s) => s.composer.url)
+  const method = useActiveDraft((d) => d.method)
+  const url = useActiveDraft((d) => d.url)
   const count = useAppStore((s) => s.sendCount)
   const setMethod = useAppStore((s) => s.setMethod)
   const setUrl = useAppStore((s) => s.setUrl)
   const setSendCount = useAppStore((s) => s.setSendCount)
   const send = useAppStore((s) => s.send)
   const pasteCurl = useAppStore((s) => s.pasteCurl)
-  const mode = useAppStore((s) => s.composeMode)
+  const mode = useActiveDraft((d) => d.kind)
 
   return (
     <form

@@ -1,12 +1,13 @@
 import { useMemo } from 'react'
 import type { FolderNode, RequestNode, TreeNode } from '../../shared/collection'
 import { useAppStore } from '../store/store-context'
+import { useActiveDraft } from '../tabs/use-active-draft'
 import { dependencyTarget, type RunErrors } from './run-draft'
 import { TestInput } from './TestInput'
 
 /** Retry policy: off, or how many tries after the first, on what, and how long to wait between them. */
 export function RetryFields({ errors }: { errors: RunErrors }) {
-  const retry = useAppStore((s) => s.composer.run.retry)
+  const retry = useActiveDraft((d) => d.run.retry)
   const setRetry = useAppStore((s) => s.setRetry)
   return (
     <div className="tests-fields">
@@ -88,7 +89,7 @@ export function RetryFields({ errors }: { errors: RunErrors }) {
 
 /** The stream step's end: after N messages, after a time, or on a message matching a pattern. */
 export function StopFields({ errors }: { errors: RunErrors }) {
-  const stop = useAppStore((s) => s.composer.run.stop)
+  const stop = useActiveDraft((d) => d.run.stop)
   const setStop = useAppStore((s) => s.setStop)
   return (
     <div className="tests-fields">
@@ -156,7 +157,7 @@ function requestsOf(root: FolderNode): RequestNode[] {
 
 /** Other requests of the same collection, picked by path; the file keeps the path as written. */
 export function DependsOnField() {
-  const deps = useAppStore((s) => s.composer.run.dependsOn)
+  const deps = useActiveDraft((d) => d.run.dependsOn)
   const setDependsOn = useAppStore((s) => s.setDependsOn)
   const tab = useAppStore((s) => s.tabs.find((t) => t.id === s.activeTabId))
   const collection = useAppStore((s) => s.collections.find((c) => c.dir === tab?.dir))

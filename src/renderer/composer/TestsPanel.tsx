@@ -1,6 +1,7 @@
 import { useMemo } from 'react'
 import type { RequestKind } from '../../shared/collection'
 import { useAppStore } from '../store/store-context'
+import { useActiveDraft } from '../tabs/use-active-draft'
 import {
   ASSERTION_LABELS,
   ASSERTION_MODES,
@@ -24,8 +25,8 @@ import { TestInput } from './TestInput'
  * problems show beside the field and keep the save from writing.
  */
 export function TestsPanel() {
-  const run = useAppStore((s) => s.composer.run)
-  const kind = useAppStore((s) => s.composeMode)
+  const run = useActiveDraft((d) => d.run)
+  const kind = useActiveDraft((d) => d.kind)
   const errors = useMemo(() => runDraftErrors(run, kind), [run, kind])
   return (
     <div className="tests">

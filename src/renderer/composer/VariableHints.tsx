@@ -1,5 +1,6 @@
 import { useMemo } from 'react'
 import { useAppStore } from '../store/store-context'
+import { useActiveDraft } from '../tabs/use-active-draft'
 import { previewUrl, templatedTexts, variableHints } from './variable-hints'
 
 /**
@@ -7,11 +8,10 @@ import { previewUrl, templatedTexts, variableHints } from './variable-hints'
  * would be refused), and the URL as it will be sent.
  */
 export function VariableHints() {
-  const composer = useAppStore((s) => s.composer)
-  const auth = useAppStore((s) => s.tabAuth)
+  const draft = useActiveDraft((d) => d)
   const vars = useAppStore((s) => s.scopeVars)
-  const hints = useMemo(() => variableHints(templatedTexts(composer, auth), vars), [composer, auth, vars])
-  const url = composer.url
+  const hints = useMemo(() => variableHints(templatedTexts(draft), vars), [draft, vars])
+  const url = draft.url
   const preview = useMemo(() => (url.includes('{{') ? previewUrl(url, vars) : ''), [url, vars])
   if (hints.length === 0) return null
   const unknown = hints.filter((h) => h.state === 'unknown')

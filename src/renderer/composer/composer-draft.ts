@@ -1,11 +1,14 @@
+import type { AuthSpec, RequestKind } from '../../shared/collection'
 import { DEFAULT_REQUEST_OPTIONS } from '../../shared/constants'
+import { sseReconnectByDefault } from '../../shared/streams'
 import type { BodyKind, KeyValue, MultipartPart, RequestBody, RequestSpec } from '../../shared/request'
 import { DEFAULT_AFTER, type AfterResponseDraft } from '../async/after-response'
 import { emptyRunDraft, type RunDraft } from './run-draft'
 
 /**
- * What the composer holds while a person edits: every body kind keeps its own draft, so switching from JSON
- * to form and back loses nothing. `toRequestSpec` turns it into the contract's request.
+ * One open request as a person edits it, kept in its tab (`RequestTab.draft`) and nowhere else: the composer
+ * shows the active tab's. Every body kind keeps its own draft, so switching from JSON to form and back loses
+ * nothing. `toRequestSpec` turns it into the contract's request.
  */
 export interface ComposerOptions {
   followRedirects: boolean
@@ -18,6 +21,8 @@ export interface ComposerOptions {
 }
 
 export interface ComposerDraft {
+  /** What Send opens: an HTTP request, an SSE stream or a WebSocket. */
+  kind: RequestKind
   method: string
   url: string
   params: KeyValue[]
@@ -29,6 +34,14 @@ export interface ComposerDraft {
   multipart: MultipartPart[]
   file: { path: string; contentType: string }
   options: ComposerOptions
+  auth: AuthSpec
+  /** WebSocket subprotocols to offer. */
+  protocols: string[]
+  /**
+   * SSE reconnect as chosen by hand for this tab; null: only a GET reconnects (`sseReconnectFor`). Not saved
+   * with the request: a reconnect re-sends it, so the choice is made again in each new tab.
+   */
+  sseReconnect: boolean | null
   /** The Tests tab: what a run checks, extracts and retries (not used by a send from the composer). */
   run: RunDraft
   /** The After response tab: follow the job the response starts, or long-poll (a send and a run both do). */
@@ -37,6 +50,7 @@ export interface ComposerDraft {
 
 export function emptyDraft(): ComposerDraft {
   return {
+    kind: 'http',
     method: 'GET',
     url: '',
     params: [],
@@ -54,9 +68,25 @@ export function emptyDraft(): ComposerDraft {
       totalTimeoutMs: DEFAULT_REQUEST_OPTIONS.totalTimeoutMs,
       maxBodyBytes: DEFAULT_REQUEST_OPTIONS.maxBodyBytes,
     },
+    auth: { type: 'inherit' },
+    protocols: [],
+    sseReconnect: null,
     run: emptyRunDraft(),
     after: DEFAULT_AFTER,
   }
+}
+
+/** Whether an SSE stream opened from `d` reconnects: the tab's own choice, else only for a GET. */
+export function sseReconnectFor(d: Pick<ComposerDraft, 'sseReconnect' | 'method'>): boolean {
+  return d.sseReconnect ?? sseReconnectByDefault(d.method)
+}
+
+/** The Subprotocols field's text as a list: comma- or space-separated, blanks dropped. */
+export function splitProtocols(text: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean)
 }
 
 export function draftBody(d: ComposerDraft): RequestBody {

@@ -1,6 +1,7 @@
 import { useEffect } from 'react'
 import { looksLikeCurl } from '../../shared/draft-schemas'
 import { useAppStoreApi } from '../store/store-context'
+import { selectActiveDraft } from '../tabs/active-draft'
 
 /** Where a paste belongs to the focused field, not to the composer as a whole. */
 function isEditable(target: EventTarget | null): boolean {
@@ -18,7 +19,7 @@ export function usePasteRequest(): void {
     const onPaste = (e: ClipboardEvent): void => {
       if (isEditable(e.target)) return
       const s = store.getState()
-      if (s.composer.url.trim() !== '') return
+      if (selectActiveDraft(s).url.trim() !== '') return
       const text = e.clipboardData?.getData('text/plain') ?? ''
       if (looksLikeCurl(text)) {
         e.preventDefault()

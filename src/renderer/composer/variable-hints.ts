@@ -1,4 +1,4 @@
-import type { AuthSpec, ScopedVariable } from '../../shared/collection'
+import type { ScopedVariable } from '../../shared/collection'
 import { isDynamicName, resolveTemplate, templateRefs } from '../../shared/template'
 import type { ComposerDraft } from './composer-draft'
 
@@ -25,7 +25,7 @@ const DYNAMIC_TEXT: Record<string, string> = {
 }
 
 /** Every text in the draft (and its auth) that can hold a variable. */
-export function templatedTexts(d: ComposerDraft, auth: AuthSpec): string[] {
+export function templatedTexts(d: ComposerDraft): string[] {
   const out: string[] = [d.url]
   for (const h of d.headers) if (h.enabled) out.push(h.name, h.value)
   switch (d.bodyKind) {
@@ -47,7 +47,7 @@ export function templatedTexts(d: ComposerDraft, auth: AuthSpec): string[] {
     case 'none':
       break
   }
-  for (const [k, v] of Object.entries(auth)) if (k !== 'type' && typeof v === 'string') out.push(v)
+  for (const [k, v] of Object.entries(d.auth)) if (k !== 'type' && typeof v === 'string') out.push(v)
   return out
 }
 

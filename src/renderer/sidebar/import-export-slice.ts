@@ -3,6 +3,7 @@ import type { StateCreator } from 'zustand/vanilla'
 import type { ImportFormat, ImportReport, SnippetTarget } from '../../shared/collection-schemas'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
+import { selectActiveDraft } from '../tabs/active-draft'
 
 /** Import (a file path or pasted text such as a curl command) and export (Postman, curl and code snippets). */
 export interface ImportExportSlice {
@@ -54,7 +55,7 @@ export function createImportExportSlice(
       // The composer's request as it stands, saved or not, with its collection's variables and inherited auth.
       const s = get()
       const res = await client.invoke('draft.snippet', {
-        request: toRequestSpec(s.composer),
+        request: toRequestSpec(selectActiveDraft(s)),
         ...s.sendScope(),
         target,
       })

@@ -1,3 +1,4 @@
+import type { AuthSpec, RequestKind } from '../../shared/collection'
 import type { AppInfo } from '../../shared/contract'
 import type { AppError } from '../../shared/result'
 import type { KeyValue, MultipartPart, BodyKind } from '../../shared/request'
@@ -9,6 +10,8 @@ import type { TimelineState } from '../timeline/apply-batch'
 import type { StreamsSlice } from '../streams/streams-slice'
 import type { CollectionsSlice } from '../sidebar/collections-slice'
 import type { TabsSlice } from '../tabs/tabs-slice'
+import type { TabFilesSlice } from '../tabs/tab-files-slice'
+import type { DraftChange } from '../tabs/active-draft'
 import type { ImportExportSlice } from '../sidebar/import-export-slice'
 import type { TimelineViewSlice } from '../timeline/view-slice'
 import type { ViewerSlice } from '../details/viewer-slice'
@@ -21,13 +24,20 @@ import type { WorkspaceSlice } from '../tabs/workspace-slice'
 
 /** The store is one zustand store made of slices, one file each; this file names their shapes. */
 
-/** The Tests tab's edits are the composer's too (`RunDraftActions`). */
+/**
+ * The composer edits the active tab's draft (`tabs[i].draft`, read with `selectActiveDraft`): `editDraft` is
+ * the one action that changes it, and the setters below are named uses of it. The Tests tab's edits are the
+ * composer's too (`RunDraftActions`).
+ */
 export interface ComposerSlice extends RunDraftActions {
-  composer: ComposerDraft
+  /** Change the active tab's draft: the fields given, or those a function of the draft returns. */
+  editDraft(change: DraftChange): void
   /** "Send ×N": how many copies the count button fires. */
   sendCount: number
   /** The last command error from `http.send`, shown plainly under the URL bar until the next send. */
   sendError: AppError | null
+  /** What Send opens: an HTTP request, an SSE stream or a WebSocket. */
+  setKind(kind: RequestKind): void
   setMethod(method: string): void
   /** Edit the URL: the params table follows. */
   setUrl(url: string): void
@@ -41,6 +51,11 @@ export interface ComposerSlice extends RunDraftActions {
   setMultipartParts(parts: MultipartPart[]): void
   setFileBody(patch: Partial<ComposerDraft['file']>): void
   setOption<K extends keyof ComposerOptions>(key: K, value: ComposerOptions[K]): void
+  setAuth(auth: AuthSpec): void
+  /** The WebSocket subprotocols to offer. */
+  setProtocols(protocols: string[]): void
+  /** Turn SSE reconnect on or off for the active tab's request. */
+  setSseReconnect(on: boolean): void
   setSendCount(n: number): void
   /** Fire the composed request `count` times at once (default 1). */
   send(count?: number): Promise<void>
@@ -136,6 +151,7 @@ export type AppState = ComposerSlice &
   HarSlice &
   CollectionsSlice &
   TabsSlice &
+  TabFilesSlice &
   ImportExportSlice &
   AsyncSlice &
   RunnerSlice &

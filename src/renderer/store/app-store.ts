@@ -9,6 +9,7 @@ import { createTimelineSlice } from './timeline-slice'
 import { createStreamsSlice } from '../streams/streams-slice'
 import { createCollectionsSlice, type EnvMemory } from '../sidebar/collections-slice'
 import { createTabsSlice } from '../tabs/tabs-slice'
+import { createTabFilesSlice } from '../tabs/tab-files-slice'
 import { createImportExportSlice } from '../sidebar/import-export-slice'
 import { createTimelineViewSlice } from '../timeline/view-slice'
 import { createViewerSlice } from '../details/viewer-slice'
@@ -42,6 +43,7 @@ export function createAppStore(client: ApiClient, options: AppStoreOptions = {})
     ...createStreamsSlice(client)(...a),
     ...createCollectionsSlice(client, options.envMemory ?? null)(...a),
     ...createTabsSlice(client)(...a),
+    ...createTabFilesSlice(client)(...a),
     ...createImportExportSlice(client)(...a),
     ...createTimelineViewSlice()(...a),
     ...createViewerSlice(client)(...a),

@@ -1,9 +1,10 @@
 import type { StateCreator } from 'zustand/vanilla'
 import { MAX_SEND_COUNT } from '../../shared/constants'
 import type { ApiClient } from '../client/api-client'
-import { emptyDraft, toRequestSpec, type ComposerDraft } from '../composer/composer-draft'
+import { toRequestSpec } from '../composer/composer-draft'
 import { editAssertion, newAssertionRow, newExtractionRow, type RunDraft } from '../composer/run-draft'
 import { paramsFromUrl, urlWithParams } from '../composer/url-params'
+import { selectActiveDraft, withDraftChange, type DraftChange } from '../tabs/active-draft'
 import { savedToDraft } from '../tabs/draft-convert'
 import type { AppState, ComposerSlice } from './app-state'
 
@@ -14,27 +15,32 @@ export function clampCount(n: number): number {
 
 export function createComposerSlice(client: ApiClient): StateCreator<AppState, [], [], ComposerSlice> {
   return (set, get) => {
-    const patch = (p: Partial<ComposerDraft>): void => set((s) => ({ composer: { ...s.composer, ...p } }))
+    const edit = (change: DraftChange): void =>
+      set((s) => {
+        const tabs = withDraftChange(s.tabs, s.activeTabId, change)
+        return tabs === s.tabs ? s : { tabs }
+      })
     const patchRun = (f: (run: RunDraft) => Partial<RunDraft>): void =>
-      set((s) => ({ composer: { ...s.composer, run: { ...s.composer.run, ...f(s.composer.run) } } }))
+      edit((d) => ({ run: { ...d.run, ...f(d.run) } }))
     return {
-      composer: emptyDraft(),
       sendCount: 10,
       sendError: null,
-      setMethod: (method) => patch({ method }),
-      setUrl: (url) =>
-        set((s) => ({ composer: { ...s.composer, url, params: paramsFromUrl(url, s.composer.params) } })),
-      setParams: (params) =>
-        set((s) => ({ composer: { ...s.composer, params, url: urlWithParams(s.composer.url, params) } })),
-      setHeaders: (headers) => patch({ headers }),
-      setBodyKind: (bodyKind) => patch({ bodyKind }),
-      setTextBody: (p) => set((s) => ({ composer: { ...s.composer, text: { ...s.composer.text, ...p } } })),
-      setJsonBody: (json) => patch({ json }),
-      setFormFields: (form) => patch({ form }),
-      setMultipartParts: (multipart) => patch({ multipart }),
-      setFileBody: (p) => set((s) => ({ composer: { ...s.composer, file: { ...s.composer.file, ...p } } })),
-      setOption: (key, value) =>
-        set((s) => ({ composer: { ...s.composer, options: { ...s.composer.options, [key]: value } } })),
+      editDraft: edit,
+      setKind: (kind) => edit({ kind }),
+      setMethod: (method) => edit({ method }),
+      setUrl: (url) => edit((d) => ({ url, params: paramsFromUrl(url, d.params) })),
+      setParams: (params) => edit((d) => ({ params, url: urlWithParams(d.url, params) })),
+      setHeaders: (headers) => edit({ headers }),
+      setBodyKind: (bodyKind) => edit({ bodyKind }),
+      setTextBody: (p) => edit((d) => ({ text: { ...d.text, ...p } })),
+      setJsonBody: (json) => edit({ json }),
+      setFormFields: (form) => edit({ form }),
+      setMultipartParts: (multipart) => edit({ multipart }),
+      setFileBody: (p) => edit((d) => ({ file: { ...d.file, ...p } })),
+      setOption: (key, value) => edit((d) => ({ options: { ...d.options, [key]: value } })),
+      setAuth: (auth) => edit({ auth }),
+      setProtocols: (protocols) => edit({ protocols }),
+      setSseReconnect: (on) => edit({ sseReconnect: on }),
       setSendCount: (n) => set({ sendCount: clampCount(n) }),
       addAssertion: (kind) => patchRun((r) => ({ assertions: [...r.assertions, newAssertionRow(kind)] })),
       updateAssertion: (id, p) =>
@@ -56,16 +62,17 @@ export function createComposerSlice(client: ApiClient): StateCreator<AppState, [
       setDependsOn: (paths) => patchRun(() => ({ dependsOn: paths.slice(0, 1000) })),
       setStop: (p) => patchRun((r) => ({ stop: { ...r.stop, ...p } })),
       send: async (count = 1) => {
-        // SSE and WebSocket modes open a stream session instead (issue 4).
-        if (get().composeMode !== 'http') return get().openStream()
+        const draft = selectActiveDraft(get())
+        // SSE and WebSocket requests open a stream session instead.
+        if (draft.kind !== 'http') return get().openStream()
         const n = clampCount(count)
-        const request = toRequestSpec(get().composer)
+        const request = toRequestSpec(draft)
         // Sending never blocks the next send: fire-and-watch is the point of the tool.
         set({ sendError: null })
         // Variables are resolved and auth applied by the host, with the active tab's collection and environment.
         const scope = get().sendScope()
         // "After response": follow the job the request starts, or long-poll it (one request, then its lane).
-        if (n === 1 && get().composer.after.mode !== 'none') {
+        if (n === 1 && draft.after.mode !== 'none') {
           const sid = await get().sendFollowing(request, scope)
           if (sid !== null) get().select(sid)
           return
@@ -99,12 +106,18 @@ export function createComposerSlice(client: ApiClient): StateCreator<AppState, [
           return false
         }
         if (into === 'new-tab') get().newTab()
-        const pasted = savedToDraft(res.value.request)
-        set((s) => ({
-          sendError: null,
-          composer: { ...pasted, run: s.composer.run, after: s.composer.after },
-        }))
-        get().setAuth(res.value.request.auth)
+        // The pasted request replaces what curl says (method, URL, headers, body, auth); what curl cannot say
+        // (the request's kind, subprotocols, reconnect choice, Tests and After response) stays the tab's.
+        const {
+          kind: _k,
+          protocols: _p,
+          sseReconnect: _r,
+          run: _run,
+          after: _a,
+          ...pasted
+        } = savedToDraft(res.value.request)
+        set({ sendError: null })
+        edit(pasted)
         return true
       },
     }

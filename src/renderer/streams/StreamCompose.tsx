@@ -1,7 +1,10 @@
+import { useState } from 'react'
+import type { RequestKind } from '../../shared/collection'
+import { splitProtocols, sseReconnectFor } from '../composer/composer-draft'
 import { useAppStore } from '../store/store-context'
-import { sseReconnectFor, type ComposeMode } from './streams-slice'
+import { useActiveDraft } from '../tabs/use-active-draft'
 
-const MODES: { id: ComposeMode; label: string }[] = [
+const MODES: { id: RequestKind; label: string }[] = [
   { id: 'http', label: 'HTTP' },
   { id: 'sse', label: 'SSE' },
   { id: 'ws', label: 'WebSocket' },
@@ -9,15 +12,15 @@ const MODES: { id: ComposeMode; label: string }[] = [
 
 /** The composer's mode: an HTTP request, an SSE stream (any streamed response), or a WebSocket. */
 export function StreamModeSelect() {
-  const mode = useAppStore((s) => s.composeMode)
-  const setMode = useAppStore((s) => s.setComposeMode)
+  const mode = useActiveDraft((d) => d.kind)
+  const setMode = useAppStore((s) => s.setKind)
   return (
     <select
       className={`mode-select mode-${mode}`}
       aria-label="Session type"
       title="What Send opens: an HTTP request, an SSE stream or a WebSocket"
       value={mode}
-      onChange={(e) => setMode(e.target.value as ComposeMode)}
+      onChange={(e) => setMode(e.target.value as RequestKind)}
     >
       {MODES.map((m) => (
         <option key={m.id} value={m.id}>
@@ -30,15 +33,14 @@ export function StreamModeSelect() {
 
 /** Options for the stream the composer opens (nothing in HTTP mode). */
 export function StreamComposeBar() {
-  const mode = useAppStore((s) => s.composeMode)
+  const mode = useActiveDraft((d) => d.kind)
   const o = useAppStore((s) => s.streamCompose)
   const set = useAppStore((s) => s.setStreamCompose)
   const setReconnect = useAppStore((s) => s.setSseReconnect)
-  const method = useAppStore((s) => s.composer.method.trim().toUpperCase() || 'GET')
-  const tabId = useAppStore((s) => s.activeTabId)
+  const method = useActiveDraft((d) => d.method.trim().toUpperCase() || 'GET')
+  const reconnect = useActiveDraft(sseReconnectFor)
   if (mode === 'http') return null
   if (mode === 'sse') {
-    const reconnect = sseReconnectFor(o, tabId, method)
     return (
       <div className="stream-compose" role="group" aria-label="SSE options">
         <label>
@@ -88,17 +90,7 @@ export function StreamComposeBar() {
   }
   return (
     <div className="stream-compose" role="group" aria-label="WebSocket options">
-      <label>
-        Subprotocols
-        <input
-          className="mono"
-          aria-label="Subprotocols"
-          placeholder="chat.v2, json"
-          value={o.wsProtocols}
-          spellCheck={false}
-          onChange={(e) => set({ wsProtocols: e.target.value })}
-        />
-      </label>
+      <SubprotocolsField />
       <label>
         <input
           type="checkbox"
@@ -121,4 +113,40 @@ export function StreamComposeBar() {
       </label>
     </div>
   )
+}
+
+/**
+ * The subprotocols as typed. The tab's draft keeps them as a list; the field keeps the text while it still
+ * reads as that list, so a separator being typed ("chat.v2, ") is not swallowed. A list that changes from
+ * elsewhere (another tab, a reload from disk) shows as written.
+ */
+function SubprotocolsField() {
+  const tabId = useAppStore((s) => s.activeTabId)
+  const protocols = useActiveDraft((d) => d.protocols)
+  const setProtocols = useAppStore((s) => s.setProtocols)
+  const [typed, setTyped] = useState({ tabId, text: protocols.join(', ') })
+  const shown =
+    typed.tabId === tabId && sameList(splitProtocols(typed.text), protocols)
+      ? typed.text
+      : protocols.join(', ')
+  return (
+    <label>
+      Subprotocols
+      <input
+        className="mono"
+        aria-label="Subprotocols"
+        placeholder="chat.v2, json"
+        value={shown}
+        spellCheck={false}
+        onChange={(e) => {
+          setTyped({ tabId, text: e.target.value })
+          setProtocols(splitProtocols(e.target.value))
+        }}
+      />
+    </label>
+  )
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
 }

@@ -1,15 +1,11 @@
 import type { StateCreator } from 'zustand/vanilla'
 import type { RequestContext, SavedMessage as RequestMessage } from '../../shared/collection'
 import type { AppError, Result } from '../../shared/result'
-import {
-  DEFAULT_SSE_OPTIONS,
-  DEFAULT_WS_OPTIONS,
-  sseReconnectByDefault,
-  type StreamFilter,
-} from '../../shared/streams'
+import { DEFAULT_SSE_OPTIONS, DEFAULT_WS_OPTIONS, type StreamFilter } from '../../shared/streams'
 import type { ApiClient } from '../client/api-client'
-import { toRequestSpec } from '../composer/composer-draft'
+import { sseReconnectFor, toRequestSpec } from '../composer/composer-draft'
 import type { AppState } from '../store/app-state'
+import { selectActiveDraft } from '../tabs/active-draft'
 import { assembleEntries, emptyAssembled, type Assembled } from './assemble'
 import { EMPTY_LANES, type LaneMap } from './lane-ticks'
 import { readWholeMessage } from './message-data'
@@ -28,18 +24,13 @@ import {
  * the whole log), the WebSocket send box with saved messages, and the SSE assemble view.
  */
 
-export type ComposeMode = 'http' | 'sse' | 'ws'
-
+/**
+ * How the composer opens streams, whichever tab is active. What belongs to one request (its kind, subprotocols
+ * and SSE reconnect choice) is in its tab's draft.
+ */
 export interface StreamCompose {
-  /**
-   * Reconnect choices made by hand, per tab id. A tab without one reconnects only for GET (sseReconnectFor):
-   * a reconnect sends the request again, and a POST is not re-sent unless the person turned it on for it.
-   */
-  sseReconnect: Readonly<Record<string, boolean>>
   sseMaxRetries: number
   sseMode: 'auto' | 'sse' | 'ndjson' | 'chunks'
-  /** Comma- or space-separated subprotocols to offer. */
-  wsProtocols: string
   wsReconnect: boolean
   /** Incoming WebSocket messages past this many MB are refused. */
   wsMaxMessageMb: number
@@ -70,7 +61,6 @@ const MAX_ORIGINS = 500
 
 export interface StreamsSlice {
   streamLanes: LaneMap
-  composeMode: ComposeMode
   streamCompose: StreamCompose
   logView: LogView | null
   wsDraft: WsDraft
@@ -88,10 +78,7 @@ export interface StreamsSlice {
   loadMessageData(sid: string, seq: number, offset?: number): Promise<void>
   /** Every byte of a message, read by range (to save it whole). */
   readWholeMessage(sid: string, seq: number): Promise<Result<Uint8Array[]>>
-  setComposeMode(mode: ComposeMode): void
   setStreamCompose(patch: Partial<StreamCompose>): void
-  /** Turn SSE reconnect on or off for the active tab's request. */
-  setSseReconnect(on: boolean): void
   /** Open an SSE or WebSocket session from the composer; the new lane is selected. */
   openStream(): Promise<void>
   /** Show `sid`'s log (a fresh window unless it is already shown). */
@@ -124,39 +111,11 @@ export const DEFAULT_ASSEMBLE_PATH = 'choices[0].delta.content'
 
 export function defaultStreamCompose(): StreamCompose {
   return {
-    sseReconnect: {},
     sseMaxRetries: DEFAULT_SSE_OPTIONS.maxRetries,
     sseMode: DEFAULT_SSE_OPTIONS.mode,
-    wsProtocols: '',
     wsReconnect: DEFAULT_WS_OPTIONS.reconnect,
     wsMaxMessageMb: DEFAULT_WS_OPTIONS.maxMessageBytes / (1024 * 1024),
   }
-}
-
-/** Hand-made reconnect choices kept (one per tab; the oldest go first). */
-const MAX_RECONNECT_CHOICES = 200
-
-/** Whether an SSE session opened from tab `tabId` with `method` reconnects: the tab's choice, else GET only. */
-export function sseReconnectFor(o: StreamCompose, tabId: string, method: string): boolean {
-  return o.sseReconnect[tabId] ?? sseReconnectByDefault(method)
-}
-
-/** `o`'s reconnect choices with `tabId`'s set to `on`. */
-export function withReconnectChoice(
-  o: StreamCompose,
-  tabId: string,
-  on: boolean,
-): StreamCompose['sseReconnect'] {
-  const { [tabId]: _old, ...rest } = o.sseReconnect
-  const kept = Object.entries(rest).slice(-(MAX_RECONNECT_CHOICES - 1))
-  return { ...Object.fromEntries(kept), [tabId]: on }
-}
-
-export function splitProtocols(text: string): string[] {
-  return text
-    .split(/[\s,]+/)
-    .map((s) => s.trim())
-    .filter(Boolean)
 }
 
 const SEND_KIND: Record<
@@ -272,7 +231,6 @@ export function createStreamsSlice(client: ApiClient): StateCreator<AppState, []
 
     return {
       streamLanes: EMPTY_LANES,
-      composeMode: 'http',
       streamCompose: defaultStreamCompose(),
       logView: null,
       wsDraft: { kind: 'text', data: '', closeCode: 1000, closeReason: '' },
@@ -308,28 +266,21 @@ export function createStreamsSlice(client: ApiClient): StateCreator<AppState, []
       },
       readWholeMessage: (sid, seq) => readWholeMessage(client, sid, seq),
 
-      setComposeMode: (composeMode) => set({ composeMode }),
       setStreamCompose: (patch) => set((s) => ({ streamCompose: { ...s.streamCompose, ...patch } })),
-      setSseReconnect: (on) =>
-        set((s) => ({
-          streamCompose: {
-            ...s.streamCompose,
-            sseReconnect: withReconnectChoice(s.streamCompose, s.activeTabId, on),
-          },
-        })),
 
       openStream: async () => {
-        const { composeMode, composer, streamCompose: o } = get()
+        const { streamCompose: o } = get()
+        const composer = selectActiveDraft(get())
         set({ sendError: null })
         // Variables and auth as for an HTTP send: the tab's collection, request file and environment.
         const scope = get().sendScope()
         const tab = get().tabs.find((t) => t.id === get().activeTabId)
         const res =
-          composeMode === 'ws'
+          composer.kind === 'ws'
             ? await client.invoke('ws.open', {
                 url: composer.url,
                 headers: composer.headers.filter((h) => h.name.trim() !== ''),
-                protocols: splitProtocols(o.wsProtocols),
+                protocols: composer.protocols,
                 options: {
                   reconnect: o.wsReconnect,
                   maxMessageBytes: Math.max(1, Math.round(o.wsMaxMessageMb * 1024 * 1024)),
@@ -340,7 +291,7 @@ export function createStreamsSlice(client: ApiClient): StateCreator<AppState, []
             : await client.invoke('sse.open', {
                 request: toRequestSpec(composer),
                 stream: {
-                  reconnect: sseReconnectFor(o, get().activeTabId, composer.method),
+                  reconnect: sseReconnectFor(composer),
                   maxRetries: o.sseMaxRetries,
                   mode: o.sseMode,
                 },

@@ -1,8 +1,9 @@
 import { useState } from 'react'
 import { useAppStore } from '../store/store-context'
+import { selectActiveTab } from './active-draft'
 import { SnippetDialog } from './SnippetDialog'
 import { tabMethodLabel } from './tab-label'
-import { isTabDirty, type RequestTab } from './tabs-slice'
+import { isTabDirty, type RequestTab } from './request-tab'
 
 /** Open requests as tabs above the composer: unsaved ones marked, a banner when the file changed on disk. */
 export function RequestTabs() {
@@ -41,12 +42,8 @@ export function RequestTabs() {
 }
 
 function TabButton({ tab, active }: { tab: RequestTab; active: boolean }) {
-  const dirty = useAppStore((s) => isTabDirty(s, tab))
-  const method = useAppStore((s) =>
-    active
-      ? tabMethodLabel(s.composeMode, s.composer.method)
-      : tabMethodLabel(tab.extras.kind, tab.draft.method),
-  )
+  const dirty = isTabDirty(tab)
+  const method = tabMethodLabel(tab.draft.kind, tab.draft.method)
   const activate = useAppStore((s) => s.activateTab)
   const close = useAppStore((s) => s.closeTab)
   const label = tab.extras.name + (tab.path ? '' : ' (not saved)')
@@ -88,8 +85,8 @@ function TabButton({ tab, active }: { tab: RequestTab; active: boolean }) {
 
 function SaveButton() {
   const dirty = useAppStore((s) => {
-    const tab = s.tabs.find((t) => t.id === s.activeTabId)
-    return tab ? isTabDirty(s, tab) || tab.path === null : false
+    const tab = selectActiveTab(s)
+    return tab ? isTabDirty(tab) || tab.path === null : false
   })
   const save = useAppStore((s) => s.saveActiveTab)
   return (
@@ -106,8 +103,8 @@ function SaveButton() {
 }
 
 function ConflictBanner() {
-  const tab = useAppStore((s) => s.tabs.find((t) => t.id === s.activeTabId))
-  const dirty = useAppStore((s) => (tab ? isTabDirty(s, tab) : false))
+  const tab = useAppStore(selectActiveTab)
+  const dirty = tab ? isTabDirty(tab) : false
   const reload = useAppStore((s) => s.reloadActiveTab)
   const overwrite = useAppStore((s) => s.overwriteActiveTab)
   const close = useAppStore((s) => s.closeTab)

@@ -1,4 +1,4 @@
-import type { AuthSpec, RequestKind, SavedMessage, SavedRequest } from '../../shared/collection'
+import type { SavedMessage, SavedRequest } from '../../shared/collection'
 import { SAVED_REQUEST_KEYS } from '../../shared/collection'
 import { afterFromSaved, afterToSaved } from '../async/after-response'
 import { emptyDraft, draftBody, toRequestSpec, type ComposerDraft } from '../composer/composer-draft'
@@ -6,18 +6,16 @@ import { runToSaved, savedToRun, stableJson, type RunFields } from '../composer/
 import { paramsFromUrl } from '../composer/url-params'
 
 /**
- * A saved request <-> what the composer edits. The composer keeps a draft per body kind; a saved file holds
- * only the chosen body. What the composer does not edit (description, WebSocket protocols and messages) rides
- * along in the tab, so saving never drops it. The run fields (the Tests tab) are in the draft, and a save
- * carries each one the file has or the tab sets, so the file gets what the tab shows. So is the After response
- * choice (`followJob:` / `longPoll:`), which a save always writes: set, or removed.
+ * A saved request <-> a tab's draft. The draft keeps a body per body kind; a saved file holds only the chosen
+ * body. What the composer does not edit (name, description, WebSocket messages) rides along in the tab's
+ * extras, so saving never drops it. The run fields (the Tests tab) are in the draft, and a save carries each one
+ * the file has or the tab sets, so the file gets what the tab shows. So is the After response choice
+ * (`followJob:` / `longPoll:`), which a save always writes: set, or removed.
  */
 
 export interface TabExtras {
   name: string
-  kind: RequestKind
   description: string
-  protocols: string[]
   messages: SavedMessage[]
   /**
    * Fields of the file this version of the composer does not know (newer run fields): carried unchanged, so
@@ -31,6 +29,7 @@ const HANDLED: ReadonlySet<string> = new Set(SAVED_REQUEST_KEYS.filter((k) => k 
 
 export function savedToDraft(req: SavedRequest): ComposerDraft {
   const d = emptyDraft()
+  d.kind = req.kind
   d.method = req.method
   d.url = req.url
   d.params = paramsFromUrl(req.url, [])
@@ -62,6 +61,8 @@ export function savedToDraft(req: SavedRequest): ComposerDraft {
   if (o.insecure !== undefined) d.options.insecure = o.insecure
   if (o.totalTimeoutMs !== undefined) d.options.totalTimeoutMs = o.totalTimeoutMs
   if (o.maxBodyBytes !== undefined) d.options.maxBodyBytes = o.maxBodyBytes
+  d.auth = req.auth
+  d.protocols = [...req.protocols]
   d.run = savedToRun(req)
   d.after = afterFromSaved(req)
   return d
@@ -70,9 +71,7 @@ export function savedToDraft(req: SavedRequest): ComposerDraft {
 export function extrasOf(req: SavedRequest): TabExtras {
   return {
     name: req.name,
-    kind: req.kind,
     description: req.description,
-    protocols: [...req.protocols],
     messages: req.messages.map((m) => ({ ...m })),
     other: Object.fromEntries(
       Object.entries(req).filter(([k, v]) => !HANDLED.has(k) && v !== undefined),
@@ -86,7 +85,6 @@ export function extrasOf(req: SavedRequest): TabExtras {
  */
 export function draftToSaved(
   d: ComposerDraft,
-  auth: AuthSpec,
   extras: TabExtras,
   baseOptions: SavedRequest['options'],
   /** The run fields the file has now: an emptied one is written empty so the save removes it (runToSaved). */
@@ -109,15 +107,15 @@ export function draftToSaved(
   return {
     ...extras.other,
     name: extras.name,
-    kind: extras.kind,
+    kind: d.kind,
     method: spec.method || 'GET',
     url: d.url,
     description: extras.description,
     headers: d.headers.filter((h) => h.name.trim() !== '' || h.value !== ''),
     body: draftBody(d),
-    auth,
+    auth: d.auth,
     options,
-    protocols: extras.protocols,
+    protocols: d.protocols,
     messages: extras.messages,
     ...runToSaved(d.run, fileRun),
     ...afterToSaved(d.after),

@@ -2,7 +2,7 @@ import type { StateCreator, StoreApi } from 'zustand/vanilla'
 import type { LastSessionInfo } from '../../shared/workspace-schemas'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
-import { isTabDirty } from './tabs-slice'
+import { isTabDirty } from './request-tab'
 import { restoreTabs, snapshotWorkspace } from './workspace'
 
 export interface WorkspaceSlice {
@@ -20,7 +20,7 @@ export interface WorkspaceSlice {
 /** A window whose only tab is an untouched Untitled: nothing the person did would be replaced by a restore. */
 function pristine(s: AppState): boolean {
   const only = s.tabs[0]
-  return s.tabs.length === 1 && only !== undefined && only.path === null && !isTabDirty(s, only)
+  return s.tabs.length === 1 && only !== undefined && only.path === null && !isTabDirty(only)
 }
 
 export function createWorkspaceSlice(client: ApiClient): StateCreator<AppState, [], [], WorkspaceSlice> {
@@ -50,7 +50,7 @@ export function createWorkspaceSlice(client: ApiClient): StateCreator<AppState, 
           // The person started before the restore finished: their tab stays in front, the saved ones join it.
           set((s) => ({ tabs: [...s.tabs, ...tabs] }))
         } else if (active) {
-          // Every tab goes in, then the active one is shown through the tabs slice's own path (composer, kind).
+          // Every tab goes in, then the active one is shown through the tabs slice's own path (its scope).
           set({ tabs, activeTabId: '' })
           get().activateTab(active.id)
         }
@@ -85,19 +85,12 @@ export function createWorkspaceSlice(client: ApiClient): StateCreator<AppState, 
   })
 }
 
-/** What a workspace save depends on: any other change (the timeline, a body page) does not save. */
+/**
+ * What a workspace save depends on: any other change (the timeline, a body page) does not save. Every open
+ * request's draft is in its tab, so the tabs are all a save reads of them.
+ */
 function savedParts(s: AppState): unknown[] {
-  return [
-    s.tabs,
-    s.activeTabId,
-    s.composer,
-    s.tabAuth,
-    s.composeMode,
-    s.streamCompose.wsProtocols,
-    s.activeDir,
-    s.envByDir,
-    s.sendCount,
-  ]
+  return [s.tabs, s.activeTabId, s.activeDir, s.envByDir, s.sendCount]
 }
 
 export interface AutosaveOptions {

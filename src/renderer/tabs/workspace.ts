@@ -7,11 +7,10 @@ import {
   type Workspace,
   type WorkspaceTab,
 } from '../../shared/workspace-schemas'
-import { emptyDraft } from '../composer/composer-draft'
 import { runFieldsOf } from '../composer/run-draft'
 import type { AppState } from '../store/app-state'
-import { draftToSaved, extrasOf, savedKey, savedToDraft } from './draft-convert'
-import { isTabDirty, tabContent, type RequestTab } from './tabs-slice'
+import { extrasOf, savedKey, savedToDraft } from './draft-convert'
+import { isTabDirty, scratchKey, tabContent, type RequestTab } from './request-tab'
 
 /**
  * The workspace as the engine keeps it (workspace-tabs.json in the config dir) and back: what is open, with its
@@ -74,13 +73,13 @@ export function snapshotWorkspace(s: AppState): Workspace {
       `${s.tabs.length - open.length} tab(s) past the first ${MAX_WORKSPACE_TABS} were not kept in the workspace.`,
     )
   for (const tab of open) {
-    const dirty = isTabDirty(s, tab)
+    const dirty = isTabDirty(tab)
     const savedHash = keyHash(tab.savedKey)
     let kept: WorkspaceTab | null = null
     if (tab.path !== null && !dirty) {
       kept = { dir: tab.dir, path: tab.path, request: null, savedHash }
     } else {
-      let request = tabContent(s, tab)
+      let request = tabContent(tab)
       const cut = cutBody(request)
       if (cut) {
         request = cut.req
@@ -140,7 +139,6 @@ function tabOf(
     dir,
     path,
     extras: extrasOf(content),
-    auth: content.auth,
     draft: savedToDraft(content),
     baseOptions: base.options,
     baseRun: runFieldsOf(base.run),
@@ -167,11 +165,8 @@ export async function restoreTabs(ws: Workspace, read: ReadFile): Promise<Reques
   for (const saved of ws.tabs.slice(0, MAX_WORKSPACE_TABS)) {
     if (saved.dir === null || saved.path === null) {
       if (!saved.request) continue
-      const scratch = emptySavedRequest('Untitled')
-      const scratchKey = savedKey(draftToSaved(emptyDraft(), { type: 'inherit' }, extrasOf(scratch), {}))
-      tabs.push(
-        tabOf(null, null, saved.request, { savedKey: scratchKey, options: {}, run: scratch }, null, null),
-      )
+      const base = { savedKey: scratchKey(), options: {}, run: emptySavedRequest('Untitled') }
+      tabs.push(tabOf(null, null, saved.request, base, null, null))
       continue
     }
     const disk = await read(saved.dir, saved.path)
