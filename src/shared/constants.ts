@@ -1,4 +1,3 @@
-import type { EventName } from './contract'
 import type { RequestOptions } from './request'
 
 /**
@@ -10,9 +9,6 @@ import type { RequestOptions } from './request'
 /** Electron IPC channels. The preload and main import these; no other file spells them. */
 export const IPC_COMMAND_CHANNEL = 'flightdeck:command'
 export const IPC_EVENT_CHANNEL = 'flightdeck:event'
-
-/** Every event the hosts push (the contract's EventPayloads keys). */
-export const EVENT_NAMES: EventName[] = ['timeline.batch', 'collection.changed', 'run.progress']
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const
 

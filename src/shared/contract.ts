@@ -290,8 +290,9 @@ export type WireMessage =
   | { kind: 'reply'; id: number; result: Result<unknown> }
   | ({ kind: 'event' } & HostEvent)
 
-/** What `window.api` offers the renderer, in every host. */
+/** What `window.api` offers the renderer, in every host (built by shared/window-api.ts). */
 export interface FlightdeckApi {
   invoke<K extends CommandName>(name: K, payload: CommandRequest<K>): Promise<Result<CommandResponse<K>>>
-  on<E extends EventName>(name: E, listener: (payload: EventPayloads[E]) => void): () => void
+  /** Every event the host pushes, on one path: the renderer subscribes once and routes by name. */
+  onEvent(listener: (event: HostEvent) => void): () => void
 }

@@ -5,6 +5,7 @@ import type {
   EventName,
   EventPayloads,
   FlightdeckApi,
+  HostEvent,
 } from '../../shared/contract'
 import type { Result } from '../../shared/result'
 
@@ -19,9 +20,14 @@ export interface ApiClient {
 
 /**
  * Wrap the host's API. A call that rejects (a transport that broke, a host bug) is turned into a Result, so
- * callers handle one error shape: errors cross every boundary as data.
+ * callers handle one error shape: errors cross every boundary as data. The client subscribes to the host's one
+ * event path once, here, and routes each event to the listeners of its name.
  */
 export function createApiClient(api: FlightdeckApi): ApiClient {
+  const listeners = new Map<EventName, Set<(payload: unknown) => void>>()
+  api.onEvent((event: HostEvent) => {
+    for (const listener of listeners.get(event.name) ?? []) listener(event.payload)
+  })
   return {
     async invoke(name, payload) {
       try {
@@ -32,7 +38,13 @@ export function createApiClient(api: FlightdeckApi): ApiClient {
       }
     },
     on(name, listener) {
-      return api.on(name, listener)
+      let set = listeners.get(name)
+      if (!set) listeners.set(name, (set = new Set()))
+      const l = listener as (payload: unknown) => void
+      set.add(l)
+      return () => {
+        set.delete(l)
+      }
     },
   }
 }
@@ -40,7 +52,7 @@ export function createApiClient(api: FlightdeckApi): ApiClient {
 /** The host's `window.api`, or null when the page was opened without a host (then the UI says so). */
 export function hostApi(): FlightdeckApi | null {
   const api = (globalThis as { api?: FlightdeckApi }).api
-  return api && typeof api.invoke === 'function' && typeof api.on === 'function' ? api : null
+  return api && typeof api.invoke === 'function' && typeof api.onEvent === 'function' ? api : null
 }
 
 /** A client for a page opened with no host: every command fails plainly, no events ever arrive. */

@@ -1,13 +1,6 @@
-import type {
-  CommandName,
-  CommandRequest,
-  CommandResponse,
-  EventName,
-  EventPayloads,
-  FlightdeckApi,
-  WireMessage,
-} from '../../shared/contract'
+import type { CommandRequest, WireMessage } from '../../shared/contract'
 import type { Result } from '../../shared/result'
+import { buildWindowApi, type ApiTransport } from '../../shared/window-api'
 import {
   WEB_API_PROTOCOL,
   WEB_DOWNLOAD_TICKET_CALL,
@@ -18,8 +11,9 @@ import {
 } from '../../shared/web-host-wire'
 
 /**
- * `window.api` for the browser host: the same contract the Electron preload offers, over one WebSocket.
- * Loaded as a classic script before the renderer's module script, so the API exists when the app starts.
+ * `window.api` for the browser host: built by the same function as the Electron preload's
+ * (shared/window-api.ts), over one WebSocket. Loaded as a classic script before the renderer's module script, so
+ * the API exists when the app starts.
  *
  * Type-only imports on purpose: the contract module builds its zod schemas at load time, which would put
  * all of zod into this script. The host tells the bridge its API path in the script tag instead (it takes the
@@ -39,7 +33,6 @@ import {
  * Timeline events emitted while disconnected are not replayed.
  */
 
-type Listener = (payload: unknown) => void
 interface Pending {
   frame: string
   sent: boolean
@@ -131,7 +124,7 @@ function networkError(message: string): Result<never> {
   return { ok: false, error: { code: 'network', message } }
 }
 
-function createBridge(url: string, first: Credential | null): FlightdeckApi {
+function socketTransport(url: string, first: Credential | null): ApiTransport {
   let credential = first
   let socket: WebSocket | null = null
   let open = false
@@ -140,7 +133,7 @@ function createBridge(url: string, first: Credential | null): FlightdeckApi {
   let failed = 0
   let nextId = 1
   const pending = new Map<number, Pending>()
-  const listeners = new Map<EventName, Set<Listener>>()
+  let deliver: (message: unknown) => void = () => undefined
 
   /** Why a call cannot be sent now, or null if it can (or can wait for the socket). */
   function refusal(): string | null {
@@ -197,14 +190,7 @@ function createBridge(url: string, first: Credential | null): FlightdeckApi {
           p.resolve(message.result)
         }
       } else if (message.kind === 'event') {
-        for (const l of listeners.get(message.name) ?? []) {
-          try {
-            l(message.payload)
-          } catch (e) {
-            // One faulty listener must not starve the others of the batch.
-            console.error('[flightdeck] event listener failed', e)
-          }
-        }
+        deliver({ name: message.name, payload: message.payload })
       }
     }
     ws.onclose = () => {
@@ -266,30 +252,20 @@ function createBridge(url: string, first: Credential | null): FlightdeckApi {
   }
 
   return {
-    invoke<K extends CommandName>(name: K, payload: CommandRequest<K>): Promise<Result<CommandResponse<K>>> {
+    call(name, payload) {
       if (name === 'body.save') {
         const save = payload as CommandRequest<'body.save'>
-        if (save.path === undefined)
-          return download(save.bodyId, save.suggestedName) as Promise<Result<CommandResponse<K>>>
+        if (save.path === undefined) return download(save.bodyId, save.suggestedName)
       }
-      return call(name, payload) as Promise<Result<CommandResponse<K>>>
+      return call(name, payload)
     },
-    on<E extends EventName>(name: E, listener: (payload: EventPayloads[E]) => void): () => void {
-      let set = listeners.get(name)
-      if (!set) {
-        set = new Set()
-        listeners.set(name, set)
-      }
-      const l = listener as Listener
-      set.add(l)
-      return () => {
-        set.delete(l)
-      }
+    listen(next) {
+      deliver = next
     },
   }
 }
 
 // currentScript is only set while this classic script first runs, so read it before anything else.
-const api = Object.freeze(createBridge(socketUrl(apiPath()), readCredential()))
+const api = buildWindowApi(socketTransport(socketUrl(apiPath()), readCredential()))
 // Not writable or configurable: page code cannot swap the API out from under the renderer.
 Object.defineProperty(window, 'api', { value: api, writable: false, configurable: false, enumerable: true })
