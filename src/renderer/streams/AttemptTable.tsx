@@ -29,43 +29,60 @@ export function AttemptTable({ row, attempts }: { row: SessionRow; attempts: rea
             <th scope="col" className="num">
               #
             </th>
-            <th scope="col" className="num">
+            <th scope="col" className="num" title="When its request was made, from the stream's start">
               Time
             </th>
             <th scope="col">Status</th>
-            {sse ? <th scope="col">Last-Event-ID sent</th> : null}
+            {sse ? (
+              <th scope="col" title="The Last-Event-ID header the attempt sent">
+                Last-Event-ID
+              </th>
+            ) : null}
             <th scope="col" className="num">
               TTFB
             </th>
-            <th scope="col">How it ended</th>
           </tr>
         </thead>
-        <tbody>
-          {attempts.map((a) => {
-            const id = a.n === 0 ? firstId : a.lastEventId
-            const failed = a.openedAt === null && a.ended !== null
-            return (
-              <tr key={a.n} data-attempt={a.n}>
+        {attempts.map((a) => {
+          const id = a.n === 0 ? firstId : a.lastEventId
+          const failed = a.openedAt === null && a.ended !== null
+          // How it ended goes on a line of its own under the attempt: a reason is a sentence, and the pane is
+          // often narrow.
+          return (
+            <tbody key={a.n} className="attempt" data-attempt={a.n}>
+              <tr>
                 <td className="num">{a.n === 0 ? 'first' : `#${a.n}`}</td>
                 <td
                   className="num"
                   title={a.delayMs !== null ? `after waiting ${waited(a.delayMs)}` : undefined}
                 >
-                  {((a.at - row.queued.t) / 1000).toFixed(3)} s
+                  {((madeAt(a, row.queued.t) - row.queued.t) / 1000).toFixed(3)} s
                 </td>
                 <td className={`mono${failed || (a.status !== null && a.status >= 300) ? ' warn' : ''}`}>
                   {a.status !== null ? statusLine(a.status, '') : failed ? 'failed' : '…'}
                 </td>
                 {sse ? <td className="mono">{id ?? <span className="muted">none</span>}</td> : null}
                 <td className="num">{a.handshake ? formatMs(a.handshake.wait) : '—'}</td>
-                <td className="attempt-end">{endText(a)}</td>
               </tr>
-            )
-          })}
-        </tbody>
+              <tr className="attempt-end-row">
+                <td />
+                <td colSpan={sse ? 4 : 3} className="attempt-end" title="How it ended">
+                  <span aria-hidden="true">↳ </span>
+                  {endText(a)}
+                </td>
+              </tr>
+            </tbody>
+          )
+        })}
       </table>
     </>
   )
+}
+
+/** When the attempt's request was made: the session's start, or a reconnect's schedule plus its wait. */
+function madeAt(a: StreamAttempt, queuedAt: number): number {
+  if (a.n === 0) return queuedAt
+  return a.delayMs !== null ? a.at + a.delayMs : a.at
 }
 
 function endText(a: StreamAttempt): string {

@@ -6,7 +6,7 @@ import { useAppStore } from '../store/store-context'
 import { parseFieldPath, type PathStep } from './assemble'
 import { assembledPiece, pieceLine } from './assembled-preview'
 import type { StreamAttempt } from './lane-attempts'
-import { LogRows, separatorOutcome, separatorsOf, separatorText, type LogSeparator } from './log-rows'
+import { LogRows, separatorParts, separatorsOf, separatorText, type LogSeparator } from './log-rows'
 import { isFiltered, needsRead } from './log-window'
 import { entryPreview, entryType } from './message-format'
 import { MessageView } from './MessageView'
@@ -171,8 +171,8 @@ export function MessageLog({ sid, startT }: { sid: string; startT: number }) {
 
 function SeparatorRow({ row, separator, sse }: { row: number; separator: LogSeparator; sse: boolean }) {
   const a = separator.attempt
-  const outcome = separatorOutcome(a)
-  const text = separatorText(a, sse)
+  const { head, outcome, rest } = separatorParts(a, sse)
+  const why = a.ended && outcome !== null && a.openedAt !== null ? ` (${a.ended.reason})` : ''
   return (
     <div
       role="row"
@@ -181,11 +181,12 @@ function SeparatorRow({ row, separator, sse }: { row: number; separator: LogSepa
       style={{ top: row * ROW_H }}
       data-attempt={a.n}
     >
-      <span role="gridcell" className="sep-text" title={outcome ? `${text} · ${outcome}` : text}>
+      <span role="gridcell" className="sep-text" title={`${separatorText(a, sse)}${why}`}>
         <span className="sep-rule" aria-hidden="true" />
         <span className="sep-words">
-          {text}
+          {head}
           {outcome ? <span className="sep-result"> · {outcome}</span> : null}
+          {rest ? ` · ${rest}` : ''}
         </span>
         <span className="sep-rule" aria-hidden="true" />
       </span>

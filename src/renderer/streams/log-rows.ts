@@ -1,4 +1,5 @@
 import { formatMs } from '../../shared/format'
+import { statusLine } from '../details/reason-phrase'
 import type { StreamAttempt } from './lane-attempts'
 
 /**
@@ -91,21 +92,30 @@ export class LogRows {
   }
 }
 
-/** One line: "Reconnect #2 · sent Last-Event-ID 41 · after: The server ended the stream · waited 3.0 s". */
+/**
+ * One line: "Reconnect #2 · sent Last-Event-ID 41 · after: The server ended the stream · waited 3.0 s". What came
+ * of the reconnect, when it is worth a word (not a plain 200 or 101: "204 No Content", "failed: …"), comes
+ * right after its number, so a narrow pane that cuts the line still shows it.
+ */
 export function separatorText(a: StreamAttempt, sse: boolean): string {
-  const parts = [`Reconnect #${a.n}`]
+  const { head, outcome, rest } = separatorParts(a, sse)
+  return [head, outcome, rest].filter(Boolean).join(' · ')
+}
+
+export function separatorParts(
+  a: StreamAttempt,
+  sse: boolean,
+): { head: string; outcome: string | null; rest: string } {
+  const parts: string[] = []
   if (sse) parts.push(a.lastEventId !== null ? `sent Last-Event-ID ${a.lastEventId}` : 'no Last-Event-ID')
   if (a.after) parts.push(`after: ${a.after}`)
   if (a.delayMs !== null) parts.push(`waited ${waited(a.delayMs)}`)
-  return parts.join(' · ')
+  return { head: `Reconnect #${a.n}`, outcome: separatorOutcome(a), rest: parts.join(' · ') }
 }
 
-/** What came of the reconnect, when it is worth a word beside the separator: not a plain 200 (or 101). */
+/** What came of the reconnect, when it is not a plain 200 (or 101): its status, or why it failed. */
 export function separatorOutcome(a: StreamAttempt): string | null {
-  if (a.status !== null && a.status !== 200 && a.status !== 101) {
-    const end = a.ended && a.ended.by !== 'client' ? `: ${a.ended.reason}` : ''
-    return `answered ${a.status}${end}`
-  }
+  if (a.status !== null && a.status !== 200 && a.status !== 101) return statusLine(a.status, '')
   if (a.openedAt === null && a.ended) return `failed: ${a.ended.reason}`
   return null
 }
