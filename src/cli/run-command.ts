@@ -1,7 +1,7 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { createEngineService, type EngineService } from '../engine/service'
-import { summarize } from '../engine/runner/run-manager'
+import { summarize } from '../engine/runner/run-summary'
 import { formatMs } from '../shared/format'
 import type { RunProgressEvent } from '../shared/run-schemas'
 import { USER_ERROR_CODES } from './collection-send'

@@ -1,6 +1,6 @@
 import { createServer, type AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { summarize } from '../../src/engine/runner/run-manager'
+import { summarize } from '../../src/engine/runner/run-summary'
 import type { RunStep } from '../../src/engine/runner/run-step'
 import { runSteps } from '../../src/engine/runner/runner'
 import type { EngineService } from '../../src/engine/service'

@@ -7,7 +7,7 @@ import { requestPlain } from '../../src/engine/collections/collection-file-write
 import { parseRequestText } from '../../src/engine/collections/collection-file-read'
 import { renderYaml } from '../../src/engine/collections/yaml-doc'
 import { planRun } from '../../src/engine/runner/plan'
-import { summarize } from '../../src/engine/runner/run-manager'
+import { summarize } from '../../src/engine/runner/run-summary'
 import type { RunStep } from '../../src/engine/runner/run-step'
 import { runSteps } from '../../src/engine/runner/runner'
 import type { EngineService } from '../../src/engine/service'

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path'
-import type { Assertion, WebhookAssertion } from '../../shared/collection'
 import type { CommandPayload } from '../../shared/contract'
 import { fail, ok, type Result } from '../../shared/result'
 import {
@@ -20,6 +19,7 @@ import { planRun } from './plan'
 import { runSteps } from './runner'
 import type { RunReport, RunStep, StepResult } from './run-step'
 import { checkGraph } from './step-graph'
+import { summarize } from './run-summary'
 import { percentile } from './stats'
 import type { StreamDeps } from './stream-step'
 import type { WebhookInbox } from '../webhooks/webhook-inbox'
@@ -338,120 +338,6 @@ function requestSummary(p: PerRequest): RequestSummary {
     p90: percentile(sorted, 90),
     p99: percentile(sorted, 99),
     max: percentile(sorted, 100),
-  }
-}
-
-export function summarize(r: StepResult): StepResultSummary {
-  const s: StepResultSummary = {
-    stepId: r.stepId,
-    name: r.name,
-    path: r.path,
-    iteration: r.iteration,
-    attempts: r.attempts,
-    timeMs: Math.round(r.timeMs * 1000) / 1000,
-    passed: r.passed,
-    assertions: [
-      ...jobOutcomes(r),
-      ...r.assertions.map((a) => ({
-        name: describeAssertion(a.assertion),
-        passed: a.passed,
-        message: a.message,
-      })),
-      ...webhookOutcomes(r),
-      ...r.missing.map((name) => ({
-        name: `extract ${name}`,
-        passed: false,
-        message: `nothing found for ${name}`,
-      })),
-    ],
-  }
-  if (r.sid !== undefined) s.sid = r.sid
-  if (r.status !== undefined) s.status = r.status
-  if (r.error !== undefined) s.error = r.error
-  const j = r.job
-  if (j) {
-    s.job = {
-      mode: j.mode,
-      outcome: j.outcome,
-      polls: j.polls,
-      durationMs: Math.round(j.durationMs * 1000) / 1000,
-      message: j.message,
-      ...(j.statusUrl !== undefined ? { statusUrl: j.statusUrl } : {}),
-    }
-  }
-  const w = r.webhook
-  if (w) {
-    s.webhook = { timeoutMs: w.timeoutMs }
-    if (w.call)
-      Object.assign(s.webhook, {
-        callSid: w.call.id,
-        method: w.call.method,
-        path: w.call.path,
-        waitedMs: w.call.waitedMs,
-      })
-  }
-  return s
-}
-
-/** A job (or long poll) as a check of its own, before the checks on its last answer. */
-function jobOutcomes(r: StepResult): StepResultSummary['assertions'] {
-  const j = r.job
-  if (!j) return []
-  return [{ name: j.check, passed: j.done && r.error === undefined, message: j.message }]
-}
-
-/** The wait as a check of its own (`webhook call within 2000 ms`), then the checks on the call. */
-function webhookOutcomes(r: StepResult): StepResultSummary['assertions'] {
-  const w = r.webhook
-  if (!w) return []
-  const c = w.call
-  return [
-    {
-      name: `webhook call within ${w.timeoutMs} ms`,
-      passed: c !== undefined,
-      message: c
-        ? `webhook ${c.method} ${c.path} came ${Math.round(c.waitedMs)} ms after the response`
-        : (w.missed ?? `No webhook call within ${w.timeoutMs} ms`),
-    },
-    ...w.assertions.map((a) => ({
-      name: describeWebhookAssertion(a.assertion),
-      passed: a.passed,
-      message: a.message,
-    })),
-  ]
-}
-
-/** A check on a webhook call in a few words, e.g. `webhook method equals POST`. */
-export function describeWebhookAssertion(a: WebhookAssertion): string {
-  if (a.kind === 'method') return `webhook method equals ${a.equals}`
-  if (a.kind === 'path') return `webhook path equals ${JSON.stringify(a.equals)}`
-  return `webhook ${describeAssertion(a)}`
-}
-
-/** An assertion in a few words, e.g. `status equals 200`, `$.token exists`. */
-export function describeAssertion(a: Assertion): string {
-  const q = (v: unknown): string => JSON.stringify(v)
-  switch (a.kind) {
-    case 'status':
-      if (a.equals !== undefined) return `status equals ${a.equals}`
-      if (a.oneOf) return `status one of ${a.oneOf.join(', ')}`
-      return `status ${a.min ?? 100}–${a.max ?? 999}`
-    case 'header':
-      if (a.exists !== undefined) return `header ${a.name} ${a.exists ? 'exists' : 'is absent'}`
-      if (a.equals !== undefined) return `header ${a.name} equals ${q(a.equals)}`
-      if (a.contains !== undefined) return `header ${a.name} contains ${q(a.contains)}`
-      return `header ${a.name} exists`
-    case 'json':
-      if (a.exists !== undefined) return `${a.path} ${a.exists ? 'exists' : 'does not exist'}`
-      return `${a.path} equals ${q(a.equals ?? null)}`
-    case 'body-contains':
-      return `body contains ${q(a.text)}`
-    case 'duration-under':
-      return `duration under ${a.ms} ms`
-    case 'message-count':
-      if (a.equals !== undefined) return `message count equals ${a.equals}`
-      if (a.max === undefined) return `message count at least ${a.min ?? 0}`
-      return `message count ${a.min ?? 0}–${a.max}`
   }
 }
 
