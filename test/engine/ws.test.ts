@@ -232,6 +232,21 @@ describe('WebSocket sessions', () => {
     )
   })
 
+  it('a close while waiting to reconnect, before any connection opened, cancels the session', async () => {
+    const port = await refusedPort()
+    const sid = await open(
+      '/',
+      { options: { reconnect: true, backoffMs: 60_000, maxBackoffMs: 60_000, maxRetries: 3 } },
+      `ws://127.0.0.1:${port}`,
+    )
+    await rec.until(sid, (e) => e.type === 'retry')
+    const r = await service.invoke('ws.close', { sid })
+    expect(r.ok && r.value.closing).toBe(true)
+    const { final } = await settle(service, sid)
+    expect(final.type).toBe('cancelled')
+    expect(typesOf(rec.of(sid))).not.toContain('stream-closed')
+  })
+
   it('reconnects after a drop when reconnect is on', async () => {
     const sid = await open('/drop?after=10', { options: { reconnect: true, backoffMs: 10, maxRetries: 3 } })
     await rec.until(sid, (e) => e.type === 'stream-open', 2)

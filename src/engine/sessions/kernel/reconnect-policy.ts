@@ -1,0 +1,71 @@
+import type { AppError } from '../../../shared/result'
+
+/** Reconnects over a session's whole life, whatever else happens: a bound on the loop. */
+export const MAX_ATTEMPTS = 100_000
+
+export interface ReconnectRules {
+  /** Reconnect at all (the person's choice; off means one attempt). */
+  enabled: boolean
+  /** Failed attempts in a row tolerated: one more and the session gives up. */
+  maxRetries: number
+  /**
+   * What clears the count of failures in a row. `open`: a connection that opens (WebSocket, where opening is
+   * the handshake's success). `message`: an attempt that delivered a message (SSE, where a server may accept a
+   * stream and end it at once, over and over, and that must count as failing).
+   */
+  resetOn: 'open' | 'message'
+  /**
+   * The wait before the next attempt, given the failed attempts in a row so far (0 after an attempt that
+   * cleared the count).
+   */
+  delayMs(failures: number): number
+}
+
+/**
+ * The reconnect policy shared by every long-lived session: count the attempts and the failures in a row, say
+ * whether another attempt is made and after how long, and word the error of a session that gave up.
+ */
+export class ReconnectPolicy {
+  /** The current attempt's number: 0 for the first connection, then 1, 2, … for reconnects. */
+  attempt = 0
+  /** Failed attempts in a row (see `ReconnectRules.resetOn`). */
+  failures = 0
+
+  constructor(private readonly rules: ReconnectRules) {}
+
+  opened(): void {
+    if (this.rules.resetOn === 'open') this.failures = 0
+  }
+
+  /** An attempt ended: count it, and say whether the session reconnects. */
+  ended(delivered: number, reconnectable: boolean): boolean {
+    if (this.rules.resetOn === 'message' && delivered > 0) this.failures = 0
+    else this.failures++
+    return (
+      this.rules.enabled &&
+      reconnectable &&
+      this.failures <= this.rules.maxRetries &&
+      this.attempt < MAX_ATTEMPTS
+    )
+  }
+
+  /** Move on to the next attempt; its number and the wait before it. */
+  next(): { attempt: number; delayMs: number } {
+    this.attempt++
+    return { attempt: this.attempt, delayMs: this.rules.delayMs(this.failures) }
+  }
+
+  /**
+   * The error of a session that was not reconnected. When reconnects were made and the last of the tolerated
+   * failures is past, it says so: a person should not wonder why it stopped trying.
+   */
+  finalError(error: AppError, reconnectable: boolean): AppError {
+    const gaveUp =
+      this.rules.enabled && reconnectable && this.attempt > 0 && this.failures > this.rules.maxRetries
+    if (!gaveUp) return error
+    return {
+      ...error,
+      message: `Gave up after ${this.failures} failed connection attempts in a row: ${error.message}`,
+    }
+  }
+}
