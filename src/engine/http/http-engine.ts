@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { CookieJar } from 'tough-cookie'
-import { Agent } from 'undici'
 import type { EngineSettings, SendResult } from '../../shared/contract'
 import {
   resolveOptions,
@@ -21,7 +19,8 @@ import type {
 } from '../../shared/timeline'
 import type { Clock } from '../clock'
 import { BodyStore } from './body-store'
-import { createTimedConnector } from './connector'
+import { AgentPool } from './agent-pool'
+import { EngineCookies } from './engine-cookies'
 import { EngineError } from './errors'
 import { Exchange, type ExchangeOutcome, type ExchangeOwner } from './exchange'
 import { harTimings } from './timings'
@@ -116,9 +115,8 @@ export class HttpEngine implements ExchangeOwner {
   private readonly onHopBody: ((sid: string, body: RequestBody) => void) | undefined
   private settings: EngineSettings
   private readonly scheduler: Scheduler
-  private readonly agents = new Map<string, Agent>()
-  private readonly jar = new CookieJar()
-  private jarUsed = false
+  private readonly agents: AgentPool
+  private readonly cookies = new EngineCookies()
   private readonly chains = new Map<string, Chain>()
   /** Plans of specs sent as `fixed`, kept while the caller holds the spec. */
   private readonly plans = new WeakMap<RequestSpec, Plan>()
@@ -134,6 +132,7 @@ export class HttpEngine implements ExchangeOwner {
     this.onHopBody = options.onHopBody
     this.settings = { ...DEFAULT_SETTINGS, ...options.settings }
     this.scheduler = new Scheduler(this.settings.globalConcurrency, this.settings.perOriginConcurrency)
+    this.agents = new AgentPool(this.clock, this.settings.perOriginConcurrency)
     // Spilled bodies of a process that was killed are still on disk: remove them (once per process, async).
     void startTempSweep()
     // undici's parser is compiled on its first connection; do it now, not inside the first request's phases.
@@ -152,14 +151,9 @@ export class HttpEngine implements ExchangeOwner {
     const next = { ...this.settings }
     if (patch.globalConcurrency !== undefined) next.globalConcurrency = patch.globalConcurrency
     if (patch.perOriginConcurrency !== undefined) next.perOriginConcurrency = patch.perOriginConcurrency
-    const agentsStale = next.perOriginConcurrency !== this.settings.perOriginConcurrency
     this.settings = next
     this.scheduler.setLimits(next.globalConcurrency, next.perOriginConcurrency)
-    if (agentsStale) {
-      // Pools are sized per origin; new requests get fresh pools, in-flight ones finish on the old.
-      for (const a of this.agents.values()) void a.close().catch(() => undefined)
-      this.agents.clear()
-    }
+    this.agents.resize(next.perOriginConcurrency)
     return this.getSettings()
   }
 
@@ -215,8 +209,7 @@ export class HttpEngine implements ExchangeOwner {
 
   async dispose(): Promise<void> {
     for (const chain of this.chains.values()) if (!chain.settled) this.cancel(chain.root)
-    await Promise.all([...this.agents.values()].map((a) => a.destroy().catch(() => undefined)))
-    this.agents.clear()
+    await this.agents.destroy()
     await this.bodies.dispose()
     // A short-lived process (a CLI send) finishes the start-up sweep before it exits.
     await startTempSweep()
@@ -374,10 +367,10 @@ export class HttpEngine implements ExchangeOwner {
       method: hop.method,
       url,
       origin,
-      headers: this.withCookies(hop.headers, url, options),
+      headers: options.cookies ? this.cookies.withCookies(hop.headers, url) : hop.headers,
       body: hop.body,
       options,
-      agent: this.agentFor(options, typeof ca === 'string' ? ca : undefined),
+      agent: this.agents.agentFor(options, typeof ca === 'string' ? ca : undefined),
       clock: this.clock,
       owner: this,
       context: hop,
@@ -394,22 +387,13 @@ export class HttpEngine implements ExchangeOwner {
   exchangeEvent(context: unknown, event: TimelineEvent): void {
     const hop = context as Hop
     if (event.type === 'response-headers' && hop.chain.plan.options.cookies)
-      this.storeCookies(hop.url, event.headers)
+      this.cookies.store(hop.url, event.headers)
     this.emit(hop.chain, event)
   }
 
   exchangeOutcome(context: unknown, outcome: ExchangeOutcome): void {
     const hop = context as Hop
     this.afterHop(hop.chain, hop, outcome)
-  }
-
-  private storeCookies(url: URL, headers: HeaderList): void {
-    for (const [k, v] of headers) {
-      if (k.length === 10 && k.toLowerCase() === 'set-cookie') {
-        this.jar.setCookieSync(v, url.href, { ignoreError: true })
-        this.jarUsed = true
-      }
-    }
   }
 
   private afterHop(chain: Chain, hop: Hop, outcome: ExchangeOutcome): void {
@@ -452,43 +436,6 @@ export class HttpEngine implements ExchangeOwner {
     message: string,
   ): void {
     this.emit(chain, { type: 'error', sid, t: outcome.endAt, code, message, timings: outcome.timings })
-  }
-
-  /** Add the jar's cookies for this URL; returns the same list when there are none. */
-  private withCookies(headers: HeaderList, url: URL, options: RequestOptions): HeaderList {
-    // The jar is consulted only once something was stored in it: it costs real time per request otherwise.
-    if (!options.cookies || !this.jarUsed) return headers
-    const jarCookies = this.jar.getCookieStringSync(url.href)
-    if (!jarCookies) return headers
-    const out: HeaderList = [...headers]
-    const i = out.findIndex(([k]) => k.toLowerCase() === 'cookie')
-    const existing = i >= 0 ? out[i] : undefined
-    if (existing) out[i] = [existing[0], `${existing[1]}; ${jarCookies}`]
-    else out.push(['cookie', jarCookies])
-    return out
-  }
-
-  private agentFor(options: RequestOptions, ca: string | undefined): Agent {
-    const key = `${options.insecure ? 1 : 0}|${options.http2 ? 1 : 0}|${options.connectTimeoutMs}|${ca ?? ''}`
-    let agent = this.agents.get(key)
-    if (!agent) {
-      agent = new Agent({
-        connect: createTimedConnector(this.clock, {
-          insecure: options.insecure,
-          http2: options.http2,
-          connectTimeoutMs: options.connectTimeoutMs,
-          ...(ca ? { ca } : {}),
-        }),
-        allowH2: options.http2,
-        connections: this.settings.perOriginConcurrency,
-        pipelining: 1,
-        // Timeouts are per request (dispatch options); these are only the agent's fallbacks.
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      })
-      this.agents.set(key, agent)
-    }
-    return agent
   }
 
   private emit(chain: Chain, event: TimelineEvent): void {

@@ -1,0 +1,32 @@
+import { CookieJar } from 'tough-cookie'
+import type { HeaderList } from '../../shared/timeline'
+
+/** The engine's cookie jar: what responses set goes with later requests to the same site (when they ask). */
+export class EngineCookies {
+  private readonly jar = new CookieJar()
+  private used = false
+
+  /** Keep the cookies a response to `url` set. */
+  store(url: URL, headers: HeaderList): void {
+    for (const [k, v] of headers) {
+      if (k.length === 10 && k.toLowerCase() === 'set-cookie') {
+        this.jar.setCookieSync(v, url.href, { ignoreError: true })
+        this.used = true
+      }
+    }
+  }
+
+  /** Add the jar's cookies for this URL; returns the same list when there are none. */
+  withCookies(headers: HeaderList, url: URL): HeaderList {
+    // The jar is consulted only once something was stored in it: it costs real time per request otherwise.
+    if (!this.used) return headers
+    const jarCookies = this.jar.getCookieStringSync(url.href)
+    if (!jarCookies) return headers
+    const out: HeaderList = [...headers]
+    const i = out.findIndex(([k]) => k.toLowerCase() === 'cookie')
+    const existing = i >= 0 ? out[i] : undefined
+    if (existing) out[i] = [existing[0], `${existing[1]}; ${jarCookies}`]
+    else out.push(['cookie', jarCookies])
+    return out
+  }
+}
