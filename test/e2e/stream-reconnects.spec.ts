@@ -132,6 +132,15 @@ test('reconnects are inspectable: separators in the log, every attempt in Handsh
     })
   }
   await page.emulateMedia({ colorScheme: 'light' })
+
+  // A reload brings the attempts back from the engine: the separators and the attempt list return.
+  await page.reload()
+  await expect(row.locator('.c-status')).toHaveText('200')
+  await row.click()
+  await expect(log.locator('.stream-log-sep')).toHaveCount(2)
+  await expect(log.locator('.stream-log-sep').first()).toContainText('sent Last-Event-ID 2')
+  await details.getByRole('tab', { name: 'Handshake' }).click()
+  await expect(attemptRows).toHaveCount(3)
   expect(pageErrors).toEqual([])
 })
 
