@@ -1,4 +1,10 @@
-import type { AppInfo, CommandName, CommandRequest, CommandResponse } from '../shared/contract'
+import type {
+  AppInfo,
+  HostCapabilities,
+  CommandName,
+  CommandRequest,
+  CommandResponse,
+} from '../shared/contract'
 import { ok, type Result } from '../shared/result'
 import { BodyViews } from './body-view/body-views'
 import { createCollectionHandlers } from './collections/handlers'
@@ -26,7 +32,14 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
     emit: parts.emitHttp,
     secretValues: () => collections.revealedSecrets(),
   })
+  const capabilities: HostCapabilities = {
+    nativeDialogs: Boolean(options.pickFolder && options.pickFile && options.pickSavePath),
+    downloads: options.capabilities?.downloads ?? false,
+    keychain: options.capabilities?.keychain ?? false,
+    lastSessionOffer: parts.keepsLastSession,
+  }
   const info = (): AppInfo => ({
+    capabilities,
     version: VERSION,
     host: options.host,
     clockOrigin: clock.origin,

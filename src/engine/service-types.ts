@@ -4,6 +4,7 @@ import type {
   CommandRequest,
   CommandResponse,
   EngineSettings,
+  HostCapabilities,
   HostEvent,
   TimelineBatch,
 } from '../shared/contract'
@@ -47,6 +48,8 @@ export interface EngineServiceOptions {
    * it also keeps the last session's timeline as a HAR in the config dir when the engine stops.
    */
   persistWorkspace?: boolean
+  /** What the host offers beyond the dialogs above, for `app.info` (default: nothing). */
+  capabilities?: Partial<Pick<HostCapabilities, 'downloads' | 'keychain'>>
   /** Import and export (wired by the hosts that offer them). */
   importer?: CollectionHandlerDeps['importer']
   exporter?: CollectionHandlerDeps['exporter']

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, session } from 'electron'
+import { app, BrowserWindow, safeStorage, session } from 'electron'
 import { createEngineService, type EngineService } from '../engine/service'
 import { bindIpc, type IpcBinding } from './ipc'
 import { keychainSecretStore, pickFolder } from './safe-storage'
@@ -80,6 +80,7 @@ if (!app.requestSingleInstanceLock()) {
       pickFolder: () => pickFolder(mainWindow),
       pickSavePath: (name) => pickSavePath(mainWindow, name),
       pickFile: () => pickFile(mainWindow),
+      capabilities: { keychain: safeStorage.isEncryptionAvailable() },
     })
     ipc = bindIpc(service, renderer)
     openWindow()

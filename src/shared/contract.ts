@@ -54,10 +54,23 @@ export const engineSettingsSchema = z.object({
 })
 export type EngineSettings = z.infer<typeof engineSettingsSchema>
 
+/** What the host this engine runs in can do. The renderer asks these, never which host it is. */
+export interface HostCapabilities {
+  /** The system's open-folder, open-file and save-as dialogs (`collection.pick`, `draft.pickFile`, `body.save`). */
+  nativeDialogs: boolean
+  /** `body.save` without a path makes the browser download the body (the browser host's bridge). */
+  downloads: boolean
+  /** Secret variables are sealed with the OS keychain (else kept in a 0600 file). */
+  keychain: boolean
+  /** The last session's timeline is kept when the engine stops, and offered back at the next start. */
+  lastSessionOffer: boolean
+}
+
 export interface AppInfo {
   version: string
   /** Which host this is, for people to read (the toolbar shows it). What the host can do is `capabilities`. */
   host: 'electron' | 'web' | 'test' | 'cli'
+  capabilities: HostCapabilities
   /** Wall-clock ms since the epoch at t = 0 on the engine's timeline clock. */
   clockOrigin: number
   now: number

@@ -55,7 +55,12 @@ async function main(): Promise<void> {
     return
   }
 
-  const service = createEngineService({ host: 'web', collections: args.collections })
+  // The bridge turns a save without a path into the browser's download (src/web/bridge).
+  const service = createEngineService({
+    host: 'web',
+    collections: args.collections,
+    capabilities: { downloads: true },
+  })
   let host: WebHost
   try {
     host = await startWebHost({ service, port: args.port, rendererDir, bridgeFile })

@@ -8,6 +8,8 @@ import { fakeClient } from './fake-client'
 import { freshHttpsExchange, queued, timings } from './event-builders'
 import { selectActiveDraft } from '../../src/renderer/tabs/active-draft'
 
+const NO_CAPABILITIES = { nativeDialogs: false, downloads: false, keychain: false, lastSessionOffer: false }
+
 const flush = () => new Promise((r) => setTimeout(r, 0))
 
 function doneWithBody(sid: string, id: string, size: number, contentType: string): TimelineEvent[] {
@@ -142,7 +144,10 @@ describe('composer', () => {
 describe('timeline in the store', () => {
   it('applies a 1,000-event batch from the host in exactly one store update', () => {
     const fake = fakeClient({
-      'app.info': () => ({ ok: true, value: { version: '0', host: 'test', clockOrigin: 0, now: 0 } }),
+      'app.info': () => ({
+        ok: true,
+        value: { version: '0', host: 'test', capabilities: NO_CAPABILITIES, clockOrigin: 0, now: 0 },
+      }),
     })
     const store = createAppStore(fake.client)
     const off = store.getState().connect()
@@ -161,7 +166,10 @@ describe('timeline in the store', () => {
   it('syncs the engine clock from app.info', async () => {
     let local = 1000
     const fake = fakeClient({
-      'app.info': () => ({ ok: true, value: { version: '0', host: 'test', clockOrigin: 1, now: 250 } }),
+      'app.info': () => ({
+        ok: true,
+        value: { version: '0', host: 'test', capabilities: NO_CAPABILITIES, clockOrigin: 1, now: 250 },
+      }),
     })
     const store = createAppStore(fake.client, { localNow: () => (local += 10) })
     store.getState().connect()

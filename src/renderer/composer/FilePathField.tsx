@@ -21,7 +21,7 @@ export function FilePathField({
 }) {
   const complete = useAppStore((s) => s.completeFilePath)
   const pickFile = useAppStore((s) => s.pickFile)
-  const canPick = useAppStore((s) => s.info?.host === 'electron')
+  const canPick = useAppStore((s) => s.info?.capabilities.nativeDialogs === true)
   const [options, setOptions] = useState<string[]>([])
   const listId = useId()
 

@@ -354,7 +354,7 @@ export function createViewerSlice(client: ApiClient): StateCreator<AppState, [],
         if (id === undefined) return
         const note = (text: string): void => set({ saveNote: { bodyId: id, text } })
         const res = await client.invoke('body.save', { bodyId: id, suggestedName })
-        if (get().info?.host === 'web') {
+        if (get().info?.capabilities.downloads === true) {
           // The browser host's bridge starts a download instead; the bytes never pass through this page.
           note(res.ok ? `Downloading ${suggestedName}` : `Could not download: ${res.error.message}`)
           return

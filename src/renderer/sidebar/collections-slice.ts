@@ -126,7 +126,7 @@ export function createCollectionsSlice(
         const globals = await client.invoke('globals.get', {})
         if (globals.ok) set({ globals: globals.value.variables })
         const info = await client.invoke('app.info', {})
-        set({ canPickFolder: info.ok && info.value.host === 'electron' })
+        set({ canPickFolder: info.ok && info.value.capabilities.nativeDialogs })
         await get().refreshScopeVars()
       },
 
