@@ -78,6 +78,9 @@ describe('the active tab draft', () => {
 
     const s = store.getState()
     s.setUrl('http://127.0.0.1:1/b?page=2')
+    // The edit is in B's tab itself (no live copy elsewhere), and A is the very same object as before.
+    expect(tab(store, b).draft.url).toBe('http://127.0.0.1:1/b?page=2')
+    expect(tab(store, a)).toBe(before)
     s.setAuth({ type: 'bearer', token: 't-b' })
     s.setKind('sse')
     s.setSseReconnect(false)
@@ -105,6 +108,16 @@ describe('the active tab draft', () => {
   it('switching tabs shows each tab its own draft and copies nothing', async () => {
     const store = await started(engine())
     const a = store.getState().activeTabId
+    store.getState().setUrl('http://127.0.0.1:1/first')
+    store.getState().newTab()
+    store.getState().setUrl('http://127.0.0.1:1/second')
+    const plain = store.getState().tabs
+    store.getState().activateTab(a)
+    // The same tab objects in the same array: nothing was put back into the tab being left.
+    expect(store.getState().tabs).toBe(plain)
+    expect(tab(store, a).draft.url).toBe('http://127.0.0.1:1/first')
+    store.getState().closeTab(store.getState().tabs[1]!.id)
+
     store.getState().setKind('sse')
     store.getState().setMethod('POST')
     store.getState().setUrl('http://127.0.0.1:1/llm')
