@@ -2,20 +2,18 @@ import { subscribe } from 'node:diagnostics_channel'
 import type { Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import type { Dispatcher } from 'undici'
-import { formatBytes } from '../../shared/format'
 import type { AppError } from '../../shared/result'
 import type { RequestBody, RequestOptions } from '../../shared/request'
 import type { HarTimings, HeaderList, HttpProtocol, TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
 import type { BodyStore, BodyWriter } from './body-store'
 import { connectionPhases, timingOf } from './connector'
-import { makeDecoder, type Decoder } from './decoders'
-import { expansionError, isKnownCoding } from './decompression-guard'
 import { headerBlockBytes, pairHeaders, parseSentHeaders } from './http-headers'
 import { InformationalResponses } from './informational'
 import { EngineError, classifyError } from './errors'
 import { prepareBody, prepareBodySync, type PreparedBody } from './request-body'
 import { harTimings, type ExchangeMarks } from './timings'
+import { ResponseBody } from './response-body'
 
 /**
  * One HTTP exchange (one hop): dispatch through undici, measure every phase, decode and store the body, and
@@ -73,7 +71,6 @@ subscribe('undici:client:sendHeaders', (message) => {
 })
 
 const PROGRESS_EVERY_MS = 50
-const MAX_ENCODINGS = 3
 
 export class Exchange implements Dispatcher.DispatchHandler {
   readonly marks: ExchangeMarks
@@ -96,16 +93,12 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private responseHeaders: HeaderList = []
   private redirecting = false
   private wireBytes = 0
-  private writer: BodyWriter | null = null
-  private decoders: Decoder[] = []
+  private readonly body: ResponseBody
   /** When progress was last reported; starts at the response headers, so a body that arrives within
    * PROGRESS_EVERY_MS of them reports only `done` (its progress would say nothing new). */
   private lastProgress = 0
   private resumeFn: (() => void) | null = null
   private socket: Socket | undefined
-  /** The response's Content-Length, NaN when it has none. */
-  private declaredLength = NaN
-  private decodedBytes = 0
   /** When the response message being parsed began (a 1xx's, then the final one's): the final one's is TTFB. */
   private messageStartAt: number | undefined
   /** Interim (1xx) responses, once one came. */
@@ -113,6 +106,13 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   constructor(private readonly init: ExchangeInit) {
     this.marks = { queuedAt: init.queuedAt }
+    this.body = new ResponseBody(init.bodies, init.options, {
+      resume: () => this.resumeFn?.(),
+      abort: (err) => this.abortWith(err),
+      decoderFailed: (err) => this.decoderFailed(err),
+      finished: () => this.state === 'finished',
+      wireBytes: () => this.wireBytes,
+    })
   }
 
   get sid(): string {
@@ -300,7 +300,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
       headersBytes: headerBlockBytes(statusCode, statusText ?? '', headers),
     })
     this.redirecting = this.init.isRedirect?.(statusCode, headers) ?? false
-    return this.setUpBody(headers)
+    return this.body.open(headers)
   }
 
   onData(chunk: Buffer): boolean {
@@ -314,24 +314,16 @@ export class Exchange implements Dispatcher.DispatchHandler {
         sid: this.init.sid,
         t,
         wireBytes: this.wireBytes,
-        bodyBytes: this.writer?.size ?? 0,
+        bodyBytes: this.body.size,
       })
     }
-    const first = this.decoders[0]
-    if (first) return first.write(chunk)
-    return this.store(chunk)
+    return this.body.write(chunk)
   }
 
   onComplete(): void {
     if (this.state === 'finished') return
     const endAt = this.now()
-    const last = this.decoders[this.decoders.length - 1]
-    if (last && this.decoders[0]) {
-      last.once('end', () => this.finishResponse(endAt))
-      this.decoders[0].end()
-    } else {
-      this.finishResponse(endAt)
-    }
+    this.body.end(() => this.finishResponse(endAt))
   }
 
   onError(err: Error): void {
@@ -361,80 +353,6 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.informational.add(status, statusText, raw)
   }
 
-  /** Choose decoders and open the body writer. Returns false if the hop already failed. */
-  private setUpBody(headers: HeaderList): boolean {
-    const { options, bodies } = this.init
-    let contentType = ''
-    let contentLength = NaN
-    let contentEncoding = ''
-    // One pass over the headers: this runs for every response.
-    for (const [k, v] of headers) {
-      if (k.length === 12 && k.toLowerCase() === 'content-type') contentType = v
-      else if (k.length === 14 && k.toLowerCase() === 'content-length') contentLength = Number(v)
-      else if (k.length === 16 && k.toLowerCase() === 'content-encoding') contentEncoding = v
-    }
-    this.declaredLength = contentLength
-    const encodings =
-      options.decompress && contentEncoding
-        ? contentEncoding
-            .split(',')
-            .map((s) => s.trim().toLowerCase())
-            .filter((s) => s && s !== 'identity')
-        : []
-    if (encodings.length > MAX_ENCODINGS) {
-      this.abortWith(
-        new EngineError(
-          'protocol',
-          `The response uses ${encodings.length} content encodings; at most ${MAX_ENCODINGS} are decoded`,
-        ),
-      )
-      return false
-    }
-    if (encodings.length === 0 && Number.isFinite(contentLength) && contentLength > options.maxBodyBytes) {
-      this.abortWith(tooLarge(options.maxBodyBytes))
-      return false
-    }
-    this.writer = bodies.create(contentType)
-    const known = encodings.every(isKnownCoding)
-    if (known && encodings.length > 0) {
-      // Content-Encoding lists codings in the order applied; undo them last-first.
-      this.decoders = [...encodings].reverse().map((e) => makeDecoder(e))
-      for (let i = 0; i < this.decoders.length - 1; i++)
-        this.decoders[i]?.pipe(this.decoders[i + 1] as Decoder)
-      const first = this.decoders[0] as Decoder
-      const last = this.decoders[this.decoders.length - 1] as Decoder
-      first.on('drain', () => this.resumeFn?.())
-      last.on('data', (chunk: Buffer) => {
-        this.decodedBytes += chunk.length
-        // The decompression-bomb guard, shared with event streams (decompression-guard.ts).
-        const bomb = expansionError(this.decodedBytes, this.wireBytes, 'response body')
-        if (bomb) {
-          this.decoderFailed(bomb)
-          return
-        }
-        if (!this.store(chunk)) {
-          last.pause()
-          this.writer?.onDrain(() => last.resume())
-        }
-      })
-      for (const d of this.decoders) d.on('error', (e) => this.decoderFailed(e))
-    }
-    return true
-  }
-
-  /** Store decoded bytes; false asks undici (or the decoder) to pause. */
-  private store(chunk: Buffer): boolean {
-    const writer = this.writer
-    if (!writer || this.state === 'finished') return false
-    if (writer.size + chunk.length > this.init.options.maxBodyBytes) {
-      this.abortWith(tooLarge(this.init.options.maxBodyBytes))
-      return false
-    }
-    const ok = writer.write(chunk)
-    if (!ok && this.decoders.length === 0) writer.onDrain(() => this.resumeFn?.())
-    return ok
-  }
-
   /**
    * A decoder failed or hit the bomb guard. This can happen after undici has delivered the last byte (the
    * decoder is still working through it), when aborting undici no longer reaches `onError`: fail here first.
@@ -452,7 +370,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   private finishResponse(endAt: number): void {
     if (this.state === 'finished') return
-    const writer = this.writer ?? this.init.bodies.create('')
+    const writer = this.body.finish()
     // A body held in memory is complete at once; one on disk waits for its writes to land.
     if (writer.endInMemory()) {
       this.completeResponse(endAt, writer)
@@ -505,10 +423,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (socketError && typeof socketError.code === 'string' && socketError.code.includes('ALERT'))
       return socketError
     const code = (err as { code?: unknown } | null)?.code
-    const declared = this.declaredLength
+    const declared = this.body.declaredLength
     if (
       this.status > 0 &&
-      this.decoders.length === 0 &&
+      !this.body.decoding &&
       Number.isFinite(declared) &&
       this.wireBytes < declared &&
       (code === 'UND_ERR_SOCKET' || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') &&
@@ -527,9 +445,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (this.state === 'finished') return
     const err = this.explain(failure)
     this.state = 'finished'
-    this.destroyDecoders()
     this.informational?.finish()
-    const partial = this.discardBody()
+    const partial = this.body.discard()
     const endAt = this.now()
     // A failed connection attempt still reports how far it got.
     const timing = timingOf(err)
@@ -557,9 +474,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private finishCancelled(): void {
     if (this.state === 'finished') return
     this.state = 'finished'
-    this.destroyDecoders()
     this.informational?.finish()
-    const partial = this.discardBody()
+    const partial = this.body.discard()
     const endAt = this.now()
     const timings = harTimings(this.marks, endAt)
     this.emit({
@@ -571,27 +487,4 @@ export class Exchange implements Dispatcher.DispatchHandler {
     })
     this.init.owner.exchangeOutcome(this.init.context, { kind: 'cancelled', timings })
   }
-
-  /**
-   * A failed or cancelled exchange has no body to show (its event carries none): drop what arrived, memory and
-   * temp file, now. Returns how many bytes that was, for the event to say so.
-   */
-  private discardBody(): number {
-    const writer = this.writer
-    if (!writer) return 0
-    this.writer = null
-    return this.init.bodies.discard(writer)
-  }
-
-  private destroyDecoders(): void {
-    for (const d of this.decoders) d.destroy()
-    this.decoders = []
-  }
-}
-
-function tooLarge(limit: number): EngineError {
-  return new EngineError(
-    'body_too_large',
-    `The response body is larger than the limit of ${limit < 1024 ? `${limit} bytes` : `${formatBytes(limit)} (${limit} bytes)`}; raise the request's Max body option (maxBodyBytes in a request file, --max-body on the CLI) to read it`,
-  )
 }
