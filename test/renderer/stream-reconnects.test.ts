@@ -1,6 +1,10 @@
+import { createElement } from 'react'
+import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEngineService, type EngineService } from '../../src/engine/service'
 import { assembledPiece } from '../../src/renderer/streams/assembled-preview'
+import { AttemptTable } from '../../src/renderer/streams/AttemptTable'
+import { applyBatch, EMPTY_TIMELINE } from '../../src/renderer/timeline/apply-batch'
 import { parseFieldPath } from '../../src/renderer/streams/assemble'
 import { MAX_ATTEMPTS_KEPT, olderAttempts } from '../../src/renderer/streams/lane-attempts'
 import { applyLaneBatch, EMPTY_LANES, type LaneMap } from '../../src/renderer/streams/lane-ticks'
@@ -167,6 +171,22 @@ describe('the lane’s attempt list', () => {
     expect(olderAttempts(attempts)).toBe(100_000 - attempts.length)
     // Without a seq from the engine, a reconnect starts after the last message the lane saw.
     expect(attempts.at(-1)?.firstSeq).toBe(99_999)
+  })
+
+  it('the Handshake table lists the attempts kept and says how many older ones are not', () => {
+    const events: TimelineEvent[] = [queued('e1', 0, { kind: 'sse' })]
+    for (let n = 0; n < 1000; n++) {
+      if (n > 0) events.push(retry('e1', n * 10, n, n))
+      events.push(open('e1', n * 10 + 1, n, n === 999 ? 204 : 200), closed('e1', n * 10 + 2))
+    }
+    const lanes = applyLaneBatch(EMPTY_LANES, { dropped: 0, events })
+    const row = applyBatch(EMPTY_TIMELINE, { dropped: 0, events }).rows['e1']!
+    const attempts = lanes['e1']?.attempts ?? []
+    const html = renderToStaticMarkup(createElement(AttemptTable, { row, attempts }))
+    expect(html).toContain(`${(1000 - attempts.length).toLocaleString()} older attempts not shown`)
+    expect(html.match(/<tbody/g)).toHaveLength(attempts.length)
+    expect(html).toContain('#999')
+    expect(html).toContain('204 No Content')
   })
 
   it('applying the same events again (a replay over live batches) changes nothing', () => {

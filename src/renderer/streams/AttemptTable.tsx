@@ -19,8 +19,7 @@ export function AttemptTable({ row, attempts }: { row: SessionRow; attempts: rea
       <h3 className="section-title">Connection attempts</h3>
       {older > 0 ? (
         <p className="muted small">
-          {older.toLocaleString()} older attempt{older === 1 ? '' : 's'} not shown (the newest{' '}
-          {attempts.length.toLocaleString()} are kept).
+          {older.toLocaleString()} older attempt{older === 1 ? '' : 's'} not shown: the newest are kept.
         </p>
       ) : null}
       <table className="attempt-table" aria-label="Connection attempts">
