@@ -38,8 +38,12 @@ export const MISSING = 'missing'
 export class BodyIndexes {
   private readonly indexes = new Map<string, Index>()
 
-  /** Called after every chunk indexed: the worker checks its memory budget there. */
-  constructor(private readonly afterChunk: () => void = () => undefined) {}
+  constructor(
+    /** Called after every chunk indexed: the worker checks its memory budget there. */
+    private readonly afterChunk: () => void = () => undefined,
+    /** Told when a body's index starts and stops being built (work that outlives the task that asked). */
+    private readonly building: (bodyId: string, on: boolean) => void = () => undefined,
+  ) {}
 
   async lines(
     bodyId: string,
@@ -103,9 +107,11 @@ export class BodyIndexes {
     const offsets: number[] = []
     let pos = fromOffset
     let next: number | null = null
+    const chunk = Buffer.allocUnsafe(CHUNK + needle.length - 1)
+    const folded = caseSensitive ? null : Buffer.allocUnsafe(chunk.length)
     while (pos < size) {
-      const buf = await ix.writer.read(pos, CHUNK + needle.length - 1)
-      const hay = caseSensitive ? buf : lowerAsciiBytes(buf)
+      const buf = await ix.writer.readInto(pos, chunk)
+      const hay = folded ? lowerAsciiBytes(buf, folded) : buf
       let at = hay.indexOf(needle)
       while (at !== -1 && at < CHUNK) {
         offsets.push(pos + at)
@@ -172,15 +178,18 @@ export class BodyIndexes {
       this.indexes.delete(oldest)
       void old?.writer.close()
     }
-    void this.build(ix)
+    void this.build(bodyId, ix)
     return ix
   }
 
-  private async build(ix: Index): Promise<void> {
+  private async build(bodyId: string, ix: Index): Promise<void> {
+    this.building(bodyId, true)
     const size = ix.writer.size
+    // One buffer for every chunk: the scanners keep nothing of it between chunks.
+    const chunk = Buffer.allocUnsafe(CHUNK)
     try {
       while (ix.scanned < size) {
-        const buf = await ix.writer.read(ix.scanned, CHUNK)
+        const buf = await ix.writer.readInto(ix.scanned, chunk)
         if (buf.length === 0) break
         ix.json?.scan(buf, ix.scanned)
         ix.raw?.scan(buf, ix.scanned)
@@ -196,6 +205,7 @@ export class BodyIndexes {
       ix.failed = e instanceof Error ? e.message : String(e)
     }
     ix.complete = true
+    this.building(bodyId, false)
     this.wake(ix)
   }
 
@@ -234,8 +244,9 @@ function lowerAscii(s: string): string {
   return s.replace(/[A-Z]/g, (c) => c.toLowerCase())
 }
 
-function lowerAsciiBytes(buf: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(buf.length)
+/** `buf` with ASCII letters lower-cased, into `into` (as long as `buf` at least). */
+function lowerAsciiBytes(buf: Buffer, into: Buffer): Buffer {
+  const out = into.subarray(0, buf.length)
   for (let i = 0; i < buf.length; i++) {
     const c = buf[i] ?? 0
     out[i] = c >= 0x41 && c <= 0x5a ? c + 32 : c

@@ -5,6 +5,12 @@ import type { BodySource } from '../workers/protocol'
 export interface StoredBody {
   readonly size: number
   read(offset: number, length: number): Promise<Buffer>
+  /**
+   * Bytes from `offset` into `into` (as many as fit), returned as a view of it, or of the body's own bytes.
+   * Indexing reads through one buffer: a new one per chunk would be garbage outside the heap, which V8
+   * collects late and the worker's memory budget would count.
+   */
+  readInto(offset: number, into: Buffer): Promise<Buffer>
   close(): Promise<void>
 }
 
@@ -16,14 +22,19 @@ class FileBody implements StoredBody {
     readonly size: number,
   ) {}
 
-  async read(offset: number, length: number): Promise<Buffer> {
+  read(offset: number, length: number): Promise<Buffer> {
     const end = Math.min(this.size, offset + length)
-    if (end <= offset) return Buffer.alloc(0)
+    if (end <= offset) return Promise.resolve(Buffer.alloc(0))
+    return this.readInto(offset, Buffer.alloc(end - offset))
+  }
+
+  async readInto(offset: number, into: Buffer): Promise<Buffer> {
+    const n = Math.min(into.length, this.size - offset)
+    if (n <= 0) return into.subarray(0, 0)
     this.handle ??= open(this.path, 'r')
     const fh = await this.handle
-    const buf = Buffer.alloc(end - offset)
-    const { bytesRead } = await fh.read(buf, 0, buf.length, offset)
-    return buf.subarray(0, bytesRead)
+    const { bytesRead } = await fh.read(into, 0, n, offset)
+    return into.subarray(0, bytesRead)
   }
 
   async close(): Promise<void> {
@@ -46,6 +57,10 @@ class BytesBody implements StoredBody {
 
   read(offset: number, length: number): Promise<Buffer> {
     return Promise.resolve(this.bytes.subarray(offset, Math.min(this.size, offset + length)))
+  }
+
+  readInto(offset: number, into: Buffer): Promise<Buffer> {
+    return this.read(offset, into.length)
   }
 
   close(): Promise<void> {

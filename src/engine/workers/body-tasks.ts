@@ -1,10 +1,13 @@
 import { BodyIndexes, MISSING } from '../body-view/body-index'
-import type { TaskInput, TaskOutput } from './protocol'
+import { parentPort } from 'node:worker_threads'
+import type { BackgroundNote, TaskInput, TaskOutput } from './protocol'
 import { checkMemory } from './worker-memory'
 import { TaskFailure } from './task-failure'
 
 /** Worker side of the body views: one set of indexes per worker, kept between tasks. */
-const indexes = new BodyIndexes(checkMemory)
+const indexes = new BodyIndexes(checkMemory, (bodyId, on) =>
+  parentPort?.postMessage({ background: bodyId, on } satisfies BackgroundNote),
+)
 
 function found<T>(r: T | typeof MISSING): T {
   if (r === MISSING) throw new TaskFailure({ kind: 'missing', message: 'The worker does not hold this body' })

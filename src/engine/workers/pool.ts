@@ -7,6 +7,7 @@ import {
   type TaskKind,
   type TaskOutput,
   type TaskReply,
+  type WorkerMessage,
   type TaskRequest,
   type WorkerConfig,
 } from './protocol'
@@ -73,6 +74,8 @@ class Slot {
   /** Why the current worker is being stopped, when the pool stopped it. */
   stopping: DeathReason | null = null
   timedOut: number | null = null
+  /** Keys whose work runs on in the background (a body being indexed after its first lines went back). */
+  readonly background = new Set<string>()
 }
 
 export interface RunOptions {
@@ -187,9 +190,15 @@ export class WorkerPool {
     slot.worker = worker
     slot.stopping = null
     slot.timedOut = null
+    slot.background.clear()
     // An idle worker never keeps the process alive; one with tasks does (see dispatch and settle).
     worker.unref()
-    worker.on('message', (reply: TaskReply) => this.settle(slot, reply))
+    worker.on('message', (m: WorkerMessage) => {
+      if ('background' in m) {
+        if (m.on) slot.background.add(m.background)
+        else slot.background.delete(m.background)
+      } else this.settle(slot, m)
+    })
     let error: Error | null = null
     worker.on('error', (e) => {
       error = e
@@ -227,14 +236,22 @@ export class WorkerPool {
       (error !== null && (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY')
     const reason: DeathReason = memory ? 'memory' : (slot.stopping ?? 'crash')
     const timedOut = slot.timedOut
+    const background = new Set(slot.background)
+    slot.background.clear()
     const detail = error?.message ?? `worker exited with code ${code}`
     for (const p of pending) {
       clearTimeout(p.timer)
       if (p.key !== undefined) this.keys.delete(p.key)
       // The task that took too long is the culprit; the others it held had done nothing wrong: run them on a
-      // fresh worker, once. After a memory death nobody knows which task it was: those that were not alone
-      // get one more try; a task that kills a worker again, or alone, fails.
-      const culprit = reason === 'timeout' ? p.request.id === timedOut : pending.length === 1
+      // fresh worker, once. After a memory death the suspects are the work running in the background (an
+      // index being built) or, with none, a task that was alone; the others get one more try, and a task
+      // that kills a worker again fails.
+      const culprit =
+        reason === 'timeout'
+          ? p.request.id === timedOut
+          : background.size > 0
+            ? p.key !== undefined && background.has(p.key)
+            : pending.length === 1
       if (!this.closed && !culprit && p.attempt === 0) {
         this.dispatch(p.request, p.key, p.timeoutMs, p.resolve, p.reject, 1)
         continue
@@ -249,5 +266,15 @@ let shared: WorkerPool | null = null
 /** The process's pool, started on first use. Its idle workers never keep the process alive. */
 export function sharedPool(): WorkerPool {
   shared ??= new WorkerPool()
+  return shared
+}
+
+/**
+ * Replace the process's pool with one of these options (its old workers are stopped). For a host with its own
+ * limits, and for tests that need a small memory budget.
+ */
+export function configureSharedPool(options: PoolOptions): WorkerPool {
+  void shared?.close()
+  shared = new WorkerPool(options)
   return shared
 }

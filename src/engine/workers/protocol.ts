@@ -55,6 +55,17 @@ export type TaskReply =
   { id: number; ok: true; value: unknown } | { id: number; ok: false; failure: TaskFailure }
 
 /**
+ * Sent by a worker when work for `key` (a body's index) starts or stops running in the background, beyond
+ * the task that started it: if the worker dies meanwhile, that work is a suspect.
+ */
+export interface BackgroundNote {
+  background: string
+  on: boolean
+}
+
+export type WorkerMessage = TaskReply | BackgroundNote
+
+/**
  * A worker that finds itself past its memory budget (heap plus the typed arrays and buffers V8 keeps outside
  * the heap, which `resourceLimits` does not count) exits with this code.
  */

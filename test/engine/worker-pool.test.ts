@@ -1,0 +1,188 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runImport } from '../../src/engine/importers/index'
+import { configureSharedPool, type WorkerPool } from '../../src/engine/workers/pool'
+import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { done, makeService, send, spec } from './helpers'
+
+/**
+ * The worker pool as a user meets it: a body whose index outgrows its worker's memory fails with a plain
+ * error on that body, while requests in flight finish and the next body is indexed by a fresh worker.
+ */
+
+const BIG = 64 * 1024 * 1024
+/** `[0,0,…,0]`: a line per two bytes, the densest index the pretty view builds (about 24 MB for 64 MB). */
+function bigArray(): Buffer {
+  const body = Buffer.alloc(BIG, ',0')
+  body[0] = 0x5b
+  body[BIG - 2] = 0x30
+  body[BIG - 1] = 0x5d
+  return body
+}
+
+let fixture: Fixture
+let big: Server
+let bigUrl: string
+let pool: WorkerPool
+
+beforeAll(async () => {
+  fixture = await startHttpServer()
+  const body = bigArray()
+  big = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) })
+    res.end(body)
+  })
+  await new Promise<void>((r) => big.listen(0, '127.0.0.1', r))
+  bigUrl = `http://127.0.0.1:${(big.address() as AddressInfo).port}/big.json`
+  // A budget the first screen fits in (a worker starts at about 20 MB under tsx) and the whole index does not;
+  // a time limit long enough for everything legitimate here (the big index takes a few seconds).
+  pool = configureSharedPool({ size: 1, memoryMb: 32, taskTimeoutMs: 15_000 })
+})
+
+afterAll(async () => {
+  await pool.close()
+  await new Promise<void>((r) => big.close(() => r()))
+  await fixture.close()
+})
+
+describe('the worker pool', () => {
+  it('a body that outgrows its worker mid-index fails on that body alone; requests in flight finish; a fresh worker takes the next body', async () => {
+    const service = makeService({
+      memoryBodyLimit: 1024 * 1024,
+      persistWorkspace: false,
+      watchCollections: false,
+    })
+    try {
+      const bodyId = done(await send(service, spec(bigUrl))).body.id
+      // The first screen comes back while the index is still being built.
+      const first = await service.invoke('body.lines', { bodyId, view: 'pretty', from: 0, count: 3 })
+      expect(first.ok && first.value.lines).toEqual(['[', '  0,', '  0,'])
+      expect(first.ok && first.value.complete).toBe(false)
+      const started = pool.workersStarted
+
+      // 200 requests in flight while the worker dies.
+      const inFlight = Array.from({ length: 200 }, (_, i) =>
+        send(service, spec(`${fixture.url}/delay?ms=${200 + (i % 50)}`)),
+      )
+      const end = await service.invoke('body.lines', { bodyId, view: 'pretty', from: 33_000_000, count: 3 })
+      expect(end.ok).toBe(false)
+      if (!end.ok) {
+        expect(end.error.code).toBe('too_large')
+        expect(end.error.message).toBe(
+          'Indexing this body ran out of memory in its worker (limit 32 MB); the body is kept: download it or view it raw',
+        )
+      }
+      const finished = await Promise.all(inFlight)
+      expect(finished.map((r) => (r.final.type === 'done' ? r.final.status : r.final.type))).toEqual(
+        Array.from({ length: 200 }, () => 200),
+      )
+
+      // The same view answers with the same error at once, without breaking another worker.
+      const again = await service.invoke('body.lines', { bodyId, view: 'pretty', from: 0, count: 3 })
+      expect(again.ok ? 'ok' : again.error.message).toMatch(/ran out of memory in its worker/)
+
+      // The body is kept: its raw view works (a fresh worker), and it saves whole.
+      const raw = await service.invoke('body.lines', { bodyId, view: 'raw', from: 0, count: 1 })
+      expect(raw.ok && raw.value.lines[0]?.startsWith('[0,0,0')).toBe(true)
+      expect(pool.workersStarted).toBe(started + 1)
+      const dir = await mkdtemp(join(tmpdir(), 'fd-worker-save-'))
+      try {
+        const saved = await service.invoke('body.save', { bodyId, path: join(dir, 'big.json') })
+        expect(saved.ok && saved.value.bytes).toBe(BIG)
+        expect((await stat(join(dir, 'big.json'))).size).toBe(BIG)
+      } finally {
+        await rm(dir, { recursive: true, force: true })
+      }
+
+      // Another body is indexed and searched as before.
+      const small = done(await send(service, spec(`${fixture.url}/json`))).body.id
+      const lines = await service.invoke('body.lines', { bodyId: small, view: 'pretty', from: 0, count: 100 })
+      expect(lines.ok && lines.value.lines).toEqual(
+        JSON.stringify({ ok: true, items: [1, 2, 3] }, null, 2).split('\n'),
+      )
+      const found = await service.invoke('body.search', {
+        bodyId: small,
+        view: 'pretty',
+        query: 'ITEMS',
+        caseSensitive: false,
+        from: 0,
+      })
+      expect(found.ok && found.value.matches.map((m) => m.line)).toEqual([2])
+    } finally {
+      await service.dispose()
+    }
+  }, 120_000)
+
+  it('an OpenAPI spec whose $refs multiply is stopped at its time limit with a plain error; the engine keeps serving requests meanwhile', async () => {
+    // Seven levels of 50 properties, each naming the next level: 20 KB of text, a tree of 50^6 schemas once its
+    // references are followed, which validation walks for hours.
+    const schemas: Record<string, unknown> = { L6: { type: 'string' } }
+    for (let level = 5; level >= 0; level--) {
+      const properties: Record<string, unknown> = {}
+      for (let p = 0; p < 50; p++) properties[`p${p}`] = { $ref: `#/components/schemas/L${level + 1}` }
+      schemas[`L${level}`] = { type: 'object', properties }
+    }
+    const laughs = {
+      openapi: '3.0.3',
+      info: { title: 'Laughs', version: '1' },
+      paths: {
+        '/x': {
+          post: {
+            requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/L0' } } } },
+            responses: { '200': { description: 'ok' } },
+          },
+        },
+      },
+      components: { schemas },
+    }
+    const service = makeService({ persistWorkspace: false, watchCollections: false })
+    const into = await mkdtemp(join(tmpdir(), 'fd-worker-import-'))
+    const delay = monitorEventLoopDelay({ resolution: 5 })
+    try {
+      delay.enable()
+      const importing = runImport({ text: JSON.stringify(laughs) }, 'auto', join(into, 'api'), null)
+      let importDone = false
+      void importing.finally(() => (importDone = true))
+      // Requests keep being sent and answered while the import runs: one every 100 ms, each timed.
+      const answered: { status: number; ms: number }[] = []
+      while (!importDone) {
+        const t0 = performance.now()
+        const r = await send(service, spec(`${fixture.url}/json`))
+        answered.push({ status: r.final.type === 'done' ? r.final.status : 0, ms: performance.now() - t0 })
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      const imported = await importing
+      delay.disable()
+      expect(imported.ok).toBe(false)
+      if (!imported.ok) {
+        expect(imported.error.code).toBe('parse')
+        expect(imported.error.message).toBe(
+          'Importing this text took longer than 15 s in its worker and was stopped; nothing was written',
+        )
+      }
+      expect(await readdir(into)).toEqual([])
+      expect(answered.length).toBeGreaterThan(50)
+      expect(answered.every((a) => a.status === 200)).toBe(true)
+      expect(Math.max(...answered.map((a) => a.ms))).toBeLessThan(500)
+      // The engine's thread never stalled on the import (on it, the first stall would have been the whole import).
+      expect(delay.max / 1e6).toBeLessThan(250)
+      // And the next import works, in a fresh worker.
+      const ok = await runImport(
+        { text: JSON.stringify({ ...laughs, components: { schemas: { L0: { type: 'string' } } } }) },
+        'auto',
+        join(into, 'api'),
+        null,
+      )
+      expect(ok.ok && ok.value.requests).toBe(1)
+    } finally {
+      delay.disable()
+      await rm(into, { recursive: true, force: true })
+      await service.dispose()
+    }
+  }, 120_000)
+})
