@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
@@ -13,20 +15,33 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
 let server: Fixture
 let configDir: string
 let host: RunningWebHost | null = null
+/** Serves /long-lines: 3,000 lines of about 300 characters, each ending in `END-<n>`. */
+let lines: Server
+let linesUrl = ''
 
 test.beforeAll(async () => {
   server = await startHttpServer()
+  lines = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' })
+    for (let i = 1; i <= 3000; i++) res.write(`line ${i} ${'y'.repeat(280)} END-${i}\n`)
+    res.end()
+  })
+  await new Promise<void>((resolve) => lines.listen(0, '127.0.0.1', resolve))
+  linesUrl = `http://127.0.0.1:${(lines.address() as AddressInfo).port}/long-lines`
   configDir = mkdtempSync(join(tmpdir(), 'fd-e2e-wrap-'))
   host = await startBuiltWebHost(15_000, { env: { FLIGHTDECK_CONFIG_DIR: configDir } })
 })
 
 test.afterAll(async () => {
+  await new Promise((resolve) => lines?.close(resolve))
   await host?.stop()
   await server?.close()
   rmSync(configDir, { recursive: true, force: true })
 })
 
 const LONG = `${'x'.repeat(289)}END-OF-LINE`
+
+test.use({ permissions: ['clipboard-read', 'clipboard-write'] })
 
 async function sendLongLine(page: Page): Promise<void> {
   await page.getByRole('textbox', { name: 'URL' }).fill(`${server.url}/echo`)
@@ -103,9 +118,69 @@ test('Wrap shows a 300-character line whole; without it the line scrolls sideway
   expect(on.texts.join('')).not.toContain('…')
   await expect(body.getByText(/END-OF-LINE/)).toBeInViewport()
 
+  // Selected with the mouse's reach (from the line's first row to its last) and copied: one line, as sent.
+  await page.evaluate(`(() => {
+    const rows = [...document.querySelectorAll('[aria-label="Response body"] .line')]
+    const end = rows.findIndex((r) => r.textContent.includes('END-OF-LINE'))
+    let start = end
+    while (start > 0 && rows[start].classList.contains('cont')) start--
+    const range = document.createRange()
+    range.setStart(rows[start], 0)
+    range.setEnd(rows[end], rows[end].childNodes.length)
+    getSelection().removeAllRanges()
+    getSelection().addRange(range)
+  })()`)
+  await page.keyboard.press('Control+c')
+  await expect
+    .poll(() => page.evaluate('navigator.clipboard.readText()') as Promise<string>)
+    .toContain(`${LONG}\\"}`)
+  expect(await page.evaluate('navigator.clipboard.readText()')).not.toContain('\n')
+
   // After a reload the next body opens wrapped.
   await page.reload()
   await sendLongLine(page)
   await expect(wrap).toHaveAttribute('aria-pressed', 'true')
   await expect.poll(async () => (await longLineRows(page)).texts.join('')).toContain(LONG)
+})
+
+test('wrapped, a search hit deep in a long body stays in view while the lines around it arrive', async ({
+  page,
+}) => {
+  if (!host) throw new Error('no host')
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await page.goto(host.url)
+  await page.getByRole('button', { name: 'Details on the right' }).click()
+  await page.getByRole('textbox', { name: 'URL' }).fill(linesUrl)
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  const details = page.getByRole('region', { name: 'Details' })
+  const body = page.getByRole('list', { name: 'Response body' })
+  await expect(body).toContainText('END-1')
+  const wrap = details.getByRole('button', { name: 'Wrap', exact: true })
+  if ((await wrap.getAttribute('aria-pressed')) !== 'true') await wrap.click()
+  await expect(body.locator('.line.cont').first()).toBeAttached()
+
+  const search = details.getByRole('searchbox', { name: 'Search in body' })
+  await search.fill('END-2500')
+  await search.press('Enter')
+  const hit = body.locator('mark', { hasText: 'END-2500' })
+  await expect(hit).toBeInViewport()
+  // The pages of lines above the hit arrive wrapped (several rows each): the hit must not be pushed away.
+  await page.waitForTimeout(1000)
+  await expect(hit).toBeInViewport()
+
+  // Scrolled by hand into lines not loaded yet: the line at the top is the same once they have arrived.
+  await body.evaluate((el) => (el.scrollTop = el.scrollTop + 20_000))
+  const topLine = (): Promise<string> =>
+    page.evaluate(`(() => {
+      const list = document.querySelector('[aria-label="Response body"]')
+      const top = list.getBoundingClientRect().top
+      const rows = [...list.querySelectorAll('.line:not(.cont)')]
+        .filter((r) => r.getBoundingClientRect().top >= top)
+        .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+      return rows[0] ? rows[0].getAttribute('data-n') + ' ' + rows[0].textContent.slice(0, 12) : ''
+    })()`) as Promise<string>
+  await expect.poll(topLine).toMatch(/^\d+ line \d+/)
+  const first = await topLine()
+  await page.waitForTimeout(800)
+  expect(await topLine()).toBe(first)
 })

@@ -183,9 +183,16 @@ export function LineViewer() {
       onKeyDown={onKeyDown}
       onMouseDown={() => setWholeBody(false)}
       onCopy={(e) => {
-        if (!wholeBody) return
+        if (wholeBody) {
+          e.preventDefault()
+          void copyBody(viewer.bodyId, viewer.size)
+          return
+        }
+        // Wrapped rows are separate elements: copied as they are, each wrap would become a line break.
+        const text = cols > 0 ? wrappedSelectionText(e.currentTarget) : null
+        if (text === null) return
         e.preventDefault()
-        void copyBody(viewer.bodyId, viewer.size)
+        e.clipboardData.setData('text/plain', text)
       }}
     >
       {/* Measures the font's character cell, for wrapping by width. */}
@@ -204,6 +211,32 @@ export function LineViewer() {
       />
     </div>
   )
+}
+
+/**
+ * The selected text of a wrapped list with line breaks only between body lines (a row that continues a line
+ * joins the one before it), or null when nothing in the list is selected.
+ */
+function wrappedSelectionText(box: HTMLElement): string | null {
+  const selection = window.getSelection()
+  if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null
+  const range = selection.getRangeAt(0)
+  const rows = [...box.querySelectorAll('.line')].filter((r) => range.intersectsNode(r))
+  if (rows.length === 0) return null
+  let out = ''
+  rows.forEach((row, i) => {
+    const part = document.createRange()
+    part.selectNodeContents(row)
+    if (range.compareBoundaryPoints(Range.START_TO_START, part) > 0)
+      part.setStart(range.startContainer, range.startOffset)
+    if (range.compareBoundaryPoints(Range.END_TO_END, part) < 0)
+      part.setEnd(range.endContainer, range.endOffset)
+    const fragment = part.cloneContents()
+    fragment.querySelectorAll('.fold').forEach((n) => n.remove())
+    if (i > 0 && !row.classList.contains('cont')) out += '\n'
+    out += fragment.textContent
+  })
+  return out
 }
 
 function FoldTail({ text }: { text: string }) {
