@@ -243,6 +243,18 @@ describe('SSE sessions', () => {
     )
   })
 
+  it('with no retries allowed, a refused connection ends with its own error (nothing was given up)', async () => {
+    const port = await refusedPort()
+    const sid = await open(
+      { method: 'GET', url: `http://127.0.0.1:${port}/`, headers: [], body: { kind: 'none' }, options: {} },
+      { reconnect: true, retryMs: 5, maxRetries: 0 },
+    )
+    const { final } = await settle(service, sid)
+    expect(rec.of(sid).filter((e) => e.type === 'retry')).toHaveLength(0)
+    expect(final.type === 'error' && final.code).toBe('refused')
+    expect(final.type === 'error' && final.message).toMatch(/^Connection refused/)
+  })
+
   it('an HTTP error status fails the session with the status and what the server said, and is not retried', async () => {
     const sid = await open(req('/status/503'), { reconnect: true, retryMs: 5 })
     const { final } = await settle(service, sid)

@@ -5,13 +5,13 @@ import type { Agent, Dispatcher } from 'undici'
 import type { RequestOptions } from '../../shared/request'
 import type { AppError } from '../../shared/result'
 import type { SseOpenOptions } from '../../shared/stream-schemas'
-import type { HarTimings, HeaderList, HttpProtocol } from '../../shared/timeline'
+import type { HeaderList, HttpProtocol } from '../../shared/timeline'
 import { connectionPhases, timingOf, type ConnectionTiming } from '../http/connector'
 import { makeDecoder } from '../http/decoders'
 import { expansionError, isKnownCoding } from '../http/decompression-guard'
 import { EngineError, classifyError } from '../http/errors'
 import type { PreparedBody } from '../http/request-body'
-import { harTimings, type ExchangeMarks } from '../http/timings'
+import type { ExchangeMarks } from '../http/timings'
 import type { StreamLog } from '../streams/stream-log'
 import { headerBlockBytes, headerValue, pairHeaders, parseSentHeaders } from '../http/http-headers'
 import type { StreamContext } from '../streams/stream-plumbing'
@@ -36,11 +36,12 @@ export interface AttemptOwner {
   readonly forcedMode: SseOpenOptions['mode']
   readonly decoderStateRef: SseIdState
   readonly logRef: StreamLog
-  wireBytes: number
-  bodyBytes: number
+  /** Bytes off the wire and out of the content decoder, for the session's counts. */
+  countBytes(wire: number, body: number): void
   isCurrent(attempt: SseAttempt): boolean
   emitPhase(attempt: SseAttempt, build: () => Parameters<StreamContext['emit']>[0] | null): void
-  opened(attempt: SseAttempt, status: number, mode: ReadMode, handshake: HarTimings, note?: string): void
+  /** The response is a stream to read (`at`: when its headers came). */
+  opened(attempt: SseAttempt, status: number, mode: ReadMode, at: number, note?: string): void
   /** The response was refused with this status (a 401 drops the credentials a reconnect used). */
   refusedWith(attempt: SseAttempt, status: number): void
   text(attempt: SseAttempt, kind: TextKind, data: string): void
@@ -68,7 +69,6 @@ export interface AttemptOwner {
  */
 export class SseAttempt implements Dispatcher.DispatchHandler {
   readonly marks: ExchangeMarks
-  delivered = 0
   /** Engine time of the chunk being decoded (every message in it arrived then). */
   chunkAt = 0
   opened = false
@@ -267,7 +267,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
     if (encoding && encoding !== 'identity') this.inflate(encoding)
     if (policy.kind === 'read') {
       this.opened = true
-      this.session.opened(this, status, policy.mode, harTimings(this.marks, t), policy.note)
+      this.session.opened(this, status, policy.mode, t, policy.note)
     }
     return true
   }
@@ -322,7 +322,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
       if (failing.total > ERROR_BODY_BYTES) this.failNow(false)
       return
     }
-    this.session.bodyBytes += chunk.length
+    this.session.countBytes(0, chunk.length)
     this.decoder?.push(chunk, this.chunkAt)
   }
 
@@ -331,7 +331,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
     const t = this.now()
     this.chunkAt = t
     this.wire += chunk.length
-    this.session.wireBytes += chunk.length
+    this.session.countBytes(chunk.length, 0)
     if (t - this.lastProgress >= PROGRESS_EVERY_MS && this.opened) {
       this.lastProgress = t
       this.session.progress(t)

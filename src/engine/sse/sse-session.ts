@@ -2,13 +2,15 @@ import { readFileSync } from 'node:fs'
 import type { Socket } from 'node:net'
 import { Agent } from 'undici'
 import { resolveOptions, type RequestOptions, type RequestSpec } from '../../shared/request'
-import type { AppError, Result } from '../../shared/result'
+import { fail, ok, type AppError, type Result } from '../../shared/result'
 import type { SseOpenOptions } from '../../shared/stream-schemas'
-import type { HarTimings, HeaderList, SseEventEvent } from '../../shared/timeline'
+import type { HeaderList } from '../../shared/timeline'
 import { classifyError } from '../http/errors'
 import { hasHeader } from '../http/http-headers'
 import { prepareBody } from '../http/request-body'
-import { harTimings, type ExchangeMarks } from '../http/timings'
+import type { SessionAttempt } from '../sessions/kernel/session-attempt'
+import { SessionKernel } from '../sessions/kernel/session-kernel'
+import type { SessionTransport } from '../sessions/kernel/session-transport'
 import type { StreamLog } from '../streams/stream-log'
 import {
   checkHeaderList,
@@ -29,25 +31,28 @@ import type { ReadMode } from './sse-response-policy'
 import type { SseIdState, TextKind } from './stream-decoder'
 
 /**
- * One SSE session (or any streamed HTTP response): a request with any method, headers and body whose response
- * is read as it arrives and cut into messages, each a tick on the session's lane and an entry in its log.
+ * One SSE session (or any streamed HTTP response), a transport of the session kernel (sessions/kernel): a
+ * request with any method, headers and body whose response is read as it arrives and cut into messages, each
+ * a tick on the session's lane and an entry in its log.
  *
  * Reconnection follows the EventSource spec when it is on: a 200 `text/event-stream` response that ends, or a
  * connection that fails at the network level, is retried after the reconnection time (the server may set it
  * with `retry:`), sending `Last-Event-ID`. A response that is not 2xx fails the session, whatever came before
  * (sse-response-policy.ts); another 2xx is read to its end and the session is done. Reconnects in a row that
- * deliver nothing count as failures; past `maxRetries` the session ends with an error. A person can close it
- * at any moment.
+ * deliver nothing count as failures (the kernel's policy, reset by a message); past `maxRetries` the session
+ * ends with an error. A person can close it at any moment.
  *
  * Last-Event-ID: the first connection sends the id the person gave (`lastEventId`, or a Last-Event-ID header
  * they set by hand); every reconnect sends the latest id the stream set instead, never both.
+ *
+ * One kernel attempt is one connection attempt; its redirects are hops within it, each an SseAttempt (the
+ * undici handler, sse-attempt.ts), of which only the current one reports.
  */
 
-const PREVIEW_CHARS = 80
-/** Reconnects over the session's whole life, whatever else happens: a bound on the loop. */
-const MAX_ATTEMPTS = 100_000
 /** Why a connection answered 204 ended the session: EventSource's way for a server to stop reconnects. */
 export const NO_RECONNECT_REASON = 'The server answered 204 No Content: it asks the client not to reconnect'
+/** A huge `retry:` is the server's to choose, but a lane that waits a day helps nobody. */
+const MAX_RETRY_MS = 3_600_000
 
 export interface SseSessionInit {
   sid: string
@@ -64,39 +69,28 @@ export interface SseSessionInit {
   reauthorize?: () => Promise<Result<{ spec: RequestSpec; refused?: () => void }>>
 }
 
-export class SseSession implements SocketOwner, AttemptOwner {
+export class SseSession implements SessionTransport, SocketOwner, AttemptOwner {
   readonly sid: string
+  private readonly kernel: SessionKernel
   private readonly ctx: StreamContext
-  private readonly log: StreamLog
   private readonly options: RequestOptions
   private readonly url: URL | null
   private readonly headers: HeaderList
   private readonly invalid: AppError | null
   private readonly agent: Agent | null
-  private state: 'connecting' | 'open' | 'waiting' | 'ended' = 'connecting'
-  private attempt = 0
-  private failures = 0
   private retryMs: number
   private readonly decoderState: SseIdState
+  /** The kernel's attempt, and the hop of it (the request after redirects) that reports. */
+  private handle: SessionAttempt | null = null
   private current: SseAttempt | null = null
+  /** The request of the current hop: a reconnect starts again from the request as composed. */
+  private hop: (RedirectHop & { trail: RedirectTrail }) | null = null
   /** What to call should the server refuse the credentials of the current reconnect (401). */
   private refused: (() => void) | null = null
-  private timer: ReturnType<typeof setTimeout> | null = null
-  private everOpened = false
-  private firstMarks: ExchangeMarks | null = null
-  /**
-   * The stream's status: its first opened connection's. A later connection's status (a reconnect answered
-   * 204 No Content, EventSource's "stop reconnecting") is that attempt's, told on its `stream-open`.
-   */
-  private streamStatus = 0
-  wireBytes = 0
-  bodyBytes = 0
-  private queuedAt = 0
 
   constructor(private readonly init: SseSessionInit) {
     this.sid = init.sid
     this.ctx = init.ctx
-    this.log = init.log
     this.options = resolveOptions(init.spec.options)
     this.retryMs = init.stream.retryMs
     const url = parseStreamUrl(init.spec.url, ['http', 'https'])
@@ -104,66 +98,58 @@ export class SseSession implements SocketOwner, AttemptOwner {
     // A Last-Event-ID set by hand resumes the stream like `lastEventId`: it is the first id, not a fixed header.
     const handSet = headers.ok ? headers.value.find(([k]) => k.toLowerCase() === 'last-event-id') : undefined
     this.decoderState = { lastEventId: init.stream.lastEventId ?? handSet?.[1] ?? '' }
-    this.invalid = !url.ok ? url.error : !headers.ok ? headers.error : null
     this.url = url.ok ? url.value : null
     this.headers = headers.ok ? withStreamHeaders(headers.value) : []
-    let ca: string | undefined
-    if (!this.invalid && this.options.caFile) {
-      try {
-        ca = readFileSync(this.options.caFile, 'utf8')
-      } catch (e) {
-        this.invalid = {
-          code: 'file',
-          message: `Cannot read the CA file ${this.options.caFile}`,
-          detail: e instanceof Error ? e.message : String(e),
-        }
-      }
-    }
-    this.agent = this.invalid
-      ? null
-      : new Agent({
-          connect: ownedConnector(
-            this.ctx.clock,
-            {
-              insecure: this.options.insecure,
-              http2: this.options.http2,
-              connectTimeoutMs: this.options.connectTimeoutMs,
-              ...(ca ? { ca } : {}),
-            },
-            this,
-          ),
-          allowH2: this.options.http2,
-          connections: 2,
-          pipelining: 1,
-          headersTimeout: 0,
-          bodyTimeout: 0,
-        })
+    const ca = url.ok && headers.ok ? readCa(this.options.caFile) : null
+    this.invalid = !url.ok ? url.error : !headers.ok ? headers.error : ca && !ca.ok ? ca.error : null
+    this.agent =
+      this.invalid || !ca?.ok
+        ? null
+        : new Agent({
+            connect: ownedConnector(
+              this.ctx.clock,
+              {
+                insecure: this.options.insecure,
+                http2: this.options.http2,
+                connectTimeoutMs: this.options.connectTimeoutMs,
+                ...(ca.value ? { ca: ca.value } : {}),
+              },
+              this,
+            ),
+            allowH2: this.options.http2,
+            connections: 2,
+            pipelining: 1,
+            headersTimeout: 0,
+            bodyTimeout: 0,
+          })
+    this.kernel = new SessionKernel(
+      {
+        sid: init.sid,
+        kind: 'sse',
+        tick: 'sse-event',
+        ctx: init.ctx,
+        log: init.log,
+        onEnd: init.onEnd,
+        reconnect: {
+          enabled: init.stream.reconnect,
+          maxRetries: init.stream.maxRetries,
+          resetOn: 'message',
+          delayMs: () => this.retryMs,
+        },
+      },
+      this,
+    )
   }
 
   /** Emit `queued` and make the first connection. */
   start(): void {
-    const t = this.ctx.clock.now()
-    this.queuedAt = t
-    this.ctx.emit({
-      type: 'queued',
-      sid: this.sid,
-      t,
-      kind: 'sse',
-      wall: Math.round(this.ctx.clock.origin + t),
-      method: this.init.spec.method.toUpperCase(),
-      url: this.url?.href ?? this.init.spec.url,
-      hop: 0,
-    })
-    if (this.invalid || !this.url) {
-      const error = this.invalid ?? { code: 'invalid_url' as const, message: 'Invalid URL' }
-      this.finish({ type: 'error', error })
-      return
-    }
-    this.connect()
+    const invalid =
+      this.invalid ?? (this.url ? null : { code: 'invalid_url' as const, message: 'Invalid URL' })
+    this.kernel.start({ method: this.method, url: this.url?.href ?? this.init.spec.url, invalid })
   }
 
   get isEnded(): boolean {
-    return this.state === 'ended'
+    return this.kernel.isEnded
   }
 
   get lastEventId(): string {
@@ -172,47 +158,31 @@ export class SseSession implements SocketOwner, AttemptOwner {
 
   /** Manual close. Before the first connection opened it is a cancel; after, a clean end. */
   close(): boolean {
-    if (this.state === 'ended') return false
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = null
-    const attempt = this.current
-    this.current = null
-    attempt?.abort()
-    if (!this.everOpened) {
-      this.finish({ type: 'cancelled' })
-      return true
-    }
-    this.ctx.emit({
-      type: 'stream-closed',
-      sid: this.sid,
-      t: this.ctx.clock.now(),
-      by: 'client',
-      reason: 'Closed by you',
-      willRetry: false,
-    })
-    this.finish({ type: 'done' })
-    return true
+    return this.kernel.close()
+  }
+
+  dispose(): void {
+    this.kernel.dispose()
   }
 
   headersSent(socket: Socket, rawHeaders: string): void {
     this.current?.attachSocket(socket, rawHeaders)
   }
 
-  /** The request of the current hop: a reconnect starts again from the request as composed. */
-  private hop: (RedirectHop & { trail: RedirectTrail }) | null = null
+  // ---- the transport ----
 
-  private connect(): void {
-    if (this.state === 'ended' || !this.url || !this.agent) return
-    this.state = 'connecting'
+  connect(handle: SessionAttempt): void {
+    if (!this.url || !this.agent) return
+    this.handle = handle
     this.refused = null
-    const reauthorize = this.attempt > 0 ? this.init.reauthorize : undefined
+    const reauthorize = handle.index > 0 ? this.init.reauthorize : undefined
     if (!reauthorize) {
-      this.firstHop(this.url, this.headers, this.attempt === 0 ? this.queuedAt : this.ctx.clock.now())
+      this.firstHop(this.url, this.headers, handle.queuedAt)
       return
     }
     // The credentials are asked for again (a token request or a digest probe shows on the timeline); until
     // they come, the attempt is waiting, and a close lets it go.
-    const attempt = new SseAttempt(this, this.attempt, this.ctx.clock.now(), this.method)
+    const attempt = new SseAttempt(this, handle.index, handle.queuedAt, this.method)
     this.current = attempt
     reauthorize().then(
       (r) => {
@@ -242,6 +212,16 @@ export class SseSession implements SocketOwner, AttemptOwner {
     )
   }
 
+  abort(): void {
+    const attempt = this.current
+    this.current = null
+    attempt?.abort()
+  }
+
+  release(): void {
+    void this.agent?.destroy().catch(() => undefined)
+  }
+
   /** The attempt's first request (`attempt`: one made already, waiting for its credentials). */
   private firstHop(url: URL, base: HeaderList, queuedAt: number, attempt?: SseAttempt): void {
     // The id goes in once: the one given for the first connection, the latest the stream set for a reconnect.
@@ -254,8 +234,9 @@ export class SseSession implements SocketOwner, AttemptOwner {
 
   private dispatchHop(queuedAt: number, made?: SseAttempt): void {
     const hop = this.hop
-    if (!hop || !this.agent) return
-    const attempt = made ?? new SseAttempt(this, this.attempt, queuedAt, hop.method)
+    const handle = this.handle
+    if (!hop || !handle || !this.agent) return
+    const attempt = made ?? new SseAttempt(this, handle.index, queuedAt, hop.method)
     this.current = attempt
     prepareBody(hop.body).then(
       (body) => {
@@ -285,7 +266,7 @@ export class SseSession implements SocketOwner, AttemptOwner {
     this.dispatchHop(attempt.marks.queuedAt)
   }
 
-  // ---- called by the attempt ----
+  // ---- called by the hop (SseAttempt) ----
 
   get clock(): StreamContext['clock'] {
     return this.ctx.clock
@@ -315,7 +296,12 @@ export class SseSession implements SocketOwner, AttemptOwner {
 
   /** The session's log: an SSE decoder records into it directly. */
   get logRef(): StreamLog {
-    return this.log
+    return this.kernel.log
+  }
+
+  countBytes(wire: number, body: number): void {
+    this.kernel.wireBytes += wire
+    this.kernel.bodyBytes += body
   }
 
   isCurrent(attempt: SseAttempt): boolean {
@@ -323,10 +309,7 @@ export class SseSession implements SocketOwner, AttemptOwner {
   }
 
   emitPhase(attempt: SseAttempt, build: () => Parameters<StreamContext['emit']>[0] | null): void {
-    // Only the first connection reports separate phase events; reconnects are summed up in `stream-open`.
-    if (attempt.index !== 0 || this.current !== attempt) return
-    const e = build()
-    if (e) this.ctx.emit(e)
+    if (this.current === attempt) this.handle?.phase(build)
   }
 
   refusedWith(attempt: SseAttempt, status: number): void {
@@ -339,41 +322,15 @@ export class SseSession implements SocketOwner, AttemptOwner {
     }
   }
 
-  opened(attempt: SseAttempt, status: number, mode: ReadMode, handshake: HarTimings, note?: string): void {
+  opened(attempt: SseAttempt, status: number, mode: ReadMode, at: number, note?: string): void {
     if (this.current !== attempt) return
-    this.state = 'open'
-    this.everOpened = true
-    if (this.streamStatus === 0) this.streamStatus = status
-    if (attempt.index === 0) this.firstMarks = attempt.marks
-    this.ctx.emit({
-      type: 'stream-open',
-      sid: this.sid,
-      t: this.ctx.clock.now(),
-      mode,
-      attempt: attempt.index,
-      status,
-      handshake,
-      ...(note ? { note } : {}),
-    })
+    this.handle?.opened({ status, mode, marks: attempt.marks, at, ...(note ? { note } : {}) })
   }
 
   /** One NDJSON line: logged, and a tick on the lane. */
   text(attempt: SseAttempt, kind: TextKind, data: string): void {
-    if (this.current !== attempt) return
     // Every message decoded from one chunk arrived at the same moment: the chunk's time.
-    const t = attempt.chunkAt
-    const seq = this.log.appendText(t, 'in', kind, data)
-    attempt.delivered++
-    this.ctx.emit({
-      type: 'sse-event',
-      sid: this.sid,
-      t,
-      seq,
-      dir: 'in',
-      kind,
-      size: this.log.sizeOf(seq, data),
-      preview: data.length > PREVIEW_CHARS ? data.slice(0, PREVIEW_CHARS) : data,
-    })
+    if (this.current === attempt) this.handle?.record('in', kind, data, attempt.chunkAt)
   }
 
   /**
@@ -391,70 +348,27 @@ export class SseSession implements SocketOwner, AttemptOwner {
     id: string | undefined,
   ): void {
     if (this.current !== attempt) return
-    const t = attempt.chunkAt
-    attempt.delivered += count
-    const text = preview
-    const e: SseEventEvent = {
-      type: 'sse-event',
-      sid: this.sid,
-      t,
-      seq,
-      dir: 'in',
-      kind,
-      size,
-      preview: text.length > PREVIEW_CHARS ? text.slice(0, PREVIEW_CHARS) : text,
-    }
-    if (count > 1) e.count = count
-    if (event !== undefined) e.event = event
-    if (id !== undefined) e.id = id
-    this.ctx.emit(e)
+    this.handle?.tick(attempt.chunkAt, seq, kind, size, preview, { count, event, id })
   }
 
   /** One raw chunk (`chunks` mode). */
   bytes(attempt: SseAttempt, data: Buffer): void {
-    if (this.current !== attempt) return
-    const t = attempt.chunkAt
-    const seq = this.log.append({ t, dir: 'in', kind: 'chunk', data })
-    attempt.delivered++
-    const preview = data.toString('utf8', 0, Math.min(data.length, PREVIEW_CHARS * 4))
-    this.ctx.emit({
-      type: 'sse-event',
-      sid: this.sid,
-      t,
-      seq,
-      dir: 'in',
-      kind: 'chunk',
-      size: data.length,
-      preview: preview.length > PREVIEW_CHARS ? preview.slice(0, PREVIEW_CHARS) : preview,
-    })
+    if (this.current === attempt) this.handle?.record('in', 'chunk', data, attempt.chunkAt)
   }
 
   setRetry(ms: number): void {
-    // A huge value is the server's to choose, but a lane that waits a day helps nobody: cap at an hour.
-    this.retryMs = Math.min(ms, 3_600_000)
+    this.retryMs = Math.min(ms, MAX_RETRY_MS)
   }
 
   progress(t: number): void {
-    this.ctx.emit({
-      type: 'body-progress',
-      sid: this.sid,
-      t,
-      wireBytes: this.wireBytes,
-      bodyBytes: this.bodyBytes,
-    })
+    this.kernel.progress(t)
   }
 
   attemptEnded(attempt: SseAttempt, end: AttemptEnd): void {
-    if (this.current !== attempt || this.state === 'ended') return
+    const handle = this.handle
+    if (this.current !== attempt || !handle) return
     this.current = null
-    const t = this.ctx.clock.now()
     const wasOpen = attempt.opened
-    const reconnectable =
-      this.init.stream.reconnect &&
-      end.kind !== 'fatal' &&
-      (wasOpen ? attempt.isEventStream : end.kind === 'error')
-    if (attempt.delivered > 0) this.failures = 0
-    else this.failures++
     const reason =
       end.kind === 'ended'
         ? wasOpen
@@ -463,79 +377,23 @@ export class SseSession implements SocketOwner, AttemptOwner {
             : 'The server ended the stream'
           : 'The server closed the connection'
         : end.error.message
-    const retry = reconnectable && this.failures <= this.init.stream.maxRetries && this.attempt < MAX_ATTEMPTS
-    if (wasOpen) {
-      this.ctx.emit({
-        type: 'stream-closed',
-        sid: this.sid,
-        t,
-        by: end.kind === 'ended' ? 'server' : 'network',
-        reason,
-        willRetry: retry,
-      })
-    }
-    if (retry) {
-      this.attempt++
-      this.state = 'waiting'
-      const delayMs = this.retryMs
-      this.ctx.emit({
-        type: 'retry',
-        sid: this.sid,
-        t,
-        attempt: this.attempt,
-        delayMs,
-        reason,
-        ...(this.decoderState.lastEventId !== '' ? { lastEventId: this.decoderState.lastEventId } : {}),
-      })
-      this.timer = setTimeout(() => {
-        this.timer = null
-        this.connect()
-      }, delayMs)
-      return
-    }
-    if (end.kind === 'ended') {
-      this.finish({ type: 'done' })
-      return
-    }
-    const gaveUp = reconnectable && this.failures > this.init.stream.maxRetries
-    const error: AppError = gaveUp
-      ? {
-          ...end.error,
-          message: `Gave up after ${this.failures} failed connection attempts in a row: ${end.error.message}`,
-        }
-      : end.error
-    this.finish({ type: 'error', error })
+    handle.ended({
+      reason,
+      ...(end.kind === 'ended' ? {} : { error: end.error }),
+      // A refused response or a limit would repeat; a stream that ended or a failed connection may not.
+      reconnectable: end.kind !== 'fatal' && (wasOpen ? attempt.isEventStream : end.kind === 'error'),
+      by: end.kind === 'ended' ? 'server' : 'network',
+      lastEventId: this.decoderState.lastEventId,
+    })
   }
+}
 
-  private finish(end: { type: 'done' } | { type: 'cancelled' } | { type: 'error'; error: AppError }): void {
-    if (this.state === 'ended') return
-    this.state = 'ended'
-    const t = this.ctx.clock.now()
-    const timings = harTimings(this.firstMarks ?? { queuedAt: this.queuedAt }, t)
-    if (end.type === 'done') {
-      const body = this.ctx.bodies.create('')
-      body.endInMemory()
-      this.ctx.emit({
-        type: 'done',
-        sid: this.sid,
-        t,
-        status: this.streamStatus,
-        wireBytes: this.wireBytes,
-        bodyBytes: this.bodyBytes,
-        body: { id: body.id, size: 0, contentType: '', onDisk: false },
-        timings,
-      })
-    } else if (end.type === 'cancelled') {
-      this.ctx.emit({ type: 'cancelled', sid: this.sid, t, timings })
-    } else {
-      this.ctx.emit({ type: 'error', sid: this.sid, t, ...end.error, timings })
-    }
-    void this.agent?.destroy().catch(() => undefined)
-    this.init.onEnd(this.sid)
-  }
-
-  dispose(): void {
-    if (this.state !== 'ended') this.close()
+function readCa(file: string | undefined): Result<string | undefined> {
+  if (!file) return ok(undefined)
+  try {
+    return ok(readFileSync(file, 'utf8'))
+  } catch (e) {
+    return fail('file', `Cannot read the CA file ${file}`, e instanceof Error ? e.message : String(e))
   }
 }
 
