@@ -1,6 +1,7 @@
 import { benchBody } from './body.bench'
 import { benchCollections } from './collections.bench'
 import { benchHttp } from './http.bench'
+import { benchLoopDelay } from './loop-delay.bench'
 import { benchUi } from './ui.bench'
 import { RESULTS_FILE, recordResults } from './results'
 import { benchRunner } from './runner.bench'
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   const sections: [string, () => Promise<Record<string, number>>][] = [
     ['http', benchHttp],
     ['body', benchBody],
+    ['engine', benchLoopDelay],
     ['sse', benchSse],
     ['ws', benchWs],
     ['collections', benchCollections],
