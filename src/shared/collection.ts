@@ -207,6 +207,21 @@ export const waitForWebhookSchema = z
   .strict()
 export type WaitForWebhookSpec = z.infer<typeof waitForWebhookSchema>
 
+/**
+ * A request's scripts as another tool wrote them (Postman's pre-request and test scripts). Flightdeck does not
+ * run them: an import turns the lines it recognises into `extract`, `assertions` and `dependsOn`, and keeps the
+ * text so nothing is lost. `translated` says every line became one of those; otherwise a run says the scripts
+ * were not run.
+ */
+export const requestScriptsSchema = z
+  .object({
+    preRequest: z.string().max(1024 * 1024).optional(),
+    test: z.string().max(1024 * 1024).optional(),
+    translated: z.boolean().optional(),
+  })
+  .strict()
+export type RequestScripts = z.infer<typeof requestScriptsSchema>
+
 /** One request file's content. */
 export const savedRequestSchema = z.object({
   name: z.string().min(1).max(256),
@@ -217,6 +232,11 @@ export const savedRequestSchema = z.object({
     .max(64)
     .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'Method must be an HTTP token'),
   url: z.string().max(64 * 1024),
+  /**
+   * Query parameters switched off: the URL holds the ones sent, so these are kept beside it (the params table
+   * shows them unticked; nothing sends them). Left out of the file when empty.
+   */
+  disabledParams: z.array(keyValueSchema).max(1000).optional(),
   description: z.string().max(64 * 1024),
   headers: z.array(keyValueSchema).max(1000),
   body: bodySchema,
@@ -240,6 +260,8 @@ export const savedRequestSchema = z.object({
   followJob: followOptionsSchema.optional(),
   /** HTTP requests: send again as soon as it answers, until a match; a run checks the last answer. */
   longPoll: longPollOptionsSchema.optional(),
+  /** Scripts brought in by an import, kept as written: inert (nothing runs them yet). */
+  scripts: requestScriptsSchema.optional(),
 })
 export type SavedRequest = z.infer<typeof savedRequestSchema>
 
