@@ -1,15 +1,13 @@
 import type { Session } from 'electron'
-import type { RendererLocation } from './renderer-location'
-import { rendererCsp } from './window-options'
+import { rendererCsp, type RendererLocation } from '../engine/hosts/renderer-location'
 
 /**
  * The window's session, prepared once before the window exists. Only `import type` from electron, so the unit
  * tests drive it with a recording session (test/hosts/app-session.test.ts).
  *
- * - The bridge (src/preload: contextBridge exposing `invoke`/`on` for the contract's names, nothing else) is
- *   registered on this session rather than passed in the window's options: it runs in the main frame of pages
- *   in this session only, which is our one window (new windows and <webview> are refused), and in no other
- *   session the app might ever create.
+ * - The bridge (src/preload: `window.api`, nothing else) is registered on this session rather than passed in
+ *   the window's options: it runs in the main frame of pages in this session only, which is our one window (new
+ *   windows and <webview> are refused), and in no other session the app might ever create.
  * - Every response for our documents gets the CSP header (the dev server's too; file:// pages carry the same
  *   policy in their meta) and `nosniff`.
  * - Every permission request or check is denied: an HTTP explorer needs no camera, notifications or
@@ -18,14 +16,10 @@ import { rendererCsp } from './window-options'
 
 export const BRIDGE_PRELOAD_ID = 'flightdeck-bridge'
 
+type PermissionHandlers = `set${'PermissionRequest' | 'PermissionCheck' | 'DevicePermission'}Handler`
 export type AppSession = Pick<
   Session,
-  | 'registerPreloadScript'
-  | 'getPreloadScripts'
-  | 'webRequest'
-  | 'setPermissionRequestHandler'
-  | 'setPermissionCheckHandler'
-  | 'setDevicePermissionHandler'
+  'registerPreloadScript' | 'getPreloadScripts' | 'webRequest' | PermissionHandlers
 >
 
 export interface AppSessionConfig {
@@ -39,16 +33,14 @@ export interface AppSessionConfig {
 const CSP_HEADER = 'Content-Security-Policy'
 
 export function prepareAppSession(session: AppSession, config: AppSessionConfig): void {
-  if (!session.getPreloadScripts().some((p) => p.id === BRIDGE_PRELOAD_ID)) {
+  if (!session.getPreloadScripts().some((p) => p.id === BRIDGE_PRELOAD_ID))
     session.registerPreloadScript({ type: 'frame', id: BRIDGE_PRELOAD_ID, filePath: config.preloadPath })
-  }
   const csp = rendererCsp(config.renderer, config.pageScripts)
   session.webRequest.onHeadersReceived((details, callback) => {
     const headers = { ...(details.responseHeaders ?? {}) }
     // Replace whatever the dev server sent, whatever its casing, so exactly one header policy applies.
-    for (const key of Object.keys(headers)) {
+    for (const key of Object.keys(headers))
       if (key.toLowerCase() === CSP_HEADER.toLowerCase()) delete headers[key]
-    }
     headers[CSP_HEADER] = [csp]
     headers['X-Content-Type-Options'] = ['nosniff']
     callback({ responseHeaders: headers })

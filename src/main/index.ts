@@ -1,20 +1,20 @@
-import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, safeStorage, session } from 'electron'
 import { createEngineService, type EngineService } from '../engine/service'
-import { bindIpc, type IpcBinding } from './ipc'
-import { keychainSecretStore, pickFolder } from './safe-storage'
-import { pickFile, pickSavePath } from './save-dialog'
-import { devRendererLocation, fileRendererLocation, type RendererLocation } from './renderer-location'
-import { pageScriptSources } from '../shared/renderer-csp'
+import {
+  devRendererLocation,
+  fileRendererLocation,
+  readPageScripts,
+  type RendererLocation,
+} from '../engine/hosts/renderer-location'
 import { prepareAppSession } from './app-session'
-import { APP_PARTITION } from './window-options'
+import { keychainSecretStore, pickFile, pickFolder, pickSavePath } from './dialogs'
+import { bindIpc, type IpcBinding } from './ipc'
 import { createMainWindow } from './window'
+import { APP_PARTITION } from './window-options'
 
-/**
- * The Electron host: app lifecycle only. The engine does the work, src/main/ipc.ts carries commands and
- * events, src/main/window.ts owns the window and its security settings.
- */
+/* The Electron host: app lifecycle only. The engine does the work, ipc.ts carries commands and events, window.ts
+ * and app-session.ts own the window and its security, dialogs.ts the keychain and the system dialogs. */
 
 // Paths are relative to the built file (out/main/index.js), which is what Electron runs in every mode.
 const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url))
@@ -27,16 +27,6 @@ const renderer: RendererLocation = devUrl ? devRendererLocation(devUrl) : fileRe
 // Every renderer is sandboxed, including any a bug might create outside our window factory.
 app.enableSandbox()
 
-/** The built page's script-src (its CSP meta pins the bundle by hash); null if the page cannot be read. */
-function readPageScripts(path: string): string[] | null {
-  try {
-    return pageScriptSources(readFileSync(path, 'utf8'))
-  } catch (e) {
-    console.error(`[flightdeck] cannot read ${path}`, e)
-    return null
-  }
-}
-
 let service: EngineService | null = null
 let ipc: IpcBinding | null = null
 let mainWindow: BrowserWindow | null = null
@@ -45,9 +35,7 @@ let disposed = false
 function openWindow(): void {
   mainWindow = createMainWindow({ renderer, indexHtmlPath })
   ipc?.attach(mainWindow)
-  mainWindow.on('closed', () => {
-    mainWindow = null
-  })
+  mainWindow.on('closed', () => (mainWindow = null))
 }
 
 if (!app.requestSingleInstanceLock()) {
@@ -55,10 +43,8 @@ if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
   app.on('second-instance', () => {
-    if (mainWindow) {
-      if (mainWindow.isMinimized()) mainWindow.restore()
-      mainWindow.focus()
-    }
+    if (mainWindow?.isMinimized()) mainWindow.restore()
+    mainWindow?.focus()
   })
 
   // Defence in depth for any webContents at all: no new windows, no <webview>.
@@ -68,11 +54,8 @@ if (!app.requestSingleInstanceLock()) {
   })
 
   void app.whenReady().then(() => {
-    prepareAppSession(session.fromPartition(APP_PARTITION), {
-      preloadPath,
-      renderer,
-      pageScripts: renderer.kind === 'file' ? readPageScripts(indexHtmlPath) : null,
-    })
+    const pageScripts = renderer.kind === 'file' ? readPageScripts(indexHtmlPath) : null
+    prepareAppSession(session.fromPartition(APP_PARTITION), { preloadPath, renderer, pageScripts })
     service = createEngineService({
       host: 'electron',
       configDir: app.getPath('userData'),
@@ -84,16 +67,11 @@ if (!app.requestSingleInstanceLock()) {
     })
     ipc = bindIpc(service, renderer)
     openWindow()
-
-    app.on('activate', () => {
-      // macOS: clicking the dock icon with no window open reopens one.
-      if (BrowserWindow.getAllWindows().length === 0) openWindow()
-    })
+    // macOS: clicking the dock icon with no window open reopens one.
+    app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && openWindow())
   })
 
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit()
-  })
+  app.on('window-all-closed', () => process.platform !== 'darwin' && app.quit())
 
   app.on('will-quit', (event) => {
     if (disposed || !service) return
@@ -101,9 +79,7 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault()
     disposed = true
     ipc?.dispose()
-    const s = service
-    service = null
-    void s
+    void service
       .dispose()
       .catch((e: unknown) => console.error('[flightdeck] engine dispose failed', e))
       .finally(() => app.quit())

@@ -1,28 +1,14 @@
-import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
+import { ipcMain, type BrowserWindow } from 'electron'
 import { IPC_COMMAND_CHANNEL, IPC_EVENT_CHANNEL } from '../shared/contract'
 import type { Result } from '../shared/result'
 import type { EngineService } from '../engine/service'
-import { handleIpcCommand, type SenderFacts } from './ipc-guard'
-import type { RendererLocation } from './renderer-location'
+import { handleIpcCommand, senderFacts } from '../engine/hosts/ipc-guard'
+import type { RendererLocation } from '../engine/hosts/renderer-location'
 
 export interface IpcBinding {
   /** Point the binding at a (new) window: commands are accepted from it only, events go to it only. */
   attach(win: BrowserWindow): void
   dispose(): void
-}
-
-function senderFacts(event: IpcMainInvokeEvent): SenderFacts {
-  const frame = event.senderFrame
-  const main = event.sender.mainFrame
-  return {
-    webContentsId: event.sender.id,
-    frame: frame
-      ? {
-          url: frame.url,
-          isMainFrame: frame.parent === null && frame.frameTreeNodeId === main.frameTreeNodeId,
-        }
-      : null,
-  }
 }
 
 /** Binds the engine service to ipcMain. All policy lives in the pure guard; this file only adapts Electron. */
@@ -31,16 +17,15 @@ export function bindIpc(
   renderer: RendererLocation,
 ): IpcBinding {
   let win: BrowserWindow | null = null
+  const live = (): BrowserWindow | null =>
+    win && !win.isDestroyed() && !win.webContents.isDestroyed() ? win : null
 
   ipcMain.handle(IPC_COMMAND_CHANNEL, (event, message: unknown): Promise<Result<unknown>> => {
-    const windowId = win && !win.isDestroyed() ? win.webContents.id : null
-    return handleIpcCommand(service, senderFacts(event), message, { windowWebContentsId: windowId, renderer })
+    const policy = { windowWebContentsId: live()?.webContents.id ?? null, renderer }
+    return handleIpcCommand(service, senderFacts(event), message, policy)
   })
-
-  const offEvents = service.onEvent((event) => {
-    if (win && !win.isDestroyed() && !win.webContents.isDestroyed())
-      win.webContents.send(IPC_EVENT_CHANNEL, event)
-  })
+  // The engine's one event path, to our window only.
+  const offEvents = service.onEvent((event) => live()?.webContents.send(IPC_EVENT_CHANNEL, event))
 
   return {
     attach(next) {

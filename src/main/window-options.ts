@@ -1,53 +1,17 @@
-import type { RendererLocation } from './renderer-location'
+import type { BrowserWindowConstructorOptions } from 'electron'
 
-/**
- * The window's own persistent session. The bridge (src/preload) is registered on this session, not in the
- * window's options (src/main/app-session.ts), so only a page in this session — our one window — ever gets it.
- */
+/** The window's own session: the bridge is registered on it (app-session.ts), so only our window gets it. */
 export const APP_PARTITION = 'persist:flightdeck'
 
 /**
- * The Flightdeck window's security settings as plain data, so a unit test can pin them and the Electron e2e
- * spec can compare them with what the live window reports. Only `import type` from electron: this module
- * must load under vitest without the Electron binary.
+ * The one place a window is constructed, and its security settings. It takes the BrowserWindow class as an
+ * argument so that the literal below is both what Electron gets and what the unit tests (and Electronegativity,
+ * which reads this source) see: window.ts passes Electron's class, tests pass a recorder. Only `import type`
+ * from electron, so this module loads under vitest without the Electron binary.
  */
-
-/** Mirrors the subset of Electron's `WebPreferences` we set; kept structural so no runtime import is needed. */
-export interface SecureWebPreferences {
-  partition: typeof APP_PARTITION
-  contextIsolation: true
-  sandbox: true
-  nodeIntegration: false
-  nodeIntegrationInWorker: false
-  nodeIntegrationInSubFrames: false
-  webSecurity: true
-  allowRunningInsecureContent: false
-  experimentalFeatures: false
-  webviewTag: false
-  navigateOnDragDrop: false
-  safeDialogs: true
-  spellcheck: false
-  disableBlinkFeatures: string
-}
-
-export interface WindowOptions {
-  width: number
-  height: number
-  minWidth: number
-  minHeight: number
-  title: string
-  show: boolean
-  backgroundColor: string
-  autoHideMenuBar: boolean
-  webPreferences: SecureWebPreferences
-}
-
-/**
- * The one place a window is constructed. It takes the BrowserWindow class as an argument so that the literal
- * below is both what Electron gets and what the unit test (and Electronegativity, which reads this source)
- * sees; window.ts passes Electron's class, tests pass a recorder.
- */
-export function constructSecureWindow<T>(BrowserWindow: new (options: WindowOptions) => T): T {
+export function constructSecureWindow<T>(
+  BrowserWindow: new (options: BrowserWindowConstructorOptions) => T,
+): T {
   return new BrowserWindow({
     width: 1280,
     height: 820,
@@ -80,52 +44,4 @@ export function constructSecureWindow<T>(BrowserWindow: new (options: WindowOpti
       disableBlinkFeatures: 'Auxclick',
     },
   })
-}
-
-/** The options the factory passes, as plain data (what the tests and the Electron e2e spec compare). */
-export function windowOptions(): WindowOptions {
-  const seen: WindowOptions[] = []
-  constructSecureWindow(
-    class {
-      constructor(options: WindowOptions) {
-        seen.push(options)
-      }
-    },
-  )
-  const options = seen[0]
-  if (!options) throw new Error('window factory constructed nothing')
-  return options
-}
-
-export function secureWebPreferences(): SecureWebPreferences {
-  return windowOptions().webPreferences
-}
-
-/**
- * The renderer's Content-Security-Policy header. Scripts: exactly the ones the built page's own CSP meta pins by
- * hash (`pageScripts`, read from index.html; none at all when it could not be read); styles from 'self'; no
- * network at all (everything goes through IPC). Vite's dev server needs an inline React-refresh preamble and its
- * HMR WebSocket, so dev relaxes exactly those two, for that origin only.
- */
-export function rendererCsp(
-  location: RendererLocation,
-  pageScripts: readonly string[] | null = null,
-): string {
-  const devOrigin = location.kind === 'dev' ? location.origin : null
-  const wsDevOrigin = devOrigin ? devOrigin.replace(/^http/, 'ws') : null
-  const directives: [string, string][] = [
-    ['default-src', "'none'"],
-    ['script-src', devOrigin ? `'self' 'unsafe-inline' ${devOrigin}` : (pageScripts ?? ["'none'"]).join(' ')],
-    ['style-src', devOrigin ? `'self' 'unsafe-inline' ${devOrigin}` : "'self' 'unsafe-inline'"],
-    ['img-src', "'self' data: blob:"],
-    ['font-src', "'self' data:"],
-    ['connect-src', devOrigin && wsDevOrigin ? `'self' ${devOrigin} ${wsDevOrigin}` : "'none'"],
-    ['worker-src', "'self' blob:"],
-    ['object-src', "'none'"],
-    ['base-uri', "'none'"],
-    ['form-action', "'none'"],
-    ['frame-src', "'none'"],
-    ['frame-ancestors', "'none'"],
-  ]
-  return directives.map(([k, v]) => `${k} ${v}`).join('; ')
 }

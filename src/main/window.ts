@@ -1,5 +1,5 @@
 import { BrowserWindow } from 'electron'
-import { isRendererUrl, type RendererLocation } from './renderer-location'
+import { isRendererUrl, type RendererLocation } from '../engine/hosts/renderer-location'
 import { constructSecureWindow } from './window-options'
 
 export interface WindowConfig {
@@ -32,10 +32,8 @@ export function createMainWindow(config: WindowConfig): BrowserWindow {
 
   win.once('ready-to-show', () => win.show())
 
-  if (config.renderer.kind === 'dev') {
-    void win.loadURL(config.renderer.url)
-  } else {
-    void win.loadFile(config.indexHtmlPath)
-  }
+  void (config.renderer.kind === 'dev'
+    ? win.loadURL(config.renderer.url)
+    : win.loadFile(config.indexHtmlPath))
   return win
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { BRIDGE_PRELOAD_ID, prepareAppSession, type AppSession } from '../../src/main/app-session'
-import { devRendererLocation, fileRendererLocation } from '../../src/main/renderer-location'
+import { devRendererLocation, fileRendererLocation } from '../../src/engine/hosts/renderer-location'
 
 type HeadersListener = (
   details: { responseHeaders?: Record<string, string[]> },

@@ -3,8 +3,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createEngineService } from '../../src/engine/service'
-import { guardCommand, handleIpcCommand, type GuardPolicy, type SenderFacts } from '../../src/main/ipc-guard'
-import { devRendererLocation, fileRendererLocation, isRendererUrl } from '../../src/main/renderer-location'
+import {
+  guardCommand,
+  handleIpcCommand,
+  type GuardPolicy,
+  type SenderFacts,
+} from '../../src/engine/hosts/ipc-guard'
+import {
+  devRendererLocation,
+  fileRendererLocation,
+  isRendererUrl,
+} from '../../src/engine/hosts/renderer-location'
 
 const renderer = fileRendererLocation('/opt/flightdeck/out/renderer/index.html')
 const policy: GuardPolicy = { windowWebContentsId: 7, renderer }

@@ -3,7 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { chosenFolder, sealedSecretStore, type Sealer } from '../../src/main/keychain-store'
+import { chosenPath } from '../../src/engine/hosts/dialog-answer'
+import { sealedSecretStore, type Sealer } from '../../src/engine/secrets/sealed-secret-store'
 import { makeService } from '../engine/helpers'
 
 /**
@@ -92,9 +93,9 @@ describe('desktop secret store (keychain-sealed)', () => {
 
 describe('desktop folder picker', () => {
   it('answers the chosen folder, or null when cancelled', () => {
-    expect(chosenFolder({ canceled: false, filePaths: ['/home/me/api'] })).toBe('/home/me/api')
-    expect(chosenFolder({ canceled: true, filePaths: ['/home/me/api'] })).toBeNull()
-    expect(chosenFolder({ canceled: false, filePaths: [] })).toBeNull()
+    expect(chosenPath({ canceled: false, filePaths: ['/home/me/api'] })).toBe('/home/me/api')
+    expect(chosenPath({ canceled: true, filePaths: ['/home/me/api'] })).toBeNull()
+    expect(chosenPath({ canceled: false, filePaths: [] })).toBeNull()
   })
 
   it('collection.pick hands the picked folder to the app, and says so when the host has no picker', async () => {

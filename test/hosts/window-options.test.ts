@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { devRendererLocation, fileRendererLocation } from '../../src/main/renderer-location'
 import {
-  APP_PARTITION,
+  devRendererLocation,
+  fileRendererLocation,
   rendererCsp,
-  secureWebPreferences,
-  windowOptions,
-} from '../../src/main/window-options'
+} from '../../src/engine/hosts/renderer-location'
+import { APP_PARTITION } from '../../src/main/window-options'
+import { secureWebPreferences, windowOptions } from './window-recorder'
 
 describe('Electron window options', () => {
   it('isolates and sandboxes the renderer, with no Node anywhere', () => {

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
-import { handleIpcCommand } from '../../src/main/ipc-guard'
-import { fileRendererLocation } from '../../src/main/renderer-location'
+import { handleIpcCommand } from '../../src/engine/hosts/ipc-guard'
+import { fileRendererLocation } from '../../src/engine/hosts/renderer-location'
 import { makeService } from '../engine/helpers'
 
 /**

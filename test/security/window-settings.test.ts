@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { windowOptions } from '../../src/main/window-options'
+import { secureWebPreferences } from '../hosts/window-recorder'
 
 /**
  * Our own check beside Electronegativity: no source file creates a window or web view anywhere but the one
@@ -72,7 +72,7 @@ describe('no window weakens Electron', () => {
   })
 
   it('the factory isolates, sandboxes and disables middle-click opening', () => {
-    const prefs = windowOptions().webPreferences
+    const prefs = secureWebPreferences()
     expect(prefs).toMatchObject({
       contextIsolation: true,
       sandbox: true,

@@ -1,10 +1,10 @@
 import { join } from 'node:path'
-import { FileSecretStore, type SecretStore } from '../engine/secrets/secret-store'
+import { FileSecretStore, type SecretStore } from './secret-store'
 
 /**
  * The desktop app's secret store, without Electron: what safeStorage offers (seal and unseal a string with
- * the OS keychain) is passed in, so this logic runs under plain Node in tests and safe-storage.ts only binds
- * it to Electron's API.
+ * the OS keychain) is passed in, so this logic runs under plain Node in tests and src/main only binds it to
+ * Electron's API.
  */
 export interface Sealer {
   isEncryptionAvailable(): boolean
@@ -29,9 +29,4 @@ export function sealedSecretStore(
     encode: (value) => sealer.encryptString(value).toString('base64'),
     decode: (stored) => sealer.decryptString(Buffer.from(stored, 'base64')),
   })
-}
-
-/** What a folder dialog answered, as `collection.pick` returns it: the first chosen folder or null. */
-export function chosenFolder(result: { canceled: boolean; filePaths: string[] }): string | null {
-  return result.canceled ? null : (result.filePaths[0] ?? null)
 }

@@ -1,10 +1,11 @@
-import { describeCommandName, isCommandName, type CommandName } from '../shared/contract'
-import type { AppError, ErrorCode, Result } from '../shared/result'
+import { describeCommandName, isCommandName, type CommandName } from '../../shared/contract'
+import type { AppError, ErrorCode, Result } from '../../shared/result'
 import { isRendererUrl, type RendererLocation } from './renderer-location'
 
 /**
- * The check every IPC command passes before it reaches the engine service. Pure (no electron import) so it is
- * unit-tested directly; src/main/ipc.ts only extracts `SenderFacts` from the Electron event.
+ * The check every IPC command passes before it reaches the engine service. Pure (no electron import), so it
+ * lives outside src/main and is unit-tested directly; src/main/ipc.ts only extracts `SenderFacts` from the
+ * Electron event.
  *
  * The renderer is treated as untrusted: a compromised page, an injected iframe or a navigated-away document
  * must not be able to drive the engine. So the sender must be the main frame of our own window showing our own
@@ -20,6 +21,24 @@ export interface SenderFacts {
   webContentsId: number
   /** `event.senderFrame`, reduced to what we check; null when the frame is already gone. */
   frame: { url: string; isMainFrame: boolean } | null
+}
+
+/** What ipcMain's invoke event tells about its sender: the subset of Electron's `IpcMainInvokeEvent` we read. */
+export interface InvokeEventFacts {
+  sender: { id: number; mainFrame: { frameTreeNodeId: number } }
+  senderFrame: { url: string; parent: unknown; frameTreeNodeId: number } | null
+}
+
+/** The sender of an IPC invoke, reduced to what the guard checks. */
+export function senderFacts(event: InvokeEventFacts): SenderFacts {
+  const frame = event.senderFrame
+  return {
+    webContentsId: event.sender.id,
+    frame: frame && {
+      url: frame.url,
+      isMainFrame: frame.parent === null && frame.frameTreeNodeId === event.sender.mainFrame.frameTreeNodeId,
+    },
+  }
 }
 
 export interface GuardPolicy {
