@@ -58,7 +58,12 @@ const allowed: Record<string, string[]> = {
 
 const packagesBanned: Record<string, RegExp> = {
   shared: /^(electron|node:|fs$|path$|os$|undici|ws$|tough-cookie|react)/,
-  engine: /^electron$/,
+  engine: /^(electron$|react)/,
+  // The Electron host binds the engine; it speaks no protocol itself.
+  main: /^(react|undici|ws$|tough-cookie)/,
+  // The browser host and the CLI run under plain Node: no Electron, no UI.
+  web: /^(electron$|react)/,
+  cli: /^(electron$|react)/,
   renderer: /^(electron|node:|fs$|path$|os$|undici|ws$|tough-cookie)/,
   'web-bridge': /^(electron|node:|undici|ws$|react)/,
   preload: /^(node:|fs$|path$|undici|ws$|tough-cookie|react)/,
@@ -87,6 +92,23 @@ export function violations(): string[] {
 describe('layer rules', () => {
   it('no source file imports across a forbidden layer boundary', () => {
     expect(violations()).toEqual([])
+  })
+
+  it('every layer under src has rules, and the hosts are checked too', () => {
+    const layers = readdirSync(src).filter((name) => statSync(join(src, name)).isDirectory())
+    expect(layers.filter((layer) => !(layer in allowed))).toEqual([])
+    for (const host of ['main', 'web', 'cli', 'preload']) {
+      expect(files(join(src, host)).length, host).toBeGreaterThan(0)
+    }
+    for (const host of ['main', 'web', 'cli']) {
+      expect(allowed[host]?.includes('renderer'), host).toBe(false)
+      expect(packagesBanned[host]?.test('react'), host).toBe(true)
+    }
+    expect(packagesBanned.web?.test('electron')).toBe(true)
+    expect(packagesBanned.cli?.test('electron')).toBe(true)
+    expect(allowed.main?.includes('web')).toBe(false)
+    expect(allowed.web?.includes('main')).toBe(false)
+    expect(allowed.cli?.includes('main')).toBe(false)
   })
 
   it('the checker itself catches a forbidden import', () => {
