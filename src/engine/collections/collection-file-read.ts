@@ -1,13 +1,13 @@
 import type { z } from 'zod'
 import {
   authSchema,
-  DEFAULT_RETRY,
   requestFileRule,
   savedRequestSchema,
   variableSchema,
   type SavedRequest,
   type Variable,
 } from '../../shared/collection'
+import { DEFAULT_RETRY } from '../../shared/run-spec'
 import { DEFAULT_FOLLOW_JOB, DEFAULT_LONG_POLL } from '../../shared/job-options'
 import * as jsYaml from 'js-yaml'
 import { load as loadYaml, CORE_SCHEMA, Type, YAMLException } from 'js-yaml'

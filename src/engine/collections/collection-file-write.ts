@@ -1,15 +1,13 @@
+import type { AuthSpec, SavedRequest, Variable } from '../../shared/collection'
 import {
   DEFAULT_RETRY,
   type Assertion,
-  type AuthSpec,
   type Extraction,
   type RetrySpec,
-  type SavedRequest,
   type StopSpec,
-  type Variable,
   type WaitForWebhookSpec,
   type WebhookAssertion,
-} from '../../shared/collection'
+} from '../../shared/run-spec'
 import { DEFAULT_REQUEST_OPTIONS } from '../../shared/constants'
 import {
   DEFAULT_FOLLOW_JOB,

@@ -1,4 +1,4 @@
-import type { Assertion, Extraction, WebhookAssertion } from '../../shared/collection'
+import type { Assertion, Extraction, WebhookAssertion } from '../../shared/run-spec'
 import type { DoneEvent, HeaderList } from '../../shared/timeline'
 import { parseJsonBody, selectJson } from '../jobs/json-select'
 
@@ -7,8 +7,6 @@ import { parseJsonBody, selectJson } from '../jobs/json-select'
  * pulled into variables for later requests). Nothing here evaluates user text as code: JSONPath uses the
  * safe evaluator, regexes are matched against at most MAX_SCAN bytes of the body.
  */
-
-export type { Assertion, Extraction, WebhookAssertion } from '../../shared/collection'
 
 export interface AssertionResult {
   assertion: Assertion

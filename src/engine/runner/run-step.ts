@@ -1,4 +1,5 @@
-import type { AuthSpec, RequestKind, StopSpec, WaitForWebhookSpec } from '../../shared/collection'
+import type { AuthSpec, RequestKind } from '../../shared/collection'
+import type { Assertion, Extraction, StopSpec, WaitForWebhookSpec } from '../../shared/run-spec'
 import type { FollowOptionsSpec, LongPollOptionsSpec } from '../../shared/job-options'
 import type { RequestSpec } from '../../shared/request'
 import type { AuthRunner } from '../auth/auth-runner'
@@ -6,7 +7,7 @@ import type { FileScope } from '../files/confine'
 import type { WebhookInbox } from '../webhooks/webhook-inbox'
 import type { JobStepOutcome } from './job-step'
 import type { StreamDeps } from './stream-step'
-import type { Assertion, AssertionResult, Extraction, WebhookAssertionResult } from './checks'
+import type { AssertionResult, WebhookAssertionResult } from './checks'
 import type { RunStats } from './stats'
 
 /** A runner step and what it reports: the shapes the run, the run manager and the reports share. */

@@ -1,4 +1,4 @@
-import type { Assertion, WebhookAssertion } from '../../shared/collection'
+import type { Assertion, WebhookAssertion } from '../../shared/run-spec'
 import type { StepResultSummary } from '../../shared/run-schemas'
 import type { StepResult } from './run-step'
 

@@ -1,4 +1,4 @@
-import { DEFAULT_STOP, type Assertion, type StopSpec } from '../../shared/collection'
+import { DEFAULT_STOP, type Assertion, type StopSpec } from '../../shared/run-spec'
 import type { TimelineBatch } from '../../shared/contract'
 import type { AuthSpec } from '../../shared/collection'
 import type { RequestSpec } from '../../shared/request'

@@ -1,4 +1,4 @@
-import type { WaitForWebhookSpec } from '../../shared/collection'
+import type { WaitForWebhookSpec } from '../../shared/run-spec'
 import type { WebhookExpectation, WebhookInbox } from '../webhooks/webhook-inbox'
 import { MAX_SCAN, runExtractions, runWebhookAssertions } from './checks'
 import { NOTHING, type WebhookOutcome } from './run-step'

@@ -1,12 +1,11 @@
+import { type RequestKind, type SavedRequest } from '../../shared/collection'
 import {
   DEFAULT_RETRY,
   type Assertion,
   type Extraction,
-  type RequestKind,
   type RetrySpec,
-  type SavedRequest,
   type StopSpec,
-} from '../../shared/collection'
+} from '../../shared/run-spec'
 
 /**
  * The Tests tab's draft: a request's run fields (assertions, extraction, retry, dependencies, a stream's stop
