@@ -58,4 +58,19 @@ describe('wrapping long lines at a width', () => {
     // Rows: "{", the folded "  "a": [ … ]" (one row at 20 cells), "}": the long line is hidden.
     expect(map.rows).toBe(3)
   })
+
+  it('counts a page of long non-ASCII lines in milliseconds, not seconds', () => {
+    // 1,000 lines of 2,000 accented and CJK characters: about five pages of a wrapped body.
+    // Distinct strings, as they arrive from the engine (parsed from its reply), not one string repeated.
+    const lines = JSON.parse(
+      JSON.stringify(Array.from({ length: 1000 }, (_, i) => `${'é漢'.repeat(1000)}${i % 10}`)),
+    ) as string[]
+    const started = performance.now()
+    const map = buildWrapMap(1000, 1000, new Map([[0, page(lines)]]), [], new Map(), 100)
+    const took = performance.now() - started
+    // Each line: 1,000 one-cell and 1,000 two-cell characters, 3,000 cells; a two-cell character never
+    // straddles a row's end, so rows of 99 cells alternate with rows of 100 and the line takes 31.
+    expect(map.rows).toBe(31_000)
+    expect(took).toBeLessThan(500)
+  })
 })

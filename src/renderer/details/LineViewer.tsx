@@ -12,7 +12,7 @@ import { useAppStore } from '../store/store-context'
 import { lineOfRow, normalizeFolds, rowOfLine, visibleRows } from './fold-map'
 import { ScaledList, type KeepTop } from './ScaledList'
 import { LINE_PAGE } from './viewer-slice'
-import { buildWrapMap, flatMap, wrapBreaks } from './wrap-map'
+import { buildWrapMap, flatMap, pageLineBreaks } from './wrap-map'
 
 const LINE_HEIGHT = 16
 /** The line's left gutter (number and fold button) and right padding, as in details.css. */
@@ -132,8 +132,8 @@ export function LineViewer() {
     const folded = foldSet?.has(line) ?? false
     // A wrapped line's later rows carry no number and no fold button: they continue the row above.
     let part: { from: number; to: number } | null = null
-    if (whole !== undefined && cols > 0) {
-      const breaks = wrapBreaks(whole, cols)
+    if (page && whole !== undefined && cols > 0) {
+      const breaks = pageLineBreaks(page, line % LINE_PAGE, cols)
       const from = breaks[at.segment] ?? whole.length
       part = { from, to: breaks[at.segment + 1] ?? whole.length }
     }

@@ -16,45 +16,114 @@ import { LINE_PAGE, type LinePage } from './viewer-slice'
 /** Cells a tab advances to (the viewer's CSS tab-size). */
 export const TAB_CELLS = 8
 
-// East Asian wide and fullwidth characters and emoji take two cells in a monospace font.
-const WIDE =
-  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u
-const ZERO = /[\p{M}\p{Cf}]/u
 const PLAIN = /^[\x20-\x7e]*$/
 
 /**
- * Where each segment of `text` starts (the first is 0) when it is cut every `cols` cells. A character is
- * never split, nor a surrogate pair; a combining mark stays with the character before it.
+ * Cells a character takes in a monospace font: 2 for East Asian wide and fullwidth characters and emoji, 0 for
+ * the common combining marks, zero-width characters and variation selectors, else 1. Plain number ranges (no
+ * regular expression per character) keep a page of non-ASCII lines to a few milliseconds. A rarer combining
+ * mark counted as 1 only makes a row end a little early; nothing is ever cut.
  */
+function cellsOf(cp: number): number {
+  if (cp < 0x300) return 1
+  if (
+    cp <= 0x36f ||
+    (cp >= 0x1ab0 && cp <= 0x1aff) ||
+    (cp >= 0x1dc0 && cp <= 0x1dff) ||
+    (cp >= 0x200b && cp <= 0x200f) ||
+    (cp >= 0x20d0 && cp <= 0x20ff) ||
+    (cp >= 0xfe00 && cp <= 0xfe0f) ||
+    (cp >= 0xfe20 && cp <= 0xfe2f)
+  )
+    return 0
+  if (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0x303e) ||
+    (cp >= 0x3041 && cp <= 0x33ff) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0xa000 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f000 && cp <= 0x1faff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  )
+    return 2
+  return 1
+}
+
+/**
+ * Walks `text` cutting it every `width` cells; `onBreak` (when given) is told where each segment after the
+ * first starts. Returns the number of segments. A character is never split, nor a surrogate pair; a
+ * combining mark stays with the character before it.
+ */
+function walk(text: string, width: number, onBreak: ((at: number) => void) | null): number {
+  let rows = 1
+  let cell = 0
+  for (let i = 0; i < text.length;) {
+    const c = text.charCodeAt(i)
+    let cp = c
+    let len = 1
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const lo = text.charCodeAt(i + 1)
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        cp = (c - 0xd800) * 0x400 + (lo - 0xdc00) + 0x10000
+        len = 2
+      }
+    }
+    let w = cp === 9 ? Math.min(width, TAB_CELLS - (cell % TAB_CELLS)) : cellsOf(cp)
+    if (cell + w > width && cell > 0 && w > 0) {
+      onBreak?.(i)
+      rows++
+      cell = 0
+      if (cp === 9) w = Math.min(width, TAB_CELLS)
+    }
+    cell += w
+    i += len
+  }
+  return rows
+}
+
+/** Where each segment of `text` starts (the first is 0) when it is cut every `cols` cells. */
 export function wrapBreaks(text: string, cols: number): number[] {
   const width = Math.max(1, Math.floor(cols))
+  const out: number[] = [0]
   if (PLAIN.test(text)) {
-    const out: number[] = [0]
     for (let i = width; i < text.length; i += width) out.push(i)
     return out
   }
-  const out: number[] = [0]
-  let cell = 0
-  for (let i = 0; i < text.length;) {
-    const cp = text.codePointAt(i) ?? 0
-    const ch = String.fromCodePoint(cp)
-    const tab = (): number => Math.min(width, TAB_CELLS - (cell % TAB_CELLS))
-    let w = cp === 9 ? tab() : ZERO.test(ch) ? 0 : WIDE.test(ch) ? 2 : 1
-    if (cell + w > width && cell > 0 && w > 0) {
-      out.push(i)
-      cell = 0
-      if (cp === 9) w = tab()
-    }
-    cell += w
-    i += ch.length
-  }
+  walk(text, width, (at) => out.push(at))
   return out
+}
+
+const pageBreaks = new WeakMap<LinePage, { cols: number; breaks: (number[] | undefined)[] }>()
+
+/**
+ * wrapBreaks for line `index` of a cached page, remembered with the page: a scroll redraws the same rows many
+ * times a second and a long non-ASCII line costs a fraction of a millisecond to walk.
+ */
+export function pageLineBreaks(page: LinePage, index: number, cols: number): number[] {
+  let hit = pageBreaks.get(page)
+  if (!hit || hit.cols !== cols) {
+    hit = { cols, breaks: [] }
+    pageBreaks.set(page, hit)
+  }
+  let breaks = hit.breaks[index]
+  if (breaks === undefined) {
+    breaks = wrapBreaks(page.lines[index] ?? '', cols)
+    hit.breaks[index] = breaks
+  }
+  return breaks
 }
 
 /** How many rows `text` takes wrapped at `cols` cells. */
 export function wrapCount(text: string, cols: number): number {
-  if (PLAIN.test(text)) return Math.max(1, Math.ceil(text.length / Math.max(1, Math.floor(cols))))
-  return wrapBreaks(text, cols).length
+  const width = Math.max(1, Math.floor(cols))
+  if (PLAIN.test(text)) return Math.max(1, Math.ceil(text.length / width))
+  return walk(text, width, null)
 }
 
 /** Room a folded line's " … }" takes after its text. */
