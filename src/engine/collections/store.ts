@@ -179,7 +179,7 @@ export async function createRequest(
 
 export async function createFolder(dir: string, parent: string, name: string): Promise<Result<string>> {
   return guarded(parent, async (): Promise<Result<string>> => {
-    const dirName = await uniqueName(dir, parent, slugify(name, 'folder'), '')
+    const dirName = await uniqueName(dir, parent, slugify(name, 'folder', 'folder'), '')
     const rel = joinPath(parent, dirName)
     const inside = await checkInside(dir, rel, absPath(dir, rel), false)
     if (!inside.ok) return inside
@@ -283,7 +283,7 @@ export async function renameNode(dir: string, rel: string, name: string): Promis
     if (!st) return fail('not_found', `${rel} no longer exists`)
     const folder = parentPath(rel)
     if (st.isDirectory()) {
-      const dirName = await uniqueName(dir, folder, slugify(name, 'folder'), '', rel)
+      const dirName = await uniqueName(dir, folder, slugify(name, 'folder', 'folder'), '', rel)
       const next = joinPath(folder, dirName)
       if (next !== rel) {
         await rename(abs, absPath(dir, next))

@@ -238,14 +238,14 @@ export async function writePlan(
     await writeChildren(ctx, target, plan.children, 0)
   }
   for (const env of plan.environments.slice(0, 200)) {
-    let envId = slugify(env.name, 'environment')
+    let envId = slugify(env.name, 'environment', 'environment')
     for (let i = 2; i < 1000; i++) {
       const taken = await stat(join(dir, ENVIRONMENTS_DIR, `${envId}.yaml`)).then(
         () => true,
         () => false,
       )
       if (!taken) break
-      envId = `${slugify(env.name, 'environment')}-${i}`
+      envId = `${slugify(env.name, 'environment', 'environment')}-${i}`
     }
     const variables = await keepSecrets(ctx, `env:${envId}`, env.variables)
     const r = await saveEnvironment(dir, envId, env.name, variables)

@@ -38,8 +38,21 @@ export function emptyPlan(name: string): ImportPlan {
   return { name, variables: [], auth: { type: 'inherit' }, children: [], environments: [], unmapped: [] }
 }
 
+/**
+ * A request of the plan. Its name is one line: a source whose "name" is a whole paragraph (an OpenAPI summary
+ * written as prose, a Postman name pasted from docs) gets its first line as the name, and the paragraph moves to
+ * the description when that is empty, so nothing is lost and the sidebar and file name stay readable.
+ */
 export function request(name: string, patch: Partial<SavedRequest>): SavedRequest {
-  return { ...emptySavedRequest(name.trim().slice(0, 256) || 'request'), ...patch }
+  const lines = name
+    .split(/\r\n|\r|\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+  const first = Array.from(lines[0] ?? '')
+  const short = first.length > 120 ? `${first.slice(0, 119).join('')}…` : first.join('')
+  const out: SavedRequest = { ...emptySavedRequest(short || 'request'), ...patch }
+  if ((lines.length > 1 || first.length > 120) && out.description === '') out.description = name.trim()
+  return out
 }
 
 export function isObj(v: unknown): v is Record<string, unknown> {
