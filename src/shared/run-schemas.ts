@@ -179,7 +179,3 @@ export interface RunProgressEvent {
   /** On the last event of a run only. */
   finished?: RunFinished
 }
-
-export interface RunEventPayloads {
-  'run.progress': RunProgressEvent
-}
