@@ -2,25 +2,28 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createEngineService } from '../../src/engine/service'
+import { sharedPool } from '../../src/engine/workers/pool'
 import type { DeepReport, DeepShape } from './deep-json-bodies'
 
 /**
  * The engine side of the deep JSON measurement (deep-json-bodies.ts starts it): fetch each body through the
  * engine, open it in the pretty view as the viewer does (first page, then the last page once indexed, a search),
- * and report the heap it took. Run with --expose-gc.
+ * and report the heap it took: this thread's and its worker pool's (where the index lives). Run with --expose-gc.
  */
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined)
 
+/** This thread's heap and buffers, and the workers' as they last reported it (between chunks of work). */
 function heap(): number {
   const m = process.memoryUsage()
-  return m.heapUsed + m.external
+  return m.heapUsed + m.external + sharedPool().memory().current
 }
 
-function settle(): number {
+async function settle(): Promise<number> {
   gc()
   gc()
-  return heap()
+  const m = process.memoryUsage()
+  return m.heapUsed + m.external + (await sharedPool().measureMemory(true))
 }
 
 async function main(): Promise<void> {
@@ -33,9 +36,11 @@ async function main(): Promise<void> {
     watchCollections: false,
   })
   const reports: DeepReport[] = []
+  // Start the worker before the first baseline, so what it costs to exist is not counted as the index's.
+  await sharedPool().run('worker.memory', { collect: false })
   try {
     for (const [i, url] of arg.urls.entries()) {
-      const idle = settle()
+      const idle = await settle()
       let downloadPeak = idle
       const watch = setInterval(() => (downloadPeak = Math.max(downloadPeak, heap())), 2)
       const sent = await service.invoke('http.send', {
@@ -46,7 +51,7 @@ async function main(): Promise<void> {
       clearInterval(watch)
       if (done.final.type !== 'done') throw new Error(`the request ended ${done.final.type}`)
       const bodyId = done.final.body.id
-      const before = settle()
+      const before = await settle()
       let peak = before
       const sample = setInterval(() => (peak = Math.max(peak, heap())), 2)
       const t0 = performance.now()
@@ -73,7 +78,7 @@ async function main(): Promise<void> {
       }
       peak = Math.max(peak, heap())
       clearInterval(sample)
-      const after = settle()
+      const after = await settle()
       reports.push({
         shape: arg.shapes[i] ?? 'arrays',
         size: done.final.body.size,

@@ -168,9 +168,9 @@ describe('the worker pool', () => {
       expect(await readdir(into)).toEqual([])
       expect(answered.length).toBeGreaterThan(50)
       expect(answered.every((a) => a.status === 200)).toBe(true)
-      expect(Math.max(...answered.map((a) => a.ms))).toBeLessThan(500)
-      // The engine's thread never stalled on the import (on it, the first stall would have been the whole import).
-      expect(delay.max / 1e6).toBeLessThan(250)
+      expect(Math.max(...answered.map((a) => a.ms))).toBeLessThan(1000)
+      // The engine's thread never stalled on the import (on it, the stall would have been the whole import: 15 s, until the time limit).
+      expect(delay.max / 1e6).toBeLessThan(1000)
       // And the next import works, in a fresh worker.
       const ok = await runImport(
         { text: JSON.stringify({ ...laughs, components: { schemas: { L0: { type: 'string' } } } }) },

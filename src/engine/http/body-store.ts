@@ -109,10 +109,18 @@ export class BodyWriter {
     return buf.subarray(0, bytesRead)
   }
 
-  /** Where a finished body's bytes are, for a reader on another thread: its temp file, or its bytes. */
+  /**
+   * Where a finished body's bytes are, for a reader on another thread: its temp file, or its bytes in shared
+   * memory (moved there on first ask and kept there, so a worker reads them without a copy of its own).
+   */
   location(): { path: string } | { bytes: Buffer } {
     if (this.filePath) return { path: this.filePath }
-    return { bytes: this.memory ?? Buffer.concat(this.chunks) }
+    const bytes = this.memory ?? Buffer.concat(this.chunks)
+    if (bytes.buffer instanceof SharedArrayBuffer) return { bytes }
+    const shared = Buffer.from(new SharedArrayBuffer(bytes.length))
+    bytes.copy(shared)
+    if (this.memory) this.memory = shared
+    return { bytes: shared }
   }
 
   private spill(): void {

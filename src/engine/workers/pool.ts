@@ -78,6 +78,14 @@ class Slot {
   readonly background = new Set<string>()
 }
 
+/** What the workers told of their memory between chunks of work. */
+export interface PoolMemory {
+  /** The latest figure of each live worker, added up. */
+  current: number
+  /** The highest `current` since the last `resetPeak`. */
+  peak: number
+}
+
 export interface RunOptions {
   /** Tasks with the same key go to the same worker while it lives (it may hold state for the key). */
   key?: string
@@ -92,6 +100,8 @@ export class WorkerPool {
   private readonly keys = new Map<string, number>()
   private nextId = 1
   private started = 0
+  private readonly reported = new Map<Slot, number>()
+  private peak = 0
   private closed = false
 
   constructor(options: PoolOptions = {}) {
@@ -121,6 +131,50 @@ export class WorkerPool {
     })
   }
 
+  /** Memory the workers reported lately (between chunks of work; no round trip). */
+  memory(): PoolMemory {
+    return { current: this.currentMemory(), peak: this.peak }
+  }
+
+  resetPeak(): void {
+    this.peak = this.currentMemory()
+  }
+
+  /** Ask every live worker for its memory in use, after a full collection when `collect`. */
+  async measureMemory(collect: boolean): Promise<number> {
+    const live = this.slots.filter((s) => s.worker !== null)
+    const figures = await Promise.all(
+      live.map(
+        (slot) =>
+          new Promise<number>((resolve, reject) => {
+            const request: TaskRequest = { id: this.nextId++, kind: 'worker.memory', input: { collect } }
+            this.send(
+              slot,
+              request,
+              this.taskTimeoutMs,
+              resolve as (v: unknown) => void,
+              reject,
+              0,
+              undefined,
+            )
+          }),
+      ),
+    )
+    live.forEach((slot, i) => this.noteMemory(slot, figures[i] ?? 0))
+    return figures.reduce((a, b) => a + b, 0)
+  }
+
+  private noteMemory(slot: Slot, bytes: number): void {
+    this.reported.set(slot, bytes)
+    this.peak = Math.max(this.peak, this.currentMemory())
+  }
+
+  private currentMemory(): number {
+    let sum = 0
+    for (const v of this.reported.values()) sum += v
+    return sum
+  }
+
   /** Forget a key's worker (its state there is gone or no longer wanted). */
   release(key: string): void {
     this.keys.delete(key)
@@ -145,9 +199,20 @@ export class WorkerPool {
     reject: (e: Error) => void,
     attempt: number,
   ): void {
-    const index = this.slotFor(key)
-    const slot = this.slots[index]
+    const slot = this.slots[this.slotFor(key)]
     if (!slot) return reject(new Error('no worker slot'))
+    this.send(slot, request, timeoutMs, resolve, reject, attempt, key)
+  }
+
+  private send(
+    slot: Slot,
+    request: TaskRequest,
+    timeoutMs: number,
+    resolve: (v: unknown) => void,
+    reject: (e: Error) => void,
+    attempt: number,
+    key: string | undefined,
+  ): void {
     const worker = slot.worker ?? this.start(slot)
     const timer = setTimeout(() => this.timeout(slot, request.id), timeoutMs)
     slot.pending.set(request.id, { resolve, reject, timer, request, attempt, key, timeoutMs })
@@ -194,7 +259,8 @@ export class WorkerPool {
     // An idle worker never keeps the process alive; one with tasks does (see dispatch and settle).
     worker.unref()
     worker.on('message', (m: WorkerMessage) => {
-      if ('background' in m) {
+      if ('memory' in m) this.noteMemory(slot, m.memory)
+      else if ('background' in m) {
         if (m.on) slot.background.add(m.background)
         else slot.background.delete(m.background)
       } else this.settle(slot, m)
@@ -231,6 +297,7 @@ export class WorkerPool {
   private died(slot: Slot, code: number, error: Error | null): void {
     const pending = [...slot.pending.values()]
     slot.pending.clear()
+    this.reported.delete(slot)
     const memory =
       code === EXIT_OUT_OF_MEMORY ||
       (error !== null && (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY')

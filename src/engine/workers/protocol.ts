@@ -27,6 +27,8 @@ export interface Tasks {
     output: Result<BodySearchResult>
   }
   'body.forget': { input: { bodyId: string }; output: null }
+  /** The worker's memory in use (heap plus off-heap buffers), after a full collection when asked. */
+  'worker.memory': { input: { collect: boolean }; output: number }
   'import.plan': {
     input: { text?: string; file?: string; format: ImportFormat }
     output: { format: Exclude<ImportFormat, 'auto'>; plan: ImportPlan }
@@ -63,7 +65,12 @@ export interface BackgroundNote {
   on: boolean
 }
 
-export type WorkerMessage = TaskReply | BackgroundNote
+/** Sent by a worker between chunks of work: its memory in use (heap plus off-heap buffers). */
+export interface MemoryNote {
+  memory: number
+}
+
+export type WorkerMessage = TaskReply | BackgroundNote | MemoryNote
 
 /**
  * A worker that finds itself past its memory budget (heap plus the typed arrays and buffers V8 keeps outside

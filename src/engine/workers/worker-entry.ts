@@ -3,6 +3,7 @@ import { bodyForget, bodyLines, bodySearch } from './body-tasks'
 import { importPlan } from './import-tasks'
 import type { TaskInput, TaskKind, TaskOutput, TaskReply, TaskRequest } from './protocol'
 import { TaskFailure } from './task-failure'
+import { workerMemory } from './worker-memory'
 
 /** A pool worker: runs each task it is sent and answers with its result or its failure. */
 
@@ -13,6 +14,7 @@ const handlers: Handlers = {
   'body.search': bodySearch,
   'body.forget': bodyForget,
   'import.plan': importPlan,
+  'worker.memory': workerMemory,
 }
 
 async function run(request: TaskRequest): Promise<TaskReply> {

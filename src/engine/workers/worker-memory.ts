@@ -1,7 +1,7 @@
 import { getHeapStatistics, setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { workerData } from 'node:worker_threads'
-import { EXIT_OUT_OF_MEMORY, type WorkerConfig } from './protocol'
+import { parentPort, workerData } from 'node:worker_threads'
+import { EXIT_OUT_OF_MEMORY, type MemoryNote, type WorkerConfig } from './protocol'
 
 /**
  * A worker's memory budget covers what `resourceLimits` does not: typed arrays and buffers live outside V8's
@@ -23,8 +23,23 @@ export function memoryInUse(): number {
   return s.used_heap_size + s.external_memory
 }
 
+/** Between chunks of work: end the worker past its budget, else tell the pool what it uses (its peak). */
 export function checkMemory(): void {
-  if (memoryInUse() <= budget) return
-  collect()
-  if (memoryInUse() > budget) process.exit(EXIT_OUT_OF_MEMORY)
+  let used = memoryInUse()
+  if (used > budget) {
+    collect()
+    used = memoryInUse()
+    if (used > budget) process.exit(EXIT_OUT_OF_MEMORY)
+  }
+  parentPort?.postMessage({ memory: used } satisfies MemoryNote)
+}
+
+/** The `worker.memory` task. */
+export function workerMemory(p: { collect: boolean }): Promise<number> {
+  if (p.collect) {
+    // Buffers freed by one collection are released while the next runs: twice, for a settled figure.
+    collect()
+    collect()
+  }
+  return Promise.resolve(memoryInUse())
 }
