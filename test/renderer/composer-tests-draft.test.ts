@@ -4,11 +4,11 @@ import {
   dependencyTarget,
   jsonValueText,
   parseJsonValue,
-  runDraftErrors,
   savedToRun,
 } from '../../src/renderer/composer/run-draft'
 import { draftToSaved, extrasOf, savedKey, savedToDraft } from '../../src/renderer/tabs/draft-convert'
 import { runFieldsOf } from '../../src/renderer/composer/run-draft'
+import { runDraftErrors } from '../../src/renderer/composer/run-draft-errors'
 
 /** The Tests tab's draft: every run field a file can hold comes back unchanged, so opening a file is clean. */
 

@@ -18,8 +18,6 @@ const MAX_MAIN_LINES = 300
 const OVER_LIMIT_FOR_NOW: ReadonlySet<string> = new Set([
   // The message log: entries, spill to a temp file, range reads and search in one class.
   'src/engine/streams/stream-log.ts',
-  // The runner tab's draft: steps, their editors' state and the run's settings.
-  'src/renderer/composer/run-draft.ts',
   // The sidebar's styles: tree, environments, files and import/export dialogs.
   'src/renderer/styles/collections.css',
 ])

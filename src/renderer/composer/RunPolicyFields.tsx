@@ -2,7 +2,8 @@ import { useMemo } from 'react'
 import type { FolderNode, RequestNode, TreeNode } from '../../shared/collection'
 import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
-import { dependencyTarget, type RunErrors } from './run-draft'
+import { dependencyTarget } from './run-draft'
+import type { RunErrors } from './run-draft-errors'
 import { TestInput } from './TestInput'
 
 /** Retry policy: off, or how many tries after the first, on what, and how long to wait between them. */

@@ -7,14 +7,13 @@ import {
   ASSERTION_MODES,
   MODE_LABELS,
   assertionKindsFor,
-  runDraftErrors,
   type AssertionKind,
   type AssertionMode,
   type AssertionRow,
   type ExtractFrom,
   type ExtractionRow,
-  type RunErrors,
 } from './run-draft'
+import { runDraftErrors, type RunErrors } from './run-draft-errors'
 import { DependsOnField, RetryFields, StopFields } from './RunPolicyFields'
 import { RemoveCell } from './KeyValueTable'
 import { TestInput } from './TestInput'
