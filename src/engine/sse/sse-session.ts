@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs'
 import type { Socket } from 'node:net'
-import { Agent } from 'undici'
+import type { Agent } from 'undici'
 import { resolveOptions, type RequestOptions, type RequestSpec } from '../../shared/request'
-import { fail, ok, type AppError, type Result } from '../../shared/result'
+import type { AppError, Result } from '../../shared/result'
 import type { SseOpenOptions } from '../../shared/stream-schemas'
 import type { HeaderList } from '../../shared/timeline'
 import { classifyError } from '../http/errors'
-import { hasHeader } from '../http/http-headers'
 import { prepareBody } from '../http/request-body'
 import type { SessionAttempt } from '../sessions/kernel/session-attempt'
 import { SessionKernel } from '../sessions/kernel/session-kernel'
@@ -14,7 +12,6 @@ import type { SessionTransport } from '../sessions/kernel/session-transport'
 import type { StreamLog } from '../streams/stream-log'
 import {
   checkHeaderList,
-  ownedConnector,
   parseStreamUrl,
   type SocketOwner,
   type StreamContext,
@@ -25,8 +22,8 @@ import {
   type RedirectHop,
   type RedirectTrail,
 } from '../send-rules/redirect-policy'
-import { VERSION } from '../version'
 import { SseAttempt, type AttemptEnd, type AttemptOwner } from './sse-attempt'
+import { composeStreamRequest, withStreamHeaders } from './sse-request'
 import type { ReadMode } from './sse-response-policy'
 import type { SseIdState, TextKind } from './stream-decoder'
 
@@ -93,35 +90,12 @@ export class SseSession implements SessionTransport, SocketOwner, AttemptOwner {
     this.ctx = init.ctx
     this.options = resolveOptions(init.spec.options)
     this.retryMs = init.stream.retryMs
-    const url = parseStreamUrl(init.spec.url, ['http', 'https'])
-    const headers = checkHeaderList(init.spec.headers)
-    // A Last-Event-ID set by hand resumes the stream like `lastEventId`: it is the first id, not a fixed header.
-    const handSet = headers.ok ? headers.value.find(([k]) => k.toLowerCase() === 'last-event-id') : undefined
-    this.decoderState = { lastEventId: init.stream.lastEventId ?? handSet?.[1] ?? '' }
-    this.url = url.ok ? url.value : null
-    this.headers = headers.ok ? withStreamHeaders(headers.value) : []
-    const ca = url.ok && headers.ok ? readCa(this.options.caFile) : null
-    this.invalid = !url.ok ? url.error : !headers.ok ? headers.error : ca && !ca.ok ? ca.error : null
-    this.agent =
-      this.invalid || !ca?.ok
-        ? null
-        : new Agent({
-            connect: ownedConnector(
-              this.ctx.clock,
-              {
-                insecure: this.options.insecure,
-                http2: this.options.http2,
-                connectTimeoutMs: this.options.connectTimeoutMs,
-                ...(ca.value ? { ca: ca.value } : {}),
-              },
-              this,
-            ),
-            allowH2: this.options.http2,
-            connections: 2,
-            pipelining: 1,
-            headersTimeout: 0,
-            bodyTimeout: 0,
-          })
+    const request = composeStreamRequest(init.spec, this.options, init.ctx.clock, this)
+    this.url = request.url
+    this.headers = request.headers
+    this.invalid = request.invalid
+    this.agent = request.agent
+    this.decoderState = { lastEventId: init.stream.lastEventId ?? request.handSetEventId ?? '' }
     this.kernel = new SessionKernel(
       {
         sid: init.sid,
@@ -159,6 +133,11 @@ export class SseSession implements SessionTransport, SocketOwner, AttemptOwner {
   /** Manual close. Before the first connection opened it is a cancel; after, a clean end. */
   close(): boolean {
     return this.kernel.close()
+  }
+
+  /** The person's close, as the engine asks it of every session. */
+  stop(): boolean {
+    return this.close()
   }
 
   dispose(): void {
@@ -386,22 +365,4 @@ export class SseSession implements SessionTransport, SocketOwner, AttemptOwner {
       lastEventId: this.decoderState.lastEventId,
     })
   }
-}
-
-function readCa(file: string | undefined): Result<string | undefined> {
-  if (!file) return ok(undefined)
-  try {
-    return ok(readFileSync(file, 'utf8'))
-  } catch (e) {
-    return fail('file', `Cannot read the CA file ${file}`, e instanceof Error ? e.message : String(e))
-  }
-}
-
-function withStreamHeaders(headers: HeaderList): HeaderList {
-  const out: HeaderList = [...headers]
-  if (!hasHeader(out, 'user-agent')) out.push(['user-agent', `Flightdeck/${VERSION}`])
-  if (!hasHeader(out, 'accept')) out.push(['accept', 'text/event-stream'])
-  // What EventSource sends: intermediaries must not serve a stream from a cache.
-  if (!hasHeader(out, 'cache-control')) out.push(['cache-control', 'no-cache'])
-  return out
 }

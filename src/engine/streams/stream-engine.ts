@@ -57,10 +57,19 @@ export interface Handshake {
   status?: number
 }
 
+/** What the engine asks of a long-lived session, whatever its protocol (each runs on the session kernel). */
+interface LongSession {
+  readonly isEnded: boolean
+  /** The person's close (the timeline's cancel button, Esc). False if the session had ended already. */
+  stop(): boolean
+  dispose(): void
+}
+
 export class StreamEngine {
   readonly logs: StreamLogStore
   private readonly ctx: StreamContext
-  private readonly sse = new Map<string, SseSession>()
+  private readonly sessions = new Map<string, LongSession>()
+  /** WebSocket sessions also take sends, pings and a close with a code. */
   private readonly ws = new Map<string, WsSession>()
   private readonly ended: string[] = []
   private readonly waiters = new Map<string, ((o: StreamOutcome) => void)[]>()
@@ -104,7 +113,7 @@ export class StreamEngine {
       onEnd: (s) => this.onEnd(s),
       ...(hooks.reauthorize ? { reauthorize: hooks.reauthorize } : {}),
     })
-    this.sse.set(sid, session)
+    this.sessions.set(sid, session)
     session.start()
     return ok({ sid })
   }
@@ -128,6 +137,7 @@ export class StreamEngine {
       log: this.logs.create(sid),
       onEnd: (s) => this.onEnd(s),
     })
+    this.sessions.set(sid, session)
     this.ws.set(sid, session)
     session.start()
     return ok({ sid })
@@ -153,14 +163,7 @@ export class StreamEngine {
 
   /** Manual close of any stream session (the timeline's cancel button, Esc). False if none is open. */
   close(sid: string): boolean {
-    const sse = this.sse.get(sid)
-    if (sse) return sse.close()
-    const ws = this.ws.get(sid)
-    if (ws && !ws.isEnded) {
-      const r = ws.close(1000, '')
-      return r.ok && r.value.closing
-    }
-    return false
+    return this.sessions.get(sid)?.stop() ?? false
   }
 
   read(p: CommandRequest<'stream.read'>): Result<CommandResponse<'stream.read'>> {
@@ -202,7 +205,7 @@ export class StreamEngine {
   wait(sid: string): Promise<StreamOutcome> {
     const final = this.finals.get(sid)
     if (final) return Promise.resolve({ sid, final, handshake: this.handshakeOf(sid) })
-    if (!this.sse.has(sid) && !this.ws.has(sid)) return Promise.reject(new Error(`Unknown session ${sid}`))
+    if (!this.sessions.has(sid)) return Promise.reject(new Error(`Unknown session ${sid}`))
     return new Promise((resolve) => {
       const list = this.waiters.get(sid) ?? []
       list.push(resolve)
@@ -211,7 +214,7 @@ export class StreamEngine {
   }
 
   has(sid: string): boolean {
-    return this.sse.has(sid) || this.ws.has(sid)
+    return this.sessions.has(sid)
   }
 
   private refused(sid: string): void {
@@ -244,7 +247,7 @@ export class StreamEngine {
     this.ended.push(sid)
     while (this.ended.length > KEEP_ENDED) {
       const old = this.ended.shift() as string
-      this.sse.delete(old)
+      this.sessions.delete(old)
       this.ws.delete(old)
       this.finals.delete(old)
       this.handshakes.delete(old)
@@ -253,9 +256,8 @@ export class StreamEngine {
   }
 
   dispose(): void {
-    for (const s of this.sse.values()) s.dispose()
-    for (const s of this.ws.values()) s.dispose()
-    this.sse.clear()
+    for (const s of this.sessions.values()) s.dispose()
+    this.sessions.clear()
     this.ws.clear()
     this.logs.dispose()
   }

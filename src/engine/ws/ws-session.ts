@@ -369,6 +369,12 @@ export class WsSession implements SessionTransport {
     return ok({ closing: true })
   }
 
+  /** The person's close without a code of their own (the timeline's cancel): a normal closure. */
+  stop(): boolean {
+    const r = this.close(1000, '')
+    return r.ok && r.value.closing
+  }
+
   dispose(): void {
     if (this.kernel.isEnded) return
     this.closeFrame ??= { code: 1001, reason: 'Flightdeck is shutting down' }

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs'
+import { Agent } from 'undici'
+import type { RequestOptions, RequestSpec } from '../../shared/request'
+import { fail, ok, type AppError, type Result } from '../../shared/result'
+import type { HeaderList } from '../../shared/timeline'
+import type { Clock } from '../clock'
+import { hasHeader } from '../http/http-headers'
+import { checkHeaderList, ownedConnector, parseStreamUrl, type SocketOwner } from '../streams/stream-plumbing'
+import { VERSION } from '../version'
+
+/**
+ * The request of an SSE session as composed, checked once for the session's whole life: its URL, its headers
+ * with what a stream asks for, the Last-Event-ID a person set by hand, and the private undici agent every
+ * connection of the session goes through (so each socket it opens is the session's own: stream-plumbing.ts).
+ */
+export interface StreamRequest {
+  url: URL | null
+  headers: HeaderList
+  /** Why the request cannot be made (a bad URL or header, an unreadable CA file); null when it can. */
+  invalid: AppError | null
+  agent: Agent | null
+  /** A Last-Event-ID header set by hand: it resumes the stream like `lastEventId` (the first id, not fixed). */
+  handSetEventId: string | undefined
+}
+
+export function composeStreamRequest(
+  spec: RequestSpec,
+  options: RequestOptions,
+  clock: Clock,
+  owner: SocketOwner,
+): StreamRequest {
+  const url = parseStreamUrl(spec.url, ['http', 'https'])
+  const headers = checkHeaderList(spec.headers)
+  const handSet = headers.ok ? headers.value.find(([k]) => k.toLowerCase() === 'last-event-id') : undefined
+  const ca = url.ok && headers.ok ? readCa(options.caFile) : null
+  const invalid = !url.ok ? url.error : !headers.ok ? headers.error : ca && !ca.ok ? ca.error : null
+  const agent =
+    invalid || !ca?.ok
+      ? null
+      : new Agent({
+          connect: ownedConnector(
+            clock,
+            {
+              insecure: options.insecure,
+              http2: options.http2,
+              connectTimeoutMs: options.connectTimeoutMs,
+              ...(ca.value ? { ca: ca.value } : {}),
+            },
+            owner,
+          ),
+          allowH2: options.http2,
+          connections: 2,
+          pipelining: 1,
+          headersTimeout: 0,
+          bodyTimeout: 0,
+        })
+  return {
+    url: url.ok ? url.value : null,
+    headers: headers.ok ? withStreamHeaders(headers.value) : [],
+    invalid,
+    agent,
+    handSetEventId: handSet?.[1],
+  }
+}
+
+export function withStreamHeaders(headers: HeaderList): HeaderList {
+  const out: HeaderList = [...headers]
+  if (!hasHeader(out, 'user-agent')) out.push(['user-agent', `Flightdeck/${VERSION}`])
+  if (!hasHeader(out, 'accept')) out.push(['accept', 'text/event-stream'])
+  // What EventSource sends: intermediaries must not serve a stream from a cache.
+  if (!hasHeader(out, 'cache-control')) out.push(['cache-control', 'no-cache'])
+  return out
+}
+
+function readCa(file: string | undefined): Result<string | undefined> {
+  if (!file) return ok(undefined)
+  try {
+    return ok(readFileSync(file, 'utf8'))
+  } catch (e) {
+    return fail('file', `Cannot read the CA file ${file}`, e instanceof Error ? e.message : String(e))
+  }
+}
