@@ -50,14 +50,20 @@ function kvList(v: unknown): unknown {
   )
 }
 
+/** A body text written as a block with `lineEnds: crlf` (see isCrlfText) reads back with its CRLF line ends. */
+function bodyText(v: Raw): unknown {
+  const text = str(v['text'])
+  return v['lineEnds'] === 'crlf' && typeof text === 'string' ? text.replace(/\r?\n/g, '\r\n') : text
+}
+
 function readBody(v: unknown): unknown {
   if (v === undefined || v === null) return { kind: 'none' }
   if (!isRaw(v)) return v
   switch (v['kind']) {
     case 'text':
-      return { kind: 'text', text: str(v['text']), contentType: str(v['contentType'], 'text/plain') }
+      return { kind: 'text', text: bodyText(v), contentType: str(v['contentType'], 'text/plain') }
     case 'json':
-      return { kind: 'json', text: str(v['text']) }
+      return { kind: 'json', text: bodyText(v) }
     case 'form':
       return { kind: 'form', fields: kvList(v['fields']) }
     case 'multipart':

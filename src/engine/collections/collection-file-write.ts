@@ -39,14 +39,30 @@ function partPlain(p: MultipartPart): PlainMap {
   return out
 }
 
+/**
+ * A text whose every line ends in CRLF (a body pasted from Windows, a HAR, an HTTP capture) is written as a
+ * block string with `lineEnds: crlf` beside it: YAML reads every line break in a block as LF, so without the
+ * key the file would hold a double-quoted string full of `\r\n` (one long line, where a one-space edit shows as
+ * a change to the whole body). Mixed or lone CR line ends are not one style: they stay quoted, exact.
+ */
+export function isCrlfText(text: string): boolean {
+  if (!text.includes('\r\n')) return false
+  return !/\r(?!\n)|(?<!\r)\n/.test(text)
+}
+
+function textPlain(out: PlainMap, text: string): PlainMap {
+  if (!isCrlfText(text)) return { ...out, text }
+  return { ...out, text: text.replace(/\r\n/g, '\n'), lineEnds: 'crlf' }
+}
+
 export function bodyPlain(body: RequestBody): PlainMap | null {
   switch (body.kind) {
     case 'none':
       return null
     case 'text':
-      return { kind: 'text', contentType: body.contentType, text: body.text }
+      return textPlain({ kind: 'text', contentType: body.contentType }, body.text)
     case 'json':
-      return { kind: 'json', text: body.text }
+      return textPlain({ kind: 'json' }, body.text)
     case 'form':
       return { kind: 'form', fields: kvPlain(body.fields) }
     case 'multipart':
