@@ -222,6 +222,7 @@ export function parseRequestText(text: string, stem: string): Parsed<SavedReques
     kind: raw['kind'] ?? 'http',
     method: typeof method === 'string' ? method.toUpperCase() : method,
     url: str(raw['url']),
+    ...disabledParams(raw['disabledParams']),
     description: str(raw['description']),
     headers: kvList(raw['headers']),
     body: readBody(raw['body']),
@@ -286,7 +287,19 @@ function runFields(raw: Raw): Record<string, unknown> {
     const l = raw['longPoll']
     out['longPoll'] = isRaw(l) ? { ...DEFAULT_LONG_POLL, ...l } : l
   }
+  if (isSet(raw['scripts'])) out['scripts'] = raw['scripts']
   return out
+}
+
+/** Query parameters switched off: every row is off, whatever an `enabled:` in the file says. */
+function disabledParams(v: unknown): Record<string, unknown> {
+  if (!isSet(v)) return {}
+  const list = kvList(v)
+  return {
+    disabledParams: Array.isArray(list)
+      ? list.map((p: unknown) => (isRaw(p) ? { ...p, enabled: false } : p))
+      : list,
+  }
 }
 
 /**

@@ -115,6 +115,9 @@ export function requestPlain(req: SavedRequest): PlainMap {
   if (req.kind !== 'http') out['kind'] = req.kind
   if (req.kind === 'http' || req.method !== 'GET') out['method'] = req.method
   out['url'] = req.url
+  // Every row here is off (that is why it is not in the URL): `enabled: false` is implied, not written.
+  if (req.disabledParams && req.disabledParams.length > 0)
+    out['disabledParams'] = req.disabledParams.map((p) => ({ name: p.name, value: p.value }))
   if (req.description !== '') out['description'] = req.description
   if (req.headers.length > 0) out['headers'] = kvPlain(req.headers)
   put(out, 'body', bodyPlain(req.body))
@@ -131,7 +134,14 @@ export function requestPlain(req: SavedRequest): PlainMap {
   if (req.waitForWebhook) out['waitForWebhook'] = waitForWebhookPlain(req.waitForWebhook)
   if (req.followJob) out['followJob'] = followJobPlain(req.followJob)
   if (req.longPoll) out['longPoll'] = longPollPlain(req.longPoll)
+  if (req.scripts) put(out, 'scripts', scriptsPlain(req.scripts))
   return out
+}
+
+/** The scripts kept from an import: pre-request, test, then whether every line was translated. */
+function scriptsPlain(s: NonNullable<SavedRequest['scripts']>): PlainMap | null {
+  const out = pick(s, ['preRequest', 'test', 'translated'])
+  return Object.keys(out).length > 0 ? out : null
 }
 
 /** Copy the keys that are set, in the order given (the canonical order), leaving out undefined ones. */
