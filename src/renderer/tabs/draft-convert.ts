@@ -25,14 +25,20 @@ export interface TabExtras {
 }
 
 /** The fields the composer and the tab's extras handle; anything else in a file rides along in `other`. */
-const HANDLED: ReadonlySet<string> = new Set(SAVED_REQUEST_KEYS.filter((k) => k !== 'waitForWebhook'))
+const HANDLED: ReadonlySet<string> = new Set(
+  SAVED_REQUEST_KEYS.filter((k) => k !== 'waitForWebhook' && k !== 'scripts'),
+)
 
 export function savedToDraft(req: SavedRequest): ComposerDraft {
   const d = emptyDraft()
   d.kind = req.kind
   d.method = req.method
   d.url = req.url
-  d.params = paramsFromUrl(req.url, [])
+  // The URL holds the parameters sent; the ones switched off come after them, unticked.
+  d.params = [
+    ...paramsFromUrl(req.url, []),
+    ...(req.disabledParams ?? []).map((p) => ({ ...p, enabled: false })),
+  ]
   d.headers = req.headers.map((h) => ({ ...h }))
   d.bodyKind = req.body.kind
   switch (req.body.kind) {
@@ -104,12 +110,14 @@ export function draftToSaved(
     if (baseOptions[key] !== undefined || value !== defaults[key])
       (options as Record<string, unknown>)[key] = value
   }
+  const disabledParams = d.params.filter((p) => !p.enabled && (p.name !== '' || p.value !== ''))
   return {
     ...extras.other,
     name: extras.name,
     kind: d.kind,
     method: spec.method || 'GET',
     url: d.url,
+    ...(disabledParams.length > 0 ? { disabledParams } : {}),
     description: extras.description,
     headers: d.headers.filter((h) => h.name.trim() !== '' || h.value !== ''),
     body: draftBody(d),
