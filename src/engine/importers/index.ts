@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import { load as loadYaml, CORE_SCHEMA } from 'js-yaml'
-import type { Variable } from '../../shared/collection'
+import type { SavedRequest, Variable } from '../../shared/collection'
 import type { ImportFormat, ImportReport } from '../../shared/collection-schemas'
 import { fail, ok, type Result } from '../../shared/result'
 import { COLLECTION_FILE, ENVIRONMENTS_DIR } from '../collections/collection-file-format'
@@ -146,6 +146,16 @@ interface WriteContext {
   collectionId: string
   secrets: SecretStore | null
   unmapped: string[]
+  /** Where each request with a ref was written, for the `dependsOnRefs` of the requests after it. */
+  refs: Map<string, string>
+}
+
+/** A request with its `dependsOnRefs` as `dependsOn` paths (from the collection root). */
+function withDependencies(ctx: WriteContext, node: Extract<PlanNode, { type: 'request' }>): SavedRequest {
+  if (!node.dependsOnRefs || node.dependsOnRefs.length === 0) return node.request
+  const paths = node.dependsOnRefs.flatMap((ref) => ctx.refs.get(ref) ?? [])
+  const dependsOn = [...new Set([...(node.request.dependsOn ?? []), ...paths])]
+  return dependsOn.length > 0 ? { ...node.request, dependsOn } : node.request
 }
 
 /** Secret values go to the secret store; the files only say the variable is secret. */
@@ -170,9 +180,12 @@ async function writeChildren(
   const order: string[] = []
   for (const node of children) {
     if (node.type === 'request') {
-      const r = await createRequest(ctx.dir, folder, node.request)
+      const r = await createRequest(ctx.dir, folder, withDependencies(ctx, node))
       stopOnFileError(r)
-      if (r.ok) order.push(basename(r.value).replace(/\.yaml$/, ''))
+      if (r.ok) {
+        order.push(basename(r.value).replace(/\.yaml$/, ''))
+        if (node.ref !== undefined) ctx.refs.set(node.ref, r.value)
+      }
       continue
     }
     const f = node.folder
@@ -210,7 +223,7 @@ export async function writePlan(
     settings.ok && settings.value && 'id' in settings.value && typeof settings.value.id === 'string'
       ? settings.value.id
       : dir
-  const ctx: WriteContext = { dir, collectionId: id, secrets, unmapped: [...plan.unmapped] }
+  const ctx: WriteContext = { dir, collectionId: id, secrets, unmapped: [...plan.unmapped], refs: new Map() }
   const counts = countPlan(plan.children)
   let target = ''
   let path: string | undefined

@@ -15,7 +15,14 @@ export interface PlanFolder {
   children: PlanNode[]
 }
 
-export type PlanNode = { type: 'folder'; folder: PlanFolder } | { type: 'request'; request: SavedRequest }
+/**
+ * A request may name the requests it depends on by `ref` (an id of the importer's choosing), since their file
+ * paths are only known once written: the writer turns `dependsOnRefs` into `dependsOn` paths. A ref must name
+ * a request written before this one (earlier in the plan's depth-first order).
+ */
+export type PlanNode =
+  | { type: 'folder'; folder: PlanFolder }
+  | { type: 'request'; request: SavedRequest; ref?: string; dependsOnRefs?: string[] }
 
 export interface PlanEnvironment {
   name: string
