@@ -9,11 +9,19 @@ import {
   request,
   str,
   varName,
-  withQuery,
   type ImportPlan,
   type PlanFolder,
   type PlanNode,
 } from './plan'
+import {
+  applyScripts,
+  eventScripts,
+  inherit,
+  linkDependencies,
+  NO_SCRIPTS,
+  type EventScripts,
+} from './postman-events'
+import { postmanUrl } from './postman-url'
 
 /** Postman collections (v2.0 and v2.1) and Postman environments. */
 
@@ -27,13 +35,12 @@ export function isPostmanCollection(data: unknown): boolean {
   )
 }
 
+/** A Postman environment or globals export (v2.0 and v2.1 have the same shape: `values` of key/value rows). */
 export function isPostmanEnvironment(data: unknown): boolean {
-  return (
-    isObj(data) &&
-    Array.isArray(data['values']) &&
-    typeof data['name'] === 'string' &&
-    (data['_postman_variable_scope'] === 'environment' || data['values'].every((v) => isObj(v) && 'key' in v))
-  )
+  if (!isObj(data) || !Array.isArray(data['values'])) return false
+  const scope = data['_postman_variable_scope']
+  if (scope === 'environment' || scope === 'globals') return true
+  return typeof data['name'] === 'string' && data['values'].every((v) => isObj(v) && 'key' in v)
 }
 
 /** Postman's dynamic variables that have a Flightdeck twin; the rest are reported. */
@@ -113,6 +120,22 @@ export function postmanAuth(v: unknown, unmapped: string[], where: string): Auth
 }
 
 function kv(list: unknown, unmapped: string[], where: string): KeyValue[] {
+  // v2.0 allows headers as one string, a `Name: value` per line (`//` starts a disabled one).
+  if (typeof list === 'string')
+    return list
+      .split(/\r?\n/)
+      .filter((l) => l.includes(':'))
+      .slice(0, 1000)
+      .map((l) => {
+        const off = l.trimStart().startsWith('//')
+        const line = off ? l.trimStart().slice(2) : l
+        const at = line.indexOf(':')
+        return {
+          name: text(line.slice(0, at).trim(), unmapped, where),
+          value: text(line.slice(at + 1).trim(), unmapped, where),
+          enabled: !off,
+        }
+      })
   return arr(list)
     .filter(isObj)
     .map((h) => ({
@@ -120,29 +143,6 @@ function kv(list: unknown, unmapped: string[], where: string): KeyValue[] {
       value: text(h['value'], unmapped, where),
       enabled: h['disabled'] !== true,
     }))
-}
-
-function url(v: unknown, unmapped: string[], where: string): string {
-  if (typeof v === 'string') return text(v, unmapped, where)
-  if (!isObj(v)) return ''
-  let raw = str(v['raw'])
-  if (raw === '') {
-    const protocol = str(v['protocol'])
-    const host = Array.isArray(v['host']) ? v['host'].map((h) => str(h)).join('.') : str(v['host'])
-    const port = str(v['port'])
-    const path = Array.isArray(v['path']) ? v['path'].map((p) => str(p)).join('/') : str(v['path'])
-    raw = `${protocol ? `${protocol}://` : ''}${host}${port ? `:${port}` : ''}${path ? `/${path}` : ''}`
-    raw = withQuery(raw, kv(v['query'], unmapped, where))
-  }
-  for (const pv of arr(v['variable']).filter(isObj)) {
-    const key = str(pv['key'])
-    if (key && raw.includes(`:${key}`)) {
-      unmapped.push(
-        `${where}: path variable :${key}${pv['value'] !== undefined ? ` (= ${str(pv['value'])})` : ''} kept as text; use {{${key}}} for a variable`,
-      )
-    }
-  }
-  return text(raw, unmapped, where)
 }
 
 function body(v: unknown, unmapped: string[], where: string, headers: KeyValue[]): RequestBody {
@@ -226,34 +226,57 @@ function variables(list: unknown, unmapped: string[], where: string): Variable[]
   return out
 }
 
-function events(v: unknown, unmapped: string[], where: string): void {
-  for (const e of arr(v).filter(isObj)) {
-    const script = isObj(e['script']) ? e['script'] : {}
-    const lines = Array.isArray(script['exec'])
-      ? script['exec']
-          .map((l) => str(l))
-          .join('\n')
-          .trim()
-      : str(script['exec']).trim()
-    if (lines !== '')
-      unmapped.push(`${where}: ${str(e['listen'], 'event')} script not imported (Flightdeck runs no scripts)`)
-  }
+/** What an import carries while it walks the items. */
+interface Walk {
+  unmapped: string[]
+  /** Path variables' values by name, and the collection's own variables (which a path variable must not hide). */
+  pathValues: Map<string, string>
 }
 
-function item(v: Record<string, unknown>, unmapped: string[], path: string, depth: number): PlanNode | null {
+/** A URL's path variables as `{{name}}`: the first value of a name is kept; a different one later goes inline. */
+function placePathVariables(
+  url: string,
+  vars: ReadonlyMap<string, string>,
+  walk: Walk,
+  where: string,
+): string {
+  let out = url
+  for (const [name, value] of vars) {
+    const known = walk.pathValues.get(name)
+    if (known === undefined) walk.pathValues.set(name, value)
+    else if (known !== value) {
+      const end = out.search(/[?#]/)
+      const path = end === -1 ? out : out.slice(0, end)
+      out = path.split(`/{{${name}}}`).join(`/${value}`) + (end === -1 ? '' : out.slice(end))
+      walk.unmapped.push(
+        `${where}: path variable :${name} is "${value.slice(0, 60)}" here but "${known.slice(0, 60)}" elsewhere; this request has its value in the URL`,
+      )
+    }
+  }
+  return out
+}
+
+function item(
+  v: Record<string, unknown>,
+  walk: Walk,
+  path: string,
+  depth: number,
+  outer: EventScripts,
+): PlanNode | null {
+  const unmapped = walk.unmapped
   const name = str(v['name'], 'Untitled').trim() || 'Untitled'
   const where = path ? `${path} / ${name}` : name
-  events(v['event'], unmapped, where)
   if (Array.isArray(v['item'])) {
     if (depth >= MAX_DEPTH) {
       unmapped.push(`${where}: folders nested deeper than ${MAX_DEPTH} left out`)
       return null
     }
+    const scripts = inherit(outer, eventScripts(v['event']), `folder ${where}`)
     const folder: PlanFolder = {
       name,
       variables: variables(v['variable'], unmapped, where),
       auth: postmanAuth(v['auth'], unmapped, where),
-      children: v['item'].filter(isObj).flatMap((c) => item(c, unmapped, where, depth + 1) ?? []),
+      children: v['item'].filter(isObj).flatMap((c) => item(c, walk, where, depth + 1, scripts) ?? []),
     }
     if (str(v['description']) !== '') unmapped.push(`${where}: folder description not imported`)
     return { type: 'folder', folder }
@@ -266,9 +289,15 @@ function item(v: Record<string, unknown>, unmapped: string[], path: string, dept
   }
   const headers = kv(r['header'], unmapped, where)
   const description = isObj(r['description']) ? str(r['description']['content']) : str(r['description'])
+  const u = postmanUrl(
+    r['url'],
+    (t) => text(t, unmapped, where),
+    (line) => unmapped.push(`${where}: ${line}`),
+  )
   const saved: SavedRequest = request(name, {
     method: method(r['method'], unmapped, where),
-    url: url(r['url'], unmapped, where),
+    url: placePathVariables(u.url, u.pathVariables, walk, where),
+    ...(u.disabledParams.length > 0 ? { disabledParams: u.disabledParams } : {}),
     description,
     headers,
     body: body(r['body'], unmapped, where, headers),
@@ -277,7 +306,8 @@ function item(v: Record<string, unknown>, unmapped: string[], path: string, dept
   const responses = arr(v['response']).length
   if (responses > 0)
     unmapped.push(`${where}: ${responses} saved example response${responses > 1 ? 's' : ''} not imported`)
-  return { type: 'request', request: saved }
+  const scripts = inherit(outer, eventScripts(v['event']), 'the request')
+  return { type: 'request', request: applyScripts(saved, scripts, where, (l) => unmapped.push(l)) }
 }
 
 export function importPostmanCollection(data: unknown): ImportPlan {
@@ -286,19 +316,34 @@ export function importPostmanCollection(data: unknown): ImportPlan {
   const info = data['info'] as Record<string, unknown>
   const plan = emptyPlan(str(info['name'], 'Imported collection'))
   const u = plan.unmapped
-  events(data['event'], u, 'collection')
   plan.variables = variables(data['variable'], u, 'collection')
   plan.auth = postmanAuth(data['auth'], u, 'collection')
+  const walk: Walk = { unmapped: u, pathValues: new Map(plan.variables.map((v) => [v.name, v.value])) }
+  const scripts = inherit(NO_SCRIPTS, eventScripts(data['event']), 'the collection')
   plan.children = arr(data['item'])
     .filter(isObj)
-    .flatMap((c) => item(c, u, '', 0) ?? [])
+    .flatMap((c) => item(c, walk, '', 0, scripts) ?? [])
+  // Path variables become collection variables (one place to edit them), after the collection's own.
+  const own = new Set(plan.variables.map((v) => v.name))
+  for (const [name, value] of walk.pathValues)
+    if (!own.has(name)) plan.variables.push({ name, value, secret: false })
+  linkDependencies(plan.children)
   return plan
 }
 
+/** A Postman environment, or the globals (which become an environment named for them). */
 export function importPostmanEnvironment(data: unknown): ImportPlan {
   if (!isPostmanEnvironment(data) || !isObj(data)) throw new ImportError('not a Postman environment')
-  const name = str(data['name'], 'Environment')
+  const globals = data['_postman_variable_scope'] === 'globals'
+  const name = str(data['name'], globals ? 'Globals' : 'Environment') || (globals ? 'Globals' : 'Environment')
   const plan = emptyPlan(name)
-  plan.environments.push({ name, variables: variables(data['values'], plan.unmapped, `environment ${name}`) })
+  plan.environments.push({
+    name,
+    variables: variables(data['values'], plan.unmapped, `${globals ? 'globals' : 'environment'} ${name}`),
+  })
+  if (globals)
+    plan.unmapped.push(
+      `globals ${name}: imported as the environment "${name}" (choose it to use them; Flightdeck has no global scope in a collection)`,
+    )
   return plan
 }

@@ -1,0 +1,106 @@
+import type { KeyValue } from '../../shared/request'
+import { arr, isObj, str, varName, withQuery } from './plan'
+
+/**
+ * A Postman request URL as Flightdeck keeps it: the text sent (`raw`, or built from its parts), with
+ * - path variables (`/:transcript_id` with a value in `url.variable`) turned into `{{transcript_id}}`, their
+ *   values collected as variables so they stay editable in one place;
+ * - query parameters that are only in `url.query` (Postman sends those; `raw` can lag behind) added;
+ * - disabled query parameters kept beside the URL, switched off.
+ */
+
+export interface PostmanUrl {
+  url: string
+  disabledParams: KeyValue[]
+  /** name -> value for each path variable the URL now uses as `{{name}}`. */
+  pathVariables: Map<string, string>
+}
+
+type Text = (v: unknown) => string
+
+function queryRows(v: unknown, text: Text): KeyValue[] {
+  return arr(v)
+    .filter(isObj)
+    .filter((q) => str(q['key']) !== '' || str(q['value']) !== '')
+    .map((q) => ({
+      name: text(q['key']),
+      value: q['value'] === null ? '' : text(q['value']),
+      enabled: q['disabled'] !== true,
+    }))
+}
+
+/** The name/value pairs already in a URL's query, as written (undecoded). */
+function rawQueryPairs(url: string): Set<string> {
+  const q = url.indexOf('?')
+  const out = new Set<string>()
+  if (q === -1) return out
+  const query = url.slice(q + 1).split('#')[0] ?? ''
+  for (const piece of query.split('&')) {
+    if (piece === '') continue
+    const eq = piece.indexOf('=')
+    const name = eq === -1 ? piece : piece.slice(0, eq)
+    let decoded = name
+    try {
+      decoded = decodeURIComponent(name)
+    } catch {
+      // Keep it as written.
+    }
+    out.add(decoded)
+  }
+  return out
+}
+
+/** Replace `:name` path segments (before any `?` or `#`) with `{{replacement}}`. */
+function replaceSegment(url: string, name: string, replacement: string): string {
+  const end = url.search(/[?#]/)
+  const path = end === -1 ? url : url.slice(0, end)
+  const rest = end === -1 ? '' : url.slice(end)
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return path.replace(new RegExp(`/:${escaped}(?=/|$|\\.)`, 'g'), `/${replacement}`) + rest
+}
+
+export function postmanUrl(v: unknown, text: Text, report: (line: string) => void): PostmanUrl {
+  const out: PostmanUrl = { url: '', disabledParams: [], pathVariables: new Map() }
+  if (typeof v === 'string') {
+    out.url = text(v)
+    return out
+  }
+  if (!isObj(v)) return out
+  const query = queryRows(v['query'], text)
+  let raw = text(v['raw'])
+  if (raw === '') {
+    const protocol = str(v['protocol'])
+    const host = Array.isArray(v['host']) ? v['host'].map((h) => str(h)).join('.') : str(v['host'])
+    const port = str(v['port'])
+    const path = Array.isArray(v['path']) ? v['path'].map((p) => str(p)).join('/') : str(v['path'])
+    raw = text(`${protocol ? `${protocol}://` : ''}${host}${port ? `:${port}` : ''}${path ? `/${path}` : ''}`)
+    raw = withQuery(raw, query)
+  } else {
+    // Postman sends url.query; raw is only its display. Rows missing from raw are still sent.
+    const present = rawQueryPairs(raw)
+    const missing = query.filter((q) => q.enabled && q.name !== '' && !present.has(q.name))
+    if (missing.length > 0) raw = withQuery(raw, missing)
+  }
+  out.disabledParams = query.filter((q) => !q.enabled)
+  for (const pv of arr(v['variable']).filter(isObj)) {
+    const key = str(pv['key'])
+    if (key === '' || !new RegExp(`/:${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=/|$|[.?#])`).test(raw))
+      continue
+    const value = pv['value'] === undefined || pv['value'] === null ? '' : text(pv['value'])
+    const ref = /^\{\{\s*([^{}\s]+)\s*\}\}$/.exec(value)
+    const name = varName(key)
+    if (ref) raw = replaceSegment(raw, key, `{{${ref[1] ?? ''}}}`)
+    else if (name) {
+      raw = replaceSegment(raw, key, `{{${name}}}`)
+      out.pathVariables.set(name, value)
+    } else {
+      // A name Flightdeck cannot use as a variable: its value goes into the path itself.
+      raw = replaceSegment(raw, key, value)
+      report(
+        `path variable :${key} has a name Flightdeck cannot use; its value "${value.slice(0, 60)}" is in the URL`,
+      )
+    }
+  }
+  out.url = raw
+  return out
+}
