@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises'
+import { mkdir, readFile, stat } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import { load as loadYaml, CORE_SCHEMA } from 'js-yaml'
 import type { SavedRequest, Variable } from '../../shared/collection'
@@ -15,12 +15,22 @@ import {
   saveFolderSettings,
   slugify,
 } from '../collections/store'
+import { fileFailure } from '../collections/write-guard'
+import { openStage, StageCommitError, type Stage } from './import-staging'
 import type { SecretStore } from '../secrets/secret-store'
 import { importCurl, looksLikeCurl } from './curl'
 import { importHar, isHar } from './har'
+import {
+  importHoppscotchCollection,
+  importHoppscotchEnvironment,
+  isHoppscotchCollection,
+  isHoppscotchEnvironment,
+} from './hoppscotch'
 import { importInsomnia, isInsomniaExport } from './insomnia'
+import { importInsomniaV5, isInsomniaV5 } from './insomnia-v5'
 import { importOpenApi, isOpenApi } from './openapi'
 import { planInWorker } from './plan-in-worker'
+import { importYaak, isYaakExport } from './yaak'
 import { countPlan, emptyPlan, ImportError, isObj, type ImportPlan, type PlanNode } from './plan'
 import {
   importPostmanCollection,
@@ -74,7 +84,10 @@ function parseStructured(text: string): unknown {
 export function detectFormat(data: unknown): KnownFormat | null {
   if (isPostmanCollection(data)) return 'postman'
   if (isPostmanEnvironment(data)) return 'postman-env'
-  if (isInsomniaExport(data)) return 'insomnia'
+  if (isInsomniaExport(data) || isInsomniaV5(data)) return 'insomnia'
+  if (isHoppscotchCollection(data)) return 'hoppscotch'
+  if (isHoppscotchEnvironment(data)) return 'hoppscotch-env'
+  if (isYaakExport(data)) return 'yaak'
   if (isOpenApi(data)) return 'openapi'
   if (isHar(data)) return 'har'
   return null
@@ -105,7 +118,7 @@ export async function planImport(
       throw new ImportError(`unsupported Postman collection schema: ${String(data['info']['schema'])}`)
     }
     throw new ImportError(
-      'unrecognised format: expected a Postman collection or environment, an Insomnia v4 export, OpenAPI 3, HAR or a curl command',
+      'unrecognised format: expected a Postman collection or environment, an Insomnia v4 or v5 export, a Hoppscotch collection or environment, a Yaak export, a Bruno collection folder, OpenAPI 3, HAR or a curl command',
     )
   }
   if (format !== 'auto' && format !== detected)
@@ -116,7 +129,13 @@ export async function planImport(
     case 'postman-env':
       return { format: detected, plan: importPostmanEnvironment(data) }
     case 'insomnia':
-      return { format: detected, plan: importInsomnia(data) }
+      return { format: detected, plan: isInsomniaV5(data) ? importInsomniaV5(data) : importInsomnia(data) }
+    case 'hoppscotch':
+      return { format: detected, plan: importHoppscotchCollection(data) }
+    case 'hoppscotch-env':
+      return { format: detected, plan: importHoppscotchEnvironment(data) }
+    case 'yaak':
+      return { format: detected, plan: importYaak(data) }
     case 'openapi':
       return { format: detected, plan: await importOpenApi(data) }
     case 'har':
@@ -148,6 +167,8 @@ interface WriteContext {
   unmapped: string[]
   /** Where each request with a ref was written, for the `dependsOnRefs` of the requests after it. */
   refs: Map<string, string>
+  /** Secret store keys this import set, removed again if it fails. */
+  secretKeys: string[]
 }
 
 /** A request with its `dependsOnRefs` as `dependsOn` paths (from the collection root). */
@@ -163,8 +184,11 @@ async function keepSecrets(ctx: WriteContext, scope: string, vars: readonly Vari
   const out: Variable[] = []
   for (const v of vars) {
     if (v.secret && v.value !== '') {
-      if (ctx.secrets) await ctx.secrets.set(secretKeyFor(ctx.collectionId, scope, v.name), v.value)
-      else ctx.unmapped.push(`secret ${v.name}: no secret store here; its value was not kept`)
+      if (ctx.secrets) {
+        const key = secretKeyFor(ctx.collectionId, scope, v.name)
+        await ctx.secrets.set(key, v.value)
+        ctx.secretKeys.push(key)
+      } else ctx.unmapped.push(`secret ${v.name}: no secret store here; its value was not kept`)
     }
     out.push(v.secret ? { ...v, value: '' } : v)
   }
@@ -196,72 +220,82 @@ async function writeChildren(
     if (depth < 32) await writeChildren(ctx, made.value, f.children, depth + 1)
     const variables = await keepSecrets(ctx, `folder:${made.value}`, f.variables)
     if (variables.length > 0 || f.auth.type !== 'inherit')
-      await saveFolderSettings(ctx.dir, made.value, { variables, auth: f.auth })
+      stopOnFileError(await saveFolderSettings(ctx.dir, made.value, { variables, auth: f.auth }))
   }
   // Keep the source's order (alphabetical is the default without one).
-  if (order.length > 1 && folder !== '') await saveFolderSettings(ctx.dir, folder, { order })
-  else if (order.length > 1) await saveFolderSettings(ctx.dir, '', { order })
+  if (order.length > 1) stopOnFileError(await saveFolderSettings(ctx.dir, folder, { order }))
 }
 
-/** Write a plan into `into`: a new collection, or a new folder inside an existing one. */
-export async function writePlan(
+/** A folder name for the import's own folder in an existing collection: free there and in the stage. */
+async function freeFolderName(stage: Stage, name: string): Promise<string> {
+  const base = slugify(name, 'folder', 'folder')
+  for (let i = 1; i <= 1000; i++) {
+    const candidate = i === 1 ? base : `${base}-${i}`
+    if (!(await stage.taken(candidate))) return candidate
+  }
+  throw new ImportError(`no free folder name for ${name} in the collection`)
+}
+
+/** Everything the plan holds, written into the stage (same layout as the collection it becomes part of). */
+async function writeStaged(
+  ctx: WriteContext,
+  stage: Stage,
   plan: ImportPlan,
   format: KnownFormat,
-  into: string,
-  secrets: SecretStore | null,
-  curlFolder?: string,
+  dir: string,
+  existing: boolean,
+  curlFolder: string | undefined,
 ): Promise<Result<ImportReport>> {
-  const dir = resolve(into)
-  const existing = await stat(join(dir, COLLECTION_FILE)).then(
-    () => true,
-    () => false,
-  )
-  const made = await createCollection(dir, plan.name)
-  if (!made.ok) return made
-  const settings = await readFolderSettings(dir, '')
-  const id =
-    settings.ok && settings.value && 'id' in settings.value && typeof settings.value.id === 'string'
-      ? settings.value.id
-      : dir
-  const ctx: WriteContext = { dir, collectionId: id, secrets, unmapped: [...plan.unmapped], refs: new Map() }
+  const root = stage.root
+  if (existing) {
+    const settings = await readFolderSettings(dir, '')
+    ctx.collectionId =
+      settings.ok && settings.value && 'id' in settings.value && typeof settings.value.id === 'string'
+        ? settings.value.id
+        : dir
+  } else {
+    const made = await createCollection(root, plan.name)
+    stopOnFileError(made)
+    if (!made.ok) return made
+    ctx.collectionId = made.value.id ?? dir
+  }
   const counts = countPlan(plan.children)
   let target = ''
   let path: string | undefined
   if (format === 'curl') {
     const node = plan.children[0]
     if (node?.type === 'request') {
-      const r = await createRequest(dir, curlFolder ?? '', node.request)
+      const r = await createRequest(root, curlFolder ?? '', node.request)
+      stopOnFileError(r)
       if (!r.ok) return r
       path = r.value
     }
   } else if (plan.children.length > 0 || plan.variables.length > 0) {
     if (existing) {
       // Into an existing collection: the import gets a folder of its own, with its variables and auth.
-      const f = await createFolder(dir, '', plan.name)
-      if (!f.ok) return f
-      target = f.value
+      target = await freeFolderName(stage, plan.name)
+      await mkdir(join(root, target))
+      if (target !== plan.name) stopOnFileError(await saveFolderSettings(root, target, { name: plan.name }))
     }
     const variables = await keepSecrets(
       ctx,
       target === '' ? 'collection' : `folder:${target}`,
       plan.variables,
     )
-    const saved = await saveFolderSettings(dir, target, { variables, auth: plan.auth })
+    const saved = await saveFolderSettings(root, target, { variables, auth: plan.auth })
+    stopOnFileError(saved)
     if (!saved.ok) return saved
     await writeChildren(ctx, target, plan.children, 0)
   }
   for (const env of plan.environments.slice(0, 200)) {
     let envId = slugify(env.name, 'environment', 'environment')
     for (let i = 2; i < 1000; i++) {
-      const taken = await stat(join(dir, ENVIRONMENTS_DIR, `${envId}.yaml`)).then(
-        () => true,
-        () => false,
-      )
-      if (!taken) break
+      if (!(await stage.taken(`${ENVIRONMENTS_DIR}/${envId}.yaml`))) break
       envId = `${slugify(env.name, 'environment', 'environment')}-${i}`
     }
     const variables = await keepSecrets(ctx, `env:${envId}`, env.variables)
-    const r = await saveEnvironment(dir, envId, env.name, variables)
+    const r = await saveEnvironment(root, envId, env.name, variables)
+    stopOnFileError(r)
     if (!r.ok) return r
   }
   const report: ImportReport = {
@@ -274,6 +308,102 @@ export async function writePlan(
   }
   if (path !== undefined) report.path = path
   return ok(report)
+}
+
+/** Take back what a failed import did: its stage, and the secret values it stored. */
+async function undo(ctx: WriteContext, stage: Stage | null): Promise<string | null> {
+  if (ctx.secrets) for (const key of ctx.secretKeys) await ctx.secrets.set(key, null).catch(() => undefined)
+  return stage ? stage.abort() : null
+}
+
+/** The one message of an import stopped by the file system, true about what is left on disk. */
+function stoppedMessage(dir: string, reason: string, leftover: string | null): string {
+  const why = reason
+    .replace(/; nothing on disk was changed$/, '')
+    .replace(/^Could not save /, 'could not write ')
+  return leftover === null
+    ? `The import stopped part-way (${why}). Nothing was imported: ${dir} is as it was (the files written so far were removed)`
+    : `The import stopped part-way (${why}). Nothing was added to ${dir}, but the files written so far could not be removed: delete ${leftover}`
+}
+
+/**
+ * Write a plan into `into`: a new collection, or a new folder inside an existing one. It is written into a stage
+ * and moved into place once whole (./import-staging.ts): an import that fails part-way leaves nothing.
+ */
+export async function writePlan(
+  plan: ImportPlan,
+  format: KnownFormat,
+  into: string,
+  secrets: SecretStore | null,
+  curlFolder?: string,
+): Promise<Result<ImportReport>> {
+  const dir = resolve(into)
+  const existing = await stat(join(dir, COLLECTION_FILE)).then(
+    () => true,
+    () => false,
+  )
+  if (format === 'curl' && existing) {
+    // One request file into a collection that is there: a single atomic write, nothing to stage.
+    const node = plan.children[0]
+    const report: ImportReport = {
+      format,
+      dir,
+      requests: 1,
+      folders: 0,
+      environments: 0,
+      unmapped: plan.unmapped,
+    }
+    if (node?.type !== 'request') return ok({ ...report, requests: 0 })
+    const r = await createRequest(dir, curlFolder ?? '', node.request)
+    return r.ok ? ok({ ...report, path: r.value }) : r
+  }
+  const ctx: WriteContext = {
+    dir: '',
+    collectionId: dir,
+    secrets,
+    unmapped: [...plan.unmapped],
+    refs: new Map(),
+    secretKeys: [],
+  }
+  let stage: Stage | null = null
+  try {
+    stage = await openStage(dir)
+    ctx.dir = stage.root
+    const r = await writeStaged(ctx, stage, plan, format, dir, existing, curlFolder)
+    if (!r.ok) {
+      await undo(ctx, stage)
+      return r
+    }
+    await stage.commit()
+    return r
+  } catch (e) {
+    const leftover = await undo(ctx, stage)
+    if (e instanceof ImportWriteError)
+      return fail('file', stoppedMessage(dir, e.result.ok ? '' : e.result.error.message, leftover))
+    if (e instanceof StageCommitError) {
+      const code = (e.cause as NodeJS.ErrnoException | null)?.code
+      const detail = e.cause instanceof Error ? e.cause.message : String(e.cause)
+      return fail(
+        'file',
+        stoppedMessage(dir, `could not move ${e.rel} into place: ${code ?? detail}`, leftover),
+      )
+    }
+    const failure = errnoFailure(e)
+    if (failure) return fail('file', stoppedMessage(dir, failure, leftover))
+    throw e
+  }
+}
+
+/** A file system error's plain reason (`EACCES`, `ENOSPC`, ...), or null for anything else. */
+function errnoFailure(e: unknown): string | null {
+  const r = (() => {
+    try {
+      return fileFailure('', e)
+    } catch {
+      return null
+    }
+  })()
+  return r && !r.ok ? r.error.message : null
 }
 
 /** The whole import: read or take the text, plan, write. Errors come back as data with one plain reason. */

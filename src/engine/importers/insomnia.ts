@@ -1,5 +1,7 @@
-import type { AuthSpec, Variable } from '../../shared/collection'
+import type { AuthSpec, SavedRequest, Variable } from '../../shared/collection'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
+import { slugify } from '../collections/paths'
+import { TagMapper } from './insomnia-tags'
 import {
   arr,
   emptyPlan,
@@ -14,9 +16,19 @@ import {
   type PlanNode,
 } from './plan'
 
-/** Insomnia v4 exports (JSON): workspace, folders (request groups), requests, WebSocket requests, environments. */
+/**
+ * Insomnia v4 exports (JSON): workspace, folders (request groups), requests, WebSocket requests, environments.
+ * Insomnia v5 (YAML) is turned into the same resources first (insomnia-v5.ts).
+ */
 
-type Res = Record<string, unknown>
+export type Res = Record<string, unknown>
+
+/** What every mapping function carries: the report, the tag mapper, and the request the text belongs to. */
+interface Ctx {
+  u: string[]
+  tags: TagMapper
+  owner: string
+}
 const MAX_DEPTH = 32
 
 export function isInsomniaExport(data: unknown): boolean {
@@ -28,30 +40,26 @@ export function isInsomniaExport(data: unknown): boolean {
   )
 }
 
-/** `{{ _.baseUrl }}` -> `{{baseUrl}}`; template tags (`{% ... %}`) are reported and kept as text. */
-function text(v: unknown, unmapped: string[], where: string): string {
+/** `{{ _.baseUrl }}` -> `{{baseUrl}}`; template tags (`{% ... %}`) go through the tag mapper. */
+function text(v: unknown, c: Ctx, where: string): string {
   const s = str(v).replace(/\{\{\s*_\.([A-Za-z_][\w.-]*)\s*\}\}/g, '{{$1}}')
-  if (/\{%.*?%\}/.test(s)) {
-    const line = `${where}: Insomnia template tag kept as text (${(/\{%.*?%\}/.exec(s)?.[0] ?? '').slice(0, 60)})`
-    if (!unmapped.includes(line)) unmapped.push(line)
-  }
-  return s
+  return c.tags.replace(s, where, c.owner)
 }
 
-function kv(list: unknown, unmapped: string[], where: string): KeyValue[] {
+function kv(list: unknown, c: Ctx, where: string): KeyValue[] {
   return arr(list)
     .filter(isObj)
     .map((h) => ({
-      name: text(h['name'], unmapped, where),
-      value: text(h['value'], unmapped, where),
+      name: text(h['name'], c, where),
+      value: text(h['value'], c, where),
       enabled: h['disabled'] !== true,
     }))
 }
 
-function auth(v: unknown, unmapped: string[], where: string): AuthSpec {
+function auth(v: unknown, c: Ctx, where: string): AuthSpec {
   if (!isObj(v) || Object.keys(v).length === 0) return { type: 'inherit' }
   if (v['disabled'] === true) return { type: 'none' }
-  const t = (k: string): string => text(v[k], unmapped, where)
+  const t = (k: string): string => text(v[k], c, where)
   switch (str(v['type'])) {
     case 'none':
       return { type: 'none' }
@@ -61,7 +69,7 @@ function auth(v: unknown, unmapped: string[], where: string): AuthSpec {
       return { type: 'digest', username: t('username'), password: t('password') }
     case 'bearer':
       if (str(v['prefix']) !== '' && str(v['prefix']) !== 'Bearer') {
-        unmapped.push(`${where}: bearer prefix "${str(v['prefix'])}" not kept (Flightdeck sends "Bearer")`)
+        c.u.push(`${where}: bearer prefix "${str(v['prefix'])}" not kept (Flightdeck sends "Bearer")`)
       }
       return { type: 'bearer', token: t('token') }
     case 'apikey':
@@ -73,9 +81,7 @@ function auth(v: unknown, unmapped: string[], where: string): AuthSpec {
       }
     case 'oauth2':
       if (str(v['grantType']) !== 'client_credentials') {
-        unmapped.push(
-          `${where}: OAuth 2.0 grant "${str(v['grantType'])}" is not supported; auth left to inherit`,
-        )
+        c.u.push(`${where}: OAuth 2.0 grant "${str(v['grantType'])}" is not supported; auth left to inherit`)
         return { type: 'inherit' }
       }
       return {
@@ -88,16 +94,15 @@ function auth(v: unknown, unmapped: string[], where: string): AuthSpec {
         clientAuth: v['credentialsInBody'] === true ? 'body' : 'basic',
       }
     default:
-      unmapped.push(`${where}: auth type "${str(v['type'])}" is not supported; auth left to inherit`)
+      c.u.push(`${where}: auth type "${str(v['type'])}" is not supported; auth left to inherit`)
       return { type: 'inherit' }
   }
 }
 
-function body(v: unknown, unmapped: string[], where: string): RequestBody {
+function body(v: unknown, c: Ctx, where: string): RequestBody {
   if (!isObj(v)) return { kind: 'none' }
   const mime = str(v['mimeType'])
-  if (mime === 'application/x-www-form-urlencoded')
-    return { kind: 'form', fields: kv(v['params'], unmapped, where) }
+  if (mime === 'application/x-www-form-urlencoded') return { kind: 'form', fields: kv(v['params'], c, where) }
   if (mime === 'multipart/form-data') {
     const parts: MultipartPart[] = arr(v['params'])
       .filter(isObj)
@@ -105,14 +110,14 @@ function body(v: unknown, unmapped: string[], where: string): RequestBody {
         p['type'] === 'file'
           ? {
               kind: 'file' as const,
-              name: text(p['name'], unmapped, where),
+              name: text(p['name'], c, where),
               path: str(p['fileName']) || 'file',
               enabled: p['disabled'] !== true,
             }
           : {
               kind: 'text' as const,
-              name: text(p['name'], unmapped, where),
-              value: text(p['value'], unmapped, where),
+              name: text(p['name'], c, where),
+              value: text(p['value'], c, where),
               enabled: p['disabled'] !== true,
             },
       )
@@ -121,56 +126,130 @@ function body(v: unknown, unmapped: string[], where: string): RequestBody {
   if (mime === 'application/octet-stream' && str(v['fileName']) !== '')
     return { kind: 'file', path: str(v['fileName']) }
   if (v['text'] === undefined) return { kind: 'none' }
-  const t = text(v['text'], unmapped, where)
+  const t = text(v['text'], c, where)
   if (/json/.test(mime)) return { kind: 'json', text: t }
-  if (mime === 'application/graphql') unmapped.push(`${where}: GraphQL body imported as its JSON text`)
+  if (mime === 'application/graphql') c.u.push(`${where}: GraphQL body imported as its JSON text`)
   return { kind: 'text', text: t, contentType: mime || 'text/plain' }
 }
 
 /** Environment data is nested JSON; nested objects flatten to dotted names (Insomnia's `_.a.b`). */
-function envVariables(data: unknown, unmapped: string[], where: string, prefix = '', depth = 0): Variable[] {
+function envVariables(data: unknown, c: Ctx, where: string, prefix = '', depth = 0): Variable[] {
   const out: Variable[] = []
   if (!isObj(data) || depth > 8) return out
   for (const [k, v] of Object.entries(data)) {
     const full = prefix ? `${prefix}.${k}` : k
     if (isObj(v)) {
-      out.push(...envVariables(v, unmapped, where, full, depth + 1))
+      out.push(...envVariables(v, c, where, full, depth + 1))
       continue
     }
     const name = varName(full)
     if (!name) {
-      unmapped.push(`${where}: variable "${full.slice(0, 60)}" has a name Flightdeck cannot use; left out`)
+      c.u.push(`${where}: variable "${full.slice(0, 60)}" has a name Flightdeck cannot use; left out`)
       continue
     }
-    out.push({ name, value: Array.isArray(v) ? JSON.stringify(v) : text(v, unmapped, where), secret: false })
+    out.push({ name, value: Array.isArray(v) ? JSON.stringify(v) : text(v, c, where), secret: false })
   }
   return out
 }
 
+/**
+ * A header Insomnia saves beside a multipart body: `multipart/form-data` with no boundary. Sent as is it wins
+ * over the engine's own (which carries the boundary) and the server cannot split the parts.
+ */
+export function isBoundaryless(h: KeyValue, body: RequestBody): boolean {
+  return (
+    body.kind === 'multipart' &&
+    h.name.toLowerCase() === 'content-type' &&
+    /^\s*multipart\/form-data\b/i.test(h.value) &&
+    !/boundary=/i.test(h.value)
+  )
+}
+
+function httpRequest(r: Res, name: string, where: string, c: Ctx): SavedRequest {
+  const b = body(r['body'], c, where)
+  const headers = kv(r['headers'], c, where).filter((h) => {
+    if (!isBoundaryless(h, b)) return true
+    c.u.push(
+      `${where}: header "Content-Type: ${h.value}" dropped (it has no boundary; Flightdeck sets one with the boundary for a multipart body)`,
+    )
+    return false
+  })
+  return request(name, {
+    method: method(r['method'], c.u, where),
+    url: withQuery(text(r['url'], c, where), kv(r['parameters'], c, where)),
+    description: str(r['description']),
+    headers,
+    body: b,
+    auth: auth(r['authentication'], c, where),
+  })
+}
+
 export function importInsomnia(data: unknown): ImportPlan {
   if (!isInsomniaExport(data) || !isObj(data)) throw new ImportError('not an Insomnia v4 export')
-  const resources = arr(data['resources']).filter(isObj) as Res[]
+  return importInsomniaResources(arr(data['resources']).filter(isObj) as Res[])
+}
+
+/** Where a request's file will be, as folder slugs and file name: what `dependsOn` is written with. */
+interface Placed {
+  folders: string[]
+  file: string
+  request: SavedRequest
+}
+
+/** `./login.yaml` or `../auth/login.yaml`: the path from `from`'s folder to `to`. */
+function relativeDep(from: Placed, to: Placed): string {
+  let common = 0
+  while (
+    common < from.folders.length &&
+    common < to.folders.length &&
+    from.folders[common] === to.folders[common]
+  )
+    common++
+  const up = from.folders.length - common
+  const down = [...to.folders.slice(common), to.file].join('/')
+  return up === 0 ? `./${down}` : `${'../'.repeat(up)}${down}`
+}
+
+/** The workspace's resources (v4 as exported, or v5 turned into them) to a plan. */
+export function importInsomniaResources(resources: Res[], fallbackName = 'Insomnia import'): ImportPlan {
   const byParent = new Map<string, Res[]>()
   for (const r of resources) {
     const p = str(r['parentId'])
-    byParent.set(p, [...(byParent.get(p) ?? []), r])
+    const list = byParent.get(p)
+    if (list) list.push(r)
+    else byParent.set(p, [r])
   }
   const workspaces = resources.filter((r) => r['_type'] === 'workspace')
   const workspace = workspaces[0]
-  const plan = emptyPlan(str(workspace?.['name'], 'Insomnia import'))
+  const plan = emptyPlan(str(workspace?.['name'], fallbackName))
   const u = plan.unmapped
   if (workspaces.length > 1)
     u.push(`${workspaces.length - 1} more workspace(s) in the file left out: import them one at a time`)
   const wsId = str(workspace?.['_id'])
+  const names = new Map<string, string>()
+  for (const r of resources)
+    if (r['_type'] === 'request') names.set(str(r['_id']), str(r['name'], 'Untitled'))
+  const tags = new TagMapper(names, u)
+  const c = (owner: string): Ctx => ({ u, tags, owner })
+  const placed = new Map<string, Placed>()
 
   const sorted = (list: Res[]): Res[] =>
     [...list].sort((a, b) => Number(a['metaSortKey'] ?? 0) - Number(b['metaSortKey'] ?? 0))
   const handled = new Set<unknown>()
-  const children = (parentId: string, path: string, depth: number): PlanNode[] => {
+  const children = (parentId: string, path: string, folders: string[], depth: number): PlanNode[] => {
     const out: PlanNode[] = []
+    // The writer names files after their requests, -2, -3 on a clash: the same rule predicts each path.
+    const taken = { files: new Set<string>(), dirs: new Set<string>() }
+    const unique = (set: Set<string>, stem: string): string => {
+      let name = stem
+      for (let i = 2; set.has(name) && i < 10_000; i++) name = `${stem}-${i}`
+      set.add(name)
+      return name
+    }
     for (const r of sorted(byParent.get(parentId) ?? [])) {
       const name = str(r['name'], 'Untitled')
       const where = path ? `${path} / ${name}` : name
+      const id = str(r['_id'])
       switch (r['_type']) {
         case 'request_group': {
           handled.add(r)
@@ -178,43 +257,35 @@ export function importInsomnia(data: unknown): ImportPlan {
             u.push(`${where}: folders nested deeper than ${MAX_DEPTH} left out`)
             break
           }
+          const slug = unique(taken.dirs, slugify(name, 'folder'))
           out.push({
             type: 'folder',
             folder: {
               name,
-              variables: envVariables(r['environment'], u, where),
-              auth: auth(r['authentication'], u, where),
-              children: children(str(r['_id']), where, depth + 1),
+              variables: envVariables(r['environment'], c(''), where),
+              auth: auth(r['authentication'], c(''), where),
+              children: children(id, where, [...folders, slug], depth + 1),
             },
           })
           break
         }
         case 'request': {
           handled.add(r)
-          out.push({
-            type: 'request',
-            request: request(name, {
-              method: method(r['method'], u, where),
-              url: withQuery(text(r['url'], u, where), kv(r['parameters'], u, where)),
-              description: str(r['description']),
-              headers: kv(r['headers'], u, where),
-              body: body(r['body'], u, where),
-              auth: auth(r['authentication'], u, where),
-            }),
-          })
+          const req = httpRequest(r, name, where, c(id))
+          placed.set(id, { folders, file: `${unique(taken.files, slugify(req.name))}.yaml`, request: req })
+          out.push({ type: 'request', request: req })
           break
         }
         case 'websocket_request': {
           handled.add(r)
-          out.push({
-            type: 'request',
-            request: request(name, {
-              kind: 'ws',
-              url: text(r['url'], u, where),
-              headers: kv(r['headers'], u, where),
-              auth: auth(r['authentication'], u, where),
-            }),
+          const req = request(name, {
+            kind: 'ws',
+            url: text(r['url'], c(id), where),
+            headers: kv(r['headers'], c(id), where),
+            auth: auth(r['authentication'], c(id), where),
           })
+          unique(taken.files, slugify(req.name))
+          out.push({ type: 'request', request: req })
           break
         }
         default:
@@ -223,19 +294,20 @@ export function importInsomnia(data: unknown): ImportPlan {
     }
     return out
   }
-  plan.children = children(wsId, '', 0)
+  plan.children = children(wsId, '', [], 0)
+  linkChains(tags, placed, u)
 
   // Environments: the base one (child of the workspace) holds collection variables; its children are environments.
   const base = resources.find((r) => r['_type'] === 'environment' && str(r['parentId']) === wsId)
   if (base) {
     handled.add(base)
-    plan.variables = envVariables(base['data'], u, 'base environment')
+    plan.variables = envVariables(base['data'], c(''), 'base environment')
     for (const env of resources.filter(
       (r) => r['_type'] === 'environment' && str(r['parentId']) === str(base['_id']),
     )) {
       handled.add(env)
       const name = str(env['name'], 'Environment')
-      plan.environments.push({ name, variables: envVariables(env['data'], u, `environment ${name}`) })
+      plan.environments.push({ name, variables: envVariables(env['data'], c(''), `environment ${name}`) })
     }
   }
   for (const r of resources) {
@@ -255,4 +327,27 @@ export function importInsomnia(data: unknown): ImportPlan {
     }
   }
   return plan
+}
+
+/** Put the chains the tags asked for into the requests: extractions on the source, dependsOn on the user. */
+function linkChains(tags: TagMapper, placed: ReadonlyMap<string, Placed>, u: string[]): void {
+  for (const [id, list] of tags.extracts) {
+    const p = placed.get(id)
+    if (p) p.request.extract = [...(p.request.extract ?? []), ...list]
+  }
+  for (const [id, deps] of tags.depends) {
+    const from = placed.get(id)
+    if (!from) continue
+    const paths: string[] = []
+    for (const dep of deps) {
+      const to = placed.get(dep)
+      if (to) paths.push(relativeDep(from, to))
+    }
+    if (paths.length > 0) {
+      from.request.dependsOn = paths
+      u.push(
+        `${from.request.name}: reads ${paths.join(', ')} by response chaining: mapped to an extraction there and dependsOn here (a run sends them in order)`,
+      )
+    }
+  }
 }

@@ -3,6 +3,7 @@ import type { AuthSpec } from '../../shared/collection'
 import type { RequestSpec } from '../../shared/request'
 import type { AppError } from '../../shared/result'
 import { resolveRequest, resolveTemplate, TemplateTooLarge, type DynamicValues } from '../../shared/template'
+import { foreignTagMessage, foreignTemplateTag } from './template-tags'
 
 /**
  * Variables in a send resolve in one place, for every kind of send: the request's fields, its auth, and any
@@ -50,6 +51,9 @@ export function resolveForSend(
     throw e
   }
   if (unknown.length > 0) return { ok: false, error: unknownVariables(unknown, where), unknown }
+  const tag = foreignTemplateTag(resolved.spec, resolved.auth)
+  if (tag !== null)
+    return { ok: false, error: { code: 'invalid_request', message: foreignTagMessage(tag) }, unknown: [] }
   return { ok: true, value: { spec: resolved.spec, auth: resolved.auth, extra: texts } }
 }
 

@@ -1,0 +1,217 @@
+import type { AuthSpec, Variable } from '../../shared/collection'
+import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
+import {
+  arr,
+  emptyPlan,
+  ImportError,
+  isObj,
+  method,
+  request,
+  str,
+  varName,
+  withQuery,
+  type ImportPlan,
+  type PlanNode,
+} from './plan'
+
+/**
+ * Hoppscotch collections (one collection `{ v, name, folders, requests }` or a list of them, as its Export
+ * writes) and environments (`{ name, variables }` or a list). Variables are written `<<name>>`; they become
+ * `{{name}}`. Pre-request and test scripts are reported (Flightdeck does not run Hoppscotch's `pw` API).
+ */
+
+type Obj = Record<string, unknown>
+const MAX_DEPTH = 32
+
+function isCollection(v: unknown): boolean {
+  return isObj(v) && Array.isArray(v['folders']) && Array.isArray(v['requests'])
+}
+
+function isEnvironment(v: unknown): boolean {
+  return (
+    isObj(v) &&
+    typeof v['name'] === 'string' &&
+    Array.isArray(v['variables']) &&
+    !('folders' in v) &&
+    arr(v['variables']).every((x) => isObj(x) && typeof x['key'] === 'string')
+  )
+}
+
+export function isHoppscotchCollection(data: unknown): boolean {
+  return Array.isArray(data) ? data.length > 0 && data.every(isCollection) : isCollection(data)
+}
+
+export function isHoppscotchEnvironment(data: unknown): boolean {
+  return Array.isArray(data) ? data.length > 0 && data.every(isEnvironment) : isEnvironment(data)
+}
+
+function text(v: unknown): string {
+  return str(v).replace(/<<\s*([A-Za-z_][\w.-]*)\s*>>/g, '{{$1}}')
+}
+
+function pairs(list: unknown): KeyValue[] {
+  return arr(list)
+    .filter(isObj)
+    .map((p) => ({ name: text(p['key']), value: text(p['value']), enabled: p['active'] !== false }))
+}
+
+function auth(v: unknown, u: string[], where: string): AuthSpec {
+  if (!isObj(v)) return { type: 'inherit' }
+  const type = str(v['authType'], 'inherit')
+  if (type === 'inherit') return { type: 'inherit' }
+  if (v['authActive'] === false || type === 'none') return { type: 'none' }
+  switch (type) {
+    case 'basic':
+      return { type: 'basic', username: text(v['username']), password: text(v['password']) }
+    case 'digest':
+      return { type: 'digest', username: text(v['username']), password: text(v['password']) }
+    case 'bearer':
+      return { type: 'bearer', token: text(v['token']) }
+    case 'api-key':
+      return {
+        type: 'apikey',
+        key: text(v['key']),
+        value: text(v['value']),
+        in: str(v['addTo']).toUpperCase().startsWith('QUERY') ? 'query' : 'header',
+      }
+    default:
+      u.push(`${where}: auth type "${type}" is not supported; auth left to inherit`)
+      return { type: 'inherit' }
+  }
+}
+
+function body(v: unknown, u: string[], where: string): RequestBody {
+  if (!isObj(v) || v['contentType'] === null || v['contentType'] === undefined) return { kind: 'none' }
+  const type = str(v['contentType'])
+  const raw = v['body']
+  if (type === 'multipart/form-data') {
+    const parts: MultipartPart[] = []
+    for (const p of arr(raw).filter(isObj)) {
+      const name = text(p['key'])
+      const enabled = p['active'] !== false
+      if (p['isFile'] === true) {
+        const files = arr(p['value'])
+        u.push(`${where}: file part "${name}" kept without its file (Hoppscotch exports hold no file paths)`)
+        parts.push({ kind: 'file', name, path: str(files[0], 'file'), enabled: false })
+      } else parts.push({ kind: 'text', name, value: text(p['value']), enabled })
+    }
+    return { kind: 'multipart', parts }
+  }
+  if (type === 'application/x-www-form-urlencoded') {
+    // Hoppscotch keeps a form as `key: value` lines; a line starting with `#` is switched off.
+    const fields: KeyValue[] = str(raw)
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => {
+        const off = l.trimStart().startsWith('#')
+        const line = off ? l.trimStart().slice(1) : l
+        const at = line.indexOf(':')
+        const name = at < 0 ? line.trim() : line.slice(0, at).trim()
+        const value = at < 0 ? '' : line.slice(at + 1).trim()
+        return { name: text(name), value: text(value), enabled: !off }
+      })
+    return { kind: 'form', fields }
+  }
+  if (typeof raw !== 'string') return { kind: 'none' }
+  if (/json/.test(type)) return { kind: 'json', text: text(raw) }
+  return { kind: 'text', text: text(raw), contentType: type || 'text/plain' }
+}
+
+function variables(list: unknown, u: string[], where: string): Variable[] {
+  const out: Variable[] = []
+  for (const v of arr(list).filter(isObj)) {
+    const key = str(v['key'])
+    const name = varName(key)
+    if (!name) {
+      u.push(`${where}: variable "${key.slice(0, 60)}" has a name Flightdeck cannot use; left out`)
+      continue
+    }
+    // Newer exports keep initialValue (shared) and currentValue (this machine); older ones a value.
+    const value = str(v['initialValue'], str(v['value'], str(v['currentValue'])))
+    out.push({ name, value, secret: v['secret'] === true })
+  }
+  return out
+}
+
+function requestNode(r: Obj, u: string[], path: string): PlanNode {
+  const name = str(r['name'], 'Untitled')
+  const where = path ? `${path} / ${name}` : name
+  for (const [key, what] of [
+    ['preRequestScript', 'pre-request script'],
+    ['testScript', 'test script'],
+  ] as const) {
+    if (str(r[key]).trim() !== '') u.push(`${where}: ${what} not run by Flightdeck; left out`)
+  }
+  if (arr(r['requestVariables']).length > 0)
+    u.push(`${where}: request variables not kept (put them in the collection's variables)`)
+  const b = body(r['body'], u, where)
+  return {
+    type: 'request',
+    request: request(name, {
+      method: method(r['method'], u, where),
+      url: withQuery(text(r['endpoint']), pairs(r['params'])),
+      description: str(r['description']),
+      headers: pairs(r['headers']),
+      body: b,
+      auth: auth(r['auth'], u, where),
+    }),
+  }
+}
+
+function folderChildren(c: Obj, u: string[], path: string, depth: number): PlanNode[] {
+  const out: PlanNode[] = []
+  for (const f of arr(c['folders']).filter(isObj)) {
+    const name = str(f['name'], 'Folder')
+    const where = path ? `${path} / ${name}` : name
+    if (depth >= MAX_DEPTH) {
+      u.push(`${where}: folders nested deeper than ${MAX_DEPTH} left out`)
+      continue
+    }
+    if (arr(f['headers']).length > 0) u.push(`${where}: folder headers not kept`)
+    out.push({
+      type: 'folder',
+      folder: {
+        name,
+        variables: variables(f['variables'], u, where),
+        auth: auth(f['auth'], u, where),
+        children: folderChildren(f, u, where, depth + 1),
+      },
+    })
+  }
+  for (const r of arr(c['requests']).filter(isObj)) out.push(requestNode(r, u, path))
+  return out
+}
+
+export function importHoppscotchCollection(data: unknown): ImportPlan {
+  if (!isHoppscotchCollection(data)) throw new ImportError('not a Hoppscotch collection')
+  const list = (Array.isArray(data) ? data : [data]).filter(isObj)
+  const first = list[0] ?? {}
+  // One collection is the collection; several become one folder each.
+  if (list.length === 1) {
+    const plan = emptyPlan(str(first['name'], 'Hoppscotch import'))
+    plan.variables = variables(first['variables'], plan.unmapped, 'collection')
+    plan.auth = auth(first['auth'], plan.unmapped, 'collection')
+    if (arr(first['headers']).length > 0) plan.unmapped.push('collection headers not kept')
+    plan.children = folderChildren(first, plan.unmapped, '', 0)
+    return plan
+  }
+  const plan = emptyPlan('Hoppscotch import')
+  plan.children = folderChildren({ folders: list, requests: [] }, plan.unmapped, '', 0)
+  return plan
+}
+
+export function importHoppscotchEnvironment(data: unknown): ImportPlan {
+  if (!isHoppscotchEnvironment(data)) throw new ImportError('not a Hoppscotch environment')
+  const list = (Array.isArray(data) ? data : [data]).filter(isObj)
+  const plan = emptyPlan(
+    list.length === 1 ? str(list[0]?.['name'], 'Environment') : 'Hoppscotch environments',
+  )
+  for (const env of list) {
+    const name = str(env['name'], 'Environment')
+    plan.environments.push({
+      name,
+      variables: variables(env['variables'], plan.unmapped, `environment ${name}`),
+    })
+  }
+  return plan
+}

@@ -1,0 +1,237 @@
+import type { AuthSpec, Variable } from '../../shared/collection'
+import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
+import {
+  arr,
+  emptyPlan,
+  ImportError,
+  isObj,
+  method,
+  request,
+  str,
+  varName,
+  withQuery,
+  type ImportPlan,
+  type PlanNode,
+} from './plan'
+
+/**
+ * Yaak exports (`{ yaakVersion, yaakSchema, resources: { workspaces, environments, folders, httpRequests,
+ * websocketRequests, grpcRequests } }`): a flat list linked by `workspaceId` and `folderId`, ordered by
+ * `sortPriority`. Variables are written `${[ name ]}`; they become `{{name}}`. A template function
+ * (`${[ response.body.path(...) ]}`) is kept as text and reported.
+ */
+
+type Obj = Record<string, unknown>
+const MAX_DEPTH = 32
+
+export function isYaakExport(data: unknown): boolean {
+  return isObj(data) && typeof data['yaakSchema'] === 'number' && isObj(data['resources'])
+}
+
+function text(v: unknown, u: string[], where: string): string {
+  const s = str(v).replace(/\$\{\[\s*([A-Za-z_][\w.-]*)\s*\]\}/g, '{{$1}}')
+  const fn = /\$\{\[.*?\]\}/.exec(s)
+  if (fn) {
+    const line = `${where}: Yaak template function kept as text (${fn[0].slice(0, 80)})`
+    if (!u.includes(line)) u.push(line)
+  }
+  return s
+}
+
+function pairs(list: unknown, u: string[], where: string): KeyValue[] {
+  return arr(list)
+    .filter(isObj)
+    .filter((p) => str(p['name']) !== '' || str(p['value']) !== '')
+    .map((p) => ({
+      name: text(p['name'], u, where),
+      value: text(p['value'], u, where),
+      enabled: p['enabled'] !== false,
+    }))
+}
+
+function auth(type: unknown, v: unknown, u: string[], where: string): AuthSpec {
+  const t = str(type)
+  if (t === '' || type === null) return { type: 'inherit' }
+  const a = isObj(v) ? v : {}
+  if (a['disabled'] === true || t === 'none') return { type: 'none' }
+  const f = (k: string): string => text(a[k], u, where)
+  switch (t) {
+    case 'basic':
+      return { type: 'basic', username: f('username'), password: f('password') }
+    case 'bearer':
+      return { type: 'bearer', token: f('token') }
+    case 'apikey':
+      return {
+        type: 'apikey',
+        key: f('key'),
+        value: f('value'),
+        in: a['location'] === 'query' ? 'query' : 'header',
+      }
+    default:
+      u.push(`${where}: auth type "${t}" is not supported; auth left to inherit`)
+      return { type: 'inherit' }
+  }
+}
+
+function body(r: Obj, u: string[], where: string): RequestBody {
+  const type = str(r['bodyType'])
+  const b = isObj(r['body']) ? r['body'] : {}
+  if (type === '' || r['bodyType'] === null) return { kind: 'none' }
+  if (type === 'application/x-www-form-urlencoded')
+    return { kind: 'form', fields: pairs(b['form'], u, where) }
+  if (type === 'multipart/form-data') {
+    const parts: MultipartPart[] = arr(b['form'])
+      .filter(isObj)
+      .map((p) =>
+        str(p['file']) !== ''
+          ? {
+              kind: 'file' as const,
+              name: text(p['name'], u, where),
+              path: str(p['file']),
+              enabled: p['enabled'] !== false,
+              ...(str(p['contentType']) ? { contentType: str(p['contentType']) } : {}),
+            }
+          : {
+              kind: 'text' as const,
+              name: text(p['name'], u, where),
+              value: text(p['value'], u, where),
+              enabled: p['enabled'] !== false,
+            },
+      )
+    return { kind: 'multipart', parts }
+  }
+  if (type === 'graphql') {
+    let variables: unknown = {}
+    try {
+      variables = str(b['variables']).trim() ? (JSON.parse(str(b['variables'])) as unknown) : {}
+    } catch {
+      u.push(`${where}: GraphQL variables are not JSON; sent as empty`)
+    }
+    return { kind: 'json', text: JSON.stringify({ query: text(b['query'], u, where), variables }, null, 2) }
+  }
+  if (type === 'binary') {
+    const path = str(b['filePath'])
+    return path ? { kind: 'file', path } : { kind: 'none' }
+  }
+  const t = text(b['text'], u, where)
+  if (/json/.test(type)) return { kind: 'json', text: t }
+  return { kind: 'text', text: t, contentType: type === 'other' ? 'text/plain' : type }
+}
+
+function variables(list: unknown, u: string[], where: string): Variable[] {
+  const out: Variable[] = []
+  for (const v of arr(list).filter(isObj)) {
+    const key = str(v['name'])
+    if (key === '') continue
+    const name = varName(key)
+    if (!name) {
+      u.push(`${where}: variable "${key.slice(0, 60)}" has a name Flightdeck cannot use; left out`)
+      continue
+    }
+    if (v['enabled'] === false) {
+      u.push(`${where}: variable "${name}" is switched off in Yaak; left out`)
+      continue
+    }
+    out.push({ name, value: text(v['value'], u, where), secret: false })
+  }
+  return out
+}
+
+const byPriority = (a: Obj, b: Obj): number => Number(a['sortPriority'] ?? 0) - Number(b['sortPriority'] ?? 0)
+
+export function importYaak(data: unknown): ImportPlan {
+  if (!isYaakExport(data) || !isObj(data)) throw new ImportError('not a Yaak export')
+  const res = data['resources'] as Obj
+  const list = (k: string): Obj[] => arr(res[k]).filter(isObj)
+  const workspaces = list('workspaces')
+  const ws = workspaces[0]
+  const wsId = str(ws?.['id'])
+  const plan = emptyPlan(str(ws?.['name'], 'Yaak import'))
+  const u = plan.unmapped
+  if (workspaces.length > 1)
+    u.push(`${workspaces.length - 1} more workspace(s) in the file left out: import them one at a time`)
+  const inWs = (o: Obj): boolean => wsId === '' || str(o['workspaceId'], wsId) === wsId
+  const folders = list('folders').filter(inWs)
+  const http = list('httpRequests').filter(inWs)
+  const ws2 = list('websocketRequests').filter(inWs)
+  const grpc = list('grpcRequests').filter(inWs)
+  if (grpc.length > 0)
+    u.push(`${grpc.length} gRPC request(s) not imported (Flightdeck has no gRPC requests yet)`)
+
+  type Item = { kind: 'folder' | 'http' | 'ws'; o: Obj }
+  const items: Item[] = [
+    ...folders.map((o) => ({ kind: 'folder' as const, o })),
+    ...http.map((o) => ({ kind: 'http' as const, o })),
+    ...ws2.map((o) => ({ kind: 'ws' as const, o })),
+  ]
+  const byParent = new Map<string, Item[]>()
+  for (const it of items) {
+    const p = str(it.o['folderId'])
+    byParent.set(p, [...(byParent.get(p) ?? []), it])
+  }
+  const seen = new Set<Obj>()
+  const children = (parent: string, path: string, depth: number): PlanNode[] => {
+    const out: PlanNode[] = []
+    for (const it of [...(byParent.get(parent) ?? [])].sort((a, b) => byPriority(a.o, b.o))) {
+      seen.add(it.o)
+      const name = str(it.o['name'], it.kind === 'folder' ? 'Folder' : 'Untitled')
+      const where = path ? `${path} / ${name}` : name
+      if (it.kind === 'folder') {
+        if (depth >= MAX_DEPTH) {
+          u.push(`${where}: folders nested deeper than ${MAX_DEPTH} left out`)
+          continue
+        }
+        if (pairs(it.o['headers'], u, where).length > 0) u.push(`${where}: folder headers not kept`)
+        out.push({
+          type: 'folder',
+          folder: {
+            name,
+            variables: [],
+            auth: auth(it.o['authenticationType'], it.o['authentication'], u, where),
+            children: children(str(it.o['id']), where, depth + 1),
+          },
+        })
+        continue
+      }
+      const o = it.o
+      const url = withQuery(text(o['url'], u, where), pairs(o['urlParameters'], u, where))
+      const common = {
+        url,
+        description: str(o['description']),
+        headers: pairs(o['headers'], u, where),
+        auth: auth(o['authenticationType'], o['authentication'], u, where),
+      }
+      out.push({
+        type: 'request',
+        request:
+          it.kind === 'ws'
+            ? request(name, { kind: 'ws', ...common })
+            : request(name, { ...common, method: method(o['method'], u, where), body: body(o, u, where) }),
+      })
+    }
+    return out
+  }
+  plan.children = children('', '', 0)
+  const orphans = items.filter((it) => !seen.has(it.o)).length
+  if (orphans > 0) u.push(`${orphans} item(s) in a folder that is not in the file; left out`)
+
+  // The base environment (no parent) holds the collection's variables; its children are environments.
+  const envs = list('environments').filter(inWs)
+  const isBase = (e: Obj): boolean =>
+    e['parentModel'] === 'workspace' || (e['parentModel'] === undefined && !str(e['environmentId']))
+  const base = envs.find(isBase)
+  plan.variables = [
+    ...(ws ? variables(ws['variables'], u, 'workspace') : []),
+    ...(base ? variables(base['variables'], u, 'base environment') : []),
+  ]
+  for (const e of envs) {
+    if (e === base) continue
+    if (e['parentModel'] === 'folder') {
+      u.push(`folder environment "${str(e['name'])}" not kept`)
+      continue
+    }
+    const name = str(e['name'], 'Environment')
+    plan.environments.push({ name, variables: variables(e['variables'], u, `environment ${name}`) })
+  }
+  return plan
+}

@@ -1,0 +1,145 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { loadCollection } from '../../src/engine/collections/loader'
+import type { EngineService } from '../../src/engine/service'
+import { makeService } from './helpers'
+import {
+  fixtureText,
+  importText,
+  multipartFields,
+  runToEnd,
+  savedRequest,
+  sendSaved,
+  startStub,
+  type Stub,
+} from './import-formats-helpers'
+
+/**
+ * Insomnia in: v4 with response chaining and multipart, v5 YAML. Counts, and what an imported request sends
+ * as it arrives at a local stub.
+ */
+
+let stub: Stub
+let dir: string
+let service: EngineService
+beforeAll(async () => {
+  stub = await startStub()
+})
+afterAll(async () => {
+  await stub.close()
+})
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fd-insomnia-'))
+  service = makeService({
+    configDir: mkdtempSync(join(tmpdir(), 'fd-insomnia-cfg-')),
+    persistWorkspace: false,
+    watchCollections: false,
+  })
+  stub.arrived.length = 0
+})
+afterEach(async () => {
+  await service.dispose()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+async function open(): Promise<void> {
+  const r = await service.invoke('collection.open', { dir, create: false })
+  if (!r.ok) throw new Error(r.error.message)
+}
+
+describe('Insomnia v4: multipart and response chaining', () => {
+  it('drops the boundary-less multipart Content-Type, so the parts arrive split by the engine’s boundary', async () => {
+    const report = await importText(fixtureText('insomnia-v4-chain.json', stub.url), dir)
+    expect(report).toMatchObject({ format: 'insomnia', requests: 4, folders: 2 })
+    expect(report.unmapped.join('\n')).toContain(
+      'Upload receipt: header "Content-Type: multipart/form-data" dropped',
+    )
+    const upload = await savedRequest(dir, 'orders/upload-receipt.yaml')
+    expect(upload.headers).toEqual([{ name: 'User-Agent', value: 'insomnia/10.3.1', enabled: true }])
+    writeFileSync(join(dir, 'receipt.txt'), 'paid 12.50')
+    await open()
+    const got = await sendSaved(service, stub, dir, 'orders/upload-receipt.yaml')
+    expect(got.method).toBe('POST')
+    expect(got.url).toBe('/orders/upload')
+    expect(String(got.headers['content-type'])).toMatch(/^multipart\/form-data; boundary=/)
+    // The switched-off part stays off; the file part carries the file.
+    expect(multipartFields(got)).toEqual({ order: 'A-17', receipt: 'paid 12.50' })
+  })
+
+  it('maps response chaining to an extraction on the source and dependsOn on the user; a run sends the values', async () => {
+    const report = await importText(fixtureText('insomnia-v4-chain.json', stub.url), dir)
+    const login = await savedRequest(dir, 'auth/log-in.yaml')
+    expect(login.extract).toEqual([
+      { name: 'log_in_token', from: 'json', path: '$.token' },
+      { name: 'log_in_X-Session', from: 'header', header: 'X-Session' },
+      { name: 'log_in_id', from: 'json', path: '$.user.id' },
+    ])
+    const mine = await savedRequest(dir, 'orders/my-orders.yaml')
+    expect(mine.url).toBe('{{base}}/orders/{{log_in_id}}?page=1')
+    expect(mine.headers).toEqual([
+      { name: 'Authorization', value: 'Bearer {{log_in_token}}', enabled: true },
+      { name: 'X-Session', value: '{{log_in_X-Session}}', enabled: true },
+    ])
+    expect(mine.dependsOn).toEqual(['../auth/log-in.yaml'])
+    const u = report.unmapped.join('\n')
+    expect(u).toContain(
+      "Raw chain: Insomnia template tag kept as text ({% response 'raw', 'req_login', '', 'never', 60 %})",
+    )
+
+    await open()
+    const run = await runToEnd(service, dir, 'orders/my-orders.yaml')
+    expect(run.finished?.stats.passed).toBe(2)
+    const sent = stub.arrived.find((a) => a.url.startsWith('/orders/'))
+    expect(stub.arrived[0]?.url).toBe('/login')
+    expect(sent?.url).toBe('/orders/7?page=1')
+    expect(sent?.headers['authorization']).toBe('Bearer t-42')
+    expect(sent?.headers['x-session']).toBe('s-9')
+  })
+
+  it('a tag that could not be mapped refuses the send, naming the tag, and nothing arrives', async () => {
+    await importText(fixtureText('insomnia-v4-chain.json', stub.url), dir)
+    await open()
+    const raw = await savedRequest(dir, 'orders/raw-chain.yaml')
+    const r = await service.invoke('request.send', {
+      request: { method: raw.method, url: raw.url, headers: raw.headers, body: raw.body, options: {} },
+      auth: raw.auth,
+      context: { dir, path: 'orders/raw-chain.yaml' },
+    })
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.error.message).toContain("{% response 'raw', 'req_login', '', 'never', 60 %}")
+    expect(stub.arrived).toEqual([])
+  })
+})
+
+describe('Insomnia v5 (YAML)', () => {
+  it('imports folders, requests, environments, and sends what Insomnia would', async () => {
+    const report = await importText(fixtureText('insomnia-v5.yaml', stub.url), dir)
+    expect(report).toMatchObject({ format: 'insomnia', requests: 3, folders: 1, environments: 1 })
+    const u = report.unmapped.join('\n')
+    expect(u).toContain('Books / Upload cover: Insomnia scripts not run by Flightdeck')
+    expect(u).toContain('Content-Type: multipart/form-data" dropped')
+    const { info } = await loadCollection(dir)
+    expect(info.name).toBe('Library')
+    expect(info.root.children.map((c) => c.name)).toEqual(['Search', 'Books'])
+    expect(info.environments.map((e) => e.name)).toEqual(['Staging'])
+    const add = await savedRequest(dir, 'books/add-book.yaml')
+    expect(add.headers).toEqual([
+      { name: 'Content-Type', value: 'application/json', enabled: true },
+      { name: 'X-Trace', value: 'off', enabled: false },
+    ])
+
+    await open()
+    const sentAdd = await sendSaved(service, stub, dir, 'books/add-book.yaml', 'staging')
+    expect(sentAdd.method).toBe('POST')
+    expect(sentAdd.url).toBe('/books')
+    expect(sentAdd.headers['authorization']).toBe('Bearer t-staging')
+    expect(sentAdd.headers['x-trace']).toBeUndefined()
+    expect(JSON.parse(sentAdd.body)).toEqual({ title: 'Dune', shelf: 'north' })
+    const sentSearch = await sendSaved(service, stub, dir, 'search.yaml')
+    expect(sentSearch.url).toBe('/search?q=dune')
+    const cover = await sendSaved(service, stub, dir, 'books/upload-cover.yaml')
+    expect(multipartFields(cover)).toEqual({ book: 'dune', size: 'large' })
+  })
+})
