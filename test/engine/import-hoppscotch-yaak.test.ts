@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { loadCollection } from '../../src/engine/collections/loader'
+import type { EngineService } from '../../src/engine/service'
+import { makeService } from './helpers'
+import {
+  fixtureText,
+  importText,
+  multipartFields,
+  savedRequest,
+  sendSaved,
+  startStub,
+  type Stub,
+} from './import-formats-helpers'
+
+/** Hoppscotch collections and environments, and Yaak exports: counts, and what arrives at a local stub. */
+
+let stub: Stub
+let dir: string
+let service: EngineService
+beforeAll(async () => {
+  stub = await startStub()
+})
+afterAll(async () => {
+  await stub.close()
+})
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fd-hopp-'))
+  service = makeService({
+    configDir: mkdtempSync(join(tmpdir(), 'fd-hopp-cfg-')),
+    persistWorkspace: false,
+    watchCollections: false,
+  })
+  stub.arrived.length = 0
+})
+afterEach(async () => {
+  await service.dispose()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+async function open(): Promise<void> {
+  const r = await service.invoke('collection.open', { dir, create: false })
+  if (!r.ok) throw new Error(r.error.message)
+}
+
+describe('Hoppscotch', () => {
+  it('a collection and its environments come over, and send what Hoppscotch sends', async () => {
+    const report = await importText(fixtureText('hoppscotch-collection.json', stub.url), dir)
+    expect(report).toMatchObject({ format: 'hoppscotch', requests: 4, folders: 1, environments: 0 })
+    expect(report.unmapped.join('\n')).toContain('Queue / Remove level: test script not run by Flightdeck')
+    // Through the service, so the secret lands in the store its sends read.
+    const envs = await service.invoke('import.run', {
+      format: 'auto',
+      text: fixtureText('hoppscotch-environments.json', stub.url),
+      into: dir,
+    })
+    expect(envs.ok && envs.value).toMatchObject({ format: 'hoppscotch-env', environments: 2 })
+    const { info } = await loadCollection(dir)
+    expect(info.name).toBe('Level Queue API')
+    expect(info.environments.map((e) => e.name).sort()).toEqual(['Local', 'Production'])
+    const remove = await savedRequest(dir, 'queue/remove-level.yaml')
+    expect(remove.url).toBe('{{baseUrl}}/api/queue/remove?force=true')
+    expect(remove.headers[1]).toEqual({ name: 'X-Debug', value: '1', enabled: false })
+
+    await open()
+    const a = await sendSaved(service, stub, dir, 'queue/remove-level.yaml', 'local')
+    expect(a.method).toBe('POST')
+    expect(a.url).toBe('/api/queue/remove?force=true')
+    expect(a.headers['authorization']).toBe('Bearer t-local')
+    expect(a.headers['x-client']).toBe('hopp')
+    expect(a.headers['x-debug']).toBeUndefined()
+    expect(JSON.parse(a.body)).toEqual({ id: '109817131' })
+    const note = await sendSaved(service, stub, dir, 'queue/add-note.yaml', 'local')
+    expect(note.method).toBe('PUT')
+    expect(note.body).toBe('level=109817131&note=hello+world')
+    const attach = await sendSaved(service, stub, dir, 'queue/attach.yaml', 'local')
+    expect(attach.headers['authorization']).toBe(`Basic ${Buffer.from('ada:hunter2').toString('base64')}`)
+    expect(multipartFields(attach)).toEqual({ kind: 'text' })
+    const clear = await sendSaved(service, stub, dir, 'clear-queue.yaml', 'production')
+    expect(clear.method).toBe('DELETE')
+    expect(clear.headers['x-api-key']).toBe('')
+  })
+})
+
+describe('Yaak', () => {
+  it('an export comes over with its folders, environments and bodies, and sends what Yaak sends', async () => {
+    const report = await importText(fixtureText('yaak-export.json', stub.url), dir)
+    expect(report).toMatchObject({ format: 'yaak', requests: 5, folders: 1, environments: 1 })
+    const u = report.unmapped.join('\n')
+    expect(u).toContain('1 gRPC request(s) not imported')
+    expect(u).toContain('variable "old" is switched off in Yaak')
+    const { info } = await loadCollection(dir)
+    expect(info.name).toBe('Pet Store')
+    // sortPriority order: Pets (1000), then Adopt, Graph, Live.
+    expect(info.root.children.map((c) => c.name)).toEqual(['Pets', 'Adopt', 'Graph', 'Live'])
+    const pets = info.root.children[0]
+    expect(pets?.type === 'folder' && pets.children.map((c) => c.name)).toEqual(['Add pet', 'Get pet'])
+
+    await open()
+    const get = await sendSaved(service, stub, dir, 'pets/get-pet.yaml', 'dev')
+    expect(get.url).toBe('/pets/41?fields=name')
+    expect(get.headers['authorization']).toBe('Bearer t-dev')
+    const add = await sendSaved(service, stub, dir, 'pets/add-pet.yaml', 'dev')
+    expect(JSON.parse(add.body)).toEqual({ name: 'Rex', id: 41 })
+    const adopt = await sendSaved(service, stub, dir, 'adopt.yaml', 'dev')
+    expect(adopt.body).toBe('pet=41')
+    expect(adopt.headers['authorization']).toBe(`Basic ${Buffer.from('ada:pw').toString('base64')}`)
+    const graph = await sendSaved(service, stub, dir, 'graph.yaml', 'dev')
+    expect(JSON.parse(graph.body)).toEqual({ query: 'query { pet(id: 41) { name } }', variables: { x: 1 } })
+  })
+})
