@@ -203,6 +203,17 @@ describe('WebSocket sessions', () => {
     expect(final.type === 'error' && final.message).toMatch(/not valid UTF-8.*1007 invalid data/)
   })
 
+  it('a URL that is not a WebSocket URL fails at once, its timings only the moment it took', async () => {
+    // Let the engine clock run a while first: the timings must count from the session's queue, not the clock's start.
+    await new Promise((r) => setTimeout(r, 300))
+    const sid = await open('', {}, 'ftp://127.0.0.1:1/nowhere')
+    const { final } = await settle(service, sid)
+    const queued = rec.of(sid)[0]
+    expect(typesOf(rec.of(sid))).toEqual(['queued', 'error'])
+    expect(final.type === 'error' && final.code).toBe('invalid_url')
+    expect(final.type === 'error' && final.timings.time).toBeLessThanOrEqual(final.t - (queued?.t ?? 0) + 1)
+  })
+
   it('a refused upgrade shows the status and what the server said', async () => {
     const sid = await open('/reject')
     const { final } = await settle(service, sid)
