@@ -9,7 +9,7 @@ import {
 import { useAppStoreApi, useLiveClockApi } from '../store/store-context'
 import { HoverCard } from './HoverCard'
 import type { ViewItem } from './table-view'
-import { exposePainted } from './painted-probe'
+import { useWaterfallPaint, type WaterfallModel } from './use-waterfall-paint'
 import {
   fitAllView,
   panView,
@@ -19,20 +19,7 @@ import {
   xToTime,
   zoomView,
 } from './time-view'
-import {
-  HEADER_HEIGHT,
-  itemIndexAt,
-  paintBody,
-  paintHeader,
-  readPalette,
-  stripePattern,
-  stripSeries,
-  type Palette,
-  type PaintModel,
-  type StripSeries,
-} from './waterfall-paint'
-import type { TimelineState } from './apply-batch'
-import type { TimeView } from './time-view'
+import { HEADER_HEIGHT, itemIndexAt } from './waterfall-paint'
 
 interface WaterfallProps {
   items: readonly ViewItem[]
@@ -44,13 +31,9 @@ interface WaterfallProps {
   bodyHeight: number
 }
 
-/** How often the concurrency strip is recounted while requests are in flight. */
-const STRIP_EVERY_MS = 120
-
 /**
  * The waterfall: two canvases laid over the table's waterfall column (the header strip and the rows' bars),
- * painted at most once per animation frame and only when the timeline, the view, the scroll position or the
- * live clock moved. Whatever the number of sessions, the DOM holds two canvases here.
+ * painted by useWaterfallPaint. Whatever the number of sessions, the DOM holds two canvases here.
  *
  * Pointer: hover shows a row's phases; a click goes through to the row under the bars (it selects; Ctrl/Cmd+
  * click marks for comparison); drag pans; Ctrl/Cmd+wheel or a pinch zooms around the pointer; Shift+wheel or a
@@ -61,8 +44,8 @@ export function Waterfall({ items, scrollRef, x, width, bodyHeight }: WaterfallP
   const clock = useLiveClockApi()
   const headRef = useRef<HTMLCanvasElement>(null)
   const bodyRef = useRef<HTMLCanvasElement>(null)
-  const model = useRef({ items, width, bodyHeight, hover: null as number | null })
-  const requestPaint = useRef<() => void>(() => undefined)
+  const model = useRef<WaterfallModel>({ items, width, bodyHeight, hover: null })
+  const requestPaint = useWaterfallPaint(headRef, bodyRef, scrollRef, model)
   const [hover, setHover] = useState<{ index: number; x: number; y: number } | null>(null)
 
   useLayoutEffect(() => {
@@ -70,118 +53,7 @@ export function Waterfall({ items, scrollRef, x, width, bodyHeight }: WaterfallP
     model.current.width = width
     model.current.bodyHeight = bodyHeight
     requestPaint.current()
-  }, [items, width, bodyHeight])
-
-  useEffect(() => {
-    let raf = 0
-    let strip: {
-      series: StripSeries
-      at: number
-      timeline: TimelineState
-      width: number
-      view: TimeView
-    } | null = null
-    let stripTimer: ReturnType<typeof setTimeout> | null = null
-    let palette: Palette | null = null
-    let stripes: CanvasPattern | string = '#999'
-    const dpr = (): number => globalThis.devicePixelRatio || 1
-
-    const size = (canvas: HTMLCanvasElement, w: number, h: number): CanvasRenderingContext2D | null => {
-      const r = dpr()
-      const pw = Math.max(1, Math.round(w * r))
-      const ph = Math.max(1, Math.round(h * r))
-      if (canvas.width !== pw) canvas.width = pw
-      if (canvas.height !== ph) canvas.height = ph
-      const ctx = canvas.getContext('2d')
-      ctx?.setTransform(r, 0, 0, r, 0, 0)
-      return ctx
-    }
-
-    const paint = (): void => {
-      raf = 0
-      const head = headRef.current
-      const body = bodyRef.current
-      if (!head || !body) return
-      const s = store.getState()
-      const now = clock.getState().now
-      const extent = timelineExtent(s.timeline, now)
-      const win = resolveWindow(s.timeView, extent)
-      const { width: w, bodyHeight: h, items: list, hover: hoverIndex } = model.current
-      const headCtx = size(head, w, HEADER_HEIGHT)
-      const bodyCtx = size(body, w, h)
-      if (!headCtx || !bodyCtx) return
-      if (!palette) {
-        palette = readPalette(body)
-        stripes = stripePattern(bodyCtx, palette.phases.cancelled, palette.phases['cancelled-b'])
-      }
-      if (!win) {
-        headCtx.clearRect(0, 0, w, HEADER_HEIGHT)
-        bodyCtx.clearRect(0, 0, w, h)
-        return
-      }
-      const m: PaintModel = {
-        timeline: s.timeline,
-        items: list,
-        window: win,
-        now: Math.max(now, s.timeline.maxT ?? now),
-        width: w,
-        height: h,
-        scrollTop: scrollRef.current?.scrollTop ?? 0,
-        hoverIndex,
-        marked: s.compareSids,
-      }
-      paintBody(bodyCtx, m, palette, stripes)
-      // The strip visits every row: during a burst it is counted at most every STRIP_EVERY_MS, and once more
-      // when things settle, so thousands of rows cost a few counts a second, not one per frame.
-      const t = performance.now()
-      const changed =
-        !strip || strip.timeline !== s.timeline || strip.width !== w || strip.view !== s.timeView
-      const moving = s.timeline.inFlight > 0
-      if (
-        !strip ||
-        (changed && (!moving || t - strip.at >= STRIP_EVERY_MS)) ||
-        (moving && t - strip.at >= STRIP_EVERY_MS)
-      ) {
-        strip = { series: stripSeries(m), at: t, timeline: s.timeline, width: w, view: s.timeView }
-      } else if (changed && stripTimer === null) {
-        stripTimer = setTimeout(() => {
-          stripTimer = null
-          request()
-        }, STRIP_EVERY_MS)
-      }
-      const labels = paintHeader(headCtx, m, palette, strip.series)
-      exposePainted(head, body, m, labels)
-    }
-    const request = (): void => {
-      if (raf === 0) raf = requestAnimationFrame(paint)
-    }
-    requestPaint.current = request
-
-    const offStore = store.subscribe((s, prev) => {
-      if (s.timeline !== prev.timeline || s.timeView !== prev.timeView || s.compareSids !== prev.compareSids)
-        request()
-    })
-    const offClock = clock.subscribe(request)
-    const scroller = scrollRef.current
-    scroller?.addEventListener('scroll', request, { passive: true })
-    // Theme changes (the OS switching to dark) change the colours: read them again.
-    const media = globalThis.matchMedia?.('(prefers-color-scheme: dark)')
-    const onTheme = (): void => {
-      palette = null
-      request()
-    }
-    media?.addEventListener('change', onTheme)
-    request()
-    return () => {
-      if (raf !== 0) cancelAnimationFrame(raf)
-      if (stripTimer !== null) clearTimeout(stripTimer)
-      offStore()
-      offClock()
-      scroller?.removeEventListener('scroll', request)
-      media?.removeEventListener('change', onTheme)
-      requestPaint.current = () => undefined
-    }
-  }, [store, clock, scrollRef])
+  }, [items, width, bodyHeight, requestPaint])
 
   // Wheel: registered by hand because React's wheel listener is passive and could not stop the page zooming.
   // Over the bars, the rows' scroller gets the events (the body canvas lets them through to the rows): a plain
