@@ -53,9 +53,9 @@ const processIo: CliIo = {
 }
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  // `flightdeck sse <url>` / `flightdeck ws <url>`: stream sessions have their own options (issue 4).
+  // `flightdeck sse <url>` / `flightdeck ws <url>`: stream sessions have their own options.
   if (argv[0] === 'sse' || argv[0] === 'ws') return runStreamCli(argv, io)
-  // `flightdeck run <collection-dir>`: a collection through the runner, with reports (issue 6).
+  // `flightdeck run <collection-dir>`: a collection through the runner, with reports.
   if (argv[0] === 'run')
     return runRunCli(argv.slice(1), { ...io, tty: io === processIo && process.stderr.isTTY === true })
   const command = parseCliArgs(argv)

@@ -47,7 +47,7 @@ export class EventSink {
   }
 
   /**
-   * Stream messages (issue 4): fold `event` into the pending event just before it when that is the previous
+   * Stream messages: fold `event` into the pending event just before it when that is the previous
    * message of the same session, direction and type, less than MERGE_MS earlier. Returns true if merged.
    */
   private mergeMessage(event: SseEventEvent | WsMessageEvent): boolean {

@@ -32,7 +32,7 @@ export const ERROR_CODES = [
   'forbidden',
   'not_found',
   'internal',
-  // Collections, variables and auth (issue 5).
+  // Collections, variables and auth.
   'conflict',
   'parse',
   'exists',

@@ -13,7 +13,7 @@ import { followJob, followJobOptions } from './follow-job'
 import { longPoll, longPollOptions } from './long-poll'
 
 /**
- * The service's handlers for the async commands (issue 6): the webhook inbox, following a job and long
+ * The service's handlers for the async commands: the webhook inbox, following a job and long
  * polling. A job runs in the background; the command answers with the first request's sid as soon as it is
  * sent, and the job reports itself on the timeline with `job` events on that sid's lane. `cancel(sid)` stops
  * it (the service's `session.cancel` asks here first).

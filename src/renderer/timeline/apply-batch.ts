@@ -101,7 +101,7 @@ function nextRow(row: SessionRow, e: TimelineEvent): SessionRow | null {
     case 'error':
     case 'cancelled':
       return { ...base, terminal: e, end: e.t }
-    // Stream sessions (issue 4): messages and reconnects only move the row's lastT; their ticks and markers
+    // Stream sessions: messages and reconnects only move the row's lastT; their ticks and markers
     // live in the streams slice (src/renderer/streams).
     case 'sse-event':
     case 'ws-message':
