@@ -20,6 +20,8 @@ export interface RunCommand {
   ratePerSecond?: number
   data?: string
   bail: boolean
+  /** `--allow-untranslated-scripts`: steps with untranslated imported scripts pass on their other checks. */
+  allowUntranslatedScripts: boolean
   reporters: Reporter[]
   /** Where report files go; null: json to stdout, other files to the current folder. */
   out: string | null
@@ -50,6 +52,9 @@ options:
       --delay <ms>          wait this long between starting two requests
       --rate <n>            start at most n requests per second
       --bail                stop starting requests after the first failure
+      --allow-untranslated-scripts
+                            requests with imported scripts Flightdeck did not translate pass on
+                            their other checks (without it they fail: their scripts were not run)
       --reporter <list>     comma-separated: cli (default: a summary table on stdout), json
                             (run.json), junit (junit.xml), har (run.har)
       --out <dir>           write report files here (created if missing); without it, json
@@ -86,6 +91,7 @@ export function parseRunArgs(argv: readonly string[]): RunCliCommand {
         delay: { type: 'string' },
         rate: { type: 'string' },
         bail: { type: 'boolean' },
+        'allow-untranslated-scripts': { type: 'boolean' },
         reporter: { type: 'string', multiple: true },
         out: { type: 'string' },
         'include-secrets': { type: 'boolean' },
@@ -148,6 +154,7 @@ export function parseRunArgs(argv: readonly string[]): RunCliCommand {
     concurrency,
     iterations,
     bail: values.bail === true,
+    allowUntranslatedScripts: values['allow-untranslated-scripts'] === true,
     reporters,
     out: values.out ?? null,
     includeSecrets: values['include-secrets'] === true,

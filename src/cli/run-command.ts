@@ -78,6 +78,7 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     ...(cmd.ratePerSecond !== undefined ? { ratePerSecond: cmd.ratePerSecond } : {}),
     ...(cmd.data !== undefined ? { dataFile: resolve(cmd.data) } : {}),
     ...(cmd.bail ? { bail: true } : {}),
+    ...(cmd.allowUntranslatedScripts ? { allowUntranslatedScripts: true } : {}),
     ...(cmd.webhookPort !== undefined ? { webhookPort: cmd.webhookPort } : {}),
   })
   if (!started.ok) {

@@ -38,6 +38,12 @@ export const runStartPayload = z
     /** Stop starting new requests after the first failure. */
     bail: z.boolean().optional(),
     /**
+     * Requests whose imported scripts were not (all) translated pass on their other checks alone. Without it
+     * such a step fails, saying its scripts were not run, so a collection whose checks lived in scripts never
+     * runs green on checks it did not make.
+     */
+    allowUntranslatedScripts: z.boolean().optional(),
+    /**
      * When a step uses `{{$webhook}}` and the engine's webhook inbox is not listening, it is started on
      * 127.0.0.1 at this port (0 or absent: a free one) and left running. A running inbox is used as it is.
      */

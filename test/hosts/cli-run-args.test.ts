@@ -11,6 +11,7 @@ describe('flightdeck run arguments', () => {
       concurrency: 1,
       iterations: 1,
       bail: false,
+      allowUntranslatedScripts: false,
       reporters: ['cli'],
       out: null,
       includeSecrets: false,
@@ -19,6 +20,9 @@ describe('flightdeck run arguments', () => {
     expect(
       parseRunArgs(['coll', 'api', '--env', 'ci', '--concurrency', '8', '--webhook-port', '9911', '--bail']),
     ).toMatchObject({ path: 'api', env: 'ci', concurrency: 8, webhookPort: 9911, bail: true })
+    expect(parseRunArgs(['coll', '--allow-untranslated-scripts'])).toMatchObject({
+      allowUntranslatedScripts: true,
+    })
     // 0 asks for a free port, as leaving it out does.
     expect(parseRunArgs(['coll', '--webhook-port', '0'])).toMatchObject({ webhookPort: 0 })
     expect(parseRunArgs(['coll'])).not.toHaveProperty('webhookPort')

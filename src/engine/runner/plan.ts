@@ -144,6 +144,8 @@ export async function planRun(
     }
     if (req.retry) step.retry = req.retry
     if (dependsOn.length > 0) step.dependsOn = dependsOn
+    const notRun = untranslatedScripts(req.scripts)
+    if (notRun !== null) step.scriptsNotRun = notRun
     if (req.kind === 'ws') {
       step.protocols = req.protocols
       step.messages = req.messages.map((m) => m.text)
@@ -224,4 +226,14 @@ export function resolveDependency(from: string, dep: string): string | null {
   const clean = joined.replace(/^\/+/, '')
   if (clean === '' || clean.startsWith('..') || clean.startsWith('/')) return null
   return normalizeRequestPath(clean)
+}
+
+/** Which kept scripts a run cannot make good on (`pre-request and test`), or null when there are none. */
+export function untranslatedScripts(scripts: SavedRequest['scripts']): string | null {
+  if (!scripts || scripts.translated === true) return null
+  const which = [scripts.preRequest?.trim() ? 'pre-request' : '', scripts.test?.trim() ? 'test' : ''].filter(
+    Boolean,
+  )
+  if (which.length === 0) return null
+  return which.length > 1 ? 'pre-request and test' : `${which[0] ?? ''}`
 }

@@ -178,6 +178,7 @@ export class RunManager {
       ...(p.ratePerSecond !== undefined ? { ratePerSecond: p.ratePerSecond } : {}),
       ...(data ? { data } : {}),
       ...(p.bail ? { bail: true } : {}),
+      ...(p.allowUntranslatedScripts ? { allowUntranslatedScripts: true } : {}),
       signal: run.controller.signal,
       auth: this.deps.auth,
       streams: this.deps.streams,

@@ -49,6 +49,8 @@ export interface RunStep {
   followJob?: FollowOptionsSpec
   /** HTTP steps: send again as soon as it answers, until `until` matches; the checks apply to the last answer. */
   longPoll?: LongPollOptionsSpec
+  /** The request keeps imported scripts that were not (all) translated: which ones (`pre-request and test`). */
+  scriptsNotRun?: string
 }
 
 export interface RunOptions {
@@ -73,6 +75,8 @@ export interface RunOptions {
   webhooks?: WebhookInbox
   /** The collection's folder and the folders the user allowed: body files may come from nowhere else. */
   files?: FileScope
+  /** Steps with untranslated scripts pass on their other checks (otherwise they fail, saying so). */
+  allowUntranslatedScripts?: boolean
 }
 
 /** A step's wait for its webhook call. */
@@ -110,6 +114,11 @@ export interface StepResult {
   webhook?: WebhookOutcome
   /** Steps with `followJob` or `longPoll`: how the job went (then `status` and `timeMs` are the job's). */
   job?: JobStepOutcome
+  /**
+   * The step's request keeps scripts that were not translated, so some of its checks were not made.
+   * `checksPassed`: what `passed` would be without them (the steps that depend on it still run when true).
+   */
+  scriptsNotRun?: { message: string; checksPassed: boolean; allowed: boolean }
 }
 
 export interface RunReport {

@@ -29,6 +29,9 @@ export function summarize(r: StepResult): StepResultSummary {
         passed: false,
         message: `nothing found for ${name}`,
       })),
+      ...(r.scriptsNotRun
+        ? [{ name: 'scripts', passed: r.scriptsNotRun.allowed, message: r.scriptsNotRun.message }]
+        : []),
     ],
   }
   if (r.sid !== undefined) s.sid = r.sid

@@ -108,11 +108,13 @@ async function runAll(
       const p = (async (): Promise<StepResult | null> => {
         const deps = await Promise.all((step.dependsOn ?? []).map((id) => runOne(byId(steps, id))))
         // A step whose dependency failed does not run: its inputs are not there.
-        if (deps.some((d) => d === null || !d.passed) || stopped()) return null
+        if (deps.some((d) => d === null || !(d.passed || d.scriptsNotRun?.checksPassed)) || stopped())
+          return null
         await gate.acquire()
         try {
           if (stopped()) return null
           const r = await runStep(http, step, iteration, vars, pacer, options)
+          if (step.scriptsNotRun !== undefined) scriptsNotRun(step.scriptsNotRun, r.result, options)
           for (const [k, v] of r.extracted) vars.set(k, v)
           results.push(r.result)
           options.onResult?.(r.result)
@@ -243,4 +245,22 @@ async function runStep(
     return httpStep(http, step, iteration, fixed.spec, auth, pacer, options, hook, inbox, true)
   }
   return httpStep(http, step, iteration, spec, auth, pacer, options, hook, inbox, false)
+}
+
+/**
+ * A step whose request keeps scripts Flightdeck did not translate: its result says so, and it fails unless the
+ * run allows it, since the checks those scripts made were not made.
+ */
+function scriptsNotRun(which: string, result: StepResult, options: RunOptions): void {
+  const allowed = options.allowUntranslatedScripts === true
+  result.scriptsNotRun = {
+    message: `${which} scripts not run: they are kept in the request file, untranslated${
+      allowed
+        ? ' (allowed for this run)'
+        : '; run with --allow-untranslated-scripts to pass on the other checks'
+    }`,
+    checksPassed: result.passed,
+    allowed,
+  }
+  if (!allowed) result.passed = false
 }
