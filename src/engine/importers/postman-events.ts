@@ -34,14 +34,23 @@ export function eventScripts(v: unknown): EventScripts {
   return out
 }
 
-/** A scope's scripts, then the ones below it (Postman runs a collection's, then a folder's, then the request's). */
-export function inherit(outer: EventScripts, inner: EventScripts, where: string): EventScripts {
-  const join = (a: string, b: string): string => (a === '' ? b : b === '' ? a : `${a}\n${b}`)
-  const mark = (t: string): string => (t === '' ? '' : `// From ${where}\n${t}`)
-  return {
-    preRequest: join(outer.preRequest, mark(inner.preRequest)),
-    test: join(outer.test, mark(inner.test)),
+/**
+ * A scope's scripts, then the ones below it (Postman runs a collection's, then a folder's, then the request's).
+ * Carried-down text is marked with where it came from; a request's own text is marked only when something
+ * came before it.
+ */
+export function inherit(
+  outer: EventScripts,
+  inner: EventScripts,
+  where: string,
+  isScope: boolean,
+): EventScripts {
+  const part = (a: string, b: string): string => {
+    if (b === '') return a
+    const marked = isScope || a !== '' ? `// From ${where}\n${b}` : b
+    return a === '' ? marked : `${a}\n${marked}`
   }
+  return { preRequest: part(outer.preRequest, inner.preRequest), test: part(outer.test, inner.test) }
 }
 
 /** Statements that do something (a script of only comments and blank lines is none). */
@@ -49,13 +58,37 @@ function hasCode(text: string): boolean {
   return statements(text).length > 0
 }
 
-/** Apply a request's scripts (its own and inherited) to it, and say in the report what became of them. */
-export function applyScripts(
-  req: SavedRequest,
+/** Say in the report what becomes of one scope's own scripts (`below`: they run for the requests under it). */
+export function reportScripts(
   scripts: EventScripts,
   where: string,
   report: (line: string) => void,
-): SavedRequest {
+  below = false,
+): void {
+  const scope = below ? ' (runs for every request below it)' : ''
+  if (hasCode(scripts.preRequest))
+    report(`${where}: pre-request script${scope} kept in the file, not run (Flightdeck runs no scripts yet)`)
+  if (!hasCode(scripts.test)) return
+  const t = translateTestScript(scripts.test)
+  const count = (n: number, what: string): string => (n > 0 ? `${n} ${what}${n > 1 ? 's' : ''}` : '')
+  const made = [count(t.assertions.length, 'assertion'), count(t.extract.length, 'extraction')]
+    .filter(Boolean)
+    .join(' and ')
+  if (t.untranslated.length === 0) {
+    report(`${where}: test script${scope} translated into ${made}`)
+    return
+  }
+  const first = t.untranslated[0] ?? ''
+  const more = t.untranslated.length > 1 ? ` and ${t.untranslated.length - 1} more` : ''
+  report(
+    `${where}: test script${scope} ${made ? `partly translated (${made}); ` : ''}kept in the file, not run: ${
+      first.length > 80 ? `${first.slice(0, 80)}…` : first
+    }${more}`,
+  )
+}
+
+/** Apply a request's scripts (its own and the ones carried down to it) to it. */
+export function applyScripts(req: SavedRequest, scripts: EventScripts): SavedRequest {
   const pre = hasCode(scripts.preRequest)
   const test = hasCode(scripts.test)
   if (!pre && !test) return req
@@ -64,29 +97,11 @@ export function applyScripts(
   if (scripts.test !== '') kept.test = scripts.test
   const out: SavedRequest = { ...req }
   let translated = !pre
-  if (pre) report(`${where}: pre-request script kept in the file, not run (Flightdeck runs no scripts yet)`)
   if (test) {
     const t = translateTestScript(scripts.test)
     if (t.assertions.length > 0) out.assertions = [...(req.assertions ?? []), ...t.assertions]
     if (t.extract.length > 0) out.extract = [...(req.extract ?? []), ...t.extract]
-    const made = [
-      t.assertions.length > 0 ? `${t.assertions.length} assertion${t.assertions.length > 1 ? 's' : ''}` : '',
-      t.extract.length > 0 ? `${t.extract.length} extraction${t.extract.length > 1 ? 's' : ''}` : '',
-    ]
-      .filter(Boolean)
-      .join(' and ')
-    if (t.untranslated.length === 0) {
-      report(`${where}: test script translated into ${made}`)
-    } else {
-      translated = false
-      const first = t.untranslated[0] ?? ''
-      const more = t.untranslated.length > 1 ? ` and ${t.untranslated.length - 1} more` : ''
-      report(
-        `${where}: test script ${made ? `partly translated (${made}); ` : ''}kept in the file, not run: ${
-          first.length > 80 ? `${first.slice(0, 80)}…` : first
-        }${more}`,
-      )
-    }
+    if (t.untranslated.length > 0) translated = false
   }
   kept.translated = translated
   out.scripts = kept

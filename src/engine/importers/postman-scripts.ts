@@ -24,7 +24,7 @@ const SETTER = new RegExp(
   String.raw`^(?:pm\.(?:environment|collectionVariables|globals|variables)\.set|postman\.set(?:Environment|Global)Variable)\(\s*${STR}\s*,\s*([\s\S]+)\)$`,
 )
 const TEST = new RegExp(
-  String.raw`^pm\.test\(\s*${STR}\s*,\s*(?:async\s+)?(?:function\s*\(\s*\)|\(\s*\)\s*=>)\s*\{([\s\S]*)\}\s*\)$`,
+  String.raw`^pm\.test\(\s*${STR}\s*,\s*(?:async\s+)?(?:function\s*\(\s*\)|\(\s*\)\s*=>)\s*(?:\{([\s\S]*)\}|([^{][\s\S]*))\s*\)$`,
 )
 const ALIAS =
   /^(?:var|let|const)\s+([A-Za-z_$][\w$]*)\s*=\s*(pm\.response\.json\(\)|JSON\.parse\(\s*responseBody\s*\)|pm\.response\.text\(\))$/
@@ -225,7 +225,7 @@ export function translateTestScript(text: string): ScriptTranslation {
       }
       const test = TEST.exec(one)
       if (test && depth < 4) {
-        walk(statements(test[4] ?? ''), depth + 1)
+        walk(test[4] !== undefined ? statements(test[4]) : [test[5] ?? ''], depth + 1)
         continue
       }
       const x = setter(one, aliases)

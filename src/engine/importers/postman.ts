@@ -19,6 +19,7 @@ import {
   inherit,
   linkDependencies,
   NO_SCRIPTS,
+  reportScripts,
   type EventScripts,
 } from './postman-events'
 import { postmanUrl } from './postman-url'
@@ -271,7 +272,9 @@ function item(
       unmapped.push(`${where}: folders nested deeper than ${MAX_DEPTH} left out`)
       return null
     }
-    const scripts = inherit(outer, eventScripts(v['event']), `folder ${where}`)
+    const own = eventScripts(v['event'])
+    reportScripts(own, where, (l) => unmapped.push(l), true)
+    const scripts = inherit(outer, own, `folder ${where}`, true)
     const folder: PlanFolder = {
       name,
       variables: variables(v['variable'], unmapped, where),
@@ -306,8 +309,9 @@ function item(
   const responses = arr(v['response']).length
   if (responses > 0)
     unmapped.push(`${where}: ${responses} saved example response${responses > 1 ? 's' : ''} not imported`)
-  const scripts = inherit(outer, eventScripts(v['event']), 'the request')
-  return { type: 'request', request: applyScripts(saved, scripts, where, (l) => unmapped.push(l)) }
+  const own = eventScripts(v['event'])
+  reportScripts(own, where, (l) => unmapped.push(l))
+  return { type: 'request', request: applyScripts(saved, inherit(outer, own, 'the request', false)) }
 }
 
 export function importPostmanCollection(data: unknown): ImportPlan {
@@ -319,14 +323,16 @@ export function importPostmanCollection(data: unknown): ImportPlan {
   plan.variables = variables(data['variable'], u, 'collection')
   plan.auth = postmanAuth(data['auth'], u, 'collection')
   const walk: Walk = { unmapped: u, pathValues: new Map(plan.variables.map((v) => [v.name, v.value])) }
-  const scripts = inherit(NO_SCRIPTS, eventScripts(data['event']), 'the collection')
+  const own = eventScripts(data['event'])
+  reportScripts(own, 'collection', (l) => u.push(l), true)
+  const scripts = inherit(NO_SCRIPTS, own, 'the collection', true)
   plan.children = arr(data['item'])
     .filter(isObj)
     .flatMap((c) => item(c, walk, '', 0, scripts) ?? [])
   // Path variables become collection variables (one place to edit them), after the collection's own.
-  const own = new Set(plan.variables.map((v) => v.name))
+  const declared = new Set(plan.variables.map((v) => v.name))
   for (const [name, value] of walk.pathValues)
-    if (!own.has(name)) plan.variables.push({ name, value, secret: false })
+    if (!declared.has(name)) plan.variables.push({ name, value, secret: false })
   linkDependencies(plan.children)
   return plan
 }
