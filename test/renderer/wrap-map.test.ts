@@ -16,6 +16,23 @@ describe('wrapping long lines at a width', () => {
     expect(parts.join('')).toBe(text)
   })
 
+  it('keeps words whole where a row has a space, and cuts a long token where it must', () => {
+    const text = '  "note": "The quick brown fox jumps over the lazy dog"'
+    const breaks = wrapBreaks(text, 20)
+    const rows = breaks.map((b, i) => text.slice(b, breaks[i + 1] ?? text.length))
+    // "quick" ends exactly at the edge, so the space after it starts the second row; "over" does not fit
+    // after "jumps " and moves down whole.
+    expect(rows).toEqual(['  "note": "The quick', ' brown fox jumps ', 'over the lazy dog"'])
+    expect(rows.join('')).toBe(text)
+    for (const r of rows) expect(r.length).toBeLessThanOrEqual(20)
+    expect(wrapCount(text, 20)).toBe(3)
+    // Indentation is not a place to break; a token longer than a row is cut by characters.
+    expect(wrapBreaks(`    ${'y'.repeat(30)}`, 20)).toEqual([0, 20])
+    // A space that lands past the edge starts the next row.
+    expect(wrapBreaks('abcde fghij klmno', 11)).toEqual([0, 11])
+    expect(wrapBreaks('abcdefghij klm', 10)).toEqual([0, 10])
+  })
+
   it('counts wide characters as two cells, tabs to the next stop, and never splits a surrogate pair', () => {
     expect(wrapBreaks('漢字漢字漢', 4)).toEqual([0, 2, 4])
     expect(wrapBreaks('\tab\tc', 10)).toEqual([0, 3])

@@ -56,13 +56,20 @@ function cellsOf(cp: number): number {
 }
 
 /**
- * Walks `text` cutting it every `width` cells; `onBreak` (when given) is told where each segment after the
- * first starts. Returns the number of segments. A character is never split, nor a surrogate pair; a
- * combining mark stays with the character before it.
+ * Walks `text` cutting it into rows of at most `width` cells; `onBreak` (when given) is told where each row
+ * after the first starts. Returns the number of rows. A row ends after its last space when it has one past its
+ * leading indentation (words stay whole, as editors wrap), else at the last character that fits (a long
+ * token: base64, a URL). A character is never split, nor a surrogate pair; a combining mark stays with the
+ * character before it. A row holding a tab is cut by characters (a tab's width depends on where it starts).
  */
 function walk(text: string, width: number, onBreak: ((at: number) => void) | null): number {
   let rows = 1
   let cell = 0
+  /** Where the text after the row's last usable space starts (-1: none yet), and the cells before it. */
+  let wordAt = -1
+  let wordCell = 0
+  let sawText = false
+  let sawTab = false
   for (let i = 0; i < text.length;) {
     const c = text.charCodeAt(i)
     let cp = c
@@ -76,22 +83,42 @@ function walk(text: string, width: number, onBreak: ((at: number) => void) | nul
     }
     let w = cp === 9 ? Math.min(width, TAB_CELLS - (cell % TAB_CELLS)) : cellsOf(cp)
     if (cell + w > width && cell > 0 && w > 0) {
-      onBreak?.(i)
       rows++
-      cell = 0
-      if (cp === 9) w = Math.min(width, TAB_CELLS)
+      // A space that does not fit starts the next row (hanging past the edge would scroll sideways).
+      if (cp !== 32 && wordAt > 0 && !sawTab && cell - wordCell + w <= width) {
+        // The word in progress moves down whole.
+        onBreak?.(wordAt)
+        cell -= wordCell
+      } else {
+        onBreak?.(i)
+        cell = 0
+        if (cp === 9) w = Math.min(width, TAB_CELLS)
+      }
+      wordAt = -1
+      sawText = true
+      sawTab = false
     }
     cell += w
     i += len
+    if (cp === 32) {
+      if (sawText) {
+        wordAt = i
+        wordCell = cell
+      }
+    } else {
+      sawText = true
+      if (cp === 9) sawTab = true
+    }
   }
   return rows
 }
 
-/** Where each segment of `text` starts (the first is 0) when it is cut every `cols` cells. */
+/** Where each segment of `text` starts (the first is 0) when it is cut into rows of `cols` cells. */
 export function wrapBreaks(text: string, cols: number): number[] {
   const width = Math.max(1, Math.floor(cols))
   const out: number[] = [0]
-  if (PLAIN.test(text)) {
+  if (text.length <= width && PLAIN.test(text)) return out
+  if (PLAIN.test(text) && !text.includes(' ')) {
     for (let i = width; i < text.length; i += width) out.push(i)
     return out
   }
@@ -122,7 +149,8 @@ export function pageLineBreaks(page: LinePage, index: number, cols: number): num
 /** How many rows `text` takes wrapped at `cols` cells. */
 export function wrapCount(text: string, cols: number): number {
   const width = Math.max(1, Math.floor(cols))
-  if (PLAIN.test(text)) return Math.max(1, Math.ceil(text.length / width))
+  if (text.length <= width && PLAIN.test(text)) return 1
+  if (PLAIN.test(text) && !text.includes(' ')) return Math.max(1, Math.ceil(text.length / width))
   return walk(text, width, null)
 }
 
