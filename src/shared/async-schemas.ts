@@ -13,9 +13,9 @@ export {
 } from './job-options'
 
 /**
- * The async commands (issue 6): the webhook inbox, following a job, long polling. contract.ts spreads these into
- * its command table, so channel names still live in one place. A job or a long poll is stopped with
- * `session.cancel` on the sid it answered with (the first request's).
+ * Payload schemas of the async commands: the webhook inbox, following a job, long polling. contract.ts names the
+ * commands. A job or a long poll is stopped with `session.cancel` on the sid it answered with (the first
+ * request's).
  */
 
 /** A request as `request.send` takes it: variables resolve and auth applies with the optional context. */

@@ -13,8 +13,8 @@ import { MAX_SEND_COUNT } from './constants'
 import { requestSpecSchema } from './request'
 
 /**
- * The collection, environment, variable and import/export commands (issue 5). contract.ts spreads these
- * into its command table; every name is spelled here and nowhere else.
+ * Payload schemas of the collection, environment, variable and import/export commands. contract.ts names the
+ * commands.
  */
 
 const dir = z.string().min(1).max(4096)

@@ -1,10 +1,9 @@
 import { z } from 'zod'
 
 /**
- * The runner's commands and its progress event (issue 6): run a request, folder or whole collection with
- * concurrency, iterations, pacing and a data file; watch it; cancel it. contract.ts spreads these into its
- * command table and event map, so names still live in one place. The CLI (`flightdeck run`) uses the same
- * commands.
+ * Payload schemas of the runner's commands and its progress event: run a request, folder or whole collection
+ * with concurrency, iterations, pacing and a data file; watch it; cancel it. contract.ts names the commands and
+ * the event. The CLI (`flightdeck run`) uses the same commands.
  */
 
 const runId = z.string().min(1).max(64)

@@ -5,8 +5,8 @@ import { MAX_STREAM_ENTRY_DATA, MAX_STREAM_READ, type StreamData, type StreamPag
 import { MAX_BODY_READ } from './constants'
 
 /**
- * The stream commands' payload schemas and replies (SSE and WebSocket sessions, their logs). contract.ts
- * spreads these into its command table, so channel names still live in one place.
+ * Payload schemas of the stream commands (SSE and WebSocket sessions, their logs). contract.ts names the
+ * commands.
  */
 
 const sid = z.string().min(1).max(64)

@@ -9,8 +9,7 @@ import type {
 import { MAX_BODY_LINES, SNIPPET_TARGETS, type SnippetTarget } from './body-view'
 
 /**
- * The response viewer's and HAR commands (issue 3). contract.ts spreads these into its command table, so
- * channel names still live in one place.
+ * Payload schemas of the response viewer's and HAR commands. contract.ts names the commands.
  */
 
 const bodyId = z.string().min(1).max(64)
