@@ -111,7 +111,12 @@ export async function sendSaved(
 }
 
 /** Run a collection (or part of it) to the end. */
-export async function runToEnd(service: EngineService, dir: string, path: string): Promise<RunProgressEvent> {
+export async function runToEnd(
+  service: EngineService,
+  dir: string,
+  path: string,
+  env?: string,
+): Promise<RunProgressEvent> {
   let runId = ''
   let resolveDone: (e: RunProgressEvent) => void = () => undefined
   const finished = new Promise<RunProgressEvent>((r) => (resolveDone = r))
@@ -121,7 +126,13 @@ export async function runToEnd(service: EngineService, dir: string, path: string
     if (event.payload.finished) resolveDone(event.payload)
   })
   try {
-    const started = await service.invoke('run.start', { dir, path, concurrency: 1, iterations: 1 })
+    const started = await service.invoke('run.start', {
+      dir,
+      path,
+      concurrency: 1,
+      iterations: 1,
+      ...(env === undefined ? {} : { env }),
+    })
     if (!started.ok) throw new Error(`${started.error.code}: ${started.error.message}`)
     runId = started.value.runId
     return await finished

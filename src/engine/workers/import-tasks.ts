@@ -1,3 +1,4 @@
+import { brunoFolderOf, importBrunoFolder } from '../importers/bruno'
 import { ImportError } from '../importers/plan'
 import { planImport, readImportFile } from '../importers/index'
 import type { TaskInput, TaskOutput } from './protocol'
@@ -6,6 +7,13 @@ import { TaskFailure } from './task-failure'
 /** Worker side of imports: read the file, parse it, validate it (OpenAPI), and build the plan. */
 export async function importPlan(p: TaskInput<'import.plan'>): Promise<TaskOutput<'import.plan'>> {
   try {
+    // A Bruno collection is a folder, not one file.
+    const bruno = p.text === undefined && p.file !== undefined ? await brunoFolderOf(p.file) : null
+    if (bruno !== null) {
+      if (p.format !== 'auto' && p.format !== 'bruno')
+        throw new ImportError(`the folder is a Bruno collection, not ${p.format}`)
+      return { format: 'bruno', plan: await importBrunoFolder(bruno) }
+    }
     const text = p.text ?? (p.file !== undefined ? await readImportFile(p.file) : '')
     return await planImport(text, p.format)
   } catch (e) {

@@ -1,0 +1,117 @@
+/**
+ * Bruno's `.bru` files: top-level blocks, each `name {` ... `}` (or `name [` ... `]` for a list, as in
+ * `vars:secret [ a, b ]`), the closing brace alone at the start of a line. A block is either pairs
+ * (`  key: value`, `~key` switched off, `'''` fences for a value over several lines) or text (bodies,
+ * scripts, tests, docs: its lines indented two spaces). A small strict reader of our own: it reads line by
+ * line once (linear in the file), and a line outside any block is an error that names the line.
+ */
+
+export interface BruPair {
+  name: string
+  value: string
+  enabled: boolean
+}
+
+export type BruBlock =
+  | { kind: 'pairs'; name: string; pairs: BruPair[]; line: number }
+  | { kind: 'text'; name: string; text: string; line: number }
+  | { kind: 'list'; name: string; items: string[]; line: number }
+
+export class BruParseError extends Error {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(`line ${line}: ${message}`)
+  }
+}
+
+/** Blocks whose content is text, not pairs. */
+const TEXT_BLOCK = /^(body(:(json|text|xml|sparql|graphql|graphql:vars))?|script:[\w-]+|tests|docs)$/
+const MAX_BLOCKS = 200
+const MAX_PAIRS = 10_000
+
+function dedent(lines: string[]): string {
+  return lines.map((l) => (l.startsWith('  ') ? l.slice(2) : l.trimStart())).join('\n')
+}
+
+/** The pairs of a block's lines; `'''` starts a value over several lines, ended by a line `'''`. */
+function pairs(lines: string[], first: number): BruPair[] {
+  const out: BruPair[] = []
+  for (let i = 0; i < lines.length && out.length < MAX_PAIRS; i++) {
+    const raw = lines[i] ?? ''
+    if (raw.trim() === '') continue
+    const at = raw.indexOf(':')
+    if (at < 0) throw new BruParseError(first + i, `"${raw.trim().slice(0, 60)}" is not "name: value"`)
+    let name = raw.slice(0, at).trim()
+    let value = raw.slice(at + 1).trim()
+    const enabled = !name.startsWith('~')
+    if (!enabled) name = name.slice(1)
+    if (/^".*"$/.test(name)) name = name.slice(1, -1)
+    if (value === "'''") {
+      const body: string[] = []
+      let j = i + 1
+      for (; j < lines.length && (lines[j] ?? '').trim() !== "'''"; j++) body.push(lines[j] ?? '')
+      if (j >= lines.length) throw new BruParseError(first + i, `the ''' value of "${name}" is not closed`)
+      value = dedent(body.map((l) => (l.startsWith('  ') ? l.slice(2) : l)))
+      i = j
+    }
+    out.push({ name, value, enabled })
+  }
+  return out
+}
+
+export function parseBru(text: string): BruBlock[] {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n')
+  const blocks: BruBlock[] = []
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? ''
+    if (line.trim() === '') continue
+    const open = /^([A-Za-z][\w:-]*)\s*([{[])\s*(\]|\})?\s*$/.exec(line)
+    if (!open)
+      throw new BruParseError(i + 1, `expected a block ("name {"), found "${line.trim().slice(0, 60)}"`)
+    if (blocks.length >= MAX_BLOCKS) throw new BruParseError(i + 1, `more than ${MAX_BLOCKS} blocks`)
+    const name = open[1] ?? ''
+    const list = open[2] === '['
+    const close = list ? ']' : '}'
+    const start = i + 1
+    const body: string[] = []
+    if (open[3] === undefined) {
+      i++
+      for (; i < lines.length && (lines[i] ?? '').trimEnd() !== close; i++) body.push(lines[i] ?? '')
+      if (i >= lines.length) throw new BruParseError(start, `block "${name}" is not closed with "${close}"`)
+    }
+    if (list) {
+      const items = body
+        .join('\n')
+        .split(/[,\n]/)
+        .map((s) => s.trim())
+        .filter((s) => s !== '')
+      blocks.push({ kind: 'list', name, items, line: start })
+    } else if (TEXT_BLOCK.test(name)) {
+      blocks.push({ kind: 'text', name, text: dedent(body), line: start })
+    } else {
+      blocks.push({ kind: 'pairs', name, pairs: pairs(body, start + 1), line: start })
+    }
+  }
+  return blocks
+}
+
+/** Blocks by name (the last wins, as in Bruno). */
+export function blockMap(blocks: readonly BruBlock[]): Map<string, BruBlock> {
+  return new Map(blocks.map((b) => [b.name, b]))
+}
+
+export function pairsOf(m: Map<string, BruBlock>, name: string): BruPair[] {
+  const b = m.get(name)
+  return b?.kind === 'pairs' ? b.pairs : []
+}
+
+export function textOf(m: Map<string, BruBlock>, name: string): string | undefined {
+  const b = m.get(name)
+  return b?.kind === 'text' ? b.text : undefined
+}
+
+export function valueOf(m: Map<string, BruBlock>, block: string, key: string): string | undefined {
+  return pairsOf(m, block).find((p) => p.name === key)?.value
+}

@@ -1,0 +1,401 @@
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import type { AuthSpec, SavedRequest, Variable } from '../../shared/collection'
+import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
+import type { Assertion, Extraction } from '../../shared/run-spec'
+import {
+  blockMap,
+  BruParseError,
+  pairsOf,
+  parseBru,
+  textOf,
+  valueOf,
+  type BruBlock,
+  type BruPair,
+} from './bru-lang'
+import { emptyPlan, ImportError, method, request, varName, type ImportPlan, type PlanNode } from './plan'
+
+/**
+ * A Bruno collection folder: `bruno.json`, `collection.bru` (collection headers, auth, variables),
+ * `folder.bru` per folder (its name, order, auth, variables), one `.bru` per request, `environments/*.bru`.
+ * Post-response variables (`token: res.body.token`) become extractions, simple `assert` lines assertions;
+ * scripts and tests are kept in the request's scripts block. The walk is bounded in depth, files and bytes.
+ */
+
+const MAX_DEPTH = 32
+const MAX_FILES = 10_000
+const MAX_FILE_BYTES = 8 * 1024 * 1024
+const MAX_TOTAL_BYTES = 64 * 1024 * 1024
+const SKIP = new Set(['node_modules', '.git', 'environments'])
+
+type Blocks = Map<string, BruBlock>
+
+export async function isBrunoFolder(path: string): Promise<boolean> {
+  const st = await stat(path).catch(() => null)
+  if (!st?.isDirectory()) return false
+  return stat(join(path, 'bruno.json')).then(
+    (s) => s.isFile(),
+    () => false,
+  )
+}
+
+/** The collection folder for a path: the folder itself, or the folder of a picked `bruno.json`; else null. */
+export async function brunoFolderOf(path: string): Promise<string | null> {
+  if (await isBrunoFolder(path)) return path
+  if (basename(path) === 'bruno.json' && (await isBrunoFolder(dirname(path)))) return dirname(path)
+  return null
+}
+
+interface Walk {
+  u: string[]
+  files: number
+  bytes: number
+  ignore: Set<string>
+}
+
+async function readBru(w: Walk, path: string, where: string): Promise<Blocks | null> {
+  if (++w.files > MAX_FILES) {
+    if (w.files === MAX_FILES + 1) w.u.push(`more than ${MAX_FILES} files: the rest were not read`)
+    return null
+  }
+  const st = await stat(path)
+  if (st.size > MAX_FILE_BYTES) {
+    w.u.push(`${where}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; left out`)
+    return null
+  }
+  w.bytes += st.size
+  if (w.bytes > MAX_TOTAL_BYTES)
+    throw new ImportError(`the collection is larger than 64 MiB; nothing was written`)
+  try {
+    return blockMap(parseBru(await readFile(path, 'utf8')))
+  } catch (e) {
+    if (e instanceof BruParseError) {
+      w.u.push(`${where}: not read (${e.message})`)
+      return null
+    }
+    throw e
+  }
+}
+
+function kv(list: readonly BruPair[]): KeyValue[] {
+  return list.map((p) => ({ name: p.name, value: p.value, enabled: p.enabled }))
+}
+
+function authOf(b: Blocks, mode: string | undefined, u: string[], where: string): AuthSpec {
+  const v = (k: string): string => valueOf(b, `auth:${mode ?? ''}`, k) ?? ''
+  switch (mode ?? 'inherit') {
+    case 'inherit':
+      return { type: 'inherit' }
+    case 'none':
+      return { type: 'none' }
+    case 'bearer':
+      return { type: 'bearer', token: v('token') }
+    case 'basic':
+      return { type: 'basic', username: v('username'), password: v('password') }
+    case 'digest':
+      return { type: 'digest', username: v('username'), password: v('password') }
+    case 'apikey':
+      return {
+        type: 'apikey',
+        key: v('key'),
+        value: v('value'),
+        in: v('placement') === 'queryparams' ? 'query' : 'header',
+      }
+    default:
+      u.push(`${where}: auth "${mode ?? ''}" is not supported; auth left to inherit`)
+      return { type: 'inherit' }
+  }
+}
+
+function bodyOf(b: Blocks, mode: string | undefined, u: string[], where: string): RequestBody {
+  switch (mode ?? 'none') {
+    case 'none':
+      return { kind: 'none' }
+    case 'json':
+      return { kind: 'json', text: textOf(b, 'body:json') ?? '' }
+    case 'text':
+      return { kind: 'text', text: textOf(b, 'body:text') ?? '', contentType: 'text/plain' }
+    case 'xml':
+      return { kind: 'text', text: textOf(b, 'body:xml') ?? '', contentType: 'application/xml' }
+    case 'sparql':
+      return { kind: 'text', text: textOf(b, 'body:sparql') ?? '', contentType: 'application/sparql-query' }
+    case 'formUrlEncoded':
+      return { kind: 'form', fields: kv(pairsOf(b, 'body:form-urlencoded')) }
+    case 'multipartForm': {
+      const parts: MultipartPart[] = pairsOf(b, 'body:multipart-form').map((p) => {
+        const file = /^@file\((.*)\)(?:\s*@contentType\((.*)\))?$/.exec(p.value)
+        if (!file) return { kind: 'text', name: p.name, value: p.value, enabled: p.enabled }
+        const paths = (file[1] ?? '').split('|')
+        if (paths.length > 1) u.push(`${where}: part "${p.name}" sends several files; the first is kept`)
+        return {
+          kind: 'file',
+          name: p.name,
+          path: paths[0] || 'file',
+          enabled: p.enabled,
+          ...(file[2] ? { contentType: file[2] } : {}),
+        }
+      })
+      return { kind: 'multipart', parts }
+    }
+    case 'graphql': {
+      let variables: unknown = {}
+      const raw = textOf(b, 'body:graphql:vars') ?? ''
+      try {
+        variables = raw.trim() ? (JSON.parse(raw) as unknown) : {}
+      } catch {
+        u.push(`${where}: GraphQL variables are not JSON; sent as empty`)
+      }
+      return {
+        kind: 'json',
+        text: JSON.stringify({ query: textOf(b, 'body:graphql') ?? '', variables }, null, 2),
+      }
+    }
+    default:
+      u.push(`${where}: body "${mode ?? ''}" is not supported; left out`)
+      return { kind: 'none' }
+  }
+}
+
+/** `res.body.a.b` / `res.body.items[0].id` -> `$.a.b`; `res.headers['x-id']` / `res.headers.x` -> a header. */
+function responsePath(expr: string): { json: string } | { header: string } | null {
+  const e = expr.trim()
+  const body = /^res\.body((?:\.[A-Za-z_$][\w$]*|\[\d+\]|\[['"][^'"]+['"]\])*)$/.exec(e)
+  if (body) return { json: `$${body[1] ?? ''}` }
+  const header = /^res\.headers(?:\.([\w-]+)|\[['"]([^'"]+)['"]\])$/.exec(e)
+  if (header) return { header: header[1] ?? header[2] ?? '' }
+  return null
+}
+
+function extractions(b: Blocks, u: string[], where: string): Extraction[] {
+  const out: Extraction[] = []
+  for (const p of pairsOf(b, 'vars:post-response')) {
+    if (!p.enabled) continue
+    const name = varName(p.name)
+    const path = responsePath(p.value)
+    if (!name || !path) {
+      u.push(
+        `${where}: post-response variable "${p.name}: ${p.value.slice(0, 60)}" not mapped (only res.body… and res.headers…)`,
+      )
+      continue
+    }
+    out.push(
+      'json' in path
+        ? { name, from: 'json', path: path.json }
+        : { name, from: 'header', header: path.header },
+    )
+  }
+  return out
+}
+
+function scalar(v: string): string | number | boolean | null {
+  const t = v.trim()
+  if (t === 'true' || t === 'false') return t === 'true'
+  if (t === 'null') return null
+  if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t)
+  return t.replace(/^(['"])(.*)\1$/, '$2')
+}
+
+function assertions(b: Blocks, u: string[], where: string): Assertion[] {
+  const out: Assertion[] = []
+  for (const p of pairsOf(b, 'assert')) {
+    if (!p.enabled) continue
+    const [op, ...rest] = p.value.trim().split(/\s+/)
+    const arg = rest.join(' ')
+    if (p.name === 'res.status' && op === 'eq' && /^\d{3}$/.test(arg)) {
+      out.push({ kind: 'status', equals: Number(arg) })
+      continue
+    }
+    const path = responsePath(p.name)
+    if (path && 'json' in path && (op === 'eq' || op === 'isDefined')) {
+      out.push(
+        op === 'eq'
+          ? { kind: 'json', path: path.json, equals: scalar(arg) }
+          : { kind: 'json', path: path.json, exists: true },
+      )
+      continue
+    }
+    if (path && 'header' in path && (op === 'eq' || op === 'isDefined')) {
+      out.push(
+        op === 'eq'
+          ? { kind: 'header', name: path.header, equals: arg }
+          : { kind: 'header', name: path.header, exists: true },
+      )
+      continue
+    }
+    u.push(`${where}: assertion "${p.name}: ${p.value.slice(0, 60)}" not mapped; kept in the scripts block`)
+  }
+  return out
+}
+
+const METHODS = ['get', 'post', 'put', 'delete', 'patch', 'options', 'head', 'connect', 'trace']
+
+function requestOf(b: Blocks, fileName: string, u: string[], where: string): SavedRequest | null {
+  const type = valueOf(b, 'meta', 'type') ?? 'http'
+  const name = valueOf(b, 'meta', 'name') ?? fileName
+  const verb = METHODS.find((m) => b.has(m)) ?? (b.has('http') ? 'http' : undefined)
+  if (verb === undefined) {
+    u.push(`${where}: a ${type} request with no method block; left out`)
+    return null
+  }
+  const m = verb === 'http' ? valueOf(b, 'http', 'method') : verb
+  let url = valueOf(b, verb, 'url') ?? ''
+  for (const p of pairsOf(b, 'params:path'))
+    url = url.replace(
+      new RegExp(`/:${p.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=/|\\?|$)`),
+      `/${p.value || `{{${p.name}}}`}`,
+    )
+  const disabled = kv(pairsOf(b, 'params:query').filter((p) => !p.enabled))
+  const assertionsList = assertions(b, u, where)
+  const extract = extractions(b, u, where)
+  const pre = textOf(b, 'script:pre-request')?.trim()
+  const post = [textOf(b, 'script:post-response')?.trim(), textOf(b, 'tests')?.trim()]
+    .filter((s) => s)
+    .join('\n\n')
+  const req = request(name, {
+    method: method(m, u, where),
+    url,
+    description: textOf(b, 'docs')?.trim() ?? '',
+    headers: kv(pairsOf(b, 'headers')),
+    body: bodyOf(b, valueOf(b, verb, 'body'), u, where),
+    auth: authOf(b, valueOf(b, verb, 'auth'), u, where),
+  })
+  if (disabled.length > 0) req.disabledParams = disabled
+  if (assertionsList.length > 0) req.assertions = assertionsList
+  if (extract.length > 0) req.extract = extract
+  if (pre || post) {
+    req.scripts = { ...(pre ? { preRequest: pre } : {}), ...(post ? { test: post } : {}), translated: false }
+    u.push(`${where}: scripts kept in the request file, not run`)
+  }
+  if (pairsOf(b, 'vars:pre-request').length > 0)
+    u.push(`${where}: request variables (vars:pre-request) not kept; put them in the folder's variables`)
+  return req
+}
+
+function variables(list: readonly BruPair[], u: string[], where: string, secret = false): Variable[] {
+  const out: Variable[] = []
+  for (const p of list) {
+    const name = varName(p.name)
+    if (!name) {
+      u.push(`${where}: variable "${p.name.slice(0, 60)}" has a name Flightdeck cannot use; left out`)
+      continue
+    }
+    if (!p.enabled) {
+      u.push(`${where}: variable "${name}" is switched off; left out`)
+      continue
+    }
+    out.push({ name, value: p.value, secret })
+  }
+  return out
+}
+
+/** Settings of collection.bru / folder.bru: variables and auth (headers and scripts are reported). */
+function folderSettings(
+  b: Blocks | null,
+  u: string[],
+  where: string,
+): { variables: Variable[]; auth: AuthSpec } {
+  if (!b) return { variables: [], auth: { type: 'inherit' } }
+  if (pairsOf(b, 'headers').length > 0)
+    u.push(`${where}: headers not kept (Flightdeck folders have variables and auth)`)
+  if (textOf(b, 'script:pre-request') || textOf(b, 'script:post-response') || textOf(b, 'tests'))
+    u.push(`${where}: scripts not run by Flightdeck; left out`)
+  const mode = valueOf(b, 'auth', 'mode')
+  return { variables: variables(pairsOf(b, 'vars:pre-request'), u, where), auth: authOf(b, mode, u, where) }
+}
+
+async function children(w: Walk, dir: string, path: string, depth: number): Promise<PlanNode[]> {
+  const entries = await readdir(dir, { withFileTypes: true })
+  const items: { seq: number; name: string; node: PlanNode }[] = []
+  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (e.name.startsWith('.') || (depth === 0 && (SKIP.has(e.name) || w.ignore.has(e.name)))) continue
+    const where = path ? `${path}/${e.name}` : e.name
+    if (e.isDirectory()) {
+      if (e.name === 'node_modules') continue
+      if (depth >= MAX_DEPTH) {
+        w.u.push(`${where}: folders nested deeper than ${MAX_DEPTH} left out`)
+        continue
+      }
+      const fb = await stat(join(dir, e.name, 'folder.bru')).then(
+        () => readBru(w, join(dir, e.name, 'folder.bru'), `${where}/folder.bru`),
+        () => null,
+      )
+      const s = folderSettings(fb, w.u, where)
+      items.push({
+        seq: Number((fb && valueOf(fb, 'meta', 'seq')) ?? Number.MAX_SAFE_INTEGER),
+        name: e.name,
+        node: {
+          type: 'folder',
+          folder: {
+            name: (fb && valueOf(fb, 'meta', 'name')) || e.name,
+            ...s,
+            children: await children(w, join(dir, e.name), where, depth + 1),
+          },
+        },
+      })
+    } else if (
+      e.isFile() &&
+      e.name.endsWith('.bru') &&
+      e.name !== 'folder.bru' &&
+      e.name !== 'collection.bru'
+    ) {
+      const b = await readBru(w, join(dir, e.name), where)
+      if (!b) continue
+      const req = requestOf(b, e.name.replace(/\.bru$/, ''), w.u, where)
+      if (req)
+        items.push({
+          seq: Number(valueOf(b, 'meta', 'seq') ?? Number.MAX_SAFE_INTEGER),
+          name: e.name,
+          node: { type: 'request', request: req },
+        })
+    }
+  }
+  // Bruno orders by seq; files without one come after, by name.
+  return items.sort((a, b) => a.seq - b.seq || a.name.localeCompare(b.name)).map((i) => i.node)
+}
+
+export async function importBrunoFolder(dir: string): Promise<ImportPlan> {
+  if (!(await isBrunoFolder(dir))) throw new ImportError(`${dir} is not a Bruno collection (no bruno.json)`)
+  let config: Record<string, unknown> = {}
+  try {
+    const parsed: unknown = JSON.parse(await readFile(join(dir, 'bruno.json'), 'utf8'))
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      config = parsed as Record<string, unknown>
+  } catch (e) {
+    throw new ImportError(`bruno.json is not JSON (${e instanceof Error ? e.message : String(e)})`)
+  }
+  const plan = emptyPlan(typeof config['name'] === 'string' ? config['name'] : 'Bruno import')
+  const ignore = new Set(
+    Array.isArray(config['ignore']) ? config['ignore'].filter((x): x is string => typeof x === 'string') : [],
+  )
+  const w: Walk = { u: plan.unmapped, files: 0, bytes: 0, ignore }
+  const cb = await stat(join(dir, 'collection.bru')).then(
+    () => readBru(w, join(dir, 'collection.bru'), 'collection.bru'),
+    () => null,
+  )
+  const s = folderSettings(cb, w.u, 'collection.bru')
+  plan.variables = s.variables
+  plan.auth = s.auth
+  plan.children = await children(w, dir, '', 0)
+  const envDir = join(dir, 'environments')
+  const envFiles = await readdir(envDir).catch(() => [] as string[])
+  for (const f of envFiles.filter((n) => n.endsWith('.bru')).sort()) {
+    const b = await readBru(w, join(envDir, f), `environments/${f}`)
+    if (!b) continue
+    const name = f.replace(/\.bru$/, '')
+    const vars = variables(pairsOf(b, 'vars'), w.u, `environment ${name}`)
+    const secrets = b.get('vars:secret')
+    if (secrets?.kind === 'list') {
+      for (const raw of secrets.items) {
+        const off = raw.startsWith('~')
+        const n = varName(off ? raw.slice(1) : raw)
+        if (n && !off) vars.push({ name: n, value: '', secret: true })
+      }
+      if (secrets.items.length > 0)
+        w.u.push(
+          `environment ${name}: secret values are not in the collection folder; set them in Flightdeck`,
+        )
+    }
+    plan.environments.push({ name, variables: vars })
+  }
+  return plan
+}
