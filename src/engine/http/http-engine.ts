@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import type { EngineSettings, SendResult } from '../../shared/contract'
-import {
-  resolveOptions,
-  type Loose,
-  type RequestBody,
-  type RequestOptions,
-  type RequestSpec,
-} from '../../shared/request'
-import { ok, type AppError, type Result } from '../../shared/result'
+import type { Loose, RequestBody, RequestSpec } from '../../shared/request'
+import { ok, type Result } from '../../shared/result'
 import type {
   BatchRef,
   CancelledEvent,
@@ -24,10 +17,9 @@ import { EngineCookies } from './engine-cookies'
 import { EngineError } from './errors'
 import { Exchange, type ExchangeOutcome, type ExchangeOwner } from './exchange'
 import { harTimings } from './timings'
-import { checkHeaderList, parseTargetUrl } from './request-checks'
 import { Scheduler, type Ticket } from './scheduler'
 import { warmHttpParser } from './warm-parser'
-import { withDefaultHeaders } from './hop-rules'
+import { planSend, type SendPlan } from './send-plan'
 import { followRedirect, isFollowableRedirect, type RedirectRefusal } from '../send-rules/redirect-policy'
 import { startTempSweep } from '../temp-files'
 
@@ -64,18 +56,6 @@ export interface ExchangeResult {
 /** Settled requests remembered for a late `waitFor` (the CLI and tests wait before they settle). */
 const KEEP_SETTLED = 256
 
-/** What one `send` resolved once for all its copies. */
-interface Plan {
-  method: string
-  rawUrl: string
-  url: URL | null
-  headers: HeaderList
-  body: RequestBody
-  options: RequestOptions
-  invalid: AppError | undefined
-  ca: string | AppError | undefined
-}
-
 interface Hop {
   chain: Chain
   sid: string
@@ -89,7 +69,7 @@ interface Hop {
 
 interface Chain {
   root: string
-  plan: Plan
+  plan: SendPlan
   batch: BatchRef | undefined
   link: SessionLink | undefined
   /** `METHOD url` of each hop that redirected: the redirect policy tells a loop by it. */
@@ -118,8 +98,8 @@ export class HttpEngine implements ExchangeOwner {
   private readonly agents: AgentPool
   private readonly cookies = new EngineCookies()
   private readonly chains = new Map<string, Chain>()
-  /** Plans of specs sent as `fixed`, kept while the caller holds the spec. */
-  private readonly plans = new WeakMap<RequestSpec, Plan>()
+  /** SendPlans of specs sent as `fixed`, kept while the caller holds the spec. */
+  private readonly plans = new WeakMap<RequestSpec, SendPlan>()
   /** sid of any hop -> its chain. */
   private readonly bySid = new Map<string, Chain>()
   private readonly settledRing: (Chain | undefined)[] = new Array<Chain | undefined>(KEEP_SETTLED)
@@ -167,7 +147,7 @@ export class HttpEngine implements ExchangeOwner {
     // Everything that is the same for every copy is worked out once.
     let plan = fixed ? this.plans.get(spec) : undefined
     if (!plan) {
-      plan = this.plan(spec)
+      plan = planSend(spec)
       // A CA file is read at each send (it may have changed); such a plan is not kept.
       if (fixed && !plan.options.caFile) this.plans.set(spec, plan)
     }
@@ -219,49 +199,7 @@ export class HttpEngine implements ExchangeOwner {
     return `s${this.nextSid++}`
   }
 
-  private plan(spec: RequestSpec): Plan {
-    const options = resolveOptions(spec.options)
-    const method = spec.method.toUpperCase()
-    const parsed = parseTargetUrl(spec.url, ['http', 'https'])
-    const headers = checkHeaderList(spec.headers)
-    const invalid = !parsed.ok ? parsed.error : !headers.ok ? headers.error : undefined
-    if (invalid || !parsed.ok || !headers.ok) {
-      return {
-        method,
-        rawUrl: spec.url,
-        url: null,
-        headers: [],
-        body: spec.body,
-        options,
-        invalid,
-        ca: undefined,
-      }
-    }
-    let ca: string | AppError | undefined
-    if (options.caFile) {
-      try {
-        ca = readFileSync(options.caFile, 'utf8')
-      } catch (e) {
-        ca = {
-          code: 'file',
-          message: `Cannot read the CA file ${options.caFile}`,
-          detail: e instanceof Error ? e.message : String(e),
-        }
-      }
-    }
-    return {
-      method,
-      rawUrl: spec.url,
-      url: parsed.value,
-      headers: withDefaultHeaders(headers.value, options),
-      body: spec.body,
-      options,
-      invalid,
-      ca,
-    }
-  }
-
-  private startChain(plan: Plan, batch: BatchRef | undefined, link?: SessionLink): string {
+  private startChain(plan: SendPlan, batch: BatchRef | undefined, link?: SessionLink): string {
     const root = this.newSid()
     const chain: Chain = {
       root,

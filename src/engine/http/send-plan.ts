@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs'
+import { resolveOptions, type RequestBody, type RequestOptions, type RequestSpec } from '../../shared/request'
+import type { AppError } from '../../shared/result'
+import type { HeaderList } from '../../shared/timeline'
+import { VERSION } from '../version'
+import { checkHeaderList, parseTargetUrl } from './request-checks'
+
+/** What one `send` resolved once for all its copies. */
+export interface SendPlan {
+  method: string
+  rawUrl: string
+  url: URL | null
+  headers: HeaderList
+  body: RequestBody
+  options: RequestOptions
+  invalid: AppError | undefined
+  ca: string | AppError | undefined
+}
+
+/** Check a request and work out what every copy of it sends: its URL, headers with the defaults, options, CA. */
+export function planSend(spec: RequestSpec): SendPlan {
+  const options = resolveOptions(spec.options)
+  const method = spec.method.toUpperCase()
+  const parsed = parseTargetUrl(spec.url, ['http', 'https'])
+  const headers = checkHeaderList(spec.headers)
+  const invalid = !parsed.ok ? parsed.error : !headers.ok ? headers.error : undefined
+  if (invalid || !parsed.ok || !headers.ok) {
+    return {
+      method,
+      rawUrl: spec.url,
+      url: null,
+      headers: [],
+      body: spec.body,
+      options,
+      invalid,
+      ca: undefined,
+    }
+  }
+  let ca: string | AppError | undefined
+  if (options.caFile) {
+    try {
+      ca = readFileSync(options.caFile, 'utf8')
+    } catch (e) {
+      ca = {
+        code: 'file',
+        message: `Cannot read the CA file ${options.caFile}`,
+        detail: e instanceof Error ? e.message : String(e),
+      }
+    }
+  }
+  return {
+    method,
+    rawUrl: spec.url,
+    url: parsed.value,
+    headers: withDefaultHeaders(headers.value, options),
+    body: spec.body,
+    options,
+    invalid,
+    ca,
+  }
+}
+
+/** The headers every request sends unless it set them. */
+export function withDefaultHeaders(headers: HeaderList, options: RequestOptions): HeaderList {
+  const out: HeaderList = [...headers]
+  const has = (name: string): boolean => out.some(([k]) => k.toLowerCase() === name)
+  if (!has('user-agent')) out.push(['user-agent', `Flightdeck/${VERSION}`])
+  if (!has('accept')) out.push(['accept', '*/*'])
+  if (options.decompress && !has('accept-encoding')) out.push(['accept-encoding', 'gzip, deflate, br'])
+  return out
+}
