@@ -48,6 +48,7 @@ export class SessionKernel implements AttemptOwner {
   readonly sid: string
   readonly log: StreamLog
   private readonly ctx: StreamContext
+  private readonly tickType: SessionFlavour['tick']
   private readonly policy: ReconnectPolicy
   private phase: SessionState = 'idle'
   private current: SessionAttempt | null = null
@@ -71,6 +72,7 @@ export class SessionKernel implements AttemptOwner {
     this.sid = init.sid
     this.ctx = init.ctx
     this.log = init.log
+    this.tickType = init.tick
     this.policy = new ReconnectPolicy(init.reconnect)
   }
 
@@ -174,20 +176,9 @@ export class SessionKernel implements AttemptOwner {
       seq = this.log.append({ t, dir, kind, data, code })
       size = data.length
     }
-    const preview = previewOf(kind, data)
-    this.emit(
-      buildTick(
-        this.init.tick,
-        this.sid,
-        t,
-        seq,
-        dir,
-        kind,
-        size,
-        preview,
-        code === undefined ? undefined : { code },
-      ),
-    )
+    // Runs for every message of a flood: one preview string and one event object (the extra only for a close).
+    const extra = code === undefined ? undefined : { code }
+    this.ctx.emit(buildTick(this.tickType, this.sid, t, seq, dir, kind, size, previewOf(kind, data), extra))
     return seq
   }
 
@@ -200,7 +191,7 @@ export class SessionKernel implements AttemptOwner {
     preview: string,
     extra?: TickExtra,
   ): void {
-    this.emit(buildTick(this.init.tick, this.sid, t, seq, dir, kind, size, preview, extra))
+    this.ctx.emit(buildTick(this.tickType, this.sid, t, seq, dir, kind, size, preview, extra))
   }
 
   /** `body-progress` with the session's byte counts so far (a transport says when; it paces them). */
