@@ -1,4 +1,5 @@
 import type { KeyValue, RequestBody } from '../../shared/request'
+import { HarSecrets } from './har-secrets'
 import {
   arr,
   emptyPlan,
@@ -11,7 +12,11 @@ import {
   type PlanNode,
 } from './plan'
 
-/** HAR 1.2 (a browser's "Save all as HAR"): one request per entry, in folders by host. */
+/**
+ * HAR 1.2 (a browser's "Save all as HAR"): one request per entry, in folders by host. Recorded credentials
+ * (Authorization, cookies, passwords and tokens in forms, JSON and query strings) become secret variables
+ * (./har-secrets.ts), never plain text in the files.
+ */
 
 const MAX_ENTRIES = 10_000
 /** Headers the engine sets itself, and HTTP/2 pseudo-headers, are not copied. */
@@ -60,7 +65,7 @@ export function importHar(data: unknown): ImportPlan {
   const entries = arr(log['entries']).filter(isObj)
   if (entries.length > MAX_ENTRIES)
     u.push(`${entries.length - MAX_ENTRIES} entries past the first ${MAX_ENTRIES} left out`)
-  let cookies = 0
+  const secrets = new HarSecrets()
   entries.slice(0, MAX_ENTRIES).forEach((e, i) => {
     const r = e['request']
     if (!isObj(r)) {
@@ -75,23 +80,27 @@ export function importHar(data: unknown): ImportPlan {
       return
     }
     const where = `entry ${i + 1} (${str(r['method'])} ${url.pathname})`
-    const headers: KeyValue[] = arr(r['headers'])
+    const recorded: KeyValue[] = arr(r['headers'])
       .filter(isObj)
       .map((h) => ({ name: str(h['name']), value: str(h['value']), enabled: true }))
       .filter((h) => !h.name.startsWith(':') && !SKIP.has(h.name.toLowerCase()))
-    if (headers.some((h) => h.name.toLowerCase() === 'cookie')) cookies++
+    const plain = body(r['postData'], recorded)
     const node: PlanNode = {
       type: 'request',
       request: request(`${str(r['method'], 'GET').toUpperCase()} ${url.pathname}`, {
         method: method(r['method'], u, where),
-        url: url.href,
-        headers,
-        body: body(r['postData'], headers),
+        url: secrets.url(url.href, i),
+        headers: secrets.headers(recorded, i),
+        body: secrets.body(plain, i),
       }),
     }
     byHost.set(url.host, [...(byHost.get(url.host) ?? []), node])
   })
-  if (cookies > 0) u.push(`${cookies} request(s) carry a recorded Cookie header, imported as a plain header`)
+  const moved = secrets.report()
+  if (moved) {
+    u.push(moved)
+    plan.variables.push(...secrets.variables)
+  }
   if (entries.some((e) => isObj(e['response'])))
     u.push('recorded responses and timings are not imported (the requests are)')
   plan.children = [...byHost].map(([host, children]): PlanNode => ({

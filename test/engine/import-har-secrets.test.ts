@@ -1,0 +1,111 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { TreeNode } from '../../src/shared/collection'
+import { loadCollection } from '../../src/engine/collections/loader'
+import type { EngineService } from '../../src/engine/service'
+import { makeService } from './helpers'
+import { sendSaved, startStub, type Stub } from './import-formats-helpers'
+
+const fixture = fileURLToPath(new URL('../fixtures/samples/writer/chrome-login.har', import.meta.url))
+
+/** What the browser sent that must never be in a file of the collection. */
+const RECORDED = [
+  'eyJhbGciOiJIUzI1NiJ9.user-ada.sig-111',
+  'sess-5f2e91c0aa',
+  'csrf-77aa10',
+  'hunter2',
+  'correct horse 9',
+  'tok%2Fabc',
+  'tok/abc',
+  'YWRtaW46czNjcjN0',
+  'key-admin-4411',
+]
+
+let stub: Stub
+let service: EngineService
+let dir: string
+let configDir: string
+beforeAll(async () => {
+  stub = await startStub()
+})
+afterAll(async () => {
+  await stub.close()
+})
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fd-har-secrets-'))
+  configDir = mkdtempSync(join(tmpdir(), 'fd-har-secrets-config-'))
+  service = makeService({ configDir })
+})
+afterEach(async () => {
+  await service.dispose()
+  rmSync(dir, { recursive: true, force: true })
+  rmSync(configDir, { recursive: true, force: true })
+})
+
+function allText(root: string): string {
+  let out = ''
+  const walk = (abs: string): void => {
+    for (const name of readdirSync(abs)) {
+      const p = join(abs, name)
+      if (statSync(p).isDirectory()) walk(p)
+      else out += `${readFileSync(p, 'utf8')}\n`
+    }
+  }
+  walk(root)
+  return out
+}
+
+function pathsByUrl(nodes: readonly TreeNode[], out = new Map<string, string>()): Map<string, string> {
+  for (const n of nodes) {
+    if (n.type === 'folder') pathsByUrl(n.children, out)
+    else out.set(`${n.method} ${new URL(n.url.replace(/\{\{[^}]+\}\}/g, 'x')).pathname}`, n.path)
+  }
+  return out
+}
+
+describe('HAR import into a collection: recorded credentials are never plain text in the files', () => {
+  it('Authorization, cookies, form and JSON passwords, a query token become secret variables; the requests still send them', async () => {
+    const text = readFileSync(fixture, 'utf8').replaceAll('__STUB__', stub.url)
+    const r = await service.invoke('import.run', { text, format: 'auto', into: dir })
+    if (!r.ok) throw new Error(r.error.message)
+    const report = r.value.unmapped.join('\n')
+    expect(report).toContain('recorded credentials kept as secret variables, not written into the files')
+    expect(report).toContain('Authorization header in 2 requests (har_authorization, har_authorization_2)')
+    expect(report).toContain('Cookie header in 3 requests (har_cookie)')
+    expect(report).toContain('form field password in 1 request (har_password)')
+    expect(report).toContain('JSON field password in 1 request (har_password_2)')
+    expect(report).toContain('query parameter access_token in 1 request (har_access_token)')
+    expect(report).toContain('X-API-Key header in 1 request (har_x_api_key)')
+
+    const files = allText(dir)
+    for (const secret of RECORDED) expect(files).not.toContain(secret)
+    expect(files).toContain('{{har_cookie}}')
+
+    const { info } = await loadCollection(dir)
+    expect(info.problems).toEqual([])
+    expect(info.variables.filter((v) => v.name.startsWith('har_')).every((v) => v.secret)).toBe(true)
+    const paths = pathsByUrl(info.root.children)
+
+    // What the server receives is what the browser sent.
+    const me = await sendSaved(service, stub, dir, paths.get('GET /api/me') ?? '')
+    expect(me.headers['authorization']).toBe('Bearer eyJhbGciOiJIUzI1NiJ9.user-ada.sig-111')
+    expect(me.headers['cookie']).toBe('session=sess-5f2e91c0aa; csrftoken=csrf-77aa10')
+    const login = await sendSaved(service, stub, dir, paths.get('POST /login') ?? '')
+    expect(new URLSearchParams(login.body).get('password')).toBe('hunter2!x')
+    expect(new URLSearchParams(login.body).get('username')).toBe('ada')
+    const session = await sendSaved(service, stub, dir, paths.get('POST /api/session') ?? '')
+    expect(JSON.parse(session.body)).toEqual({
+      email: 'ada@example.test',
+      password: 'correct horse 9',
+      remember: true,
+    })
+    const exp = await sendSaved(service, stub, dir, paths.get('GET /api/export') ?? '')
+    expect(exp.url).toBe('/api/export?format=csv&access_token=tok%2Fabc%3D%3D')
+    const admin = await sendSaved(service, stub, dir, paths.get('GET /api/admin') ?? '')
+    expect(admin.headers['authorization']).toBe('Basic YWRtaW46czNjcjN0')
+    expect(admin.headers['x-api-key']).toBe('key-admin-4411')
+  })
+})
