@@ -8,6 +8,7 @@ import { settle } from './stream-helpers'
 /** An SSE open follows redirects by the same rules as an HTTP send, and ends the same way when they go wrong. */
 
 let server: SseFixture
+let other: SseFixture
 let service: EngineService
 
 beforeAll(async () => {
@@ -17,11 +18,22 @@ beforeAll(async () => {
     const n = Number(new URL(r.path, 'http://x').searchParams.get('n') ?? '0')
     res.writeHead(302, { location: `/chain?n=${n + 1}` }).end()
   })
+  // Another port is another origin: a redirect there must not carry the credentials written for this one.
+  other = await startSseServer()
+  server.route(
+    '/elsewhere',
+    (_r, res) => void res.writeHead(307, { location: `${other.url}/events?n=1&close=1` }).end(),
+  )
+  server.route(
+    '/here',
+    (_r, res) => void res.writeHead(307, { location: '/events?n=1&close=1&same=1' }).end(),
+  )
   service = makeService()
 })
 afterAll(async () => {
   await service.dispose()
   await server.close()
+  await other.close()
 })
 
 function req(path: string, maxRedirects: number): RequestSpec {
@@ -66,5 +78,24 @@ describe('SSE redirects', () => {
       code: 'too_many_redirects',
       message: 'Too many redirects: stopped after 3',
     })
+  })
+
+  it('credentials stay with their origin; other headers follow the redirect', async () => {
+    const headers = [
+      { name: 'Authorization', value: 'Bearer secret', enabled: true },
+      { name: 'Cookie', value: 'session=1', enabled: true },
+      { name: 'X-Trace', value: 't1', enabled: true },
+    ]
+    const open = async (path: string): Promise<unknown> => finalOf({ ...req(path, 5), headers })
+    expect(await open('/elsewhere')).toMatchObject({ type: 'done', status: 200 })
+    const there = other.requests.find((r) => r.path.startsWith('/events'))
+    expect([there?.headers['authorization'], there?.headers['cookie'], there?.headers['x-trace']]).toEqual([
+      undefined,
+      undefined,
+      't1',
+    ])
+    expect(await open('/here')).toMatchObject({ type: 'done', status: 200 })
+    const here = server.requests.find((r) => r.path.includes('same=1'))
+    expect([here?.headers['authorization'], here?.headers['cookie']]).toEqual(['Bearer secret', 'session=1'])
   })
 })
