@@ -54,7 +54,8 @@ describe('import', () => {
     expect(info.name).toBe('Acme Orders API')
     // Source order is kept, not alphabetical.
     expect(names(info.root)).toEqual(['Customers/', 'Billing/', 'Health'])
-    expect(info.variables.map((v) => v.name)).toEqual(['baseUrl', 'pageSize', 'user'])
+    // The path variable :customerId comes in as a variable with its value, after the collection's own.
+    expect(info.variables.map((v) => v.name)).toEqual(['baseUrl', 'pageSize', 'user', 'customerId'])
     expect(info.auth).toEqual({ type: 'basic', username: '{{user}}', password: '{{password}}' })
     const customers = findNode(info.root, 'customers')
     expect(customers?.type === 'folder' && customers.auth).toEqual({
@@ -93,10 +94,11 @@ describe('import', () => {
     expect((await request('health.yaml')).auth).toEqual({ type: 'none' })
 
     const u = report.unmapped.join('\n')
-    expect(u).toContain('collection: prerequest script not imported')
-    expect(u).toContain('Customers / List customers: test script not imported')
+    expect(u).toContain(
+      'collection: pre-request script (runs for every request below it) kept in the file, not run',
+    )
+    expect(u).toContain('Customers / List customers: test script translated into 1 assertion')
     expect(u).toContain('Customers / List customers: 1 saved example response not imported')
-    expect(u).toContain('path variable :customerId (= 42) kept as text')
     expect(u).toContain('{{$randomFirstName}} has no Flightdeck equivalent')
     expect(u).toContain('Billing / Search (GraphQL): GraphQL body imported as a JSON body')
     expect(u).toContain('Billing / Legacy SOAP: auth type "ntlm" is not supported')
@@ -328,7 +330,7 @@ describe('export', () => {
     )
     expect(items).toEqual([
       'GET List customers {{baseUrl}}/customers?page=1&limit={{pageSize}}',
-      'GET Get customer {{baseUrl}}/customers/:customerId',
+      'GET Get customer {{baseUrl}}/customers/{{customerId}}',
       'POST Create customer {{baseUrl}}/customers',
       'POST Pay invoice {{baseUrl}}/billing/pay',
       'PUT Upload receipt {{baseUrl}}/billing/receipts',

@@ -1,7 +1,9 @@
 import { basename, join } from 'node:path'
-import type { AuthSpec, FolderNode, SavedRequest, Variable } from '../../shared/collection'
+import type { AuthSpec, EnvironmentInfo, FolderNode, SavedRequest, Variable } from '../../shared/collection'
 import type { KeyValue, RequestBody } from '../../shared/request'
 import { readRequestFile, stemOf, type LoadedCollection } from '../collections/loader'
+import { resolveDependency } from '../runner/plan'
+import { requestEvents } from './postman-scripts'
 
 /**
  * Export a collection as a Postman v2.1 collection. Secret variables go out with their names only (empty
@@ -12,6 +14,68 @@ import { readRequestFile, stemOf, type LoadedCollection } from '../collections/l
 export const POSTMAN_SCHEMA_V21 = 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json'
 
 type Json = Record<string, unknown>
+
+/**
+ * Flightdeck's dynamic variables under Postman's names (`{{$uuid}}` is not one Postman knows). `{{$webhook}}`
+ * has no Postman twin: it is left as it is and the export says so.
+ */
+const POSTMAN_DYNAMIC: Record<string, string> = {
+  $uuid: '$guid',
+  $timestamp: '$timestamp',
+  $isoTimestamp: '$isoTimestamp',
+  $randomInt: '$randomInt',
+}
+
+/** Every string in `v` with Flightdeck's dynamic variables named as Postman names them. */
+export function postmanNames<T>(v: T): T {
+  const walk = (x: unknown, depth: number): unknown => {
+    if (typeof x === 'string')
+      return x.replace(/\{\{\s*(\$[A-Za-z]+)\s*\}\}/g, (m, name: string) => {
+        const twin = POSTMAN_DYNAMIC[name]
+        return twin ? `{{${twin}}}` : m
+      })
+    if (depth > 32 || typeof x !== 'object' || x === null) return x
+    if (Array.isArray(x)) return x.map((i) => walk(i, depth + 1))
+    return Object.fromEntries(Object.entries(x).map(([k, i]) => [k, walk(i, depth + 1)]))
+  }
+  return walk(v, 0) as T
+}
+
+/**
+ * The URL as Postman's object form when some query parameters are switched off (a string cannot hold them):
+ * protocol, host, port, path and query parsed the way Postman parses a raw URL, the disabled rows added.
+ */
+function urlOf(url: string, disabled: readonly KeyValue[]): string | Json {
+  if (disabled.length === 0) return url
+  const hashAt = url.indexOf('#')
+  const noHash = hashAt === -1 ? url : url.slice(0, hashAt)
+  const qAt = noHash.indexOf('?')
+  const base = qAt === -1 ? noHash : noHash.slice(0, qAt)
+  const query = qAt === -1 ? '' : noHash.slice(qAt + 1)
+  const proto = /^([A-Za-z][\w+.-]*):\/\//.exec(base)
+  const afterProto = proto ? base.slice(proto[0].length) : base
+  const slash = afterProto.indexOf('/')
+  const hostPort = slash === -1 ? afterProto : afterProto.slice(0, slash)
+  const path = slash === -1 ? '' : afterProto.slice(slash + 1)
+  const port = /:(\d+)$/.exec(hostPort)
+  const host = port ? hostPort.slice(0, -port[0].length) : hostPort
+  const rows: Json[] = query
+    .split('&')
+    .filter((p) => p !== '')
+    .map((p) => {
+      const eq = p.indexOf('=')
+      return eq === -1 ? { key: p, value: null } : { key: p.slice(0, eq), value: p.slice(eq + 1) }
+    })
+  for (const d of disabled) rows.push({ key: d.name, value: d.value, disabled: true })
+  const out: Json = { raw: url }
+  if (proto) out['protocol'] = proto[1]
+  out['host'] = host.split('.')
+  if (port) out['port'] = port[1]
+  out['path'] = path === '' ? [] : path.split('/')
+  out['query'] = rows
+  if (hashAt !== -1) out['hash'] = url.slice(hashAt + 1)
+  return out
+}
 
 function params(list: Record<string, string>): { key: string; value: string; type: 'string' }[] {
   return Object.entries(list).map(([key, value]) => ({ key, value, type: 'string' }))
@@ -87,12 +151,12 @@ export function variables(vars: readonly Variable[]): Json[] {
   )
 }
 
-function requestItem(req: SavedRequest): Json {
+function requestItem(req: SavedRequest, path: string, skipped: string[]): Json {
   const headers = [...req.headers]
   if (req.body.kind === 'text' && !headers.some((h) => h.name.toLowerCase() === 'content-type')) {
     headers.push({ name: 'Content-Type', value: req.body.contentType, enabled: true })
   }
-  const r: Json = { method: req.method, header: kv(headers), url: req.url }
+  const r: Json = { method: req.method, header: kv(headers), url: urlOf(req.url, req.disabledParams ?? []) }
   const b = body(req.body)
   if (b) r['body'] = b
   const a = postmanAuth(req.auth)
@@ -100,32 +164,88 @@ function requestItem(req: SavedRequest): Json {
   if (req.description !== '') r['description'] = req.description
   if (req.kind !== 'http')
     r['description'] = `${req.description}\n(Flightdeck ${req.kind.toUpperCase()} request)`.trim()
-  return { name: req.name, request: r }
+  const { events, skipped: notSaid } = requestEvents(req)
+  for (const s of notSaid) skipped.push(`${path}: ${s}; not in the export`)
+  if (/\{\{\s*\$webhook\s*\}\}/.test(JSON.stringify(r)))
+    skipped.push(`${path}: {{$webhook}} has no Postman equivalent; kept as text`)
+  const item: Json = { name: req.name }
+  if (events.length > 0) item['event'] = events
+  item['request'] = postmanNames(r)
+  return item
+}
+
+/** A Postman environment (v2.1 shape) for one of the collection's environments; secrets go out empty. */
+export function postmanEnvironment(env: EnvironmentInfo): Json {
+  return {
+    name: env.name,
+    values: env.variables.map((v) =>
+      v.secret
+        ? { key: v.name, value: '', type: 'secret', enabled: true }
+        : { key: v.name, value: postmanNames(v.value), type: 'default', enabled: true },
+    ),
+    _postman_variable_scope: 'environment',
+  }
+}
+
+/** An exported item, with the requests it holds and the ones they depend on (collection paths). */
+interface Placed {
+  json: Json
+  paths: Set<string>
+  deps: Set<string>
+}
+
+/**
+ * Siblings reordered so that what a request depends on comes before it: Postman runs a collection in its
+ * order, where Flightdeck runs dependencies first. Otherwise the order is kept (a cycle keeps it as it is).
+ */
+function dependenciesFirst(list: readonly Placed[]): Placed[] {
+  const left = [...list]
+  const out: Placed[] = []
+  const needs = (a: Placed, b: Placed): boolean => a !== b && [...a.deps].some((d) => b.paths.has(d))
+  for (let guard = 0; left.length > 0 && guard < list.length * list.length + 1; guard++) {
+    const at = left.findIndex((a) => !left.some((b) => needs(a, b)))
+    out.push(...left.splice(at === -1 ? 0 : at, 1))
+  }
+  return [...out, ...left]
 }
 
 export async function exportPostman(loaded: LoadedCollection): Promise<{ json: Json; skipped: string[] }> {
   const { info, folders } = loaded
   const skipped = info.problems.map((p) => `${p.path}: not exported (${p.message})`)
-  const items = async (folder: FolderNode, depth: number): Promise<Json[]> => {
-    const out: Json[] = []
+  const items = async (folder: FolderNode, depth: number, placed?: Placed[]): Promise<Json[]> => {
+    const out: Placed[] = []
     for (const child of folder.children) {
       if (child.type === 'request') {
         const r = await readRequestFile(
           join(info.dir, ...child.path.split('/')),
           stemOf(basename(child.path)),
         )
-        if (r.ok) out.push(requestItem(r.request))
-        else skipped.push(`${child.path}: not exported (line ${r.line}: ${r.problem})`)
+        if (!r.ok) {
+          skipped.push(`${child.path}: not exported (line ${r.line}: ${r.problem})`)
+          continue
+        }
+        const deps = (r.request.dependsOn ?? []).flatMap((d) => resolveDependency(child.path, d) ?? [])
+        out.push({
+          json: requestItem(r.request, child.path, skipped),
+          paths: new Set([child.path]),
+          deps: new Set(deps),
+        })
       } else if (depth < 32) {
-        const item: Json = { name: child.name, item: await items(child, depth + 1) }
+        const inner: Placed[] = []
+        const item: Json = { name: child.name, item: await items(child, depth + 1, inner) }
         const s = folders.get(child.path)
         const a = s ? postmanAuth(s.auth) : null
         if (a) item['auth'] = a
         if (s && s.variables.length > 0) item['variable'] = variables(s.variables)
-        out.push(item)
+        out.push({
+          json: item,
+          paths: new Set(inner.flatMap((p) => [...p.paths])),
+          deps: new Set(inner.flatMap((p) => [...p.deps])),
+        })
       }
     }
-    return out
+    placed?.push(...out)
+    return dependenciesFirst(out).map((p) => p.json)
   }
   const json: Json = {
     info: {
@@ -138,5 +258,5 @@ export async function exportPostman(loaded: LoadedCollection): Promise<{ json: J
   const auth = postmanAuth(info.auth)
   if (auth) json['auth'] = auth
   if (info.variables.length > 0) json['variable'] = variables(info.variables)
-  return { json, skipped }
+  return { json: postmanNames(json), skipped }
 }

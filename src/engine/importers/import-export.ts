@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../collections/atomic-write'
 import { readRequestFile, stemOf } from '../collections/loader'
 import type { CollectionManager } from '../collections/manager'
 import { absPath, safeRel } from '../collections/store'
-import { exportPostman } from '../exporters/postman'
+import { exportPostman, postmanEnvironment } from '../exporters/postman'
 import { snippet } from '../exporters/snippets'
 import { fail, ok } from '../../shared/result'
 import { runImport } from './index'
@@ -35,6 +35,13 @@ export function importExportHandlers(
         if (p.file === undefined) return ok({ text })
         const file = resolve(p.file)
         await writeFileAtomic(file, text)
+        // Each environment beside it, as Postman exports them (`<name>.<env>.postman_environment.json`).
+        const stem = file.replace(/(\.postman_collection)?\.json$/i, '')
+        for (const env of loaded.value.info.environments.slice(0, 200))
+          await writeFileAtomic(
+            `${stem}.${env.id}.postman_environment.json`,
+            `${JSON.stringify(postmanEnvironment(env), null, 2)}\n`,
+          )
         return ok({ text, file })
       },
       request: async (p) => {

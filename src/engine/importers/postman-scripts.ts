@@ -28,11 +28,20 @@ const TEST = new RegExp(
 )
 const ALIAS =
   /^(?:var|let|const)\s+([A-Za-z_$][\w$]*)\s*=\s*(pm\.response\.json\(\)|JSON\.parse\(\s*responseBody\s*\)|pm\.response\.text\(\))$/
-const ACCESSOR = /^(?:\.([A-Za-z_$][\w$]*)|\[\s*(\d+)\s*\]|\[\s*(?:"([^"]*)"|'([^']*)')\s*\])/
+const ACCESSOR =
+  /^(?:\??\.([A-Za-z_$][\w$]*)|(?:\?\.)?\[\s*(\d+)\s*\]|(?:\?\.)?\[\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')\s*\])/
 
 function unquote(m: RegExpExecArray, at: number): string {
-  const raw = m[at] ?? m[at + 1] ?? m[at + 2] ?? ''
-  return raw.replace(/\\(.)/g, '$1')
+  const double = m[at]
+  if (double !== undefined) {
+    try {
+      // A double-quoted JavaScript string is JSON's string syntax (\n, \", \u00e9).
+      return JSON.parse(`"${double}"`) as string
+    } catch {
+      return double.replace(/\\(.)/g, '$1')
+    }
+  }
+  return (m[at + 1] ?? m[at + 2] ?? '').replace(/\\(.)/g, '$1')
 }
 
 /** `//` comments and blank lines out; string contents left alone. */
@@ -113,7 +122,17 @@ function jsonPathOf(expr: string, aliases: ReadonlySet<string>): string | null {
     if (!m) return null
     if (m[1] !== undefined) path += `.${m[1]}`
     else if (m[2] !== undefined) path += `[${m[2]}]`
-    else path += `['${(m[3] ?? m[4] ?? '').replace(/'/g, "\\'")}']`
+    else {
+      let key = m[4] ?? ''
+      if (m[3] !== undefined) {
+        try {
+          key = JSON.parse(`"${m[3]}"`) as string
+        } catch {
+          key = m[3]
+        }
+      }
+      path += `['${key.replace(/'/g, "\\'")}']`
+    }
     rest = rest.slice(m[0].length).trimStart()
   }
   return rest === '' ? path : null
@@ -153,6 +172,8 @@ function check(stmt: string, aliases: ReadonlySet<string>): Assertion[] | null {
         : { kind: 'header', name, equals: value.replace(/\\(.)/g, '$1') },
     ]
   }
+  const absent = new RegExp(String.raw`^pm\.response\.to\.not\.have\.header\(\s*${STR}\s*\)$`).exec(s)
+  if (absent) return [{ kind: 'header', name: unquote(absent, 1), exists: false }]
   const legacy = /^tests\[.*\]\s*=\s*responseCode\.code\s*={2,3}\s*(\d{3})$/.exec(s)
   if (legacy) return [{ kind: 'status', equals: Number(legacy[1]) }]
   const body = new RegExp(
@@ -167,6 +188,24 @@ function check(stmt: string, aliases: ReadonlySet<string>): Assertion[] | null {
   if (!expect) return null
   const [, subject = '', chain = '', verb = '', arg] = expect
   const negated = chain.startsWith('not.')
+  const headerOf = headerName(subject)
+  if (headerOf !== null && !negated && (verb === 'include' || verb === 'contain')) {
+    const m = new RegExp(`^${STR}$`).exec((arg ?? '').trim())
+    return m ? [{ kind: 'header', name: headerOf, contains: unquote(m, 1) }] : null
+  }
+  if (/^pm\.response\.(?:code|status)$/.test(subject.trim()) && !negated && arg !== undefined) {
+    const codes = arg.split(',').map((c) =>
+      c
+        .trim()
+        .replace(/^\[|\]$/g, '')
+        .trim(),
+    )
+    const nums = codes.every((c) => /^\d{3}$/.test(c)) ? codes.map(Number) : []
+    if (verb === 'oneOf' && /^\s*\[.*\]\s*$/.test(arg) && nums.length > 0)
+      return [{ kind: 'status', oneOf: nums }]
+    if (verb === 'within' && nums.length === 2)
+      return [{ kind: 'status', min: nums[0] ?? 100, max: nums[1] ?? 999 }]
+  }
   if (
     /^pm\.response\.(?:code|status)$/.test(subject.trim()) &&
     !negated &&
@@ -193,7 +232,8 @@ function check(stmt: string, aliases: ReadonlySet<string>): Assertion[] | null {
   // `to.not.exist` on a null, which a JSON path that finds null does not.
   if (arg === undefined && !chain.startsWith('not.') && verb === 'exist')
     return [{ kind: 'json', path, exists: true }]
-  if (arg === undefined && negated && verb === 'undefined') return [{ kind: 'json', path, exists: true }]
+  // `to.be.undefined` and its negation say exactly what `exists` does (null is there).
+  if (arg === undefined && verb === 'undefined') return [{ kind: 'json', path, exists: negated }]
   return null
 }
 
@@ -208,6 +248,18 @@ function setter(stmt: string, aliases: ReadonlySet<string>): Extraction | null {
   if (path !== null && path !== '$') return { name, from: 'json', path }
   const header = headerName(value)
   if (header !== null) return { name, from: 'header', header }
+  const regex = new RegExp(
+    String.raw`^pm\.response\.text\(\)\.match\(\s*new RegExp\(\s*${STR}\s*\)\s*\)\?\.\[(\d{1,2})\]$`,
+  ).exec(value)
+  if (regex) {
+    const pattern = unquote(regex, 1)
+    try {
+      new RegExp(pattern)
+    } catch {
+      return null
+    }
+    return { name, from: 'regex', pattern, group: Number(regex[4]) }
+  }
   return null
 }
 
