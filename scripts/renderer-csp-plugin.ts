@@ -14,7 +14,7 @@ import { cspHash } from '../src/web/static-files'
  * page runs exactly the code that was built and nothing else — not another file from the same directory (which
  * `script-src 'self'` would allow on file://), not an injected inline script. Under the dev server the
  * marker becomes `'self' 'unsafe-inline'` (Vite's client and React's refresh preamble), as the dev CSP in
- * src/engine/hosts/renderer-location.ts already allows.
+ * src/engine/hosts/page-csp.ts already allows.
  */
 
 /** index.html with its script-src set to the hashes of its inline scripts; throws on anything it cannot pin. */

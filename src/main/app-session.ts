@@ -1,5 +1,6 @@
 import type { Session } from 'electron'
-import { rendererCsp, type RendererLocation } from '../engine/hosts/renderer-location'
+import { rendererCsp } from '../engine/hosts/page-csp'
+import type { RendererLocation } from '../engine/hosts/renderer-location'
 
 /**
  * The window's session, prepared once before the window exists. Only `import type` from electron, so the unit

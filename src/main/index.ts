@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, safeStorage, session } from 'electron'
 import { createEngineService, type EngineService } from '../engine/service'
+import { readPageScripts } from '../engine/hosts/page-csp'
 import {
   devRendererLocation,
   fileRendererLocation,
-  readPageScripts,
   type RendererLocation,
 } from '../engine/hosts/renderer-location'
 import { prepareAppSession } from './app-session'

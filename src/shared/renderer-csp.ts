@@ -1,7 +1,7 @@
 /**
  * The renderer's Content-Security-Policy lives in one place: the `<meta http-equiv>` of its index.html. The
  * build pins the one inline script there by hash (scripts/renderer-csp-plugin.ts); the hosts read the same
- * script sources back so the header they send says exactly what the page says (src/engine/hosts/renderer-location.ts,
+ * script sources back so the header they send says exactly what the page says (src/engine/hosts/page-csp.ts,
  * src/web/static-files.ts). Pure string work, so the build, the hosts and the tests share it.
  */
 

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream'
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { WebSocketServer } from 'ws'
+import { pageCsp } from '../engine/hosts/page-csp'
 import { WEB_API_PATH } from '../shared/contract'
 import { WEB_DOWNLOAD_TICKET_CALL } from '../shared/web-host-wire'
 import { serveApiSocket, type ApiService } from './api-socket'
@@ -71,21 +72,12 @@ export interface WebHost {
  * inlined bridge's hash); every other response runs no script at all.
  */
 function csp(host: string, scriptSources: readonly string[] = ["'none'"]): string {
-  return [
-    "default-src 'none'",
-    `script-src ${scriptSources.join(' ')}`,
-    // React sets style attributes through the CSSOM, which CSP does not govern; 'unsafe-inline' is for <style>.
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    // Only our own API socket: the renderer makes no network requests of its own.
-    `connect-src 'self' ws://${host}`,
-    "worker-src 'self' blob:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ')
+  // Only our own API socket: the renderer makes no network requests of its own.
+  return pageCsp({
+    script: scriptSources.join(' '),
+    style: "'self' 'unsafe-inline'",
+    connect: `'self' ws://${host}`,
+  })
 }
 
 function securityHeaders(host: string, scriptSources?: readonly string[]): Record<string, string> {

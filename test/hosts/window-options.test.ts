@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  devRendererLocation,
-  fileRendererLocation,
-  rendererCsp,
-} from '../../src/engine/hosts/renderer-location'
+import { rendererCsp } from '../../src/engine/hosts/page-csp'
+import { devRendererLocation, fileRendererLocation } from '../../src/engine/hosts/renderer-location'
 import { APP_PARTITION } from '../../src/main/window-options'
 import { secureWebPreferences, windowOptions } from './window-recorder'
 
