@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { sharedBodyBytes } from '../../src/engine/http/body-store'
 import { createEngineService } from '../../src/engine/service'
 import { sharedPool } from '../../src/engine/workers/pool'
 import type { DeepReport, DeepShape } from './deep-json-bodies'
@@ -13,17 +14,20 @@ import type { DeepReport, DeepShape } from './deep-json-bodies'
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined)
 
-/** This thread's heap and buffers, and the workers' as they last reported it (between chunks of work). */
+/**
+ * This thread's heap and buffers (bodies in shared memory too, which V8 leaves out of `external`), and the
+ * workers' as they last reported it (between chunks of work).
+ */
 function heap(): number {
   const m = process.memoryUsage()
-  return m.heapUsed + m.external + sharedPool().memory().current
+  return m.heapUsed + m.external + sharedBodyBytes() + sharedPool().memory().current
 }
 
 async function settle(): Promise<number> {
   gc()
   gc()
   const m = process.memoryUsage()
-  return m.heapUsed + m.external + (await sharedPool().measureMemory(true))
+  return m.heapUsed + m.external + sharedBodyBytes() + (await sharedPool().measureMemory(true))
 }
 
 async function main(): Promise<void> {

@@ -27,6 +27,13 @@ export const DEFAULT_MAX_BODIES = 20_000
 
 const EMPTY: Buffer[] = []
 
+/** Bytes of bodies moved to shared memory (see `location`): V8 counts them in no heap figure of its own. */
+let sharedBytes = 0
+
+export function sharedBodyBytes(): number {
+  return sharedBytes
+}
+
 export class BodyWriter {
   size = 0
   private chunks: Buffer[] = []
@@ -119,7 +126,10 @@ export class BodyWriter {
     if (bytes.buffer instanceof SharedArrayBuffer) return { bytes }
     const shared = Buffer.from(new SharedArrayBuffer(bytes.length))
     bytes.copy(shared)
-    if (this.memory) this.memory = shared
+    if (this.memory) {
+      this.memory = shared
+      sharedBytes += shared.length
+    }
     return { bytes: shared }
   }
 
@@ -161,6 +171,7 @@ export class BodyWriter {
   async dispose(): Promise<void> {
     this.store.releaseMemory(this.chunks.reduce((n, c) => n + c.length, 0) + (this.memory?.length ?? 0))
     this.chunks = []
+    if (this.memory?.buffer instanceof SharedArrayBuffer) sharedBytes -= this.memory.length
     this.memory = null
     // Writes queued after this point are dropped (write() checks `ended`); the chain already queued finishes.
     this.ended = true
