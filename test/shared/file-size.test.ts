@@ -16,8 +16,6 @@ const MAX_MAIN_LINES = 300
  * is meant to be empty. Nothing may be added to it.
  */
 const OVER_LIMIT_FOR_NOW: ReadonlySet<string> = new Set([
-  // The message log: entries, spill to a temp file, range reads and search in one class.
-  'src/engine/streams/stream-log.ts',
   // The sidebar's styles: tree, environments, files and import/export dialogs.
   'src/renderer/styles/collections.css',
 ])
@@ -54,6 +52,9 @@ describe('file sizes', () => {
       .filter(([path, n]) => n > MAX_FILE_LINES && !OVER_LIMIT_FOR_NOW.has(path))
       .map(([path, n]) => `${path}: ${n} lines (at most ${MAX_FILE_LINES})`)
     expect(over).toEqual([])
+    // A file split below the limit leaves the list, so the list only shrinks.
+    const stale = [...OVER_LIMIT_FOR_NOW].filter((path) => (lines.get(path) ?? 0) <= MAX_FILE_LINES)
+    expect(stale, 'split below the limit: remove from OVER_LIMIT_FOR_NOW').toEqual([])
   })
 
   it('src/main holds at most 300 lines in all', () => {
