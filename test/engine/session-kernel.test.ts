@@ -294,6 +294,38 @@ describe('session kernel, with a line protocol over TCP', () => {
     expect(srv.connections).toBe(1)
   })
 
+  it("what clears the count of failures in a row is the policy's: a message (SSE) or an open (WebSocket)", async () => {
+    // A server that accepts and hangs up at once, over and over, without a message.
+    const srv = await lineServer((socket) => socket.end('HELLO\n'))
+    const bymessage = session(srv.port, { enabled: true, maxRetries: 2, resetOn: 'message' })
+    bymessage.start()
+    await bymessage.end
+    const opens = (events: TimelineEvent[]) => events.filter((e) => e.type === 'stream-open').length
+    expect(opens(bymessage.events)).toBe(3)
+    expect(bymessage.events.at(-1)?.type).toBe('done')
+
+    const byopen = session(srv.port, { enabled: true, maxRetries: 2, resetOn: 'open' })
+    byopen.start()
+    await byopen.until((e) => e.type === 'stream-open' && e.attempt === 5)
+    byopen.kernel.close()
+    await byopen.end
+    expect(byopen.events.at(-1)?.type).toBe('done')
+  })
+
+  it('a dispose during the closing handshake ends the session at once, in the words of the close', async () => {
+    const srv = await lineServer((socket) => socket.write('HELLO\n')) // never answers QUIT
+    const s = session(srv.port)
+    s.start()
+    await s.until((e) => e.type === 'stream-open')
+    s.kernel.close('Closed by you with a goodbye')
+    s.kernel.dispose('Flightdeck is shutting down')
+    await s.end
+    expect(lifecycle(s.events)).toEqual(['queued', 'open#0', 'out QUIT', 'closed(client)', 'done'])
+    expect(s.events.find((e) => e.type === 'stream-closed')).toMatchObject({
+      reason: 'Closed by you with a goodbye',
+    })
+  })
+
   it('a request that cannot be made ends right after queued, and nothing connects', async () => {
     const srv = await lineServer(() => undefined)
     const s = session(srv.port)
