@@ -4,6 +4,7 @@ import { applySimpleAuth } from '../auth/apply-auth'
 import { confineBody } from '../files/confine'
 import type { HttpEngine } from '../http/http-engine'
 import { resolveForSend } from '../send-rules/variables'
+import { resolveAssertions } from './assertion-templates'
 import { webhookValues } from '../webhooks/webhook-values'
 import { runStreamStep } from './stream-step'
 import { computeStats } from './stats'
@@ -171,9 +172,20 @@ async function runStep(
   const hook = inbox?.baseUrl ? webhookValues(inbox) : undefined
   // An HTTP step resolved with these very variables and no dynamic value (`{{$uuid}}`, …) resolves the same
   // again: reuse it, and let the engine reuse what it worked out from it (the URL, the headers).
+  const checks = resolveAssertions(step.assertions, vars, hook?.dyn)
+  if (checks.unknown.length > 0) {
+    const names = checks.unknown.map((n) => `{{${n}}}`).join(', ')
+    const s = checks.unknown.length > 1 ? 's' : ''
+    const error = {
+      code: 'unknown_variable',
+      message: `Unknown variable${s} ${names} in the step's assertions`,
+    }
+    return { result: failed(step, iteration, [], 0, error, checks.unknown), extracted: NOTHING }
+  }
+  const checked = checks.assertions === step.assertions ? step : { ...step, assertions: checks.assertions }
   const cached = options.resolved.get(step)
   if (cached && cached.vars === vars)
-    return httpStep(http, step, iteration, cached.spec, cached.auth, pacer, options, hook, inbox, true)
+    return httpStep(http, checked, iteration, cached.spec, cached.auth, pacer, options, hook, inbox, true)
   const dyn = watchDynamic(hook?.dyn ?? defaultDynamicValues)
   const sent = resolveForSend(step.request, step.auth ?? { type: 'none' }, vars, dyn.values, step.messages)
   if (!sent.ok) {
@@ -206,7 +218,7 @@ async function runStep(
       protocols: step.protocols ?? [],
       messages,
       stop: step.stop ?? {},
-      assertions: step.assertions,
+      assertions: checked.assertions,
       ...(signal ? { signal } : {}),
     })
     const passed = out.error === undefined && out.assertions.every((a) => a.passed)
@@ -242,9 +254,9 @@ async function runStep(
   if (reusable) {
     const fixed = { vars, spec: applySimpleAuth(spec, auth), auth }
     options.resolved.set(step, fixed)
-    return httpStep(http, step, iteration, fixed.spec, auth, pacer, options, hook, inbox, true)
+    return httpStep(http, checked, iteration, fixed.spec, auth, pacer, options, hook, inbox, true)
   }
-  return httpStep(http, step, iteration, spec, auth, pacer, options, hook, inbox, false)
+  return httpStep(http, checked, iteration, spec, auth, pacer, options, hook, inbox, false)
 }
 
 /**

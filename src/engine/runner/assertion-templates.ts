@@ -1,0 +1,64 @@
+import type { Assertion } from '../../shared/run-spec'
+import { resolveTemplate, type DynamicValues } from '../../shared/template'
+
+/**
+ * An assertion's texts may name variables (`equals: "{{userId}}"`, a header named `{{traceHeader}}`), as the
+ * Tests tab's fields offer them: they resolve with the step's variables before the response is checked, so a
+ * run compares values, never the literal `{{name}}`. A variable with no value is reported, and the step
+ * fails without pretending the check was made.
+ */
+
+export interface ResolvedAssertions {
+  assertions: readonly Assertion[]
+  unknown: string[]
+}
+
+export function resolveAssertions(
+  list: readonly Assertion[],
+  vars: ReadonlyMap<string, string>,
+  dyn: DynamicValues | undefined,
+): ResolvedAssertions {
+  if (!list.some(hasTemplate)) return { assertions: list, unknown: [] }
+  const unknown: string[] = []
+  const text = (t: string): string => {
+    if (!t.includes('{{')) return t
+    const r = resolveTemplate(t, vars, dyn)
+    for (const n of r.unknown) if (!unknown.includes(n)) unknown.push(n)
+    return r.text
+  }
+  const assertions = list.map((a): Assertion => {
+    switch (a.kind) {
+      case 'header':
+        return {
+          ...a,
+          name: text(a.name),
+          ...(a.equals !== undefined ? { equals: text(a.equals) } : {}),
+          ...(a.contains !== undefined ? { contains: text(a.contains) } : {}),
+        }
+      case 'json':
+        return {
+          ...a,
+          path: text(a.path),
+          ...(typeof a.equals === 'string' ? { equals: text(a.equals) } : {}),
+        }
+      case 'body-contains':
+        return { ...a, text: text(a.text) }
+      default:
+        return a
+    }
+  })
+  return { assertions, unknown }
+}
+
+function hasTemplate(a: Assertion): boolean {
+  switch (a.kind) {
+    case 'header':
+      return [a.name, a.equals, a.contains].some((t) => t?.includes('{{'))
+    case 'json':
+      return a.path.includes('{{') || (typeof a.equals === 'string' && a.equals.includes('{{'))
+    case 'body-contains':
+      return a.text.includes('{{')
+    default:
+      return false
+  }
+}
