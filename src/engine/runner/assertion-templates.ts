@@ -9,12 +9,12 @@ import { resolveTemplate, type DynamicValues } from '../../shared/template'
  */
 
 export interface ResolvedAssertions {
-  assertions: readonly Assertion[]
+  assertions: Assertion[]
   unknown: string[]
 }
 
 export function resolveAssertions(
-  list: readonly Assertion[],
+  list: Assertion[],
   vars: ReadonlyMap<string, string>,
   dyn: DynamicValues | undefined,
 ): ResolvedAssertions {
