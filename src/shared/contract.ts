@@ -156,7 +156,10 @@ const collectionCommands = {
   'variables.list': [collection.variablesListPayload, reply<{ variables: ScopedVariable[] }>()],
   'request.send': [collection.requestSendPayload, reply<{ sids: string[]; batchId?: string }>()],
   'import.run': [collection.importRunPayload, reply<ImportReport>()],
-  'export.collection': [collection.exportCollectionPayload, reply<{ text: string; file?: string }>()],
+  'export.collection': [
+    collection.exportCollectionPayload,
+    reply<{ text: string; file?: string; skipped?: string[] }>(),
+  ],
   'export.request': [collection.exportRequestPayload, reply<{ text: string }>()],
 } as const satisfies CommandGroup
 
@@ -277,7 +280,6 @@ export type EventPayloads = { [E in EventName]: (typeof Events)[E] extends Reply
 export type HostEvent = { [E in EventName]: { name: E; payload: EventPayloads[E] } }[EventName]
 
 export const COMMAND_NAMES = Object.keys(Commands) as CommandName[]
-export const EVENT_NAMES = Object.keys(Events) as EventName[]
 
 /** Each command's payload schema, by name (what the dispatcher validates with). */
 export const commandSchemas = Object.fromEntries(COMMAND_NAMES.map((name) => [name, Commands[name][0]])) as {
