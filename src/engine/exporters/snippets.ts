@@ -4,6 +4,7 @@ import type { SnippetTarget } from '../../shared/collection-schemas'
 import { fail, ok, type Result } from '../../shared/result'
 import { resolveRequest } from '../../shared/template'
 import { applySimpleAuth } from '../auth/apply-auth'
+import { sharedPool, TaskFailed, WorkerDied } from '../workers/pool'
 
 /**
  * A request as a curl command or code, via httpsnippet. Variables are filled in from the collection and
@@ -96,24 +97,22 @@ export async function snippet(
   vars: readonly ScopedVariable[],
   target: SnippetTarget,
 ): Promise<Result<string>> {
-  // Loaded on first use: only code export needs it.
-  const { HTTPSnippet } = await import('@readme/httpsnippet')
   const har = toHar(req, auth, vars)
   if (!har.ok) return har
   const [t, client] = TARGETS[target]
-  let out: false | string[]
+  let out: string | null
   try {
-    out = new HTTPSnippet(har.value).convert(t as never, client as never)
+    // httpsnippet runs in the worker pool (a large body is converted whole).
+    out = await sharedPool().run('snippet.convert', { har: har.value, target: t, client })
   } catch (e) {
-    return fail(
-      'invalid_request',
-      `Cannot make a ${target} snippet: ${e instanceof Error ? e.message : String(e)}`,
-    )
+    const why =
+      e instanceof TaskFailed || e instanceof WorkerDied || e instanceof Error ? e.message : String(e)
+    return fail('invalid_request', `Cannot make a ${target} snippet: ${why}`)
   }
-  if (!out || out[0] === undefined) return fail('unsupported', `No ${target} snippet for this request`)
+  if (out === null) return fail('unsupported', `No ${target} snippet for this request`)
   const note =
     auth.type === 'digest' || auth.type === 'oauth2'
       ? `${target === 'curl' ? '#' : target === 'python-requests' ? '#' : '//'} ${auth.type === 'digest' ? 'Digest auth' : 'OAuth 2.0 token'} not included: Flightdeck adds it when sending\n`
       : ''
-  return ok(note + out[0])
+  return ok(note + out)
 }

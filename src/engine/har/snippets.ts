@@ -1,5 +1,5 @@
-import type { HTTPSnippet as Snippet } from '@readme/httpsnippet'
 import type { SnippetTarget } from '../../shared/body-view'
+import { sharedPool, TaskFailed } from '../workers/pool'
 import type { HarRequest } from './har-types'
 
 /** Headers that describe the connection, not the request: a snippet that sets them would be wrong or noisy. */
@@ -7,11 +7,9 @@ const LEAVE_OUT = new Set(['host', 'content-length', 'connection', 'accept-encod
 
 /**
  * A request as code, written by httpsnippet (ReadMe's maintained fork) from the request's HAR form. It runs in
- * the engine because the library uses Node's `url` module.
+ * the engine's worker pool (the library uses Node's `url` module, and a large body is converted whole).
  */
 export async function snippet(request: HarRequest, target: SnippetTarget): Promise<string | null> {
-  // Loaded on first use: only code export needs it.
-  const { HTTPSnippet } = await import('@readme/httpsnippet')
   const [targetId, clientId] = target.split(':') as [string, string]
   const input = {
     ...request,
@@ -21,11 +19,15 @@ export async function snippet(request: HarRequest, target: SnippetTarget): Promi
     httpVersion: 'HTTP/1.1',
     ...(request.postData ? { postData: { ...request.postData, text: request.postData.text ?? '' } } : {}),
   }
-  const out = new HTTPSnippet(input as ConstructorParameters<typeof Snippet>[0]).convert(
-    targetId as Parameters<Snippet['convert']>[0],
-    clientId,
-    { indent: '  ' },
-  )
-  if (!out) return null
-  return Array.isArray(out) ? (out[0] ?? null) : out
+  try {
+    return await sharedPool().run('snippet.convert', {
+      har: input,
+      target: targetId,
+      client: clientId,
+      indent: '  ',
+    })
+  } catch (e) {
+    // As httpsnippet threw it, when it ran here.
+    throw e instanceof TaskFailed ? new Error(e.failure.message) : e
+  }
 }

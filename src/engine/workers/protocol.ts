@@ -27,6 +27,11 @@ export interface Tasks {
     output: Result<BodySearchResult>
   }
   'body.forget': { input: { bodyId: string }; output: null }
+  /** A request (its HAR form) as code, by httpsnippet: `target` and `client` as httpsnippet names them. */
+  'snippet.convert': {
+    input: { har: unknown; target: string; client: string; indent?: string }
+    output: string | null
+  }
   /** The worker's memory in use (heap plus off-heap buffers), after a full collection when asked. */
   'worker.memory': { input: { collect: boolean }; output: number }
   'import.plan': {

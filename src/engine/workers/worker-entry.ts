@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads'
 import { bodyForget, bodyLines, bodySearch } from './body-tasks'
 import { importPlan } from './import-tasks'
+import { convertSnippet } from './snippet-tasks'
 import type { TaskInput, TaskKind, TaskOutput, TaskReply, TaskRequest } from './protocol'
 import { TaskFailure } from './task-failure'
 import { workerMemory } from './worker-memory'
@@ -14,6 +15,7 @@ const handlers: Handlers = {
   'body.search': bodySearch,
   'body.forget': bodyForget,
   'import.plan': importPlan,
+  'snippet.convert': convertSnippet,
   'worker.memory': workerMemory,
 }
 
