@@ -247,7 +247,7 @@ describe('import', () => {
       ['malformed-postman-truncated.json', /^not JSON or YAML \(.*position 900/],
       [
         'malformed-openapi.yaml',
-        /^invalid OpenAPI document: #\/info must have required property 'version' \(and \d+ more\)$/,
+        /^invalid OpenAPI document, no operation to import: #\/info: "version" is missing \(and \d+ more\)$/,
       ],
       ['malformed-unknown.json', /^unrecognised format: expected a Postman collection/],
       ['malformed-swagger2.json', /^Swagger 2\.0 is not supported/],

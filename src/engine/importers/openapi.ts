@@ -12,6 +12,7 @@ import {
   type ImportPlan,
   type PlanNode,
 } from './plan'
+import { checkOpenApi } from './openapi-lenient'
 
 /**
  * OpenAPI 3.x: one request per operation, grouped in folders by their first tag. The document is validated and
@@ -195,31 +196,39 @@ function serverUrl(api: Obj, unmapped: string[]): string {
   return url.replace(/\/$/, '')
 }
 
+function countOperations(api: Obj): number {
+  const paths = isObj(api['paths']) ? api['paths'] : {}
+  let n = 0
+  for (const item of Object.values(paths)) if (isObj(item)) for (const m of METHODS) if (isObj(item[m])) n++
+  return n
+}
+
 export async function importOpenApi(data: unknown): Promise<ImportPlan> {
   if (!isOpenApi(data) || !isObj(data)) throw new ImportError('not an OpenAPI 3 document (no "openapi: 3.x")')
   // Loaded on first use (it is slow to load and only imports need it).
   const { default: SwaggerParser } = await import('@apidevtools/swagger-parser')
+  // Strict validation names every problem; the import goes on with what the document clearly says.
+  const { doc, problems } = await checkOpenApi(data)
   let api: Obj
   try {
     // Local references only: a document must never make Flightdeck fetch anything.
-    const parsed: unknown = await SwaggerParser.validate(structuredClone(data) as never, {
+    const parsed: unknown = await SwaggerParser.dereference(doc as never, {
       resolve: { external: false },
       dereference: { circular: 'ignore' },
     })
     api = parsed as Obj
   } catch (e) {
-    // swagger-parser lists every schema problem on its own line after a headline; the first one says enough.
-    const lines = (e instanceof Error ? e.message : String(e))
-      .split('\n')
-      .map((l) => l.trim())
-      .filter(Boolean)
-    const first = lines.length > 1 && /validation failed/i.test(lines[0] ?? '') ? lines[1] : lines[0]
-    const more = lines.length > 2 ? ` (and ${lines.length - 2} more)` : ''
-    throw new ImportError(`invalid OpenAPI document: ${first ?? 'invalid'}${more}`)
+    const message = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? 'invalid'
+    throw new ImportError(`invalid OpenAPI document: ${message}`)
+  }
+  if (countOperations(api) === 0 && problems.length > 0) {
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''
+    throw new ImportError(`invalid OpenAPI document, no operation to import: ${problems[0] ?? ''}${more}`)
   }
   const info = isObj(api['info']) ? api['info'] : {}
   const plan = emptyPlan(str(info['title'], 'OpenAPI import'))
   const u = plan.unmapped
+  for (const p of problems) u.push(`not valid OpenAPI, imported as far as it goes: ${p}`)
   const base = serverUrl(api, u)
   plan.variables.push({ name: 'baseUrl', value: base, secret: false })
   const components = isObj(api['components']) ? api['components'] : {}

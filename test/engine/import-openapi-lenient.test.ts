@@ -1,0 +1,68 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { loadCollection } from '../../src/engine/collections/loader'
+import type { EngineService } from '../../src/engine/service'
+import { makeService } from './helpers'
+import { sendSaved, startStub, type Stub } from './import-formats-helpers'
+
+const fixture = fileURLToPath(
+  new URL('../fixtures/samples/writer/openapi-hand-written.yaml', import.meta.url),
+)
+
+let stub: Stub
+let service: EngineService
+let dir: string
+let configDir: string
+beforeAll(async () => {
+  stub = await startStub()
+})
+afterAll(async () => {
+  await stub.close()
+})
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fd-openapi-lenient-'))
+  configDir = mkdtempSync(join(tmpdir(), 'fd-openapi-lenient-config-'))
+  service = makeService({ configDir })
+})
+afterEach(async () => {
+  await service.dispose()
+  rmSync(dir, { recursive: true, force: true })
+  rmSync(configDir, { recursive: true, force: true })
+})
+
+describe('OpenAPI that fails strict validation is imported as far as it goes', () => {
+  it('every problem named by its JSON pointer and key; the operations import and send what the spec says', async () => {
+    const text = readFileSync(fixture, 'utf8').replace('https://desk.example.test/v1', `${stub.url}/v1`)
+    const r = await service.invoke('import.run', { text, format: 'auto', into: dir })
+    if (!r.ok) throw new Error(r.error.message)
+    expect(r.value).toMatchObject({ format: 'openapi', requests: 4, folders: 1 })
+    const problems = r.value.unmapped
+      .filter((l) => l.startsWith('not valid OpenAPI, imported as far as it goes: '))
+      .map((l) => l.slice('not valid OpenAPI, imported as far as it goes: '.length))
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        '#/paths/~1tickets~1{ticketId}/get/responses/200/content/application~1json/schema: "$ref" #/components/schemas/TicketWithHistory points to nothing; left empty',
+        '#/paths/~1tickets/get: unknown key "summry"',
+        '#/paths/~1tickets/post/parameters/0/in: "in" is "body", not one of path, query, header, cookie',
+        '#/paths/~1tickets/post/responses/201: "description" is missing',
+        '#/components/schemas/Ticket/properties/title/required: "required" must be array',
+      ]),
+    )
+    // Branch noise (oneOf, the $ref alternative) is not listed.
+    expect(problems.join('\n')).not.toMatch(/oneOf|'\$ref'|"\$ref" is missing/)
+
+    const { info } = await loadCollection(dir)
+    expect(info.problems).toEqual([])
+    const sent = await sendSaved(service, stub, dir, 'tickets/open-a-ticket.yaml')
+    expect(sent.method).toBe('POST')
+    expect(sent.url).toBe('/v1/tickets')
+    expect(JSON.parse(sent.body)).toEqual({ title: 'Printer on fire', priority: 'high' })
+    const closed = await sendSaved(service, stub, dir, 'tickets/close-a-ticket.yaml')
+    expect([closed.method, closed.url]).toEqual(['DELETE', '/v1/tickets/42'])
+    const listed = await sendSaved(service, stub, dir, 'tickets/listtickets.yaml')
+    expect([listed.method, listed.url]).toEqual(['GET', '/v1/tickets?status=open'])
+  })
+})
