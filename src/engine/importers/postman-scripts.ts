@@ -18,6 +18,8 @@ export interface ScriptTranslation {
 /** Bounds: a script is walked once, statement by statement, and never past these. */
 const MAX_SCRIPT_CHARS = 256 * 1024
 const MAX_STATEMENTS = 2000
+/** Longer statements are not the one-line checks translated here, and are not matched (their cost stays small). */
+const MAX_CHECK_CHARS = 1000
 
 const STR = String.raw`(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|\x60((?:[^\x60\\$]|\\.)*)\x60)`
 const SETTER = new RegExp(
@@ -278,6 +280,10 @@ export function translateTestScript(text: string): ScriptTranslation {
       const test = TEST.exec(one)
       if (test && depth < 4) {
         walk(test[4] !== undefined ? statements(test[4]) : [test[5] ?? ''], depth + 1)
+        continue
+      }
+      if (one.length > MAX_CHECK_CHARS) {
+        out.untranslated.push(`${one.slice(0, 200)}…`)
         continue
       }
       const x = setter(one, aliases)
