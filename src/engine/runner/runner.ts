@@ -3,7 +3,7 @@ import { defaultDynamicValues, type DynamicValues } from '../../shared/template'
 import { applySimpleAuth } from '../auth/apply-auth'
 import { confineBody } from '../files/confine'
 import type { HttpEngine } from '../http/http-engine'
-import { resolveForSend } from '../send-rules/variables'
+import { resolveForSend, unknownVariables } from '../send-rules/variables'
 import { resolveAssertions } from './assertion-templates'
 import { webhookValues } from '../webhooks/webhook-values'
 import { runStreamStep } from './stream-step'
@@ -170,19 +170,14 @@ async function runStep(
   // `{{$webhook}}` mints one token per step run (every use in the step gets the same URL).
   const inbox = options.webhooks
   const hook = inbox?.baseUrl ? webhookValues(inbox) : undefined
-  // An HTTP step resolved with these very variables and no dynamic value (`{{$uuid}}`, …) resolves the same
-  // again: reuse it, and let the engine reuse what it worked out from it (the URL, the headers).
   const checks = resolveAssertions(step.assertions, vars, hook?.dyn)
   if (checks.unknown.length > 0) {
-    const names = checks.unknown.map((n) => `{{${n}}}`).join(', ')
-    const s = checks.unknown.length > 1 ? 's' : ''
-    const error = {
-      code: 'unknown_variable',
-      message: `Unknown variable${s} ${names} in the step's assertions`,
-    }
+    const error = unknownVariables(checks.unknown, " in the step's assertions")
     return { result: failed(step, iteration, [], 0, error, checks.unknown), extracted: NOTHING }
   }
   const checked = checks.assertions === step.assertions ? step : { ...step, assertions: checks.assertions }
+  // An HTTP step resolved with these very variables and no dynamic value (`{{$uuid}}`, …) resolves the same
+  // again: reuse it, and let the engine reuse what it worked out from it (the URL, the headers).
   const cached = options.resolved.get(step)
   if (cached && cached.vars === vars)
     return httpStep(http, checked, iteration, cached.spec, cached.auth, pacer, options, hook, inbox, true)

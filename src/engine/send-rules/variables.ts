@@ -57,7 +57,8 @@ export function resolveForSend(
   return { ok: true, value: { spec: resolved.spec, auth: resolved.auth, extra: texts } }
 }
 
-function unknownVariables(unknown: readonly string[], where: string): AppError {
+/** The refusal for variables with no value, naming them; `where` ends the message (see resolveForSend). */
+export function unknownVariables(unknown: readonly string[], where: string): AppError {
   // {{$webhook}} is unknown only when no inbox is running: say what to do about it.
   if (unknown.includes('$webhook')) return { code: 'unknown_variable', message: WEBHOOK_NOT_RUNNING }
   const names = unknown.map((n) => `{{${n}}}`).join(', ')
