@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { authSchema, requestContextSchema, type SavedRequest } from './collection'
+import { authSchema, requestContextSchema } from './collection'
 import { SNIPPET_TARGETS } from './collection-schemas'
 import { requestSpecSchema } from './request'
 

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { authSchema, requestContextSchema } from './collection'
 import { keyValueSchema, requestSpecSchema } from './request'
-import { MAX_STREAM_ENTRY_DATA, MAX_STREAM_READ, type StreamData, type StreamPage } from './streams'
+import { MAX_STREAM_ENTRY_DATA, MAX_STREAM_READ } from './streams'
 import { MAX_BODY_READ } from './constants'
 
 /**

@@ -1,11 +1,4 @@
 import { z } from 'zod'
-import type {
-  BodyLines,
-  BodySearchResult,
-  HarExportResult,
-  HarImportResult,
-  SessionRequest,
-} from './body-view'
 import { MAX_BODY_LINES, SNIPPET_TARGETS, type SnippetTarget } from './body-view'
 
 /**

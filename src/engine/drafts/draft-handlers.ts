@@ -1,7 +1,7 @@
 import { homedir } from 'node:os'
 import { emptySavedRequest } from '../../shared/collection'
 import type { CommandHandlers, DraftCommand } from '../../shared/contract'
-import { fail, ok, type Result } from '../../shared/result'
+import { fail, ok } from '../../shared/result'
 import { effectiveAuth } from '../send-rules/auth-chain'
 import { authChainFor } from '../collections/handlers'
 import type { CollectionManager } from '../collections/manager'
