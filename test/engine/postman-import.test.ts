@@ -235,3 +235,40 @@ describe('Postman import: v2.0, environments and globals', () => {
     ])
   })
 })
+
+describe('Postman import: path variables that disagree', () => {
+  it('the first value is the variable; a different one later goes inline, and a {{ref}} value is used as is', async () => {
+    const item = (name: string, value: string) => ({
+      name,
+      request: {
+        method: 'GET',
+        url: {
+          raw: `${stub.url}/orders/:orderId/lines`,
+          variable: [{ key: 'orderId', value }],
+        },
+      },
+    })
+    const report = await importText(
+      JSON.stringify({
+        info: {
+          name: 'Paths',
+          schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json',
+        },
+        item: [item('First', 'A-1'), item('Second', 'B-2'), item('Third', '{{current}}')],
+        variable: [{ key: 'current', value: 'C-3' }],
+      }),
+    )
+    expect((await request('first.yaml')).url).toBe(`${stub.url}/orders/{{orderId}}/lines`)
+    expect((await request('second.yaml')).url).toBe(`${stub.url}/orders/B-2/lines`)
+    expect((await request('third.yaml')).url).toBe(`${stub.url}/orders/{{current}}/lines`)
+    expect(report.unmapped.join('\n')).toContain(
+      'Second: path variable :orderId is "B-2" here but "A-1" elsewhere; this request has its value in the URL',
+    )
+    await run()
+    expect(stub.seen.map((s) => s.url).sort()).toEqual([
+      '/orders/A-1/lines',
+      '/orders/B-2/lines',
+      '/orders/C-3/lines',
+    ])
+  })
+})
