@@ -148,8 +148,11 @@ export const importRunPayload = z
   })
   .strict()
 
+/** Postman and Insomnia export one file; Bruno a folder of files (`file` is then that folder). */
+export const EXPORT_FORMATS = ['postman', 'insomnia', 'bruno'] as const
+export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 export const exportCollectionPayload = z
-  .object({ dir, format: z.literal('postman'), file: z.string().max(4096).optional() })
+  .object({ dir, format: z.enum(EXPORT_FORMATS), file: z.string().max(4096).optional() })
   .strict()
 
 export const exportRequestPayload = z

@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../collections/atomic-write'
 import { readRequestFile, stemOf } from '../collections/loader'
 import type { CollectionManager } from '../collections/manager'
 import { absPath, safeRel } from '../collections/store'
+import { exportTo } from '../exporters/export-collection'
 import { exportPostman, postmanEnvironment } from '../exporters/postman'
 import { snippet } from '../exporters/snippets'
 import { fail, ok } from '../../shared/result'
@@ -29,10 +30,11 @@ export function importExportHandlers(
       collection: async (p) => {
         const loaded = manager.loaded(p.dir)
         if (!loaded.ok) return loaded
+        if (p.format !== 'postman') return exportTo(loaded.value, p.format, p.file)
         const { json, skipped } = await exportPostman(loaded.value)
         if (skipped.length > 0) json['_flightdeck_skipped'] = skipped
         const text = `${JSON.stringify(json, null, 2)}\n`
-        if (p.file === undefined) return ok({ text })
+        if (p.file === undefined) return ok({ text, skipped })
         const file = resolve(p.file)
         await writeFileAtomic(file, text)
         // Each environment beside it, as Postman exports them (`<name>.<env>.postman_environment.json`).
@@ -42,7 +44,7 @@ export function importExportHandlers(
             `${stem}.${env.id}.postman_environment.json`,
             `${JSON.stringify(postmanEnvironment(env), null, 2)}\n`,
           )
-        return ok({ text, file })
+        return ok({ text, file, skipped })
       },
       request: async (p) => {
         const loaded = manager.loaded(p.dir)

@@ -1,0 +1,300 @@
+import type { AuthSpec, EnvironmentInfo, SavedRequest, Variable } from '../../shared/collection'
+import type { KeyValue, RequestBody } from '../../shared/request'
+import type { Assertion, Extraction } from '../../shared/run-spec'
+import type { LoadedCollection } from '../collections/loader'
+import { readExportTree, type ExportFolder, type ExportRequest } from './export-tree'
+
+/**
+ * Export to a Bruno collection folder: `bruno.json`, `collection.bru`, a folder per folder with its
+ * `folder.bru`, a `.bru` per request, `environments/*.bru`. Extractions become `vars:post-response`, simple
+ * assertions `assert` lines, kept scripts their script blocks. Secret values go out as `vars:secret` names
+ * only. What Bruno cannot hold is listed in `skipped`. Files are returned by path; the caller writes them.
+ */
+
+const DYNAMIC: Record<string, string> = { $uuid: '$guid' }
+
+function t(s: string): string {
+  return s.replace(/\{\{\s*(\$[A-Za-z]+)\s*\}\}/g, (m, name: string) => {
+    const twin = DYNAMIC[name]
+    return twin ? `{{${twin}}}` : m
+  })
+}
+
+/** One `name: value` line (a value over several lines in a ''' fence, as Bruno writes it). */
+function pair(name: string, value: string, enabled = true): string {
+  const key = `${enabled ? '' : '~'}${/[:\s]/.test(name) ? JSON.stringify(name) : name}`
+  if (!value.includes('\n')) return `  ${key}: ${t(value)}`
+  return `  ${key}: '''\n${t(value)
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n')}\n  '''`
+}
+
+function block(name: string, lines: readonly string[]): string {
+  return `${name} {\n${lines.join('\n')}\n}\n`
+}
+
+function textBlock(name: string, text: string): string {
+  const body = t(text)
+    .split(/\r?\n/)
+    .map((l) => (l === '' ? '' : `  ${l}`))
+    .join('\n')
+  return `${name} {\n${body}\n}\n`
+}
+
+function kv(list: readonly KeyValue[]): string[] {
+  return list.map((p) => pair(p.name, p.value, p.enabled))
+}
+
+function authMode(a: AuthSpec): string {
+  return a.type === 'oauth2' ? 'oauth2' : a.type
+}
+
+function authBlock(a: AuthSpec): string | null {
+  switch (a.type) {
+    case 'basic':
+    case 'digest':
+      return block(`auth:${a.type}`, [pair('username', a.username), pair('password', a.password)])
+    case 'bearer':
+      return block('auth:bearer', [pair('token', a.token)])
+    case 'apikey':
+      return block('auth:apikey', [
+        pair('key', a.key),
+        pair('value', a.value),
+        pair('placement', a.in === 'query' ? 'queryparams' : 'header'),
+      ])
+    case 'oauth2':
+      return block('auth:oauth2', [
+        pair('grant_type', 'client_credentials'),
+        pair('access_token_url', a.tokenUrl),
+        pair('client_id', a.clientId),
+        pair('client_secret', a.clientSecret),
+        pair('scope', a.scope),
+      ])
+    default:
+      return null
+  }
+}
+
+function bodyMode(b: RequestBody): string {
+  switch (b.kind) {
+    case 'none':
+    case 'file':
+      return 'none'
+    case 'json':
+      return 'json'
+    case 'text':
+      return /xml/.test(b.contentType) ? 'xml' : 'text'
+    case 'form':
+      return 'formUrlEncoded'
+    case 'multipart':
+      return 'multipartForm'
+  }
+}
+
+function bodyBlock(b: RequestBody): string | null {
+  switch (b.kind) {
+    case 'json':
+      return textBlock('body:json', b.text)
+    case 'text':
+      return textBlock(/xml/.test(b.contentType) ? 'body:xml' : 'body:text', b.text)
+    case 'form':
+      return block('body:form-urlencoded', kv(b.fields))
+    case 'multipart':
+      return block(
+        'body:multipart-form',
+        b.parts.map((p) =>
+          p.kind === 'text'
+            ? pair(p.name, p.value, p.enabled)
+            : pair(
+                p.name,
+                `@file(${p.path})${p.contentType ? ` @contentType(${p.contentType})` : ''}`,
+                p.enabled,
+              ),
+        ),
+      )
+    default:
+      return null
+  }
+}
+
+/** `$.a.b[0]` -> `res.body.a.b[0]`; null for JSONPath Bruno's expressions cannot say (filters, wildcards). */
+function resBody(path: string): string | null {
+  if (!/^\$((\.[A-Za-z_$][\w$]*)|(\[\d+\])|(\[['"][^'"]+['"]\]))*$/.test(path)) return null
+  return `res.body${path.slice(1)}`
+}
+
+function extractLines(list: readonly Extraction[], where: string, skipped: string[]): string[] {
+  const out: string[] = []
+  for (const x of list) {
+    const expr =
+      x.from === 'json'
+        ? resBody(x.path)
+        : x.from === 'header'
+          ? `res.headers['${x.header.toLowerCase()}']`
+          : null
+    if (expr === null) skipped.push(`${where}: extraction "${x.name}" not exported (Bruno cannot say it)`)
+    else out.push(pair(x.name, expr))
+  }
+  return out
+}
+
+function assertLines(list: readonly Assertion[], where: string, skipped: string[]): string[] {
+  const out: string[] = []
+  for (const a of list) {
+    if (a.kind === 'status' && a.equals !== undefined) out.push(pair('res.status', `eq ${a.equals}`))
+    else if (a.kind === 'json' && resBody(a.path) !== null && (a.equals !== undefined || a.exists === true))
+      out.push(
+        pair(
+          resBody(a.path) ?? '',
+          a.equals !== undefined
+            ? `eq ${typeof a.equals === 'string' ? JSON.stringify(a.equals) : String(a.equals)}`
+            : 'isDefined',
+        ),
+      )
+    else if (a.kind === 'header' && (a.equals !== undefined || a.exists === true))
+      out.push(
+        pair(
+          `res.headers['${a.name.toLowerCase()}']`,
+          a.equals !== undefined ? `eq ${a.equals}` : 'isDefined',
+        ),
+      )
+    else skipped.push(`${where}: a ${a.kind} assertion not exported (Bruno's assert cannot say it)`)
+  }
+  return out
+}
+
+const METHOD_BLOCKS = new Set([
+  'get',
+  'post',
+  'put',
+  'delete',
+  'patch',
+  'options',
+  'head',
+  'connect',
+  'trace',
+])
+
+function requestFile(r: SavedRequest, seq: number, where: string, skipped: string[]): string | null {
+  if (r.kind !== 'http') {
+    skipped.push(`${where}: not exported (a ${r.kind} request; Bruno's .bru requests are HTTP)`)
+    return null
+  }
+  if (r.body.kind === 'file') skipped.push(`${where}: file body not exported (Bruno has no file body)`)
+  if (r.dependsOn?.length || r.retry || r.followJob || r.longPoll || r.waitForWebhook)
+    skipped.push(
+      `${where}: dependsOn, retry and what it does after its response not exported (Bruno has no such field)`,
+    )
+  const m = r.method.toLowerCase()
+  const parts: string[] = [
+    block('meta', [pair('name', r.name), pair('type', 'http'), pair('seq', String(seq))]),
+  ]
+  const methodLines = [pair('url', r.url), pair('body', bodyMode(r.body)), pair('auth', authMode(r.auth))]
+  parts.push(
+    METHOD_BLOCKS.has(m) ? block(m, methodLines) : block('http', [pair('method', r.method), ...methodLines]),
+  )
+  const query = (() => {
+    const q = r.url.indexOf('?')
+    if (q < 0) return [] as KeyValue[]
+    return (
+      r.url
+        .slice(q + 1)
+        .split('#')[0]
+        ?.split('&')
+        .filter((s) => s !== '')
+        .map((s) => {
+          const eq = s.indexOf('=')
+          return { name: eq < 0 ? s : s.slice(0, eq), value: eq < 0 ? '' : s.slice(eq + 1), enabled: true }
+        }) ?? []
+    )
+  })()
+  const allQuery = [...query, ...(r.disabledParams ?? [])]
+  if (allQuery.length > 0) parts.push(block('params:query', kv(allQuery)))
+  if (r.headers.length > 0) parts.push(block('headers', kv(r.headers)))
+  const a = authBlock(r.auth)
+  if (a) parts.push(a)
+  const b = bodyBlock(r.body)
+  if (b) parts.push(b)
+  const ex = extractLines(r.extract ?? [], where, skipped)
+  if (ex.length > 0) parts.push(block('vars:post-response', ex))
+  const as = assertLines(r.assertions ?? [], where, skipped)
+  if (as.length > 0) parts.push(block('assert', as))
+  if (r.scripts?.preRequest) parts.push(textBlock('script:pre-request', r.scripts.preRequest))
+  if (r.scripts?.test) parts.push(textBlock('tests', r.scripts.test))
+  if (r.description.trim() !== '') parts.push(textBlock('docs', r.description))
+  return parts.join('\n')
+}
+
+function settingsFile(
+  meta: string | null,
+  vars: readonly Variable[],
+  auth: AuthSpec,
+  where: string,
+  skipped: string[],
+): string {
+  const parts: string[] = []
+  if (meta !== null) parts.push(meta)
+  parts.push(block('auth', [pair('mode', authMode(auth))]))
+  const a = authBlock(auth)
+  if (a) parts.push(a)
+  const plain = vars.filter((v) => !v.secret)
+  if (plain.length > 0)
+    parts.push(
+      block(
+        'vars:pre-request',
+        plain.map((v) => pair(v.name, v.value)),
+      ),
+    )
+  const secret = vars.filter((v) => v.secret)
+  if (secret.length > 0)
+    skipped.push(
+      `${where}: secret variables ${secret.map((v) => v.name).join(', ')} not exported (Bruno keeps secrets in environments)`,
+    )
+  return parts.join('\n')
+}
+
+function environmentFile(e: EnvironmentInfo): string {
+  const plain = e.variables.filter((v) => !v.secret)
+  const secret = e.variables.filter((v) => v.secret)
+  const parts = [
+    block(
+      'vars',
+      plain.map((v) => pair(v.name, v.value)),
+    ),
+  ]
+  if (secret.length > 0) parts.push(`vars:secret [\n${secret.map((v) => `  ${v.name}`).join(',\n')}\n]\n`)
+  return parts.join('')
+}
+
+function lastSegment(path: string): string {
+  return path.split('/').pop() ?? path
+}
+
+export async function exportBruno(
+  loaded: LoadedCollection,
+): Promise<{ files: Map<string, string>; skipped: string[] }> {
+  const { root, skipped } = await readExportTree(loaded)
+  const files = new Map<string, string>()
+  files.set(
+    'bruno.json',
+    `${JSON.stringify({ version: '1', name: loaded.info.name, type: 'collection', ignore: ['node_modules', '.git'] }, null, 2)}\n`,
+  )
+  files.set('collection.bru', settingsFile(null, root.variables, root.auth, 'collection', skipped))
+  const walk = (f: ExportFolder, dir: string): void => {
+    f.children.forEach((c, i) => {
+      if (c.type === 'request') {
+        const text = requestFile((c as ExportRequest).request, i + 1, c.path, skipped)
+        if (text !== null) files.set(`${dir}${lastSegment(c.path).replace(/\.ya?ml$/, '')}.bru`, text)
+        return
+      }
+      const sub = `${dir}${lastSegment(c.path)}/`
+      const meta = block('meta', [pair('name', c.name), pair('seq', String(i + 1))])
+      files.set(`${sub}folder.bru`, settingsFile(meta, c.variables, c.auth, c.path, skipped))
+      walk(c, sub)
+    })
+  }
+  walk(root, '')
+  for (const e of loaded.info.environments) files.set(`environments/${e.id}.bru`, environmentFile(e))
+  return { files, skipped }
+}

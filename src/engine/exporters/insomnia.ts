@@ -1,0 +1,230 @@
+import { dump } from 'js-yaml'
+import type { AuthSpec, EnvironmentInfo, Variable } from '../../shared/collection'
+import type { KeyValue, RequestBody } from '../../shared/request'
+import type { Extraction } from '../../shared/run-spec'
+import type { LoadedCollection } from '../collections/loader'
+import { readExportTree, type ExportFolder, type ExportRequest } from './export-tree'
+
+/**
+ * Export to Insomnia v5 (the YAML Insomnia 10 and later imports): the folder tree under `collection:`, the
+ * collection's variables as the base environment and each environment as a sub-environment. `{{name}}`
+ * becomes `{{ _.name }}`; dynamic variables become Insomnia's tags. Secret values go out empty. What Insomnia
+ * cannot hold (extractions, assertions, scripts kept from another tool) is listed in `skipped`.
+ */
+
+type Json = Record<string, unknown>
+
+const DYNAMIC: Record<string, string> = {
+  $uuid: "{% uuid 'v4' %}",
+  $timestamp: "{% now 'unix', '' %}",
+  $isoTimestamp: "{% now 'iso-8601', '' %}",
+}
+
+type Tx = (s: string) => string
+
+/**
+ * `{{name}}` -> `{{ _.name }}`, `{{$uuid}}` -> `{% uuid 'v4' %}`; a variable another request extracts becomes
+ * Insomnia's response tag on that request (`chains`: variable name -> tag), so the chain survives the trip.
+ */
+export function insomniaText(s: string, chains: ReadonlyMap<string, string> = new Map()): string {
+  return s.replace(/\{\{\s*([$A-Za-z_][\w.-]*)\s*\}\}/g, (m, name: string) =>
+    name.startsWith('$') ? (DYNAMIC[name] ?? m) : (chains.get(name) ?? `{{ _.${name} }}`),
+  )
+}
+
+/** The response tag that reads what `x` extracts from request `reqId`; null when Insomnia cannot say it. */
+function chainTag(reqId: string, x: Extraction): string | null {
+  const b64 = (f: string): string => `b64::${Buffer.from(f, 'utf8').toString('base64')}::46b`
+  if (x.from === 'json') return `{% response 'body', '${reqId}', '${b64(x.path)}', 'always', 60 %}`
+  if (x.from === 'header') return `{% response 'header', '${reqId}', '${b64(x.header)}', 'always', 60 %}`
+  return null
+}
+
+/** A stable id from a path, in Insomnia's `prefix_hex` shape. */
+function idOf(prefix: string, key: string): string {
+  let h1 = 0x811c9dc5
+  let h2 = 0x01000193
+  for (let i = 0; i < key.length; i++) {
+    h1 = Math.imul(h1 ^ key.charCodeAt(i), 0x01000193) >>> 0
+    h2 = Math.imul(h2 ^ key.charCodeAt(i), 0x811c9dc5) >>> 0
+  }
+  return `${prefix}_${h1.toString(16).padStart(8, '0')}${h2.toString(16).padStart(8, '0')}`
+}
+
+function pairs(list: readonly KeyValue[], tx: Tx): Json[] {
+  return list.map((p) => ({
+    name: tx(p.name),
+    value: tx(p.value),
+    ...(p.enabled ? {} : { disabled: true }),
+  }))
+}
+
+function auth(a: AuthSpec, tx: Tx): Json | undefined {
+  switch (a.type) {
+    case 'inherit':
+      return undefined
+    case 'none':
+      return { type: 'none', disabled: false }
+    case 'basic':
+    case 'digest':
+      return { type: a.type, username: tx(a.username), password: tx(a.password) }
+    case 'bearer':
+      return { type: 'bearer', token: tx(a.token), prefix: '' }
+    case 'apikey':
+      return {
+        type: 'apikey',
+        key: tx(a.key),
+        value: tx(a.value),
+        addTo: a.in === 'query' ? 'queryParams' : 'header',
+      }
+    case 'oauth2':
+      return {
+        type: 'oauth2',
+        grantType: 'client_credentials',
+        accessTokenUrl: tx(a.tokenUrl),
+        clientId: tx(a.clientId),
+        clientSecret: tx(a.clientSecret),
+        scope: tx(a.scope),
+        credentialsInBody: a.clientAuth === 'body',
+      }
+  }
+}
+
+function body(b: RequestBody, tx: Tx): Json | undefined {
+  switch (b.kind) {
+    case 'none':
+      return undefined
+    case 'json':
+      return { mimeType: 'application/json', text: tx(b.text) }
+    case 'text':
+      return { mimeType: b.contentType, text: tx(b.text) }
+    case 'form':
+      return { mimeType: 'application/x-www-form-urlencoded', params: pairs(b.fields, tx) }
+    case 'multipart':
+      return {
+        mimeType: 'multipart/form-data',
+        params: b.parts.map((p) =>
+          p.kind === 'text'
+            ? {
+                name: tx(p.name),
+                value: tx(p.value),
+                ...(p.enabled ? {} : { disabled: true }),
+              }
+            : {
+                name: tx(p.name),
+                type: 'file',
+                fileName: p.path,
+                ...(p.enabled ? {} : { disabled: true }),
+              },
+        ),
+      }
+    case 'file':
+      return { mimeType: 'application/octet-stream', fileName: b.path }
+  }
+}
+
+function environmentData(vars: readonly Variable[], tx: Tx = (x) => insomniaText(x)): Json {
+  return Object.fromEntries(vars.map((v) => [v.name, v.secret ? '' : tx(v.value)]))
+}
+
+function requestItem(
+  node: ExportRequest,
+  sortKey: number,
+  skipped: string[],
+  tx: Tx,
+  inherited: AuthSpec,
+): Json | null {
+  const r = node.request
+  const left: string[] = []
+  if (r.assertions?.length) left.push('assertions')
+  if (r.extract?.some((x) => x.from === 'regex')) left.push('regex extractions')
+  if (r.scripts) left.push('scripts')
+  if (r.followJob || r.longPoll || r.waitForWebhook) left.push('what it does after its response')
+  if (left.length > 0)
+    skipped.push(`${node.path}: ${left.join(', ')} not exported (Insomnia has no such field)`)
+  const meta: Json = { id: idOf(r.kind === 'ws' ? 'ws-req' : 'req', node.path), sortKey }
+  if (r.description) meta['description'] = r.description
+  if (r.kind === 'ws')
+    return {
+      url: tx(r.url),
+      name: r.name,
+      meta,
+      headers: pairs(r.headers, tx),
+      ...auth0(r.auth.type === 'inherit' ? inherited : r.auth, tx),
+    }
+  if (r.kind !== 'http') {
+    skipped.push(`${node.path}: not exported (Insomnia has no ${r.kind} requests)`)
+    return null
+  }
+  const out: Json = { url: tx(r.url), name: r.name, meta, method: r.method }
+  const b = body(r.body, tx)
+  if (b) out['body'] = b
+  if (r.disabledParams?.length) out['parameters'] = pairs(r.disabledParams, tx)
+  if (r.headers.length > 0) out['headers'] = pairs(r.headers, tx)
+  Object.assign(out, auth0(r.auth.type === 'inherit' ? inherited : r.auth, tx))
+  return out
+}
+
+function auth0(a: AuthSpec, tx: Tx): Json {
+  const x = auth(a, tx)
+  return x ? { authentication: x } : {}
+}
+
+function folderItems(f: ExportFolder, skipped: string[], tx: Tx, inherited: AuthSpec): Json[] {
+  return f.children.flatMap((c, i): Json[] => {
+    if (c.type === 'request') {
+      const item = requestItem(c, (i + 1) * 100, skipped, tx, inherited)
+      return item ? [item] : []
+    }
+    const out: Json = { name: c.name, meta: { id: idOf('fld', c.path), sortKey: (i + 1) * 100 } }
+    // A folder's own texts keep plain variables: Insomnia reads a response tag per request, not per folder.
+    if (c.variables.length > 0) out['environment'] = environmentData(c.variables)
+    Object.assign(
+      out,
+      auth0(c.auth, (x) => insomniaText(x)),
+    )
+    // The collection's auth has no place in a v5 file: it goes to the requests that inherit it, through
+    // folders that inherit too; below a folder with auth of its own, Insomnia inherits as Flightdeck does.
+    out['children'] = folderItems(c, skipped, tx, c.auth.type === 'inherit' ? inherited : { type: 'inherit' })
+    return [out]
+  })
+}
+
+export async function exportInsomnia(loaded: LoadedCollection): Promise<{ text: string; skipped: string[] }> {
+  const { root, skipped } = await readExportTree(loaded)
+  const chains = new Map<string, string>()
+  const collect = (f: ExportFolder): void => {
+    for (const c of f.children) {
+      if (c.type === 'folder') collect(c)
+      else
+        for (const x of c.request.extract ?? []) {
+          const tag = chainTag(idOf('req', c.path), x)
+          if (tag !== null && !chains.has(x.name)) chains.set(x.name, tag)
+        }
+    }
+  }
+  collect(root)
+  const tx: Tx = (s) => insomniaText(s, chains)
+  const envs: EnvironmentInfo[] = loaded.info.environments
+  const doc: Json = {
+    type: 'collection.insomnia.rest/5.0',
+    name: loaded.info.name,
+    meta: { id: idOf('wrk', loaded.settings.id ?? loaded.info.dir) },
+    collection: folderItems(root, skipped, tx, root.auth),
+    environments: {
+      name: 'Base Environment',
+      meta: { id: idOf('env', 'base') },
+      data: environmentData(root.variables),
+      ...(envs.length > 0
+        ? {
+            subEnvironments: envs.map((e) => ({
+              name: e.name,
+              meta: { id: idOf('env', e.id) },
+              data: environmentData(e.variables),
+            })),
+          }
+        : {}),
+    },
+  }
+  return { text: dump(doc, { lineWidth: -1, noRefs: true }), skipped }
+}

@@ -1,0 +1,146 @@
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { load } from 'js-yaml'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { EngineService } from '../../src/engine/service'
+import { makeService } from './helpers'
+import {
+  fixturePath,
+  multipartFields,
+  runToEnd,
+  startStub,
+  type Arrived,
+  type Stub,
+} from './import-formats-helpers'
+
+/**
+ * Export to Insomnia v5 and to Bruno, so people can leave as easily as they come: a collection (the Bruno
+ * fixture, imported) is exported, the export imported again, and a run of each sends the same requests to a
+ * local stub (method, path and query, the headers that carry meaning, body or multipart parts).
+ */
+
+let stub: Stub
+let work: string
+let service: EngineService
+beforeAll(async () => {
+  stub = await startStub()
+})
+afterAll(async () => {
+  await stub.close()
+})
+beforeEach(() => {
+  work = mkdtempSync(join(tmpdir(), 'fd-export-'))
+  service = makeService({ configDir: join(work, 'config'), persistWorkspace: false, watchCollections: false })
+  stub.arrived.length = 0
+})
+afterEach(async () => {
+  await service.dispose()
+  rmSync(work, { recursive: true, force: true })
+})
+
+/** The Bruno fixture, pointed at the stub, imported into a collection `name`. */
+async function source(name: string): Promise<string> {
+  const src = join(work, 'bruno-src')
+  cpSync(fixturePath('bruno'), src, { recursive: true })
+  const walk = (d: string): void => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n)
+      if (statSync(p).isDirectory()) walk(p)
+      else writeFileSync(p, readFileSync(p, 'utf8').replaceAll('__STUB__', stub.url))
+    }
+  }
+  walk(src)
+  return importInto({ file: src }, name)
+}
+
+async function importInto(from: { file?: string; text?: string }, name: string): Promise<string> {
+  const dir = join(work, name)
+  const r = await service.invoke('import.run', { format: 'auto', ...from, into: dir })
+  if (!r.ok) throw new Error(r.error.message)
+  writeFileSync(join(dir, 'receipt.txt'), 'paid 12.50')
+  return dir
+}
+
+/** What a run of the collection sent, in order, reduced to what carries meaning. */
+async function sent(dir: string): Promise<unknown[]> {
+  stub.arrived.length = 0
+  await runToEnd(service, dir, '', 'local')
+  return stub.arrived.map((a: Arrived) => {
+    const type = String(a.headers['content-type'] ?? '')
+    return {
+      request: `${a.method} ${a.url}`,
+      authorization: a.headers['authorization'],
+      apiKey: a.headers['x-api-key'],
+      accept: a.headers['accept'],
+      type: type.replace(/; boundary=.*/, ''),
+      body: type.startsWith('multipart/') ? multipartFields(a) : a.body,
+    }
+  })
+}
+
+describe('export', () => {
+  it('Insomnia v5: the export imports back and a run sends the same requests; what it left out is listed', async () => {
+    const a = await source('a')
+    const before = await sent(a)
+    expect(before).toHaveLength(4)
+    const out = await service.invoke('export.collection', { dir: a, format: 'insomnia' })
+    if (!out.ok) throw new Error(out.error.message)
+    const doc = load(out.value.text) as Record<string, unknown>
+    expect(doc['type']).toBe('collection.insomnia.rest/5.0')
+    // The login's token reaches the next request as Insomnia's own response tag.
+    expect(JSON.stringify(doc)).toContain("{% response 'body', 'req_")
+    expect(out.value.skipped).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^auth\/log-in\.yaml: assertions, scripts not exported/),
+      ]),
+    )
+    const b = await importInto({ text: out.value.text }, 'b')
+    // The chain became dependsOn, which the runner may schedule later in the run: the same requests, the
+    // login still first.
+    const after = await sent(b)
+    const key = (x: unknown): string => JSON.stringify(x)
+    expect(after.map(key).sort()).toEqual(before.map(key).sort())
+    expect(after[0]).toEqual(before[0])
+  })
+
+  it('Bruno: the export is a folder that imports back, and a run sends the same requests', async () => {
+    const a = await source('a')
+    const before = await sent(a)
+    const folder = join(work, 'to-bruno')
+    const out = await service.invoke('export.collection', { dir: a, format: 'bruno', file: folder })
+    if (!out.ok) throw new Error(out.error.message)
+    expect(out.value.text.split('\n')).toEqual(
+      expect.arrayContaining(['bruno.json', 'collection.bru', 'auth/log-in.bru', 'environments/local.bru']),
+    )
+    expect(readFileSync(join(folder, 'auth', 'log-in.bru'), 'utf8')).toContain(
+      'vars:post-response {\n  token: res.body.token',
+    )
+    expect(readFileSync(join(folder, 'environments', 'local.bru'), 'utf8')).toContain(
+      'vars:secret [\n  password\n]',
+    )
+    const c = await importInto({ file: folder }, 'c')
+    expect(await sent(c)).toEqual(before)
+  })
+
+  it('Bruno: a folder that is not empty is refused and nothing is written', async () => {
+    const a = await source('a')
+    const folder = join(work, 'busy')
+    mkdirSync(folder)
+    writeFileSync(join(folder, 'notes.txt'), 'mine')
+    const out = await service.invoke('export.collection', { dir: a, format: 'bruno', file: folder })
+    expect(!out.ok && out.error.message).toContain('is not empty')
+    expect(readdirSync(folder)).toEqual(['notes.txt'])
+    expect(existsSync(join(folder, 'bruno.json'))).toBe(false)
+  })
+})
