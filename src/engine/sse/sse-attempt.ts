@@ -15,8 +15,8 @@ import type { ExchangeMarks } from '../http/timings'
 import type { StreamLog } from '../streams/stream-log'
 import { headerBlockBytes, headerValue, pairHeaders, parseSentHeaders } from '../http/http-headers'
 import type { StreamContext } from '../streams/stream-plumbing'
-import { ERROR_BODY_BYTES, ERROR_BODY_WAIT_MS, withBody } from '../streams/error-body'
 import { REDIRECT_STATUSES } from '../send-rules/redirect-policy'
+import { RefusalBody } from './sse-refusal'
 import { responsePolicy, type ReadMode } from './sse-response-policy'
 import { createStreamDecoder, type SseIdState, type StreamDecoder, type TextKind } from './stream-decoder'
 
@@ -98,13 +98,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
   /** A limit the decoder or the bomb guard hit: the attempt ends with this error and is not retried. */
   private fatal: EngineError | null = null
   /** A response that failed the connection (not 2xx): its error, and its body as it comes, bounded. */
-  private failing: {
-    error: AppError
-    chunks: Buffer[]
-    kept: number
-    total: number
-    timer: ReturnType<typeof setTimeout>
-  } | null = null
+  private failing: RefusalBody | null = null
 
   constructor(
     private readonly session: AttemptOwner,
@@ -258,8 +252,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
     )
     if (policy.kind === 'fail') {
       this.session.refusedWith(this, status)
-      const timer = setTimeout(() => this.failNow(false), ERROR_BODY_WAIT_MS)
-      this.failing = { error: policy.error, chunks: [], kept: 0, total: 0, timer }
+      this.failing = new RefusalBody(policy.error, () => this.failNow(false))
     } else {
       this.isEventStream = policy.eventStream
       this.decoder = this.makeDecoder(policy.mode)
@@ -310,16 +303,8 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
 
   /** Decoded body bytes: messages of a stream, or the failed response's detail. */
   private take(chunk: Buffer): void {
-    const failing = this.failing
-    if (failing) {
-      failing.total += chunk.length
-      if (failing.kept < ERROR_BODY_BYTES) {
-        const part = chunk.subarray(0, ERROR_BODY_BYTES - failing.kept)
-        failing.chunks.push(part)
-        failing.kept += part.length
-      }
-      // Enough to say what went wrong; the rest is not waited for.
-      if (failing.total > ERROR_BODY_BYTES) this.failNow(false)
+    if (this.failing) {
+      if (this.failing.add(chunk)) this.failNow(false)
       return
     }
     this.session.countBytes(0, chunk.length)
@@ -405,21 +390,20 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
   private failNow(complete: boolean): void {
     const failing = this.failing
     if (!failing || this.ended) return
-    const error = withBody(failing.error, Buffer.concat(failing.chunks), failing.total, complete)
-    this.end({ kind: 'fatal', error })
+    this.end({ kind: 'fatal', error: failing.errorWithBody(complete) })
     this.stopDecoding()
     if (!this.complete) this.abortFn?.(new EngineError('internal', 'Failed response read'))
   }
 
   private stopDecoding(): void {
-    if (this.failing) clearTimeout(this.failing.timer)
+    this.failing?.stop()
     this.inflater?.destroy()
   }
 
   private end(end: AttemptEnd): void {
     if (this.ended) return
     this.ended = true
-    if (this.failing) clearTimeout(this.failing.timer)
+    this.failing?.stop()
     this.session.attemptEnded(this, end)
   }
 }
