@@ -171,8 +171,15 @@ export interface ImportReport {
   requests: number
   folders: number
   environments: number
-  /** Everything that could not be mapped, one plain line each: never silently dropped. */
+  /**
+   * Everything that could not be mapped, one plain line each: never silently dropped. What needs attention
+   * comes first (`attention`), the long tail last, folded into one line per kind (`folded`).
+   */
   unmapped: string[]
+  /** The lines a person must act on: parts left out, scripts not run, auth not supported, credentials. */
+  attention?: string[]
+  /** The long tail (saved example responses, folder descriptions): how many of each, and the lines folded. */
+  folded?: { what: string; count: number; lines: string[] }[]
   /** For a pasted curl: the request file written. */
   path?: string
 }

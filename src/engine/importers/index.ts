@@ -17,6 +17,7 @@ import {
 } from '../collections/store'
 import { fileFailure } from '../collections/write-guard'
 import { openStage, StageCommitError, type Stage } from './import-staging'
+import { arrangeReport } from './report-order'
 import type { SecretStore } from '../secrets/secret-store'
 import { importCurl, looksLikeCurl } from './curl'
 import { importHar, isHar } from './har'
@@ -310,6 +311,12 @@ async function writeStaged(
   return ok(report)
 }
 
+/** The report with what matters first and the long tail folded (./report-order.ts). */
+function arranged(report: ImportReport): ImportReport {
+  const { attention, folded, unmapped } = arrangeReport(report.unmapped)
+  return { ...report, unmapped, attention, folded }
+}
+
 /** Take back what a failed import did: its stage, and the secret values it stored. */
 async function undo(ctx: WriteContext, stage: Stage | null): Promise<string | null> {
   if (ctx.secrets) for (const key of ctx.secretKeys) await ctx.secrets.set(key, null).catch(() => undefined)
@@ -355,7 +362,7 @@ export async function writePlan(
     }
     if (node?.type !== 'request') return ok({ ...report, requests: 0 })
     const r = await createRequest(dir, curlFolder ?? '', node.request)
-    return r.ok ? ok({ ...report, path: r.value }) : r
+    return r.ok ? ok(arranged({ ...report, path: r.value })) : r
   }
   const ctx: WriteContext = {
     dir: '',
@@ -375,7 +382,7 @@ export async function writePlan(
       return r
     }
     await stage.commit()
-    return r
+    return ok(arranged(r.value))
   } catch (e) {
     const leftover = await undo(ctx, stage)
     if (e instanceof ImportWriteError)

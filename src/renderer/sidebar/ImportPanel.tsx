@@ -107,41 +107,4 @@ export function ImportPanel({ onClose }: { onClose(): void }) {
   )
 }
 
-/** What the last import did, and everything it could not map. */
-export function ImportReportView() {
-  const report = useAppStore((s) => s.importReport)
-  const error = useAppStore((s) => s.importError)
-  const dismiss = useAppStore((s) => s.dismissImportReport)
-  if (!report && !error) return null
-  return (
-    <div className={`import-report${error ? ' failed' : ''}`} role="status" aria-label="Import report">
-      <div className="import-report-head">
-        <strong>{error ? 'Import failed' : `Imported ${report?.format}`}</strong>
-        <span className="spacer" />
-        <button type="button" className="icon-button" aria-label="Dismiss import report" onClick={dismiss}>
-          ×
-        </button>
-      </div>
-      {error ? <p>{error}</p> : null}
-      {report ? (
-        <>
-          <p className="small">
-            {report.requests} requests, {report.folders} folders, {report.environments} environments.
-          </p>
-          {report.unmapped.length > 0 ? (
-            <details open={report.unmapped.length <= 6}>
-              <summary className="small">Not mapped ({report.unmapped.length})</summary>
-              <ul className="small unmapped">
-                {report.unmapped.map((line, i) => (
-                  <li key={i}>{line}</li>
-                ))}
-              </ul>
-            </details>
-          ) : (
-            <p className="small muted">Everything was mapped.</p>
-          )}
-        </>
-      ) : null}
-    </div>
-  )
-}
+export { ImportReportView } from './ImportReport'
