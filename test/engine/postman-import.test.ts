@@ -254,7 +254,12 @@ describe('Postman import: path variables that disagree', () => {
           name: 'Paths',
           schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json',
         },
-        item: [item('First', 'A-1'), item('Second', 'B-2'), item('Third', '{{current}}')],
+        item: [
+          item('First', 'A-1'),
+          item('Second', 'B-2'),
+          item('Third', '{{current}}'),
+          { name: 'Bare', request: { method: 'GET', url: `${stub.url}/orders/:orderId/notes` } },
+        ],
         variable: [{ key: 'current', value: 'C-3' }],
       }),
     )
@@ -262,10 +267,14 @@ describe('Postman import: path variables that disagree', () => {
     expect((await request('second.yaml')).url).toBe(`${stub.url}/orders/B-2/lines`)
     expect((await request('third.yaml')).url).toBe(`${stub.url}/orders/{{current}}/lines`)
     expect(report.unmapped.join('\n')).toContain(
+      'Bare: path segment :orderId has no path variable value; sent as written',
+    )
+    expect(report.unmapped.join('\n')).toContain(
       'Second: path variable :orderId is "B-2" here but "A-1" elsewhere; this request has its value in the URL',
     )
     await run()
     expect(stub.seen.map((s) => s.url).sort()).toEqual([
+      '/orders/:orderId/notes',
       '/orders/A-1/lines',
       '/orders/B-2/lines',
       '/orders/C-3/lines',

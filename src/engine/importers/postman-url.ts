@@ -63,6 +63,7 @@ export function postmanUrl(v: unknown, text: Text, report: (line: string) => voi
   const out: PostmanUrl = { url: '', disabledParams: [], pathVariables: new Map() }
   if (typeof v === 'string') {
     out.url = text(v)
+    reportBareSegments(out.url, report)
     return out
   }
   if (!isObj(v)) return out
@@ -101,6 +102,15 @@ export function postmanUrl(v: unknown, text: Text, report: (line: string) => voi
       )
     }
   }
+  reportBareSegments(raw, report)
   out.url = raw
   return out
+}
+
+/** A `:name` segment Postman has no value for is sent as written, by Postman and by Flightdeck: say so. */
+function reportBareSegments(url: string, report: (line: string) => void): void {
+  const end = url.search(/[?#]/)
+  const path = end === -1 ? url : url.slice(0, end)
+  for (const m of path.matchAll(/\/:([A-Za-z_][\w-]*)/g))
+    report(`path segment :${m[1] ?? ''} has no path variable value; sent as written`)
 }
