@@ -1,9 +1,10 @@
 import { open } from 'node:fs/promises'
 import type { BodyLines, BodySearchResult, BodyView } from '../../shared/body-view'
 import { fail, ok, type Result } from '../../shared/result'
-import type { BodyStore, BodyWriter } from '../http/body-store'
+import type { BodyStore } from '../http/body-store'
+import { bodySourceOf } from '../workers/body-source-of'
 import { sharedPool, TaskFailed, WorkerDied, type WorkerPool } from '../workers/pool'
-import type { BodySource, BodyTaskBase } from '../workers/protocol'
+import type { BodyTaskBase } from '../workers/protocol'
 
 /**
  * Line views of stored bodies for the response viewer, on the engine's thread. The indexing, rendering and
@@ -105,22 +106,17 @@ export class BodyViews {
     try {
       try {
         // A temp file's path costs nothing to send; bytes only when the worker lacks them.
-        return await task(writer.onDisk ? { ...base, source: sourceOf(writer) } : base)
+        return await task(writer.onDisk ? { ...base, source: bodySourceOf(writer) } : base)
       } catch (e) {
         if (!(e instanceof TaskFailed && e.failure.kind === 'missing')) throw e
       }
-      return await task({ ...base, source: sourceOf(writer) })
+      return await task({ ...base, source: bodySourceOf(writer) })
     } catch (e) {
       const r = workerFailure(e, doing)
       if (e instanceof WorkerDied) this.broken.set(`${bodyId}:${view}`, r)
       return r
     }
   }
-}
-
-function sourceOf(writer: BodyWriter): BodySource {
-  const at = writer.location()
-  return 'path' in at ? { path: at.path, size: writer.size } : { bytes: at.bytes, size: writer.size }
 }
 
 /** The plain error for a body task whose worker died or failed. */

@@ -5,7 +5,9 @@ import type { BodyStore } from '../http/body-store'
 import { harTimings } from '../http/timings'
 import type { SessionRecord, SessionRecords } from '../sessions/session-records'
 import { VERSION } from '../version'
-import { redactHar } from './redact'
+import { bodySourceOf } from '../workers/body-source-of'
+import { sharedPool, type WorkerPool } from '../workers/pool'
+import type { BodySource } from '../workers/protocol'
 import type {
   HarContent,
   HarCookie,
@@ -39,8 +41,9 @@ export async function exportHar(
   bodies: BodyStore,
   sids: readonly string[],
   options: HarExportOptions,
+  pool: WorkerPool = sharedPool(),
 ): Promise<HarExportResult> {
-  const entries: HarEntry[] = []
+  const built: { entry: HarEntry; body: BodySource | null }[] = []
   const missing: string[] = []
   for (const sid of sids) {
     const r = records.get(sid)
@@ -48,22 +51,33 @@ export async function exportHar(
       missing.push(sid)
       continue
     }
-    entries.push(await entryOf(sid, r, bodies, options))
+    built.push(entryOf(sid, r, bodies, options))
   }
-  entries.sort((a, b) =>
-    a.startedDateTime < b.startedDateTime ? -1 : a.startedDateTime > b.startedDateTime ? 1 : 0,
+  built.sort((a, b) =>
+    a.entry.startedDateTime < b.entry.startedDateTime
+      ? -1
+      : a.entry.startedDateTime > b.entry.startedDateTime
+        ? 1
+        : 0,
   )
   const doc: HarDocument = {
     log: {
       version: '1.2',
       creator: { name: 'Flightdeck', version: VERSION },
       pages: [],
-      entries,
+      entries: built.map((b) => b.entry),
     },
   }
   const redacted = options.includeSecrets !== true
-  if (redacted) redactHar(doc, options.secretValues ?? [])
-  return { har: JSON.stringify(doc, null, 2), entries: entries.length, missing, redacted }
+  // Bodies are read, secrets redacted and the text written in the worker pool: an export of thousands of
+  // sessions with their bodies is hundreds of megabytes of strings.
+  const har = await pool.run('har.build', {
+    doc,
+    bodies: built.map((b) => b.body),
+    redact: redacted,
+    secretValues: redacted ? [...(options.secretValues ?? [])] : [],
+  })
+  return { har, entries: built.length, missing, redacted }
 }
 
 /** The HAR timings of a record: the engine's, or worked out from the phase events for a redirect hop. */
@@ -86,19 +100,21 @@ export function recordTimings(r: SessionRecord): HarTimings {
   )
 }
 
-async function entryOf(
+/** A record's entry, and where its response body is when it goes in (the worker reads it). */
+function entryOf(
   sid: string,
   r: SessionRecord,
   bodies: BodyStore,
   options: HarExportOptions,
-): Promise<HarEntry> {
+): { entry: HarEntry; body: BodySource | null } {
   const t = recordTimings(r)
   const term = r.terminal
+  const { response, body } = responseOf(r, bodies, options)
   const entry: HarEntry = {
     startedDateTime: new Date(r.queued.wall).toISOString(),
     time: t.time,
     request: harRequestOf(r),
-    response: await responseOf(r, bodies, options),
+    response,
     cache: {},
     timings: {
       blocked: t.blocked,
@@ -122,7 +138,7 @@ async function entryOf(
   if (!term) entry.comment = 'Still in flight when exported: timings up to the last event.'
   else if (term.type === 'error') entry.comment = `${term.code}: ${term.message}`
   else if (term.type === 'cancelled') entry.comment = 'Cancelled'
-  return entry
+  return { entry, body }
 }
 
 /** A record's request as HAR writes it (also what the code snippets are generated from). */
@@ -198,11 +214,12 @@ function interimComment(e: InformationalEvent): string {
   return `${e.count} informational (1xx) ${what} before this one (the last: ${last})`
 }
 
-async function responseOf(
+function responseOf(
   r: SessionRecord,
   bodies: BodyStore,
   options: HarExportOptions,
-): Promise<HarResponse> {
+): { response: HarResponse; body: BodySource | null } {
+  let body: BodySource | null = null
   const res = r.response
   const term = r.terminal
   const headers = res?.headers ?? []
@@ -216,22 +233,14 @@ async function responseOf(
     if (content.mimeType === 'x-unknown' && term.body.contentType) content.mimeType = term.body.contentType
     if (term.body.size > 0 && term.body.size <= options.maxBodyBytes) {
       const writer = bodies.get(term.body.id)
-      if (writer) {
-        const bytes = await writer.read(0, term.body.size)
-        const text = bytes.toString('utf8')
-        if (Buffer.byteLength(text) === bytes.length && !text.includes('\uFFFD')) content.text = text
-        else {
-          content.text = bytes.toString('base64')
-          content.encoding = 'base64'
-        }
-      }
+      if (writer?.ended) body = bodySourceOf(writer)
     } else if (term.body.size > options.maxBodyBytes) {
       content.comment = `Body of ${term.body.size} bytes left out (over ${options.maxBodyBytes})`
     }
   } else if (term?.type === 'redirect') {
     bodySize = 0
   }
-  return {
+  const response: HarResponse = {
     status: res?.status ?? (term?.type === 'redirect' ? term.status : 0),
     statusText: res?.statusText ?? '',
     httpVersion: res ? (res.httpVersion.startsWith('2') ? 'HTTP/2' : `HTTP/${res.httpVersion}`) : '',
@@ -246,6 +255,7 @@ async function responseOf(
     bodySize,
     ...(r.informational ? { comment: interimComment(r.informational) } : {}),
   }
+  return { response, body }
 }
 
 function nameValues(headers: HeaderList): HarNameValue[] {

@@ -8,6 +8,7 @@ import type { SessionRecords } from '../sessions/session-records'
 import { DEFAULT_EXPORT_BODY_BYTES, exportHar, harRequestOf } from './har-export'
 import { snippet } from './snippets'
 import { HarFormatError, importHar } from './har-import'
+import { WorkerDied } from '../workers/pool'
 
 type Cmd = 'har.export' | 'har.import' | 'session.request' | 'session.snippet'
 type Handlers = { [K in Cmd]: (payload: CommandRequest<K>) => Promise<Result<CommandResponses[K]>> }
@@ -28,14 +29,30 @@ const ENGINE_HEADERS = new Set(['host', 'content-length', 'connection', 'transfe
 export function createHarHandlers(deps: HarHandlerDeps): Handlers {
   let imported = 0
   return {
-    'har.export': async (p) =>
-      ok(
-        await exportHar(deps.records, deps.bodies, p.sids, {
-          maxBodyBytes: p.maxBodyBytes ?? DEFAULT_EXPORT_BODY_BYTES,
-          includeSecrets: p.includeSecrets === true,
-          secretValues: deps.secretValues?.() ?? [],
-        }),
-      ),
+    'har.export': async (p) => {
+      try {
+        return ok(
+          await exportHar(deps.records, deps.bodies, p.sids, {
+            maxBodyBytes: p.maxBodyBytes ?? DEFAULT_EXPORT_BODY_BYTES,
+            includeSecrets: p.includeSecrets === true,
+            secretValues: deps.secretValues?.() ?? [],
+          }),
+        )
+      } catch (e) {
+        if (!(e instanceof WorkerDied)) throw e
+        const why =
+          e.reason === 'memory'
+            ? `ran out of memory in its worker (limit ${e.limitMb} MB)`
+            : e.reason === 'timeout'
+              ? `took longer than ${Math.round(e.timeoutMs / 1000)} s in its worker and was stopped`
+              : 'stopped its worker'
+        return fail(
+          'too_large',
+          `Building the HAR ${why}; export fewer sessions or a smaller body limit`,
+          e.message,
+        )
+      }
+    },
     'har.import': async (p) => {
       try {
         const r = importHar(p.text, {

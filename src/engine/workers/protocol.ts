@@ -5,6 +5,7 @@
 import type { BodyLines, BodySearchResult, BodyView } from '../../shared/body-view'
 import type { ImportFormat } from '../../shared/collection-schemas'
 import type { Result } from '../../shared/result'
+import type { HarDocument } from '../har/har-types'
 import type { ImportPlan } from '../importers/plan'
 
 /** Where a worker reads a stored body from: its temp file, or (a body kept in memory) a copy of its bytes. */
@@ -31,6 +32,14 @@ export interface Tasks {
   'snippet.convert': {
     input: { har: unknown; target: string; client: string; indent?: string }
     output: string | null
+  }
+  /**
+   * A HAR document as text: `bodies[i]` (when not null) is read into entry i's response content (UTF-8 text, else
+   * base64), then secrets are redacted when asked.
+   */
+  'har.build': {
+    input: { doc: HarDocument; bodies: (BodySource | null)[]; redact: boolean; secretValues: string[] }
+    output: string
   }
   /** The worker's memory in use (heap plus off-heap buffers), after a full collection when asked. */
   'worker.memory': { input: { collect: boolean }; output: number }

@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads'
 import { bodyForget, bodyLines, bodySearch } from './body-tasks'
+import { buildHar } from './har-tasks'
 import { importPlan } from './import-tasks'
 import { convertSnippet } from './snippet-tasks'
 import type { TaskInput, TaskKind, TaskOutput, TaskReply, TaskRequest } from './protocol'
@@ -16,6 +17,7 @@ const handlers: Handlers = {
   'body.forget': bodyForget,
   'import.plan': importPlan,
   'snippet.convert': convertSnippet,
+  'har.build': buildHar,
   'worker.memory': workerMemory,
 }
 
