@@ -2,7 +2,7 @@ import { useState, type DragEvent, type ReactNode } from 'react'
 import type { CollectionInfo, FolderNode, RequestNode } from '../../shared/collection'
 import { FolderSettingsDialog } from '../environments/FolderSettingsDialog'
 import { useAppStore } from '../store/store-context'
-import { downloadText } from './download'
+import { ExportDialog } from './ExportDialog'
 import { countRequests, filterTree } from './tree-filter'
 
 /** One open collection: its folders and requests, with create, rename, duplicate, move (drag) and delete. */
@@ -38,7 +38,7 @@ export function CollectionTree({ collection }: TreeProps) {
   const activeDir = useAppStore((s) => s.activeDir)
   const setActiveDir = useAppStore((s) => s.setActiveDir)
   const closeCollection = useAppStore((s) => s.closeCollection)
-  const exportCollection = useAppStore((s) => s.exportCollection)
+  const [exporting, setExporting] = useState(false)
   // A big collection opens with its folders closed, so thousands of rows are not drawn at once.
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() =>
     collection.requestCount > BIG_COLLECTION ? folderPaths(collection.root) : new Set(),
@@ -90,14 +90,10 @@ export function CollectionTree({ collection }: TreeProps) {
         <button
           type="button"
           className="icon-button row-action"
-          aria-label={`Export ${collection.name} as a Postman collection`}
-          title="Export as Postman v2.1 (secrets are left out)"
-          onClick={() =>
-            void exportCollection(collection.dir).then((text) => {
-              if (text !== null)
-                downloadText(`${collection.name.replace(/[^\w.-]+/g, '_')}.postman_collection.json`, text)
-            })
-          }
+          aria-label={`Export ${collection.name}`}
+          title="Export to Postman, Insomnia or Bruno (secrets are left out)"
+          aria-expanded={exporting}
+          onClick={() => setExporting((x) => !x)}
         >
           ⇪
         </button>
@@ -111,6 +107,7 @@ export function CollectionTree({ collection }: TreeProps) {
           ×
         </button>
       </DropTarget>
+      {exporting ? <ExportDialog collection={collection} onClose={() => setExporting(false)} /> : null}
       {collection.problems.length > 0 ? (
         <ul className="problems" aria-label={`Problems in ${collection.name}`}>
           {collection.problems.map((p) => (

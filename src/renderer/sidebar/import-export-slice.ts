@@ -1,6 +1,6 @@
 import { toRequestSpec } from '../composer/composer-draft'
 import type { StateCreator } from 'zustand/vanilla'
-import type { ImportFormat, ImportReport, SnippetTarget } from '../../shared/collection-schemas'
+import type { ExportFormat, ImportFormat, ImportReport, SnippetTarget } from '../../shared/collection-schemas'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
 import { selectActiveDraft } from '../tabs/active-draft'
@@ -13,8 +13,23 @@ export interface ImportExportSlice {
   /** `source` is pasted text, or a path when `isPath`. `into` is a collection folder (open or new). */
   runImport(source: string, isPath: boolean, format: ImportFormat, into: string): Promise<boolean>
   dismissImportReport(): void
-  exportCollection(dir: string): Promise<string | null>
+  /**
+   * Export a collection; `file` is where to write it (a Bruno export is a folder and needs one). What the
+   * export left out stays in `exportResult` for the export dialog to list.
+   */
+  exportCollection(dir: string, format?: ExportFormat, file?: string): Promise<string | null>
+  exportResult: ExportResult | null
+  exportError: string | null
+  dismissExport(): void
   snippetFor(target: SnippetTarget): Promise<{ text: string } | { error: string }>
+}
+
+/** The last export: what was written, and each file or part it did not carry over, with why. */
+export interface ExportResult {
+  dir: string
+  format: ExportFormat
+  file?: string
+  skipped: string[]
 }
 
 export function createImportExportSlice(
@@ -24,6 +39,8 @@ export function createImportExportSlice(
     importReport: null,
     importError: null,
     importing: false,
+    exportResult: null,
+    exportError: null,
 
     runImport: async (source, isPath, format, into) => {
       set({ importing: true, importError: null, importReport: null })
@@ -42,14 +59,23 @@ export function createImportExportSlice(
 
     dismissImportReport: () => set({ importReport: null, importError: null }),
 
-    exportCollection: async (dir) => {
-      const res = await client.invoke('export.collection', { dir, format: 'postman' })
+    exportCollection: async (dir, format = 'postman', file) => {
+      set({ exportResult: null, exportError: null })
+      const res = await client.invoke(
+        'export.collection',
+        file === undefined ? { dir, format } : { dir, format, file },
+      )
       if (!res.ok) {
-        set({ collectionError: res.error.message })
+        set({ exportError: res.error.message })
         return null
       }
+      const result: ExportResult = { dir, format, skipped: res.value.skipped ?? [] }
+      if (res.value.file !== undefined) result.file = res.value.file
+      set({ exportResult: result })
       return res.value.text
     },
+
+    dismissExport: () => set({ exportResult: null, exportError: null }),
 
     snippetFor: async (target) => {
       // The composer's request as it stands, saved or not, with its collection's variables and inherited auth.
