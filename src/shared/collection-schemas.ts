@@ -5,9 +5,6 @@ import {
   savedRequestInputSchema,
   variableSchema,
   type CollectionInfo,
-  type SavedRequest,
-  type ScopedVariable,
-  type Variable,
 } from './collection'
 import { MAX_SEND_COUNT } from './constants'
 import { requestSpecSchema } from './request'
