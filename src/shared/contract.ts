@@ -158,7 +158,13 @@ const collectionCommands = {
   'import.run': [collection.importRunPayload, reply<ImportReport>()],
   'export.collection': [
     collection.exportCollectionPayload,
-    reply<{ text: string; file?: string; skipped?: string[] }>(),
+    reply<{
+      text: string
+      file?: string
+      skipped?: string[]
+      /** Postman: each environment as a Postman environment file's text (secrets empty). */
+      environments?: { id: string; name: string; text: string }[]
+    }>(),
   ],
   'export.request': [collection.exportRequestPayload, reply<{ text: string }>()],
 } as const satisfies CommandGroup

@@ -34,17 +34,19 @@ export function importExportHandlers(
         const { json, skipped } = await exportPostman(loaded.value)
         if (skipped.length > 0) json['_flightdeck_skipped'] = skipped
         const text = `${JSON.stringify(json, null, 2)}\n`
-        if (p.file === undefined) return ok({ text, skipped })
+        const environments = loaded.value.info.environments.slice(0, 200).map((env) => ({
+          id: env.id,
+          name: env.name,
+          text: `${JSON.stringify(postmanEnvironment(env), null, 2)}\n`,
+        }))
+        if (p.file === undefined) return ok({ text, skipped, environments })
         const file = resolve(p.file)
         await writeFileAtomic(file, text)
         // Each environment beside it, as Postman exports them (`<name>.<env>.postman_environment.json`).
         const stem = file.replace(/(\.postman_collection)?\.json$/i, '')
-        for (const env of loaded.value.info.environments.slice(0, 200))
-          await writeFileAtomic(
-            `${stem}.${env.id}.postman_environment.json`,
-            `${JSON.stringify(postmanEnvironment(env), null, 2)}\n`,
-          )
-        return ok({ text, file, skipped })
+        for (const env of environments)
+          await writeFileAtomic(`${stem}.${env.id}.postman_environment.json`, env.text)
+        return ok({ text, file, skipped, environments })
       },
       request: async (p) => {
         const loaded = manager.loaded(p.dir)

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import type { CollectionInfo } from '../../shared/collection'
 import type { ExportFormat } from '../../shared/collection-schemas'
-import { useAppStore } from '../store/store-context'
+import { useAppStore, useAppStoreApi } from '../store/store-context'
 import { downloadText } from './download'
 
 /**
@@ -21,9 +21,14 @@ function fileName(name: string, format: ExportFormat): string {
   return format === 'insomnia' ? `${stem}.insomnia.yaml` : `${stem}.postman_collection.json`
 }
 
+function environmentFileName(name: string, env: string): string {
+  return `${name.replace(/[^\w.-]+/g, '_')}.${env.replace(/[^\w.-]+/g, '_')}.postman_environment.json`
+}
+
 export function ExportDialog({ collection, onClose }: { collection: CollectionInfo; onClose(): void }) {
   const exportCollection = useAppStore((s) => s.exportCollection)
   const result = useAppStore((s) => s.exportResult)
+  const store = useAppStoreApi()
   const error = useAppStore((s) => s.exportError)
   const dismiss = useAppStore((s) => s.dismissExport)
   const [format, setFormat] = useState<ExportFormat>('postman')
@@ -45,6 +50,10 @@ export function ExportDialog({ collection, onClose }: { collection: CollectionIn
         text,
         format === 'insomnia' ? 'application/yaml' : 'application/json',
       )
+    // Postman keeps environments in files of their own: each comes down beside the collection.
+    if (text !== null && format === 'postman')
+      for (const env of store.getState().exportResult?.environments ?? [])
+        downloadText(environmentFileName(collection.name, env.id), env.text, 'application/json')
   }
   const close = (): void => {
     dismiss()
@@ -109,6 +118,15 @@ export function ExportDialog({ collection, onClose }: { collection: CollectionIn
             ) : null}
             .
           </p>
+          {mine.environments && mine.environments.length > 0 ? (
+            <p aria-label="Environments exported">
+              With{' '}
+              {mine.environments.length === 1
+                ? 'its environment'
+                : `its ${mine.environments.length} environments`}{' '}
+              as Postman environment files: {mine.environments.map((e) => e.name).join(', ')}.
+            </p>
+          ) : null}
           {mine.skipped.length > 0 ? (
             <>
               <p className="warning">

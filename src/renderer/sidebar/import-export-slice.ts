@@ -30,6 +30,8 @@ export interface ExportResult {
   format: ExportFormat
   file?: string
   skipped: string[]
+  /** Postman: the collection's environments as Postman environment files (downloaded beside it). */
+  environments?: { id: string; name: string; text: string }[]
 }
 
 export function createImportExportSlice(
@@ -71,6 +73,8 @@ export function createImportExportSlice(
       }
       const result: ExportResult = { dir, format, skipped: res.value.skipped ?? [] }
       if (res.value.file !== undefined) result.file = res.value.file
+      if (res.value.environments && res.value.environments.length > 0)
+        result.environments = res.value.environments
       set({ exportResult: result })
       return res.value.text
     },
