@@ -7,7 +7,12 @@ import type { ComposerDraft, ComposerOptions } from '../composer/composer-draft'
 import type { RunDraftActions } from '../composer/run-draft'
 import type { ClockSync } from '../timeline/engine-clock'
 import type { TimelineState } from '../timeline/apply-batch'
-import type { StreamsSlice } from '../streams/streams-slice'
+import type { StreamLanesSlice } from '../streams/stream-lanes-slice'
+import type { StreamOpenSlice } from '../streams/stream-open-slice'
+import type { MessageLogSlice } from '../streams/message-log-slice'
+import type { MessageDataSlice } from '../streams/message-data-slice'
+import type { WsSendSlice } from '../streams/ws-send-slice'
+import type { AssembleSlice } from '../streams/assemble-slice'
 import type { CollectionsSlice } from '../sidebar/collections-slice'
 import type { TabsSlice } from '../tabs/tabs-slice'
 import type { TabFilesSlice } from '../tabs/tab-files-slice'
@@ -145,7 +150,12 @@ export type AppState = ComposerSlice &
   SelectionSlice &
   BodySlice &
   HostSlice &
-  StreamsSlice &
+  StreamLanesSlice &
+  StreamOpenSlice &
+  MessageLogSlice &
+  MessageDataSlice &
+  WsSendSlice &
+  AssembleSlice &
   TimelineViewSlice &
   ViewerSlice &
   HarSlice &

@@ -6,7 +6,12 @@ import { createComposerSlice } from './composer-slice'
 import { createHostSlice } from './host-slice'
 import { createSelectionSlice, followRedirectSelection } from './selection-slice'
 import { createTimelineSlice } from './timeline-slice'
-import { createStreamsSlice } from '../streams/streams-slice'
+import { createStreamLanesSlice } from '../streams/stream-lanes-slice'
+import { createStreamOpenSlice } from '../streams/stream-open-slice'
+import { createMessageLogSlice } from '../streams/message-log-slice'
+import { createMessageDataSlice } from '../streams/message-data-slice'
+import { createWsSendSlice } from '../streams/ws-send-slice'
+import { createAssembleSlice } from '../streams/assemble-slice'
 import { createCollectionsSlice, type EnvMemory } from '../sidebar/collections-slice'
 import { createTabsSlice } from '../tabs/tabs-slice'
 import { createTabFilesSlice } from '../tabs/tab-files-slice'
@@ -40,7 +45,12 @@ export function createAppStore(client: ApiClient, options: AppStoreOptions = {})
     ...createSelectionSlice()(...a),
     ...createBodySlice(client)(...a),
     ...createHostSlice(client, localNow)(...a),
-    ...createStreamsSlice(client)(...a),
+    ...createStreamLanesSlice()(...a),
+    ...createStreamOpenSlice(client)(...a),
+    ...createMessageLogSlice(client)(...a),
+    ...createMessageDataSlice(client)(...a),
+    ...createWsSendSlice(client)(...a),
+    ...createAssembleSlice(client)(...a),
     ...createCollectionsSlice(client, options.envMemory ?? null)(...a),
     ...createTabsSlice(client)(...a),
     ...createTabFilesSlice(client)(...a),

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react'
 import { formatMs } from '../../shared/format'
 import { useAppStore } from '../store/store-context'
 import { ASSEMBLE_PRESETS, assembleStats, parseFieldPath } from './assemble'
-import { DEFAULT_ASSEMBLE_PATH } from './streams-slice'
+import { DEFAULT_ASSEMBLE_PATH } from './assemble-slice'
 
 const PUMP_EVERY_MS = 100
 

@@ -4,7 +4,7 @@ import { closeCodeText } from '../../shared/streams'
 import { useAppStore } from '../store/store-context'
 import { downloadParts, windowLabel, windowText } from './message-data'
 import { base64ToBytes, entryType, hexDump, prettyJson } from './message-format'
-import { MESSAGE_VIEW_BYTES } from './streams-slice'
+import { MESSAGE_VIEW_BYTES } from './message-data-slice'
 
 const HEX_BYTES = 4096
 

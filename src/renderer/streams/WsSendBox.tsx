@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react'
 import { closeCodeText } from '../../shared/streams'
 import { useAppStore } from '../store/store-context'
 import { fromRequestMessages } from './saved-messages'
-import type { WsSendKind } from './streams-slice'
+import type { WsSendKind } from './ws-send-slice'
 
 const KINDS: { id: WsSendKind; label: string; placeholder: string }[] = [
   { id: 'text', label: 'Text', placeholder: 'A text message — Ctrl+Enter sends' },

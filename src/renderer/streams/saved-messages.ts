@@ -1,5 +1,5 @@
 import type { SavedMessage as CollectionMessage } from '../../shared/collection'
-import type { WsSendKind } from './streams-slice'
+import type { WsSendKind } from './ws-send-slice'
 
 /**
  * Saved WebSocket messages. A WebSocket request saved in a collection keeps them in its own YAML file
