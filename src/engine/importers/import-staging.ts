@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
+import { syncDir } from '../collections/atomic-write'
 import { ENVIRONMENTS_DIR } from '../collections/collection-file-format'
 
 /**
@@ -81,6 +82,7 @@ async function openBeside(dir: string, dirExisted: boolean): Promise<Stage> {
         if (dirExisted && (await isEmptyDir(dir))) await rmdir(dir)
         await rename(root, dir)
         committed = true
+        await syncDir(parent)
       } catch (e) {
         if (dirExisted) await mkdir(dir, { recursive: true }).catch(() => undefined)
         throw new StageCommitError(basename(dir), e)
@@ -134,6 +136,8 @@ async function openInside(dir: string): Promise<Stage> {
         for (const m of moved.reverse()) await rename(m.to, m.from).catch(() => undefined)
         throw e
       }
+      await syncDir(dir)
+      await syncDir(join(dir, ENVIRONMENTS_DIR))
       await rm(root, { recursive: true, force: true }).catch(() => undefined)
     },
     async abort() {

@@ -15,6 +15,7 @@ import {
   saveFolderSettings,
   slugify,
 } from '../collections/store'
+import { deferDurability } from '../collections/atomic-write'
 import { fileFailure } from '../collections/write-guard'
 import { openStage, StageCommitError, type Stage } from './import-staging'
 import { arrangeReport } from './report-order'
@@ -373,14 +374,18 @@ export async function writePlan(
     secretKeys: [],
   }
   let stage: Stage | null = null
+  let durability: ReturnType<typeof deferDurability> | null = null
   try {
     stage = await openStage(dir)
     ctx.dir = stage.root
+    // Files in the stage are made durable together just before it moves into place, not one by one.
+    durability = deferDurability(stage.root)
     const r = await writeStaged(ctx, stage, plan, format, dir, existing, curlFolder)
     if (!r.ok) {
       await undo(ctx, stage)
       return r
     }
+    await durability.flush()
     await stage.commit()
     return ok(arranged(r.value))
   } catch (e) {
@@ -398,6 +403,8 @@ export async function writePlan(
     const failure = errnoFailure(e)
     if (failure) return fail('file', stoppedMessage(dir, failure, leftover))
     throw e
+  } finally {
+    durability?.end()
   }
 }
 
