@@ -1,6 +1,7 @@
 import { benchBody } from './body.bench'
 import { benchCollections } from './collections.bench'
 import { benchHttp } from './http.bench'
+import { benchImport } from './import.bench'
 import { benchLoopDelay } from './loop-delay.bench'
 import { benchUi } from './ui.bench'
 import { RESULTS_FILE, recordResults } from './results'
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     ['sse', benchSse],
     ['ws', benchWs],
     ['collections', benchCollections],
+    ['import', benchImport],
     ['ui', benchUi],
     ['soak', benchSoak],
     ['runner', benchRunner],
