@@ -5,8 +5,11 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BodyViews } from '../../src/engine/body-view/body-views'
+import { BodyStore } from '../../src/engine/http/body-store'
 import { runImport } from '../../src/engine/importers/index'
-import { configureSharedPool, type WorkerPool } from '../../src/engine/workers/pool'
+import { planInWorker } from '../../src/engine/importers/plan-in-worker'
+import { configureSharedPool, WorkerPool } from '../../src/engine/workers/pool'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { done, makeService, send, spec } from './helpers'
 
@@ -23,6 +26,32 @@ function bigArray(): Buffer {
   body[BIG - 2] = 0x30
   body[BIG - 1] = 0x5d
   return body
+}
+
+/**
+ * Seven levels of 50 properties, each naming the next level: 20 KB of text, a tree of 50^6 schemas once its
+ * references are followed, which OpenAPI validation walks for hours.
+ */
+function multiplyingSpec(): unknown {
+  const schemas: Record<string, unknown> = { L6: { type: 'string' } }
+  for (let level = 5; level >= 0; level--) {
+    const properties: Record<string, unknown> = {}
+    for (let p = 0; p < 50; p++) properties[`p${p}`] = { $ref: `#/components/schemas/L${level + 1}` }
+    schemas[`L${level}`] = { type: 'object', properties }
+  }
+  return {
+    openapi: '3.0.3',
+    info: { title: 'Laughs', version: '1' },
+    paths: {
+      '/x': {
+        post: {
+          requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/L0' } } } },
+          responses: { '200': { description: 'ok' } },
+        },
+      },
+    },
+    components: { schemas },
+  }
 }
 
 let fixture: Fixture
@@ -119,27 +148,7 @@ describe('the worker pool', () => {
   }, 120_000)
 
   it('an OpenAPI spec whose $refs multiply is stopped at its time limit with a plain error; the engine keeps serving requests meanwhile', async () => {
-    // Seven levels of 50 properties, each naming the next level: 20 KB of text, a tree of 50^6 schemas once its
-    // references are followed, which validation walks for hours.
-    const schemas: Record<string, unknown> = { L6: { type: 'string' } }
-    for (let level = 5; level >= 0; level--) {
-      const properties: Record<string, unknown> = {}
-      for (let p = 0; p < 50; p++) properties[`p${p}`] = { $ref: `#/components/schemas/L${level + 1}` }
-      schemas[`L${level}`] = { type: 'object', properties }
-    }
-    const laughs = {
-      openapi: '3.0.3',
-      info: { title: 'Laughs', version: '1' },
-      paths: {
-        '/x': {
-          post: {
-            requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/L0' } } } },
-            responses: { '200': { description: 'ok' } },
-          },
-        },
-      },
-      components: { schemas },
-    }
+    const laughs = multiplyingSpec()
     const service = makeService({ persistWorkspace: false, watchCollections: false })
     const into = await mkdtemp(join(tmpdir(), 'fd-worker-import-'))
     const delay = monitorEventLoopDelay({ resolution: 5 })
@@ -173,7 +182,12 @@ describe('the worker pool', () => {
       expect(delay.max / 1e6).toBeLessThan(1000)
       // And the next import works, in a fresh worker.
       const ok = await runImport(
-        { text: JSON.stringify({ ...laughs, components: { schemas: { L0: { type: 'string' } } } }) },
+        {
+          text: JSON.stringify({
+            ...(laughs as object),
+            components: { schemas: { L0: { type: 'string' } } },
+          }),
+        },
         'auto',
         join(into, 'api'),
         null,
@@ -185,4 +199,30 @@ describe('the worker pool', () => {
       await service.dispose()
     }
   }, 120_000)
+
+  it('a task held behind one that runs over its time limit runs again on a fresh worker and answers', async () => {
+    const own = new WorkerPool({ size: 1, taskTimeoutMs: 3000 })
+    const store = new BodyStore({ memoryLimit: 1024 * 1024 })
+    const views = new BodyViews(store, own)
+    try {
+      const w = store.create('application/json')
+      w.write(Buffer.from('{"a":[1,2]}'))
+      w.endInMemory()
+      // One worker: the body's lines wait behind the import in it.
+      const importing = planInWorker({ text: JSON.stringify(multiplyingSpec()) }, 'auto', own).then(
+        () => 'imported',
+        (e: unknown) => (e instanceof Error ? e.message : String(e)),
+      )
+      // By now the worker is deep in the validation's walk, not answering anything else.
+      await new Promise((resolve) => setTimeout(resolve, 1500))
+      const lines = await views.lines(w.id, 'pretty', 0, 10)
+      expect(lines.ok && lines.value.lines).toEqual(['{', '  "a": [', '    1,', '    2', '  ]', '}'])
+      expect(await importing).toBe(
+        'Importing this text took longer than 3 s in its worker and was stopped; nothing was written',
+      )
+      expect(own.workersStarted).toBe(2)
+    } finally {
+      await own.close()
+    }
+  }, 60_000)
 })
