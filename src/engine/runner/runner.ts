@@ -264,7 +264,7 @@ function scriptsNotRun(which: string, result: StepResult, options: RunOptions): 
     message: `${which} scripts not run: they are kept in the request file, untranslated${
       allowed
         ? ' (allowed for this run)'
-        : '; run with --allow-untranslated-scripts to pass on the other checks'
+        : '; allow untranslated scripts for the run (--allow-untranslated-scripts) to pass on the other checks'
     }`,
     checksPassed: result.passed,
     allowed,

@@ -123,6 +123,14 @@ function RunConfigForm() {
         <input type="checkbox" checked={c.bail} onChange={(e) => set({ bail: e.target.checked })} />
         Stop at the first failure
       </label>
+      <label title="Requests imported with scripts Flightdeck did not translate fail, since their checks were not made; with this they pass on their other checks (the result still says the scripts were not run)">
+        <input
+          type="checkbox"
+          checked={c.allowUntranslatedScripts === true}
+          onChange={(e) => set({ allowUntranslatedScripts: e.target.checked })}
+        />
+        Pass requests whose imported scripts were not run
+      </label>
       <div className="run-actions">
         <button type="submit" className="primary-button" disabled={starting}>
           {starting ? 'Starting…' : 'Start run'}

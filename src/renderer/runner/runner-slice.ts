@@ -32,6 +32,8 @@ export interface RunConfig {
   ratePerSecond: number
   dataFile: string
   bail: boolean
+  /** Requests with imported scripts Flightdeck did not translate pass on their other checks. */
+  allowUntranslatedScripts?: boolean
 }
 
 /** Pass/fail of one request of the run (all iterations so far), with the first few failure messages. */
@@ -120,6 +122,7 @@ export function runPayload(c: RunConfig) {
     ...(c.pacing === 'rate' ? { ratePerSecond: c.ratePerSecond } : {}),
     ...(c.dataFile.trim() !== '' ? { dataFile: c.dataFile.trim() } : {}),
     ...(c.bail ? { bail: true } : {}),
+    ...(c.allowUntranslatedScripts ? { allowUntranslatedScripts: true } : {}),
   }
 }
 

@@ -1,0 +1,71 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { engineClient, until } from './engine-client'
+import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import { createEngineService, type EngineService } from '../../src/engine/service'
+import { startVendorStub, type VendorStub } from '../fixtures/vendor-stub'
+
+/**
+ * The app's runner on a request imported with scripts Flightdeck did not translate: the request fails with
+ * the reason shown, and the run form's "Pass requests whose imported scripts were not run" lets it pass.
+ * Real engine, real server.
+ */
+
+let stub: VendorStub
+let service: EngineService
+let store: AppStore
+let dir: string
+const s = () => store.getState()
+
+beforeAll(async () => {
+  stub = await startVendorStub()
+  dir = mkdtempSync(join(tmpdir(), 'fd-runner-scripts-'))
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(
+    join(dir, 'collection.yaml'),
+    `flightdeck: 1\nname: Imported\nvariables:\n  base: ${stub.url}\n`,
+  )
+  writeFileSync(
+    join(dir, 'pay.yaml'),
+    `name: Pay\nmethod: POST\nurl: "{{base}}/payments"\nscripts:\n  preRequest: |\n    pm.environment.set("t", Date.now());\n`,
+  )
+  service = createEngineService({
+    host: 'test',
+    persistWorkspace: false,
+    watchCollections: false,
+    flushEveryMs: 5,
+    configDir: mkdtempSync(join(tmpdir(), 'fd-runner-scripts-config-')),
+  })
+  store = createAppStore(engineClient(service), { localNow: () => 0 })
+  s().connect()
+  const opened = await service.invoke('collection.open', { dir })
+  if (!opened.ok) throw new Error(opened.error.message)
+})
+afterAll(async () => {
+  await service.dispose()
+  await stub.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+async function runOnce(allow: boolean) {
+  s().openRunner(dir, '', 'Imported')
+  s().setRunConfig({ concurrency: 1, iterations: 1, allowUntranslatedScripts: allow })
+  await s().startRun()
+  expect(s().runError).toBeNull()
+  await until(() => s().run?.finished !== null && s().run?.finished !== undefined, 15_000)
+  return s().run
+}
+
+describe('runner: untranslated imported scripts', () => {
+  it('fail the request with the reason, unless the run form allows them', async () => {
+    const strict = await runOnce(false)
+    expect(strict).toMatchObject({ passed: 0, failed: 1 })
+    expect(strict?.requests[0]?.messages).toEqual([
+      'pre-request scripts not run: they are kept in the request file, untranslated; allow untranslated scripts for the run (--allow-untranslated-scripts) to pass on the other checks',
+    ])
+    const allowed = await runOnce(true)
+    expect(allowed).toMatchObject({ passed: 1, failed: 0 })
+  })
+})
