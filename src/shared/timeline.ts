@@ -83,6 +83,8 @@ export interface RequestSentEvent extends Base {
   headers: HeaderList
   headersBytes: number
   bodyBytes: number
+  /** What the engine changed in the request as given, in plain words (a multipart Content-Type without boundary). */
+  note?: string
 }
 
 export interface ResponseHeadersEvent extends Base {

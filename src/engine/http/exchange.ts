@@ -11,7 +11,7 @@ import { connectionPhases, timingOf } from './connector'
 import { headerBlockBytes, pairHeaders, parseSentHeaders } from './http-headers'
 import { InformationalResponses } from './informational'
 import { EngineError, classifyError } from './errors'
-import { prepareBody, prepareBodySync, type PreparedBody } from './request-body'
+import { prepareBody, prepareBodySync, wireHeaders, type PreparedBody } from './request-body'
 import { harTimings, type ExchangeMarks } from './timings'
 import { ResponseBody } from './response-body'
 
@@ -87,6 +87,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     remotePort: number
   } | null = null
   private sentHeaders: HeaderList = []
+  private sentNote: string | undefined
   private sentHeadersBytes = 0
   private sentBodyBytes = 0
   private status = 0
@@ -152,14 +153,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (this.state !== 'preparing') return
     this.state = 'active'
     const { url, method, options } = this.init
-    const headers: string[] = []
-    let hasContentType = false
-    for (const [k, v] of this.init.headers) {
-      if (k.toLowerCase() === 'content-type') hasContentType = true
-      headers.push(k, v)
-    }
-    if (!hasContentType && prepared.contentType && prepared.body !== null)
-      headers.push('content-type', prepared.contentType)
+    const { headers, note } = wireHeaders(this.init.headers, prepared)
+    this.sentNote = note
     if (prepared.length !== null && prepared.body !== null) {
       this.sentBodyBytes = prepared.length
       // A stream of known length (a file) goes out with Content-Length rather than chunked.
@@ -263,6 +258,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
       headers: this.sentHeaders,
       headersBytes: this.sentHeadersBytes,
       bodyBytes: this.sentBodyBytes,
+      ...(this.sentNote !== undefined ? { note: this.sentNote } : {}),
     })
   }
 

@@ -89,3 +89,31 @@ export async function prepareBody(spec: RequestBody): Promise<PreparedBody> {
       return { body: null, contentType: null, length: 0 }
   }
 }
+
+/**
+ * The headers as they go on the wire: the given ones, then the body's Content-Type when none was given. A
+ * multipart body is only readable with the boundary the engine chose, so a hand-set `multipart/...` without
+ * one (Insomnia saves `multipart/form-data` so) is replaced by the body's own, and `note` says so.
+ */
+export function wireHeaders(
+  given: Iterable<readonly [string, string]>,
+  prepared: PreparedBody,
+): { headers: string[]; note: string | undefined } {
+  const headers: string[] = []
+  let note: string | undefined
+  let hasContentType = false
+  const own = prepared.contentType
+  for (const [k, v] of given) {
+    if (k.toLowerCase() === 'content-type') {
+      hasContentType = true
+      if (own?.startsWith('multipart/') && /^\s*multipart\//i.test(v) && !/boundary=/i.test(v)) {
+        headers.push(k, own)
+        note = `Content-Type "${v.slice(0, 100)}" has no boundary: sent with the body's own, "${own}"`
+        continue
+      }
+    }
+    headers.push(k, v)
+  }
+  if (!hasContentType && own && prepared.body !== null) headers.push('content-type', own)
+  return { headers, note }
+}

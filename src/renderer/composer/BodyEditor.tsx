@@ -10,6 +10,7 @@ import { useActiveDraft } from '../tabs/use-active-draft'
 
 import { KeyValueTable } from './KeyValueTable'
 import { MultipartTable } from './MultipartTable'
+import { multipartHeaderWarning } from './multipart-warning'
 
 const KINDS: { kind: BodyKind; label: string }[] = [
   { kind: 'none', label: 'None' },
@@ -159,8 +160,18 @@ function FormBody() {
 
 function MultipartBody() {
   const parts = useActiveDraft((d) => d.multipart)
+  const warning = useActiveDraft((d) => multipartHeaderWarning(d.headers))
   const setMultipartParts = useAppStore((s) => s.setMultipartParts)
-  return <MultipartTable parts={parts} onChange={setMultipartParts} />
+  return (
+    <>
+      {warning !== null ? (
+        <p className="field-warning" role="note">
+          ⚠ {warning}
+        </p>
+      ) : null}
+      <MultipartTable parts={parts} onChange={setMultipartParts} />
+    </>
+  )
 }
 
 function FileBody() {

@@ -15,6 +15,11 @@ export function HeadersPanel({ row }: { row: SessionRow }) {
         <p className="muted small">No response yet.</p>
       )}
       <h3 className="section-title">Request headers</h3>
+      {row.sent?.note !== undefined ? (
+        <p className="field-warning" role="note">
+          {row.sent.note}
+        </p>
+      ) : null}
       {row.sent ? (
         <HeaderTable label="Request headers" headers={row.sent.headers} />
       ) : (
