@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { useModalDialog } from '../hooks/use-modal-dialog'
 import type { CollectionInfo, Variable } from '../../shared/collection'
 import { useAppStore } from '../store/store-context'
+import { newEnvironmentId } from './environment-id'
 import { VariablesTable, validVariables } from './VariablesTable'
 
 /**
@@ -19,16 +20,6 @@ interface Props {
 
 const NEW_ENV = 'new-env'
 const GLOBAL = 'global'
-
-function slug(name: string): string {
-  return (
-    name
-      .toLowerCase()
-      .replace(/[^a-z0-9._-]+/g, '-')
-      .replace(/^[-.]+|[-.]+$/g, '')
-      .slice(0, 60) || 'env'
-  )
-}
 
 export function VariablesDialog({ collection, initialScope, onClose }: Props) {
   const saveEnvironment = useAppStore((s) => s.saveEnvironment)
@@ -73,7 +64,8 @@ export function VariablesDialog({ collection, initialScope, onClose }: Props) {
     else if (scope === GLOBAL) ok = await saveGlobals(clean)
     else {
       const name = envName.trim() || 'New environment'
-      const id = scope === NEW_ENV ? slug(name) : scope.slice(4)
+      const taken = collection.environments.map((e) => e.id)
+      const id = scope === NEW_ENV ? newEnvironmentId(name, taken) : scope.slice(4)
       ok = await saveEnvironment(collection.dir, id, name, clean)
       if (ok && scope === NEW_ENV) setEnvironment(collection.dir, id)
     }
