@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,6 +12,7 @@ import { runImport } from '../../src/engine/importers/index'
 import { MemorySecretStore } from '../../src/engine/secrets/secret-store'
 
 const samples = fileURLToPath(new URL('../fixtures/samples/', import.meta.url))
+const POSTMAN_V21 = 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json'
 
 let base: string
 beforeEach(() => {
@@ -142,5 +144,42 @@ describe('an import that fails part-way leaves nothing', () => {
     if (!again.ok) throw new Error(again.error.message)
     expect(readdirSync(base).sort()).toEqual(['fresh', 'mine'])
     expect((await loadCollection(fresh)).info.requestCount).toBe(again.value.requests)
+  })
+
+  it('a real write refused by the system (a file over ulimit -f, EFBIG) at the 20th request: nothing left, the request named', () => {
+    // A Postman collection of 30 requests; the 20th has a 400 KB body, over the child's 256 KB file size limit.
+    const items = Array.from({ length: 30 }, (_, i) => ({
+      name: `Request ${String(i).padStart(2, '0')}`,
+      request: {
+        method: 'POST',
+        header: [],
+        body: { mode: 'raw', raw: i === 19 ? 'x'.repeat(400 * 1024) : `{"n": ${i}}` },
+        url: { raw: `http://127.0.0.1:9/r/${i}` },
+      },
+    }))
+    const file = join(base, 'big-body.postman_collection.json')
+    writeFileSync(file, JSON.stringify({ info: { name: 'Big body', schema: POSTMAN_V21 }, item: items }))
+    const into = join(base, 'big-body')
+    const child = fileURLToPath(new URL('./import-atomic-child.ts', import.meta.url))
+    // SIGXFSZ ignored, so the write fails with EFBIG instead of killing the process.
+    const run = spawnSync(
+      'bash',
+      [
+        '-c',
+        `trap '' XFSZ; ulimit -f 256; exec "${process.execPath}" --import tsx "${child}" "${file}" "${into}"`,
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    )
+    expect(run.status, run.stderr).toBe(0)
+    const r = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as {
+      ok: boolean
+      error?: { message: string }
+    }
+    expect(r.ok).toBe(false)
+    expect(r.error?.message).toBe(
+      `The import stopped part-way (could not write request "Request 19": EFBIG). Nothing was imported: ${into} is as it was (the files written so far were removed)`,
+    )
+    expect(existsSync(into)).toBe(false)
+    expect(readdirSync(base)).toEqual(['big-body.postman_collection.json'])
   })
 })

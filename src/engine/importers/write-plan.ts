@@ -30,13 +30,17 @@ import { arrangeReport } from './report-order'
 
 /** A write failed at the filesystem part-way through an import: stop there and say why. */
 class ImportWriteError extends Error {
-  constructor(readonly result: Result<never>) {
+  constructor(
+    readonly result: Result<never>,
+    /** What was being written (`request "Create user"`), when the failure names only its folder. */
+    readonly what?: string,
+  ) {
     super('import write failed')
   }
 }
 
-function stopOnFileError(r: Result<unknown>): void {
-  if (!r.ok && r.error.code === 'file') throw new ImportWriteError(r as Result<never>)
+function stopOnFileError(r: Result<unknown>, what?: string): void {
+  if (!r.ok && r.error.code === 'file') throw new ImportWriteError(r as Result<never>, what)
 }
 
 interface WriteContext {
@@ -84,7 +88,7 @@ async function writeChildren(
   for (const node of children) {
     if (node.type === 'request') {
       const r = await createRequest(ctx.dir, folder, withDependencies(ctx, node))
-      stopOnFileError(r)
+      stopOnFileError(r, `request "${node.request.name}"`)
       if (r.ok) {
         order.push(basename(r.value).replace(/\.yaml$/, ''))
         if (node.ref !== undefined) ctx.refs.set(node.ref, r.value)
@@ -93,7 +97,7 @@ async function writeChildren(
     }
     const f = node.folder
     const made = await createFolder(ctx.dir, folder, f.name)
-    stopOnFileError(made)
+    stopOnFileError(made, `folder "${f.name}"`)
     if (!made.ok) continue
     order.push(basename(made.value))
     if (depth < 32) await writeChildren(ctx, made.value, f.children, depth + 1)
@@ -267,8 +271,12 @@ export async function writePlan(
     return ok(arranged(r.value))
   } catch (e) {
     const leftover = await undo(ctx, stage)
-    if (e instanceof ImportWriteError)
-      return fail('file', stoppedMessage(dir, e.result.ok ? '' : e.result.error.message, leftover))
+    if (e instanceof ImportWriteError) {
+      const reason = e.result.ok ? '' : e.result.error.message
+      const named =
+        e.what === undefined ? reason : reason.replace(/^Could not save [^:]*:/, `could not write ${e.what}:`)
+      return fail('file', stoppedMessage(dir, named, leftover))
+    }
     if (e instanceof StageCommitError) {
       const code = (e.cause as NodeJS.ErrnoException | null)?.code
       const detail = e.cause instanceof Error ? e.cause.message : String(e.cause)
