@@ -2,7 +2,6 @@ import { readdir, readFile, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { AuthSpec, SavedRequest, Variable } from '../../shared/collection'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
-import type { Assertion, Extraction } from '../../shared/run-spec'
 import {
   blockMap,
   BruParseError,
@@ -13,6 +12,7 @@ import {
   type BruBlock,
   type BruPair,
 } from './bru-lang'
+import { assertionsOf, extractionsOf } from './bruno-runtime'
 import { emptyPlan, ImportError, method, request, varName, type ImportPlan, type PlanNode } from './plan'
 
 /**
@@ -156,77 +156,6 @@ function bodyOf(b: Blocks, mode: string | undefined, u: string[], where: string)
   }
 }
 
-/** `res.body.a.b` / `res.body.items[0].id` -> `$.a.b`; `res.headers['x-id']` / `res.headers.x` -> a header. */
-function responsePath(expr: string): { json: string } | { header: string } | null {
-  const e = expr.trim()
-  const body = /^res\.body((?:\.[A-Za-z_$][\w$]*|\[\d+\]|\[['"][^'"]+['"]\])*)$/.exec(e)
-  if (body) return { json: `$${body[1] ?? ''}` }
-  const header = /^res\.headers(?:\.([\w-]+)|\[['"]([^'"]+)['"]\])$/.exec(e)
-  if (header) return { header: header[1] ?? header[2] ?? '' }
-  return null
-}
-
-function extractions(b: Blocks, u: string[], where: string): Extraction[] {
-  const out: Extraction[] = []
-  for (const p of pairsOf(b, 'vars:post-response')) {
-    if (!p.enabled) continue
-    const name = varName(p.name)
-    const path = responsePath(p.value)
-    if (!name || !path) {
-      u.push(
-        `${where}: post-response variable "${p.name}: ${p.value.slice(0, 60)}" not mapped (only res.body… and res.headers…)`,
-      )
-      continue
-    }
-    out.push(
-      'json' in path
-        ? { name, from: 'json', path: path.json }
-        : { name, from: 'header', header: path.header },
-    )
-  }
-  return out
-}
-
-function scalar(v: string): string | number | boolean | null {
-  const t = v.trim()
-  if (t === 'true' || t === 'false') return t === 'true'
-  if (t === 'null') return null
-  if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t)
-  return t.replace(/^(['"])(.*)\1$/, '$2')
-}
-
-function assertions(b: Blocks, u: string[], where: string): Assertion[] {
-  const out: Assertion[] = []
-  for (const p of pairsOf(b, 'assert')) {
-    if (!p.enabled) continue
-    const [op, ...rest] = p.value.trim().split(/\s+/)
-    const arg = rest.join(' ')
-    if (p.name === 'res.status' && op === 'eq' && /^\d{3}$/.test(arg)) {
-      out.push({ kind: 'status', equals: Number(arg) })
-      continue
-    }
-    const path = responsePath(p.name)
-    if (path && 'json' in path && (op === 'eq' || op === 'isDefined')) {
-      out.push(
-        op === 'eq'
-          ? { kind: 'json', path: path.json, equals: scalar(arg) }
-          : { kind: 'json', path: path.json, exists: true },
-      )
-      continue
-    }
-    if (path && 'header' in path && (op === 'eq' || op === 'isDefined')) {
-      out.push(
-        op === 'eq'
-          ? { kind: 'header', name: path.header, equals: arg }
-          : { kind: 'header', name: path.header, exists: true },
-      )
-      continue
-    }
-    u.push(`${where}: assertion "${p.name}: ${p.value.slice(0, 60)}" not mapped; kept in the scripts block`)
-  }
-  return out
-}
-
 const METHODS = ['get', 'post', 'put', 'delete', 'patch', 'options', 'head', 'connect', 'trace']
 
 function requestOf(b: Blocks, fileName: string, u: string[], where: string): SavedRequest | null {
@@ -245,8 +174,8 @@ function requestOf(b: Blocks, fileName: string, u: string[], where: string): Sav
       `/${p.value || `{{${p.name}}}`}`,
     )
   const disabled = kv(pairsOf(b, 'params:query').filter((p) => !p.enabled))
-  const assertionsList = assertions(b, u, where)
-  const extract = extractions(b, u, where)
+  const assertionsList = assertionsOf(pairsOf(b, 'assert'), u, where)
+  const extract = extractionsOf(pairsOf(b, 'vars:post-response'), u, where)
   const pre = textOf(b, 'script:pre-request')?.trim()
   const post = [textOf(b, 'script:post-response')?.trim(), textOf(b, 'tests')?.trim()]
     .filter((s) => s)

@@ -15,6 +15,7 @@ import { importInsomnia, isInsomniaExport } from './insomnia'
 import { importInsomniaV5, isInsomniaV5 } from './insomnia-v5'
 import { importOpenApi, isOpenApi } from './openapi'
 import { planInWorker } from './plan-in-worker'
+import { importOpenCollection, isOpenCollection } from './opencollection'
 import { importYaak, isYaakExport } from './yaak'
 import { countPlan, emptyPlan, ImportError, isObj, type ImportPlan } from './plan'
 import { writePlan } from './write-plan'
@@ -64,6 +65,7 @@ export function detectFormat(data: unknown): KnownFormat | null {
   if (isHoppscotchCollection(data)) return 'hoppscotch'
   if (isHoppscotchEnvironment(data)) return 'hoppscotch-env'
   if (isYaakExport(data)) return 'yaak'
+  if (isOpenCollection(data)) return 'bruno'
   if (isOpenApi(data)) return 'openapi'
   if (isHar(data)) return 'har'
   return null
@@ -112,6 +114,8 @@ export async function planImport(
       return { format: detected, plan: importHoppscotchEnvironment(data) }
     case 'yaak':
       return { format: detected, plan: importYaak(data) }
+    case 'bruno':
+      return { format: detected, plan: importOpenCollection(data) }
     case 'openapi':
       return { format: detected, plan: await importOpenApi(data) }
     case 'har':

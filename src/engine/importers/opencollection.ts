@@ -1,0 +1,345 @@
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { CORE_SCHEMA, load } from 'js-yaml'
+import type { AuthSpec, SavedRequest, Variable } from '../../shared/collection'
+import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
+import type { BruPair } from './bru-lang'
+import { assertionsOf, extractionsOf } from './bruno-runtime'
+import {
+  arr,
+  emptyPlan,
+  ImportError,
+  isObj,
+  method,
+  request,
+  str,
+  varName,
+  type ImportPlan,
+  type PlanNode,
+} from './plan'
+
+/**
+ * OpenCollection YAML (Bruno's newer format): one bundled file (`opencollection: 1.0.0`, `info`, `items`,
+ * `environments`) or a folder (`opencollection.yml` at its root, a `.yml` per request, `folder.yml` per
+ * folder, `environments/*.yml`). A request is `info` (name, type, seq) and `http` (method, url, params,
+ * headers, body, auth), with `runtime` scripts and assertions and `docs`. The folder walk is bounded.
+ */
+
+type Obj = Record<string, unknown>
+const MAX_DEPTH = 32
+const MAX_FILES = 10_000
+const MAX_FILE_BYTES = 8 * 1024 * 1024
+
+export function isOpenCollection(data: unknown): boolean {
+  return isObj(data) && data['opencollection'] !== undefined && isObj(data['info'])
+}
+
+/** The collection folder for a path: a folder with `opencollection.yml`, or that file's folder; else null. */
+export async function openCollectionFolderOf(path: string): Promise<string | null> {
+  const has = (d: string): Promise<boolean> =>
+    stat(join(d, 'opencollection.yml')).then(
+      (s) => s.isFile(),
+      () => false,
+    )
+  const st = await stat(path).catch(() => null)
+  if (st?.isDirectory()) return (await has(path)) ? path : null
+  return basename(path) === 'opencollection.yml' && (await has(dirname(path))) ? dirname(path) : null
+}
+
+const list = (v: unknown): Obj[] => arr(v).filter(isObj)
+
+function pairs(v: unknown): KeyValue[] {
+  return list(v).map((p) => ({
+    name: str(p['name']),
+    value: str(p['value']),
+    enabled: p['disabled'] !== true && p['enabled'] !== false,
+  }))
+}
+
+function bruPairs(v: unknown): BruPair[] {
+  return pairs(v).map((p) => ({ name: p.name, value: p.value, enabled: p.enabled }))
+}
+
+function auth(v: unknown, u: string[], where: string): AuthSpec {
+  if (v === undefined || v === 'inherit') return { type: 'inherit' }
+  if (!isObj(v)) return v === 'none' ? { type: 'none' } : { type: 'inherit' }
+  const f = (k: string): string => str(v[k])
+  switch (str(v['type'], 'inherit')) {
+    case 'inherit':
+      return { type: 'inherit' }
+    case 'none':
+      return { type: 'none' }
+    case 'bearer':
+      return { type: 'bearer', token: f('token') }
+    case 'basic':
+      return { type: 'basic', username: f('username'), password: f('password') }
+    case 'digest':
+      return { type: 'digest', username: f('username'), password: f('password') }
+    case 'apikey':
+      return {
+        type: 'apikey',
+        key: f('key'),
+        value: f('value'),
+        in: /query/i.test(f('placement')) ? 'query' : 'header',
+      }
+    default:
+      u.push(`${where}: auth "${f('type')}" is not supported; auth left to inherit`)
+      return { type: 'inherit' }
+  }
+}
+
+function body(v: unknown, u: string[], where: string): RequestBody {
+  if (!isObj(v)) return { kind: 'none' }
+  const data = v['data']
+  const text = typeof data === 'string' ? data : ''
+  switch (str(v['type'], 'none')) {
+    case 'none':
+      return { kind: 'none' }
+    case 'json':
+      return { kind: 'json', text }
+    case 'text':
+      return { kind: 'text', text, contentType: 'text/plain' }
+    case 'xml':
+      return { kind: 'text', text, contentType: 'application/xml' }
+    case 'sparql':
+      return { kind: 'text', text, contentType: 'application/sparql-query' }
+    case 'form-urlencoded':
+      return { kind: 'form', fields: pairs(data) }
+    case 'multipart-form': {
+      const parts: MultipartPart[] = list(data).map((p) => {
+        const enabled = p['disabled'] !== true
+        if (p['type'] !== 'file')
+          return { kind: 'text', name: str(p['name']), value: str(p['value']), enabled }
+        const files = Array.isArray(p['value']) ? p['value'].map((x) => str(x)) : [str(p['value'])]
+        if (files.length > 1)
+          u.push(`${where}: part "${str(p['name'])}" sends several files; the first is kept`)
+        return { kind: 'file', name: str(p['name']), path: files[0] || 'file', enabled }
+      })
+      return { kind: 'multipart', parts }
+    }
+    case 'graphql': {
+      const g = isObj(data) ? data : {}
+      let variables: unknown = {}
+      try {
+        variables = str(g['variables']).trim() ? (JSON.parse(str(g['variables'])) as unknown) : {}
+      } catch {
+        u.push(`${where}: GraphQL variables are not JSON; sent as empty`)
+      }
+      return { kind: 'json', text: JSON.stringify({ query: str(g['query']), variables }, null, 2) }
+    }
+    default:
+      u.push(`${where}: body "${str(v['type'])}" is not supported; left out`)
+      return { kind: 'none' }
+  }
+}
+
+/** Assertions as `{ expression, operator, value }` (runtime) or `{ name, value }` (older files). */
+function assertPairs(item: Obj): BruPair[] {
+  const runtime = isObj(item['runtime']) ? item['runtime'] : {}
+  const fromRuntime = list(runtime['assertions']).map((a) => ({
+    name: str(a['expression'], str(a['name'])),
+    value: a['operator'] !== undefined ? `${str(a['operator'])} ${str(a['value'])}`.trim() : str(a['value']),
+    enabled: a['disabled'] !== true && a['enabled'] !== false,
+  }))
+  return [...fromRuntime, ...bruPairs(item['assert'])]
+}
+
+function requestOf(item: Obj, u: string[], where: string): SavedRequest | null {
+  const info = isObj(item['info']) ? item['info'] : {}
+  const http = isObj(item['http']) ? item['http'] : null
+  if (!http) {
+    u.push(`${where}: a ${str(info['type'], 'request')} item with no http block; left out`)
+    return null
+  }
+  let url = str(http['url'])
+  const params = list(http['params'])
+  const disabled: KeyValue[] = []
+  for (const p of params) {
+    const name = str(p['name'])
+    const value = str(p['value'])
+    if (p['type'] === 'path') {
+      const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      url = url.replace(new RegExp(`/:${esc}(?=/|\\?|$)`), `/${value || `{{${name}}}`}`)
+    } else if (p['disabled'] === true) {
+      disabled.push({ name, value, enabled: false })
+    } else if (!new RegExp(`[?&]${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}=`).test(url)) {
+      url += `${url.includes('?') ? '&' : '?'}${name}=${value}`
+    }
+  }
+  const runtime = isObj(item['runtime']) ? item['runtime'] : {}
+  const scripts = list(runtime['scripts'])
+  const code = (types: string[]): string =>
+    scripts
+      .filter((s) => types.includes(str(s['type'])))
+      .map((s) => str(s['code']).trim())
+      .filter((s) => s !== '')
+      .join('\n\n')
+  const pre = code(['before-request', 'pre-request'])
+  const post = code(['after-response', 'post-response', 'tests'])
+  const vars = isObj(item['vars']) ? item['vars'] : {}
+  const docs = isObj(item['docs']) ? str(item['docs']['content']) : str(item['docs'])
+  const req = request(str(info['name'], 'Untitled'), {
+    method: method(http['method'], u, where),
+    url,
+    description: docs.trim(),
+    headers: pairs(http['headers']),
+    body: body(http['body'], u, where),
+    auth: auth(http['auth'], u, where),
+  })
+  if (disabled.length > 0) req.disabledParams = disabled
+  const assertions = assertionsOf(assertPairs(item), u, where)
+  if (assertions.length > 0) req.assertions = assertions
+  const extract = extractionsOf(bruPairs(vars['postResponse']), u, where)
+  if (extract.length > 0) req.extract = extract
+  if (pre || post) {
+    req.scripts = { ...(pre ? { preRequest: pre } : {}), ...(post ? { test: post } : {}), translated: false }
+    u.push(`${where}: scripts kept in the request file, not run`)
+  }
+  return req
+}
+
+function variables(v: unknown, u: string[], where: string): Variable[] {
+  const out: Variable[] = []
+  for (const p of list(v)) {
+    const name = varName(str(p['name']))
+    if (!name) {
+      u.push(`${where}: variable "${str(p['name']).slice(0, 60)}" has a name Flightdeck cannot use; left out`)
+      continue
+    }
+    if (p['disabled'] === true || p['enabled'] === false) continue
+    const secret = p['secret'] === true
+    out.push({ name, value: secret ? '' : str(p['value']), secret })
+  }
+  return out
+}
+
+/** A folder's or the collection's own settings: `request` (newer) or `http` (older) holds auth and variables. */
+function settings(item: Obj, u: string[], where: string): { variables: Variable[]; auth: AuthSpec } {
+  const r = isObj(item['request']) ? item['request'] : isObj(item['http']) ? item['http'] : {}
+  if (list(r['headers']).length > 0)
+    u.push(`${where}: headers not kept (Flightdeck folders have variables and auth)`)
+  const vars = isObj(item['vars']) ? item['vars']['preRequest'] : undefined
+  return { variables: variables(r['variables'] ?? vars, u, where), auth: auth(r['auth'], u, where) }
+}
+
+function seqOf(item: Obj): number {
+  const info = isObj(item['info']) ? item['info'] : {}
+  const n = Number(info['seq'] ?? item['seq'])
+  return Number.isFinite(n) ? n : Number.MAX_SAFE_INTEGER
+}
+
+function items(list0: unknown, u: string[], path: string, depth: number): PlanNode[] {
+  const sorted = list(list0)
+    .map((o, i) => ({ o, i }))
+    .sort((a, b) => seqOf(a.o) - seqOf(b.o) || a.i - b.i)
+  const out: PlanNode[] = []
+  for (const { o } of sorted) {
+    const info = isObj(o['info']) ? o['info'] : {}
+    const name = str(info['name'], str(o['name'], 'Untitled'))
+    const where = path ? `${path} / ${name}` : name
+    if (info['type'] === 'folder' || Array.isArray(o['items'])) {
+      if (depth >= MAX_DEPTH) {
+        u.push(`${where}: folders nested deeper than ${MAX_DEPTH} left out`)
+        continue
+      }
+      out.push({
+        type: 'folder',
+        folder: { name, ...settings(o, u, where), children: items(o['items'], u, where, depth + 1) },
+      })
+      continue
+    }
+    const req = requestOf(o, u, where)
+    if (req) out.push({ type: 'request', request: req })
+  }
+  return out
+}
+
+export function importOpenCollection(data: unknown): ImportPlan {
+  if (!isOpenCollection(data) || !isObj(data)) throw new ImportError('not an OpenCollection file')
+  const info = data['info'] as Obj
+  const plan = emptyPlan(str(info['name'], 'OpenCollection import'))
+  const s = settings(data, plan.unmapped, 'collection')
+  plan.variables = s.variables
+  plan.auth = s.auth
+  plan.children = items(data['items'], plan.unmapped, '', 0)
+  for (const e of list(data['environments'])) {
+    const name = str(e['name'], 'Environment')
+    plan.environments.push({
+      name,
+      variables: variables(e['variables'], plan.unmapped, `environment ${name}`),
+    })
+  }
+  return plan
+}
+
+async function readYaml(
+  path: string,
+  u: string[],
+  where: string,
+  count: { files: number },
+): Promise<Obj | null> {
+  if (++count.files > MAX_FILES) return null
+  const st = await stat(path)
+  if (st.size > MAX_FILE_BYTES) {
+    u.push(`${where}: larger than 8 MiB; left out`)
+    return null
+  }
+  try {
+    const data: unknown = load(await readFile(path, 'utf8'), { schema: CORE_SCHEMA, json: true })
+    return isObj(data) ? data : null
+  } catch (e) {
+    u.push(`${where}: not read (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`)
+    return null
+  }
+}
+
+/** The folder layout turned into the bundled shape (items nested), then mapped by the same code. */
+export async function importOpenCollectionFolder(dir: string): Promise<ImportPlan> {
+  const u: string[] = []
+  const count = { files: 0 }
+  const root = await readYaml(join(dir, 'opencollection.yml'), u, 'opencollection.yml', count)
+  if (!root) throw new ImportError('opencollection.yml is not a YAML mapping')
+  const walk = async (d: string, path: string, depth: number): Promise<Obj[]> => {
+    const out: Obj[] = []
+    for (const e of (await readdir(d, { withFileTypes: true })).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
+      if (e.name.startsWith('.') || e.name === 'node_modules' || (depth === 0 && e.name === 'environments'))
+        continue
+      const where = path ? `${path}/${e.name}` : e.name
+      if (e.isDirectory()) {
+        if (depth >= MAX_DEPTH) continue
+        const f = (await stat(join(d, e.name, 'folder.yml')).catch(() => null))
+          ? await readYaml(join(d, e.name, 'folder.yml'), u, `${where}/folder.yml`, count)
+          : null
+        const info = isObj(f?.['info']) ? (f['info'] as Obj) : {}
+        out.push({
+          ...(f ?? {}),
+          info: { ...info, name: str(info['name'], e.name), type: 'folder' },
+          items: await walk(join(d, e.name), where, depth + 1),
+        })
+      } else if (
+        /\.ya?ml$/.test(e.name) &&
+        e.name !== 'folder.yml' &&
+        !(depth === 0 && e.name === 'opencollection.yml')
+      ) {
+        const item = await readYaml(join(d, e.name), u, where, count)
+        if (item) out.push(item)
+      }
+    }
+    return out
+  }
+  // A bundled file (its items inline) picked by its name is read as it is.
+  const bundled: Obj = Array.isArray(root['items'])
+    ? { ...root, environments: list(root['environments']) }
+    : { ...root, items: await walk(dir, '', 0), environments: [] }
+  const envs = await readdir(join(dir, 'environments')).catch(() => [] as string[])
+  for (const f of envs.filter((n) => /\.ya?ml$/.test(n)).sort()) {
+    const e = await readYaml(join(dir, 'environments', f), u, `environments/${f}`, count)
+    if (e) (bundled['environments'] as Obj[]).push({ ...e, name: str(e['name'], f.replace(/\.ya?ml$/, '')) })
+  }
+  if (count.files > MAX_FILES) u.push(`more than ${MAX_FILES} files: the rest were not read`)
+  const plan = importOpenCollection(bundled)
+  plan.unmapped.unshift(...u)
+  return plan
+}
