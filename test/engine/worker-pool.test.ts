@@ -208,13 +208,25 @@ describe('the worker pool', () => {
       const w = store.create('application/json')
       w.write(Buffer.from('{"a":[1,2]}'))
       w.endInMemory()
+      // The worker loads the importer first (a small valid spec), so the hostile one is soon in its walk.
+      const warm = await planInWorker(
+        {
+          text: JSON.stringify({
+            ...(multiplyingSpec() as object),
+            components: { schemas: { L0: { type: 'string' } } },
+          }),
+        },
+        'auto',
+        own,
+      )
+      expect(warm.plan.children.length).toBe(1)
       // One worker: the body's lines wait behind the import in it.
       const importing = planInWorker({ text: JSON.stringify(multiplyingSpec()) }, 'auto', own).then(
         () => 'imported',
         (e: unknown) => (e instanceof Error ? e.message : String(e)),
       )
       // By now the worker is deep in the validation's walk, not answering anything else.
-      await new Promise((resolve) => setTimeout(resolve, 1500))
+      await new Promise((resolve) => setTimeout(resolve, 1000))
       const lines = await views.lines(w.id, 'pretty', 0, 10)
       expect(lines.ok && lines.value.lines).toEqual(['{', '  "a": [', '    1,', '    2', '  ]', '}'])
       expect(await importing).toBe(
