@@ -49,7 +49,9 @@ describe('Hoppscotch', () => {
   it('a collection and its environments come over, and send what Hoppscotch sends', async () => {
     const report = await importText(fixtureText('hoppscotch-collection.json', stub.url), dir)
     expect(report).toMatchObject({ format: 'hoppscotch', requests: 4, folders: 1, environments: 0 })
-    expect(report.unmapped.join('\n')).toContain('Queue / Remove level: test script not run by Flightdeck')
+    expect(report.unmapped.join('\n')).toContain(
+      'Queue / Remove level: scripts kept in the request file, not run',
+    )
     // Through the service, so the secret lands in the store its sends read.
     const envs = await service.invoke('import.run', {
       format: 'auto',
@@ -63,6 +65,10 @@ describe('Hoppscotch', () => {
     const remove = await savedRequest(dir, 'queue/remove-level.yaml')
     expect(remove.url).toBe('{{baseUrl}}/api/queue/remove?force=true')
     expect(remove.headers[1]).toEqual({ name: 'X-Debug', value: '1', enabled: false })
+    expect(remove.scripts).toEqual({
+      test: 'pw.test("Status code is 200", ()=> { pw.expect(pw.response.status).toBe(200); });',
+      translated: false,
+    })
 
     await open()
     const a = await sendSaved(service, stub, dir, 'queue/remove-level.yaml', 'local')

@@ -118,12 +118,13 @@ describe('Insomnia v5 (YAML)', () => {
     const report = await importText(fixtureText('insomnia-v5.yaml', stub.url), dir)
     expect(report).toMatchObject({ format: 'insomnia', requests: 3, folders: 1, environments: 1 })
     const u = report.unmapped.join('\n')
-    expect(u).toContain('Books / Upload cover: Insomnia scripts not run by Flightdeck')
+    expect(u).toContain('Books / Upload cover: scripts kept in the request file, not run')
     expect(u).toContain('Content-Type: multipart/form-data" dropped')
     const { info } = await loadCollection(dir)
     expect(info.name).toBe('Library')
     expect(info.root.children.map((c) => c.name)).toEqual(['Search', 'Books'])
     expect(info.environments.map((e) => e.name)).toEqual(['Staging'])
+    expect((await savedRequest(dir, 'books/upload-cover.yaml')).scripts?.test).toContain('insomnia.test(')
     const add = await savedRequest(dir, 'books/add-book.yaml')
     expect(add.headers).toEqual([
       { name: 'Content-Type', value: 'application/json', enabled: true },

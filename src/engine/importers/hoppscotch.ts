@@ -136,18 +136,21 @@ function variables(list: unknown, u: string[], where: string): Variable[] {
 function requestNode(r: Obj, u: string[], path: string): PlanNode {
   const name = str(r['name'], 'Untitled')
   const where = path ? `${path} / ${name}` : name
-  for (const [key, what] of [
-    ['preRequestScript', 'pre-request script'],
-    ['testScript', 'test script'],
-  ] as const) {
-    if (str(r[key]).trim() !== '') u.push(`${where}: ${what} not run by Flightdeck; left out`)
-  }
+  // Hoppscotch's `pw` scripts are kept in the request file (inert) so nothing is lost; a run says they did not run.
+  const pre = str(r['preRequestScript']).trim()
+  const test = str(r['testScript']).trim()
+  if (pre || test) u.push(`${where}: scripts kept in the request file, not run`)
   if (arr(r['requestVariables']).length > 0)
     u.push(`${where}: request variables not kept (put them in the collection's variables)`)
   const b = body(r['body'], u, where)
+  const scripts =
+    pre || test
+      ? { scripts: { ...(pre ? { preRequest: pre } : {}), ...(test ? { test } : {}), translated: false } }
+      : {}
   return {
     type: 'request',
     request: request(name, {
+      ...scripts,
       method: method(r['method'], u, where),
       url: withQuery(text(r['endpoint']), pairs(r['params'])),
       description: str(r['description']),

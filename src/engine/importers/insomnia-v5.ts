@@ -38,12 +38,12 @@ export function importInsomniaV5(data: unknown): ImportPlan {
       const name = str(raw['name'], 'Untitled')
       const where = path ? `${path} / ${name}` : name
       const common = { _id: id, parentId, name, metaSortKey: Number(m['sortKey'] ?? n) }
-      if (
-        isObj(raw['scripts']) &&
-        (str(raw['scripts']['preRequest']) || str(raw['scripts']['afterResponse']))
-      )
-        notes.push(`${where}: Insomnia scripts not run by Flightdeck; left out`)
+      // v5 keeps scripts under `scripts:`; v4 has them as preRequestScript / afterResponseScript.
+      const scripts = isObj(raw['scripts']) ? raw['scripts'] : {}
+      const pre = str(scripts['preRequest'])
+      const after = str(scripts['afterResponse'])
       if (Array.isArray(raw['children'])) {
+        if (pre || after) notes.push(`${where}: folder scripts not run by Flightdeck; left out`)
         if (depth >= MAX_DEPTH) {
           notes.push(`${where}: folders nested deeper than ${MAX_DEPTH} left out`)
           continue
@@ -67,6 +67,8 @@ export function importInsomniaV5(data: unknown): ImportPlan {
           ...common,
           _type: 'request',
           description: str(raw['description'], str(m['description'])),
+          preRequestScript: pre,
+          afterResponseScript: after,
         })
       }
     }

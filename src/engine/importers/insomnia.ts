@@ -174,7 +174,20 @@ function httpRequest(r: Res, name: string, where: string, c: Ctx): SavedRequest 
     )
     return false
   })
+  // Insomnia's scripts are kept in the request file (inert) so nothing is lost; a run says they did not run.
+  const pre = str(r['preRequestScript']).trim()
+  const after = str(r['afterResponseScript']).trim()
+  if (pre || after) c.u.push(`${where}: scripts kept in the request file, not run`)
   return request(name, {
+    ...(pre || after
+      ? {
+          scripts: {
+            ...(pre ? { preRequest: pre } : {}),
+            ...(after ? { test: after } : {}),
+            translated: false,
+          },
+        }
+      : {}),
     method: method(r['method'], c.u, where),
     url: withQuery(text(r['url'], c, where), kv(r['parameters'], c, where)),
     description: str(r['description']),
