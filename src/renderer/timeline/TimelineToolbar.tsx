@@ -13,7 +13,7 @@ export { METHOD_FILTERS } from './TimelineFilters'
  * Above the table: filters, grouping, columns, where the details pane sits, and the time window's controls
  * (zoom, fit all, follow live). Extra controls from other modules (HAR import/export) come in as `children`.
  * It is always one line: as the panel narrows, the optional filters leave the line for the "More" menu
- * (container queries in timeline.css), the last ones first.
+ * (container queries in timeline-toolbar.css), the last ones first.
  */
 export function TimelineToolbar({
   shown,
@@ -107,7 +107,7 @@ export function TimelineToolbar({
   )
 }
 
-/** The optional filters that left the line, shown again here (timeline.css decides which). */
+/** The optional filters that left the line, shown again here (timeline-toolbar.css decides which). */
 function MoreMenu() {
   const [open, setOpen] = useState(false)
   return (
