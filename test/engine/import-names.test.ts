@@ -5,7 +5,13 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { emptySavedRequest, type FolderNode, type TreeNode } from '../../src/shared/collection'
 import { loadCollection } from '../../src/engine/collections/loader'
-import { createCollection, createFolder, createRequest, renameNode } from '../../src/engine/collections/store'
+import {
+  createCollection,
+  createFolder,
+  createRequest,
+  renameNode,
+  saveRequest,
+} from '../../src/engine/collections/store'
 import { runImport } from '../../src/engine/importers/index'
 import { MemorySecretStore } from '../../src/engine/secrets/secret-store'
 
@@ -131,5 +137,24 @@ describe('names on create and rename', () => {
     expect(info.root.children.filter((c) => c.type === 'folder').map((c) => c.name)).toEqual(
       expect.arrayContaining(['Environments', 'NUL', 'notes. ']),
     )
+  })
+
+  it('a request saved to folder.yaml, collection.yaml or environments/ is refused with the reason; nothing changes', async () => {
+    await createCollection(dir, 'Mine')
+    await createFolder(dir, '', 'Users')
+    const req = { ...emptySavedRequest('Sneaky'), url: 'http://127.0.0.1/s' }
+    for (const [rel, why] of [
+      ['users/folder.yaml', "users/folder.yaml holds a folder's settings; a request cannot be saved there"],
+      ['collection.yaml', "collection.yaml holds the collection's settings; a request cannot be saved there"],
+      ['environments/prod.yaml', 'environments/prod.yaml is an environment; a request cannot be saved there'],
+    ] as const) {
+      const r = await saveRequest(dir, rel, req, null)
+      expect(r.ok ? 'saved' : r.error.message).toBe(why)
+    }
+    const { info } = await loadCollection(dir)
+    expect(info.problems).toEqual([])
+    expect(info.requestCount).toBe(0)
+    expect(info.environments).toEqual([])
+    expect(info.name).toBe('Mine')
   })
 })

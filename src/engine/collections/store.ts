@@ -138,12 +138,29 @@ export async function createCollection(dir: string, name: string): Promise<Resul
   })
 }
 
+/**
+ * Why a request cannot be saved at `rel`, or null: the collection's own files (`collection.yaml`, a folder's
+ * `folder.yaml`, anything under `environments/`) would read as settings or environments, not as a request, and
+ * the request would vanish into them.
+ */
+export function reservedRequestPath(rel: string): string | null {
+  const name = rel.slice(rel.lastIndexOf('/') + 1)
+  if (name === FOLDER_FILE) return `${rel} holds a folder's settings; a request cannot be saved there`
+  if (rel === COLLECTION_FILE)
+    return `${rel} holds the collection's settings; a request cannot be saved there`
+  if (rel.startsWith(`${ENVIRONMENTS_DIR}/`))
+    return `${rel} is an environment; a request cannot be saved there`
+  return null
+}
+
 export async function saveRequest(
   dir: string,
   rel: string,
   request: SavedRequest,
   baseVersion: string | null,
 ): Promise<Result<{ version: string }>> {
+  const reserved = reservedRequestPath(rel)
+  if (reserved) return fail('invalid_request', reserved)
   return guarded(rel, async (): Promise<Result<{ version: string }>> => {
     const abs = absPath(dir, rel)
     const previous = await readIfExists(abs)
