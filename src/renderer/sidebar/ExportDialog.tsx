@@ -102,7 +102,7 @@ export function ExportDialog({ collection, onClose }: { collection: CollectionIn
         </button>
       </div>
       {error !== null ? (
-        <p className="error small" role="alert">
+        <p className="field-error" role="alert">
           {error}
         </p>
       ) : null}
