@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -181,5 +190,29 @@ describe('an import that fails part-way leaves nothing', () => {
     )
     expect(existsSync(into)).toBe(false)
     expect(readdirSync(base)).toEqual(['big-body.postman_collection.json'])
+  })
+
+  it('the stages an import killed mid-way left are removed by the next import; a live one stays', async () => {
+    const dir = join(base, 'mine')
+    await existingCollection(dir)
+    // A pid that is certainly gone: a process that ran and exited.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid
+    const staleInside = join(dir, `.fd-import-${dead}-aaaaaaaaaaaa`)
+    const staleBeside = join(base, `.other.fd-import-${dead}-bbbbbbbbbbbb`)
+    const live = join(dir, `.fd-import-${process.pid}-cccccccccccc`)
+    for (const stage of [staleInside, staleBeside, live]) {
+      mkdirSync(join(stage, 'users'), { recursive: true })
+      writeFileSync(join(stage, 'users', 'create-user.yaml'), 'name: Create user\n')
+    }
+    const r = await runImport(
+      { file: join(samples, 'insomnia-v4.json') },
+      'auto',
+      dir,
+      new MemorySecretStore(),
+    )
+    if (!r.ok) throw new Error(r.error.message)
+    expect(existsSync(staleInside)).toBe(false)
+    expect(existsSync(staleBeside)).toBe(false)
+    expect(existsSync(live)).toBe(true)
   })
 })

@@ -17,7 +17,7 @@ export const LEGACY_TEMP_AGE_MS = 10 * 60_000
 export const MAX_STRAY_TEMPS = 1000
 
 /** Whether a process with this pid exists (one we may not signal exists too). */
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   // Our own writes clean up after themselves; pid 0 would address our process group, not a process.
   if (pid === process.pid || pid <= 0) return true
   try {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises'
+import { lstat, mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { syncDir } from '../collections/atomic-write'
 import { ENVIRONMENTS_DIR } from '../collections/collection-file-format'
+import { processAlive } from '../collections/temp-sweep'
 
 /**
  * An import writes into a stage, a hidden folder, and only then moves what it wrote into place: a write that
@@ -59,7 +60,35 @@ function stageName(): string {
   return `${STAGE_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`
 }
 
+/** A stage's name: `.fd-import-<pid>-<hex>` inside a collection, `.<name>.fd-import-<pid>-<hex>` beside one. */
+const STAGE_NAME = /^\.(?:.+\.)?fd-import-(\d{1,10})-[0-9a-f]{12}$/
+/** Entries of a folder looked at for stale stages, at most. */
+const MAX_SWEEP_ENTRIES = 10_000
+
+/**
+ * Remove the stages an import killed mid-way left in `folder` (its process is gone); a live import's stage (in
+ * another window, a CLI run) stays. Only folders with a stage's name, never a link.
+ */
+export async function sweepStaleStages(folder: string): Promise<string[]> {
+  const removed: string[] = []
+  const names = await readdir(folder).catch(() => [] as string[])
+  for (const name of names.slice(0, MAX_SWEEP_ENTRIES)) {
+    const pid = STAGE_NAME.exec(name)?.[1]
+    if (pid === undefined || processAlive(Number(pid))) continue
+    const path = join(folder, name)
+    const st = await lstat(path).catch(() => null)
+    if (!st?.isDirectory()) continue
+    await rm(path, { recursive: true, force: true }).then(
+      () => removed.push(path),
+      () => undefined,
+    )
+  }
+  return removed
+}
+
 export async function openStage(dir: string): Promise<Stage> {
+  await sweepStaleStages(dirname(dir))
+  await sweepStaleStages(dir)
   const dirExists = await exists(dir)
   if (!dirExists || (await isEmptyDir(dir))) return openBeside(dir, dirExists)
   return openInside(dir)
