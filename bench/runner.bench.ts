@@ -19,8 +19,8 @@ import { median, paired } from './paired'
  * - `runner.vs_newman`: a 1,000-request collection (1,000 request files in 10 folders, each asserting status
  *   200) through `flightdeck run <dir> --concurrency 50` (the built CLI in a child process, timed from spawn to
  *   exit, so process start, collection load and the final report are all in) versus Postman's newman (Node
- *   API, in this process, warmed up) running Flightdeck's own Postman v2.1 export of the same folder, each
- *   request's status assertion added as a `pm.test` (the export does not carry assertions). Newman has no
+ *   API, in this process, warmed up) running Flightdeck's own Postman v2.1 export of the same folder, which carries each request's
+ *   status assertion as a `pm.test`, so both tools check every response. Newman has no
  *   concurrency: it runs a collection one request at a time, which is most of the difference.
  * - `runner.vs_autocannon`: one request with `--iterations N --concurrency 50` versus autocannon with 50
  *   connections and `amount: N` (a load generator that checks nothing), paired rounds, median ratio. Both
@@ -132,26 +132,6 @@ function countRequests(items: PostmanItem[], depth = 0): number {
     else if (it.item && depth < 32) n += countRequests(it.item, depth + 1)
   }
   return n
-}
-
-/**
- * Newman runs tests, not Flightdeck assertions: each request item gets the Postman test that says the same as
- * its `status equals 200` assertion, so both tools check every response.
- */
-function addStatusTests(items: PostmanItem[], depth = 0): void {
-  for (const it of items) {
-    if (it.request !== undefined && it.event === undefined) {
-      it.event = [
-        {
-          listen: 'test',
-          script: {
-            type: 'text/javascript',
-            exec: ["pm.test('status equals 200', function () { pm.response.to.have.status(200) })"],
-          },
-        },
-      ]
-    } else if (it.item && depth < 32) addStatusTests(it.item, depth + 1)
-  }
 }
 
 /** Flightdeck's own Postman v2.1 export of the folder, through the engine service as the app does it. */
@@ -371,9 +351,7 @@ export async function benchRunner(): Promise<Record<string, number>> {
     const exported = countRequests(postman.item)
     if (exported !== REQUESTS)
       throw new Error(`the Postman export has ${exported} requests, expected ${REQUESTS}`)
-    addStatusTests(postman.item)
     const warmPostman = await exportPostman(warm)
-    addStatusTests(warmPostman.item)
 
     // Warm-ups: the OS file cache for the CLI bundle, newman's modules and sandbox, autocannon's JIT.
     await runFlightdeck(server, [warm], 50, 50, [])
