@@ -113,6 +113,36 @@ describe('Insomnia v4: multipart and response chaining', () => {
   })
 })
 
+describe('Insomnia: hostile text', () => {
+  it('a 2 MB body of unclosed {% imports in bounded time, kept as written', async () => {
+    const body = '{% response '.repeat(180_000)
+    const text = JSON.stringify({
+      _type: 'export',
+      __export_format: 4,
+      resources: [
+        { _id: 'wrk_1', _type: 'workspace', name: 'W' },
+        {
+          _id: 'req_1',
+          _type: 'request',
+          parentId: 'wrk_1',
+          name: 'Big',
+          method: 'POST',
+          url: 'http://127.0.0.1:1/',
+          body: { mimeType: 'text/plain', text: body },
+        },
+      ],
+    })
+    const t0 = performance.now()
+    await importText(text, dir)
+    expect(performance.now() - t0).toBeLessThan(5000)
+    expect((await savedRequest(dir, 'big.yaml')).body).toEqual({
+      kind: 'text',
+      text: body,
+      contentType: 'text/plain',
+    })
+  })
+})
+
 describe('Insomnia v5 (YAML)', () => {
   it('imports folders, requests, environments, and sends what Insomnia would', async () => {
     const report = await importText(fixtureText('insomnia-v5.yaml', stub.url), dir)

@@ -9,7 +9,9 @@ import { varName } from './plan'
  * (see send-rules/template-tags.ts), so it never goes out literally.
  */
 
-const TAG = /\{%\s*([A-Za-z][\w.]*)\s*(.*?)\s*%\}/g
+// Arguments hold no `%` and are bounded: a try stops at the next `%`, and every try starts at one, so text
+// full of `{%` with no `%}` costs linear time, not quadratic.
+const TAG = /\{%\s*([A-Za-z][\w.]{0,64})\s*([^%]{0,4096}?)\s*%\}/g
 const MAX_ARGS_TEXT = 4096
 
 /** `'body', "req_1", 60, true` -> ['body', 'req_1', '60', 'true']; null when the list does not parse. */

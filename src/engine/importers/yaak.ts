@@ -30,7 +30,7 @@ export function isYaakExport(data: unknown): boolean {
 
 function text(v: unknown, u: string[], where: string): string {
   const s = str(v).replace(/\$\{\[\s*([A-Za-z_][\w.-]*)\s*\]\}/g, '{{$1}}')
-  const fn = /\$\{\[.*?\]\}/.exec(s)
+  const fn = /\$\{\[[^\]]{0,2000}\]\}/.exec(s)
   if (fn) {
     const line = `${where}: Yaak template function kept as text (${fn[0].slice(0, 80)})`
     if (!u.includes(line)) u.push(line)
