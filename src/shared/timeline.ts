@@ -1,4 +1,5 @@
 import type { ErrorCode } from './result'
+import type { ServerTiming } from './server-timing'
 
 /**
  * The timeline event union: everything a session (an HTTP exchange now; SSE, WebSocket and poll loops later)
@@ -169,6 +170,8 @@ export interface DoneEvent extends Base {
   bodyBytes: number
   body: BodyRef
   timings: HarTimings
+  /** What the server said it spent its time on (Server-Timing in the headers, then the trailers), when it did. */
+  serverTiming?: ServerTiming
 }
 
 /**

@@ -131,6 +131,13 @@ function entryOf(
       ...(term?.type === 'error' ? { error: { code: term.code, message: term.message } } : {}),
     },
   }
+  if (term?.type === 'done' && term.serverTiming) {
+    entry._serverTiming = term.serverTiming.entries.map((e) => ({
+      name: e.name,
+      dur: e.dur ?? 0,
+      description: e.desc ?? '',
+    }))
+  }
   if (r.sent) {
     entry.serverIPAddress = r.sent.remoteAddress
     entry.connection = String(r.sent.connectionId)

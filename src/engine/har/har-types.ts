@@ -84,6 +84,8 @@ export interface HarEntry {
   comment?: string
   /** Flightdeck's own fields (HAR allows custom fields starting with an underscore). */
   _flightdeck?: { sid: string; state: string; error?: { code: string; message: string } }
+  /** Server-Timing entries as Chrome DevTools writes them (a missing duration is 0, as in the browser's API). */
+  _serverTiming?: { name: string; dur: number; description: string }[]
 }
 
 export interface HarLog {

@@ -8,7 +8,8 @@ import type { HarTimings, HeaderList, HttpProtocol, TimelineEvent } from '../../
 import type { Clock } from '../clock'
 import type { BodyStore, BodyWriter } from './body-store'
 import { connectionPhases, timingOf } from './connector'
-import { headerBlockBytes, pairHeaders, parseSentHeaders } from './http-headers'
+import { serverTimingOf } from '../../shared/server-timing'
+import { headerBlockBytes, pairHeaders, parseSentHeaders, trailerList } from './http-headers'
 import { InformationalResponses } from './informational'
 import { EngineError, classifyError } from './errors'
 import { prepareBody, prepareBodySync, wireHeaders, type PreparedBody } from './request-body'
@@ -92,6 +93,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private sentBodyBytes = 0
   private status = 0
   private responseHeaders: HeaderList = []
+  private trailers: HeaderList = []
   private redirecting = false
   private wireBytes = 0
   private readonly body: ResponseBody
@@ -316,8 +318,9 @@ export class Exchange implements Dispatcher.DispatchHandler {
     return this.body.write(chunk)
   }
 
-  onComplete(): void {
+  onComplete(trailers?: unknown): void {
     if (this.state === 'finished') return
+    this.trailers = trailerList(trailers)
     const endAt = this.now()
     this.body.end(() => this.finishResponse(endAt))
   }
@@ -391,6 +394,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.marks.endAt = endAt
     const timings = harTimings(this.marks, endAt)
     if (!this.redirecting) {
+      const serverTiming = serverTimingOf(this.responseHeaders, this.trailers)
       this.emit({
         type: 'done',
         sid: this.init.sid,
@@ -400,6 +404,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
         bodyBytes: writer.size,
         body: { id: writer.id, size: writer.size, contentType: writer.contentType, onDisk: writer.onDisk },
         timings,
+        ...(serverTiming ? { serverTiming } : {}),
       })
     }
     this.init.owner.exchangeOutcome(this.init.context, {

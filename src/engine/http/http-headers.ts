@@ -30,6 +30,24 @@ export function pairHeaders(raw: Buffer[] | string[] | null | undefined): Header
   return out
 }
 
+/**
+ * Trailers as undici hands them over: raw name/value buffers over HTTP/1.1, Node's header object over h2 (where
+ * pseudo-headers and arrays of values may appear). Not through pairHeaders: trailers are rare, and they would
+ * evict the header block that pairHeaders keeps for the next response.
+ */
+export function trailerList(raw: unknown): HeaderList {
+  const out: HeaderList = []
+  if (Array.isArray(raw)) {
+    for (let i = 0; i + 1 < raw.length; i += 2) out.push([String(raw[i]), String(raw[i + 1])])
+  } else if (raw !== null && typeof raw === 'object') {
+    for (const [k, v] of Object.entries(raw)) {
+      if (k.startsWith(':')) continue
+      for (const one of Array.isArray(v) ? v : [v]) out.push([k, String(one)])
+    }
+  }
+  return out
+}
+
 /** Whether `raw` decodes to `pairs`: compared byte for character, ASCII only (where that is exact). */
 function sameAsLast(raw: Buffer[], pairs: HeaderList): boolean {
   if (raw.length !== pairs.length * 2) return false

@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { har as validateHar } from 'har-validator'
+import type { HarDocument } from '../../src/engine/har/har-types'
+import type { EngineService } from '../../src/engine/service'
+import { MAX_SERVER_TIMING_ENTRIES } from '../../src/shared/server-timing'
+import { startServerTimingServer, type ServerTimingFixture } from '../fixtures/server-timing-server'
+import { done, makeService, send, spec } from './helpers'
+
+describe('Server-Timing from a real server', () => {
+  let server: ServerTimingFixture
+  let service: EngineService
+
+  beforeAll(async () => {
+    server = await startServerTimingServer()
+    service = makeService({ persistWorkspace: false, watchCollections: false })
+  })
+  afterAll(async () => {
+    await service.dispose()
+    await server.close()
+  })
+
+  it('carries the headers’ and the trailers’ entries on done and into the HAR as _serverTiming', async () => {
+    const result = await send(service, spec(`${server.url}/timed?wait=40&db=25&render=5`))
+    const d = done(result)
+    expect(d.serverTiming?.entries).toEqual([
+      { name: 'db', dur: 25, desc: 'Primary DB', source: 'header' },
+      { name: 'cache', desc: 'miss', source: 'header' },
+      { name: 'render', dur: 5, source: 'header' },
+      { name: 'total', dur: 40, desc: 'Whole handler', source: 'trailer' },
+    ])
+    const res = await service.invoke('har.export', { sids: [d.sid] })
+    if (!res.ok) throw new Error(res.error.message)
+    const doc = JSON.parse(res.value.har) as HarDocument
+    await validateHar(doc)
+    expect(doc.log.entries[0]?._serverTiming).toEqual([
+      { name: 'db', dur: 25, description: 'Primary DB' },
+      { name: 'cache', dur: 0, description: 'miss' },
+      { name: 'render', dur: 5, description: '' },
+      { name: 'total', dur: 40, description: 'Whole handler' },
+    ])
+  })
+
+  it('keeps the bounded number of entries and says it cut', async () => {
+    const d = done(await send(service, spec(`${server.url}/many?count=70`)))
+    expect(d.serverTiming?.entries).toHaveLength(MAX_SERVER_TIMING_ENTRIES)
+    expect(d.serverTiming?.note).toContain('70 Server-Timing entries')
+  })
+})
