@@ -10,6 +10,7 @@ import type {
   TimelineEvent,
 } from '../shared/timeline'
 import type { AppError } from '../shared/result'
+import type { ServerTimingEntry } from '../shared/server-timing'
 
 /**
  * Turns one finished exchange (all hops' events and the final event) into what the CLI prints: a JSON report
@@ -38,6 +39,10 @@ export interface JsonReport {
     count: number
     responses: { status: number; statusText: string; headers: { name: string; value: string }[] }[]
   }
+  /** What the server said it spent its time on (Server-Timing in headers and trailers), when it did. */
+  serverTiming?: ServerTimingEntry[]
+  /** Server-Timing entries left out past the bound, in plain words. */
+  serverTimingNote?: string
   /** A failed or cancelled exchange's partial body: how many bytes came (they are not kept). */
   partialBodyBytes?: number
   error?: AppError
@@ -70,6 +75,10 @@ export function buildReport(outcome: ExchangeOutcome): JsonReport {
     timings: final.timings,
   }
   if (final.type === 'done') report.body = { size: final.body.size, contentType: final.body.contentType }
+  if (final.type === 'done' && final.serverTiming) {
+    report.serverTiming = final.serverTiming.entries
+    if (final.serverTiming.note !== undefined) report.serverTimingNote = final.serverTiming.note
+  }
   const interim = informationalOf(events, sid)
   if (interim.length > 0) {
     report.informational = {
@@ -187,5 +196,14 @@ export function humanLines(outcome: ExchangeOutcome): string[] {
   for (const [name, ms] of rows) lines.push(`  ${name.padEnd(9)}${formatMs(ms).padStart(10)}`)
   lines.push(`  ${'total'.padEnd(9)}${formatMs(t.time).padStart(10)}`)
   if (t.ssl >= 0) lines.push('  (ssl is part of connect)')
+  if (final.type === 'done' && final.serverTiming) {
+    lines.push('server timing (as the server says)')
+    for (const e of final.serverTiming.entries) {
+      const dur = e.dur === undefined ? '' : formatMs(e.dur)
+      const from = e.source === 'trailer' ? '  (trailer)' : ''
+      lines.push(`  ${e.name.padEnd(9)}${dur.padStart(10)}${e.desc ? `  ${e.desc}` : ''}${from}`)
+    }
+    if (final.serverTiming.note !== undefined) lines.push(`  ${final.serverTiming.note}`)
+  }
   return lines
 }

@@ -1,0 +1,48 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { JsonReport } from '../../src/cli/report'
+import { startServerTimingServer, type ServerTimingFixture } from '../fixtures/server-timing-server'
+
+const bin = fileURLToPath(new URL('../../bin/flightdeck.js', import.meta.url))
+
+function flightdeck(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c))
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+describe('flightdeck send and Server-Timing', () => {
+  let server: ServerTimingFixture
+  beforeAll(async () => {
+    server = await startServerTimingServer()
+  })
+  afterAll(() => server.close())
+
+  it('--json carries serverTiming from the headers and the trailers', async () => {
+    const run = await flightdeck('send', '--json', `${server.url}/timed?wait=20&db=12&render=3`)
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    const report = JSON.parse(run.stdout) as JsonReport
+    expect(report.serverTiming).toEqual([
+      { name: 'db', dur: 12, desc: 'Primary DB', source: 'header' },
+      { name: 'cache', desc: 'miss', source: 'header' },
+      { name: 'render', dur: 3, source: 'header' },
+      { name: 'total', dur: 20, desc: 'Whole handler', source: 'trailer' },
+    ])
+  })
+
+  it('lists the entries under the timings for people', async () => {
+    const run = await flightdeck('send', `${server.url}/timed?db=12&render=3`)
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/^server timing \(as the server says\)$/m)
+    expect(run.stdout).toMatch(/^ {2}db +12(\.0)? ms {2}Primary DB$/m)
+    expect(run.stdout).toMatch(/^ {2}total +0\.0 ms {2}Whole handler {2}\(trailer\)$/m)
+  })
+})
