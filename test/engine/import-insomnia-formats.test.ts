@@ -87,6 +87,9 @@ describe('Insomnia v4: multipart and response chaining', () => {
     expect(u).toContain(
       "Raw chain: Insomnia template tag kept as text ({% response 'raw', 'req_login', '', 'never', 60 %})",
     )
+    expect(u).toContain(
+      'Log in: read by 1 request through response chaining: extracted here as {{log_in_token}}, {{log_in_X-Session}}, {{log_in_id}}',
+    )
 
     await open()
     const run = await runToEnd(service, dir, 'orders/my-orders.yaml')

@@ -348,19 +348,26 @@ function linkChains(tags: TagMapper, placed: ReadonlyMap<string, Placed>, u: str
     const p = placed.get(id)
     if (p) p.request.extract = [...(p.request.extract ?? []), ...list]
   }
+  // One report line per request read, however many read it (a login read by 5,000 requests is one line).
+  const readers = new Map<string, number>()
   for (const [id, deps] of tags.depends) {
     const from = placed.get(id)
     if (!from) continue
     const paths: string[] = []
     for (const dep of deps) {
       const to = placed.get(dep)
-      if (to) paths.push(relativeDep(from, to))
+      if (!to) continue
+      paths.push(relativeDep(from, to))
+      readers.set(dep, (readers.get(dep) ?? 0) + 1)
     }
-    if (paths.length > 0) {
-      from.request.dependsOn = paths
-      u.push(
-        `${from.request.name}: reads ${paths.join(', ')} by response chaining: mapped to an extraction there and dependsOn here (a run sends them in order)`,
-      )
-    }
+    if (paths.length > 0) from.request.dependsOn = paths
+  }
+  for (const [id, n] of readers) {
+    const p = placed.get(id)
+    if (!p) continue
+    const names = (p.request.extract ?? []).map((x) => `{{${x.name}}}`).join(', ')
+    u.push(
+      `${p.request.name}: read by ${n} request${n === 1 ? '' : 's'} through response chaining: extracted here as ${names}, and each of them depends on it (a run sends it first)`,
+    )
   }
 }
