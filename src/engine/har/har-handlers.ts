@@ -7,7 +7,7 @@ import type { BodyStore } from '../http/body-store'
 import type { SessionRecords } from '../sessions/session-records'
 import { DEFAULT_EXPORT_BODY_BYTES, exportHar, harRequestOf } from './har-export'
 import { snippet } from './snippets'
-import { HarFormatError, importHar } from './har-import'
+import { HarFormatError, harOntoTimeline } from './har-onto-timeline'
 import { WorkerDied } from '../workers/pool'
 
 type Cmd = 'har.export' | 'har.import' | 'session.request' | 'session.snippet'
@@ -55,7 +55,7 @@ export function createHarHandlers(deps: HarHandlerDeps): Handlers {
     },
     'har.import': async (p) => {
       try {
-        const r = importHar(p.text, {
+        const r = harOntoTimeline(p.text, {
           clock: deps.clock,
           emit: deps.emit,
           records: deps.records,

@@ -4,7 +4,7 @@ import type { ImportFormat, ImportReport } from '../../shared/collection-schemas
 import { fail, type Result } from '../../shared/result'
 import type { SecretStore } from '../secrets/secret-store'
 import { importCurl, looksLikeCurl } from './curl'
-import { importHar, isHar } from './har'
+import { harCollectionPlan, isHar } from './har-collection'
 import {
   importHoppscotchCollection,
   importHoppscotchEnvironment,
@@ -119,7 +119,7 @@ export async function planImport(
     case 'openapi':
       return { format: detected, plan: await importOpenApi(data) }
     case 'har':
-      return { format: detected, plan: importHar(data) }
+      return { format: detected, plan: harCollectionPlan(data) }
     default:
       throw new ImportError(`cannot import ${detected}`)
   }

@@ -14,7 +14,7 @@ import type { HarEntry } from './har-types'
  * so the response viewer shows them like any other. The sessions are one batch (`batch.id` = `har:<uuid>`)
  * so "group by batch" keeps an import together.
  */
-export interface HarImportDeps {
+export interface HarOntoTimelineDeps {
   clock: Clock
   emit: (e: TimelineEvent) => void
   records: SessionRecords
@@ -24,7 +24,7 @@ export interface HarImportDeps {
 
 export const MAX_IMPORT_ENTRIES = 20_000
 
-export function importHar(text: string, deps: HarImportDeps): HarImportResult & { batchId: string } {
+export function harOntoTimeline(text: string, deps: HarOntoTimelineDeps): HarImportResult & { batchId: string } {
   let doc: unknown
   try {
     doc = JSON.parse(text)
@@ -94,7 +94,7 @@ function emitEntry(
   t0: number,
   wall: number,
   batch: { id: string; index: number; size: number },
-  deps: HarImportDeps,
+  deps: HarOntoTimelineDeps,
 ): void {
   const raw = e.timings ?? ({} as HarEntry['timings'])
   const t: HarTimings = {

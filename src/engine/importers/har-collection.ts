@@ -55,7 +55,7 @@ function body(post: unknown, headers: KeyValue[]): RequestBody {
   return { kind: 'text', text: t, contentType: str(post['mimeType']) || 'text/plain' }
 }
 
-export function importHar(data: unknown): ImportPlan {
+export function harCollectionPlan(data: unknown): ImportPlan {
   if (!isHar(data) || !isObj(data)) throw new ImportError('not a HAR file (no log.entries)')
   const log = data['log'] as Record<string, unknown>
   const creator = isObj(log['creator']) ? str(log['creator']['name']) : ''
