@@ -126,6 +126,7 @@ export function summaryText(o: RunOutcome): string {
       ` · p50 ${formatMs(s.p50)} · p90 ${formatMs(s.p90)} · p99 ${formatMs(s.p99)} · max ${formatMs(s.max)}` +
       ` · ${rps.toFixed(1)} req/s`,
   )
+  lines.push(...serverTimingLines(s))
   if (f.cancelled) lines.push('The run was cancelled.')
   else if (f.bailed) lines.push('Stopped after the first failure (--bail).')
   return `${lines.join('\n')}\n`
@@ -272,4 +273,24 @@ export function junitXml(o: RunOutcome): string {
     `<testsuites${attrs({ name: `Flightdeck run: ${o.path === '' ? o.collection : `${o.collection} › ${o.path}`}`, tests, failures, errors, skipped: skippedAll, time: seconds(o.finished.durationMs) })}>\n` +
     `${suites.join('\n')}\n</testsuites>\n`
   )
+}
+
+/** Per Server-Timing name, the same percentiles as the client's latency, so a slow p99 shows where it went. */
+function serverTimingLines(s: RunFinished['stats']): string[] {
+  const rows = s.serverTiming ?? []
+  if (rows.length === 0) return []
+  const width = Math.min(24, Math.max(6, ...rows.map((r) => [...r.name].length)))
+  const cell = (ms: number): string => formatMs(ms).padStart(10)
+  const lines = [
+    '',
+    `Server-Timing (as the servers say, beside the client's latency):`,
+    `  ${pad('', width)}  ${'p50'.padStart(10)}${'p90'.padStart(10)}${'p99'.padStart(10)}${'max'.padStart(10)}  responses`,
+    `  ${pad('client', width)}  ${cell(s.p50)}${cell(s.p90)}${cell(s.p99)}${cell(s.max)}  ${s.total}`,
+  ]
+  for (const r of rows)
+    lines.push(
+      `  ${pad(r.name, width)}  ${cell(r.p50)}${cell(r.p90)}${cell(r.p99)}${cell(r.max)}  ${r.count}`,
+    )
+  if (s.serverTimingNote !== undefined) lines.push(`  ${s.serverTimingNote}`)
+  return lines
 }

@@ -129,6 +129,10 @@ export interface RunStats {
   mean: number
   /** Buckets by upper bound; `upToMs: null` holds everything slower than the last bound. */
   histogram: { upToMs: number | null; count: number }[]
+  /** Per Server-Timing name the servers reported with a duration: how many responses, and percentiles in ms. */
+  serverTiming?: { name: string; count: number; p50: number; p90: number; p99: number; max: number }[]
+  /** Names left out past the bound, in plain words. */
+  serverTimingNote?: string
 }
 
 export interface RunFinished {

@@ -1,14 +1,23 @@
 import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { JsonReport } from '../../src/cli/report'
+import type { JsonRunReport } from '../../src/cli/run-report'
 import { startServerTimingServer, type ServerTimingFixture } from '../fixtures/server-timing-server'
 
 const bin = fileURLToPath(new URL('../../bin/flightdeck.js', import.meta.url))
 
+const configDir = mkdtempSync(join(tmpdir(), 'fd-st-config-'))
+
 function flightdeck(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [bin, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FLIGHTDECK_CONFIG_DIR: configDir },
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c))
@@ -44,5 +53,28 @@ describe('flightdeck send and Server-Timing', () => {
     expect(run.stdout).toMatch(/^server timing \(as the server says\)$/m)
     expect(run.stdout).toMatch(/^ {2}db +12(\.0)? ms {2}Primary DB$/m)
     expect(run.stdout).toMatch(/^ {2}total +0\.0 ms {2}Whole handler {2}\(trailer\)$/m)
+  })
+
+  it('flightdeck run lists percentiles per Server-Timing name beside the client latency', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fd-st-run-'))
+    writeFileSync(join(dir, 'collection.yaml'), `flightdeck: 1\nname: Timed\n`)
+    writeFileSync(
+      join(dir, 'timed.yaml'),
+      `name: Timed\nmethod: GET\nurl: "${server.url}/timed?dbStep=10&render=5"\n`,
+    )
+    const run = await flightdeck('run', dir, '--iterations', '10', '--reporter', 'cli,json', '--out', dir)
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/^Server-Timing \(as the servers say, beside the client's latency\):$/m)
+    expect(run.stdout).toMatch(/^ {2}client +[\d.]+ m?s/m)
+    expect(run.stdout).toMatch(/^ {2}db +50(\.0)? ms +90(\.0)? ms +100(\.0)? ms +100(\.0)? ms {2}10$/m)
+    const report = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as JsonRunReport
+    expect(report.stats.serverTiming?.find((s) => s.name === 'db')).toEqual({
+      name: 'db',
+      count: 10,
+      p50: 50,
+      p90: 90,
+      p99: 100,
+      max: 100,
+    })
   })
 })

@@ -210,6 +210,7 @@ async function exchange(
     )
     if (webhook) r.webhook = webhook
     if (job) r.job = job
+    if (answered.serverTiming) r.serverTiming = answered.serverTiming.entries
     return { result: r, extracted: values }
   }
 }

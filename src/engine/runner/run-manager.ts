@@ -310,6 +310,8 @@ export class RunManager {
           upToMs: Number.isFinite(b.upToMs) ? b.upToMs : null,
           count: b.count,
         })),
+        ...(st.serverTiming ? { serverTiming: st.serverTiming } : {}),
+        ...(st.serverTimingNote !== undefined ? { serverTimingNote: st.serverTimingNote } : {}),
       },
       throughput: st.throughput.map((x) => ({ t: x.second, rps: x.count })),
       bailed: report.bailed,

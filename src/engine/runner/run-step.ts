@@ -1,3 +1,4 @@
+import type { ServerTimingEntry } from '../../shared/server-timing'
 import type { AuthSpec, RequestKind } from '../../shared/collection'
 import type { Assertion, Extraction, StopSpec, WaitForWebhookSpec } from '../../shared/run-spec'
 import type { FollowOptionsSpec, LongPollOptionsSpec } from '../../shared/job-options'
@@ -119,6 +120,8 @@ export interface StepResult {
    * `checksPassed`: what `passed` would be without them (the steps that depend on it still run when true).
    */
   scriptsNotRun?: { message: string; checksPassed: boolean; allowed: boolean }
+  /** What the answering response's server said it spent its time on (Server-Timing), when it did. */
+  serverTiming?: ServerTimingEntry[]
 }
 
 export interface RunReport {

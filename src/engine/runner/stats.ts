@@ -1,4 +1,20 @@
+import type { ServerTimingEntry } from '../../shared/server-timing'
+
 /** Latency percentiles, a histogram and throughput over time for a run's results. */
+
+/** Percentiles of one Server-Timing name's durations across a run's responses that reported it. */
+export interface ServerTimingStats {
+  name: string
+  /** Responses that gave this name a duration. */
+  count: number
+  p50: number
+  p90: number
+  p99: number
+  max: number
+}
+
+/** Distinct Server-Timing names a run keeps percentiles for; the rest are counted in the note. */
+export const MAX_RUN_SERVER_TIMING_NAMES = 32
 
 export interface RunStats {
   total: number
@@ -11,6 +27,10 @@ export interface RunStats {
   /** Results finished in each whole second since the run started. */
   throughput: { second: number; count: number }[]
   requestsPerSecond: number
+  /** Per Server-Timing name, in the order first seen; absent when no response carried a duration. */
+  serverTiming?: ServerTimingStats[]
+  /** Names left out past MAX_RUN_SERVER_TIMING_NAMES, in plain words. */
+  serverTimingNote?: string
 }
 
 /** Upper bounds of the histogram's buckets, in ms; the last catches everything slower. */
@@ -32,7 +52,13 @@ export const HISTOGRAM_BOUNDS = [
 ]
 
 export function computeStats(
-  results: readonly { timeMs: number; passed: boolean; error: unknown; endedAt: number }[],
+  results: readonly {
+    timeMs: number
+    passed: boolean
+    error: unknown
+    endedAt: number
+    serverTiming?: readonly ServerTimingEntry[] | undefined
+  }[],
   startedAt: number,
   durationMs: number,
 ): RunStats {
@@ -53,7 +79,7 @@ export function computeStats(
     count: perSecond.get(second) ?? 0,
   }))
   const sum = times.reduce((a, b) => a + b, 0)
-  return {
+  const stats: RunStats = {
     total: results.length,
     passed: results.filter((r) => r.passed).length,
     failed: results.filter((r) => !r.passed).length,
@@ -68,6 +94,61 @@ export function computeStats(
     histogram: histogram.filter((b) => Number.isFinite(b.upToMs) || b.count > 0),
     throughput,
     requestsPerSecond: durationMs > 0 ? round((results.length / durationMs) * 1000) : 0,
+  }
+  const server = serverTimingStats(results)
+  if (server.stats.length > 0) stats.serverTiming = server.stats
+  if (server.note !== undefined) stats.serverTimingNote = server.note
+  return stats
+}
+
+/**
+ * Per-name percentiles of what the servers said. A name that appears more than once in one response counts
+ * once, with its durations summed (time spent in `db` by that request). Entries without a duration say
+ * nothing to time and are left out. Names are the server's to choose, so only the first
+ * MAX_RUN_SERVER_TIMING_NAMES get a row; the memory is bounded by the results the run keeps anyway.
+ */
+function serverTimingStats(results: readonly { serverTiming?: readonly ServerTimingEntry[] | undefined }[]): {
+  stats: ServerTimingStats[]
+  note?: string
+} {
+  const byName = new Map<string, number[]>()
+  const dropped = new Set<string>()
+  const perResponse = new Map<string, number>()
+  for (const r of results) {
+    if (!r.serverTiming) continue
+    perResponse.clear()
+    for (const e of r.serverTiming) {
+      if (e.dur === undefined) continue
+      perResponse.set(e.name, (perResponse.get(e.name) ?? 0) + e.dur)
+    }
+    for (const [name, dur] of perResponse) {
+      let list = byName.get(name)
+      if (!list) {
+        if (byName.size >= MAX_RUN_SERVER_TIMING_NAMES) {
+          dropped.add(name)
+          continue
+        }
+        list = []
+        byName.set(name, list)
+      }
+      list.push(dur)
+    }
+  }
+  const stats = [...byName].map(([name, list]) => {
+    const sorted = list.sort((a, b) => a - b)
+    return {
+      name,
+      count: sorted.length,
+      p50: percentile(sorted, 50),
+      p90: percentile(sorted, 90),
+      p99: percentile(sorted, 99),
+      max: percentile(sorted, 100),
+    }
+  })
+  if (dropped.size === 0) return { stats }
+  return {
+    stats,
+    note: `Servers named ${byName.size + dropped.size} Server-Timing metrics; percentiles are kept for the first ${byName.size}`,
   }
 }
 
