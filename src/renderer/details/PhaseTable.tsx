@@ -2,6 +2,7 @@ import { formatMs } from '../../shared/format'
 import { useLiveNow } from '../store/store-context'
 import { phaseLines, rowTimings } from '../timeline/segments'
 import { isInFlight, type SessionRow } from '../timeline/session-row'
+import { ServerTimingTable } from './ServerTimingTable'
 
 /** Queued, DNS, Connect, TLS, Request sent, Waiting (TTFB), Content download, Total: counting up live. */
 export function PhaseTable({ row }: { row: SessionRow }) {
@@ -10,29 +11,32 @@ export function PhaseTable({ row }: { row: SessionRow }) {
   const lines = phaseLines(rowTimings(row, now))
   const total = lines.find((l) => l.phase === 'total')?.ms ?? 0
   return (
-    <table className="phase-table" aria-label="Phase timings">
-      <tbody>
-        {lines.map((l) => (
-          <tr key={l.label} className={l.phase === 'total' ? 'total' : undefined} data-phase={l.phase}>
-            <th scope="row">
-              {l.phase === 'total' ? null : (
-                <span className="swatch" data-phase={l.phase} aria-hidden="true" />
-              )}
-              {l.label}
-            </th>
-            <td className="num">{formatMs(l.ms)}</td>
-            <td className="phase-bar-cell" aria-hidden="true">
-              {l.phase !== 'total' && l.ms > 0 && total > 0 ? (
-                <span
-                  className="phase-bar"
-                  data-phase={l.phase}
-                  style={{ width: `${Math.max(1, (l.ms / total) * 100)}%` }}
-                />
-              ) : null}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <>
+      <table className="phase-table" aria-label="Phase timings">
+        <tbody>
+          {lines.map((l) => (
+            <tr key={l.label} className={l.phase === 'total' ? 'total' : undefined} data-phase={l.phase}>
+              <th scope="row">
+                {l.phase === 'total' ? null : (
+                  <span className="swatch" data-phase={l.phase} aria-hidden="true" />
+                )}
+                {l.label}
+              </th>
+              <td className="num">{formatMs(l.ms)}</td>
+              <td className="phase-bar-cell" aria-hidden="true">
+                {l.phase !== 'total' && l.ms > 0 && total > 0 ? (
+                  <span
+                    className="phase-bar"
+                    data-phase={l.phase}
+                    style={{ width: `${Math.max(1, (l.ms / total) * 100)}%` }}
+                  />
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <ServerTimingTable row={row} />
+    </>
   )
 }

@@ -2,6 +2,8 @@ import { formatMs } from '../../shared/format'
 import { useAppStore, useLiveNow } from '../store/store-context'
 import { rowLabel } from './row-labels'
 import { phaseLines, rowTimings } from './segments'
+import { ServerTimingTable } from '../details/ServerTimingTable'
+import { serverTimingEntries } from './server-slices'
 import { isInFlight } from './session-row'
 
 const CARD_WIDTH = 250
@@ -29,8 +31,11 @@ export function HoverCard({
   const lines = phaseLines(rowTimings(row, now))
   // Keep the card inside the frame: flip to the pointer's left near the right edge.
   const x = left + 14 + CARD_WIDTH > frameWidth ? Math.max(0, left - 14 - CARD_WIDTH) : left + 14
+  // The server's entries add a title and a line each (the card lists at most eight, then a line).
+  const extra = Math.min(9, serverTimingEntries(row).length)
+  const height = CARD_HEIGHT + (extra > 0 ? 28 + extra * 20 : 0)
   // And above the pointer near the bottom, so its last lines are not cut off by the frame.
-  const y = top + 12 + CARD_HEIGHT > frameHeight ? Math.max(0, top - 12 - CARD_HEIGHT) : top + 12
+  const y = top + 12 + height > frameHeight ? Math.max(0, top - 12 - height) : top + 12
   return (
     <div className="hover-card" role="tooltip" style={{ left: x, top: y, width: CARD_WIDTH }}>
       <div className="hover-title mono">{rowLabel(row)}</div>
@@ -49,6 +54,7 @@ export function HoverCard({
           ))}
         </tbody>
       </table>
+      <ServerTimingTable row={row} compact />
     </div>
   )
 }

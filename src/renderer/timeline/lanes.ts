@@ -1,4 +1,5 @@
 import type { SessionKind } from '../../shared/timeline'
+import { serverSlices } from './server-slices'
 import { layoutSegments, type Phase } from './segments'
 import type { SessionRow } from './session-row'
 
@@ -74,6 +75,44 @@ export const drawHttpLane: LaneRenderer = (p) => {
     }
   }
   ctx.globalAlpha = 1
+  if (p.row.terminal?.type === 'done' && p.row.terminal.serverTiming) drawServerSlices(p, top)
+}
+
+/**
+ * The server's own timings as slices of the green waiting bar: alternately darker shades of it, split by a
+ * 1 px light line, so `db` and `render` read as two parts of the wait without a legend.
+ */
+function drawServerSlices(p: LanePaint, top: number): void {
+  const { ctx } = p
+  for (const r of serverSliceRects(p.row, p.x, p.width)) {
+    ctx.globalAlpha = r.index % 2 === 0 ? 0.3 : 0.16
+    ctx.fillStyle = '#000'
+    ctx.fillRect(r.x, top, r.w, BAR_HEIGHT)
+    ctx.globalAlpha = 0.85
+    ctx.fillStyle = '#fff'
+    if (r.index > 0) ctx.fillRect(r.x, top, 1, BAR_HEIGHT)
+  }
+  ctx.globalAlpha = 1
+}
+
+export interface SliceRect {
+  name: string
+  index: number
+  x: number
+  w: number
+}
+
+/** The server's slices as px rectangles, clipped to the waterfall; at least 1 px so a short one is seen. */
+export function serverSliceRects(row: SessionRow, x: (t: number) => number, width: number): SliceRect[] {
+  const out: SliceRect[] = []
+  serverSlices(row).forEach((s, index) => {
+    const x0 = x(s.start)
+    const x1 = x(s.end)
+    if (x1 < 0 || x0 > width) return
+    const left = Math.max(0, x0)
+    out.push({ name: s.name, index, x: left, w: Math.max(1, Math.min(width, x1) - left) })
+  })
+  return out
 }
 
 /** Webhook calls and their ticks on the lane of the request that caused them. */

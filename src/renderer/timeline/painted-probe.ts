@@ -1,4 +1,4 @@
-import { barRects } from './lanes'
+import { barRects, serverSliceRects } from './lanes'
 import { timeToX } from './time-view'
 import type { PaintModel, TickLabel } from './waterfall-paint'
 
@@ -31,7 +31,12 @@ export function exposePainted(
     x: round2(r.x),
     w: round2(r.w),
   }))
-  set(body, 'hoverBars', JSON.stringify({ sid: item, bars }))
+  const slices = serverSliceRects(row, x, m.width).map((r) => ({
+    name: r.name,
+    x: round2(r.x),
+    w: round2(r.w),
+  }))
+  set(body, 'hoverBars', JSON.stringify({ sid: item, bars, ...(slices.length > 0 ? { slices } : {}) }))
 }
 
 const round2 = (n: number): number => Math.round(n * 100) / 100
