@@ -17,7 +17,7 @@ import { importOpenApi, isOpenApi } from './openapi'
 import { planInWorker } from './plan-in-worker'
 import { importOpenCollection, isOpenCollection } from './opencollection'
 import { importYaak, isYaakExport } from './yaak'
-import { countPlan, emptyPlan, ImportError, isObj, type ImportPlan } from './plan'
+import { emptyPlan, ImportError, ImportTooLarge, isObj, type ImportPlan } from './plan'
 import { writePlan } from './write-plan'
 import {
   importPostmanCollection,
@@ -31,17 +31,11 @@ import {
  * could not map; nothing is dropped silently. A file that cannot be read fails with one plain reason.
  */
 
-export { ImportError } from './plan'
+export { ImportError, MAX_IMPORT_ITEMS } from './plan'
 export { writePlan } from './write-plan'
 export type KnownFormat = Exclude<ImportFormat, 'auto'>
 
 const MAX_IMPORT_BYTES = 64 * 1024 * 1024
-/**
- * Most requests and folders one import writes. Each is a file written atomically (with an fsync), so an
- * export with hundreds of thousands of items would keep the disk busy for many minutes: it is refused, whole,
- * before anything is written, rather than half-imported.
- */
-export const MAX_IMPORT_ITEMS = 10_000
 
 function parseStructured(text: string): unknown {
   try {
@@ -151,16 +145,11 @@ export async function runImport(
   try {
     if (source.text === undefined && source.file === undefined)
       return fail('invalid_request', 'Give a file or the text to import')
+    // The worker refuses a plan over MAX_IMPORT_ITEMS (ImportTooLarge) before it is sent here.
     const { format: detected, plan } = await planInWorker(source, format)
-    const counts = countPlan(plan.children)
-    if (counts.requests + counts.folders > MAX_IMPORT_ITEMS) {
-      return fail(
-        'too_large',
-        `The file has ${counts.requests} requests in ${counts.folders} folders; Flightdeck imports at most ${MAX_IMPORT_ITEMS.toLocaleString('en-US')} at a time (nothing was written)`,
-      )
-    }
     return await writePlan(plan, detected, into, secrets, curlFolder)
   } catch (e) {
+    if (e instanceof ImportTooLarge) return fail('too_large', e.message)
     if (e instanceof ImportError) return fail('parse', e.message)
     throw e
   }

@@ -1,7 +1,7 @@
 import type { ImportFormat } from '../../shared/collection-schemas'
 import { sharedPool, TaskFailed, WorkerDied, type WorkerPool } from '../workers/pool'
 import type { TaskOutput } from '../workers/protocol'
-import { ImportError } from './plan'
+import { ImportError, ImportTooLarge } from './plan'
 
 /**
  * Read, parse, validate and plan an import in the worker pool: a 3 MB OpenAPI spec is validated there, and a
@@ -18,6 +18,7 @@ export async function planInWorker(
     return await pool.run('import.plan', input)
   } catch (e) {
     if (e instanceof TaskFailed && e.failure.kind === 'import') throw new ImportError(e.failure.message)
+    if (e instanceof TaskFailed && e.failure.kind === 'too_large') throw new ImportTooLarge(e.failure.message)
     if (e instanceof WorkerDied) {
       const what = source.file !== undefined ? `Importing ${source.file}` : 'Importing this text'
       throw new ImportError(

@@ -41,6 +41,28 @@ export interface ImportPlan {
 
 export class ImportError extends Error {}
 
+/**
+ * Most requests and folders one import writes. Each is a file written atomically (with an fsync), so an
+ * export with hundreds of thousands of items would keep the disk busy for many minutes: it is refused, whole,
+ * before anything is written, rather than half-imported.
+ */
+export const MAX_IMPORT_ITEMS = 10_000
+
+/** An import with more items than one import writes: refused whole, nothing written. */
+export class ImportTooLarge extends ImportError {}
+
+/**
+ * Refuse an import over MAX_IMPORT_ITEMS. Checked where the items are counted: before any per-request work
+ * when an importer can count its source, and on the plan in the worker, so a refused plan is never built in
+ * full or copied back to the engine's thread.
+ */
+export function refuseTooLarge(counts: { requests: number; folders: number }): void {
+  if (counts.requests + counts.folders <= MAX_IMPORT_ITEMS) return
+  throw new ImportTooLarge(
+    `The file has ${counts.requests} requests in ${counts.folders} folders; Flightdeck imports at most ${MAX_IMPORT_ITEMS.toLocaleString('en-US')} at a time (nothing was written)`,
+  )
+}
+
 export function emptyPlan(name: string): ImportPlan {
   return { name, variables: [], auth: { type: 'inherit' }, children: [], environments: [], unmapped: [] }
 }

@@ -55,7 +55,7 @@ export function inherit(
 
 /** Statements that do something (a script of only comments and blank lines is none). */
 function hasCode(text: string): boolean {
-  return statements(text).length > 0
+  return text !== '' && statements(text).length > 0
 }
 
 /** Say in the report what becomes of one scope's own scripts (`below`: they run for the requests under it). */
@@ -132,7 +132,9 @@ export function linkDependencies(children: PlanNode[]): void {
       }
       const ref = `postman-${next++}`
       n.ref = ref
-      const deps = [...usedVariables(n.request)].flatMap((v) => producers.get(v) ?? [])
+      // Until some request extracts a variable there is nothing to depend on (most collections: no request).
+      const deps =
+        producers.size === 0 ? [] : [...usedVariables(n.request)].flatMap((v) => producers.get(v) ?? [])
       if (deps.length > 0) n.dependsOnRefs = [...new Set(deps)]
       for (const x of n.request.extract ?? []) producers.set(x.name, ref)
     }

@@ -1,6 +1,6 @@
 import { brunoFolderOf, importBrunoFolder } from '../importers/bruno'
 import { openCollectionFolderOf, importOpenCollectionFolder } from '../importers/opencollection'
-import { ImportError } from '../importers/plan'
+import { countPlan, ImportError, ImportTooLarge, refuseTooLarge } from '../importers/plan'
 import { planImport, readImportFile } from '../importers/index'
 import type { TaskInput, TaskOutput } from './protocol'
 import { TaskFailure } from './task-failure'
@@ -8,23 +8,32 @@ import { TaskFailure } from './task-failure'
 /** Worker side of imports: read the file, parse it, validate it (OpenAPI), and build the plan. */
 export async function importPlan(p: TaskInput<'import.plan'>): Promise<TaskOutput<'import.plan'>> {
   try {
-    // A Bruno collection is a folder, not one file.
-    const bruno = p.text === undefined && p.file !== undefined ? await brunoFolderOf(p.file) : null
-    if (bruno !== null) {
-      if (p.format !== 'auto' && p.format !== 'bruno')
-        throw new ImportError(`the folder is a Bruno collection, not ${p.format}`)
-      return { format: 'bruno', plan: await importBrunoFolder(bruno) }
-    }
-    const oc = p.text === undefined && p.file !== undefined ? await openCollectionFolderOf(p.file) : null
-    if (oc !== null) {
-      if (p.format !== 'auto' && p.format !== 'bruno')
-        throw new ImportError(`the folder is an OpenCollection (Bruno) collection, not ${p.format}`)
-      return { format: 'bruno', plan: await importOpenCollectionFolder(oc) }
-    }
-    const text = p.text ?? (p.file !== undefined ? await readImportFile(p.file) : '')
-    return await planImport(text, p.format)
+    const out = await planOf(p)
+    // Here, not on the engine's thread: a plan too large to write is never copied back (250,000 requests
+    // took seconds to clone).
+    refuseTooLarge(countPlan(out.plan.children))
+    return out
   } catch (e) {
+    if (e instanceof ImportTooLarge) throw new TaskFailure({ kind: 'too_large', message: e.message })
     if (e instanceof ImportError) throw new TaskFailure({ kind: 'import', message: e.message })
     throw e
   }
+}
+
+async function planOf(p: TaskInput<'import.plan'>): Promise<TaskOutput<'import.plan'>> {
+  // A Bruno collection is a folder, not one file.
+  const bruno = p.text === undefined && p.file !== undefined ? await brunoFolderOf(p.file) : null
+  if (bruno !== null) {
+    if (p.format !== 'auto' && p.format !== 'bruno')
+      throw new ImportError(`the folder is a Bruno collection, not ${p.format}`)
+    return { format: 'bruno', plan: await importBrunoFolder(bruno) }
+  }
+  const oc = p.text === undefined && p.file !== undefined ? await openCollectionFolderOf(p.file) : null
+  if (oc !== null) {
+    if (p.format !== 'auto' && p.format !== 'bruno')
+      throw new ImportError(`the folder is an OpenCollection (Bruno) collection, not ${p.format}`)
+    return { format: 'bruno', plan: await importOpenCollectionFolder(oc) }
+  }
+  const text = p.text ?? (p.file !== undefined ? await readImportFile(p.file) : '')
+  return await planImport(text, p.format)
 }

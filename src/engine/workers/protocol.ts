@@ -55,8 +55,11 @@ export type TaskOutput<K extends TaskKind> = Tasks[K]['output']
 
 /** A task failed in a way the task itself reports (bad input, a parse error): the worker lives on. */
 export interface TaskFailure {
-  /** 'missing': the worker does not hold the body any more; send it again with its source. */
-  kind: 'missing' | 'import' | 'error'
+  /**
+   * 'missing': the worker does not hold the body any more; send it again with its source. 'too_large': an
+   * import over the items one import writes.
+   */
+  kind: 'missing' | 'import' | 'too_large' | 'error'
   message: string
   detail?: string
 }
