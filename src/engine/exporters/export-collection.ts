@@ -3,55 +3,111 @@ import { dirname, join, resolve } from 'node:path'
 import { fail, ok, type Result } from '../../shared/result'
 import { writeFileAtomic } from '../collections/atomic-write'
 import type { LoadedCollection } from '../collections/loader'
-import { exportBruno } from './bruno'
-import { exportInsomnia } from './insomnia'
+import { sharedPool, TaskFailed, WorkerDied, type WorkerPool } from '../workers/pool'
+import { MAX_EXPORT_FILES, type ExportBuilt, type ExportFormat } from './export-build'
 
 /**
- * Export a collection to Insomnia v5 (one YAML file) or to a Bruno collection folder. Each says what it did
- * not carry over (`skipped`), so the export dialog can list it. A Bruno folder is written only into a folder
- * that is new or empty: an export never mixes its files into someone's other files.
+ * Export a collection to Postman v2.1 (one JSON file, each environment beside it), Insomnia v5 (one YAML file)
+ * or a Bruno collection folder. Each says what it did not carry over (`skipped`), so the export dialog can list
+ * it. The export is built in the worker pool (export-build.ts) and only written here, so a huge or hostile
+ * collection breaks a worker, never the thread that carries traffic, and then nothing is written. A Bruno
+ * folder is written only into a folder that is new or empty: an export never mixes its files into someone's
+ * other files.
  */
 
 export interface ExportOutcome {
   text: string
   file?: string
   skipped: string[]
+  environments?: { id: string; name: string; text: string }[]
 }
 
-const MAX_FILES = 20_000
+const FORMAT_NAMES: Record<ExportFormat, string> = {
+  postman: 'Postman',
+  insomnia: 'Insomnia',
+  bruno: 'Bruno',
+}
 
 export async function exportTo(
   loaded: LoadedCollection,
-  format: 'insomnia' | 'bruno',
+  format: ExportFormat,
   file: string | undefined,
+  pool: WorkerPool = sharedPool(),
 ): Promise<Result<ExportOutcome>> {
-  if (format === 'insomnia') {
-    const { text, skipped } = await exportInsomnia(loaded)
-    if (file === undefined) return ok({ text, skipped })
-    const abs = resolve(file)
-    await writeFileAtomic(abs, text)
-    return ok({ text, file: abs, skipped })
+  if (format === 'bruno') {
+    if (file === undefined)
+      return fail(
+        'invalid_request',
+        'A Bruno export is a folder of files: choose the folder to write it into',
+      )
+    const present = await readdir(resolve(file)).catch(() => null)
+    if (present !== null && present.length > 0)
+      return fail(
+        'invalid_request',
+        `${resolve(file)} is not empty: choose a new or empty folder for the Bruno collection (nothing was written)`,
+      )
   }
+  const built = await buildInWorker(loaded, format, pool)
+  if (!built.ok) return built
+  const b = built.value
+  if (b.format === 'bruno') return writeBruno(b, resolve(file ?? '.'))
   if (file === undefined)
-    return fail('invalid_request', 'A Bruno export is a folder of files: choose the folder to write it into')
-  const root = resolve(file)
-  const present = await readdir(root).catch(() => null)
-  if (present !== null && present.length > 0)
-    return fail(
-      'invalid_request',
-      `${root} is not empty: choose a new or empty folder for the Bruno collection (nothing was written)`,
+    return ok(
+      b.format === 'postman'
+        ? { text: b.text, skipped: b.skipped, environments: b.environments }
+        : { text: b.text, skipped: b.skipped },
     )
-  const { files, skipped } = await exportBruno(loaded)
-  if (files.size > MAX_FILES)
+  const abs = resolve(file)
+  await writeFileAtomic(abs, b.text)
+  if (b.format === 'insomnia') return ok({ text: b.text, file: abs, skipped: b.skipped })
+  // Each environment beside it, as Postman exports them (`<name>.<env>.postman_environment.json`).
+  const stem = abs.replace(/(\.postman_collection)?\.json$/i, '')
+  for (const env of b.environments)
+    await writeFileAtomic(`${stem}.${env.id}.postman_environment.json`, env.text)
+  return ok({ text: b.text, file: abs, skipped: b.skipped, environments: b.environments })
+}
+
+async function buildInWorker(
+  loaded: LoadedCollection,
+  format: ExportFormat,
+  pool: WorkerPool,
+): Promise<Result<ExportBuilt>> {
+  const { info, settings, folders } = loaded
+  try {
+    return ok(await pool.run('export.build', { collection: { info, settings, folders }, format }))
+  } catch (e) {
+    const what = `Exporting ${info.name} to ${FORMAT_NAMES[format]}`
+    if (e instanceof WorkerDied)
+      return e.reason === 'memory'
+        ? fail(
+            'too_large',
+            `${what} ran out of memory in its worker (limit ${e.limitMb} MB); nothing was written`,
+          )
+        : e.reason === 'timeout'
+          ? fail(
+              'too_large',
+              `${what} took longer than ${Math.round(e.timeoutMs / 1000)} s in its worker and was stopped; nothing was written`,
+            )
+          : fail('internal', `${what} stopped its worker (${e.message}); nothing was written`)
+    if (e instanceof TaskFailed) return fail('internal', `${what} failed: ${e.message}; nothing was written`)
+    throw e
+  }
+}
+
+async function writeBruno(
+  b: Extract<ExportBuilt, { format: 'bruno' }>,
+  root: string,
+): Promise<Result<ExportOutcome>> {
+  if (b.fileCount > MAX_EXPORT_FILES)
     return fail(
       'too_large',
-      `The export would write ${files.size} files, more than ${MAX_FILES}; nothing was written`,
+      `The export would write ${b.fileCount} files, more than ${MAX_EXPORT_FILES}; nothing was written`,
     )
-  for (const [rel, text] of files) {
+  for (const [rel, text] of b.files) {
     const abs = join(root, ...rel.split('/'))
     await mkdir(dirname(abs), { recursive: true })
     await writeFileAtomic(abs, text)
   }
-  const text = `${[...files.keys()].join('\n')}\n`
-  return ok({ text, file: root, skipped })
+  const text = `${b.files.map(([rel]) => rel).join('\n')}\n`
+  return ok({ text, file: root, skipped: b.skipped })
 }

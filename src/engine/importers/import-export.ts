@@ -1,12 +1,10 @@
-import { basename, resolve } from 'node:path'
+import { basename } from 'node:path'
 import type { CollectionHandlerDeps } from '../collections/handlers'
 import { inheritedAuth } from '../send-rules/auth-chain'
-import { writeFileAtomic } from '../collections/atomic-write'
 import { readRequestFile, stemOf } from '../collections/loader'
 import type { CollectionManager } from '../collections/manager'
 import { absPath, safeRel } from '../collections/store'
 import { exportTo } from '../exporters/export-collection'
-import { exportPostman, postmanEnvironment } from '../exporters/postman'
 import { snippet } from '../exporters/snippets'
 import { fail, ok } from '../../shared/result'
 import { runImport } from './index'
@@ -30,23 +28,7 @@ export function importExportHandlers(
       collection: async (p) => {
         const loaded = manager.loaded(p.dir)
         if (!loaded.ok) return loaded
-        if (p.format !== 'postman') return exportTo(loaded.value, p.format, p.file)
-        const { json, skipped } = await exportPostman(loaded.value)
-        if (skipped.length > 0) json['_flightdeck_skipped'] = skipped
-        const text = `${JSON.stringify(json, null, 2)}\n`
-        const environments = loaded.value.info.environments.slice(0, 200).map((env) => ({
-          id: env.id,
-          name: env.name,
-          text: `${JSON.stringify(postmanEnvironment(env), null, 2)}\n`,
-        }))
-        if (p.file === undefined) return ok({ text, skipped, environments })
-        const file = resolve(p.file)
-        await writeFileAtomic(file, text)
-        // Each environment beside it, as Postman exports them (`<name>.<env>.postman_environment.json`).
-        const stem = file.replace(/(\.postman_collection)?\.json$/i, '')
-        for (const env of environments)
-          await writeFileAtomic(`${stem}.${env.id}.postman_environment.json`, env.text)
-        return ok({ text, file, skipped, environments })
+        return exportTo(loaded.value, p.format, p.file)
       },
       request: async (p) => {
         const loaded = manager.loaded(p.dir)

@@ -5,6 +5,7 @@
 import type { BodyLines, BodySearchResult, BodyView } from '../../shared/body-view'
 import type { ImportFormat } from '../../shared/collection-schemas'
 import type { Result } from '../../shared/result'
+import type { ExportBuilt, ExportFormat, ExportSource } from '../exporters/export-build'
 import type { HarDocument } from '../har/har-types'
 import type { ImportPlan } from '../importers/plan'
 
@@ -40,6 +41,11 @@ export interface Tasks {
   'har.build': {
     input: { doc: HarDocument; bodies: (BodySource | null)[]; redact: boolean; secretValues: string[] }
     output: string
+  }
+  /** A collection as Postman, Insomnia or Bruno text: the worker reads its request files and builds the export. */
+  'export.build': {
+    input: { collection: ExportSource; format: ExportFormat }
+    output: ExportBuilt
   }
   /** The worker's memory in use (heap plus off-heap buffers), after a full collection when asked. */
   'worker.memory': { input: { collect: boolean }; output: number }

@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads'
 import { bodyForget, bodyLines, bodySearch } from './body-tasks'
+import { exportBuild } from './export-tasks'
 import { buildHar } from './har-tasks'
 import { importPlan } from './import-tasks'
 import { convertSnippet } from './snippet-tasks'
@@ -18,6 +19,7 @@ const handlers: Handlers = {
   'import.plan': importPlan,
   'snippet.convert': convertSnippet,
   'har.build': buildHar,
+  'export.build': exportBuild,
   'worker.memory': workerMemory,
 }
 

@@ -1,0 +1,55 @@
+import type { LoadedCollection } from '../collections/loader'
+import { exportBruno } from './bruno'
+import { exportInsomnia } from './insomnia'
+import { exportPostman, postmanEnvironment } from './postman'
+
+/**
+ * A collection export built as text, with nothing written: this runs in the worker pool (workers/export-tasks.ts),
+ * since a collection of thousands of requests is seconds of parsing and megabytes of strings. The engine's thread
+ * writes what comes back (export-collection.ts).
+ */
+
+export type ExportFormat = 'postman' | 'insomnia' | 'bruno'
+
+/** Files one Bruno export writes, at most. */
+export const MAX_EXPORT_FILES = 20_000
+/** Postman environment files written beside one collection, at most. */
+export const MAX_EXPORT_ENVIRONMENTS = 200
+
+export type ExportBuilt =
+  | {
+      format: 'postman'
+      text: string
+      skipped: string[]
+      environments: { id: string; name: string; text: string }[]
+    }
+  | { format: 'insomnia'; text: string; skipped: string[] }
+  /** `files` is left empty when there are more than MAX_EXPORT_FILES (`fileCount` says how many). */
+  | { format: 'bruno'; files: [string, string][]; fileCount: number; skipped: string[] }
+
+/** What an export needs of a loaded collection: plain data, as sent to a worker. */
+export type ExportSource = Pick<LoadedCollection, 'info' | 'settings' | 'folders'>
+
+export async function buildExport(source: ExportSource, format: ExportFormat): Promise<ExportBuilt> {
+  const loaded: LoadedCollection = { ...source, temps: [] }
+  if (format === 'insomnia') return { format, ...(await exportInsomnia(loaded)) }
+  if (format === 'bruno') {
+    const { files, skipped } = await exportBruno(loaded)
+    // Past the limit nothing is written, so nothing is sent back either.
+    const list = files.size > MAX_EXPORT_FILES ? [] : [...files]
+    return { format, files: list, fileCount: files.size, skipped }
+  }
+  const { json, skipped } = await exportPostman(loaded)
+  const all = loaded.info.environments
+  if (all.length > MAX_EXPORT_ENVIRONMENTS)
+    skipped.push(
+      `${all.length - MAX_EXPORT_ENVIRONMENTS} of ${all.length} environments not exported (more than ${MAX_EXPORT_ENVIRONMENTS})`,
+    )
+  if (skipped.length > 0) json['_flightdeck_skipped'] = skipped
+  const environments = all.slice(0, MAX_EXPORT_ENVIRONMENTS).map((env) => ({
+    id: env.id,
+    name: env.name,
+    text: `${JSON.stringify(postmanEnvironment(env), null, 2)}\n`,
+  }))
+  return { format, text: `${JSON.stringify(json, null, 2)}\n`, skipped, environments }
+}
