@@ -45,9 +45,6 @@ export function ServerTimingTable({ row, compact = false }: { row: SessionRow; c
                   <span className="mono">{e.name}</span>
                   {e.desc && !compact ? <span className="server-timing-desc"> {e.desc}</span> : null}
                   {e.source === 'trailer' ? <span className="server-timing-tag">trailer</span> : null}
-                </th>
-                <td className="num">
-                  {e.dur === undefined ? '—' : formatMs(e.dur)}
                   {clipped.has(e.name) ? (
                     <span
                       className="server-timing-tag"
@@ -56,7 +53,8 @@ export function ServerTimingTable({ row, compact = false }: { row: SessionRow; c
                       past wait
                     </span>
                   ) : null}
-                </td>
+                </th>
+                <td className="num">{e.dur === undefined ? '—' : formatMs(e.dur)}</td>
               </tr>
             )
           })}

@@ -1,0 +1,105 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { expect, test, type Page } from '@playwright/test'
+import { startServerTimingServer, type ServerTimingFixture } from '../fixtures/server-timing-server'
+import { startBuiltWebHost, type RunningWebHost } from './web-host'
+
+/**
+ * Server-Timing on the timeline, through the browser host in Chromium: a request whose server says
+ * `db;dur=120, cache;desc=miss, render;dur=60` (and `total` in a trailer) shows db and render as slices of its
+ * green waiting bar; the hover card and the Timing tab list the entries. Leaves docs/server-timing.png and
+ * docs/server-timing-dark.png.
+ */
+
+const docs = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
+
+let server: ServerTimingFixture
+let host: RunningWebHost
+
+test.beforeAll(async () => {
+  server = await startServerTimingServer()
+  host = await startBuiltWebHost(15_000, {
+    env: { FLIGHTDECK_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'flightdeck-st-')) },
+  })
+})
+
+test.afterAll(async () => {
+  await host?.stop()
+  await server?.close()
+})
+
+interface Hovered {
+  sid: string
+  bars: { phase: string; x: number; w: number }[]
+  slices?: { name: string; x: number; w: number }[]
+}
+
+async function hoverRow(page: Page, sid: string): Promise<Hovered> {
+  const row = page.locator(`[role="grid"] [role="row"][data-sid="${sid}"]`)
+  const rb = await row.boundingBox()
+  const cb = await page.getByTestId('waterfall').boundingBox()
+  if (!rb || !cb) throw new Error('no row or canvas box')
+  await page.mouse.move(cb.x + cb.width * 0.5, rb.y + rb.height / 2)
+  await expect(page.getByRole('tooltip')).toBeVisible()
+  const body = page.getByTestId('waterfall')
+  await expect.poll(async () => (await body.getAttribute('data-hover-bars')) ?? '').toContain(sid)
+  return JSON.parse((await body.getAttribute('data-hover-bars')) ?? '{}') as Hovered
+}
+
+test('Server-Timing entries are slices of the waiting bar, in the hover card and in the Timing tab', async ({
+  page,
+}) => {
+  const pageErrors: string[] = []
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await page.goto(host.url)
+  const rows = page.getByRole('grid', { name: 'Timeline' }).getByRole('row')
+  const field = page.getByRole('textbox', { name: 'URL' })
+  await field.fill(`${server.url}/timed?wait=300&db=120&render=60`)
+  await field.press('Control+Enter')
+  await expect(rows).toHaveCount(1)
+  await expect(rows.first()).toHaveAttribute('data-state', 'done', { timeout: 10_000 })
+  const sid = (await rows.first().getAttribute('data-sid')) ?? ''
+
+  // The slices lie inside the green waiting bar, db before render, and db is about twice render.
+  const hovered = await hoverRow(page, sid)
+  const wait = hovered.bars.find((b) => b.phase === 'wait')
+  expect(wait).toBeDefined()
+  const slices = hovered.slices ?? []
+  expect(slices.map((s) => s.name).slice(0, 2)).toEqual(['db', 'render'])
+  for (const s of slices) {
+    expect(s.x).toBeGreaterThanOrEqual((wait?.x ?? 0) - 0.5)
+    expect(s.x + s.w).toBeLessThanOrEqual((wait?.x ?? 0) + (wait?.w ?? 0) + 0.5)
+  }
+  const [db, render] = slices
+  expect(Math.abs((db?.w ?? 0) / (render?.w ?? 1) - 2)).toBeLessThan(0.1)
+
+  // The card lists the server's entries under the client's phases.
+  const card = page.getByRole('tooltip')
+  await expect(card.getByRole('table', { name: 'Server timing' })).toBeVisible()
+  await expect(card.locator('tr[data-server-timing="db"]')).toContainText('120 ms')
+  await expect(card.locator('tr[data-server-timing="render"]')).toContainText('60 ms')
+  await expect(card.locator('tr[data-server-timing="total"]')).toContainText('trailer')
+
+  // The Timing tab: the client's phases, then the server's entries with their descriptions.
+  await rows.first().locator('.c-name').click()
+  await page.getByRole('tab', { name: 'Timing' }).click()
+  const table = page.getByRole('tabpanel').getByRole('table', { name: 'Server timing' })
+  await expect(table).toBeVisible()
+  await expect(table.locator('tr[data-server-timing="db"]')).toContainText('Primary DB')
+  await expect(table.locator('tr[data-server-timing="cache"]')).toContainText('miss')
+  await expect(table.locator('tr[data-server-timing="total"]')).toContainText('300 ms')
+  await expect(table.locator('tr[data-server-timing="total"]')).toContainText('past wait')
+
+  // The pictures with the details on the right, so the Timing tab's server entries show beside the bar.
+  await page.getByRole('button', { name: 'Details on the right' }).click()
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await hoverRow(page, sid)
+    await page.screenshot({ path: docs(scheme === 'light' ? 'server-timing.png' : 'server-timing-dark.png') })
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+  expect(pageErrors).toEqual([])
+})
