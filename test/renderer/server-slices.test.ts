@@ -1,4 +1,8 @@
+import { createElement } from 'react'
+import { renderToStaticMarkup } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
+import { ServerTimingTable } from '../../src/renderer/details/ServerTimingTable'
+import { RunServerTiming } from '../../src/renderer/runner/RunServerTiming'
 import { serverTimingOf } from '../../src/shared/server-timing'
 import type { TimelineEvent } from '../../src/shared/timeline'
 import { applyBatch, EMPTY_TIMELINE } from '../../src/renderer/timeline/apply-batch'
@@ -40,5 +44,44 @@ describe('Server-Timing slices of the waiting phase', () => {
       { name: 'db', index: 0, x: 30, w: 120 },
       { name: 'render', index: 1, x: 150, w: 150 },
     ])
+  })
+})
+
+describe('Server-Timing in words', () => {
+  it('the Timing tab lists every entry with its description, trailer and past-wait marks', () => {
+    const row = rowWith('db;dur=20;desc="Primary DB", cache;desc=miss, render;dur=30')
+    const html = renderToStaticMarkup(createElement(ServerTimingTable, { row }))
+    expect(html).toContain('Server-Timing (as the server says)')
+    expect(html).toMatch(/data-server-timing="db".*Primary DB.*20 ms/)
+    expect(html).toMatch(/data-server-timing="cache".*miss.*—/)
+    expect(html).toMatch(/data-server-timing="render".*past wait.*30 ms/)
+  })
+
+  it('the hover card lists eight and says how many more', () => {
+    const list = Array.from({ length: 12 }, (_, i) => `m${i};dur=1`).join(', ')
+    const html = renderToStaticMarkup(createElement(ServerTimingTable, { row: rowWith(list), compact: true }))
+    expect(html.match(/data-server-timing=/g)).toHaveLength(8)
+    expect(html).toContain('4 more in the Timing tab')
+  })
+
+  it('a run shows the client row, then one per name', () => {
+    const html = renderToStaticMarkup(
+      createElement(RunServerTiming, {
+        stats: {
+          total: 10,
+          passed: 10,
+          failed: 0,
+          errors: 0,
+          p50: 32,
+          p90: 33,
+          p99: 44,
+          max: 44,
+          mean: 33,
+          histogram: [],
+          serverTiming: [{ name: 'db', count: 10, p50: 50, p90: 90, p99: 100, max: 100 }],
+        },
+      }),
+    )
+    expect(html).toMatch(/client \(whole request\).*44 ms.*data-server-timing="db".*100 ms/)
   })
 })

@@ -3,6 +3,7 @@ import { LabeledNumber } from '../app/NumberField'
 import { useAppStore } from '../store/store-context'
 import { Histogram, Throughput } from './RunCharts'
 import type { Pacing, RequestTally } from './runner-slice'
+import { RunServerTiming } from './RunServerTiming'
 
 /**
  * The runner in the details pane's place: the run's configuration, then live progress with Cancel, then the
@@ -229,6 +230,7 @@ function RunResults() {
           {s.errors} request{s.errors === 1 ? '' : 's'} got no response (network errors).
         </p>
       ) : null}
+      <RunServerTiming stats={s} />
       <h4>Latency</h4>
       <Histogram stats={s} />
       <h4>Throughput (finished per second)</h4>
