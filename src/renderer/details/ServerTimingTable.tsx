@@ -1,5 +1,6 @@
 import { formatMs } from '../../shared/format'
 import '../styles/server-timing.css'
+import { rowTimings } from '../timeline/segments'
 import { serverSlices, serverTimingEntries } from '../timeline/server-slices'
 import type { SessionRow } from '../timeline/session-row'
 
@@ -25,6 +26,8 @@ export function ServerTimingTable({ row, compact = false }: { row: SessionRow; c
     : row.terminal?.type === 'done'
       ? row.terminal.serverTiming?.note
       : undefined
+  // The tab draws each duration as a share of the client's total, as the phase bars above it are.
+  const total = compact ? 0 : rowTimings(row, row.lastT).time
   let drawn = 0
   return (
     <div className={compact ? 'server-timing compact' : 'server-timing'}>
@@ -55,6 +58,17 @@ export function ServerTimingTable({ row, compact = false }: { row: SessionRow; c
                   ) : null}
                 </th>
                 <td className="num">{e.dur === undefined ? '—' : formatMs(e.dur)}</td>
+                {compact ? null : (
+                  <td className="phase-bar-cell" aria-hidden="true">
+                    {e.dur !== undefined && e.dur > 0 && total > 0 ? (
+                      <span
+                        className="phase-bar server-slice"
+                        data-shade={String(shade)}
+                        style={{ width: `${Math.min(100, Math.max(1, (e.dur / total) * 100))}%` }}
+                      />
+                    ) : null}
+                  </td>
+                )}
               </tr>
             )
           })}
