@@ -75,7 +75,7 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
     ...createStreamOpenHandlers({ manager: collections, auth, streams, ready }),
     'ws.ping': async (p) => streams.ping(p),
     'ws.close': async (p) => streams.closeWs(p),
-    'stream.read': async (p) => streams.read(p),
+    'stream.read': (p) => streams.readSliced(p),
     'stream.data': async (p) => streams.data(p),
     ...createTimelineHandlers({
       bodies: http.bodies,

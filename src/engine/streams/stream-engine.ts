@@ -177,6 +177,18 @@ export class StreamEngine {
     }
   }
 
+  /** `read` for the command: a filtered read yields to the event loop as it scans (StreamLog.readSliced). */
+  async readSliced(p: CommandRequest<'stream.read'>): Promise<Result<CommandResponse<'stream.read'>>> {
+    const log = this.logs.get(p.sid)
+    if (!log) return fail('not_found', `No stream log for session ${p.sid}`)
+    const maxData = Math.min(p.maxData ?? DEFAULT_MAX_DATA, MAX_STREAM_ENTRY_DATA)
+    try {
+      return ok(await log.readSliced(p.from, p.count, maxData, p.filter))
+    } catch (e) {
+      return fail('file', 'Could not read the stream log', e instanceof Error ? e.message : String(e))
+    }
+  }
+
   data(p: CommandRequest<'stream.data'>): Result<CommandResponse<'stream.data'>> {
     const log = this.logs.get(p.sid)
     if (!log) return fail('not_found', `No stream log for session ${p.sid}`)

@@ -6,6 +6,40 @@ import type { StreamFilter } from '../../shared/streams'
  * found incrementally and kept while the same filter is asked for again.
  */
 
+/** Scanning time one filtered read spends at most; past it, it answers `complete: false` and resumes next call. */
+export const SCAN_BUDGET_MS = 250
+/**
+ * A filtered read as a command scans at most this long before the event loop gets a turn: the engine's thread
+ * carries traffic (in Electron it is the main process), and 250 ms in one go stalls every request and window.
+ */
+export const SCAN_SLICE_MS = 8
+/** Wall time one sliced read takes at most, turns given to others included, before it answers as it is. */
+const SCAN_WALL_MS = 2_000
+/** Slices one read runs at most (the budget's worth, with room for slices cut short). */
+const MAX_SLICES = 4 * Math.ceil(SCAN_BUDGET_MS / SCAN_SLICE_MS)
+
+/**
+ * Run `slice(deadline)` (true when it has scanned all it may) in slices of SCAN_SLICE_MS, yielding to the event
+ * loop between them, until it is done or SCAN_BUDGET_MS of scanning (or SCAN_WALL_MS of wall time) is spent.
+ * `alive` is asked after each yield: a log let go meanwhile ends the read with an error.
+ */
+export async function scanInSlices(
+  slice: (deadline: number) => boolean,
+  alive: () => boolean,
+): Promise<void> {
+  const started = performance.now()
+  let spent = 0
+  for (let n = 0; n < MAX_SLICES; n++) {
+    const t0 = performance.now()
+    const done = slice(t0 + Math.min(SCAN_SLICE_MS, SCAN_BUDGET_MS - spent))
+    const t1 = performance.now()
+    spent += t1 - t0
+    if (done || spent >= SCAN_BUDGET_MS || t1 - started >= SCAN_WALL_MS) return
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    if (!alive()) throw new Error('The stream log was let go during the search')
+  }
+}
+
 export interface FilterState {
   key: string
   needle: Buffer | null

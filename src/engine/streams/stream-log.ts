@@ -22,6 +22,8 @@ import {
   foldAscii,
   isEmptyFilter,
   makeFilterState,
+  scanInSlices,
+  SCAN_BUDGET_MS,
   type FilterState,
 } from './stream-log-search'
 
@@ -72,7 +74,6 @@ const OUT = 16
  * says when it came, which of the log's blocks texts it is in and which event of that text it is.
  */
 const HELD = 32
-const SCAN_BUDGET_MS = 250
 
 export interface AppendInput {
   t: number
@@ -327,11 +328,33 @@ export class StreamLog {
       }
       return { total: this.ix.count, complete: true, from, entries, dropped: this.dropped }
     }
+    const f = this.filterFor(filter)
+    this.extendFilter(f, performance.now() + SCAN_BUDGET_MS, f.scanned + SCAN_PER_CALL)
+    return this.filteredPage(f, from, count, maxData)
+  }
+
+  /**
+   * `read` for a command: a filtered read scans in short slices with the event loop's turn between them
+   * (stream-log-search.ts), so traffic and other commands flow while it searches; same answer as `read`.
+   */
+  async readSliced(from: number, count: number, maxData: number, filter?: StreamFilter): Promise<StreamPage> {
+    if (!filter || isEmptyFilter(filter)) return this.read(from, count, maxData)
+    const f = this.filterFor(filter)
+    const limit = f.scanned + SCAN_PER_CALL
+    await scanInSlices(
+      (deadline) => this.extendFilter(f, deadline, limit),
+      () => !this.disposed,
+    )
+    return this.filteredPage(f, from, count, maxData)
+  }
+
+  private filterFor(filter: StreamFilter): FilterState {
     const key = JSON.stringify(filter)
     if (!this.filter || this.filter.key !== key) this.filter = makeFilterState(key, filter)
-    const f = this.filter
-    const deadline = performance.now() + SCAN_BUDGET_MS
-    this.extendFilter(f, deadline)
+    return this.filter
+  }
+
+  private filteredPage(f: FilterState, from: number, count: number, maxData: number): StreamPage {
     const entries: StreamEntry[] = []
     const end = Math.min(f.matches.length, from + count)
     for (let j = Math.max(0, from); j < end; j++) {
@@ -347,14 +370,19 @@ export class StreamLog {
     }
   }
 
-  /** Scan entries the filter has not seen yet, within the per-call count and time budget. */
-  private extendFilter(f: FilterState, deadline: number): void {
+  /**
+   * Scan entries the filter has not seen yet, up to entry `limit` and until `deadline` (looked at every few
+   * entries, so a slice overruns by a few entries at most). True when it scanned all it may.
+   */
+  private extendFilter(f: FilterState, deadline: number, limit: number): boolean {
     const { needle, kinds, dir } = f
-    const limit = Math.min(this.ix.count, f.scanned + SCAN_PER_CALL)
-    for (let i = f.scanned; i < limit; i++) {
-      if ((i & 1023) === 0 && i > f.scanned && performance.now() > deadline) {
+    const end = Math.min(this.ix.count, limit)
+    // A text search costs at least a few hundred ns an entry (a clock read is ~50): look at the clock often.
+    const every = needle ? 3 : 255
+    for (let i = f.scanned; i < end; i++) {
+      if ((i & every) === 0 && i > f.scanned && performance.now() > deadline) {
         f.scanned = i
-        return
+        return false
       }
       const flags = this.ix.flagsAt(i)
       if (kinds && !kinds.has(KINDS[flags & 15] ?? 'binary')) continue
@@ -362,7 +390,8 @@ export class StreamLog {
       if (needle && !this.contains(i, needle, f.needleText)) continue
       f.matches.push(i)
     }
-    f.scanned = limit
+    f.scanned = Math.max(f.scanned, end)
+    return true
   }
 
   /** Does entry `i` (its event type, id or data) contain the lower-cased `needle`, ignoring ASCII case? */
