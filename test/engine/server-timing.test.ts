@@ -3,7 +3,11 @@ import { har as validateHar } from 'har-validator'
 import type { HarDocument } from '../../src/engine/har/har-types'
 import type { EngineService } from '../../src/engine/service'
 import { MAX_SERVER_TIMING_ENTRIES } from '../../src/shared/server-timing'
-import { startServerTimingServer, type ServerTimingFixture } from '../fixtures/server-timing-server'
+import {
+  startServerTimingH2Server,
+  startServerTimingServer,
+  type ServerTimingFixture,
+} from '../fixtures/server-timing-server'
 import { done, makeService, send, spec } from './helpers'
 
 describe('Server-Timing from a real server', () => {
@@ -44,5 +48,20 @@ describe('Server-Timing from a real server', () => {
     const d = done(await send(service, spec(`${server.url}/many?count=70`)))
     expect(d.serverTiming?.entries).toHaveLength(MAX_SERVER_TIMING_ENTRIES)
     expect(d.serverTiming?.note).toContain('70 Server-Timing entries')
+  })
+
+  it('reads them from HTTP/2 headers and trailers too', async () => {
+    const h2 = await startServerTimingH2Server()
+    try {
+      const result = await send(service, spec(`${h2.url}/`, {}, { insecure: true }))
+      const d = done(result)
+      expect(result.events.find((e) => e.type === 'response-headers')).toMatchObject({ httpVersion: '2' })
+      expect(d.serverTiming?.entries).toEqual([
+        { name: 'db', dur: 7, desc: 'h2 DB', source: 'header' },
+        { name: 'total', dur: 9, source: 'trailer' },
+      ])
+    } finally {
+      await h2.close()
+    }
   })
 })
