@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { har as validateHar } from 'har-validator'
 import type { HarDocument } from '../../src/engine/har/har-types'
 import type { EngineService } from '../../src/engine/service'
+import type { DoneEvent, TimelineEvent } from '../../src/shared/timeline'
 import { MAX_SERVER_TIMING_ENTRIES } from '../../src/shared/server-timing'
 import {
   startServerTimingH2Server,
@@ -13,10 +14,12 @@ import { done, makeService, send, spec } from './helpers'
 describe('Server-Timing from a real server', () => {
   let server: ServerTimingFixture
   let service: EngineService
+  const events: TimelineEvent[] = []
 
   beforeAll(async () => {
     server = await startServerTimingServer()
     service = makeService({ persistWorkspace: false, watchCollections: false })
+    service.subscribe((b) => events.push(...b.events))
   })
   afterAll(async () => {
     await service.dispose()
@@ -42,6 +45,24 @@ describe('Server-Timing from a real server', () => {
       { name: 'render', dur: 5, description: '' },
       { name: 'total', dur: 40, description: 'Whole handler' },
     ])
+
+    // Imported back, the entries (the trailer's too) come with the recorded request; a browser's HAR without
+    // _serverTiming gives the response headers' entries.
+    const browser = structuredClone(doc)
+    const first = browser.log.entries[0]
+    if (first) delete first._serverTiming
+    for (const [text, names] of [
+      [JSON.stringify(doc), ['db', 'cache', 'render', 'total']],
+      [JSON.stringify(browser), ['db', 'cache', 'render']],
+    ] as const) {
+      const imported = await service.invoke('har.import', { text, name: 'st.har' })
+      if (!imported.ok) throw new Error(imported.error.message)
+      service.flush()
+      const sid = imported.value.sids[0]
+      const back = events.find((e): e is DoneEvent => e.type === 'done' && e.sid === sid)
+      expect(back?.serverTiming?.entries.map((e) => e.name)).toEqual(names)
+      expect(back?.serverTiming?.entries[0]).toMatchObject({ name: 'db', dur: 25, desc: 'Primary DB' })
+    }
   })
 
   it('keeps the bounded number of entries and says it cut', async () => {

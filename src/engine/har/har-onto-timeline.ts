@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import type { HarImportResult } from '../../shared/body-view'
+import {
+  MAX_SERVER_TIMING_ENTRIES,
+  serverTimingOf,
+  type ServerTiming,
+  type ServerTimingEntry,
+} from '../../shared/server-timing'
 import type { HarTimings, HeaderList, HttpProtocol, TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
 import type { BodyStore } from '../http/body-store'
@@ -24,7 +30,10 @@ export interface HarOntoTimelineDeps {
 
 export const MAX_IMPORT_ENTRIES = 20_000
 
-export function harOntoTimeline(text: string, deps: HarOntoTimelineDeps): HarImportResult & { batchId: string } {
+export function harOntoTimeline(
+  text: string,
+  deps: HarOntoTimelineDeps,
+): HarImportResult & { batchId: string } {
   let doc: unknown
   try {
     doc = JSON.parse(text)
@@ -199,5 +208,33 @@ function emitEntry(
     bodyBytes: size || pos(content.size),
     body: { id: writer.id, size, contentType: mime, onDisk: !inMemory },
     timings: t,
+    ...serverTimingOfEntry(e, headers),
   })
+}
+
+/**
+ * The Server-Timing of a recorded entry: `_serverTiming` when the file has it (DevTools and our export write
+ * it, trailers included), else the recorded response headers. Foreign input: only well-formed items count,
+ * as many as a live response keeps.
+ */
+function serverTimingOfEntry(e: HarEntry, headers: HeaderList): { serverTiming?: ServerTiming } {
+  const recorded: unknown = e._serverTiming
+  if (Array.isArray(recorded)) {
+    const entries: ServerTimingEntry[] = []
+    for (const item of recorded.slice(0, MAX_SERVER_TIMING_ENTRIES)) {
+      const it = item as { name?: unknown; dur?: unknown; description?: unknown } | null
+      if (typeof it?.name !== 'string' || it.name === '') continue
+      entries.push({
+        name: it.name.slice(0, 64),
+        ...(typeof it.dur === 'number' && Number.isFinite(it.dur) ? { dur: it.dur } : {}),
+        ...(typeof it.description === 'string' && it.description
+          ? { desc: it.description.slice(0, 200) }
+          : {}),
+        source: 'header',
+      })
+    }
+    if (entries.length > 0) return { serverTiming: { entries } }
+  }
+  const parsed = serverTimingOf(headers)
+  return parsed ? { serverTiming: parsed } : {}
 }
