@@ -169,7 +169,6 @@ test('wrapped, a search hit deep in a long body stays in view while the lines ar
   await expect(hit).toBeInViewport()
 
   // Scrolled by hand into lines not loaded yet: the line at the top is the same once they have arrived.
-  await body.evaluate((el) => (el.scrollTop = el.scrollTop + 20_000))
   const topLine = (): Promise<string> =>
     page.evaluate(`(() => {
       const list = document.querySelector('[aria-label="Response body"]')
@@ -179,6 +178,10 @@ test('wrapped, a search hit deep in a long body stays in view while the lines ar
         .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
       return rows[0] ? rows[0].getAttribute('data-n') + ' ' + rows[0].textContent.slice(0, 12) : ''
     })()`) as Promise<string>
+  const before = await topLine()
+  await body.evaluate((el) => (el.scrollTop = el.scrollTop + 20_000))
+  // The list draws the scroll on its next frame: read the top line once it shows the new place, not the old.
+  await expect.poll(topLine).not.toBe(before)
   await expect.poll(topLine).toMatch(/^\d+ line \d+/)
   const first = await topLine()
   await page.waitForTimeout(800)
