@@ -7,7 +7,7 @@ import type { BodyStore } from '../http/body-store'
 import type { SessionRecords } from '../sessions/session-records'
 import { DEFAULT_EXPORT_BODY_BYTES, exportHar, harRequestOf } from './har-export'
 import { snippet } from './snippets'
-import { HarFormatError, harOntoTimeline } from './har-onto-timeline'
+import { HarFormatError, HarImportStopped, harOntoTimeline } from './har-onto-timeline'
 import { WorkerDied } from '../workers/pool'
 
 type Cmd = 'har.export' | 'har.import' | 'session.request' | 'session.snippet'
@@ -55,7 +55,7 @@ export function createHarHandlers(deps: HarHandlerDeps): Handlers {
     },
     'har.import': async (p) => {
       try {
-        const r = harOntoTimeline(p.text, {
+        const r = await harOntoTimeline(p.text, {
           clock: deps.clock,
           emit: deps.emit,
           records: deps.records,
@@ -65,6 +65,7 @@ export function createHarHandlers(deps: HarHandlerDeps): Handlers {
         return ok({ sids: r.sids, skipped: r.skipped, batchId: r.batchId })
       } catch (e) {
         if (e instanceof HarFormatError) return fail('parse', `Could not import the HAR: ${e.message}`)
+        if (e instanceof HarImportStopped) return fail('too_large', e.message)
         throw e
       }
     },

@@ -11,6 +11,8 @@ import type { Clock } from '../clock'
 import type { BodyStore } from '../http/body-store'
 import { harTotal } from '../http/timings'
 import type { SessionRecords } from '../sessions/session-records'
+import { TaskFailed, WorkerDied, sharedPool } from '../workers/pool'
+import { HarFormatError, PARSE_BYTES_PER_CHAR, type ParsedHar, type ParsedHarEntry } from './har-parse'
 import type { HarEntry } from './har-types'
 
 /**
@@ -28,61 +30,69 @@ export interface HarOntoTimelineDeps {
   newSid: () => string
 }
 
-export const MAX_IMPORT_ENTRIES = 20_000
+export { HarFormatError, MAX_IMPORT_ENTRIES } from './har-parse'
 
-export function harOntoTimeline(
+/** Lay out this many entries, or for this long, then let other work (live traffic) run. */
+const SLICE_ENTRIES = 300
+const SLICE_MS = 8
+
+/** The worker running the parse died (out of memory, over time), or would have: nothing was added. */
+export class HarImportStopped extends Error {}
+
+const stopped = (why: string): HarImportStopped =>
+  new HarImportStopped(`Opening the HAR ${why}; nothing was added to the timeline`)
+
+/**
+ * Parsing, checking and body decoding run in a pool worker (a large HAR would hold this thread for seconds);
+ * here the sessions are laid out and emitted in slices, each body's bytes written to the store.
+ */
+export async function harOntoTimeline(
   text: string,
   deps: HarOntoTimelineDeps,
-): HarImportResult & { batchId: string } {
-  let doc: unknown
+): Promise<HarImportResult & { batchId: string }> {
+  const pool = sharedPool()
+  const outOfMemory = `ran out of memory in its worker (limit ${pool.memoryMb} MB)`
+  // A text the worker could not even hold and parse is refused here: a worker's heap filled by one message
+  // or one JSON.parse cannot be stopped cleanly, and V8 would end the whole process.
+  if (text.length * (PARSE_BYTES_PER_CHAR + 1) > pool.memoryMb * 1024 * 1024) throw stopped(outOfMemory)
+  let parsed: ParsedHar
   try {
-    doc = JSON.parse(text)
+    parsed = await pool.run('har.parse', { text })
   } catch (e) {
-    throw new HarFormatError(`Not JSON: ${e instanceof Error ? e.message : String(e)}`)
+    if (e instanceof TaskFailed && e.failure.kind === 'import') throw new HarFormatError(e.failure.message)
+    if (e instanceof WorkerDied)
+      throw stopped(
+        e.reason === 'memory'
+          ? outOfMemory
+          : e.reason === 'timeout'
+            ? `took longer than ${Math.round(e.timeoutMs / 1000)} s in its worker and was stopped`
+            : 'stopped its worker',
+      )
+    throw e
   }
-  const entries = (doc as { log?: { entries?: unknown } } | null)?.log?.entries
-  if (!Array.isArray(entries)) throw new HarFormatError('Not a HAR file: no log.entries list')
-  const list = entries.slice(0, MAX_IMPORT_ENTRIES) as unknown[]
-  const skipped: HarImportResult['skipped'] = []
-  const usable: { index: number; entry: HarEntry; start: number }[] = []
-  list.forEach((raw, index) => {
-    const why = problem(raw)
-    if (why) {
-      skipped.push({ index, reason: why })
-      return
-    }
-    const entry = raw as HarEntry
-    usable.push({ index, entry, start: Date.parse(entry.startedDateTime) })
-  })
-  if (entries.length > MAX_IMPORT_ENTRIES)
-    skipped.push({
-      index: MAX_IMPORT_ENTRIES,
-      reason: `only the first ${MAX_IMPORT_ENTRIES} entries are imported`,
-    })
-
+  const { entries, starts, bodies } = parsed
+  const size = entries.length
   const batchId = `har:${randomUUID()}`
-  const first = Math.min(...usable.map((u) => u.start))
+  let first = Infinity
+  for (const start of starts) first = Math.min(first, start)
   const base = deps.clock.now()
   const sids: string[] = []
-  usable.forEach(({ entry, start }, i) => {
+  let sliceStart = performance.now()
+  for (let i = 0; i < size; i++) {
+    const start = starts[i] ?? first
     const sid = deps.newSid()
     sids.push(sid)
-    emitEntry(sid, entry, base + (start - first), start, { id: batchId, index: i, size: usable.length }, deps)
-  })
-  return { sids, skipped, batchId }
-}
-
-export class HarFormatError extends Error {}
-
-function problem(raw: unknown): string | null {
-  if (typeof raw !== 'object' || raw === null) return 'not an object'
-  const e = raw as Partial<HarEntry>
-  if (typeof e.startedDateTime !== 'string' || Number.isNaN(Date.parse(e.startedDateTime)))
-    return 'no valid startedDateTime'
-  if (!e.request || typeof e.request.method !== 'string' || typeof e.request.url !== 'string')
-    return 'no request method and URL'
-  if (!e.response || typeof e.response.status !== 'number') return 'no response status'
-  return null
+    const entry = JSON.parse(entries[i] ?? '{}') as HarEntry
+    const at = { entry, start, body: bodies[i] ?? null }
+    emitEntry(sid, at, base + (start - first), { id: batchId, index: i, size }, deps)
+    // Let go of the bytes once stored.
+    bodies[i] = null
+    if ((i + 1) % SLICE_ENTRIES === 0 || performance.now() - sliceStart > SLICE_MS) {
+      await new Promise<void>((r) => setImmediate(r))
+      sliceStart = performance.now()
+    }
+  }
+  return { sids, skipped: parsed.skipped, batchId }
 }
 
 const num = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) ? x : -1)
@@ -99,12 +109,13 @@ function headerList(h: unknown): HeaderList {
 
 function emitEntry(
   sid: string,
-  e: HarEntry,
+  parsed: ParsedHarEntry,
   t0: number,
-  wall: number,
   batch: { id: string; index: number; size: number },
   deps: HarOntoTimelineDeps,
 ): void {
+  const e = parsed.entry
+  const wall = parsed.start
   const raw = e.timings ?? ({} as HarEntry['timings'])
   const t: HarTimings = {
     blocked: pos(raw.blocked),
@@ -191,9 +202,8 @@ function emitEntry(
   const content = res.content ?? { size: 0, mimeType: '' }
   const mime = typeof content.mimeType === 'string' ? content.mimeType : ''
   const writer = deps.bodies.create(mime)
-  if (typeof content.text === 'string' && content.text !== '') {
-    writer.write(Buffer.from(content.text, content.encoding === 'base64' ? 'base64' : 'utf8'))
-  }
+  const bytes = parsed.body
+  if (bytes) writer.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
   // A body past the store's memory limit spilled to a temp file: finish writing it in the background (reads
   // wait for the writes).
   const inMemory = writer.endInMemory()

@@ -6,6 +6,7 @@ import type { BodyLines, BodySearchResult, BodyView } from '../../shared/body-vi
 import type { ImportFormat } from '../../shared/collection-schemas'
 import type { Result } from '../../shared/result'
 import type { ExportBuilt, ExportFormat, ExportSource } from '../exporters/export-build'
+import type { ParsedHar } from '../har/har-parse'
 import type { HarDocument } from '../har/har-types'
 import type { ImportPlan } from '../importers/plan'
 
@@ -42,6 +43,11 @@ export interface Tasks {
     input: { doc: HarDocument; bodies: (BodySource | null)[]; redact: boolean; secretValues: string[] }
     output: string
   }
+  /**
+   * A HAR's text parsed and checked for the timeline: its usable entries with their response bodies decoded
+   * (each body's buffer transferred, not copied). Fails with kind 'import' when it is not a HAR.
+   */
+  'har.parse': { input: { text: string }; output: ParsedHar }
   /** A collection as Postman, Insomnia or Bruno text: the worker reads its request files and builds the export. */
   'export.build': {
     input: { collection: ExportSource; format: ExportFormat }

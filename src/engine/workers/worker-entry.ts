@@ -2,10 +2,12 @@ import { parentPort } from 'node:worker_threads'
 import { bodyForget, bodyLines, bodySearch } from './body-tasks'
 import { exportBuild } from './export-tasks'
 import { buildHar } from './har-tasks'
+import { harParse } from './har-parse-task'
 import { importPlan } from './import-tasks'
 import { convertSnippet } from './snippet-tasks'
 import type { TaskInput, TaskKind, TaskOutput, TaskReply, TaskRequest } from './protocol'
 import { TaskFailure } from './task-failure'
+import { transferOf } from './transfer'
 import { workerMemory } from './worker-memory'
 
 /** A pool worker: runs each task it is sent and answers with its result or its failure. */
@@ -19,6 +21,7 @@ const handlers: Handlers = {
   'import.plan': importPlan,
   'snippet.convert': convertSnippet,
   'har.build': buildHar,
+  'har.parse': harParse,
   'export.build': exportBuild,
   'worker.memory': workerMemory,
 }
@@ -36,4 +39,8 @@ async function run(request: TaskRequest): Promise<TaskReply> {
 
 const port = parentPort
 if (port)
-  port.on('message', (request: TaskRequest) => void run(request).then((reply) => port.postMessage(reply)))
+  port.on(
+    'message',
+    (request: TaskRequest) =>
+      void run(request).then((reply) => port.postMessage(reply, reply.ok ? transferOf(reply.value) : [])),
+  )

@@ -23,13 +23,18 @@ export function memoryInUse(): number {
   return s.used_heap_size + s.external_memory
 }
 
-/** Between chunks of work: end the worker past its budget, else tell the pool what it uses (its peak). */
-export function checkMemory(): void {
+/**
+ * Between chunks of work: end the worker past its budget, else tell the pool what it uses (its peak). Before
+ * one native step that cannot be interrupted (JSON.parse of a large text), name what it will need in
+ * `ahead`: V8 cannot stop a worker in the middle of such a step, and past its heap limit there it ends the
+ * whole process, not just the worker.
+ */
+export function checkMemory(ahead = 0): void {
   let used = memoryInUse()
-  if (used > budget) {
+  if (used + ahead > budget) {
     collect()
     used = memoryInUse()
-    if (used > budget) process.exit(EXIT_OUT_OF_MEMORY)
+    if (used + ahead > budget) process.exit(EXIT_OUT_OF_MEMORY)
   }
   parentPort?.postMessage({ memory: used } satisfies MemoryNote)
 }
