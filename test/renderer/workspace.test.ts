@@ -177,6 +177,23 @@ describe('the workspace across a restart', () => {
     expect(c.saves()).toBe(1)
     saver.stop()
   })
+
+  it('keeps a new, switched or saved tab at once, not after the typing pause', async () => {
+    const service = engine(tempDir('fd-ws-config-'))
+    const c = counting(engineClient(service))
+    const store = createAppStore(c.client, { localNow: () => 0 })
+    await store.getState().restoreWorkspace()
+    // A pause far longer than the test: only a change that is not typing can be saved in time.
+    const saver = autosaveWorkspace(store, c.client, { debounceMs: 60_000, maxWaitMs: 60_000 })
+    store.getState().newTab()
+    await until(() => c.saves() === 1)
+    store.getState().activateTab(store.getState().tabs[0]!.id)
+    await until(() => c.saves() === 2)
+    store.getState().setUrl('http://127.0.0.1:1/typed')
+    await new Promise((r) => setTimeout(r, 100))
+    expect(c.saves()).toBe(2)
+    saver.stop()
+  })
 })
 
 describe('the timeline across a reload', () => {

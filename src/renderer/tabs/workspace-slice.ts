@@ -93,6 +93,16 @@ function savedParts(s: AppState): unknown[] {
   return [s.tabs, s.activeTabId, s.activeDir, s.envByDir, s.sendCount]
 }
 
+/** A change that is not typing: a tab saved, opened, closed or switched, another collection or environment. */
+function settled(s: AppState, prev: AppState): boolean {
+  if (s.activeTabId !== prev.activeTabId || s.tabs.length !== prev.tabs.length) return true
+  if (s.activeDir !== prev.activeDir || s.envByDir !== prev.envByDir) return true
+  return s.tabs.some((t, i) => {
+    const p = prev.tabs[i]
+    return p === undefined || p.id !== t.id || p.path !== t.path || p.savedKey !== t.savedKey
+  })
+}
+
 export interface AutosaveOptions {
   /** Quiet time after a change before it is saved. */
   debounceMs?: number
@@ -151,7 +161,9 @@ export function autosaveWorkspace(
     const at = Date.now()
     firstChangeAt ??= at
     if (timer !== null) clearTimeout(timer)
-    const wait = Math.max(0, Math.min(debounceMs, firstChangeAt + maxWaitMs - at))
+    // Typing waits for a pause; a save, an opened, closed or switched tab is kept at once, so a window closed
+    // (or a host stopped) right after it still comes back with it.
+    const wait = settled(s, prev) ? 0 : Math.max(0, Math.min(debounceMs, firstChangeAt + maxWaitMs - at))
     timer = setTimeout(() => void flush(), wait)
   })
 
