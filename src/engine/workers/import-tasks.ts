@@ -4,6 +4,7 @@ import { countPlan, ImportError, ImportTooLarge, refuseTooLarge } from '../impor
 import { planImport, readImportFile } from '../importers/index'
 import type { TaskInput, TaskOutput } from './protocol'
 import { TaskFailure } from './task-failure'
+import { checkMemory } from './worker-memory'
 
 /** Worker side of imports: read the file, parse it, validate it (OpenAPI), and build the plan. */
 export async function importPlan(p: TaskInput<'import.plan'>): Promise<TaskOutput<'import.plan'>> {
@@ -35,5 +36,9 @@ async function planOf(p: TaskInput<'import.plan'>): Promise<TaskOutput<'import.p
     return { format: 'bruno', plan: await importOpenCollectionFolder(oc) }
   }
   const text = p.text ?? (p.file !== undefined ? await readImportFile(p.file) : '')
-  return await planImport(text, p.format)
+  const plan = await planImport(text, p.format)
+  // A parse can grow the heap past the budget in one call (V8's own limit is set far above it): end the worker
+  // here, cleanly, if what is left is still over the budget.
+  checkMemory()
+  return plan
 }

@@ -31,6 +31,11 @@ export interface PoolOptions {
 }
 
 export const DEFAULT_WORKER_MEMORY_MB = 512
+
+/** The heap size past which V8 itself gives up, for a worker whose budget is `budgetMb`. */
+export function v8HeapLimitMb(budgetMb: number): number {
+  return Math.max(budgetMb * 4, budgetMb + 2048)
+}
 export const DEFAULT_TASK_TIMEOUT_MS = 120_000
 const MAX_POOL_SIZE = 4
 /** Keys remembered for affinity; the oldest are dropped past this (a dropped key just picks a worker again). */
@@ -244,7 +249,11 @@ export class WorkerPool {
       eval: true,
       name: 'flightdeck-worker',
       resourceLimits: {
-        maxOldGenerationSizeMb: this.memoryMb,
+        // V8's own limit sits far above the budget: a worker that reaches it can abort the whole process (seen
+        // inside JSON.parse and while a worker with a full heap tears down), so the budget is kept by the
+        // worker's own check (worker-memory.ts), which ends only the worker. Input sizes are capped (64 MiB
+        // files), so the headroom is bounded too.
+        maxOldGenerationSizeMb: v8HeapLimitMb(this.memoryMb),
         // Young generation and stack stay small: neither needs to grow with the input.
         maxYoungGenerationSizeMb: Math.min(32, Math.max(4, Math.floor(this.memoryMb / 16))),
         stackSizeMb: 4,
