@@ -90,12 +90,19 @@ test('an SSE stream and a WebSocket beside two HTTP requests, messages in order'
   const log = details.getByRole('grid', { name: 'Messages' })
   const logRows = log.getByRole('row')
   await expect(logRows).toHaveCount(6)
-  const lines = await logRows.evaluateAll((els) =>
-    (els as unknown as CellRow[]).map((el) =>
-      Array.from(el.querySelectorAll('[role="gridcell"]')).map((c) => c.textContent ?? ''),
-    ),
-  )
-  const summary = lines.map((cells) => `${cells[1]} ${cells[2]} ${cells[4]}`)
+  const readSummary = async (): Promise<string[]> => {
+    const lines = await logRows.evaluateAll((els) =>
+      (els as unknown as CellRow[]).map((el) =>
+        Array.from(el.querySelectorAll('[role="gridcell"]')).map((c) => c.textContent ?? ''),
+      ),
+    )
+    return lines.map((cells) => `${cells[1]} ${cells[2]} ${cells[4]}`)
+  }
+  // A row is drawn at once and filled when its entry has been read from the engine: wait for all six.
+  await expect
+    .poll(async () => (await readSummary()).filter((l) => l.startsWith('↑') || l.startsWith('↓')).length)
+    .toBe(6)
+  const summary = await readSummary()
   // Each message is logged when it is sent, its echo after it; the three go out in the order they were sent.
   expect(summary.filter((l) => l.startsWith('↑'))).toEqual([
     '↑ text hello',
