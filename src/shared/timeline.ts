@@ -1,4 +1,5 @@
 import type { ErrorCode } from './result'
+import type { ScriptPhaseReport } from './scripts'
 import type { ServerTiming } from './server-timing'
 
 /**
@@ -311,6 +312,15 @@ export interface JobEvent extends Base {
   lastValue?: string
 }
 
+/**
+ * A request's scripts ran (or were stopped): one event per phase, on the request's session. `pre` comes before
+ * `request-sent`, `post` after the response; neither ends the session. Drawn as script segments on the row.
+ */
+export interface ScriptEvent extends Base {
+  type: 'script'
+  report: ScriptPhaseReport
+}
+
 export type TimelineEvent =
   | QueuedEvent
   | DnsEvent
@@ -331,6 +341,7 @@ export type TimelineEvent =
   | StreamClosedEvent
   | WebhookCallEvent
   | JobEvent
+  | ScriptEvent
 
 export type TimelineEventType = TimelineEvent['type']
 

@@ -114,6 +114,9 @@ function nextRow(row: SessionRow, e: TimelineEvent): SessionRow | null {
     // Job events are applied before this (they arrive after the starting exchange ended).
     case 'job':
       return null
+    // A script phase's report moves the row's lastT; its segments and results are read from the report.
+    case 'script':
+      return base
   }
 }
 
