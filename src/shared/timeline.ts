@@ -87,6 +87,10 @@ export interface RequestSentEvent extends Base {
   bodyBytes: number
   /** What the engine changed in the request as given, in plain words (a multipart Content-Type without boundary). */
   note?: string
+  /** The W3C trace the request joined: read from the traceparent it went out with, when that was well-formed. */
+  traceId?: string
+  /** Its traceparent's parent id: the span this request is in the trace. */
+  spanId?: string
 }
 
 export interface ResponseHeadersEvent extends Base {
@@ -279,6 +283,11 @@ export interface WebhookCallEvent extends Base {
   remoteAddress: string
   /** The session whose request carried the correlation token ({{$webhook}}), when known. */
   owner?: string
+  /**
+   * The trace id the call carried (its traceparent, or the JSON body field a request's `trace.bodyField`
+   * names), when it was one a request of this engine sent: then `owner` is that request's session.
+   */
+  traceId?: string
 }
 
 export type JobMode = 'follow' | 'long-poll'
