@@ -2,6 +2,7 @@ import { z } from 'zod'
 import {
   authSchema,
   requestContextSchema,
+  requestScriptsSchema,
   savedRequestInputSchema,
   variableSchema,
   type CollectionInfo,
@@ -127,6 +128,13 @@ export const requestSendPayload = z
     auth: authSchema,
     count: z.number().int().min(1).max(MAX_SEND_COUNT).optional(),
     context: requestContextSchema.optional(),
+    /**
+     * The request's scripts as the composer holds them (folder and collection scripts an import carried down are
+     * part of their text). The engine runs the pre-request script before sending and the test script once the
+     * response has been read, each reported as a `script` event on the request's session. `translated: true`
+     * means the request's declarative checks stand for them: nothing runs.
+     */
+    scripts: requestScriptsSchema.optional(),
   })
   .strict()
 
