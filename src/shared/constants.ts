@@ -25,6 +25,7 @@ export const DEFAULT_REQUEST_OPTIONS: RequestOptions = {
   /** 2 GiB: what a desktop can hold on disk per response without surprise; a request may raise it. */
   maxBodyBytes: 2 * 1024 * 1024 * 1024,
   http2: true,
+  acceptPush: false,
 }
 
 /** Most copies one "Send ×N" may fire. */

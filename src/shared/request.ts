@@ -75,6 +75,8 @@ export const requestOptionsSchema = z.object({
   maxBodyBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   /** Offer HTTP/2 in ALPN on TLS connections. */
   http2: z.boolean(),
+  /** HTTPS only: send over an HTTP/2 connection of its own that accepts server push; off, pushes are refused. */
+  acceptPush: z.boolean(),
 })
 export type RequestOptions = z.infer<typeof requestOptionsSchema>
 

@@ -46,6 +46,11 @@ export interface QueuedEvent extends Base {
   lane?: string
   /** The saved request this was sent from (its file in a collection, or a run's step), shown as the row's name. */
   name?: string
+  /**
+   * A stream the server pushed (HTTP/2 PUSH_PROMISE) with the request `initiator`: the request headers it
+   * promised (:method, :path, :authority, ...). Its timings run from the promise to its end.
+   */
+  promised?: HeaderList
 }
 
 export interface DnsEvent extends Base {
@@ -177,6 +182,15 @@ export interface DoneEvent extends Base {
   timings: HarTimings
   /** What the server said it spent its time on (Server-Timing in the headers, then the trailers), when it did. */
   serverTiming?: ServerTiming
+  /** A request sent with Accept server push: the streams the server promised, accepted and refused past the cap. */
+  pushes?: PushCount
+}
+
+export interface PushCount {
+  accepted: number
+  refused: number
+  /** Why some were refused, in plain words, when some were. */
+  note?: string
 }
 
 /**
