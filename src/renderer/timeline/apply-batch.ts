@@ -7,6 +7,7 @@ import {
   type RowState,
   type SessionRow,
 } from './session-row'
+import { insertAfter, isScriptChild, withScriptReport } from '../scripts/row-scripts'
 
 /**
  * The timeline's state and its one reducer. The renderer applies a whole `timeline.batch` in one store update
@@ -114,9 +115,9 @@ function nextRow(row: SessionRow, e: TimelineEvent): SessionRow | null {
     // Job events are applied before this (they arrive after the starting exchange ended).
     case 'job':
       return null
-    // A script phase's report moves the row's lastT; its segments and results are read from the report.
+    // Script reports are applied before this (a post-response script may report after the exchange ended).
     case 'script':
-      return base
+      return null
   }
 }
 
@@ -180,12 +181,18 @@ export function applyBatch(state: TimelineState, batch: TimelineBatch): Timeline
         queued: e,
         ...(laneRow ? { laneOf: laneRow.sid } : {}),
       }
+      // A session a script sent (pm.sendRequest) is listed under the request whose script sent it.
+      const parent = !laneRow && isScriptChild(e) ? rows[e.initiator ?? ''] : undefined
       if (laneRow) {
         rows[laneRow.sid] = {
           ...laneRow,
           members: pushTo(laneRow.members, e.sid),
           lastT: Math.max(laneRow.lastT, e.t),
         }
+      } else if (parent) {
+        rows[e.sid] = { ...(rows[e.sid] as SessionRow), scriptParent: parent.sid }
+        insertAfter((order ??= [...state.order]), parent.lastScriptChild ?? parent.sid, e.sid)
+        rows[parent.sid] = { ...parent, lastScriptChild: e.sid }
       } else {
         ;(order ??= [...state.order]).push(e.sid)
       }
@@ -211,6 +218,23 @@ export function applyBatch(state: TimelineState, batch: TimelineBatch): Timeline
       if (was && !is) jobsRunning--
       rows[e.sid] = { ...row, job: e, lastT: Math.max(row.lastT, e.t) }
       maxT = maxT === null ? e.t : Math.max(maxT, e.t)
+      changed = true
+      continue
+    }
+    if (e.type === 'script') {
+      // Scripts never end a session; a post-response report may come after the exchange ended, and is kept.
+      rows[e.sid] = {
+        ...row,
+        scripts: withScriptReport(row.scripts, e.report),
+        lastT: Math.max(row.lastT, e.t),
+      }
+      maxT = maxT === null ? e.t : Math.max(maxT, e.t)
+      changed = true
+      continue
+    }
+    if (e.type === 'graphql') {
+      // A GraphQL result's errors, read after the exchange ended: the row keeps them to mark a 200 with errors.
+      rows[e.sid] = { ...row, graphql: e }
       changed = true
       continue
     }

@@ -5,6 +5,7 @@ import type {
   DnsEvent,
   DoneEvent,
   ErrorEvent,
+  GraphqlEvent,
   HeaderList,
   JobEvent,
   QueuedEvent,
@@ -14,6 +15,7 @@ import type {
   TlsEvent,
   WebhookCallEvent,
 } from '../../shared/timeline'
+import type { RowScripts } from '../scripts/row-scripts'
 
 /** One interim (1xx) response kept with its headers: a marker on the lane. */
 export interface InformationalMark {
@@ -79,6 +81,12 @@ export interface SessionRow {
   readonly hooks?: readonly string[]
   /** Set on a poll or repeat: the row whose lane it is drawn on (it has no row of its own). */
   readonly laneOf?: string
+  /** What the request's scripts reported: the latest report of each phase. */
+  readonly scripts?: RowScripts
+  /** Set on a session a script started (`pm.sendRequest`): the request whose script sent it. */
+  readonly scriptParent?: string
+  /** The latest session this row's scripts started: the next one is listed after it. */
+  readonly lastScriptChild?: string
 }
 
 /** True while a job this row started is still polling. */

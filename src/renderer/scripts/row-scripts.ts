@@ -1,0 +1,96 @@
+import type { ScriptPhase, ScriptPhaseReport } from '../../shared/scripts'
+import type { QueuedEvent } from '../../shared/timeline'
+
+/**
+ * What a timeline row keeps of its scripts: the latest report of each phase (pre-request, post-response), with
+ * its console cut to MAX_ROW_CONSOLE lines (the rest counted in `droppedConsole`, as the engine counts what it
+ * dropped). A phase that reports again replaces its report, so a row's scripts cost at most two reports,
+ * however long a run goes. Counts are derived from the reports when asked for.
+ */
+export interface RowScripts {
+  readonly pre?: ScriptPhaseReport
+  readonly post?: ScriptPhaseReport
+}
+
+/** Console lines a row keeps per phase; a chattier script's extra lines are counted, not kept. */
+export const MAX_ROW_CONSOLE = 200
+
+/** The row's scripts after a phase's report arrived. */
+export function withScriptReport(prev: RowScripts | undefined, report: ScriptPhaseReport): RowScripts {
+  const over = report.console.length - MAX_ROW_CONSOLE
+  const kept: ScriptPhaseReport =
+    over > 0
+      ? {
+          ...report,
+          console: report.console.slice(0, MAX_ROW_CONSOLE),
+          droppedConsole: report.droppedConsole + over,
+        }
+      : report
+  return report.phase === 'pre' ? { ...prev, pre: kept } : { ...prev, post: kept }
+}
+
+export interface ScriptCounts {
+  passed: number
+  failed: number
+  skipped: number
+  /** Console lines logged (kept or not). */
+  console: number
+  /** Script time over both phases, ms. */
+  ms: number
+  /** The first failure (pre-request first): the script was stopped. */
+  failure?: { phase: ScriptPhase; message: string }
+}
+
+export function scriptCounts(s: RowScripts): ScriptCounts {
+  const out: ScriptCounts = { passed: 0, failed: 0, skipped: 0, console: 0, ms: 0 }
+  for (const r of phaseReports(s)) {
+    for (const t of r.tests) {
+      if (t.skipped) out.skipped++
+      else if (t.passed) out.passed++
+      else out.failed++
+    }
+    out.console += r.console.length + r.droppedConsole
+    out.ms += Math.max(0, r.end - r.start)
+    if (r.failure && !out.failure) out.failure = { phase: r.phase, message: r.failure.message }
+  }
+  return out
+}
+
+/** The reports a row has, pre-request first. */
+export function phaseReports(s: RowScripts | undefined): ScriptPhaseReport[] {
+  if (!s) return []
+  const out: ScriptPhaseReport[] = []
+  if (s.pre) out.push(s.pre)
+  if (s.post) out.push(s.post)
+  return out
+}
+
+export const PHASE_LABEL: Readonly<Record<ScriptPhase, string>> = {
+  pre: 'Pre-request',
+  post: 'Post-response',
+}
+
+/**
+ * Whether a queued session was started by a script (`pm.sendRequest`): linked to the request that made it by
+ * `initiator`, with no lane (a job's polls and a retry's attempts have one), not a redirect hop and not a
+ * webhook call or a stream the server pushed (those carry `initiator` too).
+ */
+export function isScriptChild(e: QueuedEvent): boolean {
+  return (
+    e.initiator !== undefined &&
+    e.lane === undefined &&
+    e.hop === 0 &&
+    e.kind !== 'webhook' &&
+    !('promised' in e)
+  )
+}
+
+/**
+ * `order` with `sid` placed right after its parent's row and the children it already has (`after`), so a
+ * request's `pm.sendRequest` calls are listed under it; at the end when the parent is not listed.
+ */
+export function insertAfter(order: string[], after: string, sid: string): void {
+  const at = order.lastIndexOf(after)
+  if (at === -1) order.push(sid)
+  else order.splice(at + 1, 0, sid)
+}
