@@ -71,7 +71,19 @@ export const streamFilterSchema = z
     text: z.string().max(1024).optional(),
     kinds: z
       .array(
-        z.enum(['event', 'comment', 'invalid', 'line', 'chunk', 'text', 'binary', 'ping', 'pong', 'close']),
+        z.enum([
+          'event',
+          'comment',
+          'invalid',
+          'line',
+          'chunk',
+          'text',
+          'binary',
+          'ping',
+          'pong',
+          'close',
+          'control',
+        ]),
       )
       .max(16)
       .optional(),

@@ -16,7 +16,7 @@ import type { ServerTiming } from './server-timing'
  * `sse` covers every streamed HTTP response (event streams, NDJSON, chunked text); `ws` a WebSocket;
  * `webhook` an incoming call to the local webhook inbox (queued, then one `webhook-call`).
  */
-export type SessionKind = 'http' | 'sse' | 'ws' | 'webhook'
+export type SessionKind = 'http' | 'sse' | 'ws' | 'webhook' | 'mqtt' | 'socketio'
 export type HttpProtocol = 'http/1.1' | 'h2'
 export type HeaderList = [string, string][]
 
@@ -199,10 +199,21 @@ export interface PushCount {
  * summarised in their `stream-open` (with the handshake's own timings) so a row keeps one waterfall. Every
  * message is a `sse-event` / `ws-message` tick; the data itself stays in the engine's log, read by `stream.read`.
  */
-export type StreamMode = 'sse' | 'ndjson' | 'chunks' | 'ws'
+export type StreamMode = 'sse' | 'ndjson' | 'chunks' | 'ws' | 'mqtt' | 'socketio'
 export type StreamDirection = 'in' | 'out'
 export type StreamMessageKind =
-  'event' | 'comment' | 'invalid' | 'line' | 'chunk' | 'text' | 'binary' | 'ping' | 'pong' | 'close'
+  | 'event'
+  | 'comment'
+  | 'invalid'
+  | 'line'
+  | 'chunk'
+  | 'text'
+  | 'binary'
+  | 'ping'
+  | 'pong'
+  | 'close'
+  /** A protocol's control packet shown among the messages: MQTT's acks and SUBACK, Socket.IO's acks. */
+  | 'control'
 
 interface StreamMessageBase extends Base {
   /** Index of the message in the session's log (0-based, gapless). */

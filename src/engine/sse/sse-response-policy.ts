@@ -12,7 +12,7 @@ import { streamModeFor } from './stream-decoder'
  *   fail it). Raw chunks come with a note saying why, so nobody mistakes them for events.
  */
 
-export type ReadMode = Exclude<StreamMode, 'ws'>
+export type ReadMode = Extract<StreamMode, 'sse' | 'ndjson' | 'chunks'>
 
 export type ResponsePolicy =
   { kind: 'fail'; error: AppError } | { kind: 'read'; mode: ReadMode; eventStream: boolean; note?: string }

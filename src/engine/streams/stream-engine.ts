@@ -12,7 +12,7 @@ import type { Clock } from '../clock'
 import type { BodyStore } from '../http/body-store'
 import { SseSession, type SseSessionInit } from '../sse/sse-session'
 import { WsSession } from '../ws/ws-session'
-import { StreamLogStore, type StreamLogStoreOptions } from './stream-log'
+import { StreamLogStore, type StreamLog, type StreamLogStoreOptions } from './stream-log'
 import type { StreamContext } from './stream-plumbing'
 
 /**
@@ -58,11 +58,19 @@ export interface Handshake {
 }
 
 /** What the engine asks of a long-lived session, whatever its protocol (each runs on the session kernel). */
-interface LongSession {
+export interface LongSession {
   readonly isEnded: boolean
   /** The person's close (the timeline's cancel button, Esc). False if the session had ended already. */
   stop(): boolean
   dispose(): void
+}
+
+/** What a plugged-in protocol's session is made with (`openSession`). */
+export interface PluggedSessionInit {
+  sid: string
+  ctx: StreamContext
+  log: StreamLog
+  onEnd(sid: string): void
 }
 
 export class StreamEngine {
@@ -78,6 +86,7 @@ export class StreamEngine {
   private readonly unauthorized = new Map<string, () => void>()
   private nextSse = 1
   private nextWs = 1
+  private readonly nextPlugged = new Map<string, number>()
 
   constructor(options: StreamEngineOptions) {
     this.logs = new StreamLogStore(options.logs ?? {})
@@ -159,6 +168,19 @@ export class StreamEngine {
     const s = this.ws.get(p.sid)
     if (!s) return fail('not_found', `No WebSocket session ${p.sid}`)
     return s.close(p.code ?? 1000, p.reason ?? '')
+  }
+
+  /**
+   * A session of a protocol that plugs in from its own folder (MQTT, Socket.IO): `build` makes it with the
+   * engine's context and a log of its own, and its sid is `prefix` and a number. The caller starts it.
+   */
+  openSession<S extends LongSession>(prefix: string, build: (init: PluggedSessionInit) => S): S {
+    const n = this.nextPlugged.get(prefix) ?? 1
+    this.nextPlugged.set(prefix, n + 1)
+    const sid = `${prefix}${n}`
+    const session = build({ sid, ctx: this.ctx, log: this.logs.create(sid), onEnd: (s) => this.onEnd(s) })
+    this.sessions.set(sid, session)
+    return session
   }
 
   /** Manual close of any stream session (the timeline's cancel button, Esc). False if none is open. */

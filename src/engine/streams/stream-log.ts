@@ -62,6 +62,7 @@ const KINDS: readonly StreamMessageKind[] = [
   'ping',
   'pong',
   'close',
+  'control',
 ]
 /** A plain object, not a Map: looked up once per message. */
 const KIND_CODE = Object.fromEntries(KINDS.map((k, i) => [k, i])) as Record<StreamMessageKind, number>
@@ -86,7 +87,15 @@ export interface AppendInput {
 }
 
 /** Kinds whose bytes are text by definition (SSE fields, NDJSON lines, WebSocket text frames). */
-const TEXT_KINDS = new Set<StreamMessageKind>(['event', 'comment', 'invalid', 'line', 'text', 'close'])
+const TEXT_KINDS = new Set<StreamMessageKind>([
+  'event',
+  'comment',
+  'invalid',
+  'line',
+  'text',
+  'close',
+  'control',
+])
 /** Kinds shown as text when their bytes happen to be UTF-8 (raw chunks, ping and pong payloads). */
 const MAYBE_TEXT_KINDS = new Set<StreamMessageKind>(['chunk', 'ping', 'pong'])
 

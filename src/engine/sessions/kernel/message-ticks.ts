@@ -24,6 +24,15 @@ export interface TickExtra {
 }
 
 /**
+ * A message that carries a name and an id besides its data, kept in its log entry (searchable) and told on its
+ * tick: an MQTT message's topic and its QoS/retain, a Socket.IO event's name and its ack id.
+ */
+export interface NamedMessage {
+  event?: string
+  id?: string
+}
+
+/**
  * The preview of a message: the first characters of text, the first bytes of binary in hex. Runs once per
  * message, so it allocates one small string and no more.
  */

@@ -1,7 +1,7 @@
 import type { StreamDirection, StreamMessageKind, TimelineEvent } from '../../../shared/timeline'
 import type { ExchangeMarks } from '../../http/timings'
 import type { StreamLog } from '../../streams/stream-log'
-import type { TickExtra } from './message-ticks'
+import type { NamedMessage, TickExtra } from './message-ticks'
 import type { EndedReport, OpenedReport } from './session-transport'
 
 /** What an attempt reports to: the kernel (session-kernel.ts). */
@@ -17,6 +17,7 @@ export interface AttemptOwner {
     data: Buffer | string,
     t: number,
     code?: number,
+    named?: NamedMessage,
   ): number
   tick(
     t: number,
@@ -94,10 +95,11 @@ export class SessionAttempt {
     data: Buffer | string,
     t = this.owner.now(),
     code?: number,
+    named?: NamedMessage,
   ): number {
     if (!this.owner.isCurrent(this)) return -1
     if (dir === 'in') this.delivered++
-    return this.owner.record(dir, kind, data, t, code)
+    return this.owner.record(dir, kind, data, t, code, named)
   }
 
   /** A tick for `count` messages the transport recorded in the log itself (seq .. seq + count - 1). */

@@ -3,7 +3,7 @@ import type { StreamDirection, StreamMessageKind, TimelineEvent } from '../../..
 import { harTimings, type ExchangeMarks } from '../../http/timings'
 import type { StreamLog } from '../../streams/stream-log'
 import type { StreamContext } from '../../streams/stream-plumbing'
-import { buildTick, previewOf, type TickExtra } from './message-ticks'
+import { buildTick, previewOf, type NamedMessage, type TickExtra } from './message-ticks'
 import { ReconnectPolicy, type ReconnectRules } from './reconnect-policy'
 import { SessionAttempt, type AttemptOwner } from './session-attempt'
 import type {
@@ -166,18 +166,25 @@ export class SessionKernel implements AttemptOwner {
     data: Buffer | string,
     t: number,
     code?: number,
+    named?: NamedMessage,
   ): number {
     let seq: number
     let size: number
     if (typeof data === 'string') {
-      seq = this.log.appendText(t, dir, kind, data)
+      seq = this.log.appendText(t, dir, kind, data, named?.event, named?.id)
       size = this.log.sizeOf(seq, data)
     } else {
-      seq = this.log.append({ t, dir, kind, data, code })
+      seq = this.log.append({ t, dir, kind, data, code, event: named?.event, id: named?.id })
       size = data.length
     }
-    // Runs for every message of a flood: one preview string and one event object (the extra only for a close).
-    const extra = code === undefined ? undefined : { code }
+    // Runs for every message of a flood: one preview string and one event object (the extra only for a close
+    // or a named message).
+    const extra =
+      named !== undefined
+        ? { code, event: named.event, id: named.id }
+        : code === undefined
+          ? undefined
+          : { code }
     this.ctx.emit(buildTick(this.tickType, this.sid, t, seq, dir, kind, size, previewOf(kind, data), extra))
     return seq
   }

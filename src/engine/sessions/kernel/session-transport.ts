@@ -71,6 +71,6 @@ export interface EndedReport {
 
 /** What kind of session the kernel runs: its `queued` kind and the type of its message ticks. */
 export interface SessionFlavour {
-  kind: Extract<SessionKind, 'sse' | 'ws'>
+  kind: Exclude<SessionKind, 'http' | 'webhook'>
   tick: 'sse-event' | 'ws-message'
 }
