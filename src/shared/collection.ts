@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { followOptionsSchema, longPollOptionsSchema } from './job-options'
 import { bodySchema, keyValueSchema, requestOptionsSchema } from './request'
 import { assertionSchema, extractionSchema, retrySchema, stopSchema, waitForWebhookSchema } from './run-spec'
+import { traceSettingSchema, type TraceSetting } from './trace-context'
 
 /**
  * The collection model: what a collection folder holds once loaded, and the shape of one saved request. The
@@ -104,6 +105,8 @@ export const savedRequestSchema = z.object({
   longPoll: longPollOptionsSchema.optional(),
   /** Scripts brought in by an import, kept as written: inert (nothing runs them yet). */
   scripts: requestScriptsSchema.optional(),
+  /** W3C trace context: whether the request carries a traceparent (`inherit`: its folder's, the collection's). */
+  trace: traceSettingSchema.optional(),
 })
 export type SavedRequest = z.infer<typeof savedRequestSchema>
 
@@ -181,6 +184,8 @@ export interface RequestNode {
   kind: RequestKind
   method: string
   url: string
+  /** The request file's `trace:` setting, when it has one. */
+  trace?: TraceSetting
 }
 
 export interface FolderNode {
@@ -190,6 +195,8 @@ export interface FolderNode {
   name: string
   variables: Variable[]
   auth: AuthSpec
+  /** The folder's (for the root, the collection's) `trace:` setting, when it has one. */
+  trace?: TraceSetting
   children: TreeNode[]
 }
 
@@ -200,6 +207,8 @@ export interface EnvironmentInfo {
   id: string
   name: string
   variables: Variable[]
+  /** Where the details' "Open trace" leads: an http(s) URL with `{traceId}` (a Jaeger or Tempo trace page). */
+  traceLink?: string
 }
 
 export interface CollectionInfo {

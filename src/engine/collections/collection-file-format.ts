@@ -5,6 +5,7 @@ import {
   type SavedRequest,
   type Variable,
 } from '../../shared/collection'
+import type { TraceSetting } from '../../shared/trace-context'
 import type { YamlProblem } from './yaml-doc'
 
 /**
@@ -60,6 +61,8 @@ export interface FolderSettings {
   variables: Variable[]
   auth: AuthSpec
   order: string[]
+  /** Edited in the file only: a save of the folder keeps it as written (it is not one of FOLDER_KEYS). */
+  trace?: TraceSetting
 }
 
 export interface CollectionSettings extends FolderSettings {

@@ -8,6 +8,7 @@ import {
   type Variable,
 } from '../../shared/collection'
 import { DEFAULT_RETRY } from '../../shared/run-spec'
+import { traceLinkProblem, traceSettingSchema } from '../../shared/trace-context'
 import { DEFAULT_FOLLOW_JOB, DEFAULT_LONG_POLL } from '../../shared/job-options'
 import * as jsYaml from 'js-yaml'
 import { load as loadYaml, CORE_SCHEMA, Type, YAMLException } from 'js-yaml'
@@ -288,7 +289,13 @@ function runFields(raw: Raw): Record<string, unknown> {
     out['longPoll'] = isRaw(l) ? { ...DEFAULT_LONG_POLL, ...l } : l
   }
   if (isSet(raw['scripts'])) out['scripts'] = raw['scripts']
+  if (isSet(raw['trace'])) out['trace'] = readTrace(raw['trace'])
   return out
+}
+
+/** `trace: per-send` is short for `trace: { mode: per-send }`. */
+function readTrace(v: unknown): unknown {
+  return typeof v === 'string' ? { mode: v } : v
 }
 
 /** Query parameters switched off: every row is off, whatever an `enabled:` in the file says. */
@@ -350,6 +357,11 @@ function readFolderish(raw: Raw, text: string): Parsed<FolderSettings> {
   const name = raw['name']
   const out: FolderSettings = { variables: vars.value, auth: auth.value, order: order as string[] }
   if (typeof name === 'string' && name !== '') out.name = name
+  if (isSet(raw['trace'])) {
+    const trace = validate(text, traceSettingSchema, readTrace(raw['trace']), (p) => ['trace', ...p])
+    if (!trace.ok) return trace
+    out.trace = trace.value
+  }
   return { ok: true, value: out }
 }
 
@@ -384,16 +396,25 @@ export function parseCollectionText(text: string, fallbackName: string): Parsed<
 export function parseEnvironmentText(
   text: string,
   stem: string,
-): Parsed<{ name: string; variables: Variable[] }> {
+): Parsed<{ name: string; variables: Variable[]; traceLink?: string }> {
   const root = mapRoot(text)
   if (!root.ok) return root
   const raw = root.value
   const vars = validate(text, folderFileSchema, readVariables(raw['variables']), () => ['variables'])
   if (!vars.ok) return vars
   const name = raw['name']
+  const link = raw['traceLink']
+  if (isSet(link)) {
+    const problem = typeof link === 'string' ? traceLinkProblem(link) : 'traceLink: expected a URL text'
+    if (problem !== null) return { ok: false, problem: { ...lineIn(text, ['traceLink']), message: problem } }
+  }
   return {
     ok: true,
-    value: { name: typeof name === 'string' && name !== '' ? name : stem, variables: vars.value },
+    value: {
+      name: typeof name === 'string' && name !== '' ? name : stem,
+      variables: vars.value,
+      ...(typeof link === 'string' ? { traceLink: link } : {}),
+    },
   }
 }
 

@@ -18,6 +18,7 @@ import {
   type LongPollOptionsSpec,
 } from '../../shared/job-options'
 import type { KeyValue, MultipartPart, RequestBody, RequestOptions } from '../../shared/request'
+import type { TraceSetting } from '../../shared/trace-context'
 import type { Plain, PlainMap } from './yaml-doc'
 import { FORMAT_VERSION, type CollectionSettings, type FolderSettings } from './collection-file-format'
 
@@ -135,7 +136,14 @@ export function requestPlain(req: SavedRequest): PlainMap {
   if (req.followJob) out['followJob'] = followJobPlain(req.followJob)
   if (req.longPoll) out['longPoll'] = longPollPlain(req.longPoll)
   if (req.scripts) put(out, 'scripts', scriptsPlain(req.scripts))
+  if (req.trace) out['trace'] = tracePlain(req.trace)
   return out
+}
+
+/** `trace: per-send` when the mode is all there is; else the map, in the schema's order. */
+export function tracePlain(t: TraceSetting): Plain {
+  const out = pick(t, ['mode', 'tracestate', 'bodyField'])
+  return Object.keys(out).length === 1 ? t.mode : out
 }
 
 /** The scripts kept from an import: pre-request, test, then whether every line was translated. */

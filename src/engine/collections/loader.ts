@@ -263,7 +263,13 @@ export async function loadCollection(
     const id = stemOf(name)
     const r = await readParsed(cache, seen, join(envDir, name), rel, (t) => parseEnvironmentText(t, id))
     if (!r) continue
-    if (r.ok) environments.push({ id, name: r.value.name, variables: r.value.variables })
+    if (r.ok)
+      environments.push({
+        id,
+        name: r.value.name,
+        variables: r.value.variables,
+        ...(r.value.traceLink !== undefined ? { traceLink: r.value.traceLink } : {}),
+      })
     else problems.push({ path: rel, ...r.problem })
   }
 
@@ -290,6 +296,7 @@ export async function loadCollection(
       name,
       variables: s?.variables ?? [],
       auth: s?.auth ?? { type: 'inherit' },
+      ...(s?.trace ? { trace: s.trace } : {}),
       children: [],
     }
   }
@@ -309,6 +316,7 @@ export async function loadCollection(
       kind: req.kind,
       method: req.method,
       url: req.url,
+      ...(req.trace ? { trace: req.trace } : {}),
     }
     parent?.children.push(node)
   }
