@@ -1,4 +1,5 @@
 import type { ErrorCode } from './result'
+import type { GraphqlErrorInfo, OperationType } from './graphql'
 import type { ScriptPhaseReport } from './scripts'
 import type { ServerTiming } from './server-timing'
 
@@ -355,6 +356,22 @@ export interface ScriptEvent extends Base {
   report: ScriptPhaseReport
 }
 
+/**
+ * What a GraphQL query's or mutation's result said, read once its exchange ended: the operation, whether the
+ * result carried data, and its errors (a 200 with errors is marked by this). Sent after the session's `done`;
+ * it never ends a session. `note` says when the result could not be read as one (not JSON, too large).
+ */
+export interface GraphqlEvent extends Base {
+  type: 'graphql'
+  operation: OperationType
+  name?: string
+  hasData: boolean
+  errorCount: number
+  /** The first MAX_KEPT_ERRORS of them. */
+  errors: GraphqlErrorInfo[]
+  note?: string
+}
+
 export type TimelineEvent =
   | QueuedEvent
   | DnsEvent
@@ -376,6 +393,7 @@ export type TimelineEvent =
   | WebhookCallEvent
   | JobEvent
   | ScriptEvent
+  | GraphqlEvent
 
 export type TimelineEventType = TimelineEvent['type']
 

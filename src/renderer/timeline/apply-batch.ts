@@ -118,6 +118,9 @@ function nextRow(row: SessionRow, e: TimelineEvent): SessionRow | null {
     // Script reports are applied before this (a post-response script may report after the exchange ended).
     case 'script':
       return null
+    // A GraphQL result is applied before this too (it arrives after the exchange ended).
+    case 'graphql':
+      return null
   }
 }
 

@@ -75,6 +75,8 @@ export interface SessionRow {
   readonly webhook?: WebhookCallEvent
   /** The job (follow or long poll) this request started: its latest state. */
   readonly job?: JobEvent
+  /** A GraphQL query's result: its operation and errors (a 200 with errors is marked by them). */
+  readonly graphql?: GraphqlEvent
   /** Sessions drawn on this row's lane (a job's polls, a long poll's repeats), in order. */
   readonly members?: readonly string[]
   /** Webhook calls caused by this request (their sids), ticked on its lane. */
