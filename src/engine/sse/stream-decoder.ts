@@ -77,7 +77,7 @@ export interface StreamDecoder {
 export function streamModeFor(
   contentType: string,
   forced: 'auto' | 'sse' | 'ndjson' | 'chunks',
-): Exclude<StreamMode, 'ws'> {
+): Extract<StreamMode, 'sse' | 'ndjson' | 'chunks'> {
   if (forced !== 'auto') return forced
   const type = (contentType.split(';')[0] ?? '').trim().toLowerCase()
   if (type === 'text/event-stream') return 'sse'
