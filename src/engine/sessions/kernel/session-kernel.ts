@@ -120,6 +120,7 @@ export class SessionKernel implements AttemptOwner {
       method: target.method,
       url: target.url,
       hop: 0,
+      ...(target.name ? { name: target.name } : {}),
     })
     if (target.invalid) {
       this.finish({ type: 'error', error: target.invalid })

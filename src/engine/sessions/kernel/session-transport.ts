@@ -36,6 +36,8 @@ export interface SessionTarget {
   url: string
   /** Set when the request cannot be made at all: the session ends with this error right after `queued`. */
   invalid: AppError | null
+  /** The row's name, in place of the URL's path (a GraphQL subscription's `subscription OnTick`). */
+  name?: string
 }
 
 /** An attempt is open: the connection is up and messages may flow (a 2xx stream, a WebSocket upgraded). */
