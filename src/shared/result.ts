@@ -44,6 +44,8 @@ export const ERROR_CODES = [
   /** A collection names a file outside its folder (after links are followed) that the user has not allowed;
    * `detail` is the folder that would have to be allowed. */
   'file_outside',
+  /** A gRPC call ended with a status other than OK; the message is `NAME (code): what the server said`. */
+  'grpc_status',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

@@ -35,6 +35,7 @@ const TITLES: Record<ErrorCode, string> = {
   unsupported: 'Not supported here',
   too_large: 'Too large to take in',
   file_outside: 'The file is outside the collection folder',
+  grpc_status: 'The gRPC call ended with an error status',
 }
 
 /** A plain headline for an error code; the engine's message says the specifics. */
