@@ -15,9 +15,10 @@ import type { ServerTiming } from './server-timing'
 
 /**
  * `sse` covers every streamed HTTP response (event streams, NDJSON, chunked text); `ws` a WebSocket;
- * `webhook` an incoming call to the local webhook inbox (queued, then one `webhook-call`).
+ * `webhook` an incoming call to the local webhook inbox (queued, then one `webhook-call`); `grpc` one gRPC call
+ * of any of the four kinds (its messages are `ws-message` ticks, JSON text, in and out).
  */
-export type SessionKind = 'http' | 'sse' | 'ws' | 'webhook' | 'mqtt' | 'socketio'
+export type SessionKind = 'http' | 'sse' | 'ws' | 'webhook' | 'grpc' | 'mqtt' | 'socketio'
 export type HttpProtocol = 'http/1.1' | 'h2'
 export type HeaderList = [string, string][]
 
@@ -200,7 +201,7 @@ export interface PushCount {
  * summarised in their `stream-open` (with the handshake's own timings) so a row keeps one waterfall. Every
  * message is a `sse-event` / `ws-message` tick; the data itself stays in the engine's log, read by `stream.read`.
  */
-export type StreamMode = 'sse' | 'ndjson' | 'chunks' | 'ws' | 'mqtt' | 'socketio'
+export type StreamMode = 'sse' | 'ndjson' | 'chunks' | 'ws' | 'grpc' | 'mqtt' | 'socketio'
 export type StreamDirection = 'in' | 'out'
 export type StreamMessageKind =
   | 'event'
