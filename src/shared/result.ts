@@ -46,6 +46,8 @@ export const ERROR_CODES = [
   'file_outside',
   /** A gRPC call ended with a status other than OK; the message is `NAME (code): what the server said`. */
   'grpc_status',
+  /** A GraphQL operation failed: its errors (a subscription's `error` message, a query whose result is errors). */
+  'graphql',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

@@ -36,6 +36,7 @@ const TITLES: Record<ErrorCode, string> = {
   too_large: 'Too large to take in',
   file_outside: 'The file is outside the collection folder',
   grpc_status: 'The gRPC call ended with an error status',
+  graphql: 'The GraphQL operation failed',
 }
 
 /** A plain headline for an error code; the engine's message says the specifics. */
