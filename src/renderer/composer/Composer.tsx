@@ -11,8 +11,10 @@ import { AuthPanel } from './AuthPanel'
 import { VariableHints } from './VariableHints'
 import { AfterResponsePanel } from '../async/AfterResponsePanel'
 import { TestsPanel } from './TestsPanel'
+import { ScriptsPanel } from '../scripts/ScriptsPanel'
+import { scriptsBadge } from '../scripts/script-draft'
 
-type ComposerTab = 'params' | 'headers' | 'body' | 'auth' | 'options' | 'tests' | 'after'
+type ComposerTab = 'params' | 'headers' | 'body' | 'auth' | 'options' | 'tests' | 'scripts' | 'after'
 
 /** The request composer: request line on top, then params / headers / body / auth / options / tests. */
 export function Composer() {
@@ -24,6 +26,7 @@ export function Composer() {
   const afterMode = useActiveDraft((d) => d.after.mode)
   const assertionCount = useActiveDraft((d) => d.run.assertions.length)
   const mode = useActiveDraft((d) => d.kind)
+  const scripts = useActiveDraft((d) => scriptsBadge(d.scripts))
 
   const all: { id: ComposerTab; label: string; badge?: string }[] = [
     { id: 'params', label: 'Params', ...(paramCount > 0 ? { badge: String(paramCount) } : {}) },
@@ -32,15 +35,17 @@ export function Composer() {
     { id: 'auth', label: 'Auth', ...(authType !== 'inherit' ? { badge: authType } : {}) },
     { id: 'options', label: 'Options' },
     { id: 'tests', label: 'Tests', ...(assertionCount > 0 ? { badge: String(assertionCount) } : {}) },
+    { id: 'scripts', label: 'Scripts', ...(scripts !== '' ? { badge: scripts } : {}) },
     {
       id: 'after',
       label: 'After response',
       ...(afterMode !== 'none' ? { badge: afterMode === 'follow' ? 'follow job' : 'long poll' } : {}),
     },
   ]
-  // Only what applies: a WebSocket upgrade has no body, and After response (jobs, long polls) is for HTTP.
+  // Only what applies: a WebSocket upgrade has no body; After response (jobs, long polls) and Scripts are for HTTP.
   const tabs = all.filter(
-    (t) => !(t.id === 'body' && mode === 'ws') && !(t.id === 'after' && mode !== 'http'),
+    (t) =>
+      !(t.id === 'body' && mode === 'ws') && !((t.id === 'after' || t.id === 'scripts') && mode !== 'http'),
   )
   const shown = tabs.some((t) => t.id === tab) ? tab : 'params'
 
@@ -79,6 +84,7 @@ export function Composer() {
         {shown === 'auth' ? <AuthPanel /> : null}
         {shown === 'options' ? <OptionsPanel /> : null}
         {shown === 'tests' ? <TestsPanel /> : null}
+        {shown === 'scripts' ? <ScriptsPanel /> : null}
         {shown === 'after' ? <AfterResponsePanel /> : null}
       </div>
     </section>

@@ -3,6 +3,7 @@ import { DEFAULT_REQUEST_OPTIONS } from '../../shared/constants'
 import { sseReconnectByDefault } from '../../shared/streams'
 import type { BodyKind, KeyValue, MultipartPart, RequestBody, RequestSpec } from '../../shared/request'
 import { DEFAULT_AFTER, type AfterResponseDraft } from '../async/after-response'
+import { EMPTY_SCRIPTS, type ScriptsDraft } from '../scripts/script-draft'
 import { emptyRunDraft, type RunDraft } from './run-draft'
 
 /**
@@ -46,6 +47,8 @@ export interface ComposerDraft {
   run: RunDraft
   /** The After response tab: follow the job the response starts, or long-poll (a send and a run both do). */
   after: AfterResponseDraft
+  /** The Scripts tab: pre-request and post-response (test) scripts, run by a send and a run. */
+  scripts: ScriptsDraft
 }
 
 export function emptyDraft(): ComposerDraft {
@@ -73,6 +76,7 @@ export function emptyDraft(): ComposerDraft {
     sseReconnect: null,
     run: emptyRunDraft(),
     after: DEFAULT_AFTER,
+    scripts: EMPTY_SCRIPTS,
   }
 }
 

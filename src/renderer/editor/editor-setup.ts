@@ -5,6 +5,7 @@ import {
   completionKeymap,
 } from '@codemirror/autocomplete'
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands'
+import { javascript } from '@codemirror/lang-javascript'
 import { json } from '@codemirror/lang-json'
 import { xml } from '@codemirror/lang-xml'
 import {
@@ -27,6 +28,7 @@ import {
   lineNumbers,
 } from '@codemirror/view'
 import { classHighlighter, tagHighlighter, tags } from '@lezer/highlight'
+import { scriptCompletionSource } from '../scripts/script-completion'
 import { variableCompletionSource, variableSupport } from './variable-extensions'
 
 /**
@@ -36,9 +38,10 @@ import { variableCompletionSource, variableSupport } from './variable-extensions
  * app's theme with no second CodeMirror theme.
  */
 
-export type EditorLanguage = 'json' | 'xml' | 'text'
+export type EditorLanguage = 'json' | 'xml' | 'text' | 'javascript'
 
 export function languageExtension(lang: EditorLanguage): Extension {
+  if (lang === 'javascript') return javascript()
   return lang === 'json' ? json() : lang === 'xml' ? xml() : []
 }
 
@@ -133,7 +136,8 @@ export function basicEditor(): Extension {
     syntaxHighlighting(markupClasses),
     bracketMatching(),
     closeBrackets(),
-    autocompletion({ override: [variableCompletionSource], icons: false }),
+    // The script API completes only where the language is JavaScript (the Scripts tab's editors).
+    autocompletion({ override: [variableCompletionSource, scriptCompletionSource], icons: false }),
     highlightActiveLine(),
     highlightSelectionMatches(),
     variableSupport(),

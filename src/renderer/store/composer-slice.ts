@@ -6,6 +6,7 @@ import { editAssertion, newAssertionRow, newExtractionRow, type RunDraft } from 
 import { paramsFromUrl, urlWithParams } from '../composer/url-params'
 import { selectActiveDraft, withDraftChange, type DraftChange } from '../tabs/active-draft'
 import { savedToDraft } from '../tabs/draft-convert'
+import { scriptsToSend } from '../scripts/script-draft'
 import type { AppState, ComposerSlice } from './app-state'
 
 export function clampCount(n: number): number {
@@ -77,9 +78,11 @@ export function createComposerSlice(client: ApiClient): StateCreator<AppState, [
           if (sid !== null) get().select(sid)
           return
         }
+        // The request's scripts run in the engine's sandbox around each send.
+        const scripts = scriptsToSend(draft.scripts)
         const res = await client.invoke(
           'request.send',
-          n === 1 ? { request, ...scope } : { request, ...scope, count: n },
+          n === 1 ? { request, ...scope, ...scripts } : { request, ...scope, ...scripts, count: n },
         )
         if (!res.ok) {
           set({ sendError: res.error })
@@ -107,13 +110,14 @@ export function createComposerSlice(client: ApiClient): StateCreator<AppState, [
         }
         if (into === 'new-tab') get().newTab()
         // The pasted request replaces what curl says (method, URL, headers, body, auth); what curl cannot say
-        // (the request's kind, subprotocols, reconnect choice, Tests and After response) stays the tab's.
+        // (the request's kind, subprotocols, reconnect choice, Tests, After response, Scripts) stays the tab's.
         const {
           kind: _k,
           protocols: _p,
           sseReconnect: _r,
           run: _run,
           after: _a,
+          scripts: _s,
           ...pasted
         } = savedToDraft(res.value.request)
         set({ sendError: null })

@@ -4,6 +4,7 @@ import { afterFromSaved, afterToSaved } from '../async/after-response'
 import { emptyDraft, draftBody, toRequestSpec, type ComposerDraft } from '../composer/composer-draft'
 import { runToSaved, savedToRun, stableJson, type RunFields } from '../composer/run-draft'
 import { paramsFromUrl } from '../composer/url-params'
+import { scriptsFromSaved, scriptsToSaved } from '../scripts/script-draft'
 
 /**
  * A saved request <-> a tab's draft. The draft keeps a body per body kind; a saved file holds only the chosen
@@ -25,9 +26,7 @@ export interface TabExtras {
 }
 
 /** The fields the composer and the tab's extras handle; anything else in a file rides along in `other`. */
-const HANDLED: ReadonlySet<string> = new Set(
-  SAVED_REQUEST_KEYS.filter((k) => k !== 'waitForWebhook' && k !== 'scripts'),
-)
+const HANDLED: ReadonlySet<string> = new Set(SAVED_REQUEST_KEYS.filter((k) => k !== 'waitForWebhook'))
 
 export function savedToDraft(req: SavedRequest): ComposerDraft {
   const d = emptyDraft()
@@ -71,6 +70,7 @@ export function savedToDraft(req: SavedRequest): ComposerDraft {
   d.protocols = [...req.protocols]
   d.run = savedToRun(req)
   d.after = afterFromSaved(req)
+  d.scripts = scriptsFromSaved(req.scripts)
   return d
 }
 
@@ -127,6 +127,7 @@ export function draftToSaved(
     messages: extras.messages,
     ...runToSaved(d.run, fileRun),
     ...afterToSaved(d.after),
+    ...scriptsToSaved(d.scripts),
   }
 }
 

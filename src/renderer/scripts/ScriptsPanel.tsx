@@ -1,0 +1,71 @@
+import { CodeEditor } from '../editor/CodeEditor'
+import { useAppStore } from '../store/store-context'
+import { useActiveDraft } from '../tabs/use-active-draft'
+import { hasScript, type ScriptsDraft } from './script-draft'
+import './scripts.css'
+
+/**
+ * The composer's Scripts tab: the request's pre-request script (runs before it is sent; may change it and set
+ * variables) and its post-response script (sees the response, records tests), in JavaScript with completion for
+ * the `pm` API. An imported request whose scripts were translated into declarative checks says that those
+ * checks are what runs, and offers to run the script instead.
+ */
+export function ScriptsPanel() {
+  const scripts = useActiveDraft((d) => d.scripts)
+  const editDraft = useAppStore((s) => s.editDraft)
+  const vars = useAppStore((s) => s.scopeVars)
+  const set = (patch: Partial<ScriptsDraft>): void =>
+    editDraft((d) => ({ scripts: { ...d.scripts, ...patch } }))
+  const translated = scripts.translated === true && (hasScript(scripts.preRequest) || hasScript(scripts.test))
+  return (
+    <div className="scripts-panel">
+      {translated ? (
+        <div className="scripts-translated" role="note" data-testid="scripts-translated">
+          <span>
+            Imported scripts, translated into this request&apos;s Tests (assertions and extraction):{' '}
+            <strong>those checks are what runs</strong>; the script text below is kept as it came and not run.
+          </span>
+          <button type="button" className="secondary-button" onClick={() => set({ translated: false })}>
+            Run the scripts instead
+          </button>
+        </div>
+      ) : null}
+      <section className="scripts-section" aria-label="Pre-request script">
+        <h3 className="tests-heading">
+          Pre-request
+          <span className="muted">
+            runs before the request is sent: may change it (pm.request) and set variables
+          </span>
+        </h3>
+        <CodeEditor
+          label="Pre-request script"
+          heightKey="script-pre"
+          language="javascript"
+          placeholder="pm.request.headers.upsert({ key: 'X-Trace', value: pm.variables.get('trace') })"
+          value={scripts.preRequest}
+          vars={vars}
+          onChange={(preRequest) => set({ preRequest })}
+        />
+      </section>
+      <section className="scripts-section" aria-label="Post-response script">
+        <h3 className="tests-heading">
+          Post-response
+          <span className="muted">runs once the response is read: pm.response, pm.test, pm.expect</span>
+        </h3>
+        <CodeEditor
+          label="Post-response script"
+          heightKey="script-post"
+          language="javascript"
+          placeholder="pm.test('status is 200', () => pm.response.to.have.status(200))"
+          value={scripts.test}
+          vars={vars}
+          onChange={(test) => set({ test })}
+        />
+      </section>
+      <p className="muted small scripts-sandbox-note">
+        Scripts run in the engine&apos;s sandbox (QuickJS): no files, no network but pm.sendRequest, stopped
+        past their CPU time or memory limit. console.* goes to the request&apos;s Scripts tab in the details.
+      </p>
+    </div>
+  )
+}
