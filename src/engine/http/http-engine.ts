@@ -16,6 +16,8 @@ import { AgentPool } from './agent-pool'
 import { EngineCookies } from './engine-cookies'
 import { EngineError } from './errors'
 import { Exchange, type ExchangeOutcome, type ExchangeOwner } from './exchange'
+import { PushExchange, type PushOwner } from '../http2-push/push-exchange'
+import type { PushedStream } from '../http2-push/pushed-stream'
 import { harTimings } from './timings'
 import { Scheduler, type Ticket } from './scheduler'
 import { warmHttpParser } from './warm-parser'
@@ -76,7 +78,10 @@ interface Chain {
   visited: string[]
   sids: string[]
   events: TimelineEvent[]
-  current: Exchange | null
+  current: Exchange | PushExchange | null
+  /** A push hop runs: its terminal event waits in `held` until its pushes have ended too. */
+  holding: boolean
+  held: DoneEvent | ErrorEvent | CancelledEvent | null
   ticket: Ticket | null
   settled: ExchangeResult | null
   waiters: ((r: ExchangeResult) => void)[]
@@ -88,7 +93,7 @@ interface Chain {
  * Runs HTTP requests: admission (global and per-origin limits), redirects hop by hop, cookies, TLS profiles,
  * timeouts and cancellation. Each hop is an `Exchange`; each request's hops form a chain.
  */
-export class HttpEngine implements ExchangeOwner {
+export class HttpEngine implements ExchangeOwner, PushOwner {
   readonly bodies: BodyStore
   private readonly clock: Clock
   private readonly emitOut: (e: TimelineEvent) => void
@@ -102,6 +107,8 @@ export class HttpEngine implements ExchangeOwner {
   private readonly plans = new WeakMap<RequestSpec, SendPlan>()
   /** sid of any hop -> its chain. */
   private readonly bySid = new Map<string, Chain>()
+  /** Pushed streams still open, by their sid: the user may cancel each. */
+  private readonly pushes = new Map<string, PushedStream>()
   private readonly settledRing: (Chain | undefined)[] = new Array<Chain | undefined>(KEEP_SETTLED)
   private settledCount = 0
   private nextSid = 1
@@ -160,6 +167,8 @@ export class HttpEngine implements ExchangeOwner {
   }
 
   cancel(sid: string): boolean {
+    const push = this.pushes.get(sid)
+    if (push) return push.cancel()
     const chain = this.bySid.get(sid)
     if (!chain || chain.settled) return false
     chain.cancelled = true
@@ -209,6 +218,8 @@ export class HttpEngine implements ExchangeOwner {
       sids: [],
       events: [],
       current: null,
+      holding: false,
+      held: null,
       ticket: null,
       settled: null,
       waiters: [],
@@ -300,6 +311,28 @@ export class HttpEngine implements ExchangeOwner {
     }
     const url = hop.url
     const origin = url.origin
+    if (options.acceptPush && url.protocol === 'https:') {
+      // Pushed streams belong to the connection they were promised on: this hop gets one of its own.
+      const exchange = new PushExchange({
+        sid: hop.sid,
+        method: hop.method,
+        url,
+        headers: options.cookies ? this.cookies.withCookies(hop.headers, url) : hop.headers,
+        body: hop.body,
+        options,
+        ca: typeof ca === 'string' ? ca : undefined,
+        clock: this.clock,
+        owner: this,
+        context: hop,
+        bodies: this.bodies,
+        queuedAt,
+        isRedirect: options.followRedirects ? isFollowableRedirect : undefined,
+      })
+      chain.current = exchange
+      chain.holding = true
+      chain.ticket = this.scheduler.enqueue(origin, exchange)
+      return
+    }
     const exchange = new Exchange({
       sid: hop.sid,
       method: hop.method,
@@ -338,6 +371,11 @@ export class HttpEngine implements ExchangeOwner {
     if (chain.ticket) this.scheduler.release(chain.ticket)
     chain.ticket = null
     chain.current = null
+    chain.holding = false
+    if (chain.held) {
+      this.settle(chain, chain.held)
+      return
+    }
     if (outcome.kind !== 'response' || !outcome.redirect) return
     const { sid } = hop
     const location = outcome.headers.find(([k]) => k.toLowerCase() === 'location')?.[1] ?? ''
@@ -387,7 +425,28 @@ export class HttpEngine implements ExchangeOwner {
     }
     this.emitOut(event)
     const terminal = event.type === 'done' || event.type === 'error' || event.type === 'cancelled'
-    if (terminal) this.settle(chain, event)
+    if (terminal && chain.holding) chain.held ??= event
+    else if (terminal) this.settle(chain, event)
+  }
+
+  // ---- PushOwner: a push hop's pushed streams. ----
+
+  newPushSid(): string {
+    return this.newSid()
+  }
+
+  pushEvent(context: unknown, event: TimelineEvent): void {
+    const { chain } = context as Hop
+    chain.events.push(event)
+    this.emitOut(event)
+  }
+
+  pushOpened(sid: string, push: PushedStream): void {
+    this.pushes.set(sid, push)
+  }
+
+  pushClosed(sid: string): void {
+    this.pushes.delete(sid)
   }
 
   private settle(chain: Chain, final: DoneEvent | ErrorEvent | CancelledEvent): void {

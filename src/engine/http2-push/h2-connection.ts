@@ -1,0 +1,76 @@
+import { connect, type ClientHttp2Session } from 'node:http2'
+import type { Socket } from 'node:net'
+import type { TLSSocket } from 'node:tls'
+import type { Clock } from '../clock'
+import { createTimedConnector, kTiming, timingOf, type ConnectionTiming } from '../http/connector'
+import { EngineError } from '../http/errors'
+
+/**
+ * An HTTP/2 connection of its own for one request that accepts server push: pushed streams belong to the
+ * connection they were promised on, so it is not shared with undici's pool. The socket is opened by the same
+ * timed connector as every other request (DNS, connect and TLS on the engine clock), then handed to Node's
+ * http2 client with push enabled.
+ */
+
+/** Concurrent pushed streams the client allows (SETTINGS_MAX_CONCURRENT_STREAMS); the total is capped apart. */
+const MAX_CONCURRENT_PUSHES = 16
+
+export interface H2Connection {
+  session: ClientHttp2Session
+  socket: TLSSocket
+  timing: ConnectionTiming
+}
+
+export interface H2ConnectOptions {
+  url: URL
+  clock: Clock
+  insecure: boolean
+  ca: string | undefined
+  connectTimeoutMs: number
+}
+
+/** Resolves with the connection; rejects with an error carrying the connection's timing when it fails. */
+export function openH2Connection(o: H2ConnectOptions): Promise<H2Connection> {
+  const connector = createTimedConnector(o.clock, {
+    insecure: o.insecure,
+    http2: true,
+    connectTimeoutMs: o.connectTimeoutMs,
+    ...(o.ca ? { ca: o.ca } : {}),
+  })
+  const { url } = o
+  return new Promise((resolve, reject) => {
+    connector(
+      { hostname: url.hostname, protocol: url.protocol, port: url.port || '443' },
+      (err: Error | null, socket: Socket | null) => {
+        if (err || !socket) {
+          reject(err ?? new Error('No socket'))
+          return
+        }
+        const tls = socket as TLSSocket
+        const timing = timingOf(socket)
+        if (!timing) {
+          socket.destroy()
+          reject(new EngineError('internal', 'The connection carries no timing'))
+          return
+        }
+        if (tls.alpnProtocol !== 'h2') {
+          socket.destroy()
+          const chosen = tls.alpnProtocol || 'none'
+          const refused: EngineError & { [kTiming]?: ConnectionTiming } = new EngineError(
+            'protocol',
+            `${url.host} did not offer HTTP/2 (ALPN: ${chosen}): server push needs HTTP/2; turn off Accept server push to send this request over HTTP/1.1`,
+          )
+          // The handshake happened: the request still shows its DNS, connect and TLS.
+          refused[kTiming] = timing
+          reject(refused)
+          return
+        }
+        const session = connect(url.origin, {
+          createConnection: () => tls,
+          settings: { enablePush: true, maxConcurrentStreams: MAX_CONCURRENT_PUSHES },
+        })
+        resolve({ session, socket: tls, timing })
+      },
+    )
+  })
+}

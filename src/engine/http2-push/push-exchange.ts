@@ -1,0 +1,488 @@
+import {
+  constants,
+  type ClientHttp2Stream,
+  type IncomingHttpHeaders,
+  type IncomingHttpStatusHeader,
+} from 'node:http2'
+import type { RequestBody, RequestOptions } from '../../shared/request'
+import { serverTimingOf } from '../../shared/server-timing'
+import type { HeaderList, PushCount, TimelineEvent } from '../../shared/timeline'
+import type { Clock } from '../clock'
+import type { BodyStore, BodyWriter } from '../http/body-store'
+import { connectionPhases, timingOf } from '../http/connector'
+import { EngineError, classifyError } from '../http/errors'
+import type { ExchangeOutcome, ExchangeOwner } from '../http/exchange'
+import { InformationalResponses } from '../http/informational'
+import { prepareBody, wireHeaders, type PreparedBody } from '../http/request-body'
+import { ResponseBody } from '../http/response-body'
+import { harTimings, type ExchangeMarks } from '../http/timings'
+import { openH2Connection, type H2Connection } from './h2-connection'
+import { h2BlockBytes, h2HeaderList, h2RequestHeaders } from './h2-headers'
+import { PushedStream } from './pushed-stream'
+
+/**
+ * One hop of a request sent with "Accept server push": over Node's http2 client on a connection of its own,
+ * with push enabled. It reports the same phases and events as the undici exchange (exchange.ts), and every
+ * stream the server pushes with it becomes a child session (pushed-stream.ts). The hop hands its outcome to the
+ * engine only once its own body and every accepted push have ended, so the request settles with its pushes;
+ * the wait is bounded (MAX_PUSHES_PER_REQUEST accepted, the rest refused and counted; pushes still open
+ * PUSH_WAIT_AFTER_PARENT_MS after the request's end are stopped, each saying so).
+ */
+
+export const MAX_PUSHES_PER_REQUEST = 32
+export const PUSH_WAIT_AFTER_PARENT_MS = 10_000
+const PROGRESS_EVERY_MS = 50
+
+/** What the engine does for a push hop besides what it does for any exchange. */
+export interface PushOwner extends ExchangeOwner {
+  newPushSid(): string
+  /** A pushed stream's event: on the timeline and in the request's events, never settling the request. */
+  pushEvent(context: unknown, event: TimelineEvent): void
+  /** A pushed stream the user may cancel by its sid, until it has ended. */
+  pushOpened(sid: string, push: PushedStream): void
+  pushClosed(sid: string): void
+}
+
+export interface PushExchangeInit {
+  sid: string
+  method: string
+  url: URL
+  headers: HeaderList
+  body: RequestBody
+  options: RequestOptions
+  ca: string | undefined
+  clock: Clock
+  owner: PushOwner
+  context: unknown
+  bodies: BodyStore
+  queuedAt: number
+  isRedirect?: ((status: number, headers: HeaderList) => boolean) | undefined
+}
+
+export class PushExchange {
+  private readonly marks: ExchangeMarks
+  private state: 'waiting' | 'active' | 'finished' = 'waiting'
+  private conn: H2Connection | null = null
+  private req: ClientHttp2Stream | null = null
+  private readonly body: ResponseBody
+  private informational: InformationalResponses | null = null
+  private readonly pushes = new Map<string, PushedStream>()
+  private accepted = 0
+  private refused = 0
+  private status = 0
+  private responseHeaders: HeaderList = []
+  private trailers: HeaderList = []
+  private redirecting = false
+  private wireBytes = 0
+  private lastProgress = 0
+  private gotEnd = false
+  private headersTimer: ReturnType<typeof setTimeout> | null = null
+  private pushDeadline: ReturnType<typeof setTimeout> | null = null
+  /** The hop's own outcome, kept until its pushes have ended; then handed to the engine, once. */
+  private outcome: ExchangeOutcome | null = null
+  private reported = false
+
+  constructor(private readonly init: PushExchangeInit) {
+    this.marks = { queuedAt: init.queuedAt }
+    this.body = new ResponseBody(init.bodies, init.options, {
+      resume: () => this.req?.resume(),
+      abort: (err) => this.fail(err),
+      decoderFailed: (err) => this.fail(err),
+      finished: () => this.state === 'finished',
+      wireBytes: () => this.wireBytes,
+    })
+  }
+
+  get sid(): string {
+    return this.init.sid
+  }
+
+  private now(): number {
+    return this.init.clock.now()
+  }
+
+  private emit(event: TimelineEvent): void {
+    this.init.owner.exchangeEvent(this.init.context, event)
+  }
+
+  /** Start the hop. Called by the scheduler once a slot is free. */
+  run(): void {
+    if (this.state !== 'waiting') return
+    this.state = 'active'
+    const { url, options, ca, clock } = this.init
+    Promise.all([
+      prepareBody(this.init.body),
+      openH2Connection({
+        url,
+        clock,
+        insecure: options.insecure,
+        ca,
+        connectTimeoutMs: options.connectTimeoutMs,
+      }),
+    ]).then(
+      ([prepared, conn]) => this.start(conn, prepared),
+      (e: unknown) => this.fail(e),
+    )
+  }
+
+  /** The user cancelled the request: it ends cancelled (RST_STREAM), and so does every push still open. */
+  cancel(): void {
+    for (const push of [...this.pushes.values()]) push.cancel()
+    if (this.state === 'finished') return
+    this.state = 'finished'
+    this.resetRequest()
+    this.informational?.finish()
+    const partial = this.body.discard()
+    const endAt = this.now()
+    const timings = harTimings(this.marks, endAt)
+    this.emit({
+      type: 'cancelled',
+      sid: this.init.sid,
+      t: endAt,
+      timings,
+      ...(partial > 0 ? { partialBodyBytes: partial } : {}),
+    })
+    this.ended({ kind: 'cancelled', timings })
+  }
+
+  /** A limit of the whole request (its total timeout): the hop and its pushes stop, each saying why. */
+  stopWith(error: EngineError): void {
+    for (const push of [...this.pushes.values()]) push.stop(error)
+    this.fail(error)
+  }
+
+  private start(conn: H2Connection, prepared: PreparedBody): void {
+    if (this.state === 'finished') {
+      conn.session.destroy()
+      return
+    }
+    this.conn = conn
+    conn.timing.claimed = true
+    for (const e of connectionPhases(this.init.sid, conn.timing, this.marks)) this.emit(e)
+    const { session } = conn
+    session.on('error', (e: Error) => this.fail(e))
+    session.on('stream', (stream: ClientHttp2Stream, promised: IncomingHttpHeaders) =>
+      this.onPush(stream, promised),
+    )
+    const { method, url } = this.init
+    const wire = wireHeaders(this.init.headers, prepared)
+    const { headers, dropped } = h2RequestHeaders(method, url, wire.headers)
+    const body = prepared.body
+    if (body !== null && prepared.length !== null && headers['content-length'] === undefined)
+      headers['content-length'] = String(prepared.length)
+    this.marks.sendStart = this.now()
+    let req: ClientHttp2Stream
+    try {
+      req = session.request(headers, { endStream: body === null })
+    } catch (e) {
+      this.fail(e)
+      return
+    }
+    this.req = req
+    const notes = [wire.note, dropped.length > 0 ? `Left out what HTTP/2 forbids: ${dropped.join(', ')}` : '']
+    const note = notes.filter(Boolean).join('; ')
+    const sentList = h2HeaderList(headers, true)
+    const sent = (): void => {
+      if (this.state === 'finished' || this.marks.sendEnd !== undefined) return
+      this.marks.sendEnd = this.now()
+      this.emit({
+        type: 'request-sent',
+        sid: this.init.sid,
+        start: this.marks.sendStart ?? this.marks.sendEnd,
+        t: this.marks.sendEnd,
+        reused: false,
+        connectionId: conn.timing.id,
+        protocol: 'h2',
+        remoteAddress: conn.timing.remoteAddress ?? '',
+        remotePort: conn.timing.remotePort ?? 0,
+        headers: sentList,
+        headersBytes: h2BlockBytes(sentList),
+        bodyBytes: prepared.length ?? 0,
+        ...(note ? { note } : {}),
+      })
+      this.armHeadersTimeout()
+    }
+    req.on('headers', (h: IncomingHttpHeaders & IncomingHttpStatusHeader) => this.onInterim(h))
+    req.on('response', (h: IncomingHttpHeaders & IncomingHttpStatusHeader) => this.onResponse(h))
+    req.on('data', (chunk: Buffer) => this.onData(chunk))
+    req.on('trailers', (h: IncomingHttpHeaders) => {
+      this.trailers = h2HeaderList(h, false)
+    })
+    req.on('end', () => this.onEnd())
+    req.on('error', (e: Error) => this.fail(e))
+    req.on('close', () => {
+      if (this.state === 'finished' || this.gotEnd) return
+      this.fail(
+        new EngineError(
+          'reset',
+          `${url.host} reset the stream (RST_STREAM code ${req.rstCode ?? 0}) before the response was complete`,
+        ),
+      )
+    })
+    if (body === null) sent()
+    else {
+      req.once('finish', sent)
+      if (typeof body === 'string' || Buffer.isBuffer(body)) req.end(body)
+      else body.pipe(req)
+    }
+  }
+
+  private armHeadersTimeout(): void {
+    const ms = this.init.options.headersTimeoutMs
+    if (ms <= 0) return
+    this.headersTimer = setTimeout(() => {
+      this.headersTimer = null
+      if (this.status === 0)
+        this.fail(
+          new EngineError(
+            'timeout_headers',
+            `Timed out waiting for response headers from ${this.init.url.host}`,
+          ),
+        )
+    }, ms)
+    this.headersTimer.unref?.()
+  }
+
+  private onInterim(h: IncomingHttpHeaders & IncomingHttpStatusHeader): void {
+    const status = Number(h[':status'] ?? 0)
+    if (this.state === 'finished' || status >= 200 || status < 100) return
+    if (!this.informational) {
+      this.informational = new InformationalResponses({
+        sid: this.init.sid,
+        now: () => this.now(),
+        emit: (e) => this.emit(e),
+        // The hop's own headers timer covers the final response.
+        headersTimeoutMs: 0,
+        sentAt: this.marks.sendEnd ?? this.now(),
+        onTimeout: () => undefined,
+      })
+    }
+    const raw = h2HeaderList(h, false).flatMap(([k, v]) => [Buffer.from(k), Buffer.from(v)])
+    this.informational.add(status, '', raw)
+  }
+
+  private onResponse(h: IncomingHttpHeaders & IncomingHttpStatusHeader): void {
+    if (this.state === 'finished') return
+    this.informational?.finish()
+    if (this.headersTimer) clearTimeout(this.headersTimer)
+    this.headersTimer = null
+    const t = this.now()
+    this.marks.sendEnd ??= t
+    this.marks.firstByte = t
+    this.lastProgress = t
+    this.status = Number(h[':status'] ?? 0)
+    const list = h2HeaderList(h, false)
+    this.responseHeaders = list
+    this.emit({
+      type: 'response-headers',
+      sid: this.init.sid,
+      t,
+      status: this.status,
+      statusText: '',
+      httpVersion: '2',
+      headers: list,
+      headersBytes: h2BlockBytes(list),
+    })
+    this.redirecting = this.init.isRedirect?.(this.status, list) ?? false
+    const idle = this.init.options.idleTimeoutMs
+    this.req?.setTimeout(idle, () =>
+      this.fail(
+        new EngineError(
+          'timeout_idle',
+          `The response body from ${this.init.url.host} stalled (idle timeout)`,
+        ),
+      ),
+    )
+    this.body.open(list)
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.state === 'finished') return
+    this.wireBytes += chunk.length
+    const t = this.now()
+    if (t - this.lastProgress >= PROGRESS_EVERY_MS) {
+      this.lastProgress = t
+      this.emit({
+        type: 'body-progress',
+        sid: this.init.sid,
+        t,
+        wireBytes: this.wireBytes,
+        bodyBytes: this.body.size,
+      })
+    }
+    if (!this.body.write(chunk)) this.req?.pause()
+  }
+
+  private onEnd(): void {
+    if (this.state === 'finished') return
+    this.gotEnd = true
+    const endAt = this.now()
+    this.body.end(() => this.finishResponse(endAt))
+  }
+
+  private finishResponse(endAt: number): void {
+    if (this.state === 'finished') return
+    const writer = this.body.finish()
+    if (writer.endInMemory()) {
+      this.completeResponse(endAt, writer)
+      return
+    }
+    writer.end().then(
+      () => this.completeResponse(endAt, writer),
+      (e: unknown) =>
+        this.fail(
+          new EngineError(
+            'file',
+            'Could not store the response body on disk',
+            e instanceof Error ? e.message : String(e),
+          ),
+        ),
+    )
+  }
+
+  private completeResponse(endAt: number, writer: BodyWriter): void {
+    if (this.state === 'finished') return
+    this.state = 'finished'
+    this.marks.endAt = endAt
+    const timings = harTimings(this.marks, endAt)
+    if (!this.redirecting) {
+      const serverTiming = serverTimingOf(this.responseHeaders, this.trailers)
+      this.emit({
+        type: 'done',
+        sid: this.init.sid,
+        t: endAt,
+        status: this.status,
+        wireBytes: this.wireBytes,
+        bodyBytes: writer.size,
+        body: { id: writer.id, size: writer.size, contentType: writer.contentType, onDisk: writer.onDisk },
+        timings,
+        ...(serverTiming ? { serverTiming } : {}),
+        pushes: this.pushCount(),
+      })
+    }
+    this.ended({
+      kind: 'response',
+      status: this.status,
+      headers: this.responseHeaders,
+      timings,
+      redirect: this.redirecting,
+      endAt,
+    })
+  }
+
+  private pushCount(): PushCount {
+    const { accepted, refused } = this
+    if (refused === 0) return { accepted, refused }
+    return {
+      accepted,
+      refused,
+      note: `${refused} more pushed ${refused === 1 ? 'stream' : 'streams'} refused (RST_STREAM REFUSED_STREAM): at most ${MAX_PUSHES_PER_REQUEST} are accepted per request`,
+    }
+  }
+
+  private onPush(stream: ClientHttp2Stream, promised: IncomingHttpHeaders): void {
+    const parentGone = this.state === 'finished' && this.outcome?.kind !== 'response'
+    if (parentGone || this.accepted >= MAX_PUSHES_PER_REQUEST) {
+      this.refused++
+      // Closing with an error code makes the stream emit it: that is our own refusal, not a failure.
+      stream.on('error', () => undefined)
+      stream.close(constants.NGHTTP2_REFUSED_STREAM)
+      return
+    }
+    this.accepted++
+    const conn = this.conn
+    const push = new PushedStream({
+      sid: this.init.owner.newPushSid(),
+      parentSid: this.init.sid,
+      stream,
+      promised,
+      options: this.init.options,
+      clock: this.init.clock,
+      bodies: this.init.bodies,
+      connectionId: conn?.timing.id ?? 0,
+      remoteAddress: conn?.timing.remoteAddress ?? '',
+      remotePort: conn?.timing.remotePort ?? 0,
+      emit: (e) => this.init.owner.pushEvent(this.init.context, e),
+      ended: (sid) => this.pushEnded(sid),
+    })
+    if (push.finished) return
+    this.pushes.set(push.sid, push)
+    this.init.owner.pushOpened(push.sid, push)
+  }
+
+  private pushEnded(sid: string): void {
+    if (!this.pushes.delete(sid)) return
+    this.init.owner.pushClosed(sid)
+    if (this.outcome && this.pushes.size === 0) this.report()
+  }
+
+  /** The hop itself has ended: report once its pushes have too, waiting a bounded time for them. */
+  private ended(outcome: ExchangeOutcome): void {
+    if (this.outcome) return
+    this.outcome = outcome
+    if (this.headersTimer) clearTimeout(this.headersTimer)
+    this.headersTimer = null
+    if (this.pushes.size === 0) {
+      this.report()
+      return
+    }
+    this.pushDeadline = setTimeout(() => {
+      this.pushDeadline = null
+      const error = new EngineError(
+        'timeout_total',
+        `The pushed stream had not ended ${PUSH_WAIT_AFTER_PARENT_MS / 1000} s after its request ended: stopped (RST_STREAM)`,
+      )
+      for (const push of [...this.pushes.values()]) push.stop(error)
+    }, PUSH_WAIT_AFTER_PARENT_MS)
+  }
+
+  private report(): void {
+    if (this.reported || !this.outcome) return
+    this.reported = true
+    if (this.pushDeadline) clearTimeout(this.pushDeadline)
+    this.pushDeadline = null
+    const session = this.conn?.session
+    if (session && !session.destroyed) {
+      session.close()
+      // A server that never answers our GOAWAY does not hold the socket.
+      setTimeout(() => session.destroy(), 1000).unref?.()
+    }
+    this.init.owner.exchangeOutcome(this.init.context, this.outcome)
+  }
+
+  private resetRequest(): void {
+    const req = this.req
+    if (req && !req.closed && !req.destroyed) req.close(constants.NGHTTP2_CANCEL)
+  }
+
+  private fail(failure: unknown): void {
+    if (this.state === 'finished') return
+    this.state = 'finished'
+    this.resetRequest()
+    this.informational?.finish()
+    const partial = this.body.discard()
+    const endAt = this.now()
+    const timing = timingOf(failure)
+    if (timing && !timing.claimed) {
+      // The attempt ran until it failed: that time was spent connecting (or in the handshake).
+      if (timing.connectStart !== undefined && timing.connectEnd === undefined) timing.connectEnd = endAt
+      if (timing.tlsStart !== undefined && timing.tlsEnd === undefined) timing.tlsEnd = endAt
+      timing.claimed = true
+      for (const e of connectionPhases(this.init.sid, timing, this.marks)) this.emit(e)
+    }
+    const timings = harTimings(this.marks, endAt)
+    const error = classifyError(failure, this.init.url.host)
+    this.emit({
+      type: 'error',
+      sid: this.init.sid,
+      t: endAt,
+      ...error,
+      timings,
+      ...(partial > 0 ? { partialBodyBytes: partial } : {}),
+    })
+    // Its pushes ride on the same connection: they stop with it, each saying why.
+    const stopped = new EngineError('network', `Stopped with its request, which failed: ${error.message}`)
+    for (const push of [...this.pushes.values()]) push.stop(stopped)
+    this.ended({ kind: 'error', error, timings })
+  }
+}

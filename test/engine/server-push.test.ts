@@ -1,0 +1,135 @@
+import { constants } from 'node:http2'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { EngineService } from '../../src/engine/service'
+import type { ExchangeResult } from '../../src/engine/http/http-engine'
+import type { DoneEvent, QueuedEvent, TimelineEvent } from '../../src/shared/timeline'
+import { MAX_PUSHES_PER_REQUEST } from '../../src/engine/http2-push/push-exchange'
+import { hasNghttpd, SITE, startNghttpd, type NghttpdServer } from '../fixtures/nghttpd'
+import { startPushServer, type PushFixture } from '../fixtures/push-server'
+import { bodyText, done, makeService, send, sleep, spec, writeTemp } from './helpers'
+
+/**
+ * HTTP/2 server push with "Accept server push": each pushed stream is a child session of its request (initiator,
+ * promised headers), with its own response, body and timings; without the option no push is accepted. Against
+ * Debian's nghttpd (its --push option) and a Node http2 server for the cap and for cancelling a push.
+ */
+
+let service: EngineService
+let push: PushFixture
+let nghttpd: NghttpdServer | null = null
+
+beforeAll(async () => {
+  service = makeService()
+  push = await startPushServer()
+  if (hasNghttpd()) nghttpd = await startNghttpd()
+  else
+    console.warn('nghttpd (/usr/sbin/nghttpd, package nghttp2-server) is missing: its push tests are skipped')
+})
+afterAll(async () => {
+  await service.dispose()
+  await push.close()
+  await nghttpd?.stop()
+})
+
+function pushesOf(r: ExchangeResult, parent: string): QueuedEvent[] {
+  return r.events.filter(
+    (e): e is QueuedEvent => e.type === 'queued' && e.initiator === parent && !!e.promised,
+  )
+}
+
+function finalOf(r: ExchangeResult, sid: string): TimelineEvent | undefined {
+  return r.events.find(
+    (e) => e.sid === sid && (e.type === 'done' || e.type === 'error' || e.type === 'cancelled'),
+  )
+}
+
+function promisedValue(q: QueuedEvent, name: string): string | undefined {
+  return q.promised?.find(([k]) => k === name)?.[1]
+}
+
+describe.skipIf(!hasNghttpd())('server push from nghttpd', () => {
+  it('accepts the pushed /style.css and /app.js as child sessions with their promised headers, bodies and timings', async () => {
+    const server = nghttpd as NghttpdServer
+    const caFile = server.caFile
+    const r = await send(service, spec(`${server.url}/index.html`, {}, { acceptPush: true, caFile }))
+    const parent = done(r)
+    expect(parent.status).toBe(200)
+    expect(await bodyText(service, parent)).toBe(SITE['index.html'])
+    expect(parent.pushes).toEqual({ accepted: 2, refused: 0 })
+    const sent = r.events.find((e) => e.type === 'request-sent' && e.sid === parent.sid)
+    expect(sent?.type === 'request-sent' && sent.protocol).toBe('h2')
+
+    const pushes = pushesOf(r, parent.sid)
+    expect(pushes.map((q) => promisedValue(q, ':path')).sort()).toEqual(['/app.js', '/style.css'])
+    for (const q of pushes) {
+      const path = promisedValue(q, ':path') ?? ''
+      expect(promisedValue(q, ':method')).toBe('GET')
+      expect(promisedValue(q, ':authority')).toBe(new URL(server.url).host)
+      expect(q.url).toBe(`${server.url}${path}`)
+      const end = finalOf(r, q.sid) as DoneEvent
+      expect(end?.type).toBe('done')
+      expect(end.status).toBe(200)
+      expect(await bodyText(service, end)).toBe(SITE[path.slice(1)])
+      expect(end.body.contentType).toBe(path.endsWith('.css') ? 'text/css' : 'text/javascript')
+      // From PUSH_PROMISE to its end: nothing queued, looked up or sent; the phases add up.
+      expect(end.timings.dns).toBe(-1)
+      expect(end.timings.connect).toBe(-1)
+      expect(end.timings.send).toBe(0)
+      expect(end.timings.time).toBeCloseTo(end.t - q.t, 1)
+    }
+  })
+
+  it('without the option no push is accepted: one session, no child rows', async () => {
+    const server = nghttpd as NghttpdServer
+    const r = await send(service, spec(`${server.url}/index.html`, {}, { caFile: server.caFile }))
+    expect(done(r).status).toBe(200)
+    expect(r.events.filter((e) => e.type === 'queued')).toHaveLength(1)
+    expect(done(r).pushes).toBeUndefined()
+  })
+})
+
+describe('server push from a Node http2 server', () => {
+  it(`a flood of pushes: the first ${MAX_PUSHES_PER_REQUEST} are child sessions, the rest refused and counted`, async () => {
+    const caFile = writeTemp('ca.pem', push.pki.ca.cert)
+    const r = await send(service, spec(`${push.url}/flood?count=40`, {}, { acceptPush: true, caFile }))
+    const parent = done(r)
+    expect(await bodyText(service, parent)).toBe('parent')
+    const pushes = pushesOf(r, parent.sid)
+    expect(pushes).toHaveLength(MAX_PUSHES_PER_REQUEST)
+    for (const q of pushes) expect(finalOf(r, q.sid)?.type).toBe('done')
+    expect(parent.pushes?.accepted).toBe(MAX_PUSHES_PER_REQUEST)
+    expect(parent.pushes?.refused).toBe(40 - MAX_PUSHES_PER_REQUEST)
+    expect(parent.pushes?.note).toMatch(/8 more pushed streams refused .*at most 32 are accepted per request/)
+  })
+
+  it('a push the user cancels is reset (RST_STREAM CANCEL) and ends cancelled; the request still settles', async () => {
+    const caFile = writeTemp('ca.pem', push.pki.ca.cert)
+    const seen: TimelineEvent[] = []
+    const off = service.subscribe((b) => seen.push(...b.events))
+    try {
+      const sent = await service.invoke('http.send', {
+        request: spec(`${push.url}/slow`, {}, { acceptPush: true, caFile }),
+      })
+      if (!sent.ok) throw new Error(sent.error.message)
+      const parentSid = sent.value.sids[0] ?? ''
+      let pushSid: string | undefined
+      for (let i = 0; i < 100 && !pushSid; i++) {
+        await sleep(20)
+        pushSid = seen.find(
+          (e): e is QueuedEvent => e.type === 'queued' && e.initiator === parentSid && !!e.promised,
+        )?.sid
+      }
+      expect(pushSid).toBeDefined()
+      await sleep(150)
+      const cancelled = await service.invoke('session.cancel', { sid: pushSid ?? '' })
+      expect(cancelled.ok && cancelled.value.cancelled).toBe(true)
+      const r = await service.http.waitFor(parentSid)
+      expect(done(r).status).toBe(200)
+      expect(finalOf(r, pushSid ?? '')?.type).toBe('cancelled')
+      for (let i = 0; i < 50 && !push.resets.has('/slow.bin'); i++) await sleep(20)
+      expect(push.resets.get('/slow.bin')).toBe(constants.NGHTTP2_CANCEL)
+    } finally {
+      off()
+    }
+  })
+})
