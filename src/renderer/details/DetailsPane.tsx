@@ -13,6 +13,7 @@ import { OverviewPanel } from './OverviewPanel'
 import { StatusLine } from './StatusLine'
 import { JobPanel } from '../async/JobPanel'
 import { WebhookDetails } from '../async/WebhookDetails'
+import { ScriptDetails, ScriptStrip } from '../scripts/ScriptDetails'
 
 const TABS: { id: DetailsTab; label: string }[] = [
   { id: 'overview', label: 'Overview' },
@@ -26,7 +27,7 @@ const TABS: { id: DetailsTab; label: string }[] = [
 export function DetailsPane() {
   const sid = useAppStore((s) => s.selectedSid)
   const row = useAppStore((s) => (s.selectedSid === null ? undefined : s.timeline.rows[s.selectedSid]))
-  const tab = useAppStore(shownDetailsTab)
+  const chosen = useAppStore(shownDetailsTab)
   const setTab = useAppStore((s) => s.setDetailsTab)
   const compareSids = useAppStore((s) => s.compareSids)
 
@@ -43,14 +44,19 @@ export function DetailsPane() {
   }
 
   if (row.queued.kind === 'webhook') return <WebhookDetails row={row} />
+  // The Scripts tab is there for a request whose scripts ran (or that a script sent); else the response shows.
+  const scripted = row.scripts !== undefined || row.scriptParent !== undefined
+  const tabs = scripted ? [...TABS, { id: 'scripts' as const, label: 'Scripts' }] : TABS
+  const tab = chosen === 'scripts' && !scripted ? 'response' : chosen
 
   return (
     <section className="details" aria-label="Details" data-sid={sid}>
       <StatusLine row={row} />
       <RequestActions sid={sid} />
       {row.job || row.laneOf !== undefined ? <JobPanel row={row} /> : null}
+      <ScriptStrip row={row} />
       <div className="tabs" role="tablist" aria-label={`Details of ${rowLabel(row)}`}>
-        {TABS.map((t) => (
+        {tabs.map((t) => (
           <button
             key={t.id}
             type="button"
@@ -77,6 +83,7 @@ export function DetailsPane() {
         {tab === 'cookies' ? <CookiesPanel row={row} /> : null}
         {tab === 'timing' ? <PhaseTable row={row} /> : null}
         {tab === 'response' ? <ResponsePanel row={row} /> : null}
+        {tab === 'scripts' ? <ScriptDetails row={row} /> : null}
       </div>
     </section>
   )

@@ -88,7 +88,7 @@ export interface TimelineSlice {
   cancel(sid: string): Promise<void>
 }
 
-export type DetailsTab = 'overview' | 'headers' | 'cookies' | 'timing' | 'response'
+export type DetailsTab = 'overview' | 'headers' | 'cookies' | 'timing' | 'response' | 'scripts'
 
 export interface SelectionSlice {
   selectedSid: string | null

@@ -3,7 +3,7 @@ import { isInFlight, jobRunning } from '../timeline/session-row'
 import type { AppState, DetailsTab, SelectionSlice } from './app-state'
 
 const TAB_KEY = 'flightdeck.detailsTab'
-const TABS: readonly DetailsTab[] = ['overview', 'headers', 'cookies', 'timing', 'response']
+const TABS: readonly DetailsTab[] = ['overview', 'headers', 'cookies', 'timing', 'response', 'scripts']
 
 /** The details tab the person last chose (a UI preference in the page's storage), else the response. */
 function rememberedTab(): DetailsTab {
