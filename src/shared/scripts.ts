@@ -49,6 +49,8 @@ export interface ScriptPhaseReport {
   console: ScriptConsoleLine[]
   /** Console lines and tests beyond the limits are counted here, never stored. */
   droppedConsole: number
+  /** Tests past the limit of one phase, counted, never stored. */
+  droppedTests?: number
   failure?: ScriptFailure
   /** Sessions started by `pm.sendRequest` during the phase (their `sid`s): child rows of the request. */
   sentRequests: string[]
