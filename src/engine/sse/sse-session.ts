@@ -64,6 +64,8 @@ export interface SseSessionInit {
    * server answer it 401. Without it, reconnects send the first request's headers.
    */
   reauthorize?: () => Promise<Result<{ spec: RequestSpec; refused?: () => void }>>
+  /** The row's name in place of the URL's path (a GraphQL subscription over SSE). */
+  name?: string
 }
 
 export class SseSession implements SessionTransport, SocketOwner, AttemptOwner {
@@ -119,7 +121,12 @@ export class SseSession implements SessionTransport, SocketOwner, AttemptOwner {
   start(): void {
     const invalid =
       this.invalid ?? (this.url ? null : { code: 'invalid_url' as const, message: 'Invalid URL' })
-    this.kernel.start({ method: this.method, url: this.url?.href ?? this.init.spec.url, invalid })
+    this.kernel.start({
+      method: this.method,
+      url: this.url?.href ?? this.init.spec.url,
+      invalid,
+      ...(this.init.name ? { name: this.init.name } : {}),
+    })
   }
 
   get isEnded(): boolean {
