@@ -27,6 +27,7 @@ options:
   -k, --insecure           accept TLS certificates that do not verify
       --timeout <ms>       give up on the whole exchange after this many ms
       --max-body <size>    largest response body to read (default 2g): bytes, or with k, m, g
+      --push               accept HTTP/2 server push (https only): pushed streams are listed
   -h, --help               show this help
 
 exit codes: 0 any HTTP response, 1 network error, 2 bad arguments`
@@ -93,6 +94,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         insecure: { type: 'boolean', short: 'k' },
         timeout: { type: 'string' },
         'max-body': { type: 'string' },
+        push: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         collection: { type: 'string' },
         env: { type: 'string' },
@@ -149,6 +151,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
 
   const options: RequestSpec['options'] = {}
   if (values.insecure) options.insecure = true
+  if (values.push) options.acceptPush = true
   if (values.timeout !== undefined) {
     const ms = Number(values.timeout)
     if (!Number.isInteger(ms) || ms < 1 || ms > 24 * 3_600_000) {

@@ -43,9 +43,64 @@ export interface JsonReport {
   serverTiming?: ServerTimingEntry[]
   /** Server-Timing entries left out past the bound, in plain words. */
   serverTimingNote?: string
+  /** Streams the server pushed with the request (sent with --push), in the order promised. */
+  pushes?: PushReport[]
+  /** Pushes refused past the cap, in plain words, when there were. */
+  pushesNote?: string
   /** A failed or cancelled exchange's partial body: how many bytes came (they are not kept). */
   partialBodyBytes?: number
   error?: AppError
+}
+
+/** One pushed stream: what the server promised, and what came of it. */
+export interface PushReport {
+  url: string
+  /** The request headers of its PUSH_PROMISE (:method, :path, :authority, ...). */
+  promised: { name: string; value: string }[]
+  /** 0 when no response came. */
+  status: number
+  /** `done`, `error` or `cancelled`. */
+  state: 'done' | 'error' | 'cancelled'
+  /** Decoded body bytes (done), else the bytes that came and were discarded. */
+  size: number
+  contentType?: string
+  /** From PUSH_PROMISE to its end, as HAR 1.2 names the phases. */
+  timings?: HarTimings
+  error?: AppError
+}
+
+function pushReports(events: TimelineEvent[], parent: string): PushReport[] {
+  const out: PushReport[] = []
+  const bySid = new Map<string, PushReport>()
+  for (const e of events) {
+    if (e.type === 'queued' && e.initiator === parent && e.promised) {
+      const r: PushReport = {
+        url: e.url,
+        promised: e.promised.map(([name, value]) => ({ name, value })),
+        status: 0,
+        state: 'error',
+        size: 0,
+      }
+      out.push(r)
+      bySid.set(e.sid, r)
+      continue
+    }
+    const r = bySid.get(e.sid)
+    if (!r) continue
+    if (e.type === 'response-headers') r.status = e.status
+    else if (e.type === 'done') {
+      r.state = 'done'
+      r.size = e.body.size
+      r.contentType = e.body.contentType
+      r.timings = e.timings
+    } else if (e.type === 'error' || e.type === 'cancelled') {
+      r.state = e.type
+      r.size = e.partialBodyBytes ?? 0
+      r.timings = e.timings
+      if (e.type === 'error') r.error = { code: e.code, message: e.message }
+    }
+  }
+  return out
 }
 
 function lastOfType<T extends TimelineEvent['type']>(
@@ -78,6 +133,10 @@ export function buildReport(outcome: ExchangeOutcome): JsonReport {
   if (final.type === 'done' && final.serverTiming) {
     report.serverTiming = final.serverTiming.entries
     if (final.serverTiming.note !== undefined) report.serverTimingNote = final.serverTiming.note
+  }
+  if (final.type === 'done' && final.pushes) {
+    report.pushes = pushReports(events, sid)
+    if (final.pushes.note !== undefined) report.pushesNote = final.pushes.note
   }
   const interim = informationalOf(events, sid)
   if (interim.length > 0) {
@@ -176,6 +235,16 @@ export function humanLines(outcome: ExchangeOutcome): string[] {
   }
   if (final.type !== 'done' && final.partialBodyBytes !== undefined)
     lines.push(`body      partial body (${formatBytes(final.partialBodyBytes)}) discarded`)
+  if (report.pushes) {
+    lines.push(`pushed    ${report.pushes.length} ${report.pushes.length === 1 ? 'stream' : 'streams'}`)
+    for (const p of report.pushes) {
+      const what = p.state === 'done' ? String(p.status) : p.state === 'cancelled' ? 'cancelled' : 'ERR'
+      const time = p.timings ? formatMs(p.timings.time) : ''
+      lines.push(`  ${what.padEnd(9)} ${p.url}  ${formatBytes(p.size)}  ${time}`.trimEnd())
+      if (p.error) lines.push(`            ${p.error.message}`)
+    }
+    if (report.pushesNote !== undefined) lines.push(`  ${report.pushesNote}`)
+  }
   const sent: RequestSentEvent | undefined = lastOfType(events, final.sid, 'request-sent')
   if (sent) {
     const conn = sent.reused ? 'reused connection' : 'new connection'

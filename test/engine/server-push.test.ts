@@ -6,6 +6,8 @@ import type { DoneEvent, QueuedEvent, TimelineEvent } from '../../src/shared/tim
 import { MAX_PUSHES_PER_REQUEST } from '../../src/engine/http2-push/push-exchange'
 import { hasNghttpd, SITE, startNghttpd, type NghttpdServer } from '../fixtures/nghttpd'
 import { startPushServer, type PushFixture } from '../fixtures/push-server'
+import { runCli } from '../../src/cli'
+import type { JsonReport } from '../../src/cli/report'
 import { bodyText, done, makeService, send, sleep, spec, writeTemp } from './helpers'
 
 /**
@@ -77,6 +79,30 @@ describe.skipIf(!hasNghttpd())('server push from nghttpd', () => {
       expect(end.timings.send).toBe(0)
       expect(end.timings.time).toBeCloseTo(end.t - q.t, 1)
     }
+  })
+
+  it('flightdeck send --push --json lists the pushes (promised headers, status, size, timings); without --push none', async () => {
+    const server = nghttpd as NghttpdServer
+    let out = ''
+    const io = { out: (t: string) => void (out += t), err: () => undefined }
+    expect(await runCli(['send', `${server.url}/index.html`, '-k', '--push', '--json'], io)).toBe(0)
+    const report = JSON.parse(out) as JsonReport
+    expect(report.status).toBe(200)
+    const pushes = [...(report.pushes ?? [])].sort((a, b) => a.url.localeCompare(b.url))
+    expect(pushes.map((p) => [p.url, p.state, p.status, p.size])).toEqual([
+      [`${server.url}/app.js`, 'done', 200, Buffer.byteLength(SITE['app.js'] ?? '')],
+      [`${server.url}/style.css`, 'done', 200, Buffer.byteLength(SITE['style.css'] ?? '')],
+    ])
+    expect(pushes[0]?.promised).toContainEqual({ name: ':path', value: '/app.js' })
+    expect(pushes[0]?.timings?.time).toBeGreaterThanOrEqual(0)
+
+    out = ''
+    expect(await runCli(['send', `${server.url}/index.html`, '-k'], io)).toBe(0)
+    expect(out).not.toContain('pushed')
+    out = ''
+    expect(await runCli(['send', `${server.url}/index.html`, '-k', '--push'], io)).toBe(0)
+    expect(out).toMatch(/^pushed {4}2 streams$/m)
+    expect(out).toMatch(/^ {2}200 {7}https:\/\/localhost:\d+\/style\.css {2}22 B/m)
   })
 
   it('without the option no push is accepted: one session, no child rows', async () => {
