@@ -4,7 +4,7 @@ import { ok } from '../shared/result'
 import type { TimelineEvent } from '../shared/timeline'
 import { AuthRunner } from './auth/auth-runner'
 import { createClock } from './clock'
-import { prepareRequest, savedRequestName } from './collections/handlers'
+import { prepareRequest, savedRequestName, tracePlanOf } from './collections/handlers'
 import { CollectionManager } from './collections/manager'
 import { userConfigDir } from './config-dir'
 import { EventSink } from './event-sink'
@@ -18,6 +18,7 @@ import { TimelineJournal } from './sessions/timeline-journal'
 import { StreamEngine } from './streams/stream-engine'
 import { WebhookInbox } from './webhooks/webhook-inbox'
 import { keepLastSession } from './workspace/last-session'
+import { TraceIndex } from './trace/trace-index'
 
 /**
  * The engine's long-lived parts and how they feed each other, built once per service. Commands reach them
@@ -44,7 +45,10 @@ export function createEngineParts(options: EngineServiceOptions) {
     journal.record(e)
     sink.emit(e)
   }
+  // Which request sent which trace: a webhook call carrying a trace id joins that request's lane.
+  const traces = new TraceIndex()
   const emitHttp = (e: TimelineEvent): void => {
+    if (e.type === 'request-sent') traces.record(e)
     records.record(e)
     emit(e)
   }
@@ -77,10 +81,17 @@ export function createEngineParts(options: EngineServiceOptions) {
     clock,
     inbox,
     emit,
-    prepare: async (request, a, context, dyn) => {
+    traces,
+    prepare: async (request, a, context, dyn, adHocTrace) => {
       await collectionsReady
       const prepared = await prepareRequest(collections, request, a, context, [], dyn)
-      return prepared.ok ? ok({ ...prepared.value, name: savedRequestName(collections, context) }) : prepared
+      if (!prepared.ok) return prepared
+      const trace = tracePlanOf(collections, context, adHocTrace, traces)
+      return ok({
+        ...prepared.value,
+        name: savedRequestName(collections, context),
+        ...(trace ? { trace } : {}),
+      })
     },
   })
   const runs = new RunManager({
@@ -89,6 +100,7 @@ export function createEngineParts(options: EngineServiceOptions) {
     collections,
     streams: { streams, subscribe: (l) => sink.subscribe(l) },
     webhooks: inbox,
+    traces,
     emit: (payload) => publish({ name: 'run.progress', payload }),
   })
   // Only the hosts a person looks at keep the last session (not the CLI, not tests that did not ask for it).
@@ -111,6 +123,7 @@ export function createEngineParts(options: EngineServiceOptions) {
     inbox,
     jobs,
     runs,
+    traces,
     keepsLastSession,
     onEvent(listener: (event: HostEvent) => void): () => void {
       listeners.add(listener)

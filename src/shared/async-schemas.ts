@@ -23,6 +23,8 @@ const sendable = {
   request: requestSpecSchema,
   auth: authSchema.optional(),
   context: requestContextSchema.optional(),
+  /** The toolbar's trace switch: a traceparent on a send no `trace:` setting decides (an Untitled tab's). */
+  trace: z.boolean().optional(),
 }
 
 /** Start the local webhook inbox (127.0.0.1 unless ::1 is chosen; port 0 picks a free one). */

@@ -135,6 +135,8 @@ export const requestSendPayload = z
      * means the request's declarative checks stand for them: nothing runs.
      */
     scripts: requestScriptsSchema.optional(),
+    /** The toolbar's trace switch: a traceparent on a send no `trace:` setting decides (an Untitled tab's). */
+    trace: z.boolean().optional(),
   })
   .strict()
 

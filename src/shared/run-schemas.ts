@@ -47,6 +47,11 @@ export const runStartPayload = z
      * 127.0.0.1 at this port (0 or absent: a free one) and left running. A running inbox is used as it is.
      */
     webhookPort: z.number().int().min(0).max(65_535).optional(),
+    /**
+     * Trace context for every HTTP step in place of the requests' own `trace:` mode: one trace for the run,
+     * a fresh one per request, or none.
+     */
+    trace: z.enum(['per-run', 'per-send', 'off']).optional(),
   })
   .strict()
 
@@ -81,6 +86,8 @@ export interface StepResultSummary {
   webhook?: WebhookWaitSummary
   /** A step with `followJob` or `longPoll`: how the job went (`status` and `timeMs` are then the job's). */
   job?: JobRunSummary
+  /** The W3C trace id the step's request went out with, when it carried a traceparent. */
+  traceId?: string
 }
 
 export interface JobRunSummary {

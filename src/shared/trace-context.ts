@@ -19,7 +19,8 @@ export type TraceMode = (typeof TRACE_MODES)[number]
 export const MAX_TRACESTATE = 512
 const MAX_TRACESTATE_MEMBERS = 32
 
-const TRACESTATE_KEY = /^(?:[a-z0-9][_0-9a-z\-*/]{0,255}|[a-z0-9][_0-9a-z\-*/]{0,240}@[a-z][_0-9a-z\-*/]{0,13})$/
+const TRACESTATE_KEY =
+  /^(?:[a-z0-9][_0-9a-z\-*/]{0,255}|[a-z0-9][_0-9a-z\-*/]{0,240}@[a-z][_0-9a-z\-*/]{0,13})$/
 // Printable ASCII but `,` and `=`; may not end in a space.
 const TRACESTATE_VALUE = /^[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/
 
@@ -83,7 +84,9 @@ const ZERO = /^0+$/
  * Parse a traceparent value as the spec's receivers do: version 00 is exactly four fields; a later version may
  * add fields after the flags (kept, not read); `ff` and upper-case hex are invalid, and so are all-zero ids.
  */
-export function parseTraceparent(value: string): { ok: true; value: Traceparent } | { ok: false; reason: string } {
+export function parseTraceparent(
+  value: string,
+): { ok: true; value: Traceparent } | { ok: false; reason: string } {
   const v = value.trim()
   if (v.length > 512) return { ok: false, reason: 'it is longer than any traceparent' }
   const parts = v.split('-')
@@ -91,8 +94,12 @@ export function parseTraceparent(value: string): { ok: true; value: Traceparent 
   if (version === undefined || traceId === undefined || parentId === undefined || flags === undefined)
     return { ok: false, reason: 'it is not version-traceid-parentid-flags' }
   if (version.length !== 2 || !HEX.test(version) || version === 'ff')
-    return { ok: false, reason: `version "${version.slice(0, 8)}" is not two lower-case hex digits (ff is invalid)` }
-  if (version === '00' && parts.length !== 4) return { ok: false, reason: 'version 00 has exactly four fields' }
+    return {
+      ok: false,
+      reason: `version "${version.slice(0, 8)}" is not two lower-case hex digits (ff is invalid)`,
+    }
+  if (version === '00' && parts.length !== 4)
+    return { ok: false, reason: 'version 00 has exactly four fields' }
   if (traceId.length !== 32 || !HEX.test(traceId))
     return { ok: false, reason: 'the trace id is not 32 lower-case hex digits' }
   if (ZERO.test(traceId)) return { ok: false, reason: 'the trace id is all zeros' }
@@ -128,7 +135,9 @@ export function traceOfHeaders(
     return { note: `The request has ${found.length} traceparent headers: sent as written, no trace id read` }
   const parsed = parseTraceparent(first[1])
   if (!parsed.ok)
-    return { note: `The traceparent header is not W3C trace context (${parsed.reason}): sent as written, no trace id read` }
+    return {
+      note: `The traceparent header is not W3C trace context (${parsed.reason}): sent as written, no trace id read`,
+    }
   return { traceId: parsed.value.traceId, spanId: parsed.value.parentId }
 }
 
@@ -150,7 +159,8 @@ export function externalUrlProblem(url: string): string | null {
   } catch {
     return 'not a URL'
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return `only http and https links open (not ${u.protocol})`
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    return `only http and https links open (not ${u.protocol})`
   if (u.hostname === '') return 'the link has no host'
   if (u.username !== '' || u.password !== '') return 'a link may not carry a user name or password'
   return null
@@ -158,6 +168,7 @@ export function externalUrlProblem(url: string): string | null {
 
 /** The link to a trace in the user's tracing backend, or null when the template cannot be used. */
 export function traceLink(template: string, traceId: string): string | null {
-  if (traceLinkProblem(template) !== null || asTraceId(traceId) === null) return null
-  return template.split('{traceId}').join(traceId)
+  const id = asTraceId(traceId)
+  if (traceLinkProblem(template) !== null || id === null) return null
+  return template.split('{traceId}').join(id)
 }

@@ -13,6 +13,9 @@ import { readRequestFile, stemOf } from './loader'
 import type { CollectionManager } from './manager'
 import { importExportHandlers } from '../importers/import-export'
 import { confineBody, type FileScope } from '../files/confine'
+import type { TraceIndex } from '../trace/trace-index'
+import { tracePlanFor, traceSettingAt } from '../trace/trace-setting'
+import type { TracePlan } from '../trace/trace-headers'
 
 /** The service's handlers for the collection commands: validation happened already; this is the behaviour. */
 
@@ -27,6 +30,8 @@ export interface CollectionHandlerDeps {
   /** `{{$webhook}}` for one send, and the link from its token to the send's session (the webhook inbox). */
   webhookValues?: () => { dyn: DynamicValues; bind(sids: readonly string[]): void }
   importer?: CollectionHandlers['import.run']
+  /** Which request sent which trace (webhook calls join by it); a request's `trace.bodyField` is watched. */
+  traces?: TraceIndex
   exporter?: {
     collection: CollectionHandlers['export.collection']
     request: CollectionHandlers['export.request']
@@ -117,6 +122,21 @@ export function collectionFileScope(
 ): FileScope | null {
   if (!context || context.path === '') return null
   return manager.files.scope(manager.get(context.dir)?.dir ?? context.dir)
+}
+
+/**
+ * The trace context a send carries: its request file's `trace:` setting (inherited from its folders and the
+ * collection), else `adHoc`, the toolbar's switch.
+ */
+export function tracePlanOf(
+  manager: CollectionManager,
+  context: RequestContext | undefined,
+  adHoc: boolean | undefined,
+  traces?: TraceIndex,
+): TracePlan | undefined {
+  const loaded = context ? manager.loaded(context.dir) : null
+  const root = loaded?.ok ? loaded.value.info.root : undefined
+  return tracePlanFor(traceSettingAt(root, context?.path), adHoc, traces)
 }
 
 /** The name of the saved request a send came from (its context names a request file), else undefined. */
@@ -275,12 +295,11 @@ export function createCollectionHandlers(input: CollectionHandlerDeps): Collecti
       const prepared = await prepareRequest(manager, p.request, p.auth, p.context, [], hook?.dyn)
       if (!prepared.ok) return prepared
       const name = savedRequestName(manager, p.context)
-      const sent = await deps.auth.send(
-        prepared.value.spec,
-        prepared.value.auth,
-        p.count ?? 1,
-        name ? { name } : undefined,
-      )
+      const trace = tracePlanOf(manager, p.context, p.trace, deps.traces)
+      const sent = await deps.auth.send(prepared.value.spec, prepared.value.auth, p.count ?? 1, {
+        ...(name ? { name } : {}),
+        ...(trace ? { trace } : {}),
+      })
       if (sent.ok) hook?.bind(sent.value.sids)
       return sent
     },

@@ -24,6 +24,7 @@ import { warmHttpParser } from './warm-parser'
 import { planSend, type SendPlan } from './send-plan'
 import { followRedirect, isFollowableRedirect, type RedirectRefusal } from '../send-rules/redirect-policy'
 import { startTempSweep } from '../temp-files'
+import { withSentTrace, withTraceHeaders, type TracePlan } from '../trace/trace-headers'
 
 export interface HttpEngineOptions {
   clock: Clock
@@ -46,6 +47,8 @@ export interface SessionLink {
   lane?: string
   initiator?: string
   name?: string
+  /** Trace context each copy carries (a traceparent of its own, see trace-headers.ts). */
+  trace?: TracePlan
 }
 
 /** What `waitFor` resolves with: every hop of one request, in order. */
@@ -251,7 +254,7 @@ export class HttpEngine implements ExchangeOwner, PushOwner {
       hop: 0,
       method: plan.method,
       url: plan.url,
-      headers: plan.headers,
+      headers: link?.trace ? withTraceHeaders(plan.headers, link.trace) : plan.headers,
       body: plan.body,
     })
     return root
@@ -359,7 +362,7 @@ export class HttpEngine implements ExchangeOwner, PushOwner {
     const hop = context as Hop
     if (event.type === 'response-headers' && hop.chain.plan.options.cookies)
       this.cookies.store(hop.url, event.headers)
-    this.emit(hop.chain, event)
+    this.emit(hop.chain, event.type === 'request-sent' ? withSentTrace(event) : event)
   }
 
   exchangeOutcome(context: unknown, outcome: ExchangeOutcome): void {

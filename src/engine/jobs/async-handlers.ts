@@ -11,6 +11,9 @@ import type { WebhookCall, WebhookInbox } from '../webhooks/webhook-inbox'
 import { webhookValues } from '../webhooks/webhook-values'
 import { followJob, followJobOptions } from './follow-job'
 import { longPoll, longPollOptions } from './long-poll'
+import type { TracePlan } from '../trace/trace-headers'
+import { newTraceId } from '../trace/trace-ids'
+import { MAX_TRACE_BODY_SCAN, type TraceIndex, type TraceMatch } from '../trace/trace-index'
 
 /**
  * The service's handlers for the async commands: the webhook inbox, following a job and long
@@ -27,13 +30,18 @@ export interface AsyncDeps {
   clock: Clock
   inbox: WebhookInbox
   emit(e: TimelineEvent): void
+  /** Which request sent which trace: a webhook call carrying a trace id joins that request's lane. */
+  traces?: TraceIndex
   /** Resolve variables and inherited auth as `request.send` does; `name`: the saved request's, when it is one. */
   prepare(
     request: RequestSpec,
     auth: AuthSpec,
     context: RequestContext | undefined,
     dyn: DynamicValues,
-  ): Promise<Result<{ spec: RequestSpec; auth: AuthSpec; name?: string | undefined }>>
+    adHocTrace?: boolean,
+  ): Promise<
+    Result<{ spec: RequestSpec; auth: AuthSpec; name?: string | undefined; trace?: TracePlan | undefined }>
+  >
 }
 
 interface RunningJob {
@@ -59,7 +67,22 @@ export function createAsyncService(deps: AsyncDeps): AsyncService {
   const { http, inbox, clock } = deps
   const jobs = new Map<string, RunningJob>()
 
-  inbox.onCall((call) => emitCall(deps, call))
+  inbox.onCall((call) => {
+    const traces = deps.traces
+    const byHeader = traces?.matchHeaders(call.headers) ?? null
+    if (byHeader || !traces?.readsBodies || call.body.size === 0) {
+      emitCall(deps, call, byHeader)
+      return
+    }
+    // A body field names the trace: read the call's body head back (bounded) before drawing it.
+    void inbox.bodies
+      .read(call.body.id, 0, Math.min(call.body.size, MAX_TRACE_BODY_SCAN), 'utf8')
+      .then(
+        (r) => (r.ok ? traces.matchBody(r.value.data) : null),
+        () => null,
+      )
+      .then((m) => emitCall(deps, call, m))
+  })
 
   function jobEvent(
     sid: string,
@@ -74,7 +97,12 @@ export function createAsyncService(deps: AsyncDeps): AsyncService {
 
   /** Prepare, then start `run` in the background; answer with the first sid once it is sent. */
   async function start(
-    p: { request: RequestSpec; auth?: AuthSpec | undefined; context?: RequestContext | undefined },
+    p: {
+      request: RequestSpec
+      auth?: AuthSpec | undefined
+      context?: RequestContext | undefined
+      trace?: boolean | undefined
+    },
     run: (
       spec: RequestSpec,
       send: (spec: RequestSpec, link?: SessionLink) => Promise<Result<SendResult>>,
@@ -84,13 +112,27 @@ export function createAsyncService(deps: AsyncDeps): AsyncService {
   ): Promise<Result<{ sid: string }>> {
     if (jobs.size >= MAX_JOBS) return fail('invalid_request', `At most ${MAX_JOBS} jobs can run at once`)
     const hook = webhookValues(inbox)
-    const prepared = await deps.prepare(p.request, p.auth ?? { type: 'inherit' }, p.context, hook.dyn)
+    const prepared = await deps.prepare(
+      p.request,
+      p.auth ?? { type: 'inherit' },
+      p.context,
+      hook.dyn,
+      p.trace,
+    )
     if (!prepared.ok) return prepared
     const { spec, auth, name } = prepared.value
+    // The job's requests (the first and every poll) share one trace id, each with a span of its own.
+    const trace = prepared.value.trace
+      ? { ...prepared.value.trace, traceId: prepared.value.trace.traceId ?? newTraceId() }
+      : undefined
     // Every request of the job is authorized as it goes out, as the first one is (the spec carries no
     // credentials): each poll gets the cached OAuth 2.0 token or a fresh one, the next digest nonce count.
     const send = async (s: RequestSpec, link?: SessionLink): Promise<Result<SendResult>> => {
-      const r = await deps.auth.send(s, auth, 1, name ? { ...link, name } : link)
+      const r = await deps.auth.send(s, auth, 1, {
+        ...link,
+        ...(name ? { name } : {}),
+        ...(trace ? { trace } : {}),
+      })
       // The webhook call is drawn as caused by the request that carried the token: the first.
       if (r.ok && !link) hook.bind(r.value.sids)
       return r
@@ -240,11 +282,12 @@ function valueText(value: unknown): Pick<JobEvent, 'lastValue'> {
 }
 
 /** An incoming webhook call as a session of its own: queued (linked to its owner), then the call. */
-function emitCall(deps: AsyncDeps, call: WebhookCall): void {
+function emitCall(deps: AsyncDeps, call: WebhookCall, trace: TraceMatch | null): void {
   const url = `${deps.inbox.baseUrl ?? 'http://127.0.0.1'}/hooks/${call.token}${call.path === '/' ? '' : call.path}${
     call.query ? `?${call.query}` : ''
   }`
-  const owner = call.owner ? call.owner : undefined
+  // A trace id the call carries names the request that caused it more precisely than a shared token does.
+  const owner = trace?.sid ?? (call.owner ? call.owner : undefined)
   deps.emit({
     type: 'queued',
     sid: call.id,
@@ -267,5 +310,6 @@ function emitCall(deps: AsyncDeps, call: WebhookCall): void {
     body: { ...call.body, onDisk: false },
     remoteAddress: call.remoteAddress,
     ...(owner ? { owner } : {}),
+    ...(trace ? { traceId: trace.traceId } : {}),
   })
 }

@@ -23,6 +23,7 @@ import {
 } from './run-step'
 import type { Pacer } from './pacing'
 import { waitForCall } from './webhook-wait'
+import { sentTraceId, stepTracePlan } from '../trace/run-trace'
 
 /**
  * A run's HTTP step: sent with retries, its job followed when it starts one, its response checked, then its
@@ -54,8 +55,23 @@ export async function httpStep(
   }
   // Listen before sending: a callback can come before the response has been read.
   const expectation = wait && inbox && hook?.token ? inbox.expect(hook.token) : undefined
+  const seen: { traceId?: string } = {}
   try {
-    return await exchange(http, step, iteration, spec, auth, pacer, options, hook, expectation, fixed)
+    const run = await exchange(
+      http,
+      step,
+      iteration,
+      spec,
+      auth,
+      pacer,
+      options,
+      hook,
+      expectation,
+      fixed,
+      seen,
+    )
+    if (seen.traceId !== undefined) run.result.traceId = seen.traceId
+    return run
   } finally {
     expectation?.dispose()
   }
@@ -73,6 +89,7 @@ async function exchange(
   hook: WebhookValues | undefined,
   expectation: WebhookExpectation | undefined,
   fixed: boolean,
+  seen: { traceId?: string },
 ): Promise<StepRun> {
   const signal = options.signal
   const authorized = (
@@ -93,9 +110,11 @@ async function exchange(
     attempts++
     const first = sids[0]
     const prev = sids[sids.length - 1]
+    const trace = stepTracePlan(step.trace, options.trace, options.runTraceId)
     const link: SessionLink = {
       name: step.name,
       ...(first ? { lane: first, ...(prev ? { initiator: prev } : {}) } : {}),
+      ...(trace ? { trace } : {}),
     }
     const sentAt = performance.now()
     const sent = await send(link)
@@ -117,6 +136,8 @@ async function exchange(
     } finally {
       options.inFlight.delete(sid)
     }
+    const traceId = sentTraceId(outcome.events)
+    if (traceId !== undefined) seen.traceId = traceId
     const final = outcome.final
     const retriable =
       policy !== undefined &&
@@ -146,7 +167,9 @@ async function exchange(
         ...(step.followJob ? { follow: step.followJob } : {}),
         ...(step.longPoll ? { longPoll: step.longPoll } : {}),
         spec,
-        send: authorized,
+        // The job's polls join the trace of the request that started it, each with a span of its own.
+        send: (s: RequestSpec, l?: SessionLink) =>
+          authorized(s, trace && seen.traceId ? { ...l, trace: { ...trace, traceId: seen.traceId } } : l),
         startSid: sid,
         sentAt,
         lane: sids[0] ?? sid,

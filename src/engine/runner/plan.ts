@@ -9,6 +9,7 @@ import {
 } from '../../shared/collection'
 import { fail, ok, type Result } from '../../shared/result'
 import { inheritedAuth } from '../send-rules/auth-chain'
+import { traceSettingAt } from '../trace/trace-setting'
 import { readRequestFile, stemOf } from '../collections/loader'
 import type { CollectionManager } from '../collections/manager'
 import { COLLECTION_FILE, ENVIRONMENTS_DIR } from '../collections/collection-file-format'
@@ -143,6 +144,8 @@ export async function planRun(
       extract: req.extract ?? [],
     }
     if (req.retry) step.retry = req.retry
+    const trace = req.kind === 'http' ? traceSettingAt(info.root, p) : null
+    if (trace) step.trace = trace
     if (dependsOn.length > 0) step.dependsOn = dependsOn
     const notRun = untranslatedScripts(req.scripts)
     if (notRun !== null) step.scriptsNotRun = notRun

@@ -23,6 +23,7 @@ import { summarize } from './run-summary'
 import { percentile } from './stats'
 import type { StreamDeps } from './stream-step'
 import type { WebhookInbox } from '../webhooks/webhook-inbox'
+import type { TraceIndex } from '../trace/trace-index'
 
 /**
  * The service side of `run.*`: plans a run from a collection path, starts it, sends `run.progress` at most
@@ -39,6 +40,8 @@ export interface RunManagerDeps {
   streams: StreamDeps
   /** The engine's webhook inbox: runs whose steps use `{{$webhook}}` start it when it is not listening. */
   webhooks?: WebhookInbox
+  /** Webhook calls that carry a step's trace id in a body field its `trace.bodyField` names join its lane. */
+  traces?: TraceIndex
   emit(payload: RunProgressEvent): void
 }
 
@@ -87,6 +90,8 @@ export class RunManager {
     const planned = await planRun(this.deps.collections, p.dir, p.path, p.env)
     if (!planned.ok) return planned
     const { steps, dir } = planned.value
+    for (const s of steps)
+      if (s.trace?.bodyField !== undefined) this.deps.traces?.watchField(s.trace.bodyField)
     try {
       checkGraph(steps)
     } catch (e) {
@@ -179,6 +184,7 @@ export class RunManager {
       ...(data ? { data } : {}),
       ...(p.bail ? { bail: true } : {}),
       ...(p.allowUntranslatedScripts ? { allowUntranslatedScripts: true } : {}),
+      ...(p.trace ? { trace: p.trace } : {}),
       signal: run.controller.signal,
       auth: this.deps.auth,
       streams: this.deps.streams,

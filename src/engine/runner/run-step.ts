@@ -10,6 +10,8 @@ import type { JobStepOutcome } from './job-step'
 import type { StreamDeps } from './stream-step'
 import type { AssertionResult, WebhookAssertionResult } from './checks'
 import type { RunStats } from './stats'
+import type { TraceSetting } from '../../shared/trace-context'
+import type { TraceOverride } from '../trace/run-trace'
 
 /** A runner step and what it reports: the shapes the run, the run manager and the reports share. */
 
@@ -52,6 +54,8 @@ export interface RunStep {
   longPoll?: LongPollOptionsSpec
   /** The request keeps imported scripts that were not (all) translated: which ones (`pre-request and test`). */
   scriptsNotRun?: string
+  /** HTTP steps: the request's `trace:` setting (inheritance applied), when one applies. */
+  trace?: TraceSetting
 }
 
 export interface RunOptions {
@@ -78,6 +82,8 @@ export interface RunOptions {
   files?: FileScope
   /** Steps with untranslated scripts pass on their other checks (otherwise they fail, saying so). */
   allowUntranslatedScripts?: boolean
+  /** Trace context for every HTTP step, in place of each step's own mode (`off`: none). */
+  trace?: TraceOverride
 }
 
 /** A step's wait for its webhook call. */
@@ -122,6 +128,8 @@ export interface StepResult {
   scriptsNotRun?: { message: string; checksPassed: boolean; allowed: boolean }
   /** What the answering response's server said it spent its time on (Server-Timing), when it did. */
   serverTiming?: ServerTimingEntry[]
+  /** The W3C trace id the step's request went out with, when it carried one. */
+  traceId?: string
 }
 
 export interface RunReport {
@@ -134,7 +142,12 @@ export interface RunReport {
 
 /** The run's own options: its signal, the HTTP sessions in flight (cancelled with the run), and each step's
  * reusable resolved request. */
-export type InternalOptions = RunOptions & { inFlight: Set<string>; resolved: Map<RunStep, FixedRequest> }
+export type InternalOptions = RunOptions & {
+  inFlight: Set<string>
+  resolved: Map<RunStep, FixedRequest>
+  /** The one trace id of this run's `per-run` steps. */
+  runTraceId: string
+}
 
 /** A step's request resolved with `vars` (auth applied), which used no dynamic value. */
 export interface FixedRequest {

@@ -37,6 +37,7 @@ export function summarize(r: StepResult): StepResultSummary {
   if (r.sid !== undefined) s.sid = r.sid
   if (r.status !== undefined) s.status = r.status
   if (r.error !== undefined) s.error = r.error
+  if (r.traceId !== undefined) s.traceId = r.traceId
   const j = r.job
   if (j) {
     s.job = {

@@ -22,6 +22,7 @@ import {
 import { byId, checkGraph } from './step-graph'
 import { Pacer, Semaphore } from './pacing'
 import { httpStep } from './http-step'
+import { newTraceId } from '../trace/trace-ids'
 
 /**
  * The runner: a set of steps (requests with assertions, extractions and a retry policy, optionally depending
@@ -49,7 +50,13 @@ export async function runSteps(
   if (outer?.aborted) own.abort()
   else outer?.addEventListener('abort', forward, { once: true })
   try {
-    return await runAll(http, steps, { ...options, signal: own.signal, inFlight, resolved: new Map() })
+    return await runAll(http, steps, {
+      ...options,
+      signal: own.signal,
+      inFlight,
+      resolved: new Map(),
+      runTraceId: newTraceId(),
+    })
   } finally {
     outer?.removeEventListener('abort', forward)
   }

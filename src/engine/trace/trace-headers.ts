@@ -1,0 +1,41 @@
+import { formatTraceparent, traceOfHeaders } from '../../shared/trace-context'
+import type { HeaderList, RequestSentEvent } from '../../shared/timeline'
+import { newSpanId, newTraceId } from './trace-ids'
+
+/**
+ * What a send's requests carry for trace context, decided once per send (request.send, a job, a run's step) and
+ * applied to each copy as it starts: `traceId` shared by every copy (a run's per-run trace, a job's polls),
+ * or, without it, a fresh trace per copy. Every copy gets its own span id.
+ */
+export interface TracePlan {
+  traceId?: string
+  tracestate?: string
+}
+
+/**
+ * The headers with a traceparent (and the configured tracestate) added. A request that already has a
+ * traceparent keeps it as written, and its own tracestate: the user's header wins (the engine reads its trace
+ * id from what was sent, see traceOfHeaders).
+ */
+export function withTraceHeaders(headers: HeaderList, plan: TracePlan): HeaderList {
+  const has = (name: string): boolean => headers.some(([k]) => k.toLowerCase() === name)
+  if (has('traceparent')) return headers
+  const out: HeaderList = [
+    ...headers,
+    ['traceparent', formatTraceparent(plan.traceId ?? newTraceId(), newSpanId())],
+  ]
+  if (plan.tracestate !== undefined && plan.tracestate !== '' && !has('tracestate'))
+    out.push(['tracestate', plan.tracestate])
+  return out
+}
+
+/**
+ * A request-sent event with the trace read from the headers it went out with (whoever set them: the trace
+ * setting, or the user's own header); a malformed traceparent is noted, beside any note the event has.
+ */
+export function withSentTrace(event: RequestSentEvent): RequestSentEvent {
+  const trace = traceOfHeaders(event.headers)
+  if (trace === null) return event
+  if ('note' in trace) return { ...event, note: event.note ? `${event.note}. ${trace.note}` : trace.note }
+  return { ...event, traceId: trace.traceId, spanId: trace.spanId }
+}
