@@ -10,12 +10,9 @@ import { BodyViews } from './body-view/body-views'
 import { createCollectionHandlers } from './collections/handlers'
 import { createDraftHandlers } from './drafts/draft-handlers'
 import type { EngineParts } from './engine-parts'
-import { createGraphqlHandlers } from './graphql/graphql-handlers'
 import { createHarHandlers } from './har/har-handlers'
 import type { EngineServiceOptions } from './service-types'
-import { createMqttHandlers } from './mqtt/mqtt-handlers'
 import { createTimelineHandlers } from './sessions/timeline-handlers'
-import { createSocketIoHandlers } from './socketio/socketio-handlers'
 import { createStreamOpenHandlers } from './streams/stream-open'
 import { VERSION } from './version'
 import { createWorkspaceHandlers } from './workspace/workspace-handlers'
@@ -62,7 +59,6 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
       ready,
       webhookValues: () => jobs.webhookValues(),
       traces: parts.traces,
-      traces: parts.traces,
       ...(options.pickFolder ? { pickFolder: options.pickFolder } : {}),
       ...(options.importer ? { importer: options.importer } : {}),
       ...(options.exporter ? { exporter: options.exporter } : {}),
@@ -82,8 +78,6 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
     'ws.close': async (p) => streams.closeWs(p),
     'stream.read': (p) => streams.readSliced(p),
     'stream.data': async (p) => streams.data(p),
-    ...createMqttHandlers(streams),
-    ...createSocketIoHandlers(streams),
     ...createTimelineHandlers({
       bodies: http.bodies,
       views: new BodyViews(http.bodies),
@@ -96,7 +90,6 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
     },
     'run.cancel': async (p) => ok(runs.cancel(p.runId)),
     'run.get': async (p) => runs.get(p.runId),
-    ...createGraphqlHandlers({ manager: collections, auth, http, streams, emit: parts.emit, ready }),
     ...jobs.handlers,
   }
 }
