@@ -5,6 +5,7 @@ import { phaseLines, rowTimings } from './segments'
 import { ServerTimingTable } from '../details/ServerTimingTable'
 import { serverTimingEntries } from './server-slices'
 import { isInFlight } from './session-row'
+import { ScriptHoverLines, scriptHoverLineCount } from '../scripts/ScriptHoverLines'
 
 const CARD_WIDTH = 250
 /** About the card's height (a title and eight phase lines): enough to tell whether it fits below the pointer. */
@@ -33,7 +34,7 @@ export function HoverCard({
   const x = left + 14 + CARD_WIDTH > frameWidth ? Math.max(0, left - 14 - CARD_WIDTH) : left + 14
   // The server's entries add a title and a line each (the card lists at most eight, then a line).
   const extra = Math.min(9, serverTimingEntries(row).length)
-  const height = CARD_HEIGHT + (extra > 0 ? 28 + extra * 20 : 0)
+  const height = CARD_HEIGHT + (extra > 0 ? 28 + extra * 20 : 0) + scriptHoverLineCount(row) * 20
   // And above the pointer near the bottom, so its last lines are not cut off by the frame.
   const y = top + 12 + height > frameHeight ? Math.max(0, top - 12 - height) : top + 12
   return (
@@ -54,6 +55,7 @@ export function HoverCard({
           ))}
         </tbody>
       </table>
+      <ScriptHoverLines row={row} />
       <ServerTimingTable row={row} compact />
     </div>
   )

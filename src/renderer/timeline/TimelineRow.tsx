@@ -122,9 +122,14 @@ function Cell({ id, row, inFlight }: { id: ColumnId; row: SessionRow; inFlight: 
       title = error ? `${row.queued.url}\n${error.code}: ${error.message}` : row.queued.url
       content = (
         <>
-          {row.queued.hop > 0 ? (
+          {row.queued.hop > 0 || row.scriptParent !== undefined ? (
             <span className="hop" aria-hidden="true">
               ↳
+            </span>
+          ) : null}
+          {row.scriptParent !== undefined ? (
+            <span className="script-badge" title="Sent by a script (pm.sendRequest) of the request above">
+              script
             </span>
           ) : null}
           {row.job ? (

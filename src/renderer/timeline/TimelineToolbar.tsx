@@ -3,6 +3,7 @@ import { useAppStore, useAppStoreApi, useLiveClockApi } from '../store/store-con
 import { COLUMNS } from './columns'
 import { DetailsPlacementSwitch } from './DetailsPlacementSwitch'
 import { HarMenu } from './HarMenu'
+import { WaterfallLegend } from './WaterfallLegend'
 import { FilterControl, OPTIONAL_FILTERS } from './TimelineFilters'
 import type { ViewItem } from './table-view'
 import { fitAllView, followView, freezeView, resolveWindow, timelineExtent, zoomView } from './time-view'
@@ -72,6 +73,7 @@ export function TimelineToolbar({
         </span>
       ) : null}
       <HarMenu items={items} />
+      <WaterfallLegend />
       {children}
       <DetailsPlacementSwitch />
       <span className="segmented small" role="group" aria-label="Time window">

@@ -2,6 +2,7 @@ import type { SessionKind } from '../../shared/timeline'
 import { serverSlices } from './server-slices'
 import { layoutSegments, type Phase } from './segments'
 import type { SessionRow } from './session-row'
+import { drawScripts } from '../scripts/script-paint'
 
 /**
  * How one session's lane is drawn on the waterfall canvas. HTTP sessions draw their phase segments; other
@@ -9,7 +10,8 @@ import type { SessionRow } from './session-row'
  * with `registerLaneRenderer`, from their own module, so the waterfall never needs to know them.
  */
 
-export type PhaseColors = Readonly<Record<Phase | 'cancelled-b', string>>
+/** The phases' colours, the second stripe of a cancelled one, script time and a console warning's mark. */
+export type PhaseColors = Readonly<Record<Phase | 'cancelled-b' | 'script' | 'console-warn', string>>
 
 export interface LanePaint {
   ctx: CanvasRenderingContext2D
@@ -76,6 +78,12 @@ export const drawHttpLane: LaneRenderer = (p) => {
   }
   ctx.globalAlpha = 1
   if (p.row.terminal?.type === 'done' && p.row.terminal.serverTiming) drawServerSlices(p, top)
+  if (p.row.scripts)
+    drawScripts(ctx, p.row, p.x, p.width, top, BAR_HEIGHT, {
+      script: p.colors.script,
+      error: p.colors.error,
+      warn: p.colors['console-warn'],
+    })
 }
 
 /**

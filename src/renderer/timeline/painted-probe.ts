@@ -1,5 +1,6 @@
 import { barRects, serverSliceRects } from './lanes'
 import { timeToX } from './time-view'
+import { consoleMarks, scriptRects } from '../scripts/script-paint'
 import type { PaintModel, TickLabel } from './waterfall-paint'
 
 /**
@@ -36,7 +37,23 @@ export function exposePainted(
     x: round2(r.x),
     w: round2(r.w),
   }))
-  set(body, 'hoverBars', JSON.stringify({ sid: item, bars, ...(slices.length > 0 ? { slices } : {}) }))
+  const scripts = scriptRects(row, x, m.width).map((r) => ({
+    phase: r.phase,
+    x: round2(r.x),
+    w: round2(r.w),
+  }))
+  const marks = consoleMarks(row, x, m.width).map((c) => ({ phase: c.phase, level: c.level, x: round2(c.x) }))
+  set(
+    body,
+    'hoverBars',
+    JSON.stringify({
+      sid: item,
+      bars,
+      ...(slices.length > 0 ? { slices } : {}),
+      ...(scripts.length > 0 ? { scripts } : {}),
+      ...(marks.length > 0 ? { consoleMarks: marks } : {}),
+    }),
+  )
 }
 
 const round2 = (n: number): number => Math.round(n * 100) / 100

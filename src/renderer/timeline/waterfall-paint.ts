@@ -248,6 +248,8 @@ export function readPalette(el: Element): Palette {
       error: v('--ph-error', '#e5484d'),
       cancelled: v('--ph-cancelled-a', '#b4bac2'),
       'cancelled-b': v('--ph-cancelled-b', '#e3e6ea'),
+      script: v('--ph-script', '#d4a72c'),
+      'console-warn': v('--warn', '#9a6700'),
     },
     grid: v('--grid-line', '#eceef1'),
     tick: v('--border-strong', '#c3cad2'),

@@ -1,0 +1,50 @@
+import { useState } from 'react'
+import '../styles/waterfall-legend.css'
+
+/** What each colour and mark on the waterfall means, in the order an exchange goes through them. */
+const ENTRIES: { key: string; label: string; mark?: 'console' | 'hook' }[] = [
+  { key: 'script', label: 'Pre-request script' },
+  { key: 'blocked', label: 'Queued / blocked' },
+  { key: 'dns', label: 'DNS' },
+  { key: 'connect', label: 'TCP connect' },
+  { key: 'tls', label: 'TLS' },
+  { key: 'send', label: 'Request sent' },
+  { key: 'wait', label: 'Waiting (TTFB)' },
+  { key: 'receive', label: 'Content download' },
+  { key: 'script', label: 'Post-response script' },
+  { key: 'error', label: 'Error' },
+  { key: 'console', label: 'Script console output', mark: 'console' },
+  { key: 'hook', label: 'Webhook call', mark: 'hook' },
+]
+
+/** The waterfall's legend, behind a toolbar button so it costs the toolbar one word. */
+export function WaterfallLegend() {
+  const [open, setOpen] = useState(false)
+  return (
+    <span className="menu-wrap">
+      <button
+        type="button"
+        className="secondary-button small"
+        aria-haspopup="true"
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+      >
+        Legend
+      </button>
+      {open ? (
+        <ul className="menu wf-legend" aria-label="Waterfall legend" onMouseLeave={() => setOpen(false)}>
+          {ENTRIES.map((e, i) => (
+            <li key={i} data-legend={e.key}>
+              {e.mark ? (
+                <span className={`legend-mark ${e.mark}`} aria-hidden="true" />
+              ) : (
+                <span className="swatch" data-phase={e.key} aria-hidden="true" />
+              )}
+              {e.label}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </span>
+  )
+}
