@@ -38,6 +38,17 @@ export function OptionsPanel() {
         />
         Accept invalid certificates
       </label>
+      <label
+        className="option"
+        title="HTTPS only: the request goes over an HTTP/2 connection of its own that accepts server push; each pushed stream is a row under it. Off, pushes are refused."
+      >
+        <input
+          type="checkbox"
+          checked={options.acceptPush}
+          onChange={(e) => setOption('acceptPush', e.target.checked)}
+        />
+        Accept server push
+      </label>
       <label className="option">
         Total timeout (ms)
         <NumberField

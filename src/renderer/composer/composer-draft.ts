@@ -19,6 +19,8 @@ export interface ComposerOptions {
   totalTimeoutMs: number
   /** The largest response body the engine reads (decoded bytes). */
   maxBodyBytes: number
+  /** HTTPS: send over HTTP/2 accepting server push; each pushed stream becomes a child row. */
+  acceptPush: boolean
 }
 
 export interface ComposerDraft {
@@ -70,6 +72,7 @@ export function emptyDraft(): ComposerDraft {
       insecure: DEFAULT_REQUEST_OPTIONS.insecure,
       totalTimeoutMs: DEFAULT_REQUEST_OPTIONS.totalTimeoutMs,
       maxBodyBytes: DEFAULT_REQUEST_OPTIONS.maxBodyBytes,
+      acceptPush: DEFAULT_REQUEST_OPTIONS.acceptPush,
     },
     auth: { type: 'inherit' },
     protocols: [],

@@ -66,6 +66,7 @@ export function savedToDraft(req: SavedRequest): ComposerDraft {
   if (o.insecure !== undefined) d.options.insecure = o.insecure
   if (o.totalTimeoutMs !== undefined) d.options.totalTimeoutMs = o.totalTimeoutMs
   if (o.maxBodyBytes !== undefined) d.options.maxBodyBytes = o.maxBodyBytes
+  if (o.acceptPush !== undefined) d.options.acceptPush = o.acceptPush
   d.auth = req.auth
   d.protocols = [...req.protocols]
   d.run = savedToRun(req)
@@ -105,6 +106,7 @@ export function draftToSaved(
     'insecure',
     'totalTimeoutMs',
     'maxBodyBytes',
+    'acceptPush',
   ] as const) {
     const value = d.options[key]
     if (baseOptions[key] !== undefined || value !== defaults[key])

@@ -1,0 +1,78 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createEngineService, type EngineService } from '../../src/engine/service'
+import { toRequestSpec } from '../../src/renderer/composer/composer-draft'
+import { createAppStore } from '../../src/renderer/store/app-store'
+import { draftToSaved, extrasOf, savedToDraft } from '../../src/renderer/tabs/draft-convert'
+import { emptySavedRequest, savedRequestSchema } from '../../src/shared/collection'
+import { startPushServer, type PushFixture } from '../fixtures/push-server'
+import { engineClient, until } from './engine-client'
+
+/** The composer's Accept server push option (the request's acceptPush): sent with the request, kept in its file. */
+
+let service: EngineService
+let server: PushFixture
+
+beforeAll(async () => {
+  server = await startPushServer()
+  service = createEngineService({
+    host: 'test',
+    flushEveryMs: 5,
+    persistWorkspace: false,
+    watchCollections: false,
+    configDir: mkdtempSync(join(tmpdir(), 'fd-push-option-config-')),
+  })
+})
+afterAll(async () => {
+  await service.dispose()
+  await server.close()
+})
+
+describe('Accept server push', () => {
+  it('goes with the request: each pushed stream is a row of its own, caused by the request', async () => {
+    const store = createAppStore(engineClient(service), { localNow: () => 0 })
+    const stop = store.getState().connect()
+    try {
+      const s = store.getState
+      s().setUrl(`${server.url}/flood?count=3`)
+      s().setOption('insecure', true)
+      s().setOption('acceptPush', true)
+      await s().send()
+      const rows = () => Object.values(s().timeline.rows)
+      await until(() => rows().filter((r) => r.state === 'done').length === 4, 10_000)
+      const parent = rows().find((r) => r.queued.url.endsWith('/flood?count=3'))
+      const pushed = rows().filter((r) => r.queued.initiator === parent?.sid)
+      expect(pushed.map((r) => r.queued.url.replace(server.url, '')).sort()).toEqual([
+        '/pushed/0',
+        '/pushed/1',
+        '/pushed/2',
+      ])
+      for (const r of pushed) {
+        expect(r.status).toBe(200)
+        expect(r.queued.promised).toContainEqual([':method', 'GET'])
+      }
+    } finally {
+      stop()
+    }
+  })
+
+  it('a request file’s acceptPush is the composer’s option: read, sent, and written back only when set', () => {
+    const req = savedRequestSchema.parse({
+      ...emptySavedRequest('Pushy'),
+      url: 'https://127.0.0.1:1/',
+      options: { acceptPush: true },
+    })
+    const draft = savedToDraft(req)
+    expect(draft.options.acceptPush).toBe(true)
+    expect(toRequestSpec(draft).options.acceptPush).toBe(true)
+    expect(draftToSaved(draft, extrasOf(req), req.options).options).toEqual({ acceptPush: true })
+    const plain = { ...emptySavedRequest('Plain'), url: 'https://127.0.0.1:1/' }
+    const edited = savedToDraft(plain)
+    expect(toRequestSpec(edited).options.acceptPush).toBe(false)
+    expect(draftToSaved(edited, extrasOf(plain), plain.options).options).toEqual({})
+    edited.options.acceptPush = true
+    expect(draftToSaved(edited, extrasOf(plain), plain.options).options).toEqual({ acceptPush: true })
+  })
+})
