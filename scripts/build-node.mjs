@@ -1,6 +1,7 @@
 // Bundles the Node-side hosts that electron-vite does not build: the browser host (and its in-page bridge)
 // and the CLI. Run after `electron-vite build` (npm run build does both).
 import { build } from 'esbuild'
+import { buildSandboxBundle } from './sandbox-bundle.mjs'
 
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', legalComments: 'none' }
 
@@ -46,5 +47,7 @@ await Promise.all([
       packages: 'external',
     }),
   ),
+  // The script sandbox's prelude and libraries, beside each worker.js (src/engine/scripts/sandbox-bundle.ts).
+  ...['out/web', 'out/cli', 'out/main'].map((dir) => buildSandboxBundle(`${dir}/sandbox-bundle.json`)),
 ])
 console.log('built out/web/index.js, out/web/bridge.js, out/cli/index.js and their worker.js')

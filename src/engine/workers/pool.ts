@@ -2,6 +2,8 @@ import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import {
   EXIT_OUT_OF_MEMORY,
+  type HostCall,
+  type HostReply,
   type TaskFailure,
   type TaskInput,
   type TaskKind,
@@ -71,7 +73,11 @@ interface Pending {
   attempt: number
   key: string | undefined
   timeoutMs: number
+  onCall: HostCallHandler | undefined
 }
+
+/** Does what a worker asks of the engine's thread while it runs a task (see `HostCall`). */
+export type HostCallHandler = (name: string, input: unknown) => Promise<unknown>
 
 class Slot {
   worker: Worker | null = null
@@ -95,6 +101,8 @@ export interface RunOptions {
   /** Tasks with the same key go to the same worker while it lives (it may hold state for the key). */
   key?: string
   timeoutMs?: number
+  /** Answers the worker's host calls during this task; without it they fail. */
+  onCall?: HostCallHandler
 }
 
 export class WorkerPool {
@@ -132,6 +140,7 @@ export class WorkerPool {
         resolve as (v: unknown) => void,
         reject,
         0,
+        options.onCall,
       )
     })
   }
@@ -160,6 +169,7 @@ export class WorkerPool {
               resolve as (v: unknown) => void,
               reject,
               0,
+              undefined,
               undefined,
             )
           }),
@@ -203,10 +213,11 @@ export class WorkerPool {
     resolve: (v: unknown) => void,
     reject: (e: Error) => void,
     attempt: number,
+    onCall: HostCallHandler | undefined,
   ): void {
     const slot = this.slots[this.slotFor(key)]
     if (!slot) return reject(new Error('no worker slot'))
-    this.send(slot, request, timeoutMs, resolve, reject, attempt, key)
+    this.send(slot, request, timeoutMs, resolve, reject, attempt, key, onCall)
   }
 
   private send(
@@ -217,10 +228,11 @@ export class WorkerPool {
     reject: (e: Error) => void,
     attempt: number,
     key: string | undefined,
+    onCall: HostCallHandler | undefined,
   ): void {
     const worker = slot.worker ?? this.start(slot)
     const timer = setTimeout(() => this.timeout(slot, request.id), timeoutMs)
-    slot.pending.set(request.id, { resolve, reject, timer, request, attempt, key, timeoutMs })
+    slot.pending.set(request.id, { resolve, reject, timer, request, attempt, key, timeoutMs, onCall })
     if (slot.pending.size === 1) worker.ref()
     worker.postMessage(request)
   }
@@ -269,6 +281,7 @@ export class WorkerPool {
     worker.unref()
     worker.on('message', (m: WorkerMessage) => {
       if ('memory' in m) this.noteMemory(slot, m.memory)
+      else if ('call' in m) this.hostCall(slot, worker, m)
       else if ('background' in m) {
         if (m.on) slot.background.add(m.background)
         else slot.background.delete(m.background)
@@ -283,6 +296,20 @@ export class WorkerPool {
       this.died(slot, code, error)
     })
     return worker
+  }
+
+  private hostCall(slot: Slot, worker: Worker, m: HostCall): void {
+    const handler = slot.pending.get(m.task)?.onCall
+    const answer = (r: HostReply): void => {
+      // The worker may have been replaced meanwhile (its tasks then failed): nobody waits for this answer.
+      if (slot.worker === worker) worker.postMessage(r)
+    }
+    if (!handler) return answer({ reply: m.call, ok: false, message: `${m.name} is not available here` })
+    handler(m.name, m.input).then(
+      (value) => answer({ reply: m.call, ok: true, value }),
+      (e: unknown) =>
+        answer({ reply: m.call, ok: false, message: e instanceof Error ? e.message : String(e) }),
+    )
   }
 
   private settle(slot: Slot, reply: TaskReply): void {
@@ -329,7 +356,7 @@ export class WorkerPool {
             ? p.key !== undefined && background.has(p.key)
             : pending.length === 1
       if (!this.closed && !culprit && p.attempt === 0) {
-        this.dispatch(p.request, p.key, p.timeoutMs, p.resolve, p.reject, 1)
+        this.dispatch(p.request, p.key, p.timeoutMs, p.resolve, p.reject, 1, p.onCall)
         continue
       }
       p.reject(new WorkerDied(reason, this.memoryMb, p.timeoutMs, pending.length === 1, detail))

@@ -9,6 +9,7 @@ import type { ExportBuilt, ExportFormat, ExportSource } from '../exporters/expor
 import type { ParsedHar } from '../har/har-parse'
 import type { HarDocument } from '../har/har-types'
 import type { ImportPlan } from '../importers/plan'
+import type { ScriptTaskInput, ScriptTaskOutput } from '../scripts/script-types'
 
 /** Where a worker reads a stored body from: its temp file, or (a body kept in memory) a copy of its bytes. */
 export type BodySource = { path: string; size: number } | { bytes: Uint8Array; size: number }
@@ -55,6 +56,10 @@ export interface Tasks {
   }
   /** The worker's memory in use (heap plus off-heap buffers), after a full collection when asked. */
   'worker.memory': { input: { collect: boolean }; output: number }
+  /** One phase of a request's scripts in the QuickJS sandbox (its `pm.sendRequest`s come back as host calls). */
+  'scripts.run': { input: ScriptTaskInput; output: ScriptTaskOutput }
+  /** Drop the sandbox kept for a key (a run that ended). */
+  'scripts.forget': { input: { key: string }; output: null }
   'import.plan': {
     input: { text?: string; file?: string; format: ImportFormat }
     output: { format: Exclude<ImportFormat, 'auto'>; plan: ImportPlan }
@@ -99,7 +104,21 @@ export interface MemoryNote {
   memory: number
 }
 
-export type WorkerMessage = TaskReply | BackgroundNote | MemoryNote
+/**
+ * Sent by a worker while it runs task `task`: it needs the engine's thread to do something for it (a script's
+ * `pm.sendRequest` goes through the engine). The pool answers with a `HostReply` of the same `call`.
+ */
+export interface HostCall {
+  call: number
+  task: number
+  name: string
+  input: unknown
+}
+
+export type HostReply =
+  { reply: number; ok: true; value: unknown } | { reply: number; ok: false; message: string }
+
+export type WorkerMessage = TaskReply | BackgroundNote | MemoryNote | HostCall
 
 /**
  * A worker that finds itself past its memory budget (heap plus the typed arrays and buffers V8 keeps outside

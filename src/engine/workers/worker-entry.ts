@@ -4,15 +4,18 @@ import { exportBuild } from './export-tasks'
 import { buildHar } from './har-tasks'
 import { harParse } from './har-parse-task'
 import { importPlan } from './import-tasks'
+import { hostReplied } from './host-call'
+import { scriptsForget, scriptsRun } from '../scripts/script-task'
 import { convertSnippet } from './snippet-tasks'
-import type { TaskInput, TaskKind, TaskOutput, TaskReply, TaskRequest } from './protocol'
+import type { HostReply, TaskInput, TaskKind, TaskOutput, TaskReply, TaskRequest } from './protocol'
 import { TaskFailure } from './task-failure'
 import { transferOf } from './transfer'
 import { workerMemory } from './worker-memory'
 
 /** A pool worker: runs each task it is sent and answers with its result or its failure. */
 
-type Handlers = { [K in TaskKind]: (input: TaskInput<K>) => Promise<TaskOutput<K>> }
+/** `task`: the request's id, for the host calls a task makes while it runs. */
+type Handlers = { [K in TaskKind]: (input: TaskInput<K>, task: number) => Promise<TaskOutput<K>> }
 
 const handlers: Handlers = {
   'body.lines': bodyLines,
@@ -24,12 +27,14 @@ const handlers: Handlers = {
   'har.parse': harParse,
   'export.build': exportBuild,
   'worker.memory': workerMemory,
+  'scripts.run': scriptsRun,
+  'scripts.forget': scriptsForget,
 }
 
 async function run(request: TaskRequest): Promise<TaskReply> {
-  const handler = handlers[request.kind] as (input: unknown) => Promise<unknown>
+  const handler = handlers[request.kind] as (input: unknown, task: number) => Promise<unknown>
   try {
-    return { id: request.id, ok: true, value: await handler(request.input) }
+    return { id: request.id, ok: true, value: await handler(request.input, request.id) }
   } catch (e) {
     if (e instanceof TaskFailure) return { id: request.id, ok: false, failure: e.failure }
     const message = e instanceof Error ? e.message : String(e)
@@ -39,8 +44,7 @@ async function run(request: TaskRequest): Promise<TaskReply> {
 
 const port = parentPort
 if (port)
-  port.on(
-    'message',
-    (request: TaskRequest) =>
-      void run(request).then((reply) => port.postMessage(reply, reply.ok ? transferOf(reply.value) : [])),
-  )
+  port.on('message', (message: TaskRequest | HostReply) => {
+    if ('reply' in message) return hostReplied(message)
+    void run(message).then((reply) => port.postMessage(reply, reply.ok ? transferOf(reply.value) : []))
+  })

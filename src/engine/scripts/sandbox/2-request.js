@@ -1,0 +1,303 @@
+/* eslint-disable no-undef, @typescript-eslint/no-unused-vars -- fragments of one script, joined inside one function by scripts/sandbox-bundle.mjs: names cross these files */
+// The script sandbox's prelude, part 2: pm.request and pm.response as objects: header and query lists, the URL, the body.
+// A list of { key, value } as postman-collection's PropertyList (headers, query parameters, form fields).
+function PropertyList(items, onChange, caseless) {
+  this._items = items
+  this._onChange = onChange || function () {}
+  this._caseless = caseless
+}
+PropertyList.prototype._same = function (a, b) {
+  return this._caseless ? String(a).toLowerCase() === String(b).toLowerCase() : a === b
+}
+PropertyList.prototype._find = function (key) {
+  for (var i = 0; i < this._items.length; i++) {
+    var it = this._items[i]
+    if (!it.disabled && this._same(it.key, key)) return it
+  }
+  return undefined
+}
+PropertyList.prototype.get = function (key) {
+  var it = this._find(key)
+  return it ? it.value : undefined
+}
+PropertyList.prototype.one = function (key) {
+  return this._find(key)
+}
+PropertyList.prototype.has = function (key, value) {
+  var it = this._find(key)
+  return it !== undefined && (arguments.length < 2 || it.value === value)
+}
+PropertyList.prototype.add = function (item) {
+  if (typeof item === 'string') {
+    var at = item.indexOf(':')
+    item = { key: item.slice(0, at).trim(), value: item.slice(at + 1).trim() }
+  }
+  this._items.push({ key: String(item.key), value: str(item.value), disabled: item.disabled === true })
+  this._onChange()
+}
+PropertyList.prototype.upsert = function (item) {
+  var it = this._find(item.key)
+  if (it) {
+    it.value = str(item.value)
+    this._onChange()
+  } else this.add(item)
+}
+PropertyList.prototype.remove = function (predicate) {
+  var before = this._items.length
+  this._items.splice(
+    0,
+    this._items.length,
+    ...this._items.filter((it) => {
+      if (typeof predicate === 'function') return !predicate(it)
+      return !this._same(it.key, typeof predicate === 'object' && predicate ? predicate.key : predicate)
+    }),
+  )
+  if (this._items.length !== before) this._onChange()
+}
+PropertyList.prototype.clear = function () {
+  this._items.splice(0, this._items.length)
+  this._onChange()
+}
+PropertyList.prototype.all = function () {
+  return this._items.filter(function (it) {
+    return !it.disabled
+  })
+}
+PropertyList.prototype.each = function (fn) {
+  this.all().forEach(fn)
+}
+PropertyList.prototype.map = function (fn) {
+  return this.all().map(fn)
+}
+PropertyList.prototype.filter = function (fn) {
+  return this.all().filter(fn)
+}
+PropertyList.prototype.find = function (fn) {
+  return this.all().find(fn)
+}
+PropertyList.prototype.count = function () {
+  return this.all().length
+}
+PropertyList.prototype.toObject = function () {
+  var out = {}
+  this.each(function (it) {
+    out[it.key] = it.value
+  })
+  return out
+}
+PropertyList.prototype.toJSON = function () {
+  return this.all()
+}
+PropertyList.prototype.toString = function () {
+  return this.map(function (it) {
+    return it.key + ': ' + it.value
+  }).join('\n')
+}
+
+function splitUrl(href) {
+  var hash = href.indexOf('#')
+  var frag = hash >= 0 ? href.slice(hash) : ''
+  var rest = hash >= 0 ? href.slice(0, hash) : href
+  var q = rest.indexOf('?')
+  var base = q >= 0 ? rest.slice(0, q) : rest
+  var query = []
+  if (q >= 0 && rest.length > q + 1) {
+    rest
+      .slice(q + 1)
+      .split('&')
+      .forEach(function (pair) {
+        var eq = pair.indexOf('=')
+        query.push(eq >= 0 ? { key: pair.slice(0, eq), value: pair.slice(eq + 1) } : { key: pair, value: '' })
+      })
+  }
+  return { base: base, query: query, frag: frag }
+}
+
+// pm.request.url: the URL as text (templates unresolved in a pre-request script, as Postman shows it).
+function Url(holder) {
+  var parts = splitUrl(holder.url)
+  this._holder = holder
+  this._base = parts.base
+  this._frag = parts.frag
+  this.query = new PropertyList(parts.query, () => this._write())
+}
+Url.prototype._write = function () {
+  var qs = this.getQueryString()
+  this._holder.url = this._base + (qs ? '?' + qs : '') + this._frag
+  this._holder.changed = true
+}
+Url.prototype.toString = function () {
+  return this._holder.url
+}
+Url.prototype.toJSON = function () {
+  return this._holder.url
+}
+Url.prototype.update = function (href) {
+  var parts = splitUrl(String(href))
+  this._base = parts.base
+  this._frag = parts.frag
+  this.query._items.splice(0, this.query._items.length, ...parts.query)
+  this._write()
+}
+Url.prototype.getQueryString = function () {
+  return this.query
+    .all()
+    .map(function (it) {
+      return it.value === '' || it.value === undefined ? it.key : it.key + '=' + it.value
+    })
+    .join('&')
+}
+Url.prototype._hostPart = function () {
+  var m = /^([a-z][a-z0-9+.-]*:\/\/)?([^/]*)(\/.*)?$/i.exec(this._base)
+  return m ? { proto: (m[1] || '').replace('://', ''), host: m[2] || '', path: m[3] || '/' } : null
+}
+Url.prototype.getHost = function () {
+  var p = this._hostPart()
+  return p ? p.host.replace(/:\d+$/, '') : ''
+}
+Url.prototype.getRemote = function () {
+  var p = this._hostPart()
+  return p ? p.host : ''
+}
+Url.prototype.getPath = function () {
+  var p = this._hostPart()
+  return p ? p.path : '/'
+}
+Url.prototype.getPathWithQuery = function () {
+  var qs = this.getQueryString()
+  return this.getPath() + (qs ? '?' + qs : '')
+}
+Object.defineProperty(Url.prototype, 'protocol', {
+  get: function () {
+    var p = this._hostPart()
+    return p ? p.proto : ''
+  },
+})
+Object.defineProperty(Url.prototype, 'path', {
+  get: function () {
+    return this.getPath().split('/').filter(Boolean)
+  },
+})
+Object.defineProperty(Url.prototype, 'host', {
+  get: function () {
+    return this.getHost().split('.')
+  },
+})
+
+function makeBody(holder) {
+  var b = holder.body
+  var body = {
+    mode: b.mode,
+    toString: function () {
+      if (holder.body.mode === 'raw') return holder.body.raw
+      if (holder.body.mode === 'urlencoded')
+        return holder.body.urlencoded
+          .filter(function (f) {
+            return !f.disabled
+          })
+          .map(function (f) {
+            return encodeURIComponent(f.key) + '=' + encodeURIComponent(f.value)
+          })
+          .join('&')
+      return ''
+    },
+    update: function (next) {
+      if (typeof next === 'string') {
+        holder.body = { mode: 'raw', raw: next, language: holder.body.language || 'text' }
+      } else if (next && next.mode === 'raw') {
+        holder.body = { mode: 'raw', raw: str(next.raw), language: holder.body.language || 'text' }
+      } else if (next && next.mode === 'urlencoded') {
+        holder.body = { mode: 'urlencoded', urlencoded: (next.urlencoded || []).map(kv) }
+      } else throw new Error('pm.request.body.update: only raw and urlencoded bodies can be set')
+      holder.changed = true
+      body.mode = holder.body.mode
+    },
+    isEmpty: function () {
+      return body.toString() === ''
+    },
+  }
+  Object.defineProperty(body, 'raw', {
+    enumerable: true,
+    get: function () {
+      return holder.body.mode === 'raw' ? holder.body.raw : undefined
+    },
+    set: function (v) {
+      body.update(str(v))
+    },
+  })
+  if (b.mode === 'urlencoded')
+    body.urlencoded = new PropertyList(b.urlencoded, function () {
+      holder.changed = true
+    })
+  return body
+}
+
+function kv(it) {
+  return { key: String(it.key), value: str(it.value), disabled: it.disabled === true }
+}
+
+function makeRequest(holder, mutable) {
+  var onChange = function () {
+    if (!mutable) return
+    holder.changed = true
+  }
+  var req = {
+    url: new Url(holder),
+    headers: new PropertyList(holder.headers, onChange, true),
+    body: makeBody(holder),
+    addHeader: function (h) {
+      req.headers.add(h)
+    },
+    removeHeader: function (k) {
+      req.headers.remove(k)
+    },
+    toJSON: function () {
+      return { method: holder.method, url: holder.url, header: holder.headers, body: holder.body }
+    },
+  }
+  Object.defineProperty(req, 'method', {
+    enumerable: true,
+    get: function () {
+      return holder.method
+    },
+    set: function (v) {
+      holder.method = String(v).toUpperCase()
+      onChange()
+    },
+  })
+  Object.defineProperty(req, 'auth', {
+    enumerable: true,
+    get: function () {
+      return holder.auth
+    },
+    set: function (v) {
+      holder.auth = v
+      onChange()
+    },
+  })
+  return req
+}
+
+function makeResponse(r) {
+  var parsed
+  var headers = new PropertyList(r.headers, null, true)
+  var res = {
+    code: r.code,
+    status: r.status,
+    headers: headers,
+    responseTime: r.responseTime,
+    responseSize: r.responseSize,
+    text: function () {
+      return r.body
+    },
+    json: function () {
+      if (parsed === undefined) parsed = JSON.parse(r.body)
+      return parsed
+    },
+    reason: function () {
+      return r.status
+    },
+  }
+  res.to = responseAssertions(res, false)
+  return res
+}

@@ -1,0 +1,359 @@
+/* eslint-disable no-undef, @typescript-eslint/no-unused-vars -- fragments of one script, joined inside one function by scripts/sandbox-bundle.mjs: names cross these files */
+// The script sandbox's prelude, part 4: a phase's variable scopes, console, tests, timers and pm.sendRequest.
+// Variable scopes: reads see the phase's values, writes are recorded as changes for the host to apply.
+function Scope(phase, name, label) {
+  this._p = phase
+  this._n = name
+  this._label = label
+}
+Scope.prototype.get = function (k) {
+  var v = this._p.scopes[this._n][k]
+  return v
+}
+Scope.prototype.has = function (k) {
+  return Object.prototype.hasOwnProperty.call(this._p.scopes[this._n], k)
+}
+Scope.prototype.set = function (k, v) {
+  if (this._n === 'data') throw new Error('pm.iterationData is read-only')
+  var key = String(k)
+  var val = str(v)
+  this._p.scopes[this._n][key] = val
+  var ch = change(this._p, this._n)
+  ch.set[key] = val
+  var at = ch.unset.indexOf(key)
+  if (at >= 0) ch.unset.splice(at, 1)
+}
+Scope.prototype.unset = function (k) {
+  if (this._n === 'data') throw new Error('pm.iterationData is read-only')
+  var key = String(k)
+  delete this._p.scopes[this._n][key]
+  var ch = change(this._p, this._n)
+  delete ch.set[key]
+  if (ch.unset.indexOf(key) < 0) ch.unset.push(key)
+}
+Scope.prototype.clear = function () {
+  Object.keys(this._p.scopes[this._n]).forEach((k) => this.unset(k))
+}
+Scope.prototype.toObject = function () {
+  return Object.assign({}, this._p.scopes[this._n])
+}
+Scope.prototype.replaceIn = function (text) {
+  return replaceIn(this._p, text)
+}
+Object.defineProperty(Scope.prototype, 'name', {
+  get: function () {
+    return this._label
+  },
+})
+
+function change(phase, scope) {
+  var c = phase.changes[scope]
+  if (!c) c = phase.changes[scope] = { set: {}, unset: [] }
+  return c
+}
+
+// pm.variables: the nearest scope wins, as in Postman (local, data, environment, collection, globals).
+var ORDER = ['local', 'data', 'environment', 'collection', 'globals']
+function lookup(phase, k) {
+  for (var i = 0; i < ORDER.length; i++) {
+    var s = phase.scopes[ORDER[i]]
+    if (Object.prototype.hasOwnProperty.call(s, k)) return s[k]
+  }
+  return undefined
+}
+function uuid4() {
+  var h = '0123456789abcdef'
+  var out = ''
+  for (var i = 0; i < 36; i++) {
+    if (i === 8 || i === 13 || i === 18 || i === 23) out += '-'
+    else if (i === 14) out += '4'
+    else if (i === 19) out += h[8 + Math.floor(Math.random() * 4)]
+    else out += h[Math.floor(Math.random() * 16)]
+  }
+  return out
+}
+function replaceIn(phase, text) {
+  return String(text).replace(/\{\{\s*([^{}]+?)\s*\}\}/g, function (m, name) {
+    if (name === '$guid' || name === '$randomUUID') return uuid4()
+    if (name === '$timestamp') return String(Math.floor(Date.now() / 1000))
+    if (name === '$isoTimestamp') return new Date().toISOString()
+    if (name === '$randomInt') return String(Math.floor(Math.random() * 1001))
+    var v = lookup(phase, name)
+    return v === undefined ? m : v
+  })
+}
+
+function makeConsole(phase) {
+  var out = {}
+  ;['log', 'info', 'warn', 'error', 'debug'].forEach(function (level) {
+    out[level] = function () {
+      var limits = phase.limits
+      if (phase.console.length >= limits.consoleLines) {
+        phase.droppedConsole++
+        return
+      }
+      var text = Array.prototype.map.call(arguments, str).join(' ')
+      if (text.length > limits.lineChars)
+        text =
+          text.slice(0, limits.lineChars) +
+          '… (cut at ' +
+          limits.lineChars +
+          ' characters of ' +
+          text.length +
+          ')'
+      phase.console.push({ level: level, text: text, at: Date.now() - phase.began })
+    }
+  })
+  out.trace = out.debug
+  return out
+}
+
+function record(phase, name, passed, error, skipped) {
+  if (phase.tests.length >= phase.limits.tests) {
+    phase.droppedTests++
+    return
+  }
+  var t = { name: String(name), passed: passed }
+  if (error !== undefined) t.error = error
+  if (skipped) t.skipped = true
+  phase.tests.push(t)
+}
+function message(e) {
+  if (e && typeof e === 'object' && 'message' in e)
+    return (e.name && e.name !== 'Error' ? e.name + ': ' : '') + e.message
+  return str(e)
+}
+
+function makeTest(phase) {
+  var test = function (name, fn) {
+    if (typeof fn !== 'function') return record(phase, name, true)
+    // A test taking `done` ends when it calls it.
+    if (fn.length > 0) {
+      phase.pendingTests++
+      var settled = false
+      var done = function (err) {
+        if (settled) return
+        settled = true
+        phase.pendingTests--
+        record(phase, name, err === undefined || err === null, err ? message(err) : undefined)
+      }
+      try {
+        fn(done)
+      } catch (e) {
+        done(e)
+      }
+      return
+    }
+    try {
+      var r = fn()
+      if (r && typeof r.then === 'function') {
+        phase.pendingTests++
+        r.then(
+          function () {
+            phase.pendingTests--
+            record(phase, name, true)
+          },
+          function (e) {
+            phase.pendingTests--
+            record(phase, name, false, message(e))
+          },
+        )
+        return
+      }
+      record(phase, name, true)
+    } catch (e) {
+      record(phase, name, false, message(e))
+    }
+  }
+  test.skip = function (name) {
+    record(phase, name, true, undefined, true)
+  }
+  return test
+}
+
+function expect() {
+  var c = chai()
+  return c.expect.apply(c, arguments)
+}
+
+function makeTimers(phase) {
+  function add(fn, ms, args, repeat) {
+    if (typeof fn !== 'function') throw new TypeError('setTimeout: the callback must be a function')
+    var wait = Math.max(0, Number(ms) || 0)
+    if (phase.timerCount >= phase.limits.timers)
+      throw new RangeError('setTimeout: more than ' + phase.limits.timers + ' timers in one script phase')
+    if (phase.timerWait + wait > phase.limits.timerWaitMs)
+      throw new RangeError(
+        'setTimeout: timers would wait more than ' + phase.limits.timerWaitMs + ' ms in all',
+      )
+    phase.timerCount++
+    phase.timerWait += wait
+    var id = phase.nextTimer++
+    phase.timers.set(id, { fn: fn, args: args, ms: wait, repeat: repeat })
+    __host_timer(phase.id, id, wait)
+    return id
+  }
+  return {
+    setTimeout: function (fn, ms) {
+      return add(fn, ms, Array.prototype.slice.call(arguments, 2), false)
+    },
+    setInterval: function (fn, ms) {
+      return add(fn, ms, Array.prototype.slice.call(arguments, 2), true)
+    },
+    clearTimeout: function (id) {
+      if (phase.timers.delete(id)) __host_clear(phase.id, id)
+    },
+  }
+}
+
+function toSendRequest(phase, req) {
+  if (typeof req === 'string') req = { url: req }
+  if (!req || typeof req !== 'object') throw new TypeError('pm.sendRequest: pass a URL or a request object')
+  var url =
+    typeof req.url === 'string'
+      ? req.url
+      : req.url && typeof req.url.toString === 'function'
+        ? req.url.toString()
+        : ''
+  var headers = []
+  var h = req.header || req.headers
+  if (Array.isArray(h)) headers = h.map(kv)
+  else if (h && typeof h.all === 'function') headers = h.all().map(kv)
+  else if (h && typeof h === 'object')
+    headers = Object.keys(h).map(function (k) {
+      return { key: k, value: str(h[k]) }
+    })
+  var body = { mode: 'none' }
+  var b = req.body
+  if (typeof b === 'string') body = { mode: 'raw', raw: b, language: 'text' }
+  else if (b && b.mode === 'raw') body = { mode: 'raw', raw: str(b.raw), language: 'text' }
+  else if (b && b.mode === 'urlencoded')
+    body = { mode: 'urlencoded', urlencoded: (b.urlencoded || []).map(kv) }
+  else if (b && b.mode)
+    throw new Error('pm.sendRequest: a ' + b.mode + ' body is not supported (raw and urlencoded are)')
+  return {
+    method: String(req.method || 'GET').toUpperCase(),
+    url: replaceIn(phase, url),
+    headers: headers.map(function (x) {
+      return { key: x.key, value: replaceIn(phase, x.value), disabled: x.disabled }
+    }),
+    body: body.mode === 'raw' ? { mode: 'raw', raw: replaceIn(phase, body.raw), language: 'text' } : body,
+    auth: { type: 'none' },
+  }
+}
+
+function makeSendRequest(phase) {
+  return function sendRequest(req, cb) {
+    if (phase.sendCount >= phase.limits.sendRequests)
+      throw new RangeError(
+        'pm.sendRequest: more than ' + phase.limits.sendRequests + ' requests in one script phase',
+      )
+    var spec = toSendRequest(phase, req)
+    phase.sendCount++
+    var id = phase.nextSend++
+    var settle
+    var promise = new Promise(function (resolve, reject) {
+      settle = { resolve: resolve, reject: reject }
+    })
+    phase.sends.set(id, { cb: typeof cb === 'function' ? cb : null, settle: settle })
+    __host_send(phase.id, id, JSON.stringify(spec))
+    if (typeof cb === 'function') {
+      // The callback form gets no rejection to handle.
+      promise.catch(function () {})
+      return undefined
+    }
+    return promise
+  }
+}
+
+function deliver(phaseId, sendId, error, responseJson) {
+  var phase = phases.get(phaseId)
+  if (!phase) return
+  var s = phase.sends.get(sendId)
+  if (!s) return
+  phase.sends.delete(sendId)
+  var err = error ? new Error(error) : null
+  var res = responseJson ? makeResponse(JSON.parse(responseJson)) : null
+  if (s.cb) {
+    try {
+      s.cb(err, res)
+    } catch (e) {
+      noteError(phase, e)
+    }
+  }
+  if (err) s.settle.reject(err)
+  else s.settle.resolve(res)
+}
+
+function noteError(phase, e) {
+  if (phase.error === null) phase.error = { message: message(e), where: phase.current }
+}
+
+function fire(phaseId, timerId) {
+  var phase = phases.get(phaseId)
+  if (!phase) return
+  var t = phase.timers.get(timerId)
+  if (!t) return
+  if (!t.repeat) phase.timers.delete(timerId)
+  try {
+    t.fn.apply(undefined, t.args)
+  } catch (e) {
+    noteError(phase, e)
+  }
+  if (t.repeat && phase.timers.has(timerId)) {
+    if (phase.timerCount >= phase.limits.timers || phase.timerWait + t.ms > phase.limits.timerWaitMs) {
+      phase.timers.delete(timerId)
+      noteError(
+        phase,
+        new RangeError(
+          'setInterval: over the timer limit of this script phase (' +
+            phase.limits.timers +
+            ' timers, ' +
+            phase.limits.timerWaitMs +
+            ' ms in all)',
+        ),
+      )
+      return
+    }
+    phase.timerCount++
+    phase.timerWait += t.ms
+    __host_timer(phase.id, timerId, t.ms)
+  }
+}
+
+var PARAMS = [
+  'pm',
+  'postman',
+  'tests',
+  'responseBody',
+  'responseCode',
+  'responseHeaders',
+  'responseTime',
+  'request',
+  'environment',
+  'globals',
+  'data',
+  'iteration',
+  'bru',
+  'req',
+  'res',
+  'test',
+  'expect',
+  'insomnia',
+  'console',
+  'setTimeout',
+  'setInterval',
+  'clearTimeout',
+  'clearInterval',
+]
+var AsyncFunction = Object.getPrototypeOf(async function () {}).constructor
+
+function compile(code) {
+  var fn = compiled.get(code)
+  if (fn) return fn
+  if (compiled.size >= MAX_COMPILED) compiled.clear()
+  var args = PARAMS.concat([code])
+  fn = /\bawait\b/.test(code) ? AsyncFunction.apply(null, args) : Function.apply(null, args)
+  compiled.set(code, fn)
+  return fn
+}

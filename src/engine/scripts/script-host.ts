@@ -1,0 +1,313 @@
+import type { AuthSpec, RequestScripts } from '../../shared/collection'
+import type { RequestSpec } from '../../shared/request'
+import type { ScriptPhase, ScriptPhaseReport, ScriptOrigin } from '../../shared/scripts'
+import type { DoneEvent, HeaderList, TimelineEvent } from '../../shared/timeline'
+import type { Clock } from '../clock'
+import type { ExchangeResult, HttpEngine } from '../http/http-engine'
+import { sharedPool, TaskFailed, WorkerDied, type WorkerPool } from '../workers/pool'
+import { SCRIPT_SEND_CALL } from './script-task'
+import {
+  DEFAULT_SCRIPT_LIMITS,
+  type SandboxSend,
+  type SandboxSendReply,
+  type ScriptInfo,
+  type ScriptLimits,
+  type ScriptRequest,
+  type ScriptResponse,
+  type ScriptScopes,
+  type ScriptSource,
+  type ScriptTaskOutput,
+} from './script-types'
+
+/**
+ * The engine's side of scripts: a phase is handed to the worker pool (the sandbox runs there, so a busy script
+ * never holds up the thread that carries traffic), its `pm.sendRequest`s come back here and go out through the
+ * HTTP engine (child sessions of the request on the timeline), and its report becomes a `script` event.
+ */
+
+export interface ScriptDeps {
+  http: HttpEngine
+  clock: Clock
+  emit: (e: TimelineEvent) => void
+  pool?: WorkerPool
+  limits?: Partial<ScriptLimits>
+}
+
+export interface PhaseInput {
+  /** Phases with the same key share a sandbox (a run's id; a collection's folder for sends from the app). */
+  key: string
+  phase: ScriptPhase
+  scripts: ScriptSource[]
+  request: RequestSpec
+  auth: AuthSpec
+  response?: ScriptResponse
+  scopes: ScriptScopes
+  info: ScriptInfo
+  /** The request's session, when it exists (post phase): `pm.sendRequest`s are drawn as caused by it. */
+  sid?: string
+}
+
+export interface PhaseOutcome {
+  report: ScriptPhaseReport
+  output: ScriptTaskOutput
+}
+
+/** Responses a script sees are read up to this much (a longer body is cut, and `bodyCut` says so). */
+export const SCRIPT_BODY_CHARS = 4 * 1024 * 1024
+
+export async function runPhase(deps: ScriptDeps, input: PhaseInput): Promise<PhaseOutcome> {
+  const limits: ScriptLimits = { ...DEFAULT_SCRIPT_LIMITS, ...deps.limits }
+  const pool = deps.pool ?? sharedPool()
+  const start = deps.clock.now()
+  let output: ScriptTaskOutput
+  try {
+    output = await pool.run(
+      'scripts.run',
+      {
+        key: input.key,
+        phase: input.phase,
+        scripts: input.scripts,
+        request: toScriptRequest(input.request, input.auth),
+        ...(input.response ? { response: input.response } : {}),
+        scopes: input.scopes,
+        info: input.info,
+        limits,
+      },
+      {
+        key: `scripts:${input.key}`,
+        // The phase's own wall limit ends it first; this only catches a worker that stopped answering.
+        timeoutMs: limits.wallMs + 10_000,
+        onCall: async (name, payload) => {
+          if (name !== SCRIPT_SEND_CALL) throw new Error(`unknown host call ${name}`)
+          return sendFromScript(deps, (payload as SandboxSend).request, input.sid)
+        },
+      },
+    )
+  } catch (e) {
+    output = stopped(input, e)
+  }
+  const end = deps.clock.now()
+  const report: ScriptPhaseReport = {
+    phase: input.phase,
+    start,
+    end,
+    tests: output.tests,
+    console: output.console.map((l) => ({ level: l.level, text: l.text, t: Math.min(end, start + l.at) })),
+    droppedConsole: output.droppedConsole,
+    sentRequests: output.sentRequests,
+  }
+  if (output.droppedTests > 0) report.droppedTests = output.droppedTests
+  if (output.failure) report.failure = output.failure
+  return { report, output }
+}
+
+/** A phase the pool could not run (its worker died, out of memory or time): a failure, nothing else. */
+function stopped(input: PhaseInput, e: unknown): ScriptTaskOutput {
+  const phase = input.phase === 'pre' ? 'pre-request' : 'test'
+  const why =
+    e instanceof WorkerDied
+      ? e.reason === 'memory'
+        ? `the sandbox's worker ran out of memory (over ${e.limitMb} MB)`
+        : e.reason === 'timeout'
+          ? `the sandbox's worker did not answer within ${Math.round(e.timeoutMs / 1000)} s`
+          : `the sandbox's worker stopped (${e.message})`
+      : e instanceof TaskFailed
+        ? e.message
+        : e instanceof Error
+          ? e.message
+          : String(e)
+  const kind = e instanceof WorkerDied ? (e.reason === 'memory' ? 'memory' : 'timeout') : 'error'
+  return {
+    tests: [],
+    console: [],
+    droppedConsole: 0,
+    droppedTests: 0,
+    changes: {},
+    sentRequests: [],
+    cpuMs: 0,
+    wallMs: 0,
+    failure: { kind, message: `${phase} script of request "${input.info.requestName}": ${why}` },
+  }
+}
+
+/** The `script` event of a phase, on the request's session. */
+export function emitScriptEvent(
+  deps: Pick<ScriptDeps, 'emit' | 'clock'>,
+  sid: string,
+  report: ScriptPhaseReport,
+): void {
+  deps.emit({ type: 'script', sid, t: deps.clock.now(), report })
+}
+
+/** A request as scripts see it (Postman's shape): headers with their on/off, the body by mode. */
+export function toScriptRequest(spec: RequestSpec, auth: AuthSpec): ScriptRequest {
+  const b = spec.body
+  const body: ScriptRequest['body'] =
+    b.kind === 'none'
+      ? { mode: 'none' }
+      : b.kind === 'json'
+        ? { mode: 'raw', raw: b.text, language: 'json' }
+        : b.kind === 'text'
+          ? { mode: 'raw', raw: b.text, language: 'text', contentType: b.contentType }
+          : b.kind === 'form'
+            ? {
+                mode: 'urlencoded',
+                urlencoded: b.fields.map((f) => ({ key: f.name, value: f.value, disabled: !f.enabled })),
+              }
+            : { mode: b.kind === 'multipart' ? 'formdata' : 'file' }
+  return {
+    method: spec.method,
+    url: spec.url,
+    headers: spec.headers.map((h) => ({ key: h.name, value: h.value, disabled: !h.enabled })),
+    body,
+    auth,
+  }
+}
+
+/** A pre-request script's changes back onto the request (multipart and file bodies are kept as they were). */
+export function fromScriptRequest(
+  spec: RequestSpec,
+  changed: ScriptRequest,
+): { spec: RequestSpec; auth: AuthSpec } {
+  const b = changed.body
+  const body: RequestSpec['body'] =
+    b.mode === 'none'
+      ? { kind: 'none' }
+      : b.mode === 'raw'
+        ? b.language === 'json' || (spec.body.kind === 'json' && b.contentType === undefined)
+          ? { kind: 'json', text: b.raw }
+          : { kind: 'text', text: b.raw, contentType: b.contentType ?? 'text/plain' }
+        : b.mode === 'urlencoded'
+          ? {
+              kind: 'form',
+              fields: b.urlencoded.map((f) => ({
+                name: f.key,
+                value: f.value,
+                enabled: f.disabled !== true,
+              })),
+            }
+          : spec.body
+  return {
+    spec: {
+      ...spec,
+      method: changed.method,
+      url: changed.url,
+      headers: changed.headers.map((h) => ({ name: h.key, value: h.value, enabled: h.disabled !== true })),
+      body,
+    },
+    auth: changed.auth,
+  }
+}
+
+/** What a script sees of a finished exchange: status, headers, the body as text (bounded), times and size. */
+export async function scriptResponse(
+  http: HttpEngine,
+  outcome: ExchangeResult,
+): Promise<ScriptResponse | null> {
+  const done = outcome.final
+  if (done.type !== 'done') return null
+  return responseOf(http, done, outcome.events)
+}
+
+async function responseOf(
+  http: HttpEngine,
+  done: DoneEvent,
+  events: readonly TimelineEvent[],
+): Promise<ScriptResponse> {
+  let headers: HeaderList = []
+  let status = ''
+  for (const e of events)
+    if (e.type === 'response-headers' && e.sid === done.sid) {
+      headers = e.headers
+      status = e.statusText
+    }
+  const size = done.body.size
+  const read =
+    size > 0 ? await http.bodies.read(done.body.id, 0, Math.min(size, SCRIPT_BODY_CHARS), 'utf8') : null
+  return {
+    code: done.status,
+    status,
+    headers: headers.map(([key, value]) => ({ key, value })),
+    body: read?.ok ? read.value.data : '',
+    bodyCut: size > SCRIPT_BODY_CHARS,
+    responseTime: Math.round(done.timings.time),
+    responseSize: done.bodyBytes,
+  }
+}
+
+/**
+ * A script's `pm.sendRequest`, sent by the engine as any request is: http and https only (a `file:` URL or any
+ * other scheme is refused before anything is sent), drawn on the timeline as caused by `parent`.
+ */
+export async function sendFromScript(
+  deps: ScriptDeps,
+  request: ScriptRequest,
+  parent: string | undefined,
+): Promise<SandboxSendReply> {
+  let url: URL
+  try {
+    url = new URL(request.url)
+  } catch {
+    return { error: `pm.sendRequest: "${request.url.slice(0, 200)}" is not a URL` }
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return {
+      error: `pm.sendRequest: only http and https URLs are sent; ${url.protocol} refused (${request.url.slice(0, 200)})`,
+    }
+  const spec = fromScriptRequest(
+    { method: 'GET', url: '', headers: [], body: { kind: 'none' }, options: {} },
+    request,
+  ).spec
+  if (spec.body.kind === 'text' && request.body.mode === 'raw' && request.body.contentType === undefined) {
+    const type = request.headers.find((h) => h.key.toLowerCase() === 'content-type' && h.disabled !== true)
+    spec.body = { ...spec.body, contentType: type?.value ?? 'text/plain' }
+  }
+  const sent = deps.http.send(spec, 1, { name: 'pm.sendRequest', ...(parent ? { initiator: parent } : {}) })
+  if (!sent.ok) return { error: `pm.sendRequest: ${sent.error.message}` }
+  const sid = sent.value.sids[0] as string
+  const outcome = await deps.http.waitFor(sid)
+  const final = outcome.final
+  if (final.type === 'error') return { sid, error: `pm.sendRequest: ${final.message}` }
+  if (final.type === 'cancelled') return { sid, error: 'pm.sendRequest: cancelled' }
+  return { sid, response: await responseOf(deps.http, final, outcome.events) }
+}
+
+const MARKER = /^\/\/ From (.+)$/
+
+/**
+ * A request's kept script text as the scripts to run, in Postman's order. An import carries the collection's and
+ * the folders' scripts down into each request file, each part after a `// From …` line; each part runs as a
+ * script of its own (its own scope, as in Postman), named by where it came from.
+ */
+export function scriptSources(
+  scripts: RequestScripts | undefined,
+  phase: ScriptPhase,
+  requestName: string,
+): ScriptSource[] {
+  const text = phase === 'pre' ? scripts?.preRequest : scripts?.test
+  if (!scripts || scripts.translated === true || text === undefined || text.trim() === '') return []
+  const own = `request "${requestName}"`
+  const out: ScriptSource[] = []
+  let where = own
+  let origin: ScriptOrigin = 'request'
+  let lines: string[] = []
+  const flush = (): void => {
+    const code = lines.join('\n')
+    if (code.trim() !== '') out.push({ origin, where, code })
+    lines = []
+  }
+  for (const line of text.split('\n')) {
+    const m = MARKER.exec(line)
+    if (m) {
+      flush()
+      const label = m[1] ?? ''
+      origin = label === 'the collection' ? 'collection' : label.startsWith('folder ') ? 'folder' : 'request'
+      where = origin === 'request' ? own : label
+      lines.push('')
+      continue
+    }
+    lines.push(line)
+  }
+  flush()
+  return out
+}

@@ -1,0 +1,25 @@
+import { callHost } from '../workers/host-call'
+import type { TaskInput, TaskOutput } from '../workers/protocol'
+import { forgetSandbox, runScriptPhase } from './sandbox'
+import type { SandboxSend, SandboxSendReply } from './script-types'
+
+/** Worker side of the script tasks: a phase in the sandbox, its `pm.sendRequest`s sent by the engine's thread. */
+
+export const SCRIPT_SEND_CALL = 'script.send'
+
+export async function scriptsRun(
+  input: TaskInput<'scripts.run'>,
+  task: number,
+): Promise<TaskOutput<'scripts.run'>> {
+  return runScriptPhase(input, async (request) => {
+    const send: SandboxSend = { request }
+    return (await callHost(task, SCRIPT_SEND_CALL, send)) as SandboxSendReply
+  })
+}
+
+export async function scriptsForget(
+  input: TaskInput<'scripts.forget'>,
+): Promise<TaskOutput<'scripts.forget'>> {
+  forgetSandbox(input.key)
+  return null
+}
