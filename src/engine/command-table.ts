@@ -10,6 +10,7 @@ import { BodyViews } from './body-view/body-views'
 import { createCollectionHandlers } from './collections/handlers'
 import { createDraftHandlers } from './drafts/draft-handlers'
 import type { EngineParts } from './engine-parts'
+import { createGraphqlHandlers } from './graphql/graphql-handlers'
 import { createHarHandlers } from './har/har-handlers'
 import type { EngineServiceOptions } from './service-types'
 import { createTimelineHandlers } from './sessions/timeline-handlers'
@@ -90,6 +91,7 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
     },
     'run.cancel': async (p) => ok(runs.cancel(p.runId)),
     'run.get': async (p) => runs.get(p.runId),
+    ...createGraphqlHandlers({ manager: collections, auth, http, streams, emit: parts.emit, ready }),
     ...jobs.handlers,
   }
 }

@@ -15,6 +15,8 @@ import type { TimelineEvent } from './timeline'
 import * as collection from './collection-schemas'
 import type { CollectionChangedEvent, ImportReport } from './collection-schemas'
 import * as draft from './draft-schemas'
+import type { GraphqlTransport, PickedOperation } from './graphql'
+import * as graphql from './graphql-schemas'
 import * as job from './async-schemas'
 import type { WebhookStatus } from './async-schemas'
 import * as run from './run-schemas'
@@ -232,6 +234,14 @@ const workspaceCommands = {
   'timeline.forget': [workspace.timelineForgetPayload, reply<{ forgotten: number }>()],
 } as const satisfies CommandGroup
 
+/** GraphQL: one operation over HTTP, a WebSocket or SSE (a subscription stops with `session.cancel`). */
+const graphqlCommands = {
+  'graphql.send': [
+    graphql.graphqlSendPayload,
+    reply<{ sid: string; operation: PickedOperation; transport: GraphqlTransport }>(),
+  ],
+} as const satisfies CommandGroup
+
 /** Every command: name -> [payload schema, reply]. */
 export const Commands = {
   ...coreCommands,
@@ -242,6 +252,7 @@ export const Commands = {
   ...jobCommands,
   ...draftCommands,
   ...workspaceCommands,
+  ...graphqlCommands,
 } as const
 
 /** A payload's type for the event map (only the type matters, as with `Reply`). */

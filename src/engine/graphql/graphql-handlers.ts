@@ -1,0 +1,193 @@
+import type { CommandRequest, CommandResponse } from '../../shared/contract'
+import {
+  graphqlHttpRequest,
+  operationLabel,
+  paramsJson,
+  subprotocolsOf,
+  type GraphqlParams,
+  type GraphqlTransport,
+  type PickedOperation,
+} from '../../shared/graphql'
+import type { RequestSpec } from '../../shared/request'
+import { fail, ok, type Result } from '../../shared/result'
+import { DEFAULT_SSE_OPTIONS } from '../../shared/streams'
+import type { TimelineEvent } from '../../shared/timeline'
+import type { AuthRunner } from '../auth/auth-runner'
+import { prepareRequest } from '../collections/handlers'
+import type { CollectionManager } from '../collections/manager'
+import type { HttpEngine } from '../http/http-engine'
+import { SseSession } from '../sse/sse-session'
+import type { StreamEngine } from '../streams/stream-engine'
+import { GraphqlWsSession, DEFAULT_GRAPHQL_WS_OPTIONS } from './graphql-ws-session'
+import { resultEvent } from './graphql-result'
+
+/**
+ * `graphql.send`: one GraphQL operation, over the transport asked for. A query or mutation over HTTP is an
+ * exchange of the HTTP engine (every phase, auth, cookies, redirects), its row named after the operation; once
+ * it ends its result is read and a `graphql` event tells the row its errors. A subscription (or any operation
+ * over a streaming transport) is a session on the kernel: over a WebSocket (graphql-ws-session.ts) or SSE
+ * (an SSE session whose request is the operation's POST).
+ *
+ * Variables, headers, the URL, the query and the connection params resolve `{{variables}}` as a request's do;
+ * auth applies as for any request (to the upgrade or the POST).
+ */
+
+export interface GraphqlDeps {
+  manager: CollectionManager
+  auth: AuthRunner
+  http: HttpEngine
+  streams: StreamEngine
+  emit(e: TimelineEvent): void
+  ready?: Promise<void>
+}
+
+type Send = (p: CommandRequest<'graphql.send'>) => Promise<Result<CommandResponse<'graphql.send'>>>
+
+export function createGraphqlHandlers(deps: GraphqlDeps): { 'graphql.send': Send } {
+  return { 'graphql.send': (p) => sendGraphql(deps, p) }
+}
+
+async function sendGraphql(
+  deps: GraphqlDeps,
+  p: CommandRequest<'graphql.send'>,
+): Promise<Result<CommandResponse<'graphql.send'>>> {
+  if (deps.ready) await deps.ready
+  // The document is parsed here, and `graphql` loaded only now: nothing else in the engine pays for it.
+  const { pickOperation } = await import('../../shared/graphql-document')
+  const picked = pickOperation(p.query, p.operationName)
+  if (!picked.ok) return picked
+  const op = picked.value
+  const transport = p.transport
+  if (op.type === 'subscription' && transport === 'http')
+    return fail(
+      'invalid_request',
+      'A subscription needs a streaming transport: WebSocket (ws, transport-ws, legacy-ws) or SSE',
+    )
+  if (op.type === 'mutation' && transport === 'http' && p.method === 'GET')
+    return fail('invalid_request', 'A mutation cannot be sent with GET (GraphQL over HTTP allows only POST)')
+
+  // Variables resolve inside the texts as they do in a request: the query, the variables and the params.
+  const carrier: RequestSpec = {
+    method: transport === 'http' ? (p.method ?? 'POST') : 'GET',
+    url: p.url,
+    headers: p.headers,
+    body: { kind: 'none' },
+    options: p.options ?? {},
+  }
+  const texts = [
+    p.query,
+    p.variables ? JSON.stringify(p.variables) : '',
+    p.connectionParams ? JSON.stringify(p.connectionParams) : '',
+  ]
+  const prepared = await prepareRequest(
+    deps.manager,
+    carrier,
+    p.auth ?? { type: 'inherit' },
+    p.context,
+    texts,
+  )
+  if (!prepared.ok) return prepared
+  const [query = p.query, varsText = '', paramsText = ''] = prepared.value.extra
+  const variables = parseObject(varsText, 'variables')
+  if (!variables.ok) return variables
+  const connectionParams = parseObject(paramsText, 'connection params')
+  if (!connectionParams.ok) return connectionParams
+  const params: GraphqlParams = {
+    query,
+    ...(variables.value ? { variables: variables.value } : {}),
+    ...(p.operationName?.trim() ? { operationName: p.operationName.trim() } : {}),
+  }
+  const { spec, auth } = prepared.value
+  const label = operationLabel(op)
+
+  if (transport === 'http') {
+    const request = graphqlHttpRequest(spec.url, p.method ?? 'POST', params, spec.headers, spec.options)
+    const sent = await deps.auth.send(request, auth, 1, { name: label })
+    if (!sent.ok) return sent
+    const sid = sent.value.sids[0] ?? ''
+    void reportResult(deps, sid, op)
+    return ok({ sid, operation: op, transport })
+  }
+
+  if (transport === 'sse') {
+    const post: RequestSpec = {
+      method: 'POST',
+      url: spec.url,
+      headers: [{ name: 'Accept', value: 'text/event-stream', enabled: true }, ...spec.headers],
+      body: { kind: 'json', text: paramsJson(params) },
+      options: spec.options,
+    }
+    const authorized = await deps.auth.authorize(post, auth, 'SSE')
+    if (!authorized.ok) return authorized
+    const session = deps.streams.openSession(
+      'g',
+      (init) =>
+        new SseSession({
+          ...init,
+          spec: authorized.value.spec,
+          // A POST is not sent again on its own; the stream is read as an event stream whatever its type says.
+          stream: { ...DEFAULT_SSE_OPTIONS, reconnect: false, mode: 'sse' },
+          name: label,
+        }),
+    )
+    session.start()
+    return ok({ sid: session.sid, operation: op, transport })
+  }
+
+  const wsUrl = toWsUrl(spec.url)
+  const authorized = await deps.auth.authorize({ ...spec, url: wsUrl }, auth, 'WebSocket')
+  if (!authorized.ok) return authorized
+  const session = deps.streams.openSession(
+    'g',
+    (init) =>
+      new GraphqlWsSession({
+        ...init,
+        url: authorized.value.spec.url,
+        headers: authorized.value.spec.headers,
+        protocols: subprotocolsOf(transport),
+        params,
+        operation: op,
+        ...(connectionParams.value ? { connectionParams: connectionParams.value } : {}),
+        options: { ...DEFAULT_GRAPHQL_WS_OPTIONS, ...definedOnly(p.subscription ?? {}) },
+      }),
+  )
+  session.start()
+  return ok({ sid: session.sid, operation: op, transport })
+}
+
+/** Once the exchange ends, its result's errors go on the row (a 200 with errors is marked by them). */
+async function reportResult(deps: GraphqlDeps, sid: string, op: PickedOperation): Promise<void> {
+  let result
+  try {
+    result = await deps.http.waitFor(sid)
+  } catch {
+    return
+  }
+  if (result.final.type !== 'done') return
+  const event = await resultEvent(deps.http.bodies, result.final, op)
+  deps.emit(event)
+}
+
+function parseObject(text: string, what: string): Result<Record<string, unknown> | undefined> {
+  if (!text) return ok(undefined)
+  try {
+    const v: unknown = JSON.parse(text)
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return ok(v as Record<string, unknown>)
+  } catch {
+    // Said below.
+  }
+  return fail('invalid_request', `The ${what} are not a JSON object once their {{variables}} are filled in`)
+}
+
+/** A WebSocket transport takes an http(s) URL too (the usual GraphQL endpoint) and opens it as ws(s). */
+export function toWsUrl(url: string): string {
+  return url.replace(/^\s*http(s?):\/\//i, (_m, s: string) => `ws${s}://`)
+}
+
+function definedOnly<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v
+  return out as { [K in keyof T]?: Exclude<T[K], undefined> }
+}
+
+export type { GraphqlTransport }

@@ -1,0 +1,62 @@
+import { summarizeResult, type PickedOperation } from '../../shared/graphql'
+import { MAX_BODY_READ } from '../../shared/constants'
+import type { DoneEvent, GraphqlEvent } from '../../shared/timeline'
+import type { BodyStore } from '../http/body-store'
+
+/**
+ * A query's result read for its errors once the exchange ended. Bodies past MAX_RESULT_BYTES are not parsed
+ * (memory stays bounded): the event says so in its note rather than claiming the result had no errors.
+ */
+export const MAX_RESULT_BYTES = 32 * 1024 * 1024
+
+export async function resultEvent(
+  bodies: BodyStore,
+  done: DoneEvent,
+  op: PickedOperation,
+): Promise<GraphqlEvent> {
+  const base = {
+    type: 'graphql' as const,
+    sid: done.sid,
+    t: done.t,
+    operation: op.type,
+    ...(op.name ? { name: op.name } : {}),
+  }
+  const empty = { hasData: false, errorCount: 0, errors: [] }
+  const size = done.body.size
+  if (size > MAX_RESULT_BYTES)
+    return {
+      ...base,
+      ...empty,
+      note: `The result (${size.toLocaleString('en-US')} bytes) is larger than ${MAX_RESULT_BYTES / (1024 * 1024)} MB: not read for errors`,
+    }
+  const text = await readAll(bodies, done.body.id, size)
+  if (text === null) return { ...base, ...empty, note: 'The result could not be read back' }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return {
+      ...base,
+      ...empty,
+      note: `The response is not JSON${done.status ? ` (HTTP ${done.status})` : ''}: not a GraphQL result`,
+    }
+  }
+  const summary = summarizeResult(value)
+  if (!summary)
+    return { ...base, ...empty, note: 'The response is JSON without data or errors: not a GraphQL result' }
+  return { ...base, ...summary }
+}
+
+async function readAll(bodies: BodyStore, id: string, size: number): Promise<string | null> {
+  const parts: string[] = []
+  let offset = 0
+  // Bounded: at most MAX_RESULT_BYTES / MAX_BODY_READ reads (each returns at least one byte until the end).
+  for (let i = 0; offset < size && i <= MAX_RESULT_BYTES / MAX_BODY_READ + 1; i++) {
+    const r = await bodies.read(id, offset, MAX_BODY_READ, 'utf8')
+    if (!r.ok) return null
+    if (r.value.length === 0) break
+    parts.push(r.value.data)
+    offset += r.value.length
+  }
+  return parts.join('')
+}

@@ -1,0 +1,456 @@
+import type { ClientRequest, IncomingMessage } from 'node:http'
+import { WebSocket, type ClientOptions, type RawData } from 'ws'
+import { operationLabel, type GraphqlParams, type PickedOperation } from '../../shared/graphql'
+import { paramsObject } from '../../shared/graphql'
+import type { KeyValue } from '../../shared/request'
+import type { AppError } from '../../shared/result'
+import { closeCodeText } from '../../shared/streams'
+import type { HeaderList } from '../../shared/timeline'
+import { classifyError } from '../http/errors'
+import type { ExchangeMarks } from '../http/timings'
+import type { SessionAttempt } from '../sessions/kernel/session-attempt'
+import { SessionKernel } from '../sessions/kernel/session-kernel'
+import type { SessionTransport } from '../sessions/kernel/session-transport'
+import type { PluggedSessionInit } from '../streams/stream-engine'
+import { checkHeaderList, parseStreamUrl } from '../streams/stream-plumbing'
+import { VERSION } from '../version'
+import { timedConnection, upgradeAnswer, upgradeSent } from '../ws/ws-connection'
+import { describeWsError, serverCloseFailure, stripClose, type WsFailure } from '../ws/ws-errors'
+import { toBuffer } from '../ws/ws-payload'
+import { operationFailure } from './graphql-errors'
+import { protocolFor, type Reaction, type WsProtocol } from './ws-protocols'
+
+/**
+ * A GraphQL operation (a subscription, mostly) over a WebSocket: a transport of the session kernel. The upgrade
+ * offers the subprotocols asked for and the conversation follows the one the server accepted
+ * (ws-protocols.ts): connection_init with the connection params, the ack, the operation, then each result a
+ * tick and a log entry named by its message type (`next`, `data`, `complete`…) and the operation id, so the
+ * message log's search finds them. Keep-alives (`ka`, ping, pong) are logged as pings: on the lane, quiet.
+ *
+ * It ends when the server completes the operation (done), sends its `error` (an error with the GraphQL
+ * errors), breaks the protocol (a protocol error naming what came, the socket closed with 4400 as
+ * graphql-ws does), or closes; a dropped connection reconnects when asked (the kernel's backoff) and subscribes
+ * again. A mutation is never re-sent on its own. Stop sends the protocol's stop for the operation, then
+ * closes the socket normally.
+ */
+
+const PROGRESS_EVERY_MS = 50
+const CLOSE_GRACE_MS = 2000
+/** The id of the session's operation (one operation per connection). */
+const OP_ID = '1'
+/** graphql-ws closes with this on a message it cannot take; we do the same to a server that breaks it. */
+const BAD_MESSAGE = 4400
+
+export interface GraphqlWsOptions {
+  reconnect: boolean
+  maxRetries: number
+  backoffMs: number
+  maxBackoffMs: number
+  maxMessageBytes: number
+  connectTimeoutMs: number
+  /** How long the server may take to acknowledge connection_init. */
+  ackTimeoutMs: number
+  insecure: boolean
+}
+
+export const DEFAULT_GRAPHQL_WS_OPTIONS: GraphqlWsOptions = {
+  reconnect: false,
+  maxRetries: 5,
+  backoffMs: 1000,
+  maxBackoffMs: 30_000,
+  maxMessageBytes: 16 * 1024 * 1024,
+  connectTimeoutMs: 10_000,
+  ackTimeoutMs: 10_000,
+  insecure: false,
+}
+
+export interface GraphqlWsSessionInit extends PluggedSessionInit {
+  url: string
+  headers: KeyValue[]
+  protocols: string[]
+  params: GraphqlParams
+  operation: PickedOperation
+  connectionParams?: Record<string, unknown>
+  options: GraphqlWsOptions
+}
+
+export class GraphqlWsSession implements SessionTransport {
+  readonly sid: string
+  private readonly kernel: SessionKernel
+  private readonly url: URL | null
+  private readonly headers: HeaderList
+  private readonly invalid: AppError | null
+  private socket: WebSocket | null = null
+  private protocol: WsProtocol | null = null
+  /** How the current attempt ends, once known (the socket's close then reports it). */
+  private outcome: {
+    reason: string
+    error?: AppError
+    reconnectable: boolean
+    by: 'client' | 'server'
+  } | null = null
+  private failure: WsFailure | null = null
+  private status = 0
+  private ackTimer: ReturnType<typeof setTimeout> | null = null
+  private closeTimer: ReturnType<typeof setTimeout> | null = null
+  private lastProgress = 0
+
+  constructor(private readonly init: GraphqlWsSessionInit) {
+    this.sid = init.sid
+    const url = parseStreamUrl(init.url, ['ws', 'wss'])
+    const headers = checkHeaderList(init.headers)
+    this.invalid = !url.ok ? url.error : !headers.ok ? headers.error : null
+    this.url = url.ok ? url.value : null
+    this.headers = headers.ok ? headers.value : []
+    const o = init.options
+    this.kernel = new SessionKernel(
+      {
+        sid: init.sid,
+        kind: 'ws',
+        tick: 'ws-message',
+        ctx: init.ctx,
+        log: init.log,
+        onEnd: init.onEnd,
+        reconnect: {
+          // A mutation is not idempotent: it is never sent again without the person asking.
+          enabled: o.reconnect && init.operation.type !== 'mutation',
+          maxRetries: o.maxRetries,
+          resetOn: 'message',
+          delayMs: (failures) => Math.min(o.maxBackoffMs, o.backoffMs * 2 ** Math.min(failures - 1, 30)),
+        },
+      },
+      this,
+    )
+  }
+
+  get isEnded(): boolean {
+    return this.kernel.isEnded
+  }
+
+  start(): void {
+    const invalid =
+      this.invalid ?? (this.url ? null : { code: 'invalid_url' as const, message: 'Invalid URL' })
+    this.kernel.start({
+      method: 'GET',
+      url: this.url?.href ?? this.init.url,
+      invalid,
+      name: operationLabel(this.init.operation),
+    })
+  }
+
+  connect(attempt: SessionAttempt): void {
+    const url = this.url as URL
+    this.failure = null
+    this.outcome = null
+    this.protocol = null
+    this.status = 0
+    const marks: ExchangeMarks = { queuedAt: attempt.queuedAt }
+    attempt.marks = marks
+    const opts = this.init.options
+    const headers: Record<string, string> = {}
+    for (const [k, v] of this.headers) {
+      const key = k.toLowerCase()
+      headers[key] = headers[key] === undefined ? v : `${headers[key]}, ${v}`
+    }
+    headers['user-agent'] ??= `Flightdeck/${VERSION}`
+    let request: ClientRequest | null = null
+    let socket: WebSocket | null = null
+    const mine = (): boolean => socket !== null && this.socket === socket
+    const clock = this.init.ctx.clock
+    const ready = (): void => {
+      if (!mine()) return
+      const t = clock.now()
+      marks.sendStart = t
+      marks.sendEnd = t
+      attempt.phase(() => upgradeSent(this.sid, t, request))
+    }
+    const wsOptions: ClientOptions = {
+      headers,
+      handshakeTimeout: opts.connectTimeoutMs,
+      maxPayload: opts.maxMessageBytes,
+      perMessageDeflate: false,
+      rejectUnauthorized: !opts.insecure,
+      followRedirects: false,
+      autoPong: true,
+      createConnection: timedConnection(this.sid, clock, url.protocol === 'wss:', attempt, marks, ready),
+      finishRequest: (req: ClientRequest) => {
+        request = req
+        req.end()
+      },
+    }
+    try {
+      socket = new WebSocket(url, this.init.protocols, wsOptions)
+    } catch (e) {
+      const error = classifyError(e, url.host)
+      attempt.ended({ reason: error.message, error, reconnectable: true, by: 'network' })
+      return
+    }
+    const ws = socket
+    this.socket = ws
+    ws.on('upgrade', (res: IncomingMessage) => {
+      if (!mine()) return
+      const t = clock.now()
+      marks.firstByte = t
+      marks.sendEnd ??= t
+      this.status = res.statusCode ?? 101
+      attempt.phase(() => upgradeAnswer(this.sid, t, res, this.status, 'Switching Protocols'))
+    })
+    ws.on('unexpected-response', (_req: ClientRequest, res: IncomingMessage) => {
+      if (!mine()) return
+      this.status = res.statusCode ?? 0
+      const t = clock.now()
+      marks.firstByte = t
+      attempt.phase(() => upgradeAnswer(this.sid, t, res, this.status, ''))
+      this.failure = {
+        code: 'protocol',
+        message:
+          `The server answered ${this.status} ${res.statusMessage ?? ''}`.trim() +
+          ' instead of switching to a GraphQL WebSocket (101)',
+      }
+      res.resume()
+      res.on('end', () => ws.terminate())
+      res.on('error', () => ws.terminate())
+    })
+    ws.on('open', () => {
+      if (!mine()) return
+      const protocol = protocolFor(ws.protocol)
+      attempt.opened({
+        status: this.status || 101,
+        mode: 'ws',
+        marks,
+        ...(ws.protocol ? { protocol: ws.protocol } : {}),
+      })
+      if (!protocol) {
+        // `ws` refuses a subprotocol we did not offer; none at all leaves us not knowing what to speak.
+        this.end(ws, BAD_MESSAGE, {
+          reason: `The server accepted the WebSocket without a GraphQL subprotocol (offered: ${this.init.protocols.join(', ')})`,
+          error: {
+            code: 'protocol',
+            message: `The server accepted the WebSocket without choosing a GraphQL subprotocol (offered: ${this.init.protocols.join(', ')})`,
+          },
+          reconnectable: false,
+          by: 'client',
+        })
+        return
+      }
+      this.protocol = protocol
+      this.send(attempt, ws, protocol.init(this.init.connectionParams), 'connection_init')
+      this.ackTimer = setTimeout(() => {
+        if (!mine() || protocol.acknowledged) return
+        this.end(ws, 4408, {
+          reason: `The server did not acknowledge the connection within ${opts.ackTimeoutMs} ms`,
+          error: {
+            code: 'timeout_headers',
+            message: `The server did not acknowledge connection_init within ${opts.ackTimeoutMs} ms`,
+          },
+          reconnectable: true,
+          by: 'client',
+        })
+      }, opts.ackTimeoutMs)
+    })
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (!mine()) return
+      const buf = toBuffer(data)
+      this.kernel.wireBytes += buf.length
+      this.kernel.bodyBytes += buf.length
+      this.receive(attempt, ws, buf, isBinary)
+    })
+    ws.on('ping', (data: Buffer) => {
+      if (!mine()) return
+      attempt.record('in', 'ping', data)
+      attempt.record('out', 'pong', data)
+    })
+    ws.on('error', (err: Error & { code?: string }) => {
+      if (!mine()) return
+      this.failure ??= describeWsError(err, url.host, opts.maxMessageBytes)
+    })
+    ws.on('close', (code: number, reason: Buffer) => {
+      if (!mine()) return
+      this.socket = null
+      this.closed(attempt, code, reason.toString('utf8'))
+    })
+  }
+
+  private send(attempt: SessionAttempt, ws: WebSocket, text: string, type: string, id?: string): void {
+    ws.send(text)
+    attempt.record('out', 'text', text, undefined, undefined, { event: type, ...(id ? { id } : {}) })
+  }
+
+  private receive(attempt: SessionAttempt, ws: WebSocket, buf: Buffer, isBinary: boolean): void {
+    const protocol = this.protocol
+    const t = this.init.ctx.clock.now()
+    if (!protocol || this.outcome) {
+      attempt.record('in', isBinary ? 'binary' : 'text', buf, t)
+      return
+    }
+    const text = buf.toString('utf8')
+    const r: Reaction = isBinary
+      ? {
+          kind: 'violation',
+          type: undefined,
+          message: 'The server sent a binary message; GraphQL speaks text',
+        }
+      : protocol.receive(text)
+    const named = { event: r.type ?? 'invalid', ...('id' in r ? { id: r.id } : {}) }
+    if (r.kind === 'keepalive') attempt.record('in', r.ping ? 'ping' : 'pong', buf, t, undefined, named)
+    else attempt.record('in', isBinary ? 'binary' : 'text', buf, t, undefined, named)
+    if (t - this.lastProgress >= PROGRESS_EVERY_MS) {
+      this.lastProgress = t
+      this.kernel.progress(t)
+    }
+    switch (r.kind) {
+      case 'ack':
+        this.clearAckTimer()
+        this.send(attempt, ws, protocol.subscribe(OP_ID, paramsObject(this.init.params)), 'subscribe', OP_ID)
+        return
+      case 'keepalive':
+        if (r.reply) this.send(attempt, ws, r.reply, 'pong')
+        return
+      case 'next':
+        return
+      case 'complete':
+        this.end(ws, 1000, {
+          reason: `The server completed the ${this.init.operation.type}`,
+          reconnectable: false,
+          by: 'server',
+        })
+        return
+      case 'error':
+        this.end(ws, 1000, {
+          reason: `The server answered the ${this.init.operation.type} with an error`,
+          error: operationFailure(r.payload, this.init.operation),
+          reconnectable: false,
+          by: 'server',
+        })
+        return
+      case 'refused':
+        this.end(ws, 1000, {
+          reason: 'The server refused the connection (connection_error)',
+          error: {
+            code: 'auth',
+            message: `The server refused the connection (connection_error)`,
+            ...(r.payload !== undefined ? { detail: JSON.stringify(r.payload).slice(0, 2000) } : {}),
+          },
+          reconnectable: false,
+          by: 'server',
+        })
+        return
+      case 'violation':
+        this.end(ws, BAD_MESSAGE, {
+          reason: r.message,
+          error: { code: 'protocol', message: r.message },
+          reconnectable: false,
+          by: 'client',
+        })
+    }
+  }
+
+  /** The attempt's outcome is known: close the socket (its close event then reports the outcome). */
+  private end(ws: WebSocket, code: number, outcome: NonNullable<GraphqlWsSession['outcome']>): void {
+    this.clearAckTimer()
+    this.outcome ??= outcome
+    ws.close(code, outcome.by === 'client' && code !== 1000 ? 'Flightdeck: protocol error' : '')
+    this.graceTimer(ws)
+  }
+
+  private graceTimer(ws: WebSocket): void {
+    if (this.closeTimer) clearTimeout(this.closeTimer)
+    this.closeTimer = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS)
+  }
+
+  private closed(attempt: SessionAttempt, code: number, reason: string): void {
+    this.clearAckTimer()
+    if (this.closeTimer) clearTimeout(this.closeTimer)
+    this.closeTimer = null
+    if (attempt.isOpen && code !== 1006)
+      attempt.record('in', 'close', Buffer.from(reason, 'utf8'), undefined, code)
+    const outcome = this.outcome
+    if (outcome) {
+      attempt.ended({
+        reason: outcome.reason,
+        ...(outcome.error ? { error: outcome.error } : {}),
+        reconnectable: outcome.reconnectable,
+        by: outcome.by,
+        code,
+      })
+      return
+    }
+    const failure = this.failure
+    if (!attempt.isOpen) {
+      const f = failure ?? {
+        code: 'network' as const,
+        message: `The WebSocket handshake with ${this.url?.host ?? ''} failed`,
+      }
+      attempt.ended({ reason: f.message, error: stripClose(f), reconnectable: true, by: 'network' })
+      return
+    }
+    if (failure?.closeCode !== undefined) {
+      attempt.ended({
+        reason: failure.message,
+        error: stripClose(failure),
+        reconnectable: false,
+        by: 'client',
+        code: failure.closeCode,
+      })
+      return
+    }
+    // The server closed (or the connection dropped) before the operation completed: never a silent end.
+    const op = this.init.operation.type
+    const words =
+      code === 1006
+        ? `The connection dropped before the ${op} completed (${closeCodeText(1006)})`
+        : `The server closed before the ${op} completed, with ${closeCodeText(code)}${reason ? `: ${reason}` : ''}`
+    const terminal: AppError =
+      code === 1006
+        ? { code: 'reset', message: words }
+        : code >= 4400 && code < 4500
+          ? { code: 'protocol', message: words }
+          : (serverCloseFailure(code, words) ?? { code: 'network', message: words })
+    attempt.ended({
+      reason: words,
+      error: terminal,
+      reconnectable: !(code >= 4400 && code < 4500),
+      by: code === 1006 ? 'network' : 'server',
+      code,
+    })
+  }
+
+  private clearAckTimer(): void {
+    if (this.ackTimer) clearTimeout(this.ackTimer)
+    this.ackTimer = null
+  }
+
+  abort(): void {
+    this.clearAckTimer()
+    const socket = this.socket
+    this.socket = null
+    socket?.terminate()
+  }
+
+  beginClose(attempt: SessionAttempt): boolean {
+    const socket = this.socket
+    if (!socket || socket.readyState !== WebSocket.OPEN) return false
+    this.clearAckTimer()
+    const protocol = this.protocol
+    if (protocol?.acknowledged) this.send(attempt, socket, protocol.stop(OP_ID), 'stop', OP_ID)
+    attempt.record('out', 'close', Buffer.alloc(0), undefined, 1000)
+    socket.close(1000)
+    this.graceTimer(socket)
+    return true
+  }
+
+  release(): void {
+    if (this.closeTimer) clearTimeout(this.closeTimer)
+    this.closeTimer = null
+    this.abort()
+  }
+
+  stop(): boolean {
+    if (this.kernel.isEnded) return false
+    return this.kernel.close(`Stopped by you`)
+  }
+
+  dispose(): void {
+    this.kernel.dispose('Flightdeck is shutting down')
+  }
+}
