@@ -31,11 +31,14 @@ export function ScriptStrip({ row }: { row: SessionRow }) {
   return (
     <div className={failed ? 'script-strip failed' : 'script-strip'} data-testid="script-strip">
       <span className="script-badge">script</span>
-      {c.passed + c.failed + c.skipped > 0 ? (
+      {c.passed + c.failed + c.skipped + c.droppedTests > 0 ? (
         <span>
           Tests <span className="pass num">{c.passed} passed</span>
           {c.failed > 0 ? <span className="fail num"> · {c.failed} failed</span> : null}
           {c.skipped > 0 ? <span className="muted num"> · {c.skipped} skipped</span> : null}
+          {c.droppedTests > 0 ? (
+            <span className="fail num"> · {c.droppedTests} more past the limit, not kept</span>
+          ) : null}
         </span>
       ) : null}
       {c.console > 0 ? (
@@ -115,7 +118,8 @@ function Timings({ reports }: { reports: ScriptPhaseReport[] }) {
 
 function TestList({ reports }: { reports: ScriptPhaseReport[] }) {
   const tests = reports.flatMap((r) => r.tests.map((t) => ({ ...t, phase: r.phase })))
-  if (tests.length === 0) return null
+  const dropped = reports.reduce((n, r) => n + (r.droppedTests ?? 0), 0)
+  if (tests.length === 0 && dropped === 0) return null
   const passed = tests.filter((t) => t.passed && !t.skipped).length
   const failed = tests.filter((t) => !t.passed && !t.skipped).length
   return (
@@ -127,6 +131,12 @@ function TestList({ reports }: { reports: ScriptPhaseReport[] }) {
           {tests.length - passed - failed > 0 ? ` · ${tests.length - passed - failed} skipped` : ''}
         </span>
       </h4>
+      {dropped > 0 ? (
+        <p className="console-dropped" role="status">
+          {dropped.toLocaleString('en-US')} more test{dropped === 1 ? '' : 's'} past the limit: counted by the
+          engine, their results not kept
+        </p>
+      ) : null}
       <table className="script-tests">
         <tbody>
           {tests.map((t, i) => {

@@ -33,6 +33,8 @@ export interface ScriptCounts {
   passed: number
   failed: number
   skipped: number
+  /** Tests past the engine's limit: counted there, their results not kept. */
+  droppedTests: number
   /** Console lines logged (kept or not). */
   console: number
   /** Script time over both phases, ms. */
@@ -42,13 +44,14 @@ export interface ScriptCounts {
 }
 
 export function scriptCounts(s: RowScripts): ScriptCounts {
-  const out: ScriptCounts = { passed: 0, failed: 0, skipped: 0, console: 0, ms: 0 }
+  const out: ScriptCounts = { passed: 0, failed: 0, skipped: 0, droppedTests: 0, console: 0, ms: 0 }
   for (const r of phaseReports(s)) {
     for (const t of r.tests) {
       if (t.skipped) out.skipped++
       else if (t.passed) out.passed++
       else out.failed++
     }
+    out.droppedTests += r.droppedTests ?? 0
     out.console += r.console.length + r.droppedConsole
     out.ms += Math.max(0, r.end - r.start)
     if (r.failure && !out.failure) out.failure = { phase: r.phase, message: r.failure.message }
