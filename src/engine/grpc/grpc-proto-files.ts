@@ -1,0 +1,120 @@
+import { readFile, stat } from 'node:fs/promises'
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
+import protobuf from 'protobufjs'
+import { fail, ok, type Result } from '../../shared/result'
+import { GrpcSchema } from './grpc-schema'
+
+/**
+ * A schema from `.proto` files, as protoc reads them: each `import` is looked up in the import paths in order
+ * (then beside the first file, as grpcurl does without -import-path); Google's well-known types come built in
+ * when no path has them. Every file read goes through `confine` (a collection's files may not leave its folder).
+ * A file that does not parse is an error naming the file and the line.
+ */
+
+/** Files one schema may load (imports included), and their bytes in all: past either the load stops, loudly. */
+export const MAX_PROTO_FILES = 500
+export const MAX_PROTO_BYTES = 64 * 1024 * 1024
+
+export interface ProtoLoadOptions {
+  files: string[]
+  importPaths: string[]
+  /** Relative paths resolve against this folder (the collection folder, the CLI's working directory). */
+  base: string
+  /** Checks a path before it is read: the path to open, or why not. Absent: every path may be read. */
+  confine?: (abs: string, what: string) => Promise<Result<string>>
+}
+
+type RootWithCommon = typeof protobuf & {
+  common: { get(name: string): { nested?: protobuf.INamespace['nested'] } | null }
+}
+
+export async function loadProtoFiles(o: ProtoLoadOptions): Promise<Result<GrpcSchema>> {
+  if (o.files.length === 0) return fail('invalid_request', 'No .proto file was given')
+  const root = new protobuf.Root()
+  const importDirs = o.importPaths.map((p) => (isAbsolute(p) ? p : resolve(o.base, p)))
+  const first = o.files[0] as string
+  const fallbackDir = dirname(isAbsolute(first) ? first : resolve(o.base, first))
+  const seen = new Set<string>()
+  let bytes = 0
+  // Depth-first over imports with an explicit stack: bounded by MAX_PROTO_FILES, never recursion.
+  const stack: { abs: string; shown: string }[] = o.files
+    .map((f) => ({ abs: isAbsolute(f) ? f : resolve(o.base, f), shown: f }))
+    .reverse()
+  while (stack.length > 0) {
+    const next = stack.pop() as { abs: string; shown: string }
+    if (seen.has(next.abs)) continue
+    if (seen.size >= MAX_PROTO_FILES) {
+      return fail(
+        'too_large',
+        `The schema imports more than ${MAX_PROTO_FILES} .proto files; loading stopped at ${next.shown}`,
+      )
+    }
+    seen.add(next.abs)
+    const path = o.confine ? await o.confine(next.abs, 'The proto file') : ok(next.abs)
+    if (!path.ok) return path
+    let source: string
+    try {
+      source = await readFile(path.value, 'utf8')
+    } catch (e) {
+      return fail('file', `Cannot read the proto file ${next.shown}`, (e as Error).message)
+    }
+    bytes += Buffer.byteLength(source)
+    if (bytes > MAX_PROTO_BYTES) {
+      return fail(
+        'too_large',
+        `The .proto files come to more than ${MAX_PROTO_BYTES / 1024 / 1024} MB; loading stopped at ${next.shown}`,
+      )
+    }
+    let parsed: protobuf.IParserResult
+    try {
+      parsed = protobuf.parse(source, root, { keepCase: true, alternateCommentMode: true })
+    } catch (e) {
+      return fail('parse', parseErrorText((e as Error).message, next.shown))
+    }
+    const imports = [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])]
+    for (const name of imports.reverse()) {
+      const found = await findImport(name, importDirs, fallbackDir)
+      if (found) {
+        stack.push({ abs: found, shown: shownPath(found, o.base) })
+        continue
+      }
+      const builtIn = (protobuf as RootWithCommon).common.get(name)
+      if (builtIn?.nested) {
+        if (!seen.has(`builtin:${name}`)) root.addJSON(builtIn.nested)
+        seen.add(`builtin:${name}`)
+        continue
+      }
+      const where = importDirs.length > 0 ? importDirs.join(', ') : fallbackDir
+      return fail('parse', `${next.shown}: import "${name}" was not found (looked in ${where})`)
+    }
+  }
+  try {
+    return ok(new GrpcSchema(root, 'proto files'))
+  } catch (e) {
+    return fail('parse', `The .proto files do not resolve: ${(e as Error).message}`)
+  }
+}
+
+async function findImport(name: string, dirs: string[], fallback: string): Promise<string | null> {
+  for (const dir of dirs.length > 0 ? dirs : [fallback]) {
+    const candidate = join(dir, name)
+    try {
+      if ((await stat(candidate)).isFile()) return candidate
+    } catch {
+      // Not in this folder: try the next.
+    }
+  }
+  return null
+}
+
+function shownPath(abs: string, base: string): string {
+  const rel = relative(base, abs)
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs
+}
+
+/** protobufjs' "illegal token 'b' (a.proto, line 3)" as "a.proto, line 3: illegal token 'b'". */
+function parseErrorText(message: string, file: string): string {
+  const m = /\s*\((?:[^()]*, )?line (\d+)\)\s*$/.exec(message)
+  if (!m) return `${file}: ${message}`
+  return `${file}, line ${m[1]}: ${message.slice(0, m.index)}`
+}

@@ -1,0 +1,326 @@
+import * as grpc from '@grpc/grpc-js'
+import type protobuf from 'protobufjs'
+import { grpcStatusText, type GrpcMethodInfo, type GrpcStatusInfo } from '../../shared/grpc'
+import { fail, ok, type AppError, type Result } from '../../shared/result'
+import type { ExchangeMarks } from '../http/timings'
+import { SessionKernel } from '../sessions/kernel/session-kernel'
+import type { SessionAttempt } from '../sessions/kernel/session-attempt'
+import type { SessionTransport } from '../sessions/kernel/session-transport'
+import type { PluggedSessionInit } from '../streams/stream-engine'
+import { metadataPairs, type GrpcTarget } from './grpc-channel'
+import { decodeToJson, encodeJson } from './grpc-json'
+import type { ResolvedMethod } from './grpc-schema'
+import { statusDetails, statusError, statusInfo } from './grpc-status'
+
+/**
+ * One gRPC call, of any of the four kinds, as a session on the kernel (reconnect off: a call is never sent
+ * twice). Every kind goes out as a bidirectional stream on the wire, which is what they all are in HTTP/2: the
+ * request's messages are written one by one, then the sending side is half-closed (at once, or when the person
+ * says for a client or bidi stream kept open). Phases as far as grpc-js lets them be seen: the channel
+ * becoming ready (connect, TLS included), the request's headers sent, the initial metadata (headers), and the
+ * status with its trailers (the end). Messages are JSON text in the stream log, received above, sent below; the
+ * half-close and the trailers are `close` markers among them.
+ */
+
+export interface GrpcSessionInit extends PluggedSessionInit {
+  target: GrpcTarget
+  method: ResolvedMethod
+  client: grpc.Client
+  /** The channel was READY already: no connect phase, as a reused connection. */
+  reused: boolean
+  metadata: grpc.Metadata
+  /** The messages to send at once, JSON text each (checked against the request type when sent). */
+  messages: string[]
+  halfClose: boolean
+  deadlineMs?: number
+  maxMessageBytes: number
+  schema: protobuf.Root
+  /** The row's name (a saved request's). */
+  name?: string
+}
+
+/** What a call ended with, besides its timeline events (the CLI and the runner read it). */
+export interface GrpcCallOutcome {
+  method: GrpcMethodInfo
+  status: GrpcStatusInfo | null
+  headers: [string, string][]
+  trailers: [string, string][]
+  sent: number
+  received: number
+}
+
+export class GrpcSession implements SessionTransport {
+  readonly sid: string
+  private readonly kernel: SessionKernel
+  private call: grpc.ClientDuplexStream<Buffer, Buffer> | null = null
+  private attempt: SessionAttempt | null = null
+  private halfClosed = false
+  private readonly outcome: GrpcCallOutcome
+  private readonly sendLimit: number
+
+  constructor(private readonly init: GrpcSessionInit) {
+    this.sid = init.sid
+    this.sendLimit = init.maxMessageBytes
+    this.outcome = { method: init.method.info, status: null, headers: [], trailers: [], sent: 0, received: 0 }
+    this.kernel = new SessionKernel(
+      {
+        sid: init.sid,
+        kind: 'grpc',
+        tick: 'ws-message',
+        ctx: init.ctx,
+        log: init.log,
+        onEnd: init.onEnd,
+        reconnect: { enabled: false, maxRetries: 0, resetOn: 'open', delayMs: () => 0 },
+      },
+      this,
+    )
+  }
+
+  get isEnded(): boolean {
+    return this.kernel.isEnded
+  }
+
+  get result(): GrpcCallOutcome {
+    return this.outcome
+  }
+
+  start(): void {
+    const scheme = this.init.target.plaintext ? 'grpc' : 'grpcs'
+    this.kernel.start({
+      method: 'GRPC',
+      url: `${scheme}://${this.init.target.address}${this.init.method.path}`,
+      invalid: null,
+      ...(this.init.name ? { name: this.init.name } : {}),
+    })
+  }
+
+  // ---- the transport ----
+
+  connect(attempt: SessionAttempt): void {
+    const { init } = this
+    const clock = init.ctx.clock
+    const marks: ExchangeMarks = { queuedAt: attempt.queuedAt }
+    attempt.marks = marks
+    this.attempt = attempt
+    const options: grpc.CallOptions = {}
+    if (init.deadlineMs !== undefined) options.deadline = Date.now() + init.deadlineMs
+    const call = init.client.makeBidiStreamRequest<Buffer, Buffer>(
+      init.method.path,
+      (b) => b,
+      (b) => b,
+      init.metadata,
+      options,
+    )
+    this.call = call
+    const sent = (): void => {
+      const t = clock.now()
+      marks.sendStart = t
+      marks.sendEnd = t
+      const headers = metadataPairs(init.metadata)
+      attempt.phase(() => ({
+        type: 'request-sent',
+        sid: this.sid,
+        t,
+        start: t,
+        reused: init.reused,
+        connectionId: 0,
+        protocol: 'h2',
+        remoteAddress: init.target.host,
+        remotePort: init.target.port,
+        headers: [[':path', init.method.path], ...headers],
+        headersBytes: headers.reduce((n, [k, v]) => n + k.length + v.length + 4, 0),
+        bodyBytes: 0,
+      }))
+    }
+    if (init.reused) sent()
+    else this.watchReady(attempt, marks, sent)
+    call.on('metadata', (md: grpc.Metadata) => {
+      if (!attempt.current) return
+      const t = clock.now()
+      marks.firstByte = t
+      marks.sendEnd ??= t
+      if (marks.sendStart === undefined) sent()
+      this.outcome.headers = metadataPairs(md)
+      attempt.phase(() => ({
+        type: 'response-headers',
+        sid: this.sid,
+        t,
+        status: 200,
+        statusText: 'OK',
+        httpVersion: '2',
+        headers: this.outcome.headers,
+        headersBytes: 0,
+      }))
+      attempt.opened({ status: 200, mode: 'grpc', marks, at: t })
+    })
+    call.on('data', (bytes: Buffer) => {
+      if (!attempt.current) return
+      this.kernel.wireBytes += bytes.length + 5
+      this.kernel.bodyBytes += bytes.length
+      const json = decodeToJson(init.method.responseType, bytes)
+      if (!json.ok) {
+        this.finishCall(attempt, { code: grpc.status.INTERNAL, details: json.error.message }, undefined)
+        return
+      }
+      this.outcome.received++
+      attempt.record('in', 'text', json.value)
+    })
+    // grpc-js reports a non-OK status as 'error' and always as 'status': the status is what is read.
+    call.on('error', () => undefined)
+    call.on('status', (s: grpc.StatusObject) => this.finishCall(attempt, s, s.metadata))
+    for (let i = 0; i < init.messages.length; i++) {
+      const r = this.write(attempt, init.messages[i] as string, `Message ${i + 1}`)
+      if (!r.ok) {
+        this.finishCall(
+          attempt,
+          { code: grpc.status.INVALID_ARGUMENT, details: r.error.message },
+          undefined,
+          r.error,
+        )
+        return
+      }
+    }
+    if (init.halfClose) this.halfClose(attempt)
+  }
+
+  /** The connect phase: from the call's start until the channel is READY (only for a channel not open yet). */
+  private watchReady(attempt: SessionAttempt, marks: ExchangeMarks, sent: () => void): void {
+    const channel = this.init.client.getChannel()
+    const clock = this.init.ctx.clock
+    const check = (): void => {
+      if (!attempt.current || marks.sendStart !== undefined) return
+      const state = channel.getConnectivityState(true)
+      if (state === grpc.connectivityState.READY) {
+        const t = clock.now()
+        marks.connectStart = attempt.queuedAt
+        marks.connectEnd = t
+        attempt.phase(() => ({
+          type: 'connect',
+          sid: this.sid,
+          t,
+          start: attempt.queuedAt,
+          remoteAddress: this.init.target.host,
+          remotePort: this.init.target.port,
+        }))
+        sent()
+        return
+      }
+      if (state === grpc.connectivityState.SHUTDOWN) return
+      // Event-driven, one watch at a time; it ends with the call (the status arrives and `current` turns false).
+      channel.watchConnectivityState(state, Date.now() + 60_000, () => check())
+    }
+    check()
+  }
+
+  /** One message out: checked against the request type and the size limit, written, logged. */
+  private write(attempt: SessionAttempt, text: string, which: string): Result<{ seq: number; size: number }> {
+    const call = this.call
+    if (!call || !attempt.current) return fail('invalid_request', 'The call has ended')
+    if (this.halfClosed)
+      return fail('invalid_request', 'The sending side is closed (half-closed): no more messages')
+    const bytes = encodeJson(this.init.method.requestType, text, which)
+    if (!bytes.ok) return bytes
+    if (bytes.value.length > this.sendLimit) {
+      return fail(
+        'message_too_large',
+        `${grpcStatusText(8, `${which} is ${sizeText(bytes.value.length)}, past the ${sizeText(this.sendLimit)} limit on a message; it was not sent`)}`,
+      )
+    }
+    call.write(bytes.value)
+    this.outcome.sent++
+    const seq = attempt.record('out', 'text', compactJson(text))
+    return ok({ seq, size: bytes.value.length })
+  }
+
+  private halfClose(attempt: SessionAttempt): void {
+    if (this.halfClosed || !this.call) return
+    this.halfClosed = true
+    this.call.end()
+    attempt.record('out', 'close', 'half-close')
+  }
+
+  private finishCall(
+    attempt: SessionAttempt,
+    s: { code: number; details: string },
+    trailers: grpc.Metadata | undefined,
+    error?: AppError,
+  ): void {
+    if (!attempt.current) return
+    const call = this.call
+    this.call = null
+    if (s.code !== grpc.status.OK) call?.cancel()
+    const details = statusDetails(trailers, this.init.schema)
+    const status = statusInfo({ code: s.code, details: explain(s, this.init.maxMessageBytes) }, details)
+    this.outcome.status = status
+    this.outcome.trailers = trailers ? metadataPairs(trailers) : []
+    const words = grpcStatusText(status.code, status.message)
+    if (attempt.isOpen || trailers) {
+      if (!attempt.isOpen)
+        attempt.opened({ status: 200, mode: 'grpc', marks: attempt.marks ?? { queuedAt: attempt.queuedAt } })
+      const marker: Record<string, unknown> = { status: words }
+      if (this.outcome.trailers.length > 0) marker.trailers = Object.fromEntries(this.outcome.trailers)
+      if (details) marker.details = details
+      attempt.record('in', 'close', JSON.stringify(marker))
+    }
+    attempt.ended({
+      reason: words,
+      ...(s.code === grpc.status.OK ? {} : { error: error ?? statusError(status) }),
+      reconnectable: false,
+      by: error ? 'client' : s.code === grpc.status.UNAVAILABLE ? 'network' : 'server',
+    })
+  }
+
+  abort(): void {
+    const call = this.call
+    this.call = null
+    call?.cancel()
+  }
+
+  // ---- commands ----
+
+  /** Send one more message on a client or bidi stream kept open. */
+  send(text: string): Result<{ seq: number; size: number }> {
+    const attempt = this.attempt
+    if (!attempt || this.kernel.isEnded) return fail('invalid_request', 'The call has ended')
+    return this.write(attempt, text, `Message ${this.outcome.sent + 1}`)
+  }
+
+  /** Half-close: the server hears that no more messages come. */
+  end(): Result<{ halfClosed: boolean }> {
+    const attempt = this.attempt
+    if (!attempt || this.kernel.isEnded) return fail('invalid_request', 'The call has ended')
+    this.halfClose(attempt)
+    return ok({ halfClosed: true })
+  }
+
+  /** The person's cancel: the call is cancelled (RST_STREAM), the lane ends as closed by you. */
+  stop(): boolean {
+    return this.kernel.close('Cancelled by you')
+  }
+
+  dispose(): void {
+    this.kernel.dispose('Cancelled: Flightdeck is shutting down')
+  }
+}
+
+/** grpc-js' words for a message past the receive limit, said with the limit and how to raise it. */
+function explain(s: { code: number; details: string }, limit: number): string {
+  if (s.code === grpc.status.RESOURCE_EXHAUSTED && /larger than max/i.test(s.details)) {
+    return `${s.details}: a received message is past the ${sizeText(limit)} limit on a message (raise maxMessageBytes, or --max-msg-sz on the CLI)`
+  }
+  return s.details
+}
+
+function compactJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text))
+  } catch {
+    return text
+  }
+}
+
+function sizeText(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MB`
+  if (n >= 1024) return `${(n / 1024).toFixed(n % 1024 === 0 ? 0 : 1)} KB`
+  return `${n} B`
+}

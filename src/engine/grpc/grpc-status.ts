@@ -1,0 +1,160 @@
+import type * as grpc from '@grpc/grpc-js'
+import protobuf from 'protobufjs'
+import type { AppError, ErrorCode } from '../../shared/result'
+import { grpcStatusName, grpcStatusText, type GrpcStatusInfo } from '../../shared/grpc'
+
+/**
+ * A call's end in plain words: the status with its name (`UNAVAILABLE (14): …`), its `google.rpc.Status`
+ * details (the `grpc-status-details-bin` trailer) decoded where their type is one of Google's standard error
+ * details or is in the call's schema, and the error a non-OK status ends the session with.
+ */
+
+// google/rpc/status.proto and google/rpc/error_details.proto (the field numbers are the public API's).
+const RPC = {
+  nested: {
+    google: {
+      nested: {
+        protobuf: {
+          nested: {
+            Any: { fields: { type_url: { type: 'string', id: 1 }, value: { type: 'bytes', id: 2 } } },
+          },
+        },
+        rpc: {
+          nested: {
+            Status: {
+              fields: {
+                code: { type: 'int32', id: 1 },
+                message: { type: 'string', id: 2 },
+                details: { rule: 'repeated', type: 'google.protobuf.Any', id: 3 },
+              },
+            },
+            ErrorInfo: {
+              fields: {
+                reason: { type: 'string', id: 1 },
+                domain: { type: 'string', id: 2 },
+                metadata: { keyType: 'string', type: 'string', id: 3 },
+              },
+            },
+            RetryInfo: { fields: { retry_delay: { type: 'Duration', id: 1 } } },
+            Duration: { fields: { seconds: { type: 'int64', id: 1 }, nanos: { type: 'int32', id: 2 } } },
+            DebugInfo: {
+              fields: {
+                stack_entries: { rule: 'repeated', type: 'string', id: 1 },
+                detail: { type: 'string', id: 2 },
+              },
+            },
+            QuotaFailure: {
+              fields: { violations: { rule: 'repeated', type: 'Violation', id: 1 } },
+              nested: {
+                Violation: {
+                  fields: { subject: { type: 'string', id: 1 }, description: { type: 'string', id: 2 } },
+                },
+              },
+            },
+            PreconditionFailure: {
+              fields: { violations: { rule: 'repeated', type: 'Violation', id: 1 } },
+              nested: {
+                Violation: {
+                  fields: {
+                    type: { type: 'string', id: 1 },
+                    subject: { type: 'string', id: 2 },
+                    description: { type: 'string', id: 3 },
+                  },
+                },
+              },
+            },
+            BadRequest: {
+              fields: { field_violations: { rule: 'repeated', type: 'FieldViolation', id: 1 } },
+              nested: {
+                FieldViolation: {
+                  fields: { field: { type: 'string', id: 1 }, description: { type: 'string', id: 2 } },
+                },
+              },
+            },
+            RequestInfo: {
+              fields: { request_id: { type: 'string', id: 1 }, serving_data: { type: 'string', id: 2 } },
+            },
+            ResourceInfo: {
+              fields: {
+                resource_type: { type: 'string', id: 1 },
+                resource_name: { type: 'string', id: 2 },
+                owner: { type: 'string', id: 3 },
+                description: { type: 'string', id: 4 },
+              },
+            },
+            Help: {
+              fields: { links: { rule: 'repeated', type: 'Link', id: 1 } },
+              nested: {
+                Link: { fields: { description: { type: 'string', id: 1 }, url: { type: 'string', id: 2 } } },
+              },
+            },
+            LocalizedMessage: {
+              fields: { locale: { type: 'string', id: 1 }, message: { type: 'string', id: 2 } },
+            },
+          },
+        },
+      },
+    },
+  },
+}
+const rpcRoot = protobuf.Root.fromJSON(RPC as protobuf.INamespace)
+const StatusType = rpcRoot.lookupType('google.rpc.Status')
+const OBJECT: protobuf.IConversionOptions = { longs: String, enums: String, bytes: String, json: true }
+
+/** The details of `grpc-status-details-bin`, each as `{ "@type": …, …fields }`; absent when there are none. */
+export function statusDetails(
+  trailers: grpc.Metadata | undefined,
+  schema: protobuf.Root | null,
+): unknown[] | undefined {
+  const raw = trailers?.get('grpc-status-details-bin')[0]
+  if (raw === undefined || typeof raw === 'string') return undefined
+  let status: { details?: { type_url?: string; value?: Uint8Array }[] }
+  try {
+    status = StatusType.toObject(StatusType.decode(raw), { bytes: Array }) as typeof status
+  } catch (e) {
+    return [{ error: `grpc-status-details-bin could not be read: ${(e as Error).message}` }]
+  }
+  return (status.details ?? []).map((any) => {
+    const url = any.type_url ?? ''
+    const name = url.slice(url.lastIndexOf('/') + 1)
+    const value = Uint8Array.from(any.value ?? [])
+    const type = lookup(rpcRoot, name) ?? (schema ? lookup(schema, name) : null)
+    if (!type) return { '@type': url, value: Buffer.from(value).toString('base64') }
+    try {
+      return { '@type': url, ...type.toObject(type.decode(value), OBJECT) }
+    } catch {
+      return { '@type': url, value: Buffer.from(value).toString('base64') }
+    }
+  })
+}
+
+function lookup(root: protobuf.Root, name: string): protobuf.Type | null {
+  try {
+    return name ? root.lookupType(name) : null
+  } catch {
+    return null
+  }
+}
+
+export function statusInfo(
+  s: { code: number; details: string },
+  details: unknown[] | undefined,
+): GrpcStatusInfo {
+  return {
+    code: s.code,
+    name: grpcStatusName(s.code),
+    // grpc-js says "OK" for OK; repeating the name says nothing.
+    message: s.details === grpcStatusName(s.code) ? '' : s.details,
+    ...(details && details.length > 0 ? { details } : {}),
+  }
+}
+
+/** The error a non-OK status ends a session with: `grpc_status`, the words, the details as JSON. */
+export function statusError(status: GrpcStatusInfo): AppError {
+  const code: ErrorCode = status.code === 4 ? 'timeout_total' : 'grpc_status'
+  return {
+    code,
+    message: grpcStatusText(status.code, status.message),
+    ...(status.details ? { detail: JSON.stringify(status.details) } : {}),
+  }
+}
