@@ -71,8 +71,9 @@ describe('the Overview’s notes', () => {
   it('103 Early Hints ×20: the first 8 with their Link headers and time, the rest counted', async () => {
     const text = await sendAndShow('/twenty-hints')
     expect(text).toMatch(/^103 Early Hints ×20 before the response\n/)
-    expect(text).toContain('link: </asset-1.css>; rel=preload; as=style')
-    expect(text).toContain('link: </asset-8.css>; rel=preload; as=style')
+    // Each hint's Link header read as its links: URL, rel and as in columns.
+    expect(text).toContain('Link\nrel\nas\n/asset-1.css\npreload\nstyle')
+    expect(text).toContain('/asset-8.css\npreload\nstyle')
     expect(text).not.toContain('asset-9.css')
     expect(text).toMatch(/… and 12 more, counted only \(their headers are not kept\); the last at \+/)
   })

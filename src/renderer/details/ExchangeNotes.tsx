@@ -1,5 +1,7 @@
 import { formatBytes, formatMs } from '../../shared/format'
-import type { InformationalSummary, SessionRow } from '../timeline/session-row'
+import { parseLinkHeader, type LinkEntry } from '../../shared/link-header'
+import type { HeaderList } from '../../shared/timeline'
+import type { InformationalMark, InformationalSummary, SessionRow } from '../timeline/session-row'
 
 /**
  * What happened around the response that is not the response: interim (1xx) responses before it (103 Early
@@ -36,11 +38,7 @@ function InterimResponses({ row, info }: { row: SessionRow; info: InformationalS
         {info.kept.map((m, i) => (
           <li key={i}>
             <span className="muted num">+{formatMs(m.t - row.queued.t)}</span> {m.status} {m.statusText}
-            {m.headers.map(([k, v], j) => (
-              <div key={j} className="mono small">
-                {k}: {v}
-              </div>
-            ))}
+            <MarkHeaders mark={m} />
             {m.note ? <div className="muted small">({m.note})</div> : null}
           </li>
         ))}
@@ -52,6 +50,57 @@ function InterimResponses({ row, info }: { row: SessionRow; info: InformationalS
         </div>
       ) : null}
     </div>
+  )
+}
+
+/** Links a mark's table lists; past it they are counted. */
+const MAX_LINKS_SHOWN = 32
+
+/** A mark's Link headers as a table (URL, rel, as), its other headers as they came. */
+function MarkHeaders({ mark }: { mark: InformationalMark }) {
+  const links: LinkEntry[] = []
+  const other: HeaderList = []
+  let more = 0
+  for (const [k, v] of mark.headers) {
+    if (k.toLowerCase() !== 'link') {
+      other.push([k, v])
+      continue
+    }
+    const parsed = parseLinkHeader(v, MAX_LINKS_SHOWN - links.length)
+    links.push(...parsed.links)
+    more += parsed.more
+    // A Link value that is not a `<url>; ...` list is shown as it came.
+    if (parsed.invalid > 0) other.push([k, v])
+  }
+  return (
+    <>
+      {links.length > 0 ? (
+        <table className="link-table" aria-label={`Links of ${mark.status} ${mark.statusText}`.trimEnd()}>
+          <thead>
+            <tr>
+              <th>Link</th>
+              <th>rel</th>
+              <th>as</th>
+            </tr>
+          </thead>
+          <tbody>
+            {links.map((l, i) => (
+              <tr key={i} data-link={l.url}>
+                <td className="mono">{l.url}</td>
+                <td>{l.rel}</td>
+                <td>{l.as}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {more > 0 ? <div className="muted small">… and {more} more links</div> : null}
+      {other.map(([k, v], j) => (
+        <div key={j} className="mono small">
+          {k}: {v}
+        </div>
+      ))}
+    </>
   )
 }
 
