@@ -58,12 +58,32 @@ export function OverviewPanel({ row }: { row: SessionRow }) {
       {term?.type === 'error' ? <ErrorBox error={term} /> : null}
       {term?.type === 'cancelled' ? <div className="note-box">Cancelled before it finished.</div> : null}
       <ExchangeNotes row={row} />
-      {row.queued.initiator ? (
+      {row.queued.promised && row.queued.initiator ? (
+        <div className="note-box" data-testid="pushed-by">
+          Pushed by the server with{' '}
+          <button type="button" className="link-button" onClick={() => select(row.queued.initiator ?? null)}>
+            its request
+          </button>{' '}
+          (HTTP/2 PUSH_PROMISE); its timings run from the promise. Promised request headers:
+          {row.queued.promised.map(([k, v], i) => (
+            <div key={i} className="mono small">
+              {k}: {v}
+            </div>
+          ))}
+        </div>
+      ) : row.queued.initiator ? (
         <div className="note-box">
           Redirect hop {row.queued.hop}, from{' '}
           <button type="button" className="link-button" onClick={() => select(row.queued.initiator ?? null)}>
             the previous request
           </button>
+        </div>
+      ) : null}
+      {term?.type === 'done' && term.pushes ? (
+        <div className="note-box" data-testid="push-count">
+          Server push: {term.pushes.accepted} pushed {term.pushes.accepted === 1 ? 'stream' : 'streams'}{' '}
+          accepted (rows under this one)
+          {term.pushes.note ? `; ${term.pushes.note}` : ''}
         </div>
       ) : null}
       {term?.type === 'redirect' ? (

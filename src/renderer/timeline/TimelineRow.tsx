@@ -122,7 +122,7 @@ function Cell({ id, row, inFlight }: { id: ColumnId; row: SessionRow; inFlight: 
       title = error ? `${row.queued.url}\n${error.code}: ${error.message}` : row.queued.url
       content = (
         <>
-          {row.queued.hop > 0 || row.scriptParent !== undefined ? (
+          {row.queued.hop > 0 || row.scriptParent !== undefined || row.queued.promised !== undefined ? (
             <span className="hop" aria-hidden="true">
               ↳
             </span>
@@ -130,6 +130,14 @@ function Cell({ id, row, inFlight }: { id: ColumnId; row: SessionRow; inFlight: 
           {row.scriptParent !== undefined ? (
             <span className="script-badge" title="Sent by a script (pm.sendRequest) of the request above">
               script
+            </span>
+          ) : null}
+          {row.queued.promised !== undefined ? (
+            <span
+              className="push-badge"
+              title="Pushed by the server (HTTP/2 server push) with the request above"
+            >
+              push
             </span>
           ) : null}
           {row.job ? (
