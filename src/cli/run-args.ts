@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { TRACE_OVERRIDES, type TraceOverride } from '../engine/trace/run-trace'
 
 /**
  * `flightdeck run <collection-dir> [path/in/collection] [options]`, parsed. Pure: everything it rejects is a
@@ -30,6 +31,8 @@ export interface RunCommand {
   webhookPort?: number
   /** Folders outside the collection whose files its requests may send (`--allow-files DIR`, repeatable). */
   allowFiles: string[]
+  /** `--trace`: trace context for every request in place of the collection's `trace:` mode. */
+  trace?: TraceOverride
 }
 
 export type RunCliCommand = RunCommand | { kind: 'help' } | { kind: 'error'; message: string }
@@ -63,6 +66,9 @@ options:
       --include-secrets     har: keep Authorization, cookies and secret values (redacted by default)
       --webhook-port <n>    when a request uses {{$webhook}}: the port the webhook inbox listens on
                             at 127.0.0.1 (default: a free port; no inbox when nothing uses it)
+      --trace <mode>        W3C trace context for every request, in place of the collection's
+                            trace: setting: per-run (one trace id, a span per request),
+                            per-send (a trace per request) or off
   -h, --help                show this help
 
 exit codes: 0 every request passed, 1 an assertion or request failed (or the run was
@@ -97,6 +103,7 @@ export function parseRunArgs(argv: readonly string[]): RunCliCommand {
         'include-secrets': { type: 'boolean' },
         'webhook-port': { type: 'string' },
         'allow-files': { type: 'string', multiple: true },
+        trace: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -146,6 +153,9 @@ export function parseRunArgs(argv: readonly string[]): RunCliCommand {
   if (values.out === '') return { kind: 'error', message: '--out needs a folder' }
   const webhookPort = wholeNumber('--webhook-port', values['webhook-port'], 0, 65_535, -1)
   if (webhookPort instanceof Error) return { kind: 'error', message: webhookPort.message }
+  const trace = values.trace
+  if (trace !== undefined && !(TRACE_OVERRIDES as readonly string[]).includes(trace))
+    return { kind: 'error', message: `--trace must be one of ${TRACE_OVERRIDES.join(', ')}, got '${trace}'` }
 
   const cmd: RunCommand = {
     kind: 'run',
@@ -165,5 +175,6 @@ export function parseRunArgs(argv: readonly string[]): RunCliCommand {
   if (rate !== undefined) cmd.ratePerSecond = rate
   if (values.data !== undefined) cmd.data = values.data
   if (webhookPort >= 0) cmd.webhookPort = webhookPort
+  if (trace !== undefined) cmd.trace = trace as TraceOverride
   return cmd
 }

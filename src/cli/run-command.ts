@@ -80,6 +80,7 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     ...(cmd.bail ? { bail: true } : {}),
     ...(cmd.allowUntranslatedScripts ? { allowUntranslatedScripts: true } : {}),
     ...(cmd.webhookPort !== undefined ? { webhookPort: cmd.webhookPort } : {}),
+    ...(cmd.trace !== undefined ? { trace: cmd.trace } : {}),
   })
   if (!started.ok) {
     off()
