@@ -13,7 +13,9 @@ import type { EngineParts } from './engine-parts'
 import { createGraphqlHandlers } from './graphql/graphql-handlers'
 import { createHarHandlers } from './har/har-handlers'
 import type { EngineServiceOptions } from './service-types'
+import { createMqttHandlers } from './mqtt/mqtt-handlers'
 import { createTimelineHandlers } from './sessions/timeline-handlers'
+import { createSocketIoHandlers } from './socketio/socketio-handlers'
 import { createStreamOpenHandlers } from './streams/stream-open'
 import { VERSION } from './version'
 import { createWorkspaceHandlers } from './workspace/workspace-handlers'
@@ -79,6 +81,8 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
     'ws.close': async (p) => streams.closeWs(p),
     'stream.read': (p) => streams.readSliced(p),
     'stream.data': async (p) => streams.data(p),
+    ...createMqttHandlers(streams),
+    ...createSocketIoHandlers(streams),
     ...createTimelineHandlers({
       bodies: http.bodies,
       views: new BodyViews(http.bodies),

@@ -22,6 +22,8 @@ import type { WebhookStatus } from './async-schemas'
 import * as run from './run-schemas'
 import type { RunProgressEvent, RunSnapshot, RunWebhookInbox } from './run-schemas'
 import * as stream from './stream-schemas'
+import * as mqtt from './mqtt'
+import * as socketio from './socketio'
 import * as timeline from './timeline-schemas'
 import * as workspace from './workspace-schemas'
 import type { TimelineReplayPage, WorkspaceGetResult } from './workspace-schemas'
@@ -180,6 +182,13 @@ const streamCommands = {
   'ws.close': [stream.wsClosePayload, reply<{ closing: boolean }>()],
   'stream.read': [stream.streamReadPayload, reply<StreamPage>()],
   'stream.data': [stream.streamDataPayload, reply<StreamData>()],
+  'mqtt.open': [mqtt.mqttOpenPayload, reply<{ sid: string }>()],
+  /** `seq`: the publish's log entry (-1 when it is queued until the connection can take it). */
+  'mqtt.publish': [mqtt.mqttPublishPayload, reply<{ seq: number }>()],
+  'mqtt.subscribe': [mqtt.mqttSubscribePayload, reply<{ subscribed: number }>()],
+  'mqtt.unsubscribe': [mqtt.mqttUnsubscribePayload, reply<{ unsubscribed: number }>()],
+  'socketio.open': [socketio.socketIoOpenPayload, reply<{ sid: string }>()],
+  'socketio.emit': [socketio.socketIoEmitPayload, reply<{ seq: number }>()],
 } as const satisfies CommandGroup
 
 /** The response viewer, code snippets, and HAR out and in. */

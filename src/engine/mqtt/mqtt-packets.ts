@@ -1,0 +1,129 @@
+import type { IPublishPacket, Packet } from 'mqtt'
+import {
+  mqttReasonText,
+  type MqttDelivery,
+  type MqttOptions,
+  type MqttPublishProperties,
+} from '../../shared/mqtt'
+import type { HeaderList } from '../../shared/timeline'
+
+/**
+ * Translations between MQTT.js's packets and what Flightdeck shows and stores: MQTT 5 properties as plain
+ * fields, a message's delivery as its log id, CONNECT's fields as the "request" of the handshake.
+ */
+
+type IConnectPacket = Extract<Packet, { cmd: 'connect' }>
+type UserProps = Record<string, string | string[]>
+type PacketProps = NonNullable<IPublishPacket['properties']>
+
+/** A name/value list as MQTT.js's user properties (a name given twice becomes a list, in order). */
+export function toUserProps(
+  list: readonly { name: string; value: string }[] | undefined,
+): UserProps | undefined {
+  if (!list || list.length === 0) return undefined
+  const out: UserProps = {}
+  for (const { name, value } of list) {
+    const had = out[name]
+    out[name] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value]
+  }
+  return out
+}
+
+function fromUserProps(props: UserProps | undefined): { name: string; value: string }[] | undefined {
+  if (!props) return undefined
+  const out: { name: string; value: string }[] = []
+  for (const [name, v] of Object.entries(props)) {
+    for (const value of Array.isArray(v) ? v : [v]) out.push({ name, value: String(value) })
+  }
+  return out.length ? out : undefined
+}
+
+/** A publish's properties as MQTT.js sends them. */
+export function toPacketProps(p: MqttPublishProperties | undefined): PacketProps | undefined {
+  if (!p) return undefined
+  const out: PacketProps = {}
+  if (p.contentType !== undefined) out.contentType = p.contentType
+  if (p.responseTopic !== undefined) out.responseTopic = p.responseTopic
+  if (p.correlationData !== undefined) out.correlationData = Buffer.from(p.correlationData, 'utf8')
+  if (p.payloadFormatIndicator !== undefined) out.payloadFormatIndicator = p.payloadFormatIndicator
+  if (p.messageExpiryInterval !== undefined) out.messageExpiryInterval = p.messageExpiryInterval
+  const user = toUserProps(p.userProperties)
+  if (user) out.userProperties = user
+  return Object.keys(out).length ? out : undefined
+}
+
+/** A received publish's properties in plain fields (correlation data as UTF-8 text). */
+export function fromPacketProps(p: PacketProps | undefined): MqttPublishProperties | undefined {
+  if (!p) return undefined
+  const out: MqttPublishProperties = {}
+  if (p.contentType !== undefined) out.contentType = p.contentType
+  if (p.responseTopic !== undefined) out.responseTopic = p.responseTopic
+  if (p.correlationData !== undefined) out.correlationData = Buffer.from(p.correlationData).toString('utf8')
+  if (p.payloadFormatIndicator !== undefined) out.payloadFormatIndicator = p.payloadFormatIndicator
+  if (p.messageExpiryInterval !== undefined) out.messageExpiryInterval = p.messageExpiryInterval
+  const user = fromUserProps(p.userProperties)
+  if (user) out.userProperties = user
+  return Object.keys(out).length ? out : undefined
+}
+
+// The delivery of the commonest messages, stringified once: a QoS 0 flood costs no JSON per message.
+const PLAIN: Record<string, string> = {}
+for (const qos of [0, 1, 2] as const)
+  for (const retain of [false, true]) PLAIN[`${qos}${retain ? 1 : 0}`] = JSON.stringify({ qos, retain })
+
+/** A publish packet's delivery as a log entry's id (JSON). */
+export function deliveryId(packet: IPublishPacket): string {
+  const props = fromPacketProps(packet.properties)
+  if (!props && !packet.dup && !packet.messageId) return PLAIN[`${packet.qos}${packet.retain ? 1 : 0}`] ?? ''
+  const d: MqttDelivery = { qos: packet.qos, retain: packet.retain }
+  if (packet.dup) d.dup = true
+  if (packet.messageId) d.packetId = packet.messageId
+  if (props) d.properties = props
+  return JSON.stringify(d)
+}
+
+/** CONNECT's fields as the handshake's "request headers" (the password is never shown). */
+export function connectFields(p: IConnectPacket): HeaderList {
+  const list: HeaderList = [
+    ['Protocol', p.protocolVersion === 5 ? 'MQTT 5' : p.protocolVersion === 4 ? 'MQTT 3.1.1' : 'MQTT 3.1'],
+    ['Client-Id', p.clientId],
+    [p.protocolVersion === 5 ? 'Clean-Start' : 'Clean-Session', p.clean ? 'yes' : 'no'],
+    ['Keep-Alive', `${p.keepalive ?? 0} s`],
+  ]
+  if (p.username !== undefined) list.push(['Username', p.username])
+  if (p.password !== undefined) list.push(['Password', '(set, not shown)'])
+  if (p.will) list.push(['Will', `${p.will.topic} (QoS ${p.will.qos}${p.will.retain ? ', retained' : ''})`])
+  const props = p.properties
+  if (props?.sessionExpiryInterval !== undefined)
+    list.push(['Session-Expiry-Interval', `${props.sessionExpiryInterval} s`])
+  if (props?.receiveMaximum !== undefined) list.push(['Receive-Maximum', String(props.receiveMaximum)])
+  if (props?.maximumPacketSize !== undefined)
+    list.push(['Maximum-Packet-Size', String(props.maximumPacketSize)])
+  for (const u of fromUserProps(props?.userProperties as UserProps | undefined) ?? [])
+    list.push([u.name, u.value])
+  return list
+}
+
+/** What the stream-open note says of a CONNACK. */
+export function connackNote(
+  code: number,
+  sessionPresent: boolean,
+  version: MqttOptions['protocolVersion'],
+  props: Record<string, unknown> | undefined,
+): string {
+  const parts = [
+    `CONNACK ${mqttReasonText(code, version, 'connack')}`,
+    `session present: ${sessionPresent ? 'yes' : 'no'}`,
+  ]
+  if (props) {
+    const shown = [
+      'assignedClientIdentifier',
+      'serverKeepAlive',
+      'maximumQoS',
+      'retainAvailable',
+      'maximumPacketSize',
+    ]
+    for (const k of shown) if (props[k] !== undefined) parts.push(`${k} ${String(props[k])}`)
+  }
+  return parts.join(', ')
+}

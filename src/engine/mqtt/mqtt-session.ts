@@ -1,0 +1,577 @@
+import { readFileSync } from 'node:fs'
+import { isUtf8 } from 'node:buffer'
+import type { Socket } from 'node:net'
+import { randomBytes } from 'node:crypto'
+import {
+  connect as mqttConnect,
+  MqttClient,
+  type IClientOptions,
+  type IConnackPacket,
+  type IPublishPacket,
+  type Packet,
+} from 'mqtt'
+import {
+  mqttReasonText,
+  subackText,
+  type MqttControl,
+  type MqttOptions,
+  type MqttPublishProperties,
+  type MqttQos,
+  type MqttSubscription,
+} from '../../shared/mqtt'
+import { fail, ok, type AppError, type Result } from '../../shared/result'
+import { classifyError } from '../http/errors'
+import type { ExchangeMarks } from '../http/timings'
+import { SessionKernel } from '../sessions/kernel/session-kernel'
+import type { SessionAttempt } from '../sessions/kernel/session-attempt'
+import type { SessionTransport } from '../sessions/kernel/session-transport'
+import type { PluggedSessionInit } from '../streams/stream-engine'
+import { parseStreamUrl } from '../streams/stream-plumbing'
+import { timedConnection } from '../ws/ws-connection'
+import { connackNote, connectFields, deliveryId, toPacketProps, toUserProps } from './mqtt-packets'
+
+/**
+ * One MQTT connection (3.1.1 or 5, over mqtt://, mqtts://, ws:// or wss://) on MQTT.js, a transport of the
+ * session kernel. Each attempt is a fresh MQTT.js client with its own reconnects off (the kernel's policy
+ * reconnects, and every connection subscribes the session's topic filters again). Over TCP and TLS the
+ * connection is opened through the engine's timed connection (DNS, connect, TLS phases); CONNECT is the
+ * handshake's request (its fields as headers), CONNACK its answer (the `stream-open` note, in words).
+ *
+ * Messages are log entries named by topic, their delivery (QoS, retain, MQTT 5 properties) as the entry's id;
+ * the QoS handshake (PUBACK, PUBREC, PUBREL, PUBCOMP) and SUBACKs are `control` entries beside them, each ack
+ * with the time since its publish went out.
+ */
+
+const PROGRESS_EVERY_MS = 50
+const CLOSE_GRACE_MS = 5000
+/** Publishes in flight (QoS 1/2) whose acks are paired with them; past this, the oldest are forgotten. */
+const MAX_PENDING = 10_000
+
+export interface MqttSessionInit extends PluggedSessionInit {
+  url: string
+  options: MqttOptions
+  subscriptions: MqttSubscription[]
+}
+
+interface Pending {
+  t: number
+  seq: number
+  topic: string
+}
+
+export class MqttSession implements SessionTransport {
+  readonly sid: string
+  private readonly kernel: SessionKernel
+  private readonly url: URL | null
+  private invalid: AppError | null
+  private ca: string | undefined
+  private client: MqttClient | null = null
+  private failure: AppError | null = null
+  /** A refusal (CONNACK) or a broker's DISCONNECT: would repeat on a reconnect, or was told by the broker. */
+  private refused = false
+  private serverDisconnect: string | null = null
+  private closing = false
+  private closeTimer: ReturnType<typeof setTimeout> | null = null
+  private lastProgress = 0
+  private readonly subscriptions = new Map<string, MqttQos>()
+  private readonly pending = new Map<number, Pending>()
+  private readonly clientId: string
+
+  constructor(private readonly init: MqttSessionInit) {
+    this.sid = init.sid
+    const url = parseStreamUrl(init.url, ['mqtt', 'mqtts', 'ws', 'wss'])
+    this.url = url.ok ? url.value : null
+    this.invalid = url.ok ? null : url.error
+    for (const s of init.subscriptions) this.subscriptions.set(s.topic, s.qos)
+    this.clientId = init.options.clientId || `flightdeck-${randomBytes(4).toString('hex')}`
+    if (!this.invalid && init.options.caFile) {
+      try {
+        this.ca = readFileSync(init.options.caFile, 'utf8')
+      } catch (e) {
+        this.invalid = {
+          code: 'file',
+          message: `Cannot read the CA file ${init.options.caFile}`,
+          detail: e instanceof Error ? e.message : String(e),
+        }
+      }
+    }
+    const o = init.options
+    this.kernel = new SessionKernel(
+      {
+        sid: init.sid,
+        kind: 'mqtt',
+        tick: 'sse-event',
+        ctx: init.ctx,
+        log: init.log,
+        onEnd: init.onEnd,
+        reconnect: {
+          enabled: o.reconnect,
+          maxRetries: o.maxRetries,
+          resetOn: 'open',
+          delayMs: (failures) => Math.min(o.maxBackoffMs, o.backoffMs * 2 ** Math.min(failures - 1, 30)),
+        },
+      },
+      this,
+    )
+  }
+
+  get isEnded(): boolean {
+    return this.kernel.isEnded
+  }
+
+  start(): void {
+    const invalid =
+      this.invalid ?? (this.url ? null : { code: 'invalid_url' as const, message: 'Invalid URL' })
+    this.kernel.start({ method: 'CONNECT', url: this.url?.href ?? this.init.url, invalid })
+  }
+
+  // ---- the transport ----
+
+  connect(attempt: SessionAttempt): void {
+    const url = this.url as URL
+    const o = this.init.options
+    this.failure = null
+    this.refused = false
+    this.serverDisconnect = null
+    this.pending.clear()
+    const marks: ExchangeMarks = { queuedAt: attempt.queuedAt }
+    attempt.marks = marks
+    const scheme = url.protocol.slice(0, -1)
+    const secure = scheme === 'mqtts' || scheme === 'wss'
+    const port =
+      Number(url.port) || (scheme === 'mqtt' ? 1883 : scheme === 'mqtts' ? 8883 : secure ? 443 : 80)
+    const will = o.will
+    const options: IClientOptions = {
+      protocolVersion: o.protocolVersion,
+      clientId: this.clientId,
+      clean: o.clean,
+      keepalive: o.keepalive,
+      reconnectPeriod: 0,
+      connectTimeout: o.connectTimeoutMs,
+      resubscribe: false,
+      rejectUnauthorized: !o.insecure,
+      ...(this.ca ? { ca: this.ca } : {}),
+      ...(o.username !== undefined ? { username: o.username } : {}),
+      ...(o.password !== undefined ? { password: o.password } : {}),
+      ...(will
+        ? {
+            will: {
+              topic: will.topic,
+              payload: Buffer.from(will.payload, 'utf8'),
+              qos: will.qos,
+              retain: will.retain,
+              ...(will.properties ? { properties: toPacketProps(will.properties) ?? {} } : {}),
+            },
+          }
+        : {}),
+    }
+    if (o.protocolVersion === 5) {
+      const user = toUserProps(o.userProperties)
+      options.properties = {
+        maximumPacketSize: Math.min(o.maxMessageBytes + 65_536 * 2 + 64, 268_435_455),
+        ...(o.sessionExpiryInterval !== undefined ? { sessionExpiryInterval: o.sessionExpiryInterval } : {}),
+        ...(o.receiveMaximum !== undefined ? { receiveMaximum: o.receiveMaximum } : {}),
+        ...(user ? { userProperties: user } : {}),
+      }
+    }
+    let client: MqttClient
+    try {
+      if (scheme === 'mqtt' || scheme === 'mqtts') {
+        // The engine's timed connection: DNS, connect and TLS as phases of the first connection.
+        const make = timedConnection(this.sid, this.init.ctx.clock, secure, attempt, marks, () =>
+          this.connectSent(attempt, marks, options),
+        ) as unknown as (o: Record<string, unknown>) => Socket
+        const host = url.hostname.replace(/^\[|\]$/g, '')
+        const builder = (): Socket =>
+          make({
+            host,
+            port,
+            rejectUnauthorized: !o.insecure,
+            ...(this.ca ? { ca: this.ca } : {}),
+          })
+        client = new MqttClient(builder, options)
+      } else {
+        client = mqttConnect(url.href, options)
+        // MQTT.js writes CONNECT as the WebSocket opens; its phases are not measured apart here.
+        this.connectSent(attempt, marks, options)
+      }
+    } catch (e) {
+      const error = classifyError(e, url.host)
+      attempt.ended({ reason: error.message, error, reconnectable: true, by: 'network' })
+      return
+    }
+    this.client = client
+    const mine = (): boolean => this.client === client
+    let done = false
+    client.on('packetsend', (p: Packet) => {
+      if (mine()) this.sent(attempt, p)
+    })
+    client.on('packetreceive', (p: Packet) => {
+      if (mine()) this.received(attempt, marks, p)
+    })
+    client.on('connect', (connack: IConnackPacket) => {
+      if (!mine()) return
+      const code = connack.reasonCode ?? connack.returnCode ?? 0
+      attempt.opened({
+        status: code,
+        mode: 'mqtt',
+        marks,
+        note: connackNote(code, connack.sessionPresent, o.protocolVersion, connack.properties),
+      })
+      if (this.subscriptions.size > 0)
+        this.subscribe(
+          attempt,
+          [...this.subscriptions].map(([topic, qos]) => ({ topic, qos })),
+        )
+    })
+    client.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) => {
+      if (!mine()) return
+      if (payload.length > o.maxMessageBytes) {
+        this.failure ??= {
+          code: 'message_too_large',
+          message: `The broker sent a message of ${payload.length} bytes on ${topic}, past the limit of ${o.maxMessageBytes} bytes; Flightdeck closed the connection`,
+        }
+        this.refused = true
+        client.end(true)
+        return
+      }
+      this.kernel.wireBytes += payload.length
+      this.kernel.bodyBytes += payload.length
+      this.record(attempt, 'in', isUtf8(payload) ? 'text' : 'binary', payload, topic, deliveryId(packet))
+    })
+    client.on('error', (err: Error & { code?: string | number }) => {
+      if (!mine()) return
+      if (typeof err.code === 'number') {
+        // A CONNACK refusal (bad credentials, not authorized, …): a reconnect would be refused the same way.
+        this.refused = true
+        this.failure ??= {
+          code:
+            err.code === 4 || err.code === 5 || err.code === 134 || err.code === 135 ? 'auth' : 'protocol',
+          message: `The broker refused the connection: ${mqttReasonText(err.code, o.protocolVersion, 'connack')}`,
+        }
+        return
+      }
+      this.failure ??= classifyError(err, url.host)
+    })
+    client.on('close', () => {
+      if (!mine() || done) return
+      done = true
+      this.client = null
+      this.closed(attempt)
+    })
+  }
+
+  /** CONNECT went out (MQTT.js queues it as the client is made, before any listener could hear it). */
+  private connectSent(attempt: SessionAttempt, marks: ExchangeMarks, o: IClientOptions): void {
+    const t = this.init.ctx.clock.now()
+    marks.sendStart ??= t
+    marks.sendEnd = t
+    attempt.phase(() => ({
+      type: 'request-sent',
+      sid: this.sid,
+      start: t,
+      t,
+      reused: false,
+      connectionId: 0,
+      protocol: 'http/1.1',
+      remoteAddress: this.url?.hostname ?? '',
+      remotePort: Number(this.url?.port) || 0,
+      headers: connectFields({
+        cmd: 'connect',
+        clientId: this.clientId,
+        protocolVersion: o.protocolVersion ?? 4,
+        clean: o.clean ?? true,
+        keepalive: o.keepalive ?? 0,
+        ...(o.username !== undefined ? { username: o.username } : {}),
+        ...(o.password !== undefined ? { password: Buffer.from('') } : {}),
+        ...(o.will ? { will: o.will } : {}),
+        ...(o.properties ? { properties: o.properties } : {}),
+      }),
+      headersBytes: 0,
+      bodyBytes: 0,
+    }))
+  }
+
+  private sent(attempt: SessionAttempt, p: Packet): void {
+    const t = this.init.ctx.clock.now()
+    switch (p.cmd) {
+      case 'publish': {
+        const payload =
+          typeof p.payload === 'string' ? Buffer.from(p.payload, 'utf8') : Buffer.from(p.payload)
+        const seq = this.record(
+          attempt,
+          'out',
+          isUtf8(payload) ? 'text' : 'binary',
+          payload,
+          p.topic,
+          deliveryId(p),
+        )
+        this.lastPublishSeq = seq
+        if (p.qos > 0 && p.messageId !== undefined && !p.dup) {
+          if (this.pending.size >= MAX_PENDING) {
+            const oldest = this.pending.keys().next().value
+            if (oldest !== undefined) this.pending.delete(oldest)
+          }
+          this.pending.set(p.messageId, { t, seq, topic: p.topic })
+        }
+        return
+      }
+      case 'pubrel':
+      case 'puback':
+      case 'pubrec':
+      case 'pubcomp':
+        this.control(attempt, 'out', p.cmd.toUpperCase(), p.messageId, p.reasonCode, p.cmd === 'pubrel')
+        return
+      case 'subscribe':
+        for (const s of p.subscriptions)
+          this.control(
+            attempt,
+            'out',
+            'SUBSCRIBE',
+            p.messageId,
+            undefined,
+            false,
+            `${s.topic} with QoS ${s.qos}`,
+          )
+        return
+      case 'unsubscribe':
+        this.control(
+          attempt,
+          'out',
+          'UNSUBSCRIBE',
+          p.messageId,
+          undefined,
+          false,
+          p.unsubscriptions.join(', '),
+        )
+        return
+      default:
+    }
+  }
+
+  private received(attempt: SessionAttempt, marks: ExchangeMarks, p: Packet): void {
+    switch (p.cmd) {
+      case 'connack':
+        marks.firstByte = this.init.ctx.clock.now()
+        return
+      case 'puback':
+      case 'pubrec':
+      case 'pubcomp':
+      case 'pubrel':
+        this.control(attempt, 'in', p.cmd.toUpperCase(), p.messageId, p.reasonCode, p.cmd === 'pubrec')
+        return
+      case 'suback':
+        // Recorded by the subscribe's callback, which knows each topic filter's grant.
+        return
+      case 'unsuback':
+        this.control(attempt, 'in', 'UNSUBACK', p.messageId, undefined, false)
+        return
+      case 'disconnect': {
+        const code = p.reasonCode ?? 0
+        const why = p.properties?.reasonString
+        this.serverDisconnect = `The broker disconnected: ${mqttReasonText(code)}${why ? `: ${why}` : ''}`
+        this.control(attempt, 'in', 'DISCONNECT', undefined, code, false, why)
+        return
+      }
+      default:
+    }
+  }
+
+  /** A QoS handshake step (or another control packet) in the log, paired with its publish when it has one. */
+  private control(
+    attempt: SessionAttempt,
+    dir: 'in' | 'out',
+    name: string,
+    packetId: number | undefined,
+    reasonCode: number | undefined,
+    midway: boolean,
+    about?: string,
+  ): void {
+    const t = this.init.ctx.clock.now()
+    const c: MqttControl = {}
+    if (packetId !== undefined) c.packetId = packetId
+    if (reasonCode !== undefined) {
+      c.reasonCode = reasonCode
+      c.reason = mqttReasonText(reasonCode)
+    }
+    const pub = packetId !== undefined ? this.pending.get(packetId) : undefined
+    // Our publish's handshake: PUBACK / PUBCOMP end it (PUBREC and PUBREL are midway, for QoS 2).
+    const ours =
+      pub !== undefined && (name === 'PUBACK' || name === 'PUBREC' || name === 'PUBCOMP' || name === 'PUBREL')
+    if (ours && pub) {
+      c.topic = pub.topic
+      c.publishSeq = pub.seq
+      c.rttMs = Math.round((t - pub.t) * 1000) / 1000
+      if (!midway) this.pending.delete(packetId as number)
+    }
+    let words = name
+    if (packetId !== undefined) words += ` #${packetId}`
+    if (ours && pub) words += ` for ${pub.topic}`
+    if (about) words += ` ${about}`
+    if (c.reason) words += `: ${c.reason}`
+    if (c.rttMs !== undefined) words += `, ${c.rttMs} ms after the publish`
+    this.record(attempt, dir, 'control', words, name, JSON.stringify(c))
+  }
+
+  private lastPublishSeq = -1
+
+  private record(
+    attempt: SessionAttempt,
+    dir: 'in' | 'out',
+    kind: 'text' | 'binary' | 'control',
+    data: Buffer | string,
+    event: string,
+    id: string,
+  ): number {
+    const t = this.init.ctx.clock.now()
+    const seq = attempt.record(dir, kind, data, t, undefined, { event, id })
+    if (dir === 'in' && t - this.lastProgress >= PROGRESS_EVERY_MS) {
+      this.lastProgress = t
+      this.kernel.progress(t)
+    }
+    return seq
+  }
+
+  private subscribe(attempt: SessionAttempt, list: MqttSubscription[]): void {
+    const client = this.client
+    if (!client) return
+    const map: Record<string, { qos: MqttQos }> = {}
+    for (const s of list) map[s.topic] = { qos: s.qos }
+    client.subscribe(map, (err, granted) => {
+      if (this.client !== client) return
+      if (err && !granted) {
+        this.record(attempt, 'in', 'control', `SUBACK: ${err.message}`, 'SUBACK', JSON.stringify({}))
+        return
+      }
+      for (const g of granted ?? []) {
+        const c: MqttControl = { reasonCode: g.qos, reason: subackText(g.qos), topic: g.topic }
+        this.record(
+          attempt,
+          'in',
+          'control',
+          `SUBACK ${g.topic}: ${subackText(g.qos)}`,
+          'SUBACK',
+          JSON.stringify(c),
+        )
+      }
+    })
+  }
+
+  /** The connection closed: how the attempt ended, for the kernel to reconnect or end the session. */
+  private closed(attempt: SessionAttempt): void {
+    if (this.closeTimer) clearTimeout(this.closeTimer)
+    this.closeTimer = null
+    const host = this.url?.host ?? ''
+    if (this.closing) {
+      attempt.ended({ reason: '', reconnectable: false, by: 'client' })
+      return
+    }
+    if (!attempt.isOpen) {
+      const f = this.failure ?? {
+        code: 'network' as const,
+        message: `The connection to the broker at ${host} closed before CONNACK`,
+      }
+      attempt.ended({ reason: f.message, error: f, reconnectable: !this.refused, by: 'network' })
+      return
+    }
+    if (this.failure && this.refused) {
+      attempt.ended({ reason: this.failure.message, error: this.failure, reconnectable: false, by: 'client' })
+      return
+    }
+    if (this.serverDisconnect) {
+      const error: AppError = { code: 'network', message: this.serverDisconnect }
+      attempt.ended({ reason: this.serverDisconnect, error, reconnectable: true, by: 'server' })
+      return
+    }
+    const words = `The broker at ${host} went away (the connection closed without DISCONNECT)`
+    const error: AppError = {
+      code: 'reset',
+      message: words,
+      ...(this.failure ? { detail: this.failure.message } : {}),
+    }
+    attempt.ended({ reason: words, error, reconnectable: true, by: 'network' })
+  }
+
+  abort(): void {
+    const client = this.client
+    this.client = null
+    client?.end(true)
+  }
+
+  beginClose(): boolean {
+    const client = this.client
+    if (!client || !client.connected) return false
+    this.closing = true
+    client.end(false, this.init.options.protocolVersion === 5 ? { reasonCode: 0 } : {})
+    this.closeTimer = setTimeout(() => client.end(true), CLOSE_GRACE_MS)
+    return true
+  }
+
+  release(): void {
+    if (this.closeTimer) clearTimeout(this.closeTimer)
+    this.closeTimer = null
+    this.abort()
+  }
+
+  // ---- commands ----
+
+  publish(p: {
+    topic: string
+    payload: string
+    encoding?: 'utf8' | 'hex' | 'base64' | undefined
+    qos: MqttQos
+    retain: boolean
+    properties?: MqttPublishProperties | undefined
+  }): Result<{ seq: number }> {
+    const client = this.openClient()
+    if (!client) return fail('invalid_request', 'The MQTT connection is not open')
+    if (/[#+]/.test(p.topic))
+      return fail('invalid_request', `A publish names one topic, without wildcards: ${p.topic.slice(0, 200)}`)
+    let payload: Buffer
+    if (p.encoding === 'hex') {
+      const hex = p.payload.replace(/\s+/g, '')
+      if (!/^(?:[0-9a-fA-F]{2})*$/.test(hex))
+        return fail('invalid_request', 'The payload is not hex (pairs of 0-9, a-f)')
+      payload = Buffer.from(hex, 'hex')
+    } else if (p.encoding === 'base64') payload = Buffer.from(p.payload, 'base64')
+    else payload = Buffer.from(p.payload, 'utf8')
+    const props = this.init.options.protocolVersion === 5 ? toPacketProps(p.properties) : undefined
+    this.lastPublishSeq = -1
+    client.publish(
+      p.topic,
+      payload,
+      { qos: p.qos, retain: p.retain, ...(props ? { properties: props } : {}) },
+      () => {
+        // The handshake's steps and their reason codes are in the log; nothing more to do here.
+      },
+    )
+    return ok({ seq: this.lastPublishSeq })
+  }
+
+  subscribeMore(list: MqttSubscription[]): Result<{ subscribed: number }> {
+    for (const s of list) this.subscriptions.set(s.topic, s.qos)
+    const attempt = this.kernel.attempt
+    if (this.openClient() && attempt) this.subscribe(attempt, list)
+    return ok({ subscribed: list.length })
+  }
+
+  unsubscribe(topics: string[]): Result<{ unsubscribed: number }> {
+    for (const t of topics) this.subscriptions.delete(t)
+    this.openClient()?.unsubscribe(topics)
+    return ok({ unsubscribed: topics.length })
+  }
+
+  private openClient(): MqttClient | null {
+    const client = this.client
+    return this.kernel.isOpen && client?.connected ? client : null
+  }
+
+  stop(): boolean {
+    return this.kernel.close('Closed by you (DISCONNECT)')
+  }
+
+  dispose(): void {
+    if (this.kernel.isEnded) return
+    this.kernel.dispose('Closed by you (Flightdeck is shutting down)')
+  }
+}

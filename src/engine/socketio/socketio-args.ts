@@ -1,0 +1,61 @@
+import { fail, ok, type Result } from '../../shared/result'
+import type { SocketIoArg } from '../../shared/socketio'
+
+/**
+ * Socket.IO event arguments as Flightdeck stores and sends them: stored as one JSON array (binary parts as
+ * `{"$binary": "<base64>"}`, so a log entry stays text and searchable), sent as the values they stand for.
+ */
+
+/** Arguments as JSON text for the log, with how many binary parts and bytes they hold. */
+export function argsJson(args: readonly unknown[]): { text: string; binary: number; bytes: number } {
+  let binary = 0
+  let bytes = 0
+  const text = JSON.stringify(args, (_key, value: unknown) => {
+    const buf = asBytes(value)
+    if (buf) {
+      binary++
+      bytes += buf.length
+      return { $binary: buf.toString('base64') }
+    }
+    return value
+  })
+  // JSON.stringify leaves functions out; a server's ack callback shows as null.
+  return { text: text ?? '[]', binary, bytes: bytes + Buffer.byteLength(text ?? '') }
+}
+
+function asBytes(v: unknown): Buffer | null {
+  if (Buffer.isBuffer(v)) return v
+  // A Buffer's toJSON runs before the replacer sees it: it arrives as { type: 'Buffer', data: [...] }.
+  if (typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'Buffer') {
+    const data = (v as { data?: unknown }).data
+    if (Array.isArray(data)) return Buffer.from(data as number[])
+  }
+  if (v instanceof ArrayBuffer) return Buffer.from(v)
+  if (ArrayBuffer.isView(v)) return Buffer.from(v.buffer, v.byteOffset, v.byteLength)
+  return null
+}
+
+/** The values an emit sends: JSON parsed, text as it is, binary decoded from hex or base64. */
+export function encodeArgs(args: readonly SocketIoArg[]): Result<unknown[]> {
+  const out: unknown[] = []
+  for (const [i, a] of args.entries()) {
+    if (a.kind === 'text') out.push(a.data)
+    else if (a.kind === 'json') {
+      try {
+        out.push(JSON.parse(a.data) as unknown)
+      } catch (e) {
+        return fail(
+          'invalid_request',
+          `Argument ${i + 1} is not JSON: ${e instanceof Error ? e.message : String(e)}`,
+        )
+      }
+    } else if (a.encoding === 'base64') out.push(Buffer.from(a.data, 'base64'))
+    else {
+      const hex = a.data.replace(/\s+/g, '')
+      if (!/^(?:[0-9a-fA-F]{2})*$/.test(hex))
+        return fail('invalid_request', `Argument ${i + 1} is not hex (pairs of 0-9, a-f)`)
+      out.push(Buffer.from(hex, 'hex'))
+    }
+  }
+  return ok(out)
+}

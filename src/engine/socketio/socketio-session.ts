@@ -1,0 +1,386 @@
+import { readFileSync } from 'node:fs'
+import { Manager, type Socket } from 'socket.io-client'
+import type { KeyValue } from '../../shared/request'
+import { fail, ok, type AppError, type Result } from '../../shared/result'
+import {
+  disconnectWords,
+  type SocketIoArg,
+  type SocketIoDelivery,
+  type SocketIoOptions,
+} from '../../shared/socketio'
+import type { HeaderList } from '../../shared/timeline'
+import type { ExchangeMarks } from '../http/timings'
+import { SessionKernel } from '../sessions/kernel/session-kernel'
+import type { SessionAttempt } from '../sessions/kernel/session-attempt'
+import type { SessionTransport } from '../sessions/kernel/session-transport'
+import type { PluggedSessionInit } from '../streams/stream-engine'
+import { checkHeaderList, parseStreamUrl } from '../streams/stream-plumbing'
+import { VERSION } from '../version'
+import { argsJson, encodeArgs } from './socketio-args'
+
+/**
+ * One Socket.IO connection (client v4) to one namespace, a transport of the session kernel. Each attempt is a
+ * fresh Manager with its own reconnects off (the kernel's policy reconnects). The Engine.IO handshake is the
+ * handshake's answer (its sid, upgrades and ping settings as headers), the namespace's CONNECT opens the session,
+ * and the upgrade from long-polling to WebSocket is a `control` entry named `upgrade` among the messages.
+ *
+ * Events are log entries named by the event, their arguments a JSON array as the data (binary arguments as
+ * `{"$binary": base64}`). An emit that asks for an ack gets its answer as a `control` entry named `ack`,
+ * paired with the emit (its seq and the round trip); no answer within the ack timeout says so the same way.
+ */
+
+const PROGRESS_EVERY_MS = 50
+
+export interface SocketIoSessionInit extends PluggedSessionInit {
+  url: string
+  namespace: string
+  path: string
+  auth: Record<string, unknown> | null
+  headers: KeyValue[]
+  query: KeyValue[]
+  options: SocketIoOptions
+  listen: string[]
+}
+
+export class SocketIoSession implements SessionTransport {
+  readonly sid: string
+  private readonly kernel: SessionKernel
+  private readonly url: URL | null
+  private readonly headers: HeaderList
+  private invalid: AppError | null
+  private ca: string | undefined
+  private manager: Manager | null = null
+  private socket: Socket | null = null
+  private failure: AppError | null = null
+  private refused = false
+  private closing = false
+  private lastProgress = 0
+  private nextAck = 1
+  private readonly listen: Set<string> | null
+
+  constructor(private readonly init: SocketIoSessionInit) {
+    this.sid = init.sid
+    const url = parseStreamUrl(init.url, ['http', 'https', 'ws', 'wss'])
+    const headers = checkHeaderList(init.headers)
+    this.url = url.ok ? url.value : null
+    this.headers = headers.ok ? headers.value : []
+    this.invalid = !url.ok ? url.error : !headers.ok ? headers.error : null
+    this.listen = init.listen.length > 0 ? new Set(init.listen) : null
+    if (!this.invalid && !init.namespace.startsWith('/'))
+      this.invalid = {
+        code: 'invalid_request',
+        message: `A namespace starts with "/": ${init.namespace.slice(0, 100)}`,
+      }
+    if (!this.invalid && init.options.caFile) {
+      try {
+        this.ca = readFileSync(init.options.caFile, 'utf8')
+      } catch (e) {
+        this.invalid = {
+          code: 'file',
+          message: `Cannot read the CA file ${init.options.caFile}`,
+          detail: e instanceof Error ? e.message : String(e),
+        }
+      }
+    }
+    const o = init.options
+    this.kernel = new SessionKernel(
+      {
+        sid: init.sid,
+        kind: 'socketio',
+        tick: 'sse-event',
+        ctx: init.ctx,
+        log: init.log,
+        onEnd: init.onEnd,
+        reconnect: {
+          enabled: o.reconnect,
+          maxRetries: o.maxRetries,
+          resetOn: 'open',
+          delayMs: (failures) => Math.min(o.maxBackoffMs, o.backoffMs * 2 ** Math.min(failures - 1, 30)),
+        },
+      },
+      this,
+    )
+  }
+
+  get isEnded(): boolean {
+    return this.kernel.isEnded
+  }
+
+  start(): void {
+    const invalid =
+      this.invalid ?? (this.url ? null : { code: 'invalid_url' as const, message: 'Invalid URL' })
+    const shown = this.url
+      ? `${this.url.href.replace(/\/$/, '')}${this.init.namespace === '/' ? '' : this.init.namespace}`
+      : this.init.url
+    this.kernel.start({ method: 'CONNECT', url: shown, invalid })
+  }
+
+  // ---- the transport ----
+
+  connect(attempt: SessionAttempt): void {
+    const url = this.url as URL
+    const o = this.init.options
+    this.failure = null
+    this.refused = false
+    const marks: ExchangeMarks = { queuedAt: attempt.queuedAt }
+    attempt.marks = marks
+    const extraHeaders: Record<string, string> = { 'user-agent': `Flightdeck/${VERSION}` }
+    for (const [k, v] of this.headers) {
+      const key = k.toLowerCase()
+      extraHeaders[key] =
+        extraHeaders[key] === undefined || key === 'user-agent' ? v : `${extraHeaders[key]}, ${v}`
+    }
+    const query: Record<string, string> = {}
+    for (const q of this.init.query) if (q.enabled && q.name) query[q.name] = q.value
+    const origin = `${url.protocol === 'wss:' ? 'https:' : url.protocol === 'ws:' ? 'http:' : url.protocol}//${url.host}`
+    const manager = new Manager(origin, {
+      path: this.init.path,
+      transports: o.transports === 'websocket' ? ['websocket'] : ['polling', 'websocket'],
+      upgrade: o.transports !== 'websocket',
+      reconnection: false,
+      autoConnect: false,
+      timeout: o.connectTimeoutMs,
+      extraHeaders,
+      query,
+      rejectUnauthorized: !o.insecure,
+      ...(this.ca ? { ca: this.ca } : {}),
+    })
+    const socket = manager.socket(this.init.namespace, this.init.auth ? { auth: this.init.auth } : {})
+    this.manager = manager
+    this.socket = socket
+    const mine = (): boolean => this.socket === socket
+    let done = false
+    const end = (fn: () => void): void => {
+      if (!mine() || done) return
+      done = true
+      this.socket = null
+      this.manager = null
+      fn()
+    }
+    const sentAt = this.init.ctx.clock.now()
+    marks.sendStart = sentAt
+    marks.sendEnd = sentAt
+    attempt.phase(() => ({
+      type: 'request-sent',
+      sid: this.sid,
+      start: sentAt,
+      t: sentAt,
+      reused: false,
+      connectionId: 0,
+      protocol: 'http/1.1',
+      remoteAddress: url.hostname,
+      remotePort: Number(url.port) || (url.protocol === 'https:' || url.protocol === 'wss:' ? 443 : 80),
+      headers: [
+        ['Transport', o.transports === 'websocket' ? 'websocket' : 'polling (upgrade to websocket)'],
+        ['Path', this.init.path],
+        ['Namespace', this.init.namespace],
+        ...(this.init.auth ? ([['Auth', JSON.stringify(this.init.auth)]] as HeaderList) : []),
+        ...this.headers,
+      ],
+      headersBytes: 0,
+      bodyBytes: 0,
+    }))
+    socket.on('connect', () => {
+      if (!mine()) return
+      const transport = manager.engine.transport.name
+      attempt.opened({
+        status: transport === 'websocket' ? 101 : 200,
+        mode: 'socketio',
+        marks,
+        note: `namespace ${this.init.namespace} connected over ${transport}, socket id ${socket.id ?? ''}`,
+      })
+    })
+    socket.on('connect_error', (err: Error & { type?: string; description?: unknown; data?: unknown }) => {
+      if (!mine()) return
+      // A middleware's refusal (next(new Error(…))) carries no transport type: the server said no.
+      const byServer = err.type !== 'TransportError' && !/timeout/i.test(err.message)
+      this.refused = byServer
+      this.failure = byServer
+        ? {
+            code: 'auth',
+            message: `The server refused the connection to namespace ${this.init.namespace}: ${err.message}`,
+            ...(err.data !== undefined ? { detail: JSON.stringify(err.data) } : {}),
+          }
+        : {
+            code: /timeout/i.test(err.message) ? 'timeout_connect' : 'network',
+            message: `Could not connect to ${url.host}: ${err.message}`,
+            ...(err.description !== undefined ? { detail: String(describe(err.description)) } : {}),
+          }
+      end(() => {
+        manager.engine?.close()
+        attempt.ended({
+          reason: this.failure?.message ?? err.message,
+          error: this.failure ?? undefined,
+          reconnectable: !byServer,
+          by: 'network',
+        } as Parameters<SessionAttempt['ended']>[0])
+      })
+    })
+    socket.on('disconnect', (reason: string) => {
+      end(() => {
+        manager.engine?.close()
+        this.disconnected(attempt, reason)
+      })
+    })
+    socket.onAny((event: string, ...args: unknown[]) => {
+      if (!mine()) return
+      if (this.listen && !this.listen.has(event)) return
+      const { text, binary, bytes } = argsJson(args)
+      this.kernel.wireBytes += bytes
+      this.kernel.bodyBytes += bytes
+      const d: SocketIoDelivery = {}
+      if (binary) d.binary = binary
+      this.record(attempt, 'in', 'text', text, event, JSON.stringify(d))
+    })
+    socket.connect()
+    const engine = manager.engine
+    engine.on('handshake', (h) => {
+      if (!mine()) return
+      const t = this.init.ctx.clock.now()
+      marks.firstByte = t
+      attempt.phase(() => ({
+        type: 'response-headers',
+        sid: this.sid,
+        t,
+        status: engine.transport.name === 'websocket' ? 101 : 200,
+        statusText: `Engine.IO handshake over ${engine.transport.name}`,
+        httpVersion: '1.1',
+        headers: [
+          ['Engine.IO-Sid', h.sid],
+          ['Upgrades', h.upgrades.join(', ') || '(none)'],
+          ['Ping-Interval', `${h.pingInterval} ms`],
+          ['Ping-Timeout', `${h.pingTimeout} ms`],
+          ['Max-Payload', `${h.maxPayload} bytes`],
+        ],
+        headersBytes: 0,
+      }))
+    })
+    engine.on('upgrade', (transport) => {
+      if (!mine() || !attempt.isOpen) return
+      this.record(attempt, 'in', 'control', `Upgraded from polling to ${transport.name}`, 'upgrade', '{}')
+    })
+    engine.on('upgradeError', (err) => {
+      if (!mine() || !attempt.isOpen) return
+      this.record(
+        attempt,
+        'in',
+        'control',
+        `The upgrade to WebSocket failed: ${err.message}; staying on polling`,
+        'upgrade',
+        '{}',
+      )
+    })
+  }
+
+  private disconnected(attempt: SessionAttempt, reason: string): void {
+    const words = disconnectWords(reason)
+    if (this.closing || reason === 'io client disconnect') {
+      attempt.ended({ reason: '', reconnectable: false, by: 'client' })
+      return
+    }
+    const byServer = reason === 'io server disconnect'
+    // A server's own disconnect is its decision: the session ends without an error, and is not reconnected.
+    attempt.ended({
+      reason: words,
+      ...(byServer ? {} : { error: { code: 'reset' as const, message: words } }),
+      reconnectable: !byServer,
+      by: byServer ? 'server' : 'network',
+    })
+  }
+
+  private record(
+    attempt: SessionAttempt,
+    dir: 'in' | 'out',
+    kind: 'text' | 'control',
+    data: string,
+    event: string,
+    id: string,
+  ): number {
+    const t = this.init.ctx.clock.now()
+    const seq = attempt.record(dir, kind, data, t, undefined, { event, id })
+    if (dir === 'in' && t - this.lastProgress >= PROGRESS_EVERY_MS) {
+      this.lastProgress = t
+      this.kernel.progress(t)
+    }
+    return seq
+  }
+
+  abort(): void {
+    const manager = this.manager
+    const socket = this.socket
+    this.socket = null
+    this.manager = null
+    socket?.disconnect()
+    manager?.engine?.close()
+  }
+
+  beginClose(attempt: SessionAttempt): boolean {
+    const socket = this.socket
+    if (!socket || !socket.connected) return false
+    this.closing = true
+    // socket.io-client tells 'disconnect' synchronously here: the attempt ends as closed by the person.
+    socket.disconnect()
+    if (this.socket === socket) attempt.ended({ reason: '', reconnectable: false, by: 'client' })
+    return true
+  }
+
+  release(): void {
+    this.abort()
+  }
+
+  // ---- commands ----
+
+  emit(event: string, args: SocketIoArg[], ack: boolean): Result<{ seq: number }> {
+    const socket = this.socket
+    const attempt = this.kernel.attempt
+    if (!this.kernel.isOpen || !socket?.connected || !attempt)
+      return fail('invalid_request', 'The Socket.IO connection is not open')
+    const encoded = encodeArgs(args)
+    if (!encoded.ok) return encoded
+    const values = encoded.value
+    const { text, binary } = argsJson(values)
+    const d: SocketIoDelivery = {}
+    if (binary) d.binary = binary
+    if (!ack) {
+      socket.emit(event, ...values)
+      return ok({ seq: this.record(attempt, 'out', 'text', text, event, JSON.stringify(d)) })
+    }
+    const n = this.nextAck++
+    d.ack = n
+    const seq = this.record(attempt, 'out', 'text', text, event, JSON.stringify(d))
+    const sentAt = this.init.ctx.clock.now()
+    socket
+      .timeout(this.init.options.ackTimeoutMs)
+      .emit(event, ...values, (err: Error | null, ...answer: unknown[]) => {
+        if (this.socket !== socket) return
+        const rttMs = Math.round((this.init.ctx.clock.now() - sentAt) * 1000) / 1000
+        const reply: SocketIoDelivery = { ack: n, emitSeq: seq, rttMs }
+        if (err) {
+          reply.timedOut = true
+          const words = `No ack for ${event} (#${n}) within ${this.init.options.ackTimeoutMs} ms`
+          this.record(attempt, 'in', 'control', words, 'ack', JSON.stringify(reply))
+          return
+        }
+        const a = argsJson(answer)
+        if (a.binary) reply.binary = a.binary
+        this.record(attempt, 'in', 'control', a.text, 'ack', JSON.stringify(reply))
+      })
+    return ok({ seq })
+  }
+
+  stop(): boolean {
+    return this.kernel.close('Closed by you (io client disconnect)')
+  }
+
+  dispose(): void {
+    if (this.kernel.isEnded) return
+    this.kernel.dispose('Closed by you (Flightdeck is shutting down)')
+  }
+}
+
+function describe(d: unknown): string {
+  if (d instanceof Error) return d.message
+  if (typeof d === 'object' && d !== null && 'message' in d)
+    return String((d as { message: unknown }).message)
+  return String(d)
+}
