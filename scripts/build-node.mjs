@@ -1,9 +1,46 @@
 // Bundles the Node-side hosts that electron-vite does not build: the browser host (and its in-page bridge)
 // and the CLI. Run after `electron-vite build` (npm run build does both).
+import { rmSync } from 'node:fs'
 import { build } from 'esbuild'
 import { buildSandboxBundle } from './sandbox-bundle.mjs'
 
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', legalComments: 'none' }
+
+/**
+ * The libraries the CLI's engine loads on every run, bundled into the CLI instead of loaded from node_modules:
+ * resolving and loading a package file by file (undici alone is ~100 files) cost more start-up than the code
+ * itself. Everything else (other protocols' clients, importers, the script sandbox) stays external and is
+ * loaded only by the command that uses it.
+ */
+const CLI_INLINED = [
+  'undici',
+  'zod',
+  'yaml',
+  'js-yaml',
+  'ws',
+  'tough-cookie',
+  'tldts',
+  'tldts-core',
+  'jsonpath-plus',
+  'eventsource-parser',
+]
+
+/** Every bare import except CLI_INLINED stays external (as `packages: 'external'` would have it). */
+const externalExceptInlined = {
+  name: 'external-except-inlined',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('node:')) return { path: args.path, external: true }
+      const name = args.path.startsWith('@')
+        ? args.path.split('/').slice(0, 2).join('/')
+        : args.path.split('/')[0]
+      return CLI_INLINED.includes(name) ? undefined : { path: args.path, external: true }
+    })
+  },
+}
+
+// The CLI is split at its lazy imports (each command, each protocol): stale chunks of an earlier build go first.
+rmSync('out/cli/chunks', { recursive: true, force: true })
 
 await Promise.all([
   build({
@@ -25,14 +62,23 @@ await Promise.all([
     target: 'es2022',
     tsconfig: 'tsconfig.web.json',
   }),
+  // The CLI: out/cli/index.js is the entry (bin/flightdeck.js and the tests run it); it loads only argument
+  // parsing, and each command's code is a chunk in out/cli/chunks loaded when that command runs.
   build({
     ...common,
     entryPoints: ['src/cli/index.ts'],
-    outfile: 'out/cli/index.js',
+    outdir: 'out/cli',
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    plugins: [externalExceptInlined],
+    // Inlined CommonJS libraries call require() for Node's modules, which ESM output lacks.
+    banner: {
+      js: "import { createRequire as __flightdeckRequire } from 'node:module'; const require = __flightdeckRequire(import.meta.url);",
+    },
   }),
   // The engine's worker-pool entry, beside each Node bundle that runs the engine
   // (src/engine/workers/worker-entry-path.ts looks for it there).

@@ -1,14 +1,11 @@
-import { createEngineService } from '../engine/service'
-import { buildReport, humanLines, type ExchangeOutcome } from './report'
 import { parseCliArgs, USAGE } from './args'
-import { sendSaved, USER_ERROR_CODES } from './collection-send'
-import { runImport } from './import-command'
-import { runStreamCli } from './stream-command'
-import { runRunCli } from './run-command'
 
 /**
- * `flightdeck` — the command-line host. One engine service (host 'cli'), one request, one report. Exit codes:
- * 0 when any HTTP response arrived (even a 500), 1 on a network error, 2 on bad arguments.
+ * `flightdeck` — the command-line host. This module is what every invocation loads, so it only parses and
+ * dispatches: each command's code (and the engine, and its libraries) is imported when that command runs, which
+ * keeps `flightdeck --help` near bare Node's start-up and `send` free of the runner's, importers' and other
+ * protocols' code. A new command is one more lazy `import()` here. The CLI bundle is split at these imports
+ * (scripts/build-node.mjs).
  */
 
 export interface CliIo {
@@ -54,10 +51,15 @@ const processIo: CliIo = {
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   // `flightdeck sse <url>` / `flightdeck ws <url>`: stream sessions have their own options.
-  if (argv[0] === 'sse' || argv[0] === 'ws') return runStreamCli(argv, io)
+  if (argv[0] === 'sse' || argv[0] === 'ws') {
+    const { runStreamCli } = await import('./stream-command')
+    return runStreamCli(argv, io)
+  }
   // `flightdeck run <collection-dir>`: a collection through the runner, with reports.
-  if (argv[0] === 'run')
+  if (argv[0] === 'run') {
+    const { runRunCli } = await import('./run-command')
     return runRunCli(argv.slice(1), { ...io, tty: io === processIo && process.stderr.isTTY === true })
+  }
   const command = parseCliArgs(argv)
   if (command.kind === 'help') {
     io.out(
@@ -70,49 +72,42 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     io.err(`flightdeck: ${command.message}\n`)
     return 2
   }
-
-  if (command.kind === 'import') return runImport(command, io)
-
-  const service = createEngineService(
-    command.kind === 'send'
-      ? { host: 'cli' }
-      : { host: 'cli', watchCollections: false, persistWorkspace: false },
-  )
-  // Ctrl+C cancels the request (the engine reports it) instead of killing the process mid-write.
-  let sid: string | null = null
-  const onSigint = (): void => {
-    if (sid) void service.invoke('session.cancel', { sid })
+  if (command.kind === 'import') {
+    const { runImport } = await import('./import-command')
+    return runImport(command, io)
   }
-  process.once('SIGINT', onSigint)
-  try {
-    const sent =
-      command.kind === 'send'
-        ? await service.invoke('http.send', { request: command.request })
-        : await sendSaved(service, command)
-    if (!sent.ok) {
-      io.err(`flightdeck: ${sent.error.code}: ${sent.error.message}\n`)
-      return USER_ERROR_CODES.has(sent.error.code) ? 2 : 1
-    }
-    sid = sent.value.sids[0] ?? null
-    if (!sid) {
-      io.err('flightdeck: internal: the engine returned no session\n')
-      return 1
-    }
-    const result = await service.waitForExchange(sid)
-    const outcome: ExchangeOutcome = { events: result.events, final: result.final }
+  const { runSend } = await import('./send-command')
+  return runSend(command, io)
+}
 
-    if (command.json) io.out(`${JSON.stringify(buildReport(outcome))}\n`)
-    else io.out(`${humanLines(outcome).join('\n')}\n`)
+/** Stdio handles a finished run may still hold open (stdout and stderr as pipes or terminals): not leaks. */
+const STDIO_HANDLES = new Set(['PipeWrap', 'TTYWrap'])
 
-    if (result.final.type === 'done') return 0
-    if (result.final.type === 'error') {
-      io.err(`flightdeck: ${result.final.code}: ${result.final.message}\n`)
-    } else {
-      io.err('flightdeck: cancelled: the request was cancelled\n')
-    }
-    return 1
-  } finally {
-    process.off('SIGINT', onSigint)
-    await service.dispose()
-  }
+/**
+ * The `flightdeck` process: runs the command, then ends as soon as its output is written. Waiting for the event
+ * loop to empty on its own cost every run ~80 ms (up to 250 ms on a busy machine) after its last byte: Node
+ * lets V8 finish optimising undici's WebAssembly parser before it exits. A handle still open at the end is a
+ * bug (a socket or timer not disposed): then the process is left to end on its own, and if it has not after
+ * 2 s it says so on stderr and ends anyway rather than hang a CI job (the CLI tests look for that line).
+ */
+export async function main(argv: readonly string[]): Promise<void> {
+  const code = await runCli(argv)
+  process.exitCode = code
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)])
+  // One turn for closes already under way (a socket's last callback) to finish.
+  await new Promise<void>((resolve) => setImmediate(resolve))
+  let stdio = 0
+  const open = process.getActiveResourcesInfo().filter((r) => !(STDIO_HANDLES.has(r) && ++stdio <= 2))
+  if (open.length === 0) process.exit(code)
+  setTimeout(() => {
+    process.stderr.write('flightdeck: internal: forced exit, a handle was left open\n')
+    process.exit(code)
+  }, 2000).unref()
+}
+
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || stream.writableEnded) resolve()
+    else stream.write('', () => resolve())
+  })
 }

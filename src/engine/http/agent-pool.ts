@@ -1,4 +1,4 @@
-import { Agent } from 'undici'
+import { Agent } from './undici-parts'
 import type { RequestOptions } from '../../shared/request'
 import type { Clock } from '../clock'
 import { createTimedConnector } from './connector'

@@ -3,7 +3,6 @@ import { openAsBlob } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { Readable } from 'node:stream'
-import { FormData, Response } from 'undici'
 import type { RequestBody } from '../../shared/request'
 
 /** A request body ready for undici, with the content type it implies and its length when known. */
@@ -58,6 +57,11 @@ export async function prepareBody(spec: RequestBody): Promise<PreparedBody> {
       }
     }
     case 'multipart': {
+      // Loaded on the first multipart body: most runs never send one (see undici-parts.ts).
+      const [{ FormData }, { Response }] = await Promise.all([
+        import('undici/lib/web/fetch/formdata.js'),
+        import('undici/lib/web/fetch/response.js'),
+      ])
       const form = new FormData()
       let fileBytes = 0
       for (const part of spec.parts) {

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net'
 import { Duplex } from 'node:stream'
-import { Client } from 'undici'
+import { Client } from './undici-parts'
 
 /**
  * undici compiles its HTTP/1.1 parser (llhttp, WebAssembly) the first time a connection is set up, inside the

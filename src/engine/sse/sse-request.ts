@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { Agent } from 'undici'
+import { Agent } from '../http/undici-parts'
 import type { RequestOptions, RequestSpec } from '../../shared/request'
 import { fail, ok, type AppError, type Result } from '../../shared/result'
 import type { HeaderList } from '../../shared/timeline'

@@ -1,0 +1,54 @@
+import { createEngineService } from '../engine/service'
+import type { CliCommand } from './args'
+import { sendSaved, USER_ERROR_CODES } from './collection-send'
+import type { CliIo } from './index'
+import { buildReport, humanLines, type ExchangeOutcome } from './report'
+
+type SendCommand = Extract<CliCommand, { kind: 'send' | 'send-saved' }>
+
+/**
+ * `flightdeck send <url>` and `send --collection DIR --request PATH`: one engine service (host 'cli'), one
+ * request, one report. Exit codes: 0 when any HTTP response arrived (even a 500), 1 on a network error, 2 on
+ * bad arguments. Loaded only when a send runs, so `--help` and the other commands never load the engine.
+ */
+export async function runSend(command: SendCommand, io: CliIo): Promise<number> {
+  // One request: nothing to watch, and the app's workspace (its open collections) is none of a send's business.
+  const service = createEngineService({ host: 'cli', watchCollections: false, persistWorkspace: false })
+  // Ctrl+C cancels the request (the engine reports it) instead of killing the process mid-write.
+  let sid: string | null = null
+  const onSigint = (): void => {
+    if (sid) void service.invoke('session.cancel', { sid })
+  }
+  process.once('SIGINT', onSigint)
+  try {
+    const sent =
+      command.kind === 'send'
+        ? await service.invoke('http.send', { request: command.request })
+        : await sendSaved(service, command)
+    if (!sent.ok) {
+      io.err(`flightdeck: ${sent.error.code}: ${sent.error.message}\n`)
+      return USER_ERROR_CODES.has(sent.error.code) ? 2 : 1
+    }
+    sid = sent.value.sids[0] ?? null
+    if (!sid) {
+      io.err('flightdeck: internal: the engine returned no session\n')
+      return 1
+    }
+    const result = await service.waitForExchange(sid)
+    const outcome: ExchangeOutcome = { events: result.events, final: result.final }
+
+    if (command.json) io.out(`${JSON.stringify(buildReport(outcome))}\n`)
+    else io.out(`${humanLines(outcome).join('\n')}\n`)
+
+    if (result.final.type === 'done') return 0
+    if (result.final.type === 'error') {
+      io.err(`flightdeck: ${result.final.code}: ${result.final.message}\n`)
+    } else {
+      io.err('flightdeck: cancelled: the request was cancelled\n')
+    }
+    return 1
+  } finally {
+    process.off('SIGINT', onSigint)
+    await service.dispose()
+  }
+}

@@ -1,0 +1,18 @@
+// Types for the undici files the engine imports one by one (undici-parts.ts, request-body.ts): each is the class `undici`'s
+// index exports under the same name.
+declare module 'undici/lib/dispatcher/agent.js' {
+  import type { Agent } from 'undici'
+  const AgentClass: typeof Agent
+  export default AgentClass
+}
+declare module 'undici/lib/dispatcher/client.js' {
+  import type { Client } from 'undici'
+  const ClientClass: typeof Client
+  export default ClientClass
+}
+declare module 'undici/lib/web/fetch/formdata.js' {
+  export { FormData } from 'undici'
+}
+declare module 'undici/lib/web/fetch/response.js' {
+  export { Response } from 'undici'
+}

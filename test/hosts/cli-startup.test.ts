@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+/**
+ * What the built CLI (out/cli, as an installed package and a fresh checkout's bin run it) loads to start: a
+ * command loads its own code and no other's, so `--help` costs about a bare Node start and `send` is not
+ * slowed by the runner, the importers or other protocols. Measured as the files loaded (ES modules through a
+ * loader hook, CommonJS from require's cache) and their bytes, which is what start-up time follows. Needs
+ * `npm run build` first (npm test builds before the unit tests).
+ */
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const entry = join(root, 'out/cli/index.js')
+
+interface Loaded {
+  code: number | null
+  stdout: string
+  stderr: string
+  files: string[]
+  /** Bytes of every file loaded, ours and node_modules'. */
+  bytes: number
+}
+
+/** The loader hook runs on its own thread: it appends each file URL it loads to the log. */
+function hookSource(log: string): string {
+  return `import { appendFileSync } from 'node:fs'
+export async function load(url, context, next) {
+  if (url.startsWith('file:')) appendFileSync(${JSON.stringify(log)}, url + '\\n')
+  return next(url, context)
+}`
+}
+
+function builtCli(dir: string, args: string[]): Promise<Loaded> {
+  const log = join(dir, `loaded-${Math.random().toString(36).slice(2)}.txt`)
+  const hook = `data:text/javascript,${encodeURIComponent(hookSource(log))}`
+  const script = `
+import { register, createRequire } from 'node:module'
+import { appendFileSync } from 'node:fs'
+register(${JSON.stringify(hook)})
+const m = await import(${JSON.stringify(entry)})
+process.exitCode = await m.runCli(${JSON.stringify(args)})
+for (const f of Object.keys(createRequire(import.meta.url).cache)) appendFileSync(${JSON.stringify(log)}, 'file://' + f + '\\n')
+`
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FLIGHTDECK_CONFIG_DIR: join(dir, 'config') },
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c))
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      let files: string[] = []
+      try {
+        files = [...new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean))].map((u) =>
+          fileURLToPath(u),
+        )
+      } catch {
+        // Nothing loaded from a file: the log was never written.
+      }
+      const bytes = files.reduce((n, f) => n + statSync(f).size, 0)
+      resolve({ code, stdout, stderr, files, bytes })
+    })
+  })
+}
+
+describe('what the built CLI loads to start', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fd-cli-startup-'))
+  let server: Server
+  let url = ''
+  beforeAll(async () => {
+    server = createServer((_req, res) => res.end('{"ok":true}'))
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+  })
+  afterAll(async () => {
+    await new Promise<void>((r) => server.close(() => r()))
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('--help loads argument parsing only: no library, under 64 KB', async () => {
+    const r = await builtCli(dir, ['--help'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('usage: flightdeck send')
+    expect(r.files.filter((f) => f.includes('node_modules'))).toEqual([])
+    expect(r.bytes).toBeLessThan(64 * 1024)
+  })
+
+  it('send loads the engine but no other command, protocol or importer', async () => {
+    const r = await builtCli(dir, ['send', url])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('HTTP/1.1 200 OK')
+    const names = r.files.map((f) => f.slice(root.length))
+    expect(names.filter((f) => /run-command|stream-command|import-command/.test(f))).toEqual([])
+    expect(names.filter((f) => f.includes('node_modules'))).toEqual([])
+    // The engine with its HTTP client and the libraries it loads on every start, in one bundle.
+    expect(r.bytes).toBeLessThan(2.75 * 1024 * 1024)
+  })
+})
