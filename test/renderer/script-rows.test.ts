@@ -89,6 +89,8 @@ describe('script reports on timeline rows', () => {
       queued('poll', 5, { initiator: 'other', lane: 'other' }),
     ])
     expect(row(s, 'hop').scriptParent).toBeUndefined()
-    expect(s.order).toEqual(['p', 'c1', 'c2', 'other', 'hop'])
+    s = apply(s, [queued('pushed', 6, { initiator: 'p', promised: [[':path', '/style.css']] })])
+    expect(row(s, 'pushed').scriptParent).toBeUndefined()
+    expect(s.order).toEqual(['p', 'c1', 'c2', 'other', 'hop', 'pushed'])
   })
 })

@@ -84,7 +84,7 @@ export function isScriptChild(e: QueuedEvent): boolean {
     e.lane === undefined &&
     e.hop === 0 &&
     e.kind !== 'webhook' &&
-    !('promised' in e)
+    e.promised === undefined
   )
 }
 
