@@ -7,6 +7,7 @@ import { benchUi } from './ui.bench'
 import { RESULTS_FILE, recordResults } from './results'
 import { benchRunner } from './runner.bench'
 import { benchSoak } from './soak.bench'
+import { benchStartup } from './startup.bench'
 import { benchSse } from './sse.bench'
 import { benchWs } from './ws.bench'
 
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     ['ui', benchUi],
     ['soak', benchSoak],
     ['runner', benchRunner],
+    ['cli', benchStartup],
   ]
   for (const [name, run] of sections) {
     if (only.length > 0 && !only.includes(name)) continue
