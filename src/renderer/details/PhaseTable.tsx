@@ -3,6 +3,7 @@ import { useLiveNow } from '../store/store-context'
 import { phaseLines, rowTimings } from '../timeline/segments'
 import { isInFlight, type SessionRow } from '../timeline/session-row'
 import { ServerTimingTable } from './ServerTimingTable'
+import { ScriptHoverLines } from '../scripts/ScriptHoverLines'
 
 /** Queued, DNS, Connect, TLS, Request sent, Waiting (TTFB), Content download, Total: counting up live. */
 export function PhaseTable({ row }: { row: SessionRow }) {
@@ -36,6 +37,7 @@ export function PhaseTable({ row }: { row: SessionRow }) {
           ))}
         </tbody>
       </table>
+      <ScriptHoverLines row={row} label="Script timings" compact={false} />
       <ServerTimingTable row={row} />
     </>
   )

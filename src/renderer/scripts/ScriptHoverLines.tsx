@@ -8,14 +8,25 @@ export function scriptHoverLineCount(row: SessionRow): number {
   return n === 0 ? 0 : n + 1
 }
 
-/** The hover card's script lines: each phase's time (script swatch), then tests and console in one line. */
-export function ScriptHoverLines({ row }: { row: SessionRow }) {
+/**
+ * A row's script lines, in the hover card and the Timing tab: each phase's time (script swatch), then tests and
+ * console in one line.
+ */
+export function ScriptHoverLines({
+  row,
+  label = 'Scripts of the hovered request',
+  compact = true,
+}: {
+  row: SessionRow
+  label?: string
+  compact?: boolean
+}) {
   const reports = phaseReports(row.scripts)
   if (!row.scripts || reports.length === 0) return null
   const c = scriptCounts(row.scripts)
   const tests = c.passed + c.failed + c.skipped
   return (
-    <table className="phase-table compact" aria-label="Scripts of the hovered request">
+    <table className={compact ? 'phase-table compact' : 'phase-table'} aria-label={label}>
       <tbody>
         {reports.map((r) => (
           <tr key={r.phase} data-phase="script">
