@@ -60,11 +60,17 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     const { runRunCli } = await import('./run-command')
     return runRunCli(argv.slice(1), { ...io, tty: io === processIo && process.stderr.isTTY === true })
   }
+  // `flightdeck grpc <target> [Service/Method]`: gRPC calls, list and describe (grpc-js loads only here).
+  if (argv[0] === 'grpc') {
+    const { runGrpcCli } = await import('./grpc-command')
+    return runGrpcCli(argv.slice(1), io)
+  }
   const command = parseCliArgs(argv)
   if (command.kind === 'help') {
     io.out(
       `${USAGE}\n\nstreams: flightdeck sse <url> | flightdeck ws <url> (see flightdeck sse --help)\n` +
-        `runs:    flightdeck run <collection-dir> [path] (see flightdeck run --help)\n`,
+        `runs:    flightdeck run <collection-dir> [path] (see flightdeck run --help)\n` +
+        `grpc:    flightdeck grpc <host:port> [package.Service/Method] (see flightdeck grpc --help)\n`,
     )
     return 0
   }

@@ -37,9 +37,13 @@ export async function loadProtoFiles(o: ProtoLoadOptions): Promise<Result<GrpcSc
   const seen = new Set<string>()
   let bytes = 0
   // Depth-first over imports with an explicit stack: bounded by MAX_PROTO_FILES, never recursion.
-  const stack: { abs: string; shown: string }[] = o.files
-    .map((f) => ({ abs: isAbsolute(f) ? f : resolve(o.base, f), shown: f }))
-    .reverse()
+  // A relative file name is looked up in the import paths first, as protoc and grpcurl do, then in `base`.
+  const stack: { abs: string; shown: string }[] = []
+  for (const f of o.files) {
+    const abs = isAbsolute(f) ? f : ((await findImport(f, importDirs, null)) ?? resolve(o.base, f))
+    stack.push({ abs, shown: f })
+  }
+  stack.reverse()
   while (stack.length > 0) {
     const next = stack.pop() as { abs: string; shown: string }
     if (seen.has(next.abs)) continue
@@ -95,8 +99,8 @@ export async function loadProtoFiles(o: ProtoLoadOptions): Promise<Result<GrpcSc
   }
 }
 
-async function findImport(name: string, dirs: string[], fallback: string): Promise<string | null> {
-  for (const dir of dirs.length > 0 ? dirs : [fallback]) {
+async function findImport(name: string, dirs: string[], fallback: string | null): Promise<string | null> {
+  for (const dir of dirs.length > 0 || fallback === null ? dirs : [fallback]) {
     const candidate = join(dir, name)
     try {
       if ((await stat(candidate)).isFile()) return candidate

@@ -1,0 +1,288 @@
+import { readFile } from 'node:fs/promises'
+import { createInterface } from 'node:readline'
+import type { Readable } from 'node:stream'
+import { GrpcEngine } from '../engine/grpc/grpc-engine'
+import type { GrpcSchema } from '../engine/grpc/grpc-schema'
+import { createEngineService, type EngineService } from '../engine/service'
+import { grpcSendsMany, type GrpcCallSpec, type GrpcMethodKind } from '../shared/grpc'
+import type { ErrorCode } from '../shared/result'
+import type { TimelineEvent } from '../shared/timeline'
+import { GRPC_USAGE, parseGrpcArgs, type GrpcCliCall } from './grpc-args'
+
+/**
+ * `flightdeck grpc <target> [Service/Method]`: list and describe a server's services (reflection or --proto), or
+ * make one call through the engine and print every message received as it arrives (pretty JSON, or with
+ * `--json` one object per line, then the status with headers and trailers). Client and bidi streams can be fed
+ * newline-delimited JSON on stdin (`-d -`), each line sent as it is read, then half-closed at its end.
+ */
+
+export interface GrpcIo {
+  out(text: string): void
+  err(text: string): void
+  onOutClosed?(listener: () => void): () => void
+}
+
+const FLUSH_MS = 10
+/** Errors that mean the command was given something it cannot use: exit 2, as a bad argument. */
+const USER_ERRORS: ReadonlySet<ErrorCode> = new Set([
+  'invalid_request',
+  'invalid_url',
+  'bad_payload',
+  'parse',
+  'file',
+  'file_outside',
+  'not_found',
+  'message_too_large',
+  'too_large',
+])
+
+export async function runGrpcCli(
+  argv: readonly string[],
+  io: GrpcIo,
+  stdin: Readable = process.stdin,
+): Promise<number> {
+  const command = parseGrpcArgs(argv)
+  if (command.kind === 'help') {
+    io.out(`${GRPC_USAGE}\n`)
+    return 0
+  }
+  if (command.kind === 'error') {
+    io.err(`flightdeck: ${command.message}\n`)
+    return 2
+  }
+  const service = createEngineService({ host: 'cli', flushEveryMs: FLUSH_MS })
+  const grpc = new GrpcEngine(service.streams)
+  try {
+    return await run(service, grpc, command, io, stdin)
+  } finally {
+    await service.dispose()
+    grpc.dispose()
+  }
+}
+
+async function run(
+  service: EngineService,
+  grpc: GrpcEngine,
+  c: GrpcCliCall,
+  io: GrpcIo,
+  stdin: Readable,
+): Promise<number> {
+  const schema = await grpc.schema({
+    target: c.target,
+    tls: c.tls,
+    metadata: c.metadata,
+    schema: c.schema,
+    base: process.cwd(),
+  })
+  if (!schema.ok) return failed(io, schema.error)
+  if (c.kind === 'list') return list(schema.value, c, io)
+  if (c.kind === 'describe') {
+    const d = schema.value.describe(c.name)
+    if (!d.ok) return failed(io, d.error)
+    io.out(`${d.value}\n`)
+    return 0
+  }
+  const method = schema.value.method(c.name)
+  if (!method.ok) return failed(io, method.error)
+  const kind = method.value.info.kind
+  const streamed = grpcSendsMany(kind) && c.data.kind === 'stdin'
+  const messages = streamed ? ok([]) : await messagesOf(c, kind, stdin)
+  if (!messages.ok) return failed(io, messages.error)
+  const spec: GrpcCallSpec = {
+    target: c.target,
+    method: c.name,
+    messages: messages.value,
+    metadata: c.metadata,
+    schema: c.schema,
+    tls: c.tls,
+    halfClose: !streamed,
+    ...(c.deadlineMs !== null ? { deadlineMs: c.deadlineMs } : {}),
+    ...(c.maxMessageBytes !== null ? { maxMessageBytes: c.maxMessageBytes } : {}),
+  }
+  const opened = await grpc.open(spec, { base: process.cwd() })
+  if (!opened.ok) return failed(io, opened.error)
+  const sid = opened.value.sid
+  let received = 0
+  let stopped = false
+  const stop = (): void => {
+    if (stopped) return
+    stopped = true
+    service.streams.close(sid)
+  }
+  const log = (): ReturnType<EngineService['streamLog']> => service.streamLog(sid)
+  const printMessage = (seq: number, t: number): void => {
+    const l = log()
+    const entry = l?.entry(seq, 0)
+    if (!l || !entry) return
+    const text = l.dataOf(seq, 0, entry.size)?.toString('utf8') ?? ''
+    if (c.json) io.out(`{"type":"message","seq":${seq},"t":${Math.round(t)},"message":${text}}\n`)
+    else io.out(`${JSON.stringify(JSON.parse(text), null, 2)}\n`)
+  }
+  const off = service.subscribe((batch) => {
+    for (const e of batch.events) {
+      if (e.sid !== sid || !isIncoming(e)) continue
+      for (let i = 0; i < (e.count ?? 1); i++) {
+        if (c.max !== null && received >= c.max) return
+        printMessage(e.seq + i, e.t)
+        if (c.max !== null && ++received >= c.max) stop()
+      }
+    }
+  })
+  const timer = c.durationMs === null ? null : setTimeout(stop, c.durationMs)
+  process.once('SIGINT', stop)
+  const offOutClosed = io.onOutClosed?.(stop)
+  let badLine: string | null = null
+  if (streamed) {
+    void feedStdin(grpc, sid, stdin).then((bad) => {
+      if (bad) {
+        badLine = bad
+        stop()
+      }
+    })
+  }
+  try {
+    const { final } = await service.waitForStream(sid)
+    service.flush()
+    if (badLine) {
+      io.err(`flightdeck: ${badLine}\n`)
+      return 2
+    }
+    const result = grpc.outcome(sid)
+    const status = result?.status ?? null
+    if (c.json) {
+      const end: Record<string, unknown> = status
+        ? {
+            type: 'status',
+            code: status.code,
+            name: status.name,
+            message: status.message,
+            ...(status.details ? { details: status.details } : {}),
+          }
+        : {
+            type: 'status',
+            cancelled: true,
+            reason: stopped ? 'stopped by --max, --duration or Ctrl+C' : 'ended',
+          }
+      if (final.type === 'error' && !status)
+        Object.assign(end, { error: { code: final.code, message: final.message } })
+      end.headers = Object.fromEntries(result?.headers ?? [])
+      end.trailers = Object.fromEntries(result?.trailers ?? [])
+      io.out(`${JSON.stringify(end)}\n`)
+    }
+    if (final.type === 'error') {
+      if (!c.json) {
+        io.err(`flightdeck: ${final.message}\n`)
+        if (status?.details) io.err(`details: ${JSON.stringify(status.details, null, 2)}\n`)
+        for (const [k, v] of result?.trailers ?? [])
+          if (k !== 'grpc-status-details-bin') io.err(`trailer ${k}: ${v}\n`)
+      }
+      return 1
+    }
+    return 0
+  } finally {
+    if (timer) clearTimeout(timer)
+    process.off('SIGINT', stop)
+    offOutClosed?.()
+    off()
+  }
+}
+
+const KIND_WORDS: Record<GrpcMethodKind, string> = {
+  unary: 'unary',
+  server_streaming: 'server streaming',
+  client_streaming: 'client streaming',
+  bidi_streaming: 'bidi streaming',
+}
+
+/** Services, each with its methods, kinds and types (`--json`: the schema as one object). */
+function list(schema: GrpcSchema, c: GrpcCliCall, io: GrpcIo): number {
+  const info = schema.info()
+  if (c.json) {
+    io.out(`${JSON.stringify({ ...info, ...(schema.notes.length > 0 ? { notes: schema.notes } : {}) })}\n`)
+    return 0
+  }
+  for (const s of info.services) {
+    io.out(`${s.name}\n`)
+    const width = Math.max(0, ...s.methods.map((m) => m.name.length))
+    for (const m of s.methods) {
+      io.out(
+        `  ${m.name.padEnd(width)}  ${KIND_WORDS[m.kind].padEnd(16)}  ${m.requestType} → ${m.responseType}\n`,
+      )
+    }
+  }
+  if (info.services.length === 0) io.out(`(no services; schema from ${info.source})\n`)
+  for (const note of schema.notes) io.err(`note: ${note}\n`)
+  return 0
+}
+
+function isIncoming(e: TimelineEvent): e is Extract<TimelineEvent, { type: 'ws-message' }> {
+  return e.type === 'ws-message' && e.dir === 'in' && e.kind === 'text'
+}
+
+function ok<T>(value: T): { ok: true; value: T } {
+  return { ok: true, value }
+}
+
+function failed(io: GrpcIo, e: { code: ErrorCode; message: string; detail?: string }): number {
+  io.err(`flightdeck: ${e.message}\n`)
+  if (e.detail) io.err(`  ${e.detail}\n`)
+  return USER_ERRORS.has(e.code) ? 2 : 1
+}
+
+type Messages = { ok: true; value: string[] } | { ok: false; error: { code: ErrorCode; message: string } }
+
+/** The messages -d gives: one for unary and server streaming; for client and bidi, an array or one per line. */
+async function messagesOf(c: GrpcCliCall, kind: GrpcMethodKind, stdin: Readable): Promise<Messages> {
+  let text: string
+  if (c.data.kind === 'none') return ok(grpcSendsMany(kind) ? [] : ['{}'])
+  if (c.data.kind === 'text') text = c.data.text
+  else if (c.data.kind === 'file') {
+    try {
+      text = await readFile(c.data.path, 'utf8')
+    } catch (e) {
+      return {
+        ok: false,
+        error: { code: 'file', message: `Cannot read ${c.data.path}: ${(e as Error).message}` },
+      }
+    }
+  } else text = await readAll(stdin)
+  if (!grpcSendsMany(kind)) return ok([text])
+  const trimmed = text.trim()
+  if (trimmed.startsWith('[')) {
+    try {
+      const list = JSON.parse(trimmed) as unknown
+      if (Array.isArray(list)) return ok(list.map((m) => JSON.stringify(m)))
+    } catch (e) {
+      return { ok: false, error: { code: 'bad_payload', message: `-d is not JSON: ${(e as Error).message}` } }
+    }
+  }
+  return ok(trimmed.split('\n').filter((l) => l.trim() !== ''))
+}
+
+async function readAll(stdin: Readable): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)))
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/** Each stdin line is sent as it is read; the end of stdin half-closes. Returns what was wrong with a bad line. */
+async function feedStdin(grpc: GrpcEngine, sid: string, stdin: Readable): Promise<string | null> {
+  const lines = createInterface({ input: stdin, crlfDelay: Infinity })
+  let n = 0
+  try {
+    for await (const line of lines) {
+      n++
+      if (line.trim() === '') continue
+      const sent = grpc.send(sid, line)
+      if (!sent.ok) {
+        // The call ended (the server answered early): the rest of stdin is not read.
+        if (sent.error.code === 'not_found') return null
+        return `stdin line ${n}: ${sent.error.message}`
+      }
+    }
+    grpc.end(sid)
+    return null
+  } finally {
+    lines.close()
+  }
+}

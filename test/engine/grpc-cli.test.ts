@@ -1,0 +1,182 @@
+import { PassThrough, Readable } from 'node:stream'
+import { afterEach, describe, expect, it } from 'vitest'
+import { runGrpcCli } from '../../src/cli/grpc-command'
+import { runCli } from '../../src/cli/index'
+import { PROTO_DIR, startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
+
+/** `flightdeck grpc`: list, describe and calls of every kind against a real server, with its exit codes. */
+describe('flightdeck grpc', () => {
+  let server: GrpcTestServer | null = null
+  afterEach(async () => {
+    await server?.close()
+    server = null
+  })
+
+  async function cli(
+    args: string[],
+    stdin: Readable = Readable.from([]),
+  ): Promise<{ code: number; out: string; err: string }> {
+    let out = ''
+    let err = ''
+    const code = await runGrpcCli(args, { out: (t) => void (out += t), err: (t) => void (err += t) }, stdin)
+    return { code, out, err }
+  }
+
+  it('lists services and methods through reflection, and describes one', async () => {
+    server = await startGrpcServer()
+    const listed = await cli([server.target, '--plaintext'])
+    expect(listed.code).toBe(0)
+    expect(listed.out).toContain('flightdeck.test.Echo\n')
+    expect(listed.out).toMatch(
+      / {2}Count +server streaming +flightdeck\.test\.CountRequest → flightdeck\.test\.Tick/,
+    )
+    expect(listed.out).toMatch(/ {2}Chat +bidi streaming/)
+    const described = await cli([server.target, 'flightdeck.test.SayRequest', '--plaintext'])
+    expect(described.code).toBe(0)
+    expect(described.out).toContain('.flightdeck.common.Meta meta = 3;')
+  })
+
+  it('unary with -d, as pretty JSON; with --json one object per message and then the status', async () => {
+    server = await startGrpcServer()
+    const plain = await cli([
+      server.target,
+      'flightdeck.test.Echo/Say',
+      '--plaintext',
+      '-d',
+      '{"text":"hi"}',
+      '-H',
+      'x-user: ada',
+    ])
+    expect(plain.code).toBe(0)
+    expect(JSON.parse(plain.out)).toMatchObject({ text: 'you said: hi', seen_metadata: { 'x-user': 'ada' } })
+    const json = await cli([
+      server.target,
+      'flightdeck.test.Echo/Count',
+      '--plaintext',
+      '-d',
+      '{"n":3}',
+      '--json',
+    ])
+    expect(json.code).toBe(0)
+    const lines = json.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(lines.map((l) => l.type)).toEqual(['message', 'message', 'message', 'status'])
+    expect(lines[2]).toMatchObject({ message: { i: 2 } })
+    expect(lines[3]).toMatchObject({ code: 0, name: 'OK', trailers: {} })
+  })
+
+  it('-d - streams stdin lines to a bidi call, each sent as it is read, then half-closes', async () => {
+    server = await startGrpcServer({ reflection: 'none' })
+    const stdin = new PassThrough()
+    const running = cli(
+      [
+        server.target,
+        'flightdeck.test.Echo/Chat',
+        '--plaintext',
+        '--proto',
+        'echo.proto',
+        '--import-path',
+        PROTO_DIR,
+        '-d',
+        '-',
+        '--json',
+      ],
+      stdin,
+    )
+    stdin.write('{"text":"one"}\n')
+    stdin.write('\n{"text":"two"}\n')
+    stdin.end()
+    const r = await running
+    expect(r.err).toBe('')
+    expect(r.code).toBe(0)
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; message?: { text: string } })
+    expect(lines.filter((l) => l.type === 'message').map((l) => l.message?.text)).toEqual([
+      'echo: one',
+      'echo: two',
+    ])
+  }, 20_000)
+
+  it('client streaming from a JSON array; a bad stdin line is exit 2, naming the line', async () => {
+    server = await startGrpcServer()
+    const sum = await cli([
+      server.target,
+      'flightdeck.test.Echo/Sum',
+      '--plaintext',
+      '-d',
+      '[{"value":1},{"value":41}]',
+    ])
+    expect(sum.code).toBe(0)
+    expect(JSON.parse(sum.out)).toEqual({ sum: '42', count: 2 })
+    const bad = await cli(
+      [server.target, 'flightdeck.test.Echo/Sum', '--plaintext', '-d', '-'],
+      Readable.from(['{"value":1}\n{"valu":2}\n']),
+    )
+    expect(bad.code).toBe(2)
+    expect(bad.err).toMatch(
+      /stdin line 2: Message 2 does not fit flightdeck\.test\.Num: flightdeck\.test\.Num has no field "valu"/,
+    )
+  })
+
+  it('exit 1 on a non-OK status, with the details and trailers on stderr; --max cancels and exits 0', async () => {
+    server = await startGrpcServer()
+    const failed = await cli([
+      server.target,
+      'flightdeck.test.Echo/Fail',
+      '--plaintext',
+      '-d',
+      '{"code":7,"message":"no entry"}',
+    ])
+    expect(failed.code).toBe(1)
+    expect(failed.err).toContain('flightdeck: PERMISSION_DENIED (7): no entry')
+    expect(failed.err).toContain('"reason": "QUOTA_GONE"')
+    expect(failed.err).toContain('trailer x-why: asked to')
+    const capped = await cli([
+      server.target,
+      'flightdeck.test.Echo/Count',
+      '--plaintext',
+      '-d',
+      '{"n":100000,"gap_ms":5}',
+      '--max',
+      '3',
+      '--json',
+    ])
+    expect(capped.code).toBe(0)
+    expect(
+      capped.out
+        .trim()
+        .split('\n')
+        .filter((l) => l.includes('"type":"message"')),
+    ).toHaveLength(3)
+  })
+
+  it('exit 2 on bad arguments and bad messages; exit 1 when nothing listens', async () => {
+    expect((await cli([])).code).toBe(2)
+    expect((await cli(['localhost:1', '--deadline', 'soon'])).err).toMatch(
+      /--deadline must be a number of seconds/,
+    )
+    server = await startGrpcServer()
+    const badJson = await cli([server.target, 'flightdeck.test.Echo/Say', '--plaintext', '-d', '{text'])
+    expect(badJson.code).toBe(2)
+    expect(badJson.err).toMatch(/Message 1 is not JSON/)
+    const nobody = await cli(['127.0.0.1:1', '--plaintext'])
+    expect(nobody.code).toBe(1)
+    expect(nobody.err).toMatch(/UNAVAILABLE \(14\)/)
+    const badProto = await cli(['127.0.0.1:1', '--plaintext', '--proto', `${PROTO_DIR}/broken.proto`])
+    expect(badProto.code).toBe(2)
+    expect(badProto.err).toMatch(/broken\.proto, line 10/)
+  })
+
+  it('is reached from the top-level command, and says so in --help', async () => {
+    let out = ''
+    expect(await runCli(['--help'], { out: (t) => void (out += t), err: () => undefined })).toBe(0)
+    expect(out).toContain('flightdeck grpc <host:port>')
+    let usage = ''
+    expect(await runCli(['grpc', '--help'], { out: (t) => void (usage += t), err: () => undefined })).toBe(0)
+    expect(usage).toContain('-d, --data <json>')
+  })
+})
