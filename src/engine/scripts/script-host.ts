@@ -5,7 +5,7 @@ import type { DoneEvent, HeaderList, TimelineEvent } from '../../shared/timeline
 import type { Clock } from '../clock'
 import type { ExchangeResult, HttpEngine } from '../http/http-engine'
 import { sharedPool, TaskFailed, WorkerDied, type WorkerPool } from '../workers/pool'
-import { SCRIPT_SEND_CALL } from './script-task'
+import { SCRIPT_SEND_CALL } from './script-calls'
 import {
   DEFAULT_SCRIPT_LIMITS,
   type SandboxSend,

@@ -1,11 +1,12 @@
 import { callHost } from '../workers/host-call'
 import type { TaskInput, TaskOutput } from '../workers/protocol'
 import { forgetSandbox, runScriptPhase } from './sandbox'
+import { SCRIPT_SEND_CALL } from './script-calls'
 import type { SandboxSend, SandboxSendReply } from './script-types'
 
 /** Worker side of the script tasks: a phase in the sandbox, its `pm.sendRequest`s sent by the engine's thread. */
 
-export const SCRIPT_SEND_CALL = 'script.send'
+export { SCRIPT_SEND_CALL }
 
 export async function scriptsRun(
   input: TaskInput<'scripts.run'>,
