@@ -5,12 +5,12 @@ import type { SessionRow } from '../timeline/session-row'
 import { PHASE_LABEL, phaseReports, scriptCounts } from './row-scripts'
 import './scripts.css'
 
-/** What a failure's kind means, said before its message. */
+/** An error is the script's own; the others are a limit the sandbox stopped it at (the message names it). */
 const FAILURE_KIND: Readonly<Record<ScriptFailure['kind'], string>> = {
   error: 'failed',
-  timeout: 'stopped: over its time limit',
-  memory: 'stopped: over its memory limit',
-  limit: 'stopped at a limit',
+  timeout: 'stopped',
+  memory: 'stopped',
+  limit: 'stopped',
 }
 
 export function failureText(phase: ScriptPhaseReport['phase'], f: ScriptFailure): string {
