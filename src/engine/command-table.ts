@@ -19,6 +19,7 @@ import { createSocketIoHandlers } from './socketio/socketio-handlers'
 import { createStreamOpenHandlers } from './streams/stream-open'
 import { VERSION } from './version'
 import { createWorkspaceHandlers } from './workspace/workspace-handlers'
+import { openExternal } from './hosts/open-external'
 
 /** One handler per command of the contract: the compiler refuses a table that misses one. */
 export type CommandTable = {
@@ -40,6 +41,7 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
     downloads: options.capabilities?.downloads ?? false,
     keychain: options.capabilities?.keychain ?? false,
     lastSessionOffer: parts.keepsLastSession,
+    openExternal: options.openExternal !== undefined,
   }
   const info = (): AppInfo => ({
     capabilities,
@@ -50,6 +52,7 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
   })
   return {
     'app.info': async () => ok(info()),
+    'app.openExternal': (p) => openExternal(options.openExternal, p.url),
     'http.send': async (p) => http.send(p.request, p.count ?? 1),
     'session.cancel': async (p) =>
       ok({ cancelled: jobs.cancel(p.sid) || http.cancel(p.sid) || streams.close(p.sid) }),

@@ -39,6 +39,8 @@ export interface EngineServiceOptions {
   pickFile?: () => Promise<string | null>
   /** A native save dialog for `body.save` without a path (desktop app only). */
   pickSavePath?: (suggestedName: string) => Promise<string | null>
+  /** The system browser, for `app.openExternal` (desktop app only); called with checked http(s) links only. */
+  openExternal?: (url: string) => Promise<void>
   /** Collection folders to open at start, besides those open last time. */
   collections?: readonly string[]
   /** Watch collection folders for outside edits (default true). */

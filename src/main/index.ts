@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, safeStorage, session } from 'electron'
+import { app, BrowserWindow, safeStorage, session, shell } from 'electron'
 import { createEngineService, type EngineService } from '../engine/service'
 import { readPageScripts } from '../engine/hosts/page-csp'
 import {
@@ -63,6 +63,7 @@ if (!app.requestSingleInstanceLock()) {
       pickFolder: () => pickFolder(mainWindow),
       pickSavePath: (name) => pickSavePath(mainWindow, name),
       pickFile: () => pickFile(mainWindow),
+      openExternal: (url) => shell.openExternal(url),
       capabilities: { keychain: safeStorage.isEncryptionAvailable() },
     })
     ipc = bindIpc(service, renderer)

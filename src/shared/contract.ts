@@ -68,6 +68,11 @@ export interface HostCapabilities {
   keychain: boolean
   /** The last session's timeline is kept when the engine stops, and offered back at the next start. */
   lastSessionOffer: boolean
+  /**
+   * `app.openExternal` hands an http(s) link (a trace in the user's tracing backend) to the system browser.
+   * Without it the page shows the link as a plain link that opens in a new browser tab.
+   */
+  openExternal: boolean
 }
 
 export interface AppInfo {
@@ -105,6 +110,8 @@ export interface TimelineBatch {
 /** The app, sending, cancelling, reading bodies, engine settings. */
 const coreCommands = {
   'app.info': [z.object({}).strict(), reply<AppInfo>()],
+  /** Open an http(s) link in the system browser (the host checks it again; nothing else is ever opened). */
+  'app.openExternal': [z.object({ url: z.string().min(1).max(4096) }).strict(), reply<{ opened: true }>()],
   'http.send': [
     z
       .object({

@@ -8,7 +8,13 @@ import { fakeClient } from './fake-client'
 import { freshHttpsExchange, queued, timings } from './event-builders'
 import { selectActiveDraft } from '../../src/renderer/tabs/active-draft'
 
-const NO_CAPABILITIES = { nativeDialogs: false, downloads: false, keychain: false, lastSessionOffer: false }
+const NO_CAPABILITIES = {
+  nativeDialogs: false,
+  downloads: false,
+  keychain: false,
+  lastSessionOffer: false,
+  openExternal: false,
+}
 
 const flush = () => new Promise((r) => setTimeout(r, 0))
 

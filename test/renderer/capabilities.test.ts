@@ -44,6 +44,7 @@ describe('the renderer asks the host what it can do', () => {
       downloads: true,
       keychain: false,
       lastSessionOffer: false,
+      openExternal: false,
     })
     const desktop = await engine({ host: 'test', ...dialogs, capabilities: { keychain: true } }).invoke(
       'app.info',
@@ -68,7 +69,13 @@ describe('the renderer asks the host what it can do', () => {
     const info = (downloads: boolean): AppInfo => ({
       version: '0',
       host: 'electron',
-      capabilities: { nativeDialogs: false, downloads, keychain: false, lastSessionOffer: false },
+      capabilities: {
+        nativeDialogs: false,
+        downloads,
+        keychain: false,
+        lastSessionOffer: false,
+        openExternal: false,
+      },
       clockOrigin: 0,
       now: 0,
     })
