@@ -234,7 +234,9 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
       this.abortFn?.(new EngineError('internal', 'Following a redirect'))
       return false
     }
-    const encoding = headerValue(headers, 'content-encoding').trim().toLowerCase()
+    // `none` is not a registered coding, but servers send it to mean identity (graphql-yoga on every stream).
+    const given = headerValue(headers, 'content-encoding').trim().toLowerCase()
+    const encoding = given === 'none' ? '' : given
     if (encoding && encoding !== 'identity' && !isKnownCoding(encoding)) {
       this.fatal = new EngineError(
         'network',
