@@ -1,6 +1,8 @@
 import type { IPublishPacket, Packet } from 'mqtt'
+import { fail, ok, type Result } from '../../shared/result'
 import {
   mqttReasonText,
+  type MqttControl,
   type MqttDelivery,
   type MqttOptions,
   type MqttPublishProperties,
@@ -126,4 +128,45 @@ export function connackNote(
     for (const k of shown) if (props[k] !== undefined) parts.push(`${k} ${String(props[k])}`)
   }
   return parts.join(', ')
+}
+
+/** A publish's payload as bytes: text as UTF-8, or hex / base64 decoded. */
+export function payloadBytes(text: string, encoding: 'utf8' | 'hex' | 'base64' | undefined): Result<Buffer> {
+  if (encoding === 'base64') return ok(Buffer.from(text, 'base64'))
+  if (encoding !== 'hex') return ok(Buffer.from(text, 'utf8'))
+  const hex = text.replace(/\s+/g, '')
+  if (!/^(?:[0-9a-fA-F]{2})*$/.test(hex))
+    return fail('invalid_request', 'The payload is not hex (pairs of 0-9, a-f)')
+  return ok(Buffer.from(hex, 'hex'))
+}
+
+/**
+ * A control packet's log entry: its words (`PUBACK #3 for a/b: Success (0), 1.2 ms after the publish`) and its
+ * id. `pub` is the publish it answers, when it is one of ours.
+ */
+export function controlEntry(
+  name: string,
+  packetId: number | undefined,
+  reasonCode: number | undefined,
+  pub: { topic: string; seq: number; rttMs: number } | undefined,
+  about: string | undefined,
+): { words: string; c: MqttControl } {
+  const c: MqttControl = {}
+  if (packetId !== undefined) c.packetId = packetId
+  if (reasonCode !== undefined) {
+    c.reasonCode = reasonCode
+    c.reason = mqttReasonText(reasonCode)
+  }
+  if (pub) {
+    c.topic = pub.topic
+    c.publishSeq = pub.seq
+    c.rttMs = Math.round(pub.rttMs * 1000) / 1000
+  }
+  let words = name
+  if (packetId !== undefined) words += ` #${packetId}`
+  if (pub) words += ` for ${pub.topic}`
+  if (about) words += ` ${about}`
+  if (c.reason) words += `: ${c.reason}`
+  if (c.rttMs !== undefined) words += `, ${c.rttMs} ms after the publish`
+  return { words, c }
 }

@@ -15,10 +15,10 @@ import {
   subackText,
   type MqttControl,
   type MqttOptions,
-  type MqttPublishProperties,
   type MqttQos,
   type MqttSubscription,
 } from '../../shared/mqtt'
+import type { CommandRequest } from '../../shared/contract'
 import { fail, ok, type AppError, type Result } from '../../shared/result'
 import { classifyError } from '../http/errors'
 import type { ExchangeMarks } from '../http/timings'
@@ -28,7 +28,8 @@ import type { SessionTransport } from '../sessions/kernel/session-transport'
 import type { PluggedSessionInit } from '../streams/stream-engine'
 import { parseStreamUrl } from '../streams/stream-plumbing'
 import { timedConnection } from '../ws/ws-connection'
-import { connackNote, connectFields, deliveryId, toPacketProps, toUserProps } from './mqtt-packets'
+import { clientOptions, connectSentEvent } from './mqtt-options'
+import { connackNote, controlEntry, deliveryId, payloadBytes, toPacketProps } from './mqtt-packets'
 
 /**
  * One MQTT connection (3.1.1 or 5, over mqtt://, mqtts://, ws:// or wss://) on MQTT.js, a transport of the
@@ -76,6 +77,8 @@ export class MqttSession implements SessionTransport {
   private readonly subscriptions = new Map<string, MqttQos>()
   private readonly pending = new Map<number, Pending>()
   private readonly clientId: string
+  /** The log seq of the publish MQTT.js wrote last (told synchronously by its 'packetsend'). */
+  private lastPublishSeq = -1
 
   constructor(private readonly init: MqttSessionInit) {
     this.sid = init.sid
@@ -140,40 +143,7 @@ export class MqttSession implements SessionTransport {
     const secure = scheme === 'mqtts' || scheme === 'wss'
     const port =
       Number(url.port) || (scheme === 'mqtt' ? 1883 : scheme === 'mqtts' ? 8883 : secure ? 443 : 80)
-    const will = o.will
-    const options: IClientOptions = {
-      protocolVersion: o.protocolVersion,
-      clientId: this.clientId,
-      clean: o.clean,
-      keepalive: o.keepalive,
-      reconnectPeriod: 0,
-      connectTimeout: o.connectTimeoutMs,
-      resubscribe: false,
-      rejectUnauthorized: !o.insecure,
-      ...(this.ca ? { ca: this.ca } : {}),
-      ...(o.username !== undefined ? { username: o.username } : {}),
-      ...(o.password !== undefined ? { password: o.password } : {}),
-      ...(will
-        ? {
-            will: {
-              topic: will.topic,
-              payload: Buffer.from(will.payload, 'utf8'),
-              qos: will.qos,
-              retain: will.retain,
-              ...(will.properties ? { properties: toPacketProps(will.properties) ?? {} } : {}),
-            },
-          }
-        : {}),
-    }
-    if (o.protocolVersion === 5) {
-      const user = toUserProps(o.userProperties)
-      options.properties = {
-        maximumPacketSize: Math.min(o.maxMessageBytes + 65_536 * 2 + 64, 268_435_455),
-        ...(o.sessionExpiryInterval !== undefined ? { sessionExpiryInterval: o.sessionExpiryInterval } : {}),
-        ...(o.receiveMaximum !== undefined ? { receiveMaximum: o.receiveMaximum } : {}),
-        ...(user ? { userProperties: user } : {}),
-      }
-    }
+    const options = clientOptions(o, this.clientId, this.ca)
     let client: MqttClient
     try {
       if (scheme === 'mqtt' || scheme === 'mqtts') {
@@ -266,30 +236,7 @@ export class MqttSession implements SessionTransport {
     const t = this.init.ctx.clock.now()
     marks.sendStart ??= t
     marks.sendEnd = t
-    attempt.phase(() => ({
-      type: 'request-sent',
-      sid: this.sid,
-      start: t,
-      t,
-      reused: false,
-      connectionId: 0,
-      protocol: 'http/1.1',
-      remoteAddress: this.url?.hostname ?? '',
-      remotePort: Number(this.url?.port) || 0,
-      headers: connectFields({
-        cmd: 'connect',
-        clientId: this.clientId,
-        protocolVersion: o.protocolVersion ?? 4,
-        clean: o.clean ?? true,
-        keepalive: o.keepalive ?? 0,
-        ...(o.username !== undefined ? { username: o.username } : {}),
-        ...(o.password !== undefined ? { password: Buffer.from('') } : {}),
-        ...(o.will ? { will: o.will } : {}),
-        ...(o.properties ? { properties: o.properties } : {}),
-      }),
-      headersBytes: 0,
-      bodyBytes: 0,
-    }))
+    attempt.phase(() => connectSentEvent(this.sid, t, this.url, this.clientId, o))
   }
 
   private sent(attempt: SessionAttempt, p: Packet): void {
@@ -388,32 +335,19 @@ export class MqttSession implements SessionTransport {
     about?: string,
   ): void {
     const t = this.init.ctx.clock.now()
-    const c: MqttControl = {}
-    if (packetId !== undefined) c.packetId = packetId
-    if (reasonCode !== undefined) {
-      c.reasonCode = reasonCode
-      c.reason = mqttReasonText(reasonCode)
-    }
     const pub = packetId !== undefined ? this.pending.get(packetId) : undefined
     // Our publish's handshake: PUBACK / PUBCOMP end it (PUBREC and PUBREL are midway, for QoS 2).
-    const ours =
-      pub !== undefined && (name === 'PUBACK' || name === 'PUBREC' || name === 'PUBCOMP' || name === 'PUBREL')
-    if (ours && pub) {
-      c.topic = pub.topic
-      c.publishSeq = pub.seq
-      c.rttMs = Math.round((t - pub.t) * 1000) / 1000
-      if (!midway) this.pending.delete(packetId as number)
-    }
-    let words = name
-    if (packetId !== undefined) words += ` #${packetId}`
-    if (ours && pub) words += ` for ${pub.topic}`
-    if (about) words += ` ${about}`
-    if (c.reason) words += `: ${c.reason}`
-    if (c.rttMs !== undefined) words += `, ${c.rttMs} ms after the publish`
+    const ours = pub !== undefined && /^PUB(ACK|REC|REL|COMP)$/.test(name) ? pub : undefined
+    if (ours && !midway) this.pending.delete(packetId as number)
+    const { words, c } = controlEntry(
+      name,
+      packetId,
+      reasonCode,
+      ours && { ...ours, rttMs: t - ours.t },
+      about,
+    )
     this.record(attempt, dir, 'control', words, name, JSON.stringify(c))
   }
-
-  private lastPublishSeq = -1
 
   private record(
     attempt: SessionAttempt,
@@ -515,26 +449,14 @@ export class MqttSession implements SessionTransport {
 
   // ---- commands ----
 
-  publish(p: {
-    topic: string
-    payload: string
-    encoding?: 'utf8' | 'hex' | 'base64' | undefined
-    qos: MqttQos
-    retain: boolean
-    properties?: MqttPublishProperties | undefined
-  }): Result<{ seq: number }> {
+  publish(p: Omit<CommandRequest<'mqtt.publish'>, 'sid'>): Result<{ seq: number }> {
     const client = this.openClient()
     if (!client) return fail('invalid_request', 'The MQTT connection is not open')
     if (/[#+]/.test(p.topic))
       return fail('invalid_request', `A publish names one topic, without wildcards: ${p.topic.slice(0, 200)}`)
-    let payload: Buffer
-    if (p.encoding === 'hex') {
-      const hex = p.payload.replace(/\s+/g, '')
-      if (!/^(?:[0-9a-fA-F]{2})*$/.test(hex))
-        return fail('invalid_request', 'The payload is not hex (pairs of 0-9, a-f)')
-      payload = Buffer.from(hex, 'hex')
-    } else if (p.encoding === 'base64') payload = Buffer.from(p.payload, 'base64')
-    else payload = Buffer.from(p.payload, 'utf8')
+    const decoded = payloadBytes(p.payload, p.encoding)
+    if (!decoded.ok) return decoded
+    const payload = decoded.value
     const props = this.init.options.protocolVersion === 5 ? toPacketProps(p.properties) : undefined
     this.lastPublishSeq = -1
     client.publish(

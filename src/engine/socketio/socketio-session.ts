@@ -195,7 +195,7 @@ export class SocketIoSession implements SessionTransport {
       // A middleware's refusal (next(new Error(…))) carries no transport type: the server said no.
       const byServer = err.type !== 'TransportError' && !/timeout/i.test(err.message)
       this.refused = byServer
-      this.failure = byServer
+      const failure: AppError = byServer
         ? {
             code: 'auth',
             message: `The server refused the connection to namespace ${this.init.namespace}: ${err.message}`,
@@ -204,16 +204,12 @@ export class SocketIoSession implements SessionTransport {
         : {
             code: /timeout/i.test(err.message) ? 'timeout_connect' : 'network',
             message: `Could not connect to ${url.host}: ${err.message}`,
-            ...(err.description !== undefined ? { detail: String(describe(err.description)) } : {}),
+            ...(err.description !== undefined ? { detail: describe(err.description) } : {}),
           }
+      this.failure = failure
       end(() => {
         manager.engine?.close()
-        attempt.ended({
-          reason: this.failure?.message ?? err.message,
-          error: this.failure ?? undefined,
-          reconnectable: !byServer,
-          by: 'network',
-        } as Parameters<SessionAttempt['ended']>[0])
+        attempt.ended({ reason: failure.message, error: failure, reconnectable: !byServer, by: 'network' })
       })
     })
     socket.on('disconnect', (reason: string) => {
@@ -256,11 +252,12 @@ export class SocketIoSession implements SessionTransport {
       }))
     })
     engine.on('upgrade', (transport) => {
-      if (!mine() || !attempt.isOpen) return
+      // Often before the namespace's CONNECT: recorded all the same, as the first entry.
+      if (!mine()) return
       this.record(attempt, 'in', 'control', `Upgraded from polling to ${transport.name}`, 'upgrade', '{}')
     })
     engine.on('upgradeError', (err) => {
-      if (!mine() || !attempt.isOpen) return
+      if (!mine()) return
       this.record(
         attempt,
         'in',
