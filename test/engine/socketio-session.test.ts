@@ -75,7 +75,9 @@ describe('Socket.IO sessions', () => {
     const so = events.find((e) => e.type === 'stream-open')
     // The upgrade may finish before the namespace's CONNECT is answered: the note names the transport then.
     expect(so).toMatchObject({ mode: 'socketio' })
-    expect(so?.type === 'stream-open' && so.note).toMatch(/^namespace \/ connected over (polling|websocket), socket id /)
+    expect(so?.type === 'stream-open' && so.note).toMatch(
+      /^namespace \/ connected over (polling|websocket), socket id /,
+    )
     const welcome = log.find((e) => e.event === 'welcome')
     expect(welcome).toMatchObject({ dir: 'in', kind: 'text', data: '[{"token":"t-1","room":"blue"}]' })
     expect(log.find((e) => e.event === 'upgrade')?.data).toBe('Upgraded from polling to websocket')
