@@ -1,4 +1,5 @@
 import { barRects, serverSliceRects } from './lanes'
+import { interimMarkRects } from './interim-marks'
 import { timeToX } from './time-view'
 import { consoleMarks, scriptRects } from '../scripts/script-paint'
 import type { PaintModel, TickLabel } from './waterfall-paint'
@@ -42,6 +43,10 @@ export function exposePainted(
     x: round2(r.x),
     w: round2(r.w),
   }))
+  // The interim (1xx) marks as painted (the row's height does not matter for where they are).
+  const interim = row.informational
+    ? interimMarkRects(row.informational, x, m.width, 0, 20).map((r) => ({ x: r.x, w: r.w }))
+    : []
   const marks = consoleMarks(row, x, m.width).map((c) => ({ phase: c.phase, level: c.level, x: round2(c.x) }))
   set(
     body,
@@ -52,6 +57,7 @@ export function exposePainted(
       ...(slices.length > 0 ? { slices } : {}),
       ...(scripts.length > 0 ? { scripts } : {}),
       ...(marks.length > 0 ? { consoleMarks: marks } : {}),
+      ...(interim.length > 0 ? { interim } : {}),
     }),
   )
 }
