@@ -1,5 +1,6 @@
 import { benchBody } from './body.bench'
 import { benchCollections } from './collections.bench'
+import { benchGrpc } from './grpc.bench'
 import { benchHttp } from './http.bench'
 import { benchImport } from './import.bench'
 import { benchLoopDelay } from './loop-delay.bench'
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
     ['engine', benchLoopDelay],
     ['sse', benchSse],
     ['ws', benchWs],
+    ['grpc', benchGrpc],
     ['collections', benchCollections],
     ['import', benchImport],
     ['ui', benchUi],

@@ -77,12 +77,18 @@ export async function channelCredentials(
   }
 }
 
+/** Bytes the server may send ahead of what the engine has read, per connection and per stream. */
+const FLOW_CONTROL_WINDOW = 1024 * 1024
+
 export function channelOptions(maxMessageBytes: number | undefined): grpc.ChannelOptions {
   const max = maxMessageBytes ?? DEFAULT_GRPC_MAX_MESSAGE_BYTES
   return {
     'grpc.max_receive_message_length': max,
     'grpc.max_send_message_length': max,
     'grpc.primary_user_agent': `flightdeck/${VERSION}`,
+    // HTTP/2's 64 KB default window stalls a fast stream each time the engine pauses to log a burst (the server
+    // waits a round trip for WINDOW_UPDATE); 1 MB keeps it flowing, as the BDP-sized windows of grpc-go and C do.
+    'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW,
   }
 }
 
