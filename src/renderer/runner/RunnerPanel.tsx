@@ -265,6 +265,16 @@ function RequestTable({ requests }: { requests: readonly RequestTally[] }) {
                 <span className="run-name" title={r.path}>
                   {r.name}
                 </span>
+                {r.scriptTests ? (
+                  <span
+                    className={r.scriptTests.failed > 0 ? 'run-script-tests fail' : 'run-script-tests'}
+                    data-script-tests={`${r.scriptTests.passed}/${r.scriptTests.failed}`}
+                    title="Script tests (pm.test) over every iteration"
+                  >
+                    tests {r.scriptTests.passed} ✓
+                    {r.scriptTests.failed > 0 ? ` ${r.scriptTests.failed} ✗` : ''}
+                  </span>
+                ) : null}
                 {r.messages.map((m, i) => (
                   <div key={i} className="run-message">
                     {m}

@@ -8,6 +8,7 @@ import type {
 } from '../../shared/run-schemas'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
+import { addScriptTests, scriptFailureMessages, type ScriptTestTally } from '../scripts/run-script-tally'
 
 /**
  * The runner's results view: a run configured from a collection or folder ("Run" in the sidebar), started
@@ -43,8 +44,10 @@ export interface RequestTally {
   path: string
   passed: number
   failed: number
-  /** Distinct failure messages (assertions or errors), at most MAX_MESSAGES. */
+  /** Distinct failure messages (assertions, script tests, a stopped script or errors), at most MAX_MESSAGES. */
   messages: string[]
+  /** The request's script tests (pm.test …) over every iteration so far, when it has any. */
+  scriptTests?: ScriptTestTally
   /** The engine's percentiles, once the run has finished. */
   summary?: RequestSummary
 }
@@ -95,7 +98,8 @@ export function tallyResults(
     const next: RequestTally = r.passed
       ? { ...cur, passed: cur.passed + 1 }
       : { ...cur, failed: cur.failed + 1, messages: addMessages(cur.messages, r) }
-    list[i] = next
+    const scriptTests = addScriptTests(cur.scriptTests, r)
+    list[i] = scriptTests ? { ...next, scriptTests } : next
   }
   return list
 }
@@ -105,7 +109,7 @@ function addMessages(messages: string[], r: StepResultSummary): string[] {
   const out = [...messages]
   const found = r.error
     ? [r.error.message]
-    : r.assertions.filter((a) => !a.passed).map((a) => a.message || a.name)
+    : [...r.assertions.filter((a) => !a.passed).map((a) => a.message || a.name), ...scriptFailureMessages(r)]
   for (const m of found) if (out.length < MAX_MESSAGES && !out.includes(m)) out.push(m)
   return out
 }

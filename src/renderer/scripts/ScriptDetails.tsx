@@ -1,23 +1,10 @@
 import { formatMs } from '../../shared/format'
-import type { ScriptFailure, ScriptPhaseReport } from '../../shared/scripts'
+import type { ScriptPhaseReport } from '../../shared/scripts'
 import { useAppStore } from '../store/store-context'
 import type { SessionRow } from '../timeline/session-row'
 import { PHASE_LABEL, phaseReports, scriptCounts } from './row-scripts'
+import { failureText } from './script-failure-text'
 import './scripts.css'
-
-/** An error is the script's own; the others are a limit the sandbox stopped it at (the message names it). */
-const FAILURE_KIND: Readonly<Record<ScriptFailure['kind'], string>> = {
-  error: 'failed',
-  timeout: 'stopped',
-  memory: 'stopped',
-  limit: 'stopped',
-}
-
-export function failureText(phase: ScriptPhaseReport['phase'], f: ScriptFailure): string {
-  const where = f.origin && f.origin !== 'request' ? ` (${f.origin} script)` : ''
-  const line = f.line !== undefined ? ` at line ${f.line}` : ''
-  return `${PHASE_LABEL[phase]} script${where} ${FAILURE_KIND[f.kind]}${line}: ${f.message}`
-}
 
 /**
  * The details' line about a request's scripts, above whichever tab is open: how many tests passed and failed,
