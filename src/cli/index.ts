@@ -55,6 +55,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     const { runStreamCli } = await import('./stream-command')
     return runStreamCli(argv, io)
   }
+  // `flightdeck mqtt <url>` / `flightdeck socketio <url>`: MQTT.js and socket.io-client load only here.
+  if (argv[0] === 'mqtt' || argv[0] === 'socketio') {
+    const { runMessagingCli } = await import('./mqtt-socketio-command')
+    return runMessagingCli(argv, io)
+  }
   // `flightdeck run <collection-dir>`: a collection through the runner, with reports.
   if (argv[0] === 'run') {
     const { runRunCli } = await import('./run-command')
@@ -65,12 +70,19 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     const { runGrpcCli } = await import('./grpc-command')
     return runGrpcCli(argv.slice(1), io)
   }
+  // `flightdeck graphql <url>`: a GraphQL operation (graphql loads only here).
+  if (argv[0] === 'graphql') {
+    const { runGraphqlCli } = await import('./graphql-command')
+    return runGraphqlCli(argv, io)
+  }
   const command = parseCliArgs(argv)
   if (command.kind === 'help') {
     io.out(
       `${USAGE}\n\nstreams: flightdeck sse <url> | flightdeck ws <url> (see flightdeck sse --help)\n` +
         `runs:    flightdeck run <collection-dir> [path] (see flightdeck run --help)\n` +
-        `grpc:    flightdeck grpc <host:port> [package.Service/Method] (see flightdeck grpc --help)\n`,
+        `mqtt:    flightdeck mqtt <url> | flightdeck socketio <url> (see flightdeck mqtt --help)\n` +
+        `grpc:    flightdeck grpc <host:port> [package.Service/Method] (see flightdeck grpc --help)\n` +
+        `graphql: flightdeck graphql <url> --query Q (see flightdeck graphql --help)\n`,
     )
     return 0
   }

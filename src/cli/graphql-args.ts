@@ -1,0 +1,152 @@
+import { parseArgs } from 'node:util'
+import { GRAPHQL_TRANSPORTS, type GraphqlTransport } from '../shared/graphql'
+import type { KeyValue } from '../shared/request'
+import { parseHeader } from './args'
+
+/**
+ * Arguments of `flightdeck graphql <url>`: pure (files named with @ are read by the command), so they are
+ * tested without a network. Anything rejected is a bad argument (exit 2) with a one-line reason.
+ */
+
+export const GRAPHQL_USAGE = `usage: flightdeck graphql <url> --query <query|@file> [options]
+       flightdeck graphql <url> --introspect
+
+Runs one GraphQL operation through the Flightdeck engine. A query or mutation prints its
+result; a subscription prints each result as it arrives.
+
+options:
+  -q, --query <q|@file>     the GraphQL document (@path reads it from a file)
+  -v, --variables <json>    the variables, a JSON object (@path reads it from a file)
+  -o, --operation <name>    the operation to run when the document has several
+  -t, --transport <t>       http (default for queries and mutations), ws (default for
+                            subscriptions: offers graphql-transport-ws and the legacy
+                            graphql-ws, speaks what the server accepts), transport-ws,
+                            legacy-ws, or sse (GraphQL over SSE)
+  -X, --method <GET|POST>   how a query goes over http (default POST)
+  -H, --header 'k: v'       add a header (repeatable)
+      --params <json>       WebSocket connection params (connection_init's payload)
+      --reconnect           resubscribe with backoff when the connection drops
+      --json                one JSON object per line: {"type":"next","data":…,"errors":…,"t":…}
+      --max <n>             stop a subscription after n results
+      --duration <s>        stop a subscription after s seconds (decimals allowed)
+      --introspect          print the server's schema as SDL
+  -k, --insecure            accept TLS certificates that do not verify
+
+exit codes: 0 the operation ran without GraphQL errors (a subscription ended or was stopped),
+            1 GraphQL errors, a failed subscription, a network or protocol failure,
+            2 bad arguments`
+
+export type GraphqlCliCommand =
+  | { kind: 'help' }
+  | { kind: 'error'; message: string }
+  | {
+      kind: 'graphql'
+      url: string
+      /** As given: text, or `@path` the command reads. */
+      query: string
+      variables: string | null
+      operationName: string | null
+      /** Null: chosen by the operation's type once the document is parsed. */
+      transport: GraphqlTransport | null
+      method: 'GET' | 'POST'
+      headers: KeyValue[]
+      connectionParams: string | null
+      reconnect: boolean
+      json: boolean
+      max: number | null
+      durationMs: number | null
+      introspect: boolean
+      insecure: boolean
+    }
+
+const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i
+
+function error(message: string): GraphqlCliCommand {
+  return { kind: 'error', message }
+}
+
+export function parseGraphqlArgs(argv: readonly string[]): GraphqlCliCommand {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv.slice(1) as string[],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        query: { type: 'string', short: 'q' },
+        variables: { type: 'string', short: 'v' },
+        operation: { type: 'string', short: 'o' },
+        transport: { type: 'string', short: 't' },
+        method: { type: 'string', short: 'X' },
+        header: { type: 'string', short: 'H', multiple: true },
+        params: { type: 'string' },
+        reconnect: { type: 'boolean' },
+        json: { type: 'boolean' },
+        max: { type: 'string' },
+        duration: { type: 'string' },
+        introspect: { type: 'boolean' },
+        insecure: { type: 'boolean', short: 'k' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
+  } catch (e) {
+    return error(e instanceof Error ? e.message : String(e))
+  }
+  const v = parsed.values
+  if (v.help) return { kind: 'help' }
+  const [target, ...rest] = parsed.positionals
+  if (!target) return error('graphql needs a URL (see flightdeck graphql --help)')
+  if (rest.length) return error(`unexpected argument '${rest[0] ?? ''}'`)
+  const url = HAS_SCHEME.test(target) ? target : `http://${target}`
+  if (!/^(https?|wss?):\/\//i.test(url))
+    return error(`the URL must be http(s):// or ws(s)://, got '${target}'`)
+  if (!v.query && !v.introspect) return error('graphql needs --query (or --introspect)')
+  if (v.query && v.introspect) return error('--query and --introspect do not go together')
+  let transport: GraphqlTransport | null = null
+  if (v.transport !== undefined) {
+    if (!(GRAPHQL_TRANSPORTS as readonly string[]).includes(v.transport))
+      return error(`--transport must be one of ${GRAPHQL_TRANSPORTS.join(', ')}, got '${v.transport}'`)
+    transport = v.transport as GraphqlTransport
+  }
+  if (v.introspect && transport && transport !== 'http') return error('--introspect runs over http')
+  const method = (v.method ?? 'POST').toUpperCase()
+  if (method !== 'GET' && method !== 'POST')
+    return error(`--method must be GET or POST, got '${v.method ?? ''}'`)
+  const headers: KeyValue[] = []
+  for (const h of v.header ?? []) {
+    const kv = parseHeader(h)
+    if (!kv) return error(`a header must be 'Name: value', got '${h}'`)
+    headers.push(kv)
+  }
+  let max: number | null = null
+  if (v.max !== undefined) {
+    const n = Number(v.max)
+    if (!Number.isInteger(n) || n < 1 || n > 1e9)
+      return error(`--max must be a whole number from 1, got '${v.max}'`)
+    max = n
+  }
+  let durationMs: number | null = null
+  if (v.duration !== undefined) {
+    const s = Number(v.duration)
+    if (!Number.isFinite(s) || s <= 0 || s > 7 * 86_400)
+      return error(`--duration must be a number of seconds above 0, got '${v.duration}'`)
+    durationMs = Math.round(s * 1000)
+  }
+  return {
+    kind: 'graphql',
+    url,
+    query: v.query ?? '',
+    variables: v.variables ?? null,
+    operationName: v.operation ?? null,
+    transport,
+    method,
+    headers,
+    connectionParams: v.params ?? null,
+    reconnect: v.reconnect ?? false,
+    json: v.json ?? false,
+    max,
+    durationMs,
+    introspect: v.introspect ?? false,
+    insecure: v.insecure ?? false,
+  }
+}

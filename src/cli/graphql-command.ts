@@ -1,0 +1,301 @@
+import { readFile } from 'node:fs/promises'
+import { createEngineService, type EngineService } from '../engine/service'
+import { errorLine, summarizeResult, type GraphqlTransport } from '../shared/graphql'
+import type { TimelineEvent } from '../shared/timeline'
+import { GRAPHQL_USAGE, parseGraphqlArgs, type GraphqlCliCommand } from './graphql-args'
+
+/**
+ * `flightdeck graphql <url>`: one GraphQL operation through the engine. A query or mutation prints its result
+ * (exit 1 when it has errors, each said on stderr with its path and location); a subscription prints each
+ * result as it arrives, read from the session's log, until the server completes it, it fails (exit 1),
+ * `--max` results, `--duration`, Ctrl+C or a closed pipe. `--introspect` prints the schema as SDL.
+ */
+
+export interface GraphqlIo {
+  out(text: string): void
+  err(text: string): void
+  onOutClosed?(listener: () => void): () => void
+}
+
+type Command = Extract<GraphqlCliCommand, { kind: 'graphql' }>
+
+/** Most bytes of a result read back (a larger one is said, not printed cut). */
+const MAX_RESULT = 64 * 1024 * 1024
+const READ = 4 * 1024 * 1024
+
+export async function runGraphqlCli(argv: readonly string[], io: GraphqlIo): Promise<number> {
+  const command = parseGraphqlArgs(argv)
+  if (command.kind === 'help') {
+    io.out(`${GRAPHQL_USAGE}\n`)
+    return 0
+  }
+  if (command.kind === 'error') {
+    io.err(`flightdeck: ${command.message}\n`)
+    return 2
+  }
+  const inputs = await readInputs(command)
+  if (typeof inputs === 'string') {
+    io.err(`flightdeck: ${inputs}\n`)
+    return 2
+  }
+  const { pickOperation } = await import('../shared/graphql-document')
+  const picked = pickOperation(inputs.query, command.operationName ?? undefined)
+  if (!picked.ok) {
+    io.err(`flightdeck: ${picked.error.message}${picked.error.detail ? ` (${picked.error.detail})` : ''}\n`)
+    return 2
+  }
+  const transport: GraphqlTransport =
+    command.transport ?? (picked.value.type === 'subscription' ? 'ws' : 'http')
+  const service = createEngineService({
+    host: 'cli',
+    flushEveryMs: 10,
+    watchCollections: false,
+    persistWorkspace: false,
+  })
+  try {
+    const sent = await service.invoke('graphql.send', {
+      url: command.url,
+      query: inputs.query,
+      ...(inputs.variables ? { variables: inputs.variables } : {}),
+      ...(command.operationName ? { operationName: command.operationName } : {}),
+      transport,
+      method: command.method,
+      headers: command.headers,
+      ...(inputs.params ? { connectionParams: inputs.params } : {}),
+      options: { insecure: command.insecure },
+      subscription: { reconnect: command.reconnect, insecure: command.insecure },
+    })
+    if (!sent.ok) {
+      io.err(`flightdeck: ${sent.error.code}: ${sent.error.message}\n`)
+      return sent.error.code === 'invalid_request' || sent.error.code === 'bad_payload' ? 2 : 1
+    }
+    if (transport === 'http') return await printQuery(service, sent.value.sid, command, io)
+    return await followSubscription(service, sent.value.sid, command, io)
+  } finally {
+    await service.dispose()
+  }
+}
+
+interface Inputs {
+  query: string
+  variables: Record<string, unknown> | null
+  params: Record<string, unknown> | null
+}
+
+async function readInputs(c: Command): Promise<Inputs | string> {
+  let query = c.query
+  if (c.introspect) {
+    const { getIntrospectionQuery } = await import('graphql')
+    query = getIntrospectionQuery({ descriptions: true })
+  }
+  const q = await textOf(query, '--query')
+  if (!q.ok) return q.message
+  const vars = c.variables === null ? null : await jsonObject(c.variables, '--variables')
+  if (typeof vars === 'string') return vars
+  const params = c.connectionParams === null ? null : await jsonObject(c.connectionParams, '--params')
+  if (typeof params === 'string') return params
+  return { query: q.text, variables: vars, params }
+}
+
+async function textOf(
+  given: string,
+  what: string,
+): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
+  if (!given.startsWith('@')) return { ok: true, text: given }
+  try {
+    return { ok: true, text: await readFile(given.slice(1), 'utf8') }
+  } catch (e) {
+    return {
+      ok: false,
+      message: `cannot read ${what} file ${given.slice(1)}: ${e instanceof Error ? e.message : String(e)}`,
+    }
+  }
+}
+
+async function jsonObject(given: string, what: string): Promise<Record<string, unknown> | string> {
+  const t = await textOf(given, what)
+  if (!t.ok) return t.message
+  try {
+    const v: unknown = JSON.parse(t.text)
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>
+  } catch (e) {
+    return `${what} is not JSON: ${e instanceof Error ? e.message : String(e)}`
+  }
+  return `${what} must be a JSON object`
+}
+
+async function printQuery(service: EngineService, sid: string, c: Command, io: GraphqlIo): Promise<number> {
+  const result = await service.waitForExchange(sid)
+  const final = result.final
+  if (final.type !== 'done') {
+    io.err(
+      final.type === 'error' ? `flightdeck: ${final.code}: ${final.message}\n` : 'flightdeck: cancelled\n',
+    )
+    return 1
+  }
+  if (final.body.size > MAX_RESULT) {
+    io.err(
+      `flightdeck: the result is ${final.body.size} bytes, more than the ${MAX_RESULT / 1048576} MB this command prints\n`,
+    )
+    return 1
+  }
+  let text = ''
+  for (let offset = 0, i = 0; offset < final.body.size && i < MAX_RESULT / READ + 2; i++) {
+    const r = await service.invoke('body.read', {
+      bodyId: final.body.id,
+      offset,
+      length: READ,
+      encoding: 'utf8',
+    })
+    if (!r.ok || r.value.length === 0) break
+    text += r.value.data
+    offset += r.value.length
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    io.err(
+      `flightdeck: the server answered ${final.status} with a body that is not JSON (not a GraphQL result)\n`,
+    )
+    if (text) io.out(`${text.slice(0, 4096)}\n`)
+    return 1
+  }
+  const summary = summarizeResult(value)
+  if (!summary) {
+    io.err(`flightdeck: the server answered ${final.status} with JSON that is not a GraphQL result\n`)
+    io.out(`${JSON.stringify(value, null, 2)}\n`)
+    return 1
+  }
+  const o = value as { data?: unknown; errors?: unknown }
+  if (c.introspect && summary.hasData && summary.errorCount === 0) {
+    const { buildClientSchema, printSchema } = await import('graphql')
+    try {
+      io.out(`${printSchema(buildClientSchema(o.data as Parameters<typeof buildClientSchema>[0]))}\n`)
+      return 0
+    } catch (e) {
+      io.err(
+        `flightdeck: the introspection result is not a schema: ${e instanceof Error ? e.message : String(e)}\n`,
+      )
+      return 1
+    }
+  }
+  if (c.json) {
+    io.out(
+      `${JSON.stringify({ type: 'result', status: final.status, data: o.data ?? null, ...(o.errors !== undefined ? { errors: o.errors } : {}), t: Math.round(final.t) })}\n`,
+    )
+  } else {
+    io.out(`${JSON.stringify(value, null, 2)}\n`)
+  }
+  for (const e of summary.errors) io.err(`flightdeck: GraphQL error: ${errorLine(e)}\n`)
+  if (summary.errorCount > summary.errors.length)
+    io.err(`flightdeck: … and ${summary.errorCount - summary.errors.length} more errors\n`)
+  return summary.errorCount > 0 || final.status >= 400 ? 1 : 0
+}
+
+async function followSubscription(
+  service: EngineService,
+  sid: string,
+  c: Command,
+  io: GraphqlIo,
+): Promise<number> {
+  let cursor = 0
+  let results = 0
+  let closing = false
+  const close = (): void => {
+    if (closing) return
+    closing = true
+    void service.invoke('session.cancel', { sid })
+  }
+  const drain = (): void => {
+    const log = service.streamLog(sid)
+    if (!log) return
+    // Bounded by the log's entries: each turn reads one entry, and the log only grows.
+    for (let entry = log.entry(cursor, MAX_RESULT); entry; entry = log.entry(cursor, MAX_RESULT)) {
+      cursor++
+      if (entry.dir !== 'in' || (entry.event !== 'next' && entry.event !== 'data')) continue
+      if (c.max !== null && results >= c.max) continue
+      results++
+      printResult(entry.data, entry.t, entry.kind === 'event', c, io)
+      if (c.max !== null && results >= c.max) close()
+    }
+  }
+  const print = (e: TimelineEvent): void => {
+    if (e.type === 'stream-open' && e.attempt === 0 && c.json)
+      io.out(`${JSON.stringify({ type: 'open', protocol: e.protocol ?? 'sse', t: Math.round(e.t) })}\n`)
+    if (e.type === 'retry') {
+      if (c.json)
+        io.out(
+          `${JSON.stringify({ type: 'retry', attempt: e.attempt, reason: e.reason, t: Math.round(e.t) })}\n`,
+        )
+      else io.err(`flightdeck: reconnecting (attempt ${e.attempt}) in ${e.delayMs} ms: ${e.reason}\n`)
+    }
+  }
+  const off = service.subscribe((batch) => {
+    let messages = false
+    for (const e of batch.events) {
+      if (e.sid !== sid) continue
+      if (e.type === 'ws-message' || e.type === 'sse-event') messages = true
+      else print(e)
+    }
+    if (messages) drain()
+  })
+  const onSigint = (): void => close()
+  process.once('SIGINT', onSigint)
+  const offOut = io.onOutClosed?.(close)
+  const timer = c.durationMs !== null ? setTimeout(close, c.durationMs) : null
+  try {
+    const outcome = await service.waitForStream(sid)
+    service.flush()
+    drain()
+    const final = outcome.final
+    if (final.type === 'error') {
+      if (c.json)
+        io.out(
+          `${JSON.stringify({ type: 'error', code: final.code, message: final.message, t: Math.round(final.t) })}\n`,
+        )
+      io.err(`flightdeck: ${final.code}: ${final.message}\n`)
+      if (final.detail && final.code === 'graphql') io.err(`${final.detail}\n`)
+      return 1
+    }
+    if (c.json)
+      io.out(
+        `${JSON.stringify({ type: closing ? 'stopped' : 'complete', results, t: Math.round(final.t) })}\n`,
+      )
+    else
+      io.err(
+        `flightdeck: ${closing ? 'stopped' : 'completed'} after ${results} result${results === 1 ? '' : 's'}\n`,
+      )
+    return 0
+  } finally {
+    off()
+    offOut?.()
+    process.off('SIGINT', onSigint)
+    if (timer) clearTimeout(timer)
+  }
+}
+
+/** One result: over a WebSocket it is the message's payload, over SSE the event's data itself. */
+function printResult(data: string, t: number, sse: boolean, c: Command, io: GraphqlIo): void {
+  let result: unknown
+  try {
+    const v = JSON.parse(data) as { payload?: unknown }
+    result = sse ? v : v.payload
+  } catch {
+    io.err(`flightdeck: a result that is not JSON: ${data.slice(0, 200)}\n`)
+    return
+  }
+  const o = (typeof result === 'object' && result !== null ? result : {}) as {
+    data?: unknown
+    errors?: unknown
+  }
+  if (c.json) {
+    io.out(
+      `${JSON.stringify({ type: 'next', data: o.data ?? null, ...(o.errors !== undefined ? { errors: o.errors } : {}), t: Math.round(t) })}\n`,
+    )
+    return
+  }
+  io.out(`${JSON.stringify(result)}\n`)
+  const summary = summarizeResult(result)
+  for (const e of summary?.errors ?? []) io.err(`flightdeck: GraphQL error: ${errorLine(e)}\n`)
+}
