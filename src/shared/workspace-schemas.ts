@@ -48,6 +48,8 @@ export const workspaceSchema = z
     /** The environment chosen per collection folder ('' = none). */
     envByDir: z.record(z.string().max(4096), z.string().max(256)),
     sendCount: z.number().int().min(1).max(MAX_SEND_COUNT),
+    /** The toolbar's Trace switch (absent: off). */
+    trace: z.boolean().optional(),
     /** What was cut when the workspace was saved (a draft body past the cap, tabs past the limit). */
     notes: z.array(z.string().max(1000)).max(20),
   })

@@ -1,6 +1,7 @@
 import { useAppStore } from '../store/store-context'
 import { EnvironmentSwitcher } from '../environments/EnvironmentSwitcher'
 import { WebhookControl } from '../async/WebhookControl'
+import { TraceSwitch } from '../timeline/TraceLink'
 
 /** Brand, what is going on, and Clear. */
 export function Toolbar() {
@@ -55,6 +56,7 @@ export function Toolbar() {
           {info.host} · v{info.version}
         </span>
       ) : null}
+      <TraceSwitch />
       <WebhookControl />
       <button
         type="button"

@@ -3,6 +3,7 @@ import { formatBytes } from '../../shared/format'
 import { useAppStore } from '../store/store-context'
 import type { SessionRow } from '../timeline/session-row'
 import { formatWallTime } from '../details/wall-time'
+import { TraceLine } from '../timeline/TraceLink'
 
 /** An incoming webhook call: who called, the request that caused it, headers and body. */
 export function WebhookDetails({ row }: { row: SessionRow }) {
@@ -28,6 +29,7 @@ export function WebhookDetails({ row }: { row: SessionRow }) {
           {call ? `${call.path}${call.query ? `?${call.query}` : ''}` : row.queued.url}
         </span>
       </div>
+      {call?.traceId !== undefined ? <TraceLine traceId={call.traceId} /> : null}
       <dl>
         <dt>Received</dt>
         <dd className="num">{formatWallTime(row.queued.wall)}</dd>

@@ -6,6 +6,7 @@ import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
 import { selectActiveDraft } from '../tabs/active-draft'
 import { followOptions, longPollOptions, type AfterResponseDraft } from './after-response'
+import { traceFlag } from '../store/composer-slice'
 
 /**
  * The webhook inbox control, and sending with the composer's "After response" choice. The choice itself is
@@ -91,7 +92,12 @@ export function createAsyncSlice(client: ApiClient): StateCreator<AppState, [], 
         if (after.mode === 'follow') {
           const follow = followOptions(after)
           if (!follow.ok) return fail(follow.message)
-          const r = await client.invoke('job.follow', { request, ...scope, follow: follow.value })
+          const r = await client.invoke('job.follow', {
+            request,
+            ...scope,
+            ...traceFlag(get()),
+            follow: follow.value,
+          })
           if (!r.ok) {
             set({ sendError: r.error })
             return null
@@ -100,7 +106,12 @@ export function createAsyncSlice(client: ApiClient): StateCreator<AppState, [], 
         }
         const poll = longPollOptions(after)
         if (!poll.ok) return fail(poll.message)
-        const r = await client.invoke('request.longPoll', { request, ...scope, poll: poll.value })
+        const r = await client.invoke('request.longPoll', {
+          request,
+          ...scope,
+          ...traceFlag(get()),
+          poll: poll.value,
+        })
         if (!r.ok) {
           set({ sendError: r.error })
           return null

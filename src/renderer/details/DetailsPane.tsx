@@ -14,6 +14,7 @@ import { StatusLine } from './StatusLine'
 import { JobPanel } from '../async/JobPanel'
 import { WebhookDetails } from '../async/WebhookDetails'
 import { ScriptDetails, ScriptStrip } from '../scripts/ScriptDetails'
+import { TraceLine } from '../timeline/TraceLink'
 
 const TABS: { id: DetailsTab; label: string }[] = [
   { id: 'overview', label: 'Overview' },
@@ -53,6 +54,7 @@ export function DetailsPane() {
     <section className="details" aria-label="Details" data-sid={sid}>
       <StatusLine row={row} />
       <RequestActions sid={sid} />
+      {row.sent?.traceId !== undefined ? <TraceLine traceId={row.sent.traceId} /> : null}
       {row.job || row.laneOf !== undefined ? <JobPanel row={row} /> : null}
       <ScriptStrip row={row} />
       <div className="tabs" role="tablist" aria-label={`Details of ${rowLabel(row)}`}>

@@ -62,6 +62,14 @@ export interface ComposerSlice extends RunDraftActions {
   /** Turn SSE reconnect on or off for the active tab's request. */
   setSseReconnect(on: boolean): void
   setSendCount(n: number): void
+  /**
+   * The toolbar's Trace switch: sends that no `trace:` setting decides (an Untitled tab's, a saved request whose
+   * collection says nothing) carry a W3C traceparent. Kept in the workspace.
+   */
+  traceSends: boolean
+  setTraceSends(on: boolean): void
+  /** Open a trace link in the system browser (`app.openExternal`); what went wrong, or null. */
+  openTraceLink(url: string): Promise<string | null>
   /** Fire the composed request `count` times at once (default 1). */
   send(count?: number): Promise<void>
   /**

@@ -9,6 +9,11 @@ import { savedToDraft } from '../tabs/draft-convert'
 import { scriptsToSend } from '../scripts/script-draft'
 import type { AppState, ComposerSlice } from './app-state'
 
+/** The toolbar's Trace switch as a send's payload field (left out when off). */
+export function traceFlag(s: Pick<AppState, 'traceSends'>): { trace?: true } {
+  return s.traceSends ? { trace: true } : {}
+}
+
 export function clampCount(n: number): number {
   if (!Number.isFinite(n)) return 1
   return Math.min(MAX_SEND_COUNT, Math.max(1, Math.round(n)))
@@ -43,6 +48,12 @@ export function createComposerSlice(client: ApiClient): StateCreator<AppState, [
       setProtocols: (protocols) => edit({ protocols }),
       setSseReconnect: (on) => edit({ sseReconnect: on }),
       setSendCount: (n) => set({ sendCount: clampCount(n) }),
+      traceSends: false,
+      setTraceSends: (on) => set({ traceSends: on }),
+      openTraceLink: async (url) => {
+        const r = await client.invoke('app.openExternal', { url })
+        return r.ok ? null : r.error.message
+      },
       addAssertion: (kind) => patchRun((r) => ({ assertions: [...r.assertions, newAssertionRow(kind)] })),
       updateAssertion: (id, p) =>
         patchRun((r) => ({ assertions: r.assertions.map((a) => (a.id === id ? editAssertion(a, p) : a)) })),
@@ -79,7 +90,7 @@ export function createComposerSlice(client: ApiClient): StateCreator<AppState, [
           return
         }
         // The request's scripts run in the engine's sandbox around each send.
-        const scripts = scriptsToSend(draft.scripts)
+        const scripts = { ...scriptsToSend(draft.scripts), ...traceFlag(get()) }
         const res = await client.invoke(
           'request.send',
           n === 1 ? { request, ...scope, ...scripts } : { request, ...scope, ...scripts, count: n },

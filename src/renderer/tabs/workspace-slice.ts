@@ -55,7 +55,7 @@ export function createWorkspaceSlice(client: ApiClient): StateCreator<AppState, 
           get().activateTab(active.id)
         }
         set((s) => ({
-          ...(fresh ? { sendCount: workspace.sendCount } : {}),
+          ...(fresh ? { sendCount: workspace.sendCount, traceSends: workspace.trace === true } : {}),
           // The host's and this page's memory of the environment are at least as fresh as the workspace.
           envByDir: { ...workspace.envByDir, ...s.envByDir },
         }))
@@ -90,7 +90,7 @@ export function createWorkspaceSlice(client: ApiClient): StateCreator<AppState, 
  * request's draft is in its tab, so the tabs are all a save reads of them.
  */
 function savedParts(s: AppState): unknown[] {
-  return [s.tabs, s.activeTabId, s.activeDir, s.envByDir, s.sendCount]
+  return [s.tabs, s.activeTabId, s.activeDir, s.envByDir, s.sendCount, s.traceSends]
 }
 
 /** A change that is not typing: a tab saved, opened, closed or switched, another collection or environment. */

@@ -120,6 +120,7 @@ export function snapshotWorkspace(s: AppState): Workspace {
     activeDir: s.activeDir,
     envByDir: s.envByDir,
     sendCount: s.sendCount,
+    ...(s.traceSends ? { trace: true } : {}),
     notes: notes.slice(0, 20),
   }
 }

@@ -50,6 +50,7 @@ export function TimelineToolbar({
         className="tl-filter"
         placeholder="Filter"
         aria-label="Filter"
+        title="Method, URL, status, name or trace id (trace:<id> shows one trace's requests and calls)"
         value={filters.text}
         onChange={(e) => setFilters({ text: e.target.value })}
       />

@@ -2,6 +2,7 @@ import type { TimelineState } from './apply-batch'
 import { compareRows, type SortSpec } from './columns'
 import { methodText } from './row-labels'
 import { hostOf, isInFlight, type SessionRow } from './session-row'
+import { matchesTrace, rowTraceId, traceQuery } from './trace-row'
 
 /**
  * What the table and the waterfall list, in order: the timeline's rows filtered, sorted and optionally grouped.
@@ -73,6 +74,7 @@ export function isErrorRow(row: SessionRow): boolean {
 export function rowFilter(f: TimelineFilters): (row: SessionRow) => boolean {
   const text = f.text.trim().toLowerCase()
   const statusFloor = f.status === 'all' ? 0 : Number(f.status[0]) * 100
+  const trace = traceQuery(text)
   return (row) => {
     if (f.inFlightOnly && !isInFlight(row)) return false
     if (f.errorsOnly && !isErrorRow(row)) return false
@@ -83,9 +85,10 @@ export function rowFilter(f: TimelineFilters): (row: SessionRow) => boolean {
       (row.status === null || row.status < statusFloor || row.status >= statusFloor + 100)
     )
       return false
+    if (trace !== null) return matchesTrace(row, trace)
     if (text !== '') {
       const hay =
-        `${methodText(row)} ${row.queued.url} ${row.status ?? ''} ${row.queued.name ?? ''}`.toLowerCase()
+        `${methodText(row)} ${row.queued.url} ${row.status ?? ''} ${row.queued.name ?? ''} ${rowTraceId(row) ?? ''}`.toLowerCase()
       if (!hay.includes(text)) return false
     }
     return true
