@@ -1,0 +1,250 @@
+import { createEngineService, type EngineService } from '../engine/service'
+import { formatBytes } from '../shared/format'
+import { parseMqttDelivery } from '../shared/mqtt'
+import type { SocketIoArg } from '../shared/socketio'
+import type { StreamEntry } from '../shared/streams'
+import type { TimelineEvent } from '../shared/timeline'
+import { parseMessagingArgs, type MessagingCliCommand } from './mqtt-socketio-args'
+import type { StreamIo } from './stream-command'
+
+/**
+ * `flightdeck mqtt <url>` and `flightdeck socketio <url>`: one session through the engine, its messages printed
+ * as they arrive (read from the engine's log), with its acks, reconnects and end. Stops as `ws` does: the
+ * server's end, an error, `--max` messages received, `--duration`, Ctrl+C, or stdout's reader going away.
+ */
+
+/** Most bytes of one message a line for people shows (`--json` prints it all). */
+const MAX_PRINT = 1024 * 1024
+/** `--json` reads a message whole: past this it says so instead (a log keeps messages up to its own bound). */
+const MAX_JSON = 64 * 1024 * 1024
+const FLUSH_MS = 10
+
+type Session = Extract<MessagingCliCommand, { kind: 'mqtt' | 'socketio' }>
+
+export async function runMessagingCli(argv: readonly string[], io: StreamIo): Promise<number> {
+  const command = parseMessagingArgs(argv)
+  if (command.kind === 'help') {
+    io.out(`${command.usage}\n`)
+    return 0
+  }
+  if (command.kind === 'error') {
+    io.err(`flightdeck: ${command.message}\n`)
+    return 2
+  }
+  const service = createEngineService({
+    host: 'cli',
+    flushEveryMs: FLUSH_MS,
+    watchCollections: false,
+    persistWorkspace: false,
+  })
+  try {
+    return await run(service, command, io)
+  } finally {
+    await service.dispose()
+  }
+}
+
+function emitArgs(json: string | null): SocketIoArg[] {
+  if (json === null) return []
+  const v: unknown = JSON.parse(json)
+  // A JSON array is the emit's arguments; anything else is its one argument.
+  const list = Array.isArray(v) ? v : [v]
+  return list.map((a) => ({ kind: 'json' as const, data: JSON.stringify(a) }))
+}
+
+async function run(service: EngineService, command: Session, io: StreamIo): Promise<number> {
+  const opened =
+    command.kind === 'mqtt'
+      ? await service.invoke('mqtt.open', {
+          url: command.url,
+          subscriptions: command.subscriptions,
+          options: command.options,
+        })
+      : await service.invoke('socketio.open', {
+          url: command.url,
+          namespace: command.namespace,
+          ...(command.path !== undefined ? { path: command.path } : {}),
+          ...(command.auth !== undefined ? { auth: command.auth } : {}),
+          headers: command.headers,
+          query: command.query,
+          listen: command.listen,
+          options: command.options,
+        })
+  if (!opened.ok) {
+    io.err(`flightdeck: ${opened.error.code}: ${opened.error.message}\n`)
+    return opened.error.code === 'bad_payload' || opened.error.code === 'invalid_request' ? 2 : 1
+  }
+  const sid = opened.value.sid
+  let received = 0
+  let origin: number | null = null
+  let closing = false
+  const close = (): void => {
+    if (closing) return
+    closing = true
+    void service.invoke('session.cancel', { sid })
+  }
+  const sendAll = async (): Promise<void> => {
+    if (command.kind === 'mqtt') {
+      for (const p of command.publish) {
+        const r = await service.invoke('mqtt.publish', { sid, ...p, retain: command.retain })
+        if (!r.ok) io.err(`flightdeck: ${r.error.code}: ${r.error.message}\n`)
+      }
+      return
+    }
+    for (const e of command.emit) {
+      const r = await service.invoke('socketio.emit', {
+        sid,
+        event: e.event,
+        args: emitArgs(e.args),
+        ack: command.ack,
+      })
+      if (!r.ok) io.err(`flightdeck: ${r.error.code}: ${r.error.message}\n`)
+    }
+  }
+  const off = service.subscribe((batch) => {
+    for (const e of batch.events) {
+      if (e.sid !== sid) continue
+      origin ??= e.t
+      if (e.type === 'sse-event') {
+        const n = e.count ?? 1
+        for (let i = 0; i < n; i++) {
+          const entry = service.streamLog(sid)?.entry(e.seq + i, command.json ? MAX_JSON : MAX_PRINT) ?? null
+          const incoming = e.dir === 'in' && e.kind !== 'control'
+          if (incoming && command.max !== null && received >= command.max) continue
+          if (entry)
+            io.out(
+              `${command.json ? jsonMessage(command.kind, entry) : humanMessage(command.kind, entry, origin)}\n`,
+            )
+          if (incoming && command.max !== null && ++received >= command.max) close()
+        }
+        continue
+      }
+      const line = command.json ? jsonLine(e) : humanLine(e, origin)
+      if (line !== null) io.out(`${line}\n`)
+      if (e.type === 'stream-open' && e.attempt === 0) void sendAll()
+    }
+  })
+  const timer = command.durationMs === null ? null : setTimeout(close, command.durationMs)
+  process.once('SIGINT', close)
+  const offOutClosed = io.onOutClosed?.(close)
+  try {
+    const { final } = await service.waitForStream(sid)
+    service.flush()
+    if (final.type === 'error') {
+      io.err(`flightdeck: ${final.code}: ${final.message}\n`)
+      return 1
+    }
+    return 0
+  } finally {
+    if (timer) clearTimeout(timer)
+    process.off('SIGINT', close)
+    offOutClosed?.()
+    off()
+  }
+}
+
+function parsedId(entry: StreamEntry): Record<string, unknown> {
+  if (!entry.id) return {}
+  try {
+    const v: unknown = JSON.parse(entry.id)
+    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {}
+  } catch {
+    return {}
+  }
+}
+
+function jsonMessage(kind: 'mqtt' | 'socketio', entry: StreamEntry): string {
+  const base = { t: entry.t, seq: entry.seq, dir: entry.dir, size: entry.size }
+  if (entry.kind === 'control') {
+    return JSON.stringify({
+      type: 'control',
+      name: entry.event,
+      ...base,
+      ...parsedId(entry),
+      text: entry.data,
+    })
+  }
+  const cut = entry.truncated ? { truncated: true } : {}
+  if (kind === 'mqtt') {
+    return JSON.stringify({
+      type: 'message',
+      topic: entry.event,
+      ...base,
+      ...parsedId(entry),
+      encoding: entry.encoding,
+      data: entry.data,
+      ...cut,
+    })
+  }
+  let args: unknown = entry.data
+  try {
+    args = JSON.parse(entry.data)
+  } catch {
+    // A cut entry is not whole JSON: its text goes out as it is, marked truncated.
+  }
+  return JSON.stringify({ type: 'event', event: entry.event, ...base, ...parsedId(entry), args, ...cut })
+}
+
+function humanMessage(kind: 'mqtt' | 'socketio', entry: StreamEntry, origin: number): string {
+  const when = `${((entry.t - origin) / 1000).toFixed(3).padStart(8)}s`
+  const arrow = entry.dir === 'in' ? '←' : '→'
+  if (entry.kind === 'control') return `${when} ${arrow} ${entry.event === 'ack' ? 'ack ' : ''}${entry.data}`
+  let label = entry.event ?? ''
+  if (kind === 'mqtt') {
+    const d = parseMqttDelivery(entry.id)
+    if (d) label += ` [QoS ${d.qos}${d.retain ? ', retained' : ''}${d.dup ? ', dup' : ''}]`
+  } else {
+    const ack = parsedId(entry)['ack']
+    if (typeof ack === 'number') label += ` [ack #${ack}]`
+  }
+  const data =
+    entry.encoding === 'base64'
+      ? `(hex) ${Buffer.from(entry.data, 'base64')
+          .toString('hex')
+          .replace(/(..)(?=.)/g, '$1 ')}`
+      : entry.data
+  const cut = entry.truncated
+    ? ` … (first ${formatBytes(MAX_PRINT)} of ${formatBytes(entry.size)} shown)`
+    : ''
+  return `${when} ${arrow} ${label} (${formatBytes(entry.size)}) ${data}${cut}`
+}
+
+function jsonLine(e: TimelineEvent): string | null {
+  switch (e.type) {
+    case 'stream-open':
+    case 'stream-closed':
+    case 'retry':
+    case 'done':
+    case 'error':
+    case 'cancelled': {
+      const { sid: _sid, ...rest } = e
+      return JSON.stringify(rest)
+    }
+    default:
+      return null
+  }
+}
+
+function humanLine(e: TimelineEvent, origin: number): string | null {
+  const at = `${((e.t - origin) / 1000).toFixed(3).padStart(8)}s`
+  switch (e.type) {
+    case 'queued':
+      return `* ${e.kind === 'mqtt' ? 'MQTT' : 'Socket.IO'} ${e.url}`
+    case 'response-headers':
+      return `${at} * ${e.statusText}`
+    case 'stream-open':
+      return `${at} * ${e.attempt > 0 ? `reconnected (#${e.attempt}), ` : ''}open${e.note ? `: ${e.note}` : ''}`
+    case 'retry':
+      return `${at} * reconnecting in ${e.delayMs} ms (#${e.attempt}): ${e.reason}`
+    case 'stream-closed':
+      return `${at} * closed: ${e.reason}`
+    case 'done':
+      return `${at} * done`
+    case 'cancelled':
+      return `${at} * cancelled`
+    case 'error':
+      return `${at} * error: ${e.message}`
+    default:
+      return null
+  }
+}
