@@ -155,12 +155,20 @@ interface CliRun {
   code: number | null
   stdout: string
   stderr: string
+  /** Peak resident set size in MB. */
+  peakRssMb: number
 }
 
-/** The built CLI in its own process, as `flightdeck …` runs it (bin/flightdeck.js does the same import). */
+const RSS_MARK = '[bench] maxrss_kb='
+
+/**
+ * The built CLI in its own process, as `flightdeck …` runs it (bin/flightdeck.js does the same import and calls
+ * the same `main`); its peak RSS (getrusage's maxrss) is reported on stderr as it exits.
+ */
 function runCli(args: string[]): Promise<CliRun> {
   const loader =
-    'const cli = await import(process.argv[1]); process.exitCode = await cli.runCli(process.argv.slice(2))'
+    `process.on('exit', () => process.stderr.write('\\n${RSS_MARK}' + process.resourceUsage().maxRSS + '\\n')); ` +
+    'const cli = await import(process.argv[1]); await cli.main(process.argv.slice(2))'
   const start = performance.now()
   const child = spawn(process.execPath, ['--input-type=module', '-e', loader, CLI_BUNDLE, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -174,7 +182,10 @@ function runCli(args: string[]): Promise<CliRun> {
     child.once('error', rej)
     child.once('close', (code) => {
       clearTimeout(timer)
-      res({ ms: performance.now() - start, code, stdout, stderr })
+      const at = stderr.lastIndexOf(`\n${RSS_MARK}`)
+      const peakRssMb = at < 0 ? NaN : Number.parseInt(stderr.slice(at + RSS_MARK.length + 1), 10) / 1024
+      if (at >= 0) stderr = stderr.slice(0, at)
+      res({ ms: performance.now() - start, code, stdout, stderr, peakRssMb })
     })
   })
 }
@@ -219,9 +230,11 @@ async function runFlightdeck(
   expected: number,
   distinctPaths: number,
   inRun: number[],
+  peakRssMb?: number[],
 ): Promise<number> {
   await server.take()
   const r = await runCli(['run', ...args, '--concurrency', String(CONCURRENCY)])
+  peakRssMb?.push(r.peakRssMb)
   const seen = await server.take()
   const what = `flightdeck run ${args.join(' ')}`
   if (r.code !== 0)
@@ -294,6 +307,31 @@ async function runNewman(server: Server, collection: PostmanCollection, expected
   return (expected / ms) * 1000
 }
 
+/**
+ * newman's peak RSS on the same collection, in a process of its own as `newman run` would be (the timed
+ * rounds run it in this process, warmed up, where its memory cannot be told apart). Checked like a timed run.
+ */
+async function newmanPeakRss(server: Server, collection: PostmanCollection, dir: string): Promise<number> {
+  const file = join(dir, 'postman.json')
+  writeFileSync(file, JSON.stringify(collection))
+  const script = `require(${JSON.stringify(require.resolve('newman'))}).run({ collection: require(${JSON.stringify(file)}), reporters: [] }, (err, s) => {
+    const failed = err ? 1 : s.run.stats.assertions.failed + s.run.stats.requests.failed
+    process.stdout.write(JSON.stringify({ failed, total: s ? s.run.stats.assertions.total : 0, maxRss: process.resourceUsage().maxRSS }))
+  })`
+  await server.take()
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })
+  let out = ''
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
+  const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS)
+  await new Promise((res) => child.once('close', res))
+  clearTimeout(timer)
+  const seen = await server.take()
+  const r = JSON.parse(out) as { failed: number; total: number; maxRss: number }
+  if (r.failed !== 0 || r.total !== REQUESTS || seen.requests !== REQUESTS)
+    throw new Error(`newman (own process): ${r.failed} failed of ${r.total}, the server saw ${seen.requests}`)
+  return r.maxRss / 1024
+}
+
 async function runAutocannon(server: Server, amount: number): Promise<number> {
   await server.take()
   const start = performance.now()
@@ -364,6 +402,7 @@ export async function benchRunner(): Promise<Record<string, number>> {
     if (startup.code !== 0) throw new Error(`flightdeck run (one request) exited ${startup.code}`)
 
     const collectionInRun: number[] = []
+    const collectionRss: number[] = []
     const rawInRun: number[] = []
     console.log(
       `runner: a ${REQUESTS}-request collection (status assertion on each), concurrency ${CONCURRENCY}`,
@@ -371,10 +410,14 @@ export async function benchRunner(): Promise<Record<string, number>> {
     const vsNewman = await paired(
       'collection',
       ROUNDS,
-      { name: 'flightdeck', run: () => runFlightdeck(server, [big], REQUESTS, REQUESTS, collectionInRun) },
+      {
+        name: 'flightdeck',
+        run: () => runFlightdeck(server, [big], REQUESTS, REQUESTS, collectionInRun, collectionRss),
+      },
       { name: 'newman', run: () => runNewman(server, postman, REQUESTS) },
       'req/s',
     )
+    const newmanRss = await newmanPeakRss(server, postman, tmp)
     console.log(`runner: one request x ${ITERATIONS} iterations, concurrency ${CONCURRENCY}`)
     const rawSpawn: number[] = []
     const vsAutocannon = await paired(
@@ -409,6 +452,9 @@ export async function benchRunner(): Promise<Record<string, number>> {
     console.log(`  ${REQUESTS}-request collection: flightdeck ${vsNewman.a.toFixed(0)} req/s`)
     console.log(`  ${REQUESTS}-request collection: newman     ${vsNewman.b.toFixed(0)} req/s (one at a time)`)
     console.log(`  ratio flightdeck/newman:     ${vsNewman.ratio.toFixed(2)}`)
+    console.log(
+      `  peak RSS on it: flightdeck run ${median(collectionRss).toFixed(0)} MB, newman ${newmanRss.toFixed(0)} MB (its own process, same collection)`,
+    )
     if (collectionInRun.length > 0)
       console.log(`  (the run alone, as flightdeck reports it: ${median(collectionInRun).toFixed(0)} req/s)`)
     console.log(`  one request x ${ITERATIONS}: flightdeck ${vsAutocannon.a.toFixed(0)} req/s`)
@@ -428,6 +474,8 @@ export async function benchRunner(): Promise<Record<string, number>> {
       'runner.newman_rps': Math.round(vsNewman.b),
       'runner.autocannon_rps': Math.round(vsAutocannon.b),
       'runner.cli_one_request_ms': Math.round(startup.ms),
+      'runner.peak_rss_mb': Math.round(median(collectionRss)),
+      'runner.newman_peak_rss_mb': Math.round(newmanRss),
       ...(rawInRun.length > 0 ? { 'runner.flightdeck_run_only_rps': Math.round(median(rawInRun)) } : {}),
     }
   } finally {

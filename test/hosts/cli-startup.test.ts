@@ -102,7 +102,8 @@ describe('what the built CLI loads to start', () => {
     const names = r.files.map((f) => f.slice(root.length))
     expect(names.filter((f) => /run-command|stream-command|import-command/.test(f))).toEqual([])
     expect(names.filter((f) => f.includes('node_modules'))).toEqual([])
-    // The engine with its HTTP client and the libraries it loads on every start, in one bundle.
-    expect(r.bytes).toBeLessThan(2.75 * 1024 * 1024)
+    // The engine with its HTTP client and the libraries it loads on every start (2.3 MB; zod alone was 750 KB
+    // with all its locales, 390 KB with English only).
+    expect(r.bytes).toBeLessThan(2.5 * 1024 * 1024)
   })
 })
