@@ -1,5 +1,6 @@
 import { benchBody } from './body.bench'
 import { benchCollections } from './collections.bench'
+import { benchGraphql } from './graphql.bench'
 import { benchGrpc } from './grpc.bench'
 import { benchHttp } from './http.bench'
 import { benchImport } from './import.bench'
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     ['sse', benchSse],
     ['ws', benchWs],
     ['grpc', benchGrpc],
+    ['graphql', benchGraphql],
     ['collections', benchCollections],
     ['import', benchImport],
     ['ui', benchUi],
