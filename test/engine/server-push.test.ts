@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import type { ExchangeResult } from '../../src/engine/http/http-engine'
 import type { DoneEvent, QueuedEvent, TimelineEvent } from '../../src/shared/timeline'
-import { MAX_PUSHES_PER_REQUEST } from '../../src/engine/http2-push/push-exchange'
+import { MAX_PUSHES_PER_REQUEST, PUSH_WAIT_AFTER_PARENT_MS } from '../../src/engine/http2-push/push-set'
 import { hasNghttpd, SITE, startNghttpd, type NghttpdServer } from '../fixtures/nghttpd'
 import { startPushServer, type PushFixture } from '../fixtures/push-server'
 import { runCli } from '../../src/cli'
@@ -130,6 +130,7 @@ describe('server push from a Node http2 server', () => {
 
   it('a push the user cancels is reset (RST_STREAM CANCEL) and ends cancelled; the request still settles', async () => {
     const caFile = writeTemp('ca.pem', push.pki.ca.cert)
+    push.resets.clear()
     const seen: TimelineEvent[] = []
     const off = service.subscribe((b) => seen.push(...b.events))
     try {
@@ -158,4 +159,38 @@ describe('server push from a Node http2 server', () => {
       off()
     }
   })
+
+  it('a push still going when the total timeout hits is stopped with the request’s limit named', async () => {
+    const caFile = writeTemp('ca.pem', push.pki.ca.cert)
+    push.resets.clear()
+    const started = Date.now()
+    const r = await send(
+      service,
+      spec(`${push.url}/slow`, {}, { acceptPush: true, caFile, totalTimeoutMs: 800 }),
+    )
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(done(r).status).toBe(200)
+    const [q] = pushesOf(r, r.final.sid)
+    const end = finalOf(r, q?.sid ?? '')
+    expect(end?.type === 'error' && end.code).toBe('timeout_total')
+    expect(end?.type === 'error' && end.message).toMatch(/total timeout of 800 ms/)
+    expect(end?.type === 'error' && end.partialBodyBytes).toBeGreaterThan(0)
+  })
+
+  it(`a push still going ${PUSH_WAIT_AFTER_PARENT_MS / 1000} s after its request ended is stopped, and says so`, async () => {
+    const caFile = writeTemp('ca.pem', push.pki.ca.cert)
+    push.resets.clear()
+    const started = Date.now()
+    const r = await send(service, spec(`${push.url}/slow`, {}, { acceptPush: true, caFile }))
+    const took = Date.now() - started
+    expect(took).toBeGreaterThanOrEqual(PUSH_WAIT_AFTER_PARENT_MS - 100)
+    expect(took).toBeLessThan(PUSH_WAIT_AFTER_PARENT_MS + 3000)
+    const [q] = pushesOf(r, r.final.sid)
+    const end = finalOf(r, q?.sid ?? '')
+    expect(end?.type === 'error' && end.message).toBe(
+      'The pushed stream had not ended 10 s after its request ended: stopped (RST_STREAM)',
+    )
+    for (let i = 0; i < 50 && !push.resets.has('/slow.bin'); i++) await sleep(20)
+    expect(push.resets.get('/slow.bin')).toBe(constants.NGHTTP2_CANCEL)
+  }, 20_000)
 })

@@ -6,19 +6,19 @@ import {
 } from 'node:http2'
 import type { RequestBody, RequestOptions } from '../../shared/request'
 import { serverTimingOf } from '../../shared/server-timing'
-import type { HeaderList, PushCount, TimelineEvent } from '../../shared/timeline'
+import type { HeaderList, TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
 import type { BodyStore, BodyWriter } from '../http/body-store'
 import { connectionPhases, timingOf } from '../http/connector'
 import { EngineError, classifyError } from '../http/errors'
-import type { ExchangeOutcome, ExchangeOwner } from '../http/exchange'
+import type { ExchangeOutcome } from '../http/exchange'
 import { InformationalResponses } from '../http/informational'
 import { prepareBody, wireHeaders, type PreparedBody } from '../http/request-body'
 import { ResponseBody } from '../http/response-body'
 import { harTimings, type ExchangeMarks } from '../http/timings'
 import { openH2Connection, type H2Connection } from './h2-connection'
 import { h2BlockBytes, h2HeaderList, h2RequestHeaders } from './h2-headers'
-import { PushedStream } from './pushed-stream'
+import { PushSet, type PushOwner } from './push-set'
 
 /**
  * One hop of a request sent with "Accept server push": over Node's http2 client on a connection of its own,
@@ -29,19 +29,8 @@ import { PushedStream } from './pushed-stream'
  * PUSH_WAIT_AFTER_PARENT_MS after the request's end are stopped, each saying so).
  */
 
-export const MAX_PUSHES_PER_REQUEST = 32
-export const PUSH_WAIT_AFTER_PARENT_MS = 10_000
+export { MAX_PUSHES_PER_REQUEST, PUSH_WAIT_AFTER_PARENT_MS, type PushOwner } from './push-set'
 const PROGRESS_EVERY_MS = 50
-
-/** What the engine does for a push hop besides what it does for any exchange. */
-export interface PushOwner extends ExchangeOwner {
-  newPushSid(): string
-  /** A pushed stream's event: on the timeline and in the request's events, never settling the request. */
-  pushEvent(context: unknown, event: TimelineEvent): void
-  /** A pushed stream the user may cancel by its sid, until it has ended. */
-  pushOpened(sid: string, push: PushedStream): void
-  pushClosed(sid: string): void
-}
 
 export interface PushExchangeInit {
   sid: string
@@ -66,9 +55,7 @@ export class PushExchange {
   private req: ClientHttp2Stream | null = null
   private readonly body: ResponseBody
   private informational: InformationalResponses | null = null
-  private readonly pushes = new Map<string, PushedStream>()
-  private accepted = 0
-  private refused = 0
+  private readonly pushes: PushSet
   private status = 0
   private responseHeaders: HeaderList = []
   private trailers: HeaderList = []
@@ -77,7 +64,6 @@ export class PushExchange {
   private lastProgress = 0
   private gotEnd = false
   private headersTimer: ReturnType<typeof setTimeout> | null = null
-  private pushDeadline: ReturnType<typeof setTimeout> | null = null
   /** The hop's own outcome, kept until its pushes have ended; then handed to the engine, once. */
   private outcome: ExchangeOutcome | null = null
   private reported = false
@@ -90,6 +76,14 @@ export class PushExchange {
       decoderFailed: (err) => this.fail(err),
       finished: () => this.state === 'finished',
       wireBytes: () => this.wireBytes,
+    })
+    this.pushes = new PushSet({
+      parentSid: init.sid,
+      owner: init.owner,
+      context: init.context,
+      options: init.options,
+      clock: init.clock,
+      bodies: init.bodies,
     })
   }
 
@@ -127,7 +121,7 @@ export class PushExchange {
 
   /** The user cancelled the request: it ends cancelled (RST_STREAM), and so does every push still open. */
   cancel(): void {
-    for (const push of [...this.pushes.values()]) push.cancel()
+    this.pushes.cancelAll()
     if (this.state === 'finished') return
     this.state = 'finished'
     this.resetRequest()
@@ -147,7 +141,7 @@ export class PushExchange {
 
   /** A limit of the whole request (its total timeout): the hop and its pushes stop, each saying why. */
   stopWith(error: EngineError): void {
-    for (const push of [...this.pushes.values()]) push.stop(error)
+    this.pushes.stopAll(error)
     this.fail(error)
   }
 
@@ -161,8 +155,14 @@ export class PushExchange {
     for (const e of connectionPhases(this.init.sid, conn.timing, this.marks)) this.emit(e)
     const { session } = conn
     session.on('error', (e: Error) => this.fail(e))
+    // A request that failed or was cancelled takes no more pushes.
     session.on('stream', (stream: ClientHttp2Stream, promised: IncomingHttpHeaders) =>
-      this.onPush(stream, promised),
+      this.pushes.promise(
+        stream,
+        promised,
+        this.conn,
+        this.state === 'finished' && this.outcome?.kind !== 'response',
+      ),
     )
     const { method, url } = this.init
     const wire = wireHeaders(this.init.headers, prepared)
@@ -357,7 +357,7 @@ export class PushExchange {
         body: { id: writer.id, size: writer.size, contentType: writer.contentType, onDisk: writer.onDisk },
         timings,
         ...(serverTiming ? { serverTiming } : {}),
-        pushes: this.pushCount(),
+        pushes: this.pushes.count(),
       })
     }
     this.ended({
@@ -370,77 +370,18 @@ export class PushExchange {
     })
   }
 
-  private pushCount(): PushCount {
-    const { accepted, refused } = this
-    if (refused === 0) return { accepted, refused }
-    return {
-      accepted,
-      refused,
-      note: `${refused} more pushed ${refused === 1 ? 'stream' : 'streams'} refused (RST_STREAM REFUSED_STREAM): at most ${MAX_PUSHES_PER_REQUEST} are accepted per request`,
-    }
-  }
-
-  private onPush(stream: ClientHttp2Stream, promised: IncomingHttpHeaders): void {
-    const parentGone = this.state === 'finished' && this.outcome?.kind !== 'response'
-    if (parentGone || this.accepted >= MAX_PUSHES_PER_REQUEST) {
-      this.refused++
-      // Closing with an error code makes the stream emit it: that is our own refusal, not a failure.
-      stream.on('error', () => undefined)
-      stream.close(constants.NGHTTP2_REFUSED_STREAM)
-      return
-    }
-    this.accepted++
-    const conn = this.conn
-    const push = new PushedStream({
-      sid: this.init.owner.newPushSid(),
-      parentSid: this.init.sid,
-      stream,
-      promised,
-      options: this.init.options,
-      clock: this.init.clock,
-      bodies: this.init.bodies,
-      connectionId: conn?.timing.id ?? 0,
-      remoteAddress: conn?.timing.remoteAddress ?? '',
-      remotePort: conn?.timing.remotePort ?? 0,
-      emit: (e) => this.init.owner.pushEvent(this.init.context, e),
-      ended: (sid) => this.pushEnded(sid),
-    })
-    if (push.finished) return
-    this.pushes.set(push.sid, push)
-    this.init.owner.pushOpened(push.sid, push)
-  }
-
-  private pushEnded(sid: string): void {
-    if (!this.pushes.delete(sid)) return
-    this.init.owner.pushClosed(sid)
-    if (this.outcome && this.pushes.size === 0) this.report()
-  }
-
-  /** The hop itself has ended: report once its pushes have too, waiting a bounded time for them. */
+  /** The hop itself has ended: report once its pushes have too (a bounded wait, see PushSet). */
   private ended(outcome: ExchangeOutcome): void {
     if (this.outcome) return
     this.outcome = outcome
     if (this.headersTimer) clearTimeout(this.headersTimer)
     this.headersTimer = null
-    if (this.pushes.size === 0) {
-      this.report()
-      return
-    }
-    this.pushDeadline = setTimeout(() => {
-      this.pushDeadline = null
-      const error = new EngineError(
-        'timeout_total',
-        `The pushed stream had not ended ${PUSH_WAIT_AFTER_PARENT_MS / 1000} s after its request ended: stopped (RST_STREAM)`,
-      )
-      for (const push of [...this.pushes.values()]) push.stop(error)
-    }, PUSH_WAIT_AFTER_PARENT_MS)
+    this.pushes.drain(() => this.report())
   }
 
   private report(): void {
     if (this.reported || !this.outcome) return
     this.reported = true
-    if (this.pushDeadline) clearTimeout(this.pushDeadline)
-    this.pushDeadline = null
     const session = this.conn?.session
     if (session && !session.destroyed) {
       session.close()
@@ -481,8 +422,9 @@ export class PushExchange {
       ...(partial > 0 ? { partialBodyBytes: partial } : {}),
     })
     // Its pushes ride on the same connection: they stop with it, each saying why.
-    const stopped = new EngineError('network', `Stopped with its request, which failed: ${error.message}`)
-    for (const push of [...this.pushes.values()]) push.stop(stopped)
+    this.pushes.stopAll(
+      new EngineError('network', `Stopped with its request, which failed: ${error.message}`),
+    )
     this.ended({ kind: 'error', error, timings })
   }
 }
