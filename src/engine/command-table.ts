@@ -11,6 +11,7 @@ import { createCollectionHandlers } from './collections/handlers'
 import { createDraftHandlers } from './drafts/draft-handlers'
 import type { EngineParts } from './engine-parts'
 import { createGraphqlHandlers } from './graphql/graphql-handlers'
+import { createGrpcHandlers } from './grpc/grpc-handlers'
 import { createHarHandlers } from './har/har-handlers'
 import type { EngineServiceOptions } from './service-types'
 import { createMqttHandlers } from './mqtt/mqtt-handlers'
@@ -85,6 +86,7 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
     'stream.read': (p) => streams.readSliced(p),
     'stream.data': async (p) => streams.data(p),
     ...createMqttHandlers(streams),
+    ...createGrpcHandlers({ streams, manager: collections, ready }),
     ...createSocketIoHandlers(streams),
     ...createTimelineHandlers({
       bodies: http.bodies,

@@ -17,6 +17,8 @@ import type { CollectionChangedEvent, ImportReport } from './collection-schemas'
 import * as draft from './draft-schemas'
 import type { GraphqlTransport, PickedOperation } from './graphql'
 import * as graphql from './graphql-schemas'
+import type { GrpcMethodInfo, GrpcSchemaInfo } from './grpc'
+import * as grpc from './grpc-schemas'
 import * as job from './async-schemas'
 import type { WebhookStatus } from './async-schemas'
 import * as run from './run-schemas'
@@ -258,6 +260,17 @@ const graphqlCommands = {
   ],
 } as const satisfies CommandGroup
 
+/** gRPC: schemas (reflection or .proto files) and calls, which are stream sessions (cancel: `session.cancel`). */
+const grpcCommands = {
+  'grpc.describe': [
+    grpc.grpcDescribePayload,
+    reply<GrpcSchemaInfo & { notes: string[]; template?: string }>(),
+  ],
+  'grpc.open': [grpc.grpcOpenPayload, reply<{ sid: string; method: GrpcMethodInfo }>()],
+  'grpc.send': [grpc.grpcSendPayload, reply<{ seq: number; size: number }>()],
+  'grpc.end': [grpc.grpcEndPayload, reply<{ halfClosed: boolean }>()],
+} as const satisfies CommandGroup
+
 /** Every command: name -> [payload schema, reply]. */
 export const Commands = {
   ...coreCommands,
@@ -269,6 +282,7 @@ export const Commands = {
   ...draftCommands,
   ...workspaceCommands,
   ...graphqlCommands,
+  ...grpcCommands,
 } as const
 
 /** A payload's type for the event map (only the type matters, as with `Reply`). */

@@ -23,12 +23,12 @@ export interface GrpcTls {
   /** No TLS at all (h2c), as grpcurl's -plaintext. */
   plaintext: boolean
   /** TLS without verifying the server's certificate (self-signed test servers). */
-  insecure?: boolean
+  insecure?: boolean | undefined
   /** A CA bundle (PEM) trusted in place of the system's CAs. */
-  caFile?: string
+  caFile?: string | undefined
   /** A client certificate and its key (PEM), for servers that ask for one. */
-  certFile?: string
-  keyFile?: string
+  certFile?: string | undefined
+  keyFile?: string | undefined
 }
 
 export interface GrpcCallSpec {
@@ -42,14 +42,14 @@ export interface GrpcCallSpec {
   schema: GrpcSchemaSource
   tls: GrpcTls
   /** The call's deadline from its start; absent: none. */
-  deadlineMs?: number
+  deadlineMs?: number | undefined
   /** Largest message sent or received; past it the call fails with RESOURCE_EXHAUSTED. Default 4 MB. */
-  maxMessageBytes?: number
+  maxMessageBytes?: number | undefined
   /**
    * Half-close after `messages` (the default). False keeps the sending side open for client and bidi streams:
    * messages are sent with `grpc.send` and the stream half-closed with `grpc.end`.
    */
-  halfClose?: boolean
+  halfClose?: boolean | undefined
 }
 
 export interface GrpcMethodInfo {

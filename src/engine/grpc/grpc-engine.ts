@@ -11,7 +11,7 @@ import type { KeyValue } from '../../shared/request'
 import { fail, ok, type Result } from '../../shared/result'
 import type { StreamEngine } from '../streams/stream-engine'
 import { ChannelPool, metadataOf, parseGrpcTarget } from './grpc-channel'
-import { encodeJson } from './grpc-json'
+import { defaultsTemplate, encodeJson } from './grpc-json'
 import { loadProtoFiles } from './grpc-proto-files'
 import { reflectSchema } from './grpc-reflection'
 import type { GrpcSchema } from './grpc-schema'
@@ -164,6 +164,12 @@ export class GrpcEngine {
     this.calls.set(session.sid, session)
     session.start()
     return ok({ sid: session.sid, method: method.value.info })
+  }
+
+  /** The "fill with defaults" template of a method's request message. */
+  template(schema: GrpcSchema, method: string): Result<string> {
+    const m = schema.method(method)
+    return m.ok ? ok(defaultsTemplate(m.value.requestType)) : m
   }
 
   send(sid: string, message: string): Result<{ seq: number; size: number }> {

@@ -1,0 +1,112 @@
+import type { CommandRequest, CommandResponse } from '../../shared/contract'
+import type { RequestContext } from '../../shared/collection'
+import type { RequestSpec } from '../../shared/request'
+import { fail, ok, type Result } from '../../shared/result'
+import { collectionFileScope, prepareRequest } from '../collections/handlers'
+import type { CollectionManager } from '../collections/manager'
+import { confinePath } from '../files/confine'
+import type { StreamEngine } from '../streams/stream-engine'
+import type { GrpcEngine } from './grpc-engine'
+
+/**
+ * The gRPC commands. The engine part (and grpc-js and protobufjs with it) is loaded on the first command, so an
+ * engine that never speaks gRPC never pays for them. `{{variables}}` resolve in the target, the metadata and
+ * the messages as in a request; proto paths resolve against the request's collection folder and may not leave
+ * it (as body files).
+ */
+
+type Handler<K extends 'grpc.describe' | 'grpc.open' | 'grpc.send' | 'grpc.end'> = (
+  p: CommandRequest<K>,
+) => Promise<Result<CommandResponse<K>>>
+
+export interface GrpcHandlers {
+  'grpc.describe': Handler<'grpc.describe'>
+  'grpc.open': Handler<'grpc.open'>
+  'grpc.send': Handler<'grpc.send'>
+  'grpc.end': Handler<'grpc.end'>
+}
+
+export interface GrpcHandlerDeps {
+  streams: StreamEngine
+  manager: CollectionManager
+  ready?: Promise<void>
+}
+
+export function createGrpcHandlers(deps: GrpcHandlerDeps): GrpcHandlers & { dispose(): void } {
+  let engine: GrpcEngine | null = null
+  const grpc = async (): Promise<GrpcEngine> => {
+    if (!engine) {
+      const { GrpcEngine: Engine } = await import('./grpc-engine')
+      engine ??= new Engine(deps.streams)
+    }
+    return engine
+  }
+  /** Texts resolved in the request's scope (variables, `{{$uuid}}`); an unknown variable refuses, naming it. */
+  const resolve = async (texts: string[], context: RequestContext | undefined): Promise<Result<string[]>> => {
+    if (!texts.some((t) => t.includes('{{'))) return ok(texts)
+    if (deps.ready) await deps.ready
+    const carrier: RequestSpec = { method: 'GET', url: '', headers: [], body: { kind: 'none' }, options: {} }
+    const r = await prepareRequest(deps.manager, carrier, { type: 'none' }, context, texts)
+    return r.ok ? ok(r.value.extra) : r
+  }
+  const place = (
+    context: RequestContext | undefined,
+  ): { base: string; confine?: (abs: string, what: string) => Promise<Result<string>> } => {
+    const scope = collectionFileScope(deps.manager, context)
+    const dir = context ? (deps.manager.get(context.dir)?.dir ?? context.dir) : process.cwd()
+    return scope ? { base: dir, confine: (abs, what) => confinePath(abs, scope, what) } : { base: dir }
+  }
+  return {
+    'grpc.describe': async (p) => {
+      const texts = await resolve([p.target, ...p.metadata.map((m) => m.value)], p.context)
+      if (!texts.ok) return texts
+      const [target, ...values] = texts.value
+      const metadata = p.metadata.map((m, i) => ({ ...m, value: values[i] ?? m.value }))
+      const g = await grpc()
+      const schema = await g.schema({
+        target: target ?? p.target,
+        tls: p.tls,
+        metadata,
+        schema: p.schema,
+        ...place(p.context),
+      })
+      if (!schema.ok) return schema
+      const info = schema.value.info()
+      if (!p.method) return ok({ ...info, notes: schema.value.notes })
+      const template = g.template(schema.value, p.method)
+      if (!template.ok) return template
+      return ok({ ...info, notes: schema.value.notes, template: template.value })
+    },
+    'grpc.open': async (p) => {
+      const { context, name, ...spec } = p
+      const n = spec.messages.length
+      const texts = await resolve(
+        [spec.target, ...spec.messages, ...spec.metadata.map((m) => m.value)],
+        context,
+      )
+      if (!texts.ok) return texts
+      const t = texts.value
+      const g = await grpc()
+      return g.open(
+        {
+          ...spec,
+          target: t[0] ?? spec.target,
+          messages: t.slice(1, 1 + n),
+          metadata: spec.metadata.map((m, i) => ({ ...m, value: t[1 + n + i] ?? m.value })),
+        },
+        { ...place(context), ...(name ? { name } : {}) },
+      )
+    },
+    'grpc.send': async (p) => {
+      const texts = await resolve([p.message], p.context)
+      if (!texts.ok) return texts
+      if (!engine) return fail('not_found', `No open gRPC call ${p.sid}`)
+      return engine.send(p.sid, texts.value[0] ?? p.message)
+    },
+    'grpc.end': async (p) => {
+      if (!engine) return fail('not_found', `No open gRPC call ${p.sid}`)
+      return engine.end(p.sid)
+    },
+    dispose: () => engine?.dispose(),
+  }
+}
