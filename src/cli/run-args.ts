@@ -23,6 +23,8 @@ export interface RunCommand {
   bail: boolean
   /** `--allow-untranslated-scripts`: steps with untranslated imported scripts pass on their other checks. */
   allowUntranslatedScripts: boolean
+  /** `--no-scripts`: the requests' scripts are not run. */
+  noScripts: boolean
   reporters: Reporter[]
   /** Where report files go; null: json to stdout, other files to the current folder. */
   out: string | null
@@ -55,9 +57,10 @@ options:
       --delay <ms>          wait this long between starting two requests
       --rate <n>            start at most n requests per second
       --bail                stop starting requests after the first failure
+      --no-scripts          do not run the requests' pre-request and test scripts (they run in
+                            a sandbox by default); such requests then fail unless
       --allow-untranslated-scripts
-                            requests with imported scripts Flightdeck did not translate pass on
-                            their other checks (without it they fail: their scripts were not run)
+                            requests whose scripts were not run pass on their other checks
       --reporter <list>     comma-separated: cli (default: a summary table on stdout), json
                             (run.json), junit (junit.xml), har (run.har)
       --out <dir>           write report files here (created if missing); without it, json
@@ -98,6 +101,7 @@ export function parseRunArgs(argv: readonly string[]): RunCliCommand {
         rate: { type: 'string' },
         bail: { type: 'boolean' },
         'allow-untranslated-scripts': { type: 'boolean' },
+        'no-scripts': { type: 'boolean' },
         reporter: { type: 'string', multiple: true },
         out: { type: 'string' },
         'include-secrets': { type: 'boolean' },
@@ -165,6 +169,7 @@ export function parseRunArgs(argv: readonly string[]): RunCliCommand {
     iterations,
     bail: values.bail === true,
     allowUntranslatedScripts: values['allow-untranslated-scripts'] === true,
+    noScripts: values['no-scripts'] === true,
     reporters,
     out: values.out ?? null,
     includeSecrets: values['include-secrets'] === true,

@@ -79,6 +79,7 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     ...(cmd.data !== undefined ? { dataFile: resolve(cmd.data) } : {}),
     ...(cmd.bail ? { bail: true } : {}),
     ...(cmd.allowUntranslatedScripts ? { allowUntranslatedScripts: true } : {}),
+    ...(cmd.noScripts ? { scripts: false } : {}),
     ...(cmd.webhookPort !== undefined ? { webhookPort: cmd.webhookPort } : {}),
     ...(cmd.trace !== undefined ? { trace: cmd.trace } : {}),
   })

@@ -199,6 +199,35 @@ const attrs = (a: Record<string, string | number>): string =>
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(3)
 
+/** Each script test (`pm.test`, `tests[...]`) of a request as a test case of its own, by name. */
+function scriptCases(
+  results: ReadonlyMap<number, StepResultSummary>,
+  classname: string,
+  iterations: number,
+  stepName: string,
+): { cases: string[]; failures: number } {
+  const cases: string[] = []
+  let failures = 0
+  for (const [i, r] of results) {
+    for (const report of [r.scripts?.pre, r.scripts?.post]) {
+      for (const t of report?.tests ?? []) {
+        const name = `${stepName}${iterations > 1 ? ` [${i + 1}]` : ''} › ${t.name}`
+        const head = `    <testcase${attrs({ name, classname, time: seconds(0) })}`
+        if (t.skipped) cases.push(`${head}>\n      <skipped/>\n    </testcase>`)
+        else if (t.passed) cases.push(`${head}/>`)
+        else {
+          failures++
+          const message = t.error ?? 'failed'
+          cases.push(
+            `${head}>\n      <failure${attrs({ message, type: 'script' })}>${xmlEscape(message)}</failure>\n    </testcase>`,
+          )
+        }
+      }
+    }
+  }
+  return { cases, failures }
+}
+
 /**
  * JUnit XML as Jenkins, GitLab and GitHub reporters read it: one <testsuite> per request, one <testcase> per
  * iteration. A failed assertion is a <failure>; a request that got no response is an <error>; a planned run
@@ -260,12 +289,15 @@ export function junitXml(o: RunOutcome): string {
         )
       }
     }
-    tests += o.iterations
+    const scripted = scriptCases(results, classname, o.iterations, step.name)
+    cases.push(...scripted.cases)
+    sf += scripted.failures
+    tests += o.iterations + scripted.cases.length
     failures += sf
     errors += se
     skippedAll += ss
     suites.push(
-      `  <testsuite${attrs({ name: step.path, tests: o.iterations, failures: sf, errors: se, skipped: ss, time: seconds(time), timestamp })}>\n${cases.join('\n')}\n  </testsuite>`,
+      `  <testsuite${attrs({ name: step.path, tests: o.iterations + scripted.cases.length, failures: sf, errors: se, skipped: ss, time: seconds(time), timestamp })}>\n${cases.join('\n')}\n  </testsuite>`,
     )
   }
   return (

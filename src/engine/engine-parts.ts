@@ -102,6 +102,7 @@ export function createEngineParts(options: EngineServiceOptions) {
     webhooks: inbox,
     traces,
     emit: (payload) => publish({ name: 'run.progress', payload }),
+    scripts: { http, clock, emit },
   })
   // Only the hosts a person looks at keep the last session (not the CLI, not tests that did not ask for it).
   const keepsLastSession =

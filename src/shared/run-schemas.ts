@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { ScriptPhaseReport } from './scripts'
 
 /**
  * Payload schemas of the runner's commands and its progress event: run a request, folder or whole collection
@@ -42,6 +43,8 @@ export const runStartPayload = z
      * runs green on checks it did not make.
      */
     allowUntranslatedScripts: z.boolean().optional(),
+    /** Run the requests' untranslated scripts (the default); false: they are not run, as before scripts ran. */
+    scripts: z.boolean().optional(),
     /**
      * When a step uses `{{$webhook}}` and the engine's webhook inbox is not listening, it is started on
      * 127.0.0.1 at this port (0 or absent: a free one) and left running. A running inbox is used as it is.
@@ -88,6 +91,8 @@ export interface StepResultSummary {
   job?: JobRunSummary
   /** The W3C trace id the step's request went out with, when it carried a traceparent. */
   traceId?: string
+  /** The request's scripts, per phase: their tests (also among `assertions`), failure and console. */
+  scripts?: { pre?: ScriptPhaseReport; post?: ScriptPhaseReport }
 }
 
 export interface JobRunSummary {

@@ -168,15 +168,28 @@ describe('Postman import: vendor shapes (v2.1)', () => {
     expect(results.find((r) => r.name === 'Get transcript')?.assertions).toHaveLength(3)
   })
 
-  it('a request whose scripts were not translated does not run green: the step says the scripts were not run', async () => {
+  it('a request whose scripts were not translated runs them; with scripts off, the step says they were not run', async () => {
     await importText(fixture('vendor-v21.postman_collection.json', 'baseUrl'))
     const results = await run()
     const pay = results.find((r) => r.name === 'Make payment')
     expect(pay?.status).toBe(200)
-    expect(pay?.passed).toBe(false)
-    expect(pay?.scriptsNotRun?.message).toMatch(/pre-request and test scripts not run/)
+    expect(pay?.passed).toBe(true)
+    expect(pay?.scriptsNotRun).toBeUndefined()
+    // The collection's test script runs first, then the request's own.
+    expect(pay?.scripts?.post?.tests).toEqual([
+      { name: 'Status code is 2xx', passed: true },
+      { name: 'Status code is 200', passed: true },
+    ])
+    // Its test script's pm.sendRequest went out through the engine and answered.
+    expect(pay?.scripts?.post?.sentRequests).toHaveLength(1)
+    expect(pay?.scripts?.post?.failure).toBeUndefined()
+
+    const off = await run({ scripts: false })
+    const unrun = off.find((r) => r.name === 'Make payment')
+    expect(unrun?.passed).toBe(false)
+    expect(unrun?.scriptsNotRun?.message).toMatch(/pre-request and test scripts not run/)
     // The others, fully translated, pass; and what depends on nothing untranslated still runs.
-    expect(results.filter((r) => r.name !== 'Make payment').every((r) => r.passed)).toBe(true)
+    expect(off.filter((r) => r.name !== 'Make payment').every((r) => r.passed)).toBe(true)
   })
 })
 

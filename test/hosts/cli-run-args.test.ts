@@ -12,6 +12,7 @@ describe('flightdeck run arguments', () => {
       iterations: 1,
       bail: false,
       allowUntranslatedScripts: false,
+      noScripts: false,
       reporters: ['cli'],
       out: null,
       includeSecrets: false,
@@ -23,6 +24,7 @@ describe('flightdeck run arguments', () => {
     expect(parseRunArgs(['coll', '--allow-untranslated-scripts'])).toMatchObject({
       allowUntranslatedScripts: true,
     })
+    expect(parseRunArgs(['coll', '--no-scripts'])).toMatchObject({ noScripts: true })
     // 0 asks for a free port, as leaving it out does.
     expect(parseRunArgs(['coll', '--webhook-port', '0'])).toMatchObject({ webhookPort: 0 })
     expect(parseRunArgs(['coll'])).not.toHaveProperty('webhookPort')

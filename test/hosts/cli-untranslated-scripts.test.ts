@@ -1,14 +1,16 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli/index'
+import type { JsonRunReport } from '../../src/cli/run-report'
 import { startVendorStub, type VendorStub } from '../fixtures/vendor-stub'
 
 /**
- * `flightdeck run` on a collection imported with scripts it could not translate: the run fails (exit 1) and
- * says which scripts were not run, unless --allow-untranslated-scripts, when it passes on the other checks
- * and still says so. In process, against a real server.
+ * `flightdeck run` on a collection imported with scripts it could not translate: the scripts run in the sandbox
+ * and their tests are the step's checks (in run.json and as JUnit test cases by name). With --no-scripts the
+ * run fails (exit 1) and says which scripts were not run, unless --allow-untranslated-scripts, when it passes on
+ * the other checks and still says so. In process, against a real server.
  */
 
 let stub: VendorStub
@@ -37,7 +39,9 @@ assertions:
 scripts:
   test: |
     pm.test("Status code is 200", function () { pm.response.to.have.status(200); });
-    pm.sendRequest("https://example.invalid", function () {});
+    pm.sendRequest(pm.variables.get("base") + "/echo", function (err, res) {
+      pm.test("set-up call answered", function () { pm.expect(err).to.equal(null); pm.expect(res.code).to.equal(200); });
+    });
   translated: false
 `,
   )
@@ -74,14 +78,36 @@ async function run(...args: string[]): Promise<{ code: number; out: string }> {
 }
 
 describe('flightdeck run with untranslated scripts', () => {
-  it('exits 1 and names the scripts not run; --allow-untranslated-scripts passes on the other checks', async () => {
-    const strict = await run('--reporter', 'json')
+  it('runs them: their tests are checks of the step, in run.json and JUnit by name', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'fd-cli-scripts-out-'))
+    try {
+      const ran = await run('--reporter', 'json,junit', '--out', out)
+      expect(ran.code).toBe(0)
+      const report = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as JsonRunReport
+      const pay = report.results.find((r) => r.name === 'Make payment')
+      expect(pay?.scripts?.post?.tests).toEqual([
+        { name: 'Status code is 200', passed: true },
+        { name: 'set-up call answered', passed: true },
+      ])
+      expect(pay?.assertions.map((a) => a.name)).toContain('set-up call answered')
+      const junit = readFileSync(join(out, 'junit.xml'), 'utf8')
+      expect(junit).toContain('name="Make payment › Status code is 200"')
+      expect(junit).toContain('name="Make payment › set-up call answered"')
+    } finally {
+      rmSync(out, { recursive: true, force: true })
+    }
+  })
+
+  it('--no-scripts: exits 1 and names the scripts not run; --allow-untranslated-scripts passes on the other checks', async () => {
+    stub.seen.length = 0
+    const strict = await run('--reporter', 'json', '--no-scripts')
     expect(strict.code).toBe(1)
     expect(strict.out).toContain('test scripts not run: they are kept in the request file, untranslated')
-    // The request was still sent, and its own check passed.
+    // The request was still sent, and its own check passed; the script's set-up call was not made.
     expect(stub.seen.filter((s) => s.url === '/payments')).toHaveLength(1)
+    expect(stub.seen.filter((s) => s.url === '/echo')).toHaveLength(0)
 
-    const allowed = await run('--reporter', 'json', '--allow-untranslated-scripts')
+    const allowed = await run('--reporter', 'json', '--no-scripts', '--allow-untranslated-scripts')
     expect(allowed.code).toBe(0)
     expect(allowed.out).toContain('(allowed for this run)')
   })

@@ -14,6 +14,7 @@ import { readRequestFile, stemOf } from '../collections/loader'
 import type { CollectionManager } from '../collections/manager'
 import { COLLECTION_FILE, ENVIRONMENTS_DIR } from '../collections/collection-file-format'
 import { absPath } from '../collections/store'
+import { scriptSources } from '../scripts/script-host'
 import type { RunStep } from './run-step'
 
 /**
@@ -148,7 +149,13 @@ export async function planRun(
     if (trace) step.trace = trace
     if (dependsOn.length > 0) step.dependsOn = dependsOn
     const notRun = untranslatedScripts(req.scripts)
-    if (notRun !== null) step.scriptsNotRun = notRun
+    if (notRun !== null) {
+      step.scriptsNotRun = notRun
+      step.scripts = {
+        pre: scriptSources(req.scripts, 'pre', req.name),
+        post: scriptSources(req.scripts, 'post', req.name),
+      }
+    }
     if (req.kind === 'ws') {
       step.protocols = req.protocols
       step.messages = req.messages.map((m) => m.text)

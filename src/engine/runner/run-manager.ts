@@ -17,6 +17,7 @@ import type { HttpEngine } from '../http/http-engine'
 import { readDataFile, type DataRow } from './data-file'
 import { planRun } from './plan'
 import { runSteps } from './runner'
+import { forgetScripts, newScriptKey, type ScriptDeps } from '../scripts/script-host'
 import type { RunReport, RunStep, StepResult } from './run-step'
 import { checkGraph } from './step-graph'
 import { summarize } from './run-summary'
@@ -43,6 +44,8 @@ export interface RunManagerDeps {
   /** Webhook calls that carry a step's trace id in a body field its `trace.bodyField` names join its lane. */
   traces?: TraceIndex
   emit(payload: RunProgressEvent): void
+  /** Runs the steps' scripts; without it they are reported as not run. */
+  scripts?: ScriptDeps
 }
 
 /** Planned step runs one run may have (each keeps a result in memory). */
@@ -176,7 +179,10 @@ export class RunManager {
     iterations: number,
     data: DataRow[] | undefined,
   ): Promise<RunReport> {
+    const scripts = this.deps.scripts
+    const key = newScriptKey('run')
     return runSteps(this.deps.http, steps, {
+      ...(scripts ? { scripts: { deps: scripts, key, enabled: p.scripts !== false } } : {}),
       concurrency: p.concurrency,
       iterations,
       ...(p.delayMs !== undefined ? { delayMs: p.delayMs } : {}),
@@ -193,6 +199,7 @@ export class RunManager {
       onResult: (r) => this.onResult(run, r),
     }).then(
       (report) => {
+        if (scripts) forgetScripts(scripts, key)
         this.finish(run, report)
         return report
       },

@@ -10,6 +10,7 @@ import type { JobStepOutcome } from './job-step'
 import type { StreamDeps } from './stream-step'
 import type { AssertionResult, WebhookAssertionResult } from './checks'
 import type { RunStats } from './stats'
+import type { RunScripts, StepScriptReports, StepScripts } from './script-step'
 import type { TraceSetting } from '../../shared/trace-context'
 import type { TraceOverride } from '../trace/run-trace'
 
@@ -54,6 +55,8 @@ export interface RunStep {
   longPoll?: LongPollOptionsSpec
   /** The request keeps imported scripts that were not (all) translated: which ones (`pre-request and test`). */
   scriptsNotRun?: string
+  /** The scripts that run for it (collection, folders, then its own), when it keeps untranslated ones. */
+  scripts?: StepScripts
   /** HTTP steps: the request's `trace:` setting (inheritance applied), when one applies. */
   trace?: TraceSetting
 }
@@ -82,6 +85,8 @@ export interface RunOptions {
   files?: FileScope
   /** Steps with untranslated scripts pass on their other checks (otherwise they fail, saying so). */
   allowUntranslatedScripts?: boolean
+  /** Runs steps' scripts; without it (or disabled) they are reported as not run. */
+  scripts?: RunScripts
   /** Trace context for every HTTP step, in place of each step's own mode (`off`: none). */
   trace?: TraceOverride
 }
@@ -128,6 +133,12 @@ export interface StepResult {
   scriptsNotRun?: { message: string; checksPassed: boolean; allowed: boolean }
   /** What the answering response's server said it spent its time on (Server-Timing), when it did. */
   serverTiming?: ServerTimingEntry[]
+  /** The step's scripts: their tests, console and failure, per phase. */
+  scripts?: StepScriptReports
+  /** A script called `setNextRequest` (null: stop). */
+  nextRequest?: string | null
+  /** Why the step sent nothing and still did not fail. */
+  skipped?: string
   /** The W3C trace id the step's request went out with, when it carried one. */
   traceId?: string
 }

@@ -32,8 +32,10 @@ export function summarize(r: StepResult): StepResultSummary {
       ...(r.scriptsNotRun
         ? [{ name: 'scripts', passed: r.scriptsNotRun.allowed, message: r.scriptsNotRun.message }]
         : []),
+      ...scriptOutcomes(r),
     ],
   }
+  if (r.scripts) s.scripts = r.scripts
   if (r.sid !== undefined) s.sid = r.sid
   if (r.status !== undefined) s.status = r.status
   if (r.error !== undefined) s.error = r.error
@@ -61,6 +63,23 @@ export function summarize(r: StepResult): StepResultSummary {
       })
   }
   return s
+}
+
+/** Each script test as a check (by its name), then a script that was stopped. */
+function scriptOutcomes(r: StepResult): StepResultSummary['assertions'] {
+  const out: StepResultSummary['assertions'] = []
+  for (const report of [r.scripts?.pre, r.scripts?.post]) {
+    if (!report) continue
+    for (const t of report.tests)
+      if (!t.skipped) out.push({ name: t.name, passed: t.passed, message: t.error ?? 'passed' })
+    if (report.failure)
+      out.push({
+        name: report.phase === 'pre' ? 'pre-request script' : 'test script',
+        passed: false,
+        message: report.failure.message,
+      })
+  }
+  return out
 }
 
 /** A job (or long poll) as a check of its own, before the checks on its last answer. */

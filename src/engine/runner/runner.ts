@@ -22,6 +22,7 @@ import {
 import { byId, checkGraph } from './step-graph'
 import { Pacer, Semaphore } from './pacing'
 import { httpStep } from './http-step'
+import { runInOrder, runsInOrder, scriptedStep } from './script-step'
 import { newTraceId } from '../trace/trace-ids'
 
 /**
@@ -104,6 +105,7 @@ async function runAll(
 
   const rows = options.data && options.data.length > 0 ? options.data : undefined
   const iterations = Math.max(1, options.iterations)
+  const inOrder = runsInOrder(steps, options.concurrency, options.scripts)
 
   const runIteration = async (iteration: number): Promise<void> => {
     const vars = new Map(options.variables ?? [])
@@ -114,15 +116,28 @@ async function runAll(
       const existing = finished.get(step.id)
       if (existing) return existing
       const p = (async (): Promise<StepResult | null> => {
-        const deps = await Promise.all((step.dependsOn ?? []).map((id) => runOne(byId(steps, id))))
+        // In order (as newman runs a collection), every step runs whatever the ones before it did.
+        const deps = inOrder
+          ? []
+          : await Promise.all((step.dependsOn ?? []).map((id) => runOne(byId(steps, id))))
         // A step whose dependency failed does not run: its inputs are not there.
         if (deps.some((d) => d === null || !(d.passed || d.scriptsNotRun?.checksPassed)) || stopped())
           return null
         await gate.acquire()
         try {
           if (stopped()) return null
-          const r = await runStep(http, step, iteration, vars, pacer, options)
-          if (step.scriptsNotRun !== undefined) scriptsNotRun(step.scriptsNotRun, r.result, options)
+          const scripted = step.scripts && options.scripts?.enabled ? options.scripts : undefined
+          const r =
+            step.scripts && scripted
+              ? await scriptedStep(http, step, step.scripts, iteration, iterations, vars, scripted, (s, v) =>
+                  // A step a pre-request script changed is resolved once: nothing to keep for reuse.
+                  runStep(http, s, iteration, v, pacer, options).finally(() => {
+                    if (s !== step) options.resolved.delete(s)
+                  }),
+                )
+              : await runStep(http, step, iteration, vars, pacer, options)
+          if (step.scriptsNotRun !== undefined && !scripted)
+            scriptsNotRun(step.scriptsNotRun, r.result, options)
           for (const [k, v] of r.extracted) vars.set(k, v)
           results.push(r.result)
           options.onResult?.(r.result)
@@ -134,6 +149,19 @@ async function runAll(
       })()
       finished.set(step.id, p)
       return p
+    }
+    if (inOrder) {
+      const report = (r: StepResult): void => {
+        results.push(r)
+        options.onResult?.(r)
+      }
+      // A step may run again (a setNextRequest loop): each run is a fresh one.
+      const again = (step: RunStep): Promise<StepResult | null> => {
+        finished.delete(step.id)
+        return runOne(step)
+      }
+      await runInOrder(steps, again, stopped, report, iteration)
+      return
     }
     await Promise.all(steps.map(runOne))
   }

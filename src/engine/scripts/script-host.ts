@@ -52,6 +52,22 @@ export interface PhaseOutcome {
   output: ScriptTaskOutput
 }
 
+let keys = 0
+
+/** A sandbox key of its own (a run's, one collection's sends): keys are per process, the pool is too. */
+export function newScriptKey(what: string): string {
+  return `${what}:${++keys}`
+}
+
+/** Drop a key's sandbox (the run ended); nothing waits for it. */
+export function forgetScripts(deps: Pick<ScriptDeps, 'pool'>, key: string): void {
+  const pool = deps.pool ?? sharedPool()
+  pool.run('scripts.forget', { key }, { key: `scripts:${key}` }).then(
+    () => pool.release(`scripts:${key}`),
+    () => pool.release(`scripts:${key}`),
+  )
+}
+
 /** Responses a script sees are read up to this much (a longer body is cut, and `bodyCut` says so). */
 export const SCRIPT_BODY_CHARS = 4 * 1024 * 1024
 

@@ -352,7 +352,9 @@ function compile(code) {
   var fn = compiled.get(code)
   if (fn) return fn
   if (compiled.size >= MAX_COMPILED) compiled.clear()
-  var args = PARAMS.concat([code])
+  // In a block of its own, a script may declare names the APIs are passed in as (`const data = …`), as it may
+  // in Postman, where they are globals.
+  var args = PARAMS.concat(['{\n' + code + '\n}'])
   fn = /\bawait\b/.test(code) ? AsyncFunction.apply(null, args) : Function.apply(null, args)
   compiled.set(code, fn)
   return fn

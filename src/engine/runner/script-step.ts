@@ -1,0 +1,215 @@
+import type { ScriptPhaseReport } from '../../shared/scripts'
+import {
+  emitScriptEvent,
+  fromScriptRequest,
+  runPhase,
+  scriptResponse,
+  type ScriptDeps,
+} from '../scripts/script-host'
+import type { ScopeChanges, ScriptScopes, ScriptSource } from '../scripts/script-types'
+import type { HttpEngine } from '../http/http-engine'
+import { NOTHING, result, type RunStep, type StepResult, type StepRun } from './run-step'
+
+/**
+ * A run's step with scripts: its pre-request scripts run first (they may change the request and variables),
+ * then the step as any other, then its test scripts on the response. Script tests count as the step's checks;
+ * a script stopped by an error or a limit fails the step and the run carries on. What scripts write to
+ * variables goes where the step's extracted values go (the iteration's variables, seen by the steps after it).
+ */
+
+export interface StepScripts {
+  pre: ScriptSource[]
+  post: ScriptSource[]
+}
+
+/** What a run needs to run scripts; without it (or with `enabled` false) scripts are not run. */
+export interface RunScripts {
+  deps: ScriptDeps
+  /** The run's sandbox key. */
+  key: string
+  enabled: boolean
+}
+
+/** How a step's scripts went, on its result. */
+export interface StepScriptReports {
+  pre?: ScriptPhaseReport
+  post?: ScriptPhaseReport
+}
+
+export async function scriptedStep(
+  http: HttpEngine,
+  step: RunStep,
+  scripts: StepScripts,
+  iteration: number,
+  iterations: number,
+  iterationVars: ReadonlyMap<string, string>,
+  run: RunScripts,
+  send: (step: RunStep, vars: ReadonlyMap<string, string>) => Promise<StepRun>,
+): Promise<StepRun> {
+  const written = new Map<string, string>()
+  const merged = new Map(step.variables ?? NOTHING)
+  for (const [k, v] of iterationVars) merged.set(k, v)
+  const info = { requestName: step.name, requestId: step.id, iteration, iterationCount: iterations }
+  const scopes = (): ScriptScopes => {
+    // Flightdeck keeps one variable scope per step (collection, folders and environment merged): every Postman
+    // scope reads it; writes land in the scope written and, for the run, in that one scope.
+    const all = Object.fromEntries(merged)
+    return { environment: all, collection: { ...all }, globals: { ...all }, data: {}, local: { ...all } }
+  }
+  const apply = (changes: ScopeChanges): void => {
+    for (const change of Object.values(changes))
+      for (const [k, v] of Object.entries(change.set)) {
+        merged.set(k, v)
+        written.set(k, v)
+      }
+  }
+
+  let sent = step
+  let pre: ScriptPhaseReport | undefined
+  let next: string | null | undefined
+  if (scripts.pre.length > 0) {
+    const out = await runPhase(run.deps, {
+      key: run.key,
+      phase: 'pre',
+      scripts: scripts.pre,
+      request: step.request,
+      auth: step.auth ?? { type: 'none' },
+      scopes: scopes(),
+      info,
+    })
+    pre = out.report
+    apply(out.output.changes)
+    if (out.output.nextRequest !== undefined) next = out.output.nextRequest
+    if (out.output.request) {
+      const changed = fromScriptRequest(step.request, out.output.request)
+      sent = { ...step, request: changed.spec, auth: changed.auth }
+    }
+    if (out.output.skipRequest) {
+      const r = result(step, iteration, [], 0, undefined, undefined, 0, pre.failure === undefined, [], [], [])
+      r.scripts = { pre: kept(pre) }
+      r.skipped = 'skipped by its pre-request script (pm.execution.skipRequest)'
+      return finish(r, written, NOTHING, next)
+    }
+  }
+
+  const vars = new Map(iterationVars)
+  for (const [k, v] of written) vars.set(k, v)
+  const r = await send(sent, vars)
+  const res = r.result
+  const sid = res.sids[0]
+  let post: ScriptPhaseReport | undefined
+  if (scripts.post.length > 0 && res.sid !== undefined) {
+    const response = await scriptResponse(http, await http.waitFor(res.sid))
+    if (response) {
+      const out = await runPhase(run.deps, {
+        key: run.key,
+        phase: 'post',
+        scripts: scripts.post,
+        request: sent.request,
+        auth: sent.auth ?? { type: 'none' },
+        response,
+        scopes: scopes(),
+        info,
+        sid: res.sid,
+      })
+      post = out.report
+      apply(out.output.changes)
+      if (out.output.nextRequest !== undefined) next = out.output.nextRequest
+    }
+  }
+  if (sid !== undefined) {
+    if (pre) emitScriptEvent(run.deps, sid, pre)
+    if (post && res.sid !== undefined) emitScriptEvent(run.deps, res.sid, post)
+  }
+  res.scripts = { ...(pre ? { pre: kept(pre) } : {}), ...(post ? { post: kept(post) } : {}) }
+  for (const report of [pre, post])
+    if (report && (report.failure || report.tests.some((t) => !t.passed && !t.skipped))) res.passed = false
+  return finish(res, written, r.extracted, next)
+}
+
+/** Console lines a step's result keeps per phase (the timeline's script event has them all). */
+export const RESULT_CONSOLE_LINES = 20
+
+/** A run keeps every result: its console is cut to a few lines, the rest counted. */
+function kept(report: ScriptPhaseReport): ScriptPhaseReport {
+  if (report.console.length <= RESULT_CONSOLE_LINES) return report
+  return {
+    ...report,
+    console: report.console.slice(0, RESULT_CONSOLE_LINES),
+    droppedConsole: report.droppedConsole + report.console.length - RESULT_CONSOLE_LINES,
+  }
+}
+
+function finish(
+  r: StepResult,
+  written: ReadonlyMap<string, string>,
+  extracted: ReadonlyMap<string, string>,
+  next: string | null | undefined,
+): StepRun {
+  if (next !== undefined) r.nextRequest = next
+  if (written.size === 0) return { result: r, extracted }
+  const all = new Map(written)
+  for (const [k, v] of extracted) all.set(k, v)
+  return { result: r, extracted: all }
+}
+
+/** Most steps one iteration runs when scripts choose the next request (a loop that never ends is cut here). */
+export const MAX_STEPS_IN_ORDER = 10_000
+
+/**
+ * Whether an iteration runs its steps one after another in the collection's order, following
+ * `setNextRequest`: a run of one request at a time whose steps have scripts, as Postman and newman run.
+ */
+export function runsInOrder(
+  steps: readonly RunStep[],
+  concurrency: number,
+  scripts: RunScripts | undefined,
+): boolean {
+  return concurrency <= 1 && scripts?.enabled === true && steps.some((s) => s.scripts !== undefined)
+}
+
+/**
+ * One iteration in order: each step after the one before, unless a script named the next (`setNextRequest`,
+ * by name or path; null ends the iteration). Bounded: past `cap` steps the iteration ends with a failed
+ * result saying so.
+ */
+export async function runInOrder(
+  steps: readonly RunStep[],
+  runOne: (step: RunStep) => Promise<StepResult | null>,
+  stopped: () => boolean,
+  report: (r: StepResult) => void,
+  iteration: number,
+  cap = Math.min(MAX_STEPS_IN_ORDER, Math.max(100, steps.length * 100)),
+): Promise<void> {
+  let i = 0
+  for (let count = 0; i < steps.length && !stopped(); count++) {
+    const step = steps[i] as RunStep
+    if (count >= cap) {
+      const r = result(step, iteration, [], 0, undefined, undefined, 0, false, [], [], [])
+      r.error = {
+        code: 'limit',
+        message: `setNextRequest: the iteration ran ${cap} steps (a loop?); it stops here, before "${step.name}"`,
+      }
+      report(r)
+      return
+    }
+    const r = await runOne(step)
+    const next = r?.nextRequest
+    if (next === undefined) {
+      i++
+      continue
+    }
+    if (next === null) return
+    const target = steps.findIndex((s) => s.name === next || s.id === next || s.path === next)
+    if (target < 0) {
+      const miss = result(step, iteration, [], 0, undefined, undefined, 0, false, [], [], [])
+      miss.error = {
+        code: 'not_found',
+        message: `setNextRequest("${next}"): no request of that name in this run`,
+      }
+      report(miss)
+      return
+    }
+    i = target
+  }
+}
