@@ -160,6 +160,26 @@ describe('server push from a Node http2 server', () => {
     }
   })
 
+  it('a 103 Early Hints on the push path is a marker with its Link header, before the response', async () => {
+    const caFile = writeTemp('ca.pem', push.pki.ca.cert)
+    const r = await send(service, spec(`${push.url}/hinted`, {}, { acceptPush: true, caFile }))
+    const parent = done(r)
+    expect(await bodyText(service, parent)).toBe('hinted')
+    const hints = r.events.filter((e) => e.type === 'informational')
+    expect(hints).toHaveLength(1)
+    const [hint] = hints
+    expect(hint?.type === 'informational' && [hint.status, hint.statusText, hint.count]).toEqual([
+      103,
+      'Early Hints',
+      1,
+    ])
+    expect(hint?.type === 'informational' && hint.headers).toEqual([
+      ['link', '</style.css>; rel=preload; as=style'],
+    ])
+    const head = r.events.find((e) => e.type === 'response-headers')
+    expect(hint && head && hint.t <= head.t).toBe(true)
+  })
+
   it('a push still going when the total timeout hits is stopped with the request’s limit named', async () => {
     const caFile = writeTemp('ca.pem', push.pki.ca.cert)
     push.resets.clear()

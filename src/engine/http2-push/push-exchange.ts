@@ -31,6 +31,12 @@ import { PushSet, type PushOwner } from './push-set'
 
 export { MAX_PUSHES_PER_REQUEST, PUSH_WAIT_AFTER_PARENT_MS, type PushOwner } from './push-set'
 const PROGRESS_EVERY_MS = 50
+/** HTTP/2 has no reason phrases: the interim ones people know, for the details to read as over HTTP/1.1. */
+const INTERIM_REASONS: Readonly<Record<number, string>> = {
+  100: 'Continue',
+  102: 'Processing',
+  103: 'Early Hints',
+}
 
 export interface PushExchangeInit {
   sid: string
@@ -258,7 +264,7 @@ export class PushExchange {
       })
     }
     const raw = h2HeaderList(h, false).flatMap(([k, v]) => [Buffer.from(k), Buffer.from(v)])
-    this.informational.add(status, '', raw)
+    this.informational.add(status, INTERIM_REASONS[status] ?? '', raw)
   }
 
   private onResponse(h: IncomingHttpHeaders & IncomingHttpStatusHeader): void {
