@@ -28,6 +28,8 @@ options:
       --timeout <ms>       give up on the whole exchange after this many ms
       --max-body <size>    largest response body to read (default 2g): bytes, or with k, m, g
       --push               accept HTTP/2 server push (https only): pushed streams are listed
+      --trace              carry a W3C traceparent (a fresh trace id; a traceparent given with -H
+                           is sent as written); --json names it as traceId
   -h, --help               show this help
 
 exit codes: 0 any HTTP response, 1 network error, 2 bad arguments`
@@ -36,7 +38,7 @@ exit codes: 0 any HTTP response, 1 network error, 2 bad arguments`
 
 export type CliCommand =
   | { kind: 'help' }
-  | { kind: 'send'; request: RequestSpec; json: boolean }
+  | { kind: 'send'; request: RequestSpec; json: boolean; trace: boolean }
   | SavedSendCommand
   | ImportCommand
   | { kind: 'error'; message: string }
@@ -95,6 +97,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         timeout: { type: 'string' },
         'max-body': { type: 'string' },
         push: { type: 'boolean' },
+        trace: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         collection: { type: 'string' },
         env: { type: 'string' },
@@ -168,5 +171,10 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     options.maxBodyBytes = bytes
   }
 
-  return { kind: 'send', json: values.json === true, request: { method, url, headers, body, options } }
+  return {
+    kind: 'send',
+    json: values.json === true,
+    trace: values.trace === true,
+    request: { method, url, headers, body, options },
+  }
 }

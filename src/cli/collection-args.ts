@@ -11,6 +11,8 @@ export interface SavedSendCommand {
   env?: string
   json: boolean
   insecure: boolean
+  /** `--trace`: a traceparent when the collection's `trace:` setting says nothing (`off` still wins). */
+  trace: boolean
   /** Folders outside the collection whose files its requests may send (`--allow-files DIR`, repeatable). */
   allowFiles: string[]
 }
@@ -47,6 +49,7 @@ export function parseSavedSend(
     request?: string
     env?: string
     json?: boolean
+    trace?: boolean
     insecure?: boolean
     data?: string
     header?: string[]
@@ -69,6 +72,7 @@ export function parseSavedSend(
     collection: values.collection,
     request: /\.ya?ml$/.test(values.request) ? values.request : `${values.request}.yaml`,
     json: values.json === true,
+    trace: values.trace === true,
     insecure: values.insecure === true,
     allowFiles: values['allow-files'] ?? [],
   }

@@ -39,5 +39,10 @@ export async function sendSaved(service: EngineService, cmd: SavedSendCommand): 
   if (cmd.insecure) request.options = { ...request.options, insecure: true }
   const context =
     cmd.env === undefined ? { dir, path: cmd.request } : { dir, path: cmd.request, env: cmd.env }
-  return service.invoke('request.send', { request, auth: saved.auth, context })
+  return service.invoke('request.send', {
+    request,
+    auth: saved.auth,
+    context,
+    ...(cmd.trace ? { trace: true } : {}),
+  })
 }

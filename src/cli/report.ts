@@ -11,6 +11,7 @@ import type {
 } from '../shared/timeline'
 import type { AppError } from '../shared/result'
 import type { ServerTimingEntry } from '../shared/server-timing'
+import { sentTraceId } from '../engine/trace/run-trace'
 
 /**
  * Turns one finished exchange (all hops' events and the final event) into what the CLI prints: a JSON report
@@ -47,6 +48,8 @@ export interface JsonReport {
   pushes?: PushReport[]
   /** Pushes refused past the cap, in plain words, when there were. */
   pushesNote?: string
+  /** The W3C trace id the request went out with (`--trace`, a collection's trace: setting, or -H traceparent). */
+  traceId?: string
   /** A failed or cancelled exchange's partial body: how many bytes came (they are not kept). */
   partialBodyBytes?: number
   error?: AppError
@@ -130,6 +133,8 @@ export function buildReport(outcome: ExchangeOutcome): JsonReport {
     timings: final.timings,
   }
   if (final.type === 'done') report.body = { size: final.body.size, contentType: final.body.contentType }
+  const traceId = sentTraceId(events)
+  if (traceId !== undefined) report.traceId = traceId
   if (final.type === 'done' && final.serverTiming) {
     report.serverTiming = final.serverTiming.entries
     if (final.serverTiming.note !== undefined) report.serverTimingNote = final.serverTiming.note
@@ -209,6 +214,7 @@ export function humanLines(outcome: ExchangeOutcome): string[] {
   for (const e of events) if (e.type === 'queued') queuedBySid.set(e.sid, e)
   const first = events.find((e): e is QueuedEvent => e.type === 'queued')
   if (first) lines.push(`${first.method} ${first.url}`)
+  if (report.traceId !== undefined) lines.push(`  trace ${report.traceId}`)
   for (const e of events) {
     if (e.type !== 'redirect') continue
     const r: RedirectEvent = e

@@ -23,7 +23,10 @@ export async function runSend(command: SendCommand, io: CliIo): Promise<number> 
   try {
     const sent =
       command.kind === 'send'
-        ? await service.invoke('http.send', { request: command.request })
+        ? await service.invoke('http.send', {
+            request: command.request,
+            ...(command.trace ? { trace: true } : {}),
+          })
         : await sendSaved(service, command)
     if (!sent.ok) {
       io.err(`flightdeck: ${sent.error.code}: ${sent.error.message}\n`)

@@ -54,7 +54,7 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
   return {
     'app.info': async () => ok(info()),
     'app.openExternal': (p) => openExternal(options.openExternal, p.url),
-    'http.send': async (p) => http.send(p.request, p.count ?? 1),
+    'http.send': async (p) => http.send(p.request, p.count ?? 1, p.trace ? { trace: {} } : undefined),
     'session.cancel': async (p) =>
       ok({ cancelled: jobs.cancel(p.sid) || http.cancel(p.sid) || streams.close(p.sid) }),
     'body.read': async (p) => http.bodies.read(p.bodyId, p.offset, p.length, p.encoding),

@@ -120,6 +120,8 @@ const coreCommands = {
         request: requestSpecSchema,
         /** Fire this many copies at once ("Send ×N"). */
         count: z.number().int().min(1).max(MAX_SEND_COUNT).optional(),
+        /** Each copy carries a W3C traceparent with a fresh trace id (`flightdeck send --trace`). */
+        trace: z.boolean().optional(),
       })
       .strict(),
     reply<SendResult>(),

@@ -6,6 +6,7 @@ describe('CLI arguments', () => {
     expect(parseCliArgs(['send', 'http://127.0.0.1:8080/hello'])).toEqual({
       kind: 'send',
       json: false,
+      trace: false,
       request: {
         method: 'GET',
         url: 'http://127.0.0.1:8080/hello',
@@ -36,6 +37,7 @@ describe('CLI arguments', () => {
     expect(cmd).toEqual({
       kind: 'send',
       json: true,
+      trace: false,
       request: {
         method: 'PUT',
         url: 'https://example.test/a?b=c',
