@@ -145,6 +145,8 @@ test('103 Early Hints are marks before the response, and their links are listed 
   const hovered = await hoverRow(page, sid)
   const wait = hovered.bars.find((b) => b.phase === 'wait')
   expect(wait).toBeDefined()
+  // The card says what came before the response, and when.
+  await expect(page.getByRole('tooltip')).toContainText(/103 Early Hints ×2 \(\+\d+ ms, \+\d+ ms\)/)
   const marks = hovered.interim ?? []
   expect(marks).toHaveLength(2)
   for (const mark of marks) {

@@ -32,7 +32,7 @@ function InterimResponses({ row, info }: { row: SessionRow; info: InformationalS
   return (
     <div className="note-box interim" data-testid="interim-responses">
       <div>
-        {summary(info)} {waiting ? 'so far; still waiting for the response' : 'before the response'}
+        {interimSummary(info)} {waiting ? 'so far; still waiting for the response' : 'before the response'}
       </div>
       <ul className="interim-list">
         {info.kept.map((m, i) => (
@@ -105,7 +105,7 @@ function MarkHeaders({ mark }: { mark: InformationalMark }) {
 }
 
 /** "103 Early Hints ×2,500", or "3 informational responses (102, 103)" when the statuses differ. */
-function summary(info: InformationalSummary): string {
+export function interimSummary(info: InformationalSummary): string {
   const statuses = [...new Set([...info.kept.map((m) => m.status), info.status])]
   const times = info.count === 1 ? '' : ` ×${info.count.toLocaleString('en-US')}`
   if (statuses.length === 1) return `${info.status} ${info.statusText}`.trimEnd() + times

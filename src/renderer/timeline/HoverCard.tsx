@@ -4,14 +4,27 @@ import { rowLabel } from './row-labels'
 import { phaseLines, rowTimings } from './segments'
 import { ServerTimingTable } from '../details/ServerTimingTable'
 import { serverTimingEntries } from './server-slices'
-import { isInFlight } from './session-row'
+import { isInFlight, type SessionRow } from './session-row'
 import { ScriptHoverLines, scriptHoverLineCount } from '../scripts/ScriptHoverLines'
+import { interimSummary } from '../details/ExchangeNotes'
 
 const CARD_WIDTH = 250
 /** About the card's height (a title and eight phase lines): enough to tell whether it fits below the pointer. */
 const CARD_HEIGHT = 176
 
 /** The phase breakdown of the row under the pointer, counting up live while it is in flight. */
+/** What the card says besides the phases: interim responses before the response, or that the server pushed it. */
+function hoverNotes(row: SessionRow): string[] {
+  const out: string[] = []
+  if (row.informational) {
+    const at = row.informational.kept.map((m) => `+${formatMs(m.t - row.queued.t)}`)
+    const more = row.informational.count > at.length ? ', …' : ''
+    out.push(`${interimSummary(row.informational)} (${at.join(', ')}${more})`)
+  }
+  if (row.queued.promised) out.push('Pushed by the server (HTTP/2 server push)')
+  return out
+}
+
 export function HoverCard({
   sid,
   left,
@@ -34,7 +47,9 @@ export function HoverCard({
   const x = left + 14 + CARD_WIDTH > frameWidth ? Math.max(0, left - 14 - CARD_WIDTH) : left + 14
   // The server's entries add a title and a line each (the card lists at most eight, then a line).
   const extra = Math.min(9, serverTimingEntries(row).length)
-  const height = CARD_HEIGHT + (extra > 0 ? 28 + extra * 20 : 0) + scriptHoverLineCount(row) * 20
+  const notes = hoverNotes(row)
+  const height =
+    CARD_HEIGHT + (extra > 0 ? 28 + extra * 20 : 0) + (scriptHoverLineCount(row) + notes.length) * 20
   // And above the pointer near the bottom, so its last lines are not cut off by the frame.
   const y = top + 12 + height > frameHeight ? Math.max(0, top - 12 - height) : top + 12
   return (
@@ -55,6 +70,11 @@ export function HoverCard({
           ))}
         </tbody>
       </table>
+      {notes.map((n) => (
+        <div key={n} className="hover-note">
+          {n}
+        </div>
+      ))}
       <ScriptHoverLines row={row} />
       <ServerTimingTable row={row} compact />
     </div>

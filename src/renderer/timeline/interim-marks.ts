@@ -26,7 +26,8 @@ export function interimMarkRects(
   const out: Rect[] = []
   const tick = (t: number): void => {
     const px = Math.round(x(t))
-    if (px >= 0 && px <= width) out.push({ x: px, y: top, w: 1, h })
+    // Two pixels wide: a one-pixel tick on the green waiting bar is easy to miss.
+    if (px >= 0 && px <= width) out.push({ x: px, y: top, w: 2, h })
   }
   for (const mark of info.kept) tick(mark.t)
   const lastKept = info.kept[info.kept.length - 1]
