@@ -10,6 +10,7 @@ import type {
   TimelineEvent,
   WebhookCallEvent,
 } from '../../src/shared/timeline'
+import { startJobServer } from '../fixtures/job-server'
 import { startTraceServer, type TraceServer } from '../fixtures/trace-server'
 import { bodyText, done, makeService, spec } from './helpers'
 
@@ -177,6 +178,43 @@ describe('trace context on sends', { timeout: 20_000 }, () => {
     const second = await service.invoke('run.get', { runId: again.value.runId })
     const ids = second.ok ? second.value.results.map((r) => r.traceId) : []
     expect(new Set(ids).size).toBe(2)
+  })
+})
+
+describe('a job and its polls', { timeout: 20_000 }, () => {
+  it('share the trace of the request that started it, each with a span of its own', async () => {
+    const jobs = await startJobServer()
+    try {
+      const r = await service.invoke('job.follow', {
+        request: spec(`${jobs.url}/jobs?polls=2`, { method: 'POST' }),
+        trace: true,
+        follow: {
+          statusUrl: { from: 'location' },
+          until: { jsonPath: '$.status', equals: 'succeeded' },
+          intervalMs: 20,
+          backoff: 'fixed',
+          deadlineMs: 5000,
+          maxPolls: 10,
+        },
+      })
+      if (!r.ok) throw new Error(r.error.message)
+      const sid = r.value.sid
+      await waitEvent((e): e is TimelineEvent => e.type === 'job' && e.sid === sid && e.state !== 'running')
+      const lane = new Set([
+        sid,
+        ...events.filter((e): e is QueuedEvent => e.type === 'queued' && e.lane === sid).map((e) => e.sid),
+      ])
+      const sent = events.filter((e): e is RequestSentEvent => e.type === 'request-sent' && lane.has(e.sid))
+      expect(sent).toHaveLength(3)
+      expect(new Set(sent.map((e) => e.traceId)).size).toBe(1)
+      expect(sent[0]?.traceId).toMatch(/^[0-9a-f]{32}$/)
+      expect(new Set(sent.map((e) => e.spanId)).size).toBe(3)
+      // What the job server received: the same trace on every request.
+      const received = jobs.requests.map((q) => String(q.headers['traceparent']).split('-')[1])
+      expect(new Set(received)).toEqual(new Set([sent[0]?.traceId]))
+    } finally {
+      await jobs.close()
+    }
   })
 })
 
