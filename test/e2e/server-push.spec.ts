@@ -104,6 +104,10 @@ test('a pushed stream is a row under its request, whose waiting bar holds its Se
   await expect(overview).toContainText('Pushed by the server with its request')
   await expect(overview).toContainText(':path: /style.css')
   await expect(overview).toContainText(':method: GET')
+  await expect(page.locator('.fact', { hasText: 'Request size' })).toContainText(
+    'nothing sent (the server pushed it)',
+  )
+  await expect(page.locator('.fact', { hasText: 'TLS' })).toContainText("its request's (connection #")
   // Its body is viewable like any other.
   await page.getByRole('tab', { name: 'Response', exact: true }).click()
   await expect(page.getByRole('tabpanel', { name: 'Response' })).toContainText('body { color: #123; }')

@@ -31,11 +31,14 @@ export function OverviewPanel({ row }: { row: SessionRow }) {
     ['Protocol', sent ? (sent.protocol === 'h2' ? 'HTTP/2' : 'HTTP/1.1') : '—'],
     [
       'TLS',
-      tls
-        ? `${tls.version} · ${tls.cipher}${tls.alpn ? ` · ALPN ${tls.alpn}` : ''}${tls.authorized ? '' : ` · not verified${tls.authorizationError ? ` (${tls.authorizationError})` : ''}`}`
-        : sent && !sent.reused && /^https:/i.test(row.queued.url)
-          ? '—'
-          : 'none',
+      // A pushed stream rides on its request's connection: its TLS is that one's.
+      row.queued.promised && sent
+        ? `its request's (connection #${sent.connectionId})`
+        : tls
+          ? `${tls.version} · ${tls.cipher}${tls.alpn ? ` · ALPN ${tls.alpn}` : ''}${tls.authorized ? '' : ` · not verified${tls.authorizationError ? ` (${tls.authorizationError})` : ''}`}`
+          : sent && !sent.reused && /^https:/i.test(row.queued.url)
+            ? '—'
+            : 'none',
     ],
     [
       'Connection reused',
@@ -48,7 +51,11 @@ export function OverviewPanel({ row }: { row: SessionRow }) {
     ['Transferred', wire === null ? '—' : `${formatBytes(wire)} (body ${formatBytes(decoded ?? 0)} decoded)`],
     [
       'Request size',
-      sent ? `${formatBytes(sent.headersBytes)} headers · ${formatBytes(sent.bodyBytes)} body` : '—',
+      row.queued.promised
+        ? 'nothing sent (the server pushed it)'
+        : sent
+          ? `${formatBytes(sent.headersBytes)} headers · ${formatBytes(sent.bodyBytes)} body`
+          : '—',
     ],
   ]
   if (row.queued.batch) facts.push(['Batch', `${row.queued.batch.index + 1} of ${row.queued.batch.size}`])
