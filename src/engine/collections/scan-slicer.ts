@@ -1,0 +1,37 @@
+import { statSync, type Stats } from 'node:fs'
+import { performance } from 'node:perf_hooks'
+
+/**
+ * A scan stats and reads its files synchronously: through the thread pool, each file cost four round trips
+ * (stat, open, read, close) whose bookkeeping took more than the work (a rescan of 5,000 unchanged files 105 ms
+ * of CPU, 43 ms now). So that a big collection does not hold the engine's thread, the scan gives the event
+ * loop a turn every SLICE_MS.
+ */
+export const SLICE_MS = 8
+
+export class Slicer {
+  private start = performance.now()
+  private pending: Promise<void> | null = null
+
+  /** Resolves at once within a slice; past it, after the event loop's next turn (shared by all callers). */
+  turn(): Promise<void> | null {
+    if (this.pending) return this.pending
+    if (performance.now() - this.start < SLICE_MS) return null
+    this.pending = new Promise((resolve) =>
+      setImmediate(() => {
+        this.pending = null
+        this.start = performance.now()
+        resolve()
+      }),
+    )
+    return this.pending
+  }
+}
+
+export function statFile(abs: string): Stats | null {
+  try {
+    return statSync(abs, { throwIfNoEntry: false }) ?? null
+  } catch {
+    return null
+  }
+}
