@@ -13,6 +13,7 @@ import type { EngineParts } from './engine-parts'
 import { createGraphqlHandlers } from './graphql/graphql-handlers'
 import { createGrpcHandlers } from './grpc/grpc-handlers'
 import { createHarHandlers } from './har/har-handlers'
+import { SendScripts } from './scripts/send-scripts'
 import type { EngineServiceOptions } from './service-types'
 import { createMqttHandlers } from './mqtt/mqtt-handlers'
 import { createTimelineHandlers } from './sessions/timeline-handlers'
@@ -66,6 +67,7 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
       ready,
       webhookValues: () => jobs.webhookValues(),
       traces: parts.traces,
+      scripts: new SendScripts({ http, clock, emit: parts.emit }),
       ...(options.pickFolder ? { pickFolder: options.pickFolder } : {}),
       ...(options.importer ? { importer: options.importer } : {}),
       ...(options.exporter ? { exporter: options.exporter } : {}),

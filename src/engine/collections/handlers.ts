@@ -1,6 +1,6 @@
 import { basename } from 'node:path'
 import { findNode, type AuthSpec, type RequestContext } from '../../shared/collection'
-import type { CollectionCommand, CommandHandlers, CommandPayload } from '../../shared/contract'
+import type { CollectionCommand, CommandHandlers, CommandPayload, SendResult } from '../../shared/contract'
 import { fail, ok, type Result } from '../../shared/result'
 import type { DynamicValues } from '../../shared/template'
 import { authChain, effectiveAuth } from '../send-rules/auth-chain'
@@ -16,6 +16,7 @@ import { confineBody, type FileScope } from '../files/confine'
 import type { TraceIndex } from '../trace/trace-index'
 import { tracePlanFor, traceSettingAt } from '../trace/trace-setting'
 import type { TracePlan } from '../trace/trace-headers'
+import { SendScripts } from '../scripts/send-scripts'
 
 /** The service's handlers for the collection commands: validation happened already; this is the behaviour. */
 
@@ -36,6 +37,8 @@ export interface CollectionHandlerDeps {
     collection: CollectionHandlers['export.collection']
     request: CollectionHandlers['export.request']
   }
+  /** Runs a send's scripts (`request.send` with `scripts`); without it they are not run. */
+  scripts?: SendScripts
 }
 
 function badPath(path: string): Result<never> {
@@ -291,17 +294,27 @@ export function createCollectionHandlers(input: CollectionHandlerDeps): Collecti
       return r.ok ? ok({ variables: r.value }) : r
     },
     'request.send': async (p) => {
-      const hook = deps.webhookValues?.()
-      const prepared = await prepareRequest(manager, p.request, p.auth, p.context, [], hook?.dyn)
-      if (!prepared.ok) return prepared
       const name = savedRequestName(manager, p.context)
-      const trace = tracePlanOf(manager, p.context, p.trace, deps.traces)
-      const sent = await deps.auth.send(prepared.value.spec, prepared.value.auth, p.count ?? 1, {
-        ...(name ? { name } : {}),
-        ...(trace ? { trace } : {}),
-      })
-      if (sent.ok) hook?.bind(sent.value.sids)
-      return sent
+      const send = async (request: typeof p.request, auth: AuthSpec): Promise<Result<SendResult>> => {
+        const hook = deps.webhookValues?.()
+        const prepared = await prepareRequest(manager, request, auth, p.context, [], hook?.dyn)
+        if (!prepared.ok) return prepared
+        const trace = tracePlanOf(manager, p.context, p.trace, deps.traces)
+        const sent = await deps.auth.send(prepared.value.spec, prepared.value.auth, p.count ?? 1, {
+          ...(name ? { name } : {}),
+          ...(trace ? { trace } : {}),
+        })
+        if (sent.ok) hook?.bind(sent.value.sids)
+        return sent
+      }
+      const scripts = deps.scripts
+      if (scripts && SendScripts.runs(p.scripts))
+        return scripts.send(
+          { request: p.request, auth: p.auth, scripts: p.scripts, context: p.context, name },
+          () => manager.scope(p.context, true),
+          send,
+        )
+      return send(p.request, p.auth)
     },
     'import.run': (p) =>
       deps.importer

@@ -14,6 +14,11 @@ var compiled = new Map()
 var phases = new Map()
 var nextPhase = 1
 var MAX_COMPILED = 500
+// What carries a phase's state in and out, taken before any script runs: a script that replaces JSON.parse or
+// Function.prototype.apply changes them for its own run's scripts (as in Postman), never how its report reads.
+var parseJSON = JSON.parse
+var stringifyJSON = JSON.stringify
+var applyFn = Reflect.apply
 
 function requireLib(name) {
   var key = String(name)
@@ -104,7 +109,7 @@ function str(v) {
   if (typeof v === 'string') return v
   if (typeof v === 'object') {
     try {
-      return JSON.stringify(v)
+      return stringifyJSON(v)
     } catch {
       return String(v)
     }

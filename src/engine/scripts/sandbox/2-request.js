@@ -291,7 +291,7 @@ function makeResponse(r) {
       return r.body
     },
     json: function () {
-      if (parsed === undefined) parsed = JSON.parse(r.body)
+      if (parsed === undefined) parsed = parseJSON(r.body)
       return parsed
     },
     reason: function () {

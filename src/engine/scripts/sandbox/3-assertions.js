@@ -72,9 +72,9 @@ function responseAssertions(res, negate) {
       if (arguments.length === 0) return check(true, '', 'expected response to not have a json body')
       if (typeof path === 'object' && path !== null) {
         return check(
-          JSON.stringify(body) === JSON.stringify(path),
-          'expected response body json to equal ' + JSON.stringify(path),
-          'expected response body json to not equal ' + JSON.stringify(path),
+          stringifyJSON(body) === stringifyJSON(path),
+          'expected response body json to equal ' + stringifyJSON(path),
+          'expected response body json to not equal ' + stringifyJSON(path),
         )
       }
       var cur = body
@@ -92,7 +92,7 @@ function responseAssertions(res, negate) {
           "expected response body json to not have path '" + path + "'",
         )
       check(
-        JSON.stringify(cur) === JSON.stringify(value),
+        stringifyJSON(cur) === stringifyJSON(value),
         "expected response body json at '" +
           path +
           "' to contain '" +

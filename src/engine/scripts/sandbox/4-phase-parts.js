@@ -256,7 +256,7 @@ function makeSendRequest(phase) {
       settle = { resolve: resolve, reject: reject }
     })
     phase.sends.set(id, { cb: typeof cb === 'function' ? cb : null, settle: settle })
-    __host_send(phase.id, id, JSON.stringify(spec))
+    __host_send(phase.id, id, stringifyJSON(spec))
     if (typeof cb === 'function') {
       // The callback form gets no rejection to handle.
       promise.catch(function () {})
@@ -273,7 +273,7 @@ function deliver(phaseId, sendId, error, responseJson) {
   if (!s) return
   phase.sends.delete(sendId)
   var err = error ? new Error(error) : null
-  var res = responseJson ? makeResponse(JSON.parse(responseJson)) : null
+  var res = responseJson ? makeResponse(parseJSON(responseJson)) : null
   if (s.cb) {
     try {
       s.cb(err, res)
@@ -296,7 +296,7 @@ function fire(phaseId, timerId) {
   if (!t) return
   if (!t.repeat) phase.timers.delete(timerId)
   try {
-    t.fn.apply(undefined, t.args)
+    applyFn(t.fn, undefined, t.args)
   } catch (e) {
     noteError(phase, e)
   }
@@ -355,7 +355,7 @@ function compile(code) {
   // In a block of its own, a script may declare names the APIs are passed in as (`const data = …`), as it may
   // in Postman, where they are globals.
   var args = PARAMS.concat(['{\n' + code + '\n}'])
-  fn = /\bawait\b/.test(code) ? AsyncFunction.apply(null, args) : Function.apply(null, args)
+  fn = /\bawait\b/.test(code) ? applyFn(AsyncFunction, null, args) : applyFn(Function, null, args)
   compiled.set(code, fn)
   return fn
 }

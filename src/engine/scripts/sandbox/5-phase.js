@@ -1,7 +1,7 @@
 /* eslint-disable no-undef -- fragments of one script, joined inside one function by scripts/sandbox-bundle.mjs: names cross these files */
 // The script sandbox's prelude, part 5: a phase: begin, the script APIs handed to each script, exec, end; globalThis.__fd.
 function begin(stateJson) {
-  var state = JSON.parse(stateJson)
+  var state = parseJSON(stateJson)
   var phase = {
     id: nextPhase++,
     began: Date.now(),
@@ -181,13 +181,13 @@ function api(phase, state) {
     getBody: function () {
       var t = request.body.toString()
       try {
-        return phase.holder.body.language === 'json' ? JSON.parse(t) : t
+        return phase.holder.body.language === 'json' ? parseJSON(t) : t
       } catch {
         return t
       }
     },
     setBody: function (b) {
-      request.body.update(typeof b === 'string' ? b : JSON.stringify(b))
+      request.body.update(typeof b === 'string' ? b : stringifyJSON(b))
     },
     getName: function () {
       return state.info.requestName
@@ -271,7 +271,7 @@ function exec(phaseId, code, where) {
     delete tests[k]
   })
   try {
-    var r = compile(code).apply(undefined, phase.api)
+    var r = applyFn(compile(code), undefined, phase.api)
     if (r && typeof r.then === 'function')
       r.then(undefined, function (e) {
         noteError(phase, e)
@@ -318,7 +318,7 @@ function end(phaseId) {
       body: phase.holder.body,
       auth: phase.holder.auth,
     }
-  return JSON.stringify(out)
+  return stringifyJSON(out)
 }
 
 function drop(phaseId) {
