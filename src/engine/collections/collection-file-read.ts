@@ -232,6 +232,8 @@ export function parseRequestText(text: string, stem: string): Parsed<SavedReques
     protocols: raw['protocols'] ?? [],
     messages: raw['messages'] ?? [],
     ...runFields(raw),
+    ...(isSet(raw['grpc']) ? { grpc: readGrpc(raw['grpc']) } : {}),
+    ...(isSet(raw['graphql']) ? { graphql: raw['graphql'] } : {}),
   }
   const parsed = validate(text, savedRequestSchema, value)
   if (!parsed.ok) return parsed
@@ -291,6 +293,16 @@ function runFields(raw: Raw): Record<string, unknown> {
   if (isSet(raw['scripts'])) out['scripts'] = raw['scripts']
   if (isSet(raw['trace'])) out['trace'] = readTrace(raw['trace'])
   return out
+}
+
+/** `proto: a.proto` and `importPaths: protos` read as lists of one. */
+function readGrpc(v: unknown): unknown {
+  if (!isRaw(v)) return v
+  return {
+    ...v,
+    ...(isSet(v['proto']) ? { proto: listOf(v['proto']) } : {}),
+    ...(isSet(v['importPaths']) ? { importPaths: listOf(v['importPaths']) } : {}),
+  }
 }
 
 /** `trace: per-send` is short for `trace: { mode: per-send }`. */

@@ -16,6 +16,7 @@ import { COLLECTION_FILE, ENVIRONMENTS_DIR } from '../collections/collection-fil
 import { absPath } from '../collections/store'
 import { scriptSources } from '../scripts/script-host'
 import type { RunStep } from './run-step'
+import { graphqlStep } from '../graphql/graphql-step'
 
 /**
  * A run's plan: the requests under a collection path ('' = all, a folder, or one request) as runner steps, in
@@ -155,6 +156,12 @@ export async function planRun(
         pre: scriptSources(req.scripts, 'pre', req.name),
         post: scriptSources(req.scripts, 'post', req.name),
       }
+    }
+    if (req.kind === 'graphql') {
+      const g = graphqlStep(req, p)
+      if (!g.ok) return g
+      step.kind = g.value.kind
+      step.request = g.value.request
     }
     if (req.kind === 'ws') {
       step.protocols = req.protocols

@@ -1,0 +1,125 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runRunCli } from '../../src/cli/run-command'
+import type { JsonRunReport } from '../../src/cli/run-report'
+import { parseRequestText } from '../../src/engine/collections/collection-file-read'
+import { requestPlain } from '../../src/engine/collections/collection-file-write'
+import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
+
+/**
+ * `kind: graphql` in a collection: the file reads and writes back with the query as a block string, and
+ * `flightdeck run` runs queries as HTTP steps (assertions on `$.data`, `$.errors`) and an SSE subscription as a
+ * stream step with its stop condition; a WebSocket subscription is refused at planning, with words.
+ */
+
+let server: GraphqlFixture
+let dir: string
+let configDir: string
+let out: string
+
+const FILE = `name: Get user
+kind: graphql
+method: POST
+url: "{{base}}/graphql"
+graphql:
+  query: |
+    query GetUser($id: Int!) {
+      user(id: $id) {
+        name
+      }
+    }
+  variables: '{"id": {{userId}}}'
+  operationName: GetUser
+assertions:
+  - kind: json
+    path: $.data.user.name
+    equals: user 4
+`
+
+beforeAll(async () => {
+  server = await startGraphqlServer()
+  const base = server.url.replace(/\/graphql$/, '')
+  dir = mkdtempSync(join(tmpdir(), 'fd-gql-run-'))
+  configDir = mkdtempSync(join(tmpdir(), 'fd-gql-run-config-'))
+  out = mkdtempSync(join(tmpdir(), 'fd-gql-run-out-'))
+  const file = (rel: string, text: string): void => {
+    mkdirSync(join(dir, rel, '..'), { recursive: true })
+    writeFileSync(join(dir, rel), text)
+  }
+  file('collection.yaml', `flightdeck: 1\nname: GraphQL\nvariables:\n  base: ${base}\n  userId: "4"\n`)
+  file('q/1-user.yaml', FILE)
+  file(
+    'q/2-boom.yaml',
+    'name: Boom\nkind: graphql\nurl: "{{base}}/graphql"\ngraphql:\n  query: "{ boom }"\nassertions:\n  - kind: json\n    path: $.errors[0].message\n    equals: It went boom\n',
+  )
+  file(
+    'q/3-sub.yaml',
+    'name: Count\nkind: graphql\nurl: "{{base}}/graphql"\ngraphql:\n  query: "subscription { count(to: 1000, delayMs: 1) }"\n  transport: sse\nstop:\n  count: 5\n',
+  )
+  file(
+    'w/1-ws.yaml',
+    'name: Over ws\nkind: graphql\nurl: "{{base}}/graphql"\ngraphql:\n  query: "subscription { count(to: 3) }"\n  transport: ws\n',
+  )
+})
+
+afterAll(async () => {
+  await server.close()
+  for (const d of [dir, configDir, out]) rmSync(d, { recursive: true, force: true })
+})
+
+async function run(path: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = ''
+  let stderr = ''
+  const io = { out: (t: string) => void (stdout += t), err: (t: string) => void (stderr += t) }
+  const saved = process.env['FLIGHTDECK_CONFIG_DIR']
+  process.env['FLIGHTDECK_CONFIG_DIR'] = configDir
+  try {
+    const code = await runRunCli([dir, path, '--reporter', 'cli,json', '--out', out], io)
+    return { code, stdout, stderr }
+  } finally {
+    if (saved === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
+    else process.env['FLIGHTDECK_CONFIG_DIR'] = saved
+  }
+}
+
+describe('kind: graphql in collections', () => {
+  it('reads the file and writes it back with the query as a block string', () => {
+    const parsed = parseRequestText(FILE, '1-user')
+    if (!parsed.ok) throw new Error(parsed.problem.message)
+    expect(parsed.value.kind).toBe('graphql')
+    expect(parsed.value.graphql).toEqual({
+      query: 'query GetUser($id: Int!) {\n  user(id: $id) {\n    name\n  }\n}\n',
+      variables: '{"id": {{userId}}}',
+      operationName: 'GetUser',
+    })
+    const plain = requestPlain(parsed.value)
+    expect(plain['graphql']).toEqual(parsed.value.graphql)
+    expect(plain['kind']).toBe('graphql')
+  })
+
+  it('flightdeck run: queries as HTTP steps with assertions on data and errors, an SSE subscription with its stop', async () => {
+    const r = await run('q')
+    expect(r.stderr).not.toMatch(/flightdeck: /)
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('3 passed')
+    const json = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as JsonRunReport
+    const rows = json.results
+      .map((x) => [x.path, x.passed, x.status])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0])))
+    expect(rows).toEqual([
+      ['q/1-user.yaml', true, 200],
+      ['q/2-boom.yaml', true, 200],
+      ['q/3-sub.yaml', true, 200],
+    ])
+  })
+
+  it('a WebSocket subscription in a run is refused when the run is planned, saying why', async () => {
+    const r = await run('w')
+    expect(r.code).not.toBe(0)
+    expect(r.stderr).toMatch(
+      /runs take GraphQL over http and sse; a subscription over ws runs from the app or flightdeck graphql/,
+    )
+  })
+})
