@@ -186,6 +186,8 @@ export function applyBatch(state: TimelineState, batch: TimelineBatch): Timeline
       }
       // A session a script sent (pm.sendRequest) is listed under the request whose script sent it.
       const parent = !laneRow && isScriptChild(e) ? rows[e.initiator ?? ''] : undefined
+      // A stream the server pushed is listed under its request, after the ones pushed before it.
+      const pusher = e.promised && e.initiator !== undefined ? rows[e.initiator] : undefined
       if (laneRow) {
         rows[laneRow.sid] = {
           ...laneRow,
@@ -196,6 +198,9 @@ export function applyBatch(state: TimelineState, batch: TimelineBatch): Timeline
         rows[e.sid] = { ...(rows[e.sid] as SessionRow), scriptParent: parent.sid }
         insertAfter((order ??= [...state.order]), parent.lastScriptChild ?? parent.sid, e.sid)
         rows[parent.sid] = { ...parent, lastScriptChild: e.sid }
+      } else if (pusher) {
+        insertAfter((order ??= [...state.order]), pusher.lastPush ?? pusher.sid, e.sid)
+        rows[pusher.sid] = { ...pusher, lastPush: e.sid }
       } else {
         ;(order ??= [...state.order]).push(e.sid)
       }

@@ -89,6 +89,8 @@ export interface SessionRow {
   readonly scriptParent?: string
   /** The latest session this row's scripts started: the next one is listed after it. */
   readonly lastScriptChild?: string
+  /** The latest stream the server pushed with this request: the next one is listed after it. */
+  readonly lastPush?: string
 }
 
 /** True while a job this row started is still polling. */
