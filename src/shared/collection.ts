@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { savedGraphqlSchema } from './graphql-saved'
+import { grpcRequestSchema } from './grpc-request'
 import { followOptionsSchema, longPollOptionsSchema } from './job-options'
 import { bodySchema, keyValueSchema, requestOptionsSchema } from './request'
 import { assertionSchema, extractionSchema, retrySchema, stopSchema, waitForWebhookSchema } from './run-spec'
@@ -11,7 +12,7 @@ import { traceSettingSchema, type TraceSetting } from './trace-context'
  * Paths inside a collection are relative, always with `/`, e.g. `users/create-user.yaml`; '' is the root.
  */
 
-export const REQUEST_KINDS = ['http', 'sse', 'ws', 'graphql'] as const
+export const REQUEST_KINDS = ['http', 'sse', 'ws', 'graphql', 'grpc'] as const
 export type RequestKind = (typeof REQUEST_KINDS)[number]
 
 const text = z.string().max(64 * 1024)
@@ -110,6 +111,8 @@ export const savedRequestSchema = z.object({
   trace: traceSettingSchema.optional(),
   /** GraphQL requests: the document, variables, operation and transport. */
   graphql: savedGraphqlSchema.optional(),
+  /** gRPC requests: the method, the schema's source, the deadline (target, metadata and messages are above). */
+  grpc: grpcRequestSchema.optional(),
 })
 export type SavedRequest = z.infer<typeof savedRequestSchema>
 

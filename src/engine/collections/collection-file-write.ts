@@ -137,7 +137,8 @@ export function requestPlain(req: SavedRequest): PlainMap {
   if (req.longPoll) out['longPoll'] = longPollPlain(req.longPoll)
   if (req.scripts) put(out, 'scripts', scriptsPlain(req.scripts))
   if (req.trace) out['trace'] = tracePlain(req.trace)
-  if (req.grpc) out['grpc'] = pick(req.grpc, ['method', 'proto', 'importPaths', 'deadlineMs', 'maxMessageBytes'])
+  if (req.grpc)
+    out['grpc'] = pick(req.grpc, ['method', 'proto', 'importPaths', 'deadlineMs', 'maxMessageBytes'])
   // The query is multi-line text: written as a block string, so a change to it diffs line by line.
   if (req.graphql)
     out['graphql'] = pick(req.graphql, ['query', 'variables', 'operationName', 'transport', 'connectionParams'])
