@@ -10,6 +10,7 @@ import type {
   TimelineEvent,
   WebhookCallEvent,
 } from '../../src/shared/timeline'
+import { startAuthServer } from '../fixtures/auth-server'
 import { startJobServer } from '../fixtures/job-server'
 import { startTraceServer, type TraceServer } from '../fixtures/trace-server'
 import { bodyText, done, makeService, spec } from './helpers'
@@ -178,6 +179,33 @@ describe('trace context on sends', { timeout: 20_000 }, () => {
     const second = await service.invoke('run.get', { runId: again.value.runId })
     const ids = second.ok ? second.value.results.map((r) => r.traceId) : []
     expect(new Set(ids).size).toBe(2)
+  })
+})
+
+describe('a digest send', { timeout: 20_000 }, () => {
+  it("is one trace: the challenge's probe and the authorized request, each with its own span", async () => {
+    const auth = await startAuthServer()
+    try {
+      const r = await service.invoke('request.send', {
+        request: spec(`${auth.url}/digest`),
+        auth: { type: 'digest', username: 'alice', password: 's3cret' },
+        trace: true,
+      })
+      if (!r.ok) throw new Error(r.error.message)
+      const final = await service.waitForExchange(r.value.sids[0] ?? '')
+      expect(done(final).status).toBe(200)
+      service.flush()
+      const sent = events.filter(
+        (e): e is RequestSentEvent =>
+          e.type === 'request-sent' && e.remotePort === Number(new URL(auth.url).port),
+      )
+      expect(sent).toHaveLength(2)
+      expect(sent[0]?.traceId).toMatch(/^[0-9a-f]{32}$/)
+      expect(sent[1]?.traceId).toBe(sent[0]?.traceId)
+      expect(sent[1]?.spanId).not.toBe(sent[0]?.spanId)
+    } finally {
+      await auth.close()
+    }
   })
 })
 

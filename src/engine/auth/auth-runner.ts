@@ -5,6 +5,7 @@ import { fail, ok, type Result } from '../../shared/result'
 import type { HttpEngine, SessionLink } from '../http/http-engine'
 import { applySimpleAuth, basicCredentials, hasHeader, withHeader } from './apply-auth'
 import { digestAuthorization, parseDigestChallenge, type DigestChallenge } from './digest'
+import { newTraceId } from '../trace/trace-ids'
 
 /**
  * Sends a request with its auth applied. Basic, bearer and API key are headers/params. Digest and OAuth 2.0
@@ -19,6 +20,12 @@ const EXPIRY_SKEW_MS = 10_000
 const MAX_TOKEN_BYTES = 1024 * 1024
 /** A stream's digest probe: a 401 comes at once; a stream that answers 200 instead is cut short after this. */
 const STREAM_PROBE_TIMEOUT_MS = 10_000
+
+/** A link whose trace plan draws a fresh trace per request, fixed to one trace for every request it makes. */
+function oneTrace(link: SessionLink | undefined): SessionLink | undefined {
+  if (!link?.trace || link.trace.traceId !== undefined) return link
+  return { ...link, trace: { ...link.trace, traceId: newTraceId() } }
+}
 
 function tokenKey(auth: Extract<AuthSpec, { type: 'oauth2' }>): string {
   return `${auth.tokenUrl}\n${auth.clientId}\n${auth.scope}`
@@ -74,7 +81,8 @@ export class AuthRunner {
   ): Promise<Result<SendResult>> {
     switch (auth.type) {
       case 'digest':
-        return this.sendDigest(spec, auth, count, link)
+        // The challenge's probe and the request it authorizes are one send: one trace, a span each.
+        return this.sendDigest(spec, auth, count, count === 1 ? oneTrace(link) : link)
       case 'oauth2':
         return this.sendOAuth2(spec, auth, count, link)
       default:
