@@ -8,6 +8,7 @@ import { hasNghttpd, SITE, startNghttpd, type NghttpdServer } from '../fixtures/
 import { startPushServer, type PushFixture } from '../fixtures/push-server'
 import { runCli } from '../../src/cli'
 import type { JsonReport } from '../../src/cli/report'
+import type { HarDocument } from '../../src/engine/har/har-types'
 import { bodyText, done, makeService, send, sleep, spec, writeTemp } from './helpers'
 
 /**
@@ -103,6 +104,29 @@ describe.skipIf(!hasNghttpd())('server push from nghttpd', () => {
     expect(await runCli(['send', `${server.url}/index.html`, '-k', '--push'], io)).toBe(0)
     expect(out).toMatch(/^pushed {4}2 streams$/m)
     expect(out).toMatch(/^ {2}200 {7}https:\/\/localhost:\d+\/style\.css {2}22 B/m)
+  })
+
+  it('HAR export: the pushed streams are entries of their own, marked _was_pushed as Chrome writes it', async () => {
+    const server = nghttpd as NghttpdServer
+    const r = await send(
+      service,
+      spec(`${server.url}/index.html`, {}, { acceptPush: true, caFile: server.caFile }),
+    )
+    service.flush()
+    const sids = [...new Set(r.events.map((e) => e.sid))]
+    const har = await service.invoke('har.export', { sids, maxBodyBytes: 1024 })
+    if (!har.ok) throw new Error(har.error.message)
+    const doc = JSON.parse(har.value.har) as HarDocument
+    const rows = doc.log.entries.map((e) => [
+      new URL(e.request.url).pathname,
+      e._was_pushed,
+      e.response.status,
+    ])
+    expect(rows.sort()).toEqual([
+      ['/app.js', 1, 200],
+      ['/index.html', undefined, 200],
+      ['/style.css', 1, 200],
+    ])
   })
 
   it('without the option no push is accepted: one session, no child rows', async () => {

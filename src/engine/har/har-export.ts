@@ -138,6 +138,7 @@ function entryOf(
       description: e.desc ?? '',
     }))
   }
+  if (r.queued.promised) entry._was_pushed = 1
   if (r.sent) {
     entry.serverIPAddress = r.sent.remoteAddress
     entry.connection = String(r.sent.connectionId)

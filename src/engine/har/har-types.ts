@@ -86,6 +86,8 @@ export interface HarEntry {
   _flightdeck?: { sid: string; state: string; error?: { code: string; message: string } }
   /** Server-Timing entries as Chrome DevTools writes them (a missing duration is 0, as in the browser's API). */
   _serverTiming?: { name: string; dur: number; description: string }[]
+  /** 1 on a stream the server pushed (HTTP/2 server push), as Chrome DevTools writes it. */
+  _was_pushed?: number
 }
 
 export interface HarLog {
