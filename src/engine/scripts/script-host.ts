@@ -59,9 +59,13 @@ export function newScriptKey(what: string): string {
   return `${what}:${++keys}`
 }
 
-/** Drop a key's sandbox (the run ended); nothing waits for it. */
+/**
+ * Drop a key's sandbox (the run ended); nothing waits for it. A key no script ran under has no sandbox: asking
+ * a worker to forget it started one at the end of every run without scripts, which then waited for it to start.
+ */
 export function forgetScripts(deps: Pick<ScriptDeps, 'pool'>, key: string): void {
   const pool = deps.pool ?? sharedPool()
+  if (!pool.hasKey(`scripts:${key}`)) return
   pool.run('scripts.forget', { key }, { key: `scripts:${key}` }).then(
     () => pool.release(`scripts:${key}`),
     () => pool.release(`scripts:${key}`),

@@ -190,6 +190,11 @@ export class WorkerPool {
     return sum
   }
 
+  /** Whether a task ran under `key` in a worker that may still hold its state. */
+  hasKey(key: string): boolean {
+    return this.keys.has(key)
+  }
+
   /** Forget a key's worker (its state there is gone or no longer wanted). */
   release(key: string): void {
     this.keys.delete(key)
