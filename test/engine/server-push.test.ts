@@ -184,6 +184,38 @@ describe('server push from a Node http2 server', () => {
     }
   })
 
+  it('request bodies go out on the push path (text and a file); a file that cannot be read fails before connecting', async () => {
+    const caFile = writeTemp('ca.pem', push.pki.ca.cert)
+    const options = { acceptPush: true, caFile }
+    const text = await send(
+      service,
+      spec(
+        `${push.url}/echo`,
+        { method: 'POST', body: { kind: 'text', text: 'hello', contentType: 'text/plain' } },
+        options,
+      ),
+    )
+    expect(await bodyText(service, done(text))).toBe('POST hello')
+    const sent = text.events.find((e) => e.type === 'request-sent')
+    expect(sent?.type === 'request-sent' && [sent.protocol, sent.bodyBytes]).toEqual(['h2', 5])
+    const path = writeTemp('body.txt', 'from a file')
+    const file = await send(
+      service,
+      spec(`${push.url}/echo`, { method: 'PUT', body: { kind: 'file', path } }, options),
+    )
+    expect(await bodyText(service, done(file))).toBe('PUT from a file')
+    const before = push.sessionsOpened()
+    const missing = await send(
+      service,
+      spec(`${push.url}/echo`, { method: 'PUT', body: { kind: 'file', path: `${path}.missing` } }, options),
+    )
+    expect(missing.final.type === 'error' && missing.final.code).toBe('file')
+    expect(missing.events.some((e) => e.type === 'connect')).toBe(false)
+    // Nothing connected for it (a connection opened beside the failed body would be left open).
+    await sleep(100)
+    expect(push.sessionsOpened()).toBe(before)
+  })
+
   it('a 103 Early Hints on the push path is a marker with its Link header, before the response', async () => {
     const caFile = writeTemp('ca.pem', push.pki.ca.cert)
     const r = await send(service, spec(`${push.url}/hinted`, {}, { acceptPush: true, caFile }))

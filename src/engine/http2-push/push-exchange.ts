@@ -110,19 +110,20 @@ export class PushExchange {
     if (this.state !== 'waiting') return
     this.state = 'active'
     const { url, options, ca, clock } = this.init
-    Promise.all([
-      prepareBody(this.init.body),
-      openH2Connection({
-        url,
-        clock,
-        insecure: options.insecure,
-        ca,
-        connectTimeoutMs: options.connectTimeoutMs,
-      }),
-    ]).then(
-      ([prepared, conn]) => this.start(conn, prepared),
-      (e: unknown) => this.fail(e),
-    )
+    // The body first (a file that cannot be read fails before anything connects), then the connection.
+    prepareBody(this.init.body)
+      .then(async (prepared) => {
+        if (this.state === 'finished') return
+        const conn = await openH2Connection({
+          url,
+          clock,
+          insecure: options.insecure,
+          ca,
+          connectTimeoutMs: options.connectTimeoutMs,
+        })
+        this.start(conn, prepared)
+      })
+      .catch((e: unknown) => this.fail(e))
   }
 
   /** The user cancelled the request: it ends cancelled (RST_STREAM), and so does every push still open. */
@@ -229,7 +230,11 @@ export class PushExchange {
     else {
       req.once('finish', sent)
       if (typeof body === 'string' || Buffer.isBuffer(body)) req.end(body)
-      else body.pipe(req)
+      else {
+        // A file that fails while it is read fails the request (an unhandled stream error would end the process).
+        body.on('error', (e: Error) => this.fail(e))
+        body.pipe(req)
+      }
     }
   }
 
