@@ -94,4 +94,24 @@ describe('script reports on timeline rows', () => {
     // A pushed stream is listed under its request too, as a push (push-rows.test.ts).
     expect(s.order).toEqual(['p', 'pushed', 'c1', 'c2', 'other', 'hop'])
   })
+
+  it('moves requests a pre-request script sent (queued before their parent) under the parent when its report comes', () => {
+    let s = apply(EMPTY_TIMELINE, [queued('before', 0), queued('c1', 12), queued('c2', 14)])
+    expect(s.order).toEqual(['before', 'c1', 'c2'])
+    s = apply(s, [
+      queued('p', 20),
+      scriptEvent('p', 20, report('pre', 10, 19, { sentRequests: ['c1', 'c2'] })),
+      queued('after', 21),
+    ])
+    expect(s.order).toEqual(['before', 'p', 'c1', 'c2', 'after'])
+    expect(row(s, 'c2').scriptParent).toBe('p')
+    // Listed once each, however often the report comes.
+    s = apply(s, [scriptEvent('p', 22, report('pre', 10, 19, { sentRequests: ['c1', 'c2'] }))])
+    expect(s.order).toEqual(['before', 'p', 'c1', 'c2', 'after'])
+  })
+
+  it('starts the axis where a pre-request script started, before its request was queued', () => {
+    const s = apply(EMPTY_TIMELINE, [queued('p', 20), scriptEvent('p', 20, report('pre', 5, 19))])
+    expect(s.origin).toBe(5)
+  })
 })

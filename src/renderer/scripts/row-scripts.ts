@@ -1,5 +1,6 @@
 import type { ScriptPhase, ScriptPhaseReport } from '../../shared/scripts'
 import type { QueuedEvent } from '../../shared/timeline'
+import type { SessionRow } from '../timeline/session-row'
 
 /**
  * What a timeline row keeps of its scripts: the latest report of each phase (pre-request, post-response), with
@@ -96,4 +97,28 @@ export function insertAfter(order: string[], after: string, sid: string): void {
   const at = order.lastIndexOf(after)
   if (at === -1) order.push(sid)
   else order.splice(at + 1, 0, sid)
+}
+
+/**
+ * Link the sessions a script sent (its report's `sentRequests`) to the row whose script sent them, when they came
+ * without a link (a pre-request script's requests are queued before their parent): each is marked and moved
+ * right under the parent, after its other children. `rows` is updated in place; returns the order to use.
+ */
+export function adoptSentRequests(
+  rows: Record<string, SessionRow>,
+  order: string[],
+  parentSid: string,
+  sent: readonly string[],
+): string[] {
+  for (const sid of sent) {
+    const child = rows[sid]
+    const parent = rows[parentSid]
+    if (!child || !parent || child.scriptParent !== undefined || child.laneOf !== undefined) continue
+    const at = order.indexOf(sid)
+    if (at !== -1) order.splice(at, 1)
+    insertAfter(order, parent.lastScriptChild ?? parentSid, sid)
+    rows[sid] = { ...child, scriptParent: parentSid }
+    rows[parentSid] = { ...parent, lastScriptChild: sid }
+  }
+  return order
 }

@@ -7,7 +7,7 @@ import {
   type RowState,
   type SessionRow,
 } from './session-row'
-import { insertAfter, isScriptChild, withScriptReport } from '../scripts/row-scripts'
+import { adoptSentRequests, insertAfter, isScriptChild, withScriptReport } from '../scripts/row-scripts'
 
 /**
  * The timeline's state and its one reducer. The renderer applies a whole `timeline.batch` in one store update
@@ -236,6 +236,11 @@ export function applyBatch(state: TimelineState, batch: TimelineBatch): Timeline
         scripts: withScriptReport(row.scripts, e.report),
         lastT: Math.max(row.lastT, e.t),
       }
+      // A pre-request script runs before its request is queued: the axis starts where it started, and the
+      // requests it sent (queued before their parent, so unlinked) move under it.
+      origin = origin === null ? e.report.start : Math.min(origin, e.report.start)
+      if (e.report.sentRequests.length > 0)
+        order = adoptSentRequests(rows, order ?? [...state.order], e.sid, e.report.sentRequests)
       maxT = maxT === null ? e.t : Math.max(maxT, e.t)
       changed = true
       continue
