@@ -6,6 +6,7 @@ import type { DoneEvent, QueuedEvent, TimelineEvent } from '../../src/shared/tim
 import { MAX_PUSHES_PER_REQUEST, PUSH_WAIT_AFTER_PARENT_MS } from '../../src/engine/http2-push/push-set'
 import { hasNghttpd, SITE, startNghttpd, type NghttpdServer } from '../fixtures/nghttpd'
 import { startPushServer, type PushFixture } from '../fixtures/push-server'
+import { startHttpsServer } from '../fixtures/servers'
 import { runCli } from '../../src/cli'
 import type { JsonReport } from '../../src/cli/report'
 import type { HarDocument } from '../../src/engine/har/har-types'
@@ -214,6 +215,25 @@ describe('server push from a Node http2 server', () => {
     // Nothing connected for it (a connection opened beside the failed body would be left open).
     await sleep(100)
     expect(push.sessionsOpened()).toBe(before)
+  })
+
+  it('a server that offers only HTTP/1.1: the request fails with what to do, its handshake still shown', async () => {
+    const h1 = await startHttpsServer('localhost')
+    try {
+      const caFile = writeTemp('ca.pem', h1.caPem)
+      const r = await send(
+        service,
+        spec(`${h1.url.replace('127.0.0.1', 'localhost')}/hello`, {}, { acceptPush: true, caFile }),
+      )
+      expect(r.final.type === 'error' && [r.final.code, r.final.message]).toEqual([
+        'protocol',
+        `${new URL(h1.url.replace('127.0.0.1', 'localhost')).host} did not offer HTTP/2 (ALPN: http/1.1): server push needs HTTP/2; turn off Accept server push to send this request over HTTP/1.1`,
+      ])
+      expect(r.events.map((e) => e.type)).toContain('tls')
+      expect(h1.requests).toHaveLength(0)
+    } finally {
+      await h1.close()
+    }
   })
 
   it('a 103 Early Hints on the push path is a marker with its Link header, before the response', async () => {
