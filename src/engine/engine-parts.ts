@@ -19,6 +19,7 @@ import { StreamEngine } from './streams/stream-engine'
 import { WebhookInbox } from './webhooks/webhook-inbox'
 import { keepLastSession } from './workspace/last-session'
 import { TraceIndex } from './trace/trace-index'
+import { withSentTrace } from './trace/trace-headers'
 
 /**
  * The engine's long-lived parts and how they feed each other, built once per service. Commands reach them
@@ -60,7 +61,14 @@ export function createEngineParts(options: EngineServiceOptions) {
     ...(options.tempDir ? { tempDir: options.tempDir } : {}),
     ...(options.memoryBodyLimit !== undefined ? { memoryBodyLimit: options.memoryBodyLimit } : {}),
   })
-  const streams = new StreamEngine({ clock, emit, bodies: http.bodies })
+  // A stream's handshake names its trace as an HTTP request's does (read from the headers it went out with).
+  const emitStream = (e: TimelineEvent): void => {
+    if (e.type !== 'request-sent') return emit(e)
+    const traced = withSentTrace(e)
+    traces.record(traced)
+    emit(traced)
+  }
+  const streams = new StreamEngine({ clock, emit: emitStream, bodies: http.bodies })
 
   const configDir = options.configDir ?? userConfigDir()
   const collections = new CollectionManager({

@@ -12,6 +12,8 @@ import type {
 } from '../../src/shared/timeline'
 import { startAuthServer } from '../fixtures/auth-server'
 import { startJobServer } from '../fixtures/job-server'
+import { startSseServer } from '../fixtures/sse-server'
+import { startWsServer } from '../fixtures/ws-server'
 import { startTraceServer, type TraceServer } from '../fixtures/trace-server'
 import { bodyText, done, makeService, spec } from './helpers'
 
@@ -49,6 +51,9 @@ beforeAll(async () => {
   write('run/b.yaml', `name: b\nmethod: GET\nurl: ${server.url}/echo?step=b\n`)
   write('body/folder.yaml', 'trace:\n  mode: per-send\n  bodyField: $.trace_id\n')
   write('body/notify.yaml', `name: notify\nmethod: GET\nurl: ${server.url}/echo\n`)
+  // The stream test opens its own servers; the files name the request kinds (the URL sent is the test's).
+  write('streams/events.yaml', 'name: events\nkind: sse\nmethod: GET\nurl: http://127.0.0.1:1/events\n')
+  write('streams/socket.yaml', 'name: socket\nkind: ws\nmethod: GET\nurl: ws://127.0.0.1:1/echo\n')
   service = makeService({
     persistWorkspace: false,
     watchCollections: false,
@@ -179,6 +184,42 @@ describe('trace context on sends', { timeout: 20_000 }, () => {
     const second = await service.invoke('run.get', { runId: again.value.runId })
     const ids = second.ok ? second.value.results.map((r) => r.traceId) : []
     expect(new Set(ids).size).toBe(2)
+  })
+})
+
+describe('streams follow their request file', { timeout: 20_000 }, () => {
+  it("an SSE stream and a WebSocket handshake carry the collection's traceparent, and name its id", async () => {
+    const sse = await startSseServer()
+    const ws = await startWsServer()
+    try {
+      const opened = await service.invoke('sse.open', {
+        request: spec(`${sse.url}/events?n=2`),
+        context: { dir, path: 'streams/events.yaml' },
+      })
+      if (!opened.ok) throw new Error(opened.error.message)
+      const sseSent = await waitEvent(
+        (e): e is RequestSentEvent => e.type === 'request-sent' && e.sid === opened.value.sid,
+      )
+      expect(sseSent.traceId).toMatch(/^[0-9a-f]{32}$/)
+      expect(sseSent.headers.find(([k]) => k === 'traceparent')?.[1]).toContain(sseSent.traceId)
+      const socket = await service.invoke('ws.open', {
+        url: `${ws.url}/echo`,
+        headers: [],
+        protocols: [],
+        context: { dir, path: 'streams/socket.yaml' },
+      })
+      if (!socket.ok) throw new Error(socket.error.message)
+      const wsSent = await waitEvent(
+        (e): e is RequestSentEvent => e.type === 'request-sent' && e.sid === socket.value.sid,
+      )
+      expect(wsSent.traceId).toMatch(/^[0-9a-f]{32}$/)
+      expect(ws.upgrades.at(-1)?.headers['traceparent']).toContain(wsSent.traceId)
+      await service.invoke('session.cancel', { sid: opened.value.sid })
+      await service.invoke('session.cancel', { sid: socket.value.sid })
+    } finally {
+      await ws.close()
+      await sse.close()
+    }
   })
 })
 

@@ -2,7 +2,8 @@ import type { CommandRequest, CommandResponse } from '../../shared/contract'
 import type { RequestSpec } from '../../shared/request'
 import { fail, type Result } from '../../shared/result'
 import type { AuthRunner } from '../auth/auth-runner'
-import { prepareRequest } from '../collections/handlers'
+import { prepareRequest, tracePlanOf } from '../collections/handlers'
+import { withTraceSpec } from '../trace/trace-headers'
 import type { CollectionManager } from '../collections/manager'
 import type { StreamEngine } from './stream-engine'
 
@@ -41,7 +42,9 @@ export function createStreamOpenHandlers(deps: StreamOpenDeps): StreamOpenHandle
       await ready()
       const prepared = await prepareRequest(manager, p.request, p.auth ?? { type: 'inherit' }, p.context)
       if (!prepared.ok) return prepared
-      const { spec: resolved, auth: effective } = prepared.value
+      // A stream follows its request file's trace: setting (the toolbar's switch is for sends).
+      const { auth: effective } = prepared.value
+      const resolved = withTraceSpec(prepared.value.spec, tracePlanOf(manager, p.context, undefined))
       const authorized = await auth.authorize(resolved, effective, 'SSE')
       if (!authorized.ok) return authorized
       const { spec, refused } = authorized.value
@@ -79,7 +82,8 @@ export function createStreamOpenHandlers(deps: StreamOpenDeps): StreamOpenHandle
       if (bad !== undefined) {
         return fail('invalid_request', `Subprotocol "${bad.slice(0, 100)}" is not an HTTP token`)
       }
-      const authorized = await auth.authorize(prepared.value.spec, prepared.value.auth, 'WebSocket')
+      const traced = withTraceSpec(prepared.value.spec, tracePlanOf(manager, p.context, undefined))
+      const authorized = await auth.authorize(traced, prepared.value.auth, 'WebSocket')
       if (!authorized.ok) return authorized
       const { spec, refused } = authorized.value
       return streams.openWs(

@@ -1,5 +1,6 @@
 import { formatTraceparent, traceOfHeaders } from '../../shared/trace-context'
 import type { HeaderList, RequestSentEvent } from '../../shared/timeline'
+import type { RequestSpec } from '../../shared/request'
 import { newSpanId, newTraceId } from './trace-ids'
 
 /**
@@ -27,6 +28,19 @@ export function withTraceHeaders(headers: HeaderList, plan: TracePlan): HeaderLi
   if (plan.tracestate !== undefined && plan.tracestate !== '' && !has('tracestate'))
     out.push(['tracestate', plan.tracestate])
   return out
+}
+
+/**
+ * A request (a stream's handshake) with the traceparent the plan asks for, when it has none enabled: a stream's
+ * reconnects send the same one, so a stream is one span of one trace.
+ */
+export function withTraceSpec(spec: RequestSpec, plan: TracePlan | undefined): RequestSpec {
+  if (!plan) return spec
+  const enabled = spec.headers.filter((h) => h.enabled).map((h): [string, string] => [h.name, h.value])
+  const traced = withTraceHeaders(enabled, plan)
+  if (traced === enabled) return spec
+  const added = traced.slice(enabled.length).map(([name, value]) => ({ name, value, enabled: true }))
+  return { ...spec, headers: [...spec.headers, ...added] }
 }
 
 /**
