@@ -62,8 +62,7 @@ const POST = [
   "pm.test('status is 201', () => pm.response.to.have.status(201))",
 ].join('\n')
 
-// Waits for the engine's sandbox (run by a send) to land: until then the send runs no script.
-test.fixme('a request’s scripts: edited with completion, run around the send, their tests, console and time shown', async ({
+test('a request’s scripts: edited with completion, run around the send, their tests, console and time shown', async ({
   page,
 }) => {
   const pageErrors: string[] = []
@@ -96,9 +95,13 @@ test.fixme('a request’s scripts: edited with completion, run around the send, 
   const rows = page.getByRole('grid', { name: 'Timeline' }).getByRole('row')
   // The request, and under it the set-up request its script sent.
   await expect(rows).toHaveCount(2, { timeout: 15_000 })
-  const main = rows.filter({ hasNotText: 'script' }).first()
+  const main = rows.filter({ hasText: 'via=scripts' })
+  const child = rows.filter({ hasText: 'via=setup' })
   await expect(main).toHaveAttribute('data-state', 'done', { timeout: 10_000 })
-  await expect(rows.nth(1)).toContainText('script')
+  // The set-up request is listed under the request whose script sent it, marked as a script's.
+  await expect(rows.nth(0)).toContainText('via=scripts')
+  await expect(rows.nth(1)).toContainText('via=setup')
+  await expect(child.locator('.script-badge')).toHaveText('script')
   const sid = (await main.getAttribute('data-sid')) ?? ''
 
   // The header the pre-request script set reached the server.

@@ -25,6 +25,8 @@ interface CodeEditorProps {
   heightKey: string
   /** Filled with the live view, for actions that edit through it (Beautify keeps undo that way). */
   viewRef?: RefObject<EditorView | null>
+  /** Wrap long lines (scripts: a long line stays readable in a half-width editor). */
+  wrap?: boolean
 }
 
 /** A CodeMirror 6 editor bound to a store string, with a remembered height and a visible resize bar. */
@@ -37,6 +39,7 @@ export function CodeEditor({
   placeholder,
   heightKey,
   viewRef,
+  wrap = false,
 }: CodeEditorProps) {
   const host = useRef<HTMLDivElement | null>(null)
   const view = useRef<EditorView | null>(null)
@@ -52,9 +55,9 @@ export function CodeEditor({
     MAX_HEIGHT,
   )
   // What a fresh editor state is built from: the latest props (an effect keeps them current).
-  const latest = useRef({ language, vars, placeholder, label })
+  const latest = useRef({ language, vars, placeholder, label, wrap })
   useEffect(() => {
-    latest.current = { language, vars, placeholder, label }
+    latest.current = { language, vars, placeholder, label, wrap }
     onChangeRef.current = onChange
   })
 
@@ -69,6 +72,7 @@ export function CodeEditor({
         p.lang.of(languageExtension(now.language)),
         p.scope.of(scopeVariables.of(now.vars)),
         p.hint.of(now.placeholder ? placeholderText(now.placeholder) : []),
+        now.wrap ? EditorView.lineWrapping : [],
         EditorView.contentAttributes.of({ 'aria-label': now.label, spellcheck: 'false' }),
         EditorView.updateListener.of((u) => {
           if (!u.docChanged) return

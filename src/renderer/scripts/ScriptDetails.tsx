@@ -73,7 +73,7 @@ export function ScriptDetails({ row }: { row: SessionRow }) {
       )}
       {reports.length > 0 ? <Timings reports={reports} /> : null}
       <TestList reports={reports} />
-      <ConsoleList reports={reports} origin={row.queued.t} />
+      <ConsoleList reports={reports} />
       {sent.length > 0 ? (
         <p className="muted">
           Its scripts sent {sent.length} request{sent.length === 1 ? '' : 's'} (pm.sendRequest), listed under
@@ -147,8 +147,9 @@ function TestList({ reports }: { reports: ScriptPhaseReport[] }) {
   )
 }
 
-function ConsoleList({ reports, origin }: { reports: ScriptPhaseReport[]; origin: number }) {
-  const lines = reports.flatMap((r) => r.console.map((l) => ({ ...l, phase: r.phase })))
+function ConsoleList({ reports }: { reports: ScriptPhaseReport[] }) {
+  // Each line's time is from its phase's start (a pre-request script runs before its request is queued).
+  const lines = reports.flatMap((r) => r.console.map((l) => ({ ...l, phase: r.phase, at: l.t - r.start })))
   const dropped = reports.reduce((n, r) => n + r.droppedConsole, 0)
   if (lines.length === 0 && dropped === 0) return null
   return (
@@ -161,7 +162,7 @@ function ConsoleList({ reports, origin }: { reports: ScriptPhaseReport[]; origin
           <div key={i} className="console-line" data-level={l.level}>
             <span className="level">{l.level}</span>
             <span className="phase num" title={PHASE_LABEL[l.phase]}>
-              {l.phase} +{formatMs(Math.max(0, l.t - origin))}
+              {l.phase} +{formatMs(Math.max(0, l.at))}
             </span>
             <span className="text">{l.text}</span>
           </div>

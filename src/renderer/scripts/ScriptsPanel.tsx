@@ -42,6 +42,7 @@ export function ScriptsPanel() {
             label="Pre-request script"
             heightKey="script-pre"
             language="javascript"
+            wrap
             placeholder="pm.request.headers.upsert({ key: 'X-Trace', value: pm.variables.get('trace') })"
             value={scripts.preRequest}
             vars={vars}
@@ -57,6 +58,7 @@ export function ScriptsPanel() {
             label="Post-response script"
             heightKey="script-post"
             language="javascript"
+            wrap
             placeholder="pm.test('status is 200', () => pm.response.to.have.status(200))"
             value={scripts.test}
             vars={vars}
