@@ -88,6 +88,7 @@ export function summaryText(o: RunOutcome): string {
   lines.push(
     `${where}${o.env ? ` (env ${o.env})` : ''}: ${o.results.length} of ${o.total} step runs in ${formatMs(f.durationMs)}`,
   )
+  lines.push(...runTraceLines(o.results))
   lines.push('')
   const nameWidth = Math.min(60, Math.max(7, ...o.requests.map((r) => [...r.path].length)))
   const head = [
@@ -116,7 +117,9 @@ export function summaryText(o: RunOutcome): string {
       `Failures${failures.length > MAX_FAILURES_LISTED ? ` (first ${MAX_FAILURES_LISTED} of ${failures.length})` : ''}:`,
     )
     for (const r of failures.slice(0, MAX_FAILURES_LISTED))
-      lines.push(`  ✗ ${r.path} #${r.iteration + 1}: ${failureReason(r)}`)
+      lines.push(
+        `  ✗ ${r.path} #${r.iteration + 1}: ${failureReason(r)}${r.traceId ? ` (trace ${r.traceId})` : ''}`,
+      )
   }
   const s = f.stats
   lines.push('')
@@ -130,6 +133,13 @@ export function summaryText(o: RunOutcome): string {
   if (f.cancelled) lines.push('The run was cancelled.')
   else if (f.bailed) lines.push('Stopped after the first failure (--bail).')
   return `${lines.join('\n')}\n`
+}
+
+/** One trace for the whole run (`per-run`): its id once, to look the run up in the tracing backend. */
+function runTraceLines(results: readonly StepResultSummary[]): string[] {
+  const ids = new Set(results.map((r) => r.traceId))
+  const [only] = ids
+  return ids.size === 1 && only !== undefined && results.length > 1 ? [`trace ${only} (the whole run)`] : []
 }
 
 /** The job a step followed (or long-polled), in a line: how it ended, its polls and its time. */

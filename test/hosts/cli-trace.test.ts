@@ -59,6 +59,28 @@ describe('flightdeck run and trace context', { timeout: 30_000 }, () => {
     expect(off.results.map((r) => r.traceId)).toEqual([undefined, undefined])
   })
 
+  it("the table names the run's one trace, and a failed step its own", async () => {
+    let out = ''
+    const code = await runRunCli([dir, '--reporter', 'cli'], {
+      out: (t) => void (out += t),
+      err: () => undefined,
+    })
+    expect(code).toBe(0)
+    expect(out).toMatch(/^trace [0-9a-f]{32} \(the whole run\)$/m)
+    writeFileSync(
+      join(dir, 'c.yaml'),
+      `name: c\nmethod: GET\nurl: ${server.url}/echo?step=c\nassertions:\n  - kind: status\n    equals: 201\n`,
+    )
+    let failed = ''
+    await runRunCli([dir, '--reporter', 'cli', '--trace', 'per-send'], {
+      out: (t) => void (failed += t),
+      err: () => undefined,
+    })
+    rmSync(join(dir, 'c.yaml'))
+    expect(failed).toMatch(/✗ c\.yaml #1: .* \(trace [0-9a-f]{32}\)$/m)
+    expect(failed).not.toContain('the whole run')
+  })
+
   it('refuses an unknown --trace mode, saying which there are', () => {
     expect(parseRunArgs([dir, '--trace', 'always'])).toEqual({
       kind: 'error',
