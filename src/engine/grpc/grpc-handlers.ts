@@ -7,6 +7,7 @@ import type { CollectionManager } from '../collections/manager'
 import { confinePath } from '../files/confine'
 import type { StreamEngine } from '../streams/stream-engine'
 import type { GrpcEngine } from './grpc-engine'
+import { grpcEngineFor, grpcEngineIfAny } from './grpc-registry'
 
 /**
  * The gRPC commands. The engine part (and grpc-js and protobufjs with it) is loaded on the first command, so an
@@ -32,15 +33,8 @@ export interface GrpcHandlerDeps {
   ready?: Promise<void>
 }
 
-export function createGrpcHandlers(deps: GrpcHandlerDeps): GrpcHandlers & { dispose(): void } {
-  let engine: GrpcEngine | null = null
-  const grpc = async (): Promise<GrpcEngine> => {
-    if (!engine) {
-      const { GrpcEngine: Engine } = await import('./grpc-engine')
-      engine ??= new Engine(deps.streams)
-    }
-    return engine
-  }
+export function createGrpcHandlers(deps: GrpcHandlerDeps): GrpcHandlers {
+  const grpc = (): Promise<GrpcEngine> => grpcEngineFor(deps.streams)
   /** Texts resolved in the request's scope (variables, `{{$uuid}}`); an unknown variable refuses, naming it. */
   const resolve = async (texts: string[], context: RequestContext | undefined): Promise<Result<string[]>> => {
     if (!texts.some((t) => t.includes('{{'))) return ok(texts)
@@ -100,13 +94,14 @@ export function createGrpcHandlers(deps: GrpcHandlerDeps): GrpcHandlers & { disp
     'grpc.send': async (p) => {
       const texts = await resolve([p.message], p.context)
       if (!texts.ok) return texts
+      const engine = grpcEngineIfAny(deps.streams)
       if (!engine) return fail('not_found', `No open gRPC call ${p.sid}`)
       return engine.send(p.sid, texts.value[0] ?? p.message)
     },
     'grpc.end': async (p) => {
+      const engine = grpcEngineIfAny(deps.streams)
       if (!engine) return fail('not_found', `No open gRPC call ${p.sid}`)
       return engine.end(p.sid)
     },
-    dispose: () => engine?.dispose(),
   }
 }

@@ -167,6 +167,12 @@ export async function planRun(
       step.protocols = req.protocols
       step.messages = req.messages.map((m) => m.text)
     }
+    if (req.kind === 'grpc') {
+      if (!req.grpc?.method)
+        return fail('invalid_request', `${p}: a gRPC request needs grpc.method (package.Service/Method)`)
+      step.grpc = req.grpc
+      step.messages = req.messages.map((m) => m.text)
+    }
     if (req.stop) step.stop = req.stop
     // Only HTTP requests have them, and at most one: the file's parse refused anything else.
     if (req.followJob) step.followJob = req.followJob

@@ -1,3 +1,4 @@
+import type { GrpcRequest } from '../../shared/grpc-request'
 import type { ServerTimingEntry } from '../../shared/server-timing'
 import type { AuthSpec, RequestKind } from '../../shared/collection'
 import type { Assertion, Extraction, StopSpec, WaitForWebhookSpec } from '../../shared/run-spec'
@@ -42,6 +43,8 @@ export interface RunStep {
   /** WebSocket: subprotocols, and texts sent once the connection opens. */
   protocols?: string[]
   messages?: string[]
+  /** gRPC: the method, schema source and limits (the request's url is the target, its headers the metadata). */
+  grpc?: GrpcRequest
   stop?: StopSpec
   assertions: Assertion[]
   extract: Extraction[]

@@ -233,24 +233,37 @@ async function runStep(
   }
   const spec = body.value === resolved.spec.body ? resolved.spec : { ...resolved.spec, body: body.value }
 
-  if (step.kind === 'sse' || step.kind === 'ws') {
+  if (step.kind === 'sse' || step.kind === 'ws' || step.kind === 'grpc') {
     if (!options.streams) {
-      const error = { code: 'unsupported', message: 'This run cannot open SSE or WebSocket sessions' }
+      const error = { code: 'unsupported', message: 'This run cannot open SSE, WebSocket or gRPC sessions' }
       return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
     }
     if (pacer.paced) await pacer.next()
     const runner = options.auth
-    const out = await runStreamStep(options.streams, {
-      kind: step.kind,
-      spec,
-      auth,
-      ...(runner ? { authorize: runner.authorize.bind(runner) } : {}),
-      protocols: step.protocols ?? [],
-      messages,
-      stop: step.stop ?? {},
-      assertions: checked.assertions,
-      ...(signal ? { signal } : {}),
-    })
+    const out =
+      step.kind === 'grpc' && step.grpc
+        ? await (
+            await import('../grpc/grpc-step')
+          ).runGrpcStep(options.streams, {
+            spec: applySimpleAuth(spec, auth),
+            messages,
+            grpc: step.grpc,
+            stop: step.stop ?? {},
+            assertions: checked.assertions,
+            ...(options.files ? { files: options.files } : {}),
+            ...(signal ? { signal } : {}),
+          })
+        : await runStreamStep(options.streams, {
+            kind: step.kind === 'sse' ? 'sse' : 'ws',
+            spec,
+            auth,
+            ...(runner ? { authorize: runner.authorize.bind(runner) } : {}),
+            protocols: step.protocols ?? [],
+            messages,
+            stop: step.stop ?? {},
+            assertions: checked.assertions,
+            ...(signal ? { signal } : {}),
+          })
     const passed = out.error === undefined && out.assertions.every((a) => a.passed)
     const sids = out.sid ? [out.sid] : []
     hook?.bind(sids)

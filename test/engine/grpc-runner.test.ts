@@ -1,0 +1,159 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runRunCli } from '../../src/cli/run-command'
+import type { JsonRunReport } from '../../src/cli/run-report'
+import { parseRequestText } from '../../src/engine/collections/collection-file-read'
+import { requestPlain } from '../../src/engine/collections/collection-file-write'
+import { PROTO_DIR, startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
+
+/**
+ * `kind: grpc` requests in a collection, run by `flightdeck run`: a unary call checked on its reply's JSON, a
+ * server stream stopped by a match, a call that fails with a status, and one from the collection's own protos
+ * against a server without reflection. A real grpc-js server, the CLI's run command in this process.
+ */
+
+let server: GrpcTestServer
+let bare: GrpcTestServer
+let dir: string
+let configDir: string
+let out: string
+
+beforeAll(async () => {
+  server = await startGrpcServer()
+  bare = await startGrpcServer({ reflection: 'none' })
+  dir = mkdtempSync(join(tmpdir(), 'fd-run-grpc-'))
+  configDir = mkdtempSync(join(tmpdir(), 'fd-run-grpc-config-'))
+  out = mkdtempSync(join(tmpdir(), 'fd-run-grpc-out-'))
+  cpSync(PROTO_DIR, join(dir, 'protos'), { recursive: true })
+  const file = (rel: string, text: string): void => {
+    mkdirSync(join(dir, rel, '..'), { recursive: true })
+    writeFileSync(join(dir, rel), text)
+  }
+  file(
+    'collection.yaml',
+    `flightdeck: 1\nname: gRPC\nvariables:\n  echo: grpc://${server.target}\n  bare: grpc://${bare.target}\n  who: ada\n`,
+  )
+  file(
+    'g/1-say.yaml',
+    [
+      'name: Say',
+      'kind: grpc',
+      'url: "{{echo}}"',
+      'headers:',
+      '  - name: x-user',
+      '    value: "{{who}}"',
+      'messages:',
+      '  - name: hello',
+      '    text: |',
+      '      {"text": "hi {{who}}"}',
+      'grpc:',
+      '  method: flightdeck.test.Echo/Say',
+      'assertions:',
+      '  - kind: json',
+      '    path: $.text',
+      '    equals: "you said: hi ada"',
+      '  - kind: json',
+      '    path: $.seen_metadata.x-user',
+      '    equals: ada',
+      '',
+    ].join('\n'),
+  )
+  file(
+    'g/2-count.yaml',
+    [
+      'name: Count',
+      'kind: grpc',
+      'url: "{{echo}}"',
+      'messages:',
+      '  - name: ticks',
+      '    text: \'{"n": 100000, "gap_ms": 2}\'',
+      'grpc:',
+      '  method: flightdeck.test.Echo/Count',
+      'stop:',
+      '  match: \'"i":4\\b\'',
+      'assertions:',
+      '  - kind: message-count',
+      '    equals: 5',
+      '',
+    ].join('\n'),
+  )
+  file(
+    'g/3-fail.yaml',
+    'name: Fail\nkind: grpc\nurl: "{{echo}}"\nmessages:\n  - name: m\n    text: \'{"code": 5, "message": "no such user"}\'\ngrpc:\n  method: flightdeck.test.Echo/Fail\n',
+  )
+  file(
+    'g/4-protos.yaml',
+    [
+      'name: From protos',
+      'kind: grpc',
+      'url: "{{bare}}"',
+      'messages:',
+      '  - name: nums',
+      '    text: \'{"value": 2}\'',
+      '  - name: more',
+      '    text: \'{"value": 40}\'',
+      'grpc:',
+      '  method: flightdeck.test.Echo/Sum',
+      '  proto: echo.proto',
+      '  importPaths: protos',
+      'assertions:',
+      '  - kind: json',
+      '    path: $.sum',
+      '    equals: "42"',
+      '',
+    ].join('\n'),
+  )
+})
+
+afterAll(async () => {
+  await server.close()
+  await bare.close()
+  for (const d of [dir, configDir, out]) rmSync(d, { recursive: true, force: true })
+})
+
+describe('gRPC requests in a collection', () => {
+  it('read and write back with their grpc block', () => {
+    const text = readFileSync(join(dir, 'g/4-protos.yaml'), 'utf8')
+    const parsed = parseRequestText(text, '4-protos')
+    if (!parsed.ok) throw new Error(parsed.problem.message)
+    expect(parsed.value.grpc).toEqual({
+      method: 'flightdeck.test.Echo/Sum',
+      proto: ['echo.proto'],
+      importPaths: ['protos'],
+    })
+    expect(requestPlain(parsed.value)['grpc']).toEqual({
+      method: 'flightdeck.test.Echo/Sum',
+      proto: ['echo.proto'],
+      importPaths: ['protos'],
+    })
+  })
+
+  it('run: checks on the reply JSON, a stream stopped by a match, a non-OK status fails, protos from the collection', async () => {
+    let stdout = ''
+    let stderr = ''
+    const io = { out: (t: string) => void (stdout += t), err: (t: string) => void (stderr += t) }
+    const saved = process.env['FLIGHTDECK_CONFIG_DIR']
+    process.env['FLIGHTDECK_CONFIG_DIR'] = configDir
+    let code: number
+    try {
+      code = await runRunCli([dir, 'g', '--reporter', 'cli,json', '--out', out], io)
+    } finally {
+      if (saved === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
+      else process.env['FLIGHTDECK_CONFIG_DIR'] = saved
+    }
+    expect(stderr).not.toMatch(/flightdeck: (?!.*failed)/)
+    const json = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as JsonRunReport
+    const rows = json.results
+      .map((r) => [r.path, r.passed, r.error?.message ?? null])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0])))
+    expect(rows).toEqual([
+      ['g/1-say.yaml', true, null],
+      ['g/2-count.yaml', true, null],
+      ['g/3-fail.yaml', false, 'NOT_FOUND (5): no such user'],
+      ['g/4-protos.yaml', true, null],
+    ])
+    expect(code).toBe(1)
+  })
+})
