@@ -141,7 +141,13 @@ export function requestPlain(req: SavedRequest): PlainMap {
     out['grpc'] = pick(req.grpc, ['method', 'proto', 'importPaths', 'deadlineMs', 'maxMessageBytes'])
   // The query is multi-line text: written as a block string, so a change to it diffs line by line.
   if (req.graphql)
-    out['graphql'] = pick(req.graphql, ['query', 'variables', 'operationName', 'transport', 'connectionParams'])
+    out['graphql'] = pick(req.graphql, [
+      'query',
+      'variables',
+      'operationName',
+      'transport',
+      'connectionParams',
+    ])
   return out
 }
 
