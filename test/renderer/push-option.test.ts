@@ -58,6 +58,30 @@ describe('Accept server push', () => {
     }
   })
 
+  it('the row’s Cancel on a pushed stream resets it, and the row ends cancelled while its request is done', async () => {
+    const store = createAppStore(engineClient(service), { localNow: () => 0 })
+    const stop = store.getState().connect()
+    try {
+      const s = store.getState
+      server.resets.clear()
+      s().setUrl(`${server.url}/slow`)
+      s().setOption('insecure', true)
+      s().setOption('acceptPush', true)
+      await s().send()
+      const pushRow = () =>
+        Object.values(s().timeline.rows).find((r) => r.queued.promised && r.queued.url.endsWith('/slow.bin'))
+      await until(() => pushRow()?.state === 'active', 10_000)
+      await s().cancel(pushRow()?.sid ?? '')
+      await until(() => pushRow()?.state === 'cancelled', 10_000)
+      const parent = s().timeline.rows[pushRow()?.queued.initiator ?? '']
+      expect(parent?.state).toBe('done')
+      await until(() => server.resets.has('/slow.bin'), 5_000)
+      expect(server.resets.get('/slow.bin')).toBe(8)
+    } finally {
+      stop()
+    }
+  })
+
   it('a request file’s acceptPush is the composer’s option: read, sent, and written back only when set', () => {
     const req = savedRequestSchema.parse({
       ...emptySavedRequest('Pushy'),
