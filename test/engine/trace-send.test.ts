@@ -213,7 +213,8 @@ describe('streams follow their request file', { timeout: 20_000 }, () => {
         (e): e is RequestSentEvent => e.type === 'request-sent' && e.sid === socket.value.sid,
       )
       expect(wsSent.traceId).toMatch(/^[0-9a-f]{32}$/)
-      expect(ws.upgrades.at(-1)?.headers['traceparent']).toContain(wsSent.traceId)
+      // The server records the upgrade once it has read it, which may be after the request-sent event.
+      await expect.poll(() => ws.upgrades.at(-1)?.headers['traceparent'] ?? '').toContain(wsSent.traceId)
       await service.invoke('session.cancel', { sid: opened.value.sid })
       await service.invoke('session.cancel', { sid: socket.value.sid })
     } finally {
