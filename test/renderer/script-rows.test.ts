@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { ScriptPhaseReport } from '../../src/shared/scripts'
 import type { TimelineEvent } from '../../src/shared/timeline'
 import { applyBatch, EMPTY_TIMELINE, type TimelineState } from '../../src/renderer/timeline/apply-batch'
-import { MAX_ROW_CONSOLE, scriptCounts } from '../../src/renderer/scripts/row-scripts'
+import { MAX_ROW_CONSOLE, scriptCounts, scriptRowBadge } from '../../src/renderer/scripts/row-scripts'
 import { freshHttpsExchange, queued } from './event-builders'
 
 /** A script phase's report as the engine sends it. */
@@ -113,5 +113,35 @@ describe('script reports on timeline rows', () => {
   it('starts the axis where a pre-request script started, before its request was queued', () => {
     const s = apply(EMPTY_TIMELINE, [queued('p', 20), scriptEvent('p', 20, report('pre', 5, 19))])
     expect(s.origin).toBe(5)
+  })
+
+  it('badges a row whose tests failed or whose script was stopped, naming the first failure', () => {
+    let s = apply(EMPTY_TIMELINE, [queued('s1', 0)])
+    s = apply(s, [scriptEvent('s1', 1, report('post', 0, 1, { tests: [{ name: 'ok', passed: true }] }))])
+    expect(scriptRowBadge(row(s, 's1').scripts)).toBeNull()
+    s = apply(s, [
+      scriptEvent(
+        's1',
+        2,
+        report('post', 1, 2, {
+          tests: [{ name: 'has id', passed: false, error: 'expected undefined to exist' }],
+        }),
+      ),
+    ])
+    expect(scriptRowBadge(row(s, 's1').scripts)).toEqual({
+      text: 'tests ✗ 1',
+      title: 'has id: expected undefined to exist',
+    })
+    s = apply(s, [
+      scriptEvent(
+        's1',
+        3,
+        report('pre', 0, 3, { failure: { kind: 'timeout', message: 'CPU time over 2 s' } }),
+      ),
+    ])
+    expect(scriptRowBadge(row(s, 's1').scripts)).toEqual({
+      text: 'script stopped',
+      title: 'Pre-request script: CPU time over 2 s',
+    })
   })
 })

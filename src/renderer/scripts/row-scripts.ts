@@ -122,3 +122,24 @@ export function adoptSentRequests(
   }
   return order
 }
+
+/**
+ * The row's badge when its scripts went wrong: `tests ✗ 2` (failed pm.tests) or `script stopped`, with the first
+ * failure in its title; null when every test passed (the details say the rest).
+ */
+export function scriptRowBadge(s: RowScripts | undefined): { text: string; title: string } | null {
+  if (!s) return null
+  const c = scriptCounts(s)
+  if (c.failure)
+    return { text: 'script stopped', title: `${PHASE_LABEL[c.failure.phase]} script: ${c.failure.message}` }
+  if (c.failed === 0) return null
+  const first = phaseReports(s)
+    .flatMap((r) => r.tests)
+    .find((t) => !t.passed && !t.skipped)
+  return {
+    text: `tests ✗ ${c.failed}`,
+    title: first
+      ? `${first.name}${first.error !== undefined ? `: ${first.error}` : ''}`
+      : 'Script tests failed',
+  }
+}

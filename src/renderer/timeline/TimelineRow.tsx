@@ -4,6 +4,7 @@ import { connectionText, protocolText, remoteText, startedText, type ColumnId } 
 import { displayPath, hostOf, isInFlight, jobRunning, type SessionRow } from './session-row'
 import { durationText, jobBadge, methodText, rowLabel, sizeText, statusClass, statusText } from './row-labels'
 import { isImported, type GroupItem } from './table-view'
+import { scriptRowBadge } from '../scripts/row-scripts'
 
 export const rowDomId = (sid: string): string => `tl-row-${sid}`
 
@@ -140,6 +141,7 @@ function Cell({ id, row, inFlight }: { id: ColumnId; row: SessionRow; inFlight: 
               push
             </span>
           ) : null}
+          <ScriptRowBadge row={row} />
           {row.job ? (
             <span className={`job-badge job-${row.job.state}`} title={row.job.message}>
               {jobBadge(row.job)}
@@ -225,4 +227,14 @@ export function GroupRow({ item, index, top }: { item: GroupItem; index: number;
       </div>
     </div>
   )
+}
+
+/** A red badge on a row whose script tests failed or whose script was stopped. */
+function ScriptRowBadge({ row }: { row: SessionRow }) {
+  const badge = scriptRowBadge(row.scripts)
+  return badge ? (
+    <span className="script-badge fail" title={badge.title}>
+      {badge.text}
+    </span>
+  ) : null
 }
