@@ -8,6 +8,7 @@ import { benchLoopDelay } from './loop-delay.bench'
 import { benchUi } from './ui.bench'
 import { RESULTS_FILE, recordResults } from './results'
 import { benchRunner } from './runner.bench'
+import { benchScripts } from './scripts.bench'
 import { benchSoak } from './soak.bench'
 import { benchStartup } from './startup.bench'
 import { benchSse } from './sse.bench'
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     ['ui', benchUi],
     ['soak', benchSoak],
     ['runner', benchRunner],
+    ['scripts', benchScripts],
     ['cli', benchStartup],
   ]
   for (const [name, run] of sections) {

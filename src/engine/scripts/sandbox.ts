@@ -42,6 +42,8 @@ interface PhaseRun {
   send: SendThroughEngine
   sids: string[]
   timers: Map<number, NodeJS.Timeout>
+  /** sendRequests whose answer has not been handed to the sandbox yet. */
+  sends: number
   queue: Wake[]
   wake: (() => void) | null
 }
@@ -49,7 +51,7 @@ interface PhaseRun {
 class Sandbox {
   readonly rt: QuickJSRuntime
   readonly ctx: QuickJSContext
-  private readonly fd: Record<'begin' | 'exec' | 'fire' | 'deliver' | 'busy' | 'end' | 'drop', QuickJSHandle>
+  private readonly fd: Record<'begin' | 'go' | 'where' | 'fire' | 'deliver' | 'end' | 'drop', QuickJSHandle>
   readonly phases = new Map<number, PhaseRun>()
   /** While the interpreter runs for a phase: when it must stop. */
   private deadline = Number.POSITIVE_INFINITY
@@ -105,6 +107,7 @@ class Sandbox {
       if (!run) return undefined
       const id = ctx.getNumber(send ?? ctx.undefined)
       const request = JSON.parse(ctx.getString(json ?? ctx.undefined)) as ScriptRequest
+      run.sends++
       run.send(request).then(
         (reply) => push(run, { kind: 'send', id, reply }),
         (e: unknown) =>
@@ -122,10 +125,10 @@ class Sandbox {
     const fdHandle = ctx.getProp(ctx.global, '__fd')
     this.fd = {
       begin: ctx.getProp(fdHandle, 'begin'),
-      exec: ctx.getProp(fdHandle, 'exec'),
+      go: ctx.getProp(fdHandle, 'go'),
+      where: ctx.getProp(fdHandle, 'where'),
       fire: ctx.getProp(fdHandle, 'fire'),
       deliver: ctx.getProp(fdHandle, 'deliver'),
-      busy: ctx.getProp(fdHandle, 'busy'),
       end: ctx.getProp(fdHandle, 'end'),
       drop: ctx.getProp(fdHandle, 'drop'),
     }
@@ -292,6 +295,7 @@ export async function runScriptPhase(
     },
     sids: [],
     timers: new Map(),
+    sends: 0,
     queue: [],
     wake: null,
   }
@@ -305,34 +309,40 @@ export async function runScriptPhase(
   }
   const state = JSON.stringify({
     phase: input.phase,
+    scripts: input.scripts,
     request: input.request,
     response: input.response,
     scopes: input.scopes,
     info: input.info,
     limits,
   })
-  const begun = sandbox.call(null, 'begin', [state])
-  if ('error' in begun) {
-    stop(begun.error, undefined)
-    return finish(input, run, {}, failure, where, wallStart)
-  }
-  const phaseId = sandbox.ctx.getNumber(begun.value)
-  begun.value.dispose()
-  // The prelude calls back with its own phase number; route those to this run.
+  // The host names the phase, so the prelude's calls back (timers, sends) during `begin` already find it.
+  const phaseId = run.id
   sandbox.phases.set(phaseId, run)
+  // Which script a stop the script could not catch (time, memory, stack) happened in.
+  const stoppedIn = (): ScriptSource | undefined => {
+    const w = sandbox.call(null, 'where', [phaseId])
+    if ('error' in w) return undefined
+    const at = sandbox.ctx.getString(w.value)
+    w.value.dispose()
+    return input.scripts.find((x) => x.where === at)
+  }
   try {
-    for (const script of input.scripts) {
-      const r = sandbox.call(run, 'exec', [phaseId, script.code, script.where])
-      if ('error' in r) {
-        stop(r.error, script)
+    let step = sandbox.call(run, 'begin', [phaseId, state])
+    for (let guard = 0; guard < 100_000; guard++) {
+      if ('error' in step) {
+        stop(step.error, stoppedIn())
         break
       }
-      r.value.dispose()
-      const waited = await drain(sandbox, run, phaseId, wallStart)
+      const more = sandbox.ctx.getNumber(step.value)
+      step.value.dispose()
+      if (more === 0 && !sandbox.rt.hasPendingJob()) break
+      const waited = await drain(sandbox, run, wallStart)
       if (waited !== null) {
-        stop(waited, script)
+        stop(waited, stoppedIn())
         break
       }
+      step = sandbox.call(run, 'go', [phaseId])
     }
     const ended = sandbox.call(run, 'end', [phaseId])
     if ('error' in ended) {
@@ -344,7 +354,7 @@ export async function runScriptPhase(
     if (!failure && out.error) {
       const f = classify(out.error.message, limits)
       if (f.kind !== 'error') sandbox.broken = true
-      const origin = input.scripts.find((s) => s.where === out.error?.where)
+      const origin = input.scripts.find((x) => x.where === out.error?.where)
       failure = { ...f, ...(origin ? { origin: origin.origin } : {}) }
       where = out.error.where
     }
@@ -364,23 +374,22 @@ export async function runScriptPhase(
   }
 }
 
-/** Run queued jobs, then wait for timers and sendRequests, until nothing is left; an error stops it. */
-async function drain(
-  sandbox: Sandbox,
-  run: PhaseRun,
-  phaseId: number,
-  wallStart: number,
-): Promise<string | null> {
+/**
+ * Run queued promise jobs and the timers and sendRequest answers that came in, waiting for them, until the
+ * phase has nothing outstanding (then `go` runs its next script); an error stops it.
+ */
+async function drain(sandbox: Sandbox, run: PhaseRun, wallStart: number): Promise<string | null> {
   for (let guard = 0; guard < 100_000; guard++) {
     const jobError = sandbox.jobs(run)
     if (jobError !== null) return jobError
     const wake = run.queue.shift()
     if (wake) {
+      if (wake.kind === 'send') run.sends--
       const r =
         wake.kind === 'timer'
-          ? sandbox.call(run, 'fire', [phaseId, wake.id])
+          ? sandbox.call(run, 'fire', [run.id, wake.id])
           : sandbox.call(run, 'deliver', [
-              phaseId,
+              run.id,
               wake.id,
               wake.reply.error ?? null,
               wake.reply.response ? JSON.stringify(wake.reply.response) : null,
@@ -389,12 +398,8 @@ async function drain(
       r.value.dispose()
       continue
     }
-    const busy = sandbox.call(run, 'busy', [phaseId])
-    if ('error' in busy) return busy.error
-    const outstanding = sandbox.ctx.getNumber(busy.value)
-    busy.value.dispose()
-    if (outstanding === 0 && !sandbox.rt.hasPendingJob()) return null
-    if (outstanding === 0) continue
+    if (run.timers.size === 0 && run.sends === 0 && !sandbox.rt.hasPendingJob()) return null
+    if (run.timers.size === 0 && run.sends === 0) continue
     const left = run.limits.wallMs - (Date.now() - wallStart)
     if (left <= 0)
       return `Error: still waiting after ${formatMs(run.limits.wallMs)} (timers or pm.sendRequest)`

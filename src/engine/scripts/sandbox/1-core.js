@@ -12,7 +12,6 @@ var libs = {}
 var loading = {}
 var compiled = new Map()
 var phases = new Map()
-var nextPhase = 1
 var MAX_COMPILED = 500
 // What carries a phase's state in and out, taken before any script runs: a script that replaces JSON.parse or
 // Function.prototype.apply changes them for its own run's scripts (as in Postman), never how its report reads.

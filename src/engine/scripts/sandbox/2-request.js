@@ -298,6 +298,13 @@ function makeResponse(r) {
       return r.status
     },
   }
-  res.to = responseAssertions(res, false)
+  // Built on first use: most scripts read the response without asserting on it this way.
+  var to
+  Object.defineProperty(res, 'to', {
+    enumerable: true,
+    get: function () {
+      return to || (to = responseAssertions(res, false))
+    },
+  })
   return res
 }

@@ -348,14 +348,19 @@ var PARAMS = [
 ]
 var AsyncFunction = Object.getPrototypeOf(async function () {}).constructor
 
+// A script compiled once per sandbox, with which of the APIs it names (only those are built for it).
 function compile(code) {
-  var fn = compiled.get(code)
-  if (fn) return fn
+  var made = compiled.get(code)
+  if (made) return made
   if (compiled.size >= MAX_COMPILED) compiled.clear()
   // In a block of its own, a script may declare names the APIs are passed in as (`const data = …`), as it may
   // in Postman, where they are globals.
   var args = PARAMS.concat(['{\n' + code + '\n}'])
-  fn = /\bawait\b/.test(code) ? applyFn(AsyncFunction, null, args) : applyFn(Function, null, args)
-  compiled.set(code, fn)
-  return fn
+  var fn = /\bawait\b/.test(code) ? applyFn(AsyncFunction, null, args) : applyFn(Function, null, args)
+  var uses = PARAMS.map(function (name) {
+    return new RegExp('\\b' + name + '\\b').test(code)
+  })
+  made = { fn: fn, uses: uses }
+  compiled.set(code, made)
+  return made
 }

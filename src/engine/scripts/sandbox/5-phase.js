@@ -1,9 +1,14 @@
 /* eslint-disable no-undef -- fragments of one script, joined inside one function by scripts/sandbox-bundle.mjs: names cross these files */
 // The script sandbox's prelude, part 5: a phase: begin, the script APIs handed to each script, exec, end; globalThis.__fd.
-function begin(stateJson) {
+// A phase starts with its state (the host picks its id) and runs its scripts in order until one leaves work
+// behind (timers, sendRequests): `begin` and `go` answer 0 when every script ran and nothing is outstanding,
+// 1 when the host must drain and call `go` again. One call for a plain script.
+function begin(phaseId, stateJson) {
   var state = parseJSON(stateJson)
   var phase = {
-    id: nextPhase++,
+    id: phaseId,
+    scripts: state.scripts,
+    cursor: 0,
     began: Date.now(),
     kind: state.phase,
     limits: state.limits,
@@ -36,13 +41,34 @@ function begin(stateJson) {
   }
   phases.set(phase.id, phase)
   phase.api = api(phase, state)
-  return phase.id
+  return go(phase.id)
+}
+
+function go(phaseId) {
+  var phase = phases.get(phaseId)
+  if (!phase) return 0
+  while (phase.cursor < phase.scripts.length) {
+    if (phase.timers.size + phase.sends.size > 0) return 1
+    var script = phase.scripts[phase.cursor++]
+    exec(phase, script.code, script.where)
+  }
+  return phase.timers.size + phase.sends.size > 0 ? 1 : 0
+}
+
+/** Which script was running (for a stop the script could not catch: time, memory). */
+function where(phaseId) {
+  var phase = phases.get(phaseId)
+  return phase ? phase.current : ''
 }
 
 function api(phase, state) {
   var r = state.response
   var response = r ? makeResponse(r) : undefined
-  var request = makeRequest(phase.holder, state.phase === 'pre')
+  // pm.request is built on first use (a test script seldom reads it).
+  var built
+  var requestOf = function () {
+    return built || (built = makeRequest(phase.holder, state.phase === 'pre'))
+  }
   var consoleApi = makeConsole(phase)
   var test = makeTest(phase)
   var timers = makeTimers(phase)
@@ -53,7 +79,9 @@ function api(phase, state) {
   var pm = {
     test: test,
     expect: expect,
-    request: request,
+    get request() {
+      return requestOf()
+    },
     response: response,
     environment: env,
     collectionVariables: new Scope(phase, 'collection', 'collection'),
@@ -158,28 +186,28 @@ function api(phase, state) {
       return phase.holder.url
     },
     setUrl: function (u) {
-      request.url.update(u)
+      requestOf().url.update(u)
     },
     getMethod: function () {
       return phase.holder.method
     },
     setMethod: function (m) {
-      request.method = m
+      requestOf().method = m
     },
     getHeader: function (k) {
-      return request.headers.get(k)
+      return requestOf().headers.get(k)
     },
     getHeaders: function () {
-      return request.headers.toObject()
+      return requestOf().headers.toObject()
     },
     setHeader: function (k, v) {
-      request.headers.upsert({ key: k, value: v })
+      requestOf().headers.upsert({ key: k, value: v })
     },
     deleteHeader: function (k) {
-      request.headers.remove(k)
+      requestOf().headers.remove(k)
     },
     getBody: function () {
-      var t = request.body.toString()
+      var t = requestOf().body.toString()
       try {
         return phase.holder.body.language === 'json' ? parseJSON(t) : t
       } catch {
@@ -187,7 +215,7 @@ function api(phase, state) {
       }
     },
     setBody: function (b) {
-      request.body.update(typeof b === 'string' ? b : stringifyJSON(b))
+      requestOf().body.update(typeof b === 'string' ? b : stringifyJSON(b))
     },
     getName: function () {
       return state.info.requestName
@@ -228,50 +256,100 @@ function api(phase, state) {
   }
   var tests = {}
   phase.legacyTests = tests
-  var responseHeaders = response ? response.headers.toObject() : {}
-  return [
-    pm,
-    postman,
-    tests,
-    response ? response.text() : undefined,
-    response ? { code: response.code, name: response.status, detail: response.status } : undefined,
-    responseHeaders,
-    response ? response.responseTime : undefined,
-    {
-      url: phase.holder.url,
-      method: phase.holder.method,
-      headers: request.headers.toObject(),
-      data: request.body.toString(),
-      name: state.info.requestName,
+  // The script's parameters, each built only when a script names it (see compile's `uses`).
+  var params = {
+    pm: function () {
+      return pm
     },
-    legacyEnv,
-    Object.assign({}, state.scopes.globals),
-    Object.assign({}, state.scopes.data),
-    state.info.iteration,
-    bru,
-    req,
-    res,
-    test,
-    expect,
-    pm,
-    consoleApi,
-    timers.setTimeout,
-    timers.setInterval,
-    timers.clearTimeout,
-    timers.clearTimeout,
-  ]
+    postman: function () {
+      return postman
+    },
+    tests: function () {
+      return tests
+    },
+    responseBody: function () {
+      return response ? response.text() : undefined
+    },
+    responseCode: function () {
+      return response ? { code: response.code, name: response.status, detail: response.status } : undefined
+    },
+    responseHeaders: function () {
+      return response ? response.headers.toObject() : {}
+    },
+    responseTime: function () {
+      return response ? response.responseTime : undefined
+    },
+    request: function () {
+      return {
+        url: phase.holder.url,
+        method: phase.holder.method,
+        headers: requestOf().headers.toObject(),
+        data: requestOf().body.toString(),
+        name: state.info.requestName,
+      }
+    },
+    environment: function () {
+      return legacyEnv
+    },
+    globals: function () {
+      return Object.assign({}, state.scopes.globals)
+    },
+    data: function () {
+      return Object.assign({}, state.scopes.data)
+    },
+    iteration: function () {
+      return state.info.iteration
+    },
+    bru: function () {
+      return bru
+    },
+    req: function () {
+      return req
+    },
+    res: function () {
+      return res
+    },
+    test: function () {
+      return test
+    },
+    expect: function () {
+      return expect
+    },
+    insomnia: function () {
+      return pm
+    },
+    console: function () {
+      return consoleApi
+    },
+    setTimeout: function () {
+      return timers.setTimeout
+    },
+    setInterval: function () {
+      return timers.setInterval
+    },
+    clearTimeout: function () {
+      return timers.clearTimeout
+    },
+    clearInterval: function () {
+      return timers.clearTimeout
+    },
+  }
+  return function (uses) {
+    var args = []
+    for (var i = 0; i < PARAMS.length; i++) args.push(uses[i] ? params[PARAMS[i]]() : undefined)
+    return args
+  }
 }
 
-function exec(phaseId, code, where) {
-  var phase = phases.get(phaseId)
-  if (!phase) return
+function exec(phase, code, where) {
   phase.current = where
   var tests = phase.legacyTests
   Object.keys(tests).forEach(function (k) {
     delete tests[k]
   })
   try {
-    var r = applyFn(compile(code), undefined, phase.api)
+    var made = compile(code)
+    var r = applyFn(made.fn, undefined, phase.api(made.uses))
     if (r && typeof r.then === 'function')
       r.then(undefined, function (e) {
         noteError(phase, e)
@@ -283,12 +361,6 @@ function exec(phaseId, code, where) {
   Object.keys(tests).forEach(function (k) {
     record(phase, k, Boolean(tests[k]), tests[k] ? undefined : 'tests["' + k + '"] was false')
   })
-}
-
-function busy(phaseId) {
-  var phase = phases.get(phaseId)
-  if (!phase) return 0
-  return phase.timers.size + phase.sends.size
 }
 
 function end(phaseId) {
@@ -328,10 +400,10 @@ function drop(phaseId) {
 Object.defineProperty(globalThis, '__fd', {
   value: Object.freeze({
     begin: begin,
-    exec: exec,
+    go: go,
+    where: where,
     fire: fire,
     deliver: deliver,
-    busy: busy,
     end: end,
     drop: drop,
   }),
