@@ -102,6 +102,8 @@ test('a request’s scripts: edited with completion, run around the send, their 
   await expect(rows.nth(0)).toContainText('via=scripts')
   await expect(rows.nth(1)).toContainText('via=setup')
   await expect(child.locator('.script-badge')).toHaveText('script')
+  // The request's row says a test failed.
+  await expect(main.locator('.script-badge.fail')).toHaveText('tests ✗ 1')
   const sid = (await main.getAttribute('data-sid')) ?? ''
 
   // The header the pre-request script set reached the server.
