@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, safeStorage, session, shell } from 'electron'
+import { app, BrowserWindow, safeStorage, session } from 'electron'
 import { createEngineService, type EngineService } from '../engine/service'
 import { readPageScripts } from '../engine/hosts/page-csp'
 import {
@@ -10,6 +10,7 @@ import {
 import { prepareAppSession } from './app-session'
 import { keychainSecretStore, pickFile, pickFolder, pickSavePath } from './dialogs'
 import { bindIpc, type IpcBinding } from './ipc'
+import { openInSystemBrowser } from './system-browser'
 import { createMainWindow } from './window'
 import { APP_PARTITION } from './window-options'
 
@@ -63,7 +64,7 @@ if (!app.requestSingleInstanceLock()) {
       pickFolder: () => pickFolder(mainWindow),
       pickSavePath: (name) => pickSavePath(mainWindow, name),
       pickFile: () => pickFile(mainWindow),
-      openExternal: (url) => shell.openExternal(url),
+      openExternal: openInSystemBrowser,
       capabilities: { keychain: safeStorage.isEncryptionAvailable() },
     })
     ipc = bindIpc(service, renderer)

@@ -10,6 +10,8 @@ import { secureWebPreferences } from '../hosts/window-recorder'
 
 const ROOT = join(__dirname, '..', '..')
 const FACTORY = 'src/main/window-options.ts'
+/** The one file that may hand a link to the OS, and only after checking it is an http(s) link. */
+const SYSTEM_BROWSER = 'src/main/system-browser.ts'
 
 function sources(dir: string): string[] {
   const out: string[] = []
@@ -44,7 +46,15 @@ const DANGEROUS: [RegExp, string][] = [
 /** Findings for one file's text: dangerous settings anywhere, windows built outside the factory. */
 export function scanSource(path: string, text: string): string[] {
   const found: string[] = []
-  for (const [re, why] of DANGEROUS) if (re.test(text)) found.push(`${path}: ${why} (${re.source})`)
+  for (const [re, why] of DANGEROUS) {
+    if (!re.test(text)) continue
+    const checkedLink =
+      path === SYSTEM_BROWSER &&
+      why === 'hands a URL or path to the OS' &&
+      !/shell\.openPath/.test(text) &&
+      /externalUrlProblem\(/.test(text)
+    if (!checkedLink) found.push(`${path}: ${why} (${re.source})`)
+  }
   if (path !== FACTORY && /new\s+(BrowserWindow|BrowserView|WebContentsView)\b|webPreferences\s*:/.test(text))
     found.push(`${path}: creates a window or sets webPreferences outside ${FACTORY}`)
   return found
@@ -60,6 +70,13 @@ describe('no window weakens Electron', () => {
     ).toHaveLength(1)
     expect(scanSource('src/main/x.ts', 'sandbox: false')).toHaveLength(1)
     expect(scanSource(FACTORY, 'new BrowserWindow({ webPreferences: { sandbox: true } })')).toEqual([])
+    // Links go to the OS from one file only, and only checked.
+    expect(scanSource('src/main/index.ts', 'shell.openExternal(url)')).toHaveLength(1)
+    expect(scanSource(SYSTEM_BROWSER, 'shell.openExternal(url)')).toHaveLength(1)
+    expect(scanSource(SYSTEM_BROWSER, 'externalUrlProblem(url); shell.openPath(p)')).toHaveLength(1)
+    expect(
+      scanSource(SYSTEM_BROWSER, 'if (externalUrlProblem(url)) throw e; shell.openExternal(url)'),
+    ).toEqual([])
   })
 
   it('no source file sets a dangerous option, and only the factory builds windows', () => {
