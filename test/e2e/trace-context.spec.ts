@@ -117,9 +117,13 @@ test('switch Trace on, send, see the trace id, filter by it, open it in the trac
   // The switch is kept in the workspace: after a reload it is still on.
   await filter.fill('')
   await page.reload()
+  // The page comes back and restores the workspace; on a busy machine that takes a few seconds.
   await expect(page.getByRole('button', { name: 'Trace', exact: true })).toHaveAttribute(
     'aria-pressed',
     'true',
+    {
+      timeout: 15_000,
+    },
   )
   expect(pageErrors).toEqual([])
 })
