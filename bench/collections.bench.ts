@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { emptySavedRequest } from '../src/shared/collection'
 import { COLLECTION_KEYS, REQUEST_KEYS } from '../src/engine/collections/collection-file-format'
@@ -47,10 +47,17 @@ export async function benchCollections(): Promise<Record<string, number>> {
       )
     }
     const times: number[] = []
+    const cpu: number[] = []
+    const cpuMs = (since: NodeJS.CpuUsage): number => {
+      const u = process.cpuUsage(since)
+      return (u.user + u.system) / 1000
+    }
     for (let round = 0; round < 3; round++) {
       const start = performance.now()
+      const before = process.cpuUsage()
       const { info } = await loadCollection(dir, new ParseCache())
       times.push(performance.now() - start)
+      cpu.push(cpuMs(before))
       if (info.requestCount !== COUNT || info.problems.length > 0) {
         throw new Error(`loaded ${info.requestCount} requests with ${info.problems.length} problems`)
       }
@@ -60,17 +67,26 @@ export async function benchCollections(): Promise<Record<string, number>> {
     await loadCollection(dir, cache)
     writeFileSync(join(dir, 'folder-0', 'request-0.yaml'), 'name: Edited\nurl: http://127.0.0.1/\n')
     const t0 = performance.now()
+    const c0 = process.cpuUsage()
     await loadCollection(dir, cache)
     const rescan = performance.now() - t0
+    const rescanCpu = cpuMs(c0)
     times.sort((a, b) => a - b)
+    cpu.sort((a, b) => a - b)
     const median = times[1] ?? NaN
+    const medianCpu = cpu[1] ?? NaN
     console.log(
       `load ${COUNT} requests: ${times.map((t) => t.toFixed(0)).join(' / ')} ms (median ${median.toFixed(0)} ms)`,
+    )
+    console.log(
+      `  CPU (user + system; a busy machine moves it less): load ${medianCpu.toFixed(0)} ms, rescan ${rescanCpu.toFixed(0)} ms (load average ${loadavg()[0]?.toFixed(1)})`,
     )
     console.log(`rescan after one edit: ${rescan.toFixed(0)} ms`)
     return {
       'collections.load_5000_ms': Math.round(median),
       'collections.rescan_5000_ms': Math.round(rescan),
+      'collections.load_5000_cpu_ms': Math.round(medianCpu),
+      'collections.rescan_5000_cpu_ms': Math.round(rescanCpu),
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })

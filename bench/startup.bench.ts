@@ -14,6 +14,8 @@ import { median } from './paired'
  * - `cli.help_ms`: `flightdeck --help` (target ≤ 120).
  * - `cli.send_ms`: `flightdeck send <url>` to a local keep-alive server in another process (target ≤ 150).
  * - `cli.node_ms`: `node -e 0` in the same rounds; `cli.load_avg` the 1-minute load average at the start.
+ * - `…_cpu_ms`: the CPU time (user + system) each process used, which a busy machine moves far less than the
+ *   time to exit (waiting for a core does not count).
  *
  * The built CLI (out/cli) runs as bin/flightdeck.js runs it: its `main`, which ends the process once the
  * output is written. Rounds rotate the order of the three so drift hits each alike; medians.
@@ -24,11 +26,17 @@ const ROOT = resolve(import.meta.dirname, '..')
 const CLI_BUNDLE = resolve(process.env.BENCH_RUNNER_CLI ?? join(ROOT, 'out', 'cli', 'index.js'))
 const RUN_TIMEOUT_MS = 30_000
 
+/** Each process reports the CPU it used (user + system, ms) on stderr as it exits, after this mark. */
+const CPU_MARK = '[bench] cpu_ms='
+const REPORT_CPU = `process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('\\n${CPU_MARK}' + (u.userCPUTime + u.systemCPUTime) / 1000 + '\\n') }); `
+
 /** The loader bin/flightdeck.js amounts to once it has picked the bundle. */
-const LOADER = 'const cli = await import(process.argv[1]); await cli.main(process.argv.slice(2))'
+const LOADER = `${REPORT_CPU}const cli = await import(process.argv[1]); await cli.main(process.argv.slice(2))`
 
 interface Timed {
   ms: number
+  /** CPU time the process used, user and system (NaN when it did not say). */
+  cpuMs: number
   code: number | null
   stdout: string
   stderr: string
@@ -46,7 +54,10 @@ function timed(args: string[]): Promise<Timed> {
     child.once('error', rej)
     child.once('close', (code) => {
       clearTimeout(timer)
-      res({ ms: performance.now() - start, code, stdout, stderr })
+      const at = stderr.lastIndexOf(`\n${CPU_MARK}`)
+      const cpuMs = at < 0 ? NaN : Number.parseFloat(stderr.slice(at + CPU_MARK.length + 1))
+      if (at >= 0) stderr = stderr.slice(0, at)
+      res({ ms: performance.now() - start, cpuMs, code, stdout, stderr })
     })
   })
 }
@@ -72,7 +83,7 @@ export async function benchStartup(): Promise<Record<string, number>> {
   try {
     const load = loadavg()[0] ?? 0
     const sides: [string, () => Promise<Timed>, (r: Timed) => boolean][] = [
-      ['node -e 0', () => timed(['-e', '0']), (r) => r.code === 0],
+      ['node -e 0', () => timed(['-e', `${REPORT_CPU}0`]), (r) => r.code === 0],
       ['flightdeck --help', () => cli(['--help']), (r) => r.code === 0 && r.stdout.includes('usage:')],
       [
         'flightdeck send',
@@ -86,6 +97,7 @@ export async function benchStartup(): Promise<Record<string, number>> {
       if (!ok(r)) throw new Error(`${name} failed (exit ${r.code}): ${r.stderr.slice(-1000)}`)
     }
     const times: number[][] = sides.map(() => [])
+    const cpu: number[][] = sides.map(() => [])
     for (let round = 0; round < ROUNDS; round++) {
       for (let k = 0; k < sides.length; k++) {
         const i = (k + round) % sides.length
@@ -93,23 +105,28 @@ export async function benchStartup(): Promise<Record<string, number>> {
         const r = await run()
         if (!ok(r)) throw new Error(`${name} failed (exit ${r.code}): ${r.stderr.slice(-1000)}`)
         times[i]?.push(r.ms)
+        cpu[i]?.push(r.cpuMs)
       }
     }
     const [nodeMs, helpMs, sendMs] = times.map((t) => median(t)) as [number, number, number]
+    const [nodeCpu, helpCpu, sendCpu] = cpu.map((t) => median(t)) as [number, number, number]
     console.log(
       `cli start-up, spawn to exit, median of ${ROUNDS} rotated rounds (load average ${load.toFixed(1)}):`,
     )
-    console.log(`  node -e 0          ${nodeMs.toFixed(0)} ms`)
+    console.log(`  node -e 0          ${nodeMs.toFixed(0)} ms (CPU ${nodeCpu.toFixed(0)} ms)`)
     console.log(
-      `  flightdeck --help  ${helpMs.toFixed(0)} ms (+${(helpMs - nodeMs).toFixed(0)} over node; target <= 120)`,
+      `  flightdeck --help  ${helpMs.toFixed(0)} ms (+${(helpMs - nodeMs).toFixed(0)} over node; target <= 120; CPU ${helpCpu.toFixed(0)} ms)`,
     )
     console.log(
-      `  flightdeck send    ${sendMs.toFixed(0)} ms (+${(sendMs - nodeMs).toFixed(0)} over node; target <= 150)`,
+      `  flightdeck send    ${sendMs.toFixed(0)} ms (+${(sendMs - nodeMs).toFixed(0)} over node; target <= 150; CPU ${sendCpu.toFixed(0)} ms)`,
     )
     return {
       'cli.help_ms': Math.round(helpMs),
       'cli.send_ms': Math.round(sendMs),
       'cli.node_ms': Math.round(nodeMs),
+      'cli.help_cpu_ms': Math.round(helpCpu),
+      'cli.send_cpu_ms': Math.round(sendCpu),
+      'cli.node_cpu_ms': Math.round(nodeCpu),
       'cli.load_avg': Math.round(load * 10) / 10,
     }
   } finally {
