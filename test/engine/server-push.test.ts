@@ -5,7 +5,7 @@ import type { ExchangeResult } from '../../src/engine/http/http-engine'
 import type { DoneEvent, QueuedEvent, TimelineEvent } from '../../src/shared/timeline'
 import { MAX_PUSHES_PER_REQUEST, PUSH_WAIT_AFTER_PARENT_MS } from '../../src/engine/http2-push/push-set'
 import { hasNghttpd, SITE, startNghttpd, type NghttpdServer } from '../fixtures/nghttpd'
-import { startPushServer, type PushFixture } from '../fixtures/push-server'
+import { GZIP_JSON, startPushServer, type PushFixture } from '../fixtures/push-server'
 import { startHttpsServer } from '../fixtures/servers'
 import { runCli } from '../../src/cli'
 import type { JsonReport } from '../../src/cli/report'
@@ -234,6 +234,25 @@ describe('server push from a Node http2 server', () => {
     } finally {
       await h1.close()
     }
+  })
+
+  it('a pushed body is decoded (gzip) and held to the request’s Max body like any response', async () => {
+    const caFile = writeTemp('ca.pem', push.pki.ca.cert)
+    const r = await send(service, spec(`${push.url}/gzip`, {}, { acceptPush: true, caFile }))
+    const [q] = pushesOf(r, done(r).sid)
+    const end = finalOf(r, q?.sid ?? '') as DoneEvent
+    expect(await bodyText(service, end)).toBe(GZIP_JSON)
+    expect(end.wireBytes).toBeLessThan(end.bodyBytes)
+
+    const small = await send(
+      service,
+      spec(`${push.url}/gzip`, {}, { acceptPush: true, caFile, maxBodyBytes: 1000 }),
+    )
+    expect(await bodyText(service, done(small))).toBe('parent')
+    const [cut] = pushesOf(small, small.final.sid)
+    const failed = finalOf(small, cut?.sid ?? '')
+    expect(failed?.type === 'error' && failed.code).toBe('body_too_large')
+    expect(failed?.type === 'error' && failed.message).toMatch(/larger than the limit of 1000 bytes/)
   })
 
   it('a 103 Early Hints on the push path is a marker with its Link header, before the response', async () => {
