@@ -11,6 +11,7 @@ import { AuthPanel } from './AuthPanel'
 import { VariableHints } from './VariableHints'
 import { AfterResponsePanel } from '../async/AfterResponsePanel'
 import { TestsPanel } from './TestsPanel'
+import { GrpcComposer } from '../grpc/GrpcComposer'
 import { ScriptsPanel } from '../scripts/ScriptsPanel'
 import { scriptsBadge } from '../scripts/script-draft'
 
@@ -30,7 +31,11 @@ export function Composer() {
 
   const all: { id: ComposerTab; label: string; badge?: string }[] = [
     { id: 'params', label: 'Params', ...(paramCount > 0 ? { badge: String(paramCount) } : {}) },
-    { id: 'headers', label: 'Headers', ...(headerCount > 0 ? { badge: String(headerCount) } : {}) },
+    {
+      id: 'headers',
+      label: mode === 'grpc' ? 'Metadata' : 'Headers',
+      ...(headerCount > 0 ? { badge: String(headerCount) } : {}),
+    },
     { id: 'body', label: 'Body', ...(bodyKind !== 'none' ? { badge: bodyKind } : {}) },
     { id: 'auth', label: 'Auth', ...(authType !== 'inherit' ? { badge: authType } : {}) },
     { id: 'options', label: 'Options' },
@@ -45,7 +50,10 @@ export function Composer() {
   // Only what applies: a WebSocket upgrade has no body; After response (jobs, long polls) and Scripts are for HTTP.
   const tabs = all.filter(
     (t) =>
-      !(t.id === 'body' && mode === 'ws') && !((t.id === 'after' || t.id === 'scripts') && mode !== 'http'),
+      !(t.id === 'body' && mode === 'ws') &&
+      !((t.id === 'after' || t.id === 'scripts') && mode !== 'http') &&
+      // gRPC: the target, method and message are in its own panel; TLS too.
+      !(mode === 'grpc' && t.id !== 'headers' && t.id !== 'tests'),
   )
   const shown = tabs.some((t) => t.id === tab) ? tab : 'params'
 
@@ -55,6 +63,7 @@ export function Composer() {
       <SendError />
       <StreamComposeBar />
       <VariableHints />
+      {mode === 'grpc' ? <GrpcComposer /> : null}
       <div className="tabs" role="tablist" aria-label="Request parts">
         {tabs.map((t) => (
           <button

@@ -27,7 +27,7 @@ export function RequestLine() {
       }}
     >
       <StreamModeSelect />
-      {mode === 'ws' ? (
+      {mode === 'grpc' ? null : mode === 'ws' ? (
         // A WebSocket always opens with a GET upgrade: there is no method to choose.
         <span className="method-fixed mono" title="A WebSocket opens with a GET upgrade request">
           GET
@@ -50,7 +50,11 @@ export function RequestLine() {
         className="url-input mono"
         aria-label="URL"
         type="text"
-        placeholder="https://example.com/api — Ctrl+Enter sends"
+        placeholder={
+          mode === 'grpc'
+            ? 'localhost:50051 — the server as host:port (grpc:// plaintext, grpcs:// TLS)'
+            : 'https://example.com/api — Ctrl+Enter sends'
+        }
         value={url}
         spellCheck={false}
         autoComplete="off"
@@ -65,7 +69,7 @@ export function RequestLine() {
         }}
       />
       <button type="submit" className="primary-button" title="Send (Ctrl/Cmd+Enter)">
-        Send
+        {mode === 'grpc' ? 'Invoke' : 'Send'}
       </button>
       {mode === 'http' ? (
         <div className="burst" role="group" aria-label="Send many">

@@ -9,6 +9,7 @@ import type { ClockSync } from '../timeline/engine-clock'
 import type { TimelineState } from '../timeline/apply-batch'
 import type { StreamLanesSlice } from '../streams/stream-lanes-slice'
 import type { StreamOpenSlice } from '../streams/stream-open-slice'
+import type { GrpcSlice } from '../grpc/grpc-slice'
 import type { MessageLogSlice } from '../streams/message-log-slice'
 import type { MessageDataSlice } from '../streams/message-data-slice'
 import type { WsSendSlice } from '../streams/ws-send-slice'
@@ -160,6 +161,7 @@ export type AppState = ComposerSlice &
   HostSlice &
   StreamLanesSlice &
   StreamOpenSlice &
+  GrpcSlice &
   MessageLogSlice &
   MessageDataSlice &
   WsSendSlice &

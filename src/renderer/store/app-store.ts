@@ -8,6 +8,7 @@ import { createSelectionSlice, followRedirectSelection } from './selection-slice
 import { createTimelineSlice } from './timeline-slice'
 import { createStreamLanesSlice } from '../streams/stream-lanes-slice'
 import { createStreamOpenSlice } from '../streams/stream-open-slice'
+import { createGrpcSlice } from '../grpc/grpc-slice'
 import { createMessageLogSlice } from '../streams/message-log-slice'
 import { createMessageDataSlice } from '../streams/message-data-slice'
 import { createWsSendSlice } from '../streams/ws-send-slice'
@@ -47,6 +48,7 @@ export function createAppStore(client: ApiClient, options: AppStoreOptions = {})
     ...createHostSlice(client, localNow)(...a),
     ...createStreamLanesSlice()(...a),
     ...createStreamOpenSlice(client)(...a),
+    ...createGrpcSlice(client)(...a),
     ...createMessageLogSlice(client)(...a),
     ...createMessageDataSlice(client)(...a),
     ...createWsSendSlice(client)(...a),

@@ -8,6 +8,7 @@ const MODES: { id: RequestKind; label: string }[] = [
   { id: 'http', label: 'HTTP' },
   { id: 'sse', label: 'SSE' },
   { id: 'ws', label: 'WebSocket' },
+  { id: 'grpc', label: 'gRPC' },
 ]
 
 /** The composer's mode: an HTTP request, an SSE stream (any streamed response), or a WebSocket. */

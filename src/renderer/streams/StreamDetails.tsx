@@ -8,6 +8,7 @@ import type { StreamAttempt } from './lane-attempts'
 import { MessageLog } from './MessageLog'
 import { rawChunksNote, streamState } from './stream-state'
 import { WsSendBox } from './WsSendBox'
+import { GrpcSendBox } from '../grpc/GrpcSendBox'
 import { useStreamLanes } from './use-stream-lanes'
 import './streams.css'
 
@@ -27,6 +28,7 @@ export function StreamDetailsSwitch({ children }: { children: ReactNode }) {
 
 function StreamDetails({ row }: { row: SessionRow }) {
   const ws = row.queued.kind === 'ws'
+  const grpc = row.queued.kind === 'grpc'
   const [tab, setTab] = useState<Tab>('messages')
   const lane = useAppStore((s) => s.streamLanes[row.sid])
   const cancel = useAppStore((s) => s.cancel)
@@ -36,7 +38,9 @@ function StreamDetails({ row }: { row: SessionRow }) {
   const state = streamState(row, lane)
   const tabs: { id: Tab; label: string }[] = [
     { id: 'messages', label: 'Messages' },
-    ...(ws ? [{ id: 'send' as const, label: 'Send' }] : [{ id: 'assemble' as const, label: 'Assemble' }]),
+    ...(ws || grpc
+      ? [{ id: 'send' as const, label: 'Send' }]
+      : [{ id: 'assemble' as const, label: 'Assemble' }]),
     { id: 'handshake', label: 'Handshake' },
   ]
   const startT = row.queued.t
@@ -50,7 +54,7 @@ function StreamDetails({ row }: { row: SessionRow }) {
       data-state={state}
     >
       <div className="status-line">
-        <span className={`stream-badge kind-${row.queued.kind}`}>{ws ? 'WS' : 'SSE'}</span>
+        <span className={`stream-badge kind-${row.queued.kind}`}>{ws ? 'WS' : grpc ? 'gRPC' : 'SSE'}</span>
         <span className={`stream-state state-${state}`}>{state}</span>
         <span className="url mono" title={row.queued.url}>
           {row.queued.url}
@@ -95,7 +99,11 @@ function StreamDetails({ row }: { row: SessionRow }) {
         {tab === 'messages' ? <MessageLog sid={row.sid} startT={startT} /> : null}
         {tab === 'send' ? (
           <>
-            <WsSendBox sid={row.sid} url={row.queued.url} open={open} />
+            {grpc ? (
+              <GrpcSendBox sid={row.sid} open={open} />
+            ) : (
+              <WsSendBox sid={row.sid} url={row.queued.url} open={open} />
+            )}
             <MessageLog sid={row.sid} startT={startT} />
           </>
         ) : null}

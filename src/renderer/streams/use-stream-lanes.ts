@@ -11,7 +11,9 @@ export function useStreamLanes(): void {
       paintStreamLane(p, store.getState().streamLanes[p.row.sid])
     const offSse = registerLaneRenderer('sse', paint)
     const offWs = registerLaneRenderer('ws', paint)
+    const offGrpc = registerLaneRenderer('grpc', paint)
     return () => {
+      offGrpc()
       offWs()
       offSse()
     }

@@ -1,0 +1,173 @@
+import type { StateCreator } from 'zustand'
+import type { GrpcMethodInfo, GrpcSchemaInfo, GrpcSchemaSource } from '../../shared/grpc'
+import { grpcSendsMany } from '../../shared/grpc'
+import type { AppError } from '../../shared/result'
+import type { ApiClient } from '../client/api-client'
+import type { AppState } from '../store/app-state'
+import { selectActiveDraft } from '../tabs/active-draft'
+import { grpcMessages } from './grpc-messages'
+
+/**
+ * The composer's gRPC mode: each tab's call (TLS or plaintext, where the schema comes from, the method, the
+ * message text, the deadline), kept per tab for the window's life, the schema loaded from the server's
+ * reflection or from .proto files (kept per target and source until loaded again), and the call's commands:
+ * Invoke (`grpc.open`), a message more and the half-close on a client or bidi stream (`grpc.send`, `grpc.end`).
+ * The target is the request line's URL, the metadata its Headers table.
+ */
+
+export interface GrpcDraft {
+  plaintext: boolean
+  insecure: boolean
+  source: 'reflection' | 'proto'
+  /** Proto files and import paths, comma-separated (relative to the collection folder). */
+  protoFiles: string
+  importPaths: string
+  method: string
+  message: string
+  /** Seconds; '' for none. */
+  deadline: string
+}
+
+export const EMPTY_GRPC: GrpcDraft = {
+  plaintext: true,
+  insecure: false,
+  source: 'reflection',
+  protoFiles: '',
+  importPaths: '',
+  method: '',
+  message: '{}',
+  deadline: '',
+}
+
+export type GrpcSchemaState =
+  | { state: 'loading' }
+  | { state: 'ready'; info: GrpcSchemaInfo & { notes: string[] } }
+  | { state: 'error'; message: string }
+
+export interface GrpcSlice {
+  grpcDrafts: Readonly<Record<string, GrpcDraft>>
+  grpcSchemas: Readonly<Record<string, GrpcSchemaState>>
+  setGrpcDraft(patch: Partial<GrpcDraft>): void
+  /** Load the active tab's schema (reflection or protos). */
+  loadGrpcSchema(): Promise<void>
+  /** Put the chosen method's request template ("fill with defaults") into the message editor. */
+  fillGrpcTemplate(): Promise<void>
+  invokeGrpc(): Promise<void>
+  sendGrpcMessage(sid: string, text: string): Promise<AppError | null>
+  endGrpc(sid: string): Promise<AppError | null>
+}
+
+export function activeGrpcDraft(s: Pick<AppState, 'grpcDrafts' | 'activeTabId'>): GrpcDraft {
+  return s.grpcDrafts[s.activeTabId] ?? EMPTY_GRPC
+}
+
+function list(text: string): string[] {
+  return text
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '')
+}
+
+export function grpcSchemaSource(g: GrpcDraft): GrpcSchemaSource {
+  return g.source === 'proto'
+    ? { kind: 'proto', files: list(g.protoFiles), importPaths: list(g.importPaths) }
+    : { kind: 'reflection' }
+}
+
+/** Where a loaded schema is kept: the target and the source. */
+export function grpcSchemaKey(target: string, g: GrpcDraft): string {
+  return JSON.stringify([target.trim(), g.plaintext, grpcSchemaSource(g)])
+}
+
+/** The chosen method's description, when the schema is loaded. */
+export function pickedMethod(state: GrpcSchemaState | undefined, method: string): GrpcMethodInfo | null {
+  if (state?.state !== 'ready') return null
+  for (const s of state.info.services) for (const m of s.methods) if (m.full === method) return m
+  return null
+}
+
+export function createGrpcSlice(client: ApiClient): StateCreator<AppState, [], [], GrpcSlice> {
+  const base = (s: AppState): { target: string; g: GrpcDraft } => ({
+    target: selectActiveDraft(s).url.trim(),
+    g: activeGrpcDraft(s),
+  })
+  const call = (s: AppState, g: GrpcDraft, target: string) => ({
+    target,
+    tls: { plaintext: g.plaintext, ...(g.insecure && !g.plaintext ? { insecure: true } : {}) },
+    metadata: selectActiveDraft(s).headers,
+    schema: grpcSchemaSource(g),
+    ...s.sendScope(),
+  })
+  return (set, get) => ({
+    grpcDrafts: {},
+    grpcSchemas: {},
+
+    setGrpcDraft: (patch) =>
+      set((s) => ({ grpcDrafts: { ...s.grpcDrafts, [s.activeTabId]: { ...activeGrpcDraft(s), ...patch } } })),
+
+    loadGrpcSchema: async () => {
+      const { target, g } = base(get())
+      if (target === '')
+        return set({ sendError: { code: 'invalid_url', message: 'Enter the server as host:port' } })
+      const key = grpcSchemaKey(target, g)
+      set((s) => ({ grpcSchemas: { ...s.grpcSchemas, [key]: { state: 'loading' } } }))
+      const r = await client.invoke('grpc.describe', call(get(), g, target))
+      const next: GrpcSchemaState = r.ok
+        ? { state: 'ready', info: r.value }
+        : {
+            state: 'error',
+            message: r.error.detail ? `${r.error.message} (${r.error.detail})` : r.error.message,
+          }
+      set((s) => ({ grpcSchemas: { ...s.grpcSchemas, [key]: next } }))
+      // The first method is picked when none is, so a server with one method is one click from Invoke.
+      if (r.ok && activeGrpcDraft(get()).method === '') {
+        const first = r.value.services[0]?.methods[0]
+        if (first) get().setGrpcDraft({ method: first.full })
+      }
+    },
+
+    fillGrpcTemplate: async () => {
+      const { target, g } = base(get())
+      if (g.method === '') return
+      const r = await client.invoke('grpc.describe', { ...call(get(), g, target), method: g.method })
+      if (!r.ok) return set({ sendError: r.error })
+      if (r.value.template !== undefined) get().setGrpcDraft({ message: r.value.template })
+    },
+
+    invokeGrpc: async () => {
+      const s = get()
+      const { target, g } = base(s)
+      set({ sendError: null })
+      if (g.method === '') {
+        return set({
+          sendError: { code: 'invalid_request', message: 'Pick a method (load the schema first)' },
+        })
+      }
+      const picked = pickedMethod(s.grpcSchemas[grpcSchemaKey(target, g)], g.method)
+      const many = picked ? grpcSendsMany(picked.kind) : false
+      const messages = grpcMessages(g.message, many)
+      if (!messages.ok) return set({ sendError: messages.error })
+      const deadline = Number(g.deadline)
+      const r = await client.invoke('grpc.open', {
+        ...call(s, g, target),
+        method: g.method,
+        messages: messages.value,
+        // A client or bidi stream stays open: more messages and the half-close come from its Send tab.
+        halfClose: !many,
+        ...(g.deadline.trim() !== '' && deadline > 0 ? { deadlineMs: Math.round(deadline * 1000) } : {}),
+      })
+      if (!r.ok) return set({ sendError: r.error })
+      get().select(r.value.sid)
+    },
+
+    sendGrpcMessage: async (sid, text) => {
+      const r = await client.invoke('grpc.send', { sid, message: text, ...get().sendScope() })
+      return r.ok ? null : r.error
+    },
+
+    endGrpc: async (sid) => {
+      const r = await client.invoke('grpc.end', { sid })
+      return r.ok ? null : r.error
+    },
+  })
+}
