@@ -19,7 +19,7 @@ import { GrpcSession, type GrpcCallOutcome } from './grpc-session'
 
 /**
  * The engine's gRPC part: schemas (reflection or .proto files, kept a short while so picking a method and then
- * invoking it reflects once), a pool of channels, and the calls, which are stream sessions (sids `g1`, `g2`, …)
+ * invoking it reflects once), a pool of channels, and the calls, which are stream sessions (sids `rpc1`, `rpc2`, …)
  * in the stream engine, so the timeline, the stream log, `stream.read` and `session.cancel` serve them as any.
  */
 
@@ -141,7 +141,7 @@ export class GrpcEngine {
     }
     const client = await this.pool.client(target.value, spec.tls, spec.maxMessageBytes)
     if (!client.ok) return client
-    const session = this.streams.openSession('g', (init) => {
+    const session = this.streams.openSession('rpc', (init) => {
       return new GrpcSession({
         ...init,
         onEnd: (sid) => {
