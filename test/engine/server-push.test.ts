@@ -255,6 +255,18 @@ describe('server push from a Node http2 server', () => {
     expect(failed?.type === 'error' && failed.message).toMatch(/larger than the limit of 1000 bytes/)
   })
 
+  it('a push promised for another origin is refused (PROTOCOL_ERROR) and counted, as browsers do', async () => {
+    const caFile = writeTemp('ca.pem', push.pki.ca.cert)
+    const r = await send(service, spec(`${push.url}/foreign`, {}, { acceptPush: true, caFile }))
+    const parent = done(r)
+    expect(pushesOf(r, parent.sid).map((q) => q.url)).toEqual([`${push.url}/ok.css`])
+    expect(parent.pushes?.accepted).toBe(1)
+    expect(parent.pushes?.refused).toBe(1)
+    expect(parent.pushes?.note).toBe(
+      `1 pushed stream refused as not allowed (RST_STREAM PROTOCOL_ERROR): promised for another origin than ${new URL(push.url).host}, or with a method other than GET or HEAD`,
+    )
+  })
+
   it('a 103 Early Hints on the push path is a marker with its Link header, before the response', async () => {
     const caFile = writeTemp('ca.pem', push.pki.ca.cert)
     const r = await send(service, spec(`${push.url}/hinted`, {}, { acceptPush: true, caFile }))

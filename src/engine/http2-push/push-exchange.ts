@@ -62,6 +62,8 @@ export class PushExchange {
   private readonly body: ResponseBody
   private informational: InformationalResponses | null = null
   private readonly pushes: PushSet
+  /** The :authority the request went out with (a Host header may set it). */
+  private authority: string
   private status = 0
   private responseHeaders: HeaderList = []
   private trailers: HeaderList = []
@@ -76,6 +78,7 @@ export class PushExchange {
 
   constructor(private readonly init: PushExchangeInit) {
     this.marks = { queuedAt: init.queuedAt }
+    this.authority = init.url.host
     this.body = new ResponseBody(init.bodies, init.options, {
       resume: () => this.req?.resume(),
       abort: (err) => this.fail(err),
@@ -90,6 +93,7 @@ export class PushExchange {
       options: init.options,
       clock: init.clock,
       bodies: init.bodies,
+      authority: () => this.authority,
     })
   }
 
@@ -174,6 +178,7 @@ export class PushExchange {
     const { method, url } = this.init
     const wire = wireHeaders(this.init.headers, prepared)
     const { headers, dropped } = h2RequestHeaders(method, url, wire.headers)
+    this.authority = String(headers[':authority'] ?? url.host)
     const body = prepared.body
     if (body !== null && prepared.length !== null && headers['content-length'] === undefined)
       headers['content-length'] = String(prepared.length)

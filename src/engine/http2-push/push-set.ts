@@ -35,12 +35,16 @@ export interface PushSetInit {
   options: RequestOptions
   clock: Clock
   bodies: BodyStore
+  /** The request's :authority as sent: pushes are only accepted for it. */
+  authority: () => string
 }
 
 export class PushSet {
   private readonly open = new Map<string, PushedStream>()
   private accepted = 0
   private refused = 0
+  /** Of the refused: promises the server may not make (another origin, an unsafe method). */
+  private disallowed = 0
   private drained: (() => void) | null = null
   private deadline: ReturnType<typeof setTimeout> | null = null
 
@@ -53,10 +57,18 @@ export class PushSet {
     conn: H2Connection | null,
     refuse: boolean,
   ): void {
+    // Closing with an error code makes the stream emit it: that is our own refusal, not a failure.
+    stream.on('error', () => undefined)
+    if (!this.allowed(promised)) {
+      // RFC 9113 8.4: a promise for an origin the server is not authoritative for, or for a request that is not
+      // safe and cacheable, is a stream error (PROTOCOL_ERROR), as browsers treat it.
+      this.refused++
+      this.disallowed++
+      stream.close(constants.NGHTTP2_PROTOCOL_ERROR)
+      return
+    }
     if (refuse || this.accepted >= MAX_PUSHES_PER_REQUEST) {
       this.refused++
-      // Closing with an error code makes the stream emit it: that is our own refusal, not a failure.
-      stream.on('error', () => undefined)
       stream.close(constants.NGHTTP2_REFUSED_STREAM)
       return
     }
@@ -83,13 +95,29 @@ export class PushSet {
 
   /** For the request's `done`: how many were accepted and refused, and why, in plain words. */
   count(): PushCount {
-    const { accepted, refused } = this
+    const { accepted, refused, disallowed } = this
     if (refused === 0) return { accepted, refused }
-    return {
-      accepted,
-      refused,
-      note: `${refused} more pushed ${refused === 1 ? 'stream' : 'streams'} refused (RST_STREAM REFUSED_STREAM): at most ${MAX_PUSHES_PER_REQUEST} are accepted per request`,
-    }
+    const streams = (n: number): string => (n === 1 ? 'stream' : 'streams')
+    const overCap = refused - disallowed
+    const parts: string[] = []
+    if (overCap > 0)
+      parts.push(
+        `${overCap} more pushed ${streams(overCap)} refused (RST_STREAM REFUSED_STREAM): at most ${MAX_PUSHES_PER_REQUEST} are accepted per request`,
+      )
+    if (disallowed > 0)
+      parts.push(
+        `${disallowed} pushed ${streams(disallowed)} refused as not allowed (RST_STREAM PROTOCOL_ERROR): promised for another origin than ${this.init.authority()}, or with a method other than GET or HEAD`,
+      )
+    return { accepted, refused, note: parts.join('; ') }
+  }
+
+  /** Whether the server may push this: same authority as the request, a safe method (RFC 9113 8.4). */
+  private allowed(promised: IncomingHttpHeaders): boolean {
+    const method = String(promised[':method'] ?? 'GET').toUpperCase()
+    if (method !== 'GET' && method !== 'HEAD') return false
+    const authority = String(promised[':authority'] ?? '').toLowerCase()
+    const own = this.init.authority().toLowerCase()
+    return authority === own || `${authority}:443` === own || authority === `${own}:443`
   }
 
   cancelAll(): void {
