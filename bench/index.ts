@@ -5,6 +5,7 @@ import { benchGrpc } from './grpc.bench'
 import { benchHttp } from './http.bench'
 import { benchImport } from './import.bench'
 import { benchLoopDelay } from './loop-delay.bench'
+import { benchMessaging } from './messaging.bench'
 import { benchUi } from './ui.bench'
 import { RESULTS_FILE, recordResults } from './results'
 import { benchRunner } from './runner.bench'
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     ['engine', benchLoopDelay],
     ['sse', benchSse],
     ['ws', benchWs],
+    ['messaging', benchMessaging],
     ['grpc', benchGrpc],
     ['graphql', benchGraphql],
     ['collections', benchCollections],

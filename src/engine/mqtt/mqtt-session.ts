@@ -207,7 +207,10 @@ export class MqttSession implements SessionTransport {
       }
       this.kernel.wireBytes += payload.length
       this.kernel.bodyBytes += payload.length
-      this.record(attempt, 'in', isUtf8(payload) ? 'text' : 'binary', payload, topic, deliveryId(packet))
+      // Text goes to the log as a string: its topic and delivery are written beside it without a Buffer each.
+      if (isUtf8(payload))
+        this.record(attempt, 'in', 'text', payload.toString('utf8'), topic, deliveryId(packet))
+      else this.record(attempt, 'in', 'binary', payload, topic, deliveryId(packet))
     })
     client.on('error', (err: Error & { code?: string | number }) => {
       if (!mine()) return

@@ -8,6 +8,12 @@ import type { SocketIoArg } from '../../shared/socketio'
 
 /** Arguments as JSON text for the log, with how many binary parts and bytes they hold. */
 export function argsJson(args: readonly unknown[]): { text: string; binary: number; bytes: number } {
+  // The common case (no bytes at the top level, where socket.io puts them) skips the replacer, which costs a
+  // call per value of every event.
+  if (!args.some((a) => typeof a === 'object' && a !== null && hasBytes(a, 0))) {
+    const plain = JSON.stringify(args) ?? '[]'
+    return { text: plain, binary: 0, bytes: plain.length }
+  }
   let binary = 0
   let bytes = 0
   const text = JSON.stringify(args, (_key, value: unknown) => {
@@ -21,6 +27,15 @@ export function argsJson(args: readonly unknown[]): { text: string; binary: numb
   })
   // JSON.stringify leaves functions out; a server's ack callback shows as null.
   return { text: text ?? '[]', binary, bytes: bytes + Buffer.byteLength(text ?? '') }
+}
+
+/** Whether a value holds bytes anywhere within a few levels (deeper ones are found by the replacer too). */
+function hasBytes(v: object, depth: number): boolean {
+  if (Buffer.isBuffer(v) || v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return true
+  if (depth >= 4) return true
+  for (const x of Object.values(v))
+    if (typeof x === 'object' && x !== null && hasBytes(x, depth + 1)) return true
+  return false
 }
 
 function asBytes(v: unknown): Buffer | null {

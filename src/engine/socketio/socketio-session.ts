@@ -224,9 +224,7 @@ export class SocketIoSession implements SessionTransport {
       const { text, binary, bytes } = argsJson(args)
       this.kernel.wireBytes += bytes
       this.kernel.bodyBytes += bytes
-      const d: SocketIoDelivery = {}
-      if (binary) d.binary = binary
-      this.record(attempt, 'in', 'text', text, event, JSON.stringify(d))
+      this.record(attempt, 'in', 'text', text, event, binary ? JSON.stringify({ binary }) : '{}')
     })
     socket.connect()
     const engine = manager.engine
