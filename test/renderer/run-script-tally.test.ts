@@ -15,7 +15,18 @@ function post(tests: ScriptPhaseReport['tests'], failure?: ScriptPhaseReport['fa
   }
 }
 
+/** A step result as the engine's summary words it: its script tests and a stopped script among its assertions. */
 function result(iteration: number, passed: boolean, scripts?: { post: ScriptPhaseReport }) {
+  const assertions = [
+    ...(scripts?.post.tests ?? []).map((t) => ({
+      name: t.name,
+      passed: t.passed,
+      message: t.error ?? 'passed',
+    })),
+    ...(scripts?.post.failure
+      ? [{ name: 'test script', passed: false, message: scripts.post.failure.message }]
+      : []),
+  ]
   const r = {
     stepId: 's1',
     name: 'Get item',
@@ -25,7 +36,7 @@ function result(iteration: number, passed: boolean, scripts?: { post: ScriptPhas
     status: 200,
     timeMs: 5,
     passed,
-    assertions: [],
+    assertions,
     ...(scripts ? { scripts } : {}),
   }
   return r

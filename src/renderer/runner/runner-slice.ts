@@ -8,7 +8,12 @@ import type {
 } from '../../shared/run-schemas'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
-import { addScriptTests, scriptFailureMessages, type ScriptTestTally } from '../scripts/run-script-tally'
+import {
+  addScriptTests,
+  scriptAssertionMessages,
+  scriptFailureMessages,
+  type ScriptTestTally,
+} from '../scripts/run-script-tally'
 
 /**
  * The runner's results view: a run configured from a collection or folder ("Run" in the sidebar), started
@@ -107,9 +112,16 @@ export function tallyResults(
 function addMessages(messages: string[], r: StepResultSummary): string[] {
   if (messages.length >= MAX_MESSAGES) return messages
   const out = [...messages]
+  // Script tests are among the assertions too; the table words them with their names (scriptFailureMessages).
+  const fromScripts = scriptAssertionMessages(r)
   const found = r.error
     ? [r.error.message]
-    : [...r.assertions.filter((a) => !a.passed).map((a) => a.message || a.name), ...scriptFailureMessages(r)]
+    : [
+        ...r.assertions
+          .filter((a) => !a.passed && !fromScripts.has(a.message))
+          .map((a) => a.message || a.name),
+        ...scriptFailureMessages(r),
+      ]
   for (const m of found) if (out.length < MAX_MESSAGES && !out.includes(m)) out.push(m)
   return out
 }

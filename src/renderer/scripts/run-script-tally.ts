@@ -47,3 +47,16 @@ export function scriptFailureMessages(r: StepWithScripts): string[] {
   }
   return out
 }
+
+/**
+ * The messages the runner's summary carries for a step's scripts (its tests and a stopped script are among the
+ * step's assertions too): the table words those itself, with the test's name, so they are left out there.
+ */
+export function scriptAssertionMessages(r: StepWithScripts): Set<string> {
+  const out = new Set<string>()
+  for (const rep of reportsOf(r)) {
+    if (rep.failure) out.add(rep.failure.message)
+    for (const t of rep.tests) if (!t.passed && !t.skipped && t.error !== undefined) out.add(t.error)
+  }
+  return out
+}
