@@ -14,6 +14,7 @@ import { TestsPanel } from './TestsPanel'
 import { GrpcComposer } from '../grpc/GrpcComposer'
 import { ScriptsPanel } from '../scripts/ScriptsPanel'
 import { scriptsBadge } from '../scripts/script-draft'
+import { GraphqlComposer } from '../graphql/GraphqlComposer'
 
 type ComposerTab = 'params' | 'headers' | 'body' | 'auth' | 'options' | 'tests' | 'scripts' | 'after'
 
@@ -55,7 +56,12 @@ export function Composer() {
       // gRPC: the target, method and message are in its own panel; TLS too.
       !(mode === 'grpc' && t.id !== 'headers' && t.id !== 'tests'),
   )
-  const shown = tabs.some((t) => t.id === tab) ? tab : 'params'
+  // GraphQL: the document and its variables stand in for the params and the body.
+  const shownTabs =
+    mode === 'graphql'
+      ? tabs.filter((t) => t.id === 'headers' || t.id === 'auth' || t.id === 'options')
+      : tabs
+  const shown = shownTabs.some((t) => t.id === tab) ? tab : (shownTabs[0]?.id ?? 'params')
 
   return (
     <section className="composer" aria-label="Request">
@@ -64,8 +70,9 @@ export function Composer() {
       <StreamComposeBar />
       <VariableHints />
       {mode === 'grpc' ? <GrpcComposer /> : null}
+      {mode === 'graphql' ? <GraphqlComposer /> : null}
       <div className="tabs" role="tablist" aria-label="Request parts">
-        {tabs.map((t) => (
+        {shownTabs.map((t) => (
           <button
             key={t.id}
             type="button"

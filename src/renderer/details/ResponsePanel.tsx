@@ -10,6 +10,7 @@ import { HexViewer } from './HexViewer'
 import { IndentCapNote } from './IndentCapNote'
 import { LineViewer } from './LineViewer'
 import { MAX_IMAGE_BYTES, type ViewerMode } from './viewer-slice'
+import { GraphqlErrors } from '../graphql/GraphqlErrors'
 
 /** The first view of a body: pretty for JSON (and anything unlabelled), image, hex for binary, else raw. */
 export function defaultMode(contentType: string, size: number): ViewerMode {
@@ -71,7 +72,12 @@ export function ResponsePanel({ row }: { row: SessionRow }) {
     )
   }
   if (!viewer) return <p className="muted body-note">Loading…</p>
-  return <BodyViewer fileName={fileName} />
+  return (
+    <>
+      <GraphqlErrors row={row} />
+      <BodyViewer fileName={fileName} />
+    </>
+  )
 }
 
 function BodyViewer({ fileName }: { fileName: string }) {

@@ -10,6 +10,7 @@ import type { TimelineState } from '../timeline/apply-batch'
 import type { StreamLanesSlice } from '../streams/stream-lanes-slice'
 import type { StreamOpenSlice } from '../streams/stream-open-slice'
 import type { GrpcSlice } from '../grpc/grpc-slice'
+import type { GraphqlSlice } from '../graphql/graphql-slice'
 import type { MessageLogSlice } from '../streams/message-log-slice'
 import type { MessageDataSlice } from '../streams/message-data-slice'
 import type { WsSendSlice } from '../streams/ws-send-slice'
@@ -162,6 +163,7 @@ export type AppState = ComposerSlice &
   StreamLanesSlice &
   StreamOpenSlice &
   GrpcSlice &
+  GraphqlSlice &
   MessageLogSlice &
   MessageDataSlice &
   WsSendSlice &

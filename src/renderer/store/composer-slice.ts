@@ -75,6 +75,7 @@ export function createComposerSlice(client: ApiClient): StateCreator<AppState, [
       setStop: (p) => patchRun((r) => ({ stop: { ...r.stop, ...p } })),
       send: async (count = 1) => {
         const draft = selectActiveDraft(get())
+        if (draft.kind === 'graphql') return get().sendGraphql()
         if (draft.kind === 'grpc') return get().invokeGrpc()
         // SSE and WebSocket requests open a stream session instead.
         if (draft.kind !== 'http') return get().openStream()

@@ -9,6 +9,7 @@ const MODES: { id: RequestKind; label: string }[] = [
   { id: 'sse', label: 'SSE' },
   { id: 'ws', label: 'WebSocket' },
   { id: 'grpc', label: 'gRPC' },
+  { id: 'graphql', label: 'GraphQL' },
 ]
 
 /** The composer's mode: an HTTP request, an SSE stream (any streamed response), or a WebSocket. */
@@ -40,7 +41,7 @@ export function StreamComposeBar() {
   const setReconnect = useAppStore((s) => s.setSseReconnect)
   const method = useActiveDraft((d) => d.method.trim().toUpperCase() || 'GET')
   const reconnect = useActiveDraft(sseReconnectFor)
-  if (mode === 'http') return null
+  if (mode === 'http' || mode === 'graphql') return null
   if (mode === 'sse') {
     return (
       <div className="stream-compose" role="group" aria-label="SSE options">

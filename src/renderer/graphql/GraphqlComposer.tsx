@@ -1,0 +1,121 @@
+import { useMemo } from 'react'
+import { GRAPHQL_TRANSPORTS, type GraphqlTransport } from '../../shared/graphql'
+import { useAppStore } from '../store/store-context'
+import { useActiveDraft } from '../tabs/use-active-draft'
+import { DocsExplorer } from './DocsExplorer'
+import { GraphqlEditor } from './GraphqlEditor'
+import { activeGraphqlDraft } from './graphql-slice'
+import { operationNames } from './operations'
+import './graphql.css'
+
+const TRANSPORT_LABELS: Record<GraphqlTransport, string> = {
+  http: 'HTTP (queries, mutations)',
+  ws: 'WebSocket (auto-detect)',
+  'transport-ws': 'graphql-transport-ws',
+  'legacy-ws': 'Legacy graphql-ws',
+  sse: 'GraphQL over SSE',
+}
+
+/**
+ * The composer in GraphQL mode: the document (completion and validation against the fetched schema), the
+ * variables, the operation to run when the document has several, the transport, Fetch schema and its docs.
+ */
+export function GraphqlComposer() {
+  const url = useActiveDraft((d) => d.url)
+  const g = useAppStore(activeGraphqlDraft)
+  const set = useAppStore((s) => s.setGraphqlDraft)
+  const fetchSchema = useAppStore((s) => s.fetchSchema)
+  const schemaState = useAppStore((s) => s.graphqlSchemas[url.trim()])
+  const schema = schemaState?.state === 'ready' ? schemaState.schema : null
+  const ops = useMemo(() => operationNames(g.query), [g.query])
+
+  return (
+    <div className="graphql-composer">
+      <div className="graphql-bar" role="group" aria-label="GraphQL options">
+        <label>
+          Transport{' '}
+          <select
+            aria-label="Transport"
+            value={g.transport}
+            onChange={(e) => set({ transport: e.target.value as GraphqlTransport })}
+          >
+            {GRAPHQL_TRANSPORTS.map((t) => (
+              <option key={t} value={t}>
+                {TRANSPORT_LABELS[t]}
+              </option>
+            ))}
+          </select>
+        </label>
+        {g.transport === 'http' ? (
+          <label>
+            Method{' '}
+            <select
+              aria-label="GraphQL method"
+              value={g.method}
+              onChange={(e) => set({ method: e.target.value === 'GET' ? 'GET' : 'POST' })}
+            >
+              <option value="POST">POST</option>
+              <option value="GET">GET</option>
+            </select>
+          </label>
+        ) : null}
+        {ops.length > 1 ? (
+          <label>
+            Operation{' '}
+            <select
+              aria-label="Operation"
+              value={g.operationName}
+              onChange={(e) => set({ operationName: e.target.value })}
+            >
+              <option value="">Choose…</option>
+              {ops.map((o) => (
+                <option key={o} value={o}>
+                  {o}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        <button
+          type="button"
+          className="secondary-button"
+          disabled={url.trim() === '' || schemaState?.state === 'loading'}
+          onClick={() => void fetchSchema(url.trim(), schemaState !== undefined)}
+          title="Ask the server for its schema (introspection), for completion, validation and the docs"
+        >
+          {schemaState ? 'Refresh schema' : 'Fetch schema'}
+        </button>
+        <span className="muted small" data-testid="graphql-schema-state" role="status">
+          {schemaState?.state === 'loading'
+            ? 'Fetching the schema…'
+            : schemaState?.state === 'error'
+              ? schemaState.message
+              : schemaState?.state === 'ready'
+                ? `Schema: ${Object.keys(schemaState.schema.getTypeMap()).filter((n) => !n.startsWith('__')).length} types`
+                : 'No schema yet: Fetch schema for completion'}
+        </span>
+      </div>
+      <div className="graphql-main">
+        <div className="graphql-editors">
+          <GraphqlEditor
+            label="GraphQL query"
+            value={g.query}
+            onChange={(query) => set({ query })}
+            schema={schema}
+            placeholderText="query { … } — Ctrl+Space completes once the schema is fetched"
+          />
+          <div className="graphql-vars-label muted small">Variables (JSON)</div>
+          <GraphqlEditor
+            label="GraphQL variables"
+            value={g.variables}
+            onChange={(variables) => set({ variables })}
+            schema={null}
+            plain
+            placeholderText='{ "id": 1 }'
+          />
+        </div>
+        {schema ? <DocsExplorer schema={schema} /> : null}
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,18 @@
+import { Kind, parse } from 'graphql'
+
+/**
+ * The named operations of a document, for the composer's picker; [] while it does not parse (the editor's
+ * validation says why). Bounded: a document of more than 1 MB is not parsed on each keystroke.
+ */
+export function operationNames(query: string): string[] {
+  if (!query.trim() || query.length > 1024 * 1024) return []
+  try {
+    const doc = parse(query, { noLocation: true })
+    const names: string[] = []
+    for (const d of doc.definitions)
+      if (d.kind === Kind.OPERATION_DEFINITION && d.name) names.push(d.name.value)
+    return names
+  } catch {
+    return []
+  }
+}
