@@ -104,6 +104,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         into: { type: 'string' },
         format: { type: 'string' },
         'allow-files': { type: 'string', multiple: true },
+        'no-scripts': { type: 'boolean' },
       },
     })
   } catch (e) {

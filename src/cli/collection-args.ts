@@ -15,6 +15,8 @@ export interface SavedSendCommand {
   trace: boolean
   /** Folders outside the collection whose files its requests may send (`--allow-files DIR`, repeatable). */
   allowFiles: string[]
+  /** `--no-scripts`: the request's pre-request and test scripts are not run. */
+  noScripts?: true
 }
 
 export interface ImportCommand {
@@ -39,6 +41,8 @@ saved requests and import:
       --allow-files <dir>  let the request send body and multipart files from this folder
                            outside the collection (repeatable); without it, only files inside
                            the collection folder are sent
+      --no-scripts         do not run the request's pre-request and test scripts (they run in
+                           a sandbox by default; a failed script test exits 1)
       --into <dir>         import: the collection folder to write (created if missing)
       --format <format>    import: auto (default), postman, postman-env, insomnia, openapi, har, curl
 `
@@ -54,6 +58,7 @@ export function parseSavedSend(
     data?: string
     header?: string[]
     'allow-files'?: string[]
+    'no-scripts'?: boolean
   },
   positionals: readonly string[],
 ): SavedSendCommand | Err {
@@ -77,6 +82,7 @@ export function parseSavedSend(
     allowFiles: values['allow-files'] ?? [],
   }
   if (values.env !== undefined) out.env = values.env
+  if (values['no-scripts'] === true) out.noScripts = true
   return out
 }
 

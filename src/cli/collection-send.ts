@@ -43,6 +43,7 @@ export async function sendSaved(service: EngineService, cmd: SavedSendCommand): 
     request,
     auth: saved.auth,
     context,
+    ...(saved.scripts && cmd.noScripts !== true ? { scripts: saved.scripts } : {}),
     ...(cmd.trace ? { trace: true } : {}),
   })
 }

@@ -3,6 +3,7 @@ import type { CliCommand } from './args'
 import { sendSaved, USER_ERROR_CODES } from './collection-send'
 import type { CliIo } from './index'
 import { buildReport, humanLines, type ExchangeOutcome } from './report'
+import { scriptLines, scriptsFailed, watchScripts } from './send-scripts-output'
 
 type SendCommand = Extract<CliCommand, { kind: 'send' | 'send-saved' }>
 
@@ -20,6 +21,7 @@ export async function runSend(command: SendCommand, io: CliIo): Promise<number> 
     if (sid) void service.invoke('session.cancel', { sid })
   }
   process.once('SIGINT', onSigint)
+  const scripts = watchScripts(service)
   try {
     const sent =
       command.kind === 'send'
@@ -39,11 +41,19 @@ export async function runSend(command: SendCommand, io: CliIo): Promise<number> 
     }
     const result = await service.waitForExchange(sid)
     const outcome: ExchangeOutcome = { events: result.events, final: result.final }
+    const reports = await scripts.reports(sid, sent.value.testScript === true)
 
-    if (command.json) io.out(`${JSON.stringify(buildReport(outcome))}\n`)
-    else io.out(`${humanLines(outcome).join('\n')}\n`)
+    if (command.json)
+      io.out(
+        `${JSON.stringify(reports.length > 0 ? { ...buildReport(outcome), scripts: reports } : buildReport(outcome))}\n`,
+      )
+    else io.out(`${[...humanLines(outcome), ...scriptLines(reports)].join('\n')}\n`)
 
-    if (result.final.type === 'done') return 0
+    if (result.final.type === 'done') {
+      if (!scriptsFailed(reports)) return 0
+      io.err('flightdeck: a script test failed or a script was stopped\n')
+      return 1
+    }
     if (result.final.type === 'error') {
       io.err(`flightdeck: ${result.final.code}: ${result.final.message}\n`)
     } else {
@@ -51,6 +61,7 @@ export async function runSend(command: SendCommand, io: CliIo): Promise<number> 
     }
     return 1
   } finally {
+    scripts.stop()
     process.off('SIGINT', onSigint)
     await service.dispose()
   }

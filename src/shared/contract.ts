@@ -90,6 +90,8 @@ export interface AppInfo {
 export interface SendResult {
   sids: string[]
   batchId?: string
+  /** The request's test script runs once its response is read: its `script` event (phase `post`) follows. */
+  testScript?: boolean
 }
 
 export interface BodyChunk {

@@ -1,10 +1,4 @@
-import {
-  getQuickJS,
-  type QuickJSContext,
-  type QuickJSHandle,
-  type QuickJSRuntime,
-  type QuickJSWASMModule,
-} from 'quickjs-emscripten'
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten'
 import type { ScriptFailure, ScriptTestResult } from '../../shared/scripts'
 import { sandboxBundle, type SandboxBundle } from './sandbox-bundle'
 import type {
@@ -218,7 +212,8 @@ async function sandboxFor(key: string, limits: ScriptLimits): Promise<Sandbox> {
     known.lastUsed = Date.now()
     return known
   }
-  quickjs ??= getQuickJS()
+  // Loaded on the first script: a worker that only indexes bodies or imports never loads QuickJS.
+  quickjs ??= import('quickjs-emscripten').then((m) => m.getQuickJS())
   const [module, bundle] = await Promise.all([quickjs, sandboxBundle()])
   const again = sandboxes.get(key)
   if (again && !again.broken && again.memoryMb === limits.memoryMb) return again

@@ -127,7 +127,7 @@ export class SendScripts {
         emitScriptEvent(this.deps, last, post.report)
       })
     }
-    return ok(sent.value)
+    return ok(postScripts.length > 0 ? { ...sent.value, testScript: true } : sent.value)
   }
 
   private keyFor(dir: string): string {
