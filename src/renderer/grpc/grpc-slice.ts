@@ -86,6 +86,12 @@ export function pickedMethod(state: GrpcSchemaState | undefined, method: string)
   return null
 }
 
+/** The active tab's collection and environment, for variables and proto paths (auth does not apply). */
+function contextOf(s: AppState): { context?: NonNullable<ReturnType<AppState['sendScope']>['context']> } {
+  const { context } = s.sendScope()
+  return context ? { context } : {}
+}
+
 export function createGrpcSlice(client: ApiClient): StateCreator<AppState, [], [], GrpcSlice> {
   const base = (s: AppState): { target: string; g: GrpcDraft } => ({
     target: selectActiveDraft(s).url.trim(),
@@ -96,7 +102,7 @@ export function createGrpcSlice(client: ApiClient): StateCreator<AppState, [], [
     tls: { plaintext: g.plaintext, ...(g.insecure && !g.plaintext ? { insecure: true } : {}) },
     metadata: selectActiveDraft(s).headers,
     schema: grpcSchemaSource(g),
-    ...s.sendScope(),
+    ...contextOf(s),
   })
   return (set, get) => ({
     grpcDrafts: {},
@@ -161,7 +167,7 @@ export function createGrpcSlice(client: ApiClient): StateCreator<AppState, [], [
     },
 
     sendGrpcMessage: async (sid, text) => {
-      const r = await client.invoke('grpc.send', { sid, message: text, ...get().sendScope() })
+      const r = await client.invoke('grpc.send', { sid, message: text, ...contextOf(get()) })
       return r.ok ? null : r.error
     },
 

@@ -41,7 +41,7 @@ export function StreamComposeBar() {
   const setReconnect = useAppStore((s) => s.setSseReconnect)
   const method = useActiveDraft((d) => d.method.trim().toUpperCase() || 'GET')
   const reconnect = useActiveDraft(sseReconnectFor)
-  if (mode === 'http' || mode === 'graphql') return null
+  if (mode === 'http' || mode === 'graphql' || mode === 'grpc') return null
   if (mode === 'sse') {
     return (
       <div className="stream-compose" role="group" aria-label="SSE options">

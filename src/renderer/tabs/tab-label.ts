@@ -6,5 +6,6 @@ import type { RequestKind } from '../../shared/collection'
  */
 export function tabMethodLabel(kind: RequestKind, method: string): string {
   if (kind === 'graphql') return 'GQL'
+  if (kind === 'grpc') return 'gRPC'
   return kind === 'ws' ? 'WS' : method.trim().toUpperCase() || 'GET'
 }
