@@ -8,9 +8,9 @@ import { createEngineService, type EngineService } from '../../src/engine/servic
 import { startVendorStub, type VendorStub } from '../fixtures/vendor-stub'
 
 /**
- * The app's runner on a request imported with scripts Flightdeck did not translate: the request fails with
- * the reason shown, and the run form's "Pass requests whose imported scripts were not run" lets it pass.
- * Real engine, real server.
+ * The app's runner on a request imported with a script Flightdeck did not translate: the run form runs scripts by
+ * default (the request passes); with "Run the requests' scripts" off the request fails with the reason shown,
+ * and "Pass requests whose scripts were not run" lets it pass. Real engine, real server.
  */
 
 let stub: VendorStub
@@ -49,9 +49,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-async function runOnce(allow: boolean) {
+async function runOnce(runScripts: boolean, allow: boolean) {
   s().openRunner(dir, '', 'Imported')
-  s().setRunConfig({ concurrency: 1, iterations: 1, allowUntranslatedScripts: allow })
+  s().setRunConfig({ concurrency: 1, iterations: 1, runScripts, allowUntranslatedScripts: allow })
   await s().startRun()
   expect(s().runError).toBeNull()
   await until(() => s().run?.finished !== null && s().run?.finished !== undefined, 15_000)
@@ -59,13 +59,18 @@ async function runOnce(allow: boolean) {
 }
 
 describe('runner: untranslated imported scripts', () => {
-  it('fail the request with the reason, unless the run form allows them', async () => {
-    const strict = await runOnce(false)
+  it('run by default: the request passes', async () => {
+    const run = await runOnce(true, false)
+    expect(run).toMatchObject({ passed: 1, failed: 0 })
+  })
+
+  it('with scripts off, fail the request with the reason, unless the run form allows them', async () => {
+    const strict = await runOnce(false, false)
     expect(strict).toMatchObject({ passed: 0, failed: 1 })
     expect(strict?.requests[0]?.messages).toEqual([
       'pre-request scripts not run: they are kept in the request file, untranslated; allow untranslated scripts for the run (--allow-untranslated-scripts) to pass on the other checks',
     ])
-    const allowed = await runOnce(true)
+    const allowed = await runOnce(false, true)
     expect(allowed).toMatchObject({ passed: 1, failed: 0 })
   })
 })

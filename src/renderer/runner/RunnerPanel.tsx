@@ -124,14 +124,24 @@ function RunConfigForm() {
         <input type="checkbox" checked={c.bail} onChange={(e) => set({ bail: e.target.checked })} />
         Stop at the first failure
       </label>
-      <label title="Requests imported with scripts Flightdeck did not translate fail, since their checks were not made; with this they pass on their other checks (the result still says the scripts were not run)">
+      <label title="The requests' pre-request and test scripts run in the engine's sandbox; their tests count as the requests' checks">
         <input
           type="checkbox"
-          checked={c.allowUntranslatedScripts === true}
-          onChange={(e) => set({ allowUntranslatedScripts: e.target.checked })}
+          checked={c.runScripts !== false}
+          onChange={(e) => set({ runScripts: e.target.checked })}
         />
-        Pass requests whose imported scripts were not run
+        Run the requests' scripts
       </label>
+      {c.runScripts === false ? (
+        <label title="Requests whose scripts are not run fail, since their checks were not made; with this they pass on their other checks (the result still says the scripts were not run)">
+          <input
+            type="checkbox"
+            checked={c.allowUntranslatedScripts === true}
+            onChange={(e) => set({ allowUntranslatedScripts: e.target.checked })}
+          />
+          Pass requests whose scripts were not run
+        </label>
+      ) : null}
       <div className="run-actions">
         <button type="submit" className="primary-button" disabled={starting}>
           {starting ? 'Starting…' : 'Start run'}

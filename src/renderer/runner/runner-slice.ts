@@ -38,8 +38,10 @@ export interface RunConfig {
   ratePerSecond: number
   dataFile: string
   bail: boolean
-  /** Requests with imported scripts Flightdeck did not translate pass on their other checks. */
+  /** Requests with imported scripts Flightdeck did not translate pass on their other checks (scripts off). */
   allowUntranslatedScripts?: boolean
+  /** Run the requests' scripts (the default); false: they are not run, and such requests fail unless allowed. */
+  runScripts?: boolean
 }
 
 /** Pass/fail of one request of the run (all iterations so far), with the first few failure messages. */
@@ -139,6 +141,7 @@ export function runPayload(c: RunConfig) {
     ...(c.dataFile.trim() !== '' ? { dataFile: c.dataFile.trim() } : {}),
     ...(c.bail ? { bail: true } : {}),
     ...(c.allowUntranslatedScripts ? { allowUntranslatedScripts: true } : {}),
+    ...(c.runScripts === false ? { scripts: false } : {}),
   }
 }
 
