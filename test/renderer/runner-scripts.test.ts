@@ -10,7 +10,7 @@ import { startVendorStub, type VendorStub } from '../fixtures/vendor-stub'
 /**
  * The app's runner on a request imported with a script Flightdeck did not translate: the run form runs scripts by
  * default (the request passes); with "Run the requests' scripts" off the request fails with the reason shown,
- * and "Pass requests whose scripts were not run" lets it pass. Real engine, real server.
+ * and "Pass requests whose imported scripts were not run" lets it pass. Real engine, real server.
  */
 
 let stub: VendorStub

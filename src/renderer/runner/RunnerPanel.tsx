@@ -139,7 +139,7 @@ function RunConfigForm() {
             checked={c.allowUntranslatedScripts === true}
             onChange={(e) => set({ allowUntranslatedScripts: e.target.checked })}
           />
-          Pass requests whose scripts were not run
+          Pass requests whose imported scripts were not run
         </label>
       ) : null}
       <div className="run-actions">
