@@ -58,9 +58,9 @@ describe('gRPC calls', () => {
     const log = await readLog(rig.service, sid)
     expect(log.map((e) => [e.dir, e.kind])).toEqual([
       ['out', 'text'],
-      ['out', 'close'],
+      ['out', 'control'],
       ['in', 'text'],
-      ['in', 'close'],
+      ['in', 'control'],
     ])
     const reply = JSON.parse(log[2]?.data ?? '{}') as Record<string, unknown>
     expect(reply).toMatchObject({ text: 'you said: hi', mood: 'HAPPY', seen_metadata: { 'x-user': 'ada' } })
@@ -140,8 +140,8 @@ describe('gRPC calls', () => {
       'in text {"text":"echo: a","seen_metadata":{},"mood":"MOOD_UNSPECIFIED"}',
       'out text {"text":"b"}',
       'in text {"text":"echo: b","seen_metadata":{},"mood":"MOOD_UNSPECIFIED"}',
-      'out close',
-      'in close',
+      'out control',
+      'in control',
     ])
   })
 

@@ -19,7 +19,7 @@ import { statusDetails, statusError, statusInfo } from './grpc-status'
  * says for a client or bidi stream kept open). Phases as far as grpc-js lets them be seen: the channel
  * becoming ready (connect, TLS included), the request's headers sent, the initial metadata (headers), and the
  * status with its trailers (the end). Messages are JSON text in the stream log, received above, sent below; the
- * half-close and the trailers are `close` markers among them.
+ * half-close and the trailers are `control` entries among them.
  */
 
 export interface GrpcSessionInit extends PluggedSessionInit {
@@ -236,7 +236,7 @@ export class GrpcSession implements SessionTransport {
     if (this.halfClosed || !this.call) return
     this.halfClosed = true
     this.call.end()
-    attempt.record('out', 'close', 'half-close')
+    attempt.record('out', 'control', 'half-close')
   }
 
   private finishCall(
@@ -260,7 +260,7 @@ export class GrpcSession implements SessionTransport {
       const marker: Record<string, unknown> = { status: words }
       if (this.outcome.trailers.length > 0) marker.trailers = Object.fromEntries(this.outcome.trailers)
       if (details) marker.details = details
-      attempt.record('in', 'close', JSON.stringify(marker))
+      attempt.record('in', 'control', JSON.stringify(marker))
     }
     attempt.ended({
       reason: words,

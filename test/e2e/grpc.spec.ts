@@ -1,0 +1,86 @@
+import { fileURLToPath } from 'node:url'
+import { expect, test, type Page } from '@playwright/test'
+import { startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
+import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { startBuiltWebHost, type RunningWebHost } from './web-host'
+
+/**
+ * gRPC through the browser host in Chromium: methods loaded by server reflection, one picked, a server-streaming
+ * call invoked beside an HTTP request on one timeline, its messages and status in its details. Screenshots,
+ * light and dark, for docs/grpc.md.
+ */
+
+const docs = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
+
+let grpc: GrpcTestServer
+let http: Fixture
+let host: RunningWebHost
+
+test.beforeAll(async () => {
+  grpc = await startGrpcServer()
+  http = await startHttpServer()
+  host = await startBuiltWebHost()
+})
+
+test.afterAll(async () => {
+  await host?.stop()
+  await http?.close()
+  await grpc?.close()
+})
+
+async function mode(page: Page, label: string): Promise<void> {
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label })
+}
+
+test('reflection, a method picked, a server stream on the timeline beside an HTTP request', async ({
+  page,
+}) => {
+  const pageErrors: string[] = []
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  await page.setViewportSize({ width: 1400, height: 860 })
+  await page.goto(host.url)
+  const timeline = page.getByRole('grid', { name: 'Timeline' })
+  const rows = timeline.getByRole('row')
+  await page.waitForTimeout(300)
+  const before = await rows.count()
+
+  const url = page.getByRole('textbox', { name: 'URL' })
+  await mode(page, 'HTTP')
+  await url.fill(`${http.url}/delay?ms=600`)
+  await url.press('Enter')
+
+  await mode(page, 'gRPC')
+  await url.fill(grpc.target)
+  await page.getByRole('button', { name: 'Load methods' }).click()
+  const options = page.getByRole('group', { name: 'gRPC options' })
+  await expect(options).toContainText('reflection (grpc.reflection.v1)')
+  const method = page.getByRole('group', { name: 'gRPC method' }).getByRole('combobox', { name: 'Method' })
+  await expect(method.locator('option')).toHaveCount(6)
+  await method.selectOption('flightdeck.test.Echo/Count')
+  await expect(page.getByRole('group', { name: 'gRPC method' })).toContainText(
+    'flightdeck.test.CountRequest → flightdeck.test.Tick',
+  )
+  await page.getByRole('button', { name: 'Fill with defaults' }).click()
+  const message = page.getByRole('textbox', { name: 'Message (JSON)' })
+  await expect(message).toHaveValue(/"gap_ms": 0/)
+  await message.fill('{"n": 40, "gap_ms": 25}')
+  await page.getByRole('button', { name: 'Invoke' }).click()
+
+  await expect(rows).toHaveCount(before + 2)
+  const call = timeline.locator('[role="row"][data-sid^="rpc"]')
+  await expect(call).toContainText('/flightdeck.test.Echo/Count')
+  await expect(call).toHaveAttribute('data-state', 'done', { timeout: 15_000 })
+  await call.click()
+  const details = page.getByRole('region', { name: 'Stream details' })
+  await expect(details).toContainText('gRPC')
+  await expect(details).toContainText('↓ 41 received')
+  // The last message in the log is the status with its trailers.
+  await expect(details).toContainText('OK (0)')
+  await page.mouse.move(5, 850)
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await page.screenshot({ path: docs(scheme === 'light' ? 'grpc.png' : 'grpc-dark.png') })
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+  expect(pageErrors).toEqual([])
+})
