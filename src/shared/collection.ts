@@ -2,8 +2,10 @@ import { z } from 'zod'
 import { savedGraphqlSchema } from './graphql-saved'
 import { grpcRequestSchema } from './grpc-request'
 import { followOptionsSchema, longPollOptionsSchema } from './job-options'
+import { savedMqttSchema } from './mqtt'
 import { bodySchema, keyValueSchema, requestOptionsSchema } from './request'
 import { assertionSchema, extractionSchema, retrySchema, stopSchema, waitForWebhookSchema } from './run-spec'
+import { savedSocketIoSchema } from './socketio'
 import { traceSettingSchema, type TraceSetting } from './trace-context'
 
 /**
@@ -12,7 +14,7 @@ import { traceSettingSchema, type TraceSetting } from './trace-context'
  * Paths inside a collection are relative, always with `/`, e.g. `users/create-user.yaml`; '' is the root.
  */
 
-export const REQUEST_KINDS = ['http', 'sse', 'ws', 'graphql', 'grpc'] as const
+export const REQUEST_KINDS = ['http', 'sse', 'ws', 'graphql', 'grpc', 'mqtt', 'socketio'] as const
 export type RequestKind = (typeof REQUEST_KINDS)[number]
 
 const text = z.string().max(64 * 1024)
@@ -113,6 +115,10 @@ export const savedRequestSchema = z.object({
   graphql: savedGraphqlSchema.optional(),
   /** gRPC requests: the method, the schema's source, the deadline (target, metadata and messages are above). */
   grpc: grpcRequestSchema.optional(),
+  /** MQTT requests: connection options, subscriptions and saved publishes (the URL is the broker's). */
+  mqtt: savedMqttSchema.optional(),
+  /** Socket.IO requests: namespace, path, auth, listened events and saved emits. */
+  socketio: savedSocketIoSchema.optional(),
 })
 export type SavedRequest = z.infer<typeof savedRequestSchema>
 

@@ -228,3 +228,25 @@ export function subackText(code: number): string {
   if (code === 0 || code === 1 || code === 2) return `granted QoS ${code}`
   return `refused: ${mqttReasonText(code)}`
 }
+
+/** A publish kept with a saved MQTT request (as a WebSocket request keeps its messages). */
+export const savedMqttPublishSchema = z
+  .object({
+    name: z.string().max(256),
+    topic: z.string().min(1).max(65_535),
+    payload: z.string().max(16 * 1024 * 1024),
+    qos: mqttQosSchema,
+    retain: z.boolean(),
+    properties: mqttPublishPropertiesSchema.optional(),
+  })
+  .strict()
+
+/** A saved MQTT request's own fields (its URL is the request's; a run sends the publishes once connected). */
+export const savedMqttSchema = z
+  .object({
+    options: mqttOptionsSchema.partial().optional(),
+    subscriptions: z.array(mqttSubscriptionSchema).max(1000),
+    publishes: z.array(savedMqttPublishSchema).max(1000),
+  })
+  .strict()
+export type SavedMqtt = z.infer<typeof savedMqttSchema>

@@ -109,3 +109,29 @@ export function disconnectWords(reason: string): string {
       return `Disconnected: ${reason}`
   }
 }
+
+/** An emit kept with a saved Socket.IO request: its arguments as JSON text (an array is several). */
+export const savedSocketIoEmitSchema = z
+  .object({
+    name: z.string().max(256),
+    event: z.string().min(1).max(1024),
+    args: z.string().max(16 * 1024 * 1024),
+    ack: z.boolean(),
+  })
+  .strict()
+
+/** A saved Socket.IO request's own fields (its URL and headers are the request's). */
+export const savedSocketIoSchema = z
+  .object({
+    namespace: z.string().max(1024).optional(),
+    path: z.string().max(1024).optional(),
+    auth: z
+      .string()
+      .max(64 * 1024)
+      .optional(),
+    listen: z.array(z.string().min(1).max(1024)).max(1000),
+    options: socketIoOptionsSchema.partial().optional(),
+    emits: z.array(savedSocketIoEmitSchema).max(1000),
+  })
+  .strict()
+export type SavedSocketIo = z.infer<typeof savedSocketIoSchema>
