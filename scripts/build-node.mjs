@@ -1,7 +1,7 @@
 // Bundles the Node-side hosts that electron-vite does not build: the browser host (and its in-page bridge)
 // and the CLI. Run after `electron-vite build` (npm run build does both).
-import { rmSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { readdirSync, rmSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { build } from 'esbuild'
 import { buildSandboxBundle } from './sandbox-bundle.mjs'
 
@@ -60,8 +60,25 @@ const zodEnglishOnly = {
   },
 }
 
-// The CLI is split at its lazy imports (each command, each protocol): stale chunks of an earlier build go first.
-rmSync('out/cli/chunks', { recursive: true, force: true })
+/**
+ * The CLI is split at its lazy imports (each command, each protocol) into out/cli/chunks, named by content
+ * hash. Chunks of earlier builds are removed once the new ones are written, not before: a `flightdeck` started
+ * while the build runs still finds the chunks its entry names.
+ */
+function removeStaleChunks(result) {
+  const dir = 'out/cli/chunks'
+  const fresh = new Set(Object.keys(result.metafile.outputs).map((p) => resolve(p)))
+  let names = []
+  try {
+    names = readdirSync(dir)
+  } catch {
+    return
+  }
+  for (const name of names) {
+    const path = resolve(dir, name)
+    if (!fresh.has(path)) rmSync(path, { force: true })
+  }
+}
 
 await Promise.all([
   build({
@@ -92,6 +109,7 @@ await Promise.all([
     entryNames: '[name]',
     chunkNames: 'chunks/[name]-[hash]',
     splitting: true,
+    metafile: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
@@ -100,7 +118,7 @@ await Promise.all([
     banner: {
       js: "import { createRequire as __flightdeckRequire } from 'node:module'; const require = __flightdeckRequire(import.meta.url);",
     },
-  }),
+  }).then(removeStaleChunks),
   // The engine's worker-pool entry, beside each Node bundle that runs the engine
   // (src/engine/workers/worker-entry-path.ts looks for it there).
   ...['out/web/worker.js', 'out/cli/worker.js'].map((outfile) =>
