@@ -202,3 +202,27 @@ test('an imported request whose scripts were translated says its checks run; swi
   await expect.poll(() => readFileSync(file, 'utf8')).toContain('translated: false')
   rmSync(dir, { recursive: true, force: true })
 })
+
+test('a script stopped at its CPU limit is said above the details and on its row, naming the limit', async ({
+  page,
+}) => {
+  await page.goto(host.url)
+  await page.getByRole('textbox', { name: 'URL' }).fill(`${server.url}/echo?via=loop`)
+  await page.getByRole('tab', { name: /^Scripts/ }).click()
+  await page
+    .getByRole('textbox', { name: 'Post-response script' })
+    .fill("console.warn('looping')\nwhile (true) {}")
+  await page.getByRole('textbox', { name: 'URL' }).press('Control+Enter')
+  const row = page.getByRole('grid', { name: 'Timeline' }).getByRole('row').filter({ hasText: 'via=loop' })
+  await expect(row.locator('.script-badge.fail')).toHaveText('script stopped', { timeout: 15_000 })
+  await expect(row.locator('.script-badge.fail')).toHaveAttribute('title', /CPU time over/)
+  const strip = page.getByTestId('script-strip')
+  await expect(strip.getByRole('alert')).toContainText(/Post-response script: .*via=loop.*CPU time over 2 s/)
+  await strip.getByRole('button', { name: 'Scripts ›' }).click()
+  const report = page.getByTestId('script-report')
+  await expect(report.locator('.script-failure')).toContainText(
+    /Post-response script stopped: .*CPU time over 2 s/,
+  )
+  // What it logged before it was stopped is kept.
+  await expect(report.getByRole('log').locator('.console-line[data-level="warn"]')).toContainText('looping')
+})
