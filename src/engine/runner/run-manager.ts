@@ -17,7 +17,7 @@ import type { HttpEngine } from '../http/http-engine'
 import { readDataFile, type DataRow } from './data-file'
 import { planRun } from './plan'
 import { runSteps } from './runner'
-import { forgetScripts, newScriptKey, type ScriptDeps } from '../scripts/script-host'
+import { forgetScripts, newScriptKey, warmScripts, type ScriptDeps } from '../scripts/script-host'
 import type { RunReport, RunStep, StepResult } from './run-step'
 import { checkGraph } from './step-graph'
 import { summarize } from './run-summary'
@@ -181,6 +181,7 @@ export class RunManager {
   ): Promise<RunReport> {
     const scripts = this.deps.scripts
     const key = newScriptKey('run')
+    if (scripts && p.scripts !== false && steps.some((s) => s.scripts)) warmScripts(scripts, key)
     return runSteps(this.deps.http, steps, {
       ...(scripts ? { scripts: { deps: scripts, key, enabled: p.scripts !== false } } : {}),
       concurrency: p.concurrency,
