@@ -225,4 +225,13 @@ test('a script stopped at its CPU limit is said above the details and on its row
   )
   // What it logged before it was stopped is kept.
   await expect(report.getByRole('log').locator('.console-line[data-level="warn"]')).toContainText('looping')
+
+  // The legend names the script colour and the console mark.
+  await page.getByRole('button', { name: 'Legend' }).click()
+  const legend = page.getByRole('list', { name: 'Waterfall legend' })
+  await expect(legend.locator('[data-legend="script"]')).toHaveText([
+    'Pre-request script',
+    'Post-response script',
+  ])
+  await expect(legend.locator('[data-legend="console"]')).toHaveText('Script console output')
 })
