@@ -106,7 +106,8 @@ describe('import', () => {
       'Customers / List customers: 1 saved example response not imported',
     ])
     expect(u).toContain('{{$randomFirstName}} has no Flightdeck equivalent')
-    expect(u).toContain('Billing / Search (GraphQL): GraphQL body imported as a JSON body')
+    // A GraphQL body is a GraphQL request: its query and variables as written, nothing left unsaid.
+    expect(u).not.toContain('Search (GraphQL)')
     expect(u).toContain('Billing / Legacy SOAP: auth type "ntlm" is not supported')
     expect(u).toContain('variable "bad key!" has a name Flightdeck cannot use')
   })
@@ -354,6 +355,16 @@ describe('export', () => {
       const a = await readRequestFile(join(dir, 'billing', 'upload-receipt.yaml'), 'upload-receipt')
       const b = await readRequestFile(join(again, 'billing', 'upload-receipt.yaml'), 'upload-receipt')
       expect(a.ok && b.ok && b.request).toEqual(a.ok && a.request)
+      // The GraphQL request went out as Postman's GraphQL body and came back the same.
+      const gqlFile = readdirSync(join(dir, 'billing')).find((f) => f.startsWith('search')) ?? ''
+      const ga = await readRequestFile(join(dir, 'billing', gqlFile), gqlFile.replace('.yaml', ''))
+      const gb = await readRequestFile(join(again, 'billing', gqlFile), gqlFile.replace('.yaml', ''))
+      expect(ga.ok && ga.request.kind).toBe('graphql')
+      expect(ga.ok && ga.request.graphql).toEqual({
+        query: 'query { invoices(first: 5) { id total } }',
+        variables: '{"first": 5}',
+      })
+      expect(gb.ok && gb.request).toEqual(ga.ok && ga.request)
     } finally {
       rmSync(again, { recursive: true, force: true })
     }

@@ -4,6 +4,7 @@ import type { KeyValue, RequestBody } from '../../shared/request'
 import { readRequestFile, stemOf, type LoadedCollection } from '../collections/loader'
 import { resolveDependency } from '../runner/plan'
 import { requestEvents } from './postman-scripts'
+import { toPostmanGraphql } from '../graphql/graphql-postman'
 
 /**
  * Export a collection as a Postman v2.1 collection. Secret variables go out with their names only (empty
@@ -157,12 +158,14 @@ function requestItem(req: SavedRequest, path: string, skipped: string[]): Json {
     headers.push({ name: 'Content-Type', value: req.body.contentType, enabled: true })
   }
   const r: Json = { method: req.method, header: kv(headers), url: urlOf(req.url, req.disabledParams ?? []) }
-  const b = body(req.body)
+  const gql = req.kind === 'graphql' && req.graphql ? toPostmanGraphql(req.graphql) : null
+  if (gql?.note) skipped.push(`${path}: ${gql.note}`)
+  const b = gql ? gql.body : body(req.body)
   if (b) r['body'] = b
   const a = postmanAuth(req.auth)
   if (a) r['auth'] = a
   if (req.description !== '') r['description'] = req.description
-  if (req.kind !== 'http')
+  if (req.kind !== 'http' && req.kind !== 'graphql')
     r['description'] = `${req.description}\n(Flightdeck ${req.kind.toUpperCase()} request)`.trim()
   const { events, skipped: notSaid } = requestEvents(req)
   for (const s of notSaid) skipped.push(`${path}: ${s}; not in the export`)

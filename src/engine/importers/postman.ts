@@ -24,6 +24,7 @@ import {
   type EventScripts,
 } from './postman-events'
 import { postmanUrl } from './postman-url'
+import { fromPostmanGraphql } from '../graphql/graphql-postman'
 
 /** Postman collections (v2.0 and v2.1) and Postman environments. */
 
@@ -198,7 +199,6 @@ function body(v: unknown, unmapped: string[], where: string, headers: KeyValue[]
       } catch {
         unmapped.push(`${where}: GraphQL variables are not JSON; left out`)
       }
-      unmapped.push(`${where}: GraphQL body imported as a JSON body ({ query, variables })`)
       return { kind: 'json', text: `${JSON.stringify({ query: str(g['query']), variables }, null, 2)}\n` }
     }
     case '':
@@ -327,6 +327,10 @@ function item(
     body: body(r['body'], unmapped, where, headers),
     auth: postmanAuth(r['auth'], unmapped, where),
   })
+  // A GraphQL body makes a GraphQL request (its JSON body above stays the fallback should it not read).
+  const gql = isObj(r['body']) && r['body']['mode'] === 'graphql' && r['body']['disabled'] !== true
+  const g = gql && isObj(r['body']) ? fromPostmanGraphql(r['body']['graphql']) : null
+  if (g) Object.assign(saved, { kind: 'graphql', graphql: g, body: { kind: 'none' } })
   const responses = arr(v['response']).length
   if (responses > 0)
     unmapped.push(`${where}: ${responses} saved example response${responses > 1 ? 's' : ''} not imported`)
