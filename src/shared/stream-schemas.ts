@@ -64,6 +64,8 @@ const subprotocol = z
 const streamScope = {
   auth: authSchema.optional(),
   context: requestContextSchema.optional(),
+  /** The toolbar's Trace switch: a traceparent in the handshake when no `trace:` setting decides. */
+  trace: z.boolean().optional(),
 }
 
 export const streamFilterSchema = z

@@ -224,6 +224,68 @@ describe('streams follow their request file', { timeout: 20_000 }, () => {
   })
 })
 
+describe("the toolbar's Trace switch on streams", { timeout: 20_000 }, () => {
+  it('an ad-hoc SSE stream and WebSocket carry a traceparent with it on, none with it off; trace: off still wins', async () => {
+    const sse = await startSseServer()
+    const ws = await startWsServer()
+    const sids: string[] = []
+    const openSse = async (query: string, extra: { trace?: boolean; path?: string }): Promise<string> => {
+      const opened = await service.invoke('sse.open', {
+        request: spec(`${sse.url}/events?n=1&${query}`),
+        stream: { reconnect: false },
+        ...(extra.trace !== undefined ? { trace: extra.trace } : {}),
+        ...(extra.path !== undefined ? { context: { dir, path: extra.path } } : {}),
+      })
+      if (!opened.ok) throw new Error(opened.error.message)
+      sids.push(opened.value.sid)
+      await waitEvent((e): e is RequestSentEvent => e.type === 'request-sent' && e.sid === opened.value.sid)
+      return opened.value.sid
+    }
+    const received = async (query: string): Promise<string | undefined> => {
+      await expect.poll(() => sse.requests.some((r) => r.path.includes(query))).toBe(true)
+      const h = sse.requests.find((r) => r.path.includes(query))?.headers['traceparent']
+      return typeof h === 'string' ? h : undefined
+    }
+    const sentOf = (sid: string): RequestSentEvent | undefined =>
+      events.find((e): e is RequestSentEvent => e.type === 'request-sent' && e.sid === sid)
+    try {
+      // An Untitled tab's stream with the switch on: a well-formed traceparent, whose id the timeline names.
+      const on = await openSse('case=on', { trace: true })
+      const onHeader = await received('case=on')
+      expect(onHeader).toMatch(WELL_FORMED)
+      expect(onHeader).toContain(sentOf(on)?.traceId ?? 'no trace id')
+      // Off: nothing added.
+      const off = await openSse('case=off', {})
+      expect(await received('case=off')).toBeUndefined()
+      expect(sentOf(off)?.traceId).toBeUndefined()
+      // A request file whose folder says trace: off sends none, whatever the switch says.
+      await openSse('case=quiet', { trace: true, path: 'quiet/echo.yaml' })
+      expect(await received('case=quiet')).toBeUndefined()
+
+      const socket = await service.invoke('ws.open', {
+        url: `${ws.url}/echo?case=ws-on`,
+        headers: [],
+        protocols: [],
+        trace: true,
+      })
+      if (!socket.ok) throw new Error(socket.error.message)
+      sids.push(socket.value.sid)
+      const wsSent = await waitEvent(
+        (e): e is RequestSentEvent => e.type === 'request-sent' && e.sid === socket.value.sid,
+      )
+      expect(wsSent.traceId).toMatch(/^[0-9a-f]{32}$/)
+      // The server records the upgrade once it has read it, which may be after the request-sent event.
+      await expect
+        .poll(() => ws.upgrades.find((u) => u.path.includes('ws-on'))?.headers['traceparent'] ?? '')
+        .toContain(wsSent.traceId)
+    } finally {
+      for (const sid of sids) await service.invoke('session.cancel', { sid })
+      await ws.close()
+      await sse.close()
+    }
+  })
+})
+
 describe('a digest send', { timeout: 20_000 }, () => {
   it("is one trace: the challenge's probe and the authorized request, each with its own span", async () => {
     const auth = await startAuthServer()

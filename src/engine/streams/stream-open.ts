@@ -42,9 +42,9 @@ export function createStreamOpenHandlers(deps: StreamOpenDeps): StreamOpenHandle
       await ready()
       const prepared = await prepareRequest(manager, p.request, p.auth ?? { type: 'inherit' }, p.context)
       if (!prepared.ok) return prepared
-      // A stream follows its request file's trace: setting (the toolbar's switch is for sends).
+      // A stream follows its request file's trace: setting, else the toolbar's switch, as a send does.
       const { auth: effective } = prepared.value
-      const resolved = withTraceSpec(prepared.value.spec, tracePlanOf(manager, p.context, undefined))
+      const resolved = withTraceSpec(prepared.value.spec, tracePlanOf(manager, p.context, p.trace))
       const authorized = await auth.authorize(resolved, effective, 'SSE')
       if (!authorized.ok) return authorized
       const { spec, refused } = authorized.value
@@ -82,7 +82,7 @@ export function createStreamOpenHandlers(deps: StreamOpenDeps): StreamOpenHandle
       if (bad !== undefined) {
         return fail('invalid_request', `Subprotocol "${bad.slice(0, 100)}" is not an HTTP token`)
       }
-      const traced = withTraceSpec(prepared.value.spec, tracePlanOf(manager, p.context, undefined))
+      const traced = withTraceSpec(prepared.value.spec, tracePlanOf(manager, p.context, p.trace))
       const authorized = await auth.authorize(traced, prepared.value.auth, 'WebSocket')
       if (!authorized.ok) return authorized
       const { spec, refused } = authorized.value

@@ -3,6 +3,7 @@ import { DEFAULT_SSE_OPTIONS, DEFAULT_WS_OPTIONS } from '../../shared/streams'
 import type { ApiClient } from '../client/api-client'
 import { sseReconnectFor, toRequestSpec } from '../composer/composer-draft'
 import type { AppState } from '../store/app-state'
+import { traceFlag } from '../store/composer-slice'
 import { selectActiveDraft } from '../tabs/active-draft'
 import { rememberOrigin, type StreamOrigin, type StreamOrigins } from './stream-origins'
 
@@ -49,7 +50,8 @@ export function createStreamOpenSlice(client: ApiClient): StateCreator<AppState,
       const composer = selectActiveDraft(get())
       set({ sendError: null })
       // Variables and auth as for an HTTP send: the tab's collection, request file and environment.
-      const scope = get().sendScope()
+      // The toolbar's Trace switch reaches a stream's handshake as it does a send (a `trace:` setting decides first).
+      const scope = { ...get().sendScope(), ...traceFlag(get()) }
       const tab = get().tabs.find((t) => t.id === get().activeTabId)
       const res =
         composer.kind === 'ws'
