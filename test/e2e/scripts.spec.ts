@@ -221,7 +221,7 @@ test('a script stopped at its CPU limit is said above the details and on its row
   await strip.getByRole('button', { name: 'Scripts ›' }).click()
   const report = page.getByTestId('script-report')
   await expect(report.locator('.script-failure')).toContainText(
-    /Post-response script stopped: .*CPU time over 2 s/,
+    /Post-response script: .*CPU time over 2 s: the script was stopped/,
   )
   // What it logged before it was stopped is kept.
   await expect(report.getByRole('log').locator('.console-line[data-level="warn"]')).toContainText('looping')

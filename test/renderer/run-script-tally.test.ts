@@ -58,7 +58,7 @@ describe("the runner's table: script tests per request", () => {
     expect(list[0]?.scriptTests).toEqual({ passed: 2, failed: 1 })
     expect(list[0]?.messages).toEqual([
       '✗ has id: expected undefined to exist',
-      'Post-response script stopped: CPU time over 2 s: the script was stopped',
+      'Post-response script: CPU time over 2 s: the script was stopped',
     ])
   })
 
