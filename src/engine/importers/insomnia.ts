@@ -301,6 +301,12 @@ export function importInsomniaResources(resources: Res[], fallbackName = 'Insomn
           out.push({ type: 'request', request: req })
           break
         }
+        case 'grpc_request': {
+          handled.add(r)
+          out.push({ type: 'request', request: grpcRequest(r, name, where, c(id), resources, u) })
+          unique(taken.files, slugify(name))
+          break
+        }
         default:
           break
       }
@@ -330,7 +336,8 @@ export function importInsomniaResources(resources: Res[], fallbackName = 'Insomn
       type === 'request' ||
       type === 'request_group' ||
       type === 'environment' ||
-      type === 'websocket_request'
+      type === 'websocket_request' ||
+      type === 'grpc_request'
     ) {
       u.push(`${str(r['name'], type)}: not under the workspace; left out`)
     } else {
@@ -340,6 +347,38 @@ export function importInsomniaResources(resources: Res[], fallbackName = 'Insomn
     }
   }
   return plan
+}
+
+/**
+ * An Insomnia gRPC request: its URL is the target (Insomnia's `grpcs://` says TLS; anything else, a variable
+ * included, was plaintext there, so it is written as `grpc://`), its body the one message, its metadata the headers, `/Service/Method` the method. Its proto file lives
+ * in the export (a `proto_file`), which an import does not write: the request uses server reflection, and the
+ * import says so, naming the file to put beside the collection.
+ */
+function grpcRequest(
+  r: Res,
+  name: string,
+  where: string,
+  c: Ctx,
+  resources: Res[],
+  u: string[],
+): SavedRequest {
+  const rawUrl = text(r['url'], c, where)
+  const url = /^grpcs?:\/\//i.test(rawUrl) ? rawUrl : `grpc://${rawUrl}`
+  const body = isObj(r['body']) ? str(r['body']['text']) : ''
+  const proto = resources.find((p) => p['_type'] === 'proto_file' && str(p['_id']) === str(r['protoFileId']))
+  if (proto) {
+    u.push(
+      `${where}: its proto file ${str(proto['name'], 'a .proto')} was not written; the request uses server reflection (save the file in the collection and name it in grpc.proto)`,
+    )
+  }
+  return request(name, {
+    kind: 'grpc',
+    url,
+    headers: kv(r['metadata'], c, where),
+    messages: body.trim() === '' ? [] : [{ name: 'message', text: text(body, c, where) }],
+    grpc: { method: str(r['protoMethodName']).replace(/^\//, '') },
+  })
 }
 
 /** Put the chains the tags asked for into the requests: extractions on the source, dependsOn on the user. */
