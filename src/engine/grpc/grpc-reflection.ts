@@ -3,6 +3,7 @@ import protobuf from 'protobufjs'
 import { grpcStatusText } from '../../shared/grpc'
 import { fail, ok, type Result } from '../../shared/result'
 import { GrpcSchema, MAX_SERVICES, rootFromDescriptorSet } from './grpc-schema'
+import { cleanDetails } from './grpc-status'
 
 /**
  * A server reflection client that speaks both versions: `grpc.reflection.v1` first, and `v1alpha` when the
@@ -115,7 +116,7 @@ class ReflectionCall {
 
   private end(s: { code: number; details: string }): void {
     if (!this.ended) {
-      const text = grpcStatusText(s.code, s.details)
+      const text = grpcStatusText(s.code, cleanDetails(s.details))
       this.ended =
         s.code === grpc.status.UNIMPLEMENTED
           ? fail('unsupported', 'Reflection is not implemented', text)

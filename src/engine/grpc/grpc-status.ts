@@ -136,6 +136,11 @@ function lookup(root: protobuf.Root, name: string): protobuf.Type | null {
   }
 }
 
+/** grpc-js' status words without its empty trailing "Resolution note:" (it adds one when it has none). */
+export function cleanDetails(text: string): string {
+  return text.replace(/\.?\s*Resolution note:\s*$/, '')
+}
+
 export function statusInfo(
   s: { code: number; details: string },
   details: unknown[] | undefined,
@@ -144,7 +149,7 @@ export function statusInfo(
     code: s.code,
     name: grpcStatusName(s.code),
     // grpc-js says "OK" for OK; repeating the name says nothing.
-    message: s.details === grpcStatusName(s.code) ? '' : s.details,
+    message: s.details === grpcStatusName(s.code) ? '' : cleanDetails(s.details),
     ...(details && details.length > 0 ? { details } : {}),
   }
 }
