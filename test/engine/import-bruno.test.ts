@@ -60,7 +60,7 @@ describe('Bruno (.bru folders)', () => {
     const u = r.value.unmapped.join('\n')
     expect(u).toContain('collection.bru: headers not kept')
     expect(u).toContain('assertion "res.body.length: gt 2" not mapped')
-    expect(u).toContain('Orders/list.bru: scripts kept in the request file, not run')
+    expect(u).toContain('Orders/list.bru: scripts kept in the request file; they run in the script sandbox')
     const { info } = await loadCollection(dir)
     expect(info.name).toBe('Shop (Bruno)')
     expect(info.auth).toEqual({ type: 'bearer', token: '{{token}}' })
@@ -96,8 +96,8 @@ describe('Bruno (.bru folders)', () => {
     const opened = await service.invoke('collection.open', { dir, create: false })
     if (!opened.ok) throw new Error(opened.error.message)
     const run = await runToEnd(service, dir, '', 'local')
-    // The two requests whose scripts were kept but not run say so in their results (they are not green).
-    expect(run.finished?.stats).toMatchObject({ passed: 2, failed: 2 })
+    // The two requests with scripts run them (Bruno's bru/res/test in the sandbox) and pass.
+    expect(run.finished?.stats).toMatchObject({ passed: 4, failed: 0 })
     expect(stub.arrived.map((a) => `${a.method} ${a.url}`)).toEqual([
       'POST /login',
       'POST /v1/orders',

@@ -136,9 +136,11 @@ describe('Postman import: vendor shapes (v2.1)', () => {
     expect(lines).toMatch(
       /collection: test script \(runs for every request below it\) translated into 1 assertion/,
     )
-    expect(lines).toMatch(/Recurring \/ Make payment: pre-request script kept in the file, not run/)
     expect(lines).toMatch(
-      /Recurring \/ Make payment: test script partly translated .*kept in the file, not run: pm\.sendRequest/,
+      /Recurring \/ Make payment: pre-request script kept in the file; it runs in the script sandbox/,
+    )
+    expect(lines).toMatch(
+      /Recurring \/ Make payment: test script partly translated .*kept in the file; it runs in the script sandbox \(not translated: pm\.sendRequest/,
     )
     expect(lines).not.toMatch(/path variable :transcript_id/)
   })

@@ -41,7 +41,7 @@ describe('the import report leads with what matters', () => {
     const report = r.value
     expect(report.attention).toEqual([
       'Checkout / Upload a dispute document: form-data file part "content" has no file; left out',
-      "Checkout / Make a payment: test script kept in the file, not run: if (body.action) { postman.setNextRequest('Submit details'); }",
+      "Checkout / Make a payment: test script kept in the file; it runs in the script sandbox (not translated: if (body.action) { postman.setNextRequest('Submit details'); })",
       'Checkout / Legacy terminal API: auth type "ntlm" is not supported; auth left to inherit',
     ])
     expect(report.folded).toEqual([expect.objectContaining({ what: 'saved example responses', count: 14 })])

@@ -193,7 +193,7 @@ function requestOf(b: Blocks, fileName: string, u: string[], where: string): Sav
   if (extract.length > 0) req.extract = extract
   if (pre || post) {
     req.scripts = { ...(pre ? { preRequest: pre } : {}), ...(post ? { test: post } : {}), translated: false }
-    u.push(`${where}: scripts kept in the request file, not run`)
+    u.push(`${where}: scripts kept in the request file; they run in the script sandbox`)
   }
   if (pairsOf(b, 'vars:pre-request').length > 0)
     u.push(`${where}: request variables (vars:pre-request) not kept; put them in the folder's variables`)

@@ -193,7 +193,7 @@ function requestOf(item: Obj, u: string[], where: string): SavedRequest | null {
   if (extract.length > 0) req.extract = extract
   if (pre || post) {
     req.scripts = { ...(pre ? { preRequest: pre } : {}), ...(post ? { test: post } : {}), translated: false }
-    u.push(`${where}: scripts kept in the request file, not run`)
+    u.push(`${where}: scripts kept in the request file; they run in the script sandbox`)
   }
   return req
 }

@@ -67,7 +67,7 @@ export function reportScripts(
 ): void {
   const scope = below ? ' (runs for every request below it)' : ''
   if (hasCode(scripts.preRequest))
-    report(`${where}: pre-request script${scope} kept in the file, not run (Flightdeck runs no scripts yet)`)
+    report(`${where}: pre-request script${scope} kept in the file; it runs in the script sandbox`)
   if (!hasCode(scripts.test)) return
   const t = translateTestScript(scripts.test)
   const count = (n: number, what: string): string => (n > 0 ? `${n} ${what}${n > 1 ? 's' : ''}` : '')
@@ -81,9 +81,9 @@ export function reportScripts(
   const first = t.untranslated[0] ?? ''
   const more = t.untranslated.length > 1 ? ` and ${t.untranslated.length - 1} more` : ''
   report(
-    `${where}: test script${scope} ${made ? `partly translated (${made}); ` : ''}kept in the file, not run: ${
+    `${where}: test script${scope} ${made ? `partly translated (${made}); ` : ''}kept in the file; it runs in the script sandbox (not translated: ${
       first.length > 80 ? `${first.slice(0, 80)}…` : first
-    }${more}`,
+    }${more})`,
   )
 }
 
