@@ -234,6 +234,8 @@ export function parseRequestText(text: string, stem: string): Parsed<SavedReques
     ...runFields(raw),
     ...(isSet(raw['grpc']) ? { grpc: readGrpc(raw['grpc']) } : {}),
     ...(isSet(raw['graphql']) ? { graphql: raw['graphql'] } : {}),
+    ...(isSet(raw['mqtt']) ? { mqtt: raw['mqtt'] } : {}),
+    ...(isSet(raw['socketio']) ? { socketio: raw['socketio'] } : {}),
   }
   const parsed = validate(text, savedRequestSchema, value)
   if (!parsed.ok) return parsed

@@ -139,6 +139,9 @@ export function requestPlain(req: SavedRequest): PlainMap {
   if (req.trace) out['trace'] = tracePlain(req.trace)
   if (req.grpc)
     out['grpc'] = pick(req.grpc, ['method', 'proto', 'importPaths', 'deadlineMs', 'maxMessageBytes'])
+  // As the schema has them (its key order is the file's): subscriptions and publishes, emits and listened events.
+  if (req.mqtt) out['mqtt'] = JSON.parse(JSON.stringify(req.mqtt)) as PlainMap
+  if (req.socketio) out['socketio'] = JSON.parse(JSON.stringify(req.socketio)) as PlainMap
   // The query is multi-line text: written as a block string, so a change to it diffs line by line.
   if (req.graphql)
     out['graphql'] = pick(req.graphql, [

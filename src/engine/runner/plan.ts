@@ -167,6 +167,8 @@ export async function planRun(
       step.protocols = req.protocols
       step.messages = req.messages.map((m) => m.text)
     }
+    if (req.kind === 'mqtt') step.mqtt = req.mqtt ?? { subscriptions: [], publishes: [] }
+    if (req.kind === 'socketio') step.socketio = req.socketio ?? { listen: [], emits: [] }
     if (req.kind === 'grpc') {
       if (!req.grpc?.method)
         return fail('invalid_request', `${p}: a gRPC request needs grpc.method (package.Service/Method)`)

@@ -1,6 +1,8 @@
 import type { GrpcRequest } from '../../shared/grpc-request'
 import type { ServerTimingEntry } from '../../shared/server-timing'
 import type { AuthSpec, RequestKind } from '../../shared/collection'
+import type { SavedMqtt } from '../../shared/mqtt'
+import type { SavedSocketIo } from '../../shared/socketio'
 import type { Assertion, Extraction, StopSpec, WaitForWebhookSpec } from '../../shared/run-spec'
 import type { FollowOptionsSpec, LongPollOptionsSpec } from '../../shared/job-options'
 import type { RequestSpec } from '../../shared/request'
@@ -45,6 +47,9 @@ export interface RunStep {
   messages?: string[]
   /** gRPC: the method, schema source and limits (the request's url is the target, its headers the metadata). */
   grpc?: GrpcRequest
+  /** MQTT and Socket.IO: the saved request's own fields (subscriptions and publishes, namespace and emits). */
+  mqtt?: SavedMqtt
+  socketio?: SavedSocketIo
   stop?: StopSpec
   assertions: Assertion[]
   extract: Extraction[]

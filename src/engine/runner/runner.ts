@@ -6,7 +6,9 @@ import type { HttpEngine } from '../http/http-engine'
 import { resolveForSend, unknownVariables } from '../send-rules/variables'
 import { resolveAssertions } from './assertion-templates'
 import { webhookValues } from '../webhooks/webhook-values'
-import { runStreamStep } from './stream-step'
+import type { RequestSpec } from '../../shared/request'
+import type { StreamEngine } from '../streams/stream-engine'
+import { runStreamStep, type StreamStepInput } from './stream-step'
 import { computeStats } from './stats'
 import {
   failed,
@@ -185,6 +187,18 @@ async function runAll(
   }
 }
 
+/** An MQTT or Socket.IO step's open and sends (their module loads only when such a step runs). */
+async function messagingHooks(
+  streams: StreamEngine,
+  step: RunStep,
+  spec: RequestSpec,
+): Promise<NonNullable<StreamStepInput['hooks']>> {
+  const m = await import('../mqtt/messaging-step')
+  return step.kind === 'mqtt'
+    ? m.mqttStepHooks(streams, spec, step.mqtt ?? { subscriptions: [], publishes: [] })
+    : m.socketIoStepHooks(streams, spec, step.socketio ?? { listen: [], emits: [] })
+}
+
 async function runStep(
   http: HttpEngine,
   step: RunStep,
@@ -233,7 +247,13 @@ async function runStep(
   }
   const spec = body.value === resolved.spec.body ? resolved.spec : { ...resolved.spec, body: body.value }
 
-  if (step.kind === 'sse' || step.kind === 'ws' || step.kind === 'grpc') {
+  if (
+    step.kind === 'sse' ||
+    step.kind === 'ws' ||
+    step.kind === 'grpc' ||
+    step.kind === 'mqtt' ||
+    step.kind === 'socketio'
+  ) {
     if (!options.streams) {
       const error = { code: 'unsupported', message: 'This run cannot open SSE, WebSocket or gRPC sessions' }
       return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
@@ -254,10 +274,14 @@ async function runStep(
             ...(signal ? { signal } : {}),
           })
         : await runStreamStep(options.streams, {
-            kind: step.kind === 'sse' ? 'sse' : 'ws',
+            kind: step.kind === 'sse' || step.kind === 'mqtt' || step.kind === 'socketio' ? step.kind : 'ws',
             spec,
             auth,
-            ...(runner ? { authorize: runner.authorize.bind(runner) } : {}),
+            ...(step.kind === 'mqtt' || step.kind === 'socketio'
+              ? { hooks: await messagingHooks(options.streams.streams, step, applySimpleAuth(spec, auth)) }
+              : runner
+                ? { authorize: runner.authorize.bind(runner) }
+                : {}),
             protocols: step.protocols ?? [],
             messages,
             stop: step.stop ?? {},

@@ -25,7 +25,9 @@ export interface StreamDeps {
 }
 
 export interface StreamStepInput {
-  kind: 'sse' | 'ws'
+  kind: 'sse' | 'ws' | 'mqtt' | 'socketio'
+  /** MQTT and Socket.IO: how the session opens, and what it sends once open (engine/mqtt/messaging-step.ts). */
+  hooks?: { open(): Promise<Result<{ sid: string }>>; afterOpen(): void }
   /** Variables resolved. */
   spec: RequestSpec
   /** The effective auth, resolved; applied by `authorize` (OAuth 2.0 tokens, digest for SSE) or simply. */
@@ -52,12 +54,20 @@ export interface StreamStepOutcome {
   assertions: AssertionResult[]
 }
 
+const SESSION_WORDS = {
+  sse: 'stream',
+  ws: 'WebSocket',
+  mqtt: 'MQTT connection',
+  socketio: 'Socket.IO connection',
+}
+
 /** Most data bytes of one message the match looks at. */
 const MATCH_BYTES = 64 * 1024
 const READ_BATCH = 2000
 
-function incoming(kind: 'sse' | 'ws', e: StreamEntry): boolean {
+function incoming(kind: StreamStepInput['kind'], e: StreamEntry): boolean {
   if (kind === 'sse') return e.kind === 'event' || e.kind === 'line' || e.kind === 'chunk'
+  if (kind === 'mqtt' || kind === 'socketio') return e.dir === 'in' && e.kind !== 'control'
   return e.dir === 'in' && (e.kind === 'text' || e.kind === 'binary')
 }
 
@@ -78,8 +88,9 @@ export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): P
     }
   const { spec, refused } = authorized.value
   const hooks = refused ? { onUnauthorized: refused } : {}
-  const opened =
-    input.kind === 'sse'
+  const opened = input.hooks
+    ? await input.hooks.open()
+    : input.kind === 'sse'
       ? streams.openSse({ request: spec, stream: { reconnect: false } }, hooks)
       : streams.openWs(
           {
@@ -153,6 +164,10 @@ export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): P
           sentMessages = true
           for (const text of input.messages) void streams.send({ sid, kind: 'text', data: text })
         }
+        if (input.hooks && !sentMessages) {
+          sentMessages = true
+          input.hooks.afterOpen()
+        }
       }
     }
     if (touched && !met && streamOpen) {
@@ -187,7 +202,7 @@ export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): P
   else if (!streamOpen)
     error = {
       code: 'timeout_connect',
-      message: `stopped after ${durationMs} ms before the ${input.kind === 'sse' ? 'stream' : 'WebSocket'} opened`,
+      message: `stopped after ${durationMs} ms before the ${SESSION_WORDS[input.kind]} opened`,
     }
   else if (!met && (input.stop.count !== undefined || re)) {
     const wanted = re ? `a message matching /${input.stop.match ?? ''}/` : `${input.stop.count ?? 0} messages`

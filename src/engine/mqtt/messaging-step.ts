@@ -1,0 +1,125 @@
+import { DEFAULT_MQTT_OPTIONS, type MqttOptions, type SavedMqtt } from '../../shared/mqtt'
+import type { RequestSpec } from '../../shared/request'
+import { ok, type Result } from '../../shared/result'
+import { DEFAULT_SOCKETIO_OPTIONS, type SavedSocketIo, type SocketIoOptions } from '../../shared/socketio'
+import type { StreamEngine } from '../streams/stream-engine'
+
+/**
+ * How a run's MQTT or Socket.IO step opens its session and sends its saved publishes / emits once connected;
+ * the rest of the step (stop conditions, counting, assertions) is the stream step's (runner/stream-step.ts).
+ * A run measures one connection: no reconnects. The session modules load only when such a step runs.
+ */
+
+export interface MessagingStepHooks {
+  open(): Promise<Result<{ sid: string }>>
+  /** Sends the saved publishes or emits, in order (called once, when the connection opened). */
+  afterOpen(): void
+}
+
+export function mqttStepHooks(
+  streams: StreamEngine,
+  spec: RequestSpec,
+  saved: SavedMqtt,
+): MessagingStepHooks {
+  let publish: ((p: SavedMqtt['publishes'][number]) => void) | null = null
+  return {
+    open: async () => {
+      const { MqttSession } = await import('./mqtt-session')
+      const options: MqttOptions = { ...DEFAULT_MQTT_OPTIONS }
+      for (const [k, v] of Object.entries(saved.options ?? {}))
+        if (v !== undefined) Object.assign(options, { [k]: v })
+      options.reconnect = false
+      if (spec.options.insecure !== undefined) options.insecure = spec.options.insecure
+      const session = streams.openSession(
+        'mq',
+        (init) => new MqttSession({ ...init, url: spec.url, options, subscriptions: saved.subscriptions }),
+      )
+      publish = (p) =>
+        void session.publish({
+          topic: p.topic,
+          payload: p.payload,
+          qos: p.qos,
+          retain: p.retain,
+          ...(p.properties ? { properties: p.properties } : {}),
+        })
+      session.start()
+      return ok({ sid: session.sid })
+    },
+    afterOpen: () => {
+      for (const p of saved.publishes) publish?.(p)
+    },
+  }
+}
+
+export function socketIoStepHooks(
+  streams: StreamEngine,
+  spec: RequestSpec,
+  saved: SavedSocketIo,
+): MessagingStepHooks {
+  let emit: ((e: SavedSocketIo['emits'][number]) => void) | null = null
+  return {
+    open: async () => {
+      let auth: Record<string, unknown> | null = null
+      if (saved.auth?.trim()) {
+        try {
+          const v: unknown = JSON.parse(saved.auth)
+          if (typeof v === 'object' && v !== null && !Array.isArray(v)) auth = v as Record<string, unknown>
+          else
+            return {
+              ok: false,
+              error: { code: 'invalid_request', message: 'socketio.auth must be a JSON object' },
+            }
+        } catch (e) {
+          return {
+            ok: false,
+            error: {
+              code: 'invalid_request',
+              message: `socketio.auth is not JSON: ${e instanceof Error ? e.message : String(e)}`,
+            },
+          }
+        }
+      }
+      const { SocketIoSession } = await import('../socketio/socketio-session')
+      const options: SocketIoOptions = { ...DEFAULT_SOCKETIO_OPTIONS }
+      for (const [k, v] of Object.entries(saved.options ?? {}))
+        if (v !== undefined) Object.assign(options, { [k]: v })
+      options.reconnect = false
+      if (spec.options.insecure !== undefined) options.insecure = spec.options.insecure
+      const session = streams.openSession(
+        'io',
+        (init) =>
+          new SocketIoSession({
+            ...init,
+            url: spec.url,
+            namespace: saved.namespace?.trim() || '/',
+            path: saved.path?.trim() || '/socket.io',
+            auth,
+            headers: spec.headers,
+            query: [],
+            options,
+            listen: saved.listen,
+          }),
+      )
+      emit = (e) => {
+        let args: unknown
+        try {
+          args = e.args.trim() === '' ? [] : (JSON.parse(e.args) as unknown)
+        } catch {
+          // A saved emit whose arguments are not JSON goes out as one text argument, as written.
+          args = [e.args]
+        }
+        const list = Array.isArray(args) ? args : [args]
+        void session.emit(
+          e.event,
+          list.map((a) => ({ kind: 'json' as const, data: JSON.stringify(a) })),
+          e.ack,
+        )
+      }
+      session.start()
+      return ok({ sid: session.sid })
+    },
+    afterOpen: () => {
+      for (const e of saved.emits) emit?.(e)
+    },
+  }
+}
