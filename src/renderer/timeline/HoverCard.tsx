@@ -7,15 +7,23 @@ import { serverTimingEntries } from './server-slices'
 import { isInFlight, type SessionRow } from './session-row'
 import { ScriptHoverLines, scriptHoverLineCount } from '../scripts/ScriptHoverLines'
 import { interimSummary } from '../details/ExchangeNotes'
+import { rowTraceId } from './trace-row'
 
 const CARD_WIDTH = 250
 /** About the card's height (a title and eight phase lines): enough to tell whether it fits below the pointer. */
 const CARD_HEIGHT = 176
 
-/** The phase breakdown of the row under the pointer, counting up live while it is in flight. */
-/** What the card says besides the phases: interim responses before the response, or that the server pushed it. */
-function hoverNotes(row: SessionRow): string[] {
+/** The start of a trace id the card shows: enough to tell traces apart, and what `trace:` in the filter takes. */
+const TRACE_SHOWN = 8
+
+/**
+ * What the card says besides the phases: the trace the request went out with (its start), interim responses
+ * before the response, or that the server pushed it.
+ */
+export function hoverNotes(row: SessionRow): string[] {
   const out: string[] = []
+  const traceId = rowTraceId(row)
+  if (traceId !== undefined) out.push(`trace ${traceId.slice(0, TRACE_SHOWN)}…`)
   if (row.informational) {
     const at = row.informational.kept.map((m) => `+${formatMs(m.t - row.queued.t)}`)
     const more = row.informational.count > at.length ? ', …' : ''
@@ -25,6 +33,7 @@ function hoverNotes(row: SessionRow): string[] {
   return out
 }
 
+/** The phase breakdown of the row under the pointer, counting up live while it is in flight. */
 export function HoverCard({
   sid,
   left,
