@@ -235,3 +235,20 @@ test('a script stopped at its CPU limit is said above the details and on its row
   ])
   await expect(legend.locator('[data-legend="console"]')).toHaveText('Script console output')
 })
+
+test('a request that follows its job says its scripts are not run by a send from the composer', async ({
+  page,
+}) => {
+  await page.goto(host.url)
+  await page.getByRole('textbox', { name: 'URL' }).fill(`${server.url}/echo?via=job`)
+  await page.getByRole('tab', { name: /^Scripts/ }).click()
+  await page.getByRole('textbox', { name: 'Post-response script' }).fill("pm.test('ok', () => {})")
+  await expect(page.getByTestId('scripts-after-response')).toHaveCount(0)
+  await page.getByRole('tab', { name: /^After response/ }).click()
+  await page
+    .getByRole('radiogroup', { name: 'After response' })
+    .getByRole('radio', { name: /follow/i })
+    .click()
+  await page.getByRole('tab', { name: /^Scripts/ }).click()
+  await expect(page.getByTestId('scripts-after-response')).toContainText('does not run its scripts')
+})

@@ -12,6 +12,7 @@ import './scripts.css'
  */
 export function ScriptsPanel() {
   const scripts = useActiveDraft((d) => d.scripts)
+  const afterMode = useActiveDraft((d) => d.after.mode)
   const editDraft = useAppStore((s) => s.editDraft)
   const vars = useAppStore((s) => s.scopeVars)
   const set = (patch: Partial<ScriptsDraft>): void =>
@@ -29,6 +30,12 @@ export function ScriptsPanel() {
             Run the scripts instead
           </button>
         </div>
+      ) : null}
+      {afterMode !== 'none' && (hasScript(scripts.preRequest) || hasScript(scripts.test)) ? (
+        <p className="scripts-not-run" role="note" data-testid="scripts-after-response">
+          This request {afterMode === 'follow' ? 'follows the job it starts' : 'long-polls'} (After response):
+          a send from here does not run its scripts. A run does.
+        </p>
       ) : null}
       <div className="scripts-editors">
         <section className="scripts-section" aria-label="Pre-request script">
