@@ -53,7 +53,7 @@ if (result.errors?.length > 0) {
 // Opening a trace link in the system browser needs shell.openExternal with a non-constant URL, which the tool
 // flags for manual review. It is accepted in one file only, and only while that file checks the link is an
 // http(s) URL before opening it (test/security/window-settings.test.ts keeps every other file from calling it).
-const SYSTEM_BROWSER = 'main/system-browser.ts'
+const SYSTEM_BROWSER = 'main/dialogs.ts'
 function reviewed(f) {
   if (f.id !== 'OPEN_EXTERNAL_JS_CHECK' || f.file.split('\\').join('/') !== SYSTEM_BROWSER) return false
   const text = readFileSync(resolve('src', SYSTEM_BROWSER), 'utf8')

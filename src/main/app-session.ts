@@ -3,16 +3,10 @@ import { rendererCsp } from '../engine/hosts/page-csp'
 import type { RendererLocation } from '../engine/hosts/renderer-location'
 
 /**
- * The window's session, prepared once before the window exists. Only `import type` from electron, so the unit
- * tests drive it with a recording session (test/hosts/app-session.test.ts).
- *
- * - The bridge (src/preload: `window.api`, nothing else) is registered on this session rather than passed in
- *   the window's options: it runs in the main frame of pages in this session only, which is our one window (new
- *   windows and <webview> are refused), and in no other session the app might ever create.
- * - Every response for our documents gets the CSP header (the dev server's too; file:// pages carry the same
- *   policy in their meta) and `nosniff`.
- * - Every permission request or check is denied: an HTTP explorer needs no camera, notifications or
- *   geolocation, and a compromised page must not be able to ask.
+ * The window's session, prepared once before the window exists (only `import type` from electron, so
+ * test/hosts/app-session.test.ts drives it with a recording session). The bridge (`window.api`) is registered on
+ * this session, so it runs in our one window only; every response for our documents gets the CSP header and
+ * `nosniff`; every permission request or check is denied (a compromised page must not be able to ask).
  */
 
 export const BRIDGE_PRELOAD_ID = 'flightdeck-bridge'

@@ -1,7 +1,8 @@
-import { app, dialog, safeStorage, type BrowserWindow, type OpenDialogOptions } from 'electron'
+import { app, dialog, safeStorage, shell, type BrowserWindow, type OpenDialogOptions } from 'electron'
 import { chosenPath } from '../engine/hosts/dialog-answer'
 import { sealedSecretStore } from '../engine/secrets/sealed-secret-store'
 import type { SecretStore } from '../engine/secrets/secret-store'
+import { externalUrlProblem } from '../shared/trace-context'
 
 /* The Electron bindings for the keychain and the system dialogs; their logic is in the engine and tested there.
  * safeStorage uses Keychain on macOS, DPAPI on Windows, libsecret/kwallet on Linux. Call after whenReady(). */
@@ -30,4 +31,10 @@ export async function pickSavePath(win: BrowserWindow | null, suggestedName: str
   const options = { defaultPath: suggestedName, properties: [...properties] }
   const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options)
   return result.canceled || !result.filePath ? null : result.filePath
+}
+
+/** `app.openExternal`: the engine checked the link; checked again here, so nothing can open another scheme. */
+export async function openInSystemBrowser(url: string): Promise<void> {
+  if (externalUrlProblem(url) !== null) throw new Error(`Not opened: ${externalUrlProblem(url)}`)
+  await shell.openExternal(new URL(url).href)
 }

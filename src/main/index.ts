@@ -8,9 +8,8 @@ import {
   type RendererLocation,
 } from '../engine/hosts/renderer-location'
 import { prepareAppSession } from './app-session'
-import { keychainSecretStore, pickFile, pickFolder, pickSavePath } from './dialogs'
+import { keychainSecretStore, openInSystemBrowser, pickFile, pickFolder, pickSavePath } from './dialogs'
 import { bindIpc, type IpcBinding } from './ipc'
-import { openInSystemBrowser } from './system-browser'
 import { createMainWindow } from './window'
 import { APP_PARTITION } from './window-options'
 

@@ -11,7 +11,7 @@ import { secureWebPreferences } from '../hosts/window-recorder'
 const ROOT = join(__dirname, '..', '..')
 const FACTORY = 'src/main/window-options.ts'
 /** The one file that may hand a link to the OS, and only after checking it is an http(s) link. */
-const SYSTEM_BROWSER = 'src/main/system-browser.ts'
+const SYSTEM_BROWSER = 'src/main/dialogs.ts'
 
 function sources(dir: string): string[] {
   const out: string[] = []
