@@ -4,7 +4,7 @@ import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
 import { DocsExplorer } from './DocsExplorer'
 import { GraphqlEditor } from './GraphqlEditor'
-import { activeGraphqlDraft } from './graphql-slice'
+import { activeSavedGraphql, graphqlDraftOf } from './graphql-slice'
 import { operationNames } from './operations'
 import './graphql.css'
 
@@ -22,7 +22,9 @@ const TRANSPORT_LABELS: Record<GraphqlTransport, string> = {
  */
 export function GraphqlComposer() {
   const url = useActiveDraft((d) => d.url)
-  const g = useAppStore(activeGraphqlDraft)
+  const saved = useAppStore(activeSavedGraphql)
+  const method = useActiveDraft((d) => d.method)
+  const g = useMemo(() => graphqlDraftOf(saved, method), [saved, method])
   const set = useAppStore((s) => s.setGraphqlDraft)
   const fetchSchema = useAppStore((s) => s.fetchSchema)
   const schemaState = useAppStore((s) => s.graphqlSchemas[url.trim()])

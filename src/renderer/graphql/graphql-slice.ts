@@ -6,15 +6,18 @@ import {
 } from 'graphql'
 import type { StateCreator } from 'zustand'
 import type { GraphqlTransport } from '../../shared/graphql'
+import type { SavedGraphql } from '../../shared/graphql-saved'
 import type { AppError } from '../../shared/result'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
 import { selectActiveDraft } from '../tabs/active-draft'
 
 /**
- * The composer's GraphQL mode: each tab's document, variables, operation and transport (kept per tab for the
- * window's life), sending through `graphql.send`, and schemas fetched by introspection, cached per URL until
- * refreshed. An introspection is a query like any other: its row is on the timeline.
+ * The composer's GraphQL mode: the tab's document, variables, operation and transport live in the request's own
+ * `graphql:` block (the tab's saved content, so a save writes them, opening a file brings them back, and an
+ * edit marks the tab changed), its method is the request's; sending goes through `graphql.send`; schemas
+ * fetched by introspection are cached per URL until refreshed. An introspection is a query like any other: its
+ * row is on the timeline.
  */
 
 export interface GraphqlDraft {
@@ -26,22 +29,12 @@ export interface GraphqlDraft {
   connectionParams: string
 }
 
-export const EMPTY_GRAPHQL: GraphqlDraft = {
-  query: '',
-  variables: '',
-  operationName: '',
-  transport: 'http',
-  method: 'POST',
-  connectionParams: '',
-}
-
 export type SchemaState =
   | { state: 'loading' }
   | { state: 'ready'; schema: GraphQLSchema; at: number }
   | { state: 'error'; message: string }
 
 export interface GraphqlSlice {
-  graphqlDrafts: Readonly<Record<string, GraphqlDraft>>
   graphqlSchemas: Readonly<Record<string, SchemaState>>
   setGraphqlDraft(patch: Partial<GraphqlDraft>): void
   sendGraphql(): Promise<void>
@@ -52,24 +45,61 @@ export interface GraphqlSlice {
 /** How long an introspection may take before the composer says it failed. */
 const SCHEMA_WAIT_MS = 30_000
 const READ_BYTES = 4 * 1024 * 1024
+const NO_GRAPHQL: SavedGraphql = { query: '' }
 
-export function activeGraphqlDraft(s: Pick<AppState, 'graphqlDrafts' | 'activeTabId'>): GraphqlDraft {
-  return s.graphqlDrafts[s.activeTabId] ?? EMPTY_GRAPHQL
+/** The active tab's `graphql:` block as stored (a stable object for selectors). */
+export function activeSavedGraphql(s: Pick<AppState, 'tabs' | 'activeTabId'>): SavedGraphql {
+  const tab = s.tabs.find((t) => t.id === s.activeTabId)
+  return tab?.extras.other.graphql ?? NO_GRAPHQL
+}
+
+/** The composer's view of a `graphql:` block and the request's method. */
+export function graphqlDraftOf(g: SavedGraphql, method: string): GraphqlDraft {
+  return {
+    query: g.query,
+    variables: g.variables ?? '',
+    operationName: g.operationName ?? '',
+    transport: g.transport ?? 'http',
+    method: method.trim().toUpperCase() === 'GET' ? 'GET' : 'POST',
+    connectionParams: g.connectionParams ?? '',
+  }
+}
+
+/** The block as written: empty fields and the default transport left out, so files stay short. */
+function savedOf(d: GraphqlDraft): SavedGraphql {
+  return {
+    query: d.query,
+    ...(d.variables.trim() ? { variables: d.variables } : {}),
+    ...(d.operationName ? { operationName: d.operationName } : {}),
+    ...(d.transport !== 'http' ? { transport: d.transport } : {}),
+    ...(d.connectionParams.trim() ? { connectionParams: d.connectionParams } : {}),
+  }
 }
 
 export function createGraphqlSlice(client: ApiClient): StateCreator<AppState, [], [], GraphqlSlice> {
   return (set, get) => ({
-    graphqlDrafts: {},
     graphqlSchemas: {},
 
-    setGraphqlDraft: (patch) =>
-      set((s) => ({
-        graphqlDrafts: { ...s.graphqlDrafts, [s.activeTabId]: { ...activeGraphqlDraft(s), ...patch } },
-      })),
+    setGraphqlDraft: (patch) => {
+      const { method, ...rest } = patch
+      if (method !== undefined) get().setMethod(method)
+      if (Object.keys(rest).length === 0) return
+      set((s) => {
+        const current = graphqlDraftOf(activeSavedGraphql(s), selectActiveDraft(s).method)
+        const graphql = savedOf({ ...current, ...rest })
+        return {
+          tabs: s.tabs.map((t) =>
+            t.id === s.activeTabId
+              ? { ...t, extras: { ...t.extras, other: { ...t.extras.other, graphql } } }
+              : t,
+          ),
+        }
+      })
+    },
 
     sendGraphql: async () => {
       const draft = selectActiveDraft(get())
-      const g = activeGraphqlDraft(get())
+      const g = graphqlDraftOf(activeSavedGraphql(get()), draft.method)
       set({ sendError: null })
       const variables = jsonObject(g.variables, 'Variables')
       if (!variables.ok) return set({ sendError: variables.error })

@@ -3,6 +3,7 @@ import type { RequestKind } from '../../shared/collection'
 import { splitProtocols, sseReconnectFor } from '../composer/composer-draft'
 import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
+import { MqttComposeBar, SocketIoComposeBar } from '../mqtt/MessagingCompose'
 
 const MODES: { id: RequestKind; label: string }[] = [
   { id: 'http', label: 'HTTP' },
@@ -10,19 +11,28 @@ const MODES: { id: RequestKind; label: string }[] = [
   { id: 'ws', label: 'WebSocket' },
   { id: 'grpc', label: 'gRPC' },
   { id: 'graphql', label: 'GraphQL' },
+  { id: 'mqtt', label: 'MQTT' },
+  { id: 'socketio', label: 'Socket.IO' },
 ]
 
 /** The composer's mode: an HTTP request, an SSE stream (any streamed response), or a WebSocket. */
 export function StreamModeSelect() {
   const mode = useActiveDraft((d) => d.kind)
   const setMode = useAppStore((s) => s.setKind)
+  const setMethod = useAppStore((s) => s.setMethod)
+  const method = useActiveDraft((d) => d.method)
   return (
     <select
       className={`mode-select mode-${mode}`}
       aria-label="Session type"
       title="What Send opens: an HTTP request, an SSE stream or a WebSocket"
       value={mode}
-      onChange={(e) => setMode(e.target.value as RequestKind)}
+      onChange={(e) => {
+        const kind = e.target.value as RequestKind
+        setMode(kind)
+        // GraphQL goes by POST unless GET is chosen in its own bar (a new tab's GET is no choice).
+        if (kind === 'graphql' && method.trim().toUpperCase() === 'GET') setMethod('POST')
+      }}
     >
       {MODES.map((m) => (
         <option key={m.id} value={m.id}>
@@ -42,6 +52,8 @@ export function StreamComposeBar() {
   const method = useActiveDraft((d) => d.method.trim().toUpperCase() || 'GET')
   const reconnect = useActiveDraft(sseReconnectFor)
   if (mode === 'http' || mode === 'graphql' || mode === 'grpc') return null
+  if (mode === 'mqtt') return <MqttComposeBar />
+  if (mode === 'socketio') return <SocketIoComposeBar />
   if (mode === 'sse') {
     return (
       <div className="stream-compose" role="group" aria-label="SSE options">
