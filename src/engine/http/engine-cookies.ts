@@ -1,10 +1,27 @@
-import { CookieJar } from 'tough-cookie'
+import { createRequire } from 'node:module'
+import type { CookieJar } from 'tough-cookie'
 import type { HeaderList } from '../../shared/timeline'
+
+/**
+ * tough-cookie (with tldts, its public-suffix list: ~250 KB of code and data built when loaded) is loaded with
+ * the first cookie a response sets; most runs and every `flightdeck send` never see one, and paid for it at
+ * start-up. A synchronous require, since storing happens inside the exchange's synchronous response handling.
+ */
+let jarClass: typeof CookieJar | null = null
+function newJar(): CookieJar {
+  jarClass ??= (createRequire(import.meta.url)('tough-cookie') as { CookieJar: typeof CookieJar }).CookieJar
+  return new jarClass()
+}
 
 /** The engine's cookie jar: what responses set goes with later requests to the same site (when they ask). */
 export class EngineCookies {
-  private readonly jar = new CookieJar()
+  private jarOrNull: CookieJar | null = null
   private used = false
+
+  private get jar(): CookieJar {
+    this.jarOrNull ??= newJar()
+    return this.jarOrNull
+  }
 
   /** Keep the cookies a response to `url` set. */
   store(url: URL, headers: HeaderList): void {
