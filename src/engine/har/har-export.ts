@@ -139,6 +139,8 @@ function entryOf(
     }))
   }
   if (r.queued.promised) entry._was_pushed = 1
+  // HAR has no place for trace context: the id the request went out with, to look it up in the tracing backend.
+  if (r.sent?.traceId !== undefined) entry._traceId = r.sent.traceId
   if (r.sent) {
     entry.serverIPAddress = r.sent.remoteAddress
     entry.connection = String(r.sent.connectionId)

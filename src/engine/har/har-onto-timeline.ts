@@ -7,6 +7,7 @@ import {
   type ServerTimingEntry,
 } from '../../shared/server-timing'
 import type { HarTimings, HeaderList, HttpProtocol, TimelineEvent } from '../../shared/timeline'
+import { asTraceId, traceOfHeaders } from '../../shared/trace-context'
 import type { Clock } from '../clock'
 import type { BodyStore } from '../http/body-store'
 import { harTotal } from '../http/timings'
@@ -165,6 +166,7 @@ function emitEntry(
     }
   }
   const protocol: HttpProtocol = /^(http\/2|h2)/i.test(e.request.httpVersion ?? '') ? 'h2' : 'http/1.1'
+  const requestHeaders = headerList(e.request.headers)
   emit({
     type: 'request-sent',
     sid,
@@ -175,9 +177,10 @@ function emitEntry(
     protocol,
     remoteAddress: address,
     remotePort: port,
-    headers: headerList(e.request.headers),
+    headers: requestHeaders,
     headersBytes: num(e.request.headersSize),
     bodyBytes: Math.max(0, num(e.request.bodySize)),
+    ...traceOfEntry(e, requestHeaders),
   })
   c += t.send
   const res = e.response
@@ -247,4 +250,18 @@ function serverTimingOfEntry(e: HarEntry, headers: HeaderList): { serverTiming?:
   }
   const parsed = serverTimingOf(headers)
   return parsed ? { serverTiming: parsed } : {}
+}
+
+/**
+ * The trace of a recorded entry: `_traceId` when the file has it (our export writes it), else a well-formed
+ * `traceparent` among the recorded request headers (a browser's HAR). The span id comes from that header when
+ * it names the same trace. Foreign input: anything that is not a trace id is left out.
+ */
+function traceOfEntry(e: HarEntry, headers: HeaderList): { traceId?: string; spanId?: string } {
+  const fromHeader = traceOfHeaders(headers)
+  const sent = fromHeader !== null && 'traceId' in fromHeader ? fromHeader : null
+  const recorded = typeof e._traceId === 'string' ? asTraceId(e._traceId) : null
+  const traceId = recorded ?? sent?.traceId
+  if (traceId === undefined) return {}
+  return sent?.traceId === traceId ? { traceId, spanId: sent.spanId } : { traceId }
 }

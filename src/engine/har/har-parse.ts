@@ -149,5 +149,6 @@ function compact(e: HarEntry): HarEntry {
     ...(e.connection !== undefined ? { connection: e.connection } : {}),
     ...(e.comment !== undefined ? { comment: e.comment } : {}),
     ...(e._serverTiming !== undefined ? { _serverTiming: e._serverTiming } : {}),
+    ...(e._traceId !== undefined ? { _traceId: e._traceId } : {}),
   }
 }

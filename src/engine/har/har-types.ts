@@ -88,6 +88,8 @@ export interface HarEntry {
   _serverTiming?: { name: string; dur: number; description: string }[]
   /** 1 on a stream the server pushed (HTTP/2 server push), as Chrome DevTools writes it. */
   _was_pushed?: number
+  /** The W3C trace id the request went out with (its traceparent), as Flightdeck writes it. */
+  _traceId?: string
 }
 
 export interface HarLog {
