@@ -158,7 +158,39 @@ function bodyOf(b: Blocks, mode: string | undefined, u: string[], where: string)
 
 const METHODS = ['get', 'post', 'put', 'delete', 'patch', 'options', 'head', 'connect', 'trace']
 
-function requestOf(b: Blocks, fileName: string, u: string[], where: string): SavedRequest | null {
+/**
+ * Scripts of collection.bru and folder.bru, carried down to each request below them as Bruno runs them (its
+ * default "sandwich" flow): pre-request collection → folder → request, post-response request → folder →
+ * collection. Each carried part is marked `// From …`, so it runs as a script of its own (src/engine/scripts).
+ */
+interface ScopeScripts {
+  /** Marked parts, outermost first. */
+  pre: string[]
+  /** Marked parts, innermost first. */
+  post: string[]
+}
+
+const NO_SCOPE_SCRIPTS: ScopeScripts = { pre: [], post: [] }
+
+function scopeScripts(b: Blocks | null, label: string, outer: ScopeScripts): ScopeScripts {
+  if (!b) return outer
+  const pre = textOf(b, 'script:pre-request')?.trim()
+  const post = [textOf(b, 'script:post-response')?.trim(), textOf(b, 'tests')?.trim()]
+    .filter((x) => x)
+    .join('\n\n')
+  return {
+    pre: pre ? [...outer.pre, `// From ${label}\n${pre}`] : outer.pre,
+    post: post ? [`// From ${label}\n${post}`, ...outer.post] : outer.post,
+  }
+}
+
+function requestOf(
+  b: Blocks,
+  fileName: string,
+  u: string[],
+  where: string,
+  scope: ScopeScripts = NO_SCOPE_SCRIPTS,
+): SavedRequest | null {
   const type = valueOf(b, 'meta', 'type') ?? 'http'
   const name = valueOf(b, 'meta', 'name') ?? fileName
   const verb = METHODS.find((m) => b.has(m)) ?? (b.has('http') ? 'http' : undefined)
@@ -176,10 +208,15 @@ function requestOf(b: Blocks, fileName: string, u: string[], where: string): Sav
   const disabled = kv(pairsOf(b, 'params:query').filter((p) => !p.enabled))
   const assertionsList = assertionsOf(pairsOf(b, 'assert'), u, where)
   const extract = extractionsOf(pairsOf(b, 'vars:post-response'), u, where)
-  const pre = textOf(b, 'script:pre-request')?.trim()
-  const post = [textOf(b, 'script:post-response')?.trim(), textOf(b, 'tests')?.trim()]
+  const ownPre = textOf(b, 'script:pre-request')?.trim()
+  const ownPost = [textOf(b, 'script:post-response')?.trim(), textOf(b, 'tests')?.trim()]
     .filter((s) => s)
     .join('\n\n')
+  // The request's own part is marked only when a carried one comes with it.
+  const mark = (text: string | undefined, others: number): string =>
+    text && others > 0 ? `// From request "${name}"\n${text}` : (text ?? '')
+  const pre = [...scope.pre, mark(ownPre, scope.pre.length)].filter((x) => x).join('\n')
+  const post = [mark(ownPost, scope.post.length), ...scope.post].filter((x) => x).join('\n')
   const req = request(name, {
     method: method(m, u, where),
     url,
@@ -227,12 +264,18 @@ function folderSettings(
   if (pairsOf(b, 'headers').length > 0)
     u.push(`${where}: headers not kept (Flightdeck folders have variables and auth)`)
   if (textOf(b, 'script:pre-request') || textOf(b, 'script:post-response') || textOf(b, 'tests'))
-    u.push(`${where}: scripts not run by Flightdeck; left out`)
+    u.push(`${where}: scripts kept in each request below it; they run in the script sandbox`)
   const mode = valueOf(b, 'auth', 'mode')
   return { variables: variables(pairsOf(b, 'vars:pre-request'), u, where), auth: authOf(b, mode, u, where) }
 }
 
-async function children(w: Walk, dir: string, path: string, depth: number): Promise<PlanNode[]> {
+async function children(
+  w: Walk,
+  dir: string,
+  path: string,
+  depth: number,
+  scope: ScopeScripts,
+): Promise<PlanNode[]> {
   const entries = await readdir(dir, { withFileTypes: true })
   const items: { seq: number; name: string; node: PlanNode }[] = []
   for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
@@ -249,6 +292,7 @@ async function children(w: Walk, dir: string, path: string, depth: number): Prom
         () => null,
       )
       const s = folderSettings(fb, w.u, where)
+      const inner = scopeScripts(fb, `folder ${(fb && valueOf(fb, 'meta', 'name')) || e.name}`, scope)
       items.push({
         seq: Number((fb && valueOf(fb, 'meta', 'seq')) ?? Number.MAX_SAFE_INTEGER),
         name: e.name,
@@ -257,7 +301,7 @@ async function children(w: Walk, dir: string, path: string, depth: number): Prom
           folder: {
             name: (fb && valueOf(fb, 'meta', 'name')) || e.name,
             ...s,
-            children: await children(w, join(dir, e.name), where, depth + 1),
+            children: await children(w, join(dir, e.name), where, depth + 1, inner),
           },
         },
       })
@@ -269,7 +313,7 @@ async function children(w: Walk, dir: string, path: string, depth: number): Prom
     ) {
       const b = await readBru(w, join(dir, e.name), where)
       if (!b) continue
-      const req = requestOf(b, e.name.replace(/\.bru$/, ''), w.u, where)
+      const req = requestOf(b, e.name.replace(/\.bru$/, ''), w.u, where, scope)
       if (req)
         items.push({
           seq: Number(valueOf(b, 'meta', 'seq') ?? Number.MAX_SAFE_INTEGER),
@@ -304,7 +348,7 @@ export async function importBrunoFolder(dir: string): Promise<ImportPlan> {
   const s = folderSettings(cb, w.u, 'collection.bru')
   plan.variables = s.variables
   plan.auth = s.auth
-  plan.children = await children(w, dir, '', 0)
+  plan.children = await children(w, dir, '', 0, scopeScripts(cb, 'the collection', NO_SCOPE_SCRIPTS))
   const envDir = join(dir, 'environments')
   const envFiles = await readdir(envDir).catch(() => [] as string[])
   for (const f of envFiles.filter((n) => n.endsWith('.bru')).sort()) {

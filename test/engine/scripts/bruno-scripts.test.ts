@@ -1,0 +1,109 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runImport } from '../../../src/engine/importers/index'
+import type { EngineService } from '../../../src/engine/service'
+import { startScriptStub, type ScriptStub } from '../../fixtures/scripts/script-stub'
+import { makeService } from '../helpers'
+
+/**
+ * A Bruno collection whose collection.bru and folder.bru carry scripts: the import keeps them (carried down to
+ * each request, marked with where they came from) and a run runs them in Bruno's order, pre-request collection →
+ * folder → request, post-response request → folder → collection.
+ */
+
+let stub: ScriptStub
+let service: EngineService
+let src: string
+let dir: string
+beforeAll(async () => {
+  stub = await startScriptStub()
+  service = makeService({ configDir: mkdtempSync(join(tmpdir(), 'fd-bruno-scripts-config-')) })
+  src = mkdtempSync(join(tmpdir(), 'fd-bruno-src-'))
+  dir = mkdtempSync(join(tmpdir(), 'fd-bruno-into-'))
+  const file = (rel: string, text: string): void => {
+    mkdirSync(join(src, rel, '..'), { recursive: true })
+    writeFileSync(join(src, rel), text)
+  }
+  file('bruno.json', JSON.stringify({ version: '1', name: 'Shop', type: 'collection' }))
+  file(
+    'collection.bru',
+    `vars:pre-request {
+  base: ${stub.url}
+}
+
+script:pre-request {
+  req.setHeader("X-Legacy", "from-collection");
+}
+
+tests {
+  test("collection: json", function () { expect(res.getHeader("content-type")).to.contain("json"); });
+}
+`,
+  )
+  file(
+    'orders/folder.bru',
+    `meta {
+  name: Orders
+}
+
+tests {
+  test("folder: 200", function () { expect(res.getStatus()).to.equal(200); });
+}
+`,
+  )
+  file(
+    'orders/legacy.bru',
+    `meta {
+  name: Legacy
+  type: http
+  seq: 1
+}
+
+get {
+  url: {{base}}/legacy
+  body: none
+  auth: none
+}
+
+tests {
+  test("request: count is 3", function () { expect(res.getBody().count).to.equal(3); });
+}
+`,
+  )
+})
+afterAll(async () => {
+  await service.dispose()
+  await stub.close()
+  rmSync(src, { recursive: true, force: true })
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('Bruno collection and folder scripts', () => {
+  it('are kept and run in Bruno order', async () => {
+    const imported = await runImport({ file: src }, 'auto', dir, service.collections.secrets)
+    if (!imported.ok) throw new Error(imported.error.message)
+    expect(imported.value.unmapped.join('\n')).toContain(
+      'collection.bru: scripts kept in each request below it; they run in the script sandbox',
+    )
+    const opened = await service.invoke('collection.open', { dir })
+    if (!opened.ok) throw new Error(opened.error.message)
+    const started = await service.invoke('run.start', {
+      dir: opened.value.dir,
+      path: '',
+      concurrency: 1,
+      iterations: 1,
+    })
+    if (!started.ok) throw new Error(started.error.message)
+    const report = await service.waitForRun(started.value.runId)
+    const r = report?.results[0]
+    expect(stub.seen.at(-1)?.headers['x-legacy']).toBe('from-collection')
+    expect(r?.scripts?.post?.tests.map((t) => `${t.name}: ${t.passed}`)).toEqual([
+      'request: count is 3: true',
+      'folder: 200: true',
+      'collection: json: true',
+    ])
+    expect(r?.passed).toBe(true)
+  })
+})
