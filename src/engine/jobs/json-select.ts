@@ -1,4 +1,12 @@
-import { JSONPath } from 'jsonpath-plus'
+import { createRequire } from 'node:module'
+import type { JSONPath as JSONPathFn } from 'jsonpath-plus'
+
+/** jsonpath-plus is loaded with the first JSONPath a check or a job evaluates, not at every engine start. */
+let jsonPath: typeof JSONPathFn | null = null
+function loadJsonPath(): typeof JSONPathFn {
+  jsonPath ??= (createRequire(import.meta.url)('jsonpath-plus') as { JSONPath: typeof JSONPathFn }).JSONPath
+  return jsonPath
+}
 
 /**
  * JSONPath over a response body, with jsonpath-plus in its "safe" evaluator (filters are parsed, never run as
@@ -6,7 +14,7 @@ import { JSONPath } from 'jsonpath-plus'
  */
 export function selectJson(json: unknown, path: string): unknown {
   if (json === null || (typeof json !== 'object' && !Array.isArray(json))) return undefined
-  const found = JSONPath({ path, json: json as object, wrap: true, eval: 'safe' }) as unknown[]
+  const found = loadJsonPath()({ path, json: json as object, wrap: true, eval: 'safe' }) as unknown[]
   return found[0]
 }
 
