@@ -10,6 +10,7 @@ import type { TimelineState } from '../timeline/apply-batch'
 import type { StreamLanesSlice } from '../streams/stream-lanes-slice'
 import type { StreamOpenSlice } from '../streams/stream-open-slice'
 import type { GrpcSlice } from '../grpc/grpc-slice'
+import type { MessagingSlice } from '../mqtt/messaging-slice'
 import type { GraphqlSlice } from '../graphql/graphql-slice'
 import type { MessageLogSlice } from '../streams/message-log-slice'
 import type { MessageDataSlice } from '../streams/message-data-slice'
@@ -163,6 +164,7 @@ export type AppState = ComposerSlice &
   StreamLanesSlice &
   StreamOpenSlice &
   GrpcSlice &
+  MessagingSlice &
   GraphqlSlice &
   MessageLogSlice &
   MessageDataSlice &

@@ -9,6 +9,7 @@ import { createTimelineSlice } from './timeline-slice'
 import { createStreamLanesSlice } from '../streams/stream-lanes-slice'
 import { createStreamOpenSlice } from '../streams/stream-open-slice'
 import { createGrpcSlice } from '../grpc/grpc-slice'
+import { createMessagingSlice } from '../mqtt/messaging-slice'
 import { createGraphqlSlice } from '../graphql/graphql-slice'
 import { createMessageLogSlice } from '../streams/message-log-slice'
 import { createMessageDataSlice } from '../streams/message-data-slice'
@@ -50,6 +51,7 @@ export function createAppStore(client: ApiClient, options: AppStoreOptions = {})
     ...createStreamLanesSlice()(...a),
     ...createStreamOpenSlice(client)(...a),
     ...createGrpcSlice(client)(...a),
+    ...createMessagingSlice(client)(...a),
     ...createGraphqlSlice(client)(...a),
     ...createMessageLogSlice(client)(...a),
     ...createMessageDataSlice(client)(...a),

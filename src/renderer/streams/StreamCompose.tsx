@@ -3,6 +3,7 @@ import type { RequestKind } from '../../shared/collection'
 import { splitProtocols, sseReconnectFor } from '../composer/composer-draft'
 import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
+import { MqttComposeBar, SocketIoComposeBar } from '../mqtt/MessagingCompose'
 
 const MODES: { id: RequestKind; label: string }[] = [
   { id: 'http', label: 'HTTP' },
@@ -10,6 +11,8 @@ const MODES: { id: RequestKind; label: string }[] = [
   { id: 'ws', label: 'WebSocket' },
   { id: 'grpc', label: 'gRPC' },
   { id: 'graphql', label: 'GraphQL' },
+  { id: 'mqtt', label: 'MQTT' },
+  { id: 'socketio', label: 'Socket.IO' },
 ]
 
 /** The composer's mode: an HTTP request, an SSE stream (any streamed response), or a WebSocket. */
@@ -49,6 +52,8 @@ export function StreamComposeBar() {
   const method = useActiveDraft((d) => d.method.trim().toUpperCase() || 'GET')
   const reconnect = useActiveDraft(sseReconnectFor)
   if (mode === 'http' || mode === 'graphql' || mode === 'grpc') return null
+  if (mode === 'mqtt') return <MqttComposeBar />
+  if (mode === 'socketio') return <SocketIoComposeBar />
   if (mode === 'sse') {
     return (
       <div className="stream-compose" role="group" aria-label="SSE options">

@@ -9,6 +9,7 @@ import { MessageLog } from './MessageLog'
 import { rawChunksNote, streamState } from './stream-state'
 import { WsSendBox } from './WsSendBox'
 import { GrpcSendBox } from '../grpc/GrpcSendBox'
+import { MqttPublishBox, SocketIoEmitBox } from '../mqtt/MessagingCompose'
 import { useStreamLanes } from './use-stream-lanes'
 import './streams.css'
 
@@ -29,6 +30,8 @@ export function StreamDetailsSwitch({ children }: { children: ReactNode }) {
 function StreamDetails({ row }: { row: SessionRow }) {
   const ws = row.queued.kind === 'ws'
   const grpc = row.queued.kind === 'grpc'
+  const mqtt = row.queued.kind === 'mqtt'
+  const sio = row.queued.kind === 'socketio'
   const [tab, setTab] = useState<Tab>('messages')
   const lane = useAppStore((s) => s.streamLanes[row.sid])
   const cancel = useAppStore((s) => s.cancel)
@@ -38,8 +41,8 @@ function StreamDetails({ row }: { row: SessionRow }) {
   const state = streamState(row, lane)
   const tabs: { id: Tab; label: string }[] = [
     { id: 'messages', label: 'Messages' },
-    ...(ws || grpc
-      ? [{ id: 'send' as const, label: 'Send' }]
+    ...(ws || grpc || mqtt || sio
+      ? [{ id: 'send' as const, label: mqtt ? 'Publish' : sio ? 'Emit' : 'Send' }]
       : [{ id: 'assemble' as const, label: 'Assemble' }]),
     { id: 'handshake', label: 'Handshake' },
   ]
@@ -54,7 +57,9 @@ function StreamDetails({ row }: { row: SessionRow }) {
       data-state={state}
     >
       <div className="status-line">
-        <span className={`stream-badge kind-${row.queued.kind}`}>{ws ? 'WS' : grpc ? 'gRPC' : 'SSE'}</span>
+        <span className={`stream-badge kind-${row.queued.kind}`}>
+          {ws ? 'WS' : grpc ? 'gRPC' : mqtt ? 'MQTT' : sio ? 'Socket.IO' : 'SSE'}
+        </span>
         <span className={`stream-state state-${state}`}>{state}</span>
         <span className="url mono" title={row.queued.url}>
           {row.queued.url}
@@ -101,6 +106,10 @@ function StreamDetails({ row }: { row: SessionRow }) {
           <>
             {grpc ? (
               <GrpcSendBox sid={row.sid} open={open} />
+            ) : mqtt ? (
+              <MqttPublishBox sid={row.sid} open={open} />
+            ) : sio ? (
+              <SocketIoEmitBox sid={row.sid} open={open} />
             ) : (
               <WsSendBox sid={row.sid} url={row.queued.url} open={open} />
             )}

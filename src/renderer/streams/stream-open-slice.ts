@@ -54,27 +54,29 @@ export function createStreamOpenSlice(client: ApiClient): StateCreator<AppState,
       const scope = { ...get().sendScope(), ...traceFlag(get()) }
       const tab = get().tabs.find((t) => t.id === get().activeTabId)
       const res =
-        composer.kind === 'ws'
-          ? await client.invoke('ws.open', {
-              url: composer.url,
-              headers: composer.headers.filter((h) => h.name.trim() !== ''),
-              protocols: composer.protocols,
-              options: {
-                reconnect: o.wsReconnect,
-                maxMessageBytes: Math.max(1, Math.round(o.wsMaxMessageMb * 1024 * 1024)),
-                insecure: composer.options.insecure,
-              },
-              ...scope,
-            })
-          : await client.invoke('sse.open', {
-              request: toRequestSpec(composer),
-              stream: {
-                reconnect: sseReconnectFor(composer),
-                maxRetries: o.sseMaxRetries,
-                mode: o.sseMode,
-              },
-              ...scope,
-            })
+        composer.kind === 'mqtt' || composer.kind === 'socketio'
+          ? await get().openMessaging()
+          : composer.kind === 'ws'
+            ? await client.invoke('ws.open', {
+                url: composer.url,
+                headers: composer.headers.filter((h) => h.name.trim() !== ''),
+                protocols: composer.protocols,
+                options: {
+                  reconnect: o.wsReconnect,
+                  maxMessageBytes: Math.max(1, Math.round(o.wsMaxMessageMb * 1024 * 1024)),
+                  insecure: composer.options.insecure,
+                },
+                ...scope,
+              })
+            : await client.invoke('sse.open', {
+                request: toRequestSpec(composer),
+                stream: {
+                  reconnect: sseReconnectFor(composer),
+                  maxRetries: o.sseMaxRetries,
+                  mode: o.sseMode,
+                },
+                ...scope,
+              })
       if (!res.ok) {
         set({ sendError: res.error })
         return

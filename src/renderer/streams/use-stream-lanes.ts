@@ -12,7 +12,11 @@ export function useStreamLanes(): void {
     const offSse = registerLaneRenderer('sse', paint)
     const offWs = registerLaneRenderer('ws', paint)
     const offGrpc = registerLaneRenderer('grpc', paint)
+    const offMqtt = registerLaneRenderer('mqtt', paint)
+    const offIo = registerLaneRenderer('socketio', paint)
     return () => {
+      offIo()
+      offMqtt()
       offGrpc()
       offWs()
       offSse()

@@ -1,0 +1,168 @@
+import type { StateCreator } from 'zustand'
+import type { MqttQos, MqttSubscription } from '../../shared/mqtt'
+import { fail, ok, type AppError, type Result } from '../../shared/result'
+import type { ApiClient } from '../client/api-client'
+import type { AppState } from '../store/app-state'
+import { selectActiveDraft } from '../tabs/active-draft'
+
+/**
+ * The composer's MQTT and Socket.IO modes: what a connection is opened with (the request line's URL and the
+ * Headers table, plus these fields), and the publish / emit commands of an open session. The fields are kept
+ * for the window's life, as the stream options are.
+ */
+
+export interface MessagingCompose {
+  /** Topic filters, comma-separated, each with an optional `@QoS` (`sensors/#@1, alerts`). */
+  mqttSubs: string
+  mqttVersion: 4 | 5
+  mqttClientId: string
+  mqttUsername: string
+  mqttPassword: string
+  /** Socket.IO: the namespace, the events listened to (comma-separated; empty: every event), the auth JSON. */
+  ioNamespace: string
+  ioListen: string
+  ioAuth: string
+  ioWebsocketOnly: boolean
+  reconnect: boolean
+}
+
+export interface MqttPublishDraft {
+  topic: string
+  payload: string
+  qos: MqttQos
+  retain: boolean
+}
+
+export interface SocketIoEmitDraft {
+  event: string
+  /** JSON: an array is the emit's arguments, anything else its one argument; empty: none. */
+  args: string
+  ack: boolean
+}
+
+export interface MessagingSlice {
+  messagingCompose: MessagingCompose
+  mqttPublishDraft: MqttPublishDraft
+  socketIoEmitDraft: SocketIoEmitDraft
+  setMessagingCompose(patch: Partial<MessagingCompose>): void
+  setMqttPublishDraft(patch: Partial<MqttPublishDraft>): void
+  setSocketIoEmitDraft(patch: Partial<SocketIoEmitDraft>): void
+  /** Open the active tab's MQTT or Socket.IO connection (the composer's Send). */
+  openMessaging(): Promise<Result<{ sid: string }>>
+  publishMqtt(sid: string): Promise<AppError | null>
+  emitSocketIo(sid: string): Promise<AppError | null>
+}
+
+/** `a/#@1, b` as subscriptions; a bad QoS is an error naming it. */
+export function parseSubscriptions(text: string): Result<MqttSubscription[]> {
+  const out: MqttSubscription[] = []
+  for (const part of text.split(',')) {
+    const t = part.trim()
+    if (!t) continue
+    const m = /^(.*?)(?:@(\d+))?$/.exec(t)
+    const topic = (m?.[1] ?? '').trim()
+    const q = m?.[2] === undefined ? 0 : Number(m[2])
+    if (!topic) continue
+    if (q !== 0 && q !== 1 && q !== 2) return fail('invalid_request', `QoS must be 0, 1 or 2 in "${t}"`)
+    out.push({ topic, qos: q })
+  }
+  return ok(out)
+}
+
+export function createMessagingSlice(client: ApiClient): StateCreator<AppState, [], [], MessagingSlice> {
+  return (set, get) => ({
+    messagingCompose: {
+      mqttSubs: '',
+      mqttVersion: 5,
+      mqttClientId: '',
+      mqttUsername: '',
+      mqttPassword: '',
+      ioNamespace: '/',
+      ioListen: '',
+      ioAuth: '',
+      ioWebsocketOnly: false,
+      reconnect: false,
+    },
+    mqttPublishDraft: { topic: '', payload: '', qos: 0, retain: false },
+    socketIoEmitDraft: { event: '', args: '', ack: false },
+    setMessagingCompose: (patch) => set((s) => ({ messagingCompose: { ...s.messagingCompose, ...patch } })),
+    setMqttPublishDraft: (patch) => set((s) => ({ mqttPublishDraft: { ...s.mqttPublishDraft, ...patch } })),
+    setSocketIoEmitDraft: (patch) =>
+      set((s) => ({ socketIoEmitDraft: { ...s.socketIoEmitDraft, ...patch } })),
+
+    openMessaging: async () => {
+      const c = get().messagingCompose
+      const draft = selectActiveDraft(get())
+      if (draft.kind === 'mqtt') {
+        const subs = parseSubscriptions(c.mqttSubs)
+        if (!subs.ok) return subs
+        return client.invoke('mqtt.open', {
+          url: draft.url,
+          subscriptions: subs.value,
+          options: {
+            protocolVersion: c.mqttVersion,
+            reconnect: c.reconnect,
+            ...(c.mqttClientId.trim() ? { clientId: c.mqttClientId.trim() } : {}),
+            ...(c.mqttUsername ? { username: c.mqttUsername } : {}),
+            ...(c.mqttPassword ? { password: c.mqttPassword } : {}),
+            ...(draft.options.insecure !== undefined ? { insecure: draft.options.insecure } : {}),
+          },
+        })
+      }
+      const listen = c.ioListen
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+      return client.invoke('socketio.open', {
+        url: draft.url,
+        namespace: c.ioNamespace.trim() || '/',
+        ...(c.ioAuth.trim() ? { auth: c.ioAuth } : {}),
+        headers: draft.headers.filter((h) => h.name.trim() !== ''),
+        query: [],
+        listen,
+        options: {
+          transports: c.ioWebsocketOnly ? 'websocket' : 'polling',
+          reconnect: c.reconnect,
+          ...(draft.options.insecure !== undefined ? { insecure: draft.options.insecure } : {}),
+        },
+      })
+    },
+
+    publishMqtt: async (sid) => {
+      const d = get().mqttPublishDraft
+      if (!d.topic.trim()) return { code: 'invalid_request', message: 'Enter the topic to publish to' }
+      const r = await client.invoke('mqtt.publish', {
+        sid,
+        topic: d.topic.trim(),
+        payload: d.payload,
+        qos: d.qos,
+        retain: d.retain,
+      })
+      return r.ok ? null : r.error
+    },
+
+    emitSocketIo: async (sid) => {
+      const d = get().socketIoEmitDraft
+      if (!d.event.trim()) return { code: 'invalid_request', message: 'Enter the event to emit' }
+      let args: unknown[] = []
+      if (d.args.trim()) {
+        try {
+          const v: unknown = JSON.parse(d.args)
+          args = Array.isArray(v) ? v : [v]
+        } catch (e) {
+          return {
+            code: 'invalid_request',
+            message: `The arguments are not JSON: ${e instanceof Error ? e.message : String(e)}`,
+          }
+        }
+      }
+      const r = await client.invoke('socketio.emit', {
+        sid,
+        event: d.event.trim(),
+        args: args.map((a) => ({ kind: 'json' as const, data: JSON.stringify(a) })),
+        ack: d.ack,
+      })
+      return r.ok ? null : r.error
+    },
+  })
+}
