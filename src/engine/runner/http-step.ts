@@ -125,7 +125,11 @@ async function exchange(
       }
     const sid = sent.value.sids[0] as string
     // The call that comes back is drawn as caused by the step's first request (later attempts share its lane).
-    if (sids.length === 0) hook?.bind([sid])
+    if (sids.length === 0) {
+      hook?.bind([sid])
+      // Right behind its `queued`, before the request goes out (a pre-request script's event, say).
+      step.onSession?.(sid)
+    }
     sids.push(sid)
     // Cancelling the run cancels the requests in flight too; they end as cancelled on the timeline.
     options.inFlight.add(sid)

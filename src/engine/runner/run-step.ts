@@ -65,6 +65,8 @@ export interface RunStep {
   scriptsNotRun?: string
   /** The scripts that run for it (collection, folders, then its own), when it keeps untranslated ones. */
   scripts?: StepScripts
+  /** Told the session of an HTTP step's first attempt as soon as it has one. */
+  onSession?: (sid: string) => void
   /** HTTP steps: the request's `trace:` setting (inheritance applied), when one applies. */
   trace?: TraceSetting
 }

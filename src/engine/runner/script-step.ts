@@ -94,6 +94,18 @@ export async function scriptedStep(
 
   const vars = new Map(iterationVars)
   for (const [k, v] of written) vars.set(k, v)
+  // The pre-request script's event goes on the request's session as soon as it has one (before it is sent).
+  let preShown = false
+  if (pre) {
+    const report = pre
+    sent = {
+      ...sent,
+      onSession: (sid) => {
+        preShown = true
+        emitScriptEvent(run.deps, sid, report)
+      },
+    }
+  }
   const r = await send(sent, vars)
   const res = r.result
   const sid = res.sids[0]
@@ -118,7 +130,7 @@ export async function scriptedStep(
     }
   }
   if (sid !== undefined) {
-    if (pre) emitScriptEvent(run.deps, sid, pre)
+    if (pre && !preShown) emitScriptEvent(run.deps, sid, pre)
     if (post && res.sid !== undefined) emitScriptEvent(run.deps, res.sid, post)
   }
   res.scripts = { ...(pre ? { pre: kept(pre) } : {}), ...(post ? { post: kept(post) } : {}) }

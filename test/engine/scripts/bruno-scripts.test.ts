@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runImport } from '../../../src/engine/importers/index'
 import type { EngineService } from '../../../src/engine/service'
+import type { TimelineEvent } from '../../../src/shared/timeline'
 import { startScriptStub, type ScriptStub } from '../../fixtures/scripts/script-stub'
 import { makeService } from '../helpers'
 
@@ -17,9 +18,11 @@ let stub: ScriptStub
 let service: EngineService
 let src: string
 let dir: string
+const events: TimelineEvent[] = []
 beforeAll(async () => {
   stub = await startScriptStub()
   service = makeService({ configDir: mkdtempSync(join(tmpdir(), 'fd-bruno-scripts-config-')) })
+  service.subscribe((b) => events.push(...b.events))
   src = mkdtempSync(join(tmpdir(), 'fd-bruno-src-'))
   dir = mkdtempSync(join(tmpdir(), 'fd-bruno-into-'))
   const file = (rel: string, text: string): void => {
@@ -81,7 +84,7 @@ afterAll(async () => {
 })
 
 describe('Bruno collection and folder scripts', () => {
-  it('are kept and run in Bruno order', async () => {
+  it('are kept and run in Bruno order; the pre-request script event comes before the request is sent', async () => {
     const imported = await runImport({ file: src }, 'auto', dir, service.collections.secrets)
     if (!imported.ok) throw new Error(imported.error.message)
     expect(imported.value.unmapped.join('\n')).toContain(
@@ -105,5 +108,13 @@ describe('Bruno collection and folder scripts', () => {
       'collection: json: true',
     ])
     expect(r?.passed).toBe(true)
+    // On the request's session: its pre-request script before it was sent, its test scripts after it was done.
+    await new Promise((done) => setTimeout(done, 50))
+    const own = events
+      .filter((e) => e.sid === r?.sid)
+      .map((e) => (e.type === 'script' ? `script ${e.report.phase}` : e.type))
+    expect(own.indexOf('script pre')).toBeGreaterThan(own.indexOf('queued'))
+    expect(own.indexOf('script pre')).toBeLessThan(own.indexOf('request-sent'))
+    expect(own.indexOf('script post')).toBeGreaterThan(own.indexOf('done'))
   })
 })
