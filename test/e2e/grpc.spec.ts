@@ -51,6 +51,11 @@ test('reflection, a method picked, a server stream on the timeline beside an HTT
 
   await mode(page, 'gRPC')
   await url.fill(grpc.target)
+  // A bare host:port is TLS (as grpcurl and the file format read it); plaintext writes the target as grpc://.
+  const security = page.getByRole('combobox', { name: 'Transport security' })
+  await expect(security).toHaveValue('tls')
+  await security.selectOption('plaintext')
+  await expect(url).toHaveValue(`grpc://${grpc.target}`)
   await page.getByRole('button', { name: 'Load methods' }).click()
   const options = page.getByRole('group', { name: 'gRPC options' })
   await expect(options).toContainText('reflection (grpc.reflection.v1)')

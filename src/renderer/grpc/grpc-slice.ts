@@ -1,5 +1,7 @@
 import type { StateCreator } from 'zustand'
+import type { SavedMessage } from '../../shared/collection'
 import type { GrpcMethodInfo, GrpcSchemaInfo, GrpcSchemaSource } from '../../shared/grpc'
+import type { GrpcRequest } from '../../shared/grpc-request'
 import { grpcSendsMany } from '../../shared/grpc'
 import type { AppError } from '../../shared/result'
 import type { ApiClient } from '../client/api-client'
@@ -15,7 +17,9 @@ import { grpcMessages } from './grpc-messages'
  * The target is the request line's URL, the metadata its Headers table.
  */
 
+/** The composer's view of the active tab's gRPC call (what GrpcComposer edits). */
 export interface GrpcDraft {
+  /** From the target: `grpc://` is plaintext; `grpcs://` or a bare host:port is TLS (as the file format says). */
   plaintext: boolean
   insecure: boolean
   source: 'reflection' | 'proto'
@@ -28,16 +32,17 @@ export interface GrpcDraft {
   deadline: string
 }
 
-export const EMPTY_GRPC: GrpcDraft = {
-  plaintext: true,
-  insecure: false,
-  source: 'reflection',
-  protoFiles: '',
-  importPaths: '',
-  method: '',
-  message: '{}',
-  deadline: '',
+/** What is typed but not saved as typed: the source picked before any file is named, texts being edited. */
+interface GrpcUi {
+  source?: 'reflection' | 'proto'
+  protoFiles?: string
+  importPaths?: string
+  deadline?: string
 }
+
+const NO_GRPC: GrpcRequest = { method: '' }
+const NO_UI: GrpcUi = {}
+const NO_MESSAGES: readonly SavedMessage[] = []
 
 export type GrpcSchemaState =
   | { state: 'loading' }
@@ -45,7 +50,8 @@ export type GrpcSchemaState =
   | { state: 'error'; message: string }
 
 export interface GrpcSlice {
-  grpcDrafts: Readonly<Record<string, GrpcDraft>>
+  /** Per tab: what is typed but not saved as typed. The call itself lives in the tab (saved with it). */
+  grpcUi: Readonly<Record<string, GrpcUi>>
   grpcSchemas: Readonly<Record<string, GrpcSchemaState>>
   setGrpcDraft(patch: Partial<GrpcDraft>): void
   /** Load the active tab's schema (reflection or protos). */
@@ -57,8 +63,44 @@ export interface GrpcSlice {
   endGrpc(sid: string): Promise<AppError | null>
 }
 
-export function activeGrpcDraft(s: Pick<AppState, 'grpcDrafts' | 'activeTabId'>): GrpcDraft {
-  return s.grpcDrafts[s.activeTabId] ?? EMPTY_GRPC
+let memo: { inputs: readonly unknown[]; value: GrpcDraft } | null = null
+
+/**
+ * The active tab's call: its `grpc:` block and first message (in the tab, so Save writes them), its target's
+ * scheme and TLS option (in the draft), and what is being typed. The same object while none of them changes
+ * (a stable value for selectors).
+ */
+export function activeGrpcDraft(s: AppState): GrpcDraft {
+  const tab = s.tabs.find((t) => t.id === s.activeTabId)
+  const draft = selectActiveDraft(s)
+  const saved = tab?.extras.other.grpc ?? NO_GRPC
+  const messages = tab?.extras.messages ?? NO_MESSAGES
+  const ui = s.grpcUi[s.activeTabId] ?? NO_UI
+  const inputs = [saved, messages, ui, draft.url, draft.options.insecure]
+  if (memo && memo.inputs.every((x, i) => x === inputs[i])) return memo.value
+  const value: GrpcDraft = {
+    plaintext: /^grpc:\/\//i.test(draft.url.trim()),
+    insecure: draft.options.insecure,
+    source: ui.source ?? (saved.proto !== undefined ? 'proto' : 'reflection'),
+    protoFiles: ui.protoFiles ?? (saved.proto ?? []).join(', '),
+    importPaths: ui.importPaths ?? (saved.importPaths ?? []).join(', '),
+    method: saved.method,
+    message: messages[0]?.text ?? '{}',
+    deadline: ui.deadline ?? (saved.deadlineMs ? String(saved.deadlineMs / 1000) : ''),
+  }
+  memo = { inputs, value }
+  return value
+}
+
+/** The `grpc:` block a view says (paths as lists, the deadline in ms); the message limit is kept as it was. */
+function savedOf(g: GrpcDraft, before: GrpcRequest): GrpcRequest {
+  const seconds = Number(g.deadline)
+  return {
+    method: g.method,
+    ...(g.source === 'proto' ? { proto: list(g.protoFiles), importPaths: list(g.importPaths) } : {}),
+    ...(g.deadline.trim() !== '' && seconds > 0 ? { deadlineMs: Math.round(seconds * 1000) } : {}),
+    ...(before.maxMessageBytes !== undefined ? { maxMessageBytes: before.maxMessageBytes } : {}),
+  }
 }
 
 function list(text: string): string[] {
@@ -105,11 +147,43 @@ export function createGrpcSlice(client: ApiClient): StateCreator<AppState, [], [
     ...contextOf(s),
   })
   return (set, get) => ({
-    grpcDrafts: {},
+    grpcUi: {},
     grpcSchemas: {},
 
-    setGrpcDraft: (patch) =>
-      set((s) => ({ grpcDrafts: { ...s.grpcDrafts, [s.activeTabId]: { ...activeGrpcDraft(s), ...patch } } })),
+    setGrpcDraft: (patch) => {
+      const s = get()
+      const current = activeGrpcDraft(s)
+      const next = { ...current, ...patch }
+      if (patch.plaintext !== undefined && patch.plaintext !== current.plaintext) {
+        const host = selectActiveDraft(s)
+          .url.trim()
+          .replace(/^[a-z]+:\/\//i, '')
+        get().setUrl(`${patch.plaintext ? 'grpc' : 'grpcs'}://${host}`)
+      }
+      if (patch.insecure !== undefined) get().setOption('insecure', patch.insecure)
+      const ui: GrpcUi = { ...(s.grpcUi[s.activeTabId] ?? NO_UI) }
+      for (const k of ['source', 'protoFiles', 'importPaths', 'deadline'] as const) {
+        if (patch[k] !== undefined) Object.assign(ui, { [k]: patch[k] })
+      }
+      set((st) => ({
+        grpcUi: { ...st.grpcUi, [st.activeTabId]: ui },
+        tabs: st.tabs.map((t) => {
+          if (t.id !== st.activeTabId) return t
+          const before = t.extras.other.grpc ?? NO_GRPC
+          const messages =
+            patch.message === undefined
+              ? t.extras.messages
+              : [
+                  { name: t.extras.messages[0]?.name ?? 'message', text: next.message },
+                  ...t.extras.messages.slice(1),
+                ]
+          return {
+            ...t,
+            extras: { ...t.extras, messages, other: { ...t.extras.other, grpc: savedOf(next, before) } },
+          }
+        }),
+      }))
+    },
 
     loadGrpcSchema: async () => {
       const { target, g } = base(get())
