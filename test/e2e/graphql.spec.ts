@@ -67,6 +67,8 @@ test('a query with schema completion; errors on a 200 shown as errors', async ({
   await expect(rows.nth(1)).toContainText('query Who')
   // By POST (a new tab's GET is not carried into GraphQL mode): no query string.
   await expect(rows.nth(1)).not.toContainText('?query=')
+  // The row is marked: a 200 whose result has errors.
+  await expect(rows.nth(1).getByTestId('graphql-error-mark')).toHaveText(/⚠ 1/)
   const errors = page.getByRole('alert', { name: 'GraphQL errors' })
   await expect(errors).toContainText('1 GraphQL error (on HTTP 200)')
   await expect(errors).toContainText('No user with id 0 (at user, line 1:13)')

@@ -100,6 +100,14 @@ function PinIcon() {
   )
 }
 
+/** A GraphQL result with errors, even on a 200: how many and the first, on the status cell's hover. */
+function graphqlErrorsTitle(row: SessionRow): string | undefined {
+  const g = row.graphql
+  if (!g || g.errorCount === 0) return undefined
+  const first = g.errors[0]?.message ?? ''
+  return `${g.errorCount} GraphQL error${g.errorCount === 1 ? '' : 's'}${first ? `: ${first}` : ''}`
+}
+
 function Cell({ id, row, inFlight }: { id: ColumnId; row: SessionRow; inFlight: boolean }) {
   const error = row.terminal?.type === 'error' ? row.terminal : null
   let content: ReactNode
@@ -108,11 +116,17 @@ function Cell({ id, row, inFlight }: { id: ColumnId; row: SessionRow; inFlight: 
   switch (id) {
     case 'status':
       cls += ` ${statusClass(row)}`
-      title = error ? `${error.code}: ${error.message}` : undefined
+      title = error ? `${error.code}: ${error.message}` : graphqlErrorsTitle(row)
       content = (
         <>
           {inFlight ? <span className="live-dot" aria-hidden="true" /> : null}
           {statusText(row)}
+          {row.graphql && row.graphql.errorCount > 0 ? (
+            <span className="gql-error-mark" data-testid="graphql-error-mark">
+              {' '}
+              ⚠ {row.graphql.errorCount}
+            </span>
+          ) : null}
         </>
       )
       break
