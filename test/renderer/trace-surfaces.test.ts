@@ -1,10 +1,11 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HoverCard } from '../../src/renderer/timeline/HoverCard'
+import { RunnerPanel } from '../../src/renderer/runner/RunnerPanel'
 import { createLiveClock } from '../../src/renderer/store/live-clock'
 import { StoresContext } from '../../src/renderer/store/store-context'
 import { createEngineService, type EngineService } from '../../src/engine/service'
@@ -101,5 +102,81 @@ describe('the hover card', () => {
     store.getState().setTraceSends(false)
     const plain = await sendOne()
     expect(card(plain)).not.toContain('trace ')
+  })
+})
+
+describe('the Runner', () => {
+  /** A collection whose `per-send` folder has a passing and a failing request, and a `per-run` folder. */
+  async function openCollection(): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'fd-trace-runner-'))
+    const file = (rel: string, text: string): void => {
+      mkdirSync(join(dir, rel, '..'), { recursive: true })
+      writeFileSync(join(dir, rel), text)
+    }
+    const check = 'assertions:\n  - kind: status\n    equals: 200\n'
+    file('collection.yaml', `flightdeck: 1\nname: traced\nvariables:\n  base: ${sse.url}\n`)
+    file('each/folder.yaml', 'trace: per-send\n')
+    file('each/ok.yaml', `name: ok\nmethod: GET\nurl: "{{base}}/status/200"\n${check}`)
+    file('each/broken.yaml', `name: broken\nmethod: GET\nurl: "{{base}}/status/500"\n${check}`)
+    file('one/folder.yaml', 'trace: per-run\n')
+    file('one/a.yaml', `name: a\nmethod: GET\nurl: "{{base}}/status/200?step=a"\n${check}`)
+    file('one/b.yaml', `name: b\nmethod: GET\nurl: "{{base}}/status/200?step=b"\n${check}`)
+    const opened = await service.invoke('collection.open', { dir })
+    if (!opened.ok) throw new Error(opened.error.message)
+    return dir
+  }
+
+  it("names each request's trace (a failed one's first), or the run's one trace once", async () => {
+    const dir = await openCollection()
+    const store = storeFor()
+    const panel = (): string =>
+      textOf(
+        renderToStaticMarkup(
+          createElement(
+            StoresContext.Provider,
+            {
+              value: { app: { ...store, getInitialState: () => store.getState() }, clock: createLiveClock() },
+            },
+            createElement(RunnerPanel),
+          ),
+        ),
+      )
+    const run = async (path: string): Promise<void> => {
+      store.getState().openRunner(dir, path, path)
+      store.getState().setRunConfig({ concurrency: 1, iterations: 2 })
+      await store.getState().startRun()
+      expect(store.getState().runError).toBeNull()
+      await until(() => (store.getState().run?.finished ?? null) !== null, 15_000)
+    }
+    const sentTrace = (sid: string | undefined): string | undefined =>
+      store.getState().timeline.rows[sid ?? '']?.sent?.traceId
+
+    await run('each')
+    const got = await service.invoke('run.get', { runId: store.getState().run?.runId ?? '' })
+    if (!got.ok) throw new Error(got.error.message)
+    const results = got.value.results
+    const broken = results
+      .filter((r) => r.path === 'each/broken.yaml')
+      .sort((a, b) => a.iteration - b.iteration)
+    const ok = results.filter((r) => r.path === 'each/ok.yaml').sort((a, b) => a.iteration - b.iteration)
+    const firstFailure = broken[0]?.traceId ?? ''
+    const latestOk = ok[1]?.traceId ?? ''
+    expect(firstFailure).toMatch(/^[0-9a-f]{32}$/)
+    expect(sentTrace(broken[0]?.sid)).toBe(firstFailure)
+    const text = panel()
+    expect(text).toContain(`${firstFailure}\n(#1, failed)`)
+    expect(text).toContain(`${latestOk}\n(#2)`)
+    expect(text).not.toContain(broken[1]?.traceId ?? 'none')
+    expect(text).not.toContain('the whole run')
+
+    await run('one')
+    const again = await service.invoke('run.get', { runId: store.getState().run?.runId ?? '' })
+    if (!again.ok) throw new Error(again.error.message)
+    const ids = new Set(again.value.results.map((r) => r.traceId))
+    expect(ids.size).toBe(1)
+    const [only] = ids
+    const once = panel()
+    expect(once).toContain(`${only}\n(the whole run)`)
+    expect(once.split(only ?? 'none').length - 1).toBe(1)
   })
 })

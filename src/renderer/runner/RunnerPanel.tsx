@@ -4,6 +4,8 @@ import { useAppStore } from '../store/store-context'
 import { Histogram, Throughput } from './RunCharts'
 import type { Pacing, RequestTally } from './runner-slice'
 import { RunServerTiming } from './RunServerTiming'
+import { RequestTraceLine, RunTraceLine } from './RunTraces'
+import { wholeRunTrace } from './run-traces'
 
 /**
  * The runner in the details pane's place: the run's configuration, then live progress with Cancel, then the
@@ -250,9 +252,11 @@ function RunResults() {
 }
 
 function RequestTable({ requests }: { requests: readonly RequestTally[] }) {
+  const whole = wholeRunTrace(requests) !== null
   return (
     <div className="run-requests">
       <h4>Requests</h4>
+      <RunTraceLine requests={requests} />
       <table className="run-table" aria-label="Results per request">
         <thead>
           <tr>
@@ -290,6 +294,7 @@ function RequestTable({ requests }: { requests: readonly RequestTally[] }) {
                     {m}
                   </div>
                 ))}
+                <RequestTraceLine tally={r} whole={whole} />
               </td>
               <td className="num">{r.passed}</td>
               <td className={r.failed > 0 ? 'num fail' : 'num'}>{r.failed}</td>

@@ -14,6 +14,7 @@ import {
   scriptFailureMessages,
   type ScriptTestTally,
 } from '../scripts/run-script-tally'
+import { addTrace, type TallyTrace } from './run-traces'
 
 /**
  * The runner's results view: a run configured from a collection or folder ("Run" in the sidebar), started
@@ -55,6 +56,8 @@ export interface RequestTally {
   messages: string[]
   /** The request's script tests (pm.test …) over every iteration so far, when it has any. */
   scriptTests?: ScriptTestTally
+  /** The trace to look up for this request: its first failed iteration's, else its latest's. */
+  trace?: TallyTrace
   /** The engine's percentiles, once the run has finished. */
   summary?: RequestSummary
 }
@@ -106,7 +109,9 @@ export function tallyResults(
       ? { ...cur, passed: cur.passed + 1 }
       : { ...cur, failed: cur.failed + 1, messages: addMessages(cur.messages, r) }
     const scriptTests = addScriptTests(cur.scriptTests, r)
-    list[i] = scriptTests ? { ...next, scriptTests } : next
+    const trace = addTrace(cur.trace, r)
+    const withTrace = trace ? { ...next, trace } : next
+    list[i] = scriptTests ? { ...withTrace, scriptTests } : withTrace
   }
   return list
 }

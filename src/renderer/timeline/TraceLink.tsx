@@ -41,7 +41,8 @@ function activeTraceLink(s: AppState): string | undefined {
   return s.collections.find((c) => c.dir === dir)?.environments.find((e) => e.id === env)?.traceLink
 }
 
-export function TraceLine({ traceId }: { traceId: string }) {
+/** `note` says which request the id is of where that is not plain (a run's row: its iteration). */
+export function TraceLine({ traceId, note }: { traceId: string; note?: string }) {
   const copyText = useAppStore((s) => s.copyText)
   const template = useAppStore(activeTraceLink)
   const desktop = useAppStore((s) => s.info?.capabilities.openExternal === true)
@@ -55,6 +56,7 @@ export function TraceLine({ traceId }: { traceId: string }) {
       <span className="trace-id" data-testid="trace-id">
         {traceId}
       </span>
+      {note !== undefined ? <span className="trace-note muted">({note})</span> : null}
       <button
         type="button"
         className="link-button small"
