@@ -10,10 +10,10 @@ const common = { bundle: true, sourcemap: true, logLevel: 'warning', legalCommen
 /**
  * The libraries the CLI's engine loads on every run, bundled into the CLI instead of loaded from node_modules:
  * resolving and loading a package file by file (undici alone is ~100 files) cost more start-up than the code
- * itself. Everything else (other protocols' clients, importers, the script sandbox, the cookie jar, JSONPath) stays
- * external and is loaded only by the command, or the first exchange, that uses it.
+ * itself. Everything else (other protocols' clients, importers, the script sandbox, the cookie jar, JSONPath,
+ * the WebSocket client) stays external and is loaded only by the command, or the first session, that uses it.
  */
-const CLI_INLINED = ['undici', 'zod', 'yaml', 'js-yaml', 'ws', 'eventsource-parser']
+const CLI_INLINED = ['undici', 'zod', 'yaml', 'js-yaml', 'eventsource-parser']
 
 /** Every bare import except CLI_INLINED stays external (as `packages: 'external'` would have it). */
 const externalExceptInlined = {

@@ -1,5 +1,5 @@
 import type { ClientRequest, IncomingMessage } from 'node:http'
-import { WebSocket, type ClientOptions, type RawData } from 'ws'
+import type { ClientOptions, RawData, WebSocket } from 'ws'
 import { operationLabel, type GraphqlParams, type PickedOperation } from '../../shared/graphql'
 import { paramsObject } from '../../shared/graphql'
 import type { KeyValue } from '../../shared/request'
@@ -19,6 +19,7 @@ import { describeWsError, serverCloseFailure, stripClose, type WsFailure } from 
 import { toBuffer } from '../ws/ws-payload'
 import { operationFailure } from './graphql-errors'
 import { protocolFor, type Reaction, type WsProtocol } from './ws-protocols'
+import { webSocketClass, WS_OPEN } from '../ws/ws-client'
 
 /**
  * A GraphQL operation (a subscription, mostly) over a WebSocket: a transport of the session kernel. The upgrade
@@ -179,7 +180,7 @@ export class GraphqlWsSession implements SessionTransport {
       },
     }
     try {
-      socket = new WebSocket(url, this.init.protocols, wsOptions)
+      socket = new (webSocketClass())(url, this.init.protocols, wsOptions)
     } catch (e) {
       const error = classifyError(e, url.host)
       attempt.ended({ reason: error.message, error, reconnectable: true, by: 'network' })
@@ -429,7 +430,7 @@ export class GraphqlWsSession implements SessionTransport {
 
   beginClose(attempt: SessionAttempt): boolean {
     const socket = this.socket
-    if (!socket || socket.readyState !== WebSocket.OPEN) return false
+    if (!socket || socket.readyState !== WS_OPEN) return false
     this.clearAckTimer()
     const protocol = this.protocol
     if (protocol?.acknowledged) this.send(attempt, socket, protocol.stop(OP_ID), 'stop', OP_ID)

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import type { ClientRequest, IncomingMessage } from 'node:http'
-import { WebSocket, type ClientOptions, type RawData } from 'ws'
+import type { ClientOptions, RawData, WebSocket } from 'ws'
 import type { KeyValue } from '../../shared/request'
 import { fail, ok, type AppError, type Result } from '../../shared/result'
 import type { WsOpenOptions } from '../../shared/stream-schemas'
@@ -18,6 +18,7 @@ import { VERSION } from '../version'
 import { timedConnection, upgradeAnswer, upgradeSent } from './ws-connection'
 import { describeWsError, serverCloseFailure, stripClose, type WsFailure } from './ws-errors'
 import { messagePayload, toBuffer } from './ws-payload'
+import { webSocketClass, WS_OPEN } from './ws-client'
 
 /**
  * One WebSocket session on `ws`, a transport of the session kernel (sessions/kernel): the handshake timed
@@ -161,7 +162,7 @@ export class WsSession implements SessionTransport {
       },
     }
     try {
-      socket = new WebSocket(url, this.init.protocols, wsOptions)
+      socket = new (webSocketClass())(url, this.init.protocols, wsOptions)
     } catch (e) {
       const error = classifyError(e, url.host)
       attempt.ended({ reason: error.message, error, reconnectable: true, by: 'network' })
@@ -351,7 +352,7 @@ export class WsSession implements SessionTransport {
   private openSocket(): { socket: WebSocket | null; attempt: SessionAttempt | null } {
     const socket = this.socket
     const attempt = this.kernel.attempt
-    if (!this.kernel.isOpen || !socket || socket.readyState !== WebSocket.OPEN)
+    if (!this.kernel.isOpen || !socket || socket.readyState !== WS_OPEN)
       return { socket: null, attempt: null }
     return { socket, attempt }
   }
