@@ -27,7 +27,8 @@ export function RequestLine() {
       }}
     >
       <StreamModeSelect />
-      {mode === 'graphql' || mode === 'grpc' ? null : mode === 'ws' ? (
+      {mode === 'graphql' || mode === 'grpc' || mode === 'mqtt' || mode === 'socketio' ? null : mode ===
+        'ws' ? (
         // A WebSocket always opens with a GET upgrade: there is no method to choose.
         <span className="method-fixed mono" title="A WebSocket opens with a GET upgrade request">
           GET

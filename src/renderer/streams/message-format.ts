@@ -43,6 +43,9 @@ export function prettyJson(text: string): string | null {
 /** The one-line label of an entry's type: the SSE event name, `text`, `binary`, `close 1000`, ... */
 export function entryType(e: StreamEntry): string {
   if (e.kind === 'event') return e.event ?? 'message'
+  // MQTT and Socket.IO messages are named by their topic or event (control packets by theirs: PUBACK, ack).
+  if ((e.kind === 'text' || e.kind === 'binary' || e.kind === 'control') && e.event !== undefined)
+    return e.event
   if (e.kind === 'close' && e.code !== undefined) return `close ${e.code}`
   return e.kind
 }

@@ -1,0 +1,96 @@
+import { fileURLToPath } from 'node:url'
+import { expect, test, type Page } from '@playwright/test'
+import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
+import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { startSocketIoServer, type SocketIoFixture } from '../fixtures/socketio-server'
+import { startBuiltWebHost, type RunningWebHost } from './web-host'
+
+/**
+ * An MQTT subscription and a Socket.IO session beside an HTTP request on one timeline, through the browser host
+ * in Chromium: a publish arrives on the subscription with its QoS handshake, an emit's ack comes back paired
+ * with it; screenshots light and dark for docs/messaging.md.
+ */
+
+const shot = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
+
+let http: Fixture
+let io: SocketIoFixture
+let broker: MosquittoFixture | null = null
+let host: RunningWebHost
+
+test.beforeAll(async () => {
+  http = await startHttpServer()
+  io = await startSocketIoServer()
+  if (MOSQUITTO) broker = await startMosquitto()
+  host = await startBuiltWebHost()
+})
+
+test.afterAll(async () => {
+  await host?.stop()
+  await broker?.close()
+  await io?.close()
+  await http?.close()
+})
+
+async function open(page: Page, mode: string, url: string): Promise<void> {
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: mode })
+  const field = page.getByRole('textbox', { name: 'URL' })
+  await field.fill(url)
+  await field.press('Enter')
+}
+
+test('an MQTT subscription and a Socket.IO session beside an HTTP request', async ({ page }) => {
+  test.skip(!MOSQUITTO, MOSQUITTO_MISSING)
+  const pageErrors: string[] = []
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  await page.setViewportSize({ width: 1400, height: 860 })
+  await page.goto(host.url)
+  const timeline = page.getByRole('grid', { name: 'Timeline' })
+  const rows = timeline.getByRole('row')
+  await page.getByRole('button', { name: 'Details on the right' }).click()
+
+  await open(page, 'HTTP', `${http.url}/delay?ms=300`)
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'MQTT' })
+  await page.getByRole('textbox', { name: 'Subscriptions' }).fill('sensors/#@1')
+  await open(page, 'MQTT', broker?.url ?? '')
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'Socket.IO' })
+  await page.getByRole('textbox', { name: 'Events to listen to' }).fill('welcome, echo')
+  await open(page, 'Socket.IO', io.url)
+  await expect(rows).toHaveCount(3)
+
+  // MQTT: publish with QoS 1 on the subscribed topic; it comes back, and PUBACK is paired with the publish.
+  const mqttRow = timeline.locator('[role="row"][data-sid^="mq"]')
+  await mqttRow.click()
+  const details = page.getByRole('region', { name: 'Stream details' })
+  await expect(details).toHaveAttribute('data-state', 'open')
+  await details.getByRole('tab', { name: 'Publish' }).click()
+  await details.getByRole('textbox', { name: 'Topic' }).fill('sensors/kitchen')
+  await details.getByRole('combobox', { name: 'QoS' }).selectOption({ label: 'QoS 1' })
+  await details.getByRole('textbox', { name: 'Payload' }).fill('{"celsius": 21.5}')
+  await details.getByRole('button', { name: 'Publish' }).click()
+  await expect(details.getByText(/PUBACK #\d+ for sensors\/kitchen: Success \(0\)/)).toBeVisible()
+  await expect(details.getByText('{"celsius": 21.5}').first()).toBeVisible()
+  // Messages are named by their topic in the log (the type column), control packets by theirs.
+  await expect(details.getByRole('gridcell', { name: 'sensors/kitchen', exact: true }).first()).toBeVisible()
+  await expect(details.getByRole('gridcell', { name: 'SUBACK', exact: true })).toBeVisible()
+
+  // Socket.IO: emit with an ack; the answer appears.
+  const ioRow = timeline.locator('[role="row"][data-sid^="io"]')
+  await ioRow.click()
+  await expect(details).toHaveAttribute('data-state', 'open')
+  await details.getByRole('tab', { name: 'Emit' }).click()
+  await details.getByRole('textbox', { name: 'Event' }).fill('ack-me')
+  await details.getByRole('textbox', { name: 'Arguments (JSON)' }).fill('{"order": 42}')
+  await details.getByRole('checkbox', { name: 'Ask for an ack' }).check()
+  await details.getByRole('button', { name: 'Emit' }).click()
+  await expect(details.getByText('[{"got":[{"order":42}]}]').first()).toBeVisible()
+  await expect(details.getByText(/"token":null/).first()).toBeVisible()
+
+  await mqttRow.click()
+  await details.getByRole('tab', { name: 'Messages' }).click()
+  await page.screenshot({ path: shot('messaging.png') })
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await page.screenshot({ path: shot('messaging-dark.png') })
+  await page.emulateMedia({ colorScheme: 'light' })
+  expect(pageErrors).toEqual([])
+})
