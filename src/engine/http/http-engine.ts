@@ -440,6 +440,11 @@ export class HttpEngine implements ExchangeOwner, PushOwner {
 
   pushEvent(context: unknown, event: TimelineEvent): void {
     const { chain } = context as Hop
+    // A pushed response sets cookies as any response does: its URL has the request's origin (RFC 9113 8.4).
+    if (event.type === 'response-headers' && chain.plan.options.cookies) {
+      const url = this.pushes.get(event.sid)?.url
+      if (url !== undefined && URL.canParse(url)) this.cookies.store(new URL(url), event.headers)
+    }
     chain.events.push(event)
     this.emitOut(event)
   }

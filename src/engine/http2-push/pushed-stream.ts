@@ -45,6 +45,8 @@ export class PushedStream {
   private readonly body: ResponseBody
   private readonly path: string
   private readonly host: string
+  /** The promised URL (its origin is the request's: the push set refuses any other). */
+  readonly url: string
   private wireBytes = 0
   private status = 0
   private responseHeaders: HeaderList = []
@@ -67,6 +69,7 @@ export class PushedStream {
     })
     const promisedList = h2HeaderList(promised, true)
     const scheme = h2Value(promised, ':scheme') || 'https'
+    this.url = `${scheme}://${this.host}${this.path}`
     init.emit({
       type: 'queued',
       sid: init.sid,
@@ -74,7 +77,7 @@ export class PushedStream {
       kind: 'http',
       wall: Math.round(clock.origin + t),
       method: h2Value(promised, ':method') || 'GET',
-      url: `${scheme}://${this.host}${this.path}`,
+      url: this.url,
       hop: 0,
       initiator: init.parentSid,
       promised: promisedList,
