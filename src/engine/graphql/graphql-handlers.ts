@@ -18,7 +18,8 @@ import type { CollectionManager } from '../collections/manager'
 import type { HttpEngine } from '../http/http-engine'
 import { SseSession } from '../sse/sse-session'
 import type { StreamEngine } from '../streams/stream-engine'
-import { GraphqlWsSession, DEFAULT_GRAPHQL_WS_OPTIONS } from './graphql-ws-session'
+import { DEFAULT_GRAPHQL_WS_OPTIONS } from './graphql-ws-options'
+import { GraphqlWsSession } from './graphql-ws-session'
 import { resultEvent } from './graphql-result'
 
 /**

@@ -4,7 +4,6 @@ import { operationLabel, type GraphqlParams, type PickedOperation } from '../../
 import { paramsObject } from '../../shared/graphql'
 import type { KeyValue } from '../../shared/request'
 import type { AppError } from '../../shared/result'
-import { closeCodeText } from '../../shared/streams'
 import type { HeaderList } from '../../shared/timeline'
 import { classifyError } from '../http/errors'
 import type { ExchangeMarks } from '../http/timings'
@@ -15,9 +14,11 @@ import type { PluggedSessionInit } from '../streams/stream-engine'
 import { checkHeaderList, parseStreamUrl } from '../streams/stream-plumbing'
 import { VERSION } from '../version'
 import { timedConnection, upgradeAnswer, upgradeSent } from '../ws/ws-connection'
-import { describeWsError, serverCloseFailure, stripClose, type WsFailure } from '../ws/ws-errors'
+import { describeWsError, type WsFailure } from '../ws/ws-errors'
 import { toBuffer } from '../ws/ws-payload'
 import { operationFailure } from './graphql-errors'
+import { closeReport, type AttemptOutcome } from './graphql-ws-close'
+import type { GraphqlWsOptions } from './graphql-ws-options'
 import { protocolFor, type Reaction, type WsProtocol } from './ws-protocols'
 import { webSocketClass, WS_OPEN } from '../ws/ws-client'
 
@@ -41,29 +42,6 @@ const CLOSE_GRACE_MS = 2000
 const OP_ID = '1'
 /** graphql-ws closes with this on a message it cannot take; we do the same to a server that breaks it. */
 const BAD_MESSAGE = 4400
-
-export interface GraphqlWsOptions {
-  reconnect: boolean
-  maxRetries: number
-  backoffMs: number
-  maxBackoffMs: number
-  maxMessageBytes: number
-  connectTimeoutMs: number
-  /** How long the server may take to acknowledge connection_init. */
-  ackTimeoutMs: number
-  insecure: boolean
-}
-
-export const DEFAULT_GRAPHQL_WS_OPTIONS: GraphqlWsOptions = {
-  reconnect: false,
-  maxRetries: 5,
-  backoffMs: 1000,
-  maxBackoffMs: 30_000,
-  maxMessageBytes: 16 * 1024 * 1024,
-  connectTimeoutMs: 10_000,
-  ackTimeoutMs: 10_000,
-  insecure: false,
-}
 
 export interface GraphqlWsSessionInit extends PluggedSessionInit {
   url: string
@@ -347,7 +325,7 @@ export class GraphqlWsSession implements SessionTransport {
   }
 
   /** The attempt's outcome is known: close the socket (its close event then reports the outcome). */
-  private end(ws: WebSocket, code: number, outcome: NonNullable<GraphqlWsSession['outcome']>): void {
+  private end(ws: WebSocket, code: number, outcome: AttemptOutcome): void {
     this.clearAckTimer()
     this.outcome ??= outcome
     ws.close(code, outcome.by === 'client' && code !== 1000 ? 'Flightdeck: protocol error' : '')
@@ -365,55 +343,17 @@ export class GraphqlWsSession implements SessionTransport {
     this.closeTimer = null
     if (attempt.isOpen && code !== 1006)
       attempt.record('in', 'close', Buffer.from(reason, 'utf8'), undefined, code)
-    const outcome = this.outcome
-    if (outcome) {
-      attempt.ended({
-        reason: outcome.reason,
-        ...(outcome.error ? { error: outcome.error } : {}),
-        reconnectable: outcome.reconnectable,
-        by: outcome.by,
+    attempt.ended(
+      closeReport({
         code,
-      })
-      return
-    }
-    const failure = this.failure
-    if (!attempt.isOpen) {
-      const f = failure ?? {
-        code: 'network' as const,
-        message: `The WebSocket handshake with ${this.url?.host ?? ''} failed`,
-      }
-      attempt.ended({ reason: f.message, error: stripClose(f), reconnectable: true, by: 'network' })
-      return
-    }
-    if (failure?.closeCode !== undefined) {
-      attempt.ended({
-        reason: failure.message,
-        error: stripClose(failure),
-        reconnectable: false,
-        by: 'client',
-        code: failure.closeCode,
-      })
-      return
-    }
-    // The server closed (or the connection dropped) before the operation completed: never a silent end.
-    const op = this.init.operation.type
-    const words =
-      code === 1006
-        ? `The connection dropped before the ${op} completed (${closeCodeText(1006)})`
-        : `The server closed before the ${op} completed, with ${closeCodeText(code)}${reason ? `: ${reason}` : ''}`
-    const terminal: AppError =
-      code === 1006
-        ? { code: 'reset', message: words }
-        : code >= 4400 && code < 4500
-          ? { code: 'protocol', message: words }
-          : (serverCloseFailure(code, words) ?? { code: 'network', message: words })
-    attempt.ended({
-      reason: words,
-      error: terminal,
-      reconnectable: !(code >= 4400 && code < 4500),
-      by: code === 1006 ? 'network' : 'server',
-      code,
-    })
+        reason,
+        opened: attempt.isOpen,
+        outcome: this.outcome,
+        failure: this.failure,
+        host: this.url?.host ?? '',
+        operation: this.init.operation.type,
+      }),
+    )
   }
 
   private clearAckTimer(): void {
