@@ -6,6 +6,7 @@ import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HoverCard } from '../../src/renderer/timeline/HoverCard'
 import { RunnerPanel } from '../../src/renderer/runner/RunnerPanel'
+import { StreamDetailsSwitch } from '../../src/renderer/streams/StreamDetails'
 import { createLiveClock } from '../../src/renderer/store/live-clock'
 import { StoresContext } from '../../src/renderer/store/store-context'
 import { createEngineService, type EngineService } from '../../src/engine/service'
@@ -56,6 +57,18 @@ describe("the toolbar's Trace switch", () => {
     const m = WELL_FORMED.exec(typeof header === 'string' ? header : '')
     expect(m).not.toBeNull()
     expect(store.getState().timeline.rows[sid]?.sent?.traceId).toBe(m?.[1])
+    // The stream's details show it, as a request's do.
+    const details = textOf(
+      renderToStaticMarkup(
+        createElement(
+          StoresContext.Provider,
+          // A server render reads the store's initial state: hand it the current one.
+          { value: { app: { ...store, getInitialState: () => store.getState() }, clock: createLiveClock() } },
+          createElement(StreamDetailsSwitch, null, 'not a stream'),
+        ),
+      ),
+    )
+    expect(details).toContain(`Trace\n${m?.[1]}\nCopy`)
     await store.getState().cancel(sid)
   })
 })

@@ -11,6 +11,7 @@ import { WsSendBox } from './WsSendBox'
 import { GrpcSendBox } from '../grpc/GrpcSendBox'
 import { MqttPublishBox, SocketIoEmitBox } from '../mqtt/MessagingCompose'
 import { useStreamLanes } from './use-stream-lanes'
+import { TraceLine } from '../timeline/TraceLink'
 import './streams.css'
 
 type Tab = 'messages' | 'send' | 'assemble' | 'handshake'
@@ -79,6 +80,7 @@ function StreamDetails({ row }: { row: SessionRow }) {
           ? ` · ${lane.reconnects} reconnect${lane.reconnects === 1 ? '' : 's'}`
           : ''}
       </div>
+      {row.sent?.traceId !== undefined ? <TraceLine traceId={row.sent.traceId} /> : null}
       {error ? (
         <div className="error-box stream-error" role="alert">
           {error.message}
