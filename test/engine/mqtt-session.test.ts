@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { connectAsync, type MqttClient, type IPublishPacket } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import type { CommandRequest } from '../../src/shared/contract'
 import { parseMqttDelivery, type MqttControl } from '../../src/shared/mqtt'
 import type { StreamEntry } from '../../src/shared/streams'
+import { makeTestPki } from '../fixtures/certs'
 import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
 import { makeService } from './helpers'
 import { readLog, record, settle, type Recorder } from './stream-helpers'
@@ -332,5 +336,37 @@ describe.skipIf(!MOSQUITTO)('MQTT sessions against mosquitto', () => {
       retain: false,
     })
     expect(gone).toMatchObject({ ok: false, error: { code: 'not_found' } })
+  })
+})
+
+describe.skipIf(!MOSQUITTO)('MQTT over TLS (mqtts://)', () => {
+  it('trusts the CA file given, refuses an unknown issuer in words, and connects insecure when asked', async () => {
+    const pki = await makeTestPki()
+    const tlsBroker = await startMosquitto([], pki.localhost)
+    const dir = mkdtempSync(join(tmpdir(), 'fd-mqtt-ca-'))
+    const caFile = join(dir, 'ca.pem')
+    writeFileSync(caFile, pki.ca.cert)
+    try {
+      const url = tlsBroker.tlsUrl ?? ''
+      const sid = await open({ url, options: { caFile } })
+      await opened(sid)
+      const tls = rec.of(sid).find((e) => e.type === 'tls')
+      expect(tls).toMatchObject({ type: 'tls', authorized: true })
+      await service.invoke('session.cancel', { sid })
+      expect((await settle(service, sid)).final.type).toBe('done')
+
+      const refused = await open({ url })
+      const { final } = await settle(service, refused)
+      expect(final.type).toBe('error')
+      expect(final.type === 'error' && final.code).toMatch(/^tls/)
+
+      const insecure = await open({ url, options: { insecure: true } })
+      await opened(insecure)
+      await service.invoke('session.cancel', { sid: insecure })
+      await settle(service, insecure)
+    } finally {
+      await tlsBroker.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -381,15 +381,9 @@ export class MqttSession implements SessionTransport {
         return
       }
       for (const g of granted ?? []) {
-        const c: MqttControl = { reasonCode: g.qos, reason: subackText(g.qos), topic: g.topic }
-        this.record(
-          attempt,
-          'in',
-          'control',
-          `SUBACK ${g.topic}: ${subackText(g.qos)}`,
-          'SUBACK',
-          JSON.stringify(c),
-        )
+        const words = subackText(g.qos)
+        const id = JSON.stringify({ reasonCode: g.qos, reason: words, topic: g.topic } satisfies MqttControl)
+        this.record(attempt, 'in', 'control', `SUBACK ${g.topic}: ${words}`, 'SUBACK', id)
       }
     })
   }
