@@ -4,6 +4,7 @@ import { grpcStatusText, type GrpcMethodInfo, type GrpcStatusInfo } from '../../
 import { fail, ok, type AppError, type Result } from '../../shared/result'
 import type { ExchangeMarks } from '../http/timings'
 import { SessionKernel } from '../sessions/kernel/session-kernel'
+import { previewOf } from '../sessions/kernel/message-ticks'
 import type { SessionAttempt } from '../sessions/kernel/session-attempt'
 import type { SessionTransport } from '../sessions/kernel/session-transport'
 import type { PluggedSessionInit } from '../streams/stream-engine'
@@ -57,6 +58,9 @@ export class GrpcSession implements SessionTransport {
   private halfClosed = false
   private readonly outcome: GrpcCallOutcome
   private readonly sendLimit: number
+  /** Received messages logged but not ticked yet (seq .. seq + count - 1), and the turn that ticks them. */
+  private run: { seq: number; count: number; size: number; t: number; last: string } | null = null
+  private runTimer: ReturnType<typeof setImmediate> | null = null
 
   constructor(private readonly init: GrpcSessionInit) {
     this.sid = init.sid
@@ -163,7 +167,7 @@ export class GrpcSession implements SessionTransport {
         return
       }
       this.outcome.received++
-      attempt.record('in', 'text', json.value)
+      this.received(attempt, json.value)
     })
     // grpc-js reports a non-OK status as 'error' and always as 'status': the status is what is read.
     call.on('error', () => undefined)
@@ -181,6 +185,43 @@ export class GrpcSession implements SessionTransport {
       }
     }
     if (init.halfClose) this.halfClose(attempt)
+  }
+
+  /**
+   * A received message: logged at once, ticked with the run of messages that arrived in the same turn of the
+   * event loop (one tick with a count), as the SSE decoder does, so a flood costs the timeline per turn.
+   */
+  private received(attempt: SessionAttempt, json: string): void {
+    const t = this.init.ctx.clock.now()
+    const seq = attempt.log.appendText(t, 'in', 'text', json)
+    if (seq < 0) {
+      // The log is full: the message is counted as dropped and still shown as a tick.
+      this.flushRun(attempt)
+      attempt.record('in', 'text', json, t)
+      return
+    }
+    const size = attempt.log.sizeOf(seq, json)
+    const run = this.run
+    if (run && run.seq + run.count === seq) {
+      run.count++
+      run.size += size
+      run.last = json
+    } else {
+      this.flushRun(attempt)
+      this.run = { seq, count: 1, size, t, last: json }
+    }
+    this.runTimer ??= setImmediate(() => {
+      this.runTimer = null
+      this.flushRun(attempt)
+    })
+  }
+
+  /** Tick the received messages not ticked yet; before anything else is recorded or the call ends. */
+  private flushRun(attempt: SessionAttempt): void {
+    const run = this.run
+    if (!run) return
+    this.run = null
+    attempt.tick(run.t, run.seq, 'text', run.size, previewOf('text', run.last), { count: run.count })
   }
 
   /** The connect phase: from the call's start until the channel is READY (only for a channel not open yet). */
@@ -227,6 +268,7 @@ export class GrpcSession implements SessionTransport {
       )
     }
     call.write(bytes.value)
+    this.flushRun(attempt)
     this.outcome.sent++
     const seq = attempt.record('out', 'text', compactJson(text))
     return ok({ seq, size: bytes.value.length })
@@ -236,6 +278,7 @@ export class GrpcSession implements SessionTransport {
     if (this.halfClosed || !this.call) return
     this.halfClosed = true
     this.call.end()
+    this.flushRun(attempt)
     attempt.record('out', 'control', 'half-close')
   }
 
@@ -246,6 +289,7 @@ export class GrpcSession implements SessionTransport {
     error?: AppError,
   ): void {
     if (!attempt.current) return
+    this.flushRun(attempt)
     const call = this.call
     this.call = null
     if (s.code !== grpc.status.OK) call?.cancel()
@@ -273,6 +317,9 @@ export class GrpcSession implements SessionTransport {
   abort(): void {
     const call = this.call
     this.call = null
+    if (this.runTimer) clearImmediate(this.runTimer)
+    this.runTimer = null
+    this.run = null
     call?.cancel()
   }
 
@@ -295,10 +342,12 @@ export class GrpcSession implements SessionTransport {
 
   /** The person's cancel: the call is cancelled (RST_STREAM), the lane ends as closed by you. */
   stop(): boolean {
+    if (this.attempt) this.flushRun(this.attempt)
     return this.kernel.close('Cancelled by you')
   }
 
   dispose(): void {
+    if (this.attempt) this.flushRun(this.attempt)
     this.kernel.dispose('Cancelled: Flightdeck is shutting down')
   }
 }
