@@ -28,8 +28,11 @@ export interface TabExtras {
 /** The fields the composer and the tab's extras handle; anything else in a file rides along in `other`. */
 // A GraphQL request's `graphql:` block is edited in place in `other` (the GraphQL composer), so it is saved as is.
 // A gRPC request's `grpc:` block is edited in place in `other` (the gRPC composer), so it is saved as is.
+// MQTT's `mqtt:` and Socket.IO's `socketio:` blocks (subscriptions, publishes, emits) ride along the same way.
 const HANDLED: ReadonlySet<string> = new Set(
-  SAVED_REQUEST_KEYS.filter((k) => k !== 'waitForWebhook' && k !== 'grpc' && k !== 'graphql'),
+  SAVED_REQUEST_KEYS.filter(
+    (k) => k !== 'waitForWebhook' && k !== 'grpc' && k !== 'graphql' && k !== 'mqtt' && k !== 'socketio',
+  ),
 )
 
 export function savedToDraft(req: SavedRequest): ComposerDraft {
