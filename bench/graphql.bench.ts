@@ -17,7 +17,7 @@ import { paired } from './paired'
 
 const TOTAL = Number(process.env.BENCH_GRAPHQL_TOTAL ?? 50_000)
 const PAD = 64
-const ROUNDS = Number(process.env.BENCH_GRAPHQL_ROUNDS ?? 5)
+const ROUNDS = Number(process.env.BENCH_GRAPHQL_ROUNDS ?? 7)
 const QUERY = `subscription { count(to: ${TOTAL}, pad: ${PAD}) { i pad } }`
 
 async function startServer(): Promise<{ url: string; stop(): void }> {

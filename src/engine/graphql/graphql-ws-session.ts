@@ -272,7 +272,8 @@ export class GraphqlWsSession implements SessionTransport {
       : protocol.receive(text)
     const named = { event: r.type ?? 'invalid', ...('id' in r ? { id: r.id } : {}) }
     if (r.kind === 'keepalive') attempt.record('in', r.ping ? 'ping' : 'pong', buf, t, undefined, named)
-    else attempt.record('in', isBinary ? 'binary' : 'text', buf, t, undefined, named)
+    // Text goes to the log as the string already decoded (written as UTF-8 without another copy or decode).
+    else attempt.record('in', isBinary ? 'binary' : 'text', isBinary ? buf : text, t, undefined, named)
     if (t - this.lastProgress >= PROGRESS_EVERY_MS) {
       this.lastProgress = t
       this.kernel.progress(t)
