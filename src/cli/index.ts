@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8'
 import { parseCliArgs, USAGE } from './args'
 
 /**
@@ -109,6 +110,10 @@ const STDIO_HANDLES = new Set(['PipeWrap', 'TTYWrap'])
  * 2 s it says so on stderr and ends anyway rather than hang a CI job (the CLI tests look for that line).
  */
 export async function main(argv: readonly string[]): Promise<void> {
+  // One request: undici's HTTP parser (WebAssembly) is compiled by V8's baseline compiler only. Its optimising
+  // compile, in a background thread, cost `send` ~65 ms of CPU for a parser that parses one response. Not for
+  // `run`, whose scripts run in QuickJS (WebAssembly too) and may run long.
+  if (argv[0] === 'send') setFlagsFromString('--liftoff-only')
   const code = await runCli(argv)
   process.exitCode = code
   await Promise.all([flushed(process.stdout), flushed(process.stderr)])
