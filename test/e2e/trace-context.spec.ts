@@ -3,24 +3,28 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect, test } from '@playwright/test'
+import { startSseServer, type SseFixture } from '../fixtures/sse-server'
 import { startTraceServer, type TraceServer } from '../fixtures/trace-server'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**
  * Trace context through the browser host in Chromium: the toolbar's Trace switch on, a send carries a
  * traceparent; the details show its trace id with Copy and Open trace (the environment's traceLink, a new-tab
- * link); typing the id (or trace:<start>) in the filter finds that row alone. Leaves docs/trace-context.png and
+ * link); typing the id (or trace:<start>) in the filter finds that row alone; an SSE stream opened from an Untitled
+ * tab carries a traceparent too and its details show the id. Leaves docs/trace-context.png and
  * docs/trace-context-dark.png.
  */
 
 const docs = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
 
 let server: TraceServer
+let sse: SseFixture
 let host: RunningWebHost
 let dir: string
 
 test.beforeAll(async () => {
   server = await startTraceServer()
+  sse = await startSseServer()
   dir = mkdtempSync(join(tmpdir(), 'fd-e2e-trace-'))
   writeFileSync(join(dir, 'collection.yaml'), 'flightdeck: 1\nname: orders-api\n')
   mkdirSync(join(dir, 'environments'))
@@ -38,6 +42,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await host?.stop()
   await server?.close()
+  await sse?.close()
   rmSync(dir, { recursive: true, force: true })
 })
 
@@ -125,5 +130,30 @@ test('switch Trace on, send, see the trace id, filter by it, open it in the trac
       timeout: 15_000,
     },
   )
+
+  // A stream from an Untitled tab with the switch on: its handshake carries a traceparent (sent by the engine,
+  // received by the server), and the stream's details show that trace id with Copy and Open trace.
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'SSE' })
+  await field.fill(`${sse.url}/events?n=3&every=50&traced=1`)
+  await field.press('Enter')
+  const streamRow = page.getByRole('grid', { name: 'Timeline' }).locator('[role="row"][data-sid^="e"]')
+  await expect(streamRow).toHaveCount(1, { timeout: 10_000 })
+  await streamRow.click()
+  const stream = page.getByRole('region', { name: 'Stream details' })
+  const streamLine = stream.getByRole('group', { name: 'Trace' })
+  await expect(streamLine).toBeVisible()
+  const streamTrace = (await streamLine.getByTestId('trace-id').textContent()) ?? ''
+  expect(streamTrace).toMatch(/^[0-9a-f]{32}$/)
+  expect(streamTrace).not.toBe(traceId)
+  const received = sse.requests.find((r) => r.path.includes('traced=1'))?.headers['traceparent']
+  expect(received).toMatch(new RegExp(`^00-${streamTrace}-[0-9a-f]{16}-01$`))
+  await expect(streamLine.getByRole('link', { name: 'Open trace' })).toHaveAttribute(
+    'href',
+    `http://localhost:16686/trace/${streamTrace}`,
+  )
+  // The hover card over its lane names the start of the id.
+  await streamRow.hover()
+  await expect(page.getByRole('tooltip')).toContainText(`trace ${streamTrace.slice(0, 8)}…`)
+  await stream.getByRole('button', { name: /^(Close|Stop)$/ }).click()
   expect(pageErrors).toEqual([])
 })
