@@ -73,11 +73,18 @@ describe('gRPC calls', () => {
   it('a second call on the same channel shows no connect phase (a reused connection)', async () => {
     server = await startGrpcServer()
     rig = grpcRig()
-    await invoke(rig, call(server.target, 'flightdeck.test.Echo/Say', [{ text: 'one' }]))
+    const first = await invoke(rig, call(server.target, 'flightdeck.test.Echo/Say', [{ text: 'one' }]))
     const { sid } = await invoke(rig, call(server.target, 'flightdeck.test.Echo/Say', [{ text: 'two' }]))
     const events = rig.rec.of(sid)
     expect(types(events)).not.toContain('connect')
-    expect(events.find((e) => e.type === 'request-sent')).toMatchObject({ reused: true })
+    const sent = events.find((e) => e.type === 'request-sent')
+    expect(sent).toMatchObject({ reused: true })
+    // Both calls are on one connection: the same number, as HTTP requests on a kept-alive socket.
+    const firstSent = rig.rec.of(first.sid).find((e) => e.type === 'request-sent')
+    expect(sent && sent.type === 'request-sent' ? sent.connectionId : 0).toBeGreaterThan(0)
+    expect(firstSent && firstSent.type === 'request-sent' ? firstSent.connectionId : -1).toBe(
+      sent && sent.type === 'request-sent' ? sent.connectionId : -2,
+    )
   })
 
   it('server streaming: every message in the log, in order, then OK', async () => {

@@ -3,6 +3,7 @@ import * as grpc from '@grpc/grpc-js'
 import { DEFAULT_GRPC_MAX_MESSAGE_BYTES, type GrpcTls } from '../../shared/grpc'
 import type { KeyValue } from '../../shared/request'
 import { fail, ok, type Result } from '../../shared/result'
+import { takeConnectionId } from '../http/connector'
 import { VERSION } from '../version'
 
 /**
@@ -129,13 +130,15 @@ const MAX_CHANNELS = 16
 
 export class ChannelPool {
   private readonly clients = new Map<string, grpc.Client>()
+  /** Each channel's connection number (the timeline's Connection column), as HTTP's connections have. */
+  private readonly ids = new WeakMap<grpc.Client, number>()
 
   /** A client on a (possibly shared) channel, and whether the channel was already open (READY). */
   async client(
     target: GrpcTarget,
     tls: GrpcTls,
     maxMessageBytes: number | undefined,
-  ): Promise<Result<{ client: grpc.Client; reused: boolean }>> {
+  ): Promise<Result<{ client: grpc.Client; reused: boolean; connectionId: number }>> {
     const key = JSON.stringify([target.address, target.plaintext, tls, maxMessageBytes ?? 0])
     const existing = this.clients.get(key)
     if (existing) {
@@ -143,19 +146,25 @@ export class ChannelPool {
       this.clients.set(key, existing)
       const state = existing.getChannel().getConnectivityState(false)
       if (state !== grpc.connectivityState.SHUTDOWN) {
-        return ok({ client: existing, reused: state === grpc.connectivityState.READY })
+        return ok({
+          client: existing,
+          reused: state === grpc.connectivityState.READY,
+          connectionId: this.ids.get(existing) ?? 0,
+        })
       }
     }
     const creds = await channelCredentials(target, tls)
     if (!creds.ok) return creds
     const client = new grpc.Client(target.address, creds.value, channelOptions(maxMessageBytes))
+    const connectionId = takeConnectionId()
+    this.ids.set(client, connectionId)
     this.clients.set(key, client)
     while (this.clients.size > MAX_CHANNELS) {
       const [oldKey, old] = this.clients.entries().next().value as [string, grpc.Client]
       this.clients.delete(oldKey)
       old.close()
     }
-    return ok({ client, reused: false })
+    return ok({ client, reused: false, connectionId })
   }
 
   close(): void {

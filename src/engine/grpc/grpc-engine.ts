@@ -152,6 +152,7 @@ export class GrpcEngine {
         method: method.value,
         client: client.value.client,
         reused: client.value.reused,
+        connectionId: client.value.connectionId,
         metadata: metadata.value,
         messages: spec.messages,
         halfClose,

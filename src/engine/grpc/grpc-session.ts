@@ -29,6 +29,8 @@ export interface GrpcSessionInit extends PluggedSessionInit {
   client: grpc.Client
   /** The channel was READY already: no connect phase, as a reused connection. */
   reused: boolean
+  /** The channel's connection number: calls on one channel are siblings of one connection. */
+  connectionId: number
   metadata: grpc.Metadata
   /** The messages to send at once, JSON text each (checked against the request type when sent). */
   messages: string[]
@@ -127,7 +129,7 @@ export class GrpcSession implements SessionTransport {
         t,
         start: t,
         reused: init.reused,
-        connectionId: 0,
+        connectionId: init.connectionId,
         protocol: 'h2',
         remoteAddress: init.target.host,
         remotePort: init.target.port,

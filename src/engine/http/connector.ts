@@ -55,6 +55,11 @@ export interface TlsProfile {
 
 let nextConnectionId = 1
 
+/** A number for a connection opened outside undici (a gRPC channel), from the same count as HTTP's. */
+export function takeConnectionId(): number {
+  return nextConnectionId++
+}
+
 export function createTimedConnector(clock: Clock, profile: TlsProfile): buildConnector.connector {
   return (options, callback) => {
     const timing: ConnectionTiming = { id: nextConnectionId++, host: options.hostname, claimed: false }
