@@ -128,6 +128,7 @@ describe('the Runner', () => {
     }
     const check = 'assertions:\n  - kind: status\n    equals: 200\n'
     file('collection.yaml', `flightdeck: 1\nname: traced\nvariables:\n  base: ${sse.url}\n`)
+    file('environments/jaeger.yaml', 'name: Jaeger\ntraceLink: http://localhost:16686/trace/{traceId}\n')
     file('each/folder.yaml', 'trace: per-send\n')
     file('each/ok.yaml', `name: ok\nmethod: GET\nurl: "{{base}}/status/200"\n${check}`)
     file('each/broken.yaml', `name: broken\nmethod: GET\nurl: "{{base}}/status/500"\n${check}`)
@@ -142,21 +143,20 @@ describe('the Runner', () => {
   it("names each request's trace (a failed one's first), or the run's one trace once", async () => {
     const dir = await openCollection()
     const store = storeFor()
-    const panel = (): string =>
-      textOf(
-        renderToStaticMarkup(
-          createElement(
-            StoresContext.Provider,
-            {
-              value: { app: { ...store, getInitialState: () => store.getState() }, clock: createLiveClock() },
-            },
-            createElement(RunnerPanel),
-          ),
+    await store.getState().loadCollections()
+    const html = (): string =>
+      renderToStaticMarkup(
+        createElement(
+          StoresContext.Provider,
+          { value: { app: { ...store, getInitialState: () => store.getState() }, clock: createLiveClock() } },
+          createElement(RunnerPanel),
         ),
       )
+    const panel = (): string => textOf(html())
     const run = async (path: string): Promise<void> => {
       store.getState().openRunner(dir, path, path)
-      store.getState().setRunConfig({ concurrency: 1, iterations: 2 })
+      // The run's environment has the traceLink; the page has none chosen.
+      store.getState().setRunConfig({ concurrency: 1, iterations: 2, env: 'jaeger' })
       await store.getState().startRun()
       expect(store.getState().runError).toBeNull()
       await until(() => (store.getState().run?.finished ?? null) !== null, 15_000)
@@ -181,6 +181,8 @@ describe('the Runner', () => {
     expect(text).toContain(`${latestOk}\n(#2)`)
     expect(text).not.toContain(broken[1]?.traceId ?? 'none')
     expect(text).not.toContain('the whole run')
+    // Open trace follows the run's environment's traceLink.
+    expect(html()).toContain(`http://localhost:16686/trace/${firstFailure}`)
 
     await run('one')
     const again = await service.invoke('run.get', { runId: store.getState().run?.runId ?? '' })

@@ -23,7 +23,7 @@ export function TraceSwitch() {
       title={
         on
           ? 'Sends carry a W3C traceparent unless their collection says trace: off (click to stop)'
-          : 'Add a W3C traceparent to sends whose collection sets no trace: (Untitled tabs included)'
+          : 'Add a W3C traceparent to sends and streams whose collection sets no trace: (Untitled tabs included)'
       }
       onClick={() => setOn(!on)}
     >
@@ -38,13 +38,30 @@ function activeTraceLink(s: AppState): string | undefined {
   if (dir === null) return undefined
   const env = s.envByDir[dir]
   if (!env) return undefined
+  return traceLinkOf(s, dir, env)
+}
+
+function traceLinkOf(s: AppState, dir: string, env: string): string | undefined {
   return s.collections.find((c) => c.dir === dir)?.environments.find((e) => e.id === env)?.traceLink
 }
 
-/** `note` says which request the id is of where that is not plain (a run's row: its iteration). */
-export function TraceLine({ traceId, note }: { traceId: string; note?: string }) {
+/**
+ * `note` says which request the id is of where that is not plain (a run's row: its iteration). `environment`
+ * names the environment whose `traceLink` applies when it is not the active one (a run's).
+ */
+export function TraceLine({
+  traceId,
+  note,
+  environment,
+}: {
+  traceId: string
+  note?: string
+  environment?: { dir: string; env: string }
+}) {
   const copyText = useAppStore((s) => s.copyText)
-  const template = useAppStore(activeTraceLink)
+  const template = useAppStore((s) =>
+    environment === undefined ? activeTraceLink(s) : traceLinkOf(s, environment.dir, environment.env),
+  )
   const desktop = useAppStore((s) => s.info?.capabilities.openExternal === true)
   const openLink = useAppStore((s) => s.openTraceLink)
   const [error, setError] = useState<string | null>(null)
