@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { savedGraphqlSchema } from './graphql-saved'
+import { GRAPHQL_ACCEPT } from './graphql'
+import { graphqlPostSpec, savedGraphqlSchema } from './graphql-saved'
 import { grpcRequestSchema } from './grpc-request'
 import { followOptionsSchema, longPollOptionsSchema } from './job-options'
 import { savedMqttSchema } from './mqtt'
@@ -306,5 +307,7 @@ export function savedToSpec(req: SavedRequest): {
   body: SavedRequest['body']
   options: SavedRequest['options']
 } {
+  // A GraphQL request runs as the POST of its parameters.
+  if (req.kind === 'graphql' && req.graphql) return graphqlPostSpec(req, req.graphql, GRAPHQL_ACCEPT)
   return { method: req.method, url: req.url, headers: req.headers, body: req.body, options: req.options }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { GRAPHQL_TRANSPORTS } from './graphql'
+import type { KeyValue, RequestSpec } from './request'
 
 /**
  * A saved GraphQL request's own fields (`graphql:` in its file): the document as a block string so diffs read
@@ -23,3 +24,29 @@ export const savedGraphqlSchema = z
   })
   .strict()
 export type SavedGraphql = z.infer<typeof savedGraphqlSchema>
+
+/**
+ * A saved GraphQL request as the HTTP request that runs it as a query: a POST of the GraphQL parameters. The
+ * body is put together as text so `{{variables}}` in the query and the variables still resolve when it is sent,
+ * as in any request (the variables text is inserted as written: it is JSON once they are filled in).
+ */
+export function graphqlPostSpec(
+  req: { url: string; headers: KeyValue[]; options: RequestSpec['options'] },
+  g: SavedGraphql,
+  accept: string,
+): RequestSpec {
+  const variables = g.variables?.trim() ?? ''
+  const parts = [`"query":${JSON.stringify(g.query)}`]
+  if (variables) parts.push(`"variables":${variables}`)
+  if (g.operationName) parts.push(`"operationName":${JSON.stringify(g.operationName)}`)
+  const has = (name: string): boolean =>
+    req.headers.some((h) => h.enabled && h.name.toLowerCase() === name.toLowerCase())
+  const extra: KeyValue[] = has('accept') ? [] : [{ name: 'Accept', value: accept, enabled: true }]
+  return {
+    method: 'POST',
+    url: req.url,
+    headers: [...extra, ...req.headers],
+    body: { kind: 'json', text: `{${parts.join(',')}}` },
+    options: req.options,
+  }
+}

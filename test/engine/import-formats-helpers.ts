@@ -7,7 +7,7 @@ import { readRequestFile } from '../../src/engine/collections/loader'
 import { runImport } from '../../src/engine/importers/index'
 import { MemorySecretStore } from '../../src/engine/secrets/secret-store'
 import type { EngineService } from '../../src/engine/service'
-import type { SavedRequest } from '../../src/shared/collection'
+import { savedToSpec, type SavedRequest } from '../../src/shared/collection'
 import type { ImportReport } from '../../src/shared/collection-schemas'
 import type { RunProgressEvent } from '../../src/shared/run-schemas'
 import { done } from './helpers'
@@ -99,7 +99,7 @@ export async function sendSaved(
   const req = await savedRequest(dir, path)
   const before = stub.arrived.length
   const r = await service.invoke('request.send', {
-    request: { method: req.method, url: req.url, headers: req.headers, body: req.body, options: req.options },
+    request: savedToSpec(req),
     auth: req.auth,
     context: env === undefined ? { dir, path } : { dir, path, env },
   })

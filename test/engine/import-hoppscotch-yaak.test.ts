@@ -113,6 +113,8 @@ describe('Yaak', () => {
     const adopt = await sendSaved(service, stub, dir, 'adopt.yaml', 'dev')
     expect(adopt.body).toBe('pet=41')
     expect(adopt.headers['authorization']).toBe(`Basic ${Buffer.from('ada:pw').toString('base64')}`)
+    // Yaak's GraphQL body is a GraphQL request here, and sends the same POST.
+    expect((await savedRequest(dir, 'graph.yaml')).kind).toBe('graphql')
     const graph = await sendSaved(service, stub, dir, 'graph.yaml', 'dev')
     expect(JSON.parse(graph.body)).toEqual({ query: 'query { pet(id: 41) { name } }', variables: { x: 1 } })
   })

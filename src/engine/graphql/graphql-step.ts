@@ -1,6 +1,7 @@
 import type { SavedRequest } from '../../shared/collection'
 import { GRAPHQL_ACCEPT } from '../../shared/graphql'
-import type { KeyValue, RequestSpec } from '../../shared/request'
+import { graphqlPostSpec } from '../../shared/graphql-saved'
+import type { RequestSpec } from '../../shared/request'
 import { fail, ok, type Result } from '../../shared/result'
 
 /**
@@ -35,22 +36,6 @@ export function graphqlStep(
     if (typeof value !== 'object' || value === null || Array.isArray(value))
       return fail('invalid_request', `${where}: the GraphQL variables are not a JSON object`)
   }
-  const parts = [`"query":${JSON.stringify(g.query)}`]
-  if (variables) parts.push(`"variables":${variables}`)
-  if (g.operationName) parts.push(`"operationName":${JSON.stringify(g.operationName)}`)
-  const has = (name: string): boolean =>
-    req.headers.some((h) => h.enabled && h.name.toLowerCase() === name.toLowerCase())
-  const accept: KeyValue[] = has('accept')
-    ? []
-    : [{ name: 'Accept', value: transport === 'sse' ? 'text/event-stream' : GRAPHQL_ACCEPT, enabled: true }]
-  return ok({
-    kind: transport,
-    request: {
-      method: 'POST',
-      url: req.url,
-      headers: [...accept, ...req.headers],
-      body: { kind: 'json', text: `{${parts.join(',')}}` },
-      options: req.options,
-    },
-  })
+  const accept = transport === 'sse' ? 'text/event-stream' : GRAPHQL_ACCEPT
+  return ok({ kind: transport, request: graphqlPostSpec(req, g, accept) })
 }

@@ -1,3 +1,4 @@
+import { graphqlRequests } from '../graphql/graphql-import'
 import { brunoFolderOf, importBrunoFolder } from '../importers/bruno'
 import { openCollectionFolderOf, importOpenCollectionFolder } from '../importers/opencollection'
 import { countPlan, ImportError, ImportTooLarge, refuseTooLarge } from '../importers/plan'
@@ -9,7 +10,8 @@ import { checkMemory } from './worker-memory'
 /** Worker side of imports: read the file, parse it, validate it (OpenAPI), and build the plan. */
 export async function importPlan(p: TaskInput<'import.plan'>): Promise<TaskOutput<'import.plan'>> {
   try {
-    const out = await planOf(p)
+    const planned = await planOf(p)
+    const out = { ...planned, plan: graphqlRequests(planned.plan) }
     // Here, not on the engine's thread: a plan too large to write is never copied back (250,000 requests
     // took seconds to clone).
     refuseTooLarge(countPlan(out.plan.children))
