@@ -15,6 +15,7 @@ import { createGrpcHandlers } from './grpc/grpc-handlers'
 import { createHarHandlers } from './har/har-handlers'
 import { SendScripts } from './scripts/send-scripts'
 import type { EngineServiceOptions } from './service-types'
+import { messagingResolver } from './mqtt/messaging-resolve'
 import { createMqttHandlers } from './mqtt/mqtt-handlers'
 import { createTimelineHandlers } from './sessions/timeline-handlers'
 import { createSocketIoHandlers } from './socketio/socketio-handlers'
@@ -45,6 +46,7 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
     lastSessionOffer: parts.keepsLastSession,
     openExternal: options.openExternal !== undefined,
   }
+  const resolveTarget = messagingResolver(collections, ready)
   const info = (): AppInfo => ({
     capabilities,
     version: VERSION,
@@ -87,9 +89,9 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
     'ws.close': async (p) => streams.closeWs(p),
     'stream.read': (p) => streams.readSliced(p),
     'stream.data': async (p) => streams.data(p),
-    ...createMqttHandlers(streams),
+    ...createMqttHandlers(streams, resolveTarget),
     ...createGrpcHandlers({ streams, manager: collections, ready }),
-    ...createSocketIoHandlers(streams),
+    ...createSocketIoHandlers(streams, resolveTarget),
     ...createTimelineHandlers({
       bodies: http.bodies,
       views: new BodyViews(http.bodies),

@@ -8,6 +8,17 @@ import { z } from 'zod'
  */
 
 const sid = z.string().min(1).max(64)
+/**
+ * Where a session's `{{variables}}` resolve: collection.ts's requestContextSchema, written out here because
+ * collection.ts imports this file (for its saved blocks).
+ */
+export const messagingContextSchema = z
+  .object({
+    dir: z.string().min(1).max(4096),
+    path: z.string().max(4096),
+    env: z.string().max(256).optional(),
+  })
+  .strict()
 export const mqttQosSchema = z.union([z.literal(0), z.literal(1), z.literal(2)])
 export type MqttQos = z.infer<typeof mqttQosSchema>
 
@@ -99,6 +110,8 @@ export const mqttOpenPayload = z
     options: mqttOptionsSchema.partial().optional(),
     /** Subscribed on every connection (the first and each reconnect). */
     subscriptions: z.array(mqttSubscriptionSchema).max(1000),
+    /** The request's collection, file and environment: `{{variables}}` in the URL (and headers) resolve there. */
+    context: messagingContextSchema.optional(),
   })
   .strict()
 

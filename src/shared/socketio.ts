@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { messagingContextSchema } from './mqtt'
 import { keyValueSchema } from './request'
 
 /**
@@ -55,6 +56,8 @@ export const socketIoOpenPayload = z
     options: socketIoOptionsSchema.partial().optional(),
     /** Events to record; empty: every event (onAny). */
     listen: z.array(z.string().min(1).max(1024)).max(1000),
+    /** The request's collection, file and environment: `{{variables}}` in the URL (and headers) resolve there. */
+    context: messagingContextSchema.optional(),
   })
   .strict()
 

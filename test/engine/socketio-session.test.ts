@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import type { CommandRequest } from '../../src/shared/contract'
@@ -209,4 +212,46 @@ describe('Socket.IO sessions', () => {
     await service.invoke('session.cancel', { sid: again })
     expect((await settle(service, again)).final.type).toBe('done')
   }, 20_000)
+})
+
+describe('Socket.IO and MQTT opens resolve {{variables}} in their collection', () => {
+  it('opens on the environment URL with a header from the collection; an unknown variable refuses, naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fd-io-vars-'))
+    const configDir = mkdtempSync(join(tmpdir(), 'fd-io-config-'))
+    writeFileSync(join(dir, 'collection.yaml'), 'flightdeck: 1\nname: Live\nvariables:\n  token: t-vars\n')
+    mkdirSync(join(dir, 'environments'))
+    writeFileSync(
+      join(dir, 'environments', 'local.yaml'),
+      `name: Local\nvariables:\n  ioBase: ${server.url}\n`,
+    )
+    const svc = makeService({ configDir, watchCollections: false, persistWorkspace: false })
+    const r2 = record(svc)
+    try {
+      const opened = await svc.invoke('collection.open', { dir })
+      if (!opened.ok) throw new Error(opened.error.message)
+      const context = { dir, path: '', env: 'local' }
+      const r = await svc.invoke('socketio.open', {
+        url: '{{ioBase}}',
+        headers: [{ name: 'X-Token', value: '{{token}}', enabled: true }],
+        query: [],
+        listen: ['welcome'],
+        context,
+      })
+      if (!r.ok) throw new Error(r.error.message)
+      await r2.until(r.value.sid, (e) => e.type === 'sse-event' && e.dir === 'in')
+      const log = await readLog(svc, r.value.sid)
+      expect(log.find((e) => e.event === 'welcome')?.data).toBe('[{"token":"t-vars","room":null}]')
+      expect(r2.of(r.value.sid)[0]).toMatchObject({ type: 'queued', url: server.url })
+      await svc.invoke('session.cancel', { sid: r.value.sid })
+      await svc.streams.wait(r.value.sid)
+      const unknown = await svc.invoke('mqtt.open', { url: 'mqtt://{{nowhere}}', subscriptions: [], context })
+      expect(unknown).toMatchObject({ ok: false, error: { code: 'unknown_variable' } })
+      expect(unknown.ok ? '' : unknown.error.message).toContain('nowhere')
+    } finally {
+      r2.stop()
+      await svc.dispose()
+      rmSync(dir, { recursive: true, force: true })
+      rmSync(configDir, { recursive: true, force: true })
+    }
+  })
 })

@@ -2,6 +2,7 @@ import type { CommandRequest, CommandResponse } from '../../shared/contract'
 import { DEFAULT_MQTT_OPTIONS, type MqttOptions } from '../../shared/mqtt'
 import { fail, ok, type Result } from '../../shared/result'
 import type { StreamEngine } from '../streams/stream-engine'
+import type { ResolveTarget } from './messaging-resolve'
 import type { MqttSession } from './mqtt-session'
 
 /**
@@ -20,7 +21,7 @@ export interface MqttHandlers {
   'mqtt.unsubscribe': Handler<'mqtt.unsubscribe'>
 }
 
-export function createMqttHandlers(streams: StreamEngine): MqttHandlers {
+export function createMqttHandlers(streams: StreamEngine, resolve?: ResolveTarget): MqttHandlers {
   const sessions = new Map<string, MqttSession>()
   const open = (sid: string): MqttSession | null => {
     const s = sessions.get(sid)
@@ -28,6 +29,8 @@ export function createMqttHandlers(streams: StreamEngine): MqttHandlers {
   }
   return {
     'mqtt.open': async (p) => {
+      const target = resolve ? await resolve(p.url, [], p.context) : null
+      if (target && !target.ok) return target
       const { MqttSession: Session } = await import('./mqtt-session')
       const options: MqttOptions = { ...DEFAULT_MQTT_OPTIONS }
       for (const [k, v] of Object.entries(p.options ?? {}))
@@ -39,7 +42,7 @@ export function createMqttHandlers(streams: StreamEngine): MqttHandlers {
             sessions.delete(sid)
             init.onEnd(sid)
           },
-          url: p.url,
+          url: target ? target.value.url : p.url,
           options,
           subscriptions: p.subscriptions,
         })

@@ -2,6 +2,7 @@ import type { CommandRequest, CommandResponse } from '../../shared/contract'
 import { fail, ok, type Result } from '../../shared/result'
 import { DEFAULT_SOCKETIO_OPTIONS, type SocketIoOptions } from '../../shared/socketio'
 import type { StreamEngine } from '../streams/stream-engine'
+import type { ResolveTarget } from '../mqtt/messaging-resolve'
 import type { SocketIoSession } from './socketio-session'
 
 /**
@@ -18,7 +19,7 @@ export interface SocketIoHandlers {
   'socketio.emit': Handler<'socketio.emit'>
 }
 
-export function createSocketIoHandlers(streams: StreamEngine): SocketIoHandlers {
+export function createSocketIoHandlers(streams: StreamEngine, resolve?: ResolveTarget): SocketIoHandlers {
   const sessions = new Map<string, SocketIoSession>()
   return {
     'socketio.open': async (p) => {
@@ -37,6 +38,8 @@ export function createSocketIoHandlers(streams: StreamEngine): SocketIoHandlers 
           return fail('invalid_request', 'The auth payload must be a JSON object')
         auth = parsed as Record<string, unknown>
       }
+      const target = resolve ? await resolve(p.url, p.headers, p.context) : null
+      if (target && !target.ok) return target
       const { SocketIoSession: Session } = await import('./socketio-session')
       const options: SocketIoOptions = { ...DEFAULT_SOCKETIO_OPTIONS }
       for (const [k, v] of Object.entries(p.options ?? {}))
@@ -48,11 +51,11 @@ export function createSocketIoHandlers(streams: StreamEngine): SocketIoHandlers 
             sessions.delete(sid)
             init.onEnd(sid)
           },
-          url: p.url,
+          url: target ? target.value.url : p.url,
           namespace: p.namespace?.trim() || '/',
           path: p.path?.trim() || '/socket.io',
           auth,
-          headers: p.headers,
+          headers: target ? target.value.headers : p.headers,
           query: p.query,
           options,
           listen: p.listen,

@@ -93,10 +93,14 @@ export function createMessagingSlice(client: ApiClient): StateCreator<AppState, 
     openMessaging: async () => {
       const c = get().messagingCompose
       const draft = selectActiveDraft(get())
+      // `{{variables}}` resolve in the tab's collection and environment, as a send's do.
+      const { context } = get().sendScope()
+      const scope = context ? { context } : {}
       if (draft.kind === 'mqtt') {
         const subs = parseSubscriptions(c.mqttSubs)
         if (!subs.ok) return subs
         return client.invoke('mqtt.open', {
+          ...scope,
           url: draft.url,
           subscriptions: subs.value,
           options: {
@@ -114,6 +118,7 @@ export function createMessagingSlice(client: ApiClient): StateCreator<AppState, 
         .map((x) => x.trim())
         .filter(Boolean)
       return client.invoke('socketio.open', {
+        ...scope,
         url: draft.url,
         namespace: c.ioNamespace.trim() || '/',
         ...(c.ioAuth.trim() ? { auth: c.ioAuth } : {}),
