@@ -442,7 +442,8 @@ export class StreamLogStore {
   readonly maxEntries: number
   private readonly memoryPerLog: number
   private readonly totalMemory: number
-  private readonly baseDir: string
+  /** Where the logs' folder goes; this process's temp folder when not given, made when a log first spills. */
+  private readonly baseDir: string | undefined
   private tempDir: string | null = null
   private used = 0
   private readonly logs = new Map<string, StreamLog>()
@@ -451,7 +452,7 @@ export class StreamLogStore {
     this.memoryPerLog = options.memoryPerLog ?? 32 * 1024 * 1024
     this.totalMemory = options.totalMemory ?? 256 * 1024 * 1024
     this.maxEntries = options.maxEntries ?? 20_000_000
-    this.baseDir = options.tempDir ?? processTempDir()
+    this.baseDir = options.tempDir
   }
 
   create(sid: string): StreamLog {
@@ -485,7 +486,7 @@ export class StreamLogStore {
   }
 
   dir(): string {
-    this.tempDir ??= mkdtempSync(join(this.baseDir, 'flightdeck-streams-'))
+    this.tempDir ??= mkdtempSync(join(this.baseDir ?? processTempDir(), 'flightdeck-streams-'))
     return this.tempDir
   }
 
