@@ -68,10 +68,15 @@ test('a query with schema completion; errors on a 200 shown as errors', async ({
   // By POST (a new tab's GET is not carried into GraphQL mode): no query string.
   await expect(rows.nth(1)).not.toContainText('?query=')
   // The row is marked: a 200 whose result has errors.
-  await expect(rows.nth(1).getByTestId('graphql-error-mark')).toHaveText(/⚠ 1/)
+  await expect(rows.nth(1).getByTestId('graphql-error-mark')).toHaveAttribute(
+    'aria-label',
+    '1 GraphQL error: No user with id 0',
+  )
   const errors = page.getByRole('alert', { name: 'GraphQL errors' })
   await expect(errors).toContainText('1 GraphQL error (on HTTP 200)')
   await expect(errors).toContainText('No user with id 0 (at user, line 1:13)')
+  // The picture shows the body too: wait until its lines are drawn.
+  await expect(page.getByText('"errors": [')).toBeVisible()
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
     await page.screenshot({ path: docs(scheme === 'light' ? 'graphql.png' : 'graphql-dark.png') })

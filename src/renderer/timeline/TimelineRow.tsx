@@ -122,9 +122,14 @@ function Cell({ id, row, inFlight }: { id: ColumnId; row: SessionRow; inFlight: 
           {inFlight ? <span className="live-dot" aria-hidden="true" /> : null}
           {statusText(row)}
           {row.graphql && row.graphql.errorCount > 0 ? (
-            <span className="gql-error-mark" data-testid="graphql-error-mark">
+            // The status column is narrow: the mark alone, its count said on hover and to screen readers.
+            <span
+              className="gql-error-mark"
+              data-testid="graphql-error-mark"
+              aria-label={graphqlErrorsTitle(row)}
+            >
               {' '}
-              ⚠ {row.graphql.errorCount}
+              ⚠
             </span>
           ) : null}
         </>
