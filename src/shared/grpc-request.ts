@@ -29,3 +29,30 @@ export const grpcRequestSchema = z
   })
   .strict()
 export type GrpcRequest = z.infer<typeof grpcRequestSchema>
+
+/**
+ * collection.yaml's `grpc:` block: the schema for every gRPC request in the collection that names no `.proto`
+ * files of its own. Paths are relative to the collection folder.
+ */
+export const collectionGrpcSchema = z
+  .object({
+    importPaths: z.array(z.string().min(1).max(4096)).max(100).optional(),
+    protoFiles: z.array(z.string().min(1).max(4096)).max(500).optional(),
+  })
+  .strict()
+export type CollectionGrpc = z.infer<typeof collectionGrpcSchema>
+
+/**
+ * A request's proto source with the collection's filled in: its own files, else the collection's; its own
+ * import paths first, then the collection's (an import found in both comes from the request's folder).
+ */
+export function withCollectionProtos(own: GrpcRequest, col: CollectionGrpc | undefined): GrpcRequest {
+  if (!col) return own
+  const proto = own.proto?.length ? own.proto : col.protoFiles
+  const importPaths = [...(own.importPaths ?? []), ...(col.importPaths ?? [])]
+  return {
+    ...own,
+    ...(proto?.length ? { proto } : {}),
+    ...(importPaths.length > 0 ? { importPaths } : {}),
+  }
+}

@@ -5,6 +5,7 @@ import {
   type SavedRequest,
   type Variable,
 } from '../../shared/collection'
+import type { CollectionGrpc } from '../../shared/grpc-request'
 import type { TraceSetting } from '../../shared/trace-context'
 import type { YamlProblem } from './yaml-doc'
 
@@ -68,4 +69,6 @@ export interface FolderSettings {
 export interface CollectionSettings extends FolderSettings {
   id?: string
   name: string
+  /** The `.proto` files and import paths of the collection's gRPC requests; edited in the file only, kept on save. */
+  grpc?: CollectionGrpc
 }

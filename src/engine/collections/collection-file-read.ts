@@ -8,6 +8,7 @@ import {
   type Variable,
 } from '../../shared/collection'
 import { DEFAULT_RETRY } from '../../shared/run-spec'
+import { collectionGrpcSchema } from '../../shared/grpc-request'
 import { traceLinkProblem, traceSettingSchema } from '../../shared/trace-context'
 import { DEFAULT_FOLLOW_JOB, DEFAULT_LONG_POLL } from '../../shared/job-options'
 import * as jsYaml from 'js-yaml'
@@ -307,6 +308,16 @@ function readGrpc(v: unknown): unknown {
   }
 }
 
+/** A single path may stand for a list of one, as in a request's `grpc:` block. */
+function readCollectionGrpc(v: unknown): unknown {
+  if (!isRaw(v)) return v
+  return {
+    ...v,
+    ...(isSet(v['protoFiles']) ? { protoFiles: listOf(v['protoFiles']) } : {}),
+    ...(isSet(v['importPaths']) ? { importPaths: listOf(v['importPaths']) } : {}),
+  }
+}
+
 /** `trace: per-send` is short for `trace: { mode: per-send }`. */
 function readTrace(v: unknown): unknown {
   return typeof v === 'string' ? { mode: v } : v
@@ -404,6 +415,11 @@ export function parseCollectionText(text: string, fallbackName: string): Parsed<
   const id = raw['id']
   const out: CollectionSettings = { ...f.value, name: f.value.name ?? fallbackName }
   if (typeof id === 'string' && id !== '') out.id = id
+  if (isSet(raw['grpc'])) {
+    const grpc = validate(text, collectionGrpcSchema, readCollectionGrpc(raw['grpc']), (p) => ['grpc', ...p])
+    if (!grpc.ok) return grpc
+    out.grpc = grpc.value
+  }
   return { ok: true, value: out }
 }
 

@@ -1,5 +1,7 @@
 import type { CommandRequest, CommandResponse } from '../../shared/contract'
 import type { RequestContext } from '../../shared/collection'
+import { withCollectionProtos } from '../../shared/grpc-request'
+import type { GrpcSchemaSource } from '../../shared/grpc'
 import type { RequestSpec } from '../../shared/request'
 import { fail, ok, type Result } from '../../shared/result'
 import { collectionFileScope, prepareRequest } from '../collections/handlers'
@@ -50,6 +52,16 @@ export function createGrpcHandlers(deps: GrpcHandlerDeps): GrpcHandlers {
     const dir = context ? (deps.manager.get(context.dir)?.dir ?? context.dir) : process.cwd()
     return scope ? { base: dir, confine: (abs, what) => confinePath(abs, scope, what) } : { base: dir }
   }
+  /** The request's schema source with its collection's `grpc:` protos filled in (its own come first). */
+  const sourceIn = (schema: GrpcSchemaSource, context: RequestContext | undefined): GrpcSchemaSource => {
+    const col = context ? deps.manager.get(context.dir)?.loaded.settings.grpc : undefined
+    if (!col) return schema
+    const own = schema.kind === 'proto' ? { proto: schema.files, importPaths: schema.importPaths } : {}
+    const merged = withCollectionProtos({ method: '', ...own }, col)
+    return merged.proto?.length
+      ? { kind: 'proto', files: merged.proto, importPaths: merged.importPaths ?? [] }
+      : schema
+  }
   return {
     'grpc.describe': async (p) => {
       const texts = await resolve([p.target, ...p.metadata.map((m) => m.value)], p.context)
@@ -61,7 +73,7 @@ export function createGrpcHandlers(deps: GrpcHandlerDeps): GrpcHandlers {
         target: target ?? p.target,
         tls: p.tls,
         metadata,
-        schema: p.schema,
+        schema: sourceIn(p.schema, p.context),
         ...place(p.context),
       })
       if (!schema.ok) return schema
@@ -84,6 +96,7 @@ export function createGrpcHandlers(deps: GrpcHandlerDeps): GrpcHandlers {
       return g.open(
         {
           ...spec,
+          schema: sourceIn(spec.schema, context),
           target: t[0] ?? spec.target,
           messages: t.slice(1, 1 + n),
           metadata: spec.metadata.map((m, i) => ({ ...m, value: t[1 + n + i] ?? m.value })),

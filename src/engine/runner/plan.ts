@@ -17,6 +17,7 @@ import { absPath } from '../collections/store'
 import { scriptSources } from '../scripts/script-host'
 import type { RunStep } from './run-step'
 import { graphqlStep } from '../graphql/graphql-step'
+import { withCollectionProtos } from '../../shared/grpc-request'
 
 /**
  * A run's plan: the requests under a collection path ('' = all, a folder, or one request) as runner steps, in
@@ -172,7 +173,7 @@ export async function planRun(
     if (req.kind === 'grpc') {
       if (!req.grpc?.method)
         return fail('invalid_request', `${p}: a gRPC request needs grpc.method (package.Service/Method)`)
-      step.grpc = req.grpc
+      step.grpc = withCollectionProtos(req.grpc, loaded.value.settings.grpc)
       step.messages = req.messages.map((m) => m.text)
     }
     if (req.stop) step.stop = req.stop
