@@ -251,7 +251,9 @@ export class AuthRunner {
     const target = digestTarget(spec.url)
     if (!target) return this.http.send(spec, count, link)
     const { origin, uri } = target
-    const challenged = await this.challenge(origin, spec, AUTH_EXCHANGE_TIMEOUT_MS, link)
+    // The probe is not one of a burst's copies (Send ×N sent copy by copy names each copy's place in it).
+    const { batch: _copy, ...probeLink } = link ?? {}
+    const challenged = await this.challenge(origin, spec, AUTH_EXCHANGE_TIMEOUT_MS, probeLink)
     if (!challenged.ok) return challenged
     const state = challenged.value
     const sids: string[] = []

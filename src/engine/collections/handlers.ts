@@ -3,6 +3,7 @@ import { findNode, type AuthSpec, type RequestContext } from '../../shared/colle
 import type { CollectionCommand, CommandHandlers, CommandPayload, SendResult } from '../../shared/contract'
 import { fail, ok, type Result } from '../../shared/result'
 import type { DynamicValues } from '../../shared/template'
+import type { BatchRef } from '../../shared/timeline'
 import { authChain, effectiveAuth } from '../send-rules/auth-chain'
 import { resolveForSend } from '../send-rules/variables'
 import type { AuthRunner } from '../auth/auth-runner'
@@ -295,13 +296,19 @@ export function createCollectionHandlers(input: CollectionHandlerDeps): Collecti
     },
     'request.send': async (p) => {
       const name = savedRequestName(manager, p.context)
-      const send = async (request: typeof p.request, auth: AuthSpec): Promise<Result<SendResult>> => {
+      const send = async (
+        request: typeof p.request,
+        auth: AuthSpec,
+        count = p.count ?? 1,
+        batch?: BatchRef,
+      ): Promise<Result<SendResult>> => {
         const hook = deps.webhookValues?.()
         const prepared = await prepareRequest(manager, request, auth, p.context, [], hook?.dyn)
         if (!prepared.ok) return prepared
         const trace = tracePlanOf(manager, p.context, p.trace, deps.traces)
-        const sent = await deps.auth.send(prepared.value.spec, prepared.value.auth, p.count ?? 1, {
+        const sent = await deps.auth.send(prepared.value.spec, prepared.value.auth, count, {
           ...(name ? { name } : {}),
+          ...(batch ? { batch } : {}),
           ...(trace ? { trace } : {}),
         })
         if (sent.ok) hook?.bind(sent.value.sids)
@@ -310,7 +317,14 @@ export function createCollectionHandlers(input: CollectionHandlerDeps): Collecti
       const scripts = deps.scripts
       if (scripts && SendScripts.runs(p.scripts))
         return scripts.send(
-          { request: p.request, auth: p.auth, scripts: p.scripts, context: p.context, name },
+          {
+            request: p.request,
+            auth: p.auth,
+            scripts: p.scripts,
+            context: p.context,
+            name,
+            ...(p.count ? { count: p.count } : {}),
+          },
           () => manager.scope(p.context, true),
           send,
         )

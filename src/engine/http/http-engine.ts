@@ -49,6 +49,8 @@ export interface SessionLink {
   name?: string
   /** Trace context each copy carries (a traceparent of its own, see trace-headers.ts). */
   trace?: TracePlan
+  /** A one-copy send that is one of a burst sent copy by copy (Send ×N whose copies each ran a script). */
+  batch?: BatchRef
 }
 
 /** What `waitFor` resolves with: every hop of one request, in order. */
@@ -163,7 +165,7 @@ export class HttpEngine implements ExchangeOwner, PushOwner {
     }
     const sids: string[] = []
     for (let i = 0; i < count; i++) {
-      const batch: BatchRef | undefined = batchId ? { id: batchId, index: i, size: count } : undefined
+      const batch: BatchRef | undefined = batchId ? { id: batchId, index: i, size: count } : link?.batch
       sids.push(this.startChain(plan, batch, link))
     }
     return ok(batchId ? { sids, batchId } : { sids })

@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto'
 import type { AuthSpec, RequestContext, RequestScripts, ScopedVariable } from '../../shared/collection'
 import type { SendResult } from '../../shared/contract'
 import type { RequestSpec } from '../../shared/request'
 import { ok, type Result } from '../../shared/result'
+import type { BatchRef } from '../../shared/timeline'
+import { Fifo } from '../fifo'
 import {
   emitScriptEvent,
   fromScriptRequest,
@@ -31,6 +34,34 @@ export interface ScriptedSendInput {
   context: RequestContext | undefined
   /** The saved request's name, when it is one. */
   name: string | undefined
+  /** Send ×N: each copy runs the scripts, its own pre-request before it goes out and its test script after. */
+  count?: number
+}
+
+/**
+ * Test scripts of one send that run at once. The sandbox runs a key's phases one after another anyway; this
+ * bounds how many responses are read for them ahead of their turn (each up to SCRIPT_BODY_CHARS).
+ */
+const POST_PHASES_AT_ONCE = 2
+
+/** Runs tasks with at most `limit` of them in flight; the rest wait in arrival order. */
+class PostPhases {
+  private running = 0
+  private readonly waiting = new Fifo<() => void>()
+
+  constructor(private readonly limit: number) {}
+
+  async run(task: () => Promise<void>): Promise<void> {
+    if (this.running >= this.limit) await new Promise<void>((go) => this.waiting.push(go))
+    else this.running++
+    try {
+      await task()
+    } finally {
+      const next = this.waiting.shift()
+      if (next) next()
+      else this.running--
+    }
+  }
 }
 
 export class SendScripts {
@@ -55,7 +86,12 @@ export class SendScripts {
   async send(
     input: ScriptedSendInput,
     scope: () => Promise<Result<ScopedVariable[]>>,
-    send: (request: RequestSpec, auth: AuthSpec) => Promise<Result<SendResult>>,
+    send: (
+      request: RequestSpec,
+      auth: AuthSpec,
+      count: number,
+      batch?: BatchRef,
+    ) => Promise<Result<SendResult>>,
   ): Promise<Result<SendResult>> {
     const dir = input.context?.dir ?? ''
     const key = this.keyFor(dir)
@@ -77,57 +113,87 @@ export class SendScripts {
         }
     }
 
-    let request = input.request
-    let auth = input.auth
     const preScripts = scriptSources(input.scripts, 'pre', requestName)
-    const pre =
-      preScripts.length > 0
-        ? await runPhase(this.deps, {
+    const postScripts = scriptSources(input.scripts, 'post', requestName)
+    const count = input.count ?? 1
+    const batchId = count > 1 ? randomUUID() : undefined
+    const post = new PostPhases(POST_PHASES_AT_ONCE)
+    const afterResponse = (sid: string, request: RequestSpec, auth: AuthSpec): void => {
+      if (postScripts.length === 0) return
+      // The reply goes back now; the test script runs once the response has been read.
+      void this.deps.http.waitFor(sid).then((outcome) =>
+        post.run(async () => {
+          const last = outcome.sids[outcome.sids.length - 1] ?? sid
+          // Read inside the slot: a burst holds at most a few response bodies for its scripts at once.
+          const response = await scriptResponse(this.deps.http, outcome)
+          if (!response) return
+          const ran = await runPhase(this.deps, {
             key,
-            phase: 'pre',
-            scripts: preScripts,
+            phase: 'post',
+            scripts: postScripts,
             request,
             auth,
+            response,
             scopes: scopes(),
             info,
+            sid: last,
           })
-        : undefined
-    if (pre) {
+          apply(ran.output.changes)
+          emitScriptEvent(this.deps, last, ran.report)
+        }),
+      )
+    }
+    const reply = (sids: string[]): Result<SendResult> =>
+      ok({
+        sids,
+        ...(batchId ? { batchId } : {}),
+        ...(postScripts.length > 0 ? { testScript: true } : {}),
+      })
+
+    if (preScripts.length === 0) {
+      // Nothing changes per copy: the burst goes out as one send.
+      const sent = await send(
+        withValues(input.request, this.values.get(dir)),
+        withAuthValues(input.auth, this.values.get(dir)),
+        count,
+      )
+      if (!sent.ok) return sent
+      for (const sid of sent.value.sids) afterResponse(sid, input.request, input.auth)
+      return postScripts.length > 0 ? ok({ ...sent.value, testScript: true }) : sent
+    }
+
+    // Each copy runs the pre-request script (one after another in the sandbox, as a run's iterations: a copy sees
+    // what the copy before it set) and goes out as soon as it has, so its `pre` event sits right behind its queued.
+    const sids: string[] = []
+    for (let i = 0; i < count; i++) {
+      let request = input.request
+      let auth = input.auth
+      const pre = await runPhase(this.deps, {
+        key,
+        phase: 'pre',
+        scripts: preScripts,
+        request,
+        auth,
+        scopes: scopes(),
+        info,
+      })
       apply(pre.output.changes)
       if (pre.output.request) ({ spec: request, auth } = fromScriptRequest(request, pre.output.request))
+      // Values scripts set take the place of their {{names}}; the rest resolve as any send's.
+      const sent = await send(
+        withValues(request, this.values.get(dir)),
+        withAuthValues(auth, this.values.get(dir)),
+        1,
+        batchId ? { id: batchId, index: i, size: count } : undefined,
+      )
+      if (!sent.ok) return sent
+      const sid = sent.value.sids[0]
+      if (sid === undefined) return sent
+      emitScriptEvent(this.deps, sid, pre.report)
+      sids.push(...sent.value.sids)
+      afterResponse(sid, request, auth)
     }
-    // Values scripts set take the place of their {{names}}; the rest resolve as any send's.
-    const sent = await send(
-      withValues(request, this.values.get(dir)),
-      withAuthValues(auth, this.values.get(dir)),
-    )
-    if (!sent.ok) return sent
-    const sid = sent.value.sids[0]
-    if (sid === undefined) return sent
-    if (pre) emitScriptEvent(this.deps, sid, pre.report)
-    const postScripts = scriptSources(input.scripts, 'post', requestName)
-    if (postScripts.length > 0) {
-      // The reply goes back now; the test script runs once the response has been read.
-      void this.deps.http.waitFor(sid).then(async (outcome) => {
-        const last = outcome.sids[outcome.sids.length - 1] ?? sid
-        const response = await scriptResponse(this.deps.http, outcome)
-        if (!response) return
-        const post = await runPhase(this.deps, {
-          key,
-          phase: 'post',
-          scripts: postScripts,
-          request,
-          auth,
-          response,
-          scopes: scopes(),
-          info,
-          sid: last,
-        })
-        apply(post.output.changes)
-        emitScriptEvent(this.deps, last, post.report)
-      })
-    }
-    return ok(postScripts.length > 0 ? { ...sent.value, testScript: true } : sent.value)
+    return reply(sids)
   }
 
   private keyFor(dir: string): string {

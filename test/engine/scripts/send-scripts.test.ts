@@ -79,6 +79,37 @@ describe('request.send runs the request scripts', () => {
     expect(pre?.report.end).toBeLessThanOrEqual(queued?.t ?? 0)
   })
 
+  it("Send ×N runs each copy's pre-request script before it goes out and its test script on its own response", async () => {
+    stub.seen.length = 0
+    const sent = await service.invoke('request.send', {
+      request: spec(`${stub.url}/legacy`),
+      auth: { type: 'none' },
+      count: 3,
+      scripts: {
+        preRequest: `const n = Number(pm.environment.get('copyNo') || 0) + 1\npm.environment.set('copyNo', String(n))\npm.request.headers.add({ key: 'X-Copy', value: String(n) })`,
+        test: `pm.test('copy ' + pm.request.headers.get('X-Copy'), () => pm.response.to.have.status(200))`,
+        translated: false,
+      },
+    })
+    if (!sent.ok) throw new Error(sent.error.message)
+    const { sids } = sent.value
+    expect(sids).toHaveLength(3)
+    const reports = await Promise.all(sids.map((sid) => scriptEvents(sid, 2)))
+    // Each copy ran its own pre-request script: three different values reached the server.
+    expect(stub.seen.map((r) => r.headers['x-copy']).sort()).toEqual(['1', '2', '3'])
+    for (const [i, [pre, post]] of reports.entries()) {
+      expect(pre?.report.phase).toBe('pre')
+      expect(post?.report.phase).toBe('post')
+      expect(post?.report.tests).toEqual([{ name: `copy ${i + 1}`, passed: true }])
+    }
+    // The copies are still one burst on the timeline.
+    const batches = sids.map((sid) => events.find((e) => e.type === 'queued' && e.sid === sid))
+    const ids = new Set(batches.map((q) => (q?.type === 'queued' ? q.batch?.id : undefined)))
+    expect(ids.size).toBe(1)
+    expect(sent.value.batchId).toBe([...ids][0])
+    expect(batches.map((q) => (q?.type === 'queued' ? q.batch?.index : undefined))).toEqual([0, 1, 2])
+  })
+
   it('translated scripts do not run (the declarative checks stand for them)', async () => {
     stub.seen.length = 0
     const before = events.filter((e) => e.type === 'script').length
