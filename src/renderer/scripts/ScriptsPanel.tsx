@@ -76,8 +76,8 @@ export function ScriptsPanel() {
       <p className="muted small scripts-sandbox-note">
         Scripts run in the engine&apos;s sandbox (QuickJS): no files, no network but pm.sendRequest, stopped
         past their CPU time or memory limit. console.* goes to the request&apos;s Scripts tab in the details.{' '}
-        <strong>Send ×N</strong> runs the pre-request script once for the whole burst and the post-response
-        script on its first response only.
+        <strong>Send ×N</strong> runs the scripts for each copy: its pre-request script before it goes out,
+        its post-response script on its own response.
       </p>
     </div>
   )
