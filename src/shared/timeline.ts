@@ -53,6 +53,8 @@ export interface QueuedEvent extends Base {
    * promised (:method, :path, :authority, ...). Its timings run from the promise to its end.
    */
   promised?: HeaderList
+  /** A GraphQL operation's stream session (a subscription): the protocol's messages are the engine's to send. */
+  graphql?: OperationType
 }
 
 export interface DnsEvent extends Base {

@@ -114,6 +114,7 @@ export class GraphqlWsSession implements SessionTransport {
       url: this.url?.href ?? this.init.url,
       invalid,
       name: operationLabel(this.init.operation),
+      graphql: this.init.operation.type,
     })
   }
 

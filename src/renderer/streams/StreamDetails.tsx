@@ -33,6 +33,11 @@ function StreamDetails({ row }: { row: SessionRow }) {
   const grpc = row.queued.kind === 'grpc'
   const mqtt = row.queued.kind === 'mqtt'
   const sio = row.queued.kind === 'socketio'
+  // A gRPC call has something to send only when it is a client or bidi stream this app left open.
+  const grpcSendable = useAppStore((s) => s.grpcSendable[row.sid] === true)
+  // A GraphQL subscription's socket carries only its protocol's messages, which the engine keeps: nothing to
+  // send by hand (Stop is in the status line).
+  const sends = (ws && row.queued.graphql === undefined) || (grpc && grpcSendable) || mqtt || sio
   const [tab, setTab] = useState<Tab>('messages')
   const lane = useAppStore((s) => s.streamLanes[row.sid])
   const cancel = useAppStore((s) => s.cancel)
@@ -42,9 +47,8 @@ function StreamDetails({ row }: { row: SessionRow }) {
   const state = streamState(row, lane)
   const tabs: { id: Tab; label: string }[] = [
     { id: 'messages', label: 'Messages' },
-    ...(ws || grpc || mqtt || sio
-      ? [{ id: 'send' as const, label: mqtt ? 'Publish' : sio ? 'Emit' : 'Send' }]
-      : [{ id: 'assemble' as const, label: 'Assemble' }]),
+    ...(sends ? [{ id: 'send' as const, label: mqtt ? 'Publish' : sio ? 'Emit' : 'Send' }] : []),
+    ...(ws || grpc || mqtt || sio ? [] : [{ id: 'assemble' as const, label: 'Assemble' }]),
     { id: 'handshake', label: 'Handshake' },
   ]
   const startT = row.queued.t

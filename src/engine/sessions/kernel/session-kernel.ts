@@ -121,6 +121,7 @@ export class SessionKernel implements AttemptOwner {
       url: target.url,
       hop: 0,
       ...(target.name ? { name: target.name } : {}),
+      ...(target.graphql ? { graphql: target.graphql } : {}),
     })
     if (target.invalid) {
       this.finish({ type: 'error', error: target.invalid })

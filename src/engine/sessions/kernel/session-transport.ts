@@ -1,4 +1,5 @@
 import type { AppError } from '../../../shared/result'
+import type { OperationType } from '../../../shared/graphql'
 import type { SessionKind, StreamMode } from '../../../shared/timeline'
 import type { ExchangeMarks } from '../../http/timings'
 import type { SessionAttempt } from './session-attempt'
@@ -38,6 +39,8 @@ export interface SessionTarget {
   invalid: AppError | null
   /** The row's name, in place of the URL's path (a GraphQL subscription's `subscription OnTick`). */
   name?: string
+  /** A GraphQL operation's session: its protocol's conversation is the engine's, so nothing is sent by hand. */
+  graphql?: OperationType
 }
 
 /** An attempt is open: the connection is up and messages may flow (a 2xx stream, a WebSocket upgraded). */

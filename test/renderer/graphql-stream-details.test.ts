@@ -1,0 +1,83 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createElement } from 'react'
+import { renderToStaticMarkup } from 'react-dom/server'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { StreamDetailsSwitch } from '../../src/renderer/streams/StreamDetails'
+import { createLiveClock } from '../../src/renderer/store/live-clock'
+import { StoresContext } from '../../src/renderer/store/store-context'
+import { createEngineService, type EngineService } from '../../src/engine/service'
+import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
+import { startWsServer, type WsFixture } from '../fixtures/ws-server'
+import { engineClient, until } from './engine-client'
+
+/**
+ * The stream pane of a GraphQL subscription over WebSocket has no Send tab: its socket carries only the
+ * protocol's messages, which the engine keeps (a Send tab there only said there was no open session). A plain
+ * WebSocket keeps its Send tab.
+ */
+
+let service: EngineService
+let gql: GraphqlFixture
+let ws: WsFixture
+
+beforeAll(async () => {
+  gql = await startGraphqlServer()
+  ws = await startWsServer()
+  service = createEngineService({
+    host: 'test',
+    persistWorkspace: false,
+    watchCollections: false,
+    flushEveryMs: 5,
+    configDir: mkdtempSync(join(tmpdir(), 'fd-gql-details-config-')),
+  })
+})
+afterAll(async () => {
+  await service.dispose()
+  await gql.close()
+  await ws.close()
+})
+
+const tabsOf = (store: AppStore): string[] => {
+  const html = renderToStaticMarkup(
+    createElement(
+      StoresContext.Provider,
+      // A server render reads the store's initial state: hand it the current one.
+      { value: { app: { ...store, getInitialState: () => store.getState() }, clock: createLiveClock() } },
+      createElement(StreamDetailsSwitch, null, 'not a stream'),
+    ),
+  )
+  return [...html.matchAll(/role="tab"[^>]*>([^<]+)</g)].map((m) => m[1] ?? '')
+}
+
+describe("a GraphQL subscription's stream pane", () => {
+  it('has Messages and Handshake but no Send tab', async () => {
+    const store = createAppStore(engineClient(service), { localNow: () => 0 })
+    store.getState().connect()
+    store.getState().setKind('graphql')
+    store.getState().setUrl(gql.url)
+    store.getState().setGraphqlDraft({ query: 'subscription { count(to: 3, delayMs: 50) }', transport: 'ws' })
+    await store.getState().sendGraphql()
+    expect(store.getState().sendError).toBeNull()
+    const sid = store.getState().selectedSid ?? ''
+    await until(() => store.getState().timeline.rows[sid]?.queued !== undefined)
+    expect(store.getState().timeline.rows[sid]?.queued.kind).toBe('ws')
+    expect(tabsOf(store)).toEqual(['Messages', 'Handshake'])
+    await until(() => store.getState().timeline.rows[sid]?.end !== null)
+  })
+
+  it('a plain WebSocket session keeps its Send tab', async () => {
+    const store = createAppStore(engineClient(service), { localNow: () => 0 })
+    store.getState().connect()
+    store.getState().setKind('ws')
+    store.getState().setUrl(`${ws.url}/echo`)
+    await store.getState().openStream()
+    expect(store.getState().sendError).toBeNull()
+    const sid = store.getState().selectedSid ?? ''
+    await until(() => store.getState().timeline.rows[sid]?.queued !== undefined)
+    expect(tabsOf(store)).toEqual(['Messages', 'Send', 'Handshake'])
+    await store.getState().cancel(sid)
+  })
+})
