@@ -181,6 +181,8 @@ export interface FixedRequest {
 export interface StepRun {
   result: StepResult
   extracted: ReadonlyMap<string, string>
+  /** Variables the step's scripts unset: the steps after it no longer see them. */
+  unset?: readonly string[]
 }
 
 export const NOTHING: ReadonlyMap<string, string> = new Map()

@@ -111,6 +111,8 @@ async function runAll(
 
   const runIteration = async (iteration: number): Promise<void> => {
     const vars = new Map(options.variables ?? [])
+    // Names scripts unset: the collection's and environment's values of them are gone for later steps too.
+    const unset = new Set<string>()
     const row = rows?.[iteration % rows.length]
     if (row) for (const [k, v] of Object.entries(row)) vars.set(k, v)
     const finished = new Map<string, Promise<StepResult | null>>()
@@ -131,16 +133,32 @@ async function runAll(
           const scripted = step.scripts && options.scripts?.enabled ? options.scripts : undefined
           const r =
             step.scripts && scripted
-              ? await scriptedStep(http, step, step.scripts, iteration, iterations, vars, scripted, (s, v) =>
-                  // A step a pre-request script changed is resolved once: nothing to keep for reuse.
-                  runStep(http, s, iteration, v, pacer, options).finally(() => {
-                    if (s !== step) options.resolved.delete(s)
-                  }),
+              ? await scriptedStep(
+                  http,
+                  step,
+                  step.scripts,
+                  iteration,
+                  iterations,
+                  vars,
+                  scripted,
+                  (s, v) =>
+                    // A step a pre-request script changed is resolved once: nothing to keep for reuse.
+                    runStep(http, s, iteration, v, pacer, options, unset).finally(() => {
+                      if (s !== step) options.resolved.delete(s)
+                    }),
+                  unset,
                 )
-              : await runStep(http, step, iteration, vars, pacer, options)
+              : await runStep(http, step, iteration, vars, pacer, options, unset)
           if (step.scriptsNotRun !== undefined && !scripted)
             scriptsNotRun(step.scriptsNotRun, r.result, options)
-          for (const [k, v] of r.extracted) vars.set(k, v)
+          for (const [k, v] of r.extracted) {
+            vars.set(k, v)
+            unset.delete(k)
+          }
+          for (const k of r.unset ?? []) {
+            vars.delete(k)
+            unset.add(k)
+          }
           results.push(r.result)
           options.onResult?.(r.result)
           if (!r.result.passed && options.bail) bailed = true
@@ -206,13 +224,16 @@ async function runStep(
   iterationVars: ReadonlyMap<string, string>,
   pacer: Pacer,
   options: InternalOptions,
+  unset?: ReadonlySet<string>,
 ): Promise<StepRun> {
   const signal = options.signal
   // Resolution happens here, at step start: extracted values and the data row are this iteration's.
   let vars: ReadonlyMap<string, string> = iterationVars
-  if (iterationVars.size === 0) vars = step.variables ?? NOTHING
+  if (iterationVars.size === 0 && !unset?.size) vars = step.variables ?? NOTHING
   else if (step.variables) {
     const merged = new Map(step.variables)
+    // A name a script unset earlier is gone unless it was set again since (then it is in the iteration's).
+    for (const k of unset ?? []) if (!iterationVars.has(k)) merged.delete(k)
     for (const [k, v] of iterationVars) merged.set(k, v)
     vars = merged
   }

@@ -45,9 +45,12 @@ export async function scriptedStep(
   iterationVars: ReadonlyMap<string, string>,
   run: RunScripts,
   send: (step: RunStep, vars: ReadonlyMap<string, string>) => Promise<StepRun>,
+  unsetBefore: ReadonlySet<string> = NO_NAMES,
 ): Promise<StepRun> {
   const written = new Map<string, string>()
+  const removed = new Set<string>()
   const merged = new Map(step.variables ?? NOTHING)
+  for (const k of unsetBefore) if (!iterationVars.has(k)) merged.delete(k)
   for (const [k, v] of iterationVars) merged.set(k, v)
   const info = { requestName: step.name, requestId: step.id, iteration, iterationCount: iterations }
   const scopes = (): ScriptScopes => {
@@ -57,11 +60,19 @@ export async function scriptedStep(
     return { environment: all, collection: { ...all }, globals: { ...all }, data: {}, local: { ...all } }
   }
   const apply = (changes: ScopeChanges): void => {
-    for (const change of Object.values(changes))
+    for (const change of Object.values(changes)) {
+      // An unset name is gone for the steps after this one too (the runner drops it from the iteration).
+      for (const k of change.unset) {
+        merged.delete(k)
+        written.delete(k)
+        removed.add(k)
+      }
       for (const [k, v] of Object.entries(change.set)) {
         merged.set(k, v)
         written.set(k, v)
+        removed.delete(k)
       }
+    }
   }
 
   let sent = step
@@ -88,7 +99,7 @@ export async function scriptedStep(
       const r = result(step, iteration, [], 0, undefined, undefined, 0, pre.failure === undefined, [], [], [])
       r.scripts = { pre: kept(pre) }
       r.skipped = 'skipped by its pre-request script (pm.execution.skipRequest)'
-      return finish(r, written, NOTHING, next)
+      return finish(r, written, NOTHING, next, removed)
     }
   }
 
@@ -136,7 +147,7 @@ export async function scriptedStep(
   res.scripts = { ...(pre ? { pre: kept(pre) } : {}), ...(post ? { post: kept(post) } : {}) }
   for (const report of [pre, post])
     if (report && (report.failure || report.tests.some((t) => !t.passed && !t.skipped))) res.passed = false
-  return finish(res, written, r.extracted, next)
+  return finish(res, written, r.extracted, next, removed)
 }
 
 /** Console lines a step's result keeps per phase (the timeline's script event has them all). */
@@ -157,13 +168,20 @@ function finish(
   written: ReadonlyMap<string, string>,
   extracted: ReadonlyMap<string, string>,
   next: string | null | undefined,
+  removed: ReadonlySet<string>,
 ): StepRun {
   if (next !== undefined) r.nextRequest = next
-  if (written.size === 0) return { result: r, extracted }
+  // A value the step's extraction took after the script unset it stands.
+  const unset = [...removed].filter((k) => !extracted.has(k))
+  const run: StepRun = { result: r, extracted }
+  if (unset.length > 0) run.unset = unset
+  if (written.size === 0) return run
   const all = new Map(written)
   for (const [k, v] of extracted) all.set(k, v)
-  return { result: r, extracted: all }
+  return { ...run, extracted: all }
 }
+
+const NO_NAMES: ReadonlySet<string> = new Set()
 
 /** Most steps one iteration runs when scripts choose the next request (a loop that never ends is cut here). */
 export const MAX_STEPS_IN_ORDER = 10_000
