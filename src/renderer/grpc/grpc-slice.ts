@@ -53,6 +53,11 @@ export interface GrpcSlice {
   /** Per tab: what is typed but not saved as typed. The call itself lives in the tab (saved with it). */
   grpcUi: Readonly<Record<string, GrpcUi>>
   grpcSchemas: Readonly<Record<string, GrpcSchemaState>>
+  /**
+   * The calls this app left open for sending (client and bidi streams it invoked), by sid: only they get a Send
+   * tab. Unary and server-streaming calls, and a run's calls, are half-closed when they start.
+   */
+  grpcSendable: Readonly<Record<string, true>>
   setGrpcDraft(patch: Partial<GrpcDraft>): void
   /** Load the active tab's schema (reflection or protos). */
   loadGrpcSchema(): Promise<void>
@@ -61,6 +66,15 @@ export interface GrpcSlice {
   invokeGrpc(): Promise<void>
   sendGrpcMessage(sid: string, text: string): Promise<AppError | null>
   endGrpc(sid: string): Promise<AppError | null>
+}
+
+/** Calls remembered as sendable: far more than a timeline shows open at once. */
+const MAX_SENDABLE = 256
+
+function keepNewest(m: Record<string, true>, max: number): Record<string, true> {
+  const keys = Object.keys(m)
+  if (keys.length <= max) return m
+  return Object.fromEntries(keys.slice(keys.length - max).map((k) => [k, true as const]))
 }
 
 let memo: { inputs: readonly unknown[]; value: GrpcDraft } | null = null
@@ -149,6 +163,7 @@ export function createGrpcSlice(client: ApiClient): StateCreator<AppState, [], [
   return (set, get) => ({
     grpcUi: {},
     grpcSchemas: {},
+    grpcSendable: {},
 
     setGrpcDraft: (patch) => {
       const s = get()
@@ -237,6 +252,10 @@ export function createGrpcSlice(client: ApiClient): StateCreator<AppState, [], [
         ...(g.deadline.trim() !== '' && deadline > 0 ? { deadlineMs: Math.round(deadline * 1000) } : {}),
       })
       if (!r.ok) return set({ sendError: r.error })
+      if (many && grpcSendsMany(r.value.method.kind)) {
+        const sid = r.value.sid
+        set((st) => ({ grpcSendable: keepNewest({ ...st.grpcSendable, [sid]: true }, MAX_SENDABLE) }))
+      }
       get().select(r.value.sid)
     },
 

@@ -15,7 +15,7 @@ const MAX_MARKERS = 64
 /** Narrowest bucket: 1 ms. */
 const MIN_WIDTH = 1
 
-export type MarkerKind = 'open' | 'retry' | 'closed' | 'error' | 'done'
+export type MarkerKind = 'open' | 'retry' | 'closed' | 'error' | 'done' | 'half-close'
 
 export interface LaneMarker {
   t: number
@@ -215,6 +215,12 @@ function applyEvent(d: Draft, e: TimelineEvent): void {
   switch (e.type) {
     case 'sse-event':
     case 'ws-message': {
+      if (e.kind === 'control' && e.dir === 'out' && e.preview === 'half-close') {
+        // A gRPC call's half-close is a marker on its lane, not a message sent.
+        if (e.seq > d.lastSeq) d.lastSeq = e.seq
+        mark(d, { t: e.t, kind: 'half-close', label: 'Half-closed' })
+        return
+      }
       // One event may stand for `count` consecutive messages (the engine merges those within a millisecond).
       const n = e.count ?? 1
       addTick(d, e.t, e.dir, n)

@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createElement } from 'react'
+import { renderToStaticMarkup } from 'react-dom/server'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createEngineService, type EngineService } from '../../src/engine/service'
+import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import { createLiveClock } from '../../src/renderer/store/live-clock'
+import { StoresContext } from '../../src/renderer/store/store-context'
+import { StreamDetailsSwitch } from '../../src/renderer/streams/StreamDetails'
+import { startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
+import { engineClient, until } from './engine-client'
+
+/**
+ * A gRPC call's details, invoked from the app against a real grpc-js server: only a client or bidi stream has a
+ * Send tab (a unary or server-streaming call has sent its one message and half-closed), and the lane's "sent"
+ * count is the messages sent, the half-close not among them.
+ */
+
+let server: GrpcTestServer
+let service: EngineService
+let configDir: string
+
+beforeAll(async () => {
+  server = await startGrpcServer()
+  configDir = mkdtempSync(join(tmpdir(), 'fd-grpc-send-tab-config-'))
+  service = createEngineService({
+    host: 'test',
+    persistWorkspace: false,
+    watchCollections: false,
+    flushEveryMs: 5,
+    configDir,
+  })
+})
+afterAll(async () => {
+  await service.dispose()
+  await server.close()
+  rmSync(configDir, { recursive: true, force: true })
+})
+
+/** The text a person reads in the rendered details pane (tags dropped), one piece a line. */
+function detailsText(store: AppStore): string {
+  const html = renderToStaticMarkup(
+    createElement(
+      StoresContext.Provider,
+      // A server render reads the store's initial state: hand it the current one.
+      { value: { app: { ...store, getInitialState: () => store.getState() }, clock: createLiveClock() } },
+      createElement(StreamDetailsSwitch, null, 'not a stream'),
+    ),
+  )
+  return html
+    .replace(/<[^>]+>/g, '\n')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join('\n')
+}
+
+async function invoke(store: AppStore, method: string, message: string): Promise<string> {
+  const s = store.getState
+  s().setGrpcDraft({ method, message })
+  await s().invokeGrpc()
+  expect(s().sendError).toBeNull()
+  const sid = s().selectedSid ?? ''
+  await until(() => s().streamLanes[sid]?.openSince != null || s().timeline.rows[sid]?.end != null)
+  return sid
+}
+
+describe("a gRPC call's details", () => {
+  it('have a Send tab for a bidi stream only, and count sent messages without the half-close', async () => {
+    const store = createAppStore(engineClient(service), { localNow: () => 0 })
+    const s = store.getState
+    s().connect()
+    s().setKind('grpc')
+    s().setUrl(server.target)
+    s().setGrpcDraft({ plaintext: true })
+    await s().loadGrpcSchema()
+
+    const count = await invoke(store, 'flightdeck.test.Echo/Count', '{"n": 2}')
+    await until(() => s().timeline.rows[count]?.end != null)
+    expect(detailsText(store)).toMatch(/^Messages\nHandshake$/m)
+    expect(detailsText(store)).not.toMatch(/^Send$/m)
+    // A server stream sent its one message; the half-close that follows is not a second.
+    expect(s().streamLanes[count]?.sent).toBe(1)
+
+    const chat = await invoke(store, 'flightdeck.test.Echo/Chat', '{"text": "one"}')
+    expect(detailsText(store)).toMatch(/^Messages\nSend\nHandshake$/m)
+    expect(await s().sendGrpcMessage(chat, '{"text": "two"}')).toBeNull()
+    await until(() => s().streamLanes[chat]?.received === 2)
+    expect(await s().endGrpc(chat)).toBeNull()
+    await until(() => s().timeline.rows[chat]?.end != null)
+    expect(s().streamLanes[chat]?.sent).toBe(2)
+    expect(s().streamLanes[chat]?.markers.some((m) => m.label === 'Half-closed')).toBe(true)
+    expect(detailsText(store)).toContain('↑ 2 sent')
+  })
+})
