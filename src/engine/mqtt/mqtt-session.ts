@@ -60,6 +60,12 @@ interface Pending {
   topic: string
 }
 
+/** Ends a client now, also one already waiting in a graceful end (where MQTT.js ignores end(true)). */
+function forceEnd(client: MqttClient): void {
+  client.end(true)
+  client.stream?.destroy()
+}
+
 export class MqttSession implements SessionTransport {
   readonly sid: string
   private readonly kernel: SessionKernel
@@ -426,7 +432,7 @@ export class MqttSession implements SessionTransport {
   abort(): void {
     const client = this.client
     this.client = null
-    client?.end(true)
+    if (client) forceEnd(client)
   }
 
   beginClose(): boolean {
@@ -434,7 +440,13 @@ export class MqttSession implements SessionTransport {
     if (!client || !client.connected) return false
     this.closing = true
     client.end(false, this.init.options.protocolVersion === 5 ? { reasonCode: 0 } : {})
-    this.closeTimer = setTimeout(() => client.end(true), CLOSE_GRACE_MS)
+    // MQTT.js holds DISCONNECT back until every publish in flight is acked, and ignores a later end(true), so
+    // a broker that never acks would keep Close waiting for ever. After the grace: stop waiting (DISCONNECT
+    // goes out, so the broker drops the will), and should even that not close the connection, cut it.
+    this.closeTimer = setTimeout(() => {
+      client.emit('outgoingEmpty')
+      this.closeTimer = setTimeout(() => forceEnd(client), CLOSE_GRACE_MS)
+    }, CLOSE_GRACE_MS)
     return true
   }
 
