@@ -48,7 +48,10 @@ beforeAll(async () => {
     mkdirSync(join(dir, rel, '..'), { recursive: true })
     writeFileSync(join(dir, rel), text)
   }
-  file('collection.yaml', `flightdeck: 1\nname: GraphQL\nvariables:\n  base: ${base}\n  userId: "4"\n`)
+  file(
+    'collection.yaml',
+    `flightdeck: 1\nname: GraphQL\nvariables:\n  base: ${base}\n  userId: "4"\n  many: "1000"\n`,
+  )
   file('q/1-user.yaml', FILE)
   file(
     'q/2-boom.yaml',
@@ -60,7 +63,19 @@ beforeAll(async () => {
   )
   file(
     'w/1-ws.yaml',
-    'name: Over ws\nkind: graphql\nurl: "{{base}}/graphql"\ngraphql:\n  query: "subscription { count(to: 3) }"\n  transport: ws\n',
+    'name: Over ws\nkind: graphql\nurl: "{{base}}/graphql"\ngraphql:\n  query: "subscription Count($to: Int!) { count(to: $to, delayMs: 1) }"\n  variables: \'{"to": {{many}}}\'\n  transport: ws\nstop:\n  count: 5\nassertions:\n  - kind: message-count\n    min: 5\n',
+  )
+  file(
+    'w/2-legacy.yaml',
+    'name: Legacy\nkind: graphql\nurl: "{{base}}/legacy"\ngraphql:\n  query: "subscription { count(to: 3) }"\n  transport: legacy-ws\nassertions:\n  - kind: message-count\n    equals: 3\n',
+  )
+  file(
+    'w/3-short.yaml',
+    'name: Too few\nkind: graphql\nurl: "{{base}}/graphql"\ngraphql:\n  query: "subscription { count(to: 2) }"\n  transport: transport-ws\nstop:\n  count: 10\n',
+  )
+  file(
+    'w/4-invalid.yaml',
+    'name: Invalid\nkind: graphql\nurl: "{{base}}/graphql"\ngraphql:\n  query: "subscription { nope }"\n  transport: ws\n',
   )
 })
 
@@ -115,11 +130,21 @@ describe('kind: graphql in collections', () => {
     ])
   })
 
-  it('a WebSocket subscription in a run is refused when the run is planned, saying why', async () => {
+  it('flightdeck run: WebSocket subscriptions as stream steps (stop conditions, message-count, server errors)', async () => {
     const r = await run('w')
-    expect(r.code).not.toBe(0)
-    expect(r.stderr).toMatch(
-      /runs take GraphQL over http and sse; a subscription over ws runs from the app or flightdeck graphql/,
-    )
+    expect(r.stderr).not.toMatch(/flightdeck: /)
+    expect(r.code).toBe(1)
+    const json = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as JsonRunReport
+    const rows = json.results
+      .map((x) => [x.path, x.passed, x.status, x.error?.message ?? null])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0])))
+    expect(rows).toEqual([
+      // Stopped after 5 of 1,000 results ({{many}} resolved in the variables): the upgrade's 101.
+      ['w/1-ws.yaml', true, 101, null],
+      // The legacy protocol: 3 `data` results, then complete; the ack and keep-alives are not counted.
+      ['w/2-legacy.yaml', true, 101, null],
+      ['w/3-short.yaml', false, 101, 'the stream ended with 2 messages, before 10 messages'],
+      ['w/4-invalid.yaml', false, 101, expect.stringMatching(/nope/) as unknown as string],
+    ])
   })
 })

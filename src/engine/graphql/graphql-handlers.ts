@@ -169,7 +169,8 @@ async function reportResult(deps: GraphqlDeps, sid: string, op: PickedOperation)
   deps.emit(event)
 }
 
-function parseObject(text: string, what: string): Result<Record<string, unknown> | undefined> {
+/** A JSON object's text (or none) once its {{variables}} are filled in: the object, or an error saying so. */
+export function parseObject(text: string, what: string): Result<Record<string, unknown> | undefined> {
   if (!text) return ok(undefined)
   try {
     const v: unknown = JSON.parse(text)

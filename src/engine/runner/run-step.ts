@@ -3,6 +3,7 @@ import type { ServerTimingEntry } from '../../shared/server-timing'
 import type { AuthSpec, RequestKind } from '../../shared/collection'
 import type { SavedMqtt } from '../../shared/mqtt'
 import type { SavedSocketIo } from '../../shared/socketio'
+import type { GraphqlWsStepFields } from '../graphql/graphql-ws-step'
 import type { Assertion, Extraction, StopSpec, WaitForWebhookSpec } from '../../shared/run-spec'
 import type { FollowOptionsSpec, LongPollOptionsSpec } from '../../shared/job-options'
 import type { RequestSpec } from '../../shared/request'
@@ -50,6 +51,8 @@ export interface RunStep {
   /** MQTT and Socket.IO: the saved request's own fields (subscriptions and publishes, namespace and emits). */
   mqtt?: SavedMqtt
   socketio?: SavedSocketIo
+  /** GraphQL over a WebSocket transport: the transport and operation (`messages` has the query, variables, params). */
+  graphql?: GraphqlWsStepFields
   stop?: StopSpec
   assertions: Assertion[]
   extract: Extraction[]

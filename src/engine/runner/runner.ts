@@ -273,7 +273,8 @@ async function runStep(
     step.kind === 'ws' ||
     step.kind === 'grpc' ||
     step.kind === 'mqtt' ||
-    step.kind === 'socketio'
+    step.kind === 'socketio' ||
+    (step.kind === 'graphql' && step.graphql !== undefined)
   ) {
     if (!options.streams) {
       const error = { code: 'unsupported', message: 'This run cannot open SSE, WebSocket or gRPC sessions' }
@@ -295,7 +296,13 @@ async function runStep(
             ...(signal ? { signal } : {}),
           })
         : await runStreamStep(options.streams, {
-            kind: step.kind === 'sse' || step.kind === 'mqtt' || step.kind === 'socketio' ? step.kind : 'ws',
+            kind:
+              step.kind === 'sse' ||
+              step.kind === 'mqtt' ||
+              step.kind === 'socketio' ||
+              step.kind === 'graphql'
+                ? step.kind
+                : 'ws',
             spec,
             auth,
             ...(step.kind === 'mqtt' || step.kind === 'socketio'
@@ -303,6 +310,15 @@ async function runStep(
               : runner
                 ? { authorize: runner.authorize.bind(runner) }
                 : {}),
+            ...(step.kind === 'graphql' && step.graphql
+              ? {
+                  hooks: (await import('../graphql/graphql-ws-step')).graphqlWsStepHooks(
+                    options.streams.streams,
+                    step.graphql,
+                    messages,
+                  ),
+                }
+              : {}),
             protocols: step.protocols ?? [],
             messages,
             stop: step.stop ?? {},

@@ -25,9 +25,13 @@ export interface StreamDeps {
 }
 
 export interface StreamStepInput {
-  kind: 'sse' | 'ws' | 'mqtt' | 'socketio'
-  /** MQTT and Socket.IO: how the session opens, and what it sends once open (engine/mqtt/messaging-step.ts). */
-  hooks?: { open(): Promise<Result<{ sid: string }>>; afterOpen(): void }
+  /** `graphql`: a GraphQL operation over a WebSocket transport (the engine's GraphQL session, by `hooks`). */
+  kind: 'sse' | 'ws' | 'mqtt' | 'socketio' | 'graphql'
+  /**
+   * MQTT, Socket.IO and GraphQL: how the session opens (with the request as authorized), and what it sends
+   * once open (engine/mqtt/messaging-step.ts, engine/graphql/graphql-ws-step.ts).
+   */
+  hooks?: { open(spec: RequestSpec): Promise<Result<{ sid: string }>>; afterOpen(): void }
   /** Variables resolved. */
   spec: RequestSpec
   /** The effective auth, resolved; applied by `authorize` (OAuth 2.0 tokens, digest for SSE) or simply. */
@@ -59,6 +63,7 @@ const SESSION_WORDS = {
   ws: 'WebSocket',
   mqtt: 'MQTT connection',
   socketio: 'Socket.IO connection',
+  graphql: 'subscription',
 }
 
 /** Most data bytes of one message the match looks at. */
@@ -68,6 +73,8 @@ const READ_BATCH = 2000
 function incoming(kind: StreamStepInput['kind'], e: StreamEntry): boolean {
   if (kind === 'sse') return e.kind === 'event' || e.kind === 'line' || e.kind === 'chunk'
   if (kind === 'mqtt' || kind === 'socketio') return e.dir === 'in' && e.kind !== 'control'
+  // A GraphQL session's log has the whole protocol (ack, keep-alives, complete): only results count.
+  if (kind === 'graphql') return e.dir === 'in' && (e.event === 'next' || e.event === 'data')
   return e.dir === 'in' && (e.kind === 'text' || e.kind === 'binary')
 }
 
@@ -89,7 +96,7 @@ export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): P
   const { spec, refused } = authorized.value
   const hooks = refused ? { onUnauthorized: refused } : {}
   const opened = input.hooks
-    ? await input.hooks.open()
+    ? await input.hooks.open(spec)
     : input.kind === 'sse'
       ? streams.openSse({ request: spec, stream: { reconnect: false } }, hooks)
       : streams.openWs(

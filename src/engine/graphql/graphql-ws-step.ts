@@ -1,0 +1,71 @@
+import type { GraphqlParams, GraphqlTransport } from '../../shared/graphql'
+import { subprotocolsOf } from '../../shared/graphql'
+import type { RequestSpec } from '../../shared/request'
+import { ok, type Result } from '../../shared/result'
+import type { StreamEngine } from '../streams/stream-engine'
+
+/** A run's GraphQL-over-WebSocket step: what its saved request says beyond the URL, headers and auth. */
+export interface GraphqlWsStepFields {
+  transport: Exclude<GraphqlTransport, 'http' | 'sse'>
+  operationName?: string
+}
+
+/**
+ * How a run's GraphQL subscription over a WebSocket transport opens its session: the engine's GraphQL session
+ * (graphql-ws-session.ts: handshake, subscribe, results, the protocol's stop on close), with no reconnects — a
+ * run measures one connection. `texts` are the query, the variables and the connection params, their
+ * `{{variables}}` already resolved. The rest of the step (stop conditions, counting results, assertions) is
+ * the stream step's (runner/stream-step.ts). The document is parsed, and `graphql` loaded, only when such a
+ * step runs.
+ */
+export function graphqlWsStepHooks(
+  streams: StreamEngine,
+  fields: GraphqlWsStepFields,
+  texts: readonly string[],
+): { open(spec: RequestSpec): Promise<Result<{ sid: string }>>; afterOpen(): void } {
+  return {
+    open: async (spec) => {
+      const [{ pickOperation }, handlers, { GraphqlWsSession }, { DEFAULT_GRAPHQL_WS_OPTIONS }] =
+        await Promise.all([
+          import('../../shared/graphql-document'),
+          import('./graphql-handlers'),
+          import('./graphql-ws-session'),
+          import('./graphql-ws-options'),
+        ])
+      const [query = '', varsText = '', paramsText = ''] = texts
+      const picked = pickOperation(query, fields.operationName)
+      if (!picked.ok) return picked
+      const variables = handlers.parseObject(varsText, 'variables')
+      if (!variables.ok) return variables
+      const connectionParams = handlers.parseObject(paramsText, 'connection params')
+      if (!connectionParams.ok) return connectionParams
+      const params: GraphqlParams = {
+        query,
+        ...(variables.value ? { variables: variables.value } : {}),
+        ...(fields.operationName ? { operationName: fields.operationName } : {}),
+      }
+      const session = streams.openSession(
+        'g',
+        (init) =>
+          new GraphqlWsSession({
+            ...init,
+            url: handlers.toWsUrl(spec.url),
+            headers: spec.headers,
+            protocols: subprotocolsOf(fields.transport),
+            params,
+            operation: picked.value,
+            ...(connectionParams.value ? { connectionParams: connectionParams.value } : {}),
+            options: {
+              ...DEFAULT_GRAPHQL_WS_OPTIONS,
+              reconnect: false,
+              ...(spec.options.insecure !== undefined ? { insecure: spec.options.insecure } : {}),
+            },
+          }),
+      )
+      session.start()
+      return ok({ sid: session.sid })
+    },
+    // The subscribe is the session's own, sent once the server acknowledged.
+    afterOpen: () => undefined,
+  }
+}
