@@ -50,10 +50,12 @@ export const savedMessageSchema = z.object({
 export type SavedMessage = z.infer<typeof savedMessageSchema>
 
 /**
- * A request's scripts as another tool wrote them (Postman's pre-request and test scripts). Flightdeck does not
- * run them: an import turns the lines it recognises into `extract`, `assertions` and `dependsOn`, and keeps the
- * text so nothing is lost. `translated` says every line became one of those; otherwise a run says the scripts
- * were not run.
+ * A request's scripts (Postman's pre-request and test scripts; Bruno's and Insomnia's come in as these), written
+ * in the Scripts tab or kept by an import with its collection's and folders' scripts carried down (each part
+ * marked `// From …`). The engine runs them in its QuickJS sandbox around a send and in runs
+ * (src/engine/scripts). An import also turns the lines it recognises into `extract`, `assertions` and
+ * `dependsOn`; `translated` says every line became one of those, so the checks run and the script does not
+ * (never both). A run with scripts off (`--no-scripts`) says which scripts were not run.
  */
 export const requestScriptsSchema = z
   .object({
@@ -108,7 +110,7 @@ export const savedRequestSchema = z.object({
   followJob: followOptionsSchema.optional(),
   /** HTTP requests: send again as soon as it answers, until a match; a run checks the last answer. */
   longPoll: longPollOptionsSchema.optional(),
-  /** Scripts brought in by an import, kept as written: inert (nothing runs them yet). */
+  /** Pre-request and test scripts, run by the engine's sandbox unless `translated` (see requestScriptsSchema). */
   scripts: requestScriptsSchema.optional(),
   /** W3C trace context: whether the request carries a traceparent (`inherit`: its folder's, the collection's). */
   trace: traceSettingSchema.optional(),

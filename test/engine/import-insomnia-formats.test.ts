@@ -151,7 +151,7 @@ describe('Insomnia v5 (YAML)', () => {
     const report = await importText(fixtureText('insomnia-v5.yaml', stub.url), dir)
     expect(report).toMatchObject({ format: 'insomnia', requests: 3, folders: 1, environments: 1 })
     const u = report.unmapped.join('\n')
-    expect(u).toContain('Books / Upload cover: scripts kept in the request file, not run')
+    expect(u).toContain('Books / Upload cover: scripts kept; they run in the script sandbox')
     expect(u).toContain('Content-Type: multipart/form-data" dropped')
     const { info } = await loadCollection(dir)
     expect(info.name).toBe('Library')

@@ -43,7 +43,6 @@ export function importInsomniaV5(data: unknown): ImportPlan {
       const pre = str(scripts['preRequest'])
       const after = str(scripts['afterResponse'])
       if (Array.isArray(raw['children'])) {
-        if (pre || after) notes.push(`${where}: folder scripts not run by Flightdeck; left out`)
         if (depth >= MAX_DEPTH) {
           notes.push(`${where}: folders nested deeper than ${MAX_DEPTH} left out`)
           continue
@@ -55,6 +54,8 @@ export function importInsomniaV5(data: unknown): ImportPlan {
           _type: 'request_group',
           environment: raw['environment'],
           authentication: raw['authentication'],
+          preRequestScript: pre,
+          afterResponseScript: after,
         })
         walk(raw['children'], id, depth + 1, where)
       } else if (id.startsWith('ws-req_')) {

@@ -165,7 +165,38 @@ export function isBoundaryless(h: KeyValue, body: RequestBody): boolean {
   )
 }
 
-function httpRequest(r: Res, name: string, where: string, c: Ctx): SavedRequest {
+/**
+ * Folder scripts carried down to each request below them (Insomnia runs a folder's scripts for every request in
+ * it): pre-request outermost folder first, then the request's; after-response the request's, then its folders
+ * outward. Each carried part is marked `// From …`, so it runs as a script of its own (src/engine/scripts).
+ */
+interface FolderScripts {
+  /** Marked parts, outermost first. */
+  pre: string[]
+  /** Marked parts, innermost first. */
+  post: string[]
+}
+
+const NO_FOLDER_SCRIPTS: FolderScripts = { pre: [], post: [] }
+
+function folderScripts(r: Res, name: string, outer: FolderScripts): FolderScripts {
+  const pre = str(r['preRequestScript']).trim()
+  const post = str(r['afterResponseScript']).trim()
+  if (!pre && !post) return outer
+  const label = `folder "${name}"`
+  return {
+    pre: pre ? [...outer.pre, `// From ${label}\n${pre}`] : outer.pre,
+    post: post ? [`// From ${label}\n${post}`, ...outer.post] : outer.post,
+  }
+}
+
+function httpRequest(
+  r: Res,
+  name: string,
+  where: string,
+  c: Ctx,
+  carried: FolderScripts = NO_FOLDER_SCRIPTS,
+): SavedRequest {
   const b = body(r['body'], c, where)
   const headers = kv(r['headers'], c, where).filter((h) => {
     if (!isBoundaryless(h, b)) return true
@@ -174,10 +205,16 @@ function httpRequest(r: Res, name: string, where: string, c: Ctx): SavedRequest 
     )
     return false
   })
-  // Insomnia's scripts are kept in the request file (inert) so nothing is lost; a run says they did not run.
-  const pre = str(r['preRequestScript']).trim()
-  const after = str(r['afterResponseScript']).trim()
-  if (pre || after) c.u.push(`${where}: scripts kept in the request file, not run`)
+  // Insomnia's scripts are kept in the request file, its folders' carried down with them; they run in the
+  // script sandbox (insomnia.* where it mirrors pm.*).
+  const ownPre = str(r['preRequestScript']).trim()
+  const ownAfter = str(r['afterResponseScript']).trim()
+  // The request's own part is marked only when a carried one comes with it.
+  const mark = (text: string, others: number): string =>
+    text && others > 0 ? `// From request "${name}"\n${text}` : text
+  const pre = [...carried.pre, mark(ownPre, carried.pre.length)].filter((x) => x).join('\n')
+  const after = [mark(ownAfter, carried.post.length), ...carried.post].filter((x) => x).join('\n')
+  if (ownPre || ownAfter) c.u.push(`${where}: scripts kept; they run in the script sandbox`)
   return request(name, {
     ...(pre || after
       ? {
@@ -249,7 +286,13 @@ export function importInsomniaResources(resources: Res[], fallbackName = 'Insomn
   const sorted = (list: Res[]): Res[] =>
     [...list].sort((a, b) => Number(a['metaSortKey'] ?? 0) - Number(b['metaSortKey'] ?? 0))
   const handled = new Set<unknown>()
-  const children = (parentId: string, path: string, folders: string[], depth: number): PlanNode[] => {
+  const children = (
+    parentId: string,
+    path: string,
+    folders: string[],
+    depth: number,
+    carried: FolderScripts = NO_FOLDER_SCRIPTS,
+  ): PlanNode[] => {
     const out: PlanNode[] = []
     // The writer names files after their requests, -2, -3 on a clash: the same rule predicts each path.
     const taken = { files: new Set<string>(), dirs: new Set<string>() }
@@ -271,20 +314,23 @@ export function importInsomniaResources(resources: Res[], fallbackName = 'Insomn
             break
           }
           const slug = unique(taken.dirs, slugify(name, 'folder'))
+          const scripts = folderScripts(r, name, carried)
+          if (scripts !== carried)
+            u.push(`${where}: folder scripts kept in each request below it; they run in the script sandbox`)
           out.push({
             type: 'folder',
             folder: {
               name,
               variables: envVariables(r['environment'], c(''), where),
               auth: auth(r['authentication'], c(''), where),
-              children: children(id, where, [...folders, slug], depth + 1),
+              children: children(id, where, [...folders, slug], depth + 1, scripts),
             },
           })
           break
         }
         case 'request': {
           handled.add(r)
-          const req = httpRequest(r, name, where, c(id))
+          const req = httpRequest(r, name, where, c(id), carried)
           placed.set(id, { folders, file: `${unique(taken.files, slugify(req.name))}.yaml`, request: req })
           out.push({ type: 'request', request: req })
           break
