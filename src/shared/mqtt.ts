@@ -156,6 +156,9 @@ export interface MqttControl {
   topic?: string
   publishSeq?: number
   rttMs?: number
+  /** A `pairing limit` entry: publishes forgotten so far (their acks go unpaired), and the limit. */
+  forgotten?: number
+  limit?: number
 }
 
 /** The delivery of a log entry from its id, or null when the id is not one. */

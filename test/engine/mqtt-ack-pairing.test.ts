@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
+import type { MqttControl } from '../../src/shared/mqtt'
+import type { StreamEntry } from '../../src/shared/streams'
 import { startSilentMqttBroker, type SilentMqttBroker } from '../fixtures/silent-mqtt-broker'
 import { makeService } from './helpers'
-import { record, settle, type Recorder } from './stream-helpers'
+import { readLog, record, settle, type Recorder } from './stream-helpers'
 
 let broker: SilentMqttBroker
 let service: EngineService
@@ -18,6 +20,9 @@ afterAll(async () => {
   await service.dispose()
   await broker.close()
 })
+
+const limitNotes = (log: StreamEntry[]): StreamEntry[] =>
+  log.filter((e) => e.kind === 'control' && e.event === 'pairing limit')
 
 async function openSilent(clientId: string): Promise<string> {
   const r = await service.invoke('mqtt.open', {
@@ -44,4 +49,55 @@ describe('MQTT publishes a broker never acks', () => {
     expect(Date.now() - t0).toBeLessThan(9000)
     expect(broker.disconnects).toBe(before + 1)
   }, 20_000)
+
+  it('says when publishes awaiting their acks are forgotten, how many, and marks an ack it can no longer pair', async () => {
+    const sid = await openSilent('fd-flood')
+    // The broker never acks: 10,000 publishes are paired, the next two push out the two oldest.
+    const n = 10_002
+    const ids = broker.publishIds.length
+    const seqs: number[] = []
+    for (let i = 0; i < n; i++) {
+      const p = await service.invoke('mqtt.publish', {
+        sid,
+        topic: `flood/${i}`,
+        payload: 'x',
+        qos: 1,
+        retain: false,
+      })
+      if (!p.ok) throw new Error(p.error.message)
+      seqs.push(p.value.seq)
+    }
+    for (let i = 0; i < 500 && broker.publishIds.length < ids + n; i++)
+      await new Promise((res) => setTimeout(res, 20))
+    expect(broker.publishIds).toHaveLength(ids + n)
+    // The broker acks the very first publish, long forgotten: its PUBACK says it cannot be paired.
+    broker.puback(broker.publishIds[ids] as number)
+    let log: StreamEntry[] = []
+    for (let i = 0; i < 250; i++) {
+      log = await readLog(service, sid, seqs[n - 1] as number, 100)
+      if (log.some((e) => e.event === 'PUBACK')) break
+      await new Promise((res) => setTimeout(res, 20))
+    }
+    const ack = log.find((e) => e.event === 'PUBACK')
+    expect(ack?.data).toMatch(/its publish was forgotten/)
+    expect((JSON.parse(ack?.id ?? '{}') as MqttControl).publishSeq).toBeUndefined()
+
+    await service.invoke('session.cancel', { sid })
+    await settle(service, sid)
+    const all: StreamEntry[] = []
+    for (let from = 0; ;) {
+      const page = await readLog(service, sid, from, 2000)
+      all.push(...page)
+      if (page.length < 2000) break
+      from = (page[page.length - 1] as StreamEntry).seq + 1
+    }
+    const notes = limitNotes(all)
+    // The first note names the publish it forgot; the last counts them all.
+    expect(notes[0]?.data).toMatch(
+      new RegExp(`10,000 QoS 1/2 publishes.*forgot the oldest, #${seqs[0]} on flood/0.*1 forgotten`),
+    )
+    const last = notes[notes.length - 1]
+    expect(last?.data).toMatch(/2 forgotten/)
+    expect((JSON.parse(last?.id ?? '{}') as MqttControl).forgotten).toBe(2)
+  }, 60_000)
 })

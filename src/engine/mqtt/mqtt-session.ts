@@ -30,6 +30,7 @@ import { parseStreamUrl } from '../streams/stream-plumbing'
 import { timedConnection } from '../ws/ws-connection'
 import { clientOptions, connectSentEvent } from './mqtt-options'
 import { connackNote, controlEntry, deliveryId, payloadBytes, toPacketProps } from './mqtt-packets'
+import { AckPairing, PAIRING_LIMIT, type PairingNote } from './mqtt-ack-pairing'
 
 /**
  * One MQTT connection (3.1.1 or 5, over mqtt://, mqtts://, ws:// or wss://) on MQTT.js, a transport of the
@@ -45,19 +46,11 @@ import { connackNote, controlEntry, deliveryId, payloadBytes, toPacketProps } fr
 
 const PROGRESS_EVERY_MS = 50
 const CLOSE_GRACE_MS = 5000
-/** Publishes in flight (QoS 1/2) whose acks are paired with them; past this, the oldest are forgotten. */
-const MAX_PENDING = 10_000
 
 export interface MqttSessionInit extends PluggedSessionInit {
   url: string
   options: MqttOptions
   subscriptions: MqttSubscription[]
-}
-
-interface Pending {
-  t: number
-  seq: number
-  topic: string
 }
 
 /** Ends a client now, also one already waiting in a graceful end (where MQTT.js ignores end(true)). */
@@ -81,7 +74,7 @@ export class MqttSession implements SessionTransport {
   private closeTimer: ReturnType<typeof setTimeout> | null = null
   private lastProgress = 0
   private readonly subscriptions = new Map<string, MqttQos>()
-  private readonly pending = new Map<number, Pending>()
+  private readonly pairing = new AckPairing()
   private readonly clientId: string
   /** The log seq of the publish MQTT.js wrote last (told synchronously by its 'packetsend'). */
   private lastPublishSeq = -1
@@ -142,7 +135,7 @@ export class MqttSession implements SessionTransport {
     this.failure = null
     this.refused = false
     this.serverDisconnect = null
-    this.pending.clear()
+    this.pairing.reset()
     const marks: ExchangeMarks = { queuedAt: attempt.queuedAt }
     attempt.marks = marks
     const scheme = url.protocol.slice(0, -1)
@@ -263,13 +256,8 @@ export class MqttSession implements SessionTransport {
           deliveryId(p),
         )
         this.lastPublishSeq = seq
-        if (p.qos > 0 && p.messageId !== undefined && !p.dup) {
-          if (this.pending.size >= MAX_PENDING) {
-            const oldest = this.pending.keys().next().value
-            if (oldest !== undefined) this.pending.delete(oldest)
-          }
-          this.pending.set(p.messageId, { t, seq, topic: p.topic })
-        }
+        if (p.qos > 0 && p.messageId !== undefined && !p.dup)
+          this.pairingNote(attempt, this.pairing.sent(p.messageId, { t, seq, topic: p.topic }))
         return
       }
       case 'pubrel':
@@ -344,18 +332,19 @@ export class MqttSession implements SessionTransport {
     about?: string,
   ): void {
     const t = this.init.ctx.clock.now()
-    const pub = packetId !== undefined ? this.pending.get(packetId) : undefined
     // Our publish's handshake: PUBACK / PUBCOMP end it (PUBREC and PUBREL are midway, for QoS 2).
-    const ours = pub !== undefined && /^PUB(ACK|REC|REL|COMP)$/.test(name) ? pub : undefined
-    if (ours && !midway) this.pending.delete(packetId as number)
-    const { words, c } = controlEntry(
-      name,
-      packetId,
-      reasonCode,
-      ours && { ...ours, rttMs: t - ours.t },
-      about,
-    )
+    const paired =
+      packetId !== undefined && /^PUB(ACK|REC|REL|COMP)$/.test(name)
+        ? this.pairing.answer(packetId, !midway)
+        : undefined
+    const ours = paired?.pub
+    const why = paired?.forgotten ? '(its publish was forgotten past the pairing limit)' : about
+    const { words, c } = controlEntry(name, packetId, reasonCode, ours && { ...ours, rttMs: t - ours.t }, why)
     this.record(attempt, dir, 'control', words, name, JSON.stringify(c))
+  }
+
+  private pairingNote(attempt: SessionAttempt, note: PairingNote | null): void {
+    if (note) this.record(attempt, 'in', 'control', note.words, PAIRING_LIMIT, JSON.stringify(note.c))
   }
 
   private record(
@@ -398,6 +387,7 @@ export class MqttSession implements SessionTransport {
   private closed(attempt: SessionAttempt): void {
     if (this.closeTimer) clearTimeout(this.closeTimer)
     this.closeTimer = null
+    this.pairingNote(attempt, this.pairing.flush(this.init.ctx.clock.now()))
     const host = this.url?.host ?? ''
     if (this.closing) {
       attempt.ended({ reason: '', reconnectable: false, by: 'client' })
