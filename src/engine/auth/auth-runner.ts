@@ -251,8 +251,9 @@ export class AuthRunner {
     const target = digestTarget(spec.url)
     if (!target) return this.http.send(spec, count, link)
     const { origin, uri } = target
-    // The probe is not one of a burst's copies (Send ×N sent copy by copy names each copy's place in it).
-    const { batch: _copy, ...probeLink } = link ?? {}
+    // The probe is not one of a burst's copies (Send ×N sent copy by copy names each copy's place in it), nor
+    // the request whose id was reserved.
+    const { batch: _copy, sid: _reserved, ...probeLink } = link ?? {}
     const challenged = await this.challenge(origin, spec, AUTH_EXCHANGE_TIMEOUT_MS, probeLink)
     if (!challenged.ok) return challenged
     const state = challenged.value

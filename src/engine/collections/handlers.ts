@@ -301,6 +301,7 @@ export function createCollectionHandlers(input: CollectionHandlerDeps): Collecti
         auth: AuthSpec,
         count = p.count ?? 1,
         batch?: BatchRef,
+        sid?: string,
       ): Promise<Result<SendResult>> => {
         const hook = deps.webhookValues?.()
         const prepared = await prepareRequest(manager, request, auth, p.context, [], hook?.dyn)
@@ -309,6 +310,7 @@ export function createCollectionHandlers(input: CollectionHandlerDeps): Collecti
         const sent = await deps.auth.send(prepared.value.spec, prepared.value.auth, count, {
           ...(name ? { name } : {}),
           ...(batch ? { batch } : {}),
+          ...(sid ? { sid } : {}),
           ...(trace ? { trace } : {}),
         })
         if (sent.ok) hook?.bind(sent.value.sids)

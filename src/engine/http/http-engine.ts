@@ -51,6 +51,8 @@ export interface SessionLink {
   trace?: TracePlan
   /** A one-copy send that is one of a burst sent copy by copy (Send ×N whose copies each ran a script). */
   batch?: BatchRef
+  /** The id `reserveSid` gave a one-copy send ahead of it (its pre-request script's requests name it as cause). */
+  sid?: string
 }
 
 /** What `waitFor` resolves with: every hop of one request, in order. */
@@ -166,7 +168,7 @@ export class HttpEngine implements ExchangeOwner, PushOwner {
     const sids: string[] = []
     for (let i = 0; i < count; i++) {
       const batch: BatchRef | undefined = batchId ? { id: batchId, index: i, size: count } : link?.batch
-      sids.push(this.startChain(plan, batch, link))
+      sids.push(this.startChain(plan, batch, link, count === 1 ? link?.sid : undefined))
     }
     return ok(batchId ? { sids, batchId } : { sids })
   }
@@ -213,8 +215,21 @@ export class HttpEngine implements ExchangeOwner, PushOwner {
     return `s${this.nextSid++}`
   }
 
-  private startChain(plan: SendPlan, batch: BatchRef | undefined, link?: SessionLink): string {
-    const root = this.newSid()
+  /**
+   * A session id for a request that is sent a little later with `link.sid` (a pre-request script runs first:
+   * the requests it sends are drawn as caused by this one). An id never sent is only a gap in the numbering.
+   */
+  reserveSid(): string {
+    return this.newSid()
+  }
+
+  private startChain(
+    plan: SendPlan,
+    batch: BatchRef | undefined,
+    link?: SessionLink,
+    reserved?: string,
+  ): string {
+    const root = reserved !== undefined && !this.chains.has(reserved) ? reserved : this.newSid()
     const chain: Chain = {
       root,
       plan,

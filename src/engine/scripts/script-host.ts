@@ -43,7 +43,7 @@ export interface PhaseInput {
   response?: ScriptResponse
   scopes: ScriptScopes
   info: ScriptInfo
-  /** The request's session, when it exists (post phase): `pm.sendRequest`s are drawn as caused by it. */
+  /** The request's session (post phase) or the id reserved for it (pre phase): `pm.sendRequest`s name it as cause. */
   sid?: string
 }
 

@@ -91,6 +91,7 @@ export class SendScripts {
       auth: AuthSpec,
       count: number,
       batch?: BatchRef,
+      sid?: string,
     ) => Promise<Result<SendResult>>,
   ): Promise<Result<SendResult>> {
     const dir = input.context?.dir ?? ''
@@ -168,6 +169,8 @@ export class SendScripts {
     for (let i = 0; i < count; i++) {
       let request = input.request
       let auth = input.auth
+      // The copy's id is known before its script runs, so the requests the script sends name it as their cause.
+      const own = this.deps.http.reserveSid()
       const pre = await runPhase(this.deps, {
         key,
         phase: 'pre',
@@ -176,6 +179,7 @@ export class SendScripts {
         auth,
         scopes: scopes(),
         info,
+        sid: own,
       })
       apply(pre.output.changes)
       if (pre.output.request) ({ spec: request, auth } = fromScriptRequest(request, pre.output.request))
@@ -185,6 +189,7 @@ export class SendScripts {
         withAuthValues(auth, this.values.get(dir)),
         1,
         batchId ? { id: batchId, index: i, size: count } : undefined,
+        own,
       )
       if (!sent.ok) return sent
       const sid = sent.value.sids[0]

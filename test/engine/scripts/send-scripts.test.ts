@@ -110,6 +110,26 @@ describe('request.send runs the request scripts', () => {
     expect(batches.map((q) => (q?.type === 'queued' ? q.batch?.index : undefined))).toEqual([0, 1, 2])
   })
 
+  it("a pre-request script's pm.sendRequest names the request it was sent for as its initiator", async () => {
+    const sent = await service.invoke('request.send', {
+      request: spec(`${stub.url}/use?seed={{seed}}`),
+      auth: { type: 'none' },
+      scripts: {
+        preRequest: `pm.sendRequest('${stub.url}/setup/seed', (err, res) => pm.environment.set('seed', res.json().seed))`,
+        translated: false,
+      },
+    })
+    if (!sent.ok) throw new Error(sent.error.message)
+    const sid = sent.value.sids[0] as string
+    const [pre] = await scriptEvents(sid, 1)
+    const child = pre?.report.sentRequests[0] as string
+    expect(child).toBeDefined()
+    expect(events.find((e) => e.type === 'queued' && e.sid === child)).toMatchObject({ initiator: sid })
+    // The set-up call was queued before the request it was made for.
+    const order = events.filter((e) => e.type === 'queued').map((e) => e.sid)
+    expect(order.indexOf(child)).toBeLessThan(order.indexOf(sid))
+  })
+
   it('translated scripts do not run (the declarative checks stand for them)', async () => {
     stub.seen.length = 0
     const before = events.filter((e) => e.type === 'script').length
