@@ -23,6 +23,8 @@ options:
                             graphql-ws, speaks what the server accepts), transport-ws,
                             legacy-ws, or sse (GraphQL over SSE)
   -X, --method <GET|POST>   how a query goes over http (default POST)
+  -s, --schema <file>       a .graphql SDL file: the document is validated against it
+                            before anything is sent (exit 2 when it does not validate)
   -H, --header 'k: v'       add a header (repeatable)
       --params <json>       WebSocket connection params (connection_init's payload)
       --reconnect           resubscribe with backoff when the connection drops
@@ -34,7 +36,7 @@ options:
 
 exit codes: 0 the operation ran without GraphQL errors (a subscription ended or was stopped),
             1 GraphQL errors, a failed subscription, a network or protocol failure,
-            2 bad arguments`
+            2 bad arguments, or a document that does not validate against --schema`
 
 export type GraphqlCliCommand =
   | { kind: 'help' }
@@ -57,6 +59,8 @@ export type GraphqlCliCommand =
       durationMs: number | null
       introspect: boolean
       insecure: boolean
+      /** A `.graphql` SDL file to validate the document against before sending. */
+      schema: string | null
     }
 
 const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i
@@ -85,6 +89,7 @@ export function parseGraphqlArgs(argv: readonly string[]): GraphqlCliCommand {
         max: { type: 'string' },
         duration: { type: 'string' },
         introspect: { type: 'boolean' },
+        schema: { type: 'string', short: 's' },
         insecure: { type: 'boolean', short: 'k' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -109,6 +114,7 @@ export function parseGraphqlArgs(argv: readonly string[]): GraphqlCliCommand {
     transport = v.transport as GraphqlTransport
   }
   if (v.introspect && transport && transport !== 'http') return error('--introspect runs over http')
+  if (v.introspect && v.schema !== undefined) return error('--schema and --introspect do not go together')
   const method = (v.method ?? 'POST').toUpperCase()
   if (method !== 'GET' && method !== 'POST')
     return error(`--method must be GET or POST, got '${v.method ?? ''}'`)
@@ -148,5 +154,6 @@ export function parseGraphqlArgs(argv: readonly string[]): GraphqlCliCommand {
     durationMs,
     introspect: v.introspect ?? false,
     insecure: v.insecure ?? false,
+    schema: v.schema ?? null,
   }
 }

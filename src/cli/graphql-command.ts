@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { createEngineService, type EngineService } from '../engine/service'
 import { errorLine, summarizeResult, type GraphqlTransport } from '../shared/graphql'
 import type { TimelineEvent } from '../shared/timeline'
@@ -44,6 +44,13 @@ export async function runGraphqlCli(argv: readonly string[], io: GraphqlIo): Pro
     io.err(`flightdeck: ${picked.error.message}${picked.error.detail ? ` (${picked.error.detail})` : ''}\n`)
     return 2
   }
+  if (command.schema !== null) {
+    const checked = await checkAgainstSchema(command.schema, inputs.query)
+    if (checked !== null) {
+      io.err(`flightdeck: ${checked}\n`)
+      return 2
+    }
+  }
   const transport: GraphqlTransport =
     command.transport ?? (picked.value.type === 'subscription' ? 'ws' : 'http')
   const service = createEngineService({
@@ -74,6 +81,26 @@ export async function runGraphqlCli(argv: readonly string[], io: GraphqlIo): Pro
   } finally {
     await service.dispose()
   }
+}
+
+/** Null when the document validates against the SDL file's schema; else what is wrong, line and column. */
+async function checkAgainstSchema(file: string, query: string): Promise<string | null> {
+  const { MAX_SDL_BYTES, schemaFromSdl, validateAgainst } = await import('../shared/graphql-sdl')
+  let sdl: string
+  try {
+    const size = (await stat(file)).size
+    if (size > MAX_SDL_BYTES)
+      return `the schema file ${file} is ${size} bytes, past the ${MAX_SDL_BYTES}-byte limit for --schema`
+    sdl = await readFile(file, 'utf8')
+  } catch (e) {
+    return `cannot read --schema file ${file}: ${e instanceof Error ? e.message : String(e)}`
+  }
+  const schema = schemaFromSdl(sdl, file)
+  if (!schema.ok) return schema.error.message
+  const valid = validateAgainst(schema.value, query)
+  if (valid.ok) return null
+  const detail = valid.error.detail
+  return detail && detail.includes('\n') ? `${valid.error.message}\n${detail}` : valid.error.message
 }
 
 interface Inputs {

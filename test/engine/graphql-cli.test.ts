@@ -125,3 +125,60 @@ describe('flightdeck graphql', () => {
     expect(parseGraphqlArgs(['graphql', 'x', '-q', 'q', '--max', '0'])).toMatchObject({ kind: 'error' })
   })
 })
+
+describe('flightdeck graphql --schema FILE', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fd-gql-sdl-'))
+  const sdl = join(dir, 'schema.graphql')
+  writeFileSync(
+    sdl,
+    [
+      'type User {',
+      '  id: Int!',
+      '  name: String!',
+      '}',
+      'type Query {',
+      '  hello: String!',
+      '  user(id: Int!): User',
+      '}',
+      'type Subscription {',
+      '  count(to: Int!, delayMs: Int = 0): Int!',
+      '}',
+      '',
+    ].join('\n'),
+  )
+
+  it('a document that does not validate is refused before anything is sent, with line and column, exit 2', async () => {
+    const before = server.connectionParams.length
+    const r = await flightdeck(
+      'graphql',
+      server.url,
+      '--schema',
+      sdl,
+      '-q',
+      'subscription {\n  nope\n}',
+      '--params',
+      '{"token": "t"}',
+    )
+    expect(r.code).toBe(2)
+    expect(r.err).toContain(
+      'The GraphQL query does not validate against the schema: line 2, column 3: Cannot query field "nope" on type "Subscription".',
+    )
+    expect(r.out).toBe('')
+    // No connection_init reached the server: nothing was sent.
+    expect(server.connectionParams.length).toBe(before)
+  })
+
+  it('a document that validates is sent', async () => {
+    const r = await flightdeck('graphql', server.url, '-s', sdl, '-q', '{ user(id: 2) { name } }')
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.out)).toEqual({ data: { user: { name: 'user 2' } } })
+  })
+
+  it('a schema file that is not SDL is named with its line and column, exit 2', async () => {
+    const bad = join(dir, 'bad.graphql')
+    writeFileSync(bad, 'type Query {\n  hello: String!\n  oops(\n}\n')
+    const r = await flightdeck('graphql', server.url, '--schema', bad, '-q', '{ hello }')
+    expect(r.code).toBe(2)
+    expect(r.err).toMatch(new RegExp(`The schema file .*bad\\.graphql is not a schema: line 4, column 1: `))
+  })
+})
