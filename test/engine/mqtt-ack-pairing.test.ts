@@ -50,6 +50,39 @@ describe('MQTT publishes a broker never acks', () => {
     expect(broker.disconnects).toBe(before + 1)
   }, 20_000)
 
+  it('our PUBACK for a message of the broker is not taken for the ack of our publish with the same id', async () => {
+    const sid = await openSilent('fd-same-id')
+    const had = broker.publishIds.length
+    const p = await service.invoke('mqtt.publish', {
+      sid,
+      topic: 'ours',
+      payload: 'x',
+      qos: 1,
+      retain: false,
+    })
+    if (!p.ok) throw new Error(p.error.message)
+    for (let i = 0; i < 250 && broker.publishIds.length === had; i++)
+      await new Promise((r) => setTimeout(r, 20))
+    const id = broker.publishIds[had] as number
+    // Packet ids are per direction: the broker's message may carry the id of our publish in flight.
+    broker.publish('theirs', 'y', id)
+    let log: StreamEntry[] = []
+    for (let i = 0; i < 250 && !log.some((e) => e.event === 'PUBACK'); i++) {
+      await new Promise((r) => setTimeout(r, 20))
+      log = await readLog(service, sid, p.value.seq)
+    }
+    broker.puback(id)
+    for (let i = 0; i < 250 && log.filter((e) => e.event === 'PUBACK').length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 20))
+      log = await readLog(service, sid, p.value.seq)
+    }
+    const acks = log.filter((e) => e.event === 'PUBACK').map((e) => `${e.dir} ${e.data}`)
+    expect(acks[0]).toMatch(new RegExp(`^out PUBACK #${id}(: Success \\(0\\))?$`))
+    expect(acks[1]).toMatch(new RegExp(`^in PUBACK #${id} for ours, [0-9.]+ ms after the publish$`))
+    await service.invoke('session.cancel', { sid })
+    await settle(service, sid)
+  }, 20_000)
+
   it('says when publishes awaiting their acks are forgotten, how many, and marks an ack it can no longer pair', async () => {
     const sid = await openSilent('fd-flood')
     // The broker never acks: 10,000 publishes are paired, the next two push out the two oldest.

@@ -332,11 +332,10 @@ export class MqttSession implements SessionTransport {
     about?: string,
   ): void {
     const t = this.init.ctx.clock.now()
-    // Our publish's handshake: PUBACK / PUBCOMP end it (PUBREC and PUBREL are midway, for QoS 2).
-    const paired =
-      packetId !== undefined && /^PUB(ACK|REC|REL|COMP)$/.test(name)
-        ? this.pairing.answer(packetId, !midway)
-        : undefined
+    // Our publish's handshake: PUBACK / PUBCOMP end it (PUBREC and PUBREL are midway, for QoS 2). Packet ids
+    // are per direction: only the steps that answer our publishes (all in, but our PUBREL) are paired.
+    const answersOurs = /^PUB(ACK|REC|COMP)$/.test(name) ? dir === 'in' : name === 'PUBREL' && dir === 'out'
+    const paired = packetId !== undefined && answersOurs ? this.pairing.answer(packetId, !midway) : undefined
     const ours = paired?.pub
     const why = paired?.forgotten ? '(its publish was forgotten past the pairing limit)' : about
     const { words, c } = controlEntry(name, packetId, reasonCode, ours && { ...ours, rttMs: t - ours.t }, why)
