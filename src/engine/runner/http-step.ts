@@ -113,7 +113,7 @@ async function exchange(
     const trace = stepTracePlan(step.trace, options.trace, options.runTraceId)
     const link: SessionLink = {
       name: step.name,
-      ...(first ? { lane: first, ...(prev ? { initiator: prev } : {}) } : {}),
+      ...(first ? { lane: first, ...(prev ? { initiator: prev } : {}) } : step.sid ? { sid: step.sid } : {}),
       ...(trace ? { trace } : {}),
     }
     const sentAt = performance.now()

@@ -70,6 +70,8 @@ export interface RunStep {
   scripts?: StepScripts
   /** Told the session of an HTTP step's first attempt as soon as it has one. */
   onSession?: (sid: string) => void
+  /** The id reserved for an HTTP step's first attempt (its pre-request script's requests name it as cause). */
+  sid?: string
   /** HTTP steps: the request's `trace:` setting (inheritance applied), when one applies. */
   trace?: TraceSetting
 }

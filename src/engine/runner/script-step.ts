@@ -79,6 +79,9 @@ export async function scriptedStep(
   let pre: ScriptPhaseReport | undefined
   let next: string | null | undefined
   if (scripts.pre.length > 0) {
+    // An HTTP step's id is known before its script runs, so the requests the script sends name it as cause.
+    const own = step.kind === undefined || step.kind === 'http' ? http.reserveSid() : undefined
+    if (own !== undefined) sent = { ...sent, sid: own }
     const out = await runPhase(run.deps, {
       key: run.key,
       phase: 'pre',
@@ -87,13 +90,14 @@ export async function scriptedStep(
       auth: step.auth ?? { type: 'none' },
       scopes: scopes(),
       info,
+      ...(own !== undefined ? { sid: own } : {}),
     })
     pre = out.report
     apply(out.output.changes)
     if (out.output.nextRequest !== undefined) next = out.output.nextRequest
     if (out.output.request) {
       const changed = fromScriptRequest(step.request, out.output.request)
-      sent = { ...step, request: changed.spec, auth: changed.auth }
+      sent = { ...sent, request: changed.spec, auth: changed.auth }
     }
     if (out.output.skipRequest) {
       const r = result(step, iteration, [], 0, undefined, undefined, 0, pre.failure === undefined, [], [], [])
