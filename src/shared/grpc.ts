@@ -86,7 +86,7 @@ export interface GrpcStatusInfo {
 
 export const DEFAULT_GRPC_MAX_MESSAGE_BYTES = 4 * 1024 * 1024
 
-const STATUS_NAMES = [
+export const STATUS_NAMES = [
   'OK',
   'CANCELLED',
   'UNKNOWN',
@@ -105,6 +105,7 @@ const STATUS_NAMES = [
   'DATA_LOSS',
   'UNAUTHENTICATED',
 ] as const
+export type GrpcStatusName = (typeof STATUS_NAMES)[number]
 
 /** `UNAVAILABLE`, or `CODE_42` for a code gRPC does not define. */
 export function grpcStatusName(code: number): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { STATUS_NAMES } from './grpc'
 
 /**
  * What a request file says about its runs (the runner and `flightdeck run`): the checks on its outcome, the
@@ -69,6 +70,20 @@ export const assertionSchema = z.discriminatedUnion('kind', [
       max: z.number().int().min(0).optional(),
     })
     .strict(),
+  // A gRPC call's status, by name (`NOT_FOUND`) or code (5): with it, a status other than OK is this check's.
+  z
+    .object({
+      kind: z.literal('grpc-status'),
+      equals: z.union([
+        z.enum(STATUS_NAMES),
+        z
+          .number()
+          .int()
+          .min(0)
+          .max(STATUS_NAMES.length - 1),
+      ]),
+    })
+    .strict(),
 ])
 export type Assertion = z.infer<typeof assertionSchema>
 export const ASSERTION_KINDS = [
@@ -78,6 +93,7 @@ export const ASSERTION_KINDS = [
   'body-contains',
   'duration-under',
   'message-count',
+  'grpc-status',
 ] as const
 
 const extractName = z

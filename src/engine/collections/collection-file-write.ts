@@ -184,6 +184,7 @@ const ASSERTION_KEYS: Record<Assertion['kind'], readonly string[]> = {
   'body-contains': ['kind', 'text'],
   'duration-under': ['kind', 'ms'],
   'message-count': ['kind', 'equals', 'min', 'max'],
+  'grpc-status': ['kind', 'equals'],
 }
 
 function assertionPlain(a: Assertion): PlainMap {

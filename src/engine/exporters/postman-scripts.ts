@@ -80,6 +80,7 @@ export function assertionScript(a: Assertion): string | null {
     case 'duration-under':
       return test(`duration under ${a.ms} ms`, `pm.expect(pm.response.responseTime).to.be.below(${a.ms})`)
     case 'message-count':
+    case 'grpc-status':
       return null
   }
 }

@@ -1,3 +1,4 @@
+import { STATUS_NAMES, grpcStatusText, type GrpcStatusInfo } from '../../shared/grpc'
 import type { GrpcRequest } from '../../shared/grpc-request'
 import type { RequestSpec } from '../../shared/request'
 import type { Result } from '../../shared/result'
@@ -11,8 +12,9 @@ import { grpcEngineFor } from './grpc-registry'
  * A run's gRPC step: one call of any kind (the request's messages sent, then half-closed), ended by the server
  * or by the stop condition — `count` messages received, a message matching `match`, or `durationMs` (10 s
  * when nothing is said: a stream left open must not hold a run). A status other than OK fails the step with
- * it in plain words; checks: `message-count`, `json` (on the last message received: a unary call's reply),
- * `body-contains` (any message received), `duration-under`.
+ * it in plain words, unless the step checks the status (`grpc-status`); checks: `grpc-status`,
+ * `message-count`, `json` (on the last message received: a unary call's reply), `body-contains` (any message
+ * received), `duration-under`.
  */
 
 export interface GrpcStepInput {
@@ -126,8 +128,10 @@ export async function runGrpcStep(deps: StreamDeps, input: GrpcStepInput): Promi
   const timeMs = Date.now() - started
   const status = engine.outcome(sid)?.status ?? null
   let error: StreamStepOutcome['error']
+  // A step that checks the status expects it: a status other than OK is that check's to pass or fail.
+  const statusChecked = status !== null && input.assertions.some((a) => a.kind === 'grpc-status')
   if (input.signal?.aborted && !met) error = { code: 'cancelled', message: 'Cancelled' }
-  else if (final.type === 'error') error = { code: final.code, message: final.message }
+  else if (final.type === 'error' && !statusChecked) error = { code: final.code, message: final.message }
   else if (!met && (wantCount !== undefined || re)) {
     const wanted = re ? `a message matching /${input.stop.match ?? ''}/` : `${wantCount ?? 0} messages`
     const how = closing ? `stopped after ${durationMs} ms` : 'the call ended'
@@ -142,7 +146,7 @@ export async function runGrpcStep(deps: StreamDeps, input: GrpcStepInput): Promi
     error,
     timeMs,
     messages: count,
-    assertions: input.assertions.map((a) => grpcAssertion(a, count, last, texts, timeMs)),
+    assertions: input.assertions.map((a) => grpcAssertion(a, count, last, texts, timeMs, status)),
   }
 }
 
@@ -152,8 +156,18 @@ function grpcAssertion(
   last: string | null,
   texts: string[],
   timeMs: number,
+  status: GrpcStatusInfo | null,
 ): AssertionResult {
   switch (a.kind) {
+    case 'grpc-status': {
+      const want = typeof a.equals === 'number' ? a.equals : STATUS_NAMES.indexOf(a.equals)
+      const wanted = grpcStatusText(want)
+      if (status === null)
+        return { assertion: a, passed: false, message: `no status came, expected ${wanted}` }
+      const got = grpcStatusText(status.code, status.message)
+      const passed = status.code === want
+      return { assertion: a, passed, message: passed ? `status ${got}` : `status ${got}, expected ${wanted}` }
+    }
     case 'message-count':
       return { assertion: a, ...checkCount(a, count) }
     case 'duration-under':
@@ -192,7 +206,7 @@ function grpcAssertion(
       return {
         assertion: a,
         passed: false,
-        message: `${a.kind} does not apply to a gRPC call (a status other than OK fails the step); use json, body-contains or message-count`,
+        message: `${a.kind} does not apply to a gRPC call; use grpc-status, json, body-contains or message-count`,
       }
   }
 }

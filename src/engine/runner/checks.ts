@@ -63,6 +63,8 @@ function check(a: Assertion, r: ResponseView, jsonBody: () => unknown): Assertio
     }
     case 'message-count':
       return ok(false, 'message-count applies to SSE and WebSocket requests')
+    case 'grpc-status':
+      return ok(false, 'grpc-status applies to gRPC requests')
   }
 }
 

@@ -141,5 +141,7 @@ export function describeAssertion(a: Assertion): string {
       if (a.equals !== undefined) return `message count equals ${a.equals}`
       if (a.max === undefined) return `message count at least ${a.min ?? 0}`
       return `message count ${a.min ?? 0}–${a.max}`
+    case 'grpc-status':
+      return `gRPC status ${a.equals}`
   }
 }

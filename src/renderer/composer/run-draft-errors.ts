@@ -1,5 +1,6 @@
 import type { RequestKind } from '../../shared/collection'
-import type { AssertionRow, RunDraft } from './run-draft'
+import { STATUS_NAMES } from '../../shared/grpc'
+import { grpcStatusOf, type AssertionRow, type RunDraft } from './run-draft'
 
 /**
  * What is wrong with a Tests tab draft, field by field, before it may be saved: numbers in range, patterns
@@ -65,6 +66,12 @@ function assertionErrors(row: AssertionRow, put: (field: string, msg: string | n
     case 'body-contains':
       put(k('value'), row.value === '' ? 'Text to look for is required' : null)
       return
+    case 'grpc-status': {
+      const v = grpcStatusOf(row.value)
+      const known = typeof v === 'number' ? v < STATUS_NAMES.length : STATUS_NAMES.includes(v)
+      put(k('value'), known ? null : 'A gRPC status: a name (NOT_FOUND) or a code (0–16)')
+      return
+    }
     case 'duration-under': {
       const n = Number(row.value.trim())
       put(

@@ -1,4 +1,5 @@
 import type { RequestKind, SavedRequest } from '../../shared/collection'
+import type { GrpcStatusName } from '../../shared/grpc'
 import {
   DEFAULT_RETRY,
   type Assertion,
@@ -76,6 +77,7 @@ export const ASSERTION_LABELS: Record<AssertionKind, string> = {
   'body-contains': 'Body contains',
   'duration-under': 'Duration under',
   'message-count': 'Message count',
+  'grpc-status': 'gRPC status',
 }
 
 export const ASSERTION_MODES: Record<AssertionKind, readonly AssertionMode[]> = {
@@ -85,6 +87,7 @@ export const ASSERTION_MODES: Record<AssertionKind, readonly AssertionMode[]> = 
   'body-contains': ['none'],
   'duration-under': ['none'],
   'message-count': ['equals', 'range'],
+  'grpc-status': ['equals'],
 }
 
 export const MODE_LABELS: Record<AssertionMode, string> = {
@@ -99,6 +102,7 @@ export const MODE_LABELS: Record<AssertionMode, string> = {
 
 /** Kinds that make sense for a request: message counts are for streams, the rest for HTTP and handshakes. */
 export function assertionKindsFor(kind: RequestKind): AssertionKind[] {
+  if (kind === 'grpc') return ['grpc-status', 'json', 'body-contains', 'message-count', 'duration-under']
   return kind === 'http'
     ? ['status', 'header', 'json', 'body-contains', 'duration-under']
     : ['status', 'message-count', 'header', 'duration-under']
@@ -193,6 +197,8 @@ function rowOf(a: Assertion): AssertionRow {
       return { ...base, mode: 'none', value: a.text }
     case 'duration-under':
       return { ...base, mode: 'none', value: String(a.ms) }
+    case 'grpc-status':
+      return { ...base, mode: 'equals', value: String(a.equals) }
   }
 }
 
@@ -295,6 +301,8 @@ export function assertionOf(row: AssertionRow): Assertion {
       return { kind: 'body-contains', text: row.value }
     case 'duration-under':
       return { kind: 'duration-under', ms: num(row.value) }
+    case 'grpc-status':
+      return { kind: 'grpc-status', equals: grpcStatusOf(row.value) }
   }
 }
 
@@ -407,4 +415,11 @@ export function dependencyTarget(from: string, dep: string): string | null {
   if (parts.length === 0) return null
   const path = parts.join('/')
   return /\.ya?ml$/.test(path) ? path : `${path}.yaml`
+}
+
+/** `NOT_FOUND`, `not_found` or `5` as the check's status; text that is none of them stays as typed (the row says so). */
+export function grpcStatusOf(text: string): GrpcStatusName | number {
+  const t = text.trim()
+  if (/^\d+$/.test(t)) return Number(t)
+  return t.toUpperCase() as GrpcStatusName
 }
