@@ -163,4 +163,35 @@ describe("a collection's gRPC protos", () => {
     if (!call.ok) throw new Error(call.error.message)
     expect(call.value.method.kind).toBe('unary')
   })
+
+  it("run: the collection's protos may not leave the collection folder", async () => {
+    const outer = mkdtempSync(join(tmpdir(), 'fd-grpc-colprotos-outer-'))
+    try {
+      cpSync(PROTO_DIR, join(outer, 'protos'), { recursive: true })
+      const inner = join(outer, 'c')
+      mkdirSync(inner)
+      writeFileSync(
+        join(inner, 'collection.yaml'),
+        `name: c\nvariables:\n  bare: grpc://${bare.target}\ngrpc:\n  importPaths: ../protos\n  protoFiles: ../protos/echo.proto\n`,
+      )
+      writeFileSync(join(inner, 'say.yaml'), readFileSync(join(dir, 'g/1-say.yaml'), 'utf8'))
+      const saved = process.env['FLIGHTDECK_CONFIG_DIR']
+      process.env['FLIGHTDECK_CONFIG_DIR'] = configDir
+      try {
+        await runRunCli([inner, '--reporter', 'json', '--out', out], {
+          out: () => undefined,
+          err: () => undefined,
+        })
+      } finally {
+        if (saved === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
+        else process.env['FLIGHTDECK_CONFIG_DIR'] = saved
+      }
+      const json = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as JsonRunReport
+      const row = json.results[0]
+      expect(row?.passed).toBe(false)
+      expect(row?.error?.message).toMatch(/outside|collection folder/i)
+    } finally {
+      rmSync(outer, { recursive: true, force: true })
+    }
+  })
 })
