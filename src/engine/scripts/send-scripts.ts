@@ -107,11 +107,17 @@ export class SendScripts {
       return { environment: all, collection: { ...all }, globals: { ...all }, data: {}, local: { ...all } }
     }
     const apply = (changes: ScopeChanges): void => {
-      for (const change of Object.values(changes))
+      for (const change of Object.values(changes)) {
+        // An unset forgets what scripts set; a value from the collection's files is what later sends see again.
+        for (const k of change.unset) {
+          vars.delete(k)
+          this.values.get(dir)?.delete(k)
+        }
         for (const [k, v] of Object.entries(change.set)) {
           vars.set(k, v)
           this.keep(dir, k, v)
         }
+      }
     }
 
     const preScripts = scriptSources(input.scripts, 'pre', requestName)

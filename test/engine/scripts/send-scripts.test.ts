@@ -130,6 +130,26 @@ describe('request.send runs the request scripts', () => {
     expect(order.indexOf(child)).toBeLessThan(order.indexOf(sid))
   })
 
+  it('a value a script unset is gone for the later sends of the collection', async () => {
+    const send = async (preRequest: string, test?: string): Promise<string> => {
+      const sent = await service.invoke('request.send', {
+        request: spec(`${stub.url}/legacy`),
+        auth: { type: 'none' },
+        scripts: { preRequest, ...(test ? { test } : {}), translated: false },
+      })
+      if (!sent.ok) throw new Error(sent.error.message)
+      return sent.value.sids[0] as string
+    }
+    await scriptEvents(await send("pm.environment.set('scratch', 'x')"), 1)
+    await scriptEvents(await send("pm.environment.unset('scratch')"), 1)
+    const sid = await send(
+      '',
+      "pm.test('scratch is gone', () => pm.expect(pm.variables.has('scratch')).to.equal(false))",
+    )
+    const [post] = await scriptEvents(sid, 1)
+    expect(post?.report.tests).toEqual([{ name: 'scratch is gone', passed: true }])
+  })
+
   it('translated scripts do not run (the declarative checks stand for them)', async () => {
     stub.seen.length = 0
     const before = events.filter((e) => e.type === 'script').length
