@@ -1,4 +1,4 @@
-import type { IPublishPacket, Packet } from 'mqtt'
+import type { IClientPublishOptions, IPublishPacket, Packet } from 'mqtt'
 import { fail, ok, type Result } from '../../shared/result'
 import {
   mqttReasonText,
@@ -7,7 +7,7 @@ import {
   type MqttOptions,
   type MqttPublishProperties,
 } from '../../shared/mqtt'
-import type { HeaderList } from '../../shared/timeline'
+import type { HeaderList, ResponseHeadersEvent } from '../../shared/timeline'
 
 /**
  * Translations between MQTT.js's packets and what Flightdeck shows and stores: MQTT 5 properties as plain
@@ -128,6 +128,52 @@ export function connackNote(
     for (const k of shown) if (props[k] !== undefined) parts.push(`${k} ${String(props[k])}`)
   }
   return parts.join(', ')
+}
+
+/**
+ * CONNACK as the handshake's answer (the first connection's `response-headers`): its reason code is the row's
+ * status, its words the status text, "session present" and the broker's properties the headers.
+ */
+export function connackAnswer(
+  sid: string,
+  t: number,
+  code: number,
+  sessionPresent: boolean,
+  version: MqttOptions['protocolVersion'],
+  props: Record<string, unknown> | undefined,
+): ResponseHeadersEvent {
+  const headers: HeaderList = [['Session-Present', sessionPresent ? 'yes' : 'no']]
+  for (const [k, v] of Object.entries(props ?? {}))
+    if (v !== undefined && k !== 'userProperties') headers.push([k, String(v)])
+  return {
+    type: 'response-headers',
+    sid,
+    t,
+    status: code,
+    statusText: connackNote(code, sessionPresent, version, props),
+    httpVersion: version === 5 ? 'MQTT 5' : 'MQTT 3.1.1',
+    headers,
+    headersBytes: 0,
+  }
+}
+
+/** A publish command as MQTT.js's arguments: one topic (no wildcards), the payload's bytes, its options. */
+export function publishArgs(
+  p: { topic: string; payload: string; encoding?: 'utf8' | 'hex' | 'base64' | undefined } & Pick<
+    IPublishPacket,
+    'qos' | 'retain'
+  > & { properties?: MqttPublishProperties | undefined },
+  version: MqttOptions['protocolVersion'],
+): Result<{ payload: Buffer; options: IClientPublishOptions }> {
+  if (/[#+]/.test(p.topic))
+    return fail('invalid_request', `A publish names one topic, without wildcards: ${p.topic.slice(0, 200)}`)
+  const decoded = payloadBytes(p.payload, p.encoding)
+  if (!decoded.ok) return decoded
+  const props = version === 5 ? toPacketProps(p.properties) : undefined
+  return ok({
+    payload: decoded.value,
+    options: { qos: p.qos, retain: p.retain, ...(props ? { properties: props } : {}) },
+  })
 }
 
 /** A publish's payload as bytes: text as UTF-8, or hex / base64 decoded. */

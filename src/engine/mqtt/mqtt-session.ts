@@ -29,7 +29,7 @@ import type { PluggedSessionInit } from '../streams/stream-engine'
 import { parseStreamUrl } from '../streams/stream-plumbing'
 import { timedConnection } from '../ws/ws-connection'
 import { clientOptions, connectSentEvent } from './mqtt-options'
-import { connackNote, controlEntry, deliveryId, payloadBytes, toPacketProps } from './mqtt-packets'
+import { connackAnswer, connackNote, controlEntry, deliveryId, publishArgs } from './mqtt-packets'
 import { AckPairing, PAIRING_LIMIT, type PairingNote } from './mqtt-ack-pairing'
 
 /**
@@ -295,9 +295,14 @@ export class MqttSession implements SessionTransport {
 
   private received(attempt: SessionAttempt, marks: ExchangeMarks, p: Packet): void {
     switch (p.cmd) {
-      case 'connack':
-        marks.firstByte = this.init.ctx.clock.now()
+      case 'connack': {
+        const t = this.init.ctx.clock.now()
+        marks.firstByte = t
+        const code = p.reasonCode ?? p.returnCode ?? 0
+        const v = this.init.options.protocolVersion
+        attempt.phase(() => connackAnswer(this.sid, t, code, p.sessionPresent, v, p.properties))
         return
+      }
       case 'puback':
       case 'pubrec':
       case 'pubcomp':
@@ -450,21 +455,11 @@ export class MqttSession implements SessionTransport {
   publish(p: Omit<CommandRequest<'mqtt.publish'>, 'sid'>): Result<{ seq: number }> {
     const client = this.openClient()
     if (!client) return fail('invalid_request', 'The MQTT connection is not open')
-    if (/[#+]/.test(p.topic))
-      return fail('invalid_request', `A publish names one topic, without wildcards: ${p.topic.slice(0, 200)}`)
-    const decoded = payloadBytes(p.payload, p.encoding)
-    if (!decoded.ok) return decoded
-    const payload = decoded.value
-    const props = this.init.options.protocolVersion === 5 ? toPacketProps(p.properties) : undefined
+    const args = publishArgs(p, this.init.options.protocolVersion)
+    if (!args.ok) return args
     this.lastPublishSeq = -1
-    client.publish(
-      p.topic,
-      payload,
-      { qos: p.qos, retain: p.retain, ...(props ? { properties: props } : {}) },
-      () => {
-        // The handshake's steps and their reason codes are in the log; nothing more to do here.
-      },
-    )
+    // The handshake's steps and their reason codes are in the log: the callback has nothing more to do.
+    client.publish(p.topic, args.value.payload, args.value.options, () => undefined)
     return ok({ seq: this.lastPublishSeq })
   }
 

@@ -3,7 +3,7 @@ import { useAppStore } from '../store/store-context'
 import type { GroupBy, ProtocolFilter, StatusClassFilter } from './table-view'
 
 /** The Method filter's choices: HTTP methods (SSE streams go by theirs), and WS for WebSocket sessions. */
-export const METHOD_FILTERS: readonly string[] = [...HTTP_METHODS, 'WS']
+export const METHOD_FILTERS: readonly string[] = [...HTTP_METHODS, 'WS', 'MQTT', 'SIO']
 
 /**
  * The timeline's filter and grouping controls, one component each, so the toolbar can show them in its line

@@ -2,7 +2,16 @@ import { memo, type MouseEvent, type ReactNode } from 'react'
 import { useAppStore } from '../store/store-context'
 import { connectionText, protocolText, remoteText, startedText, type ColumnId } from './columns'
 import { displayPath, hostOf, isInFlight, jobRunning, type SessionRow } from './session-row'
-import { durationText, jobBadge, methodText, rowLabel, sizeText, statusClass, statusText } from './row-labels'
+import {
+  durationText,
+  jobBadge,
+  methodText,
+  rowLabel,
+  sizeText,
+  statusClass,
+  statusText,
+  statusTitle,
+} from './row-labels'
 import { isImported, type GroupItem } from './table-view'
 import { scriptRowBadge } from '../scripts/row-scripts'
 
@@ -116,7 +125,7 @@ function Cell({ id, row, inFlight }: { id: ColumnId; row: SessionRow; inFlight: 
   switch (id) {
     case 'status':
       cls += ` ${statusClass(row)}`
-      title = error ? `${error.code}: ${error.message}` : graphqlErrorsTitle(row)
+      title = error ? `${error.code}: ${error.message}` : (graphqlErrorsTitle(row) ?? statusTitle(row))
       content = (
         <>
           {inFlight ? <span className="live-dot" aria-hidden="true" /> : null}

@@ -16,11 +16,22 @@ export function statusText(row: SessionRow): string {
 }
 
 /**
+ * The status cell's hover: what the answer said in words where the code alone is cryptic (an MQTT row's
+ * CONNACK `0` is `CONNACK Success (0), session present: no`; a Socket.IO row's 200 names its transport).
+ */
+export function statusTitle(row: SessionRow): string | undefined {
+  const k = row.queued.kind
+  return k === 'mqtt' || k === 'socketio' ? row.response?.statusText : undefined
+}
+
+/**
  * What the Method column says: `WS` for a WebSocket session (its upgrade is a GET, which tells a person
- * nothing), the real method for HTTP and SSE (an SSE stream may well be a POST).
+ * nothing), `MQTT` and `SIO` for messaging sessions (their CONNECT is a packet, not a method), the real method
+ * for HTTP and SSE (an SSE stream may well be a POST).
  */
 export function methodText(row: SessionRow): string {
-  return row.queued.kind === 'ws' ? 'WS' : row.queued.method
+  const k = row.queued.kind
+  return k === 'ws' ? 'WS' : k === 'mqtt' ? 'MQTT' : k === 'socketio' ? 'SIO' : row.queued.method
 }
 
 /** The row's accessible name: method, URL and status, as a screen reader (or a test) finds it. */
