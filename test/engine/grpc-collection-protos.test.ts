@@ -150,6 +150,7 @@ describe("a collection's gRPC protos", () => {
       context,
     })
     if (!described.ok) throw new Error(described.error.message)
+    expect(described.value.source).toBe("the collection's .proto files (collection.yaml)")
     expect(JSON.parse(described.value.template ?? '{}')).toHaveProperty('text', '')
     const call = await service.invoke('grpc.open', {
       target: bare.target,

@@ -69,15 +69,20 @@ export function createGrpcHandlers(deps: GrpcHandlerDeps): GrpcHandlers {
       const [target, ...values] = texts.value
       const metadata = p.metadata.map((m, i) => ({ ...m, value: values[i] ?? m.value }))
       const g = await grpc()
+      const source = sourceIn(p.schema, p.context)
       const schema = await g.schema({
         target: target ?? p.target,
         tls: p.tls,
         metadata,
-        schema: sourceIn(p.schema, p.context),
+        schema: source,
         ...place(p.context),
       })
       if (!schema.ok) return schema
-      const info = schema.value.info()
+      // The composer says where the schema came from: here not the reflection it asked for.
+      const info =
+        p.schema.kind === 'reflection' && source.kind === 'proto'
+          ? { ...schema.value.info(), source: "the collection's .proto files (collection.yaml)" }
+          : schema.value.info()
       if (!p.method) return ok({ ...info, notes: schema.value.notes })
       const template = g.template(schema.value, p.method)
       if (!template.ok) return template
