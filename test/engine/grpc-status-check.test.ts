@@ -47,6 +47,26 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'g/2-by-code.yaml'), fail('By code', 7, '7'))
   writeFileSync(join(dir, 'g/3-other.yaml'), fail('Other', 7, 'NOT_FOUND'))
   writeFileSync(join(dir, 'g/4-unchecked.yaml'), fail('Unchecked', 5, null))
+  // A stream the run ends at its stop condition has no status of its own to check.
+  writeFileSync(
+    join(dir, 'g/6-stopped.yaml'),
+    [
+      'name: Stopped',
+      'kind: grpc',
+      'url: "{{echo}}"',
+      'messages:',
+      '  - name: m',
+      '    text: \'{"n": 1000, "gap_ms": 2}\'',
+      'grpc:',
+      '  method: flightdeck.test.Echo/Count',
+      'stop:',
+      '  count: 3',
+      'assertions:',
+      '  - kind: grpc-status',
+      '    equals: OK',
+      '',
+    ].join('\n'),
+  )
   writeFileSync(
     join(dir, 'g/5-ok.yaml'),
     [
@@ -104,6 +124,12 @@ describe('the grpc-status check', () => {
       ['g/3-other.yaml', false, null, ['status PERMISSION_DENIED (7): no such user, expected NOT_FOUND (5)']],
       ['g/4-unchecked.yaml', false, 'NOT_FOUND (5): no such user', []],
       ['g/5-ok.yaml', true, null, ['status OK (0)']],
+      [
+        'g/6-stopped.yaml',
+        false,
+        null,
+        ['the run ended the call at its stop condition before any status, expected OK (0)'],
+      ],
     ])
     expect(code).toBe(1)
   })

@@ -146,7 +146,9 @@ export async function runGrpcStep(deps: StreamDeps, input: GrpcStepInput): Promi
     error,
     timeMs,
     messages: count,
-    assertions: input.assertions.map((a) => grpcAssertion(a, count, last, texts, timeMs, status)),
+    assertions: input.assertions.map((a) =>
+      grpcAssertion(a, count, last, texts, timeMs, status, met && closing),
+    ),
   }
 }
 
@@ -157,13 +159,18 @@ function grpcAssertion(
   texts: string[],
   timeMs: number,
   status: GrpcStatusInfo | null,
+  stopped: boolean,
 ): AssertionResult {
   switch (a.kind) {
     case 'grpc-status': {
       const want = typeof a.equals === 'number' ? a.equals : STATUS_NAMES.indexOf(a.equals)
       const wanted = grpcStatusText(want)
-      if (status === null)
-        return { assertion: a, passed: false, message: `no status came, expected ${wanted}` }
+      if (status === null) {
+        const why = stopped
+          ? 'the run ended the call at its stop condition before any status'
+          : 'no status came'
+        return { assertion: a, passed: false, message: `${why}, expected ${wanted}` }
+      }
       const got = grpcStatusText(status.code, status.message)
       const passed = status.code === want
       return { assertion: a, passed, message: passed ? `status ${got}` : `status ${got}, expected ${wanted}` }
