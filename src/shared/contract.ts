@@ -262,6 +262,8 @@ const graphqlCommands = {
     graphql.graphqlSendPayload,
     reply<{ sid: string; operation: PickedOperation; transport: GraphqlTransport }>(),
   ],
+  /** The text of a `.graphql` SDL file, for completion, validation and the docs (the path as opened). */
+  'graphql.schemaFile': [graphql.graphqlSchemaFilePayload, reply<{ path: string; sdl: string }>()],
 } as const satisfies CommandGroup
 
 /** gRPC: schemas (reflection or .proto files) and calls, which are stream sessions (cancel: `session.cancel`). */

@@ -21,6 +21,8 @@ export const savedGraphqlSchema = z
       .string()
       .max(1024 * 1024)
       .optional(),
+    /** A `.graphql` SDL file for completion, validation and the docs (relative to the collection folder). */
+    schemaFile: z.string().max(4096).optional(),
   })
   .strict()
 export type SavedGraphql = z.infer<typeof savedGraphqlSchema>

@@ -46,3 +46,8 @@ export const graphqlSendPayload = z
   })
   .strict()
 export type GraphqlSendPayload = z.infer<typeof graphqlSendPayload>
+
+/** A request's `.graphql` SDL file (relative to its collection folder, confined to it). */
+export const graphqlSchemaFilePayload = z
+  .object({ path: z.string().max(4096), context: requestContextSchema.optional() })
+  .strict()

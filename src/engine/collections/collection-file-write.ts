@@ -150,6 +150,7 @@ export function requestPlain(req: SavedRequest): PlainMap {
       'operationName',
       'transport',
       'connectionParams',
+      'schemaFile',
     ])
   return out
 }

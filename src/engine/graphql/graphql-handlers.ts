@@ -42,10 +42,20 @@ export interface GraphqlDeps {
   ready?: Promise<void>
 }
 
-type Send = (p: CommandRequest<'graphql.send'>) => Promise<Result<CommandResponse<'graphql.send'>>>
+type Handler<C extends 'graphql.send' | 'graphql.schemaFile'> = (
+  p: CommandRequest<C>,
+) => Promise<Result<CommandResponse<C>>>
 
-export function createGraphqlHandlers(deps: GraphqlDeps): { 'graphql.send': Send } {
-  return { 'graphql.send': (p) => sendGraphql(deps, p) }
+export function createGraphqlHandlers(deps: GraphqlDeps): {
+  'graphql.send': Handler<'graphql.send'>
+  'graphql.schemaFile': Handler<'graphql.schemaFile'>
+} {
+  return {
+    'graphql.send': (p) => sendGraphql(deps, p),
+    // Loaded with the first schema file: it brings `graphql` in.
+    'graphql.schemaFile': async (p) =>
+      (await import('./graphql-schema-file')).readSchemaFile(deps.manager, p),
+  }
 }
 
 async function sendGraphql(

@@ -1,10 +1,10 @@
-import { useMemo } from 'react'
+import { useEffect, useMemo } from 'react'
 import { GRAPHQL_TRANSPORTS, type GraphqlTransport } from '../../shared/graphql'
 import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
 import { DocsExplorer } from './DocsExplorer'
 import { GraphqlEditor } from './GraphqlEditor'
-import { activeSavedGraphql, graphqlDraftOf } from './graphql-slice'
+import { activeSavedGraphql, graphqlDraftOf, schemaFileKey } from './graphql-slice'
 import { operationNames } from './operations'
 import './graphql.css'
 
@@ -19,6 +19,7 @@ const TRANSPORT_LABELS: Record<GraphqlTransport, string> = {
 /**
  * The composer in GraphQL mode: the document (completion and validation against the fetched schema), the
  * variables, the operation to run when the document has several, the transport, Fetch schema and its docs.
+ * A request that names a `.graphql` schema file uses that file's schema instead of the introspected one.
  */
 export function GraphqlComposer() {
   const url = useActiveDraft((d) => d.url)
@@ -27,8 +28,19 @@ export function GraphqlComposer() {
   const g = useMemo(() => graphqlDraftOf(saved, method), [saved, method])
   const set = useAppStore((s) => s.setGraphqlDraft)
   const fetchSchema = useAppStore((s) => s.fetchSchema)
-  const schemaState = useAppStore((s) => s.graphqlSchemas[url.trim()])
+  const introspected = useAppStore((s) => s.graphqlSchemas[url.trim()])
+  const loadSchemaFile = useAppStore((s) => s.loadSchemaFile)
+  const file = g.schemaFile.trim()
+  const fromFile = useAppStore((s) => (file ? s.graphqlSchemas[schemaFileKey(file)] : undefined))
+  const schemaState = file ? fromFile : introspected
   const schema = schemaState?.state === 'ready' ? schemaState.schema : null
+  const fileLoaded = fromFile !== undefined
+  // A request opened with a schema file (or a path typed, once typing pauses) loads it once.
+  useEffect(() => {
+    if (!file || fileLoaded) return
+    const timer = setTimeout(() => void loadSchemaFile(file), 400)
+    return () => clearTimeout(timer)
+  }, [file, fileLoaded, loadSchemaFile])
   const ops = useMemo(() => operationNames(g.query), [g.query])
 
   return (
@@ -81,19 +93,46 @@ export function GraphqlComposer() {
         <button
           type="button"
           className="secondary-button"
-          disabled={url.trim() === '' || schemaState?.state === 'loading'}
-          onClick={() => void fetchSchema(url.trim(), schemaState !== undefined)}
-          title="Ask the server for its schema (introspection), for completion, validation and the docs"
+          disabled={url.trim() === '' || introspected?.state === 'loading' || file !== ''}
+          onClick={() => void fetchSchema(url.trim(), introspected !== undefined)}
+          title={
+            file
+              ? 'The schema file is used: clear it to introspect the server'
+              : 'Ask the server for its schema (introspection), for completion, validation and the docs'
+          }
         >
-          {schemaState ? 'Refresh schema' : 'Fetch schema'}
+          {introspected ? 'Refresh schema' : 'Fetch schema'}
         </button>
+        <label>
+          Schema file{' '}
+          <input
+            aria-label="Schema file"
+            className="mono"
+            placeholder="schema.graphql"
+            value={g.schemaFile}
+            onChange={(e) => set({ schemaFile: e.target.value })}
+          />
+        </label>
+        {file ? (
+          <button
+            type="button"
+            className="secondary-button"
+            disabled={fromFile?.state === 'loading'}
+            onClick={() => void loadSchemaFile(file)}
+            title="Read the .graphql file again"
+          >
+            Reload
+          </button>
+        ) : null}
         <span className="muted small" data-testid="graphql-schema-state" role="status">
           {schemaState?.state === 'loading'
-            ? 'Fetching the schema…'
+            ? file
+              ? 'Reading the schema file…'
+              : 'Fetching the schema…'
             : schemaState?.state === 'error'
               ? schemaState.message
               : schemaState?.state === 'ready'
-                ? `Schema: ${Object.keys(schemaState.schema.getTypeMap()).filter((n) => !n.startsWith('__')).length} types`
+                ? `Schema${file ? ` from ${file}` : ''}: ${Object.keys(schemaState.schema.getTypeMap()).filter((n) => !n.startsWith('__')).length} types`
                 : 'No schema yet: Fetch schema for completion'}
         </span>
       </div>

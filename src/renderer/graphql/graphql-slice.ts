@@ -27,6 +27,8 @@ export interface GraphqlDraft {
   transport: GraphqlTransport
   method: 'POST' | 'GET'
   connectionParams: string
+  /** A `.graphql` SDL file (relative to the collection folder): its schema, when loaded, is the composer's. */
+  schemaFile: string
 }
 
 export type SchemaState =
@@ -40,7 +42,12 @@ export interface GraphqlSlice {
   sendGraphql(): Promise<void>
   /** Introspect `url` (again when `refresh`), keeping the schema for the URL. */
   fetchSchema(url: string, refresh?: boolean): Promise<void>
+  /** Read the `.graphql` SDL file `path` (again, when loaded before) and build its schema. */
+  loadSchemaFile(path: string): Promise<void>
 }
+
+/** Where a schema file's schema is kept in `graphqlSchemas` (introspected ones are kept by URL). */
+export const schemaFileKey = (path: string): string => `file:${path.trim()}`
 
 /** How long an introspection may take before the composer says it failed. */
 const SCHEMA_WAIT_MS = 30_000
@@ -62,6 +69,7 @@ export function graphqlDraftOf(g: SavedGraphql, method: string): GraphqlDraft {
     transport: g.transport ?? 'http',
     method: method.trim().toUpperCase() === 'GET' ? 'GET' : 'POST',
     connectionParams: g.connectionParams ?? '',
+    schemaFile: g.schemaFile ?? '',
   }
 }
 
@@ -73,6 +81,7 @@ function savedOf(d: GraphqlDraft): SavedGraphql {
     ...(d.operationName ? { operationName: d.operationName } : {}),
     ...(d.transport !== 'http' ? { transport: d.transport } : {}),
     ...(d.connectionParams.trim() ? { connectionParams: d.connectionParams } : {}),
+    ...(d.schemaFile.trim() ? { schemaFile: d.schemaFile.trim() } : {}),
   }
 }
 
@@ -153,6 +162,26 @@ export function createGraphqlSlice(client: ApiClient): StateCreator<AppState, []
           message: `Introspection failed: ${e instanceof Error ? e.message : String(e)}`,
         })
       }
+    },
+
+    loadSchemaFile: async (path) => {
+      const key = schemaFileKey(path)
+      const put = (state: SchemaState): void =>
+        set((s) => ({ graphqlSchemas: { ...s.graphqlSchemas, [key]: state } }))
+      put({ state: 'loading' })
+      const { context } = get().sendScope()
+      const res = await client.invoke('graphql.schemaFile', {
+        path: path.trim(),
+        ...(context ? { context } : {}),
+      })
+      if (!res.ok) return put({ state: 'error', message: res.error.message })
+      const { schemaFromSdl } = await import('../../shared/graphql-sdl')
+      const built = schemaFromSdl(res.value.sdl, path.trim())
+      put(
+        built.ok
+          ? { state: 'ready', schema: built.value, at: Date.now() }
+          : { state: 'error', message: built.error.message },
+      )
     },
   })
 }
