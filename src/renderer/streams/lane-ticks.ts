@@ -39,6 +39,11 @@ export interface LaneTicks {
   readonly width: number
   readonly ins: readonly number[]
   readonly outs: readonly number[]
+  /**
+   * MQTT lanes: the topic of each bucket's messages (received and sent), so the lane colours topics apart;
+   * '' for a bucket with none, null where topics mix. Absent on other lanes.
+   */
+  readonly topics?: readonly (string | null)[]
   readonly markers: readonly LaneMarker[]
   /** Messages received / sent, and their bytes. */
   readonly received: number
@@ -90,6 +95,7 @@ interface Draft {
   width: number
   ins: number[]
   outs: number[]
+  topics?: (string | null)[]
   markers: LaneMarker[]
   received: number
   sent: number
@@ -108,10 +114,12 @@ interface Draft {
 }
 
 function draftOf(lane: LaneTicks): Draft {
+  const { topics, ...rest } = lane
   return {
-    ...lane,
+    ...rest,
     ins: [...lane.ins],
     outs: [...lane.outs],
+    ...(topics ? { topics: [...topics] } : {}),
     markers: [...lane.markers],
     ownAttempts: null,
     started: lane.ins.length > 0 || lane.outs.length > 0,
@@ -125,10 +133,18 @@ function freeze(d: Draft): LaneTicks {
 
 /** Count one message at `t` into the draft's buckets, widening them when `t` is past the last one. */
 export function addTick(
-  d: { start: number; width: number; ins: number[]; outs: number[]; started?: boolean },
+  d: {
+    start: number
+    width: number
+    ins: number[]
+    outs: number[]
+    topics?: (string | null)[] | undefined
+    started?: boolean
+  },
   t: number,
   dir: StreamDirection,
   count = 1,
+  topic?: string,
 ): void {
   if (!d.started) {
     d.start = t
@@ -139,12 +155,29 @@ export function addTick(
   while (i >= MAX_BUCKETS) {
     merge(d.ins)
     merge(d.outs)
+    if (d.topics) mergeTopics(d.topics)
     d.width *= 2
     i = Math.floor((t - d.start) / d.width)
   }
   const list = dir === 'in' ? d.ins : d.outs
   while (list.length <= i) list.push(0)
   list[i] = (list[i] ?? 0) + count
+  if (d.topics && topic !== undefined) {
+    const topics = d.topics
+    while (topics.length <= i) topics.push('')
+    const had = topics[i]
+    topics[i] = had === '' || had === topic ? topic : null
+  }
+}
+
+function mergeTopics(list: (string | null)[]): void {
+  const n = Math.ceil(list.length / 2)
+  for (let j = 0; j < n; j++) {
+    const a = list[2 * j] ?? ''
+    const b = list[2 * j + 1] ?? ''
+    list[j] = a === '' ? b : b === '' || a === b ? a : null
+  }
+  list.length = n
 }
 
 function merge(list: number[]): void {
@@ -223,7 +256,9 @@ function applyEvent(d: Draft, e: TimelineEvent): void {
       }
       // One event may stand for `count` consecutive messages (the engine merges those within a millisecond).
       const n = e.count ?? 1
-      addTick(d, e.t, e.dir, n)
+      // A merged tick names its last message's topic: the bucket counts as mixed only when names differ.
+      const topic = d.topics && e.type === 'sse-event' && e.kind !== 'control' ? e.event : undefined
+      addTick(d, e.t, e.dir, n, topic)
       if (e.dir === 'in') {
         d.received += n
         d.bytesIn += e.size
@@ -238,6 +273,7 @@ function applyEvent(d: Draft, e: TimelineEvent): void {
     case 'stream-open':
       d.openSince = e.t
       d.mode = e.mode
+      if (e.mode === 'mqtt') d.topics ??= d.ins.map(() => null)
       d.subprotocol = e.protocol ?? null
       if (e.attempt > 0) d.reconnects = e.attempt
       mark(d, { t: e.t, kind: 'open', label: e.attempt > 0 ? `Reconnected (#${e.attempt})` : 'Open' })
@@ -263,16 +299,33 @@ function applyEvent(d: Draft, e: TimelineEvent): void {
   }
 }
 
-/** Buckets with messages as [engine ms, ins, outs], for painting. */
-export function tickBuckets(lane: LaneTicks): [number, number, number][] {
-  const out: [number, number, number][] = []
+/**
+ * Buckets with messages as [engine ms, ins, outs, topic], for painting; the topic ('' none, null mixed) on MQTT
+ * lanes only.
+ */
+export function tickBuckets(lane: LaneTicks): [number, number, number, (string | null)?][] {
+  const out: [number, number, number, (string | null)?][] = []
   const n = Math.max(lane.ins.length, lane.outs.length)
   for (let i = 0; i < n; i++) {
     const a = lane.ins[i] ?? 0
     const b = lane.outs[i] ?? 0
-    if (a > 0 || b > 0) out.push([lane.start + i * lane.width, a, b])
+    if (a === 0 && b === 0) continue
+    const t = lane.start + i * lane.width
+    out.push(lane.topics ? [t, a, b, lane.topics[i] ?? ''] : [t, a, b])
   }
   return out
+}
+
+/**
+ * A topic's own colour, the same on every lane and every run (a hash of its name picks the hue), so messages
+ * of one topic can be followed along a lane and told from another's.
+ */
+export function topicColor(topic: string): string {
+  let h = 2166136261
+  for (let i = 0; i < topic.length; i++) h = Math.imul(h ^ topic.charCodeAt(i), 16777619)
+  // Golden-angle steps spread neighbouring hashes round the wheel.
+  const hue = Math.round(((h >>> 0) * 137.508) % 360)
+  return `hsl(${hue}, 65%, 48%)`
 }
 
 /** Drop lanes whose sessions are no longer on the timeline (after Clear). */

@@ -1,5 +1,5 @@
 import { barRects, BAR_HEIGHT, type LanePaint } from '../timeline/lanes'
-import { tickBuckets, type LaneTicks } from './lane-ticks'
+import { tickBuckets, topicColor, type LaneTicks } from './lane-ticks'
 
 /**
  * How a stream session's lane is painted on the waterfall canvas: its handshake as the usual phase bar
@@ -43,17 +43,19 @@ export function paintStreamLane(p: LanePaint, lane: LaneTicks | undefined): void
     }
   }
   if (!lane) return
-  for (const [t, ins, outs] of tickBuckets(lane)) {
+  for (const [t, ins, outs, topic] of tickBuckets(lane)) {
     const x = Math.round(p.x(t))
     if (x < -1 || x > width + 1) continue
+    // An MQTT bucket of one topic takes that topic's colour; mixed buckets keep the lane's in / out colours.
+    const own = topic ? topicColor(topic) : null
     if (ins > 0) {
       const h = tickHeight(ins, height)
-      ctx.fillStyle = STREAM_COLORS.in
+      ctx.fillStyle = own ?? STREAM_COLORS.in
       ctx.fillRect(x, mid - h, 1.5, h)
     }
     if (outs > 0) {
       const h = tickHeight(outs, height)
-      ctx.fillStyle = STREAM_COLORS.out
+      ctx.fillStyle = own ?? STREAM_COLORS.out
       ctx.fillRect(x, mid + 1, 1.5, h)
     }
   }
