@@ -60,7 +60,18 @@ export function warmHttpParser(): Promise<void> {
       })
       client.once('connect', done)
       client.once('connectionError', done)
-      client.request({ path: '/', method: 'GET' }).catch(() => undefined)
+      // dispatch, not request: `request` is added to the class by undici's index, which the engine does not
+      // load (undici-parts.ts); without it the warm-up threw here and the first request paid the compile.
+      client.dispatch(
+        { path: '/', method: 'GET' },
+        {
+          onConnect: () => undefined,
+          onError: () => undefined,
+          onHeaders: () => true,
+          onData: () => true,
+          onComplete: () => undefined,
+        },
+      )
     } catch {
       done()
     }
