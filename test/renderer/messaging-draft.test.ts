@@ -2,6 +2,16 @@ import { describe, expect, it } from 'vitest'
 import { emptySavedRequest } from '../../src/shared/collection'
 import { draftToSaved, extrasOf, savedToDraft } from '../../src/renderer/tabs/draft-convert'
 import { parseSubscriptions } from '../../src/renderer/mqtt/messaging-slice'
+import { selectMessagingCompose } from '../../src/renderer/mqtt/messaging-per-tab'
+import { createAppStore } from '../../src/renderer/store/app-store'
+import {
+  isTabDirty,
+  scratchTab,
+  tabContent,
+  tabFromFile,
+  type RequestTab,
+} from '../../src/renderer/tabs/request-tab'
+import { fakeClient } from './fake-client'
 
 describe('MQTT and Socket.IO requests in a tab', () => {
   it('keep their mqtt: and socketio: blocks through a save from the app', () => {
@@ -37,6 +47,48 @@ describe('MQTT and Socket.IO requests in a tab', () => {
     expect(parseSubscriptions('a@3')).toMatchObject({
       ok: false,
       error: { message: 'QoS must be 0, 1 or 2 in "a@3"' },
+    })
+  })
+})
+
+describe('MQTT and Socket.IO connection fields per tab', () => {
+  const mq = {
+    ...emptySavedRequest('Sensors', 'mqtt'),
+    url: 'mqtt://127.0.0.1:1883',
+    mqtt: {
+      options: { protocolVersion: 4 as const, clientId: 'kitchen' },
+      subscriptions: [
+        { topic: 's/#', qos: 1 as const },
+        { topic: 'alerts', qos: 0 as const },
+      ],
+      publishes: [{ name: 'p', topic: 's/t', payload: '21.5', qos: 2 as const, retain: true }],
+    },
+  }
+
+  it("a tab shows its file's fields, an edit goes into its block (and marks it edited), another tab keeps its own", () => {
+    const store = createAppStore(fakeClient().client)
+    const sensors = tabFromFile('/c', 'sensors.yaml', mq, 'v1')
+    const other = scratchTab()
+    store.setState({ tabs: [sensors, other], activeTabId: sensors.id })
+    const c = selectMessagingCompose(store.getState())
+    expect(c).toMatchObject({ mqttSubs: 's/#@1, alerts', mqttVersion: 4, mqttClientId: 'kitchen' })
+    expect(selectMessagingCompose(store.getState())).toBe(c)
+
+    store.getState().setMessagingCompose({ mqttSubs: 's/#@2', mqttPassword: 'secret' })
+    const edited = store.getState().tabs.find((t) => t.id === sensors.id) as RequestTab
+    expect(isTabDirty(edited)).toBe(true)
+    const saved = tabContent(edited).mqtt
+    expect(saved?.subscriptions).toEqual([{ topic: 's/#', qos: 2 }])
+    expect(saved?.publishes).toEqual(mq.mqtt.publishes)
+    expect(saved?.options).toEqual({ protocolVersion: 4, clientId: 'kitchen' })
+    expect(JSON.stringify(saved)).not.toContain('secret')
+
+    store.getState().activateTab(other.id)
+    expect(selectMessagingCompose(store.getState())).toMatchObject({ mqttSubs: '', mqttPassword: '' })
+    store.getState().activateTab(sensors.id)
+    expect(selectMessagingCompose(store.getState())).toMatchObject({
+      mqttSubs: 's/#@2',
+      mqttPassword: 'secret',
     })
   })
 })

@@ -1,11 +1,12 @@
 import { useState } from 'react'
 import type { AppError } from '../../shared/result'
 import { useAppStore } from '../store/store-context'
+import { selectMessagingCompose } from './messaging-per-tab'
 import './messaging.css'
 
 /** The MQTT mode's connection fields: subscriptions, protocol version, client id, credentials, reconnect. */
 export function MqttComposeBar() {
-  const c = useAppStore((s) => s.messagingCompose)
+  const c = useAppStore(selectMessagingCompose)
   const set = useAppStore((s) => s.setMessagingCompose)
   return (
     <div className="stream-compose messaging-compose" role="group" aria-label="MQTT options">
@@ -70,7 +71,7 @@ export function MqttComposeBar() {
 
 /** The Socket.IO mode's connection fields: namespace, listened events, auth, transports, reconnect. */
 export function SocketIoComposeBar() {
-  const c = useAppStore((s) => s.messagingCompose)
+  const c = useAppStore(selectMessagingCompose)
   const set = useAppStore((s) => s.setMessagingCompose)
   return (
     <div className="stream-compose messaging-compose" role="group" aria-label="Socket.IO options">

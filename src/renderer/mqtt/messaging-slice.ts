@@ -4,11 +4,12 @@ import { fail, ok, type AppError, type Result } from '../../shared/result'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
 import { selectActiveDraft } from '../tabs/active-draft'
+import { selectMessagingCompose, withComposeSaved } from './messaging-per-tab'
 
 /**
  * The composer's MQTT and Socket.IO modes: what a connection is opened with (the request line's URL and the
- * Headers table, plus these fields), and the publish / emit commands of an open session. The fields are kept
- * for the window's life, as the stream options are.
+ * Headers table, plus these fields), and the publish / emit commands of an open session. The fields belong to
+ * the tab and its file's `mqtt:` / `socketio:` block (messaging-per-tab.ts).
  */
 
 export interface MessagingCompose {
@@ -41,7 +42,8 @@ export interface SocketIoEmitDraft {
 }
 
 export interface MessagingSlice {
-  messagingCompose: MessagingCompose
+  /** Connection fields as edited in each tab (by tab id); a tab not edited shows its file's. */
+  messagingByTab: Readonly<Record<string, MessagingCompose>>
   mqttPublishDraft: MqttPublishDraft
   socketIoEmitDraft: SocketIoEmitDraft
   setMessagingCompose(patch: Partial<MessagingCompose>): void
@@ -71,27 +73,32 @@ export function parseSubscriptions(text: string): Result<MqttSubscription[]> {
 
 export function createMessagingSlice(client: ApiClient): StateCreator<AppState, [], [], MessagingSlice> {
   return (set, get) => ({
-    messagingCompose: {
-      mqttSubs: '',
-      mqttVersion: 5,
-      mqttClientId: '',
-      mqttUsername: '',
-      mqttPassword: '',
-      ioNamespace: '/',
-      ioListen: '',
-      ioAuth: '',
-      ioWebsocketOnly: false,
-      reconnect: false,
-    },
+    messagingByTab: {},
     mqttPublishDraft: { topic: '', payload: '', qos: 0, retain: false },
     socketIoEmitDraft: { event: '', args: '', ack: false },
-    setMessagingCompose: (patch) => set((s) => ({ messagingCompose: { ...s.messagingCompose, ...patch } })),
+    setMessagingCompose: (patch) =>
+      set((s) => {
+        const id = s.activeTabId
+        const next = { ...selectMessagingCompose(s), ...patch }
+        // Only the tabs still open keep their fields: closed ones are dropped here.
+        const byTab: Record<string, MessagingCompose> = { [id]: next }
+        for (const t of s.tabs) {
+          const own = s.messagingByTab[t.id]
+          if (own && t.id !== id) byTab[t.id] = own
+        }
+        return {
+          messagingByTab: byTab,
+          tabs: s.tabs.map((t) =>
+            t.id === id ? { ...t, extras: withComposeSaved(t.extras, t.draft.kind, next) } : t,
+          ),
+        }
+      }),
     setMqttPublishDraft: (patch) => set((s) => ({ mqttPublishDraft: { ...s.mqttPublishDraft, ...patch } })),
     setSocketIoEmitDraft: (patch) =>
       set((s) => ({ socketIoEmitDraft: { ...s.socketIoEmitDraft, ...patch } })),
 
     openMessaging: async () => {
-      const c = get().messagingCompose
+      const c = selectMessagingCompose(get())
       const draft = selectActiveDraft(get())
       // `{{variables}}` resolve in the tab's collection and environment, as a send's do.
       const { context } = get().sendScope()
