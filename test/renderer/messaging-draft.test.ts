@@ -1,9 +1,14 @@
+import { createElement } from 'react'
+import { renderToStaticMarkup } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
 import { emptySavedRequest } from '../../src/shared/collection'
 import { draftToSaved, extrasOf, savedToDraft } from '../../src/renderer/tabs/draft-convert'
 import { parseSubscriptions } from '../../src/renderer/mqtt/messaging-slice'
 import { selectMessagingCompose } from '../../src/renderer/mqtt/messaging-per-tab'
+import { SavedItemsBar } from '../../src/renderer/mqtt/SavedItemsBar'
 import { createAppStore } from '../../src/renderer/store/app-store'
+import { createLiveClock } from '../../src/renderer/store/live-clock'
+import { StoresContext } from '../../src/renderer/store/store-context'
 import {
   isTabDirty,
   scratchTab,
@@ -90,5 +95,58 @@ describe('MQTT and Socket.IO connection fields per tab', () => {
       mqttSubs: 's/#@2',
       mqttPassword: 'secret',
     })
+  })
+})
+
+describe('saved publishes and emits in the Publish / Emit box', () => {
+  const mq = {
+    ...emptySavedRequest('Sensors', 'mqtt'),
+    url: 'mqtt://127.0.0.1:1883',
+    mqtt: {
+      subscriptions: [],
+      publishes: [{ name: 'warm', topic: 's/t', payload: '21.5', qos: 1 as const, retain: false }],
+    },
+  }
+
+  it("lists the request's publishes, fills the box from one, saves the box into the file's block, removes one", () => {
+    const app = createAppStore(fakeClient().client)
+    const tab = tabFromFile('/c', 'sensors.yaml', mq, 'v1')
+    app.setState({ tabs: [tab], activeTabId: tab.id })
+    const stores = { app: { ...app, getInitialState: () => app.getState() }, clock: createLiveClock() }
+    const html = renderToStaticMarkup(
+      createElement(
+        StoresContext.Provider,
+        { value: stores },
+        createElement(SavedItemsBar, { what: 'publish' }),
+      ),
+    )
+    expect(html).toContain('>warm</option>')
+
+    app.getState().pickSavedItem(0)
+    expect(app.getState().mqttPublishDraft).toEqual({ topic: 's/t', payload: '21.5', qos: 1, retain: false })
+    app.getState().setMqttPublishDraft({ topic: 's/cold', payload: '4', qos: 2 })
+    expect(app.getState().saveMessagingItem('cold')).toBeNull()
+    const now = () => tabContent(app.getState().tabs[0] as RequestTab).mqtt?.publishes
+    expect(now()?.map((p) => `${p.name} ${p.topic} ${p.payload} ${p.qos}`)).toEqual([
+      'warm s/t 21.5 1',
+      'cold s/cold 4 2',
+    ])
+    expect(isTabDirty(app.getState().tabs[0] as RequestTab)).toBe(true)
+    app.getState().removeSavedItem(0)
+    expect(now()?.map((p) => p.name)).toEqual(['cold'])
+    app.getState().setMqttPublishDraft({ topic: ' ' })
+    expect(app.getState().saveMessagingItem('x')?.message).toMatch(/Enter the topic/)
+  })
+
+  it('saves emits into the socketio: block the same way', () => {
+    const app = createAppStore(fakeClient().client)
+    const sio = { ...emptySavedRequest('Chat', 'socketio'), url: 'http://127.0.0.1:3000' }
+    const tab = tabFromFile('/c', 'chat.yaml', sio, 'v1')
+    app.setState({ tabs: [tab], activeTabId: tab.id })
+    app.getState().setSocketIoEmitDraft({ event: 'join', args: '{"room":"blue"}', ack: true })
+    expect(app.getState().saveMessagingItem('')).toBeNull()
+    expect(tabContent(app.getState().tabs[0] as RequestTab).socketio?.emits).toEqual([
+      { name: 'join', event: 'join', args: '{"room":"blue"}', ack: true },
+    ])
   })
 })

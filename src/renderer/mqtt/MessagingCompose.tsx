@@ -2,6 +2,7 @@ import { useState } from 'react'
 import type { AppError } from '../../shared/result'
 import { useAppStore } from '../store/store-context'
 import { selectMessagingCompose } from './messaging-per-tab'
+import { SavedItemsBar } from './SavedItemsBar'
 import './messaging.css'
 
 /** The MQTT mode's connection fields: subscriptions, protocol version, client id, credentials, reconnect. */
@@ -159,6 +160,7 @@ export function MqttPublishBox({ sid, open }: { sid: string; open: boolean }) {
           Publish
         </button>
       </div>
+      <SavedItemsBar what="publish" />
       <textarea
         className="mono messaging-payload"
         aria-label="Payload"
@@ -207,6 +209,7 @@ export function SocketIoEmitBox({ sid, open }: { sid: string; open: boolean }) {
           Emit
         </button>
       </div>
+      <SavedItemsBar what="emit" />
       <textarea
         className="mono messaging-payload"
         aria-label="Arguments (JSON)"

@@ -5,6 +5,13 @@ import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
 import { selectActiveDraft } from '../tabs/active-draft'
 import { selectMessagingCompose, withComposeSaved } from './messaging-per-tab'
+import {
+  savedEmits,
+  savedPublishes,
+  withEmitSaved,
+  withPublishSaved,
+  withSavedRemoved,
+} from './messaging-saved'
 
 /**
  * The composer's MQTT and Socket.IO modes: what a connection is opened with (the request line's URL and the
@@ -49,6 +56,11 @@ export interface MessagingSlice {
   setMessagingCompose(patch: Partial<MessagingCompose>): void
   setMqttPublishDraft(patch: Partial<MqttPublishDraft>): void
   setSocketIoEmitDraft(patch: Partial<SocketIoEmitDraft>): void
+  /** The Publish / Emit box's draft added to the active tab's saved publishes / emits (an error says why not). */
+  saveMessagingItem(name: string): AppError | null
+  /** Saved publish / emit `index` of the active tab into the box. */
+  pickSavedItem(index: number): void
+  removeSavedItem(index: number): void
   /** Open the active tab's MQTT or Socket.IO connection (the composer's Send). */
   openMessaging(): Promise<Result<{ sid: string }>>
   publishMqtt(sid: string): Promise<AppError | null>
@@ -96,6 +108,44 @@ export function createMessagingSlice(client: ApiClient): StateCreator<AppState, 
     setMqttPublishDraft: (patch) => set((s) => ({ mqttPublishDraft: { ...s.mqttPublishDraft, ...patch } })),
     setSocketIoEmitDraft: (patch) =>
       set((s) => ({ socketIoEmitDraft: { ...s.socketIoEmitDraft, ...patch } })),
+
+    saveMessagingItem: (name) => {
+      const s = get()
+      const tab = s.tabs.find((t) => t.id === s.activeTabId)
+      if (!tab || (tab.draft.kind !== 'mqtt' && tab.draft.kind !== 'socketio'))
+        return {
+          code: 'invalid_request',
+          message: 'Saved publishes and emits belong to an MQTT or Socket.IO tab',
+        }
+      const r =
+        tab.draft.kind === 'mqtt'
+          ? withPublishSaved(tab.extras, name, s.mqttPublishDraft)
+          : withEmitSaved(tab.extras, name, s.socketIoEmitDraft)
+      if (!r.ok) return r.error
+      set({ tabs: s.tabs.map((t) => (t.id === tab.id ? { ...t, extras: r.value } : t)) })
+      return null
+    },
+
+    pickSavedItem: (index) => {
+      const s = get()
+      const tab = s.tabs.find((t) => t.id === s.activeTabId)
+      if (tab?.draft.kind === 'mqtt') {
+        const p = savedPublishes(tab.extras)[index]
+        if (p) set({ mqttPublishDraft: { topic: p.topic, payload: p.payload, qos: p.qos, retain: p.retain } })
+      } else if (tab?.draft.kind === 'socketio') {
+        const e = savedEmits(tab.extras)[index]
+        if (e) set({ socketIoEmitDraft: { event: e.event, args: e.args, ack: e.ack } })
+      }
+    },
+
+    removeSavedItem: (index) =>
+      set((s) => ({
+        tabs: s.tabs.map((t) =>
+          t.id === s.activeTabId && (t.draft.kind === 'mqtt' || t.draft.kind === 'socketio')
+            ? { ...t, extras: withSavedRemoved(t.extras, t.draft.kind, index) }
+            : t,
+        ),
+      })),
 
     openMessaging: async () => {
       const c = selectMessagingCompose(get())
