@@ -150,7 +150,7 @@ test('103 Early Hints are marks before the response, and their links are listed 
   const wait = hovered.bars.find((b) => b.phase === 'wait')
   expect(wait).toBeDefined()
   // The card says what came before the response, and when.
-  await expect(page.getByRole('tooltip')).toContainText(/103 Early Hints ×2 \(\+\d+ ms, \+\d+ ms\)/)
+  await expect(page.getByRole('tooltip')).toContainText(/103 Early Hints ×2 \(\+[\d.]+ ms, \+[\d.]+ ms\)/)
   const marks = hovered.interim ?? []
   expect(marks).toHaveLength(2)
   for (const mark of marks) {

@@ -17,7 +17,10 @@ const ENTRIES: { key: string; label: string; mark?: 'console' | 'hook' }[] = [
   { key: 'hook', label: 'Webhook call', mark: 'hook' },
 ]
 
-/** The waterfall's legend, behind a toolbar button so it costs the toolbar one word. */
+/**
+ * The waterfall's legend, behind a toolbar button drawn as three phase swatches (named "Legend" for screen
+ * readers and on hover): a word there pushed the toolbar past one line at 1280 px with the details beside it.
+ */
 export function WaterfallLegend() {
   const [open, setOpen] = useState(false)
   return (
@@ -27,9 +30,15 @@ export function WaterfallLegend() {
         className="secondary-button small"
         aria-haspopup="true"
         aria-expanded={open}
+        aria-label="Legend"
+        title="Legend: what each colour and mark means"
         onClick={() => setOpen((o) => !o)}
       >
-        Legend
+        <span className="wf-legend-icon" aria-hidden="true">
+          <span className="swatch" data-phase="connect" />
+          <span className="swatch" data-phase="wait" />
+          <span className="swatch" data-phase="receive" />
+        </span>
       </button>
       {open ? (
         <ul className="menu wf-legend" aria-label="Waterfall legend" onMouseLeave={() => setOpen(false)}>
