@@ -21,6 +21,7 @@ import { closeReport, type AttemptOutcome } from './graphql-ws-close'
 import type { GraphqlWsOptions } from './graphql-ws-options'
 import { protocolFor, type Reaction, type WsProtocol } from './ws-protocols'
 import { webSocketClass, WS_OPEN } from '../ws/ws-client'
+import { doublingDelay } from '../sessions/kernel/session-setup'
 
 /**
  * A GraphQL operation (a subscription, mostly) over a WebSocket: a transport of the session kernel. The upgrade
@@ -95,7 +96,7 @@ export class GraphqlWsSession implements SessionTransport {
           enabled: o.reconnect && init.operation.type !== 'mutation',
           maxRetries: o.maxRetries,
           resetOn: 'message',
-          delayMs: (failures) => Math.min(o.maxBackoffMs, o.backoffMs * 2 ** Math.min(failures - 1, 30)),
+          delayMs: doublingDelay(o),
         },
       },
       this,

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { isUtf8 } from 'node:buffer'
 import type { Socket } from 'node:net'
 import { randomBytes } from 'node:crypto'
@@ -31,6 +30,7 @@ import { timedConnection } from '../ws/ws-connection'
 import { clientOptions, connectSentEvent } from './mqtt-options'
 import { connackAnswer, connackNote, controlEntry, deliveryId, publishArgs } from './mqtt-packets'
 import { AckPairing, PAIRING_LIMIT, type PairingNote } from './mqtt-ack-pairing'
+import { doublingDelay, readCaFile } from '../sessions/kernel/session-setup'
 
 /**
  * One MQTT connection (3.1.1 or 5, over mqtt://, mqtts://, ws:// or wss://) on MQTT.js, a transport of the
@@ -87,15 +87,9 @@ export class MqttSession implements SessionTransport {
     for (const s of init.subscriptions) this.subscriptions.set(s.topic, s.qos)
     this.clientId = init.options.clientId || `flightdeck-${randomBytes(4).toString('hex')}`
     if (!this.invalid && init.options.caFile) {
-      try {
-        this.ca = readFileSync(init.options.caFile, 'utf8')
-      } catch (e) {
-        this.invalid = {
-          code: 'file',
-          message: `Cannot read the CA file ${init.options.caFile}`,
-          detail: e instanceof Error ? e.message : String(e),
-        }
-      }
+      const read = readCaFile(init.options.caFile)
+      if ('error' in read) this.invalid = read.error
+      else this.ca = read.ca
     }
     const o = init.options
     this.kernel = new SessionKernel(
@@ -110,7 +104,7 @@ export class MqttSession implements SessionTransport {
           enabled: o.reconnect,
           maxRetries: o.maxRetries,
           resetOn: 'open',
-          delayMs: (failures) => Math.min(o.maxBackoffMs, o.backoffMs * 2 ** Math.min(failures - 1, 30)),
+          delayMs: doublingDelay(o),
         },
       },
       this,

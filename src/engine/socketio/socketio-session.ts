@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { Manager, type Socket } from 'socket.io-client'
 import type { KeyValue } from '../../shared/request'
 import { fail, ok, type AppError, type Result } from '../../shared/result'
@@ -17,6 +16,7 @@ import type { PluggedSessionInit } from '../streams/stream-engine'
 import { checkHeaderList, parseStreamUrl } from '../streams/stream-plumbing'
 import { VERSION } from '../version'
 import { argsJson, encodeArgs } from './socketio-args'
+import { doublingDelay, readCaFile } from '../sessions/kernel/session-setup'
 
 /**
  * One Socket.IO connection (client v4) to one namespace, a transport of the session kernel. Each attempt is a
@@ -72,15 +72,9 @@ export class SocketIoSession implements SessionTransport {
         message: `A namespace starts with "/": ${init.namespace.slice(0, 100)}`,
       }
     if (!this.invalid && init.options.caFile) {
-      try {
-        this.ca = readFileSync(init.options.caFile, 'utf8')
-      } catch (e) {
-        this.invalid = {
-          code: 'file',
-          message: `Cannot read the CA file ${init.options.caFile}`,
-          detail: e instanceof Error ? e.message : String(e),
-        }
-      }
+      const read = readCaFile(init.options.caFile)
+      if ('error' in read) this.invalid = read.error
+      else this.ca = read.ca
     }
     const o = init.options
     this.kernel = new SessionKernel(
@@ -95,7 +89,7 @@ export class SocketIoSession implements SessionTransport {
           enabled: o.reconnect,
           maxRetries: o.maxRetries,
           resetOn: 'open',
-          delayMs: (failures) => Math.min(o.maxBackoffMs, o.backoffMs * 2 ** Math.min(failures - 1, 30)),
+          delayMs: doublingDelay(o),
         },
       },
       this,

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import type { ClientRequest, IncomingMessage } from 'node:http'
 import type { ClientOptions, RawData, WebSocket } from 'ws'
 import type { KeyValue } from '../../shared/request'
@@ -19,6 +18,7 @@ import { timedConnection, upgradeAnswer, upgradeSent } from './ws-connection'
 import { describeWsError, serverCloseFailure, stripClose, type WsFailure } from './ws-errors'
 import { messagePayload, toBuffer } from './ws-payload'
 import { webSocketClass, WS_OPEN } from './ws-client'
+import { doublingDelay, readCaFile } from '../sessions/kernel/session-setup'
 
 /**
  * One WebSocket session on `ws`, a transport of the session kernel (sessions/kernel): the handshake timed
@@ -73,15 +73,9 @@ export class WsSession implements SessionTransport {
     this.url = url.ok ? url.value : null
     this.headers = headers.ok ? headers.value : []
     if (!this.invalid && init.options.caFile) {
-      try {
-        this.ca = readFileSync(init.options.caFile, 'utf8')
-      } catch (e) {
-        this.invalid = {
-          code: 'file',
-          message: `Cannot read the CA file ${init.options.caFile}`,
-          detail: e instanceof Error ? e.message : String(e),
-        }
-      }
+      const read = readCaFile(init.options.caFile)
+      if ('error' in read) this.invalid = read.error
+      else this.ca = read.ca
     }
     const o = init.options
     this.kernel = new SessionKernel(
@@ -96,7 +90,7 @@ export class WsSession implements SessionTransport {
           enabled: o.reconnect,
           maxRetries: o.maxRetries,
           resetOn: 'open',
-          delayMs: (failures) => Math.min(o.maxBackoffMs, o.backoffMs * 2 ** Math.min(failures - 1, 30)),
+          delayMs: doublingDelay(o),
         },
       },
       this,
