@@ -161,25 +161,14 @@ export function MqttPublishBox({ sid, open }: { sid: string; open: boolean }) {
         </button>
       </div>
       <SavedItemsBar what="publish" />
-      <textarea
-        className="mono messaging-payload"
-        aria-label="Payload"
+      <PayloadField
+        label="Payload"
         placeholder="The payload — Ctrl+Enter publishes"
-        spellCheck={false}
         value={d.payload}
-        onChange={(e) => set({ payload: e.target.value })}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-            e.preventDefault()
-            void go()
-          }
-        }}
+        onChange={(payload) => set({ payload })}
+        onSend={go}
+        error={error}
       />
-      {error ? (
-        <div className="error-box" role="alert">
-          {error.message}
-        </div>
-      ) : null}
     </div>
   )
 }
@@ -210,25 +199,48 @@ export function SocketIoEmitBox({ sid, open }: { sid: string; open: boolean }) {
         </button>
       </div>
       <SavedItemsBar what="emit" />
+      <PayloadField
+        label="Arguments (JSON)"
+        placeholder='["a", {"b": 1}] — an array is several arguments; Ctrl+Enter emits'
+        value={d.args}
+        onChange={(args) => set({ args })}
+        onSend={go}
+        error={error}
+      />
+    </div>
+  )
+}
+
+/** The text a publish or an emit sends (Ctrl/Cmd+Enter sends it), and what went wrong with the last send. */
+function PayloadField(props: {
+  label: string
+  placeholder: string
+  value: string
+  onChange: (value: string) => void
+  onSend: () => Promise<void>
+  error: AppError | null
+}) {
+  return (
+    <>
       <textarea
         className="mono messaging-payload"
-        aria-label="Arguments (JSON)"
-        placeholder='["a", {"b": 1}] — an array is several arguments; Ctrl+Enter emits'
+        aria-label={props.label}
+        placeholder={props.placeholder}
         spellCheck={false}
-        value={d.args}
-        onChange={(e) => set({ args: e.target.value })}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
             e.preventDefault()
-            void go()
+            void props.onSend()
           }
         }}
       />
-      {error ? (
+      {props.error ? (
         <div className="error-box" role="alert">
-          {error.message}
+          {props.error.message}
         </div>
       ) : null}
-    </div>
+    </>
   )
 }
