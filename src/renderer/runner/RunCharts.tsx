@@ -42,10 +42,9 @@ export function Histogram({ stats }: { stats: RunStats }) {
               width={Math.max(1, bw - 2)}
               height={h}
             >
-              <title>
-                {b.count} request{b.count === 1 ? '' : 's'}{' '}
-                {b.upToMs === null ? 'slower than the last bound' : `up to ${formatMs(b.upToMs)}`}
-              </title>
+              <title>{`${b.count} request${b.count === 1 ? '' : 's'} ${
+                b.upToMs === null ? 'slower than the last bound' : `up to ${formatMs(b.upToMs)}`
+              }`}</title>
             </rect>
             {i % every === 0 ? (
               <text className="tick" x={PAD_L + i * bw + bw / 2} y={H - 5} textAnchor="middle">
@@ -95,9 +94,7 @@ export function Throughput({ series }: { series: RunFinished['throughput'] }) {
           width={Math.max(1, bw - 2)}
           height={PAD_T + plotH - y(p.rps)}
         >
-          <title>
-            {p.rps} requests finished in second {p.t + 1}
-          </title>
+          <title>{`${p.rps} requests finished in second ${p.t + 1}`}</title>
         </rect>
       ))}
       {Array.from({ length: maxT + 1 }, (_, t) => t)

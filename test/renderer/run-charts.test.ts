@@ -1,0 +1,45 @@
+import { createElement } from 'react'
+import { renderToStaticMarkup } from 'react-dom/server'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { Histogram, Throughput } from '../../src/renderer/runner/RunCharts'
+import type { RunStats } from '../../src/shared/run-schemas'
+
+/** The run charts' hover titles: one text each, read by a person hovering a bar, and no React warnings. */
+
+const stats: RunStats = {
+  total: 3,
+  passed: 3,
+  failed: 0,
+  errors: 0,
+  p50: 4,
+  p90: 9,
+  p99: 9,
+  max: 9,
+  mean: 5,
+  histogram: [
+    { upToMs: 5, count: 2 },
+    { upToMs: 10, count: 1 },
+    { upToMs: null, count: 0 },
+  ],
+}
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+describe('run charts', () => {
+  it('titles each histogram bar with one sentence and warns about nothing', () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    const html = renderToStaticMarkup(createElement(Histogram, { stats }))
+    expect(html).toContain('<title>2 requests up to 5.0 ms</title>')
+    expect(html).toContain('<title>1 request up to 10 ms</title>')
+    expect(errors).not.toHaveBeenCalled()
+  })
+
+  it('titles each throughput bar with one sentence and warns about nothing', () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    const html = renderToStaticMarkup(createElement(Throughput, { series: [{ t: 0, rps: 12 }] }))
+    expect(html).toContain('<title>12 requests finished in second 1</title>')
+    expect(errors).not.toHaveBeenCalled()
+  })
+})
