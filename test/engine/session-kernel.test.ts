@@ -8,7 +8,7 @@ import type { ReconnectRules } from '../../src/engine/sessions/kernel/reconnect-
 import type { SessionAttempt } from '../../src/engine/sessions/kernel/session-attempt'
 import { SessionKernel } from '../../src/engine/sessions/kernel/session-kernel'
 import type { SessionTransport } from '../../src/engine/sessions/kernel/session-transport'
-import { StreamLogStore } from '../../src/engine/streams/stream-log'
+import { StreamLogStore } from '../../src/engine/streams/stream-log-store'
 import type { TimelineEvent } from '../../src/shared/timeline'
 
 /**

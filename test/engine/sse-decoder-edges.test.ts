@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm'
 import { createParser } from 'eventsource-parser'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createStreamDecoder } from '../../src/engine/sse/stream-decoder'
-import { StreamLogStore } from '../../src/engine/streams/stream-log'
+import { StreamLogStore } from '../../src/engine/streams/stream-log-store'
 import { decode, reference, rows, type Row } from './sse-decoder-helpers'
 
 /**

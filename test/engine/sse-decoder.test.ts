@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { createParser } from 'eventsource-parser'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SseIdState } from '../../src/engine/sse/stream-decoder'
-import { StreamLogStore } from '../../src/engine/streams/stream-log'
+import { StreamLogStore } from '../../src/engine/streams/stream-log-store'
 import { cut, decode, randomStream, reference, rng, rows } from './sse-decoder-helpers'
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { EventSink } from '../../src/engine/event-sink'
-import { StreamLogStore } from '../../src/engine/streams/stream-log'
+import { StreamLogStore } from '../../src/engine/streams/stream-log-store'
 import type { TimelineBatch } from '../../src/shared/contract'
 import type { WsMessageEvent } from '../../src/shared/timeline'
 

@@ -12,7 +12,8 @@ import type { Clock } from '../clock'
 import type { BodyStore } from '../http/body-store'
 import { SseSession, type SseSessionInit } from '../sse/sse-session'
 import { WsSession } from '../ws/ws-session'
-import { StreamLogStore, type StreamLog, type StreamLogStoreOptions } from './stream-log'
+import type { StreamLog } from './stream-log'
+import { StreamLogStore, type StreamLogStoreOptions } from './stream-log-store'
 import type { StreamContext } from './stream-plumbing'
 
 /**

@@ -1,5 +1,6 @@
 import type { StreamDirection, StreamMessageKind } from '../../shared/timeline'
 import type { StreamFilter } from '../../shared/streams'
+import type { ReplayedEvent } from '../sse/sse-ids'
 
 /**
  * A stream log's filtered reads: which entries match a filter (kind, direction, text ignoring ASCII case),
@@ -88,4 +89,27 @@ export function containsFolded(hay: Buffer, needle: Buffer): boolean {
 
 function lower(b: number): number {
   return b >= 65 && b <= 90 ? b + 32 : b
+}
+
+/** Does a held SSE event (its data, type or id) contain the lower-cased `needleText`, ignoring ASCII case? */
+export function heldContains(held: ReplayedEvent, needleText: string): boolean {
+  return (
+    foldAscii(held.data).includes(needleText) ||
+    foldAscii(held.event ?? 'message').includes(needleText) ||
+    (held.id !== '' && foldAscii(held.id).includes(needleText))
+  )
+}
+
+/** Does a record (its data, event name or id) contain the lower-cased `needle`, ignoring ASCII case? */
+export function recordContains(buf: Buffer, needle: Buffer): boolean {
+  // The record's parts, not its length fields: a length byte can look like a letter.
+  const evLen = buf.readUInt16LE(0)
+  const ev = evLen === 0xffff ? 0 : evLen
+  const idLen = buf.readUInt16LE(2 + ev)
+  const idn = idLen === 0xffff ? 0 : idLen
+  return (
+    containsFolded(buf.subarray(4 + ev + idn), needle) ||
+    (ev > 0 && containsFolded(buf.subarray(2, 2 + ev), needle)) ||
+    (idn > 0 && containsFolded(buf.subarray(4 + ev, 4 + ev + idn), needle))
+  )
 }

@@ -1,13 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs'
 import { isUtf8 } from 'node:buffer'
 import { join } from 'node:path'
 import type { StreamEntry, StreamFilter, StreamPage } from '../../shared/streams'
 import type { StreamDirection, StreamMessageKind } from '../../shared/timeline'
 import type { ReplayedEvent } from '../sse/sse-ids'
-import { processTempDir } from '../temp-files'
+import type { StreamLogStore } from './stream-log-store'
 import { LogBytes } from './stream-log-bytes'
 import { HeldEvents } from './stream-log-held'
 import { EntryIndex } from './stream-log-index'
+import { HELD, KIND_CODE, KINDS, MAYBE_TEXT_KINDS, OUT, TEXT_KINDS } from './stream-log-kinds'
 import {
   decodeRecord,
   encodeInto,
@@ -18,10 +18,10 @@ import {
   type Decoded,
 } from './stream-log-records'
 import {
-  containsFolded,
-  foldAscii,
+  heldContains,
   isEmptyFilter,
   makeFilterState,
+  recordContains,
   scanInSlices,
   SCAN_BUDGET_MS,
   type FilterState,
@@ -37,44 +37,13 @@ import {
  * SSE events are kept more cheaply still, as the text of their blocks plus a flag byte each (`holdEvents`,
  * `holdBlocks`; stream-log-held.ts).
  *
- * Its other parts: the entry index (stream-log-index.ts), the bytes in memory or the temp file
- * (stream-log-bytes.ts), the record format (stream-log-records.ts) and filtered reads (stream-log-search.ts).
+ * Its other parts: the store of all logs and their memory (stream-log-store.ts), the entry index
+ * (stream-log-index.ts), the bytes in memory or the temp file (stream-log-bytes.ts), the record format
+ * (stream-log-records.ts), the kind and flag codes (stream-log-kinds.ts) and filtered reads (stream-log-search.ts).
  */
 
-export interface StreamLogStoreOptions {
-  tempDir?: string
-  /** Bytes one log keeps in memory before spilling to its temp file. */
-  memoryPerLog?: number
-  /** Bytes all logs together keep in memory. */
-  totalMemory?: number
-  /** Entries one log records at most; later messages are counted (and still shown as ticks) but not kept. */
-  maxEntries?: number
-}
-
-const KINDS: readonly StreamMessageKind[] = [
-  'event',
-  'comment',
-  'invalid',
-  'line',
-  'chunk',
-  'text',
-  'binary',
-  'ping',
-  'pong',
-  'close',
-  'control',
-]
-/** A plain object, not a Map: looked up once per message. */
-const KIND_CODE = Object.fromEntries(KINDS.map((k, i) => [k, i])) as Record<StreamMessageKind, number>
 /** Most entries one filtered read scans before answering (it says `complete: false` and resumes next call). */
 const SCAN_PER_CALL = 250_000
-/** Entry flags: the kind code in bits 0-3, then these. */
-const OUT = 16
-/**
- * The entry is an SSE event kept as the text its block came in (`holdEvents`): its group (stream-log-held.ts)
- * says when it came, which of the log's blocks texts it is in and which event of that text it is.
- */
-const HELD = 32
 
 export interface AppendInput {
   t: number
@@ -85,19 +54,6 @@ export interface AppendInput {
   id?: string | undefined
   code?: number | undefined
 }
-
-/** Kinds whose bytes are text by definition (SSE fields, NDJSON lines, WebSocket text frames). */
-const TEXT_KINDS = new Set<StreamMessageKind>([
-  'event',
-  'comment',
-  'invalid',
-  'line',
-  'text',
-  'close',
-  'control',
-])
-/** Kinds shown as text when their bytes happen to be UTF-8 (raw chunks, ping and pong payloads). */
-const MAYBE_TEXT_KINDS = new Set<StreamMessageKind>(['chunk', 'ping', 'pong'])
 
 export class StreamLog {
   /** Per-entry fields, in typed-array pages. */
@@ -406,24 +362,7 @@ export class StreamLog {
   /** Does entry `i` (its event type, id or data) contain the lower-cased `needle`, ignoring ASCII case? */
   private contains(i: number, needle: Buffer, needleText: string): boolean {
     const held = this.heldAt(i)
-    if (held !== undefined) {
-      return (
-        foldAscii(held.data).includes(needleText) ||
-        foldAscii(held.event ?? 'message').includes(needleText) ||
-        (held.id !== '' && foldAscii(held.id).includes(needleText))
-      )
-    }
-    // The record's parts, not its length fields: a length byte can look like a letter.
-    const buf = this.recordOf(i)
-    const evLen = buf.readUInt16LE(0)
-    const ev = evLen === 0xffff ? 0 : evLen
-    const idLen = buf.readUInt16LE(2 + ev)
-    const idn = idLen === 0xffff ? 0 : idLen
-    return (
-      containsFolded(buf.subarray(4 + ev + idn), needle) ||
-      (ev > 0 && containsFolded(buf.subarray(2, 2 + ev), needle)) ||
-      (idn > 0 && containsFolded(buf.subarray(4 + ev, 4 + ev + idn), needle))
-    )
+    return held !== undefined ? heldContains(held, needleText) : recordContains(this.recordOf(i), needle)
   }
 
   dispose(): void {
@@ -435,65 +374,5 @@ export class StreamLog {
     this.lastData = null
     this.filter = null
     this.bytes.dispose()
-  }
-}
-
-export class StreamLogStore {
-  readonly maxEntries: number
-  private readonly memoryPerLog: number
-  private readonly totalMemory: number
-  /** Where the logs' folder goes; this process's temp folder when not given, made when a log first spills. */
-  private readonly baseDir: string | undefined
-  private tempDir: string | null = null
-  private used = 0
-  private readonly logs = new Map<string, StreamLog>()
-
-  constructor(options: StreamLogStoreOptions = {}) {
-    this.memoryPerLog = options.memoryPerLog ?? 32 * 1024 * 1024
-    this.totalMemory = options.totalMemory ?? 256 * 1024 * 1024
-    this.maxEntries = options.maxEntries ?? 20_000_000
-    this.baseDir = options.tempDir
-  }
-
-  create(sid: string): StreamLog {
-    const log = new StreamLog(sid, this)
-    this.logs.set(sid, log)
-    return log
-  }
-
-  get(sid: string): StreamLog | undefined {
-    return this.logs.get(sid)
-  }
-
-  remove(sid: string): void {
-    this.logs.get(sid)?.dispose()
-    this.logs.delete(sid)
-  }
-
-  mayKeep(log: StreamLog, extra: number): boolean {
-    if (this.used + extra > this.totalMemory) return false
-    if (log.memoryInUse() + extra > this.memoryPerLog) return false
-    this.used += extra
-    return true
-  }
-
-  release(bytes: number): void {
-    this.used = Math.max(0, this.used - bytes)
-  }
-
-  get memoryUsed(): number {
-    return this.used
-  }
-
-  dir(): string {
-    this.tempDir ??= mkdtempSync(join(this.baseDir ?? processTempDir(), 'flightdeck-streams-'))
-    return this.tempDir
-  }
-
-  dispose(): void {
-    for (const log of this.logs.values()) log.dispose()
-    this.logs.clear()
-    if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true })
-    this.tempDir = null
   }
 }

@@ -5,7 +5,7 @@ import type { TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
 import type { BodyStore } from '../http/body-store'
 import { createTimedConnector, type TlsProfile } from '../http/connector'
-import type { StreamLogStore } from './stream-log'
+import type { StreamLogStore } from './stream-log-store'
 
 /** What every stream session needs from its engine. */
 export interface StreamContext {
