@@ -75,7 +75,7 @@ export const collectionMovePayload = z.object({ dir, path: relPath.min(1), toFol
 
 export const collectionDeletePayload = z.object({ dir, path: relPath.min(1) }).strict()
 
-/** A folder's (or, for path '', the collection's) variables, auth and display name. */
+/** A folder's (or, for path '', the collection's) variables, auth, scripts and display name. */
 export const collectionSaveFolderPayload = z
   .object({
     dir,
@@ -83,6 +83,8 @@ export const collectionSaveFolderPayload = z
     name: z.string().max(256).optional(),
     variables: variables.optional(),
     auth: authSchema.optional(),
+    /** The folder's own scripts (`{}` removes them); left out, the file keeps what it has. */
+    scripts: requestScriptsSchema.optional(),
   })
   .strict()
 

@@ -51,22 +51,21 @@ export type SavedMessage = z.infer<typeof savedMessageSchema>
 
 /**
  * A request's scripts (Postman's pre-request and test scripts; Bruno's and Insomnia's come in as these), written
- * in the Scripts tab or kept by an import with its collection's and folders' scripts carried down (each part
- * marked `// From …`). The engine runs them in its QuickJS sandbox around a send and in runs
+ * in the Scripts tab or kept by an import. The same shape is a folder's and the collection's own scripts
+ * (folder.yaml, collection.yaml), which run around every request below them; older imports carried those down
+ * into each request's text (each part marked `// From …`), which still runs as it is. The engine runs them in its QuickJS sandbox around a send and in runs
  * (src/engine/scripts). An import also turns the lines it recognises into `extract`, `assertions` and
  * `dependsOn`; `translated` says every line became one of those, so the checks run and the script does not
  * (never both). A run with scripts off (`--no-scripts`) says which scripts were not run.
  */
+const SCRIPT_CHARS = 1024 * 1024
+const scriptTextSchema = z
+  .string('expected the script as text')
+  .max(SCRIPT_CHARS, `a script may be at most ${SCRIPT_CHARS.toLocaleString('en-US')} characters (1 MiB)`)
 export const requestScriptsSchema = z
   .object({
-    preRequest: z
-      .string()
-      .max(1024 * 1024)
-      .optional(),
-    test: z
-      .string()
-      .max(1024 * 1024)
-      .optional(),
+    preRequest: scriptTextSchema.optional(),
+    test: scriptTextSchema.optional(),
     translated: z.boolean().optional(),
   })
   .strict()
@@ -212,6 +211,11 @@ export interface FolderNode {
   auth: AuthSpec
   /** The folder's (for the root, the collection's) `trace:` setting, when it has one. */
   trace?: TraceSetting
+  /**
+   * The folder's (for the root, the collection's) own scripts: they run around every request below it, in
+   * Postman's order (collection, then folders outer first, then the request), in the app, runs and the CLI.
+   */
+  scripts?: RequestScripts
   children: TreeNode[]
 }
 

@@ -2,6 +2,7 @@ import {
   SAVED_REQUEST_KEYS,
   savedRequestSchema,
   type AuthSpec,
+  type RequestScripts,
   type SavedRequest,
   type Variable,
 } from '../../shared/collection'
@@ -44,13 +45,14 @@ export function requestKeysFor(req: SavedRequest): ReadonlySet<string> {
   return keys
 }
 
-export const FOLDER_KEYS: ReadonlySet<string> = new Set(['name', 'variables', 'auth', 'order'])
+export const FOLDER_KEYS: ReadonlySet<string> = new Set(['name', 'variables', 'auth', 'scripts', 'order'])
 export const COLLECTION_KEYS: ReadonlySet<string> = new Set([
   'flightdeck',
   'id',
   'name',
   'variables',
   'auth',
+  'scripts',
   'order',
 ])
 export const ENVIRONMENT_KEYS: ReadonlySet<string> = new Set(['name', 'variables'])
@@ -62,6 +64,8 @@ export interface FolderSettings {
   variables: Variable[]
   auth: AuthSpec
   order: string[]
+  /** Pre-request and test scripts that run around every request below the folder (the collection's: all). */
+  scripts?: RequestScripts
   /** Edited in the file only: a save of the folder keeps it as written (it is not one of FOLDER_KEYS). */
   trace?: TraceSetting
 }

@@ -1,7 +1,8 @@
-import type { z } from 'zod'
+import { z } from 'zod'
 import {
   authSchema,
   requestFileRule,
+  requestScriptsSchema,
   savedRequestSchema,
   variableSchema,
   type SavedRequest,
@@ -387,8 +388,16 @@ function readFolderish(raw: Raw, text: string): Parsed<FolderSettings> {
     if (!trace.ok) return trace
     out.trace = trace.value
   }
+  if (isSet(raw['scripts'])) {
+    const scripts = validate(text, levelScriptsSchema, { scripts: raw['scripts'] })
+    if (!scripts.ok) return scripts
+    out.scripts = scripts.value.scripts
+  }
   return { ok: true, value: out }
 }
+
+/** Wrapped so a problem reads `scripts.preRequest: …` on the line it is on. */
+const levelScriptsSchema = z.object({ scripts: requestScriptsSchema })
 
 export function parseFolderText(text: string): Parsed<FolderSettings> {
   const root = mapRoot(text)

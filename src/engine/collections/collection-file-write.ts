@@ -161,7 +161,7 @@ export function tracePlain(t: TraceSetting): Plain {
   return Object.keys(out).length === 1 ? t.mode : out
 }
 
-/** The scripts kept from an import: pre-request, test, then whether every line was translated. */
+/** A request's or a folder's scripts: pre-request, test, then whether every line was translated. */
 function scriptsPlain(s: NonNullable<SavedRequest['scripts']>): PlainMap | null {
   const out = pick(s, ['preRequest', 'test', 'translated'])
   return Object.keys(out).length > 0 ? out : null
@@ -260,6 +260,7 @@ export function folderPlain(f: FolderSettings): PlainMap {
   if (f.name !== undefined) out['name'] = f.name
   put(out, 'variables', variablesPlain(f.variables))
   put(out, 'auth', authPlain(f.auth))
+  if (f.scripts) put(out, 'scripts', scriptsPlain(f.scripts))
   if (f.order.length > 0) out['order'] = [...f.order]
   return out
 }
@@ -268,7 +269,8 @@ export function collectionPlain(c: CollectionSettings): PlainMap {
   const out: PlainMap = { flightdeck: FORMAT_VERSION }
   if (c.id !== undefined) out['id'] = c.id
   out['name'] = c.name
-  return { ...out, ...folderPlain({ variables: c.variables, auth: c.auth, order: c.order }) }
+  const { variables, auth, order, scripts } = c
+  return { ...out, ...folderPlain({ variables, auth, order, ...(scripts ? { scripts } : {}) }) }
 }
 
 export function environmentPlain(name: string, vars: readonly Variable[]): PlainMap {

@@ -255,6 +255,7 @@ export function createCollectionHandlers(input: CollectionHandlerDeps): Collecti
           ...(p.name !== undefined ? { name: p.name } : {}),
           ...(p.variables ? { variables: p.variables } : {}),
           ...(p.auth ? { auth: p.auth } : {}),
+          ...(p.scripts ? { scripts: p.scripts } : {}),
         })
         if (p.auth) deps.auth.clear()
         return r.ok ? ok({ saved: true as const }) : r

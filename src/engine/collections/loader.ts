@@ -320,6 +320,7 @@ export async function loadCollection(
       variables: s?.variables ?? [],
       auth: s?.auth ?? { type: 'inherit' },
       ...(s?.trace ? { trace: s.trace } : {}),
+      ...(s?.scripts ? { scripts: s.scripts } : {}),
       children: [],
     }
   }

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import { joinPath, parentPath, type SavedRequest, type Variable } from '../../shared/collection'
+import {
+  joinPath,
+  parentPath,
+  type RequestScripts,
+  type SavedRequest,
+  type Variable,
+} from '../../shared/collection'
 import { fail, ok, type Result } from '../../shared/result'
 import { writeFileAtomic } from './atomic-write'
 import {
@@ -231,7 +237,13 @@ export async function readFolderSettings(
 export async function saveFolderSettings(
   dir: string,
   folder: string,
-  patch: { name?: string; variables?: Variable[]; auth?: FolderSettings['auth']; order?: string[] },
+  patch: {
+    name?: string
+    variables?: Variable[]
+    auth?: FolderSettings['auth']
+    order?: string[]
+    scripts?: RequestScripts
+  },
 ): Promise<Result<string>> {
   return guarded(folder || 'collection.yaml', async (): Promise<Result<string>> => {
     const current = await readFolderSettings(dir, folder)
@@ -244,6 +256,12 @@ export async function saveFolderSettings(
       ...(patch.order ? { order: patch.order } : {}),
       ...(patch.name !== undefined ? { name: patch.name } : {}),
     }
+    if (patch.scripts) {
+      // An emptied script leaves the file, as on a request; `{}` removes the block.
+      delete next.scripts
+      const kept = keptScripts(patch.scripts)
+      if (kept) next.scripts = kept
+    }
     if (folder === '') {
       const c = base as CollectionSettings
       const settings: CollectionSettings = { ...next, name: next.name ?? c.name ?? basename(dir) }
@@ -254,6 +272,16 @@ export async function saveFolderSettings(
     }
     return writeDoc(dir, joinPath(folder, FOLDER_FILE), folderPlain(next), FOLDER_KEYS, parseFolderText)
   })
+}
+
+/** A folder's scripts without blank texts; null when nothing is left. */
+function keptScripts(s: RequestScripts): RequestScripts | null {
+  const out: RequestScripts = {}
+  if (s.preRequest !== undefined && s.preRequest.trim() !== '') out.preRequest = s.preRequest
+  if (s.test !== undefined && s.test.trim() !== '') out.test = s.test
+  if (out.preRequest === undefined && out.test === undefined) return null
+  if (s.translated !== undefined) out.translated = s.translated
+  return out
 }
 
 /** Keep a folder's `order` list (when it has one) in step with a rename or move. */
