@@ -1,6 +1,7 @@
 import protobuf from 'protobufjs'
 import { fail, ok, type Result } from '../../shared/result'
 import { fullName } from './grpc-schema'
+import { wellKnown, wellKnownDefault, wellKnownIn, wellKnownOut, type Conv } from './grpc-wkt'
 
 /**
  * Messages as JSON, both ways. Fields are named as in the .proto (snake_case); lowerCamelCase names (protobuf's
@@ -30,10 +31,10 @@ export function encodeJson(type: protobuf.Type, text: string, which: string): Re
   } catch (e) {
     return fail('bad_payload', `${which} is not JSON: ${(e as Error).message}`)
   }
-  const checked = checkMessage(type, value, '', 0)
-  if (checked) return fail('bad_payload', `${which} does not fit ${fullName(type)}: ${checked}`)
+  const converted = messageIn(type, value, '', 0)
+  if (!converted.ok) return fail('bad_payload', `${which} does not fit ${fullName(type)}: ${converted.error}`)
   try {
-    const message = type.fromObject(renameFields(type, value as Record<string, unknown>, 0))
+    const message = type.fromObject(converted.value as Record<string, unknown>)
     return ok(Buffer.from(type.encode(message).finish()))
   } catch (e) {
     return fail('bad_payload', `${which} does not fit ${fullName(type)}: ${(e as Error).message}`)
@@ -43,10 +44,58 @@ export function encodeJson(type: protobuf.Type, text: string, which: string): Re
 /** A received message as JSON text, or an error in plain words when its bytes are not a `type`. */
 export function decodeToJson(type: protobuf.Type, bytes: Uint8Array): Result<string> {
   try {
-    return ok(JSON.stringify(inFieldOrder(type, type.toObject(type.decode(bytes), TO_OBJECT))))
+    return ok(JSON.stringify(messageOut(type, type.toObject(type.decode(bytes), TO_OBJECT))))
   } catch (e) {
     return fail('protocol', `A message could not be read as ${fullName(type)}: ${(e as Error).message}`)
   }
+}
+
+/** `toObject` output as JSON: well-known types in their JSON forms, fields in the .proto's order. */
+function messageOut(type: protobuf.Type, o: Record<string, unknown>): unknown {
+  const special = wellKnown(type)
+  if (special) return wellKnownOut(type, special, o, messageOut)
+  if (hasWellKnown(type, new Set())) {
+    for (const f of type.fieldsArray) {
+      const t = f.resolvedType
+      const v = o[f.name]
+      if (!(t instanceof protobuf.Type) || v === null || v === undefined || !hasWellKnown(t, new Set()))
+        continue
+      const one = (x: unknown): unknown => (x === null ? null : messageOut(t, x as Record<string, unknown>))
+      if (f.map) {
+        o[f.name] = Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, one(x)]),
+        )
+      } else if (f.repeated) o[f.name] = (v as unknown[]).map(one)
+      else o[f.name] = one(v)
+    }
+  }
+  return inFieldOrder(type, o)
+}
+
+const WKT_INSIDE = new WeakMap<protobuf.Type, boolean>()
+
+/**
+ * Whether a `type` message holds a well-known type (or an Any) anywhere: worked out once per type, so a message
+ * without any is read at protobufjs' speed.
+ */
+function hasWellKnown(type: protobuf.Type, open: Set<protobuf.Type>): boolean {
+  const known = WKT_INSIDE.get(type)
+  if (known !== undefined) return known
+  if (wellKnown(type)) {
+    WKT_INSIDE.set(type, true)
+    return true
+  }
+  // A recursive type is answered for the cycle's members by the type that started it.
+  if (open.has(type) || open.size >= MAX_DEPTH) return false
+  open.add(type)
+  let found = false
+  for (const f of type.fieldsArray) {
+    f.resolve()
+    if (f.resolvedType instanceof protobuf.Type && hasWellKnown(f.resolvedType, open)) found = true
+  }
+  open.delete(type)
+  if (open.size === 0 || found) WKT_INSIDE.set(type, found)
+  return found
 }
 
 const ORDER = new WeakMap<protobuf.Type, string[] | null>()
@@ -78,6 +127,8 @@ export function decodeToObject(type: protobuf.Type, bytes: Uint8Array): Record<s
 
 /** The "fill with defaults" template: every field with its default value, nested messages filled in once. */
 export function defaultsTemplate(type: protobuf.Type): string {
+  const special = wellKnown(type)
+  if (special) return JSON.stringify(wellKnownDefault(special), null, 2)
   return JSON.stringify(templateOf(type, new Set()), null, 2)
 }
 
@@ -98,7 +149,10 @@ function templateOf(type: protobuf.Type, open: Set<protobuf.Type>): Record<strin
 }
 
 function scalarDefault(f: protobuf.Field, open: Set<protobuf.Type>): unknown {
-  if (f.resolvedType instanceof protobuf.Type) return templateOf(f.resolvedType, open)
+  if (f.resolvedType instanceof protobuf.Type) {
+    const special = wellKnown(f.resolvedType)
+    return special ? wellKnownDefault(special) : templateOf(f.resolvedType, open)
+  }
   if (f.resolvedType instanceof protobuf.Enum) return Object.keys(f.resolvedType.values)[0] ?? 0
   switch (f.type) {
     case 'string':
@@ -128,69 +182,73 @@ function fieldFor(type: protobuf.Type, key: string): protobuf.Field | null {
   return null
 }
 
-function renameFields(
-  type: protobuf.Type,
-  value: Record<string, unknown>,
-  depth: number,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const [key, v] of Object.entries(value)) {
-    const f = fieldFor(type, key) as protobuf.Field
-    const t = f.resolvedType
-    if (t instanceof protobuf.Type && v !== null && depth < MAX_DEPTH) {
-      if (f.map) {
-        out[f.name] = Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).map(([k, x]) => [
-            k,
-            renameFields(t, x as Record<string, unknown>, depth + 1),
-          ]),
-        )
-      } else if (f.repeated) {
-        out[f.name] = (v as unknown[]).map((x) => renameFields(t, x as Record<string, unknown>, depth + 1))
-      } else out[f.name] = renameFields(t, v as Record<string, unknown>, depth + 1)
-    } else out[f.name] = v
-  }
-  return out
-}
-
-/** Null when `value` fits `type`; else what does not, naming the field's path. */
-function checkMessage(type: protobuf.Type, value: unknown, path: string, depth: number): string | null {
-  if (depth > MAX_DEPTH) return `${path || 'the message'} is nested more than ${MAX_DEPTH} deep`
+/**
+ * `value` (JSON) as the `fromObject` input of a `type` message: fields renamed to the type's own names,
+ * well-known types from their JSON forms (grpc-wkt.ts), and every value checked, so that a field the type does
+ * not have or a value of the wrong type is an error naming its path.
+ */
+function messageIn(type: protobuf.Type, value: unknown, path: string, depth: number): Conv {
+  const special = wellKnown(type)
+  if (special) return wellKnownIn(type, special, value, path || 'the message', depth, messageIn, checkScalar)
+  if (depth > MAX_DEPTH)
+    return { ok: false, error: `${path || 'the message'} is nested more than ${MAX_DEPTH} deep` }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return `${path || 'the message'} must be a JSON object, not ${describe(value)}`
+    return { ok: false, error: `${path || 'the message'} must be a JSON object, not ${describe(value)}` }
   }
+  const out: Record<string, unknown> = {}
   for (const [key, v] of Object.entries(value)) {
     const f = fieldFor(type, key)
     const at = path ? `${path}.${key}` : key
     if (!f) {
       const names = type.fieldsArray.map((x) => x.name).join(', ')
-      return `${fullName(type)} has no field "${key}"${path ? ` (at ${at})` : ''}; its fields: ${names || 'none'}`
+      return {
+        ok: false,
+        error: `${fullName(type)} has no field "${key}"${path ? ` (at ${at})` : ''}; its fields: ${names || 'none'}`,
+      }
     }
     f.resolve()
-    if (v === null) continue
+    // JSON null is the field's default (unset), except for a Value, where it is the null value.
+    const isValue =
+      f.resolvedType instanceof protobuf.Type && wellKnown(f.resolvedType) === 'google.protobuf.Value'
+    if (v === null && !(isValue && !f.repeated && !f.map)) continue
     if (f.map) {
-      if (typeof v !== 'object' || Array.isArray(v)) return `${at} is a map and must be a JSON object`
+      if (typeof v !== 'object' || Array.isArray(v))
+        return { ok: false, error: `${at} is a map and must be a JSON object` }
+      const entries: Record<string, unknown> = {}
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-        const bad = checkValue(f, x, `${at}.${k}`, depth)
-        if (bad) return bad
+        const c = valueIn(f, x, `${at}.${k}`, depth)
+        if (!c.ok) return c
+        entries[k] = c.value
       }
+      out[f.name] = entries
     } else if (f.repeated) {
-      if (!Array.isArray(v)) return `${at} is repeated and must be a JSON array, not ${describe(v)}`
+      if (!Array.isArray(v))
+        return { ok: false, error: `${at} is repeated and must be a JSON array, not ${describe(v)}` }
+      const items: unknown[] = []
       for (let i = 0; i < v.length; i++) {
-        const bad = checkValue(f, v[i], `${at}[${i}]`, depth)
-        if (bad) return bad
+        const c = valueIn(f, v[i], `${at}[${i}]`, depth)
+        if (!c.ok) return c
+        items.push(c.value)
       }
+      out[f.name] = items
     } else {
-      const bad = checkValue(f, v, at, depth)
-      if (bad) return bad
+      const c = valueIn(f, v, at, depth)
+      if (!c.ok) return c
+      out[f.name] = c.value
     }
   }
-  return null
+  return { ok: true, value: out }
 }
 
-function checkValue(f: protobuf.Field, v: unknown, at: string, depth: number): string | null {
+function valueIn(f: protobuf.Field, v: unknown, at: string, depth: number): Conv {
   const t = f.resolvedType
-  if (t instanceof protobuf.Type) return checkMessage(t, v, at, depth + 1)
+  if (t instanceof protobuf.Type) return messageIn(t, v, at, depth + 1)
+  const wrong = checkScalar(f, v, at)
+  return wrong ? { ok: false, error: wrong } : { ok: true, value: v }
+}
+
+function checkScalar(f: protobuf.Field, v: unknown, at: string): string | null {
+  const t = f.resolvedType
   if (t instanceof protobuf.Enum) {
     if (typeof v === 'number' && Number.isInteger(v)) return null
     if (typeof v === 'string' && v in t.values) return null
