@@ -1,4 +1,5 @@
 import type { SavedRequest } from '../../shared/collection'
+import type { SavedGraphql } from '../../shared/graphql-saved'
 import type { ImportPlan, PlanNode } from '../importers/plan'
 
 /**
@@ -72,4 +73,59 @@ function graphqlOf(r: SavedRequest): SavedRequest | null {
       ...(op ? { operationName: op } : {}),
     },
   }
+}
+
+/**
+ * A GraphQL request's block from the texts another tool keeps (Bruno's `body:graphql` and `body:graphql:vars`,
+ * OpenCollection's `body.query`/`variables`, Hoppscotch's `query`/`variables`). The variables stay the text as
+ * written, so `{{variables}}` inside them (not JSON until filled in) survive; an empty `{}` is left out. Text
+ * that is not JSON even with its variables set aside is kept too, and the report says so.
+ */
+export function graphqlFromTexts(
+  query: string,
+  variables: string | undefined,
+  where: string,
+  unmapped: string[],
+): SavedGraphql {
+  const vars = variables?.trim() ?? ''
+  const kept = vars !== '' && !/^\{\s*\}$/.test(vars)
+  if (kept && !jsonOnceFilled(vars))
+    unmapped.push(`${where}: GraphQL variables are not a JSON object; kept as written`)
+  return { query: query.replace(/\s+$/, ''), ...(kept ? { variables: vars } : {}) }
+}
+
+/** Whether a text is a JSON object once each `{{name}}` is a value (a number stands in for each). */
+function jsonOnceFilled(text: string): boolean {
+  try {
+    const v: unknown = JSON.parse(text.replace(/\{\{[^{}]*\}\}/g, '0'))
+    return typeof v === 'object' && v !== null && !Array.isArray(v)
+  } catch {
+    return false
+  }
+}
+
+/**
+ * OpenCollection's GraphQL body: `{ query, variables }`, or a list of named variants of it (the selected one,
+ * else the first, is imported; the report names the others).
+ */
+export function openCollectionGraphql(body: unknown, where: string, unmapped: string[]): SavedGraphql {
+  const obj = (v: unknown): Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {}
+  let b = obj(body)
+  if (Array.isArray(body)) {
+    const variants = body.map(obj)
+    const picked = variants.find((v) => v['selected'] === true) ?? variants[0] ?? {}
+    const others = variants.filter((v) => v !== picked).map((v) => String(v['title'] ?? '(untitled)'))
+    if (others.length > 0)
+      unmapped.push(`${where}: GraphQL body variants ${others.join(', ')} not kept (one body per request)`)
+    b = obj(picked['body'])
+  }
+  const text = (v: unknown): string => (typeof v === 'string' ? v : '')
+  const vars = b['variables']
+  return graphqlFromTexts(
+    text(b['query']),
+    typeof vars === 'object' && vars !== null ? JSON.stringify(vars, null, 2) : text(vars),
+    where,
+    unmapped,
+  )
 }

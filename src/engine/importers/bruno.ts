@@ -12,6 +12,7 @@ import {
   type BruBlock,
   type BruPair,
 } from './bru-lang'
+import { graphqlFromTexts } from '../graphql/graphql-import'
 import { assertionsOf, extractionsOf } from './bruno-runtime'
 import { emptyPlan, ImportError, method, request, varName, type ImportPlan, type PlanNode } from './plan'
 
@@ -137,19 +138,6 @@ function bodyOf(b: Blocks, mode: string | undefined, u: string[], where: string)
       })
       return { kind: 'multipart', parts }
     }
-    case 'graphql': {
-      let variables: unknown = {}
-      const raw = textOf(b, 'body:graphql:vars') ?? ''
-      try {
-        variables = raw.trim() ? (JSON.parse(raw) as unknown) : {}
-      } catch {
-        u.push(`${where}: GraphQL variables are not JSON; sent as empty`)
-      }
-      return {
-        kind: 'json',
-        text: JSON.stringify({ query: textOf(b, 'body:graphql') ?? '', variables }, null, 2),
-      }
-    }
     default:
       u.push(`${where}: body "${mode ?? ''}" is not supported; left out`)
       return { kind: 'none' }
@@ -217,13 +205,20 @@ function requestOf(
     text && others > 0 ? `// From request "${name}"\n${text}` : (text ?? '')
   const pre = [...scope.pre, mark(ownPre, scope.pre.length)].filter((x) => x).join('\n')
   const post = [mark(ownPost, scope.post.length), ...scope.post].filter((x) => x).join('\n')
+  const mode = valueOf(b, verb, 'body')
+  // A GraphQL request (meta type graphql, body mode graphql) is one here too: its variables as written.
+  const gql =
+    type === 'graphql' || mode === 'graphql'
+      ? graphqlFromTexts(textOf(b, 'body:graphql') ?? '', textOf(b, 'body:graphql:vars'), where, u)
+      : null
   const req = request(name, {
     method: method(m, u, where),
     url,
     description: textOf(b, 'docs')?.trim() ?? '',
     headers: kv(pairsOf(b, 'headers')),
-    body: bodyOf(b, valueOf(b, verb, 'body'), u, where),
+    body: gql ? { kind: 'none' } : bodyOf(b, mode, u, where),
     auth: authOf(b, valueOf(b, verb, 'auth'), u, where),
+    ...(gql ? { kind: 'graphql' as const, graphql: gql } : {}),
   })
   if (disabled.length > 0) req.disabledParams = disabled
   if (assertionsList.length > 0) req.assertions = assertionsList

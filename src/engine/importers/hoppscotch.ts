@@ -13,10 +13,11 @@ import {
   type ImportPlan,
   type PlanNode,
 } from './plan'
+import { graphqlFromTexts } from '../graphql/graphql-import'
 
 /**
  * Hoppscotch collections (one collection `{ v, name, folders, requests }` or a list of them, as its Export
- * writes) and environments (`{ name, variables }` or a list). Variables are written `<<name>>`; they become
+ * writes; a GraphQL collection's requests are GraphQL requests) and environments (`{ name, variables }` or a list). Variables are written `<<name>>`; they become
  * `{{name}}`. Pre-request and test scripts are reported (Flightdeck does not run Hoppscotch's `pw` API).
  */
 
@@ -142,6 +143,20 @@ function requestNode(r: Obj, u: string[], path: string): PlanNode {
   if (pre || test) u.push(`${where}: scripts kept in the request file, not run`)
   if (arr(r['requestVariables']).length > 0)
     u.push(`${where}: request variables not kept (put them in the collection's variables)`)
+  // A request of a GraphQL collection: `url`, `query` and `variables` (text) instead of `endpoint` and `body`.
+  if (typeof r['query'] === 'string' && r['endpoint'] === undefined)
+    return {
+      type: 'request',
+      request: request(name, {
+        method: 'POST',
+        url: text(r['url']),
+        description: str(r['description']),
+        headers: pairs(r['headers']),
+        auth: auth(r['auth'], u, where),
+        kind: 'graphql',
+        graphql: graphqlFromTexts(text(r['query']), text(r['variables']), where, u),
+      }),
+    }
   const b = body(r['body'], u, where)
   const scripts =
     pre || test

@@ -4,6 +4,7 @@ import { CORE_SCHEMA, load } from 'js-yaml'
 import type { AuthSpec, SavedRequest, Variable } from '../../shared/collection'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import type { BruPair } from './bru-lang'
+import { openCollectionGraphql } from '../graphql/graphql-import'
 import { assertionsOf, extractionsOf } from './bruno-runtime'
 import {
   arr,
@@ -117,16 +118,6 @@ function body(v: unknown, u: string[], where: string): RequestBody {
       })
       return { kind: 'multipart', parts }
     }
-    case 'graphql': {
-      const g = isObj(data) ? data : {}
-      let variables: unknown = {}
-      try {
-        variables = str(g['variables']).trim() ? (JSON.parse(str(g['variables'])) as unknown) : {}
-      } catch {
-        u.push(`${where}: GraphQL variables are not JSON; sent as empty`)
-      }
-      return { kind: 'json', text: JSON.stringify({ query: str(g['query']), variables }, null, 2) }
-    }
     default:
       u.push(`${where}: body "${str(v['type'])}" is not supported; left out`)
       return { kind: 'none' }
@@ -146,7 +137,11 @@ function assertPairs(item: Obj): BruPair[] {
 
 function requestOf(item: Obj, u: string[], where: string): SavedRequest | null {
   const info = isObj(item['info']) ? item['info'] : {}
-  const http = isObj(item['http']) ? item['http'] : null
+  // A GraphQL item keeps its method, URL, params, headers and body in `graphql` instead of `http`.
+  const gqlItem = !isObj(item['http']) && isObj(item['graphql']) ? item['graphql'] : null
+  const http = isObj(item['http']) ? item['http'] : gqlItem
+  const httpBody = isObj(http?.['body']) ? http['body'] : {}
+  const isGql = gqlItem !== null || httpBody['type'] === 'graphql'
   if (!http) {
     u.push(`${where}: a ${str(info['type'], 'request')} item with no http block; left out`)
     return null
@@ -179,12 +174,18 @@ function requestOf(item: Obj, u: string[], where: string): SavedRequest | null {
   const vars = isObj(item['vars']) ? item['vars'] : {}
   const docs = isObj(item['docs']) ? str(item['docs']['content']) : str(item['docs'])
   const req = request(str(info['name'], 'Untitled'), {
-    method: method(http['method'], u, where),
+    method: method(http['method'] ?? (isGql ? 'POST' : undefined), u, where),
     url,
     description: docs.trim(),
     headers: pairs(http['headers']),
-    body: body(http['body'], u, where),
-    auth: auth(http['auth'], u, where),
+    body: isGql ? { kind: 'none' } : body(http['body'], u, where),
+    auth: auth(http['auth'] ?? (isGql ? runtime['auth'] : undefined), u, where),
+    ...(isGql
+      ? {
+          kind: 'graphql' as const,
+          graphql: openCollectionGraphql(gqlItem ? gqlItem['body'] : httpBody['data'], where, u),
+        }
+      : {}),
   })
   if (disabled.length > 0) req.disabledParams = disabled
   const assertions = assertionsOf(assertPairs(item), u, where)
