@@ -16,7 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
  */
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-const entry = join(root, 'out/cli/index.js')
+/** FLIGHTDECK_TEST_CLI: another build of src/cli/index.ts (a bench or a profile of a private build). */
+const entry = process.env.FLIGHTDECK_TEST_CLI ?? join(root, 'out/cli/index.js')
 
 interface Loaded {
   code: number | null
@@ -36,15 +37,39 @@ export async function load(url, context, next) {
 }`
 }
 
-function builtCli(dir: string, args: string[]): Promise<Loaded> {
+/**
+ * Counts, into `globalThis.__icuUsed`, every ICU service the process sets up (a collator, a segmenter, a
+ * number or date format, directly or through toLocaleString / localeCompare): each one's first use costs a
+ * process 15-30 ms of ICU set-up.
+ */
+const COUNT_ICU = `
+const icuUsed = (globalThis.__icuUsed = [])
+for (const name of ['Collator', 'Segmenter', 'NumberFormat', 'DateTimeFormat', 'PluralRules', 'ListFormat', 'RelativeTimeFormat', 'DisplayNames']) {
+  const C = Intl[name]
+  Intl[name] = new Proxy(C, {
+    construct(t, a, n) { icuUsed.push('Intl.' + name); return Reflect.construct(t, a, n) },
+    apply(t, self, a) { icuUsed.push('Intl.' + name); return Reflect.apply(t, self, a) },
+  })
+}
+for (const [proto, names, label] of [[Number.prototype, ['toLocaleString'], 'Number'], [String.prototype, ['localeCompare', 'toLocaleLowerCase', 'toLocaleUpperCase'], 'String'], [Date.prototype, ['toLocaleString', 'toLocaleDateString', 'toLocaleTimeString'], 'Date'], [Array.prototype, ['toLocaleString'], 'Array']]) {
+  for (const name of names) {
+    const f = proto[name]
+    Object.defineProperty(proto, name, { configurable: true, writable: true, value: function (...a) { icuUsed.push(label + '.' + name); return f.apply(this, a) } })
+  }
+}
+`
+
+function builtCli(dir: string, args: string[], countIcu = false): Promise<Loaded> {
   const log = join(dir, `loaded-${Math.random().toString(36).slice(2)}.txt`)
   const hook = `data:text/javascript,${encodeURIComponent(hookSource(log))}`
   const script = `
 import { register, createRequire } from 'node:module'
 import { appendFileSync } from 'node:fs'
 register(${JSON.stringify(hook)})
+${countIcu ? COUNT_ICU : ''}
 const m = await import(${JSON.stringify(entry)})
 process.exitCode = await m.runCli(${JSON.stringify(args)})
+${countIcu ? "process.stderr.write('[icu] ' + JSON.stringify(globalThis.__icuUsed) + '\\n')" : ''}
 for (const f of Object.keys(createRequire(import.meta.url).cache)) appendFileSync(${JSON.stringify(log)}, 'file://' + f + '\\n')
 `
   return new Promise((resolve, reject) => {
@@ -105,5 +130,14 @@ describe('what the built CLI loads to start', () => {
     // The engine with its HTTP client and the libraries it needs on every start: 1.9 MB (2.6 MB with zod's
     // every locale, the cookie jar, JSONPath and the WebSocket client, which are now loaded when first used).
     expect(r.bytes).toBeLessThan(2.1 * 1024 * 1024)
+  })
+
+  it('send sets up no ICU service (a collator, segmenter or number format costs 15-30 ms each)', async () => {
+    const r = await builtCli(dir, ['send', url], true)
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('HTTP/1.1 200 OK')
+    const line = r.stderr.split('\n').find((l) => l.startsWith('[icu] '))
+    expect(line).toBeDefined()
+    expect(JSON.parse(line?.slice('[icu] '.length) ?? 'null')).toEqual([])
   })
 })

@@ -26,13 +26,18 @@ const WINDOWS_DEVICE =
 /** Room left for `-NNN` and `.yaml`, well inside the 255 bytes most file systems allow in one name. */
 const MAX_SLUG_BYTES = 200
 const MAX_SLUG_CHARS = 80
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+/**
+ * Made on first use, not at import: setting up an ICU service costs a process 15-30 ms, which every command
+ * that loads the engine (`flightdeck send` among them) would pay without ever naming a file.
+ */
+let segmenter: Intl.Segmenter | null = null
 
 /** Cut at whole characters as people see them (a letter and its accents stay together), within both limits. */
 function cut(slug: string): string {
   let out = ''
   let bytes = 0
   let chars = 0
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })
   for (const { segment } of segmenter.segment(slug)) {
     const b = Buffer.byteLength(segment, 'utf8')
     if (chars + 1 > MAX_SLUG_CHARS || bytes + b > MAX_SLUG_BYTES) break
