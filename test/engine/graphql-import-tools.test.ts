@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -147,41 +147,7 @@ describe('GraphQL imports from Bruno and Hoppscotch', () => {
   })
 
   it('a Hoppscotch GraphQL collection (url, query, variables with <<vars>>, headers, auth): imported and sent', async () => {
-    const collection = {
-      v: 8,
-      name: 'Gql Hopp',
-      folders: [
-        {
-          v: 8,
-          name: 'Users',
-          folders: [],
-          requests: [
-            {
-              v: 11,
-              name: 'Who',
-              url: '<<base>>',
-              headers: [
-                { key: 'X-Off', value: '1', active: false, description: '' },
-                { key: 'X-On', value: '2', active: true, description: '' },
-              ],
-              query: QUERY,
-              variables: '{ "id": <<userId>> }',
-              auth: { authType: 'bearer', authActive: true, token: 'tok-3' },
-              description: null,
-            },
-          ],
-          auth: { authType: 'inherit', authActive: true },
-          headers: [],
-        },
-      ],
-      requests: [],
-      auth: { authType: 'none', authActive: true },
-      headers: [],
-      variables: [
-        { key: 'base', initialValue: server.url, currentValue: server.url, secret: false },
-        { key: 'userId', initialValue: '6', currentValue: '6', secret: false },
-      ],
-    }
+    const collection = hoppscotchCollection()
     const dir = join(work, 'from-hopp')
     await importInto({ text: JSON.stringify([collection]) }, dir)
     const path = requestFile(dir, 'who', requestFileDir(dir))
@@ -197,7 +163,80 @@ describe('GraphQL imports from Bruno and Hoppscotch', () => {
       data: { user: { name: 'user 6' }, auth: 'Bearer tok-3' },
     })
   })
+
+  it('exported to Bruno as a GraphQL .bru that imports back and sends the same; what Bruno cannot hold is listed', async () => {
+    const dir = join(work, 'from-hopp')
+    await importInto({ text: JSON.stringify([hoppscotchCollection()]) }, dir)
+    const path = requestFile(dir, 'who', requestFileDir(dir))
+    // An operation name and a WebSocket transport are Flightdeck's own: listed as not exported.
+    const file = join(dir, ...path.split('/'))
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(/^graphql:\n/m, 'graphql:\n  operationName: Who\n  transport: ws\n'),
+    )
+    const out = join(work, 'to-bruno')
+    const exported = await service.invoke('export.collection', { dir, format: 'bruno', file: out })
+    if (!exported.ok) throw new Error(exported.error.message)
+    expect(exported.value.skipped).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/GraphQL over ws has no Bruno equivalent; exported as an HTTP query/),
+        expect.stringMatching(/operation name Who not exported/),
+      ]),
+    )
+    const bru = readFileSync(join(out, ...path.replace(/\.yaml$/, '.bru').split('/')), 'utf8')
+    expect(bru).toMatch(/meta \{\n {2}name: Who\n {2}type: graphql/)
+    expect(bru).toContain('post {\n  url: {{base}}\n  body: graphql\n  auth: bearer\n}')
+    expect(bru).toContain('body:graphql {\n  query Who($id: Int!) {\n    user(id: $id) {')
+    expect(bru).toContain('body:graphql:vars {\n  { "id": {{userId}} }\n}')
+    const back = join(work, 'back')
+    await importInto({ file: out }, back)
+    const again = await savedRequest(back, path)
+    expect(again.kind).toBe('graphql')
+    expect(again.graphql).toEqual({ query: QUERY, variables: '{ "id": {{userId}} }' })
+    expect(await sendImported(back, path)).toEqual({
+      data: { user: { name: 'user 6' }, auth: 'Bearer tok-3' },
+    })
+  })
 })
+
+/** A Hoppscotch GraphQL collection export (v8 collection, v11 requests) with one request in a folder. */
+function hoppscotchCollection(): object {
+  return {
+    v: 8,
+    name: 'Gql Hopp',
+    folders: [
+      {
+        v: 8,
+        name: 'Users',
+        folders: [],
+        requests: [
+          {
+            v: 11,
+            name: 'Who',
+            url: '<<base>>',
+            headers: [
+              { key: 'X-Off', value: '1', active: false, description: '' },
+              { key: 'X-On', value: '2', active: true, description: '' },
+            ],
+            query: QUERY,
+            variables: '{ "id": <<userId>> }',
+            auth: { authType: 'bearer', authActive: true, token: 'tok-3' },
+            description: null,
+          },
+        ],
+        auth: { authType: 'inherit', authActive: true },
+        headers: [],
+      },
+    ],
+    requests: [],
+    auth: { authType: 'none', authActive: true },
+    headers: [],
+    variables: [
+      { key: 'base', initialValue: server.url, currentValue: server.url, secret: false },
+      { key: 'userId', initialValue: '6', currentValue: '6', secret: false },
+    ],
+  }
+}
 
 /** The folder the Hoppscotch request landed in (one folder per collection, then its own folder). */
 function requestFileDir(dir: string): string {

@@ -2,6 +2,7 @@ import type { AuthSpec, EnvironmentInfo, SavedRequest, Variable } from '../../sh
 import type { KeyValue, RequestBody } from '../../shared/request'
 import type { Assertion, Extraction } from '../../shared/run-spec'
 import type { LoadedCollection } from '../collections/loader'
+import { brunoGraphqlNotes } from '../graphql/graphql-bruno'
 import { readExportTree, type ExportFolder, type ExportRequest } from './export-tree'
 
 /**
@@ -177,7 +178,10 @@ const METHOD_BLOCKS = new Set([
 ])
 
 function requestFile(r: SavedRequest, seq: number, where: string, skipped: string[]): string | null {
-  if (r.kind !== 'http') {
+  // A GraphQL request is a Bruno GraphQL request (meta type graphql, body mode graphql).
+  const gql = r.kind === 'graphql' && r.graphql ? r.graphql : null
+  if (gql) skipped.push(...brunoGraphqlNotes(gql, where))
+  if (r.kind !== 'http' && !gql) {
     skipped.push(`${where}: not exported (a ${r.kind} request; Bruno's .bru requests are HTTP)`)
     return null
   }
@@ -188,9 +192,10 @@ function requestFile(r: SavedRequest, seq: number, where: string, skipped: strin
     )
   const m = r.method.toLowerCase()
   const parts: string[] = [
-    block('meta', [pair('name', r.name), pair('type', 'http'), pair('seq', String(seq))]),
+    block('meta', [pair('name', r.name), pair('type', gql ? 'graphql' : 'http'), pair('seq', String(seq))]),
   ]
-  const methodLines = [pair('url', r.url), pair('body', bodyMode(r.body)), pair('auth', authMode(r.auth))]
+  const mode = gql ? 'graphql' : bodyMode(r.body)
+  const methodLines = [pair('url', r.url), pair('body', mode), pair('auth', authMode(r.auth))]
   parts.push(
     METHOD_BLOCKS.has(m) ? block(m, methodLines) : block('http', [pair('method', r.method), ...methodLines]),
   )
@@ -216,6 +221,8 @@ function requestFile(r: SavedRequest, seq: number, where: string, skipped: strin
   if (a) parts.push(a)
   const b = bodyBlock(r.body)
   if (b) parts.push(b)
+  if (gql) parts.push(textBlock('body:graphql', gql.query))
+  if (gql?.variables?.trim()) parts.push(textBlock('body:graphql:vars', gql.variables))
   const ex = extractLines(r.extract ?? [], where, skipped)
   if (ex.length > 0) parts.push(block('vars:post-response', ex))
   const as = assertLines(r.assertions ?? [], where, skipped)
