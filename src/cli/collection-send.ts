@@ -44,6 +44,7 @@ export async function sendSaved(service: EngineService, cmd: SavedSendCommand): 
     auth: saved.auth,
     context,
     ...(saved.scripts && cmd.noScripts !== true ? { scripts: saved.scripts } : {}),
+    ...(cmd.noScripts === true ? { runScripts: false } : {}),
     ...(cmd.trace ? { trace: true } : {}),
   })
 }

@@ -137,6 +137,8 @@ export const requestSendPayload = z
      * means the request's declarative checks stand for them: nothing runs.
      */
     scripts: requestScriptsSchema.optional(),
+    /** False: no script runs, the request's nor its collection's and folders' (`flightdeck send --no-scripts`). */
+    runScripts: z.boolean().optional(),
     /** The toolbar's trace switch: a traceparent on a send no `trace:` setting decides (an Untitled tab's). */
     trace: z.boolean().optional(),
   })

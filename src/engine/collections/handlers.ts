@@ -18,6 +18,7 @@ import type { TraceIndex } from '../trace/trace-index'
 import { tracePlanFor, traceSettingAt } from '../trace/trace-setting'
 import type { TracePlan } from '../trace/trace-headers'
 import { SendScripts } from '../scripts/send-scripts'
+import { levelScriptsAt, levelsRun, type LevelScripts } from '../scripts/level-scripts'
 
 /** The service's handlers for the collection commands: validation happened already; this is the behaviour. */
 
@@ -153,6 +154,13 @@ export function savedRequestName(
   if (!loaded.ok) return undefined
   const node = findNode(loaded.value.info.root, context.path)
   return node?.type === 'request' ? node.name : undefined
+}
+
+/** The collection's and folders' scripts that run around a send from a saved request (or one in a folder). */
+function sendLevels(manager: CollectionManager, context: RequestContext | undefined): LevelScripts[] {
+  if (!context) return []
+  const loaded = manager.loaded(context.dir)
+  return loaded.ok ? levelScriptsAt(loaded.value.info.root, context.path) : []
 }
 
 export function createCollectionHandlers(input: CollectionHandlerDeps): CollectionHandlers {
@@ -318,12 +326,14 @@ export function createCollectionHandlers(input: CollectionHandlerDeps): Collecti
         return sent
       }
       const scripts = deps.scripts
-      if (scripts && SendScripts.runs(p.scripts))
+      const levels = scripts && p.runScripts !== false ? sendLevels(manager, p.context) : []
+      if (scripts && p.runScripts !== false && (SendScripts.runs(p.scripts) || levelsRun(levels)))
         return scripts.send(
           {
             request: p.request,
             auth: p.auth,
             scripts: p.scripts,
+            levels,
             context: p.context,
             name,
             ...(p.count ? { count: p.count } : {}),

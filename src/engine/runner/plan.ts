@@ -14,7 +14,7 @@ import { readRequestFile, stemOf } from '../collections/loader'
 import type { CollectionManager } from '../collections/manager'
 import { COLLECTION_FILE, ENVIRONMENTS_DIR } from '../collections/collection-file-format'
 import { absPath } from '../collections/store'
-import { scriptSources } from '../scripts/script-host'
+import { levelScriptsAt, phaseScripts, type LevelScripts } from '../scripts/level-scripts'
 import type { RunStep } from './run-step'
 import { graphqlStep } from '../graphql/graphql-step'
 import { withCollectionProtos } from '../../shared/grpc-request'
@@ -150,12 +150,14 @@ export async function planRun(
     const trace = req.kind === 'http' ? traceSettingAt(info.root, p) : null
     if (trace) step.trace = trace
     if (dependsOn.length > 0) step.dependsOn = dependsOn
-    const notRun = untranslatedScripts(req.scripts)
+    const levels = levelScriptsAt(info.root, p)
+    const notRun = untranslatedScripts(req.scripts, levels)
     if (notRun !== null) {
-      step.scriptsNotRun = notRun
+      step.scriptsNotRun = notRun.which
+      if (notRun.keptIn !== undefined) step.scriptsKeptIn = notRun.keptIn
       step.scripts = {
-        pre: scriptSources(req.scripts, 'pre', req.name),
-        post: scriptSources(req.scripts, 'post', req.name),
+        pre: phaseScripts(levels, req.scripts, 'pre', req.name),
+        post: phaseScripts(levels, req.scripts, 'post', req.name),
       }
     }
     if (req.kind === 'graphql') {
@@ -258,12 +260,30 @@ export function resolveDependency(from: string, dep: string): string | null {
   return normalizeRequestPath(clean)
 }
 
-/** Which kept scripts a run cannot make good on (`pre-request and test`), or null when there are none. */
-export function untranslatedScripts(scripts: SavedRequest['scripts']): string | null {
-  if (!scripts || scripts.translated === true) return null
-  const which = [scripts.preRequest?.trim() ? 'pre-request' : '', scripts.test?.trim() ? 'test' : ''].filter(
-    Boolean,
-  )
-  if (which.length === 0) return null
-  return which.length > 1 ? 'pre-request and test' : `${which[0] ?? ''}`
+/**
+ * Which kept scripts a run cannot make good on (`pre-request and test`), the request's and those of the
+ * collection and folders above it, or null when there are none; `keptIn` names the files when they are not
+ * (only) the request's.
+ */
+export function untranslatedScripts(
+  scripts: SavedRequest['scripts'],
+  levels: readonly LevelScripts[] = [],
+): { which: string; keptIn?: string } | null {
+  const all = [
+    ...levels.filter((l) => l.scripts.translated !== true),
+    ...(scripts && scripts.translated !== true ? [{ where: '', scripts }] : []),
+  ].filter((l) => l.scripts.preRequest?.trim() || l.scripts.test?.trim())
+  if (all.length === 0) return null
+  const pre = all.some((l) => l.scripts.preRequest?.trim())
+  const test = all.some((l) => l.scripts.test?.trim())
+  const which = pre && test ? 'pre-request and test' : pre ? 'pre-request' : 'test'
+  if (all.length === 1 && all[0]?.where === '') return { which }
+  // Outermost first, as they run.
+  const file = (l: { where: string }): string =>
+    l.where === ''
+      ? 'the request file'
+      : l.where === 'the collection'
+        ? 'collection.yaml'
+        : `${l.where}'s folder.yaml`
+  return { which, keptIn: all.map(file).join(', ') }
 }

@@ -66,6 +66,8 @@ export interface RunStep {
   longPoll?: LongPollOptionsSpec
   /** The request keeps imported scripts that were not (all) translated: which ones (`pre-request and test`). */
   scriptsNotRun?: string
+  /** Where those scripts are kept, when not (only) in the request file (`collection.yaml, the request file`). */
+  scriptsKeptIn?: string
   /** The scripts that run for it (collection, folders, then its own), when it keeps untranslated ones. */
   scripts?: StepScripts
   /** Told the session of an HTTP step's first attempt as soon as it has one. */

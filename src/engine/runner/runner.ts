@@ -150,7 +150,7 @@ async function runAll(
                 )
               : await runStep(http, step, iteration, vars, pacer, options, unset)
           if (step.scriptsNotRun !== undefined && !scripted)
-            scriptsNotRun(step.scriptsNotRun, r.result, options)
+            scriptsNotRun(step.scriptsNotRun, r.result, options, step.scriptsKeptIn)
           for (const [k, v] of r.extracted) {
             vars.set(k, v)
             unset.delete(k)
@@ -367,10 +367,15 @@ async function runStep(
  * A step whose request keeps scripts Flightdeck did not translate: its result says so, and it fails unless the
  * run allows it, since the checks those scripts made were not made.
  */
-function scriptsNotRun(which: string, result: StepResult, options: RunOptions): void {
+function scriptsNotRun(
+  which: string,
+  result: StepResult,
+  options: RunOptions,
+  keptIn = 'the request file',
+): void {
   const allowed = options.allowUntranslatedScripts === true
   result.scriptsNotRun = {
-    message: `${which} scripts not run: they are kept in the request file, untranslated${
+    message: `${which} scripts not run: they are kept in ${keptIn}, untranslated${
       allowed
         ? ' (allowed for this run)'
         : '; allow untranslated scripts for the run (--allow-untranslated-scripts) to pass on the other checks'

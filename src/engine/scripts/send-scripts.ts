@@ -11,9 +11,9 @@ import {
   newScriptKey,
   runPhase,
   scriptResponse,
-  scriptSources,
   type ScriptDeps,
 } from './script-host'
+import { phaseScripts, type LevelScripts } from './level-scripts'
 import type { ScopeChanges, ScriptScopes } from './script-types'
 
 /**
@@ -30,7 +30,9 @@ const MAX_KEPT_VALUES = 10_000
 export interface ScriptedSendInput {
   request: RequestSpec
   auth: AuthSpec
-  scripts: RequestScripts
+  scripts: RequestScripts | undefined
+  /** The collection's and folders' scripts above the request, outermost first: they run around its own. */
+  levels?: readonly LevelScripts[]
   context: RequestContext | undefined
   /** The saved request's name, when it is one. */
   name: string | undefined
@@ -120,8 +122,8 @@ export class SendScripts {
       }
     }
 
-    const preScripts = scriptSources(input.scripts, 'pre', requestName)
-    const postScripts = scriptSources(input.scripts, 'post', requestName)
+    const preScripts = phaseScripts(input.levels ?? [], input.scripts, 'pre', requestName)
+    const postScripts = phaseScripts(input.levels ?? [], input.scripts, 'post', requestName)
     const count = input.count ?? 1
     const batchId = count > 1 ? randomUUID() : undefined
     const post = new PostPhases(POST_PHASES_AT_ONCE)

@@ -1,0 +1,182 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from '../../../src/cli/index'
+import type { StepResult } from '../../../src/engine/runner/run-step'
+import type { EngineService } from '../../../src/engine/service'
+import type { ScriptEvent, TimelineEvent } from '../../../src/shared/timeline'
+import { startScriptStub, type ScriptStub } from '../../fixtures/scripts/script-stub'
+import { makeService, spec } from '../helpers'
+
+/**
+ * The collection's and a folder's own scripts (collection.yaml, folder.yaml) run around every request below
+ * them, in Postman's order: pre-request collection → folder → request, tests collection → folder → request. In
+ * a run, in a send from the app and in `flightdeck send --collection`; a failure names the level it came from.
+ */
+
+let stub: ScriptStub
+let service: EngineService
+let dir: string
+let configDir: string
+const events: TimelineEvent[] = []
+const previousConfig = process.env['FLIGHTDECK_CONFIG_DIR']
+
+beforeAll(async () => {
+  stub = await startScriptStub()
+  configDir = mkdtempSync(join(tmpdir(), 'fd-level-run-config-'))
+  process.env['FLIGHTDECK_CONFIG_DIR'] = configDir
+  service = makeService({ configDir })
+  service.subscribe((b) => events.push(...b.events))
+  dir = mkdtempSync(join(tmpdir(), 'fd-level-run-'))
+  const file = (rel: string, text: string): void => {
+    mkdirSync(join(dir, rel, '..'), { recursive: true })
+    writeFileSync(join(dir, rel), text)
+  }
+  file(
+    'collection.yaml',
+    `flightdeck: 1
+name: Levels
+variables:
+  base: ${stub.url}
+  client: acme
+scripts:
+  preRequest: |-
+    const token = 'tok-' + pm.collectionVariables.get('client')
+    pm.collectionVariables.set('token', token)
+    pm.request.headers.upsert({ key: 'Authorization', value: 'Bearer ' + token })
+    console.log('collection pre for', pm.info.requestName)
+  test: |-
+    pm.test('answers in JSON', () => pm.response.to.be.json)
+`,
+  )
+  file(
+    'account/folder.yaml',
+    `name: Account
+scripts:
+  preRequest: |-
+    pm.request.headers.upsert({ key: 'X-Path', value: 'account' })
+  test: |-
+    pm.test('signed in', () => pm.response.to.have.status(200))
+`,
+  )
+  file(
+    'account/me.yaml',
+    `name: Who am I
+url: "{{base}}/me"
+scripts:
+  test: |-
+    pm.test('is ada', () => pm.expect(pm.response.json().user).to.equal('ada'))
+`,
+  )
+  file(
+    'broken/folder.yaml',
+    `name: Broken
+scripts:
+  preRequest: |-
+    console.log('about to fail')
+    notDefined.call()
+`,
+  )
+  file('broken/ping.yaml', `name: Ping\nurl: "{{base}}/legacy"\n`)
+})
+afterAll(async () => {
+  if (previousConfig === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
+  else process.env['FLIGHTDECK_CONFIG_DIR'] = previousConfig
+  await service.dispose()
+  await stub.close()
+  rmSync(dir, { recursive: true, force: true })
+  rmSync(configDir, { recursive: true, force: true })
+})
+
+async function run(path: string, scripts = true): Promise<StepResult[]> {
+  const opened = await service.invoke('collection.open', { dir })
+  if (!opened.ok) throw new Error(opened.error.message)
+  const started = await service.invoke('run.start', {
+    dir: opened.value.dir,
+    path,
+    concurrency: 1,
+    iterations: 1,
+    ...(scripts ? {} : { scripts: false }),
+  })
+  if (!started.ok) throw new Error(started.error.message)
+  return (await service.waitForRun(started.value.runId))?.results ?? []
+}
+
+async function scriptEvents(sid: string, count: number): Promise<ScriptEvent[]> {
+  for (let i = 0; i < 200; i++) {
+    const found = events.filter((e): e is ScriptEvent => e.type === 'script' && e.sid === sid)
+    if (found.length >= count) return found
+    await new Promise((r) => setTimeout(r, 25))
+  }
+  throw new Error(`no ${count} script events for ${sid}`)
+}
+
+describe('collection and folder scripts', () => {
+  it('a run: the token set in the collection pre-request reaches the server; tests in Postman order', async () => {
+    stub.seen.length = 0
+    const results = await run('account')
+    expect(stub.seen[0]?.headers['authorization']).toBe('Bearer tok-acme')
+    expect(stub.seen[0]?.headers['x-path']).toBe('account')
+    const r = results[0]
+    expect(r?.scripts?.post?.tests.map((t) => `${t.name}: ${t.passed}`)).toEqual([
+      'answers in JSON: true',
+      'signed in: true',
+      'is ada: true',
+    ])
+    expect(r?.scripts?.pre?.console.map((l) => l.text)).toEqual(['collection pre for Who am I'])
+    expect(r?.passed).toBe(true)
+  })
+
+  it('a failing folder script is named: its folder and phase', async () => {
+    const results = await run('broken')
+    const failure = results[0]?.scripts?.pre?.failure
+    expect(failure?.origin).toBe('folder')
+    expect(failure?.message).toMatch(/^pre-request script of folder "Broken": ReferenceError/)
+    expect(results[0]?.passed).toBe(false)
+  })
+
+  it('with scripts off, the run says which were not run and where they are kept', async () => {
+    const results = await run('account', false)
+    expect(results[0]?.scriptsNotRun?.message).toMatch(
+      /^pre-request and test scripts not run: they are kept in collection\.yaml, folder "Account"'s folder\.yaml, the request file, untranslated/,
+    )
+  })
+
+  it('a send from the app of a saved request runs its collection and folder scripts around its own', async () => {
+    const opened = await service.invoke('collection.open', { dir })
+    if (!opened.ok) throw new Error(opened.error.message)
+    stub.seen.length = 0
+    const sent = await service.invoke('request.send', {
+      request: spec(`{{base}}/me`),
+      auth: { type: 'inherit' },
+      context: { dir: opened.value.dir, path: 'account/me.yaml' },
+    })
+    if (!sent.ok) throw new Error(sent.error.message)
+    const sid = sent.value.sids[0] as string
+    const [pre, post] = await scriptEvents(sid, 2)
+    expect(stub.seen[0]?.headers['authorization']).toBe('Bearer tok-acme')
+    expect(pre?.report.console.map((l) => l.text)).toEqual(['collection pre for Who am I'])
+    expect(post?.report.tests.map((t) => t.name)).toEqual(['answers in JSON', 'signed in'])
+  })
+
+  it('flightdeck send --collection runs them; --no-scripts runs none', async () => {
+    stub.seen.length = 0
+    let out = ''
+    const code = await runCli(['send', '--collection', dir, '--request', 'account/me'], {
+      out: (t) => void (out += t),
+      err: () => undefined,
+    })
+    expect(code).toBe(0)
+    expect(stub.seen[0]?.headers['authorization']).toBe('Bearer tok-acme')
+    expect(out).toContain('Scripts:\n  ✓ answers in JSON\n  ✓ signed in\n  ✓ is ada')
+
+    stub.seen.length = 0
+    const plain = await runCli(['send', '--collection', dir, '--request', 'account/me', '--no-scripts'], {
+      out: () => undefined,
+      err: () => undefined,
+    })
+    expect(plain).toBe(0)
+    expect(stub.seen[0]?.headers['authorization']).toBeUndefined()
+  })
+})
