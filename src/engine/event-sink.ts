@@ -60,6 +60,7 @@ export class EventSink {
     prev.count = count + (event.count ?? 1)
     prev.size += event.size
     prev.preview = event.preview
+    if (event.errors) prev.errors = (prev.errors ?? 0) + event.errors
     if (event.type === 'sse-event') {
       const p = prev as SseEventEvent
       if (event.event !== undefined) p.event = event.event

@@ -10,9 +10,10 @@ import type { KeyValue, RequestSpec } from './request'
  * How an operation travels. `http`: a query or mutation as a POST (or GET). `ws`: a subscription over a
  * WebSocket, offering both subprotocols and speaking the one the server accepts; `transport-ws` and `legacy-ws`
  * offer only `graphql-transport-ws` or only the legacy `graphql-ws`; `sse`: GraphQL over SSE (distinct
- * connections mode).
+ * connections mode); `sse-single`: GraphQL over SSE's single connection mode (a reserved stream, then the
+ * operation POSTed onto it).
  */
-export const GRAPHQL_TRANSPORTS = ['http', 'ws', 'transport-ws', 'legacy-ws', 'sse'] as const
+export const GRAPHQL_TRANSPORTS = ['http', 'ws', 'transport-ws', 'legacy-ws', 'sse', 'sse-single'] as const
 export type GraphqlTransport = (typeof GRAPHQL_TRANSPORTS)[number]
 
 export type OperationType = 'query' | 'mutation' | 'subscription'

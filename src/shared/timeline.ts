@@ -55,6 +55,11 @@ export interface QueuedEvent extends Base {
   promised?: HeaderList
   /** A GraphQL operation's stream session (a subscription): the protocol's messages are the engine's to send. */
   graphql?: OperationType
+  /**
+   * The session that carries this one's messages: a GraphQL operation multiplexed over a shared WebSocket names
+   * its connection's session, and is listed as a sibling lane under that connection's row.
+   */
+  connection?: string
 }
 
 export interface DnsEvent extends Base {
@@ -235,6 +240,8 @@ interface StreamMessageBase extends Base {
    * Absent means 1.
    */
   count?: number
+  /** GraphQL: how many of these messages were results carrying `errors` (marked red on the lane). */
+  errors?: number
 }
 
 export interface SseEventEvent extends StreamMessageBase {

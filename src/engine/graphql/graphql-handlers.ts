@@ -10,17 +10,16 @@ import {
 } from '../../shared/graphql'
 import type { RequestSpec } from '../../shared/request'
 import { fail, ok, type Result } from '../../shared/result'
-import { DEFAULT_SSE_OPTIONS } from '../../shared/streams'
 import type { TimelineEvent } from '../../shared/timeline'
 import type { AuthRunner } from '../auth/auth-runner'
 import { prepareRequest } from '../collections/handlers'
 import type { CollectionManager } from '../collections/manager'
 import type { HttpEngine } from '../http/http-engine'
-import { SseSession } from '../sse/sse-session'
 import type { StreamEngine } from '../streams/stream-engine'
 import { DEFAULT_GRAPHQL_WS_OPTIONS } from './graphql-ws-options'
 import { GraphqlWsSession } from './graphql-ws-session'
 import { resultEvent } from './graphql-result'
+import { openSseDistinct, openSseSingle } from './graphql-sse'
 
 /**
  * `graphql.send`: one GraphQL operation, over the transport asked for. A query or mutation over HTTP is an
@@ -120,7 +119,12 @@ async function sendGraphql(
     return ok({ sid, operation: op, transport })
   }
 
-  if (transport === 'sse') {
+  if (transport === 'sse' || transport === 'sse-single') {
+    const o = { spec, auth, params, op }
+    if (transport === 'sse-single') {
+      const opened = await openSseSingle(deps, o)
+      return opened.ok ? ok({ sid: opened.value, operation: op, transport }) : opened
+    }
     const post: RequestSpec = {
       method: 'POST',
       url: spec.url,
@@ -130,19 +134,7 @@ async function sendGraphql(
     }
     const authorized = await deps.auth.authorize(post, auth, 'SSE')
     if (!authorized.ok) return authorized
-    const session = deps.streams.openSession(
-      'g',
-      (init) =>
-        new SseSession({
-          ...init,
-          spec: authorized.value.spec,
-          // A POST is not sent again on its own; the stream is read as an event stream whatever its type says.
-          stream: { ...DEFAULT_SSE_OPTIONS, reconnect: false, mode: 'sse' },
-          name: label,
-        }),
-    )
-    session.start()
-    return ok({ sid: session.sid, operation: op, transport })
+    return ok({ sid: openSseDistinct(deps, o, authorized.value.spec), operation: op, transport })
   }
 
   const wsUrl = toWsUrl(spec.url)

@@ -47,7 +47,8 @@ export async function resultEvent(
   return { ...base, ...summary }
 }
 
-async function readAll(bodies: BodyStore, id: string, size: number): Promise<string | null> {
+/** A stored body's text, read in slices; null when it cannot be read back. */
+export async function readAll(bodies: BodyStore, id: string, size: number): Promise<string | null> {
   const parts: string[] = []
   let offset = 0
   // Bounded: at most MAX_RESULT_BYTES / MAX_BODY_READ reads (each returns at least one byte until the end).

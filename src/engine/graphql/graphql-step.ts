@@ -25,6 +25,11 @@ export function graphqlStep(
   const transport = g.transport ?? 'http'
   if (!jsonObjectOrLater(g.variables))
     return fail('invalid_request', `${where}: the GraphQL variables are not a JSON object`)
+  if (transport === 'sse-single')
+    return fail(
+      'unsupported',
+      `${where}: GraphQL over SSE's single connection mode does not run as a step yet: use sse (distinct connections) or a WebSocket transport`,
+    )
   if (transport === 'http' || transport === 'sse') {
     const accept = transport === 'sse' ? 'text/event-stream' : GRAPHQL_ACCEPT
     return ok({ kind: transport, request: graphqlPostSpec(req, g, accept) })

@@ -6,7 +6,7 @@ import type { StreamEngine } from '../streams/stream-engine'
 
 /** A run's GraphQL-over-WebSocket step: what its saved request says beyond the URL, headers and auth. */
 export interface GraphqlWsStepFields {
-  transport: Exclude<GraphqlTransport, 'http' | 'sse'>
+  transport: Exclude<GraphqlTransport, 'http' | 'sse' | 'sse-single'>
   operationName?: string
 }
 

@@ -66,6 +66,19 @@ export interface SseSessionInit {
   reauthorize?: () => Promise<Result<{ spec: RequestSpec; refused?: () => void }>>
   /** The row's name in place of the URL's path (a GraphQL subscription over SSE). */
   name?: string
+  /** A protocol read on top of the events (GraphQL over SSE): told when the stream opens, of messages, of its end. */
+  watch?: SseWatch
+}
+
+/**
+ * What a protocol carried in the event stream learns of it. `messages` runs before their tick is emitted and
+ * returns how many of them were results with errors (marked on the tick); it must not end the session while
+ * it runs (defer that). `ended` is asked when the server ends the stream: an error when that was too early.
+ */
+export interface SseWatch {
+  opened?(): void
+  messages?(log: StreamLog, seq: number, count: number): number
+  ended?(): AppError | undefined
 }
 
 export class SseSession implements SessionTransport, SocketOwner, AttemptOwner {
@@ -138,8 +151,13 @@ export class SseSession implements SessionTransport, SocketOwner, AttemptOwner {
   }
 
   /** Manual close. Before the first connection opened it is a cancel; after, a clean end. */
-  close(): boolean {
-    return this.kernel.close()
+  close(words?: string): boolean {
+    return this.kernel.close(words)
+  }
+
+  /** End the session now with `error` (the protocol on top of the stream failed). */
+  fail(error: AppError): void {
+    this.kernel.fail(error)
   }
 
   /** The person's close, as the engine asks it of every session. */
@@ -311,6 +329,7 @@ export class SseSession implements SessionTransport, SocketOwner, AttemptOwner {
   opened(attempt: SseAttempt, status: number, mode: ReadMode, at: number, note?: string): void {
     if (this.current !== attempt) return
     this.handle?.opened({ status, mode, marks: attempt.marks, at, ...(note ? { note } : {}) })
+    if (status >= 200 && status < 300) this.init.watch?.opened?.()
   }
 
   /** One NDJSON line: logged, and a tick on the lane. */
@@ -334,7 +353,13 @@ export class SseSession implements SessionTransport, SocketOwner, AttemptOwner {
     id: string | undefined,
   ): void {
     if (this.current !== attempt) return
-    this.handle?.tick(attempt.chunkAt, seq, kind, size, preview, { count, event, id })
+    const errors = kind === 'event' ? (this.init.watch?.messages?.(this.kernel.log, seq, count) ?? 0) : 0
+    this.handle?.tick(attempt.chunkAt, seq, kind, size, preview, {
+      count,
+      event,
+      id,
+      ...(errors ? { errors } : {}),
+    })
   }
 
   /** One raw chunk (`chunks` mode). */
@@ -355,6 +380,11 @@ export class SseSession implements SessionTransport, SocketOwner, AttemptOwner {
     if (this.current !== attempt || !handle) return
     this.current = null
     const wasOpen = attempt.opened
+    const early = end.kind === 'ended' && wasOpen ? this.init.watch?.ended?.() : undefined
+    if (early) {
+      handle.ended({ reason: early.message, error: early, reconnectable: false, by: 'server' })
+      return
+    }
     const reason =
       end.kind === 'ended'
         ? wasOpen

@@ -14,6 +14,7 @@ const TRANSPORT_LABELS: Record<GraphqlTransport, string> = {
   'transport-ws': 'graphql-transport-ws',
   'legacy-ws': 'Legacy graphql-ws',
   sse: 'GraphQL over SSE',
+  'sse-single': 'GraphQL over SSE (single connection)',
 }
 
 /**

@@ -21,6 +21,8 @@ export interface TickExtra {
   id?: string | undefined
   /** WebSocket close frames: the code. */
   code?: number | undefined
+  /** GraphQL: how many of the messages were results carrying `errors`. */
+  errors?: number | undefined
 }
 
 /**
@@ -30,6 +32,8 @@ export interface TickExtra {
 export interface NamedMessage {
   event?: string
   id?: string
+  /** GraphQL: the message is a result carrying `errors` (1), marked on the lane. */
+  errors?: number
 }
 
 /**
@@ -64,12 +68,14 @@ export function buildTick(
     const e: WsMessageEvent = { type, sid, t, seq, dir, kind, size, preview: text }
     if (extra?.count !== undefined && extra.count > 1) e.count = extra.count
     if (extra?.code !== undefined) e.code = extra.code
+    if (extra?.errors) e.errors = extra.errors
     return e
   }
   const e: SseEventEvent = { type, sid, t, seq, dir, kind, size, preview: text }
   if (extra?.count !== undefined && extra.count > 1) e.count = extra.count
   if (extra?.event !== undefined) e.event = extra.event
   if (extra?.id !== undefined) e.id = extra.id
+  if (extra?.errors) e.errors = extra.errors
   return e
 }
 

@@ -122,6 +122,7 @@ export class SessionKernel implements AttemptOwner {
       hop: 0,
       ...(target.name ? { name: target.name } : {}),
       ...(target.graphql ? { graphql: target.graphql } : {}),
+      ...(target.connection ? { connection: target.connection } : {}),
     })
     if (target.invalid) {
       this.finish({ type: 'error', error: target.invalid })
@@ -183,7 +184,7 @@ export class SessionKernel implements AttemptOwner {
     // or a named message).
     const extra =
       named !== undefined
-        ? { code, event: named.event, id: named.id }
+        ? { code, event: named.event, id: named.id, errors: named.errors }
         : code === undefined
           ? undefined
           : { code }
@@ -274,6 +275,28 @@ export class SessionKernel implements AttemptOwner {
     }
     this.endNow(words)
     return true
+  }
+
+  /**
+   * The protocol above the transport failed the session (a GraphQL operation its server refused once the
+   * stream was open): end it now with `error`, after a `stream-closed` by the client when a connection was open.
+   */
+  fail(error: AppError, words = error.message): void {
+    if (this.phase === 'ended') return
+    this.clearTimer()
+    const attempt = this.current
+    this.current = null
+    if (attempt) this.transport.abort(attempt)
+    if (attempt?.isOpen)
+      this.emit({
+        type: 'stream-closed',
+        sid: this.sid,
+        t: this.now(),
+        by: 'client',
+        reason: words,
+        willRetry: false,
+      })
+    this.finish({ type: 'error', error })
   }
 
   /** The engine is letting the session go: end it now, without waiting for any closing handshake. */

@@ -41,6 +41,8 @@ export interface SessionTarget {
   name?: string
   /** A GraphQL operation's session: its protocol's conversation is the engine's, so nothing is sent by hand. */
   graphql?: OperationType
+  /** The session runs over another session's connection (a GraphQL operation multiplexed over one socket). */
+  connection?: string
 }
 
 /** An attempt is open: the connection is up and messages may flow (a 2xx stream, a WebSocket upgraded). */
