@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import type { MqttOptions, MqttQos, MqttSubscription } from '../shared/mqtt'
 import type { KeyValue } from '../shared/request'
-import type { SocketIoOptions } from '../shared/socketio'
+import type { SocketIoAckAnswer, SocketIoOptions } from '../shared/socketio'
 import { parseHeader } from './args'
 
 /**
@@ -42,6 +42,9 @@ event (and each ack) as it arrives.
   --emit 'EVENT JSON'        emit once connected (repeatable, in order); JSON is one argument,
                              a JSON array several; without JSON, no arguments
   --ack                      emits ask for an ack (its answer and round trip are printed)
+  --answer 'EVENT JSON'      when the server asks for an ack of EVENT, answer with JSON (one
+                             argument, a JSON array several; EVENT * answers any; repeatable).
+                             Without one, an ack request is printed as asked and not answered
   --auth JSON                the handshake's auth payload (a JSON object)
   -H, --header 'k: v'        add a header to the handshake (repeatable)
   --query 'k=v'              add a query parameter (repeatable)
@@ -89,6 +92,8 @@ export type MessagingCliCommand =
       listen: string[]
       emit: { event: string; args: string | null }[]
       ack: boolean
+      /** Answers to the server's ack requests, by event (JSON text). */
+      answers: SocketIoAckAnswer[]
       options: Partial<SocketIoOptions>
     })
 
@@ -136,6 +141,7 @@ export function parseMessagingArgs(argv: readonly string[]): MessagingCliCommand
         on: { type: 'string', multiple: true },
         emit: { type: 'string', multiple: true },
         ack: { type: 'boolean' },
+        answer: { type: 'string', multiple: true },
         auth: { type: 'string' },
         header: { type: 'string', short: 'H', multiple: true },
         query: { type: 'string', multiple: true },
@@ -175,7 +181,18 @@ export function parseMessagingArgs(argv: readonly string[]): MessagingCliCommand
     'keepalive',
     'no-clean',
   ] as const
-  const ioOnly = ['namespace', 'path', 'on', 'emit', 'ack', 'auth', 'header', 'query', 'websocket'] as const
+  const ioOnly = [
+    'namespace',
+    'path',
+    'on',
+    'emit',
+    'ack',
+    'answer',
+    'auth',
+    'header',
+    'query',
+    'websocket',
+  ] as const
 
   if (command === 'mqtt') {
     for (const flag of ioOnly) if (values[flag] !== undefined) return error(`--${flag} is a socketio option`)
@@ -249,6 +266,22 @@ export function parseMessagingArgs(argv: readonly string[]): MessagingCliCommand
     }
     emit.push({ event, args: json })
   }
+  const answers: SocketIoAckAnswer[] = []
+  for (const a of values.answer ?? []) {
+    const space = a.indexOf(' ')
+    const event = space < 0 ? a : a.slice(0, space)
+    const json = space < 0 ? '' : a.slice(space + 1).trim()
+    if (!event) return error(`--answer takes 'EVENT JSON', got '${a}'`)
+    if (json !== '') {
+      try {
+        JSON.parse(json)
+      } catch {
+        return error(`--answer ${event}: not JSON: ${json.slice(0, 100)}`)
+      }
+    }
+    if (answers.some((x) => x.event === event)) return error(`--answer ${event} is given twice`)
+    answers.push({ event, args: json })
+  }
   if (values.auth !== undefined) {
     let a: unknown
     try {
@@ -276,6 +309,7 @@ export function parseMessagingArgs(argv: readonly string[]): MessagingCliCommand
     listen: values.on ?? [],
     emit,
     ack: values.ack === true,
+    answers,
     options,
   }
 }

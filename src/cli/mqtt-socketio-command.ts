@@ -68,6 +68,7 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
           headers: command.headers,
           query: command.query,
           listen: command.listen,
+          ...(command.answers.length ? { acks: command.answers } : {}),
           options: command.options,
         })
   if (!opened.ok) {
@@ -194,8 +195,9 @@ function humanMessage(kind: 'mqtt' | 'socketio', entry: StreamEntry, origin: num
     const d = parseMqttDelivery(entry.id)
     if (d) label += ` [QoS ${d.qos}${d.retain ? ', retained' : ''}${d.dup ? ', dup' : ''}]`
   } else {
-    const ack = parsedId(entry)['ack']
-    if (typeof ack === 'number') label += ` [ack #${ack}]`
+    const id = parsedId(entry)
+    if (typeof id['ack'] === 'number') label += ` [ack #${id['ack']}]`
+    if (id['ackAsked'] === true) label += ' [server asked for an ack]'
   }
   const data =
     entry.encoding === 'base64'

@@ -39,6 +39,21 @@ export const DEFAULT_SOCKETIO_OPTIONS: SocketIoOptions = {
   ackTimeoutMs: 10_000,
 }
 
+/**
+ * The answer to a server's ack request for `event` (`*`: any event without its own): its arguments as JSON
+ * text, as a saved emit's (an array is several, empty none). Events the server asks no ack for are untouched.
+ */
+export const socketIoAckAnswerSchema = z
+  .object({
+    event: z.string().min(1).max(1024),
+    args: z.string().max(16 * 1024 * 1024),
+  })
+  .strict()
+export type SocketIoAckAnswer = z.infer<typeof socketIoAckAnswerSchema>
+
+/** Most ack answers a session or a saved request holds. */
+export const MAX_ACK_ANSWERS = 1000
+
 export const socketIoOpenPayload = z
   .object({
     /** The server's URL: http://, https://, ws:// or wss:// (the namespace is given apart). */
@@ -56,6 +71,8 @@ export const socketIoOpenPayload = z
     options: socketIoOptionsSchema.partial().optional(),
     /** Events to record; empty: every event (onAny). */
     listen: z.array(z.string().min(1).max(1024)).max(1000),
+    /** Answers to the server's ack requests, by event; an event without one is shown as asked, unanswered. */
+    acks: z.array(socketIoAckAnswerSchema).max(MAX_ACK_ANSWERS).optional(),
     /** The request's collection, file and environment: `{{variables}}` in the URL (and headers) resolve there. */
     context: messagingContextSchema.optional(),
   })
@@ -91,6 +108,11 @@ export interface SocketIoDelivery {
   /** Binary arguments in the event. */
   binary?: number
   timedOut?: boolean
+  /** A received event: the server asked for an ack. */
+  ackAsked?: boolean
+  /** Our answer to a server's ack request (or the note that none was sent): the event's log seq. */
+  eventSeq?: number
+  answered?: boolean
 }
 
 /** Engine.IO / Socket.IO's disconnect reasons, in plain words. */
@@ -135,6 +157,7 @@ export const savedSocketIoSchema = z
     listen: z.array(z.string().min(1).max(1024)).max(1000),
     options: socketIoOptionsSchema.partial().optional(),
     emits: z.array(savedSocketIoEmitSchema).max(1000),
+    acks: z.array(socketIoAckAnswerSchema).max(MAX_ACK_ANSWERS).optional(),
   })
   .strict()
 export type SavedSocketIo = z.infer<typeof savedSocketIoSchema>

@@ -79,6 +79,10 @@ export function socketIoStepHooks(
           }
         }
       }
+      const { parseAckAnswers } = await import('../socketio/socketio-acks')
+      const acks = parseAckAnswers(saved.acks)
+      if (!acks.ok)
+        return { ok: false, error: { ...acks.error, message: `socketio.acks: ${acks.error.message}` } }
       const { SocketIoSession } = await import('../socketio/socketio-session')
       const options: SocketIoOptions = { ...DEFAULT_SOCKETIO_OPTIONS }
       for (const [k, v] of Object.entries(saved.options ?? {}))
@@ -98,6 +102,7 @@ export function socketIoStepHooks(
             query: [],
             options,
             listen: saved.listen,
+            acks: acks.value,
           }),
       )
       emit = (e) => {

@@ -3,6 +3,7 @@ import { fail, ok, type Result } from '../../shared/result'
 import { DEFAULT_SOCKETIO_OPTIONS, type SocketIoOptions } from '../../shared/socketio'
 import type { StreamEngine } from '../streams/stream-engine'
 import type { ResolveTarget } from '../mqtt/messaging-resolve'
+import { parseAckAnswers } from './socketio-acks'
 import type { SocketIoSession } from './socketio-session'
 
 /**
@@ -38,6 +39,8 @@ export function createSocketIoHandlers(streams: StreamEngine, resolve?: ResolveT
           return fail('invalid_request', 'The auth payload must be a JSON object')
         auth = parsed as Record<string, unknown>
       }
+      const acks = parseAckAnswers(p.acks)
+      if (!acks.ok) return acks
       const target = resolve ? await resolve(p.url, p.headers, p.context) : null
       if (target && !target.ok) return target
       const { SocketIoSession: Session } = await import('./socketio-session')
@@ -59,6 +62,7 @@ export function createSocketIoHandlers(streams: StreamEngine, resolve?: ResolveT
           query: p.query,
           options,
           listen: p.listen,
+          acks: acks.value,
         })
       })
       sessions.set(session.sid, session)

@@ -16,6 +16,8 @@ import type { PluggedSessionInit } from '../streams/stream-engine'
 import { checkHeaderList, parseStreamUrl } from '../streams/stream-plumbing'
 import { VERSION } from '../version'
 import { argsJson, encodeArgs } from './socketio-args'
+import { ackAnswerFor, type AckAnswers } from './socketio-acks'
+import { isClientV2Notice, probeSocketIoV2, V2_WORDS } from './socketio-version'
 import { doublingDelay, readCaFile } from '../sessions/kernel/session-setup'
 
 /**
@@ -40,6 +42,8 @@ export interface SocketIoSessionInit extends PluggedSessionInit {
   query: KeyValue[]
   options: SocketIoOptions
   listen: string[]
+  /** Answers to the server's ack requests (parsed when the session opened). */
+  acks: AckAnswers
 }
 
 export class SocketIoSession implements SessionTransport {
@@ -184,7 +188,25 @@ export class SocketIoSession implements SessionTransport {
         note: `namespace ${this.init.namespace} connected over ${transport}, socket id ${socket.id ?? ''}`,
       })
     })
+    let handshook = false
     socket.on('connect_error', (err: Error & { type?: string; description?: unknown; data?: unknown }) => {
+      if (!mine()) return
+      if (isClientV2Notice(err.message)) {
+        end(() => this.endV2(manager, attempt))
+        return
+      }
+      // A v2 server's polling handshake does not parse ("server error"): read it by hand to say so.
+      if (!handshook && err.message === 'server error') {
+        const target = { origin, path: this.init.path, headers: extraHeaders, insecure: o.insecure }
+        void probeSocketIoV2(this.ca ? { ...target, ca: this.ca } : target).then((v2) => {
+          if (v2) end(() => this.endV2(manager, attempt))
+          else failed(err)
+        })
+        return
+      }
+      failed(err)
+    })
+    const failed = (err: Error & { type?: string; description?: unknown; data?: unknown }): void => {
       if (!mine()) return
       // A middleware's refusal (next(new Error(…))) carries no transport type: the server said no.
       const byServer = err.type !== 'TransportError' && !/timeout/i.test(err.message)
@@ -205,7 +227,7 @@ export class SocketIoSession implements SessionTransport {
         manager.engine?.close()
         attempt.ended({ reason: failure.message, error: failure, reconnectable: !byServer, by: 'network' })
       })
-    })
+    }
     socket.on('disconnect', (reason: string) => {
       end(() => {
         manager.engine?.close()
@@ -214,16 +236,43 @@ export class SocketIoSession implements SessionTransport {
     })
     socket.onAny((event: string, ...args: unknown[]) => {
       if (!mine()) return
-      if (this.listen && !this.listen.has(event)) return
+      // The server asked for an ack: socket.io-client hands its answer function as the last argument.
+      const last = args[args.length - 1]
+      const answerFn = typeof last === 'function' ? (last as (...a: unknown[]) => void) : null
+      if (answerFn) args.pop()
+      const answer = answerFn ? ackAnswerFor(this.init.acks, event) : undefined
+      if (this.listen && !this.listen.has(event)) {
+        // Not recorded, but a set answer is what the person asked for: it still goes back.
+        if (answerFn && answer) answerFn(...answer)
+        return
+      }
       const { text, binary, bytes } = argsJson(args)
       this.kernel.wireBytes += bytes
       this.kernel.bodyBytes += bytes
-      this.record(attempt, 'in', 'text', text, event, binary ? JSON.stringify({ binary }) : '{}')
+      const d: SocketIoDelivery = {}
+      if (binary) d.binary = binary
+      if (answerFn) d.ackAsked = true
+      const seq = this.record(attempt, 'in', 'text', text, event, JSON.stringify(d))
+      if (!answerFn) return
+      if (answer) {
+        answerFn(...answer)
+        const a = argsJson(answer)
+        const id: SocketIoDelivery = {
+          eventSeq: seq,
+          answered: true,
+          ...(a.binary ? { binary: a.binary } : {}),
+        }
+        this.record(attempt, 'out', 'control', a.text, 'ack', JSON.stringify(id))
+        return
+      }
+      const words = `The server asked for an ack of ${event}: no answer is set for it, none sent`
+      this.record(attempt, 'in', 'control', words, 'ack', JSON.stringify({ eventSeq: seq, answered: false }))
     })
     socket.connect()
     const engine = manager.engine
     engine.on('handshake', (h) => {
       if (!mine()) return
+      handshook = true
       const t = this.init.ctx.clock.now()
       marks.firstByte = t
       attempt.phase(() => ({
@@ -259,6 +308,13 @@ export class SocketIoSession implements SessionTransport {
         '{}',
       )
     })
+  }
+
+  /** A v2 server: the session fails in words, and is never retried (the answer would not change). */
+  private endV2(manager: Manager, attempt: SessionAttempt): void {
+    manager.engine?.close()
+    const error: AppError = { code: 'unsupported', message: V2_WORDS }
+    attempt.ended({ reason: V2_WORDS, error, reconnectable: false, by: 'network' })
   }
 
   private disconnected(attempt: SessionAttempt, reason: string): void {
