@@ -72,7 +72,38 @@ export interface GrpcSchemaInfo {
   /** `reflection (grpc.reflection.v1)`, `reflection (grpc.reflection.v1alpha)`, or `proto files`. */
   source: string
   services: GrpcServiceInfo[]
+  /**
+   * The .proto files and import paths the schema came from, as grpcurl's `-proto` / `-import-path` would name
+   * them run from the collection folder (each file found in one of the import paths); absent for reflection.
+   */
+  protos?: { files: string[]; importPaths: string[] }
+  /** The messages and enums the methods' requests use, by full name: the message editor's completion and lint. */
+  types?: Record<string, GrpcTypeInfo>
 }
+
+/** A request message's field, as the message editor completes and checks it. */
+export interface GrpcFieldInfo {
+  /** As in the .proto (`delay_ms`). */
+  name: string
+  /** Protobuf's JSON name (`delayMs`), also accepted. */
+  json: string
+  /** A scalar (`int64`, `string`, …) or the full name of a message or enum (a key of `types`). */
+  type: string
+  repeated?: boolean
+  /** A map field's key type (`string`); its values are `type`. */
+  mapKey?: string
+  /** The `oneof` group the field belongs to. */
+  oneof?: string
+}
+
+export type GrpcTypeInfo =
+  | {
+      kind: 'message'
+      fields: GrpcFieldInfo[]
+      /** A well-known type written in its JSON form: `Timestamp` is a string, `Struct` any JSON object, … */
+      wellKnown?: string
+    }
+  | { kind: 'enum'; values: string[] }
 
 /** One gRPC status, as the call ended with it. */
 export interface GrpcStatusInfo {

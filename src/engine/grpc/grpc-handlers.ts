@@ -9,6 +9,7 @@ import type { CollectionManager } from '../collections/manager'
 import { confinePath } from '../files/confine'
 import type { StreamEngine } from '../streams/stream-engine'
 import type { GrpcEngine } from './grpc-engine'
+import { grpcurlProtoArgs } from './grpc-grpcurl'
 import { grpcEngineFor, grpcEngineIfAny } from './grpc-registry'
 
 /**
@@ -81,8 +82,14 @@ export function createGrpcHandlers(deps: GrpcHandlerDeps): GrpcHandlers {
       // The composer says where the schema came from: here not the reflection it asked for.
       const info =
         p.schema.kind === 'reflection' && source.kind === 'proto'
-          ? { ...schema.value.info(), source: "the collection's .proto files (collection.yaml)" }
-          : schema.value.info()
+          ? {
+              ...schema.value.info({ types: true }),
+              source: "the collection's .proto files (collection.yaml)",
+            }
+          : schema.value.info({ types: true })
+      if (source.kind === 'proto') {
+        info.protos = await grpcurlProtoArgs(source.files, source.importPaths, place(p.context).base)
+      }
       if (!p.method) return ok({ ...info, notes: schema.value.notes })
       const template = g.template(schema.value, p.method)
       if (!template.ok) return template

@@ -10,6 +10,7 @@ import {
   type GrpcServiceInfo,
 } from '../../shared/grpc'
 import { fail, ok, type Result } from '../../shared/result'
+import { requestTypeInfos } from './grpc-type-info'
 
 /**
  * A gRPC schema: a protobufjs Root built from `.proto` files (grpc-proto-files.ts) or from the descriptors a
@@ -76,13 +77,22 @@ export class GrpcSchema {
     collectServices(root, this.services)
   }
 
-  info(): GrpcSchemaInfo {
+  /** Services and methods; with `types`, the request messages described for the message editor too. */
+  info(o: { types?: boolean } = {}): GrpcSchemaInfo {
     const services: GrpcServiceInfo[] = this.services.map((s) => ({
       name: fullName(s),
       methods: s.methodsArray.map((m) => methodInfo(s, m)),
     }))
     services.sort((a, b) => a.name.localeCompare(b.name))
-    return { source: this.source, services }
+    if (!o.types) return { source: this.source, services }
+    const requests: protobuf.Type[] = []
+    for (const s of this.services) {
+      for (const m of s.methodsArray) {
+        m.resolve()
+        if (m.resolvedRequestType) requests.push(m.resolvedRequestType)
+      }
+    }
+    return { source: this.source, services, types: requestTypeInfos(requests) }
   }
 
   /** The method `text` names (`pkg.Svc/M`), or an error that lists what the schema has. */

@@ -1,5 +1,4 @@
 import protobuf from 'protobufjs'
-import { fullName } from './grpc-schema'
 
 /**
  * Protobuf's JSON forms of Google's well-known types (the proto3 JSON mapping), both ways: Timestamp as RFC 3339
@@ -337,4 +336,9 @@ function describe(v: unknown): string {
   if (typeof v === 'string') return `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`
   if (typeof v === 'object') return 'an object'
   return String(v)
+}
+
+/** `pkg.Msg` without protobufjs' leading dot (as grpc-schema.ts's, which imports this file). */
+function fullName(o: protobuf.ReflectionObject): string {
+  return o.fullName.replace(/^\./, '')
 }

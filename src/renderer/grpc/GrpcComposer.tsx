@@ -2,7 +2,6 @@ import { useState } from 'react'
 import type { GrpcMethodKind } from '../../shared/grpc'
 import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
-import { grpcurlCommand } from './grpc-messages'
 import { activeGrpcDraft, grpcSchemaKey, pickedMethod } from './grpc-slice'
 import './grpc.css'
 
@@ -20,44 +19,23 @@ const KIND_WORDS: Record<GrpcMethodKind, string> = {
  */
 export function GrpcComposer() {
   const target = useActiveDraft((d) => d.url)
-  const metadata = useActiveDraft((d) => d.headers)
   const g = useAppStore(activeGrpcDraft)
   const set = useAppStore((s) => s.setGrpcDraft)
   const load = useAppStore((s) => s.loadGrpcSchema)
   const fill = useAppStore((s) => s.fillGrpcTemplate)
+  const grpcurlFor = useAppStore((s) => s.grpcurlFor)
   const schema = useAppStore((s) => s.grpcSchemas[grpcSchemaKey(target, g)])
   const picked = pickedMethod(schema, g.method)
   const [copied, setCopied] = useState(false)
   const many = picked?.kind === 'client_streaming' || picked?.kind === 'bidi_streaming'
 
   const copy = (): void => {
-    const text = grpcurlCommand({
-      target,
-      plaintext: g.plaintext,
-      insecure: g.insecure,
-      metadata,
-      protoFiles:
-        g.source === 'proto'
-          ? g.protoFiles
-              .split(',')
-              .map((x) => x.trim())
-              .filter(Boolean)
-          : [],
-      importPaths:
-        g.source === 'proto'
-          ? g.importPaths
-              .split(',')
-              .map((x) => x.trim())
-              .filter(Boolean)
-          : [],
-      deadlineS: Number(g.deadline) > 0 ? Number(g.deadline) : null,
-      method: g.method,
-      message: g.message,
-    })
-    void navigator.clipboard?.writeText(text).then(() => {
-      setCopied(true)
-      setTimeout(() => setCopied(false), 1500)
-    })
+    void grpcurlFor()
+      .then((text) => navigator.clipboard?.writeText(text))
+      .then(() => {
+        setCopied(true)
+        setTimeout(() => setCopied(false), 1500)
+      })
   }
 
   return (

@@ -36,6 +36,8 @@ export function grpcurlCommand(o: {
   target: string
   plaintext: boolean
   insecure: boolean
+  /** A CA bundle trusted in place of the system's (grpcurl's -cacert). */
+  caFile?: string
   metadata: { name: string; value: string; enabled: boolean }[]
   protoFiles: string[]
   importPaths: string[]
@@ -47,6 +49,7 @@ export function grpcurlCommand(o: {
   const parts = ['grpcurl']
   if (o.plaintext) parts.push('-plaintext')
   else if (o.insecure) parts.push('-insecure')
+  else if (o.caFile) parts.push('-cacert', q(o.caFile))
   for (const p of o.importPaths) parts.push('-import-path', q(p))
   for (const f of o.protoFiles) parts.push('-proto', q(f))
   for (const m of o.metadata)

@@ -7,7 +7,7 @@ import type { AppError } from '../../shared/result'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
 import { selectActiveDraft } from '../tabs/active-draft'
-import { grpcMessages } from './grpc-messages'
+import { grpcMessages, grpcurlCommand } from './grpc-messages'
 
 /**
  * The composer's gRPC mode: each tab's call (TLS or plaintext, where the schema comes from, the method, the
@@ -64,6 +64,11 @@ export interface GrpcSlice {
   /** Put the chosen method's request template ("fill with defaults") into the message editor. */
   fillGrpcTemplate(): Promise<void>
   invokeGrpc(): Promise<void>
+  /**
+   * The call as a grpcurl command. The schema is loaded first when it is not, so protos from the collection
+   * (which the request itself does not name) are in it as grpcurl would find them from the collection folder.
+   */
+  grpcurlFor(): Promise<string>
   sendGrpcMessage(sid: string, text: string): Promise<AppError | null>
   endGrpc(sid: string): Promise<AppError | null>
 }
@@ -257,6 +262,28 @@ export function createGrpcSlice(client: ApiClient): StateCreator<AppState, [], [
         set((st) => ({ grpcSendable: keepNewest({ ...st.grpcSendable, [sid]: true }, MAX_SENDABLE) }))
       }
       get().select(r.value.sid)
+    },
+
+    grpcurlFor: async () => {
+      const { target, g } = base(get())
+      const key = grpcSchemaKey(target, g)
+      if (target !== '' && get().grpcSchemas[key]?.state !== 'ready') await get().loadGrpcSchema()
+      const schema = get().grpcSchemas[key]
+      const protos = schema?.state === 'ready' ? schema.info.protos : undefined
+      const own = grpcSchemaSource(g)
+      const draft = selectActiveDraft(get())
+      const deadline = Number(g.deadline)
+      return grpcurlCommand({
+        target,
+        plaintext: g.plaintext,
+        insecure: g.insecure,
+        metadata: draft.headers,
+        protoFiles: protos?.files ?? (own.kind === 'proto' ? own.files : []),
+        importPaths: protos?.importPaths ?? (own.kind === 'proto' ? own.importPaths : []),
+        deadlineS: g.deadline.trim() !== '' && deadline > 0 ? deadline : null,
+        method: g.method,
+        message: g.message,
+      })
     },
 
     sendGrpcMessage: async (sid, text) => {

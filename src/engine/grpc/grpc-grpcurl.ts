@@ -1,0 +1,64 @@
+import { stat } from 'node:fs/promises'
+import { dirname, basename, isAbsolute, join, relative, resolve } from 'node:path'
+
+/**
+ * The `-proto` and `-import-path` arguments grpcurl needs to load the schema Flightdeck loaded, run from the
+ * collection folder (the CLI's working directory). grpcurl, like protoc, names each `-proto` file relative to
+ * an import path once any is given, where Flightdeck also finds a file beside the collection: such a file gets
+ * the folder it is named from (`.`) as an import path, so the copied command finds every file it names.
+ */
+export async function grpcurlProtoArgs(
+  files: string[],
+  importPaths: string[],
+  base: string,
+): Promise<{ files: string[]; importPaths: string[] }> {
+  const shown = (abs: string): string => {
+    const rel = relative(base, abs)
+    return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? abs : rel
+  }
+  const dirs = importPaths.map((p) => (isAbsolute(p) ? p : resolve(base, p)))
+  // A path named twice (the request's and the collection's) is said once.
+  const paths = [...new Set(importPaths.map((p) => (isAbsolute(p) ? shown(p) : p)))]
+  const out: string[] = []
+  const extra: string[] = []
+  const addPath = (abs: string): void => {
+    const p = shown(abs)
+    if (!paths.includes(p) && !extra.includes(p)) extra.push(p)
+  }
+  for (const f of files) {
+    if (!isAbsolute(f) && (await firstFile(dirs.map((d) => join(d, f))))) {
+      out.push(f)
+      continue
+    }
+    const abs = isAbsolute(f) ? f : resolve(base, f)
+    const inPath = dirs.find((d) => {
+      const rel = relative(d, abs)
+      return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)
+    })
+    if (inPath) out.push(relative(inPath, abs))
+    else if (importPaths.length === 0) out.push(shown(abs))
+    else {
+      // Named from the collection folder (or a folder outside it): that folder becomes an import path too.
+      const rel = shown(abs)
+      if (isAbsolute(rel)) {
+        addPath(dirname(abs))
+        out.push(basename(abs))
+      } else {
+        addPath(base)
+        out.push(rel)
+      }
+    }
+  }
+  return { files: out, importPaths: [...paths, ...extra] }
+}
+
+async function firstFile(candidates: string[]): Promise<string | null> {
+  for (const c of candidates) {
+    try {
+      if ((await stat(c)).isFile()) return c
+    } catch {
+      // Not there: the next.
+    }
+  }
+  return null
+}

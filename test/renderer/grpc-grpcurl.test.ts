@@ -1,0 +1,169 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createEngineService, type EngineService } from '../../src/engine/service'
+import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import { PROTO_DIR, startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
+import { engineClient } from './engine-client'
+
+/**
+ * Copy as grpcurl from a request in a collection whose server has no reflection: the command names the protos
+ * (the collection's, which the request does not name itself) as grpcurl finds them run from the collection
+ * folder. grpcurl is not installed here, so the command is checked as grpcurl would read it: flags before the
+ * address and method, and every -proto file (and every file it imports) found in an -import-path.
+ */
+
+let server: GrpcTestServer
+let service: EngineService
+let store: AppStore
+let dir: string
+
+const file = (rel: string, text: string): void => {
+  mkdirSync(dirname(join(dir, rel)), { recursive: true })
+  writeFileSync(join(dir, rel), text)
+}
+
+/** A shell command of single-quoted words (as grpcurlCommand writes them) as its arguments. */
+function shellWords(command: string): string[] {
+  const words: string[] = []
+  const re = /'((?:[^']|'\\'')*)'|(\S+)/g
+  for (let m = re.exec(command); m; m = re.exec(command)) {
+    words.push(m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : (m[2] as string))
+  }
+  return words
+}
+
+interface Parsed {
+  flags: [string, string | null][]
+  positional: string[]
+}
+
+const VALUED = new Set(['-import-path', '-proto', '-H', '-d', '-max-time', '-cacert'])
+
+function parse(words: string[]): Parsed {
+  expect(words[0]).toBe('grpcurl')
+  const flags: [string, string | null][] = []
+  let i = 1
+  while (i < words.length && (words[i] as string).startsWith('-')) {
+    const f = words[i] as string
+    if (VALUED.has(f)) {
+      flags.push([f, words[i + 1] ?? null])
+      i += 2
+    } else {
+      flags.push([f, null])
+      i += 1
+    }
+  }
+  return { flags, positional: words.slice(i) }
+}
+
+/** Where grpcurl (like protoc) finds `name`: the first import path that has it; google/protobuf is built in. */
+function resolveIn(paths: string[], name: string): string | null {
+  for (const p of paths) {
+    const abs = join(dir, p, name)
+    if (existsSync(abs)) return abs
+  }
+  return null
+}
+
+function everyFileFound(parsed: Parsed): string[] {
+  const paths = parsed.flags.filter(([f]) => f === '-import-path').map(([, v]) => v as string)
+  const protos = parsed.flags.filter(([f]) => f === '-proto').map(([, v]) => v as string)
+  const found: string[] = []
+  const todo = [...protos]
+  for (let n = 0; todo.length > 0 && n < 100; n++) {
+    const name = todo.shift() as string
+    const abs = resolveIn(paths, name)
+    expect(abs, `${name} is in none of ${paths.join(', ')}`).not.toBeNull()
+    found.push(name)
+    for (const m of readFileSync(abs as string, 'utf8').matchAll(/^import\s+"([^"]+)";/gm)) {
+      const imp = m[1] as string
+      if (!imp.startsWith('google/protobuf/') && !found.includes(imp)) todo.push(imp)
+    }
+  }
+  return found
+}
+
+beforeAll(async () => {
+  server = await startGrpcServer({ reflection: 'none' })
+  dir = mkdtempSync(join(tmpdir(), 'fd-grpcurl-'))
+  cpSync(PROTO_DIR, join(dir, 'protos'), { recursive: true })
+  file(
+    'collection.yaml',
+    `flightdeck: 1\nname: Echo\nvariables:\n  bare: grpc://${server.target}\ngrpc:\n  importPaths: [protos]\n  protoFiles: [echo.proto]\n`,
+  )
+  const say = (proto: string): string =>
+    [
+      'name: Say',
+      'kind: grpc',
+      'url: grpc://' + server.target,
+      'headers:',
+      '  - name: authorization',
+      "    value: Bearer it's me",
+      'messages:',
+      '  - name: hello',
+      `    text: '{"text": "hi"}'`,
+      'grpc:',
+      '  method: flightdeck.test.Echo/Say',
+      ...proto.split('\n').filter(Boolean),
+      '  deadlineMs: 2500',
+      '',
+    ].join('\n')
+  file('g/say.yaml', say(''))
+  // Its own proto named from the collection folder (in no import path), with one for what it imports.
+  mkdirSync(join(dir, 'own'))
+  cpSync(join(PROTO_DIR, 'echo.proto'), join(dir, 'own', 'echo.proto'))
+  file('g/own.yaml', say('  proto: [own/echo.proto]\n  importPaths: [protos]'))
+  // Named by its path from the collection folder, though inside an import path: named from that path.
+  file('g/inside.yaml', say('  proto: [protos/echo.proto]'))
+  service = createEngineService({
+    host: 'test',
+    persistWorkspace: false,
+    watchCollections: false,
+    configDir: mkdtempSync(join(tmpdir(), 'fd-grpcurl-config-')),
+  })
+  store = createAppStore(engineClient(service), { localNow: () => 0 })
+  store.getState().connect()
+  const opened = await store.getState().openCollection(dir, false)
+  if (!opened) throw new Error(store.getState().collectionError ?? 'not opened')
+})
+
+afterAll(async () => {
+  await service.dispose()
+  await server.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('Copy as grpcurl', () => {
+  it("names the collection's protos for a request that names none (the server has no reflection)", async () => {
+    await store.getState().openRequest(dir, 'g/say.yaml')
+    const command = await store.getState().grpcurlFor()
+    const parsed = parse(shellWords(command))
+    expect(parsed.positional).toEqual([server.target, 'flightdeck.test.Echo/Say'])
+    expect(parsed.flags).toEqual([
+      ['-plaintext', null],
+      ['-import-path', 'protos'],
+      ['-proto', 'echo.proto'],
+      ['-H', "authorization: Bearer it's me"],
+      ['-max-time', '2.5'],
+      ['-d', '{"text": "hi"}'],
+    ])
+    expect(everyFileFound(parsed)).toEqual(['echo.proto', 'common/meta.proto'])
+  })
+
+  it('a proto named from the collection folder gets that folder as an import path', async () => {
+    await store.getState().openRequest(dir, 'g/own.yaml')
+    const parsed = parse(shellWords(await store.getState().grpcurlFor()))
+    const paths = parsed.flags.filter(([f]) => f === '-import-path').map(([, v]) => v)
+    expect(paths).toEqual(['protos', '.'])
+    expect(everyFileFound(parsed)).toEqual(['own/echo.proto', 'common/meta.proto'])
+    await store.getState().openRequest(dir, 'g/inside.yaml')
+    const inside = parse(shellWords(await store.getState().grpcurlFor()))
+    expect(inside.flags.filter(([f]) => f === '-import-path' || f === '-proto')).toEqual([
+      ['-import-path', 'protos'],
+      ['-proto', 'echo.proto'],
+    ])
+    expect(everyFileFound(inside)).toEqual(['echo.proto', 'common/meta.proto'])
+  })
+})
