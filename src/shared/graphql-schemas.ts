@@ -22,6 +22,8 @@ export const graphqlSubscriptionOptionsSchema = z
     connectTimeoutMs: z.number().int().min(1).max(600_000),
     ackTimeoutMs: z.number().int().min(1).max(600_000),
     insecure: z.boolean(),
+    /** Multiplex over an open connection to the same URL, subprotocols, headers and params (WebSocket transports). */
+    shareConnection: z.boolean(),
   })
   .partial()
   .strict()
