@@ -278,33 +278,42 @@ function makeRequest(holder, mutable) {
   return req
 }
 
-function makeResponse(r) {
-  var parsed
-  var headers = new PropertyList(r.headers, null, true)
-  var res = {
-    code: r.code,
-    status: r.status,
-    headers: headers,
-    responseTime: r.responseTime,
-    responseSize: r.responseSize,
-    text: function () {
-      return r.body
-    },
-    json: function () {
-      if (parsed === undefined) parsed = parseJSON(r.body)
-      return parsed
-    },
-    reason: function () {
-      return r.status
-    },
+// pm.response: the fields as properties, the methods on the prototype (a response costs one object and its
+// header list); the body is parsed once, on the first json().
+function ScriptResponse(r) {
+  this.code = r.code
+  this.status = r.status
+  this.headers = new PropertyList(r.headers, null, true)
+  this.responseTime = r.responseTime
+  this.responseSize = r.responseSize
+  this._r = r
+}
+ScriptResponse.prototype.text = function () {
+  return this._r.body
+}
+ScriptResponse.prototype.json = function () {
+  if (this._parsed === undefined) this._parsed = parseJSON(this._r.body)
+  return this._parsed
+}
+ScriptResponse.prototype.reason = function () {
+  return this.status
+}
+ScriptResponse.prototype.toJSON = function () {
+  return {
+    code: this.code,
+    status: this.status,
+    headers: this.headers.toJSON(),
+    responseTime: this.responseTime,
+    responseSize: this.responseSize,
   }
-  // Built on first use: most scripts read the response without asserting on it this way.
-  var to
-  Object.defineProperty(res, 'to', {
-    enumerable: true,
-    get: function () {
-      return to || (to = responseAssertions(res, false))
-    },
-  })
-  return res
+}
+Object.defineProperty(ScriptResponse.prototype, 'to', {
+  enumerable: true,
+  get: function () {
+    return new RespTo(this, false)
+  },
+})
+
+function makeResponse(r) {
+  return new ScriptResponse(r)
 }

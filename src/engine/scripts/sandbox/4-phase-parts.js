@@ -189,6 +189,7 @@ function makeTimers(phase) {
     phase.timerCount++
     phase.timerWait += wait
     var id = phase.nextTimer++
+    if (!phase.timers) phase.timers = new Map()
     phase.timers.set(id, { fn: fn, args: args, ms: wait, repeat: repeat })
     __host_timer(phase.id, id, wait)
     return id
@@ -201,7 +202,7 @@ function makeTimers(phase) {
       return add(fn, ms, Array.prototype.slice.call(arguments, 2), true)
     },
     clearTimeout: function (id) {
-      if (phase.timers.delete(id)) __host_clear(phase.id, id)
+      if (phase.timers && phase.timers.delete(id)) __host_clear(phase.id, id)
     },
   }
 }
@@ -255,6 +256,7 @@ function makeSendRequest(phase) {
     var promise = new Promise(function (resolve, reject) {
       settle = { resolve: resolve, reject: reject }
     })
+    if (!phase.sends) phase.sends = new Map()
     phase.sends.set(id, { cb: typeof cb === 'function' ? cb : null, settle: settle })
     __host_send(phase.id, id, stringifyJSON(spec))
     if (typeof cb === 'function') {
@@ -268,7 +270,7 @@ function makeSendRequest(phase) {
 
 function deliver(phaseId, sendId, error, responseJson) {
   var phase = phases.get(phaseId)
-  if (!phase) return
+  if (!phase || !phase.sends) return
   var s = phase.sends.get(sendId)
   if (!s) return
   phase.sends.delete(sendId)
@@ -291,7 +293,7 @@ function noteError(phase, e) {
 
 function fire(phaseId, timerId) {
   var phase = phases.get(phaseId)
-  if (!phase) return
+  if (!phase || !phase.timers) return
   var t = phase.timers.get(timerId)
   if (!t) return
   if (!t.repeat) phase.timers.delete(timerId)
@@ -348,19 +350,19 @@ var PARAMS = [
 ]
 var AsyncFunction = Object.getPrototypeOf(async function () {}).constructor
 
-// A script compiled once per sandbox, with which of the APIs it names (only those are built for it).
+// A script compiled once per sandbox, taking as parameters only the APIs it names (only those are built for it).
 function compile(code) {
   var made = compiled.get(code)
   if (made) return made
   if (compiled.size >= MAX_COMPILED) compiled.clear()
-  // In a block of its own, a script may declare names the APIs are passed in as (`const data = …`), as it may
-  // in Postman, where they are globals.
-  var args = PARAMS.concat(['{\n' + code + '\n}'])
-  var fn = /\bawait\b/.test(code) ? applyFn(AsyncFunction, null, args) : applyFn(Function, null, args)
-  var uses = PARAMS.map(function (name) {
+  var used = PARAMS.filter(function (name) {
     return new RegExp('\\b' + name + '\\b').test(code)
   })
-  made = { fn: fn, uses: uses }
+  // In a block of its own, a script may declare names the APIs are passed in as (`const data = …`), as it may
+  // in Postman, where they are globals.
+  var args = used.concat(['{\n' + code + '\n}'])
+  var fn = /\bawait\b/.test(code) ? applyFn(AsyncFunction, null, args) : applyFn(Function, null, args)
+  made = { fn: fn, used: used }
   compiled.set(code, made)
   return made
 }

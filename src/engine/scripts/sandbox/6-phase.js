@@ -1,0 +1,146 @@
+/* eslint-disable no-undef -- fragments of one script, joined inside one function by scripts/sandbox-bundle.mjs: names cross these files */
+// The script sandbox's prelude, part 6: a phase: begin, exec, end; globalThis.__fd.
+// A phase starts with its state (the host picks its id) and runs its scripts in order until one leaves work
+// behind (timers, sendRequests): `begin` and `go` answer 0 when every script ran and nothing is outstanding,
+// 1 when the host must drain and call `go` again. One call for a plain script.
+function begin(phaseId, stateJson) {
+  var phase = new Phase(phaseId, parseJSON(stateJson))
+  phases.set(phase.id, phase)
+  return go(phase.id)
+}
+
+function Phase(id, state) {
+  this.id = id
+  this.state = state
+  this.scripts = state.scripts
+  this.cursor = 0
+  this.began = Date.now()
+  this.kind = state.phase
+  this.limits = state.limits
+  this.scopes = state.scopes
+  this.changes = {}
+  this.tests = []
+  this.console = []
+  this.droppedConsole = 0
+  this.droppedTests = 0
+  this.pendingTests = 0
+  // Maps made on the first timer or pm.sendRequest (most phases have neither).
+  this.timers = null
+  this.nextTimer = 1
+  this.timerCount = 0
+  this.timerWait = 0
+  this.sends = null
+  this.nextSend = 1
+  this.sendCount = 0
+  this.error = null
+  this.current = ''
+  this.next = undefined
+  this.skip = false
+  this.legacyTests = null
+  // The API parts built so far (see part()).
+  this.built = Object.create(null)
+  this.holder = {
+    method: state.request.method,
+    url: state.request.url,
+    headers: state.request.headers,
+    body: state.request.body,
+    auth: state.request.auth,
+    changed: false,
+  }
+}
+
+/** Timers and pm.sendRequests of the phase not yet done. */
+function outstanding(phase) {
+  return (phase.timers ? phase.timers.size : 0) + (phase.sends ? phase.sends.size : 0)
+}
+
+function go(phaseId) {
+  var phase = phases.get(phaseId)
+  if (!phase) return 0
+  while (phase.cursor < phase.scripts.length) {
+    if (outstanding(phase) > 0) return 1
+    var script = phase.scripts[phase.cursor++]
+    exec(phase, script.code, script.where)
+  }
+  return outstanding(phase) > 0 ? 1 : 0
+}
+
+/** Which script was running (for a stop the script could not catch: time, memory). */
+function where(phaseId) {
+  var phase = phases.get(phaseId)
+  return phase ? phase.current : ''
+}
+
+function exec(phase, code, where) {
+  phase.current = where
+  var tests = phase.legacyTests
+  if (tests)
+    Object.keys(tests).forEach(function (k) {
+      delete tests[k]
+    })
+  try {
+    var made = compile(code)
+    var used = made.used
+    var args = []
+    for (var i = 0; i < used.length; i++) args.push(param(phase, used[i]))
+    var r = applyFn(made.fn, undefined, args)
+    if (r && typeof r.then === 'function')
+      r.then(undefined, function (e) {
+        noteError(phase, e)
+      })
+  } catch (e) {
+    noteError(phase, e)
+  }
+  // tests["name"] = bool: read once the script's synchronous part has run.
+  tests = phase.legacyTests
+  if (tests)
+    Object.keys(tests).forEach(function (k) {
+      record(phase, k, Boolean(tests[k]), tests[k] ? undefined : 'tests["' + k + '"] was false')
+    })
+}
+
+function end(phaseId) {
+  var phase = phases.get(phaseId)
+  if (!phase) return '{}'
+  phases.delete(phaseId)
+  if (phase.pendingTests > 0 && phase.error === null)
+    phase.error = {
+      message: phase.pendingTests + ' test(s) did not finish (their done() or promise never came)',
+      where: phase.current,
+    }
+  var out = {
+    tests: phase.tests,
+    console: phase.console,
+    droppedConsole: phase.droppedConsole,
+    droppedTests: phase.droppedTests,
+    changes: phase.changes,
+    error: phase.error,
+    skip: phase.skip,
+  }
+  if (phase.next !== undefined) out.next = phase.next
+  if (phase.holder.changed)
+    out.request = {
+      method: phase.holder.method,
+      url: phase.holder.url,
+      headers: phase.holder.headers,
+      body: phase.holder.body,
+      auth: phase.holder.auth,
+    }
+  return stringifyJSON(out)
+}
+
+function drop(phaseId) {
+  phases.delete(phaseId)
+}
+
+Object.defineProperty(globalThis, '__fd', {
+  value: Object.freeze({
+    begin: begin,
+    go: go,
+    where: where,
+    fire: fire,
+    deliver: deliver,
+    end: end,
+    drop: drop,
+  }),
+})
