@@ -97,9 +97,19 @@ export function parseBru(text: string): BruBlock[] {
   return blocks
 }
 
-/** Blocks by name (the last wins, as in Bruno). */
+/**
+ * Blocks by name (the last wins, as in Bruno). Each is also kept as `name#1`, `name#2`, … in order, for blocks
+ * a file repeats (a gRPC request has one `body:grpc` per message).
+ */
 export function blockMap(blocks: readonly BruBlock[]): Map<string, BruBlock> {
-  return new Map(blocks.map((b) => [b.name, b]))
+  const m = new Map(blocks.map((b) => [b.name, b]))
+  const count = new Map<string, number>()
+  for (const b of blocks) {
+    const n = (count.get(b.name) ?? 0) + 1
+    count.set(b.name, n)
+    m.set(`${b.name}#${n}`, b)
+  }
+  return m
 }
 
 export function pairsOf(m: Map<string, BruBlock>, name: string): BruPair[] {

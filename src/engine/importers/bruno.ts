@@ -13,6 +13,7 @@ import {
   type BruPair,
 } from './bru-lang'
 import { graphqlFromTexts } from '../graphql/graphql-import'
+import { grpcRequestFrom } from './bruno-grpc'
 import { assertionsOf, extractionsOf } from './bruno-runtime'
 import { emptyPlan, ImportError, method, request, varName, type ImportPlan, type PlanNode } from './plan'
 
@@ -181,6 +182,7 @@ function requestOf(
 ): SavedRequest | null {
   const type = valueOf(b, 'meta', 'type') ?? 'http'
   const name = valueOf(b, 'meta', 'name') ?? fileName
+  if (type === 'grpc' || b.has('grpc')) return grpcOfBru(b, name, u, where)
   const verb = METHODS.find((m) => b.has(m)) ?? (b.has('http') ? 'http' : undefined)
   if (verb === undefined) {
     u.push(`${where}: a ${type} request with no method block; left out`)
@@ -230,6 +232,33 @@ function requestOf(
   if (pairsOf(b, 'vars:pre-request').length > 0)
     u.push(`${where}: request variables (vars:pre-request) not kept; put them in the folder's variables`)
   return req
+}
+
+/** A `.bru` gRPC request: the `grpc` block, `metadata`, and each `body:grpc` block a message, in order. */
+function grpcOfBru(b: Blocks, name: string, u: string[], where: string): SavedRequest {
+  const messages: { name: string; text: string }[] = []
+  for (let i = 1; b.has(`body:grpc#${i}`); i++) {
+    const block = b.get(`body:grpc#${i}`)
+    const pairs = block?.kind === 'pairs' ? block.pairs : []
+    const get = (k: string): string => pairs.find((p) => p.name === k)?.value ?? ''
+    messages.push({ name: get('name') || `message ${i}`, text: get('content') })
+  }
+  if (['script:pre-request', 'script:post-response', 'tests', 'assert'].some((k) => b.has(k)))
+    u.push(`${where}: scripts, tests and assertions of a gRPC request not kept; add checks in its Tests tab`)
+  return grpcRequestFrom(
+    {
+      name,
+      url: valueOf(b, 'grpc', 'url') ?? '',
+      method: valueOf(b, 'grpc', 'method') ?? '',
+      protoPath: valueOf(b, 'grpc', 'protoPath'),
+      metadata: kv(pairsOf(b, 'metadata')),
+      messages,
+      auth: authOf(b, valueOf(b, 'grpc', 'auth'), u, where),
+      description: textOf(b, 'docs')?.trim() ?? '',
+    },
+    u,
+    where,
+  )
 }
 
 function variables(list: readonly BruPair[], u: string[], where: string, secret = false): Variable[] {
@@ -321,6 +350,25 @@ async function children(
   return items.sort((a, b) => a.seq - b.seq || a.name.localeCompare(b.name)).map((i) => i.node)
 }
 
+/** bruno.json's `protobuf` (proto files and import paths for its gRPC requests): named, since not copied. */
+function protobufNote(v: unknown): string | null {
+  if (typeof v !== 'object' || v === null) return null
+  const paths = (k: string): string[] => {
+    const items = (v as Record<string, unknown>)[k]
+    if (!Array.isArray(items)) return []
+    return items
+      .map((x: unknown) =>
+        typeof x === 'object' && x !== null ? (x as Record<string, unknown>)['path'] : null,
+      )
+      .filter((x): x is string => typeof x === 'string')
+      .slice(0, 20)
+  }
+  const files = paths('protoFiles')
+  if (files.length === 0) return null
+  const imports = paths('importPaths')
+  return `bruno.json: its proto files (${files.join(', ')}) were not copied; put them in the collection and name them in collection.yaml's grpc: block (protoFiles${imports.length > 0 ? `, importPaths: ${imports.join(', ')}` : ''})`
+}
+
 export async function importBrunoFolder(dir: string): Promise<ImportPlan> {
   if (!(await isBrunoFolder(dir))) throw new ImportError(`${dir} is not a Bruno collection (no bruno.json)`)
   let config: Record<string, unknown> = {}
@@ -336,6 +384,8 @@ export async function importBrunoFolder(dir: string): Promise<ImportPlan> {
     Array.isArray(config['ignore']) ? config['ignore'].filter((x): x is string => typeof x === 'string') : [],
   )
   const w: Walk = { u: plan.unmapped, files: 0, bytes: 0, ignore }
+  const protos = protobufNote(config['protobuf'])
+  if (protos) w.u.push(protos)
   const cb = await stat(join(dir, 'collection.bru')).then(
     () => readBru(w, join(dir, 'collection.bru'), 'collection.bru'),
     () => null,

@@ -5,6 +5,7 @@ import type { AuthSpec, SavedRequest, Variable } from '../../shared/collection'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import type { BruPair } from './bru-lang'
 import { openCollectionGraphql } from '../graphql/graphql-import'
+import { grpcRequestFrom, openCollectionMessages } from './bruno-grpc'
 import { assertionsOf, extractionsOf } from './bruno-runtime'
 import {
   arr,
@@ -137,6 +138,29 @@ function assertPairs(item: Obj): BruPair[] {
 
 function requestOf(item: Obj, u: string[], where: string): SavedRequest | null {
   const info = isObj(item['info']) ? item['info'] : {}
+  if (isObj(item['grpc'])) {
+    const g = item['grpc']
+    const docs = isObj(item['docs']) ? str(item['docs']['content']) : str(item['docs'])
+    const rt = isObj(item['runtime']) ? item['runtime'] : {}
+    if (list(rt['scripts']).length > 0 || list(rt['assertions']).length > 0)
+      u.push(
+        `${where}: scripts, tests and assertions of a gRPC request not kept; add checks in its Tests tab`,
+      )
+    return grpcRequestFrom(
+      {
+        name: str(info['name'], 'Untitled'),
+        url: str(g['url']),
+        method: str(g['method']),
+        protoPath: typeof g['protoFilePath'] === 'string' ? g['protoFilePath'] : undefined,
+        metadata: pairs(g['metadata']),
+        messages: openCollectionMessages(g['message']),
+        auth: auth(g['auth'], u, where),
+        description: docs.trim(),
+      },
+      u,
+      where,
+    )
+  }
   // A GraphQL item keeps its method, URL, params, headers and body in `graphql` instead of `http`.
   const gqlItem = !isObj(item['http']) && isObj(item['graphql']) ? item['graphql'] : null
   const http = isObj(item['http']) ? item['http'] : gqlItem
