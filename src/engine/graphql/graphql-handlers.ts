@@ -18,6 +18,7 @@ import type { HttpEngine } from '../http/http-engine'
 import type { StreamEngine } from '../streams/stream-engine'
 import { DEFAULT_GRAPHQL_WS_OPTIONS } from './graphql-ws-options'
 import { GraphqlWsSession } from './graphql-ws-session'
+import { MuxPool } from './graphql-ws-mux'
 import { resultEvent } from './graphql-result'
 import { openSseDistinct, openSseSingle } from './graphql-sse'
 
@@ -49,8 +50,10 @@ export function createGraphqlHandlers(deps: GraphqlDeps): {
   'graphql.send': Handler<'graphql.send'>
   'graphql.schemaFile': Handler<'graphql.schemaFile'>
 } {
+  // The engine's shared GraphQL WebSocket connections, by URL, subprotocols, headers and params.
+  const pool = new MuxPool()
   return {
-    'graphql.send': (p) => sendGraphql(deps, p),
+    'graphql.send': (p) => sendGraphql(deps, pool, p),
     // Loaded with the first schema file: it brings `graphql` in.
     'graphql.schemaFile': async (p) =>
       (await import('./graphql-schema-file')).readSchemaFile(deps.manager, p),
@@ -59,6 +62,7 @@ export function createGraphqlHandlers(deps: GraphqlDeps): {
 
 async function sendGraphql(
   deps: GraphqlDeps,
+  pool: MuxPool,
   p: CommandRequest<'graphql.send'>,
 ): Promise<Result<CommandResponse<'graphql.send'>>> {
   if (deps.ready) await deps.ready
@@ -140,19 +144,22 @@ async function sendGraphql(
   const wsUrl = toWsUrl(spec.url)
   const authorized = await deps.auth.authorize({ ...spec, url: wsUrl }, auth, 'WebSocket')
   if (!authorized.ok) return authorized
+  const options = { ...DEFAULT_GRAPHQL_WS_OPTIONS, ...definedOnly(p.subscription ?? {}) }
+  const connection = {
+    url: authorized.value.spec.url,
+    headers: authorized.value.spec.headers,
+    protocols: subprotocolsOf(transport),
+    ...(connectionParams.value ? { connectionParams: connectionParams.value } : {}),
+    options,
+  }
+  if (options.shareConnection && !options.reconnect) {
+    const { openMuxed } = await import('./graphql-ws-operation')
+    const sid = openMuxed({ streams: deps.streams, pool, connection, params, operation: op })
+    return ok({ sid, operation: op, transport })
+  }
   const session = deps.streams.openSession(
     'g',
-    (init) =>
-      new GraphqlWsSession({
-        ...init,
-        url: authorized.value.spec.url,
-        headers: authorized.value.spec.headers,
-        protocols: subprotocolsOf(transport),
-        params,
-        operation: op,
-        ...(connectionParams.value ? { connectionParams: connectionParams.value } : {}),
-        options: { ...DEFAULT_GRAPHQL_WS_OPTIONS, ...definedOnly(p.subscription ?? {}) },
-      }),
+    (init) => new GraphqlWsSession({ ...init, ...connection, params, operation: op }),
   )
   session.start()
   return ok({ sid: session.sid, operation: op, transport })

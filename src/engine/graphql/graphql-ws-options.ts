@@ -9,6 +9,12 @@ export interface GraphqlWsOptions {
   /** How long the server may take to acknowledge connection_init. */
   ackTimeoutMs: number
   insecure: boolean
+  /**
+   * Run the operation over an open connection to the same URL with the same subprotocols, headers and connection
+   * params when there is one (graphql-ws-mux.ts), as Apollo Client and Altair do; off: a connection of its own.
+   * A request that asks to reconnect always has its own.
+   */
+  shareConnection: boolean
 }
 
 export const DEFAULT_GRAPHQL_WS_OPTIONS: GraphqlWsOptions = {
@@ -20,4 +26,5 @@ export const DEFAULT_GRAPHQL_WS_OPTIONS: GraphqlWsOptions = {
   connectTimeoutMs: 10_000,
   ackTimeoutMs: 10_000,
   insecure: false,
+  shareConnection: false,
 }

@@ -22,6 +22,7 @@ import type { GraphqlWsOptions } from './graphql-ws-options'
 import { protocolFor, type Reaction, type WsProtocol } from './ws-protocols'
 import { webSocketClass, WS_OPEN } from '../ws/ws-client'
 import { doublingDelay } from '../sessions/kernel/session-setup'
+import { resultHasErrors, type OperationMux } from './graphql-ws-mux'
 
 /**
  * A GraphQL operation (a subscription, mostly) over a WebSocket: a transport of the session kernel. The upgrade
@@ -52,6 +53,11 @@ export interface GraphqlWsSessionInit extends PluggedSessionInit {
   operation: PickedOperation
   connectionParams?: Record<string, unknown>
   options: GraphqlWsOptions
+  /**
+   * Set when the connection is shared by several operations, each a session of its own (graphql-ws-mux.ts):
+   * this session is then the connection's lane (handshake, keep-alives, close) and carries no operation itself.
+   */
+  mux?: OperationMux
 }
 
 export class GraphqlWsSession implements SessionTransport {
@@ -93,7 +99,7 @@ export class GraphqlWsSession implements SessionTransport {
         onEnd: init.onEnd,
         reconnect: {
           // A mutation is not idempotent: it is never sent again without the person asking.
-          enabled: o.reconnect && init.operation.type !== 'mutation',
+          enabled: o.reconnect && init.operation.type !== 'mutation' && !init.mux,
           maxRetries: o.maxRetries,
           resetOn: 'message',
           delayMs: doublingDelay(o),
@@ -114,7 +120,7 @@ export class GraphqlWsSession implements SessionTransport {
       method: 'GET',
       url: this.url?.href ?? this.init.url,
       invalid,
-      name: operationLabel(this.init.operation),
+      name: this.init.mux?.label ?? operationLabel(this.init.operation),
       graphql: this.init.operation.type,
     })
   }
@@ -272,18 +278,36 @@ export class GraphqlWsSession implements SessionTransport {
           message: 'The server sent a binary message; GraphQL speaks text',
         }
       : protocol.receive(text)
-    const named = { event: r.type ?? 'invalid', ...('id' in r ? { id: r.id } : {}) }
+    const mux = this.init.mux
+    if (mux && (r.kind === 'next' || r.kind === 'error' || r.kind === 'complete')) {
+      // An operation's own message: on its lane, not the connection's.
+      this.paceProgress(t)
+      mux.deliver(r, text, t)
+      return
+    }
+    const named = {
+      event: r.type ?? 'invalid',
+      ...('id' in r ? { id: r.id } : {}),
+      ...(r.kind === 'next' && resultHasErrors(r.payload) ? { errors: 1 } : {}),
+    }
     if (r.kind === 'keepalive') attempt.record('in', r.ping ? 'ping' : 'pong', buf, t, undefined, named)
     // Text goes to the log as the string already decoded (written as UTF-8 without another copy or decode).
     else attempt.record('in', isBinary ? 'binary' : 'text', isBinary ? buf : text, t, undefined, named)
-    if (t - this.lastProgress >= PROGRESS_EVERY_MS) {
-      this.lastProgress = t
-      this.kernel.progress(t)
-    }
+    this.paceProgress(t)
     switch (r.kind) {
       case 'ack':
         this.clearAckTimer()
-        this.send(attempt, ws, protocol.subscribe(OP_ID, paramsObject(this.init.params)), 'subscribe', OP_ID)
+        if (mux) mux.ready(protocol, (frame) => ws.send(frame))
+        else
+          this.send(
+            attempt,
+            ws,
+            protocol.subscribe(OP_ID, paramsObject(this.init.params)),
+            'subscribe',
+            OP_ID,
+          )
+        return
+      case 'stale':
         return
       case 'keepalive':
         if (r.reply) this.send(attempt, ws, r.reply, 'pong')
@@ -327,6 +351,12 @@ export class GraphqlWsSession implements SessionTransport {
     }
   }
 
+  private paceProgress(t: number): void {
+    if (t - this.lastProgress < PROGRESS_EVERY_MS) return
+    this.lastProgress = t
+    this.kernel.progress(t)
+  }
+
   /** The attempt's outcome is known: close the socket (its close event then reports the outcome). */
   private end(ws: WebSocket, code: number, outcome: AttemptOutcome): void {
     this.clearAckTimer()
@@ -346,17 +376,18 @@ export class GraphqlWsSession implements SessionTransport {
     this.closeTimer = null
     if (attempt.isOpen && code !== 1006)
       attempt.record('in', 'close', Buffer.from(reason, 'utf8'), undefined, code)
-    attempt.ended(
-      closeReport({
-        code,
-        reason,
-        opened: attempt.isOpen,
-        outcome: this.outcome,
-        failure: this.failure,
-        host: this.url?.host ?? '',
-        operation: this.init.operation.type,
-      }),
-    )
+    const report = closeReport({
+      code,
+      reason,
+      opened: attempt.isOpen,
+      outcome: this.outcome,
+      failure: this.failure,
+      host: this.url?.host ?? '',
+      operation: this.init.operation.type,
+    })
+    // The operations over a shared connection end with it, before its own lane does.
+    this.init.mux?.ended(report, this.kernel.state === 'closing')
+    attempt.ended(report)
   }
 
   private clearAckTimer(): void {
@@ -376,7 +407,8 @@ export class GraphqlWsSession implements SessionTransport {
     if (!socket || socket.readyState !== WS_OPEN) return false
     this.clearAckTimer()
     const protocol = this.protocol
-    if (protocol?.acknowledged) this.send(attempt, socket, protocol.stop(OP_ID), 'stop', OP_ID)
+    if (this.init.mux) this.init.mux.stopAll()
+    else if (protocol?.acknowledged) this.send(attempt, socket, protocol.stop(OP_ID), 'stop', OP_ID)
     attempt.record('out', 'close', Buffer.alloc(0), undefined, 1000)
     socket.close(1000)
     this.graceTimer(socket)
@@ -387,11 +419,18 @@ export class GraphqlWsSession implements SessionTransport {
     if (this.closeTimer) clearTimeout(this.closeTimer)
     this.closeTimer = null
     this.abort()
+    // Ended without a close report (closed before it opened, or disposed): its operations end as closed by you.
+    this.init.mux?.ended(null, true)
   }
 
   stop(): boolean {
+    return this.close('Stopped by you')
+  }
+
+  /** Close with these words on the lane (a shared connection whose last operation ended). */
+  close(words: string): boolean {
     if (this.kernel.isEnded) return false
-    return this.kernel.close(`Stopped by you`)
+    return this.kernel.close(words)
   }
 
   dispose(): void {

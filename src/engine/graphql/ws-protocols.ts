@@ -32,6 +32,12 @@ export type Reaction =
   | { kind: 'refused'; type: string; payload: unknown }
   /** The frame breaks the protocol. */
   | { kind: 'violation'; type: string | undefined; message: string }
+  /**
+   * A result, error or complete for an operation the client stopped: it was in flight when the stop went out
+   * (the server had not read it yet). Logged, not a violation: on a shared connection it must not break the
+   * other operations.
+   */
+  | { kind: 'stale'; type: string; id: string }
 
 export interface WsProtocol {
   readonly name: WsProtocolName
@@ -74,17 +80,30 @@ function quote(text: string): string {
   return text.length > QUOTE ? `${text.slice(0, QUOTE)}…` : text
 }
 
+/** Stopped operation ids remembered, so a result in flight when the stop went out is not a violation. */
+const STOPPED_KEPT = 1000
+
 /** Operation ids the session subscribed and not yet completed: results for any other id are violations. */
 class Operations {
   private readonly open = new Set<string>()
+  private readonly stopped = new Set<string>()
   add(id: string): void {
     this.open.add(id)
   }
   has(id: unknown): id is string {
     return typeof id === 'string' && this.open.has(id)
   }
+  wasStopped(id: unknown): id is string {
+    return typeof id === 'string' && this.stopped.has(id)
+  }
   end(id: string): void {
     this.open.delete(id)
+  }
+  /** The client stopped `id`: late messages for it are stale, not violations (the newest STOPPED_KEPT ids). */
+  stop(id: string): void {
+    if (!this.open.delete(id)) return
+    this.stopped.add(id)
+    if (this.stopped.size > STOPPED_KEPT) this.stopped.delete(this.stopped.values().next().value as string)
   }
 }
 
@@ -115,6 +134,7 @@ abstract class Base implements WsProtocol {
           message: `The server sent ${type} before acknowledging the connection`,
         },
       }
+    if (this.ops.wasStopped(frame.id)) return { violation: { kind: 'stale', type, id: frame.id } }
     if (!this.ops.has(frame.id))
       return {
         violation: {
@@ -142,7 +162,7 @@ export class TransportWsProtocol extends Base {
   }
 
   stop(id: string): string {
-    this.ops.end(id)
+    this.ops.stop(id)
     return JSON.stringify({ id, type: 'complete' })
   }
 
@@ -191,7 +211,7 @@ export class LegacyWsProtocol extends Base {
   }
 
   stop(id: string): string {
-    this.ops.end(id)
+    this.ops.stop(id)
     return JSON.stringify({ id, type: 'stop' })
   }
 
