@@ -95,7 +95,7 @@ describe('import', () => {
 
     const u = report.unmapped.join('\n')
     expect(u).toContain(
-      'collection: pre-request script (runs for every request below it) kept in the file; it runs in the script sandbox',
+      'collection: pre-request script (runs for every request below it) kept in collection.yaml; it runs in the script sandbox',
     )
     expect(u).toContain('Customers / List customers: test script translated into 1 assertion')
     // The long tail is folded into a count, the line itself kept with the fold.

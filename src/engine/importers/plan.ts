@@ -1,4 +1,4 @@
-import type { AuthSpec, SavedRequest, Variable } from '../../shared/collection'
+import type { AuthSpec, RequestScripts, SavedRequest, Variable } from '../../shared/collection'
 import { emptySavedRequest } from '../../shared/collection'
 import type { KeyValue } from '../../shared/request'
 
@@ -12,6 +12,8 @@ export interface PlanFolder {
   name: string
   variables: Variable[]
   auth: AuthSpec
+  /** The folder's own scripts (folder.yaml): they run around every request below it. */
+  scripts?: RequestScripts
   children: PlanNode[]
 }
 
@@ -33,6 +35,8 @@ export interface ImportPlan {
   name: string
   variables: Variable[]
   auth: AuthSpec
+  /** The collection's own scripts (collection.yaml; the import's folder when it goes into a collection). */
+  scripts?: RequestScripts
   children: PlanNode[]
   environments: PlanEnvironment[]
   /** One plain line per thing not carried over: never silently dropped. */

@@ -6,16 +6,13 @@ import { statements, translateTestScript } from './postman-scripts'
  * A Postman item's `event` list (pre-request and test scripts) onto a Flightdeck request: the test script's
  * recognised lines become extractions and assertions, every script's text is kept in the `scripts:` block, and
  * the report says which were translated and which were kept for later. Scripts of the folders and the
- * collection above a request run for it in Postman, so they are carried down to it (their text marked with
- * where it came from).
+ * collection stay at their level (folder.yaml, collection.yaml), where they run for every request below them.
  */
 
 export interface EventScripts {
   preRequest: string
   test: string
 }
-
-export const NO_SCRIPTS: EventScripts = { preRequest: '', test: '' }
 
 /** The pre-request and test script texts of an `event` list ('' when there is none). */
 export function eventScripts(v: unknown): EventScripts {
@@ -35,22 +32,16 @@ export function eventScripts(v: unknown): EventScripts {
 }
 
 /**
- * A scope's scripts, then the ones below it (Postman runs a collection's, then a folder's, then the request's).
- * Carried-down text is marked with where it came from; a request's own text is marked only when something
- * came before it.
+ * A collection's or folder's own scripts as its file keeps them (collection.yaml, folder.yaml), where they run
+ * for every request below it, in the sandbox: they are not translated into checks, which would be copied into
+ * every request below (and named unlike the script's tests, which newman and Postman report by name).
  */
-export function inherit(
-  outer: EventScripts,
-  inner: EventScripts,
-  where: string,
-  isScope: boolean,
-): EventScripts {
-  const part = (a: string, b: string): string => {
-    if (b === '') return a
-    const marked = isScope || a !== '' ? `// From ${where}\n${b}` : b
-    return a === '' ? marked : `${a}\n${marked}`
-  }
-  return { preRequest: part(outer.preRequest, inner.preRequest), test: part(outer.test, inner.test) }
+export function levelScripts(own: EventScripts): RequestScripts | undefined {
+  if (!hasCode(own.preRequest) && !hasCode(own.test)) return undefined
+  const kept: RequestScripts = {}
+  if (own.preRequest !== '') kept.preRequest = own.preRequest
+  if (own.test !== '') kept.test = own.test
+  return { ...kept, translated: false }
 }
 
 /** Statements that do something (a script of only comments and blank lines is none). */
@@ -58,49 +49,57 @@ function hasCode(text: string): boolean {
   return text !== '' && statements(text).length > 0
 }
 
-/** Say in the report what becomes of one scope's own scripts (`below`: they run for the requests under it). */
+/**
+ * Say in the report what becomes of one scope's own scripts (`file`: the collection's or folder's file that keeps
+ * them, for scripts that run for the requests under it).
+ */
 export function reportScripts(
   scripts: EventScripts,
   where: string,
   report: (line: string) => void,
-  below = false,
+  file?: string,
 ): void {
-  const scope = below ? ' (runs for every request below it)' : ''
+  const scope = file ? ' (runs for every request below it)' : ''
+  const kept = `kept in ${file ?? 'the file'}`
   if (hasCode(scripts.preRequest))
-    report(`${where}: pre-request script${scope} kept in the file; it runs in the script sandbox`)
+    report(`${where}: pre-request script${scope} ${kept}; it runs in the script sandbox`)
   if (!hasCode(scripts.test)) return
+  if (file) {
+    report(`${where}: test script${scope} ${kept}; it runs in the script sandbox`)
+    return
+  }
   const t = translateTestScript(scripts.test)
   const count = (n: number, what: string): string => (n > 0 ? `${n} ${what}${n > 1 ? 's' : ''}` : '')
   const made = [count(t.assertions.length, 'assertion'), count(t.extract.length, 'extraction')]
     .filter(Boolean)
     .join(' and ')
   if (t.untranslated.length === 0) {
-    report(`${where}: test script${scope} translated into ${made}`)
+    report(`${where}: test script translated into ${made}`)
     return
   }
   const first = t.untranslated[0] ?? ''
   const more = t.untranslated.length > 1 ? ` and ${t.untranslated.length - 1} more` : ''
   report(
-    `${where}: test script${scope} ${made ? `partly translated (${made}); ` : ''}kept in the file; it runs in the script sandbox (not translated: ${
+    `${where}: test script ${made ? `partly translated (${made}); ` : ''}${kept}; it runs in the script sandbox (not translated: ${
       first.length > 80 ? `${first.slice(0, 80)}…` : first
     }${more})`,
   )
 }
 
-/** Apply a request's scripts (its own and the ones carried down to it) to it. */
+/** Apply a request's own scripts to it (its collection's and folders' stay at their level). */
 export function applyScripts(req: SavedRequest, scripts: EventScripts): SavedRequest {
+  const out: SavedRequest = { ...req }
   const pre = hasCode(scripts.preRequest)
   const test = hasCode(scripts.test)
-  if (!pre && !test) return req
+  if (!pre && !test) return out
   const kept: RequestScripts = {}
   if (scripts.preRequest !== '') kept.preRequest = scripts.preRequest
   if (scripts.test !== '') kept.test = scripts.test
-  const out: SavedRequest = { ...req }
   let translated = !pre
   if (test) {
     const t = translateTestScript(scripts.test)
-    if (t.assertions.length > 0) out.assertions = [...(req.assertions ?? []), ...t.assertions]
-    if (t.extract.length > 0) out.extract = [...(req.extract ?? []), ...t.extract]
+    if (t.assertions.length > 0) out.assertions = [...(out.assertions ?? []), ...t.assertions]
+    if (t.extract.length > 0) out.extract = [...(out.extract ?? []), ...t.extract]
     if (t.untranslated.length > 0) translated = false
   }
   kept.translated = translated

@@ -14,15 +14,7 @@ import {
   type PlanFolder,
   type PlanNode,
 } from './plan'
-import {
-  applyScripts,
-  eventScripts,
-  inherit,
-  linkDependencies,
-  NO_SCRIPTS,
-  reportScripts,
-  type EventScripts,
-} from './postman-events'
+import { applyScripts, eventScripts, levelScripts, linkDependencies, reportScripts } from './postman-events'
 import { postmanUrl } from './postman-url'
 import { fromPostmanGraphql } from '../graphql/graphql-postman'
 
@@ -278,13 +270,7 @@ function countItems(list: unknown): { requests: number; folders: number } {
   return counts
 }
 
-function item(
-  v: Record<string, unknown>,
-  walk: Walk,
-  path: string,
-  depth: number,
-  outer: EventScripts,
-): PlanNode | null {
+function item(v: Record<string, unknown>, walk: Walk, path: string, depth: number): PlanNode | null {
   const unmapped = walk.unmapped
   const name = str(v['name'], 'Untitled').trim() || 'Untitled'
   const where = path ? `${path} / ${name}` : name
@@ -294,13 +280,14 @@ function item(
       return null
     }
     const own = eventScripts(v['event'])
-    reportScripts(own, where, (l) => unmapped.push(l), true)
-    const scripts = inherit(outer, own, `folder ${where}`, true)
+    reportScripts(own, where, (l) => unmapped.push(l), 'folder.yaml')
+    const scripts = levelScripts(own)
     const folder: PlanFolder = {
       name,
       variables: variables(v['variable'], unmapped, where),
       auth: postmanAuth(v['auth'], unmapped, where),
-      children: v['item'].filter(isObj).flatMap((c) => item(c, walk, where, depth + 1, scripts) ?? []),
+      ...(scripts ? { scripts } : {}),
+      children: v['item'].filter(isObj).flatMap((c) => item(c, walk, where, depth + 1) ?? []),
     }
     if (str(v['description']) !== '') unmapped.push(`${where}: folder description not imported`)
     return { type: 'folder', folder }
@@ -336,7 +323,7 @@ function item(
     unmapped.push(`${where}: ${responses} saved example response${responses > 1 ? 's' : ''} not imported`)
   const own = eventScripts(v['event'])
   reportScripts(own, where, (l) => unmapped.push(l))
-  return { type: 'request', request: applyScripts(saved, inherit(outer, own, 'the request', false)) }
+  return { type: 'request', request: applyScripts(saved, own) }
 }
 
 export function importPostmanCollection(data: unknown): ImportPlan {
@@ -350,11 +337,12 @@ export function importPostmanCollection(data: unknown): ImportPlan {
   plan.auth = postmanAuth(data['auth'], u, 'collection')
   const walk: Walk = { unmapped: u, pathValues: new Map(plan.variables.map((v) => [v.name, v.value])) }
   const own = eventScripts(data['event'])
-  reportScripts(own, 'collection', (l) => u.push(l), true)
-  const scripts = inherit(NO_SCRIPTS, own, 'the collection', true)
+  reportScripts(own, 'collection', (l) => u.push(l), 'collection.yaml')
+  const scripts = levelScripts(own)
+  if (scripts) plan.scripts = scripts
   plan.children = arr(data['item'])
     .filter(isObj)
-    .flatMap((c) => item(c, walk, '', 0, scripts) ?? [])
+    .flatMap((c) => item(c, walk, '', 0) ?? [])
   // Path variables become collection variables (one place to edit them), after the collection's own.
   const declared = new Set(plan.variables.map((v) => v.name))
   for (const [name, value] of walk.pathValues)

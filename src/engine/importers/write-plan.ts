@@ -102,8 +102,14 @@ async function writeChildren(
     order.push(basename(made.value))
     if (depth < 32) await writeChildren(ctx, made.value, f.children, depth + 1)
     const variables = await keepSecrets(ctx, `folder:${made.value}`, f.variables)
-    if (variables.length > 0 || f.auth.type !== 'inherit')
-      stopOnFileError(await saveFolderSettings(ctx.dir, made.value, { variables, auth: f.auth }))
+    if (variables.length > 0 || f.auth.type !== 'inherit' || f.scripts)
+      stopOnFileError(
+        await saveFolderSettings(ctx.dir, made.value, {
+          variables,
+          auth: f.auth,
+          ...(f.scripts ? { scripts: f.scripts } : {}),
+        }),
+      )
   }
   // Keep the source's order (alphabetical is the default without one).
   if (order.length > 1) stopOnFileError(await saveFolderSettings(ctx.dir, folder, { order }))
@@ -153,7 +159,7 @@ async function writeStaged(
       if (!r.ok) return r
       path = r.value
     }
-  } else if (plan.children.length > 0 || plan.variables.length > 0) {
+  } else if (plan.children.length > 0 || plan.variables.length > 0 || plan.scripts) {
     if (existing) {
       // Into an existing collection: the import gets a folder of its own, with its variables and auth.
       target = await freeFolderName(stage, plan.name)
@@ -165,7 +171,11 @@ async function writeStaged(
       target === '' ? 'collection' : `folder:${target}`,
       plan.variables,
     )
-    const saved = await saveFolderSettings(root, target, { variables, auth: plan.auth })
+    const saved = await saveFolderSettings(root, target, {
+      variables,
+      auth: plan.auth,
+      ...(plan.scripts ? { scripts: plan.scripts } : {}),
+    })
     stopOnFileError(saved)
     if (!saved.ok) return saved
     await writeChildren(ctx, target, plan.children, 0)
