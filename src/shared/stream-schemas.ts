@@ -3,6 +3,7 @@ import { authSchema, requestContextSchema } from './collection'
 import { keyValueSchema, requestSpecSchema } from './request'
 import { MAX_STREAM_ENTRY_DATA, MAX_STREAM_READ } from './streams'
 import { MAX_BODY_READ } from './constants'
+import { MAX_TOPIC_FILTER } from './mqtt-topic-filter'
 
 /**
  * Payload schemas of the stream commands (SSE and WebSocket sessions, their logs). contract.ts names the
@@ -90,6 +91,7 @@ export const streamFilterSchema = z
       .max(16)
       .optional(),
     dir: z.enum(['in', 'out']).optional(),
+    topic: z.string().max(MAX_TOPIC_FILTER).optional(),
   })
   .strict()
 

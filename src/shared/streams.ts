@@ -31,6 +31,11 @@ export interface StreamFilter {
   text?: string | undefined
   kinds?: StreamMessageKind[] | undefined
   dir?: StreamDirection | undefined
+  /**
+   * An MQTT topic filter (`sensors/+/temp`, `sensors/#`) the entry's name must match; control entries (acks,
+   * SUBACKs) are not messages and never match it.
+   */
+  topic?: string | undefined
 }
 
 export interface StreamPage {

@@ -68,15 +68,16 @@ export function fromPacketProps(p: PacketProps | undefined): MqttPublishProperti
   return Object.keys(out).length ? out : undefined
 }
 
-// The delivery of the commonest messages, stringified once: a QoS 0 flood costs no JSON per message.
-const PLAIN: Record<string, string> = {}
-for (const qos of [0, 1, 2] as const)
-  for (const retain of [false, true]) PLAIN[`${qos}${retain ? 1 : 0}`] = JSON.stringify({ qos, retain })
+// The delivery of the commonest messages, stringified once and found by index (qos * 2 + retain): a QoS 0 flood
+// costs no JSON and no string per message.
+const PLAIN: readonly string[] = [0, 1, 2].flatMap((qos) =>
+  [false, true].map((retain) => JSON.stringify({ qos, retain })),
+)
 
 /** A publish packet's delivery as a log entry's id (JSON). */
 export function deliveryId(packet: IPublishPacket): string {
   const props = fromPacketProps(packet.properties)
-  if (!props && !packet.dup && !packet.messageId) return PLAIN[`${packet.qos}${packet.retain ? 1 : 0}`] ?? ''
+  if (!props && !packet.dup && !packet.messageId) return PLAIN[packet.qos * 2 + (packet.retain ? 1 : 0)] ?? ''
   const d: MqttDelivery = { qos: packet.qos, retain: packet.retain }
   if (packet.dup) d.dup = true
   if (packet.messageId) d.packetId = packet.messageId

@@ -29,6 +29,7 @@ import { parseStreamUrl } from '../streams/stream-plumbing'
 import { timedConnection } from '../ws/ws-connection'
 import { clientOptions, connectSentEvent } from './mqtt-options'
 import { connackAnswer, connackNote, controlEntry, deliveryId, publishArgs } from './mqtt-packets'
+import { MqttInbox } from './mqtt-inbox'
 import { AckPairing, PAIRING_LIMIT, type PairingNote } from './mqtt-ack-pairing'
 import { doublingDelay, readCaFile } from '../sessions/kernel/session-setup'
 
@@ -76,6 +77,10 @@ export class MqttSession implements SessionTransport {
   private readonly subscriptions = new Map<string, MqttQos>()
   private readonly pairing = new AckPairing()
   private readonly clientId: string
+  private readonly inbox = new MqttInbox(
+    () => this.init.ctx.clock.now(),
+    (t) => this.progress(t),
+  )
   /** The log seq of the publish MQTT.js wrote last (told synchronously by its 'packetsend'). */
   private lastPublishSeq = -1
 
@@ -200,10 +205,7 @@ export class MqttSession implements SessionTransport {
       }
       this.kernel.wireBytes += payload.length
       this.kernel.bodyBytes += payload.length
-      // Text goes to the log as a string: its topic and delivery are written beside it without a Buffer each.
-      if (isUtf8(payload))
-        this.record(attempt, 'in', 'text', payload.toString('utf8'), topic, deliveryId(packet))
-      else this.record(attempt, 'in', 'binary', payload, topic, deliveryId(packet))
+      this.inbox.message(attempt, topic, payload, packet)
     })
     client.on('error', (err: Error & { code?: string | number }) => {
       if (!mine()) return
@@ -353,13 +355,19 @@ export class MqttSession implements SessionTransport {
     event: string,
     id: string,
   ): number {
+    // The broker's messages pending as one tick go out first: ticks keep the log's order.
+    this.inbox.flush()
     const t = this.init.ctx.clock.now()
     const seq = attempt.record(dir, kind, data, t, undefined, { event, id })
-    if (dir === 'in' && t - this.lastProgress >= PROGRESS_EVERY_MS) {
-      this.lastProgress = t
-      this.kernel.progress(t)
-    }
+    if (dir === 'in') this.progress(t)
     return seq
+  }
+
+  /** `body-progress` at most every PROGRESS_EVERY_MS while messages come in. */
+  private progress(t: number): void {
+    if (t - this.lastProgress < PROGRESS_EVERY_MS) return
+    this.lastProgress = t
+    this.kernel.progress(t)
   }
 
   private subscribe(attempt: SessionAttempt, list: MqttSubscription[]): void {
@@ -383,6 +391,7 @@ export class MqttSession implements SessionTransport {
 
   /** The connection closed: how the attempt ended, for the kernel to reconnect or end the session. */
   private closed(attempt: SessionAttempt): void {
+    this.inbox.flush()
     if (this.closeTimer) clearTimeout(this.closeTimer)
     this.closeTimer = null
     this.pairingNote(attempt, this.pairing.flush(this.init.ctx.clock.now()))

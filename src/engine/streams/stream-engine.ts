@@ -5,7 +5,9 @@ import {
   DEFAULT_WS_OPTIONS,
   MAX_STREAM_ENTRY_DATA,
   sseReconnectByDefault,
+  type StreamFilter,
 } from '../../shared/streams'
+import { topicFilterProblem } from '../../shared/mqtt-topic-filter'
 import type { SseOpenOptions, WsOpenOptions } from '../../shared/stream-schemas'
 import type { TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
@@ -192,6 +194,8 @@ export class StreamEngine {
   read(p: CommandRequest<'stream.read'>): Result<CommandResponse<'stream.read'>> {
     const log = this.logs.get(p.sid)
     if (!log) return fail('not_found', `No stream log for session ${p.sid}`)
+    const bad = badTopicFilter(p.filter)
+    if (bad) return bad
     const maxData = Math.min(p.maxData ?? DEFAULT_MAX_DATA, MAX_STREAM_ENTRY_DATA)
     try {
       return ok(log.read(p.from, p.count, maxData, p.filter))
@@ -204,6 +208,8 @@ export class StreamEngine {
   async readSliced(p: CommandRequest<'stream.read'>): Promise<Result<CommandResponse<'stream.read'>>> {
     const log = this.logs.get(p.sid)
     if (!log) return fail('not_found', `No stream log for session ${p.sid}`)
+    const bad = badTopicFilter(p.filter)
+    if (bad) return bad
     const maxData = Math.min(p.maxData ?? DEFAULT_MAX_DATA, MAX_STREAM_ENTRY_DATA)
     try {
       return ok(await log.readSliced(p.from, p.count, maxData, p.filter))
@@ -303,4 +309,10 @@ function definedOnly<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], u
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v
   return out as { [K in keyof T]?: Exclude<T[K], undefined> }
+}
+
+/** A read's topic filter that is not one, refused in words (`a/#/b`, `a+`). */
+function badTopicFilter(filter: StreamFilter | undefined): Result<never> | null {
+  const problem = filter?.topic === undefined ? null : topicFilterProblem(filter.topic)
+  return problem ? fail('invalid_request', problem) : null
 }

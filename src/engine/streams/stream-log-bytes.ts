@@ -11,6 +11,8 @@ import { closeSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'no
  */
 
 export const BLOCK = 1024 * 1024
+/** Bytes read from the temp file at once when a reader asks for a small range. */
+const READ_AHEAD = 256 * 1024
 
 export interface LogBytesHost {
   /** May the log keep `len` more bytes in memory? (Counted by the store when it says yes.) */
@@ -39,6 +41,8 @@ export class LogBytes {
   /** The file's bytes end here; bytes from `fileEnd` on are in `pending`. */
   private fileEnd = 0
   private pending: Buffer[] = []
+  /** Where each pending piece starts in the log (a reader finds its piece by binary search, not a walk). */
+  private pendingStarts: number[] = []
   private pendingBytes = 0
 
   constructor(private readonly host: LogBytesHost) {}
@@ -59,6 +63,7 @@ export class LogBytes {
     }
     if (this.fd === null) this.spill()
     const out = Buffer.allocUnsafe(len)
+    this.pendingStarts.push(this.fileEnd + this.pendingBytes)
     this.pending.push(out)
     this.pendingBytes += len
     this.reservedAt = 0
@@ -75,6 +80,7 @@ export class LogBytes {
   queue(bytes: Buffer): number {
     if (this.fd === null) this.spill()
     const at = this.size
+    this.pendingStarts.push(this.fileEnd + this.pendingBytes)
     this.pending.push(bytes)
     this.pendingBytes += bytes.length
     this.commit(bytes.length)
@@ -92,8 +98,10 @@ export class LogBytes {
   }
 
   dispose(): void {
+    this.window = null
     this.blocks = []
     this.pending = []
+    this.pendingStarts = []
     if (this.fd !== null) closeSync(this.fd)
     this.fd = null
     if (this.filePath !== null) rmSync(this.filePath, { force: true })
@@ -159,23 +167,47 @@ export class LogBytes {
     writeSync(this.fd, buf, 0, buf.length, this.fileEnd)
     this.fileEnd += buf.length
     this.pending = []
+    this.pendingStarts = []
     this.pendingBytes = 0
   }
 
+  /**
+   * File bytes from `start`. Small ranges are served from a window read ahead (a search or a page reads entry
+   * after entry: one read of READ_AHEAD bytes instead of a read each). The file's bytes never change once
+   * written, so the window never goes stale; a new window is a new buffer, so views given out stay intact.
+   */
   private fileRange(start: number, len: number): Buffer {
-    const buf = Buffer.allocUnsafe(len)
-    const n = readSync(this.fd as number, buf, 0, len, start)
-    return buf.subarray(0, n)
+    const w = this.window
+    if (w !== null && start >= this.windowStart && start + len <= this.windowStart + w.length)
+      return w.subarray(start - this.windowStart, start - this.windowStart + len)
+    if (len > READ_AHEAD / 4) {
+      const buf = Buffer.allocUnsafe(len)
+      const n = readSync(this.fd as number, buf, 0, len, start)
+      return buf.subarray(0, n)
+    }
+    const size = Math.min(READ_AHEAD, this.fileEnd - start)
+    const buf = Buffer.allocUnsafe(Math.max(size, len))
+    const n = readSync(this.fd as number, buf, 0, buf.length, start)
+    this.window = buf.subarray(0, n)
+    this.windowStart = start
+    return buf.subarray(0, Math.min(n, len))
   }
+
+  /** The file's bytes read ahead last, from `windowStart`. */
+  private window: Buffer | null = null
+  private windowStart = 0
 
   /** Bytes in the unflushed tail (from `fileEnd` on). */
   private pendingRange(start: number, len: number): Buffer {
-    let at = this.fileEnd
+    // The last piece starting at or before `start`.
     let p = 0
-    while (p < this.pending.length && start >= at + (this.pending[p] as Buffer).length) {
-      at += (this.pending[p] as Buffer).length
-      p++
+    let hi = this.pendingStarts.length - 1
+    while (p < hi) {
+      const mid = (p + hi + 1) >> 1
+      if ((this.pendingStarts[mid] ?? 0) <= start) p = mid
+      else hi = mid - 1
     }
+    let at = this.pendingStarts[p] ?? this.fileEnd
     const first = this.pending[p]
     if (!first) return Buffer.alloc(0)
     if (start + len <= at + first.length) return first.subarray(start - at, start - at + len)

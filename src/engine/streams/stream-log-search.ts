@@ -1,9 +1,10 @@
 import type { StreamDirection, StreamMessageKind } from '../../shared/timeline'
 import type { StreamFilter } from '../../shared/streams'
 import type { ReplayedEvent } from '../sse/sse-ids'
+import { TopicMatcher } from './stream-log-topic'
 
 /**
- * A stream log's filtered reads: which entries match a filter (kind, direction, text ignoring ASCII case),
+ * A stream log's filtered reads: which entries match a filter (kind, direction, MQTT topic filter, text ignoring ASCII case),
  * found incrementally and kept while the same filter is asked for again.
  */
 
@@ -48,6 +49,8 @@ export interface FilterState {
   needleText: string
   kinds: Set<StreamMessageKind> | null
   dir: StreamDirection | undefined
+  /** The MQTT topic filter the entry's name must match (messages only). */
+  topic: TopicMatcher | null
   /** Entries examined so far; matches are seqs in order. */
   scanned: number
   matches: number[]
@@ -60,6 +63,7 @@ export function makeFilterState(key: string, filter: StreamFilter): FilterState 
     needleText: filter.text ? filter.text.toLowerCase() : '',
     kinds: filter.kinds && filter.kinds.length > 0 ? new Set(filter.kinds) : null,
     dir: filter.dir,
+    topic: filter.topic ? new TopicMatcher(filter.topic) : null,
     scanned: 0,
     matches: [],
   }
@@ -71,7 +75,7 @@ export function foldAscii(s: string): string {
 }
 
 export function isEmptyFilter(f: StreamFilter): boolean {
-  return !f.text && !f.dir && !(f.kinds && f.kinds.length > 0)
+  return !f.text && !f.dir && !(f.kinds && f.kinds.length > 0) && !f.topic
 }
 
 /** ASCII case-insensitive search for a lower-cased needle (non-ASCII bytes must match exactly). */

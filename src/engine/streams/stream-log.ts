@@ -4,6 +4,7 @@ import type { StreamEntry, StreamFilter, StreamPage } from '../../shared/streams
 import type { StreamDirection, StreamMessageKind } from '../../shared/timeline'
 import type { ReplayedEvent } from '../sse/sse-ids'
 import type { StreamLogStore } from './stream-log-store'
+import type { TopicMatcher } from './stream-log-topic'
 import { LogBytes } from './stream-log-bytes'
 import { HeldEvents } from './stream-log-held'
 import { EntryIndex } from './stream-log-index'
@@ -44,6 +45,8 @@ import {
 
 /** Most entries one filtered read scans before answering (it says `complete: false` and resumes next call). */
 const SCAN_PER_CALL = 250_000
+/** Bytes of a record's head read to match its name (most topics fit; a longer one is read again whole). */
+const NAME_HEAD = 256
 
 export interface AppendInput {
   t: number
@@ -154,6 +157,56 @@ export class StreamLog {
     this.bytes.commit(len)
     return i
   }
+
+  /**
+   * Record a message with a name and an id (an MQTT message's topic and delivery) whose data is bytes already:
+   * the bytes are copied straight into the log, never decoded to a string, and the name's and id's bytes are
+   * encoded once while they repeat (a flood of one topic encodes its name once).
+   */
+  appendNamed(
+    t: number,
+    dir: StreamDirection,
+    kind: StreamMessageKind,
+    event: string,
+    id: string,
+    data: Buffer,
+  ): number {
+    if (this.disposed) return -1
+    if (this.ix.count >= this.store.maxEntries) {
+      this.dropped++
+      return -1
+    }
+    if (event !== this.lastName) {
+      this.lastName = event
+      this.lastNameBytes = Buffer.from(event).subarray(0, 0xfffe)
+    }
+    if (id !== this.lastId) {
+      this.lastId = id
+      this.lastIdBytes = Buffer.from(id).subarray(0, 0xfffe)
+    }
+    const ev = this.lastNameBytes
+    const idb = this.lastIdBytes
+    const len = 4 + ev.length + idb.length + data.length
+    const i = this.ix.add(t, this.bytes.size, len, data.length, KIND_CODE[kind] | (dir === 'out' ? OUT : 0))
+    const out = this.bytes.space(len)
+    let at = this.bytes.reservedAt
+    out[at] = ev.length & 0xff
+    out[at + 1] = ev.length >> 8
+    out.set(ev, at + 2)
+    at += 2 + ev.length
+    out[at] = idb.length & 0xff
+    out[at + 1] = idb.length >> 8
+    out.set(idb, at + 2)
+    out.set(data, at + 2 + idb.length)
+    this.bytes.commit(len)
+    return i
+  }
+
+  /** The name and id `appendNamed` encoded last, and their bytes. */
+  private lastName = ''
+  private lastNameBytes = Buffer.alloc(0)
+  private lastId = ''
+  private lastIdBytes = Buffer.alloc(0)
 
   /** Entries the log still takes (0 once it is full or disposed). */
   get room(): number {
@@ -340,10 +393,10 @@ export class StreamLog {
    * entries, so a slice overruns by a few entries at most). True when it scanned all it may.
    */
   private extendFilter(f: FilterState, deadline: number, limit: number): boolean {
-    const { needle, kinds, dir } = f
+    const { needle, kinds, dir, topic } = f
     const end = Math.min(this.ix.count, limit)
     // A text search costs at least a few hundred ns an entry (a clock read is ~50): look at the clock often.
-    const every = needle ? 3 : 255
+    const every = needle ? 3 : topic ? 31 : 255
     for (let i = f.scanned; i < end; i++) {
       if ((i & every) === 0 && i > f.scanned && performance.now() > deadline) {
         f.scanned = i
@@ -352,11 +405,28 @@ export class StreamLog {
       const flags = this.ix.flagsAt(i)
       if (kinds && !kinds.has(KINDS[flags & 15] ?? 'binary')) continue
       if (dir && (flags & OUT ? 'out' : 'in') !== dir) continue
+      if (topic && !this.nameMatches(i, flags, topic)) continue
       if (needle && !this.contains(i, needle, f.needleText)) continue
       f.matches.push(i)
     }
     f.scanned = Math.max(f.scanned, end)
     return true
+  }
+
+  /** Is entry `i` a message (not a control entry) whose name (an MQTT topic) matches the topic filter? */
+  private nameMatches(i: number, flags: number, topic: TopicMatcher): boolean {
+    if ((flags & 15) === KIND_CODE.control) return false
+    if (flags & HELD) {
+      const name = Buffer.from(this.held.event(i).event ?? 'message')
+      return topic.matches(name, 0, name.length)
+    }
+    // The name is at the record's head: read that, not the data (a spilled log reads it from its file).
+    const at = this.ix.offsetAt(i)
+    let head = this.bytes.at(at, Math.min(this.ix.lengthAt(i), NAME_HEAD))
+    const evLen = head.readUInt16LE(0)
+    if (evLen === 0xffff) return false
+    if (2 + evLen > head.length) head = this.bytes.at(at, 2 + evLen)
+    return topic.matches(head, 2, 2 + evLen)
   }
 
   /** Does entry `i` (its event type, id or data) contain the lower-cased `needle`, ignoring ASCII case? */

@@ -1,0 +1,225 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { connectAsync, type MqttClient } from 'mqtt'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { EngineService } from '../../src/engine/service'
+import { StreamLogStore } from '../../src/engine/streams/stream-log-store'
+import { topicFilterProblem, topicMatches } from '../../src/shared/mqtt-topic-filter'
+import type { StreamFilter, StreamPage } from '../../src/shared/streams'
+import type { TimelineEvent } from '../../src/shared/timeline'
+import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
+import { makeService } from './helpers'
+import { messageCount, record, settle, type Recorder } from './stream-helpers'
+
+/**
+ * The message log's MQTT topic filter: wildcard semantics as the MQTT spec gives them (`+` one level, `#` the
+ * rest including none, `$` topics only for a filter that starts with a plain level), run by the engine over the
+ * whole log (100,000 messages from mosquitto, and a log spilled to its temp file), refused in words when it is
+ * not a topic filter.
+ */
+
+if (!MOSQUITTO) console.warn(`skipping the MQTT topic filter tests against mosquitto: ${MOSQUITTO_MISSING}`)
+
+/** [filter, topic, matches] from MQTT 5 §4.7 and its edges. */
+const CASES: [string, string, boolean][] = [
+  ['sport/tennis/player1/#', 'sport/tennis/player1', true],
+  ['sport/tennis/player1/#', 'sport/tennis/player1/ranking', true],
+  ['sport/tennis/player1/#', 'sport/tennis/player1/score/wimbledon', true],
+  ['sport/tennis/player1/#', 'sport/tennis/player2', false],
+  ['sport/#', 'sport', true],
+  ['sport/#', 'sports', false],
+  ['#', 'anything/at/all', true],
+  ['#', '/leading', true],
+  ['sport/tennis/+', 'sport/tennis/player1', true],
+  ['sport/tennis/+', 'sport/tennis/player1/ranking', false],
+  ['sport/+', 'sport', false],
+  ['sport/+', 'sport/', true],
+  ['+/+', '/finance', true],
+  ['/+', '/finance', true],
+  ['+', '/finance', false],
+  ['+/tennis/#', 'sport/tennis/player1', true],
+  ['a/b', 'a/b', true],
+  ['a/b', 'A/b', false],
+  ['a/b', 'a/b/', false],
+  ['a//b', 'a//b', true],
+  ['a/+/b', 'a//b', true],
+  ['#', '$SYS/broker/uptime', false],
+  ['+/broker/uptime', '$SYS/broker/uptime', false],
+  ['$SYS/#', '$SYS/broker/uptime', true],
+  ['$SYS/+/uptime', '$SYS/broker/uptime', true],
+  ['capteurs/température', 'capteurs/température', true],
+  ['capteurs/+', 'capteurs/température', true],
+]
+
+describe('MQTT topic filters', () => {
+  it('match as the spec says, in the shared rules and in the engine log alike', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fd-topic-'))
+    try {
+      for (const [filter, topic, want] of CASES) {
+        expect(topicFilterProblem(filter), filter).toBeNull()
+        expect(topicMatches(filter, topic), `${filter} vs ${topic}`).toBe(want)
+        const store = new StreamLogStore({ tempDir: dir })
+        const log = store.create('t')
+        log.appendNamed(1, 'in', 'text', topic, '{}', Buffer.from('x'))
+        const page = log.read(0, 10, 100, { topic: filter })
+        expect(page.total, `engine: ${filter} vs ${topic}`).toBe(want ? 1 : 0)
+        store.dispose()
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('refuses what is not a topic filter, in words', () => {
+    expect(topicFilterProblem('')).toMatch(/at least one character/)
+    expect(topicFilterProblem('a/#/b')).toMatch(/"#" stands alone as the last level/)
+    expect(topicFilterProblem('a#')).toMatch(/"#" stands alone/)
+    expect(topicFilterProblem('a/b+')).toMatch(/"\+" stands alone for a whole level/)
+    expect(topicFilterProblem('a\u0000b')).toMatch(/null character/)
+  })
+
+  it('reads a log spilled to its temp file: names and data intact, control entries never match', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fd-topic-'))
+    const store = new StreamLogStore({ tempDir: dir, memoryPerLog: 64 * 1024 })
+    try {
+      const log = store.create('s')
+      const long = `deep/${'x'.repeat(400)}/end`
+      for (let i = 0; i < 20_000; i++) {
+        if (i % 100 === 0) log.appendText(i, 'in', 'control', `PUBACK #${i}`, 'PUBACK', '{}')
+        const topic = i % 1000 === 0 ? long : `site/${i % 10}/${i % 2 ? 'temp' : 'hum'}`
+        log.appendNamed(
+          i,
+          i % 7 ? 'in' : 'out',
+          'text',
+          topic,
+          '{"qos":0,"retain":false}',
+          Buffer.from(`v${i}`),
+        )
+      }
+      expect(log.onDisk).toBe(true)
+      // One read scans the whole spilled log within its budget (each entry is found by binary search among the
+      // unwritten pieces, and the file is read ahead, not once an entry).
+      const t0 = performance.now()
+      expect(log.read(0, 1, 100, { text: 'site/3/' })).toMatchObject({ complete: true, total: 2000 })
+      console.log(`text search over 20,000 spilled entries: ${(performance.now() - t0).toFixed(0)} ms`)
+      // A read scans for at most 250 ms (a spilled log reads each entry's head from its file): ask again until
+      // it is complete, as the log view does.
+      const all = (filter: StreamFilter, count = 1): StreamPage => {
+        for (let n = 0; n < 100; n++) {
+          const page = log.read(0, count, 100, filter)
+          if (page.complete) return page
+        }
+        throw new Error('the scan never completed')
+      }
+      const page = all({ topic: 'site/3/+' }, 5)
+      expect(page.total).toBe(2000)
+      expect(page.entries.map((e) => [e.event, e.data])).toEqual([
+        ['site/3/temp', 'v3'],
+        ['site/3/temp', 'v13'],
+        ['site/3/temp', 'v23'],
+        ['site/3/temp', 'v33'],
+        ['site/3/temp', 'v43'],
+      ])
+      expect(all({ topic: 'deep/+/end' }).total).toBe(20)
+      expect(all({ topic: '#' }).total).toBe(20_000)
+      expect(all({ topic: 'PUBACK' }).total).toBe(0)
+      // With the other filters: sent only, and text.
+      expect(all({ topic: 'site/+/temp', dir: 'out' }).total).toBe(
+        Array.from({ length: 20_000 }, (_, i) => i).filter((i) => i % 2 && !(i % 7) && i % 1000).length,
+      )
+      expect(all({ topic: 'site/+/hum', text: 'v1234' }).total).toBe(
+        Array.from({ length: 20_000 }, (_, i) => i).filter(
+          (i) => i % 2 === 0 && i % 1000 !== 0 && `v${i}`.includes('v1234'),
+        ).length,
+      )
+    } finally {
+      store.dispose()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe.skipIf(!MOSQUITTO)('the topic filter over a session from mosquitto', () => {
+  let broker: MosquittoFixture
+  let service: EngineService
+  let rec: Recorder
+  let peer: MqttClient
+  const TOTAL = 100_000
+
+  beforeAll(async () => {
+    broker = await startMosquitto()
+    service = makeService()
+    rec = record(service)
+    peer = await connectAsync(broker.url, { protocolVersion: 5, clientId: 'tf-peer', reconnectPeriod: 0 })
+  })
+  afterAll(async () => {
+    rec.stop()
+    await peer.endAsync(true)
+    await service.dispose()
+    await broker.close()
+  })
+
+  const read = async (sid: string, filter: StreamFilter, count = 3): Promise<StreamPage> => {
+    const r = await service.invoke('stream.read', { sid, from: 0, count, filter })
+    if (!r.ok) throw new Error(r.error.message)
+    return r.value
+  }
+
+  it('finds messages among 100,000 by wildcard, $SYS apart, without reading them out', async () => {
+    const r = await service.invoke('mqtt.open', {
+      url: broker.url,
+      subscriptions: [
+        { topic: 'plant/#', qos: 0 },
+        { topic: '$SYS/broker/version', qos: 0 },
+      ],
+    })
+    if (!r.ok) throw new Error(r.error.message)
+    const sid = r.value.sid
+    await rec.until(sid, (e) => e.type === 'stream-open')
+    await rec.until(sid, (e) => e.type === 'sse-event' && e.event === 'SUBACK', 2)
+    for (let i = 0; i < TOTAL; i++)
+      peer.publish(`plant/${i % 4}/line${i % 5}/${i % 2 ? 'temp' : 'rpm'}`, `${i}`, { qos: 0 })
+    await peer.publishAsync('plant/end', 'end', { qos: 1 })
+    const countIn = (e: TimelineEvent): boolean =>
+      e.type === 'sse-event' && e.dir === 'in' && e.kind !== 'control'
+    await rec.until(sid, (e) => countIn(e) && e.type === 'sse-event' && e.event === 'plant/end', 1, 30_000)
+    // Every message reached the lane and the log.
+    expect(messageCount(rec.of(sid), countIn)).toBe(TOTAL + 2)
+
+    const t0 = performance.now()
+    const one = await read(sid, { topic: 'plant/2/+/temp' })
+    const ms = performance.now() - t0
+    expect(one.complete).toBe(true)
+    // i % 4 === 2 is even, so never `temp`: none; then the ones that are.
+    expect(one.total).toBe(0)
+    const temp = await read(sid, { topic: 'plant/3/+/temp' })
+    expect(temp.total).toBe(TOTAL / 4)
+    expect(temp.entries.map((e) => [e.event, e.data])).toEqual([
+      ['plant/3/line3/temp', '3'],
+      ['plant/3/line2/temp', '7'],
+      ['plant/3/line1/temp', '11'],
+    ])
+    expect((await read(sid, { topic: 'plant/+/line0/#' })).total).toBe(TOTAL / 5)
+    expect((await read(sid, { topic: 'plant/#' })).total).toBe(TOTAL + 1)
+    // `#` is every message but the broker's own $SYS one (and never a control entry).
+    expect((await read(sid, { topic: '#' })).total).toBe(TOTAL + 1)
+    const sys = await read(sid, { topic: '$SYS/#' })
+    expect(sys.entries.map((e) => e.event)).toEqual(['$SYS/broker/version'])
+    console.log(`topic filter over ${TOTAL.toLocaleString('en-US')} messages: ${ms.toFixed(0)} ms`)
+
+    const bad = await service.invoke('stream.read', {
+      sid,
+      from: 0,
+      count: 1,
+      filter: { topic: 'plant/#/x' },
+    })
+    expect(bad.ok).toBe(false)
+    expect(!bad.ok && bad.error).toMatchObject({
+      code: 'invalid_request',
+      message: expect.stringMatching(/"#" stands alone as the last level/),
+    })
+    await service.invoke('session.cancel', { sid })
+    await settle(service, sid)
+  }, 60_000)
+})
