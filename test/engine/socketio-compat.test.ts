@@ -93,6 +93,14 @@ describe('a Socket.IO v3 server (socket.io 3.1)', () => {
     expect((await settle(service, sid)).final.type).toBe('done')
   })
 
+  it("the URL's query goes with the handshake (it was dropped: the client keeps the origin)", async () => {
+    const sid = await open(`${v3.url}/?room=from-url`, { options: { transports: 'websocket' } })
+    const log = await logUntil(sid, (e) => e.event === 'welcome')
+    expect(log.find((e) => e.event === 'welcome')?.data).toBe('[{"room":"from-url","version":3}]')
+    await service.invoke('session.cancel', { sid })
+    await settle(service, sid)
+  })
+
   it('namespaces: a refusing middleware is an auth error; with the token, the namespace answers', async () => {
     const refused = await open(v3.url, { namespace: '/admin', auth: '{"token":"no"}' })
     expect((await settle(service, refused)).final).toMatchObject({

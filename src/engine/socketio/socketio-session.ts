@@ -130,6 +130,8 @@ export class SocketIoSession implements SessionTransport {
     }
     const query: Record<string, string> = {}
     for (const q of this.init.query) if (q.enabled && q.name) query[q.name] = q.value
+    // The client connects to the URL's origin only: its query goes with the handshake (a given one wins).
+    for (const [k, v] of url.searchParams) query[k] ??= v
     const origin = `${url.protocol === 'wss:' ? 'https:' : url.protocol === 'ws:' ? 'http:' : url.protocol}//${url.host}`
     const manager = new Manager(origin, {
       path: this.init.path,
