@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { authSchema, requestContextSchema } from './collection'
 import { SNIPPET_TARGETS } from './collection-schemas'
+import { savedGraphqlSchema } from './graphql-saved'
 import { requestSpecSchema } from './request'
 
 /**
@@ -24,6 +25,8 @@ export const draftSnippetPayload = z
     auth: authSchema,
     context: requestContextSchema.optional(),
     target: z.enum(SNIPPET_TARGETS),
+    /** A GraphQL tab's `graphql:` block: the snippet is the HTTP request that carries its operation. */
+    graphql: savedGraphqlSchema.optional(),
   })
   .strict()
 

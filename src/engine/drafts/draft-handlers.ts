@@ -38,7 +38,12 @@ export function createDraftHandlers(
       const vars = await manager.scope(p.context, false)
       if (!vars.ok) return vars
       const auth = effectiveAuth(authChainFor(manager, p.context, p.auth))
-      const request = { ...emptySavedRequest('request'), ...p.request, auth: p.auth }
+      const request = {
+        ...emptySavedRequest('request'),
+        ...p.request,
+        auth: p.auth,
+        ...(p.graphql ? { kind: 'graphql' as const, graphql: p.graphql } : {}),
+      }
       const text = await snippet(request, auth, vars.value, p.target)
       return text.ok ? ok({ text: text.value }) : text
     },

@@ -4,6 +4,7 @@ import type { SnippetTarget } from '../../shared/collection-schemas'
 import { fail, ok, type Result } from '../../shared/result'
 import { resolveRequest } from '../../shared/template'
 import { applySimpleAuth } from '../auth/apply-auth'
+import { graphqlSnippetRequest } from '../graphql/graphql-snippet'
 import { sharedPool, TaskFailed, WorkerDied } from '../workers/pool'
 
 /**
@@ -19,7 +20,7 @@ const TARGETS: Record<SnippetTarget, [string, string]> = {
 }
 
 export function toHar(
-  req: SavedRequest,
+  saved: SavedRequest,
   auth: AuthSpec,
   vars: readonly ScopedVariable[],
 ): Result<HarRequest> {
@@ -30,6 +31,10 @@ export function toHar(
   }
   // Secrets and dynamic values are left as their names.
   const keep = { uuid: () => '{{$uuid}}', now: () => 0, random: () => 0 }
+  // A GraphQL request is shown as the HTTP request that carries it.
+  const asHttp = saved.kind === 'graphql' ? graphqlSnippetRequest(saved, values, keep) : ok(saved)
+  if (!asHttp.ok) return asHttp
+  const req = asHttp.value
   const resolved = resolveRequest(
     { method: req.method, url: req.url, headers: req.headers, body: req.body, options: req.options },
     auth,

@@ -1,4 +1,5 @@
 import type { HTTPSnippet as Snippet } from '@readme/httpsnippet'
+import { snippetInput, snippetOutput } from '../exporters/snippet-escapes'
 import type { TaskInput, TaskOutput } from './protocol'
 
 /** Worker side of code snippets: httpsnippet over a request's HAR form (a large body is converted here too). */
@@ -7,11 +8,13 @@ export async function convertSnippet(
 ): Promise<TaskOutput<'snippet.convert'>> {
   // Loaded on first use: only code export needs it.
   const { HTTPSnippet } = await import('@readme/httpsnippet')
-  const out = new HTTPSnippet(p.har as ConstructorParameters<typeof Snippet>[0]).convert(
+  const har = snippetInput(p.har, p.target)
+  const out = new HTTPSnippet(har as ConstructorParameters<typeof Snippet>[0]).convert(
     p.target as Parameters<Snippet['convert']>[0],
     p.client,
     p.indent === undefined ? undefined : { indent: p.indent },
   )
   if (!out) return null
-  return Array.isArray(out) ? (out[0] ?? null) : out
+  const code = Array.isArray(out) ? (out[0] ?? null) : out
+  return code === null ? null : snippetOutput(code, har, p.target, p.client)
 }

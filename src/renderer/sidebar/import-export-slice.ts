@@ -3,6 +3,7 @@ import type { StateCreator } from 'zustand/vanilla'
 import type { ExportFormat, ImportFormat, ImportReport, SnippetTarget } from '../../shared/collection-schemas'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
+import { activeSavedGraphql } from '../graphql/graphql-slice'
 import { selectActiveDraft } from '../tabs/active-draft'
 
 /** Import (a file path or pasted text such as a curl command) and export (Postman, curl and code snippets). */
@@ -84,10 +85,12 @@ export function createImportExportSlice(
     snippetFor: async (target) => {
       // The composer's request as it stands, saved or not, with its collection's variables and inherited auth.
       const s = get()
+      const draft = selectActiveDraft(s)
       const res = await client.invoke('draft.snippet', {
-        request: toRequestSpec(selectActiveDraft(s)),
+        request: toRequestSpec(draft),
         ...s.sendScope(),
         target,
+        ...(draft.kind === 'graphql' ? { graphql: activeSavedGraphql(s) } : {}),
       })
       return res.ok ? { text: res.value.text } : { error: res.error.message }
     },

@@ -1,0 +1,57 @@
+import type { SavedRequest } from '../../shared/collection'
+import { GRAPHQL_ACCEPT } from '../../shared/graphql'
+import { graphqlPostSpec } from '../../shared/graphql-saved'
+import { fail, ok, type Result } from '../../shared/result'
+import { resolveTemplate, type DynamicValues } from '../../shared/template'
+
+/**
+ * A GraphQL request as the HTTP request a snippet (curl, fetch, requests, Go) shows: what Flightdeck sends.
+ * A POST is its parameters as a JSON body (`{query, variables, operationName}`), put together as text so the
+ * snippet's own variable filling reaches inside it; the code generator escapes it for its language. A GET has
+ * them in the query string: their `{{variables}}` are filled in first (percent-encoded, they could not be
+ * later). Over SSE it is the POST with `Accept: text/event-stream`; over a WebSocket there is no such request,
+ * which the snippet says.
+ */
+export function graphqlSnippetRequest(
+  req: SavedRequest,
+  values: ReadonlyMap<string, string>,
+  dyn: DynamicValues,
+): Result<SavedRequest> {
+  const g = req.graphql ?? { query: '' }
+  const transport = g.transport ?? 'http'
+  if (transport === 'ws' || transport === 'transport-ws' || transport === 'legacy-ws')
+    return fail(
+      'unsupported',
+      `No snippet for GraphQL over ${transport}: curl and these libraries speak HTTP, not the WebSocket protocol`,
+    )
+  const method = transport === 'http' && req.method.trim().toUpperCase() === 'GET' ? 'GET' : 'POST'
+  if (method === 'POST') {
+    const spec = graphqlPostSpec(req, g, transport === 'http' ? GRAPHQL_ACCEPT : 'text/event-stream')
+    return ok({ ...req, kind: 'http', method: 'POST', headers: spec.headers, body: spec.body })
+  }
+  const fill = (text: string): string => resolveTemplate(text, values, dyn).text
+  const params = [`query=${encodeURIComponent(fill(g.query))}`]
+  const vars = fill(g.variables?.trim() ?? '')
+  if (vars) params.push(`variables=${encodeURIComponent(compact(vars))}`)
+  if (g.operationName?.trim()) params.push(`operationName=${encodeURIComponent(g.operationName.trim())}`)
+  const hash = req.url.indexOf('#')
+  const url = hash >= 0 ? req.url.slice(0, hash) : req.url
+  const has = req.headers.some((h) => h.enabled && h.name.toLowerCase() === 'accept')
+  return ok({
+    ...req,
+    kind: 'http',
+    method: 'GET',
+    url: `${url}${url.includes('?') ? '&' : '?'}${params.join('&')}`,
+    headers: has ? req.headers : [{ name: 'Accept', value: GRAPHQL_ACCEPT, enabled: true }, ...req.headers],
+    body: { kind: 'none' },
+  })
+}
+
+/** JSON text without its layout (a query string is no place for it); text that is not JSON as it is. */
+function compact(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text))
+  } catch {
+    return text
+  }
+}
