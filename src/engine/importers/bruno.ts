@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import type { AuthSpec, SavedRequest, Variable } from '../../shared/collection'
+import type { AuthSpec, RequestScripts, SavedRequest, Variable } from '../../shared/collection'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import {
   blockMap,
@@ -148,38 +148,21 @@ function bodyOf(b: Blocks, mode: string | undefined, u: string[], where: string)
 const METHODS = ['get', 'post', 'put', 'delete', 'patch', 'options', 'head', 'connect', 'trace']
 
 /**
- * Scripts of collection.bru and folder.bru, carried down to each request below them as Bruno runs them (its
- * default "sandwich" flow): pre-request collection → folder → request, post-response request → folder →
- * collection. Each carried part is marked `// From …`, so it runs as a script of its own (src/engine/scripts).
+ * Scripts of collection.bru and folder.bru, kept at their level (collection.yaml, folder.yaml), where they run
+ * for every request below them. Bruno's default "sandwich" flow runs post-response scripts request → folder →
+ * collection; Flightdeck runs every level in Postman's order (collection → folder → request).
  */
-interface ScopeScripts {
-  /** Marked parts, outermost first. */
-  pre: string[]
-  /** Marked parts, innermost first. */
-  post: string[]
-}
-
-const NO_SCOPE_SCRIPTS: ScopeScripts = { pre: [], post: [] }
-
-function scopeScripts(b: Blocks | null, label: string, outer: ScopeScripts): ScopeScripts {
-  if (!b) return outer
+function levelScriptsOf(b: Blocks | null): RequestScripts | undefined {
+  if (!b) return undefined
   const pre = textOf(b, 'script:pre-request')?.trim()
   const post = [textOf(b, 'script:post-response')?.trim(), textOf(b, 'tests')?.trim()]
     .filter((x) => x)
     .join('\n\n')
-  return {
-    pre: pre ? [...outer.pre, `// From ${label}\n${pre}`] : outer.pre,
-    post: post ? [`// From ${label}\n${post}`, ...outer.post] : outer.post,
-  }
+  if (!pre && !post) return undefined
+  return { ...(pre ? { preRequest: pre } : {}), ...(post ? { test: post } : {}), translated: false }
 }
 
-function requestOf(
-  b: Blocks,
-  fileName: string,
-  u: string[],
-  where: string,
-  scope: ScopeScripts = NO_SCOPE_SCRIPTS,
-): SavedRequest | null {
+function requestOf(b: Blocks, fileName: string, u: string[], where: string): SavedRequest | null {
   const type = valueOf(b, 'meta', 'type') ?? 'http'
   const name = valueOf(b, 'meta', 'name') ?? fileName
   if (type === 'grpc' || b.has('grpc')) return grpcOfBru(b, name, u, where)
@@ -198,15 +181,10 @@ function requestOf(
   const disabled = kv(pairsOf(b, 'params:query').filter((p) => !p.enabled))
   const assertionsList = assertionsOf(pairsOf(b, 'assert'), u, where)
   const extract = extractionsOf(pairsOf(b, 'vars:post-response'), u, where)
-  const ownPre = textOf(b, 'script:pre-request')?.trim()
-  const ownPost = [textOf(b, 'script:post-response')?.trim(), textOf(b, 'tests')?.trim()]
+  const pre = textOf(b, 'script:pre-request')?.trim()
+  const post = [textOf(b, 'script:post-response')?.trim(), textOf(b, 'tests')?.trim()]
     .filter((s) => s)
     .join('\n\n')
-  // The request's own part is marked only when a carried one comes with it.
-  const mark = (text: string | undefined, others: number): string =>
-    text && others > 0 ? `// From request "${name}"\n${text}` : (text ?? '')
-  const pre = [...scope.pre, mark(ownPre, scope.pre.length)].filter((x) => x).join('\n')
-  const post = [mark(ownPost, scope.post.length), ...scope.post].filter((x) => x).join('\n')
   const mode = valueOf(b, verb, 'body')
   // A GraphQL request (meta type graphql, body mode graphql) is one here too: its variables as written.
   const gql =
@@ -278,28 +256,28 @@ function variables(list: readonly BruPair[], u: string[], where: string, secret 
   return out
 }
 
-/** Settings of collection.bru / folder.bru: variables and auth (headers and scripts are reported). */
+/** Settings of collection.bru / folder.bru: variables, auth and scripts (headers are reported). */
 function folderSettings(
   b: Blocks | null,
   u: string[],
   where: string,
-): { variables: Variable[]; auth: AuthSpec } {
+  file: string,
+): { variables: Variable[]; auth: AuthSpec; scripts?: RequestScripts } {
   if (!b) return { variables: [], auth: { type: 'inherit' } }
   if (pairsOf(b, 'headers').length > 0)
     u.push(`${where}: headers not kept (Flightdeck folders have variables and auth)`)
-  if (textOf(b, 'script:pre-request') || textOf(b, 'script:post-response') || textOf(b, 'tests'))
-    u.push(`${where}: scripts kept in each request below it; they run in the script sandbox`)
+  const scripts = levelScriptsOf(b)
+  if (scripts)
+    u.push(`${where}: scripts kept in ${file}; they run for every request below it, in the script sandbox`)
   const mode = valueOf(b, 'auth', 'mode')
-  return { variables: variables(pairsOf(b, 'vars:pre-request'), u, where), auth: authOf(b, mode, u, where) }
+  return {
+    variables: variables(pairsOf(b, 'vars:pre-request'), u, where),
+    auth: authOf(b, mode, u, where),
+    ...(scripts ? { scripts } : {}),
+  }
 }
 
-async function children(
-  w: Walk,
-  dir: string,
-  path: string,
-  depth: number,
-  scope: ScopeScripts,
-): Promise<PlanNode[]> {
+async function children(w: Walk, dir: string, path: string, depth: number): Promise<PlanNode[]> {
   const entries = await readdir(dir, { withFileTypes: true })
   const items: { seq: number; name: string; node: PlanNode }[] = []
   for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
@@ -315,8 +293,7 @@ async function children(
         () => readBru(w, join(dir, e.name, 'folder.bru'), `${where}/folder.bru`),
         () => null,
       )
-      const s = folderSettings(fb, w.u, where)
-      const inner = scopeScripts(fb, `folder ${(fb && valueOf(fb, 'meta', 'name')) || e.name}`, scope)
+      const s = folderSettings(fb, w.u, where, 'folder.yaml')
       items.push({
         seq: Number((fb && valueOf(fb, 'meta', 'seq')) ?? Number.MAX_SAFE_INTEGER),
         name: e.name,
@@ -325,7 +302,7 @@ async function children(
           folder: {
             name: (fb && valueOf(fb, 'meta', 'name')) || e.name,
             ...s,
-            children: await children(w, join(dir, e.name), where, depth + 1, inner),
+            children: await children(w, join(dir, e.name), where, depth + 1),
           },
         },
       })
@@ -337,7 +314,7 @@ async function children(
     ) {
       const b = await readBru(w, join(dir, e.name), where)
       if (!b) continue
-      const req = requestOf(b, e.name.replace(/\.bru$/, ''), w.u, where, scope)
+      const req = requestOf(b, e.name.replace(/\.bru$/, ''), w.u, where)
       if (req)
         items.push({
           seq: Number(valueOf(b, 'meta', 'seq') ?? Number.MAX_SAFE_INTEGER),
@@ -390,10 +367,11 @@ export async function importBrunoFolder(dir: string): Promise<ImportPlan> {
     () => readBru(w, join(dir, 'collection.bru'), 'collection.bru'),
     () => null,
   )
-  const s = folderSettings(cb, w.u, 'collection.bru')
+  const s = folderSettings(cb, w.u, 'collection.bru', 'collection.yaml')
   plan.variables = s.variables
   plan.auth = s.auth
-  plan.children = await children(w, dir, '', 0, scopeScripts(cb, 'the collection', NO_SCOPE_SCRIPTS))
+  if (s.scripts) plan.scripts = s.scripts
+  plan.children = await children(w, dir, '', 0)
   const envDir = join(dir, 'environments')
   const envFiles = await readdir(envDir).catch(() => [] as string[])
   for (const f of envFiles.filter((n) => n.endsWith('.bru')).sort()) {

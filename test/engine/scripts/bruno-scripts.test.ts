@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -9,9 +9,9 @@ import { startScriptStub, type ScriptStub } from '../../fixtures/scripts/script-
 import { makeService } from '../helpers'
 
 /**
- * A Bruno collection whose collection.bru and folder.bru carry scripts: the import keeps them (carried down to
- * each request, marked with where they came from) and a run runs them in Bruno's order, pre-request collection →
- * folder → request, post-response request → folder → collection.
+ * A Bruno collection whose collection.bru and folder.bru carry scripts: the import keeps them at their level
+ * (collection.yaml, folder.yaml) and a run runs them for the request below, in Postman's order: pre-request and
+ * post-response collection → folder → request (Bruno's default "sandwich" flow runs post-response the other way).
  */
 
 let stub: ScriptStub
@@ -84,12 +84,16 @@ afterAll(async () => {
 })
 
 describe('Bruno collection and folder scripts', () => {
-  it('are kept and run in Bruno order; the pre-request script event comes before the request is sent', async () => {
+  it('are kept at their level and run in order; the pre-request script event comes before the request is sent', async () => {
     const imported = await runImport({ file: src }, 'auto', dir, service.collections.secrets)
     if (!imported.ok) throw new Error(imported.error.message)
     expect(imported.value.unmapped.join('\n')).toContain(
-      'collection.bru: scripts kept in each request below it; they run in the script sandbox',
+      'collection.bru: scripts kept in collection.yaml; they run for every request below it, in the script sandbox',
     )
+    // Each script once, at its level: no request file carries a copy.
+    expect(readFileSync(join(dir, 'collection.yaml'), 'utf8')).toContain('req.setHeader("X-Legacy"')
+    expect(readFileSync(join(dir, 'orders', 'folder.yaml'), 'utf8')).toContain('test("folder: 200"')
+    expect(readFileSync(join(dir, 'orders', 'legacy.yaml'), 'utf8')).not.toMatch(/From|folder: 200/)
     const opened = await service.invoke('collection.open', { dir })
     if (!opened.ok) throw new Error(opened.error.message)
     const started = await service.invoke('run.start', {
@@ -103,9 +107,9 @@ describe('Bruno collection and folder scripts', () => {
     const r = report?.results[0]
     expect(stub.seen.at(-1)?.headers['x-legacy']).toBe('from-collection')
     expect(r?.scripts?.post?.tests.map((t) => `${t.name}: ${t.passed}`)).toEqual([
-      'request: count is 3: true',
-      'folder: 200: true',
       'collection: json: true',
+      'folder: 200: true',
+      'request: count is 3: true',
     ])
     expect(r?.passed).toBe(true)
     // On the request's session: its pre-request script before it was sent, its test scripts after it was done.
