@@ -54,8 +54,7 @@ const zodEnglishOnly = {
  * hash. Chunks of earlier builds are removed once the new ones are written, not before: a `flightdeck` started
  * while the build runs still finds the chunks its entry names.
  */
-function removeStaleChunks(result) {
-  const dir = 'out/cli/chunks'
+function removeStaleChunks(result, dir = 'out/cli/chunks') {
   const fresh = new Set(Object.keys(result.metafile.outputs).map((p) => resolve(p)))
   let names = []
   try {
@@ -109,17 +108,22 @@ await Promise.all([
     },
   }).then(removeStaleChunks),
   // The engine's worker-pool entry, beside each Node bundle that runs the engine
-  // (src/engine/workers/worker-entry-path.ts looks for it there).
-  ...['out/web/worker.js', 'out/cli/worker.js'].map((outfile) =>
+  // (src/engine/workers/worker-entry-path.ts looks for it there), with each task kind's code in a chunk of
+  // worker-chunks/ that its first task loads (a worker running scripts never loads the importers).
+  ...['out/web', 'out/cli'].map((outdir) =>
     build({
       ...common,
-      entryPoints: ['src/engine/workers/worker-entry.ts'],
-      outfile,
+      entryPoints: { worker: 'src/engine/workers/worker-entry.ts' },
+      outdir,
+      entryNames: '[name]',
+      chunkNames: 'worker-chunks/[name]-[hash]',
+      splitting: true,
+      metafile: true,
       platform: 'node',
       format: 'esm',
       target: 'node20',
       packages: 'external',
-    }),
+    }).then((result) => removeStaleChunks(result, `${outdir}/worker-chunks`)),
   ),
   // The script sandbox's prelude and libraries, beside each worker.js (src/engine/scripts/sandbox-bundle.ts).
   ...['out/web', 'out/cli', 'out/main'].map((dir) => buildSandboxBundle(`${dir}/sandbox-bundle.json`)),

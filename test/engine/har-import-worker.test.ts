@@ -75,8 +75,9 @@ describe('opening a HAR in the worker pool', () => {
   it('a HAR too big for its worker fails plainly, adds nothing, and requests in flight finish', async () => {
     const pool = configureSharedPool({ size: 1, memoryMb: 32, taskTimeoutMs: 30_000 })
     const chunk = 'x'.repeat(30 * 1024)
-    // About 5 MB of text: the worker takes it, and finds its parse and decoded bodies past its budget.
-    const inWorker = harOf(Array.from({ length: 120 }, (_, i) => entry(i, chunk, true)))
+    // About 7.5 MB of text (under the 8 MB refused before sending): the worker takes it, and finds its parse
+    // and decoded bodies past its budget.
+    const inWorker = harOf(Array.from({ length: 180 }, (_, i) => entry(i, chunk, true)))
     // About 48 MB: more than the worker could hold at all, refused before it is sent.
     const huge = harOf(Array.from({ length: 1200 }, (_, i) => entry(i, chunk, true)))
     service.flush()

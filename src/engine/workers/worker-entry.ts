@@ -1,39 +1,38 @@
 import { parentPort } from 'node:worker_threads'
-import { bodyForget, bodyLines, bodySearch } from './body-tasks'
-import { exportBuild } from './export-tasks'
-import { buildHar } from './har-tasks'
-import { harParse } from './har-parse-task'
-import { importPlan } from './import-tasks'
 import { hostReplied } from './host-call'
-import { scriptsForget, scriptsRun } from '../scripts/script-task'
-import { convertSnippet } from './snippet-tasks'
 import type { HostReply, TaskInput, TaskKind, TaskOutput, TaskReply, TaskRequest } from './protocol'
 import { TaskFailure } from './task-failure'
 import { transferOf } from './transfer'
-import { workerMemory } from './worker-memory'
 
-/** A pool worker: runs each task it is sent and answers with its result or its failure. */
+/**
+ * A pool worker: runs each task it is sent and answers with its result or its failure. Each kind's code is
+ * loaded by its first task: a worker that runs scripts never loads the importers' parsers and schemas (zod,
+ * js-yaml: four fifths of a worker's start, ~150 ms of CPU), one that indexes bodies never loads QuickJS. The
+ * Node bundles build the worker with its chunks beside it (scripts/build-node.mjs).
+ */
 
 /** `task`: the request's id, for the host calls a task makes while it runs. */
-type Handlers = { [K in TaskKind]: (input: TaskInput<K>, task: number) => Promise<TaskOutput<K>> }
+type Handler<K extends TaskKind> = (input: TaskInput<K>, task: number) => Promise<TaskOutput<K>>
+type Loaders = { [K in TaskKind]: () => Promise<Handler<K>> }
 
-const handlers: Handlers = {
-  'body.lines': bodyLines,
-  'body.search': bodySearch,
-  'body.forget': bodyForget,
-  'import.plan': importPlan,
-  'snippet.convert': convertSnippet,
-  'har.build': buildHar,
-  'har.parse': harParse,
-  'export.build': exportBuild,
-  'worker.memory': workerMemory,
-  'scripts.run': scriptsRun,
-  'scripts.forget': scriptsForget,
+const loaders: Loaders = {
+  'body.lines': async () => (await import('./body-tasks')).bodyLines,
+  'body.search': async () => (await import('./body-tasks')).bodySearch,
+  'body.forget': async () => (await import('./body-tasks')).bodyForget,
+  'import.plan': async () => (await import('./import-tasks')).importPlan,
+  'snippet.convert': async () => (await import('./snippet-tasks')).convertSnippet,
+  'har.build': async () => (await import('./har-tasks')).buildHar,
+  'har.parse': async () => (await import('./har-parse-task')).harParse,
+  'export.build': async () => (await import('./export-tasks')).exportBuild,
+  'worker.memory': async () => (await import('./worker-memory')).workerMemory,
+  'scripts.run': async () => (await import('../scripts/script-task')).scriptsRun,
+  'scripts.forget': async () => (await import('../scripts/script-task')).scriptsForget,
 }
 
 async function run(request: TaskRequest): Promise<TaskReply> {
-  const handler = handlers[request.kind] as (input: unknown, task: number) => Promise<unknown>
   try {
+    const load = loaders[request.kind] as () => Promise<(input: unknown, task: number) => Promise<unknown>>
+    const handler = await load()
     return { id: request.id, ok: true, value: await handler(request.input, request.id) }
   } catch (e) {
     if (e instanceof TaskFailure) return { id: request.id, ok: false, failure: e.failure }
