@@ -1,4 +1,4 @@
-import type { AuthSpec, SavedRequest, Variable } from '../../shared/collection'
+import type { AuthSpec, RequestScripts, SavedRequest, Variable } from '../../shared/collection'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import { slugify } from '../collections/paths'
 import { TagMapper } from './insomnia-tags'
@@ -166,37 +166,17 @@ export function isBoundaryless(h: KeyValue, body: RequestBody): boolean {
 }
 
 /**
- * Folder scripts carried down to each request below them (Insomnia runs a folder's scripts for every request in
- * it): pre-request outermost folder first, then the request's; after-response the request's, then its folders
- * outward. Each carried part is marked `// From …`, so it runs as a script of its own (src/engine/scripts).
+ * A folder's scripts, kept at its level (folder.yaml), where they run for every request below it (Insomnia runs a
+ * folder's scripts for every request in it), in Postman's order: collection → folders outer first → request.
  */
-interface FolderScripts {
-  /** Marked parts, outermost first. */
-  pre: string[]
-  /** Marked parts, innermost first. */
-  post: string[]
-}
-
-const NO_FOLDER_SCRIPTS: FolderScripts = { pre: [], post: [] }
-
-function folderScripts(r: Res, name: string, outer: FolderScripts): FolderScripts {
+function folderScripts(r: Res): RequestScripts | undefined {
   const pre = str(r['preRequestScript']).trim()
   const post = str(r['afterResponseScript']).trim()
-  if (!pre && !post) return outer
-  const label = `folder "${name}"`
-  return {
-    pre: pre ? [...outer.pre, `// From ${label}\n${pre}`] : outer.pre,
-    post: post ? [`// From ${label}\n${post}`, ...outer.post] : outer.post,
-  }
+  if (!pre && !post) return undefined
+  return { ...(pre ? { preRequest: pre } : {}), ...(post ? { test: post } : {}), translated: false }
 }
 
-function httpRequest(
-  r: Res,
-  name: string,
-  where: string,
-  c: Ctx,
-  carried: FolderScripts = NO_FOLDER_SCRIPTS,
-): SavedRequest {
+function httpRequest(r: Res, name: string, where: string, c: Ctx): SavedRequest {
   const b = body(r['body'], c, where)
   const headers = kv(r['headers'], c, where).filter((h) => {
     if (!isBoundaryless(h, b)) return true
@@ -205,16 +185,11 @@ function httpRequest(
     )
     return false
   })
-  // Insomnia's scripts are kept in the request file, its folders' carried down with them; they run in the
-  // script sandbox (insomnia.* where it mirrors pm.*).
-  const ownPre = str(r['preRequestScript']).trim()
-  const ownAfter = str(r['afterResponseScript']).trim()
-  // The request's own part is marked only when a carried one comes with it.
-  const mark = (text: string, others: number): string =>
-    text && others > 0 ? `// From request "${name}"\n${text}` : text
-  const pre = [...carried.pre, mark(ownPre, carried.pre.length)].filter((x) => x).join('\n')
-  const after = [mark(ownAfter, carried.post.length), ...carried.post].filter((x) => x).join('\n')
-  if (ownPre || ownAfter) c.u.push(`${where}: scripts kept; they run in the script sandbox`)
+  // Insomnia's scripts are kept in the request file (its folders' in folder.yaml); they run in the script
+  // sandbox (insomnia.* where it mirrors pm.*).
+  const pre = str(r['preRequestScript']).trim()
+  const after = str(r['afterResponseScript']).trim()
+  if (pre || after) c.u.push(`${where}: scripts kept; they run in the script sandbox`)
   return request(name, {
     ...(pre || after
       ? {
@@ -286,13 +261,7 @@ export function importInsomniaResources(resources: Res[], fallbackName = 'Insomn
   const sorted = (list: Res[]): Res[] =>
     [...list].sort((a, b) => Number(a['metaSortKey'] ?? 0) - Number(b['metaSortKey'] ?? 0))
   const handled = new Set<unknown>()
-  const children = (
-    parentId: string,
-    path: string,
-    folders: string[],
-    depth: number,
-    carried: FolderScripts = NO_FOLDER_SCRIPTS,
-  ): PlanNode[] => {
+  const children = (parentId: string, path: string, folders: string[], depth: number): PlanNode[] => {
     const out: PlanNode[] = []
     // The writer names files after their requests, -2, -3 on a clash: the same rule predicts each path.
     const taken = { files: new Set<string>(), dirs: new Set<string>() }
@@ -314,23 +283,26 @@ export function importInsomniaResources(resources: Res[], fallbackName = 'Insomn
             break
           }
           const slug = unique(taken.dirs, slugify(name, 'folder'))
-          const scripts = folderScripts(r, name, carried)
-          if (scripts !== carried)
-            u.push(`${where}: folder scripts kept in each request below it; they run in the script sandbox`)
+          const scripts = folderScripts(r)
+          if (scripts)
+            u.push(
+              `${where}: folder scripts kept in folder.yaml; they run for every request below it, in the script sandbox`,
+            )
           out.push({
             type: 'folder',
             folder: {
               name,
               variables: envVariables(r['environment'], c(''), where),
               auth: auth(r['authentication'], c(''), where),
-              children: children(id, where, [...folders, slug], depth + 1, scripts),
+              ...(scripts ? { scripts } : {}),
+              children: children(id, where, [...folders, slug], depth + 1),
             },
           })
           break
         }
         case 'request': {
           handled.add(r)
-          const req = httpRequest(r, name, where, c(id), carried)
+          const req = httpRequest(r, name, where, c(id))
           placed.set(id, { folders, file: `${unique(taken.files, slugify(req.name))}.yaml`, request: req })
           out.push({ type: 'request', request: req })
           break

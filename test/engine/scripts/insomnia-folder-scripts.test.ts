@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -8,9 +8,9 @@ import { startScriptStub, type ScriptStub } from '../../fixtures/scripts/script-
 import { makeService } from '../helpers'
 
 /**
- * An Insomnia export whose folder carries scripts: the import keeps them in each request below it (marked with
- * where they came from) and a run runs them with the request's own, folder pre-request first, the request's
- * after-response script before the folder's.
+ * An Insomnia export whose folder carries scripts: the import keeps them in the folder's folder.yaml (no copy in
+ * the requests) and a run runs them around each request below it, folder first (Postman's order, for both
+ * phases; Insomnia runs after-response scripts request first).
  */
 
 let stub: ScriptStub
@@ -28,7 +28,7 @@ afterAll(async () => {
 })
 
 describe('Insomnia folder scripts', () => {
-  it('are kept in each request below the folder and run around it', async () => {
+  it('are kept in folder.yaml and run around each request below it', async () => {
     const resources = [
       { _id: 'wrk_1', _type: 'workspace', name: 'Shop' },
       {
@@ -58,9 +58,11 @@ describe('Insomnia folder scripts', () => {
     if (!imported.ok) throw new Error(imported.error.message)
     const notes = imported.value.unmapped.join('\n')
     expect(notes).toContain(
-      'Orders: folder scripts kept in each request below it; they run in the script sandbox',
+      'Orders: folder scripts kept in folder.yaml; they run for every request below it, in the script sandbox',
     )
     expect(notes).not.toContain('not run')
+    expect(readFileSync(join(dir, 'orders', 'folder.yaml'), 'utf8')).toContain("key: 'X-Folder'")
+    expect(readFileSync(join(dir, 'orders', 'legacy.yaml'), 'utf8')).not.toContain('X-Folder')
     const opened = await service.invoke('collection.open', { dir })
     if (!opened.ok) throw new Error(opened.error.message)
     stub.seen.length = 0
@@ -75,8 +77,8 @@ describe('Insomnia folder scripts', () => {
     expect(stub.seen.at(-1)?.headers['x-folder']).toBe('orders')
     const r = report?.results[0]
     expect(r?.scripts?.post?.tests.map((t) => `${t.name}: ${t.passed}`)).toEqual([
-      'request: count is 3: true',
       'folder: 200: true',
+      'request: count is 3: true',
     ])
     expect(r?.passed).toBe(true)
   })
