@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { formatBytes } from '../../shared/format'
 import type { StreamEntry, StreamFilter } from '../../shared/streams'
+import { topicFilterProblem } from '../../shared/mqtt-topic-filter'
 import type { StreamMessageKind } from '../../shared/timeline'
 import { useAppStore } from '../store/store-context'
 import { parseFieldPath, type PathStep } from './assemble'
@@ -115,7 +116,14 @@ export function MessageLog({ sid, startT }: { sid: string; startT: number }) {
 
   return (
     <div className="stream-log">
-      <LogToolbar sid={sid} total={messages} filtered={filtered} follow={follow} complete={view.complete} />
+      <LogToolbar
+        sid={sid}
+        total={messages}
+        all={lastSeq + 1}
+        filtered={filtered}
+        follow={follow}
+        complete={view.complete}
+      />
       {steps && assemblePath ? (
         <div className="stream-log-pieces muted small">
           {wholeMessages ? 'Whole messages' : `Data column: ${assemblePath} of each message (Assemble)`}
@@ -234,16 +242,20 @@ function EntryCells({
 function LogToolbar({
   sid,
   total,
+  all,
   filtered,
   follow,
   complete,
 }: {
   sid: string
   total: number
+  /** Entries in the log, whatever the filter. */
+  all: number
   filtered: boolean
   follow: boolean
   complete: boolean
 }) {
+  const mqtt = useAppStore((s) => s.timeline.rows[sid]?.queued.kind === 'mqtt')
   const filter = useAppStore((s) => s.logView?.filter)
   const setFilter = useAppStore((s) => s.setLogFilter)
   const setFollow = useAppStore((s) => s.setLogFollow)
@@ -270,6 +282,7 @@ function LogToolbar({
         value={text}
         onChange={(e) => setText(e.target.value)}
       />
+      {mqtt ? <TopicFilterField /> : null}
       <select
         aria-label="Direction"
         value={filter?.dir ?? ''}
@@ -297,7 +310,7 @@ function LogToolbar({
       </select>
       <span className="stream-count muted num" aria-live="polite">
         {filtered
-          ? `${total.toLocaleString()} match${total === 1 ? '' : 'es'}${complete ? '' : '…'}`
+          ? `${total.toLocaleString()} match${total === 1 ? '' : 'es'}${complete ? '' : '…'} of ${all.toLocaleString()}`
           : `${total.toLocaleString()} messages`}
         {lane ? ` · ↓ ${formatBytes(lane.bytesIn)} · ↑ ${formatBytes(lane.bytesOut)}` : ''}
       </span>
@@ -317,5 +330,44 @@ function LogToolbar({
         </button>
       )}
     </div>
+  )
+}
+
+/**
+ * An MQTT session's topic filter (`sensors/+/temp`, `sensors/#`): matched by the engine over the whole log, as
+ * the search is. What is not a topic filter is said at once, in words, and not applied.
+ */
+function TopicFilterField() {
+  const filter = useAppStore((s) => s.logView?.filter)
+  const setFilter = useAppStore((s) => s.setLogFilter)
+  const [text, setText] = useState(filter?.topic ?? '')
+  const problem = text === '' ? null : topicFilterProblem(text)
+
+  useEffect(() => {
+    if (problem !== null) return
+    const timer = setTimeout(() => {
+      if ((filter?.topic ?? '') !== text) setFilter({ ...filter, topic: text })
+    }, SEARCH_DEBOUNCE_MS)
+    return () => clearTimeout(timer)
+  }, [text, problem, filter, setFilter])
+
+  return (
+    <>
+      <input
+        className={`stream-search stream-topic mono${problem ? ' invalid' : ''}`}
+        type="search"
+        placeholder="Topic filter (a/+/c, a/#)"
+        aria-label="Topic filter"
+        aria-invalid={problem !== null}
+        title="MQTT topic filter: + is one level, # every level below"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+      />
+      {problem ? (
+        <span className="field-error" role="alert">
+          {problem}
+        </span>
+      ) : null}
+    </>
   )
 }

@@ -63,9 +63,9 @@ export function readRange(first: number, last: number, total: number): { from: n
 
 /** The filter as a stable key (a change of filter starts a new view). */
 export function filterKey(f: StreamFilter): string {
-  return JSON.stringify([f.text ?? '', f.dir ?? '', [...(f.kinds ?? [])].sort()])
+  return JSON.stringify([f.text ?? '', f.dir ?? '', [...(f.kinds ?? [])].sort(), f.topic ?? ''])
 }
 
 export function isFiltered(f: StreamFilter): boolean {
-  return Boolean(f.text) || f.dir !== undefined || (f.kinds?.length ?? 0) > 0
+  return Boolean(f.text) || f.dir !== undefined || (f.kinds?.length ?? 0) > 0 || Boolean(f.topic)
 }

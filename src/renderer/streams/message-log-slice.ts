@@ -129,6 +129,7 @@ export function createMessageLogSlice(client: ApiClient): StateCreator<AppState,
         if (filter.text) clean.text = filter.text
         if (filter.dir) clean.dir = filter.dir
         if (filter.kinds && filter.kinds.length > 0) clean.kinds = filter.kinds
+        if (filter.topic) clean.topic = filter.topic
         if (filterKey(clean) === filterKey(view.filter)) return
         set({ logView: { ...emptyLogView(view.sid), filter: clean, follow: view.follow } })
       },
