@@ -2,7 +2,10 @@ import type { GraphqlParams, GraphqlTransport } from '../../shared/graphql'
 import { subprotocolsOf } from '../../shared/graphql'
 import type { RequestSpec } from '../../shared/request'
 import { ok, type Result } from '../../shared/result'
+import type { Assertion } from '../../shared/run-spec'
+import type { AssertionResult } from '../runner/checks'
 import type { StreamEngine } from '../streams/stream-engine'
+import { subscriptionAssertion } from './graphql-step-checks'
 
 /** A run's GraphQL-over-WebSocket step: what its saved request says beyond the URL, headers and auth. */
 export interface GraphqlWsStepFields {
@@ -22,7 +25,11 @@ export function graphqlWsStepHooks(
   streams: StreamEngine,
   fields: GraphqlWsStepFields,
   texts: readonly string[],
-): { open(spec: RequestSpec): Promise<Result<{ sid: string }>>; afterOpen(): void } {
+): {
+  open(spec: RequestSpec): Promise<Result<{ sid: string }>>
+  afterOpen(): void
+  assert(a: Assertion, sid: string): AssertionResult | null
+} {
   return {
     open: async (spec) => {
       const [{ pickOperation }, handlers, { GraphqlWsSession }, { DEFAULT_GRAPHQL_WS_OPTIONS }] =
@@ -67,5 +74,7 @@ export function graphqlWsStepHooks(
     },
     // The subscribe is the session's own, sent once the server acknowledged.
     afterOpen: () => undefined,
+    // `json` and `body-contains` read the results (graphql-step-checks.ts); the rest are the stream step's.
+    assert: (a, sid) => subscriptionAssertion(streams, sid, a),
   }
 }

@@ -31,7 +31,12 @@ export interface StreamStepInput {
    * MQTT, Socket.IO and GraphQL: how the session opens (with the request as authorized), and what it sends
    * once open (engine/mqtt/messaging-step.ts, engine/graphql/graphql-ws-step.ts).
    */
-  hooks?: { open(spec: RequestSpec): Promise<Result<{ sid: string }>>; afterOpen(): void }
+  hooks?: {
+    open(spec: RequestSpec): Promise<Result<{ sid: string }>>
+    afterOpen(): void
+    /** Checks of the messages' content this session kind understands (GraphQL: its results); null: not one. */
+    assert?(a: Assertion, sid: string): AssertionResult | null
+  }
   /** Variables resolved. */
   spec: RequestSpec
   /** The effective auth, resolved; applied by `authorize` (OAuth 2.0 tokens, digest for SSE) or simply. */
@@ -225,7 +230,9 @@ export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): P
     error,
     timeMs,
     messages: count,
-    assertions: input.assertions.map((a) => streamAssertion(a, status, count)),
+    assertions: input.assertions.map(
+      (a) => input.hooks?.assert?.(a, sid) ?? streamAssertion(a, status, count),
+    ),
   }
 }
 
