@@ -124,6 +124,8 @@ export function createGraphqlSlice(client: ApiClient): StateCreator<AppState, []
         headers: draft.headers.filter((h) => h.name.trim() !== ''),
         ...(params.value ? { connectionParams: params.value } : {}),
         options: { insecure: draft.options.insecure },
+        // As Apollo Client and Altair do: subscriptions to one endpoint share its WebSocket (sibling lanes).
+        subscription: { shareConnection: true },
         ...get().sendScope(),
       })
       if (!res.ok) return set({ sendError: res.error })

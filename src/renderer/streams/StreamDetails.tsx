@@ -83,6 +83,11 @@ function StreamDetails({ row }: { row: SessionRow }) {
         {lane && lane.reconnects > 0
           ? ` · ${lane.reconnects} reconnect${lane.reconnects === 1 ? '' : 's'}`
           : ''}
+        {lane?.resultErrors ? (
+          <span className="result-errors" data-testid="result-errors">
+            {` · ${lane.resultErrors.toLocaleString()} result${lane.resultErrors === 1 ? '' : 's'} with errors`}
+          </span>
+        ) : null}
       </div>
       {row.sent?.traceId !== undefined ? <TraceLine traceId={row.sent.traceId} /> : null}
       {error ? (

@@ -44,6 +44,12 @@ export interface LaneTicks {
    * '' for a bucket with none, null where topics mix. Absent on other lanes.
    */
   readonly topics?: readonly (string | null)[]
+  /**
+   * GraphQL lanes: per bucket, the received results that carried `errors` (a red tick); absent until the first.
+   */
+  readonly errs?: readonly number[]
+  /** GraphQL: received results that carried `errors`. */
+  readonly resultErrors?: number
   readonly markers: readonly LaneMarker[]
   /** Messages received / sent, and their bytes. */
   readonly received: number
@@ -96,6 +102,8 @@ interface Draft {
   ins: number[]
   outs: number[]
   topics?: (string | null)[]
+  errs?: number[]
+  resultErrors?: number
   markers: LaneMarker[]
   received: number
   sent: number
@@ -114,12 +122,13 @@ interface Draft {
 }
 
 function draftOf(lane: LaneTicks): Draft {
-  const { topics, ...rest } = lane
+  const { topics, errs, ...rest } = lane
   return {
     ...rest,
     ins: [...lane.ins],
     outs: [...lane.outs],
     ...(topics ? { topics: [...topics] } : {}),
+    ...(errs ? { errs: [...errs] } : {}),
     markers: [...lane.markers],
     ownAttempts: null,
     started: lane.ins.length > 0 || lane.outs.length > 0,
@@ -139,12 +148,14 @@ export function addTick(
     ins: number[]
     outs: number[]
     topics?: (string | null)[] | undefined
+    errs?: number[] | undefined
     started?: boolean
   },
   t: number,
   dir: StreamDirection,
   count = 1,
   topic?: string,
+  errors = 0,
 ): void {
   if (!d.started) {
     d.start = t
@@ -156,12 +167,18 @@ export function addTick(
     merge(d.ins)
     merge(d.outs)
     if (d.topics) mergeTopics(d.topics)
+    if (d.errs) merge(d.errs)
     d.width *= 2
     i = Math.floor((t - d.start) / d.width)
   }
   const list = dir === 'in' ? d.ins : d.outs
   while (list.length <= i) list.push(0)
   list[i] = (list[i] ?? 0) + count
+  if (errors > 0) {
+    const errs = (d.errs ??= [])
+    while (errs.length <= i) errs.push(0)
+    errs[i] = (errs[i] ?? 0) + errors
+  }
   if (d.topics && topic !== undefined) {
     const topics = d.topics
     while (topics.length <= i) topics.push('')
@@ -258,7 +275,8 @@ function applyEvent(d: Draft, e: TimelineEvent): void {
       const n = e.count ?? 1
       // A merged tick names its last message's topic: the bucket counts as mixed only when names differ.
       const topic = d.topics && e.type === 'sse-event' && e.kind !== 'control' ? e.event : undefined
-      addTick(d, e.t, e.dir, n, topic)
+      addTick(d, e.t, e.dir, n, topic, e.errors ?? 0)
+      if (e.errors) d.resultErrors = (d.resultErrors ?? 0) + e.errors
       if (e.dir === 'in') {
         d.received += n
         d.bytesIn += e.size
@@ -312,6 +330,18 @@ export function tickBuckets(lane: LaneTicks): [number, number, number, (string |
     if (a === 0 && b === 0) continue
     const t = lane.start + i * lane.width
     out.push(lane.topics ? [t, a, b, lane.topics[i] ?? ''] : [t, a, b])
+  }
+  return out
+}
+
+/** Buckets holding results that carried GraphQL errors, as [engine ms, how many], for painting them red. */
+export function errorBuckets(lane: LaneTicks): [number, number][] {
+  const out: [number, number][] = []
+  const errs = lane.errs
+  if (!errs) return out
+  for (let i = 0; i < errs.length; i++) {
+    const n = errs[i] ?? 0
+    if (n > 0) out.push([lane.start + i * lane.width, n])
   }
   return out
 }

@@ -1,10 +1,11 @@
 import { barRects, BAR_HEIGHT, type LanePaint } from '../timeline/lanes'
-import { tickBuckets, topicColor, type LaneTicks } from './lane-ticks'
+import { errorBuckets, tickBuckets, topicColor, type LaneTicks } from './lane-ticks'
 
 /**
  * How a stream session's lane is painted on the waterfall canvas: its handshake as the usual phase bar
  * (DNS, connect, TLS, sent, waiting), a thin line while the stream is open, and a tick per message (bucketed):
- * received above the line, sent below it, in two colours; reconnects, closes and errors as markers.
+ * received above the line, sent below it, in two colours; reconnects, closes and errors as markers; GraphQL
+ * results that carried errors as red ticks.
  */
 
 export const STREAM_COLORS = {
@@ -33,7 +34,8 @@ export function paintStreamLane(p: LanePaint, lane: LaneTicks | undefined): void
     ctx.fillRect(r.x, barTop, r.w, BAR_HEIGHT)
   }
   ctx.globalAlpha = 1
-  const openedAt = p.row.response?.t
+  // An operation over a shared connection has no response of its own: its line starts when it opened.
+  const openedAt = p.row.response?.t ?? lane?.attempts[0]?.openedAt ?? undefined
   if (openedAt !== undefined) {
     const x0 = Math.max(0, p.x(openedAt))
     const x1 = Math.min(width, p.x(p.row.end ?? p.now))
@@ -58,6 +60,14 @@ export function paintStreamLane(p: LanePaint, lane: LaneTicks | undefined): void
       ctx.fillStyle = own ?? STREAM_COLORS.out
       ctx.fillRect(x, mid + 1, 1.5, h)
     }
+  }
+  // GraphQL results that carried errors: a red tick over the received one, the full half row tall.
+  for (const [t, n] of errorBuckets(lane)) {
+    const x = Math.round(p.x(t))
+    if (x < -1 || x > width + 1) continue
+    const h = Math.max(tickHeight(n, height), Math.floor(height / 2) - 2)
+    ctx.fillStyle = STREAM_COLORS.error
+    ctx.fillRect(x - 0.5, mid - h, 2.5, h)
   }
   for (const m of lane.markers) {
     if (m.kind === 'done') continue

@@ -151,7 +151,10 @@ function Cell({ id, row, inFlight }: { id: ColumnId; row: SessionRow; inFlight: 
       title = error ? `${row.queued.url}\n${error.code}: ${error.message}` : row.queued.url
       content = (
         <>
-          {row.queued.hop > 0 || row.scriptParent !== undefined || row.queued.promised !== undefined ? (
+          {row.queued.hop > 0 ||
+          row.scriptParent !== undefined ||
+          row.queued.promised !== undefined ||
+          row.queued.connection !== undefined ? (
             <span className="hop" aria-hidden="true">
               ↳
             </span>
@@ -167,6 +170,15 @@ function Cell({ id, row, inFlight }: { id: ColumnId; row: SessionRow; inFlight: 
               title="Pushed by the server (HTTP/2 server push) with the request above"
             >
               push
+            </span>
+          ) : null}
+          {row.queued.connection !== undefined ? (
+            <span
+              className="mux-badge"
+              data-testid="mux-badge"
+              title={`Multiplexed over the GraphQL connection above (${row.queued.connection})`}
+            >
+              shared
             </span>
           ) : null}
           <ScriptRowBadge row={row} />

@@ -188,6 +188,8 @@ export function applyBatch(state: TimelineState, batch: TimelineBatch): Timeline
       const parent = !laneRow && isScriptChild(e) ? rows[e.initiator ?? ''] : undefined
       // A stream the server pushed is listed under its request, after the ones pushed before it.
       const pusher = e.promised && e.initiator !== undefined ? rows[e.initiator] : undefined
+      // A GraphQL operation over a shared WebSocket is a sibling lane under its connection's row.
+      const carrier = !pusher && e.connection !== undefined ? rows[e.connection] : undefined
       if (laneRow) {
         rows[laneRow.sid] = {
           ...laneRow,
@@ -201,6 +203,13 @@ export function applyBatch(state: TimelineState, batch: TimelineBatch): Timeline
       } else if (pusher) {
         insertAfter((order ??= [...state.order]), pusher.lastPush ?? pusher.sid, e.sid)
         rows[pusher.sid] = { ...pusher, lastPush: e.sid }
+      } else if (carrier) {
+        const after =
+          carrier.lastOperation !== undefined && rows[carrier.lastOperation]
+            ? carrier.lastOperation
+            : carrier.sid
+        insertAfter((order ??= [...state.order]), after, e.sid)
+        rows[carrier.sid] = { ...carrier, lastOperation: e.sid }
       } else {
         ;(order ??= [...state.order]).push(e.sid)
       }

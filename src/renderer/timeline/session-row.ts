@@ -91,6 +91,8 @@ export interface SessionRow {
   readonly lastScriptChild?: string
   /** The latest stream the server pushed with this request: the next one is listed after it. */
   readonly lastPush?: string
+  /** A shared GraphQL connection: the latest operation over it, listed after it (the next one goes after that). */
+  readonly lastOperation?: string
 }
 
 /** True while a job this row started is still polling. */

@@ -1,0 +1,91 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createElement } from 'react'
+import { renderToStaticMarkup } from 'react-dom/server'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { StreamDetailsSwitch } from '../../src/renderer/streams/StreamDetails'
+import { errorBuckets } from '../../src/renderer/streams/lane-ticks'
+import { createLiveClock } from '../../src/renderer/store/live-clock'
+import { StoresContext } from '../../src/renderer/store/store-context'
+import { createEngineService, type EngineService } from '../../src/engine/service'
+import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
+import { engineClient, until } from './engine-client'
+
+/**
+ * GraphQL subscriptions in the app: two sent to one endpoint share its WebSocket and are listed as sibling
+ * lanes under the connection's row (an HTTP request sent between them stays where it was); results that carry
+ * errors are red ticks on the lane and counted in the stream pane.
+ */
+
+let service: EngineService
+let gql: GraphqlFixture
+
+beforeAll(async () => {
+  gql = await startGraphqlServer()
+  service = createEngineService({
+    host: 'test',
+    persistWorkspace: false,
+    watchCollections: false,
+    flushEveryMs: 5,
+    configDir: mkdtempSync(join(tmpdir(), 'fd-gql-lanes-config-')),
+  })
+})
+afterAll(async () => {
+  await service.dispose()
+  await gql.close()
+})
+
+async function send(store: AppStore, query: string, transport: 'ws' | 'http' = 'ws'): Promise<string> {
+  store.getState().setGraphqlDraft({ query, transport })
+  await store.getState().sendGraphql()
+  expect(store.getState().sendError).toBeNull()
+  const sid = store.getState().selectedSid ?? ''
+  await until(() => store.getState().timeline.rows[sid]?.queued !== undefined)
+  return sid
+}
+
+function paneText(store: AppStore): string {
+  return renderToStaticMarkup(
+    createElement(
+      StoresContext.Provider,
+      { value: { app: { ...store, getInitialState: () => store.getState() }, clock: createLiveClock() } },
+      createElement(StreamDetailsSwitch, null, 'not a stream'),
+    ),
+  )
+}
+
+describe('GraphQL subscriptions in the app', () => {
+  it('two subscriptions to one endpoint are sibling lanes under their shared connection', async () => {
+    const store = createAppStore(engineClient(service), { localNow: () => 0 })
+    store.getState().connect()
+    store.getState().setKind('graphql')
+    store.getState().setUrl(gql.url)
+    const a = await send(store, 'subscription A { count(to: 100000, delayMs: 10) }')
+    const query = await send(store, 'query Q { hello }', 'http')
+    const b = await send(store, 'subscription B { count(to: 100000, delayMs: 10) }')
+    const rows = store.getState().timeline.rows
+    const conn = rows[a]?.queued.connection ?? ''
+    expect(conn).not.toBe('')
+    expect(rows[b]?.queued.connection).toBe(conn)
+    // The connection's row, then its operations, then the query sent between them.
+    const order = store.getState().timeline.order
+    expect(order.slice(order.indexOf(conn), order.indexOf(conn) + 4)).toEqual([conn, a, b, query])
+    await store.getState().cancel(conn)
+    await until(() => [a, b, conn].every((sid) => store.getState().timeline.rows[sid]?.end !== null))
+  })
+
+  it('results carrying errors are red ticks and counted in the stream pane', async () => {
+    const store = createAppStore(engineClient(service), { localNow: () => 0 })
+    store.getState().connect()
+    store.getState().setKind('graphql')
+    store.getState().setUrl(gql.url)
+    const sid = await send(store, 'subscription { flaky(to: 6) }')
+    await until(() => store.getState().timeline.rows[sid]?.end != null)
+    await until(() => (store.getState().streamLanes[sid]?.resultErrors ?? 0) === 3)
+    const lane = store.getState().streamLanes[sid]
+    expect(errorBuckets(lane ?? (undefined as never)).reduce((k, [, n]) => k + n, 0)).toBe(3)
+    expect(paneText(store)).toContain('3 results with errors')
+  })
+})
