@@ -1,4 +1,10 @@
-import type { AuthSpec, EnvironmentInfo, SavedRequest, Variable } from '../../shared/collection'
+import type {
+  AuthSpec,
+  EnvironmentInfo,
+  RequestScripts,
+  SavedRequest,
+  Variable,
+} from '../../shared/collection'
 import type { KeyValue, RequestBody } from '../../shared/request'
 import type { Assertion, Extraction } from '../../shared/run-spec'
 import type { LoadedCollection } from '../collections/loader'
@@ -239,6 +245,7 @@ function settingsFile(
   auth: AuthSpec,
   where: string,
   skipped: string[],
+  scripts?: RequestScripts,
 ): string {
   const parts: string[] = []
   if (meta !== null) parts.push(meta)
@@ -258,6 +265,9 @@ function settingsFile(
     skipped.push(
       `${where}: secret variables ${secret.map((v) => v.name).join(', ')} not exported (Bruno keeps secrets in environments)`,
     )
+  // Bruno runs these for every request below, as Flightdeck does.
+  if (scripts?.preRequest) parts.push(textBlock('script:pre-request', scripts.preRequest))
+  if (scripts?.test) parts.push(textBlock('tests', scripts.test))
   return parts.join('\n')
 }
 
@@ -287,7 +297,10 @@ export async function exportBruno(
     'bruno.json',
     `${JSON.stringify({ version: '1', name: loaded.info.name, type: 'collection', ignore: ['node_modules', '.git'] }, null, 2)}\n`,
   )
-  files.set('collection.bru', settingsFile(null, root.variables, root.auth, 'collection', skipped))
+  files.set(
+    'collection.bru',
+    settingsFile(null, root.variables, root.auth, 'collection', skipped, loaded.settings.scripts),
+  )
   const walk = (f: ExportFolder, dir: string): void => {
     f.children.forEach((c, i) => {
       if (c.type === 'request') {
@@ -297,7 +310,7 @@ export async function exportBruno(
       }
       const sub = `${dir}${lastSegment(c.path)}/`
       const meta = block('meta', [pair('name', c.name), pair('seq', String(i + 1))])
-      files.set(`${sub}folder.bru`, settingsFile(meta, c.variables, c.auth, c.path, skipped))
+      files.set(`${sub}folder.bru`, settingsFile(meta, c.variables, c.auth, c.path, skipped, c.scripts))
       walk(c, sub)
     })
   }

@@ -1,5 +1,5 @@
 import { basename, join } from 'node:path'
-import type { AuthSpec, FolderNode, SavedRequest, Variable } from '../../shared/collection'
+import type { AuthSpec, FolderNode, RequestScripts, SavedRequest, Variable } from '../../shared/collection'
 import { readRequestFile, stemOf, type LoadedCollection } from '../collections/loader'
 
 /**
@@ -20,6 +20,8 @@ export interface ExportFolder {
   name: string
   variables: Variable[]
   auth: AuthSpec
+  /** The folder's (the root's: the collection's) own scripts. */
+  scripts?: RequestScripts
   children: (ExportFolder | ExportRequest)[]
 }
 
@@ -31,12 +33,14 @@ export async function readExportTree(
   const { info, folders } = loaded
   const skipped = info.problems.map((p) => `${p.path}: not exported (${p.message})`)
   const walk = async (folder: FolderNode, depth: number): Promise<ExportFolder> => {
+    const scripts = folders.get(folder.path)?.scripts ?? folder.scripts
     const out: ExportFolder = {
       type: 'folder',
       path: folder.path,
       name: folder.name,
       variables: folders.get(folder.path)?.variables ?? folder.variables,
       auth: folders.get(folder.path)?.auth ?? folder.auth,
+      ...(scripts ? { scripts } : {}),
       children: [],
     }
     for (const child of folder.children) {

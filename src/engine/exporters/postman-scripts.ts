@@ -1,4 +1,4 @@
-import type { SavedRequest } from '../../shared/collection'
+import type { RequestScripts, SavedRequest } from '../../shared/collection'
 import type { Assertion, Extraction } from '../../shared/run-spec'
 import { translateTestScript } from '../importers/postman-scripts'
 
@@ -138,6 +138,14 @@ export function requestEvents(req: SavedRequest): { events: Record<string, unkno
   const parts = [kept?.test ?? '', lines.join('\n')].filter((t) => t !== '')
   if (parts.length > 0) events.push(event('test', parts.join('\n')))
   return { events, skipped }
+}
+
+/** A collection's or folder's own scripts as its Postman `event` list (Postman runs them at that level too). */
+export function levelEvents(scripts: RequestScripts | undefined): Record<string, unknown>[] {
+  const events: Record<string, unknown>[] = []
+  if (scripts?.preRequest) events.push(event('prerequest', scripts.preRequest))
+  if (scripts?.test) events.push(event('test', scripts.test))
+  return events
 }
 
 function event(listen: 'prerequest' | 'test', text: string): Record<string, unknown> {

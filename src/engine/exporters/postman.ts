@@ -3,7 +3,7 @@ import type { AuthSpec, EnvironmentInfo, FolderNode, SavedRequest, Variable } fr
 import type { KeyValue, RequestBody } from '../../shared/request'
 import { readRequestFile, stemOf, type LoadedCollection } from '../collections/loader'
 import { resolveDependency } from '../runner/plan'
-import { requestEvents } from './postman-scripts'
+import { levelEvents, requestEvents } from './postman-scripts'
 import { toPostmanGraphql } from '../graphql/graphql-postman'
 
 /**
@@ -240,6 +240,8 @@ export async function exportPostman(loaded: LoadedCollection): Promise<{ json: J
         const a = s ? postmanAuth(s.auth) : null
         if (a) item['auth'] = a
         if (s && s.variables.length > 0) item['variable'] = variables(s.variables)
+        const events = levelEvents(s?.scripts)
+        if (events.length > 0) item['event'] = events
         out.push({
           json: item,
           paths: new Set(inner.flatMap((p) => [...p.paths])),
@@ -261,5 +263,7 @@ export async function exportPostman(loaded: LoadedCollection): Promise<{ json: J
   const auth = postmanAuth(info.auth)
   if (auth) json['auth'] = auth
   if (info.variables.length > 0) json['variable'] = variables(info.variables)
+  const events = levelEvents(loaded.settings.scripts)
+  if (events.length > 0) json['event'] = events
   return { json: postmanNames(json), skipped }
 }

@@ -138,4 +138,49 @@ describe('Postman collection and folder scripts are imported at their level', ()
       'Legacy: answers in JSON: pass',
     ])
   })
+
+  it('exports write them at their level again: Postman event lists, Bruno collection.bru and folder.bru', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'fd-level-export-'))
+    try {
+      const opened = await service.invoke('collection.open', { dir })
+      if (!opened.ok) throw new Error(opened.error.message)
+      const file = join(out, 'levels.postman_collection.json')
+      const postman = await service.invoke('export.collection', {
+        dir: opened.value.dir,
+        format: 'postman',
+        file,
+      })
+      if (!postman.ok) throw new Error(postman.error.message)
+      type Item = { name: string; event?: { listen: string; script: { exec: string[] } }[]; item?: Item[] }
+      const json = JSON.parse(readFileSync(file, 'utf8')) as Item
+      const events = (i: Item | undefined): string[] =>
+        (i?.event ?? []).map((e) => `${e.listen}: ${e.script.exec[0] ?? ''}`)
+      expect(events(json)).toEqual([
+        "prerequest: // Every request of the API needs the client's bearer token.",
+        "test: pm.test('answers in JSON', function () {",
+      ])
+      const account = json.item?.find((i) => i.name === 'Account')
+      expect(events(account)).toEqual([
+        "prerequest: pm.request.headers.upsert({ key: 'X-Path', value: 'account:' + pm.request.url.getPath() });",
+        "test: pm.test('signed in', function () {",
+      ])
+      // The requests carry their own scripts only.
+      expect(events(account?.item?.[0])).toEqual(["test: pm.test('is ada', function () {"])
+
+      const bruno = await service.invoke('export.collection', {
+        dir: opened.value.dir,
+        format: 'bruno',
+        file: join(out, 'bruno'),
+      })
+      if (!bruno.ok) throw new Error(bruno.error.message)
+      expect(readFileSync(join(out, 'bruno', 'collection.bru'), 'utf8')).toContain(
+        "script:pre-request {\n  // Every request of the API needs the client's bearer token.",
+      )
+      const folderBru = readFileSync(join(out, 'bruno', 'account', 'folder.bru'), 'utf8')
+      expect(folderBru).toContain("tests {\n  pm.test('signed in', function () {")
+      expect(readFileSync(join(out, 'bruno', 'account', 'who-am-i.bru'), 'utf8')).not.toContain('signed in')
+    } finally {
+      rmSync(out, { recursive: true, force: true })
+    }
+  })
 })
