@@ -228,6 +228,8 @@ async function followSubscription(
 ): Promise<number> {
   let cursor = 0
   let results = 0
+  /** Results that carried GraphQL errors: the run exits 1 when there were any, as a query with errors does. */
+  let withErrors = 0
   let closing = false
   const close = (): void => {
     if (closing) return
@@ -243,7 +245,7 @@ async function followSubscription(
       if (entry.dir !== 'in' || (entry.event !== 'next' && entry.event !== 'data')) continue
       if (c.max !== null && results >= c.max) continue
       results++
-      printResult(entry.data, entry.t, entry.kind === 'event', c, io)
+      if (printResult(entry.data, entry.t, entry.kind === 'event', c, io)) withErrors++
       if (c.max !== null && results >= c.max) close()
     }
   }
@@ -287,13 +289,13 @@ async function followSubscription(
     }
     if (c.json)
       io.out(
-        `${JSON.stringify({ type: closing ? 'stopped' : 'complete', results, t: Math.round(final.t) })}\n`,
+        `${JSON.stringify({ type: closing ? 'stopped' : 'complete', results, ...(withErrors ? { withErrors } : {}), t: Math.round(final.t) })}\n`,
       )
     else
       io.err(
-        `flightdeck: ${closing ? 'stopped' : 'completed'} after ${results} result${results === 1 ? '' : 's'}\n`,
+        `flightdeck: ${closing ? 'stopped' : 'completed'} after ${results} result${results === 1 ? '' : 's'}${withErrors ? ` (${withErrors} with GraphQL errors)` : ''}\n`,
       )
-    return 0
+    return withErrors > 0 ? 1 : 0
   } finally {
     off()
     offOut?.()
@@ -302,27 +304,32 @@ async function followSubscription(
   }
 }
 
-/** One result: over a WebSocket it is the message's payload, over SSE the event's data itself. */
-function printResult(data: string, t: number, sse: boolean, c: Command, io: GraphqlIo): void {
+/**
+ * One result: over a WebSocket it is the message's payload, over SSE the event's data itself (in single
+ * connection mode wrapped as `{id, payload}`). True when it carried GraphQL errors.
+ */
+function printResult(data: string, t: number, sse: boolean, c: Command, io: GraphqlIo): boolean {
   let result: unknown
   try {
-    const v = JSON.parse(data) as { payload?: unknown }
-    result = sse ? v : v.payload
+    const v = JSON.parse(data) as { payload?: unknown; id?: unknown }
+    result = sse && !(typeof v.id === 'string' && 'payload' in v) ? v : v.payload
   } catch {
     io.err(`flightdeck: a result that is not JSON: ${data.slice(0, 200)}\n`)
-    return
+    return false
   }
   const o = (typeof result === 'object' && result !== null ? result : {}) as {
     data?: unknown
     errors?: unknown
   }
+  const summary = summarizeResult(result)
+  const errors = (summary?.errorCount ?? 0) > 0
   if (c.json) {
     io.out(
       `${JSON.stringify({ type: 'next', data: o.data ?? null, ...(o.errors !== undefined ? { errors: o.errors } : {}), t: Math.round(t) })}\n`,
     )
-    return
+    return errors
   }
   io.out(`${JSON.stringify(result)}\n`)
-  const summary = summarizeResult(result)
   for (const e of summary?.errors ?? []) io.err(`flightdeck: GraphQL error: ${errorLine(e)}\n`)
+  return errors
 }
