@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { authSchema, requestContextSchema } from './collection'
 import { followOptionsSchema, longPollOptionsSchema } from './job-options'
 import { requestSpecSchema } from './request'
+import { lazySchema } from './lazy-schema'
 
 export {
   followOptionsSchema,
@@ -28,22 +29,28 @@ const sendable = {
 }
 
 /** Start the local webhook inbox (127.0.0.1 unless ::1 is chosen; port 0 picks a free one). */
-export const webhookStartPayload = z
-  .object({
-    port: z.number().int().min(0).max(65_535).optional(),
-    host: z.enum(['127.0.0.1', '::1']).optional(),
-  })
-  .strict()
+export const webhookStartPayload = lazySchema(() =>
+  z
+    .object({
+      port: z.number().int().min(0).max(65_535).optional(),
+      host: z.enum(['127.0.0.1', '::1']).optional(),
+    })
+    .strict(),
+)
 
-export const webhookStopPayload = z.object({}).strict()
+export const webhookStopPayload = lazySchema(() => z.object({}).strict())
 
-export const webhookStatusPayload = z.object({}).strict()
+export const webhookStatusPayload = lazySchema(() => z.object({}).strict())
 
 /** Send a request and follow the job it starts; the polls sit on its lane. */
-export const jobFollowPayload = z.object({ ...sendable, follow: followOptionsSchema }).strict()
+export const jobFollowPayload = lazySchema(() =>
+  z.object({ ...sendable, follow: followOptionsSchema }).strict(),
+)
 
 /** Send a request again as soon as it answers, each repeat on the first one's lane. */
-export const requestLongPollPayload = z.object({ ...sendable, poll: longPollOptionsSchema }).strict()
+export const requestLongPollPayload = lazySchema(() =>
+  z.object({ ...sendable, poll: longPollOptionsSchema }).strict(),
+)
 
 export interface WebhookStatus {
   running: boolean

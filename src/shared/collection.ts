@@ -8,6 +8,7 @@ import { bodySchema, keyValueSchema, requestOptionsSchema } from './request'
 import { assertionSchema, extractionSchema, retrySchema, stopSchema, waitForWebhookSchema } from './run-spec'
 import { savedSocketIoSchema } from './socketio'
 import { traceSettingSchema, type TraceSetting } from './trace-context'
+import { lazySchema } from './lazy-schema'
 
 /**
  * The collection model: what a collection folder holds once loaded, and the shape of one saved request. The
@@ -18,35 +19,39 @@ import { traceSettingSchema, type TraceSetting } from './trace-context'
 export const REQUEST_KINDS = ['http', 'sse', 'ws', 'graphql', 'grpc', 'mqtt', 'socketio'] as const
 export type RequestKind = (typeof REQUEST_KINDS)[number]
 
-const text = z.string().max(64 * 1024)
+const text = lazySchema(() => z.string().max(64 * 1024))
 
 /** Auth, on a request, a folder or the collection. `inherit` takes the nearest folder's, then the collection's. */
-export const authSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('inherit') }),
-  z.object({ type: z.literal('none') }),
-  z.object({ type: z.literal('basic'), username: text, password: text }),
-  z.object({ type: z.literal('bearer'), token: text }),
-  z.object({ type: z.literal('apikey'), key: text, value: text, in: z.enum(['header', 'query']) }),
-  z.object({ type: z.literal('digest'), username: text, password: text }),
-  z.object({
-    type: z.literal('oauth2'),
-    grant: z.literal('client_credentials'),
-    tokenUrl: text,
-    clientId: text,
-    clientSecret: text,
-    scope: text,
-    /** How the client authenticates to the token endpoint: HTTP Basic (RFC 6749 §2.3.1 default) or form fields. */
-    clientAuth: z.enum(['basic', 'body']),
-  }),
-])
+export const authSchema = lazySchema(() =>
+  z.discriminatedUnion('type', [
+    z.object({ type: z.literal('inherit') }),
+    z.object({ type: z.literal('none') }),
+    z.object({ type: z.literal('basic'), username: text, password: text }),
+    z.object({ type: z.literal('bearer'), token: text }),
+    z.object({ type: z.literal('apikey'), key: text, value: text, in: z.enum(['header', 'query']) }),
+    z.object({ type: z.literal('digest'), username: text, password: text }),
+    z.object({
+      type: z.literal('oauth2'),
+      grant: z.literal('client_credentials'),
+      tokenUrl: text,
+      clientId: text,
+      clientSecret: text,
+      scope: text,
+      /** How the client authenticates to the token endpoint: HTTP Basic (RFC 6749 §2.3.1 default) or form fields. */
+      clientAuth: z.enum(['basic', 'body']),
+    }),
+  ]),
+)
 export type AuthSpec = z.infer<typeof authSchema>
 export type AuthType = AuthSpec['type']
 
 /** A WebSocket request's saved messages (sent by hand from the stream view). */
-export const savedMessageSchema = z.object({
-  name: z.string().max(256),
-  text: z.string().max(16 * 1024 * 1024),
-})
+export const savedMessageSchema = lazySchema(() =>
+  z.object({
+    name: z.string().max(256),
+    text: z.string().max(16 * 1024 * 1024),
+  }),
+)
 export type SavedMessage = z.infer<typeof savedMessageSchema>
 
 /**
@@ -59,70 +64,76 @@ export type SavedMessage = z.infer<typeof savedMessageSchema>
  * (never both). A run with scripts off (`--no-scripts`) says which scripts were not run.
  */
 const SCRIPT_CHARS = 1024 * 1024
-const scriptTextSchema = z
-  .string('expected the script as text')
-  // Written out, not toLocaleString(): formatting a number with ICU at import cost every start-up ~20 ms.
-  .max(SCRIPT_CHARS, 'a script may be at most 1,048,576 characters (1 MiB)')
-export const requestScriptsSchema = z
-  .object({
-    preRequest: scriptTextSchema.optional(),
-    test: scriptTextSchema.optional(),
-    translated: z.boolean().optional(),
-  })
-  .strict()
+const scriptTextSchema = lazySchema(() =>
+  z
+    .string('expected the script as text')
+    // Written out, not toLocaleString(): formatting a number with ICU at import cost every start-up ~20 ms.
+    .max(SCRIPT_CHARS, 'a script may be at most 1,048,576 characters (1 MiB)'),
+)
+export const requestScriptsSchema = lazySchema(() =>
+  z
+    .object({
+      preRequest: scriptTextSchema.optional(),
+      test: scriptTextSchema.optional(),
+      translated: z.boolean().optional(),
+    })
+    .strict(),
+)
 export type RequestScripts = z.infer<typeof requestScriptsSchema>
 
 /** One request file's content. */
-export const savedRequestSchema = z.object({
-  name: z.string().min(1).max(256),
-  kind: z.enum(REQUEST_KINDS),
-  method: z
-    .string()
-    .min(1)
-    .max(64)
-    .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'Method must be an HTTP token'),
-  url: z.string().max(64 * 1024),
-  /**
-   * Query parameters switched off: the URL holds the ones sent, so these are kept beside it (the params table
-   * shows them unticked; nothing sends them). Left out of the file when empty.
-   */
-  disabledParams: z.array(keyValueSchema).max(1000).optional(),
-  description: z.string().max(64 * 1024),
-  headers: z.array(keyValueSchema).max(1000),
-  body: bodySchema,
-  auth: authSchema,
-  options: requestOptionsSchema.partial(),
-  /** WebSocket subprotocols. */
-  protocols: z.array(z.string().max(256)).max(64),
-  /** WebSocket messages kept with the request. */
-  messages: z.array(savedMessageSchema).max(1000),
-  // The runner's fields (all optional, left out of the file when empty).
-  assertions: z.array(assertionSchema).max(1000).optional(),
-  extract: z.array(extractionSchema).max(1000).optional(),
-  retry: retrySchema.optional(),
-  /** Requests that must finish (and pass) first, by path: from the collection root, or `./`/`../` from this file's folder. */
-  dependsOn: z.array(z.string().min(1).max(4096)).max(1000).optional(),
-  /** SSE and WebSocket requests: when a run's step ends. */
-  stop: stopSchema.optional(),
-  /** HTTP requests using `{{$webhook}}`: after the response, wait for the callback (and check it). */
-  waitForWebhook: waitForWebhookSchema.optional(),
-  /** HTTP requests: after the response, follow the job it started; a run checks the last poll's answer. */
-  followJob: followOptionsSchema.optional(),
-  /** HTTP requests: send again as soon as it answers, until a match; a run checks the last answer. */
-  longPoll: longPollOptionsSchema.optional(),
-  /** Pre-request and test scripts, run by the engine's sandbox unless `translated` (see requestScriptsSchema). */
-  scripts: requestScriptsSchema.optional(),
-  /** W3C trace context: whether the request carries a traceparent (`inherit`: its folder's, the collection's). */
-  trace: traceSettingSchema.optional(),
-  /** GraphQL requests: the document, variables, operation and transport. */
-  graphql: savedGraphqlSchema.optional(),
-  /** gRPC requests: the method, the schema's source, the deadline (target, metadata and messages are above). */
-  grpc: grpcRequestSchema.optional(),
-  /** MQTT requests: connection options, subscriptions and saved publishes (the URL is the broker's). */
-  mqtt: savedMqttSchema.optional(),
-  /** Socket.IO requests: namespace, path, auth, listened events and saved emits. */
-  socketio: savedSocketIoSchema.optional(),
-})
+export const savedRequestSchema = lazySchema(() =>
+  z.object({
+    name: z.string().min(1).max(256),
+    kind: z.enum(REQUEST_KINDS),
+    method: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'Method must be an HTTP token'),
+    url: z.string().max(64 * 1024),
+    /**
+     * Query parameters switched off: the URL holds the ones sent, so these are kept beside it (the params table
+     * shows them unticked; nothing sends them). Left out of the file when empty.
+     */
+    disabledParams: z.array(keyValueSchema).max(1000).optional(),
+    description: z.string().max(64 * 1024),
+    headers: z.array(keyValueSchema).max(1000),
+    body: bodySchema,
+    auth: authSchema,
+    options: requestOptionsSchema.partial(),
+    /** WebSocket subprotocols. */
+    protocols: z.array(z.string().max(256)).max(64),
+    /** WebSocket messages kept with the request. */
+    messages: z.array(savedMessageSchema).max(1000),
+    // The runner's fields (all optional, left out of the file when empty).
+    assertions: z.array(assertionSchema).max(1000).optional(),
+    extract: z.array(extractionSchema).max(1000).optional(),
+    retry: retrySchema.optional(),
+    /** Requests that must finish (and pass) first, by path: from the collection root, or `./`/`../` from this file's folder. */
+    dependsOn: z.array(z.string().min(1).max(4096)).max(1000).optional(),
+    /** SSE and WebSocket requests: when a run's step ends. */
+    stop: stopSchema.optional(),
+    /** HTTP requests using `{{$webhook}}`: after the response, wait for the callback (and check it). */
+    waitForWebhook: waitForWebhookSchema.optional(),
+    /** HTTP requests: after the response, follow the job it started; a run checks the last poll's answer. */
+    followJob: followOptionsSchema.optional(),
+    /** HTTP requests: send again as soon as it answers, until a match; a run checks the last answer. */
+    longPoll: longPollOptionsSchema.optional(),
+    /** Pre-request and test scripts, run by the engine's sandbox unless `translated` (see requestScriptsSchema). */
+    scripts: requestScriptsSchema.optional(),
+    /** W3C trace context: whether the request carries a traceparent (`inherit`: its folder's, the collection's). */
+    trace: traceSettingSchema.optional(),
+    /** GraphQL requests: the document, variables, operation and transport. */
+    graphql: savedGraphqlSchema.optional(),
+    /** gRPC requests: the method, the schema's source, the deadline (target, metadata and messages are above). */
+    grpc: grpcRequestSchema.optional(),
+    /** MQTT requests: connection options, subscriptions and saved publishes (the URL is the broker's). */
+    mqtt: savedMqttSchema.optional(),
+    /** Socket.IO requests: namespace, path, auth, listened events and saved emits. */
+    socketio: savedSocketIoSchema.optional(),
+  }),
+)
 export type SavedRequest = z.infer<typeof savedRequestSchema>
 
 /**
@@ -146,24 +157,63 @@ export function requestFileRule(
 }
 
 /** A request as a client saves it: the schema, and the rules across its fields. */
-export const savedRequestInputSchema = savedRequestSchema.superRefine((req, ctx) => {
-  const rule = requestFileRule(req)
-  if (rule) ctx.addIssue({ code: 'custom', path: [rule.key], message: rule.message })
-})
+export const savedRequestInputSchema = lazySchema(() =>
+  savedRequestSchema.superRefine((req, ctx) => {
+    const rule = requestFileRule(req)
+    if (rule) ctx.addIssue({ code: 'custom', path: [rule.key], message: rule.message })
+  }),
+)
 
-/** Every key a request file may have, in the order the format writes them (the schema's order). */
-export const SAVED_REQUEST_KEYS = Object.keys(savedRequestSchema.shape) as (keyof SavedRequest)[]
+/**
+ * Every key a request file may have, in the order the format writes them (the schema's order). Written out
+ * rather than read from the schema's shape, which would build the schema in every process at import; a key
+ * missing here fails the typecheck (below), and test/shared/lazy-schema.test.ts checks the order against the schema.
+ */
+const SAVED_REQUEST_KEY_LIST = [
+  'name',
+  'kind',
+  'method',
+  'url',
+  'disabledParams',
+  'description',
+  'headers',
+  'body',
+  'auth',
+  'options',
+  'protocols',
+  'messages',
+  'assertions',
+  'extract',
+  'retry',
+  'dependsOn',
+  'stop',
+  'waitForWebhook',
+  'followJob',
+  'longPoll',
+  'scripts',
+  'trace',
+  'graphql',
+  'grpc',
+  'mqtt',
+  'socketio',
+] as const satisfies readonly (keyof SavedRequest)[]
+type MissingKey = Exclude<keyof SavedRequest, (typeof SAVED_REQUEST_KEY_LIST)[number]>
+/** A key of savedRequestSchema missing from the list makes this line fail to compile, naming the key. */
+const listComplete: [MissingKey] extends [never] ? true : MissingKey = true
+export const SAVED_REQUEST_KEYS: (keyof SavedRequest)[] = listComplete && [...SAVED_REQUEST_KEY_LIST]
 
-export const variableSchema = z.object({
-  name: z
-    .string()
-    .min(1)
-    .max(256)
-    .regex(/^[A-Za-z_][\w.-]*$/, 'Variable names are letters, digits, _ . and -'),
-  /** For a secret, the value as typed when saving; never written into a collection file. */
-  value: z.string().max(1024 * 1024),
-  secret: z.boolean(),
-})
+export const variableSchema = lazySchema(() =>
+  z.object({
+    name: z
+      .string()
+      .min(1)
+      .max(256)
+      .regex(/^[A-Za-z_][\w.-]*$/, 'Variable names are letters, digits, _ . and -'),
+    /** For a secret, the value as typed when saving; never written into a collection file. */
+    value: z.string().max(1024 * 1024),
+    secret: z.boolean(),
+  }),
+)
 export type Variable = z.infer<typeof variableSchema>
 
 export function emptySavedRequest(name: string, kind: RequestKind = 'http'): SavedRequest {
@@ -259,14 +309,16 @@ export interface ScopedVariable {
 }
 
 /** A request's context: which collection and file it lives in, and which environment is active. */
-export const requestContextSchema = z
-  .object({
-    dir: z.string().min(1).max(4096),
-    /** The request file, or a folder path for a request not yet saved. */
-    path: z.string().max(4096),
-    env: z.string().max(256).optional(),
-  })
-  .strict()
+export const requestContextSchema = lazySchema(() =>
+  z
+    .object({
+      dir: z.string().min(1).max(4096),
+      /** The request file, or a folder path for a request not yet saved. */
+      path: z.string().max(4096),
+      env: z.string().max(256).optional(),
+    })
+    .strict(),
+)
 export type RequestContext = z.infer<typeof requestContextSchema>
 
 export function findNode(root: FolderNode, path: string): TreeNode | null {

@@ -29,6 +29,7 @@ import * as socketio from './socketio'
 import * as timeline from './timeline-schemas'
 import * as workspace from './workspace-schemas'
 import type { TimelineReplayPage, WorkspaceGetResult } from './workspace-schemas'
+import { lazySchema } from './lazy-schema'
 
 /**
  * The one place that names every command and every event crossing a process boundary. `Commands` maps each
@@ -52,12 +53,14 @@ function reply<T>(): Reply<T> {
 }
 type CommandGroup = Record<string, readonly [z.ZodTypeAny, Reply<unknown>]>
 
-export const engineSettingsSchema = z.object({
-  /** Requests in flight at once across all origins. */
-  globalConcurrency: z.number().int().min(1).max(10_000),
-  /** Requests in flight at once to one origin (scheme://host:port). */
-  perOriginConcurrency: z.number().int().min(1).max(10_000),
-})
+export const engineSettingsSchema = lazySchema(() =>
+  z.object({
+    /** Requests in flight at once across all origins. */
+    globalConcurrency: z.number().int().min(1).max(10_000),
+    /** Requests in flight at once to one origin (scheme://host:port). */
+    perOriginConcurrency: z.number().int().min(1).max(10_000),
+  }),
+)
 export type EngineSettings = z.infer<typeof engineSettingsSchema>
 
 /** What the host this engine runs in can do. The renderer asks these, never which host it is. */
@@ -113,35 +116,45 @@ export interface TimelineBatch {
 
 /** The app, sending, cancelling, reading bodies, engine settings. */
 const coreCommands = {
-  'app.info': [z.object({}).strict(), reply<AppInfo>()],
+  'app.info': [lazySchema(() => z.object({}).strict()), reply<AppInfo>()],
   /** Open an http(s) link in the system browser (the host checks it again; nothing else is ever opened). */
-  'app.openExternal': [z.object({ url: z.string().min(1).max(4096) }).strict(), reply<{ opened: true }>()],
+  'app.openExternal': [
+    lazySchema(() => z.object({ url: z.string().min(1).max(4096) }).strict()),
+    reply<{ opened: true }>(),
+  ],
   'http.send': [
-    z
-      .object({
-        request: requestSpecSchema,
-        /** Fire this many copies at once ("Send ×N"). */
-        count: z.number().int().min(1).max(MAX_SEND_COUNT).optional(),
-        /** Each copy carries a W3C traceparent with a fresh trace id (`flightdeck send --trace`). */
-        trace: z.boolean().optional(),
-      })
-      .strict(),
+    lazySchema(() =>
+      z
+        .object({
+          request: requestSpecSchema,
+          /** Fire this many copies at once ("Send ×N"). */
+          count: z.number().int().min(1).max(MAX_SEND_COUNT).optional(),
+          /** Each copy carries a W3C traceparent with a fresh trace id (`flightdeck send --trace`). */
+          trace: z.boolean().optional(),
+        })
+        .strict(),
+    ),
     reply<SendResult>(),
   ],
-  'session.cancel': [z.object({ sid: z.string().min(1).max(64) }).strict(), reply<{ cancelled: boolean }>()],
+  'session.cancel': [
+    lazySchema(() => z.object({ sid: z.string().min(1).max(64) }).strict()),
+    reply<{ cancelled: boolean }>(),
+  ],
   'body.read': [
-    z
-      .object({
-        bodyId: z.string().min(1).max(64),
-        offset: z.number().int().min(0),
-        length: z.number().int().min(0).max(MAX_BODY_READ),
-        encoding: z.enum(['utf8', 'base64']),
-      })
-      .strict(),
+    lazySchema(() =>
+      z
+        .object({
+          bodyId: z.string().min(1).max(64),
+          offset: z.number().int().min(0),
+          length: z.number().int().min(0).max(MAX_BODY_READ),
+          encoding: z.enum(['utf8', 'base64']),
+        })
+        .strict(),
+    ),
     reply<BodyChunk>(),
   ],
-  'settings.get': [z.object({}).strict(), reply<EngineSettings>()],
-  'settings.set': [engineSettingsSchema.partial().strict(), reply<EngineSettings>()],
+  'settings.get': [lazySchema(() => z.object({}).strict()), reply<EngineSettings>()],
+  'settings.set': [lazySchema(() => engineSettingsSchema.partial().strict()), reply<EngineSettings>()],
 } as const satisfies CommandGroup
 
 /** Collections, environments, variables, the files a request may read, import and export. */

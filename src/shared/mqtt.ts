@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { lazySchema } from './lazy-schema'
 
 /**
  * MQTT sessions (3.1.1 and 5): the payloads of their commands, their defaults, and MQTT's reason codes in plain
@@ -7,86 +8,94 @@ import { z } from 'zod'
  * are `control` entries named after the packet, their id an `MqttControl` as JSON.
  */
 
-const sid = z.string().min(1).max(64)
+const sid = lazySchema(() => z.string().min(1).max(64))
 /**
  * Where a session's `{{variables}}` resolve: collection.ts's requestContextSchema, written out here because
  * collection.ts imports this file (for its saved blocks).
  */
-export const messagingContextSchema = z
-  .object({
-    dir: z.string().min(1).max(4096),
-    path: z.string().max(4096),
-    env: z.string().max(256).optional(),
-  })
-  .strict()
-export const mqttQosSchema = z.union([z.literal(0), z.literal(1), z.literal(2)])
+export const messagingContextSchema = lazySchema(() =>
+  z
+    .object({
+      dir: z.string().min(1).max(4096),
+      path: z.string().max(4096),
+      env: z.string().max(256).optional(),
+    })
+    .strict(),
+)
+export const mqttQosSchema = lazySchema(() => z.union([z.literal(0), z.literal(1), z.literal(2)]))
 export type MqttQos = z.infer<typeof mqttQosSchema>
 
-const userProperties = z
-  .array(z.object({ name: z.string().max(4096), value: z.string().max(65_535) }))
-  .max(256)
+const userProperties = lazySchema(() =>
+  z.array(z.object({ name: z.string().max(4096), value: z.string().max(65_535) })).max(256),
+)
 
 /** A publish's MQTT 5 properties (ignored by a 3.1.1 connection). */
-export const mqttPublishPropertiesSchema = z
-  .object({
-    contentType: z.string().max(4096).optional(),
-    responseTopic: z.string().max(65_535).optional(),
-    /** Sent as these bytes' UTF-8; shown back as text. */
-    correlationData: z.string().max(65_535).optional(),
-    payloadFormatIndicator: z.boolean().optional(),
-    messageExpiryInterval: z.number().int().min(0).max(4_294_967_295).optional(),
-    userProperties: userProperties.optional(),
-  })
-  .strict()
+export const mqttPublishPropertiesSchema = lazySchema(() =>
+  z
+    .object({
+      contentType: z.string().max(4096).optional(),
+      responseTopic: z.string().max(65_535).optional(),
+      /** Sent as these bytes' UTF-8; shown back as text. */
+      correlationData: z.string().max(65_535).optional(),
+      payloadFormatIndicator: z.boolean().optional(),
+      messageExpiryInterval: z.number().int().min(0).max(4_294_967_295).optional(),
+      userProperties: userProperties.optional(),
+    })
+    .strict(),
+)
 export type MqttPublishProperties = z.infer<typeof mqttPublishPropertiesSchema>
 
-export const mqttSubscriptionSchema = z
-  .object({ topic: z.string().min(1).max(65_535), qos: mqttQosSchema })
-  .strict()
+export const mqttSubscriptionSchema = lazySchema(() =>
+  z.object({ topic: z.string().min(1).max(65_535), qos: mqttQosSchema }).strict(),
+)
 export type MqttSubscription = z.infer<typeof mqttSubscriptionSchema>
 
-export const mqttWillSchema = z
-  .object({
-    topic: z.string().min(1).max(65_535),
-    payload: z.string().max(256 * 1024),
-    qos: mqttQosSchema,
-    retain: z.boolean(),
-    properties: mqttPublishPropertiesSchema.optional(),
-  })
-  .strict()
+export const mqttWillSchema = lazySchema(() =>
+  z
+    .object({
+      topic: z.string().min(1).max(65_535),
+      payload: z.string().max(256 * 1024),
+      qos: mqttQosSchema,
+      retain: z.boolean(),
+      properties: mqttPublishPropertiesSchema.optional(),
+    })
+    .strict(),
+)
 
-export const mqttOptionsSchema = z
-  .object({
-    /** 4 is MQTT 3.1.1, 5 is MQTT 5. */
-    protocolVersion: z.union([z.literal(4), z.literal(5)]),
-    /** Empty: a generated one (`flightdeck-` and random hex). */
-    clientId: z.string().max(65_535),
-    /** Clean start (MQTT 5) / clean session (3.1.1). */
-    clean: z.boolean(),
-    /** Seconds; 0 turns keep-alive off. */
-    keepalive: z.number().int().min(0).max(65_535),
-    username: z.string().max(65_535).optional(),
-    password: z.string().max(65_535).optional(),
-    will: mqttWillSchema.optional(),
-    /** CONNECT's MQTT 5 properties. */
-    sessionExpiryInterval: z.number().int().min(0).max(4_294_967_295).optional(),
-    receiveMaximum: z.number().int().min(1).max(65_535).optional(),
-    userProperties: userProperties.optional(),
-    reconnect: z.boolean(),
-    maxRetries: z.number().int().min(0).max(1000),
-    backoffMs: z.number().int().min(0).max(600_000),
-    maxBackoffMs: z.number().int().min(0).max(3_600_000),
-    insecure: z.boolean(),
-    caFile: z.string().max(4096).optional(),
-    connectTimeoutMs: z.number().int().min(1).max(600_000),
-    /** Incoming messages larger than this are refused: the connection is closed, saying so. */
-    maxMessageBytes: z
-      .number()
-      .int()
-      .min(1)
-      .max(256 * 1024 * 1024),
-  })
-  .strict()
+export const mqttOptionsSchema = lazySchema(() =>
+  z
+    .object({
+      /** 4 is MQTT 3.1.1, 5 is MQTT 5. */
+      protocolVersion: z.union([z.literal(4), z.literal(5)]),
+      /** Empty: a generated one (`flightdeck-` and random hex). */
+      clientId: z.string().max(65_535),
+      /** Clean start (MQTT 5) / clean session (3.1.1). */
+      clean: z.boolean(),
+      /** Seconds; 0 turns keep-alive off. */
+      keepalive: z.number().int().min(0).max(65_535),
+      username: z.string().max(65_535).optional(),
+      password: z.string().max(65_535).optional(),
+      will: mqttWillSchema.optional(),
+      /** CONNECT's MQTT 5 properties. */
+      sessionExpiryInterval: z.number().int().min(0).max(4_294_967_295).optional(),
+      receiveMaximum: z.number().int().min(1).max(65_535).optional(),
+      userProperties: userProperties.optional(),
+      reconnect: z.boolean(),
+      maxRetries: z.number().int().min(0).max(1000),
+      backoffMs: z.number().int().min(0).max(600_000),
+      maxBackoffMs: z.number().int().min(0).max(3_600_000),
+      insecure: z.boolean(),
+      caFile: z.string().max(4096).optional(),
+      connectTimeoutMs: z.number().int().min(1).max(600_000),
+      /** Incoming messages larger than this are refused: the connection is closed, saying so. */
+      maxMessageBytes: z
+        .number()
+        .int()
+        .min(1)
+        .max(256 * 1024 * 1024),
+    })
+    .strict(),
+)
 export type MqttOptions = z.infer<typeof mqttOptionsSchema>
 
 export const DEFAULT_MQTT_OPTIONS: MqttOptions = {
@@ -103,38 +112,42 @@ export const DEFAULT_MQTT_OPTIONS: MqttOptions = {
   maxMessageBytes: 16 * 1024 * 1024,
 }
 
-export const mqttOpenPayload = z
-  .object({
-    /** mqtt://, mqtts://, ws:// or wss://. */
-    url: z.string().max(64 * 1024),
-    options: mqttOptionsSchema.partial().optional(),
-    /** Subscribed on every connection (the first and each reconnect). */
-    subscriptions: z.array(mqttSubscriptionSchema).max(1000),
-    /** The request's collection, file and environment: `{{variables}}` in the URL (and headers) resolve there. */
-    context: messagingContextSchema.optional(),
-  })
-  .strict()
+export const mqttOpenPayload = lazySchema(() =>
+  z
+    .object({
+      /** mqtt://, mqtts://, ws:// or wss://. */
+      url: z.string().max(64 * 1024),
+      options: mqttOptionsSchema.partial().optional(),
+      /** Subscribed on every connection (the first and each reconnect). */
+      subscriptions: z.array(mqttSubscriptionSchema).max(1000),
+      /** The request's collection, file and environment: `{{variables}}` in the URL (and headers) resolve there. */
+      context: messagingContextSchema.optional(),
+    })
+    .strict(),
+)
 
-export const mqttPublishPayload = z
-  .object({
-    sid,
-    topic: z.string().min(1).max(65_535),
-    /** Text, or bytes as hex / base64 with `encoding`. */
-    payload: z.string().max(256 * 1024 * 1024),
-    encoding: z.enum(['utf8', 'hex', 'base64']).optional(),
-    qos: mqttQosSchema,
-    retain: z.boolean(),
-    properties: mqttPublishPropertiesSchema.optional(),
-  })
-  .strict()
+export const mqttPublishPayload = lazySchema(() =>
+  z
+    .object({
+      sid,
+      topic: z.string().min(1).max(65_535),
+      /** Text, or bytes as hex / base64 with `encoding`. */
+      payload: z.string().max(256 * 1024 * 1024),
+      encoding: z.enum(['utf8', 'hex', 'base64']).optional(),
+      qos: mqttQosSchema,
+      retain: z.boolean(),
+      properties: mqttPublishPropertiesSchema.optional(),
+    })
+    .strict(),
+)
 
-export const mqttSubscribePayload = z
-  .object({ sid, subscriptions: z.array(mqttSubscriptionSchema).min(1).max(1000) })
-  .strict()
+export const mqttSubscribePayload = lazySchema(() =>
+  z.object({ sid, subscriptions: z.array(mqttSubscriptionSchema).min(1).max(1000) }).strict(),
+)
 
-export const mqttUnsubscribePayload = z
-  .object({ sid, topics: z.array(z.string().min(1).max(65_535)).min(1).max(1000) })
-  .strict()
+export const mqttUnsubscribePayload = lazySchema(() =>
+  z.object({ sid, topics: z.array(z.string().min(1).max(65_535)).min(1).max(1000) }).strict(),
+)
 
 /** How a message was delivered or published: a log entry's id, as JSON. */
 export interface MqttDelivery {
@@ -246,23 +259,27 @@ export function subackText(code: number): string {
 }
 
 /** A publish kept with a saved MQTT request (as a WebSocket request keeps its messages). */
-export const savedMqttPublishSchema = z
-  .object({
-    name: z.string().max(256),
-    topic: z.string().min(1).max(65_535),
-    payload: z.string().max(16 * 1024 * 1024),
-    qos: mqttQosSchema,
-    retain: z.boolean(),
-    properties: mqttPublishPropertiesSchema.optional(),
-  })
-  .strict()
+export const savedMqttPublishSchema = lazySchema(() =>
+  z
+    .object({
+      name: z.string().max(256),
+      topic: z.string().min(1).max(65_535),
+      payload: z.string().max(16 * 1024 * 1024),
+      qos: mqttQosSchema,
+      retain: z.boolean(),
+      properties: mqttPublishPropertiesSchema.optional(),
+    })
+    .strict(),
+)
 
 /** A saved MQTT request's own fields (its URL is the request's; a run sends the publishes once connected). */
-export const savedMqttSchema = z
-  .object({
-    options: mqttOptionsSchema.partial().optional(),
-    subscriptions: z.array(mqttSubscriptionSchema).max(1000),
-    publishes: z.array(savedMqttPublishSchema).max(1000),
-  })
-  .strict()
+export const savedMqttSchema = lazySchema(() =>
+  z
+    .object({
+      options: mqttOptionsSchema.partial().optional(),
+      subscriptions: z.array(mqttSubscriptionSchema).max(1000),
+      publishes: z.array(savedMqttPublishSchema).max(1000),
+    })
+    .strict(),
+)
 export type SavedMqtt = z.infer<typeof savedMqttSchema>

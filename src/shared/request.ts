@@ -6,91 +6,102 @@ import { z } from 'zod'
  */
 
 import { DEFAULT_REQUEST_OPTIONS } from './constants'
+import { lazySchema } from './lazy-schema'
 
 export { DEFAULT_REQUEST_OPTIONS, HTTP_METHODS } from './constants'
 
 const MAX_TEXT = 64 * 1024 * 1024
 
-export const keyValueSchema = z.object({
-  name: z.string().max(8192),
-  value: z.string().max(1024 * 1024),
-  enabled: z.boolean(),
-})
+export const keyValueSchema = lazySchema(() =>
+  z.object({
+    name: z.string().max(8192),
+    value: z.string().max(1024 * 1024),
+    enabled: z.boolean(),
+  }),
+)
 export type KeyValue = z.infer<typeof keyValueSchema>
 
-export const multipartPartSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('text'),
-    name: z.string().max(8192),
-    value: z.string().max(MAX_TEXT),
-    enabled: z.boolean(),
-  }),
-  z.object({
-    kind: z.literal('file'),
-    name: z.string().max(8192),
-    path: z.string().min(1).max(4096),
-    contentType: z.string().max(256).optional(),
-    enabled: z.boolean(),
-  }),
-])
+export const multipartPartSchema = lazySchema(() =>
+  z.discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('text'),
+      name: z.string().max(8192),
+      value: z.string().max(MAX_TEXT),
+      enabled: z.boolean(),
+    }),
+    z.object({
+      kind: z.literal('file'),
+      name: z.string().max(8192),
+      path: z.string().min(1).max(4096),
+      contentType: z.string().max(256).optional(),
+      enabled: z.boolean(),
+    }),
+  ]),
+)
 export type MultipartPart = z.infer<typeof multipartPartSchema>
 
-export const bodySchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('none') }),
-  z.object({ kind: z.literal('text'), text: z.string().max(MAX_TEXT), contentType: z.string().max(256) }),
-  z.object({ kind: z.literal('json'), text: z.string().max(MAX_TEXT) }),
-  z.object({ kind: z.literal('form'), fields: z.array(keyValueSchema).max(10_000) }),
-  z.object({ kind: z.literal('multipart'), parts: z.array(multipartPartSchema).max(1000) }),
-  z.object({
-    kind: z.literal('file'),
-    path: z.string().min(1).max(4096),
-    contentType: z.string().max(256).optional(),
-  }),
-])
+export const bodySchema = lazySchema(() =>
+  z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('none') }),
+    z.object({ kind: z.literal('text'), text: z.string().max(MAX_TEXT), contentType: z.string().max(256) }),
+    z.object({ kind: z.literal('json'), text: z.string().max(MAX_TEXT) }),
+    z.object({ kind: z.literal('form'), fields: z.array(keyValueSchema).max(10_000) }),
+    z.object({ kind: z.literal('multipart'), parts: z.array(multipartPartSchema).max(1000) }),
+    z.object({
+      kind: z.literal('file'),
+      path: z.string().min(1).max(4096),
+      contentType: z.string().max(256).optional(),
+    }),
+  ]),
+)
 export type RequestBody = z.infer<typeof bodySchema>
 export type BodyKind = RequestBody['kind']
 
-export const requestOptionsSchema = z.object({
-  /** Give up if the TCP (and TLS) connection is not up within this many ms. */
-  connectTimeoutMs: z.number().int().min(1).max(600_000),
-  /** Give up if response headers have not arrived this long after the request was sent. */
-  headersTimeoutMs: z.number().int().min(1).max(3_600_000),
-  /** Give up if the body goes quiet for this long between two chunks. */
-  idleTimeoutMs: z.number().int().min(1).max(3_600_000),
-  /** Give up on the whole exchange (all hops) after this long; 0 means no limit. */
-  totalTimeoutMs: z
-    .number()
-    .int()
-    .min(0)
-    .max(24 * 3_600_000),
-  followRedirects: z.boolean(),
-  maxRedirects: z.number().int().min(0).max(100),
-  /** Accept certificates that do not verify (self-signed, expired, wrong host). Off unless the user says so. */
-  insecure: z.boolean(),
-  /** Path to a PEM file of extra certificate authorities to trust for this request. */
-  caFile: z.string().max(4096).optional(),
-  decompress: z.boolean(),
-  cookies: z.boolean(),
-  /** Refuse a response body larger than this (decoded bytes). */
-  maxBodyBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  /** Offer HTTP/2 in ALPN on TLS connections. */
-  http2: z.boolean(),
-  /** HTTPS only: send over an HTTP/2 connection of its own that accepts server push; off, pushes are refused. */
-  acceptPush: z.boolean(),
-})
+export const requestOptionsSchema = lazySchema(() =>
+  z.object({
+    /** Give up if the TCP (and TLS) connection is not up within this many ms. */
+    connectTimeoutMs: z.number().int().min(1).max(600_000),
+    /** Give up if response headers have not arrived this long after the request was sent. */
+    headersTimeoutMs: z.number().int().min(1).max(3_600_000),
+    /** Give up if the body goes quiet for this long between two chunks. */
+    idleTimeoutMs: z.number().int().min(1).max(3_600_000),
+    /** Give up on the whole exchange (all hops) after this long; 0 means no limit. */
+    totalTimeoutMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 3_600_000),
+    followRedirects: z.boolean(),
+    maxRedirects: z.number().int().min(0).max(100),
+    /** Accept certificates that do not verify (self-signed, expired, wrong host). Off unless the user says so. */
+    insecure: z.boolean(),
+    /** Path to a PEM file of extra certificate authorities to trust for this request. */
+    caFile: z.string().max(4096).optional(),
+    decompress: z.boolean(),
+    cookies: z.boolean(),
+    /** Refuse a response body larger than this (decoded bytes). */
+    maxBodyBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    /** Offer HTTP/2 in ALPN on TLS connections. */
+    http2: z.boolean(),
+    /** HTTPS only: send over an HTTP/2 connection of its own that accepts server push; off, pushes are refused. */
+    acceptPush: z.boolean(),
+  }),
+)
 export type RequestOptions = z.infer<typeof requestOptionsSchema>
 
-export const requestSpecSchema = z.object({
-  method: z
-    .string()
-    .min(1)
-    .max(64)
-    .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'Method must be an HTTP token'),
-  url: z.string().max(64 * 1024),
-  headers: z.array(keyValueSchema).max(1000),
-  body: bodySchema,
-  options: requestOptionsSchema.partial(),
-})
+export const requestSpecSchema = lazySchema(() =>
+  z.object({
+    method: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'Method must be an HTTP token'),
+    url: z.string().max(64 * 1024),
+    headers: z.array(keyValueSchema).max(1000),
+    body: bodySchema,
+    options: requestOptionsSchema.partial(),
+  }),
+)
 export type RequestSpec = z.infer<typeof requestSpecSchema>
 
 /** A partial object as zod infers it: every key optional, `undefined` allowed. */

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { ScriptPhaseReport } from './scripts'
+import { lazySchema } from './lazy-schema'
 
 /**
  * Payload schemas of the runner's commands and its progress event: run a request, folder or whole collection
@@ -7,7 +8,7 @@ import type { ScriptPhaseReport } from './scripts'
  * the event. The CLI (`flightdeck run`) uses the same commands.
  */
 
-const runId = z.string().min(1).max(64)
+const runId = lazySchema(() => z.string().min(1).max(64))
 
 /** Most results one `run.get` returns (the latest); counts and statistics always cover the whole run. */
 export const MAX_SNAPSHOT_RESULTS = 1000
@@ -15,52 +16,54 @@ export const MAX_SNAPSHOT_RESULTS = 1000
 export const RUN_PROGRESS_EVERY_MS = 100
 
 /** Plan the run (reading the collection now), start it and answer at once; progress comes as events. */
-export const runStartPayload = z
-  .object({
-    /** The collection folder. */
-    dir: z.string().min(1).max(4096),
-    /** '' for the whole collection, a folder, or one request file (dependencies are pulled in). */
-    path: z.string().max(4096),
-    /** An environment id (a file stem in `environments/`). */
-    env: z.string().max(256).optional(),
-    concurrency: z.number().int().min(1).max(1000),
-    /** With a data file: passes over all of its rows. */
-    iterations: z.number().int().min(1).max(100_000),
-    /** Wait this long between starting two requests. */
-    delayMs: z.number().int().min(0).max(3_600_000).optional(),
-    /** Start at most this many requests per second. */
-    ratePerSecond: z.number().positive().max(1_000_000).optional(),
-    /**
-     * A CSV (with a header row) or JSON (an array of objects) file whose rows become variables; a relative
-     * path is taken from the collection folder.
-     */
-    dataFile: z.string().min(1).max(4096).optional(),
-    /** Stop starting new requests after the first failure. */
-    bail: z.boolean().optional(),
-    /**
-     * Requests whose imported scripts were not (all) translated pass on their other checks alone. Without it
-     * such a step fails, saying its scripts were not run, so a collection whose checks lived in scripts never
-     * runs green on checks it did not make.
-     */
-    allowUntranslatedScripts: z.boolean().optional(),
-    /** Run the requests' untranslated scripts (the default); false: they are not run, as before scripts ran. */
-    scripts: z.boolean().optional(),
-    /**
-     * When a step uses `{{$webhook}}` and the engine's webhook inbox is not listening, it is started on
-     * 127.0.0.1 at this port (0 or absent: a free one) and left running. A running inbox is used as it is.
-     */
-    webhookPort: z.number().int().min(0).max(65_535).optional(),
-    /**
-     * Trace context for every HTTP step in place of the requests' own `trace:` mode: one trace for the run,
-     * a fresh one per request, or none.
-     */
-    trace: z.enum(['per-run', 'per-send', 'off']).optional(),
-  })
-  .strict()
+export const runStartPayload = lazySchema(() =>
+  z
+    .object({
+      /** The collection folder. */
+      dir: z.string().min(1).max(4096),
+      /** '' for the whole collection, a folder, or one request file (dependencies are pulled in). */
+      path: z.string().max(4096),
+      /** An environment id (a file stem in `environments/`). */
+      env: z.string().max(256).optional(),
+      concurrency: z.number().int().min(1).max(1000),
+      /** With a data file: passes over all of its rows. */
+      iterations: z.number().int().min(1).max(100_000),
+      /** Wait this long between starting two requests. */
+      delayMs: z.number().int().min(0).max(3_600_000).optional(),
+      /** Start at most this many requests per second. */
+      ratePerSecond: z.number().positive().max(1_000_000).optional(),
+      /**
+       * A CSV (with a header row) or JSON (an array of objects) file whose rows become variables; a relative
+       * path is taken from the collection folder.
+       */
+      dataFile: z.string().min(1).max(4096).optional(),
+      /** Stop starting new requests after the first failure. */
+      bail: z.boolean().optional(),
+      /**
+       * Requests whose imported scripts were not (all) translated pass on their other checks alone. Without it
+       * such a step fails, saying its scripts were not run, so a collection whose checks lived in scripts never
+       * runs green on checks it did not make.
+       */
+      allowUntranslatedScripts: z.boolean().optional(),
+      /** Run the requests' untranslated scripts (the default); false: they are not run, as before scripts ran. */
+      scripts: z.boolean().optional(),
+      /**
+       * When a step uses `{{$webhook}}` and the engine's webhook inbox is not listening, it is started on
+       * 127.0.0.1 at this port (0 or absent: a free one) and left running. A running inbox is used as it is.
+       */
+      webhookPort: z.number().int().min(0).max(65_535).optional(),
+      /**
+       * Trace context for every HTTP step in place of the requests' own `trace:` mode: one trace for the run,
+       * a fresh one per request, or none.
+       */
+      trace: z.enum(['per-run', 'per-send', 'off']).optional(),
+    })
+    .strict(),
+)
 
-export const runCancelPayload = z.object({ runId }).strict()
+export const runCancelPayload = lazySchema(() => z.object({ runId }).strict())
 
-export const runGetPayload = z.object({ runId }).strict()
+export const runGetPayload = lazySchema(() => z.object({ runId }).strict())
 
 export interface AssertionOutcome {
   /** The assertion in words, e.g. `status equals 200`. */

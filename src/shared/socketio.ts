@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { messagingContextSchema } from './mqtt'
 import { keyValueSchema } from './request'
+import { lazySchema } from './lazy-schema'
 
 /**
  * Socket.IO sessions (client v4): the payloads of their commands and their defaults. A received or emitted event
@@ -9,23 +10,25 @@ import { keyValueSchema } from './request'
  * entry named `ack`, paired with its emit (the emit's seq and the round trip).
  */
 
-const sid = z.string().min(1).max(64)
+const sid = lazySchema(() => z.string().min(1).max(64))
 
-export const socketIoOptionsSchema = z
-  .object({
-    /** `polling`: long-polling first, then the upgrade to WebSocket (the default); `websocket`: WebSocket only. */
-    transports: z.enum(['polling', 'websocket']),
-    reconnect: z.boolean(),
-    maxRetries: z.number().int().min(0).max(1000),
-    backoffMs: z.number().int().min(0).max(600_000),
-    maxBackoffMs: z.number().int().min(0).max(3_600_000),
-    insecure: z.boolean(),
-    caFile: z.string().max(4096).optional(),
-    connectTimeoutMs: z.number().int().min(1).max(600_000),
-    /** An emit that asks for an ack and gets none within this is marked as unanswered. */
-    ackTimeoutMs: z.number().int().min(1).max(3_600_000),
-  })
-  .strict()
+export const socketIoOptionsSchema = lazySchema(() =>
+  z
+    .object({
+      /** `polling`: long-polling first, then the upgrade to WebSocket (the default); `websocket`: WebSocket only. */
+      transports: z.enum(['polling', 'websocket']),
+      reconnect: z.boolean(),
+      maxRetries: z.number().int().min(0).max(1000),
+      backoffMs: z.number().int().min(0).max(600_000),
+      maxBackoffMs: z.number().int().min(0).max(3_600_000),
+      insecure: z.boolean(),
+      caFile: z.string().max(4096).optional(),
+      connectTimeoutMs: z.number().int().min(1).max(600_000),
+      /** An emit that asks for an ack and gets none within this is marked as unanswered. */
+      ackTimeoutMs: z.number().int().min(1).max(3_600_000),
+    })
+    .strict(),
+)
 export type SocketIoOptions = z.infer<typeof socketIoOptionsSchema>
 
 export const DEFAULT_SOCKETIO_OPTIONS: SocketIoOptions = {
@@ -43,60 +46,68 @@ export const DEFAULT_SOCKETIO_OPTIONS: SocketIoOptions = {
  * The answer to a server's ack request for `event` (`*`: any event without its own): its arguments as JSON
  * text, as a saved emit's (an array is several, empty none). Events the server asks no ack for are untouched.
  */
-export const socketIoAckAnswerSchema = z
-  .object({
-    event: z.string().min(1).max(1024),
-    args: z.string().max(16 * 1024 * 1024),
-  })
-  .strict()
+export const socketIoAckAnswerSchema = lazySchema(() =>
+  z
+    .object({
+      event: z.string().min(1).max(1024),
+      args: z.string().max(16 * 1024 * 1024),
+    })
+    .strict(),
+)
 export type SocketIoAckAnswer = z.infer<typeof socketIoAckAnswerSchema>
 
 /** Most ack answers a session or a saved request holds. */
 export const MAX_ACK_ANSWERS = 1000
 
-export const socketIoOpenPayload = z
-  .object({
-    /** The server's URL: http://, https://, ws:// or wss:// (the namespace is given apart). */
-    url: z.string().max(64 * 1024),
-    namespace: z.string().max(1024).optional(),
-    /** The Engine.IO path; `/socket.io` when left out. */
-    path: z.string().max(1024).optional(),
-    /** The handshake's auth payload, as JSON text (an object). */
-    auth: z
-      .string()
-      .max(64 * 1024)
-      .optional(),
-    headers: z.array(keyValueSchema).max(1000),
-    query: z.array(keyValueSchema).max(1000),
-    options: socketIoOptionsSchema.partial().optional(),
-    /** Events to record; empty: every event (onAny). */
-    listen: z.array(z.string().min(1).max(1024)).max(1000),
-    /** Answers to the server's ack requests, by event; an event without one is shown as asked, unanswered. */
-    acks: z.array(socketIoAckAnswerSchema).max(MAX_ACK_ANSWERS).optional(),
-    /** The request's collection, file and environment: `{{variables}}` in the URL (and headers) resolve there. */
-    context: messagingContextSchema.optional(),
-  })
-  .strict()
+export const socketIoOpenPayload = lazySchema(() =>
+  z
+    .object({
+      /** The server's URL: http://, https://, ws:// or wss:// (the namespace is given apart). */
+      url: z.string().max(64 * 1024),
+      namespace: z.string().max(1024).optional(),
+      /** The Engine.IO path; `/socket.io` when left out. */
+      path: z.string().max(1024).optional(),
+      /** The handshake's auth payload, as JSON text (an object). */
+      auth: z
+        .string()
+        .max(64 * 1024)
+        .optional(),
+      headers: z.array(keyValueSchema).max(1000),
+      query: z.array(keyValueSchema).max(1000),
+      options: socketIoOptionsSchema.partial().optional(),
+      /** Events to record; empty: every event (onAny). */
+      listen: z.array(z.string().min(1).max(1024)).max(1000),
+      /** Answers to the server's ack requests, by event; an event without one is shown as asked, unanswered. */
+      acks: z.array(socketIoAckAnswerSchema).max(MAX_ACK_ANSWERS).optional(),
+      /** The request's collection, file and environment: `{{variables}}` in the URL (and headers) resolve there. */
+      context: messagingContextSchema.optional(),
+    })
+    .strict(),
+)
 
-export const socketIoArgSchema = z
-  .object({
-    kind: z.enum(['json', 'text', 'binary']),
-    /** JSON text, plain text, or bytes as hex / base64 (`encoding`). */
-    data: z.string().max(64 * 1024 * 1024),
-    encoding: z.enum(['hex', 'base64']).optional(),
-  })
-  .strict()
+export const socketIoArgSchema = lazySchema(() =>
+  z
+    .object({
+      kind: z.enum(['json', 'text', 'binary']),
+      /** JSON text, plain text, or bytes as hex / base64 (`encoding`). */
+      data: z.string().max(64 * 1024 * 1024),
+      encoding: z.enum(['hex', 'base64']).optional(),
+    })
+    .strict(),
+)
 export type SocketIoArg = z.infer<typeof socketIoArgSchema>
 
-export const socketIoEmitPayload = z
-  .object({
-    sid,
-    event: z.string().min(1).max(1024),
-    args: z.array(socketIoArgSchema).max(64),
-    /** Ask for an acknowledgement: its answer and round trip are paired with the emit. */
-    ack: z.boolean(),
-  })
-  .strict()
+export const socketIoEmitPayload = lazySchema(() =>
+  z
+    .object({
+      sid,
+      event: z.string().min(1).max(1024),
+      args: z.array(socketIoArgSchema).max(64),
+      /** Ask for an acknowledgement: its answer and round trip are paired with the emit. */
+      ack: z.boolean(),
+    })
+    .strict(),
+)
 
 /** What a Socket.IO log entry's id says (JSON). */
 export interface SocketIoDelivery {
@@ -136,28 +147,32 @@ export function disconnectWords(reason: string): string {
 }
 
 /** An emit kept with a saved Socket.IO request: its arguments as JSON text (an array is several). */
-export const savedSocketIoEmitSchema = z
-  .object({
-    name: z.string().max(256),
-    event: z.string().min(1).max(1024),
-    args: z.string().max(16 * 1024 * 1024),
-    ack: z.boolean(),
-  })
-  .strict()
+export const savedSocketIoEmitSchema = lazySchema(() =>
+  z
+    .object({
+      name: z.string().max(256),
+      event: z.string().min(1).max(1024),
+      args: z.string().max(16 * 1024 * 1024),
+      ack: z.boolean(),
+    })
+    .strict(),
+)
 
 /** A saved Socket.IO request's own fields (its URL and headers are the request's). */
-export const savedSocketIoSchema = z
-  .object({
-    namespace: z.string().max(1024).optional(),
-    path: z.string().max(1024).optional(),
-    auth: z
-      .string()
-      .max(64 * 1024)
-      .optional(),
-    listen: z.array(z.string().min(1).max(1024)).max(1000),
-    options: socketIoOptionsSchema.partial().optional(),
-    emits: z.array(savedSocketIoEmitSchema).max(1000),
-    acks: z.array(socketIoAckAnswerSchema).max(MAX_ACK_ANSWERS).optional(),
-  })
-  .strict()
+export const savedSocketIoSchema = lazySchema(() =>
+  z
+    .object({
+      namespace: z.string().max(1024).optional(),
+      path: z.string().max(1024).optional(),
+      auth: z
+        .string()
+        .max(64 * 1024)
+        .optional(),
+      listen: z.array(z.string().min(1).max(1024)).max(1000),
+      options: socketIoOptionsSchema.partial().optional(),
+      emits: z.array(savedSocketIoEmitSchema).max(1000),
+      acks: z.array(socketIoAckAnswerSchema).max(MAX_ACK_ANSWERS).optional(),
+    })
+    .strict(),
+)
 export type SavedSocketIo = z.infer<typeof savedSocketIoSchema>

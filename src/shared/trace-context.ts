@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { HeaderList } from './timeline'
+import { lazySchema } from './lazy-schema'
 
 /**
  * W3C Trace Context (https://www.w3.org/TR/trace-context/): the `traceparent` header a request carries so the
@@ -40,7 +41,7 @@ export function tracestateProblem(value: string): string | null {
   return null
 }
 
-const jsonPath = z.string().min(1).max(1024).regex(/^\$/, 'A JSONPath starts with $')
+const jsonPath = lazySchema(() => z.string().min(1).max(1024).regex(/^\$/, 'A JSONPath starts with $'))
 
 /**
  * The `trace:` setting of a request, folder or collection file. `per-send`: a fresh trace id on every send;
@@ -48,17 +49,19 @@ const jsonPath = z.string().min(1).max(1024).regex(/^\$/, 'A JSONPath starts wit
  * `tracestate`: sent with the traceparent (a request's own tracestate header is kept instead).
  * `bodyField`: where a webhook call's JSON body carries the trace id, to join it to the request that sent it.
  */
-export const traceSettingSchema = z
-  .object({
-    mode: z.enum(TRACE_MODES),
-    tracestate: z
-      .string()
-      .max(MAX_TRACESTATE)
-      .refine((s) => tracestateProblem(s) === null, { message: 'tracestate: not a W3C tracestate list' })
-      .optional(),
-    bodyField: jsonPath.optional(),
-  })
-  .strict()
+export const traceSettingSchema = lazySchema(() =>
+  z
+    .object({
+      mode: z.enum(TRACE_MODES),
+      tracestate: z
+        .string()
+        .max(MAX_TRACESTATE)
+        .refine((s) => tracestateProblem(s) === null, { message: 'tracestate: not a W3C tracestate list' })
+        .optional(),
+      bodyField: jsonPath.optional(),
+    })
+    .strict(),
+)
 export type TraceSetting = z.infer<typeof traceSettingSchema>
 
 /** The nearest setting that is not `inherit` (innermost last in `chain`), or null when every one inherits. */

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { savedRequestSchema } from './collection'
 import { MAX_SEND_COUNT } from './constants'
 import type { TimelineEvent } from './timeline'
+import { lazySchema } from './lazy-schema'
 
 /**
  * The workspace (open tabs with their unsaved drafts, the active collection and its environment, the Send ×N
@@ -20,66 +21,72 @@ export const MAX_REPLAY_PAGE = 2_000
 /** Session ids one `timeline.forget` takes (the renderer sends a larger Clear in several). */
 export const MAX_FORGET = 20_000
 
-export const workspaceTabSchema = z
-  .object({
-    /** The collection and request file, or null for a request not saved yet. */
-    dir: z.string().min(1).max(4096).nullable(),
-    path: z.string().min(1).max(4096).nullable(),
-    /**
-     * The tab's content as it would be written now (its draft, unsaved edits included); null for a file's tab
-     * with no unsaved edits, which comes back from the file itself.
-     */
-    request: savedRequestSchema.nullable(),
-    /**
-     * A hash of what the file held when the tab was last in step with it: at restore, the same hash means the
-     * draft's base is still what is on disk; another means the file changed meanwhile (a conflict to resolve).
-     */
-    savedHash: z.string().max(64),
-  })
-  .strict()
+export const workspaceTabSchema = lazySchema(() =>
+  z
+    .object({
+      /** The collection and request file, or null for a request not saved yet. */
+      dir: z.string().min(1).max(4096).nullable(),
+      path: z.string().min(1).max(4096).nullable(),
+      /**
+       * The tab's content as it would be written now (its draft, unsaved edits included); null for a file's tab
+       * with no unsaved edits, which comes back from the file itself.
+       */
+      request: savedRequestSchema.nullable(),
+      /**
+       * A hash of what the file held when the tab was last in step with it: at restore, the same hash means the
+       * draft's base is still what is on disk; another means the file changed meanwhile (a conflict to resolve).
+       */
+      savedHash: z.string().max(64),
+    })
+    .strict(),
+)
 export type WorkspaceTab = z.infer<typeof workspaceTabSchema>
 
-export const workspaceSchema = z
-  .object({
-    version: z.literal(1),
-    tabs: z.array(workspaceTabSchema).max(MAX_WORKSPACE_TABS),
-    activeTab: z.number().int().min(0).max(MAX_WORKSPACE_TABS),
-    activeDir: z.string().min(1).max(4096).nullable(),
-    /** The environment chosen per collection folder ('' = none). */
-    envByDir: z.record(z.string().max(4096), z.string().max(256)),
-    sendCount: z.number().int().min(1).max(MAX_SEND_COUNT),
-    /** The toolbar's Trace switch (absent: off). */
-    trace: z.boolean().optional(),
-    /** What was cut when the workspace was saved (a draft body past the cap, tabs past the limit). */
-    notes: z.array(z.string().max(1000)).max(20),
-  })
-  .strict()
+export const workspaceSchema = lazySchema(() =>
+  z
+    .object({
+      version: z.literal(1),
+      tabs: z.array(workspaceTabSchema).max(MAX_WORKSPACE_TABS),
+      activeTab: z.number().int().min(0).max(MAX_WORKSPACE_TABS),
+      activeDir: z.string().min(1).max(4096).nullable(),
+      /** The environment chosen per collection folder ('' = none). */
+      envByDir: z.record(z.string().max(4096), z.string().max(256)),
+      sendCount: z.number().int().min(1).max(MAX_SEND_COUNT),
+      /** The toolbar's Trace switch (absent: off). */
+      trace: z.boolean().optional(),
+      /** What was cut when the workspace was saved (a draft body past the cap, tabs past the limit). */
+      notes: z.array(z.string().max(1000)).max(20),
+    })
+    .strict(),
+)
 export type Workspace = z.infer<typeof workspaceSchema>
 
 /** The workspace saved last (null when there is none), and the last session's timeline if one was kept. */
-export const workspaceGetPayload = z.object({}).strict()
+export const workspaceGetPayload = lazySchema(() => z.object({}).strict())
 
 /** Replace the saved workspace (an atomic write of workspace-tabs.json in the config dir). */
-export const workspaceSavePayload = z.object({ workspace: workspaceSchema }).strict()
+export const workspaceSavePayload = lazySchema(() => z.object({ workspace: workspaceSchema }).strict())
 
 /** Put the last session's timeline (kept as a HAR when the engine stopped) on the timeline, read-only. */
-export const workspaceOpenLastSessionPayload = z.object({}).strict()
+export const workspaceOpenLastSessionPayload = lazySchema(() => z.object({}).strict())
 
 /**
  * The timeline as the engine remembers it, to rebuild the rows after a reload: per session its queued event
  * and the latest event of each kind, oldest session first, `MAX_REPLAY_PAGE` sessions a page from `from`.
  */
-export const timelineReplayPayload = z
-  .object({
-    from: z.number().int().min(0).optional(),
-    limit: z.number().int().min(1).max(MAX_REPLAY_PAGE).optional(),
-  })
-  .strict()
+export const timelineReplayPayload = lazySchema(() =>
+  z
+    .object({
+      from: z.number().int().min(0).optional(),
+      limit: z.number().int().min(1).max(MAX_REPLAY_PAGE).optional(),
+    })
+    .strict(),
+)
 
 /** Sessions the person cleared from the timeline: the engine stops replaying them (bodies stay until evicted). */
-export const timelineForgetPayload = z
-  .object({ sids: z.array(z.string().min(1).max(64)).max(MAX_FORGET) })
-  .strict()
+export const timelineForgetPayload = lazySchema(() =>
+  z.object({ sids: z.array(z.string().min(1).max(64)).max(MAX_FORGET) }).strict(),
+)
 
 /** The last session's timeline, kept when the engine stopped. */
 export interface LastSessionInfo {

@@ -29,16 +29,21 @@ export const REQUEST_KEYS: ReadonlySet<string> = new Set(SAVED_REQUEST_KEYS)
  * the schema's optional keys but `followJob` and `longPoll`, which the composer's After response tab edits
  * like the URL: a save without them removes them (a follow-up has no empty form to write).
  */
-const KEPT_UNLESS_SET = SAVED_REQUEST_KEYS.filter(
-  (k) => savedRequestSchema.shape[k].safeParse(undefined).success && k !== 'followJob' && k !== 'longPoll',
-)
+let keptUnlessSetCache: (keyof SavedRequest)[] | null = null
+/** Computed by the first save, not at import, which would build the request schema in every process. */
+function keptUnlessSet(): (keyof SavedRequest)[] {
+  keptUnlessSetCache ??= SAVED_REQUEST_KEYS.filter(
+    (k) => savedRequestSchema.shape[k].safeParse(undefined).success && k !== 'followJob' && k !== 'longPoll',
+  )
+  return keptUnlessSetCache
+}
 
 /**
  * The top-level keys a save of `req` owns. A run field the request leaves undefined (a client that does not
  * edit it, such as the composer) is left alone on disk; set to empty, it is removed.
  */
 export function requestKeysFor(req: SavedRequest): ReadonlySet<string> {
-  const absent = KEPT_UNLESS_SET.filter((k) => req[k] === undefined)
+  const absent = keptUnlessSet().filter((k) => req[k] === undefined)
   if (absent.length === 0) return REQUEST_KEYS
   const keys = new Set(REQUEST_KEYS)
   for (const k of absent) keys.delete(k)

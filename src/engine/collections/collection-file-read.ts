@@ -21,6 +21,7 @@ import {
   type FolderSettings,
   type Parsed,
 } from './collection-file-format'
+import { lazySchema } from '../../shared/lazy-schema'
 
 /**
  * Collection files read into the model: lenient about what may be left out, strict about what is there (a
@@ -366,7 +367,7 @@ function readAssertions(list: unknown): unknown {
   })
 }
 
-const folderFileSchema = variableSchema.array().max(10_000)
+const folderFileSchema = lazySchema(() => variableSchema.array().max(10_000))
 
 function readFolderish(raw: Raw, text: string): Parsed<FolderSettings> {
   const vars = validate(text, folderFileSchema, readVariables(raw['variables']), () => ['variables'])
@@ -397,7 +398,7 @@ function readFolderish(raw: Raw, text: string): Parsed<FolderSettings> {
 }
 
 /** Wrapped so a problem reads `scripts.preRequest: …` on the line it is on. */
-const levelScriptsSchema = z.object({ scripts: requestScriptsSchema })
+const levelScriptsSchema = lazySchema(() => z.object({ scripts: requestScriptsSchema }))
 
 export function parseFolderText(text: string): Parsed<FolderSettings> {
   const root = mapRoot(text)

@@ -204,9 +204,16 @@ function waitForWebhookPlain(w: WaitForWebhookSpec): PlainMap {
   return out
 }
 
-const FOLLOW_KEYS = Object.keys(followOptionsSchema.shape)
-const UNTIL_KEYS = Object.keys(followOptionsSchema.shape.until.shape)
-const LONG_POLL_KEYS = Object.keys(longPollOptionsSchema.shape)
+/** The option blocks' keys in schema order, read by the first write (at import they would build the schemas). */
+let jobKeys: { follow: string[]; until: string[]; longPoll: string[] } | null = null
+function jobOptionKeys(): { follow: string[]; until: string[]; longPoll: string[] } {
+  jobKeys ??= {
+    follow: Object.keys(followOptionsSchema.shape),
+    until: Object.keys(followOptionsSchema.shape.until.shape),
+    longPoll: Object.keys(longPollOptionsSchema.shape),
+  }
+  return jobKeys
+}
 const CONDITION_KEYS = ['jsonPath', 'equals']
 
 /** Leave out what equals its default, so a file says only what differs. */
@@ -221,17 +228,20 @@ function followJobPlain(f: FollowOptionsSpec): PlainMap {
     {
       ...f,
       statusUrl: pick(f.statusUrl, ['from', 'path']),
-      until: pick(f.until, UNTIL_KEYS),
+      until: pick(f.until, jobOptionKeys().until),
       failWhen: f.failWhen ? pick(f.failWhen, CONDITION_KEYS) : undefined,
     },
-    FOLLOW_KEYS,
+    jobOptionKeys().follow,
   )
   return withoutDefaults(out, DEFAULT_FOLLOW_JOB)
 }
 
 /** The long-poll options in the schema's order; fields at their default (DEFAULT_LONG_POLL) left out. */
 function longPollPlain(l: LongPollOptionsSpec): PlainMap {
-  const out = pick({ ...l, until: l.until ? pick(l.until, CONDITION_KEYS) : undefined }, LONG_POLL_KEYS)
+  const out = pick(
+    { ...l, until: l.until ? pick(l.until, CONDITION_KEYS) : undefined },
+    jobOptionKeys().longPoll,
+  )
   return withoutDefaults(out, DEFAULT_LONG_POLL)
 }
 
