@@ -17,6 +17,7 @@ export interface PendingPublish {
   t: number
   seq: number
   topic: string
+  qos?: number
 }
 
 export interface PairingNote {
@@ -72,6 +73,16 @@ export class AckPairing {
     const forgotten = this.forgottenIds.has(packetId)
     if (forgotten && final) this.forgottenIds.delete(packetId)
     return { forgotten }
+  }
+
+  /** Publishes still awaiting their acks (their packet ids), oldest first. */
+  awaiting(): [number, PendingPublish][] {
+    return [...this.pending]
+  }
+
+  /** A publish carried from the connection before goes on awaiting its acks on this one. */
+  restore(packetId: number, pub: PendingPublish): void {
+    this.pending.set(packetId, pub)
   }
 
   /** The note for publishes forgotten since the log was last told (the connection is ending), or null. */

@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer'
 import type { Socket } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import {
@@ -28,9 +27,9 @@ import type { PluggedSessionInit } from '../streams/stream-engine'
 import { parseStreamUrl } from '../streams/stream-plumbing'
 import { timedConnection } from '../ws/ws-connection'
 import { clientOptions, connectSentEvent } from './mqtt-options'
-import { connackAnswer, connackNote, controlEntry, deliveryId, publishArgs } from './mqtt-packets'
+import { connackNote, publishArgs } from './mqtt-packets'
 import { MqttInbox } from './mqtt-inbox'
-import { AckPairing, PAIRING_LIMIT, type PairingNote } from './mqtt-ack-pairing'
+import { MqttPacketLog } from './mqtt-packet-log'
 import { doublingDelay, readCaFile } from '../sessions/kernel/session-setup'
 
 /**
@@ -70,19 +69,17 @@ export class MqttSession implements SessionTransport {
   private failure: AppError | null = null
   /** A refusal (CONNACK) or a broker's DISCONNECT: would repeat on a reconnect, or was told by the broker. */
   private refused = false
-  private serverDisconnect: string | null = null
   private closing = false
   private closeTimer: ReturnType<typeof setTimeout> | null = null
   private lastProgress = 0
   private readonly subscriptions = new Map<string, MqttQos>()
-  private readonly pairing = new AckPairing()
   private readonly clientId: string
   private readonly inbox = new MqttInbox(
     () => this.init.ctx.clock.now(),
     (t) => this.progress(t),
   )
-  /** The log seq of the publish MQTT.js wrote last (told synchronously by its 'packetsend'). */
-  private lastPublishSeq = -1
+  /** What the packets MQTT.js reads and writes put in the log, and the publishes awaiting their acks. */
+  private readonly packets: MqttPacketLog
 
   constructor(private readonly init: MqttSessionInit) {
     this.sid = init.sid
@@ -97,6 +94,15 @@ export class MqttSession implements SessionTransport {
       else this.ca = read.ca
     }
     const o = init.options
+    this.packets = new MqttPacketLog(
+      {
+        sid: init.sid,
+        version: o.protocolVersion,
+        now: () => init.ctx.clock.now(),
+        record: (attempt, dir, kind, data, event, id) => this.record(attempt, dir, kind, data, event, id),
+      },
+      !o.clean,
+    )
     this.kernel = new SessionKernel(
       {
         sid: init.sid,
@@ -133,8 +139,7 @@ export class MqttSession implements SessionTransport {
     const o = this.init.options
     this.failure = null
     this.refused = false
-    this.serverDisconnect = null
-    this.pairing.reset()
+    this.packets.connecting()
     const marks: ExchangeMarks = { queuedAt: attempt.queuedAt }
     attempt.marks = marks
     const scheme = url.protocol.slice(0, -1)
@@ -142,6 +147,9 @@ export class MqttSession implements SessionTransport {
     const port =
       Number(url.port) || (scheme === 'mqtt' ? 1883 : scheme === 'mqtts' ? 8883 : secure ? 443 : 80)
     const options = clientOptions(o, this.clientId, this.ca)
+    // A persistent session's publishes awaiting acks outlive the connection: MQTT.js sends them again.
+    const store = this.packets.inFlight.store
+    if (store) options.outgoingStore = store
     let client: MqttClient
     try {
       if (scheme === 'mqtt' || scheme === 'mqtts') {
@@ -172,10 +180,10 @@ export class MqttSession implements SessionTransport {
     const mine = (): boolean => this.client === client
     let done = false
     client.on('packetsend', (p: Packet) => {
-      if (mine()) this.sent(attempt, p)
+      if (mine()) this.packets.sent(attempt, p)
     })
     client.on('packetreceive', (p: Packet) => {
-      if (mine()) this.received(attempt, marks, p)
+      if (mine()) this.packets.received(attempt, marks, p)
     })
     client.on('connect', (connack: IConnackPacket) => {
       if (!mine()) return
@@ -186,6 +194,7 @@ export class MqttSession implements SessionTransport {
         marks,
         note: connackNote(code, connack.sessionPresent, o.protocolVersion, connack.properties),
       })
+      this.packets.opened(attempt)
       if (this.subscriptions.size > 0)
         this.subscribe(
           attempt,
@@ -237,116 +246,6 @@ export class MqttSession implements SessionTransport {
     attempt.phase(() => connectSentEvent(this.sid, t, this.url, this.clientId, o))
   }
 
-  private sent(attempt: SessionAttempt, p: Packet): void {
-    const t = this.init.ctx.clock.now()
-    switch (p.cmd) {
-      case 'publish': {
-        const payload =
-          typeof p.payload === 'string' ? Buffer.from(p.payload, 'utf8') : Buffer.from(p.payload)
-        const seq = this.record(
-          attempt,
-          'out',
-          isUtf8(payload) ? 'text' : 'binary',
-          payload,
-          p.topic,
-          deliveryId(p),
-        )
-        this.lastPublishSeq = seq
-        if (p.qos > 0 && p.messageId !== undefined && !p.dup)
-          this.pairingNote(attempt, this.pairing.sent(p.messageId, { t, seq, topic: p.topic }))
-        return
-      }
-      case 'pubrel':
-      case 'puback':
-      case 'pubrec':
-      case 'pubcomp':
-        this.control(attempt, 'out', p.cmd.toUpperCase(), p.messageId, p.reasonCode, p.cmd === 'pubrel')
-        return
-      case 'subscribe':
-        for (const s of p.subscriptions)
-          this.control(
-            attempt,
-            'out',
-            'SUBSCRIBE',
-            p.messageId,
-            undefined,
-            false,
-            `${s.topic} with QoS ${s.qos}`,
-          )
-        return
-      case 'unsubscribe':
-        this.control(
-          attempt,
-          'out',
-          'UNSUBSCRIBE',
-          p.messageId,
-          undefined,
-          false,
-          p.unsubscriptions.join(', '),
-        )
-        return
-      default:
-    }
-  }
-
-  private received(attempt: SessionAttempt, marks: ExchangeMarks, p: Packet): void {
-    switch (p.cmd) {
-      case 'connack': {
-        const t = this.init.ctx.clock.now()
-        marks.firstByte = t
-        const code = p.reasonCode ?? p.returnCode ?? 0
-        const v = this.init.options.protocolVersion
-        attempt.phase(() => connackAnswer(this.sid, t, code, p.sessionPresent, v, p.properties))
-        return
-      }
-      case 'puback':
-      case 'pubrec':
-      case 'pubcomp':
-      case 'pubrel':
-        this.control(attempt, 'in', p.cmd.toUpperCase(), p.messageId, p.reasonCode, p.cmd === 'pubrec')
-        return
-      case 'suback':
-        // Recorded by the subscribe's callback, which knows each topic filter's grant.
-        return
-      case 'unsuback':
-        this.control(attempt, 'in', 'UNSUBACK', p.messageId, undefined, false)
-        return
-      case 'disconnect': {
-        const code = p.reasonCode ?? 0
-        const why = p.properties?.reasonString
-        this.serverDisconnect = `The broker disconnected: ${mqttReasonText(code)}${why ? `: ${why}` : ''}`
-        this.control(attempt, 'in', 'DISCONNECT', undefined, code, false, why)
-        return
-      }
-      default:
-    }
-  }
-
-  /** A QoS handshake step (or another control packet) in the log, paired with its publish when it has one. */
-  private control(
-    attempt: SessionAttempt,
-    dir: 'in' | 'out',
-    name: string,
-    packetId: number | undefined,
-    reasonCode: number | undefined,
-    midway: boolean,
-    about?: string,
-  ): void {
-    const t = this.init.ctx.clock.now()
-    // Our publish's handshake: PUBACK / PUBCOMP end it (PUBREC and PUBREL are midway, for QoS 2). Packet ids
-    // are per direction: only the steps that answer our publishes (all in, but our PUBREL) are paired.
-    const answersOurs = /^PUB(ACK|REC|COMP)$/.test(name) ? dir === 'in' : name === 'PUBREL' && dir === 'out'
-    const paired = packetId !== undefined && answersOurs ? this.pairing.answer(packetId, !midway) : undefined
-    const ours = paired?.pub
-    const why = paired?.forgotten ? '(its publish was forgotten past the pairing limit)' : about
-    const { words, c } = controlEntry(name, packetId, reasonCode, ours && { ...ours, rttMs: t - ours.t }, why)
-    this.record(attempt, dir, 'control', words, name, JSON.stringify(c))
-  }
-
-  private pairingNote(attempt: SessionAttempt, note: PairingNote | null): void {
-    if (note) this.record(attempt, 'in', 'control', note.words, PAIRING_LIMIT, JSON.stringify(note.c))
-  }
-
   private record(
     attempt: SessionAttempt,
     dir: 'in' | 'out',
@@ -394,8 +293,18 @@ export class MqttSession implements SessionTransport {
     this.inbox.flush()
     if (this.closeTimer) clearTimeout(this.closeTimer)
     this.closeTimer = null
-    this.pairingNote(attempt, this.pairing.flush(this.init.ctx.clock.now()))
+    this.packets.note(attempt, this.packets.pairing.flush(this.init.ctx.clock.now()))
     const host = this.url?.host ?? ''
+    // Publishes awaiting acks: a persistent session that reconnects sends them again, else they are lost.
+    const o = this.init.options
+    const goesOn = !this.closing && o.reconnect && !(this.failure && this.refused)
+    const why = !goesOn
+      ? 'the session ended'
+      : o.clean
+        ? 'the broker dropped the session (clean start)'
+        : 'the session ended'
+    const summary = this.packets.dropped(attempt, goesOn && !o.clean, why)
+    const more = summary ? `; ${summary}` : ''
     if (this.closing) {
       attempt.ended({ reason: '', reconnectable: false, by: 'client' })
       return
@@ -409,15 +318,17 @@ export class MqttSession implements SessionTransport {
       return
     }
     if (this.failure && this.refused) {
-      attempt.ended({ reason: this.failure.message, error: this.failure, reconnectable: false, by: 'client' })
+      const error = { ...this.failure, message: this.failure.message + more }
+      attempt.ended({ reason: error.message, error, reconnectable: false, by: 'client' })
       return
     }
-    if (this.serverDisconnect) {
-      const error: AppError = { code: 'network', message: this.serverDisconnect }
-      attempt.ended({ reason: this.serverDisconnect, error, reconnectable: true, by: 'server' })
+    const serverDisconnect = this.packets.serverDisconnect
+    if (serverDisconnect) {
+      const error: AppError = { code: 'network', message: serverDisconnect + more }
+      attempt.ended({ reason: error.message, error, reconnectable: true, by: 'server' })
       return
     }
-    const words = `The broker at ${host} went away (the connection closed without DISCONNECT)`
+    const words = `The broker at ${host} went away (the connection closed without DISCONNECT)${more}`
     const error: AppError = {
       code: 'reset',
       message: words,
@@ -460,10 +371,10 @@ export class MqttSession implements SessionTransport {
     if (!client) return fail('invalid_request', 'The MQTT connection is not open')
     const args = publishArgs(p, this.init.options.protocolVersion)
     if (!args.ok) return args
-    this.lastPublishSeq = -1
+    this.packets.lastPublishSeq = -1
     // The handshake's steps and their reason codes are in the log: the callback has nothing more to do.
     client.publish(p.topic, args.value.payload, args.value.options, () => undefined)
-    return ok({ seq: this.lastPublishSeq })
+    return ok({ seq: this.packets.lastPublishSeq })
   }
 
   subscribeMore(list: MqttSubscription[]): Result<{ subscribed: number }> {

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { EngineService } from '../../src/engine/service'
+import type { CommandRequest } from '../../src/shared/contract'
+import type { MqttControl } from '../../src/shared/mqtt'
+import type { StreamEntry } from '../../src/shared/streams'
+import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
+import { makeService } from './helpers'
+import { readLog, record, settle, type Recorder } from './stream-helpers'
+
+/**
+ * QoS 1 publishes still awaiting their PUBACK when the connection drops (mosquitto frozen, then killed and
+ * started again): with a persistent session (clean start off) MQTT.js sends them again on the next connection,
+ * and the log says so ("resent 3") with each PUBACK paired; with clean start the broker keeps no session, so each
+ * is marked lost on the lane and the connection's end says how many.
+ */
+
+if (!MOSQUITTO) console.warn(`skipping the MQTT in-flight tests: ${MOSQUITTO_MISSING}`)
+
+let broker: MosquittoFixture
+let service: EngineService
+let rec: Recorder
+
+beforeAll(async () => {
+  if (!MOSQUITTO) return
+  broker = await startMosquitto()
+  service = makeService()
+  rec = record(service)
+})
+afterAll(async () => {
+  if (!MOSQUITTO) return
+  rec.stop()
+  await service.dispose()
+  await broker.close()
+})
+
+const RECONNECT = { reconnect: true, backoffMs: 100, maxBackoffMs: 200, maxRetries: 50 }
+
+async function logUntil(sid: string, pred: (e: StreamEntry) => boolean, n = 1): Promise<StreamEntry[]> {
+  const until = Date.now() + 10_000
+  for (;;) {
+    const log = await readLog(service, sid)
+    if (log.filter(pred).length >= n) return log
+    if (Date.now() > until)
+      throw new Error(`timed out; log: ${log.map((e) => `${e.dir} ${e.event}: ${e.data}`).join(' | ')}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+/** Opens a session, freezes the broker, publishes three QoS 1 messages, kills and restarts the broker. */
+async function dropMidFlight(options: CommandRequest<'mqtt.open'>['options']): Promise<string> {
+  const r = await service.invoke('mqtt.open', { url: broker.url, subscriptions: [], options })
+  if (!r.ok) throw new Error(r.error.message)
+  const sid = r.value.sid
+  await rec.until(sid, (e) => e.type === 'stream-open')
+  broker.pause()
+  for (const n of [1, 2, 3]) {
+    const p = await service.invoke('mqtt.publish', {
+      sid,
+      topic: `flight/${n}`,
+      payload: `m${n}`,
+      qos: 1,
+      retain: false,
+    })
+    expect(p.ok).toBe(true)
+  }
+  await logUntil(sid, (e) => e.dir === 'out' && e.event === 'flight/3')
+  await broker.stop()
+  await rec.until(sid, (e) => e.type === 'stream-closed')
+  await broker.restart()
+  await rec.until(sid, (e) => e.type === 'stream-open', 2)
+  return sid
+}
+
+describe.skipIf(!MOSQUITTO)('QoS 1/2 publishes in flight when the connection drops', () => {
+  it('clean start: each is marked lost, and the connection end says how many', async () => {
+    const sid = await dropMidFlight({ ...RECONNECT, clientId: 'fd-lost' })
+    const closed = rec.of(sid).find((e) => e.type === 'stream-closed')
+    expect(closed?.type === 'stream-closed' && closed.reason).toMatch(
+      /; 3 QoS 1 publishes lost: the broker dropped the session \(clean start\)$/,
+    )
+    const log = await logUntil(sid, (e) => e.event === 'lost', 3)
+    const lost = log.filter((e) => e.event === 'lost')
+    expect(lost.map((e) => e.data)).toEqual([
+      expect.stringMatching(
+        /^Publish #\d+ on flight\/1 \(QoS 1\) lost: no PUBACK before the connection dropped/,
+      ),
+      expect.stringMatching(/^Publish #\d+ on flight\/2 \(QoS 1\) lost/),
+      expect.stringMatching(/^Publish #\d+ on flight\/3 \(QoS 1\) lost/),
+    ])
+    const pubSeqs = log.filter((e) => e.dir === 'out' && e.event?.startsWith('flight/')).map((e) => e.seq)
+    expect(lost.map((e) => (JSON.parse(e.id ?? '{}') as MqttControl).publishSeq)).toEqual(pubSeqs)
+    // Nothing is sent again on the new connection.
+    await new Promise((r) => setTimeout(r, 300))
+    const after = await readLog(service, sid)
+    expect(after.filter((e) => e.dir === 'out' && e.event?.startsWith('flight/'))).toHaveLength(3)
+    expect(after.some((e) => e.event === 'resent')).toBe(false)
+    await service.invoke('session.cancel', { sid })
+    await settle(service, sid)
+  }, 30_000)
+
+  it('persistent session: MQTT.js sends them again, the log says "resent 3" and pairs each PUBACK', async () => {
+    const sid = await dropMidFlight({
+      ...RECONNECT,
+      clientId: 'fd-resend',
+      clean: false,
+      sessionExpiryInterval: 600,
+    })
+    const log = await logUntil(sid, (e) => e.event === 'PUBACK', 3)
+    const resent = log.find((e) => e.event === 'resent')
+    expect(resent?.data).toMatch(
+      /^Resent 3 QoS 1\/2 publishes that awaited their acks when the connection dropped \(persistent session\): #\d+ flight\/1, #\d+ flight\/2, #\d+ flight\/3$/,
+    )
+    expect(JSON.parse(resent?.id ?? '{}')).toMatchObject({ resent: 3 })
+    const closed = rec.of(sid).find((e) => e.type === 'stream-closed')
+    expect(closed?.type === 'stream-closed' && closed.reason).toMatch(
+      /; 3 QoS 1 publishes awaiting their acks, to be resent on the next connection \(persistent session\)$/,
+    )
+    expect(log.some((e) => e.event === 'lost')).toBe(false)
+    // Each publish went out twice (before and after the drop); the PUBACKs pair with the resent ones.
+    const outs = log.filter((e) => e.dir === 'out' && e.event?.startsWith('flight/'))
+    expect(outs.map((e) => e.event)).toEqual([
+      'flight/1',
+      'flight/2',
+      'flight/3',
+      'flight/1',
+      'flight/2',
+      'flight/3',
+    ])
+    const acks = log.filter((e) => e.event === 'PUBACK').map((e) => JSON.parse(e.id ?? '{}') as MqttControl)
+    expect(acks.map((c) => c.publishSeq)).toEqual(outs.slice(3).map((e) => e.seq))
+    await service.invoke('session.cancel', { sid })
+    await settle(service, sid)
+  }, 30_000)
+})
