@@ -72,6 +72,9 @@ describe('GraphQL subscriptions in the app', () => {
     // The connection's row, then its operations, then the query sent between them.
     const order = store.getState().timeline.order
     expect(order.slice(order.indexOf(conn), order.indexOf(conn) + 4)).toEqual([conn, a, b, query])
+    // An operation has no handshake of its own: its row says 101 once it opened, while it runs.
+    await until(() => store.getState().timeline.rows[b]?.status === 101)
+    expect(store.getState().timeline.rows[b]?.end).toBeNull()
     await store.getState().cancel(conn)
     await until(() => [a, b, conn].every((sid) => store.getState().timeline.rows[sid]?.end !== null))
   })

@@ -27,7 +27,9 @@ export function paintStreamLane(p: LanePaint, lane: LaneTicks | undefined): void
   const mid = Math.round(y + height / 2)
   // Handshake: the HTTP phases up to the response; the open stream is the line, not a download bar.
   const barTop = Math.round(y + (height - BAR_HEIGHT) / 2)
-  for (const r of barRects(p.row, p.now, p.x, width)) {
+  // An operation over a shared connection had no handshake (its connection's lane has it): no phase bar.
+  const bars = p.row.queued.connection === undefined ? barRects(p.row, p.now, p.x, width) : []
+  for (const r of bars) {
     if (r.phase === 'receive') continue
     ctx.fillStyle = r.phase === 'cancelled' ? p.cancelledFill : p.colors[r.phase]
     ctx.globalAlpha = r.phase === 'error' || r.phase === 'cancelled' ? 1 : 0.85

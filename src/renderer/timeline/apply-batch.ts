@@ -104,9 +104,11 @@ function nextRow(row: SessionRow, e: TimelineEvent): SessionRow | null {
       return { ...base, terminal: e, end: e.t }
     // Stream sessions: messages and reconnects only move the row's lastT; their ticks and markers
     // live in the streams slice (src/renderer/streams).
+    case 'stream-open':
+      // An operation over a shared connection has no handshake of its own: its opening says the status.
+      return row.status === null && row.queued.connection !== undefined ? { ...base, status: e.status } : base
     case 'sse-event':
     case 'ws-message':
-    case 'stream-open':
     case 'retry':
     case 'stream-closed':
       return base
