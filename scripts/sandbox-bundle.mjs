@@ -11,7 +11,7 @@ import { build } from 'esbuild'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 /** What a script may require, and the package that provides it. */
-export const SANDBOX_LIBRARIES = ['crypto-js', 'lodash', 'uuid', 'moment', 'chai']
+export const SANDBOX_LIBRARIES = ['crypto-js', 'lodash', 'uuid', 'moment', 'chai', 'ajv', 'tv4']
 
 export const PRELUDE_DIR = join(root, 'src/engine/scripts/sandbox')
 

@@ -42,7 +42,7 @@ async function load(): Promise<SandboxBundle> {
   const builder = join(root, 'scripts/sandbox-bundle.mjs')
   const hash = createHash('sha256').update(readFileSync(builder))
   for (const f of readdirSync(prelude).sort()) hash.update(f).update(readFileSync(join(prelude, f)))
-  for (const lib of ['crypto-js', 'lodash', 'uuid', 'moment', 'chai', 'esbuild'])
+  for (const lib of ['crypto-js', 'lodash', 'uuid', 'moment', 'chai', 'ajv', 'tv4', 'esbuild'])
     hash.update(readFileSync(join(root, 'node_modules', lib, 'package.json')))
   const out = join(root, 'node_modules/.cache/flightdeck', `sandbox-${hash.digest('hex').slice(0, 16)}.json`)
   if (!existsSync(out)) {

@@ -49,6 +49,8 @@ class Sandbox {
   readonly phases = new Map<number, PhaseRun>()
   /** While the interpreter runs for a phase: when it must stop. */
   private deadline = Number.POSITIVE_INFINITY
+  /** ms of the current call spent evaluating a library: the sandbox's time, not the script's. */
+  private credit = 0
   /** Stopped for time or memory: dropped once its phases are done. */
   broken = false
   lastUsed = Date.now()
@@ -70,6 +72,12 @@ class Sandbox {
       ctx.setProp(ctx.global, name, h)
       h.dispose()
     }
+    fn('__host_lib_loaded', (ms) => {
+      const took = Math.max(0, ctx.getNumber(ms ?? ctx.undefined))
+      this.credit += took
+      this.deadline += took
+      return undefined
+    })
     fn('__host_lib', (name) => {
       const src = this.bundle.libs[ctx.getString(name ?? ctx.undefined)]
       return src === undefined ? undefined : ctx.newString(src)
@@ -154,7 +162,8 @@ class Sandbox {
       return { value: r.value }
     } finally {
       this.deadline = Number.POSITIVE_INFINITY
-      if (run) run.cpuUsed += Date.now() - started
+      if (run) run.cpuUsed += Math.max(0, Date.now() - started - this.credit)
+      this.credit = 0
       for (const h of handles) if (h !== ctx.null) h.dispose()
     }
   }
@@ -175,7 +184,8 @@ class Sandbox {
       return null
     } finally {
       this.deadline = Number.POSITIVE_INFINITY
-      run.cpuUsed += Date.now() - started
+      run.cpuUsed += Math.max(0, Date.now() - started - this.credit)
+      this.credit = 0
     }
   }
 

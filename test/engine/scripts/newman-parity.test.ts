@@ -14,7 +14,7 @@ import { makeService } from '../helpers'
 /**
  * Collections whose checks live in scripts, written as real public collections write them (token chaining,
  * an HMAC signature from a collection-level pre-request script, pm.sendRequest set-up calls, a setNextRequest
- * loop, legacy tests[...]), run by newman and by Flightdeck against the same stub: the same requests reach it
+ * loop, legacy tests[...], JSON schema checks with Ajv and tv4), run by newman and by Flightdeck against the same stub: the same requests reach it
  * (headers and values set by scripts included), in the same order, and the same tests pass and fail, by name.
  */
 
@@ -129,6 +129,15 @@ const CASES: { file: string; requests: number; failing: string[] }[] = [
     file: 'legacy-tests.postman_collection.json',
     requests: 2,
     failing: ['Legacy checks: deliberately false: fail'],
+  },
+  {
+    file: 'json-schema.postman_collection.json',
+    requests: 2,
+    failing: [
+      'First page: page as a string does not: fail',
+      "First page: a draft-04 $schema is refused, as by Postman's Ajv: fail",
+      'First page: formats are checked: fail',
+    ],
   },
 ]
 

@@ -55,7 +55,7 @@ beforeAll(async () => {
   const rt = quickjs.newRuntime()
   rt.setMemoryLimit(64 * 1024 * 1024)
   ctx = rt.newContext()
-  for (const name of ['__host_lib', '__host_timer', '__host_clear', '__host_send']) {
+  for (const name of ['__host_lib', '__host_lib_loaded', '__host_timer', '__host_clear', '__host_send']) {
     const h = ctx.newFunction(name, () => undefined)
     ctx.setProp(ctx.global, name, h)
     h.dispose()

@@ -1,12 +1,24 @@
 /* eslint-disable @typescript-eslint/no-unused-vars -- fragments of one script, joined inside one function by scripts/sandbox-bundle.mjs: names cross these files */
 // The script sandbox's prelude, part 1: the libraries scripts may require (evaluated on first use), atob/btoa, the globals Postman's sandbox has.
-/* global __host_lib */
 // Evaluated once in each QuickJS context, before any script: the script APIs (Postman's pm.*, the legacy
 // globals, Bruno's bru/req/res, Insomnia's insomnia.*) written in plain JavaScript inside the sandbox, so a
 // script's calls never cross into the host. The host drives a phase through globalThis.__fd: begin (the state as
 // JSON) -> exec each script -> fire timers / deliver sendRequest answers -> end (the report as JSON). Every
 // per-phase object is passed to the script as a parameter, never stored on globalThis, so phases of concurrent
 // requests sharing this context do not see each other's.
+// The host's functions, kept here and taken off the global object: scripts reach the host only through the APIs
+// (which count their timers and requests), never by calling these themselves.
+var host = {}
+;[
+  ['lib', '__host_lib'],
+  ['libLoaded', '__host_lib_loaded'],
+  ['timer', '__host_timer'],
+  ['clear', '__host_clear'],
+  ['send', '__host_send'],
+].forEach(function (pair) {
+  host[pair[0]] = globalThis[pair[1]]
+  delete globalThis[pair[1]]
+})
 var libs = {}
 // A library that reads the global it is also offered as (lodash reads `_` while it loads) gets undefined.
 var loading = {}
@@ -25,22 +37,101 @@ function requireLib(name) {
   if (key === 'btoa') return btoaImpl
   if (Object.prototype.hasOwnProperty.call(libs, key)) return libs[key]
   if (loading[key]) return undefined
-  var src = __host_lib(key)
+  var src = host.lib(key)
   if (typeof src !== 'string') {
     throw new Error(
       "require('" +
         key +
-        "'): not available in Flightdeck's sandbox (it offers crypto-js, lodash, uuid, moment, chai, atob, btoa)",
+        "'): not available in Flightdeck's sandbox (it offers crypto-js, lodash, uuid, moment, chai, ajv, tv4, atob, btoa)",
     )
   }
   loading[key] = true
+  var began = Date.now()
   try {
     var made = (0, eval)(src + '\n;__fd_lib')
   } finally {
     delete loading[key]
+    // A library's first evaluation (Ajv's takes most of a second) is the sandbox's, not the script's CPU time.
+    host.libLoaded(Date.now() - began)
   }
+  if (key === 'ajv') made = sandboxAjv(made)
+  if (key === 'chai') addJsonSchema(made)
   libs[key] = made
   return made
+}
+
+// Ajv as Postman's sandbox offers it (Ajv 6): no strict mode (unknown keywords are ignored), the common string
+// formats checked, a `$schema` other than draft-07 refused as Ajv 6 refuses it; it logs nowhere unless given a
+// logger (the sandbox has no global console).
+var FORMATS = {
+  date: /^\d\d\d\d-[0-1]\d-[0-3]\d$/,
+  time: /^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i,
+  'date-time':
+    /^\d\d\d\d-[0-1]\d-[0-3]\d[t\s](?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i,
+  uri: /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/)?[^\s]*$/i,
+  email:
+    /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i,
+  hostname:
+    /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i,
+  ipv4: /^(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)$/,
+  uuid: /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i,
+}
+var DRAFT_07 = /^https?:\/\/json-schema\.org\/draft-07\/schema#?$/
+function knownMeta(schema) {
+  var meta = schema && typeof schema === 'object' ? schema.$schema : undefined
+  if (typeof meta === 'string' && !DRAFT_07.test(meta))
+    throw new Error('no schema with key or ref "' + meta + '"')
+}
+function sandboxAjv(lib) {
+  var Real = lib.default || lib
+  function Ajv(options) {
+    // Schemas are not checked against their meta-schema (compiling it took most of a second per Ajv in the
+    // sandbox); the one thing that check refused in Postman, a `$schema` Ajv does not know, is refused here.
+    var ajv = new Real(Object.assign({ strict: false, logger: false, validateSchema: false }, options))
+    Object.keys(FORMATS).forEach(function (name) {
+      ajv.addFormat(name, FORMATS[name])
+    })
+    var compile = ajv.compile
+    var validate = ajv.validate
+    ajv.compile = function (schema) {
+      knownMeta(schema)
+      return applyFn(compile, ajv, arguments)
+    }
+    ajv.validate = function (schema) {
+      knownMeta(schema)
+      return applyFn(validate, ajv, arguments)
+    }
+    return ajv
+  }
+  Ajv.prototype = Real.prototype
+  Ajv.default = Ajv
+  Ajv.Ajv = Ajv
+  return Ajv
+}
+
+// Validators compiled per schema (and options) once per sandbox: a run checks the same schema on every response.
+var schemaValidators = new Map()
+var MAX_SCHEMA_VALIDATORS = 100
+function schemaErrors(schema, options, data) {
+  var key = stringifyJSON([schema, options || null])
+  var validate = schemaValidators.get(key)
+  if (!validate) {
+    var Ajv = requireLib('ajv')
+    var ajv = new Ajv(Object.assign({ allErrors: true }, options))
+    validate = { fn: ajv.compile(schema), ajv: ajv }
+    if (schemaValidators.size >= MAX_SCHEMA_VALIDATORS) schemaValidators.clear()
+    schemaValidators.set(key, validate)
+  }
+  return validate.fn(data) ? null : validate.ajv.errorsText(validate.fn.errors)
+}
+var SCHEMA_FAILED = 'expected data to satisfy schema but found following errors: \n'
+
+// pm.expect(value).to.have.jsonSchema(schema[, ajvOptions]), as Postman's chai has it.
+function addJsonSchema(chaiLib) {
+  chaiLib.Assertion.addMethod('jsonSchema', function (schema, options) {
+    var errors = schemaErrors(schema, options, this._obj)
+    this.assert(errors === null, SCHEMA_FAILED + errors, 'expected data to not satisfy schema')
+  })
 }
 
 var B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
@@ -78,7 +169,7 @@ function atobImpl(input) {
 }
 
 // Libraries Postman's sandbox has as globals (legacy scripts use them without require).
-var lazyGlobals = { _: 'lodash', CryptoJS: 'crypto-js', moment: 'moment' }
+var lazyGlobals = { _: 'lodash', CryptoJS: 'crypto-js', moment: 'moment', tv4: 'tv4' }
 Object.keys(lazyGlobals).forEach(function (g) {
   Object.defineProperty(globalThis, g, {
     configurable: true,

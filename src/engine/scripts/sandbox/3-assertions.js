@@ -156,8 +156,16 @@ RespHave.prototype.jsonBody = function (path, value) {
     "expected response body json at '" + path + "' to not contain '" + str(value) + "'",
   )
 }
-RespHave.prototype.jsonSchema = function () {
-  fail("to.have.jsonSchema: JSON Schema validation is not available in Flightdeck's sandbox")
+// pm.response.to.have.jsonSchema(schema[, ajvOptions]): the JSON body against the schema, with Ajv.
+RespHave.prototype.jsonSchema = function (schema, options) {
+  var body
+  try {
+    body = this._res.json()
+  } catch (e) {
+    return check(this, false, 'expected response body to be a valid json but got error ' + e.message, '')
+  }
+  var errors = schemaErrors(schema, options, body)
+  check(this, errors === null, SCHEMA_FAILED + errors, 'expected data to not satisfy schema')
 }
 Object.defineProperties(RespHave.prototype, {
   have: {

@@ -191,7 +191,7 @@ function makeTimers(phase) {
     var id = phase.nextTimer++
     if (!phase.timers) phase.timers = new Map()
     phase.timers.set(id, { fn: fn, args: args, ms: wait, repeat: repeat })
-    __host_timer(phase.id, id, wait)
+    host.timer(phase.id, id, wait)
     return id
   }
   return {
@@ -202,7 +202,7 @@ function makeTimers(phase) {
       return add(fn, ms, Array.prototype.slice.call(arguments, 2), true)
     },
     clearTimeout: function (id) {
-      if (phase.timers && phase.timers.delete(id)) __host_clear(phase.id, id)
+      if (phase.timers && phase.timers.delete(id)) host.clear(phase.id, id)
     },
   }
 }
@@ -258,7 +258,7 @@ function makeSendRequest(phase) {
     })
     if (!phase.sends) phase.sends = new Map()
     phase.sends.set(id, { cb: typeof cb === 'function' ? cb : null, settle: settle })
-    __host_send(phase.id, id, stringifyJSON(spec))
+    host.send(phase.id, id, stringifyJSON(spec))
     if (typeof cb === 'function') {
       // The callback form gets no rejection to handle.
       promise.catch(function () {})
@@ -319,7 +319,7 @@ function fire(phaseId, timerId) {
     }
     phase.timerCount++
     phase.timerWait += t.ms
-    __host_timer(phase.id, timerId, t.ms)
+    host.timer(phase.id, timerId, t.ms)
   }
 }
 
