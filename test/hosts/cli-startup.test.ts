@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -164,6 +164,18 @@ describe('what the built CLI loads to start', () => {
     expect(r.stdout).toContain('HTTP/1.1 200 OK')
     const line = r.stderr.split('\n').find((l) => l.startsWith('[icu] '))
     expect(line).toBeDefined()
+    expect(JSON.parse(line?.slice('[icu] '.length) ?? 'null')).toEqual([])
+  })
+
+  it('a one-request run sets up no ICU service either', async () => {
+    const collection = join(dir, 'one-request')
+    mkdirSync(collection, { recursive: true })
+    writeFileSync(join(collection, 'collection.yaml'), 'flightdeck: 1\nname: One\n')
+    writeFileSync(join(collection, 'hit.yaml'), `name: Hit\nmethod: GET\nurl: ${url}\n`)
+    const r = await builtCli(dir, ['run', collection], { icu: true })
+    expect(r.code).toBe(0)
+    expect(r.stdout + r.stderr).toContain('1 passed')
+    const line = r.stderr.split('\n').find((l) => l.startsWith('[icu] '))
     expect(JSON.parse(line?.slice('[icu] '.length) ?? 'null')).toEqual([])
   })
 

@@ -134,8 +134,8 @@ function problemOf(rel: string, r: Parsed<unknown>): FileProblem | null {
 
 /**
  * Names compare as people read them: case aside, and "Request 2" before "Request 10" (as file managers do). The
- * collator is made by the first sort, not at import: ICU's set-up costs a process 15-30 ms, which every command
- * that loads the engine (`flightdeck send` among them) would pay without opening a collection.
+ * collator is made by the first comparison, not at import: ICU's set-up costs a process 15-30 ms, which every
+ * command that loads the engine (`flightdeck send` among them) would pay without sorting anything.
  */
 let byName: Intl.Collator | null = null
 
@@ -153,12 +153,14 @@ function sortChildren(children: TreeNode[], order: readonly string[]): TreeNode[
     }
   }
   const rank = (n: TreeNode): number => ranks.get(n) ?? 0
-  const names = (byName ??= new Intl.Collator(undefined, { sensitivity: 'base', numeric: true }))
+  // The collator only when two names are compared: a folder of one request (a one-request run) needs none.
+  const names = (): Intl.Collator =>
+    (byName ??= new Intl.Collator(undefined, { sensitivity: 'base', numeric: true }))
   return children.sort(
     (a, b) =>
       rank(a) - rank(b) ||
       (a.type === b.type ? 0 : a.type === 'folder' ? -1 : 1) ||
-      names.compare(a.name, b.name) ||
+      names().compare(a.name, b.name) ||
       a.path.localeCompare(b.path),
   )
 }
