@@ -2,23 +2,32 @@ import { useState } from 'react'
 import { useModalDialog } from '../hooks/use-modal-dialog'
 import type { AuthSpec, CollectionInfo, FolderNode, Variable } from '../../shared/collection'
 import { AuthEditor } from '../composer/AuthPanel'
+import { ScriptEditors } from '../scripts/ScriptEditors'
+import { hasScript, scriptsFromSaved, type ScriptsDraft } from '../scripts/script-draft'
 import { useAppStore } from '../store/store-context'
 import { VariablesTable, validVariables } from './VariablesTable'
 
 /**
- * A folder's (or the collection's) own variables and auth: requests inside inherit the auth unless they set
- * their own, and see the variables unless an inner folder or the environment defines the same name.
+ * A folder's (or the collection's) own variables, auth and scripts: requests inside inherit the auth unless they
+ * set their own, see the variables unless an inner folder or the environment defines the same name, and run its
+ * scripts around their own (collection first, then folders outer first), in the app, runs and the CLI.
  */
 export function FolderSettingsDialog({
   collection,
   folder,
   onClose,
+  scriptsFirst,
 }: {
   collection: CollectionInfo
   folder: FolderNode
   onClose(): void
+  /** Opened from a request's Scripts tab: the Scripts section comes open and first. */
+  scriptsFirst?: boolean
 }) {
   const save = useAppStore((s) => s.saveFolderSettings)
+  const vars = useAppStore((s) => s.scopeVars)
+  const [scripts, setScripts] = useState<ScriptsDraft>(() => scriptsFromSaved(folder.scripts))
+  const hasScripts = hasScript(scripts.preRequest) || hasScript(scripts.test)
   const isRoot = folder.path === ''
   const [rows, setRows] = useState<Variable[]>(() =>
     (isRoot ? collection.variables : folder.variables).map((v) => ({ ...v })),
@@ -27,6 +36,41 @@ export function FolderSettingsDialog({
   const [error, setError] = useState<string | null>(null)
   const dialog = useModalDialog()
   const title = isRoot ? `Collection ${collection.name}` : `Folder ${folder.name}`
+
+  const scriptsSection = (
+    <details
+      className="folder-scripts"
+      open={scriptsFirst === true || hasScripts}
+      data-testid="folder-scripts"
+    >
+      <summary className="dialog-section">
+        Scripts <span className="muted small">run for every request inside, before its own</span>
+      </summary>
+      {scripts.translated === true && hasScripts ? (
+        <div className="scripts-translated" role="note">
+          <span>
+            Imported scripts, translated into the requests&apos; Tests:{' '}
+            <strong>those checks are what runs</strong>; this text is kept as it came and not run.
+          </span>
+          <button
+            type="button"
+            className="secondary-button"
+            onClick={() => setScripts((d) => ({ ...d, translated: false }))}
+          >
+            Run the scripts instead
+          </button>
+        </div>
+      ) : null}
+      <ScriptEditors
+        scripts={scripts}
+        onChange={(patch) => setScripts((d) => ({ ...d, ...patch }))}
+        vars={vars}
+        heightKey="folder-script"
+        preNote={`before each request's own pre-request script${isRoot ? '' : ', after the collection’s and outer folders’'}`}
+        postNote={`before each request's own post-response script${isRoot ? '' : ', after the collection’s and outer folders’'}`}
+      />
+    </details>
+  )
 
   return (
     <dialog ref={dialog} className="vars-dialog" aria-label={`${title} settings`} onClose={onClose}>
@@ -39,12 +83,18 @@ export function FolderSettingsDialog({
             setError(checked.error)
             return
           }
-          void save(collection.dir, folder.path, checked.variables, auth).then((ok) =>
+          const kept = {
+            ...(hasScript(scripts.preRequest) ? { preRequest: scripts.preRequest } : {}),
+            ...(hasScript(scripts.test) ? { test: scripts.test } : {}),
+            ...(scripts.translated !== undefined ? { translated: scripts.translated } : {}),
+          }
+          void save(collection.dir, folder.path, checked.variables, auth, kept).then((ok) =>
             ok ? onClose() : setError('Not saved: see the message in the sidebar.'),
           )
         }}
       >
         <h3 className="dialog-title">{title}</h3>
+        {scriptsFirst ? scriptsSection : null}
         <h4 className="dialog-section">Variables</h4>
         <VariablesTable rows={rows} onChange={setRows} />
         <h4 className="dialog-section">Auth for the requests inside</h4>
@@ -57,6 +107,7 @@ export function FolderSettingsDialog({
               : "Uses the parent folder's, else the collection's."
           }
         />
+        {scriptsFirst ? null : scriptsSection}
         {error ? (
           <p className="sidebar-error" role="alert">
             {error}

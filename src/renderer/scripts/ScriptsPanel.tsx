@@ -1,7 +1,8 @@
-import { CodeEditor } from '../editor/CodeEditor'
 import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
 import { hasScript, type ScriptsDraft } from './script-draft'
+import { LevelScriptsLine } from './LevelScriptsLine'
+import { ScriptEditors } from './ScriptEditors'
 import './scripts.css'
 
 /**
@@ -37,42 +38,15 @@ export function ScriptsPanel() {
           a send from here does not run its scripts. A run does.
         </p>
       ) : null}
-      <div className="scripts-editors">
-        <section className="scripts-section" aria-label="Pre-request script">
-          <h3 className="tests-heading">
-            Pre-request
-            <span className="muted">
-              runs before the request is sent: may change it (pm.request) and set variables
-            </span>
-          </h3>
-          <CodeEditor
-            label="Pre-request script"
-            heightKey="script-pre"
-            language="javascript"
-            wrap
-            placeholder="pm.request.headers.upsert({ key: 'X-Trace', value: pm.variables.get('trace') })"
-            value={scripts.preRequest}
-            vars={vars}
-            onChange={(preRequest) => set({ preRequest })}
-          />
-        </section>
-        <section className="scripts-section" aria-label="Post-response script">
-          <h3 className="tests-heading">
-            Post-response
-            <span className="muted">runs once the response is read: pm.response, pm.test, pm.expect</span>
-          </h3>
-          <CodeEditor
-            label="Post-response script"
-            heightKey="script-post"
-            language="javascript"
-            wrap
-            placeholder="pm.test('status is 200', () => pm.response.to.have.status(200))"
-            value={scripts.test}
-            vars={vars}
-            onChange={(test) => set({ test })}
-          />
-        </section>
-      </div>
+      <LevelScriptsLine />
+      <ScriptEditors
+        scripts={scripts}
+        onChange={set}
+        vars={vars}
+        heightKey="script"
+        preNote="runs before the request is sent: may change it (pm.request) and set variables"
+        postNote="runs once the response is read: pm.response, pm.test, pm.expect"
+      />
       <p className="muted small scripts-sandbox-note">
         Scripts run in the engine&apos;s sandbox (QuickJS): no files, no network but pm.sendRequest, stopped
         past their CPU time or memory limit. console.* goes to the request&apos;s Scripts tab in the details.{' '}

@@ -40,7 +40,7 @@ export function FolderActions({
         type="button"
         className="icon-button row-action"
         aria-label={`Settings of ${label}`}
-        title={isRoot ? 'Collection variables and auth' : 'Folder variables and auth'}
+        title={isRoot ? 'Collection variables, auth and scripts' : 'Folder variables, auth and scripts'}
         onClick={() => setSettings(true)}
       >
         ⚙

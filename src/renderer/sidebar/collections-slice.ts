@@ -4,6 +4,7 @@ import {
   type AuthSpec,
   type CollectionInfo,
   type FolderNode,
+  type RequestScripts,
   type ScopedVariable,
   type TreeNode,
   type Variable,
@@ -52,8 +53,14 @@ export interface CollectionsSlice {
   deleteNode(dir: string, path: string): Promise<void>
   saveEnvironment(dir: string, id: string, name: string, variables: Variable[]): Promise<boolean>
   saveFolderVariables(dir: string, path: string, variables: Variable[]): Promise<boolean>
-  /** A folder's (or, for '', the collection's) variables and auth. */
-  saveFolderSettings(dir: string, path: string, variables: Variable[], auth: AuthSpec): Promise<boolean>
+  /** A folder's (or, for '', the collection's) variables, auth and, when given, scripts (`{}` removes them). */
+  saveFolderSettings(
+    dir: string,
+    path: string,
+    variables: Variable[],
+    auth: AuthSpec,
+    scripts?: RequestScripts,
+  ): Promise<boolean>
   refreshScopeVars(): Promise<void>
 }
 
@@ -230,8 +237,16 @@ export function createCollectionsSlice(
         return saved
       },
 
-      saveFolderSettings: async (dir, path, variables, auth) =>
-        (await run(client.invoke('collection.saveFolder', { dir, path, variables, auth }))) !== null,
+      saveFolderSettings: async (dir, path, variables, auth, scripts) =>
+        (await run(
+          client.invoke('collection.saveFolder', {
+            dir,
+            path,
+            variables,
+            auth,
+            ...(scripts ? { scripts } : {}),
+          }),
+        )) !== null,
 
       saveFolderVariables: async (dir, path, variables) =>
         (await run(client.invoke('collection.saveFolder', { dir, path, variables }))) !== null,
