@@ -30,6 +30,7 @@ import { clientOptions, connectSentEvent } from './mqtt-options'
 import { connackNote, publishArgs } from './mqtt-packets'
 import { MqttInbox } from './mqtt-inbox'
 import { MqttPacketLog } from './mqtt-packet-log'
+import { guardMessageSize } from './mqtt-size-guard'
 import { doublingDelay, readCaFile } from '../sessions/kernel/session-setup'
 
 /**
@@ -52,6 +53,8 @@ export interface MqttSessionInit extends PluggedSessionInit {
   options: MqttOptions
   subscriptions: MqttSubscription[]
 }
+
+const bytes = (n: number): string => `${n.toLocaleString('en-US')} bytes`
 
 /** Ends a client now, also one already waiting in a graceful end (where MQTT.js ignores end(true)). */
 function forceEnd(client: MqttClient): void {
@@ -177,6 +180,17 @@ export class MqttSession implements SessionTransport {
       return
     }
     this.client = client
+    if (o.protocolVersion !== 5 && client.stream)
+      guardMessageSize(client.stream, o.maxMessageBytes, (m) => {
+        if (!mine()) return
+        const on = m.topic === null ? '' : ` on ${m.topic}`
+        this.failure ??= {
+          code: 'message_too_large',
+          message: `The broker began a message of ${bytes(m.size)}${on}, past the limit of ${bytes(o.maxMessageBytes)}; Flightdeck closed the connection before reading it (${bytes(m.held)} of it had arrived)`,
+        }
+        this.refused = true
+        forceEnd(client)
+      })
     const mine = (): boolean => this.client === client
     let done = false
     client.on('packetsend', (p: Packet) => {
