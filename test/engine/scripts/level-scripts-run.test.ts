@@ -79,6 +79,21 @@ scripts:
 `,
   )
   file('broken/ping.yaml', `name: Ping\nurl: "{{base}}/legacy"\n`)
+  // An older import: the collection's script carried down into the request's text, each part marked.
+  file(
+    'old/carried.yaml',
+    `name: Carried
+url: "{{base}}/legacy"
+scripts:
+  test: |-
+    // From the collection
+    pm.test('carried: json', () => pm.response.to.be.json)
+    // From request "Carried"
+    pm.test('own: count', () => pm.expect(pm.response.json().count).to.equal(3))
+    notDefinedEither()
+  translated: false
+`,
+  )
 })
 afterAll(async () => {
   if (previousConfig === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
@@ -134,6 +149,18 @@ describe('collection and folder scripts', () => {
     expect(failure?.origin).toBe('folder')
     expect(failure?.message).toMatch(/^pre-request script of folder "Broken": ReferenceError/)
     expect(results[0]?.passed).toBe(false)
+  })
+
+  it('a request file from an older import, with carried-down parts, runs as before (each part its own script)', async () => {
+    const results = await run('old')
+    const post = results[0]?.scripts?.post
+    // Collection test, then the request's own; the collection.yaml test runs first, as it does for every request.
+    expect(post?.tests.map((t) => `${t.name}: ${t.passed}`)).toEqual([
+      'answers in JSON: true',
+      'carried: json: true',
+      'own: count: true',
+    ])
+    expect(post?.failure?.message).toMatch(/^test script of request "Carried": ReferenceError/)
   })
 
   it('with scripts off, the run says which were not run and where they are kept', async () => {
