@@ -1,0 +1,111 @@
+import { fileURLToPath } from 'node:url'
+import { expect, test, type Page } from '@playwright/test'
+import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
+import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { startBuiltWebHost, type RunningWebHost } from './web-host'
+
+/**
+ * Two GraphQL subscriptions to one endpoint through the browser host in Chromium: they share one WebSocket,
+ * listed as sibling lanes under their connection's row, beside an HTTP request; one whose results carry errors
+ * has red ticks and counts them; stopping one leaves the other running. Screenshots, light and dark, for
+ * docs/graphql.md.
+ */
+
+const docs = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
+
+let gql: GraphqlFixture
+let http: Fixture
+let host: RunningWebHost
+
+test.beforeAll(async () => {
+  gql = await startGraphqlServer()
+  http = await startHttpServer()
+  host = await startBuiltWebHost()
+})
+
+test.afterAll(async () => {
+  await host?.stop()
+  await http?.close()
+  await gql?.close()
+})
+
+async function mode(page: Page, label: string): Promise<void> {
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label })
+}
+
+async function subscribe(page: Page, query: string): Promise<void> {
+  const editor = page.getByRole('textbox', { name: 'GraphQL query' })
+  await editor.click()
+  await page.keyboard.press('ControlOrMeta+a')
+  await page.keyboard.press('Delete')
+  await page.keyboard.type(query)
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+}
+
+test('two subscriptions share one WebSocket: sibling lanes under the connection, beside an HTTP request', async ({
+  page,
+}) => {
+  const pageErrors: string[] = []
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  await page.setViewportSize({ width: 1400, height: 860 })
+  await page.goto(host.url)
+  const timeline = page.getByRole('grid', { name: 'Timeline' })
+  const rows = timeline.getByRole('row')
+  await page.waitForTimeout(300)
+  const before = await rows.count()
+
+  await mode(page, 'HTTP')
+  const url = page.getByRole('textbox', { name: 'URL' })
+  await url.fill(`${http.url}/delay?ms=4000`)
+  await url.press('Enter')
+
+  await mode(page, 'GraphQL')
+  await url.fill(gql.url)
+  await page.getByRole('combobox', { name: 'Transport' }).selectOption('ws')
+  await subscribe(page, 'subscription Ticks { count(to: 100000, delayMs: 40) }')
+  await subscribe(page, 'subscription Flaky { flaky(to: 60, delayMs: 50) }')
+
+  // The HTTP request, the connection, and its two operations.
+  await expect(rows).toHaveCount(before + 4)
+  const conn = rows.filter({ hasText: 'GraphQL connection' })
+  const ticks = rows.filter({ hasText: 'subscription Ticks' })
+  const flaky = rows.filter({ hasText: 'subscription Flaky' })
+  await expect(ticks.getByTestId('mux-badge')).toBeVisible()
+  await expect(flaky.getByTestId('mux-badge')).toBeVisible()
+  // Listed right under their connection, in the order sent.
+  const sids = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-sid') ?? ''))
+  const connSid = (await conn.getAttribute('data-sid')) ?? ''
+  const at = sids.indexOf(connSid)
+  expect(sids.slice(at, at + 3)).toEqual([
+    connSid,
+    (await ticks.getAttribute('data-sid')) ?? '',
+    (await flaky.getAttribute('data-sid')) ?? '',
+  ])
+
+  // Flaky's results carry errors on every other one: counted in its pane, red on its lane.
+  await expect(flaky).toHaveAttribute('data-state', 'done', { timeout: 30_000 })
+  await flaky.click()
+  const details = page.getByRole('region', { name: 'Stream details' })
+  await expect(details.getByTestId('result-errors')).toHaveText(' · 30 results with errors')
+  await expect(details).toContainText('graphql-transport-ws')
+  // Ticks runs on over the same connection after Flaky completed.
+  await expect(ticks).not.toHaveAttribute('data-state', 'done')
+  await expect(conn).not.toHaveAttribute('data-state', 'done')
+  // The whole timeline in the picture, the HTTP request's bar included.
+  await page.getByRole('button', { name: 'Fit all' }).click()
+  await page.mouse.move(5, 850)
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await page.screenshot({
+      path: docs(scheme === 'light' ? 'graphql-multiplex.png' : 'graphql-multiplex-dark.png'),
+    })
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+
+  // Stopping the last operation closes the connection.
+  await ticks.click()
+  await details.getByRole('button', { name: /^(Stop|Close)$/ }).click()
+  await expect(ticks).toHaveAttribute('data-state', 'done')
+  await expect(conn).toHaveAttribute('data-state', 'done')
+  expect(pageErrors).toEqual([])
+})
