@@ -15,12 +15,17 @@ import { GrpcComposer } from '../grpc/GrpcComposer'
 import { ScriptsPanel } from '../scripts/ScriptsPanel'
 import { scriptsBadge } from '../scripts/script-draft'
 import { GraphqlComposer } from '../graphql/GraphqlComposer'
+import { MessagingPanel } from '../mqtt/MessagingPanels'
+import { isMessagingOwn, messagingTabs, type MessagingTab } from '../mqtt/messaging-tabs'
+import { selectActiveTab } from '../tabs/active-draft'
 
-type ComposerTab = 'params' | 'headers' | 'body' | 'auth' | 'options' | 'tests' | 'scripts' | 'after'
+type ComposerTab =
+  'params' | 'headers' | 'body' | 'auth' | 'options' | 'tests' | 'scripts' | 'after' | MessagingTab
 
 /** The request composer: request line on top, then params / headers / body / auth / options / tests. */
 export function Composer() {
-  const [tab, setTab] = useState<ComposerTab>('params')
+  // Unchosen: the mode's first tab (an MQTT or Socket.IO request opens on its Connection).
+  const [tab, setTab] = useState<ComposerTab | null>(null)
   const paramCount = useActiveDraft((d) => d.params.filter((p) => p.enabled && p.name !== '').length)
   const headerCount = useActiveDraft((d) => d.headers.filter((h) => h.enabled && h.name !== '').length)
   const bodyKind = useActiveDraft((d) => d.bodyKind)
@@ -29,6 +34,8 @@ export function Composer() {
   const assertionCount = useActiveDraft((d) => d.run.assertions.length)
   const mode = useActiveDraft((d) => d.kind)
   const scripts = useActiveDraft((d) => scriptsBadge(d.scripts))
+  const extras = useAppStore((s) => selectActiveTab(s)?.extras)
+  const messaging = mode === 'mqtt' || mode === 'socketio'
 
   const all: { id: ComposerTab; label: string; badge?: string }[] = [
     { id: 'params', label: 'Params', ...(paramCount > 0 ? { badge: String(paramCount) } : {}) },
@@ -57,11 +64,12 @@ export function Composer() {
       !(mode === 'grpc' && t.id !== 'headers' && t.id !== 'tests'),
   )
   // GraphQL: the document and its variables stand in for the params and the body.
-  const shownTabs =
-    mode === 'graphql'
+  const shownTabs: { id: ComposerTab; label: string; badge?: string }[] = messaging
+    ? messagingTabs(mode, tabs, extras)
+    : mode === 'graphql'
       ? tabs.filter((t) => t.id === 'headers' || t.id === 'auth' || t.id === 'options')
       : tabs
-  const shown = shownTabs.some((t) => t.id === tab) ? tab : (shownTabs[0]?.id ?? 'params')
+  const shown = tab && shownTabs.some((t) => t.id === tab) ? tab : (shownTabs[0]?.id ?? 'params')
 
   return (
     <section className="composer" aria-label="Request">
@@ -97,7 +105,8 @@ export function Composer() {
         {shown === 'params' ? <ParamsTable /> : null}
         {shown === 'headers' ? <HeadersTable /> : null}
         {shown === 'body' ? <BodyEditor /> : null}
-        {shown === 'auth' ? <AuthPanel /> : null}
+        {shown === 'auth' && !messaging ? <AuthPanel /> : null}
+        {messaging && isMessagingOwn(shown) ? <MessagingPanel tab={shown} mode={mode} /> : null}
         {shown === 'options' ? <OptionsPanel /> : null}
         {shown === 'tests' ? <TestsPanel /> : null}
         {shown === 'scripts' ? <ScriptsPanel /> : null}

@@ -5,19 +5,22 @@ import { selectActiveTab } from '../tabs/active-draft'
 import { savedEmits, savedPublishes } from './messaging-saved'
 
 /**
- * The active tab's saved publishes (or emits): pick one to fill the box, save the box as a new one, remove
- * the one picked. They live in the request's `mqtt:` / `socketio:` block, so Save writes them to its file.
+ * The active tab's saved publishes (or emits): pick one to fill the box, write the box back over it (Update)
+ * or save it as a new one, remove the one picked. They live in the request's `mqtt:` / `socketio:` block, so
+ * Save writes them to its file; the composer's Saved tab renames, edits and reorders them in place.
  */
 export function SavedItemsBar({ what }: { what: 'publish' | 'emit' }) {
   const tab = useAppStore(selectActiveTab)
   const save = useAppStore((s) => s.saveMessagingItem)
   const pick = useAppStore((s) => s.pickSavedItem)
   const remove = useAppStore((s) => s.removeSavedItem)
+  const update = useAppStore((s) => s.updateSavedItem)
   const [picked, setPicked] = useState(-1)
   const [name, setName] = useState('')
   const [error, setError] = useState<AppError | null>(null)
   const items = what === 'publish' ? savedPublishes(tab?.extras) : savedEmits(tab?.extras)
   const label = what === 'publish' ? 'Saved publishes' : 'Saved emits'
+  const hasPick = picked >= 0 && picked < items.length
   return (
     <div className="messaging-send-bar messaging-saved" role="group" aria-label={label}>
       <select
@@ -40,7 +43,15 @@ export function SavedItemsBar({ what }: { what: 'publish' | 'emit' }) {
       </select>
       <button
         type="button"
-        disabled={picked < 0 || picked >= items.length}
+        disabled={!hasPick}
+        title="Write the box over the saved one picked (its name kept)"
+        onClick={() => setError(update(picked))}
+      >
+        Update
+      </button>
+      <button
+        type="button"
+        disabled={!hasPick}
         onClick={() => {
           remove(picked)
           setPicked(-1)

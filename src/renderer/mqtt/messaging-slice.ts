@@ -3,15 +3,23 @@ import type { MqttQos, MqttSubscription } from '../../shared/mqtt'
 import { fail, ok, type AppError, type Result } from '../../shared/result'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
-import { selectActiveDraft } from '../tabs/active-draft'
+import { selectActiveDraft, selectActiveTab } from '../tabs/active-draft'
 import { selectMessagingCompose, withComposeSaved } from './messaging-per-tab'
 import {
+  savedAcks,
   savedEmits,
   savedPublishes,
+  withAcks,
   withEmitSaved,
   withPublishSaved,
+  withSavedEdited,
+  withSavedMoved,
   withSavedRemoved,
+  savedItemProblem,
+  type SavedItemPatch,
 } from './messaging-saved'
+import type { TabExtras } from '../tabs/draft-convert'
+import type { SocketIoAckAnswer } from '../../shared/socketio'
 
 /**
  * The composer's MQTT and Socket.IO modes: what a connection is opened with (the request line's URL and the
@@ -61,6 +69,13 @@ export interface MessagingSlice {
   /** Saved publish / emit `index` of the active tab into the box. */
   pickSavedItem(index: number): void
   removeSavedItem(index: number): void
+  /** Saved publish / emit `index` of the active tab changed in place (its name, topic or event, payload…). */
+  editSavedItem(index: number, patch: SavedItemPatch): void
+  moveSavedItem(from: number, to: number): void
+  /** The Publish / Emit box written over saved item `index` (its name kept; an error says why not). */
+  updateSavedItem(index: number): AppError | null
+  /** The active Socket.IO tab's answers to the server's ack requests. */
+  setAckAnswers(acks: readonly SocketIoAckAnswer[]): void
   /** Open the active tab's MQTT or Socket.IO connection (the composer's Send). */
   openMessaging(): Promise<Result<{ sid: string }>>
   publishMqtt(sid: string): Promise<AppError | null>
@@ -138,14 +153,26 @@ export function createMessagingSlice(client: ApiClient): StateCreator<AppState, 
       }
     },
 
-    removeSavedItem: (index) =>
-      set((s) => ({
-        tabs: s.tabs.map((t) =>
-          t.id === s.activeTabId && (t.draft.kind === 'mqtt' || t.draft.kind === 'socketio')
-            ? { ...t, extras: withSavedRemoved(t.extras, t.draft.kind, index) }
-            : t,
-        ),
-      })),
+    removeSavedItem: (index) => onActiveBlock(set, (extras, block) => withSavedRemoved(extras, block, index)),
+    editSavedItem: (index, patch) =>
+      onActiveBlock(set, (extras, block) => withSavedEdited(extras, block, index, patch)),
+    moveSavedItem: (from, to) =>
+      onActiveBlock(set, (extras, block) => withSavedMoved(extras, block, from, to)),
+    updateSavedItem: (index) => {
+      const { mqttPublishDraft: p, socketIoEmitDraft: e } = get()
+      const tab = selectActiveTab(get())
+      const item =
+        tab?.draft.kind === 'mqtt'
+          ? { ...p, topic: p.topic.trim(), name: '' }
+          : { ...e, event: e.event.trim(), name: '' }
+      const problem = savedItemProblem(item)
+      if (problem) return { code: 'invalid_request', message: problem }
+      const { name: _keep, ...patch } = item
+      onActiveBlock(set, (extras, block) => withSavedEdited(extras, block, index, patch))
+      return null
+    },
+    setAckAnswers: (acks) =>
+      onActiveBlock(set, (extras, block) => (block === 'socketio' ? withAcks(extras, acks) : extras)),
 
     openMessaging: async () => {
       const c = selectMessagingCompose(get())
@@ -174,14 +201,18 @@ export function createMessagingSlice(client: ApiClient): StateCreator<AppState, 
         .split(',')
         .map((x) => x.trim())
         .filter(Boolean)
+      const tab = get().tabs.find((t) => t.id === get().activeTabId)
+      const acks = savedAcks(tab?.extras)
       return client.invoke('socketio.open', {
         ...scope,
         url: draft.url,
         namespace: c.ioNamespace.trim() || '/',
         ...(c.ioAuth.trim() ? { auth: c.ioAuth } : {}),
         headers: draft.headers.filter((h) => h.name.trim() !== ''),
+        // The URL's query (the Params tab) goes with the handshake: the engine reads it from the URL.
         query: [],
         listen,
+        ...(acks.length ? { acks: [...acks] } : {}),
         options: {
           transports: c.ioWebsocketOnly ? 'websocket' : 'polling',
           reconnect: c.reconnect,
@@ -227,4 +258,17 @@ export function createMessagingSlice(client: ApiClient): StateCreator<AppState, 
       return r.ok ? null : r.error
     },
   })
+}
+
+type SetState = (f: (s: AppState) => Partial<AppState>) => void
+
+/** The active tab's extras changed by `f`, when it is an MQTT or Socket.IO tab (its block named). */
+function onActiveBlock(set: SetState, f: (extras: TabExtras, block: 'mqtt' | 'socketio') => TabExtras): void {
+  set((s) => ({
+    tabs: s.tabs.map((t) =>
+      t.id === s.activeTabId && (t.draft.kind === 'mqtt' || t.draft.kind === 'socketio')
+        ? { ...t, extras: f(t.extras, t.draft.kind) }
+        : t,
+    ),
+  }))
 }

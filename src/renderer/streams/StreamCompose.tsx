@@ -3,7 +3,6 @@ import type { RequestKind } from '../../shared/collection'
 import { splitProtocols, sseReconnectFor } from '../composer/composer-draft'
 import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
-import { MqttComposeBar, SocketIoComposeBar } from '../mqtt/MessagingCompose'
 
 const MODES: { id: RequestKind; label: string }[] = [
   { id: 'http', label: 'HTTP' },
@@ -51,9 +50,9 @@ export function StreamComposeBar() {
   const setReconnect = useAppStore((s) => s.setSseReconnect)
   const method = useActiveDraft((d) => d.method.trim().toUpperCase() || 'GET')
   const reconnect = useActiveDraft(sseReconnectFor)
-  if (mode === 'http' || mode === 'graphql' || mode === 'grpc') return null
-  if (mode === 'mqtt') return <MqttComposeBar />
-  if (mode === 'socketio') return <SocketIoComposeBar />
+  // MQTT and Socket.IO: their connection fields are the composer's Connection tab.
+  if (mode === 'http' || mode === 'graphql' || mode === 'grpc' || mode === 'mqtt' || mode === 'socketio')
+    return null
   if (mode === 'sse') {
     return (
       <div className="stream-compose" role="group" aria-label="SSE options">
