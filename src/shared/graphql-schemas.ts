@@ -38,6 +38,11 @@ export const graphqlSendPayload = lazySchema(() =>
       url: z.string().max(64 * 1024),
       query: z.string().max(8 * 1024 * 1024),
       variables: jsonObject.optional(),
+      /** The variables as typed, with {{variables}} in them: filled in by the engine, then parsed. */
+      variablesText: z
+        .string()
+        .max(8 * 1024 * 1024)
+        .optional(),
       operationName: z.string().max(1024).optional(),
       transport: z.enum(GRAPHQL_TRANSPORTS),
       /** Queries and mutations over HTTP: POST (default) or GET (queries only). */
@@ -45,6 +50,10 @@ export const graphqlSendPayload = lazySchema(() =>
       headers: z.array(keyValueSchema).max(1000),
       /** WebSocket transports: connection_init's payload (auth tokens). */
       connectionParams: jsonObject.optional(),
+      connectionParamsText: z
+        .string()
+        .max(1024 * 1024)
+        .optional(),
       options: requestOptionsSchema.partial().optional(),
       subscription: graphqlSubscriptionOptionsSchema.optional(),
       auth: authSchema.optional(),

@@ -90,8 +90,8 @@ async function sendGraphql(
   }
   const texts = [
     p.query,
-    p.variables ? JSON.stringify(p.variables) : '',
-    p.connectionParams ? JSON.stringify(p.connectionParams) : '',
+    p.variablesText ?? (p.variables ? JSON.stringify(p.variables) : ''),
+    p.connectionParamsText ?? (p.connectionParams ? JSON.stringify(p.connectionParams) : ''),
   ]
   const prepared = await prepareRequest(
     deps.manager,

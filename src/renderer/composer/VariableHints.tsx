@@ -1,7 +1,9 @@
 import { useMemo } from 'react'
+import { activeSavedGraphql } from '../graphql/graphql-slice'
+import { composerTemplatedTexts } from '../graphql/graphql-variables'
 import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
-import { previewUrl, templatedTexts, variableHints } from './variable-hints'
+import { previewUrl, variableHints } from './variable-hints'
 
 /**
  * Under the request line: every {{variable}} the request uses, its value on hover, unknown ones in red (sending
@@ -10,7 +12,12 @@ import { previewUrl, templatedTexts, variableHints } from './variable-hints'
 export function VariableHints() {
   const draft = useActiveDraft((d) => d)
   const vars = useAppStore((s) => s.scopeVars)
-  const hints = useMemo(() => variableHints(templatedTexts(draft), vars), [draft, vars])
+  // A GraphQL tab's query, variables and connection params hold variables too.
+  const graphql = useAppStore(activeSavedGraphql)
+  const hints = useMemo(
+    () => variableHints(composerTemplatedTexts(draft, graphql), vars),
+    [draft, vars, graphql],
+  )
   const url = draft.url
   const preview = useMemo(() => (url.includes('{{') ? previewUrl(url, vars) : ''), [url, vars])
   if (hints.length === 0) return null

@@ -7,10 +7,10 @@ import {
 import type { StateCreator } from 'zustand'
 import type { GraphqlTransport } from '../../shared/graphql'
 import type { SavedGraphql } from '../../shared/graphql-saved'
-import type { AppError } from '../../shared/result'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
 import { selectActiveDraft } from '../tabs/active-draft'
+import { checkJsonText } from './graphql-variables'
 
 /**
  * The composer's GraphQL mode: the tab's document, variables, operation and transport live in the request's own
@@ -110,19 +110,29 @@ export function createGraphqlSlice(client: ApiClient): StateCreator<AppState, []
       const draft = selectActiveDraft(get())
       const g = graphqlDraftOf(activeSavedGraphql(get()), draft.method)
       set({ sendError: null })
-      const variables = jsonObject(g.variables, 'Variables')
+      // Checked with {{variables}} filled in; text with them goes as typed, for the engine to fill in.
+      const vars = get().scopeVars
+      const variables = checkJsonText(g.variables, 'Variables', vars)
       if (!variables.ok) return set({ sendError: variables.error })
-      const params = jsonObject(g.connectionParams, 'Connection params')
+      const params = checkJsonText(g.connectionParams, 'Connection params', vars)
       if (!params.ok) return set({ sendError: params.error })
       const res = await client.invoke('graphql.send', {
         url: draft.url,
         query: g.query,
-        ...(variables.value ? { variables: variables.value } : {}),
+        ...(variables.value === null
+          ? {}
+          : 'text' in variables.value
+            ? { variablesText: variables.value.text }
+            : { variables: variables.value.object }),
         ...(g.operationName ? { operationName: g.operationName } : {}),
         transport: g.transport,
         method: g.method,
         headers: draft.headers.filter((h) => h.name.trim() !== ''),
-        ...(params.value ? { connectionParams: params.value } : {}),
+        ...(params.value === null
+          ? {}
+          : 'text' in params.value
+            ? { connectionParamsText: params.value.text }
+            : { connectionParams: params.value.object }),
         options: { insecure: draft.options.insecure },
         // As Apollo Client and Altair do: subscriptions to one endpoint share its WebSocket (sibling lanes).
         subscription: { shareConnection: true },
@@ -186,34 +196,6 @@ export function createGraphqlSlice(client: ApiClient): StateCreator<AppState, []
       )
     },
   })
-}
-
-function jsonObject(
-  text: string,
-  what: string,
-): { ok: true; value: Record<string, unknown> | null } | { ok: false; error: AppError } {
-  if (!text.trim()) return { ok: true, value: null }
-  // {{variables}} are filled in by the engine: a text with them is checked there.
-  if (text.includes('{{')) {
-    return {
-      ok: false,
-      error: { code: 'invalid_request', message: `${what}: {{variables}} are not supported here yet` },
-    }
-  }
-  try {
-    const v: unknown = JSON.parse(text)
-    if (typeof v === 'object' && v !== null && !Array.isArray(v))
-      return { ok: true, value: v as Record<string, unknown> }
-  } catch (e) {
-    return {
-      ok: false,
-      error: {
-        code: 'invalid_request',
-        message: `${what} are not JSON: ${e instanceof Error ? e.message : String(e)}`,
-      },
-    }
-  }
-  return { ok: false, error: { code: 'invalid_request', message: `${what} must be a JSON object` } }
 }
 
 /** The body of the exchange `sid` once it is done (read from the engine), or why not. */
