@@ -18,6 +18,8 @@ export interface ScriptConsoleLine {
   text: string
   /** Engine clock (ms), as the timeline's `t`. */
   t: number
+  /** Which collection or folder script logged it (`the collection`, `folder "Auth"`); absent: the request's own. */
+  where?: string
 }
 
 export interface ScriptTestResult {

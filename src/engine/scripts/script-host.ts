@@ -123,12 +123,19 @@ export async function runPhase(deps: ScriptDeps, input: PhaseInput): Promise<Pha
     output = stopped(input, e)
   }
   const end = deps.clock.now()
+  // A line from a collection's or folder's script says which; the request's own lines stay as they were.
+  const levels = new Set(input.scripts.filter((x) => x.origin !== 'request').map((x) => x.where))
   const report: ScriptPhaseReport = {
     phase: input.phase,
     start,
     end,
     tests: output.tests,
-    console: output.console.map((l) => ({ level: l.level, text: l.text, t: Math.min(end, start + l.at) })),
+    console: output.console.map((l) => ({
+      level: l.level,
+      text: l.text,
+      t: Math.min(end, start + l.at),
+      ...(l.where !== undefined && levels.has(l.where) ? { where: l.where } : {}),
+    })),
     droppedConsole: output.droppedConsole,
     sentRequests: output.sentRequests,
   }

@@ -118,6 +118,8 @@ export interface SandboxConsoleLine {
   text: string
   /** ms after the phase started. */
   at: number
+  /** The script that logged it (its ScriptSource's `where`). */
+  where?: string
 }
 
 export interface ScriptTaskOutput {

@@ -164,7 +164,10 @@ function ConsoleList({ reports }: { reports: ScriptPhaseReport[] }) {
             <span className="phase num" title={PHASE_LABEL[l.phase]}>
               {l.phase} +{formatMs(Math.max(0, l.at))}
             </span>
-            <span className="text">{l.text}</span>
+            <span className="text">
+              {l.where !== undefined ? <span className="muted">{l.where} › </span> : null}
+              {l.text}
+            </span>
           </div>
         ))}
         {dropped > 0 ? (

@@ -140,6 +140,8 @@ describe('collection and folder scripts', () => {
       'is ada: true',
     ])
     expect(r?.scripts?.pre?.console.map((l) => l.text)).toEqual(['collection pre for Who am I'])
+    // A collection's or folder's console line says which script logged it.
+    expect(r?.scripts?.pre?.console[0]?.where).toBe('the collection')
     expect(r?.passed).toBe(true)
   })
 

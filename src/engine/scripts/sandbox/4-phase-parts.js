@@ -101,7 +101,7 @@ function makeConsole(phase) {
           ' characters of ' +
           text.length +
           ')'
-      phase.console.push({ level: level, text: text, at: Date.now() - phase.began })
+      phase.console.push({ level: level, text: text, at: Date.now() - phase.began, where: phase.current })
     }
   })
   out.trace = out.debug
