@@ -8,7 +8,8 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
 /**
  * An MQTT subscription and a Socket.IO session beside an HTTP request on one timeline, through the browser host
  * in Chromium: a publish arrives on the subscription with its QoS handshake, an emit's ack comes back paired
- * with it; screenshots light and dark for docs/messaging.md.
+ * with it, the server's ack request is answered from the Acks tab, saved emits are renamed and reordered in the
+ * Saved tab; the composer offers only the tabs that apply. Screenshots light and dark for docs/messaging.md.
  */
 
 const shot = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
@@ -50,11 +51,23 @@ test('an MQTT subscription and a Socket.IO session beside an HTTP request', asyn
   await page.getByRole('button', { name: 'Details on the right' }).click()
 
   await open(page, 'HTTP', `${http.url}/delay?ms=300`)
+  const parts = page.getByRole('tablist', { name: 'Request parts' }).getByRole('tab')
   await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'MQTT' })
+  // Only the tabs that mean something for MQTT, opening on its Connection.
+  await expect(parts).toHaveText(['Connection', 'Auth', 'Tests', 'Saved'])
+  await expect(parts.first()).toHaveAttribute('aria-selected', 'true')
   await page.getByRole('textbox', { name: 'Subscriptions' }).fill('sensors/#@1')
   await open(page, 'MQTT', broker?.url ?? '')
   await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'Socket.IO' })
-  await page.getByRole('textbox', { name: 'Events to listen to' }).fill('welcome, echo')
+  await expect(parts).toHaveText(['Connection', 'Params', 'Headers', 'Auth', 'Acks', 'Tests', 'Saved'])
+  await page.getByRole('textbox', { name: 'Events to listen to' }).fill('welcome, echo, question, answered')
+  // The server's ack request for `question` is answered from the Acks tab.
+  await parts.filter({ hasText: 'Acks' }).click()
+  await page.getByRole('button', { name: '+ Add an answer' }).click()
+  await page.getByRole('textbox', { name: 'Ack answer 1 event' }).fill('question')
+  await page.getByRole('textbox', { name: 'Ack answer 1 arguments' }).fill('{"seen": true}')
+  await expect(parts.filter({ hasText: 'Acks' })).toContainText('1')
+  await parts.filter({ hasText: 'Connection' }).click()
   await open(page, 'Socket.IO', io.url)
   await expect(rows).toHaveCount(3)
 
@@ -85,6 +98,37 @@ test('an MQTT subscription and a Socket.IO session beside an HTTP request', asyn
   await details.getByRole('button', { name: 'Emit' }).click()
   await expect(details.getByText('[{"got":[{"order":42}]}]').first()).toBeVisible()
   await expect(details.getByText(/"token":null/).first()).toBeVisible()
+  // The server asks for an ack: the answer set in the Acks tab goes back (the server echoes it as `answered`).
+  await details.getByRole('textbox', { name: 'Event' }).fill('ask')
+  await details.getByRole('textbox', { name: 'Arguments (JSON)' }).fill('"ready?"')
+  await details.getByRole('checkbox', { name: 'Ask for an ack' }).uncheck()
+  await details.getByRole('button', { name: 'Emit' }).click()
+  await expect(details.getByRole('gridcell', { name: 'answered', exact: true })).toBeVisible()
+  await expect(details.getByText('[{"seen":true}]').first()).toBeVisible()
+
+  // Saved emits: the box added under a name, then renamed and reordered in the composer's Saved tab.
+  await details.getByRole('textbox', { name: 'Name to save the emit under' }).fill('ask ready')
+  await details.getByRole('button', { name: 'Add to saved' }).click()
+  await details.getByRole('textbox', { name: 'Event' }).fill('echo')
+  await details.getByRole('textbox', { name: 'Arguments (JSON)' }).fill('["hi"]')
+  await details.getByRole('textbox', { name: 'Name to save the emit under' }).fill('echo hi')
+  await details.getByRole('button', { name: 'Add to saved' }).click()
+  await parts.filter({ hasText: 'Saved' }).click()
+  await expect(parts.filter({ hasText: 'Saved' })).toContainText('2')
+  await page.getByRole('textbox', { name: 'Saved emit 1 name' }).fill('ask if ready')
+  await page.getByRole('button', { name: 'Move saved emit 2 up' }).click()
+  await expect(page.getByRole('textbox', { name: 'Saved emit 1 name' })).toHaveValue('echo hi')
+  await expect(page.getByRole('textbox', { name: 'Saved emit 2 name' })).toHaveValue('ask if ready')
+  await page.getByRole('textbox', { name: 'Saved emit 2 event' }).fill('')
+  await expect(page.getByRole('alert').filter({ hasText: 'A saved emit needs its event' })).toBeVisible()
+  await page.getByRole('textbox', { name: 'Saved emit 2 event' }).fill('ask')
+  await expect(details.getByRole('combobox', { name: 'Saved emits' })).toContainText('ask if ready')
+  const composer = page.getByRole('region', { name: 'Request' })
+  await composer.screenshot({ path: shot('messaging-saved.png') })
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await composer.screenshot({ path: shot('messaging-saved-dark.png') })
+  await page.emulateMedia({ colorScheme: 'light' })
+  await parts.filter({ hasText: 'Connection' }).click()
 
   await mqttRow.click()
   await details.getByRole('tab', { name: 'Messages' }).click()
