@@ -1,8 +1,64 @@
 import type { AppError } from '../../shared/result'
-import type { OperationType } from '../../shared/graphql'
+import type { OperationType, PickedOperation } from '../../shared/graphql'
+import { operationFailure } from './graphql-errors'
+import type { Reaction } from './ws-protocols'
 import { closeCodeText } from '../../shared/streams'
 import type { EndedReport } from '../sessions/kernel/session-transport'
 import { serverCloseFailure, stripClose, type WsFailure } from '../ws/ws-errors'
+
+/** graphql-ws closes with this on a message it cannot take; we do the same to a server that breaks it. */
+export const BAD_MESSAGE = 4400
+
+/**
+ * How a message that ends the conversation ends the attempt, and the close code the socket is closed with:
+ * the operation completed or failed, the connection refused (legacy connection_error), or the protocol broken.
+ */
+export function reactionEnd(
+  r: Extract<Reaction, { kind: 'complete' | 'error' | 'refused' | 'violation' }>,
+  op: PickedOperation,
+): { code: number; outcome: AttemptOutcome } {
+  switch (r.kind) {
+    case 'complete':
+      return {
+        code: 1000,
+        outcome: { reason: `The server completed the ${op.type}`, reconnectable: false, by: 'server' },
+      }
+    case 'error':
+      return {
+        code: 1000,
+        outcome: {
+          reason: `The server answered the ${op.type} with an error`,
+          error: operationFailure(r.payload, op),
+          reconnectable: false,
+          by: 'server',
+        },
+      }
+    case 'refused':
+      return {
+        code: 1000,
+        outcome: {
+          reason: 'The server refused the connection (connection_error)',
+          error: {
+            code: 'auth',
+            message: `The server refused the connection (connection_error)`,
+            ...(r.payload !== undefined ? { detail: JSON.stringify(r.payload).slice(0, 2000) } : {}),
+          },
+          reconnectable: false,
+          by: 'server',
+        },
+      }
+    case 'violation':
+      return {
+        code: BAD_MESSAGE,
+        outcome: {
+          reason: r.message,
+          error: { code: 'protocol', message: r.message },
+          reconnectable: false,
+          by: 'client',
+        },
+      }
+  }
+}
 
 /** How an attempt ends once its outcome is known (complete, error, a violation, no ack): set before the close. */
 export interface AttemptOutcome {

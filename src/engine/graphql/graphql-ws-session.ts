@@ -16,10 +16,10 @@ import { VERSION } from '../version'
 import { timedConnection, upgradeAnswer, upgradeSent } from '../ws/ws-connection'
 import { describeWsError, type WsFailure } from '../ws/ws-errors'
 import { toBuffer } from '../ws/ws-payload'
-import { operationFailure } from './graphql-errors'
-import { closeReport, type AttemptOutcome } from './graphql-ws-close'
+import { closeReport, reactionEnd, type AttemptOutcome } from './graphql-ws-close'
 import type { GraphqlWsOptions } from './graphql-ws-options'
 import { protocolFor, type Reaction, type WsProtocol } from './ws-protocols'
+import { BAD_MESSAGE } from './graphql-ws-close'
 import { webSocketClass, WS_OPEN } from '../ws/ws-client'
 import { doublingDelay } from '../sessions/kernel/session-setup'
 import { resultHasErrors, type OperationMux } from './graphql-ws-mux'
@@ -42,8 +42,6 @@ const PROGRESS_EVERY_MS = 50
 const CLOSE_GRACE_MS = 2000
 /** The id of the session's operation (one operation per connection). */
 const OP_ID = '1'
-/** graphql-ws closes with this on a message it cannot take; we do the same to a server that breaks it. */
-const BAD_MESSAGE = 4400
 
 export interface GraphqlWsSessionInit extends PluggedSessionInit {
   url: string
@@ -307,47 +305,16 @@ export class GraphqlWsSession implements SessionTransport {
             OP_ID,
           )
         return
-      case 'stale':
-        return
       case 'keepalive':
         if (r.reply) this.send(attempt, ws, r.reply, 'pong')
         return
       case 'next':
+      case 'stale':
         return
-      case 'complete':
-        this.end(ws, 1000, {
-          reason: `The server completed the ${this.init.operation.type}`,
-          reconnectable: false,
-          by: 'server',
-        })
-        return
-      case 'error':
-        this.end(ws, 1000, {
-          reason: `The server answered the ${this.init.operation.type} with an error`,
-          error: operationFailure(r.payload, this.init.operation),
-          reconnectable: false,
-          by: 'server',
-        })
-        return
-      case 'refused':
-        this.end(ws, 1000, {
-          reason: 'The server refused the connection (connection_error)',
-          error: {
-            code: 'auth',
-            message: `The server refused the connection (connection_error)`,
-            ...(r.payload !== undefined ? { detail: JSON.stringify(r.payload).slice(0, 2000) } : {}),
-          },
-          reconnectable: false,
-          by: 'server',
-        })
-        return
-      case 'violation':
-        this.end(ws, BAD_MESSAGE, {
-          reason: r.message,
-          error: { code: 'protocol', message: r.message },
-          reconnectable: false,
-          by: 'client',
-        })
+      default: {
+        const end = reactionEnd(r, this.init.operation)
+        this.end(ws, end.code, end.outcome)
+      }
     }
   }
 
