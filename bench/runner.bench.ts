@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
@@ -39,6 +39,8 @@ const ITERATIONS = Number(process.env.BENCH_RUNNER_ITERATIONS ?? 20_000)
 /** Paired rounds: newman takes ~20 s a round, so three; the raw rounds are short, so five (the machine is noisy). */
 const ROUNDS = Number(process.env.BENCH_RUNNER_ROUNDS ?? 3)
 const RAW_ROUNDS = Number(process.env.BENCH_RUNNER_RAW_ROUNDS ?? 5)
+/** One-request runs timed for `runner.cli_one_request_ms` (their median). */
+const STARTUP_ROUNDS = Number(process.env.BENCH_RUNNER_STARTUP_ROUNDS ?? 9)
 /** Longest any single run may take before the bench gives up on it. */
 const RUN_TIMEOUT_MS = 180_000
 
@@ -157,6 +159,8 @@ interface CliRun {
   stderr: string
   /** Peak resident set size in MB. */
   peakRssMb: number
+  /** CPU time the process used, user + system, in ms (all its threads). */
+  cpuMs: number
 }
 
 const RSS_MARK = '[bench] maxrss_kb='
@@ -167,7 +171,7 @@ const RSS_MARK = '[bench] maxrss_kb='
  */
 function runCli(args: string[]): Promise<CliRun> {
   const loader =
-    `process.on('exit', () => process.stderr.write('\\n${RSS_MARK}' + process.resourceUsage().maxRSS + '\\n')); ` +
+    `process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('\\n${RSS_MARK}' + u.maxRSS + ' ' + (u.userCPUTime + u.systemCPUTime) / 1000 + '\\n') }); ` +
     'const cli = await import(process.argv[1]); await cli.main(process.argv.slice(2))'
   const start = performance.now()
   const child = spawn(process.execPath, ['--input-type=module', '-e', loader, CLI_BUNDLE, ...args], {
@@ -183,9 +187,17 @@ function runCli(args: string[]): Promise<CliRun> {
     child.once('close', (code) => {
       clearTimeout(timer)
       const at = stderr.lastIndexOf(`\n${RSS_MARK}`)
-      const peakRssMb = at < 0 ? NaN : Number.parseInt(stderr.slice(at + RSS_MARK.length + 1), 10) / 1024
+      const [rss, cpu] =
+        at < 0
+          ? []
+          : stderr
+              .slice(at + RSS_MARK.length + 1)
+              .trim()
+              .split(' ')
+      const peakRssMb = rss === undefined ? NaN : Number.parseInt(rss, 10) / 1024
+      const cpuMs = cpu === undefined ? NaN : Number.parseFloat(cpu)
       if (at >= 0) stderr = stderr.slice(0, at)
-      res({ ms: performance.now() - start, code, stdout, stderr, peakRssMb })
+      res({ ms: performance.now() - start, code, stdout, stderr, peakRssMb, cpuMs })
     })
   })
 }
@@ -396,10 +408,18 @@ export async function benchRunner(): Promise<Record<string, number>> {
     await runNewman(server, warmPostman, 50)
     await runAutocannon(server, 2000)
 
-    // A process that runs one request: what every `flightdeck run` pays before its first request.
-    await server.take()
-    const startup = await runCli(['run', single, '--iterations', '1'])
-    if (startup.code !== 0) throw new Error(`flightdeck run (one request) exited ${startup.code}`)
+    // A process that runs one request: what every `flightdeck run` pays before its first request. A single
+    // spawn moves by half on a shared machine: the median of several, with their CPU time beside it.
+    const load = loadavg()[0] ?? 0
+    const startupMs: number[] = []
+    const startupCpu: number[] = []
+    for (let i = 0; i < STARTUP_ROUNDS; i++) {
+      await server.take()
+      const one = await runCli(['run', single, '--iterations', '1'])
+      if (one.code !== 0) throw new Error(`flightdeck run (one request) exited ${one.code}: ${one.stderr}`)
+      startupMs.push(one.ms)
+      startupCpu.push(one.cpuMs)
+    }
 
     const collectionInRun: number[] = []
     const collectionRss: number[] = []
@@ -448,7 +468,9 @@ export async function benchRunner(): Promise<Record<string, number>> {
     console.log(
       `runner: medians of ${ROUNDS} and ${RAW_ROUNDS} paired rounds; flightdeck timed from process spawn to exit`,
     )
-    console.log(`  flightdeck run, one request, process start to exit: ${startup.ms.toFixed(0)} ms`)
+    console.log(
+      `  flightdeck run, one request, process start to exit: ${median(startupMs).toFixed(0)} ms (CPU ${median(startupCpu).toFixed(0)} ms; median of ${STARTUP_ROUNDS}, load average ${load.toFixed(1)} at the start)`,
+    )
     console.log(`  ${REQUESTS}-request collection: flightdeck ${vsNewman.a.toFixed(0)} req/s`)
     console.log(`  ${REQUESTS}-request collection: newman     ${vsNewman.b.toFixed(0)} req/s (one at a time)`)
     console.log(`  ratio flightdeck/newman:     ${vsNewman.ratio.toFixed(2)}`)
@@ -473,7 +495,9 @@ export async function benchRunner(): Promise<Record<string, number>> {
       'runner.flightdeck_collection_rps': Math.round(vsNewman.a),
       'runner.newman_rps': Math.round(vsNewman.b),
       'runner.autocannon_rps': Math.round(vsAutocannon.b),
-      'runner.cli_one_request_ms': Math.round(startup.ms),
+      'runner.cli_one_request_ms': Math.round(median(startupMs)),
+      'runner.cli_one_request_cpu_ms': Math.round(median(startupCpu)),
+      'runner.load_avg': Math.round(load * 10) / 10,
       'runner.peak_rss_mb': Math.round(median(collectionRss)),
       'runner.newman_peak_rss_mb': Math.round(newmanRss),
       ...(rawInRun.length > 0 ? { 'runner.flightdeck_run_only_rps': Math.round(median(rawInRun)) } : {}),
