@@ -5,7 +5,7 @@ import { connect, connectAsync } from 'mqtt'
 import { io as ioClient } from 'socket.io-client'
 import { createEngineService, type EngineService } from '../src/engine/service'
 import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto } from '../test/fixtures/mosquitto'
-import { paired } from './paired'
+import { median, paired } from './paired'
 
 /**
  * MQTT and Socket.IO benches, each the engine against the bare client library in paired back-to-back rounds
@@ -44,6 +44,13 @@ async function mqttBench(): Promise<Record<string, number>> {
   ])
   const payload = Buffer.alloc(SIZE, 'm')
   let n = 0
+  // CPU time of each run (this process: the receiving client and, for the engine, all it does per message),
+  // beside the wall-clock rates: on a shared machine the wall clock also counts others' load.
+  const cpu = { engine: [] as number[], bare: [] as number[] }
+  const cpuSince = (c0: NodeJS.CpuUsage): number => {
+    const c = process.cpuUsage(c0)
+    return (c.user + c.system) / 1000
+  }
   const props = { sessionExpiryInterval: 600 }
   /** A persistent session holding TOTAL QoS 0 messages while its client is away. */
   const prime = async (clientId: string): Promise<void> => {
@@ -65,6 +72,7 @@ async function mqttBench(): Promise<Record<string, number>> {
     const clientId = `bench-bare-${n++}`
     await prime(clientId)
     let count = 0
+    const c0 = process.cpuUsage()
     const start = performance.now()
     let done: () => void = () => {}
     const all = new Promise<void>((r) => (done = r))
@@ -81,6 +89,7 @@ async function mqttBench(): Promise<Record<string, number>> {
     })
     await all
     const elapsed = performance.now() - start
+    cpu.bare.push(cpuSince(c0))
     await c.endAsync()
     return (TOTAL / elapsed) * 1000
   }
@@ -95,6 +104,7 @@ async function mqttBench(): Promise<Record<string, number>> {
       count += k
       if (count >= TOTAL) done()
     })
+    const c0 = process.cpuUsage()
     const start = performance.now()
     const r = await service.invoke('mqtt.open', {
       url: broker.url,
@@ -104,6 +114,7 @@ async function mqttBench(): Promise<Record<string, number>> {
     if (!r.ok) throw new Error(r.error.message)
     await all
     const elapsed = performance.now() - start
+    cpu.engine.push(cpuSince(c0))
     await service.dispose()
     if (count !== TOTAL) throw new Error(`engine emitted ${count}/${TOTAL} message events`)
     return (TOTAL / elapsed) * 1000
@@ -111,6 +122,8 @@ async function mqttBench(): Promise<Record<string, number>> {
   try {
     await bare()
     await engine()
+    cpu.engine.length = 0
+    cpu.bare.length = 0
     const r = await paired(
       'mqtt',
       ROUNDS,
@@ -124,10 +137,19 @@ async function mqttBench(): Promise<Record<string, number>> {
     console.log(`  bare MQTT.js client: ${r.b.toFixed(0)} msg/s`)
     console.log(`  Flightdeck engine:   ${r.a.toFixed(0)} msg/s (log + timeline events)`)
     console.log(`  ratio engine/client: ${r.ratio.toFixed(3)} (target >= 0.8)`)
+    // Per round: the client's CPU time over the engine's for the same messages (1 = the engine costs nothing).
+    const cpuRatio = median(cpu.bare.map((b, i) => b / (cpu.engine[i] ?? Infinity)))
+    const perMsg = (ms: number[]): number => (median(ms) * 1000) / TOTAL
+    console.log(
+      `  CPU time per message: engine ${perMsg(cpu.engine).toFixed(2)} us, client ${perMsg(cpu.bare).toFixed(2)} us; client/engine ${cpuRatio.toFixed(3)} (median of rounds)`,
+    )
     return {
       'mqtt.engine_msgs_per_s': Math.round(r.a),
       'mqtt.client_msgs_per_s': Math.round(r.b),
       'mqtt.engine_vs_client': Math.round(r.ratio * 1000) / 1000,
+      'mqtt.engine_cpu_us_per_msg': Math.round(perMsg(cpu.engine) * 100) / 100,
+      'mqtt.client_cpu_us_per_msg': Math.round(perMsg(cpu.bare) * 100) / 100,
+      'mqtt.cpu_client_vs_engine': Math.round(cpuRatio * 1000) / 1000,
     }
   } finally {
     await broker.close()
