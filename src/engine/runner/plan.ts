@@ -18,6 +18,7 @@ import { levelScriptsAt, phaseScripts, type LevelScripts } from '../scripts/leve
 import type { RunStep } from './run-step'
 import { graphqlStep } from '../graphql/graphql-step'
 import { withCollectionProtos } from '../../shared/grpc-request'
+import { baseScopes, type BaseScopes } from '../scripts/script-scopes'
 
 /**
  * A run's plan: the requests under a collection path ('' = all, a folder, or one request) as runner steps, in
@@ -121,6 +122,7 @@ export async function planRun(
 
   const paths = [...saved.keys()].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0))
   const scopes = new Map<string, ReadonlyMap<string, string>>()
+  const bases = new Map<string, BaseScopes>()
   const steps: RunStep[] = []
   let usesWebhook = false
   for (const p of paths) {
@@ -132,6 +134,7 @@ export async function planRun(
       if (!scope.ok) return scope
       vars = new Map(scope.value.map((v) => [v.name, v.value]))
       scopes.set(folder, vars)
+      bases.set(folder, baseScopes(scope.value))
     }
     const auth = inheritedAuth(info, p, req.auth)
     const dependsOn = deps.get(p) ?? []
@@ -143,6 +146,7 @@ export async function planRun(
       request: savedToSpec(req),
       auth,
       variables: vars,
+      ...(bases.has(folder) ? { scopeBase: bases.get(folder) as BaseScopes } : {}),
       assertions: req.assertions ?? [],
       extract: req.extract ?? [],
     }
@@ -165,10 +169,8 @@ export async function planRun(
       if (!g.ok) return g
       step.kind = g.value.kind
       step.request = g.value.request
-      if (g.value.kind === 'graphql') {
-        step.graphql = g.value.graphql
-        step.messages = g.value.texts
-      }
+      if (g.value.kind !== 'http') step.graphql = g.value.graphql
+      if (g.value.kind === 'graphql') step.messages = g.value.texts
     }
     if (req.kind === 'ws') {
       step.protocols = req.protocols

@@ -183,7 +183,9 @@ export class RunManager {
     const key = newScriptKey('run')
     if (scripts && p.scripts !== false && steps.some((s) => s.scripts)) warmScripts(scripts, key)
     return runSteps(this.deps.http, steps, {
-      ...(scripts ? { scripts: { deps: scripts, key, enabled: p.scripts !== false } } : {}),
+      ...(scripts
+        ? { scripts: { deps: scripts, key, enabled: p.scripts !== false, ...(data ? { data } : {}) } }
+        : {}),
       concurrency: p.concurrency,
       iterations,
       ...(p.delayMs !== undefined ? { delayMs: p.delayMs } : {}),

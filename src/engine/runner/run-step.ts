@@ -17,6 +17,7 @@ import type { RunStats } from './stats'
 import type { RunScripts, StepScriptReports, StepScripts } from './script-step'
 import type { TraceSetting } from '../../shared/trace-context'
 import type { TraceOverride } from '../trace/run-trace'
+import type { BaseScopes } from '../scripts/script-scopes'
 
 /** A runner step and what it reports: the shapes the run, the run manager and the reports share. */
 
@@ -43,6 +44,8 @@ export interface RunStep {
   auth?: AuthSpec
   /** The step's own variable scope (collection, folders, environment); iteration values override it. */
   variables?: ReadonlyMap<string, string>
+  /** The same variables scope by scope, as scripts read them (`pm.environment`, `pm.collectionVariables`…). */
+  scopeBase?: BaseScopes
   /** WebSocket: subprotocols, and texts sent once the connection opens. */
   protocols?: string[]
   messages?: string[]

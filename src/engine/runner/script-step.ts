@@ -6,6 +6,7 @@ import {
   scriptResponse,
   type ScriptDeps,
 } from '../scripts/script-host'
+import { ScopeOverlay, valueText, type BaseScopes } from '../scripts/script-scopes'
 import type { ScopeChanges, ScriptScopes, ScriptSource } from '../scripts/script-types'
 import type { HttpEngine } from '../http/http-engine'
 import { NOTHING, result, type RunStep, type StepResult, type StepRun } from './run-step'
@@ -28,6 +29,27 @@ export interface RunScripts {
   /** The run's sandbox key. */
   key: string
   enabled: boolean
+  /** The run's data rows (`pm.iterationData`): iteration i has row i mod rows. */
+  data?: readonly Record<string, unknown>[]
+  /** What scripts wrote, scope by scope, per iteration (made by the first script). */
+  overlays?: Map<number, ScopeOverlay>
+}
+
+/** Iterations whose script-written scopes are kept at once (the oldest is dropped past it). */
+const MAX_OVERLAYS = 64
+
+function overlayOf(run: RunScripts, iteration: number): ScopeOverlay {
+  run.overlays ??= new Map()
+  let overlay = run.overlays.get(iteration)
+  if (!overlay) {
+    overlay = new ScopeOverlay()
+    run.overlays.set(iteration, overlay)
+    if (run.overlays.size > MAX_OVERLAYS) {
+      const oldest = run.overlays.keys().next().value
+      if (oldest !== undefined) run.overlays.delete(oldest)
+    }
+  }
+  return overlay
 }
 
 /** How a step's scripts went, on its result. */
@@ -45,31 +67,37 @@ export async function scriptedStep(
   iterationVars: ReadonlyMap<string, string>,
   run: RunScripts,
   send: (step: RunStep, vars: ReadonlyMap<string, string>) => Promise<StepRun>,
-  unsetBefore: ReadonlySet<string> = NO_NAMES,
+  // Names scripts unset earlier in the iteration: the scripts' scopes read them from the iteration's overlay.
+  _unsetBefore: ReadonlySet<string> = NO_NAMES,
 ): Promise<StepRun> {
   const written = new Map<string, string>()
   const removed = new Set<string>()
-  const merged = new Map(step.variables ?? NOTHING)
-  for (const k of unsetBefore) if (!iterationVars.has(k)) merged.delete(k)
-  for (const [k, v] of iterationVars) merged.set(k, v)
   const info = { requestName: step.name, requestId: step.id, iteration, iterationCount: iterations }
+  const overlay = overlayOf(run, iteration)
+  const data = run.data && run.data.length > 0 ? (run.data[iteration % run.data.length] ?? {}) : {}
   const scopes = (): ScriptScopes => {
-    // Flightdeck keeps one variable scope per step (collection, folders and environment merged): every Postman
-    // scope reads it; writes land in the scope written and, for the run, in that one scope.
-    const all = Object.fromEntries(merged)
-    return { environment: all, collection: { ...all }, globals: { ...all }, data: {}, local: { ...all } }
+    // Each Postman scope reads its own values; the run's values no scope holds (extracted ones, a data row's
+    // columns the runner merged) are the local scope's, the nearest, as they win in {{templates}} too.
+    const base: BaseScopes = step.scopeBase ?? {
+      globals: Object.fromEntries(step.variables ?? NOTHING),
+      collection: Object.fromEntries(step.variables ?? NOTHING),
+      environment: Object.fromEntries(step.variables ?? NOTHING),
+    }
+    const extra: Record<string, unknown> = {}
+    for (const [k, v] of iterationVars) if (!(k in data) && !overlay.touched(k)) extra[k] = v
+    return overlay.view(base, data, extra)
   }
   const apply = (changes: ScopeChanges): void => {
+    overlay.apply(changes)
     for (const change of Object.values(changes)) {
       // An unset name is gone for the steps after this one too (the runner drops it from the iteration).
       for (const k of change.unset) {
-        merged.delete(k)
         written.delete(k)
         removed.add(k)
       }
+      // A {{template}} gets a value's text, as in Postman.
       for (const [k, v] of Object.entries(change.set)) {
-        merged.set(k, v)
-        written.set(k, v)
+        written.set(k, valueText(v))
         removed.delete(k)
       }
     }

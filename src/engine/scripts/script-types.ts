@@ -54,11 +54,12 @@ export interface ScriptResponse {
 
 export const SCOPE_NAMES = ['environment', 'collection', 'globals', 'data', 'local'] as const
 export type ScopeName = (typeof SCOPE_NAMES)[number]
-export type ScriptScopes = Record<ScopeName, Record<string, string>>
+/** Each scope's values: text from the collection's files, any JSON value a script set (see script-scopes.ts). */
+export type ScriptScopes = Record<ScopeName, Record<string, unknown>>
 
-/** What the scripts of a phase wrote to one scope. */
+/** What the scripts of a phase wrote to one scope (values typed as the script set them). */
 export interface ScopeChange {
-  set: Record<string, string>
+  set: Record<string, unknown>
   unset: string[]
 }
 export type ScopeChanges = Partial<Record<ScopeName, ScopeChange>>

@@ -14,6 +14,7 @@ import {
   type ScriptDeps,
 } from './script-host'
 import { phaseScripts, type LevelScripts } from './level-scripts'
+import { baseScopes, ScopeOverlay, valueText } from './script-scopes'
 import type { ScopeChanges, ScriptScopes } from './script-types'
 
 /**
@@ -69,6 +70,7 @@ class PostPhases {
 export class SendScripts {
   private readonly values = new Map<string, Map<string, string>>()
   private readonly keys = new Map<string, string>()
+  private readonly overlays = new Map<string, ScopeOverlay>()
 
   constructor(private readonly deps: ScriptDeps) {}
 
@@ -102,23 +104,16 @@ export class SendScripts {
     const info = { requestName, requestId: input.context?.path ?? '', iteration: 0, iterationCount: 1 }
     const read = await scope()
     if (!read.ok) return read
-    const vars = new Map(read.value.map((v) => [v.name, v.value]))
-    for (const [k, v] of this.values.get(dir) ?? []) vars.set(k, v)
-    const scopes = (): ScriptScopes => {
-      const all = Object.fromEntries(vars)
-      return { environment: all, collection: { ...all }, globals: { ...all }, data: {}, local: { ...all } }
-    }
+    const base = baseScopes(read.value)
+    const overlay = this.overlayFor(dir)
+    const scopes = (): ScriptScopes => overlay.view(base, {}, {})
     const apply = (changes: ScopeChanges): void => {
+      overlay.apply(changes)
       for (const change of Object.values(changes)) {
         // An unset forgets what scripts set; a value from the collection's files is what later sends see again.
-        for (const k of change.unset) {
-          vars.delete(k)
-          this.values.get(dir)?.delete(k)
-        }
-        for (const [k, v] of Object.entries(change.set)) {
-          vars.set(k, v)
-          this.keep(dir, k, v)
-        }
+        for (const k of change.unset) this.values.get(dir)?.delete(k)
+        // A {{template}} gets a value's text, as in Postman.
+        for (const [k, v] of Object.entries(change.set)) this.keep(dir, k, valueText(v))
       }
     }
 
@@ -207,6 +202,16 @@ export class SendScripts {
       afterResponse(sid, request, auth)
     }
     return reply(sids)
+  }
+
+  /** What scripts wrote to the collection's scopes, typed, for its later sends' scripts. */
+  private overlayFor(dir: string): ScopeOverlay {
+    let overlay = this.overlays.get(dir)
+    if (!overlay) {
+      overlay = new ScopeOverlay(true)
+      this.overlays.set(dir, overlay)
+    }
+    return overlay
   }
 
   private keyFor(dir: string): string {

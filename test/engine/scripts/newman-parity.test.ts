@@ -14,7 +14,7 @@ import { makeService } from '../helpers'
 /**
  * Collections whose checks live in scripts, written as real public collections write them (token chaining,
  * an HMAC signature from a collection-level pre-request script, pm.sendRequest set-up calls, a setNextRequest
- * loop, legacy tests[...], JSON schema checks with Ajv and tv4), run by newman and by Flightdeck against the same stub: the same requests reach it
+ * loop, legacy tests[...], JSON schema checks with Ajv and tv4, variable scopes and typed values), run by newman and by Flightdeck against the same stub: the same requests reach it
  * (headers and values set by scripts included), in the same order, and the same tests pass and fail, by name.
  */
 
@@ -139,6 +139,7 @@ const CASES: { file: string; requests: number; failing: string[] }[] = [
       'First page: formats are checked: fail',
     ],
   },
+  { file: 'variable-scopes.postman_collection.json', requests: 3, failing: [] },
 ]
 
 describe('script collections: newman and flightdeck run send the same requests and get the same test results', () => {

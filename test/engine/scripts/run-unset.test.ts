@@ -42,7 +42,10 @@ describe('pm.*.unset in a run', () => {
       ],
       item: [
         item('Set', 'prerequest', ["pm.collectionVariables.set('made', 'by-a-script')"]),
-        item('Drop', 'prerequest', ["pm.collectionVariables.unset('made')", "pm.environment.unset('token')"]),
+        item('Drop', 'prerequest', [
+          "pm.collectionVariables.unset('made')",
+          "pm.collectionVariables.unset('token')",
+        ]),
         item('Check', 'test', [
           "pm.test('made is gone', () => pm.expect(pm.variables.has('made')).to.equal(false))",
           "pm.test('token is gone', () => pm.expect(pm.variables.get('token')).to.equal(undefined))",

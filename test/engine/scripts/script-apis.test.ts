@@ -81,7 +81,7 @@ describe('script APIs', () => {
       `insomnia.test('id', () => insomnia.expect(insomnia.response.json().id).to.equal(7))\ninsomnia.environment.set('id', insomnia.response.json().id)`,
     )
     expect(post.report.tests).toEqual([{ name: 'id', passed: true }])
-    expect(post.output.changes.environment?.set).toEqual({ id: '7' })
+    expect(post.output.changes.environment?.set).toEqual({ id: 7 })
   })
 
   it('pm.sendRequest as a promise, top-level await, setTimeout, libraries', async () => {

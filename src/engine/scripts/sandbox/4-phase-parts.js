@@ -13,10 +13,11 @@ Scope.prototype.get = function (k) {
 Scope.prototype.has = function (k) {
   return Object.prototype.hasOwnProperty.call(this._p.scopes[this._n], k)
 }
+// Values keep their type (as in Postman): a number set is a number when read back, in this script and the next.
 Scope.prototype.set = function (k, v) {
   if (this._n === 'data') throw new Error('pm.iterationData is read-only')
   var key = String(k)
-  var val = str(v)
+  var val = v
   this._p.scopes[this._n][key] = val
   var ch = change(this._p, this._n)
   ch.set[key] = val
@@ -79,7 +80,7 @@ function replaceIn(phase, text) {
     if (name === '$isoTimestamp') return new Date().toISOString()
     if (name === '$randomInt') return String(Math.floor(Math.random() * 1001))
     var v = lookup(phase, name)
-    return v === undefined ? m : v
+    return v === undefined ? m : str(v)
   })
 }
 
