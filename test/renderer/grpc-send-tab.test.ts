@@ -86,6 +86,13 @@ describe("a gRPC call's details", () => {
 
     const chat = await invoke(store, 'flightdeck.test.Echo/Chat', '{"text": "one"}')
     expect(detailsText(store)).toMatch(/^Messages\nSend\nHandshake$/m)
+    // Its Send box completes and checks the request type: the call keeps where its schema is.
+    const types = s().grpcSendTypes[chat]
+    expect(types?.requestType).toBe('flightdeck.test.SayRequest')
+    const schema = s().grpcSchemas[types?.schemaKey ?? '']
+    expect(schema?.state === 'ready' && schema.info.types?.['flightdeck.test.SayRequest']).toMatchObject({
+      kind: 'message',
+    })
     expect(await s().sendGrpcMessage(chat, '{"text": "two"}')).toBeNull()
     await until(() => s().streamLanes[chat]?.received === 2)
     expect(await s().endGrpc(chat)).toBeNull()

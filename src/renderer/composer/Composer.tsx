@@ -11,7 +11,7 @@ import { AuthPanel } from './AuthPanel'
 import { VariableHints } from './VariableHints'
 import { AfterResponsePanel } from '../async/AfterResponsePanel'
 import { TestsPanel } from './TestsPanel'
-import { GrpcComposer } from '../grpc/GrpcComposer'
+import { GrpcComposer, GrpcMessagePanel } from '../grpc/GrpcComposer'
 import { ScriptsPanel } from '../scripts/ScriptsPanel'
 import { scriptsBadge } from '../scripts/script-draft'
 import { GraphqlComposer } from '../graphql/GraphqlComposer'
@@ -44,7 +44,9 @@ export function Composer() {
       label: mode === 'grpc' ? 'Metadata' : 'Headers',
       ...(headerCount > 0 ? { badge: String(headerCount) } : {}),
     },
-    { id: 'body', label: 'Body', ...(bodyKind !== 'none' ? { badge: bodyKind } : {}) },
+    mode === 'grpc'
+      ? { id: 'body', label: 'Message' }
+      : { id: 'body', label: 'Body', ...(bodyKind !== 'none' ? { badge: bodyKind } : {}) },
     { id: 'auth', label: 'Auth', ...(authType !== 'inherit' ? { badge: authType } : {}) },
     { id: 'options', label: 'Options' },
     { id: 'tests', label: 'Tests', ...(assertionCount > 0 ? { badge: String(assertionCount) } : {}) },
@@ -60,9 +62,10 @@ export function Composer() {
     (t) =>
       !(t.id === 'body' && mode === 'ws') &&
       !((t.id === 'after' || t.id === 'scripts') && mode !== 'http') &&
-      // gRPC: the target, method and message are in its own panel; TLS too.
-      !(mode === 'grpc' && t.id !== 'headers' && t.id !== 'tests'),
+      // gRPC: the target, method and TLS are in its own bar; its message is the first tab.
+      !(mode === 'grpc' && t.id !== 'headers' && t.id !== 'tests' && t.id !== 'body'),
   )
+  if (mode === 'grpc') tabs.sort((a, b) => Number(b.id === 'body') - Number(a.id === 'body'))
   // GraphQL: the document and its variables stand in for the params and the body.
   const shownTabs: { id: ComposerTab; label: string; badge?: string }[] = messaging
     ? messagingTabs(mode, tabs, extras)
@@ -104,7 +107,7 @@ export function Composer() {
       >
         {shown === 'params' ? <ParamsTable /> : null}
         {shown === 'headers' ? <HeadersTable /> : null}
-        {shown === 'body' ? <BodyEditor /> : null}
+        {shown === 'body' ? mode === 'grpc' ? <GrpcMessagePanel /> : <BodyEditor /> : null}
         {shown === 'auth' && !messaging ? <AuthPanel /> : null}
         {messaging && isMessagingOwn(shown) ? <MessagingPanel tab={shown} mode={mode} /> : null}
         {shown === 'options' ? <OptionsPanel /> : null}

@@ -67,7 +67,8 @@ const markupClasses = tagHighlighter([
   { tag: tags.angleBracket, class: 'tok-punctuation' },
 ])
 
-const baseTheme = EditorView.theme({
+/** The app's colours for CodeMirror (editors with their own setup, as gRPC's message editor, use it too). */
+export const baseTheme = EditorView.theme({
   '&': {
     height: '100%',
     fontSize: '12px',

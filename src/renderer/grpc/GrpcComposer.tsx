@@ -1,7 +1,9 @@
-import { useState } from 'react'
-import type { GrpcMethodKind } from '../../shared/grpc'
+import { useMemo, useState } from 'react'
+import type { GrpcMethodKind, GrpcSchemaInfo } from '../../shared/grpc'
 import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
+import { GrpcMessageEditor } from './GrpcMessageEditor'
+import type { MessageTypes } from './grpc-json-assist'
 import { activeGrpcDraft, grpcSchemaKey, pickedMethod } from './grpc-slice'
 import './grpc.css'
 
@@ -14,8 +16,10 @@ const KIND_WORDS: Record<GrpcMethodKind, string> = {
 
 /**
  * The composer in gRPC mode: TLS or plaintext, the schema's source (the server's reflection, or .proto files
- * with import paths) and Load, the method picked from it, the deadline, and the JSON message editor with "Fill
- * with defaults". The target is the request line's field, the metadata the Metadata tab; Invoke starts the call.
+ * with import paths) and Load, the method picked from it, the deadline, "Fill with defaults" and Copy as
+ * grpcurl. The message is the Message tab (GrpcMessagePanel), the metadata the Metadata tab, beside Tests: the
+ * tabs sit right under these bars, so a long message never pushes them out of the pane. The target is the
+ * request line's field; Invoke starts the call.
  */
 export function GrpcComposer() {
   const target = useActiveDraft((d) => d.url)
@@ -27,7 +31,6 @@ export function GrpcComposer() {
   const schema = useAppStore((s) => s.grpcSchemas[grpcSchemaKey(target, g)])
   const picked = pickedMethod(schema, g.method)
   const [copied, setCopied] = useState(false)
-  const many = picked?.kind === 'client_streaming' || picked?.kind === 'bidi_streaming'
 
   const copy = (): void => {
     void grpcurlFor()
@@ -99,6 +102,10 @@ export function GrpcComposer() {
           {schema?.state === 'loading' ? 'Loading…' : schema?.state === 'ready' ? 'Reload' : 'Load methods'}
         </button>
         {schema?.state === 'ready' ? <span className="muted small">{schema.info.source}</span> : null}
+        <span className="grow" />
+        <button type="button" className="secondary-button" onClick={copy} disabled={g.method === ''}>
+          {copied ? 'Copied' : 'Copy as grpcurl'}
+        </button>
       </div>
       {schema?.state === 'error' ? (
         <div className="error-box small" role="alert">
@@ -156,26 +163,56 @@ export function GrpcComposer() {
         >
           Fill with defaults
         </button>
-        <button type="button" className="secondary-button" onClick={copy} disabled={g.method === ''}>
-          {copied ? 'Copied' : 'Copy as grpcurl'}
-        </button>
       </div>
-      <textarea
-        className="mono grpc-message"
-        aria-label="Message (JSON)"
-        spellCheck={false}
+    </div>
+  )
+}
+
+/**
+ * The Message tab: the JSON editor, with completion and lint from the picked method's request type once the
+ * schema is loaded. It fills the tab's height (the composer pane's splitter makes it taller).
+ */
+export function GrpcMessagePanel() {
+  const target = useActiveDraft((d) => d.url)
+  const g = useAppStore(activeGrpcDraft)
+  const set = useAppStore((s) => s.setGrpcDraft)
+  const schema = useAppStore((s) => s.grpcSchemas[grpcSchemaKey(target, g)])
+  const picked = pickedMethod(schema, g.method)
+  const many = picked?.kind === 'client_streaming' || picked?.kind === 'bidi_streaming'
+  const types = useMessageTypes(schema?.state === 'ready' ? schema.info : null, picked?.requestType, many)
+  return (
+    <div className="grpc-message-panel">
+      <GrpcMessageEditor
         value={g.message}
-        placeholder={
+        onChange={(message) => set({ message })}
+        label="Message (JSON)"
+        types={types}
+        placeholderText={
           many ? 'One JSON message per line, or a JSON array' : '{ } — the request message as JSON'
         }
-        onChange={(e) => set({ message: e.target.value })}
       />
       {many ? (
         <div className="muted small">
           A {KIND_WORDS[picked?.kind ?? 'bidi_streaming']}: these messages go out on Invoke and the stream
           stays open; send more and half-close from the call&apos;s Send tab.
         </div>
+      ) : !picked ? (
+        <div className="muted small">
+          Load the methods and pick one: the editor then completes its fields.
+        </div>
       ) : null}
     </div>
+  )
+}
+
+/** The editor's view of a request type: the same object while the schema and type stay (no reconfigure). */
+export function useMessageTypes(
+  info: GrpcSchemaInfo | null,
+  requestType: string | undefined,
+  many: boolean,
+): MessageTypes | null {
+  return useMemo(
+    () => (info?.types && requestType ? { root: requestType, types: info.types, many } : null),
+    [info, requestType, many],
   )
 }

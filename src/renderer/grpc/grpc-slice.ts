@@ -58,6 +58,8 @@ export interface GrpcSlice {
    * tab. Unary and server-streaming calls, and a run's calls, are half-closed when they start.
    */
   grpcSendable: Readonly<Record<string, true>>
+  /** For a sendable call: where its schema is kept and its request type (the Send box's completion). */
+  grpcSendTypes: Readonly<Record<string, { schemaKey: string; requestType: string }>>
   setGrpcDraft(patch: Partial<GrpcDraft>): void
   /** Load the active tab's schema (reflection or protos). */
   loadGrpcSchema(): Promise<void>
@@ -76,10 +78,10 @@ export interface GrpcSlice {
 /** Calls remembered as sendable: far more than a timeline shows open at once. */
 const MAX_SENDABLE = 256
 
-function keepNewest(m: Record<string, true>, max: number): Record<string, true> {
+function keepNewest<T>(m: Record<string, T>, max: number): Record<string, T> {
   const keys = Object.keys(m)
   if (keys.length <= max) return m
-  return Object.fromEntries(keys.slice(keys.length - max).map((k) => [k, true as const]))
+  return Object.fromEntries(keys.slice(keys.length - max).map((k) => [k, m[k] as T]))
 }
 
 let memo: { inputs: readonly unknown[]; value: GrpcDraft } | null = null
@@ -169,6 +171,7 @@ export function createGrpcSlice(client: ApiClient): StateCreator<AppState, [], [
     grpcUi: {},
     grpcSchemas: {},
     grpcSendable: {},
+    grpcSendTypes: {},
 
     setGrpcDraft: (patch) => {
       const s = get()
@@ -259,7 +262,11 @@ export function createGrpcSlice(client: ApiClient): StateCreator<AppState, [], [
       if (!r.ok) return set({ sendError: r.error })
       if (many && grpcSendsMany(r.value.method.kind)) {
         const sid = r.value.sid
-        set((st) => ({ grpcSendable: keepNewest({ ...st.grpcSendable, [sid]: true }, MAX_SENDABLE) }))
+        const types = { schemaKey: grpcSchemaKey(target, g), requestType: r.value.method.requestType }
+        set((st) => ({
+          grpcSendable: keepNewest({ ...st.grpcSendable, [sid]: true as const }, MAX_SENDABLE),
+          grpcSendTypes: keepNewest({ ...st.grpcSendTypes, [sid]: types }, MAX_SENDABLE),
+        }))
       }
       get().select(r.value.sid)
     },
