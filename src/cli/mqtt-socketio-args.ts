@@ -33,7 +33,7 @@ exit codes: 0 the session ended normally (or by --max / --duration / Ctrl+C),
 
 export const SOCKETIO_USAGE = `usage: flightdeck socketio <url> [options]
 
-Connects to a Socket.IO (v4) server through the Flightdeck engine, emits, and prints every
+Connects to a Socket.IO v3 or v4 server through the Flightdeck engine, emits, and prints every
 event (and each ack) as it arrives.
 
   --namespace <ns>           the namespace (default /)

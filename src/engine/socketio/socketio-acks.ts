@@ -1,5 +1,6 @@
 import { fail, ok, type Result } from '../../shared/result'
-import type { SocketIoAckAnswer } from '../../shared/socketio'
+import type { SocketIoAckAnswer, SocketIoDelivery } from '../../shared/socketio'
+import { argsJson } from './socketio-args'
 
 /**
  * Answers to a server's ack requests (a server's `emit(event, …, callback)`), parsed once when the session
@@ -43,4 +44,38 @@ export function parseAckAnswers(list: readonly SocketIoAckAnswer[] | undefined):
 /** The answer for `event`, or none. */
 export function ackAnswerFor(answers: AckAnswers, event: string): readonly unknown[] | undefined {
   return answers.get(event) ?? answers.get('*')
+}
+
+type AnswerFunction = (...args: unknown[]) => void
+
+/**
+ * The server asked for an ack when socket.io-client hands an answer function as the event's last argument:
+ * taken off the arguments (so they are the server's only), or null.
+ */
+export function takeAnswerFunction(args: unknown[]): AnswerFunction | null {
+  const last = args[args.length - 1]
+  if (typeof last !== 'function') return null
+  args.pop()
+  return last as AnswerFunction
+}
+
+/**
+ * Answers the server's ack request for `event` when an answer is set, and says what to log beside the event
+ * (log seq `eventSeq`): the answer sent (`out`), or that none was (`in`, in words).
+ */
+export function answerAck(
+  answers: AckAnswers,
+  event: string,
+  answer: AnswerFunction,
+  eventSeq = -1,
+): { dir: 'in' | 'out'; data: string; id: string } {
+  const values = ackAnswerFor(answers, event)
+  if (!values) {
+    const words = `The server asked for an ack of ${event}: no answer is set for it, none sent`
+    return { dir: 'in', data: words, id: JSON.stringify({ eventSeq, answered: false }) }
+  }
+  answer(...values)
+  const a = argsJson(values)
+  const id: SocketIoDelivery = { eventSeq, answered: true, ...(a.binary ? { binary: a.binary } : {}) }
+  return { dir: 'out', data: a.text, id: JSON.stringify(id) }
 }

@@ -16,7 +16,8 @@ import type { PluggedSessionInit } from '../streams/stream-engine'
 import { checkHeaderList, parseStreamUrl } from '../streams/stream-plumbing'
 import { VERSION } from '../version'
 import { argsJson, encodeArgs } from './socketio-args'
-import { ackAnswerFor, type AckAnswers } from './socketio-acks'
+import { connectFailure, type ConnectError } from './socketio-failures'
+import { answerAck, takeAnswerFunction, type AckAnswers } from './socketio-acks'
 import { isClientV2Notice, probeSocketIoV2, V2_WORDS } from './socketio-version'
 import { doublingDelay, readCaFile } from '../sessions/kernel/session-setup'
 
@@ -55,8 +56,6 @@ export class SocketIoSession implements SessionTransport {
   private ca: string | undefined
   private manager: Manager | null = null
   private socket: Socket | null = null
-  private failure: AppError | null = null
-  private refused = false
   private closing = false
   private lastProgress = 0
   private nextAck = 1
@@ -118,8 +117,6 @@ export class SocketIoSession implements SessionTransport {
   connect(attempt: SessionAttempt): void {
     const url = this.url as URL
     const o = this.init.options
-    this.failure = null
-    this.refused = false
     const marks: ExchangeMarks = { queuedAt: attempt.queuedAt }
     attempt.marks = marks
     const extraHeaders: Record<string, string> = { 'user-agent': `Flightdeck/${VERSION}` }
@@ -191,7 +188,7 @@ export class SocketIoSession implements SessionTransport {
       })
     })
     let handshook = false
-    socket.on('connect_error', (err: Error & { type?: string; description?: unknown; data?: unknown }) => {
+    socket.on('connect_error', (err: ConnectError) => {
       if (!mine()) return
       if (isClientV2Notice(err.message)) {
         end(() => this.endV2(manager, attempt))
@@ -208,23 +205,9 @@ export class SocketIoSession implements SessionTransport {
       }
       failed(err)
     })
-    const failed = (err: Error & { type?: string; description?: unknown; data?: unknown }): void => {
+    const failed = (err: ConnectError): void => {
       if (!mine()) return
-      // A middleware's refusal (next(new Error(…))) carries no transport type: the server said no.
-      const byServer = err.type !== 'TransportError' && !/timeout/i.test(err.message)
-      this.refused = byServer
-      const failure: AppError = byServer
-        ? {
-            code: 'auth',
-            message: `The server refused the connection to namespace ${this.init.namespace}: ${err.message}`,
-            ...(err.data !== undefined ? { detail: JSON.stringify(err.data) } : {}),
-          }
-        : {
-            code: /timeout/i.test(err.message) ? 'timeout_connect' : 'network',
-            message: `Could not connect to ${url.host}: ${err.message}`,
-            ...(err.description !== undefined ? { detail: describe(err.description) } : {}),
-          }
-      this.failure = failure
+      const { failure, byServer } = connectFailure(err, this.init.namespace, url.host)
       end(() => {
         manager.engine?.close()
         attempt.ended({ reason: failure.message, error: failure, reconnectable: !byServer, by: 'network' })
@@ -238,14 +221,10 @@ export class SocketIoSession implements SessionTransport {
     })
     socket.onAny((event: string, ...args: unknown[]) => {
       if (!mine()) return
-      // The server asked for an ack: socket.io-client hands its answer function as the last argument.
-      const last = args[args.length - 1]
-      const answerFn = typeof last === 'function' ? (last as (...a: unknown[]) => void) : null
-      if (answerFn) args.pop()
-      const answer = answerFn ? ackAnswerFor(this.init.acks, event) : undefined
+      const answerFn = takeAnswerFunction(args)
       if (this.listen && !this.listen.has(event)) {
         // Not recorded, but a set answer is what the person asked for: it still goes back.
-        if (answerFn && answer) answerFn(...answer)
+        if (answerFn) answerAck(this.init.acks, event, answerFn)
         return
       }
       const { text, binary, bytes } = argsJson(args)
@@ -256,19 +235,8 @@ export class SocketIoSession implements SessionTransport {
       if (answerFn) d.ackAsked = true
       const seq = this.record(attempt, 'in', 'text', text, event, JSON.stringify(d))
       if (!answerFn) return
-      if (answer) {
-        answerFn(...answer)
-        const a = argsJson(answer)
-        const id: SocketIoDelivery = {
-          eventSeq: seq,
-          answered: true,
-          ...(a.binary ? { binary: a.binary } : {}),
-        }
-        this.record(attempt, 'out', 'control', a.text, 'ack', JSON.stringify(id))
-        return
-      }
-      const words = `The server asked for an ack of ${event}: no answer is set for it, none sent`
-      this.record(attempt, 'in', 'control', words, 'ack', JSON.stringify({ eventSeq: seq, answered: false }))
+      const r = answerAck(this.init.acks, event, answerFn, seq)
+      this.record(attempt, r.dir, 'control', r.data, 'ack', r.id)
     })
     socket.connect()
     const engine = manager.engine
@@ -423,11 +391,4 @@ export class SocketIoSession implements SessionTransport {
     if (this.kernel.isEnded) return
     this.kernel.dispose('Closed by you (Flightdeck is shutting down)')
   }
-}
-
-function describe(d: unknown): string {
-  if (d instanceof Error) return d.message
-  if (typeof d === 'object' && d !== null && 'message' in d)
-    return String((d as { message: unknown }).message)
-  return String(d)
 }
