@@ -71,9 +71,12 @@ describe('GraphQL over SSE, single connection mode (graphql-sse createHandler)',
     const sid = await subscribe({ query: 'subscription Count { count(to: 1000) }' })
     const outcome = await settle(service, sid)
     expect(outcome.final.type === 'error' ? outcome.final.message : outcome.final.type).toBe('done')
-    expect(rec.of(sid).find((e) => e.type === 'queued')).toMatchObject({
-      name: 'subscription Count',
-      kind: 'sse',
+    const queued = rec.of(sid).find((e) => e.type === 'queued')
+    expect(queued).toMatchObject({ name: 'subscription Count', kind: 'sse', method: 'POST' })
+    // The operation is listed under its reserved stream, the GET with the token.
+    const stream = queued?.type === 'queued' ? (queued.connection ?? '') : ''
+    expect(rec.of(stream).find((e) => e.type === 'queued')).toMatchObject({
+      name: 'GraphQL event stream',
       method: 'GET',
     })
     expect(await values(sid, 'count')).toEqual(range(1000))
@@ -81,7 +84,7 @@ describe('GraphQL over SSE, single connection mode (graphql-sse createHandler)',
     expect(entries.filter((e) => e.event === 'complete')).toHaveLength(1)
     const closed = rec.of(sid).find((e) => e.type === 'stream-closed')
     expect(closed).toMatchObject({ reason: 'The server completed the subscription' })
-    // The reservation is a row of its own; the operation's POST is drawn on the stream's lane.
+    // The reservation is a row of its own; the operation's POST is drawn on the operation's lane.
     const put = rec.events.find((e) => e.type === 'queued' && e.method === 'PUT' && e.t >= 0)
     expect(put).toMatchObject({ name: 'reserve a GraphQL event stream' })
     const post = rec.events.find((e) => e.type === 'queued' && e.method === 'POST' && e.lane === sid)
@@ -90,9 +93,49 @@ describe('GraphQL over SSE, single connection mode (graphql-sse createHandler)',
     expect(seen).toContain('PUT 201')
     expect(seen).toContain('POST 202')
     await expect.poll(() => sseServer.active()).toBe(0)
+    // Its last operation ended: the stream is closed.
+    expect((await settle(service, stream)).final.type).toBe('done')
+    expect(rec.of(stream).find((e) => e.type === 'stream-closed')).toMatchObject({
+      reason: 'Its last operation ended',
+    })
   })
 
-  it('Stop closes the stream: the server ends the operation', async () => {
+  it('two subscriptions share one reserved stream: one PUT; Stop on one DELETEs it, the other goes on', async () => {
+    const before = sseServer.requests.length
+    const [a, b] = await Promise.all([
+      subscribe({ query: 'subscription A { count(to: 100000, delayMs: 5) }' }),
+      subscribe({ query: 'subscription B { count(to: 100000, delayMs: 5) }' }),
+    ])
+    await rec.until(a, (e) => e.type === 'sse-event' && e.event === 'next', 3)
+    await rec.until(b, (e) => e.type === 'sse-event' && e.event === 'next', 3)
+    const stream = (sid: string): string => {
+      const q = rec.of(sid).find((e) => e.type === 'queued')
+      return q?.type === 'queued' ? (q.connection ?? '') : ''
+    }
+    expect(stream(a)).not.toBe('')
+    expect(stream(b)).toBe(stream(a))
+    expect(sseServer.requests.slice(before).filter((r) => r.startsWith('PUT'))).toHaveLength(1)
+    expect(sseServer.active()).toBe(2)
+    await service.invoke('session.cancel', { sid: a })
+    expect((await settle(service, a)).final.type).toBe('done')
+    await expect.poll(() => sseServer.active()).toBe(1)
+    expect(sseServer.requests).toContain('DELETE 200')
+    const seen = rec
+      .of(b)
+      .filter((e) => e.type === 'sse-event')
+      .reduce((k, e) => k + (e.type === 'sse-event' ? (e.count ?? 1) : 0), 0)
+    await rec.until(b, (e) => e.type === 'sse-event', seen + 3)
+    // Stop on the stream ends the other as closed by you.
+    await service.invoke('session.cancel', { sid: stream(a) })
+    expect((await settle(service, b)).final.type).toBe('done')
+    expect(rec.of(b).find((e) => e.type === 'stream-closed')).toMatchObject({
+      by: 'client',
+      reason: 'The event stream was closed by you',
+    })
+    await expect.poll(() => sseServer.active()).toBe(0)
+  })
+
+  it('Stop DELETEs the operation: the server ends it', async () => {
     const sid = await subscribe({ query: 'subscription { count(to: 100000, delayMs: 5) }' })
     await rec.until(sid, (e) => e.type === 'sse-event' && e.event === 'next', 5)
     expect(sseServer.active()).toBeGreaterThan(0)
@@ -105,6 +148,9 @@ describe('GraphQL over SSE, single connection mode (graphql-sse createHandler)',
     const sid = await subscribe({ query: 'subscription { dropAfter(n: 5) }' })
     const outcome = await settle(service, sid)
     expect(outcome.final.type).toBe('error')
+    expect(outcome.final.type === 'error' && outcome.final.message).toMatch(
+      /The event stream ended before the subscription completed/,
+    )
     expect(await values(sid, 'dropAfter')).toEqual([1, 2, 3, 4, 5])
   })
 

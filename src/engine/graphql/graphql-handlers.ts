@@ -20,7 +20,8 @@ import { DEFAULT_GRAPHQL_WS_OPTIONS } from './graphql-ws-options'
 import { GraphqlWsSession } from './graphql-ws-session'
 import { MuxPool } from './graphql-ws-mux'
 import { resultEvent } from './graphql-result'
-import { openSseDistinct, openSseSingle } from './graphql-sse'
+import { openSseDistinct } from './graphql-sse'
+import { openSseSingle, SseStreamPool } from './graphql-sse-single'
 
 /**
  * `graphql.send`: one GraphQL operation, over the transport asked for. A query or mutation over HTTP is an
@@ -52,8 +53,10 @@ export function createGraphqlHandlers(deps: GraphqlDeps): {
 } {
   // The engine's shared GraphQL WebSocket connections, by URL, subprotocols, headers and params.
   const pool = new MuxPool()
+  // Its reserved GraphQL event streams (single connection mode), by URL, headers and auth.
+  const ssePool = new SseStreamPool()
   return {
-    'graphql.send': (p) => sendGraphql(deps, pool, p),
+    'graphql.send': (p) => sendGraphql(deps, pool, ssePool, p),
     // Loaded with the first schema file: it brings `graphql` in.
     'graphql.schemaFile': async (p) =>
       (await import('./graphql-schema-file')).readSchemaFile(deps.manager, p),
@@ -63,6 +66,7 @@ export function createGraphqlHandlers(deps: GraphqlDeps): {
 async function sendGraphql(
   deps: GraphqlDeps,
   pool: MuxPool,
+  ssePool: SseStreamPool,
   p: CommandRequest<'graphql.send'>,
 ): Promise<Result<CommandResponse<'graphql.send'>>> {
   if (deps.ready) await deps.ready
@@ -126,7 +130,7 @@ async function sendGraphql(
   if (transport === 'sse' || transport === 'sse-single') {
     const o = { spec, auth, params, op }
     if (transport === 'sse-single') {
-      const opened = await openSseSingle(deps, o)
+      const opened = await openSseSingle(deps, ssePool, o)
       return opened.ok ? ok({ sid: opened.value, operation: op, transport }) : opened
     }
     const post: RequestSpec = {

@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto'
 import {
   operationLabel,
-  paramsJson,
   summarizeResult,
   type GraphqlParams,
   type PickedOperation,
@@ -19,20 +17,11 @@ import { operationFailure } from './graphql-errors'
 import { readAll } from './graphql-result'
 
 /**
- * GraphQL over SSE (the graphql-sse protocol), both of its modes, each subscription one SSE session:
- *
- * - distinct connections (`sse`): a POST of the operation with `Accept: text/event-stream`, answered by an
- *   event stream of `next` events and one `complete`, after which the server ends it.
- * - single connection (`sse-single`, graphql-sse's `singleConnection`): a PUT reserves a stream and answers its
- *   token (201); a GET with the token in `x-graphql-event-stream-token` opens the stream; once it is open, a
- *   POST with the token starts the operation, its id in `extensions.operationId` (202). Results come as `next`
- *   events whose data is `{id, payload}`, then `complete` `{id}`; the server keeps the stream open, so
- *   Flightdeck closes it then. The PUT is a row of its own; the POST is drawn on the stream's lane. Stop closes
- *   the stream, which ends the reservation and its operation (graphql-sse completes every operation of a
- *   stream that closes). One operation per stream: each subscription reserves its own.
- *
- * In both, a `next` whose result carries `errors` is counted on its tick (red on the lane), and a stream that
- * ends before `complete` is an error, never a quiet done.
+ * GraphQL over SSE (the graphql-sse protocol). Distinct connections mode (`sse`) is here: a POST of the
+ * operation with `Accept: text/event-stream`, answered by an event stream of `next` events and one `complete`,
+ * after which the server ends it. A `next` whose result carries `errors` is counted on its tick (red on the
+ * lane), and a stream that ends before `complete` is an error, never a quiet done. Single connection mode
+ * (`sse-single`) is graphql-sse-single.ts; the reservation (PUT) and a refused operation's words are shared.
  */
 
 export const TOKEN_HEADER = 'x-graphql-event-stream-token'
@@ -47,7 +36,7 @@ export interface SseDeps {
   streams: StreamEngine
 }
 
-/** The operation over one stream: the POST for distinct mode, or the GET of a reserved stream. */
+/** An operation over SSE: its request as prepared ({{variables}} resolved), its auth, parameters and type. */
 export interface SseOperation {
   spec: RequestSpec
   auth: AuthSpec
@@ -57,7 +46,7 @@ export interface SseOperation {
 
 /** Distinct connections mode: the operation's POST is the stream. */
 export function openSseDistinct(deps: SseDeps, o: SseOperation, authorized: RequestSpec): string {
-  const watch = new ResultWatch(null, o.op.type)
+  const watch = new ResultWatch(o.op.type)
   const session = deps.streams.openSession(
     'g',
     (init) =>
@@ -70,51 +59,12 @@ export function openSseDistinct(deps: SseDeps, o: SseOperation, authorized: Requ
         watch,
       }),
   )
-  watch.session = session
   session.start()
   return session.sid
 }
 
-/** Single connection mode: reserve a stream (PUT), open it (GET), then start the operation on it (POST). */
-export async function openSseSingle(deps: SseDeps, o: SseOperation): Promise<Result<string>> {
-  const label = operationLabel(o.op)
-  const token = await reserve(deps, o)
-  if (!token.ok) return token
-  const get: RequestSpec = {
-    method: 'GET',
-    url: o.spec.url,
-    // graphql-sse's handler takes the GET as the stream only when Accept is exactly text/event-stream.
-    headers: [
-      { name: 'Accept', value: 'text/event-stream', enabled: true },
-      { name: TOKEN_HEADER, value: token.value, enabled: true },
-      ...withoutHeaders(o.spec.headers, ['accept', TOKEN_HEADER]),
-    ],
-    body: { kind: 'none' },
-    options: o.spec.options,
-  }
-  const authorized = await deps.auth.authorize(get, o.auth, 'SSE')
-  if (!authorized.ok) return authorized
-  const operationId = randomUUID()
-  const watch = new ResultWatch(operationId, o.op.type)
-  const session = deps.streams.openSession(
-    'g',
-    (init) =>
-      new SseSession({
-        ...init,
-        spec: authorized.value.spec,
-        stream: { ...DEFAULT_SSE_OPTIONS, reconnect: false, mode: 'sse' },
-        name: label,
-        watch,
-      }),
-  )
-  watch.session = session
-  watch.onOpen = () => void startOperation(deps, o, session, token.value, operationId)
-  session.start()
-  return ok(session.sid)
-}
-
 /** PUT: the server reserves a stream and answers its token (201, text). Any other answer says why not. */
-async function reserve(deps: SseDeps, o: SseOperation): Promise<Result<string>> {
+export async function reserve(deps: SseDeps, o: SseOperation): Promise<Result<string>> {
   const put: RequestSpec = {
     method: 'PUT',
     url: o.spec.url,
@@ -149,49 +99,8 @@ async function reserve(deps: SseDeps, o: SseOperation): Promise<Result<string>> 
   return ok(token)
 }
 
-/** POST the operation onto the open stream; a refusal (a 400 with the GraphQL errors) fails the session. */
-async function startOperation(
-  deps: SseDeps,
-  o: SseOperation,
-  session: SseSession,
-  token: string,
-  operationId: string,
-): Promise<void> {
-  const params: GraphqlParams = {
-    ...o.params,
-    extensions: { ...(o.params.extensions ?? {}), operationId },
-  }
-  const post: RequestSpec = {
-    method: 'POST',
-    url: o.spec.url,
-    headers: [
-      { name: 'Accept', value: 'application/json', enabled: true },
-      { name: TOKEN_HEADER, value: token, enabled: true },
-      ...withoutHeaders(o.spec.headers, ['accept', 'content-type', TOKEN_HEADER]),
-    ],
-    body: { kind: 'json', text: paramsJson(params) },
-    options: o.spec.options,
-  }
-  const sent = await deps.auth.send(post, o.auth, 1, {
-    lane: session.sid,
-    name: `POST ${operationLabel(o.op)}`,
-  })
-  if (!sent.ok) return session.fail(sent.error)
-  const result = await deps.http.waitFor(sent.value.sids[0] ?? '')
-  const final = result.final
-  if (session.isEnded) return
-  if (final.type === 'cancelled')
-    return session.fail({ code: 'network', message: 'The operation (POST) was cancelled' })
-  if (final.type === 'error')
-    return session.fail({ ...final, message: `Starting the operation (POST) failed: ${final.message}` })
-  // 202: started; 204: the operation ended before it was prepared (the server's word for a quick complete).
-  if (final.status === 202 || final.status === 204) return
-  const text =
-    final.body.size <= MAX_SCAN ? await readAll(deps.http.bodies, final.body.id, final.body.size) : null
-  session.fail(refusal(final.status, text, o.op))
-}
-
-function refusal(status: number, text: string | null, op: PickedOperation): AppError {
+/** A refused operation POST: its GraphQL errors when it has them, else the status in words. */
+export function refusal(status: number, text: string | null, op: PickedOperation): AppError {
   let value: unknown
   try {
     value = text ? JSON.parse(text) : undefined
@@ -211,36 +120,21 @@ function refusal(status: number, text: string | null, op: PickedOperation): AppE
 }
 
 /**
- * Reads the events of one GraphQL-over-SSE stream as they are logged: counts results with errors, notes
- * `complete`. In single connection mode (`operationId` set) the results are wrapped as `{id, payload}` and the
- * server keeps the stream open after `complete`, so the session is closed then.
+ * Reads the events of one distinct-mode stream as they are logged: counts results with errors, notes
+ * `complete` (a stream that ends before it is an error).
  */
 class ResultWatch implements SseWatch {
-  session: SseSession | null = null
-  onOpen: (() => void) | null = null
   private completed = false
 
-  constructor(
-    private readonly operationId: string | null,
-    private readonly type: PickedOperation['type'],
-  ) {}
-
-  opened(): void {
-    this.onOpen?.()
-  }
+  constructor(private readonly type: PickedOperation['type']) {}
 
   messages(log: StreamLog, seq: number, count: number): number {
     let errors = 0
     for (let i = seq; i < seq + count; i++) {
       const e = log.entry(i, MAX_SCAN)
       if (!e) continue
-      if (e.event === 'complete') this.complete()
-      else if (
-        e.event === 'next' &&
-        !e.truncated &&
-        e.data.includes('"errors"') &&
-        hasErrors(e.data, this.operationId)
-      )
+      if (e.event === 'complete') this.completed = true
+      else if (e.event === 'next' && !e.truncated && e.data.includes('"errors"') && hasErrors(e.data))
         errors++
     }
     return errors
@@ -250,26 +144,21 @@ class ResultWatch implements SseWatch {
     if (this.completed) return undefined
     return { code: 'reset', message: `The server ended the event stream before the ${this.type} completed` }
   }
-
-  private complete(): void {
-    if (this.completed) return
-    this.completed = true
-    if (this.operationId === null) return
-    // Not while the decoder is still handing over this chunk's events.
-    setImmediate(() => this.session?.close(`The server completed the ${this.type}`))
-  }
 }
 
-function hasErrors(data: string, operationId: string | null): boolean {
+function hasErrors(data: string): boolean {
   try {
-    const v: unknown = JSON.parse(data)
-    const result = operationId === null ? v : (v as { payload?: unknown } | null)?.payload
-    return (summarizeResult(result)?.errorCount ?? 0) > 0
+    return resultHasErrorsText(JSON.parse(data))
   } catch {
     return false
   }
 }
 
-function withoutHeaders(headers: KeyValue[], names: string[]): KeyValue[] {
+/** A result (parsed) whose `errors` are not empty, with or without data. */
+export function resultHasErrorsText(result: unknown): boolean {
+  return (summarizeResult(result)?.errorCount ?? 0) > 0
+}
+
+export function withoutHeaders(headers: KeyValue[], names: string[]): KeyValue[] {
   return headers.filter((h) => !names.includes(h.name.trim().toLowerCase()))
 }
