@@ -197,7 +197,8 @@ export class MqttSession implements SessionTransport {
       if (mine()) this.packets.sent(attempt, p)
     })
     client.on('packetreceive', (p: Packet) => {
-      if (mine()) this.packets.received(attempt, marks, p)
+      // A broker's publish is told by 'message' (the flood's path: nothing more to do for it here).
+      if (p.cmd !== 'publish' && mine()) this.packets.received(attempt, marks, p)
     })
     client.on('connect', (connack: IConnackPacket) => {
       if (!mine()) return
