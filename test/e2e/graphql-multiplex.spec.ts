@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
+import { startGraphqlSseServer, type GraphqlSseFixture } from '../fixtures/graphql-sse-server'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
@@ -14,11 +15,13 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
 const docs = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
 
 let gql: GraphqlFixture
+let sse: GraphqlSseFixture
 let http: Fixture
 let host: RunningWebHost
 
 test.beforeAll(async () => {
   gql = await startGraphqlServer()
+  sse = await startGraphqlSseServer()
   http = await startHttpServer()
   host = await startBuiltWebHost()
 })
@@ -26,6 +29,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await host?.stop()
   await http?.close()
+  await sse?.close()
   await gql?.close()
 })
 
@@ -107,5 +111,38 @@ test('two subscriptions share one WebSocket: sibling lanes under the connection,
   await details.getByRole('button', { name: /^(Stop|Close)$/ }).click()
   await expect(ticks).toHaveAttribute('data-state', 'done')
   await expect(conn).toHaveAttribute('data-state', 'done')
+  expect(pageErrors).toEqual([])
+})
+
+test('two subscriptions over SSE in single connection mode share one reserved stream', async ({ page }) => {
+  const pageErrors: string[] = []
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  await page.setViewportSize({ width: 1400, height: 860 })
+  await page.goto(host.url)
+  const rows = page.getByRole('grid', { name: 'Timeline' }).getByRole('row')
+  await page.waitForTimeout(300)
+  const before = await rows.count()
+  await mode(page, 'GraphQL')
+  await page.getByRole('textbox', { name: 'URL' }).fill(sse.url)
+  await page.getByRole('combobox', { name: 'Transport' }).selectOption('sse-single')
+  await subscribe(page, 'subscription One { count(to: 100000, delayMs: 40) }')
+  await subscribe(page, 'subscription Two { count(to: 20, delayMs: 40) }')
+  // The reservation (PUT), the stream, and its two operations (their POSTs are drawn on their lanes).
+  await expect(rows).toHaveCount(before + 4)
+  await expect(rows.filter({ hasText: 'reserve a GraphQL event stream' })).toHaveCount(1)
+  const stream = rows.filter({ hasText: 'GraphQL event stream' }).filter({ hasNotText: 'reserve' })
+  const one = rows.filter({ hasText: 'subscription One' })
+  const two = rows.filter({ hasText: 'subscription Two' })
+  await expect(one.getByTestId('mux-badge')).toBeVisible()
+  await expect(two).toHaveAttribute('data-state', 'done', { timeout: 15_000 })
+  await expect(one).not.toHaveAttribute('data-state', 'done')
+  // Stopping the last operation closes the stream.
+  await one.click()
+  await page
+    .getByRole('region', { name: 'Stream details' })
+    .getByRole('button', { name: /^(Stop|Close)$/ })
+    .click()
+  await expect(one).toHaveAttribute('data-state', 'done')
+  await expect(stream).toHaveAttribute('data-state', 'done')
   expect(pageErrors).toEqual([])
 })
