@@ -98,15 +98,25 @@ async function tabsReachable(page: Page): Promise<void> {
   if (!pane) throw new Error('no composer pane')
   for (const name of ['Message', 'Metadata', 'Tests']) {
     const tab = page.getByRole('tablist', { name: 'Request parts' }).getByRole('tab', { name })
-    await tab.scrollIntoViewIfNeeded()
     const box = await tab.boundingBox()
     if (!box) throw new Error(`no ${name} tab`)
+    // As it is on screen, not scrolled there by a script (the pane hid what overflowed it, with no scrollbar).
+    expect(box.y, `${name} tab inside the composer pane`).toBeGreaterThanOrEqual(pane.y)
     expect(box.y + box.height, `${name} tab inside the window`).toBeLessThanOrEqual(viewport.height)
     expect(box.y + box.height, `${name} tab inside the composer pane`).toBeLessThanOrEqual(
       pane.y + pane.height + 1,
     )
     await tab.click()
     await expect(tab).toHaveAttribute('aria-selected', 'true')
+    // What the tab shows is in the pane too: its first control can be seen and used.
+    const first = page.locator('.composer-panel').locator('input, button, [contenteditable="true"]').first()
+    const control = await first.boundingBox()
+    if (!control) throw new Error(`nothing in the ${name} tab`)
+    expect(control.height, `${name}: its first control shows`).toBeGreaterThan(8)
+    expect(control.y + 8, `${name}: its first control inside the composer pane`).toBeLessThanOrEqual(
+      pane.y + pane.height,
+    )
+    await expect(first).toBeVisible()
   }
   await page.getByRole('tablist', { name: 'Request parts' }).getByRole('tab', { name: 'Message' }).click()
 }
