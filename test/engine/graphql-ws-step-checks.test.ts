@@ -7,10 +7,11 @@ import type { JsonRunReport } from '../../src/cli/run-report'
 import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
 
 /**
- * `flightdeck run` checks what a GraphQL subscription over a WebSocket delivered, as it does a query's result:
- * `json` on the last result (`$.data.count`), `exists: false` across every result (`$.errors` in none),
- * `body-contains` in some result, beside `message-count`; over graphql-transport-ws and the legacy protocol,
- * against graphql-yoga's graphql-ws server and the fixture's legacy one. A check that fails says what it saw.
+ * `flightdeck run` checks what a GraphQL subscription delivered, as it does a query's result: `json` on the
+ * last result (`$.data.count`), `exists: false` across every result (`$.errors` in none), `body-contains` in
+ * some result, beside `message-count`; over graphql-transport-ws, the legacy protocol and SSE, against
+ * graphql-yoga (its graphql-ws server and its SSE) and the fixture's legacy server. A check that fails says
+ * what it saw.
  */
 
 let server: GraphqlFixture
@@ -46,6 +47,7 @@ beforeAll(async () => {
     `name: ${name}\nkind: graphql\nurl: "{{base}}${path}"\ngraphql:\n  query: "subscription { count(to: 5) }"\n  transport: ${transport}\n${checks}`
   file('a/1-ws.yaml', sub('Over ws', '/graphql', 'ws', CHECKS))
   file('a/2-legacy.yaml', sub('Legacy', '/legacy', 'legacy-ws', CHECKS))
+  file('a/3-sse.yaml', sub('Over SSE', '/graphql', 'sse', CHECKS))
   file(
     'b/1-wrong.yaml',
     sub(
@@ -87,11 +89,11 @@ async function run(path: string): Promise<{ code: number; report: JsonRunReport 
 const messages = (r: JsonRunReport, path: string): [boolean, string][] =>
   (r.results.find((x) => x.path === path)?.assertions ?? []).map((a) => [a.passed, a.message])
 
-describe('assertions on GraphQL subscription steps over a WebSocket', () => {
-  it('json on the last result, errors absent from every result, body-contains, message-count: both protocols pass', async () => {
+describe('assertions on GraphQL subscription steps', () => {
+  it('json on the last result, errors absent from every result, body-contains, message-count: ws, legacy and SSE pass', async () => {
     const { code, report } = await run('a')
     expect(code).toBe(0)
-    for (const path of ['a/1-ws.yaml', 'a/2-legacy.yaml'])
+    for (const path of ['a/1-ws.yaml', 'a/2-legacy.yaml', 'a/3-sse.yaml'])
       expect(messages(report, path)).toEqual([
         [true, '$.data.count is 5 in the last of 5 results'],
         [true, '$.errors is in none of 5 results'],

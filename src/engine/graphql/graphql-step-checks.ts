@@ -6,7 +6,8 @@ import type { StreamEngine } from '../streams/stream-engine'
 
 /**
  * Checks of a GraphQL subscription step's results, read back from its session's stream log once the step
- * ended: each result is the `payload` of a `next` (or the legacy `data`) message, `{ data, errors }`.
+ * ended: over a WebSocket each result is the `payload` of a `next` (or the legacy `data`) message, over SSE
+ * the data of a `next` event; either way `{ data, errors }`.
  *
  * - `json` reads the last result (`$.data.count` equals 5), except `exists: false`, which holds only when no
  *   result has the path: `$.errors` with `exists: false` says no result carried errors, not just the last.
@@ -21,17 +22,46 @@ const MAX_PAGES = 100_000
 
 type ContentCheck = Extract<Assertion, { kind: 'json' | 'body-contains' }>
 
+/** How the session's log holds results: messages of a WebSocket protocol, or SSE events. */
+export type ResultsOver = 'ws' | 'sse'
+
 export function subscriptionAssertion(
   streams: StreamEngine,
   sid: string,
   a: Assertion,
+  over: ResultsOver = 'ws',
 ): AssertionResult | null {
   if (a.kind !== 'json' && a.kind !== 'body-contains') return null
-  const r = check(streams, sid, a)
-  return { assertion: a, ...r }
+  return { assertion: a, ...check(streams, sid, a, over === 'sse' ? SSE : WS) }
 }
 
-function check(streams: StreamEngine, sid: string, a: ContentCheck): { passed: boolean; message: string } {
+/** Whether a logged entry is one of the results. */
+export function isResultOver(over: ResultsOver, e: StreamEntry): boolean {
+  return (over === 'sse' ? SSE : WS).isResult(e)
+}
+
+interface Reading {
+  isResult(e: StreamEntry): boolean
+  /** The result (`{ data, errors }`) a logged entry's text carries. */
+  payloadOf(text: string): unknown
+}
+
+const WS: Reading = {
+  isResult: (e) => e.dir === 'in' && (e.event === 'next' || e.event === 'data') && e.encoding === 'utf8',
+  payloadOf: (text) => (parsed(text) as { payload?: unknown } | undefined)?.payload,
+}
+
+const SSE: Reading = {
+  isResult: (e) => e.kind === 'event' && e.event === 'next' && e.encoding === 'utf8',
+  payloadOf: parsed,
+}
+
+function check(
+  streams: StreamEngine,
+  sid: string,
+  a: ContentCheck,
+  r: Reading,
+): { passed: boolean; message: string } {
   let results = 0
   let unread = 0
   let last: string | null = null
@@ -44,7 +74,7 @@ function check(streams: StreamEngine, sid: string, a: ContentCheck): { passed: b
     if (entries.length === 0) break
     from += entries.length
     for (const e of entries) {
-      if (!isResult(e)) continue
+      if (!r.isResult(e)) continue
       results++
       if (e.truncated) {
         unread++
@@ -52,7 +82,9 @@ function check(streams: StreamEngine, sid: string, a: ContentCheck): { passed: b
       }
       last = e.data
       if (!everyResult || hit > 0) continue
-      if (a.kind === 'body-contains' ? payloadText(e.data).includes(a.text) : has(e.data, a.path))
+      const payload = r.payloadOf(e.data)
+      const text = payload === undefined ? e.data : JSON.stringify(payload)
+      if (a.kind === 'body-contains' ? text.includes(a.text) : selectJson(payload, a.path) !== undefined)
         hit = results
     }
   }
@@ -71,7 +103,7 @@ function check(streams: StreamEngine, sid: string, a: ContentCheck): { passed: b
       passed: false,
       message: results === 0 ? 'no result arrived' : `the last result is not read${left}`,
     }
-  const v = selectJson(payloadOf(last), a.path)
+  const v = selectJson(r.payloadOf(last), a.path)
   const where = `in the last of ${of}`
   if (a.exists === true)
     return {
@@ -85,25 +117,10 @@ function check(streams: StreamEngine, sid: string, a: ContentCheck): { passed: b
   }
 }
 
-/** A result: an incoming `next` (graphql-transport-ws) or `data` (legacy) message. */
-function isResult(e: StreamEntry): boolean {
-  return e.dir === 'in' && (e.event === 'next' || e.event === 'data') && e.encoding === 'utf8'
-}
-
-function payloadOf(message: string): unknown {
+function parsed(text: string): unknown {
   try {
-    const m = JSON.parse(message) as { payload?: unknown }
-    return m.payload
+    return JSON.parse(text) as unknown
   } catch {
     return undefined
   }
-}
-
-function payloadText(message: string): string {
-  const p = payloadOf(message)
-  return p === undefined ? message : JSON.stringify(p)
-}
-
-function has(message: string, path: string): boolean {
-  return selectJson(payloadOf(message), path) !== undefined
 }

@@ -17,7 +17,8 @@ export function graphqlStep(
   req: SavedRequest,
   where: string,
 ): Result<
-  | { kind: 'http' | 'sse'; request: RequestSpec }
+  | { kind: 'http'; request: RequestSpec }
+  | { kind: 'sse'; request: RequestSpec; graphql: GraphqlWsStepFields }
   | { kind: 'graphql'; request: RequestSpec; graphql: GraphqlWsStepFields; texts: string[] }
 > {
   const g = req.graphql
@@ -30,10 +31,14 @@ export function graphqlStep(
       'unsupported',
       `${where}: GraphQL over SSE's single connection mode does not run as a step yet: use sse (distinct connections) or a WebSocket transport`,
     )
-  if (transport === 'http' || transport === 'sse') {
-    const accept = transport === 'sse' ? 'text/event-stream' : GRAPHQL_ACCEPT
-    return ok({ kind: transport, request: graphqlPostSpec(req, g, accept) })
-  }
+  if (transport === 'http') return ok({ kind: 'http', request: graphqlPostSpec(req, g, GRAPHQL_ACCEPT) })
+  // An SSE step; `graphql` says its events are results, for the checks on their content.
+  if (transport === 'sse')
+    return ok({
+      kind: 'sse',
+      request: graphqlPostSpec(req, g, 'text/event-stream'),
+      graphql: { transport: 'sse' },
+    })
   if (!jsonObjectOrLater(g.connectionParams))
     return fail('invalid_request', `${where}: the GraphQL connection params are not a JSON object`)
   const request: RequestSpec = {

@@ -1,16 +1,40 @@
 import type { GraphqlParams, GraphqlTransport } from '../../shared/graphql'
 import { subprotocolsOf } from '../../shared/graphql'
 import type { RequestSpec } from '../../shared/request'
+import type { StreamEntry } from '../../shared/streams'
 import { ok, type Result } from '../../shared/result'
 import type { Assertion } from '../../shared/run-spec'
 import type { AssertionResult } from '../runner/checks'
 import type { StreamEngine } from '../streams/stream-engine'
-import { subscriptionAssertion } from './graphql-step-checks'
 
-/** A run's GraphQL-over-WebSocket step: what its saved request says beyond the URL, headers and auth. */
+/**
+ * A run's GraphQL subscription step: what its saved request says beyond the URL, headers and auth. Over a
+ * WebSocket transport it opens the session below; over `sse` the step is an SSE step, and this says that its
+ * events are GraphQL results (for graphqlStepChecks).
+ */
 export interface GraphqlWsStepFields {
-  transport: Exclude<GraphqlTransport, 'http' | 'sse' | 'sse-single'>
+  transport: Exclude<GraphqlTransport, 'http' | 'sse-single'>
   operationName?: string
+}
+
+/**
+ * A GraphQL subscription step's view of its results: which log entries are results (what message-count and
+ * `stop: count` count), and the checks on their content (`json`, `body-contains`; other kinds are the stream
+ * step's, null). Loaded only when a run has such a step.
+ */
+export async function graphqlStepChecks(
+  streams: StreamEngine,
+  fields: GraphqlWsStepFields,
+): Promise<{
+  assert(a: Assertion, sid: string): AssertionResult | null
+  counts(e: StreamEntry): boolean
+}> {
+  const { subscriptionAssertion, isResultOver } = await import('./graphql-step-checks')
+  const over = fields.transport === 'sse' ? 'sse' : 'ws'
+  return {
+    assert: (a, sid) => subscriptionAssertion(streams, sid, a, over),
+    counts: (e) => isResultOver(over, e),
+  }
 }
 
 /**
@@ -25,11 +49,7 @@ export function graphqlWsStepHooks(
   streams: StreamEngine,
   fields: GraphqlWsStepFields,
   texts: readonly string[],
-): {
-  open(spec: RequestSpec): Promise<Result<{ sid: string }>>
-  afterOpen(): void
-  assert(a: Assertion, sid: string): AssertionResult | null
-} {
+): { open(spec: RequestSpec): Promise<Result<{ sid: string }>>; afterOpen(): void } {
   return {
     open: async (spec) => {
       const [{ pickOperation }, handlers, { GraphqlWsSession }, { DEFAULT_GRAPHQL_WS_OPTIONS }] =
@@ -74,7 +94,5 @@ export function graphqlWsStepHooks(
     },
     // The subscribe is the session's own, sent once the server acknowledged.
     afterOpen: () => undefined,
-    // `json` and `body-contains` read the results (graphql-step-checks.ts); the rest are the stream step's.
-    assert: (a, sid) => subscriptionAssertion(streams, sid, a),
   }
 }

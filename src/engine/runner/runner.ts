@@ -319,6 +319,11 @@ async function runStep(
                   ),
                 }
               : {}),
+            ...(step.graphql
+              ? await (
+                  await import('../graphql/graphql-ws-step')
+                ).graphqlStepChecks(options.streams.streams, step.graphql)
+              : {}),
             protocols: step.protocols ?? [],
             messages,
             stop: step.stop ?? {},

@@ -31,12 +31,11 @@ export interface StreamStepInput {
    * MQTT, Socket.IO and GraphQL: how the session opens (with the request as authorized), and what it sends
    * once open (engine/mqtt/messaging-step.ts, engine/graphql/graphql-ws-step.ts).
    */
-  hooks?: {
-    open(spec: RequestSpec): Promise<Result<{ sid: string }>>
-    afterOpen(): void
-    /** Checks of the messages' content this session kind understands (GraphQL: its results); null: not one. */
-    assert?(a: Assertion, sid: string): AssertionResult | null
-  }
+  hooks?: { open(spec: RequestSpec): Promise<Result<{ sid: string }>>; afterOpen(): void }
+  /** Checks of the messages' content the session's protocol understands (GraphQL: its results); null: not one. */
+  assert?: (a: Assertion, sid: string) => AssertionResult | null
+  /** Which log entries are the messages counted, when the protocol says (GraphQL over SSE: `next` events). */
+  counts?: (e: StreamEntry) => boolean
   /** Variables resolved. */
   spec: RequestSpec
   /** The effective auth, resolved; applied by `authorize` (OAuth 2.0 tokens, digest for SSE) or simply. */
@@ -152,7 +151,7 @@ export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): P
       if (!page.ok || page.value.entries.length === 0) return
       seen += page.value.entries.length
       for (const e of page.value.entries) {
-        if (!incoming(input.kind, e)) continue
+        if (!(input.counts ? input.counts(e) : incoming(input.kind, e))) continue
         count++
         if (re && e.encoding === 'utf8' && re.test(e.data)) matched = true
         if ((wantCount !== undefined && count >= wantCount) || matched) {
@@ -230,9 +229,7 @@ export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): P
     error,
     timeMs,
     messages: count,
-    assertions: input.assertions.map(
-      (a) => input.hooks?.assert?.(a, sid) ?? streamAssertion(a, status, count),
-    ),
+    assertions: input.assertions.map((a) => input.assert?.(a, sid) ?? streamAssertion(a, status, count)),
   }
 }
 
