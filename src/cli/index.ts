@@ -1,4 +1,4 @@
-import { setFlagsFromString } from 'node:v8'
+import { liftoffOnly, liftoffUntilScripts } from '../engine/wasm-tiering'
 import { parseCliArgs, USAGE } from './args'
 
 /**
@@ -110,10 +110,11 @@ const STDIO_HANDLES = new Set(['PipeWrap', 'TTYWrap'])
  * 2 s it says so on stderr and ends anyway rather than hang a CI job (the CLI tests look for that line).
  */
 export async function main(argv: readonly string[]): Promise<void> {
-  // One request: undici's HTTP parser (WebAssembly) is compiled by V8's baseline compiler only. Its optimising
-  // compile, in a background thread, cost `send` ~65 ms of CPU for a parser that parses one response. Not for
-  // `run`, whose scripts run in QuickJS (WebAssembly too) and may run long.
-  if (argv[0] === 'send') setFlagsFromString('--liftoff-only')
+  // undici's HTTP parser (WebAssembly) is compiled by V8's baseline compiler only: its optimising compile, in a
+  // background thread, cost up to 450 ms of CPU and 40 MB, and held the process's exit until it was done
+  // (src/engine/wasm-tiering.ts). A run gives the optimising compiler back to its first script (QuickJS).
+  if (argv[0] === 'send') liftoffOnly()
+  if (argv[0] === 'run') liftoffUntilScripts()
   const code = await runCli(argv)
   process.exitCode = code
   await Promise.all([flushed(process.stdout), flushed(process.stderr)])

@@ -123,6 +123,29 @@ for (const f of Object.keys(createRequire(import.meta.url).cache)) appendFileSyn
  */
 const SEND_SCHEMA_LIMIT = 400
 
+/** The built CLI's `main` (as bin/flightdeck.js runs it) with V8 tracing each WebAssembly function compiled. */
+function tracedMain(dir: string, args: string[]): Promise<{ code: number | null; out: string }> {
+  const script = `const m = await import(${JSON.stringify(entry)}); await m.main(${JSON.stringify(args)})`
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--trace-wasm-compilation-times', '--input-type=module', '-e', script],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, FLIGHTDECK_CONFIG_DIR: join(dir, 'config') },
+      },
+    )
+    let out = ''
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c))
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, out }))
+  })
+}
+
+const turbofanCompiles = (out: string): number =>
+  out.split('\n').filter((l) => /using TurboFan/.test(l)).length
+
 describe('what the built CLI loads to start', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fd-cli-startup-'))
   let server: Server
@@ -178,6 +201,34 @@ describe('what the built CLI loads to start', () => {
     const line = r.stderr.split('\n').find((l) => l.startsWith('[icu] '))
     expect(JSON.parse(line?.slice('[icu] '.length) ?? 'null')).toEqual([])
   })
+
+  it("a run without scripts leaves the HTTP parser in V8's baseline compiler; a script gets the optimiser", async () => {
+    // llhttp's optimising compile cost up to 450 ms of CPU and 40 MB, and held the process's exit until done.
+    const plain = join(dir, 'plain-run')
+    mkdirSync(plain, { recursive: true })
+    writeFileSync(join(plain, 'collection.yaml'), 'flightdeck: 1\nname: Plain\n')
+    writeFileSync(join(plain, 'hit.yaml'), `name: Hit\nmethod: GET\nurl: ${url}\n`)
+    const r = await tracedMain(dir, ['run', plain, '--iterations', '200'])
+    expect(r.code).toBe(0)
+    expect(r.out).toContain('200 passed')
+    expect(r.out).toMatch(/using Liftoff/)
+    expect(turbofanCompiles(r.out)).toBe(0)
+
+    // QuickJS is an interpreter: its scripts need the optimising compiler, which the first script gives back.
+    const scripted = join(dir, 'scripted-run')
+    mkdirSync(scripted, { recursive: true })
+    writeFileSync(join(scripted, 'collection.yaml'), 'flightdeck: 1\nname: Scripted\n')
+    writeFileSync(
+      join(scripted, 'hit.yaml'),
+      `name: Hit\nmethod: GET\nurl: ${url}\nscripts:\n  test: |\n` +
+        `    var x = 0; for (var i = 0; i < 300000; i++) { x += i % 7 }\n` +
+        `    pm.test('ok', function () { if (pm.response.code !== 200) throw new Error('status ' + x) })\n`,
+    )
+    const s = await tracedMain(dir, ['run', scripted, '--iterations', '5'])
+    expect(s.code).toBe(0)
+    expect(s.out).toContain('5 passed')
+    expect(turbofanCompiles(s.out)).toBeGreaterThan(0)
+  }, 60_000)
 
   it('send builds the schemas of the payload it validates, not the whole contract', async () => {
     const r = await builtCli(dir, ['send', url], { schemas: true })

@@ -5,6 +5,7 @@ import type { DoneEvent, HeaderList, TimelineEvent } from '../../shared/timeline
 import type { Clock } from '../clock'
 import type { ExchangeResult, HttpEngine } from '../http/http-engine'
 import { sharedPool, TaskFailed, WorkerDied, type WorkerPool } from '../workers/pool'
+import { tierUpForScripts } from '../wasm-tiering'
 import { SCRIPT_SEND_CALL } from './script-calls'
 import {
   DEFAULT_SCRIPT_LIMITS,
@@ -92,6 +93,8 @@ export function forgetScripts(deps: Pick<ScriptDeps, 'pool'>, key: string): void
 export const SCRIPT_BODY_CHARS = 4 * 1024 * 1024
 
 export async function runPhase(deps: ScriptDeps, input: PhaseInput): Promise<PhaseOutcome> {
+  // Before the sandbox is compiled: QuickJS needs V8's optimising compiler, which a CLI run starts without.
+  tierUpForScripts()
   const limits: ScriptLimits = { ...DEFAULT_SCRIPT_LIMITS, ...deps.limits }
   const pool = deps.pool ?? sharedPool()
   const start = deps.clock.now()
