@@ -159,6 +159,26 @@ describe('a shared connection that ends', () => {
     await settle(service, a)
   })
 
+  it('50 subscriptions over one connection: one connection_init, every result to its own operation, in order', async () => {
+    const token = 'mux-50'
+    const sids = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        subscribe({ connectionParams: { token }, query: `subscription S${i} { count(to: ${20 + i}) }` }),
+      ),
+    )
+    for (const sid of sids) expect((await settle(service, sid)).final.type).toBe('done')
+    expect(connections(token)).toBe(1)
+    const conn = queued(sids[0] ?? '')?.connection ?? ''
+    expect(sids.every((sid) => queued(sid)?.connection === conn)).toBe(true)
+    for (const [i, sid] of sids.entries()) {
+      const next = (await allEntries(sid)).filter((e) => e.event === 'next')
+      expect(
+        next.map((e) => (JSON.parse(e.data) as { payload: { data: { count: number } } }).payload.data.count),
+      ).toEqual(Array.from({ length: 20 + i }, (_, k) => k + 1))
+    }
+    expect((await settle(service, conn)).final.type).toBe('done')
+  })
+
   it('different connection params are different connections; without shareConnection each has its own', async () => {
     const a = await subscribe({
       connectionParams: { token: 'mux-p1' },
