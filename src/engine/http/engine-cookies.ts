@@ -13,6 +13,18 @@ function newJar(): CookieJar {
   return new jarClass()
 }
 
+/** A cookie of the jar as scripts see it (`pm.cookies`, `pm.cookies.jar()`). */
+export interface JarCookie {
+  name: string
+  value: string
+  domain: string
+  path: string
+  /** ISO time; absent for a session cookie. */
+  expires?: string
+  httpOnly: boolean
+  secure: boolean
+}
+
 /** The engine's cookie jar: what responses set goes with later requests to the same site (when they ask). */
 export class EngineCookies {
   private jarOrNull: CookieJar | null = null
@@ -31,6 +43,35 @@ export class EngineCookies {
         this.used = true
       }
     }
+  }
+
+  /** The jar's cookies that go with a request to `url` (none without loading the jar when nothing was stored). */
+  list(url: URL): JarCookie[] {
+    if (!this.used) return []
+    return this.jar.getCookiesSync(url.href).map((c) => ({
+      name: c.key,
+      value: c.value,
+      domain: c.domain ?? url.hostname,
+      path: c.path ?? '/',
+      ...(c.expires instanceof Date ? { expires: c.expires.toISOString() } : {}),
+      httpOnly: c.httpOnly,
+      secure: c.secure,
+    }))
+  }
+
+  /** Store a cookie for `url` as a response's Set-Cookie would; false when the jar refuses it. */
+  set(url: URL, setCookie: string): boolean {
+    const stored = this.jar.setCookieSync(setCookie, url.href, { ignoreError: true })
+    this.used = true
+    return stored !== undefined
+  }
+
+  /** Remove the cookies for `url` named `name` (every one of them without a name). */
+  async remove(url: URL, name?: string): Promise<void> {
+    if (!this.used) return
+    for (const c of this.jar.getCookiesSync(url.href))
+      if (name === undefined || c.key === name)
+        await this.jar.store.removeCookie(c.domain ?? url.hostname, c.path ?? '/', c.key)
   }
 
   /** Add the jar's cookies for this URL; returns the same list when there are none. */

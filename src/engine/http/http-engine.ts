@@ -108,7 +108,8 @@ export class HttpEngine implements ExchangeOwner, PushOwner {
   private settings: EngineSettings
   private readonly scheduler: Scheduler
   private readonly agents: AgentPool
-  private readonly cookies = new EngineCookies()
+  /** The jar responses' cookies go into; scripts read and change it (`pm.cookies.jar()`). */
+  readonly cookies = new EngineCookies()
   private readonly chains = new Map<string, Chain>()
   /** SendPlans of specs sent as `fixed`, kept while the caller holds the spec. */
   private readonly plans = new WeakMap<RequestSpec, SendPlan>()

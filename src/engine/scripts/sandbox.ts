@@ -1,5 +1,6 @@
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten'
 import type { ScriptFailure, ScriptTestResult } from '../../shared/scripts'
+import type { CookieOp } from './script-cookies'
 import { sandboxBundle, type SandboxBundle } from './sandbox-bundle'
 import type {
   SandboxConsoleLine,
@@ -23,6 +24,10 @@ import type {
 
 /** How `pm.sendRequest` reaches the engine (a host call of the task). */
 export type SendThroughEngine = (request: ScriptRequest) => Promise<SandboxSendReply>
+/** How a `pm.cookies.jar()` operation reaches the engine's jar (a host call of the task). */
+export type CookieThroughEngine = (op: CookieOp) => Promise<SandboxSendReply>
+
+const noJar: CookieThroughEngine = () => Promise.resolve({ error: 'pm.cookies.jar(): no cookie jar here' })
 
 /** Sandboxes kept per worker (the oldest idle one is dropped past this). */
 const MAX_SANDBOXES = 4
@@ -34,6 +39,7 @@ interface PhaseRun {
   cpuUsed: number
   limits: ScriptLimits
   send: SendThroughEngine
+  cookie: CookieThroughEngine
   sids: string[]
   timers: Map<number, NodeJS.Timeout>
   /** sendRequests whose answer has not been handed to the sandbox yet. */
@@ -108,9 +114,9 @@ class Sandbox {
       const run = this.phases.get(ctx.getNumber(phase ?? ctx.undefined))
       if (!run) return undefined
       const id = ctx.getNumber(send ?? ctx.undefined)
-      const request = JSON.parse(ctx.getString(json ?? ctx.undefined)) as ScriptRequest
+      const ask = JSON.parse(ctx.getString(json ?? ctx.undefined)) as ScriptRequest | { cookie: CookieOp }
       run.sends++
-      run.send(request).then(
+      ;('cookie' in ask ? run.cookie(ask.cookie) : run.send(ask)).then(
         (reply) => push(run, { kind: 'send', id, reply }),
         (e: unknown) =>
           push(run, { kind: 'send', id, reply: { error: e instanceof Error ? e.message : String(e) } }),
@@ -285,6 +291,7 @@ interface EndState {
 export async function runScriptPhase(
   input: ScriptTaskInput,
   send: SendThroughEngine,
+  cookie: CookieThroughEngine = noJar,
 ): Promise<ScriptTaskOutput> {
   const wallStart = Date.now()
   const limits = input.limits
@@ -298,6 +305,7 @@ export async function runScriptPhase(
       if (reply.sid !== undefined) run.sids.push(reply.sid)
       return reply
     },
+    cookie,
     sids: [],
     timers: new Map(),
     sends: 0,
@@ -320,6 +328,7 @@ export async function runScriptPhase(
     scopes: input.scopes,
     info: input.info,
     limits,
+    ...(input.cookies ? { cookies: input.cookies } : {}),
   })
   // The host names the phase, so the prelude's calls back (timers, sends) during `begin` already find it.
   const phaseId = run.id
@@ -397,7 +406,11 @@ async function drain(sandbox: Sandbox, run: PhaseRun, wallStart: number): Promis
               run.id,
               wake.id,
               wake.reply.error ?? null,
-              wake.reply.response ? JSON.stringify(wake.reply.response) : null,
+              wake.reply.response
+                ? JSON.stringify(wake.reply.response)
+                : wake.reply.value !== undefined
+                  ? JSON.stringify(wake.reply.value)
+                  : null,
             ])
       if ('error' in r) return r.error
       r.value.dispose()

@@ -3,3 +3,6 @@
  * does not load the worker side's sandbox (QuickJS) to learn a name: every engine start paid for it.
  */
 export const SCRIPT_SEND_CALL = 'script.send'
+
+/** A `pm.cookies.jar()` operation, done on the engine's cookie jar. */
+export const SCRIPT_COOKIE_CALL = 'script.cookie'

@@ -3,10 +3,13 @@ import type { RequestSpec } from '../../shared/request'
 import type { ScriptPhase, ScriptPhaseReport, ScriptOrigin } from '../../shared/scripts'
 import type { DoneEvent, HeaderList, TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
+import type { JarCookie } from '../http/engine-cookies'
 import type { ExchangeResult, HttpEngine } from '../http/http-engine'
 import { sharedPool, TaskFailed, WorkerDied, type WorkerPool } from '../workers/pool'
 import { tierUpForScripts } from '../wasm-tiering'
-import { SCRIPT_SEND_CALL } from './script-calls'
+import { SCRIPT_COOKIE_CALL, SCRIPT_SEND_CALL } from './script-calls'
+import { cookieOp, type CookieOp } from './script-cookies'
+import { valueText } from './script-scopes'
 import {
   DEFAULT_SCRIPT_LIMITS,
   type SandboxSend,
@@ -111,12 +114,16 @@ export async function runPhase(deps: ScriptDeps, input: PhaseInput): Promise<Pha
         scopes: input.scopes,
         info: input.info,
         limits,
+        ...(input.scripts.some((x) => /\bcookies\b/.test(x.code))
+          ? { cookies: jarCookies(deps.http, filled(input.request.url, input.scopes)) }
+          : {}),
       },
       {
         key: `scripts:${input.key}`,
         // The phase's own wall limit ends it first; this only catches a worker that stopped answering.
         timeoutMs: limits.wallMs + 10_000,
         onCall: async (name, payload) => {
+          if (name === SCRIPT_COOKIE_CALL) return cookieOp(deps.http, payload as CookieOp)
           if (name !== SCRIPT_SEND_CALL) throw new Error(`unknown host call ${name}`)
           return sendFromScript(deps, (payload as SandboxSend).request, input.sid)
         },
@@ -145,6 +152,22 @@ export async function runPhase(deps: ScriptDeps, input: PhaseInput): Promise<Pha
   if (output.droppedTests > 0) report.droppedTests = output.droppedTests
   if (output.failure) report.failure = output.failure
   return { report, output }
+}
+
+/** A URL's {{names}} filled from the scopes, nearest first (the request's own URL, for its cookies). */
+function filled(text: string, scopes: ScriptScopes): string {
+  const order = [scopes.local, scopes.data, scopes.environment, scopes.collection, scopes.globals]
+  return text.replace(/\{\{\s*([^{}]+?)\s*\}\}/g, (m, name: string) => {
+    const from = order.find((s) => Object.prototype.hasOwnProperty.call(s, name))
+    return from ? valueText(from[name]) : m
+  })
+}
+
+/** The jar's cookies for a request's URL (none for a URL that does not parse, or is not http or https). */
+function jarCookies(http: HttpEngine, text: string): JarCookie[] {
+  if (!URL.canParse(text)) return []
+  const url = new URL(text)
+  return url.protocol === 'http:' || url.protocol === 'https:' ? http.cookies.list(url) : []
 }
 
 /** A phase the pool could not run (its worker died, out of memory or time): a failure, nothing else. */

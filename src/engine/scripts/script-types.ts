@@ -1,4 +1,5 @@
 import type { AuthSpec } from '../../shared/collection'
+import type { JarCookie } from '../http/engine-cookies'
 import type {
   ConsoleLevel,
   ScriptFailure,
@@ -112,6 +113,8 @@ export interface ScriptTaskInput {
   scopes: ScriptScopes
   info: ScriptInfo
   limits: ScriptLimits
+  /** The jar's cookies for the request's URL (`pm.cookies`); sent only when a script names `cookies`. */
+  cookies?: JarCookie[]
 }
 
 export interface SandboxConsoleLine {
@@ -153,4 +156,6 @@ export interface SandboxSendReply {
   sid?: string
   error?: string
   response?: ScriptResponse
+  /** A cookie operation's result (`pm.cookies.jar()`). */
+  value?: unknown
 }

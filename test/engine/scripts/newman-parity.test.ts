@@ -14,7 +14,7 @@ import { makeService } from '../helpers'
 /**
  * Collections whose checks live in scripts, written as real public collections write them (token chaining,
  * an HMAC signature from a collection-level pre-request script, pm.sendRequest set-up calls, a setNextRequest
- * loop, legacy tests[...], JSON schema checks with Ajv and tv4, variable scopes and typed values), run by newman and by Flightdeck against the same stub: the same requests reach it
+ * loop, legacy tests[...], JSON schema checks with Ajv and tv4, variable scopes and typed values, cookies and the cookie jar), run by newman and by Flightdeck against the same stub: the same requests reach it
  * (headers and values set by scripts included), in the same order, and the same tests pass and fail, by name.
  */
 
@@ -40,6 +40,7 @@ const COMPARED = [
   'x-path',
   'x-setup',
   'x-legacy',
+  'cookie',
 ]
 
 function what(seen: readonly SeenRequest[]): string[] {
@@ -140,6 +141,7 @@ const CASES: { file: string; requests: number; failing: string[] }[] = [
     ],
   },
   { file: 'variable-scopes.postman_collection.json', requests: 3, failing: [] },
+  { file: 'cookies.postman_collection.json', requests: 4, failing: [] },
 ]
 
 describe('script collections: newman and flightdeck run send the same requests and get the same test results', () => {

@@ -115,6 +115,20 @@ describe('script APIs', () => {
     )
   })
 
+  it('pm.vault stops the script saying what to use instead; the cookie jar refuses what is not http', async () => {
+    const vault = await phase('post', `pm.test('before', () => {})\nawait pm.vault.get('apiKey')`)
+    expect(vault.report.tests).toEqual([{ name: 'before', passed: true }])
+    expect(vault.report.failure?.message).toBe(
+      "test script of request \"R\": pm.vault.get: Postman's vault is not available in Flightdeck; keep the secret as a secret variable of the collection or its environment (it stays out of the collection's files) and read it with pm.variables.get('apiKey')",
+    )
+    const jar = await phase(
+      'post',
+      `pm.cookies.jar().set('file:///etc/passwd', 'a', 'b', (err) => pm.test('refused', () => pm.expect(err.message).to.equal('pm.cookies.jar(): only http and https URLs have cookies; file: refused')))`,
+    )
+    expect(jar.report.failure).toBeUndefined()
+    expect(jar.report.tests).toEqual([{ name: 'refused', passed: true }])
+  })
+
   it('a syntax error names the request; the test before a throw is kept', async () => {
     const bad = await phase('post', `pm.test('a', () => {}`)
     expect(bad.report.failure?.message).toMatch(/^test script of request "R": SyntaxError/)

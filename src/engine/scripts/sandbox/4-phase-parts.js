@@ -276,10 +276,18 @@ function deliver(phaseId, sendId, error, responseJson) {
   if (!s) return
   phase.sends.delete(sendId)
   var err = error ? new Error(error) : null
-  var res = responseJson ? makeResponse(parseJSON(responseJson)) : null
+  // A cookie operation answers with its value (or nothing); a request with its response.
+  var res = s.cookie
+    ? s.cookie === 'value' && responseJson
+      ? parseJSON(responseJson)
+      : undefined
+    : responseJson
+      ? makeResponse(parseJSON(responseJson))
+      : null
   if (s.cb) {
     try {
-      s.cb(err, res)
+      if (s.cookie === 'none') s.cb(err)
+      else s.cb(err, res)
     } catch (e) {
       noteError(phase, e)
     }

@@ -32,6 +32,7 @@ function Phase(id, state) {
   this.sends = null
   this.nextSend = 1
   this.sendCount = 0
+  this.cookieOps = 0
   this.error = null
   this.current = ''
   this.next = undefined
