@@ -52,26 +52,35 @@ export function decodeToJson(type: protobuf.Type, bytes: Uint8Array): Result<str
 
 /** `toObject` output as JSON: well-known types in their JSON forms, fields in the .proto's order. */
 function messageOut(type: protobuf.Type, o: Record<string, unknown>): unknown {
+  if (isPlain(type)) return inFieldOrder(type, o)
   const special = wellKnown(type)
   if (special) return wellKnownOut(type, special, o, messageOut)
-  if (hasWellKnown(type, new Set())) {
-    for (const f of type.fieldsArray) {
-      const t = f.resolvedType
-      const v = o[f.name]
-      if (!(t instanceof protobuf.Type) || v === null || v === undefined || !hasWellKnown(t, new Set()))
-        continue
-      const one = (x: unknown): unknown => (x === null ? null : messageOut(t, x as Record<string, unknown>))
-      if (f.map) {
-        o[f.name] = Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, one(x)]),
-        )
-      } else if (f.repeated) o[f.name] = (v as unknown[]).map(one)
-      else o[f.name] = one(v)
-    }
+  for (const f of type.fieldsArray) {
+    const t = f.resolvedType
+    const v = o[f.name]
+    if (!(t instanceof protobuf.Type) || v === null || v === undefined || isPlain(t)) continue
+    const one = (x: unknown): unknown => (x === null ? null : messageOut(t, x as Record<string, unknown>))
+    if (f.map) {
+      o[f.name] = Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, one(x)]),
+      )
+    } else if (f.repeated) o[f.name] = (v as unknown[]).map(one)
+    else o[f.name] = one(v)
   }
   return inFieldOrder(type, o)
 }
 
+/** No well-known type anywhere inside: read at protobufjs' speed, for one lookup per message. */
+function isPlain(type: protobuf.Type): boolean {
+  let plain = PLAIN.get(type)
+  if (plain === undefined) {
+    plain = !hasWellKnown(type, new Set())
+    PLAIN.set(type, plain)
+  }
+  return plain
+}
+
+const PLAIN = new WeakMap<protobuf.Type, boolean>()
 const WKT_INSIDE = new WeakMap<protobuf.Type, boolean>()
 
 /**

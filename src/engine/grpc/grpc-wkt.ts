@@ -39,9 +39,17 @@ const SPECIAL = new Set([
 
 /** The well-known type `type` is (`google.protobuf.Timestamp`), or null for any other message. */
 export function wellKnown(type: protobuf.Type): string | null {
-  const name = fullName(type)
-  return SPECIAL.has(name) ? name : null
+  let known = KNOWN.get(type)
+  if (known === undefined) {
+    const name = fullName(type)
+    known = SPECIAL.has(name) ? name : null
+    KNOWN.set(type, known)
+  }
+  return known
 }
+
+/** Asked per message (and per nested message) on every call: worked out once per type. */
+const KNOWN = new WeakMap<protobuf.Type, string | null>()
 
 /** The scalar type a wrapper holds (`int32` for Int32Value). */
 export function wrappedScalar(name: string): string | null {
@@ -110,13 +118,33 @@ export function wellKnownIn(
   }
 }
 
+const JSON_TYPES = new WeakMap<
+  protobuf.Root,
+  { structT: protobuf.Type; valueT: protobuf.Type; listT: protobuf.Type }
+>()
+
+/** A schema's Struct, Value and ListValue, looked up once (a Struct's every value is a Value). */
+function jsonTypes(root: protobuf.Root): {
+  structT: protobuf.Type
+  valueT: protobuf.Type
+  listT: protobuf.Type
+} {
+  let t = JSON_TYPES.get(root)
+  if (!t) {
+    t = {
+      structT: root.lookupType('google.protobuf.Struct'),
+      valueT: root.lookupType('google.protobuf.Value'),
+      listT: root.lookupType('google.protobuf.ListValue'),
+    }
+    JSON_TYPES.set(root, t)
+  }
+  return t
+}
+
 /** Struct, Value and ListValue from any JSON (a Struct needs an object, a ListValue an array). */
 function jsonIn(type: protobuf.Type, name: string, value: unknown, at: string, depth: number): Conv {
   if (depth > 64) return bad(`${at} is nested more than 64 deep`)
-  const root = type.root
-  const structT = root.lookupType('google.protobuf.Struct')
-  const valueT = root.lookupType('google.protobuf.Value')
-  const listT = root.lookupType('google.protobuf.ListValue')
+  const { structT, valueT, listT } = jsonTypes(type.root)
   if (name === 'google.protobuf.Struct') {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       return bad(`${at} is a Struct and must be a JSON object, not ${describe(value)}`)
@@ -221,10 +249,7 @@ export function wellKnownOut(
 
 function jsonOut(type: protobuf.Type, name: string, o: Record<string, unknown>, depth: number): unknown {
   if (depth > 64) return null
-  const root = type.root
-  const structT = root.lookupType('google.protobuf.Struct')
-  const valueT = root.lookupType('google.protobuf.Value')
-  const listT = root.lookupType('google.protobuf.ListValue')
+  const { structT, valueT, listT } = jsonTypes(type.root)
   if (name === 'google.protobuf.Struct') {
     const fields = (o[nameOf(structT, 1)] ?? {}) as Record<string, Record<string, unknown>>
     const out: Record<string, unknown> = {}
