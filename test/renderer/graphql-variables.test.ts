@@ -36,6 +36,7 @@ beforeAll(async () => {
     [
       'name: Get user',
       'kind: graphql',
+      'method: POST',
       'url: "{{base}}/graphql"',
       'graphql:',
       '  query: "query GetUser($id: Int!) { user(id: $id) { name } }"',
@@ -85,6 +86,14 @@ describe('{{variables}} in GraphQL variables', () => {
     const sid = s().selectedSid
     if (!sid) throw new Error('nothing selected')
     expect(await resultOf(sid)).toEqual({ data: { user: { name: 'user 4' } } })
+  })
+
+  it("the composer's Code on a GraphQL tab is the POST that carries its operation, variables filled in", async () => {
+    const r = await s().snippetFor('curl')
+    if (!('text' in r)) throw new Error(r.error)
+    expect(r.text).toContain(`--url ${server.url}`)
+    expect(r.text).toMatch(/"query": "query GetUser\(\$id: Int!\) \{ user\(id: \$id\) \{ name \} \}"/)
+    expect(r.text).toMatch(/"variables": \{\s+"id": 4\s+\}/)
   })
 
   it('an unknown name is refused by name and shown unknown under the URL; not JSON once filled in says so', async () => {
