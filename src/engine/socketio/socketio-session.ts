@@ -230,10 +230,12 @@ export class SocketIoSession implements SessionTransport {
       const { text, binary, bytes } = argsJson(args)
       this.kernel.wireBytes += bytes
       this.kernel.bodyBytes += bytes
-      const d: SocketIoDelivery = {}
-      if (binary) d.binary = binary
-      if (answerFn) d.ackAsked = true
-      const seq = this.record(attempt, 'in', 'text', text, event, JSON.stringify(d))
+      // The common event (no bytes, no ack asked) skips building its id.
+      const id =
+        binary || answerFn
+          ? JSON.stringify({ ...(binary ? { binary } : {}), ...(answerFn ? { ackAsked: true } : {}) })
+          : '{}'
+      const seq = this.record(attempt, 'in', 'text', text, event, id)
       if (!answerFn) return
       const r = answerAck(this.init.acks, event, answerFn, seq)
       this.record(attempt, r.dir, 'control', r.data, 'ack', r.id)

@@ -39,7 +39,12 @@ export function SavedItemsPanel({ block }: { block: 'mqtt' | 'socketio' }) {
           return (
             <tr key={i}>
               <td className="saved-name">
-                <CommitField label={`${n} name`} value={m.name} onCommit={(name) => edit(i, { name })} />
+                <CommitField
+                  label={`${n} name`}
+                  value={m.name}
+                  problem={(name) => (name.length > 256 ? 'A name has at most 256 characters' : null)}
+                  onCommit={(name) => edit(i, { name })}
+                />
               </td>
               {'topic' in m ? (
                 <PublishCells item={m} label={n} onEdit={(p) => edit(i, p)} />
