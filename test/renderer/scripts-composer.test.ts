@@ -61,7 +61,10 @@ describe('completion in a script editor', () => {
     expect(labels('pm.response.')).toEqual(
       expect.arrayContaining(['code', 'json', 'headers', 'responseTime', 'to']),
     )
-    expect(labels('pm.response.to.have.')).toEqual(expect.arrayContaining(['status', 'header', 'jsonBody']))
+    expect(labels('pm.response.to.have.')).toEqual(
+      expect.arrayContaining(['status', 'header', 'jsonBody', 'jsonSchema']),
+    )
+    expect(labels('pm.cookies.')).toEqual(expect.arrayContaining(['get', 'has', 'toObject', 'jar']))
     expect(labels('pm.collectionVariables.')).toEqual(expect.arrayContaining(['get', 'set']))
     expect(labels('pm.execution.')).toContain('setNextRequest')
     expect(labels('console.')).toEqual(expect.arrayContaining(['log', 'warn', 'error']))

@@ -51,6 +51,10 @@ const have = ns('have', {
   status: fn('(code | reason)', 'pm.response.to.have.status(200)'),
   header: fn('(name[, value])', "pm.response.to.have.header('Content-Type')"),
   jsonBody: fn('([path[, value]])', "pm.response.to.have.jsonBody('id')"),
+  jsonSchema: fn(
+    '(schema[, ajvOptions])',
+    'The JSON body against a JSON Schema (Ajv).\npm.response.to.have.jsonSchema(schema)',
+  ),
   body: fn('(text)'),
 })
 const be = ns('be', {
@@ -113,7 +117,16 @@ const pm: ApiEntry = ns('Postman script API', {
     setNextRequest: fn('(name | null)', 'In a run: which request goes next (null stops the run).'),
     skipRequest: fn('()', 'Pre-request: the request is not sent.'),
   }),
-  cookies: ns("the response's cookies", { get: fn('(name)'), has: fn('(name)'), toObject: fn('()') }),
+  cookies: ns("the cookies for the request's URL", {
+    get: fn('(name) → value'),
+    has: fn('(name) → boolean'),
+    toObject: fn('() → object'),
+    jar: fn(
+      '() → jar',
+      "The engine's cookie jar: get(url, name, cb), getAll(url, cb), set(url, name, value, cb), unset(url, name, cb), clear(url, cb)",
+      'jar()',
+    ),
+  }),
 })
 
 const consoleApi: ApiEntry = ns('shown in the console panel of the request', {
@@ -174,10 +187,14 @@ export function topLevelApi(bruno: boolean): Readonly<Record<string, ApiEntry>> 
     responseHeaders: { type: 'variable', detail: 'legacy: the headers as an object' },
     responseTime: { type: 'variable', detail: 'legacy: ms' },
     require: fn(
-      "('crypto-js' | 'lodash' | 'uuid' | 'moment' | 'chai')",
+      "('crypto-js' | 'lodash' | 'uuid' | 'moment' | 'chai' | 'ajv' | 'tv4')",
       "The libraries Postman's sandbox offers.",
       'require(',
     ),
+    tv4: ns('legacy JSON Schema validator', {
+      validate: fn('(data, schema) → boolean', 'tv4.error says why when false.'),
+      validateResult: fn('(data, schema) → { valid, error }'),
+    }),
     atob: fn('(base64) → string'),
     btoa: fn('(text) → base64'),
     ...(bruno
