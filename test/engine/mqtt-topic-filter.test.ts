@@ -71,6 +71,21 @@ describe('MQTT topic filters', () => {
     }
   })
 
+  it('a named message written as bytes keeps to the log bound, counting what it drops', () => {
+    const store = new StreamLogStore({ maxEntries: 5 })
+    try {
+      const log = store.create('b')
+      const seqs = Array.from({ length: 8 }, (_, i) =>
+        log.appendNamed(i, 'in', 'binary', `b/${i}`, '{}', Buffer.from([i, 0xff])),
+      )
+      expect(seqs).toEqual([0, 1, 2, 3, 4, -1, -1, -1])
+      expect(log.read(0, 10, 100)).toMatchObject({ total: 5, dropped: 3 })
+      expect(log.entry(4, 100)).toMatchObject({ event: 'b/4', kind: 'binary', data: 'BP8=', id: '{}' })
+    } finally {
+      store.dispose()
+    }
+  })
+
   it('refuses what is not a topic filter, in words', () => {
     expect(topicFilterProblem('')).toMatch(/at least one character/)
     expect(topicFilterProblem('a/#/b')).toMatch(/"#" stands alone as the last level/)
