@@ -179,6 +179,18 @@ describe('GraphQL code snippets', () => {
     })
   })
 
+  it('a mutation by GET has no snippet, as Send refuses it', async () => {
+    const r = await service.invoke('draft.snippet', {
+      request: spec(`${server.url}`, { method: 'GET' }),
+      auth: { type: 'none' },
+      target: 'curl',
+      graphql: { query: 'mutation Bump { bump }' },
+    })
+    expect(r.ok).toBe(false)
+    if (!r.ok)
+      expect(r.error.message).toBe('A mutation cannot be sent with GET (GraphQL over HTTP allows only POST)')
+  })
+
   it('a subscription over a WebSocket has no snippet, and says why', async () => {
     const r = await service.invoke('draft.snippet', {
       request: spec(`${server.url}`, { method: 'POST' }),

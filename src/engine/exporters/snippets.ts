@@ -4,7 +4,7 @@ import type { SnippetTarget } from '../../shared/collection-schemas'
 import { fail, ok, type Result } from '../../shared/result'
 import { resolveRequest } from '../../shared/template'
 import { applySimpleAuth } from '../auth/apply-auth'
-import { graphqlSnippetRequest } from '../graphql/graphql-snippet'
+import { graphqlSnippetRefusal, graphqlSnippetRequest } from '../graphql/graphql-snippet'
 import { sharedPool, TaskFailed, WorkerDied } from '../workers/pool'
 
 /**
@@ -102,6 +102,8 @@ export async function snippet(
   vars: readonly ScopedVariable[],
   target: SnippetTarget,
 ): Promise<Result<string>> {
+  const refused = req.kind === 'graphql' ? await graphqlSnippetRefusal(req) : null
+  if (refused) return refused
   const har = toHar(req, auth, vars)
   if (!har.ok) return har
   const [t, client] = TARGETS[target]

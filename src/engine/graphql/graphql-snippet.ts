@@ -55,3 +55,17 @@ function compact(text: string): string {
     return text
   }
 }
+
+/**
+ * A mutation by GET is refused as Send refuses it (GraphQL over HTTP forbids it; servers answer 405): a snippet
+ * of it would be a request no server runs. A document that does not parse is left to the snippet as typed.
+ */
+export async function graphqlSnippetRefusal(req: SavedRequest): Promise<Result<never> | null> {
+  const g = req.graphql
+  if (!g || (g.transport ?? 'http') !== 'http' || req.method.trim().toUpperCase() !== 'GET') return null
+  const { pickOperation } = await import('../../shared/graphql-document')
+  const picked = pickOperation(g.query, g.operationName)
+  if (picked.ok && picked.value.type === 'mutation')
+    return fail('invalid_request', 'A mutation cannot be sent with GET (GraphQL over HTTP allows only POST)')
+  return null
+}
