@@ -165,6 +165,11 @@ describe('gRPC well-known types as JSON', () => {
     ['an Any of a type the schema lacks', { extra: { '@type': 'type.googleapis.com/x.Nope' } }, 'x.Nope'],
     ['an Any without @type', { extra: { text: 'x' } }, 'extra must name its type in "@type"'],
     ['a field the Any type lacks', { extra: { '@type': 'flightdeck.kinds.Note', txt: 1 } }, 'no field "txt"'],
+    [
+      'two fields of one oneof',
+      { owner_name: 'ada', ownerId: '7' },
+      'owner_name and owner_id are both in oneof owner: set only one',
+    ],
   ]
   for (const [what, message, words] of refused) {
     it(`refuses ${what}, naming the field, before sending`, async () => {

@@ -151,6 +151,19 @@ describe('gRPC message editor', () => {
     ])
   })
 
+  it('a oneof: its fields say their group, and setting two of them is underlined', () => {
+    const k = types(kindsInfo, 'flightdeck.kinds.Bag')
+    const { result } = complete(k, '{"owner_name": "ada", |}')
+    const id = result?.options.find((o) => (o.displayLabel ?? o.label) === 'owner_id')
+    expect(id).toMatchObject({ detail: 'int64', info: 'oneof owner: set one of its fields' })
+    // The other field of a group already set is offered last.
+    expect(id?.boost).toBeLessThan(0)
+    expect(lint(k, '{"owner_name": "ada", "owner_id": "7"}')).toEqual([
+      '"owner_id": "owner_id" and "owner_name" are both in oneof owner: set only one',
+    ])
+    expect(lint(k, '{"owner_name": "ada", "owner_id": null}')).toEqual([])
+  })
+
   it('several messages (a client or bidi stream): each line or array item is a message', () => {
     const m = types(echoInfo, 'flightdeck.test.SayRequest', true)
     expect(lint(m, '[{"text": "a"}, {"txt": "b"}]')).toEqual([

@@ -205,6 +205,8 @@ function messageIn(type: protobuf.Type, value: unknown, path: string, depth: num
     return { ok: false, error: `${path || 'the message'} must be a JSON object, not ${describe(value)}` }
   }
   const out: Record<string, unknown> = {}
+  // protobufjs would keep one of two fields set in one oneof and drop the other without a word.
+  const oneofs = new Map<string, string>()
   for (const [key, v] of Object.entries(value)) {
     const f = fieldFor(type, key)
     const at = path ? `${path}.${key}` : key
@@ -220,6 +222,17 @@ function messageIn(type: protobuf.Type, value: unknown, path: string, depth: num
     const isValue =
       f.resolvedType instanceof protobuf.Type && wellKnown(f.resolvedType) === 'google.protobuf.Value'
     if (v === null && !(isValue && !f.repeated && !f.map)) continue
+    const group = f.partOf && !f.partOf.name.startsWith('_') ? f.partOf.name : null
+    if (group) {
+      const other = oneofs.get(group)
+      if (other) {
+        return {
+          ok: false,
+          error: `${other} and ${f.name} are both in oneof ${group}${path ? ` (at ${path})` : ''}: set only one`,
+        }
+      }
+      oneofs.set(group, f.name)
+    }
     if (f.map) {
       if (typeof v !== 'object' || Array.isArray(v))
         return { ok: false, error: `${at} is a map and must be a JSON object` }
