@@ -223,6 +223,13 @@ describe('errors inside a subscription result (WebSocket)', () => {
         expect((await settle(service, sid)).final.type).toBe('done')
         const marked = rec.of(sid).reduce((k, e) => k + (e.type === 'ws-message' ? (e.errors ?? 0) : 0), 0)
         expect(marked).toBe(3)
+        // Once it ends, the row is marked as a query with errors is: how many, the first.
+        const [summary] = await rec.until(sid, (e) => e.type === 'graphql')
+        expect(summary).toMatchObject({
+          errorCount: 3,
+          note: '3 of 6 results carried errors',
+          errors: [{ message: 'Item 2 failed', path: ['flaky'] }, {}, {}],
+        })
       }
     },
   )

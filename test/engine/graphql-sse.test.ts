@@ -219,6 +219,11 @@ describe('errors inside a subscription result', () => {
         const ticks = rec.of(sid).filter((e) => e.type === 'sse-event')
         const marked = ticks.reduce((k, e) => k + (e.type === 'sse-event' ? (e.errors ?? 0) : 0), 0)
         expect(marked).toBe(3)
+        const [summary] = await rec.until(sid, (e) => e.type === 'graphql')
+        expect(summary).toMatchObject({
+          errorCount: 3,
+          note: '3 of 6 results carried errors',
+        })
       }
     },
   )

@@ -90,5 +90,8 @@ describe('GraphQL subscriptions in the app', () => {
     const lane = store.getState().streamLanes[sid]
     expect(errorBuckets(lane ?? (undefined as never)).reduce((k, [, n]) => k + n, 0)).toBe(3)
     expect(paneText(store)).toContain('3 results with errors')
+    // The row is marked as a query with errors is (the status column's ⚠ and its hover).
+    await until(() => store.getState().timeline.rows[sid]?.graphql !== undefined)
+    expect(store.getState().timeline.rows[sid]?.graphql).toMatchObject({ errorCount: 3 })
   })
 })

@@ -1,4 +1,9 @@
-import { summarizeResult, type PickedOperation } from '../../shared/graphql'
+import {
+  MAX_KEPT_ERRORS,
+  summarizeResult,
+  type GraphqlErrorInfo,
+  type PickedOperation,
+} from '../../shared/graphql'
 import { MAX_BODY_READ } from '../../shared/constants'
 import type { DoneEvent, GraphqlEvent } from '../../shared/timeline'
 import type { BodyStore } from '../http/body-store'
@@ -60,4 +65,61 @@ export async function readAll(bodies: BodyStore, id: string, size: number): Prom
     offset += r.value.length
   }
   return parts.join('')
+}
+
+/**
+ * A subscription's results, tallied as they arrive: how many, how many carried errors, the errors (the first
+ * MAX_KEPT_ERRORS kept, the rest counted). Once the session ends its `graphql` event marks the row as a
+ * query's does (a ⚠ and the first error on hover), when some result carried errors.
+ */
+export class ResultTally {
+  private results = 0
+  private withErrors = 0
+  private errorCount = 0
+  private hasData = false
+  private readonly errors: GraphqlErrorInfo[] = []
+
+  /** One result (`next` / `data` payload, parsed). */
+  add(result: unknown): void {
+    this.results++
+    if (!resultHasErrors(result)) {
+      if (!this.hasData && typeof result === 'object' && result !== null)
+        this.hasData = (result as { data?: unknown }).data != null
+      return
+    }
+    const summary = summarizeResult(result)
+    if (!summary) return
+    this.withErrors++
+    this.errorCount += summary.errorCount
+    this.hasData ||= summary.hasData
+    for (const e of summary.errors) if (this.errors.length < MAX_KEPT_ERRORS) this.errors.push(e)
+  }
+
+  /** A result the caller already knows has no errors (not parsed again). */
+  clean(): void {
+    this.results++
+  }
+
+  /** The session's `graphql` event, or null when no result carried errors. */
+  event(sid: string, t: number, op: PickedOperation): GraphqlEvent | null {
+    if (this.withErrors === 0) return null
+    return {
+      type: 'graphql',
+      sid,
+      t,
+      operation: op.type,
+      ...(op.name ? { name: op.name } : {}),
+      hasData: this.hasData,
+      errorCount: this.errorCount,
+      errors: [...this.errors],
+      note: `${this.withErrors.toLocaleString('en-US')} of ${this.results.toLocaleString('en-US')} results carried errors`,
+    }
+  }
+}
+
+/** A result (`next` / `data` payload) whose `errors` list is not empty, with or without data. */
+export function resultHasErrors(payload: unknown): boolean {
+  if (typeof payload !== 'object' || payload === null) return false
+  const errors = (payload as { errors?: unknown }).errors
+  return Array.isArray(errors) && errors.length > 0
 }

@@ -18,7 +18,7 @@ import {
   type SseDeps,
   type SseOperation,
 } from './graphql-sse'
-import { readAll } from './graphql-result'
+import { readAll, ResultTally } from './graphql-result'
 
 /**
  * GraphQL over SSE's single connection mode (graphql-sse's `singleConnection`), several operations over one
@@ -164,7 +164,7 @@ export class StreamMux implements SseWatch {
       }
       const withErrors = e.event === 'next' && resultHasErrorsText(payload)
       if (withErrors) errors++
-      if (typeof id === 'string') this.ops.get(id)?.deliver(e.event, e.data, withErrors, e.t)
+      if (typeof id === 'string') this.ops.get(id)?.deliver(e.event, e.data, payload, withErrors, e.t)
     }
     return errors
   }
@@ -197,6 +197,8 @@ export class SseSingleOperation implements SessionTransport {
   private attempt: SessionAttempt | null = null
   private posted = false
   private gone = false
+  /** Its results, for the `graphql` event that marks the row when some carried errors. */
+  private readonly tally = new ResultTally()
 
   constructor(
     private readonly init: PluggedSessionInit & {
@@ -271,6 +273,8 @@ export class SseSingleOperation implements SessionTransport {
 
   release(): void {
     this.attempt = null
+    const marked = this.tally.event(this.sid, this.kernel.now(), this.init.op)
+    if (marked) this.init.ctx.emit(marked)
     this.init.mux.detach(this)
   }
 
@@ -343,9 +347,10 @@ export class SseSingleOperation implements SessionTransport {
   }
 
   /** One of this operation's events from the stream: logged on its lane; `complete` ends it. */
-  deliver(event: string, data: string, withErrors: boolean, t: number): void {
+  deliver(event: string, data: string, payload: unknown, withErrors: boolean, t: number): void {
     const attempt = this.attempt
     if (!attempt) return
+    if (event === 'next') this.tally.add(payload)
     const size = Buffer.byteLength(data)
     this.kernel.wireBytes += size
     this.kernel.bodyBytes += size

@@ -14,7 +14,8 @@ import { SseSession, type SseWatch } from '../sse/sse-session'
 import type { StreamLog } from '../streams/stream-log'
 import type { StreamEngine } from '../streams/stream-engine'
 import { operationFailure } from './graphql-errors'
-import { readAll } from './graphql-result'
+import { readAll, ResultTally } from './graphql-result'
+import type { TimelineEvent } from '../../shared/timeline'
 
 /**
  * GraphQL over SSE (the graphql-sse protocol). Distinct connections mode (`sse`) is here: a POST of the
@@ -34,6 +35,7 @@ export interface SseDeps {
   auth: AuthRunner
   http: HttpEngine
   streams: StreamEngine
+  emit(e: TimelineEvent): void
 }
 
 /** An operation over SSE: its request as prepared ({{variables}} resolved), its auth, parameters and type. */
@@ -60,6 +62,14 @@ export function openSseDistinct(deps: SseDeps, o: SseOperation, authorized: Requ
       }),
   )
   session.start()
+  // Once it ends, a `graphql` event marks the row when some result carried errors.
+  deps.streams.wait(session.sid).then(
+    (outcome) => {
+      const marked = watch.tally.event(session.sid, outcome.final.t, o.op)
+      if (marked) deps.emit(marked)
+    },
+    () => undefined,
+  )
   return session.sid
 }
 
@@ -125,6 +135,7 @@ export function refusal(status: number, text: string | null, op: PickedOperation
  */
 class ResultWatch implements SseWatch {
   private completed = false
+  readonly tally = new ResultTally()
 
   constructor(private readonly type: PickedOperation['type']) {}
 
@@ -134,23 +145,29 @@ class ResultWatch implements SseWatch {
       const e = log.entry(i, MAX_SCAN)
       if (!e) continue
       if (e.event === 'complete') this.completed = true
-      else if (e.event === 'next' && !e.truncated && e.data.includes('"errors"') && hasErrors(e.data))
-        errors++
+      else if (e.event !== 'next') continue
+      else if (e.truncated || !e.data.includes('"errors"')) this.tally.clean()
+      else if (this.tallied(e.data)) errors++
     }
     return errors
+  }
+
+  /** One result's text: tallied; true when it carried errors. */
+  private tallied(data: string): boolean {
+    let result: unknown
+    try {
+      result = JSON.parse(data)
+    } catch {
+      this.tally.clean()
+      return false
+    }
+    this.tally.add(result)
+    return resultHasErrorsText(result)
   }
 
   ended(): AppError | undefined {
     if (this.completed) return undefined
     return { code: 'reset', message: `The server ended the event stream before the ${this.type} completed` }
-  }
-}
-
-function hasErrors(data: string): boolean {
-  try {
-    return resultHasErrorsText(JSON.parse(data))
-  } catch {
-    return false
   }
 }
 

@@ -175,10 +175,3 @@ export function muxKey(parts: {
     parts.maxMessageBytes,
   ])
 }
-
-/** A result (`next` / `data` payload) that carries GraphQL errors, with or without data. */
-export function resultHasErrors(payload: unknown): boolean {
-  if (typeof payload !== 'object' || payload === null) return false
-  const errors = (payload as { errors?: unknown }).errors
-  return Array.isArray(errors) && errors.length > 0
-}

@@ -5,14 +5,8 @@ import { SessionKernel } from '../sessions/kernel/session-kernel'
 import type { EndedReport, SessionTransport } from '../sessions/kernel/session-transport'
 import type { PluggedSessionInit, StreamEngine } from '../streams/stream-engine'
 import { operationFailure } from './graphql-errors'
-import {
-  ConnectionMux,
-  muxKey,
-  resultHasErrors,
-  type MuxedOperation,
-  type MuxLink,
-  type MuxPool,
-} from './graphql-ws-mux'
+import { resultHasErrors, ResultTally } from './graphql-result'
+import { ConnectionMux, muxKey, type MuxedOperation, type MuxLink, type MuxPool } from './graphql-ws-mux'
 import { GraphqlWsSession, type GraphqlWsSessionInit } from './graphql-ws-session'
 import type { Reaction } from './ws-protocols'
 
@@ -42,6 +36,8 @@ export class GraphqlWsOperation implements SessionTransport, MuxedOperation {
   private link: MuxLink | null = null
   /** The connection is gone: nothing more can be sent. */
   private gone = false
+  /** Its results, for the `graphql` event that marks the row when some carried errors. */
+  private readonly tally = new ResultTally()
 
   constructor(private readonly init: GraphqlWsOperationInit) {
     this.sid = init.sid
@@ -100,6 +96,8 @@ export class GraphqlWsOperation implements SessionTransport, MuxedOperation {
 
   release(): void {
     this.attempt = null
+    const marked = this.tally.event(this.sid, this.kernel.now(), this.init.operation)
+    if (marked) this.init.ctx.emit(marked)
     this.init.mux.detach(this)
   }
 
@@ -128,6 +126,7 @@ export class GraphqlWsOperation implements SessionTransport, MuxedOperation {
     const size = Buffer.byteLength(text)
     this.kernel.wireBytes += size
     this.kernel.bodyBytes += size
+    if (r.kind === 'next') this.tally.add(r.payload)
     const errors = r.kind === 'next' && resultHasErrors(r.payload) ? { errors: 1 } : {}
     attempt.record('in', 'text', text, t, undefined, { event: r.type, id: r.id, ...errors })
     const type = this.init.operation.type

@@ -22,7 +22,8 @@ import { protocolFor, type Reaction, type WsProtocol } from './ws-protocols'
 import { BAD_MESSAGE } from './graphql-ws-close'
 import { webSocketClass, WS_OPEN } from '../ws/ws-client'
 import { doublingDelay } from '../sessions/kernel/session-setup'
-import { resultHasErrors, type OperationMux } from './graphql-ws-mux'
+import type { OperationMux } from './graphql-ws-mux'
+import { resultHasErrors, ResultTally } from './graphql-result'
 
 /**
  * A GraphQL operation (a subscription, mostly) over a WebSocket: a transport of the session kernel. The upgrade
@@ -78,6 +79,8 @@ export class GraphqlWsSession implements SessionTransport {
   private ackTimer: ReturnType<typeof setTimeout> | null = null
   private closeTimer: ReturnType<typeof setTimeout> | null = null
   private lastProgress = 0
+  /** Its results, for the `graphql` event that marks the row when some carried errors. */
+  private readonly tally = new ResultTally()
 
   constructor(private readonly init: GraphqlWsSessionInit) {
     this.sid = init.sid
@@ -283,6 +286,7 @@ export class GraphqlWsSession implements SessionTransport {
       mux.deliver(r, text, t)
       return
     }
+    if (r.kind === 'next') this.tally.add(r.payload)
     const named = {
       event: r.type ?? 'invalid',
       ...('id' in r ? { id: r.id } : {}),
@@ -386,6 +390,8 @@ export class GraphqlWsSession implements SessionTransport {
     if (this.closeTimer) clearTimeout(this.closeTimer)
     this.closeTimer = null
     this.abort()
+    const marked = this.init.mux ? null : this.tally.event(this.sid, this.kernel.now(), this.init.operation)
+    if (marked) this.init.ctx.emit(marked)
     // Ended without a close report (closed before it opened, or disposed): its operations end as closed by you.
     this.init.mux?.ended(null, true)
   }
