@@ -91,6 +91,11 @@ test('two subscriptions share one WebSocket: sibling lanes under the connection,
   await flaky.click()
   const details = page.getByRole('region', { name: 'Stream details' })
   await expect(details.getByTestId('result-errors')).toHaveText(' · 30 results with errors')
+  // Its row is marked as a query with errors is.
+  await expect(flaky.getByTestId('graphql-error-mark')).toHaveAttribute(
+    'aria-label',
+    '30 GraphQL errors: Item 2 failed',
+  )
   await expect(details).toContainText('graphql-transport-ws')
   // Ticks runs on over the same connection after Flaky completed.
   await expect(ticks).not.toHaveAttribute('data-state', 'done')
