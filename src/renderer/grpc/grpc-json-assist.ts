@@ -1,5 +1,5 @@
 import type { Completion, CompletionContext, CompletionResult } from '@codemirror/autocomplete'
-import { syntaxTree } from '@codemirror/language'
+import { ensureSyntaxTree, syntaxTree } from '@codemirror/language'
 import type { EditorState } from '@codemirror/state'
 import type { SyntaxNode } from '@lezer/common'
 import type { GrpcFieldInfo, GrpcTypeInfo } from '../../shared/grpc'
@@ -173,7 +173,8 @@ function scalarSkeleton(type: string): string {
 export function grpcCompletion(m: MessageTypes | null) {
   return (ctx: CompletionContext): CompletionResult | null => {
     if (!m) return null
-    const tree = syntaxTree(ctx.state)
+    // The tree as far as the cursor (a state's own tree may stop short of it on a busy machine).
+    const tree = ensureSyntaxTree(ctx.state, ctx.pos, 100) ?? syntaxTree(ctx.state)
     const node = tree.resolveInner(ctx.pos, -1)
     // A property name being typed, or the place for one (after `{` or `,`).
     const nameNode =

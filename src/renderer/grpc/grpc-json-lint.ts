@@ -1,4 +1,4 @@
-import { syntaxTree } from '@codemirror/language'
+import { ensureSyntaxTree, syntaxTree } from '@codemirror/language'
 import type { Diagnostic } from '@codemirror/lint'
 import type { EditorState } from '@codemirror/state'
 import type { SyntaxNode } from '@lezer/common'
@@ -27,13 +27,15 @@ const MAX_CHECKED_NODES = 20_000
 /** Fields the type lacks, values of the wrong JSON type, two fields of one oneof; JSON syntax. */
 export function grpcDiagnostics(state: EditorState, m: MessageTypes | null): Diagnostic[] {
   const out: Diagnostic[] = []
-  const tree = syntaxTree(state)
+  // The whole tree: a state's own may stop short on a busy machine, and the text past it is not an error.
+  const tree = ensureSyntaxTree(state, state.doc.length, 200) ?? syntaxTree(state)
+  const whole = tree.length >= state.doc.length
   const hasVariables = state.doc.toString().includes('{{')
   let budget = MAX_CHECKED_NODES
   tree.iterate({
     enter: (n) => {
       if (--budget < 0) return false
-      if (n.type.isError && !hasVariables) {
+      if (n.type.isError && !hasVariables && whole) {
         out.push({
           from: n.from,
           to: Math.min(Math.max(n.to, n.from + 1), state.doc.length),
