@@ -180,6 +180,7 @@ export class MqttSession implements SessionTransport {
       return
     }
     this.client = client
+    const mine = (): boolean => this.client === client
     if (o.protocolVersion !== 5 && client.stream)
       guardMessageSize(client.stream, o.maxMessageBytes, (m) => {
         if (!mine()) return
@@ -191,7 +192,6 @@ export class MqttSession implements SessionTransport {
         this.refused = true
         forceEnd(client)
       })
-    const mine = (): boolean => this.client === client
     let done = false
     client.on('packetsend', (p: Packet) => {
       if (mine()) this.packets.sent(attempt, p)
