@@ -179,6 +179,32 @@ describe('GraphQL code snippets', () => {
     })
   })
 
+  it("a timeline row's Copy as cURL (the query as sent) runs; its axios code carries the same body", async () => {
+    const sent = await service.invoke('graphql.send', {
+      url: '{{base}}/graphql',
+      query: QUERY,
+      variablesText: VARIABLES,
+      operationName: 'Who',
+      transport: 'http',
+      headers: [{ name: 'X-Note', value: `it's "here"`, enabled: true }],
+      auth: { type: 'bearer', token: 'tok-5' },
+      context: { dir, path: 'who.yaml' },
+    })
+    if (!sent.ok) throw new Error(sent.error.message)
+    const first = await service.http.waitFor(sent.value.sid)
+    if (first.final.type !== 'done') throw new Error(first.final.type)
+    const curl = await service.invoke('session.snippet', { sid: sent.value.sid, target: 'shell:curl' })
+    if (!curl.ok) throw new Error(curl.error.message)
+    expect(await runSnippet('curl', curl.value.code)).toEqual(ANSWER)
+    // axios is not installed here: the code's options literal is evaluated, and its data is what axios sends.
+    const axios = await service.invoke('session.snippet', { sid: sent.value.sid, target: 'node:axios' })
+    if (!axios.ok) throw new Error(axios.error.message)
+    const literal = /const options = (\{[\s\S]*?\n\});\n/.exec(axios.value.code)?.[1] ?? ''
+    const options = new Function(`return ${literal}`)() as { data: { query: string; variables: unknown } }
+    expect(options.data.query).toBe(QUERY)
+    expect(options.data.variables).toEqual({ id: 4, text: ANSWER.data.said })
+  })
+
   it('a mutation by GET has no snippet, as Send refuses it', async () => {
     const r = await service.invoke('draft.snippet', {
       request: spec(`${server.url}`, { method: 'GET' }),

@@ -9,8 +9,9 @@
  *   backslash inside a string breaks the program (or changes the value). Such a body is given to the
  *   generator as text (its type kept in the headers), which it writes as a JSON string literal: valid Python,
  *   the same bytes sent.
- * - JavaScript fetch: the body's object literal (stringify-object) leaves backslashes unescaped, so `\\"` in a
- *   string ends it. A body with a backslash is written as its JSON instead, which is a valid object literal.
+ * - JavaScript fetch and Node axios: the body's object literal (stringify-object) leaves backslashes
+ *   unescaped, so `\\"` in a string ends it. A body with a backslash is written as its JSON instead, which is a
+ *   valid object literal.
  */
 
 interface HarLike {
@@ -43,13 +44,20 @@ export function snippetInput(har: unknown, target: string): unknown {
   }
 }
 
+/** Where the JavaScript targets write the body's object literal (the last key of their options). */
+const JS_BODY: Record<string, { key: string; close: string }> = {
+  'javascript:fetch': { key: '\n  body: JSON.stringify(', close: ')' },
+  'node:axios': { key: '\n  data: ', close: '' },
+}
+
 export function snippetOutput(code: string, har: unknown, target: string, client: string): string {
   if (target === 'shell' && client === 'curl') return code.replace(/ @- <<EOF\n/g, " @- <<'EOF'\n")
-  if (target !== 'javascript' || client !== 'fetch') return code
-  const text = escapedJson(har)
-  const start = code.indexOf('\n  body: JSON.stringify(')
+  const js = JS_BODY[`${target}:${client}`]
+  const text = js ? escapedJson(har) : null
+  if (!js || text === null) return code
+  const start = code.indexOf(js.key)
   const end = start < 0 ? -1 : code.indexOf('\n};\n', start)
-  if (text === null || end < 0) return code
+  if (end < 0) return code
   const json = JSON.stringify(JSON.parse(text) as unknown, null, 2).replace(/\n/g, '\n  ')
-  return `${code.slice(0, start)}\n  body: JSON.stringify(${json})${code.slice(end)}`
+  return `${code.slice(0, start)}${js.key}${json}${js.close}${code.slice(end)}`
 }
