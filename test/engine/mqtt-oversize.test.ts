@@ -1,5 +1,7 @@
+import { EventEmitter } from 'node:events'
 import { connectAsync } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { guardMessageSize, type OversizeMessage } from '../../src/engine/mqtt/mqtt-size-guard'
 import type { EngineService } from '../../src/engine/service'
 import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
 import { makeService } from './helpers'
@@ -58,4 +60,49 @@ describe.skipIf(!MOSQUITTO)('a 3.1.1 broker sends a message past the limit', () 
     expect(log.find((e) => e.event === 'big/small')?.size).toBe(64 * 1024)
     expect(log.some((e) => e.event === 'big/huge')).toBe(false)
   }, 30_000)
+})
+
+describe('the size watch, however the bytes are cut', () => {
+  /** A 3.1.1 PUBLISH's fixed header and topic for a payload of `size` bytes (the payload itself left out). */
+  const publishHead = (topic: string, size: number, qos = 0): Buffer => {
+    const rest = 2 + Buffer.byteLength(topic) + (qos ? 2 : 0) + size
+    const len: number[] = []
+    let v = rest
+    do {
+      let b = v % 128
+      v = Math.floor(v / 128)
+      if (v > 0) b |= 0x80
+      len.push(b)
+    } while (v > 0)
+    const t = Buffer.from(topic)
+    const head = Buffer.from([0x30 | (qos << 1), ...len, t.length >> 8, t.length & 0xff])
+    return Buffer.concat([head, t, qos ? Buffer.from([0, 7]) : Buffer.alloc(0)])
+  }
+
+  it('finds the oversize message after others, cut a byte at a time or whole', () => {
+    const small = Buffer.concat([publishHead('a/b', 10), Buffer.alloc(10, 1)])
+    // A large SUBACK-like packet (not a PUBLISH) is not a message: never refused.
+    const other = Buffer.concat([Buffer.from([0x90, 0x80, 0x08]), Buffer.alloc(1024)])
+    const big = publishHead('big/one', 100_000, 1)
+    const stream = Buffer.concat([small, other, small, big, Buffer.alloc(50)])
+    for (const cut of [1, 3, 7, stream.length]) {
+      const events = new EventEmitter()
+      const seen: OversizeMessage[] = []
+      guardMessageSize(events, 1000, (m) => seen.push(m))
+      for (let i = 0; i < stream.length; i += cut) events.emit('data', stream.subarray(i, i + cut))
+      expect(seen, `cut ${cut}`).toHaveLength(1)
+      // The payload's size when the read holds the topic's length, else the packet's (topic and id with it).
+      expect(seen[0]?.size).toBe(cut >= 7 ? 100_000 : 100_011)
+      if (cut === stream.length) expect(seen[0]?.topic).toBe('big/one')
+      expect(events.listenerCount('data')).toBe(0)
+    }
+  })
+
+  it('lets a message at the limit through', () => {
+    const events = new EventEmitter()
+    const seen: OversizeMessage[] = []
+    guardMessageSize(events, 1000, (m) => seen.push(m))
+    events.emit('data', Buffer.concat([publishHead('x', 1000, 2), Buffer.alloc(1000)]))
+    expect(seen).toEqual([])
+  })
 })
