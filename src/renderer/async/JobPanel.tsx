@@ -9,7 +9,8 @@ import { durationMs, type SessionRow } from '../timeline/session-row'
  */
 export function JobPanel({ row }: { row: SessionRow }) {
   const owner = useAppStore((s) => (row.laneOf === undefined ? row : s.timeline.rows[row.laneOf]))
-  const rows = useAppStore((s) => s.timeline.rows)
+  // The timeline, not its `rows`: the store writes a batch's rows into the same container (apply-batch.ts).
+  const rows = useAppStore((s) => s.timeline).rows
   const select = useAppStore((s) => s.select)
   const cancel = useAppStore((s) => s.cancel)
   if (!owner) return null

@@ -10,7 +10,8 @@ export function createTimelineSlice(client: ApiClient): StateCreator<AppState, [
     timeline: EMPTY_TIMELINE,
     applyTimelineBatch: (batch) => {
       const before = get().timeline
-      const applied = applyBatch(before, batch)
+      // In place: the store keeps only its newest timeline, so the batch need not copy every row's entry.
+      const applied = applyBatch(before, batch, { inPlace: true })
       // A long session (hundreds of thousands of requests) keeps the newest rows, so memory stays flat.
       const timeline = trimOldest(applied, get().pinned)
       // Stream sessions' lanes (ticks per message) change in the same store update.
