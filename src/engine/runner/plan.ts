@@ -169,10 +169,8 @@ export async function planRun(
       if (!g.ok) return g
       step.kind = g.value.kind
       step.request = g.value.request
-      if (g.value.kind === 'graphql') {
-        step.graphql = g.value.graphql
-        step.messages = g.value.texts
-      }
+      if (g.value.kind !== 'http') step.graphql = g.value.graphql
+      if (g.value.kind === 'graphql') step.messages = g.value.texts
     }
     if (req.kind === 'ws') {
       step.protocols = req.protocols
