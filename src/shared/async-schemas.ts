@@ -19,14 +19,17 @@ export {
  * request's).
  */
 
-/** A request as `request.send` takes it: variables resolve and auth applies with the optional context. */
-const sendable = {
+/**
+ * A request as `request.send` takes it: variables resolve and auth applies with the optional context. A function,
+ * so that its parts are built with the payload schemas that use them, not at import.
+ */
+const sendable = () => ({
   request: requestSpecSchema,
   auth: authSchema.optional(),
   context: requestContextSchema.optional(),
   /** The toolbar's trace switch: a traceparent on a send no `trace:` setting decides (an Untitled tab's). */
   trace: z.boolean().optional(),
-}
+})
 
 /** Start the local webhook inbox (127.0.0.1 unless ::1 is chosen; port 0 picks a free one). */
 export const webhookStartPayload = lazySchema(() =>
@@ -44,12 +47,12 @@ export const webhookStatusPayload = lazySchema(() => z.object({}).strict())
 
 /** Send a request and follow the job it starts; the polls sit on its lane. */
 export const jobFollowPayload = lazySchema(() =>
-  z.object({ ...sendable, follow: followOptionsSchema }).strict(),
+  z.object({ ...sendable(), follow: followOptionsSchema }).strict(),
 )
 
 /** Send a request again as soon as it answers, each repeat on the first one's lane. */
 export const requestLongPollPayload = lazySchema(() =>
-  z.object({ ...sendable, poll: longPollOptionsSchema }).strict(),
+  z.object({ ...sendable(), poll: longPollOptionsSchema }).strict(),
 )
 
 export interface WebhookStatus {

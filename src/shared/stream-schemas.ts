@@ -67,14 +67,15 @@ const subprotocol = lazySchema(() =>
 /**
  * How a stream's opening request gets its variables and auth, as `request.send`'s: `auth` is the request's own
  * (`inherit` takes its folders' and collection's), `context` names the collection, the request file and the
- * environment. Without them the stream opens as typed (and unknown `{{names}}` are refused).
+ * environment. Without them the stream opens as typed (and unknown `{{names}}` are refused). A function, so that
+ * its parts are built with the payload schemas that use them, not at import.
  */
-const streamScope = {
+const streamScope = () => ({
   auth: authSchema.optional(),
   context: requestContextSchema.optional(),
   /** The toolbar's Trace switch: a traceparent in the handshake when no `trace:` setting decides. */
   trace: z.boolean().optional(),
-}
+})
 
 export const streamFilterSchema = lazySchema(() =>
   z
@@ -109,7 +110,7 @@ export const sseOpenPayload = lazySchema(() =>
     .object({
       request: requestSpecSchema,
       stream: sseOpenOptionsSchema.partial().optional(),
-      ...streamScope,
+      ...streamScope(),
     })
     .strict(),
 )
@@ -121,7 +122,7 @@ export const wsOpenPayload = lazySchema(() =>
       headers: z.array(keyValueSchema).max(1000),
       protocols: z.array(subprotocol).max(32),
       options: wsOpenOptionsSchema.partial().optional(),
-      ...streamScope,
+      ...streamScope(),
     })
     .strict(),
 )
