@@ -1,11 +1,10 @@
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten'
-import type { ScriptFailure, ScriptTestResult } from '../../shared/scripts'
+import type { ScriptFailure } from '../../shared/scripts'
 import type { CookieOp } from './script-cookies'
+import { checkedEnd, type EndState } from './sandbox-report'
 import { sandboxBundle, type SandboxBundle } from './sandbox-bundle'
 import type {
-  SandboxConsoleLine,
   SandboxSendReply,
-  ScopeChanges,
   ScriptLimits,
   ScriptRequest,
   ScriptSource,
@@ -275,18 +274,6 @@ function formatMs(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`
 }
 
-interface EndState {
-  tests?: ScriptTestResult[]
-  console?: SandboxConsoleLine[]
-  droppedConsole?: number
-  droppedTests?: number
-  changes?: ScopeChanges
-  error?: { message: string; where: string } | null
-  skip?: boolean
-  next?: string | null
-  request?: ScriptRequest
-}
-
 /** One phase of a request's scripts, run to its end (timers and sendRequests included) or stopped. */
 export async function runScriptPhase(
   input: ScriptTaskInput,
@@ -363,8 +350,17 @@ export async function runScriptPhase(
       stop(ended.error, undefined)
       return finish(input, run, {}, failure, where, wallStart)
     }
-    const out = JSON.parse(sandbox.ctx.getString(ended.value)) as EndState
+    const checked = checkedEnd(JSON.parse(sandbox.ctx.getString(ended.value)) as unknown)
     ended.value.dispose()
+    if (typeof checked === 'string') {
+      // A script rewrote its own report (through an API object's insides): nothing of it is trusted.
+      failure ??= {
+        kind: 'error',
+        message: `the script changed its own report (${checked}); its tests, console and variables are not kept`,
+      }
+      return finish(input, run, {}, failure, where, wallStart)
+    }
+    const out = checked
     if (!failure && out.error) {
       const f = classify(out.error.message, limits)
       if (f.kind !== 'error') sandbox.broken = true

@@ -129,6 +129,20 @@ describe('script APIs', () => {
     expect(jar.report.tests).toEqual([{ name: 'refused', passed: true }])
   })
 
+  it("a script that rewrites its own report through an API object's insides fails, the engine unharmed", async () => {
+    const bad = await phase(
+      'post',
+      `pm.test('kept?', () => {})\npm.environment._p.console = 'x'\npm.environment._p.tests = 5`,
+    )
+    expect(bad.report.failure?.message).toBe(
+      'test script of request "R": the script changed its own report (its tests); its tests, console and variables are not kept',
+    )
+    expect(bad.report.tests).toEqual([])
+    expect(bad.report.console).toEqual([])
+    const next = await phase('post', `pm.test('next', () => pm.response.to.have.status(201))`)
+    expect(next.report.tests).toEqual([{ name: 'next', passed: true }])
+  })
+
   it('a syntax error names the request; the test before a throw is kept', async () => {
     const bad = await phase('post', `pm.test('a', () => {}`)
     expect(bad.report.failure?.message).toMatch(/^test script of request "R": SyntaxError/)
