@@ -248,7 +248,8 @@ export function wellKnownOut(
 }
 
 function jsonOut(type: protobuf.Type, name: string, o: Record<string, unknown>, depth: number): unknown {
-  if (depth > 64) return null
+  // Said in place, not null: a null here would read as the server's own null.
+  if (depth > 64) return `(nested more than 64 Struct and Value levels deep: not shown)`
   const { structT, valueT, listT } = jsonTypes(type.root)
   if (name === 'google.protobuf.Struct') {
     const fields = (o[nameOf(structT, 1)] ?? {}) as Record<string, Record<string, unknown>>
