@@ -5,6 +5,13 @@ import type { SseEventEvent, TimelineEvent, WsMessageEvent } from '../shared/tim
 const MERGE_MS = 1
 
 /**
+ * Events per delivered batch. A burst queues thousands of sessions within one flush interval; as one batch the
+ * page parsed, applied and drew 10,000 `queued` events in one main-thread task (~65 ms of CPU). A flush with
+ * more delivers it as several batches in order, one message and one task each on the page.
+ */
+export const MAX_BATCH_EVENTS = 2_000
+
+/**
  * A bounded, synchronous sink between the engine and whatever host shows the timeline. The engine never
  * waits on the UI: `emit` only appends. Body-progress events are coalesced per session (only the newest
  * survives until the next flush); lifecycle events are always kept. Past `maxPending` events, further
@@ -83,11 +90,24 @@ export class EventSink {
       this.timer = null
     }
     if (this.pending.length === 0 && this.dropped === 0) return
-    const batch: TimelineBatch = { events: this.pending, dropped: this.dropped }
+    const events = this.pending
+    const dropped = this.dropped
     this.pending = []
     this.progressIndex.clear()
     this.dropped = 0
-    for (const l of this.listeners) l(batch)
+    if (events.length <= MAX_BATCH_EVENTS) {
+      for (const l of this.listeners) l({ events, dropped })
+      return
+    }
+    for (let at = 0; at < events.length; at += MAX_BATCH_EVENTS) {
+      // The drop count rides on the last part, after the events it was counted among.
+      const last = at + MAX_BATCH_EVENTS >= events.length
+      const batch: TimelineBatch = {
+        events: events.slice(at, at + MAX_BATCH_EVENTS),
+        dropped: last ? dropped : 0,
+      }
+      for (const l of this.listeners) l(batch)
+    }
   }
 
   private schedule(): void {
