@@ -1,6 +1,7 @@
 import type { AuthSpec, Variable } from '../../shared/collection'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import {
+  notePlace,
   arr,
   emptyPlan,
   ImportError,
@@ -136,7 +137,7 @@ function variables(list: unknown, u: string[], where: string): Variable[] {
 
 function requestNode(r: Obj, u: string[], path: string): PlanNode {
   const name = str(r['name'], 'Untitled')
-  const where = path ? `${path} / ${name}` : name
+  const where = notePlace(path, name)
   // Hoppscotch's `pw` scripts are kept in the request file (inert) so nothing is lost; a run says they did not run.
   const pre = str(r['preRequestScript']).trim()
   const test = str(r['testScript']).trim()
@@ -180,7 +181,7 @@ function folderChildren(c: Obj, u: string[], path: string, depth: number): PlanN
   const out: PlanNode[] = []
   for (const f of arr(c['folders']).filter(isObj)) {
     const name = str(f['name'], 'Folder')
-    const where = path ? `${path} / ${name}` : name
+    const where = notePlace(path, name)
     if (depth >= MAX_DEPTH) {
       u.push(`${where}: folders nested deeper than ${MAX_DEPTH} left out`)
       continue

@@ -1,5 +1,5 @@
 import { importInsomniaResources, type Res } from './insomnia'
-import { arr, ImportError, isObj, str, type ImportPlan } from './plan'
+import { arr, ImportError, isObj, notePlace, str, type ImportPlan } from './plan'
 
 /**
  * Insomnia v5 (the YAML Insomnia 10 and later export, `type: collection.insomnia.rest/5.0`): a tree under
@@ -36,7 +36,7 @@ export function importInsomniaV5(data: unknown): ImportPlan {
       const m = meta(raw)
       const id = str(m['id'], `item_${n}`)
       const name = str(raw['name'], 'Untitled')
-      const where = path ? `${path} / ${name}` : name
+      const where = notePlace(path, name)
       const common = { _id: id, parentId, name, metaSortKey: Number(m['sortKey'] ?? n) }
       // v5 keeps scripts under `scripts:`; v4 has them as preRequestScript / afterResponseScript.
       const scripts = isObj(raw['scripts']) ? raw['scripts'] : {}

@@ -3,6 +3,7 @@ import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import { slugify } from '../collections/paths'
 import { TagMapper } from './insomnia-tags'
 import {
+  notePlace,
   arr,
   emptyPlan,
   ImportError,
@@ -273,7 +274,7 @@ export function importInsomniaResources(resources: Res[], fallbackName = 'Insomn
     }
     for (const r of sorted(byParent.get(parentId) ?? [])) {
       const name = str(r['name'], 'Untitled')
-      const where = path ? `${path} / ${name}` : name
+      const where = notePlace(path, name)
       const id = str(r['_id'])
       switch (r['_type']) {
         case 'request_group': {

@@ -8,6 +8,7 @@ import { openCollectionGraphql } from '../graphql/graphql-import'
 import { grpcRequestFrom, openCollectionMessages } from './bruno-grpc'
 import { assertionsOf, extractionsOf } from './bruno-runtime'
 import {
+  notePlace,
   arr,
   emptyPlan,
   ImportError,
@@ -261,7 +262,7 @@ function items(list0: unknown, u: string[], path: string, depth: number): PlanNo
   for (const { o } of sorted) {
     const info = isObj(o['info']) ? o['info'] : {}
     const name = str(info['name'], str(o['name'], 'Untitled'))
-    const where = path ? `${path} / ${name}` : name
+    const where = notePlace(path, name)
     if (info['type'] === 'folder' || Array.isArray(o['items'])) {
       if (depth >= MAX_DEPTH) {
         u.push(`${where}: folders nested deeper than ${MAX_DEPTH} left out`)

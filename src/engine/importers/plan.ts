@@ -136,6 +136,15 @@ export function countPlan(children: readonly PlanNode[]): { requests: number; fo
   return { requests, folders }
 }
 
+/**
+ * Where a note comes from: the folder path and a name, the name cut to 80 characters. Every note below a folder
+ * repeats its path, so a long name kept whole would grow the report as name length times request count.
+ */
+export function notePlace(path: string, name: string): string {
+  const shown = name.length > 80 ? `${name.slice(0, 80)}…` : name
+  return path ? `${path} / ${shown}` : shown
+}
+
 /** Methods must be HTTP tokens; anything else becomes GET and is reported. */
 export function method(v: unknown, unmapped: string[], where: string): string {
   const m = str(v, 'GET').toUpperCase()

@@ -1,6 +1,7 @@
 import type { AuthSpec, SavedRequest, Variable } from '../../shared/collection'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import {
+  notePlace,
   arr,
   emptyPlan,
   ImportError,
@@ -273,7 +274,7 @@ function countItems(list: unknown): { requests: number; folders: number } {
 function item(v: Record<string, unknown>, walk: Walk, path: string, depth: number): PlanNode | null {
   const unmapped = walk.unmapped
   const name = str(v['name'], 'Untitled').trim() || 'Untitled'
-  const where = path ? `${path} / ${name}` : name
+  const where = notePlace(path, name)
   if (Array.isArray(v['item'])) {
     if (depth >= MAX_DEPTH) {
       unmapped.push(`${where}: folders nested deeper than ${MAX_DEPTH} left out`)

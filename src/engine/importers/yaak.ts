@@ -1,6 +1,7 @@
 import type { AuthSpec, Variable } from '../../shared/collection'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import {
+  notePlace,
   arr,
   emptyPlan,
   ImportError,
@@ -175,7 +176,7 @@ export function importYaak(data: unknown): ImportPlan {
     for (const it of [...(byParent.get(parent) ?? [])].sort((a, b) => byPriority(a.o, b.o))) {
       seen.add(it.o)
       const name = str(it.o['name'], it.kind === 'folder' ? 'Folder' : 'Untitled')
-      const where = path ? `${path} / ${name}` : name
+      const where = notePlace(path, name)
       if (it.kind === 'folder') {
         if (depth >= MAX_DEPTH) {
           u.push(`${where}: folders nested deeper than ${MAX_DEPTH} left out`)
