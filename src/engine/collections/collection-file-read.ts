@@ -220,7 +220,8 @@ export function parseRequestText(text: string, stem: string): Parsed<SavedReques
   const root = mapRoot(text)
   if (!root.ok) return root
   const raw = root.value
-  const method = str(raw['method'], 'GET')
+  // A GraphQL request without a method is a POST, as GraphQL-over-HTTP clients send it (and as `run` does).
+  const method = str(raw['method'], raw['kind'] === 'graphql' ? 'POST' : 'GET')
   const value = {
     name: str(raw['name'], stem),
     kind: raw['kind'] ?? 'http',

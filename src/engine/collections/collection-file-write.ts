@@ -114,7 +114,8 @@ function put(out: PlainMap, key: string, value: Plain | null | undefined): void 
 export function requestPlain(req: SavedRequest): PlainMap {
   const out: PlainMap = { name: req.name }
   if (req.kind !== 'http') out['kind'] = req.kind
-  if (req.kind === 'http' || req.method !== 'GET') out['method'] = req.method
+  // GraphQL's method is written either way: its default (POST) is not the other kinds' (GET).
+  if (req.kind === 'http' || req.kind === 'graphql' || req.method !== 'GET') out['method'] = req.method
   out['url'] = req.url
   // Every row here is off (that is why it is not in the URL): `enabled: false` is implied, not written.
   if (req.disabledParams && req.disabledParams.length > 0)
