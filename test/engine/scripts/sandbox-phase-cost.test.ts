@@ -83,7 +83,7 @@ describe('a script phase in the sandbox', () => {
   it('reports what the script did', () => {
     const out = ctx.dump(ctx.unwrapResult(ctx.evalCode('__fd.begin(1, STATE); __fd.end(1)'))) as string
     const report = JSON.parse(out) as { tests: unknown[]; changes: unknown; error: unknown }
-    expect(report.tests).toEqual([{ name: 'status is 200', passed: true }])
+    expect(report.tests).toMatchObject([{ name: 'status is 200', passed: true }])
     expect(report.changes).toEqual({
       environment: { set: { lastNote: 'flightdeck runner bench' }, unset: [] },
     })
