@@ -23,6 +23,11 @@ export const savedGraphqlSchema = lazySchema(() =>
         .string()
         .max(1024 * 1024)
         .optional(),
+      /**
+       * WebSocket transports, in the app: `false` gives the subscription a connection of its own instead of
+       * the endpoint's shared one (left out when on, the default). `flightdeck run` never shares.
+       */
+      shareConnection: z.boolean().optional(),
       /** A `.graphql` SDL file for completion, validation and the docs (relative to the collection folder). */
       schemaFile: z.string().max(4096).optional(),
     })

@@ -151,6 +151,7 @@ export function requestPlain(req: SavedRequest): PlainMap {
       'operationName',
       'transport',
       'connectionParams',
+      'shareConnection',
       'schemaFile',
     ])
   return out

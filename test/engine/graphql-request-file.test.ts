@@ -9,9 +9,9 @@ import { renderYaml } from '../../src/engine/collections/yaml-doc'
 import { SAVED_REQUEST_KEYS } from '../../src/shared/collection'
 
 /**
- * A GraphQL request file without `method:` is a POST everywhere: the composer opens it as the POST that
+ * A GraphQL request file: without `method:` it is a POST everywhere: the composer opens it as the POST that
  * `flightdeck run` sends (it opened as GET, so Send in the app and the run differed), and a request saved from
- * the app keeps its method, GET included, when read back.
+ * the app keeps its method, GET included, when read back. `shareConnection: false` reads and writes back.
  */
 
 const NO_METHOD = `name: Get user
@@ -50,5 +50,14 @@ describe('a GraphQL request file without a method', () => {
     expect(read(NO_METHOD.replace('kind: graphql', 'kind: sse').replace(/graphql:[\s\S]*$/, '')).method).toBe(
       'GET',
     )
+  })
+
+  it('reads shareConnection: false and writes it back; a file without it shares (the field is left out)', () => {
+    const own = read(NO_METHOD.replace('graphql:\n', 'graphql:\n  transport: ws\n  shareConnection: false\n'))
+    expect(own.graphql).toEqual({ query: '{ hello }', transport: 'ws', shareConnection: false })
+    const text = renderYaml(requestPlain(own), null, new Set<string>(SAVED_REQUEST_KEYS))
+    expect(text).toContain('shareConnection: false')
+    expect(read(text).graphql).toEqual(own.graphql)
+    expect(read(NO_METHOD).graphql).not.toHaveProperty('shareConnection')
   })
 })
