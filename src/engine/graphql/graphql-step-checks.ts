@@ -35,6 +35,31 @@ export function subscriptionAssertion(
   return { assertion: a, ...check(streams, sid, a, over === 'sse' ? SSE : WS) }
 }
 
+/**
+ * A result that carried GraphQL errors fails the step, as `flightdeck graphql` exits 1 for it: unless the step
+ * checks `$.errors` itself (to expect them, or to say where), an implied `$.errors` `exists: false` check is
+ * added when some result had errors. Nothing is added when none had (the step's own checks stay as written).
+ */
+export function resultsWithoutErrors(
+  streams: StreamEngine,
+  sid: string,
+  assertions: readonly Assertion[],
+  over: ResultsOver = 'ws',
+): AssertionResult[] {
+  if (assertions.some((a) => a.kind === 'json' && a.path.replace(/\s/g, '').startsWith('$.errors'))) return []
+  const implied: ContentCheck = { kind: 'json', path: '$.errors', exists: false }
+  const c = check(streams, sid, implied, over === 'sse' ? SSE : WS)
+  // Only a result seen with errors fails it; results too large to read are said by the step's own checks.
+  if (c.passed || !c.message.startsWith('$.errors exists')) return []
+  return [
+    {
+      assertion: implied,
+      passed: false,
+      message: `GraphQL errors: ${c.message} (add a check on $.errors to expect them)`,
+    },
+  ]
+}
+
 /** Whether a logged entry is one of the results. */
 export function isResultOver(over: ResultsOver, e: StreamEntry): boolean {
   return (over === 'sse' ? SSE : WS).isResult(e)

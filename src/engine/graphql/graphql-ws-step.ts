@@ -27,12 +27,14 @@ export async function graphqlStepChecks(
   fields: GraphqlWsStepFields,
 ): Promise<{
   assert(a: Assertion, sid: string): AssertionResult | null
+  implied(assertions: readonly Assertion[], sid: string): AssertionResult[]
   counts(e: StreamEntry): boolean
 }> {
-  const { subscriptionAssertion, isResultOver } = await import('./graphql-step-checks')
+  const { subscriptionAssertion, resultsWithoutErrors, isResultOver } = await import('./graphql-step-checks')
   const over = fields.transport === 'sse' ? 'sse' : 'ws'
   return {
     assert: (a, sid) => subscriptionAssertion(streams, sid, a, over),
+    implied: (assertions, sid) => resultsWithoutErrors(streams, sid, assertions, over),
     counts: (e) => isResultOver(over, e),
   }
 }

@@ -34,6 +34,8 @@ export interface StreamStepInput {
   hooks?: { open(spec: RequestSpec): Promise<Result<{ sid: string }>>; afterOpen(): void }
   /** Checks of the messages' content the session's protocol understands (GraphQL: its results); null: not one. */
   assert?: (a: Assertion, sid: string) => AssertionResult | null
+  /** Checks the protocol adds to the step's own (GraphQL: results that carried errors fail the step). */
+  implied?: (assertions: readonly Assertion[], sid: string) => AssertionResult[]
   /** Which log entries are the messages counted, when the protocol says (GraphQL over SSE: `next` events). */
   counts?: (e: StreamEntry) => boolean
   /** Variables resolved. */
@@ -229,7 +231,10 @@ export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): P
     error,
     timeMs,
     messages: count,
-    assertions: input.assertions.map((a) => input.assert?.(a, sid) ?? streamAssertion(a, status, count)),
+    assertions: [
+      ...input.assertions.map((a) => input.assert?.(a, sid) ?? streamAssertion(a, status, count)),
+      ...(input.implied?.(input.assertions, sid) ?? []),
+    ],
   }
 }
 
