@@ -71,6 +71,36 @@ async function dropMidFlight(options: CommandRequest<'mqtt.open'>['options']): P
   return sid
 }
 
+/** Opens a persistent session, freezes the broker, publishes three QoS 1 messages and kills the broker. */
+async function dropForGood(clientId: string, reconnect: typeof RECONNECT): Promise<string> {
+  const r = await service.invoke('mqtt.open', {
+    url: broker.url,
+    subscriptions: [],
+    options: { ...reconnect, clientId, clean: false, sessionExpiryInterval: 600 },
+  })
+  if (!r.ok) throw new Error(r.error.message)
+  const sid = r.value.sid
+  await rec.until(sid, (e) => e.type === 'stream-open')
+  broker.pause()
+  for (const n of [1, 2, 3]) {
+    const p = await service.invoke('mqtt.publish', {
+      sid,
+      topic: `gone/${n}`,
+      payload: 'x',
+      qos: 1,
+      retain: false,
+    })
+    expect(p.ok).toBe(true)
+  }
+  await logUntil(sid, (e) => e.dir === 'out' && e.event === 'gone/3')
+  await broker.stop()
+  await rec.until(sid, (e) => e.type === 'stream-closed')
+  return sid
+}
+
+const lostOf = (log: StreamEntry[]): (string | undefined)[] =>
+  log.filter((e) => e.event === 'lost').map((e) => e.data)
+
 describe.skipIf(!MOSQUITTO)('QoS 1/2 publishes in flight when the connection drops', () => {
   it('clean start: each is marked lost, and the connection end says how many', async () => {
     const sid = await dropMidFlight({ ...RECONNECT, clientId: 'fd-lost' })
@@ -130,5 +160,41 @@ describe.skipIf(!MOSQUITTO)('QoS 1/2 publishes in flight when the connection dro
     expect(acks.map((c) => c.publishSeq)).toEqual(outs.slice(3).map((e) => e.seq))
     await service.invoke('session.cancel', { sid })
     await settle(service, sid)
+  }, 30_000)
+
+  it('persistent session that gives up reconnecting: each carried publish is lost, and the end says how many', async () => {
+    const sid = await dropForGood('fd-give-up', { ...RECONNECT, maxRetries: 2 })
+    const closed = rec.of(sid).find((e) => e.type === 'stream-closed')
+    expect(closed?.type === 'stream-closed' && closed.reason).toMatch(/to be resent on the next connection/)
+    const { final } = await settle(service, sid)
+    expect(final.type === 'error' && final.message).toMatch(
+      /^Gave up after 3 failed connection attempts in a row: .*; 3 QoS 1 publishes lost: the session ended$/,
+    )
+    const log = await readLog(service, sid)
+    expect(lostOf(log)).toEqual([
+      expect.stringMatching(/^Publish #\d+ on gone\/1 \(QoS 1\) lost: no PUBACK .*the session ended/),
+      expect.stringMatching(/^Publish #\d+ on gone\/2 \(QoS 1\) lost/),
+      expect.stringMatching(/^Publish #\d+ on gone\/3 \(QoS 1\) lost/),
+    ])
+    await broker.restart()
+  }, 30_000)
+
+  it('persistent session closed while waiting to reconnect: each carried publish is lost, and the end says how many', async () => {
+    const sid = await dropForGood('fd-close-waiting', {
+      ...RECONNECT,
+      backoffMs: 60_000,
+      maxBackoffMs: 60_000,
+    })
+    await rec.until(sid, (e) => e.type === 'retry')
+    await service.invoke('session.cancel', { sid })
+    await settle(service, sid)
+    const closes = rec.of(sid).filter((e) => e.type === 'stream-closed')
+    const last = closes[closes.length - 1]
+    expect(last?.type === 'stream-closed' && last.reason).toBe(
+      'Closed by you (DISCONNECT); 3 QoS 1 publishes lost: the session ended',
+    )
+    const log = await readLog(service, sid)
+    expect(lostOf(log)).toHaveLength(3)
+    await broker.restart()
   }, 30_000)
 })

@@ -85,6 +85,7 @@ export class InFlightPublishes {
         summary: `${counts} awaiting ${they}, to be resent on the next connection (persistent session)`,
       }
     }
+    this.carried.clear()
     const lost = awaiting.map(([packetId, pub]) => {
       const ack = pub.qos === 2 ? 'PUBCOMP' : 'PUBACK'
       const c: InFlightControl = { packetId, topic: pub.topic, publishSeq: pub.seq, lost: true }
@@ -95,6 +96,11 @@ export class InFlightPublishes {
       }
     })
     return { lost, summary: `${counts} lost: ${why}` }
+  }
+
+  /** The session ends between connections: the publishes carried for the next one are lost. */
+  abandon(why: string): DroppedPublishes {
+    return this.dropped([...this.carried], false, why)
   }
 }
 

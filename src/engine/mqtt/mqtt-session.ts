@@ -310,9 +310,10 @@ export class MqttSession implements SessionTransport {
     this.closeTimer = null
     this.packets.note(attempt, this.packets.pairing.flush(this.init.ctx.clock.now()))
     const host = this.url?.host ?? ''
-    // Publishes awaiting acks: a persistent session that reconnects sends them again, else they are lost.
+    // Publishes awaiting acks: a persistent session that reconnects sends them again, else they are lost (also
+    // when the kernel gives up reconnecting: its last failed attempt ends the session).
     const o = this.init.options
-    const goesOn = !this.closing && o.reconnect && !(this.failure && this.refused)
+    const goesOn = !this.closing && this.kernel.willReconnect(attempt, !this.refused)
     const why = !goesOn
       ? 'the session ended'
       : o.clean
@@ -329,7 +330,8 @@ export class MqttSession implements SessionTransport {
         code: 'network' as const,
         message: `The connection to the broker at ${host} closed before CONNACK`,
       }
-      attempt.ended({ reason: f.message, error: f, reconnectable: !this.refused, by: 'network' })
+      const error = { ...f, message: f.message + more }
+      attempt.ended({ reason: error.message, error, reconnectable: !this.refused, by: 'network' })
       return
     }
     if (this.failure && this.refused) {
@@ -411,11 +413,29 @@ export class MqttSession implements SessionTransport {
   }
 
   stop(): boolean {
-    return this.kernel.close('Closed by you (DISCONNECT)')
+    if (this.kernel.isEnded) return false
+    return this.kernel.close(`Closed by you (DISCONNECT)${this.leftBehind()}`)
   }
 
   dispose(): void {
     if (this.kernel.isEnded) return
-    this.kernel.dispose('Closed by you (Flightdeck is shutting down)')
+    this.kernel.dispose(`Closed by you (Flightdeck is shutting down)${this.leftBehind()}`)
+  }
+
+  /**
+   * The session ends between connections (waiting to reconnect, or connecting): no connection will send again
+   * the publishes carried for the next one, so each is marked lost; words for the session's end.
+   */
+  private leftBehind(): string {
+    const state = this.kernel.state
+    if (state !== 'waiting' && state !== 'connecting') return ''
+    const out = this.packets.inFlight.abandon('the session ended')
+    const t = this.init.ctx.clock.now()
+    for (const lost of out.lost)
+      this.kernel.record('out', 'control', lost.words, t, undefined, {
+        event: 'lost',
+        id: JSON.stringify(lost.c),
+      })
+    return out.summary ? `; ${out.summary}` : ''
   }
 }

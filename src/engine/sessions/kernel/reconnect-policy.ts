@@ -39,13 +39,22 @@ export class ReconnectPolicy {
 
   /** An attempt ended: count it, and say whether the session reconnects. */
   ended(delivered: number, reconnectable: boolean): boolean {
-    if (this.rules.resetOn === 'message' && delivered > 0) this.failures = 0
-    else this.failures++
+    this.failures = this.failuresAfter(delivered)
+    return this.retries(this.failures, reconnectable)
+  }
+
+  /** What `ended` would answer for an attempt ending now, without counting it. */
+  wouldRetry(delivered: number, reconnectable: boolean): boolean {
+    return this.retries(this.failuresAfter(delivered), reconnectable)
+  }
+
+  private failuresAfter(delivered: number): number {
+    return this.rules.resetOn === 'message' && delivered > 0 ? 0 : this.failures + 1
+  }
+
+  private retries(failures: number, reconnectable: boolean): boolean {
     return (
-      this.rules.enabled &&
-      reconnectable &&
-      this.failures <= this.rules.maxRetries &&
-      this.attempt < MAX_ATTEMPTS
+      this.rules.enabled && reconnectable && failures <= this.rules.maxRetries && this.attempt < MAX_ATTEMPTS
     )
   }
 

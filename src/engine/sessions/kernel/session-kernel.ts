@@ -215,6 +215,18 @@ export class SessionKernel implements AttemptOwner {
     })
   }
 
+  /**
+   * Whether `attempt`, ending now, would be followed by a reconnect: a transport that words its end by what
+   * comes next (an MQTT publish resent on the next connection, or lost) asks just before reporting `ended`.
+   */
+  willReconnect(attempt: SessionAttempt, reconnectable: boolean): boolean {
+    return (
+      this.isCurrent(attempt) &&
+      this.phase !== 'closing' &&
+      this.policy.wouldRetry(attempt.delivered, reconnectable)
+    )
+  }
+
   attemptEnded(attempt: SessionAttempt, r: EndedReport): void {
     if (!this.isCurrent(attempt)) return
     this.current = null
