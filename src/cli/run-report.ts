@@ -1,5 +1,6 @@
 import { formatMs } from '../shared/format'
 import type { RequestSummary, RunFinished, StepResultSummary } from '../shared/run-schemas'
+import { testLabel } from '../shared/scripts'
 
 /**
  * What `flightdeck run` writes: the summary table for people, run.json, and JUnit XML for CI. Pure, so the
@@ -221,7 +222,7 @@ function scriptCases(
   for (const [i, r] of results) {
     for (const report of [r.scripts?.pre, r.scripts?.post]) {
       for (const t of report?.tests ?? []) {
-        const name = `${stepName}${iterations > 1 ? ` [${i + 1}]` : ''} › ${t.name}`
+        const name = `${stepName}${iterations > 1 ? ` [${i + 1}]` : ''} › ${testLabel(t)}`
         const head = `    <testcase${attrs({ name, classname, time: seconds(0) })}`
         if (t.skipped) cases.push(`${head}>\n      <skipped/>\n    </testcase>`)
         else if (t.passed) cases.push(`${head}/>`)
@@ -285,7 +286,7 @@ export function junitXml(o: RunOutcome): string {
       const details = [
         `${r.path} iteration ${r.iteration + 1}${r.status !== undefined ? `, status ${r.status}` : ''}, ${r.attempts} attempt${r.attempts === 1 ? '' : 's'}`,
         ...(r.job ? [jobLine(r) ?? ''] : []),
-        ...r.assertions.map((a) => `${a.passed ? 'ok  ' : 'FAIL'} ${a.name}: ${a.message}`),
+        ...r.assertions.map((a) => `${a.passed ? 'ok  ' : 'FAIL'} ${testLabel(a)}: ${a.message}`),
       ].join('\n')
       if (r.error) {
         se++

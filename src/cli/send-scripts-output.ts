@@ -1,5 +1,5 @@
 import type { EngineService } from '../engine/service'
-import type { ScriptPhaseReport } from '../shared/scripts'
+import { testLabel, type ScriptPhaseReport } from '../shared/scripts'
 
 /**
  * What `flightdeck send` shows of a saved request's scripts: it listens for the request's `script` events
@@ -54,10 +54,10 @@ export function scriptLines(reports: readonly ScriptPhaseReport[]): string[] {
     for (const t of r.tests)
       lines.push(
         t.skipped
-          ? `  - ${t.name} (skipped)`
+          ? `  - ${testLabel(t)} (skipped)`
           : t.passed
-            ? `  ✓ ${t.name}`
-            : `  ✗ ${t.name}: ${t.error ?? 'failed'}`,
+            ? `  ✓ ${testLabel(t)}`
+            : `  ✗ ${testLabel(t)}: ${t.error ?? 'failed'}`,
       )
     if ((r.droppedTests ?? 0) > 0) lines.push(`  ${r.droppedTests ?? 0} more tests past the limit, not kept`)
     if (r.failure) lines.push(`  ${phase} script stopped: ${r.failure.message}`)

@@ -70,6 +70,8 @@ export interface AssertionOutcome {
   name: string
   passed: boolean
   message: string
+  /** A script test from a collection's or folder's script: which (`folder "Auth"`); the name stays newman's. */
+  where?: string
 }
 
 /** One step of one iteration, finished. */

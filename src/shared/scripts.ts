@@ -30,6 +30,16 @@ export interface ScriptTestResult {
   error?: string
   /** `pm.test.skip`. */
   skipped?: boolean
+  /**
+   * Which collection or folder script made it (`the collection`, `folder "Auth"`); absent: the request's own.
+   * A field beside the name, not in it: newman names such tests plainly, and runs compare by name.
+   */
+  where?: string
+}
+
+/** A test as people read it: the level whose script made it first (`folder "Auth" › token is set`). */
+export function testLabel(t: { name: string; where?: string }): string {
+  return t.where !== undefined ? `${t.where} › ${t.name}` : t.name
 }
 
 /** Why a script was stopped, in plain words, naming the request and the limit (`CPU time over 2 s`). */

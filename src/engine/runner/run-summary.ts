@@ -71,7 +71,13 @@ function scriptOutcomes(r: StepResult): StepResultSummary['assertions'] {
   for (const report of [r.scripts?.pre, r.scripts?.post]) {
     if (!report) continue
     for (const t of report.tests)
-      if (!t.skipped) out.push({ name: t.name, passed: t.passed, message: t.error ?? 'passed' })
+      if (!t.skipped)
+        out.push({
+          name: t.name,
+          passed: t.passed,
+          message: t.error ?? 'passed',
+          ...(t.where !== undefined ? { where: t.where } : {}),
+        })
     if (report.failure)
       out.push({
         name: report.phase === 'pre' ? 'pre-request script' : 'test script',

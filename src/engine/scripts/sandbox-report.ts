@@ -33,7 +33,8 @@ function testOk(t: unknown): boolean {
     typeof t.name === 'string' &&
     typeof t.passed === 'boolean' &&
     (t.error === undefined || typeof t.error === 'string') &&
-    (t.skipped === undefined || typeof t.skipped === 'boolean')
+    (t.skipped === undefined || typeof t.skipped === 'boolean') &&
+    (t.where === undefined || typeof t.where === 'string')
   )
 }
 

@@ -133,13 +133,15 @@ export async function runPhase(deps: ScriptDeps, input: PhaseInput): Promise<Pha
     output = stopped(input, e)
   }
   const end = deps.clock.now()
-  // A line from a collection's or folder's script says which; the request's own lines stay as they were.
+  // A line or test from a collection's or folder's script says which; the request's own stay as they were.
   const levels = new Set(input.scripts.filter((x) => x.origin !== 'request').map((x) => x.where))
   const report: ScriptPhaseReport = {
     phase: input.phase,
     start,
     end,
-    tests: output.tests,
+    tests: output.tests.map(({ where, ...t }) =>
+      where !== undefined && levels.has(where) ? { ...t, where } : t,
+    ),
     console: output.console.map((l) => ({
       level: l.level,
       text: l.text,

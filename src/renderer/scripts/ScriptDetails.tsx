@@ -134,6 +134,7 @@ function TestList({ reports }: { reports: ScriptPhaseReport[] }) {
                   {t.skipped ? '–' : t.passed ? '✓' : '✗'}
                 </td>
                 <td>
+                  {t.where !== undefined ? <span className="muted">{t.where} › </span> : null}
                   {t.name}
                   {t.error !== undefined && !t.passed ? <div className="message">{t.error}</div> : null}
                 </td>

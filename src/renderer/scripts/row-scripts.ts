@@ -1,4 +1,4 @@
-import type { ScriptPhase, ScriptPhaseReport } from '../../shared/scripts'
+import { testLabel, type ScriptPhase, type ScriptPhaseReport } from '../../shared/scripts'
 import type { QueuedEvent } from '../../shared/timeline'
 import type { SessionRow } from '../timeline/session-row'
 
@@ -139,7 +139,7 @@ export function scriptRowBadge(s: RowScripts | undefined): { text: string; title
   return {
     text: `tests ✗ ${c.failed}`,
     title: first
-      ? `${first.name}${first.error !== undefined ? `: ${first.error}` : ''}`
+      ? `${testLabel(first)}${first.error !== undefined ? `: ${first.error}` : ''}`
       : 'Script tests failed',
   }
 }

@@ -1,4 +1,4 @@
-import type { ScriptPhaseReport } from '../../shared/scripts'
+import { testLabel, type ScriptPhaseReport } from '../../shared/scripts'
 import { failureText } from './script-failure-text'
 
 /** A step result as far as its scripts go (the runner's results carry each phase's report). */
@@ -43,7 +43,7 @@ export function scriptFailureMessages(r: StepWithScripts): string[] {
   for (const rep of reportsOf(r)) {
     if (rep.failure) out.push(failureText(rep.phase, rep.failure))
     for (const t of rep.tests)
-      if (!t.passed && !t.skipped) out.push(`✗ ${t.name}${t.error !== undefined ? `: ${t.error}` : ''}`)
+      if (!t.passed && !t.skipped) out.push(`✗ ${testLabel(t)}${t.error !== undefined ? `: ${t.error}` : ''}`)
   }
   return out
 }

@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../../src/cli/index'
+import type { JsonRunReport } from '../../../src/cli/run-report'
 import type { StepResult } from '../../../src/engine/runner/run-step'
 import type { EngineService } from '../../../src/engine/service'
 import type { ScriptEvent, TimelineEvent } from '../../../src/shared/timeline'
@@ -79,6 +80,24 @@ scripts:
 `,
   )
   file('broken/ping.yaml', `name: Ping\nurl: "{{base}}/legacy"\n`)
+  // A folder test that ends after the request's own script has started (a promise): still the folder's.
+  file(
+    'later/folder.yaml',
+    `name: Later
+scripts:
+  test: |-
+    pm.test('settles later', async () => pm.response.to.have.status(200))
+`,
+  )
+  file(
+    'later/one.yaml',
+    `name: One
+url: "{{base}}/me"
+scripts:
+  test: |-
+    pm.test('own test', () => pm.expect(pm.response.json().user).to.equal('ada'))
+`,
+  )
   // An older import: the collection's script carried down into the request's text, each part marked.
   file(
     'old/carried.yaml',
@@ -142,7 +161,45 @@ describe('collection and folder scripts', () => {
     expect(r?.scripts?.pre?.console.map((l) => l.text)).toEqual(['collection pre for Who am I'])
     // A collection's or folder's console line says which script logged it.
     expect(r?.scripts?.pre?.console[0]?.where).toBe('the collection')
+    // So does a test: its name stays as newman has it (runs compare by name), the level beside it.
+    expect(r?.scripts?.post?.tests.map((t) => t.where)).toEqual([
+      'the collection',
+      'folder "Account"',
+      undefined,
+    ])
     expect(r?.passed).toBe(true)
+  })
+
+  it("a folder test that settles while the request's own script runs still names its folder", async () => {
+    const results = await run('later')
+    const tests = results[0]?.scripts?.post?.tests ?? []
+    expect(tests.find((t) => t.name === 'settles later')?.where).toBe('folder "Later"')
+    expect(tests.find((t) => t.name === 'own test')?.where).toBeUndefined()
+  })
+
+  it("run.json and JUnit name the level of a collection or folder test; the request's own stay plain", async () => {
+    const out = mkdtempSync(join(tmpdir(), 'fd-level-run-out-'))
+    try {
+      const code = await runCli(['run', dir, 'account', '--reporter', 'json,junit', '--out', out], {
+        out: () => undefined,
+        err: () => undefined,
+      })
+      expect(code).toBe(0)
+      const report = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as JsonRunReport
+      const me = report.results.find((r) => r.name === 'Who am I')
+      expect(me?.scripts?.post?.tests).toEqual([
+        { name: 'answers in JSON', passed: true, where: 'the collection' },
+        { name: 'signed in', passed: true, where: 'folder "Account"' },
+        { name: 'is ada', passed: true },
+      ])
+      expect(me?.assertions.find((a) => a.name === 'signed in')?.where).toBe('folder "Account"')
+      const junit = readFileSync(join(out, 'junit.xml'), 'utf8')
+      expect(junit).toContain('name="Who am I › folder &quot;Account&quot; › signed in"')
+      expect(junit).toContain('name="Who am I › the collection › answers in JSON"')
+      expect(junit).toContain('name="Who am I › is ada"')
+    } finally {
+      rmSync(out, { recursive: true, force: true })
+    }
   })
 
   it('a failing folder script is named: its folder and phase', async () => {
@@ -198,7 +255,9 @@ describe('collection and folder scripts', () => {
     })
     expect(code).toBe(0)
     expect(stub.seen[0]?.headers['authorization']).toBe('Bearer tok-acme')
-    expect(out).toContain('Scripts:\n  ✓ answers in JSON\n  ✓ signed in\n  ✓ is ada')
+    expect(out).toContain(
+      'Scripts:\n  ✓ the collection › answers in JSON\n  ✓ folder "Account" › signed in\n  ✓ is ada',
+    )
 
     stub.seen.length = 0
     const plain = await runCli(['send', '--collection', dir, '--request', 'account/me', '--no-scripts'], {

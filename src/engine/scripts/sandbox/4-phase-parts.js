@@ -109,12 +109,13 @@ function makeConsole(phase) {
   return out
 }
 
-function record(phase, name, passed, error, skipped) {
+// `at` is the script that called pm.test: a test that ends later (done, a promise) ends while another runs.
+function record(phase, name, passed, error, skipped, at) {
   if (phase.tests.length >= phase.limits.tests) {
     phase.droppedTests++
     return
   }
-  var t = { name: String(name), passed: passed }
+  var t = { name: String(name), passed: passed, where: at === undefined ? phase.current : at }
   if (error !== undefined) t.error = error
   if (skipped) t.skipped = true
   phase.tests.push(t)
@@ -128,6 +129,7 @@ function message(e) {
 function makeTest(phase) {
   var test = function (name, fn) {
     if (typeof fn !== 'function') return record(phase, name, true)
+    var at = phase.current
     // A test taking `done` ends when it calls it.
     if (fn.length > 0) {
       phase.pendingTests++
@@ -136,7 +138,7 @@ function makeTest(phase) {
         if (settled) return
         settled = true
         phase.pendingTests--
-        record(phase, name, err === undefined || err === null, err ? message(err) : undefined)
+        record(phase, name, err === undefined || err === null, err ? message(err) : undefined, false, at)
       }
       try {
         fn(done)
@@ -152,11 +154,11 @@ function makeTest(phase) {
         r.then(
           function () {
             phase.pendingTests--
-            record(phase, name, true)
+            record(phase, name, true, undefined, false, at)
           },
           function (e) {
             phase.pendingTests--
-            record(phase, name, false, message(e))
+            record(phase, name, false, message(e), false, at)
           },
         )
         return
