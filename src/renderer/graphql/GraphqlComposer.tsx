@@ -17,6 +17,9 @@ const TRANSPORT_LABELS: Record<GraphqlTransport, string> = {
   'sse-single': 'GraphQL over SSE (single connection)',
 }
 
+/** The transports whose subscriptions can share one WebSocket. */
+const WS_TRANSPORTS: ReadonlySet<GraphqlTransport> = new Set(['ws', 'transport-ws', 'legacy-ws'])
+
 /**
  * The composer in GraphQL mode: the document (completion and validation against the fetched schema), the
  * variables, the operation to run when the document has several, the transport, Fetch schema and its docs.
@@ -72,6 +75,17 @@ export function GraphqlComposer() {
               <option value="POST">POST</option>
               <option value="GET">GET</option>
             </select>
+          </label>
+        ) : null}
+        {WS_TRANSPORTS.has(g.transport) ? (
+          <label title="Off: this subscription opens a WebSocket of its own instead of sharing the endpoint's open one">
+            <input
+              type="checkbox"
+              aria-label="Share connection"
+              checked={g.shareConnection}
+              onChange={(e) => set({ shareConnection: e.target.checked })}
+            />{' '}
+            Share connection
           </label>
         ) : null}
         {ops.length > 1 ? (

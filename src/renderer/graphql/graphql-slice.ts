@@ -27,6 +27,8 @@ export interface GraphqlDraft {
   transport: GraphqlTransport
   method: 'POST' | 'GET'
   connectionParams: string
+  /** WebSocket transports: share the endpoint's open connection (on by default, as Apollo Client and Altair do). */
+  shareConnection: boolean
   /** A `.graphql` SDL file (relative to the collection folder): its schema, when loaded, is the composer's. */
   schemaFile: string
 }
@@ -69,6 +71,7 @@ export function graphqlDraftOf(g: SavedGraphql, method: string): GraphqlDraft {
     transport: g.transport ?? 'http',
     method: method.trim().toUpperCase() === 'GET' ? 'GET' : 'POST',
     connectionParams: g.connectionParams ?? '',
+    shareConnection: g.shareConnection ?? true,
     schemaFile: g.schemaFile ?? '',
   }
 }
@@ -81,6 +84,7 @@ function savedOf(d: GraphqlDraft): SavedGraphql {
     ...(d.operationName ? { operationName: d.operationName } : {}),
     ...(d.transport !== 'http' ? { transport: d.transport } : {}),
     ...(d.connectionParams.trim() ? { connectionParams: d.connectionParams } : {}),
+    ...(d.shareConnection ? {} : { shareConnection: false }),
     ...(d.schemaFile.trim() ? { schemaFile: d.schemaFile.trim() } : {}),
   }
 }
@@ -134,8 +138,9 @@ export function createGraphqlSlice(client: ApiClient): StateCreator<AppState, []
             ? { connectionParamsText: params.value.text }
             : { connectionParams: params.value.object }),
         options: { insecure: draft.options.insecure },
-        // As Apollo Client and Altair do: subscriptions to one endpoint share its WebSocket (sibling lanes).
-        subscription: { shareConnection: true },
+        // As Apollo Client and Altair do: subscriptions to one endpoint share its WebSocket (sibling lanes),
+        // unless the request asks for a connection of its own.
+        subscription: { shareConnection: g.shareConnection },
         ...get().sendScope(),
       })
       if (!res.ok) return set({ sendError: res.error })
