@@ -220,8 +220,8 @@ function EntryCells({
       <span role="gridcell" className={`c-dir dir-${e.dir}`} title={e.dir === 'in' ? 'Received' : 'Sent'}>
         {e.dir === 'in' ? '↓' : '↑'}
       </span>
-      <span role="gridcell" className={`c-type kind-${e.kind}`}>
-        {entryType(e)}
+      <span role="gridcell" className={`c-type kind-${e.kind}`} title={entryType(e)}>
+        <span dir="ltr">{entryType(e)}</span>
       </span>
       <span role="gridcell" className="c-size num">
         {formatBytes(e.size)}
