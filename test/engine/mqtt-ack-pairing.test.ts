@@ -133,4 +133,47 @@ describe('MQTT publishes a broker never acks', () => {
     expect(last?.data).toMatch(/2 forgotten/)
     expect((JSON.parse(last?.id ?? '{}') as MqttControl).forgotten).toBe(2)
   }, 60_000)
+
+  it('counts the forgotten publishes whose acks never came among the lost when the connection drops', async () => {
+    const own = await startSilentMqttBroker()
+    try {
+      const r = await service.invoke('mqtt.open', {
+        url: own.url,
+        options: { protocolVersion: 4, clientId: 'fd-forgotten-lost', reconnect: false },
+        subscriptions: [],
+      })
+      if (!r.ok) throw new Error(r.error.message)
+      const sid = r.value.sid
+      await rec.until(sid, (e) => e.type === 'stream-open')
+      // 10,003 publishes never acked: the three oldest are forgotten; the broker then acks the first of them.
+      const n = 10_003
+      for (let i = 0; i < n; i++) {
+        const p = await service.invoke('mqtt.publish', {
+          sid,
+          topic: `f/${i}`,
+          payload: 'x',
+          qos: 1,
+          retain: false,
+        })
+        if (!p.ok) throw new Error(p.error.message)
+      }
+      for (let i = 0; i < 500 && own.publishIds.length < n; i++)
+        await new Promise((res) => setTimeout(res, 20))
+      own.puback(own.publishIds[0] as number)
+      for (let i = 0; i < 250; i++) {
+        const log = await readLog(service, sid, n, 100)
+        if (log.some((e) => e.event === 'PUBACK')) break
+        await new Promise((res) => setTimeout(res, 20))
+      }
+      await own.close()
+      const { final } = await settle(service, sid)
+      expect(final.type).toBe('error')
+      const closed = rec.of(sid).find((e) => e.type === 'stream-closed')
+      expect(closed?.type === 'stream-closed' && closed.reason).toMatch(
+        /; 10,002 QoS 1 publishes lost \(2 of them forgotten past the pairing limit\): the session ended$/,
+      )
+    } finally {
+      await own.close()
+    }
+  }, 60_000)
 })

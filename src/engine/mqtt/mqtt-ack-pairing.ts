@@ -27,8 +27,8 @@ export interface PairingNote {
 
 export class AckPairing {
   private readonly pending = new Map<number, PendingPublish>()
-  /** Packet ids of forgotten publishes on this connection: at most 65,535 (the id space). */
-  private readonly forgottenIds = new Set<number>()
+  /** Forgotten publishes on this connection not yet answered, by packet id (their QoS): at most 65,535. */
+  private readonly forgottenIds = new Map<number, number | undefined>()
   /** Publishes forgotten over the session, and how many of them the log has been told of. */
   private forgotten = 0
   private told = 0
@@ -51,7 +51,7 @@ export class AckPairing {
       if (!oldest.done) {
         dropped = this.pending.get(oldest.value)
         this.pending.delete(oldest.value)
-        this.forgottenIds.add(oldest.value)
+        this.forgottenIds.set(oldest.value, dropped?.qos)
         this.forgotten++
       }
     }
@@ -78,6 +78,11 @@ export class AckPairing {
   /** Publishes still awaiting their acks (their packet ids), oldest first. */
   awaiting(): [number, PendingPublish][] {
     return [...this.pending]
+  }
+
+  /** The QoS of each forgotten publish whose final ack has not come on this connection. */
+  unanswered(): (number | undefined)[] {
+    return [...this.forgottenIds.values()]
   }
 
   /** A publish carried from the connection before goes on awaiting its acks on this one. */

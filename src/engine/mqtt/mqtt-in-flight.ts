@@ -37,6 +37,11 @@ export class InFlightPublishes {
   /** Publishes awaiting acks when the connection before dropped, by packet id, to be sent again. */
   private carried = new Map<number, PendingPublish>()
   private resent: [number, PendingPublish][] = []
+  /**
+   * Publishes forgotten past the pairing limit whose acks had not come when a connection dropped, by QoS (1
+   * and 2): not listed one by one (their details were let go), but counted when they are lost.
+   */
+  private carriedForgotten = { one: 0, two: 0 }
 
   constructor(persistent: boolean) {
     this.store = persistent ? new SessionStore() : undefined
@@ -58,8 +63,10 @@ export class InFlightPublishes {
 
   /** Once the connection is open: what was sent again, in words (null when nothing was). */
   resentNote(): { words: string; c: InFlightControl } | null {
-    // Anything carried and not sent again stays in the pairing and is told of when this connection ends.
+    // Anything carried and not sent again stays in the pairing and is told of when this connection ends. The
+    // forgotten ones MQTT.js sent again from its store are paired afresh as they went out.
     this.carried.clear()
+    this.carriedForgotten = { one: 0, two: 0 }
     const n = this.resent.length
     if (n === 0) return null
     const shown = this.resent.slice(0, 20).map(([id, p]) => `#${id} ${p.topic}`)
@@ -74,18 +81,34 @@ export class InFlightPublishes {
    * The connection dropped with `awaiting` publishes: carried (`carry`) or lost because `why` (the broker
    * dropped the session, the session ended).
    */
-  dropped(awaiting: [number, PendingPublish][], carry: boolean, why: string): DroppedPublishes {
-    if (awaiting.length === 0) return { lost: [], summary: '' }
-    const counts = countByQos(awaiting)
+  dropped(
+    awaiting: [number, PendingPublish][],
+    forgotten: (number | undefined)[],
+    carry: boolean,
+    why: string,
+  ): DroppedPublishes {
+    const f = this.carriedForgotten
+    for (const qos of forgotten) {
+      if (qos === 2) f.two++
+      else f.one++
+    }
+    const awaitingOnes = awaiting.filter(([, p]) => p.qos !== 2).length
+    const ones = awaitingOnes + f.one
+    const twos = awaiting.length - awaitingOnes + f.two
+    if (ones + twos === 0) return { lost: [], summary: '' }
+    const nForgotten = f.one + f.two
+    const counts = countByQos(ones, twos)
+    const note = nForgotten ? ` (${num(nForgotten)} of them forgotten past the pairing limit)` : ''
     if (carry) {
       for (const [id, pub] of awaiting) this.carried.set(id, pub)
-      const they = awaiting.length === 1 ? 'its ack' : 'their acks'
+      const they = ones + twos === 1 ? 'its ack' : 'their acks'
       return {
         lost: [],
-        summary: `${counts} awaiting ${they}, to be resent on the next connection (persistent session)`,
+        summary: `${counts} awaiting ${they}${note}, to be resent on the next connection (persistent session)`,
       }
     }
     this.carried.clear()
+    this.carriedForgotten = { one: 0, two: 0 }
     const lost = awaiting.map(([packetId, pub]) => {
       const ack = pub.qos === 2 ? 'PUBCOMP' : 'PUBACK'
       const c: InFlightControl = { packetId, topic: pub.topic, publishSeq: pub.seq, lost: true }
@@ -95,19 +118,19 @@ export class InFlightPublishes {
         c,
       }
     })
-    return { lost, summary: `${counts} lost: ${why}` }
+    return { lost, summary: `${counts} lost${note}: ${why}` }
   }
 
   /** The session ends between connections: the publishes carried for the next one are lost. */
   abandon(why: string): DroppedPublishes {
-    return this.dropped([...this.carried], false, why)
+    return this.dropped([...this.carried], [], false, why)
   }
 }
 
+const num = (n: number): string => n.toLocaleString('en-US')
+
 /** "3 QoS 1 publishes", "2 QoS 1 and 1 QoS 2 publishes". */
-function countByQos(list: [number, PendingPublish][]): string {
-  const one = list.filter(([, p]) => p.qos !== 2).length
-  const two = list.length - one
-  const parts = [...(one ? [`${one} QoS 1`] : []), ...(two ? [`${two} QoS 2`] : [])]
-  return `${parts.join(' and ')} publish${list.length === 1 ? '' : 'es'}`
+function countByQos(one: number, two: number): string {
+  const parts = [...(one ? [`${num(one)} QoS 1`] : []), ...(two ? [`${num(two)} QoS 2`] : [])]
+  return `${parts.join(' and ')} publish${one + two === 1 ? '' : 'es'}`
 }

@@ -63,7 +63,7 @@ export class MqttPacketLog {
    * ('' when none awaited).
    */
   dropped(attempt: SessionAttempt, carry: boolean, why: string): string {
-    const out = this.inFlight.dropped(this.pairing.awaiting(), carry, why)
+    const out = this.inFlight.dropped(this.pairing.awaiting(), this.pairing.unanswered(), carry, why)
     for (const lost of out.lost)
       this.host.record(attempt, 'out', 'control', lost.words, 'lost', JSON.stringify(lost.c))
     return out.summary
