@@ -1,5 +1,5 @@
 import { dump } from 'js-yaml'
-import type { AuthSpec, EnvironmentInfo, Variable } from '../../shared/collection'
+import type { AuthSpec, EnvironmentInfo, RequestScripts, Variable } from '../../shared/collection'
 import type { KeyValue, RequestBody } from '../../shared/request'
 import type { Extraction } from '../../shared/run-spec'
 import type { LoadedCollection } from '../collections/loader'
@@ -8,8 +8,9 @@ import { readExportTree, type ExportFolder, type ExportRequest } from './export-
 /**
  * Export to Insomnia v5 (the YAML Insomnia 10 and later imports): the folder tree under `collection:`, the
  * collection's variables as the base environment and each environment as a sub-environment. `{{name}}`
- * becomes `{{ _.name }}`; dynamic variables become Insomnia's tags. Secret values go out empty. What Insomnia
- * cannot hold (extractions, assertions, scripts kept from another tool) is listed in `skipped`.
+ * becomes `{{ _.name }}`; dynamic variables become Insomnia's tags. Secret values go out empty. Request and
+ * folder scripts go where Insomnia keeps them (`scripts: { preRequest, afterResponse }`). What Insomnia cannot
+ * hold (extractions, assertions, the collection's own scripts) is listed in `skipped`.
  */
 
 type Json = Record<string, unknown>
@@ -127,6 +128,23 @@ function environmentData(vars: readonly Variable[], tx: Tx = (x) => insomniaText
   return Object.fromEntries(vars.map((v) => [v.name, v.secret ? '' : tx(v.value)]))
 }
 
+/**
+ * Scripts as a v5 file holds them on a request or a folder. The text goes as written (a script's `{{name}}` is
+ * the script's own string, not a template); a `translated` script goes too: its checks have no Insomnia field,
+ * the script is what Insomnia can run.
+ */
+function scriptsOut(s: RequestScripts | undefined): Json {
+  const pre = s?.preRequest ?? ''
+  const after = s?.test ?? ''
+  if (pre.trim() === '' && after.trim() === '') return {}
+  return {
+    scripts: {
+      ...(pre.trim() !== '' ? { preRequest: pre } : {}),
+      ...(after.trim() !== '' ? { afterResponse: after } : {}),
+    },
+  }
+}
+
 function requestItem(
   node: ExportRequest,
   sortKey: number,
@@ -138,7 +156,7 @@ function requestItem(
   const left: string[] = []
   if (r.assertions?.length) left.push('assertions')
   if (r.extract?.some((x) => x.from === 'regex')) left.push('regex extractions')
-  if (r.scripts) left.push('scripts')
+  if (r.scripts && r.kind !== 'http' && Object.keys(scriptsOut(r.scripts)).length > 0) left.push('scripts')
   if (r.followJob || r.longPoll || r.waitForWebhook) left.push('what it does after its response')
   if (left.length > 0)
     skipped.push(`${node.path}: ${left.join(', ')} not exported (Insomnia has no such field)`)
@@ -161,7 +179,7 @@ function requestItem(
   if (b) out['body'] = b
   if (r.disabledParams?.length) out['parameters'] = pairs(r.disabledParams, tx)
   if (r.headers.length > 0) out['headers'] = pairs(r.headers, tx)
-  Object.assign(out, auth0(r.auth.type === 'inherit' ? inherited : r.auth, tx))
+  Object.assign(out, auth0(r.auth.type === 'inherit' ? inherited : r.auth, tx), scriptsOut(r.scripts))
   return out
 }
 
@@ -182,6 +200,7 @@ function folderItems(f: ExportFolder, skipped: string[], tx: Tx, inherited: Auth
     Object.assign(
       out,
       auth0(c.auth, (x) => insomniaText(x)),
+      scriptsOut(c.scripts),
     )
     // The collection's auth has no place in a v5 file: it goes to the requests that inherit it, through
     // folders that inherit too; below a folder with auth of its own, Insomnia inherits as Flightdeck does.
@@ -192,6 +211,10 @@ function folderItems(f: ExportFolder, skipped: string[], tx: Tx, inherited: Auth
 
 export async function exportInsomnia(loaded: LoadedCollection): Promise<{ text: string; skipped: string[] }> {
   const { root, skipped } = await readExportTree(loaded)
+  if (Object.keys(scriptsOut(root.scripts)).length > 0)
+    skipped.push(
+      "collection.yaml: the collection's scripts not exported (Insomnia has scripts on folders and requests only; put them on a folder to keep them)",
+    )
   const chains = new Map<string, string>()
   const collect = (f: ExportFolder): void => {
     for (const c of f.children) {
