@@ -22,8 +22,11 @@ const MAX_PAGES = 100_000
 
 type ContentCheck = Extract<Assertion, { kind: 'json' | 'body-contains' }>
 
-/** How the session's log holds results: messages of a WebSocket protocol, or SSE events. */
-export type ResultsOver = 'ws' | 'sse'
+/**
+ * How the session's log holds results: messages of a WebSocket protocol, SSE events, or the events of GraphQL
+ * over SSE's single connection mode (each `{id, payload}`).
+ */
+export type ResultsOver = 'ws' | 'sse' | 'sse-single'
 
 export function subscriptionAssertion(
   streams: StreamEngine,
@@ -32,7 +35,7 @@ export function subscriptionAssertion(
   over: ResultsOver = 'ws',
 ): AssertionResult | null {
   if (a.kind !== 'json' && a.kind !== 'body-contains') return null
-  return { assertion: a, ...check(streams, sid, a, over === 'sse' ? SSE : WS) }
+  return { assertion: a, ...check(streams, sid, a, READINGS[over]) }
 }
 
 /**
@@ -48,7 +51,7 @@ export function resultsWithoutErrors(
 ): AssertionResult[] {
   if (assertions.some((a) => a.kind === 'json' && a.path.replace(/\s/g, '').startsWith('$.errors'))) return []
   const implied: ContentCheck = { kind: 'json', path: '$.errors', exists: false }
-  const c = check(streams, sid, implied, over === 'sse' ? SSE : WS)
+  const c = check(streams, sid, implied, READINGS[over])
   // Only a result seen with errors fails it; results too large to read are said by the step's own checks.
   if (c.passed || !c.message.startsWith('$.errors exists')) return []
   return [
@@ -62,7 +65,7 @@ export function resultsWithoutErrors(
 
 /** Whether a logged entry is one of the results. */
 export function isResultOver(over: ResultsOver, e: StreamEntry): boolean {
-  return (over === 'sse' ? SSE : WS).isResult(e)
+  return READINGS[over].isResult(e)
 }
 
 interface Reading {
@@ -80,6 +83,10 @@ const SSE: Reading = {
   isResult: (e) => e.kind === 'event' && e.event === 'next' && e.encoding === 'utf8',
   payloadOf: parsed,
 }
+
+const SSE_SINGLE: Reading = { isResult: SSE.isResult, payloadOf: WS.payloadOf }
+
+const READINGS: Record<ResultsOver, Reading> = { ws: WS, sse: SSE, 'sse-single': SSE_SINGLE }
 
 function check(
   streams: StreamEngine,

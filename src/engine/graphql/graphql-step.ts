@@ -11,7 +11,8 @@ import type { GraphqlWsStepFields } from './graphql-ws-step'
  * subscription over SSE an SSE step (stop conditions as for any stream). The body is put together as text so
  * `{{variables}}` in the query and the variables still resolve at the step's start, as in any request. Over a
  * WebSocket transport the step is a `graphql` stream step (graphql-ws-step.ts): the engine's GraphQL session,
- * its query, variables and connection params resolved at the step's start as texts of their own.
+ * its query, variables and connection params resolved at the step's start as texts of their own; over `sse-single`
+ * too (graphql-ws-step.ts opens it on a reserved stream of the step's own).
  */
 export function graphqlStep(
   req: SavedRequest,
@@ -26,11 +27,6 @@ export function graphqlStep(
   const transport = g.transport ?? 'http'
   if (!jsonObjectOrLater(g.variables))
     return fail('invalid_request', `${where}: the GraphQL variables are not a JSON object`)
-  if (transport === 'sse-single')
-    return fail(
-      'unsupported',
-      `${where}: GraphQL over SSE's single connection mode does not run as a step yet: use sse (distinct connections) or a WebSocket transport`,
-    )
   if (transport === 'http') return ok({ kind: 'http', request: graphqlPostSpec(req, g, GRAPHQL_ACCEPT) })
   // An SSE step; `graphql` says its events are results, for the checks on their content.
   if (transport === 'sse')
@@ -38,6 +34,20 @@ export function graphqlStep(
       kind: 'sse',
       request: graphqlPostSpec(req, g, 'text/event-stream'),
       graphql: { transport: 'sse' },
+    })
+  // Single connection mode: the engine's reserved stream (a PUT, a GET, the operation's POST), one per step.
+  if (transport === 'sse-single')
+    return ok({
+      kind: 'graphql',
+      request: {
+        method: 'POST',
+        url: req.url,
+        headers: req.headers,
+        body: { kind: 'none' },
+        options: req.options,
+      },
+      graphql: { transport, ...(g.operationName?.trim() ? { operationName: g.operationName.trim() } : {}) },
+      texts: [g.query, g.variables?.trim() ?? ''],
     })
   if (!jsonObjectOrLater(g.connectionParams))
     return fail('invalid_request', `${where}: the GraphQL connection params are not a JSON object`)

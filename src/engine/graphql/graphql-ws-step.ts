@@ -5,6 +5,8 @@ import type { StreamEntry } from '../../shared/streams'
 import { ok, type Result } from '../../shared/result'
 import type { Assertion } from '../../shared/run-spec'
 import type { AssertionResult } from '../runner/checks'
+import type { AuthRunner } from '../auth/auth-runner'
+import type { HttpEngine } from '../http/http-engine'
 import type { StreamEngine } from '../streams/stream-engine'
 
 /**
@@ -13,7 +15,7 @@ import type { StreamEngine } from '../streams/stream-engine'
  * events are GraphQL results (for graphqlStepChecks).
  */
 export interface GraphqlWsStepFields {
-  transport: Exclude<GraphqlTransport, 'http' | 'sse-single'>
+  transport: Exclude<GraphqlTransport, 'http'>
   operationName?: string
 }
 
@@ -31,7 +33,7 @@ export async function graphqlStepChecks(
   counts(e: StreamEntry): boolean
 }> {
   const { subscriptionAssertion, resultsWithoutErrors, isResultOver } = await import('./graphql-step-checks')
-  const over = fields.transport === 'sse' ? 'sse' : 'ws'
+  const over = fields.transport === 'sse' || fields.transport === 'sse-single' ? fields.transport : 'ws'
   return {
     assert: (a, sid) => subscriptionAssertion(streams, sid, a, over),
     implied: (assertions, sid) => resultsWithoutErrors(streams, sid, assertions, over),
@@ -51,9 +53,11 @@ export function graphqlWsStepHooks(
   streams: StreamEngine,
   fields: GraphqlWsStepFields,
   texts: readonly string[],
+  exchanges: { http: HttpEngine; auth?: AuthRunner | undefined },
 ): { open(spec: RequestSpec): Promise<Result<{ sid: string }>>; afterOpen(): void } {
   return {
     open: async (spec) => {
+      if (fields.transport === 'sse-single') return openSseSingleStep(streams, fields, texts, exchanges, spec)
       const [{ pickOperation }, handlers, { GraphqlWsSession }, { DEFAULT_GRAPHQL_WS_OPTIONS }] =
         await Promise.all([
           import('../../shared/graphql-document'),
@@ -97,4 +101,39 @@ export function graphqlWsStepHooks(
     // The subscribe is the session's own, sent once the server acknowledged.
     afterOpen: () => undefined,
   }
+}
+
+/**
+ * A run's subscription over GraphQL over SSE's single connection mode: the engine's own (graphql-sse-single.ts:
+ * the PUT that reserves a stream, the GET that opens it, the operation's POST onto it), on a stream of the
+ * step's own — a run measures one connection — closed as the step's operation ends. The request arrives
+ * authorized (its auth is in its headers), so each exchange carries it as it is.
+ */
+async function openSseSingleStep(
+  streams: StreamEngine,
+  fields: GraphqlWsStepFields,
+  texts: readonly string[],
+  exchanges: { http: HttpEngine; auth?: AuthRunner | undefined },
+  spec: RequestSpec,
+): Promise<Result<{ sid: string }>> {
+  const [{ pickOperation }, handlers, { openSseSingle, SseStreamPool }] = await Promise.all([
+    import('../../shared/graphql-document'),
+    import('./graphql-handlers'),
+    import('./graphql-sse-single'),
+  ])
+  const [query = '', varsText = ''] = texts
+  const picked = pickOperation(query, fields.operationName)
+  if (!picked.ok) return picked
+  const variables = handlers.parseObject(varsText, 'variables')
+  if (!variables.ok) return variables
+  const params: GraphqlParams = {
+    query,
+    ...(variables.value ? { variables: variables.value } : {}),
+    ...(fields.operationName ? { operationName: fields.operationName } : {}),
+  }
+  const auth = exchanges.auth ?? new (await import('../auth/auth-runner')).AuthRunner(exchanges.http)
+  const deps = { http: exchanges.http, auth, streams, emit: () => undefined }
+  const o = { spec, auth: { type: 'none' as const }, params, op: picked.value }
+  const opened = await openSseSingle(deps, new SseStreamPool(), o)
+  return opened.ok ? ok({ sid: opened.value }) : opened
 }

@@ -316,6 +316,7 @@ async function runStep(
                     options.streams.streams,
                     step.graphql,
                     messages,
+                    { http, auth: runner },
                   ),
                 }
               : {}),
