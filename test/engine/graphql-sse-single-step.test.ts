@@ -51,7 +51,7 @@ beforeAll(async () => {
     step(
       'Completed',
       'subscription { count(to: 3) }',
-      'assertions:\n  - { kind: message-count, equals: 3 }\n  - { kind: json, path: $.data.count, equals: 3 }\n',
+      'assertions:\n  - { kind: status, equals: 202 }\n  - { kind: message-count, equals: 3 }\n  - { kind: json, path: $.data.count, equals: 3 }\n',
     ),
   )
   file('c/1-yoga.yaml', step('Yoga', 'subscription { count(to: 3) }', '').replace('{{base}}', '{{yoga}}'))
