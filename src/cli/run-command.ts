@@ -121,6 +121,7 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     finished: snap.value.finished,
   }
   if (cmd.env !== undefined) outcome.env = cmd.env
+  if (snap.value.warnings) outcome.warnings = snap.value.warnings
 
   // Without --out, json is the only thing on stdout, so it can be piped; the table moves to stderr.
   const jsonToStdout = cmd.out === null && cmd.reporters.includes('json')

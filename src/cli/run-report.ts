@@ -22,6 +22,8 @@ export interface RunOutcome {
   requests: RequestSummary[]
   results: StepResultSummary[]
   finished: RunFinished
+  /** What the plan found that the run should say (a carried-down script that runs twice). */
+  warnings?: string[]
 }
 
 export interface JsonRunReport {
@@ -41,6 +43,7 @@ export interface JsonRunReport {
   throughput: RunFinished['throughput']
   requests: RequestSummary[]
   results: StepResultSummary[]
+  warnings?: string[]
 }
 
 export function jsonReport(o: RunOutcome): JsonRunReport {
@@ -63,6 +66,7 @@ export function jsonReport(o: RunOutcome): JsonRunReport {
     results: o.results,
   }
   if (o.env !== undefined) out.env = o.env
+  if (o.warnings !== undefined && o.warnings.length > 0) out.warnings = o.warnings
   return out
 }
 
@@ -90,6 +94,7 @@ export function summaryText(o: RunOutcome): string {
     `${where}${o.env ? ` (env ${o.env})` : ''}: ${o.results.length} of ${o.total} step runs in ${formatMs(f.durationMs)}`,
   )
   lines.push(...runTraceLines(o.results))
+  for (const w of o.warnings ?? []) lines.push(`warning: ${w}`)
   lines.push('')
   const nameWidth = Math.min(60, Math.max(7, ...o.requests.map((r) => [...r.path].length)))
   const head = [

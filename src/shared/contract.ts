@@ -233,7 +233,7 @@ const timelineCommands = {
 const runCommands = {
   'run.start': [
     run.runStartPayload,
-    reply<{ runId: string; total: number; webhookInbox?: RunWebhookInbox }>(),
+    reply<{ runId: string; total: number; webhookInbox?: RunWebhookInbox; warnings?: string[] }>(),
   ],
   'run.cancel': [run.runCancelPayload, reply<{ cancelled: boolean }>()],
   'run.get': [run.runGetPayload, reply<RunSnapshot>()],

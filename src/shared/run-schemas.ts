@@ -192,6 +192,8 @@ export interface RunSnapshot {
   finished?: RunFinished
   /** When a step uses `{{$webhook}}`. */
   webhookInbox?: RunWebhookInbox
+  /** What the plan found that the run should say (a carried-down script that runs twice). */
+  warnings?: string[]
 }
 
 export interface RunProgressEvent {

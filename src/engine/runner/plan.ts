@@ -14,7 +14,7 @@ import { readRequestFile, stemOf } from '../collections/loader'
 import type { CollectionManager } from '../collections/manager'
 import { COLLECTION_FILE, ENVIRONMENTS_DIR } from '../collections/collection-file-format'
 import { absPath } from '../collections/store'
-import { levelScriptsAt, phaseScripts, type LevelScripts } from '../scripts/level-scripts'
+import { carriedTwice, levelScriptsAt, phaseScripts, type LevelScripts } from '../scripts/level-scripts'
 import type { RunStep } from './run-step'
 import { graphqlStep } from '../graphql/graphql-step'
 import { withCollectionProtos } from '../../shared/grpc-request'
@@ -34,7 +34,12 @@ export interface PlannedRun {
   dir: string
   /** Some step uses `{{$webhook}}` (directly or through a variable): the run needs a listening inbox. */
   usesWebhook: boolean
+  /** What the run should say before it starts (a carried-down script that would run twice). */
+  warnings: string[]
 }
+
+/** Most warnings a plan lists (the rest are counted). */
+const MAX_WARNINGS = 50
 
 /** Most requests one run plans. */
 const MAX_STEPS = 100_000
@@ -125,6 +130,8 @@ export async function planRun(
   const bases = new Map<string, BaseScopes>()
   const steps: RunStep[] = []
   let usesWebhook = false
+  const warnings: string[] = []
+  let warned = 0
   for (const p of paths) {
     const req = saved.get(p) as SavedRequest
     const folder = parentPath(p)
@@ -163,6 +170,9 @@ export async function planRun(
         pre: phaseScripts(levels, req.scripts, 'pre', req.name),
         post: phaseScripts(levels, req.scripts, 'post', req.name),
       }
+      const twice = carriedTwice(levels, req.scripts, req.name, p)
+      warned += twice.length
+      warnings.push(...twice.slice(0, MAX_WARNINGS - warnings.length))
     }
     if (req.kind === 'graphql') {
       const g = graphqlStep(req, p)
@@ -202,7 +212,8 @@ export async function planRun(
     usesWebhook ||= hooked
     steps.push(step)
   }
-  return ok({ steps, dir, usesWebhook })
+  if (warned > warnings.length) warnings.push(`${warned - warnings.length} more such warnings not listed`)
+  return ok({ steps, dir, usesWebhook, warnings })
 }
 
 const WEBHOOK = /\{\{\s*\$webhook\s*\}\}/

@@ -80,6 +80,7 @@ interface Run {
   lastEmit: number
   finished?: RunFinished
   webhookInbox?: RunWebhookInbox
+  warnings: string[]
   report: Promise<RunReport>
 }
 
@@ -89,10 +90,10 @@ export class RunManager {
 
   constructor(private readonly deps: RunManagerDeps) {}
 
-  async start(p: StartPayload): Promise<Result<{ runId: string; total: number }>> {
+  async start(p: StartPayload): Promise<Result<{ runId: string; total: number; warnings?: string[] }>> {
     const planned = await planRun(this.deps.collections, p.dir, p.path, p.env)
     if (!planned.ok) return planned
-    const { steps, dir } = planned.value
+    const { steps, dir, warnings } = planned.value
     for (const s of steps)
       if (s.trace?.bodyField !== undefined) this.deps.traces?.watchField(s.trace.bodyField)
     try {
@@ -148,11 +149,17 @@ export class RunManager {
       timer: null,
       lastEmit: 0,
       ...(webhookInbox ? { webhookInbox } : {}),
+      warnings,
     }
     const run: Run = Object.assign(state, { report: this.launch(state, steps, p, iterations, data) })
     this.runs.set(id, run)
     this.trim()
-    return ok({ runId: id, total, ...(webhookInbox ? { webhookInbox } : {}) })
+    return ok({
+      runId: id,
+      total,
+      ...(webhookInbox ? { webhookInbox } : {}),
+      ...(warnings.length > 0 ? { warnings } : {}),
+    })
   }
 
   /** The listening inbox, started on 127.0.0.1 (at `port`, or a free one) when it is not; it stays up after. */
@@ -248,6 +255,7 @@ export class RunManager {
     if (run.start.env !== undefined) snap.env = run.start.env
     if (run.finished) snap.finished = run.finished
     if (run.webhookInbox) snap.webhookInbox = run.webhookInbox
+    if (run.warnings.length > 0) snap.warnings = run.warnings
     return ok(snap)
   }
 

@@ -56,6 +56,44 @@ export function phaseScripts(
   return [...out, ...scriptSources(own, phase, requestName)]
 }
 
+const CARRIED = /^\/\/ From (the collection|folder ".*")$/
+
+/**
+ * The parts of a request's own scripts that an older import carried down from a level (each after a
+ * `// From the collection` / `// From folder "Auth"` line) while that level now has a script of its own for the
+ * same phase (collection.yaml, folder.yaml): both run, so the carried code runs twice (a token fetched twice, a
+ * test counted twice). One warning per phase and level, naming the request and what to remove.
+ */
+export function carriedTwice(
+  levels: readonly LevelScripts[],
+  own: RequestScripts | undefined,
+  requestName: string,
+  path: string,
+): string[] {
+  if (!own || own.translated === true) return []
+  const out: string[] = []
+  for (const phase of ['pre', 'post'] as const) {
+    const text = phase === 'pre' ? own.preRequest : own.test
+    if (text === undefined) continue
+    const carried = new Set<string>()
+    for (const line of text.split('\n')) {
+      const m = CARRIED.exec(line.trimEnd())
+      if (m?.[1] !== undefined) carried.add(m[1])
+    }
+    const script = phase === 'pre' ? 'pre-request' : 'test'
+    for (const where of carried) {
+      const level = levels.find((l) => l.where === where && l.scripts.translated !== true)
+      const code = phase === 'pre' ? level?.scripts.preRequest : level?.scripts.test
+      if (code === undefined || code.trim() === '') continue
+      const file = where === 'the collection' ? 'collection.yaml' : `${where}'s folder.yaml`
+      out.push(
+        `request "${requestName}" (${path}): its ${script} script carries ${where}'s script down (the part after "// From ${where}", from an older import) and ${file} has a ${script} script of its own: both run, so that code runs twice. Remove the carried part from the request file.`,
+      )
+    }
+  }
+  return out
+}
+
 /** Whether any level above a request has a script that runs. */
 export function levelsRun(levels: readonly LevelScripts[]): boolean {
   return levels.some(

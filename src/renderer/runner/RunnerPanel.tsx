@@ -208,6 +208,11 @@ function RunProgress() {
         />
         <span className="sr-only">{Math.round(pct)}%</span>
       </div>
+      {run.warnings?.map((w, i) => (
+        <p key={i} className="run-warning" role="alert" data-testid="run-warning">
+          {w}
+        </p>
+      ))}
     </div>
   )
 }

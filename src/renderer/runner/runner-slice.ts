@@ -72,6 +72,8 @@ export interface RunView {
   requests: RequestTally[]
   finished: RunFinished | null
   cancelling: boolean
+  /** What the engine's plan found that the run says above its results (a carried-down script that runs twice). */
+  warnings?: string[]
 }
 
 export interface RunnerSlice {
@@ -204,6 +206,7 @@ export function createRunnerSlice(client: ApiClient): StateCreator<AppState, [],
           requests: [],
           finished: null,
           cancelling: false,
+          ...(r.value.warnings ? { warnings: r.value.warnings } : {}),
         },
       })
     },

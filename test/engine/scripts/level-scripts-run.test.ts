@@ -222,6 +222,48 @@ describe('collection and folder scripts', () => {
     expect(post?.failure?.message).toMatch(/^test script of request "Carried": ReferenceError/)
   })
 
+  it('a carried-down part whose level now has its own script: the run warns, naming the request, before it starts', async () => {
+    const opened = await service.invoke('collection.open', { dir })
+    if (!opened.ok) throw new Error(opened.error.message)
+    const started = await service.invoke('run.start', {
+      dir: opened.value.dir,
+      path: 'old',
+      concurrency: 1,
+      iterations: 1,
+    })
+    if (!started.ok) throw new Error(started.error.message)
+    const warning =
+      'request "Carried" (old/carried.yaml): its test script carries the collection\'s script down (the part after "// From the collection", from an older import) and collection.yaml has a test script of its own: both run, so that code runs twice. Remove the carried part from the request file.'
+    expect(started.value.warnings).toEqual([warning])
+    await service.waitForRun(started.value.runId)
+    const snap = service.runSnapshot(started.value.runId)
+    expect(snap.ok && snap.value.warnings).toEqual([warning])
+
+    // The CLI's summary and run.json say it too; a run without such a request says nothing.
+    const out = mkdtempSync(join(tmpdir(), 'fd-level-run-warn-'))
+    try {
+      let text = ''
+      await runCli(['run', dir, 'old', '--reporter', 'cli,json', '--out', out], {
+        out: (t) => void (text += t),
+        err: (t) => void (text += t),
+      })
+      expect(text).toContain(`warning: ${warning}`)
+      const report = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as JsonRunReport
+      expect(report.warnings).toEqual([warning])
+    } finally {
+      rmSync(out, { recursive: true, force: true })
+    }
+    const plain = await service.invoke('run.start', {
+      dir: opened.value.dir,
+      path: 'account',
+      concurrency: 1,
+      iterations: 1,
+    })
+    if (!plain.ok) throw new Error(plain.error.message)
+    expect(plain.value.warnings).toBeUndefined()
+    await service.waitForRun(plain.value.runId)
+  })
+
   it('with scripts off, the run says which were not run and where they are kept', async () => {
     const results = await run('account', false)
     expect(results[0]?.scriptsNotRun?.message).toMatch(
