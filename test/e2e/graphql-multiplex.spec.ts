@@ -8,8 +8,8 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
 /**
  * Two GraphQL subscriptions to one endpoint through the browser host in Chromium: they share one WebSocket,
  * listed as sibling lanes under their connection's row, beside an HTTP request; one whose results carry errors
- * has red ticks and counts them; stopping one leaves the other running. Screenshots, light and dark, for
- * docs/graphql.md.
+ * has red ticks and counts them; stopping one leaves the other running; with the composer's Share connection
+ * switch off each opens its own. Screenshots, light and dark, for docs/graphql.md.
  */
 
 const docs = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
@@ -149,5 +149,44 @@ test('two subscriptions over SSE in single connection mode share one reserved st
     .click()
   await expect(one).toHaveAttribute('data-state', 'done')
   await expect(stream).toHaveAttribute('data-state', 'done')
+  expect(pageErrors).toEqual([])
+})
+
+test('with Share connection off, each subscription opens a WebSocket of its own', async ({ page }) => {
+  const pageErrors: string[] = []
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  await page.setViewportSize({ width: 1400, height: 860 })
+  await page.goto(host.url)
+  const rows = page.getByRole('grid', { name: 'Timeline' }).getByRole('row')
+  await page.waitForTimeout(300)
+  const before = await rows.count()
+  const inits = gql.connectionParams.length
+  const connections = rows.filter({ hasText: 'GraphQL connection' })
+  // The host keeps the earlier tests' rows, their connections' included.
+  const connectionsBefore = await connections.count()
+  await mode(page, 'GraphQL')
+  await page.getByRole('textbox', { name: 'URL' }).fill(gql.url)
+  await page.getByRole('combobox', { name: 'Transport' }).selectOption('ws')
+  const share = page.getByRole('checkbox', { name: 'Share connection' })
+  await expect(share).toBeChecked()
+  await share.uncheck()
+  await subscribe(page, 'subscription Own1 { count(to: 100000, delayMs: 40) }')
+  await subscribe(page, 'subscription Own2 { count(to: 100000, delayMs: 40) }')
+  // Two rows, no connection row above them, no shared badge; the server saw two connection_init.
+  await expect(rows).toHaveCount(before + 2)
+  await expect(connections).toHaveCount(connectionsBefore)
+  const own1 = rows.filter({ hasText: 'subscription Own1' })
+  const own2 = rows.filter({ hasText: 'subscription Own2' })
+  await expect(own1.getByTestId('mux-badge')).toHaveCount(0)
+  await expect(own2.getByTestId('mux-badge')).toHaveCount(0)
+  await expect.poll(() => gql.connectionParams.length).toBe(inits + 2)
+  const details = page.getByRole('region', { name: 'Stream details' })
+  for (const row of [own1, own2]) {
+    await row.click()
+    await details.getByRole('button', { name: /^(Stop|Close)$/ }).click()
+    await expect(row).toHaveAttribute('data-state', 'done')
+  }
+  // Back on, as the next test expects the default.
+  await share.check()
   expect(pageErrors).toEqual([])
 })
