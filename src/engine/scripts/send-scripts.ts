@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { AuthSpec, RequestContext, RequestScripts, ScopedVariable } from '../../shared/collection'
 import type { SendResult } from '../../shared/contract'
 import type { RequestSpec } from '../../shared/request'
+import type { ScriptPhaseReport } from '../../shared/scripts'
 import { ok, type Result } from '../../shared/result'
 import type { BatchRef } from '../../shared/timeline'
 import { Fifo } from '../fifo'
@@ -13,7 +14,7 @@ import {
   scriptResponse,
   type ScriptDeps,
 } from './script-host'
-import { phaseScripts, type LevelScripts } from './level-scripts'
+import { carriedTwice, phaseScripts, type LevelScripts } from './level-scripts'
 import { baseScopes, ScopeOverlay, valueText } from './script-scopes'
 import type { ScopeChanges, ScriptScopes } from './script-types'
 
@@ -119,6 +120,15 @@ export class SendScripts {
 
     const preScripts = phaseScripts(input.levels ?? [], input.scripts, 'pre', requestName)
     const postScripts = phaseScripts(input.levels ?? [], input.scripts, 'post', requestName)
+    // A carried-down part whose level has its own script runs twice: the first report of the send says so, as a
+    // warning line in its console (amber in the Scripts tab and on the timeline).
+    let twice = carriedTwice(input.levels ?? [], input.scripts, requestName, input.context?.path ?? '')
+    const warned = (report: ScriptPhaseReport): ScriptPhaseReport => {
+      if (twice.length === 0) return report
+      const lines = twice.map((text) => ({ level: 'warn' as const, text, t: report.start }))
+      twice = []
+      return { ...report, console: [...lines, ...report.console] }
+    }
     const count = input.count ?? 1
     const batchId = count > 1 ? randomUUID() : undefined
     const post = new PostPhases(POST_PHASES_AT_ONCE)
@@ -143,7 +153,7 @@ export class SendScripts {
             sid: last,
           })
           apply(ran.output.changes)
-          emitScriptEvent(this.deps, last, ran.report)
+          emitScriptEvent(this.deps, last, warned(ran.report))
         }),
       )
     }
@@ -197,7 +207,7 @@ export class SendScripts {
       if (!sent.ok) return sent
       const sid = sent.value.sids[0]
       if (sid === undefined) return sent
-      emitScriptEvent(this.deps, sid, pre.report)
+      emitScriptEvent(this.deps, sid, warned(pre.report))
       sids.push(...sent.value.sids)
       afterResponse(sid, request, auth)
     }

@@ -288,6 +288,29 @@ describe('collection and folder scripts', () => {
     expect(post?.report.tests.map((t) => t.name)).toEqual(['answers in JSON', 'signed in'])
   })
 
+  it('a send from the app of such a request warns in its script console, once, naming the request', async () => {
+    const opened = await service.invoke('collection.open', { dir })
+    if (!opened.ok) throw new Error(opened.error.message)
+    const sent = await service.invoke('request.send', {
+      request: spec(`{{base}}/legacy`),
+      auth: { type: 'inherit' },
+      // The composer sends the request's scripts as its file has them.
+      scripts: {
+        test: "// From the collection\npm.test('carried: json', () => pm.response.to.be.json)",
+        translated: false,
+      },
+      context: { dir: opened.value.dir, path: 'old/carried.yaml' },
+    })
+    if (!sent.ok) throw new Error(sent.error.message)
+    const [post] = await scriptEvents(sent.value.sids[0] as string, 1)
+    const warnings = post?.report.console.filter((l) => l.level === 'warn').map((l) => l.text)
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^request "Carried" \(old\/carried\.yaml\): its test script carries the collection's script down .*runs twice/,
+      ),
+    ])
+  })
+
   it('flightdeck send --collection runs them; --no-scripts runs none', async () => {
     stub.seen.length = 0
     let out = ''
