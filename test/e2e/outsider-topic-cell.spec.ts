@@ -49,8 +49,11 @@ test("a long topic's last level is visible in its row", async ({ page }) => {
   await expect(cell).toBeVisible()
   // The word "vibration" is drawn inside the cell's box (not past its right edge, hidden).
   const inside = await cell.evaluate((el) => {
+    // The text node holding the last level (the name may be laid out in pieces).
     const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT)
-    const node = walker.nextNode()
+    let node: Node | null = null
+    for (let t = walker.nextNode(); t; t = walker.nextNode())
+      if (t.textContent?.includes('vibration')) node = t
     if (!node || !node.textContent) return 'no text'
     const at = node.textContent.lastIndexOf('vibration')
     const range = document.createRange()

@@ -42,6 +42,11 @@ export function MessageLog({ sid, startT }: { sid: string; startT: number }) {
   const lastSeq = useAppStore((s) => s.streamLanes[sid]?.lastSeq ?? -1)
   const attempts = useAppStore((s) => s.streamLanes[sid]?.attempts ?? NO_ATTEMPTS)
   const sse = useAppStore((s) => s.timeline.rows[sid]?.queued.kind === 'sse')
+  // MQTT topics and Socket.IO events name their messages: a wider name column.
+  const named = useAppStore((s) => {
+    const kind = s.timeline.rows[sid]?.queued.kind
+    return kind === 'mqtt' || kind === 'socketio'
+  })
   const assemblePath = useAppStore((s) => (s.assembled?.sid === sid ? s.assembled.path : null))
   const [wholeMessages, setWholeMessages] = useState(false)
   const steps = useMemo(() => (assemblePath ? parseFieldPath(assemblePath) : null), [assemblePath])
@@ -115,7 +120,7 @@ export function MessageLog({ sid, startT }: { sid: string; startT: number }) {
   for (let i = firstRow; i < Math.min(total, lastRow + 1); i++) rows.push(i)
 
   return (
-    <div className="stream-log">
+    <div className={named ? 'stream-log named' : 'stream-log'}>
       <LogToolbar
         sid={sid}
         total={messages}
@@ -220,8 +225,14 @@ function EntryCells({
       <span role="gridcell" className={`c-dir dir-${e.dir}`} title={e.dir === 'in' ? 'Received' : 'Sent'}>
         {e.dir === 'in' ? '↓' : '↑'}
       </span>
-      <span role="gridcell" className={`c-type kind-${e.kind}`} title={entryType(e)}>
-        <span dir="ltr">{entryType(e)}</span>
+      <span
+        role="gridcell"
+        className={`c-type kind-${e.kind}`}
+        title={entryType(e)}
+        // Its name is the whole name: the cut pieces are laid out apart, which reads as two words.
+        aria-label={entryType(e)}
+      >
+        <EntryName name={entryType(e)} />
       </span>
       <span role="gridcell" className="c-size num">
         {formatBytes(e.size)}
@@ -235,6 +246,24 @@ function EntryCells({
           {entryPreview(e)}
         </span>
       )}
+    </>
+  )
+}
+
+/**
+ * A topic or event name that may be longer than its column, cut in its middle as MQTT Explorer does: the start
+ * (plant/…) and the last level whole (vibration), which is what tells a filtered log's rows apart; when even the
+ * last level is too long, it is cut at its start. The whole name is the cell's title.
+ */
+function EntryName({ name }: { name: string }) {
+  const cut = name.lastIndexOf('/', name.length - 2)
+  const head = cut > 0 ? name.slice(0, cut + 1) : ''
+  return (
+    <>
+      {head ? <span className="name-head">{head}</span> : null}
+      <span className="name-tail">
+        <span dir="ltr">{head ? name.slice(cut + 1) : name}</span>
+      </span>
     </>
   )
 }

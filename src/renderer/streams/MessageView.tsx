@@ -70,7 +70,7 @@ export function MessageView({ sid, startT }: { sid: string; startT: number }) {
         <span className="muted num">+{((entry.t - startT) / 1000).toFixed(3)} s</span>
         <span className="muted num">{formatBytes(entry.size)}</span>
         <span className="muted">#{entry.seq}</span>
-        {entry.id !== undefined ? <span className="muted">id {entry.id}</span> : null}
+        {entry.id !== undefined ? <span className="muted entry-id">id {entry.id}</span> : null}
         {entry.code !== undefined ? <span>{closeCodeText(entry.code)}</span> : null}
         <span className="grow" />
         <button type="button" className="icon-button" aria-label="Close message" onClick={() => close(null)}>
