@@ -1,4 +1,6 @@
 import type { SavedRequest } from '../../shared/collection'
+import type { Assertion } from '../../shared/run-spec'
+import { runAssertions, type AssertionResult, type ResponseView } from '../runner/checks'
 import { GRAPHQL_ACCEPT } from '../../shared/graphql'
 import { graphqlPostSpec } from '../../shared/graphql-saved'
 import type { RequestSpec } from '../../shared/request'
@@ -76,4 +78,27 @@ function jsonObjectOrLater(text: string | undefined): boolean {
   } catch {
     return false
   }
+}
+
+/** Whether a step checks `$.errors` itself (to expect errors, or to say which): then it decides alone. */
+export function checksGraphqlErrors(assertions: readonly Assertion[]): boolean {
+  return assertions.some((a) => a.kind === 'json' && a.path.replace(/\s/g, '').startsWith('$.errors'))
+}
+
+/**
+ * A query or mutation step whose answer carried GraphQL `errors` fails, as `flightdeck graphql` exits 1 for it
+ * (a GraphQL server answers errors with HTTP 200, so a status check alone would pass it). An answer that is not
+ * JSON is left to the step's own checks.
+ */
+export function queryAnswerErrors(view: ResponseView): AssertionResult[] {
+  const implied: Assertion = { kind: 'json', path: '$.errors', exists: false }
+  const [r] = runAssertions([implied], view)
+  if (!r || r.passed || r.message !== '$.errors exists') return []
+  return [
+    {
+      assertion: implied,
+      passed: false,
+      message: 'GraphQL errors: $.errors exists (add a check on $.errors to expect them)',
+    },
+  ]
 }

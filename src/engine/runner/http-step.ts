@@ -23,6 +23,7 @@ import {
 } from './run-step'
 import type { Pacer } from './pacing'
 import { waitForCall } from './webhook-wait'
+import { queryAnswerErrors } from '../graphql/graphql-step'
 import { sentTraceId, stepTracePlan } from '../trace/run-trace'
 
 /**
@@ -211,6 +212,7 @@ async function exchange(
     const respondedAt = performance.now()
     const view = await responseView(http, answered, answer.events, needsBody(step))
     const assertions = runAssertions(step.assertions, view)
+    if (step.graphqlErrorsFail) assertions.push(...queryAnswerErrors(view))
     const { values, missing } = runExtractions(step.extract, view)
     let passed = assertions.every((a) => a.passed) && missing.length === 0
     let webhook: WebhookOutcome | undefined
@@ -248,6 +250,7 @@ const lastStatus = (r: ExchangeResult | undefined): number | undefined =>
 /** Only steps that look into the body pay for reading it back from the body store. */
 function needsBody(step: RunStep): boolean {
   return (
+    step.graphqlErrorsFail === true ||
     step.assertions.some((a) => a.kind === 'json' || a.kind === 'body-contains') ||
     step.extract.some((x) => x.from !== 'header')
   )

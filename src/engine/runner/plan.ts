@@ -16,7 +16,7 @@ import { COLLECTION_FILE, ENVIRONMENTS_DIR } from '../collections/collection-fil
 import { absPath } from '../collections/store'
 import { carriedTwice, levelScriptsAt, phaseScripts, type LevelScripts } from '../scripts/level-scripts'
 import type { RunStep } from './run-step'
-import { graphqlStep } from '../graphql/graphql-step'
+import { checksGraphqlErrors, graphqlStep } from '../graphql/graphql-step'
 import { withCollectionProtos } from '../../shared/grpc-request'
 import { baseScopes, type BaseScopes } from '../scripts/script-scopes'
 
@@ -180,6 +180,14 @@ export async function planRun(
       step.kind = g.value.kind
       step.request = g.value.request
       if (g.value.kind !== 'http') step.graphql = g.value.graphql
+      if (g.value.kind === 'http' && !checksGraphqlErrors(step.assertions)) step.graphqlErrorsFail = true
+      if (g.value.kind === 'http' && req.method.toUpperCase() === 'GET') {
+        warned++
+        if (warnings.length < MAX_WARNINGS)
+          warnings.push(
+            `${p}: a GraphQL request saved as a GET runs as a POST in flightdeck run (the app sends the GET)`,
+          )
+      }
       if (g.value.kind === 'graphql') step.messages = g.value.texts
     }
     if (req.kind === 'ws') {

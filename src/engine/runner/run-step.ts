@@ -56,6 +56,8 @@ export interface RunStep {
   socketio?: SavedSocketIo
   /** GraphQL over a WebSocket transport: the transport and operation (`messages` has the query, variables, params). */
   graphql?: GraphqlWsStepFields
+  /** A GraphQL query or mutation step that does not check `$.errors` itself: an answer with errors fails it. */
+  graphqlErrorsFail?: boolean
   stop?: StopSpec
   assertions: Assertion[]
   extract: Extraction[]

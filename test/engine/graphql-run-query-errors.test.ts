@@ -1,0 +1,98 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runRunCli } from '../../src/cli/run-command'
+import type { JsonRunReport } from '../../src/cli/run-report'
+import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
+
+/**
+ * A GraphQL query step whose answer carries `errors` (HTTP 200, as GraphQL servers answer) fails in a run, as
+ * `flightdeck graphql` exits 1 for it and as a subscription step with errors fails: a CI run never goes green on
+ * a GraphQL error nobody checked. A step that checks `$.errors` itself decides. A request saved as a GET, which
+ * a run still sends as a POST, says so in the run's warnings instead of quietly changing method.
+ */
+let server: GraphqlFixture
+let dir: string
+let configDir: string
+let out: string
+
+beforeAll(async () => {
+  server = await startGraphqlServer()
+  dir = mkdtempSync(join(tmpdir(), 'fd-gql-query-errors-'))
+  configDir = mkdtempSync(join(tmpdir(), 'fd-gql-query-errors-config-'))
+  out = mkdtempSync(join(tmpdir(), 'fd-gql-query-errors-out-'))
+  const file = (rel: string, text: string): void => {
+    mkdirSync(join(dir, rel, '..'), { recursive: true })
+    writeFileSync(join(dir, rel), text)
+  }
+  file('collection.yaml', `flightdeck: 1\nname: Query errors\nvariables:\n  url: ${server.url}\n`)
+  const query = (name: string, q: string, extra = ''): string =>
+    `name: ${name}\nkind: graphql\nmethod: POST\nurl: "{{url}}"\ngraphql:\n  query: "${q}"\n${extra}`
+  const status = 'assertions:\n  - kind: status\n    equals: 200\n'
+  file('q/1-boom.yaml', query('Boom', '{ boom }', status))
+  file('q/2-none.yaml', query('Boom, no checks', '{ boom }'))
+  file('q/3-fine.yaml', query('Hello', '{ hello }', status))
+  file(
+    'e/1-expected.yaml',
+    query(
+      'Expected',
+      '{ boom }',
+      'assertions:\n  - kind: json\n    path: $.errors[0].message\n    exists: true\n',
+    ),
+  )
+  file('g/1-get.yaml', query('By GET', '{ hello }').replace('method: POST', 'method: GET'))
+})
+
+afterAll(async () => {
+  await server.close()
+  for (const d of [dir, configDir, out]) rmSync(d, { recursive: true, force: true })
+})
+
+async function run(path: string): Promise<{ code: number; text: string; report: JsonRunReport }> {
+  let text = ''
+  const io = { out: (t: string) => void (text += t), err: (t: string) => void (text += t) }
+  const saved = process.env['FLIGHTDECK_CONFIG_DIR']
+  process.env['FLIGHTDECK_CONFIG_DIR'] = configDir
+  try {
+    const code = await runRunCli([dir, path, '--reporter', 'cli,json', '--out', out], io)
+    return { code, text, report: JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as JsonRunReport }
+  } finally {
+    if (saved === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
+    else process.env['FLIGHTDECK_CONFIG_DIR'] = saved
+  }
+}
+
+describe('a GraphQL query step whose answer carried errors', () => {
+  it('fails, with or without a status check, and the run exits 1; an answer without errors passes', async () => {
+    const { code, text, report } = await run('q')
+    expect(report.results.map((r) => [r.path, r.passed]).sort(), text).toEqual([
+      ['q/1-boom.yaml', false],
+      ['q/2-none.yaml', false],
+      ['q/3-fine.yaml', true],
+    ])
+    expect(code).toBe(1)
+    const boom = report.results.find((r) => r.path === 'q/2-none.yaml')
+    expect(boom?.assertions?.map((a) => [a.passed, a.message])).toEqual([
+      [false, 'GraphQL errors: $.errors exists (add a check on $.errors to expect them)'],
+    ])
+  })
+
+  it('passes when the step checks $.errors itself', async () => {
+    const { code, text, report } = await run('e')
+    expect(
+      report.results.map((r) => [r.path, r.passed]),
+      text,
+    ).toEqual([['e/1-expected.yaml', true]])
+    expect(code).toBe(0)
+  })
+
+  it('a GET request says in the run that it is sent as a POST', async () => {
+    const { text, report } = await run('g')
+    expect(
+      report.results.map((r) => [r.path, r.passed]),
+      text,
+    ).toEqual([['g/1-get.yaml', true]])
+    expect(text).toContain('g/1-get.yaml: a GraphQL request saved as a GET runs as a POST in flightdeck run')
+  })
+})
