@@ -155,10 +155,15 @@ test('a topic of 80+ characters: its start and last level in the row, whole on h
   expect(await drawnInside(cell, 'vibration', cell)).toBe('inside')
   expect(await drawnInside(cell, 'site', cell)).toBe('inside')
 
-  // The message's pane shows the topic whole, every character inside the pane.
-  await cell.click()
+  // The message's pane shows a topic whole, every character inside the pane: one far wider than the pane wraps.
   const view = page.getByRole('region', { name: 'Message' })
   const name = view.locator('.message-view-head .kind')
+  const huge = `${base}/${base}/${base}/accelerometer`
+  await peer?.publishAsync(huge, '{"g":1}', { qos: 1 })
+  await details.getByRole('gridcell', { name: huge, exact: true }).click()
+  await expect(name).toHaveText(huge)
+  expect(await drawnInside(name, 'accelerometer', view)).toBe('inside')
+  await cell.click()
   await expect(name).toHaveText(long)
   expect(await drawnInside(name, 'site/north', view)).toBe('inside')
   expect(await drawnInside(name, 'vibration', view)).toBe('inside')
