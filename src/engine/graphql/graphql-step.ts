@@ -5,11 +5,12 @@ import { GRAPHQL_ACCEPT } from '../../shared/graphql'
 import { graphqlPostSpec } from '../../shared/graphql-saved'
 import type { RequestSpec } from '../../shared/request'
 import { fail, ok, type Result } from '../../shared/result'
+import type { GraphqlGetStepFields } from './graphql-get-step'
 import type { GraphqlWsStepFields } from './graphql-ws-step'
 
 /**
  * A saved GraphQL request as a run's step: a query or mutation is an HTTP step (a POST of the GraphQL
- * parameters, so assertions and extractions read `$.data…` and `$.errors` as JSONPath on the result), a
+ * parameters, or a GET of them when saved so: graphql-get-step.ts builds its URL at the step's start; so assertions and extractions read `$.data…` and `$.errors` as JSONPath on the result), a
  * subscription over SSE an SSE step (stop conditions as for any stream). The body is put together as text so
  * `{{variables}}` in the query and the variables still resolve at the step's start, as in any request. Over a
  * WebSocket transport the step is a `graphql` stream step (graphql-ws-step.ts): the engine's GraphQL session,
@@ -20,7 +21,7 @@ export function graphqlStep(
   req: SavedRequest,
   where: string,
 ): Result<
-  | { kind: 'http'; request: RequestSpec }
+  | { kind: 'http'; request: RequestSpec; get?: GraphqlGetStepFields; texts?: string[] }
   | { kind: 'sse'; request: RequestSpec; graphql: GraphqlWsStepFields }
   | { kind: 'graphql'; request: RequestSpec; graphql: GraphqlWsStepFields; texts: string[] }
 > {
@@ -29,6 +30,16 @@ export function graphqlStep(
   const transport = g.transport ?? 'http'
   if (!jsonObjectOrLater(g.variables))
     return fail('invalid_request', `${where}: the GraphQL variables are not a JSON object`)
+  if (transport === 'http' && req.method.trim().toUpperCase() === 'GET') {
+    // The URL is put together at the step's start, from the query and variables resolved as texts.
+    const request = graphqlPostSpec(req, g, GRAPHQL_ACCEPT)
+    return ok({
+      kind: 'http',
+      request: { ...request, method: 'GET', body: { kind: 'none' } },
+      get: g.operationName?.trim() ? { operationName: g.operationName.trim() } : {},
+      texts: [g.query, g.variables?.trim() ?? ''],
+    })
+  }
   if (transport === 'http') return ok({ kind: 'http', request: graphqlPostSpec(req, g, GRAPHQL_ACCEPT) })
   // An SSE step; `graphql` says its events are results, for the checks on their content.
   if (transport === 'sse')

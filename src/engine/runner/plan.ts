@@ -181,12 +181,9 @@ export async function planRun(
       step.request = g.value.request
       if (g.value.kind !== 'http') step.graphql = g.value.graphql
       if (g.value.kind === 'http' && !checksGraphqlErrors(step.assertions)) step.graphqlErrorsFail = true
-      if (g.value.kind === 'http' && req.method.toUpperCase() === 'GET') {
-        warned++
-        if (warnings.length < MAX_WARNINGS)
-          warnings.push(
-            `${p}: a GraphQL request saved as a GET runs as a POST in flightdeck run (the app sends the GET)`,
-          )
+      if (g.value.kind === 'http' && g.value.get && g.value.texts) {
+        step.graphqlGet = g.value.get
+        step.messages = g.value.texts
       }
       if (g.value.kind === 'graphql') step.messages = g.value.texts
     }

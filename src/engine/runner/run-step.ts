@@ -3,6 +3,7 @@ import type { ServerTimingEntry } from '../../shared/server-timing'
 import type { AuthSpec, RequestKind } from '../../shared/collection'
 import type { SavedMqtt } from '../../shared/mqtt'
 import type { SavedSocketIo } from '../../shared/socketio'
+import type { GraphqlGetStepFields } from '../graphql/graphql-get-step'
 import type { GraphqlWsStepFields } from '../graphql/graphql-ws-step'
 import type { Assertion, Extraction, StopSpec, WaitForWebhookSpec } from '../../shared/run-spec'
 import type { FollowOptionsSpec, LongPollOptionsSpec } from '../../shared/job-options'
@@ -58,6 +59,8 @@ export interface RunStep {
   graphql?: GraphqlWsStepFields
   /** A GraphQL query or mutation step that does not check `$.errors` itself: an answer with errors fails it. */
   graphqlErrorsFail?: boolean
+  /** A GraphQL query step sent by GET (`messages` has the query and variables; the URL is built once resolved). */
+  graphqlGet?: GraphqlGetStepFields
   stop?: StopSpec
   assertions: Assertion[]
   extract: Extraction[]

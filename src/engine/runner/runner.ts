@@ -266,7 +266,16 @@ async function runStep(
     const error = { code: body.error.code, message: body.error.message }
     return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
   }
-  const spec = body.value === resolved.spec.body ? resolved.spec : { ...resolved.spec, body: body.value }
+  let spec = body.value === resolved.spec.body ? resolved.spec : { ...resolved.spec, body: body.value }
+  if (step.graphqlGet) {
+    const { graphqlGetRequest } = await import('../graphql/graphql-get-step')
+    const composed = await graphqlGetRequest(spec, messages, step.graphqlGet)
+    if (!composed.ok) {
+      const error = { code: composed.error.code, message: composed.error.message }
+      return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
+    }
+    spec = composed.value
+  }
 
   if (
     step.kind === 'sse' ||

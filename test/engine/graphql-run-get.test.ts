@@ -1,0 +1,115 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runRunCli } from '../../src/cli/run-command'
+import type { JsonRunReport } from '../../src/cli/run-report'
+import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
+
+/**
+ * A GraphQL request saved with `method: GET` runs as a GET in `flightdeck run`, as the app sends it: the query,
+ * variables and operation name in the query string, built once the step's `{{variables}}` are filled in (each
+ * parameter percent-encoded once, the values inside it too). A mutation saved as a GET fails its step unsent,
+ * in the app's words.
+ */
+const WORD = 'a&b=c d é 漢字 100%'
+
+let server: GraphqlFixture
+let dir: string
+let configDir: string
+let out: string
+
+beforeAll(async () => {
+  server = await startGraphqlServer()
+  dir = mkdtempSync(join(tmpdir(), 'fd-gql-get-'))
+  configDir = mkdtempSync(join(tmpdir(), 'fd-gql-get-config-'))
+  out = mkdtempSync(join(tmpdir(), 'fd-gql-get-out-'))
+  const file = (rel: string, text: string): void => {
+    mkdirSync(join(dir, rel, '..'), { recursive: true })
+    writeFileSync(join(dir, rel), text)
+  }
+  file(
+    'collection.yaml',
+    `flightdeck: 1\nname: GET\nvariables:\n  url: ${server.url}\n  word: ${JSON.stringify(WORD)}\n  field: echo\n`,
+  )
+  file(
+    'q/1-echo.yaml',
+    [
+      'name: Echo by GET',
+      'kind: graphql',
+      'method: GET',
+      'url: "{{url}}?tag=x"',
+      'graphql:',
+      '  query: "query Echo($t: String!) { {{field}}(text: $t) }  query Other { hello }"',
+      '  variables: \'{"t": "{{word}}"}\'',
+      '  operationName: Echo',
+      'assertions:',
+      '  - kind: json',
+      '    path: $.data.echo',
+      `    equals: ${JSON.stringify(WORD)}`,
+      '',
+    ].join('\n'),
+  )
+  file(
+    'm/1-bump.yaml',
+    'name: Bump by GET\nkind: graphql\nmethod: GET\nurl: "{{url}}"\ngraphql:\n  query: "mutation { bump }"\n',
+  )
+})
+
+afterAll(async () => {
+  await server.close()
+  for (const d of [dir, configDir, out]) rmSync(d, { recursive: true, force: true })
+})
+
+async function run(path: string): Promise<{ code: number; text: string; report: JsonRunReport }> {
+  let text = ''
+  const io = { out: (t: string) => void (text += t), err: (t: string) => void (text += t) }
+  const saved = process.env['FLIGHTDECK_CONFIG_DIR']
+  process.env['FLIGHTDECK_CONFIG_DIR'] = configDir
+  try {
+    const code = await runRunCli([dir, path, '--reporter', 'cli,json', '--out', out], io)
+    return { code, text, report: JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as JsonRunReport }
+  } finally {
+    if (saved === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
+    else process.env['FLIGHTDECK_CONFIG_DIR'] = saved
+  }
+}
+
+describe('a GraphQL request saved as a GET in flightdeck run', () => {
+  it('is sent as a GET with its parameters resolved and encoded once in the query string', async () => {
+    const before = server.requests.length
+    const { code, text, report } = await run('q')
+    expect(
+      report.results.map((r) => [r.path, r.passed]),
+      text,
+    ).toEqual([['q/1-echo.yaml', true]])
+    expect(code).toBe(0)
+    const seen = server.requests.slice(before)
+    expect(seen.map((r) => r.method)).toEqual(['GET'])
+    const target = new URL(seen[0]?.url ?? '', server.url)
+    expect(target.pathname).toBe('/graphql')
+    expect(target.searchParams.get('tag')).toBe('x')
+    expect(target.searchParams.get('query')).toBe(
+      'query Echo($t: String!) { echo(text: $t) }  query Other { hello }',
+    )
+    expect(JSON.parse(target.searchParams.get('variables') ?? 'null')).toEqual({ t: WORD })
+    expect(target.searchParams.get('operationName')).toBe('Echo')
+    expect([...target.searchParams.keys()].sort()).toEqual(['operationName', 'query', 'tag', 'variables'])
+    expect(report.warnings ?? []).toEqual([])
+  })
+
+  it('fails a mutation unsent, in the words the app uses', async () => {
+    const before = server.requests.length
+    const { code, text, report } = await run('m')
+    expect(
+      report.results.map((r) => [r.path, r.passed]),
+      text,
+    ).toEqual([['m/1-bump.yaml', false]])
+    expect(code).toBe(1)
+    expect(report.results[0]?.error?.message).toBe(
+      'A mutation cannot be sent with GET (GraphQL over HTTP allows only POST)',
+    )
+    expect(text).toContain('A mutation cannot be sent with GET (GraphQL over HTTP allows only POST)')
+    expect(server.requests.length).toBe(before)
+  })
+})
