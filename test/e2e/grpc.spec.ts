@@ -135,6 +135,18 @@ test('the message editor completes and checks fields from the method, and the ta
   await expect(method.locator('option')).toHaveCount(6)
   await method.selectOption('flightdeck.test.Echo/Say')
   const message = page.getByRole('textbox', { name: 'Message (JSON)' })
+  // With the default pane split at 1280×800, the editor shows at least 8 lines, all of them inside the pane.
+  const editorBox = await page.locator('.grpc-message-editor').boundingBox()
+  const paneBox = await page.locator('.composer-wrap').boundingBox()
+  const lineHeight = await page
+    .locator('.grpc-message-editor .cm-line')
+    .first()
+    .evaluate((el) => el.getBoundingClientRect().height)
+  if (!editorBox || !paneBox) throw new Error('no message editor or composer pane')
+  expect(editorBox.height, 'message editor at least 8 lines tall').toBeGreaterThanOrEqual(8 * lineHeight)
+  expect(editorBox.y + editorBox.height, 'message editor inside the composer pane').toBeLessThanOrEqual(
+    paneBox.y + paneBox.height + 1,
+  )
   // A long message: the editor scrolls inside the tab; the tabs stay put.
   await message.fill(
     `{\n${Array.from({ length: 40 }, (_, i) => `  "text": "line ${i}",`).join('\n')}\n  "tags": []\n}`,
