@@ -177,9 +177,9 @@ describe('Postman import: vendor shapes (v2.1)', () => {
     expect(pay?.status).toBe(200)
     expect(pay?.passed).toBe(true)
     expect(pay?.scriptsNotRun).toBeUndefined()
-    // The collection's test script runs first, then the request's own.
+    // The collection's test script runs first (its test names its level), then the request's own.
     expect(pay?.scripts?.post?.tests).toEqual([
-      { name: 'Status code is 2xx', passed: true },
+      { name: 'Status code is 2xx', passed: true, where: 'the collection' },
       { name: 'Status code is 200', passed: true },
     ])
     // Its test script's pm.sendRequest went out through the engine and answered.
