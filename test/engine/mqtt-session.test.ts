@@ -122,6 +122,29 @@ describe.skipIf(!MOSQUITTO)('MQTT sessions against mosquitto', () => {
     await settle(service, sid)
   })
 
+  it('tells text from binary at any size: ASCII, multi-byte UTF-8, and a stray byte past a long ASCII run', async () => {
+    const sid = await open({ subscriptions: [{ topic: 'kind/#', qos: 0 }] })
+    await opened(sid)
+    const cases: [string, Buffer, 'text' | 'binary'][] = [
+      ['kind/ascii-256', Buffer.alloc(256, 'a'), 'text'],
+      ['kind/ascii-257', Buffer.alloc(257, 'b'), 'text'],
+      ['kind/utf8-short', Buffer.from('héllo ✓'), 'text'],
+      ['kind/utf8-long', Buffer.from('é'.repeat(300)), 'text'],
+      ['kind/bad-short', Buffer.concat([Buffer.alloc(40, 'c'), Buffer.from([0xc3])]), 'binary'],
+      ['kind/bad-long', Buffer.concat([Buffer.alloc(300, 'd'), Buffer.from([0xff])]), 'binary'],
+      ['kind/empty', Buffer.alloc(0), 'text'],
+    ]
+    for (const [topic, payload] of cases) await peer.publishAsync(topic, payload, { qos: 1 })
+    const log = await logUntil(sid, (e) => e.event === 'kind/empty')
+    for (const [topic, payload, kind] of cases) {
+      const e = log.find((x) => x.event === topic)
+      expect(e, topic).toMatchObject({ kind })
+      expect(e?.data, topic).toBe(kind === 'text' ? payload.toString('utf8') : payload.toString('base64'))
+    }
+    await service.invoke('session.cancel', { sid })
+    await settle(service, sid)
+  })
+
   it('publishes with QoS 0, 1 and 2: the QoS handshake is paired with its publish', async () => {
     const got: string[] = []
     await peer.subscribeAsync('pub/#', { qos: 2 })
