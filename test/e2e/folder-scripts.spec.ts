@@ -103,6 +103,10 @@ test('collection and folder scripts: named in the request’s Scripts tab, edite
   const dialog = page.getByRole('dialog', { name: 'Folder Account settings' })
   const post = dialog.getByRole('textbox', { name: 'Post-response script' })
   await expect(post).toContainText("pm.test('echoes the token'")
+  // The folder has no pre-request script: its editor's grey text reads as an example, not as one set.
+  await expect(
+    dialog.getByRole('region', { name: 'Pre-request script' }).locator('.cm-placeholder'),
+  ).toHaveText(/^\/\/ e\.g\. pm\./)
   await post.click()
   await page.keyboard.press('Control+End')
   await page.keyboard.insertText(

@@ -75,6 +75,12 @@ test('a request’s scripts: edited with completion, run around the send, their 
   const pre = page.getByRole('textbox', { name: 'Pre-request script' })
   const post = page.getByRole('textbox', { name: 'Post-response script' })
 
+  // The empty editors' grey text reads as an example, not as a script already set.
+  for (const section of ['Pre-request script', 'Post-response script'])
+    await expect(page.getByRole('region', { name: section }).locator('.cm-placeholder')).toHaveText(
+      /^\/\/ e\.g\. pm\./,
+    )
+
   // Completion for the pm API, member by member.
   await post.click()
   await page.keyboard.type('pm.resp')

@@ -35,7 +35,7 @@ export function ScriptEditors({
           heightKey={`${heightKey}-pre`}
           language="javascript"
           wrap
-          placeholder="pm.request.headers.upsert({ key: 'X-Trace', value: pm.variables.get('trace') })"
+          placeholder="// e.g. pm.request.headers.upsert({ key: 'X-Trace', value: pm.variables.get('trace') })"
           value={scripts.preRequest}
           vars={vars}
           onChange={(preRequest) => onChange({ preRequest })}
@@ -51,7 +51,7 @@ export function ScriptEditors({
           heightKey={`${heightKey}-post`}
           language="javascript"
           wrap
-          placeholder="pm.test('status is 200', () => pm.response.to.have.status(200))"
+          placeholder="// e.g. pm.test('status is 200', () => pm.response.to.have.status(200))"
           value={scripts.test}
           vars={vars}
           onChange={(test) => onChange({ test })}
