@@ -115,6 +115,15 @@ test('an MQTT subscription and a Socket.IO session beside an HTTP request', asyn
   await details.getByRole('button', { name: 'Add to saved' }).click()
   await parts.filter({ hasText: 'Saved' }).click()
   await expect(parts.filter({ hasText: 'Saved' })).toContainText('2')
+  // Each column is labelled, for the eye and for a screen reader.
+  await expect(page.getByRole('table', { name: 'Saved emits' }).getByRole('columnheader')).toHaveText([
+    'Name',
+    'Event',
+    'Ack',
+    'Arguments',
+    'Order',
+    'Remove',
+  ])
   await page.getByRole('textbox', { name: 'Saved emit 1 name' }).fill('ask if ready')
   await page.getByRole('button', { name: 'Move saved emit 2 up' }).click()
   await expect(page.getByRole('textbox', { name: 'Saved emit 1 name' })).toHaveValue('echo hi')

@@ -33,6 +33,21 @@ export function SavedItemsPanel({ block }: { block: 'mqtt' | 'socketio' }) {
     )
   return (
     <table className="kv-table saved-items" aria-label={`Saved ${what}s`}>
+      {/* Column headers so sighted users and screen readers both know which field is which. */}
+      <thead>
+        <tr>
+          <th scope="col">Name</th>
+          <th scope="col">{block === 'mqtt' ? 'Topic' : 'Event'}</th>
+          <th scope="col">{block === 'mqtt' ? 'QoS / retain' : 'Ack'}</th>
+          <th scope="col">{block === 'mqtt' ? 'Payload' : 'Arguments'}</th>
+          <th scope="col">
+            <span className="saved-sr">Order</span>
+          </th>
+          <th scope="col">
+            <span className="saved-sr">Remove</span>
+          </th>
+        </tr>
+      </thead>
       <tbody>
         {items.map((m, i) => {
           const n = `Saved ${what} ${i + 1}`
