@@ -51,6 +51,19 @@ beforeAll(async () => {
     ].join('\n'),
   )
   file(
+    'l/1-long.yaml',
+    [
+      'name: Too long for a URL',
+      'kind: graphql',
+      'method: GET',
+      'url: "{{url}}"',
+      'graphql:',
+      '  query: "query E($t: String!) { echo(text: $t) }"',
+      `  variables: '{"t": "${'x'.repeat(40_000)}"}'`,
+      '',
+    ].join('\n'),
+  )
+  file(
     'm/1-bump.yaml',
     'name: Bump by GET\nkind: graphql\nmethod: GET\nurl: "{{url}}"\ngraphql:\n  query: "mutation { bump }"\n',
   )
@@ -111,5 +124,19 @@ describe('a GraphQL request saved as a GET in flightdeck run', () => {
     )
     expect(text).toContain('A mutation cannot be sent with GET (GraphQL over HTTP allows only POST)')
     expect(server.requests.length).toBe(before)
+  })
+
+  it('fails, saying how long its URL was, when the server refuses the URL as too long', async () => {
+    const { code, text, report } = await run('l')
+    expect(
+      report.results.map((r) => [r.path, r.passed, r.status]),
+      text,
+    ).toEqual([['l/1-long.yaml', false, 431]])
+    expect(code).toBe(1)
+    expect(report.results[0]?.assertions?.map((a) => a.message)).toEqual([
+      expect.stringMatching(
+        /^The server refused the GET's URL \(4\d{4} bytes\) with 431: save the request as a POST$/,
+      ),
+    ])
   })
 })

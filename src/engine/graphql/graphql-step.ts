@@ -113,3 +113,20 @@ export function queryAnswerErrors(view: ResponseView): AssertionResult[] {
     },
   ]
 }
+
+/**
+ * A query sent by GET whose URL the server found too long (414, or 431 as Node answers a request line past its
+ * header limit) fails its step, saying how long the URL was: without it a step with no status check would pass
+ * on an answer that never reached GraphQL. The same request saved as a POST has no such limit.
+ */
+export function getUrlTooLong(view: ResponseView, url: string): AssertionResult[] {
+  const status = view.done.status
+  if (status !== 414 && status !== 431) return []
+  return [
+    {
+      assertion: { kind: 'status', max: 413 },
+      passed: false,
+      message: `The server refused the GET's URL (${Buffer.byteLength(url)} bytes) with ${status}: save the request as a POST`,
+    },
+  ]
+}

@@ -23,7 +23,7 @@ import {
 } from './run-step'
 import type { Pacer } from './pacing'
 import { waitForCall } from './webhook-wait'
-import { queryAnswerErrors } from '../graphql/graphql-step'
+import { getUrlTooLong, queryAnswerErrors } from '../graphql/graphql-step'
 import { sentTraceId, stepTracePlan } from '../trace/run-trace'
 
 /**
@@ -213,6 +213,7 @@ async function exchange(
     const view = await responseView(http, answered, answer.events, needsBody(step))
     const assertions = runAssertions(step.assertions, view)
     if (step.graphqlErrorsFail) assertions.push(...queryAnswerErrors(view))
+    if (step.graphqlGet) assertions.push(...getUrlTooLong(view, spec.url))
     const { values, missing } = runExtractions(step.extract, view)
     let passed = assertions.every((a) => a.passed) && missing.length === 0
     let webhook: WebhookOutcome | undefined
