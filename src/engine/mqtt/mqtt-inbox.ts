@@ -17,24 +17,6 @@ import { deliveryId } from './mqtt-packets'
 
 const CLOCK_EVERY = 32
 const MERGE_MS = 1
-/** Payloads up to this size are first checked for ASCII in JS (see `kindOf`). */
-const ASCII_SCAN_MAX = 256
-
-/**
- * 'text' when the payload is valid UTF-8. Node's isUtf8 costs a native call each time, which for the small
- * payloads of a flood is most of the inbox's own work: a short payload's bytes are OR-ed together first, and
- * only one with a byte past 0x7f (or a long one) goes to isUtf8.
- */
-export function kindOf(payload: Buffer): 'text' | 'binary' {
-  const n = payload.length
-  if (n <= ASCII_SCAN_MAX) {
-    let any = 0
-    for (let i = 0; i < n; i++) any |= payload[i] as number
-    if (any < 0x80) return 'text'
-  }
-  return isUtf8(payload) ? 'text' : 'binary'
-}
-
 interface Run {
   attempt: SessionAttempt
   t: number
@@ -69,7 +51,7 @@ export class MqttInbox {
     if (run === null || (this.n & (CLOCK_EVERY - 1)) === 0) this.t = this.now()
     this.n++
     const t = this.t
-    const kind = kindOf(payload)
+    const kind = isUtf8(payload) ? 'text' : 'binary'
     const id = deliveryId(packet)
     const seq = attempt.log.appendNamed(t, 'in', kind, topic, id, payload)
     if (
