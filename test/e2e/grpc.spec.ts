@@ -147,6 +147,16 @@ test('the message editor completes and checks fields from the method, and the ta
   expect(editorBox.y + editorBox.height, 'message editor inside the composer pane').toBeLessThanOrEqual(
     paneBox.y + paneBox.height + 1,
   )
+  // The splitter moves the pane from where it is drawn: one step down makes it taller at once.
+  await page.getByRole('separator', { name: 'Resize composer' }).focus()
+  await page.keyboard.press('ArrowDown')
+  await expect
+    .poll(async () => (await page.locator('.composer-wrap').boundingBox())?.height)
+    .toBeGreaterThan(paneBox.height + 5)
+  await page.keyboard.press('ArrowUp')
+  await expect
+    .poll(async () => (await page.locator('.composer-wrap').boundingBox())?.height)
+    .toBeLessThan(paneBox.height + 1)
   // A long message: the editor scrolls inside the tab; the tabs stay put.
   await message.fill(
     `{\n${Array.from({ length: 40 }, (_, i) => `  "text": "line ${i}",`).join('\n')}\n  "tags": []\n}`,

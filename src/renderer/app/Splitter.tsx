@@ -16,10 +16,20 @@ interface SplitterProps {
 export function Splitter({ direction, label, size, min, max, sign, onResize }: SplitterProps) {
   const drag = useRef<{ from: number; size: number } | null>(null)
   const axis = (e: PointerEvent) => (direction === 'row' ? e.clientY : e.clientX)
+  /**
+   * The pane's size as drawn, which a CSS minimum (the gRPC composer's) can make larger than `size`: a drag or
+   * key press starts from it, so the splitter moves at once instead of through a dead zone.
+   */
+  const shown = (splitter: HTMLElement): number => {
+    const pane = sign === 1 ? splitter.previousElementSibling : splitter.nextElementSibling
+    if (!(pane instanceof HTMLElement)) return size
+    const drawn = direction === 'row' ? pane.offsetHeight : pane.offsetWidth
+    return drawn > 0 ? drawn : size
+  }
 
   const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
     e.currentTarget.setPointerCapture(e.pointerId)
-    drag.current = { from: axis(e), size }
+    drag.current = { from: axis(e), size: shown(e.currentTarget) }
   }
   const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
     if (!drag.current) return
@@ -31,8 +41,9 @@ export function Splitter({ direction, label, size, min, max, sign, onResize }: S
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const grow = direction === 'row' ? ['ArrowDown', 'ArrowUp'] : ['ArrowRight', 'ArrowLeft']
     const step = e.shiftKey ? 50 : 10
-    if (e.key === grow[0]) onResize(size + sign * step)
-    else if (e.key === grow[1]) onResize(size - sign * step)
+    const from = shown(e.currentTarget)
+    if (e.key === grow[0]) onResize(from + sign * step)
+    else if (e.key === grow[1]) onResize(from - sign * step)
     else return
     e.preventDefault()
   }
