@@ -86,6 +86,25 @@ describe('MQTT topic filters', () => {
     }
   })
 
+  it('named messages keep their own name and id when only one of them changes from the last', () => {
+    const store = new StreamLogStore({})
+    const log = store.create('t')
+    const rows: [string, string, string][] = [
+      ['a/1', '{"qos":0}', 'x'],
+      ['a/1', '{"qos":1}', 'y'],
+      ['b/2', '{"qos":1}', 'z'],
+      ['b/2', '{"qos":1}', ''],
+      ['', '', 'w'],
+      ['ü/ç', '', 'v'],
+      ['ü/ç', '{"qos":2}', 'u'],
+    ]
+    rows.forEach(([name, id, data], i) => log.appendNamed(i, 'in', 'text', name, id, Buffer.from(data)))
+    rows.forEach(([name, id, data], i) =>
+      expect(log.entry(i, 100), `entry ${i}`).toMatchObject({ event: name, id, data, size: data.length }),
+    )
+    store.dispose()
+  })
+
   it('refuses what is not a topic filter, in words', () => {
     expect(topicFilterProblem('')).toMatch(/at least one character/)
     expect(topicFilterProblem('a/#/b')).toMatch(/"#" stands alone as the last level/)

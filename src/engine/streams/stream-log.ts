@@ -176,37 +176,39 @@ export class StreamLog {
       this.dropped++
       return -1
     }
-    if (event !== this.lastName) {
+    if (event !== this.lastName || id !== this.lastId) {
+      // The record's head (name and id, each after its 2-byte length), made once while they repeat: one copy a
+      // message for it, not two (a typed array's set costs more to call than a few dozen bytes take to copy).
+      const ev = event === this.lastName ? this.lastNameBytes : Buffer.from(event).subarray(0, 0xfffe)
+      const idb = id === this.lastId ? this.lastIdBytes : Buffer.from(id).subarray(0, 0xfffe)
       this.lastName = event
-      this.lastNameBytes = Buffer.from(event).subarray(0, 0xfffe)
-    }
-    if (id !== this.lastId) {
+      this.lastNameBytes = ev
       this.lastId = id
-      this.lastIdBytes = Buffer.from(id).subarray(0, 0xfffe)
+      this.lastIdBytes = idb
+      const head = Buffer.allocUnsafe(4 + ev.length + idb.length)
+      head.writeUInt16LE(ev.length, 0)
+      head.set(ev, 2)
+      head.writeUInt16LE(idb.length, 2 + ev.length)
+      head.set(idb, 4 + ev.length)
+      this.lastHead = head
     }
-    const ev = this.lastNameBytes
-    const idb = this.lastIdBytes
-    const len = 4 + ev.length + idb.length + data.length
+    const head = this.lastHead
+    const len = head.length + data.length
     const i = this.ix.add(t, this.bytes.size, len, data.length, KIND_CODE[kind] | (dir === 'out' ? OUT : 0))
     const out = this.bytes.space(len)
-    let at = this.bytes.reservedAt
-    out[at] = ev.length & 0xff
-    out[at + 1] = ev.length >> 8
-    out.set(ev, at + 2)
-    at += 2 + ev.length
-    out[at] = idb.length & 0xff
-    out[at + 1] = idb.length >> 8
-    out.set(idb, at + 2)
-    out.set(data, at + 2 + idb.length)
+    const at = this.bytes.reservedAt
+    out.set(head, at)
+    out.set(data, at + head.length)
     this.bytes.commit(len)
     return i
   }
 
-  /** The name and id `appendNamed` encoded last, and their bytes. */
+  /** The name and id `appendNamed` encoded last, their bytes, and the record head made of them. */
   private lastName = ''
   private lastNameBytes = Buffer.alloc(0)
   private lastId = ''
   private lastIdBytes = Buffer.alloc(0)
+  private lastHead = Buffer.from([0, 0, 0, 0])
 
   /** Entries the log still takes (0 once it is full or disposed). */
   get room(): number {
