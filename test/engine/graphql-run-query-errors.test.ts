@@ -1,9 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { collectionRunFolder, type CollectionRun, type CollectionRunFolder } from './collection-run-folder'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runRunCli } from '../../src/cli/run-command'
-import type { JsonRunReport } from '../../src/cli/run-report'
 import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
 
 /**
@@ -13,19 +9,12 @@ import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-ser
  * as a GET, with no warning (graphql-run-get.test.ts has its parameters).
  */
 let server: GraphqlFixture
-let dir: string
-let configDir: string
-let out: string
+let folder: CollectionRunFolder
 
 beforeAll(async () => {
   server = await startGraphqlServer()
-  dir = mkdtempSync(join(tmpdir(), 'fd-gql-query-errors-'))
-  configDir = mkdtempSync(join(tmpdir(), 'fd-gql-query-errors-config-'))
-  out = mkdtempSync(join(tmpdir(), 'fd-gql-query-errors-out-'))
-  const file = (rel: string, text: string): void => {
-    mkdirSync(join(dir, rel, '..'), { recursive: true })
-    writeFileSync(join(dir, rel), text)
-  }
+  folder = collectionRunFolder('fd-gql-query-errors')
+  const file = folder.write
   file('collection.yaml', `flightdeck: 1\nname: Query errors\nvariables:\n  url: ${server.url}\n`)
   const query = (name: string, q: string, extra = ''): string =>
     `name: ${name}\nkind: graphql\nmethod: POST\nurl: "{{url}}"\ngraphql:\n  query: "${q}"\n${extra}`
@@ -46,22 +35,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.close()
-  for (const d of [dir, configDir, out]) rmSync(d, { recursive: true, force: true })
+  folder.remove()
 })
 
-async function run(path: string): Promise<{ code: number; text: string; report: JsonRunReport }> {
-  let text = ''
-  const io = { out: (t: string) => void (text += t), err: (t: string) => void (text += t) }
-  const saved = process.env['FLIGHTDECK_CONFIG_DIR']
-  process.env['FLIGHTDECK_CONFIG_DIR'] = configDir
-  try {
-    const code = await runRunCli([dir, path, '--reporter', 'cli,json', '--out', out], io)
-    return { code, text, report: JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as JsonRunReport }
-  } finally {
-    if (saved === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
-    else process.env['FLIGHTDECK_CONFIG_DIR'] = saved
-  }
-}
+const run = (path: string): Promise<CollectionRun> => folder.run(path)
 
 describe('a GraphQL query step whose answer carried errors', () => {
   it('fails, with or without a status check, and the run exits 1; an answer without errors passes', async () => {
