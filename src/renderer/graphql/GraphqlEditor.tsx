@@ -13,6 +13,7 @@ import { classHighlighter } from '@lezer/highlight'
 import { graphql, updateSchema } from 'cm6-graphql'
 import type { GraphQLSchema } from 'graphql'
 import { useEffect, useRef } from 'react'
+import { useControlledDoc } from '../editor/controlled-doc'
 import '../editor/editor.css'
 
 interface Props {
@@ -33,13 +34,8 @@ interface Props {
 export function GraphqlEditor({ value, onChange, label, schema, placeholderText, plain = false }: Props) {
   const host = useRef<HTMLDivElement | null>(null)
   const view = useRef<EditorView | null>(null)
-  const onChangeRef = useRef(onChange)
-  const emitted = useRef<string | null>(null)
+  const changes = useControlledDoc(view, value, onChange)
   const initial = useRef({ value, schema, label, placeholderText, plain })
-  useEffect(() => {
-    onChangeRef.current = onChange
-  })
-
   useEffect(() => {
     const el = host.current
     if (!el) return
@@ -61,12 +57,7 @@ export function GraphqlEditor({ value, onChange, label, schema, placeholderText,
           // Completion first: Enter accepts an offered completion before it inserts a line.
           keymap.of([...completionKeymap, ...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap]),
           EditorView.contentAttributes.of({ 'aria-label': i.label, spellcheck: 'false' }),
-          EditorView.updateListener.of((u) => {
-            if (!u.docChanged) return
-            const text = u.state.doc.toString()
-            emitted.current = text
-            onChangeRef.current(text)
-          }),
+          changes,
         ],
       }),
     })
@@ -75,14 +66,7 @@ export function GraphqlEditor({ value, onChange, label, schema, placeholderText,
       v.destroy()
       view.current = null
     }
-  }, [])
-
-  useEffect(() => {
-    const v = view.current
-    if (!v || emitted.current === value || v.state.doc.toString() === value) return
-    emitted.current = value
-    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } })
-  }, [value])
+  }, [changes])
 
   useEffect(() => {
     const v = view.current

@@ -17,6 +17,7 @@ import { useAppStore } from '../store/store-context'
 import { scopeVariables, variableCompletionSource, variableSupport } from '../editor/variable-extensions'
 import { grpcCompletion, type MessageTypes } from './grpc-json-assist'
 import { grpcDiagnostics } from './grpc-json-lint'
+import { useControlledDoc } from '../editor/controlled-doc'
 import '../editor/editor.css'
 
 interface Props {
@@ -48,9 +49,8 @@ export function GrpcMessageEditor({
 }: Props) {
   const host = useRef<HTMLDivElement | null>(null)
   const view = useRef<EditorView | null>(null)
-  const onChangeRef = useRef(onChange)
+  const changes = useControlledDoc(view, value, onChange)
   const onSubmitRef = useRef(onSubmit)
-  const emitted = useRef<string | null>(null)
   const vars = useAppStore((s) => s.scopeVars)
   const parts = useRef({ assist: new Compartment(), scope: new Compartment(), editable: new Compartment() })
   const initial = useRef({
@@ -63,7 +63,6 @@ export function GrpcMessageEditor({
     submits: onSubmit !== undefined,
   })
   useEffect(() => {
-    onChangeRef.current = onChange
     onSubmitRef.current = onSubmit
   })
 
@@ -115,12 +114,7 @@ export function GrpcMessageEditor({
             ...historyKeymap,
           ]),
           EditorView.contentAttributes.of({ 'aria-label': i.label, spellcheck: 'false' }),
-          EditorView.updateListener.of((u) => {
-            if (!u.docChanged) return
-            const text = u.state.doc.toString()
-            emitted.current = text
-            onChangeRef.current(text)
-          }),
+          changes,
         ],
       }),
     })
@@ -129,14 +123,7 @@ export function GrpcMessageEditor({
       v.destroy()
       view.current = null
     }
-  }, [])
-
-  useEffect(() => {
-    const v = view.current
-    if (!v || emitted.current === value || v.state.doc.toString() === value) return
-    emitted.current = value
-    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } })
-  }, [value])
+  }, [changes])
 
   useEffect(() => {
     view.current?.dispatch({ effects: parts.current.assist.reconfigure(assist(types)) })
