@@ -10,7 +10,7 @@ import {
 import { fail, ok, type Result } from '../../shared/result'
 import { inheritedAuth } from '../send-rules/auth-chain'
 import { traceSettingAt } from '../trace/trace-setting'
-import { readRequestFile, stemOf } from '../collections/loader'
+import { currentRequestFile, stemOf } from '../collections/loader'
 import type { CollectionManager } from '../collections/manager'
 import { COLLECTION_FILE, ENVIRONMENTS_DIR } from '../collections/collection-file-format'
 import { absPath } from '../collections/store'
@@ -107,7 +107,7 @@ export async function planRun(
     if (problem) return fail('parse', `${p} line ${problem.line}: ${problem.message}`)
     let read
     try {
-      read = await readRequestFile(absPath(dir, p), stemOf(basename(p)))
+      read = await currentRequestFile(open.cache, absPath(dir, p), stemOf(basename(p)))
     } catch {
       return fail('not_found', `${p} could not be read`)
     }
