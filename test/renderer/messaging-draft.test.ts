@@ -98,6 +98,13 @@ describe('MQTT and Socket.IO connection fields per tab', () => {
   })
 })
 
+function barHtml(app: ReturnType<typeof createAppStore>, what: 'publish' | 'emit', sid: string): string {
+  const stores = { app: { ...app, getInitialState: () => app.getState() }, clock: createLiveClock() }
+  return renderToStaticMarkup(
+    createElement(StoresContext.Provider, { value: stores }, createElement(SavedItemsBar, { what, sid })),
+  )
+}
+
 describe('saved publishes and emits in the Publish / Emit box', () => {
   const mq = {
     ...emptySavedRequest('Sensors', 'mqtt'),
@@ -111,15 +118,12 @@ describe('saved publishes and emits in the Publish / Emit box', () => {
   it("lists the request's publishes, fills the box from one, saves the box into the file's block, removes one", () => {
     const app = createAppStore(fakeClient().client)
     const tab = tabFromFile('/c', 'sensors.yaml', mq, 'v1')
-    app.setState({ tabs: [tab], activeTabId: tab.id })
-    const stores = { app: { ...app, getInitialState: () => app.getState() }, clock: createLiveClock() }
-    const html = renderToStaticMarkup(
-      createElement(
-        StoresContext.Provider,
-        { value: stores },
-        createElement(SavedItemsBar, { what: 'publish' }),
-      ),
-    )
+    app.setState({
+      tabs: [tab],
+      activeTabId: tab.id,
+      streamOrigins: { mq1: { dir: '/c', path: 'sensors.yaml', tabId: tab.id, messages: [] } },
+    })
+    const html = barHtml(app, 'publish', 'mq1')
     expect(html).toContain('>warm</option>')
 
     app.getState().pickSavedItem(0)
@@ -148,5 +152,54 @@ describe('saved publishes and emits in the Publish / Emit box', () => {
     expect(tabContent(app.getState().tabs[0] as RequestTab).socketio?.emits).toEqual([
       { name: 'join', event: 'join', args: '{"room":"blue"}', ack: true },
     ])
+  })
+
+  it("a session's box lists the saved items of the request it was opened from, whichever tab is shown", () => {
+    const app = createAppStore(fakeClient().client)
+    const sensors = tabFromFile('/c', 'sensors.yaml', mq, 'v1')
+    const other = tabFromFile(
+      '/c',
+      'other.yaml',
+      {
+        ...emptySavedRequest('Other', 'mqtt'),
+        url: 'mqtt://127.0.0.1:1883',
+        mqtt: {
+          subscriptions: [],
+          publishes: [{ name: 'hot', topic: 'o/t', payload: '90', qos: 0 as const, retain: false }],
+        },
+      },
+      'v1',
+    )
+    // The session came from Sensors; the person is looking at Other.
+    app.setState({
+      tabs: [sensors, other],
+      activeTabId: other.id,
+      streamOrigins: { mq1: { dir: '/c', path: 'sensors.yaml', tabId: sensors.id, messages: [] } },
+    })
+    const html = barHtml(app, 'publish', 'mq1')
+    expect(html).toContain('>warm</option>')
+    expect(html).not.toContain('hot')
+    // Whose list it is, since the tab shown is another request.
+    expect(html).toContain('Saved publishes of Sensors (1)')
+
+    // Picking, adding and removing act on Sensors, not on the tab shown.
+    app.getState().pickSavedItem(0, sensors.id)
+    expect(app.getState().mqttPublishDraft.topic).toBe('s/t')
+    app.getState().setMqttPublishDraft({ topic: 's/cold' })
+    expect(app.getState().saveMessagingItem('cold', sensors.id)).toBeNull()
+    const names = (id: string) =>
+      tabContent(app.getState().tabs.find((t) => t.id === id) as RequestTab).mqtt?.publishes.map(
+        (p) => p.name,
+      )
+    expect(names(sensors.id)).toEqual(['warm', 'cold'])
+    expect(names(other.id)).toEqual(['hot'])
+    app.getState().removeSavedItem(0, sensors.id)
+    expect(names(sensors.id)).toEqual(['cold'])
+
+    // Sensors closed: the box says so rather than listing Other's publishes.
+    app.setState({ tabs: [other], activeTabId: other.id })
+    const closed = barHtml(app, 'publish', 'mq1')
+    expect(closed).not.toContain('hot')
+    expect(closed).toContain('sensors.yaml is not open in a tab: open it to list its saved publishes')
   })
 })

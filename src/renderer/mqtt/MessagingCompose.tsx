@@ -13,6 +13,7 @@ export function MqttPublishBox({ sid, open }: { sid: string; open: boolean }) {
   return (
     <SendBox
       what="publish"
+      sid={sid}
       send={() => publish(sid)}
       open={open}
       payload={{
@@ -46,6 +47,7 @@ export function SocketIoEmitBox({ sid, open }: { sid: string; open: boolean }) {
   return (
     <SendBox
       what="emit"
+      sid={sid}
       send={() => emit(sid)}
       open={open}
       payload={{
@@ -76,6 +78,7 @@ export function SocketIoEmitBox({ sid, open }: { sid: string; open: boolean }) {
  */
 function SendBox(props: {
   what: 'publish' | 'emit'
+  sid: string
   send: () => Promise<AppError | null>
   open: boolean
   payload: Omit<Parameters<typeof PayloadField>[0], 'onSend' | 'error'>
@@ -91,7 +94,7 @@ function SendBox(props: {
           {props.what === 'publish' ? 'Publish' : 'Emit'}
         </button>
       </div>
-      <SavedItemsBar what={props.what} />
+      <SavedItemsBar what={props.what} sid={props.sid} />
       <PayloadField {...props.payload} onSend={go} error={error} />
     </div>
   )

@@ -64,16 +64,19 @@ export interface MessagingSlice {
   setMessagingCompose(patch: Partial<MessagingCompose>): void
   setMqttPublishDraft(patch: Partial<MqttPublishDraft>): void
   setSocketIoEmitDraft(patch: Partial<SocketIoEmitDraft>): void
-  /** The Publish / Emit box's draft added to the active tab's saved publishes / emits (an error says why not). */
-  saveMessagingItem(name: string): AppError | null
-  /** Saved publish / emit `index` of the active tab into the box. */
-  pickSavedItem(index: number): void
-  removeSavedItem(index: number): void
+  /**
+   * The Publish / Emit box's draft added to tab `tabId`'s saved publishes / emits (by default the active tab's;
+   * a session's box passes the tab it was opened from). An error says why not.
+   */
+  saveMessagingItem(name: string, tabId?: string): AppError | null
+  /** Saved publish / emit `index` of tab `tabId` (by default the active one) into the box. */
+  pickSavedItem(index: number, tabId?: string): void
+  removeSavedItem(index: number, tabId?: string): void
   /** Saved publish / emit `index` of the active tab changed in place (its name, topic or event, payload…). */
   editSavedItem(index: number, patch: SavedItemPatch): void
   moveSavedItem(from: number, to: number): void
   /** The Publish / Emit box written over saved item `index` (its name kept; an error says why not). */
-  updateSavedItem(index: number): AppError | null
+  updateSavedItem(index: number, tabId?: string): AppError | null
   /** The active Socket.IO tab's answers to the server's ack requests. */
   setAckAnswers(acks: readonly SocketIoAckAnswer[]): void
   /** Open the active tab's MQTT or Socket.IO connection (the composer's Send). */
@@ -124,9 +127,9 @@ export function createMessagingSlice(client: ApiClient): StateCreator<AppState, 
     setSocketIoEmitDraft: (patch) =>
       set((s) => ({ socketIoEmitDraft: { ...s.socketIoEmitDraft, ...patch } })),
 
-    saveMessagingItem: (name) => {
+    saveMessagingItem: (name, tabId) => {
       const s = get()
-      const tab = s.tabs.find((t) => t.id === s.activeTabId)
+      const tab = s.tabs.find((t) => t.id === (tabId ?? s.activeTabId))
       if (!tab || (tab.draft.kind !== 'mqtt' && tab.draft.kind !== 'socketio'))
         return {
           code: 'invalid_request',
@@ -141,9 +144,9 @@ export function createMessagingSlice(client: ApiClient): StateCreator<AppState, 
       return null
     },
 
-    pickSavedItem: (index) => {
+    pickSavedItem: (index, tabId) => {
       const s = get()
-      const tab = s.tabs.find((t) => t.id === s.activeTabId)
+      const tab = s.tabs.find((t) => t.id === (tabId ?? s.activeTabId))
       if (tab?.draft.kind === 'mqtt') {
         const p = savedPublishes(tab.extras)[index]
         if (p) set({ mqttPublishDraft: { topic: p.topic, payload: p.payload, qos: p.qos, retain: p.retain } })
@@ -153,14 +156,15 @@ export function createMessagingSlice(client: ApiClient): StateCreator<AppState, 
       }
     },
 
-    removeSavedItem: (index) => onActiveBlock(set, (extras, block) => withSavedRemoved(extras, block, index)),
+    removeSavedItem: (index, tabId) =>
+      onTabBlock(set, tabId, (extras, block) => withSavedRemoved(extras, block, index)),
     editSavedItem: (index, patch) =>
-      onActiveBlock(set, (extras, block) => withSavedEdited(extras, block, index, patch)),
+      onTabBlock(set, undefined, (extras, block) => withSavedEdited(extras, block, index, patch)),
     moveSavedItem: (from, to) =>
-      onActiveBlock(set, (extras, block) => withSavedMoved(extras, block, from, to)),
-    updateSavedItem: (index) => {
+      onTabBlock(set, undefined, (extras, block) => withSavedMoved(extras, block, from, to)),
+    updateSavedItem: (index, tabId) => {
       const { mqttPublishDraft: p, socketIoEmitDraft: e } = get()
-      const tab = selectActiveTab(get())
+      const tab = tabId === undefined ? selectActiveTab(get()) : get().tabs.find((t) => t.id === tabId)
       const item =
         tab?.draft.kind === 'mqtt'
           ? { ...p, topic: p.topic.trim(), name: '' }
@@ -168,11 +172,11 @@ export function createMessagingSlice(client: ApiClient): StateCreator<AppState, 
       const problem = savedItemProblem(item)
       if (problem) return { code: 'invalid_request', message: problem }
       const { name: _keep, ...patch } = item
-      onActiveBlock(set, (extras, block) => withSavedEdited(extras, block, index, patch))
+      onTabBlock(set, tabId, (extras, block) => withSavedEdited(extras, block, index, patch))
       return null
     },
     setAckAnswers: (acks) =>
-      onActiveBlock(set, (extras, block) => (block === 'socketio' ? withAcks(extras, acks) : extras)),
+      onTabBlock(set, undefined, (extras, block) => (block === 'socketio' ? withAcks(extras, acks) : extras)),
 
     openMessaging: async () => {
       const c = selectMessagingCompose(get())
@@ -262,11 +266,18 @@ export function createMessagingSlice(client: ApiClient): StateCreator<AppState, 
 
 type SetState = (f: (s: AppState) => Partial<AppState>) => void
 
-/** The active tab's extras changed by `f`, when it is an MQTT or Socket.IO tab (its block named). */
-function onActiveBlock(set: SetState, f: (extras: TabExtras, block: 'mqtt' | 'socketio') => TabExtras): void {
+/**
+ * Tab `tabId`'s extras (by default the active tab's) changed by `f`, when it is an MQTT or Socket.IO tab (its
+ * block named).
+ */
+function onTabBlock(
+  set: SetState,
+  tabId: string | undefined,
+  f: (extras: TabExtras, block: 'mqtt' | 'socketio') => TabExtras,
+): void {
   set((s) => ({
     tabs: s.tabs.map((t) =>
-      t.id === s.activeTabId && (t.draft.kind === 'mqtt' || t.draft.kind === 'socketio')
+      t.id === (tabId ?? s.activeTabId) && (t.draft.kind === 'mqtt' || t.draft.kind === 'socketio')
         ? { ...t, extras: f(t.extras, t.draft.kind) }
         : t,
     ),

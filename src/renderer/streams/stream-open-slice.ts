@@ -85,6 +85,7 @@ export function createStreamOpenSlice(client: ApiClient): StateCreator<AppState,
       const origin: StreamOrigin = {
         dir: saved?.dir ?? null,
         path: saved?.path ?? null,
+        ...(tab ? { tabId: tab.id } : {}),
         ...(scope.context ? { context: scope.context } : {}),
         messages: saved && tab ? tab.extras.messages : [],
       }

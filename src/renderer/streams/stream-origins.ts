@@ -5,6 +5,8 @@ export interface StreamOrigin {
   /** The collection and request file, or null for an ad-hoc request. */
   dir: string | null
   path: string | null
+  /** The tab it was opened from: a send box lists that request's saved items, whichever tab is shown. */
+  tabId?: string
   /** The scope the opening request resolved in; text messages sent on the session resolve in it too. */
   context?: RequestContext
   /** The request's saved messages as they were at open time (listed once its tab is closed). */
