@@ -24,7 +24,7 @@ import {
 import { byId, checkGraph } from './step-graph'
 import { Pacer, Semaphore } from './pacing'
 import { httpStep } from './http-step'
-import { runInOrder, runsInOrder, scriptedStep } from './script-step'
+import { carryScriptValues, runInOrder, runsInOrder, scriptedStep } from './script-step'
 import { newTraceId } from '../trace/trace-ids'
 
 /**
@@ -115,6 +115,7 @@ async function runAll(
     const unset = new Set<string>()
     const row = rows?.[iteration % rows.length]
     if (row) for (const [k, v] of Object.entries(row)) vars.set(k, v)
+    carryScriptValues(options.scripts, vars, unset, row)
     const finished = new Map<string, Promise<StepResult | null>>()
     const runOne = (step: RunStep): Promise<StepResult | null> => {
       const existing = finished.get(step.id)

@@ -31,25 +31,44 @@ export interface RunScripts {
   enabled: boolean
   /** The run's data rows (`pm.iterationData`): iteration i has row i mod rows. */
   data?: readonly Record<string, unknown>[]
-  /** What scripts wrote, scope by scope, per iteration (made by the first script). */
-  overlays?: Map<number, ScopeOverlay>
+  /**
+   * What scripts wrote, scope by scope, for the whole run (made by the first script): as in newman, a value set in
+   * one iteration is there in the next, and iterations running side by side share it.
+   */
+  overlay?: ScopeOverlay
 }
 
-/** Iterations whose script-written scopes are kept at once (the oldest is dropped past it). */
-const MAX_OVERLAYS = 64
+function overlayOf(run: RunScripts): ScopeOverlay {
+  run.overlay ??= new ScopeOverlay()
+  return run.overlay
+}
 
-function overlayOf(run: RunScripts, iteration: number): ScopeOverlay {
-  run.overlays ??= new Map()
-  let overlay = run.overlays.get(iteration)
-  if (!overlay) {
-    overlay = new ScopeOverlay()
-    run.overlays.set(iteration, overlay)
-    if (run.overlays.size > MAX_OVERLAYS) {
-      const oldest = run.overlays.keys().next().value
-      if (oldest !== undefined) run.overlays.delete(oldest)
+/**
+ * An iteration's starting values with what scripts wrote in the iterations before it, in Postman's order: the
+ * data row wins over a script's environment, collection or globals value, a `pm.variables` (local) value wins
+ * over the row. A name a script unset stays gone (unless the row has it).
+ */
+export function carryScriptValues(
+  run: RunScripts | undefined,
+  vars: Map<string, string>,
+  unset: Set<string>,
+  row: Readonly<Record<string, unknown>> | undefined,
+): void {
+  const overlay = run?.enabled === true ? run.overlay : undefined
+  if (!overlay) return
+  const { set, gone } = overlay.written()
+  for (const scope of ['globals', 'collection', 'environment', 'local'] as const) {
+    for (const k of gone[scope]) {
+      if (row && k in row) continue
+      vars.delete(k)
+      unset.add(k)
+    }
+    for (const [k, v] of set[scope]) {
+      if (scope !== 'local' && row && k in row) continue
+      vars.set(k, valueText(v))
+      unset.delete(k)
     }
   }
-  return overlay
 }
 
 /** How a step's scripts went, on its result. */
@@ -73,7 +92,7 @@ export async function scriptedStep(
   const written = new Map<string, string>()
   const removed = new Set<string>()
   const info = { requestName: step.name, requestId: step.id, iteration, iterationCount: iterations }
-  const overlay = overlayOf(run, iteration)
+  const overlay = overlayOf(run)
   const data = run.data && run.data.length > 0 ? (run.data[iteration % run.data.length] ?? {}) : {}
   const scopes = (): ScriptScopes => {
     // Each Postman scope reads its own values; the run's values no scope holds (extracted ones, a data row's

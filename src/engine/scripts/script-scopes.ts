@@ -89,6 +89,14 @@ export class ScopeOverlay {
     }
   }
 
+  /** What scripts set and unset, scope by scope (read-only views, oldest first). */
+  written(): {
+    set: Record<Writable, ReadonlyMap<string, unknown>>
+    gone: Record<Writable, ReadonlySet<string>>
+  } {
+    return { set: this.set, gone: this.unset }
+  }
+
   /** Whether a script wrote or removed `name` in some scope (then the overlay, not the base, says its value). */
   touched(name: string): boolean {
     return WRITABLE.some((s) => this.set[s].has(name) || this.unset[s].has(name))
