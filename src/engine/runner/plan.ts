@@ -1,15 +1,18 @@
 import { basename, posix } from 'node:path'
 import {
+  ancestorFolders,
   findNode,
   parentPath,
   savedToSpec,
+  type AuthSpec,
   type FolderNode,
+  type RequestNode,
   type SavedRequest,
   type TreeNode,
 } from '../../shared/collection'
+import { effectiveTrace, type TraceSetting } from '../../shared/trace-context'
 import { fail, ok, type Result } from '../../shared/result'
 import { inheritedAuth } from '../send-rules/auth-chain'
-import { traceSettingAt } from '../trace/trace-setting'
 import { currentRequestFile, stemOf } from '../collections/loader'
 import type { CollectionManager } from '../collections/manager'
 import { COLLECTION_FILE, ENVIRONMENTS_DIR } from '../collections/collection-file-format'
@@ -88,20 +91,24 @@ export async function planRun(
 
   // Every request of the collection in tree order: the order steps are listed in, whatever pulled them in.
   const order = new Map<string, number>()
-  walk(info.root, (r) => order.set(r, order.size))
+  const requestNodes = new Map<string, RequestNode>()
+  walk(info.root, (r) => {
+    order.set(r.path, order.size)
+    requestNodes.set(r.path, r)
+  })
 
   const chosen: string[] = []
   if (node.type === 'request') chosen.push(node.path)
-  else walk(node, (r) => chosen.push(r))
+  else walk(node, (r) => chosen.push(r.path))
   if (chosen.length === 0) return fail('invalid_request', `No requests under "${path || info.name}"`)
 
   // Read the chosen requests and, transitively, what they depend on.
   const saved = new Map<string, SavedRequest>()
   const deps = new Map<string, string[]>()
   const queue = [...chosen]
-  for (let guard = 0; queue.length > 0; guard++) {
-    if (guard > MAX_STEPS) return fail('invalid_request', `More than ${MAX_STEPS} requests in one run`)
-    const p = queue.shift() as string
+  for (let at = 0; at < queue.length; at++) {
+    if (at > MAX_STEPS) return fail('invalid_request', `More than ${MAX_STEPS} requests in one run`)
+    const p = queue[at] as string
     if (saved.has(p)) continue
     const problem = info.problems.find((x) => x.path === p)
     if (problem) return fail('parse', `${p} line ${problem.line}: ${problem.message}`)
@@ -132,6 +139,19 @@ export async function planRun(
   let usesWebhook = false
   const warnings: string[] = []
   let warned = 0
+  // What a request inherits (auth, trace setting, level scripts) comes from its folders alone: worked out once
+  // a folder, not once a request (each walk of the tree scans a folder's children).
+  const folderAuths = new Map<string, AuthSpec>()
+  const folderTraces = new Map<string, TraceSetting | null>()
+  const folderLevels = new Map<string, LevelScripts[]>()
+  // The request's own trace setting unless it inherits, else its folders' (as traceSettingAt works it out).
+  const requestTrace = (own: TraceSetting | undefined, folder: string): TraceSetting | null =>
+    own !== undefined && own.mode !== 'inherit'
+      ? own
+      : memo(folderTraces, folder, () =>
+          effectiveTrace(ancestorFolders(info.root, `${folder}/`).map((f) => f.trace)),
+        )
+  const webhookVars = new Map<ReadonlyMap<string, string>, boolean>()
   for (const p of paths) {
     const req = saved.get(p) as SavedRequest
     const folder = parentPath(p)
@@ -143,7 +163,10 @@ export async function planRun(
       scopes.set(folder, vars)
       bases.set(folder, baseScopes(scope.value))
     }
-    const auth = inheritedAuth(info, p, req.auth)
+    const auth =
+      req.auth.type !== 'inherit'
+        ? req.auth
+        : memo(folderAuths, folder, () => inheritedAuth(info, p, req.auth))
     const dependsOn = deps.get(p) ?? []
     const step: RunStep = {
       id: p,
@@ -158,10 +181,10 @@ export async function planRun(
       extract: req.extract ?? [],
     }
     if (req.retry) step.retry = req.retry
-    const trace = req.kind === 'http' ? traceSettingAt(info.root, p) : null
+    const trace = req.kind === 'http' ? requestTrace(requestNodes.get(p)?.trace, folder) : null
     if (trace) step.trace = trace
     if (dependsOn.length > 0) step.dependsOn = dependsOn
-    const levels = levelScriptsAt(info.root, p)
+    const levels = memo(folderLevels, folder, () => levelScriptsAt(info.root, p))
     const notRun = untranslatedScripts(req.scripts, levels)
     if (notRun !== null) {
       step.scriptsNotRun = notRun.which
@@ -203,7 +226,7 @@ export async function planRun(
     // Only HTTP requests have them, and at most one: the file's parse refused anything else.
     if (req.followJob) step.followJob = req.followJob
     if (req.longPoll) step.longPoll = req.longPoll
-    const hooked = mentionsWebhook(step, vars)
+    const hooked = mentionsWebhook(step, vars, webhookVars)
     if (req.waitForWebhook) {
       if (req.kind !== 'http')
         return fail('invalid_request', `${p}: waitForWebhook applies to HTTP requests, not ${req.kind}`)
@@ -224,15 +247,34 @@ export async function planRun(
 const WEBHOOK = /\{\{\s*\$webhook\s*\}\}/
 const REFERENCE = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g
 
+function memo<K, V>(cache: Map<K, V>, key: K, make: () => V): V {
+  if (cache.has(key)) return cache.get(key) as V
+  const value = make()
+  cache.set(key, value)
+  return value
+}
+
 /**
  * Whether a step's request (URL, headers, body, auth, messages) uses `{{$webhook}}`, directly or through
- * variables whose values do (followed a few levels deep, as templates are).
+ * variables whose values do (followed a few levels deep, as templates are). `varsSeen` remembers, per scope,
+ * whether any of its values mentions it at all: when none does, only the request's own text can.
  */
-export function mentionsWebhook(step: RunStep, vars: ReadonlyMap<string, string>): boolean {
+export function mentionsWebhook(
+  step: RunStep,
+  vars: ReadonlyMap<string, string>,
+  varsSeen?: Map<ReadonlyMap<string, string>, boolean>,
+): boolean {
+  const own = JSON.stringify([
+    step.request.url,
+    step.request.headers,
+    step.request.body,
+    step.auth,
+    step.messages,
+  ])
+  const anyVar = (): boolean => [...vars.values()].some((v) => WEBHOOK.test(v))
+  if (!(varsSeen ? memo(varsSeen, vars, anyVar) : anyVar())) return WEBHOOK.test(own)
   const seen = new Set<string>()
-  let texts = [
-    JSON.stringify([step.request.url, step.request.headers, step.request.body, step.auth, step.messages]),
-  ]
+  let texts = [own]
   for (let depth = 0; depth < 8 && texts.length > 0; depth++) {
     const next: string[] = []
     for (const t of texts) {
@@ -251,11 +293,11 @@ export function mentionsWebhook(step: RunStep, vars: ReadonlyMap<string, string>
   return false
 }
 
-function walk(folder: FolderNode, visit: (requestPath: string) => void): void {
+function walk(folder: FolderNode, visit: (request: RequestNode) => void): void {
   const go = (nodes: readonly TreeNode[], depth: number): void => {
     if (depth > 64) return
     for (const n of nodes) {
-      if (n.type === 'request') visit(n.path)
+      if (n.type === 'request') visit(n)
       else go(n.children, depth + 1)
     }
   }
