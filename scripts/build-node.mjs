@@ -1,6 +1,6 @@
 // Bundles the Node-side hosts that electron-vite does not build: the browser host (and its in-page bridge)
 // and the CLI. Run after `electron-vite build` (npm run build does both).
-import { readdirSync, rmSync } from 'node:fs'
+import { readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { build } from 'esbuild'
 import { buildSandboxBundle } from './sandbox-bundle.mjs'
@@ -54,7 +54,7 @@ const zodEnglishOnly = {
  * hash. Chunks of earlier builds are removed once the new ones are written, not before: a `flightdeck` started
  * while the build runs still finds the chunks its entry names.
  */
-function removeStaleChunks(result, dir = 'out/cli/chunks') {
+function removeStaleChunks(result, dir) {
   const fresh = new Set(Object.keys(result.metafile.outputs).map((p) => resolve(p)))
   let names = []
   try {
@@ -68,32 +68,65 @@ function removeStaleChunks(result, dir = 'out/cli/chunks') {
   }
 }
 
-await Promise.all([
-  build({
+/**
+ * The commands a CLI start runs most (`send`, and `run` in CI loops), each also built as one CommonJS file in
+ * out/cli/cached, which src/cli/command-loader.ts compiles with V8's code cache: Node 20 keeps no code cache for
+ * ES modules, and compiling the ~2 MB each loads was a third of their start. One file per command (esbuild
+ * splits ES modules only); its name carries its content hash, which names its cache, so a rebuild never meets
+ * an old cache (V8 checks a cache against the source's length only). `import.meta.url` is the file's own URL
+ * (the worker and the sandbox bundle are looked up beside it, one folder down as from a chunk), and a dynamic
+ * import of a package becomes a require: a script compiled by node:vm cannot import() on Node 20 without a flag,
+ * and Node ≥ 20.19 (package.json's engines) requires ES-module packages too.
+ */
+const CACHED_COMMANDS = ['send-command', 'run-command']
+
+async function buildCachedCommands(outdir) {
+  const dir = `${outdir}/cached`
+  const result = await build({
     ...common,
-    entryPoints: ['src/web/index.ts'],
-    outfile: 'out/web/index.js',
+    entryPoints: CACHED_COMMANDS.map((name) => `src/cli/${name}.ts`),
+    outdir: dir,
+    entryNames: '[name]-[hash]',
+    outExtension: { '.js': '.cjs' },
+    metafile: true,
     platform: 'node',
-    format: 'esm',
+    format: 'cjs',
     target: 'node20',
-    // Dependencies stay in node_modules: they are installed anyway, and undici/ws keep their optional natives.
-    packages: 'external',
-  }),
-  build({
-    ...common,
-    entryPoints: ['src/web/bridge/bridge.ts'],
-    outfile: 'out/web/bridge.js',
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    tsconfig: 'tsconfig.web.json',
-  }),
+    supported: { 'dynamic-import': false },
+    define: { 'import.meta.url': '__flightdeck_import_meta_url' },
+    plugins: [zodEnglishOnly, externalExceptInlined],
+  })
+  const files = {}
+  for (const [out, meta] of Object.entries(result.metafile.outputs)) {
+    const name = meta.entryPoint?.replace(/^src\/cli\/(.*)\.ts$/, '$1')
+    if (name) files[name] = out.split('/').pop()
+  }
+  writeFileSync(`${dir}/index.json`, `${JSON.stringify(files, null, 2)}\n`)
+  // Files of earlier builds go, with their code caches; a cache of a file just built stays (it is still right).
+  const fresh = Object.values(files)
+  for (const name of readdirSync(dir)) {
+    if (name === 'index.json' || fresh.some((f) => name === f || name.startsWith(`${f}.`))) continue
+    rmSync(`${dir}/${name}`, { force: true })
+  }
+}
+
+/**
+ * `node scripts/build-node.mjs --cli-only DIR` builds the CLI (and its worker.js and sandbox bundle) alone into DIR
+ * (under the checkout, so its external packages resolve from node_modules): a profile or a bench of a private
+ * build (FLIGHTDECK_TEST_CLI, BENCH_RUNNER_CLI) that another engineer's `npm run build` cannot replace mid-run.
+ */
+const cliOnlyAt = process.argv.indexOf('--cli-only')
+const cliOnly = cliOnlyAt >= 0 ? process.argv[cliOnlyAt + 1] : undefined
+if (cliOnlyAt >= 0 && !cliOnly) throw new Error('--cli-only needs the output folder')
+const cliOut = cliOnly ?? 'out/cli'
+
+const cliBuilds = [
   // The CLI: out/cli/index.js is the entry (bin/flightdeck.js and the tests run it); it loads only argument
   // parsing, and each command's code is a chunk in out/cli/chunks loaded when that command runs.
   build({
     ...common,
     entryPoints: ['src/cli/index.ts'],
-    outdir: 'out/cli',
+    outdir: cliOut,
     entryNames: '[name]',
     chunkNames: 'chunks/[name]-[hash]',
     splitting: true,
@@ -106,11 +139,21 @@ await Promise.all([
     banner: {
       js: "import { createRequire as __flightdeckRequire } from 'node:module'; const require = __flightdeckRequire(import.meta.url);",
     },
-  }).then(removeStaleChunks),
+  }).then((result) => {
+    removeStaleChunks(result, `${cliOut}/chunks`)
+    // A private build keeps esbuild's metafile: which inputs each chunk holds, for a profile's summary.
+    if (cliOnly) writeFileSync(`${cliOut}/metafile.json`, JSON.stringify(result.metafile))
+  }),
+  buildCachedCommands(cliOut),
+]
+
+await Promise.all([
+  ...(cliOnly ? [] : webBuilds()),
+  ...cliBuilds,
   // The engine's worker-pool entry, beside each Node bundle that runs the engine
   // (src/engine/workers/worker-entry-path.ts looks for it there), with each task kind's code in a chunk of
   // worker-chunks/ that its first task loads (a worker running scripts never loads the importers).
-  ...['out/web', 'out/cli'].map((outdir) =>
+  ...(cliOnly ? [cliOut] : ['out/web', 'out/cli']).map((outdir) =>
     build({
       ...common,
       entryPoints: { worker: 'src/engine/workers/worker-entry.ts' },
@@ -126,6 +169,36 @@ await Promise.all([
     }).then((result) => removeStaleChunks(result, `${outdir}/worker-chunks`)),
   ),
   // The script sandbox's prelude and libraries, beside each worker.js (src/engine/scripts/sandbox-bundle.ts).
-  ...['out/web', 'out/cli', 'out/main'].map((dir) => buildSandboxBundle(`${dir}/sandbox-bundle.json`)),
+  ...(cliOnly ? [cliOut] : ['out/web', 'out/cli', 'out/main']).map((dir) =>
+    buildSandboxBundle(`${dir}/sandbox-bundle.json`),
+  ),
 ])
-console.log('built out/web/index.js, out/web/bridge.js, out/cli/index.js and their worker.js')
+console.log(
+  cliOnly
+    ? `built ${cliOut}/index.js and its worker.js`
+    : 'built out/web/index.js, out/web/bridge.js, out/cli/index.js and their worker.js',
+)
+
+function webBuilds() {
+  return [
+    build({
+      ...common,
+      entryPoints: ['src/web/index.ts'],
+      outfile: 'out/web/index.js',
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      // Dependencies stay in node_modules: they are installed anyway, and undici/ws keep their optional natives.
+      packages: 'external',
+    }),
+    build({
+      ...common,
+      entryPoints: ['src/web/bridge/bridge.ts'],
+      outfile: 'out/web/bridge.js',
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      tsconfig: 'tsconfig.web.json',
+    }),
+  ]
+}

@@ -1,12 +1,14 @@
 import { liftoffOnly, liftoffUntilScripts } from '../engine/wasm-tiering'
 import { parseCliArgs, USAGE } from './args'
+import { loadCommand } from './command-loader'
 
 /**
  * `flightdeck` — the command-line host. This module is what every invocation loads, so it only parses and
  * dispatches: each command's code (and the engine, and its libraries) is imported when that command runs, which
  * keeps `flightdeck --help` near bare Node's start-up and `send` free of the runner's, importers' and other
  * protocols' code. A new command is one more lazy `import()` here. The CLI bundle is split at these imports
- * (scripts/build-node.mjs).
+ * (scripts/build-node.mjs); `send` and `run`, which scripts start most, load with V8's code cache
+ * (command-loader.ts).
  */
 
 export interface CliIo {
@@ -63,8 +65,13 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   }
   // `flightdeck run <collection-dir>`: a collection through the runner, with reports.
   if (argv[0] === 'run') {
-    const { runRunCli } = await import('./run-command')
-    return runRunCli(argv.slice(1), { ...io, tty: io === processIo && process.stderr.isTTY === true })
+    const run = await loadCommand('run-command', () => import('./run-command'))
+    const code = await run.module.runRunCli(argv.slice(1), {
+      ...io,
+      tty: io === processIo && process.stderr.isTTY === true,
+    })
+    run.keep()
+    return code
   }
   // `flightdeck grpc <target> [Service/Method]`: gRPC calls, list and describe (grpc-js loads only here).
   if (argv[0] === 'grpc') {
@@ -95,8 +102,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     const { runImport } = await import('./import-command')
     return runImport(command, io)
   }
-  const { runSend } = await import('./send-command')
-  return runSend(command, io)
+  const send = await loadCommand('send-command', () => import('./send-command'))
+  const code = await send.module.runSend(command, io)
+  send.keep()
+  return code
 }
 
 /** Stdio handles a finished run may still hold open (stdout and stderr as pipes or terminals): not leaks. */

@@ -15,25 +15,51 @@ import { setFlagsFromString } from 'node:v8'
  * before QuickJS is compiled (in a pool worker), from which point everything may tier up as by default.
  */
 
-let untilScripts = false
+/**
+ * The process's tiering, kept on globalThis: the CLI's entry (which sets it) and a command compiled from its own
+ * file with V8's code cache (src/cli/command-loader.ts, whose script host gives the optimiser back) each have a
+ * copy of this module, and both must see one state.
+ */
+interface TieringState {
+  liftoffOnly: boolean
+  untilScripts: boolean
+}
+const STATE = Symbol.for('flightdeck.wasm-tiering')
+
+function state(): TieringState {
+  const global = globalThis as typeof globalThis & { [STATE]?: TieringState }
+  global[STATE] ??= { liftoffOnly: false, untilScripts: false }
+  return global[STATE]
+}
 
 /** Liftoff only for this process: a command that sends requests and runs no scripts (`flightdeck send`). */
 export function liftoffOnly(): void {
   setFlagsFromString('--liftoff-only')
+  state().liftoffOnly = true
 }
 
 /** Liftoff only until the first script needs the sandbox (`flightdeck run`). */
 export function liftoffUntilScripts(): void {
-  setFlagsFromString('--liftoff-only')
-  untilScripts = true
+  liftoffOnly()
+  state().untilScripts = true
 }
 
 /** Called before a script runs: gives V8 its optimising compiler back if liftoffUntilScripts took it. */
 export function tierUpForScripts(): void {
-  if (!untilScripts) return
-  untilScripts = false
+  const s = state()
+  if (!s.untilScripts) return
+  s.untilScripts = false
+  s.liftoffOnly = false
   // --liftoff-only switched both tier-up flags off when it was set; clearing it does not switch them on.
   setFlagsFromString('--no-liftoff-only')
   setFlagsFromString('--wasm-tier-up')
   setFlagsFromString('--wasm-dynamic-tiering')
+}
+
+/**
+ * The V8 flags this module set, as a name: V8 takes a code cache only under the flags it was made with
+ * (src/cli/command-loader.ts keeps one cache per name).
+ */
+export function wasmTieringFlags(): 'liftoff-only' | 'default' {
+  return state().liftoffOnly ? 'liftoff-only' : 'default'
 }

@@ -1,0 +1,138 @@
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { basename, dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { Script } from 'node:vm'
+import { wasmTieringFlags } from '../engine/wasm-tiering'
+
+/**
+ * Loads a command's code with V8's code cache. Node 20 keeps no code cache for ES modules, so every start
+ * compiled the ~2 MB `send` and `run` load (the engine, undici, zod, yaml): a third of their CPU. The build
+ * also writes each of them as one CommonJS file in out/cli/cached (scripts/build-node.mjs); this compiles that
+ * file with `vm.Script` and the cache V8 made for it the first time, which V8 deserialises instead of parsing
+ * and compiling (the functions the command ran included, since the cache is made after it ran).
+ *
+ * The cache is code: it lives beside the file it was made from (or in FLIGHTDECK_CODE_CACHE_DIR), so whoever can
+ * write it can already write the CLI itself. It is named by the file's content hash, V8's version, the
+ * architecture and the V8 flags it was made under; V8 refuses a cache for another V8 or other flags (then a new
+ * one is written) and would take a stale one for a source of the same length, which the hash rules out. A folder
+ * that cannot be written means no cache, not an error: the command runs the same, only its start is slower.
+ * From the source (vitest, tsx) there is no out/cli/cached and the command is imported as before.
+ */
+
+export type CachedCommand = 'send-command' | 'run-command'
+
+export interface LoadedCommand<M> {
+  module: M
+  /** After the command ran: makes the cache if there was none V8 took (a no-op when it took one). */
+  keep(): void
+}
+
+/** A cache larger than this many times its source is not V8's: it is not read (it would only be refused). */
+const MAX_CACHE_RATIO = 4
+
+type CommonJsBody = (
+  exports: unknown,
+  require: NodeJS.Require,
+  module: { exports: unknown },
+  filename: string,
+  dirname: string,
+  importMetaUrl: string,
+) => void
+
+export async function loadCommand<M>(
+  name: CachedCommand,
+  imported: () => Promise<M>,
+): Promise<LoadedCommand<M>> {
+  const file = builtFile(name)
+  let source: string | null = null
+  if (file) {
+    try {
+      source = readFileSync(file, 'utf8')
+    } catch {
+      // Listed but gone (a build under way): the command's ES module chunk is still there.
+    }
+  }
+  if (!file || source === null) return { module: await imported(), keep: () => undefined }
+
+  const flags = wasmTieringFlags()
+  const cacheDir = process.env.FLIGHTDECK_CODE_CACHE_DIR || dirname(file)
+  const cacheFile = join(cacheDir, `${basename(file)}.${process.versions.v8}-${process.arch}-${flags}.cache`)
+  const cachedData = readCache(cacheFile, source.length)
+  // The same wrapper Node gives a CommonJS module, plus the file's URL for the code's `import.meta.url`.
+  const script = new Script(
+    `(function (exports, require, module, __filename, __dirname, __flightdeck_import_meta_url) {${source}\n})`,
+    { filename: file, ...(cachedData ? { cachedData } : {}) },
+  )
+  const taken = cachedData !== undefined && !script.cachedDataRejected
+  const body = script.runInThisContext() as CommonJsBody
+  const module: { exports: unknown } = { exports: {} }
+  body(module.exports, createRequire(file), module, file, dirname(file), pathToFileURL(file).href)
+  return {
+    module: module.exports as M,
+    keep: () => {
+      // A run whose script gave V8 its optimiser back changed the flags: a cache made now would be refused.
+      if (taken || wasmTieringFlags() !== flags) return
+      writeCache(cacheFile, basename(file), script.createCachedData())
+    },
+  }
+}
+
+/** The command's CommonJS file in the build this module is part of, or null (from source). */
+function builtFile(name: CachedCommand): string | null {
+  // The bundler may put this module in the entry or in a chunk one folder down.
+  for (const rel of ['./cached/', '../cached/']) {
+    const dir = new URL(rel, import.meta.url)
+    let files: Record<string, unknown>
+    try {
+      files = JSON.parse(readFileSync(new URL('index.json', dir), 'utf8')) as Record<string, unknown>
+    } catch {
+      continue
+    }
+    const file = files[name]
+    return typeof file === 'string' && /^[\w.-]+\.cjs$/.test(file) ? fileURLToPath(new URL(file, dir)) : null
+  }
+  return null
+}
+
+function readCache(path: string, sourceLength: number): Buffer | undefined {
+  try {
+    if (statSync(path).size > sourceLength * MAX_CACHE_RATIO) return undefined
+    return readFileSync(path)
+  } catch (e) {
+    if (isFileError(e)) return undefined
+    throw e
+  }
+}
+
+/**
+ * Atomically (several CLIs may start at once). The same command's caches of other builds go with it, so the
+ * folder keeps one build's caches however often the CLI is rebuilt.
+ */
+function writeCache(path: string, built: string, data: Buffer): void {
+  const dir = dirname(path)
+  const command = built.replace(/-[^-]+\.cjs$/, '-')
+  const temp = `${path}.${process.pid}.tmp`
+  try {
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(temp, data, { mode: 0o644 })
+    renameSync(temp, path)
+    for (const other of readdirSync(dir)) {
+      if (other.startsWith(command) && !other.startsWith(`${built}.`) && other.endsWith('.cache'))
+        rmSync(join(dir, other), { force: true })
+    }
+  } catch (e) {
+    // Not writable (an installed package in a system folder): no cache, and the command has run all the same.
+    if (!isFileError(e)) throw e
+    try {
+      rmSync(temp, { force: true })
+    } catch {
+      // Nothing was written.
+    }
+  }
+}
+
+/** A failure of the file system (it has an errno code), as against a bug here. */
+function isFileError(e: unknown): boolean {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string'
+}
