@@ -1,4 +1,4 @@
-import { useRef, type KeyboardEvent, type PointerEvent } from 'react'
+import { useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react'
 
 interface SplitterProps {
   /** 'row' splits panes stacked top/bottom (drag vertically); 'column' splits side by side. */
@@ -12,20 +12,45 @@ interface SplitterProps {
   onResize(px: number): void
 }
 
-/** A draggable, keyboard-operable separator between two panes. */
+/** The pane a splitter sizes: the one before it when dragging it away grows the pane, else the one after. */
+function paneOf(splitter: HTMLElement | null, sign: 1 | -1): HTMLElement | null {
+  const pane = sign === 1 ? splitter?.previousElementSibling : splitter?.nextElementSibling
+  return pane instanceof HTMLElement ? pane : null
+}
+
+/** The pane's drawn size along the splitter's axis, or null while it is not laid out. */
+function drawnSize(pane: HTMLElement, direction: 'row' | 'column'): number | null {
+  const px = direction === 'row' ? pane.offsetHeight : pane.offsetWidth
+  return px > 0 ? px : null
+}
+
+/**
+ * A draggable, keyboard-operable separator between two panes. It reports (aria-valuenow) and moves from the size
+ * the pane is drawn at, which can differ from the remembered `size`: a CSS minimum (the gRPC composer's) draws it
+ * larger, a window too short or narrow for it draws it smaller.
+ */
 export function Splitter({ direction, label, size, min, max, sign, onResize }: SplitterProps) {
   const drag = useRef<{ from: number; size: number } | null>(null)
+  const own = useRef<HTMLDivElement>(null)
+  const [drawn, setDrawn] = useState<number | null>(null)
   const axis = (e: PointerEvent) => (direction === 'row' ? e.clientY : e.clientX)
-  /**
-   * The pane's size as drawn, which a CSS minimum (the gRPC composer's) can make larger than `size`: a drag or
-   * key press starts from it, so the splitter moves at once instead of through a dead zone.
-   */
+  /** The pane's size as drawn: a drag or key press starts from it, so the splitter moves at once. */
   const shown = (splitter: HTMLElement): number => {
-    const pane = sign === 1 ? splitter.previousElementSibling : splitter.nextElementSibling
-    if (!(pane instanceof HTMLElement)) return size
-    const drawn = direction === 'row' ? pane.offsetHeight : pane.offsetWidth
-    return drawn > 0 ? drawn : size
+    const pane = paneOf(splitter, sign)
+    return (pane && drawnSize(pane, direction)) ?? size
   }
+
+  // Follow the drawn size (a window resize, a pane whose minimum changes with its content) for aria-valuenow.
+  useLayoutEffect(() => {
+    const pane = paneOf(own.current, sign)
+    if (!pane) return
+    const update = (): void => setDrawn(drawnSize(pane, direction))
+    update()
+    if (typeof ResizeObserver === 'undefined') return
+    const observer = new ResizeObserver(update)
+    observer.observe(pane)
+    return () => observer.disconnect()
+  }, [direction, sign, size])
 
   const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
     e.currentTarget.setPointerCapture(e.pointerId)
@@ -50,11 +75,12 @@ export function Splitter({ direction, label, size, min, max, sign, onResize }: S
 
   return (
     <div
+      ref={own}
       className={`splitter splitter-${direction}`}
       role="separator"
       aria-label={label}
       aria-orientation={direction === 'row' ? 'horizontal' : 'vertical'}
-      aria-valuenow={size}
+      aria-valuenow={drawn ?? size}
       aria-valuemin={min}
       aria-valuemax={max}
       tabIndex={0}

@@ -1,0 +1,108 @@
+import { expect, test, type Locator, type Page } from '@playwright/test'
+import { startBuiltWebHost, type RunningWebHost } from './web-host'
+
+/**
+ * The pane splitters as a person meets them when the window changes size: a pane made tall or wide in a big
+ * window gives way in a smaller one (the timeline and the splitter to drag it back stay on screen), comes back
+ * to its remembered size when the window grows again, and the splitter reports the size drawn, not the one
+ * remembered (aria-valuenow), as it does when a CSS minimum draws the gRPC composer taller.
+ */
+
+let host: RunningWebHost
+
+test.beforeAll(async () => {
+  host = await startBuiltWebHost()
+})
+
+test.afterAll(async () => {
+  await host?.stop()
+})
+
+/** The pane's drawn size along the splitter's axis. */
+async function drawn(pane: Locator, axis: 'height' | 'width'): Promise<number> {
+  return pane.evaluate(
+    (el, a) => (a === 'height' ? (el as HTMLElement).offsetHeight : (el as HTMLElement).offsetWidth),
+    axis,
+  )
+}
+
+/** The splitter's aria-valuenow matches the pane as drawn (polled: a ResizeObserver reports it). */
+async function reportsDrawn(splitter: Locator, pane: Locator, axis: 'height' | 'width'): Promise<number> {
+  await expect
+    .poll(async () => Number(await splitter.getAttribute('aria-valuenow')) - (await drawn(pane, axis)))
+    .toBe(0)
+  return drawn(pane, axis)
+}
+
+async function press(page: Page, splitter: Locator, key: string, times: number): Promise<void> {
+  await splitter.focus()
+  for (let i = 0; i < times; i++) await page.keyboard.press(key)
+}
+
+test('panes give way in a smaller window, come back in a bigger one, and the splitters say what is drawn', async ({
+  page,
+}) => {
+  const pageErrors: string[] = []
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await page.goto(host.url)
+  const composerSplit = page.getByRole('separator', { name: 'Resize composer' })
+  const composer = page.locator('.composer-wrap')
+  const timeline = page.getByRole('grid', { name: 'Timeline' })
+  await expect(composerSplit).toHaveAttribute('aria-valuenow', '210')
+
+  // The gRPC composer is drawn taller than the remembered 210 px (its 8-line message editor): that is reported.
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'gRPC' })
+  await expect.poll(() => drawn(composer, 'height')).toBeGreaterThan(300)
+  expect(await reportsDrawn(composerSplit, composer, 'height')).toBeGreaterThan(300)
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'HTTP' })
+  await expect.poll(() => drawn(composer, 'height')).toBe(210)
+  expect(await reportsDrawn(composerSplit, composer, 'height')).toBe(210)
+
+  // The composer as tall as it goes in a tall window…
+  await page.setViewportSize({ width: 1280, height: 1000 })
+  await press(page, composerSplit, 'Shift+ArrowDown', 12)
+  await expect(composerSplit).toHaveAttribute('aria-valuenow', '640')
+  // …then a short window: the composer gives way; the timeline and the splitter are still on screen.
+  await page.setViewportSize({ width: 1280, height: 480 })
+  const short = await reportsDrawn(composerSplit, composer, 'height')
+  expect(short).toBeLessThan(640)
+  expect(short).toBeGreaterThanOrEqual(120)
+  await expect(composerSplit).toBeInViewport()
+  await expect(timeline).toBeInViewport()
+  const box = await page.locator('.workspace > .timeline').boundingBox()
+  if (!box) throw new Error('no timeline')
+  expect(box.y + box.height, 'timeline bottom inside the window').toBeLessThanOrEqual(480 + 1)
+  expect(box.height, 'timeline keeps room for its rows').toBeGreaterThanOrEqual(120)
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await page.screenshot({ path: test.info().outputPath(`short-window-${scheme}.png`) })
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+  // The window grows again: the remembered size comes back.
+  await page.setViewportSize({ width: 1280, height: 1000 })
+  await expect.poll(() => drawn(composer, 'height')).toBe(640)
+  expect(await reportsDrawn(composerSplit, composer, 'height')).toBe(640)
+  await press(page, composerSplit, 'Shift+ArrowUp', 9)
+  expect(await reportsDrawn(composerSplit, composer, 'height')).toBe(190)
+  await page.setViewportSize({ width: 1280, height: 800 })
+
+  // Details on the right, as wide as they go in a wide window; in a 1280 px one the timeline keeps its room
+  // beside them, and the splitter reports the width drawn; the wide window draws them whole again.
+  await page.setViewportSize({ width: 1800, height: 800 })
+  await page.getByRole('button', { name: 'Details on the right' }).click()
+  const detailsSplit = page.getByRole('separator', { name: 'Resize details' })
+  const details = page.locator('.details-wrap')
+  await press(page, detailsSplit, 'Shift+ArrowLeft', 16)
+  const whole = await reportsDrawn(detailsSplit, details, 'width')
+  expect(whole).toBeGreaterThanOrEqual(1000)
+  await page.setViewportSize({ width: 1280, height: 800 })
+  const narrow = await reportsDrawn(detailsSplit, details, 'width')
+  expect(narrow).toBeLessThan(whole)
+  expect(await drawn(page.locator('.workspace > .timeline'), 'width')).toBeGreaterThanOrEqual(240)
+  await expect(detailsSplit).toBeInViewport()
+  await page.setViewportSize({ width: 1800, height: 800 })
+  await expect.poll(() => drawn(details, 'width')).toBe(whole)
+  expect(await reportsDrawn(detailsSplit, details, 'width')).toBe(whole)
+  expect(pageErrors).toEqual([])
+})
