@@ -2,8 +2,9 @@ import { mkdir, stat, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { createEngineService, type EngineService } from '../engine/service'
 import { summarize } from '../engine/runner/run-summary'
+import type { StepResult } from '../engine/runner/run-step'
 import { formatMs } from '../shared/format'
-import type { RunProgressEvent } from '../shared/run-schemas'
+import type { RunProgressEvent, StepResultSummary } from '../shared/run-schemas'
 import { USER_ERROR_CODES } from './collection-send'
 import { parseRunArgs, RUN_USAGE, type RunCommand } from './run-args'
 import { jsonReport, junitXml, summaryText, type RunOutcome } from './run-report'
@@ -65,8 +66,17 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
   const collection = opened.value
   const bar = io.tty === true ? new ProgressBar(io) : null
   let runId = ''
+  // Every result's summary, as the run made it for its progress events (each result in exactly one), so the
+  // reports do not summarize every result a second time. Kept per run id: the first event may come before
+  // run.start has answered.
+  const summaries = new Map<string, StepResultSummary[]>()
   const off = service.onEvent((event) => {
-    if (event.name === 'run.progress' && event.payload.runId === runId) bar?.draw(event.payload)
+    if (event.name !== 'run.progress') return
+    const p = event.payload
+    let list = summaries.get(p.runId)
+    if (!list) summaries.set(p.runId, (list = []))
+    for (const r of p.results) list.push(r)
+    if (p.runId === runId) bar?.draw(p)
   })
   const started = await service.invoke('run.start', {
     dir: collection.dir,
@@ -117,7 +127,7 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     iterations: steps.length > 0 ? Math.round(started.value.total / steps.length) : 0,
     steps: steps.map((s) => ({ id: s.id, name: s.name, path: s.path ?? s.id })),
     requests: snap.value.requests,
-    results: report.results.map(summarize),
+    results: resultSummaries(summaries.get(runId), report.results),
     finished: snap.value.finished,
   }
   if (cmd.env !== undefined) outcome.env = cmd.env
@@ -174,6 +184,15 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     outcome.results.length === outcome.total &&
     outcome.results.every((r) => r.passed)
   return allPassed ? 0 : 1
+}
+
+/** The summaries the progress events carried, when they are all there (they are); else made now. */
+function resultSummaries(
+  sent: StepResultSummary[] | undefined,
+  results: readonly StepResult[],
+): StepResultSummary[] {
+  if (sent?.length === results.length && sent.every((s, i) => s.stepId === results[i]?.stepId)) return sent
+  return results.map(summarize)
 }
 
 /** One line on stderr, redrawn in place: `[######------] 120/300 40% · 3 failed · 1.2 s`. */

@@ -1,6 +1,6 @@
 import type { Assertion, WebhookAssertion } from '../../shared/run-spec'
 import type { StepResultSummary } from '../../shared/run-schemas'
-import type { StepResult } from './run-step'
+import type { StepResult, WebhookOutcome } from './run-step'
 
 /**
  * A step's result in words, as the runner's view, the CLI's reports and `run.get` show it: each check named
@@ -8,6 +8,18 @@ import type { StepResult } from './run-step'
  */
 
 export function summarize(r: StepResult): StepResultSummary {
+  // Built with pushes, not spreads of per-kind arrays: this runs once per step run, inside the run.
+  const checks: StepResultSummary['assertions'] = []
+  const j = r.job
+  if (j) checks.push({ name: j.check, passed: j.done && r.error === undefined, message: j.message })
+  for (const a of r.assertions)
+    checks.push({ name: describeAssertion(a.assertion), passed: a.passed, message: a.message })
+  if (r.webhook) webhookOutcomes(r.webhook, checks)
+  for (const name of r.missing)
+    checks.push({ name: `extract ${name}`, passed: false, message: `nothing found for ${name}` })
+  if (r.scriptsNotRun)
+    checks.push({ name: 'scripts', passed: r.scriptsNotRun.allowed, message: r.scriptsNotRun.message })
+  if (r.scripts) scriptOutcomes(r, checks)
   const s: StepResultSummary = {
     stepId: r.stepId,
     name: r.name,
@@ -16,31 +28,13 @@ export function summarize(r: StepResult): StepResultSummary {
     attempts: r.attempts,
     timeMs: Math.round(r.timeMs * 1000) / 1000,
     passed: r.passed,
-    assertions: [
-      ...jobOutcomes(r),
-      ...r.assertions.map((a) => ({
-        name: describeAssertion(a.assertion),
-        passed: a.passed,
-        message: a.message,
-      })),
-      ...webhookOutcomes(r),
-      ...r.missing.map((name) => ({
-        name: `extract ${name}`,
-        passed: false,
-        message: `nothing found for ${name}`,
-      })),
-      ...(r.scriptsNotRun
-        ? [{ name: 'scripts', passed: r.scriptsNotRun.allowed, message: r.scriptsNotRun.message }]
-        : []),
-      ...scriptOutcomes(r),
-    ],
+    assertions: checks,
   }
   if (r.scripts) s.scripts = r.scripts
   if (r.sid !== undefined) s.sid = r.sid
   if (r.status !== undefined) s.status = r.status
   if (r.error !== undefined) s.error = r.error
   if (r.traceId !== undefined) s.traceId = r.traceId
-  const j = r.job
   if (j) {
     s.job = {
       mode: j.mode,
@@ -66,8 +60,7 @@ export function summarize(r: StepResult): StepResultSummary {
 }
 
 /** Each script test as a check (by its name), then a script that was stopped. */
-function scriptOutcomes(r: StepResult): StepResultSummary['assertions'] {
-  const out: StepResultSummary['assertions'] = []
+function scriptOutcomes(r: StepResult, out: StepResultSummary['assertions']): void {
   for (const report of [r.scripts?.pre, r.scripts?.post]) {
     if (!report) continue
     for (const t of report.tests)
@@ -85,35 +78,20 @@ function scriptOutcomes(r: StepResult): StepResultSummary['assertions'] {
         message: report.failure.message,
       })
   }
-  return out
-}
-
-/** A job (or long poll) as a check of its own, before the checks on its last answer. */
-function jobOutcomes(r: StepResult): StepResultSummary['assertions'] {
-  const j = r.job
-  if (!j) return []
-  return [{ name: j.check, passed: j.done && r.error === undefined, message: j.message }]
 }
 
 /** The wait as a check of its own (`webhook call within 2000 ms`), then the checks on the call. */
-function webhookOutcomes(r: StepResult): StepResultSummary['assertions'] {
-  const w = r.webhook
-  if (!w) return []
+function webhookOutcomes(w: WebhookOutcome, out: StepResultSummary['assertions']): void {
   const c = w.call
-  return [
-    {
-      name: `webhook call within ${w.timeoutMs} ms`,
-      passed: c !== undefined,
-      message: c
-        ? `webhook ${c.method} ${c.path} came ${Math.round(c.waitedMs)} ms after the response`
-        : (w.missed ?? `No webhook call within ${w.timeoutMs} ms`),
-    },
-    ...w.assertions.map((a) => ({
-      name: describeWebhookAssertion(a.assertion),
-      passed: a.passed,
-      message: a.message,
-    })),
-  ]
+  out.push({
+    name: `webhook call within ${w.timeoutMs} ms`,
+    passed: c !== undefined,
+    message: c
+      ? `webhook ${c.method} ${c.path} came ${Math.round(c.waitedMs)} ms after the response`
+      : (w.missed ?? `No webhook call within ${w.timeoutMs} ms`),
+  })
+  for (const a of w.assertions)
+    out.push({ name: describeWebhookAssertion(a.assertion), passed: a.passed, message: a.message })
 }
 
 /** A check on a webhook call in a few words, e.g. `webhook method equals POST`. */
@@ -123,8 +101,23 @@ export function describeWebhookAssertion(a: WebhookAssertion): string {
   return `webhook ${describeAssertion(a)}`
 }
 
+/**
+ * A step's assertions are the same objects run after run (unless their templates resolve per run): each one's
+ * words are made once.
+ */
+const described = new WeakMap<Assertion, string>()
+
 /** An assertion in a few words, e.g. `status equals 200`, `$.token exists`. */
 export function describeAssertion(a: Assertion): string {
+  let words = described.get(a)
+  if (words === undefined) {
+    words = assertionWords(a)
+    described.set(a, words)
+  }
+  return words
+}
+
+function assertionWords(a: Assertion): string {
   const q = (v: unknown): string => JSON.stringify(v)
   switch (a.kind) {
     case 'status':
