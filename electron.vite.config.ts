@@ -1,7 +1,6 @@
 import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
-import { viteSingleFile } from 'vite-plugin-singlefile'
 import { rendererCspPlugin } from './scripts/renderer-csp-plugin'
 
 /**
@@ -34,12 +33,17 @@ export default defineConfig({
   },
   renderer: {
     root: 'src/renderer',
-    // One inline script, pinned by hash in the page's CSP: see scripts/renderer-csp-plugin.ts.
-    plugins: [react(), viteSingleFile(), rendererCspPlugin()],
+    // Every script pinned by hash in the page's CSP (an entry and lazy chunks): see scripts/renderer-csp-plugin.ts.
+    plugins: [react(), rendererCspPlugin()],
     build: {
       outDir: 'out/renderer',
       // electron-vite leaves bundles unminified; the renderer is also served over the browser host.
       minify: 'esbuild',
+      // A <link rel="modulepreload"> is fetched without integrity, so the hash-only CSP would refuse it; the import
+      // map pins the chunks that import() loads instead.
+      modulePreload: false,
+      // One stylesheet, loaded with the page: a lazy pane arrives already styled, never shifting as its CSS lands.
+      cssCodeSplit: false,
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },
   },

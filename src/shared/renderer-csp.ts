@@ -71,3 +71,51 @@ export function externalScripts(html: string): string[] {
   for (let m = re.exec(html); m; m = re.exec(html)) out.push(m[1] ?? '')
   return out
 }
+
+/** The page-relative path of a URL the page names (`./assets/a.js`, `/assets/a.js`, `assets/a.js`: `assets/a.js`). */
+export function pagePath(url: string): string {
+  return url.replace(/^\.?\/+/, '')
+}
+
+/** The `integrity` section of the page's inline import map (URL as written to its hash), or {} without one. */
+export function importMapIntegrity(html: string): Record<string, string> {
+  const re = /<script\b[^>]*\btype\s*=\s*["']?importmap["']?[^>]*>([\s\S]*?)<\/script\s*>/i
+  const map = re.exec(html)
+  if (!map) return {}
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(map[1] ?? '')
+  } catch {
+    return {}
+  }
+  const integrity =
+    parsed && typeof parsed === 'object' ? (parsed as { integrity?: unknown }).integrity : undefined
+  if (!integrity || typeof integrity !== 'object') return {}
+  const out: Record<string, string> = {}
+  for (const [url, hash] of Object.entries(integrity)) if (typeof hash === 'string') out[url] = hash
+  return out
+}
+
+/** The `href` of every `<link rel="stylesheet">`, in document order. */
+export function stylesheetLinks(html: string): string[] {
+  const out: string[] = []
+  const re = /<link\b[^>]*>/gi
+  for (let m = re.exec(html); m; m = re.exec(html)) {
+    if (!/\brel\s*=\s*["']?stylesheet["'\s>]/i.test(m[0])) continue
+    const href = /\bhref\s*=\s*["']?([^"'\s>]+)/i.exec(m[0])
+    if (href?.[1]) out.push(href[1])
+  }
+  return out
+}
+
+/**
+ * Every file the built page may load besides itself, as page-relative paths: its external scripts, the chunks
+ * its import map pins and its stylesheets. The browser host serves these and nothing else from the build.
+ */
+export function pageFiles(html: string): Set<string> {
+  return new Set(
+    [...externalScripts(html), ...Object.keys(importMapIntegrity(html)), ...stylesheetLinks(html)]
+      .filter((url) => !/^[a-z][a-z0-9+.-]*:/i.test(url))
+      .map(pagePath),
+  )
+}

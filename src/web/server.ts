@@ -23,7 +23,7 @@ import {
   type Credentials,
   type RequestFacts,
 } from './security'
-import { contentTypeFor, readRegularFile, resolveStaticPath, servePage } from './static-files'
+import { contentTypeFor, pageFile, readRegularFile, servePage } from './static-files'
 
 /**
  * The browser host: serves the built renderer and the same `window.api` over one WebSocket, bound to the
@@ -205,7 +205,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       body = Buffer.from(page.html, 'utf8')
       type = 'text/html; charset=utf-8'
     } else {
-      const file = resolveStaticPath(options.rendererDir, pathname)
+      const file = await pageFile(options.rendererDir, pathname)
       body = file ? await readRegularFile(file) : null
       type = file ? contentTypeFor(file) : 'application/octet-stream'
     }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
-import { extname, resolve, sep } from 'node:path'
+import { extname, join, relative, resolve, sep } from 'node:path'
 import { WEB_API_PATH } from '../shared/contract'
-import { pageScriptSources, withPageScriptSources } from '../shared/renderer-csp'
+import { pageFiles, pageScriptSources, withPageScriptSources } from '../shared/renderer-csp'
 
 /** Static file serving for the built renderer: content types, a traversal-proof resolver, the bridge injection. */
 
@@ -47,6 +47,20 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
   const target = resolve(base, '.' + (decoded.startsWith('/') ? decoded : '/' + decoded))
   if (target !== base && !target.startsWith(base + sep)) return null
   return target
+}
+
+/**
+ * The file a URL path names, if it is one the built page loads (its entry, the chunks its import map pins, its
+ * stylesheet: exactly the names in index.html), else null. Nothing else in the build's folder is served: not a
+ * stale chunk of an earlier build, not a source map, not a file someone dropped there.
+ */
+export async function pageFile(root: string, urlPath: string): Promise<string | null> {
+  const target = resolveStaticPath(root, urlPath)
+  if (!target) return null
+  const html = await readRegularFile(join(root, 'index.html'))
+  if (!html) return null
+  const rel = relative(resolve(root), target).split(sep).join('/')
+  return pageFiles(html.toString('utf8')).has(rel) ? target : null
 }
 
 export async function readRegularFile(path: string): Promise<Buffer | null> {

@@ -85,10 +85,14 @@ describe('browser host', () => {
     await mkdir(join(dir, 'renderer', 'assets'), { recursive: true })
     await writeFile(
       join(dir, 'renderer', 'index.html'),
-      '<!doctype html><html><head><script type="module" crossorigin src="./assets/app.js"></script></head><body></body></html>',
+      '<!doctype html><html><head><script type="module" crossorigin src="./assets/app.js"></script>' +
+        '<link rel="stylesheet" href="./assets/app.css"></head><body></body></html>',
     )
     await writeFile(join(dir, 'renderer', 'assets', 'app.js'), 'console.log(window.api)')
     await writeFile(join(dir, 'renderer', 'assets', 'app.css'), 'body{}')
+    // In the build's folder but not named by the page (a stale chunk of an earlier build, a source map).
+    await writeFile(join(dir, 'renderer', 'assets', 'stale.js'), 'console.log("old build")')
+    await writeFile(join(dir, 'renderer', 'assets', 'app.js.map'), '{}')
     await writeFile(join(dir, 'secret.txt'), 'outside the root')
     await writeFile(join(dir, 'bridge.js'), '/* bridge */')
     // A config folder of its own: a web host keeps its workspace and last session there when it stops.
@@ -165,6 +169,10 @@ describe('browser host', () => {
     expect((await get(host.port, '/nope.js')).status).toBe(404)
     expect((await get(host.port, '/%2e%2e/secret.txt')).status).toBe(404)
     expect((await get(host.port, '/assets')).status).toBe(404)
+    // Only the files the page names, by exact name: nothing else in the folder.
+    expect((await get(host.port, '/assets/stale.js')).status).toBe(404)
+    expect((await get(host.port, '/assets/app.js.map')).status).toBe(404)
+    expect((await get(host.port, '/assets/APP.js')).status).toBe(404)
   })
 
   it('refuses a DNS-rebinding Host even with the token', async () => {
