@@ -1,7 +1,6 @@
 import { useState } from 'react'
 import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
-import { BodyEditor } from './BodyEditor'
 import { KeyValueTable } from './KeyValueTable'
 import { OptionsPanel } from './OptionsPanel'
 import { RequestLine } from './RequestLine'
@@ -10,14 +9,19 @@ import { StreamComposeBar } from '../streams/StreamCompose'
 import { AuthPanel } from './AuthPanel'
 import { VariableHints } from './VariableHints'
 import { AfterResponsePanel } from '../async/AfterResponsePanel'
-import { TestsPanel } from './TestsPanel'
-import { GrpcComposer, GrpcMessagePanel } from '../grpc/GrpcComposer'
-import { ScriptsPanel } from '../scripts/ScriptsPanel'
 import { scriptsBadge } from '../scripts/script-draft'
-import { GraphqlComposer } from '../graphql/GraphqlComposer'
 import { MessagingPanel } from '../mqtt/MessagingPanels'
 import { isMessagingOwn, messagingTabs, type MessagingTab } from '../mqtt/messaging-tabs'
 import { selectActiveTab } from '../tabs/active-draft'
+// Loaded on first use: the editors, GraphQL and gRPC are not needed for the first paint.
+import {
+  BodyEditor,
+  GraphqlComposer,
+  GrpcComposer,
+  GrpcMessagePanel,
+  ScriptsPanel,
+  TestsPanel,
+} from '../lazy/lazy-panes'
 
 type ComposerTab =
   'params' | 'headers' | 'body' | 'auth' | 'options' | 'tests' | 'scripts' | 'after' | MessagingTab

@@ -1,9 +1,4 @@
-import {
-  buildClientSchema,
-  getIntrospectionQuery,
-  type GraphQLSchema,
-  type IntrospectionQuery,
-} from 'graphql'
+import type { GraphQLSchema, IntrospectionQuery } from 'graphql'
 import type { StateCreator } from 'zustand'
 import type { GraphqlTransport } from '../../shared/graphql'
 import type { SavedGraphql } from '../../shared/graphql-saved'
@@ -153,6 +148,8 @@ export function createGraphqlSlice(client: ApiClient): StateCreator<AppState, []
       const put = (state: SchemaState): void =>
         set((s) => ({ graphqlSchemas: { ...s.graphqlSchemas, [url]: state } }))
       put({ state: 'loading' })
+      // graphql is loaded on first use, not with the window: it is 0.6 MB the first paint would wait on.
+      const { buildClientSchema, getIntrospectionQuery } = await import('graphql')
       const draft = selectActiveDraft(get())
       const res = await client.invoke('graphql.send', {
         url,
