@@ -3,6 +3,14 @@ import type { MqttOptions } from '../../shared/mqtt'
 import type { RequestSentEvent } from '../../shared/timeline'
 import { connectFields, toPacketProps, toUserProps } from './mqtt-packets'
 
+/**
+ * MQTT.js calls its `debug` logger half a dozen times a message (each call allocates its arguments and asks
+ * whether the namespace is on); a no-op logger costs none of that. Only when someone asked for MQTT.js's
+ * debug output (`DEBUG=mqttjs*`) does the client keep its own.
+ */
+const quiet = (): void => undefined
+const debugWanted = (): boolean => /mqtt/i.test(process.env['DEBUG'] ?? '')
+
 /** MQTT.js's options for one connection attempt: its own reconnects and resubscribes off (the kernel's). */
 export function clientOptions(o: MqttOptions, clientId: string, ca: string | undefined): IClientOptions {
   const will = o.will
@@ -14,6 +22,7 @@ export function clientOptions(o: MqttOptions, clientId: string, ca: string | und
     reconnectPeriod: 0,
     connectTimeout: o.connectTimeoutMs,
     resubscribe: false,
+    ...(debugWanted() ? {} : { log: quiet }),
     rejectUnauthorized: !o.insecure,
     ...(ca ? { ca: ca } : {}),
     ...(o.username !== undefined ? { username: o.username } : {}),
