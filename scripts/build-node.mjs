@@ -1,9 +1,12 @@
 // Bundles the Node-side hosts that electron-vite does not build: the browser host (and its in-page bridge)
 // and the CLI. Run after `electron-vite build` (npm run build does both).
-import { readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { build } from 'esbuild'
 import { buildSandboxBundle } from './sandbox-bundle.mjs'
+
+const requireBuiltin = createRequire(import.meta.url)
 
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', legalComments: 'none' }
 
@@ -46,6 +49,57 @@ const zodEnglishOnly = {
       resolveDir: dirname(args.path),
       loader: 'js',
     }))
+  },
+}
+
+/**
+ * undici loads node:http2 (and node:tls with it) and node:zlib when its Client and fetch utilities load, for
+ * HTTP/2 and compressed fetch bodies a CLI start mostly never makes: ~8 ms of every `send`. Bundled into the CLI,
+ * they load on first use instead: client-h2's HTTP/2 constants are written in (checked here against Node's) and
+ * `http2.connect` requires the module when called; fetch's two inflate streams require zlib when made. The build
+ * fails if undici's text changes, rather than ship it unpatched.
+ */
+const undiciLazyBuiltins = {
+  name: 'undici-lazy-builtins',
+  setup(b) {
+    const patches = {
+      'lib/dispatcher/client-h2.js': (text) => {
+        const load =
+          /let http2\ntry \{\n {2}http2 = require\('node:http2'\)\n\} catch \{\n {2}\/\/ @ts-ignore\n {2}http2 = \{ constants: \{\} \}\n\}\n\nconst \{\n {2}constants: \{\n([\s\S]*?)\n {2}\}\n\} = http2\n/
+        const m = load.exec(text)
+        if (!m) throw new Error('undici-lazy-builtins: client-h2.js no longer loads node:http2 as expected')
+        const { constants } = requireBuiltin('node:http2')
+        const names = m[1].split(',').map((n) => n.trim())
+        const values = names.map((n) => {
+          if (!(n in constants)) throw new Error(`undici-lazy-builtins: node:http2 has no constant ${n}`)
+          return `const ${n} = ${JSON.stringify(constants[n])}`
+        })
+        if (/http2\.(?!connect\()/.test(text.replace(m[0], '')))
+          throw new Error('undici-lazy-builtins: client-h2.js uses more of node:http2 than connect')
+        const lazy = `const http2 = { connect: (...args) => require('node:http2').connect(...args) }\n${values.join('\n')}\n`
+        return text.replace(m[0], lazy)
+      },
+      'lib/web/fetch/util.js': (text) => {
+        const load = "const zlib = require('node:zlib')\n"
+        if (!text.includes(load))
+          throw new Error('undici-lazy-builtins: fetch/util.js no longer loads node:zlib')
+        const used = new Set([...text.matchAll(/\bzlib\.(\w+)\(/g)].map((u) => u[1]))
+        if ([...used].some((u) => u !== 'createInflate' && u !== 'createInflateRaw'))
+          throw new Error(
+            'undici-lazy-builtins: fetch/util.js uses more of node:zlib than its inflate streams',
+          )
+        return text.replace(
+          load,
+          "const zlib = { createInflate: (o) => require('node:zlib').createInflate(o), createInflateRaw: (o) => require('node:zlib').createInflateRaw(o) }\n",
+        )
+      },
+    }
+    b.onLoad({ filter: /[\\/]node_modules[\\/]undici[\\/]lib[\\/].*\.js$/ }, (args) => {
+      const rel = args.path.replace(/\\/g, '/').replace(/^.*\/node_modules\/undici\//, '')
+      const patch = patches[rel]
+      if (!patch) return undefined
+      return { contents: patch(readFileSync(args.path, 'utf8')), loader: 'js' }
+    })
   },
 }
 
@@ -94,7 +148,7 @@ async function buildCachedCommands(outdir) {
     target: 'node20',
     supported: { 'dynamic-import': false },
     define: { 'import.meta.url': '__flightdeck_import_meta_url' },
-    plugins: [zodEnglishOnly, externalExceptInlined],
+    plugins: [zodEnglishOnly, undiciLazyBuiltins, externalExceptInlined],
   })
   const files = {}
   for (const [out, meta] of Object.entries(result.metafile.outputs)) {
@@ -134,7 +188,7 @@ const cliBuilds = [
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    plugins: [zodEnglishOnly, externalExceptInlined],
+    plugins: [zodEnglishOnly, undiciLazyBuiltins, externalExceptInlined],
     // Inlined CommonJS libraries call require() for Node's modules, which ESM output lacks.
     banner: {
       js: "import { createRequire as __flightdeckRequire } from 'node:module'; const require = __flightdeckRequire(import.meta.url);",

@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
+import { createSecureServer } from 'node:http2'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { makeTestPki } from '../fixtures/certs'
 
 /**
  * What the built CLI (out/cli, as an installed package and a fresh checkout's bin run it) loads to start: a
@@ -100,7 +103,7 @@ syncBuiltinESMExports()
 function builtCli(
   dir: string,
   args: string[],
-  count: { icu?: boolean; schemas?: boolean } = {},
+  count: { icu?: boolean; schemas?: boolean; builtins?: boolean } = {},
   env: Record<string, string> = {},
 ): Promise<Loaded> {
   const id = Math.random().toString(36).slice(2)
@@ -114,10 +117,12 @@ register(${JSON.stringify(hook)})
 ${countVmSource(log, vmLog)}
 ${count.icu ? COUNT_ICU : ''}
 ${count.schemas ? COUNT_SCHEMAS : ''}
+${count.builtins ? 'const builtinsBefore = new Set(process.moduleLoadList)' : ''}
 const m = await import(${JSON.stringify(entry)})
 process.exitCode = await m.runCli(${JSON.stringify(args)})
 ${count.icu ? "process.stderr.write('[icu] ' + JSON.stringify(globalThis.__icuUsed) + '\\n')" : ''}
 ${count.schemas ? "process.stderr.write('[schemas] ' + globalThis.__schemasBuilt + '\\n')" : ''}
+${count.builtins ? "process.stderr.write('[builtins] ' + JSON.stringify(process.moduleLoadList.filter((m) => !builtinsBefore.has(m) && m.startsWith('NativeModule ')).map((m) => m.slice(13))) + '\\n')" : ''}
 for (const f of Object.keys(createRequire(import.meta.url).cache)) appendFileSync(${JSON.stringify(log)}, 'file://' + f + '\\n')
 `
   return new Promise((resolve, reject) => {
@@ -335,6 +340,58 @@ describe('what the built CLI loads to start', () => {
     expect(s.code).toBe(0)
     expect(s.out).toContain('5 passed')
     expect(turbofanCompiles(s.out)).toBeGreaterThan(0)
+  }, 60_000)
+
+  it("send loads Node's TLS, HTTP/2, zlib and worker modules only for a request that needs them", async () => {
+    // Each costs a start 1-5 ms (node:http2 with node:tls ~5); a plain http send uses none of them.
+    const lazy = ['tls', 'http2', 'zlib', 'worker_threads']
+    const builtins = (r: Loaded): string[] => {
+      const line = r.stderr.split('\n').find((l) => l.startsWith('[builtins] '))
+      return JSON.parse(line?.slice('[builtins] '.length) ?? '[]') as string[]
+    }
+    const plain = await builtCli(dir, ['send', url], { builtins: true })
+    expect(plain.code).toBe(0)
+    expect(plain.stdout).toContain('HTTP/1.1 200 OK')
+    expect(builtins(plain).filter((m) => lazy.includes(m))).toEqual([])
+
+    // The requests that need them still get them: a gzip body, https, HTTP/2.
+    const pki = await makeTestPki()
+    const gzipped = createServer((_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'text/plain' })
+      res.end(gzipSync('unzipped by the engine'))
+    })
+    const h2 = createSecureServer(
+      { cert: pki.localhost.cert, key: pki.localhost.key, allowHTTP1: true },
+      (_req, res) => res.end('over tls'),
+    )
+    await new Promise<void>((r) => gzipped.listen(0, '127.0.0.1', r))
+    await new Promise<void>((r) => h2.listen(0, '127.0.0.1', r))
+    try {
+      const gz = await builtCli(
+        dir,
+        ['send', `http://127.0.0.1:${(gzipped.address() as AddressInfo).port}/`],
+        {
+          builtins: true,
+        },
+      )
+      expect(gz.code).toBe(0)
+      // 22 B decoded ('unzipped by the engine'), more on the wire.
+      expect(gz.stdout).toMatch(/body +22 B \(text\/plain\)/)
+      expect(builtins(gz)).toContain('zlib')
+      const tlsUrl = `https://127.0.0.1:${(h2.address() as AddressInfo).port}/`
+      const secure = await builtCli(dir, ['send', '--insecure', tlsUrl], { builtins: true })
+      expect(secure.code).toBe(0)
+      expect(secure.stdout).toMatch(/body +8 B/)
+      expect(builtins(secure)).toContain('tls')
+      const pushed = await builtCli(dir, ['send', '--insecure', '--push', tlsUrl], { builtins: true })
+      expect(pushed.code).toBe(0)
+      expect(pushed.stdout).toContain('HTTP/2 200')
+      expect(pushed.stdout).toMatch(/body +8 B/)
+      expect(builtins(pushed)).toContain('http2')
+    } finally {
+      gzipped.close()
+      h2.close()
+    }
   }, 60_000)
 
   it('send builds the schemas of the payload it validates, not the whole contract', async () => {

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns'
 import { isIP, connect as netConnect, type Socket } from 'node:net'
-import { connect as tlsConnect, type TLSSocket } from 'node:tls'
+import type { TLSSocket } from 'node:tls'
 import type { buildConnector } from 'undici'
 import type { ConnectEvent, DnsEvent, TlsEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
@@ -100,7 +100,8 @@ export function createTimedConnector(clock: Clock, profile: TlsProfile): buildCo
       timing.remotePort = port
       if (isTls) {
         const servername = options.servername ?? (isIP(options.hostname) ? undefined : options.hostname)
-        const tls = tlsConnect({
+        // node:tls loads on the first https connection: a start that makes none does not pay for it.
+        const tls = process.getBuiltinModule('node:tls').connect({
           host: address,
           port,
           ...(servername ? { servername } : {}),

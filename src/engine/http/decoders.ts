@@ -1,11 +1,12 @@
 import { Transform } from 'node:stream'
-import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib'
 
 /** The content decoders an exchange pipes a response body through (Content-Encoding, undone last-first). */
 
 export type Decoder = Transform
 
 export function makeDecoder(encoding: string): Decoder {
+  // node:zlib loads with the first compressed body, not with the engine (a CLI start that gets none).
+  const { createBrotliDecompress, createGunzip } = process.getBuiltinModule('node:zlib')
   if (encoding === 'br') return createBrotliDecompress()
   if (encoding === 'deflate') return new DeflateDecoder()
   return createGunzip()
@@ -21,7 +22,8 @@ class DeflateDecoder extends Transform {
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
     if (!this.inner) {
       const zlibWrapped = chunk.length > 0 && ((chunk[0] ?? 0) & 0x0f) === 8
-      const inner = zlibWrapped ? createInflate() : createInflateRaw()
+      const zlib = process.getBuiltinModule('node:zlib')
+      const inner = zlibWrapped ? zlib.createInflate() : zlib.createInflateRaw()
       this.inner = inner
       inner.on('data', (d: Buffer) => this.push(d))
       inner.on('error', (e) => this.destroy(e))

@@ -1,4 +1,4 @@
-import { connect, type ClientHttp2Session } from 'node:http2'
+import type { ClientHttp2Session } from 'node:http2'
 import type { Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import type { Clock } from '../clock'
@@ -65,7 +65,8 @@ export function openH2Connection(o: H2ConnectOptions): Promise<H2Connection> {
           reject(refused)
           return
         }
-        const session = connect(url.origin, {
+        // node:http2 (and node:tls with it) loads with the first HTTP/2 session, not with the engine.
+        const session = process.getBuiltinModule('node:http2').connect(url.origin, {
           createConnection: () => tls,
           settings: { enablePush: true, maxConcurrentStreams: MAX_CONCURRENT_PUSHES },
         })

@@ -1,9 +1,4 @@
-import {
-  constants,
-  type ClientHttp2Stream,
-  type IncomingHttpHeaders,
-  type IncomingHttpStatusHeader,
-} from 'node:http2'
+import type { ClientHttp2Stream, IncomingHttpHeaders, IncomingHttpStatusHeader } from 'node:http2'
 import type { RequestBody, RequestOptions } from '../../shared/request'
 import { serverTimingOf } from '../../shared/server-timing'
 import type { HeaderList, TimelineEvent } from '../../shared/timeline'
@@ -409,7 +404,8 @@ export class PushExchange {
 
   private resetRequest(): void {
     const req = this.req
-    if (req && !req.closed && !req.destroyed) req.close(constants.NGHTTP2_CANCEL)
+    if (req && !req.closed && !req.destroyed)
+      req.close(process.getBuiltinModule('node:http2').constants.NGHTTP2_CANCEL)
   }
 
   private fail(failure: unknown): void {

@@ -1,4 +1,4 @@
-import { constants, type ClientHttp2Stream, type IncomingHttpHeaders } from 'node:http2'
+import type { ClientHttp2Stream, IncomingHttpHeaders } from 'node:http2'
 import type { RequestOptions } from '../../shared/request'
 import type { PushCount, TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
@@ -64,12 +64,12 @@ export class PushSet {
       // safe and cacheable, is a stream error (PROTOCOL_ERROR), as browsers treat it.
       this.refused++
       this.disallowed++
-      stream.close(constants.NGHTTP2_PROTOCOL_ERROR)
+      stream.close(process.getBuiltinModule('node:http2').constants.NGHTTP2_PROTOCOL_ERROR)
       return
     }
     if (refuse || this.accepted >= MAX_PUSHES_PER_REQUEST) {
       this.refused++
-      stream.close(constants.NGHTTP2_REFUSED_STREAM)
+      stream.close(process.getBuiltinModule('node:http2').constants.NGHTTP2_REFUSED_STREAM)
       return
     }
     this.accepted++

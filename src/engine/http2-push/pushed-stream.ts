@@ -1,9 +1,4 @@
-import {
-  constants,
-  type ClientHttp2Stream,
-  type IncomingHttpHeaders,
-  type IncomingHttpStatusHeader,
-} from 'node:http2'
+import type { ClientHttp2Stream, IncomingHttpHeaders, IncomingHttpStatusHeader } from 'node:http2'
 import type { RequestOptions } from '../../shared/request'
 import { serverTimingOf } from '../../shared/server-timing'
 import type { HeaderList, TimelineEvent } from '../../shared/timeline'
@@ -157,7 +152,8 @@ export class PushedStream {
 
   private reset(): void {
     const { stream } = this.init
-    if (!stream.closed && !stream.destroyed) stream.close(constants.NGHTTP2_CANCEL)
+    if (!stream.closed && !stream.destroyed)
+      stream.close(process.getBuiltinModule('node:http2').constants.NGHTTP2_CANCEL)
   }
 
   private onHeaders(headers: IncomingHttpHeaders & IncomingHttpStatusHeader): void {

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import {
   EXIT_OUT_OF_MEMORY,
   type HostCall,
@@ -262,6 +262,8 @@ export class WorkerPool {
   }
 
   private start(slot: Slot): Worker {
+    // node:worker_threads loads with the first worker, not with the engine (most CLI runs start none).
+    const { Worker } = process.getBuiltinModule('node:worker_threads')
     const worker = new Worker(workerEntry().code, {
       eval: true,
       name: 'flightdeck-worker',

@@ -1,6 +1,6 @@
 import type { ClientRequest, IncomingMessage } from 'node:http'
 import { connect as netConnect, isIP, type Socket, type TcpNetConnectOpts } from 'node:net'
-import { connect as tlsConnect, type TLSSocket } from 'node:tls'
+import type { TLSSocket } from 'node:tls'
 import type { ClientOptions } from 'ws'
 import type { HeaderList, ResponseHeadersEvent, TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
@@ -32,7 +32,8 @@ export function timedConnection(
     if (!ip) m.dnsStart = start
     else m.connectStart = start
     const socket: Socket | TLSSocket = secure
-      ? tlsConnect({
+      ? // node:tls loads on the first wss connection, not with the engine.
+        process.getBuiltinModule('node:tls').connect({
           ...options,
           path: undefined,
           servername: ip ? '' : host,
