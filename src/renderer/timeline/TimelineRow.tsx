@@ -1,7 +1,7 @@
 import { memo, type MouseEvent, type ReactNode } from 'react'
 import { useAppStore } from '../store/store-context'
 import { connectionText, protocolText, remoteText, startedText, type ColumnId } from './columns'
-import { displayPath, hostOf, isInFlight, jobRunning, type SessionRow } from './session-row'
+import { isInFlight, jobRunning, rowName, type SessionRow } from './session-row'
 import {
   durationText,
   jobBadge,
@@ -147,7 +147,8 @@ function Cell({ id, row, inFlight }: { id: ColumnId; row: SessionRow; inFlight: 
     case 'method':
       content = methodText(row)
       break
-    case 'name':
+    case 'name': {
+      const named = rowName(row.queued.kind, row.queued.url)
       title = error ? `${row.queued.url}\n${error.code}: ${error.message}` : row.queued.url
       content = (
         <>
@@ -200,17 +201,18 @@ function Cell({ id, row, inFlight }: { id: ColumnId; row: SessionRow; inFlight: 
           {row.queued.name ? (
             <>
               <span className="req-name">{row.queued.name}</span>
-              <span className="host mono">{error ? error.message : displayPath(row.queued.url)}</span>
+              <span className="host mono">{error ? error.message : named.name}</span>
             </>
           ) : (
             <>
-              <span className="path mono">{displayPath(row.queued.url)}</span>
-              <span className="host">{error ? error.message : hostOf(row.queued.url)}</span>
+              <span className="path mono">{named.name}</span>
+              <span className="host">{error ? error.message : named.where}</span>
             </>
           )}
         </>
       )
       break
+    }
     case 'protocol':
       content = protocolText(row)
       break

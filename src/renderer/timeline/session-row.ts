@@ -132,6 +132,18 @@ export function displayPath(url: string): string {
   return rest === '' ? '/' : rest
 }
 
+/**
+ * The name column's two parts for a row without a saved name: what names the session, then where it went. An
+ * HTTP row is its path beside its host; an MQTT session has no path worth the name (its URL is the broker's),
+ * so it is named by its broker, host:port (the broker `flightdeck mqtt` and the details name by its URL), beside
+ * the URL's path when it has one (a WebSocket endpoint such as /mqtt).
+ */
+export function rowName(kind: QueuedEvent['kind'], url: string): { name: string; where: string } {
+  if (kind !== 'mqtt') return { name: displayPath(url), where: hostOf(url) }
+  const path = displayPath(url)
+  return { name: hostOf(url) || url, where: path === '/' || path === url ? '' : path }
+}
+
 export function hostOf(url: string): string {
   const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url)
   return m?.[1] ?? ''

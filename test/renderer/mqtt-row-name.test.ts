@@ -1,0 +1,79 @@
+import { createElement } from 'react'
+import { renderToStaticMarkup } from 'react-dom/server'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { EngineService } from '../../src/engine/service'
+import type { ColumnId } from '../../src/renderer/timeline/columns'
+import { applyBatch, EMPTY_TIMELINE } from '../../src/renderer/timeline/apply-batch'
+import { TimelineRow } from '../../src/renderer/timeline/TimelineRow'
+import { createAppStore } from '../../src/renderer/store/app-store'
+import { createLiveClock } from '../../src/renderer/store/live-clock'
+import { StoresContext } from '../../src/renderer/store/store-context'
+import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
+import { makeService } from '../engine/helpers'
+import { record, settle, type Recorder } from '../engine/stream-helpers'
+import { fakeClient } from './fake-client'
+
+/** The name column of an MQTT session's timeline row, drawn from a real session's events. */
+
+if (!MOSQUITTO) console.warn(`skipping the MQTT row name: ${MOSQUITTO_MISSING}`)
+
+let broker: MosquittoFixture | null = null
+let service: EngineService
+let rec: Recorder
+
+beforeAll(async () => {
+  if (MOSQUITTO) broker = await startMosquitto()
+  service = makeService()
+  rec = record(service)
+})
+afterAll(async () => {
+  rec.stop()
+  await service.dispose()
+  await broker?.close()
+})
+
+/** The row's name cell as the page draws it: its two parts' text. */
+function nameCell(sid: string): { name: string; where: string } {
+  service.flush()
+  const app = createAppStore(fakeClient().client)
+  app.setState({ timeline: applyBatch(EMPTY_TIMELINE, { events: rec.of(sid), dropped: 0 }) })
+  const stores = { app: { ...app, getInitialState: () => app.getState() }, clock: createLiveClock() }
+  const columns: readonly ColumnId[] = ['name']
+  const html = renderToStaticMarkup(
+    createElement(
+      StoresContext.Provider,
+      { value: stores },
+      createElement(TimelineRow, { sid, index: 0, top: 0, columns }),
+    ),
+  )
+  const part = (cls: string): string =>
+    new RegExp(`<span class="${cls}[^"]*">([^<]*)</span>`).exec(html)?.[1] ?? '(none)'
+  return { name: part('path'), where: part('host') }
+}
+
+describe('an MQTT row in the timeline', () => {
+  it.skipIf(!MOSQUITTO)('is named by its broker, host:port, not by the URL path "/"', async () => {
+    const url = broker?.url ?? ''
+    const hostPort = new URL(url).host
+    const r = await service.invoke('mqtt.open', { url, subscriptions: [{ topic: 'room/+', qos: 0 }] })
+    if (!r.ok) throw new Error(r.error.message)
+    const sid = r.value.sid
+    await rec.until(sid, (e) => e.type === 'stream-open')
+    expect(nameCell(sid)).toEqual({ name: hostPort, where: '' })
+    await service.invoke('session.cancel', { sid })
+    await settle(service, sid)
+    expect(nameCell(sid).name).toBe(hostPort)
+  })
+
+  it.skipIf(!MOSQUITTO)('over WebSocket, names its endpoint beside the broker', async () => {
+    // Nothing listens there: the row is named as it was sent, whatever came of it.
+    const r = await service.invoke('mqtt.open', {
+      url: 'ws://127.0.0.1:9/mqtt',
+      subscriptions: [],
+      options: { reconnect: false },
+    })
+    if (!r.ok) throw new Error(r.error.message)
+    await settle(service, r.value.sid)
+    expect(nameCell(r.value.sid).name).toBe('127.0.0.1:9')
+  })
+})
