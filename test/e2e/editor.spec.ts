@@ -209,3 +209,51 @@ test('the editor in light and dark (screenshots for the docs)', async ({ page })
     await page.screenshot({ path: scheme === 'light' ? 'docs/editor.png' : 'docs/editor-dark.png' })
   }
 })
+
+test('the editors and GraphQL load on first use under the hash-pinned CSP; a chunk URL the build did not pin is refused', async ({
+  page,
+}) => {
+  if (!host) throw new Error('no host')
+  const violations: string[] = []
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) violations.push(m.text())
+  })
+  await page.addInitScript(`(() => {
+    globalThis.__cspSeen = []
+    document.addEventListener('securitypolicyviolation', (e) => globalThis.__cspSeen.push(e.violatedDirective + ' ' + e.blockedURI))
+  })()`)
+  const scripts = (): Promise<string[]> =>
+    page.evaluate(
+      `performance.getEntriesByType('resource').map((e) => e.name).filter((n) => /\\.js$/.test(n))`,
+    )
+  await page.goto(host.url)
+  await expect(page.getByRole('textbox', { name: 'URL' })).toBeVisible()
+  // The first composer needs the entry alone: no editor, no GraphQL.
+  expect(await scripts()).toHaveLength(1)
+
+  await page.getByRole('combobox', { name: 'Method', exact: true }).selectOption('POST')
+  await page.getByRole('tab', { name: /^Body/ }).click()
+  await page.getByRole('radiogroup', { name: 'Body kind' }).getByText('JSON', { exact: true }).click()
+  await expect(page.getByRole('textbox', { name: 'Body JSON' })).toBeVisible()
+  await page.getByRole('tab', { name: /^Tests/ }).click()
+  await expect(page.getByRole('region', { name: 'Retry' })).toBeVisible()
+  await page.getByRole('tab', { name: /^Scripts/ }).click()
+  await expect(page.getByRole('textbox', { name: 'Pre-request script' })).toBeVisible()
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'GraphQL' })
+  await expect(page.getByRole('textbox', { name: 'GraphQL query' })).toBeVisible()
+  const loaded = await scripts()
+  expect(loaded.length).toBeGreaterThan(4)
+  expect(violations).toEqual([])
+  expect(await page.evaluate('globalThis.__cspSeen')).toEqual([])
+
+  // The same bytes under a URL the import map does not pin carry no integrity, so the policy refuses them.
+  const chunk = loaded[loaded.length - 1] ?? ''
+  const outcome = await page.evaluate(
+    `import(${JSON.stringify(`${chunk}?unpinned`)}).then(() => 'ran', () => 'refused')`,
+  )
+  expect(outcome).toBe('refused')
+  // Chromium reports the refusal (once or twice); it names exactly that URL, and nothing else was refused.
+  await expect.poll(() => page.evaluate('globalThis.__cspSeen.length')).toBeGreaterThan(0)
+  for (const seen of (await page.evaluate('globalThis.__cspSeen')) as string[])
+    expect(seen).toMatch(/^script-src-elem http:.*\?unpinned$/)
+})
