@@ -36,17 +36,23 @@ function writeBuild(): void {
   const html = source
     .replace(/<script type="module" src="\.\/main\.tsx"><\/script>/, '')
     .replace('<div id="root"></div>', '<output id="out">waiting</output>')
-    .replace('</head>', '<script type="module" crossorigin src="./assets/entry.js"></script></head>')
+    .replace(
+      '</head>',
+      '<script type="module" crossorigin src="./assets/entry.js"></script>' +
+        '<link rel="stylesheet" crossorigin href="./assets/style.css"></head>',
+    )
   const files = [
     { fileName: 'assets/entry.js', code: ENTRY },
     { fileName: 'assets/lazy.js', code: CHUNK },
   ]
   for (const f of files) writeFileSync(join(dir, 'renderer', f.fileName), f.code)
+  // The one stylesheet, as the build emits it: style-src 'self' must allow it on file:// too.
+  writeFileSync(join(dir, 'renderer', 'assets', 'style.css'), '#out { color: rgb(1, 2, 3) }')
   writeFileSync(join(dir, 'renderer', 'index.html'), pinPageScripts(html, files))
 }
 
 /** Opens the page, collecting CSP violations; resolves to what the entry wrote once the chunk settled. */
-async function open(page: Page, url: string): Promise<{ out: string; violations: string[] }> {
+async function open(page: Page, url: string): Promise<{ out: string; color: string; violations: string[] }> {
   await page.addInitScript(() => {
     const seen: string[] = []
     ;(globalThis as unknown as { __csp: string[] }).__csp = seen
@@ -59,6 +65,7 @@ async function open(page: Page, url: string): Promise<{ out: string; violations:
   await out.filter({ hasNotText: 'waiting' }).waitFor({ timeout: 10_000 })
   return {
     out: (await out.textContent()) ?? '',
+    color: await out.evaluate((el) => getComputedStyle(el).color),
     violations: await page.evaluate(() => (globalThis as unknown as { __csp: string[] }).__csp),
   }
 }
@@ -101,7 +108,11 @@ describe('lazy chunks pinned by hash, in Chromium', () => {
     it(`${via}: the built chunk loads, with no CSP violation`, async () => {
       const page = await launch().newPage()
       try {
-        expect(await open(page, url())).toEqual({ out: 'loaded the build', violations: [] })
+        expect(await open(page, url())).toEqual({
+          out: 'loaded the build',
+          color: 'rgb(1, 2, 3)',
+          violations: [],
+        })
       } finally {
         await page.close()
       }
