@@ -1,16 +1,9 @@
-import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten'
+import type { QuickJSWASMModule } from 'quickjs-emscripten'
 import type { ScriptFailure } from '../../shared/scripts'
-import type { CookieOp } from './script-cookies'
 import { checkedEnd, type EndState } from './sandbox-report'
-import { sandboxBundle, type SandboxBundle } from './sandbox-bundle'
-import type {
-  SandboxSendReply,
-  ScriptLimits,
-  ScriptRequest,
-  ScriptSource,
-  ScriptTaskInput,
-  ScriptTaskOutput,
-} from './script-types'
+import { sandboxBundle } from './sandbox-bundle'
+import { Sandbox, type CookieThroughEngine, type PhaseRun, type SendThroughEngine } from './sandbox-runtime'
+import type { ScriptLimits, ScriptSource, ScriptTaskInput, ScriptTaskOutput } from './script-types'
 
 /**
  * The QuickJS sandbox, inside a pool worker. One QuickJS runtime and context per key (one run, or one
@@ -21,203 +14,15 @@ import type {
  * is thrown away once its phases are done (its heap may be half-built); the next phase gets a fresh one.
  */
 
-/** How `pm.sendRequest` reaches the engine (a host call of the task). */
-export type SendThroughEngine = (request: ScriptRequest) => Promise<SandboxSendReply>
-/** How a `pm.cookies.jar()` operation reaches the engine's jar (a host call of the task). */
-export type CookieThroughEngine = (op: CookieOp) => Promise<SandboxSendReply>
+export type { CookieThroughEngine, SendThroughEngine } from './sandbox-runtime'
 
 const noJar: CookieThroughEngine = () => Promise.resolve({ error: 'pm.cookies.jar(): no cookie jar here' })
 
 /** Sandboxes kept per worker (the oldest idle one is dropped past this). */
 const MAX_SANDBOXES = 4
 
-type Wake = { kind: 'timer'; id: number } | { kind: 'send'; id: number; reply: SandboxSendReply }
-
-interface PhaseRun {
-  id: number
-  cpuUsed: number
-  limits: ScriptLimits
-  send: SendThroughEngine
-  cookie: CookieThroughEngine
-  sids: string[]
-  timers: Map<number, NodeJS.Timeout>
-  /** sendRequests whose answer has not been handed to the sandbox yet. */
-  sends: number
-  queue: Wake[]
-  wake: (() => void) | null
-}
-
-class Sandbox {
-  readonly rt: QuickJSRuntime
-  readonly ctx: QuickJSContext
-  private readonly fd: Record<'begin' | 'go' | 'where' | 'fire' | 'deliver' | 'end' | 'drop', QuickJSHandle>
-  readonly phases = new Map<number, PhaseRun>()
-  /** While the interpreter runs for a phase: when it must stop. */
-  private deadline = Number.POSITIVE_INFINITY
-  /** ms of the current call spent evaluating a library: the sandbox's time, not the script's. */
-  private credit = 0
-  /** Stopped for time or memory: dropped once its phases are done. */
-  broken = false
-  lastUsed = Date.now()
-
-  constructor(
-    module: QuickJSWASMModule,
-    private readonly bundle: SandboxBundle,
-    readonly memoryMb: number,
-    stackKb: number,
-  ) {
-    this.rt = module.newRuntime()
-    this.rt.setMemoryLimit(memoryMb * 1024 * 1024)
-    this.rt.setMaxStackSize(stackKb * 1024)
-    this.rt.setInterruptHandler(() => Date.now() > this.deadline)
-    this.ctx = this.rt.newContext()
-    const ctx = this.ctx
-    const fn = (name: string, impl: (...args: QuickJSHandle[]) => QuickJSHandle | undefined): void => {
-      const h = ctx.newFunction(name, impl)
-      ctx.setProp(ctx.global, name, h)
-      h.dispose()
-    }
-    fn('__host_lib_loaded', (ms) => {
-      const took = Math.max(0, ctx.getNumber(ms ?? ctx.undefined))
-      this.credit += took
-      this.deadline += took
-      return undefined
-    })
-    fn('__host_lib', (name) => {
-      const src = this.bundle.libs[ctx.getString(name ?? ctx.undefined)]
-      return src === undefined ? undefined : ctx.newString(src)
-    })
-    fn('__host_timer', (phase, timer, ms) => {
-      const run = this.phases.get(ctx.getNumber(phase ?? ctx.undefined))
-      if (!run) return undefined
-      const id = ctx.getNumber(timer ?? ctx.undefined)
-      const wait = ctx.getNumber(ms ?? ctx.undefined)
-      run.timers.set(
-        id,
-        setTimeout(() => {
-          run.timers.delete(id)
-          push(run, { kind: 'timer', id })
-        }, wait),
-      )
-      return undefined
-    })
-    fn('__host_clear', (phase, timer) => {
-      const run = this.phases.get(ctx.getNumber(phase ?? ctx.undefined))
-      const id = ctx.getNumber(timer ?? ctx.undefined)
-      const t = run?.timers.get(id)
-      if (t) clearTimeout(t)
-      run?.timers.delete(id)
-      return undefined
-    })
-    fn('__host_send', (phase, send, json) => {
-      const run = this.phases.get(ctx.getNumber(phase ?? ctx.undefined))
-      if (!run) return undefined
-      const id = ctx.getNumber(send ?? ctx.undefined)
-      const ask = JSON.parse(ctx.getString(json ?? ctx.undefined)) as ScriptRequest | { cookie: CookieOp }
-      run.sends++
-      ;('cookie' in ask ? run.cookie(ask.cookie) : run.send(ask)).then(
-        (reply) => push(run, { kind: 'send', id, reply }),
-        (e: unknown) =>
-          push(run, { kind: 'send', id, reply: { error: e instanceof Error ? e.message : String(e) } }),
-      )
-      return undefined
-    })
-    const loaded = ctx.evalCode(bundle.prelude, 'prelude.js')
-    if (loaded.error) {
-      const why = JSON.stringify(ctx.dump(loaded.error))
-      loaded.error.dispose()
-      throw new Error(`The script sandbox's prelude failed: ${why}`)
-    }
-    loaded.value.dispose()
-    const fdHandle = ctx.getProp(ctx.global, '__fd')
-    this.fd = {
-      begin: ctx.getProp(fdHandle, 'begin'),
-      go: ctx.getProp(fdHandle, 'go'),
-      where: ctx.getProp(fdHandle, 'where'),
-      fire: ctx.getProp(fdHandle, 'fire'),
-      deliver: ctx.getProp(fdHandle, 'deliver'),
-      end: ctx.getProp(fdHandle, 'end'),
-      drop: ctx.getProp(fdHandle, 'drop'),
-    }
-    fdHandle.dispose()
-  }
-
-  /**
-   * Call into the sandbox for a phase, counting the time against its CPU budget. Returns the value (disposed
-   * by the caller) or the error the interpreter stopped with, as text.
-   */
-  call(
-    run: PhaseRun | null,
-    name: keyof Sandbox['fd'],
-    args: (string | number | null)[],
-  ): { value: QuickJSHandle } | { error: string } {
-    const ctx = this.ctx
-    const handles = args.map((a) =>
-      a === null ? ctx.null : typeof a === 'number' ? ctx.newNumber(a) : ctx.newString(a),
-    )
-    const started = Date.now()
-    this.deadline = run ? started + Math.max(0, run.limits.cpuMs - run.cpuUsed) : started + 1000
-    try {
-      const r = ctx.callFunction(this.fd[name], ctx.undefined, ...handles)
-      if (r.error) {
-        const dumped = ctx.dump(r.error) as unknown
-        r.error.dispose()
-        return { error: errorText(dumped) }
-      }
-      return { value: r.value }
-    } finally {
-      this.deadline = Number.POSITIVE_INFINITY
-      if (run) run.cpuUsed += Math.max(0, Date.now() - started - this.credit)
-      this.credit = 0
-      for (const h of handles) if (h !== ctx.null) h.dispose()
-    }
-  }
-
-  /** Run the promise jobs scripts queued (their `then`s, async functions), on the phase's CPU budget. */
-  jobs(run: PhaseRun): string | null {
-    if (!this.rt.hasPendingJob()) return null
-    const started = Date.now()
-    this.deadline = started + Math.max(0, run.limits.cpuMs - run.cpuUsed)
-    try {
-      const r = this.rt.executePendingJobs(-1)
-      if (r.error) {
-        const dumped = this.ctx.dump(r.error) as unknown
-        r.error.dispose()
-        return errorText(dumped)
-      }
-      r.dispose()
-      return null
-    } finally {
-      this.deadline = Number.POSITIVE_INFINITY
-      run.cpuUsed += Math.max(0, Date.now() - started - this.credit)
-      this.credit = 0
-    }
-  }
-
-  dispose(): void {
-    for (const h of Object.values(this.fd)) h.dispose()
-    this.ctx.dispose()
-    this.rt.dispose()
-  }
-}
-
-function push(run: PhaseRun, w: Wake): void {
-  run.queue.push(w)
-  const wake = run.wake
-  run.wake = null
-  wake?.()
-}
-
-function errorText(dumped: unknown): string {
-  if (typeof dumped === 'object' && dumped !== null) {
-    const o = dumped as { name?: unknown; message?: unknown }
-    const name = typeof o.name === 'string' ? o.name : 'Error'
-    return `${name}: ${typeof o.message === 'string' ? o.message : JSON.stringify(dumped)}`
-  }
-  return String(dumped)
-}
-
 let quickjs: Promise<QuickJSWASMModule> | null = null
+let freshModule = false
 const sandboxes = new Map<string, Sandbox>()
 let nextPhaseRun = 1
 
@@ -227,8 +32,11 @@ async function sandboxFor(key: string, limits: ScriptLimits): Promise<Sandbox> {
     known.lastUsed = Date.now()
     return known
   }
-  // Loaded on the first script: a worker that only indexes bodies or imports never loads QuickJS.
-  quickjs ??= import('quickjs-emscripten').then((m) => m.getQuickJS())
+  // Loaded on the first script: a worker that only indexes bodies or imports never loads QuickJS. After a runtime
+  // was poisoned (sandbox-runtime.ts), a module of its own, so nothing later shares a heap with it.
+  quickjs ??= import('quickjs-emscripten').then((m) =>
+    freshModule ? m.newQuickJSWASMModule() : m.getQuickJS(),
+  )
   const [module, bundle] = await Promise.all([quickjs, sandboxBundle()])
   const again = sandboxes.get(key)
   if (again && !again.broken && again.memoryMb === limits.memoryMb) return again
@@ -248,6 +56,16 @@ function retire(key: string, s: Sandbox): void {
   if (sandboxes.get(key) === s) sandboxes.delete(key)
   if (s.phases.size === 0) s.dispose()
   else s.broken = true
+}
+
+/** The sandboxes on a module one of whose runtimes was poisoned are dropped once idle; new ones get a new module. */
+function abandonModule(module: QuickJSWASMModule): void {
+  for (const s of sandboxes.values()) if (s.module === module) s.broken = true
+  void quickjs?.then((current) => {
+    if (current !== module) return
+    quickjs = null
+    freshModule = true
+  })
 }
 
 /** Forget a key's sandbox (its run ended). */
@@ -337,7 +155,7 @@ export async function runScriptPhase(
       }
       const more = sandbox.ctx.getNumber(step.value)
       step.value.dispose()
-      if (more === 0 && !sandbox.rt.hasPendingJob()) break
+      if (more === 0 && !sandbox.pendingJobs()) break
       const waited = await drain(sandbox, run, wallStart)
       if (waited !== null) {
         stop(waited, stoppedIn())
@@ -377,6 +195,7 @@ export async function runScriptPhase(
       const dropped = sandbox.call(null, 'drop', [phaseId])
       if ('value' in dropped) dropped.value.dispose()
     }
+    if (sandbox.poisoned) abandonModule(sandbox.module)
     if (sandbox.broken && sandbox.phases.size === 0) {
       if (sandboxes.get(input.key) === sandbox) sandboxes.delete(input.key)
       sandbox.dispose()
@@ -412,7 +231,7 @@ async function drain(sandbox: Sandbox, run: PhaseRun, wallStart: number): Promis
       r.value.dispose()
       continue
     }
-    if (run.timers.size === 0 && run.sends === 0 && !sandbox.rt.hasPendingJob()) return null
+    if (run.timers.size === 0 && run.sends === 0 && !sandbox.pendingJobs()) return null
     if (run.timers.size === 0 && run.sends === 0) continue
     const left = run.limits.wallMs - (Date.now() - wallStart)
     if (left <= 0)

@@ -292,7 +292,7 @@ ScriptResponse.prototype.text = function () {
   return this._r.body
 }
 ScriptResponse.prototype.json = function () {
-  if (this._parsed === undefined) this._parsed = parseJSON(this._r.body)
+  if (this._parsed === undefined) this._parsed = parseBodyJSON(this._r.body)
   return this._parsed
 }
 ScriptResponse.prototype.reason = function () {

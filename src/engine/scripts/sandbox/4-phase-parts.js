@@ -120,9 +120,14 @@ function record(phase, name, passed, error, skipped, at) {
   if (skipped) t.skipped = true
   phase.tests.push(t)
 }
-function message(e) {
-  if (e && typeof e === 'object' && 'message' in e)
-    return (e.name && e.name !== 'Error' ? e.name + ': ' : '') + e.message
+function message(e, phase) {
+  if (e && typeof e === 'object' && 'message' in e) {
+    var text = (e.name && e.name !== 'Error' ? e.name + ': ' : '') + e.message
+    // QuickJS says only "stack overflow": say which stack, so a deep value or recursion reads as the limit it is.
+    if (phase && isStackOverflow(e))
+      text += " (deeper than the sandbox's " + phase.limits.stackKb + ' KB stack allows)'
+    return text
+  }
   return str(e)
 }
 
@@ -138,7 +143,14 @@ function makeTest(phase) {
         if (settled) return
         settled = true
         phase.pendingTests--
-        record(phase, name, err === undefined || err === null, err ? message(err) : undefined, false, at)
+        record(
+          phase,
+          name,
+          err === undefined || err === null,
+          err ? message(err, phase) : undefined,
+          false,
+          at,
+        )
       }
       try {
         fn(done)
@@ -158,14 +170,14 @@ function makeTest(phase) {
           },
           function (e) {
             phase.pendingTests--
-            record(phase, name, false, message(e), false, at)
+            record(phase, name, false, message(e, phase), false, at)
           },
         )
         return
       }
       record(phase, name, true)
     } catch (e) {
-      record(phase, name, false, message(e))
+      record(phase, name, false, message(e, phase))
     }
   }
   test.skip = function (name) {

@@ -1,0 +1,236 @@
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten'
+import type { CookieOp } from './script-cookies'
+import type { SandboxBundle } from './sandbox-bundle'
+import type { SandboxSendReply, ScriptLimits, ScriptRequest } from './script-types'
+
+/**
+ * One QuickJS runtime and context with the prelude evaluated (see sandbox.ts), and the calls into it for a phase,
+ * each on the phase's CPU budget.
+ *
+ * QuickJS checks its own stack (`stackKb`), but its C code runs as WebAssembly on the worker's native stack too,
+ * and some recursions in C (JSON.stringify of a value nested tens of thousands deep) use that up first: V8 then
+ * throws its RangeError through the interpreter, which is left half-way through its work. Such a runtime is
+ * `poisoned`: the call reads as a stack overflow, the runtime is never used or freed again (freeing it asserts
+ * and aborts the whole WebAssembly module), and the module it lives in is replaced for the sandboxes after it.
+ */
+
+/** How `pm.sendRequest` reaches the engine (a host call of the task). */
+export type SendThroughEngine = (request: ScriptRequest) => Promise<SandboxSendReply>
+/** How a `pm.cookies.jar()` operation reaches the engine's jar (a host call of the task). */
+export type CookieThroughEngine = (op: CookieOp) => Promise<SandboxSendReply>
+
+export type Wake = { kind: 'timer'; id: number } | { kind: 'send'; id: number; reply: SandboxSendReply }
+
+export interface PhaseRun {
+  id: number
+  cpuUsed: number
+  limits: ScriptLimits
+  send: SendThroughEngine
+  cookie: CookieThroughEngine
+  sids: string[]
+  timers: Map<number, NodeJS.Timeout>
+  /** sendRequests whose answer has not been handed to the sandbox yet. */
+  sends: number
+  queue: Wake[]
+  wake: (() => void) | null
+}
+
+export class Sandbox {
+  readonly rt: QuickJSRuntime
+  readonly ctx: QuickJSContext
+  private readonly fd: Record<'begin' | 'go' | 'where' | 'fire' | 'deliver' | 'end' | 'drop', QuickJSHandle>
+  readonly phases = new Map<number, PhaseRun>()
+  /** While the interpreter runs for a phase: when it must stop. */
+  private deadline = Number.POSITIVE_INFINITY
+  /** ms of the current call spent evaluating a library: the sandbox's time, not the script's. */
+  private credit = 0
+  /** Stopped for time or memory: dropped once its phases are done. */
+  broken = false
+  /** The worker's native stack ran out inside the interpreter: never called or freed again (see above). */
+  poisoned = false
+  lastUsed = Date.now()
+
+  constructor(
+    readonly module: QuickJSWASMModule,
+    private readonly bundle: SandboxBundle,
+    readonly memoryMb: number,
+    stackKb: number,
+  ) {
+    this.rt = module.newRuntime()
+    this.rt.setMemoryLimit(memoryMb * 1024 * 1024)
+    this.rt.setMaxStackSize(stackKb * 1024)
+    this.rt.setInterruptHandler(() => Date.now() > this.deadline)
+    this.ctx = this.rt.newContext()
+    const ctx = this.ctx
+    const fn = (name: string, impl: (...args: QuickJSHandle[]) => QuickJSHandle | undefined): void => {
+      const h = ctx.newFunction(name, impl)
+      ctx.setProp(ctx.global, name, h)
+      h.dispose()
+    }
+    fn('__host_lib_loaded', (ms) => {
+      const took = Math.max(0, ctx.getNumber(ms ?? ctx.undefined))
+      this.credit += took
+      this.deadline += took
+      return undefined
+    })
+    fn('__host_lib', (name) => {
+      const src = this.bundle.libs[ctx.getString(name ?? ctx.undefined)]
+      return src === undefined ? undefined : ctx.newString(src)
+    })
+    fn('__host_timer', (phase, timer, ms) => {
+      const run = this.phases.get(ctx.getNumber(phase ?? ctx.undefined))
+      if (!run) return undefined
+      const id = ctx.getNumber(timer ?? ctx.undefined)
+      const wait = ctx.getNumber(ms ?? ctx.undefined)
+      run.timers.set(
+        id,
+        setTimeout(() => {
+          run.timers.delete(id)
+          push(run, { kind: 'timer', id })
+        }, wait),
+      )
+      return undefined
+    })
+    fn('__host_clear', (phase, timer) => {
+      const run = this.phases.get(ctx.getNumber(phase ?? ctx.undefined))
+      const id = ctx.getNumber(timer ?? ctx.undefined)
+      const t = run?.timers.get(id)
+      if (t) clearTimeout(t)
+      run?.timers.delete(id)
+      return undefined
+    })
+    fn('__host_send', (phase, send, json) => {
+      const run = this.phases.get(ctx.getNumber(phase ?? ctx.undefined))
+      if (!run) return undefined
+      const id = ctx.getNumber(send ?? ctx.undefined)
+      const ask = JSON.parse(ctx.getString(json ?? ctx.undefined)) as ScriptRequest | { cookie: CookieOp }
+      run.sends++
+      ;('cookie' in ask ? run.cookie(ask.cookie) : run.send(ask)).then(
+        (reply) => push(run, { kind: 'send', id, reply }),
+        (e: unknown) =>
+          push(run, { kind: 'send', id, reply: { error: e instanceof Error ? e.message : String(e) } }),
+      )
+      return undefined
+    })
+    const loaded = ctx.evalCode(bundle.prelude, 'prelude.js')
+    if (loaded.error) {
+      const why = JSON.stringify(ctx.dump(loaded.error))
+      loaded.error.dispose()
+      throw new Error(`The script sandbox's prelude failed: ${why}`)
+    }
+    loaded.value.dispose()
+    const fdHandle = ctx.getProp(ctx.global, '__fd')
+    this.fd = {
+      begin: ctx.getProp(fdHandle, 'begin'),
+      go: ctx.getProp(fdHandle, 'go'),
+      where: ctx.getProp(fdHandle, 'where'),
+      fire: ctx.getProp(fdHandle, 'fire'),
+      deliver: ctx.getProp(fdHandle, 'deliver'),
+      end: ctx.getProp(fdHandle, 'end'),
+      drop: ctx.getProp(fdHandle, 'drop'),
+    }
+    fdHandle.dispose()
+  }
+
+  /**
+   * Call into the sandbox for a phase, counting the time against its CPU budget. Returns the value (disposed
+   * by the caller) or the error the interpreter stopped with, as text.
+   */
+  call(
+    run: PhaseRun | null,
+    name: keyof Sandbox['fd'],
+    args: (string | number | null)[],
+  ): { value: QuickJSHandle } | { error: string } {
+    if (this.poisoned) return { error: POISONED }
+    const ctx = this.ctx
+    const handles = args.map((a) =>
+      a === null ? ctx.null : typeof a === 'number' ? ctx.newNumber(a) : ctx.newString(a),
+    )
+    const started = Date.now()
+    this.deadline = run ? started + Math.max(0, run.limits.cpuMs - run.cpuUsed) : started + 1000
+    try {
+      let r
+      try {
+        r = ctx.callFunction(this.fd[name], ctx.undefined, ...handles)
+      } catch (e) {
+        return { error: this.poison(e) }
+      }
+      if (r.error) {
+        const dumped = ctx.dump(r.error) as unknown
+        r.error.dispose()
+        return { error: errorText(dumped) }
+      }
+      return { value: r.value }
+    } finally {
+      this.deadline = Number.POSITIVE_INFINITY
+      if (run) run.cpuUsed += Math.max(0, Date.now() - started - this.credit)
+      this.credit = 0
+      if (!this.poisoned) for (const h of handles) if (h !== ctx.null) h.dispose()
+    }
+  }
+
+  /** A host exception came through the interpreter: what the phase reads, and this runtime is done with. */
+  private poison(e: unknown): string {
+    this.poisoned = true
+    this.broken = true
+    return e instanceof RangeError ? POISONED : `Error: the sandbox stopped (${String(e)})`
+  }
+
+  /** Run the promise jobs scripts queued (their `then`s, async functions), on the phase's CPU budget. */
+  jobs(run: PhaseRun): string | null {
+    if (this.poisoned) return POISONED
+    if (!this.rt.hasPendingJob()) return null
+    const started = Date.now()
+    this.deadline = started + Math.max(0, run.limits.cpuMs - run.cpuUsed)
+    try {
+      let r
+      try {
+        r = this.rt.executePendingJobs(-1)
+      } catch (e) {
+        return this.poison(e)
+      }
+      if (r.error) {
+        const dumped = this.ctx.dump(r.error) as unknown
+        r.error.dispose()
+        return errorText(dumped)
+      }
+      r.dispose()
+      return null
+    } finally {
+      this.deadline = Number.POSITIVE_INFINITY
+      run.cpuUsed += Math.max(0, Date.now() - started - this.credit)
+      this.credit = 0
+    }
+  }
+
+  /** Whether the interpreter has promise jobs queued (a poisoned one is never asked). */
+  pendingJobs(): boolean {
+    return !this.poisoned && this.rt.hasPendingJob()
+  }
+
+  dispose(): void {
+    if (this.poisoned) return
+    for (const h of Object.values(this.fd)) h.dispose()
+    this.ctx.dispose()
+    this.rt.dispose()
+  }
+}
+
+/** What a call into a poisoned runtime reads as: a stack overflow, as QuickJS's own check would say it. */
+const POISONED = 'InternalError: stack overflow'
+
+export function push(run: PhaseRun, w: Wake): void {
+  run.queue.push(w)
+  const wake = run.wake
+  run.wake = null
+  wake?.()
+}
+
+export function errorText(dumped: unknown): string {
+  if (typeof dumped === 'object' && dumped !== null) {
+    const o = dumped as { name?: unknown; message?: unknown }
+    const name = typeof o.name === 'string' ? o.name : 'Error'
+    return `${name}: ${typeof o.message === 'string' ? o.message : JSON.stringify(dumped)}`
+  }
+  return String(dumped)
+}
