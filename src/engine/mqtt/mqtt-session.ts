@@ -322,7 +322,13 @@ export class MqttSession implements SessionTransport {
     const summary = this.packets.dropped(attempt, goesOn && !o.clean, why)
     const more = summary ? `; ${summary}` : ''
     if (this.closing) {
-      attempt.ended({ reason: '', reconnectable: false, by: 'client' })
+      // The person's close words say what it cost: the publishes it left without their acks.
+      attempt.ended({
+        reason: '',
+        reconnectable: false,
+        by: 'client',
+        ...(summary ? { closeNote: summary } : {}),
+      })
       return
     }
     if (!attempt.isOpen) {

@@ -233,7 +233,8 @@ export class SessionKernel implements AttemptOwner {
     const t = this.now()
     if (this.phase === 'closing') {
       // The closing handshake the person started is over, however the server answered it.
-      this.closedByClient(t, this.closeWords ?? 'Closed by you', r.code)
+      const words = this.closeWords ?? 'Closed by you'
+      this.closedByClient(t, r.closeNote ? `${words}; ${r.closeNote}` : words, r.code)
       return
     }
     const retry = this.policy.ended(attempt.delivered, r.reconnectable)

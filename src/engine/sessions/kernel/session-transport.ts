@@ -74,6 +74,11 @@ export interface EndedReport {
   code?: number
   /** SSE: the Last-Event-ID a reconnect sends, told on the `retry` event. */
   lastEventId?: string
+  /**
+   * A connection the person closed: what the close cost, told after their close words (MQTT: the publishes
+   * still awaiting their acks, lost).
+   */
+  closeNote?: string
 }
 
 /** What kind of session the kernel runs: its `queued` kind and the type of its message ticks. */
