@@ -12,8 +12,6 @@ import { DEFAULT_RETRY } from '../../shared/run-spec'
 import { collectionGrpcSchema } from '../../shared/grpc-request'
 import { traceLinkProblem, traceSettingSchema } from '../../shared/trace-context'
 import { DEFAULT_FOLLOW_JOB, DEFAULT_LONG_POLL } from '../../shared/job-options'
-import * as jsYaml from 'js-yaml'
-import { load as loadYaml, CORE_SCHEMA, Type, YAMLException } from 'js-yaml'
 import { lineOf, parseYaml } from './yaml-doc'
 import {
   FORMAT_VERSION,
@@ -22,17 +20,12 @@ import {
   type Parsed,
 } from './collection-file-format'
 import { lazySchema } from '../../shared/lazy-schema'
+import { asNumbers, isRaw, mapRoot, NumberText, numberTextsRead, type Raw } from './yaml-read'
 
 /**
  * Collection files read into the model: lenient about what may be left out, strict about what is there (a
  * problem names its line).
  */
-
-type Raw = Record<string, unknown>
-
-function isRaw(v: unknown): v is Raw {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof NumberText)
-}
 
 /** Scalars a person may write without quotes (`value: 1`, `enabled: yes`) read as the string they look like. */
 function str(v: unknown, fallback = ''): unknown {
@@ -134,7 +127,7 @@ function validate<T>(
   value: unknown,
   pathMap?: (p: PropertyKey[]) => PropertyKey[],
 ): Parsed<T> {
-  const r = schema.safeParse(numberTextsSeen > 0 ? asNumbers(value) : value)
+  const r = schema.safeParse(numberTextsRead() > 0 ? asNumbers(value) : value)
   if (r.success) return { ok: true, value: r.data }
   const issue = r.error.issues[0]
   const path = issue?.path ?? []
@@ -143,76 +136,6 @@ function validate<T>(
   const at = parsed.ok ? lineOf(parsed.value, pathMap ? pathMap(path) : path) : { line: 1, column: 1 }
   const where = path.length > 0 ? `${path.join('.')}: ` : ''
   return { ok: false, problem: { ...at, message: `${where}${issue?.message ?? 'invalid'}` } }
-}
-
-/**
- * A number written so that the number alone would not give its text back (`01234`, `12345678901234567890`,
- * `1.10`, `0x1F`, `1e3`): where the format wants text (a variable, a header, a parameter) it is read as written —
- * a zip code keeps its leading zero and an account id its digits — and where it wants a number, as the number.
- * Plain numbers (`42`, `1.5`) stay plain numbers, so reading costs nothing extra.
- */
-class NumberText {
-  constructor(
-    readonly value: number,
-    readonly text: string,
-  ) {}
-}
-let numberTextsSeen = 0
-
-/** js-yaml's built-in scalar types; @types/js-yaml declares neither `types` nor a type's `tag`. */
-const yamlTypes = (jsYaml as unknown as { types: Record<'int' | 'float', Type & { tag: string }> }).types
-
-function keepText(type: Type & { tag: string }): Type {
-  const construct = type.construct.bind(type)
-  return new Type(type.tag, {
-    kind: 'scalar',
-    resolve: type.resolve,
-    construct(data: string) {
-      const n = construct(data) as number
-      if (String(n) === data) return n
-      numberTextsSeen++
-      return new NumberText(n, data)
-    },
-    instanceOf: NumberText,
-  })
-}
-const READ_SCHEMA = CORE_SCHEMA.extend({ implicit: [keepText(yamlTypes.int), keepText(yamlTypes.float)] })
-
-/** `value` with every NumberText left in it (where no text was wanted) as its number. */
-function asNumbers(value: unknown): unknown {
-  if (value instanceof NumberText) return value.value
-  if (Array.isArray(value)) return value.map(asNumbers)
-  if (isRaw(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asNumbers(v)]))
-  return value
-}
-
-/**
- * Reading uses js-yaml (about five times faster than the position-keeping parser, which matters for a
- * 5,000-file collection) with the YAML 1.2 core schema, so `2024-01-01` stays a string. Writing uses `yaml`'s
- * Document API (./yaml-doc.ts), which keeps comments and layout.
- */
-function mapRoot(text: string): Parsed<Raw> {
-  let raw: unknown
-  numberTextsSeen = 0
-  try {
-    raw = loadYaml(text, { schema: READ_SCHEMA, json: false })
-  } catch (e) {
-    if (e instanceof YAMLException) {
-      return {
-        ok: false,
-        problem: {
-          line: e.mark.line + 1,
-          column: e.mark.column + 1,
-          message: e.reason || e.message.split('\n')[0] || 'YAML syntax error',
-        },
-      }
-    }
-    throw e
-  }
-  if (raw === null || raw === undefined) return { ok: true, value: {} }
-  if (!isRaw(raw))
-    return { ok: false, problem: { line: 1, column: 1, message: 'Expected a YAML map at the top level' } }
-  return { ok: true, value: raw }
 }
 
 /** `create-user` -> `create-user`: the file stem is the name when the file gives none. */

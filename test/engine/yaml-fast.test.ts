@@ -1,0 +1,186 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { execFileSync } from 'node:child_process'
+import { load } from 'js-yaml'
+import { describe, expect, it } from 'vitest'
+import { emptySavedRequest, type SavedRequest } from '../../src/shared/collection'
+import { REQUEST_KEYS } from '../../src/engine/collections/collection-file-format'
+import { requestPlain } from '../../src/engine/collections/collection-file-write'
+import { parseRequestText } from '../../src/engine/collections/collection-file-read'
+import { readSimpleYaml } from '../../src/engine/collections/yaml-fast'
+import { plainScalar, READ_SCHEMA } from '../../src/engine/collections/yaml-read'
+import { renderYaml } from '../../src/engine/collections/yaml-doc'
+
+/**
+ * The fast reader of plain block YAML gives exactly what js-yaml gives for the same text, or declines (and the
+ * collection reader uses js-yaml): checked on the files Flightdeck writes, on hand-written texts near every
+ * edge it declines at, and on every YAML file in the repository.
+ */
+
+function slow(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: load(text, { schema: READ_SCHEMA, json: false }) }
+  } catch {
+    return { ok: false }
+  }
+}
+
+/** The fast read, which must decline or agree with js-yaml; returns whether it read the text. */
+function agrees(text: string): boolean {
+  const fast = readSimpleYaml(text, plainScalar)
+  if (fast === undefined) return false
+  const reference = slow(text)
+  expect(reference.ok, `js-yaml refuses what the fast reader read:\n${text}`).toBe(true)
+  if (reference.ok) expect(fast, text).toStrictEqual(reference.value)
+  return true
+}
+
+const written = (req: SavedRequest): string => renderYaml(requestPlain(req), null, REQUEST_KEYS)
+
+const REQUESTS: SavedRequest[] = [
+  {
+    ...emptySavedRequest('Item 0'),
+    url: '{{baseUrl}}/items/0',
+    headers: [{ name: 'Accept', value: 'application/json', enabled: true }],
+    assertions: [{ kind: 'status', equals: 200 }],
+  },
+  {
+    ...emptySavedRequest('Create: user "ada"'),
+    method: 'POST',
+    url: 'https://example.test/users?x=1&y=2',
+    headers: [
+      { name: 'X-Zip', value: '01234', enabled: true },
+      { name: 'X-Off', value: 'yes', enabled: false },
+      { name: 'X-Empty', value: '', enabled: true },
+      { name: 'X-Quote', value: 'it\'s \\ "quoted" ü €', enabled: true },
+    ],
+    auth: { type: 'bearer', token: '{{token}}' },
+    assertions: [
+      { kind: 'status', oneOf: [200, 201] },
+      { kind: 'header', name: 'content-type', contains: 'json' },
+      { kind: 'json', path: '$.id', exists: true },
+      { kind: 'duration-under', ms: 1500 },
+    ],
+    extract: [{ name: 'id', from: 'json', path: '$.id' }],
+    retry: {
+      retries: 2,
+      onNetworkError: true,
+      onStatus: [502, 503],
+      backoffMs: 100,
+      factor: 2,
+      maxBackoffMs: 1000,
+    },
+    dependsOn: ['auth/login.yaml'],
+  },
+  {
+    ...emptySavedRequest('Form'),
+    method: 'PUT',
+    url: 'http://127.0.0.1:8080/form',
+    body: {
+      kind: 'form',
+      fields: [
+        { name: 'a', value: '1.10', enabled: true },
+        { name: 'b', value: 'true', enabled: true },
+      ],
+    },
+  },
+  {
+    ...emptySavedRequest('Json body'),
+    method: 'POST',
+    url: 'http://127.0.0.1/x',
+    body: { kind: 'json', text: '{\n  "a": 1\n}' },
+  },
+]
+
+describe('the fast YAML reader', () => {
+  it("reads the request files Flightdeck writes, as js-yaml does, and the collection reader's result is the same", () => {
+    for (const req of REQUESTS) {
+      const text = written(req)
+      // A multi-line body is a block scalar, which the fast reader leaves to js-yaml.
+      const expectFast = req.body.kind !== 'json'
+      expect(agrees(text), text).toBe(expectFast)
+      const read = parseRequestText(text, 'x')
+      expect(read.ok, text).toBe(true)
+      if (read.ok) expect(read.value).toEqual(req)
+    }
+  })
+
+  it('agrees with js-yaml or declines on texts near every edge', () => {
+    const read: string[] = []
+    const declined: string[] = []
+    const texts = [
+      'a: 1\nb: 01234\nc: 0x1F\nd: 1e3\ne: 1.10\nf: 12345678901234567890\ng: -5\nh: +7\ni: .inf\nj: -.Inf\nk: .nan\n',
+      'a: ~\nb: null\nc: Null\nd: true\ne: False\nf: yes\ng: no\nh: on\ni: 2024-01-01\nj:\nk: ""\nl: \'\'\n',
+      'a: "x\\ny\\t\\"q\\" \\\\ \\u00fc \\x41 \\/"\nb: \'it\'\'s\'\nc: plain with spaces   \nd: http://h:80/p?q=1\n',
+      'list:\n  - 1\n  - two\n  - "3"\n  - name: a\n    value: b\n  - name: c\n',
+      'list:\n- a\n- b\nnext: 1\n',
+      'nested:\n  deeper:\n    deepest: 1\n  back: 2\ntop: 3\n',
+      'a:\n\n  b: 1\n\n\nc: 2\n',
+      'seq:\n  -   spaced: 1\n      more: 2\n',
+      'x:\n  - key:\n    - a\n',
+      'x:\n  - key:\n      - a\n',
+      'a: 1 # comment\n',
+      '# comment\na: 1\n',
+      'a: [1, 2]\n',
+      'a: {b: 1}\n',
+      'a: |\n  text\n',
+      'a: >-\n  folded\n',
+      'a: &x 1\nb: *x\n',
+      'a: !!str 1\n',
+      'a: plain\n  continued\n',
+      'a: "open\n  closed"\n',
+      'a: 1\na: 2\n',
+      '__proto__: 1\n',
+      '"quoted": 1\n',
+      'a:b\n',
+      'a: b: c\n',
+      'a: - b\n',
+      '- a\n- b\n',
+      'scalar\n',
+      '',
+      '\n\n',
+      '---\na: 1\n',
+      'a: 1\n---\nb: 2\n',
+      'a: 1\r\nb: 2\r\n',
+      'a:\t1\n',
+      '\ufeffa: 1\n',
+      'a: 1\n b: 2\n',
+      'a:\n    b: 1\n  c: 2\n',
+      'list:\n  - a\n   - b\n',
+      'list:\n  -\n    a: 1\n',
+      'list:\n  - - a\n',
+      'a: "x" y\n',
+      "a: 'x' y\n",
+      'a: "\\q"\n',
+      'true: 1\n',
+      'key.with-dots_and-dashes: 1\n',
+      'a: x:\n',
+      'a: -\n',
+      'a: ?\n',
+      'a: %x\n',
+      'a: @x\n',
+      'a: `x`\n',
+      'a: ,x\n',
+      'a: x,y\n',
+      'a: <x>\n',
+      'a: =\n',
+      'a: "\u0001"\n',
+      'list:\n  - "a: b"\n  - \'c: d\'\n',
+      'list:\n  - "k": v\n',
+    ]
+    for (const t of texts) (agrees(t) ? read : declined).push(t)
+    // The plain ones are read fast, the rest declined (and left to js-yaml, which words their errors).
+    expect(read.length).toBeGreaterThanOrEqual(10)
+    expect(declined).toContain('a: 1 # comment\n')
+    expect(declined).toContain('a: 1\na: 2\n')
+  })
+
+  it('agrees with js-yaml or declines on every YAML file in the repository', () => {
+    const root = join(import.meta.dirname, '..', '..')
+    const files = execFileSync('git', ['ls-files', '*.yaml', '*.yml'], { cwd: root, encoding: 'utf8' })
+      .split('\n')
+      .filter((f) => f !== '')
+    expect(files.length).toBeGreaterThan(0)
+    for (const f of files) agrees(readFileSync(join(root, f), 'utf8'))
+  })
+})
