@@ -147,13 +147,20 @@ async function buildCachedCommands(outdir) {
     format: 'cjs',
     target: 'node20',
     supported: { 'dynamic-import': false },
+    // ASCII only (esbuild escapes the rest of the code, and minifying whitespace drops the comments, which it
+    // keeps as written), checked below: the loader reads the file as latin1, three times as fast as UTF-8. Names
+    // stay as written, so a stack trace still names functions; the source map gives the lines.
+    charset: 'ascii',
+    minifyWhitespace: true,
     define: { 'import.meta.url': '__flightdeck_import_meta_url' },
     plugins: [zodEnglishOnly, undiciLazyBuiltins, externalExceptInlined],
   })
   const files = {}
   for (const [out, meta] of Object.entries(result.metafile.outputs)) {
     const name = meta.entryPoint?.replace(/^src\/cli\/(.*)\.ts$/, '$1')
-    if (name) files[name] = out.split('/').pop()
+    if (!name) continue
+    files[name] = out.split('/').pop()
+    if (readFileSync(out).some((byte) => byte > 0x7f)) throw new Error(`${out} is not ASCII`)
   }
   writeFileSync(`${dir}/index.json`, `${JSON.stringify(files, null, 2)}\n`)
   // Files of earlier builds go, with their code caches; a cache of a file just built stays (it is still right).
