@@ -26,18 +26,37 @@ import { Fifo } from '../fifo'
  */
 export interface SessionRecord {
   queued: QueuedEvent
-  dns?: DnsEvent
-  connect?: ConnectEvent
-  tls?: TlsEvent
-  sent?: RequestSentEvent
-  response?: ResponseHeadersEvent
+  dns?: DnsEvent | undefined
+  connect?: ConnectEvent | undefined
+  tls?: TlsEvent | undefined
+  sent?: RequestSentEvent | undefined
+  response?: ResponseHeadersEvent | undefined
   /** The latest interim (1xx) response's event: its count covers them all (HAR has no place for them). */
-  informational?: InformationalEvent
-  terminal?: TerminalEvent
+  informational?: InformationalEvent | undefined
+  terminal?: TerminalEvent | undefined
   /** The body as composed (text kinds only; files and multipart are described, not copied). */
-  requestBody?: RequestBody
+  requestBody?: RequestBody | undefined
   /** Imported from a HAR: the request's own postData and recorded timings stay as they were. */
-  imported?: { postData?: { mimeType: string; text: string } }
+  imported?: { postData?: { mimeType: string; text: string } } | undefined
+}
+
+/**
+ * A record with every field present from the start: one is kept for each of the last 20,000 sessions, and fields
+ * added later would each record an out-of-object property array besides the object.
+ */
+function newRecord(queued: QueuedEvent): SessionRecord {
+  return {
+    queued,
+    dns: undefined,
+    connect: undefined,
+    tls: undefined,
+    sent: undefined,
+    response: undefined,
+    informational: undefined,
+    terminal: undefined,
+    requestBody: undefined,
+    imported: undefined,
+  }
 }
 
 export const DEFAULT_RECORD_LIMIT = 20_000
@@ -70,7 +89,7 @@ export class SessionRecords {
     if (e.type === 'queued') {
       if (e.kind !== 'http') return
       if (!this.records.has(e.sid)) this.order.push(e.sid)
-      this.records.set(e.sid, { queued: e })
+      this.records.set(e.sid, newRecord(e))
       while (this.records.size > this.limit && this.order.size > 0) {
         const oldest = this.order.shift()
         if (oldest !== undefined) this.records.delete(oldest)

@@ -36,19 +36,25 @@ export const MAX_LIFECYCLE_EVENTS = 600
 export const MAX_LIFECYCLE_TOTAL = 60_000
 const LIFECYCLE_TYPES: ReadonlySet<string> = new Set(['stream-open', 'stream-closed', 'retry'])
 
+/**
+ * One session's rows. Every field is set when the entry is made (none added later), and the latest events are a
+ * short array, not a Map: an entry is kept for each of the last 20,000 sessions, and a Map's table (~300 bytes)
+ * or fields added after creation (an out-of-object property array) were most of what each one cost the heap.
+ */
 interface Entry {
   seq: number
   queued: QueuedEvent
-  /** Latest event per kind, in the order each kind first arrived (phases come out in their order). */
-  latest: Map<string, TimelineEvent>
+  /** Latest event per kind, in the order each kind first arrived (phases come out in their order); a
+   * session has a handful of kinds, so a scan finds a kind's slot. */
+  latest: TimelineEvent[]
   /** Interim responses: the first MAX_KEPT_INFORMATIONAL with headers and the latest count. */
-  informational?: TimelineEvent[]
-  terminal?: TimelineEvent
-  job?: TimelineEvent
+  informational: TimelineEvent[] | undefined
+  terminal: TimelineEvent | undefined
+  job: TimelineEvent | undefined
   /** The stream's lifecycle events, oldest first (while present, they replace the latest of their kinds). */
-  lifecycle?: TimelineEvent[]
+  lifecycle: TimelineEvent[] | undefined
   /** Cleared from the timeline by the person: not replayed, dropped from the array at its next compaction. */
-  gone?: true
+  gone: boolean
 }
 
 export class TimelineJournal {
@@ -72,7 +78,16 @@ export class TimelineJournal {
   record(e: TimelineEvent): void {
     if (e.type === 'queued') {
       if (this.bySid.has(e.sid)) return
-      const entry: Entry = { seq: this.nextSeq++, queued: e, latest: new Map() }
+      const entry: Entry = {
+        seq: this.nextSeq++,
+        queued: e,
+        latest: [],
+        informational: undefined,
+        terminal: undefined,
+        job: undefined,
+        lifecycle: undefined,
+        gone: false,
+      }
       this.bySid.set(e.sid, entry)
       this.entries.push(entry)
       while (this.bySid.size > this.limit) this.evictOldest()
@@ -100,7 +115,7 @@ export class TimelineJournal {
         return
       }
       default:
-        entry.latest.set(e.type, e)
+        setLatest(entry.latest, e)
         if (LIFECYCLE_TYPES.has(e.type)) this.recordLifecycle(entry, e)
     }
   }
@@ -149,7 +164,7 @@ export class TimelineJournal {
   private dropLifecycle(entry: Entry): void {
     if (!entry.lifecycle) return
     this.lifecycleTotal -= entry.lifecycle.length
-    delete entry.lifecycle
+    entry.lifecycle = undefined
   }
 
   /** Sessions the person cleared from the timeline: a reload does not bring them back. */
@@ -209,7 +224,7 @@ export class TimelineJournal {
       events.push(entry.queued)
       bytes += EVENT_BYTES + entry.queued.url.length
       const lifecycle = entry.lifecycle
-      for (const e of entry.latest.values()) {
+      for (const e of entry.latest) {
         // A stream's attempts come as their list, after the phases.
         if (lifecycle && LIFECYCLE_TYPES.has(e.type)) continue
         events.push(e)
@@ -229,4 +244,15 @@ export class TimelineJournal {
     const after = this.entries[i]
     return { events, sessions, next: after ? after.seq : null, forgotten: this.forgottenCount }
   }
+}
+
+/** Put `e` in its kind's slot (replacing the previous event of that kind), or in a new slot at the end. */
+function setLatest(latest: TimelineEvent[], e: TimelineEvent): void {
+  for (let i = 0; i < latest.length; i++) {
+    if ((latest[i] as TimelineEvent).type === e.type) {
+      latest[i] = e
+      return
+    }
+  }
+  latest.push(e)
 }
