@@ -1,4 +1,6 @@
+import type { Socket } from 'node:net'
 import type { AppError, ErrorCode } from '../../shared/result'
+import { timingOf } from './connector'
 
 /** An error the engine raises itself, already classified. */
 export class EngineError extends Error {
@@ -163,4 +165,42 @@ export function classifyError(error: unknown, where: string): AppError {
 function hostOnly(where: string): string {
   const m = /^(\[[^\]]+\]|[^:]+)(?::\d+)?$/.exec(where)
   return m?.[1] ?? where
+}
+
+/** What an exchange knows when it fails, to tell a more telling cause than undici's. */
+export interface FailureContext {
+  socket: Socket | undefined
+  /** The response's status, 0 before its headers. */
+  status: number
+  /** Whether the body was being decoded (then its wire size says little). */
+  decoding: boolean
+  /** The response's Content-Length, NaN without one. */
+  declaredLength: number
+  wireBytes: number
+  host: string
+}
+
+/** A more telling cause than what undici reports, where the exchange knows one; else `err` itself. */
+export function explainFailure(err: unknown, c: FailureContext): unknown {
+  if (err instanceof EngineError) return err
+  const socketError = timingOf(c.socket)?.socketError as (Error & { code?: unknown }) | undefined
+  if (socketError && typeof socketError.code === 'string' && socketError.code.includes('ALERT'))
+    return socketError
+  const code = (err as { code?: unknown } | null)?.code
+  const declared = c.declaredLength
+  if (
+    c.status > 0 &&
+    !c.decoding &&
+    Number.isFinite(declared) &&
+    c.wireBytes < declared &&
+    (code === 'UND_ERR_SOCKET' || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') &&
+    !String((err as Error).message).includes('GOAWAY')
+  ) {
+    return new EngineError(
+      'reset',
+      `${c.host} closed the connection after ${c.wireBytes} of the ${declared} bytes its Content-Length announced`,
+      err instanceof Error ? err.message : undefined,
+    )
+  }
+  return err
 }

@@ -11,10 +11,10 @@ import { connectionPhases, timingOf } from './connector'
 import { serverTimingOf } from '../../shared/server-timing'
 import { headerBlockBytes, pairHeaders, parseSentHeaders, trailerList } from './http-headers'
 import { InformationalResponses } from './informational'
-import { EngineError, classifyError } from './errors'
+import { EngineError, classifyError, explainFailure } from './errors'
 import { prepareBody, prepareBodySync, wireHeaders, type PreparedBody } from './request-body'
-import { harTimings, type ExchangeMarks } from './timings'
-import { ResponseBody } from './response-body'
+import { harTimings, newMarks, type ExchangeMarks } from './timings'
+import { ResponseBody, type ResponseBodyOwner } from './response-body'
 
 /**
  * One HTTP exchange (one hop): dispatch through undici, measure every phase, decode and store the body, and
@@ -72,8 +72,10 @@ subscribe('undici:client:sendHeaders', (message) => {
 })
 
 const PROGRESS_EVERY_MS = 50
+/** Shared by the responses that had no trailers (most): only read. */
+const NO_TRAILERS: HeaderList = []
 
-export class Exchange implements Dispatcher.DispatchHandler {
+export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner {
   readonly marks: ExchangeMarks
   private state: 'waiting' | 'preparing' | 'active' | 'finished' = 'waiting'
   private abortFn: ((err?: Error) => void) | null = null
@@ -93,9 +95,11 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private sentBodyBytes = 0
   private status = 0
   private responseHeaders: HeaderList = []
-  private trailers: HeaderList = []
+  private trailers: HeaderList = NO_TRAILERS
   private redirecting = false
-  private wireBytes = 0
+  private wireCount = 0
+  /** When the wire's last byte came (the body may still be decoding). */
+  private completeAt = 0
   private readonly body: ResponseBody
   /** When progress was last reported; starts at the response headers, so a body that arrives within
    * PROGRESS_EVERY_MS of them reports only `done` (its progress would say nothing new). */
@@ -108,14 +112,9 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private informational: InformationalResponses | null = null
 
   constructor(private readonly init: ExchangeInit) {
-    this.marks = { queuedAt: init.queuedAt }
-    this.body = new ResponseBody(init.bodies, init.options, {
-      resume: () => this.resumeFn?.(),
-      abort: (err) => this.abortWith(err),
-      decoderFailed: (err) => this.decoderFailed(err),
-      finished: () => this.state === 'finished',
-      wireBytes: () => this.wireBytes,
-    })
+    this.marks = newMarks(init.queuedAt)
+    // The exchange is the body's owner itself: no closures made per request for it.
+    this.body = new ResponseBody(init.bodies, init.options, this)
   }
 
   get sid(): string {
@@ -303,7 +302,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   onData(chunk: Buffer): boolean {
     if (this.state === 'finished') return false
-    this.wireBytes += chunk.length
+    this.wireCount += chunk.length
     const t = this.now()
     if (t - this.lastProgress >= PROGRESS_EVERY_MS) {
       this.lastProgress = t
@@ -311,7 +310,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
         type: 'body-progress',
         sid: this.init.sid,
         t,
-        wireBytes: this.wireBytes,
+        wireBytes: this.wireCount,
         bodyBytes: this.body.size,
       })
     }
@@ -320,9 +319,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   onComplete(trailers?: unknown): void {
     if (this.state === 'finished') return
-    this.trailers = trailerList(trailers)
-    const endAt = this.now()
-    this.body.end(() => this.finishResponse(endAt))
+    if (trailers !== undefined && trailers !== null) this.trailers = trailerList(trailers)
+    this.completeAt = this.now()
+    // Without decoders the body ends here; with them, `bodyEnded` is called once they have let out the rest.
+    if (this.body.end()) this.finishResponse(this.completeAt)
   }
 
   onError(err: Error): void {
@@ -352,19 +352,37 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.informational.add(status, statusText, raw)
   }
 
+  // ---- ResponseBodyOwner: what the response body tells its exchange. ----
+
+  resume(): void {
+    this.resumeFn?.()
+  }
+
+  abort(err: Error): void {
+    if (this.abortFn) this.abortFn(err)
+    else this.fail(err)
+  }
+
   /**
    * A decoder failed or hit the bomb guard. This can happen after undici has delivered the last byte (the
    * decoder is still working through it), when aborting undici no longer reaches `onError`: fail here first.
    */
-  private decoderFailed(err: Error): void {
+  decoderFailed(err: Error): void {
     const abort = this.abortFn
     this.fail(err)
     abort?.(err)
   }
 
-  private abortWith(err: Error): void {
-    if (this.abortFn) this.abortFn(err)
-    else this.fail(err)
+  finished(): boolean {
+    return this.state === 'finished'
+  }
+
+  wireBytes(): number {
+    return this.wireCount
+  }
+
+  bodyEnded(): void {
+    this.finishResponse(this.completeAt)
   }
 
   private finishResponse(endAt: number): void {
@@ -400,7 +418,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
         sid: this.init.sid,
         t: endAt,
         status: this.status,
-        wireBytes: this.wireBytes,
+        wireBytes: this.wireCount,
         bodyBytes: writer.size,
         body: { id: writer.id, size: writer.size, contentType: writer.contentType, onDisk: writer.onDisk },
         timings,
@@ -417,34 +435,16 @@ export class Exchange implements Dispatcher.DispatchHandler {
     })
   }
 
-  /** A more telling cause than what undici reports, where the exchange knows one. */
-  private explain(err: unknown): unknown {
-    if (err instanceof EngineError) return err
-    const socketError = timingOf(this.socket)?.socketError as (Error & { code?: unknown }) | undefined
-    if (socketError && typeof socketError.code === 'string' && socketError.code.includes('ALERT'))
-      return socketError
-    const code = (err as { code?: unknown } | null)?.code
-    const declared = this.body.declaredLength
-    if (
-      this.status > 0 &&
-      !this.body.decoding &&
-      Number.isFinite(declared) &&
-      this.wireBytes < declared &&
-      (code === 'UND_ERR_SOCKET' || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') &&
-      !String((err as Error).message).includes('GOAWAY')
-    ) {
-      return new EngineError(
-        'reset',
-        `${this.init.url.host} closed the connection after ${this.wireBytes} of the ${declared} bytes its Content-Length announced`,
-        err instanceof Error ? err.message : undefined,
-      )
-    }
-    return err
-  }
-
   private fail(failure: unknown): void {
     if (this.state === 'finished') return
-    const err = this.explain(failure)
+    const err = explainFailure(failure, {
+      socket: this.socket,
+      status: this.status,
+      decoding: this.body.decoding,
+      declaredLength: this.body.declaredLength,
+      wireBytes: this.wireCount,
+      host: this.init.url.host,
+    })
     this.state = 'finished'
     this.informational?.finish()
     const partial = this.body.discard()

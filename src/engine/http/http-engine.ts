@@ -2,14 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { EngineSettings, SendResult } from '../../shared/contract'
 import type { Loose, RequestBody, RequestSpec } from '../../shared/request'
 import { ok, type Result } from '../../shared/result'
-import type {
-  BatchRef,
-  CancelledEvent,
-  DoneEvent,
-  ErrorEvent,
-  HeaderList,
-  TimelineEvent,
-} from '../../shared/timeline'
+import type { BatchRef, CancelledEvent, DoneEvent, ErrorEvent, TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
 import { BodyStore } from './body-store'
 import { AgentPool } from './agent-pool'
@@ -19,12 +12,15 @@ import { Exchange, type ExchangeOutcome, type ExchangeOwner } from './exchange'
 import { PushExchange, type PushOwner } from '../http2-push/push-exchange'
 import type { PushedStream } from '../http2-push/pushed-stream'
 import { harTimings } from './timings'
-import { Scheduler, type Ticket } from './scheduler'
+import { Scheduler } from './scheduler'
+import { Chain, type ExchangeResult, type Hop, type HopRunner, type SessionLink } from './chain'
 import { warmHttpParser } from './warm-parser'
 import { planSend, type SendPlan } from './send-plan'
 import { followRedirect, isFollowableRedirect, type RedirectRefusal } from '../send-rules/redirect-policy'
 import { startTempSweep } from '../temp-files'
-import { withSentTrace, withTraceHeaders, type TracePlan } from '../trace/trace-headers'
+import { withSentTrace, withTraceHeaders } from '../trace/trace-headers'
+
+export type { ExchangeResult, SessionLink } from './chain'
 
 export interface HttpEngineOptions {
   clock: Clock
@@ -38,69 +34,14 @@ export interface HttpEngineOptions {
 
 export const DEFAULT_SETTINGS: EngineSettings = { globalConcurrency: 256, perOriginConcurrency: 64 }
 
-/**
- * What a request's sessions carry besides the request: the lane of an earlier session they are drawn on (a
- * job's polls, long polls, retries), the session that caused them, and the name of the saved request they came
- * from (the timeline shows it in place of the URL's path).
- */
-export interface SessionLink {
-  lane?: string
-  initiator?: string
-  name?: string
-  /** Trace context each copy carries (a traceparent of its own, see trace-headers.ts). */
-  trace?: TracePlan
-  /** A one-copy send that is one of a burst sent copy by copy (Send ×N whose copies each ran a script). */
-  batch?: BatchRef
-  /** The id `reserveSid` gave a one-copy send ahead of it (its pre-request script's requests name it as cause). */
-  sid?: string
-}
-
-/** What `waitFor` resolves with: every hop of one request, in order. */
-export interface ExchangeResult {
-  sids: string[]
-  events: TimelineEvent[]
-  final: DoneEvent | ErrorEvent | CancelledEvent
-}
-
 /** Settled requests remembered for a late `waitFor` (the CLI and tests wait before they settle). */
 const KEEP_SETTLED = 256
-
-interface Hop {
-  chain: Chain
-  sid: string
-  hop: number
-  method: string
-  url: URL
-  headers: HeaderList
-  body: RequestBody
-  initiator?: string
-}
-
-interface Chain {
-  root: string
-  plan: SendPlan
-  batch: BatchRef | undefined
-  link: SessionLink | undefined
-  /** `METHOD url` of each hop that redirected: the redirect policy tells a loop by it. */
-  visited: string[]
-  sids: string[]
-  events: TimelineEvent[]
-  current: Exchange | PushExchange | null
-  /** A push hop runs: its terminal event waits in `held` until its pushes have ended too. */
-  holding: boolean
-  held: DoneEvent | ErrorEvent | CancelledEvent | null
-  ticket: Ticket | null
-  settled: ExchangeResult | null
-  waiters: ((r: ExchangeResult) => void)[]
-  totalTimer: ReturnType<typeof setTimeout> | null
-  cancelled: boolean
-}
 
 /**
  * Runs HTTP requests: admission (global and per-origin limits), redirects hop by hop, cookies, TLS profiles,
  * timeouts and cancellation. Each hop is an `Exchange`; each request's hops form a chain.
  */
-export class HttpEngine implements ExchangeOwner, PushOwner {
+export class HttpEngine implements ExchangeOwner, PushOwner, HopRunner {
   readonly bodies: BodyStore
   private readonly clock: Clock
   private readonly emitOut: (e: TimelineEvent) => void
@@ -184,7 +125,7 @@ export class HttpEngine implements ExchangeOwner, PushOwner {
       // Still in our queue: withdraw it; the exchange never started.
       this.scheduler.release(chain.ticket)
     }
-    chain.current?.cancel()
+    this.exchangeOf(chain)?.cancel()
     return true
   }
 
@@ -231,23 +172,7 @@ export class HttpEngine implements ExchangeOwner, PushOwner {
     reserved?: string,
   ): string {
     const root = reserved !== undefined && !this.chains.has(reserved) ? reserved : this.newSid()
-    const chain: Chain = {
-      root,
-      plan,
-      batch,
-      link,
-      sids: [],
-      events: [],
-      current: null,
-      holding: false,
-      held: null,
-      ticket: null,
-      settled: null,
-      waiters: [],
-      totalTimer: null,
-      cancelled: false,
-      visited: [],
-    }
+    const chain = new Chain(root, plan, batch, link, this)
     this.chains.set(root, chain)
     const { options } = plan
     if (!plan.url || plan.invalid) {
@@ -258,7 +183,7 @@ export class HttpEngine implements ExchangeOwner, PushOwner {
     }
     if (options.totalTimeoutMs > 0) {
       chain.totalTimer = setTimeout(() => {
-        chain.current?.stopWith(
+        this.exchangeOf(chain)?.stopWith(
           new EngineError(
             'timeout_total',
             `The request took longer than the total timeout of ${options.totalTimeoutMs} ms`,
@@ -354,12 +279,33 @@ export class HttpEngine implements ExchangeOwner, PushOwner {
       chain.ticket = this.scheduler.enqueue(origin, exchange)
       return
     }
+    // The exchange is made when the scheduler gives the hop its slot (runHop), or when it is cancelled first.
+    // Cookies are the jar's as the hop is queued, as they were when its exchange was made here.
+    chain.waiting = hop
+    chain.waitingSince = queuedAt
+    chain.waitingHeaders = options.cookies ? this.cookies.withCookies(hop.headers, url) : hop.headers
+    chain.waitingOrigin = origin
+    chain.ticket = this.scheduler.enqueue(origin, chain)
+  }
+
+  /** HopRunner: the scheduler gave a chain's waiting hop its slot. */
+  runHop(chain: Chain): void {
+    this.exchangeOf(chain)?.run()
+  }
+
+  /** The chain's exchange, made now for a hop that was still waiting for its slot. */
+  private exchangeOf(chain: Chain): Exchange | PushExchange | null {
+    const hop = chain.waiting
+    if (hop === null) return chain.current
+    chain.waiting = null
+    const { options, ca } = chain.plan
+    const url = hop.url
     const exchange = new Exchange({
       sid: hop.sid,
       method: hop.method,
       url,
-      origin,
-      headers: options.cookies ? this.cookies.withCookies(hop.headers, url) : hop.headers,
+      origin: chain.waitingOrigin,
+      headers: chain.waitingHeaders,
       body: hop.body,
       options,
       agent: this.agents.agentFor(options, typeof ca === 'string' ? ca : undefined),
@@ -367,11 +313,11 @@ export class HttpEngine implements ExchangeOwner, PushOwner {
       owner: this,
       context: hop,
       bodies: this.bodies,
-      queuedAt,
+      queuedAt: chain.waitingSince,
       isRedirect: options.followRedirects ? isFollowableRedirect : undefined,
     })
     chain.current = exchange
-    chain.ticket = this.scheduler.enqueue(origin, exchange)
+    return exchange
   }
 
   // ---- ExchangeOwner: an exchange reports to the engine with its hop as context. ----

@@ -20,6 +20,8 @@ export interface ResponseBodyOwner {
   finished(): boolean
   /** Bytes received on the wire so far (the decompression-bomb guard compares against them). */
   wireBytes(): number
+  /** The decoders have let out their last bytes after `end()` (without a callback) answered false. */
+  bodyEnded?(): void
 }
 
 /**
@@ -117,16 +119,21 @@ export class ResponseBody {
     return this.store(chunk)
   }
 
-  /** The wire is done: `done` is called once the decoders have let out their last bytes. */
-  end(done: () => void): void {
+  /**
+   * The wire is done. Without decoders the body ends with it: `done` is called at once and the answer is true.
+   * With them, the answer is false and `done` (else the owner's `bodyEnded`) is called once they have let out
+   * their last bytes. The exchange passes no callback, so a request makes no closure for it.
+   */
+  end(done?: () => void): boolean {
     const first = this.decoders[0]
     const last = this.decoders[this.decoders.length - 1]
-    if (first && last) {
-      last.once('end', done)
-      first.end()
-    } else {
-      done()
+    if (!first || !last) {
+      done?.()
+      return true
     }
+    last.once('end', done ?? (() => this.owner.bodyEnded?.()))
+    first.end()
+    return false
   }
 
   /** The finished body's writer (an empty one when the response had none). */

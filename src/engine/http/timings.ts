@@ -3,16 +3,33 @@ import type { HarTimings } from '../../shared/timeline'
 /** Instants on the engine clock collected while one exchange runs. Unset means "did not happen (yet)". */
 export interface ExchangeMarks {
   queuedAt: number
-  dnsStart?: number
-  dnsEnd?: number
-  connectStart?: number
-  connectEnd?: number
-  tlsStart?: number
-  tlsEnd?: number
-  sendStart?: number
-  sendEnd?: number
-  firstByte?: number
-  endAt?: number
+  dnsStart?: number | undefined
+  dnsEnd?: number | undefined
+  connectStart?: number | undefined
+  connectEnd?: number | undefined
+  tlsStart?: number | undefined
+  tlsEnd?: number | undefined
+  sendStart?: number | undefined
+  sendEnd?: number | undefined
+  firstByte?: number | undefined
+  endAt?: number | undefined
+}
+
+/** Marks with every field present (unset): filled in as the exchange runs, without the object changing shape. */
+export function newMarks(queuedAt: number): ExchangeMarks {
+  return {
+    queuedAt,
+    dnsStart: undefined,
+    dnsEnd: undefined,
+    connectStart: undefined,
+    connectEnd: undefined,
+    tlsStart: undefined,
+    tlsEnd: undefined,
+    sendStart: undefined,
+    sendEnd: undefined,
+    firstByte: undefined,
+    endAt: undefined,
+  }
 }
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000

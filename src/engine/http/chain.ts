@@ -1,0 +1,97 @@
+import type { RequestBody } from '../../shared/request'
+import type {
+  BatchRef,
+  CancelledEvent,
+  DoneEvent,
+  ErrorEvent,
+  HeaderList,
+  TimelineEvent,
+} from '../../shared/timeline'
+import type { PushExchange } from '../http2-push/push-exchange'
+import type { TracePlan } from '../trace/trace-headers'
+import type { Exchange } from './exchange'
+import type { Runnable, Ticket } from './scheduler'
+import type { SendPlan } from './send-plan'
+
+/**
+ * What a request's sessions carry besides the request: the lane of an earlier session they are drawn on (a
+ * job's polls, long polls, retries), the session that caused them, and the name of the saved request they came
+ * from (the timeline shows it in place of the URL's path).
+ */
+export interface SessionLink {
+  lane?: string
+  initiator?: string
+  name?: string
+  /** Trace context each copy carries (a traceparent of its own, see trace-headers.ts). */
+  trace?: TracePlan
+  /** A one-copy send that is one of a burst sent copy by copy (Send ×N whose copies each ran a script). */
+  batch?: BatchRef
+  /** The id `reserveSid` gave a one-copy send ahead of it (its pre-request script's requests name it as cause). */
+  sid?: string
+}
+
+/** What `waitFor` resolves with: every hop of one request, in order. */
+export interface ExchangeResult {
+  sids: string[]
+  events: TimelineEvent[]
+  final: DoneEvent | ErrorEvent | CancelledEvent
+}
+
+/** One hop of a request: what it sends (a redirect's next hop sends what the redirect policy says). */
+export interface Hop {
+  chain: Chain
+  sid: string
+  hop: number
+  method: string
+  url: URL
+  headers: HeaderList
+  body: RequestBody
+  initiator?: string
+}
+
+/** Makes and starts the exchange of a chain's waiting hop once the scheduler gives it a slot (the engine). */
+export interface HopRunner {
+  runHop(chain: Chain): void
+}
+
+/**
+ * One request's hops (redirects followed one by one), from its first `queued` event to its settled result.
+ *
+ * The chain is also the scheduler's job for the hop that waits for a slot: that hop's Exchange (with its body,
+ * marks and handler state) is made only when the slot is given, not when the request is queued. A Send ×1000
+ * holds 1,000 requests in the queue for a while; made up front, their exchanges outlived the young generation
+ * and were copied into the old one only to die there.
+ */
+export class Chain implements Runnable {
+  /** `METHOD url` of each hop that redirected: the redirect policy tells a loop by it. */
+  readonly visited: string[] = []
+  readonly sids: string[] = []
+  readonly events: TimelineEvent[] = []
+  current: Exchange | PushExchange | null = null
+  /** The hop queued for a slot whose exchange is not made yet: when it was queued, what it will send, where. */
+  waiting: Hop | null = null
+  waitingSince = 0
+  waitingHeaders: HeaderList = []
+  waitingOrigin = ''
+  /** A push hop runs: its terminal event waits in `held` until its pushes have ended too. */
+  holding = false
+  held: DoneEvent | ErrorEvent | CancelledEvent | null = null
+  ticket: Ticket | null = null
+  settled: ExchangeResult | null = null
+  waiters: ((r: ExchangeResult) => void)[] = []
+  totalTimer: ReturnType<typeof setTimeout> | null = null
+  cancelled = false
+
+  constructor(
+    readonly root: string,
+    readonly plan: SendPlan,
+    readonly batch: BatchRef | undefined,
+    readonly link: SessionLink | undefined,
+    private readonly runner: HopRunner,
+  ) {}
+
+  /** The scheduler gave the waiting hop its slot. */
+  run(): void {
+    this.runner.runHop(this)
+  }
+}
