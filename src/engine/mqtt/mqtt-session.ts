@@ -1,13 +1,5 @@
-import type { Socket } from 'node:net'
 import { randomBytes } from 'node:crypto'
-import {
-  connect as mqttConnect,
-  MqttClient,
-  type IClientOptions,
-  type IConnackPacket,
-  type IPublishPacket,
-  type Packet,
-} from 'mqtt'
+import type { IClientOptions, IConnackPacket, IPublishPacket, MqttClient, Packet } from 'mqtt'
 import {
   mqttReasonText,
   subackText,
@@ -25,12 +17,13 @@ import type { SessionAttempt } from '../sessions/kernel/session-attempt'
 import type { SessionTransport } from '../sessions/kernel/session-transport'
 import type { PluggedSessionInit } from '../streams/stream-engine'
 import { parseStreamUrl } from '../streams/stream-plumbing'
-import { timedConnection } from '../ws/ws-connection'
 import { clientOptions, connectSentEvent } from './mqtt-options'
 import { connackNote, publishArgs } from './mqtt-packets'
+import { attemptEndReport } from './mqtt-attempt-end'
+import { mqttClientFor } from './mqtt-client'
 import { MqttInbox } from './mqtt-inbox'
 import { MqttPacketLog } from './mqtt-packet-log'
-import { guardMessageSize } from './mqtt-size-guard'
+import { guardMessageSize, oversizeBegun, oversizeRead } from './mqtt-size-guard'
 import { doublingDelay, readCaFile } from '../sessions/kernel/session-setup'
 
 /**
@@ -53,8 +46,6 @@ export interface MqttSessionInit extends PluggedSessionInit {
   options: MqttOptions
   subscriptions: MqttSubscription[]
 }
-
-const bytes = (n: number): string => `${n.toLocaleString('en-US')} bytes`
 
 /** Ends a client now, also one already waiting in a graceful end (where MQTT.js ignores end(true)). */
 function forceEnd(client: MqttClient): void {
@@ -145,35 +136,23 @@ export class MqttSession implements SessionTransport {
     this.packets.connecting()
     const marks: ExchangeMarks = { queuedAt: attempt.queuedAt }
     attempt.marks = marks
-    const scheme = url.protocol.slice(0, -1)
-    const secure = scheme === 'mqtts' || scheme === 'wss'
-    const port =
-      Number(url.port) || (scheme === 'mqtt' ? 1883 : scheme === 'mqtts' ? 8883 : secure ? 443 : 80)
     const options = clientOptions(o, this.clientId, this.ca)
     // A persistent session's publishes awaiting acks outlive the connection: MQTT.js sends them again.
     const store = this.packets.inFlight.store
     if (store) options.outgoingStore = store
     let client: MqttClient
     try {
-      if (scheme === 'mqtt' || scheme === 'mqtts') {
-        // The engine's timed connection: DNS, connect and TLS as phases of the first connection.
-        const make = timedConnection(this.sid, this.init.ctx.clock, secure, attempt, marks, () =>
-          this.connectSent(attempt, marks, options),
-        ) as unknown as (o: Record<string, unknown>) => Socket
-        const host = url.hostname.replace(/^\[|\]$/g, '')
-        const builder = (): Socket =>
-          make({
-            host,
-            port,
-            rejectUnauthorized: !o.insecure,
-            ...(this.ca ? { ca: this.ca } : {}),
-          })
-        client = new MqttClient(builder, options)
-      } else {
-        client = mqttConnect(url.href, options)
-        // MQTT.js writes CONNECT as the WebSocket opens; its phases are not measured apart here.
-        this.connectSent(attempt, marks, options)
-      }
+      client = mqttClientFor({
+        sid: this.sid,
+        clock: this.init.ctx.clock,
+        url,
+        options: o,
+        ca: this.ca,
+        attempt,
+        marks,
+        client: options,
+        sent: () => this.connectSent(attempt, marks, options),
+      })
     } catch (e) {
       const error = classifyError(e, url.host)
       attempt.ended({ reason: error.message, error, reconnectable: true, by: 'network' })
@@ -184,11 +163,7 @@ export class MqttSession implements SessionTransport {
     if (o.protocolVersion !== 5 && client.stream)
       guardMessageSize(client.stream, o.maxMessageBytes, (m) => {
         if (!mine()) return
-        const on = m.topic === null ? '' : ` on ${m.topic}`
-        this.failure ??= {
-          code: 'message_too_large',
-          message: `The broker began a message of ${bytes(m.size)}${on}, past the limit of ${bytes(o.maxMessageBytes)}; Flightdeck closed the connection before reading it (${bytes(m.held)} of it had arrived)`,
-        }
+        this.failure ??= oversizeBegun(m, o.maxMessageBytes)
         this.refused = true
         forceEnd(client)
       })
@@ -219,10 +194,7 @@ export class MqttSession implements SessionTransport {
     client.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) => {
       if (!mine()) return
       if (payload.length > o.maxMessageBytes) {
-        this.failure ??= {
-          code: 'message_too_large',
-          message: `The broker sent a message of ${payload.length} bytes on ${topic}, past the limit of ${o.maxMessageBytes} bytes; Flightdeck closed the connection`,
-        }
+        this.failure ??= oversizeRead(payload.length, topic, o.maxMessageBytes)
         this.refused = true
         client.end(true)
         return
@@ -309,7 +281,6 @@ export class MqttSession implements SessionTransport {
     if (this.closeTimer) clearTimeout(this.closeTimer)
     this.closeTimer = null
     this.packets.note(attempt, this.packets.pairing.flush(this.init.ctx.clock.now()))
-    const host = this.url?.host ?? ''
     // Publishes awaiting acks: a persistent session that reconnects sends them again, else they are lost (also
     // when the kernel gives up reconnecting: its last failed attempt ends the session).
     const o = this.init.options
@@ -319,45 +290,17 @@ export class MqttSession implements SessionTransport {
       : o.clean
         ? 'the broker dropped the session (clean start)'
         : 'the session ended'
-    const summary = this.packets.dropped(attempt, goesOn && !o.clean, why)
-    const more = summary ? `; ${summary}` : ''
-    if (this.closing) {
-      // The person's close words say what it cost: the publishes it left without their acks.
-      attempt.ended({
-        reason: '',
-        reconnectable: false,
-        by: 'client',
-        ...(summary ? { closeNote: summary } : {}),
-      })
-      return
-    }
-    if (!attempt.isOpen) {
-      const f = this.failure ?? {
-        code: 'network' as const,
-        message: `The connection to the broker at ${host} closed before CONNACK`,
-      }
-      const error = { ...f, message: f.message + more }
-      attempt.ended({ reason: error.message, error, reconnectable: !this.refused, by: 'network' })
-      return
-    }
-    if (this.failure && this.refused) {
-      const error = { ...this.failure, message: this.failure.message + more }
-      attempt.ended({ reason: error.message, error, reconnectable: false, by: 'client' })
-      return
-    }
-    const serverDisconnect = this.packets.serverDisconnect
-    if (serverDisconnect) {
-      const error: AppError = { code: 'network', message: serverDisconnect + more }
-      attempt.ended({ reason: error.message, error, reconnectable: true, by: 'server' })
-      return
-    }
-    const words = `The broker at ${host} went away (the connection closed without DISCONNECT)${more}`
-    const error: AppError = {
-      code: 'reset',
-      message: words,
-      ...(this.failure ? { detail: this.failure.message } : {}),
-    }
-    attempt.ended({ reason: words, error, reconnectable: true, by: 'network' })
+    attempt.ended(
+      attemptEndReport({
+        closing: this.closing,
+        opened: attempt.isOpen,
+        failure: this.failure,
+        refused: this.refused,
+        serverDisconnect: this.packets.serverDisconnect,
+        host: this.url?.host ?? '',
+        publishes: this.packets.dropped(attempt, goesOn && !o.clean, why),
+      }),
+    )
   }
 
   abort(): void {

@@ -1,3 +1,5 @@
+import type { AppError } from '../../shared/result'
+
 /**
  * Refuses a broker's oversize message as its first bytes arrive, not once MQTT.js has read all of it. An MQTT 5
  * broker is told the largest packet Flightdeck takes (CONNECT's Maximum Packet Size) and never sends more; a
@@ -91,4 +93,23 @@ function topicAt(chunk: Buffer, at: number): string | null {
   const len = chunk.readUInt16BE(at)
   if (at + 2 + len > chunk.length) return null
   return chunk.toString('utf8', at + 2, at + 2 + len)
+}
+
+const bytes = (n: number): string => `${n.toLocaleString('en-US')} bytes`
+
+/** The failure when the guard refused a message as its header arrived. */
+export function oversizeBegun(m: OversizeMessage, limit: number): AppError {
+  const on = m.topic === null ? '' : ` on ${m.topic}`
+  return {
+    code: 'message_too_large',
+    message: `The broker began a message of ${bytes(m.size)}${on}, past the limit of ${bytes(limit)}; Flightdeck closed the connection before reading it (${bytes(m.held)} of it had arrived)`,
+  }
+}
+
+/** The failure when MQTT.js handed over a whole message past the limit (an MQTT 5 broker that ignored it). */
+export function oversizeRead(size: number, topic: string, limit: number): AppError {
+  return {
+    code: 'message_too_large',
+    message: `The broker sent a message of ${size} bytes on ${topic}, past the limit of ${limit} bytes; Flightdeck closed the connection`,
+  }
 }

@@ -1,0 +1,45 @@
+import type { Socket } from 'node:net'
+import { connect as mqttConnect, MqttClient, type IClientOptions } from 'mqtt'
+import type { MqttOptions } from '../../shared/mqtt'
+import type { Clock } from '../clock'
+import type { ExchangeMarks } from '../http/timings'
+import type { SessionAttempt } from '../sessions/kernel/session-attempt'
+import { timedConnection } from '../ws/ws-connection'
+
+export interface ClientFor {
+  sid: string
+  clock: Clock
+  url: URL
+  options: MqttOptions
+  ca: string | undefined
+  attempt: SessionAttempt
+  marks: ExchangeMarks
+  /** MQTT.js's options for this connection. */
+  client: IClientOptions
+  /** CONNECT went out. */
+  sent: () => void
+}
+
+/**
+ * MQTT.js's client for one connection attempt. Over TCP and TLS it connects through the engine's timed
+ * connection (DNS, connect and TLS as phases of the first connection); over WebSocket MQTT.js connects itself
+ * and writes CONNECT as the socket opens, so those phases are not measured apart. Throws what MQTT.js throws.
+ */
+export function mqttClientFor(c: ClientFor): MqttClient {
+  const { url, options: o } = c
+  const scheme = url.protocol.slice(0, -1)
+  if (scheme !== 'mqtt' && scheme !== 'mqtts') {
+    const client = mqttConnect(url.href, c.client)
+    c.sent()
+    return client
+  }
+  const secure = scheme === 'mqtts'
+  const port = Number(url.port) || (secure ? 8883 : 1883)
+  const make = timedConnection(c.sid, c.clock, secure, c.attempt, c.marks, c.sent) as unknown as (
+    o: Record<string, unknown>,
+  ) => Socket
+  const host = url.hostname.replace(/^\[|\]$/g, '')
+  const builder = (): Socket =>
+    make({ host, port, rejectUnauthorized: !o.insecure, ...(c.ca ? { ca: c.ca } : {}) })
+  return new MqttClient(builder, c.client)
+}
