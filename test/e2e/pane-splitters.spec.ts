@@ -89,7 +89,7 @@ test('panes give way in a smaller window, come back in a bigger one, and the spl
 
   // Details on the right, as wide as they go in a wide window; in a 1280 px one the timeline keeps its room
   // beside them, and the splitter reports the width drawn; the wide window draws them whole again.
-  await page.setViewportSize({ width: 1800, height: 800 })
+  await page.setViewportSize({ width: 1900, height: 800 })
   await page.getByRole('button', { name: 'Details on the right' }).click()
   const detailsSplit = page.getByRole('separator', { name: 'Resize details' })
   const details = page.locator('.details-wrap')
@@ -99,10 +99,30 @@ test('panes give way in a smaller window, come back in a bigger one, and the spl
   await page.setViewportSize({ width: 1280, height: 800 })
   const narrow = await reportsDrawn(detailsSplit, details, 'width')
   expect(narrow).toBeLessThan(whole)
-  expect(await drawn(page.locator('.workspace > .timeline'), 'width')).toBeGreaterThanOrEqual(240)
+  expect(await drawn(page.locator('.workspace > .timeline'), 'width')).toBeGreaterThanOrEqual(540)
   await expect(detailsSplit).toBeInViewport()
-  await page.setViewportSize({ width: 1800, height: 800 })
+  await page.setViewportSize({ width: 1900, height: 800 })
   await expect.poll(() => drawn(details, 'width')).toBe(whole)
   expect(await reportsDrawn(detailsSplit, details, 'width')).toBe(whole)
   expect(pageErrors).toEqual([])
+})
+
+test('the timeline toolbar keeps its last control whole at every width beside the details', async ({
+  page,
+}) => {
+  await page.goto(host.url)
+  await page.getByRole('button', { name: 'Details on the right' }).click()
+  const cut: string[] = []
+  // A 20px step across windows from 1100px (where the details, given way to their 280px, leave the timeline
+  // the 540px its line needs with every optional filter in More) to 1900px (every filter on the line).
+  for (let width = 1100; width <= 1900; width += 20) {
+    await page.setViewportSize({ width, height: 700 })
+    const over = await page.getByRole('toolbar', { name: 'Timeline tools' }).evaluate((bar) => {
+      const inner = bar.getBoundingClientRect().right - parseFloat(getComputedStyle(bar).paddingRight)
+      const group = bar.querySelector('[aria-label="Time window"]')
+      return group ? group.getBoundingClientRect().right - inner : Infinity
+    })
+    if (over > 0.5) cut.push(`${width}px window: Follow live cut by ${Math.round(over)}px`)
+  }
+  expect(cut).toEqual([])
 })
