@@ -41,6 +41,13 @@ const INDICATOR = new Set([
   ':',
 ])
 
+type Chomp = 'clip' | 'strip' | 'keep'
+const LITERAL = new Map<string, Chomp>([
+  ['|', 'clip'],
+  ['|-', 'strip'],
+  ['|+', 'keep'],
+])
+
 /** Most lines one fast read looks at; a longer file goes to js-yaml. */
 const MAX_LINES = 100_000
 
@@ -122,7 +129,9 @@ class Reader {
       if (!KEY.test(key) || RESOLVED_KEYS.has(key) || key === '__proto__' || Object.hasOwn(out, key))
         throw UNSUPPORTED
       const rest = content.slice(colon + 1)
-      if (rest.trim() === '') out[key] = this.nested(indent, true)
+      const chomp = LITERAL.get(rest.trim())
+      if (chomp !== undefined) out[key] = this.literal(indent, chomp)
+      else if (rest.trim() === '') out[key] = this.nested(indent, true)
       else if (rest.charCodeAt(0) !== 32) throw UNSUPPORTED
       else {
         out[key] = this.inline(rest.trim())
@@ -157,6 +166,39 @@ class Reader {
         this.noContinuation(indent)
       }
     }
+  }
+
+  /**
+   * A literal block scalar (`|`, `|-`, `|+`, as the writer puts a body's lines) below a key at `indent`: its
+   * lines at the first one's indentation, blank lines kept, the end chomped as js-yaml chomps it. Leading blank
+   * lines (which move the indentation in js-yaml) and an explicit indentation are left to js-yaml.
+   */
+  private literal(indent: number, chomp: Chomp): string {
+    const lines = this.lines
+    // split('\n') of a text ending in a line break gives a last '' that is no line of the file.
+    const end = lines[lines.length - 1] === '' ? lines.length - 1 : lines.length
+    const first = this.at < end ? (lines[this.at] as string) : ''
+    const textIndent = this.at < end ? this.indentOf(this.at) : 0
+    if (textIndent <= indent || textIndent === first.length) throw UNSUPPORTED
+    let out = ''
+    let empty = 0
+    let read = false
+    for (; this.at < end; this.at++) {
+      const line = lines[this.at] as string
+      let n = 0
+      while (n < textIndent && line.charCodeAt(n) === 32) n++
+      if (n === line.length) {
+        empty++
+        continue
+      }
+      if (n < textIndent) break
+      out += '\n'.repeat(read ? 1 + empty : empty) + line.slice(textIndent)
+      read = true
+      empty = 0
+    }
+    if (chomp === 'keep') out += '\n'.repeat(1 + empty)
+    else if (chomp === 'clip') out += '\n'
+    return out
   }
 
   /** A key with nothing after its colon: a block below it, or null. */
