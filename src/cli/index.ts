@@ -1,4 +1,4 @@
-import { liftoffOnly, liftoffUntilScripts } from '../engine/wasm-tiering'
+import { liftoffOnly } from '../engine/wasm-tiering'
 import { parseCliArgs, USAGE } from './args'
 import { loadCommand } from './command-loader'
 
@@ -121,9 +121,9 @@ const STDIO_HANDLES = new Set(['PipeWrap', 'TTYWrap'])
 export async function main(argv: readonly string[]): Promise<void> {
   // undici's HTTP parser (WebAssembly) is compiled by V8's baseline compiler only: its optimising compile, in a
   // background thread, cost up to 450 ms of CPU and 40 MB, and held the process's exit until it was done
-  // (src/engine/wasm-tiering.ts). A run gives the optimising compiler back to its first script (QuickJS).
-  if (argv[0] === 'send') liftoffOnly()
-  if (argv[0] === 'run') liftoffUntilScripts()
+  // (src/engine/wasm-tiering.ts). A run's script sandbox (QuickJS) stays there too: its compiles cost more than
+  // they saved.
+  if (argv[0] === 'send' || argv[0] === 'run') liftoffOnly()
   const code = await runCli(argv)
   process.exitCode = code
   await Promise.all([flushed(process.stdout), flushed(process.stderr)])

@@ -6,7 +6,6 @@ import type { Clock } from '../clock'
 import type { JarCookie } from '../http/engine-cookies'
 import type { ExchangeResult, HttpEngine } from '../http/http-engine'
 import { sharedPool, TaskFailed, WorkerDied, type WorkerPool } from '../workers/pool'
-import { tierUpForScripts } from '../wasm-tiering'
 import { SCRIPT_COOKIE_CALL, SCRIPT_SEND_CALL } from './script-calls'
 import { cookieOp, type CookieOp } from './script-cookies'
 import { valueText } from './script-scopes'
@@ -96,8 +95,6 @@ export function forgetScripts(deps: Pick<ScriptDeps, 'pool'>, key: string): void
 export const SCRIPT_BODY_CHARS = 4 * 1024 * 1024
 
 export async function runPhase(deps: ScriptDeps, input: PhaseInput): Promise<PhaseOutcome> {
-  // Before the sandbox is compiled: QuickJS needs V8's optimising compiler, which a CLI run starts without.
-  tierUpForScripts()
   const limits: ScriptLimits = { ...DEFAULT_SCRIPT_LIMITS, ...deps.limits }
   const pool = deps.pool ?? sharedPool()
   const start = deps.clock.now()
