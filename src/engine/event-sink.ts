@@ -46,8 +46,8 @@ export class EventSink {
       return
     } else {
       // A later lifecycle event must not be overtaken by an older coalesced progress slot being rewritten,
-      // so progress after this point starts a fresh slot.
-      this.progressIndex.delete(event.sid)
+      // so progress after this point starts a fresh slot. (Most flushes hold no progress: skip the lookup.)
+      if (this.progressIndex.size > 0) this.progressIndex.delete(event.sid)
     }
     this.pending.push(event)
     this.schedule()

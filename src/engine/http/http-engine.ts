@@ -51,7 +51,6 @@ export class HttpEngine implements ExchangeOwner, PushOwner, HopRunner {
   private readonly agents: AgentPool
   /** The jar responses' cookies go into; scripts read and change it (`pm.cookies.jar()`). */
   readonly cookies = new EngineCookies()
-  private readonly chains = new Map<string, Chain>()
   /** SendPlans of specs sent as `fixed`, kept while the caller holds the spec. */
   private readonly plans = new WeakMap<RequestSpec, SendPlan>()
   /** sid of any hop -> its chain. */
@@ -146,7 +145,7 @@ export class HttpEngine implements ExchangeOwner, PushOwner, HopRunner {
   }
 
   async dispose(): Promise<void> {
-    for (const chain of this.chains.values()) if (!chain.settled) this.cancel(chain.root)
+    for (const chain of new Set(this.bySid.values())) if (!chain.settled) this.cancel(chain.root)
     await this.agents.destroy()
     await this.bodies.dispose()
     // A short-lived process (a CLI send) finishes the start-up sweep before it exits.
@@ -171,9 +170,8 @@ export class HttpEngine implements ExchangeOwner, PushOwner, HopRunner {
     link?: SessionLink,
     reserved?: string,
   ): string {
-    const root = reserved !== undefined && !this.chains.has(reserved) ? reserved : this.newSid()
+    const root = reserved !== undefined && !this.bySid.has(reserved) ? reserved : this.newSid()
     const chain = new Chain(root, plan, batch, link, this)
-    this.chains.set(root, chain)
     const { options } = plan
     if (!plan.url || plan.invalid) {
       const t = this.emitQueued(chain, root, plan.rawUrl, 0, undefined)
@@ -433,7 +431,6 @@ export class HttpEngine implements ExchangeOwner, PushOwner, HopRunner {
     const old = this.settledRing[slot]
     this.settledRing[slot] = chain
     if (old) {
-      this.chains.delete(old.root)
       for (const s of old.sids) this.bySid.delete(s)
     }
   }

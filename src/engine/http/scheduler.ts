@@ -12,6 +12,8 @@ export interface Ticket {
   readonly origin: string
   state: 'waiting' | 'running' | 'done'
   job: Runnable
+  /** Its origin's state, found once at enqueue: it stays in `origins` while it has a waiting or running ticket. */
+  readonly at: OriginState
 }
 
 interface OriginState {
@@ -39,8 +41,8 @@ export class Scheduler {
 
   /** Queue work for `origin`; `job.run()` runs (synchronously, maybe now) once a slot is free. */
   enqueue(origin: string, job: Runnable): Ticket {
-    const ticket: Ticket = { seq: this.seq++, origin, state: 'waiting', job }
     const o = this.originState(origin)
+    const ticket: Ticket = { seq: this.seq++, origin, state: 'waiting', job, at: o }
     o.waiting.push(ticket)
     this.pump()
     return ticket
@@ -49,7 +51,7 @@ export class Scheduler {
   /** Give back the slot of a running ticket, or withdraw a waiting one. Idempotent. */
   release(ticket: Ticket): void {
     if (ticket.state === 'done') return
-    const o = this.originState(ticket.origin)
+    const o = ticket.at
     if (ticket.state === 'running') {
       this.running--
       o.running--

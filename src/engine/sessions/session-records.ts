@@ -65,6 +65,8 @@ export const MAX_KEPT_REQUEST_BODY = 1024 * 1024
 
 export class SessionRecords {
   private readonly records = new Map<string, SessionRecord>()
+  /** The record made last: the engine tells a hop's body right after its `queued` event (no lookup then). */
+  private lastMade: SessionRecord | null = null
   /** Arrival order, for evicting the oldest (see Fifo). */
   private readonly order = new Fifo<string>()
 
@@ -89,7 +91,9 @@ export class SessionRecords {
     if (e.type === 'queued') {
       if (e.kind !== 'http') return
       if (!this.records.has(e.sid)) this.order.push(e.sid)
-      this.records.set(e.sid, newRecord(e))
+      const made = newRecord(e)
+      this.records.set(e.sid, made)
+      this.lastMade = made
       while (this.records.size > this.limit && this.order.size > 0) {
         const oldest = this.order.shift()
         if (oldest !== undefined) this.records.delete(oldest)
@@ -130,7 +134,8 @@ export class SessionRecords {
 
   /** The engine tells what body a hop was sent with (it is in no event). */
   recordRequestBody(sid: string, body: RequestBody): void {
-    const r = this.records.get(sid)
+    const last = this.lastMade
+    const r = last !== null && last.queued.sid === sid ? last : this.records.get(sid)
     if (!r) return
     r.requestBody = keepable(body)
   }

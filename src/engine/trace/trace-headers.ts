@@ -43,12 +43,25 @@ export function withTraceSpec(spec: RequestSpec, plan: TracePlan | undefined): R
   return { ...spec, headers: [...spec.headers, ...added] }
 }
 
+/** The last header list withSentTrace read and what it found (a traceparent is per request, so a traced
+ * request's list is new each time and never matches). */
+let lastSent: { headers: HeaderList | null; trace: ReturnType<typeof traceOfHeaders> } = {
+  headers: null,
+  trace: null,
+}
+
 /**
  * A request-sent event with the trace read from the headers it went out with (whoever set them: the trace
  * setting, or the user's own header); a malformed traceparent is noted, beside any note the event has.
  */
 export function withSentTrace(event: RequestSentEvent): RequestSentEvent {
-  const trace = traceOfHeaders(event.headers)
+  // A header block sent again is the same list (parseSentHeaders keeps it): read its trace once.
+  let trace: ReturnType<typeof traceOfHeaders>
+  if (event.headers === lastSent.headers) trace = lastSent.trace
+  else {
+    trace = traceOfHeaders(event.headers)
+    lastSent = { headers: event.headers, trace }
+  }
   if (trace === null) return event
   if ('note' in trace) return { ...event, note: event.note ? `${event.note}. ${trace.note}` : trace.note }
   return { ...event, traceId: trace.traceId, spanId: trace.spanId }
