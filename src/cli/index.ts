@@ -65,13 +65,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   }
   // `flightdeck run <collection-dir>`: a collection through the runner, with reports.
   if (argv[0] === 'run') {
-    const run = await loadCommand('run-command', () => import('./run-command'))
-    const code = await run.module.runRunCli(argv.slice(1), {
-      ...io,
-      tty: io === processIo && process.stderr.isTTY === true,
-    })
-    run.keep()
-    return code
+    const { runRunCli } = await loadCommand('run-command', () => import('./run-command'))
+    return runRunCli(argv.slice(1), { ...io, tty: io === processIo && process.stderr.isTTY === true })
   }
   // `flightdeck grpc <target> [Service/Method]`: gRPC calls, list and describe (grpc-js loads only here).
   if (argv[0] === 'grpc') {
@@ -102,10 +97,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     const { runImport } = await import('./import-command')
     return runImport(command, io)
   }
-  const send = await loadCommand('send-command', () => import('./send-command'))
-  const code = await send.module.runSend(command, io)
-  send.keep()
-  return code
+  const { runSend } = await loadCommand('send-command', () => import('./send-command'))
+  return runSend(command, io)
 }
 
 /** Stdio handles a finished run may still hold open (stdout and stderr as pipes or terminals): not leaks. */

@@ -194,6 +194,41 @@ function tracedMain(dir: string, args: string[]): Promise<{ code: number | null;
   })
 }
 
+/** The built CLI's `main`, as bin/flightdeck.js runs it (its V8 flags set), with what it compiled through node:vm. */
+function builtMain(
+  dir: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; out: string; compiled: Loaded['compiled'] }> {
+  const id = Math.random().toString(36).slice(2)
+  const vmLog = join(dir, `vm-${id}.txt`)
+  const script = `import { appendFileSync } from 'node:fs'
+${countVmSource(join(dir, `loaded-${id}.txt`), vmLog)}
+const m = await import(${JSON.stringify(entry)}); await m.main(${JSON.stringify(args)})`
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FLIGHTDECK_CONFIG_DIR: join(dir, 'config'), ...env },
+    })
+    let out = ''
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c))
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      let compiled: Loaded['compiled'] = []
+      try {
+        compiled = readFileSync(vmLog, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Loaded['compiled'][number])
+      } catch {
+        // Nothing compiled through node:vm.
+      }
+      resolve({ code, out, compiled })
+    })
+  })
+}
+
 const turbofanCompiles = (out: string): number =>
   out.split('\n').filter((l) => /using TurboFan/.test(l)).length
 
@@ -270,6 +305,23 @@ describe('what the built CLI loads to start', () => {
     }
     // One cache per command, in the folder given.
     expect(readdirSync(cacheDir).filter((f) => f.endsWith('.cache'))).toHaveLength(2)
+
+    // A run whose first start runs scripts makes its cache too (CI runs of a scripted collection are the same
+    // run each time).
+    const scripted = join(dir, 'cached-scripted-run')
+    mkdirSync(scripted, { recursive: true })
+    writeFileSync(join(scripted, 'collection.yaml'), 'flightdeck: 1\nname: Scripted\n')
+    writeFileSync(
+      join(scripted, 'hit.yaml'),
+      `name: Hit\nmethod: GET\nurl: ${url}\nscripts:\n  test: |\n    pm.test('ok', function () { if (pm.response.code !== 200) throw new Error('no') })\n`,
+    )
+    const scriptedEnv = { FLIGHTDECK_CODE_CACHE_DIR: join(dir, 'scripted-code-cache') }
+    for (const cache of ['none', 'taken']) {
+      const r = await builtMain(dir, ['run', scripted], scriptedEnv)
+      expect(r.code).toBe(0)
+      expect(r.out).toContain('1 passed')
+      expect(r.compiled).toEqual([{ file: expect.stringMatching(/run-command/), cache }])
+    }
 
     // A cache V8 cannot use (damaged, or another build's of the same length) is refused and made again; the
     // command runs the same.
