@@ -94,6 +94,21 @@ test.describe('Electron app', () => {
       )
       expect(info).toMatchObject({ ok: true, value: { host: 'electron' } })
 
+      // The lazy chunks load from file:// under the hash-pinned CSP: the body editor and GraphQL appear.
+      const violations: string[] = []
+      page.on('console', (m) => {
+        if (m.type() === 'error' && /Content Security Policy|integrity/i.test(m.text()))
+          violations.push(m.text())
+      })
+      await page.getByRole('combobox', { name: 'Method', exact: true }).selectOption('POST')
+      await page.getByRole('tab', { name: /^Body/ }).click()
+      await page.getByRole('radiogroup', { name: 'Body kind' }).getByText('JSON', { exact: true }).click()
+      await expect(page.getByRole('textbox', { name: 'Body JSON' })).toBeVisible()
+      await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'GraphQL' })
+      await expect(page.getByRole('textbox', { name: 'GraphQL query' })).toBeVisible()
+      await expect(page.getByRole('alert').filter({ hasText: 'could not be loaded' })).toHaveCount(0)
+      expect(violations).toEqual([])
+
       // New windows and navigation away are refused.
       await page.evaluate(() => {
         const g = globalThis as unknown as { open(url: string): unknown; location: { href: string } }
