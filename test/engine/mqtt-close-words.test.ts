@@ -118,3 +118,34 @@ describe('MQTT: closed while publishes await their acks', () => {
     expect(out).toMatch(new RegExp(`\\* closed: Closed by you \\(DISCONNECT\\); ${LOST}\\n`))
   }, 30_000)
 })
+
+describe('MQTT: Flightdeck shuts down while publishes await their acks', () => {
+  it('the end words count the publishes it lost', async () => {
+    const own = makeService()
+    const seen = record(own)
+    const r = await own.invoke('mqtt.open', { url: broker.url, subscriptions: [] })
+    if (!r.ok) throw new Error(r.error.message)
+    const sid = r.value.sid
+    await seen.until(sid, (e) => e.type === 'stream-open')
+    for (const n of [1, 2]) {
+      const p = await own.invoke('mqtt.publish', {
+        sid,
+        topic: `end/${n}`,
+        payload: 'x',
+        qos: 1,
+        retain: false,
+      })
+      expect(p.ok).toBe(true)
+    }
+    await until(
+      async () => (await readLog(own, sid)).some((e) => e.dir === 'out' && e.event === 'end/2'),
+      'the second publish in the log',
+    )
+    await own.dispose()
+    seen.stop()
+    const closed = seen.of(sid).filter((e) => e.type === 'stream-closed')
+    expect(closed.map((e) => e.type === 'stream-closed' && e.reason)).toEqual([
+      'Closed by you (Flightdeck is shutting down); 2 QoS 1 publishes lost: the session ended',
+    ])
+  })
+})

@@ -368,7 +368,12 @@ export class MqttSession implements SessionTransport {
 
   dispose(): void {
     if (this.kernel.isEnded) return
-    this.kernel.dispose(`Closed by you (Flightdeck is shutting down)${this.leftBehind()}`)
+    // An open connection goes with the process, and the publishes awaiting their acks with it.
+    const attempt = this.kernel.attempt
+    const lost =
+      attempt && this.kernel.state === 'open' ? this.packets.dropped(attempt, false, 'the session ended') : ''
+    const words = `Closed by you (Flightdeck is shutting down)${this.leftBehind()}`
+    this.kernel.dispose(lost ? `${words}; ${lost}` : words)
   }
 
   /**
