@@ -129,6 +129,14 @@ async function runAll(
         if (deps.some((d) => d === null || !(d.passed || d.scriptsNotRun?.checksPassed)) || stopped())
           return null
         await gate.acquire()
+        // A scripted step hands its slot back once its response is in (the slot counts requests in flight; its
+        // test script then waits for the sandbox, not the network). Not under --bail, which stops at a failed test.
+        let held = true
+        const release = (): void => {
+          if (!held) return
+          held = false
+          gate.release()
+        }
         try {
           if (stopped()) return null
           const scripted = step.scripts && options.scripts?.enabled ? options.scripts : undefined
@@ -148,6 +156,7 @@ async function runAll(
                       if (s !== step) options.resolved.delete(s)
                     }),
                   unset,
+                  options.bail ? undefined : { release, concurrency: options.concurrency },
                 )
               : await runStep(http, step, iteration, vars, pacer, options, unset)
           if (step.scriptsNotRun !== undefined && !scripted)
@@ -165,7 +174,7 @@ async function runAll(
           if (!r.result.passed && options.bail) bailed = true
           return r.result
         } finally {
-          gate.release()
+          release()
         }
       })()
       finished.set(step.id, p)

@@ -9,6 +9,7 @@ import {
 import { ScopeOverlay, valueText, type BaseScopes } from '../scripts/script-scopes'
 import type { ScopeChanges, ScriptScopes, ScriptSource } from '../scripts/script-types'
 import type { HttpEngine } from '../http/http-engine'
+import { Semaphore } from './pacing'
 import { NOTHING, result, type RunStep, type StepResult, type StepRun } from './run-step'
 
 /**
@@ -32,10 +33,32 @@ export interface RunScripts {
   /** The run's data rows (`pm.iterationData`): iteration i has row i mod rows. */
   data?: readonly Record<string, unknown>[]
   /**
+   * Steps that handed their slot back and wait for, or run, their test script; of them, those with their response
+   * read (as many as the run's concurrency, as when they kept their slots). Made by the first such step.
+   */
+  testBacklog?: Semaphore
+  testGate?: Semaphore
+  /**
    * What scripts wrote, scope by scope, for the whole run (made by the first script): as in newman, a value set in
    * one iteration is there in the next, and iterations running side by side share it.
    */
   overlay?: ScopeOverlay
+}
+
+/**
+ * Steps at most that wait for their test script with their slot handed back: far below the bodies the engine keeps
+ * (20,000), and enough for the requests to go on while a cold sandbox starts.
+ */
+const TEST_BACKLOG = 1000
+
+/**
+ * A run's request slot as a step holds it: handed back once the step's response is in, so the next request goes
+ * out while this one's test script waits for the sandbox (a cold sandbox takes a few hundred ms to start).
+ */
+export interface StepSlot {
+  release(): void
+  /** The run's concurrency: test scripts past this many at once wait (each holds its response's body). */
+  concurrency: number
 }
 
 function overlayOf(run: RunScripts): ScopeOverlay {
@@ -88,6 +111,7 @@ export async function scriptedStep(
   send: (step: RunStep, vars: ReadonlyMap<string, string>) => Promise<StepRun>,
   // Names scripts unset earlier in the iteration: the scripts' scopes read them from the iteration's overlay.
   _unsetBefore: ReadonlySet<string> = NO_NAMES,
+  slot?: StepSlot,
 ): Promise<StepRun> {
   const written = new Map<string, string>()
   const removed = new Set<string>()
@@ -173,22 +197,38 @@ export async function scriptedStep(
   const sid = res.sids[0]
   let post: ScriptPhaseReport | undefined
   if (scripts.post.length > 0 && res.sid !== undefined) {
-    const response = await scriptResponse(http, await http.waitFor(res.sid))
-    if (response) {
-      const out = await runPhase(run.deps, {
-        key: run.key,
-        phase: 'post',
-        scripts: scripts.post,
-        request: sent.request,
-        auth: sent.auth ?? { type: 'none' },
-        response,
-        scopes: scopes(),
-        info,
-        sid: res.sid,
-      })
-      post = out.report
-      apply(out.output.changes)
-      if (out.output.nextRequest !== undefined) next = out.output.nextRequest
+    // The exchange is taken now: the engine keeps only the latest settled ones for a late waitFor.
+    const outcome = await http.waitFor(res.sid)
+    const gates: Semaphore[] = []
+    if (slot) {
+      // A full backlog keeps the slot, and so holds the run's next requests back.
+      const backlog = (run.testBacklog ??= new Semaphore(Math.max(TEST_BACKLOG, slot.concurrency)))
+      await backlog.acquire()
+      slot.release()
+      const tests = (run.testGate ??= new Semaphore(Math.max(1, slot.concurrency)))
+      await tests.acquire()
+      gates.push(tests, backlog)
+    }
+    try {
+      const response = await scriptResponse(http, outcome)
+      if (response) {
+        const out = await runPhase(run.deps, {
+          key: run.key,
+          phase: 'post',
+          scripts: scripts.post,
+          request: sent.request,
+          auth: sent.auth ?? { type: 'none' },
+          response,
+          scopes: scopes(),
+          info,
+          sid: res.sid,
+        })
+        post = out.report
+        apply(out.output.changes)
+        if (out.output.nextRequest !== undefined) next = out.output.nextRequest
+      }
+    } finally {
+      for (const g of gates) g.release()
     }
   }
   if (sid !== undefined) {
