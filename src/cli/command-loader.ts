@@ -10,7 +10,7 @@ import { wasmTieringFlags } from '../engine/wasm-tiering'
  * compiled the ~2 MB `send` and `run` load (the engine, undici, zod, yaml): a third of their CPU. The build
  * also writes each of them as one CommonJS file in out/cli/cached (scripts/build-node.mjs); this compiles that
  * file with `vm.Script` and the cache V8 made for it the first time, which V8 deserialises instead of parsing
- * and compiling (the functions its modules ran included, since the cache is made after they ran).
+ * and compiling (the functions the command ran included, since the cache is made after it ran).
  *
  * The cache is code: it lives beside the file it was made from (or in FLIGHTDECK_CODE_CACHE_DIR), so whoever can
  * write it can already write the CLI itself. It is named by the file's content hash, V8's version, the
@@ -34,7 +34,16 @@ type CommonJsBody = (
   importMetaUrl: string,
 ) => void
 
-export async function loadCommand<M>(name: CachedCommand, imported: () => Promise<M>): Promise<M> {
+export interface LoadedCommand<M> {
+  module: M
+  /** After the command ran: makes the cache if there was none V8 took (a no-op when it took one). */
+  keep(): void
+}
+
+export async function loadCommand<M>(
+  name: CachedCommand,
+  imported: () => Promise<M>,
+): Promise<LoadedCommand<M>> {
   const file = builtFile(name)
   let source: string | null = null
   if (file) {
@@ -46,7 +55,7 @@ export async function loadCommand<M>(name: CachedCommand, imported: () => Promis
       // Listed but gone (a build under way): the command's ES module chunk is still there.
     }
   }
-  if (!file || source === null) return imported()
+  if (!file || source === null) return { module: await imported(), keep: () => undefined }
 
   const flags = wasmTieringFlags()
   const cacheDir = process.env.FLIGHTDECK_CODE_CACHE_DIR || dirname(file)
@@ -61,11 +70,15 @@ export async function loadCommand<M>(name: CachedCommand, imported: () => Promis
   const body = script.runInThisContext() as CommonJsBody
   const module: { exports: unknown } = { exports: {} }
   body(module.exports, createRequire(file), module, file, dirname(file), pathToFileURL(file).href)
-  // Made now, once the modules have run, not after the command: a run's first script gives V8 its optimiser back,
-  // which changes the flags a cache is made under, and V8 would refuse a cache made then at the next start.
-  // (Made after the command it was no larger: the command compiles little its modules did not.)
-  if (!taken) writeCache(cacheFile, basename(file), script.createCachedData())
-  return module.exports as M
+  return {
+    module: module.exports as M,
+    keep: () => {
+      // Made after the command, with the functions it compiled: a third larger than one made once the modules
+      // had run, and ~15 ms faster a start. Not if V8's flags changed meanwhile: V8 would refuse it.
+      if (taken || wasmTieringFlags() !== flags) return
+      writeCache(cacheFile, basename(file), script.createCachedData())
+    },
+  }
 }
 
 /** The command's CommonJS file in the build this module is part of, or null (from source). */

@@ -65,8 +65,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   }
   // `flightdeck run <collection-dir>`: a collection through the runner, with reports.
   if (argv[0] === 'run') {
-    const { runRunCli } = await loadCommand('run-command', () => import('./run-command'))
-    return runRunCli(argv.slice(1), { ...io, tty: io === processIo && process.stderr.isTTY === true })
+    const run = await loadCommand('run-command', () => import('./run-command'))
+    const tty = io === processIo && process.stderr.isTTY === true
+    const code = await run.module.runRunCli(argv.slice(1), { ...io, tty })
+    run.keep()
+    return code
   }
   // `flightdeck grpc <target> [Service/Method]`: gRPC calls, list and describe (grpc-js loads only here).
   if (argv[0] === 'grpc') {
@@ -97,8 +100,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     const { runImport } = await import('./import-command')
     return runImport(command, io)
   }
-  const { runSend } = await loadCommand('send-command', () => import('./send-command'))
-  return runSend(command, io)
+  const send = await loadCommand('send-command', () => import('./send-command'))
+  const code = await send.module.runSend(command, io)
+  send.keep()
+  return code
 }
 
 /** Stdio handles a finished run may still hold open (stdout and stderr as pipes or terminals): not leaks. */
