@@ -38,6 +38,7 @@ export function SavedItemsBar({ what, sid }: { what: 'publish' | 'emit'; sid: st
     <div className="messaging-send-bar messaging-saved" role="group" aria-label={label}>
       <select
         aria-label={label}
+        title={`${label} of ${tab.extras.name}, the request this session was opened from`}
         value={picked < items.length ? picked : -1}
         onChange={(e) => {
           const i = Number(e.target.value)
