@@ -63,8 +63,8 @@ export interface HopRunner {
  * and were copied into the old one only to die there.
  */
 export class Chain implements Runnable {
-  /** `METHOD url` of each hop that redirected: the redirect policy tells a loop by it. */
-  readonly visited: string[] = []
+  /** `METHOD url` of each hop that redirected: the redirect policy tells a loop by it (made at the first). */
+  visited: string[] | null = null
   readonly sids: string[] = []
   readonly events: TimelineEvent[] = []
   current: Exchange | PushExchange | null = null
@@ -78,7 +78,8 @@ export class Chain implements Runnable {
   held: DoneEvent | ErrorEvent | CancelledEvent | null = null
   ticket: Ticket | null = null
   settled: ExchangeResult | null = null
-  waiters: ((r: ExchangeResult) => void)[] = []
+  /** Who waits for the result (`waitFor`), made by the first. */
+  waiters: ((r: ExchangeResult) => void)[] | null = null
   totalTimer: ReturnType<typeof setTimeout> | null = null
   cancelled = false
 

@@ -133,7 +133,7 @@ export class HttpEngine implements ExchangeOwner, PushOwner, HopRunner {
     const chain = this.bySid.get(sid)
     if (!chain) return Promise.reject(new Error(`Unknown session ${sid}`))
     if (chain.settled) return Promise.resolve(chain.settled)
-    return new Promise((resolve) => chain.waiters.push(resolve))
+    return new Promise((resolve) => (chain.waiters ??= []).push(resolve))
   }
 
   get inFlight(): number {
@@ -344,7 +344,7 @@ export class HttpEngine implements ExchangeOwner, PushOwner, HopRunner {
     if (outcome.kind !== 'response' || !outcome.redirect) return
     const { sid } = hop
     const location = outcome.headers.find(([k]) => k.toLowerCase() === 'location')?.[1] ?? ''
-    const trail = { visited: chain.visited, followed: hop.hop }
+    const trail = { visited: (chain.visited ??= []), followed: hop.hop }
     const step = followRedirect(hop, outcome.status, location, trail, chain.plan.options.maxRedirects)
     if (!step.ok) {
       this.emitHopError(chain, sid, outcome, step.error.code, step.error.message)
@@ -424,8 +424,9 @@ export class HttpEngine implements ExchangeOwner, PushOwner, HopRunner {
     if (chain.totalTimer) clearTimeout(chain.totalTimer)
     chain.totalTimer = null
     chain.settled = { sids: chain.sids, events: chain.events, final }
-    for (const w of chain.waiters) w(chain.settled)
-    chain.waiters = []
+    const waiters = chain.waiters
+    chain.waiters = null
+    if (waiters) for (const w of waiters) w(chain.settled)
     // Keep a bounded number of settled chains for late `waitFor` calls (a ring); forget the rest.
     const slot = this.settledCount++ % KEEP_SETTLED
     const old = this.settledRing[slot]

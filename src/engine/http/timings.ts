@@ -75,6 +75,10 @@ function clampTo(x: number | undefined, floor: number): number | undefined {
 
 /** HAR's `time`: the sum of the phases, -1 counted as 0, `ssl` not added again (it is inside `connect`). */
 export function harTotal(t: Omit<HarTimings, 'time'>): number {
-  const pos = (x: number): number => (x > 0 ? x : 0)
   return round(pos(t.blocked) + pos(t.dns) + pos(t.connect) + t.send + t.wait + t.receive)
+}
+
+/** A phase counted in a total: -1 (did not happen) counts as 0. Module level: harTotal runs for every request. */
+function pos(x: number): number {
+  return x > 0 ? x : 0
 }
