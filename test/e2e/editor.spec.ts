@@ -257,3 +257,28 @@ test('the editors and GraphQL load on first use under the hash-pinned CSP; a chu
   for (const seen of (await page.evaluate('globalThis.__cspSeen')) as string[])
     expect(seen).toMatch(/^script-src-elem http:.*\?unpinned$/)
 })
+
+test('a pane whose chunk cannot load says so in the pane, and the rest of the window keeps working', async ({
+  page,
+}) => {
+  if (!host) throw new Error('no host')
+  // As a chunk missing from the install, or one whose bytes fail the page's integrity pin, would.
+  await page.route(/\/assets\/BodyEditor-[^/]*\.js$/, (route) => route.abort())
+  await page.goto(host.url)
+  // A fresh tab: the workspace the tests above left behind is not this test's.
+  await page.getByRole('button', { name: 'New request tab' }).click()
+  await page.getByRole('combobox', { name: 'Method', exact: true }).selectOption('POST')
+  await page.getByRole('tab', { name: /^Body/ }).click()
+  await expect(
+    page.getByRole('alert').filter({ hasText: 'The body editor could not be loaded' }),
+  ).toContainText('reload the window')
+  // The rest of the window works: another tab, and a send.
+  await page.getByRole('tab', { name: /^Headers/ }).click()
+  await expect(page.getByRole('tab', { name: /^Headers/ })).toHaveAttribute('aria-selected', 'true')
+  await expect(page.getByRole('alert').filter({ hasText: 'could not be loaded' })).toHaveCount(0)
+  const sent = server.requests.length
+  await page.getByRole('combobox', { name: 'Method', exact: true }).selectOption('GET')
+  await page.getByRole('textbox', { name: 'URL' }).fill(`${server.url}/echo?via=no-editor`)
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  await expect.poll(() => server.requests.slice(sent).map((r) => r.url)).toContain('/echo?via=no-editor')
+})
