@@ -47,7 +47,9 @@ function keepText(type: Type & { tag: string }): Type {
     instanceOf: NumberText,
   })
 }
-export const READ_SCHEMA = CORE_SCHEMA.extend({ implicit: [keepText(yamlTypes.int), keepText(yamlTypes.float)] })
+export const READ_SCHEMA = CORE_SCHEMA.extend({
+  implicit: [keepText(yamlTypes.int), keepText(yamlTypes.float)],
+})
 
 /** js-yaml's implicit types of the read schema, in its order (@types/js-yaml does not declare the list). */
 const IMPLICIT = (READ_SCHEMA as unknown as { compiledImplicit: Type[] }).compiledImplicit
