@@ -1,7 +1,7 @@
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten'
 import type { CookieOp } from './script-cookies'
 import type { SandboxBundle } from './sandbox-bundle'
-import type { SandboxSendReply, ScriptLimits, ScriptRequest } from './script-types'
+import type { SandboxSendReply, ScriptLimits, ScriptRequest, ScriptSource } from './script-types'
 
 /**
  * One QuickJS runtime and context with the prelude evaluated (see sandbox.ts), and the calls into it for a phase,
@@ -49,6 +49,10 @@ export class Sandbox {
   /** The worker's native stack ran out inside the interpreter: never called or freed again (see above). */
   poisoned = false
   lastUsed = Date.now()
+  /** The limits the prelude has (see 6-phase.js), as JSON; and the scripts' code it has, by id. */
+  private sentLimits = ''
+  private readonly sources = new Map<string, number>()
+  private nextSource = 1
 
   constructor(
     readonly module: QuickJSWASMModule,
@@ -203,6 +207,42 @@ export class Sandbox {
     }
   }
 
+  /** A phase state's limits: only when they differ from the last ones sent (the prelude keeps those). */
+  limitsState(limits: ScriptLimits): { limits?: ScriptLimits } {
+    const json = JSON.stringify(limits)
+    if (json === this.sentLimits) return {}
+    this.sentLimits = json
+    return { limits }
+  }
+
+  /**
+   * A phase state's scripts, each code by id, with the code the prelude has not had yet (past MAX_SOURCES codes
+   * the prelude's list starts again).
+   */
+  scriptsState(scripts: readonly ScriptSource[]): {
+    scripts: { origin: ScriptSource['origin']; where: string; id: number }[]
+    sources?: Record<number, string>
+    resetSources?: true
+  } {
+    let fresh: Record<number, string> | undefined
+    let reset = false
+    if (this.sources.size + scripts.length > MAX_SOURCES) {
+      this.sources.clear()
+      reset = true
+    }
+    const refs = scripts.map((x) => {
+      let id = this.sources.get(x.code)
+      if (id === undefined) {
+        id = this.nextSource++
+        this.sources.set(x.code, id)
+        fresh ??= {}
+        fresh[id] = x.code
+      }
+      return { origin: x.origin, where: x.where, id }
+    })
+    return { scripts: refs, ...(fresh ? { sources: fresh } : {}), ...(reset ? { resetSources: true } : {}) }
+  }
+
   /** Whether the interpreter has promise jobs queued (a poisoned one is never asked). */
   pendingJobs(): boolean {
     return !this.poisoned && this.rt.hasPendingJob()
@@ -215,6 +255,9 @@ export class Sandbox {
     this.rt.dispose()
   }
 }
+
+/** Script codes the prelude keeps by id (a run's requests share a few; a collection's sends, one each). */
+const MAX_SOURCES = 500
 
 /** What a call into a poisoned runtime reads as: a stack overflow, as QuickJS's own check would say it. */
 const POISONED = 'InternalError: stack overflow'

@@ -127,12 +127,12 @@ export async function runScriptPhase(
   }
   const state = JSON.stringify({
     phase: input.phase,
-    scripts: input.scripts,
+    ...sandbox.scriptsState(input.scripts),
     request: input.request,
     response: input.response,
     scopes: input.scopes,
     info: input.info,
-    limits,
+    ...sandbox.limitsState(limits),
     ...(input.cookies ? { cookies: input.cookies } : {}),
   })
   // The host names the phase, so the prelude's calls back (timers, sends) during `begin` already find it.

@@ -3,10 +3,38 @@
 // A phase starts with its state (the host picks its id) and runs its scripts in order until one leaves work
 // behind (timers, sendRequests): `begin` and `go` answer 0 when every script ran and nothing is outstanding,
 // 1 when the host must drain and call `go` again. One call for a plain script.
+// What stays the same phase after phase is sent once per sandbox, not in every state (parsing the state was most of
+// a light phase's cost): the limits (kept frozen: a script reaching its phase's insides cannot raise them for the
+// phases after it), and each script's code, which later states name by id. Only syntax and functions taken before
+// any script ran here: a script may replace Array.prototype.map or Object.keys for its run's later scripts.
+var freeze = Object.freeze
+var sentLimits = null
+var sources = { __proto__: null }
+
 function begin(phaseId, stateJson) {
-  var phase = new Phase(phaseId, parseJSON(stateJson))
+  var state = parseJSON(stateJson)
+  if (state.limits) sentLimits = freeze(state.limits)
+  else state.limits = sentLimits
+  if (state.resetSources) sources = { __proto__: null }
+  if (state.sources) for (var id in state.sources) sources[id] = state.sources[id]
+  // Each script's code taken now: a later state may start the list of sources again while this phase waits.
+  var scripts = []
+  for (var i = 0; i < state.scripts.length; i++) {
+    var x = state.scripts[i]
+    scripts[i] = { origin: x.origin, where: x.where, code: codeOf(x) }
+  }
+  state.scripts = scripts
+  var phase = new Phase(phaseId, state)
   phases.set(phase.id, phase)
   return go(phase.id)
+}
+
+function codeOf(script) {
+  if (typeof script.code === 'string') return script.code
+  var code = sources[script.id]
+  if (typeof code !== 'string')
+    throw new Error('the sandbox lost the code of script ' + script.id + ': rerun')
+  return code
 }
 
 function Phase(id, state) {
@@ -61,7 +89,7 @@ function go(phaseId) {
   while (phase.cursor < phase.scripts.length) {
     if (outstanding(phase) > 0) return 1
     var script = phase.scripts[phase.cursor++]
-    exec(phase, script.code, script.where)
+    exec(phase, codeOf(script), script.where)
   }
   return outstanding(phase) > 0 ? 1 : 0
 }
