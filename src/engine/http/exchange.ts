@@ -1,10 +1,8 @@
-import { subscribe } from 'node:diagnostics_channel'
 import type { Socket } from 'node:net'
-import type { TLSSocket } from 'node:tls'
 import type { Dispatcher } from 'undici'
 import type { AppError } from '../../shared/result'
 import type { RequestBody, RequestOptions } from '../../shared/request'
-import type { HarTimings, HeaderList, HttpProtocol, TimelineEvent } from '../../shared/timeline'
+import type { HarTimings, HeaderList, TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
 import type { BodyStore, BodyWriter } from './body-store'
 import { connectionPhases, timingOf } from './connector'
@@ -15,6 +13,7 @@ import { EngineError, classifyError, explainFailure } from './errors'
 import { prepareBody, prepareBodySync, wireHeaders, type PreparedBody } from './request-body'
 import { harTimings, newMarks, type ExchangeMarks } from './timings'
 import { ResponseBody, type ResponseBodyOwner } from './response-body'
+import { awaitSocket, socketInfoOf, type SocketClaimant, type SocketInfo } from './socket-claim'
 
 /**
  * One HTTP exchange (one hop): dispatch through undici, measure every phase, decode and store the body, and
@@ -61,34 +60,18 @@ export type ExchangeOutcome =
   | { kind: 'error'; error: AppError; timings: HarTimings }
   | { kind: 'cancelled'; timings: HarTimings }
 
-// undici calls a request's onConnect and then publishes `sendHeaders` with the socket, synchronously in one
-// call. The exchange whose onConnect ran last is the one the published socket belongs to.
-let pendingClaim: Exchange | null = null
-subscribe('undici:client:sendHeaders', (message) => {
-  const claimant = pendingClaim
-  pendingClaim = null
-  const m = message as { socket?: Socket; headers?: string }
-  claimant?.attachSocket(m.socket, typeof m.headers === 'string' ? m.headers : '')
-})
-
 const PROGRESS_EVERY_MS = 50
 /** Shared by the responses that had no trailers (most): only read. */
 const NO_TRAILERS: HeaderList = []
 
-export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner {
+export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, SocketClaimant {
   readonly marks: ExchangeMarks
   private state: 'waiting' | 'preparing' | 'active' | 'finished' = 'waiting'
   private abortFn: ((err?: Error) => void) | null = null
   /** Why the exchange is being stopped from our side: the user cancelled, or a limit (total timeout) hit. */
   private stopping: { kind: 'cancel' } | { kind: 'error'; error: EngineError } | null = null
 
-  private socketInfo: {
-    reused: boolean
-    connectionId: number
-    protocol: HttpProtocol
-    remoteAddress: string
-    remotePort: number
-  } | null = null
+  private socketInfo: SocketInfo | null = null
   private sentHeaders: HeaderList = []
   private sentNote: string | undefined
   private sentHeadersBytes = 0
@@ -202,24 +185,11 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner {
   /** Called through the sendHeaders channel with the socket this exchange was written to. */
   attachSocket(socket: Socket | undefined, rawHeaders: string): void {
     this.socket = socket
-    const timing = timingOf(socket)
-    const tls = socket as TLSSocket | undefined
-    const protocol: HttpProtocol = tls?.alpnProtocol === 'h2' ? 'h2' : 'http/1.1'
-    let reused = true
-    if (timing && !timing.claimed) {
-      timing.claimed = true
-      reused = false
-      this.claimConnection(timing)
-    }
-    this.socketInfo = {
-      reused,
-      connectionId: timing?.id ?? 0,
-      protocol,
-      remoteAddress: timing?.remoteAddress ?? socket?.remoteAddress ?? '',
-      remotePort: timing?.remotePort ?? socket?.remotePort ?? 0,
-    }
+    const info = socketInfoOf(socket)
+    if (info.claimed) this.claimConnection(info.claimed)
+    this.socketInfo = info
     this.sentHeadersBytes = Buffer.byteLength(rawHeaders) + 2
-    this.sentHeaders = parseSentHeaders(rawHeaders, protocol)
+    this.sentHeaders = parseSentHeaders(rawHeaders, info.protocol)
   }
 
   private claimConnection(timing: NonNullable<ReturnType<typeof timingOf>>): void {
@@ -237,9 +207,8 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner {
     }
     this.abortFn = abort
     this.marks.sendStart = this.now()
-    // Not an alias in the usual sense: a hand-off to the sendHeaders subscriber, cleared there at once.
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    pendingClaim = this
+    // The socket undici publishes next (sendHeaders) is this request's.
+    awaitSocket(this)
   }
 
   onRequestSent(): void {
