@@ -50,6 +50,11 @@ const LITERAL = new Map<string, Chomp>([
 
 /** Most lines one fast read looks at; a longer file goes to js-yaml. */
 const MAX_LINES = 100_000
+/**
+ * Deepest nesting read here: deeper goes to js-yaml, which refuses past its own maxDepth (100) and words the
+ * error; reading on would accept what js-yaml refuses and, past a few thousand levels, overflow the stack.
+ */
+const MAX_DEPTH = 50
 
 class Unsupported {}
 const UNSUPPORTED = new Unsupported()
@@ -80,6 +85,7 @@ export function readSimpleYaml(text: string, scalar: ScalarResolver): Record<str
 
 class Reader {
   private at = 0
+  private depth = 0
 
   constructor(
     private readonly lines: readonly string[],
@@ -90,7 +96,7 @@ class Reader {
   next(): number {
     while (this.at < this.lines.length) {
       const line = this.lines[this.at] as string
-      if (line.trim() !== '') {
+      if (trimSpaces(line) !== '') {
         if (line.startsWith('---') || line.startsWith('...') || line.startsWith('%')) throw UNSUPPORTED
         return this.at
       }
@@ -129,12 +135,12 @@ class Reader {
       if (!KEY.test(key) || RESOLVED_KEYS.has(key) || key === '__proto__' || Object.hasOwn(out, key))
         throw UNSUPPORTED
       const rest = content.slice(colon + 1)
-      const chomp = LITERAL.get(rest.trim())
+      const chomp = LITERAL.get(trimSpaces(rest))
       if (chomp !== undefined) out[key] = this.literal(indent, chomp)
-      else if (rest.trim() === '') out[key] = this.nested(indent, true)
+      else if (trimSpaces(rest) === '') out[key] = this.nested(indent, true)
       else if (rest.charCodeAt(0) !== 32) throw UNSUPPORTED
       else {
-        out[key] = this.inline(rest.trim())
+        out[key] = this.inline(trimSpaces(rest))
         this.noContinuation(indent)
       }
     }
@@ -155,11 +161,14 @@ class Reader {
       }
       let gap = indent + 2
       while (line.charCodeAt(gap) === 32) gap++
-      const item = line.slice(gap).trimEnd()
+      const item = trimSpaces(line.slice(gap))
       if (item === '' || item.startsWith('- ')) throw UNSUPPORTED
       if (isMappingStart(item)) {
         // `- name: x` then `  value: y`: one mapping whose keys sit where `name` does.
+        if (this.depth >= MAX_DEPTH) throw UNSUPPORTED
+        this.depth++
         out.push(this.mapping(gap, item))
+        this.depth--
       } else {
         this.at++
         out.push(this.inline(item))
@@ -203,6 +212,15 @@ class Reader {
 
   /** A key with nothing after its colon: a block below it, or null. */
   private nested(indent: number, sameColumnSequence: boolean): unknown {
+    if (this.depth >= MAX_DEPTH) throw UNSUPPORTED
+    this.depth++
+    const value = this.below(indent, sameColumnSequence)
+    this.depth--
+    return value
+  }
+
+  /** What `nested` reads, one level deeper. */
+  private below(indent: number, sameColumnSequence: boolean): unknown {
     const i = this.next()
     if (i < 0) return null
     const child = this.indentOf(i)
@@ -235,6 +253,18 @@ class Reader {
     if (v.includes(': ') || v.endsWith(':')) throw UNSUPPORTED
     return this.scalar(v)
   }
+}
+
+/**
+ * `s` without its leading and trailing spaces. Not String.trim, which also takes a no-break space, U+3000 or
+ * U+FEFF that YAML keeps as content (a header value pasted with a trailing no-break space keeps it).
+ */
+function trimSpaces(s: string): string {
+  let from = 0
+  let to = s.length
+  while (from < to && s.charCodeAt(from) === 32) from++
+  while (to > from && s.charCodeAt(to - 1) === 32) to--
+  return from === 0 && to === s.length ? s : s.slice(from, to)
 }
 
 function isMappingStart(item: string): boolean {
