@@ -13,9 +13,10 @@ import { wasmTieringFlags } from '../engine/wasm-tiering'
  * and compiling (the functions the command ran included, since the cache is made after it ran).
  *
  * The cache is code: it lives beside the file it was made from (or in FLIGHTDECK_CODE_CACHE_DIR), so whoever can
- * write it can already write the CLI itself. It is named by the file's content hash, V8's version, the
- * architecture and the V8 flags it was made under; V8 refuses a cache for another V8 or other flags (then a new
- * one is written) and would take a stale one for a source of the same length, which the hash rules out. A folder
+ * write it can already write the CLI itself. It is named by the file's content hash (in its name, from the build)
+ * and modification time, V8's version, the architecture and the V8 flags it was made under; V8 refuses a cache
+ * for another V8 or other flags (then a new one is written) and would take a stale one for a source of the same
+ * length, which the hash and the time rule out. A folder
  * that cannot be written means no cache, not an error: the command runs the same, only its start is slower.
  * From the source (vitest, tsx) there is no out/cli/cached and the command is imported as before.
  */
@@ -59,7 +60,11 @@ export async function loadCommand<M>(
 
   const flags = wasmTieringFlags()
   const cacheDir = process.env.FLIGHTDECK_CODE_CACHE_DIR || dirname(file)
-  const cacheFile = join(cacheDir, `${basename(file)}.${process.versions.v8}-${process.arch}-${flags}.cache`)
+  const stamp = sourceStamp(file)
+  const cacheFile = join(
+    cacheDir,
+    `${basename(file)}.${stamp}.${process.versions.v8}-${process.arch}-${flags}.cache`,
+  )
   const cachedData = readCache(cacheFile, source.length)
   // The same wrapper Node gives a CommonJS module, plus the file's URL for the code's `import.meta.url`.
   const script = new Script(
@@ -76,7 +81,7 @@ export async function loadCommand<M>(
       // Made after the command, with the functions it compiled: a third larger than one made once the modules
       // had run, and ~15 ms faster a start. Not if V8's flags changed meanwhile: V8 would refuse it.
       if (taken || wasmTieringFlags() !== flags) return
-      writeCache(cacheFile, basename(file), script.createCachedData())
+      writeCache(cacheFile, `${basename(file)}.${stamp}.`, basename(file), script.createCachedData())
     },
   }
 }
@@ -98,6 +103,19 @@ function builtFile(name: CachedCommand): string | null {
   return null
 }
 
+/**
+ * The source file's modification time: the file's name carries the hash of what the build wrote, but a file
+ * edited in place afterwards (a hot fix in an installed package) keeps its name, and V8 takes a cache made for
+ * another source of the same length, running the old code. A stat costs microseconds; hashing 2 MB, a few ms.
+ */
+function sourceStamp(file: string): string {
+  try {
+    return statSync(file, { bigint: true }).mtimeNs.toString(36)
+  } catch {
+    return 'unknown'
+  }
+}
+
 function readCache(path: string, sourceLength: number): Buffer | undefined {
   try {
     if (statSync(path).size > sourceLength * MAX_CACHE_RATIO) return undefined
@@ -109,19 +127,22 @@ function readCache(path: string, sourceLength: number): Buffer | undefined {
 }
 
 /**
- * Atomically (several CLIs may start at once). The same command's caches of other builds go with it, so the
- * folder keeps one build's caches however often the CLI is rebuilt.
+ * Atomically (several CLIs may start at once). The same command's caches of other builds (or of its file before
+ * an edit) go with it, so the folder keeps one build's caches however often the CLI is rebuilt.
  */
-function writeCache(path: string, built: string, data: Buffer): void {
+function writeCache(path: string, keep: string, built: string, data: Buffer): void {
   const dir = dirname(path)
   const command = built.replace(/-[^-]+\.cjs$/, '-')
   const temp = `${path}.${process.pid}.tmp`
   try {
     mkdirSync(dir, { recursive: true })
-    writeFileSync(temp, data, { mode: 0o644 })
+    // A leftover of a process that had this pid goes; 'wx' then creates the file and never follows a link put
+    // in its place (to a file of the user's, which the write would overwrite).
+    rmSync(temp, { force: true })
+    writeFileSync(temp, data, { mode: 0o644, flag: 'wx' })
     renameSync(temp, path)
     for (const other of readdirSync(dir)) {
-      if (other.startsWith(command) && !other.startsWith(`${built}.`) && other.endsWith('.cache'))
+      if (other.startsWith(command) && !other.startsWith(keep) && other.endsWith('.cache'))
         rmSync(join(dir, other), { force: true })
     }
   } catch (e) {

@@ -1,0 +1,200 @@
+import { spawn } from 'node:child_process'
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+/**
+ * The built CLI's V8 code cache (src/cli/command-loader.ts) against an unlucky or hostile folder: the command
+ * runs its current code and no file of the user's is written through a link. Runs a copy of the built CLI
+ * (out/cli, or FLIGHTDECK_TEST_CLI's folder) so that its files can be edited; needs `npm run build` first.
+ */
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const builtEntry = process.env.FLIGHTDECK_TEST_CLI ?? join(root, 'out/cli/index.js')
+
+interface Ran {
+  code: number | null
+  out: string
+  /** What V8 did with the cache it was given for the command's file: none, taken or refused. */
+  cache: string[]
+}
+
+let work: string
+let cli: string
+let server: Server
+let url: string
+
+/** Runs `send url` with the copied CLI; `before` is code run first in the same process (it knows its pid). */
+function send(env: Record<string, string>, before = '', cwd = work): Promise<Ran> {
+  const script = `
+import vm from 'node:vm'
+import { syncBuiltinESMExports } from 'node:module'
+import { symlinkSync } from 'node:fs'
+const VmScript = vm.Script
+vm.Script = class extends VmScript {
+  constructor(code, options) {
+    super(code, options)
+    if (options?.filename) process.stderr.write('[cache] ' + (options.cachedData === undefined ? 'none' : this.cachedDataRejected ? 'refused' : 'taken') + '\\n')
+  }
+}
+syncBuiltinESMExports()
+${before}
+const m = await import(${JSON.stringify(join(cli, 'index.js'))})
+process.exitCode = await m.runCli(['send', ${JSON.stringify(url)}])
+`
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FLIGHTDECK_CONFIG_DIR: join(work, 'config'), ...env },
+    })
+    let out = ''
+    let err = ''
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c))
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c))
+    child.on('error', reject)
+    child.on('close', (code) =>
+      resolve({
+        code,
+        out: out + err.replace(/^\[cache\] .*\n/gm, ''),
+        cache: [...err.matchAll(/^\[cache\] (\w+)$/gm)].map((m) => m[1] as string),
+      }),
+    )
+  })
+}
+
+function caches(dir: string): string[] {
+  return readdirSync(dir).filter((f) => f.endsWith('.cache'))
+}
+
+beforeAll(async () => {
+  // Under the checkout, so the copy's external packages resolve from node_modules.
+  mkdirSync(join(root, 'out'), { recursive: true })
+  work = mkdtempSync(join(root, 'out', '.code-cache-attack-'))
+  cli = join(work, 'cli')
+  cpSync(dirname(builtEntry), cli, { recursive: true })
+  server = createServer((_req, res) => res.end('ok'))
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+})
+
+afterAll(async () => {
+  await new Promise<void>((r) => server.close(() => r()))
+  rmSync(work, { recursive: true, force: true })
+})
+
+describe('the code cache against an unlucky or hostile folder', () => {
+  it('a command file edited in place (same length) runs its new code, not the cached old one', async () => {
+    const env = { FLIGHTDECK_CODE_CACHE_DIR: join(work, 'edited') }
+    expect((await send(env)).cache).toEqual(['none'])
+    const cached = await send(env)
+    expect(cached.cache).toEqual(['taken'])
+    expect(cached.out).toContain('HTTP/1.1 200 OK')
+    const index = JSON.parse(readFileSync(join(cli, 'cached', 'index.json'), 'utf8')) as Record<
+      string,
+      string
+    >
+    const file = join(cli, 'cached', index['send-command'] ?? '')
+    const before = readFileSync(file, 'latin1')
+    const after = before.replace(
+      '`HTTP/${report.httpVersion} ${report.status}',
+      '`XTTP/${report.httpVersion} ${report.status}',
+    )
+    expect(after.length).toBe(before.length)
+    expect(after).not.toBe(before)
+    writeFileSync(file, after, 'latin1')
+    try {
+      const edited = await send(env)
+      expect(edited.code).toBe(0)
+      expect(edited.out).toContain('XTTP/1.1 200 OK')
+      expect((await send(env)).out).toContain('XTTP/1.1 200 OK')
+      // The old file's cache went with it.
+      expect(caches(join(work, 'edited'))).toHaveLength(1)
+    } finally {
+      writeFileSync(file, before, 'latin1')
+    }
+  }, 60_000)
+
+  it("a cache that is a link to a file of the user's: the file is left as it was, the command runs", async () => {
+    const dir = join(work, 'linked')
+    await send({ FLIGHTDECK_CODE_CACHE_DIR: dir })
+    const [name] = caches(dir)
+    const victim = join(work, 'precious.txt')
+    writeFileSync(victim, 'precious')
+    rmSync(join(dir, name ?? ''))
+    symlinkSync(victim, join(dir, name ?? ''))
+    const r = await send({ FLIGHTDECK_CODE_CACHE_DIR: dir })
+    expect(r.code).toBe(0)
+    expect(r.out).toContain('HTTP/1.1 200 OK')
+    expect(r.cache).toEqual(['refused'])
+    expect(readFileSync(victim, 'utf8')).toBe('precious')
+    expect((await send({ FLIGHTDECK_CODE_CACHE_DIR: dir })).cache).toEqual(['taken'])
+  }, 60_000)
+
+  it('a link where the cache is written first (its temporary file): the linked file is left as it was', async () => {
+    const dir = join(work, 'temp-linked')
+    await send({ FLIGHTDECK_CODE_CACHE_DIR: dir })
+    const [name] = caches(dir)
+    rmSync(join(dir, name ?? ''))
+    const victim = join(work, 'precious-temp.txt')
+    writeFileSync(victim, 'precious')
+    const link = `symlinkSync(${JSON.stringify(victim)}, ${JSON.stringify(join(dir, name ?? ''))} + '.' + process.pid + '.tmp')`
+    const r = await send({ FLIGHTDECK_CODE_CACHE_DIR: dir }, link)
+    expect(r.code).toBe(0)
+    expect(r.out).toContain('HTTP/1.1 200 OK')
+    expect(readFileSync(victim, 'utf8')).toBe('precious')
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([])
+  }, 60_000)
+
+  it('a truncated cache is refused and made again; the command runs', async () => {
+    const dir = join(work, 'truncated')
+    await send({ FLIGHTDECK_CODE_CACHE_DIR: dir })
+    const [name] = caches(dir)
+    truncateSync(join(dir, name ?? ''), 1000)
+    const r = await send({ FLIGHTDECK_CODE_CACHE_DIR: dir })
+    expect(r.code).toBe(0)
+    expect(r.out).toContain('HTTP/1.1 200 OK')
+    expect(r.cache).toEqual(['refused'])
+    expect((await send({ FLIGHTDECK_CODE_CACHE_DIR: dir })).cache).toEqual(['taken'])
+  }, 60_000)
+
+  it('four starts at once with no cache all run and leave one whole cache', async () => {
+    const dir = join(work, 'racing')
+    const runs = await Promise.all([1, 2, 3, 4].map(() => send({ FLIGHTDECK_CODE_CACHE_DIR: dir })))
+    for (const r of runs) {
+      expect(r.code).toBe(0)
+      expect(r.out).toContain('HTTP/1.1 200 OK')
+    }
+    expect(caches(dir)).toHaveLength(1)
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([])
+    expect((await send({ FLIGHTDECK_CODE_CACHE_DIR: dir })).cache).toEqual(['taken'])
+  }, 60_000)
+
+  it('a relative FLIGHTDECK_CODE_CACHE_DIR that does not exist yet is made under the working folder', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'fd-cache-cwd-'))
+    try {
+      const env = { FLIGHTDECK_CODE_CACHE_DIR: 'not/yet' }
+      expect((await send(env, '', cwd)).cache).toEqual(['none'])
+      expect(caches(join(cwd, 'not/yet'))).toHaveLength(1)
+      const r = await send(env, '', cwd)
+      expect(r.out).toContain('HTTP/1.1 200 OK')
+      expect(r.cache).toEqual(['taken'])
+    } finally {
+      rmSync(cwd, { recursive: true, force: true })
+    }
+  }, 60_000)
+})
