@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { defineConfig } from '@playwright/test'
 import { chromiumLaunchOptions } from './test/e2e/chromium'
 
@@ -5,6 +8,15 @@ import { chromiumLaunchOptions } from './test/e2e/chromium'
  * End-to-end tests through the browser host in Debian's Chromium (never a downloaded browser), plus the
  * Electron spec, which skips where the Electron binary is not installed. Both need `npm run build` first.
  */
+// No spec may touch the person's config folder: hosts started without their own get this run's temp one (the
+// workers and every host they spawn inherit it; XDG_CONFIG_HOME covers Electron's userData).
+if (!process.env['FLIGHTDECK_E2E_CONFIG_HOME']) {
+  const home = mkdtempSync(join(tmpdir(), 'flightdeck-e2e-config-'))
+  process.env['FLIGHTDECK_E2E_CONFIG_HOME'] = home
+  process.env['FLIGHTDECK_CONFIG_DIR'] = join(home, 'flightdeck')
+  process.env['XDG_CONFIG_HOME'] = home
+}
+
 export default defineConfig({
   testDir: 'test/e2e',
   testMatch: '**/*.spec.ts',

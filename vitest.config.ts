@@ -1,10 +1,20 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { defineConfig } from 'vitest/config'
+
+// No test may touch the person's config folder: the whole run (workers and the processes they start) gets a
+// fresh one, and XDG_CONFIG_HOME too for code that builds the path itself.
+const isolatedConfig = mkdtempSync(join(tmpdir(), 'flightdeck-vitest-config-'))
+process.env['FLIGHTDECK_CONFIG_DIR'] = join(isolatedConfig, 'flightdeck')
+process.env['XDG_CONFIG_HOME'] = isolatedConfig
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     exclude: ['test/e2e/**', 'node_modules/**'],
     environment: 'node',
+    env: { FLIGHTDECK_CONFIG_DIR: join(isolatedConfig, 'flightdeck'), XDG_CONFIG_HOME: isolatedConfig },
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // Timing assertions need a quiet machine: two cores, so keep files from crowding each other.

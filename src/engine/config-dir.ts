@@ -1,4 +1,5 @@
-import { homedir } from 'node:os'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { homedir, tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 /**
@@ -12,4 +13,21 @@ export function userConfigDir(env: NodeJS.ProcessEnv = process.env): string {
     return join(env['APPDATA'] ?? join(homedir(), 'AppData', 'Roaming'), 'Flightdeck')
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Flightdeck')
   return join(env['XDG_CONFIG_HOME'] ?? join(homedir(), '.config'), 'flightdeck')
+}
+
+let testDir: string | null = null
+
+/**
+ * The config folder of an engine made for tests and benches (host `test`) that named none: a temp folder of
+ * this process, removed when it exits. Such an engine reopening and watching the person's recent collections,
+ * or leaving files in their config folder, is what this prevents. `FLIGHTDECK_CONFIG_DIR` still wins.
+ */
+export function testConfigDir(env: NodeJS.ProcessEnv = process.env): string {
+  const override = env['FLIGHTDECK_CONFIG_DIR']
+  if (override) return override
+  if (testDir) return testDir
+  const dir = mkdtempSync(join(tmpdir(), 'flightdeck-test-config-'))
+  testDir = dir
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
+  return dir
 }

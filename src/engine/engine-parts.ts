@@ -6,7 +6,7 @@ import { AuthRunner } from './auth/auth-runner'
 import { createClock } from './clock'
 import { prepareRequest, savedRequestName, tracePlanOf } from './collections/handlers'
 import { CollectionManager } from './collections/manager'
-import { userConfigDir } from './config-dir'
+import { testConfigDir, userConfigDir } from './config-dir'
 import { EventSink } from './event-sink'
 import { HttpEngine } from './http/http-engine'
 import { createAsyncService } from './jobs/async-handlers'
@@ -70,7 +70,7 @@ export function createEngineParts(options: EngineServiceOptions) {
   }
   const streams = new StreamEngine({ clock, emit: emitStream, bodies: http.bodies })
 
-  const configDir = options.configDir ?? userConfigDir()
+  const configDir = options.configDir ?? (options.host === 'test' ? testConfigDir() : userConfigDir())
   const collections = new CollectionManager({
     configDir,
     secrets: options.secrets ?? new FileSecretStore(join(configDir, 'secrets.json')),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { constants } from 'node:fs'
+import { constants, rmSync } from 'node:fs'
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join, sep } from 'node:path'
 
@@ -65,6 +65,30 @@ export function tempWriterOf(name: string): { pid: number } | 'legacy' | null {
 }
 
 /**
+ * The temp files this process is filling. When the process ends before their rename (a CLI's process.exit
+ * right after its output, a test worker ended, a host stopping mid-save) they are removed on the way out, so
+ * the folder is left as if the write had never begun. A kill that gives no 'exit' (SIGKILL, SIGTERM without a
+ * handler) is for the start-up sweep (temp-sweep.ts).
+ */
+const inFlight = new Set<string>()
+let exitHooked = false
+
+function trackTemp(tmp: string): void {
+  inFlight.add(tmp)
+  if (exitHooked) return
+  exitHooked = true
+  process.once('exit', () => {
+    for (const t of inFlight) {
+      try {
+        rmSync(t, { force: true })
+      } catch {
+        // Not ours to remove any more (permissions): the sweep of the next start sees it.
+      }
+    }
+  })
+}
+
+/**
  * Folders whose writes are not made durable one by one: an import's stage, which is thrown away after a crash
  * anyway. Two fsyncs per file made a 800-request import spend most of its time waiting on the disk; instead the
  * files written under a deferred root are listed and made durable together (flush) before the stage is moved
@@ -122,6 +146,7 @@ export async function writeFileAtomic(
   const kept = options.mode === undefined ? await modeOf(path) : null
   const mode = options.mode ?? kept ?? 0o644
   let handle: FileHandle | null = null
+  trackTemp(tmp)
   try {
     handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode)
     // open() applies the umask; the mode an existing file had (or the one asked for) is set exactly.
@@ -147,6 +172,8 @@ export async function writeFileAtomic(
     if (handle) await handle.close().catch(() => undefined)
     await fs.rm(tmp).catch(() => undefined)
     throw e
+  } finally {
+    inFlight.delete(tmp)
   }
   // Make the rename itself durable. Not every platform lets a directory be opened (Windows); that is fine.
   await syncDir(dir)

@@ -17,7 +17,7 @@ import { COLLECTION_FILE, ENVIRONMENT_KEYS } from './collection-file-format'
 import { environmentPlain } from './collection-file-write'
 import { parseEnvironmentText } from './collection-file-read'
 import { loadCollection, ParseCache, type LoadedCollection } from './loader'
-import { removeStrayTemps } from './temp-sweep'
+import { removeStrayTemps, sweepFolderTemps } from './temp-sweep'
 import { createCollection } from './store'
 import { watchDir, type DirWatcher } from './watcher'
 import { renderYaml } from './yaml-doc'
@@ -72,6 +72,9 @@ export class CollectionManager {
   private readonly open = new Map<string, Open>()
   private readonly listeners = new Set<(c: CollectionChange) => void>()
   private workspace: Workspace = { open: [], recent: [], env: {} }
+  /** The last workspace.json write, and one queued behind it that later changes join. */
+  private workspaceWrite: Promise<void> = Promise.resolve()
+  private queuedWrite: Promise<void> | null = null
   private globals: Variable[] = []
   private ready: Promise<void> | null = null
 
@@ -98,6 +101,8 @@ export class CollectionManager {
   /** Read the workspace and reopen what was open last time (folders that are gone are dropped). */
   restore(extra: readonly string[] = []): Promise<void> {
     this.ready ??= (async () => {
+      // Temp files of writers killed mid-save would otherwise pile up in the config folder run after run.
+      await sweepFolderTemps(this.options.configDir)
       this.workspace = await this.readWorkspace()
       this.globals = await this.readGlobals()
       await this.files.restore()
@@ -347,8 +352,24 @@ export class CollectionManager {
     await this.writeWorkspace()
   }
 
-  private async writeWorkspace(): Promise<void> {
-    if (this.options.persist === false) return
+  /**
+   * One write of workspace.json at a time: opening several folders at once made as many overlapping writes.
+   * A change while one is writing queues one more write, which every later change joins; it reads the
+   * workspace when it starts, so the file ends with the latest state.
+   */
+  private writeWorkspace(): Promise<void> {
+    if (this.options.persist === false) return Promise.resolve()
+    if (this.queuedWrite) return this.queuedWrite
+    const next = this.workspaceWrite.then(() => {
+      this.queuedWrite = null
+      return this.writeWorkspaceNow()
+    })
+    this.queuedWrite = next
+    this.workspaceWrite = next.catch(() => undefined)
+    return next
+  }
+
+  private async writeWorkspaceNow(): Promise<void> {
     const path = join(this.options.configDir, 'workspace.json')
     await mkdir(this.options.configDir, { recursive: true })
     await writeFileAtomic(path, `${JSON.stringify(this.workspace, null, 2)}\n`)

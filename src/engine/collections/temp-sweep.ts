@@ -1,5 +1,5 @@
-import { lstat, rm } from 'node:fs/promises'
-import { basename } from 'node:path'
+import { lstat, opendir, rm } from 'node:fs/promises'
+import { basename, join } from 'node:path'
 import { tempWriterOf } from './atomic-write'
 
 /**
@@ -46,4 +46,27 @@ export async function removeStrayTemps(paths: readonly string[], now = Date.now(
     }
   }
   return removed
+}
+
+/** Entries of one folder `sweepFolderTemps` looks at, at most (a config folder holds a handful). */
+export const MAX_SWEEP_ENTRIES = 10_000
+
+/**
+ * Remove the stray temp files directly in `dir` (the config folder: workspace.json, secrets, the last session),
+ * by the same rules as a collection's. Never descends, never follows a symlink; a folder that is not there
+ * sweeps nothing. Returns the paths removed.
+ */
+export async function sweepFolderTemps(dir: string): Promise<string[]> {
+  const temps: string[] = []
+  let seen = 0
+  try {
+    const folder = await opendir(dir)
+    for await (const entry of folder) {
+      if (++seen > MAX_SWEEP_ENTRIES || temps.length >= MAX_STRAY_TEMPS) break
+      if (entry.isFile() && tempWriterOf(entry.name) !== null) temps.push(join(dir, entry.name))
+    }
+  } catch {
+    return []
+  }
+  return removeStrayTemps(temps)
 }

@@ -1,0 +1,80 @@
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createEngineService, type EngineService } from '../../../src/engine/service'
+
+const temps = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.fdtmp'))
+
+let service: EngineService | null = null
+afterEach(async () => {
+  await service?.dispose()
+  service = null
+})
+
+/** The pid of a process that has already exited. */
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+    encoding: 'utf8',
+  })
+  return Number(r.stdout)
+}
+
+describe('the config folder keeps no leftover temp files', () => {
+  it('a process that exits while its write waits for the rename leaves no temp file', async () => {
+    const configDir = mkdtempSync(join(tmpdir(), 'fd-exit-mid-write-'))
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, 'exit-mid-write-child.ts'), configDir],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    )
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    expect(temps(configDir)).toEqual([])
+  })
+
+  it('temp files of dead writers are swept at start-up; live ones, other files and symlinks stay', async () => {
+    const configDir = mkdtempSync(join(tmpdir(), 'fd-config-sweep-'))
+    const dead = deadPid()
+    const stale = [`.workspace.json.${dead}-0123456789ab.fdtmp`, `.secrets.json.${dead}-ba9876543210.fdtmp`]
+    for (const name of stale) writeFileSync(join(configDir, name), '{"open":[]}')
+    const live = `.workspace.json.${process.pid}-00000000abcd.fdtmp`
+    writeFileSync(join(configDir, live), '')
+    writeFileSync(join(configDir, '.workspace.json.notes'), 'mine')
+    const outside = mkdtempSync(join(tmpdir(), 'fd-config-sweep-outside-'))
+    writeFileSync(join(outside, 'target'), 'keep me')
+    const link = `.globals.yaml.${dead}-aaaaaaaaaaaa.fdtmp`
+    symlinkSync(join(outside, 'target'), join(configDir, link))
+
+    service = createEngineService({ host: 'test', configDir, watchCollections: false })
+    const listed = await service.invoke('collection.list', {})
+    expect(listed.ok).toBe(true)
+
+    expect(temps(configDir).sort()).toEqual([link, live].sort())
+    expect(existsSync(join(configDir, '.workspace.json.notes'))).toBe(true)
+    expect(readFileSync(join(outside, 'target'), 'utf8')).toBe('keep me')
+  })
+
+  it('an engine for tests given no config folder never writes the real one', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'fd-config-home-'))
+    const collection = join(mkdtempSync(join(tmpdir(), 'fd-config-coll-')), 'api')
+    const saved = { dir: process.env['FLIGHTDECK_CONFIG_DIR'], xdg: process.env['XDG_CONFIG_HOME'] }
+    delete process.env['FLIGHTDECK_CONFIG_DIR']
+    process.env['XDG_CONFIG_HOME'] = home
+    try {
+      service = createEngineService({ host: 'test', watchCollections: false })
+      const opened = await service.invoke('collection.open', { dir: collection, create: true, name: 'Api' })
+      expect(opened.ok).toBe(true)
+    } finally {
+      if (saved.dir === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
+      else process.env['FLIGHTDECK_CONFIG_DIR'] = saved.dir
+      if (saved.xdg === undefined) delete process.env['XDG_CONFIG_HOME']
+      else process.env['XDG_CONFIG_HOME'] = saved.xdg
+    }
+    expect(readdirSync(home)).toEqual([])
+  })
+})
