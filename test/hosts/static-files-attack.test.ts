@@ -1,0 +1,183 @@
+import { connect } from 'node:net'
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createEngineService, type EngineService } from '../../src/engine/service'
+import { startWebHost, type WebHost } from '../../src/web/server'
+
+/**
+ * The browser host's static files as a hostile or unlucky client asks for them: raw request targets (a client
+ * library would normalise them first), other methods, query strings and foreign Hosts. Only the files the page
+ * names are ever served, with their type, nosniff and no cross-origin read.
+ */
+
+interface Raw {
+  status: number
+  headers: Record<string, string>
+  body: string
+}
+
+/** One request written as given, on its own connection. */
+function raw(port: number, target: string, method = 'GET', extra = ''): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port })
+    let data = ''
+    socket.setEncoding('latin1')
+    socket.on('data', (c: string) => (data += c))
+    socket.on('error', reject)
+    socket.on('end', () => {
+      const split = data.indexOf('\r\n\r\n')
+      const [statusLine = '', ...lines] = data.slice(0, split).split('\r\n')
+      const headers: Record<string, string> = {}
+      for (const line of lines) {
+        const colon = line.indexOf(':')
+        headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim()
+      }
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: data.slice(split + 4) })
+    })
+    socket.write(
+      `${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${extra}Connection: close\r\n\r\n`,
+      'latin1',
+    )
+  })
+}
+
+const SECRET = 'outside the root'
+const CHUNK = 'export const chunk = 1'
+
+describe('browser host static files under attack', () => {
+  let dir: string
+  let service: EngineService
+  let host: WebHost
+  const logged: string[] = []
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'flightdeck-static-attack-'))
+    const assets = join(dir, 'renderer', 'assets')
+    await mkdir(assets, { recursive: true })
+    // As the build writes it: the entry pinned by hash, its lazy chunks pinned in the import map.
+    await writeFile(
+      join(dir, 'renderer', 'index.html'),
+      '<!doctype html><html><head><script type="importmap">{"integrity":{"./assets/Chunk-aB_c.js":"sha256-x"}}</script>' +
+        '<script type="module" crossorigin src="./assets/index-Q1.js"></script>' +
+        '<link rel="stylesheet" href="./assets/index-Q1.css"></head><body></body></html>',
+    )
+    await writeFile(join(assets, 'index-Q1.js'), 'import("./Chunk-aB_c.js")')
+    await writeFile(join(assets, 'index-Q1.css'), 'body{}')
+    await writeFile(join(assets, 'Chunk-aB_c.js'), CHUNK)
+    await writeFile(join(dir, 'secret.txt'), SECRET)
+    await writeFile(join(dir, 'renderer', 'secret.txt'), SECRET)
+    await symlink(join(dir, 'secret.txt'), join(assets, 'link.js'))
+    await symlink(dir, join(dir, 'renderer', 'up'))
+    await writeFile(join(dir, 'bridge.js'), '/* bridge */')
+    service = createEngineService({ host: 'web', flushEveryMs: 10, configDir: join(dir, 'config') })
+    host = await startWebHost({
+      service,
+      rendererDir: join(dir, 'renderer'),
+      bridgeFile: join(dir, 'bridge.js'),
+      log: (line) => logged.push(line),
+    })
+  })
+
+  afterAll(async () => {
+    await host.close()
+    await service.dispose()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('no target reaches a file the page does not name, however it is spelt', async () => {
+    const targets = [
+      '/assets/../secret.txt',
+      '/assets/../../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/assets/%2e%2e/%2e%2e/secret.txt',
+      '/assets/..%2f..%2fsecret.txt',
+      '/assets/%2E%2E%2F%2E%2E%2Fsecret.txt',
+      '/%252e%252e/secret.txt',
+      '/assets\\..\\..\\secret.txt',
+      '/assets%5c..%5c..%5csecret.txt',
+      '/assets/Chunk-aB_c.js%00',
+      '/assets/Chunk-aB_c.js%00.png',
+      '/assets/chunk-ab_c.js',
+      '/assets/CHUNK-AB_C.JS',
+      '/assets/link.js',
+      '/up/secret.txt',
+      '/secret.txt',
+      `/${'a'.repeat(4000)}.js`,
+      '/%ff%fe.js',
+      '/%',
+    ]
+    for (const target of targets) {
+      const r = await raw(host.port, target)
+      expect([r.status, r.body.includes(SECRET)], target).toEqual([404, false])
+    }
+    // A target starting with two slashes names a host: its path is `/`, the page itself.
+    const doubled = await raw(host.port, '//secret.txt')
+    expect(doubled.body).not.toContain(SECRET)
+    expect(doubled.headers['content-type']).toBe('text/html; charset=utf-8')
+  })
+
+  it('a chunk the import map pins: its type, nosniff, no caching, no script run, no cross-origin read', async () => {
+    for (const target of [
+      '/assets/Chunk-aB_c.js',
+      '/assets/./Chunk-aB_c.js',
+      '/assets/Chunk-aB_c.js?x=../../secret.txt',
+    ]) {
+      const r = await raw(host.port, target, 'GET', 'Origin: https://evil.example\r\n')
+      expect(r.status, target).toBe(200)
+      expect(r.body).toBe(CHUNK)
+      expect(r.headers['content-type']).toBe('text/javascript; charset=utf-8')
+      expect(r.headers['x-content-type-options']).toBe('nosniff')
+      expect(r.headers['cross-origin-resource-policy']).toBe('same-origin')
+      expect(r.headers['cache-control']).toBe('no-store')
+      expect(r.headers['content-security-policy']).toContain("script-src 'none'")
+      expect(r.headers['access-control-allow-origin']).toBeUndefined()
+    }
+  })
+
+  it('a foreign Host gets no chunk (DNS rebinding), a wrong token is refused', async () => {
+    const rebound = await new Promise<Raw>((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port: host.port })
+      let data = ''
+      socket.setEncoding('latin1')
+      socket.on('data', (c: string) => (data += c))
+      socket.on('error', reject)
+      socket.on('end', () =>
+        resolve({
+          status: Number(data.split(' ')[1]),
+          headers: {},
+          body: data.slice(data.indexOf('\r\n\r\n') + 4),
+        }),
+      )
+      socket.write(
+        `GET /assets/Chunk-aB_c.js HTTP/1.1\r\nHost: evil.example:${host.port}\r\nConnection: close\r\n\r\n`,
+      )
+    })
+    expect(rebound.status).toBe(403)
+    expect(rebound.body).not.toContain(CHUNK)
+    const wrong = await raw(host.port, '/assets/Chunk-aB_c.js?token=nope')
+    expect(wrong.status).toBe(403)
+    expect(wrong.body).not.toContain(CHUNK)
+  })
+
+  it('HEAD answers the headers alone; other methods are refused with Allow', async () => {
+    const head = await raw(host.port, '/assets/Chunk-aB_c.js', 'HEAD')
+    expect(head.status).toBe(200)
+    expect(head.headers['content-length']).toBe(String(CHUNK.length))
+    expect(head.body).toBe('')
+    for (const method of ['POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE']) {
+      const r = await raw(host.port, '/assets/Chunk-aB_c.js', method, 'Content-Length: 0\r\n')
+      expect([r.status, r.headers.allow], method).toEqual([405, 'GET, HEAD'])
+    }
+  })
+
+  it('a malformed absolute-form target is a 400, not an internal error', async () => {
+    logged.length = 0
+    for (const target of ['http://[/assets/Chunk-aB_c.js', 'http://%/x', '*']) {
+      const r = await raw(host.port, target)
+      expect([400, 404], `${target}: ${r.status} ${r.body}`).toContain(r.status)
+    }
+    expect(logged.filter((l) => l.includes('web host error'))).toEqual([])
+  })
+})
