@@ -37,6 +37,30 @@ describe('the config folder keeps no leftover temp files', () => {
     expect(temps(configDir)).toEqual([])
   })
 
+  it('a process killed while opening six collections at once leaves at most one workspace.json temp', async () => {
+    const configDir = mkdtempSync(join(tmpdir(), 'fd-open-many-config-'))
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, 'open-many-child.ts'), configDir, '6'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no workspace.json write was held: ${stderr}`)), 15_000)
+      child.stdout.on('data', () => {
+        clearTimeout(timer)
+        resolve()
+      })
+    })
+    // Time for any other overlapping write to reach its rename too.
+    await new Promise((r) => setTimeout(r, 500))
+    child.kill('SIGKILL')
+    await exited
+    expect(temps(configDir).filter((f) => f.startsWith('.workspace.json.'))).toHaveLength(1)
+  })
+
   it('temp files of dead writers are swept at start-up; live ones, other files and symlinks stay', async () => {
     const configDir = mkdtempSync(join(tmpdir(), 'fd-config-sweep-'))
     const dead = deadPid()
