@@ -7,12 +7,17 @@ import { tempWriterOf } from './atomic-write'
  * power cut) are removed when the collection is opened, so they do not pile up in the folder and in
  * `git status`. Only names the atomic writer makes are touched, and only regular files: never a file the
  * person made. A temp file names its writer's pid: it goes when that process is gone, and stays while the
- * writer lives (another window, a CLI run). Temp files from before pids were in the name go once they are
+ * writer lives (another window, a CLI run), up to STALE_TEMP_AGE_MS. Temp files from before pids were in the name go once they are
  * older than any write takes.
  */
 
 /** A temp file without a pid in its name older than this has no writer left. */
 export const LEGACY_TEMP_AGE_MS = 10 * 60_000
+/**
+ * A temp file this old goes even when its pid answers: no write takes an hour, so that pid is another process
+ * now (pids wrap around on a machine that stays up).
+ */
+export const STALE_TEMP_AGE_MS = 60 * 60_000
 /** Stray temp files one open looks at, at most (the loader collects no more). */
 export const MAX_STRAY_TEMPS = 1000
 
@@ -36,7 +41,9 @@ export async function removeStrayTemps(paths: readonly string[], now = Date.now(
     if (writer === null) continue
     const st = await lstat(path).catch(() => null)
     if (!st?.isFile()) continue
-    const gone = writer === 'legacy' ? now - st.mtimeMs > LEGACY_TEMP_AGE_MS : !processAlive(writer.pid)
+    const age = now - st.mtimeMs
+    const gone =
+      writer === 'legacy' ? age > LEGACY_TEMP_AGE_MS : age > STALE_TEMP_AGE_MS || !processAlive(writer.pid)
     if (!gone) continue
     try {
       await rm(path)

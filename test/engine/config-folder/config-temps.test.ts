@@ -1,5 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -68,6 +76,11 @@ describe('the config folder keeps no leftover temp files', () => {
     for (const name of stale) writeFileSync(join(configDir, name), '{"open":[]}')
     const live = `.workspace.json.${process.pid}-00000000abcd.fdtmp`
     writeFileSync(join(configDir, live), '')
+    // A pid that answers but whose temp is two hours old: the pid was reused, the writer is long gone.
+    const reused = `.workspace.json.${process.pid}-11111111abcd.fdtmp`
+    writeFileSync(join(configDir, reused), '{}')
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000)
+    utimesSync(join(configDir, reused), twoHoursAgo, twoHoursAgo)
     writeFileSync(join(configDir, '.workspace.json.notes'), 'mine')
     const outside = mkdtempSync(join(tmpdir(), 'fd-config-sweep-outside-'))
     writeFileSync(join(outside, 'target'), 'keep me')
