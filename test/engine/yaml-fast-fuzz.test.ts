@@ -318,3 +318,74 @@ describe('fast YAML reader, deep nesting', () => {
     expect(mapRoot(text)).toStrictEqual({ ok: true, value: load(text, { schema: READ_SCHEMA, json: false }) })
   })
 })
+
+/** Request files as Flightdeck and people write them, to be mutated a character at a time. */
+const BASES = [
+  'name: Get item\nmethod: GET\nurl: "{{baseUrl}}/items/1"\nheaders:\n  - name: Accept\n    value: application/json\n' +
+    '    enabled: true\n  - name: X-Zip\n    value: \'01234\'\nbody:\n  kind: json\n  text: |\n    {\n      "a": 1\n' +
+    '    }\nassertions:\n- kind: status\n  equals: 200\n- kind: header\n  oneOf:\n  - 200\n  - 201\n',
+  'a:\n  b:\n    c: 1\n    d:\n    - x\n    - y: 2\n      z: |-\n        l1\n\n        l2\n  e: ~\nf: .inf\n',
+  "k: |+\n  x\n\n\nm: 'a''b'\nn: \"\\u00e9\\t\"\no:\n- - a\np: 0x1F\nq: -.5e3\n",
+]
+const MUTATIONS = [
+  ' ',
+  ' ',
+  '\n',
+  '-',
+  ':',
+  "'",
+  '"',
+  '|',
+  '+',
+  '1',
+  '0',
+  'x',
+  '.',
+  '\\',
+  'a',
+  '~',
+  '\u00a0',
+  '?',
+  '>',
+  '[',
+  '!',
+  '&',
+  '*',
+  'e',
+  '_',
+  '\n\n',
+  '  ',
+]
+
+describe('fast YAML reader, differential fuzz of mutated request files', () => {
+  it('reads 20,000 texts one to three characters off a request file as js-yaml does, or declines', () => {
+    const r = rng(20_251_205)
+    let read = 0
+    const failures: string[] = []
+    for (let n = 0; n < 20_000; n++) {
+      let text = BASES[n % BASES.length] as string
+      const edits = 1 + Math.floor(r() * 3)
+      for (let j = 0; j < edits; j++) {
+        const at = Math.floor(r() * text.length)
+        const op = r()
+        const ch = pick(r, MUTATIONS)
+        text =
+          op < 0.5
+            ? text.slice(0, at) + ch + text.slice(at)
+            : text.slice(0, at) + (op < 0.8 ? '' : ch) + text.slice(at + 1)
+      }
+      const f = fast(text)
+      if (f === 'declined') continue
+      read++
+      const s = slow(text)
+      try {
+        expect(f).toStrictEqual(s)
+      } catch {
+        if (failures.length < 5)
+          failures.push(`${JSON.stringify(text)}\nfast: ${JSON.stringify(f)}\njs-yaml: ${JSON.stringify(s)}`)
+      }
+    }
+    expect(failures, failures.join('\n\n')).toEqual([])
+    expect(read).toBeGreaterThan(2_000)
+  })
+})

@@ -135,10 +135,11 @@ class Reader {
       if (!KEY.test(key) || RESOLVED_KEYS.has(key) || key === '__proto__' || Object.hasOwn(out, key))
         throw UNSUPPORTED
       const rest = content.slice(colon + 1)
+      // `key:|` or `key:x` is one plain scalar to YAML (a colon ends a key only before a space or the line end).
+      if (rest !== '' && rest.charCodeAt(0) !== 32) throw UNSUPPORTED
       const chomp = LITERAL.get(trimSpaces(rest))
       if (chomp !== undefined) out[key] = this.literal(indent, chomp)
       else if (trimSpaces(rest) === '') out[key] = this.nested(indent, true)
-      else if (rest.charCodeAt(0) !== 32) throw UNSUPPORTED
       else {
         out[key] = this.inline(trimSpaces(rest))
         this.noContinuation(indent)
