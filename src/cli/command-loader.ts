@@ -130,7 +130,9 @@ function digestOf(data: Buffer): Buffer {
 
 function readCache(path: string, sourceLength: number): Buffer | undefined {
   try {
-    if (statSync(path).size > sourceLength * MAX_CACHE_RATIO) return undefined
+    // Not a regular file (a FIFO would block the start for ever, /dev/zero fill the memory): no cache.
+    const info = statSync(path)
+    if (!info.isFile() || info.size > sourceLength * MAX_CACHE_RATIO) return undefined
     const file = readFileSync(path)
     if (file.length <= DIGEST_BYTES) return undefined
     const data = file.subarray(0, file.length - DIGEST_BYTES)

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import {
   cpSync,
   mkdirSync,
@@ -66,14 +66,17 @@ process.exitCode = await m.runCli(['send', ${JSON.stringify(url)}])
     let err = ''
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c))
     child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c))
+    // A start that hangs (on a cache it cannot finish reading) is killed: its exit code is then null.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
     child.on('error', reject)
-    child.on('close', (code) =>
+    child.on('close', (code) => {
+      clearTimeout(timer)
       resolve({
         code,
         out: out + err.replace(/^\[cache\] .*\n/gm, ''),
         cache: [...err.matchAll(/^\[cache\] (\w+)$/gm)].map((m) => m[1] as string),
-      }),
-    )
+      })
+    })
   })
 }
 
@@ -160,7 +163,7 @@ describe('the code cache against an unlucky or hostile folder', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([])
   }, 60_000)
 
-  it('a truncated cache is refused and made again; the command runs', async () => {
+  it('a truncated cache is not given to V8 and is made again; the command runs', async () => {
     const dir = join(work, 'truncated')
     await send({ FLIGHTDECK_CODE_CACHE_DIR: dir })
     const [name] = caches(dir)
@@ -185,6 +188,23 @@ describe('the code cache against an unlucky or hostile folder', () => {
     expect(r.out).toContain('HTTP/1.1 200 OK')
     expect(r.cache).toEqual(['none'])
     expect((await send({ FLIGHTDECK_CODE_CACHE_DIR: dir })).cache).toEqual(['taken'])
+  }, 60_000)
+
+  it('a cache path that is a FIFO or a link to /dev/zero is no cache: the command starts and runs', async () => {
+    for (const [dirName, make] of [
+      ['fifo', (path: string) => execFileSync('mkfifo', [path])],
+      ['zero', (path: string) => symlinkSync('/dev/zero', path)],
+    ] as const) {
+      const dir = join(work, dirName)
+      await send({ FLIGHTDECK_CODE_CACHE_DIR: dir })
+      const [name] = caches(dir)
+      const path = join(dir, name ?? '')
+      rmSync(path)
+      make(path)
+      const r = await send({ FLIGHTDECK_CODE_CACHE_DIR: dir })
+      expect([r.code, r.cache], dirName).toEqual([0, ['none']])
+      expect(r.out).toContain('HTTP/1.1 200 OK')
+    }
   }, 60_000)
 
   it('four starts at once with no cache all run and leave one whole cache', async () => {
