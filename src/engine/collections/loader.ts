@@ -13,6 +13,7 @@ import type {
 } from '../../shared/collection'
 import { isTempFile, tempWriterOf } from './atomic-write'
 import { Slicer, statFile } from './scan-slicer'
+import { compareNames } from './name-order'
 import {
   COLLECTION_FILE,
   ENVIRONMENTS_DIR,
@@ -132,13 +133,6 @@ function problemOf(rel: string, r: Parsed<unknown>): FileProblem | null {
   return r.ok ? null : { path: rel, ...r.problem }
 }
 
-/**
- * Names compare as people read them: case aside, and "Request 2" before "Request 10" (as file managers do). The
- * collator is made by the first comparison, not at import: ICU's set-up costs a process 15-30 ms, which every
- * command that loads the engine (`flightdeck send` among them) would pay without sorting anything.
- */
-let byName: Intl.Collator | null = null
-
 function sortChildren(children: TreeNode[], order: readonly string[]): TreeNode[] {
   // Each node's rank once, not once per comparison (a folder of thousands sorted in a few ms).
   const ranks = new Map<TreeNode, number>()
@@ -153,14 +147,12 @@ function sortChildren(children: TreeNode[], order: readonly string[]): TreeNode[
     }
   }
   const rank = (n: TreeNode): number => ranks.get(n) ?? 0
-  // The collator only when two names are compared: a folder of one request (a one-request run) needs none.
-  const names = (): Intl.Collator =>
-    (byName ??= new Intl.Collator(undefined, { sensitivity: 'base', numeric: true }))
+  // Names as people read them (./name-order.ts); two of the same name, by path, so the order is total.
   return children.sort(
     (a, b) =>
       rank(a) - rank(b) ||
       (a.type === b.type ? 0 : a.type === 'folder' ? -1 : 1) ||
-      names().compare(a.name, b.name) ||
+      compareNames(a.name, b.name) ||
       a.path.localeCompare(b.path),
   )
 }
