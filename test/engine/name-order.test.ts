@@ -1,10 +1,11 @@
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { TreeNode } from '../../src/shared/collection'
 import { loadCollection } from '../../src/engine/collections/loader'
-import { compareNames } from '../../src/engine/collections/name-order'
+import { asciiLocale, compareNames } from '../../src/engine/collections/name-order'
 
 /**
  * The tree's names in the order ICU's collator gives them (case aside, numbers by value), whether the ASCII
@@ -143,6 +144,27 @@ describe('the order of names in a collection', () => {
       if (want !== got) wrong.push(`${JSON.stringify(a)} vs ${JSON.stringify(b)}: ${got}, collator ${want}`)
     }
     expect(wrong).toEqual([])
+  })
+
+  it('takes the ASCII path only where Node’s ICU orders names as English does', () => {
+    const envs: Record<string, string>[] = [
+      { LANG: 'en_US.UTF-8' },
+      { LANG: 'C.UTF-8' },
+      { LANG: '' },
+      { LANG: 'da_DK.UTF-8' },
+      { LC_ALL: 'tr_TR.UTF-8', LANG: 'en_US.UTF-8' },
+      { LC_MESSAGES: 'sv_SE.UTF-8', LANG: 'en_US.UTF-8' },
+      { LANG: 'en_US.UTF-8', LC_COLLATE: 'da_DK.UTF-8' },
+      { LANG: 'de_DE@collation=phonebook' },
+    ]
+    for (const env of envs) {
+      const icu = execFileSync(process.execPath, ['-p', 'new Intl.Collator().resolvedOptions().locale'], {
+        env: { PATH: process.env.PATH, ...env },
+        encoding: 'utf8',
+      }).trim()
+      expect([env, asciiLocale(env, undefined)]).toEqual([env, /^(en|und)\b/.test(icu)])
+    }
+    expect(asciiLocale({ LANG: 'en_US.UTF-8' }, '30.0.0')).toBe(false)
   })
 
   it('sorts every printable ASCII character, each case and digit pair, as the collator does', () => {

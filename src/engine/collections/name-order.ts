@@ -80,10 +80,12 @@ export function compareAsciiNames(a: string, b: string): number {
 }
 
 /**
- * Whether the default locale orders ASCII as the root collation does. ICU takes it from LC_ALL, then
- * LC_MESSAGES, then LANG; anything but English or POSIX (or a collation keyword) uses the collator.
+ * Whether the default locale orders ASCII as the root collation does. Node's ICU takes it from LC_ALL, then
+ * LC_MESSAGES, then LANG; anything but English or POSIX (or a collation keyword) uses the collator. Electron
+ * sets ICU's locale from the system's, not the environment, so the app's engine always uses the collator.
  */
-function asciiLocale(env: NodeJS.ProcessEnv): boolean {
+export function asciiLocale(env: NodeJS.ProcessEnv, electron = process.versions.electron): boolean {
+  if (electron !== undefined) return false
   const id = env.LC_ALL || env.LC_MESSAGES || env.LANG || ''
   if (id.includes('@')) return false
   const language = (id.split(/[_.-]/)[0] ?? '').toLowerCase()
