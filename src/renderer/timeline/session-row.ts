@@ -139,8 +139,10 @@ export function displayPath(url: string): string {
  * the URL's path when it has one (a WebSocket endpoint such as /mqtt).
  */
 export function rowName(kind: QueuedEvent['kind'], url: string): { name: string; where: string } {
-  if (kind !== 'mqtt') return { name: displayPath(url), where: hostOf(url) }
   const path = displayPath(url)
+  // A Socket.IO session's URL path is its namespace: the default one, '/', says nothing; its server does.
+  if (kind === 'socketio' && path === '/') return { name: hostOf(url) || url, where: '' }
+  if (kind !== 'mqtt') return { name: path, where: hostOf(url) }
   return { name: hostOf(url) || url, where: path === '/' || path === url ? '' : path }
 }
 
