@@ -1,17 +1,9 @@
-import { createElement } from 'react'
-import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
-import type { ColumnId } from '../../src/renderer/timeline/columns'
-import { applyBatch, EMPTY_TIMELINE } from '../../src/renderer/timeline/apply-batch'
-import { TimelineRow } from '../../src/renderer/timeline/TimelineRow'
-import { createAppStore } from '../../src/renderer/store/app-store'
-import { createLiveClock } from '../../src/renderer/store/live-clock'
-import { StoresContext } from '../../src/renderer/store/store-context'
 import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
 import { makeService } from '../engine/helpers'
 import { record, settle, type Recorder } from '../engine/stream-helpers'
-import { fakeClient } from './fake-client'
+import { nameCell } from './row-name-cell'
 
 /** The name column of an MQTT session's timeline row, drawn from a real session's events. */
 
@@ -32,24 +24,7 @@ afterAll(async () => {
   await broker?.close()
 })
 
-/** The row's name cell as the page draws it: its two parts' text. */
-function nameCell(sid: string): { name: string; where: string } {
-  service.flush()
-  const app = createAppStore(fakeClient().client)
-  app.setState({ timeline: applyBatch(EMPTY_TIMELINE, { events: rec.of(sid), dropped: 0 }) })
-  const stores = { app: { ...app, getInitialState: () => app.getState() }, clock: createLiveClock() }
-  const columns: readonly ColumnId[] = ['name']
-  const html = renderToStaticMarkup(
-    createElement(
-      StoresContext.Provider,
-      { value: stores },
-      createElement(TimelineRow, { sid, index: 0, top: 0, columns }),
-    ),
-  )
-  const part = (cls: string): string =>
-    new RegExp(`<span class="${cls}[^"]*">([^<]*)</span>`).exec(html)?.[1] ?? '(none)'
-  return { name: part('path'), where: part('host') }
-}
+const cell = (sid: string): { name: string; where: string } => nameCell(service, rec, sid)
 
 describe('an MQTT row in the timeline', () => {
   it.skipIf(!MOSQUITTO)('is named by its broker, host:port, not by the URL path "/"', async () => {
@@ -59,10 +34,10 @@ describe('an MQTT row in the timeline', () => {
     if (!r.ok) throw new Error(r.error.message)
     const sid = r.value.sid
     await rec.until(sid, (e) => e.type === 'stream-open')
-    expect(nameCell(sid)).toEqual({ name: hostPort, where: '' })
+    expect(cell(sid)).toEqual({ name: hostPort, where: '' })
     await service.invoke('session.cancel', { sid })
     await settle(service, sid)
-    expect(nameCell(sid).name).toBe(hostPort)
+    expect(cell(sid).name).toBe(hostPort)
   })
 
   it.skipIf(!MOSQUITTO)('over WebSocket, names its endpoint beside the broker', async () => {
@@ -74,6 +49,6 @@ describe('an MQTT row in the timeline', () => {
     })
     if (!r.ok) throw new Error(r.error.message)
     await settle(service, r.value.sid)
-    expect(nameCell(r.value.sid).name).toBe('127.0.0.1:9')
+    expect(cell(r.value.sid).name).toBe('127.0.0.1:9')
   })
 })

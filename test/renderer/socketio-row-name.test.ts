@@ -1,17 +1,9 @@
-import { createElement } from 'react'
-import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
-import type { ColumnId } from '../../src/renderer/timeline/columns'
-import { applyBatch, EMPTY_TIMELINE } from '../../src/renderer/timeline/apply-batch'
-import { TimelineRow } from '../../src/renderer/timeline/TimelineRow'
-import { createAppStore } from '../../src/renderer/store/app-store'
-import { createLiveClock } from '../../src/renderer/store/live-clock'
-import { StoresContext } from '../../src/renderer/store/store-context'
 import { startSocketIoServer, type SocketIoFixture } from '../fixtures/socketio-server'
 import { makeService } from '../engine/helpers'
 import { record, settle, type Recorder } from '../engine/stream-helpers'
-import { fakeClient } from './fake-client'
+import { nameCell } from './row-name-cell'
 
 /** The name column of a Socket.IO session's timeline row, drawn from a real session's events. */
 
@@ -30,24 +22,7 @@ afterAll(async () => {
   await server.close()
 })
 
-/** The row's name cell as the page draws it: its two parts' text. */
-function nameCell(sid: string): { name: string; where: string } {
-  service.flush()
-  const app = createAppStore(fakeClient().client)
-  app.setState({ timeline: applyBatch(EMPTY_TIMELINE, { events: rec.of(sid), dropped: 0 }) })
-  const stores = { app: { ...app, getInitialState: () => app.getState() }, clock: createLiveClock() }
-  const columns: readonly ColumnId[] = ['name']
-  const html = renderToStaticMarkup(
-    createElement(
-      StoresContext.Provider,
-      { value: stores },
-      createElement(TimelineRow, { sid, index: 0, top: 0, columns }),
-    ),
-  )
-  const part = (cls: string): string =>
-    new RegExp(`<span class="${cls}[^"]*">([^<]*)</span>`).exec(html)?.[1] ?? '(none)'
-  return { name: part('path'), where: part('host') }
-}
+const cell = (sid: string): { name: string; where: string } => nameCell(service, rec, sid)
 
 async function openAndClose(namespace: string): Promise<string> {
   const r = await service.invoke('socketio.open', {
@@ -69,11 +44,11 @@ async function openAndClose(namespace: string): Promise<string> {
 describe('a Socket.IO row in the timeline', () => {
   it('on the default namespace is named by its server, host:port, not by the path "/"', async () => {
     const hostPort = new URL(server.url).host
-    expect(nameCell(await openAndClose('/'))).toEqual({ name: hostPort, where: '' })
+    expect(cell(await openAndClose('/'))).toEqual({ name: hostPort, where: '' })
   })
 
   it('on another namespace is named by the namespace', async () => {
     // (Its server goes beside it; here the error the refusal gave takes that place, as on any failed row.)
-    expect(nameCell(await openAndClose('/admin')).name).toBe('/admin')
+    expect(cell(await openAndClose('/admin')).name).toBe('/admin')
   })
 })
