@@ -23,7 +23,7 @@ import {
   type Credentials,
   type RequestFacts,
 } from './security'
-import { contentTypeFor, pageFile, readRegularFile, servePage } from './static-files'
+import { contentTypeFor, pageFile, readInside, readRegularFile, servePage, targetPath } from './static-files'
 
 /**
  * The browser host: serves the built renderer and the same `window.api` over one WebSocket, bound to the
@@ -36,6 +36,12 @@ const MAX_LAUNCH_CODES = 8
 
 /** Incoming API frames above this are refused by ws (close 1009): the largest command is a 64 MiB text body. */
 export const MAX_WS_FRAME_BYTES = 65 * 1024 * 1024
+
+/** A content-hashed build file: a year, and no revalidation on reload. */
+const IMMUTABLE = 'public, max-age=31536000, immutable'
+
+/** Refused links are logged once each; past this many names the log says so once and stops growing. */
+const MAX_LOGGED_LINKS = 256
 
 export interface WebHostOptions {
   service: ApiService
@@ -150,6 +156,20 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     [WEB_DOWNLOAD_TICKET_CALL]: (payload: unknown) => issueDownloadTicket(payload, openBody, tickets),
   }
 
+  const loggedLinks = new Set<string>()
+  /** Says once per name that a file the page names is a link out of the renderer folder, and was refused. */
+  function refusedLink(name: string, realPath: string): void {
+    if (loggedLinks.has(name) || loggedLinks.size > MAX_LOGGED_LINKS) return
+    loggedLinks.add(name)
+    if (loggedLinks.size > MAX_LOGGED_LINKS) {
+      log(`[flightdeck] more than ${MAX_LOGGED_LINKS} links refused; further ones are refused silently`)
+      return
+    }
+    log(
+      `[flightdeck] refused ${name}: it is a link to ${realPath}, outside the renderer folder ${options.rendererDir} (404)`,
+    )
+  }
+
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_WS_FRAME_BYTES,
@@ -182,11 +202,19 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return
     }
 
-    let body: Buffer | null
-    let type: string
-    if (pathname === '/' || pathname === '/index.html') {
-      const html = await readRegularFile(join(options.rendererDir, 'index.html'))
-      if (!html) {
+    // Static files are matched on the target as sent (./static-files.ts targetPath), not on the URL parser's
+    // normalised path, which would read `//x` as a host and `/a/./b` as `/a/b`.
+    const path = targetPath(req.url ?? '/')
+    let body: Buffer | null = null
+    let type = 'application/octet-stream'
+    if (path === '/' || path === '/index.html') {
+      const html = await readInside(options.rendererDir, 'index.html')
+      if (html.kind === 'outside') {
+        refusedLink(html.name, html.realPath)
+        plain(res, 404, 'Not found.')
+        return
+      }
+      if (html.kind === 'missing') {
         plain(
           res,
           500,
@@ -199,17 +227,24 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         plain(res, 500, `The bridge is not built (no ${options.bridgeFile}); run npm run build.`)
         return
       }
-      const page = servePage(html.toString('utf8'), bridge.toString('utf8'))
+      const page = servePage(html.body.toString('utf8'), bridge.toString('utf8'))
       // The page's header policy allows exactly the scripts its own CSP meta does.
       Object.assign(headers, securityHeaders(hostHeader, page.scriptSources))
       body = Buffer.from(page.html, 'utf8')
       type = 'text/html; charset=utf-8'
-    } else {
-      const file = await pageFile(options.rendererDir, pathname)
-      body = file ? await readRegularFile(file) : null
-      type = file ? contentTypeFor(file) : 'application/octet-stream'
+    } else if (path !== null) {
+      const file = await pageFile(options.rendererDir, path)
+      if (file.kind === 'outside') refusedLink(file.name, file.realPath)
+      if (file.kind === 'file') {
+        body = file.body
+        type = contentTypeFor(file.name)
+        // A name that carries its content hash never names other bytes, so the browser may keep it (a reload
+        // then compiles from V8's code cache instead of fetching and parsing again). The page itself, which
+        // carries the bridge and the CSP, and any other name are never stored.
+        if (file.contentHashed) headers['Cache-Control'] = IMMUTABLE
+      }
     }
-    if (!body && pathname === '/favicon.ico') {
+    if (!body && path === '/favicon.ico') {
       // Browsers ask for it unprompted; an empty answer keeps the console free of a pointless 404.
       res.writeHead(204, headers)
       res.end()

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { readFile, stat } from 'node:fs/promises'
-import { extname, join, relative, resolve, sep } from 'node:path'
+import { readFile, realpath, stat } from 'node:fs/promises'
+import { extname, resolve, sep } from 'node:path'
 import { WEB_API_PATH } from '../shared/contract'
 import { pageFiles, pageScriptSources, withPageScriptSources } from '../shared/renderer-csp'
 
@@ -50,17 +50,72 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
 }
 
 /**
- * The file a URL path names, if it is one the built page loads (its entry, the chunks its import map pins, its
- * stylesheet: exactly the names in index.html), else null. Nothing else in the build's folder is served: not a
- * stale chunk of an earlier build, not a source map, not a file someone dropped there.
+ * The path of a request target exactly as sent, without its query; null for anything but origin-form (`/...`).
+ * No decoding and no normalising: a static file is named by the one spelling the page itself uses, so
+ * `/assets/a.js/`, `//assets/a.js`, `/assets/./a.js`, `%2e`, `%2F`, backslashes and case variants name
+ * nothing. The query is dropped (the page's own address carries `?token=`, and a query names no file).
  */
-export async function pageFile(root: string, urlPath: string): Promise<string | null> {
-  const target = resolveStaticPath(root, urlPath)
-  if (!target) return null
-  const html = await readRegularFile(join(root, 'index.html'))
-  if (!html) return null
-  const rel = relative(resolve(root), target).split(sep).join('/')
-  return pageFiles(html.toString('utf8')).has(rel) ? target : null
+export function targetPath(target: string): string | null {
+  if (!target.startsWith('/')) return null
+  const query = target.indexOf('?')
+  return query < 0 ? target : target.slice(0, query)
+}
+
+/**
+ * Rollup's `[name]-[hash]` file names (Vite's default for every emitted asset: 8 characters of base64url).
+ * Such a name changes whenever its bytes do, so a browser may keep it for good; any other name may not.
+ */
+const CONTENT_HASHED = /^assets\/[^/]+-[A-Za-z0-9_-]{8}\.[A-Za-z0-9]+$/
+
+export function isContentHashed(name: string): boolean {
+  return CONTENT_HASHED.test(name)
+}
+
+/** A file under the renderer folder, read only when its real path is inside that folder. */
+export type InsideFile =
+  | { kind: 'file'; name: string; body: Buffer }
+  | { kind: 'missing' }
+  /** Its real path (after links) is outside the renderer folder: refused. */
+  | { kind: 'outside'; name: string; realPath: string }
+
+/** What the host answers for a static file: its bytes and whether its name carries its content hash. */
+export type PageFileResult =
+  Exclude<InsideFile, { kind: 'file' }> | (InsideFile & { kind: 'file'; contentHashed: boolean })
+
+/**
+ * The file a request path names, if it is one the built page loads (its entry, the chunks its import map pins,
+ * its stylesheet: exactly the names in index.html, spelt as index.html spells them), else missing. Nothing else
+ * in the build's folder is served: not a stale chunk of an earlier build, not a source map, not a file someone
+ * dropped there, and not a named file that is a link out of the folder.
+ */
+export async function pageFile(root: string, path: string): Promise<PageFileResult> {
+  const html = await readInside(root, 'index.html')
+  if (html.kind !== 'file') return html
+  const name = path.slice(1)
+  if (!path.startsWith('/') || !pageFiles(html.body.toString('utf8')).has(name)) return { kind: 'missing' }
+  const found = await readInside(root, name)
+  return found.kind === 'file' ? { ...found, contentHashed: isContentHashed(name) } : found
+}
+
+/**
+ * A regular file under `root` by its page-relative name, read only if its real path (links resolved) is inside
+ * root's real path: a link planted in the build folder cannot hand out a file from elsewhere.
+ */
+export async function readInside(root: string, name: string): Promise<InsideFile> {
+  const target = resolveStaticPath(root, '/' + name)
+  if (!target) return { kind: 'missing' }
+  let realRoot: string
+  let realTarget: string
+  try {
+    realRoot = await realpath(root)
+    realTarget = await realpath(target)
+  } catch {
+    return { kind: 'missing' }
+  }
+  if (!realTarget.startsWith(realRoot + sep)) return { kind: 'outside', name, realPath: realTarget }
+  // The real path is read, not the link: the file checked is the file sent.
+  const body = await readRegularFile(realTarget)
+  return body ? { kind: 'file', name, body } : { kind: 'missing' }
 }
 
 export async function readRegularFile(path: string): Promise<Buffer | null> {

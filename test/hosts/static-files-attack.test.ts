@@ -45,6 +45,10 @@ function raw(port: number, target: string, method = 'GET', extra = ''): Promise<
 
 const SECRET = 'outside the root'
 const CHUNK = 'export const chunk = 1'
+/** Names as the build writes them: `[name]-[8 characters of content hash]`. */
+const CHUNK_NAME = 'Chunk-aB_c1234.js'
+/** Named by the page but carrying no content hash: it may change under the same name. */
+const PLAIN = 'export const plain = 1'
 
 describe('browser host static files under attack', () => {
   let dir: string
@@ -59,16 +63,22 @@ describe('browser host static files under attack', () => {
     // As the build writes it: the entry pinned by hash, its lazy chunks pinned in the import map.
     await writeFile(
       join(dir, 'renderer', 'index.html'),
-      '<!doctype html><html><head><script type="importmap">{"integrity":{"./assets/Chunk-aB_c.js":"sha256-x"}}</script>' +
-        '<script type="module" crossorigin src="./assets/index-Q1.js"></script>' +
-        '<link rel="stylesheet" href="./assets/index-Q1.css"></head><body></body></html>',
+      '<!doctype html><html><head><script type="importmap">{"integrity":{' +
+        `"./assets/${CHUNK_NAME}":"sha256-x","./assets/plain.js":"sha256-y",` +
+        '"./assets/Linked-Out45678.js":"sha256-z","./assets/Alias-In345678.js":"sha256-w"}}</script>' +
+        '<script type="module" crossorigin src="./assets/index-Q1wErTy8.js"></script>' +
+        '<link rel="stylesheet" href="./assets/index-Q1wErTy8.css"></head><body></body></html>',
     )
-    await writeFile(join(assets, 'index-Q1.js'), 'import("./Chunk-aB_c.js")')
-    await writeFile(join(assets, 'index-Q1.css'), 'body{}')
-    await writeFile(join(assets, 'Chunk-aB_c.js'), CHUNK)
+    await writeFile(join(assets, 'index-Q1wErTy8.js'), `import("./${CHUNK_NAME}")`)
+    await writeFile(join(assets, 'index-Q1wErTy8.css'), 'body{}')
+    await writeFile(join(assets, CHUNK_NAME), CHUNK)
+    await writeFile(join(assets, 'plain.js'), PLAIN)
     await writeFile(join(dir, 'secret.txt'), SECRET)
     await writeFile(join(dir, 'renderer', 'secret.txt'), SECRET)
     await symlink(join(dir, 'secret.txt'), join(assets, 'link.js'))
+    // Named by the page: one link out of the renderer folder (refused), one to a file inside it (served).
+    await symlink(join(dir, 'secret.txt'), join(assets, 'Linked-Out45678.js'))
+    await symlink(CHUNK_NAME, join(assets, 'Alias-In345678.js'))
     await symlink(dir, join(dir, 'renderer', 'up'))
     await writeFile(join(dir, 'bridge.js'), '/* bridge */')
     service = createEngineService({ host: 'web', flushEveryMs: 10, configDir: join(dir, 'config') })
@@ -97,10 +107,10 @@ describe('browser host static files under attack', () => {
       '/%252e%252e/secret.txt',
       '/assets\\..\\..\\secret.txt',
       '/assets%5c..%5c..%5csecret.txt',
-      '/assets/Chunk-aB_c.js%00',
-      '/assets/Chunk-aB_c.js%00.png',
-      '/assets/chunk-ab_c.js',
-      '/assets/CHUNK-AB_C.JS',
+      `/assets/${CHUNK_NAME}%00`,
+      `/assets/${CHUNK_NAME}%00.png`,
+      `/assets/${CHUNK_NAME.toLowerCase()}`,
+      `/assets/${CHUNK_NAME.toUpperCase()}`,
       '/assets/link.js',
       '/up/secret.txt',
       '/secret.txt',
@@ -112,25 +122,96 @@ describe('browser host static files under attack', () => {
       const r = await raw(host.port, target)
       expect([r.status, r.body.includes(SECRET)], target).toEqual([404, false])
     }
-    // A target starting with two slashes names a host: its path is `/`, the page itself.
+    // A target starting with two slashes is not read as naming a host (a URL parser's `/`, the page).
     const doubled = await raw(host.port, '//secret.txt')
-    expect(doubled.body).not.toContain(SECRET)
-    expect(doubled.headers['content-type']).toBe('text/html; charset=utf-8')
+    expect([doubled.status, doubled.body.includes(SECRET)]).toEqual([404, false])
   })
 
-  it('a chunk the import map pins: its type, nosniff, no caching, no script run, no cross-origin read', async () => {
-    for (const target of [
-      '/assets/Chunk-aB_c.js',
-      '/assets/./Chunk-aB_c.js',
-      '/assets/Chunk-aB_c.js?x=../../secret.txt',
-    ]) {
+  it('a named file is served under the one spelling the page uses, and no other', async () => {
+    // Each of these resolves, after some normalising, to the pinned chunk or the page; none is its name.
+    const spellings = [
+      `/assets/${CHUNK_NAME}/`,
+      `//assets/${CHUNK_NAME}`,
+      `/assets//${CHUNK_NAME}`,
+      `/./assets/${CHUNK_NAME}`,
+      `/assets/./${CHUNK_NAME}`,
+      `/assets/../assets/${CHUNK_NAME}`,
+      `/assets/%2e/${CHUNK_NAME}`,
+      `/assets/%2E%2E/assets/${CHUNK_NAME}`,
+      `/assets%2f${CHUNK_NAME}`,
+      `/assets%2F${CHUNK_NAME}`,
+      `/assets\\${CHUNK_NAME}`,
+      `/assets/${CHUNK_NAME.replace('.', '%2e')}`,
+      `/assets/${CHUNK_NAME.replace('C', '%43')}`,
+      `/assets/${CHUNK_NAME}.`,
+      `/assets/${CHUNK_NAME}%20`,
+      `/assets/${CHUNK_NAME}#x`,
+      `/assets/${CHUNK_NAME}/.`,
+      `/assets/${CHUNK_NAME}/..`,
+      '/index.html/',
+      '//index.html',
+      '/./index.html',
+      '/INDEX.HTML',
+      `/Assets/${CHUNK_NAME}`,
+    ]
+    for (const target of spellings) {
+      const r = await raw(host.port, target)
+      expect([r.status, r.body.includes(CHUNK), r.body.includes('<html')], target).toEqual([
+        404,
+        false,
+        false,
+      ])
+    }
+    // The exact name, with or without a query (ignored: it names no file), is the chunk.
+    for (const target of [`/assets/${CHUNK_NAME}`, `/assets/${CHUNK_NAME}?v=2`, `/assets/${CHUNK_NAME}?`]) {
+      const r = await raw(host.port, target)
+      expect([r.status, r.body], target).toEqual([200, CHUNK])
+    }
+  })
+
+  it('content-hashed files may be kept for good; the page and unhashed names never', async () => {
+    for (const name of [CHUNK_NAME, 'index-Q1wErTy8.js', 'index-Q1wErTy8.css']) {
+      const r = await raw(host.port, `/assets/${name}`)
+      expect([r.status, r.headers['cache-control']], name).toEqual([
+        200,
+        'public, max-age=31536000, immutable',
+      ])
+    }
+    const plainFile = await raw(host.port, '/assets/plain.js')
+    expect([plainFile.status, plainFile.body, plainFile.headers['cache-control']]).toEqual([
+      200,
+      PLAIN,
+      'no-store',
+    ])
+    for (const target of ['/', '/index.html', `/?token=${host.token}`]) {
+      const page = await raw(host.port, target)
+      expect([page.status, page.headers['cache-control']], target).toEqual([200, 'no-store'])
+    }
+    const missing = await raw(host.port, '/assets/Gone-aB_c1234.js')
+    expect([missing.status, missing.headers['cache-control']]).toEqual([404, 'no-store'])
+  })
+
+  it('a named file that links out of the renderer folder is refused and logged once; a link inside is served', async () => {
+    logged.length = 0
+    for (let i = 0; i < 3; i++) {
+      const r = await raw(host.port, '/assets/Linked-Out45678.js')
+      expect([r.status, r.body.includes(SECRET)]).toEqual([404, false])
+    }
+    const said = logged.filter((l) => l.includes('Linked-Out45678.js'))
+    expect(said).toHaveLength(1)
+    expect(said[0]).toContain('outside the renderer folder')
+    const inside = await raw(host.port, '/assets/Alias-In345678.js')
+    expect([inside.status, inside.body]).toEqual([200, CHUNK])
+  })
+
+  it('a chunk the import map pins: its type, nosniff, no script run, no cross-origin read', async () => {
+    for (const target of [`/assets/${CHUNK_NAME}`, `/assets/${CHUNK_NAME}?x=../../secret.txt`]) {
       const r = await raw(host.port, target, 'GET', 'Origin: https://evil.example\r\n')
       expect(r.status, target).toBe(200)
       expect(r.body).toBe(CHUNK)
       expect(r.headers['content-type']).toBe('text/javascript; charset=utf-8')
       expect(r.headers['x-content-type-options']).toBe('nosniff')
       expect(r.headers['cross-origin-resource-policy']).toBe('same-origin')
-      expect(r.headers['cache-control']).toBe('no-store')
       expect(r.headers['content-security-policy']).toContain("script-src 'none'")
       expect(r.headers['access-control-allow-origin']).toBeUndefined()
     }
@@ -151,30 +232,30 @@ describe('browser host static files under attack', () => {
         }),
       )
       socket.write(
-        `GET /assets/Chunk-aB_c.js HTTP/1.1\r\nHost: evil.example:${host.port}\r\nConnection: close\r\n\r\n`,
+        `GET /assets/${CHUNK_NAME} HTTP/1.1\r\nHost: evil.example:${host.port}\r\nConnection: close\r\n\r\n`,
       )
     })
     expect(rebound.status).toBe(403)
     expect(rebound.body).not.toContain(CHUNK)
-    const wrong = await raw(host.port, '/assets/Chunk-aB_c.js?token=nope')
+    const wrong = await raw(host.port, `/assets/${CHUNK_NAME}?token=nope`)
     expect(wrong.status).toBe(403)
     expect(wrong.body).not.toContain(CHUNK)
   })
 
   it('HEAD answers the headers alone; other methods are refused with Allow', async () => {
-    const head = await raw(host.port, '/assets/Chunk-aB_c.js', 'HEAD')
+    const head = await raw(host.port, `/assets/${CHUNK_NAME}`, 'HEAD')
     expect(head.status).toBe(200)
     expect(head.headers['content-length']).toBe(String(CHUNK.length))
     expect(head.body).toBe('')
     for (const method of ['POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE']) {
-      const r = await raw(host.port, '/assets/Chunk-aB_c.js', method, 'Content-Length: 0\r\n')
+      const r = await raw(host.port, `/assets/${CHUNK_NAME}`, method, 'Content-Length: 0\r\n')
       expect([r.status, r.headers.allow], method).toEqual([405, 'GET, HEAD'])
     }
   })
 
   it('a malformed absolute-form target is a 400, not an internal error', async () => {
     logged.length = 0
-    for (const target of ['http://[/assets/Chunk-aB_c.js', 'http://%/x', '*']) {
+    for (const target of [`http://[/assets/${CHUNK_NAME}`, 'http://%/x', '*']) {
       const r = await raw(host.port, target)
       expect([400, 404], `${target}: ${r.status} ${r.body}`).toContain(r.status)
     }
