@@ -21,6 +21,7 @@ import {
 } from './collection-file-format'
 import { lazySchema } from '../../shared/lazy-schema'
 import { asNumbers, isRaw, mapRoot, NumberText, numberTextsRead, type Raw } from './yaml-read'
+import { plainRequest } from './plain-request'
 
 /**
  * Collection files read into the model: lenient about what may be left out, strict about what is there (a
@@ -164,7 +165,11 @@ export function parseRequestText(text: string, stem: string): Parsed<SavedReques
     ...(isSet(raw['mqtt']) ? { mqtt: raw['mqtt'] } : {}),
     ...(isSet(raw['socketio']) ? { socketio: raw['socketio'] } : {}),
   }
-  const parsed = validate(text, savedRequestSchema, value)
+  // The common shapes are checked without zod (./plain-request.ts); anything else, and every error, is zod's.
+  const plain = numberTextsRead() === 0 ? plainRequest(value) : null
+  const parsed: Parsed<SavedRequest> = plain
+    ? { ok: true, value: plain }
+    : validate(text, savedRequestSchema, value)
   if (!parsed.ok) return parsed
   const rule = requestFileRule(parsed.value)
   if (rule) return { ok: false, problem: { ...keyLine(text, rule.key), message: rule.message } }
