@@ -368,8 +368,17 @@ export class MqttSession implements SessionTransport {
 
   dispose(): void {
     if (this.kernel.isEnded) return
-    // An open connection goes with the process, and the publishes awaiting their acks with it.
     const attempt = this.kernel.attempt
+    const client = this.client
+    if (this.kernel.state === 'closing' && attempt && client) {
+      // Close was waiting for the acks: its connection ends now, as it would at the end of the wait (the close's
+      // words, with the publishes it lost), and its late 'close' event is no longer this session's.
+      this.client = null
+      this.closed(attempt)
+      forceEnd(client)
+      return
+    }
+    // An open connection goes with the process, and the publishes awaiting their acks with it.
     const lost =
       attempt && this.kernel.state === 'open' ? this.packets.dropped(attempt, false, 'the session ended') : ''
     const words = `Closed by you (Flightdeck is shutting down)${this.leftBehind()}`
