@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { savedToSpec } from '../shared/collection'
 import type { SendResult } from '../shared/contract'
 import { fail, type ErrorCode, type Result } from '../shared/result'
-import type { EngineService } from '../engine/service'
+import type { CommandService } from '../engine/service'
 import type { SavedSendCommand } from './collection-args'
 
 /** Errors that are the caller's to fix (a wrong path, a missing variable): exit code 2, like bad arguments. */
@@ -17,7 +17,7 @@ export const USER_ERROR_CODES: ReadonlySet<ErrorCode> = new Set([
 ])
 
 /** Run a saved request: the same files, variables, environments, secrets and auth the app uses. */
-export async function sendSaved(service: EngineService, cmd: SavedSendCommand): Promise<Result<SendResult>> {
+export async function sendSaved(service: CommandService, cmd: SavedSendCommand): Promise<Result<SendResult>> {
   // Relative folders are the shell's: they resolve against the current folder, as any path argument does.
   const allowed = await service.allowFilesForSession(cmd.allowFiles.map((d) => resolve(d)))
   if (!allowed.ok) return fail(allowed.error.code, `--allow-files: ${allowed.error.message}`)

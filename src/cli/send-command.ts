@@ -1,4 +1,4 @@
-import { createEngineService } from '../engine/service'
+import { createOnDemandService } from '../engine/service-on-demand'
 import type { CliCommand } from './args'
 import { sendSaved, USER_ERROR_CODES } from './collection-send'
 import type { CliIo } from './index'
@@ -14,7 +14,8 @@ type SendCommand = Extract<CliCommand, { kind: 'send' | 'send-saved' }>
  */
 export async function runSend(command: SendCommand, io: CliIo): Promise<number> {
   // One request: nothing to watch, and the app's workspace (its open collections) is none of a send's business.
-  const service = createEngineService({ host: 'cli', watchCollections: false, persistWorkspace: false })
+  // The engine's parts are built as the request needs them: a plain URL needs no collection, stream or runner.
+  const service = createOnDemandService({ host: 'cli', watchCollections: false, persistWorkspace: false })
   // Ctrl+C cancels the request (the engine reports it) instead of killing the process mid-write.
   let sid: string | null = null
   const onSigint = (): void => {

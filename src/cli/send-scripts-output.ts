@@ -1,4 +1,4 @@
-import type { EngineService } from '../engine/service'
+import type { CommandService } from '../engine/service'
 import { testLabel, type ScriptPhaseReport } from '../shared/scripts'
 
 /**
@@ -16,7 +16,7 @@ export interface ScriptWatch {
   stop(): void
 }
 
-export function watchScripts(service: EngineService): ScriptWatch {
+export function watchScripts(service: CommandService): ScriptWatch {
   const seen = new Map<string, ScriptPhaseReport[]>()
   const waiting = new Map<string, () => void>()
   const off = service.subscribe((batch) => {

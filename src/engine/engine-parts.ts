@@ -4,30 +4,48 @@ import { ok } from '../shared/result'
 import type { TimelineEvent } from '../shared/timeline'
 import { AuthRunner } from './auth/auth-runner'
 import { createClock } from './clock'
-import { prepareRequest, savedRequestName, tracePlanOf } from './collections/handlers'
-import { CollectionManager } from './collections/manager'
+import type * as CollectionHandlersModule from './collections/handlers'
+import type * as CollectionManagerModule from './collections/manager'
 import { testConfigDir, userConfigDir } from './config-dir'
 import { EventSink } from './event-sink'
 import { HttpEngine } from './http/http-engine'
-import { createAsyncService } from './jobs/async-handlers'
-import { RunManager } from './runner/run-manager'
+import type * as AsyncHandlersModule from './jobs/async-handlers'
+import { chain, OnDemand, type Maybe } from './on-demand'
+import type * as RunManagerModule from './runner/run-manager'
 import { FileSecretStore } from './secrets/secret-store'
 import type { EngineServiceOptions } from './service-types'
 import { SessionRecords } from './sessions/session-records'
 import { TimelineJournal } from './sessions/timeline-journal'
-import { StreamEngine } from './streams/stream-engine'
+import type * as StreamEngineModule from './streams/stream-engine'
 import { WebhookInbox } from './webhooks/webhook-inbox'
-import { keepLastSession } from './workspace/last-session'
 import { TraceIndex } from './trace/trace-index'
 import { withSentTrace } from './trace/trace-headers'
+
+/** The modules of the parts built on demand (see `PartModuleLoaders`). */
+export interface PartModules {
+  streams: typeof StreamEngineModule
+  collections: typeof CollectionManagerModule
+  collectionHandlers: typeof CollectionHandlersModule
+  jobs: typeof AsyncHandlersModule
+  runs: typeof RunManagerModule
+}
+
+/**
+ * How each of those modules is had: already imported (service.ts: the hosts that build every part at start, and
+ * hand tests the parts themselves) or imported when its part is first needed (service-on-demand.ts: the CLI's
+ * one-request `send`, which needs none of them).
+ */
+export type PartModuleLoaders = { [K in keyof PartModules]: () => Maybe<PartModules[K]> }
 
 /**
  * The engine's long-lived parts and how they feed each other, built once per service. Commands reach them
  * through the command table (command-table.ts); events leave through `events`, the one path every host forwards.
+ * The HTTP engine and what every request uses are built at once; the collections, the stream engine, jobs and
+ * the runner when first needed (`OnDemand`), which is at once when their modules are already imported.
  */
 export type EngineParts = ReturnType<typeof createEngineParts>
 
-export function createEngineParts(options: EngineServiceOptions) {
+export function createEngineParts(options: EngineServiceOptions, modules: PartModuleLoaders) {
   const clock = createClock()
   const sink = new EventSink(options.flushEveryMs ?? 25)
   const listeners = new Set<(event: HostEvent) => void>()
@@ -68,50 +86,75 @@ export function createEngineParts(options: EngineServiceOptions) {
     traces.record(traced)
     emit(traced)
   }
-  const streams = new StreamEngine({ clock, emit: emitStream, bodies: http.bodies })
+  const streams = new OnDemand(() =>
+    chain(modules.streams(), (m) => new m.StreamEngine({ clock, emit: emitStream, bodies: http.bodies })),
+  )
 
   const configDir = options.configDir ?? (options.host === 'test' ? testConfigDir() : userConfigDir())
-  const collections = new CollectionManager({
-    configDir,
-    secrets: options.secrets ?? new FileSecretStore(join(configDir, 'secrets.json')),
-    ...(options.watchCollections !== undefined ? { watch: options.watchCollections } : {}),
-    ...(options.persistWorkspace !== undefined ? { persist: options.persistWorkspace } : {}),
-    fileHost: options.host === 'cli' ? 'cli' : 'app',
-  })
-  const collectionsReady = collections.restore(options.collections ?? [])
-  collections.onChange((payload) => publish({ name: 'collection.changed', payload }))
-  const auth = new AuthRunner(http)
-  // Following jobs, long polls and the webhook inbox; runs use the same inbox.
-  const inbox = new WebhookInbox({ clock, bodies: http.bodies })
-  const jobs = createAsyncService({
-    http,
-    auth,
-    clock,
-    inbox,
-    emit,
-    traces,
-    prepare: async (request, a, context, dyn, adHocTrace) => {
-      await collectionsReady
-      const prepared = await prepareRequest(collections, request, a, context, [], dyn)
-      if (!prepared.ok) return prepared
-      const trace = tracePlanOf(collections, context, adHocTrace, traces)
-      return ok({
-        ...prepared.value,
-        name: savedRequestName(collections, context),
-        ...(trace ? { trace } : {}),
+  // The collections and the restore of those open last time (`ready`), which commands on them wait for.
+  const collections = new OnDemand(() =>
+    chain(modules.collections(), (m) => {
+      const manager = new m.CollectionManager({
+        configDir,
+        secrets: options.secrets ?? new FileSecretStore(join(configDir, 'secrets.json')),
+        ...(options.watchCollections !== undefined ? { watch: options.watchCollections } : {}),
+        ...(options.persistWorkspace !== undefined ? { persist: options.persistWorkspace } : {}),
+        fileHost: options.host === 'cli' ? 'cli' : 'app',
       })
-    },
-  })
-  const runs = new RunManager({
-    http,
-    auth,
-    collections,
-    streams: { streams, subscribe: (l) => sink.subscribe(l) },
-    webhooks: inbox,
-    traces,
-    emit: (payload) => publish({ name: 'run.progress', payload }),
-    scripts: { http, clock, emit },
-  })
+      const ready = manager.restore(options.collections ?? [])
+      manager.onChange((payload) => publish({ name: 'collection.changed', payload }))
+      return { manager, ready }
+    }),
+  )
+  const auth = new AuthRunner(http)
+  // Following jobs, long polls and the webhook inbox; runs use the same inbox (it listens only once started).
+  const inbox = new WebhookInbox({ clock, bodies: http.bodies })
+  const jobs = new OnDemand(() =>
+    chain(modules.jobs(), (m) =>
+      chain(modules.collectionHandlers(), (h) =>
+        m.createAsyncService({
+          http,
+          auth,
+          clock,
+          inbox,
+          emit,
+          traces,
+          prepare: async (request, a, context, dyn, adHocTrace) => {
+            const { manager, ready } = await collections.get()
+            await ready
+            const prepared = await h.prepareRequest(manager, request, a, context, [], dyn)
+            if (!prepared.ok) return prepared
+            const trace = h.tracePlanOf(manager, context, adHocTrace, traces)
+            return ok({
+              ...prepared.value,
+              name: h.savedRequestName(manager, context),
+              ...(trace ? { trace } : {}),
+            })
+          },
+        }),
+      ),
+    ),
+  )
+  const runs = new OnDemand(() =>
+    chain(modules.runs(), (m) =>
+      chain(collections.use(), ({ manager }) =>
+        chain(
+          streams.use(),
+          (engine) =>
+            new m.RunManager({
+              http,
+              auth,
+              collections: manager,
+              streams: { streams: engine, subscribe: (l) => sink.subscribe(l) },
+              webhooks: inbox,
+              traces,
+              emit: (payload) => publish({ name: 'run.progress', payload }),
+              scripts: { http, clock, emit, sentBody: (sid) => records.get(sid)?.requestBody },
+            }),
+        ),
+      ),
+    ),
+  )
   // Only the hosts a person looks at keep the last session (not the CLI, not tests that did not ask for it).
   const keepsLastSession =
     (options.host === 'electron' || options.host === 'web') && options.persistWorkspace !== false
@@ -127,29 +170,40 @@ export function createEngineParts(options: EngineServiceOptions) {
     streams,
     configDir,
     collections,
-    collectionsReady,
     auth,
     inbox,
     jobs,
     runs,
     traces,
     keepsLastSession,
+    /** Every part at once, in the order they depend on each other (their modules must be imported already). */
+    buildAll(): void {
+      streams.now()
+      collections.now()
+      jobs.now()
+      runs.now()
+    },
     onEvent(listener: (event: HostEvent) => void): () => void {
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
     async dispose(): Promise<void> {
-      await runs.dispose()
-      collections.dispose()
+      // A part still being built is disposed once it is, with the others.
+      await Promise.all([streams, collections, jobs, runs].map((p) => p.settled()))
+      await runs.peek()?.dispose()
+      collections.peek()?.manager.dispose()
       disposing = true
       // Closing streams emits their last events; deliver those before the sink goes.
-      streams.dispose()
-      await jobs.dispose()
+      streams.peek()?.dispose()
+      // Runs may have started the inbox without jobs ever being built.
+      await (jobs.peek()?.dispose() ?? inbox.stop())
       // After the closes above, so the kept timeline ends as the window last showed it.
-      if (keepsLastSession)
-        await keepLastSession(configDir, records, http.bodies, collections.revealedSecrets()).catch(
-          (e: unknown) => console.error('[flightdeck] could not keep the last session', e),
-        )
+      if (keepsLastSession) {
+        const secrets = collections.peek()?.manager.revealedSecrets() ?? []
+        await import('./workspace/last-session')
+          .then(({ keepLastSession }) => keepLastSession(configDir, records, http.bodies, secrets))
+          .catch((e: unknown) => console.error('[flightdeck] could not keep the last session', e))
+      }
       sink.flush()
       listeners.clear()
       sink.dispose()

@@ -79,9 +79,10 @@ export interface CliHooks {
 /**
  * The transport-free service that implements the contract's commands. Electron IPC, the browser host's
  * WebSocket and tests all call `call()` (untrusted payloads, validated here) or `invoke()` (typed), and forward
- * `onEvent`, the one path every event leaves the engine by.
+ * `onEvent`, the one path every event leaves the engine by. What the CLI's `send` has (service-on-demand.ts):
+ * the engine's parts are built as its commands first need them.
  */
-export interface EngineService extends CliHooks {
+export interface CommandService extends CliHooks {
   call(name: unknown, payload: unknown): Promise<Result<unknown>>
   invoke<K extends CommandName>(name: K, payload: CommandRequest<K>): Promise<Result<CommandResponse<K>>>
   /** Every event the hosts push (timeline batches, collection changes, run progress), in emission order. */
@@ -93,6 +94,10 @@ export interface EngineService extends CliHooks {
   /** A finished body by id, for hosts that stream it out (the browser host's download route). */
   openBody(bodyId: string): BodySource | null
   dispose(): Promise<void>
+}
+
+/** The service with every part built at once (service.ts), and the parts themselves. */
+export interface EngineService extends CommandService {
   /** The engine's parts, for the engine's own tests and benches; hosts use the commands and hooks above. */
   readonly clock: Clock
   readonly http: HttpEngine

@@ -1,49 +1,39 @@
-import type { CommandName, CommandRequest, CommandResponse } from '../shared/contract'
-import type { Result } from '../shared/result'
-import { commandDispatcher } from './command-dispatch'
-import { createCommandTable } from './command-table'
-import { createEngineParts } from './engine-parts'
+import * as collectionHandlers from './collections/handlers'
+import * as collections from './collections/manager'
+import { createEngineParts, type PartModuleLoaders } from './engine-parts'
+import * as jobs from './jobs/async-handlers'
+import * as runs from './runner/run-manager'
+import { serviceOver } from './service-commands'
 import type { EngineService, EngineServiceOptions } from './service-types'
-import { openBodySource } from './sessions/timeline-handlers'
+import * as streams from './streams/stream-engine'
 
-export type { CliHooks, EngineService, EngineServiceOptions } from './service-types'
+export type { CliHooks, CommandService, EngineService, EngineServiceOptions } from './service-types'
+
+/** Every part's module, imported with this one: each part is built when the service is. */
+const IMPORTED: PartModuleLoaders = {
+  streams: () => streams,
+  collections: () => collections,
+  collectionHandlers: () => collectionHandlers,
+  jobs: () => jobs,
+  runs: () => runs,
+}
 
 /**
- * The engine as the hosts see it: the contract's commands (validated, then handled by the command table), one
- * event path (`onEvent`), and the few narrow hooks the CLI needs. Wiring only: the parts are built in
- * engine-parts.ts, the handlers bound in command-table.ts.
+ * The engine as the desktop app, the browser host, the CLI's session commands and tests have it: every part built
+ * at once (the collections restored, their folders watched), and handed out for the engine's own tests. Each
+ * domain's command handlers are still imported on first use (command-table.ts). Wiring only: the parts are built
+ * in engine-parts.ts, the commands and hooks in service-commands.ts.
  */
 export function createEngineService(options: EngineServiceOptions): EngineService {
-  const parts = createEngineParts(options)
-  const call = commandDispatcher(createCommandTable(parts, options))
-  const { http, streams, collections, runs } = parts
-
+  const parts = createEngineParts(options, IMPORTED)
+  parts.buildAll()
   return {
-    call,
-    invoke: <K extends CommandName>(name: K, payload: CommandRequest<K>) =>
-      call(name, payload) as Promise<Result<CommandResponse<K>>>,
-    onEvent: (listener) => parts.onEvent(listener),
-    subscribe: (listener) =>
-      parts.onEvent((event) => {
-        if (event.name === 'timeline.batch') listener(event.payload)
-      }),
-    flush: () => parts.sink.flush(),
-    openBody: (bodyId) => openBodySource(http.bodies, bodyId),
-    dispose: () => parts.dispose(),
-
-    waitForExchange: (sid) => http.waitFor(sid),
-    waitForStream: (sid) => streams.wait(sid),
-    streamLog: (sid) => streams.logs.get(sid),
-    allowFilesForSession: (folders) => collections.files.allowForSession(folders),
-    waitForRun: (runId) => runs.wait(runId),
-    runSnapshot: (runId) => runs.get(runId),
-    runSteps: (runId) => runs.steps(runId),
-
+    ...serviceOver(parts, options),
     clock: parts.clock,
-    http,
-    collections,
+    http: parts.http,
+    collections: parts.collections.now().manager,
     auth: parts.auth,
-    streams,
-    runs,
+    streams: parts.streams.now(),
+    runs: parts.runs.now(),
   }
 }
