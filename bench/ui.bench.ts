@@ -1,12 +1,20 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser } from '@playwright/test'
+import { chromium, type Browser, type Page } from '@playwright/test'
 import { chromiumLaunchOptions } from '../test/e2e/chromium'
-import { startScaleServer } from '../test/e2e/scale-server'
+import { startScaleServer, type ScaleServer } from '../test/e2e/scale-server'
 import { startBuiltWebHost } from '../test/e2e/web-host'
+import {
+  BURST_TRACE_CATEGORIES,
+  formatTasks,
+  longestTasks,
+  mainThreadTaskCpu,
+  traceEvents,
+  type TraceEvent,
+} from './ui-trace'
 
 /**
  * The UI under load, measured in Chromium through the browser host (the built app, as a person runs it):
@@ -28,12 +36,22 @@ import { startBuiltWebHost } from '../test/e2e/web-host'
  *   average when the burst started.
  * - ui.reload_restore_ms: with the 5,000 rows (and the big body's) on the timeline, from a reload to the rows
  *   and the open tab's draft back (the page asks the engine for its timeline and for the saved workspace).
+ * - ui.burst_* (long_tasks_over_50ms, longest_task_ms, cpu_long_tasks_over_50ms, cpu_longest_task_ms,
+ *   frame_p95_ms, settle_ms, load_avg): last, with those 5,001 rows back, 10,000 requests at 1,000 in flight
+ *   (BENCH_UI_BURST_TOTAL, BENCH_UI_BURST_CONCURRENCY), measured as the first burst is: the issue's case.
+ *
+ * BENCH_UI_WEB_ENTRY runs another build's browser host (a copy of out/ elsewhere) for paired rounds of two
+ * builds; BENCH_UI_BURST_ONLY=1 runs the two bursts alone; BENCH_UI_TRACE_DIR keeps each burst's trace and
+ * prints its longest tasks broken down (see ui-trace.ts).
  */
 
 const TOTAL = Number(process.env.BENCH_UI_TOTAL ?? 5000)
 const CONCURRENCY = Number(process.env.BENCH_UI_CONCURRENCY ?? 200)
 const DELAY_MS = 100
 const BODY_MB = Number(process.env.BENCH_UI_BODY_MB ?? 100)
+/** The issue's burst, run last onto the rows the first left: 10,000 requests at 1,000 in flight. */
+const BURST_TOTAL = Number(process.env.BENCH_UI_BURST_TOTAL ?? 10_000)
+const BURST_CONCURRENCY = Number(process.env.BENCH_UI_BURST_CONCURRENCY ?? 1000)
 
 /** The bits of the page the in-page code touches (the bench's tsconfig has no DOM lib). */
 interface El {
@@ -61,36 +79,14 @@ interface PageGlobals {
   }
 }
 
+function maxOf(values: readonly number[]): number {
+  return values.reduce((a, b) => Math.max(a, b), 0)
+}
+
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN
-}
-
-interface TraceEvent {
-  name: string
-  ph: string
-  pid: number
-  tid: number
-  dur?: number
-  tdur?: number
-  args?: { name?: string; data?: { url?: string } }
-}
-
-/**
- * The CPU time (ms) of every main-thread task of the page, from a trace: the page's main thread is the renderer
- * thread that ran the page's own script (a FunctionCall in a file from the host's URL).
- */
-export function mainThreadTaskCpu(trace: Buffer, pageOrigin: string): number[] {
-  const parsed = JSON.parse(trace.toString('utf8')) as { traceEvents?: TraceEvent[] } | TraceEvent[]
-  const events = Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? [])
-  const script = events.find((e) => e.name === 'FunctionCall' && e.args?.data?.url?.startsWith(pageOrigin))
-  if (!script) throw new Error('the trace holds no task of the page')
-  const out: number[] = []
-  for (const e of events)
-    if (e.pid === script.pid && e.tid === script.tid && e.name === 'RunTask' && e.ph === 'X')
-      out.push((e.tdur ?? 0) / 1000)
-  return out
 }
 
 const URL_FIELD_USABLE = (): boolean => {
@@ -144,12 +140,134 @@ function ensureBuilt(): void {
   if (r.status !== 0) throw new Error('npm run build failed')
 }
 
+/** What one burst measured: every frame gap, the Long Tasks API's tasks, each task's CPU time, the settle. */
+interface BurstResult {
+  frames: number[]
+  longTasks: number[]
+  taskCpu: number[]
+  settleMs: number
+  loadAvg: number
+}
+
+/**
+ * One burst from the composer: `total` requests at `concurrency` in flight, fired as clicks of "Send ×1000" in
+ * one task (as fast as a person could never click), measured from the first click until the toolbar says all
+ * `rowsBefore + total` rows are done. Traced for each task's CPU time (the Long Tasks API gives wall time only);
+ * with BENCH_UI_TRACE_DIR set, traced with JS samples and layout stacks too, the trace written there and its
+ * longest tasks printed broken down (the extra categories cost the page CPU: measure without it).
+ */
+async function burst(
+  page: Page,
+  browser: Browser,
+  server: ScaleServer,
+  origin: string,
+  run: { total: number; concurrency: number; rowsBefore: number; label: string },
+): Promise<BurstResult> {
+  const ok = await page.evaluate(async (limit) => {
+    const g = globalThis as unknown as PageGlobals
+    return (await g.api.invoke('settings.set', { globalConcurrency: limit, perOriginConcurrency: limit })).ok
+  }, run.concurrency)
+  if (!ok) throw new Error('settings.set failed')
+  await page.getByRole('textbox', { name: 'URL' }).fill(`${server.url}/item/1?ms=${DELAY_MS}`)
+  await page.getByRole('spinbutton', { name: 'Count' }).fill('1000')
+  // Found before the measured span: Playwright's role engine walks the page's DOM computing accessible names in
+  // one task of the page's thread (~45 ms of CPU with 5,000 rows' page), which is the bench's work, not the app's.
+  const send = await page.getByRole('button', { name: /Send ×/ }).elementHandle()
+  if (!send) throw new Error('no Send × button')
+
+  // Record every frame from the first click until the toolbar says all rows are done.
+  await page.evaluate((rows) => {
+    const g = globalThis as unknown as PageGlobals
+    const frames: number[] = []
+    g.__frames = frames
+    delete g.__doneAt
+    const longTasks: number[] = []
+    g.__longTasks = longTasks
+    const observer = new g.PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (longTasks.length < 100_000) longTasks.push(e.duration)
+    })
+    observer.observe({ type: 'longtask' })
+    let last = -1
+    const tick = (t: number): void => {
+      if (last >= 0) frames.push(t - last)
+      last = t
+      const stats = g.document.querySelector('.toolbar-stats')?.textContent ?? ''
+      if (stats.startsWith(`${rows} requests`) && !stats.includes('in flight')) {
+        g.__doneAt = Date.now()
+        observer.disconnect()
+        return
+      }
+      if (frames.length < 100_000) g.requestAnimationFrame(tick)
+    }
+    g.requestAnimationFrame(tick)
+  }, run.rowsBefore + run.total)
+  const loadAvg = loadavg()[0] ?? NaN
+  const traceDir = process.env.BENCH_UI_TRACE_DIR
+  await browser.startTracing(page, {
+    categories: traceDir
+      ? BURST_TRACE_CATEGORIES
+      : ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline'],
+  })
+  const clicks = Math.ceil(run.total / 1000)
+  await send.evaluate((button, n) => {
+    for (let i = 0; i < n; i++) (button as unknown as El).click()
+  }, clicks)
+  await send.dispose()
+  await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__doneAt !== undefined, undefined, {
+    timeout: 180_000,
+    polling: 200,
+  })
+  const trace = await browser.stopTracing()
+  const taskCpu = mainThreadTaskCpu(trace, origin)
+  if (traceDir) {
+    mkdirSync(traceDir, { recursive: true })
+    const file = join(traceDir, `ui-${run.label}-${Date.now()}.json`)
+    writeFileSync(file, trace)
+    console.log(`${run.label}: trace in ${file}; the longest tasks by CPU:`)
+    console.log(formatTasks(longestTasks(traceEvents(trace), origin)))
+  }
+  const { frames, doneAt, longTasks } = await page.evaluate(() => {
+    const g = globalThis as unknown as PageGlobals
+    return { frames: g.__frames ?? [], doneAt: g.__doneAt ?? 0, longTasks: g.__longTasks ?? [] }
+  })
+  if (server.answered.size === 0) throw new Error('the server answered nothing')
+  return { frames, longTasks, taskCpu, settleMs: doneAt - server.lastAnsweredAt(), loadAvg }
+}
+
+function burstLine(label: string, r: BurstResult): string {
+  const cpuOver = r.taskCpu.filter((ms) => ms > 50)
+  return (
+    `${label}: frame p95 ${percentile(r.frames, 95)} ms over ${r.frames.length} frames, settle ${Math.round(r.settleMs)} ms; ` +
+    `${r.longTasks.length} main-thread tasks over 50 ms (target 0), longest ${Math.round(maxOf(r.longTasks))} ms; ` +
+    `by CPU time ${cpuOver.length} over 50 ms, longest ${Math.round(maxOf(r.taskCpu))} ms; load average ${Math.round(r.loadAvg * 10) / 10}`
+  )
+}
+
+/** The keys of the second burst (`ui.burst_…`): 10,000 requests at 1,000 in flight onto the 5,000 rows. */
+function burstKeys(r: BurstResult): Record<string, number> {
+  return {
+    'ui.burst_long_tasks_over_50ms': r.longTasks.length,
+    'ui.burst_longest_task_ms': Math.round(maxOf(r.longTasks)),
+    'ui.burst_cpu_long_tasks_over_50ms': r.taskCpu.filter((ms) => ms > 50).length,
+    'ui.burst_cpu_longest_task_ms': Math.round(maxOf(r.taskCpu)),
+    'ui.burst_frame_p95_ms': Math.round(percentile(r.frames, 95) * 10) / 10,
+    'ui.burst_settle_ms': Math.round(r.settleMs),
+    'ui.burst_load_avg': Math.round(r.loadAvg * 10) / 10,
+  }
+}
+
 export async function benchUi(): Promise<Record<string, number>> {
-  ensureBuilt()
+  const entry = process.env.BENCH_UI_WEB_ENTRY
+  if (entry === undefined) ensureBuilt()
+  // BENCH_UI_BURST_ONLY=1: the two bursts alone (no first paint, heap, big body or reload), for paired rounds.
+  const burstOnly = process.env.BENCH_UI_BURST_ONLY === '1'
   const server = await startScaleServer()
   // Its own config folder: the workspace and the last session's HAR are not written into the user's.
   const configDir = mkdtempSync(join(tmpdir(), 'fd-bench-ui-'))
-  const host = await startBuiltWebHost(15_000, { env: { FLIGHTDECK_CONFIG_DIR: configDir } })
+  const host = await startBuiltWebHost(15_000, {
+    env: { FLIGHTDECK_CONFIG_DIR: configDir },
+    ...(entry === undefined ? {} : { entry }),
+  })
   const browser = await chromium.launch(chromiumLaunchOptions)
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
@@ -159,69 +277,25 @@ export async function benchUi(): Promise<Record<string, number>> {
     await page.goto(host.url, { waitUntil: 'commit' })
     await page.waitForFunction(URL_FIELD_USABLE, undefined, { polling: 'raf', timeout: 30_000 })
     const firstPaint = Date.now() - navigatedAt
-    const firstPaintCpuMs = await firstPaintCpu(browser, host.url)
-    const ok = await page.evaluate(async (limit) => {
-      const g = globalThis as unknown as PageGlobals
-      return (await g.api.invoke('settings.set', { globalConcurrency: limit, perOriginConcurrency: limit }))
-        .ok
-    }, CONCURRENCY)
-    if (!ok) throw new Error('settings.set failed')
+    const firstPaintCpuMs = burstOnly ? NaN : await firstPaintCpu(browser, host.url)
 
-    await page.getByRole('textbox', { name: 'URL' }).fill(`${server.url}/item/1?ms=${DELAY_MS}`)
-    await page.getByRole('spinbutton', { name: 'Count' }).fill('1000')
-
-    // Record every frame from the first click until the toolbar says all TOTAL are done.
-    await page.evaluate((total) => {
-      const g = globalThis as unknown as PageGlobals
-      const frames: number[] = []
-      g.__frames = frames
-      const longTasks: number[] = []
-      g.__longTasks = longTasks
-      const observer = new g.PerformanceObserver((list) => {
-        for (const e of list.getEntries()) if (longTasks.length < 100_000) longTasks.push(e.duration)
+    const first = await burst(page, browser, server, host.origin, {
+      total: TOTAL,
+      concurrency: CONCURRENCY,
+      rowsBefore: 0,
+      label: 'burst-default',
+    })
+    console.log(burstLine(`${TOTAL} requests at concurrency ${CONCURRENCY}`, first))
+    if (burstOnly) {
+      const second = await burst(page, browser, server, host.origin, {
+        total: BURST_TOTAL,
+        concurrency: BURST_CONCURRENCY,
+        rowsBefore: TOTAL,
+        label: 'burst-second',
       })
-      observer.observe({ type: 'longtask' })
-      let last = -1
-      const tick = (t: number): void => {
-        if (last >= 0) frames.push(t - last)
-        last = t
-        const stats = g.document.querySelector('.toolbar-stats')?.textContent ?? ''
-        if (stats.startsWith(`${total} requests`) && !stats.includes('in flight')) {
-          g.__doneAt = Date.now()
-          observer.disconnect()
-          return
-        }
-        if (frames.length < 100_000) g.requestAnimationFrame(tick)
-      }
-      g.requestAnimationFrame(tick)
-    }, TOTAL)
-    // Traced, for each task's CPU time: the Long Tasks API gives wall time only.
-    const loadAvg = loadavg()[0] ?? NaN
-    await browser.startTracing(page, {
-      categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline'],
-    })
-    // Five clicks of "Send ×1000" in one task, as fast as a person could never click.
-    const clicks = Math.ceil(TOTAL / 1000)
-    await page.getByRole('button', { name: /Send ×/ }).evaluate((button, n) => {
-      for (let i = 0; i < n; i++) (button as unknown as El).click()
-    }, clicks)
-    await page.waitForFunction(
-      () => (globalThis as unknown as PageGlobals).__doneAt !== undefined,
-      undefined,
-      {
-        timeout: 180_000,
-        polling: 200,
-      },
-    )
-    const taskCpu = mainThreadTaskCpu(await browser.stopTracing(), host.origin)
-    const cpuTasks = taskCpu.filter((ms) => ms > 50)
-    const { frames, doneAt, longTasks } = await page.evaluate(() => {
-      const g = globalThis as unknown as PageGlobals
-      return { frames: g.__frames ?? [], doneAt: g.__doneAt ?? 0, longTasks: g.__longTasks ?? [] }
-    })
-    if (server.answered.size === 0) throw new Error('the server answered nothing')
-    const frameP95 = percentile(frames, 95)
-    const settle = doneAt - server.lastAnsweredAt()
+      console.log(burstLine(`then ${BURST_TOTAL} at concurrency ${BURST_CONCURRENCY}`, second))
+      return burstKeys(second)
+    }
 
     const cdp = await page.context().newCDPSession(page)
     await cdp.send('HeapProfiler.collectGarbage')
@@ -250,8 +324,8 @@ export async function benchUi(): Promise<Record<string, number>> {
       return NaN
     })
 
-    // Last, so it disturbs nothing above: reload with the 5,000 rows (and the big body's): the timeline comes
-    // back from the engine, the tab's draft from the workspace (saved 500 ms after the last change).
+    // Reload with the 5,000 rows (and the big body's): the timeline comes back from the engine, the tab's
+    // draft from the workspace (saved 500 ms after the last change).
     const typedUrl = `${server.url}/big.json?mb=${BODY_MB}`
     const reloadAt = Date.now()
     await page.reload({ waitUntil: 'commit' })
@@ -267,31 +341,36 @@ export async function benchUi(): Promise<Record<string, number>> {
     )
     const reloadRestore = Date.now() - reloadAt
     console.log(
-      `page to composer usable ${firstPaint} ms (${firstPaintCpuMs} ms of the main thread's CPU); reload to ${TOTAL + 1} rows and the draft back ${reloadRestore} ms`,
+      `page to composer usable ${firstPaint} ms (${firstPaintCpuMs} ms of the main thread's CPU); reload to ${TOTAL + 1} rows and the draft back ${reloadRestore} ms; ` +
+        `heap ${Math.round(heapMb * 10) / 10} MB (≤ 300) with ${TOTAL} rows; ${BODY_MB} MB JSON first paint ${Math.round(paintMs)} ms (≤ 2000)`,
     )
 
-    const out = {
-      'ui.frame_p95_ms': Math.round(frameP95 * 10) / 10,
-      'ui.settle_ms': Math.round(settle),
+    // Last, so it disturbs nothing above: with the 5,001 rows back, the issue's burst of 10,000 at 1,000 in flight.
+    const second = await burst(page, browser, server, host.origin, {
+      total: BURST_TOTAL,
+      concurrency: BURST_CONCURRENCY,
+      rowsBefore: TOTAL + 1,
+      label: 'burst-second',
+    })
+    console.log(
+      burstLine(`then ${BURST_TOTAL} at concurrency ${BURST_CONCURRENCY} onto ${TOTAL + 1} rows`, second),
+    )
+
+    return {
+      'ui.frame_p95_ms': Math.round(percentile(first.frames, 95) * 10) / 10,
+      'ui.settle_ms': Math.round(first.settleMs),
       'ui.heap_mb': Math.round(heapMb * 10) / 10,
       'ui.body_100mb_paint_ms': Math.round(paintMs),
       'ui.first_paint_ms': firstPaint,
       'ui.first_paint_cpu_ms': firstPaintCpuMs,
       'ui.reload_restore_ms': reloadRestore,
-      'ui.long_tasks_over_50ms': longTasks.length,
-      'ui.longest_task_ms': Math.round(longTasks.reduce((a, b) => Math.max(a, b), 0)),
-      'ui.cpu_long_tasks_over_50ms': cpuTasks.length,
-      'ui.cpu_longest_task_ms': Math.round(taskCpu.reduce((a, b) => Math.max(a, b), 0)),
-      'ui.load_avg': Math.round(loadAvg * 10) / 10,
+      'ui.long_tasks_over_50ms': first.longTasks.length,
+      'ui.longest_task_ms': Math.round(maxOf(first.longTasks)),
+      'ui.cpu_long_tasks_over_50ms': first.taskCpu.filter((ms) => ms > 50).length,
+      'ui.cpu_longest_task_ms': Math.round(maxOf(first.taskCpu)),
+      'ui.load_avg': Math.round(first.loadAvg * 10) / 10,
+      ...burstKeys(second),
     }
-    console.log(
-      `${TOTAL} requests at concurrency ${CONCURRENCY}: frame p95 ${out['ui.frame_p95_ms']} ms over ${frames.length} frames ` +
-        `(target ≤ 33), settle ${out['ui.settle_ms']} ms (≤ 500), heap ${out['ui.heap_mb']} MB (≤ 300); ` +
-        `${BODY_MB} MB JSON first paint ${out['ui.body_100mb_paint_ms']} ms (≤ 2000); ` +
-        `${longTasks.length} main-thread tasks over 50 ms during the burst (target 0), longest ${out['ui.longest_task_ms']} ms; ` +
-        `by CPU time ${cpuTasks.length} over 50 ms, longest ${out['ui.cpu_longest_task_ms']} ms; load average ${out['ui.load_avg']}`,
-    )
-    return out
   } finally {
     await browser.close()
     await host.stop()

@@ -29,16 +29,20 @@ export interface WebHostLaunch {
   env?: Record<string, string>
   /** Let the host open a browser (by default `--no-open`); point FLIGHTDECK_BROWSER at a stand-in in `env`. */
   open?: boolean
+  /** Another build's host entry (a copy of out/web/index.js elsewhere), for comparing two builds. */
+  entry?: string
 }
 
 export async function startBuiltWebHost(
   timeoutMs = 15_000,
   launch: WebHostLaunch = {},
 ): Promise<RunningWebHost> {
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build before the e2e tests`)
+  const hostEntry = launch.entry ?? entry
+  if (!existsSync(hostEntry))
+    throw new Error(`${hostEntry} is missing: run npm run build before the e2e tests`)
   const child: ChildProcess = spawn(
     process.execPath,
-    [entry, '--port', '0', ...(launch.open ? [] : ['--no-open']), ...(launch.args ?? [])],
+    [hostEntry, '--port', '0', ...(launch.open ? [] : ['--no-open']), ...(launch.args ?? [])],
     {
       cwd: root,
       // A config folder of its own unless the test names one: the host keeps its workspace and last session

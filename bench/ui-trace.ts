@@ -1,0 +1,268 @@
+/**
+ * Reading a Chromium trace of the page's main thread: each task's CPU time (what the UI bench counts), and for
+ * the longest tasks what they were made of, as the Performance panel groups it (script by function, style,
+ * layout with the script that forced it, paint, GC). The bench prints the summary when asked
+ * (BENCH_UI_TRACE_DIR), so a long task is explained by the run that found it.
+ */
+
+export interface TraceEvent {
+  name: string
+  ph: string
+  pid: number
+  tid: number
+  ts?: number
+  dur?: number
+  tdur?: number
+  id?: string
+  args?: {
+    name?: string
+    data?: TraceData
+    beginData?: { stackTrace?: StackFrame[] }
+  }
+}
+
+interface StackFrame {
+  functionName?: string
+  url?: string
+  lineNumber?: number
+  columnNumber?: number
+}
+
+interface ProfileNode {
+  id: number
+  parent?: number
+  callFrame: StackFrame
+}
+
+interface TraceData {
+  url?: string
+  functionName?: string
+  type?: string
+  stackTrace?: StackFrame[]
+  startTime?: number
+  cpuProfile?: { nodes?: ProfileNode[]; samples?: number[] }
+  timeDeltas?: number[]
+}
+
+/** The categories the bench traces a burst with: tasks, their parts, forced layouts' stacks, JS samples. */
+export const BURST_TRACE_CATEGORIES = [
+  'toplevel',
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'disabled-by-default-devtools.timeline.stack',
+  'v8.execute',
+  'disabled-by-default-v8.gc',
+  'disabled-by-default-v8.cpu_profiler',
+]
+
+export function traceEvents(trace: Buffer): TraceEvent[] {
+  const parsed = JSON.parse(trace.toString('utf8')) as { traceEvents?: TraceEvent[] } | TraceEvent[]
+  return Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? [])
+}
+
+/** The page's main thread: the renderer thread that ran the page's own script (a file from the host's URL). */
+export function pageThread(events: readonly TraceEvent[], pageOrigin: string): { pid: number; tid: number } {
+  const script = events.find((e) => e.name === 'FunctionCall' && e.args?.data?.url?.startsWith(pageOrigin))
+  if (!script) throw new Error('the trace holds no task of the page')
+  return { pid: script.pid, tid: script.tid }
+}
+
+/** The CPU time (ms) of every main-thread task of the page (RunTask events of its thread). */
+export function mainThreadTaskCpu(trace: Buffer, pageOrigin: string): number[] {
+  const events = traceEvents(trace)
+  const { pid, tid } = pageThread(events, pageOrigin)
+  const out: number[] = []
+  for (const e of events)
+    if (e.pid === pid && e.tid === tid && e.name === 'RunTask' && e.ph === 'X') out.push((e.tdur ?? 0) / 1000)
+  return out
+}
+
+/** What the Performance panel would call an event's part of a task. */
+function category(e: TraceEvent): string {
+  switch (e.name) {
+    case 'Layout':
+      return 'layout'
+    case 'UpdateLayoutTree':
+    case 'RecalculateStyles':
+    case 'ScheduleStyleRecalculation':
+    case 'InvalidateLayout':
+      return 'style'
+    case 'Paint':
+    case 'PrePaint':
+    case 'Layerize':
+    case 'UpdateLayer':
+    case 'CompositeLayers':
+    case 'Commit':
+    case 'PaintImage':
+    case 'RasterTask':
+      return 'paint'
+    case 'MinorGC':
+    case 'MajorGC':
+    case 'V8.GC_SCAVENGER':
+    case 'V8.GC_MARK_COMPACTOR':
+    case 'V8.GCIncrementalMarking':
+    case 'V8.GCFinalizeMC':
+    case 'BlinkGC.AtomicPhase':
+    case 'ThreadState::performIdleLazySweep':
+      return 'gc'
+    case 'ParseHTML':
+    case 'ParseAuthorStyleSheet':
+      return 'parse'
+    case 'RunTask':
+      return 'task'
+    default:
+      return 'script'
+  }
+}
+
+function frameText(f: StackFrame): string {
+  const file = (f.url ?? '').split('/').pop() ?? ''
+  return `${f.functionName || '(anonymous)'} ${file}:${(f.lineNumber ?? 0) + 1}:${(f.columnNumber ?? 0) + 1}`
+}
+
+interface Sample {
+  ts: number
+  frames: string[]
+}
+
+/** The JS samples of the thread's CPU profile (trace-embedded ProfileChunk events), each with its stack. */
+function profileSamples(events: readonly TraceEvent[], pid: number, tid: number): Sample[] {
+  const starts = new Map<string, number>()
+  for (const e of events)
+    if (e.name === 'Profile' && e.pid === pid && e.tid === tid && e.id !== undefined)
+      starts.set(e.id, e.args?.data?.startTime ?? e.ts ?? 0)
+  const nodes = new Map<number, ProfileNode>()
+  const clock = new Map<string, number>()
+  const out: Sample[] = []
+  for (const e of events) {
+    if (e.name !== 'ProfileChunk' || e.pid !== pid || e.id === undefined || !starts.has(e.id)) continue
+    const p = e.args?.data?.cpuProfile
+    for (const n of p?.nodes ?? []) nodes.set(n.id, n)
+    let t = clock.get(e.id) ?? starts.get(e.id) ?? 0
+    const deltas = e.args?.data?.timeDeltas ?? []
+    const samples = p?.samples ?? []
+    for (let i = 0; i < samples.length; i++) {
+      t += deltas[i] ?? 0
+      const frames: string[] = []
+      let node = nodes.get(samples[i] ?? -1)
+      for (let depth = 0; node && depth < 200; depth++) {
+        const fn = node.callFrame.functionName
+        if (fn !== '(root)' && fn !== '(program)' && fn !== '(idle)') frames.push(frameText(node.callFrame))
+        node = node.parent === undefined ? undefined : nodes.get(node.parent)
+      }
+      out.push({ ts: t, frames })
+    }
+    clock.set(e.id, t)
+  }
+  return out.sort((a, b) => a.ts - b.ts)
+}
+
+export interface TaskSummary {
+  /** ms from the first task of the burst. */
+  at: number
+  wallMs: number
+  cpuMs: number
+  /** Self CPU time (ms) by category: script, style, layout, paint, gc, parse, task (unattributed). */
+  parts: Record<string, number>
+  /** The top events by self time: name (and a function or callback type for script), ms. */
+  events: [string, number][]
+  /** Forced layouts / style recalcs inside the task, with the JS frame that forced them. */
+  forced: string[]
+  /** JS self time by function from the CPU profile's samples in the task (ms, approximate). */
+  functions: [string, number][]
+}
+
+/** The `count` longest tasks of the page's thread by CPU time, each broken down (see TaskSummary). */
+export function longestTasks(events: readonly TraceEvent[], pageOrigin: string, count = 8): TaskSummary[] {
+  const { pid, tid } = pageThread(events, pageOrigin)
+  const mine = events
+    .filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X' && e.ts !== undefined)
+    .sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0) || (b.dur ?? 0) - (a.dur ?? 0))
+  const tasks = mine.filter((e) => e.name === 'RunTask')
+  if (tasks.length === 0) return []
+  const t0 = tasks[0]?.ts ?? 0
+  const top = [...tasks].sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0)).slice(0, count)
+  const samples = profileSamples(events, pid, tid)
+  return top.map((task) => {
+    const start = task.ts ?? 0
+    const end = start + (task.dur ?? 0)
+    const inside = mine.filter((e) => (e.ts ?? 0) >= start && (e.ts ?? 0) < end && e !== task)
+    // Self time: an event's CPU time (its wall time when the trace has none) less its direct children's
+    // (events on one thread nest by wall time). CPU, so that a task waiting for a core is not read as work.
+    const cost = (e: TraceEvent): number => e.tdur ?? e.dur ?? 0
+    const self = new Map<TraceEvent, number>()
+    const stack: TraceEvent[] = []
+    for (const e of inside) {
+      const s = e.ts ?? 0
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1] as TraceEvent
+        if (s < (top.ts ?? 0) + (top.dur ?? 0)) break
+        stack.pop()
+      }
+      const parent = stack[stack.length - 1]
+      if (parent) self.set(parent, (self.get(parent) ?? 0) - cost(e))
+      self.set(e, (self.get(e) ?? 0) + cost(e))
+      stack.push(e)
+    }
+    const parts: Record<string, number> = {}
+    const byName = new Map<string, number>()
+    let attributed = 0
+    for (const [e, us] of self) {
+      const c = category(e)
+      parts[c] = (parts[c] ?? 0) + us / 1000
+      const d = e.args?.data
+      const label = d?.functionName ? `${e.name} ${d.functionName}` : d?.type ? `${e.name} ${d.type}` : e.name
+      byName.set(label, (byName.get(label) ?? 0) + us / 1000)
+      attributed += us
+    }
+    parts.task = (cost(task) - attributed) / 1000
+    const forced: string[] = []
+    for (const e of inside) {
+      if (e.name !== 'Layout' && e.name !== 'UpdateLayoutTree') continue
+      const stackTrace = e.args?.beginData?.stackTrace ?? e.args?.data?.stackTrace
+      const first = stackTrace?.[0]
+      if (first) forced.push(`${e.name} ${(cost(e) / 1000).toFixed(1)} ms by ${frameText(first)}`)
+    }
+    const fns = new Map<string, number>()
+    const inTask = samples.filter((s) => s.ts >= start && s.ts < end)
+    for (let i = 0; i < inTask.length; i++) {
+      const s = inTask[i] as Sample
+      const next = inTask[i + 1]?.ts ?? Math.min(end, s.ts + 200)
+      const leaf = s.frames[0]
+      if (leaf) fns.set(leaf, (fns.get(leaf) ?? 0) + (next - s.ts) / 1000)
+    }
+    const round = (ms: number): number => Math.round(ms * 10) / 10
+    return {
+      at: Math.round((start - t0) / 1000),
+      wallMs: round((task.dur ?? 0) / 1000),
+      cpuMs: round((task.tdur ?? 0) / 1000),
+      parts: Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, round(v)])),
+      events: [...byName]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 8)
+        .map(([k, v]) => [k, round(v)]),
+      forced: forced.slice(0, 6),
+      functions: [...fns]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 8)
+        .map(([k, v]) => [k, round(v)]),
+    }
+  })
+}
+
+/** The summary as lines a person reads in the bench's output. */
+export function formatTasks(tasks: readonly TaskSummary[]): string {
+  const lines: string[] = []
+  for (const t of tasks) {
+    const parts = Object.entries(t.parts)
+      .filter(([, v]) => v >= 0.5)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')
+    lines.push(`task at +${t.at} ms: ${t.cpuMs} ms CPU, ${t.wallMs} ms wall (${parts})`)
+    lines.push(`  events: ${t.events.map(([k, v]) => `${k} ${v}`).join('; ')}`)
+    if (t.forced.length > 0) lines.push(`  forced: ${t.forced.join('; ')}`)
+    if (t.functions.length > 0) lines.push(`  js: ${t.functions.map(([k, v]) => `${k} ${v}`).join('; ')}`)
+  }
+  return lines.join('\n')
+}
