@@ -17,11 +17,80 @@ export interface ConcurrencySeries {
   peak: number
 }
 
+/**
+ * The rows' spans as the strip counts them, kept between counts in the timeline's order: a finished row's
+ * queued t, wire start and end never change, so a count reads the store's row only for rows in flight, new or
+ * moved. The strip is recounted several times a second during a burst; reading 15,000 rows from the store
+ * (objects of many shapes) each time made it the longest part of the longest frames.
+ */
+export interface StripSpans {
+  sids: (string | undefined)[]
+  /** Queued t; NaN for a listed sid with no row. */
+  queuedAt: Float64Array
+  /** First network phase's start; NaN while (or if it never left) the queue. */
+  wireAt: Float64Array
+  /** End; NaN while in flight (its end is then `now`, or its last event if later). */
+  endAt: Float64Array
+  lastT: Float64Array
+  /** 1 when the row had ended when read: its spans are final. */
+  final: Uint8Array
+}
+
+export function stripSpans(): StripSpans {
+  return {
+    sids: [],
+    queuedAt: new Float64Array(0),
+    wireAt: new Float64Array(0),
+    endAt: new Float64Array(0),
+    lastT: new Float64Array(0),
+    final: new Uint8Array(0),
+  }
+}
+
+function grow<T extends Float64Array | Uint8Array>(a: T, n: number, make: (n: number) => T): T {
+  if (a.length >= n) return a
+  const next = make(Math.max(n, a.length * 2, 64))
+  next.set(a)
+  return next
+}
+
+/** Brings `spans` up to the timeline's order; returns how many entries are valid. */
+function readSpans(timeline: TimelineState, spans: StripSpans): number {
+  const order = timeline.order
+  const n = order.length
+  spans.queuedAt = grow(spans.queuedAt, n, (k) => new Float64Array(k))
+  spans.wireAt = grow(spans.wireAt, n, (k) => new Float64Array(k))
+  spans.endAt = grow(spans.endAt, n, (k) => new Float64Array(k))
+  spans.lastT = grow(spans.lastT, n, (k) => new Float64Array(k))
+  spans.final = grow(spans.final, n, (k) => new Uint8Array(k))
+  const { sids, queuedAt, wireAt, endAt, lastT, final } = spans
+  for (let i = 0; i < n; i++) {
+    const sid = order[i]
+    if (final[i] === 1 && sids[i] === sid) continue
+    sids[i] = sid
+    const row = sid === undefined ? undefined : timeline.rows[sid]
+    if (!row) {
+      queuedAt[i] = NaN
+      final[i] = 0
+      continue
+    }
+    const wire = row.dns?.start ?? row.connect?.start ?? row.tls?.start ?? row.sent?.start
+    queuedAt[i] = row.queued.t
+    wireAt[i] = wire ?? NaN
+    endAt[i] = row.end ?? NaN
+    lastT[i] = row.lastT
+    final[i] = row.end === null ? 0 : 1
+  }
+  sids.length = n
+  return n
+}
+
 export function concurrencySeries(
   timeline: TimelineState,
   window: TimeWindow,
   buckets: number,
   now: number,
+  spans: StripSpans = stripSpans(),
 ): ConcurrencySeries {
   const n = Math.max(1, Math.floor(buckets))
   const dActive = new Int32Array(n + 1)
@@ -37,15 +106,18 @@ export function concurrencySeries(
     d[a] = (d[a] ?? 0) + 1
     d[b + 1] = (d[b + 1] ?? 0) - 1
   }
-  for (const sid of timeline.order) {
-    const row = timeline.rows[sid]
-    if (!row) continue
-    const end = row.end ?? Math.max(now, row.lastT)
-    const wireStart = row.dns?.start ?? row.connect?.start ?? row.tls?.start ?? row.sent?.start
-    if (wireStart === undefined) {
-      add(dQueued, row.queued.t, end)
+  const count = readSpans(timeline, spans)
+  const { queuedAt, wireAt, endAt, lastT } = spans
+  for (let i = 0; i < count; i++) {
+    const queuedT = queuedAt[i] as number
+    if (Number.isNaN(queuedT)) continue
+    const ended = endAt[i] as number
+    const end = Number.isNaN(ended) ? Math.max(now, lastT[i] as number) : ended
+    const wireStart = wireAt[i] as number
+    if (Number.isNaN(wireStart)) {
+      add(dQueued, queuedT, end)
     } else {
-      if (wireStart > row.queued.t) add(dQueued, row.queued.t, wireStart, true)
+      if (wireStart > queuedT) add(dQueued, queuedT, wireStart, true)
       add(dActive, wireStart, end)
     }
   }

@@ -15,6 +15,7 @@ import {
   type StripSeries,
 } from './waterfall-paint'
 import type { TimelineState } from './apply-batch'
+import { stripSpans } from './concurrency'
 
 /** How often the concurrency strip is recounted while requests are in flight. */
 const STRIP_EVERY_MS = 120
@@ -52,6 +53,8 @@ export function useWaterfallPaint(
       view: TimeView
     } | null = null
     let stripTimer: ReturnType<typeof setTimeout> | null = null
+    // The rows' spans the strip last read: a recount reads the store only for rows not yet finished.
+    const spans = stripSpans()
     let palette: Palette | null = null
     let stripes: CanvasPattern | string = '#999'
     const dpr = (): number => globalThis.devicePixelRatio || 1
@@ -112,7 +115,7 @@ export function useWaterfallPaint(
         (changed && (!moving || t - strip.at >= STRIP_EVERY_MS)) ||
         (moving && t - strip.at >= STRIP_EVERY_MS)
       ) {
-        strip = { series: stripSeries(m), at: t, timeline: s.timeline, width: w, view: s.timeView }
+        strip = { series: stripSeries(m, spans), at: t, timeline: s.timeline, width: w, view: s.timeView }
       } else if (changed && stripTimer === null) {
         stripTimer = setTimeout(() => {
           stripTimer = null

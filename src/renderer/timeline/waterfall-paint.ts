@@ -1,6 +1,6 @@
 import { formatTick } from './time-axis'
 import type { TimelineState } from './apply-batch'
-import { concurrencySeries, type ConcurrencySeries } from './concurrency'
+import { concurrencySeries, type ConcurrencySeries, type StripSpans } from './concurrency'
 import { drawHookMark, drawHttpLane, drawJobEnd, laneRendererFor, type PhaseColors } from './lanes'
 import { interimMarkRects } from './interim-marks'
 import type { ViewItem } from './table-view'
@@ -145,9 +145,9 @@ export interface StripSeries extends ConcurrencySeries {
 }
 
 /** Count the strip for the model's window: a column per 2 px. */
-export function stripSeries(m: PaintModel): StripSeries {
+export function stripSeries(m: PaintModel, spans?: StripSpans): StripSeries {
   const buckets = Math.max(1, Math.floor(m.width / 2))
-  return { ...concurrencySeries(m.timeline, m.window, buckets, m.now), window: m.window, buckets }
+  return { ...concurrencySeries(m.timeline, m.window, buckets, m.now, spans), window: m.window, buckets }
 }
 
 /**
