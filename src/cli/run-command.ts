@@ -58,12 +58,6 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     io.err(`flightdeck: --allow-files: ${allowed.error.message}\n`)
     return 2
   }
-  const opened = await service.invoke('collection.open', { dir: cmd.dir })
-  if (!opened.ok) {
-    io.err(`flightdeck: ${opened.error.message}\n`)
-    return 2
-  }
-  const collection = opened.value
   const bar = io.tty === true ? new ProgressBar(io) : null
   let runId = ''
   // Every result's summary, as the run made it for its progress events (each result in exactly one), so the
@@ -78,8 +72,10 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     for (const r of p.results) list.push(r)
     if (p.runId === runId) bar?.draw(p)
   })
+  // run.start opens the collection itself (an error opening it is the same words, exit 2): a plan that opened it
+  // takes what the open just read, without looking at every file a second time.
   const started = await service.invoke('run.start', {
-    dir: collection.dir,
+    dir: cmd.dir,
     path: cmd.path,
     concurrency: cmd.concurrency,
     iterations: cmd.iterations,
@@ -99,6 +95,15 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     return USER_ERROR_CODES.has(started.error.code) ? 2 : 1
   }
   runId = started.value.runId
+  // Open already: this answers from what the run's plan loaded.
+  const opened = await service.invoke('collection.open', { dir: cmd.dir })
+  if (!opened.ok) {
+    off()
+    await service.invoke('run.cancel', { runId })
+    io.err(`flightdeck: internal: ${opened.error.message}\n`)
+    return 1
+  }
+  const collection = opened.value
   // On stderr, so a json report on stdout stays pipeable.
   const hooks = started.value.webhookInbox
   if (hooks) io.err(`webhook inbox ${hooks.startedForRun ? 'listening' : 'in use'} at ${hooks.url}\n`)

@@ -367,17 +367,21 @@ export async function loadCollection(
 /**
  * A request file as the last scan parsed it when it has not changed since (same mtime and size, as the scan's
  * own cache judges it), else read and parsed now: a run planned right after the collection loaded does not read
- * and parse every file a second time. The request is the scan's own object: read it, never change it.
+ * and parse every file a second time. `scannedNow`: the scan that filled the cache ran as part of the caller's
+ * own step (a plan that opened the collection), so its look at the file is this one. The request is the scan's
+ * own object: read it, never change it.
  */
 export async function currentRequestFile(
   cache: ParseCache,
   abs: string,
   stem: string,
+  scannedNow = false,
 ): Promise<
   { ok: true; request: SavedRequest } | { ok: false; problem: FileProblem['message']; line: number }
 > {
   const hit = cache.entries.get(abs)
   if (hit?.result.ok) {
+    if (scannedNow) return { ok: true, request: hit.result.value as SavedRequest }
     const st = statFile(abs)
     if (st && st.mtimeMs === hit.mtimeMs && st.size === hit.size)
       return { ok: true, request: hit.result.value as SavedRequest }

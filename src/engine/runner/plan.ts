@@ -54,11 +54,15 @@ export async function planRun(
   env: string | undefined,
 ): Promise<Result<PlannedRun>> {
   let open = manager.get(dirInput)
+  // Opened here, by this plan (as `flightdeck run` does): the open's scan looked at every file just now, so what
+  // it parsed is what the files hold; a collection opened before is looked at again (./loader.ts).
+  let openedNow = false
   if (!open) {
     const opened = await manager.openDir(dirInput, false)
     if (!opened.ok) return opened
     open = manager.get(opened.value.dir)
     if (!open) return fail('not_found', `No collection at ${dirInput}`)
+    openedNow = true
   }
   const dir = open.dir
   const loaded = manager.loaded(dir)
@@ -114,7 +118,7 @@ export async function planRun(
     if (problem) return fail('parse', `${p} line ${problem.line}: ${problem.message}`)
     let read
     try {
-      read = await currentRequestFile(open.cache, absPath(dir, p), stemOf(basename(p)))
+      read = await currentRequestFile(open.cache, absPath(dir, p), stemOf(basename(p)), openedNow)
     } catch {
       return fail('not_found', `${p} could not be read`)
     }
