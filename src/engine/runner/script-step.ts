@@ -1,11 +1,6 @@
 import type { ScriptPhaseReport } from '../../shared/scripts'
-import {
-  emitScriptEvent,
-  fromScriptRequest,
-  runPhase,
-  scriptResponse,
-  type ScriptDeps,
-} from '../scripts/script-host'
+import { emitScriptEvent, runPhase, scriptResponse, type ScriptDeps } from '../scripts/script-host'
+import { fromScriptRequest } from '../scripts/script-request'
 import { ScopeOverlay, valueText, type BaseScopes } from '../scripts/script-scopes'
 import type { ScopeChanges, ScriptScopes, ScriptSource } from '../scripts/script-types'
 import type { HttpEngine } from '../http/http-engine'
@@ -219,6 +214,7 @@ export async function scriptedStep(
           request: sent.request,
           auth: sent.auth ?? { type: 'none' },
           response,
+          sent: outcome,
           scopes: scopes(),
           info,
           sid: res.sid,

@@ -1,5 +1,5 @@
 import type { AuthSpec, RequestScripts } from '../../shared/collection'
-import type { RequestSpec } from '../../shared/request'
+import type { RequestBody, RequestSpec } from '../../shared/request'
 import type { ScriptPhase, ScriptPhaseReport, ScriptOrigin } from '../../shared/scripts'
 import type { DoneEvent, HeaderList, TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
@@ -8,7 +8,7 @@ import type { ExchangeResult, HttpEngine } from '../http/http-engine'
 import { sharedPool, TaskFailed, WorkerDied, type WorkerPool } from '../workers/pool'
 import { SCRIPT_COOKIE_CALL, SCRIPT_SEND_CALL } from './script-calls'
 import { cookieOp, type CookieOp } from './script-cookies'
-import { valueText } from './script-scopes'
+import { filled, fromScriptRequest, sentScriptRequest, toScriptRequest } from './script-request'
 import {
   DEFAULT_SCRIPT_LIMITS,
   type SandboxSend,
@@ -34,6 +34,8 @@ export interface ScriptDeps {
   emit: (e: TimelineEvent) => void
   pool?: WorkerPool
   limits?: Partial<ScriptLimits>
+  /** The body the engine sent on a session, when it kept it (text, JSON, form): what a test script sees. */
+  sentBody?: (sid: string) => RequestBody | undefined
 }
 
 export interface PhaseInput {
@@ -46,6 +48,8 @@ export interface PhaseInput {
   response?: ScriptResponse
   scopes: ScriptScopes
   info: ScriptInfo
+  /** Post phase: the exchange that was sent; the script sees the request as it went out (script-request.ts). */
+  sent?: ExchangeResult
   /** The request's session (post phase) or the id reserved for it (pre phase): `pm.sendRequest`s name it as cause. */
   sid?: string
 }
@@ -106,7 +110,15 @@ export async function runPhase(deps: ScriptDeps, input: PhaseInput): Promise<Pha
         key: input.key,
         phase: input.phase,
         scripts: input.scripts,
-        request: toScriptRequest(input.request, input.auth),
+        request: input.sent
+          ? sentScriptRequest(
+              input.request,
+              input.auth,
+              input.sent,
+              input.scopes,
+              deps.sentBody?.(input.sent.sids[0] ?? ''),
+            )
+          : toScriptRequest(input.request, input.auth),
         ...(input.response ? { response: input.response } : {}),
         scopes: input.scopes,
         info: input.info,
@@ -153,15 +165,6 @@ export async function runPhase(deps: ScriptDeps, input: PhaseInput): Promise<Pha
   return { report, output }
 }
 
-/** A URL's {{names}} filled from the scopes, nearest first (the request's own URL, for its cookies). */
-function filled(text: string, scopes: ScriptScopes): string {
-  const order = [scopes.local, scopes.data, scopes.environment, scopes.collection, scopes.globals]
-  return text.replace(/\{\{\s*([^{}]+?)\s*\}\}/g, (m, name: string) => {
-    const from = order.find((s) => Object.prototype.hasOwnProperty.call(s, name))
-    return from ? valueText(from[name]) : m
-  })
-}
-
 /** The jar's cookies for a request's URL (none for a URL that does not parse, or is not http or https). */
 function jarCookies(http: HttpEngine, text: string): JarCookie[] {
   if (!URL.canParse(text)) return []
@@ -205,66 +208,6 @@ export function emitScriptEvent(
   report: ScriptPhaseReport,
 ): void {
   deps.emit({ type: 'script', sid, t: deps.clock.now(), report })
-}
-
-/** A request as scripts see it (Postman's shape): headers with their on/off, the body by mode. */
-export function toScriptRequest(spec: RequestSpec, auth: AuthSpec): ScriptRequest {
-  const b = spec.body
-  const body: ScriptRequest['body'] =
-    b.kind === 'none'
-      ? { mode: 'none' }
-      : b.kind === 'json'
-        ? { mode: 'raw', raw: b.text, language: 'json' }
-        : b.kind === 'text'
-          ? { mode: 'raw', raw: b.text, language: 'text', contentType: b.contentType }
-          : b.kind === 'form'
-            ? {
-                mode: 'urlencoded',
-                urlencoded: b.fields.map((f) => ({ key: f.name, value: f.value, disabled: !f.enabled })),
-              }
-            : { mode: b.kind === 'multipart' ? 'formdata' : 'file' }
-  return {
-    method: spec.method,
-    url: spec.url,
-    headers: spec.headers.map((h) => ({ key: h.name, value: h.value, disabled: !h.enabled })),
-    body,
-    auth,
-  }
-}
-
-/** A pre-request script's changes back onto the request (multipart and file bodies are kept as they were). */
-export function fromScriptRequest(
-  spec: RequestSpec,
-  changed: ScriptRequest,
-): { spec: RequestSpec; auth: AuthSpec } {
-  const b = changed.body
-  const body: RequestSpec['body'] =
-    b.mode === 'none'
-      ? { kind: 'none' }
-      : b.mode === 'raw'
-        ? b.language === 'json' || (spec.body.kind === 'json' && b.contentType === undefined)
-          ? { kind: 'json', text: b.raw }
-          : { kind: 'text', text: b.raw, contentType: b.contentType ?? 'text/plain' }
-        : b.mode === 'urlencoded'
-          ? {
-              kind: 'form',
-              fields: b.urlencoded.map((f) => ({
-                name: f.key,
-                value: f.value,
-                enabled: f.disabled !== true,
-              })),
-            }
-          : spec.body
-  return {
-    spec: {
-      ...spec,
-      method: changed.method,
-      url: changed.url,
-      headers: changed.headers.map((h) => ({ name: h.key, value: h.value, enabled: h.disabled !== true })),
-      body,
-    },
-    auth: changed.auth,
-  }
 }
 
 /** What a script sees of a finished exchange: status, headers, the body as text (bounded), times and size. */

@@ -25,6 +25,8 @@ export interface ScriptKeyValue {
   key: string
   value: string
   disabled?: boolean
+  /** A header the client added itself (a test script's view of the request as sent, as newman marks them). */
+  system?: boolean
 }
 
 export type ScriptBody =

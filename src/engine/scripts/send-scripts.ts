@@ -6,14 +6,8 @@ import type { ScriptPhaseReport } from '../../shared/scripts'
 import { ok, type Result } from '../../shared/result'
 import type { BatchRef } from '../../shared/timeline'
 import { Fifo } from '../fifo'
-import {
-  emitScriptEvent,
-  fromScriptRequest,
-  newScriptKey,
-  runPhase,
-  scriptResponse,
-  type ScriptDeps,
-} from './script-host'
+import { emitScriptEvent, newScriptKey, runPhase, scriptResponse, type ScriptDeps } from './script-host'
+import { fromScriptRequest } from './script-request'
 import { carriedTwice, phaseScripts, type LevelScripts } from './level-scripts'
 import { baseScopes, ScopeOverlay, valueText } from './script-scopes'
 import type { ScopeChanges, ScriptScopes } from './script-types'
@@ -148,6 +142,7 @@ export class SendScripts {
             request,
             auth,
             response,
+            sent: outcome,
             scopes: scopes(),
             info,
             sid: last,

@@ -9,12 +9,17 @@ function PropertyList(items, onChange, caseless) {
 PropertyList.prototype._same = function (a, b) {
   return this._caseless ? String(a).toLowerCase() === String(b).toLowerCase() : a === b
 }
+// As postman-collection's: a disabled entry is in the list (all, each, count, toObject see it) and get() finds
+// it too (an enabled one of the same key first); only what goes out (toString, a query string) leaves it out.
 PropertyList.prototype._find = function (key) {
+  var off
   for (var i = 0; i < this._items.length; i++) {
     var it = this._items[i]
-    if (!it.disabled && this._same(it.key, key)) return it
+    if (!this._same(it.key, key)) continue
+    if (!it.disabled) return it
+    off = off || it
   }
-  return undefined
+  return off
 }
 PropertyList.prototype.get = function (key) {
   var it = this._find(key)
@@ -59,6 +64,9 @@ PropertyList.prototype.clear = function () {
   this._onChange()
 }
 PropertyList.prototype.all = function () {
+  return this._items.slice()
+}
+PropertyList.prototype._enabled = function () {
   return this._items.filter(function (it) {
     return !it.disabled
   })
@@ -89,9 +97,11 @@ PropertyList.prototype.toJSON = function () {
   return this.all()
 }
 PropertyList.prototype.toString = function () {
-  return this.map(function (it) {
-    return it.key + ': ' + it.value
-  }).join('\n')
+  return this._enabled()
+    .map(function (it) {
+      return it.key + ': ' + it.value
+    })
+    .join('\n')
 }
 
 function splitUrl(href) {
@@ -141,7 +151,7 @@ Url.prototype.update = function (href) {
 }
 Url.prototype.getQueryString = function () {
   return this.query
-    .all()
+    ._enabled()
     .map(function (it) {
       return it.value === '' || it.value === undefined ? it.key : it.key + '=' + it.value
     })
@@ -178,11 +188,46 @@ Object.defineProperty(Url.prototype, 'path', {
     return this.getPath().split('/').filter(Boolean)
   },
 })
+Object.defineProperty(Url.prototype, 'port', {
+  get: function () {
+    var m = /:(\d+)$/.exec(this.getRemote())
+    return m ? m[1] : undefined
+  },
+})
+Object.defineProperty(Url.prototype, 'hash', {
+  get: function () {
+    return this._frag ? this._frag.slice(1) : undefined
+  },
+})
 Object.defineProperty(Url.prototype, 'host', {
   get: function () {
     return this.getHost().split('.')
   },
 })
+
+// A form's fields as text, as postman-collection writes them (QueryParam.unparse): enabled fields only, values as
+// they are but for the characters that would split them (&, #; and = in a key), which are percent-encoded.
+function unparseQuery(fields) {
+  var out = []
+  for (var i = 0; i < fields.length; i++) {
+    var f = fields[i]
+    if (f.disabled === true) continue
+    out.push(reserved(str(f.key), true) + '=' + reserved(str(f.value), false))
+  }
+  return out.join('&')
+}
+
+function reserved(text, equalsToo) {
+  // {{templates}} stay whole, as postman-collection keeps them.
+  return text
+    .split(/({{[^{}]*}})/)
+    .map(function (part, i) {
+      if (i % 2 === 1) return part
+      var done = part.replace(/&/g, '%26').replace(/#/g, '%23')
+      return equalsToo ? done.replace(/=/g, '%3D') : done
+    })
+    .join('')
+}
 
 function makeBody(holder) {
   var b = holder.body
@@ -190,15 +235,7 @@ function makeBody(holder) {
     mode: b.mode,
     toString: function () {
       if (holder.body.mode === 'raw') return holder.body.raw
-      if (holder.body.mode === 'urlencoded')
-        return holder.body.urlencoded
-          .filter(function (f) {
-            return !f.disabled
-          })
-          .map(function (f) {
-            return encodeURIComponent(f.key) + '=' + encodeURIComponent(f.value)
-          })
-          .join('&')
+      if (holder.body.mode === 'urlencoded') return unparseQuery(holder.body.urlencoded)
       return ''
     },
     update: function (next) {
