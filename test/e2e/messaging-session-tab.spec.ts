@@ -48,7 +48,7 @@ test("a session's Emit box lists its own request's saved emits, whichever tab is
   await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'Socket.IO' })
   await page.locator('[role="row"][data-sid^="io"]').click()
   await details.getByRole('tab', { name: 'Emit' }).click()
-  await expect(saved.locator('option')).toHaveText(['Saved emits of Untitled (1)', 'echo hi'])
+  await expect(saved.locator('option')).toHaveText(['Saved emits of Untitled 1 (1)', 'echo hi'])
   await saved.selectOption({ label: 'echo hi' })
   await expect(details.getByRole('textbox', { name: 'Arguments (JSON)' })).toHaveValue('["hi"]')
   // The whole box inside the pane: nothing cut at its start, no sideways scroll.

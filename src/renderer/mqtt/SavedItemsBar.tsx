@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import type { AppError } from '../../shared/result'
 import { useAppStore } from '../store/store-context'
+import { tabDisplayName } from '../tabs/request-tab'
 import { savedEmits, savedPublishes } from './messaging-saved'
 import { noSessionTabText, selectSessionTab } from './session-tab'
 
@@ -33,12 +34,13 @@ export function SavedItemsBar({ what, sid }: { what: 'publish' | 'emit'; sid: st
       </div>
     )
   // Another tab shown: say whose list this is, so nobody takes it for the shown request's.
-  const of = shown ? '' : ` of ${tab.extras.name}`
+  const tabName = tabDisplayName(tab)
+  const of = shown ? '' : ` of ${tabName}`
   return (
     <div className="messaging-send-bar messaging-saved" role="group" aria-label={label}>
       <select
         aria-label={label}
-        title={`${label} of ${tab.extras.name}, the request this session was opened from`}
+        title={`${label} of ${tabName}, the request this session was opened from`}
         value={picked < items.length ? picked : -1}
         onChange={(e) => {
           const i = Number(e.target.value)

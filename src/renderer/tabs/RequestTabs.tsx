@@ -3,7 +3,7 @@ import { useAppStore } from '../store/store-context'
 import { selectActiveTab } from './active-draft'
 import { SnippetDialog } from './SnippetDialog'
 import { tabMethodLabel } from './tab-label'
-import { isTabDirty, type RequestTab } from './request-tab'
+import { isTabDirty, tabDisplayName, type RequestTab } from './request-tab'
 
 /** Open requests as tabs above the composer: unsaved ones marked, a banner when the file changed on disk. */
 export function RequestTabs() {
@@ -46,7 +46,8 @@ function TabButton({ tab, active }: { tab: RequestTab; active: boolean }) {
   const method = tabMethodLabel(tab.draft.kind, tab.draft.method)
   const activate = useAppStore((s) => s.activateTab)
   const close = useAppStore((s) => s.closeTab)
-  const label = tab.extras.name + (tab.path ? '' : ' (not saved)')
+  const name = tabDisplayName(tab)
+  const label = name + (tab.path ? '' : ' (not saved)')
   return (
     <div
       className={`request-tab${active ? ' active' : ''}${tab.conflict ? ' conflict' : ''}`}
@@ -62,7 +63,7 @@ function TabButton({ tab, active }: { tab: RequestTab; active: boolean }) {
       }}
     >
       <span className={`tab-method method-${method.toLowerCase()}`}>{method}</span>
-      <span className="tab-name">{tab.extras.name}</span>
+      <span className="tab-name">{name}</span>
       {dirty ? (
         <span className="dirty-dot" aria-hidden="true">
           ●
@@ -71,7 +72,7 @@ function TabButton({ tab, active }: { tab: RequestTab; active: boolean }) {
       <button
         type="button"
         className="icon-button tab-close"
-        aria-label={`Close ${tab.extras.name}`}
+        aria-label={`Close ${name}`}
         onClick={(e) => {
           e.stopPropagation()
           close(tab.id)

@@ -26,21 +26,59 @@ export interface RequestTab {
   conflict: TabConflict
   /** The content a save in flight is writing, so its own change event is not taken for someone else's. */
   pendingKey: string | null
+  /**
+   * The number an unsaved tab is told apart by while it keeps the default name (tabDisplayName): given when the
+   * tab opens, the lowest no other open tab holds, and kept until it closes, so closing one never renames another.
+   */
+  untitled?: number
+}
+
+/** The default name of a request not saved yet; shown numbered beside others (tabDisplayName). */
+export const UNTITLED = 'Untitled'
+
+/** The lowest number (from 1) no unsaved tab in `tabs` holds. */
+function freeUntitled(tabs: readonly RequestTab[]): number {
+  const taken = new Set(tabs.filter((t) => t.path === null).map((t) => t.untitled))
+  let n = 1
+  while (taken.has(n)) n++
+  return n
+}
+
+/** `tabs` with every unsaved tab that has no number given the lowest free one, in order; the rest unchanged. */
+export function numberUntitled(tabs: readonly RequestTab[]): RequestTab[] {
+  const out: RequestTab[] = []
+  for (const tab of tabs) {
+    if (tab.path !== null || tab.untitled !== undefined) out.push(tab)
+    else out.push({ ...tab, untitled: freeUntitled([...out, ...tabs]) })
+  }
+  return out
+}
+
+/**
+ * The name a tab is shown and spoken of by: its request's name, except that an unsaved tab still called
+ * "Untitled" is "Untitled 1", "Untitled 2"... by its number (as editors number new documents), so two of them
+ * are never both "Untitled" in the tab strip or in a Publish / Emit box naming the session's tab.
+ */
+export function tabDisplayName(tab: RequestTab): string {
+  const name = tab.extras.name
+  if (tab.path !== null || name !== UNTITLED || tab.untitled === undefined) return name
+  return `${name} ${tab.untitled}`
 }
 
 let nextTab = 1
 
 /** What an untouched Untitled tab would write: a tab that writes this has nothing to lose. */
 export function scratchKey(): string {
-  return savedKey(draftToSaved(emptyDraft(), extrasOf(emptySavedRequest('Untitled')), {}))
+  return savedKey(draftToSaved(emptyDraft(), extrasOf(emptySavedRequest(UNTITLED)), {}))
 }
 
-export function scratchTab(): RequestTab {
+/** A new Untitled tab, numbered apart from the open `tabs`. */
+export function scratchTab(tabs: readonly RequestTab[] = []): RequestTab {
   return {
     id: `t${nextTab++}`,
     dir: null,
     path: null,
-    extras: extrasOf(emptySavedRequest('Untitled')),
+    extras: extrasOf(emptySavedRequest(UNTITLED)),
     draft: emptyDraft(),
     baseOptions: {},
     baseRun: {},
@@ -48,6 +86,7 @@ export function scratchTab(): RequestTab {
     version: null,
     conflict: null,
     pendingKey: null,
+    untitled: freeUntitled(tabs),
   }
 }
 
@@ -70,7 +109,8 @@ export function withFile(tab: RequestTab, req: SavedRequest, version: string): R
 }
 
 export function tabFromFile(dir: string, path: string, req: SavedRequest, version: string): RequestTab {
-  return withFile({ ...scratchTab(), dir, path }, req, version)
+  const { untitled: _unsaved, ...tab } = scratchTab()
+  return withFile({ ...tab, dir, path }, req, version)
 }
 
 /** What the tab would write now. */

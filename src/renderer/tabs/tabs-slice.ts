@@ -42,7 +42,7 @@ export function createTabsSlice(client: ApiClient): StateCreator<AppState, [], [
       tabError: null,
 
       newTab: () => {
-        const tab = scratchTab()
+        const tab = scratchTab(get().tabs)
         show(tab, [...get().tabs, tab])
       },
 

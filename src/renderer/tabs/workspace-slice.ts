@@ -2,7 +2,7 @@ import type { StateCreator, StoreApi } from 'zustand/vanilla'
 import type { LastSessionInfo } from '../../shared/workspace-schemas'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
-import { isTabDirty } from './request-tab'
+import { isTabDirty, numberUntitled } from './request-tab'
 import { restoreTabs, snapshotWorkspace } from './workspace'
 
 export interface WorkspaceSlice {
@@ -48,10 +48,10 @@ export function createWorkspaceSlice(client: ApiClient): StateCreator<AppState, 
         const fresh = pristine(get())
         if (!fresh) {
           // The person started before the restore finished: their tab stays in front, the saved ones join it.
-          set((s) => ({ tabs: [...s.tabs, ...tabs] }))
+          set((s) => ({ tabs: numberUntitled([...s.tabs, ...tabs]) }))
         } else if (active) {
           // Every tab goes in, then the active one is shown through the tabs slice's own path (its scope).
-          set({ tabs, activeTabId: '' })
+          set({ tabs: numberUntitled(tabs), activeTabId: '' })
           get().activateTab(active.id)
         }
         set((s) => ({

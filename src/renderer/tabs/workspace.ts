@@ -10,7 +10,7 @@ import {
 import { runFieldsOf } from '../composer/run-draft'
 import type { AppState } from '../store/app-state'
 import { extrasOf, savedKey, savedToDraft } from './draft-convert'
-import { isTabDirty, scratchKey, tabContent, type RequestTab } from './request-tab'
+import { isTabDirty, scratchKey, tabContent, tabDisplayName, type RequestTab } from './request-tab'
 
 /**
  * The workspace as the engine keeps it (workspace-tabs.json in the config dir) and back: what is open, with its
@@ -32,7 +32,7 @@ export function keyHash(key: string): string {
 }
 
 function tabName(tab: RequestTab): string {
-  return tab.path ?? tab.extras.name
+  return tab.path ?? tabDisplayName(tab)
 }
 
 /** The request with a text body over the cap cut to it; null when it was within. */

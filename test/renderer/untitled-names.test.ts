@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createElement } from 'react'
+import { renderToStaticMarkup } from 'react-dom/server'
+import { afterAll, describe, expect, it } from 'vitest'
+import { engineClient } from './engine-client'
+import { createEngineService, type EngineService } from '../../src/engine/service'
+import { SavedItemsBar } from '../../src/renderer/mqtt/SavedItemsBar'
+import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import { createLiveClock } from '../../src/renderer/store/live-clock'
+import { StoresContext } from '../../src/renderer/store/store-context'
+import { RequestTabs } from '../../src/renderer/tabs/RequestTabs'
+import {
+  numberUntitled,
+  scratchTab,
+  tabDisplayName,
+  type RequestTab,
+} from '../../src/renderer/tabs/request-tab'
+
+/**
+ * Two unsaved tabs are never both "Untitled": each is numbered when it opens (the lowest number no other open
+ * unsaved tab holds) and keeps it, in the tab strip and wherever a tab is named (a Publish / Emit box listing the
+ * saved items of the tab its session came from). Real engine behind the store.
+ */
+
+const services: EngineService[] = []
+const temp: string[] = []
+
+afterAll(async () => {
+  for (const s of services) await s.dispose()
+  for (const d of temp) rmSync(d, { recursive: true, force: true })
+})
+
+function started(): AppStore {
+  const configDir = mkdtempSync(join(tmpdir(), 'fd-untitled-config-'))
+  temp.push(configDir)
+  const service = createEngineService({ host: 'test', configDir, watchCollections: false, flushEveryMs: 5 })
+  services.push(service)
+  const store = createAppStore(engineClient(service), { localNow: () => 0 })
+  store.getState().connect()
+  return store
+}
+
+function render(store: AppStore, element: ReturnType<typeof createElement>): string {
+  const live = { ...store, getInitialState: () => store.getState() }
+  return renderToStaticMarkup(
+    createElement(StoresContext.Provider, { value: { app: live, clock: createLiveClock() } }, element),
+  )
+}
+
+/** The names the tab strip shows, in order. */
+function stripNames(store: AppStore): string[] {
+  const html = render(store, createElement(RequestTabs))
+  return [...html.matchAll(/<span class="tab-name">([^<]*)<\/span>/g)].map((m) => m[1] ?? '')
+}
+
+describe('unsaved tabs are named apart', () => {
+  it('numbers each new unsaved tab, keeps its number when another closes, reuses the lowest free one', () => {
+    const store = started()
+    store.getState().newTab()
+    store.getState().newTab()
+    expect(stripNames(store)).toEqual(['Untitled 1', 'Untitled 2', 'Untitled 3'])
+    const html = render(store, createElement(RequestTabs))
+    expect(html).toContain('aria-label="Close Untitled 3"')
+    expect(html).toContain('aria-label="Untitled 2 (not saved)"')
+
+    const second = store.getState().tabs[1]
+    if (!second) throw new Error('no second tab')
+    store.getState().closeTab(second.id)
+    expect(stripNames(store)).toEqual(['Untitled 1', 'Untitled 3'])
+    store.getState().newTab()
+    expect(stripNames(store)).toEqual(['Untitled 1', 'Untitled 3', 'Untitled 2'])
+
+    // A name the person gave is shown as given.
+    store.getState().setTabName('Login')
+    expect(stripNames(store)).toEqual(['Untitled 1', 'Untitled 3', 'Login'])
+  })
+
+  it("a session's Emit box names its own unsaved tab, not a name the shown tab shares", () => {
+    const store = started()
+    const first = store.getState().tabs[0]
+    if (!first) throw new Error('no tab')
+    store.getState().setKind('socketio')
+    store.getState().setSocketIoEmitDraft({ event: 'echo', args: '["hi"]', ack: false })
+    expect(store.getState().saveMessagingItem('echo hi', first.id)).toBeNull()
+    // The session was opened from the first tab; the person then opens a second Socket.IO tab.
+    store.setState({ streamOrigins: { io1: { dir: null, path: null, tabId: first.id, messages: [] } } })
+    store.getState().newTab()
+    store.getState().setKind('socketio')
+
+    const box = render(store, createElement(SavedItemsBar, { what: 'emit', sid: 'io1' }))
+    expect(box).toContain('Saved emits of Untitled 1 (1)')
+    expect(box).toContain('title="Saved emits of Untitled 1, the request this session was opened from"')
+    expect(stripNames(store)).toEqual(['Untitled 1', 'Untitled 2'])
+  })
+
+  it('tabs brought back from the workspace beside an open one get numbers of their own', () => {
+    // As restoreTabs makes them: unsaved, with no number yet.
+    const bare = (): RequestTab => {
+      const { untitled: _none, ...tab } = scratchTab()
+      return tab
+    }
+    const tabs = numberUntitled([scratchTab(), bare(), bare()])
+    expect(tabs.map(tabDisplayName)).toEqual(['Untitled 1', 'Untitled 2', 'Untitled 3'])
+  })
+})
