@@ -226,7 +226,8 @@ test('a saved WebSocket request opens with its collection variables and auth; it
     await details.getByRole('textbox', { name: 'Name for the saved message' }).fill('leave')
     await details.getByRole('button', { name: 'Save message' }).click()
     await expect(saved.getByRole('listitem')).toHaveCount(2)
-    await expect(details.getByText('Saved messages live in chat.yaml')).toBeVisible()
+    await expect(details.getByRole('heading', { name: 'Saved messages (2)' })).toBeVisible()
+    await expect(details.getByText('in chat.yaml', { exact: true })).toBeVisible()
     await page.screenshot({ path: join(tmpdir(), 'fd-streams-vars.png') })
     await page.keyboard.press('Control+s')
     await expect

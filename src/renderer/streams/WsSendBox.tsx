@@ -112,12 +112,17 @@ export function WsSendBox({ sid, url, open }: { sid: string; url: string; open: 
         </button>
       </div>
       {error ? <div className="error-box">{error.message}</div> : null}
-      {savedPath !== null ? (
-        <div className="muted small ws-saved-where">
-          Saved messages live in {savedPath}
-          {editable ? '' : ' (open it to change them)'}
-        </div>
-      ) : null}
+      {/* Worded as the Publish / Emit boxes word their saved lists; the note says where the list is kept. */}
+      <div className="ws-saved-head">
+        <h4 className="ws-saved-title">
+          {saved.length > 0 ? `Saved messages (${saved.length})` : 'No saved messages'}
+        </h4>
+        <span className="muted small">
+          {savedPath === null
+            ? 'kept for this URL in this browser'
+            : `in ${savedPath}${editable ? '' : ' (open it to change them)'}`}
+        </span>
+      </div>
       {saved.length > 0 ? (
         <ul className="ws-saved" aria-label="Saved messages">
           {saved.map((m) => (

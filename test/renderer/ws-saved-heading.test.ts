@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createElement } from 'react'
+import { renderToStaticMarkup } from 'react-dom/server'
+import { afterAll, describe, expect, it } from 'vitest'
+import { engineClient } from './engine-client'
+import { createEngineService, type EngineService } from '../../src/engine/service'
+import { emptySavedRequest } from '../../src/shared/collection'
+import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import { createLiveClock } from '../../src/renderer/store/live-clock'
+import { StoresContext } from '../../src/renderer/store/store-context'
+import { WsSendBox } from '../../src/renderer/streams/WsSendBox'
+import { tabFromFile } from '../../src/renderer/tabs/request-tab'
+
+/**
+ * The WebSocket Send tab's saved messages have a visible heading worded as the Publish / Emit boxes word theirs
+ * ("Saved messages (2)", "No saved messages"), with where the list is kept beside it.
+ */
+
+const services: EngineService[] = []
+const temp: string[] = []
+
+afterAll(async () => {
+  for (const s of services) await s.dispose()
+  for (const d of temp) rmSync(d, { recursive: true, force: true })
+})
+
+function started(): AppStore {
+  const configDir = mkdtempSync(join(tmpdir(), 'fd-ws-heading-config-'))
+  temp.push(configDir)
+  const service = createEngineService({ host: 'test', configDir, watchCollections: false, flushEveryMs: 5 })
+  services.push(service)
+  const store = createAppStore(engineClient(service), { localNow: () => 0 })
+  store.getState().connect()
+  return store
+}
+
+function box(store: AppStore, sid: string, url: string): string {
+  const live = { ...store, getInitialState: () => store.getState() }
+  return renderToStaticMarkup(
+    createElement(
+      StoresContext.Provider,
+      { value: { app: live, clock: createLiveClock() } },
+      createElement(WsSendBox, { sid, url, open: true }),
+    ),
+  )
+}
+
+/** The text of the box's headings. */
+function headings(html: string): string[] {
+  return [...html.matchAll(/<h4[^>]*>([^<]*)<\/h4>/g)].map((m) => m[1] ?? '')
+}
+
+describe('the WebSocket saved messages heading', () => {
+  it('an ad-hoc session: counted, kept for the URL; none saved says so', () => {
+    const store = started()
+    const url = 'ws://127.0.0.1:1/echo'
+    store.setState({ streamOrigins: { w1: { dir: null, path: null, messages: [] } } })
+    expect(headings(box(store, 'w1', url))).toEqual(['No saved messages'])
+    store.setState({
+      savedMessages: {
+        [url]: [
+          { id: 'a', name: 'hi', kind: 'text', data: 'hello' },
+          { id: 'b', name: 'sub', kind: 'json', data: '{"op":"subscribe"}' },
+        ],
+      },
+    })
+    const html = box(store, 'w1', url)
+    expect(headings(html)).toEqual(['Saved messages (2)'])
+    expect(html).toContain('kept for this URL in this browser')
+    expect(html).toContain('aria-label="Saved messages"')
+  })
+
+  it("a saved request's session: counted, kept in its file", () => {
+    const store = started()
+    const req = {
+      ...emptySavedRequest('Chat', 'ws'),
+      url: 'ws://127.0.0.1:1/echo',
+      messages: [{ name: 'join', text: '{"join":"lobby"}' }],
+    }
+    const tab = tabFromFile('/c', 'chat.yaml', req, 'v1')
+    store.setState({
+      tabs: [tab],
+      activeTabId: tab.id,
+      streamOrigins: { w2: { dir: '/c', path: 'chat.yaml', tabId: tab.id, messages: req.messages } },
+    })
+    const html = box(store, 'w2', req.url)
+    expect(headings(html)).toEqual(['Saved messages (1)'])
+    expect(html).toContain('in chat.yaml')
+  })
+})
