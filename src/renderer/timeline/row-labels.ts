@@ -2,7 +2,12 @@ import { formatBytes, formatMs } from '../../shared/format'
 import type { JobEvent, JobState } from '../../shared/timeline'
 import { durationMs, wireBytes, type SessionRow } from './session-row'
 
-/** What the status cell says: the code, "ERR", "cancelled", or nothing yet while in flight. */
+/**
+ * What the status cell says: the code, "ERR", "cancelled", or nothing yet while in flight. An MQTT broker that
+ * accepted the connection says `OK`: its CONNACK code 0 shown bare reads as a failed request (status 0 in a
+ * browser's network panel), and the column has room for a code, not for "CONNACK". The code stays in the hover
+ * and the row's accessible name; a refused connection is an error row (`ERR`).
+ */
 export function statusText(row: SessionRow): string {
   if (row.queued.kind === 'webhook') return 'hook'
   switch (row.state) {
@@ -11,8 +16,17 @@ export function statusText(row: SessionRow): string {
     case 'cancelled':
       return 'cancelled'
     default:
-      return row.status === null ? '' : String(row.status)
+      return row.status === null ? '' : connackAccepted(row) ? 'OK' : String(row.status)
   }
+}
+
+function connackAccepted(row: SessionRow): boolean {
+  return row.queued.kind === 'mqtt' && row.status === 0
+}
+
+/** The status in the row's accessible name: the code, and for an accepted MQTT connection the word shown. */
+function statusWords(row: SessionRow): string {
+  return connackAccepted(row) ? '0 OK' : String(row.status ?? '')
 }
 
 /**
@@ -51,9 +65,11 @@ function httpLabel(row: SessionRow): string {
     case 'queued':
       return `${method} ${url} queued`
     case 'active':
-      return row.status === null ? `${method} ${url} pending` : `${method} ${url} ${row.status} receiving`
+      return row.status === null
+        ? `${method} ${url} pending`
+        : `${method} ${url} ${statusWords(row)} receiving`
     case 'done':
-      return `${method} ${url} ${row.status ?? ''}`.trimEnd()
+      return `${method} ${url} ${statusWords(row)}`.trimEnd()
     case 'error':
       return `${method} ${url} error ${row.terminal?.type === 'error' ? row.terminal.code : ''}`.trimEnd()
     case 'cancelled':
