@@ -58,8 +58,9 @@ export function createEngineParts(options: EngineServiceOptions, modules: PartMo
   sink.subscribe((payload) => publish({ name: 'timeline.batch', payload }))
   // HTTP sessions are remembered (bounded) for HAR export and "edit as new request"; see session-records.ts.
   const records = new SessionRecords()
-  // Every session's rows, to draw the timeline again after the page reloads (see timeline-journal.ts).
-  const journal = new TimelineJournal()
+  // Every session's rows, to draw the timeline again after the page reloads (see timeline-journal.ts); the CLI
+  // draws no timeline, so its journal keeps nothing.
+  const journal = new TimelineJournal(options.host === 'cli' ? 0 : undefined)
   const emit = (e: TimelineEvent): void => {
     journal.record(e)
     sink.emit(e)

@@ -69,6 +69,10 @@ export class TimelineJournal {
   private lifecycleHead = 0
   private lifecycleTotal = 0
 
+  /**
+   * `limit` 0: a journal that keeps nothing, for a host that never draws a timeline again (the CLI): its
+   * `record` returns at once, so a long run neither pays for the entries nor keeps their events alive.
+   */
   constructor(private readonly limit = DEFAULT_RECORD_LIMIT) {}
 
   get size(): number {
@@ -76,6 +80,7 @@ export class TimelineJournal {
   }
 
   record(e: TimelineEvent): void {
+    if (this.limit === 0) return
     if (e.type === 'queued') {
       if (this.bySid.has(e.sid)) return
       const entry: Entry = {
