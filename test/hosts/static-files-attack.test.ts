@@ -262,3 +262,61 @@ describe('browser host static files under attack', () => {
     expect(logged.filter((l) => l.includes('web host error'))).toEqual([])
   })
 })
+
+describe('browser host renderer folder reached through links', () => {
+  it('a renderer folder that is itself a link is served; an index.html linking out of it is refused and logged', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'flightdeck-static-links-'))
+    const service = createEngineService({ host: 'web', flushEveryMs: 10, configDir: join(dir, 'config') })
+    const logged: string[] = []
+    const hosts: WebHost[] = []
+    try {
+      const real = join(dir, 'real-renderer')
+      await mkdir(join(real, 'assets'), { recursive: true })
+      await writeFile(
+        join(real, 'index.html'),
+        `<!doctype html><html><head><script type="module" src="./assets/${CHUNK_NAME}"></script></head></html>`,
+      )
+      await writeFile(join(real, 'assets', CHUNK_NAME), CHUNK)
+      await symlink(real, join(dir, 'renderer-link'))
+      await writeFile(join(dir, 'bridge.js'), '/* bridge */')
+      // As an install that links its build folder elsewhere: everything is inside the folder's real path.
+      const linked = await startWebHost({
+        service,
+        rendererDir: join(dir, 'renderer-link'),
+        bridgeFile: join(dir, 'bridge.js'),
+        log: (line) => logged.push(line),
+      })
+      hosts.push(linked)
+      expect((await raw(linked.port, '/')).status).toBe(200)
+      expect(await raw(linked.port, `/assets/${CHUNK_NAME}`)).toMatchObject({ status: 200, body: CHUNK })
+
+      // A folder whose index.html is a link to a page elsewhere serves neither it nor what it names.
+      const hollow = join(dir, 'hollow')
+      await mkdir(join(hollow, 'assets'), { recursive: true })
+      await symlink(join(real, 'index.html'), join(hollow, 'index.html'))
+      await writeFile(join(hollow, 'assets', CHUNK_NAME), CHUNK)
+      const out = await startWebHost({
+        service,
+        rendererDir: hollow,
+        bridgeFile: join(dir, 'bridge.js'),
+        log: (line) => logged.push(line),
+      })
+      hosts.push(out)
+      for (const target of ['/', '/index.html', `/assets/${CHUNK_NAME}`, '/']) {
+        const r = await raw(out.port, target)
+        expect([r.status, r.body.includes(CHUNK), r.body.includes('<html')], target).toEqual([
+          404,
+          false,
+          false,
+        ])
+      }
+      const said = logged.filter((l) => l.includes('refused index.html'))
+      expect(said).toHaveLength(1)
+      expect(said[0]).toContain('outside the renderer folder')
+    } finally {
+      for (const h of hosts) await h.close()
+      await service.dispose()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
