@@ -12,7 +12,7 @@ import { HttpEngine } from './http/http-engine'
 import type * as AsyncHandlersModule from './jobs/async-handlers'
 import { chain, OnDemand, type Maybe } from './on-demand'
 import type * as RunManagerModule from './runner/run-manager'
-import { FileSecretStore } from './secrets/secret-store'
+import type * as SecretStoreModule from './secrets/secret-store'
 import type { EngineServiceOptions } from './service-types'
 import { SessionRecords } from './sessions/session-records'
 import { TimelineJournal } from './sessions/timeline-journal'
@@ -26,6 +26,7 @@ export interface PartModules {
   streams: typeof StreamEngineModule
   collections: typeof CollectionManagerModule
   collectionHandlers: typeof CollectionHandlersModule
+  secrets: typeof SecretStoreModule
   jobs: typeof AsyncHandlersModule
   runs: typeof RunManagerModule
 }
@@ -94,18 +95,20 @@ export function createEngineParts(options: EngineServiceOptions, modules: PartMo
   const configDir = options.configDir ?? (options.host === 'test' ? testConfigDir() : userConfigDir())
   // The collections and the restore of those open last time (`ready`), which commands on them wait for.
   const collections = new OnDemand(() =>
-    chain(modules.collections(), (m) => {
-      const manager = new m.CollectionManager({
-        configDir,
-        secrets: options.secrets ?? new FileSecretStore(join(configDir, 'secrets.json')),
-        ...(options.watchCollections !== undefined ? { watch: options.watchCollections } : {}),
-        ...(options.persistWorkspace !== undefined ? { persist: options.persistWorkspace } : {}),
-        fileHost: options.host === 'cli' ? 'cli' : 'app',
-      })
-      const ready = manager.restore(options.collections ?? [])
-      manager.onChange((payload) => publish({ name: 'collection.changed', payload }))
-      return { manager, ready }
-    }),
+    chain(modules.collections(), (m) =>
+      chain(modules.secrets(), (s) => {
+        const manager = new m.CollectionManager({
+          configDir,
+          secrets: options.secrets ?? new s.FileSecretStore(join(configDir, 'secrets.json')),
+          ...(options.watchCollections !== undefined ? { watch: options.watchCollections } : {}),
+          ...(options.persistWorkspace !== undefined ? { persist: options.persistWorkspace } : {}),
+          fileHost: options.host === 'cli' ? 'cli' : 'app',
+        })
+        const ready = manager.restore(options.collections ?? [])
+        manager.onChange((payload) => publish({ name: 'collection.changed', payload }))
+        return { manager, ready }
+      }),
+    ),
   )
   const auth = new AuthRunner(http)
   // Following jobs, long polls and the webhook inbox; runs use the same inbox (it listens only once started).

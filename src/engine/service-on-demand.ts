@@ -7,6 +7,7 @@ const ON_DEMAND: PartModuleLoaders = {
   streams: () => import('./streams/stream-engine'),
   collections: () => import('./collections/manager'),
   collectionHandlers: () => import('./collections/handlers'),
+  secrets: () => import('./secrets/secret-store'),
   jobs: () => import('./jobs/async-handlers'),
   runs: () => import('./runner/run-manager'),
 }

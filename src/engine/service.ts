@@ -3,6 +3,7 @@ import * as collections from './collections/manager'
 import { createEngineParts, type PartModuleLoaders } from './engine-parts'
 import * as jobs from './jobs/async-handlers'
 import * as runs from './runner/run-manager'
+import * as secrets from './secrets/secret-store'
 import { serviceOver } from './service-commands'
 import type { EngineService, EngineServiceOptions } from './service-types'
 import * as streams from './streams/stream-engine'
@@ -14,6 +15,7 @@ const IMPORTED: PartModuleLoaders = {
   streams: () => streams,
   collections: () => collections,
   collectionHandlers: () => collectionHandlers,
+  secrets: () => secrets,
   jobs: () => jobs,
   runs: () => runs,
 }
