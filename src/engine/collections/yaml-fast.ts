@@ -96,7 +96,7 @@ class Reader {
   next(): number {
     while (this.at < this.lines.length) {
       const line = this.lines[this.at] as string
-      if (trimSpaces(line) !== '') {
+      if (!blank(line)) {
         if (line.startsWith('---') || line.startsWith('...') || line.startsWith('%')) throw UNSUPPORTED
         return this.at
       }
@@ -266,6 +266,12 @@ function trimSpaces(s: string): string {
   while (from < to && s.charCodeAt(from) === 32) from++
   while (to > from && s.charCodeAt(to - 1) === 32) to--
   return from === 0 && to === s.length ? s : s.slice(from, to)
+}
+
+/** Only spaces (what trimSpaces would make '' of), without making the trimmed text. */
+function blank(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== 32) return false
+  return true
 }
 
 function isMappingStart(item: string): boolean {

@@ -54,8 +54,19 @@ export const READ_SCHEMA = CORE_SCHEMA.extend({
 /** js-yaml's implicit types of the read schema, in its order (@types/js-yaml does not declare the list). */
 const IMPLICIT = (READ_SCHEMA as unknown as { compiledImplicit: Type[] }).compiledImplicit
 
+/**
+ * The core schema's implicit types take a scalar only when it starts with one of these: `~` or `n`/`N` (null),
+ * `t`/`T`/`f`/`F` (booleans), a sign, a digit or `.` (numbers). Anything else (`Item 1`, `application/json`)
+ * is its text without asking each type. Only while the read schema's types are exactly those four.
+ */
+const MAY_RESOLVE = new Set('~nNtTfF+-.0123456789')
+const CORE_TYPES_ONLY =
+  IMPLICIT.map((t) => (t as Type & { tag: string }).tag).join(' ') ===
+  ['null', 'bool', 'int', 'float'].map((t) => `tag:yaml.org,2002:${t}`).join(' ')
+
 /** A plain scalar resolved as js-yaml resolves it with the read schema: the first implicit type that takes it. */
 export function plainScalar(text: string): unknown {
+  if (CORE_TYPES_ONLY && !MAY_RESOLVE.has(text.charAt(0))) return text
   for (const type of IMPLICIT) if (type.resolve(text)) return type.construct(text) as unknown
   return text
 }
