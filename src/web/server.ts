@@ -238,9 +238,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (file.kind === 'file') {
         body = file.body
         type = contentTypeFor(file.name)
-        // A name that carries its content hash never names other bytes, so the browser may keep it (a reload
-        // then compiles from V8's code cache instead of fetching and parsing again). The page itself, which
-        // carries the bridge and the CSP, and any other name are never stored.
+        // A name that carries its content hash never names other bytes, so the browser may keep it: a reload
+        // takes it from its cache instead of fetching it again. The page itself, which carries the bridge and
+        // the CSP, and any other name are never stored.
         if (file.contentHashed) headers['Cache-Control'] = IMMUTABLE
       }
     }
