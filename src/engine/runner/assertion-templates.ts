@@ -13,12 +13,25 @@ export interface ResolvedAssertions {
   unknown: string[]
 }
 
+const NO_NAMES: string[] = []
+/**
+ * A step's assertion list is the same array every run of the step: one without templates resolves to itself,
+ * found here (no scan, nothing made) from its second run on.
+ */
+const withoutTemplates = new WeakMap<Assertion[], ResolvedAssertions>()
+
 export function resolveAssertions(
   list: Assertion[],
   vars: ReadonlyMap<string, string>,
   dyn: DynamicValues | undefined,
 ): ResolvedAssertions {
-  if (!list.some(hasTemplate)) return { assertions: list, unknown: [] }
+  let plain = withoutTemplates.get(list)
+  if (plain) return plain
+  if (!list.some(hasTemplate)) {
+    plain = { assertions: list, unknown: NO_NAMES }
+    withoutTemplates.set(list, plain)
+    return plain
+  }
   const unknown: string[] = []
   const text = (t: string): string => {
     if (!t.includes('{{')) return t

@@ -11,7 +11,7 @@ import type { ExchangeResult, HttpEngine, SessionLink } from '../http/http-engin
 import type { WebhookExpectation, WebhookInbox } from '../webhooks/webhook-inbox'
 import type { WebhookValues } from '../webhooks/webhook-values'
 import { runJobStep, type JobStepOutcome } from './job-step'
-import { MAX_SCAN, runAssertions, runExtractions } from './checks'
+import { MAX_SCAN, runAssertions, runExtractions, type ResponseView } from './checks'
 import {
   failed,
   NOTHING,
@@ -32,7 +32,7 @@ import { sentTraceId, stepTracePlan } from '../trace/run-trace'
  */
 
 /** An HTTP step with its request resolved; `fixed`: the spec is the step's cached one (auth applied). */
-export async function httpStep(
+export function httpStep(
   http: HttpEngine,
   step: RunStep,
   iteration: number,
@@ -52,30 +52,15 @@ export async function httpStep(
         ? 'waitForWebhook: the request does not use {{$webhook}}, so no call can be matched to it'
         : WEBHOOK_NOT_RUNNING,
     }
-    return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
+    return Promise.resolve({ result: failed(step, iteration, [], 0, error, []), extracted: NOTHING })
   }
+  // A step that waits for no call has nothing to dispose after: its exchange's promise is the step's.
+  if (!wait) return exchange(http, step, iteration, spec, auth, pacer, options, hook, undefined, fixed)
   // Listen before sending: a callback can come before the response has been read.
-  const expectation = wait && inbox && hook?.token ? inbox.expect(hook.token) : undefined
-  const seen: { traceId?: string } = {}
-  try {
-    const run = await exchange(
-      http,
-      step,
-      iteration,
-      spec,
-      auth,
-      pacer,
-      options,
-      hook,
-      expectation,
-      fixed,
-      seen,
-    )
-    if (seen.traceId !== undefined) run.result.traceId = seen.traceId
-    return run
-  } finally {
-    expectation?.dispose()
-  }
+  const expectation = inbox && hook?.token ? inbox.expect(hook.token) : undefined
+  return exchange(http, step, iteration, spec, auth, pacer, options, hook, expectation, fixed).finally(() =>
+    expectation?.dispose(),
+  )
 }
 
 /** An HTTP step: send (with retries), check the response, then wait for its webhook call when asked. */
@@ -90,8 +75,13 @@ async function exchange(
   hook: WebhookValues | undefined,
   expectation: WebhookExpectation | undefined,
   fixed: boolean,
-  seen: { traceId?: string },
 ): Promise<StepRun> {
+  // The trace id the step's requests went out with (the first that had one), put on whichever result it ends with.
+  let traceId: string | undefined
+  const traced = (run: StepRun): StepRun => {
+    if (traceId !== undefined) run.result.traceId = traceId
+    return run
+  }
   const signal = options.signal
   const authorized = (
     s: RequestSpec,
@@ -112,18 +102,22 @@ async function exchange(
     const first = sids[0]
     const prev = sids[sids.length - 1]
     const trace = stepTracePlan(step.trace, options.trace, options.runTraceId)
-    const link: SessionLink = {
-      name: step.name,
-      ...(first ? { lane: first, ...(prev ? { initiator: prev } : {}) } : step.sid ? { sid: step.sid } : {}),
-      ...(trace ? { trace } : {}),
-    }
-    const sentAt = performance.now()
-    const sent = await send(link)
+    // Fields set one by one rather than spread from literals: this runs for every request of a run.
+    const link: SessionLink = { name: step.name }
+    if (first) {
+      link.lane = first
+      if (prev) link.initiator = prev
+    } else if (step.sid) link.sid = step.sid
+    if (trace) link.trace = trace
+    const sentAt = step.followJob || step.longPoll ? performance.now() : 0
+    // A fixed request is queued synchronously: its result is not awaited (a turn of the queue per request).
+    const sending = send(link)
+    const sent = sending instanceof Promise ? await sending : sending
     if (!sent.ok)
-      return {
+      return traced({
         result: failed(step, iteration, sids, attempts, sent.error, []),
         extracted: NOTHING,
-      }
+      })
     const sid = sent.value.sids[0] as string
     // The call that comes back is drawn as caused by the step's first request (later attempts share its lane).
     if (sids.length === 0) {
@@ -141,8 +135,7 @@ async function exchange(
     } finally {
       options.inFlight.delete(sid)
     }
-    const traceId = sentTraceId(outcome.events)
-    if (traceId !== undefined) seen.traceId = traceId
+    traceId = sentTraceId(outcome.events) ?? traceId
     const final = outcome.final
     const retriable =
       policy !== undefined &&
@@ -160,10 +153,10 @@ async function exchange(
         final.type === 'error'
           ? { code: final.code, message: final.message }
           : { code: 'cancelled', message: 'Cancelled' }
-      return {
+      return traced({
         result: failed(step, iteration, sids, attempts, error, [], final.timings.time),
         extracted: NOTHING,
-      }
+      })
     }
     let answer = outcome
     let job: JobStepOutcome | undefined
@@ -174,7 +167,7 @@ async function exchange(
         spec,
         // The job's polls join the trace of the request that started it, each with a span of its own.
         send: (s: RequestSpec, l?: SessionLink) =>
-          authorized(s, trace && seen.traceId ? { ...l, trace: { ...trace, traceId: seen.traceId } } : l),
+          authorized(s, trace && traceId ? { ...l, trace: { ...trace, traceId } } : l),
         startSid: sid,
         sentAt,
         lane: sids[0] ?? sid,
@@ -204,13 +197,15 @@ async function exchange(
               [],
             )
         r.job = j.job
-        return { result: r, extracted: NOTHING }
+        return traced({ result: r, extracted: NOTHING })
       }
       answer = lastDone
     }
     const answered = answer.final as DoneEvent
-    const respondedAt = performance.now()
-    const view = await responseView(http, answered, answer.events, needsBody(step))
+    const respondedAt = expectation ? performance.now() : 0
+    const view = needsBody(step)
+      ? await responseView(http, answered, answer.events)
+      : { done: answered, headers: responseHeaders(answered, answer.events), body: '' }
     const assertions = runAssertions(step.assertions, view)
     if (step.graphqlErrorsFail) assertions.push(...queryAnswerErrors(view))
     if (step.graphqlGet) assertions.push(...getUrlTooLong(view, spec.url))
@@ -241,7 +236,7 @@ async function exchange(
     if (webhook) r.webhook = webhook
     if (job) r.job = job
     if (answered.serverTiming) r.serverTiming = answered.serverTiming.entries
-    return { result: r, extracted: values }
+    return traced({ result: r, extracted: values })
   }
 }
 
@@ -257,23 +252,25 @@ function needsBody(step: RunStep): boolean {
   )
 }
 
-async function responseView(
-  http: HttpEngine,
-  done: DoneEvent,
-  events: readonly { type: string }[],
-  withBody: boolean,
-): Promise<{
-  done: DoneEvent
-  headers: HeaderList
-  body: string
-}> {
+/** The answering response's headers (its last `response-headers` event). */
+function responseHeaders(done: DoneEvent, events: readonly { type: string }[]): HeaderList {
   let headers: HeaderList = []
   for (const e of events) {
     const h = e as { type: string; sid?: string; headers?: HeaderList }
     if (h.type === 'response-headers' && h.sid === done.sid && h.headers) headers = h.headers
   }
+  return headers
+}
+
+/** What the checks see of a step that looks into the body: its headers and the body's first MAX_SCAN bytes. */
+async function responseView(
+  http: HttpEngine,
+  done: DoneEvent,
+  events: readonly { type: string }[],
+): Promise<ResponseView> {
+  const headers = responseHeaders(done, events)
   const read =
-    withBody && done.body.size > 0
+    done.body.size > 0
       ? await http.bodies.read(done.body.id, 0, Math.min(done.body.size, MAX_SCAN), 'utf8')
       : null
   return { done, headers, body: read?.ok ? read.value.data : '' }

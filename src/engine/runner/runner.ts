@@ -5,7 +5,8 @@ import { confineBody } from '../files/confine'
 import type { HttpEngine } from '../http/http-engine'
 import { resolveForSend, unknownVariables } from '../send-rules/variables'
 import { resolveAssertions } from './assertion-templates'
-import { webhookValues } from '../webhooks/webhook-values'
+import { webhookValues, type WebhookValues } from '../webhooks/webhook-values'
+import type { WebhookInbox } from '../webhooks/webhook-inbox'
 import type { RequestSpec } from '../../shared/request'
 import type { StreamEngine } from '../streams/stream-engine'
 import { runStreamStep, type StreamStepInput } from './stream-step'
@@ -93,6 +94,8 @@ function watchDynamic(base: DynamicValues): { values: DynamicValues; used: boole
   return w
 }
 
+const NO_DEPS: readonly (StepResult | null)[] = []
+
 async function runAll(
   http: HttpEngine,
   steps: readonly RunStep[],
@@ -121,10 +124,11 @@ async function runAll(
       const existing = finished.get(step.id)
       if (existing) return existing
       const p = (async (): Promise<StepResult | null> => {
-        // In order (as newman runs a collection), every step runs whatever the ones before it did.
-        const deps = inOrder
-          ? []
-          : await Promise.all((step.dependsOn ?? []).map((id) => runOne(byId(steps, id))))
+        // In order (as newman runs a collection), every step runs whatever the ones before it did. A step with
+        // no dependencies does not wait on an empty Promise.all (a promise and a turn per step run).
+        const after = inOrder ? undefined : step.dependsOn
+        const deps =
+          after && after.length > 0 ? await Promise.all(after.map((id) => runOne(byId(steps, id)))) : NO_DEPS
         // A step whose dependency failed does not run: its inputs are not there.
         if (deps.some((d) => d === null || !(d.passed || d.scriptsNotRun?.checksPassed)) || stopped())
           return null
@@ -227,7 +231,12 @@ async function messagingHooks(
     : m.socketIoStepHooks(streams, spec, step.socketio ?? { listen: [], emits: [] })
 }
 
-async function runStep(
+/**
+ * A step's run. Not itself async: a step whose request was resolved before with the same variables (every
+ * iteration of an unchanging request) goes straight to its HTTP exchange, without a promise of its own around
+ * it; the rest resolve in `resolveAndRun`.
+ */
+function runStep(
   http: HttpEngine,
   step: RunStep,
   iteration: number,
@@ -236,31 +245,53 @@ async function runStep(
   options: InternalOptions,
   unset?: ReadonlySet<string>,
 ): Promise<StepRun> {
+  try {
+    // Resolution happens here, at step start: extracted values and the data row are this iteration's.
+    let vars: ReadonlyMap<string, string> = iterationVars
+    if (iterationVars.size === 0 && !unset?.size) vars = step.variables ?? NOTHING
+    else if (step.variables) {
+      const merged = new Map(step.variables)
+      // A name a script unset earlier is gone unless it was set again since (then it is in the iteration's).
+      for (const k of unset ?? []) if (!iterationVars.has(k)) merged.delete(k)
+      for (const [k, v] of iterationVars) merged.set(k, v)
+      vars = merged
+    }
+    // `{{$webhook}}` mints one token per step run (every use in the step gets the same URL).
+    const inbox = options.webhooks
+    const hook = inbox?.baseUrl ? webhookValues(inbox) : undefined
+    const checks = resolveAssertions(step.assertions, vars, hook?.dyn)
+    if (checks.unknown.length > 0) {
+      const error = unknownVariables(checks.unknown, " in the step's assertions")
+      return Promise.resolve({
+        result: failed(step, iteration, [], 0, error, checks.unknown),
+        extracted: NOTHING,
+      })
+    }
+    const checked = checks.assertions === step.assertions ? step : { ...step, assertions: checks.assertions }
+    // An HTTP step resolved with these very variables and no dynamic value (`{{$uuid}}`, …) resolves the same
+    // again: reuse it, and let the engine reuse what it worked out from it (the URL, the headers).
+    const cached = options.resolved.get(step)
+    if (cached && cached.vars === vars)
+      return httpStep(http, checked, iteration, cached.spec, cached.auth, pacer, options, hook, inbox, true)
+    return resolveAndRun(http, step, checked, iteration, vars, pacer, options, hook, inbox)
+  } catch (e) {
+    return Promise.reject(e)
+  }
+}
+
+/** A step whose request resolves now (its first run, or its variables or a dynamic value changed). */
+async function resolveAndRun(
+  http: HttpEngine,
+  step: RunStep,
+  checked: RunStep,
+  iteration: number,
+  vars: ReadonlyMap<string, string>,
+  pacer: Pacer,
+  options: InternalOptions,
+  hook: WebhookValues | undefined,
+  inbox: WebhookInbox | undefined,
+): Promise<StepRun> {
   const signal = options.signal
-  // Resolution happens here, at step start: extracted values and the data row are this iteration's.
-  let vars: ReadonlyMap<string, string> = iterationVars
-  if (iterationVars.size === 0 && !unset?.size) vars = step.variables ?? NOTHING
-  else if (step.variables) {
-    const merged = new Map(step.variables)
-    // A name a script unset earlier is gone unless it was set again since (then it is in the iteration's).
-    for (const k of unset ?? []) if (!iterationVars.has(k)) merged.delete(k)
-    for (const [k, v] of iterationVars) merged.set(k, v)
-    vars = merged
-  }
-  // `{{$webhook}}` mints one token per step run (every use in the step gets the same URL).
-  const inbox = options.webhooks
-  const hook = inbox?.baseUrl ? webhookValues(inbox) : undefined
-  const checks = resolveAssertions(step.assertions, vars, hook?.dyn)
-  if (checks.unknown.length > 0) {
-    const error = unknownVariables(checks.unknown, " in the step's assertions")
-    return { result: failed(step, iteration, [], 0, error, checks.unknown), extracted: NOTHING }
-  }
-  const checked = checks.assertions === step.assertions ? step : { ...step, assertions: checks.assertions }
-  // An HTTP step resolved with these very variables and no dynamic value (`{{$uuid}}`, …) resolves the same
-  // again: reuse it, and let the engine reuse what it worked out from it (the URL, the headers).
-  const cached = options.resolved.get(step)
-  if (cached && cached.vars === vars)
-    return httpStep(http, checked, iteration, cached.spec, cached.auth, pacer, options, hook, inbox, true)
   const dyn = watchDynamic(hook?.dyn ?? defaultDynamicValues)
   const sent = resolveForSend(step.request, step.auth ?? { type: 'none' }, vars, dyn.values, step.messages)
   if (!sent.ok) {
