@@ -117,7 +117,7 @@ function collection(baseUrl: string): Record<string, unknown> {
         method: 'PUT',
         header: [{ key: 'Content-Type', value: 'text/plain' }],
         url: '{{baseUrl}}/drawn',
-        body: { mode: 'raw', raw: 'n={{$randomInt}} id={{id}}' },
+        body: { mode: 'raw', raw: 'n={{$timestamp}} id={{id}}' },
       }),
     ],
   }
@@ -262,7 +262,7 @@ function order(name: string): number {
   return NAMES.indexOf(name)
 }
 
-/** The lines as objects; a drawn {{$randomInt}} is each run's own, so it reads as `n=<drawn>`. */
+/** The lines as objects; a drawn {{$timestamp}} is each run's own, so it reads as `n=<drawn>`. */
 function parsed(lines: string[]): unknown[] {
   return lines.map((l) => JSON.parse(l.replace(/n=\d+/g, 'n=<drawn>')) as unknown)
 }
