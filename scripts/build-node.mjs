@@ -97,10 +97,30 @@ const undiciLazyBuiltins = {
     b.onLoad({ filter: /[\\/]node_modules[\\/]undici[\\/]lib[\\/].*\.js$/ }, (args) => {
       const rel = args.path.replace(/\\/g, '/').replace(/^.*\/node_modules\/undici\//, '')
       const patch = patches[rel]
-      if (!patch) return undefined
-      return { contents: patch(readFileSync(args.path, 'utf8')), loader: 'js' }
+      const text = readFileSync(args.path, 'utf8')
+      const patched = lazyAssert(rel, patch ? patch(text) : text)
+      return patched === text ? undefined : { contents: patched, loader: 'js' }
     })
   },
+}
+
+/**
+ * undici's modules load node:assert (with its error classes and colour handling, ~1-2 ms of a start) for
+ * `assert(condition)` checks that hold unless undici has a bug. Bundled into the CLI, `assert` is a function that
+ * loads node:assert only when a check fails, then fails it as node:assert does (same arguments, same error). The
+ * build fails if undici uses node:assert any other way (`assert.equal`, `assert.ok`, ...).
+ */
+const ASSERT_LOAD = "const assert = require('node:assert')\n"
+function lazyAssert(rel, text) {
+  if (!text.includes("require('node:assert')")) return text
+  if (!text.includes(ASSERT_LOAD) || text.split("require('node:assert')").length !== 2)
+    throw new Error(`undici-lazy-builtins: ${rel} no longer loads node:assert as expected`)
+  if (/\bassert\s*\.\s*\w/.test(text))
+    throw new Error(`undici-lazy-builtins: ${rel} uses node:assert beyond assert(...)`)
+  return text.replace(
+    ASSERT_LOAD,
+    "const assert = (...args) => { if (!args[0]) require('node:assert')(...args) }\n",
+  )
 }
 
 /**

@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import { createOnDemandService } from '../engine/service-on-demand'
 import type { CliCommand } from './args'
 import { sendSaved, USER_ERROR_CODES } from './collection-send'
@@ -13,6 +14,9 @@ type SendCommand = Extract<CliCommand, { kind: 'send' | 'send-saved' }>
  * bad arguments. Loaded only when a send runs, so `--help` and the other commands never load the engine.
  */
 export async function runSend(command: SendCommand, io: CliIo): Promise<number> {
+  // zod compiles an object schema's parser (new Function, ~17 KB of source for a request) on its first parse, to
+  // run the next thousand faster; a send parses each once, and V8's code cache cannot keep generated code.
+  z.config({ jitless: true })
   // One request: nothing to watch, and the app's workspace (its open collections) is none of a send's business.
   // The engine's parts are built as the request needs them: a plain URL needs no collection, stream or runner.
   const service = createOnDemandService({ host: 'cli', watchCollections: false, persistWorkspace: false })

@@ -79,6 +79,18 @@ Object.defineProperty = function (o, key, d) {
 `
 
 /**
+ * Counts, into `globalThis.__functionsMade`, the functions the process compiles from text at run time (zod's
+ * parsers made with `new Function`): V8's code cache cannot keep them, so each start compiles them again.
+ */
+const COUNT_FUNCTIONS = `
+globalThis.__functionsMade = 0
+globalThis.Function = new Proxy(Function, {
+  construct(t, a, n) { globalThis.__functionsMade++; return Reflect.construct(t, a, n) },
+  apply(t, self, a) { globalThis.__functionsMade++; return Reflect.apply(t, self, a) },
+})
+`
+
+/**
  * Logs, to `log` as the loader hook does, each file the CLI compiles with `vm.Script` (a command loaded with V8's
  * code cache, src/cli/command-loader.ts), and to `vmLog` whether V8 was given a cache for it and took it.
  */
@@ -103,7 +115,7 @@ syncBuiltinESMExports()
 function builtCli(
   dir: string,
   args: string[],
-  count: { icu?: boolean; schemas?: boolean; builtins?: boolean } = {},
+  count: { icu?: boolean; schemas?: boolean; builtins?: boolean; functions?: boolean } = {},
   env: Record<string, string> = {},
 ): Promise<Loaded> {
   const id = Math.random().toString(36).slice(2)
@@ -117,11 +129,13 @@ register(${JSON.stringify(hook)})
 ${countVmSource(log, vmLog)}
 ${count.icu ? COUNT_ICU : ''}
 ${count.schemas ? COUNT_SCHEMAS : ''}
+${count.functions ? COUNT_FUNCTIONS : ''}
 ${count.builtins ? 'const builtinsBefore = new Set(process.moduleLoadList)' : ''}
 const m = await import(${JSON.stringify(entry)})
 process.exitCode = await m.runCli(${JSON.stringify(args)})
 ${count.icu ? "process.stderr.write('[icu] ' + JSON.stringify(globalThis.__icuUsed) + '\\n')" : ''}
 ${count.schemas ? "process.stderr.write('[schemas] ' + globalThis.__schemasBuilt + '\\n')" : ''}
+${count.functions ? "process.stderr.write('[functions] ' + globalThis.__functionsMade + '\\n')" : ''}
 ${count.builtins ? "process.stderr.write('[builtins] ' + JSON.stringify(process.moduleLoadList.filter((m) => !builtinsBefore.has(m) && m.startsWith('NativeModule ')).map((m) => m.slice(13))) + '\\n')" : ''}
 for (const f of Object.keys(createRequire(import.meta.url).cache)) appendFileSync(${JSON.stringify(log)}, 'file://' + f + '\\n')
 `
@@ -395,9 +409,10 @@ describe('what the built CLI loads to start', () => {
     expect(turbofanCompiles(s.out)).toBe(0)
   }, 60_000)
 
-  it("send loads Node's TLS, HTTP/2, zlib and worker modules only for a request that needs them", async () => {
-    // Each costs a start 1-5 ms (node:http2 with node:tls ~5); a plain http send uses none of them.
-    const lazy = ['tls', 'http2', 'zlib', 'worker_threads']
+  it("send loads Node's TLS, HTTP/2, zlib, worker and assert modules only for a request that needs them", async () => {
+    // Each costs a start 1-5 ms (node:http2 with node:tls ~5); a plain http send uses none of them. node:assert
+    // loads only when one of undici's internal checks fails.
+    const lazy = ['tls', 'http2', 'zlib', 'worker_threads', 'assert']
     const builtins = (r: Loaded): string[] => {
       const line = r.stderr.split('\n').find((l) => l.startsWith('[builtins] '))
       return JSON.parse(line?.slice('[builtins] '.length) ?? '[]') as string[]
@@ -455,5 +470,13 @@ describe('what the built CLI loads to start', () => {
     const built = Number(line?.slice('[schemas] '.length))
     expect(built).toBeGreaterThan(0)
     expect(built).toBeLessThan(SEND_SCHEMA_LIMIT)
+  })
+
+  it('send compiles no code from text at run time (zod parses without making parsers)', async () => {
+    const r = await builtCli(dir, ['send', url], { functions: true })
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('HTTP/1.1 200 OK')
+    const line = r.stderr.split('\n').find((l) => l.startsWith('[functions] '))
+    expect(line).toBe('[functions] 0')
   })
 })
