@@ -1,6 +1,7 @@
 import { createEngineService, type EngineService } from '../engine/service'
 import { formatBytes } from '../shared/format'
 import { parseMqttDelivery } from '../shared/mqtt'
+import { rowName } from '../shared/session-name'
 import type { SocketIoArg } from '../shared/socketio'
 import type { StreamEntry } from '../shared/streams'
 import type { TimelineEvent } from '../shared/timeline'
@@ -230,8 +231,11 @@ function jsonLine(e: TimelineEvent): string | null {
 function humanLine(e: TimelineEvent, origin: number): string | null {
   const at = `${((e.t - origin) / 1000).toFixed(3).padStart(8)}s`
   switch (e.type) {
-    case 'queued':
-      return `* ${e.kind === 'mqtt' ? 'MQTT' : 'Socket.IO'} ${e.url}`
+    case 'queued': {
+      // Named as its timeline row names it (a broker by host:port), the URL after it as the row's title has it.
+      const { name, where } = rowName(e.kind, e.url)
+      return `* ${e.kind === 'mqtt' ? 'MQTT' : 'Socket.IO'} ${name}${where ? ` ${where}` : ''} (${e.url})`
+    }
     case 'response-headers':
       return `${at} * ${e.statusText}`
     case 'stream-open':

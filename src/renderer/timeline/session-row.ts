@@ -124,29 +124,5 @@ export function durationMs(row: SessionRow): number | null {
   return term.t - row.queued.t
 }
 
-/** The path and query of a URL for the row's name column; the full URL stays in the title. */
-export function displayPath(url: string): string {
-  const m = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*(.*)$/i.exec(url)
-  if (!m) return url
-  const rest = m[1] ?? ''
-  return rest === '' ? '/' : rest
-}
-
-/**
- * The name column's two parts for a row without a saved name: what names the session, then where it went. An
- * HTTP row is its path beside its host; an MQTT session has no path worth the name (its URL is the broker's),
- * so it is named by its broker, host:port (the broker `flightdeck mqtt` and the details name by its URL), beside
- * the URL's path when it has one (a WebSocket endpoint such as /mqtt).
- */
-export function rowName(kind: QueuedEvent['kind'], url: string): { name: string; where: string } {
-  const path = displayPath(url)
-  // A Socket.IO session's URL path is its namespace: the default one, '/', says nothing; its server does.
-  if (kind === 'socketio' && path === '/') return { name: hostOf(url) || url, where: '' }
-  if (kind !== 'mqtt') return { name: path, where: hostOf(url) }
-  return { name: hostOf(url) || url, where: path === '/' || path === url ? '' : path }
-}
-
-export function hostOf(url: string): string {
-  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url)
-  return m?.[1] ?? ''
-}
+// A row's name is the CLI's too (`flightdeck mqtt`, `socketio`): one definition, in shared.
+export { displayPath, hostOf, rowName } from '../../shared/session-name'
