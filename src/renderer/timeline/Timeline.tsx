@@ -1,5 +1,6 @@
-import { useVirtualizer } from '@tanstack/react-virtual'
+import { useVirtualizer, type Range } from '@tanstack/react-virtual'
 import {
+  useCallback,
   useEffect,
   useLayoutEffect,
   useMemo,
@@ -10,6 +11,7 @@ import {
 } from 'react'
 import { useAppStore, useAppStoreApi, useLiveClockApi } from '../store/store-context'
 import { layoutColumns } from './columns'
+import { followRange } from './follow-range'
 import { TableHeader } from './TableHeader'
 import { GroupRow, rowDomId, TimelineRow } from './TimelineRow'
 import { TimelineToolbar } from './TimelineToolbar'
@@ -70,23 +72,41 @@ export function Timeline({ toolbarExtras, children }: { toolbarExtras?: ReactNod
     [layout],
   )
 
+  const viewportHeight = size.height
+  const rangeExtractor = useCallback(
+    (range: Range) => followRange(range, following, viewportHeight, ROW_HEIGHT),
+    [following, viewportHeight],
+  )
   const virtualizer = useVirtualizer({
     count: items.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
+    rangeExtractor,
   })
 
-  // Follow live: keep the newest rows in view while following.
-  useLayoutEffect(() => {
+  // Follow live: keep the newest rows in view while following. The scroll is made in the next animation frame
+  // (or by the waterfall's paint, if that runs first in the frame, so the bars are drawn where the rows are),
+  // not in the commit: setting scrollTop lays the page out, and in the commit that meant a layout for every
+  // batch, inside the task that applied it. In the frame it is the frame's own layout. The rows at the bottom
+  // are rendered by the commit (followRange), so the frame that scrolls there shows them.
+  const followTop = useRef<number | null>(null)
+  const applyFollow = useCallback((): void => {
     const el = scrollRef.current
-    if (!el || !following || items.length === 0) return
-    const bottom = Math.max(0, items.length * ROW_HEIGHT - el.clientHeight)
-    if (Math.abs(el.scrollTop - bottom) > 1) {
-      ownScroll.current = bottom
-      el.scrollTop = bottom
+    const top = followTop.current
+    followTop.current = null
+    if (!el || top === null) return
+    if (Math.abs(el.scrollTop - top) > 1) {
+      ownScroll.current = top
+      el.scrollTop = top
     }
-  }, [items.length, following])
+  }, [])
+  useLayoutEffect(() => {
+    if (!following || items.length === 0) return
+    followTop.current = Math.max(0, items.length * ROW_HEIGHT - viewportHeight)
+    const frame = requestAnimationFrame(applyFollow)
+    return () => cancelAnimationFrame(frame)
+  }, [items.length, following, viewportHeight, applyFollow])
 
   // Keep the selected row in view when the selection moves (keys, a single send). A send selects its row
   // before the row's first event has arrived, so a selection not listed yet is scrolled to once it is; items
@@ -187,6 +207,7 @@ export function Timeline({ toolbarExtras, children }: { toolbarExtras?: ReactNod
         <Waterfall
           items={items}
           scrollRef={scrollRef}
+          beforePaint={applyFollow}
           x={layout.waterfallX}
           width={layout.waterfallWidth}
           bodyHeight={bodyHeight}

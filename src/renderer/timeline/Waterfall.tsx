@@ -24,6 +24,8 @@ import { HEADER_HEIGHT, itemIndexAt } from './waterfall-paint'
 interface WaterfallProps {
   items: readonly ViewItem[]
   scrollRef: RefObject<HTMLDivElement | null>
+  /** Called at the start of a paint, before the rows' scroll position is read (the follow-live scroll). */
+  beforePaint: () => void
   /** Where the waterfall column starts and how wide it is, in px from the frame's left edge. */
   x: number
   width: number
@@ -39,12 +41,12 @@ interface WaterfallProps {
  * click marks for comparison); drag pans; Ctrl/Cmd+wheel or a pinch zooms around the pointer; Shift+wheel or a
  * sideways swipe pans; a plain wheel scrolls the rows; double-click fits all.
  */
-export function Waterfall({ items, scrollRef, x, width, bodyHeight }: WaterfallProps) {
+export function Waterfall({ items, scrollRef, beforePaint, x, width, bodyHeight }: WaterfallProps) {
   const store = useAppStoreApi()
   const clock = useLiveClockApi()
   const headRef = useRef<HTMLCanvasElement>(null)
   const bodyRef = useRef<HTMLCanvasElement>(null)
-  const model = useRef<WaterfallModel>({ items, width, bodyHeight, hover: null })
+  const model = useRef<WaterfallModel>({ items, width, bodyHeight, hover: null, beforePaint })
   const requestPaint = useWaterfallPaint(headRef, bodyRef, scrollRef, model)
   const [hover, setHover] = useState<{ index: number; x: number; y: number } | null>(null)
 
@@ -52,8 +54,9 @@ export function Waterfall({ items, scrollRef, x, width, bodyHeight }: WaterfallP
     model.current.items = items
     model.current.width = width
     model.current.bodyHeight = bodyHeight
+    model.current.beforePaint = beforePaint
     requestPaint.current()
-  }, [items, width, bodyHeight, requestPaint])
+  }, [items, width, bodyHeight, beforePaint, requestPaint])
 
   // Wheel: registered by hand because React's wheel listener is passive and could not stop the page zooming.
   // Over the bars, the rows' scroller gets the events (the body canvas lets them through to the rows): a plain

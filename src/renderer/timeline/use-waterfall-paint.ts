@@ -26,6 +26,8 @@ export interface WaterfallModel {
   width: number
   bodyHeight: number
   hover: number | null
+  /** Run before the rows' scroll position is read: a scroll due this frame is made first. */
+  beforePaint: () => void
 }
 
 /**
@@ -80,6 +82,7 @@ export function useWaterfallPaint(
       const extent = timelineExtent(s.timeline, now)
       const win = resolveWindow(s.timeView, extent)
       const { width: w, bodyHeight: h, items: list, hover: hoverIndex } = model.current
+      model.current.beforePaint()
       const headCtx = size(head, w, HEADER_HEIGHT)
       const bodyCtx = size(body, w, h)
       if (!headCtx || !bodyCtx) return
