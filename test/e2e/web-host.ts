@@ -37,7 +37,9 @@ export async function startBuiltWebHost(
   timeoutMs = 15_000,
   launch: WebHostLaunch = {},
 ): Promise<RunningWebHost> {
-  const hostEntry = launch.entry ?? entry
+  // FLIGHTDECK_WEB_ENTRY: another build's host (a copy of out/ elsewhere), so a suite can run against a private
+  // build while others rebuild the shared out/.
+  const hostEntry = launch.entry ?? process.env.FLIGHTDECK_WEB_ENTRY ?? entry
   if (!existsSync(hostEntry))
     throw new Error(`${hostEntry} is missing: run npm run build before the e2e tests`)
   const child: ChildProcess = spawn(
