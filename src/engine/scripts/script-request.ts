@@ -26,13 +26,13 @@ export function toScriptRequest(spec: RequestSpec, auth: AuthSpec): ScriptReques
           : b.kind === 'form'
             ? {
                 mode: 'urlencoded',
-                urlencoded: b.fields.map((f) => ({ key: f.name, value: f.value, disabled: !f.enabled })),
+                urlencoded: b.fields.map((f) => entry(f.name, f.value, f.enabled)),
               }
             : { mode: b.kind === 'multipart' ? 'formdata' : 'file' }
   return {
     method: spec.method,
     url: spec.url,
-    headers: spec.headers.map((h) => ({ key: h.name, value: h.value, disabled: !h.enabled })),
+    headers: spec.headers.map((h) => entry(h.name, h.value, h.enabled)),
     body,
     auth,
   }
@@ -71,6 +71,11 @@ export function fromScriptRequest(
     },
     auth: changed.auth,
   }
+}
+
+/** An entry as postman-collection writes it (and scripts print it): `disabled` only when it is. */
+function entry(key: string, value: string, enabled: boolean): ScriptKeyValue {
+  return enabled ? { key, value } : { key, value, disabled: true }
 }
 
 /** Text's {{names}} filled from the scopes, nearest first (what was sent, where the engine keeps no copy). */

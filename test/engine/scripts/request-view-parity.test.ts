@@ -27,11 +27,14 @@ const VIEW = [
   // The one difference kept: a request without a body has none in newman (undefined), an empty one of mode
   // 'none' in Flightdeck (scripts written for the app read it without a check).
   'var b = pm.request.body && pm.request.body.mode !== "none" ? pm.request.body : undefined',
+  'var pre = typeof pm.response === "undefined"',
+  'function shown(v) { return v === undefined ? "<undefined>" : v }',
   'console.log(JSON.stringify({',
-  '  phase: typeof pm.response === "undefined" ? "pre" : "post",',
+  '  phase: pre ? "pre" : "post",',
   '  url: u.toString(), host: u.getHost(), remote: u.getRemote(), path: u.getPath(),',
   '  pathQuery: u.getPathWithQuery(), queryString: u.getQueryString(), query: u.query.toObject(),',
-  '  protocol: u.protocol || "", port: u.port || "", segments: u.path, hostParts: u.host,',
+  '  protocol: shown(u.protocol), port: shown(u.port), segments: u.path, hostParts: u.host,',
+  '  queryText: u.query.toString(), variables: JSON.stringify(u.variables),',
   '  headers: own.map(function (h) { return [h.key, h.value, h.disabled === true] }),',
   '  systemAuth: pm.request.headers.get("Authorization") || null,',
   '  xTok: pm.request.headers.get("x-tok") || null,',
@@ -39,13 +42,21 @@ const VIEW = [
   '  bodyMode: b ? b.mode || null : null,',
   '  bodyText: b ? b.toString() : null,',
   '  raw: b && b.raw !== undefined ? b.raw : null,',
-  '  form: b && b.urlencoded ? b.urlencoded.toObject() : null',
+  '  form: b && b.urlencoded ? b.urlencoded.toObject() : null,',
+  '  bodyJSON: b ? JSON.stringify(b) : null,',
+  '  legacyData: JSON.stringify(request.data),',
+  // What the client adds differs (newman's User-Agent, Postman-Token, …): the lists as text before it added any.
+  '  headersText: pre ? pm.request.headers.toString() : null,',
+  '  headersObject: pre ? pm.request.headers.toObject() : null,',
+  '  legacyHeaders: pre ? request.headers : null',
   '}))',
   'if (typeof pm.response !== "undefined") console.log(JSON.stringify({',
   '  code: pm.response.code, status: pm.response.status, reason: pm.response.reason(),',
   '  type: pm.response.headers.get("content-type"), echo: pm.response.json(),',
   '  size: pm.response.responseSize, text: pm.response.text().length,',
-  '  bodyAsSent: pm.response.json().body === (b ? b.toString() : "")',
+  '  bodyAsSent: pm.response.json().body === (b ? b.toString() : ""),',
+  '  sizes: pm.response.size(), headerNames: Object.keys(pm.response.headers.toObject()).join(),',
+  '  legacyHeaderNames: Object.keys(responseHeaders).join()',
   '}))',
 ]
 
@@ -264,7 +275,10 @@ function order(name: string): number {
 
 /** The lines as objects; a drawn {{$timestamp}} is each run's own, so it reads as `n=<drawn>`. */
 function parsed(lines: string[]): unknown[] {
-  return lines.map((l) => JSON.parse(l.replace(/n=\d+/g, 'n=<drawn>')) as unknown)
+  // newman says the legacy `request` is deprecated, in a console line of its own.
+  return lines
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l.replace(/n=\d+/g, 'n=<drawn>')) as unknown)
 }
 
 describe('pm.request and pm.response in scripts show what newman shows', () => {

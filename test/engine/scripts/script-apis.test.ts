@@ -61,7 +61,7 @@ describe('script APIs', () => {
     )
     expect(pre.output.failure).toBeUndefined()
     expect(pre.output.request?.url).toBe(`${stub.url}/things?x=1&y=2`)
-    expect(pre.output.request?.headers).toContainEqual({ key: 'X-B', value: 'yes', disabled: false })
+    expect(pre.output.request?.headers).toContainEqual({ key: 'X-B', value: 'yes' })
     expect(pre.output.request?.body).toMatchObject({ mode: 'raw', raw: '{"n":2}' })
     expect(pre.output.changes.local?.set).toEqual({ seen: 'POST' })
     const post = await phase(

@@ -1,10 +1,12 @@
 /* eslint-disable no-undef, @typescript-eslint/no-unused-vars -- fragments of one script, joined inside one function by scripts/sandbox-bundle.mjs: names cross these files */
 // The script sandbox's prelude, part 2: pm.request and pm.response as objects: header and query lists, the URL, the body.
 // A list of { key, value } as postman-collection's PropertyList (headers, query parameters, form fields).
-function PropertyList(items, onChange, caseless) {
+// `format`: how the list reads as text (toString): 'header' lines, 'query' a query string, else `key: value` lines.
+function PropertyList(items, onChange, caseless, format) {
   this._items = items
   this._onChange = onChange || function () {}
   this._caseless = caseless
+  this._format = format
 }
 PropertyList.prototype._same = function (a, b) {
   return this._caseless ? String(a).toLowerCase() === String(b).toLowerCase() : a === b
@@ -37,7 +39,7 @@ PropertyList.prototype.add = function (item) {
     var at = item.indexOf(':')
     item = { key: item.slice(0, at).trim(), value: item.slice(at + 1).trim() }
   }
-  this._items.push({ key: String(item.key), value: str(item.value), disabled: item.disabled === true })
+  this._items.push(kv(item))
   this._onChange()
 }
 PropertyList.prototype.upsert = function (item) {
@@ -86,10 +88,12 @@ PropertyList.prototype.find = function (fn) {
 PropertyList.prototype.count = function () {
   return this.all().length
 }
+// A header list's keys in lower case, as postman-collection's case-insensitive lists give them.
 PropertyList.prototype.toObject = function () {
   var out = {}
+  var lower = this._caseless
   this.each(function (it) {
-    out[it.key] = it.value
+    out[lower ? String(it.key).toLowerCase() : it.key] = it.value
   })
   return out
 }
@@ -97,11 +101,13 @@ PropertyList.prototype.toJSON = function () {
   return this.all()
 }
 PropertyList.prototype.toString = function () {
+  if (this._format === 'query') return unparseQuery(this._items)
+  var end = this._format === 'header' ? '\r\n' : ''
   return this._enabled()
     .map(function (it) {
-      return it.key + ': ' + it.value
+      return it.key + ': ' + it.value + end
     })
-    .join('\n')
+    .join(end ? '' : '\n')
 }
 
 function splitUrl(href) {
@@ -129,7 +135,9 @@ function Url(holder) {
   this._holder = holder
   this._base = parts.base
   this._frag = parts.frag
-  this.query = new PropertyList(parts.query, () => this._write())
+  this.query = new PropertyList(parts.query, () => this._write(), false, 'query')
+  // Path variables (`:id`): Flightdeck's URLs have none, so the list is empty, as newman's is for such URLs.
+  this.variables = new PropertyList([], null, false)
 }
 Url.prototype._write = function () {
   var qs = this.getQueryString()
@@ -180,7 +188,7 @@ Url.prototype.getPathWithQuery = function () {
 Object.defineProperty(Url.prototype, 'protocol', {
   get: function () {
     var p = this._hostPart()
-    return p ? p.proto : ''
+    return p && p.proto ? p.proto : undefined
   },
 })
 Object.defineProperty(Url.prototype, 'path', {
@@ -263,14 +271,31 @@ function makeBody(holder) {
     },
   })
   if (b.mode === 'urlencoded')
-    body.urlencoded = new PropertyList(b.urlencoded, function () {
-      holder.changed = true
-    })
+    body.urlencoded = new PropertyList(
+      b.urlencoded,
+      function () {
+        holder.changed = true
+      },
+      false,
+      'query',
+    )
+  // A JSON body says so as a Postman body does (its options), when it is read as JSON.
+  Object.defineProperty(body, 'options', {
+    enumerable: true,
+    get: function () {
+      return holder.body.mode === 'raw' && holder.body.language === 'json'
+        ? { raw: { language: 'json' } }
+        : undefined
+    },
+  })
   return body
 }
 
+// An entry as postman-collection writes it: `disabled` only when it is.
 function kv(it) {
-  return { key: String(it.key), value: str(it.value), disabled: it.disabled === true }
+  var out = { key: String(it.key), value: str(it.value) }
+  if (it.disabled === true) out.disabled = true
+  return out
 }
 
 function makeRequest(holder, mutable) {
@@ -280,7 +305,7 @@ function makeRequest(holder, mutable) {
   }
   var req = {
     url: new Url(holder),
-    headers: new PropertyList(holder.headers, onChange, true),
+    headers: new PropertyList(holder.headers, onChange, true, 'header'),
     body: makeBody(holder),
     addHeader: function (h) {
       req.headers.add(h)
@@ -313,44 +338,4 @@ function makeRequest(holder, mutable) {
     },
   })
   return req
-}
-
-// pm.response: the fields as properties, the methods on the prototype (a response costs one object and its
-// header list); the body is parsed once, on the first json().
-function ScriptResponse(r) {
-  this.code = r.code
-  this.status = r.status
-  this.headers = new PropertyList(r.headers, null, true)
-  this.responseTime = r.responseTime
-  this.responseSize = r.responseSize
-  this._r = r
-}
-ScriptResponse.prototype.text = function () {
-  return this._r.body
-}
-ScriptResponse.prototype.json = function () {
-  if (this._parsed === undefined) this._parsed = parseBodyJSON(this._r.body)
-  return this._parsed
-}
-ScriptResponse.prototype.reason = function () {
-  return this.status
-}
-ScriptResponse.prototype.toJSON = function () {
-  return {
-    code: this.code,
-    status: this.status,
-    headers: this.headers.toJSON(),
-    responseTime: this.responseTime,
-    responseSize: this.responseSize,
-  }
-}
-Object.defineProperty(ScriptResponse.prototype, 'to', {
-  enumerable: true,
-  get: function () {
-    return new RespTo(this, false)
-  },
-})
-
-function makeResponse(r) {
-  return new ScriptResponse(r)
 }

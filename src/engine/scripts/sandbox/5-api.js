@@ -217,7 +217,7 @@ function makeReq(phase) {
       return requestOf().headers.get(k)
     },
     getHeaders: function () {
-      return requestOf().headers.toObject()
+      return legacyHeaders(requestOf().headers, false)
     },
     setHeader: function (k, v) {
       requestOf().headers.upsert({ key: k, value: v })
@@ -255,7 +255,7 @@ function makeRes(phase) {
   var res = {
     status: response.code,
     statusText: response.status,
-    headers: response.headers.toObject(),
+    headers: legacyHeaders(response.headers, false),
     responseTime: response.responseTime,
     getStatus: function () {
       return response.code
@@ -267,7 +267,7 @@ function makeRes(phase) {
       return response.headers.get(k)
     },
     getHeaders: function () {
-      return response.headers.toObject()
+      return legacyHeaders(response.headers, false)
     },
     getBody: bodyOf,
     getResponseTime: function () {
@@ -276,6 +276,26 @@ function makeRes(phase) {
   }
   Object.defineProperty(res, 'body', { enumerable: true, get: bodyOf })
   return res
+}
+
+/** The legacy globals' headers as newman gives them: enabled ones, by name (`lower`: in lower case). */
+function legacyHeaders(list, lower) {
+  var out = {}
+  list._enabled().forEach(function (h) {
+    out[lower ? String(h.key).toLowerCase() : h.key] = h.value
+  })
+  return out
+}
+
+/** The legacy `request.data`: a form's fields by name, a raw body's text, {} for none (as newman's). */
+function legacyData(body) {
+  if (body.mode === 'raw') return body.raw
+  var out = {}
+  if (body.mode === 'urlencoded')
+    body.urlencoded.forEach(function (f) {
+      if (f.disabled !== true) out[f.key] = f.value
+    })
+  return out
 }
 
 /** The value a script's parameter `name` gets (see PARAMS). */
@@ -302,8 +322,9 @@ function param(phase, name) {
       response = part(phase, 'response')
       return response ? { code: response.code, name: response.status, detail: response.status } : undefined
     case 'responseHeaders':
+      // newman's keeps each header's own case (its pm.response.headers.toObject() does not).
       response = part(phase, 'response')
-      return response ? response.headers.toObject() : {}
+      return response ? legacyHeaders(response.headers, false) : {}
     case 'responseTime':
       response = part(phase, 'response')
       return response ? response.responseTime : undefined
@@ -311,8 +332,8 @@ function param(phase, name) {
       return {
         url: phase.holder.url,
         method: phase.holder.method,
-        headers: part(phase, 'request').headers.toObject(),
-        data: part(phase, 'request').body.toString(),
+        headers: legacyHeaders(part(phase, 'request').headers, true),
+        data: legacyData(phase.holder.body),
         name: phase.state.info.requestName,
       }
     case 'environment':
