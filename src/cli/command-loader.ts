@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { Script } from 'node:vm'
 import { wasmTieringFlags } from '../engine/wasm-tiering'
 
 /**
@@ -67,7 +65,10 @@ export async function loadCommand<M>(
     `${basename(file)}.${stamp}.${process.versions.v8}-${process.arch}-${flags}.cache`,
   )
   const cachedData = readCache(cacheFile, source.length)
-  // The same wrapper Node gives a CommonJS module, plus the file's URL for the code's `import.meta.url`.
+  // The same wrapper Node gives a CommonJS module, plus the file's URL for the code's `import.meta.url`. node:vm
+  // and node:crypto are loaded here, not on import: the CLI's entry imports this module, and `--help` needs
+  // neither (node:crypto alone is ~3 ms of a start).
+  const { Script } = process.getBuiltinModule('node:vm')
   const script = new Script(
     `(function (exports, require, module, __filename, __dirname, __flightdeck_import_meta_url) {${source}\n})`,
     { filename: file, ...(cachedData ? { cachedData } : {}) },
@@ -125,7 +126,7 @@ function sourceStamp(file: string): string {
 const DIGEST_BYTES = 20
 
 function digestOf(data: Buffer): Buffer {
-  return createHash('sha1').update(data).digest()
+  return process.getBuiltinModule('node:crypto').createHash('sha1').update(data).digest()
 }
 
 function readCache(path: string, sourceLength: number): Buffer | undefined {

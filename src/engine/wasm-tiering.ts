@@ -1,5 +1,3 @@
-import { setFlagsFromString } from 'node:v8'
-
 /**
  * How V8 compiles the process's WebAssembly: undici's HTTP parser (llhttp) and the script sandbox (QuickJS).
  *
@@ -39,7 +37,9 @@ function state(): TieringState {
 
 /** Liftoff only for this process: a CLI command (`flightdeck send`, `flightdeck run` and its scripts). */
 export function liftoffOnly(): void {
-  setFlagsFromString('--liftoff-only')
+  // node:v8 is loaded here rather than on import: the CLI's entry imports this module, and `flightdeck --help`
+  // needs none of node:v8 (~2 ms of its start).
+  process.getBuiltinModule('node:v8').setFlagsFromString('--liftoff-only')
   state().liftoffOnly = true
 }
 

@@ -261,12 +261,17 @@ describe('what the built CLI loads to start', () => {
   })
 
   it('--help loads argument parsing only: no library, under 64 KB', async () => {
-    const r = await builtCli(dir, ['--help'])
+    const r = await builtCli(dir, ['--help'], { builtins: true })
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('usage: flightdeck send')
     expect(r.files.filter((f) => f.includes('node_modules'))).toEqual([])
     expect(r.compiled).toEqual([])
     expect(r.bytes).toBeLessThan(64 * 1024)
+    // Nor Node's modules only a command uses: node:crypto (~3 ms) and node:v8 (~2 ms) cost --help a third of
+    // its time over bare Node.
+    const line = r.stderr.split('\n').find((l) => l.startsWith('[builtins] '))
+    const builtins = JSON.parse(line?.slice('[builtins] '.length) ?? 'null') as string[]
+    expect(builtins.filter((m) => ['crypto', 'v8', 'vm'].includes(m))).toEqual([])
   })
 
   it('send loads the engine but no other command, protocol or importer', async () => {
