@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { basename, join, sep } from 'node:path'
 import type {
   CollectionInfo,
   EnvironmentInfo,
@@ -38,7 +38,6 @@ import {
 /** Bounds, so a folder that is not a collection (a home directory) cannot make a scan run forever. */
 export const MAX_DEPTH = 24
 export const MAX_FILES = 50_000
-const READ_CONCURRENCY = 64
 /** Request files larger than this are reported, not parsed (a body that big belongs in a file body). */
 export const MAX_FILE_BYTES = 32 * 1024 * 1024
 
@@ -84,15 +83,16 @@ interface Found {
   abs: string
 }
 
-async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T
-      await fn(item)
-    }
+/**
+ * Each item in turn, the event loop given its turn between slices (./scan-slicer.ts). The reads are synchronous,
+ * so a plain loop: a pool of async workers cost two promises and their microtasks a file, for the same order.
+ */
+async function eachSliced<T>(items: readonly T[], slicer: Slicer, fn: (item: T) => void): Promise<void> {
+  for (const item of items) {
+    const wait = slicer.turn()
+    if (wait) await wait
+    fn(item)
   }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
 }
 
 async function readParsed<T>(
@@ -103,9 +103,19 @@ async function readParsed<T>(
   parse: (text: string) => Parsed<T>,
   slicer: Slicer,
 ): Promise<Parsed<T> | null> {
-  seen.add(abs)
   const wait = slicer.turn()
   if (wait) await wait
+  return readParsedNow(cache, seen, abs, rel, parse)
+}
+
+function readParsedNow<T>(
+  cache: ParseCache,
+  seen: Set<string>,
+  abs: string,
+  rel: string,
+  parse: (text: string) => Parsed<T>,
+): Parsed<T> | null {
+  seen.add(abs)
   const st = statFile(abs)
   if (!st) return null
   const hit = cache.entries.get(abs)
@@ -221,7 +231,8 @@ export async function loadCollection(
         continue
       }
       const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`
-      const childAbs = join(abs, entry.name)
+      // `abs` is normalised and a listed name has no separator: what join() gives, without its normalising.
+      const childAbs = abs.endsWith(sep) ? abs + entry.name : abs + sep + entry.name
       if (entry.isDirectory()) {
         if (rel === '' && entry.name === ENVIRONMENTS_DIR) continue
         folderPaths.push(childRel)
@@ -248,15 +259,15 @@ export async function loadCollection(
   }
 
   const requests = new Map<string, SavedRequest>()
-  await pool(requestFiles, READ_CONCURRENCY, async (f) => {
+  await eachSliced(requestFiles, slicer, (f) => {
     const stem = stemOf(basename(f.rel))
-    const r = await readParsed(cache, seen, f.abs, f.rel, (t) => parseRequestText(t, stem), slicer)
+    const r = readParsedNow(cache, seen, f.abs, f.rel, (t) => parseRequestText(t, stem))
     if (!r) return
     if (r.ok) requests.set(f.rel, r.value)
     else problems.push({ path: f.rel, ...r.problem })
   })
-  await pool(folderFiles, READ_CONCURRENCY, async (f) => {
-    const r = await readParsed(cache, seen, f.abs, f.rel, parseFolderText, slicer)
+  await eachSliced(folderFiles, slicer, (f) => {
+    const r = readParsedNow(cache, seen, f.abs, f.rel, parseFolderText)
     if (!r) return
     const folder = f.rel.slice(0, -FOLDER_FILE.length - 1)
     if (r.ok) folders.set(folder, r.value)
