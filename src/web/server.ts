@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, maxHeaderSize, ServerResponse, type IncomingMessage } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { stat } from 'node:fs/promises'
@@ -39,6 +39,9 @@ export const MAX_WS_FRAME_BYTES = 65 * 1024 * 1024
 
 /** A content-hashed build file: a year, and no revalidation on reload. */
 const IMMUTABLE = 'public, max-age=31536000, immutable'
+
+/** Node's default cap on a request's target and headers together (--max-http-header-size). */
+const HEADER_LIMIT_KB = Math.round(maxHeaderSize / 1024)
 
 /** Refused links are logged once each; past this many names the log says so once and stops growing. */
 const MAX_LOGGED_LINKS = 256
@@ -241,7 +244,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         // A name that carries its content hash never names other bytes, so the browser may keep it: a reload
         // takes it from its cache instead of fetching it again. The page itself, which carries the bridge and
         // the CSP, and any other name are never stored.
-        if (file.contentHashed) headers['Cache-Control'] = IMMUTABLE
+        // Not when the target carries a query: the page never asks for one, and a `?token=` kept for a year in
+        // the browser's cache would be the credential on disk.
+        if (file.contentHashed && !(req.url ?? '').includes('?')) headers['Cache-Control'] = IMMUTABLE
       }
     }
     if (!body && path === '/favicon.ico') {
@@ -258,16 +263,23 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     res.end(req.method === 'HEAD' ? undefined : body)
   }
 
-  const server = createServer((req, res) => {
+  function handle(req: IncomingMessage, res: ServerResponse): void {
     serve(req, res).catch((e: unknown) => {
       log(`[flightdeck] web host error: ${e instanceof Error ? e.message : String(e)}`)
       if (!res.headersSent) plain(res, 500, 'Internal error.')
       else res.destroy()
     })
-  })
+  }
+  const server = createServer(handle)
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy())
+    if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
+      // Another protocol offered (curl --http2 on http:// asks for h2c): a server may ignore Upgrade, so
+      // the request is answered as if it had none, instead of a 404 for the page itself.
+      answerIgnoringUpgrade(req, socket as Socket)
+      return
+    }
     let pathname: string
     try {
       pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
@@ -291,9 +303,33 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     )
   })
 
-  server.on('clientError', (_err, socket: Socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
-    else socket.destroy()
+  /** Answers a request that asked to switch protocols as a plain one, on its own connection, then closes it. */
+  function answerIgnoringUpgrade(req: IncomingMessage, socket: Socket): void {
+    const res = new ServerResponse(req)
+    res.shouldKeepAlive = false
+    res.assignSocket(socket)
+    res.on('finish', () => {
+      res.detachSocket(socket)
+      socket.end()
+    })
+    handle(req, res)
+  }
+
+  server.on('clientError', (err: Error & { code?: string }, socket: Socket) => {
+    if (!socket.writable) {
+      socket.destroy()
+      return
+    }
+    // Said in words, as every other refusal: an empty 400 leaves the person guessing which part was wrong.
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW'
+    const body = tooLarge
+      ? `The request's target and headers are larger than this host reads (${HEADER_LIMIT_KB} KB).\n`
+      : `Malformed HTTP request (${err.code ?? 'unreadable'}).\n`
+    socket.end(
+      `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
+        'Content-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n' +
+        `Cache-Control: no-store\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    )
   })
 
   await new Promise<void>((resolvePromise, reject) => {
