@@ -5,6 +5,12 @@ import { abortableSleep } from '../abortable-sleep'
 export class Semaphore {
   private waiting: (() => void)[] = []
   constructor(private free: number) {}
+  /** Take a slot if one is free now (no promise made, no turn waited): false when the caller must `acquire`. */
+  tryAcquire(): boolean {
+    if (this.free <= 0) return false
+    this.free--
+    return true
+  }
   async acquire(): Promise<void> {
     if (this.free > 0) {
       this.free--

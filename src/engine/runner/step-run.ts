@@ -1,0 +1,248 @@
+import { defaultDynamicValues, type DynamicValues } from '../../shared/template'
+import { applySimpleAuth } from '../auth/apply-auth'
+import { confineBody } from '../files/confine'
+import type { HttpEngine } from '../http/http-engine'
+import { resolveForSend, unknownVariables } from '../send-rules/variables'
+import { resolveAssertions } from './assertion-templates'
+import { webhookValues, type WebhookValues } from '../webhooks/webhook-values'
+import type { WebhookInbox } from '../webhooks/webhook-inbox'
+import type { RequestSpec } from '../../shared/request'
+import type { StreamEngine } from '../streams/stream-engine'
+import { runStreamStep, type StreamStepInput } from './stream-step'
+import { failed, NOTHING, result, type InternalOptions, type RunStep, type StepRun } from './run-step'
+import type { Pacer } from './pacing'
+import { httpStep } from './http-step'
+
+/**
+ * A step's run once its iteration gives it a slot: its request and assertions resolved with the iteration's
+ * variables (or the step's resolved request reused when nothing in it can differ), then sent as an HTTP
+ * exchange or opened as a stream session.
+ */
+
+/** Dynamic values that note whether a resolution used any of them (then it cannot be reused). */
+function watchDynamic(base: DynamicValues): { values: DynamicValues; used: boolean } {
+  const w = {
+    used: false,
+    values: {
+      uuid: () => {
+        w.used = true
+        return base.uuid()
+      },
+      now: () => {
+        w.used = true
+        return base.now()
+      },
+      random: () => {
+        w.used = true
+        return base.random()
+      },
+    } as DynamicValues,
+  }
+  const webhook = base.webhook
+  if (webhook)
+    w.values.webhook = () => {
+      w.used = true
+      return webhook()
+    }
+  return w
+}
+
+/** An MQTT or Socket.IO step's open and sends (their module loads only when such a step runs). */
+async function messagingHooks(
+  streams: StreamEngine,
+  step: RunStep,
+  spec: RequestSpec,
+): Promise<NonNullable<StreamStepInput['hooks']>> {
+  const m = await import('../mqtt/messaging-step')
+  return step.kind === 'mqtt'
+    ? m.mqttStepHooks(streams, spec, step.mqtt ?? { subscriptions: [], publishes: [] })
+    : m.socketIoStepHooks(streams, spec, step.socketio ?? { listen: [], emits: [] })
+}
+
+/**
+ * A step's run. Not itself async: a step whose request was resolved before with the same variables (every
+ * iteration of an unchanging request) goes straight to its HTTP exchange, without a promise of its own around
+ * it; the rest resolve in `resolveAndRun`.
+ */
+export function runStep(
+  http: HttpEngine,
+  step: RunStep,
+  iteration: number,
+  iterationVars: ReadonlyMap<string, string>,
+  pacer: Pacer,
+  options: InternalOptions,
+  unset?: ReadonlySet<string>,
+): Promise<StepRun> {
+  try {
+    // Resolution happens here, at step start: extracted values and the data row are this iteration's.
+    let vars: ReadonlyMap<string, string> = iterationVars
+    if (iterationVars.size === 0 && !unset?.size) vars = step.variables ?? NOTHING
+    else if (step.variables) {
+      const merged = new Map(step.variables)
+      // A name a script unset earlier is gone unless it was set again since (then it is in the iteration's).
+      for (const k of unset ?? []) if (!iterationVars.has(k)) merged.delete(k)
+      for (const [k, v] of iterationVars) merged.set(k, v)
+      vars = merged
+    }
+    // `{{$webhook}}` mints one token per step run (every use in the step gets the same URL).
+    const inbox = options.webhooks
+    const hook = inbox?.baseUrl ? webhookValues(inbox) : undefined
+    const checks = resolveAssertions(step.assertions, vars, hook?.dyn)
+    if (checks.unknown.length > 0) {
+      const error = unknownVariables(checks.unknown, " in the step's assertions")
+      return Promise.resolve({
+        result: failed(step, iteration, [], 0, error, checks.unknown),
+        extracted: NOTHING,
+      })
+    }
+    const checked = checks.assertions === step.assertions ? step : { ...step, assertions: checks.assertions }
+    // An HTTP step resolved with these very variables and no dynamic value (`{{$uuid}}`, …) resolves the same
+    // again: reuse it, and let the engine reuse what it worked out from it (the URL, the headers).
+    const cached = options.resolved.get(step)
+    if (cached && cached.vars === vars)
+      return httpStep(http, checked, iteration, cached.spec, cached.auth, pacer, options, hook, inbox, true)
+    return resolveAndRun(http, step, checked, iteration, vars, pacer, options, hook, inbox)
+  } catch (e) {
+    return Promise.reject(e)
+  }
+}
+
+/** A step whose request resolves now (its first run, or its variables or a dynamic value changed). */
+async function resolveAndRun(
+  http: HttpEngine,
+  step: RunStep,
+  checked: RunStep,
+  iteration: number,
+  vars: ReadonlyMap<string, string>,
+  pacer: Pacer,
+  options: InternalOptions,
+  hook: WebhookValues | undefined,
+  inbox: WebhookInbox | undefined,
+): Promise<StepRun> {
+  const signal = options.signal
+  const dyn = watchDynamic(hook?.dyn ?? defaultDynamicValues)
+  const sent = resolveForSend(step.request, step.auth ?? { type: 'none' }, vars, dyn.values, step.messages)
+  if (!sent.ok) {
+    const error = { code: sent.error.code, message: sent.error.message }
+    return { result: failed(step, iteration, [], 0, error, sent.unknown), extracted: NOTHING }
+  }
+  const resolved = sent.value
+  const messages = resolved.extra
+  const { auth } = resolved
+  // After variables resolve (a data row may name the file): a file outside the collection fails the step unsent.
+  const body = await confineBody(resolved.spec.body, options.files ?? null)
+  if (!body.ok) {
+    const error = { code: body.error.code, message: body.error.message }
+    return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
+  }
+  let spec = body.value === resolved.spec.body ? resolved.spec : { ...resolved.spec, body: body.value }
+  if (step.graphqlGet) {
+    const { graphqlGetRequest } = await import('../graphql/graphql-get-step')
+    const composed = await graphqlGetRequest(spec, messages, step.graphqlGet)
+    if (!composed.ok) {
+      const error = { code: composed.error.code, message: composed.error.message }
+      return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
+    }
+    spec = composed.value
+  }
+
+  if (
+    step.kind === 'sse' ||
+    step.kind === 'ws' ||
+    step.kind === 'grpc' ||
+    step.kind === 'mqtt' ||
+    step.kind === 'socketio' ||
+    (step.kind === 'graphql' && step.graphql !== undefined)
+  ) {
+    if (!options.streams) {
+      const error = { code: 'unsupported', message: 'This run cannot open SSE, WebSocket or gRPC sessions' }
+      return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
+    }
+    if (pacer.paced) await pacer.next()
+    const runner = options.auth
+    const out =
+      step.kind === 'grpc' && step.grpc
+        ? await (
+            await import('../grpc/grpc-step')
+          ).runGrpcStep(options.streams, {
+            spec: applySimpleAuth(spec, auth),
+            messages,
+            grpc: step.grpc,
+            stop: step.stop ?? {},
+            assertions: checked.assertions,
+            ...(options.files ? { files: options.files } : {}),
+            ...(signal ? { signal } : {}),
+          })
+        : await runStreamStep(options.streams, {
+            kind:
+              step.kind === 'sse' ||
+              step.kind === 'mqtt' ||
+              step.kind === 'socketio' ||
+              step.kind === 'graphql'
+                ? step.kind
+                : 'ws',
+            spec,
+            auth,
+            ...(step.kind === 'mqtt' || step.kind === 'socketio'
+              ? { hooks: await messagingHooks(options.streams.streams, step, applySimpleAuth(spec, auth)) }
+              : runner
+                ? { authorize: runner.authorize.bind(runner) }
+                : {}),
+            ...(step.kind === 'graphql' && step.graphql
+              ? {
+                  hooks: (await import('../graphql/graphql-ws-step')).graphqlWsStepHooks(
+                    options.streams.streams,
+                    step.graphql,
+                    messages,
+                    { http, auth: runner },
+                  ),
+                }
+              : {}),
+            ...(step.graphql
+              ? await (
+                  await import('../graphql/graphql-ws-step')
+                ).graphqlStepChecks(options.streams.streams, step.graphql)
+              : {}),
+            protocols: step.protocols ?? [],
+            messages,
+            stop: step.stop ?? {},
+            assertions: checked.assertions,
+            ...(signal ? { signal } : {}),
+          })
+    const passed = out.error === undefined && out.assertions.every((a) => a.passed)
+    const sids = out.sid ? [out.sid] : []
+    hook?.bind(sids)
+    return {
+      result: result(
+        step,
+        iteration,
+        sids,
+        1,
+        out.status,
+        out.error,
+        out.timeMs,
+        passed,
+        out.assertions,
+        [],
+        [],
+      ),
+      extracted: NOTHING,
+    }
+  }
+
+  // A job's polls are authorized one by one (and not at all on another origin): its request stays without them.
+  const reusable =
+    !dyn.used &&
+    !step.waitForWebhook &&
+    !step.followJob &&
+    !step.longPoll &&
+    (step.kind ?? 'http') === 'http' &&
+    auth.type !== 'digest' &&
+    auth.type !== 'oauth2'
+  if (reusable) {
+    const fixed = { vars, spec: applySimpleAuth(spec, auth), auth }
+    options.resolved.set(step, fixed)
+    return httpStep(http, checked, iteration, fixed.spec, auth, pacer, options, hook, inbox, true)
+  }
+  return httpStep(http, checked, iteration, spec, auth, pacer, options, hook, inbox, false)
+}
