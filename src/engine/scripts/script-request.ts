@@ -135,7 +135,8 @@ function sentHeaders(
     const hit = at >= 0 ? left.splice(at, 1)[0] : undefined
     out.push({ ...h, value: hit ? hit[1] : filled(h.value, scopes) })
   }
-  for (const [key, value] of left) out.push({ key, value, system: true })
+  // HTTP/2's pseudo-headers (:path, :authority) are the URL's parts, not headers a script lists.
+  for (const [key, value] of left) if (!key.startsWith(':')) out.push({ key, value, system: true })
   return out
 }
 
