@@ -103,14 +103,17 @@ async function runAll(
           : await runStep(http, step, iteration, vars, pacer, options, unset)
       if (step.scriptsNotRun !== undefined && !scripted)
         scriptsNotRun(step.scriptsNotRun, r.result, options, step.scriptsKeptIn)
-      for (const [k, v] of r.extracted) {
-        vars.set(k, v)
-        unset.delete(k)
-      }
-      for (const k of r.unset ?? []) {
-        vars.delete(k)
-        unset.add(k)
-      }
+      // Most steps extract nothing and unset nothing: no iterator made for empty collections.
+      if (r.extracted.size > 0)
+        for (const [k, v] of r.extracted) {
+          vars.set(k, v)
+          unset.delete(k)
+        }
+      if (r.unset)
+        for (const k of r.unset) {
+          vars.delete(k)
+          unset.add(k)
+        }
       results.push(r.result)
       options.onResult?.(r.result)
       if (!r.result.passed && options.bail) bailed = true
