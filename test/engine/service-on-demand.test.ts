@@ -2,8 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { onFirstCall } from '../../src/engine/command-groups'
 import { createOnDemandService } from '../../src/engine/service-on-demand'
 import type { CommandService } from '../../src/engine/service-types'
+import { ok } from '../../src/shared/result'
 import type { TimelineEvent } from '../../src/shared/timeline'
 import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
 import { startRunnerServer, type RunnerServer } from '../fixtures/runner-server'
@@ -209,5 +211,21 @@ describe('the on-demand engine (flightdeck send)', () => {
     await s.dispose()
     const r = await listing
     expect(r.ok).toBe(true)
+  })
+})
+
+describe('a group of commands loaded on first call', () => {
+  it('a load that fails answers that call with the failure and is tried again on the next', async () => {
+    let loads = 0
+    const group = onFirstCall(['settings.get'], async () => {
+      loads++
+      if (loads === 1) throw new Error('chunk missing')
+      return { 'settings.get': async () => ok({ globalConcurrency: 1, perOriginConcurrency: 1 }) }
+    })
+    await expect(group['settings.get']({})).rejects.toThrow('chunk missing')
+    expect(await group['settings.get']({})).toEqual(ok({ globalConcurrency: 1, perOriginConcurrency: 1 }))
+    // Loaded once it worked: later calls do not load again.
+    await group['settings.get']({})
+    expect(loads).toBe(2)
   })
 })
