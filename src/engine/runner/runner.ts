@@ -127,7 +127,8 @@ async function runAll(
       ? steps[0]
       : undefined
 
-  const runIteration = async (iteration: number): Promise<void> => {
+  // Not async itself: it sets up the iteration and hands back the promise of its steps (no frame of its own).
+  const runIteration = (iteration: number): Promise<unknown> => {
     const vars = new Map(options.variables ?? [])
     // Names scripts unset: the collection's and environment's values of them are gone for later steps too.
     const unset = new Set<string>()
@@ -136,10 +137,7 @@ async function runAll(
     carryScriptValues(options.scripts, vars, unset, row)
     // An iteration of one step with no dependencies (a request run N times) runs it without the bookkeeping that
     // orders several: no map of finished steps, no Promise.all over one promise.
-    if (lone) {
-      await runBody(lone, iteration, vars, unset)
-      return
-    }
+    if (lone) return runBody(lone, iteration, vars, unset)
     const finished = new Map<string, Promise<StepResult | null>>()
     const runOne = (step: RunStep): Promise<StepResult | null> => {
       const existing = finished.get(step.id)
@@ -168,10 +166,9 @@ async function runAll(
         finished.delete(step.id)
         return runOne(step)
       }
-      await runInOrder(steps, again, stopped, report, iteration)
-      return
+      return runInOrder(steps, again, stopped, report, iteration)
     }
-    await Promise.all(steps.map(runOne))
+    return Promise.all(steps.map(runOne))
   }
 
   // At most `concurrency` iterations are alive at once; each request still takes a slot of the gate.
