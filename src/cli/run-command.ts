@@ -95,15 +95,6 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     return USER_ERROR_CODES.has(started.error.code) ? 2 : 1
   }
   runId = started.value.runId
-  // Open already: this answers from what the run's plan loaded.
-  const opened = await service.invoke('collection.open', { dir: cmd.dir })
-  if (!opened.ok) {
-    off()
-    await service.invoke('run.cancel', { runId })
-    io.err(`flightdeck: internal: ${opened.error.message}\n`)
-    return 1
-  }
-  const collection = opened.value
   // On stderr, so a json report on stdout stays pipeable.
   const hooks = started.value.webhookInbox
   if (hooks) io.err(`webhook inbox ${hooks.startedForRun ? 'listening' : 'in use'} at ${hooks.url}\n`)
@@ -117,6 +108,14 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     off()
     bar?.clear()
   }
+  // Open already (the run's plan opened it): this answers from what it loaded. Asked only now, so nothing is
+  // awaited between the run's start and the Ctrl+C handler.
+  const opened = await service.invoke('collection.open', { dir: cmd.dir })
+  if (!opened.ok) {
+    io.err(`flightdeck: internal: ${opened.error.message}\n`)
+    return 1
+  }
+  const collection = opened.value
   const snap = service.runSnapshot(runId)
   if (!report || !snap.ok || !snap.value.finished) {
     io.err('flightdeck: internal: the run ended without a report\n')
