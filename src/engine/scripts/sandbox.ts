@@ -128,7 +128,8 @@ export async function runScriptPhase(
   const state = JSON.stringify({
     phase: input.phase,
     ...sandbox.scriptsState(input.scripts),
-    request: input.request,
+    // As text inside the state: the sandbox parses it only for a script that reads the request.
+    request: JSON.stringify(input.request),
     response: input.response,
     scopes: input.scopes,
     info: input.info,

@@ -95,9 +95,6 @@ export function forgetScripts(deps: Pick<ScriptDeps, 'pool'>, key: string): void
   )
 }
 
-/** `pm.request`, `request` (the legacy global), `pm["request"]`: not `pm.sendRequest` or `requestName`. */
-const REQUEST_WORD = /\brequest\b/
-
 /** Responses a script sees are read up to this much (a longer body is cut, and `bodyCut` says so). */
 export const SCRIPT_BODY_CHARS = 4 * 1024 * 1024
 
@@ -113,17 +110,15 @@ export async function runPhase(deps: ScriptDeps, input: PhaseInput): Promise<Pha
         key: input.key,
         phase: input.phase,
         scripts: input.scripts,
-        // The request as sent costs reading its events and more to carry: only for scripts that name it.
-        request:
-          input.sent && input.scripts.some((x) => REQUEST_WORD.test(x.code))
-            ? sentScriptRequest(
-                input.request,
-                input.auth,
-                input.sent,
-                input.scopes,
-                deps.sentBody?.(input.sent.sids[0] ?? ''),
-              )
-            : toScriptRequest(input.request, input.auth),
+        request: input.sent
+          ? sentScriptRequest(
+              input.request,
+              input.auth,
+              input.sent,
+              input.scopes,
+              deps.sentBody?.(input.sent.sids[0] ?? ''),
+            )
+          : toScriptRequest(input.request, input.auth),
         ...(input.response ? { response: input.response } : {}),
         scopes: input.scopes,
         info: input.info,

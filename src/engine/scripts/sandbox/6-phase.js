@@ -68,15 +68,27 @@ function Phase(id, state) {
   this.legacyTests = null
   // The API parts built so far (see part()).
   this.built = Object.create(null)
-  this.holder = {
-    method: state.request.method,
-    url: state.request.url,
-    headers: state.request.headers,
-    body: state.request.body,
-    auth: state.request.auth,
-    changed: false,
-  }
+  // The request comes as JSON text, read on the first use (see holder): most test scripts never look at it.
+  this._holder = null
 }
+
+// What pm.request (and the legacy request, Bruno's req) read and change: the state's request, parsed once.
+Object.defineProperty(Phase.prototype, 'holder', {
+  get: function () {
+    if (this._holder) return this._holder
+    var r = this.state.request
+    if (typeof r === 'string') r = parseJSON(r)
+    this._holder = {
+      method: r.method,
+      url: r.url,
+      headers: r.headers,
+      body: r.body,
+      auth: r.auth,
+      changed: false,
+    }
+    return this._holder
+  },
+})
 
 /** Timers and pm.sendRequests of the phase not yet done. */
 function outstanding(phase) {
@@ -147,7 +159,7 @@ function end(phaseId) {
     skip: phase.skip,
   }
   if (phase.next !== undefined) out.next = phase.next
-  if (phase.holder.changed)
+  if (phase._holder && phase._holder.changed)
     out.request = {
       method: phase.holder.method,
       url: phase.holder.url,
