@@ -290,6 +290,21 @@ describe('pm.request and pm.response in scripts show what newman shows', () => {
     expect(ours).toEqual(theirs)
   })
 
+  it('a test script that reaches pm.request without naming it sees the request as sent too', async () => {
+    const sent = await service.invoke('request.send', {
+      request: { method: 'GET', url: '{{base}}/hidden', headers: [], body: { kind: 'none' }, options: {} },
+      auth: { type: 'none' },
+      scripts: {
+        preRequest: `pm.variables.set('base', '${baseUrl}')`,
+        test: "var k = 'quest'; console.log(pm['re' + k].url.toString())",
+        translated: false,
+      },
+    })
+    if (!sent.ok) throw new Error(sent.error.message)
+    const [, post] = await scriptEvents(sent.value.sids[0] as string)
+    expect(post?.report.console.map((l) => l.text)).toEqual([`${baseUrl}/hidden`])
+  })
+
   it('a send from the app (and flightdeck send --collection) sees the same', async () => {
     const theirs = parsed(await newmanLines())
     const ours = parsed(await sendLines())
