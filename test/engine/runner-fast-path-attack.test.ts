@@ -20,11 +20,26 @@ let base: string
 let service: EngineService
 let dir: string
 let configDir: string
-const seen: { url: string; odd: string | undefined }[] = []
+const seen: { url: string; odd: string | undefined; cookie: string | undefined }[] = []
+let cookieCount = 0
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    seen.push({ url: req.url ?? '', odd: req.headers['x-odd'] as string | undefined })
+    seen.push({
+      url: req.url ?? '',
+      odd: req.headers['x-odd'] as string | undefined,
+      cookie: req.headers.cookie,
+    })
+    if (req.url === '/jar') {
+      res.writeHead(200, { 'set-cookie': `c=${++cookieCount}; Path=/` })
+      res.end('jar')
+      return
+    }
+    if (req.url?.startsWith('/hop')) {
+      res.writeHead(302, { location: `/landed/${seen.length}#frag` })
+      res.end()
+      return
+    }
     const last = (req.url ?? '').split('?')[0]?.split('/').pop() ?? ''
     res.writeHead(200, { 'content-type': 'text/plain', 'x-id': last })
     res.end(`id ${last}`)
@@ -57,6 +72,8 @@ beforeAll(async () => {
     'name: Odd\nmethod: GET\nurl: "{{base}}/odd/same"\nscripts:\n' +
       '  preRequest: "if (pm.info.iteration % 2 === 1) pm.request.headers.add({ key: \'X-Odd\', value: String(pm.info.iteration) })"\n',
   )
+  writeFileSync(join(dir, 'r', 'jar.yaml'), 'name: Jar\nmethod: GET\nurl: "{{base}}/jar"\n')
+  writeFileSync(join(dir, 'r', 'hop.yaml'), 'name: Hop\nmethod: GET\nurl: "{{base}}/hop?q=1"\n')
   writeFileSync(join(dir, 'rows.json'), JSON.stringify([{}, {}, { id: '3' }, {}, {}, { id: '5' }]))
   service = makeService({ configDir, persistWorkspace: false })
 })
@@ -120,5 +137,22 @@ describe("the runner's reuse of a resolved request, attacked", () => {
         '5',
       ])
     }
+  })
+
+  it('a reused request still takes the cookies each response set, and a redirect does not change it', async () => {
+    await run('r/jar.yaml', { iterations: 4 })
+    expect(seen.map((s) => s.cookie ?? '-')).toEqual(['-', 'c=1', 'c=2', 'c=3'])
+    const report = await run('r/hop.yaml', { iterations: 4 })
+    expect(report.stats.passed).toBe(4)
+    expect(seen.map((s) => s.url)).toEqual([
+      '/hop?q=1',
+      '/landed/1',
+      '/hop?q=1',
+      '/landed/3',
+      '/hop?q=1',
+      '/landed/5',
+      '/hop?q=1',
+      '/landed/7',
+    ])
   })
 })
