@@ -72,48 +72,54 @@ function stateAfter(row: SessionRow, e: TimelineEvent): RowState {
   }
 }
 
-/** The row after one event; null when the event changes nothing (late, duplicate). */
+/**
+ * The row after one event; null when the event changes nothing (late, duplicate). Each case copies the row once:
+ * a burst brings tens of thousands of events, and a copy for the common fields and another for the event's own
+ * doubled the garbage a batch leaves (young-generation collections ran inside the batches' tasks).
+ */
 function nextRow(row: SessionRow, e: TimelineEvent): SessionRow | null {
   if (!isInFlight(row)) return null
   const lastT = Math.max(row.lastT, e.t)
-  const base = { ...row, lastT, state: stateAfter(row, e) }
+  const state = stateAfter(row, e)
   switch (e.type) {
     case 'queued':
       return null
     case 'dns':
-      return { ...base, dns: e }
+      return { ...row, lastT, state, dns: e }
     case 'connect':
-      return { ...base, connect: e }
+      return { ...row, lastT, state, connect: e }
     case 'tls':
-      return { ...base, tls: e }
+      return { ...row, lastT, state, tls: e }
     case 'request-sent':
-      return { ...base, sent: e }
+      return { ...row, lastT, state, sent: e }
     case 'response-headers':
-      return { ...base, response: e, status: e.status }
+      return { ...row, lastT, state, response: e, status: e.status }
     case 'informational':
       // An interim response is not the response: the status stays unset and the row keeps waiting.
-      return { ...base, informational: withInformational(row.informational, e) }
+      return { ...row, lastT, state, informational: withInformational(row.informational, e) }
     case 'body-progress':
-      return { ...base, progress: e }
+      return { ...row, lastT, state, progress: e }
     case 'redirect':
-      return { ...base, terminal: e, status: e.status, end: e.t }
+      return { ...row, lastT, state, terminal: e, status: e.status, end: e.t }
     case 'done':
-      return { ...base, terminal: e, status: e.status, end: e.t }
+      return { ...row, lastT, state, terminal: e, status: e.status, end: e.t }
     case 'error':
     case 'cancelled':
-      return { ...base, terminal: e, end: e.t }
+      return { ...row, lastT, state, terminal: e, end: e.t }
     // Stream sessions: messages and reconnects only move the row's lastT; their ticks and markers
     // live in the streams slice (src/renderer/streams).
     case 'stream-open':
       // An operation over a shared connection has no handshake of its own: its opening says the status.
-      return row.status === null && row.queued.connection !== undefined ? { ...base, status: e.status } : base
+      return row.status === null && row.queued.connection !== undefined
+        ? { ...row, lastT, state, status: e.status }
+        : { ...row, lastT, state }
     case 'sse-event':
     case 'ws-message':
     case 'retry':
     case 'stream-closed':
-      return base
+      return { ...row, lastT, state }
     case 'webhook-call':
-      return { ...base, webhook: e, end: e.t }
+      return { ...row, lastT, state, webhook: e, end: e.t }
     // Job events are applied before this (they arrive after the starting exchange ended).
     case 'job':
       return null
