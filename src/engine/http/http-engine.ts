@@ -14,6 +14,7 @@ import type { PushedStream } from '../http2-push/pushed-stream'
 import { harTimings } from './timings'
 import { Scheduler } from './scheduler'
 import { Chain, type ExchangeResult, type Hop, type HopRunner, type SessionLink } from './chain'
+import { isCountOnly, queuedEvent } from './queued-event'
 import { warmHttpParser } from './warm-parser'
 import { planSend, type SendPlan } from './send-plan'
 import { followRedirect, isFollowableRedirect, type RedirectRefusal } from '../send-rules/redirect-policy'
@@ -211,28 +212,21 @@ export class HttpEngine implements ExchangeOwner, PushOwner, HopRunner {
     chain.sids.push(sid)
     this.bySid.set(sid, chain)
     const t = this.clock.now()
-    const batch = chain.batch
-    const from = initiator ?? chain.link?.initiator
-    this.emit(chain, {
-      type: 'queued',
-      sid,
-      t,
-      kind: 'http',
-      wall: Math.round(this.clock.origin + t),
-      method: chain.plan.method,
-      url,
-      hop,
-      ...(from ? { initiator: from } : {}),
-      ...(chain.link?.lane !== undefined ? { lane: chain.link.lane } : {}),
-      ...(chain.link?.name ? { name: chain.link.name } : {}),
-      ...(batch ? { batch } : {}),
-    })
+    this.emit(chain, queuedEvent(chain, sid, t, Math.round(this.clock.origin + t), url, hop, initiator))
     return t
   }
 
   private startHop(chain: Chain, hop: Hop): void {
     const { options, ca } = chain.plan
-    const queuedAt = this.emitQueued(chain, hop.sid, hop.url.href, hop.hop, hop.initiator)
+    // The request's own URL (not a redirect's) has its href and origin in the plan, worked out once.
+    const planned = hop.url === chain.plan.url
+    const queuedAt = this.emitQueued(
+      chain,
+      hop.sid,
+      planned ? chain.plan.href : hop.url.href,
+      hop.hop,
+      hop.initiator,
+    )
     this.onHopBody?.(hop.sid, hop.body)
     if (ca !== undefined && typeof ca !== 'string') {
       this.emit(chain, {
@@ -254,7 +248,7 @@ export class HttpEngine implements ExchangeOwner, PushOwner, HopRunner {
       return
     }
     const url = hop.url
-    const origin = url.origin
+    const origin = planned ? chain.plan.origin : url.origin
     if (options.acceptPush && url.protocol === 'https:') {
       // Pushed streams belong to the connection they were promised on: this hop gets one of its own.
       const exchange = new PushExchange({
@@ -435,9 +429,4 @@ export class HttpEngine implements ExchangeOwner, PushOwner, HopRunner {
       for (const s of old.sids) this.bySid.delete(s)
     }
   }
-}
-
-/** An informational event past the kept ones: it only updates the count. */
-function isCountOnly(e: TimelineEvent): boolean {
-  return e.type === 'informational' && e.headers === undefined
 }

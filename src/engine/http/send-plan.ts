@@ -10,6 +10,9 @@ export interface SendPlan {
   method: string
   rawUrl: string
   url: URL | null
+  /** `url.href` and `url.origin`, worked out once: URL's getters make a new string at every call. */
+  href: string
+  origin: string
   headers: HeaderList
   body: RequestBody
   options: RequestOptions
@@ -29,6 +32,8 @@ export function planSend(spec: RequestSpec): SendPlan {
       method,
       rawUrl: spec.url,
       url: null,
+      href: '',
+      origin: '',
       headers: [],
       body: spec.body,
       options,
@@ -52,6 +57,8 @@ export function planSend(spec: RequestSpec): SendPlan {
     method,
     rawUrl: spec.url,
     url: parsed.value,
+    href: parsed.value.href,
+    origin: parsed.value.origin,
     headers: withDefaultHeaders(headers.value, options),
     body: spec.body,
     options,
