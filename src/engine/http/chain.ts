@@ -78,8 +78,8 @@ export class Chain implements Runnable {
   held: DoneEvent | ErrorEvent | CancelledEvent | null = null
   ticket: Ticket | null = null
   settled: ExchangeResult | null = null
-  /** Who waits for the result (`waitFor`), made by the first. */
-  waiters: ((r: ExchangeResult) => void)[] | null = null
+  /** Who waits for the result (`waitFor`): one waiter (a run's step, the CLI) without an array around it. */
+  waiters: ((r: ExchangeResult) => void) | ((r: ExchangeResult) => void)[] | null = null
   totalTimer: ReturnType<typeof setTimeout> | null = null
   cancelled = false
 

@@ -134,7 +134,10 @@ export class HttpEngine implements ExchangeOwner, PushOwner, HopRunner {
     const chain = this.bySid.get(sid)
     if (!chain) return Promise.reject(new Error(`Unknown session ${sid}`))
     if (chain.settled) return Promise.resolve(chain.settled)
-    return new Promise((resolve) => (chain.waiters ??= []).push(resolve))
+    return new Promise((resolve) => {
+      const w = chain.waiters
+      chain.waiters = w === null ? resolve : Array.isArray(w) ? [...w, resolve] : [w, resolve]
+    })
   }
 
   get inFlight(): number {
@@ -420,7 +423,8 @@ export class HttpEngine implements ExchangeOwner, PushOwner, HopRunner {
     chain.settled = { sids: chain.sids, events: chain.events, final }
     const waiters = chain.waiters
     chain.waiters = null
-    if (waiters) for (const w of waiters) w(chain.settled)
+    if (typeof waiters === 'function') waiters(chain.settled)
+    else if (waiters) for (const w of waiters) w(chain.settled)
     // Keep a bounded number of settled chains for late `waitFor` calls (a ring); forget the rest.
     const slot = this.settledCount++ % KEEP_SETTLED
     const old = this.settledRing[slot]

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events'
 import type { HttpEngine } from '../http/http-engine'
 import { computeStats } from './stats'
-import type { InternalOptions, RunOptions, RunReport, RunStep, StepResult } from './run-step'
+import type { InternalOptions, RunOptions, RunReport, RunStep, StepResult, StepRun } from './run-step'
 import { byId, checkGraph } from './step-graph'
 import { Pacer, Semaphore } from './pacing'
 import { runStep } from './step-run'
@@ -62,6 +62,25 @@ async function runAll(
   const iterations = Math.max(1, options.iterations)
   const inOrder = runsInOrder(steps, options.concurrency, options.scripts)
 
+  /** What a step's run hands back, taken in: its values for the steps after it, its result reported. */
+  const report = (r: StepRun, vars: Map<string, string>, unset: Set<string>): StepResult => {
+    // Most steps extract nothing and unset nothing: no iterator made for empty collections.
+    if (r.extracted.size > 0)
+      for (const [k, v] of r.extracted) {
+        vars.set(k, v)
+        unset.delete(k)
+      }
+    if (r.unset)
+      for (const k of r.unset) {
+        vars.delete(k)
+        unset.add(k)
+      }
+    results.push(r.result)
+    options.onResult?.(r.result)
+    if (!r.result.passed && options.bail) bailed = true
+    return r.result
+  }
+
   /** One step's run in an iteration, its dependencies done: a slot of the gate, the step, its result reported. */
   const runBody = async (
     step: RunStep,
@@ -71,8 +90,32 @@ async function runAll(
   ): Promise<StepResult | null> => {
     if (stopped()) return null
     if (!gate.tryAcquire()) await gate.acquire()
-    // A scripted step hands its slot back once its response is in (the slot counts requests in flight; its
-    // test script then waits for the sandbox, not the network). Not under --bail, which stops at a failed test.
+    const scripted = step.scripts && options.scripts?.enabled ? options.scripts : undefined
+    if (step.scripts && scripted) return runScripted(step, step.scripts, scripted, iteration, vars, unset)
+    try {
+      if (stopped()) return null
+      const r = await runStep(http, step, iteration, vars, pacer, options, unset)
+      if (step.scriptsNotRun !== undefined)
+        scriptsNotRun(step.scriptsNotRun, r.result, options, step.scriptsKeptIn)
+      return report(r, vars, unset)
+    } finally {
+      gate.release()
+    }
+  }
+
+  /**
+   * A step whose scripts run, holding the slot `runBody` took. It hands its slot back once its response is in (the
+   * slot counts requests in flight; its test script then waits for the sandbox, not the network). Not under
+   * --bail, which stops at a failed test.
+   */
+  const runScripted = async (
+    step: RunStep,
+    scripts: NonNullable<RunStep['scripts']>,
+    scripted: NonNullable<RunOptions['scripts']>,
+    iteration: number,
+    vars: Map<string, string>,
+    unset: Set<string>,
+  ): Promise<StepResult | null> => {
     let held = true
     const release = (): void => {
       if (!held) return
@@ -81,43 +124,23 @@ async function runAll(
     }
     try {
       if (stopped()) return null
-      const scripted = step.scripts && options.scripts?.enabled ? options.scripts : undefined
-      const r =
-        step.scripts && scripted
-          ? await scriptedStep(
-              http,
-              step,
-              step.scripts,
-              iteration,
-              iterations,
-              vars,
-              scripted,
-              (s, v) =>
-                // A step a pre-request script changed is resolved once: nothing to keep for reuse.
-                runStep(http, s, iteration, v, pacer, options, unset).finally(() => {
-                  if (s !== step) options.resolved.delete(s)
-                }),
-              unset,
-              options.bail ? undefined : { release, concurrency: options.concurrency },
-            )
-          : await runStep(http, step, iteration, vars, pacer, options, unset)
-      if (step.scriptsNotRun !== undefined && !scripted)
-        scriptsNotRun(step.scriptsNotRun, r.result, options, step.scriptsKeptIn)
-      // Most steps extract nothing and unset nothing: no iterator made for empty collections.
-      if (r.extracted.size > 0)
-        for (const [k, v] of r.extracted) {
-          vars.set(k, v)
-          unset.delete(k)
-        }
-      if (r.unset)
-        for (const k of r.unset) {
-          vars.delete(k)
-          unset.add(k)
-        }
-      results.push(r.result)
-      options.onResult?.(r.result)
-      if (!r.result.passed && options.bail) bailed = true
-      return r.result
+      const r = await scriptedStep(
+        http,
+        step,
+        scripts,
+        iteration,
+        iterations,
+        vars,
+        scripted,
+        (s, v) =>
+          // A step a pre-request script changed is resolved once: nothing to keep for reuse.
+          runStep(http, s, iteration, v, pacer, options, unset).finally(() => {
+            if (s !== step) options.resolved.delete(s)
+          }),
+        unset,
+        options.bail ? undefined : { release, concurrency: options.concurrency },
+      )
+      return report(r, vars, unset)
     } finally {
       release()
     }
