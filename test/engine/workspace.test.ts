@@ -120,6 +120,15 @@ describe('the workspace file', () => {
     const got = await s.invoke('workspace.get', {})
     expect(got.ok && got.value.workspace).toEqual(good)
   })
+  it('a reload asking for the workspace while its last save is still being written gets that save', async () => {
+    // A page's pagehide save and the reloaded page's get arrive back to back: the get must wait for the write.
+    const s = start(newConfigDir())
+    const ws = workspaceWith('http://127.0.0.1:1/last-typed', 'draft')
+    const saving = s.invoke('workspace.save', { workspace: ws })
+    const got = await s.invoke('workspace.get', {})
+    expect(got.ok && got.value.workspace).toEqual(ws)
+    expect((await saving).ok).toBe(true)
+  })
 })
 
 describe('the timeline after a reload', () => {

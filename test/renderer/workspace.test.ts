@@ -194,6 +194,41 @@ describe('the workspace across a restart', () => {
     expect(c.saves()).toBe(2)
     saver.stop()
   })
+
+  it('a flush while a save is still in flight (a page closing) sends its save at once, and that one is kept', async () => {
+    const service = engine(tempDir('fd-ws-config-'))
+    const real = engineClient(service)
+    // The first save's answer is held back, as a slow disk or a busy engine would hold it (the request itself
+    // has gone: the channel keeps the order saves are sent in).
+    let release: () => void = () => undefined
+    const held = new Promise<void>((r) => (release = r))
+    let saves = 0
+    const client: ApiClient = {
+      invoke: async (name, payload) => {
+        const first = name === 'workspace.save' && ++saves === 1
+        const res = await real.invoke(name, payload)
+        if (first) await held
+        return res
+      },
+      on: (name, listener) => real.on(name, listener),
+    }
+    const store = createAppStore(client, { localNow: () => 0 })
+    await store.getState().restoreWorkspace()
+    const saver = autosaveWorkspace(store, client, { debounceMs: 60_000, maxWaitMs: 60_000 })
+    store.getState().newTab()
+    await until(() => saves === 1)
+    store.getState().setUrl('http://127.0.0.1:1/typed-last')
+    const flushed = saver.flush()
+    // pagehide gives no time: the last save must already be on its way.
+    expect(saves).toBe(2)
+    release()
+    await flushed
+    saver.stop()
+    const got = await service.invoke('workspace.get', {})
+    if (!got.ok || !got.value.workspace) throw new Error('no workspace')
+    const active = got.value.workspace.tabs[got.value.workspace.activeTab]
+    expect(active?.request?.url).toBe('http://127.0.0.1:1/typed-last')
+  })
 })
 
 describe('the timeline across a reload', () => {

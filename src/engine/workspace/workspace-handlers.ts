@@ -17,10 +17,12 @@ export interface WorkspaceHandlerDeps {
 /** `workspace.*` and `timeline.replay`: what brings a window back after a reload or a restart. */
 export function createWorkspaceHandlers(deps: WorkspaceHandlerDeps): WorkspaceHandlers {
   // Saves arrive debounced, but two may still overlap (a save on pagehide after a debounced one): one at a
-  // time, in order, so the last one asked for is the one on disk.
+  // time, in order, so the last one asked for is the one on disk, and a read waits for the writes before it.
   let writing: Promise<unknown> = Promise.resolve()
   return {
     'workspace.get': async () => {
+      // A reloading page's last save (sent on pagehide) may still be on its way to disk: read what it wrote.
+      await writing
       const [read, lastSession] = await Promise.all([
         readWorkspace(deps.configDir),
         readLastSessionInfo(deps.configDir),

@@ -111,8 +111,8 @@ export interface AutosaveOptions {
 }
 
 /**
- * Save the workspace after changes: debounced (never on every keystroke), skipped when nothing saved changed,
- * one save in flight at a time. Returns `flush` (for pagehide/beforeunload) and `stop`.
+ * Save the workspace after changes: debounced (never on every keystroke), skipped when nothing saved changed.
+ * Returns `flush` (for pagehide/beforeunload) and `stop`.
  */
 export function autosaveWorkspace(
   store: StoreApi<AppState>,
@@ -137,8 +137,9 @@ export function autosaveWorkspace(
     const text = JSON.stringify(workspace)
     if (text === lastText) return saving
     lastText = text
-    saving = saving.then(async () => {
-      const res = await client.invoke('workspace.save', { workspace })
+    // Sent at once, not after a save still in flight: a flush on pagehide must leave before the page does, and
+    // the engine writes saves one at a time in the order they arrive.
+    const sent = client.invoke('workspace.save', { workspace }).then((res) => {
       if (res.ok) {
         lastError = ''
         return
@@ -150,6 +151,7 @@ export function autosaveWorkspace(
         store.setState({ tabError: `The workspace was not saved: ${res.error.message}` })
       }
     })
+    saving = Promise.all([saving, sent]).then(() => undefined)
     return saving
   }
 
