@@ -192,7 +192,8 @@ export function createEngineParts(options: EngineServiceOptions, modules: PartMo
       return () => listeners.delete(listener)
     },
     async dispose(): Promise<void> {
-      // A part still being built is disposed once it is, with the others.
+      // A part still being built is disposed once it is, with the others; none is built after this.
+      for (const p of [streams, collections, jobs, runs]) p.close()
       await Promise.all([streams, collections, jobs, runs].map((p) => p.settled()))
       await runs.peek()?.dispose()
       collections.peek()?.manager.dispose()

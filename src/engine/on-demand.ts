@@ -23,7 +23,14 @@ export class OnDemand<T> {
   private value: T | undefined
   private building: Promise<T> | undefined
 
+  private closed = false
+
   constructor(private readonly build: () => Maybe<T>) {}
+
+  /** No build after this: a command on its way when the engine stops fails, not builds a part nobody disposes. */
+  close(): void {
+    this.closed = true
+  }
 
   /** The part if it is built; undefined means nothing that needs it has run, so there is nothing of it. */
   peek(): T | undefined {
@@ -34,6 +41,7 @@ export class OnDemand<T> {
   use(): Maybe<T> {
     if (this.value !== undefined) return this.value
     if (this.building) return this.building
+    if (this.closed) throw new Error('Flightdeck is stopping: this part is not built')
     const built = this.build()
     if (!isPromise(built)) {
       this.value = built

@@ -12,8 +12,14 @@ import { openBodySource } from './sessions/timeline-handlers'
  * as that part would for a session or run it does not know, which is every one: there is none yet.
  */
 export function serviceOver(parts: EngineParts, options: EngineServiceOptions): CommandService {
-  const call = commandDispatcher(createCommandTable(parts, options))
+  const dispatch = commandDispatcher(createCommandTable(parts, options))
   const { http, streams, collections, runs } = parts
+  // Once the engine stops, a command is refused: run, it would open a session or build a part nothing disposes.
+  let stopping = false
+  const call: typeof dispatch = (name, payload) =>
+    stopping
+      ? Promise.resolve(fail('unsupported', 'Flightdeck is stopping: the command was not run'))
+      : dispatch(name, payload)
   return {
     call,
     invoke: <K extends CommandName>(name: K, payload: CommandRequest<K>) =>
@@ -25,7 +31,10 @@ export function serviceOver(parts: EngineParts, options: EngineServiceOptions): 
       }),
     flush: () => parts.sink.flush(),
     openBody: (bodyId) => openBodySource(http.bodies, bodyId),
-    dispose: () => parts.dispose(),
+    dispose: () => {
+      stopping = true
+      return parts.dispose()
+    },
 
     waitForExchange: (sid) => http.waitFor(sid),
     waitForStream: async (sid) => (await streams.get()).wait(sid),

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEngineParts, type PartModuleLoaders } from '../../src/engine/engine-parts'
 import { serviceOver } from '../../src/engine/service-commands'
 import { createOnDemandService } from '../../src/engine/service-on-demand'
+import { createEngineService } from '../../src/engine/service'
 import type { CommandService, EngineServiceOptions } from '../../src/engine/service-types'
 import type { HostEvent } from '../../src/shared/contract'
 
@@ -176,4 +177,22 @@ describe('the on-demand engine, attacked', () => {
       rmSync(join(dir, 'api', 'new.yaml'), { force: true })
     }
   })
+
+  it.each(['on demand', 'built at start'])(
+    'a stream opened while the engine (%s) stops is closed with it, not left holding its connection',
+    async (how) => {
+      const s =
+        how === 'on demand'
+          ? createOnDemandService({ ...OPTIONS, configDir })
+          : createEngineService({ ...OPTIONS, configDir })
+      // The first SSE command imports its handlers and then the stream engine: it lands while dispose runs.
+      const stopping = s.dispose()
+      const late = sseOpen(s, '/hold')
+      await stopping
+      const r = await late
+      await new Promise((res) => setTimeout(res, 300))
+      // Either refused, or opened and closed by the stop: no connection left open either way.
+      expect({ answer: r.ok ? 'opened' : 'refused', open: open.size }).toMatchObject({ open: 0 })
+    },
+  )
 })
