@@ -25,16 +25,48 @@ export interface ResponseView {
 export const MAX_SCAN = 4 * 1024 * 1024
 
 export function runAssertions(list: readonly Assertion[], r: ResponseView): AssertionResult[] {
+  const out: AssertionResult[] = []
+  // The body is parsed once, on the first check that reads it; a status check (most) makes nothing for it.
+  let jsonBody: (() => unknown) | undefined
+  for (const a of list) {
+    if (a.kind === 'status') out.push(statusCheck(a, r.done.status))
+    else out.push(check(a, r, (jsonBody ??= lazyJson(r))))
+  }
+  return out
+}
+
+function lazyJson(r: ResponseView): () => unknown {
   let json: unknown
   let parsed = false
-  const jsonBody = (): unknown => {
+  return () => {
     if (!parsed) {
       json = parseJsonBody(r.body)
       parsed = true
     }
     return json
   }
-  return list.map((a) => check(a, r, jsonBody))
+}
+
+/** A status assertion's verdict and words (the same as `check` gives, without a closure per call). */
+function statusCheck(a: Extract<Assertion, { kind: 'status' }>, s: number): AssertionResult {
+  if (a.equals !== undefined)
+    return {
+      assertion: a,
+      passed: s === a.equals,
+      message: `status ${s}${s === a.equals ? ' is' : ' is not'} ${a.equals}`,
+    }
+  if (a.oneOf) {
+    const passed = a.oneOf.includes(s)
+    return {
+      assertion: a,
+      passed,
+      message: `status ${s}${passed ? ' is' : ' is not'} one of ${a.oneOf.join(', ')}`,
+    }
+  }
+  const lo = a.min ?? 0
+  const hi = a.max ?? 999
+  const passed = s >= lo && s <= hi
+  return { assertion: a, passed, message: `status ${s}${passed ? ' is' : ' is not'} within ${lo}–${hi}` }
 }
 
 function check(a: Assertion, r: ResponseView, jsonBody: () => unknown): AssertionResult {
@@ -44,19 +76,8 @@ function check(a: Assertion, r: ResponseView, jsonBody: () => unknown): Assertio
     case 'json':
     case 'body-contains':
       return { assertion: a, ...checkContent(a, r, jsonBody) }
-    case 'status': {
-      const s = r.done.status
-      if (a.equals !== undefined)
-        return ok(s === a.equals, `status ${s}${s === a.equals ? ' is' : ' is not'} ${a.equals}`)
-      if (a.oneOf)
-        return ok(
-          a.oneOf.includes(s),
-          `status ${s}${a.oneOf.includes(s) ? ' is' : ' is not'} one of ${a.oneOf.join(', ')}`,
-        )
-      const lo = a.min ?? 0
-      const hi = a.max ?? 999
-      return ok(s >= lo && s <= hi, `status ${s}${s >= lo && s <= hi ? ' is' : ' is not'} within ${lo}–${hi}`)
-    }
+    case 'status':
+      return statusCheck(a, r.done.status)
     case 'duration-under': {
       const t = r.done.timings.time
       return ok(t < a.ms, `took ${Math.round(t)} ms${t < a.ms ? ', under' : ', not under'} ${a.ms} ms`)
