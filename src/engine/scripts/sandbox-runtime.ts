@@ -1,4 +1,5 @@
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten'
+import type { PhaseBodies } from './script-bodies'
 import type { CookieOp } from './script-cookies'
 import type { SandboxBundle } from './sandbox-bundle'
 import type { SandboxSendReply, ScriptLimits, ScriptRequest, ScriptSource } from './script-types'
@@ -28,6 +29,8 @@ export interface PhaseRun {
   send: SendThroughEngine
   cookie: CookieThroughEngine
   sids: string[]
+  /** Big bodies the prelude fetches on a script's first read (script-bodies.ts). */
+  bodies: PhaseBodies
   timers: Map<number, NodeJS.Timeout>
   /** sendRequests whose answer has not been handed to the sandbox yet. */
   sends: number
@@ -102,6 +105,14 @@ export class Sandbox {
       if (t) clearTimeout(t)
       run?.timers.delete(id)
       return undefined
+    })
+    // A big body, on a script's first read of it (the prelude checked it fits the heap first).
+    fn('__host_body', (phase, which) => {
+      const run = this.phases.get(ctx.getNumber(phase ?? ctx.undefined))
+      const name = ctx.getString(which ?? ctx.undefined)
+      const text =
+        name === 'request' ? run?.bodies.request : name === 'response' ? run?.bodies.response : undefined
+      return text === undefined ? undefined : ctx.newString(text)
     })
     fn('__host_send', (phase, send, json) => {
       const run = this.phases.get(ctx.getNumber(phase ?? ctx.undefined))

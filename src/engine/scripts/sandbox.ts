@@ -2,6 +2,7 @@ import type { QuickJSWASMModule } from 'quickjs-emscripten'
 import type { ScriptFailure } from '../../shared/scripts'
 import { checkedEnd, type EndState } from './sandbox-report'
 import { sandboxBundle } from './sandbox-bundle'
+import { restoredRequest, stateRequest, stateResponse } from './script-bodies'
 import { Sandbox, type CookieThroughEngine, type PhaseRun, type SendThroughEngine } from './sandbox-runtime'
 import type { ScriptLimits, ScriptSource, ScriptTaskInput, ScriptTaskOutput } from './script-types'
 
@@ -112,6 +113,7 @@ export async function runScriptPhase(
     },
     cookie,
     sids: [],
+    bodies: {},
     timers: new Map(),
     sends: 0,
     queue: [],
@@ -128,9 +130,10 @@ export async function runScriptPhase(
   const state = JSON.stringify({
     phase: input.phase,
     ...sandbox.scriptsState(input.scripts),
-    // As text inside the state: the sandbox parses it only for a script that reads the request.
-    request: JSON.stringify(input.request),
-    response: input.response,
+    // As text inside the state: the sandbox parses it only for a script that reads the request. A big body stays
+    // here until a script reads it (script-bodies.ts).
+    request: JSON.stringify(stateRequest(input.request, run.bodies)),
+    response: input.response ? stateResponse(input.response, run.bodies) : undefined,
     scopes: input.scopes,
     info: input.info,
     ...sandbox.limitsState(limits),
@@ -271,7 +274,7 @@ function finish(
     const named = where !== '' ? where : `request "${input.info.requestName}"`
     result.failure = { ...failure, message: `${phase} script of ${named}: ${failure.message}` }
   }
-  if (out.request && input.phase === 'pre') result.request = out.request
+  if (out.request && input.phase === 'pre') result.request = restoredRequest(out.request, input.request)
   if (out.next !== undefined) result.nextRequest = out.next
   if (out.skip === true) result.skipRequest = true
   return result

@@ -8,6 +8,7 @@ import type { ExchangeResult, HttpEngine } from '../http/http-engine'
 import { sharedPool, TaskFailed, WorkerDied, type WorkerPool } from '../workers/pool'
 import { SCRIPT_COOKIE_CALL, SCRIPT_SEND_CALL } from './script-calls'
 import { cookieOp, type CookieOp } from './script-cookies'
+import { SCRIPT_BODY_CHARS } from './script-bodies'
 import { filled, fromScriptRequest, sentScriptRequest, toScriptRequest } from './script-request'
 import {
   DEFAULT_SCRIPT_LIMITS,
@@ -94,9 +95,6 @@ export function forgetScripts(deps: Pick<ScriptDeps, 'pool'>, key: string): void
     () => pool.release(`scripts:${key}`),
   )
 }
-
-/** Responses a script sees are read up to this much (a longer body is cut, and `bodyCut` says so). */
-export const SCRIPT_BODY_CHARS = 4 * 1024 * 1024
 
 export async function runPhase(deps: ScriptDeps, input: PhaseInput): Promise<PhaseOutcome> {
   const limits: ScriptLimits = { ...DEFAULT_SCRIPT_LIMITS, ...deps.limits }
@@ -233,8 +231,9 @@ async function responseOf(
       status = e.statusText
     }
   const size = done.body.size
+  // A body past the limit is not read at all: reading it in a script says so (script-bodies.ts), never a cut text.
   const read =
-    size > 0 ? await http.bodies.read(done.body.id, 0, Math.min(size, SCRIPT_BODY_CHARS), 'utf8') : null
+    size > 0 && size <= SCRIPT_BODY_CHARS ? await http.bodies.read(done.body.id, 0, size, 'utf8') : null
   return {
     code: done.status,
     status,

@@ -48,7 +48,7 @@ export interface ScriptResponse {
   code: number
   status: string
   headers: ScriptKeyValue[]
-  /** The body as text (UTF-8), cut at `ScriptLimits.responseChars`; `bodyCut` says so. */
+  /** The body as text (UTF-8); empty past SCRIPT_BODY_CHARS bytes, and `bodyCut` says so (script-bodies.ts). */
   body: string
   bodyCut: boolean
   responseTime: number

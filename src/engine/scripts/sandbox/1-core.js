@@ -15,6 +15,7 @@ var host = {}
   ['timer', '__host_timer'],
   ['clear', '__host_clear'],
   ['send', '__host_send'],
+  ['body', '__host_body'],
 ].forEach(function (pair) {
   host[pair[0]] = globalThis[pair[1]]
   delete globalThis[pair[1]]

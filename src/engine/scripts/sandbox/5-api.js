@@ -287,6 +287,32 @@ function legacyHeaders(list, lower) {
   return out
 }
 
+/** The legacy `request`; its `data` read on first use (a big body is fetched only then, see 2-bodies.js). */
+function legacyRequest(phase) {
+  var out = {
+    url: phase.holder.url,
+    method: phase.holder.method,
+    headers: legacyHeaders(part(phase, 'request').headers, true),
+  }
+  var data
+  var read = false
+  Object.defineProperty(out, 'data', {
+    configurable: true,
+    enumerable: true,
+    get: function () {
+      if (!read) data = legacyData(phase.holder.body)
+      read = true
+      return data
+    },
+    set: function (v) {
+      data = v
+      read = true
+    },
+  })
+  out.name = phase.state.info.requestName
+  return out
+}
+
 /** The legacy `request.data`: a form's fields by name, a raw body's text, {} for none (as newman's). */
 function legacyData(body) {
   if (body.mode === 'raw') return body.raw
@@ -329,13 +355,7 @@ function param(phase, name) {
       response = part(phase, 'response')
       return response ? response.responseTime : undefined
     case 'request':
-      return {
-        url: phase.holder.url,
-        method: phase.holder.method,
-        headers: legacyHeaders(part(phase, 'request').headers, true),
-        data: legacyData(phase.holder.body),
-        name: phase.state.info.requestName,
-      }
+      return legacyRequest(phase)
     case 'environment':
       return part(phase, 'legacyEnv')
     case 'globals':

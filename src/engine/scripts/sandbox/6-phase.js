@@ -70,6 +70,11 @@ function Phase(id, state) {
   this.built = Object.create(null)
   // The request comes as JSON text, read on the first use (see holder): most test scripts never look at it.
   this._holder = null
+  var response = state.response
+  if (response) {
+    if (typeof response.lazy === 'number') lazyBody(this, 'response', response, 'body', response.lazy)
+    else if (response.bodyCut === true) cutBody(this, response)
+  }
 }
 
 // What pm.request (and the legacy request, Bruno's req) read and change: the state's request, parsed once.
@@ -78,6 +83,8 @@ Object.defineProperty(Phase.prototype, 'holder', {
     if (this._holder) return this._holder
     var r = this.state.request
     if (typeof r === 'string') r = parseJSON(r)
+    var b = r.body
+    if (b && b.mode === 'raw' && typeof b.lazy === 'number') lazyBody(this, 'request', b, 'raw', b.lazy)
     this._holder = {
       method: r.method,
       url: r.url,

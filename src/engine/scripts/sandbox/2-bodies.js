@@ -1,0 +1,70 @@
+/* eslint-disable no-undef, @typescript-eslint/no-unused-vars -- fragments of one script, joined inside one function by scripts/sandbox-bundle.mjs: names cross these files */
+// The script sandbox's prelude, part 2 (bodies): a big body is fetched from the host on a script's first read of it
+// (script-bodies.ts keeps it there, the state carries its size as `lazy`). A body a script never reads never enters
+// this heap; one too big for the heap is refused in words that name the body and the limit, before it is copied.
+
+/** A body's share of the heap a script may fill with it: the rest is for what the script makes of it. */
+var BODY_SHARE = 4
+
+function megabytes(bytes) {
+  return (bytes / 1048576).toFixed(1) + ' MB'
+}
+
+function bodyTooBig(which, bytes, limits, readLimit) {
+  var fits = Math.floor((limits.memoryMb * 1048576) / BODY_SHARE)
+  var read = readLimit !== undefined && readLimit < fits
+  return new RangeError(
+    'the ' +
+      which +
+      ' body (' +
+      megabytes(bytes) +
+      ") does not fit in the script's " +
+      limits.memoryMb +
+      ' MB memory: a script reads a ' +
+      which +
+      ' body of up to ' +
+      megabytes(read ? readLimit : fits) +
+      (read ? '' : ', a quarter of its memory') +
+      ' (a fixed limit); the ' +
+      which +
+      (which === 'request' ? ' went out whole' : ' came in whole') +
+      ', and the timeline has its body',
+  )
+}
+
+/** The body text of a lazy holder (`holder[key]` on first read), fetched once and kept as a plain property. */
+function lazyBody(phase, which, holder, key, bytes) {
+  var fits = (phase.limits.memoryMb * 1048576) / BODY_SHARE
+  Object.defineProperty(holder, key, {
+    configurable: true,
+    enumerable: false,
+    get: function () {
+      if (bytes > fits) throw bodyTooBig(which, bytes, phase.limits)
+      var text = host.body(phase.id, which)
+      if (typeof text !== 'string') throw new Error('the ' + which + ' body is gone (its phase ended)')
+      Object.defineProperty(holder, key, {
+        configurable: true,
+        enumerable: true,
+        writable: true,
+        value: text,
+      })
+      delete holder.lazy
+      return text
+    },
+    set: function (v) {
+      Object.defineProperty(holder, key, { configurable: true, enumerable: true, writable: true, value: v })
+      delete holder.lazy
+    },
+  })
+}
+
+/** A response whose body the host did not read (over its read limit): reading it says why. */
+function cutBody(phase, response) {
+  Object.defineProperty(response, 'body', {
+    configurable: true,
+    enumerable: false,
+    get: function () {
+      throw bodyTooBig('response', response.responseSize, phase.limits, response.bodyLimit)
+    },
+  })
+}

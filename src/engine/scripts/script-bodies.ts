@@ -1,0 +1,64 @@
+import type { ScriptRequest, ScriptResponse } from './script-types'
+
+/**
+ * Bodies reach the sandbox only when a script reads them. A body past LAZY_BODY_CHARS stays in the worker (the
+ * phase's `PhaseBodies`), and the state the prelude parses carries its size in its place (`lazy`, in bytes); the
+ * prelude fetches it through a host call on the first read (see 6-phase.js). So a script that checks only the
+ * status does not pay for a 100 MB body, nor hit the sandbox's memory limit with it; a script that reads a body
+ * too big for that memory is told so, in the body's words, not the script's. Small bodies go inline as before.
+ */
+
+/** Bodies up to this many characters go inline in the phase's state (one parse, no host call). */
+export const LAZY_BODY_CHARS = 64 * 1024
+
+/** Responses a script sees are read up to this many bytes; past it the body is not read at all (`bodyCut`). */
+export const SCRIPT_BODY_CHARS = 4 * 1024 * 1024
+
+/** A phase's big bodies, kept host-side until the prelude asks for them. */
+export interface PhaseBodies {
+  request?: string
+  response?: string
+}
+
+/** A raw body left out of the state: its mode and language as they are, its size instead of its text. */
+interface LazyRaw {
+  mode: 'raw'
+  language: 'json' | 'text'
+  contentType?: string
+  lazy: number
+}
+
+export type StateRequest = Omit<ScriptRequest, 'body'> & { body: ScriptRequest['body'] | LazyRaw }
+export type StateResponse = Omit<ScriptResponse, 'body'> & {
+  body?: string
+  lazy?: number
+  bodyLimit?: number
+}
+
+/** The request as the state carries it: a big raw body kept in `bodies`. */
+export function stateRequest(r: ScriptRequest, bodies: PhaseBodies): StateRequest {
+  const b = r.body
+  if (b.mode !== 'raw' || b.raw.length <= LAZY_BODY_CHARS) return r
+  bodies.request = b.raw
+  const { raw, ...rest } = b
+  return { ...r, body: { ...rest, lazy: Buffer.byteLength(raw) } }
+}
+
+/** The response as the state carries it: a big body kept in `bodies`; the read limit for a cut one's words. */
+export function stateResponse(r: ScriptResponse, bodies: PhaseBodies): StateResponse {
+  if (r.bodyCut) return { ...r, bodyLimit: SCRIPT_BODY_CHARS }
+  if (r.body.length <= LAZY_BODY_CHARS) return r
+  bodies.response = r.body
+  const { body, ...rest } = r
+  return { ...rest, lazy: Buffer.byteLength(body) }
+}
+
+/**
+ * A pre-request script's request as it came back: a body it never read comes back as its size, and is the
+ * request's own body again.
+ */
+export function restoredRequest(out: ScriptRequest, input: ScriptRequest): ScriptRequest {
+  const b = out.body as ScriptRequest['body'] | LazyRaw
+  if (b.mode !== 'raw' || !('lazy' in b) || input.body.mode !== 'raw') return out
+  return { ...out, body: input.body }
+}

@@ -1,0 +1,200 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { EngineService } from '../../../src/engine/service'
+import type { RequestSpec } from '../../../src/shared/request'
+import type { ScriptPhaseReport } from '../../../src/shared/scripts'
+import type { ScriptEvent, TimelineEvent } from '../../../src/shared/timeline'
+import { makeService } from '../helpers'
+
+/**
+ * Big request and response bodies against scripts that do not read them (they pass, whatever the size, with the
+ * default 64 MB sandbox), that read them (a body that fits is seen exactly; one that does not is refused in words
+ * naming the body and the limit), through the send path with a real server on 127.0.0.1.
+ */
+
+const MB = 1024 * 1024
+let server: Server
+let base: string
+let service: EngineService
+let configDir: string
+const events: TimelineEvent[] = []
+
+/** The same text the scripts build for themselves: a 1 MB body of mixed characters (a multi-byte one too). */
+const MIXED = "'ab\\u00e9\\u20ac\\n'.repeat(200000)"
+const mixed = 'ab\u00e9\u20ac\n'.repeat(200000)
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let n = 0
+    req.on('data', (c: Buffer) => (n += c.length))
+    req.on('end', () => {
+      const size = /^\/big\/(\d+)$/.exec(req.url ?? '')
+      if (size) {
+        res.writeHead(200, { 'content-type': 'text/plain' })
+        res.end(Buffer.alloc(Number(size[1]) * MB, 'y'))
+        return
+      }
+      if (req.url === '/mixed') {
+        res.writeHead(200, { 'content-type': 'application/json' })
+        res.end(JSON.stringify(mixed))
+        return
+      }
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ bytes: n, marked: req.headers['x-marked'] ?? null }))
+    })
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  configDir = mkdtempSync(join(tmpdir(), 'fd-script-big-body-'))
+  service = makeService({ configDir })
+  service.subscribe((b) => events.push(...b.events))
+})
+
+afterAll(async () => {
+  await service.dispose()
+  await new Promise((r) => server.close(r))
+  rmSync(configDir, { recursive: true, force: true })
+})
+
+async function phases(sid: string): Promise<{ pre?: ScriptPhaseReport; post: ScriptPhaseReport }> {
+  for (let i = 0; i < 2400; i++) {
+    const mine = events.filter((e): e is ScriptEvent => e.type === 'script' && e.sid === sid)
+    const post = mine.find((e) => e.report.phase === 'post')
+    if (post) {
+      const pre = mine.find((e) => e.report.phase === 'pre')
+      return { ...(pre ? { pre: pre.report } : {}), post: post.report }
+    }
+    await new Promise((r) => setTimeout(r, 25))
+  }
+  throw new Error(`no test-script event for ${sid} within 60 s`)
+}
+
+async function sendWith(
+  request: RequestSpec,
+  pre: string,
+  test: string,
+): Promise<{ pre?: ScriptPhaseReport; post: ScriptPhaseReport }> {
+  const sent = await service.invoke('request.send', {
+    request,
+    auth: { type: 'none' },
+    scripts: { preRequest: pre, test, translated: false },
+  })
+  if (!sent.ok) throw new Error(sent.error.message)
+  return phases(sent.value.sids[0] as string)
+}
+
+function post(text: string): RequestSpec {
+  return {
+    method: 'POST',
+    url: `${base}/echo`,
+    headers: [],
+    body: { kind: 'text', text, contentType: 'text/plain' },
+    options: {},
+  }
+}
+
+const STATUS_ONLY = "pm.test('ok', () => pm.response.to.have.status(200))"
+
+function passed(r: ScriptPhaseReport | undefined): string {
+  return JSON.stringify({ failure: r?.failure?.message, tests: r?.tests.map((t) => [t.name, t.passed]) })
+}
+
+describe('big bodies and scripts that do not read them', () => {
+  it('a request body of 8, 48 and 60 MB (the most a text body may be is 64 MB): a pre-request log and a status-only test run', async () => {
+    for (const mb of [8, 48, 60]) {
+      const before = process.memoryUsage().rss
+      const r = await sendWith(post('x'.repeat(mb * MB)), "console.log('pre')", STATUS_ONLY)
+      const grew = Math.round((process.memoryUsage().rss - before) / MB)
+      console.log(`${mb} MB request body, scripts not reading it: rss +${grew} MB`)
+      expect(r.pre?.failure, `${mb} MB`).toBeUndefined()
+      expect(r.pre?.console.map((l) => l.text)).toEqual(['pre'])
+      expect(passed(r.post), `${mb} MB`).toBe(JSON.stringify({ tests: [['ok', true]] }))
+    }
+  }, 180_000)
+
+  it('a response body of 8, 48 and 100 MB: a status-only test runs', async () => {
+    for (const mb of [8, 48, 100]) {
+      const r = await sendWith(
+        { method: 'GET', url: `${base}/big/${mb}`, headers: [], body: { kind: 'none' }, options: {} },
+        '',
+        STATUS_ONLY,
+      )
+      expect(passed(r.post), `${mb} MB`).toBe(JSON.stringify({ tests: [['ok', true]] }))
+    }
+  }, 180_000)
+
+  it('a pre-request script that changes a header but not the 48 MB body: the body goes out whole', async () => {
+    const r = await sendWith(
+      post('x'.repeat(48 * MB)),
+      "pm.request.headers.add({ key: 'x-marked', value: 'yes' })",
+      "pm.test('whole', () => pm.expect(pm.response.json()).to.eql({ bytes: 48 * 1024 * 1024, marked: 'yes' }))",
+    )
+    expect(r.pre?.failure).toBeUndefined()
+    expect(passed(r.post)).toBe(JSON.stringify({ tests: [['whole', true]] }))
+  }, 120_000)
+})
+
+describe('big bodies a script reads', () => {
+  it('a 48 MB request body read by a test script: refused in words naming the body and the limit', async () => {
+    const r = await sendWith(post('x'.repeat(48 * MB)), '', 'console.log(pm.request.body.raw.length)')
+    expect(r.post.failure?.message).toBe(
+      `test script of request "${base}/echo": RangeError: the request body (48.0 MB) does not fit in the script's 64 MB memory: ` +
+        'a script reads a request body of up to 16.0 MB, a quarter of its memory (a fixed limit); the request went ' +
+        'out whole, and the timeline has its body',
+    )
+  }, 120_000)
+
+  it('an 8 MB response body read by a test script: refused in words, not cut to its first 4 MB', async () => {
+    const r = await sendWith(
+      { method: 'GET', url: `${base}/big/8`, headers: [], body: { kind: 'none' }, options: {} },
+      '',
+      "pm.test('length', () => pm.expect(pm.response.text().length).to.be.above(0))",
+    )
+    expect(r.post.failure).toBeUndefined()
+    expect(r.post.tests[0]?.passed).toBe(false)
+    expect(r.post.tests[0]?.error).toBe(
+      "RangeError: the response body (8.0 MB) does not fit in the script's 64 MB memory: a script reads a response body of up " +
+        'to 4.0 MB (a fixed limit); the response came in whole, and the timeline has its body',
+    )
+  }, 120_000)
+
+  it('a 1 MB request body and a 1 MB response body read: seen exactly (pre-request, test, Bruno and legacy)', async () => {
+    const r = await sendWith(
+      { ...post(JSON.stringify(mixed)), url: `${base}/mixed` },
+      `pm.test('pre sees it', () => pm.expect(pm.request.body.raw === JSON.stringify(${MIXED})).to.be.true)`,
+      [
+        `var want = ${MIXED}`,
+        "pm.test('request', () => pm.expect(pm.request.body.raw === JSON.stringify(want)).to.be.true)",
+        "pm.test('text', () => pm.expect(pm.response.text() === JSON.stringify(want)).to.be.true)",
+        "pm.test('json', () => pm.expect(pm.response.json() === want).to.be.true)",
+        "pm.test('res', () => pm.expect(res.getBody() === want).to.be.true)",
+        "pm.test('responseBody', () => pm.expect(responseBody === JSON.stringify(want)).to.be.true)",
+      ].join('\n'),
+    )
+    expect(passed(r.pre)).toBe(JSON.stringify({ tests: [['pre sees it', true]] }))
+    expect(passed(r.post)).toBe(
+      JSON.stringify({
+        tests: [
+          ['request', true],
+          ['text', true],
+          ['json', true],
+          ['res', true],
+          ['responseBody', true],
+        ],
+      }),
+    )
+  }, 120_000)
+
+  it('a pre-request script that rewrites a read 1 MB body: the new body goes out', async () => {
+    const r = await sendWith(
+      post('z'.repeat(MB)),
+      "pm.request.body.update(pm.request.body.raw + 'tail')",
+      "pm.test('sent', () => pm.expect(pm.response.json().bytes).to.equal(1024 * 1024 + 4))",
+    )
+    expect(passed(r.post)).toBe(JSON.stringify({ tests: [['sent', true]] }))
+  }, 120_000)
+})
