@@ -2,7 +2,7 @@ import type { QuickJSWASMModule } from 'quickjs-emscripten'
 import type { ScriptFailure } from '../../shared/scripts'
 import { checkedEnd, type EndState } from './sandbox-report'
 import { sandboxBundle } from './sandbox-bundle'
-import { restoredRequest, stateRequest, stateResponse } from './script-bodies'
+import { restoredRequest, sentResponse, stateRequest, stateResponse } from './script-bodies'
 import { Sandbox, type CookieThroughEngine, type PhaseRun, type SendThroughEngine } from './sandbox-runtime'
 import type { ScriptLimits, ScriptSource, ScriptTaskInput, ScriptTaskOutput } from './script-types'
 
@@ -226,7 +226,7 @@ async function drain(sandbox: Sandbox, run: PhaseRun, wallStart: number): Promis
               wake.id,
               wake.reply.error ?? null,
               wake.reply.response
-                ? JSON.stringify(wake.reply.response)
+                ? JSON.stringify(sentResponse(wake.reply.response))
                 : wake.reply.value !== undefined
                   ? JSON.stringify(wake.reply.value)
                   : null,

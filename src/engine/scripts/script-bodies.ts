@@ -62,3 +62,8 @@ export function restoredRequest(out: ScriptRequest, input: ScriptRequest): Scrip
   if (b.mode !== 'raw' || !('lazy' in b) || input.body.mode !== 'raw') return out
   return { ...out, body: input.body }
 }
+
+/** A pm.sendRequest's response as the prelude gets it: a cut one with the read limit, for its words. */
+export function sentResponse(r: ScriptResponse): StateResponse {
+  return r.bodyCut ? { ...r, bodyLimit: SCRIPT_BODY_CHARS } : r
+}

@@ -162,6 +162,23 @@ describe('big bodies a script reads', () => {
     )
   }, 120_000)
 
+  it('a pm.sendRequest answered with an 8 MB body: reading it says why, not an empty text', async () => {
+    const r = await sendWith(
+      { method: 'GET', url: `${base}/echo`, headers: [], body: { kind: 'none' }, options: {} },
+      '',
+      [
+        `pm.sendRequest('${base}/big/8', (err, res) => {`,
+        '  try { console.log(res.code, res.text().length) } catch (e) { console.log(e.message) }',
+        '})',
+      ].join('\n'),
+    )
+    expect(r.post.failure).toBeUndefined()
+    expect(r.post.console.map((l) => l.text)).toEqual([
+      "the response body (8.0 MB) does not fit in the script's 64 MB memory: a script reads a response body of up " +
+        'to 4.0 MB (a fixed limit); the response came in whole, and the timeline has its body',
+    ])
+  }, 120_000)
+
   it('a 1 MB request body and a 1 MB response body read: seen exactly (pre-request, test, Bruno and legacy)', async () => {
     const r = await sendWith(
       { ...post(JSON.stringify(mixed)), url: `${base}/mixed` },

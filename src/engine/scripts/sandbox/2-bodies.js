@@ -68,3 +68,9 @@ function cutBody(phase, response) {
     },
   })
 }
+
+/** A pm.sendRequest's response: one whose body was over the read limit says so when read. */
+function sentResponse(phase, r) {
+  if (r.bodyCut === true) cutBody(phase, r)
+  return makeResponse(r)
+}

@@ -296,7 +296,7 @@ function deliver(phaseId, sendId, error, responseJson) {
       ? parseJSON(responseJson)
       : undefined
     : responseJson
-      ? makeResponse(parseJSON(responseJson))
+      ? sentResponse(phase, parseJSON(responseJson))
       : null
   if (s.cb) {
     try {
