@@ -110,9 +110,11 @@ export class Sandbox {
     fn('__host_body', (phase, which) => {
       const run = this.phases.get(ctx.getNumber(phase ?? ctx.undefined))
       const name = ctx.getString(which ?? ctx.undefined)
-      const text =
-        name === 'request' ? run?.bodies.request : name === 'response' ? run?.bodies.response : undefined
-      return text === undefined ? undefined : ctx.newString(text)
+      if (!run || (name !== 'request' && name !== 'response')) return undefined
+      const text = run.bodies[name]
+      if (text === undefined) return undefined
+      run.bodies.read = { ...run.bodies.read, [name]: Buffer.byteLength(text) }
+      return ctx.newString(text)
     })
     fn('__host_send', (phase, send, json) => {
       const run = this.phases.get(ctx.getNumber(phase ?? ctx.undefined))

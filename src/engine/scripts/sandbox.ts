@@ -76,17 +76,27 @@ export function forgetSandbox(key: string): void {
 }
 
 /** How a stop reads: the limit, in plain words. */
-function classify(error: string, limits: ScriptLimits): ScriptFailure {
+function classify(error: string, limits: ScriptLimits, run: PhaseRun): ScriptFailure {
   if (/\binterrupted\b/i.test(error))
     return { kind: 'timeout', message: `CPU time over ${formatMs(limits.cpuMs)}: the script was stopped` }
   if (/out of memory/i.test(error))
-    return { kind: 'memory', message: `memory over ${limits.memoryMb} MB: the script was stopped` }
+    return {
+      kind: 'memory',
+      message: `memory over ${limits.memoryMb} MB: the script was stopped${bodiesRead(run)}`,
+    }
   if (/stack overflow/i.test(error))
     return {
       kind: 'limit',
       message: `stack over ${limits.stackKb} KB (too deep a recursion): the script was stopped`,
     }
   return { kind: 'error', message: error }
+}
+
+/** The big bodies a phase stopped for memory had read: most often what filled it. */
+function bodiesRead(run: PhaseRun): string {
+  const read = Object.entries(run.bodies.read ?? {})
+  if (read.length === 0) return ''
+  return ` (it had read ${read.map(([which, bytes]) => `the ${which} body, ${(bytes / 1048576).toFixed(1)} MB`).join(' and ')})`
 }
 
 function formatMs(ms: number): string {
@@ -122,7 +132,7 @@ export async function runScriptPhase(
   let failure: ScriptFailure | undefined
   let where = ''
   const stop = (error: string, origin: ScriptSource | undefined): void => {
-    const f = classify(error, limits)
+    const f = classify(error, limits, run)
     if (f.kind !== 'error') sandbox.broken = true
     failure = { ...f, ...(origin ? { origin: origin.origin } : {}) }
     if (origin) where = origin.where
@@ -184,7 +194,7 @@ export async function runScriptPhase(
     }
     const out = checked
     if (!failure && out.error) {
-      const f = classify(out.error.message, limits)
+      const f = classify(out.error.message, limits, run)
       if (f.kind !== 'error') sandbox.broken = true
       const origin = input.scripts.find((x) => x.where === out.error?.where)
       failure = { ...f, ...(origin ? { origin: origin.origin } : {}) }

@@ -18,6 +18,8 @@ export const SCRIPT_BODY_CHARS = 4 * 1024 * 1024
 export interface PhaseBodies {
   request?: string
   response?: string
+  /** The ones the prelude fetched, by name, with their size in bytes (for a memory stop's words). */
+  read?: Partial<Record<'request' | 'response', number>>
 }
 
 /** A raw body left out of the state: its mode and language as they are, its size instead of its text. */

@@ -162,6 +162,13 @@ describe('big bodies a script reads', () => {
     )
   }, 120_000)
 
+  it('a 12 MB request body read, then split past the heap: the memory stop names the body it read', async () => {
+    const r = await sendWith(post('x'.repeat(12 * MB)), '', "var parts = pm.request.body.raw.split('')")
+    expect(r.post.failure?.message).toBe(
+      `test script of request "${base}/echo": memory over 64 MB: the script was stopped (it had read the request body, 12.0 MB)`,
+    )
+  }, 120_000)
+
   it('a pm.sendRequest answered with an 8 MB body: reading it says why, not an empty text', async () => {
     const r = await sendWith(
       { method: 'GET', url: `${base}/echo`, headers: [], body: { kind: 'none' }, options: {} },
