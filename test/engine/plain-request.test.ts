@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { plainRequest } from '../../src/engine/collections/plain-request'
 import { parseRequestText } from '../../src/engine/collections/collection-file-read'
 import { savedRequestSchema } from '../../src/shared/collection'
+import { rng } from '../fixtures/seeded-random'
 
 /**
  * The request file check without zod (plain-request.ts) against the schema it stands in for: whatever it takes,
@@ -345,17 +346,5 @@ function safeJson(v: unknown): string {
     return JSON.stringify(v).slice(0, 400)
   } catch {
     return String(v)
-  }
-}
-
-/** mulberry32: a small seeded generator, so a failure names a round that reproduces it. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseRequestText } from '../../src/engine/collections/collection-file-read'
+import { rng } from '../fixtures/seeded-random'
 
 /**
  * A request file read three ways must read the same: as written (the fast YAML reader and the check without zod
@@ -8,17 +9,6 @@ import { parseRequestText } from '../../src/engine/collections/collection-file-r
  * by hand: odd scalars (`~`, `yes`, `0x10`, `1e3`, `"200"`), headers as a map or a list, every body, auth and
  * check kind the check without zod covers and some it does not, limits crossed, keys in any order.
  */
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const SCALARS = [
   'x',

@@ -2,23 +2,12 @@ import { load } from 'js-yaml'
 import { describe, expect, it } from 'vitest'
 import { readSimpleYaml } from '../../src/engine/collections/yaml-fast'
 import { mapRoot, plainScalar, READ_SCHEMA } from '../../src/engine/collections/yaml-read'
+import { rng } from '../fixtures/seeded-random'
 
 /**
  * A seeded differential fuzz of the fast YAML reader: thousands of generated request-file-like texts, each either
  * declined by the fast reader or read to exactly what js-yaml reads with the read schema.
  */
-
-/** mulberry32: a small seeded generator, so a failure names a seed that reproduces it. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const KEYS = [
   'name',
