@@ -23,10 +23,11 @@ import { median, paired } from './paired'
  *   status assertion as a `pm.test`, so both tools check every response. Newman has no
  *   concurrency: it runs a collection one request at a time, which is most of the difference.
  * - `runner.vs_autocannon`: one request with `--iterations N --concurrency 50` versus autocannon with 50
- *   connections and `amount: N` (a load generator that checks nothing), paired rounds, median ratio. Both
- *   rates are the run's own (requests over the time from first request to last answer, as each tool reports
- *   it), since autocannon runs in this process and pays no start-up; `runner.vs_autocannon_with_startup`
- *   uses flightdeck's spawn-to-exit time instead.
+ *   connections and `amount: N` (a load generator that checks nothing), paired rounds, median ratio. Each
+ *   tool runs in a fresh process of its own (both start cold), and both rates are the run's own: requests
+ *   over the time from the run's start to its last answer, without process start-up (flightdeck reports it;
+ *   autocannon-run.mjs times it, since autocannon's own callback waits for its next whole-second tick).
+ *   `runner.vs_autocannon_with_startup` uses flightdeck's spawn-to-exit time instead.
  *
  * Every run is checked at the server (each request arrived, each of the 1,000 paths once) and by the tool
  * (exit code 0 / newman's assertion count): a fast run that skipped work would not count.
@@ -278,22 +279,22 @@ type NewmanRun = (
   options: { collection: unknown; reporters: string[]; timeout?: number },
   done: (err: Error | null, summary: NewmanSummary) => void,
 ) => unknown
-interface AutocannonResult {
-  '2xx': number
-  non2xx: number
+/** What bench/autocannon-run.mjs prints. */
+export interface AutocannonRun {
+  /** From the call to autocannon to its last response. */
+  ms: number
+  /** From the call to autocannon's callback, which comes at its next whole-second sampling tick. */
+  callbackMs: number
+  responses: number
+  ok: number
   errors: number
   timeouts: number
 }
-type Autocannon = (
-  options: { url: string; connections: number; amount: number; timeout?: number },
-  done: (err: Error | null, result: AutocannonResult) => void,
-) => { stop(): void }
 
-// Neither ships types; the two calls used here are typed above. Loaded on first use, so other sections of
-// `npm run bench` do not pay for them.
+// newman ships no types; the call used here is typed above. Loaded on first use, so other sections of
+// `npm run bench` do not pay for it.
 const require = createRequire(import.meta.url)
 const newman = (): { run: NewmanRun } => require('newman') as { run: NewmanRun }
-const autocannon = (): Autocannon => require('autocannon') as Autocannon
 
 async function runNewman(server: Server, collection: PostmanCollection, expected: number): Promise<number> {
   await server.take()
@@ -344,32 +345,47 @@ async function newmanPeakRss(server: Server, collection: PostmanCollection, dir:
   return r.maxRss / 1024
 }
 
-async function runAutocannon(server: Server, amount: number): Promise<number> {
-  await server.take()
-  const start = performance.now()
-  const result = await new Promise<AutocannonResult>((res, rej) => {
-    const timer = setTimeout(() => {
-      instance.stop()
-      rej(new Error(`autocannon did not finish ${amount} requests in ${RUN_TIMEOUT_MS} ms`))
-    }, RUN_TIMEOUT_MS)
-    const instance = autocannon()(
-      { url: `${server.url}/hit`, connections: CONCURRENCY, amount, timeout: 30 },
-      (err, r) => {
-        clearTimeout(timer)
-        if (err) rej(err)
-        else res(r)
-      },
-    )
+/**
+ * One autocannon run in a fresh process (bench/autocannon-run.mjs), timed from its start to its last response:
+ * both tools start cold, and neither is timed to autocannon's once-a-second sampling tick.
+ */
+export async function runAutocannon(
+  url: string,
+  amount: number,
+  connections: number,
+): Promise<AutocannonRun> {
+  const child = spawn(
+    process.execPath,
+    [join(import.meta.dirname, 'autocannon-run.mjs'), url, String(amount), String(connections)],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  let out = ''
+  let err = ''
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d))
+  const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS)
+  const code = await new Promise<number | null>((res, rej) => {
+    child.once('error', rej)
+    child.once('close', res)
   })
-  const ms = performance.now() - start
-  const seen = await server.take()
-  if (result['2xx'] !== amount || result.errors > 0 || result.timeouts > 0)
+  clearTimeout(timer)
+  if (code !== 0) throw new Error(`autocannon (own process) exited ${code}: ${err.trim()}`)
+  const run = JSON.parse(out) as AutocannonRun
+  if (run.ok !== amount || run.responses !== amount || run.errors > 0 || run.timeouts > 0)
     throw new Error(
-      `autocannon: ${result['2xx']} 2xx of ${amount} (${result.errors} errors, ${result.timeouts} timeouts)`,
+      `autocannon: ${run.ok} 2xx and ${run.responses} responses of ${amount} (${run.errors} errors, ${run.timeouts} timeouts)`,
     )
+  return run
+}
+
+async function autocannonRate(server: Server, amount: number, rounded: number[]): Promise<number> {
+  await server.take()
+  const run = await runAutocannon(`${server.url}/hit`, amount, CONCURRENCY)
+  const seen = await server.take()
   if (seen.requests < amount)
     throw new Error(`autocannon: the server saw ${seen.requests} of ${amount} requests`)
-  return (amount / ms) * 1000
+  rounded.push((amount / run.callbackMs) * 1000)
+  return (amount / run.ms) * 1000
 }
 
 // ------------------------------------------------------------------------------------------------ bench
@@ -403,10 +419,10 @@ export async function benchRunner(): Promise<Record<string, number>> {
       throw new Error(`the Postman export has ${exported} requests, expected ${REQUESTS}`)
     const warmPostman = await exportPostman(warm)
 
-    // Warm-ups: the OS file cache for the CLI bundle, newman's modules and sandbox, autocannon's JIT.
+    // Warm-ups: the OS file cache for the CLI bundle and autocannon's modules, newman's modules and sandbox.
     await runFlightdeck(server, [warm], 50, 50, [])
     await runNewman(server, warmPostman, 50)
-    await runAutocannon(server, 2000)
+    await autocannonRate(server, 2000, [])
 
     // A process that runs one request: what every `flightdeck run` pays before its first request. A single
     // spawn moves by half on a shared machine: the median of several, with their CPU time beside it.
@@ -440,6 +456,7 @@ export async function benchRunner(): Promise<Record<string, number>> {
     const newmanRss = await newmanPeakRss(server, postman, tmp)
     console.log(`runner: one request x ${ITERATIONS} iterations, concurrency ${CONCURRENCY}`)
     const rawSpawn: number[] = []
+    const autocannonRounded: number[] = []
     const vsAutocannon = await paired(
       'raw',
       RAW_ROUNDS,
@@ -461,7 +478,7 @@ export async function benchRunner(): Promise<Record<string, number>> {
           return own
         },
       },
-      { name: 'autocannon', run: () => runAutocannon(server, ITERATIONS) },
+      { name: 'autocannon', run: () => autocannonRate(server, ITERATIONS, autocannonRounded) },
       'req/s',
     )
 
@@ -483,6 +500,9 @@ export async function benchRunner(): Promise<Record<string, number>> {
     console.log(`  one request x ${ITERATIONS}: autocannon ${vsAutocannon.b.toFixed(0)} req/s`)
     console.log(`  ratio flightdeck/autocannon: ${vsAutocannon.ratio.toFixed(3)} (target >= 0.9)`)
     console.log(
+      `  (autocannon timed to its callback, which waits for its next whole-second tick: ${median(autocannonRounded).toFixed(0)} req/s, ratio ${(vsAutocannon.a / median(autocannonRounded)).toFixed(3)}; how this key was measured before 2026-12-05)`,
+    )
+    console.log(
       `  (with flightdeck's process start, spawn to exit: ${median(rawSpawn).toFixed(0)} req/s, ratio ${(median(rawSpawn) / vsAutocannon.b).toFixed(3)})`,
     )
     if (rawInRun.length > 0)
@@ -495,6 +515,7 @@ export async function benchRunner(): Promise<Record<string, number>> {
       'runner.flightdeck_collection_rps': Math.round(vsNewman.a),
       'runner.newman_rps': Math.round(vsNewman.b),
       'runner.autocannon_rps': Math.round(vsAutocannon.b),
+      'runner.autocannon_whole_second_rps': Math.round(median(autocannonRounded)),
       'runner.cli_one_request_ms': Math.round(median(startupMs)),
       'runner.cli_one_request_cpu_ms': Math.round(median(startupCpu)),
       'runner.load_avg': Math.round(load * 10) / 10,
