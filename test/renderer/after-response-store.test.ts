@@ -2,12 +2,12 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { engineClient, until as untilFor } from './engine-client'
-import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import { until as untilFor } from './engine-client'
+import type { AppStore } from '../../src/renderer/store/app-store'
 import { isTabDirty } from '../../src/renderer/tabs/request-tab'
-import { createEngineService, type EngineService } from '../../src/engine/service'
 import { startJobServer, type JobServer } from '../fixtures/job-server'
 import { selectActiveDraft } from '../../src/renderer/tabs/active-draft'
+import { openCollection, startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * The composer's After response choice belongs to each tab and is saved with its request (`followJob:` /
@@ -17,7 +17,7 @@ import { selectActiveDraft } from '../../src/renderer/tabs/active-draft'
 const until = (cond: () => boolean, ms = 8000): Promise<void> => untilFor(cond, ms)
 
 let jobs: JobServer
-let service: EngineService
+let engine: TestEngine
 let store: AppStore
 let dir: string
 
@@ -46,19 +46,12 @@ beforeAll(async () => {
     'name: Tuned\nmethod: POST\nurl: "{{base}}/jobs?polls=1"\nfollowJob:\n  statusUrl:\n    from: location\n' +
       '  until:\n    status:\n      - 200\n  maxIntervalMs: 5000\n  honourRetryAfter: false\n',
   )
-  service = createEngineService({
-    host: 'test',
-    persistWorkspace: false,
-    watchCollections: false,
-    flushEveryMs: 5,
-    configDir: mkdtempSync(join(tmpdir(), 'fd-after-config-')),
-  })
-  store = createAppStore(engineClient(service), { localNow: () => 0 })
-  s().connect()
-  if (!(await s().openCollection(dir, false))) throw new Error(s().collectionError ?? 'not opened')
+  engine = startEngine()
+  store = engine.store()
+  await openCollection(store, dir)
 })
 afterAll(async () => {
-  await service.dispose()
+  await stopEngines()
   await jobs.close()
 })
 

@@ -1,9 +1,6 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { engineClient, until as untilFor } from './engine-client'
-import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import { until as untilFor } from './engine-client'
+import type { AppStore } from '../../src/renderer/store/app-store'
 import { applyBatch, clearFinished, EMPTY_TIMELINE } from '../../src/renderer/timeline/apply-batch'
 import { harSids } from '../../src/renderer/timeline/har-slice'
 import { jobBadge, rowLabel, statusText } from '../../src/renderer/timeline/row-labels'
@@ -13,10 +10,10 @@ import {
   longPollOptions,
   scalarOf,
 } from '../../src/renderer/async/after-response'
-import { createEngineService, type EngineService } from '../../src/engine/service'
 import { startCallbackServer, type CallbackServer } from '../fixtures/callback-server'
 import { startJobServer, type JobServer } from '../fixtures/job-server'
 import { queued } from './event-builders'
+import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * Jobs, long polls and webhooks in the store, driven by a real engine against the real job and callback
@@ -27,24 +24,17 @@ const until = (cond: () => boolean, ms = 8000): Promise<void> => untilFor(cond, 
 
 let jobs: JobServer
 let hooks: CallbackServer
-let service: EngineService
+let engine: TestEngine
 let store: AppStore
 
 beforeAll(async () => {
   jobs = await startJobServer()
   hooks = await startCallbackServer()
-  service = createEngineService({
-    host: 'test',
-    persistWorkspace: false,
-    watchCollections: false,
-    flushEveryMs: 5,
-    configDir: mkdtempSync(join(tmpdir(), 'fd-async-store-')),
-  })
-  store = createAppStore(engineClient(service), { localNow: () => 0 })
-  store.getState().connect()
+  engine = startEngine()
+  store = engine.store()
 })
 afterAll(async () => {
-  await service.dispose()
+  await stopEngines()
   await jobs.close()
   await hooks.close()
 })
@@ -107,7 +97,7 @@ describe('follow a job from the composer', () => {
   })
 
   it('long-polls on one lane until the value matches', async () => {
-    const created = await service.invoke('http.send', {
+    const created = await engine.service.invoke('http.send', {
       request: {
         method: 'POST',
         url: `${jobs.url}/jobs?polls=3`,
@@ -117,9 +107,14 @@ describe('follow a job from the composer', () => {
       },
     })
     const first = created.ok ? (created.value.sids[0] ?? '') : ''
-    const res = await service.http.waitFor(first)
+    const res = await engine.service.http.waitFor(first)
     const bodyId = res.final.type === 'done' ? res.final.body.id : ''
-    const read = await service.invoke('body.read', { bodyId, offset: 0, length: 1000, encoding: 'utf8' })
+    const read = await engine.service.invoke('body.read', {
+      bodyId,
+      offset: 0,
+      length: 1000,
+      encoding: 'utf8',
+    })
     const id = read.ok ? (JSON.parse(read.value.data) as { id: string }).id : ''
     store.getState().setMethod('GET')
     store.getState().setUrl(`${jobs.url}/jobs/${id}`)
@@ -181,24 +176,19 @@ describe('webhooks on the timeline', () => {
   })
 
   it('a port already taken is refused in the control, plainly', async () => {
-    const started = await service.invoke('webhook.start', { port: 0 })
+    const started = await engine.service.invoke('webhook.start', { port: 0 })
     const port = Number(new URL(started.ok ? started.value.url : 'http://x:1').port)
     // The service's inbox holds the port; a second one through the store cannot have it.
-    const other = createEngineService({
-      host: 'test',
-      persistWorkspace: false,
-      watchCollections: false,
-      configDir: mkdtempSync(join(tmpdir(), 'fd-async-store2-')),
-    })
+    const other = startEngine()
     try {
-      const second = createAppStore(engineClient(other), { localNow: () => 0 })
+      const second = other.store({ connect: false })
       second.getState().setWebhookPort(port)
       await second.getState().startWebhook()
       expect(second.getState().webhook.running).toBe(false)
       expect(second.getState().webhook.error?.message).toBe(`Port ${port} is already in use`)
     } finally {
       await other.dispose()
-      await service.invoke('webhook.stop', {})
+      await engine.service.invoke('webhook.stop', {})
     }
   })
 })

@@ -1,39 +1,29 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEngineService, type EngineService } from '../../src/engine/service'
 import { toRequestSpec } from '../../src/renderer/composer/composer-draft'
-import { createAppStore } from '../../src/renderer/store/app-store'
 import { draftToSaved, extrasOf, savedToDraft } from '../../src/renderer/tabs/draft-convert'
 import { emptySavedRequest } from '../../src/shared/collection'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
-import { engineClient, until } from './engine-client'
+import { until } from './engine-client'
+import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /** The composer's Max body option (the request's maxBodyBytes): sent with the request, kept in its file. */
 
 const MiB = 1024 * 1024
-let service: EngineService
+let engine: TestEngine
 let http: Fixture
 
 beforeAll(async () => {
   http = await startHttpServer()
-  service = createEngineService({
-    host: 'test',
-    flushEveryMs: 5,
-    persistWorkspace: false,
-    watchCollections: false,
-    configDir: mkdtempSync(join(tmpdir(), 'fd-body-limit-config-')),
-  })
+  engine = startEngine()
 })
 afterAll(async () => {
-  await service.dispose()
+  await stopEngines()
   await http.close()
 })
 
 describe('Max body', () => {
   it('goes with the request: a body past it stops with the limit named, and the row says what was discarded', async () => {
-    const store = createAppStore(engineClient(service), { localNow: () => 0 })
+    const store = engine.store({ connect: false })
     const stop = store.getState().connect()
     try {
       const s = store.getState

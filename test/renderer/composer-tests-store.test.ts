@@ -2,12 +2,12 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { engineClient, until as untilFor } from './engine-client'
-import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import { until as untilFor } from './engine-client'
+import type { AppStore } from '../../src/renderer/store/app-store'
 import { isTabDirty } from '../../src/renderer/tabs/request-tab'
-import { createEngineService, type EngineService } from '../../src/engine/service'
 import { startRunnerServer, type RunnerServer } from '../fixtures/runner-server'
 import { selectActiveDraft } from '../../src/renderer/tabs/active-draft'
+import { openCollection, startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * The composer's Tests tab through the store, against a real engine and server: assertions and extractions
@@ -17,7 +17,7 @@ import { selectActiveDraft } from '../../src/renderer/tabs/active-draft'
 const until = (cond: () => boolean, ms = 15000): Promise<void> => untilFor(cond, ms)
 
 let server: RunnerServer
-let service: EngineService
+let engine: TestEngine
 let store: AppStore
 let dir: string
 
@@ -37,20 +37,12 @@ beforeAll(async () => {
   file('api/me.yaml', 'name: Me\nmethod: GET\nurl: "{{base}}/echo?user=ann"\n')
   file('api/use.yaml', 'name: Use\nmethod: GET\nurl: "{{base}}/echo?got={{who}}"\n')
   file('api/events.yaml', 'name: Events\nkind: sse\nmethod: GET\nurl: "{{base}}/ticks?ms=5"\n')
-  service = createEngineService({
-    host: 'test',
-    persistWorkspace: false,
-    watchCollections: false,
-    flushEveryMs: 5,
-    configDir: mkdtempSync(join(tmpdir(), 'fd-composer-tests-config-')),
-  })
-  store = createAppStore(engineClient(service), { localNow: () => 0 })
-  store.getState().connect()
-  const opened = await store.getState().openCollection(dir, false)
-  if (!opened) throw new Error(store.getState().collectionError ?? 'not opened')
+  engine = startEngine()
+  store = engine.store()
+  await openCollection(store, dir)
 })
 afterAll(async () => {
-  await service.dispose()
+  await stopEngines()
   await server.close()
 })
 

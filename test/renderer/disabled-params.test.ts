@@ -1,33 +1,24 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { toRequestSpec } from '../../src/renderer/composer/composer-draft'
 import { urlWithParams } from '../../src/renderer/composer/url-params'
 import { draftToSaved, extrasOf, savedKey, savedToDraft } from '../../src/renderer/tabs/draft-convert'
 import { emptySavedRequest, type SavedRequest } from '../../src/shared/collection'
-import { createEngineService, type EngineService } from '../../src/engine/service'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * Query parameters switched off (a request file's disabledParams, e.g. from an imported Postman collection)
  * show in the composer's params table unticked, are never sent, and are written back on save.
  */
 
-let service: EngineService
+let engine: TestEngine
 let http: Fixture
 beforeAll(async () => {
   http = await startHttpServer()
-  service = createEngineService({
-    host: 'test',
-    flushEveryMs: 5,
-    persistWorkspace: false,
-    watchCollections: false,
-    configDir: mkdtempSync(join(tmpdir(), 'fd-disabled-params-config-')),
-  })
+  engine = startEngine()
 })
 afterAll(async () => {
-  await service.dispose()
+  await stopEngines()
   await http.close()
 })
 
@@ -52,9 +43,9 @@ describe('disabled query parameters', () => {
       { name: 'pageSize', value: '10', enabled: false },
     ])
     // Sent: only what the URL holds.
-    const sent = await service.invoke('http.send', { request: toRequestSpec(draft) })
+    const sent = await engine.service.invoke('http.send', { request: toRequestSpec(draft) })
     if (!sent.ok) throw new Error(sent.error.message)
-    const result = await service.http.waitFor(sent.value.sids[0] ?? '')
+    const result = await engine.service.http.waitFor(sent.value.sids[0] ?? '')
     expect(result.final.type).toBe('done')
     const echoed = http.requests.find((r) => r.url.startsWith('/echo'))
     expect(echoed?.url).toBe('/echo?merchant=acme')

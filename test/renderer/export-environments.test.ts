@@ -2,16 +2,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { engineClient } from './engine-client'
-import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
-import { createEngineService, type EngineService } from '../../src/engine/service'
+import type { AppStore } from '../../src/renderer/store/app-store'
+import { openCollection, startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * A Postman export from the app brings the collection's environments along, as Postman environment files
  * (Postman keeps them apart from the collection), secrets empty. Real engine, real folder.
  */
 
-let service: EngineService
+let engine: TestEngine
 let store: AppStore
 let work: string
 let dir: string
@@ -27,19 +26,12 @@ beforeAll(async () => {
     join(dir, 'environments', 'staging.yaml'),
     'name: Staging\nvariables:\n  base: https://staging.example\n  token:\n    secret: true\n',
   )
-  service = createEngineService({
-    host: 'test',
-    persistWorkspace: false,
-    watchCollections: false,
-    flushEveryMs: 5,
-    configDir: join(work, 'config'),
-  })
-  store = createAppStore(engineClient(service), { localNow: () => 0 })
-  s().connect()
-  if (!(await s().openCollection(dir, false))) throw new Error(s().collectionError ?? 'not opened')
+  engine = startEngine({ configDir: join(work, 'config') })
+  store = engine.store()
+  await openCollection(store, dir)
 })
 afterAll(async () => {
-  await service.dispose()
+  await stopEngines()
   rmSync(work, { recursive: true, force: true })
 })
 

@@ -2,16 +2,15 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { engineClient } from './engine-client'
-import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
-import { createEngineService, type EngineService } from '../../src/engine/service'
+import type { AppStore } from '../../src/renderer/store/app-store'
+import { openCollection, startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * The export dialog's state: after an export, every file or part it left out is there to list (before, only
  * a `_flightdeck_skipped` key inside the Postman JSON said so). Real engine, real folder.
  */
 
-let service: EngineService
+let engine: TestEngine
 let store: AppStore
 let dir: string
 let work: string
@@ -28,19 +27,12 @@ beforeAll(async () => {
   )
   // A file that does not parse: no export can carry it.
   writeFileSync(join(dir, 'broken.yaml'), 'name: Broken\nmethod: [not, a, method]\n')
-  service = createEngineService({
-    host: 'test',
-    persistWorkspace: false,
-    watchCollections: false,
-    flushEveryMs: 5,
-    configDir: join(work, 'config'),
-  })
-  store = createAppStore(engineClient(service), { localNow: () => 0 })
-  s().connect()
-  if (!(await s().openCollection(dir, false))) throw new Error(s().collectionError ?? 'not opened')
+  engine = startEngine({ configDir: join(work, 'config') })
+  store = engine.store()
+  await openCollection(store, dir)
 })
 afterAll(async () => {
-  await service.dispose()
+  await stopEngines()
   rmSync(work, { recursive: true, force: true })
 })
 

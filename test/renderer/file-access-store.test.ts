@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEngineService, type EngineService } from '../../src/engine/service'
-import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
-import { engineClient, until } from './engine-client'
+import type { AppStore } from '../../src/renderer/store/app-store'
+import { until } from './engine-client'
+import { openCollection, startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * File access through the store against a real engine and a server that records what it receives: a saved
@@ -20,7 +20,7 @@ const bodies: string[] = []
 let base = ''
 let dir = ''
 let outside = ''
-let service: EngineService
+let engine: TestEngine
 let store: AppStore
 const s = () => store.getState()
 
@@ -46,20 +46,13 @@ beforeAll(async () => {
     join(dir, 'upload.yaml'),
     `name: Upload\nmethod: POST\nurl: ${url}\nbody:\n  kind: file\n  path: ../outside/secret.txt\n`,
   )
-  service = createEngineService({
-    host: 'test',
-    persistWorkspace: false,
-    watchCollections: false,
-    flushEveryMs: 5,
-    configDir: join(base, 'config'),
-  })
-  store = createAppStore(engineClient(service), { localNow: () => 0 })
-  s().connect()
-  if (!(await s().openCollection(dir, false))) throw new Error(s().collectionError ?? 'not opened')
+  engine = startEngine({ configDir: join(base, 'config') })
+  store = engine.store()
+  await openCollection(store, dir)
 })
 
 afterAll(async () => {
-  await service.dispose()
+  await stopEngines()
   await new Promise<void>((r) => server.close(() => r()))
   rmSync(base, { recursive: true, force: true })
 })
