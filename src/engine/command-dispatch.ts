@@ -1,5 +1,6 @@
 import { commandSchemas, describeCommandName, isCommandName } from '../shared/contract'
 import { fail, type Result } from '../shared/result'
+import { configFolderFailure } from './collections/config-folder'
 import type { CommandTable } from './command-table'
 
 /**
@@ -19,6 +20,9 @@ export function commandDispatcher(table: CommandTable) {
       const handler = table[name] as (p: unknown) => Promise<Result<unknown>>
       return await handler(parsed.data)
     } catch (e) {
+      // Flightdeck's config folder in the way is the user's to fix, named as such (not an internal error).
+      const config = configFolderFailure(e)
+      if (config) return config
       return fail('internal', `Internal error in ${name}`, e instanceof Error ? e.message : String(e))
     }
   }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import {
   ancestorFolders,
@@ -14,6 +14,7 @@ import type { SecretStore } from '../secrets/secret-store'
 import { FileAccess } from '../files/file-access'
 import { writeFileAtomic } from './atomic-write'
 import { COLLECTION_FILE, ENVIRONMENT_KEYS } from './collection-file-format'
+import { ConfigFolderError, configFolderError, ensureConfigFolder } from './config-folder'
 import { environmentPlain } from './collection-file-write'
 import { parseEnvironmentText } from './collection-file-read'
 import { loadCollection, ParseCache, type LoadedCollection } from './loader'
@@ -77,6 +78,8 @@ export class CollectionManager {
   private queuedWrite: Promise<void> | null = null
   private globals: Variable[] = []
   private ready: Promise<void> | null = null
+  /** Why the open collections could not be remembered (the config folder is unusable), shown with each. */
+  private configTrouble: ConfigFolderError | null = null
 
   /** Folders outside a collection whose files its requests may send (the user's choice). */
   readonly files: FileAccess
@@ -121,7 +124,7 @@ export class CollectionManager {
       if (env) selectedEnv[dir] = env
     }
     return {
-      open: [...this.open.values()].map((o) => o.loaded.info),
+      open: [...this.open.values()].map((o) => this.shown(o.loaded.info)),
       recent: [...this.workspace.recent],
       selectedEnv,
     }
@@ -131,7 +134,7 @@ export class CollectionManager {
     const dir = resolve(input)
     if (env === '') delete this.workspace.env[dir]
     else this.workspace.env[dir] = env
-    await this.writeWorkspace()
+    await this.keepWorkspace()
   }
 
   get(dir: string): Open | undefined {
@@ -179,7 +182,21 @@ export class CollectionManager {
     if (this.options.watch !== false) entry.watcher = watchDir(dir, () => void this.rescan(dir))
     this.open.set(dir, entry)
     await this.remember(dir)
-    return ok(loaded.info)
+    return ok(this.shown(loaded.info))
+  }
+
+  /**
+   * A collection as the user sees it: when the config folder is unusable, it opened all the same, and its
+   * problems say that it will not be reopened next time and why (the path in the way and what to do).
+   */
+  private shown(info: CollectionInfo): CollectionInfo {
+    const trouble = this.configTrouble
+    if (!trouble) return info
+    const message = `${trouble.message}. This collection is open now but will not be reopened at the next start`
+    return {
+      ...info,
+      problems: [...info.problems, { path: this.options.configDir, line: 0, column: 0, message }],
+    }
   }
 
   async close(input: string): Promise<boolean> {
@@ -189,7 +206,7 @@ export class CollectionManager {
     o.watcher?.close()
     this.open.delete(dir)
     this.workspace.open = this.workspace.open.filter((d) => d !== dir)
-    await this.writeWorkspace()
+    await this.keepWorkspace()
     return true
   }
 
@@ -202,7 +219,7 @@ export class CollectionManager {
       o.loaded = await loadCollection(o.dir, o.cache)
       const changed = o.cache.changed
       if (changed.length === 0) return
-      for (const l of this.listeners) l({ collection: o.loaded.info, changed })
+      for (const l of this.listeners) l({ collection: this.shown(o.loaded.info), changed })
     })
     return o.scanning
   }
@@ -247,7 +264,10 @@ export class CollectionManager {
       await this.readText(this.globalsPath()),
       ENVIRONMENT_KEYS,
     )
-    await writeFileAtomic(this.globalsPath(), text)
+    await ensureConfigFolder(this.options.configDir, 'the global variables')
+    await writeFileAtomic(this.globalsPath(), text).catch(async (e: unknown) => {
+      throw await configFolderError(this.options.configDir, 'the global variables', e)
+    })
     this.globals = vars.map((v) => (v.secret ? { ...v, value: '' } : v))
   }
 
@@ -349,7 +369,21 @@ export class CollectionManager {
   private async remember(dir: string): Promise<void> {
     if (!this.workspace.open.includes(dir)) this.workspace.open.push(dir)
     this.workspace.recent = [dir, ...this.workspace.recent.filter((d) => d !== dir)].slice(0, MAX_RECENT)
-    await this.writeWorkspace()
+    await this.keepWorkspace()
+  }
+
+  /**
+   * Write workspace.json; an unusable config folder does not undo what the user did (open, close, choose an
+   * environment): it is remembered as trouble that every open collection shows until a write succeeds.
+   */
+  private async keepWorkspace(): Promise<void> {
+    try {
+      await this.writeWorkspace()
+      this.configTrouble = null
+    } catch (e) {
+      if (!(e instanceof ConfigFolderError)) throw e
+      this.configTrouble = e
+    }
   }
 
   /**
@@ -370,8 +404,11 @@ export class CollectionManager {
   }
 
   private async writeWorkspaceNow(): Promise<void> {
+    const what = 'the list of open collections'
+    await ensureConfigFolder(this.options.configDir, what)
     const path = join(this.options.configDir, 'workspace.json')
-    await mkdir(this.options.configDir, { recursive: true })
-    await writeFileAtomic(path, `${JSON.stringify(this.workspace, null, 2)}\n`)
+    await writeFileAtomic(path, `${JSON.stringify(this.workspace, null, 2)}\n`).catch(async (e: unknown) => {
+      throw await configFolderError(this.options.configDir, what, e)
+    })
   }
 }

@@ -33,7 +33,7 @@ import {
 import { stemOf, versionOf } from './loader'
 import { renderYaml, type PlainMap } from './yaml-doc'
 import { absPath, slugify } from './paths'
-import { checkInside, fileFailure } from './write-guard'
+import { blockedOrFileFailure, checkInside } from './write-guard'
 
 export { absPath, safeRel, slugify } from './paths'
 export { fileFailure } from './write-guard'
@@ -69,7 +69,7 @@ async function guarded<T>(rel: string, fn: () => Promise<Result<T>>): Promise<Re
   try {
     return await fn()
   } catch (e) {
-    return fileFailure(rel, e)
+    return blockedOrFileFailure(rel, e)
   }
 }
 

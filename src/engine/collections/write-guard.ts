@@ -2,6 +2,7 @@ import { lstat, readlink } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { fail, ok, type Result } from '../../shared/result'
 import { realPathOf, within } from '../files/confine'
+import { folderBlocker } from './folder-blocker'
 
 /**
  * Every change to a collection folder lands inside it, judged by real paths, not by the text of the path: a
@@ -42,6 +43,30 @@ export async function checkInside(
     }
   }
   return ok(null)
+}
+
+/**
+ * fileFailure, first asking what is in the way when a folder could not be made or entered (EEXIST, ENOTDIR,
+ * a link to nothing): a file someone committed where Flightdeck needs a folder (`environments`, a request
+ * folder, the collection folder itself) is named, and left as it is.
+ */
+export async function blockedOrFileFailure(rel: string, e: unknown): Promise<Result<never>> {
+  const err = e as NodeJS.ErrnoException | null
+  if (
+    (err?.code === 'EEXIST' || err?.code === 'ENOTDIR' || err?.code === 'ENOENT') &&
+    typeof err.path === 'string'
+  ) {
+    const blocker = await folderBlocker(err.path)
+    if (blocker) {
+      return fail(
+        'file',
+        `Could not save ${rel || 'the collection'}: ${blocker.path} ${blocker.what}, and Flightdeck needs a folder there. ` +
+          `It was left as it is and nothing on disk was changed; move or rename ${blocker.path} and try again`,
+        err.message,
+      )
+    }
+  }
+  return fileFailure(rel, e)
 }
 
 /**

@@ -1,7 +1,8 @@
-import { mkdir, readFile, stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { isAbsolute, join, resolve } from 'node:path'
 import { fail, ok, type Result } from '../../shared/result'
 import { writeFileAtomic } from '../collections/atomic-write'
+import { configFolderError, ensureConfigFolder } from '../collections/config-folder'
 import type { FileScope } from './confine'
 
 /**
@@ -99,8 +100,13 @@ export class FileAccess {
 
   private async write(): Promise<void> {
     if (!this.options.persist) return
-    await mkdir(this.options.configDir, { recursive: true })
-    await writeFileAtomic(this.path(), `${JSON.stringify({ allowed: this.saved }, null, 2)}\n`)
+    const what = 'the folders allowed for file access'
+    await ensureConfigFolder(this.options.configDir, what)
+    await writeFileAtomic(this.path(), `${JSON.stringify({ allowed: this.saved }, null, 2)}\n`).catch(
+      async (e: unknown) => {
+        throw await configFolderError(this.options.configDir, what, e)
+      },
+    )
   }
 }
 

@@ -1,6 +1,7 @@
-import { chmod, mkdir, readFile } from 'node:fs/promises'
+import { chmod, readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { writeFileAtomic } from '../collections/atomic-write'
+import { ensureConfigFolder } from '../collections/config-folder'
 
 /**
  * Where secret variable values live: never in a collection folder. The browser host and the CLI use a 0600 JSON
@@ -69,7 +70,7 @@ export class FileSecretStore implements SecretStore {
     this.writing = this.writing
       .catch(() => undefined)
       .then(async () => {
-        await mkdir(dirname(this.path), { recursive: true, mode: 0o700 })
+        await ensureConfigFolder(dirname(this.path), 'the secret values', 0o700)
         await writeFileAtomic(this.path, text, { mode: 0o600 })
         // An existing file keeps its mode through a rename only if the temp had it: make sure, every time.
         await chmod(this.path, 0o600)

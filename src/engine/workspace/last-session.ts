@@ -1,7 +1,8 @@
-import { mkdir, readFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { LastSessionInfo } from '../../shared/workspace-schemas'
 import { writeFileAtomic } from '../collections/atomic-write'
+import { ensureConfigFolder } from '../collections/config-folder'
 import { exportHar } from '../har/har-export'
 import type { BodyStore } from '../http/body-store'
 import type { SessionRecords } from '../sessions/session-records'
@@ -50,7 +51,7 @@ export async function keepLastSession(
   for (let round = 0; round < 40; round++) {
     const har = await exportHar(records, bodies, sids, { maxBodyBytes: bodyBytes, secretValues: secrets })
     if (Buffer.byteLength(har.har) <= limits.maxBytes) {
-      await mkdir(configDir, { recursive: true })
+      await ensureConfigFolder(configDir, 'the last session')
       await writeFileAtomic(join(configDir, LAST_SESSION_HAR), har.har, { mode: 0o600 })
       const info: LastSessionInfo = {
         savedAt: Date.now(),

@@ -1,6 +1,6 @@
-import { mkdir } from 'node:fs/promises'
 import { fail, ok, type Result } from '../../shared/result'
 import type { CommandHandlers, WorkspaceCommand } from '../../shared/contract'
+import { configFolderError, configFolderFailure, ensureConfigFolder } from '../collections/config-folder'
 import type { TimelineJournal } from '../sessions/timeline-journal'
 import { readLastSessionHar } from './last-session'
 import { readLastSessionInfo, readWorkspace, writeWorkspace } from './workspace-store'
@@ -31,14 +31,18 @@ export function createWorkspaceHandlers(deps: WorkspaceHandlerDeps): WorkspaceHa
     },
     'workspace.save': async (p) => {
       const write = writing.then(async () => {
-        await mkdir(deps.configDir, { recursive: true })
-        return writeWorkspace(deps.configDir, p.workspace)
+        await ensureConfigFolder(deps.configDir, 'the workspace')
+        return writeWorkspace(deps.configDir, p.workspace).catch(async (e: unknown) => {
+          throw e instanceof RangeError ? e : await configFolderError(deps.configDir, 'the workspace', e)
+        })
       })
       writing = write.catch(() => undefined)
       try {
         return ok({ bytes: await write })
       } catch (e) {
         if (e instanceof RangeError) return fail('too_large', e.message)
+        const config = configFolderFailure(e)
+        if (config) return config
         return fail('file', `Could not save the workspace: ${e instanceof Error ? e.message : String(e)}`)
       }
     },
