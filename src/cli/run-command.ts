@@ -1,5 +1,6 @@
-import { mkdir, stat, writeFile } from 'node:fs/promises'
+import { mkdir, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import { writeFileAtomic } from '../engine/collections/atomic-write'
 import { createEngineService, type EngineService } from '../engine/service'
 import { summarize } from '../engine/runner/run-summary'
 import type { StepResult } from '../engine/runner/run-step'
@@ -11,7 +12,7 @@ import { jsonReport, junitXml, summaryText, type RunOutcome } from './run-report
 
 /**
  * `flightdeck run`: the same `run.start` the app uses, then reports. A progress bar on stderr when it is a
- * terminal; Ctrl+C cancels the run (requests in flight end as cancelled) and still writes the reports.
+ * terminal; Ctrl+C or SIGTERM cancels the run (requests in flight end as cancelled) and still writes the reports.
  * Exit codes: 0 every step passed, 1 a step failed or the run was cancelled, 2 bad input.
  */
 
@@ -98,13 +99,17 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
   // On stderr, so a json report on stdout stays pipeable.
   const hooks = started.value.webhookInbox
   if (hooks) io.err(`webhook inbox ${hooks.startedForRun ? 'listening' : 'in use'} at ${hooks.url}\n`)
+  // Ctrl+C, and the SIGTERM a CI runner sends a job it cancels or times out: both cancel the run, which still
+  // writes its reports and exits 1 (a second signal ends the process at once).
   const onSigint = (): void => void service.invoke('run.cancel', { runId })
   process.once('SIGINT', onSigint)
+  process.once('SIGTERM', onSigint)
   let report
   try {
     report = await service.waitForRun(runId)
   } finally {
     process.off('SIGINT', onSigint)
+    process.off('SIGTERM', onSigint)
     off()
     bar?.clear()
   }
@@ -173,15 +178,25 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
   if (files.length > 0) {
     try {
       await mkdir(outDir, { recursive: true })
-      for (const [name, make] of files) {
-        const path = join(outDir, name)
-        await writeFile(path, await make())
-        io.err(`wrote ${path}\n`)
-      }
     } catch (e) {
       io.err(`flightdeck: cannot write reports to ${outDir}: ${e instanceof Error ? e.message : String(e)}\n`)
       return 2
     }
+    // Each report on its own: one that cannot be written (its path is a folder) does not cost the others.
+    // Written atomically, so a link planted at a report's path is replaced, never followed to overwrite the
+    // file it points at, and a run killed mid-write leaves no half report.
+    let unwritten = 0
+    for (const [name, make] of files) {
+      const path = join(outDir, name)
+      try {
+        await writeFileAtomic(path, await make())
+        io.err(`wrote ${path}\n`)
+      } catch (e) {
+        unwritten++
+        io.err(`flightdeck: cannot write ${path}: ${e instanceof Error ? e.message : String(e)}\n`)
+      }
+    }
+    if (unwritten > 0) return 2
   }
   const allPassed =
     !outcome.finished.cancelled &&
