@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -8,10 +5,10 @@ import { StreamDetailsSwitch } from '../../src/renderer/streams/StreamDetails'
 import { errorBuckets } from '../../src/renderer/streams/lane-ticks'
 import { createLiveClock } from '../../src/renderer/store/live-clock'
 import { StoresContext } from '../../src/renderer/store/store-context'
-import { createEngineService, type EngineService } from '../../src/engine/service'
-import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import type { AppStore } from '../../src/renderer/store/app-store'
 import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
-import { engineClient, until } from './engine-client'
+import { until } from './engine-client'
+import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * GraphQL subscriptions in the app: two sent to one endpoint share its WebSocket and are listed as sibling
@@ -19,21 +16,15 @@ import { engineClient, until } from './engine-client'
  * errors are red ticks on the lane and counted in the stream pane.
  */
 
-let service: EngineService
+let engine: TestEngine
 let gql: GraphqlFixture
 
 beforeAll(async () => {
   gql = await startGraphqlServer()
-  service = createEngineService({
-    host: 'test',
-    persistWorkspace: false,
-    watchCollections: false,
-    flushEveryMs: 5,
-    configDir: mkdtempSync(join(tmpdir(), 'fd-gql-lanes-config-')),
-  })
+  engine = startEngine()
 })
 afterAll(async () => {
-  await service.dispose()
+  await stopEngines()
   await gql.close()
 })
 
@@ -58,8 +49,7 @@ function paneText(store: AppStore): string {
 
 describe('GraphQL subscriptions in the app', () => {
   it('two subscriptions to one endpoint are sibling lanes under their shared connection', async () => {
-    const store = createAppStore(engineClient(service), { localNow: () => 0 })
-    store.getState().connect()
+    const store = engine.store()
     store.getState().setKind('graphql')
     store.getState().setUrl(gql.url)
     const a = await send(store, 'subscription A { count(to: 100000, delayMs: 10) }')
@@ -80,8 +70,7 @@ describe('GraphQL subscriptions in the app', () => {
   })
 
   it('results carrying errors are red ticks and counted in the stream pane', async () => {
-    const store = createAppStore(engineClient(service), { localNow: () => 0 })
-    store.getState().connect()
+    const store = engine.store()
     store.getState().setKind('graphql')
     store.getState().setUrl(gql.url)
     const sid = await send(store, 'subscription { flaky(to: 6) }')

@@ -2,10 +2,9 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEngineService, type EngineService } from '../../src/engine/service'
 import { activeSavedGraphql, schemaFileKey } from '../../src/renderer/graphql/graphql-slice'
-import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
-import { engineClient } from './engine-client'
+import type { AppStore } from '../../src/renderer/store/app-store'
+import { openCollection, startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * A GraphQL request's schema from a `.graphql` SDL file in its collection (`graphql.schemaFile`): the app reads
@@ -16,7 +15,7 @@ import { engineClient } from './engine-client'
 
 let base = ''
 let dir = ''
-let service: EngineService
+let engine: TestEngine
 let store: AppStore
 const s = () => store.getState()
 
@@ -35,21 +34,14 @@ beforeAll(async () => {
     join(dir, 'get-user.yaml'),
     'name: Get user\nkind: graphql\nurl: http://127.0.0.1:1/graphql\ngraphql:\n  query: "{ user(id: 1) { name } }"\n  schemaFile: schemas/api.graphql\n',
   )
-  service = createEngineService({
-    host: 'test',
-    persistWorkspace: false,
-    watchCollections: false,
-    flushEveryMs: 5,
-    configDir: join(base, 'config'),
-  })
-  store = createAppStore(engineClient(service), { localNow: () => 0 })
-  s().connect()
-  if (!(await s().openCollection(dir, false))) throw new Error(s().collectionError ?? 'not opened')
+  engine = startEngine({ configDir: join(base, 'config') })
+  store = engine.store()
+  await openCollection(store, dir)
   await s().openRequest(dir, 'get-user.yaml')
 })
 
 afterAll(async () => {
-  await service.dispose()
+  await stopEngines()
   rmSync(base, { recursive: true, force: true })
 })
 

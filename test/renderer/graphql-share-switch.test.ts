@@ -1,17 +1,14 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEngineService, type EngineService } from '../../src/engine/service'
 import { GraphqlComposer } from '../../src/renderer/graphql/GraphqlComposer'
 import { activeSavedGraphql } from '../../src/renderer/graphql/graphql-slice'
 import { createLiveClock } from '../../src/renderer/store/live-clock'
 import { StoresContext } from '../../src/renderer/store/store-context'
-import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import type { AppStore } from '../../src/renderer/store/app-store'
 import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
-import { engineClient, until } from './engine-client'
+import { until } from './engine-client'
+import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * The GraphQL composer's Share connection switch (WebSocket transports): on by default, its state is the
@@ -20,21 +17,15 @@ import { engineClient, until } from './engine-client'
  * shared connection.
  */
 
-let service: EngineService
+let engine: TestEngine
 let gql: GraphqlFixture
 
 beforeAll(async () => {
   gql = await startGraphqlServer()
-  service = createEngineService({
-    host: 'test',
-    persistWorkspace: false,
-    watchCollections: false,
-    flushEveryMs: 5,
-    configDir: mkdtempSync(join(tmpdir(), 'fd-gql-share-config-')),
-  })
+  engine = startEngine()
 })
 afterAll(async () => {
-  await service.dispose()
+  await stopEngines()
   await gql.close()
 })
 
@@ -63,7 +54,7 @@ async function send(store: AppStore, query: string): Promise<string> {
 
 describe("the GraphQL composer's Share connection switch", () => {
   it('is shown for WebSocket transports, on by default, and its state is the saved shareConnection', () => {
-    const store = createAppStore(engineClient(service), { localNow: () => 0 })
+    const store = engine.store({ connect: false })
     store.getState().setKind('graphql')
     expect(shareBox(composerHtml(store))).toBeUndefined()
     store.getState().setGraphqlDraft({ transport: 'ws' })
@@ -77,8 +68,7 @@ describe("the GraphQL composer's Share connection switch", () => {
   })
 
   it('off: two subscriptions to one endpoint open a WebSocket each', async () => {
-    const store = createAppStore(engineClient(service), { localNow: () => 0 })
-    store.getState().connect()
+    const store = engine.store()
     store.getState().setKind('graphql')
     store.getState().setUrl(gql.url)
     store.getState().setGraphqlDraft({ transport: 'ws', shareConnection: false })

@@ -1,17 +1,14 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { StreamDetailsSwitch } from '../../src/renderer/streams/StreamDetails'
 import { createLiveClock } from '../../src/renderer/store/live-clock'
 import { StoresContext } from '../../src/renderer/store/store-context'
-import { createEngineService, type EngineService } from '../../src/engine/service'
-import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import type { AppStore } from '../../src/renderer/store/app-store'
 import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
 import { startWsServer, type WsFixture } from '../fixtures/ws-server'
-import { engineClient, until } from './engine-client'
+import { until } from './engine-client'
+import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * The stream pane of a GraphQL subscription over WebSocket has no Send tab: its socket carries only the
@@ -19,23 +16,17 @@ import { engineClient, until } from './engine-client'
  * WebSocket keeps its Send tab.
  */
 
-let service: EngineService
+let engine: TestEngine
 let gql: GraphqlFixture
 let ws: WsFixture
 
 beforeAll(async () => {
   gql = await startGraphqlServer()
   ws = await startWsServer()
-  service = createEngineService({
-    host: 'test',
-    persistWorkspace: false,
-    watchCollections: false,
-    flushEveryMs: 5,
-    configDir: mkdtempSync(join(tmpdir(), 'fd-gql-details-config-')),
-  })
+  engine = startEngine()
 })
 afterAll(async () => {
-  await service.dispose()
+  await stopEngines()
   await gql.close()
   await ws.close()
 })
@@ -54,8 +45,7 @@ const tabsOf = (store: AppStore): string[] => {
 
 describe("a GraphQL subscription's stream pane", () => {
   it('has Messages and Handshake but no Send tab', async () => {
-    const store = createAppStore(engineClient(service), { localNow: () => 0 })
-    store.getState().connect()
+    const store = engine.store()
     store.getState().setKind('graphql')
     store.getState().setUrl(gql.url)
     store.getState().setGraphqlDraft({ query: 'subscription { count(to: 3, delayMs: 50) }', transport: 'ws' })
@@ -69,8 +59,7 @@ describe("a GraphQL subscription's stream pane", () => {
   })
 
   it('a plain WebSocket session keeps its Send tab', async () => {
-    const store = createAppStore(engineClient(service), { localNow: () => 0 })
-    store.getState().connect()
+    const store = engine.store()
     store.getState().setKind('ws')
     store.getState().setUrl(`${ws.url}/echo`)
     await store.getState().openStream()

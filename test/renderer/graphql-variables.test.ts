@@ -2,14 +2,14 @@ import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEngineService, type EngineService } from '../../src/engine/service'
 import { variableHints } from '../../src/renderer/composer/variable-hints'
 import { activeSavedGraphql } from '../../src/renderer/graphql/graphql-slice'
 import { composerTemplatedTexts } from '../../src/renderer/graphql/graphql-variables'
-import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import type { AppStore } from '../../src/renderer/store/app-store'
 import { selectActiveDraft } from '../../src/renderer/tabs/active-draft'
 import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
-import { engineClient, until } from './engine-client'
+import { until } from './engine-client'
+import { openCollection, startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * `{{variables}}` inside a GraphQL tab's variables JSON (and connection params): the composer checks the text
@@ -20,7 +20,7 @@ import { engineClient, until } from './engine-client'
 
 let base = ''
 let server: GraphqlFixture
-let service: EngineService
+let engine: TestEngine
 let store: AppStore
 const s = () => store.getState()
 
@@ -44,22 +44,15 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   )
-  service = createEngineService({
-    host: 'test',
-    persistWorkspace: false,
-    watchCollections: false,
-    flushEveryMs: 5,
-    configDir: join(base, '.config'),
-  })
-  store = createAppStore(engineClient(service), { localNow: () => 0 })
-  s().connect()
-  if (!(await s().openCollection(base, false))) throw new Error(s().collectionError ?? 'not opened')
+  engine = startEngine({ configDir: join(base, '.config') })
+  store = engine.store()
+  await openCollection(store, base)
   await s().openRequest(base, 'get-user.yaml')
   await until(() => s().scopeVars.some((v) => v.name === 'userId'))
 })
 
 afterAll(async () => {
-  await service.dispose()
+  await stopEngines()
   await server.close()
   rmSync(base, { recursive: true, force: true })
 })
@@ -69,7 +62,7 @@ async function resultOf(sid: string): Promise<unknown> {
   await until(() => s().timeline.rows[sid]?.terminal?.type === 'done', 10_000)
   const t = s().timeline.rows[sid]?.terminal
   if (t?.type !== 'done') throw new Error('not done')
-  const r = await service.invoke('body.read', {
+  const r = await engine.service.invoke('body.read', {
     bodyId: t.body.id,
     offset: 0,
     length: 65536,

@@ -2,10 +2,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEngineService, type EngineService } from '../../src/engine/service'
-import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import type { AppStore } from '../../src/renderer/store/app-store'
 import { PROTO_DIR, startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
-import { engineClient } from './engine-client'
+import { openCollection, startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * Copy as grpcurl from a request in a collection whose server has no reflection: the command names the protos
@@ -15,7 +14,7 @@ import { engineClient } from './engine-client'
  */
 
 let server: GrpcTestServer
-let service: EngineService
+let engine: TestEngine
 let store: AppStore
 let dir: string
 
@@ -117,20 +116,13 @@ beforeAll(async () => {
   file('g/own.yaml', say('  proto: [own/echo.proto]\n  importPaths: [protos]'))
   // Named by its path from the collection folder, though inside an import path: named from that path.
   file('g/inside.yaml', say('  proto: [protos/echo.proto]'))
-  service = createEngineService({
-    host: 'test',
-    persistWorkspace: false,
-    watchCollections: false,
-    configDir: mkdtempSync(join(tmpdir(), 'fd-grpcurl-config-')),
-  })
-  store = createAppStore(engineClient(service), { localNow: () => 0 })
-  store.getState().connect()
-  const opened = await store.getState().openCollection(dir, false)
-  if (!opened) throw new Error(store.getState().collectionError ?? 'not opened')
+  engine = startEngine()
+  store = engine.store()
+  await openCollection(store, dir)
 })
 
 afterAll(async () => {
-  await service.dispose()
+  await stopEngines()
   await server.close()
   rmSync(dir, { recursive: true, force: true })
 })

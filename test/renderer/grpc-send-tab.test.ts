@@ -1,16 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEngineService, type EngineService } from '../../src/engine/service'
-import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import type { AppStore } from '../../src/renderer/store/app-store'
 import { createLiveClock } from '../../src/renderer/store/live-clock'
 import { StoresContext } from '../../src/renderer/store/store-context'
 import { StreamDetailsSwitch } from '../../src/renderer/streams/StreamDetails'
 import { startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
-import { engineClient, until } from './engine-client'
+import { until } from './engine-client'
+import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * A gRPC call's details, invoked from the app against a real grpc-js server: only a client or bidi stream has a
@@ -19,24 +16,15 @@ import { engineClient, until } from './engine-client'
  */
 
 let server: GrpcTestServer
-let service: EngineService
-let configDir: string
+let engine: TestEngine
 
 beforeAll(async () => {
   server = await startGrpcServer()
-  configDir = mkdtempSync(join(tmpdir(), 'fd-grpc-send-tab-config-'))
-  service = createEngineService({
-    host: 'test',
-    persistWorkspace: false,
-    watchCollections: false,
-    flushEveryMs: 5,
-    configDir,
-  })
+  engine = startEngine()
 })
 afterAll(async () => {
-  await service.dispose()
+  await stopEngines()
   await server.close()
-  rmSync(configDir, { recursive: true, force: true })
 })
 
 /** The text a person reads in the rendered details pane (tags dropped), one piece a line. */
@@ -69,9 +57,8 @@ async function invoke(store: AppStore, method: string, message: string): Promise
 
 describe("a gRPC call's details", () => {
   it('have a Send tab for a bidi stream only, and count sent messages without the half-close', async () => {
-    const store = createAppStore(engineClient(service), { localNow: () => 0 })
+    const store = engine.store()
     const s = store.getState
-    s().connect()
     s().setKind('grpc')
     s().setUrl(server.target)
     s().setGrpcDraft({ plaintext: true })

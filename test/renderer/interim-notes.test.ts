@@ -1,14 +1,11 @@
-import { mkdtempSync } from 'node:fs'
 import type { Socket } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEngineService, type EngineService } from '../../src/engine/service'
 import { ExchangeNotes } from '../../src/renderer/details/ExchangeNotes'
 import { applyBatch, EMPTY_TIMELINE, type TimelineState } from '../../src/renderer/timeline/apply-batch'
 import { pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
+import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /** What the details pane's Overview says about interim (1xx) responses and a discarded partial body. */
 
@@ -16,7 +13,7 @@ const HINT = (n: number): string =>
   `HTTP/1.1 103 Early Hints\r\nlink: </asset-${n}.css>; rel=preload; as=style\r\n\r\n`
 const FINAL = 'HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 2\r\n\r\nok'
 
-let service: EngineService
+let engine: TestEngine
 let raw: RawServer
 let timeline: TimelineState = EMPTY_TIMELINE
 
@@ -31,28 +28,22 @@ beforeAll(async () => {
       socket.end('x'.repeat(4000))
     }
   })
-  service = createEngineService({
-    host: 'test',
-    flushEveryMs: 5,
-    persistWorkspace: false,
-    watchCollections: false,
-    configDir: mkdtempSync(join(tmpdir(), 'fd-interim-notes-config-')),
-  })
-  service.subscribe((batch) => (timeline = applyBatch(timeline, batch)))
+  engine = startEngine()
+  engine.service.subscribe((batch) => (timeline = applyBatch(timeline, batch)))
 })
 afterAll(async () => {
-  await service.dispose()
+  await stopEngines()
   await raw.close()
 })
 
 async function sendAndShow(path: string): Promise<string> {
-  const sent = await service.invoke('http.send', {
+  const sent = await engine.service.invoke('http.send', {
     request: { method: 'GET', url: `${raw.url}${path}`, headers: [], body: { kind: 'none' }, options: {} },
   })
   if (!sent.ok) throw new Error(sent.error.message)
   const sid = sent.value.sids[0] as string
-  await service.http.waitFor(sid)
-  service.flush()
+  await engine.service.http.waitFor(sid)
+  engine.service.flush()
   const row = timeline.rows[sid]
   if (!row) throw new Error('no row')
   // The text a person reads (tags dropped, entities decoded).

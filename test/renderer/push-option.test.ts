@@ -1,38 +1,28 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEngineService, type EngineService } from '../../src/engine/service'
 import { toRequestSpec } from '../../src/renderer/composer/composer-draft'
-import { createAppStore } from '../../src/renderer/store/app-store'
 import { draftToSaved, extrasOf, savedToDraft } from '../../src/renderer/tabs/draft-convert'
 import { emptySavedRequest, savedRequestSchema } from '../../src/shared/collection'
 import { startPushServer, type PushFixture } from '../fixtures/push-server'
-import { engineClient, until } from './engine-client'
+import { until } from './engine-client'
+import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /** The composer's Accept server push option (the request's acceptPush): sent with the request, kept in its file. */
 
-let service: EngineService
+let engine: TestEngine
 let server: PushFixture
 
 beforeAll(async () => {
   server = await startPushServer()
-  service = createEngineService({
-    host: 'test',
-    flushEveryMs: 5,
-    persistWorkspace: false,
-    watchCollections: false,
-    configDir: mkdtempSync(join(tmpdir(), 'fd-push-option-config-')),
-  })
+  engine = startEngine()
 })
 afterAll(async () => {
-  await service.dispose()
+  await stopEngines()
   await server.close()
 })
 
 describe('Accept server push', () => {
   it('goes with the request: each pushed stream is a row of its own, caused by the request', async () => {
-    const store = createAppStore(engineClient(service), { localNow: () => 0 })
+    const store = engine.store({ connect: false })
     const stop = store.getState().connect()
     try {
       const s = store.getState
@@ -59,7 +49,7 @@ describe('Accept server push', () => {
   })
 
   it('the row’s Cancel on a pushed stream resets it, and the row ends cancelled while its request is done', async () => {
-    const store = createAppStore(engineClient(service), { localNow: () => 0 })
+    const store = engine.store({ connect: false })
     const stop = store.getState().connect()
     try {
       const s = store.getState

@@ -1,13 +1,10 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEngineService, type EngineService } from '../../src/engine/service'
 import type { ApiClient } from '../../src/renderer/client/api-client'
 import { createAppStore } from '../../src/renderer/store/app-store'
 import { MAX_REPLAY_PAGE } from '../../src/shared/workspace-schemas'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { engineClient, until } from './engine-client'
+import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * A page that reloads gets its timeline back from the engine, page by page. Clear pressed while those pages are
@@ -15,26 +12,20 @@ import { engineClient, until } from './engine-client'
  * the second replay page back until Clear has been pressed, as a slow transport would.
  */
 
-let service: EngineService
+let engine: TestEngine
 let server: Fixture
 
 beforeAll(async () => {
   server = await startHttpServer()
-  service = createEngineService({
-    host: 'test',
-    flushEveryMs: 5,
-    persistWorkspace: false,
-    watchCollections: false,
-    configDir: mkdtempSync(join(tmpdir(), 'fd-replay-clear-')),
-  })
+  engine = startEngine()
   const total = MAX_REPLAY_PAGE + 200
-  const sent = await service.invoke('http.send', {
+  const sent = await engine.service.invoke('http.send', {
     request: { method: 'GET', url: `${server.url}/hello`, headers: [], body: { kind: 'none' }, options: {} },
     count: Math.min(total, 1000),
   })
   if (!sent.ok) throw new Error(sent.error.message)
   for (let n = 1000; n < total; n += 1000) {
-    const more = await service.invoke('http.send', {
+    const more = await engine.service.invoke('http.send', {
       request: {
         method: 'GET',
         url: `${server.url}/hello`,
@@ -51,13 +42,13 @@ beforeAll(async () => {
 }, 90_000)
 
 afterAll(async () => {
-  await service.dispose()
+  await stopEngines()
   await server.close()
 })
 
 describe('Clear while the timeline is being replayed', () => {
   it('keeps the cleared rows cleared when later replay pages arrive', async () => {
-    const real = engineClient(service)
+    const real = engineClient(engine.service)
     let releaseSecondPage: () => void = () => undefined
     const secondPageHeld = new Promise<void>((resolve) => (releaseSecondPage = resolve))
     let replays = 0
