@@ -10,7 +10,7 @@ import { COLLECTION_KEYS, REQUEST_KEYS } from '../src/engine/collections/collect
 import { collectionPlain, requestPlain } from '../src/engine/collections/collection-file-write'
 import { renderYaml } from '../src/engine/collections/yaml-doc'
 import { createEngineService } from '../src/engine/service'
-import { median, paired } from './paired'
+import { median, paired, type Side } from './paired'
 
 /**
  * The runner against its peers, in one run, on one machine, against one local server in its own process
@@ -28,6 +28,8 @@ import { median, paired } from './paired'
  *   over the time from the run's start to its last answer, without process start-up (flightdeck reports it;
  *   autocannon-run.mjs times it, since autocannon's own callback waits for its next whole-second tick).
  *   `runner.vs_autocannon_with_startup` uses flightdeck's spawn-to-exit time instead.
+ * - `runner.vs_undici`: the same flightdeck run against bare undici (the engine's HTTP library: 50 loops of
+ *   `request()` reading each body, in a fresh process, timed the same way): what the runner costs over it.
  *
  * Every run is checked at the server (each request arrived, each of the 1,000 paths once) and by the tool
  * (exit code 0 / newman's assertion count): a fast run that skipped work would not count.
@@ -279,11 +281,11 @@ type NewmanRun = (
   options: { collection: unknown; reporters: string[]; timeout?: number },
   done: (err: Error | null, summary: NewmanSummary) => void,
 ) => unknown
-/** What bench/autocannon-run.mjs prints. */
-export interface AutocannonRun {
-  /** From the call to autocannon to its last response. */
+/** What bench/peer-run.mjs prints. */
+export interface PeerRun {
+  /** From the run's start to its last response. */
   ms: number
-  /** From the call to autocannon's callback, which comes at its next whole-second sampling tick. */
+  /** From the run's start to its callback (autocannon's comes at its next whole-second sampling tick). */
   callbackMs: number
   responses: number
   ok: number
@@ -345,18 +347,16 @@ async function newmanPeakRss(server: Server, collection: PostmanCollection, dir:
   return r.maxRss / 1024
 }
 
-/**
- * One autocannon run in a fresh process (bench/autocannon-run.mjs), timed from its start to its last response:
- * both tools start cold, and neither is timed to autocannon's once-a-second sampling tick.
- */
-export async function runAutocannon(
+/** A peer load generator's run in a fresh process of its own (bench/peer-run.mjs), checked at its end. */
+export async function runPeer(
+  tool: 'autocannon' | 'undici',
   url: string,
   amount: number,
   connections: number,
-): Promise<AutocannonRun> {
+): Promise<PeerRun> {
   const child = spawn(
     process.execPath,
-    [join(import.meta.dirname, 'autocannon-run.mjs'), url, String(amount), String(connections)],
+    [join(import.meta.dirname, 'peer-run.mjs'), tool, url, String(amount), String(connections)],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   )
   let out = ''
@@ -369,22 +369,28 @@ export async function runAutocannon(
     child.once('close', res)
   })
   clearTimeout(timer)
-  if (code !== 0) throw new Error(`autocannon (own process) exited ${code}: ${err.trim()}`)
-  const run = JSON.parse(out) as AutocannonRun
+  if (code !== 0) throw new Error(`${tool} (own process) exited ${code}: ${err.trim()}`)
+  const run = JSON.parse(out) as PeerRun
   if (run.ok !== amount || run.responses !== amount || run.errors > 0 || run.timeouts > 0)
     throw new Error(
-      `autocannon: ${run.ok} 2xx and ${run.responses} responses of ${amount} (${run.errors} errors, ${run.timeouts} timeouts)`,
+      `${tool}: ${run.ok} 2xx and ${run.responses} responses of ${amount} (${run.errors} errors, ${run.timeouts} timeouts)`,
     )
   return run
 }
 
-async function autocannonRate(server: Server, amount: number, rounded: number[]): Promise<number> {
+/** A peer's rate over its run's own time (start to last response), checked at the server too. */
+async function peerRate(
+  server: Server,
+  tool: 'autocannon' | 'undici',
+  amount: number,
+  toCallback: number[],
+): Promise<number> {
   await server.take()
-  const run = await runAutocannon(`${server.url}/hit`, amount, CONCURRENCY)
+  const run = await runPeer(tool, `${server.url}/hit`, amount, CONCURRENCY)
   const seen = await server.take()
   if (seen.requests < amount)
-    throw new Error(`autocannon: the server saw ${seen.requests} of ${amount} requests`)
-  rounded.push((amount / run.callbackMs) * 1000)
+    throw new Error(`${tool}: the server saw ${seen.requests} of ${amount} requests`)
+  toCallback.push((amount / run.callbackMs) * 1000)
   return (amount / run.ms) * 1000
 }
 
@@ -422,7 +428,8 @@ export async function benchRunner(): Promise<Record<string, number>> {
     // Warm-ups: the OS file cache for the CLI bundle and autocannon's modules, newman's modules and sandbox.
     await runFlightdeck(server, [warm], 50, 50, [])
     await runNewman(server, warmPostman, 50)
-    await autocannonRate(server, 2000, [])
+    await peerRate(server, 'autocannon', 2000, [])
+    await peerRate(server, 'undici', 2000, [])
 
     // A process that runs one request: what every `flightdeck run` pays before its first request. A single
     // spawn moves by half on a shared machine: the median of several, with their CPU time beside it.
@@ -457,28 +464,31 @@ export async function benchRunner(): Promise<Record<string, number>> {
     console.log(`runner: one request x ${ITERATIONS} iterations, concurrency ${CONCURRENCY}`)
     const rawSpawn: number[] = []
     const autocannonRounded: number[] = []
+    const flightdeckRaw: Side = {
+      name: 'flightdeck',
+      run: async () => {
+        const before = rawInRun.length
+        rawSpawn.push(
+          await runFlightdeck(server, [single, '--iterations', String(ITERATIONS)], ITERATIONS, 1, rawInRun),
+        )
+        const own = rawInRun[before]
+        if (own === undefined) throw new Error('flightdeck run printed no req/s figure')
+        return own
+      },
+    }
     const vsAutocannon = await paired(
       'raw',
       RAW_ROUNDS,
-      {
-        name: 'flightdeck',
-        run: async () => {
-          const before = rawInRun.length
-          rawSpawn.push(
-            await runFlightdeck(
-              server,
-              [single, '--iterations', String(ITERATIONS)],
-              ITERATIONS,
-              1,
-              rawInRun,
-            ),
-          )
-          const own = rawInRun[before]
-          if (own === undefined) throw new Error('flightdeck run printed no req/s figure')
-          return own
-        },
-      },
-      { name: 'autocannon', run: () => autocannonRate(server, ITERATIONS, autocannonRounded) },
+      flightdeckRaw,
+      { name: 'autocannon', run: () => peerRate(server, 'autocannon', ITERATIONS, autocannonRounded) },
+      'req/s',
+    )
+    // The same run against its own HTTP library with nothing around it: what the runner adds over undici.
+    const vsUndici = await paired(
+      'raw vs undici',
+      RAW_ROUNDS,
+      flightdeckRaw,
+      { name: 'undici', run: () => peerRate(server, 'undici', ITERATIONS, []) },
       'req/s',
     )
 
@@ -500,6 +510,9 @@ export async function benchRunner(): Promise<Record<string, number>> {
     console.log(`  one request x ${ITERATIONS}: autocannon ${vsAutocannon.b.toFixed(0)} req/s`)
     console.log(`  ratio flightdeck/autocannon: ${vsAutocannon.ratio.toFixed(3)} (target >= 0.9)`)
     console.log(
+      `  one request x ${ITERATIONS}: bare undici ${vsUndici.b.toFixed(0)} req/s, ratio ${vsUndici.ratio.toFixed(3)}`,
+    )
+    console.log(
       `  (autocannon timed to its callback, which waits for its next whole-second tick: ${median(autocannonRounded).toFixed(0)} req/s, ratio ${(vsAutocannon.a / median(autocannonRounded)).toFixed(3)}; how this key was measured before 2026-12-05)`,
     )
     console.log(
@@ -516,6 +529,8 @@ export async function benchRunner(): Promise<Record<string, number>> {
       'runner.newman_rps': Math.round(vsNewman.b),
       'runner.autocannon_rps': Math.round(vsAutocannon.b),
       'runner.autocannon_whole_second_rps': Math.round(median(autocannonRounded)),
+      'runner.vs_undici': Math.round(vsUndici.ratio * 1000) / 1000,
+      'runner.undici_rps': Math.round(vsUndici.b),
       'runner.cli_one_request_ms': Math.round(median(startupMs)),
       'runner.cli_one_request_cpu_ms': Math.round(median(startupCpu)),
       'runner.load_avg': Math.round(load * 10) / 10,

@@ -2,13 +2,13 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runAutocannon } from '../../bench/runner.bench'
+import { runPeer } from '../../bench/runner.bench'
 
 /**
  * The runner bench's peer: autocannon calls back only at its next once-a-second sampling tick, so a run timed
  * to its callback reads whole seconds. The bench must time it to its last response, which the server sees.
  */
-describe('the runner bench times autocannon to its last response', () => {
+describe("the runner bench's peers are timed to their last response", () => {
   let server: Server
   let url = ''
   let served = 0
@@ -31,14 +31,25 @@ describe('the runner bench times autocannon to its last response', () => {
   })
   afterAll(() => new Promise<void>((res) => server.close(() => res())))
 
-  it('reports a time near what the server saw, not the next whole second', async () => {
-    const run = await runAutocannon(url, 400, 10)
+  it('autocannon: a time near what the server saw, not the next whole second', async () => {
+    served = 0
+    const run = await runPeer('autocannon', url, 400, 10)
     const span = lastAt - firstAt
     expect(served).toBe(400)
     expect(run.responses).toBe(400)
     expect(run.ok).toBe(400)
     // The callback waits for the tick; the measured run ends at the last response, before it.
     expect(run.ms).toBeLessThan(run.callbackMs)
+    expect(run.ms).toBeGreaterThanOrEqual(span - 50)
+    expect(run.ms).toBeLessThan(span + 500)
+  })
+  it('bare undici: every response read and counted, timed like the others', async () => {
+    served = 0
+    const run = await runPeer('undici', url, 400, 10)
+    const span = lastAt - firstAt
+    expect(served).toBe(400)
+    expect(run.responses).toBe(400)
+    expect(run.ok).toBe(400)
     expect(run.ms).toBeGreaterThanOrEqual(span - 50)
     expect(run.ms).toBeLessThan(span + 500)
   })

@@ -1,0 +1,89 @@
+// One run of a peer load generator in a process of its own, as `flightdeck run` is in the runner bench, so
+// every tool starts cold (no JIT warmed by earlier rounds).
+// Usage: node peer-run.mjs <autocannon|undici> <url> <amount> <connections>.
+// Prints one JSON line: {ms, callbackMs, responses, ok, errors, timeouts}.
+//
+// `ms` is from the run's start to its LAST RESPONSE. autocannon itself calls back only at its next sampling
+// tick (every `sampleInt`, 1 s by default), so timing to its callback (`callbackMs`) rounds every run up to
+// whole seconds: 20,000 requests that took 0.5 s read as ~1.0 s.
+import { createRequire } from 'node:module'
+import { performance } from 'node:perf_hooks'
+
+const require = createRequire(import.meta.url)
+
+const [tool, url, amountText, connectionsText] = process.argv.slice(2)
+const amount = Number(amountText)
+const connections = Number(connectionsText)
+if (
+  (tool !== 'autocannon' && tool !== 'undici') ||
+  !url ||
+  !Number.isInteger(amount) ||
+  amount < 1 ||
+  !Number.isInteger(connections) ||
+  connections < 1
+) {
+  process.stderr.write('usage: node peer-run.mjs <autocannon|undici> <url> <amount> <connections>\n')
+  process.exit(2)
+}
+
+function report(line) {
+  process.stdout.write(`${JSON.stringify(line)}\n`)
+}
+
+/** autocannon: 50 connections, `amount` requests, checks nothing but the status class. */
+function runAutocannon() {
+  const autocannon = require('autocannon')
+  let responses = 0
+  let lastResponseAt = 0
+  const start = performance.now()
+  const instance = autocannon({ url, connections, amount, timeout: 30 }, (err, result) => {
+    if (err) {
+      process.stderr.write(`autocannon: ${err.message}\n`)
+      process.exit(1)
+    }
+    report({
+      ms: lastResponseAt - start,
+      callbackMs: performance.now() - start,
+      responses,
+      ok: result['2xx'],
+      errors: result.errors,
+      timeouts: result.timeouts,
+    })
+  })
+  instance.on('response', () => {
+    responses++
+    lastResponseAt = performance.now()
+  })
+}
+
+/** Bare undici, the engine's HTTP library: `connections` loops of `request()` reading each body. */
+async function runUndici() {
+  const { Agent, request } = require('undici')
+  const dispatcher = new Agent({ connections })
+  let left = amount
+  let responses = 0
+  let ok = 0
+  let errors = 0
+  const start = performance.now()
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (left > 0) {
+        left--
+        try {
+          const res = await request(url, { dispatcher })
+          await res.body.arrayBuffer()
+          responses++
+          if (res.statusCode >= 200 && res.statusCode < 300) ok++
+        } catch {
+          errors++
+        }
+      }
+    }),
+  )
+  const ms = performance.now() - start
+  report({ ms, callbackMs: ms, responses, ok, errors, timeouts: 0 })
+  await dispatcher.close()
+}
+
+if (tool === 'autocannon') runAutocannon()
+else await runUndici()
