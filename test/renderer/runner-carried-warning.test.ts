@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { engineClient, until } from './engine-client'
-import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
-import { createEngineService, type EngineService } from '../../src/engine/service'
+import { until } from './engine-client'
+import type { AppStore } from '../../src/renderer/store/app-store'
 import { startVendorStub, type VendorStub } from '../fixtures/vendor-stub'
+import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * The app's runner on a request file from an older import that carries the collection's test script down while
@@ -14,7 +14,7 @@ import { startVendorStub, type VendorStub } from '../fixtures/vendor-stub'
  */
 
 let stub: VendorStub
-let service: EngineService
+let engine: TestEngine
 let store: AppStore
 let dir: string
 const s = () => store.getState()
@@ -30,20 +30,13 @@ beforeAll(async () => {
     join(dir, 'pay.yaml'),
     `name: Pay\nmethod: POST\nurl: "{{base}}/payments"\nscripts:\n  test: |-\n    // From the collection\n    pm.test('answers', () => true)\n  translated: false\n`,
   )
-  service = createEngineService({
-    host: 'test',
-    persistWorkspace: false,
-    watchCollections: false,
-    flushEveryMs: 5,
-    configDir: mkdtempSync(join(tmpdir(), 'fd-runner-carried-config-')),
-  })
-  store = createAppStore(engineClient(service), { localNow: () => 0 })
-  s().connect()
-  const opened = await service.invoke('collection.open', { dir })
+  engine = startEngine()
+  store = engine.store()
+  const opened = await engine.service.invoke('collection.open', { dir })
   if (!opened.ok) throw new Error(opened.error.message)
 })
 afterAll(async () => {
-  await service.dispose()
+  await stopEngines()
   await stub.close()
   rmSync(dir, { recursive: true, force: true })
 })

@@ -2,11 +2,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { engineClient, until as untilFor } from './engine-client'
-import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import { until as untilFor } from './engine-client'
+import type { AppStore } from '../../src/renderer/store/app-store'
 import { runPayload, tallyResults } from '../../src/renderer/runner/runner-slice'
-import { createEngineService, type EngineService } from '../../src/engine/service'
 import { startRunnerServer, type RunnerServer } from '../fixtures/runner-server'
+import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * The runner's results view state, driven by a real engine running a collection folder against a real server:
@@ -16,7 +16,7 @@ import { startRunnerServer, type RunnerServer } from '../fixtures/runner-server'
 const until = (cond: () => boolean, ms = 15000): Promise<void> => untilFor(cond, ms)
 
 let server: RunnerServer
-let service: EngineService
+let engine: TestEngine
 let store: AppStore
 let dir: string
 
@@ -40,20 +40,13 @@ beforeAll(async () => {
     'name: Missing\nmethod: GET\nurl: "{{base}}/status/404"\nassertions:\n  - kind: status\n    equals: 200\n',
   )
   file('slow/slow.yaml', 'name: Slow\nmethod: GET\nurl: "{{base}}/slow?ms=400"\n')
-  service = createEngineService({
-    host: 'test',
-    persistWorkspace: false,
-    watchCollections: false,
-    flushEveryMs: 5,
-    configDir: mkdtempSync(join(tmpdir(), 'fd-runner-ui-config-')),
-  })
-  store = createAppStore(engineClient(service), { localNow: () => 0 })
-  store.getState().connect()
-  const opened = await service.invoke('collection.open', { dir })
+  engine = startEngine()
+  store = engine.store()
+  const opened = await engine.service.invoke('collection.open', { dir })
   if (!opened.ok) throw new Error(opened.error.message)
 })
 afterAll(async () => {
-  await service.dispose()
+  await stopEngines()
   await server.close()
 })
 

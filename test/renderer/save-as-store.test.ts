@@ -2,18 +2,17 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { engineClient } from './engine-client'
-import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import type { AppStore } from '../../src/renderer/store/app-store'
 import { isTabDirty } from '../../src/renderer/tabs/request-tab'
 import { folderChoices } from '../../src/renderer/tabs/save-as'
-import { createEngineService, type EngineService } from '../../src/engine/service'
+import { openCollection, startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * Ctrl/Cmd+S on a request that has no file yet asks where it goes; nothing is written until the person says,
  * and then it lands in the collection and folder they chose, under their name. Real engine, real folder.
  */
 
-let service: EngineService
+let engine: TestEngine
 let store: AppStore
 let dir: string
 const s = () => store.getState()
@@ -28,19 +27,12 @@ beforeAll(async () => {
     join(dir, 'users', 'admin', 'ban.yaml'),
     'name: Ban\nmethod: POST\nurl: http://127.0.0.1:1/ban\n',
   )
-  service = createEngineService({
-    host: 'test',
-    persistWorkspace: false,
-    watchCollections: false,
-    flushEveryMs: 5,
-    configDir: mkdtempSync(join(tmpdir(), 'fd-save-as-config-')),
-  })
-  store = createAppStore(engineClient(service), { localNow: () => 0 })
-  s().connect()
-  if (!(await s().openCollection(dir, false))) throw new Error(s().collectionError ?? 'not opened')
+  engine = startEngine()
+  store = engine.store()
+  await openCollection(store, dir)
 })
 afterAll(async () => {
-  await service.dispose()
+  await stopEngines()
 })
 
 describe('Save as', () => {

@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEngineService, type EngineService } from '../../src/engine/service'
 import { windowLabel, windowText } from '../../src/renderer/streams/message-data'
 import { base64ToBytes } from '../../src/renderer/streams/message-format'
 import { MESSAGE_VIEW_BYTES } from '../../src/renderer/streams/message-data-slice'
-import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import type { AppStore } from '../../src/renderer/store/app-store'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
 import { spec } from '../engine/helpers'
-import { engineClient, until } from './engine-client'
+import { until } from './engine-client'
+import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * The message view of a large SSE event, through the store against a real engine and server: the view reads a
@@ -18,9 +15,8 @@ import { engineClient, until } from './engine-client'
  */
 
 let sse: SseFixture
-let service: EngineService
+let engine: TestEngine
 let store: AppStore
-let configDir: string
 /** 5 MB of data: ASCII and 2-, 3- and 4-byte characters, so that windows cut characters. */
 const BIG = 'aé€😀'.repeat(524_288)
 
@@ -30,32 +26,23 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'text/event-stream' })
     res.end(`data: small\n\ndata: ${BIG}\n\n`)
   })
-  configDir = mkdtempSync(join(tmpdir(), 'fd-msg-view-'))
-  service = createEngineService({
-    host: 'test',
-    configDir,
-    persistWorkspace: false,
-    watchCollections: false,
-    flushEveryMs: 5,
-  })
-  store = createAppStore(engineClient(service), { localNow: () => 0 })
-  store.getState().connect()
+  engine = startEngine()
+  store = engine.store()
 })
 afterAll(async () => {
-  await service.dispose()
+  await stopEngines()
   await sse.close()
-  rmSync(configDir, { recursive: true, force: true })
 })
 
 describe('the message view of a large message', () => {
   it('says which part of a 5 MB event it shows, pages through it, and saves it whole', async () => {
-    const opened = await service.invoke('sse.open', {
+    const opened = await engine.service.invoke('sse.open', {
       request: spec(`${sse.url}/big-event`),
       stream: { reconnect: false },
     })
     if (!opened.ok) throw new Error(opened.error.message)
     const sid = opened.value.sid
-    await service.streams.wait(sid)
+    await engine.service.streams.wait(sid)
     const s = store.getState
     s().showLog(sid)
     await s().readLog(0, 10)

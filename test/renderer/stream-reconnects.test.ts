@@ -1,7 +1,6 @@
 import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEngineService, type EngineService } from '../../src/engine/service'
 import { assembledPiece } from '../../src/renderer/streams/assembled-preview'
 import { AttemptTable } from '../../src/renderer/streams/AttemptTable'
 import { applyBatch, EMPTY_TIMELINE } from '../../src/renderer/timeline/apply-batch'
@@ -15,12 +14,12 @@ import {
   separatorText,
   type LogSeparator,
 } from '../../src/renderer/streams/log-rows'
-import { createAppStore } from '../../src/renderer/store/app-store'
 import type { StreamEntry } from '../../src/shared/streams'
 import type { TimelineEvent } from '../../src/shared/timeline'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
-import { engineClient, until } from './engine-client'
+import { until } from './engine-client'
 import { queued, timings } from './event-builders'
+import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * Reconnects as the person sees them: the lane's attempt list (what the Handshake tab lists), the message
@@ -30,11 +29,11 @@ import { queued, timings } from './event-builders'
  */
 
 let sse: SseFixture
-let service: EngineService
+let engine: TestEngine
 
 beforeAll(async () => {
   sse = await startSseServer()
-  service = createEngineService({ host: 'test', flushEveryMs: 5, watchCollections: false })
+  engine = startEngine()
   // By the Last-Event-ID sent: none, two events with ids (retry 20 ms) and the end; 2, one more and the end;
   // 3, 204 No Content.
   sse.route('/twice-then-204', (req, res) => {
@@ -50,13 +49,12 @@ beforeAll(async () => {
   })
 })
 afterAll(async () => {
-  await service.dispose()
+  await stopEngines()
   await sse.close()
 })
 
 const storeFor = () => {
-  const store = createAppStore(engineClient(service), { localNow: () => 0 })
-  store.getState().connect()
+  const store = engine.store()
   store.getState().setKind('sse')
   return store
 }

@@ -2,13 +2,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { engineClient, until } from './engine-client'
-import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import { until } from './engine-client'
+import type { AppStore } from '../../src/renderer/store/app-store'
 import { isTabDirty } from '../../src/renderer/tabs/request-tab'
-import { createEngineService, type EngineService } from '../../src/engine/service'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
 import { startWsServer, type WsFixture } from '../fixtures/ws-server'
 import { selectActiveDraft } from '../../src/renderer/tabs/active-draft'
+import { openCollection, startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * A saved WebSocket or SSE request opened from its tab, driven by a real engine against real servers: the stream
@@ -29,8 +29,7 @@ afterAll(async () => {
 
 describe('saved stream requests in the store', () => {
   let dir: string
-  let configDir: string
-  let service: EngineService
+  let engine: TestEngine
   let store: AppStore
 
   const write = (rel: string, text: string): void => {
@@ -40,7 +39,6 @@ describe('saved stream requests in the store', () => {
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fd-ws-saved-'))
-    configDir = mkdtempSync(join(tmpdir(), 'fd-config-'))
     write(
       'collection.yaml',
       'flightdeck: 1\nname: Chat\nvariables:\n  room: lobby\nauth:\n  type: bearer\n  token: "{{token}}"\n',
@@ -59,22 +57,14 @@ describe('saved stream requests in the store', () => {
       'name: Feed\nkind: sse\nmethod: POST\nurl: "{{sseBase}}/events?n=1&close=1"\n' +
         'body:\n  kind: json\n  text: \'{"room":"{{room}}"}\'\n',
     )
-    service = createEngineService({
-      host: 'test',
-      configDir,
-      persistWorkspace: false,
-      watchCollections: false,
-      flushEveryMs: 5,
-    })
-    store = createAppStore(engineClient(service), { localNow: () => 0 })
-    store.getState().connect()
-    expect(await store.getState().openCollection(dir, false)).toBe(true)
+    engine = startEngine()
+    store = engine.store()
+    await openCollection(store, dir)
     store.getState().setEnvironment(dir, 'local')
   })
   afterEach(async () => {
-    await service.dispose()
+    await stopEngines()
     rmSync(dir, { recursive: true, force: true })
-    rmSync(configDir, { recursive: true, force: true })
   })
 
   const activeTab = () => {
@@ -163,7 +153,7 @@ describe('saved stream requests in the store', () => {
     expect(store.getState().wsError?.message).toBe(
       'Open chat.yaml to change its saved messages (they live in its file)',
     )
-    await service.invoke('ws.close', { sid })
+    await engine.service.invoke('ws.close', { sid })
   })
 
   it('an unsaved WebSocket keeps its saved messages per URL, in the browser', async () => {
@@ -176,6 +166,6 @@ describe('saved stream requests in the store', () => {
     store.getState().setWsDraft({ kind: 'text', data: 'hello' })
     store.getState().saveWsMessage(sid, `${ws.url}/echo`, 'hi')
     expect(store.getState().savedMessages[`${ws.url}/echo`]).toMatchObject([{ name: 'hi', data: 'hello' }])
-    await service.invoke('ws.close', { sid })
+    await engine.service.invoke('ws.close', { sid })
   })
 })

@@ -4,12 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { StreamComposeBar } from '../../src/renderer/streams/StreamCompose'
 import { createLiveClock } from '../../src/renderer/store/live-clock'
 import { StoresContext } from '../../src/renderer/store/store-context'
-import { createEngineService, type EngineService } from '../../src/engine/service'
 import { sseReconnectFor } from '../../src/renderer/composer/composer-draft'
 import { selectActiveDraft } from '../../src/renderer/tabs/active-draft'
 import { rawChunksNote, streamState } from '../../src/renderer/streams/stream-state'
 import { sleep, startSseServer, type SseFixture } from '../fixtures/sse-server'
-import { engineClient, until } from './engine-client'
+import { until } from './engine-client'
 import type { StreamEntry } from '../../src/shared/streams'
 import type { TimelineEvent } from '../../src/shared/timeline'
 import {
@@ -29,6 +28,7 @@ import { sortValue } from '../../src/renderer/timeline/columns'
 import { methodText, rowLabel } from '../../src/renderer/timeline/row-labels'
 import { fakeClient } from './fake-client'
 import { queued } from './event-builders'
+import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 const msg = (sid: string, t: number, seq: number, dir: 'in' | 'out' = 'in'): TimelineEvent => ({
   type: 'ws-message',
@@ -272,7 +272,7 @@ describe('stream rows in the timeline table', () => {
 
 describe('streams against a real engine and server', () => {
   let sse: SseFixture
-  let service: EngineService
+  let engine: TestEngine
   beforeAll(async () => {
     sse = await startSseServer()
     // OpenAI's shape: a role chunk with empty content first, the answer's pieces after a pause, then [DONE].
@@ -286,21 +286,15 @@ describe('streams against a real engine and server', () => {
       }
       res.end('data: [DONE]\n\n')
     })
-    service = createEngineService({
-      host: 'test',
-      persistWorkspace: false,
-      watchCollections: false,
-      flushEveryMs: 5,
-    })
+    engine = startEngine()
   })
   afterAll(async () => {
-    await service.dispose()
+    await stopEngines()
     await sse.close()
   })
 
   const storeFor = () => {
-    const store = createAppStore(engineClient(service), { localNow: () => 0 })
-    store.getState().connect()
+    const store = engine.store()
     store.getState().setKind('sse')
     return store
   }

@@ -9,36 +9,28 @@ import { RunnerPanel } from '../../src/renderer/runner/RunnerPanel'
 import { StreamDetailsSwitch } from '../../src/renderer/streams/StreamDetails'
 import { createLiveClock } from '../../src/renderer/store/live-clock'
 import { StoresContext } from '../../src/renderer/store/store-context'
-import { createEngineService, type EngineService } from '../../src/engine/service'
-import { createAppStore } from '../../src/renderer/store/app-store'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
-import { engineClient, until } from './engine-client'
+import { until } from './engine-client'
+import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /** Where a person sees the trace id the toolbar's Trace switch (or a `trace:` setting) gave a request or stream. */
 
 const WELL_FORMED = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/
 
-let service: EngineService
+let engine: TestEngine
 let sse: SseFixture
 
 beforeAll(async () => {
   sse = await startSseServer()
-  service = createEngineService({
-    host: 'test',
-    persistWorkspace: false,
-    watchCollections: false,
-    flushEveryMs: 5,
-    configDir: mkdtempSync(join(tmpdir(), 'fd-trace-surfaces-config-')),
-  })
+  engine = startEngine()
 })
 afterAll(async () => {
-  await service.dispose()
+  await stopEngines()
   await sse.close()
 })
 
 const storeFor = () => {
-  const store = createAppStore(engineClient(service), { localNow: () => 0 })
-  store.getState().connect()
+  const store = engine.store()
   return store
 }
 
@@ -135,7 +127,7 @@ describe('the Runner', () => {
     file('one/folder.yaml', 'trace: per-run\n')
     file('one/a.yaml', `name: a\nmethod: GET\nurl: "{{base}}/status/200?step=a"\n${check}`)
     file('one/b.yaml', `name: b\nmethod: GET\nurl: "{{base}}/status/200?step=b"\n${check}`)
-    const opened = await service.invoke('collection.open', { dir })
+    const opened = await engine.service.invoke('collection.open', { dir })
     if (!opened.ok) throw new Error(opened.error.message)
     return dir
   }
@@ -165,7 +157,7 @@ describe('the Runner', () => {
       store.getState().timeline.rows[sid ?? '']?.sent?.traceId
 
     await run('each')
-    const got = await service.invoke('run.get', { runId: store.getState().run?.runId ?? '' })
+    const got = await engine.service.invoke('run.get', { runId: store.getState().run?.runId ?? '' })
     if (!got.ok) throw new Error(got.error.message)
     const results = got.value.results
     const broken = results
@@ -185,7 +177,7 @@ describe('the Runner', () => {
     expect(html()).toContain(`http://localhost:16686/trace/${firstFailure}`)
 
     await run('one')
-    const again = await service.invoke('run.get', { runId: store.getState().run?.runId ?? '' })
+    const again = await engine.service.invoke('run.get', { runId: store.getState().run?.runId ?? '' })
     if (!again.ok) throw new Error(again.error.message)
     const ids = new Set(again.value.results.map((r) => r.traceId))
     expect(ids.size).toBe(1)

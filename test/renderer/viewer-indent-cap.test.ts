@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MAX_INDENT_LEVELS } from '../../src/engine/body-view/json-lines'
-import { createEngineService, type EngineService } from '../../src/engine/service'
-import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import type { AppStore } from '../../src/renderer/store/app-store'
 import { startDeepServer, type DeepServer } from '../catalogue/deep-json-bodies'
-import { engineClient, until } from './engine-client'
+import { until } from './engine-client'
+import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * The response viewer of a body nested deeper than the pretty view indents, through a real engine and server:
@@ -12,28 +12,22 @@ import { engineClient, until } from './engine-client'
 
 describe('response viewer: deeply nested JSON', () => {
   let server: DeepServer
-  let service: EngineService
+  let engine: TestEngine
   let store: AppStore
 
   beforeAll(async () => {
     server = await startDeepServer()
-    service = createEngineService({
-      host: 'test',
-      persistWorkspace: false,
-      watchCollections: false,
-      flushEveryMs: 5,
-    })
-    store = createAppStore(engineClient(service), { localNow: () => 0 })
-    store.getState().connect()
+    engine = startEngine()
+    store = engine.store()
   })
   afterAll(async () => {
-    await service.dispose()
+    await stopEngines()
     await server.close()
   })
 
   async function open(depth: number): Promise<void> {
     const url = server.url({ shape: 'objects', depth, bytes: 0 })
-    const sent = await service.invoke('http.send', {
+    const sent = await engine.service.invoke('http.send', {
       request: { method: 'GET', url, headers: [], body: { kind: 'none' }, options: {} },
     })
     if (!sent.ok) throw new Error(sent.error.message)

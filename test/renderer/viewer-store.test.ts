@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { engineClient, until } from './engine-client'
-import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import { until } from './engine-client'
+import type { AppStore } from '../../src/renderer/store/app-store'
 import { LINE_PAGE } from '../../src/renderer/details/viewer-slice'
-import { createEngineService, type EngineService } from '../../src/engine/service'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { selectActiveDraft } from '../../src/renderer/tabs/active-draft'
+import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * The response viewer's and HAR's store actions, driven by a real engine (the service the hosts bind) against
@@ -13,27 +13,21 @@ import { selectActiveDraft } from '../../src/renderer/tabs/active-draft'
 
 describe('response viewer and HAR store actions', () => {
   let fixture: Fixture
-  let service: EngineService
+  let engine: TestEngine
   let store: AppStore
 
   beforeAll(async () => {
     fixture = await startHttpServer()
-    service = createEngineService({
-      host: 'test',
-      persistWorkspace: false,
-      watchCollections: false,
-      flushEveryMs: 5,
-    })
-    store = createAppStore(engineClient(service), { localNow: () => 0 })
-    store.getState().connect()
+    engine = startEngine()
+    store = engine.store()
   })
   afterAll(async () => {
-    await service.dispose()
+    await stopEngines()
     await fixture.close()
   })
 
   async function post(json: unknown): Promise<string> {
-    const sent = await service.invoke('http.send', {
+    const sent = await engine.service.invoke('http.send', {
       request: {
         method: 'POST',
         url: `${fixture.url}/echo`,
@@ -82,7 +76,7 @@ describe('response viewer and HAR store actions', () => {
   })
 
   it('shows a body that is not JSON as raw text, and reads a second page when asked', async () => {
-    const sent = await service.invoke('http.send', {
+    const sent = await engine.service.invoke('http.send', {
       request: {
         method: 'GET',
         url: `${fixture.url}/slow?ms=10&chunks=400`,
@@ -110,7 +104,7 @@ describe('response viewer and HAR store actions', () => {
     const s = store.getState()
     s.select(sid)
     // Export needs a page to download in; here the engine's document is checked through the same command.
-    const har = await service.invoke('har.export', { sids: [sid] })
+    const har = await engine.service.invoke('har.export', { sids: [sid] })
     if (!har.ok) throw new Error(har.error.message)
     await store.getState().importHar('echo.har', har.value.har)
     const note = store.getState().harNote
