@@ -13,6 +13,7 @@ import {
   type PlanNode,
 } from './plan'
 import { checkOpenApi } from './openapi-lenient'
+import { queryRows, simpleText } from './openapi-params'
 
 /**
  * OpenAPI 3.x: one request per operation, grouped in folders by their first tag. The document is validated and
@@ -74,13 +75,18 @@ function scalarText(v: unknown): string {
   return typeof v === 'object' ? JSON.stringify(v) : String(v)
 }
 
-function paramValue(p: Obj): string {
-  if (p['example'] !== undefined) return scalarText(p['example'])
+/** A parameter's example value: its own, its first named one, its media type's (`content`), or its schema's. */
+function paramExample(p: Obj): unknown {
+  if (p['example'] !== undefined) return p['example']
   if (isObj(p['examples'])) {
     const first = Object.values(p['examples'])[0]
-    if (isObj(first) && first['value'] !== undefined) return scalarText(first['value'])
+    if (isObj(first) && first['value'] !== undefined) return first['value']
   }
-  return scalarText(sampleOf(p['schema']))
+  if (isObj(p['content'])) {
+    const media = Object.values(p['content'])[0]
+    if (isObj(media)) return mediaExample(media)
+  }
+  return sampleOf(p['schema'])
 }
 
 function mediaExample(media: Obj): unknown {
@@ -262,15 +268,19 @@ export async function importOpenApi(data: unknown): Promise<ImportPlan> {
         switch (p['in']) {
           case 'path': {
             const v = varName(pname)
-            if (v && !pathVars.has(v)) pathVars.set(v, paramValue(p))
+            if (v && !pathVars.has(v)) pathVars.set(v, simpleText(p, pname, 'path', paramExample(p)))
             if (!v) u.push(`${where}: path parameter "${pname}" cannot be a variable name; kept as text`)
             break
           }
           case 'query':
-            query.push({ name: pname, value: paramValue(p), enabled: true })
+            query.push(...queryRows(p, pname, paramExample(p)))
             break
           case 'header':
-            headers.push({ name: pname, value: paramValue(p), enabled: true })
+            headers.push({
+              name: pname,
+              value: simpleText(p, pname, 'header', paramExample(p)),
+              enabled: true,
+            })
             break
           default:
             u.push(`${where}: ${str(p['in'])} parameter "${pname}" not imported`)
