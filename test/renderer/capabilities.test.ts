@@ -1,12 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createEngineService, type EngineService, type EngineServiceOptions } from '../../src/engine/service'
 import { createAppStore } from '../../src/renderer/store/app-store'
 import type { AppInfo } from '../../src/shared/contract'
-import { engineClient } from './engine-client'
 import { fakeClient } from './fake-client'
+import { startEngine, stopEngines } from './store-over-engine'
 
 /**
  * The renderer asks what the host can do (`app.info`'s capabilities), never which host it is: a host that
@@ -14,21 +10,7 @@ import { fakeClient } from './fake-client'
  * download only where the host says it downloads.
  */
 
-const services: EngineService[] = []
-const dirs: string[] = []
-
-function engine(options: Omit<EngineServiceOptions, 'configDir'>): EngineService {
-  const configDir = mkdtempSync(join(tmpdir(), 'flightdeck-caps-'))
-  dirs.push(configDir)
-  const s = createEngineService({ configDir, watchCollections: false, persistWorkspace: false, ...options })
-  services.push(s)
-  return s
-}
-
-afterAll(async () => {
-  await Promise.all(services.map((s) => s.dispose()))
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
-})
+afterAll(stopEngines)
 
 const dialogs = {
   pickFolder: async () => null,
@@ -38,7 +20,10 @@ const dialogs = {
 
 describe('the renderer asks the host what it can do', () => {
   it('app.info says which dialogs, downloads and keychain the host offers', async () => {
-    const plain = await engine({ host: 'web', capabilities: { downloads: true } }).invoke('app.info', {})
+    const plain = await startEngine({ host: 'web', capabilities: { downloads: true } }).service.invoke(
+      'app.info',
+      {},
+    )
     expect(plain.ok && plain.value.capabilities).toEqual({
       nativeDialogs: false,
       downloads: true,
@@ -46,21 +31,22 @@ describe('the renderer asks the host what it can do', () => {
       lastSessionOffer: false,
       openExternal: false,
     })
-    const desktop = await engine({ host: 'test', ...dialogs, capabilities: { keychain: true } }).invoke(
-      'app.info',
-      {},
-    )
+    const desktop = await startEngine({
+      host: 'test',
+      ...dialogs,
+      capabilities: { keychain: true },
+    }).service.invoke('app.info', {})
     expect(desktop.ok && desktop.value.capabilities).toMatchObject({ nativeDialogs: true, keychain: true })
   })
 
   it('a host with the system dialogs offers the folder picker, whatever host it is', async () => {
-    const store = createAppStore(engineClient(engine({ host: 'web', ...dialogs })))
+    const store = startEngine({ host: 'web', ...dialogs }).store({ connect: false })
     await store.getState().loadCollections()
     expect(store.getState().canPickFolder).toBe(true)
   })
 
   it('a desktop host without the dialogs does not offer the folder picker', async () => {
-    const store = createAppStore(engineClient(engine({ host: 'electron' })))
+    const store = startEngine({ host: 'electron' }).store({ connect: false })
     await store.getState().loadCollections()
     expect(store.getState().canPickFolder).toBe(false)
   })

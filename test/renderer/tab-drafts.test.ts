@@ -5,21 +5,20 @@ import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { engineClient } from './engine-client'
-import { createEngineService, type EngineService } from '../../src/engine/service'
-import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import type { AppStore } from '../../src/renderer/store/app-store'
 import { createLiveClock } from '../../src/renderer/store/live-clock'
 import { StoresContext } from '../../src/renderer/store/store-context'
 import { StreamComposeBar } from '../../src/renderer/streams/StreamCompose'
 import { selectActiveDraft } from '../../src/renderer/tabs/active-draft'
 import { isTabDirty, type RequestTab } from '../../src/renderer/tabs/request-tab'
 import { autosaveWorkspace } from '../../src/renderer/tabs/workspace-slice'
+import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * The open request's draft lives in its tab and nowhere else: the composer edits the active tab's, other tabs
  * are left alone, and switching tabs copies nothing. Real engine, real files.
  */
 
-const services: EngineService[] = []
 const temp: string[] = []
 
 function tempDir(prefix: string): string {
@@ -28,15 +27,12 @@ function tempDir(prefix: string): string {
   return d
 }
 
-function engine(configDir = tempDir('fd-drafts-config-')): EngineService {
-  const s = createEngineService({ host: 'test', configDir, watchCollections: false, flushEveryMs: 5 })
-  services.push(s)
-  return s
-}
+/** An engine that remembers its collections and workspace, as the hosts run it; `configDir` to restart one. */
+const engine = (configDir?: string): TestEngine =>
+  startEngine({ persistWorkspace: true, ...(configDir === undefined ? {} : { configDir }) })
 
-async function started(service: EngineService): Promise<AppStore> {
-  const store = createAppStore(engineClient(service), { localNow: () => 0 })
-  store.getState().connect()
+async function started(running: TestEngine): Promise<AppStore> {
+  const store = running.store()
   await store.getState().loadCollections()
   await store.getState().restoreWorkspace()
   return store
@@ -60,9 +56,7 @@ function sseBar(store: AppStore): string {
   )
 }
 
-afterEach(async () => {
-  for (const s of services.splice(0)) await s.dispose()
-})
+afterEach(stopEngines)
 afterAll(() => {
   for (const d of temp) rmSync(d, { recursive: true, force: true })
 })
@@ -158,7 +152,7 @@ describe('the active tab draft', () => {
     const first = engine(config)
     const a = await started(first)
     expect(await a.getState().openCollection(dir, false)).toBe(true)
-    const saver = autosaveWorkspace(a, engineClient(first), { debounceMs: 20 })
+    const saver = autosaveWorkspace(a, engineClient(first.service), { debounceMs: 20 })
     // An Untitled WebSocket tab with its own list, then the saved one, edited.
     a.getState().setKind('ws')
     a.getState().setUrl('ws://127.0.0.1:9/scratch')
@@ -174,7 +168,6 @@ describe('the active tab draft', () => {
     await saver.flush()
     saver.stop()
     await first.dispose()
-    services.splice(0)
 
     const b = await started(engine(config))
     const [scratch, saved] = b.getState().tabs

@@ -1,13 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, describe, expect, it } from 'vitest'
-import { engineClient } from './engine-client'
-import { createEngineService, type EngineService } from '../../src/engine/service'
 import { SavedItemsBar } from '../../src/renderer/mqtt/SavedItemsBar'
-import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import type { AppStore } from '../../src/renderer/store/app-store'
 import { createLiveClock } from '../../src/renderer/store/live-clock'
 import { StoresContext } from '../../src/renderer/store/store-context'
 import { RequestTabs } from '../../src/renderer/tabs/RequestTabs'
@@ -17,6 +12,7 @@ import {
   tabDisplayName,
   type RequestTab,
 } from '../../src/renderer/tabs/request-tab'
+import { startEngine, stopEngines } from './store-over-engine'
 
 /**
  * Two unsaved tabs are never both "Untitled": each is numbered when it opens (the lowest number no other open
@@ -24,23 +20,9 @@ import {
  * saved items of the tab its session came from). Real engine behind the store.
  */
 
-const services: EngineService[] = []
-const temp: string[] = []
+afterAll(stopEngines)
 
-afterAll(async () => {
-  for (const s of services) await s.dispose()
-  for (const d of temp) rmSync(d, { recursive: true, force: true })
-})
-
-function started(): AppStore {
-  const configDir = mkdtempSync(join(tmpdir(), 'fd-untitled-config-'))
-  temp.push(configDir)
-  const service = createEngineService({ host: 'test', configDir, watchCollections: false, flushEveryMs: 5 })
-  services.push(service)
-  const store = createAppStore(engineClient(service), { localNow: () => 0 })
-  store.getState().connect()
-  return store
-}
+const started = (): AppStore => startEngine().store()
 
 function render(store: AppStore, element: ReturnType<typeof createElement>): string {
   const live = { ...store, getInitialState: () => store.getState() }

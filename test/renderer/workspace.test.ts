@@ -7,10 +7,10 @@ import { createAppStore, type AppStore } from '../../src/renderer/store/app-stor
 import { isTabDirty } from '../../src/renderer/tabs/request-tab'
 import { autosaveWorkspace } from '../../src/renderer/tabs/workspace-slice'
 import type { ApiClient } from '../../src/renderer/client/api-client'
-import { createEngineService, type EngineService } from '../../src/engine/service'
 import { MAX_WORKSPACE_DRAFT_BODY } from '../../src/shared/workspace-schemas'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { selectActiveDraft } from '../../src/renderer/tabs/active-draft'
+import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * A window that reloads or restarts gets back what it had open: tabs with their unsaved drafts (still marked
@@ -18,7 +18,6 @@ import { selectActiveDraft } from '../../src/renderer/tabs/active-draft'
  */
 
 let server: Fixture
-const services: EngineService[] = []
 const temp: string[] = []
 
 function tempDir(prefix: string): string {
@@ -27,11 +26,9 @@ function tempDir(prefix: string): string {
   return d
 }
 
-function engine(configDir: string): EngineService {
-  const s = createEngineService({ host: 'test', configDir, watchCollections: false, flushEveryMs: 5 })
-  services.push(s)
-  return s
-}
+/** An engine that remembers its collections and workspace, as the hosts run it; `configDir` to restart one. */
+const engine = (configDir?: string): TestEngine =>
+  startEngine({ persistWorkspace: true, ...(configDir === undefined ? {} : { configDir }) })
 
 /** A client that counts workspace saves, to see the debounce. */
 function counting(client: ApiClient): { client: ApiClient; saves: () => number } {
@@ -57,9 +54,8 @@ function collection(): string {
   return dir
 }
 
-async function started(service: EngineService): Promise<AppStore> {
-  const store = createAppStore(engineClient(service), { localNow: () => 0 })
-  store.getState().connect()
+async function started(running: TestEngine): Promise<AppStore> {
+  const store = running.store()
   await store.getState().loadCollections()
   await store.getState().restoreWorkspace()
   return store
@@ -68,9 +64,7 @@ async function started(service: EngineService): Promise<AppStore> {
 beforeAll(async () => {
   server = await startHttpServer()
 })
-afterEach(async () => {
-  for (const s of services.splice(0)) await s.dispose()
-})
+afterEach(stopEngines)
 afterAll(async () => {
   await server.close()
   for (const d of temp) rmSync(d, { recursive: true, force: true })
@@ -83,7 +77,7 @@ describe('the workspace across a restart', () => {
     const first = engine(config)
     const a = await started(first)
     expect(await a.getState().openCollection(dir, false)).toBe(true)
-    const saver = autosaveWorkspace(a, engineClient(first), { debounceMs: 20 })
+    const saver = autosaveWorkspace(a, engineClient(first.service), { debounceMs: 20 })
     // An Untitled draft with a JSON body, and a saved request edited but not saved.
     a.getState().setMethod('POST')
     a.getState().setUrl(`${server.url}/echo?draft=1`)
@@ -95,7 +89,6 @@ describe('the workspace across a restart', () => {
     await saver.flush()
     saver.stop()
     await first.dispose()
-    services.splice(0)
 
     // Drafts live in the config dir: the collection's file is as it was.
     expect(readFileSync(join(dir, 'list.yaml'), 'utf8')).toBe(LIST_YAML)
@@ -127,12 +120,11 @@ describe('the workspace across a restart', () => {
     await a.getState().openRequest(dir, 'list.yaml')
     a.getState().setBodyKind('text')
     a.getState().setTextBody({ text: 'x'.repeat(MAX_WORKSPACE_DRAFT_BODY + 10) })
-    const saver = autosaveWorkspace(a, engineClient(first), { debounceMs: 20 })
+    const saver = autosaveWorkspace(a, engineClient(first.service), { debounceMs: 20 })
     a.getState().setSendCount(3)
     await saver.flush()
     saver.stop()
     await first.dispose()
-    services.splice(0)
     writeFileSync(join(dir, 'list.yaml'), 'name: List\nmethod: GET\nurl: http://127.0.0.1:1/changed\n')
 
     const b = await started(engine(config))
@@ -148,12 +140,12 @@ describe('the workspace across a restart', () => {
     const config = tempDir('fd-ws-config-')
     const first = engine(config)
     const a = await started(first)
-    const saver = autosaveWorkspace(a, engineClient(first), { debounceMs: 20 })
+    const saver = autosaveWorkspace(a, engineClient(first.service), { debounceMs: 20 })
     a.getState().setUrl('http://127.0.0.1:1/saved-draft')
     await saver.flush()
     saver.stop()
 
-    const b = createAppStore(engineClient(engine(config)), { localNow: () => 0 })
+    const b = engine(config).store({ connect: false })
     b.getState().setUrl('http://127.0.0.1:1/typed-first')
     await b.getState().restoreWorkspace()
     const s = b.getState()
@@ -163,7 +155,7 @@ describe('the workspace across a restart', () => {
   })
 
   it('saves after a pause, not on every keystroke', async () => {
-    const service = engine(tempDir('fd-ws-config-'))
+    const { service } = engine()
     const c = counting(engineClient(service))
     const store = createAppStore(c.client, { localNow: () => 0 })
     await store.getState().restoreWorkspace()
@@ -179,7 +171,7 @@ describe('the workspace across a restart', () => {
   })
 
   it('keeps a new, switched or saved tab at once, not after the typing pause', async () => {
-    const service = engine(tempDir('fd-ws-config-'))
+    const { service } = engine()
     const c = counting(engineClient(service))
     const store = createAppStore(c.client, { localNow: () => 0 })
     await store.getState().restoreWorkspace()
@@ -196,7 +188,7 @@ describe('the workspace across a restart', () => {
   })
 
   it('a flush while a save is still in flight (a page closing) sends its save at once, and that one is kept', async () => {
-    const service = engine(tempDir('fd-ws-config-'))
+    const { service } = engine()
     const real = engineClient(service)
     // The first save's answer is held back, as a slow disk or a busy engine would hold it (the request itself
     // has gone: the channel keeps the order saves are sent in).
@@ -233,9 +225,8 @@ describe('the workspace across a restart', () => {
 
 describe('the timeline across a reload', () => {
   it('a page that connects to a running engine gets its rows back with their statuses', async () => {
-    const service = engine(tempDir('fd-ws-config-'))
-    const a = createAppStore(engineClient(service), { localNow: () => 0 })
-    a.getState().connect()
+    const running = engine()
+    const a = running.store()
     a.getState().setUrl(`${server.url}/json`)
     await a.getState().send(3)
     a.getState().setUrl(`${server.url}/status/404`)
@@ -243,8 +234,7 @@ describe('the timeline across a reload', () => {
     await until(() => a.getState().timeline.order.length === 4 && a.getState().timeline.inFlight === 0)
 
     // The reload: a new page, the same engine.
-    const b = createAppStore(engineClient(service), { localNow: () => 0 })
-    b.getState().connect()
+    const b = running.store()
     await until(() => b.getState().replayedSessions !== null)
     const rows = b.getState().timeline.order.map((sid) => b.getState().timeline.rows[sid]!)
     expect(rows.map((r) => r.status)).toEqual([200, 200, 200, 404])
@@ -257,7 +247,7 @@ describe('the timeline across a reload', () => {
     // Cleared rows stay cleared: the next reload does not bring them back.
     b.getState().clearFinished()
     expect(b.getState().timeline.order).toHaveLength(0)
-    const c = createAppStore(engineClient(service), { localNow: () => 0 })
+    const c = running.store({ connect: false })
     await new Promise((r) => setTimeout(r, 20))
     c.getState().connect()
     await until(() => c.getState().replayedSessions !== null)

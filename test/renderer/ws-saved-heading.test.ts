@@ -1,40 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, describe, expect, it } from 'vitest'
-import { engineClient } from './engine-client'
-import { createEngineService, type EngineService } from '../../src/engine/service'
 import { emptySavedRequest } from '../../src/shared/collection'
-import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import type { AppStore } from '../../src/renderer/store/app-store'
 import { createLiveClock } from '../../src/renderer/store/live-clock'
 import { StoresContext } from '../../src/renderer/store/store-context'
 import { WsSendBox } from '../../src/renderer/streams/WsSendBox'
 import { tabFromFile } from '../../src/renderer/tabs/request-tab'
+import { startEngine, stopEngines } from './store-over-engine'
 
 /**
  * The WebSocket Send tab's saved messages have a visible heading worded as the Publish / Emit boxes word theirs
  * ("Saved messages (2)", "No saved messages"), with where the list is kept beside it.
  */
 
-const services: EngineService[] = []
-const temp: string[] = []
+afterAll(stopEngines)
 
-afterAll(async () => {
-  for (const s of services) await s.dispose()
-  for (const d of temp) rmSync(d, { recursive: true, force: true })
-})
-
-function started(): AppStore {
-  const configDir = mkdtempSync(join(tmpdir(), 'fd-ws-heading-config-'))
-  temp.push(configDir)
-  const service = createEngineService({ host: 'test', configDir, watchCollections: false, flushEveryMs: 5 })
-  services.push(service)
-  const store = createAppStore(engineClient(service), { localNow: () => 0 })
-  store.getState().connect()
-  return store
-}
+const started = (): AppStore => startEngine().store()
 
 function box(store: AppStore, sid: string, url: string): string {
   const live = { ...store, getInitialState: () => store.getState() }
