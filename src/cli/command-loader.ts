@@ -1,8 +1,19 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  lstatSync,
+  lutimesSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { createRequire } from 'node:module'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { wasmTieringFlags } from '../engine/wasm-tiering'
+// A type only (erased): node:vm itself is loaded when a command is, not by `--help`.
+import type { Script as VmScript } from 'node:vm'
 
 /**
  * Loads a command's code with V8's code cache. Node 20 keeps no code cache for ES modules, so every start
@@ -13,10 +24,12 @@ import { wasmTieringFlags } from '../engine/wasm-tiering'
  *
  * The cache is code: it lives beside the file it was made from (or in FLIGHTDECK_CODE_CACHE_DIR), so whoever can
  * write it can already write the CLI itself. It is named by the file's content hash (in its name, from the build)
- * and modification time, V8's version, the architecture and the V8 flags it was made under; V8 refuses a cache
- * for another V8 or other flags (then a new one is written) and would take a stale one for a source of the same
- * length, which the hash and the time rule out. A folder
- * that cannot be written means no cache, not an error: the command runs the same, only its start is slower.
+ * and modification time, V8's version, the architecture and the hash of the V8 flags it was made under, which is
+ * what V8 checks: a start with other V8 options (`--trace-gc`, NODE_OPTIONS=--max-old-space-size=…) has a cache
+ * of its own instead of replacing the usual one, which the next usual start refused and made again (alternating
+ * starts each paid the full compile). A few flag sets are kept per command, the least recently used going
+ * first. V8 would take a stale cache for a source of the same length, which the hash and the time rule out. A
+ * folder that cannot be written means no cache, not an error: the command runs the same, only its start is slower.
  * From the source (vitest, tsx) there is no out/cli/cached and the command is imported as before.
  */
 
@@ -24,6 +37,9 @@ export type CachedCommand = 'send-command' | 'run-command'
 
 /** A cache larger than this many times its source is not V8's: it is not read (it would only be refused). */
 const MAX_CACHE_RATIO = 4
+
+/** Caches kept per command file, one per V8 flag set: the usual start's and a few unusual ones (profiling). */
+export const MAX_FLAG_SETS = 4
 
 type CommonJsBody = (
   exports: unknown,
@@ -57,23 +73,24 @@ export async function loadCommand<M>(
   }
   if (!file || source === null) return { module: await imported(), keep: () => undefined }
 
-  const flags = wasmTieringFlags()
+  // node:vm and node:crypto are loaded here, not on import: the CLI's entry imports this module, and `--help`
+  // needs neither (node:crypto alone is ~3 ms of a start).
+  const { Script } = process.getBuiltinModule('node:vm')
+  const flags = flagHash(Script)
   const cacheDir = process.env.FLIGHTDECK_CODE_CACHE_DIR || dirname(file)
   const stamp = sourceStamp(file)
-  const cacheFile = join(
-    cacheDir,
-    `${basename(file)}.${stamp}.${process.versions.v8}-${process.arch}-${flags}.cache`,
-  )
+  const cacheName = `${basename(file)}.${stamp}.${process.versions.v8}-${process.arch}-${flags}.cache`
+  // Every part of the name is the build's file name, digits, letters, dots and dashes: never a path elsewhere.
+  if (!/^[\w.+-]+$/.test(cacheName)) return { module: await imported(), keep: () => undefined }
+  const cacheFile = join(cacheDir, cacheName)
   const cachedData = readCache(cacheFile, source.length)
-  // The same wrapper Node gives a CommonJS module, plus the file's URL for the code's `import.meta.url`. node:vm
-  // and node:crypto are loaded here, not on import: the CLI's entry imports this module, and `--help` needs
-  // neither (node:crypto alone is ~3 ms of a start).
-  const { Script } = process.getBuiltinModule('node:vm')
+  // The same wrapper Node gives a CommonJS module, plus the file's URL for the code's `import.meta.url`.
   const script = new Script(
     `(function (exports, require, module, __filename, __dirname, __flightdeck_import_meta_url) {${source}\n})`,
     { filename: file, ...(cachedData ? { cachedData } : {}) },
   )
   const taken = cachedData !== undefined && !script.cachedDataRejected
+  if (taken) markUsed(cacheFile)
   const body = script.runInThisContext() as CommonJsBody
   const module: { exports: unknown } = { exports: {} }
   body(module.exports, createRequire(file), module, file, dirname(file), pathToFileURL(file).href)
@@ -82,9 +99,35 @@ export async function loadCommand<M>(
     keep: () => {
       // Made after the command, with the functions it compiled: a third larger than one made once the modules
       // had run, and ~15 ms faster a start. Not if V8's flags changed meanwhile: V8 would refuse it.
-      if (taken || wasmTieringFlags() !== flags) return
+      if (taken || flagHash(Script) !== flags) return
       writeCache(cacheFile, `${basename(file)}.${stamp}.`, basename(file), script.createCachedData())
     },
+  }
+}
+
+/**
+ * The hash of V8's flags as V8 checks it against a code cache: the fourth 32-bit word of the header of any cache
+ * (V8's SerializedCodeData: magic, version hash, source hash, flag hash, ...), here of a one-character script's,
+ * made in ~0.1 ms. Node's own options (`--no-warnings`, `--input-type`) leave it as it is; V8's (`--trace-gc`,
+ * `--max-old-space-size`, `--liftoff-only` set at run time) change it. Should a later V8 lay its header out
+ * otherwise, the word is still the same for the same V8 and flags, so a cache is never taken wrongly (V8
+ * checks it anyway); only unusual starts would share the usual one's file again.
+ */
+function flagHash(Script: typeof VmScript): string {
+  const data = new Script('0').createCachedData()
+  return data.length >= 16 ? data.readUInt32LE(12).toString(16).padStart(8, '0') : 'unknown'
+}
+
+/**
+ * A cache V8 took is the most recently used of its command's flag sets: its modification time says so (of the
+ * file itself, never of what a link there points to), so the usual start's cache outlives unusual ones.
+ */
+function markUsed(path: string): void {
+  try {
+    const now = new Date()
+    lutimesSync(path, now, now)
+  } catch {
+    // A folder that cannot be written: the cache is read all the same.
   }
 }
 
@@ -146,7 +189,8 @@ function readCache(path: string, sourceLength: number): Buffer | undefined {
 
 /**
  * Atomically (several CLIs may start at once). The same command's caches of other builds (or of its file before
- * an edit) go with it, so the folder keeps one build's caches however often the CLI is rebuilt.
+ * an edit) go with it, so the folder keeps one build's caches however often the CLI is rebuilt; of this build's,
+ * one per V8 flag set, MAX_FLAG_SETS at most, the least recently used going first.
  */
 function writeCache(path: string, keep: string, built: string, data: Buffer): void {
   const dir = dirname(path)
@@ -159,10 +203,14 @@ function writeCache(path: string, keep: string, built: string, data: Buffer): vo
     rmSync(temp, { force: true })
     writeFileSync(temp, Buffer.concat([data, digestOf(data)]), { mode: 0o644, flag: 'wx' })
     renameSync(temp, path)
+    const sets: { name: string; used: number }[] = []
     for (const other of readdirSync(dir)) {
-      if (other.startsWith(command) && !other.startsWith(keep) && other.endsWith('.cache'))
-        rmSync(join(dir, other), { force: true })
+      if (!other.startsWith(command) || !other.endsWith('.cache')) continue
+      if (!other.startsWith(keep)) rmSync(join(dir, other), { force: true })
+      else if (join(dir, other) !== path) sets.push({ name: other, used: usedAt(join(dir, other)) })
     }
+    sets.sort((a, b) => b.used - a.used)
+    for (const old of sets.slice(MAX_FLAG_SETS - 1)) rmSync(join(dir, old.name), { force: true })
   } catch (e) {
     // Not writable (an installed package in a system folder): no cache, and the command has run all the same.
     if (!isFileError(e)) throw e
@@ -171,6 +219,14 @@ function writeCache(path: string, keep: string, built: string, data: Buffer): vo
     } catch {
       // Nothing was written.
     }
+  }
+}
+
+function usedAt(path: string): number {
+  try {
+    return lstatSync(path).mtimeMs
+  } catch {
+    return 0
   }
 }
 

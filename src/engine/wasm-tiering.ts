@@ -19,34 +19,10 @@
  * long-lived process, tiers up as by default.
  */
 
-/**
- * The process's tiering, kept on globalThis: the CLI's entry (which sets it) and a command compiled from its own
- * file with V8's code cache (src/cli/command-loader.ts) each have a copy of this module, and both must see one
- * state.
- */
-interface TieringState {
-  liftoffOnly: boolean
-}
-const STATE = Symbol.for('flightdeck.wasm-tiering')
-
-function state(): TieringState {
-  const global = globalThis as typeof globalThis & { [STATE]?: TieringState }
-  global[STATE] ??= { liftoffOnly: false }
-  return global[STATE]
-}
-
 /** Liftoff only for this process: a CLI command (`flightdeck send`, `flightdeck run` and its scripts). */
 export function liftoffOnly(): void {
   // node:v8 is loaded here rather than on import: the CLI's entry imports this module, and `flightdeck --help`
   // needs none of node:v8 (~2 ms of its start).
+  // V8 checks a code cache against its flags; src/cli/command-loader.ts names its caches by their hash.
   process.getBuiltinModule('node:v8').setFlagsFromString('--liftoff-only')
-  state().liftoffOnly = true
-}
-
-/**
- * The V8 flags this module set, as a name: V8 takes a code cache only under the flags it was made with
- * (src/cli/command-loader.ts keeps one cache per name).
- */
-export function wasmTieringFlags(): 'liftoff-only' | 'default' {
-  return state().liftoffOnly ? 'liftoff-only' : 'default'
 }
