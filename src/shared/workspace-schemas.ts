@@ -37,6 +37,8 @@ export const workspaceTabSchema = lazySchema(() =>
        * draft's base is still what is on disk; another means the file changed meanwhile (a conflict to resolve).
        */
       savedHash: z.string().max(64),
+      /** An unsaved tab's number (Untitled 2), so a reload brings it back under the same name. */
+      untitled: z.number().int().min(1).max(100_000).optional(),
     })
     .strict(),
 )

@@ -12,12 +12,15 @@ import {
   tabDisplayName,
   type RequestTab,
 } from '../../src/renderer/tabs/request-tab'
+import { autosaveWorkspace } from '../../src/renderer/tabs/workspace-slice'
+import { engineClient } from './engine-client'
 import { startEngine, stopEngines } from './store-over-engine'
 
 /**
  * Two unsaved tabs are never both "Untitled": each is numbered when it opens (the lowest number no other open
  * unsaved tab holds) and keeps it, in the tab strip and wherever a tab is named (a Publish / Emit box listing the
- * saved items of the tab its session came from). Real engine behind the store.
+ * saved items of the tab its session came from), and a reload brings each back under the name it had. Real
+ * engine behind the store.
  */
 
 afterAll(stopEngines)
@@ -85,5 +88,34 @@ describe('unsaved tabs are named apart', () => {
     }
     const tabs = numberUntitled([scratchTab(), bare(), bare()])
     expect(tabs.map(tabDisplayName)).toEqual(['Untitled 1', 'Untitled 2', 'Untitled 3'])
+  })
+
+  it('a reload brings each unsaved tab back under its own name; tabs opened after it are named apart', async () => {
+    const engine = startEngine()
+    const a = engine.store()
+    await a.getState().restoreWorkspace()
+    const saver = autosaveWorkspace(a, engineClient(engine.service), { debounceMs: 20 })
+    a.getState().newTab()
+    a.getState().setUrl('http://127.0.0.1:1/second')
+    a.getState().newTab()
+    a.getState().closeTab(a.getState().tabs[0]!.id)
+    expect(stripNames(a)).toEqual(['Untitled 2', 'Untitled 3'])
+    await saver.flush()
+    saver.stop()
+
+    // The reload: a new page over the same engine, as the browser host's.
+    const b = engine.store()
+    await b.getState().restoreWorkspace()
+    expect(stripNames(b)).toEqual(['Untitled 2', 'Untitled 3'])
+    b.getState().newTab()
+    b.getState().newTab()
+    expect(stripNames(b)).toEqual(['Untitled 2', 'Untitled 3', 'Untitled 1', 'Untitled 4'])
+
+    // A page where the person opened a tab before the restore came in: theirs keep their names, a restored
+    // one whose number is taken gets a free one.
+    const c = engine.store()
+    c.getState().newTab()
+    await c.getState().restoreWorkspace()
+    expect(stripNames(c)).toEqual(['Untitled 1', 'Untitled 2', 'Untitled 4', 'Untitled 3'])
   })
 })

@@ -44,12 +44,27 @@ function freeUntitled(tabs: readonly RequestTab[]): number {
   return n
 }
 
-/** `tabs` with every unsaved tab that has no number given the lowest free one, in order; the rest unchanged. */
+/**
+ * `tabs` with every unsaved tab numbered apart, in order: a tab keeps the number it has (a restored tab the one
+ * it was saved with) unless a tab before it holds that number; a tab without one, or whose number is taken, gets
+ * the lowest number no tab holds or was saved with. Saved tabs are unchanged.
+ */
 export function numberUntitled(tabs: readonly RequestTab[]): RequestTab[] {
+  const held = new Set<number>()
+  const claimed = new Set(tabs.filter((t) => t.path === null).map((t) => t.untitled))
   const out: RequestTab[] = []
   for (const tab of tabs) {
-    if (tab.path !== null || tab.untitled !== undefined) out.push(tab)
-    else out.push({ ...tab, untitled: freeUntitled([...out, ...tabs]) })
+    if (tab.path !== null) {
+      out.push(tab)
+      continue
+    }
+    let n = tab.untitled
+    if (n === undefined || held.has(n)) {
+      n = 1
+      while (held.has(n) || claimed.has(n)) n++
+    }
+    held.add(n)
+    out.push(n === tab.untitled ? tab : { ...tab, untitled: n })
   }
   return out
 }

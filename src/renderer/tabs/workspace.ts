@@ -87,7 +87,15 @@ export function snapshotWorkspace(s: AppState): Workspace {
           `"${tabName(tab)}": its draft body is ${formatBytes(cut.was)}; the workspace kept the first ${formatBytes(MAX_WORKSPACE_DRAFT_BODY)}.`,
         )
       }
-      const full = workspaceTabSchema.safeParse({ dir: tab.dir, path: tab.path, request, savedHash })
+      // An unsaved tab's number goes with it, so it comes back under the name it has now.
+      const untitled = tab.path === null && tab.untitled !== undefined ? { untitled: tab.untitled } : {}
+      const full = workspaceTabSchema.safeParse({
+        dir: tab.dir,
+        path: tab.path,
+        request,
+        savedHash,
+        ...untitled,
+      })
       if (full.success) kept = full.data
       else {
         const bare = workspaceTabSchema.safeParse({
@@ -95,6 +103,7 @@ export function snapshotWorkspace(s: AppState): Workspace {
           path: tab.path,
           request: withoutRunFields(request),
           savedHash,
+          ...untitled,
         })
         if (bare.success) {
           kept = bare.data
@@ -134,8 +143,10 @@ function tabOf(
   base: { savedKey: string; options: SavedRequest['options']; run: SavedRequest },
   version: string | null,
   conflict: RequestTab['conflict'],
+  untitled?: number,
 ): RequestTab {
   return {
+    ...(untitled === undefined ? {} : { untitled }),
     id: `w${++restoredIds}`,
     dir,
     path,
@@ -167,7 +178,7 @@ export async function restoreTabs(ws: Workspace, read: ReadFile): Promise<Reques
     if (saved.dir === null || saved.path === null) {
       if (!saved.request) continue
       const base = { savedKey: scratchKey(), options: {}, run: emptySavedRequest('Untitled') }
-      tabs.push(tabOf(null, null, saved.request, base, null, null))
+      tabs.push(tabOf(null, null, saved.request, base, null, null, saved.untitled))
       continue
     }
     const disk = await read(saved.dir, saved.path)
