@@ -5,6 +5,7 @@ import {
   emptyPlan,
   ImportError,
   isObj,
+  MAX_IMPORT_ITEMS,
   method,
   request,
   str,
@@ -18,7 +19,6 @@ import {
  * (./har-secrets.ts), never plain text in the files.
  */
 
-const MAX_ENTRIES = 10_000
 /** Headers the engine sets itself, and HTTP/2 pseudo-headers, are not copied. */
 const SKIP = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive'])
 
@@ -63,10 +63,17 @@ export function harCollectionPlan(data: unknown): ImportPlan {
   const u = plan.unmapped
   const byHost = new Map<string, PlanNode[]>()
   const entries = arr(log['entries']).filter(isObj)
-  if (entries.length > MAX_ENTRIES)
-    u.push(`${entries.length - MAX_ENTRIES} entries past the first ${MAX_ENTRIES} left out`)
   const secrets = new HarSecrets()
-  entries.slice(0, MAX_ENTRIES).forEach((e, i) => {
+  // Requests and their host folders together stay within what one import writes: the entries past that are
+  // counted and reported, not planned (a plan over the limit is refused whole).
+  let items = 0
+  let kept = 0
+  let past = 0
+  entries.forEach((e, i) => {
+    if (past > 0) {
+      past++
+      return
+    }
     const r = e['request']
     if (!isObj(r)) {
       u.push(`entry ${i + 1}: no request; left out`)
@@ -79,6 +86,13 @@ export function harCollectionPlan(data: unknown): ImportPlan {
       u.push(`entry ${i + 1}: URL "${str(r['url']).slice(0, 80)}" is not valid; left out`)
       return
     }
+    const newHost = !byHost.has(url.host)
+    if (items + (newHost ? 2 : 1) > MAX_IMPORT_ITEMS) {
+      past = 1
+      return
+    }
+    items += newHost ? 2 : 1
+    kept++
     const where = `entry ${i + 1} (${str(r['method'])} ${url.pathname})`
     const recorded: KeyValue[] = arr(r['headers'])
       .filter(isObj)
@@ -94,8 +108,17 @@ export function harCollectionPlan(data: unknown): ImportPlan {
         body: secrets.body(plain, i),
       }),
     }
-    byHost.set(url.host, [...(byHost.get(url.host) ?? []), node])
+    // Pushed in place: copying the host's list for every entry made a one-host HAR quadratic.
+    const list = byHost.get(url.host)
+    if (list) list.push(node)
+    else byHost.set(url.host, [node])
   })
+  if (past > 0) {
+    const n = (x: number): string => x.toLocaleString('en-US')
+    u.push(
+      `${n(past)} entries past the first ${n(kept)} left out (an import writes at most ${n(MAX_IMPORT_ITEMS)} requests and folders)`,
+    )
+  }
   const moved = secrets.report()
   if (moved) {
     u.push(moved)
