@@ -4,8 +4,8 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**
  * Two unsaved tabs through the browser host in Chromium: the tab strip names them apart (Untitled 1, Untitled 2)
- * and a WebSocket session's Send tab heads its saved messages as the Publish / Emit boxes head theirs. Light and
- * dark pictures of both go to the test's output folder.
+ * and a WebSocket session's Send tab heads its saved messages as the Publish / Emit boxes head theirs; a reload
+ * brings each unsaved tab back under its own name. Light and dark pictures go to the test's output folder.
  */
 
 let ws: WsFixture
@@ -62,6 +62,20 @@ test('unsaved tabs are named apart; the WebSocket saved messages have a heading'
     await page.emulateMedia({ colorScheme: scheme })
     await strip.screenshot({ path: test.info().outputPath(`untitled-tabs-${scheme}.png`) })
     await details.screenshot({ path: test.info().outputPath(`ws-saved-heading-${scheme}.png`) })
+  }
+
+  // A third tab, the first closed, a reload: each comes back under its own name, and a new tab takes a free one.
+  await page.getByRole('button', { name: 'New request tab' }).click()
+  await expect(strip.locator('.tab-name')).toHaveText(['Untitled 1', 'Untitled 2', 'Untitled 3'])
+  await strip.getByRole('button', { name: 'Close Untitled 1' }).click()
+  await expect(strip.locator('.tab-name')).toHaveText(['Untitled 2', 'Untitled 3'])
+  await page.reload()
+  await expect(strip.locator('.tab-name')).toHaveText(['Untitled 2', 'Untitled 3'])
+  await page.getByRole('button', { name: 'New request tab' }).click()
+  await expect(strip.locator('.tab-name')).toHaveText(['Untitled 2', 'Untitled 3', 'Untitled 1'])
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await strip.screenshot({ path: test.info().outputPath(`untitled-tabs-reloaded-${scheme}.png`) })
   }
   expect(pageErrors).toEqual([])
 })
