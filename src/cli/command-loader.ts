@@ -108,7 +108,7 @@ export async function loadCommand<M>(
 /**
  * The hash of V8's flags as V8 checks it against a code cache: the fourth 32-bit word of the header of any cache
  * (V8's SerializedCodeData: magic, version hash, source hash, flag hash, ...), here of a one-character script's,
- * made in ~0.1 ms. Node's own options (`--no-warnings`, `--input-type`) leave it as it is; V8's (`--trace-gc`,
+ * made in ~0.3 ms at a start. Node's own options (`--no-warnings`, `--input-type`) leave it as it is; V8's (`--trace-gc`,
  * `--max-old-space-size`, `--liftoff-only` set at run time) change it. Should a later V8 lay its header out
  * otherwise, the word is still the same for the same V8 and flags, so a cache is never taken wrongly (V8
  * checks it anyway); only unusual starts would share the usual one's file again.
