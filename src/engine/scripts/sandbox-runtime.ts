@@ -2,6 +2,7 @@ import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule }
 import type { PhaseBodies } from './script-bodies'
 import type { CookieOp } from './script-cookies'
 import type { SandboxBundle } from './sandbox-bundle'
+import { copyBytes, megabytes, room, SEND_SHARE, stringIn, stringOut } from './sandbox-memory'
 import type { SandboxSendReply, ScriptLimits, ScriptRequest, ScriptSource } from './script-types'
 
 /**
@@ -12,7 +13,7 @@ import type { SandboxSendReply, ScriptLimits, ScriptRequest, ScriptSource } from
  * and some recursions in C (JSON.stringify of a value nested tens of thousands deep) use that up first: V8 then
  * throws its RangeError through the interpreter, which is left half-way through its work. Such a runtime is
  * `poisoned`: the call reads as a stack overflow, the runtime is never used or freed again (freeing it asserts
- * and aborts the whole WebAssembly module), and the module it lives in is replaced for the sandboxes after it.
+ * and aborts the whole WebAssembly module); the module is this sandbox's alone (sandbox.ts), so it goes with it.
  */
 
 /** How `pm.sendRequest` reaches the engine (a host call of the task). */
@@ -45,6 +46,10 @@ export class Sandbox {
   readonly phases = new Map<number, PhaseRun>()
   /** While the interpreter runs for a phase: when it must stop. */
   private deadline = Number.POSITIVE_INFINITY
+  /** Whether its memory came near its maximum: a `null` thrown then is QuickJS out of memory (see sandbox.ts). */
+  nearlyFull(): boolean {
+    return this.module.getWasmMemory().buffer.byteLength >= this.memoryMb * 1048576 * 0.75
+  }
   /** ms of the current call spent evaluating a library: the sandbox's time, not the script's. */
   private credit = 0
   /** Stopped for time or memory: dropped once its phases are done. */
@@ -80,9 +85,10 @@ export class Sandbox {
       this.deadline += took
       return undefined
     })
+    // null: the library or body does not fit in what is left of the sandbox's memory (the prelude says so).
     fn('__host_lib', (name) => {
       const src = this.bundle.libs[ctx.getString(name ?? ctx.undefined)]
-      return src === undefined ? undefined : ctx.newString(src)
+      return src === undefined ? undefined : (stringIn(module, ctx, src) ?? ctx.null)
     })
     fn('__host_timer', (phase, timer, ms) => {
       const run = this.phases.get(ctx.getNumber(phase ?? ctx.undefined))
@@ -113,15 +119,30 @@ export class Sandbox {
       if (!run || (name !== 'request' && name !== 'response')) return undefined
       const text = run.bodies[name]
       if (text === undefined) return undefined
+      const copied = stringIn(module, ctx, text)
+      if (copied === null) return ctx.null
       run.bodies.read = { ...run.bodies.read, [name]: Buffer.byteLength(text) }
-      return ctx.newString(text)
+      return copied
     })
     fn('__host_send', (phase, send, json) => {
       const run = this.phases.get(ctx.getNumber(phase ?? ctx.undefined))
       if (!run) return undefined
       const id = ctx.getNumber(send ?? ctx.undefined)
-      const ask = JSON.parse(ctx.getString(json ?? ctx.undefined)) as ScriptRequest | { cookie: CookieOp }
       run.sends++
+      // The prelude keeps a phase's requests under SEND_SHARE of its memory; this holds even if it did not.
+      const out = stringOut(module, ctx, json ?? ctx.undefined, (memoryMb * 1048576) / SEND_SHARE)
+      if (!('text' in out)) {
+        const chars = 'tooLong' in out ? out.tooLong : out.noRoom
+        push(run, {
+          kind: 'send',
+          id,
+          reply: {
+            error: `pm.sendRequest: the request (${megabytes(chars)}) was not sent: ${'tooLong' in out ? `over the ${megabytes((memoryMb * 1048576) / SEND_SHARE)} a script may send` : `no room left in the script's ${memoryMb} MB memory to read it`}`,
+          },
+        })
+        return undefined
+      }
+      const ask = JSON.parse(out.text) as ScriptRequest | { cookie: CookieOp }
       ;('cookie' in ask ? run.cookie(ask.cookie) : run.send(ask)).then(
         (reply) => push(run, { kind: 'send', id, reply }),
         (e: unknown) =>
@@ -160,6 +181,11 @@ export class Sandbox {
   ): { value: QuickJSHandle } | { error: string } {
     if (this.poisoned) return { error: POISONED }
     const ctx = this.ctx
+    // What the arguments take in the sandbox's memory, tried first: a copy into a full memory is refused as the
+    // script running out of it (see sandbox-memory.ts).
+    let bytes = 0
+    for (const a of args) bytes += typeof a === 'string' ? copyBytes(a) : 32
+    if (!room(this.module, ctx, bytes)) return { error: FULL_BEFORE }
     const handles = args.map((a) =>
       a === null ? ctx.null : typeof a === 'number' ? ctx.newNumber(a) : ctx.newString(a),
     )
@@ -175,7 +201,8 @@ export class Sandbox {
       if (r.error) {
         const dumped = ctx.dump(r.error) as unknown
         r.error.dispose()
-        return { error: errorText(dumped) }
+        // QuickJS throws null when it runs out of memory making the "out of memory" error itself.
+        return { error: dumped === null ? OUT_OF_MEMORY : errorText(dumped) }
       }
       return { value: r.value }
     } finally {
@@ -271,6 +298,11 @@ export class Sandbox {
 
 /** Script codes the prelude keeps by id (a run's requests share a few; a collection's sends, one each). */
 const MAX_SOURCES = 500
+
+/** QuickJS's own words for memory it could not get. */
+const OUT_OF_MEMORY = 'InternalError: out of memory'
+/** A call whose arguments (a phase's state, an answer) did not fit in what the scripts left of the memory. */
+export const FULL_BEFORE = `${OUT_OF_MEMORY}: the sandbox was full before the script ran`
 
 /** What a call into a poisoned runtime reads as: a stack overflow, as QuickJS's own check would say it. */
 const POISONED = 'InternalError: stack overflow'

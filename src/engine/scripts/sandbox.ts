@@ -1,9 +1,15 @@
-import type { QuickJSWASMModule } from 'quickjs-emscripten'
 import type { ScriptFailure } from '../../shared/scripts'
 import { checkedEnd, type EndState } from './sandbox-report'
 import { sandboxBundle } from './sandbox-bundle'
+import { boundedModule, megabytes, REPORT_SHARE, stringOut } from './sandbox-memory'
 import { restoredRequest, sentResponse, stateRequest, stateResponse } from './script-bodies'
-import { Sandbox, type CookieThroughEngine, type PhaseRun, type SendThroughEngine } from './sandbox-runtime'
+import {
+  FULL_BEFORE,
+  Sandbox,
+  type CookieThroughEngine,
+  type PhaseRun,
+  type SendThroughEngine,
+} from './sandbox-runtime'
 import type { ScriptLimits, ScriptSource, ScriptTaskInput, ScriptTaskOutput } from './script-types'
 
 /**
@@ -22,8 +28,6 @@ const noJar: CookieThroughEngine = () => Promise.resolve({ error: 'pm.cookies.ja
 /** Sandboxes kept per worker (the oldest idle one is dropped past this). */
 const MAX_SANDBOXES = 4
 
-let quickjs: Promise<QuickJSWASMModule> | null = null
-let freshModule = false
 const sandboxes = new Map<string, Sandbox>()
 let nextPhaseRun = 1
 
@@ -33,12 +37,8 @@ async function sandboxFor(key: string, limits: ScriptLimits): Promise<Sandbox> {
     known.lastUsed = Date.now()
     return known
   }
-  // Loaded on the first script: a worker that only indexes bodies or imports never loads QuickJS. After a runtime
-  // was poisoned (sandbox-runtime.ts), a module of its own, so nothing later shares a heap with it.
-  quickjs ??= import('quickjs-emscripten').then((m) =>
-    freshModule ? m.newQuickJSWASMModule() : m.getQuickJS(),
-  )
-  const [module, bundle] = await Promise.all([quickjs, sandboxBundle()])
+  // A module of its own, on a memory that cannot grow past the limit (sandbox-memory.ts).
+  const [module, bundle] = await Promise.all([boundedModule(limits.memoryMb), sandboxBundle()])
   const again = sandboxes.get(key)
   if (again && !again.broken && again.memoryMb === limits.memoryMb) return again
   if (again) retire(key, again)
@@ -59,27 +59,25 @@ function retire(key: string, s: Sandbox): void {
   else s.broken = true
 }
 
-/** The sandboxes on a module one of whose runtimes was poisoned are dropped once idle; new ones get a new module. */
-function abandonModule(module: QuickJSWASMModule): void {
-  for (const s of sandboxes.values()) if (s.module === module) s.broken = true
-  void quickjs?.then((current) => {
-    if (current !== module) return
-    quickjs = null
-    freshModule = true
-  })
-}
-
 /** Forget a key's sandbox (its run ended). */
 export function forgetSandbox(key: string): void {
   const s = sandboxes.get(key)
   if (s) retire(key, s)
 }
 
-/** How a stop reads: the limit, in plain words. */
-function classify(error: string, limits: ScriptLimits, run: PhaseRun): ScriptFailure {
+/**
+ * How a stop reads: the limit, in plain words. QuickJS throws `null` when it runs out of memory making the error
+ * itself: a `null` caught in a sandbox whose memory came near its maximum is read as that.
+ */
+function classify(error: string, limits: ScriptLimits, run: PhaseRun, nearlyFull: boolean): ScriptFailure {
   if (/\binterrupted\b/i.test(error))
     return { kind: 'timeout', message: `CPU time over ${formatMs(limits.cpuMs)}: the script was stopped` }
-  if (/out of memory/i.test(error))
+  if (error === FULL_BEFORE)
+    return {
+      kind: 'memory',
+      message: `memory over ${limits.memoryMb} MB: the sandbox was full before the script ran (values an earlier script of the run kept, on globalThis or in a timer); the next script gets a fresh one`,
+    }
+  if (/out of memory/i.test(error) || (error === 'null' && nearlyFull))
     return {
       kind: 'memory',
       message: `memory over ${limits.memoryMb} MB: the script was stopped${bodiesRead(run)}`,
@@ -97,6 +95,11 @@ function bodiesRead(run: PhaseRun): string {
   const read = Object.entries(run.bodies.read ?? {})
   if (read.length === 0) return ''
   return ` (it had read ${read.map(([which, bytes]) => `the ${which} body, ${(bytes / 1048576).toFixed(1)} MB`).join(' and ')})`
+}
+
+/** The longest report a phase hands back, in characters (about as many bytes: a share of its memory). */
+function reportChars(limits: ScriptLimits): number {
+  return (limits.memoryMb * 1048576) / REPORT_SHARE
 }
 
 function formatMs(ms: number): string {
@@ -132,7 +135,7 @@ export async function runScriptPhase(
   let failure: ScriptFailure | undefined
   let where = ''
   const stop = (error: string, origin: ScriptSource | undefined): void => {
-    const f = classify(error, limits, run)
+    const f = classify(error, limits, run, sandbox.nearlyFull())
     if (f.kind !== 'error') sandbox.broken = true
     failure = { ...f, ...(origin ? { origin: origin.origin } : {}) }
     if (origin) where = origin.where
@@ -156,9 +159,9 @@ export async function runScriptPhase(
   const stoppedIn = (): ScriptSource | undefined => {
     const w = sandbox.call(null, 'where', [phaseId])
     if ('error' in w) return undefined
-    const at = sandbox.ctx.getString(w.value)
+    const at = stringOut(sandbox.module, sandbox.ctx, w.value, 65536)
     w.value.dispose()
-    return input.scripts.find((x) => x.where === at)
+    return 'text' in at ? input.scripts.find((x) => x.where === at.text) : undefined
   }
   try {
     let step = sandbox.call(run, 'begin', [phaseId, state])
@@ -182,8 +185,19 @@ export async function runScriptPhase(
       stop(ended.error, undefined)
       return finish(input, run, {}, failure, where, wallStart)
     }
-    const checked = checkedEnd(JSON.parse(sandbox.ctx.getString(ended.value)) as unknown)
+    const report = stringOut(sandbox.module, sandbox.ctx, ended.value, reportChars(limits))
     ended.value.dispose()
+    if (!('text' in report)) {
+      // The report is read only within its share of the memory: a bigger one is refused whole, loudly.
+      if ('noRoom' in report) stop('InternalError: out of memory', undefined)
+      else
+        failure ??= {
+          kind: 'limit',
+          message: `its report (tests, console, variables) is ${megabytes(report.tooLong)}, over the ${megabytes(reportChars(limits))} a script phase may hand back: its tests, console and variables are not kept`,
+        }
+      return finish(input, run, {}, failure, where, wallStart)
+    }
+    const checked = checkedEnd(JSON.parse(report.text) as unknown)
     if (typeof checked === 'string') {
       // A script rewrote its own report (through an API object's insides): nothing of it is trusted.
       failure ??= {
@@ -194,7 +208,7 @@ export async function runScriptPhase(
     }
     const out = checked
     if (!failure && out.error) {
-      const f = classify(out.error.message, limits, run)
+      const f = classify(out.error.message, limits, run, sandbox.nearlyFull())
       if (f.kind !== 'error') sandbox.broken = true
       const origin = input.scripts.find((x) => x.where === out.error?.where)
       failure = { ...f, ...(origin ? { origin: origin.origin } : {}) }
@@ -209,7 +223,6 @@ export async function runScriptPhase(
       const dropped = sandbox.call(null, 'drop', [phaseId])
       if ('value' in dropped) dropped.value.dispose()
     }
-    if (sandbox.poisoned) abandonModule(sandbox.module)
     if (sandbox.broken && sandbox.phases.size === 0) {
       if (sandboxes.get(input.key) === sandbox) sandboxes.delete(input.key)
       sandbox.dispose()

@@ -39,6 +39,10 @@ function requireLib(name) {
   if (Object.prototype.hasOwnProperty.call(libs, key)) return libs[key]
   if (loading[key]) return undefined
   var src = host.lib(key)
+  if (src === null)
+    throw new RangeError(
+      "require('" + key + "'): no room left in the sandbox's memory to load it (out of memory)",
+    )
   if (typeof src !== 'string') {
     throw new Error(
       "require('" +

@@ -32,6 +32,19 @@ function bodyTooBig(which, bytes, limits, readLimit) {
   )
 }
 
+/** A body that fits the limit, but not in what the script's own values left of the memory. */
+function bodyNoRoom(which, bytes, limits) {
+  return new RangeError(
+    'the ' +
+      which +
+      ' body (' +
+      megabytes(bytes) +
+      ") was not read: the script's own values fill its " +
+      limits.memoryMb +
+      ' MB memory',
+  )
+}
+
 /** The body text of a lazy holder (`holder[key]` on first read), fetched once and kept as a plain property. */
 function lazyBody(phase, which, holder, key, bytes) {
   var fits = (phase.limits.memoryMb * 1048576) / BODY_SHARE
@@ -41,6 +54,7 @@ function lazyBody(phase, which, holder, key, bytes) {
     get: function () {
       if (bytes > fits) throw bodyTooBig(which, bytes, phase.limits)
       var text = host.body(phase.id, which)
+      if (text === null) throw bodyNoRoom(which, bytes, phase.limits)
       if (typeof text !== 'string') throw new Error('the ' + which + ' body is gone (its phase ended)')
       Object.defineProperty(holder, key, {
         configurable: true,

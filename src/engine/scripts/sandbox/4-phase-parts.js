@@ -18,6 +18,7 @@ Scope.prototype.set = function (k, v) {
   if (this._n === 'data') throw new Error('pm.iterationData is read-only')
   var key = String(k)
   var val = v
+  roomForVariable(this._p, this._n, key, val)
   this._p.scopes[this._n][key] = val
   var ch = change(this._p, this._n)
   ch.set[key] = val
@@ -46,6 +47,73 @@ Object.defineProperty(Scope.prototype, 'name', {
     return this._label
   },
 })
+
+// The variables a script keeps (all scopes, as they go back to the host and into every later phase) take at most a
+// eighth of the sandbox's memory: a set past it is refused, naming the variable, before the copies a phase makes of
+// them (its report, the next phase's state) fill the sandbox, and so it never fills the host's.
+var VARIABLE_SHARE = 8
+var SCOPE_WORDS = { local: 'local', environment: 'environment', collection: 'collection', globals: 'global' }
+
+function sizeOf(v) {
+  if (typeof v === 'string') return v.length
+  if (v === undefined || v === null || typeof v !== 'object') return 8
+  try {
+    var text = stringifyJSON(v)
+    return typeof text === 'string' ? text.length : 8
+  } catch {
+    return 8
+  }
+}
+
+function scopesSize(phase) {
+  var total = 0
+  for (var i = 0; i < ORDER.length; i++) {
+    var s = phase.scopes[ORDER[i]]
+    for (var k in s) if (Object.prototype.hasOwnProperty.call(s, k)) total += k.length + sizeOf(s[k])
+  }
+  return total
+}
+
+// Counted cheaply first (what the phase's state took, an upper bound of its variables, plus what it set since);
+// added up exactly only near the limit.
+function roomForVariable(phase, scope, key, val) {
+  var limit = (phase.limits.memoryMb * 1048576) / VARIABLE_SHARE
+  var size = key.length + sizeOf(val)
+  if (phase.varBase + phase.varAdded + size <= limit) {
+    phase.varAdded += size
+    return
+  }
+  var old = phase.scopes[scope]
+  var before = Object.prototype.hasOwnProperty.call(old, key) ? key.length + sizeOf(old[key]) : 0
+  phase.varBase = scopesSize(phase)
+  phase.varAdded = 0
+  if (phase.varBase - before + size <= limit) {
+    phase.varAdded = size
+    return
+  }
+  throw new RangeError(
+    'the ' +
+      (SCOPE_WORDS[scope] || scope) +
+      ' variable "' +
+      cutText(key, 200) +
+      '" (' +
+      megabytes(size) +
+      ') was not set: the variables would take ' +
+      megabytes(phase.varBase - before + size) +
+      ", over the script's " +
+      megabytes(limit) +
+      ' for variables, an eighth of its ' +
+      phase.limits.memoryMb +
+      ' MB memory (a fixed limit)',
+  )
+}
+
+/** A text cut at `max` characters, saying so. */
+function cutText(text, max) {
+  var t = String(text)
+  if (t.length <= max) return t
+  return t.slice(0, max) + '… (cut at ' + max + ' characters of ' + t.length + ')'
+}
 
 function change(phase, scope) {
   var c = phase.changes[scope]
@@ -93,15 +161,7 @@ function makeConsole(phase) {
         phase.droppedConsole++
         return
       }
-      var text = Array.prototype.map.call(arguments, str).join(' ')
-      if (text.length > limits.lineChars)
-        text =
-          text.slice(0, limits.lineChars) +
-          '… (cut at ' +
-          limits.lineChars +
-          ' characters of ' +
-          text.length +
-          ')'
+      var text = cutText(Array.prototype.map.call(arguments, str).join(' '), limits.lineChars)
       phase.console.push({ level: level, text: text, at: Date.now() - phase.began, where: phase.current })
     }
   })
@@ -115,8 +175,10 @@ function record(phase, name, passed, error, skipped, at) {
     phase.droppedTests++
     return
   }
-  var t = { name: String(name), passed: passed, where: at === undefined ? phase.current : at }
-  if (error !== undefined) t.error = error
+  // A test's name and message are cut as a console line is: they go back to the host, and onto the timeline.
+  var max = phase.limits.lineChars
+  var t = { name: cutText(name, max), passed: passed, where: at === undefined ? phase.current : at }
+  if (error !== undefined) t.error = cutText(error, max)
   if (skipped) t.skipped = true
   phase.tests.push(t)
 }
@@ -129,6 +191,17 @@ function message(e, phase) {
     return text
   }
   return str(e)
+}
+
+// A test stopped by the sandbox's memory fails, and so does its phase: the host then gives the next script a fresh
+// sandbox instead of this full one. (QuickJS throws null when it has no memory left to make the error.)
+function outOfMemory(phase, e) {
+  if (e === null || (e instanceof Error && e.name === 'InternalError' && e.message === 'out of memory'))
+    noteError(phase, e === null ? new InternalErrorLike() : e)
+}
+function InternalErrorLike() {
+  this.name = 'InternalError'
+  this.message = 'out of memory'
 }
 
 function makeTest(phase) {
@@ -155,6 +228,7 @@ function makeTest(phase) {
       try {
         fn(done)
       } catch (e) {
+        outOfMemory(phase, e)
         done(e)
       }
       return
@@ -177,6 +251,7 @@ function makeTest(phase) {
       }
       record(phase, name, true)
     } catch (e) {
+      outOfMemory(phase, e)
       record(phase, name, false, message(e, phase))
     }
   }
@@ -258,13 +333,30 @@ function toSendRequest(phase, req) {
   }
 }
 
+var SEND_SHARE = 4
+
 function makeSendRequest(phase) {
   return function sendRequest(req, cb) {
     if (phase.sendCount >= phase.limits.sendRequests)
       throw new RangeError(
         'pm.sendRequest: more than ' + phase.limits.sendRequests + ' requests in one script phase',
       )
-    var spec = toSendRequest(phase, req)
+    var json = stringifyJSON(toSendRequest(phase, req))
+    // What a phase's requests carry out, all together, is kept to a quarter of its memory (as a body it reads).
+    var limit = (phase.limits.memoryMb * 1048576) / SEND_SHARE
+    if (phase.sendChars + json.length > limit)
+      throw new RangeError(
+        'pm.sendRequest: the request (' +
+          megabytes(json.length) +
+          ') was not sent: with the ones before it this phase would send ' +
+          megabytes(phase.sendChars + json.length) +
+          ', over the ' +
+          megabytes(limit) +
+          ' a script phase may send, a quarter of its ' +
+          phase.limits.memoryMb +
+          ' MB memory (a fixed limit)',
+      )
+    phase.sendChars += json.length
     phase.sendCount++
     var id = phase.nextSend++
     var settle
@@ -273,7 +365,7 @@ function makeSendRequest(phase) {
     })
     if (!phase.sends) phase.sends = new Map()
     phase.sends.set(id, { cb: typeof cb === 'function' ? cb : null, settle: settle })
-    host.send(phase.id, id, stringifyJSON(spec))
+    host.send(phase.id, id, json)
     if (typeof cb === 'function') {
       // The callback form gets no rejection to handle.
       promise.catch(function () {})
@@ -311,7 +403,8 @@ function deliver(phaseId, sendId, error, responseJson) {
 }
 
 function noteError(phase, e) {
-  if (phase.error === null) phase.error = { message: message(e), where: phase.current }
+  if (phase.error === null)
+    phase.error = { message: cutText(message(e), phase.limits.lineChars), where: phase.current }
 }
 
 function fire(phaseId, timerId) {

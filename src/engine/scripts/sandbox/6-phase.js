@@ -25,6 +25,8 @@ function begin(phaseId, stateJson) {
   }
   state.scripts = scripts
   var phase = new Phase(phaseId, state)
+  // An upper bound of the variables it brought in (see roomForVariable): what the state took.
+  phase.varBase = stateJson.length
   phases.set(phase.id, phase)
   return go(phase.id)
 }
@@ -60,6 +62,9 @@ function Phase(id, state) {
   this.sends = null
   this.nextSend = 1
   this.sendCount = 0
+  this.sendChars = 0
+  this.varBase = 0
+  this.varAdded = 0
   this.cookieOps = 0
   this.error = null
   this.current = ''
