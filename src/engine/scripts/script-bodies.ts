@@ -5,7 +5,9 @@ import type { ScriptRequest, ScriptResponse } from './script-types'
  * phase's `PhaseBodies`), and the state the prelude parses carries its size in its place (`lazy`, in bytes); the
  * prelude fetches it through a host call on the first read (see 6-phase.js). So a script that checks only the
  * status does not pay for a 100 MB body, nor hit the sandbox's memory limit with it; a script that reads a body
- * too big for that memory is told so, in the body's words, not the script's. Small bodies go inline as before.
+ * too big for that memory is told so, in the body's words, not the script's. Small bodies go inline as before. A
+ * url-encoded form is such a body too (its fields, past LAZY_BODY_CHARS of names and values); a multipart or file
+ * body reaches scripts as its mode alone.
  */
 
 /** Bodies up to this many characters go inline in the phase's state (one parse, no host call). */
@@ -30,16 +32,33 @@ interface LazyRaw {
   lazy: number
 }
 
-export type StateRequest = Omit<ScriptRequest, 'body'> & { body: ScriptRequest['body'] | LazyRaw }
+/** A url-encoded body left out of the state: its fields wait host-side as JSON, the state carries that size. */
+interface LazyForm {
+  mode: 'urlencoded'
+  lazy: number
+}
+
+export type StateRequest = Omit<ScriptRequest, 'body'> & { body: ScriptRequest['body'] | LazyRaw | LazyForm }
 export type StateResponse = Omit<ScriptResponse, 'body'> & {
   body?: string
   lazy?: number
   bodyLimit?: number
 }
 
-/** The request as the state carries it: a big raw body kept in `bodies`. */
+/**
+ * The request as the state carries it: a big raw body kept in `bodies`, and a big form's fields (as the JSON the
+ * prelude parses on the first read of them).
+ */
 export function stateRequest(r: ScriptRequest, bodies: PhaseBodies): StateRequest {
   const b = r.body
+  if (b.mode === 'urlencoded') {
+    let chars = 0
+    for (const f of b.urlencoded) chars += f.key.length + f.value.length
+    if (chars <= LAZY_BODY_CHARS) return r
+    const fields = JSON.stringify(b.urlencoded)
+    bodies.request = fields
+    return { ...r, body: { mode: 'urlencoded', lazy: Buffer.byteLength(fields) } }
+  }
   if (b.mode !== 'raw' || b.raw.length <= LAZY_BODY_CHARS) return r
   bodies.request = b.raw
   const { raw, ...rest } = b
@@ -60,8 +79,8 @@ export function stateResponse(r: ScriptResponse, bodies: PhaseBodies): StateResp
  * request's own body again.
  */
 export function restoredRequest(out: ScriptRequest, input: ScriptRequest): ScriptRequest {
-  const b = out.body as ScriptRequest['body'] | LazyRaw
-  if (b.mode !== 'raw' || !('lazy' in b) || input.body.mode !== 'raw') return out
+  const b = out.body as ScriptRequest['body'] | LazyRaw | LazyForm
+  if (!('lazy' in b) || b.mode !== input.body.mode) return out
   return { ...out, body: input.body }
 }
 

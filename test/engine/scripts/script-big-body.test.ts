@@ -222,3 +222,81 @@ describe('big bodies a script reads', () => {
     expect(passed(r.post)).toBe(JSON.stringify({ tests: [['sent', true]] }))
   }, 120_000)
 })
+
+/** A url-encoded form of `n` fields of 1 MB each (a field's value is at most 1 MB), and what it encodes to. */
+function form(n: number): { request: RequestSpec; bytes: number } {
+  const fields = Array.from({ length: n }, (_, i) => ({
+    name: `f${i}`,
+    value: 'x'.repeat(MB),
+    enabled: true,
+  }))
+  const bytes = fields.reduce((sum, f) => sum + f.name.length + 1 + f.value.length, 0) + n - 1
+  return {
+    request: {
+      method: 'POST',
+      url: `${base}/echo`,
+      headers: [],
+      body: { kind: 'form', fields },
+      options: {},
+    },
+    bytes,
+  }
+}
+
+describe('big url-encoded forms, and an unread body in words', () => {
+  it('a 30 MB form: a pre-request log of pm.request says its size in words, a status-only test runs, it goes out whole', async () => {
+    const { request, bytes } = form(30)
+    const r = await sendWith(
+      request,
+      'console.log(pm.request)',
+      `pm.test('whole', () => pm.expect(pm.response.json().bytes).to.equal(${bytes}))`,
+    )
+    expect(r.pre?.failure).toBeUndefined()
+    expect(r.pre?.console[0]?.text).toContain(
+      '"body":{"mode":"urlencoded","urlencoded":"<body of 30.0 MB, not read by the script>"}',
+    )
+    expect(passed(r.post)).toBe(JSON.stringify({ tests: [['whole', true]] }))
+  }, 120_000)
+
+  it('a 48 MB raw body logged with pm.request: its size in words, not an internal placeholder', async () => {
+    const r = await sendWith(post('x'.repeat(48 * MB)), 'console.log(pm.request)', STATUS_ONLY)
+    expect(r.pre?.console[0]?.text).toContain(
+      '"body":{"mode":"raw","raw":"<body of 48.0 MB, not read by the script>","language":"text","contentType":"text/plain"}',
+    )
+  }, 120_000)
+
+  it('a 30 MB form read by a test script: refused in the body words', async () => {
+    const r = await sendWith(form(30).request, '', "console.log(pm.request.body.urlencoded.get('f1').length)")
+    expect(r.post.failure?.message).toMatch(
+      /^test script of request ".*": RangeError: the request body \(30\.0 MB\) does not fit in the script's 64 MB memory: a script reads a request body of up to 16\.0 MB/,
+    )
+  }, 120_000)
+
+  it('a 3 MB form read by pre-request and test scripts: its fields seen exactly, a field changed goes out', async () => {
+    const { request, bytes } = form(3)
+    const r = await sendWith(
+      request,
+      [
+        "pm.test('pre sees it', () => pm.expect(pm.request.body.urlencoded.get('f2') === 'x'.repeat(1024 * 1024)).to.be.true)",
+        "pm.request.body.urlencoded.upsert({ key: 'f0', value: 'short' })",
+      ].join('\n'),
+      [
+        "pm.test('fields', () => pm.expect(pm.request.body.urlencoded.count()).to.equal(3))",
+        "pm.test('text', () => pm.expect(pm.request.body.toString().length).to.equal(" +
+          (bytes - MB + 5) +
+          '))',
+        `pm.test('sent', () => pm.expect(pm.response.json().bytes).to.equal(${bytes - MB + 5}))`,
+      ].join('\n'),
+    )
+    expect(passed(r.pre)).toBe(JSON.stringify({ tests: [['pre sees it', true]] }))
+    expect(passed(r.post)).toBe(
+      JSON.stringify({
+        tests: [
+          ['fields', true],
+          ['text', true],
+          ['sent', true],
+        ],
+      }),
+    )
+  }, 120_000)
+})

@@ -45,8 +45,11 @@ function bodyNoRoom(which, bytes, limits) {
   )
 }
 
-/** The body text of a lazy holder (`holder[key]` on first read), fetched once and kept as a plain property. */
-function lazyBody(phase, which, holder, key, bytes) {
+/**
+ * The body text of a lazy holder (`holder[key]` on first read), fetched once and kept as a plain property; `decode`
+ * makes it the value the holder keeps (a form's fields come as JSON).
+ */
+function lazyBody(phase, which, holder, key, bytes, decode) {
   var fits = (phase.limits.memoryMb * 1048576) / BODY_SHARE
   Object.defineProperty(holder, key, {
     configurable: true,
@@ -56,20 +59,35 @@ function lazyBody(phase, which, holder, key, bytes) {
       var text = host.body(phase.id, which)
       if (text === null) throw bodyNoRoom(which, bytes, phase.limits)
       if (typeof text !== 'string') throw new Error('the ' + which + ' body is gone (its phase ended)')
+      var value = decode ? decode(text) : text
       Object.defineProperty(holder, key, {
         configurable: true,
         enumerable: true,
         writable: true,
-        value: text,
+        value: value,
       })
       delete holder.lazy
-      return text
+      return value
     },
     set: function (v) {
       Object.defineProperty(holder, key, { configurable: true, enumerable: true, writable: true, value: v })
       delete holder.lazy
     },
   })
+}
+
+/** A body as console.log and JSON.stringify show it while no script read it: its size, in words. */
+function unreadBody(body) {
+  if (typeof body.lazy !== 'number') return body
+  var words = '<body of ' + megabytes(body.lazy) + ', not read by the script>'
+  var out = { mode: body.mode }
+  if (body.mode === 'urlencoded') out.urlencoded = words
+  else {
+    out.raw = words
+    if (body.language !== undefined) out.language = body.language
+    if (body.contentType !== undefined) out.contentType = body.contentType
+  }
+  return out
 }
 
 /** A response whose body the host did not read (over its read limit): reading it says why. */

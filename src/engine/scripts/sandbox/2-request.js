@@ -270,15 +270,29 @@ function makeBody(holder) {
       body.update(str(v))
     },
   })
-  if (b.mode === 'urlencoded')
-    body.urlencoded = new PropertyList(
-      b.urlencoded,
-      function () {
-        holder.changed = true
+  // The fields' list is made on the first use of it: a big form's fields are fetched only then (2-bodies.js).
+  if (b.mode === 'urlencoded') {
+    var fields
+    Object.defineProperty(body, 'urlencoded', {
+      configurable: true,
+      enumerable: true,
+      get: function () {
+        if (!fields)
+          fields = new PropertyList(
+            b.urlencoded,
+            function () {
+              holder.changed = true
+            },
+            false,
+            'query',
+          )
+        return fields
       },
-      false,
-      'query',
-    )
+      set: function (v) {
+        fields = v
+      },
+    })
+  }
   // A JSON body says so as a Postman body does (its options), when it is read as JSON.
   Object.defineProperty(body, 'options', {
     enumerable: true,
@@ -314,7 +328,7 @@ function makeRequest(holder, mutable) {
       req.headers.remove(k)
     },
     toJSON: function () {
-      return { method: holder.method, url: holder.url, header: holder.headers, body: holder.body }
+      return { method: holder.method, url: holder.url, header: holder.headers, body: unreadBody(holder.body) }
     },
   }
   Object.defineProperty(req, 'method', {

@@ -90,6 +90,8 @@ Object.defineProperty(Phase.prototype, 'holder', {
     if (typeof r === 'string') r = parseJSON(r)
     var b = r.body
     if (b && b.mode === 'raw' && typeof b.lazy === 'number') lazyBody(this, 'request', b, 'raw', b.lazy)
+    else if (b && b.mode === 'urlencoded' && typeof b.lazy === 'number')
+      lazyBody(this, 'request', b, 'urlencoded', b.lazy, parseJSON)
     this._holder = {
       method: r.method,
       url: r.url,
