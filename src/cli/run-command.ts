@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../engine/collections/atomic-write'
 import { createEngineService, type EngineService } from '../engine/service'
 import { summarize } from '../engine/runner/run-summary'
 import type { StepResult } from '../engine/runner/run-step'
+import { MAX_EXPORT_BODIES_TOTAL } from '../shared/body-view'
 import { formatMs } from '../shared/format'
 import type { RunProgressEvent, StepResultSummary } from '../shared/run-schemas'
 import { USER_ERROR_CODES } from './collection-send'
@@ -168,6 +169,11 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
           ...(cmd.includeSecrets ? { includeSecrets: true } : {}),
         })
         if (!har.ok) throw new Error(har.error.message)
+        const left = har.value.bodiesLeftOut ?? 0
+        if (left > 0)
+          io.err(
+            `flightdeck: run.har: ${left} response bodies left out (a HAR holds at most ${MAX_EXPORT_BODIES_TOTAL / (1024 * 1024)} MB of bodies)\n`,
+          )
         if (har.value.missing.length > 0)
           io.err(
             `flightdeck: run.har: ${har.value.missing.length} exchange(s) were no longer in the engine's memory and are left out\n`,

@@ -52,6 +52,13 @@ export interface BodySearchResult {
   next: number | null
 }
 
+/**
+ * The response bodies one HAR holds, all together: past it (in the entries' time order) a body is left out
+ * with a comment saying why. Without it a few hundred bodies of a megabyte ran the building worker out of
+ * memory, and the export (a run's run.har) failed whole.
+ */
+export const MAX_EXPORT_BODIES_TOTAL = 64 * 1024 * 1024
+
 export interface HarExportResult {
   /** The HAR 1.2 document, as JSON text. */
   har: string
@@ -60,6 +67,8 @@ export interface HarExportResult {
   missing: string[]
   /** Credentials and secret values were replaced by "[redacted]" (the default). */
   redacted: boolean
+  /** Response bodies left out because the HAR's bodies reached their total (each entry's comment says so). */
+  bodiesLeftOut?: number
 }
 
 export interface HarImportResult {

@@ -1,4 +1,4 @@
-import type { HarExportResult } from '../../shared/body-view'
+import { MAX_EXPORT_BODIES_TOTAL, type HarExportResult } from '../../shared/body-view'
 import type { RequestBody } from '../../shared/request'
 import type { HarTimings, HeaderList, InformationalEvent } from '../../shared/timeline'
 import type { BodyStore } from '../http/body-store'
@@ -60,6 +60,18 @@ export async function exportHar(
         ? 1
         : 0,
   )
+  let total = 0
+  let bodiesLeftOut = 0
+  for (const b of built) {
+    if (!b.body) continue
+    if (total + b.body.size <= MAX_EXPORT_BODIES_TOTAL) {
+      total += b.body.size
+      continue
+    }
+    b.body = null
+    b.entry.response.content.comment = `Body of ${b.entry.response.content.size} bytes left out (the HAR's bodies reached ${MAX_EXPORT_BODIES_TOTAL / (1024 * 1024)} MB)`
+    bodiesLeftOut++
+  }
   const doc: HarDocument = {
     log: {
       version: '1.2',
@@ -77,7 +89,7 @@ export async function exportHar(
     redact: redacted,
     secretValues: redacted ? [...(options.secretValues ?? [])] : [],
   })
-  return { har, entries: built.length, missing, redacted }
+  return { har, entries: built.length, missing, redacted, ...(bodiesLeftOut > 0 ? { bodiesLeftOut } : {}) }
 }
 
 /** The HAR timings of a record: the engine's, or worked out from the phase events for a redirect hop. */
