@@ -1,10 +1,7 @@
 import { createElement } from 'react'
-import { renderToStaticMarkup } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
 import type { TimelineEvent } from '../../src/shared/timeline'
 import { createAppStore } from '../../src/renderer/store/app-store'
-import { createLiveClock } from '../../src/renderer/store/live-clock'
-import { StoresContext } from '../../src/renderer/store/store-context'
 import { fakeClient } from './fake-client'
 import { StatusLine } from '../../src/renderer/details/StatusLine'
 import { tabMethodLabel } from '../../src/renderer/tabs/tab-label'
@@ -13,6 +10,7 @@ import { sortValue } from '../../src/renderer/timeline/columns'
 import { NO_FILTERS, rowFilter } from '../../src/renderer/timeline/table-view'
 import { METHOD_FILTERS } from '../../src/renderer/timeline/TimelineToolbar'
 import { queued } from './event-builders'
+import { renderOverStore } from './render-over-store'
 
 /** WebSocket sessions say WS wherever a method is shown; SSE streams keep their real method. */
 
@@ -50,11 +48,7 @@ describe('WS labels', () => {
 
   it("the details pane's status line says WS for a WebSocket session", () => {
     const app = createAppStore(fakeClient().client)
-    const stores = { app: { ...app, getInitialState: () => app.getState() }, clock: createLiveClock() }
-    const html = (row: typeof ws) =>
-      renderToStaticMarkup(
-        createElement(StoresContext.Provider, { value: stores }, createElement(StatusLine, { row })),
-      )
+    const html = (row: typeof ws) => renderOverStore(app, createElement(StatusLine, { row }))
     expect(html(ws)).toContain('<span class="method">WS</span>')
     expect(html(ws)).not.toContain('>GET<')
     expect(html(sse)).toContain('<span class="method">POST</span>')

@@ -1,14 +1,12 @@
 import { createElement } from 'react'
-import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { StreamDetailsSwitch } from '../../src/renderer/streams/StreamDetails'
 import { errorBuckets } from '../../src/renderer/streams/lane-ticks'
-import { createLiveClock } from '../../src/renderer/store/live-clock'
-import { StoresContext } from '../../src/renderer/store/store-context'
 import type { AppStore } from '../../src/renderer/store/app-store'
 import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
 import { until } from './engine-client'
 import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
+import { renderOverStore } from './render-over-store'
 
 /**
  * GraphQL subscriptions in the app: two sent to one endpoint share its WebSocket and are listed as sibling
@@ -38,13 +36,7 @@ async function send(store: AppStore, query: string, transport: 'ws' | 'http' = '
 }
 
 function paneText(store: AppStore): string {
-  return renderToStaticMarkup(
-    createElement(
-      StoresContext.Provider,
-      { value: { app: { ...store, getInitialState: () => store.getState() }, clock: createLiveClock() } },
-      createElement(StreamDetailsSwitch, null, 'not a stream'),
-    ),
-  )
+  return renderOverStore(store, createElement(StreamDetailsSwitch, null, 'not a stream'))
 }
 
 describe('GraphQL subscriptions in the app', () => {

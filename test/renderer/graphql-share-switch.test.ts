@@ -1,14 +1,12 @@
 import { createElement } from 'react'
-import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GraphqlComposer } from '../../src/renderer/graphql/GraphqlComposer'
 import { activeSavedGraphql } from '../../src/renderer/graphql/graphql-slice'
-import { createLiveClock } from '../../src/renderer/store/live-clock'
-import { StoresContext } from '../../src/renderer/store/store-context'
 import type { AppStore } from '../../src/renderer/store/app-store'
 import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
 import { until } from './engine-client'
 import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
+import { renderOverStore } from './render-over-store'
 
 /**
  * The GraphQL composer's Share connection switch (WebSocket transports): on by default, its state is the
@@ -30,13 +28,7 @@ afterAll(async () => {
 })
 
 function composerHtml(store: AppStore): string {
-  return renderToStaticMarkup(
-    createElement(
-      StoresContext.Provider,
-      { value: { app: { ...store, getInitialState: () => store.getState() }, clock: createLiveClock() } },
-      createElement(GraphqlComposer),
-    ),
-  )
+  return renderOverStore(store, createElement(GraphqlComposer))
 }
 
 function shareBox(html: string): string | undefined {

@@ -1,14 +1,12 @@
 import { createElement } from 'react'
-import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { StreamDetailsSwitch } from '../../src/renderer/streams/StreamDetails'
-import { createLiveClock } from '../../src/renderer/store/live-clock'
-import { StoresContext } from '../../src/renderer/store/store-context'
 import type { AppStore } from '../../src/renderer/store/app-store'
 import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
 import { startWsServer, type WsFixture } from '../fixtures/ws-server'
 import { until } from './engine-client'
 import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
+import { renderOverStore } from './render-over-store'
 
 /**
  * The stream pane of a GraphQL subscription over WebSocket has no Send tab: its socket carries only the
@@ -32,14 +30,7 @@ afterAll(async () => {
 })
 
 const tabsOf = (store: AppStore): string[] => {
-  const html = renderToStaticMarkup(
-    createElement(
-      StoresContext.Provider,
-      // A server render reads the store's initial state: hand it the current one.
-      { value: { app: { ...store, getInitialState: () => store.getState() }, clock: createLiveClock() } },
-      createElement(StreamDetailsSwitch, null, 'not a stream'),
-    ),
-  )
+  const html = renderOverStore(store, createElement(StreamDetailsSwitch, null, 'not a stream'))
   return [...html.matchAll(/role="tab"[^>]*>([^<]+)</g)].map((m) => m[1] ?? '')
 }
 

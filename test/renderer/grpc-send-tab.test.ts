@@ -1,13 +1,11 @@
 import { createElement } from 'react'
-import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppStore } from '../../src/renderer/store/app-store'
-import { createLiveClock } from '../../src/renderer/store/live-clock'
-import { StoresContext } from '../../src/renderer/store/store-context'
 import { StreamDetailsSwitch } from '../../src/renderer/streams/StreamDetails'
 import { startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
 import { until } from './engine-client'
 import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
+import { renderOverStore } from './render-over-store'
 
 /**
  * A gRPC call's details, invoked from the app against a real grpc-js server: only a client or bidi stream has a
@@ -29,14 +27,7 @@ afterAll(async () => {
 
 /** The text a person reads in the rendered details pane (tags dropped), one piece a line. */
 function detailsText(store: AppStore): string {
-  const html = renderToStaticMarkup(
-    createElement(
-      StoresContext.Provider,
-      // A server render reads the store's initial state: hand it the current one.
-      { value: { app: { ...store, getInitialState: () => store.getState() }, clock: createLiveClock() } },
-      createElement(StreamDetailsSwitch, null, 'not a stream'),
-    ),
-  )
+  const html = renderOverStore(store, createElement(StreamDetailsSwitch, null, 'not a stream'))
   return html
     .replace(/<[^>]+>/g, '\n')
     .split('\n')

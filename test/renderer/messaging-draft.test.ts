@@ -1,5 +1,4 @@
 import { createElement } from 'react'
-import { renderToStaticMarkup } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
 import { emptySavedRequest } from '../../src/shared/collection'
 import { draftToSaved, extrasOf, savedToDraft } from '../../src/renderer/tabs/draft-convert'
@@ -7,8 +6,6 @@ import { parseSubscriptions } from '../../src/renderer/mqtt/messaging-slice'
 import { selectMessagingCompose } from '../../src/renderer/mqtt/messaging-per-tab'
 import { SavedItemsBar } from '../../src/renderer/mqtt/SavedItemsBar'
 import { createAppStore } from '../../src/renderer/store/app-store'
-import { createLiveClock } from '../../src/renderer/store/live-clock'
-import { StoresContext } from '../../src/renderer/store/store-context'
 import {
   isTabDirty,
   scratchTab,
@@ -17,6 +14,7 @@ import {
   type RequestTab,
 } from '../../src/renderer/tabs/request-tab'
 import { fakeClient } from './fake-client'
+import { renderOverStore } from './render-over-store'
 
 describe('MQTT and Socket.IO requests in a tab', () => {
   it('keep their mqtt: and socketio: blocks through a save from the app', () => {
@@ -99,10 +97,7 @@ describe('MQTT and Socket.IO connection fields per tab', () => {
 })
 
 function barHtml(app: ReturnType<typeof createAppStore>, what: 'publish' | 'emit', sid: string): string {
-  const stores = { app: { ...app, getInitialState: () => app.getState() }, clock: createLiveClock() }
-  return renderToStaticMarkup(
-    createElement(StoresContext.Provider, { value: stores }, createElement(SavedItemsBar, { what, sid })),
-  )
+  return renderOverStore(app, createElement(SavedItemsBar, { what, sid }))
 }
 
 describe('saved publishes and emits in the Publish / Emit box', () => {

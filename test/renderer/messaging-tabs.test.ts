@@ -1,14 +1,12 @@
 import { createElement } from 'react'
-import { renderToStaticMarkup } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
 import { emptySavedRequest, savedRequestSchema } from '../../src/shared/collection'
 import { Composer } from '../../src/renderer/composer/Composer'
 import { SavedItemsPanel } from '../../src/renderer/mqtt/SavedItemsPanel'
 import { createAppStore } from '../../src/renderer/store/app-store'
-import { createLiveClock } from '../../src/renderer/store/live-clock'
-import { StoresContext } from '../../src/renderer/store/store-context'
 import { isTabDirty, tabContent, tabFromFile, type RequestTab } from '../../src/renderer/tabs/request-tab'
 import { fakeClient } from './fake-client'
+import { renderOverStore } from './render-over-store'
 
 /**
  * MQTT and Socket.IO in the composer: only the tabs that mean something for them, the Saved tab editing saved
@@ -41,14 +39,7 @@ function setUp(req: typeof sio | typeof mq, path: string) {
   const app = createAppStore(fakeClient().client)
   const tab = tabFromFile('/c', path, req, 'v1')
   app.setState({ tabs: [tab], activeTabId: tab.id })
-  const html = (): string =>
-    renderToStaticMarkup(
-      createElement(
-        StoresContext.Provider,
-        { value: { app: { ...app, getInitialState: () => app.getState() }, clock: createLiveClock() } },
-        createElement(Composer),
-      ),
-    )
+  const html = (): string => renderOverStore(app, createElement(Composer))
   const content = () => tabContent(app.getState().tabs[0] as RequestTab)
   return { app, html, content }
 }
@@ -110,13 +101,7 @@ describe('saved emits and publishes edited in place', () => {
   it('the Saved tab lists them with their fields, to edit, move and remove', () => {
     const { app, html } = setUp(sio, 'chat.yaml')
     expect(html()).toContain('>Saved<span class="tab-badge">3</span>')
-    const panel = renderToStaticMarkup(
-      createElement(
-        StoresContext.Provider,
-        { value: { app: { ...app, getInitialState: () => app.getState() }, clock: createLiveClock() } },
-        createElement(SavedItemsPanel, { block: 'socketio' }),
-      ),
-    )
+    const panel = renderOverStore(app, createElement(SavedItemsPanel, { block: 'socketio' }))
     expect(panel).toMatch(/aria-label="Saved emit 2 name"[^>]*value="hello"/)
     expect(panel).toMatch(/aria-label="Saved emit 2 event"[^>]*value="say"/)
     expect(panel).toContain('aria-label="Saved emit 2 arguments"')

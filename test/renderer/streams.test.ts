@@ -1,9 +1,6 @@
 import { createElement } from 'react'
-import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { StreamComposeBar } from '../../src/renderer/streams/StreamCompose'
-import { createLiveClock } from '../../src/renderer/store/live-clock'
-import { StoresContext } from '../../src/renderer/store/store-context'
 import { sseReconnectFor } from '../../src/renderer/composer/composer-draft'
 import { selectActiveDraft } from '../../src/renderer/tabs/active-draft'
 import { rawChunksNote, streamState } from '../../src/renderer/streams/stream-state'
@@ -29,6 +26,7 @@ import { methodText, rowLabel } from '../../src/renderer/timeline/row-labels'
 import { fakeClient } from './fake-client'
 import { queued } from './event-builders'
 import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
+import { renderOverStore } from './render-over-store'
 
 const msg = (sid: string, t: number, seq: number, dir: 'in' | 'out' = 'in'): TimelineEvent => ({
   type: 'ws-message',
@@ -381,16 +379,7 @@ describe('the SSE reconnect switch', () => {
   it('is on for a GET; off for a POST with the reason beside it, and on for its tab once turned on', () => {
     const app = createAppStore(fakeClient().client)
     app.getState().setKind('sse')
-    // A server render reads the store's initial state: hand it the current one.
-    const live = { ...app, getInitialState: () => app.getState() }
-    const html = (): string =>
-      renderToStaticMarkup(
-        createElement(
-          StoresContext.Provider,
-          { value: { app: live, clock: createLiveClock() } },
-          createElement(StreamComposeBar),
-        ),
-      )
+    const html = (): string => renderOverStore(app, createElement(StreamComposeBar))
     const checked = (): boolean => /<input type="checkbox" checked=""/.test(html())
     expect(checked()).toBe(true)
     expect(html()).not.toContain('reconnect-note')

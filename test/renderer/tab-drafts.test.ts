@@ -2,17 +2,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createElement } from 'react'
-import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { engineClient } from './engine-client'
 import type { AppStore } from '../../src/renderer/store/app-store'
-import { createLiveClock } from '../../src/renderer/store/live-clock'
-import { StoresContext } from '../../src/renderer/store/store-context'
 import { StreamComposeBar } from '../../src/renderer/streams/StreamCompose'
 import { selectActiveDraft } from '../../src/renderer/tabs/active-draft'
 import { isTabDirty, type RequestTab } from '../../src/renderer/tabs/request-tab'
 import { autosaveWorkspace } from '../../src/renderer/tabs/workspace-slice'
 import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
+import { renderOverStore } from './render-over-store'
 
 /**
  * The open request's draft lives in its tab and nowhere else: the composer edits the active tab's, other tabs
@@ -46,14 +44,7 @@ function tab(store: AppStore, id: string): RequestTab {
 
 /** What the SSE options bar shows for the active tab (a server render of the real component). */
 function sseBar(store: AppStore): string {
-  const live = { ...store, getInitialState: () => store.getState() }
-  return renderToStaticMarkup(
-    createElement(
-      StoresContext.Provider,
-      { value: { app: live, clock: createLiveClock() } },
-      createElement(StreamComposeBar),
-    ),
-  )
+  return renderOverStore(store, createElement(StreamComposeBar))
 }
 
 afterEach(stopEngines)

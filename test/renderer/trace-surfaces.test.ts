@@ -2,16 +2,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createElement } from 'react'
-import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HoverCard } from '../../src/renderer/timeline/HoverCard'
 import { RunnerPanel } from '../../src/renderer/runner/RunnerPanel'
 import { StreamDetailsSwitch } from '../../src/renderer/streams/StreamDetails'
-import { createLiveClock } from '../../src/renderer/store/live-clock'
-import { StoresContext } from '../../src/renderer/store/store-context'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
 import { until } from './engine-client'
 import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
+import { renderOverStore } from './render-over-store'
 
 /** Where a person sees the trace id the toolbar's Trace switch (or a `trace:` setting) gave a request or stream. */
 
@@ -50,16 +48,7 @@ describe("the toolbar's Trace switch", () => {
     expect(m).not.toBeNull()
     expect(store.getState().timeline.rows[sid]?.sent?.traceId).toBe(m?.[1])
     // The stream's details show it, as a request's do.
-    const details = textOf(
-      renderToStaticMarkup(
-        createElement(
-          StoresContext.Provider,
-          // A server render reads the store's initial state: hand it the current one.
-          { value: { app: { ...store, getInitialState: () => store.getState() }, clock: createLiveClock() } },
-          createElement(StreamDetailsSwitch, null, 'not a stream'),
-        ),
-      ),
-    )
+    const details = textOf(renderOverStore(store, createElement(StreamDetailsSwitch, null, 'not a stream')))
     expect(details).toContain(`Trace\n${m?.[1]}\nCopy`)
     await store.getState().cancel(sid)
   })
@@ -80,15 +69,9 @@ describe('the hover card', () => {
     const store = storeFor()
     const card = (sid: string): string =>
       textOf(
-        renderToStaticMarkup(
-          createElement(
-            StoresContext.Provider,
-            // A server render reads the store's initial state: hand it the current one.
-            {
-              value: { app: { ...store, getInitialState: () => store.getState() }, clock: createLiveClock() },
-            },
-            createElement(HoverCard, { sid, left: 0, top: 0, frameWidth: 800, frameHeight: 600 }),
-          ),
+        renderOverStore(
+          store,
+          createElement(HoverCard, { sid, left: 0, top: 0, frameWidth: 800, frameHeight: 600 }),
         ),
       )
     const sendOne = async (): Promise<string> => {
@@ -136,14 +119,7 @@ describe('the Runner', () => {
     const dir = await openCollection()
     const store = storeFor()
     await store.getState().loadCollections()
-    const html = (): string =>
-      renderToStaticMarkup(
-        createElement(
-          StoresContext.Provider,
-          { value: { app: { ...store, getInitialState: () => store.getState() }, clock: createLiveClock() } },
-          createElement(RunnerPanel),
-        ),
-      )
+    const html = (): string => renderOverStore(store, createElement(RunnerPanel))
     const panel = (): string => textOf(html())
     const run = async (path: string): Promise<void> => {
       store.getState().openRunner(dir, path, path)

@@ -1,10 +1,7 @@
 import { createElement } from 'react'
-import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, describe, expect, it } from 'vitest'
 import { SavedItemsBar } from '../../src/renderer/mqtt/SavedItemsBar'
 import type { AppStore } from '../../src/renderer/store/app-store'
-import { createLiveClock } from '../../src/renderer/store/live-clock'
-import { StoresContext } from '../../src/renderer/store/store-context'
 import { RequestTabs } from '../../src/renderer/tabs/RequestTabs'
 import {
   numberUntitled,
@@ -15,6 +12,7 @@ import {
 import { autosaveWorkspace } from '../../src/renderer/tabs/workspace-slice'
 import { engineClient } from './engine-client'
 import { startEngine, stopEngines } from './store-over-engine'
+import { renderOverStore } from './render-over-store'
 
 /**
  * Two unsaved tabs are never both "Untitled": each is numbered when it opens (the lowest number no other open
@@ -27,16 +25,9 @@ afterAll(stopEngines)
 
 const started = (): AppStore => startEngine().store()
 
-function render(store: AppStore, element: ReturnType<typeof createElement>): string {
-  const live = { ...store, getInitialState: () => store.getState() }
-  return renderToStaticMarkup(
-    createElement(StoresContext.Provider, { value: { app: live, clock: createLiveClock() } }, element),
-  )
-}
-
 /** The names the tab strip shows, in order. */
 function stripNames(store: AppStore): string[] {
-  const html = render(store, createElement(RequestTabs))
+  const html = renderOverStore(store, createElement(RequestTabs))
   return [...html.matchAll(/<span class="tab-name">([^<]*)<\/span>/g)].map((m) => m[1] ?? '')
 }
 
@@ -46,7 +37,7 @@ describe('unsaved tabs are named apart', () => {
     store.getState().newTab()
     store.getState().newTab()
     expect(stripNames(store)).toEqual(['Untitled 1', 'Untitled 2', 'Untitled 3'])
-    const html = render(store, createElement(RequestTabs))
+    const html = renderOverStore(store, createElement(RequestTabs))
     expect(html).toContain('aria-label="Close Untitled 3"')
     expect(html).toContain('aria-label="Untitled 2 (not saved)"')
 
@@ -74,7 +65,7 @@ describe('unsaved tabs are named apart', () => {
     store.getState().newTab()
     store.getState().setKind('socketio')
 
-    const box = render(store, createElement(SavedItemsBar, { what: 'emit', sid: 'io1' }))
+    const box = renderOverStore(store, createElement(SavedItemsBar, { what: 'emit', sid: 'io1' }))
     expect(box).toContain('Saved emits of Untitled 1 (1)')
     expect(box).toContain('title="Saved emits of Untitled 1, the request this session was opened from"')
     expect(stripNames(store)).toEqual(['Untitled 1', 'Untitled 2'])

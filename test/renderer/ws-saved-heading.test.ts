@@ -1,13 +1,11 @@
 import { createElement } from 'react'
-import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, describe, expect, it } from 'vitest'
 import { emptySavedRequest } from '../../src/shared/collection'
 import type { AppStore } from '../../src/renderer/store/app-store'
-import { createLiveClock } from '../../src/renderer/store/live-clock'
-import { StoresContext } from '../../src/renderer/store/store-context'
 import { WsSendBox } from '../../src/renderer/streams/WsSendBox'
 import { tabFromFile } from '../../src/renderer/tabs/request-tab'
 import { startEngine, stopEngines } from './store-over-engine'
+import { renderOverStore } from './render-over-store'
 
 /**
  * The WebSocket Send tab's saved messages have a visible heading worded as the Publish / Emit boxes word theirs
@@ -19,14 +17,7 @@ afterAll(stopEngines)
 const started = (): AppStore => startEngine().store()
 
 function box(store: AppStore, sid: string, url: string): string {
-  const live = { ...store, getInitialState: () => store.getState() }
-  return renderToStaticMarkup(
-    createElement(
-      StoresContext.Provider,
-      { value: { app: live, clock: createLiveClock() } },
-      createElement(WsSendBox, { sid, url, open: true }),
-    ),
-  )
+  return renderOverStore(store, createElement(WsSendBox, { sid, url, open: true }))
 }
 
 /** The text of the box's headings. */
