@@ -1,64 +1,32 @@
 import type { Socket } from 'node:net'
 import type { Dispatcher } from 'undici'
-import type { AppError } from '../../shared/result'
-import type { RequestBody, RequestOptions } from '../../shared/request'
-import type { HarTimings, HeaderList, TimelineEvent } from '../../shared/timeline'
-import type { Clock } from '../clock'
-import type { BodyStore, BodyWriter } from './body-store'
-import { connectionPhases, timingOf } from './connector'
-import { serverTimingOf } from '../../shared/server-timing'
-import { headerBlockBytes, pairHeaders, parseSentHeaders, trailerList } from './http-headers'
+import type { HeaderList, TimelineEvent } from '../../shared/timeline'
+import type { BodyWriter } from './body-store'
+import { connectionPhases, timingOf, type ConnectionTiming } from './connector'
+import { pairHeaders, parseSentHeaders, trailerList } from './http-headers'
 import { InformationalResponses } from './informational'
 import { EngineError, classifyError, explainFailure } from './errors'
+import {
+  doneEvent,
+  endFailedAttempt,
+  interimTimeout,
+  requestSentEvent,
+  responseHeadersEvent,
+} from './exchange-events'
+import type { ExchangeInit } from './exchange-types'
 import { prepareBody, prepareBodySync, wireHeaders, type PreparedBody } from './request-body'
 import { harTimings, newMarks, type ExchangeMarks } from './timings'
 import { ResponseBody, type ResponseBodyOwner } from './response-body'
 import { awaitSocket, socketInfoOf, type SocketClaimant, type SocketInfo } from './socket-claim'
+import { dispatchOptions } from './wire-request'
+
+export type { ExchangeInit, ExchangeOutcome, ExchangeOwner } from './exchange-types'
 
 /**
  * One HTTP exchange (one hop): dispatch through undici, measure every phase, decode and store the body, and
  * report it all as timeline events. Redirect and cookie policy live in the engine; this class only runs the
  * hop and hands back what came of it.
  */
-
-export interface ExchangeInit {
-  sid: string
-  method: string
-  url: URL
-  /** `url.origin`, computed once (the getter allocates on every call). */
-  origin: string
-  headers: HeaderList
-  body: RequestBody
-  options: RequestOptions
-  agent: Dispatcher
-  clock: Clock
-  /** Receives the exchange's events and its outcome (the engine; an interface, not closures, to keep the
-   * per-request cost down). `context` is handed back untouched. */
-  owner: ExchangeOwner
-  context: unknown
-  bodies: BodyStore
-  queuedAt: number
-  /** When true, the hop will end in a redirect: no `done` event is emitted, the engine emits `redirect`. */
-  isRedirect?: ((status: number, headers: HeaderList) => boolean) | undefined
-}
-
-export interface ExchangeOwner {
-  exchangeEvent(context: unknown, event: TimelineEvent): void
-  /** Called once, when the hop has ended one way or another. */
-  exchangeOutcome(context: unknown, outcome: ExchangeOutcome): void
-}
-
-export type ExchangeOutcome =
-  | {
-      kind: 'response'
-      status: number
-      headers: HeaderList
-      timings: HarTimings
-      redirect: boolean
-      endAt: number
-    }
-  | { kind: 'error'; error: AppError; timings: HarTimings }
-  | { kind: 'cancelled'; timings: HarTimings }
 
 const PROGRESS_EVERY_MS = 50
 /** Shared by the responses that had no trailers (most): only read. */
@@ -136,31 +104,11 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
   private dispatch(prepared: PreparedBody): void {
     if (this.state !== 'preparing') return
     this.state = 'active'
-    const { url, method, options } = this.init
     const { headers, note } = wireHeaders(this.init.headers, prepared)
     this.sentNote = note
-    if (prepared.length !== null && prepared.body !== null) {
-      this.sentBodyBytes = prepared.length
-      // A stream of known length (a file) goes out with Content-Length rather than chunked.
-      if (typeof prepared.body === 'object' && !Buffer.isBuffer(prepared.body)) {
-        if (!headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'content-length')) {
-          headers.push('content-length', String(prepared.length))
-        }
-      }
-    }
+    if (prepared.length !== null && prepared.body !== null) this.sentBodyBytes = prepared.length
     try {
-      this.init.agent.dispatch(
-        {
-          origin: this.init.origin,
-          path: `${url.pathname}${url.search}`,
-          method,
-          headers,
-          body: prepared.body,
-          headersTimeout: options.headersTimeoutMs,
-          bodyTimeout: options.idleTimeoutMs,
-        },
-        this,
-      )
+      this.init.agent.dispatch(dispatchOptions(this.init, headers, prepared), this)
     } catch (e) {
       this.fail(e)
     }
@@ -192,7 +140,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     this.sentHeaders = parseSentHeaders(rawHeaders, info.protocol)
   }
 
-  private claimConnection(timing: NonNullable<ReturnType<typeof timingOf>>): void {
+  private claimConnection(timing: ConnectionTiming): void {
     for (const e of connectionPhases(this.init.sid, timing, this.marks)) this.emit(e)
   }
 
@@ -213,23 +161,19 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
 
   onRequestSent(): void {
     if (this.state === 'finished') return
-    this.marks.sendEnd = this.now()
-    const info = this.socketInfo
-    this.emit({
-      type: 'request-sent',
-      sid: this.init.sid,
-      start: this.marks.sendStart ?? this.marks.sendEnd,
-      t: this.marks.sendEnd,
-      reused: info?.reused ?? true,
-      connectionId: info?.connectionId ?? 0,
-      protocol: info?.protocol ?? 'http/1.1',
-      remoteAddress: info?.remoteAddress ?? '',
-      remotePort: info?.remotePort ?? 0,
-      headers: this.sentHeaders,
-      headersBytes: this.sentHeadersBytes,
-      bodyBytes: this.sentBodyBytes,
-      ...(this.sentNote !== undefined ? { note: this.sentNote } : {}),
-    })
+    const t = (this.marks.sendEnd = this.now())
+    this.emit(
+      requestSentEvent(
+        this.init.sid,
+        this.marks.sendStart ?? t,
+        t,
+        this.socketInfo,
+        this.sentHeaders,
+        this.sentHeadersBytes,
+        this.sentBodyBytes,
+        this.sentNote,
+      ),
+    )
   }
 
   onResponseStarted(): void {
@@ -254,17 +198,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     this.status = statusCode
     const headers = pairHeaders(rawHeaders)
     this.responseHeaders = headers
-    const httpVersion = this.socketInfo?.protocol === 'h2' ? '2' : '1.1'
-    this.emit({
-      type: 'response-headers',
-      sid: this.init.sid,
-      t,
-      status: statusCode,
-      statusText: statusText ?? '',
-      httpVersion,
-      headers,
-      headersBytes: headerBlockBytes(statusCode, statusText ?? '', headers),
-    })
+    this.emit(responseHeadersEvent(this.init.sid, t, statusCode, statusText ?? '', this.socketInfo, headers))
     this.redirecting = this.init.isRedirect?.(statusCode, headers) ?? false
     return this.body.open(headers)
   }
@@ -309,13 +243,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
         emit: (e) => this.emit(e),
         headersTimeoutMs: options.headersTimeoutMs,
         sentAt: this.marks.sendEnd ?? this.marks.sendStart ?? this.now(),
-        onTimeout: (count) =>
-          this.stopWith(
-            new EngineError(
-              'timeout_headers',
-              `Timed out waiting for the final response from ${url.host}: ${count} interim (1xx) ${count === 1 ? 'response' : 'responses'} but no final one within the headers timeout of ${options.headersTimeoutMs} ms`,
-            ),
-          ),
+        onTimeout: (count) => this.stopWith(interimTimeout(url.host, count, options.headersTimeoutMs)),
       })
     }
     this.informational.add(status, statusText, raw)
@@ -381,18 +309,9 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     this.marks.endAt = endAt
     const timings = harTimings(this.marks, endAt)
     if (!this.redirecting) {
-      const serverTiming = serverTimingOf(this.responseHeaders, this.trailers)
-      this.emit({
-        type: 'done',
-        sid: this.init.sid,
-        t: endAt,
-        status: this.status,
-        wireBytes: this.wireCount,
-        bodyBytes: writer.size,
-        body: { id: writer.id, size: writer.size, contentType: writer.contentType, onDisk: writer.onDisk },
-        timings,
-        ...(serverTiming ? { serverTiming } : {}),
-      })
+      const { sid } = this.init
+      const headers = this.responseHeaders
+      this.emit(doneEvent(sid, endAt, this.status, this.wireCount, writer, timings, headers, this.trailers))
     }
     this.init.owner.exchangeOutcome(this.init.context, {
       kind: 'response',
@@ -421,10 +340,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     // A failed connection attempt still reports how far it got.
     const timing = timingOf(err)
     if (timing && !timing.claimed) {
-      // The attempt ran until it failed: that time was spent connecting (or in the handshake).
-      if (timing.connectStart !== undefined && timing.connectEnd === undefined) timing.connectEnd = endAt
-      if (timing.tlsStart !== undefined && timing.tlsEnd === undefined) timing.tlsEnd = endAt
-      timing.claimed = true
+      endFailedAttempt(timing, endAt)
       this.claimConnection(timing)
     }
     const timings = harTimings(this.marks, endAt)

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { EngineSettings, SendResult } from '../../shared/contract'
 import type { Loose, RequestBody, RequestSpec } from '../../shared/request'
 import { ok, type Result } from '../../shared/result'
-import type { BatchRef, CancelledEvent, DoneEvent, ErrorEvent, TimelineEvent } from '../../shared/timeline'
+import type { BatchRef, TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
 import { BodyStore } from './body-store'
 import { AgentPool } from './agent-pool'
@@ -13,6 +13,7 @@ import { PushExchange, type PushOwner } from '../http2-push/push-exchange'
 import type { PushedStream } from '../http2-push/pushed-stream'
 import { harTimings } from './timings'
 import { Scheduler } from './scheduler'
+import { SettledChains, waitForChain } from './settled-chains'
 import { Chain, type ExchangeResult, type Hop, type HopRunner, type SessionLink } from './chain'
 import { isCountOnly, queuedEvent } from './queued-event'
 import { warmHttpParser } from './warm-parser'
@@ -35,9 +36,6 @@ export interface HttpEngineOptions {
 
 export const DEFAULT_SETTINGS: EngineSettings = { globalConcurrency: 256, perOriginConcurrency: 64 }
 
-/** Settled requests remembered for a late `waitFor` (the CLI and tests wait before they settle). */
-const KEEP_SETTLED = 256
-
 /**
  * Runs HTTP requests: admission (global and per-origin limits), redirects hop by hop, cookies, TLS profiles,
  * timeouts and cancellation. Each hop is an `Exchange`; each request's hops form a chain.
@@ -58,8 +56,7 @@ export class HttpEngine implements ExchangeOwner, PushOwner, HopRunner {
   private readonly bySid = new Map<string, Chain>()
   /** Pushed streams still open, by their sid: the user may cancel each. */
   private readonly pushes = new Map<string, PushedStream>()
-  private readonly settledRing: (Chain | undefined)[] = new Array<Chain | undefined>(KEEP_SETTLED)
-  private settledCount = 0
+  private readonly settled = new SettledChains(this.bySid)
   private nextSid = 1
 
   constructor(options: HttpEngineOptions) {
@@ -133,11 +130,7 @@ export class HttpEngine implements ExchangeOwner, PushOwner, HopRunner {
   waitFor(sid: string): Promise<ExchangeResult> {
     const chain = this.bySid.get(sid)
     if (!chain) return Promise.reject(new Error(`Unknown session ${sid}`))
-    if (chain.settled) return Promise.resolve(chain.settled)
-    return new Promise((resolve) => {
-      const w = chain.waiters
-      chain.waiters = w === null ? resolve : Array.isArray(w) ? [...w, resolve] : [w, resolve]
-    })
+    return waitForChain(chain)
   }
 
   get inFlight(): number {
@@ -335,7 +328,7 @@ export class HttpEngine implements ExchangeOwner, PushOwner, HopRunner {
     chain.current = null
     chain.holding = false
     if (chain.held) {
-      this.settle(chain, chain.held)
+      this.settled.settle(chain, chain.held)
       return
     }
     if (outcome.kind !== 'response' || !outcome.redirect) return
@@ -388,7 +381,7 @@ export class HttpEngine implements ExchangeOwner, PushOwner, HopRunner {
     this.emitOut(event)
     const terminal = event.type === 'done' || event.type === 'error' || event.type === 'cancelled'
     if (terminal && chain.holding) chain.held ??= event
-    else if (terminal) this.settle(chain, event)
+    else if (terminal) this.settled.settle(chain, event)
   }
 
   // ---- PushOwner: a push hop's pushed streams. ----
@@ -414,23 +407,5 @@ export class HttpEngine implements ExchangeOwner, PushOwner, HopRunner {
 
   pushClosed(sid: string): void {
     this.pushes.delete(sid)
-  }
-
-  private settle(chain: Chain, final: DoneEvent | ErrorEvent | CancelledEvent): void {
-    if (chain.settled) return
-    if (chain.totalTimer) clearTimeout(chain.totalTimer)
-    chain.totalTimer = null
-    chain.settled = { sids: chain.sids, events: chain.events, final }
-    const waiters = chain.waiters
-    chain.waiters = null
-    if (typeof waiters === 'function') waiters(chain.settled)
-    else if (waiters) for (const w of waiters) w(chain.settled)
-    // Keep a bounded number of settled chains for late `waitFor` calls (a ring); forget the rest.
-    const slot = this.settledCount++ % KEEP_SETTLED
-    const old = this.settledRing[slot]
-    this.settledRing[slot] = chain
-    if (old) {
-      for (const s of old.sids) this.bySid.delete(s)
-    }
   }
 }

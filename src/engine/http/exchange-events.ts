@@ -1,0 +1,110 @@
+import { serverTimingOf } from '../../shared/server-timing'
+import type {
+  DoneEvent,
+  HarTimings,
+  HeaderList,
+  RequestSentEvent,
+  ResponseHeadersEvent,
+} from '../../shared/timeline'
+import type { BodyWriter } from './body-store'
+import type { ConnectionTiming } from './connector'
+import { EngineError } from './errors'
+import { headerBlockBytes } from './http-headers'
+import type { SocketInfo } from './socket-claim'
+
+/**
+ * The timeline events one exchange (./exchange.ts) reports as its hop goes: the request on the wire, the
+ * response's headers, the body done; and the words of its own stops. Plain functions of what the exchange
+ * measured, so the exchange itself is the undici handler and its state.
+ */
+
+/** The request as it went out, on the connection it went out on (`info` null: not known, taken as reused). */
+export function requestSentEvent(
+  sid: string,
+  start: number,
+  t: number,
+  info: SocketInfo | null,
+  headers: HeaderList,
+  headersBytes: number,
+  bodyBytes: number,
+  note: string | undefined,
+): RequestSentEvent {
+  return {
+    type: 'request-sent',
+    sid,
+    start,
+    t,
+    reused: info?.reused ?? true,
+    connectionId: info?.connectionId ?? 0,
+    protocol: info?.protocol ?? 'http/1.1',
+    remoteAddress: info?.remoteAddress ?? '',
+    remotePort: info?.remotePort ?? 0,
+    headers,
+    headersBytes,
+    bodyBytes,
+    ...(note !== undefined ? { note } : {}),
+  }
+}
+
+export function responseHeadersEvent(
+  sid: string,
+  t: number,
+  status: number,
+  statusText: string,
+  info: SocketInfo | null,
+  headers: HeaderList,
+): ResponseHeadersEvent {
+  return {
+    type: 'response-headers',
+    sid,
+    t,
+    status,
+    statusText,
+    httpVersion: info?.protocol === 'h2' ? '2' : '1.1',
+    headers,
+    headersBytes: headerBlockBytes(status, statusText, headers),
+  }
+}
+
+/** The response complete: its body where the store keeps it, and the Server-Timing its headers and trailers gave. */
+export function doneEvent(
+  sid: string,
+  t: number,
+  status: number,
+  wireBytes: number,
+  writer: BodyWriter,
+  timings: HarTimings,
+  headers: HeaderList,
+  trailers: HeaderList,
+): DoneEvent {
+  const serverTiming = serverTimingOf(headers, trailers)
+  return {
+    type: 'done',
+    sid,
+    t,
+    status,
+    wireBytes,
+    bodyBytes: writer.size,
+    body: { id: writer.id, size: writer.size, contentType: writer.contentType, onDisk: writer.onDisk },
+    timings,
+    ...(serverTiming ? { serverTiming } : {}),
+  }
+}
+
+/** Interim (1xx) responses kept coming but the final one did not, within the headers timeout. */
+export function interimTimeout(host: string, count: number, headersTimeoutMs: number): EngineError {
+  return new EngineError(
+    'timeout_headers',
+    `Timed out waiting for the final response from ${host}: ${count} interim (1xx) ${count === 1 ? 'response' : 'responses'} but no final one within the headers timeout of ${headersTimeoutMs} ms`,
+  )
+}
+
+/**
+ * A connection attempt that failed ran until it failed: the phase it was in (connecting, or the TLS handshake)
+ * ends at `endAt`, so the timeline shows how far it got.
+ */
+export function endFailedAttempt(timing: ConnectionTiming, endAt: number): void {
+  if (timing.connectStart !== undefined && timing.connectEnd === undefined) timing.connectEnd = endAt
+  if (timing.tlsStart !== undefined && timing.tlsEnd === undefined) timing.tlsEnd = endAt
+  timing.claimed = true
+}

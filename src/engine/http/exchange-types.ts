@@ -1,0 +1,50 @@
+import type { Dispatcher } from 'undici'
+import type { AppError } from '../../shared/result'
+import type { RequestBody, RequestOptions } from '../../shared/request'
+import type { HarTimings, HeaderList, TimelineEvent } from '../../shared/timeline'
+import type { Clock } from '../clock'
+import type { BodyStore } from './body-store'
+
+/**
+ * What an exchange (one HTTP hop, ./exchange.ts) is given and what it reports: its owner (the engine, or the
+ * HTTP/2 push exchange's owner) hears its events and, once, its outcome.
+ */
+
+export interface ExchangeInit {
+  sid: string
+  method: string
+  url: URL
+  /** `url.origin`, computed once (the getter allocates on every call). */
+  origin: string
+  headers: HeaderList
+  body: RequestBody
+  options: RequestOptions
+  agent: Dispatcher
+  clock: Clock
+  /** Receives the exchange's events and its outcome (the engine; an interface, not closures, to keep the
+   * per-request cost down). `context` is handed back untouched. */
+  owner: ExchangeOwner
+  context: unknown
+  bodies: BodyStore
+  queuedAt: number
+  /** When true, the hop will end in a redirect: no `done` event is emitted, the engine emits `redirect`. */
+  isRedirect?: ((status: number, headers: HeaderList) => boolean) | undefined
+}
+
+export interface ExchangeOwner {
+  exchangeEvent(context: unknown, event: TimelineEvent): void
+  /** Called once, when the hop has ended one way or another. */
+  exchangeOutcome(context: unknown, outcome: ExchangeOutcome): void
+}
+
+export type ExchangeOutcome =
+  | {
+      kind: 'response'
+      status: number
+      headers: HeaderList
+      timings: HarTimings
+      redirect: boolean
+      endAt: number
+    }
+  | { kind: 'error'; error: AppError; timings: HarTimings }
+  | { kind: 'cancelled'; timings: HarTimings }

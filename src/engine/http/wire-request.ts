@@ -1,0 +1,34 @@
+import type { Dispatcher } from 'undici'
+import type { ExchangeInit } from './exchange-types'
+import type { PreparedBody } from './request-body'
+
+/**
+ * What an exchange hands undici to dispatch: the hop's path, method, headers as they go on the wire (`headers`,
+ * from request-body's wireHeaders) and body, with the request's headers and idle timeouts.
+ */
+export function dispatchOptions(
+  init: ExchangeInit,
+  headers: string[],
+  prepared: PreparedBody,
+): Dispatcher.DispatchOptions {
+  const { url, method, options } = init
+  // A stream of known length (a file) goes out with Content-Length rather than chunked.
+  if (
+    prepared.length !== null &&
+    prepared.body !== null &&
+    typeof prepared.body === 'object' &&
+    !Buffer.isBuffer(prepared.body) &&
+    !headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'content-length')
+  ) {
+    headers.push('content-length', String(prepared.length))
+  }
+  return {
+    origin: init.origin,
+    path: `${url.pathname}${url.search}`,
+    method,
+    headers,
+    body: prepared.body,
+    headersTimeout: options.headersTimeoutMs,
+    bodyTimeout: options.idleTimeoutMs,
+  }
+}
