@@ -136,6 +136,10 @@ export function summaryText(o: RunOutcome): string {
       ` · ${rps.toFixed(1)} req/s`,
   )
   lines.push(...serverTimingLines(s))
+  if (f.directed && o.results.length !== o.total)
+    lines.push(
+      `setNextRequest chose the order: ${o.results.length} step ${o.results.length === 1 ? 'run' : 'runs'} where ${o.total} were planned.`,
+    )
   if (f.cancelled) lines.push('The run was cancelled.')
   else if (f.bailed) lines.push('Stopped after the first failure (--bail).')
   return `${lines.join('\n')}\n`

@@ -159,6 +159,11 @@ export interface RunFinished {
   bailed: boolean
   cancelled: boolean
   durationMs: number
+  /**
+   * A script's setNextRequest chose what ran next (a loop, or null ending an iteration): the step runs are not
+   * the planned count, and that is not a failure.
+   */
+  directed?: boolean
 }
 
 /** Pass/fail and latency per request of the run (all iterations). */

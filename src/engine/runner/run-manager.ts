@@ -341,6 +341,7 @@ export class RunManager {
       bailed: report.bailed,
       cancelled: report.cancelled,
       durationMs: report.durationMs,
+      ...(report.directed ? { directed: true } : {}),
     }
     if (run.timer) clearTimeout(run.timer)
     run.timer = null

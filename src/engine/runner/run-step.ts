@@ -174,6 +174,8 @@ export interface RunReport {
   bailed: boolean
   cancelled: boolean
   durationMs: number
+  /** A script's setNextRequest chose what ran next: steps may have run more or fewer times than planned. */
+  directed?: boolean
 }
 
 /** The run's own options: its signal, the HTTP sessions in flight (cancelled with the run), and each step's

@@ -210,6 +210,7 @@ async function runAll(
     bailed,
     cancelled: options.signal?.aborted === true,
     durationMs,
+    ...(inOrder && results.some((r) => r.nextRequest !== undefined) ? { directed: true } : {}),
   }
 }
 
