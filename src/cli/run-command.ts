@@ -1,6 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { writeFileAtomic } from '../engine/collections/atomic-write'
+import { folderBlocker } from '../engine/collections/folder-blocker'
 import { createEngineService, type EngineService } from '../engine/service'
 import { summarize } from '../engine/runner/run-summary'
 import type { StepResult } from '../engine/runner/run-step'
@@ -185,7 +186,14 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     try {
       await mkdir(outDir, { recursive: true })
     } catch (e) {
-      io.err(`flightdeck: cannot write reports to ${outDir}: ${e instanceof Error ? e.message : String(e)}\n`)
+      // A file where the folder should be is named (mkdir says only EEXIST or ENOTDIR) and left as it is.
+      const blocker = await folderBlocker(outDir)
+      const why = blocker
+        ? `${blocker.path} ${blocker.what}; it was left as it is: choose another --out folder or move it`
+        : e instanceof Error
+          ? e.message
+          : String(e)
+      io.err(`flightdeck: cannot write reports to ${outDir}: ${why}\n`)
       return 2
     }
     // Each report on its own: one that cannot be written (its path is a folder) does not cost the others.

@@ -9,9 +9,12 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { runRunCli } from '../../../src/cli/run-command'
 import { emptySavedRequest } from '../../../src/shared/collection'
 import { createEngineService, type EngineService } from '../../../src/engine/service'
 
@@ -177,5 +180,38 @@ describe('a file where a collection needs a folder', () => {
     const env = await s.invoke('environment.save', { dir: col, id: 'dev', name: 'Dev', variables: [] })
     expect(!env.ok && env.error.code).toBe('forbidden')
     expect(readdirSync(outside)).toEqual([])
+  })
+})
+
+describe('a file where `flightdeck run --out` should make its folder', () => {
+  it('names the file, exits 2 and leaves it as it was', async () => {
+    const r = root()
+    const server = createServer((_req, res) => res.end('ok'))
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+    try {
+      const port = (server.address() as AddressInfo).port
+      const col = join(r, 'col')
+      mkdirSync(col)
+      writeFileSync(join(col, 'collection.yaml'), 'flightdeck: 1\nname: Col\n')
+      writeFileSync(join(col, 'get.yaml'), `name: Get\nmethod: GET\nurl: http://127.0.0.1:${port}/\n`)
+      const out = join(r, 'reports')
+      writeFileSync(out, MINE)
+      let stderr = ''
+      const io = { out: () => undefined, err: (t: string) => void (stderr += t) }
+      const saved = process.env['FLIGHTDECK_CONFIG_DIR']
+      process.env['FLIGHTDECK_CONFIG_DIR'] = join(r, 'config')
+      let code: number
+      try {
+        code = await runRunCli([col, '--reporter', 'json', '--out', out], io)
+      } finally {
+        if (saved === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
+        else process.env['FLIGHTDECK_CONFIG_DIR'] = saved
+      }
+      expect(code).toBe(2)
+      expect(stderr).toContain(`cannot write reports to ${out}: ${out} is a file, not a folder`)
+      expect(readFileSync(out, 'utf8')).toBe(MINE)
+    } finally {
+      await new Promise<void>((done) => server.close(() => done()))
+    }
   })
 })
