@@ -29,7 +29,7 @@ const maxima = new WeakMap<WebAssembly.Memory, number>()
 /**
  * Shares of the sandbox's memory: what a phase's pm.sendRequests may carry out, all together, and its report (tests,
  * console, variables, a changed request): a quarter each, as a request body a script reads. The variables a script
- * keeps are held to an eighth by the prelude (4-phase-parts.js).
+ * keeps are held to an eighth by the prelude (4-scopes.js).
  */
 export const SEND_SHARE = 4
 export const REPORT_SHARE = 4
