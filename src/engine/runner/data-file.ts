@@ -55,18 +55,32 @@ export function parseJsonRows(text: string): Result<DataRow[]> {
       return fail('parse', `item ${i} is not an object`)
     const row: DataRow = {}
     for (const [k, v] of Object.entries(item)) {
-      row[k] =
-        typeof v === 'string'
-          ? v
-          : v === null
-            ? ''
-            : typeof v === 'object'
-              ? JSON.stringify(v)
-              : String(v as number | boolean)
+      if (typeof v === 'object' && v !== null) {
+        const text = jsonText(v)
+        if (text === null)
+          return fail(
+            'parse',
+            `item ${i}, "${k.slice(0, 60)}": nested too deeply to be written as a variable's text`,
+          )
+        row[k] = text
+      } else row[k] = typeof v === 'string' ? v : v === null ? '' : String(v as number | boolean)
     }
     rows.push(row)
   }
   return ok(rows)
+}
+
+/**
+ * A nested value as the JSON text its variable holds, or null when it is nested past what JSON.stringify's
+ * recursion can write (JSON.parse reads any depth; writing a 100,000-deep array back overflows the stack).
+ */
+function jsonText(v: object): string | null {
+  try {
+    return JSON.stringify(v)
+  } catch (e) {
+    if (e instanceof RangeError) return null
+    throw e
+  }
 }
 
 /** Records of fields; each record knows the line it starts on (1-based) for messages. */
