@@ -201,6 +201,34 @@ describe('the lane’s attempt list', () => {
     expect(twice['e1']?.attempts).toEqual(once['e1']?.attempts)
   })
 
+  it('a replayed close stamped at the very time its reconnect began stays the earlier connection’s', () => {
+    // The engine stamps a close and the retry it schedules with one clock read.
+    const live: TimelineEvent[] = [
+      queued('e1', 0, { kind: 'sse' }),
+      open('e1', 1, 0),
+      closed('e1', 3),
+      retry('e1', 3, 1, 0),
+      open('e1', 25, 1, 204),
+    ]
+    let lanes = applyLaneBatch(EMPTY_LANES, { dropped: 0, events: live })
+    // A page's timeline replay brings the first close again before the reconnect's own close arrives.
+    lanes = applyLaneBatch(lanes, { dropped: 0, events: [closed('e1', 3)] })
+    expect(lanes['e1']?.attempts[1]?.ended).toBeNull()
+    const stop: TimelineEvent = {
+      type: 'stream-closed',
+      sid: 'e1',
+      t: 26,
+      by: 'server',
+      reason: 'The server answered 204 No Content: it asks the client not to reconnect',
+      willRetry: false,
+    }
+    lanes = applyLaneBatch(lanes, { dropped: 0, events: [stop] })
+    expect(lanes['e1']?.attempts.map((x) => x.ended?.reason)).toEqual([
+      'The server ended the stream',
+      'The server answered 204 No Content: it asks the client not to reconnect',
+    ])
+  })
+
   it('a reconnect that failed before it opened is ended by the next retry, with that retry’s reason', () => {
     const lanes = applyLaneBatch(EMPTY_LANES, {
       dropped: 0,

@@ -97,9 +97,12 @@ export function applyAttemptEvent(list: StreamAttempt[], e: TimelineEvent, nextS
     }
     case 'stream-closed': {
       const last = list.at(-1)
-      // A close from before the newest attempt began is an earlier one's, brought again by a replay.
-      if (last && !last.ended && e.t >= last.at)
-        replace(list, list.length - 1, { ended: { t: e.t, by: e.by, reason: e.reason } })
+      if (!last || last.ended) return
+      // A close from before the newest attempt began is an earlier one's, brought again by a replay; so is one at
+      // the very time a reconnect began (`after` set), since the engine stamps a close and the retry it schedules
+      // with one clock read.
+      const earlier = last.after !== null ? e.t <= last.at : e.t < last.at
+      if (!earlier) replace(list, list.length - 1, { ended: { t: e.t, by: e.by, reason: e.reason } })
       return
     }
     case 'error':
