@@ -185,7 +185,7 @@ export class Sandbox {
     // script running out of it (see sandbox-memory.ts).
     let bytes = 0
     for (const a of args) bytes += typeof a === 'string' ? copyBytes(a) : 32
-    if (!room(this.module, ctx, bytes)) return { error: FULL_BEFORE }
+    if (!room(this.module, ctx, bytes)) return { error: name === 'begin' ? FULL_BEFORE : OUT_OF_MEMORY }
     const handles = args.map((a) =>
       a === null ? ctx.null : typeof a === 'number' ? ctx.newNumber(a) : ctx.newString(a),
     )
@@ -301,7 +301,10 @@ const MAX_SOURCES = 500
 
 /** QuickJS's own words for memory it could not get. */
 const OUT_OF_MEMORY = 'InternalError: out of memory'
-/** A call whose arguments (a phase's state, an answer) did not fit in what the scripts left of the memory. */
+/**
+ * A phase whose state did not fit in what earlier scripts left of the memory (an answer that does not fit while the
+ * phase runs is its own script's doing: plain out of memory).
+ */
 export const FULL_BEFORE = `${OUT_OF_MEMORY}: the sandbox was full before the script ran`
 
 /** What a call into a poisoned runtime reads as: a stack overflow, as QuickJS's own check would say it. */
