@@ -19,6 +19,13 @@ export async function importPlan(p: TaskInput<'import.plan'>): Promise<TaskOutpu
   } catch (e) {
     if (e instanceof ImportTooLarge) throw new TaskFailure({ kind: 'too_large', message: e.message })
     if (e instanceof ImportError) throw new TaskFailure({ kind: 'import', message: e.message })
+    // A document nested past what a recursive step (a schema's sample, a $ref walk) can follow: it is the
+    // file's shape, so it is refused in words, not thrown as an internal error.
+    if (e instanceof RangeError && /call stack/i.test(e.message))
+      throw new TaskFailure({
+        kind: 'import',
+        message: 'the file is nested too deeply to import (thousands of levels); nothing was written',
+      })
     throw e
   }
 }
