@@ -317,11 +317,17 @@ export function push(run: PhaseRun, w: Wake): void {
   wake?.()
 }
 
+/** An error the interpreter stopped with, as text: cut as the prelude cuts a script's error (4096 characters). */
 export function errorText(dumped: unknown): string {
+  let text = String(dumped)
   if (typeof dumped === 'object' && dumped !== null) {
     const o = dumped as { name?: unknown; message?: unknown }
     const name = typeof o.name === 'string' ? o.name : 'Error'
-    return `${name}: ${typeof o.message === 'string' ? o.message : JSON.stringify(dumped)}`
+    text = `${name}: ${typeof o.message === 'string' ? o.message : JSON.stringify(dumped)}`
   }
-  return String(dumped)
+  return text.length <= ERROR_CHARS
+    ? text
+    : `${text.slice(0, ERROR_CHARS)}… (cut at ${ERROR_CHARS} characters of ${text.length})`
 }
+
+const ERROR_CHARS = 4096

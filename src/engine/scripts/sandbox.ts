@@ -1,7 +1,7 @@
 import type { ScriptFailure } from '../../shared/scripts'
 import { checkedEnd, type EndState } from './sandbox-report'
 import { sandboxBundle } from './sandbox-bundle'
-import { boundedModule, megabytes, REPORT_SHARE, stringOut } from './sandbox-memory'
+import { boundedModule, megabytes, REPORT_SHARE, stringOut, VARIABLE_SHARE } from './sandbox-memory'
 import { restoredRequest, sentResponse, stateRequest, stateResponse } from './script-bodies'
 import {
   FULL_BEFORE,
@@ -100,6 +100,19 @@ function bodiesRead(run: PhaseRun): string {
 /** The longest report a phase hands back, in characters (about as many bytes: a share of its memory). */
 function reportChars(limits: ScriptLimits): number {
   return (limits.memoryMb * 1048576) / REPORT_SHARE
+}
+
+/** What the variables a phase set take, in characters (names and values, a value as its JSON unless text). */
+function changedChars(changes: EndState['changes']): number {
+  let n = 0
+  for (const change of Object.values(changes ?? {}))
+    for (const [k, v] of Object.entries(change.set))
+      n += k.length + (typeof v === 'string' ? v.length : (JSON.stringify(v)?.length ?? 8))
+  return n
+}
+
+function variableChars(limits: ScriptLimits): number {
+  return (limits.memoryMb * 1048576) / VARIABLE_SHARE
 }
 
 function formatMs(ms: number): string {
@@ -206,7 +219,17 @@ export async function runScriptPhase(
       }
       return finish(input, run, {}, failure, where, wallStart)
     }
-    const out = checked
+    let out = checked
+    // The prelude holds the variables a script sets to their share (4-scopes.js); a script that wrote its phase's
+    // changes through the API's insides did not go through it, and is held here.
+    const set = changedChars(out.changes)
+    if (set > variableChars(limits)) {
+      failure ??= {
+        kind: 'limit',
+        message: `the variables it set (${megabytes(set)}) are over the script's ${megabytes(variableChars(limits))} for variables: they are not kept`,
+      }
+      out = { ...out, changes: {} }
+    }
     if (!failure && out.error) {
       const f = classify(out.error.message, limits, run, sandbox.nearlyFull())
       if (f.kind !== 'error') sandbox.broken = true

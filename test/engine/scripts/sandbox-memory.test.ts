@@ -42,6 +42,10 @@ const CASES = [
     `globalThis.keep = []; try { for (;;) keep.push('y'.repeat(1e6) + keep.length) } catch (e) {}`,
   ],
   ['recursion', `function f(n) { return f(n + 1) + 1 } f(0)`],
+  [
+    'changes written directly',
+    `pm.environment._p.changes.environment = { set: { a: 'x'.repeat(4.5e6), b: 'x'.repeat(4.5e6) }, unset: [] }`,
+  ],
 ] as const
 
 interface Result {
@@ -107,6 +111,11 @@ describe('the sandbox memory limit against hostile scripts', () => {
     expect(get('recursion').failure).toBe(
       'test script of request "recursion": stack over 512 KB (too deep a recursion): the script was stopped',
     )
+    // Past the prelude's count, through the API's insides: held by the engine all the same.
+    expect(get('changes written directly').failure).toBe(
+      'test script of request "changes written directly": the variables it set (8.6 MB) are over the script\'s 8.0 MB for variables: they are not kept',
+    )
+    expect(get('changes written directly').set).toEqual([])
     for (const r of out.results)
       if (r.name !== 'kept on globalThis') expect(r.afterPassed, `the script after "${r.name}"`).toBe(true)
     // The scripts asked for well over a gigabyte in all; a sandbox holds at most 64 MB, and the host's copies of
