@@ -24,6 +24,14 @@ export interface ResponseView {
 
 export const MAX_SCAN = 4 * 1024 * 1024
 
+/** Why a check or an extraction on a body nested past what JSONPath and JSON text can walk fails. */
+export const TOO_DEEP = 'the response is nested too deeply to check (thousands of levels)'
+
+/** A stack overflow: what walking a value nested too deeply ends in. */
+export function isTooDeep(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message)
+}
+
 export function runAssertions(list: readonly Assertion[], r: ResponseView): AssertionResult[] {
   const out: AssertionResult[] = []
   // The body is parsed once, on the first check that reads it; a status check (most) makes nothing for it.
@@ -73,9 +81,17 @@ function check(a: Assertion, r: ResponseView, jsonBody: () => unknown): Assertio
   const ok = (passed: boolean, message: string): AssertionResult => ({ assertion: a, passed, message })
   switch (a.kind) {
     case 'header':
-    case 'json':
     case 'body-contains':
       return { assertion: a, ...checkContent(a, r, jsonBody) }
+    case 'json':
+      try {
+        return { assertion: a, ...checkContent(a, r, jsonBody) }
+      } catch (e) {
+        // JSON.parse reads any depth; JSONPath and JSON text recurse, and a body thousands of levels deep
+        // overflows them. The check fails in words instead of ending the run.
+        if (!isTooDeep(e)) throw e
+        return ok(false, `${a.path}: ${TOO_DEEP}`)
+      }
     case 'status':
       return statusCheck(a, r.done.status)
     case 'duration-under': {
@@ -221,8 +237,14 @@ export function runExtractions(
     let v: string | undefined
     if (x.from === 'json') {
       json ??= parseJsonBody(r.body)
-      const found = json === undefined ? undefined : selectJson(json, x.path)
-      v = found === undefined ? undefined : typeof found === 'string' ? found : JSON.stringify(found)
+      try {
+        const found = json === undefined ? undefined : selectJson(json, x.path)
+        v = found === undefined ? undefined : typeof found === 'string' ? found : JSON.stringify(found)
+      } catch (e) {
+        // Nested past what JSONPath and JSON text can walk: no value the variable could hold.
+        if (!isTooDeep(e)) throw e
+        v = undefined
+      }
     } else if (x.from === 'header') {
       v = r.headers.find(([k]) => k.toLowerCase() === x.header.toLowerCase())?.[1]
     } else {

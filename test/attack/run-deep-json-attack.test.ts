@@ -1,0 +1,102 @@
+import { spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { JsonRunReport } from '../../src/cli/run-report'
+import { pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
+
+/**
+ * A server answers JSON nested 200,000 deep (JSON.parse reads it; comparing or extracting a value that deep
+ * overflows the stack). A run with a JSON assertion or extraction on it ended as "The run was cancelled." with
+ * no result at all, the other requests' lost with it. The check fails saying why; the others keep theirs.
+ */
+
+const bin = fileURLToPath(new URL('../../bin/flightdeck.js', import.meta.url))
+const DEPTH = 200_000
+
+let server: RawServer
+let root: string
+
+beforeAll(async () => {
+  const deep = `{"a":${'['.repeat(DEPTH)}${']'.repeat(DEPTH)},"b":1}`
+  server = await startRawServer((socket, head) => {
+    const body = pathOf(head) === '/deep' ? deep : '{"ok":true}'
+    socket.end(
+      `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    )
+  })
+  root = mkdtempSync(join(tmpdir(), 'fd-attack-deep-json-'))
+  const dir = join(root, 'api')
+  mkdirSync(dir)
+  writeFileSync(
+    join(dir, 'collection.yaml'),
+    `flightdeck: 1\nname: Deep\nvariables:\n  base: ${server.url}\n`,
+  )
+  writeFileSync(
+    join(dir, 'compare.yaml'),
+    "name: Compare\nmethod: GET\nurl: '{{base}}/deep'\nassertions:\n  - kind: json\n    path: $.a\n    equals: x\n",
+  )
+  writeFileSync(
+    join(dir, 'extract.yaml'),
+    "name: Extract\nmethod: GET\nurl: '{{base}}/deep'\nassertions:\n  - kind: json\n    path: $.b\n    equals: 1\nextract:\n  - name: deep\n    from: json\n    path: $.a\n",
+  )
+  writeFileSync(
+    join(dir, 'plain.yaml'),
+    "name: Plain\nmethod: GET\nurl: '{{base}}/ok'\nassertions:\n  - kind: json\n    path: $.ok\n    equals: true\n",
+  )
+})
+
+afterAll(async () => {
+  await server.close()
+  rmSync(root, { recursive: true, force: true })
+})
+
+function flightdeck(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: root,
+      env: { ...process.env, FLIGHTDECK_CONFIG_DIR: join(root, 'config') },
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c))
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+  })
+}
+
+describe('checks on a response nested too deep to walk', () => {
+  it('fail with the reason; the run is not cancelled and the other steps keep their results', async () => {
+    const r = await flightdeck(['run', join(root, 'api'), '--reporter', 'json'])
+    expect(r.code).toBe(1)
+    const report = JSON.parse(r.stdout) as JsonRunReport
+    expect(report.cancelled).toBe(false)
+    const by = new Map(report.results.map((x) => [x.path, x]))
+    expect(by.get('plain.yaml')?.passed).toBe(true)
+    const compare = by.get('compare.yaml')
+    expect(compare).toMatchObject({ passed: false, status: 200 })
+    expect(compare?.assertions).toEqual([
+      {
+        name: '$.a equals "x"',
+        passed: false,
+        message: '$.a: the response is nested too deeply to check (thousands of levels)',
+      },
+    ])
+    // The extraction finds no value a variable could hold: the step fails on it, its assertion still checked.
+    const extract = by.get('extract.yaml')
+    expect(extract).toMatchObject({ passed: false, status: 200 })
+    expect(extract?.assertions.map((a) => [a.name, a.passed])).toEqual([
+      ['$.b equals 1', true],
+      ['extract deep', false],
+    ])
+    expect(r.stderr).not.toContain('The run was cancelled.')
+  })
+})
