@@ -138,7 +138,11 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     iterations: steps.length > 0 ? Math.round(started.value.total / steps.length) : 0,
     steps: steps.map((s) => ({ id: s.id, name: s.name, path: s.path ?? s.id })),
     requests: snap.value.requests,
-    results: resultSummaries(summaries.get(runId), report.results),
+    results: resultSummaries(
+      summaries.get(runId),
+      report.results,
+      snap.value.finished.internalError !== undefined,
+    ),
     finished: snap.value.finished,
   }
   if (cmd.env !== undefined) outcome.env = cmd.env
@@ -216,6 +220,7 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
   // ran passed.
   const allPassed =
     !outcome.finished.cancelled &&
+    outcome.finished.internalError === undefined &&
     (outcome.results.length === outcome.total || outcome.finished.directed === true) &&
     outcome.results.every((r) => r.passed)
   return allPassed ? 0 : 1
@@ -225,7 +230,10 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
 function resultSummaries(
   sent: StepResultSummary[] | undefined,
   results: readonly StepResult[],
+  stoppedOnError: boolean,
 ): StepResultSummary[] {
+  // A run stopped on an internal error hands back no results: the progress events carried the ones it had.
+  if (stoppedOnError) return sent ?? []
   if (sent?.length === results.length && sent.every((s, i) => s.stepId === results[i]?.stepId)) return sent
   return results.map(summarize)
 }

@@ -44,6 +44,8 @@ export interface JsonRunReport {
   requests: RequestSummary[]
   results: StepResultSummary[]
   warnings?: string[]
+  /** The run stopped on an error the runner did not expect. */
+  internalError?: string
 }
 
 export function jsonReport(o: RunOutcome): JsonRunReport {
@@ -67,6 +69,7 @@ export function jsonReport(o: RunOutcome): JsonRunReport {
   }
   if (o.env !== undefined) out.env = o.env
   if (o.warnings !== undefined && o.warnings.length > 0) out.warnings = o.warnings
+  if (o.finished.internalError !== undefined) out.internalError = o.finished.internalError
   return out
 }
 
@@ -140,6 +143,7 @@ export function summaryText(o: RunOutcome): string {
     lines.push(
       `setNextRequest chose the order: ${o.results.length} step ${o.results.length === 1 ? 'run' : 'runs'} where ${o.total} were planned.`,
     )
+  if (f.internalError !== undefined) lines.push(`The run stopped on an internal error: ${f.internalError}`)
   if (f.cancelled) lines.push('The run was cancelled.')
   else if (f.bailed) lines.push('Stopped after the first failure (--bail).')
   return `${lines.join('\n')}\n`

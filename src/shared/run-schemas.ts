@@ -164,6 +164,8 @@ export interface RunFinished {
    * the planned count, and that is not a failure.
    */
   directed?: boolean
+  /** The run stopped on an error the runner did not expect: what it said. Not a cancel; the run failed. */
+  internalError?: string
 }
 
 /** Pass/fail and latency per request of the run (all iterations). */

@@ -19,6 +19,7 @@ import { planRun } from './plan'
 import { runSteps } from './runner'
 import { forgetScripts, newScriptKey, warmScripts, type ScriptDeps } from '../scripts/script-host'
 import type { RunReport, RunStep, StepResult } from './run-step'
+import { isTooDeep } from './checks'
 import { checkGraph } from './step-graph'
 import { summarize } from './run-summary'
 import { percentile } from './stats'
@@ -214,13 +215,19 @@ export class RunManager {
         return report
       },
       (e: unknown) => {
-        // The graph was checked above, so this is a bug; the run still ends, with what it had.
+        // The graph was checked above, so this is a bug (or a value past what a check can walk); the run still
+        // ends, with the results its progress events carried, saying what stopped it (not "cancelled").
         const report: RunReport = {
           results: [],
           stats: emptyStats(),
           bailed: false,
-          cancelled: true,
+          cancelled: run.controller.signal.aborted,
           durationMs: Date.now() - run.startedAt,
+          internalError: isTooDeep(e)
+            ? 'a response is nested too deeply to check (thousands of levels)'
+            : e instanceof Error
+              ? e.message
+              : String(e),
         }
         console.error('[flightdeck] run failed', e)
         this.finish(run, report)
@@ -342,6 +349,7 @@ export class RunManager {
       cancelled: report.cancelled,
       durationMs: report.durationMs,
       ...(report.directed ? { directed: true } : {}),
+      ...(report.internalError !== undefined ? { internalError: report.internalError } : {}),
     }
     if (run.timer) clearTimeout(run.timer)
     run.timer = null

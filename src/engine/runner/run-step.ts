@@ -176,6 +176,8 @@ export interface RunReport {
   durationMs: number
   /** A script's setNextRequest chose what ran next: steps may have run more or fewer times than planned. */
   directed?: boolean
+  /** The run stopped on an error the runner did not expect; `results` is then empty (see RunFinished). */
+  internalError?: string
 }
 
 /** The run's own options: its signal, the HTTP sessions in flight (cancelled with the run), and each step's
