@@ -22,6 +22,18 @@ import {
 /** Headers the engine sets itself, and HTTP/2 pseudo-headers, are not copied. */
 const SKIP = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive'])
 
+/** Content codings the engine decodes (decoders.ts); a browser also offers zstd, which Node 20 cannot undo. */
+const DECODABLE = new Set(['gzip', 'x-gzip', 'deflate', 'br', 'identity', '*'])
+
+/** A recorded Accept-Encoding with only the codings the engine decodes (`identity` when none is left). */
+function decodableCodings(value: string): string {
+  if (value.trim() === '') return value
+  const all = value.split(',').map((c) => c.trim())
+  const kept = all.filter((c) => DECODABLE.has((c.split(';')[0] ?? '').trim().toLowerCase()))
+  if (kept.length === all.length) return value
+  return kept.length > 0 ? kept.join(', ') : 'identity'
+}
+
 export function isHar(data: unknown): boolean {
   return isObj(data) && isObj(data['log']) && Array.isArray(data['log']['entries'])
 }
@@ -69,6 +81,7 @@ export function harCollectionPlan(data: unknown): ImportPlan {
   let items = 0
   let kept = 0
   let past = 0
+  let undecodable = 0
   entries.forEach((e, i) => {
     if (past > 0) {
       past++
@@ -98,6 +111,13 @@ export function harCollectionPlan(data: unknown): ImportPlan {
       .filter(isObj)
       .map((h) => ({ name: str(h['name']), value: str(h['value']), enabled: true }))
       .filter((h) => !h.name.startsWith(':') && !SKIP.has(h.name.toLowerCase()))
+    for (const h of recorded) {
+      if (h.name.toLowerCase() !== 'accept-encoding') continue
+      const kept = decodableCodings(h.value)
+      if (kept === h.value) continue
+      undecodable++
+      h.value = kept
+    }
     const plain = body(r['postData'], recorded)
     const node: PlanNode = {
       type: 'request',
@@ -113,6 +133,10 @@ export function harCollectionPlan(data: unknown): ImportPlan {
     if (list) list.push(node)
     else byHost.set(url.host, [node])
   })
+  if (undecodable > 0)
+    u.push(
+      `Accept-Encoding: codings Flightdeck cannot decode (zstd, …) left out in ${undecodable} ${undecodable === 1 ? 'request' : 'requests'}, so servers answer in one it can (the browser's list as recorded offered them)`,
+    )
   if (past > 0) {
     const n = (x: number): string => x.toLocaleString('en-US')
     u.push(
