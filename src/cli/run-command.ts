@@ -10,7 +10,8 @@ import { formatMs } from '../shared/format'
 import type { RunProgressEvent, StepResultSummary } from '../shared/run-schemas'
 import { USER_ERROR_CODES } from './collection-send'
 import { parseRunArgs, RUN_USAGE, type RunCommand } from './run-args'
-import { jsonReport, junitXml, summaryText, type RunOutcome } from './run-report'
+import { jsonReport, junitXml, MAX_FAILURES_LISTED, summaryText, type RunOutcome } from './run-report'
+import { RunTally } from './run-tally'
 
 /**
  * `flightdeck run`: the same `run.start` the app uses, then reports. A progress bar on stderr when it is a
@@ -47,7 +48,14 @@ export async function runRunCli(argv: readonly string[], io: RunIo): Promise<num
     io.err(`flightdeck: no collection folder at ${cmd.dir}\n`)
     return 2
   }
-  const service = createEngineService({ host: 'cli', watchCollections: false, persistWorkspace: false })
+  const service = createEngineService({
+    host: 'cli',
+    watchCollections: false,
+    persistWorkspace: false,
+    // The table alone needs counts, percentiles and the first failures, not every result: a long run of it
+    // keeps memory bounded by its input, not its iterations.
+    ...(tableOnly(cmd) ? { runResults: 'failures' as const } : {}),
+  })
   try {
     return await run(service, { ...cmd, dir }, io)
   } finally {
@@ -67,12 +75,20 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
   // reports do not summarize every result a second time. Kept per run id: the first event may come before
   // run.start has answered.
   const summaries = new Map<string, StepResultSummary[]>()
+  // Only the table asked for: each summary is counted and let go (the first failures kept to list).
+  const tallies = tableOnly(cmd) ? new Map<string, RunTally>() : null
   const off = service.onEvent((event) => {
     if (event.name !== 'run.progress') return
     const p = event.payload
-    let list = summaries.get(p.runId)
-    if (!list) summaries.set(p.runId, (list = []))
-    for (const r of p.results) list.push(r)
+    if (tallies) {
+      let tally = tallies.get(p.runId)
+      if (!tally) tallies.set(p.runId, (tally = new RunTally(MAX_FAILURES_LISTED)))
+      for (const r of p.results) tally.add(r)
+    } else {
+      let list = summaries.get(p.runId)
+      if (!list) summaries.set(p.runId, (list = []))
+      for (const r of p.results) list.push(r)
+    }
     if (p.runId === runId) bar?.draw(p)
   })
   // run.start opens the collection itself (an error opening it is the same words, exit 2): a plan that opened it
@@ -129,6 +145,7 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     return 1
   }
   const steps = service.runSteps(runId)
+  const tallied = tallies ? (tallies.get(runId) ?? new RunTally(0)).result() : undefined
   const outcome: RunOutcome = {
     collection: collection.name,
     dir: collection.dir,
@@ -138,13 +155,16 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     iterations: steps.length > 0 ? Math.round(started.value.total / steps.length) : 0,
     steps: steps.map((s) => ({ id: s.id, name: s.name, path: s.path ?? s.id })),
     requests: snap.value.requests,
-    results: resultSummaries(
-      summaries.get(runId),
-      report.results,
-      snap.value.finished.internalError !== undefined,
-    ),
+    results: tallied
+      ? tallied.failures
+      : resultSummaries(
+          summaries.get(runId),
+          report.results,
+          snap.value.finished.internalError !== undefined,
+        ),
     finished: snap.value.finished,
   }
+  if (tallied) outcome.tallied = tallied
   if (cmd.env !== undefined) outcome.env = cmd.env
   if (snap.value.warnings) outcome.warnings = snap.value.warnings
 
@@ -218,12 +238,18 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
   }
   // Every planned step ran and passed; or scripts chose the order (setNextRequest), as newman runs it, and what
   // ran passed.
+  const done = tallied ? tallied.done : outcome.results.length
   const allPassed =
     !outcome.finished.cancelled &&
     outcome.finished.internalError === undefined &&
-    (outcome.results.length === outcome.total || outcome.finished.directed === true) &&
-    outcome.results.every((r) => r.passed)
+    (done === outcome.total || outcome.finished.directed === true) &&
+    (tallied ? tallied.failed === 0 : outcome.results.every((r) => r.passed))
   return allPassed ? 0 : 1
+}
+
+/** No json, junit or har report asked for: those need every result; the table does not. */
+function tableOnly(cmd: RunCommand): boolean {
+  return !cmd.reporters.some((r) => r === 'json' || r === 'junit' || r === 'har')
 }
 
 /** The summaries the progress events carried, when they are all there (they are); else made now. */

@@ -1,6 +1,7 @@
 import { formatMs } from '../shared/format'
 import type { RequestSummary, RunFinished, StepResultSummary } from '../shared/run-schemas'
 import { testLabel } from '../shared/scripts'
+import { addJob, type JobTally, type RunTallied } from './run-tally'
 
 /**
  * What `flightdeck run` writes: the summary table for people, run.json, and JUnit XML for CI. Pure, so the
@@ -24,6 +25,11 @@ export interface RunOutcome {
   finished: RunFinished
   /** What the plan found that the run should say (a carried-down script that runs twice). */
   warnings?: string[]
+  /**
+   * A run that kept only failures (the table alone needs no more): what was counted of every result. `results`
+   * then holds the first failures only.
+   */
+  tallied?: RunTallied
 }
 
 export interface JsonRunReport {
@@ -80,7 +86,8 @@ export function failureReason(r: StepResultSummary): string {
   return a ? a.message : 'failed'
 }
 
-const MAX_FAILURES_LISTED = 20
+/** Failures the table lists in detail (the count says how many there were in all). */
+export const MAX_FAILURES_LISTED = 20
 
 function pad(text: string, width: number, right = false): string {
   const n = [...text].length
@@ -91,12 +98,14 @@ function pad(text: string, width: number, right = false): string {
 /** The table for people: one row per request, pass/fail counts and latency percentiles, then failures. */
 export function summaryText(o: RunOutcome): string {
   const f = o.finished
+  const t = o.tallied
+  const done = t ? t.done : o.results.length
   const lines: string[] = []
   const where = o.path === '' ? o.collection : `${o.collection} › ${o.path}`
   lines.push(
-    `${where}${o.env ? ` (env ${o.env})` : ''}: ${o.results.length} of ${o.total} step runs in ${formatMs(f.durationMs)}`,
+    `${where}${o.env ? ` (env ${o.env})` : ''}: ${done} of ${o.total} step runs in ${formatMs(f.durationMs)}`,
   )
-  lines.push(...runTraceLines(o.results))
+  lines.push(...(t ? soleTraceLine(t.soleTraceId, done) : runTraceLines(o.results)))
   for (const w of o.warnings ?? []) lines.push(`warning: ${w}`)
   lines.push('')
   const nameWidth = Math.min(60, Math.max(7, ...o.requests.map((r) => [...r.path].length)))
@@ -120,10 +129,11 @@ export function summaryText(o: RunOutcome): string {
   }
   lines.push(...jobLines(o))
   const failures = o.results.filter((r) => !r.passed)
-  if (failures.length > 0) {
+  const failed = t ? t.failed : failures.length
+  if (failed > 0) {
     lines.push('')
     lines.push(
-      `Failures${failures.length > MAX_FAILURES_LISTED ? ` (first ${MAX_FAILURES_LISTED} of ${failures.length})` : ''}:`,
+      `Failures${failed > MAX_FAILURES_LISTED ? ` (first ${MAX_FAILURES_LISTED} of ${failed})` : ''}:`,
     )
     for (const r of failures.slice(0, MAX_FAILURES_LISTED))
       lines.push(
@@ -132,16 +142,16 @@ export function summaryText(o: RunOutcome): string {
   }
   const s = f.stats
   lines.push('')
-  const rps = f.durationMs > 0 ? (o.results.length / f.durationMs) * 1000 : 0
+  const rps = f.durationMs > 0 ? (done / f.durationMs) * 1000 : 0
   lines.push(
-    `${s.passed} passed, ${s.failed} failed${o.total > o.results.length ? `, ${o.total - o.results.length} not run` : ''}` +
+    `${s.passed} passed, ${s.failed} failed${o.total > done ? `, ${o.total - done} not run` : ''}` +
       ` · p50 ${formatMs(s.p50)} · p90 ${formatMs(s.p90)} · p99 ${formatMs(s.p99)} · max ${formatMs(s.max)}` +
       ` · ${rps.toFixed(1)} req/s`,
   )
   lines.push(...serverTimingLines(s))
-  if (f.directed && o.results.length !== o.total)
+  if (f.directed && done !== o.total)
     lines.push(
-      `setNextRequest chose the order: ${o.results.length} step ${o.results.length === 1 ? 'run' : 'runs'} where ${o.total} were planned.`,
+      `setNextRequest chose the order: ${done} step ${done === 1 ? 'run' : 'runs'} where ${o.total} were planned.`,
     )
   if (f.internalError !== undefined) lines.push(`The run stopped on an internal error: ${f.internalError}`)
   if (f.cancelled) lines.push('The run was cancelled.')
@@ -153,7 +163,11 @@ export function summaryText(o: RunOutcome): string {
 function runTraceLines(results: readonly StepResultSummary[]): string[] {
   const ids = new Set(results.map((r) => r.traceId))
   const [only] = ids
-  return ids.size === 1 && only !== undefined && results.length > 1 ? [`trace ${only} (the whole run)`] : []
+  return soleTraceLine(ids.size === 1 ? only : undefined, results.length)
+}
+
+function soleTraceLine(id: string | undefined, done: number): string[] {
+  return id !== undefined && done > 1 ? [`trace ${id} (the whole run)`] : []
 }
 
 /** The job a step followed (or long-polled), in a line: how it ended, its polls and its time. */
@@ -170,31 +184,21 @@ export function jobLine(r: StepResultSummary): string | null {
  * own; several: the range), so a slow or chatty job shows even when it passed.
  */
 function jobLines(o: RunOutcome): string[] {
-  const byPath = new Map<string, StepResultSummary[]>()
-  for (const r of o.results) {
-    if (!r.job) continue
-    const list = byPath.get(r.path) ?? []
-    list.push(r)
-    byPath.set(r.path, list)
+  let tallies = o.tallied?.jobs
+  if (!tallies) {
+    const byPath = new Map<string, JobTally>()
+    for (const r of o.results) addJob(byPath, r)
+    tallies = [...byPath.values()]
   }
-  if (byPath.size === 0) return []
-  const width = Math.min(60, Math.max(...[...byPath.keys()].map((p) => [...p].length)))
+  if (tallies.length === 0) return []
+  const width = Math.min(60, Math.max(...tallies.map((t) => [...t.path].length)))
   const lines = ['', 'Jobs:']
-  for (const [path, runs] of byPath) {
-    const jobs = runs.map((r) => r.job).filter((j) => j !== undefined)
-    const mark = runs.some((r) => !r.passed) ? '✗' : '✓'
-    const mode = jobs[0]?.mode === 'follow' ? 'poll' : 'repeat'
-    const polls = jobs.map((j) => j.polls)
-    const times = jobs.map((j) => j.durationMs)
-    const lo = Math.min(...polls)
-    const hi = Math.max(...polls)
+  for (const t of tallies) {
+    const mode = t.mode === 'follow' ? 'poll' : 'repeat'
+    const { lo, hi } = t.polls
     const count = `${lo === hi ? lo : `${lo}–${hi}`} ${mode}${hi === 1 ? '' : 's'}`
-    const time =
-      jobs.length === 1
-        ? formatMs(times[0] ?? 0)
-        : `${formatMs(Math.min(...times))}–${formatMs(Math.max(...times))}`
-    const ended = [...new Set(jobs.map((j) => j.outcome.replace('_', ' ')))].join(', ')
-    lines.push(`${mark} ${pad(path, width)}  ${ended} · ${count} · ${time}`)
+    const time = t.runs === 1 ? formatMs(t.ms.lo) : `${formatMs(t.ms.lo)}–${formatMs(t.ms.hi)}`
+    lines.push(`${t.failed ? '✗' : '✓'} ${pad(t.path, width)}  ${t.outcomes.join(', ')} · ${count} · ${time}`)
   }
   return lines
 }

@@ -154,6 +154,7 @@ export function createEngineParts(options: EngineServiceOptions, modules: PartMo
               traces,
               emit: (payload) => publish({ name: 'run.progress', payload }),
               scripts: { http, clock, emit, sentBody: (sid) => records.get(sid)?.requestBody },
+              ...(options.runResults ? { keep: options.runResults } : {}),
             }),
         ),
       ),

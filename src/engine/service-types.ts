@@ -50,6 +50,12 @@ export interface EngineServiceOptions {
    * it also keeps the last session's timeline as a HAR in the config dir when the engine stops.
    */
   persistWorkspace?: boolean
+  /**
+   * What a run keeps of its results: `all` (the default; the app's run view and the CLI's json, junit and har
+   * reports read each one) or `failures`: a bounded number of failed results, statistics counted as results
+   * come, so a long `flightdeck run` with only the summary table holds memory bounded by its input.
+   */
+  runResults?: 'all' | 'failures'
   /** What the host offers beyond the dialogs above, for `app.info` (default: nothing). */
   capabilities?: Partial<Pick<HostCapabilities, 'downloads' | 'keychain'>>
   /** Import and export (wired by the hosts that offer them). */

@@ -23,6 +23,7 @@ import { isTooDeep } from './checks'
 import { checkGraph } from './step-graph'
 import { summarize } from './run-summary'
 import { percentile } from './stats'
+import { LatencyHistogram } from './latency-histogram'
 import type { StreamDeps } from './stream-step'
 import type { WebhookInbox } from '../webhooks/webhook-inbox'
 import type { TraceIndex } from '../trace/trace-index'
@@ -47,6 +48,8 @@ export interface RunManagerDeps {
   emit(payload: RunProgressEvent): void
   /** Runs the steps' scripts; without it they are reported as not run. */
   scripts?: ScriptDeps
+  /** What runs keep of their results (RunOptions['keep']); `failures` also keeps per-request latency in buckets. */
+  keep?: 'all' | 'failures'
 }
 
 /** Planned step runs one run may have (each keeps a result in memory). */
@@ -60,7 +63,8 @@ interface PerRequest {
   path: string
   passed: number
   failed: number
-  times: number[]
+  /** Every duration (exact percentiles), or log buckets when the run keeps only failures. */
+  times: number[] | LatencyHistogram
 }
 
 interface Run {
@@ -144,7 +148,14 @@ export class RunManager {
       perRequest: new Map(
         steps.map((s) => [
           s.id,
-          { stepId: s.id, name: s.name, path: s.path ?? '', passed: 0, failed: 0, times: [] },
+          {
+            stepId: s.id,
+            name: s.name,
+            path: s.path ?? '',
+            passed: 0,
+            failed: 0,
+            times: this.deps.keep === 'failures' ? new LatencyHistogram() : [],
+          },
         ]),
       ),
       timer: null,
@@ -208,6 +219,7 @@ export class RunManager {
       ...(this.deps.webhooks ? { webhooks: this.deps.webhooks } : {}),
       files: this.deps.collections.files.scope(run.dir),
       onResult: (r) => this.onResult(run, r),
+      ...(this.deps.keep ? { keep: this.deps.keep } : {}),
     }).then(
       (report) => {
         if (scripts) forgetScripts(scripts, key)
@@ -295,7 +307,8 @@ export class RunManager {
     if (per) {
       if (r.passed) per.passed++
       else per.failed++
-      per.times.push(r.timeMs)
+      if (Array.isArray(per.times)) per.times.push(r.timeMs)
+      else per.times.add(r.timeMs)
     }
     run.pending.push(s)
     run.recent.push(s)
@@ -363,19 +376,24 @@ export class RunManager {
 }
 
 function requestSummary(p: PerRequest): RequestSummary {
-  const sorted = [...p.times].sort((a, b) => a - b)
+  const t = p.times
+  const sorted = Array.isArray(t) ? [...t].sort((a, b) => a - b) : null
+  const at = (q: number): number =>
+    sorted ? percentile(sorted, q) : round(t instanceof LatencyHistogram ? t.percentile(q) : 0)
   return {
     stepId: p.stepId,
     name: p.name,
     path: p.path,
     passed: p.passed,
     failed: p.failed,
-    p50: percentile(sorted, 50),
-    p90: percentile(sorted, 90),
-    p99: percentile(sorted, 99),
-    max: percentile(sorted, 100),
+    p50: at(50),
+    p90: at(90),
+    p99: at(99),
+    max: at(100),
   }
 }
+
+const round = (x: number): number => Math.round(x * 1000) / 1000
 
 function emptyStats(): RunReport['stats'] {
   return {

@@ -114,6 +114,12 @@ export interface RunOptions {
   scripts?: RunScripts
   /** Trace context for every HTTP step, in place of each step's own mode (`off`: none). */
   trace?: TraceOverride
+  /**
+   * `all` (the default): every result is kept in the report. `failures`: only failed ones (a bounded number),
+   * the statistics counted as results come (percentiles within LATENCY_RELATIVE_ERROR), so memory does not grow
+   * with the number of iterations; `onResult` still sees every result.
+   */
+  keep?: 'all' | 'failures'
 }
 
 /** A step's wait for its webhook call. */
@@ -169,7 +175,10 @@ export interface StepResult {
 }
 
 export interface RunReport {
+  /** Every result; with `keep: 'failures'` only failed ones, the first MAX_KEPT_FAILURES of them. */
   results: StepResult[]
+  /** Failed results past MAX_KEPT_FAILURES that a run keeping only failures counted but did not keep. */
+  failuresLeftOut?: number
   stats: RunStats
   bailed: boolean
   cancelled: boolean

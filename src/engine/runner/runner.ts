@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events'
 import type { HttpEngine } from '../http/http-engine'
 import { computeStats } from './stats'
+import { StatsTally } from './stats-tally'
 import type { InternalOptions, RunOptions, RunReport, RunStep, StepResult, StepRun } from './run-step'
 import { byId, checkGraph } from './step-graph'
 import { Pacer, Semaphore } from './pacing'
@@ -14,6 +15,9 @@ import { newTraceId } from '../trace/trace-ids'
  * in flight, optionally paced. Independent steps of an iteration run at once; a step that depends on others
  * starts when they have finished, with their extracted values in its variables.
  */
+
+/** Failed results a run that keeps only failures keeps in detail; past it they are counted (`failuresLeftOut`). */
+export const MAX_KEPT_FAILURES = 1000
 
 export async function runSteps(
   http: HttpEngine,
@@ -53,6 +57,22 @@ async function runAll(
 ): Promise<RunReport> {
   const started = Date.now()
   const results: StepResult[] = []
+  // A run that keeps only its failures (a long CLI run) counts every result into bounded statistics instead.
+  const tally = options.keep === 'failures' ? new StatsTally(started) : null
+  let failuresLeftOut = 0
+  // A script's setNextRequest chose an order (known from every result, kept or not).
+  let directed = false
+  const keep = (r: StepResult): void => {
+    if (r.nextRequest !== undefined) directed = true
+    if (!tally) {
+      results.push(r)
+      return
+    }
+    tally.add(r)
+    if (r.passed) return
+    if (results.length < MAX_KEPT_FAILURES) results.push(r)
+    else failuresLeftOut++
+  }
   const gate = new Semaphore(Math.max(1, options.concurrency))
   const pacer = new Pacer(options.delayMs, options.ratePerSecond)
   let bailed = false
@@ -75,7 +95,7 @@ async function runAll(
         vars.delete(k)
         unset.add(k)
       }
-    results.push(r.result)
+    keep(r.result)
     options.onResult?.(r.result)
     if (!r.result.passed && options.bail) bailed = true
     return r.result
@@ -181,7 +201,7 @@ async function runAll(
     }
     if (inOrder) {
       const report = (r: StepResult): void => {
-        results.push(r)
+        keep(r)
         options.onResult?.(r)
       }
       // A step may run again (a setNextRequest loop): each run is a fresh one.
@@ -206,11 +226,12 @@ async function runAll(
   const durationMs = Date.now() - started
   return {
     results,
-    stats: computeStats(results, started, durationMs),
+    stats: tally ? tally.stats(durationMs) : computeStats(results, started, durationMs),
     bailed,
     cancelled: options.signal?.aborted === true,
     durationMs,
-    ...(inOrder && results.some((r) => r.nextRequest !== undefined) ? { directed: true } : {}),
+    ...(inOrder && directed ? { directed: true } : {}),
+    ...(failuresLeftOut > 0 ? { failuresLeftOut } : {}),
   }
 }
 
