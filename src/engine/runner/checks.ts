@@ -138,7 +138,7 @@ function checkContent(
     }
     case 'json': {
       const json = jsonBody()
-      if (json === undefined) return ok(false, 'the body is not JSON')
+      if (json === undefined) return ok(false, notJson(r.headers))
       const v = selectJson(json, a.path)
       if (a.exists !== undefined)
         return ok(
@@ -156,6 +156,21 @@ function checkContent(
       return ok(has, `the body ${has ? 'contains' : 'does not contain'} "${a.text}"`)
     }
   }
+}
+
+/** Codings the engine undoes (decoders.ts); a body in any other is checked as the bytes that came. */
+const DECODED = new Set(['gzip', 'x-gzip', 'deflate', 'br', 'identity'])
+
+/** Why a body is not JSON, when the reason is a coding the engine does not decode (zstd on Node 20). */
+function notJson(headers: HeaderList): string {
+  const coding = headers.find(([k]) => k.toLowerCase() === 'content-encoding')?.[1]
+  const foreign = coding
+    ?.split(',')
+    .map((c) => c.trim().toLowerCase())
+    .find((c) => c !== '' && !DECODED.has(c))
+  return foreign === undefined
+    ? 'the body is not JSON'
+    : `the body is not JSON: it is ${foreign}-encoded, which Flightdeck does not decode`
 }
 
 export interface WebhookAssertionResult {
