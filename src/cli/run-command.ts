@@ -52,6 +52,8 @@ export async function runRunCli(argv: readonly string[], io: RunIo): Promise<num
     host: 'cli',
     watchCollections: false,
     persistWorkspace: false,
+    // A run reads no HTTP timeline rows (its results are run events; a stream step reads its own stream's).
+    httpTimeline: false,
     // The table alone needs counts, percentiles and the first failures, not every result: a long run of it
     // keeps memory bounded by its input, not its iterations.
     ...(tableOnly(cmd) ? { runResults: 'failures' as const } : {}),

@@ -68,10 +68,11 @@ export function createEngineParts(options: EngineServiceOptions, modules: PartMo
   }
   // Which request sent which trace: a webhook call carrying a trace id joins that request's lane.
   const traces = new TraceIndex()
+  const httpTimeline = options.httpTimeline !== false
   const emitHttp = (e: TimelineEvent): void => {
     if (e.type === 'request-sent') traces.record(e)
     records.record(e)
-    emit(e)
+    if (httpTimeline) emit(e)
   }
   const http = new HttpEngine({
     clock,

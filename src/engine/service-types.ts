@@ -51,6 +51,12 @@ export interface EngineServiceOptions {
    */
   persistWorkspace?: boolean
   /**
+   * Deliver HTTP exchanges' timeline events to subscribers (default true). `flightdeck run` reads none of them
+   * (its progress and results are run events; a stream step reads its own stream's events, which still flow),
+   * so it turns them off and each request skips building and batching its rows.
+   */
+  httpTimeline?: boolean
+  /**
    * What a run keeps of its results: `all` (the default; the app's run view and the CLI's json, junit and har
    * reports read each one) or `failures`: a bounded number of failed results, statistics counted as results
    * come, so a long `flightdeck run` with only the summary table holds memory bounded by its input.
