@@ -2,6 +2,7 @@ import { Agent } from './undici-parts'
 import type { RequestOptions } from '../../shared/request'
 import type { Clock } from '../clock'
 import { createTimedConnector } from './connector'
+import { MAX_RESPONSE_HEADER_BYTES } from './errors'
 
 /**
  * The engine's undici agents, one per TLS and protocol profile (a request with its own CA or `insecure` never
@@ -29,6 +30,7 @@ export class AgentPool {
         allowH2: options.http2,
         connections: this.perOrigin,
         pipelining: 1,
+        maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
         // Timeouts are per request (dispatch options); these are only the agent's fallbacks.
         headersTimeout: 0,
         bodyTimeout: 0,

@@ -2,6 +2,12 @@ import type { Socket } from 'node:net'
 import type { AppError, ErrorCode } from '../../shared/result'
 import { timingOf } from './connector'
 
+/**
+ * The most response-header bytes read from one response (what Chrome reads; curl reads 100 KB). Node's parser
+ * default, 16 KB, refused real gateways' answers (a big Set-Cookie, a long CSP).
+ */
+export const MAX_RESPONSE_HEADER_BYTES = 256 * 1024
+
 /** An error the engine raises itself, already classified. */
 export class EngineError extends Error {
   constructor(
@@ -100,6 +106,11 @@ export function classifyError(error: unknown, where: string): AppError {
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'ETIMEDOUT':
       return make('timeout_connect', `Timed out connecting to ${where}`)
+    case 'UND_ERR_HEADERS_OVERFLOW':
+      return make(
+        'protocol',
+        `The response headers from ${where} are larger than ${MAX_RESPONSE_HEADER_BYTES / 1024} KB, the most Flightdeck reads (as browsers do)`,
+      )
     case 'UND_ERR_HEADERS_TIMEOUT':
       return make('timeout_headers', `Timed out waiting for response headers from ${where}`)
     case 'UND_ERR_BODY_TIMEOUT':
