@@ -4,6 +4,7 @@ import type { RequestOptions, RequestSpec } from '../../shared/request'
 import { fail, ok, type AppError, type Result } from '../../shared/result'
 import type { HeaderList } from '../../shared/timeline'
 import type { Clock } from '../clock'
+import { MAX_RESPONSE_HEADER_BYTES } from '../http/errors'
 import { hasHeader } from '../http/http-headers'
 import { checkHeaderList, ownedConnector, parseStreamUrl, type SocketOwner } from '../streams/stream-plumbing'
 import { VERSION } from '../version'
@@ -51,6 +52,7 @@ export function composeStreamRequest(
           allowH2: options.http2,
           connections: 2,
           pipelining: 1,
+          maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
           headersTimeout: 0,
           bodyTimeout: 0,
         })
