@@ -1,10 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LATENCY_RELATIVE_ERROR } from '../../src/engine/runner/latency-histogram'
 import type { RunStep, StepResult } from '../../src/engine/runner/run-step'
 import { MAX_KEPT_FAILURES, runSteps } from '../../src/engine/runner/runner'
-import { computeStats } from '../../src/engine/runner/stats'
+import { computeStats, percentile } from '../../src/engine/runner/stats'
 import type { EngineService } from '../../src/engine/service'
 import { makeService, spec } from './helpers'
 
@@ -91,6 +94,62 @@ describe('a run that keeps only its failures', () => {
     expect(report.results).toHaveLength(MAX_KEPT_FAILURES)
     expect(report.results.every((r) => !r.passed && r.status === 500)).toBe(true)
     expect(report.failuresLeftOut).toBe(250)
+  })
+
+  it("gives each request's row (run.get) from buckets within 1 % of every result's exact percentiles", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fd-run-keep-'))
+    const configDir = mkdtempSync(join(tmpdir(), 'fd-run-keep-config-'))
+    const counting = makeService({
+      configDir,
+      persistWorkspace: false,
+      watchCollections: false,
+      runResults: 'failures',
+    })
+    try {
+      writeFileSync(join(dir, 'collection.yaml'), `flightdeck: 1\nname: Keep\nvariables:\n  base: ${url}\n`)
+      writeFileSync(join(dir, 'ms.csv'), `ms\n${Array.from({ length: 20 }, (_, i) => i).join('\n')}\n`)
+      writeFileSync(
+        join(dir, 'wait.yaml'),
+        'name: Wait\nurl: "{{base}}/wait?ms={{ms}}"\nassertions:\n  - kind: status\n    equals: 200\n',
+      )
+      const times: number[] = []
+      let finished = false
+      const off = counting.onEvent((e) => {
+        if (e.name !== 'run.progress') return
+        for (const r of e.payload.results) times.push(r.timeMs)
+        if (e.payload.finished) finished = true
+      })
+      const started = await counting.invoke('run.start', {
+        dir,
+        path: 'wait.yaml',
+        concurrency: 20,
+        iterations: 10,
+        dataFile: 'ms.csv',
+      })
+      if (!started.ok) throw new Error(started.error.message)
+      const report = await counting.waitForRun(started.value.runId)
+      for (let i = 0; i < 100 && !finished; i++) await new Promise((r) => setTimeout(r, 20))
+      off()
+      expect(report?.results).toHaveLength(0)
+      const snap = counting.runSnapshot(started.value.runId)
+      if (!snap.ok) throw new Error(snap.error.message)
+      const [row] = snap.value.requests
+      expect(times).toHaveLength(200)
+      expect([row?.passed, row?.failed]).toEqual([200, 0])
+      const sorted = [...times].sort((a, b) => a - b)
+      for (const [p, got] of [
+        [50, row?.p50],
+        [90, row?.p90],
+        [99, row?.p99],
+        [100, row?.max],
+      ] as const) {
+        const want = percentile(sorted, p)
+        expect(Math.abs((got ?? -1) - want)).toBeLessThanOrEqual(want * LATENCY_RELATIVE_ERROR + 0.002)
+      }
+    } finally {
+      await counting.dispose()
+      for (const d of [dir, configDir]) rmSync(d, { recursive: true, force: true })
+    }
   })
 
   it('keeps every result by default (the app reads each row)', async () => {

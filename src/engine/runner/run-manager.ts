@@ -52,7 +52,7 @@ export interface RunManagerDeps {
   keep?: 'all' | 'failures'
 }
 
-/** Planned step runs one run may have (each keeps a result in memory). */
+/** Planned step runs one run may have (a run that keeps every result holds each in memory). */
 export const MAX_RUN_TOTAL = 1_000_000
 /** Finished runs kept for `run.get`. */
 const KEEP_FINISHED = 20
