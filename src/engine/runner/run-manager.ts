@@ -4,7 +4,6 @@ import { fail, ok, type Result } from '../../shared/result'
 import {
   MAX_SNAPSHOT_RESULTS,
   RUN_PROGRESS_EVERY_MS,
-  type RequestSummary,
   type RunFinished,
   type RunProgressEvent,
   type RunSnapshot,
@@ -22,8 +21,7 @@ import type { RunReport, RunStep, StepResult } from './run-step'
 import { isTooDeep } from './checks'
 import { checkGraph } from './step-graph'
 import { summarize } from './run-summary'
-import { percentile } from './stats'
-import { LatencyHistogram } from './latency-histogram'
+import { PerRequestTally } from './per-request'
 import type { StreamDeps } from './stream-step'
 import type { WebhookInbox } from '../webhooks/webhook-inbox'
 import type { TraceIndex } from '../trace/trace-index'
@@ -57,16 +55,6 @@ export const MAX_RUN_TOTAL = 1_000_000
 /** Finished runs kept for `run.get`. */
 const KEEP_FINISHED = 20
 
-interface PerRequest {
-  stepId: string
-  name: string
-  path: string
-  passed: number
-  failed: number
-  /** Every duration (exact percentiles), or log buckets when the run keeps only failures. */
-  times: number[] | LatencyHistogram
-}
-
 interface Run {
   id: string
   start: StartPayload
@@ -80,7 +68,7 @@ interface Run {
   failed: number
   pending: StepResultSummary[]
   recent: StepResultSummary[]
-  perRequest: Map<string, PerRequest>
+  perRequest: Map<string, PerRequestTally>
   timer: ReturnType<typeof setTimeout> | null
   lastEmit: number
   finished?: RunFinished
@@ -145,19 +133,7 @@ export class RunManager {
       failed: 0,
       pending: [],
       recent: [],
-      perRequest: new Map(
-        steps.map((s) => [
-          s.id,
-          {
-            stepId: s.id,
-            name: s.name,
-            path: s.path ?? '',
-            passed: 0,
-            failed: 0,
-            times: this.deps.keep === 'failures' ? new LatencyHistogram() : [],
-          },
-        ]),
-      ),
+      perRequest: new Map(steps.map((s) => [s.id, new PerRequestTally(s, this.deps.keep === 'failures')])),
       timer: null,
       lastEmit: 0,
       ...(webhookInbox ? { webhookInbox } : {}),
@@ -268,7 +244,7 @@ export class RunManager {
       total: run.total,
       passed: run.passed,
       failed: run.failed,
-      requests: [...run.perRequest.values()].map(requestSummary),
+      requests: [...run.perRequest.values()].map((p) => p.summary()),
       results: [...run.recent],
     }
     if (run.start.env !== undefined) snap.env = run.start.env
@@ -303,13 +279,7 @@ export class RunManager {
     run.done++
     if (r.passed) run.passed++
     else run.failed++
-    const per = run.perRequest.get(r.stepId)
-    if (per) {
-      if (r.passed) per.passed++
-      else per.failed++
-      if (Array.isArray(per.times)) per.times.push(r.timeMs)
-      else per.times.add(r.timeMs)
-    }
+    run.perRequest.get(r.stepId)?.add(r.passed, r.timeMs)
     run.pending.push(s)
     run.recent.push(s)
     if (run.recent.length > MAX_SNAPSHOT_RESULTS * 2)
@@ -374,26 +344,6 @@ export class RunManager {
     for (const r of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) this.runs.delete(r.id)
   }
 }
-
-function requestSummary(p: PerRequest): RequestSummary {
-  const t = p.times
-  const sorted = Array.isArray(t) ? [...t].sort((a, b) => a - b) : null
-  const at = (q: number): number =>
-    sorted ? percentile(sorted, q) : round(t instanceof LatencyHistogram ? t.percentile(q) : 0)
-  return {
-    stepId: p.stepId,
-    name: p.name,
-    path: p.path,
-    passed: p.passed,
-    failed: p.failed,
-    p50: at(50),
-    p90: at(90),
-    p99: at(99),
-    max: at(100),
-  }
-}
-
-const round = (x: number): number => Math.round(x * 1000) / 1000
 
 function emptyStats(): RunReport['stats'] {
   return {
