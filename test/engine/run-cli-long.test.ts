@@ -121,5 +121,8 @@ describe('flightdeck run with only the summary table', () => {
   }, 180_000)
 })
 
-/** Peak RSS of that run: node, tsx's compiled source, the capped heap and the bounded rings. */
-const MAX_RSS_MB = 200
+/**
+ * Peak RSS of that run: node, tsx's compiled source, the capped heap and the bounded rings (~190 MB measured;
+ * every result kept, the built CLI alone peaked at 314-328 MB uncapped).
+ */
+const MAX_RSS_MB = 256
