@@ -5,6 +5,7 @@ import type { BodyWriter } from './body-store'
 import { connectionPhases, timingOf, type ConnectionTiming } from './connector'
 import { pairHeaders, parseSentHeaders, trailerList } from './http-headers'
 import { InformationalResponses } from './informational'
+import { PhaseTimeouts } from './phase-timeouts'
 import { EngineError, classifyError, explainFailure } from './errors'
 import {
   doneEvent,
@@ -61,11 +62,21 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
   private messageStartAt: number | undefined
   /** Interim (1xx) responses, once one came. */
   private informational: InformationalResponses | null = null
+  /** The headers and idle timeouts (undici's own fire up to a second late). */
+  private readonly timeouts: PhaseTimeouts
 
   constructor(private readonly init: ExchangeInit) {
     this.marks = newMarks(init.queuedAt)
     // The exchange is the body's owner itself: no closures made per request for it.
     this.body = new ResponseBody(init.bodies, init.options, this)
+    const { options } = init
+    this.timeouts = new PhaseTimeouts(
+      this,
+      init.clock,
+      init.url.host,
+      options.headersTimeoutMs,
+      options.idleTimeoutMs,
+    )
   }
 
   get sid(): string {
@@ -162,6 +173,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
   onRequestSent(): void {
     if (this.state === 'finished') return
     const t = (this.marks.sendEnd = this.now())
+    this.timeouts.requestSent()
     this.emit(
       requestSentEvent(
         this.init.sid,
@@ -200,7 +212,14 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     this.responseHeaders = headers
     this.emit(responseHeadersEvent(this.init.sid, t, statusCode, statusText ?? '', this.socketInfo, headers))
     this.redirecting = this.init.isRedirect?.(statusCode, headers) ?? false
-    return this.body.open(headers)
+    this.timeouts.headers(t)
+    return this.reading(this.body.open(headers))
+  }
+
+  /** Whether undici should go on reading; when not, the body's stall is ours, not the server's. */
+  private reading(more: boolean): boolean {
+    if (!more) this.timeouts.pause()
+    return more
   }
 
   onData(chunk: Buffer): boolean {
@@ -217,13 +236,15 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
         bodyBytes: this.body.size,
       })
     }
-    return this.body.write(chunk)
+    this.timeouts.data(t)
+    return this.reading(this.body.write(chunk))
   }
 
   onComplete(trailers?: unknown): void {
     if (this.state === 'finished') return
     if (trailers !== undefined && trailers !== null) this.trailers = trailerList(trailers)
     this.completeAt = this.now()
+    this.timeouts.stop()
     // Without decoders the body ends here; with them, `bodyEnded` is called once they have let out the rest.
     if (this.body.end()) this.finishResponse(this.completeAt)
   }
@@ -235,6 +256,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
   }
 
   private interim(status: number, raw: Buffer[], statusText: string): void {
+    this.timeouts.interim()
     if (!this.informational) {
       const { options, url } = this.init
       this.informational = new InformationalResponses({
@@ -252,6 +274,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
   // ---- ResponseBodyOwner: what the response body tells its exchange. ----
 
   resume(): void {
+    this.timeouts.resume()
     this.resumeFn?.()
   }
 
@@ -306,6 +329,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
   private completeResponse(endAt: number, writer: BodyWriter): void {
     if (this.isFinished()) return
     this.state = 'finished'
+    this.timeouts.stop()
     this.marks.endAt = endAt
     const timings = harTimings(this.marks, endAt)
     if (!this.redirecting) {
@@ -334,6 +358,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
       host: this.init.url.host,
     })
     this.state = 'finished'
+    this.timeouts.stop()
     this.informational?.finish()
     const partial = this.body.discard()
     const endAt = this.now()
@@ -360,6 +385,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
   private finishCancelled(): void {
     if (this.state === 'finished') return
     this.state = 'finished'
+    this.timeouts.stop()
     this.informational?.finish()
     const partial = this.body.discard()
     const endAt = this.now()

@@ -4,7 +4,9 @@ import type { PreparedBody } from './request-body'
 
 /**
  * What an exchange hands undici to dispatch: the hop's path, method, headers as they go on the wire (`headers`,
- * from request-body's wireHeaders) and body, with the request's headers and idle timeouts.
+ * from request-body's wireHeaders) and body. The headers and idle timeouts are the exchange's own
+ * (phase-timeouts.ts); undici keeps its coarse headers timer only for a streamed body, which the exchange
+ * cannot see stall on the way out (its headers phase starts once the whole request is sent).
  */
 export function dispatchOptions(
   init: ExchangeInit,
@@ -12,12 +14,12 @@ export function dispatchOptions(
   prepared: PreparedBody,
 ): Dispatcher.DispatchOptions {
   const { url, method, options } = init
+  const streamed =
+    prepared.body !== null && typeof prepared.body === 'object' && !Buffer.isBuffer(prepared.body)
   // A stream of known length (a file) goes out with Content-Length rather than chunked.
   if (
+    streamed &&
     prepared.length !== null &&
-    prepared.body !== null &&
-    typeof prepared.body === 'object' &&
-    !Buffer.isBuffer(prepared.body) &&
     !headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'content-length')
   ) {
     headers.push('content-length', String(prepared.length))
@@ -28,7 +30,7 @@ export function dispatchOptions(
     method,
     headers,
     body: prepared.body,
-    headersTimeout: options.headersTimeoutMs,
-    bodyTimeout: options.idleTimeoutMs,
+    headersTimeout: streamed ? options.headersTimeoutMs : 0,
+    bodyTimeout: 0,
   }
 }

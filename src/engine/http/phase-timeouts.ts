@@ -1,0 +1,119 @@
+import type { Clock } from '../clock'
+import { EngineError, classifyError } from './errors'
+
+/**
+ * An exchange's headers and idle timeouts, timed by the engine itself. undici times both on its "fast timers",
+ * which it batches on a ~1 s tick: a 400 ms headers timeout fired at ~1 s, a 2 s idle timeout at ~2.6 s. Here
+ * each phase has one native timer, armed once: the idle phase does not re-arm on every chunk, it only notes
+ * when the last byte came, and a timer that fires early re-arms for what is left.
+ */
+
+export interface PhaseTimeoutOwner {
+  /** A phase ran out: stop the exchange with this error. */
+  stopWith(error: EngineError): void
+}
+
+type Phase = 'none' | 'headers' | 'idle' | 'over'
+
+export class PhaseTimeouts {
+  private phase: Phase = 'none'
+  private timer: ReturnType<typeof setTimeout> | null = null
+  /** When the last response byte came (the idle phase counts from it). */
+  private lastByteAt = 0
+  /** The exchange stopped reading (its body store is behind): not a stall of the server's. */
+  private paused = false
+
+  constructor(
+    private readonly owner: PhaseTimeoutOwner,
+    private readonly clock: Clock,
+    private readonly host: string,
+    private readonly headersMs: number,
+    private readonly idleMs: number,
+  ) {}
+
+  /** The request is on the wire: the final response's headers are due within the headers timeout. */
+  requestSent(): void {
+    if (this.phase !== 'none') return
+    this.phase = 'headers'
+    if (this.headersMs > 0) this.arm(this.headersMs)
+  }
+
+  /** An interim (1xx) response came: its own deadline (informational.ts) takes over the headers phase. */
+  interim(): void {
+    if (this.phase === 'over') return
+    this.phase = 'over'
+    this.clear()
+  }
+
+  /** The final response's headers came: the body is due, each piece within the idle timeout of the last. */
+  headers(t: number): void {
+    this.clear()
+    this.phase = this.idleMs > 0 ? 'idle' : 'over'
+    this.lastByteAt = t
+    if (this.idleMs > 0) this.arm(this.idleMs)
+  }
+
+  /** A piece of the body came at `t`: one store, no timer work (this runs once per chunk). */
+  data(t: number): void {
+    this.lastByteAt = t
+  }
+
+  pause(): void {
+    this.paused = true
+  }
+
+  /** The exchange reads again: the stall was ours, so the idle time starts over. */
+  resume(): void {
+    if (!this.paused) return
+    this.paused = false
+    if (this.phase !== 'idle') return
+    this.lastByteAt = this.clock.now()
+    if (!this.timer && this.idleMs > 0) this.arm(this.idleMs)
+  }
+
+  /** The exchange has all it waits for (or ended): no phase is timed any more. */
+  stop(): void {
+    this.phase = 'over'
+    this.clear()
+  }
+
+  private arm(ms: number): void {
+    this.timer = setTimeout(fire, ms, this)
+    // The socket keeps the process alive while the request runs; the timer alone must not.
+    this.timer.unref()
+  }
+
+  private clear(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+  }
+
+  /** The timer ran out (called by `fire`). */
+  expired(): void {
+    this.timer = null
+    if (this.phase === 'headers') {
+      this.phase = 'over'
+      this.owner.stopWith(timeoutError('UND_ERR_HEADERS_TIMEOUT', 'Headers Timeout Error', this.host))
+      return
+    }
+    if (this.phase !== 'idle' || this.paused) return
+    const left = this.idleMs - (this.clock.now() - this.lastByteAt)
+    // Node may run a timer a fraction of a millisecond before the clock reads its full delay.
+    if (left >= 1) {
+      this.arm(left)
+      return
+    }
+    this.phase = 'over'
+    this.owner.stopWith(timeoutError('UND_ERR_BODY_TIMEOUT', 'Body Timeout Error', this.host))
+  }
+}
+
+function fire(timeouts: PhaseTimeouts): void {
+  timeouts.expired()
+}
+
+/** The same words (code, message, detail) as when undici's own timer fired. */
+function timeoutError(code: string, message: string, host: string): EngineError {
+  const e = classifyError({ code, message }, host)
+  return new EngineError(e.code, e.message, e.detail)
+}

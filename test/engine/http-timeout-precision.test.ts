@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { EngineService } from '../../src/engine/service'
+import { pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
+import { makeService, send, spec } from './helpers'
+
+/**
+ * A timeout a person sets fires close to when they set it. undici batches its own headers and body timers on a
+ * coarse tick (about a second), which made a 400 ms headers timeout fire at ~1 s; the engine times these
+ * phases itself. Bounds: never before the time set (minus a few ms of clock rounding), and well under the
+ * old ~1 s lateness even on a loaded machine.
+ */
+
+let raw: RawServer
+let service: EngineService
+
+beforeAll(async () => {
+  raw = await startRawServer((socket, head) => {
+    const path = pathOf(head)
+    if (path === '/hang') return // accepts the request and never answers
+    if (path === '/stall') {
+      // Headers and a first piece of the body, then nothing more.
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nfirst')
+      return
+    }
+    if (path === '/trickle') {
+      // A body that keeps coming (every 100 ms, under a 300 ms idle timeout) for 600 ms, then stalls.
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n')
+      let n = 0
+      const timer = setInterval(() => {
+        if (socket.destroyed || ++n > 6) {
+          clearInterval(timer)
+          return
+        }
+        socket.write('x')
+      }, 100)
+      socket.once('close', () => clearInterval(timer))
+      return
+    }
+    socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n')
+  })
+  service = makeService()
+})
+afterAll(async () => {
+  await service.dispose()
+  await raw.close()
+})
+
+async function timedError(
+  path: string,
+  options: Parameters<typeof spec>[2],
+): Promise<{ code: string; message: string; ms: number }> {
+  const started = performance.now()
+  const r = await send(service, spec(`${raw.url}${path}`, {}, options))
+  const ms = performance.now() - started
+  if (r.final.type !== 'error') throw new Error(`expected an error, got ${r.final.type}`)
+  return { code: r.final.code, message: r.final.message, ms }
+}
+
+describe('request timeouts fire when set, not on a coarse tick', () => {
+  it('a 400 ms headers timeout errors at ~400 ms', async () => {
+    const e = await timedError('/hang', { headersTimeoutMs: 400 })
+    expect(e.code).toBe('timeout_headers')
+    expect(e.message).toBe(`Timed out waiting for response headers from 127.0.0.1:${raw.port}`)
+    expect(e.ms).toBeGreaterThanOrEqual(395)
+    expect(e.ms).toBeLessThan(800)
+  })
+
+  it('a 300 ms idle timeout errors ~300 ms after the body stalls', async () => {
+    const e = await timedError('/stall', { idleTimeoutMs: 300 })
+    expect(e.code).toBe('timeout_idle')
+    expect(e.message).toBe(`The response body from 127.0.0.1:${raw.port} stalled (idle timeout)`)
+    expect(e.ms).toBeGreaterThanOrEqual(295)
+    expect(e.ms).toBeLessThan(700)
+  })
+
+  it('the idle timeout counts from the last byte, not from the headers', async () => {
+    // Bytes at 100..600 ms keep the body alive; it stalls after the last one, so the error comes at ~900 ms.
+    const e = await timedError('/trickle', { idleTimeoutMs: 300 })
+    expect(e.code).toBe('timeout_idle')
+    expect(e.ms).toBeGreaterThanOrEqual(880)
+    expect(e.ms).toBeLessThan(1400)
+  })
+})
