@@ -49,6 +49,49 @@ async function open(
 
 const isMsg = (e: TimelineEvent): boolean => e.type === 'sse-event'
 
+/**
+ * Open a stream on `path`, whose server writes `pieces` one at a time: each only after the engine has logged the
+ * one before and `pauseMs` more have passed, then ends. Each piece so arrives in a read of its own, later than
+ * the one before, however late a busy machine reads the socket (a free-running pause lets two pieces meet in
+ * one read, at one time). Bounded: a piece not logged within 5 s fails the test.
+ */
+async function stepped(
+  path: string,
+  contentType: string,
+  pieces: string[],
+  pauseMs: number,
+): Promise<string> {
+  const gates = pieces.map(() => {
+    let open = (): void => undefined
+    const opened = new Promise<void>((resolve) => {
+      open = resolve
+    })
+    return { open, opened }
+  })
+  server.route(path, async (_req, res) => {
+    res.writeHead(200, { 'content-type': contentType })
+    res.flushHeaders()
+    for (const [i, piece] of pieces.entries()) {
+      await Promise.race([gates[i]!.opened, sleep(5000)])
+      res.write(piece)
+    }
+    res.end()
+  })
+  const sid = await open(req(path))
+  for (const [i, gate] of gates.entries()) {
+    if (i > 0) {
+      const deadline = Date.now() + 5000
+      while ((await readLog(service, sid)).length < i) {
+        if (Date.now() > deadline) throw new Error(`piece ${i - 1} of ${path} was not logged within 5 s`)
+        await sleep(2)
+      }
+      await sleep(pauseMs)
+    }
+    gate.open()
+  }
+  return sid
+}
+
 describe('SSE sessions', () => {
   it('opens a stream, shows its handshake, one tick per event, and keeps the log', async () => {
     const sid = await open(req('/events?n=3&close=1'))
@@ -273,7 +316,12 @@ describe('SSE sessions', () => {
   })
 
   it('NDJSON and chunked text stream chunk by chunk with timestamps', async () => {
-    const nd = await open(req('/ndjson?n=3&every=15'))
+    const nd = await stepped(
+      '/ndjson-stepped',
+      'application/x-ndjson',
+      ['{"n":0}\n', '{"n":1}\n', '{"n":2}\n'],
+      15,
+    )
     await settle(service, nd)
     const lines = await readLog(service, nd)
     expect(lines.map((e) => [e.kind, e.data])).toEqual([
@@ -281,8 +329,14 @@ describe('SSE sessions', () => {
       ['line', '{"n":1}'],
       ['line', '{"n":2}'],
     ])
-    expect(lines[2]!.t - lines[0]!.t).toBeGreaterThanOrEqual(20)
-    const ch = await open(req('/chunks?n=3&every=25'))
+    // Each line is stamped when it arrived: two 15 ms pauses apart (less a millisecond each a timer may fire early).
+    expect(lines[2]!.t - lines[0]!.t).toBeGreaterThanOrEqual(28)
+    const ch = await stepped(
+      '/chunks-stepped',
+      'text/plain; charset=utf-8',
+      ['chunk 0;', 'chunk 1;', 'chunk 2;'],
+      25,
+    )
     await settle(service, ch)
     const chunks = await readLog(service, ch)
     expect(chunks.map((e) => e.data)).toEqual(['chunk 0;', 'chunk 1;', 'chunk 2;'])
