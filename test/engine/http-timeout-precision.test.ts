@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import { pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
 import { makeService, send, spec } from './helpers'
+import { settle } from './stream-helpers'
 
 /**
  * A timeout a person sets fires close to when they set it. undici batches its own headers and body timers on a
@@ -20,6 +21,11 @@ beforeAll(async () => {
     if (path === '/stall') {
       // Headers and a first piece of the body, then nothing more.
       socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nfirst')
+      return
+    }
+    if (path === '/events') {
+      // An event stream that sends one event, then nothing.
+      socket.write('HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\ndata: one\n\n')
       return
     }
     if (path === '/trickle') {
@@ -79,5 +85,39 @@ describe('request timeouts fire when set, not on a coarse tick', () => {
     expect(e.code).toBe('timeout_idle')
     expect(e.ms).toBeGreaterThanOrEqual(880)
     expect(e.ms).toBeLessThan(1400)
+  })
+})
+
+describe('an SSE stream times out when set, not on a coarse tick', () => {
+  async function timedStream(
+    path: string,
+    options: Parameters<typeof spec>[2],
+  ): Promise<{ code: string; message: string; ms: number }> {
+    const started = performance.now()
+    const r = await service.invoke('sse.open', {
+      request: spec(`${raw.url}${path}`, {}, options),
+      stream: { reconnect: false },
+    })
+    if (!r.ok) throw new Error(r.error.message)
+    const { final } = await settle(service, r.value.sid)
+    const ms = performance.now() - started
+    if (final.type !== 'error') throw new Error(`expected an error, got ${final.type}`)
+    return { code: final.code, message: final.message, ms }
+  }
+
+  it('a 400 ms headers timeout ends the stream at ~400 ms', async () => {
+    const e = await timedStream('/hang', { headersTimeoutMs: 400 })
+    expect(e.code).toBe('timeout_headers')
+    expect(e.message).toContain(`Timed out waiting for response headers from 127.0.0.1:${raw.port}`)
+    expect(e.ms).toBeGreaterThanOrEqual(395)
+    expect(e.ms).toBeLessThan(800)
+  })
+
+  it('a 300 ms idle timeout ends a silent stream ~300 ms after its last event', async () => {
+    const e = await timedStream('/events', { idleTimeoutMs: 300 })
+    expect(e.code).toBe('timeout_idle')
+    expect(e.message).toContain(`The response body from 127.0.0.1:${raw.port} stalled (idle timeout)`)
+    expect(e.ms).toBeGreaterThanOrEqual(295)
+    expect(e.ms).toBeLessThan(700)
   })
 })

@@ -12,6 +12,7 @@ import { expansionError, isKnownCoding } from '../http/decompression-guard'
 import { EngineError, classifyError } from '../http/errors'
 import type { PreparedBody } from '../http/request-body'
 import type { ExchangeMarks } from '../http/timings'
+import { PhaseTimeouts } from '../http/phase-timeouts'
 import type { StreamLog } from '../streams/stream-log'
 import { headerBlockBytes, headerValue, pairHeaders, parseSentHeaders } from '../http/http-headers'
 import type { StreamContext } from '../streams/stream-plumbing'
@@ -99,6 +100,8 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
   private fatal: EngineError | null = null
   /** A response that failed the connection (not 2xx): its error, and its body as it comes, bounded. */
   private failing: RefusalBody | null = null
+  /** The headers and idle timeouts, timed here: undici's own fire up to a second late. */
+  private timeouts: PhaseTimeouts | null = null
 
   constructor(
     private readonly session: AttemptOwner,
@@ -117,6 +120,8 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
     if (this.aborted) return
     this.host = url.host
     const options = this.session.requestOptions
+    const idleMs = this.session.explicitIdleTimeout
+    this.timeouts = new PhaseTimeouts(this, this.session.clock, url.host, options.headersTimeoutMs, idleMs)
     const flat: string[] = []
     let hasContentType = false
     for (const [k, v] of headers) {
@@ -135,7 +140,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
           headers: flat,
           body: prepared.body,
           headersTimeout: options.headersTimeoutMs,
-          bodyTimeout: this.session.explicitIdleTimeout,
+          bodyTimeout: 0,
         },
         this,
       )
@@ -146,6 +151,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
 
   abort(): void {
     this.aborted = true
+    this.timeouts?.stop()
     this.stopDecoding()
     this.abortFn?.(new EngineError('internal', 'Closed'))
   }
@@ -189,6 +195,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
   onRequestSent(): void {
     if (this.aborted) return
     this.marks.sendEnd = this.now()
+    this.timeouts?.requestSent()
     const info = this.socketInfo
     this.session.emitPhase(this, () => ({
       type: 'request-sent',
@@ -215,6 +222,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
     const t = this.now()
     this.marks.firstByte ??= t
     this.marks.sendEnd ??= this.marks.firstByte
+    this.timeouts?.headers(t)
     this.lastProgress = t
     this.resumeFn = resume
     const headers = pairHeaders(rawHeaders)
@@ -299,7 +307,10 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
       this.chunkAt = this.now()
       this.take(chunk)
     })
-    inflater.on('drain', () => this.resumeFn?.())
+    inflater.on('drain', () => {
+      this.timeouts?.resume()
+      this.resumeFn?.()
+    })
     inflater.on('error', (e) => this.failDecoding(e))
   }
 
@@ -317,13 +328,18 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
     if (this.aborted || this.ended) return false
     const t = this.now()
     this.chunkAt = t
+    this.timeouts?.data(t)
     this.wire += chunk.length
     this.session.countBytes(chunk.length, 0)
     if (t - this.lastProgress >= PROGRESS_EVERY_MS && this.opened) {
       this.lastProgress = t
       this.session.progress(t)
     }
-    if (this.inflater) return this.inflater.write(chunk)
+    if (this.inflater) {
+      if (this.inflater.write(chunk)) return true
+      this.timeouts?.pause()
+      return false
+    }
     // A connection the session has let go records nothing more.
     if (this.session.isCurrent(this)) this.take(chunk)
     return true
@@ -332,6 +348,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
   onComplete(): void {
     if (this.aborted || this.ended) return
     this.complete = true
+    this.timeouts?.stop()
     const endDecoding = (): void => {
       if (this.ended) return
       if (this.failing) {
@@ -352,6 +369,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
   }
 
   onError(err: Error): void {
+    this.timeouts?.stop()
     if (this.redirect) {
       this.session.followRedirect(this, this.redirect.status, this.redirect.location)
       return
@@ -402,9 +420,15 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
     this.inflater?.destroy()
   }
 
+  /** A timeout ran out: the attempt fails as undici's own timeout failed it (the session may reconnect). */
+  stopWith(error: EngineError): void {
+    this.abortFn?.(error)
+  }
+
   private end(end: AttemptEnd): void {
     if (this.ended) return
     this.ended = true
+    this.timeouts?.stop()
     this.failing?.stop()
     this.session.attemptEnded(this, end)
   }
