@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import { pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
-import { makeService, send, spec } from './helpers'
+import { startHttp2Server, type TlsFixture } from '../fixtures/servers'
+import { eventsOf, makeService, send, spec, writeTemp } from './helpers'
 import { settle } from './stream-helpers'
 
 /**
@@ -12,6 +13,7 @@ import { settle } from './stream-helpers'
  */
 
 let raw: RawServer
+let h2: TlsFixture
 let service: EngineService
 
 beforeAll(async () => {
@@ -44,11 +46,13 @@ beforeAll(async () => {
     }
     socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n')
   })
+  h2 = await startHttp2Server()
   service = makeService()
 })
 afterAll(async () => {
   await service.dispose()
   await raw.close()
+  await h2.close()
 })
 
 async function timedError(
@@ -85,6 +89,34 @@ describe('request timeouts fire when set, not on a coarse tick', () => {
     expect(e.code).toBe('timeout_idle')
     expect(e.ms).toBeGreaterThanOrEqual(880)
     expect(e.ms).toBeLessThan(1400)
+  })
+})
+
+describe("over HTTP/2, where undici timed these with the stream's own timer", () => {
+  // The engine's timers replace undici's here too: the same precision and words as over HTTP/1.1.
+  async function timedH2(path: string, options: Parameters<typeof spec>[2]) {
+    const caFile = writeTemp('h2-timeouts-ca.pem', h2.caPem)
+    const started = performance.now()
+    const r = await send(service, spec(`${h2.url}${path}`, {}, { caFile, ...options }))
+    const ms = performance.now() - started
+    if (r.final.type !== 'error') throw new Error(`expected an error, got ${r.final.type}`)
+    expect(eventsOf(r, 'request-sent')[0]?.protocol).toBe('h2')
+    return { code: r.final.code, message: r.final.message, ms }
+  }
+
+  it('a 400 ms headers timeout errors at ~400 ms', async () => {
+    const e = await timedH2('/hang', { headersTimeoutMs: 400 })
+    expect(e.code).toBe('timeout_headers')
+    expect(e.message).toBe(`Timed out waiting for response headers from ${new URL(h2.url).host}`)
+    expect(e.ms).toBeGreaterThanOrEqual(395)
+    expect(e.ms).toBeLessThan(800)
+  })
+
+  it('a 300 ms idle timeout errors ~300 ms after the body stalls', async () => {
+    const e = await timedH2('/stall-body', { idleTimeoutMs: 300 })
+    expect(e.code).toBe('timeout_idle')
+    expect(e.ms).toBeGreaterThanOrEqual(295)
+    expect(e.ms).toBeLessThan(700)
   })
 })
 
