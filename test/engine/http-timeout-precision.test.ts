@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import { pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
@@ -89,6 +90,42 @@ describe('request timeouts fire when set, not on a coarse tick', () => {
     expect(e.code).toBe('timeout_idle')
     expect(e.ms).toBeGreaterThanOrEqual(880)
     expect(e.ms).toBeLessThan(1400)
+  })
+})
+
+describe('an upload the server does not read', () => {
+  it('hits the headers timeout ~400 ms after its last piece went out', async () => {
+    // Accepts and never reads: the upload fills the socket buffers and stops.
+    const sockets = new Set<Socket>()
+    const deaf = createServer((socket) => {
+      sockets.add(socket)
+      socket.pause()
+      socket.on('error', () => undefined)
+    })
+    await new Promise<void>((resolve) => deaf.listen(0, '127.0.0.1', resolve))
+    const { port } = deaf.address() as AddressInfo
+    try {
+      const file = writeTemp('deaf-upload.bin', Buffer.alloc(32 * 1024 * 1024, 0x61))
+      const started = performance.now()
+      const r = await send(
+        service,
+        spec(
+          `http://127.0.0.1:${port}/upload`,
+          { method: 'POST', body: { kind: 'file', path: file } },
+          { headersTimeoutMs: 400 },
+        ),
+      )
+      const ms = performance.now() - started
+      if (r.final.type !== 'error') throw new Error(`expected an error, got ${r.final.type}`)
+      expect(r.final.code).toBe('timeout_headers')
+      expect(r.final.message).toBe(`Timed out waiting for response headers from 127.0.0.1:${port}`)
+      expect(ms).toBeGreaterThanOrEqual(395)
+      // The buffers fill within a few ms on loopback; undici's own timer fired at 1 s or more.
+      expect(ms).toBeLessThan(850)
+    } finally {
+      for (const s of sockets) s.destroy()
+      await new Promise<void>((resolve) => deaf.close(() => resolve()))
+    }
   })
 })
 

@@ -165,15 +165,20 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
       return
     }
     this.abortFn = abort
-    this.marks.sendStart = this.now()
+    this.timeouts.sending((this.marks.sendStart = this.now()))
     // The socket undici publishes next (sendHeaders) is this request's.
     awaitSocket(this)
+  }
+
+  /** A piece of the request body went out: an upload that goes on is not a stall. */
+  onBodySent(): void {
+    this.timeouts.moved(this.now())
   }
 
   onRequestSent(): void {
     if (this.state === 'finished') return
     const t = (this.marks.sendEnd = this.now())
-    this.timeouts.requestSent()
+    this.timeouts.requestSent(t)
     this.emit(
       requestSentEvent(
         this.init.sid,
@@ -236,7 +241,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
         bodyBytes: this.body.size,
       })
     }
-    this.timeouts.data(t)
+    this.timeouts.moved(t)
     return this.reading(this.body.write(chunk))
   }
 

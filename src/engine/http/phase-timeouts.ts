@@ -4,8 +4,11 @@ import { EngineError, classifyError } from './errors'
 /**
  * An exchange's headers and idle timeouts, timed by the engine itself. undici times both on its "fast timers",
  * which it batches on a ~1 s tick: a 400 ms headers timeout fired at ~1 s, a 2 s idle timeout at ~2.6 s. Here
- * each phase has one native timer, armed once: the idle phase does not re-arm on every chunk, it only notes
- * when the last byte came, and a timer that fires early re-arms for what is left.
+ * each phase has one native timer, armed once: it does not re-arm on every chunk, each chunk only notes when
+ * bytes last moved, and a timer that fires before the phase's time is up re-arms for what is left.
+ *
+ * The headers phase runs, as undici's did, from the request being put on the connection: each piece of a body
+ * going out restarts it (an upload the server does not read stalls), and so does the request's end.
  */
 
 export interface PhaseTimeoutOwner {
@@ -18,7 +21,7 @@ type Phase = 'none' | 'headers' | 'idle' | 'over'
 export class PhaseTimeouts {
   private phase: Phase = 'none'
   private timer: ReturnType<typeof setTimeout> | null = null
-  /** When the last response byte came (the idle phase counts from it). */
+  /** When bytes last moved: a piece of the request out, the request's end, a piece of the response in. */
   private lastByteAt = 0
   /** The exchange stopped reading (its body store is behind): not a stall of the server's. */
   private paused = false
@@ -31,11 +34,18 @@ export class PhaseTimeouts {
     private readonly idleMs: number,
   ) {}
 
-  /** The request is on the wire: the final response's headers are due within the headers timeout. */
-  requestSent(): void {
+  /** The request is being written (`t`): from here, the request goes out and the response's headers come. */
+  sending(t: number): void {
     if (this.phase !== 'none') return
     this.phase = 'headers'
+    this.lastByteAt = t
     if (this.headersMs > 0) this.arm(this.headersMs)
+  }
+
+  /** The whole request is sent: the final response's headers are due within the headers timeout from now. */
+  requestSent(t: number): void {
+    if (this.phase === 'none') this.sending(t)
+    else if (this.phase === 'headers') this.lastByteAt = t
   }
 
   /** An interim (1xx) response came: its own deadline (informational.ts) takes over the headers phase. */
@@ -53,8 +63,8 @@ export class PhaseTimeouts {
     if (this.idleMs > 0) this.arm(this.idleMs)
   }
 
-  /** A piece of the body came at `t`: one store, no timer work (this runs once per chunk). */
-  data(t: number): void {
+  /** A piece of the request went out, or of the response came, at `t`: one store, no timer work (per chunk). */
+  moved(t: number): void {
     this.lastByteAt = t
   }
 
@@ -91,20 +101,20 @@ export class PhaseTimeouts {
   /** The timer ran out (called by `fire`). */
   expired(): void {
     this.timer = null
-    if (this.phase === 'headers') {
-      this.phase = 'over'
-      this.owner.stopWith(timeoutError('UND_ERR_HEADERS_TIMEOUT', 'Headers Timeout Error', this.host))
-      return
-    }
-    if (this.phase !== 'idle' || this.paused) return
-    const left = this.idleMs - (this.clock.now() - this.lastByteAt)
-    // Node may run a timer a fraction of a millisecond before the clock reads its full delay.
+    const headers = this.phase === 'headers'
+    if (!headers && (this.phase !== 'idle' || this.paused)) return
+    const left = (headers ? this.headersMs : this.idleMs) - (this.clock.now() - this.lastByteAt)
+    // Node may also run a timer a fraction of a millisecond before the clock reads its full delay.
     if (left >= 1) {
       this.arm(left)
       return
     }
     this.phase = 'over'
-    this.owner.stopWith(timeoutError('UND_ERR_BODY_TIMEOUT', 'Body Timeout Error', this.host))
+    this.owner.stopWith(
+      headers
+        ? timeoutError('UND_ERR_HEADERS_TIMEOUT', 'Headers Timeout Error', this.host)
+        : timeoutError('UND_ERR_BODY_TIMEOUT', 'Body Timeout Error', this.host),
+    )
   }
 }
 

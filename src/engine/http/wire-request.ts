@@ -5,21 +5,20 @@ import type { PreparedBody } from './request-body'
 /**
  * What an exchange hands undici to dispatch: the hop's path, method, headers as they go on the wire (`headers`,
  * from request-body's wireHeaders) and body. The headers and idle timeouts are the exchange's own
- * (phase-timeouts.ts); undici keeps its coarse headers timer only for a streamed body, which the exchange
- * cannot see stall on the way out (its headers phase starts once the whole request is sent).
+ * (phase-timeouts.ts): undici's fire up to a second late.
  */
 export function dispatchOptions(
   init: ExchangeInit,
   headers: string[],
   prepared: PreparedBody,
 ): Dispatcher.DispatchOptions {
-  const { url, method, options } = init
-  const streamed =
-    prepared.body !== null && typeof prepared.body === 'object' && !Buffer.isBuffer(prepared.body)
+  const { url, method } = init
   // A stream of known length (a file) goes out with Content-Length rather than chunked.
   if (
-    streamed &&
     prepared.length !== null &&
+    prepared.body !== null &&
+    typeof prepared.body === 'object' &&
+    !Buffer.isBuffer(prepared.body) &&
     !headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'content-length')
   ) {
     headers.push('content-length', String(prepared.length))
@@ -30,7 +29,7 @@ export function dispatchOptions(
     method,
     headers,
     body: prepared.body,
-    headersTimeout: streamed ? options.headersTimeoutMs : 0,
+    headersTimeout: 0,
     bodyTimeout: 0,
   }
 }

@@ -195,7 +195,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
   onRequestSent(): void {
     if (this.aborted) return
     this.marks.sendEnd = this.now()
-    this.timeouts?.requestSent()
+    this.timeouts?.requestSent(this.marks.sendEnd)
     const info = this.socketInfo
     this.session.emitPhase(this, () => ({
       type: 'request-sent',
@@ -328,7 +328,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
     if (this.aborted || this.ended) return false
     const t = this.now()
     this.chunkAt = t
-    this.timeouts?.data(t)
+    this.timeouts?.moved(t)
     this.wire += chunk.length
     this.session.countBytes(chunk.length, 0)
     if (t - this.lastProgress >= PROGRESS_EVERY_MS && this.opened) {
