@@ -218,13 +218,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     this.emit(responseHeadersEvent(this.init.sid, t, statusCode, statusText ?? '', this.socketInfo, headers))
     this.redirecting = this.init.isRedirect?.(statusCode, headers) ?? false
     this.timeouts.headers(t)
-    return this.reading(this.body.open(headers))
-  }
-
-  /** Whether undici should go on reading; when not, the body's stall is ours, not the server's. */
-  private reading(more: boolean): boolean {
-    if (!more) this.timeouts.pause()
-    return more
+    return this.timeouts.reading(this.body.open(headers))
   }
 
   onData(chunk: Buffer): boolean {
@@ -242,7 +236,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
       })
     }
     this.timeouts.moved(t)
-    return this.reading(this.body.write(chunk))
+    return this.timeouts.reading(this.body.write(chunk))
   }
 
   onComplete(trailers?: unknown): void {

@@ -68,6 +68,12 @@ export class PhaseTimeouts {
     this.lastByteAt = t
   }
 
+  /** Whether the exchange reads on, passed through; when not, the body's stall is ours, not the server's. */
+  reading(more: boolean): boolean {
+    if (!more) this.paused = true
+    return more
+  }
+
   pause(): void {
     this.paused = true
   }
