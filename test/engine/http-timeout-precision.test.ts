@@ -1,4 +1,6 @@
+import { rmSync } from 'node:fs'
 import { createServer, type AddressInfo, type Socket } from 'node:net'
+import { dirname } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import { pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
@@ -104,8 +106,8 @@ describe('an upload the server does not read', () => {
     })
     await new Promise<void>((resolve) => deaf.listen(0, '127.0.0.1', resolve))
     const { port } = deaf.address() as AddressInfo
+    const file = writeTemp('deaf-upload.bin', Buffer.alloc(32 * 1024 * 1024, 0x61))
     try {
-      const file = writeTemp('deaf-upload.bin', Buffer.alloc(32 * 1024 * 1024, 0x61))
       const started = performance.now()
       const r = await send(
         service,
@@ -123,6 +125,7 @@ describe('an upload the server does not read', () => {
       // The buffers fill within a few ms on loopback; undici's own timer fired at 1 s or more.
       expect(ms).toBeLessThan(850)
     } finally {
+      rmSync(dirname(file), { recursive: true, force: true })
       for (const s of sockets) s.destroy()
       await new Promise<void>((resolve) => deaf.close(() => resolve()))
     }
