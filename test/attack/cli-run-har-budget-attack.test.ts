@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runFlightdeckProcess, type CliProcessRun } from '../fixtures/cli-process'
 
 /**
  * `flightdeck run --reporter har` on a run whose responses add up to more than a HAR should hold: 90 responses
@@ -14,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
  * up to a total and says, per entry and on stderr, which were left out.
  */
 
-const bin = fileURLToPath(new URL('../../bin/flightdeck.js', import.meta.url))
 const BODY = 1_000_000
 const RUNS = 90
 
@@ -47,22 +45,8 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true })
 })
 
-function flightdeck(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      cwd: root,
-      env: { ...process.env, FLIGHTDECK_CONFIG_DIR: join(root, 'config') },
-    })
-    let stderr = ''
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stderr })
-    })
-  })
+function flightdeck(args: string[]): Promise<CliProcessRun> {
+  return runFlightdeckProcess(args, { root, timeoutMs: 90_000 })
 }
 
 describe('run.har of a run with many big bodies', () => {

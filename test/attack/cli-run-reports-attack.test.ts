@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import {
   lstatSync,
   mkdirSync,
@@ -11,8 +10,8 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runFlightdeckProcess, type CliProcessRun } from '../fixtures/cli-process'
 import { pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
 
 /**
@@ -20,38 +19,15 @@ import { pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
  * folder, a report path that is a folder, and the SIGTERM a CI runner sends when a job is cancelled or times out.
  */
 
-const bin = fileURLToPath(new URL('../../bin/flightdeck.js', import.meta.url))
-
-interface Run {
-  code: number | null
-  signal: NodeJS.Signals | null
-  stdout: string
-  stderr: string
-}
-
 let server: RawServer
 let root: string
 let dir: string
 
-function flightdeck(args: string[], onStart?: (kill: (s: NodeJS.Signals) => void) => void): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      cwd: root,
-      env: { ...process.env, FLIGHTDECK_CONFIG_DIR: join(root, 'config') },
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c))
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    onStart?.((s) => child.kill(s))
-    child.on('error', reject)
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      resolve({ code, signal, stdout, stderr })
-    })
-  })
+function flightdeck(
+  args: string[],
+  onStart?: (kill: (s: NodeJS.Signals) => void) => void,
+): Promise<CliProcessRun> {
+  return runFlightdeckProcess(args, onStart ? { root, onStart } : { root })
 }
 
 beforeAll(async () => {

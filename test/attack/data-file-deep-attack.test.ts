@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runFlightdeckProcess, type CliProcessRun } from '../fixtures/cli-process'
 import { startRawServer, type RawServer } from '../catalogue/raw-server'
 
 /**
@@ -11,8 +10,6 @@ import { startRawServer, type RawServer } from '../catalogue/raw-server'
  * variable's text overflowed the stack): `flightdeck run --data` said "Internal error in run.start" and exited
  * 1, as if the run had failed. It is bad input: exit 2, naming the file, the item and the column; nothing sent.
  */
-
-const bin = fileURLToPath(new URL('../../bin/flightdeck.js', import.meta.url))
 
 let server: RawServer
 let root: string
@@ -35,22 +32,8 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true })
 })
 
-function flightdeck(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      cwd: root,
-      env: { ...process.env, FLIGHTDECK_CONFIG_DIR: join(root, 'config') },
-    })
-    let stderr = ''
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stderr })
-    })
-  })
+function flightdeck(args: string[]): Promise<CliProcessRun> {
+  return runFlightdeckProcess(args, { root })
 }
 
 describe('a data file with a value nested too deep', () => {

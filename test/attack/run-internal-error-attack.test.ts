@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runFlightdeckProcess, type CliProcessRun } from '../fixtures/cli-process'
 import type { JsonRunReport } from '../../src/cli/run-report'
 import { pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
 
@@ -14,7 +13,6 @@ import { pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
  * results it had, and exits 1.
  */
 
-const bin = fileURLToPath(new URL('../../bin/flightdeck.js', import.meta.url))
 const DEPTH = 200_000
 
 let server: RawServer
@@ -63,24 +61,8 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true })
 })
 
-function flightdeck(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      cwd: root,
-      env: { ...process.env, FLIGHTDECK_CONFIG_DIR: join(root, 'config') },
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c))
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
-  })
+function flightdeck(args: string[]): Promise<CliProcessRun> {
+  return runFlightdeckProcess(args, { root })
 }
 
 describe('a run that stops on an unexpected error', () => {
