@@ -1,7 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { writeFileAtomic } from '../engine/collections/atomic-write'
-import { folderBlocker } from '../engine/collections/folder-blocker'
+import { folderBlocker } from '../engine/files/folder-blocker'
 import { createEngineService, type EngineService } from '../engine/service'
 import { summarize } from '../engine/runner/run-summary'
 import type { StepResult } from '../engine/runner/run-step'

@@ -1,6 +1,6 @@
 import { commandSchemas, describeCommandName, isCommandName } from '../shared/contract'
 import { fail, type Result } from '../shared/result'
-import { configFolderFailure } from './collections/config-folder'
+import { configFolderFailure } from './files/config-folder'
 import type { CommandTable } from './command-table'
 
 /**

@@ -2,7 +2,7 @@ import { lstat, readlink } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { fail, ok, type Result } from '../../shared/result'
 import { realPathOf, within } from '../files/confine'
-import { folderBlocker } from './folder-blocker'
+import { folderBlocker } from '../files/folder-blocker'
 
 /**
  * Every change to a collection folder lands inside it, judged by real paths, not by the text of the path: a

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises'
 import { isAbsolute, join, resolve } from 'node:path'
 import { fail, ok, type Result } from '../../shared/result'
 import { writeFileAtomic } from '../collections/atomic-write'
-import { configFolderError, ensureConfigFolder } from '../collections/config-folder'
+import { configFolderError, ensureConfigFolder } from './config-folder'
 import type { FileScope } from './confine'
 
 /**

@@ -1,7 +1,7 @@
 import { chmod, readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { writeFileAtomic } from '../collections/atomic-write'
-import { ensureConfigFolder } from '../collections/config-folder'
+import { ensureConfigFolder } from '../files/config-folder'
 
 /**
  * Where secret variable values live: never in a collection folder. The browser host and the CLI use a 0600 JSON

@@ -1,6 +1,6 @@
 import { fail, ok, type Result } from '../../shared/result'
 import type { CommandHandlers, WorkspaceCommand } from '../../shared/contract'
-import { configFolderError, configFolderFailure, ensureConfigFolder } from '../collections/config-folder'
+import { configFolderError, configFolderFailure, ensureConfigFolder } from '../files/config-folder'
 import type { TimelineJournal } from '../sessions/timeline-journal'
 import { readLastSessionHar } from './last-session'
 import { readLastSessionInfo, readWorkspace, writeWorkspace } from './workspace-store'
