@@ -143,9 +143,16 @@ export function summaryText(o: RunOutcome): string {
   const s = f.stats
   lines.push('')
   const rps = f.durationMs > 0 ? (done / f.durationMs) * 1000 : 0
+  // A run stopped by an internal error has no statistics of its own: count what the table above counted, and
+  // leave out the latency that was never summed rather than print zeros.
+  const statsLost = f.internalError !== undefined && s.passed + s.failed === 0
+  const passed = statsLost ? o.requests.reduce((n, r) => n + r.passed, 0) : s.passed
+  const failedSteps = statsLost ? o.requests.reduce((n, r) => n + r.failed, 0) : s.failed
   lines.push(
-    `${s.passed} passed, ${s.failed} failed${o.total > done ? `, ${o.total - done} not run` : ''}` +
-      ` · p50 ${formatMs(s.p50)} · p90 ${formatMs(s.p90)} · p99 ${formatMs(s.p99)} · max ${formatMs(s.max)}` +
+    `${passed} passed, ${failedSteps} failed${o.total > done ? `, ${o.total - done} not run` : ''}` +
+      (statsLost
+        ? ''
+        : ` · p50 ${formatMs(s.p50)} · p90 ${formatMs(s.p90)} · p99 ${formatMs(s.p99)} · max ${formatMs(s.max)}`) +
       ` · ${rps.toFixed(1)} req/s`,
   )
   lines.push(...serverTimingLines(s))

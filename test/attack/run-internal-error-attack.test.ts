@@ -79,4 +79,11 @@ describe('a run that stops on an unexpected error', () => {
     expect(report.internalError).toBe('a response is nested too deeply to check (thousands of levels)')
     expect(report.results.map((x) => [x.path, x.passed])).toEqual([['first.yaml', true]])
   })
+  it('with only the table, its last line counts the steps that ran, as the table above it does', async () => {
+    const r = await flightdeck(['run', join(root, 'api')])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/✓ first\.yaml +1 +0 /)
+    expect(r.stdout).toContain('1 passed, 0 failed, 1 not run')
+    expect(r.stdout).not.toContain('0 passed, 0 failed')
+  })
 })
