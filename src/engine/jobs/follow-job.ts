@@ -6,7 +6,7 @@ import type { DoneEvent, HeaderList } from '../../shared/timeline'
 import { abortableSleep } from '../abortable-sleep'
 import type { ExchangeResult, HttpEngine, SessionLink } from '../http/http-engine'
 import { isCredentialHeader } from '../send-rules/credentials'
-import { parseJsonBody, selectJson } from './json-select'
+import { isTooDeep, parseJsonBody, selectJson } from './json-select'
 
 /**
  * Following asynchronous work: a request starts a job (typically 202 Accepted with a Location or
@@ -222,6 +222,22 @@ async function evaluate(
 ): Promise<{ done: boolean; outcome: JobOutcome; message: string; value: unknown }> {
   const needsBody = options.until.jsonPath !== undefined || options.failWhen !== undefined
   const json = needsBody ? await readJson(http, done) : undefined
+  try {
+    return judge(options, done, json)
+  } catch (e) {
+    // A status answer nested past what JSONPath can walk fails this job in words; it must not end the run.
+    if (!isTooDeep(e)) throw e
+    const path = options.failWhen?.jsonPath ?? options.until.jsonPath ?? ''
+    const message = `The job's status answer is nested too deeply to read ${path} (thousands of levels)`
+    return { done: true, outcome: 'failed', message, value: undefined }
+  }
+}
+
+function judge(
+  options: FollowJobOptions,
+  done: DoneEvent,
+  json: unknown,
+): { done: boolean; outcome: JobOutcome; message: string; value: unknown } {
   if (options.failWhen && json !== undefined) {
     const v = selectJson(json, options.failWhen.jsonPath)
     if (sameJson(v, options.failWhen.equals)) {

@@ -18,6 +18,11 @@ export function selectJson(json: unknown, path: string): unknown {
   return found[0]
 }
 
+/** A stack overflow: what walking a value nested too deeply (JSONPath's recursive descent) ends in. */
+export function isTooDeep(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message)
+}
+
 /** Parse a body as JSON; undefined when it is not JSON. */
 export function parseJsonBody(text: string): unknown {
   try {

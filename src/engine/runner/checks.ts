@@ -1,6 +1,6 @@
 import type { Assertion, Extraction, WebhookAssertion } from '../../shared/run-spec'
 import type { DoneEvent, HeaderList } from '../../shared/timeline'
-import { parseJsonBody, selectJson } from '../jobs/json-select'
+import { isTooDeep, parseJsonBody, selectJson } from '../jobs/json-select'
 
 /**
  * Declarative checks on a response: assertions (pass/fail with a plain message) and extractions (values
@@ -27,10 +27,7 @@ export const MAX_SCAN = 4 * 1024 * 1024
 /** Why a check or an extraction on a body nested past what JSONPath and JSON text can walk fails. */
 export const TOO_DEEP = 'the response is nested too deeply to check (thousands of levels)'
 
-/** A stack overflow: what walking a value nested too deeply ends in. */
-export function isTooDeep(e: unknown): boolean {
-  return e instanceof RangeError && /call stack/i.test(e.message)
-}
+export { isTooDeep }
 
 export function runAssertions(list: readonly Assertion[], r: ResponseView): AssertionResult[] {
   const out: AssertionResult[] = []
