@@ -1,10 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { EngineService } from '../../src/engine/service'
-import { makeService } from '../engine/helpers'
-import { sendSaved, startStub, type Stub } from '../engine/import-formats-helpers'
+import { describe, expect, it } from 'vitest'
+import { sendSaved, useImportTarget } from '../engine/import-formats-helpers'
 
 /**
  * A HAR saved from Chrome (123+) records `accept-encoding: gzip, deflate, br, zstd`. Replayed as recorded, a
@@ -57,29 +52,11 @@ const har = (base: string): string =>
     },
   })
 
-let stub: Stub
-let service: EngineService
-let dir: string
-let configDir: string
-beforeAll(async () => {
-  stub = await startStub()
-})
-afterAll(async () => {
-  await stub.close()
-})
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fd-har-zstd-'))
-  configDir = mkdtempSync(join(tmpdir(), 'fd-har-zstd-config-'))
-  service = makeService({ configDir })
-})
-afterEach(async () => {
-  await service.dispose()
-  rmSync(dir, { recursive: true, force: true })
-  rmSync(configDir, { recursive: true, force: true })
-})
+const target = useImportTarget('fd-har-zstd')
 
 describe('a browser HAR offering zstd', () => {
   it('is replayed offering only codings Flightdeck decodes, and the report says so', async () => {
+    const { stub, service, dir } = target
     const r = await service.invoke('import.run', { text: har(stub.url), format: 'auto', into: dir })
     if (!r.ok) throw new Error(r.error.message)
     expect(r.value.unmapped).toContain(

@@ -1,10 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { EngineService } from '../../src/engine/service'
-import { makeService } from '../engine/helpers'
-import { sendSaved, startStub, type Stub } from '../engine/import-formats-helpers'
+import { describe, expect, it } from 'vitest'
+import { sendSaved, useImportTarget } from '../engine/import-formats-helpers'
 
 /**
  * An OpenAPI 3 spec whose parameters are arrays and objects, as real specs have them (`ids` lists, filter
@@ -41,29 +36,11 @@ paths:
       responses: { '200': { description: ok } }
 `
 
-let stub: Stub
-let service: EngineService
-let dir: string
-let configDir: string
-beforeAll(async () => {
-  stub = await startStub()
-})
-afterAll(async () => {
-  await stub.close()
-})
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fd-openapi-styles-'))
-  configDir = mkdtempSync(join(tmpdir(), 'fd-openapi-styles-config-'))
-  service = makeService({ configDir })
-})
-afterEach(async () => {
-  await service.dispose()
-  rmSync(dir, { recursive: true, force: true })
-  rmSync(configDir, { recursive: true, force: true })
-})
+const target = useImportTarget('fd-openapi-styles')
 
 describe('OpenAPI parameters that are arrays or objects', () => {
   it('go out as their style and explode say', async () => {
+    const { stub, service, dir } = target
     const r = await service.invoke('import.run', { text: spec(stub.url), format: 'auto', into: dir })
     if (!r.ok) throw new Error(r.error.message)
     const sent = await sendSaved(service, stub, dir, 'listitems.yaml')

@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 import { readRequestFile } from '../../src/engine/collections/loader'
 import { runImport } from '../../src/engine/importers/index'
 import { MemorySecretStore } from '../../src/engine/secrets/secret-store'
@@ -10,7 +12,7 @@ import type { EngineService } from '../../src/engine/service'
 import { savedToSpec, type SavedRequest } from '../../src/shared/collection'
 import type { ImportReport } from '../../src/shared/collection-schemas'
 import type { RunProgressEvent } from '../../src/shared/run-schemas'
-import { done } from './helpers'
+import { done, makeService } from './helpers'
 
 /**
  * A stub that records every request as it arrived (method, path with query, headers, body) and answers
@@ -152,4 +154,52 @@ export function multipartFields(a: Arrived): Record<string, string> | null {
     out[name] = part.slice(part.indexOf('\r\n\r\n') + 4).replace(/\r\n$/, '')
   }
   return out
+}
+
+/** What an import test works on: the file's stub, and this test's engine and empty collection folder. */
+export interface ImportTarget {
+  readonly stub: Stub
+  readonly service: EngineService
+  readonly dir: string
+}
+
+/**
+ * Sets up a test file that imports into a collection and sends what it wrote: one stub for the file, and for
+ * each test a fresh engine with a config folder of its own and an empty folder to import into, both removed
+ * after it. Read the fields inside a test (they change from test to test).
+ */
+export function useImportTarget(prefix: string): ImportTarget {
+  let stub: Stub | undefined
+  let service: EngineService | undefined
+  let dir = ''
+  let configDir = ''
+  beforeAll(async () => {
+    stub = await startStub()
+  })
+  afterAll(async () => {
+    await stub?.close()
+  })
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), `${prefix}-`))
+    configDir = mkdtempSync(join(tmpdir(), `${prefix}-config-`))
+    service = makeService({ configDir })
+  })
+  afterEach(async () => {
+    await service?.dispose()
+    rmSync(dir, { recursive: true, force: true })
+    rmSync(configDir, { recursive: true, force: true })
+  })
+  return {
+    get stub(): Stub {
+      if (!stub) throw new Error('the stub starts before the tests: read it inside a test')
+      return stub
+    },
+    get service(): EngineService {
+      if (!service) throw new Error('each test gets its engine: read it inside a test')
+      return service
+    },
+    get dir(): string {
+      return dir
+    },
+  }
 }

@@ -1,13 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { TreeNode } from '../../src/shared/collection'
 import { loadCollection } from '../../src/engine/collections/loader'
-import type { EngineService } from '../../src/engine/service'
-import { makeService } from './helpers'
-import { sendSaved, startStub, type Stub } from './import-formats-helpers'
+import { sendSaved, useImportTarget } from './import-formats-helpers'
 
 const fixture = fileURLToPath(new URL('../fixtures/samples/writer/chrome-login.har', import.meta.url))
 
@@ -24,26 +21,7 @@ const RECORDED = [
   'key-admin-4411',
 ]
 
-let stub: Stub
-let service: EngineService
-let dir: string
-let configDir: string
-beforeAll(async () => {
-  stub = await startStub()
-})
-afterAll(async () => {
-  await stub.close()
-})
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fd-har-secrets-'))
-  configDir = mkdtempSync(join(tmpdir(), 'fd-har-secrets-config-'))
-  service = makeService({ configDir })
-})
-afterEach(async () => {
-  await service.dispose()
-  rmSync(dir, { recursive: true, force: true })
-  rmSync(configDir, { recursive: true, force: true })
-})
+const target = useImportTarget('fd-har-secrets')
 
 function allText(root: string): string {
   let out = ''
@@ -68,6 +46,7 @@ function pathsByUrl(nodes: readonly TreeNode[], out = new Map<string, string>())
 
 describe('HAR import into a collection: recorded credentials are never plain text in the files', () => {
   it('Authorization, cookies, form and JSON passwords, a query token become secret variables; the requests still send them', async () => {
+    const { stub, service, dir } = target
     const text = readFileSync(fixture, 'utf8').replaceAll('__STUB__', stub.url)
     const r = await service.invoke('import.run', { text, format: 'auto', into: dir })
     if (!r.ok) throw new Error(r.error.message)

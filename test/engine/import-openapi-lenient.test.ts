@@ -1,40 +1,18 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { loadCollection } from '../../src/engine/collections/loader'
-import type { EngineService } from '../../src/engine/service'
-import { makeService } from './helpers'
-import { sendSaved, startStub, type Stub } from './import-formats-helpers'
+import { sendSaved, useImportTarget } from './import-formats-helpers'
 
 const fixture = fileURLToPath(
   new URL('../fixtures/samples/writer/openapi-hand-written.yaml', import.meta.url),
 )
 
-let stub: Stub
-let service: EngineService
-let dir: string
-let configDir: string
-beforeAll(async () => {
-  stub = await startStub()
-})
-afterAll(async () => {
-  await stub.close()
-})
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fd-openapi-lenient-'))
-  configDir = mkdtempSync(join(tmpdir(), 'fd-openapi-lenient-config-'))
-  service = makeService({ configDir })
-})
-afterEach(async () => {
-  await service.dispose()
-  rmSync(dir, { recursive: true, force: true })
-  rmSync(configDir, { recursive: true, force: true })
-})
+const target = useImportTarget('fd-openapi-lenient')
 
 describe('OpenAPI that fails strict validation is imported as far as it goes', () => {
   it('every problem named by its JSON pointer and key; the operations import and send what the spec says', async () => {
+    const { stub, service, dir } = target
     const text = readFileSync(fixture, 'utf8').replace('https://desk.example.test/v1', `${stub.url}/v1`)
     const r = await service.invoke('import.run', { text, format: 'auto', into: dir })
     if (!r.ok) throw new Error(r.error.message)
