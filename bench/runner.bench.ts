@@ -1,16 +1,24 @@
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { createInterface } from 'node:readline'
 import { emptySavedRequest, type SavedRequest } from '../src/shared/collection'
 import { COLLECTION_KEYS, REQUEST_KEYS } from '../src/engine/collections/collection-file-format'
 import { collectionPlain, requestPlain } from '../src/engine/collections/collection-file-write'
 import { renderYaml } from '../src/engine/collections/yaml-doc'
 import { createEngineService } from '../src/engine/service'
 import { median, paired, type Side } from './paired'
+import {
+  newmanPeakRss,
+  peerRate,
+  RUN_TIMEOUT_MS,
+  runNewman,
+  startServer,
+  type PostmanCollection,
+  type PostmanItem,
+  type Server,
+} from './runner-peers'
 
 /**
  * The runner against its peers, in one run, on one machine, against one local server in its own process
@@ -26,7 +34,7 @@ import { median, paired, type Side } from './paired'
  *   connections and `amount: N` (a load generator that checks nothing), paired rounds, median ratio. Each
  *   tool runs in a fresh process of its own (both start cold), and both rates are the run's own: requests
  *   over the time from the run's start to its last answer, without process start-up (flightdeck reports it;
- *   autocannon-run.mjs times it, since autocannon's own callback waits for its next whole-second tick).
+ *   bench/peer-run.mjs times it, since autocannon's own callback waits for its next whole-second tick).
  *   `runner.vs_autocannon_with_startup` uses flightdeck's spawn-to-exit time instead.
  * - `runner.vs_undici`: the same flightdeck run against bare undici (the engine's HTTP library: 50 loops of
  *   `request()` reading each body, in a fresh process, timed the same way): what the runner costs over it.
@@ -44,41 +52,10 @@ const ROUNDS = Number(process.env.BENCH_RUNNER_ROUNDS ?? 3)
 const RAW_ROUNDS = Number(process.env.BENCH_RUNNER_RAW_ROUNDS ?? 5)
 /** One-request runs timed for `runner.cli_one_request_ms` (their median). */
 const STARTUP_ROUNDS = Number(process.env.BENCH_RUNNER_STARTUP_ROUNDS ?? 9)
-/** Longest any single run may take before the bench gives up on it. */
-const RUN_TIMEOUT_MS = 180_000
 
 const ROOT = resolve(import.meta.dirname, '..')
 /** The built CLI (`npm run build`); BENCH_RUNNER_CLI points at another bundle of src/cli/index.ts. */
 const CLI_BUNDLE = resolve(process.env.BENCH_RUNNER_CLI ?? join(ROOT, 'out', 'cli', 'index.js'))
-
-// ------------------------------------------------------------------------------------------------ server
-
-interface Server {
-  url: string
-  /** What the server saw since the last call, then zeroed. */
-  take(): Promise<{ requests: number; paths: number }>
-  stop(): void
-}
-
-async function startServer(): Promise<Server> {
-  const child = spawn(process.execPath, [join(import.meta.dirname, 'runner-server.mjs')], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  })
-  const rl = createInterface({ input: child.stdout })
-  const port = await new Promise<string>((res, rej) => {
-    rl.once('line', res)
-    child.once('exit', () => rej(new Error('runner bench server exited')))
-  })
-  const url = `http://127.0.0.1:${port}`
-  return {
-    url,
-    take: async () => {
-      const r = await fetch(`${url}/__reset`)
-      return (await r.json()) as { requests: number; paths: number }
-    },
-    stop: () => child.kill('SIGTERM'),
-  }
-}
 
 // ------------------------------------------------------------------------------------------------ collections
 
@@ -123,11 +100,6 @@ function writeCollection(
       REQUEST_KEYS,
     )
   }
-}
-
-type PostmanItem = { name: string; item?: PostmanItem[]; request?: unknown; event?: unknown[] }
-interface PostmanCollection {
-  item: PostmanItem[]
 }
 
 function countRequests(items: PostmanItem[], depth = 0): number {
@@ -266,134 +238,6 @@ async function runFlightdeck(
   return (expected / r.ms) * 1000
 }
 
-// ------------------------------------------------------------------------------------------------ peers
-
-interface NewmanSummary {
-  run: {
-    stats: {
-      requests: { total: number; failed: number }
-      assertions: { total: number; failed: number }
-    }
-    failures: unknown[]
-  }
-}
-type NewmanRun = (
-  options: { collection: unknown; reporters: string[]; timeout?: number },
-  done: (err: Error | null, summary: NewmanSummary) => void,
-) => unknown
-/** What bench/peer-run.mjs prints. */
-export interface PeerRun {
-  /** From the run's start to its last response. */
-  ms: number
-  /** From the run's start to its callback (autocannon's comes at its next whole-second sampling tick). */
-  callbackMs: number
-  responses: number
-  ok: number
-  errors: number
-  timeouts: number
-}
-
-// newman ships no types; the call used here is typed above. Loaded on first use, so other sections of
-// `npm run bench` do not pay for it.
-const require = createRequire(import.meta.url)
-const newman = (): { run: NewmanRun } => require('newman') as { run: NewmanRun }
-
-async function runNewman(server: Server, collection: PostmanCollection, expected: number): Promise<number> {
-  await server.take()
-  const start = performance.now()
-  const summary = await new Promise<NewmanSummary>((res, rej) => {
-    newman().run({ collection, reporters: [], timeout: RUN_TIMEOUT_MS }, (err, s) =>
-      err ? rej(err) : res(s),
-    )
-  })
-  const ms = performance.now() - start
-  const seen = await server.take()
-  const { requests, assertions } = summary.run.stats
-  if (requests.total !== expected || requests.failed !== 0)
-    throw new Error(
-      `newman made ${requests.total} requests (${requests.failed} failed), expected ${expected}`,
-    )
-  if (assertions.total !== expected || assertions.failed !== 0 || summary.run.failures.length > 0)
-    throw new Error(`newman: ${assertions.failed} of ${assertions.total} assertions failed`)
-  if (seen.requests !== expected || seen.paths !== expected)
-    throw new Error(
-      `newman: the server saw ${seen.requests} requests on ${seen.paths} paths, expected ${expected}`,
-    )
-  return (expected / ms) * 1000
-}
-
-/**
- * newman's peak RSS on the same collection, in a process of its own as `newman run` would be (the timed
- * rounds run it in this process, warmed up, where its memory cannot be told apart). Checked like a timed run.
- */
-async function newmanPeakRss(server: Server, collection: PostmanCollection, dir: string): Promise<number> {
-  const file = join(dir, 'postman.json')
-  writeFileSync(file, JSON.stringify(collection))
-  const script = `require(${JSON.stringify(require.resolve('newman'))}).run({ collection: require(${JSON.stringify(file)}), reporters: [] }, (err, s) => {
-    const failed = err ? 1 : s.run.stats.assertions.failed + s.run.stats.requests.failed
-    process.stdout.write(JSON.stringify({ failed, total: s ? s.run.stats.assertions.total : 0, maxRss: process.resourceUsage().maxRSS }))
-  })`
-  await server.take()
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })
-  let out = ''
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
-  const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS)
-  await new Promise((res) => child.once('close', res))
-  clearTimeout(timer)
-  const seen = await server.take()
-  const r = JSON.parse(out) as { failed: number; total: number; maxRss: number }
-  if (r.failed !== 0 || r.total !== REQUESTS || seen.requests !== REQUESTS)
-    throw new Error(`newman (own process): ${r.failed} failed of ${r.total}, the server saw ${seen.requests}`)
-  return r.maxRss / 1024
-}
-
-/** A peer load generator's run in a fresh process of its own (bench/peer-run.mjs), checked at its end. */
-export async function runPeer(
-  tool: 'autocannon' | 'undici',
-  url: string,
-  amount: number,
-  connections: number,
-): Promise<PeerRun> {
-  const child = spawn(
-    process.execPath,
-    [join(import.meta.dirname, 'peer-run.mjs'), tool, url, String(amount), String(connections)],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  )
-  let out = ''
-  let err = ''
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d))
-  const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS)
-  const code = await new Promise<number | null>((res, rej) => {
-    child.once('error', rej)
-    child.once('close', res)
-  })
-  clearTimeout(timer)
-  if (code !== 0) throw new Error(`${tool} (own process) exited ${code}: ${err.trim()}`)
-  const run = JSON.parse(out) as PeerRun
-  if (run.ok !== amount || run.responses !== amount || run.errors > 0 || run.timeouts > 0)
-    throw new Error(
-      `${tool}: ${run.ok} 2xx and ${run.responses} responses of ${amount} (${run.errors} errors, ${run.timeouts} timeouts)`,
-    )
-  return run
-}
-
-/** A peer's rate over its run's own time (start to last response), checked at the server too. */
-async function peerRate(
-  server: Server,
-  tool: 'autocannon' | 'undici',
-  amount: number,
-  toCallback: number[],
-): Promise<number> {
-  await server.take()
-  const run = await runPeer(tool, `${server.url}/hit`, amount, CONCURRENCY)
-  const seen = await server.take()
-  if (seen.requests < amount)
-    throw new Error(`${tool}: the server saw ${seen.requests} of ${amount} requests`)
-  toCallback.push((amount / run.callbackMs) * 1000)
-  return (amount / run.ms) * 1000
-}
-
 // ------------------------------------------------------------------------------------------------ bench
 
 export async function benchRunner(): Promise<Record<string, number>> {
@@ -428,8 +272,8 @@ export async function benchRunner(): Promise<Record<string, number>> {
     // Warm-ups: the OS file cache for the CLI bundle and autocannon's modules, newman's modules and sandbox.
     await runFlightdeck(server, [warm], 50, 50, [])
     await runNewman(server, warmPostman, 50)
-    await peerRate(server, 'autocannon', 2000, [])
-    await peerRate(server, 'undici', 2000, [])
+    await peerRate(server, 'autocannon', 2000, CONCURRENCY, [])
+    await peerRate(server, 'undici', 2000, CONCURRENCY, [])
 
     // A process that runs one request: what every `flightdeck run` pays before its first request. A single
     // spawn moves by half on a shared machine: the median of several, with their CPU time beside it.
@@ -460,7 +304,7 @@ export async function benchRunner(): Promise<Record<string, number>> {
       { name: 'newman', run: () => runNewman(server, postman, REQUESTS) },
       'req/s',
     )
-    const newmanRss = await newmanPeakRss(server, postman, tmp)
+    const newmanRss = await newmanPeakRss(server, postman, tmp, REQUESTS)
     console.log(`runner: one request x ${ITERATIONS} iterations, concurrency ${CONCURRENCY}`)
     const rawSpawn: number[] = []
     const autocannonRounded: number[] = []
@@ -480,7 +324,10 @@ export async function benchRunner(): Promise<Record<string, number>> {
       'raw',
       RAW_ROUNDS,
       flightdeckRaw,
-      { name: 'autocannon', run: () => peerRate(server, 'autocannon', ITERATIONS, autocannonRounded) },
+      {
+        name: 'autocannon',
+        run: () => peerRate(server, 'autocannon', ITERATIONS, CONCURRENCY, autocannonRounded),
+      },
       'req/s',
     )
     // The same run against its own HTTP library with nothing around it: what the runner adds over undici.
@@ -488,7 +335,7 @@ export async function benchRunner(): Promise<Record<string, number>> {
       'raw vs undici',
       RAW_ROUNDS,
       flightdeckRaw,
-      { name: 'undici', run: () => peerRate(server, 'undici', ITERATIONS, []) },
+      { name: 'undici', run: () => peerRate(server, 'undici', ITERATIONS, CONCURRENCY, []) },
       'req/s',
     )
 

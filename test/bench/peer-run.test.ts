@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runPeer } from '../../bench/runner.bench'
+import { runPeer } from '../../bench/runner-peers'
 
 /**
  * The runner bench's peer: autocannon calls back only at its next once-a-second sampling tick, so a run timed
