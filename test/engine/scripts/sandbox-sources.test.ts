@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { forgetSandbox, runScriptPhase } from '../../../src/engine/scripts/sandbox'
-import {
-  DEFAULT_SCRIPT_LIMITS,
-  type ScriptSource,
-  type ScriptTaskInput,
-} from '../../../src/engine/scripts/script-types'
+import type { ScriptSource } from '../../../src/engine/scripts/script-types'
+import { testPhaseInput as input } from '../../fixtures/scripts/test-phase-input'
 
 /**
  * A sandbox is sent each script's code and the phase limits once, not in every phase's state: later phases name
@@ -14,33 +11,6 @@ import {
  */
 
 const noSend = (): Promise<{ error: string }> => Promise.resolve({ error: 'no network here' })
-
-function input(key: string, scripts: ScriptSource[]): ScriptTaskInput {
-  return {
-    key,
-    phase: 'post',
-    scripts,
-    request: {
-      method: 'GET',
-      url: 'http://127.0.0.1:1/',
-      headers: [],
-      body: { mode: 'none' },
-      auth: { type: 'none' },
-    },
-    response: {
-      code: 200,
-      status: 'OK',
-      headers: [],
-      body: '{"ok":true}',
-      bodyCut: false,
-      responseTime: 1,
-      responseSize: 11,
-    },
-    scopes: { environment: {}, collection: {}, globals: {}, data: {}, local: {} },
-    info: { requestName: 'R', requestId: 'r.yaml', iteration: 0, iterationCount: 1 },
-    limits: DEFAULT_SCRIPT_LIMITS,
-  }
-}
 
 const own = (code: string): ScriptSource => ({ origin: 'request', where: 'request "R"', code })
 
