@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { TRACE_OVERRIDES, type TraceOverride } from '../engine/trace/run-trace'
+import { MAX_RUN_STEPS } from '../shared/run-schemas'
 
 /**
  * `flightdeck run <collection-dir> [path/in/collection] [options]`, parsed. Pure: everything it rejects is a
@@ -47,8 +48,9 @@ every request with its assertions, extractions, retries and dependencies, concur
 options:
       --env <name>          the environment (a file in <dir>/environments) for {{variables}}
       --concurrency <n>     requests in flight at once (1-1000, default 1)
-      --iterations <n>      times to run everything (1-100000, default 1); with --data,
-                            passes over all of the file's rows
+      --iterations <n>      times to run everything (1-1000000, default 1); with --data,
+                            passes over all of the file's rows (a run has at most
+                            1000000 step runs: requests x iterations x rows)
       --data <file>         a CSV (header row) or JSON (array of objects) file; each row's
                             columns become variables for one iteration
       --allow-files <dir>   let requests send body and multipart files from this folder outside
@@ -130,8 +132,12 @@ export function parseRunArgs(argv: readonly string[]): RunCliCommand {
 
   const concurrency = wholeNumber('--concurrency', values.concurrency, 1, 1000, 1)
   if (concurrency instanceof Error) return { kind: 'error', message: concurrency.message }
-  const iterations = wholeNumber('--iterations', values.iterations, 1, 100_000, 1)
-  if (iterations instanceof Error) return { kind: 'error', message: iterations.message }
+  const iterations = wholeNumber('--iterations', values.iterations, 1, MAX_RUN_STEPS, 1)
+  if (iterations instanceof Error)
+    return {
+      kind: 'error',
+      message: `${iterations.message} (a run has at most ${MAX_RUN_STEPS.toLocaleString('en-US')} step runs)`,
+    }
   const delay = wholeNumber('--delay', values.delay, 0, 3_600_000, -1)
   if (delay instanceof Error) return { kind: 'error', message: delay.message }
   let rate: number | undefined

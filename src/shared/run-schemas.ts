@@ -14,6 +14,11 @@ const runId = lazySchema(() => z.string().min(1).max(64))
 export const MAX_SNAPSHOT_RESULTS = 1000
 /** `run.progress` goes out at most this often per run. */
 export const RUN_PROGRESS_EVERY_MS = 100
+/**
+ * Step runs one run may have (steps × iterations, × a data file's rows): the engine refuses a bigger run, and the
+ * CLI's `--iterations` stops at the same number (one request run that often is the biggest run there is).
+ */
+export const MAX_RUN_STEPS = 1_000_000
 
 /** Plan the run (reading the collection now), start it and answer at once; progress comes as events. */
 export const runStartPayload = lazySchema(() =>
@@ -27,7 +32,7 @@ export const runStartPayload = lazySchema(() =>
       env: z.string().max(256).optional(),
       concurrency: z.number().int().min(1).max(1000),
       /** With a data file: passes over all of its rows. */
-      iterations: z.number().int().min(1).max(100_000),
+      iterations: z.number().int().min(1).max(MAX_RUN_STEPS),
       /** Wait this long between starting two requests. */
       delayMs: z.number().int().min(0).max(3_600_000).optional(),
       /** Start at most this many requests per second. */

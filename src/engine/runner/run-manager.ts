@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 import type { CommandPayload } from '../../shared/contract'
 import { fail, ok, type Result } from '../../shared/result'
 import {
+  MAX_RUN_STEPS,
   MAX_SNAPSHOT_RESULTS,
   RUN_PROGRESS_EVERY_MS,
   type RunFinished,
@@ -50,8 +51,6 @@ export interface RunManagerDeps {
   keep?: 'all' | 'failures'
 }
 
-/** Planned step runs one run may have (a run that keeps every result holds each in memory). */
-export const MAX_RUN_TOTAL = 1_000_000
 /** Finished runs kept for `run.get`. */
 const KEEP_FINISHED = 20
 
@@ -105,10 +104,10 @@ export class RunManager {
     // With a data file, an iteration is one pass over its rows.
     const iterations = p.iterations * (data?.length ?? 1)
     const total = steps.length * iterations
-    if (total > MAX_RUN_TOTAL)
+    if (total > MAX_RUN_STEPS)
       return fail(
         'invalid_request',
-        `That run has ${total.toLocaleString('en-US')} step runs; at most ${MAX_RUN_TOTAL.toLocaleString('en-US')}`,
+        `That run has ${total.toLocaleString('en-US')} step runs; at most ${MAX_RUN_STEPS.toLocaleString('en-US')}`,
       )
 
     let webhookInbox: RunWebhookInbox | undefined
