@@ -95,39 +95,85 @@ describe('request timeouts fire when set, not on a coarse tick', () => {
   })
 })
 
+/** A server that accepts and never reads: an upload fills the socket buffers and stops. */
+async function startDeafServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>()
+  const deaf = createServer((socket) => {
+    sockets.add(socket)
+    socket.pause()
+    socket.on('error', () => undefined)
+  })
+  await new Promise<void>((resolve) => deaf.listen(0, '127.0.0.1', resolve))
+  const { port } = deaf.address() as AddressInfo
+  return {
+    port,
+    close: async () => {
+      for (const s of sockets) s.destroy()
+      await new Promise<void>((resolve) => deaf.close(() => resolve()))
+    },
+  }
+}
+
+/** A 32 MB file to upload: far more than loopback's socket buffers hold. */
+function bigUpload(): { file: string; remove(): void } {
+  const file = writeTemp('deaf-upload.bin', Buffer.alloc(32 * 1024 * 1024, 0x61))
+  return { file, remove: () => rmSync(dirname(file), { recursive: true, force: true }) }
+}
+
 describe('an upload the server does not read', () => {
   it('hits the headers timeout ~400 ms after its last piece went out', async () => {
-    // Accepts and never reads: the upload fills the socket buffers and stops.
-    const sockets = new Set<Socket>()
-    const deaf = createServer((socket) => {
-      sockets.add(socket)
-      socket.pause()
-      socket.on('error', () => undefined)
-    })
-    await new Promise<void>((resolve) => deaf.listen(0, '127.0.0.1', resolve))
-    const { port } = deaf.address() as AddressInfo
-    const file = writeTemp('deaf-upload.bin', Buffer.alloc(32 * 1024 * 1024, 0x61))
+    const deaf = await startDeafServer()
+    const upload = bigUpload()
     try {
       const started = performance.now()
       const r = await send(
         service,
         spec(
-          `http://127.0.0.1:${port}/upload`,
-          { method: 'POST', body: { kind: 'file', path: file } },
+          `http://127.0.0.1:${deaf.port}/upload`,
+          { method: 'POST', body: { kind: 'file', path: upload.file } },
           { headersTimeoutMs: 400 },
         ),
       )
       const ms = performance.now() - started
       if (r.final.type !== 'error') throw new Error(`expected an error, got ${r.final.type}`)
       expect(r.final.code).toBe('timeout_headers')
-      expect(r.final.message).toBe(`Timed out waiting for response headers from 127.0.0.1:${port}`)
+      expect(r.final.message).toBe(`Timed out waiting for response headers from 127.0.0.1:${deaf.port}`)
       expect(ms).toBeGreaterThanOrEqual(395)
       // The buffers fill within a few ms on loopback; undici's own timer fired at 1 s or more.
       expect(ms).toBeLessThan(850)
     } finally {
-      rmSync(dirname(file), { recursive: true, force: true })
-      for (const s of sockets) s.destroy()
-      await new Promise<void>((resolve) => deaf.close(() => resolve()))
+      upload.remove()
+      await deaf.close()
+    }
+  })
+
+  it('ends an SSE stream whose file body is not read in the headers phase, when set', async () => {
+    const deaf = await startDeafServer()
+    const upload = bigUpload()
+    try {
+      const started = performance.now()
+      // A timer of the same 400 ms started with the stream: a busy machine runs both late alike, so the gap
+      // between them is the engine's lateness alone (undici's ~1 s tick made it ~600 ms).
+      const reference = new Promise<number>((resolve) => setTimeout(() => resolve(performance.now()), 400))
+      const r = await service.invoke('sse.open', {
+        request: spec(
+          `http://127.0.0.1:${deaf.port}/events`,
+          { method: 'POST', body: { kind: 'file', path: upload.file } },
+          { headersTimeoutMs: 400 },
+        ),
+        stream: { reconnect: false },
+      })
+      if (!r.ok) throw new Error(r.error.message)
+      const { final } = await settle(service, r.value.sid)
+      const endedAt = performance.now()
+      if (final.type !== 'error') throw new Error(`expected an error, got ${final.type}`)
+      expect(final.code).toBe('timeout_headers')
+      expect(final.message).toContain(`Timed out waiting for response headers from 127.0.0.1:${deaf.port}`)
+      expect(endedAt - started).toBeGreaterThanOrEqual(395)
+      expect(endedAt - (await reference)).toBeLessThan(300)
+    } finally {
+      upload.remove()
+      await deaf.close()
     }
   })
 })

@@ -139,7 +139,8 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
           method: this.method,
           headers: flat,
           body: prepared.body,
-          headersTimeout: options.headersTimeoutMs,
+          // Both phases are timed by `timeouts`: undici's own timers fire up to a second late.
+          headersTimeout: 0,
           bodyTimeout: 0,
         },
         this,
@@ -190,6 +191,12 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
     }
     this.abortFn = abort
     this.marks.sendStart = this.now()
+    this.timeouts?.sending(this.marks.sendStart)
+  }
+
+  /** A piece of the request body went out: an upload that goes on is not a stall. */
+  onBodySent(): void {
+    this.timeouts?.moved(this.now())
   }
 
   onRequestSent(): void {
