@@ -54,8 +54,10 @@ describe('import', () => {
     expect(info.name).toBe('Acme Orders API')
     // Source order is kept, not alphabetical.
     expect(names(info.root)).toEqual(['Customers/', 'Billing/', 'Health'])
-    // The path variable :customerId comes in as a variable with its value, after the collection's own.
-    expect(info.variables.map((v) => v.name)).toEqual(['baseUrl', 'pageSize', 'user', 'customerId'])
+    // The path variable :customerId keeps its value in its request's URL (Postman's url.variable belongs to
+    // the request): no collection variable of that name for an environment to override.
+    expect(info.variables.map((v) => v.name)).toEqual(['baseUrl', 'pageSize', 'user'])
+    expect((await request('customers/get-customer.yaml')).url).toBe('{{baseUrl}}/customers/42')
     expect(info.auth).toEqual({ type: 'basic', username: '{{user}}', password: '{{password}}' })
     const customers = findNode(info.root, 'customers')
     expect(customers?.type === 'folder' && customers.auth).toEqual({
@@ -337,7 +339,7 @@ describe('export', () => {
     )
     expect(items).toEqual([
       'GET List customers {{baseUrl}}/customers?page=1&limit={{pageSize}}',
-      'GET Get customer {{baseUrl}}/customers/{{customerId}}',
+      'GET Get customer {{baseUrl}}/customers/42',
       'POST Create customer {{baseUrl}}/customers',
       'POST Pay invoice {{baseUrl}}/billing/pay',
       'PUT Upload receipt {{baseUrl}}/billing/receipts',

@@ -91,11 +91,12 @@ describe('Postman import: vendor shapes (v2.1)', () => {
     expect(report).toMatchObject({ format: 'postman', requests: 6, folders: 3 })
     const { info } = await loadCollection(dir)
     expect(info.problems).toEqual([])
-    // The path variable is a variable with its value, editable in one place.
-    expect(info.variables).toContainEqual({ name: 'transcript_id', value: '5551722-f677', secret: false })
+    // A path variable belongs to its request (Postman's url.variable): its value is in the request's URL, and
+    // no collection variable of that name is made for an environment or a script to override.
+    expect(info.variables.map((v) => v.name)).not.toContain('transcript_id')
 
     const get = await request('transcripts/get-transcript.yaml')
-    expect(get.url).toBe('{{baseUrl}}/v2/transcript/{{transcript_id}}')
+    expect(get.url).toBe('{{baseUrl}}/v2/transcript/5551722-f677')
     expect(get.headers).toEqual([
       { name: 'Authorization', value: '{{access_token}}', enabled: true },
       { name: 'X-Debug', value: '1', enabled: false },
@@ -216,7 +217,7 @@ describe('Postman import: v2.0, environments and globals', () => {
     expect(login.assertions).toEqual([{ kind: 'status', equals: 200 }])
     expect(login.extract).toEqual([{ name: 'order_token', from: 'json', path: '$.token' }])
     const order = await request('get-order.yaml')
-    expect(order.url).toBe('{{host}}/orders/{{orderId}}?expand=lines')
+    expect(order.url).toBe('{{host}}/orders/A-1001?expand=lines')
     expect(order.dependsOn).toEqual(['login.yaml'])
 
     await run()
@@ -252,48 +253,76 @@ describe('Postman import: v2.0, environments and globals', () => {
   })
 })
 
-describe('Postman import: path variables that disagree', () => {
-  it('the first value is the variable; a different one later goes inline, and a {{ref}} value is used as is', async () => {
-    const item = (name: string, value: string) => ({
-      name,
-      request: {
-        method: 'GET',
-        url: {
-          raw: `${stub.url}/orders/:orderId/lines`,
-          variable: [{ key: 'orderId', value }],
-        },
-      },
+describe('Postman import: path variables belong to their request', () => {
+  const pathItem = (name: string, path: string, value: string) => ({
+    name,
+    request: {
+      method: 'GET',
+      url: { raw: `${stub.url}${path}`, variable: [{ key: path.split(':')[1]?.split('/')[0], value }] },
+    },
+  })
+  const collection = (item: unknown[], variable: unknown[] = []) =>
+    JSON.stringify({
+      info: { name: 'Paths', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+      item,
+      variable,
     })
+
+  it('each request sends its own value; a {{ref}} value is used as is; an empty or missing value is sent as written', async () => {
     const report = await importText(
-      JSON.stringify({
-        info: {
-          name: 'Paths',
-          schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json',
-        },
-        item: [
-          item('First', 'A-1'),
-          item('Second', 'B-2'),
-          item('Third', '{{current}}'),
+      collection(
+        [
+          pathItem('First', '/orders/:orderId/lines', 'A-1'),
+          pathItem('Second', '/orders/:orderId/lines', 'B-2'),
+          pathItem('Third', '/orders/:orderId/lines', '{{current}}'),
+          pathItem('Empty', '/orders/:orderId/items', ''),
+          pathItem('Odd', '/files/:fileId', 'a b?c#$&'),
           { name: 'Bare', request: { method: 'GET', url: `${stub.url}/orders/:orderId/notes` } },
         ],
-        variable: [{ key: 'current', value: 'C-3' }],
-      }),
+        [{ key: 'current', value: 'C-3' }],
+      ),
     )
-    expect((await request('first.yaml')).url).toBe(`${stub.url}/orders/{{orderId}}/lines`)
+    expect((await request('first.yaml')).url).toBe(`${stub.url}/orders/A-1/lines`)
     expect((await request('second.yaml')).url).toBe(`${stub.url}/orders/B-2/lines`)
     expect((await request('third.yaml')).url).toBe(`${stub.url}/orders/{{current}}/lines`)
-    expect(report.unmapped.join('\n')).toContain(
-      'Bare: path segment :orderId has no path variable value; sent as written',
-    )
-    expect(report.unmapped.join('\n')).toContain(
-      'Second: path variable :orderId is "B-2" here but "A-1" elsewhere; this request has its value in the URL',
-    )
+    const lines = report.unmapped.join('\n')
+    expect(lines).toContain('Bare: path segment :orderId has no path variable value; sent as written')
+    expect(lines).toContain('Empty: path segment :orderId has no path variable value; sent as written')
+    expect(lines).not.toMatch(/elsewhere/)
     await run()
     expect(stub.seen.map((s) => s.url).sort()).toEqual([
+      '/files/a%20b%3Fc%23$&',
+      '/orders/:orderId/items',
       '/orders/:orderId/notes',
       '/orders/A-1/lines',
       '/orders/B-2/lines',
       '/orders/C-3/lines',
+    ])
+  })
+
+  it("an environment variable of the same name does not override a request's path variable (Postman keeps it)", async () => {
+    await importText(
+      collection([
+        pathItem('Five', '/users/:userId', '5'),
+        pathItem('Seven', '/users/:userId/posts', '7'),
+        pathItem('From env', '/users/:userId/likes', '{{userId}}'),
+      ]),
+    )
+    await importText(
+      JSON.stringify({
+        name: 'Staging',
+        _postman_variable_scope: 'environment',
+        values: [{ key: 'userId', value: 'env-user', enabled: true }],
+      }),
+    )
+    const { info } = await loadCollection(dir)
+    expect(info.environments.map((e) => e.id)).toEqual(['staging'])
+    await run({ env: 'staging' })
+    expect(stub.seen.map((s) => s.url).sort()).toEqual([
+      '/users/5',
+      '/users/7/posts',
+      // A value that names a variable is a reference, resolved from the environment as Postman resolves it.
+      '/users/env-user/likes',
     ])
   })
 })

@@ -1,10 +1,12 @@
 import type { KeyValue } from '../../shared/request'
-import { arr, isObj, str, varName, withQuery } from './plan'
+import { arr, isObj, str, withQuery } from './plan'
 
 /**
  * A Postman request URL as Flightdeck keeps it: the text sent (`raw`, or built from its parts), with
- * - path variables (`/:transcript_id` with a value in `url.variable`) turned into `{{transcript_id}}`, their
- *   values collected as variables so they stay editable in one place;
+ * - path variables (`/:transcript_id` with a value in `url.variable`) replaced by the request's own value, as
+ *   Postman sends them: a path variable belongs to its request, so no environment, data-file or script value
+ *   of the same name may change it (a value that is itself `{{ref}}` stays a reference, resolved as Postman
+ *   resolves it); a path variable with no value is sent as written (`/:name`), as Postman does;
  * - query parameters that are only in `url.query` (Postman sends those; `raw` can lag behind) added;
  * - disabled query parameters kept beside the URL, switched off.
  */
@@ -12,8 +14,6 @@ import { arr, isObj, str, varName, withQuery } from './plan'
 export interface PostmanUrl {
   url: string
   disabledParams: KeyValue[]
-  /** name -> value for each path variable the URL now uses as `{{name}}`. */
-  pathVariables: Map<string, string>
 }
 
 type Text = (v: unknown) => string
@@ -50,17 +50,29 @@ function rawQueryPairs(url: string): Set<string> {
   return out
 }
 
-/** Replace `:name` path segments (before any `?` or `#`) with `{{replacement}}`. */
+/**
+ * A path variable's value as it goes into the path: `?` and `#` (and spaces) encoded, since here they would end
+ * the path, as Postman's URL encoder encodes them in a path segment; `{{references}}` are kept as written.
+ */
+function pathValue(value: string): string {
+  return value
+    .split(/(\{\{[^{}]*\}\})/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/[?# ]/g, (c) => encodeURIComponent(c))))
+    .join('')
+}
+
+/** Replace `:name` path segments (before any `?` or `#`) with `replacement`. */
 function replaceSegment(url: string, name: string, replacement: string): string {
   const end = url.search(/[?#]/)
   const path = end === -1 ? url : url.slice(0, end)
   const rest = end === -1 ? '' : url.slice(end)
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-  return path.replace(new RegExp(`/:${escaped}(?=/|$|\\.)`, 'g'), `/${replacement}`) + rest
+  // A function, not a string: a `$&` in a value is text, not a replacement pattern.
+  return path.replace(new RegExp(`/:${escaped}(?=/|$|\\.)`, 'g'), () => `/${replacement}`) + rest
 }
 
 export function postmanUrl(v: unknown, text: Text, report: (line: string) => void): PostmanUrl {
-  const out: PostmanUrl = { url: '', disabledParams: [], pathVariables: new Map() }
+  const out: PostmanUrl = { url: '', disabledParams: [] }
   if (typeof v === 'string') {
     out.url = text(v)
     reportBareSegments(out.url, report)
@@ -88,19 +100,8 @@ export function postmanUrl(v: unknown, text: Text, report: (line: string) => voi
     if (key === '' || !new RegExp(`/:${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=/|$|[.?#])`).test(raw))
       continue
     const value = pv['value'] === undefined || pv['value'] === null ? '' : text(pv['value'])
-    const ref = /^\{\{\s*([^{}\s]+)\s*\}\}$/.exec(value)
-    const name = varName(key)
-    if (ref) raw = replaceSegment(raw, key, `{{${ref[1] ?? ''}}}`)
-    else if (name) {
-      raw = replaceSegment(raw, key, `{{${name}}}`)
-      out.pathVariables.set(name, value)
-    } else {
-      // A name Flightdeck cannot use as a variable: its value goes into the path itself.
-      raw = replaceSegment(raw, key, value)
-      report(
-        `path variable :${key} has a name Flightdeck cannot use; its value "${value.slice(0, 60)}" is in the URL`,
-      )
-    }
+    // Postman leaves a segment whose value is empty as written; reportBareSegments says so.
+    if (value !== '') raw = replaceSegment(raw, key, pathValue(value))
   }
   reportBareSegments(raw, report)
   out.url = raw

@@ -224,31 +224,6 @@ function variables(list: unknown, unmapped: string[], where: string): Variable[]
 /** What an import carries while it walks the items. */
 interface Walk {
   unmapped: string[]
-  /** Path variables' values by name, and the collection's own variables (which a path variable must not hide). */
-  pathValues: Map<string, string>
-}
-
-/** A URL's path variables as `{{name}}`: the first value of a name is kept; a different one later goes inline. */
-function placePathVariables(
-  url: string,
-  vars: ReadonlyMap<string, string>,
-  walk: Walk,
-  where: string,
-): string {
-  let out = url
-  for (const [name, value] of vars) {
-    const known = walk.pathValues.get(name)
-    if (known === undefined) walk.pathValues.set(name, value)
-    else if (known !== value) {
-      const end = out.search(/[?#]/)
-      const path = end === -1 ? out : out.slice(0, end)
-      out = path.split(`/{{${name}}}`).join(`/${value}`) + (end === -1 ? '' : out.slice(end))
-      walk.unmapped.push(
-        `${where}: path variable :${name} is "${value.slice(0, 60)}" here but "${known.slice(0, 60)}" elsewhere; this request has its value in the URL`,
-      )
-    }
-  }
-  return out
 }
 
 /**
@@ -308,7 +283,7 @@ function item(v: Record<string, unknown>, walk: Walk, path: string, depth: numbe
   )
   const saved: SavedRequest = request(name, {
     method: method(r['method'], unmapped, where),
-    url: placePathVariables(u.url, u.pathVariables, walk, where),
+    url: u.url,
     ...(u.disabledParams.length > 0 ? { disabledParams: u.disabledParams } : {}),
     description,
     headers,
@@ -336,7 +311,7 @@ export function importPostmanCollection(data: unknown): ImportPlan {
   const u = plan.unmapped
   plan.variables = variables(data['variable'], u, 'collection')
   plan.auth = postmanAuth(data['auth'], u, 'collection')
-  const walk: Walk = { unmapped: u, pathValues: new Map(plan.variables.map((v) => [v.name, v.value])) }
+  const walk: Walk = { unmapped: u }
   const own = eventScripts(data['event'])
   reportScripts(own, 'collection', (l) => u.push(l), 'collection.yaml')
   const scripts = levelScripts(own)
@@ -344,10 +319,6 @@ export function importPostmanCollection(data: unknown): ImportPlan {
   plan.children = arr(data['item'])
     .filter(isObj)
     .flatMap((c) => item(c, walk, '', 0) ?? [])
-  // Path variables become collection variables (one place to edit them), after the collection's own.
-  const declared = new Set(plan.variables.map((v) => v.name))
-  for (const [name, value] of walk.pathValues)
-    if (!declared.has(name)) plan.variables.push({ name, value, secret: false })
   linkDependencies(plan.children)
   return plan
 }
