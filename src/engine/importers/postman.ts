@@ -76,6 +76,9 @@ export function postmanAuth(v: unknown, unmapped: string[], where: string): Auth
   const p = authParams(v[type])
   const t = (s: string | undefined): string => text(s ?? '', unmapped, where)
   switch (type) {
+    // Postman's "Inherit auth from parent", written out: the same as no auth object at all.
+    case 'inherit':
+      return { type: 'inherit' }
     case 'noauth':
       return { type: 'none' }
     case 'basic':
