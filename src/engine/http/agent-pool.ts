@@ -1,26 +1,94 @@
-import { Agent } from './undici-parts'
+import PoolClass from 'undici/lib/dispatcher/pool.js'
+import type { Dispatcher, Pool } from 'undici'
+import { Agent, Client } from './undici-parts'
 import type { RequestOptions } from '../../shared/request'
 import type { Clock } from '../clock'
 import { createTimedConnector } from './connector'
 import { MAX_RESPONSE_HEADER_BYTES } from './errors'
+
+/** Origins one agent keeps a pool for; past it the one made first is closed (its requests in flight still end). */
+export const MAX_ORIGINS_PER_AGENT = 512
+
+type OriginPool = Pool | InstanceType<typeof Client>
+type PoolOptions = Pool.Options
+
+/** Pools made since the process started: a test reads it to see requests reuse them. */
+let poolsMade = 0
+export function originPoolsMade(): number {
+  return poolsMade
+}
+
+/**
+ * An undici Agent that keeps its pool per origin. undici's own closes an origin's pool whenever the pool has no
+ * connection left, which is at every refused or failed connect: a run of requests to a port nobody listens on
+ * built, and closed, a pool per request (and a ClientDestroyedError, stack and all, for each), about a third of
+ * such a request's CPU. Here a pool lives until the agent closes, or until the agent has MAX_ORIGINS_PER_AGENT
+ * others; idle connections still close on their keep-alive timeout, as in any pool.
+ */
+class KeepingAgent extends Agent {
+  private readonly pools = new Map<string, OriginPool>()
+
+  constructor(private readonly poolOptions: PoolOptions) {
+    super(poolOptions)
+  }
+
+  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    const key = String(options.origin)
+    let pool = this.pools.get(key)
+    if (!pool || pool.closed || pool.destroyed) {
+      if (pool) this.pools.delete(key)
+      pool = this.newPool(key)
+      this.pools.set(key, pool)
+      if (this.pools.size > MAX_ORIGINS_PER_AGENT) {
+        const [oldest, first] = this.pools.entries().next().value ?? []
+        if (oldest !== undefined && first) {
+          this.pools.delete(oldest)
+          void first.close().catch(() => undefined)
+        }
+      }
+    }
+    return pool.dispatch(options, handler)
+  }
+
+  /** As undici's Agent makes them: a Client for one connection per origin, a Pool for more. */
+  private newPool(origin: string): OriginPool {
+    poolsMade++
+    return this.poolOptions.connections === 1
+      ? new Client(origin, this.poolOptions)
+      : new PoolClass(origin, this.poolOptions)
+  }
+
+  /** Close every pool: requests in flight finish on it, new ones get a fresh pool. */
+  closePools(): Promise<void> {
+    const closing = [...this.pools.values()].map((p) => p.close().catch(() => undefined))
+    this.pools.clear()
+    return Promise.all(closing).then(() => undefined)
+  }
+
+  destroyPools(): Promise<void> {
+    const destroying = [...this.pools.values()].map((p) => p.destroy().catch(() => undefined))
+    this.pools.clear()
+    return Promise.all(destroying).then(() => undefined)
+  }
+}
 
 /**
  * The engine's undici agents, one per TLS and protocol profile (a request with its own CA or `insecure` never
  * shares connections with one without), each with a connection pool per origin.
  */
 export class AgentPool {
-  private readonly agents = new Map<string, Agent>()
+  private readonly agents = new Map<string, KeepingAgent>()
 
   constructor(
     private readonly clock: Clock,
     private perOrigin: number,
   ) {}
 
-  agentFor(options: RequestOptions, ca: string | undefined): Agent {
+  agentFor(options: RequestOptions, ca: string | undefined): Dispatcher {
     const key = `${options.insecure ? 1 : 0}|${options.http2 ? 1 : 0}|${options.connectTimeoutMs}|${ca ?? ''}`
     let agent = this.agents.get(key)
     if (!agent) {
-      agent = new Agent({
+      agent = new KeepingAgent({
         connect: createTimedConnector(this.clock, {
           insecure: options.insecure,
           http2: options.http2,
@@ -31,7 +99,7 @@ export class AgentPool {
         connections: this.perOrigin,
         pipelining: 1,
         maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
-        // Timeouts are per request (dispatch options); these are only the agent's fallbacks.
+        // Timeouts are per request (dispatch options); these are only the pool's fallbacks.
         headersTimeout: 0,
         bodyTimeout: 0,
       })
@@ -44,12 +112,14 @@ export class AgentPool {
   resize(perOrigin: number): void {
     if (perOrigin === this.perOrigin) return
     this.perOrigin = perOrigin
-    for (const a of this.agents.values()) void a.close().catch(() => undefined)
+    for (const a of this.agents.values()) void a.closePools().then(() => a.close().catch(() => undefined))
     this.agents.clear()
   }
 
   async destroy(): Promise<void> {
-    await Promise.all([...this.agents.values()].map((a) => a.destroy().catch(() => undefined)))
+    await Promise.all(
+      [...this.agents.values()].map((a) => a.destroyPools().then(() => a.destroy().catch(() => undefined))),
+    )
     this.agents.clear()
   }
 }
