@@ -47,6 +47,11 @@ export function attemptEndReport(c: AttemptClose): EndedReport {
     const error = { ...c.failure, message: c.failure.message + more }
     return { reason: error.message, error, reconnectable: false, by: 'client' }
   }
+  if (c.failure?.code === 'timeout_idle') {
+    // The broker stopped answering PINGREQ: it is still there, silent, so "went away" would blame the wrong thing.
+    const error = { ...c.failure, message: c.failure.message + more }
+    return { reason: error.message, error, reconnectable: true, by: 'network' }
+  }
   if (c.serverDisconnect) {
     const error: AppError = { code: 'network', message: c.serverDisconnect + more }
     return { reason: error.message, error, reconnectable: true, by: 'server' }

@@ -20,6 +20,7 @@ import { parseStreamUrl } from '../streams/stream-plumbing'
 import { clientOptions, connectSentEvent } from './mqtt-options'
 import { connackNote, publishArgs } from './mqtt-packets'
 import { attemptEndReport } from './mqtt-attempt-end'
+import { describeMqttClientError } from './mqtt-client-errors'
 import { mqttClientFor } from './mqtt-client'
 import { MqttInbox } from './mqtt-inbox'
 import { MqttPacketLog } from './mqtt-packet-log'
@@ -215,7 +216,15 @@ export class MqttSession implements SessionTransport {
         }
         return
       }
-      this.failure ??= classifyError(err, url.host)
+      const own = describeMqttClientError(err, url.host, o)
+      if (own?.breach) {
+        // MQTT.js's parser reports a malformed packet and reads on: the connection must end here.
+        this.failure ??= own.failure
+        this.refused = true
+        forceEnd(client)
+        return
+      }
+      this.failure ??= own?.failure ?? classifyError(err, url.host)
     })
     client.on('close', () => {
       if (!mine() || done) return

@@ -1,0 +1,58 @@
+import type { AppError } from '../../shared/result'
+
+/**
+ * MQTT.js's own errors, which carry no code: its CONNACK and keep-alive timers, and its packet parser refusing
+ * what the broker sent. Said in words that blame the right thing; everything else (a socket's error, with its
+ * code) is left to the network classifier.
+ */
+
+/** mqtt-packet's parser's refusals: the broker sent bytes that are not a valid MQTT packet. */
+const PARSER_WORDS =
+  /^(Cannot parse |Invalid |Malformed |Not supported|Packet too short|Packet must not|Unknown property|Will (QoS|Retain)|Connect flag)/
+
+export interface MqttClientError {
+  failure: AppError
+  /** The broker broke the protocol: the connection is closed at once and not retried (it would do it again). */
+  breach: boolean
+}
+
+export function describeMqttClientError(
+  err: Error & { code?: unknown },
+  host: string,
+  o: { connectTimeoutMs: number; keepalive: number },
+): MqttClientError | null {
+  if (err.code !== undefined) return null
+  if (err.message === 'connack timeout') {
+    return {
+      breach: false,
+      failure: {
+        code: 'timeout_connect',
+        message: `The broker at ${host} accepted the connection but sent no CONNACK within ${seconds(o.connectTimeoutMs)} (is it an MQTT broker, and does it want TLS?)`,
+      },
+    }
+  }
+  if (err.message === 'Keepalive timeout') {
+    return {
+      breach: false,
+      failure: {
+        code: 'timeout_idle',
+        message: `The broker at ${host} stopped answering: no PINGRESP within the keep-alive (${o.keepalive} s)`,
+      },
+    }
+  }
+  if (PARSER_WORDS.test(err.message)) {
+    return {
+      breach: true,
+      failure: {
+        code: 'protocol',
+        message: `The broker at ${host} sent a malformed MQTT packet (${err.message}); Flightdeck closed the connection`,
+        detail: err.message,
+      },
+    }
+  }
+  return null
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`
+}
