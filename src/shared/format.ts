@@ -64,3 +64,8 @@ function round(value: number, digits: number): number {
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n)
 }
+
+/** A count with its noun, singular for one: `1 folder`, `2 folders`, `0 folders`; `many` for irregular plurals. */
+export function counted(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`
+}

@@ -95,7 +95,9 @@ describe('Yaak', () => {
     const report = await importText(fixtureText('yaak-export.json', stub.url), dir)
     expect(report).toMatchObject({ format: 'yaak', requests: 5, folders: 1, environments: 1 })
     const u = report.unmapped.join('\n')
-    expect(u).toContain('1 gRPC request(s) not imported')
+    expect(u).toContain(
+      "1 gRPC request not imported (this importer does not read Yaak's gRPC requests yet: add them as gRPC requests)",
+    )
     expect(u).toContain('variable "old" is switched off in Yaak')
     const { info } = await loadCollection(dir)
     expect(info.name).toBe('Pet Store')

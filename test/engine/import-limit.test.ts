@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
+import { harCollectionPlan } from '../../src/engine/importers/har-collection'
 import { configureSharedPool, type WorkerPool } from '../../src/engine/workers/pool'
 import { makeService } from './helpers'
 
@@ -74,5 +75,35 @@ describe('an import over the item limit', () => {
       },
     })
     expect(readdirSync(into)).toEqual([])
+  })
+
+  it('counts in words that agree with the number: 1 folder, 1 entry', async () => {
+    const { result } = await importFile('one-folder', {
+      info: { name: 'One folder', schema: SCHEMA },
+      item: [{ name: 'Only', item: requests(10_000, 'only') }],
+    })
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        message:
+          'The file has 10000 requests in 1 folder; Flightdeck imports at most 10,000 at a time (nothing was written)',
+      },
+    })
+    // A HAR one entry over (one host folder and 9,999 requests fit) says "1 entry".
+    const entries = Array.from({ length: 10_000 }, (_, i) => ({
+      startedDateTime: '2024-01-01T00:00:00.000Z',
+      time: 1,
+      request: {
+        method: 'GET',
+        url: `http://127.0.0.1:18000/item/${i}`,
+        httpVersion: 'HTTP/1.1',
+        headers: [],
+      },
+      response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', headers: [], content: { size: 0 } },
+    }))
+    const plan = harCollectionPlan({ log: { version: '1.2', entries } })
+    expect(plan.unmapped).toContain(
+      '1 entry past the first 9,999 left out (an import writes at most 10,000 requests and folders)',
+    )
   })
 })

@@ -55,7 +55,7 @@ describe('the import report leads with what matters', () => {
     const shown = text(renderToStaticMarkup(createElement(ImportReportBody, { report })))
     const lines = shown.split('\n')
     expect(lines.slice(0, 5)).toEqual([
-      '6 requests, 1 folders, 0 environments.',
+      '6 requests, 1 folder, 0 environments.',
       'Needs attention (3)',
       ...(report.attention ?? []),
     ])

@@ -140,7 +140,7 @@ export function harCollectionPlan(data: unknown): ImportPlan {
   if (past > 0) {
     const n = (x: number): string => x.toLocaleString('en-US')
     u.push(
-      `${n(past)} entries past the first ${n(kept)} left out (an import writes at most ${n(MAX_IMPORT_ITEMS)} requests and folders)`,
+      `${n(past)} ${past === 1 ? 'entry' : 'entries'} past the first ${n(kept)} left out (an import writes at most ${n(MAX_IMPORT_ITEMS)} requests and folders)`,
     )
   }
   const moved = secrets.report()

@@ -1,5 +1,6 @@
 import type { AuthSpec, RequestScripts, SavedRequest, Variable } from '../../shared/collection'
 import { emptySavedRequest } from '../../shared/collection'
+import { counted } from '../../shared/format'
 import type { KeyValue } from '../../shared/request'
 
 /**
@@ -63,7 +64,7 @@ export class ImportTooLarge extends ImportError {}
 export function refuseTooLarge(counts: { requests: number; folders: number }): void {
   if (counts.requests + counts.folders <= MAX_IMPORT_ITEMS) return
   throw new ImportTooLarge(
-    `The file has ${counts.requests} requests in ${counts.folders} folders; Flightdeck imports at most ${MAX_IMPORT_ITEMS.toLocaleString('en-US')} at a time (nothing was written)`,
+    `The file has ${counted(counts.requests, 'request')} in ${counted(counts.folders, 'folder')}; Flightdeck imports at most ${MAX_IMPORT_ITEMS.toLocaleString('en-US')} at a time (nothing was written)`,
   )
 }
 

@@ -1,4 +1,5 @@
 import type { AuthSpec, Variable } from '../../shared/collection'
+import { counted } from '../../shared/format'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import {
   notePlace,
@@ -150,14 +151,18 @@ export function importYaak(data: unknown): ImportPlan {
   const plan = emptyPlan(str(ws?.['name'], 'Yaak import'))
   const u = plan.unmapped
   if (workspaces.length > 1)
-    u.push(`${workspaces.length - 1} more workspace(s) in the file left out: import them one at a time`)
+    u.push(
+      `${counted(workspaces.length - 1, 'more workspace', 'more workspaces')} in the file left out: import them one at a time`,
+    )
   const inWs = (o: Obj): boolean => wsId === '' || str(o['workspaceId'], wsId) === wsId
   const folders = list('folders').filter(inWs)
   const http = list('httpRequests').filter(inWs)
   const ws2 = list('websocketRequests').filter(inWs)
   const grpc = list('grpcRequests').filter(inWs)
   if (grpc.length > 0)
-    u.push(`${grpc.length} gRPC request(s) not imported (Flightdeck has no gRPC requests yet)`)
+    u.push(
+      `${counted(grpc.length, 'gRPC request')} not imported (this importer does not read Yaak's gRPC requests yet: add them as gRPC requests)`,
+    )
 
   type Item = { kind: 'folder' | 'http' | 'ws'; o: Obj }
   const items: Item[] = [
@@ -214,7 +219,7 @@ export function importYaak(data: unknown): ImportPlan {
   }
   plan.children = children('', '', 0)
   const orphans = items.filter((it) => !seen.has(it.o)).length
-  if (orphans > 0) u.push(`${orphans} item(s) in a folder that is not in the file; left out`)
+  if (orphans > 0) u.push(`${counted(orphans, 'item')} in a folder that is not in the file; left out`)
 
   // The base environment (no parent) holds the collection's variables; its children are environments.
   const envs = list('environments').filter(inWs)

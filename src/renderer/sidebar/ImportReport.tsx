@@ -1,4 +1,5 @@
 import type { ImportReport } from '../../shared/collection-schemas'
+import { counted } from '../../shared/format'
 import { useAppStore } from '../store/store-context'
 
 /**
@@ -15,7 +16,8 @@ export function ImportReportBody({ report }: { report: ImportReport }) {
   return (
     <>
       <p className="small">
-        {report.requests} requests, {report.folders} folders, {report.environments} environments.
+        {counted(report.requests, 'request')}, {counted(report.folders, 'folder')},{' '}
+        {counted(report.environments, 'environment')}.
       </p>
       {attention.length > 0 ? (
         <div className="import-attention">
