@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import type * as QuickJSApi from 'quickjs-emscripten'
 import type { QuickJSContext, QuickJSHandle, QuickJSWASMModule } from 'quickjs-emscripten'
 
@@ -8,8 +10,10 @@ import type { QuickJSContext, QuickJSHandle, QuickJSWASMModule } from 'quickjs-e
  * malloc_usable_size: it counts 8 bytes a block, whatever the block's size, so ten 12 MB strings (120 MB) passed a
  * 64 MB limit and grew the worker's memory by that much. The bound that holds is the WebAssembly memory's maximum:
  * every string, object, ArrayBuffer and regexp of the scripts, the libraries and the interpreter itself live in it;
- * past it malloc fails and the script stops with "out of memory". Each sandbox has a module of its own on a memory
- * of its own, so one run's scripts never share (or fill) another's, and a stopped sandbox's memory goes with it.
+ * past it malloc fails and the script stops with "out of memory". Each sandbox has a module instance of its own on a
+ * memory of its own, so one run's scripts never share (or fill) another's, and a stopped sandbox's memory goes with
+ * it. The compiled WebAssembly code is shared: compiled once per worker, instantiated per sandbox (an instance has
+ * its own memory, globals and table; the code is read-only), so a new sandbox costs an instantiation, not a compile.
  *
  * The host copies text into that memory (a phase's state, a big body, a library, a sendRequest's answer) and out of
  * it (the report) through quickjs-emscripten, which does not check malloc: a copy into a full memory would be
@@ -42,17 +46,36 @@ export function megabytes(bytes: number): string {
 }
 
 let quickjs: Promise<typeof QuickJSApi> | null = null
+let compiled: Promise<WebAssembly.Module> | null = null
+
+/**
+ * The release build's WebAssembly code, compiled once (the variant's own loader reads and compiles the file again
+ * for every module it makes). Found the way quickjs-emscripten finds it: its variant package, resolved from it.
+ */
+function compiledQuickJS(): Promise<WebAssembly.Module> {
+  compiled ??= (async () => {
+    const fromHere = createRequire(import.meta.url)
+    const fromQuickJS = createRequire(fromHere.resolve('quickjs-emscripten'))
+    return WebAssembly.compile(
+      await readFile(fromQuickJS.resolve('@jitl/quickjs-wasmfile-release-sync/wasm')),
+    )
+  })().catch((e: unknown) => {
+    compiled = null
+    throw e
+  })
+  return compiled
+}
 
 /** A QuickJS module on a WebAssembly memory that cannot grow past `memoryMb`. */
 export async function boundedModule(memoryMb: number): Promise<QuickJSWASMModule> {
   // Loaded on the first script: a worker that only indexes bodies or imports never loads QuickJS.
   quickjs ??= import('quickjs-emscripten')
-  const m = await quickjs
+  const [m, wasmModule] = await Promise.all([quickjs, compiledQuickJS()])
   const pages = Math.floor((memoryMb * 1024 * 1024) / WASM_PAGE)
   const maximum = Math.max(INITIAL_PAGES, pages)
   const wasmMemory = new WebAssembly.Memory({ initial: Math.min(INITIAL_PAGES, pages), maximum })
   maxima.set(wasmMemory, maximum * WASM_PAGE)
-  return m.newQuickJSWASMModuleFromVariant(m.newVariant(m.RELEASE_SYNC, { wasmMemory }))
+  return m.newQuickJSWASMModuleFromVariant(m.newVariant(m.RELEASE_SYNC, { wasmMemory, wasmModule }))
 }
 
 /**
