@@ -105,6 +105,8 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         format: { type: 'string' },
         'allow-files': { type: 'string', multiple: true },
         'no-scripts': { type: 'boolean' },
+        'env-var': { type: 'string', multiple: true },
+        'allow-empty-secrets': { type: 'boolean' },
       },
     })
   } catch (e) {
@@ -123,6 +125,10 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   // A URL sent from the command line names its own -d @file; only a collection's files are confined.
   if (values['allow-files'] !== undefined)
     return error('--allow-files applies to a saved request (--collection) and to flightdeck run')
+  if (values['env-var'] !== undefined || values['allow-empty-secrets'] !== undefined)
+    return error(
+      `${values['env-var'] !== undefined ? '--env-var' : '--allow-empty-secrets'} applies to a saved request (--collection) and to flightdeck run`,
+    )
   if (target === undefined) return error('missing URL; try: flightdeck send <url>')
   if (extra.length > 0) return error(`unexpected argument '${extra[0] ?? ''}'`)
 

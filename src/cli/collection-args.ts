@@ -17,6 +17,10 @@ export interface SavedSendCommand {
   allowFiles: string[]
   /** `--no-scripts`: the request's pre-request and test scripts are not run. */
   noScripts?: true
+  /** `--env-var` as given (NAME=VALUE or NAME), read when the send runs (env-var-args.ts). */
+  envVars: string[]
+  /** `--allow-empty-secrets`: a secret with no value on this machine is sent empty instead of refused. */
+  allowEmptySecrets: boolean
 }
 
 export interface ImportCommand {
@@ -28,10 +32,12 @@ export interface ImportCommand {
 
 type Err = { kind: 'error'; message: string }
 
-export const COLLECTION_USAGE_LINES = `       flightdeck send --collection <dir> --request <path> [--env <name>] [--allow-files <dir>] [--json]
+export const COLLECTION_USAGE_LINES = `       flightdeck send --collection <dir> --request <path> [--env <name>] [--env-var <name=value>]
+                       [--allow-files <dir>] [--json]
        flightdeck import <file> --into <dir> [--format <format>]
        flightdeck run <collection-dir> [path/in/collection] [--env <name>] [--concurrency <n>]
-                      [--iterations <n>] [--data <file>] [--bail] [--reporter cli,json,junit,har] [--out <dir>]`
+                      [--env-var <name=value>] [--iterations <n>] [--data <file>] [--bail]
+                      [--reporter cli,json,junit,har] [--out <dir>]`
 
 export const COLLECTION_OPTIONS = `
 saved requests and import:
@@ -43,6 +49,14 @@ saved requests and import:
                            the collection folder are sent
       --no-scripts         do not run the request's pre-request and test scripts (they run in
                            a sandbox by default; a failed script test exits 1)
+      --env-var <name=value>
+                           a value for {{name}}, in place of the environment's value or a
+                           stored secret (repeatable); --env-var <name> alone reads it from
+                           the environment variable of that name (keeps a CI secret out of
+                           the command line)
+      --allow-empty-secrets
+                           send a request that uses a secret variable with no value on this
+                           machine (empty); without it the send is refused (exit 2)
       --into <dir>         import: the collection folder to write (created if missing)
       --format <format>    import: auto (default), postman, postman-env, insomnia, openapi, har, curl
 `
@@ -59,6 +73,8 @@ export function parseSavedSend(
     header?: string[]
     'allow-files'?: string[]
     'no-scripts'?: boolean
+    'env-var'?: string[]
+    'allow-empty-secrets'?: boolean
   },
   positionals: readonly string[],
 ): SavedSendCommand | Err {
@@ -80,6 +96,8 @@ export function parseSavedSend(
     trace: values.trace === true,
     insecure: values.insecure === true,
     allowFiles: values['allow-files'] ?? [],
+    envVars: values['env-var'] ?? [],
+    allowEmptySecrets: values['allow-empty-secrets'] === true,
   }
   if (values.env !== undefined) out.env = values.env
   if (values['no-scripts'] === true) out.noScripts = true

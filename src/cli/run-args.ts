@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { TRACE_OVERRIDES, type TraceOverride } from '../engine/trace/run-trace'
+import { ENV_VAR_HELP, parseEnvVars } from './env-var-args'
 import { MAX_RUN_STEPS } from '../shared/run-schemas'
 
 /**
@@ -36,6 +37,10 @@ export interface RunCommand {
   allowFiles: string[]
   /** `--trace`: trace context for every request in place of the collection's `trace:` mode. */
   trace?: TraceOverride
+  /** `--env-var`: values laid over the environment's (a stored secret's too). */
+  envVars: Map<string, string>
+  /** `--allow-empty-secrets`: requests that use a secret with no value here are sent, not failed. */
+  allowEmptySecrets: boolean
 }
 
 export type RunCliCommand = RunCommand | { kind: 'help' } | { kind: 'error'; message: string }
@@ -47,6 +52,7 @@ every request with its assertions, extractions, retries and dependencies, concur
 
 options:
       --env <name>          the environment (a file in <dir>/environments) for {{variables}}
+${ENV_VAR_HELP}
       --concurrency <n>     requests in flight at once (1-1000, default 1)
       --iterations <n>      times to run everything (1-1000000, default 1); with --data,
                             passes over all of the file's rows (a run has at most
@@ -77,7 +83,8 @@ options:
   -h, --help                show this help
 
 exit codes: 0 every request passed, 1 an assertion or request failed (or the run was
-cancelled), 2 bad input (unknown option, missing folder, unknown environment, bad data file)`
+cancelled, or a request used a secret variable with no value), 2 bad input (unknown option,
+missing folder, unknown environment, bad data file, bad --env-var)`
 
 function wholeNumber(name: string, text: string | undefined, min: number, max: number, fallback: number) {
   if (text === undefined) return fallback
@@ -87,7 +94,11 @@ function wholeNumber(name: string, text: string | undefined, min: number, max: n
   return n
 }
 
-export function parseRunArgs(argv: readonly string[]): RunCliCommand {
+/** `env`: the process's environment, where `--env-var NAME` (no `=`) reads its value. */
+export function parseRunArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): RunCliCommand {
   let parsed
   try {
     parsed = parseArgs({
@@ -110,6 +121,8 @@ export function parseRunArgs(argv: readonly string[]): RunCliCommand {
         'webhook-port': { type: 'string' },
         'allow-files': { type: 'string', multiple: true },
         trace: { type: 'string' },
+        'env-var': { type: 'string', multiple: true },
+        'allow-empty-secrets': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -167,6 +180,9 @@ export function parseRunArgs(argv: readonly string[]): RunCliCommand {
   if (trace !== undefined && !(TRACE_OVERRIDES as readonly string[]).includes(trace))
     return { kind: 'error', message: `--trace must be one of ${TRACE_OVERRIDES.join(', ')}, got '${trace}'` }
 
+  const envVars = parseEnvVars(values['env-var'], env)
+  if (envVars instanceof Error) return { kind: 'error', message: envVars.message }
+
   const cmd: RunCommand = {
     kind: 'run',
     dir,
@@ -180,6 +196,8 @@ export function parseRunArgs(argv: readonly string[]): RunCliCommand {
     out: values.out ?? null,
     includeSecrets: values['include-secrets'] === true,
     allowFiles: values['allow-files'] ?? [],
+    envVars,
+    allowEmptySecrets: values['allow-empty-secrets'] === true,
   }
   if (values.env !== undefined) cmd.env = values.env
   if (delay >= 0) cmd.delayMs = delay

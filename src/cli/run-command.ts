@@ -9,6 +9,7 @@ import { MAX_EXPORT_BODIES_TOTAL } from '../shared/body-view'
 import { formatMs } from '../shared/format'
 import type { RunProgressEvent, StepResultSummary } from '../shared/run-schemas'
 import { USER_ERROR_CODES } from './collection-send'
+import { useSessionVariables } from './env-var-args'
 import { parseRunArgs, RUN_USAGE, type RunCommand } from './run-args'
 import { jsonReport, junitXml, MAX_FAILURES_LISTED, summaryText, type RunOutcome } from './run-report'
 import { RunTally } from './run-tally'
@@ -71,6 +72,7 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     io.err(`flightdeck: --allow-files: ${allowed.error.message}\n`)
     return 2
   }
+  await useSessionVariables(service, cmd.envVars, cmd.allowEmptySecrets, io.err)
   const bar = io.tty === true ? new ProgressBar(io) : null
   let runId = ''
   // Every result's summary, as the run made it for its progress events (each result in exactly one), so the

@@ -40,6 +40,7 @@ export function serviceOver(parts: EngineParts, options: EngineServiceOptions): 
     waitForStream: async (sid) => (await streams.get()).wait(sid),
     streamLog: (sid) => streams.peek()?.logs.get(sid),
     allowFilesForSession: async (folders) => (await collections.get()).manager.files.allowForSession(folders),
+    variablesForSession: async (settings) => (await collections.get()).manager.session.set(settings),
     waitForRun: (runId) => runs.peek()?.wait(runId) ?? null,
     runSnapshot: (runId) => runs.peek()?.get(runId) ?? fail('not_found', `No run ${runId}`),
     runSteps: (runId) => runs.peek()?.steps(runId) ?? [],

@@ -16,6 +16,7 @@ import type { CollectionManager } from './collections/manager'
 import type { HttpEngine } from './http/http-engine'
 import type { RunManager } from './runner/run-manager'
 import type { SecretStore } from './secrets/secret-store'
+import type { SessionVariableSettings } from './collections/session-variables'
 import type { BodySource } from './sessions/timeline-handlers'
 import type { StreamEngine } from './streams/stream-engine'
 import type { StreamLog } from './streams/stream-log'
@@ -82,6 +83,8 @@ export interface CliHooks {
   streamLog(sid: string): Pick<StreamLog, 'entry' | 'dataOf'> | undefined
   /** Let requests read files from these folders for this process only (`--allow-files`). */
   allowFilesForSession: CollectionManager['files']['allowForSession']
+  /** Values given on the command line (`--env-var`) and what a send does with a secret that has no value. */
+  variablesForSession(settings: SessionVariableSettings): Promise<void>
   /** A run's full report once it ends; null for an unknown run. */
   waitForRun: RunManager['wait']
   runSnapshot: RunManager['get']

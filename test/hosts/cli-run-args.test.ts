@@ -17,6 +17,8 @@ describe('flightdeck run arguments', () => {
       out: null,
       includeSecrets: false,
       allowFiles: [],
+      envVars: new Map(),
+      allowEmptySecrets: false,
     })
     expect(
       parseRunArgs(['coll', 'api', '--env', 'ci', '--concurrency', '8', '--webhook-port', '9911', '--bail']),
@@ -45,6 +47,40 @@ describe('flightdeck run arguments', () => {
       allowFiles: ['/data', 'fixtures'],
     })
     expect(RUN_USAGE).toMatch(/--allow-files <dir>\s+let requests send body and multipart files/)
+  })
+
+  it('--env-var NAME=VALUE is repeatable (the last of a name wins); NAME alone reads the process environment', () => {
+    const cmd = parseRunArgs(
+      ['coll', '--env-var', 'token=a=b', '--env-var', 'base=', '--env-var', 'token=c', '--env-var', 'CI_KEY'],
+      { CI_KEY: 'from-ci' },
+    )
+    expect(cmd).toMatchObject({ kind: 'run', allowEmptySecrets: false })
+    expect(cmd.kind === 'run' ? [...cmd.envVars] : []).toEqual([
+      ['token', 'c'],
+      ['base', ''],
+      ['CI_KEY', 'from-ci'],
+    ])
+    expect(parseRunArgs(['coll', '--allow-empty-secrets'])).toMatchObject({ allowEmptySecrets: true })
+  })
+
+  it('refuses a bad --env-var in words', () => {
+    expect(parseRunArgs(['coll', '--env-var', '=x'])).toEqual({
+      kind: 'error',
+      message: "--env-var needs a variable name before '=', as in --env-var token=VALUE, got '=x'",
+    })
+    expect(parseRunArgs(['coll', '--env-var=', 'x'])).toMatchObject({ kind: 'error' })
+    expect(parseRunArgs(['coll', '--env-var', '9lives=1'])).toEqual({
+      kind: 'error',
+      message:
+        "--env-var: '9lives' is not a variable name (letters, digits, _ . - $, not starting with a digit)",
+    })
+    expect(parseRunArgs(['coll', '--env-var', 'NOT_SET_HERE'], {})).toEqual({
+      kind: 'error',
+      message:
+        '--env-var NOT_SET_HERE: no environment variable NOT_SET_HERE is set; give a value with --env-var NOT_SET_HERE=VALUE or set NOT_SET_HERE',
+    })
+    expect(RUN_USAGE).toMatch(/--env-var <name=value>\s+a value for \{\{name\}\}/)
+    expect(RUN_USAGE).toMatch(/--allow-empty-secrets/)
   })
 
   it('--help describes the webhook port', () => {

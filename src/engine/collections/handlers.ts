@@ -107,7 +107,8 @@ export async function prepareRequest(
     : context
       ? ''
       : ' (no collection or environment chosen)'
-  const resolved = resolveForSend(request, effectiveAuth(chain), vars, dyn, extra, where)
+  const empty = manager.emptySecrets(context?.dir ?? '', scope.value)
+  const resolved = resolveForSend(request, effectiveAuth(chain), vars, dyn, extra, where, empty)
   if (!resolved.ok) return { ok: false, error: resolved.error }
   const { spec, auth: sent, extra: texts } = resolved.value
   // Files are confined after variables resolve: `{{dir}}/x` must not lead out of the collection either.

@@ -11,6 +11,7 @@ import {
 } from '../../shared/collection'
 import { fail, ok, type Result } from '../../shared/result'
 import type { SecretStore } from '../secrets/secret-store'
+import type { EmptySecrets } from '../send-rules/empty-secrets'
 import { FileAccess } from '../files/file-access'
 import { writeFileAtomic } from './atomic-write'
 import { COLLECTION_FILE, ENVIRONMENT_KEYS } from './collection-file-format'
@@ -18,6 +19,7 @@ import { ConfigFolderError, configFolderError, ensureConfigFolder } from '../fil
 import { environmentPlain } from './collection-file-write'
 import { parseEnvironmentText } from './collection-file-read'
 import { loadCollection, ParseCache, type LoadedCollection } from './loader'
+import { SessionVariables } from './session-variables'
 import { removeStrayTemps, sweepFolderTemps } from './temp-sweep'
 import { createCollection } from './store'
 import { watchDir, type DirWatcher } from './watcher'
@@ -83,6 +85,8 @@ export class CollectionManager {
 
   /** Folders outside a collection whose files its requests may send (the user's choice). */
   readonly files: FileAccess
+  /** Values given on the command line, and what a send does with a secret that has no value. */
+  readonly session = new SessionVariables()
 
   constructor(private readonly options: CollectionManagerOptions) {
     this.files = new FileAccess({
@@ -290,9 +294,29 @@ export class CollectionManager {
 
   /**
    * Every variable visible to a request, lowest precedence first: global < collection < folders (outer to
-   * inner) < environment. With `reveal`, secrets carry their values (for sending); without, they are blank.
+   * inner) < environment, whose values the command line's (`--env-var`) replace. With `reveal`, secrets carry
+   * their values (for sending); without, they are blank.
    */
   async scope(context: RequestContext | undefined, reveal: boolean): Promise<Result<ScopedVariable[]>> {
+    const scope = await this.fileScope(context, reveal)
+    if (!scope.ok) return scope
+    const out = this.session.layer(scope.value, context?.env ?? '', reveal)
+    if (reveal && out !== scope.value)
+      for (const v of out) if (v.secret && v.value !== '') this.rememberRevealed(v.value)
+    return ok(out)
+  }
+
+  /** The secrets of a revealed scope with no value where they win (see SessionVariables.emptyIn). */
+  emptySecrets(dir: string, vars: readonly ScopedVariable[]): EmptySecrets | undefined {
+    const o = this.get(dir)
+    return this.session.emptyIn(vars, o?.loaded.info.name ?? basename(dir))
+  }
+
+  /** The scope as the files and the secret store have it. */
+  private async fileScope(
+    context: RequestContext | undefined,
+    reveal: boolean,
+  ): Promise<Result<ScopedVariable[]>> {
     const out: ScopedVariable[] = []
     const add = async (
       v: Variable,

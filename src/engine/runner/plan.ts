@@ -13,6 +13,7 @@ import {
 import { effectiveTrace, type TraceSetting } from '../../shared/trace-context'
 import { fail, ok, type Result } from '../../shared/result'
 import { inheritedAuth } from '../send-rules/auth-chain'
+import type { EmptySecrets } from '../send-rules/empty-secrets'
 import { currentRequestFile, stemOf } from '../collections/loader'
 import type { CollectionManager } from '../collections/manager'
 import { COLLECTION_FILE, ENVIRONMENTS_DIR } from '../collections/collection-file-format'
@@ -139,6 +140,7 @@ export async function planRun(
   const paths = [...saved.keys()].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0))
   const scopes = new Map<string, ReadonlyMap<string, string>>()
   const bases = new Map<string, BaseScopes>()
+  const empties = new Map<string, EmptySecrets | undefined>()
   const steps: RunStep[] = []
   let usesWebhook = false
   const warnings: string[] = []
@@ -166,6 +168,7 @@ export async function planRun(
       vars = new Map(scope.value.map((v) => [v.name, v.value]))
       scopes.set(folder, vars)
       bases.set(folder, baseScopes(scope.value))
+      empties.set(folder, manager.emptySecrets(dir, scope.value))
     }
     const auth =
       req.auth.type !== 'inherit'
@@ -184,6 +187,8 @@ export async function planRun(
       assertions: req.assertions ?? [],
       extract: req.extract ?? [],
     }
+    const empty = empties.get(folder)
+    if (empty) step.emptySecrets = empty
     if (req.retry) step.retry = req.retry
     const trace = req.kind === 'http' ? requestTrace(requestNodes.get(p)?.trace, folder) : null
     if (trace) step.trace = trace

@@ -13,12 +13,13 @@ import type { FileScope } from '../files/confine'
 import type { WebhookInbox } from '../webhooks/webhook-inbox'
 import type { JobStepOutcome } from './job-step'
 import type { StreamDeps } from './stream-step'
-import type { AssertionResult, WebhookAssertionResult } from './checks'
+import type { AssertionResult, MissingValue, WebhookAssertionResult } from './checks'
 import type { RunStats } from './stats'
 import type { RunScripts, StepScriptReports, StepScripts } from './script-step'
 import type { TraceSetting } from '../../shared/trace-context'
 import type { TraceOverride } from '../trace/run-trace'
 import type { BaseScopes } from '../scripts/script-scopes'
+import type { EmptySecrets } from '../send-rules/empty-secrets'
 
 /** A runner step and what it reports: the shapes the run, the run manager and the reports share. */
 
@@ -47,6 +48,8 @@ export interface RunStep {
   variables?: ReadonlyMap<string, string>
   /** The same variables scope by scope, as scripts read them (`pm.environment`, `pm.collectionVariables`…). */
   scopeBase?: BaseScopes
+  /** Its scope's secrets with no value on this machine: a send that uses one is noted, or refused (the CLI). */
+  emptySecrets?: EmptySecrets
   /** WebSocket: subprotocols, and texts sent once the connection opens. */
   protocols?: string[]
   messages?: string[]
@@ -149,8 +152,8 @@ export interface StepResult {
   endedAt: number
   passed: boolean
   assertions: AssertionResult[]
-  /** Extractions that found nothing. */
-  missing: string[]
+  /** Extractions that gave their variable no value, each with why. */
+  missing: MissingValue[]
   /** Variables used that had no value. */
   unknown: string[]
   /** Steps with `waitForWebhook` whose response passed: the wait and the checks on the call. */
@@ -226,7 +229,7 @@ export function result(
   timeMs: number,
   passed: boolean,
   assertions: AssertionResult[],
-  missing: string[],
+  missing: MissingValue[],
   unknown: string[],
 ): StepResult {
   return {

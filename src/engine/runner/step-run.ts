@@ -121,7 +121,15 @@ async function resolveAndRun(
 ): Promise<StepRun> {
   const signal = options.signal
   const dyn = watchDynamic(hook?.dyn ?? defaultDynamicValues)
-  const sent = resolveForSend(step.request, step.auth ?? { type: 'none' }, vars, dyn.values, step.messages)
+  const sent = resolveForSend(
+    step.request,
+    step.auth ?? { type: 'none' },
+    vars,
+    dyn.values,
+    step.messages,
+    '',
+    step.emptySecrets,
+  )
   if (!sent.ok) {
     const error = { code: sent.error.code, message: sent.error.message }
     return { result: failed(step, iteration, [], 0, error, sent.unknown), extracted: NOTHING }

@@ -3,6 +3,7 @@ import type { AuthSpec } from '../../shared/collection'
 import type { RequestSpec } from '../../shared/request'
 import type { AppError } from '../../shared/result'
 import { resolveRequest, resolveTemplate, TemplateTooLarge, type DynamicValues } from '../../shared/template'
+import { emptySecretError, refusedEmptySecrets, WatchedVariables, type EmptySecrets } from './empty-secrets'
 import { foreignTagMessage, foreignTemplateTag } from './template-tags'
 
 /**
@@ -24,7 +25,8 @@ export type SendResolution =
 
 /**
  * Resolve `request`, `auth` and `extra` with `vars` and `dyn`. `where` ends the unknown-variable message
- * (which environment was looked in), e.g. ` (environment "staging")`.
+ * (which environment was looked in), e.g. ` (environment "staging")`. `empty`: the scope's secrets with no
+ * value; a send that uses one is told of it, and refused when its policy says so.
  */
 export function resolveForSend(
   request: RequestSpec,
@@ -33,15 +35,19 @@ export function resolveForSend(
   dyn: DynamicValues | undefined,
   extra: readonly string[] = [],
   where = '',
+  empty?: EmptySecrets,
 ): SendResolution {
   let resolved: ReturnType<typeof resolveRequest>
   let texts: string[]
   const unknown: string[] = []
+  // Only a scope with empty secrets pays for watching its lookups.
+  const watched = empty && empty.names.size > 0 ? new WatchedVariables(vars, empty.names) : null
+  const read = watched ?? vars
   try {
-    resolved = resolveRequest(request, auth, vars, dyn)
+    resolved = resolveRequest(request, auth, read, dyn)
     unknown.push(...resolved.unknown)
     texts = extra.map((t) => {
-      const r = resolveTemplate(t, vars, dyn)
+      const r = resolveTemplate(t, read, dyn)
       for (const n of r.unknown) if (!unknown.includes(n)) unknown.push(n)
       return r.text
     })
@@ -51,6 +57,9 @@ export function resolveForSend(
     throw e
   }
   if (unknown.length > 0) return { ok: false, error: unknownVariables(unknown, where), unknown }
+  const refused = watched && empty ? refusedEmptySecrets(watched, empty) : []
+  if (empty && refused.length > 0)
+    return { ok: false, error: emptySecretError(refused, empty.names), unknown: refused }
   const tag = foreignTemplateTag(resolved.spec, resolved.auth)
   if (tag !== null)
     return { ok: false, error: { code: 'invalid_request', message: foreignTagMessage(tag) }, unknown: [] }

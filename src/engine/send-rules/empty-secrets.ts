@@ -1,0 +1,91 @@
+import type { AppError } from '../../shared/result'
+
+/**
+ * Secret variables with no value on this machine (a collection from git on a fresh CI runner: the value is
+ * never in the folder). A send that uses one would go out with `Bearer ` and pass against a server that does
+ * not check, so the send is told which ones it used, and the CLI refuses it; the app sends it empty, as it
+ * sends any empty variable.
+ */
+
+export interface EmptySecrets {
+  /** The secret names with no value where they win in this scope, and where they come from (`environment "ci"`). */
+  names: ReadonlyMap<string, string>
+  /** Refuse a send that uses one (the CLI); else it goes out with the empty value (the app). */
+  refuse: boolean
+  /** Told of every one a send used (still empty then: a data row or a script may have given it a value). */
+  used(name: string, where: string): void
+}
+
+/**
+ * `vars` as resolution reads them, noting which of `watch` it looked up: only lookups say what a send used,
+ * at any depth (`{{auth}}` whose value is `Bearer {{token}}` uses token too).
+ */
+export class WatchedVariables implements ReadonlyMap<string, string> {
+  readonly looked = new Set<string>()
+
+  constructor(
+    private readonly inner: ReadonlyMap<string, string>,
+    private readonly watch: ReadonlyMap<string, string>,
+  ) {}
+
+  get(name: string): string | undefined {
+    if (this.watch.has(name)) this.looked.add(name)
+    return this.inner.get(name)
+  }
+
+  has(name: string): boolean {
+    return this.inner.has(name)
+  }
+
+  get size(): number {
+    return this.inner.size
+  }
+
+  forEach(
+    callback: (value: string, key: string, map: ReadonlyMap<string, string>) => void,
+    thisArg?: unknown,
+  ): void {
+    for (const [k, v] of this.inner) callback.call(thisArg, v, k, this)
+  }
+
+  entries(): MapIterator<[string, string]> {
+    return this.inner.entries()
+  }
+
+  keys(): MapIterator<string> {
+    return this.inner.keys()
+  }
+
+  values(): MapIterator<string> {
+    return this.inner.values()
+  }
+
+  [Symbol.iterator](): MapIterator<[string, string]> {
+    return this.inner[Symbol.iterator]()
+  }
+}
+
+/**
+ * The watched secrets a resolution used that are still empty, each told to `empty.used`; when the policy
+ * refuses, the names the send is refused for (else none).
+ */
+export function refusedEmptySecrets(watched: WatchedVariables, empty: EmptySecrets): string[] {
+  const names: string[] = []
+  for (const name of watched.looked) {
+    if (watched.get(name) !== '') continue
+    names.push(name)
+    empty.used(name, empty.names.get(name) ?? '')
+  }
+  return empty.refuse ? names : []
+}
+
+/** The refusal of a send that uses secrets with no value, naming them and where they are declared. */
+export function emptySecretError(names: readonly string[], where: ReadonlyMap<string, string>): AppError {
+  const first = names[0] ?? ''
+  const list = names.map((n) => `{{${n}}}${where.has(n) ? ` (${where.get(n) ?? ''})` : ''}`).join(', ')
+  const s = names.length > 1 ? 's' : ''
+  return {
+    code: 'unknown_variable',
+    message: `Secret variable${s} ${list} ${names.length > 1 ? 'have' : 'has'} no value on this machine; give it with --env-var ${first}=… or store it in the app`,
+  }
+}
