@@ -5,6 +5,7 @@ import type { BodyWriter } from './body-store'
 import { connectionPhases, timingOf, type ConnectionTiming } from './connector'
 import { pairHeaders, parseSentHeaders, trailerList } from './http-headers'
 import { InformationalResponses } from './informational'
+import { pausedOn } from './paused-parser-end'
 import { PhaseTimeouts } from './phase-timeouts'
 import { EngineError, classifyError, explainFailure } from './errors'
 import {
@@ -236,7 +237,10 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
       })
     }
     this.timeouts.moved(t)
-    return this.timeouts.reading(this.body.write(chunk))
+    if (this.body.write(chunk)) return true
+    this.timeouts.pause()
+    pausedOn(this.socket, this.resumeFn)
+    return false
   }
 
   onComplete(trailers?: unknown): void {

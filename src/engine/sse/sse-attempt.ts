@@ -13,6 +13,7 @@ import { EngineError, classifyError } from '../http/errors'
 import type { PreparedBody } from '../http/request-body'
 import type { ExchangeMarks } from '../http/timings'
 import { PhaseTimeouts } from '../http/phase-timeouts'
+import { pausedOn } from '../http/paused-parser-end'
 import type { StreamLog } from '../streams/stream-log'
 import { headerBlockBytes, headerValue, pairHeaders, parseSentHeaders } from '../http/http-headers'
 import type { StreamContext } from '../streams/stream-plumbing'
@@ -80,6 +81,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
   private aborted = false
   private protocol: HttpProtocol = 'http/1.1'
   private socketInfo: { reused: boolean; id: number; address: string; port: number } | null = null
+  private socket: Socket | undefined
   private sentHeaders: HeaderList = []
   private sentHeadersBytes = 0
   private sentBodyBytes = 0
@@ -159,6 +161,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
 
   attachSocket(socket: Socket, rawHeaders: string): void {
     if (this.socketInfo) return
+    this.socket = socket
     const timing = timingOf(socket)
     this.protocol = (socket as TLSSocket).alpnProtocol === 'h2' ? 'h2' : 'http/1.1'
     let reused = true
@@ -345,6 +348,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
     if (this.inflater) {
       if (this.inflater.write(chunk)) return true
       this.timeouts?.pause()
+      pausedOn(this.socket, this.resumeFn)
       return false
     }
     // A connection the session has let go records nothing more.
