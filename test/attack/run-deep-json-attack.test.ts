@@ -79,6 +79,10 @@ describe('checks on a response nested too deep to walk', () => {
       ['$.b equals 1', true],
       ['extract deep', false],
     ])
+    // It says what happened, how deep, and where the limit is, not "nothing found for deep".
+    expect(extract?.assertions[1]?.message).toBe(
+      "$.a: the body is nested 200,001 levels deep, deeper than JSONPath can read (it stops where the engine's call stack runs out, after a few thousand levels): deep has no value",
+    )
     expect(r.stderr).not.toContain('The run was cancelled.')
   })
 })

@@ -237,13 +237,46 @@ export function checkCount(
   return { passed, message: `${what}${passed ? '' : `, expected ${range}`}` }
 }
 
-/** Values for the extractions that found something; missing ones are listed so the run can say so. */
+/** An extraction that gave its variable no value, and why, in words (the step fails on it). */
+export interface MissingValue {
+  name: string
+  why: string
+}
+
+/**
+ * How many levels of objects and arrays a parsed JSON value nests, walked without recursion (a value too deep
+ * for JSONPath is too deep for a recursive walk too). Only on the failure path: the walk is the body's size.
+ */
+export function jsonDepth(value: unknown): number {
+  let max = 0
+  const stack: { v: unknown; d: number }[] = [{ v: value, d: 1 }]
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const { v, d } = top
+    if (v === null || typeof v !== 'object') continue
+    if (d > max) max = d
+    for (const c of Array.isArray(v) ? v : Object.values(v))
+      if (c !== null && typeof c === 'object') stack.push({ v: c, d: d + 1 })
+  }
+  return max
+}
+
+/**
+ * The words for an extraction from a body nested past what JSONPath and JSON text can walk. They recurse, so
+ * the limit is the engine's call stack: about 1,500 levels for a recursive descent (`$..x`), about 4,000 to
+ * write a value found as JSON text; the depth is the body's, counted.
+ */
+function tooDeepToExtract(x: Extract<Extraction, { from: 'json' }>, json: unknown): string {
+  const depth = jsonDepth(json).toLocaleString('en-US')
+  return `${x.path}: the body is nested ${depth} levels deep, deeper than JSONPath can read (it stops where the engine's call stack runs out, after a few thousand levels): ${x.name} has no value`
+}
+
+/** Values for the extractions that found something; missing ones are listed, with why, so the run can say so. */
 export function runExtractions(
   list: readonly Extraction[],
   r: { headers: HeaderList; body: string },
-): { values: Map<string, string>; missing: string[] } {
+): { values: Map<string, string>; missing: MissingValue[] } {
   const values = new Map<string, string>()
-  const missing: string[] = []
+  const missing: MissingValue[] = []
   let json: unknown
   for (const x of list) {
     let v: string | undefined
@@ -253,9 +286,10 @@ export function runExtractions(
         const found = json === undefined ? undefined : selectJson(json, x.path)
         v = found === undefined ? undefined : typeof found === 'string' ? found : JSON.stringify(found)
       } catch (e) {
-        // Nested past what JSONPath and JSON text can walk: no value the variable could hold.
+        // Nested past what JSONPath and JSON text can walk: no value the variable could hold, and why.
         if (!isTooDeep(e)) throw e
-        v = undefined
+        missing.push({ name: x.name, why: tooDeepToExtract(x, json) })
+        continue
       }
     } else if (x.from === 'header') {
       v = r.headers.find(([k]) => k.toLowerCase() === x.header.toLowerCase())?.[1]
@@ -269,7 +303,7 @@ export function runExtractions(
       const m = re?.exec(r.body)
       v = m ? (m[x.group ?? 1] ?? m[0]) : undefined
     }
-    if (v === undefined) missing.push(x.name)
+    if (v === undefined) missing.push({ name: x.name, why: `nothing found for ${x.name}` })
     else values.set(x.name, v)
   }
   return { values, missing }

@@ -1,6 +1,6 @@
 import type { WaitForWebhookSpec } from '../../shared/run-spec'
 import type { WebhookExpectation, WebhookInbox } from '../webhooks/webhook-inbox'
-import { MAX_SCAN, runExtractions, runWebhookAssertions } from './checks'
+import { MAX_SCAN, runExtractions, runWebhookAssertions, type MissingValue } from './checks'
 import { NOTHING, type WebhookOutcome } from './run-step'
 
 /** Wait (from the response on) for the step's webhook call, then check it and take values from it. */
@@ -13,7 +13,7 @@ export async function waitForCall(
 ): Promise<{
   outcome: WebhookOutcome
   values: ReadonlyMap<string, string>
-  missing: string[]
+  missing: MissingValue[]
   passed: boolean
 }> {
   const got = await expectation.next(wait.timeoutMs, signal)
