@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { CollectionInfo } from '../../shared/collection'
 import { useAppStore } from '../store/store-context'
 import { ExportDialog } from './ExportDialog'
@@ -26,6 +26,15 @@ export function CollectionTree({ collection }: TreeProps) {
   const setActiveDir = useAppStore((s) => s.setActiveDir)
   const closeCollection = useAppStore((s) => s.closeCollection)
   const [exporting, setExporting] = useState(false)
+  const reveal = useAppStore((s) => s.revealDir === collection.dir)
+  const revealDone = useAppStore((s) => s.revealCollection)
+  const section = useRef<HTMLElement>(null)
+  // Opened or imported just now: bring its head into view, where the person looks for what they got.
+  useEffect(() => {
+    if (!reveal) return
+    section.current?.scrollIntoView({ block: 'nearest' })
+    revealDone(null)
+  }, [reveal, revealDone])
   // A big collection opens with its folders closed, so thousands of rows are not drawn at once.
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() =>
     collection.requestCount > BIG_COLLECTION ? folderPaths(collection.root) : new Set(),
@@ -51,6 +60,7 @@ export function CollectionTree({ collection }: TreeProps) {
 
   return (
     <section
+      ref={section}
       className={`collection${activeDir === collection.dir ? ' active' : ''}`}
       aria-label={collection.name}
     >
@@ -73,26 +83,28 @@ export function CollectionTree({ collection }: TreeProps) {
         </button>
         <span className="muted small num">{collection.requestCount}</span>
         <span className="spacer" />
-        <FolderActions ctx={ctx} folder={collection.root} label={collection.name} isRoot />
-        <button
-          type="button"
-          className="icon-button row-action"
-          aria-label={`Export ${collection.name}`}
-          title="Export to Postman, Insomnia or Bruno (secrets are left out)"
-          aria-expanded={exporting}
-          onClick={() => setExporting((x) => !x)}
-        >
-          ⇪
-        </button>
-        <button
-          type="button"
-          className="icon-button row-action"
-          aria-label={`Close collection ${collection.name}`}
-          title="Close (the folder stays on disk)"
-          onClick={() => void closeCollection(collection.dir)}
-        >
-          ×
-        </button>
+        <span className="head-actions">
+          <FolderActions ctx={ctx} folder={collection.root} label={collection.name} isRoot />
+          <button
+            type="button"
+            className="icon-button row-action"
+            aria-label={`Export ${collection.name}`}
+            title="Export to Postman, Insomnia or Bruno (secrets are left out)"
+            aria-expanded={exporting}
+            onClick={() => setExporting((x) => !x)}
+          >
+            ⇪
+          </button>
+          <button
+            type="button"
+            className="icon-button row-action"
+            aria-label={`Close collection ${collection.name}`}
+            title="Close (the folder stays on disk)"
+            onClick={() => void closeCollection(collection.dir)}
+          >
+            ×
+          </button>
+        </span>
       </TreeDropTarget>
       {exporting ? <ExportDialog collection={collection} onClose={() => setExporting(false)} /> : null}
       {collection.problems.length > 0 ? (

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useRef, useState, type RefObject } from 'react'
 import { useAppStore } from '../store/store-context'
 import { CollectionTree } from './CollectionTree'
 import { ImportPanel, ImportReportView } from './ImportPanel'
@@ -13,6 +13,8 @@ export function Sidebar() {
   const [opening, setOpening] = useState(false)
   const [importing, setImporting] = useState(false)
   const [files, setFiles] = useState(false)
+  const folderField = useRef<HTMLInputElement>(null)
+  const none = collections.length === 0
 
   return (
     <aside className="sidebar" aria-label="Collections">
@@ -39,16 +41,24 @@ export function Sidebar() {
         <button
           type="button"
           className="link-button"
-          onClick={() => setOpening((o) => !o)}
-          aria-expanded={opening}
+          // With no collection the folder field is already there: Open… takes the person to it.
+          onClick={() => (none ? folderField.current?.focus() : setOpening((o) => !o))}
+          aria-expanded={opening || none}
         >
-          {opening ? 'Cancel' : 'Open…'}
+          {opening && !none ? 'Cancel' : 'Open…'}
         </button>
       </div>
       {files ? <FileAccessPanel onClose={() => setFiles(false)} /> : null}
       {importing ? <ImportPanel onClose={() => setImporting(false)} /> : null}
       <ImportReportView />
-      {opening || collections.length === 0 ? <OpenCollection onDone={() => setOpening(false)} /> : null}
+      {opening || none ? <OpenCollection field={folderField} onDone={() => setOpening(false)} /> : null}
+      {none ? (
+        <p className="small muted sidebar-empty">
+          No collection open. A collection is a folder of request files: type one above (a new one is made
+          there), or <strong>Import…</strong> a Postman, Insomnia, OpenAPI or HAR file. Requests sent without
+          one stay on the timeline.
+        </p>
+      ) : null}
       {collections.length > 0 ? (
         <input
           className="field-input sidebar-search"
@@ -73,7 +83,7 @@ export function Sidebar() {
   )
 }
 
-function OpenCollection({ onDone }: { onDone(): void }) {
+function OpenCollection({ field, onDone }: { field: RefObject<HTMLInputElement | null>; onDone(): void }) {
   const recent = useAppStore((s) => s.recentCollections)
   const openDirs = useAppStore((s) => s.collections.map((c) => c.dir).join('\n'))
   const canPick = useAppStore((s) => s.canPickFolder)
@@ -104,6 +114,7 @@ function OpenCollection({ onDone }: { onDone(): void }) {
         }}
       >
         <input
+          ref={field}
           className="field-input mono"
           aria-label="Collection folder"
           placeholder="/path/to/collection folder"

@@ -43,6 +43,12 @@ export interface CollectionsSlice {
   pickCollection(): Promise<void>
   closeCollection(dir: string): Promise<void>
   setActiveDir(dir: string): void
+  /**
+   * A collection just opened or imported, for its tree to scroll into view once (the sidebar may be scrolled
+   * elsewhere, or the new tree below the fold); the tree clears it.
+   */
+  revealDir: string | null
+  revealCollection(dir: string | null): void
   setEnvironment(dir: string, env: string): void
   setSidebarQuery(q: string): void
   createRequestIn(dir: string, folder: string, name: string): Promise<void>
@@ -110,6 +116,8 @@ export function createCollectionsSlice(
       collections: [],
       recentCollections: [],
       activeDir: null,
+      revealDir: null,
+      revealCollection: (dir) => set({ revealDir: dir }),
       envByDir: memory?.load() ?? {},
       sidebarQuery: '',
       collectionError: null,
@@ -158,6 +166,7 @@ export function createCollectionsSlice(
         upsert(info)
         set((s) => ({
           activeDir: info.dir,
+          revealDir: info.dir,
           recentCollections: [info.dir, ...s.recentCollections.filter((d) => d !== info.dir)].slice(0, 12),
         }))
         await get().refreshScopeVars()

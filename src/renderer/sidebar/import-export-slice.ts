@@ -56,6 +56,7 @@ export function createImportExportSlice(
       set({ importing: false, importReport: res.value })
       await get().loadCollections()
       get().setActiveDir(res.value.dir)
+      get().revealCollection(res.value.dir)
       if (res.value.path !== undefined) await get().openRequest(res.value.dir, res.value.path)
       return true
     },

@@ -1,0 +1,199 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { expect, test, type Locator, type Page } from '@playwright/test'
+import { startBuiltWebHost, type RunningWebHost } from './web-host'
+
+/**
+ * A person's first hour in a small window (1024×700): what they would stumble on, asserted as they would
+ * notice it. Names in the sidebar are not cut while there is room for them; a run's verdict is in view when it
+ * ends and the focus stays on the runner's button; a long response header leaves its value room; an imported
+ * collection shows where the person looks; Code and Save read as two buttons.
+ */
+
+const vendorPostman = fileURLToPath(
+  new URL('../fixtures/samples/postman/vendor-v21.postman_collection.json', import.meta.url),
+)
+const LONG_HEADER = 'x-very-long-vendor-header-name-that-keeps-going-and-going-and-going-on'
+
+let server: Server
+let base = ''
+let root = ''
+let shop = ''
+let host: RunningWebHost
+
+test.beforeAll(async () => {
+  server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://fixture.invalid').pathname
+    const status = /^\/status\/(\d{3})$/.exec(path)
+    res.writeHead(status ? Number(status[1]) : 200, {
+      'content-type': 'application/json',
+      [LONG_HEADER]: 'v'.repeat(300),
+    })
+    res.end('{"ok":true}')
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  root = mkdtempSync(join(tmpdir(), 'fd-e2e-users-eye-'))
+  shop = join(root, 'shop')
+  const write = (rel: string, text: string): void => {
+    mkdirSync(join(shop, rel, '..'), { recursive: true })
+    writeFileSync(join(shop, rel), text)
+  }
+  write('collection.yaml', `flightdeck: 1\nname: Shop\nvariables:\n  base: ${base}\n`)
+  write('payments/recurring.yaml', 'name: List recurring details\nmethod: GET\nurl: "{{base}}/json"\n')
+  // A tree taller than the sidebar, so what is imported below it starts out of view.
+  for (let i = 1; i <= 30; i++)
+    write(`catalogue/item-${i}.yaml`, `name: Item ${i}\nmethod: GET\nurl: "{{base}}/json"\n`)
+  // A folder to run: two of its six requests answer 503 and fail their status check.
+  for (let i = 1; i <= 6; i++) {
+    write(
+      `checks/check-${i}.yaml`,
+      `name: Check ${i}\nmethod: GET\nurl: "{{base}}/status/${i % 3 === 0 ? 503 : 200}"\n` +
+        'assertions:\n  - kind: status\n    equals: 200\n',
+    )
+  }
+  host = await startBuiltWebHost(15_000, { args: ['--collections', shop] })
+})
+
+test.afterAll(async () => {
+  await host?.stop()
+  await new Promise<void>((resolve) => server?.close(() => resolve()))
+  if (root) rmSync(root, { recursive: true, force: true })
+})
+
+/** Whether the element's text is cut (wider than its box). */
+async function isCut(locator: Locator): Promise<boolean> {
+  return locator.evaluate((el) => el.scrollWidth > el.clientWidth)
+}
+
+async function start(page: Page): Promise<void> {
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await page.goto(host.url)
+  await expect(page.getByRole('complementary', { name: 'Collections' }).getByText('Shop')).toBeVisible()
+}
+
+test('names in the sidebar are whole when they fit, the row buttons over their end', async ({ page }) => {
+  await start(page)
+  const sidebar = page.getByRole('complementary', { name: 'Collections' })
+  const recurring = sidebar.getByRole('treeitem', { name: 'List recurring details' })
+  await expect(recurring).toBeVisible()
+  // 22 characters in a 260px sidebar: room enough, with the row's buttons hidden until hover.
+  expect(await isCut(recurring.locator('.request-name'))).toBe(false)
+  // Hovered, the row's buttons are there to click.
+  await recurring.hover()
+  await expect(sidebar.getByRole('button', { name: 'Rename List recurring details' })).toBeVisible()
+  const head = sidebar.getByRole('button', { name: 'Shop', exact: true })
+  expect(await isCut(head)).toBe(false)
+  // The links at the sidebar's top fit its width.
+  const links = ['Files…', 'Import…', 'Open…'].map((name) => sidebar.getByRole('button', { name }))
+  const sidebarBox = await sidebar.boundingBox()
+  for (const link of links) {
+    const box = await link.boundingBox()
+    if (!box || !sidebarBox) throw new Error('no box')
+    expect(box.x + box.width).toBeLessThanOrEqual(sidebarBox.x + sidebarBox.width - 2)
+  }
+})
+
+test('an imported collection shows in the sidebar, its head whole', async ({ page }) => {
+  await start(page)
+  const sidebar = page.getByRole('complementary', { name: 'Collections' })
+  await sidebar.getByRole('button', { name: 'Import…' }).click()
+  await sidebar.getByRole('button', { name: 'File path' }).click()
+  await sidebar.getByRole('textbox', { name: 'File to import' }).fill(vendorPostman)
+  await sidebar.getByRole('textbox', { name: 'Import into folder' }).fill(join(root, 'vendor'))
+  await sidebar.getByRole('button', { name: 'Import', exact: true }).click()
+  const report = sidebar.getByRole('status', { name: 'Import report' })
+  await expect(report).toContainText('Needs attention')
+  // The report and the tree it made are both on screen, without scrolling the sidebar.
+  const imported = sidebar.getByRole('region', { name: 'Vendor API (modelled)' })
+  const head = imported.getByRole('button', { name: 'Vendor API (modelled)', exact: true })
+  await expect(head).toBeInViewport()
+  expect(await isCut(head)).toBe(false)
+})
+
+test('a run with failures: the verdict in view when it ends, the focus on its button', async ({ page }) => {
+  await start(page)
+  const sidebar = page.getByRole('complementary', { name: 'Collections' })
+  await sidebar.getByRole('treeitem', { name: 'checks', exact: true }).hover()
+  await sidebar.getByRole('button', { name: 'Run checks', exact: true }).click()
+  const runner = page.getByRole('region', { name: 'Runner' })
+  await runner.getByRole('button', { name: 'Start run' }).click()
+  // Start run leaves with its form; the focus goes to the button in its place (Cancel, then Run again).
+  const action = runner.getByRole('button', { name: /^(Cancel|Cancelling…|Run again)$/ })
+  await expect(action).toBeFocused()
+  await expect(runner.getByTestId('run-state')).toHaveText('Finished', { timeout: 30_000 })
+  await expect(action).toHaveText('Run again')
+  await expect(action).toBeFocused()
+  // What the person came for is on screen: the counts and the first failed request with its reason.
+  await expect(runner.getByText('2 failed')).toBeInViewport()
+  const failed = runner.getByRole('table', { name: 'Results per request' }).locator('tbody tr.failed')
+  await expect(failed).toHaveCount(2)
+  await expect(failed.first()).toContainText('status 503 is not 200')
+  await expect(runner.getByRole('button', { name: 'Start run' })).toHaveCount(0)
+  // Run again from the keyboard: the same button, a second run.
+  await page.keyboard.press('Enter')
+  await expect(runner.getByTestId('run-state')).toHaveText('Finished', { timeout: 30_000 })
+  await expect(runner.getByText('2 failed')).toBeInViewport()
+  // Settings brings the form back, to change and start again.
+  await runner.getByRole('button', { name: 'Settings' }).click()
+  await expect(runner.getByRole('spinbutton', { name: 'Concurrency' })).toBeVisible()
+})
+
+test('a long response header name leaves its value room', async ({ page }) => {
+  await start(page)
+  const url = page.getByRole('textbox', { name: 'URL' })
+  await url.fill(`${base}/status/404`)
+  await url.press('Control+Enter')
+  const details = page.getByRole('region', { name: 'Details' })
+  await expect(details.getByText('404 Not Found')).toBeVisible()
+  await details.getByRole('tab', { name: 'Headers', exact: true }).click()
+  const table = details.getByRole('table', { name: 'Response headers' })
+  const longRow = table.getByRole('row').filter({ hasText: LONG_HEADER })
+  const tableBox = await table.boundingBox()
+  const valueBox = await longRow.getByRole('cell').first().boundingBox()
+  if (!tableBox || !valueBox) throw new Error('no box')
+  // The value gets at least half the table's width, not the strip the name leaves over.
+  expect(valueBox.width).toBeGreaterThan(tableBox.width / 2)
+  // A short header's name and value start on the same line.
+  const typeRow = table.getByRole('row').filter({ hasText: 'content-type' })
+  const nameBox = await typeRow.getByRole('rowheader').boundingBox()
+  const typeValue = await typeRow.getByRole('cell').first().boundingBox()
+  if (!nameBox || !typeValue) throw new Error('no box')
+  expect(Math.abs(nameBox.y - typeValue.y)).toBeLessThan(3)
+})
+
+test('Code and Save are two buttons apart', async ({ page }) => {
+  await start(page)
+  const code = await page.getByRole('button', { name: 'Code', exact: true }).boundingBox()
+  const save = await page.getByRole('button', { name: 'Save', exact: true }).boundingBox()
+  if (!code || !save) throw new Error('no box')
+  expect(save.x - (code.x + code.width)).toBeGreaterThanOrEqual(4)
+})
+
+test('first start with no collection: the sidebar says what to do, and Open… leads there', async ({
+  page,
+}) => {
+  const bare = await startBuiltWebHost()
+  try {
+    await page.setViewportSize({ width: 1024, height: 700 })
+    await page.goto(bare.url)
+    const sidebar = page.getByRole('complementary', { name: 'Collections' })
+    await expect(sidebar.getByText('No collection open.')).toBeVisible()
+    await expect(sidebar.getByText(/Import… a Postman/)).toBeVisible()
+    // Open… with the folder field already showing takes the focus there, and keeps its name.
+    const open = sidebar.getByRole('button', { name: 'Open…' })
+    await open.click()
+    await expect(sidebar.getByRole('textbox', { name: 'Collection folder' })).toBeFocused()
+    await expect(open).toHaveText('Open…')
+    await page.keyboard.type(join(root, 'fresh'))
+    await page.keyboard.press('Enter')
+    await expect(sidebar.getByText('No collection open.')).toHaveCount(0)
+    await expect(sidebar.getByRole('region', { name: 'fresh' })).toBeVisible()
+  } finally {
+    await bare.stop()
+  }
+})
