@@ -1,3 +1,4 @@
+import { useEffect, useRef, useState } from 'react'
 import { formatMs } from '../../shared/format'
 import { LabeledNumber } from '../app/NumberField'
 import { useAppStore } from '../store/store-context'
@@ -16,8 +17,12 @@ export function RunnerPanel() {
   const config = useAppStore((s) => s.runConfig)
   const run = useAppStore((s) => s.run)
   const close = useAppStore((s) => s.closeRunner)
-  if (!config) return null
+  // Once a run has results they lead: in a short window the form above them pushed the verdict out of view.
+  // The form comes back with Settings (and leaves once the next run starts).
+  const [settingsFor, setSettingsFor] = useState<string | null>(null)
   const running = run !== null && run.finished === null
+  const settings = run !== null && settingsFor === run.runId
+  if (!config) return null
   return (
     <section className="details runner" aria-label="Runner">
       <div className="runner-head">
@@ -30,8 +35,11 @@ export function RunnerPanel() {
           Close
         </button>
       </div>
-      {running ? null : <RunConfigForm />}
-      {run ? <RunProgress /> : null}
+      <RunError />
+      {!running && (run === null || settings) ? <RunConfigForm /> : null}
+      {run ? (
+        <RunProgress settingsOpen={settings} onSettings={() => setSettingsFor(settings ? null : run.runId)} />
+      ) : null}
       {run?.finished ? <RunResults /> : null}
       {run && run.requests.length > 0 ? <RequestTable requests={run.requests} /> : null}
     </section>
@@ -43,7 +51,6 @@ function RunConfigForm() {
   const set = useAppStore((s) => s.setRunConfig)
   const start = useAppStore((s) => s.startRun)
   const starting = useAppStore((s) => s.runStarting)
-  const error = useAppStore((s) => s.runError)
   const envs = useAppStore((s) => s.collections.find((x) => x.dir === c?.dir)?.environments ?? [])
   if (!c) return null
   return (
@@ -149,18 +156,33 @@ function RunConfigForm() {
           {starting ? 'Starting…' : 'Start run'}
         </button>
       </div>
-      {error ? (
-        <p className="webhook-error" role="alert">
-          {error.message}
-        </p>
-      ) : null}
     </form>
   )
 }
 
-function RunProgress() {
+/** Why a run did not start, above the form and the last results alike (Run again has no form open). */
+function RunError() {
+  const error = useAppStore((s) => s.runError)
+  if (!error) return null
+  return (
+    <p className="webhook-error" role="alert">
+      {error.message}
+    </p>
+  )
+}
+
+function RunProgress({ settingsOpen, onSettings }: { settingsOpen: boolean; onSettings(): void }) {
   const run = useAppStore((s) => s.run)
   const cancel = useAppStore((s) => s.cancelRun)
+  const start = useAppStore((s) => s.startRun)
+  const starting = useAppStore((s) => s.runStarting)
+  const action = useRef<HTMLButtonElement>(null)
+  const running = run !== null && run.finished === null
+  // Start run leaves with its form: the focus goes to Cancel, in its place, not to the page's start.
+  useEffect(() => {
+    const active = document.activeElement
+    if (running && (active === null || active === document.body)) action.current?.focus()
+  }, [running])
   if (!run) return null
   const pct = run.total > 0 ? Math.min(100, (run.done / run.total) * 100) : 0
   const f = run.finished
@@ -177,18 +199,27 @@ function RunProgress() {
         <span className="num pass">{run.passed} passed</span>
         <span className={run.failed > 0 ? 'num fail' : 'num muted'}>{run.failed} failed</span>
         <span className="spacer" />
+        {f ? <span className="num muted">{formatMs(f.durationMs)}</span> : null}
         {f ? (
-          <span className="num muted">{formatMs(f.durationMs)}</span>
-        ) : (
           <button
             type="button"
             className="secondary-button"
-            disabled={run.cancelling}
-            onClick={() => void cancel()}
+            aria-expanded={settingsOpen}
+            onClick={onSettings}
           >
-            {run.cancelling ? 'Cancelling…' : 'Cancel'}
+            Settings
           </button>
-        )}
+        ) : null}
+        {/* One button for Cancel and Run again, so the focus stays on it from one to the other. */}
+        <button
+          ref={action}
+          type="button"
+          className={f ? 'primary-button' : 'secondary-button'}
+          disabled={f ? starting : run.cancelling}
+          onClick={() => void (f ? start() : cancel())}
+        >
+          {f ? (starting ? 'Starting…' : 'Run again') : run.cancelling ? 'Cancelling…' : 'Cancel'}
+        </button>
       </div>
       <div
         className="run-bar"
