@@ -22,7 +22,9 @@ function CookieTable({ label, cookies, attrs }: { label: string; cookies: Cookie
       <tbody>
         {cookies.map((c, i) => (
           <tr key={i}>
-            <th scope="row">{c.name}</th>
+            <th scope="row">
+              <span className="header-name">{c.name}</span>
+            </th>
             <td>
               {c.value}
               {attrs && c.attributes.length > 0 ? (

@@ -37,7 +37,9 @@ function HeaderTable({ label, headers }: { label: string; headers: HeaderList })
       <tbody>
         {headers.map(([name, value], i) => (
           <tr key={i}>
-            <th scope="row">{name}</th>
+            <th scope="row">
+              <span className="header-name">{name}</span>
+            </th>
             <td>{value}</td>
             <td className="header-copy">
               <button

@@ -174,7 +174,7 @@ function HeaderTable({ title, headers }: { title: string; headers: readonly (rea
             {headers.map(([k, v], i) => (
               <tr key={`${k}${i}`}>
                 <th scope="row" className="mono">
-                  {k}
+                  <span className="header-name">{k}</span>
                 </th>
                 <td className="mono">{v}</td>
               </tr>
