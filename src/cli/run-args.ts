@@ -74,7 +74,8 @@ ${ENV_VAR_HELP}
       --out <dir>           write report files here (created if missing); without it, json
                             goes to stdout (the table then goes to stderr) and junit/har files
                             to the current folder
-      --include-secrets     har: keep Authorization, cookies and secret values (redacted by default)
+      --include-secrets     keep secret variables' values in the reports (the table, json, junit,
+                            har) and, in har, Authorization and cookies (redacted by default)
       --webhook-port <n>    when a request uses {{$webhook}}: the port the webhook inbox listens on
                             at 127.0.0.1 (default: a free port; no inbox when nothing uses it)
       --trace <mode>        W3C trace context for every request, in place of the collection's

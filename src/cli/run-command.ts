@@ -10,6 +10,7 @@ import { formatMs } from '../shared/format'
 import type { RunProgressEvent, StepResultSummary } from '../shared/run-schemas'
 import { USER_ERROR_CODES } from './collection-send'
 import { useSessionVariables } from './env-var-args'
+import { withoutSecrets } from './report-secrets'
 import { parseRunArgs, RUN_USAGE, type RunCommand } from './run-args'
 import { jsonReport, junitXml, MAX_FAILURES_LISTED, summaryText, type RunOutcome } from './run-report'
 import { RunTally } from './run-tally'
@@ -171,17 +172,19 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
   if (tallied) outcome.tallied = tallied
   if (cmd.env !== undefined) outcome.env = cmd.env
   if (snap.value.warnings) outcome.warnings = snap.value.warnings
+  // Secret values (stored here or given with --env-var) stay out of every report unless --include-secrets.
+  const shown = cmd.includeSecrets ? outcome : withoutSecrets(outcome, service.collections.revealedSecrets())
 
   // Without --out, json is the only thing on stdout, so it can be piped; the table moves to stderr.
   const jsonToStdout = cmd.out === null && cmd.reporters.includes('json')
   const outDir = cmd.out === null ? process.cwd() : resolve(cmd.out)
-  if (cmd.reporters.includes('cli')) (jsonToStdout ? io.err : io.out)(summaryText(outcome))
-  if (jsonToStdout) io.out(`${JSON.stringify(jsonReport(outcome), null, 2)}\n`)
+  if (cmd.reporters.includes('cli')) (jsonToStdout ? io.err : io.out)(summaryText(shown))
+  if (jsonToStdout) io.out(`${JSON.stringify(jsonReport(shown), null, 2)}\n`)
 
   const files: [string, () => Promise<string>][] = []
   if (cmd.reporters.includes('json') && !jsonToStdout)
-    files.push(['run.json', async () => `${JSON.stringify(jsonReport(outcome), null, 2)}\n`])
-  if (cmd.reporters.includes('junit')) files.push(['junit.xml', async () => junitXml(outcome)])
+    files.push(['run.json', async () => `${JSON.stringify(jsonReport(shown), null, 2)}\n`])
+  if (cmd.reporters.includes('junit')) files.push(['junit.xml', async () => junitXml(shown)])
   if (cmd.reporters.includes('har'))
     files.push([
       'run.har',

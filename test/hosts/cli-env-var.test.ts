@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -38,7 +38,14 @@ function flightdeck(args: string[], env?: Record<string, string>): Promise<CliPr
 }
 
 beforeAll(async () => {
-  server = await startRawServer((socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'))
+  // Echoes X-Key back in a header and the body, as a server that reflects a credential does.
+  server = await startRawServer((socket, head) => {
+    const key = /\r\nx-key: ?([^\r]*)/i.exec(head)?.[1] ?? ''
+    const body = `got ${key}`
+    socket.write(
+      `HTTP/1.1 200 OK\r\nX-Echo: ${key}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    )
+  })
   root = mkdtempSync(join(tmpdir(), 'fd-env-var-'))
   dir = join(root, 'api')
   mkdirSync(join(dir, 'environments'), { recursive: true })
@@ -258,5 +265,71 @@ describe('flightdeck send --collection', () => {
     expectOneLineEach(empty.stderr, [
       'flightdeck: secret variable {{token}} (environment "ci") has no value on this machine: requests that use it were sent with it empty',
     ])
+  })
+})
+
+describe('reports of a run', () => {
+  it('never carry a secret given with --env-var or stored here: table, run.json, junit.xml, run.har', async () => {
+    const echo = join(root, 'echo')
+    mkdirSync(join(echo, 'environments'), { recursive: true })
+    writeFileSync(
+      join(echo, 'collection.yaml'),
+      `flightdeck: 1\nname: Echo\nid: echo-ci\nvariables:\n  base: ${server.url}\n`,
+    )
+    writeFileSync(join(echo, 'environments', 'ci.yaml'), 'name: ci\nvariables:\n  token:\n    secret: true\n')
+    // The value reaches the words of a failed assertion, a script test's name and its console.
+    writeFileSync(
+      join(echo, 'echo.yaml'),
+      [
+        'name: Echo',
+        'method: GET',
+        "url: '{{base}}/echo?k={{token}}'",
+        'headers:',
+        '  - name: X-Key',
+        "    value: '{{token}}'",
+        'assertions:',
+        '  - kind: header',
+        '    name: x-echo',
+        "    equals: 'not-{{token}}'",
+        'scripts:',
+        '  test: |',
+        "    console.log('token is ' + pm.environment.get('token'))",
+        "    pm.test('echo ' + pm.environment.get('token'), () => pm.expect(pm.response.text()).to.eql('x'))",
+        '',
+      ].join('\n'),
+    )
+    const out = join(root, 'reports')
+    const reports = ['--reporter', 'cli,json,junit,har', '--out', out]
+    const files = (): string =>
+      ['run.json', 'junit.xml', 'run.har'].map((f) => readFileSync(join(out, f), 'utf8')).join('\n')
+
+    const given = await flightdeck([
+      'run',
+      echo,
+      '--env',
+      'ci',
+      '--env-var',
+      'token=SEKRET-GIVEN-77',
+      ...reports,
+    ])
+    expect(given.code).toBe(1)
+    expect(server.heads.some((h) => h.includes('X-Key: SEKRET-GIVEN-77'))).toBe(true)
+    expect(`${given.stdout}${given.stderr}${files()}`).not.toContain('SEKRET-GIVEN-77')
+    expect(given.stdout).toContain('header x-echo is "[redacted]", expected "not-[redacted]"')
+    expect(files()).toContain('echo [redacted]')
+
+    mkdirSync(join(root, 'config'), { recursive: true })
+    writeFileSync(
+      join(root, 'config', 'secrets.json'),
+      JSON.stringify({ 'echo-ci|env:ci|token': 'SEKRET-STORED-88' }),
+    )
+    const stored = await flightdeck(['run', echo, '--env', 'ci', ...reports])
+    expect(stored.code).toBe(1)
+    expect(`${stored.stdout}${stored.stderr}${files()}`).not.toContain('SEKRET-STORED-88')
+
+    // Asked for, they are kept.
+    const kept = await flightdeck(['run', echo, '--env', 'ci', '--include-secrets', ...reports])
+    expect(files()).toContain('echo SEKRET-STORED-88')
+    expect(kept.stdout).toContain('SEKRET-STORED-88')
   })
 })
