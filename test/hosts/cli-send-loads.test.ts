@@ -103,5 +103,7 @@ describe('what flightdeck send imports', () => {
     )
     expect(engine.filter((f) => NOT_FOR_SEND.includes(f.split('/')[2] ?? ''))).toEqual([])
     expect(r.files.filter((f) => /node_modules\/(yaml|js-yaml)\//.test(f))).toEqual([])
+    // --env-var is read only for a saved request.
+    expect(r.files).not.toContain('src/cli/env-var-args.ts')
   }, 60_000)
 })
