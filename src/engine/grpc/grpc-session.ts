@@ -11,7 +11,7 @@ import type { PluggedSessionInit } from '../streams/stream-engine'
 import { metadataPairs, type GrpcTarget } from './grpc-channel'
 import { decodeToJson, encodeJson } from './grpc-json'
 import type { ResolvedMethod } from './grpc-schema'
-import { statusDetails, statusError, statusInfo } from './grpc-status'
+import { explainStatus, refusedHere, sizeText, statusDetails, statusError, statusInfo } from './grpc-status'
 
 /**
  * One gRPC call, of any of the four kinds, as a session on the kernel (reconnect off: a call is never sent
@@ -52,6 +52,12 @@ export interface GrpcCallOutcome {
   received: number
 }
 
+/**
+ * How long a new channel may take to become READY (TCP, TLS and the HTTP/2 preface and SETTINGS), as grpcurl's
+ * `-connect-timeout`: a peer that accepts the connection and never speaks HTTP/2 would hold the call for ever.
+ */
+export const GRPC_CONNECT_TIMEOUT_MS = 10_000
+
 export class GrpcSession implements SessionTransport {
   readonly sid: string
   private readonly kernel: SessionKernel
@@ -63,6 +69,8 @@ export class GrpcSession implements SessionTransport {
   /** Received messages logged but not ticked yet (seq .. seq + count - 1), and the turn that ticks them. */
   private run: { seq: number; count: number; size: number; t: number; last: string } | null = null
   private runTimer: ReturnType<typeof setImmediate> | null = null
+  /** Ends a call whose channel never becomes READY (grpc-js itself waits for ever on a silent peer). */
+  private connectTimer: ReturnType<typeof setTimeout> | null = null
 
   constructor(private readonly init: GrpcSessionInit) {
     this.sid = init.sid
@@ -234,6 +242,7 @@ export class GrpcSession implements SessionTransport {
       if (!attempt.current || marks.sendStart !== undefined) return
       const state = channel.getConnectivityState(true)
       if (state === grpc.connectivityState.READY) {
+        this.clearConnectTimer()
         const t = clock.now()
         marks.connectStart = attempt.queuedAt
         marks.connectEnd = t
@@ -252,7 +261,23 @@ export class GrpcSession implements SessionTransport {
       // Event-driven, one watch at a time; it ends with the call (the status arrives and `current` turns false).
       channel.watchConnectivityState(state, Date.now() + 60_000, () => check())
     }
+    this.connectTimer = setTimeout(() => {
+      this.connectTimer = null
+      if (!attempt.current || marks.sendStart !== undefined) return
+      const where = `${this.init.target.host}:${this.init.target.port}`
+      const words = `No HTTP/2 connection to ${where} within ${GRPC_CONNECT_TIMEOUT_MS / 1000} s: the server did not complete the handshake (is it a gRPC server, and does it want TLS?)`
+      const status = { code: grpc.status.UNAVAILABLE, details: words }
+      this.finishCall(attempt, status, undefined, {
+        code: 'timeout_connect',
+        message: grpcStatusText(status.code, words),
+      })
+    }, GRPC_CONNECT_TIMEOUT_MS)
     check()
+  }
+
+  private clearConnectTimer(): void {
+    if (this.connectTimer) clearTimeout(this.connectTimer)
+    this.connectTimer = null
   }
 
   /** One message out: checked against the request type and the size limit, written, logged. */
@@ -291,16 +316,29 @@ export class GrpcSession implements SessionTransport {
     error?: AppError,
   ): void {
     if (!attempt.current) return
+    this.clearConnectTimer()
     this.flushRun(attempt)
     const call = this.call
     this.call = null
     if (s.code !== grpc.status.OK) call?.cancel()
     const details = statusDetails(trailers, this.init.schema)
-    const status = statusInfo({ code: s.code, details: explain(s, this.init.maxMessageBytes) }, details)
+    const status = statusInfo(
+      {
+        code: s.code,
+        details: explainStatus(
+          s,
+          this.init.maxMessageBytes,
+          `${this.init.target.host}:${this.init.target.port}`,
+        ),
+      },
+      details,
+    )
     this.outcome.status = status
     this.outcome.trailers = trailers ? metadataPairs(trailers) : []
     const words = grpcStatusText(status.code, status.message)
-    if (attempt.isOpen || trailers) {
+    // grpc-js gives its own statuses (a peer that is no HTTP/2 server, a refused connection) empty trailers
+    // too: the call opened only if the channel was up (the request went out) or the server answered.
+    if (attempt.isOpen || (trailers && attempt.marks?.sendStart !== undefined)) {
       if (!attempt.isOpen)
         attempt.opened({ status: 200, mode: 'grpc', marks: attempt.marks ?? { queuedAt: attempt.queuedAt } })
       const marker: Record<string, unknown> = { status: words }
@@ -312,13 +350,14 @@ export class GrpcSession implements SessionTransport {
       reason: words,
       ...(s.code === grpc.status.OK ? {} : { error: error ?? statusError(status) }),
       reconnectable: false,
-      by: error ? 'client' : s.code === grpc.status.UNAVAILABLE ? 'network' : 'server',
+      by: error || refusedHere(s) ? 'client' : s.code === grpc.status.UNAVAILABLE ? 'network' : 'server',
     })
   }
 
   abort(): void {
     const call = this.call
     this.call = null
+    this.clearConnectTimer()
     if (this.runTimer) clearImmediate(this.runTimer)
     this.runTimer = null
     this.run = null
@@ -354,24 +393,10 @@ export class GrpcSession implements SessionTransport {
   }
 }
 
-/** grpc-js' words for a message past the receive limit, said with the limit and how to raise it. */
-function explain(s: { code: number; details: string }, limit: number): string {
-  if (s.code === grpc.status.RESOURCE_EXHAUSTED && /larger than max/i.test(s.details)) {
-    return `${s.details}: a received message is past the ${sizeText(limit)} limit on a message (raise maxMessageBytes, or --max-msg-sz on the CLI)`
-  }
-  return s.details
-}
-
 function compactJson(text: string): string {
   try {
     return JSON.stringify(JSON.parse(text))
   } catch {
     return text
   }
-}
-
-function sizeText(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MB`
-  if (n >= 1024) return `${(n / 1024).toFixed(n % 1024 === 0 ? 0 : 1)} KB`
-  return `${n} B`
 }

@@ -163,3 +163,43 @@ export function statusError(status: GrpcStatusInfo): AppError {
     ...(status.details ? { detail: JSON.stringify(status.details) } : {}),
   }
 }
+
+/** Status words grpc-js makes up itself when it refuses what the server sent (RESOURCE_EXHAUSTED, 8). */
+const OVER_LIMIT = /larger than max|decompresses to a size larger than/i
+const CALM = /^Bandwidth exhausted or memory limit exceeded$/
+
+/** The status was Flightdeck's (grpc-js') refusal of the server's answer, not the server's own status. */
+export function refusedHere(s: { code: number; details: string }): boolean {
+  return s.code === 8 && OVER_LIMIT.test(s.details)
+}
+
+/**
+ * grpc-js' words for a status it made up, said with what was refused and how to change it: a connection that
+ * never came up (a peer that does not speak HTTP/2, or not TLS), a message past the receive limit (also once
+ * decompressed: a compression bomb is cut there), and an HTTP/2 stream reset with ENHANCE_YOUR_CALM, which is
+ * what Node's HTTP/2 client does to headers or trailers past 128 entries.
+ */
+export function explainStatus(s: { code: number; details: string }, limit: number, where: string): string {
+  if (s.code === 14 && /No connection established/.test(s.details)) {
+    // grpc-js stamps the connection's last error with the time; the words say what it means instead.
+    const last = cleanDetails(s.details).replace(/ \(\d{4}-\d\d-\d\dT[\d:.]+Z\)$/, '')
+    if (/Last error: Protocol error$/.test(last))
+      return `${last}: ${where} did not answer in HTTP/2 (an HTTP/1.1 server, or no gRPC server at all?)`
+    if (/wrong version number|packet length too long|unknown protocol/i.test(last))
+      return `${last.replace(/ Last error: Error: .*$/s, '')} ${where} did not answer TLS (a plaintext server? then call it without TLS)`
+    return last
+  }
+  if (refusedHere(s)) {
+    return `${s.details}: a received message is past the ${sizeText(limit)} limit on a message (raise maxMessageBytes, or --max-msg-sz on the CLI)`
+  }
+  if (s.code === 8 && CALM.test(s.details)) {
+    return `${s.details}: the stream was reset with ENHANCE_YOUR_CALM, either by the server or by Flightdeck because the server's metadata (headers or trailers) had more than 128 entries, the most Node's HTTP/2 client takes`
+  }
+  return s.details
+}
+
+export function sizeText(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MB`
+  if (n >= 1024) return `${(n / 1024).toFixed(n % 1024 === 0 ? 0 : 1)} KB`
+  return `${n} B`
+}
