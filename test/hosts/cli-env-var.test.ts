@@ -317,6 +317,10 @@ describe('reports of a run', () => {
     expect(`${given.stdout}${given.stderr}${files()}`).not.toContain('SEKRET-GIVEN-77')
     expect(given.stdout).toContain('header x-echo is "[redacted]", expected "not-[redacted]"')
     expect(files()).toContain('echo [redacted]')
+    // The table alone (a run that counts its results instead of keeping them) too.
+    const table = await flightdeck(['run', echo, '--env', 'ci', '--env-var', 'token=SEKRET-GIVEN-77'])
+    expect(table.stdout).toContain('header x-echo is "[redacted]"')
+    expect(`${table.stdout}${table.stderr}`).not.toContain('SEKRET-GIVEN-77')
 
     mkdirSync(join(root, 'config'), { recursive: true })
     writeFileSync(
