@@ -1,68 +1,28 @@
 import type { Socket } from 'node:net'
-import type { TLSSocket } from 'node:tls'
 import type { Transform } from 'node:stream'
 import type { Agent, Dispatcher } from 'undici'
-import type { RequestOptions } from '../../shared/request'
-import type { AppError } from '../../shared/result'
-import type { SseOpenOptions } from '../../shared/stream-schemas'
-import type { HeaderList, HttpProtocol } from '../../shared/timeline'
-import { connectionPhases, timingOf, type ConnectionTiming } from '../http/connector'
+import type { HeaderList } from '../../shared/timeline'
+import { connectionPhases, type ConnectionTiming } from '../http/connector'
 import { makeDecoder } from '../http/decoders'
 import { expansionError, isKnownCoding } from '../http/decompression-guard'
 import { EngineError, classifyError } from '../http/errors'
-import type { PreparedBody } from '../http/request-body'
-import type { ExchangeMarks } from '../http/timings'
-import { PhaseTimeouts } from '../http/phase-timeouts'
+import { requestSentEvent, responseHeadersEvent } from '../http/exchange-events'
+import { headerValue, pairHeaders, parseSentHeaders } from '../http/http-headers'
 import { pausedOn } from '../http/paused-parser-end'
-import type { StreamLog } from '../streams/stream-log'
-import { headerBlockBytes, headerValue, pairHeaders, parseSentHeaders } from '../http/http-headers'
-import type { StreamContext } from '../streams/stream-plumbing'
+import { PhaseTimeouts } from '../http/phase-timeouts'
+import type { PreparedBody } from '../http/request-body'
+import { socketInfoOf, type SocketInfo } from '../http/socket-claim'
+import type { ExchangeMarks } from '../http/timings'
 import { REDIRECT_STATUSES } from '../send-rules/redirect-policy'
+import type { AttemptEnd } from './sse-attempt-end'
+import type { AttemptOwner } from './sse-attempt-owner'
 import { RefusalBody } from './sse-refusal'
 import { responsePolicy, type ReadMode } from './sse-response-policy'
-import { createStreamDecoder, type SseIdState, type StreamDecoder, type TextKind } from './stream-decoder'
+import { createStreamDecoder, type StreamDecoder } from './stream-decoder'
 
 /** Longest line or event the parser buffers before it gives up on the stream (bytes). */
 const MAX_EVENT_BYTES = 32 * 1024 * 1024
 const PROGRESS_EVERY_MS = 50
-
-export type AttemptEnd =
-  { kind: 'ended' } | { kind: 'error'; error: AppError } | { kind: 'fatal'; error: AppError }
-
-/** What one connection needs from its session (SseSession). */
-export interface AttemptOwner {
-  readonly sid: string
-  readonly clock: StreamContext['clock']
-  readonly requestOptions: RequestOptions
-  readonly explicitIdleTimeout: number
-  readonly forcedMode: SseOpenOptions['mode']
-  readonly decoderStateRef: SseIdState
-  readonly logRef: StreamLog
-  /** Bytes off the wire and out of the content decoder, for the session's counts. */
-  countBytes(wire: number, body: number): void
-  isCurrent(attempt: SseAttempt): boolean
-  emitPhase(attempt: SseAttempt, build: () => Parameters<StreamContext['emit']>[0] | null): void
-  /** The response is a stream to read (`at`: when its headers came). */
-  opened(attempt: SseAttempt, status: number, mode: ReadMode, at: number, note?: string): void
-  /** The response was refused with this status (a 401 drops the credentials a reconnect used). */
-  refusedWith(attempt: SseAttempt, status: number): void
-  text(attempt: SseAttempt, kind: TextKind, data: string): void
-  messages(
-    attempt: SseAttempt,
-    kind: TextKind,
-    seq: number,
-    count: number,
-    size: number,
-    preview: string,
-    event: string | undefined,
-    id: string | undefined,
-  ): void
-  bytes(attempt: SseAttempt, data: Buffer): void
-  setRetry(ms: number): void
-  progress(t: number): void
-  attemptEnded(attempt: SseAttempt, end: AttemptEnd): void
-  followRedirect(attempt: SseAttempt, status: number, location: string): void
-}
 
 /**
  * One connection of a session: an undici dispatch handler that times the exchange and decodes the body. A
@@ -79,8 +39,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
   status = 0
   private abortFn: ((err?: Error) => void) | null = null
   private aborted = false
-  private protocol: HttpProtocol = 'http/1.1'
-  private socketInfo: { reused: boolean; id: number; address: string; port: number } | null = null
+  private socketInfo: SocketInfo | null = null
   private socket: Socket | undefined
   private sentHeaders: HeaderList = []
   private sentHeadersBytes = 0
@@ -162,22 +121,11 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
   attachSocket(socket: Socket, rawHeaders: string): void {
     if (this.socketInfo) return
     this.socket = socket
-    const timing = timingOf(socket)
-    this.protocol = (socket as TLSSocket).alpnProtocol === 'h2' ? 'h2' : 'http/1.1'
-    let reused = true
-    if (timing && !timing.claimed) {
-      timing.claimed = true
-      reused = false
-      this.claim(timing)
-    }
-    this.socketInfo = {
-      reused,
-      id: timing?.id ?? 0,
-      address: timing?.remoteAddress ?? socket.remoteAddress ?? '',
-      port: timing?.remotePort ?? socket.remotePort ?? 0,
-    }
+    const info = socketInfoOf(socket)
+    if (info.claimed) this.claim(info.claimed)
+    this.socketInfo = info
     this.sentHeadersBytes = Buffer.byteLength(rawHeaders) + 2
-    this.sentHeaders = parseSentHeaders(rawHeaders, this.protocol)
+    this.sentHeaders = parseSentHeaders(rawHeaders, info.protocol)
   }
 
   private claim(timing: ConnectionTiming): void {
@@ -206,21 +154,21 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
     if (this.aborted) return
     this.marks.sendEnd = this.now()
     this.timeouts?.requestSent(this.marks.sendEnd)
-    const info = this.socketInfo
-    this.session.emitPhase(this, () => ({
-      type: 'request-sent',
-      sid: this.session.sid,
-      start: this.marks.sendStart ?? (this.marks.sendEnd as number),
-      t: this.marks.sendEnd as number,
-      reused: info?.reused ?? true,
-      connectionId: info?.id ?? 0,
-      protocol: this.protocol,
-      remoteAddress: info?.address ?? '',
-      remotePort: info?.port ?? 0,
-      headers: this.sentHeaders,
-      headersBytes: this.sentHeadersBytes,
-      bodyBytes: this.sentBodyBytes,
-    }))
+    this.session.emitPhase(this, () => {
+      const end = this.marks.sendEnd as number
+      const { sid } = this.session
+      const { sentHeaders, sentHeadersBytes, sentBodyBytes } = this
+      return requestSentEvent(
+        sid,
+        this.marks.sendStart ?? end,
+        end,
+        this.socketInfo,
+        sentHeaders,
+        sentHeadersBytes,
+        sentBodyBytes,
+        undefined,
+      )
+    })
   }
 
   onResponseStarted(): void {
@@ -236,16 +184,9 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
     this.lastProgress = t
     this.resumeFn = resume
     const headers = pairHeaders(rawHeaders)
-    this.session.emitPhase(this, () => ({
-      type: 'response-headers',
-      sid: this.session.sid,
-      t,
-      status,
-      statusText: statusText ?? '',
-      httpVersion: this.protocol === 'h2' ? '2' : '1.1',
-      headers,
-      headersBytes: headerBlockBytes(status, statusText ?? '', headers),
-    }))
+    this.session.emitPhase(this, () =>
+      responseHeadersEvent(this.session.sid, t, status, statusText ?? '', this.socketInfo, headers),
+    )
     const location = headerValue(headers, 'location')
     if (REDIRECT_STATUSES.has(status) && location !== '' && this.session.requestOptions.followRedirects) {
       this.redirect = { status, location }

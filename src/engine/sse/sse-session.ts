@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net'
 import type { Agent } from 'undici'
-import { resolveOptions, type RequestOptions, type RequestSpec } from '../../shared/request'
-import type { AppError, Result } from '../../shared/result'
+import { resolveOptions, type RequestOptions } from '../../shared/request'
+import type { AppError } from '../../shared/result'
 import type { SseOpenOptions } from '../../shared/stream-schemas'
 import type { HeaderList } from '../../shared/timeline'
 import { classifyError } from '../http/errors'
@@ -22,7 +22,9 @@ import {
   type RedirectHop,
   type RedirectTrail,
 } from '../send-rules/redirect-policy'
-import { SseAttempt, type AttemptEnd, type AttemptOwner } from './sse-attempt'
+import { SseAttempt } from './sse-attempt'
+import { endedReport, type AttemptEnd } from './sse-attempt-end'
+import type { AttemptOwner } from './sse-attempt-owner'
 import { composeStreamRequest, withStreamHeaders } from './sse-request'
 import type { ReadMode } from './sse-response-policy'
 import type { SseIdState, TextKind } from './stream-decoder'
@@ -46,40 +48,12 @@ import type { SseIdState, TextKind } from './stream-decoder'
  * undici handler, sse-attempt.ts), of which only the current one reports.
  */
 
-/** Why a connection answered 204 ended the session: EventSource's way for a server to stop reconnects. */
-export const NO_RECONNECT_REASON = 'The server answered 204 No Content: it asks the client not to reconnect'
 /** A huge `retry:` is the server's to choose, but a lane that waits a day helps nobody. */
 const MAX_RETRY_MS = 3_600_000
 
-export interface SseSessionInit {
-  sid: string
-  spec: RequestSpec
-  stream: SseOpenOptions
-  ctx: StreamContext
-  log: StreamLog
-  onEnd(sid: string): void
-  /**
-   * The request authorized again, for a reconnect, the way the first connection was (an OAuth 2.0 token from
-   * the cache or fetched anew, a digest response with the next nonce count); `refused` is called should the
-   * server answer it 401. Without it, reconnects send the first request's headers.
-   */
-  reauthorize?: () => Promise<Result<{ spec: RequestSpec; refused?: () => void }>>
-  /** The row's name in place of the URL's path (a GraphQL subscription over SSE). */
-  name?: string
-  /** A protocol read on top of the events (GraphQL over SSE): told when the stream opens, of messages, of its end. */
-  watch?: SseWatch
-}
+import type { SseSessionInit } from './sse-session-init'
 
-/**
- * What a protocol carried in the event stream learns of it. `messages` runs before their tick is emitted and
- * returns how many of them were results with errors (marked on the tick); it must not end the session while
- * it runs (defer that). `ended` is asked when the server ends the stream: an error when that was too early.
- */
-export interface SseWatch {
-  opened?(): void
-  messages?(log: StreamLog, seq: number, count: number): number
-  ended?(): AppError | undefined
-}
+export type { SseSessionInit, SseWatch } from './sse-session-init'
 
 export class SseSession implements SessionTransport, SocketOwner, AttemptOwner {
   readonly sid: string
@@ -379,27 +353,11 @@ export class SseSession implements SessionTransport, SocketOwner, AttemptOwner {
     const handle = this.handle
     if (this.current !== attempt || !handle) return
     this.current = null
-    const wasOpen = attempt.opened
-    const early = end.kind === 'ended' && wasOpen ? this.init.watch?.ended?.() : undefined
+    const early = end.kind === 'ended' && attempt.opened ? this.init.watch?.ended?.() : undefined
     if (early) {
       handle.ended({ reason: early.message, error: early, reconnectable: false, by: 'server' })
       return
     }
-    const reason =
-      end.kind === 'ended'
-        ? wasOpen
-          ? attempt.status === 204
-            ? NO_RECONNECT_REASON
-            : 'The server ended the stream'
-          : 'The server closed the connection'
-        : end.error.message
-    handle.ended({
-      reason,
-      ...(end.kind === 'ended' ? {} : { error: end.error }),
-      // A refused response or a limit would repeat; a stream that ended or a failed connection may not.
-      reconnectable: end.kind !== 'fatal' && (wasOpen ? attempt.isEventStream : end.kind === 'error'),
-      by: end.kind === 'ended' ? 'server' : 'network',
-      lastEventId: this.decoderState.lastEventId,
-    })
+    handle.ended(endedReport(attempt, end, this.decoderState.lastEventId))
   }
 }
