@@ -12,8 +12,7 @@ import { USER_ERROR_CODES } from './collection-send'
 import { useSessionVariables } from './env-var-args'
 import { withoutSecrets } from './report-secrets'
 import { parseRunArgs, RUN_USAGE, type RunCommand } from './run-args'
-import { jsonReport, junitXml, MAX_FAILURES_LISTED, summaryText, type RunOutcome } from './run-report'
-import { RunTally } from './run-tally'
+import { jsonReport, junitXml, summaryText, type RunOutcome } from './run-report'
 
 /**
  * `flightdeck run`: the same `run.start` the app uses, then reports. A progress bar on stderr when it is a
@@ -78,18 +77,13 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
   let runId = ''
   // Every result's summary, as the run made it for its progress events (each result in exactly one), so the
   // reports do not summarize every result a second time. Kept per run id: the first event may come before
-  // run.start has answered.
+  // run.start has answered. Only the table asked for: the engine counts the results (runResults: 'failures') and
+  // its events carry counts alone.
   const summaries = new Map<string, StepResultSummary[]>()
-  // Only the table asked for: each summary is counted and let go (the first failures kept to list).
-  const tallies = tableOnly(cmd) ? new Map<string, RunTally>() : null
   const off = service.onEvent((event) => {
     if (event.name !== 'run.progress') return
     const p = event.payload
-    if (tallies) {
-      let tally = tallies.get(p.runId)
-      if (!tally) tallies.set(p.runId, (tally = new RunTally(MAX_FAILURES_LISTED)))
-      for (const r of p.results) tally.add(r)
-    } else {
+    if (p.results.length > 0) {
       let list = summaries.get(p.runId)
       if (!list) summaries.set(p.runId, (list = []))
       for (const r of p.results) list.push(r)
@@ -150,7 +144,9 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     return 1
   }
   const steps = service.runSteps(runId)
-  const tallied = tallies ? (tallies.get(runId) ?? new RunTally(0)).result() : undefined
+  const tallied = tableOnly(cmd)
+    ? (report.counted ?? { done: 0, failed: 0, failures: [], jobs: [] })
+    : undefined
   const outcome: RunOutcome = {
     collection: collection.name,
     dir: collection.dir,

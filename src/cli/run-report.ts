@@ -1,7 +1,7 @@
 import { formatMs } from '../shared/format'
 import type { RequestSummary, RunFinished, StepResultSummary } from '../shared/run-schemas'
 import { testLabel } from '../shared/scripts'
-import { addJob, type JobTally, type RunTallied } from './run-tally'
+import { addJob, type JobTally, type RunTallied } from '../engine/runner/result-tally'
 
 /**
  * What `flightdeck run` writes: the summary table for people, run.json, and JUnit XML for CI. Pure, so the

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runFlightdeckProcess, type CliProcessRun } from '../fixtures/cli-process'
 import { summaryText, type JsonRunReport } from '../../src/cli/run-report'
-import type { RunTallied } from '../../src/cli/run-tally'
+import type { RunTallied } from '../../src/engine/runner/result-tally'
 import type { RequestSummary } from '../../src/shared/run-schemas'
 import { pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
 

@@ -23,6 +23,7 @@ import { isTooDeep } from './checks'
 import { checkGraph } from './step-graph'
 import { summarize } from './run-summary'
 import { PerRequestTally } from './per-request'
+import { ResultTally } from './result-tally'
 import type { StreamDeps } from './stream-step'
 import type { WebhookInbox } from '../webhooks/webhook-inbox'
 import type { TraceIndex } from '../trace/trace-index'
@@ -30,7 +31,8 @@ import type { TraceIndex } from '../trace/trace-index'
 /**
  * The service side of `run.*`: plans a run from a collection path, starts it, sends `run.progress` at most
  * every RUN_PROGRESS_EVERY_MS with the results new since the last event (the last event carries the run's
- * statistics), answers `run.get` and `run.cancel`. The CLI waits on `wait()` for the full report.
+ * statistics; a run that keeps only its failures sends counts alone), answers `run.get` and `run.cancel`. The CLI
+ * waits on `wait()` for the full report.
  */
 
 type StartPayload = CommandPayload<'run.start'>
@@ -67,6 +69,12 @@ interface Run {
   failed: number
   pending: StepResultSummary[]
   recent: StepResultSummary[]
+  /**
+   * A run that keeps only its failures (`keep: 'failures'`): each result is counted here and summarised only when
+   * it is one of the first failures, and its progress events carry counts, not results (`pending` and `recent`
+   * stay empty; `run.get` then lists the first failures).
+   */
+  tally: ResultTally | null
   perRequest: Map<string, PerRequestTally>
   timer: ReturnType<typeof setTimeout> | null
   lastEmit: number
@@ -132,6 +140,7 @@ export class RunManager {
       failed: 0,
       pending: [],
       recent: [],
+      tally: this.deps.keep === 'failures' ? new ResultTally() : null,
       perRequest: new Map(steps.map((s) => [s.id, new PerRequestTally(s, this.deps.keep === 'failures')])),
       timer: null,
       lastEmit: 0,
@@ -198,6 +207,7 @@ export class RunManager {
     }).then(
       (report) => {
         if (scripts) forgetScripts(scripts, key)
+        if (run.tally) report.counted = run.tally.result()
         this.finish(run, report)
         return report
       },
@@ -215,6 +225,7 @@ export class RunManager {
             : e instanceof Error
               ? e.message
               : String(e),
+          ...(run.tally ? { counted: run.tally.result() } : {}),
         }
         console.error('[flightdeck] run failed', e)
         this.finish(run, report)
@@ -244,7 +255,7 @@ export class RunManager {
       passed: run.passed,
       failed: run.failed,
       requests: [...run.perRequest.values()].map((p) => p.summary()),
-      results: [...run.recent],
+      results: run.tally ? run.tally.result().failures : [...run.recent],
     }
     if (run.start.env !== undefined) snap.env = run.start.env
     if (run.finished) snap.finished = run.finished
@@ -274,15 +285,18 @@ export class RunManager {
   }
 
   private onResult(run: Omit<Run, 'report'>, r: StepResult): void {
-    const s = summarize(r)
     run.done++
     if (r.passed) run.passed++
     else run.failed++
     run.perRequest.get(r.stepId)?.add(r.passed, r.timeMs)
-    run.pending.push(s)
-    run.recent.push(s)
-    if (run.recent.length > MAX_SNAPSHOT_RESULTS * 2)
-      run.recent.splice(0, run.recent.length - MAX_SNAPSHOT_RESULTS)
+    if (run.tally) run.tally.add(r)
+    else {
+      const s = summarize(r)
+      run.pending.push(s)
+      run.recent.push(s)
+      if (run.recent.length > MAX_SNAPSHOT_RESULTS * 2)
+        run.recent.splice(0, run.recent.length - MAX_SNAPSHOT_RESULTS)
+    }
     if (run.timer === null) {
       const wait = Math.max(0, run.lastEmit + RUN_PROGRESS_EVERY_MS - Date.now())
       run.timer = setTimeout(() => {

@@ -12,6 +12,7 @@ import type { AuthRunner } from '../auth/auth-runner'
 import type { FileScope } from '../files/confine'
 import type { WebhookInbox } from '../webhooks/webhook-inbox'
 import type { JobStepOutcome } from './job-step'
+import type { RunTallied } from './result-tally'
 import type { StreamDeps } from './stream-step'
 import type { AssertionResult, MissingValue, WebhookAssertionResult } from './checks'
 import type { RunStats } from './stats'
@@ -190,6 +191,11 @@ export interface RunReport {
   directed?: boolean
   /** The run stopped on an error the runner did not expect; `results` is then empty (see RunFinished). */
   internalError?: string
+  /**
+   * A run the run manager kept only the failures of: every result counted as it came (result-tally.ts), also when
+   * the run stopped on an internal error; its progress events carried counts, not results.
+   */
+  counted?: RunTallied
 }
 
 /** The run's own options: its signal, the HTTP sessions in flight (cancelled with the run), and each step's

@@ -1,11 +1,16 @@
-import type { StepResultSummary } from '../shared/run-schemas'
+import type { StepResultSummary } from '../../shared/run-schemas'
+import { summarize } from './run-summary'
+import type { StepResult } from './run-step'
 
 /**
- * What the summary table needs of every result, counted as results arrive instead of keeping them: a long
- * `flightdeck run` with only the table (no json, junit or har report, which need each result) keeps this, its
- * memory bounded by the run's requests, not its iterations. Failures are kept in detail up to `maxFailures`
- * (the table lists no more); the count covers them all.
+ * What the CLI's summary table needs of every result, counted as results arrive instead of kept or summarised: a
+ * run that keeps only its failures (a long `flightdeck run` with only the table) counts here, so its memory and
+ * its per-result work do not grow with its iterations. Only the first failures are summarised and kept (the
+ * table lists the first 20); the counts cover them all.
  */
+
+/** Failed results a tally keeps in words (the CLI's table lists the first 20). */
+export const MAX_TALLIED_FAILURES = 100
 
 /** One request's followed jobs (or long polls) across the run: how they ended, their polls and times. */
 export interface JobTally {
@@ -30,7 +35,14 @@ export interface RunTallied {
   jobs: JobTally[]
 }
 
-export class RunTally {
+/** What a job's tally reads of a result: the summary's fields, or the raw result's (same names and values). */
+interface JobOf {
+  path: string
+  passed: boolean
+  job?: { mode: 'follow' | 'long-poll'; outcome: string; polls: number; durationMs: number } | undefined
+}
+
+export class ResultTally {
   private done = 0
   private failed = 0
   private readonly failures: StepResultSummary[] = []
@@ -38,13 +50,13 @@ export class RunTally {
   private traces: 'none' | 'one' | 'many' = 'none'
   private readonly jobs = new Map<string, JobTally>()
 
-  constructor(private readonly maxFailures: number) {}
+  constructor(private readonly maxFailures = MAX_TALLIED_FAILURES) {}
 
-  add(r: StepResultSummary): void {
+  add(r: StepResult): void {
     this.done++
     if (!r.passed) {
       this.failed++
-      if (this.failures.length < this.maxFailures) this.failures.push(r)
+      if (this.failures.length < this.maxFailures) this.failures.push(summarize(r))
     }
     if (this.traces === 'none') {
       this.traces = 'one'
@@ -57,7 +69,7 @@ export class RunTally {
     const out: RunTallied = {
       done: this.done,
       failed: this.failed,
-      failures: this.failures,
+      failures: [...this.failures],
       jobs: [...this.jobs.values()],
     }
     if (this.traces === 'one' && this.traceId !== undefined) out.soleTraceId = this.traceId
@@ -66,10 +78,12 @@ export class RunTally {
 }
 
 /** A result's job counted into its request's tally (nothing for a result that followed no job). */
-export function addJob(jobs: Map<string, JobTally>, r: StepResultSummary): void {
+export function addJob(jobs: Map<string, JobTally>, r: JobOf): void {
   const j = r.job
   if (!j) return
   const outcome = j.outcome.replace('_', ' ')
+  // As the result's summary rounds it (run-summary.ts), so the table reads the same either way.
+  const ms = Math.round(j.durationMs * 1000) / 1000
   const t = jobs.get(r.path)
   if (!t) {
     jobs.set(r.path, {
@@ -77,7 +91,7 @@ export function addJob(jobs: Map<string, JobTally>, r: StepResultSummary): void 
       mode: j.mode,
       failed: !r.passed,
       polls: { lo: j.polls, hi: j.polls },
-      ms: { lo: j.durationMs, hi: j.durationMs },
+      ms: { lo: ms, hi: ms },
       runs: 1,
       outcomes: [outcome],
     })
@@ -87,7 +101,7 @@ export function addJob(jobs: Map<string, JobTally>, r: StepResultSummary): void 
   if (!r.passed) t.failed = true
   t.polls.lo = Math.min(t.polls.lo, j.polls)
   t.polls.hi = Math.max(t.polls.hi, j.polls)
-  t.ms.lo = Math.min(t.ms.lo, j.durationMs)
-  t.ms.hi = Math.max(t.ms.hi, j.durationMs)
+  t.ms.lo = Math.min(t.ms.lo, ms)
+  t.ms.hi = Math.max(t.ms.hi, ms)
   if (!t.outcomes.includes(outcome)) t.outcomes.push(outcome)
 }
