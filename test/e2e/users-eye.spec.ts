@@ -247,3 +247,31 @@ test('dark: a row’s host and the Send button are legible', async ({ page }) =>
     4.5,
   )
 })
+
+test('details on the right at 1024px stay inside the window', async ({ page }) => {
+  await start(page)
+  await page.getByRole('button', { name: 'Details on the right' }).click()
+  const url = page.getByRole('textbox', { name: 'URL' })
+  await url.fill(`${base}/status/200?beside=1`)
+  await url.press('Control+Enter')
+  const details = page.getByRole('region', { name: 'Details' })
+  await expect(details.getByText('200 OK')).toBeVisible()
+  const width = page.viewportSize()?.width ?? 0
+  for (const control of [
+    details.getByRole('button', { name: 'Copy as cURL' }),
+    details.getByRole('tab', { name: 'Response' }),
+    details.getByRole('searchbox', { name: 'Search in body' }),
+  ]) {
+    const box = await control.boundingBox()
+    if (!box) throw new Error('no box')
+    expect(box.x + box.width).toBeLessThanOrEqual(width)
+  }
+  // The timeline beside them keeps its toolbar's last control whole.
+  const tools = page.getByRole('toolbar', { name: 'Timeline tools' })
+  const over = await tools.evaluate((bar) => {
+    const inner = bar.getBoundingClientRect().right - parseFloat(getComputedStyle(bar).paddingRight)
+    const group = bar.querySelector('[aria-label="Time window"]')
+    return group ? group.getBoundingClientRect().right - inner : Infinity
+  })
+  expect(over).toBeLessThanOrEqual(0.5)
+})
