@@ -5,7 +5,7 @@ import { paramsObject } from '../../shared/graphql'
 import type { KeyValue } from '../../shared/request'
 import type { AppError } from '../../shared/result'
 import type { HeaderList } from '../../shared/timeline'
-import { classifyError } from '../http/errors'
+import { classifyError, MAX_RESPONSE_HEADER_BYTES } from '../http/errors'
 import type { ExchangeMarks } from '../http/timings'
 import type { SessionAttempt } from '../sessions/kernel/session-attempt'
 import { SessionKernel } from '../sessions/kernel/session-kernel'
@@ -152,9 +152,12 @@ export class GraphqlWsSession implements SessionTransport {
       marks.sendEnd = t
       attempt.phase(() => upgradeSent(this.sid, t, request))
     }
-    const wsOptions: ClientOptions = {
+    // `ws` hands its options on to http.request, which takes maxHeaderSize (its types do not list it).
+    const wsOptions: ClientOptions & { maxHeaderSize: number } = {
       headers,
       handshakeTimeout: opts.connectTimeoutMs,
+      // Node's parser reads 16 KB of headers by default; an upgrade answer may carry as much as any response.
+      maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
       maxPayload: opts.maxMessageBytes,
       perMessageDeflate: false,
       rejectUnauthorized: !opts.insecure,
@@ -250,7 +253,7 @@ export class GraphqlWsSession implements SessionTransport {
     })
     ws.on('error', (err: Error & { code?: string }) => {
       if (!mine()) return
-      this.failure ??= describeWsError(err, url.host, opts.maxMessageBytes)
+      this.failure ??= describeWsError(err, url.host, opts.maxMessageBytes, opts.connectTimeoutMs)
     })
     ws.on('close', (code: number, reason: Buffer) => {
       if (!mine()) return

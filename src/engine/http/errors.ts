@@ -73,6 +73,8 @@ export function classifyError(error: unknown, where: string): AppError {
       `${where} sent a response Flightdeck cannot read: an unrequested 100 Continue, or bytes past the end of the previous response`,
     )
   }
+  // Node's own parser (WebSocket upgrades, SSE): headers past its maxHeaderSize are no malformed response.
+  if (code === 'HPE_HEADER_OVERFLOW') return make('protocol', headersTooLarge(where))
   if (e.name === 'HTTPParserError' || code.startsWith('HPE_')) {
     return make('protocol', `${where} sent a malformed HTTP response${text ? ` (${text})` : ''}`)
   }
@@ -107,10 +109,7 @@ export function classifyError(error: unknown, where: string): AppError {
     case 'ETIMEDOUT':
       return make('timeout_connect', `Timed out connecting to ${where}`)
     case 'UND_ERR_HEADERS_OVERFLOW':
-      return make(
-        'protocol',
-        `The response headers from ${where} are larger than ${MAX_RESPONSE_HEADER_BYTES / 1024} KB, the most Flightdeck reads (as browsers do)`,
-      )
+      return make('protocol', headersTooLarge(where))
     case 'UND_ERR_HEADERS_TIMEOUT':
       return make('timeout_headers', `Timed out waiting for response headers from ${where}`)
     case 'UND_ERR_BODY_TIMEOUT':
@@ -214,4 +213,8 @@ export function explainFailure(err: unknown, c: FailureContext): unknown {
     )
   }
   return err
+}
+
+function headersTooLarge(where: string): string {
+  return `The response headers from ${where} are larger than ${MAX_RESPONSE_HEADER_BYTES / 1024} KB, the most Flightdeck reads (as browsers do)`
 }

@@ -11,6 +11,7 @@ export function connectFailure(
   err: ConnectError,
   namespace: string,
   host: string,
+  open?: { timeoutMs: number; path: string },
 ): { failure: AppError; byServer: boolean } {
   const timeout = /timeout/i.test(err.message)
   const byServer = err.type !== 'TransportError' && !timeout
@@ -27,7 +28,12 @@ export function connectFailure(
     byServer,
     failure: {
       code: timeout ? 'timeout_connect' : 'network',
-      message: `Could not connect to ${host}: ${err.message}`,
+      // A timeout is the Engine.IO handshake not answered in time, often by a server that accepted the
+      // connection: "could not connect" would blame the network.
+      message:
+        timeout && open
+          ? `Timed out opening Socket.IO at ${host}: no handshake answer on ${open.path} within ${open.timeoutMs % 1000 === 0 ? `${open.timeoutMs / 1000} s` : `${open.timeoutMs} ms`} (is it a Socket.IO server, on that path?)`
+          : `Could not connect to ${host}: ${err.message}`,
       ...(err.description !== undefined ? { detail: describe(err.description) } : {}),
     },
   }

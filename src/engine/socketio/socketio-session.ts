@@ -207,7 +207,10 @@ export class SocketIoSession implements SessionTransport {
     })
     const failed = (err: ConnectError): void => {
       if (!mine()) return
-      const { failure, byServer } = connectFailure(err, this.init.namespace, url.host)
+      const { failure, byServer } = connectFailure(err, this.init.namespace, url.host, {
+        timeoutMs: o.connectTimeoutMs,
+        path: this.init.path,
+      })
       end(() => {
         manager.engine?.close()
         attempt.ended({ reason: failure.message, error: failure, reconnectable: !byServer, by: 'network' })

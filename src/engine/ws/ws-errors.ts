@@ -16,6 +16,7 @@ export function describeWsError(
   err: Error & { code?: string },
   host: string,
   maxMessageBytes: number,
+  connectTimeoutMs?: number,
 ): WsFailure {
   const code = err.code ?? ''
   if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH') {
@@ -53,7 +54,10 @@ export function describeWsError(
   if (/handshake has timed out/i.test(err.message)) {
     return {
       code: 'timeout_connect',
-      message: `Timed out opening the WebSocket to ${host}`,
+      message:
+        connectTimeoutMs === undefined
+          ? `Timed out opening the WebSocket to ${host}`
+          : `Timed out opening the WebSocket to ${host}: no answer to the upgrade within ${formatMs(connectTimeoutMs)}`,
       detail: err.message,
     }
   }
@@ -88,4 +92,8 @@ export function formatLimit(bytes: number): string {
   if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`
   if (bytes % 1024 === 0) return `${bytes / 1024} KB`
   return `${bytes} bytes`
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`
 }

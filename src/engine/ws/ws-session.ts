@@ -5,7 +5,7 @@ import { fail, ok, type AppError, type Result } from '../../shared/result'
 import type { WsOpenOptions } from '../../shared/stream-schemas'
 import { closeCodeText, isSendableCloseCode } from '../../shared/streams'
 import type { HeaderList, StreamMessageKind } from '../../shared/timeline'
-import { classifyError } from '../http/errors'
+import { classifyError, MAX_RESPONSE_HEADER_BYTES } from '../http/errors'
 import type { ExchangeMarks } from '../http/timings'
 import { SessionKernel } from '../sessions/kernel/session-kernel'
 import type { SessionAttempt } from '../sessions/kernel/session-attempt'
@@ -133,9 +133,12 @@ export class WsSession implements SessionTransport {
       marks.sendEnd = t
       attempt.phase(() => upgradeSent(this.sid, t, request))
     }
-    const wsOptions: ClientOptions = {
+    // `ws` hands its options on to http.request, which takes maxHeaderSize (its types do not list it).
+    const wsOptions: ClientOptions & { maxHeaderSize: number } = {
       headers,
       handshakeTimeout: opts.connectTimeoutMs,
+      // Node's parser reads 16 KB of headers by default; an upgrade answer may carry as much as any response.
+      maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
       maxPayload: opts.maxMessageBytes,
       perMessageDeflate: opts.perMessageDeflate,
       rejectUnauthorized: !opts.insecure,
@@ -208,7 +211,7 @@ export class WsSession implements SessionTransport {
     })
     ws.on('error', (err: Error & { code?: string }) => {
       if (!mine()) return
-      this.failure ??= describeWsError(err, url.host, opts.maxMessageBytes)
+      this.failure ??= describeWsError(err, url.host, opts.maxMessageBytes, opts.connectTimeoutMs)
     })
     ws.on('close', (code: number, reason: Buffer) => {
       if (!mine()) return
