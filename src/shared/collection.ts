@@ -27,7 +27,12 @@ export const authSchema = lazySchema(() =>
     z.object({ type: z.literal('inherit') }),
     z.object({ type: z.literal('none') }),
     z.object({ type: z.literal('basic'), username: text, password: text }),
-    z.object({ type: z.literal('bearer'), token: text }),
+    z.object({
+      type: z.literal('bearer'),
+      token: text,
+      /** The word before the token (`Token abc`, Insomnia's and Yaak's bearer prefix); left out or empty, `Bearer`. */
+      prefix: text.optional(),
+    }),
     z.object({ type: z.literal('apikey'), key: text, value: text, in: z.enum(['header', 'query']) }),
     z.object({ type: z.literal('digest'), username: text, password: text }),
     z.object({

@@ -219,7 +219,11 @@ export function resolveAuth(auth: AuthSpec, r: (t: string) => string): AuthSpec 
     case 'digest':
       return { ...auth, username: r(auth.username), password: r(auth.password) }
     case 'bearer':
-      return { ...auth, token: r(auth.token) }
+      return {
+        ...auth,
+        token: r(auth.token),
+        ...(auth.prefix !== undefined ? { prefix: r(auth.prefix) } : {}),
+      }
     case 'apikey':
       return { ...auth, key: r(auth.key), value: r(auth.value) }
     case 'oauth2':

@@ -1,4 +1,9 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { runImport } from '../../src/engine/importers/index'
+import { MemorySecretStore } from '../../src/engine/secrets/secret-store'
 import type { ImportReport } from '../../src/shared/collection-schemas'
 import { importText, sendSaved, useImportTarget } from './import-formats-helpers'
 
@@ -57,5 +62,136 @@ describe('Postman: auth', () => {
     expect(list.headers['authorization']).toBe('Bearer collection-token')
     const me = await sendSaved(t.service, t.stub, t.dir, 'users/me.yaml')
     expect(me.headers['authorization']).toBe('Bearer folder-token')
+  })
+})
+
+describe('Insomnia and Yaak: a bearer prefix of their own', () => {
+  it('Insomnia\'s "Token" prefix is kept and sent (Token abc); an empty prefix sends Bearer, as Insomnia does', async () => {
+    const req = (id: string, name: string, authentication: Record<string, unknown>) => ({
+      _id: id,
+      _type: 'request',
+      parentId: 'wrk_1',
+      name,
+      method: 'GET',
+      url: `${t.stub.url}/${id}`,
+      headers: [],
+      body: {},
+      authentication,
+    })
+    const report = await importAndOpen(
+      JSON.stringify({
+        _type: 'export',
+        __export_format: 4,
+        resources: [
+          { _id: 'wrk_1', _type: 'workspace', parentId: null, name: 'Prefixes' },
+          req('req_token', 'Token', { type: 'bearer', token: 'abc', prefix: 'Token' }),
+          req('req_empty', 'Empty', { type: 'bearer', token: 'def', prefix: '' }),
+          req('req_jwt', 'Jwt', { type: 'bearer', token: '{{ _.jwt }}', prefix: 'JWT' }),
+          { _id: 'env_1', _type: 'environment', parentId: 'wrk_1', name: 'Base', data: { jwt: 'j-1' } },
+        ],
+      }),
+    )
+    expect(report.unmapped.join('\n')).not.toMatch(/prefix/)
+    expect((await sendSaved(t.service, t.stub, t.dir, 'token.yaml')).headers['authorization']).toBe(
+      'Token abc',
+    )
+    expect((await sendSaved(t.service, t.stub, t.dir, 'empty.yaml')).headers['authorization']).toBe(
+      'Bearer def',
+    )
+    expect((await sendSaved(t.service, t.stub, t.dir, 'jwt.yaml')).headers['authorization']).toBe('JWT j-1')
+    // The request file says it, and a plain bearer's file stays as it was (no prefix key).
+    expect(readFileSync(join(t.dir, 'token.yaml'), 'utf8')).toMatch(
+      /auth:\n {2}type: bearer\n {2}token: abc\n {2}prefix: Token\n/,
+    )
+    expect(readFileSync(join(t.dir, 'empty.yaml'), 'utf8')).not.toContain('prefix')
+  })
+
+  it("Yaak's bearer prefix is kept; an empty one sends the token alone, as Yaak does", async () => {
+    const req = (id: string, authentication: Record<string, unknown>) => ({
+      model: 'http_request',
+      id,
+      workspaceId: 'wk_1',
+      folderId: null,
+      name: id,
+      method: 'GET',
+      url: `${t.stub.url}/${id}`,
+      urlParameters: [],
+      headers: [],
+      bodyType: null,
+      body: {},
+      authenticationType: 'bearer',
+      authentication,
+    })
+    await importAndOpen(
+      JSON.stringify({
+        yaakVersion: '2025.1.2',
+        yaakSchema: 4,
+        resources: {
+          workspaces: [{ model: 'workspace', id: 'wk_1', name: 'Prefixes' }],
+          httpRequests: [
+            req('custom', { token: 'abc', prefix: 'Token' }),
+            req('none', { token: 'def', prefix: '' }),
+            req('default', { token: 'ghi' }),
+          ],
+        },
+      }),
+    )
+    expect((await sendSaved(t.service, t.stub, t.dir, 'custom.yaml')).headers['authorization']).toBe(
+      'Token abc',
+    )
+    expect((await sendSaved(t.service, t.stub, t.dir, 'none.yaml')).headers['authorization']).toBe('def')
+    expect((await sendSaved(t.service, t.stub, t.dir, 'default.yaml')).headers['authorization']).toBe(
+      'Bearer ghi',
+    )
+  })
+})
+
+describe('a bearer prefix goes out in every export', () => {
+  it('Postman and Bruno (no prefix there: an Authorization header) and Insomnia (its prefix) send Token abc again', async () => {
+    await importAndOpen(
+      JSON.stringify({
+        _type: 'export',
+        __export_format: 4,
+        resources: [
+          { _id: 'wrk_1', _type: 'workspace', parentId: null, name: 'Prefixes' },
+          {
+            _id: 'req_token',
+            _type: 'request',
+            parentId: 'wrk_1',
+            name: 'Token',
+            method: 'GET',
+            url: `${t.stub.url}/token`,
+            authentication: { type: 'bearer', token: 'abc', prefix: 'Token' },
+          },
+        ],
+      }),
+    )
+    const out = mkdtempSync(join(tmpdir(), 'fd-fidelity-export-'))
+    try {
+      for (const [format, file] of [
+        ['postman', 'out.postman_collection.json'],
+        ['insomnia', 'out.insomnia.yaml'],
+        ['bruno', 'bruno'],
+      ] as const) {
+        const exported = await t.service.invoke('export.collection', {
+          dir: t.dir,
+          format,
+          file: join(out, file),
+        })
+        if (!exported.ok) throw new Error(exported.error.message)
+        const again = join(out, `${format}-again`)
+        const r = await runImport({ file: join(out, file) }, 'auto', again, new MemorySecretStore())
+        if (!r.ok) throw new Error(r.error.message)
+        const opened = await t.service.invoke('collection.open', { dir: again, create: false })
+        if (!opened.ok) throw new Error(opened.error.message)
+        const sent = await sendSaved(t.service, t.stub, again, 'token.yaml')
+        expect({ format, authorization: sent.headers['authorization'] }).toEqual({
+          format,
+          authorization: 'Token abc',
+        })
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true })
+    }
   })
 })

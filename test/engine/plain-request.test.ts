@@ -288,6 +288,7 @@ const POOL: unknown[] = [
   { kind: 'json', path: '$.a' },
   { type: 'inherit' },
   { type: 'bearer' },
+  { type: 'bearer', token: 't', prefix: 'Token' },
   { name: 'a', value: 'b', enabled: true },
   { name: 'a', value: 'b' },
   { name: 'm', text: 't' },
@@ -306,6 +307,7 @@ const EXTRA_KEYS = [
   'enabled',
   'in',
   'text',
+  'prefix',
 ]
 
 function mutate(value: unknown, random: () => number, pick: <T>(l: readonly T[]) => T): unknown {

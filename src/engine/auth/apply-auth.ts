@@ -33,13 +33,30 @@ export function basicCredentials(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`
 }
 
+/** `Bearer abc`, or with a prefix of its own `Token abc` (an empty prefix is `Bearer`, as in Insomnia). */
+export function bearerValue(prefix: string | undefined, token: string): string {
+  return `${prefix?.trim() || 'Bearer'} ${token}`
+}
+
+/**
+ * A bearer auth whose prefix is not `Bearer`, as the header it sends (`Token abc`), for formats whose bearer
+ * auth has no prefix (Postman, Bruno export it as an API-key header); null for a plain bearer.
+ */
+export function customBearerHeader(auth: AuthSpec): string | null {
+  const prefix = auth.type === 'bearer' ? (auth.prefix?.trim() ?? '') : ''
+  if (auth.type !== 'bearer' || prefix === '' || prefix === 'Bearer') return null
+  return bearerValue(prefix, auth.token)
+}
+
 /** Apply basic, bearer or API-key auth; other kinds are handled by the auth runner and come back unchanged. */
 export function applySimpleAuth(spec: RequestSpec, auth: AuthSpec): RequestSpec {
   switch (auth.type) {
     case 'basic':
       return withHeader(spec, 'Authorization', basicCredentials(auth.username, auth.password))
     case 'bearer':
-      return auth.token === '' ? spec : withHeader(spec, 'Authorization', `Bearer ${auth.token}`)
+      return auth.token === ''
+        ? spec
+        : withHeader(spec, 'Authorization', bearerValue(auth.prefix, auth.token))
     case 'apikey':
       if (auth.key.trim() === '') return spec
       return auth.in === 'header'

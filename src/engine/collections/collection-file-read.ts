@@ -94,7 +94,7 @@ function readAuth(v: unknown): unknown {
     case 'digest':
       return { type: v['type'], username: s('username'), password: s('password') }
     case 'bearer':
-      return { type: 'bearer', token: s('token') }
+      return { type: 'bearer', token: s('token'), ...('prefix' in v ? { prefix: v['prefix'] } : {}) }
     case 'apikey':
       return { type: 'apikey', key: s('key'), value: s('value'), in: v['in'] ?? 'header' }
     case 'oauth2':

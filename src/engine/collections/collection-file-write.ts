@@ -78,6 +78,11 @@ export function bodyPlain(body: RequestBody): PlainMap | null {
 /** Auth as written; `inherit` (the default) is left out. Key order follows the schema. */
 export function authPlain(auth: AuthSpec): PlainMap | null {
   if (auth.type === 'inherit') return null
+  // A bearer's prefix only when it has one: the file of a plain `Bearer` stays as it was.
+  if (auth.type === 'bearer')
+    return auth.prefix === undefined
+      ? { type: 'bearer', token: auth.token }
+      : { type: 'bearer', token: auth.token, prefix: auth.prefix }
   return { ...auth }
 }
 

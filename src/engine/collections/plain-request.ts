@@ -104,7 +104,11 @@ function auth(v: unknown): SavedRequest['auth'] {
     case 'none':
       return { type: 'none' }
     case 'bearer':
-      return { type: 'bearer', token: str(o['token'], TEXT) }
+      return {
+        type: 'bearer',
+        token: str(o['token'], TEXT),
+        ...(o['prefix'] !== undefined ? { prefix: str(o['prefix'], TEXT) } : {}),
+      }
     case 'basic':
     case 'digest':
       return { type: o['type'], username: str(o['username'], TEXT), password: str(o['password'], TEXT) }

@@ -8,6 +8,7 @@ import type {
 import type { KeyValue, RequestBody } from '../../shared/request'
 import type { Assertion, Extraction } from '../../shared/run-spec'
 import type { LoadedCollection } from '../collections/loader'
+import { customBearerHeader } from '../auth/apply-auth'
 import { brunoGraphqlNotes } from '../graphql/graphql-bruno'
 import { readExportTree, type ExportFolder, type ExportRequest } from './export-tree'
 
@@ -54,7 +55,8 @@ function kv(list: readonly KeyValue[]): string[] {
 }
 
 function authMode(a: AuthSpec): string {
-  return a.type === 'oauth2' ? 'oauth2' : a.type
+  // Bruno's bearer has no prefix: `Token abc` goes as an API-key header.
+  return customBearerHeader(a) === null ? a.type : 'apikey'
 }
 
 function authBlock(a: AuthSpec): string | null {
@@ -62,8 +64,16 @@ function authBlock(a: AuthSpec): string | null {
     case 'basic':
     case 'digest':
       return block(`auth:${a.type}`, [pair('username', a.username), pair('password', a.password)])
-    case 'bearer':
-      return block('auth:bearer', [pair('token', a.token)])
+    case 'bearer': {
+      const custom = customBearerHeader(a)
+      return custom === null
+        ? block('auth:bearer', [pair('token', a.token)])
+        : block('auth:apikey', [
+            pair('key', 'Authorization'),
+            pair('value', custom),
+            pair('placement', 'header'),
+          ])
+    }
     case 'apikey':
       return block('auth:apikey', [
         pair('key', a.key),

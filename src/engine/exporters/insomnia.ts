@@ -70,7 +70,7 @@ function auth(a: AuthSpec, tx: Tx): Json | undefined {
     case 'digest':
       return { type: a.type, username: tx(a.username), password: tx(a.password) }
     case 'bearer':
-      return { type: 'bearer', token: tx(a.token), prefix: '' }
+      return { type: 'bearer', token: tx(a.token), prefix: a.prefix === undefined ? '' : tx(a.prefix.trim()) }
     case 'apikey':
       return {
         type: 'apikey',

@@ -3,6 +3,7 @@ import type { AuthSpec, EnvironmentInfo, FolderNode, SavedRequest, Variable } fr
 import type { KeyValue, RequestBody } from '../../shared/request'
 import { readRequestFile, stemOf, type LoadedCollection } from '../collections/loader'
 import { resolveDependency } from '../runner/plan'
+import { customBearerHeader } from '../auth/apply-auth'
 import { levelEvents, requestEvents } from './postman-scripts'
 import { toPostmanGraphql } from '../graphql/graphql-postman'
 
@@ -91,8 +92,13 @@ export function postmanAuth(auth: AuthSpec): Json | null {
     case 'basic':
     case 'digest':
       return { type: auth.type, [auth.type]: params({ username: auth.username, password: auth.password }) }
-    case 'bearer':
-      return { type: 'bearer', bearer: params({ token: auth.token }) }
+    case 'bearer': {
+      // Postman's bearer has no prefix: `Token abc` goes as the header it is.
+      const custom = customBearerHeader(auth)
+      return custom === null
+        ? { type: 'bearer', bearer: params({ token: auth.token }) }
+        : { type: 'apikey', apikey: params({ key: 'Authorization', value: custom, in: 'header' }) }
+    }
     case 'apikey':
       return { type: 'apikey', apikey: params({ key: auth.key, value: auth.value, in: auth.in }) }
     case 'oauth2':

@@ -68,11 +68,13 @@ function auth(v: unknown, c: Ctx, where: string): AuthSpec {
       return { type: 'basic', username: t('username'), password: t('password') }
     case 'digest':
       return { type: 'digest', username: t('username'), password: t('password') }
-    case 'bearer':
-      if (str(v['prefix']) !== '' && str(v['prefix']) !== 'Bearer') {
-        c.u.push(`${where}: bearer prefix "${str(v['prefix'])}" not kept (Flightdeck sends "Bearer")`)
-      }
-      return { type: 'bearer', token: t('token') }
+    case 'bearer': {
+      // Insomnia sends `<prefix> <token>`, an empty prefix as "Bearer".
+      const prefix = t('prefix').trim()
+      return prefix === '' || prefix === 'Bearer'
+        ? { type: 'bearer', token: t('token') }
+        : { type: 'bearer', token: t('token'), prefix }
+    }
     case 'apikey':
       return {
         type: 'apikey',

@@ -60,8 +60,16 @@ function auth(type: unknown, v: unknown, u: string[], where: string): AuthSpec {
   switch (t) {
     case 'basic':
       return { type: 'basic', username: f('username'), password: f('password') }
-    case 'bearer':
-      return { type: 'bearer', token: f('token') }
+    case 'bearer': {
+      // Yaak sends `<prefix> <token>`, "Bearer" when the export has none; an empty one sends the token alone,
+      // which a bearer cannot say: it is that header.
+      if (a['prefix'] === undefined || a['prefix'] === null) return { type: 'bearer', token: f('token') }
+      const prefix = f('prefix').trim()
+      if (prefix === '') return { type: 'apikey', key: 'Authorization', value: f('token'), in: 'header' }
+      return prefix === 'Bearer'
+        ? { type: 'bearer', token: f('token') }
+        : { type: 'bearer', token: f('token'), prefix }
+    }
     case 'apikey':
       return {
         type: 'apikey',

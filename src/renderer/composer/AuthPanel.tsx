@@ -119,12 +119,23 @@ export function AuthEditor({
         </>
       ) : null}
       {auth.type === 'bearer' ? (
-        <Field
-          label="Token"
-          value={auth.token}
-          onChange={(token) => put({ token })}
-          placeholder="{{token}}"
-        />
+        <>
+          <Field
+            label="Token"
+            value={auth.token}
+            onChange={(token) => put({ token })}
+            placeholder="{{token}}"
+          />
+          <Field
+            label="Prefix"
+            value={auth.prefix ?? ''}
+            // Empty is the default word: the key is left out, so a plain bearer's file stays as it was.
+            onChange={(prefix) =>
+              setAuth({ type: 'bearer', token: auth.token, ...(prefix === '' ? {} : { prefix }) })
+            }
+            placeholder="Bearer"
+          />
+        </>
       ) : null}
       {auth.type === 'apikey' ? (
         <>
