@@ -1,6 +1,10 @@
 import { serverTimingOf } from '../../shared/server-timing'
+import type { AppError } from '../../shared/result'
 import type {
+  BodyProgressEvent,
+  CancelledEvent,
   DoneEvent,
+  ErrorEvent,
   HarTimings,
   HeaderList,
   RequestSentEvent,
@@ -91,11 +95,46 @@ export function doneEvent(
   }
 }
 
+/** How far the body has come: on the wire, and decoded into the store. */
+export function progressEvent(
+  sid: string,
+  t: number,
+  wireBytes: number,
+  bodyBytes: number,
+): BodyProgressEvent {
+  return { type: 'body-progress', sid, t, wireBytes, bodyBytes }
+}
+
+/** The exchange failed; the body bytes that had come (`partial`) were discarded. */
+export function errorEvent(
+  sid: string,
+  t: number,
+  error: AppError,
+  timings: HarTimings,
+  partial: number,
+): ErrorEvent {
+  return { type: 'error', sid, t, ...error, timings, ...(partial > 0 ? { partialBodyBytes: partial } : {}) }
+}
+
+/** The person cancelled the exchange; the body bytes that had come (`partial`) were discarded. */
+export function cancelledEvent(sid: string, t: number, timings: HarTimings, partial: number): CancelledEvent {
+  return { type: 'cancelled', sid, t, timings, ...(partial > 0 ? { partialBodyBytes: partial } : {}) }
+}
+
 /** Interim (1xx) responses kept coming but the final one did not, within the headers timeout. */
 export function interimTimeout(host: string, count: number, headersTimeoutMs: number): EngineError {
   return new EngineError(
     'timeout_headers',
     `Timed out waiting for the final response from ${host}: ${count} interim (1xx) ${count === 1 ? 'response' : 'responses'} but no final one within the headers timeout of ${headersTimeoutMs} ms`,
+  )
+}
+
+/** The body could not be written to its temp file (a full disk, a folder removed). */
+export function storeFailed(e: unknown): EngineError {
+  return new EngineError(
+    'file',
+    'Could not store the response body on disk',
+    e instanceof Error ? e.message : String(e),
   )
 }
 

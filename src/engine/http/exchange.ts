@@ -9,9 +9,13 @@ import { pausedOn } from './paused-parser-end'
 import { PhaseTimeouts } from './phase-timeouts'
 import { EngineError, classifyError, explainFailure } from './errors'
 import {
+  cancelledEvent,
   doneEvent,
   endFailedAttempt,
+  errorEvent,
   interimTimeout,
+  progressEvent,
+  storeFailed,
   requestSentEvent,
   responseHeadersEvent,
 } from './exchange-events'
@@ -228,13 +232,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     const t = this.now()
     if (t - this.lastProgress >= PROGRESS_EVERY_MS) {
       this.lastProgress = t
-      this.emit({
-        type: 'body-progress',
-        sid: this.init.sid,
-        t,
-        wireBytes: this.wireCount,
-        bodyBytes: this.body.size,
-      })
+      this.emit(progressEvent(this.init.sid, t, this.wireCount, this.body.size))
     }
     this.timeouts.moved(t)
     if (this.body.write(chunk)) return true
@@ -318,14 +316,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     }
     writer.end().then(
       () => this.completeResponse(endAt, writer),
-      (e: unknown) =>
-        this.fail(
-          new EngineError(
-            'file',
-            'Could not store the response body on disk',
-            e instanceof Error ? e.message : String(e),
-          ),
-        ),
+      (e: unknown) => this.fail(storeFailed(e)),
     )
   }
 
@@ -374,14 +365,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     const timings = harTimings(this.marks, endAt)
     const { url } = this.init
     const error = classifyError(err, url.host)
-    this.emit({
-      type: 'error',
-      sid: this.init.sid,
-      t: endAt,
-      ...error,
-      timings,
-      ...(partial > 0 ? { partialBodyBytes: partial } : {}),
-    })
+    this.emit(errorEvent(this.init.sid, endAt, error, timings, partial))
     this.init.owner.exchangeOutcome(this.init.context, { kind: 'error', error, timings })
   }
 
@@ -393,13 +377,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     const partial = this.body.discard()
     const endAt = this.now()
     const timings = harTimings(this.marks, endAt)
-    this.emit({
-      type: 'cancelled',
-      sid: this.init.sid,
-      t: endAt,
-      timings,
-      ...(partial > 0 ? { partialBodyBytes: partial } : {}),
-    })
+    this.emit(cancelledEvent(this.init.sid, endAt, timings, partial))
     this.init.owner.exchangeOutcome(this.init.context, { kind: 'cancelled', timings })
   }
 }

@@ -9,8 +9,8 @@ import { AgentPool } from './agent-pool'
 import { EngineCookies } from './engine-cookies'
 import { EngineError } from './errors'
 import { Exchange, type ExchangeOutcome, type ExchangeOwner } from './exchange'
-import { PushExchange, type PushOwner } from '../http2-push/push-exchange'
-import type { PushedStream } from '../http2-push/pushed-stream'
+import type { PushExchange } from '../http2-push/push-exchange'
+import { EnginePushes, type PushHost } from './engine-pushes'
 import { harTimings } from './timings'
 import { Scheduler } from './scheduler'
 import { SettledChains, waitForChain } from './settled-chains'
@@ -40,7 +40,7 @@ export const DEFAULT_SETTINGS: EngineSettings = { globalConcurrency: 256, perOri
  * Runs HTTP requests: admission (global and per-origin limits), redirects hop by hop, cookies, TLS profiles,
  * timeouts and cancellation. Each hop is an `Exchange`; each request's hops form a chain.
  */
-export class HttpEngine implements ExchangeOwner, PushOwner, HopRunner {
+export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
   readonly bodies: BodyStore
   private readonly clock: Clock
   private readonly emitOut: (e: TimelineEvent) => void
@@ -54,8 +54,8 @@ export class HttpEngine implements ExchangeOwner, PushOwner, HopRunner {
   private readonly plans = new WeakMap<RequestSpec, SendPlan>()
   /** sid of any hop -> its chain. */
   private readonly bySid = new Map<string, Chain>()
-  /** Pushed streams still open, by their sid: the user may cancel each. */
-  private readonly pushes = new Map<string, PushedStream>()
+  /** HTTP/2 server push: hops that accept it, and the pushed streams still open (the user may cancel each). */
+  private readonly pushes: EnginePushes
   private readonly settled = new SettledChains(this.bySid)
   private nextSid = 1
 
@@ -74,6 +74,7 @@ export class HttpEngine implements ExchangeOwner, PushOwner, HopRunner {
       ...(options.tempDir ? { tempDir: options.tempDir } : {}),
       ...(options.memoryBodyLimit !== undefined ? { memoryLimit: options.memoryBodyLimit } : {}),
     })
+    this.pushes = new EnginePushes(this, this.cookies, this.clock, this.bodies, this.emitOut)
   }
 
   getSettings(): EngineSettings {
@@ -113,8 +114,8 @@ export class HttpEngine implements ExchangeOwner, PushOwner, HopRunner {
   }
 
   cancel(sid: string): boolean {
-    const push = this.pushes.get(sid)
-    if (push) return push.cancel()
+    const pushed = this.pushes.cancel(sid)
+    if (pushed !== undefined) return pushed
     const chain = this.bySid.get(sid)
     if (!chain || chain.settled) return false
     chain.cancelled = true
@@ -247,21 +248,14 @@ export class HttpEngine implements ExchangeOwner, PushOwner, HopRunner {
     const origin = planned ? chain.plan.origin : url.origin
     if (options.acceptPush && url.protocol === 'https:') {
       // Pushed streams belong to the connection they were promised on: this hop gets one of its own.
-      const exchange = new PushExchange({
-        sid: hop.sid,
-        method: hop.method,
-        url,
-        headers: options.cookies ? this.cookies.withCookies(hop.headers, url) : hop.headers,
-        body: hop.body,
+      const headers = options.cookies ? this.cookies.withCookies(hop.headers, url) : hop.headers
+      const exchange = this.pushes.exchange(
+        hop,
+        headers,
         options,
-        ca: typeof ca === 'string' ? ca : undefined,
-        clock: this.clock,
-        owner: this,
-        context: hop,
-        bodies: this.bodies,
+        typeof ca === 'string' ? ca : undefined,
         queuedAt,
-        isRedirect: options.followRedirects ? isFollowableRedirect : undefined,
-      })
+      )
       chain.current = exchange
       chain.holding = true
       chain.ticket = this.scheduler.enqueue(origin, exchange)
@@ -382,30 +376,5 @@ export class HttpEngine implements ExchangeOwner, PushOwner, HopRunner {
     const terminal = event.type === 'done' || event.type === 'error' || event.type === 'cancelled'
     if (terminal && chain.holding) chain.held ??= event
     else if (terminal) this.settled.settle(chain, event)
-  }
-
-  // ---- PushOwner: a push hop's pushed streams. ----
-
-  newPushSid(): string {
-    return this.newSid()
-  }
-
-  pushEvent(context: unknown, event: TimelineEvent): void {
-    const { chain } = context as Hop
-    // A pushed response sets cookies as any response does: its URL has the request's origin (RFC 9113 8.4).
-    if (event.type === 'response-headers' && chain.plan.options.cookies) {
-      const url = this.pushes.get(event.sid)?.url
-      if (url !== undefined && URL.canParse(url)) this.cookies.store(new URL(url), event.headers)
-    }
-    chain.events.push(event)
-    this.emitOut(event)
-  }
-
-  pushOpened(sid: string, push: PushedStream): void {
-    this.pushes.set(sid, push)
-  }
-
-  pushClosed(sid: string): void {
-    this.pushes.delete(sid)
   }
 }
