@@ -14,7 +14,7 @@ import { chain, OnDemand, type Maybe } from './on-demand'
 import type * as RunManagerModule from './runner/run-manager'
 import type * as SecretStoreModule from './secrets/secret-store'
 import type { EngineServiceOptions } from './service-types'
-import { SessionRecords } from './sessions/session-records'
+import { forgetSessions, SessionRecords } from './sessions/session-records'
 import { TimelineJournal } from './sessions/timeline-journal'
 import type * as StreamEngineModule from './streams/stream-engine'
 import { WebhookInbox } from './webhooks/webhook-inbox'
@@ -156,6 +156,9 @@ export function createEngineParts(options: EngineServiceOptions, modules: PartMo
               emit: (payload) => publish({ name: 'run.progress', payload }),
               scripts: { http, clock, emit, sentBody: (sid) => records.get(sid)?.requestBody },
               ...(options.runResults ? { keep: options.runResults } : {}),
+              ...(options.runResults === 'failures'
+                ? { release: (sids) => forgetSessions(records, http.bodies, sids) }
+                : {}),
             }),
         ),
       ),

@@ -210,6 +210,12 @@ export class BodyStore {
     this.bodies.set(id, writer)
     this.order.push(id)
     if (this.bodies.size > this.maxBodies) this.releaseOldest()
+    // Bodies deleted early leave their ids in `order`: past twice the limit the front ones go (a live one back in
+    // line), a few per new body, so `order` stays bounded too.
+    for (let i = 0; i < 4 && this.order.size > this.maxBodies * 2; i++) {
+      const front = this.order.shift()
+      if (front !== undefined && this.bodies.has(front)) this.order.push(front)
+    }
     return writer
   }
 

@@ -51,6 +51,11 @@ export interface RunManagerDeps {
   scripts?: ScriptDeps
   /** What runs keep of their results (RunOptions['keep']); `failures` also keeps per-request latency in buckets. */
   keep?: 'all' | 'failures'
+  /**
+   * A run that keeps only its failures hands each finished step's sessions (its attempts, a job's polls) here: the
+   * host may let go of their records and bodies at once, as nothing reads them after the step.
+   */
+  release?: (sids: readonly string[]) => void
 }
 
 /** Finished runs kept for `run.get`. */
@@ -289,8 +294,10 @@ export class RunManager {
     if (r.passed) run.passed++
     else run.failed++
     run.perRequest.get(r.stepId)?.add(r.passed, r.timeMs)
-    if (run.tally) run.tally.add(r)
-    else {
+    if (run.tally) {
+      run.tally.add(r)
+      this.deps.release?.(r.job ? [...r.sids, ...r.job.pollSids] : r.sids)
+    } else {
       const s = summarize(r)
       run.pending.push(s)
       run.recent.push(s)

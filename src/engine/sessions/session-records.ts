@@ -98,6 +98,12 @@ export class SessionRecords {
         const oldest = this.order.shift()
         if (oldest !== undefined) this.records.delete(oldest)
       }
+      // Sessions forgotten early leave their ids in `order`: past twice the limit the front ones go (a live one
+      // back in line), a few per new session, so `order` stays bounded too.
+      for (let i = 0; i < 4 && this.order.size > this.limit * 2; i++) {
+        const front = this.order.shift()
+        if (front !== undefined && this.records.has(front)) this.order.push(front)
+      }
       return
     }
     const r = this.records.get(e.sid)
@@ -140,6 +146,12 @@ export class SessionRecords {
     r.requestBody = keepable(body)
   }
 
+  /** Forget a session now (a table-only run is done with its step: nothing will export or show it). */
+  forget(sid: string): void {
+    if (this.lastMade?.queued.sid === sid) this.lastMade = null
+    this.records.delete(sid)
+  }
+
   markImported(sid: string, postData: { mimeType: string; text: string } | undefined): void {
     const r = this.records.get(sid)
     if (r) r.imported = postData ? { postData } : {}
@@ -155,5 +167,26 @@ function keepable(body: RequestBody): RequestBody {
       return body
     default:
       return body
+  }
+}
+
+/** Where a session's body can be let go of (the engine's body store). */
+interface BodyDeleter {
+  delete(id: string): Promise<void>
+}
+
+/**
+ * Let go of sessions and the response bodies they kept, following each one's redirects (a chain is at most a few
+ * dozen hops; the walk stops at 100): what a table-only run does with a step it is done with.
+ */
+export function forgetSessions(records: SessionRecords, bodies: BodyDeleter, sids: readonly string[]): void {
+  for (const first of sids) {
+    let sid: string | undefined = first
+    for (let hop = 0; hop < 100 && sid !== undefined; hop++) {
+      const t: TerminalEvent | undefined = records.get(sid)?.terminal
+      records.forget(sid)
+      if (t?.type === 'done') void bodies.delete(t.body.id)
+      sid = t?.type === 'redirect' ? t.next : undefined
+    }
   }
 }
