@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -193,5 +193,58 @@ describe('a bearer prefix goes out in every export', () => {
     } finally {
       rmSync(out, { recursive: true, force: true })
     }
+  })
+})
+
+describe('Postman: form-data', () => {
+  it('a part with several files sends each; a file part keeps its Content-Type; a typed text part is reported', async () => {
+    const report = await importAndOpen(
+      postman([
+        {
+          name: 'Upload',
+          request: {
+            method: 'POST',
+            url: `${t.stub.url}/upload`,
+            body: {
+              mode: 'formdata',
+              formdata: [
+                { key: 'docs', type: 'file', src: ['files/a.txt', 'files/b.txt'] },
+                { key: 'pic', type: 'file', src: 'files/c.txt', contentType: 'image/png' },
+                { key: 'meta', type: 'text', value: '{"a":1}', contentType: 'application/json' },
+                { key: 'note', type: 'text', value: 'hi', contentType: 'text/plain' },
+              ],
+            },
+          },
+        },
+      ]),
+    )
+    mkdirSync(join(t.dir, 'files'))
+    for (const f of ['a', 'b', 'c']) writeFileSync(join(t.dir, 'files', `${f}.txt`), `file ${f}`)
+    const sent = await sendSaved(t.service, t.stub, t.dir, 'upload.yaml')
+    const boundary = /boundary=("?)([^";]+)\1/.exec(String(sent.headers['content-type']))?.[2] ?? ''
+    const parts = sent.body
+      .split(`--${boundary}`)
+      .filter((p) => p.includes('name="'))
+      .map((p) => {
+        const [head = '', body = ''] = p.split('\r\n\r\n')
+        return {
+          name: /name="([^"]+)"/.exec(head)?.[1],
+          type: /content-type: *([^\r\n]+)/i.exec(head)?.[1],
+          body: body.replace(/\r\n$/, ''),
+        }
+      })
+    expect(parts.map((p) => [p.name, p.body])).toEqual([
+      ['docs', 'file a'],
+      ['docs', 'file b'],
+      ['pic', 'file c'],
+      ['meta', '{"a":1}'],
+      ['note', 'hi'],
+    ])
+    expect(parts[2]?.type).toBe('image/png')
+    const lines = report.unmapped.join('\n')
+    expect(lines).toContain(
+      'Upload: form-data part "meta" is sent without its Content-Type "application/json" (Flightdeck\'s text parts have none)',
+    )
+    expect(lines).not.toContain('"note"')
   })
 })

@@ -22,6 +22,8 @@ import { fromPostmanGraphql } from '../graphql/graphql-postman'
 /** Postman collections (v2.0 and v2.1) and Postman environments. */
 
 const MAX_DEPTH = 32
+/** A multipart body's most parts (the request file's limit). */
+const MAX_PARTS = 1000
 
 export function isPostmanCollection(data: unknown): boolean {
   return (
@@ -168,16 +170,31 @@ function body(v: unknown, unmapped: string[], where: string, headers: KeyValue[]
       for (const p of arr(v['formdata']).filter(isObj)) {
         const enabled = p['disabled'] !== true
         const name = text(p['key'], unmapped, where)
+        const type = str(p['contentType']).trim()
         if (p['type'] === 'file') {
-          const src = Array.isArray(p['src']) ? str(p['src'][0]) : str(p['src'])
-          if (src === '') {
+          // Postman sends every file of a part (src is a list when several were picked), each as a part of that name.
+          const srcs = (Array.isArray(p['src']) ? p['src'].map((s) => str(s)) : [str(p['src'])]).filter(
+            (s) => s !== '',
+          )
+          if (srcs.length === 0) {
             unmapped.push(`${where}: form-data file part "${name}" has no file; left out`)
             continue
           }
-          parts.push({ kind: 'file', name, path: src, enabled })
-        } else parts.push({ kind: 'text', name, value: text(p['value'], unmapped, where), enabled })
+          for (const path of srcs.slice(0, MAX_PARTS))
+            parts.push({ kind: 'file', name, path, ...(type ? { contentType: type } : {}), enabled })
+        } else {
+          parts.push({ kind: 'text', name, value: text(p['value'], unmapped, where), enabled })
+          if (type !== '' && !/^text\/plain\b/i.test(type))
+            unmapped.push(
+              `${where}: form-data part "${name}" is sent without its Content-Type "${type.slice(0, 80)}" (Flightdeck's text parts have none)`,
+            )
+        }
       }
-      return { kind: 'multipart', parts }
+      if (parts.length > MAX_PARTS)
+        unmapped.push(
+          `${where}: form-data parts past the first ${MAX_PARTS} left out (${parts.length - MAX_PARTS})`,
+        )
+      return { kind: 'multipart', parts: parts.slice(0, MAX_PARTS) }
     }
     case 'file': {
       const src = isObj(v['file']) ? str(v['file']['src']) : ''
