@@ -12,12 +12,6 @@ export const MAX_ORIGINS_PER_AGENT = 512
 type OriginPool = Pool | InstanceType<typeof Client>
 type PoolOptions = Pool.Options
 
-/** Pools made since the process started: a test reads it to see requests reuse them. */
-let poolsMade = 0
-export function originPoolsMade(): number {
-  return poolsMade
-}
-
 /**
  * An undici Agent that keeps its pool per origin. undici's own closes an origin's pool whenever the pool has no
  * connection left, which is at every refused or failed connect: a run of requests to a port nobody listens on
@@ -52,7 +46,6 @@ class KeepingAgent extends Agent {
 
   /** As undici's Agent makes them: a Client for one connection per origin, a Pool for more. */
   private newPool(origin: string): OriginPool {
-    poolsMade++
     return this.poolOptions.connections === 1
       ? new Client(origin, this.poolOptions)
       : new PoolClass(origin, this.poolOptions)
