@@ -106,6 +106,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         'allow-files': { type: 'string', multiple: true },
         'no-scripts': { type: 'boolean' },
         'env-var': { type: 'string', multiple: true },
+        'global-var': { type: 'string', multiple: true },
         'allow-empty-secrets': { type: 'boolean' },
       },
     })
@@ -125,10 +126,11 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   // A URL sent from the command line names its own -d @file; only a collection's files are confined.
   if (values['allow-files'] !== undefined)
     return error('--allow-files applies to a saved request (--collection) and to flightdeck run')
-  if (values['env-var'] !== undefined || values['allow-empty-secrets'] !== undefined)
-    return error(
-      `${values['env-var'] !== undefined ? '--env-var' : '--allow-empty-secrets'} applies to a saved request (--collection) and to flightdeck run`,
-    )
+  const savedOnly = (['env-var', 'global-var', 'allow-empty-secrets'] as const).find(
+    (o) => values[o] !== undefined,
+  )
+  if (savedOnly)
+    return error(`--${savedOnly} applies to a saved request (--collection) and to flightdeck run`)
   if (target === undefined) return error('missing URL; try: flightdeck send <url>')
   if (extra.length > 0) return error(`unexpected argument '${extra[0] ?? ''}'`)
 

@@ -19,6 +19,8 @@ export interface SavedSendCommand {
   noScripts?: true
   /** `--env-var` as given (NAME=VALUE or NAME), read when the send runs (env-var-args.ts). */
   envVars: string[]
+  /** `--global-var` as given, read the same way. */
+  globalVars: string[]
   /** `--allow-empty-secrets`: a secret with no value on this machine is sent empty instead of refused. */
   allowEmptySecrets: boolean
 }
@@ -54,6 +56,8 @@ saved requests and import:
                            stored secret (repeatable); --env-var <name> alone reads it from
                            the environment variable of that name (keeps a CI secret out of
                            the command line)
+      --global-var <name=value>
+                           the same for a global variable (the lowest layer)
       --allow-empty-secrets
                            send a request that uses a secret variable with no value on this
                            machine (empty); without it the send is refused (exit 2)
@@ -74,6 +78,7 @@ export function parseSavedSend(
     'allow-files'?: string[]
     'no-scripts'?: boolean
     'env-var'?: string[]
+    'global-var'?: string[]
     'allow-empty-secrets'?: boolean
   },
   positionals: readonly string[],
@@ -97,6 +102,7 @@ export function parseSavedSend(
     insecure: values.insecure === true,
     allowFiles: values['allow-files'] ?? [],
     envVars: values['env-var'] ?? [],
+    globalVars: values['global-var'] ?? [],
     allowEmptySecrets: values['allow-empty-secrets'] === true,
   }
   if (values.env !== undefined) out.env = values.env

@@ -3,7 +3,8 @@ import type { CliHooks } from '../engine/service-types'
 /**
  * `--env-var NAME=VALUE` (repeatable), as newman and bru take it: a value for `{{NAME}}` that replaces the
  * environment's (and a stored secret's). `--env-var NAME` alone reads the value from this process's environment
- * variable of that name, so a CI secret never appears in the command line or the process list. Pure: the
+ * variable of that name, so a CI secret never appears in the command line or the process list. `--global-var`
+ * is read the same way and replaces a global variable's value (the lowest layer), as newman's does. Pure: the
  * process's environment is passed in.
  */
 
@@ -20,27 +21,29 @@ export const ENV_VAR_HELP = `      --env-var <name=value>
                             the environment variable of that name (a CI secret stays out of
                             the command line). Order, lowest first: globals, collection,
                             folders, environment, --env-var, data file row, extracted values
+      --global-var <name=value>
+                            the same for a global variable (the lowest layer: any other
+                            layer's value of the name wins over it)
       --allow-empty-secrets send requests that use a secret variable with no value on this
                             machine (empty); without it they fail, unsent`
 
 export function parseEnvVars(
   items: readonly string[] | undefined,
   env: Readonly<Record<string, string | undefined>>,
+  flag: '--env-var' | '--global-var' = '--env-var',
 ): Map<string, string> | Error {
   const out = new Map<string, string>()
   const list = items ?? []
   if (list.length > MAX_ENV_VARS)
-    return new Error(`--env-var given ${list.length} times; at most ${MAX_ENV_VARS}`)
+    return new Error(`${flag} given ${list.length} times; at most ${MAX_ENV_VARS}`)
   for (const item of list) {
     const eq = item.indexOf('=')
     const name = eq < 0 ? item : item.slice(0, eq)
     if (name === '')
-      return new Error(
-        `--env-var needs a variable name before '=', as in --env-var token=VALUE, got '${item}'`,
-      )
+      return new Error(`${flag} needs a variable name before '=', as in ${flag} token=VALUE, got '${item}'`)
     if (!NAME.test(name))
       return new Error(
-        `--env-var: '${name}' is not a variable name (letters, digits, _ . - $, not starting with a digit)`,
+        `${flag}: '${name}' is not a variable name (letters, digits, _ . - $, not starting with a digit)`,
       )
     let value: string | undefined
     if (eq >= 0) value = item.slice(eq + 1)
@@ -48,17 +51,32 @@ export function parseEnvVars(
       value = env[name]
       if (value === undefined)
         return new Error(
-          `--env-var ${name}: no environment variable ${name} is set; give a value with --env-var ${name}=VALUE or set ${name}`,
+          `${flag} ${name}: no environment variable ${name} is set; give a value with ${flag} ${name}=VALUE or set ${name}`,
         )
     }
     if (value.length > MAX_VALUE_CHARS)
-      return new Error(
-        `--env-var ${name}: the value is ${value.length} characters; at most ${MAX_VALUE_CHARS}`,
-      )
+      return new Error(`${flag} ${name}: the value is ${value.length} characters; at most ${MAX_VALUE_CHARS}`)
     // The last one given wins, as a shell user expects of a repeated option.
     out.set(name, value)
   }
   return out
+}
+
+export interface GivenVariables {
+  values: ReadonlyMap<string, string>
+  globals: ReadonlyMap<string, string>
+}
+
+/** `--env-var` and `--global-var` as given, read; an Error is bad input (exit 2). */
+export function readGivenVariables(
+  envVars: readonly string[],
+  globalVars: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): GivenVariables | Error {
+  const values = parseEnvVars(envVars, env)
+  if (values instanceof Error) return values
+  const globals = parseEnvVars(globalVars, env, '--global-var')
+  return globals instanceof Error ? globals : { values, globals }
 }
 
 /** The stderr line for a secret a send used with no value: which, where it is declared, and how to give it. */
@@ -80,13 +98,14 @@ export function emptySecretLine(name: string, where: string, sent: boolean): str
  */
 export function useSessionVariables(
   service: Pick<CliHooks, 'variablesForSession'>,
-  values: ReadonlyMap<string, string>,
+  given: GivenVariables,
   allowEmpty: boolean,
   err: (text: string) => void,
   overBar = false,
 ): Promise<void> {
   return service.variablesForSession({
-    values,
+    values: given.values,
+    globals: given.globals,
     emptySecrets: allowEmpty ? 'send' : 'refuse',
     onEmptySecret: (name, where) =>
       err(`${overBar ? '\r\x1b[K' : ''}${emptySecretLine(name, where, allowEmpty)}`),

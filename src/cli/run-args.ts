@@ -39,6 +39,8 @@ export interface RunCommand {
   trace?: TraceOverride
   /** `--env-var`: values laid over the environment's (a stored secret's too). */
   envVars: Map<string, string>
+  /** `--global-var`: values laid over the global variables'. */
+  globalVars: Map<string, string>
   /** `--allow-empty-secrets`: requests that use a secret with no value here are sent, not failed. */
   allowEmptySecrets: boolean
 }
@@ -123,6 +125,7 @@ export function parseRunArgs(
         'allow-files': { type: 'string', multiple: true },
         trace: { type: 'string' },
         'env-var': { type: 'string', multiple: true },
+        'global-var': { type: 'string', multiple: true },
         'allow-empty-secrets': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -183,6 +186,8 @@ export function parseRunArgs(
 
   const envVars = parseEnvVars(values['env-var'], env)
   if (envVars instanceof Error) return { kind: 'error', message: envVars.message }
+  const globalVars = parseEnvVars(values['global-var'], env, '--global-var')
+  if (globalVars instanceof Error) return { kind: 'error', message: globalVars.message }
 
   const cmd: RunCommand = {
     kind: 'run',
@@ -198,6 +203,7 @@ export function parseRunArgs(
     includeSecrets: values['include-secrets'] === true,
     allowFiles: values['allow-files'] ?? [],
     envVars,
+    globalVars,
     allowEmptySecrets: values['allow-empty-secrets'] === true,
   }
   if (values.env !== undefined) cmd.env = values.env

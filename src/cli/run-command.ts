@@ -72,7 +72,8 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     io.err(`flightdeck: --allow-files: ${allowed.error.message}\n`)
     return 2
   }
-  await useSessionVariables(service, cmd.envVars, cmd.allowEmptySecrets, io.err, io.tty === true)
+  const given = { values: cmd.envVars, globals: cmd.globalVars }
+  await useSessionVariables(service, given, cmd.allowEmptySecrets, io.err, io.tty === true)
   const bar = io.tty === true ? new ProgressBar(io) : null
   let runId = ''
   // Every result's summary, as the run made it for its progress events (each result in exactly one), so the

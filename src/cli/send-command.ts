@@ -17,12 +17,14 @@ export async function runSend(command: SendCommand, io: CliIo): Promise<number> 
   // zod compiles an object schema's parser (new Function, ~17 KB of source for a request) on its first parse, to
   // run the next thousand faster; a send parses each once, and V8's code cache cannot keep generated code.
   z.config({ jitless: true })
-  // A saved request's --env-var values: read here, so a plain `send <url>` never loads their module.
+  // A saved request's --env-var and --global-var: read here, so a plain `send <url>` never loads their module.
   const session = command.kind === 'send-saved' ? await import('./env-var-args') : null
-  const values =
-    session && command.kind === 'send-saved' ? session.parseEnvVars(command.envVars, process.env) : null
-  if (values instanceof Error) {
-    io.err(`flightdeck: ${values.message}\n`)
+  const given =
+    session && command.kind === 'send-saved'
+      ? session.readGivenVariables(command.envVars, command.globalVars, process.env)
+      : null
+  if (given instanceof Error) {
+    io.err(`flightdeck: ${given.message}\n`)
     return 2
   }
   // One request: nothing to watch, and the app's workspace (its open collections) is none of a send's business.
@@ -36,8 +38,8 @@ export async function runSend(command: SendCommand, io: CliIo): Promise<number> 
   process.once('SIGINT', onSigint)
   const scripts = watchScripts(service)
   try {
-    if (session && values && command.kind === 'send-saved')
-      await session.useSessionVariables(service, values, command.allowEmptySecrets, io.err)
+    if (session && given && command.kind === 'send-saved')
+      await session.useSessionVariables(service, given, command.allowEmptySecrets, io.err)
     const sent =
       command.kind === 'send'
         ? await service.invoke('http.send', {

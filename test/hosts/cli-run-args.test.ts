@@ -18,6 +18,7 @@ describe('flightdeck run arguments', () => {
       includeSecrets: false,
       allowFiles: [],
       envVars: new Map(),
+      globalVars: new Map(),
       allowEmptySecrets: false,
     })
     expect(
@@ -61,6 +62,15 @@ describe('flightdeck run arguments', () => {
       ['CI_KEY', 'from-ci'],
     ])
     expect(parseRunArgs(['coll', '--allow-empty-secrets'])).toMatchObject({ allowEmptySecrets: true })
+    const globals = parseRunArgs(['coll', '--global-var', 'host=h', '--global-var', 'KEY'], { KEY: 'k' })
+    expect(globals.kind === 'run' ? [...globals.globalVars] : []).toEqual([
+      ['host', 'h'],
+      ['KEY', 'k'],
+    ])
+    expect(parseRunArgs(['coll', '--global-var', '=h'])).toEqual({
+      kind: 'error',
+      message: "--global-var needs a variable name before '=', as in --global-var token=VALUE, got '=h'",
+    })
   })
 
   it('refuses a bad --env-var in words', () => {
