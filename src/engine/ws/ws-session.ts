@@ -33,6 +33,12 @@ import { doublingDelay, readCaFile } from '../sessions/kernel/session-setup'
  */
 
 const PROGRESS_EVERY_MS = 50
+/**
+ * Messages one WebSocket takes in one turn of the event loop. Node reads a busy socket up to 32 times (64 KB
+ * each) per turn, which for tiny frames is half a million messages handled while nothing else runs; past
+ * this many the socket pauses until the next turn, so other sessions and requests get the thread.
+ */
+const TURN_MESSAGES = 2000
 /** A close we started gets this long for the server's answer before the socket is dropped. */
 const CLOSE_GRACE_MS = 5000
 
@@ -63,6 +69,8 @@ export class WsSession implements SessionTransport {
   /** The close frame the person asked for; the session ends once the closing handshake is over. */
   private closeFrame: { code: number; reason: string } | null = null
   private lastProgress = 0
+  /** Messages taken in this turn of the event loop (see TURN_MESSAGES). */
+  private turnMessages = 0
 
   constructor(private readonly init: WsSessionInit) {
     this.sid = init.sid
@@ -195,6 +203,7 @@ export class WsSession implements SessionTransport {
     })
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (!mine()) return
+      this.yieldEvery(ws)
       const buf = toBuffer(data)
       this.kernel.wireBytes += buf.length
       this.kernel.bodyBytes += buf.length
@@ -218,6 +227,17 @@ export class WsSession implements SessionTransport {
       this.socket = null
       this.closed(attempt, code, reason.toString('utf8'))
     })
+  }
+
+  /** Counts the turn's messages; past TURN_MESSAGES the socket reads no more until the next turn. */
+  private yieldEvery(ws: WebSocket): void {
+    if (this.turnMessages++ === 0) {
+      setImmediate(() => {
+        if (this.turnMessages >= TURN_MESSAGES) ws.resume()
+        this.turnMessages = 0
+      })
+    }
+    if (this.turnMessages === TURN_MESSAGES) ws.pause()
   }
 
   /** The upgrade was refused: what the server said (bounded) becomes the error's detail. */
