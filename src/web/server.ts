@@ -102,6 +102,21 @@ function securityHeaders(host: string, scriptSources?: readonly string[]): Recor
   }
 }
 
+/**
+ * Every answer that is not the page or one of its files (a refusal, a 404, a parser error): plain text that
+ * runs nothing, may not be framed and sends no Referer, so it stays inert whatever its body says one day.
+ */
+const REFUSAL_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy':
+    "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+}
+const REFUSAL_HEADER_LINES = Object.entries(REFUSAL_HEADERS)
+  .map(([k, v]) => `${k}: ${v}\r\n`)
+  .join('')
+
 function plain(
   res: ServerResponse,
   status: number,
@@ -112,7 +127,7 @@ function plain(
   res.writeHead(status, {
     'Content-Type': 'text/plain; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
-    'X-Content-Type-Options': 'nosniff',
+    ...REFUSAL_HEADERS,
     'Cache-Control': 'no-store',
     ...extra,
   })
@@ -123,7 +138,7 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
   const text = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found' }[status] ?? 'Error'
   const body = reason + '\n'
   socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+    `HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain; charset=utf-8\r\n${REFUSAL_HEADER_LINES}` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   )
 }
@@ -327,7 +342,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       : `Malformed HTTP request (${err.code ?? 'unreadable'}).\n`
     socket.end(
       `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
-        'Content-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n' +
+        `Content-Type: text/plain; charset=utf-8\r\n${REFUSAL_HEADER_LINES}` +
         `Cache-Control: no-store\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     )
   })

@@ -1,0 +1,111 @@
+import { connect } from 'node:net'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createEngineService, type EngineService } from '../../src/engine/service'
+import { startWebHost, type WebHost } from '../../src/web/server'
+
+/**
+ * Every answer of the browser host carries a Content-Security-Policy that lets nothing run or frame it, and no
+ * Referer policy but `no-referrer`: not only the page and its files, but each refusal (a foreign Host, a wrong
+ * method, a missing file, a refused WebSocket, a request the parser cannot read, one past its size limit). A
+ * refusal's body is plain text today; the headers keep it inert should that ever change (a reflected name, an
+ * HTML error page), and the page's URL with its token never leaves in a Referer from any of them.
+ */
+
+/** One request written byte for byte on its own connection; the status and headers of the answer. */
+function raw(port: number, text: string): Promise<{ status: number; headers: Record<string, string> }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port })
+    let data = ''
+    const timer = setTimeout(() => {
+      socket.destroy()
+      reject(new Error(`no answer within 5 s to ${JSON.stringify(text.slice(0, 80))}`))
+    }, 5000)
+    socket.setEncoding('latin1')
+    socket.on('data', (c: string) => {
+      data += c
+      if (data.includes('\r\n\r\n')) socket.destroy()
+    })
+    socket.on('error', () => undefined)
+    socket.on('close', () => {
+      clearTimeout(timer)
+      const [statusLine = '', ...lines] = data.slice(0, data.indexOf('\r\n\r\n')).split('\r\n')
+      const headers: Record<string, string> = {}
+      for (const line of lines) {
+        const colon = line.indexOf(':')
+        headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim()
+      }
+      resolve({ status: Number(statusLine.split(' ')[1]), headers })
+    })
+    socket.write(text, 'latin1')
+  })
+}
+
+describe('browser host: security headers on every answer', () => {
+  let dir: string
+  let service: EngineService
+  let host: WebHost
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'flightdeck-web-headers-'))
+    await mkdir(join(dir, 'renderer', 'assets'), { recursive: true })
+    await writeFile(
+      join(dir, 'renderer', 'index.html'),
+      // As the build writes it: the entry pinned by hash in the page's own policy.
+      `<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-${'A'.repeat(43)}='"><script type="module" src="./assets/index-Q1wErTy8.js"></script></head></html>`,
+    )
+    await writeFile(join(dir, 'renderer', 'assets', 'index-Q1wErTy8.js'), 'export {}')
+    await writeFile(join(dir, 'bridge.js'), '/* bridge */')
+    service = createEngineService({ host: 'web', flushEveryMs: 10, configDir: join(dir, 'config') })
+    host = await startWebHost({
+      service,
+      rendererDir: join(dir, 'renderer'),
+      bridgeFile: join(dir, 'bridge.js'),
+      log: () => undefined,
+    })
+  })
+
+  afterAll(async () => {
+    await host.close()
+    await service.dispose()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('the page, a file, and each kind of refusal', async () => {
+    const own = `Host: 127.0.0.1:${host.port}\r\n`
+    const upgrade = `Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n`
+    const cases: [string, number, string][] = [
+      ['the page', 200, `GET / HTTP/1.1\r\n${own}\r\n`],
+      ['a file', 200, `GET /assets/index-Q1wErTy8.js HTTP/1.1\r\n${own}\r\n`],
+      ['a missing file', 404, `GET /nope HTTP/1.1\r\n${own}\r\n`],
+      ['a foreign Host (DNS rebinding)', 403, `GET / HTTP/1.1\r\nHost: evil.example:${host.port}\r\n\r\n`],
+      ['a POST', 405, `POST / HTTP/1.1\r\n${own}Content-Length: 0\r\n\r\n`],
+      ['the API without upgrading', 426, `GET /api HTTP/1.1\r\n${own}\r\n`],
+      ['a download without a ticket', 403, `GET /download/body/b1 HTTP/1.1\r\n${own}\r\n`],
+      [
+        'a cross-origin WebSocket',
+        403,
+        `GET /api HTTP/1.1\r\n${own}Origin: http://evil.example\r\n${upgrade}\r\n`,
+      ],
+      [
+        'a WebSocket without the token',
+        403,
+        `GET /api HTTP/1.1\r\n${own}Origin: http://127.0.0.1:${host.port}\r\n${upgrade}\r\n`,
+      ],
+      ['headers past the parser limit', 431, `GET / HTTP/1.1\r\n${own}X-Big: ${'b'.repeat(20_000)}\r\n\r\n`],
+      ['a request the parser cannot read', 400, `GET / HTTP/1.1\r\n${own}X-A: a\r\n b\r\n\r\n`],
+    ]
+    for (const [what, status, request] of cases) {
+      const r = await raw(host.port, request)
+      expect(r.status, what).toBe(status)
+      const policy = r.headers['content-security-policy'] ?? '(none)'
+      expect(policy, what).toContain("default-src 'none'")
+      expect(policy, what).toContain("frame-ancestors 'none'")
+      expect(policy, what).not.toMatch(/script-src[^;]*'(self|unsafe-inline|unsafe-eval)'/)
+      expect(r.headers['referrer-policy'], what).toBe('no-referrer')
+      expect(r.headers['x-content-type-options'], what).toBe('nosniff')
+    }
+  })
+})
