@@ -113,6 +113,7 @@ test('an imported collection shows in the sidebar, its head whole', async ({ pag
   const head = imported.getByRole('button', { name: 'Vendor API (modelled)', exact: true })
   await expect(head).toBeInViewport()
   expect(await isCut(head)).toBe(false)
+  await expect(head).toBeFocused()
 })
 
 test('a run with failures: the verdict in view when it ends, the focus on its button', async ({ page }) => {
@@ -193,6 +194,8 @@ test('first start with no collection: the sidebar says what to do, and Open… l
     await page.keyboard.press('Enter')
     await expect(sidebar.getByText('No collection open.')).toHaveCount(0)
     await expect(sidebar.getByRole('region', { name: 'fresh' })).toBeVisible()
+    // The form left with the focus in it: the focus is on the collection just opened.
+    await expect(sidebar.getByRole('button', { name: 'fresh', exact: true })).toBeFocused()
   } finally {
     await bare.stop()
   }
@@ -274,4 +277,40 @@ test('details on the right at 1024px stay inside the window', async ({ page }) =
     return group ? group.getBoundingClientRect().right - inner : Infinity
   })
   expect(over).toBeLessThanOrEqual(0.5)
+})
+
+test('the focus stays where the person works after Save, ×, and closing a tab', async ({ page }) => {
+  await start(page)
+  // Save in the Variables dialog: back on the button that opened it (Esc did that already; Save did not).
+  const variables = page.getByRole('button', { name: 'Variables…' })
+  await variables.click()
+  const dialog = page.getByRole('dialog', { name: 'Variables' })
+  await dialog.getByRole('button', { name: 'Save variables' }).click()
+  await expect(dialog).toBeHidden()
+  await expect(variables).toBeFocused()
+  // × on a header row: the row before it, and with none left, + Add.
+  await page
+    .getByRole('tab', { name: /^Headers/ })
+    .first()
+    .click()
+  const add = page.getByRole('button', { name: '+ Add' })
+  await add.click()
+  await page.keyboard.type('X-One')
+  await add.click()
+  await page.keyboard.type('X-Two')
+  await page.getByRole('button', { name: 'Remove X-Two' }).click()
+  await expect(page.getByRole('button', { name: 'Remove X-One' })).toBeFocused()
+  await page.keyboard.press('Enter')
+  await expect(add).toBeFocused()
+  // × on a tab: the tab shown in its place.
+  await page.getByRole('button', { name: 'New request tab' }).click()
+  const tabs = page.getByRole('tablist', { name: 'Open requests' })
+  const count = await tabs.getByRole('tab').count()
+  await tabs
+    .getByRole('tab')
+    .last()
+    .getByRole('button', { name: /^Close / })
+    .click()
+  await expect(tabs.getByRole('tab')).toHaveCount(count - 1)
+  await expect(tabs.getByRole('tab', { selected: true })).toBeFocused()
 })

@@ -73,13 +73,39 @@ export function KeyValueTable({
   )
 }
 
-/** The last cell of a table row: × removes the row; `label` names what it removes, for screen readers and tests. */
+/**
+ * The last cell of a table row: × removes the row; `label` names what it removes, for screen readers and tests.
+ * A focused × that leaves with its row hands the focus on (the row now in its place, else the one before, else
+ * the table's + Add) rather than to the page's start.
+ */
 export function RemoveCell({ label, onRemove }: { label: string; onRemove: () => void }) {
   return (
     <td className="kv-remove">
-      <button type="button" className="icon-button" aria-label={label} onClick={onRemove}>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label={label}
+        onClick={(e) => {
+          const row = e.currentTarget.closest('tr')
+          const table = row?.closest('table') ?? null
+          const at = row?.parentElement ? Array.from(row.parentElement.children).indexOf(row) : -1
+          onRemove()
+          requestAnimationFrame(() => focusAfterRemove(table, at))
+        }}
+      >
         ×
       </button>
     </td>
   )
+}
+
+function focusAfterRemove(table: HTMLTableElement | null, at: number): void {
+  const now = document.activeElement
+  if (!table?.isConnected || (now !== null && now !== document.body && now.isConnected)) return
+  const rows = table.querySelectorAll<HTMLTableRowElement>(':scope > tbody > tr')
+  const row = rows[at] ?? rows[at - 1]
+  const next =
+    row?.querySelector<HTMLElement>('.kv-remove button') ??
+    table.parentElement?.querySelector<HTMLElement>(':scope > button')
+  next?.focus()
 }

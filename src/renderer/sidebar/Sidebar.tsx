@@ -49,9 +49,24 @@ export function Sidebar() {
         </button>
       </div>
       {files ? <FileAccessPanel onClose={() => setFiles(false)} /> : null}
-      {importing ? <ImportPanel onClose={() => setImporting(false)} /> : null}
+      {importing ? (
+        <ImportPanel
+          onClose={() => {
+            setImporting(false)
+            keepFocus()
+          }}
+        />
+      ) : null}
       <ImportReportView />
-      {opening || none ? <OpenCollection field={folderField} onDone={() => setOpening(false)} /> : null}
+      {opening || none ? (
+        <OpenCollection
+          field={folderField}
+          onDone={() => {
+            setOpening(false)
+            keepFocus()
+          }}
+        />
+      ) : null}
       {none ? (
         <p className="small muted sidebar-empty">
           No collection open. A collection is a folder of request files: type one above (a new one is made
@@ -81,6 +96,18 @@ export function Sidebar() {
       </div>
     </aside>
   )
+}
+
+/**
+ * A form that closes (Open, Import) takes the focused button with it: the focus goes to the active collection's
+ * name, the one just opened or imported, where the keyboard carries on into its tree.
+ */
+function keepFocus(): void {
+  requestAnimationFrame(() => {
+    const now = document.activeElement
+    if (now !== null && now !== document.body && now.isConnected) return
+    document.querySelector<HTMLElement>('.sidebar .collection.active .collection-name')?.focus()
+  })
 }
 
 function OpenCollection({ field, onDone }: { field: RefObject<HTMLInputElement | null>; onDone(): void }) {

@@ -75,7 +75,14 @@ function TabButton({ tab, active }: { tab: RequestTab; active: boolean }) {
         aria-label={`Close ${name}`}
         onClick={(e) => {
           e.stopPropagation()
+          const list = e.currentTarget.closest('[role="tablist"]')
           close(tab.id)
+          // The focused × leaves with its tab: the focus goes to the tab shown in its place, once drawn.
+          requestAnimationFrame(() => {
+            const now = document.activeElement
+            if (now !== null && now !== document.body && now.isConnected) return
+            list?.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.focus()
+          })
         }}
       >
         ×
