@@ -4,6 +4,7 @@ import type { TLSSocket } from 'node:tls'
 import type { Clock } from '../clock'
 import { createTimedConnector, kTiming, timingOf, type ConnectionTiming } from '../http/connector'
 import { EngineError } from '../http/errors'
+import type { SocketInfo } from '../http/socket-claim'
 
 /**
  * An HTTP/2 connection of its own for one request that accepts server push: pushed streams belong to the
@@ -74,4 +75,16 @@ export function openH2Connection(o: H2ConnectOptions): Promise<H2Connection> {
       },
     )
   })
+}
+
+/** The connection as its request's events show it: never reused (its DNS, connect and TLS are the request's). */
+export function h2SocketInfo(conn: H2Connection): SocketInfo {
+  return {
+    reused: false,
+    connectionId: conn.timing.id,
+    protocol: 'h2',
+    remoteAddress: conn.timing.remoteAddress ?? '',
+    remotePort: conn.timing.remotePort ?? 0,
+    claimed: undefined,
+  }
 }

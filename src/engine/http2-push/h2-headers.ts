@@ -77,3 +77,16 @@ export function h2BlockBytes(list: HeaderList): number {
   for (const [k, v] of list) n += k.length + v.length + 32
   return n
 }
+
+/** HTTP/2 has no reason phrases: the interim ones people know, for the details to read as over HTTP/1.1. */
+const INTERIM_REASONS: Readonly<Record<number, string>> = {
+  100: 'Continue',
+  102: 'Processing',
+  103: 'Early Hints',
+}
+
+/** An interim (1xx) response's reason and headers as undici hands them (raw name and value buffers). */
+export function h2Interim(h: H2Headers, status: number): { reason: string; raw: Buffer[] } {
+  const raw = h2HeaderList(h, false).flatMap(([k, v]) => [Buffer.from(k), Buffer.from(v)])
+  return { reason: INTERIM_REASONS[status] ?? '', raw }
+}

@@ -1,18 +1,26 @@
 import type { ClientHttp2Stream, IncomingHttpHeaders, IncomingHttpStatusHeader } from 'node:http2'
 import type { RequestBody, RequestOptions } from '../../shared/request'
-import { serverTimingOf } from '../../shared/server-timing'
 import type { HeaderList, TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
 import type { BodyStore, BodyWriter } from '../http/body-store'
 import { connectionPhases, timingOf } from '../http/connector'
 import { EngineError, classifyError } from '../http/errors'
 import type { ExchangeOutcome } from '../http/exchange'
+import {
+  cancelledEvent,
+  doneEvent,
+  endFailedAttempt,
+  errorEvent,
+  progressEvent,
+  requestSentEvent,
+  storeFailed,
+} from '../http/exchange-events'
 import { InformationalResponses } from '../http/informational'
 import { prepareBody, wireHeaders, type PreparedBody } from '../http/request-body'
 import { ResponseBody } from '../http/response-body'
 import { harTimings, type ExchangeMarks } from '../http/timings'
-import { openH2Connection, type H2Connection } from './h2-connection'
-import { h2BlockBytes, h2HeaderList, h2RequestHeaders } from './h2-headers'
+import { h2SocketInfo, openH2Connection, type H2Connection } from './h2-connection'
+import { h2BlockBytes, h2HeaderList, h2Interim, h2RequestHeaders } from './h2-headers'
 import { PushSet, type PushOwner } from './push-set'
 
 /**
@@ -26,12 +34,6 @@ import { PushSet, type PushOwner } from './push-set'
 
 export { MAX_PUSHES_PER_REQUEST, PUSH_WAIT_AFTER_PARENT_MS, type PushOwner } from './push-set'
 const PROGRESS_EVERY_MS = 50
-/** HTTP/2 has no reason phrases: the interim ones people know, for the details to read as over HTTP/1.1. */
-const INTERIM_REASONS: Readonly<Record<number, string>> = {
-  100: 'Continue',
-  102: 'Processing',
-  103: 'Early Hints',
-}
 
 export interface PushExchangeInit {
   sid: string
@@ -135,13 +137,7 @@ export class PushExchange {
     const partial = this.body.discard()
     const endAt = this.now()
     const timings = harTimings(this.marks, endAt)
-    this.emit({
-      type: 'cancelled',
-      sid: this.init.sid,
-      t: endAt,
-      timings,
-      ...(partial > 0 ? { partialBodyBytes: partial } : {}),
-    })
+    this.emit(cancelledEvent(this.init.sid, endAt, timings, partial))
     this.ended({ kind: 'cancelled', timings })
   }
 
@@ -189,24 +185,15 @@ export class PushExchange {
     const notes = [wire.note, dropped.length > 0 ? `Left out what HTTP/2 forbids: ${dropped.join(', ')}` : '']
     const note = notes.filter(Boolean).join('; ')
     const sentList = h2HeaderList(headers, true)
+    const info = h2SocketInfo(conn)
     const sent = (): void => {
       if (this.state === 'finished' || this.marks.sendEnd !== undefined) return
-      this.marks.sendEnd = this.now()
-      this.emit({
-        type: 'request-sent',
-        sid: this.init.sid,
-        start: this.marks.sendStart ?? this.marks.sendEnd,
-        t: this.marks.sendEnd,
-        reused: false,
-        connectionId: conn.timing.id,
-        protocol: 'h2',
-        remoteAddress: conn.timing.remoteAddress ?? '',
-        remotePort: conn.timing.remotePort ?? 0,
-        headers: sentList,
-        headersBytes: h2BlockBytes(sentList),
-        bodyBytes: prepared.length ?? 0,
-        ...(note ? { note } : {}),
-      })
+      const t = (this.marks.sendEnd = this.now())
+      const { sid } = this.init
+      const headersBytes = h2BlockBytes(sentList)
+      const bodyBytes = prepared.length ?? 0
+      const start = this.marks.sendStart ?? t
+      this.emit(requestSentEvent(sid, start, t, info, sentList, headersBytes, bodyBytes, note || undefined))
       this.armHeadersTimeout()
     }
     req.on('headers', (h: IncomingHttpHeaders & IncomingHttpStatusHeader) => this.onInterim(h))
@@ -268,8 +255,8 @@ export class PushExchange {
         onTimeout: () => undefined,
       })
     }
-    const raw = h2HeaderList(h, false).flatMap(([k, v]) => [Buffer.from(k), Buffer.from(v)])
-    this.informational.add(status, INTERIM_REASONS[status] ?? '', raw)
+    const { reason, raw } = h2Interim(h, status)
+    this.informational.add(status, reason, raw)
   }
 
   private onResponse(h: IncomingHttpHeaders & IncomingHttpStatusHeader): void {
@@ -313,13 +300,7 @@ export class PushExchange {
     const t = this.now()
     if (t - this.lastProgress >= PROGRESS_EVERY_MS) {
       this.lastProgress = t
-      this.emit({
-        type: 'body-progress',
-        sid: this.init.sid,
-        t,
-        wireBytes: this.wireBytes,
-        bodyBytes: this.body.size,
-      })
+      this.emit(progressEvent(this.init.sid, t, this.wireBytes, this.body.size))
     }
     if (!this.body.write(chunk)) this.req?.pause()
   }
@@ -340,14 +321,7 @@ export class PushExchange {
     }
     writer.end().then(
       () => this.completeResponse(endAt, writer),
-      (e: unknown) =>
-        this.fail(
-          new EngineError(
-            'file',
-            'Could not store the response body on disk',
-            e instanceof Error ? e.message : String(e),
-          ),
-        ),
+      (e: unknown) => this.fail(storeFailed(e)),
     )
   }
 
@@ -357,19 +331,10 @@ export class PushExchange {
     this.marks.endAt = endAt
     const timings = harTimings(this.marks, endAt)
     if (!this.redirecting) {
-      const serverTiming = serverTimingOf(this.responseHeaders, this.trailers)
-      this.emit({
-        type: 'done',
-        sid: this.init.sid,
-        t: endAt,
-        status: this.status,
-        wireBytes: this.wireBytes,
-        bodyBytes: writer.size,
-        body: { id: writer.id, size: writer.size, contentType: writer.contentType, onDisk: writer.onDisk },
-        timings,
-        ...(serverTiming ? { serverTiming } : {}),
-        pushes: this.pushes.count(),
-      })
+      const { sid } = this.init
+      const { status, wireBytes, responseHeaders, trailers } = this
+      const done = doneEvent(sid, endAt, status, wireBytes, writer, timings, responseHeaders, trailers)
+      this.emit({ ...done, pushes: this.pushes.count() })
     }
     this.ended({
       kind: 'response',
@@ -417,22 +382,12 @@ export class PushExchange {
     const endAt = this.now()
     const timing = timingOf(failure)
     if (timing && !timing.claimed) {
-      // The attempt ran until it failed: that time was spent connecting (or in the handshake).
-      if (timing.connectStart !== undefined && timing.connectEnd === undefined) timing.connectEnd = endAt
-      if (timing.tlsStart !== undefined && timing.tlsEnd === undefined) timing.tlsEnd = endAt
-      timing.claimed = true
+      endFailedAttempt(timing, endAt)
       for (const e of connectionPhases(this.init.sid, timing, this.marks)) this.emit(e)
     }
     const timings = harTimings(this.marks, endAt)
     const error = classifyError(failure, this.init.url.host)
-    this.emit({
-      type: 'error',
-      sid: this.init.sid,
-      t: endAt,
-      ...error,
-      timings,
-      ...(partial > 0 ? { partialBodyBytes: partial } : {}),
-    })
+    this.emit(errorEvent(this.init.sid, endAt, error, timings, partial))
     // Its pushes ride on the same connection: they stop with it, each saying why.
     this.pushes.stopAll(
       new EngineError('network', `Stopped with its request, which failed: ${error.message}`),
