@@ -58,7 +58,10 @@ describe('Bruno (.bru folders)', () => {
     if (!r.ok) throw new Error(r.error.message)
     expect(r.value).toMatchObject({ format: 'bruno', requests: 4, folders: 2, environments: 1 })
     const u = r.value.unmapped.join('\n')
-    expect(u).toContain('collection.bru: headers not kept')
+    // Bruno sends collection.bru's headers with every request: each request file holds them.
+    expect(u).toContain(
+      'collection.bru: header X-Client (sent with every request below it) copied into 4 requests (Flightdeck folders have no headers)',
+    )
     expect(u).toContain('assertion "res.body.length: gt 2" not mapped')
     expect(u).toContain('Orders/list.bru: scripts kept in the request file; they run in the script sandbox')
     const { info } = await loadCollection(dir)
@@ -105,6 +108,8 @@ describe('Bruno (.bru folders)', () => {
       'PUT /v1/orders/receipt',
     ])
     const [login, create, list, upload] = stub.arrived
+    // collection.bru's header goes with every request, as Bruno sends it.
+    expect(stub.arrived.map((a) => a.headers['x-client'])).toEqual(Array(4).fill('flightdeck-fixture'))
     expect(JSON.parse(login?.body ?? '')).toEqual({ user: 'ada', remember: true })
     expect(login?.headers['authorization']).toBeUndefined()
     expect(create?.body).toBe('item=book&qty=2')

@@ -248,3 +248,59 @@ describe('Postman: form-data', () => {
     expect(lines).not.toContain('"note"')
   })
 })
+
+describe('folder and collection headers (Bruno, OpenCollection, Insomnia v5, Hoppscotch, Yaak send them)', () => {
+  it("OpenCollection: each request sends its folder's and the collection's headers; its own and an inner folder's win", async () => {
+    const report = await importAndOpen(
+      [
+        'opencollection: 1.0.0',
+        'info:',
+        '  name: Headers',
+        'request:',
+        '  headers:',
+        '    - name: X-Client',
+        '      value: collection',
+        '    - name: X-Level',
+        '      value: collection',
+        '    - name: X-Off',
+        '      value: never',
+        '      disabled: true',
+        'items:',
+        '  - info:',
+        '      name: Pets',
+        '      type: folder',
+        '    request:',
+        '      headers:',
+        '        - name: X-Level',
+        '          value: folder',
+        '    items:',
+        '      - info:',
+        '          name: Own',
+        '          type: http',
+        '        http:',
+        '          method: GET',
+        `          url: ${t.stub.url}/own`,
+        '          headers:',
+        '            - name: x-level',
+        '              value: request',
+        '      - info:',
+        '          name: Plain',
+        '          type: http',
+        '        http:',
+        '          method: GET',
+        `          url: ${t.stub.url}/plain`,
+      ].join('\n'),
+    )
+    const own = await sendSaved(t.service, t.stub, t.dir, 'pets/own.yaml')
+    expect([own.headers['x-client'], own.headers['x-level'], own.headers['x-off']]).toEqual([
+      'collection',
+      'request',
+      undefined,
+    ])
+    const plain = await sendSaved(t.service, t.stub, t.dir, 'pets/plain.yaml')
+    expect([plain.headers['x-client'], plain.headers['x-level']]).toEqual(['collection', 'folder'])
+    expect(report.unmapped.join('\n')).toContain(
+      'Pets: header X-Level (sent with every request below it) copied into 2 requests (Flightdeck folders have no headers)',
+    )
+  })
+})

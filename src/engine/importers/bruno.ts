@@ -15,7 +15,16 @@ import {
 import { graphqlFromTexts } from '../graphql/graphql-import'
 import { grpcRequestFrom } from './bruno-grpc'
 import { assertionsOf, extractionsOf } from './bruno-runtime'
-import { emptyPlan, ImportError, method, request, varName, type ImportPlan, type PlanNode } from './plan'
+import {
+  copyFolderHeaders,
+  emptyPlan,
+  ImportError,
+  method,
+  request,
+  varName,
+  type ImportPlan,
+  type PlanNode,
+} from './plan'
 
 /**
  * A Bruno collection folder: `bruno.json`, `collection.bru` (collection headers, auth, variables),
@@ -256,16 +265,14 @@ function variables(list: readonly BruPair[], u: string[], where: string, secret 
   return out
 }
 
-/** Settings of collection.bru / folder.bru: variables, auth and scripts (headers are reported). */
+/** Settings of collection.bru / folder.bru: variables, auth and scripts, and its headers (copied down). */
 function folderSettings(
   b: Blocks | null,
   u: string[],
   where: string,
   file: string,
-): { variables: Variable[]; auth: AuthSpec; scripts?: RequestScripts } {
-  if (!b) return { variables: [], auth: { type: 'inherit' } }
-  if (pairsOf(b, 'headers').length > 0)
-    u.push(`${where}: headers not kept (Flightdeck folders have variables and auth)`)
+): { variables: Variable[]; auth: AuthSpec; scripts?: RequestScripts; headers: KeyValue[] } {
+  if (!b) return { variables: [], auth: { type: 'inherit' }, headers: [] }
   const scripts = levelScriptsOf(b)
   if (scripts)
     u.push(`${where}: scripts kept in ${file}; they run for every request below it, in the script sandbox`)
@@ -274,6 +281,7 @@ function folderSettings(
     variables: variables(pairsOf(b, 'vars:pre-request'), u, where),
     auth: authOf(b, mode, u, where),
     ...(scripts ? { scripts } : {}),
+    headers: kv(pairsOf(b, 'headers')),
   }
 }
 
@@ -293,17 +301,15 @@ async function children(w: Walk, dir: string, path: string, depth: number): Prom
         () => readBru(w, join(dir, e.name, 'folder.bru'), `${where}/folder.bru`),
         () => null,
       )
-      const s = folderSettings(fb, w.u, where, 'folder.yaml')
+      const { headers, ...s } = folderSettings(fb, w.u, where, 'folder.yaml')
+      const below = await children(w, join(dir, e.name), where, depth + 1)
+      copyFolderHeaders(below, headers, (l) => w.u.push(l), where)
       items.push({
         seq: Number((fb && valueOf(fb, 'meta', 'seq')) ?? Number.MAX_SAFE_INTEGER),
         name: e.name,
         node: {
           type: 'folder',
-          folder: {
-            name: (fb && valueOf(fb, 'meta', 'name')) || e.name,
-            ...s,
-            children: await children(w, join(dir, e.name), where, depth + 1),
-          },
+          folder: { name: (fb && valueOf(fb, 'meta', 'name')) || e.name, ...s, children: below },
         },
       })
     } else if (
@@ -372,6 +378,7 @@ export async function importBrunoFolder(dir: string): Promise<ImportPlan> {
   plan.auth = s.auth
   if (s.scripts) plan.scripts = s.scripts
   plan.children = await children(w, dir, '', 0)
+  copyFolderHeaders(plan.children, s.headers, (l) => w.u.push(l), 'collection.bru')
   const envDir = join(dir, 'environments')
   const envFiles = await readdir(envDir).catch(() => [] as string[])
   for (const f of envFiles.filter((n) => n.endsWith('.bru')).sort()) {

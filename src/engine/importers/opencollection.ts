@@ -8,6 +8,7 @@ import { openCollectionGraphql } from '../graphql/graphql-import'
 import { grpcRequestFrom, openCollectionMessages } from './bruno-grpc'
 import { assertionsOf, extractionsOf } from './bruno-runtime'
 import {
+  copyFolderHeaders,
   notePlace,
   arr,
   emptyPlan,
@@ -239,13 +240,22 @@ function variables(v: unknown, u: string[], where: string): Variable[] {
   return out
 }
 
-/** A folder's or the collection's own settings: `request` (newer) or `http` (older) holds auth and variables. */
-function settings(item: Obj, u: string[], where: string): { variables: Variable[]; auth: AuthSpec } {
+/**
+ * A folder's or the collection's own settings: `request` (newer) or `http` (older) holds auth and variables,
+ * and headers sent with every request below it (copied down by the caller).
+ */
+function settings(
+  item: Obj,
+  u: string[],
+  where: string,
+): { variables: Variable[]; auth: AuthSpec; headers: KeyValue[] } {
   const r = isObj(item['request']) ? item['request'] : isObj(item['http']) ? item['http'] : {}
-  if (list(r['headers']).length > 0)
-    u.push(`${where}: headers not kept (Flightdeck folders have variables and auth)`)
   const vars = isObj(item['vars']) ? item['vars']['preRequest'] : undefined
-  return { variables: variables(r['variables'] ?? vars, u, where), auth: auth(r['auth'], u, where) }
+  return {
+    variables: variables(r['variables'] ?? vars, u, where),
+    auth: auth(r['auth'], u, where),
+    headers: pairs(r['headers']),
+  }
 }
 
 function seqOf(item: Obj): number {
@@ -268,10 +278,10 @@ function items(list0: unknown, u: string[], path: string, depth: number): PlanNo
         u.push(`${where}: folders nested deeper than ${MAX_DEPTH} left out`)
         continue
       }
-      out.push({
-        type: 'folder',
-        folder: { name, ...settings(o, u, where), children: items(o['items'], u, where, depth + 1) },
-      })
+      const { headers, ...s } = settings(o, u, where)
+      const children = items(o['items'], u, where, depth + 1)
+      copyFolderHeaders(children, headers, (l) => u.push(l), where)
+      out.push({ type: 'folder', folder: { name, ...s, children } })
       continue
     }
     const req = requestOf(o, u, where)
@@ -288,6 +298,7 @@ export function importOpenCollection(data: unknown): ImportPlan {
   plan.variables = s.variables
   plan.auth = s.auth
   plan.children = items(data['items'], plan.unmapped, '', 0)
+  copyFolderHeaders(plan.children, s.headers, (l) => plan.unmapped.push(l), 'collection')
   for (const e of list(data['environments'])) {
     const name = str(e['name'], 'Environment')
     plan.environments.push({

@@ -153,3 +153,47 @@ export function method(v: unknown, unmapped: string[], where: string): string {
   unmapped.push(`${where}: method "${m.slice(0, 40)}" is not an HTTP method; imported as GET`)
   return 'GET'
 }
+
+/**
+ * Headers a folder (or the collection) sends with every request below it, as Bruno, Insomnia, Hoppscotch and
+ * Yaak do: Flightdeck folders hold no headers, so each request below gets them in its own list, before its own
+ * headers. A request's own switched-on header of the same name wins (as in those tools), and so does an inner
+ * folder's, copied first. Switched-off folder headers are not sent there either and are not copied. Reported
+ * in one line per folder: how many requests got them.
+ */
+export function copyFolderHeaders(
+  nodes: readonly PlanNode[],
+  headers: readonly KeyValue[],
+  report: (line: string) => void,
+  where: string,
+): void {
+  const on = headers.filter((h) => h.enabled && h.name.trim() !== '')
+  if (on.length === 0) return
+  let requests = 0
+  const stack: { list: readonly PlanNode[]; depth: number }[] = [{ list: nodes, depth: 0 }]
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    for (const n of top.list) {
+      if (n.type === 'folder') {
+        if (top.depth < 64) stack.push({ list: n.folder.children, depth: top.depth + 1 })
+        continue
+      }
+      const r = n.request
+      // gRPC metadata, MQTT and Socket.IO are not HTTP headers; the others send these.
+      if (r.kind !== 'http' && r.kind !== 'graphql' && r.kind !== 'sse' && r.kind !== 'ws') continue
+      const own = new Set(r.headers.filter((h) => h.enabled).map((h) => h.name.trim().toLowerCase()))
+      const added = on.filter((h) => !own.has(h.name.trim().toLowerCase())).map((h) => ({ ...h }))
+      // A request file holds at most 1,000 headers: past that, said, not cut silently.
+      const room = Math.max(0, 1000 - r.headers.length)
+      if (added.length > room)
+        report(
+          `${where} / ${r.name}: ${added.length - room} of the folder's headers not copied (a request holds at most 1,000)`,
+        )
+      r.headers = [...added.slice(0, room), ...r.headers]
+      requests++
+    }
+  }
+  const names = on.map((h) => h.name.trim()).join(', ')
+  report(
+    `${where}: ${on.length === 1 ? 'header' : 'headers'} ${names.slice(0, 200)} (sent with every request below it) copied into ${counted(requests, 'request')} (Flightdeck folders have no headers)`,
+  )
+}
