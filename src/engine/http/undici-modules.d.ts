@@ -1,9 +1,14 @@
-// Types for the undici files the engine imports one by one (undici-parts.ts, request-body.ts): each is the class `undici`'s
+// Types for the undici files the engine imports one by one (undici-parts.ts, agent-pool.ts, request-body.ts): each is the class `undici`'s
 // index exports under the same name.
 declare module 'undici/lib/dispatcher/agent.js' {
   import type { Agent } from 'undici'
   const AgentClass: typeof Agent
   export default AgentClass
+}
+declare module 'undici/lib/dispatcher/pool.js' {
+  import type { Pool } from 'undici'
+  const PoolClass: typeof Pool
+  export default PoolClass
 }
 declare module 'undici/lib/dispatcher/client.js' {
   import type { Client } from 'undici'
