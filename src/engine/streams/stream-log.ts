@@ -18,15 +18,8 @@ import {
   utf8Length,
   type Decoded,
 } from './stream-log-records'
-import {
-  heldContains,
-  isEmptyFilter,
-  makeFilterState,
-  recordContains,
-  scanInSlices,
-  SCAN_BUDGET_MS,
-  type FilterState,
-} from './stream-log-search'
+import { LogFilter, type FilterableLog } from './stream-log-filter'
+import { heldContains, isEmptyFilter, recordContains } from './stream-log-search'
 
 /**
  * The full message log of every stream session, kept by the engine (never pushed to the UI whole). Each log
@@ -40,11 +33,10 @@ import {
  *
  * Its other parts: the store of all logs and their memory (stream-log-store.ts), the entry index
  * (stream-log-index.ts), the bytes in memory or the temp file (stream-log-bytes.ts), the record format
- * (stream-log-records.ts), the kind and flag codes (stream-log-kinds.ts) and filtered reads (stream-log-search.ts).
+ * (stream-log-records.ts), the kind and flag codes (stream-log-kinds.ts) and filtered reads (stream-log-filter.ts,
+ * stream-log-search.ts).
  */
 
-/** Most entries one filtered read scans before answering (it says `complete: false` and resumes next call). */
-const SCAN_PER_CALL = 250_000
 /** Bytes of a record's head read to match its name (most topics fit; a longer one is read again whole). */
 const NAME_HEAD = 256
 
@@ -58,7 +50,7 @@ export interface AppendInput {
   code?: number | undefined
 }
 
-export class StreamLog {
+export class StreamLog implements FilterableLog {
   /** Per-entry fields, in typed-array pages. */
   private readonly ix = new EntryIndex()
   /** SSE events kept as the text of their blocks (`holdEvents`, `holdBlocks`). */
@@ -67,7 +59,8 @@ export class StreamLog {
   private readonly bytes: LogBytes
   /** Messages not recorded because the log was full. */
   dropped = 0
-  private filter: FilterState | null = null
+  /** Filtered reads, and the matches of the last filter read. */
+  private readonly filter = new LogFilter(this)
   private disposed = false
 
   constructor(
@@ -339,84 +332,34 @@ export class StreamLog {
   }
 
   read(from: number, count: number, maxData: number, filter?: StreamFilter): StreamPage {
-    if (!filter || isEmptyFilter(filter)) {
-      const entries: StreamEntry[] = []
-      const end = Math.min(this.ix.count, from + count)
-      for (let i = Math.max(0, from); i < end; i++) {
-        const e = this.entry(i, maxData)
-        if (e) entries.push(e)
-      }
-      return { total: this.ix.count, complete: true, from, entries, dropped: this.dropped }
-    }
-    const f = this.filterFor(filter)
-    this.extendFilter(f, performance.now() + SCAN_BUDGET_MS, f.scanned + SCAN_PER_CALL)
-    return this.filteredPage(f, from, count, maxData)
-  }
-
-  /**
-   * `read` for a command: a filtered read scans in short slices with the event loop's turn between them
-   * (stream-log-search.ts), so traffic and other commands flow while it searches; same answer as `read`.
-   */
-  async readSliced(from: number, count: number, maxData: number, filter?: StreamFilter): Promise<StreamPage> {
-    if (!filter || isEmptyFilter(filter)) return this.read(from, count, maxData)
-    const f = this.filterFor(filter)
-    const limit = f.scanned + SCAN_PER_CALL
-    await scanInSlices(
-      (deadline) => this.extendFilter(f, deadline, limit),
-      () => !this.disposed,
-    )
-    return this.filteredPage(f, from, count, maxData)
-  }
-
-  private filterFor(filter: StreamFilter): FilterState {
-    const key = JSON.stringify(filter)
-    if (!this.filter || this.filter.key !== key) this.filter = makeFilterState(key, filter)
-    return this.filter
-  }
-
-  private filteredPage(f: FilterState, from: number, count: number, maxData: number): StreamPage {
+    if (filter && !isEmptyFilter(filter)) return this.filter.read(from, count, maxData, filter)
     const entries: StreamEntry[] = []
-    const end = Math.min(f.matches.length, from + count)
-    for (let j = Math.max(0, from); j < end; j++) {
-      const e = this.entry(f.matches[j] ?? -1, maxData)
+    const end = Math.min(this.ix.count, from + count)
+    for (let i = Math.max(0, from); i < end; i++) {
+      const e = this.entry(i, maxData)
       if (e) entries.push(e)
     }
-    return {
-      total: f.matches.length,
-      complete: f.scanned >= this.ix.count,
-      from,
-      entries,
-      dropped: this.dropped,
-    }
+    return { total: this.ix.count, complete: true, from, entries, dropped: this.dropped }
   }
 
-  /**
-   * Scan entries the filter has not seen yet, up to entry `limit` and until `deadline` (looked at every few
-   * entries, so a slice overruns by a few entries at most). True when it scanned all it may.
-   */
-  private extendFilter(f: FilterState, deadline: number, limit: number): boolean {
-    const { needle, kinds, dir, topic } = f
-    const end = Math.min(this.ix.count, limit)
-    // A text search costs at least a few hundred ns an entry (a clock read is ~50): look at the clock often.
-    const every = needle ? 3 : topic ? 31 : 255
-    for (let i = f.scanned; i < end; i++) {
-      if ((i & every) === 0 && i > f.scanned && performance.now() > deadline) {
-        f.scanned = i
-        return false
-      }
-      const flags = this.ix.flagsAt(i)
-      if (kinds && !kinds.has(KINDS[flags & 15] ?? 'binary')) continue
-      if (dir && (flags & OUT ? 'out' : 'in') !== dir) continue
-      if (topic && !this.nameMatches(i, flags, topic)) continue
-      if (needle && !this.contains(i, needle, f.needleText)) continue
-      f.matches.push(i)
-    }
-    f.scanned = Math.max(f.scanned, end)
-    return true
+  /** `read` for a command: a filtered read scans in slices with the event loop's turn between them. */
+  async readSliced(from: number, count: number, maxData: number, filter?: StreamFilter): Promise<StreamPage> {
+    if (!filter || isEmptyFilter(filter)) return this.read(from, count, maxData)
+    return this.filter.readSliced(from, count, maxData, filter)
+  }
+
+  // ---- FilterableLog: what a filtered read (stream-log-filter.ts) asks of the log. ----
+
+  get live(): boolean {
+    return !this.disposed
+  }
+
+  flagsAt(i: number): number {
+    return this.ix.flagsAt(i)
   }
 
   /** Is entry `i` a message (not a control entry) whose name (an MQTT topic) matches the topic filter? */
-  private nameMatches(i: number, flags: number, topic: TopicMatcher): boolean {
+  nameMatches(i: number, flags: number, topic: TopicMatcher): boolean {
     if ((flags & 15) === KIND_CODE.control) return false
     if (flags & HELD) {
       const name = Buffer.from(this.held.event(i).event ?? 'message')
@@ -432,7 +375,7 @@ export class StreamLog {
   }
 
   /** Does entry `i` (its event type, id or data) contain the lower-cased `needle`, ignoring ASCII case? */
-  private contains(i: number, needle: Buffer, needleText: string): boolean {
+  contains(i: number, needle: Buffer, needleText: string): boolean {
     const held = this.heldAt(i)
     return held !== undefined ? heldContains(held, needleText) : recordContains(this.recordOf(i), needle)
   }
@@ -444,7 +387,7 @@ export class StreamLog {
     this.bytes.memoryHeld = 0
     this.held.dispose()
     this.lastData = null
-    this.filter = null
+    this.filter.clear()
     this.bytes.dispose()
   }
 }
