@@ -314,3 +314,24 @@ test('the focus stays where the person works after Save, ×, and closing a tab',
   await expect(tabs.getByRole('tab')).toHaveCount(count - 1)
   await expect(tabs.getByRole('tab', { selected: true })).toBeFocused()
 })
+
+test('a short composer keeps room for its panel: the SSE body kinds are whole after a refused send', async ({
+  page,
+}) => {
+  await start(page)
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'SSE' })
+  const url = page.getByRole('textbox', { name: 'URL' })
+  await url.fill('{{nowhere}}/events')
+  await url.press('Control+Enter')
+  await expect(page.getByRole('alert').filter({ hasText: 'Not sent' })).toBeVisible()
+  await page.getByRole('tab', { name: /^Body/ }).click()
+  const kinds = page.getByRole('radiogroup', { name: 'Body kind' })
+  await kinds.scrollIntoViewIfNeeded()
+  // Whole inside the panel that shows it, not cut by the panel's edge.
+  const panel = page.getByRole('tabpanel').filter({ has: kinds })
+  const [k, p] = [await kinds.boundingBox(), await panel.boundingBox()]
+  if (!k || !p) throw new Error('no box')
+  expect(p.height).toBeGreaterThanOrEqual(k.height + 12)
+  expect(k.y).toBeGreaterThanOrEqual(p.y - 1)
+  expect(k.y + k.height).toBeLessThanOrEqual(p.y + p.height + 1)
+})
