@@ -303,4 +303,68 @@ describe('folder and collection headers (Bruno, OpenCollection, Insomnia v5, Hop
       'Pets: header X-Level (sent with every request below it) copied into 2 requests (Flightdeck folders have no headers)',
     )
   })
+
+  it("Insomnia v5 and v4: a folder's headers go with each request in it", async () => {
+    await importAndOpen(
+      [
+        'type: collection.insomnia.rest/5.0',
+        'name: Folders',
+        'meta:',
+        '  id: wrk_f',
+        'collection:',
+        '  - name: Books',
+        '    meta:',
+        '      id: fld_books',
+        '    headers:',
+        '      - name: X-Tenant',
+        '        value: north',
+        '    children:',
+        `      - url: ${t.stub.url}/books`,
+        '        name: List books',
+        '        meta:',
+        '          id: req_list',
+        '        method: GET',
+      ].join('\n'),
+    )
+    const v5 = await sendSaved(t.service, t.stub, t.dir, 'books/list-books.yaml')
+    expect(v5.headers['x-tenant']).toBe('north')
+    const v4 = mkdtempSync(join(tmpdir(), 'fd-fidelity-v4-'))
+    try {
+      const r = await runImport(
+        {
+          text: JSON.stringify({
+            _type: 'export',
+            __export_format: 4,
+            resources: [
+              { _id: 'wrk_1', _type: 'workspace', parentId: null, name: 'V4' },
+              {
+                _id: 'fld_1',
+                _type: 'request_group',
+                parentId: 'wrk_1',
+                name: 'Books',
+                headers: [{ name: 'X-Tenant', value: 'south' }],
+              },
+              {
+                _id: 'req_1',
+                _type: 'request',
+                parentId: 'fld_1',
+                name: 'List',
+                method: 'GET',
+                url: `${t.stub.url}/v4`,
+              },
+            ],
+          }),
+        },
+        'auto',
+        v4,
+        new MemorySecretStore(),
+      )
+      if (!r.ok) throw new Error(r.error.message)
+      const opened = await t.service.invoke('collection.open', { dir: v4, create: false })
+      if (!opened.ok) throw new Error(opened.error.message)
+      expect((await sendSaved(t.service, t.stub, v4, 'books/list.yaml')).headers['x-tenant']).toBe('south')
+    } finally {
+      rmSync(v4, { recursive: true, force: true })
+    }
+  })
 })

@@ -47,13 +47,12 @@ export function importInsomniaV5(data: unknown): ImportPlan {
           notes.push(`${where}: folders nested deeper than ${MAX_DEPTH} left out`)
           continue
         }
-        if (arr(raw['headers']).length > 0)
-          notes.push(`${where}: folder headers not kept (Flightdeck folders have variables and auth)`)
         resources.push({
           ...common,
           _type: 'request_group',
           environment: raw['environment'],
           authentication: raw['authentication'],
+          headers: raw['headers'],
           preRequestScript: pre,
           afterResponseScript: after,
         })

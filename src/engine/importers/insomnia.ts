@@ -3,6 +3,7 @@ import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import { slugify } from '../collections/paths'
 import { TagMapper } from './insomnia-tags'
 import {
+  copyFolderHeaders,
   notePlace,
   arr,
   emptyPlan,
@@ -291,6 +292,9 @@ export function importInsomniaResources(resources: Res[], fallbackName = 'Insomn
             u.push(
               `${where}: folder scripts kept in folder.yaml; they run for every request below it, in the script sandbox`,
             )
+          const below = children(id, where, [...folders, slug], depth + 1)
+          // Insomnia sends a folder's headers with every request in it.
+          copyFolderHeaders(below, kv(r['headers'], c(''), where), (l) => u.push(l), where)
           out.push({
             type: 'folder',
             folder: {
@@ -298,7 +302,7 @@ export function importInsomniaResources(resources: Res[], fallbackName = 'Insomn
               variables: envVariables(r['environment'], c(''), where),
               auth: auth(r['authentication'], c(''), where),
               ...(scripts ? { scripts } : {}),
-              children: children(id, where, [...folders, slug], depth + 1),
+              children: below,
             },
           })
           break
