@@ -5,7 +5,8 @@ import { ScopeOverlay, valueText, type BaseScopes } from '../scripts/script-scop
 import type { ScopeChanges, ScriptScopes, ScriptSource } from '../scripts/script-types'
 import type { HttpEngine } from '../http/http-engine'
 import { Semaphore } from './pacing'
-import { NOTHING, result, type RunStep, type StepResult, type StepRun } from './run-step'
+import { failed, NOTHING, result, type RunStep, type StepResult, type StepRun } from './run-step'
+import { emptySecretError, scriptEmptySecrets } from '../send-rules/empty-secrets'
 
 /**
  * A run's step with scripts: its pre-request scripts run first (they may change the request and variables),
@@ -157,9 +158,17 @@ export async function scriptedStep(
       scopes: scopes(),
       info,
       ...(own !== undefined ? { sid: own } : {}),
+      ...(step.emptySecrets ? { watch: [...step.emptySecrets.names.keys()] } : {}),
     })
     pre = out.report
     apply(out.output.changes)
+    const empty = step.emptySecrets
+    const refused = empty && out.output.read ? scriptEmptySecrets(out.output.read, written, empty) : []
+    if (empty && refused.length > 0) {
+      const r = failed(step, iteration, [], 0, emptySecretError(refused, empty.names, true), refused)
+      r.scripts = { pre: kept(pre) }
+      return finish(r, written, NOTHING, next, removed)
+    }
     if (out.output.nextRequest !== undefined) next = out.output.nextRequest
     if (out.output.request) {
       const changed = fromScriptRequest(step.request, out.output.request)

@@ -19,6 +19,7 @@ export interface EndState {
   skip?: boolean
   next?: string | null
   request?: ScriptRequest
+  read?: string[]
 }
 
 const LEVELS: ReadonlySet<string> = new Set<ConsoleLevel>(['log', 'info', 'warn', 'error', 'debug'])
@@ -94,5 +95,7 @@ export function checkedEnd(raw: unknown): EndState | string {
   if (raw.next !== undefined && raw.next !== null && typeof raw.next !== 'string') return 'its next request'
   if (raw.skip !== undefined && typeof raw.skip !== 'boolean') return 'its skip'
   if (!requestOk(raw.request)) return 'its request'
+  if (raw.read !== undefined && !(Array.isArray(raw.read) && raw.read.every((k) => typeof k === 'string')))
+    return 'its reads'
   return raw as EndState
 }

@@ -164,6 +164,7 @@ export async function runScriptPhase(
     info: input.info,
     ...sandbox.limitsState(limits),
     ...(input.cookies ? { cookies: input.cookies } : {}),
+    ...(input.watch && input.watch.length > 0 ? { watch: input.watch } : {}),
   })
   // The host names the phase, so the prelude's calls back (timers, sends) during `begin` already find it.
   const phaseId = run.id
@@ -323,5 +324,9 @@ function finish(
   if (out.request && input.phase === 'pre') result.request = restoredRequest(out.request, input.request)
   if (out.next !== undefined) result.nextRequest = out.next
   if (out.skip === true) result.skipRequest = true
+  // Only names the host watched: the report is built where a script can reach it.
+  const watched = new Set(input.watch)
+  const read = out.read?.filter((k) => watched.has(k))
+  if (read && read.length > 0) result.read = read
   return result
 }

@@ -53,6 +53,8 @@ export interface PhaseInput {
   sent?: ExchangeResult
   /** The request's session (post phase) or the id reserved for it (pre phase): `pm.sendRequest`s name it as cause. */
   sid?: string
+  /** Names whose empty reads come back in the output's `read` (secrets with no value on this machine). */
+  watch?: string[]
 }
 
 export interface PhaseOutcome {
@@ -121,6 +123,7 @@ export async function runPhase(deps: ScriptDeps, input: PhaseInput): Promise<Pha
         scopes: input.scopes,
         info: input.info,
         limits,
+        ...(input.watch && input.watch.length > 0 ? { watch: input.watch } : {}),
         ...(input.scripts.some((x) => /\bcookies\b/.test(x.code))
           ? { cookies: jarCookies(deps.http, filled(input.request.url, input.scopes)) }
           : {}),

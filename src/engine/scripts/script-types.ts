@@ -117,6 +117,8 @@ export interface ScriptTaskInput {
   limits: ScriptLimits
   /** The jar's cookies for the request's URL (`pm.cookies`); sent only when a script names `cookies`. */
   cookies?: JarCookie[]
+  /** Names whose reads that gave the script '' are told back (`read`): secrets with no value on this machine. */
+  watch?: string[]
 }
 
 export interface SandboxConsoleLine {
@@ -141,6 +143,8 @@ export interface ScriptTaskOutput {
   nextRequest?: string | null
   /** `pm.execution.skipRequest()` in a pre-request script. */
   skipRequest?: boolean
+  /** Of the input's `watch`, the names a script read while they were '' (absent when none). */
+  read?: string[]
   /** Sessions `pm.sendRequest` started (their first sid each). */
   sentRequests: string[]
   /** ms the phase took inside the sandbox, and in all. */

@@ -79,13 +79,41 @@ export function refusedEmptySecrets(watched: WatchedVariables, empty: EmptySecre
   return empty.refuse ? names : []
 }
 
-/** The refusal of a send that uses secrets with no value, naming them and where they are declared. */
-export function emptySecretError(names: readonly string[], where: ReadonlyMap<string, string>): AppError {
+/**
+ * The secrets a pre-request script read while they had no value (`pm.environment.get('token')`, then used to
+ * build a header by hand: no `{{token}}` lookup sees that) and did not itself give a value, each told to
+ * `empty.used`; when the policy refuses, the names the request is refused for (else none).
+ */
+export function scriptEmptySecrets(
+  read: readonly string[],
+  written: ReadonlyMap<string, string>,
+  empty: EmptySecrets,
+): string[] {
+  const names: string[] = []
+  for (const name of read) {
+    // A script that read it empty and then fetched and set it (a login) sends what it set.
+    if (!empty.names.has(name) || (written.get(name) ?? '') !== '') continue
+    names.push(name)
+    empty.used(name, empty.names.get(name) ?? '')
+  }
+  return empty.refuse ? names : []
+}
+
+/**
+ * The refusal of a send that uses secrets with no value, naming them and where they are declared; `byScript`:
+ * a pre-request script read them (the request is the one it built).
+ */
+export function emptySecretError(
+  names: readonly string[],
+  where: ReadonlyMap<string, string>,
+  byScript = false,
+): AppError {
   const first = names[0] ?? ''
   const list = names.map((n) => `{{${n}}}${where.has(n) ? ` (${where.get(n) ?? ''})` : ''}`).join(', ')
   const s = names.length > 1 ? 's' : ''
+  const read = byScript ? `, and the pre-request script read ${names.length > 1 ? 'them' : 'it'}` : ''
   return {
     code: 'unknown_variable',
-    message: `Secret variable${s} ${list} ${names.length > 1 ? 'have' : 'has'} no value on this machine; give it with --env-var ${first}=… or store it in the app`,
+    message: `Secret variable${s} ${list} ${names.length > 1 ? 'have' : 'has'} no value on this machine${read}; give it with --env-var ${first}=… or store it in the app`,
   }
 }

@@ -8,6 +8,7 @@ function Scope(phase, name, label) {
 }
 Scope.prototype.get = function (k) {
   var v = this._p.scopes[this._n][k]
+  noteRead(this._p, k, v)
   return v
 }
 Scope.prototype.has = function (k) {
@@ -126,9 +127,19 @@ var ORDER = ['local', 'data', 'environment', 'collection', 'globals']
 function lookup(phase, k) {
   for (var i = 0; i < ORDER.length; i++) {
     var s = phase.scopes[ORDER[i]]
-    if (Object.prototype.hasOwnProperty.call(s, k)) return s[k]
+    if (Object.prototype.hasOwnProperty.call(s, k)) {
+      noteRead(phase, k, s[k])
+      return s[k]
+    }
   }
   return undefined
+}
+// A read of a watched name (a secret with no value on this machine) that gave the script nothing: the host refuses
+// the request the script builds from it where empty secrets are refused (the CLI). At most as many as watched.
+function noteRead(phase, k, v) {
+  var w = phase.watch
+  if (w === null || v !== '' || !Object.prototype.hasOwnProperty.call(w, k)) return
+  if (phase.read.indexOf(k) < 0) phase.read.push(k)
 }
 function uuid4() {
   var h = '0123456789abcdef'

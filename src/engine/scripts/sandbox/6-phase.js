@@ -49,6 +49,13 @@ function Phase(id, state) {
   this.limits = state.limits
   this.scopes = state.scopes
   this.changes = {}
+  // Names whose empty reads are noted (see noteRead), as a set without a prototype; null: none watched.
+  this.watch = null
+  this.read = []
+  if (state.watch) {
+    this.watch = { __proto__: null }
+    for (var w = 0; w < state.watch.length; w++) this.watch[String(state.watch[w])] = true
+  }
   this.tests = []
   this.console = []
   this.droppedConsole = 0
@@ -173,6 +180,7 @@ function end(phaseId) {
     skip: phase.skip,
   }
   if (phase.next !== undefined) out.next = phase.next
+  if (phase.read.length > 0) out.read = phase.read
   if (phase._holder && phase._holder.changed)
     out.request = {
       method: phase.holder.method,
