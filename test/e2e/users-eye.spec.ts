@@ -165,6 +165,8 @@ test('a long response header name leaves its value room', async ({ page }) => {
   const typeValue = await typeRow.getByRole('cell').first().boundingBox()
   if (!nameBox || !typeValue) throw new Error('no box')
   expect(Math.abs(nameBox.y - typeValue.y)).toBeLessThan(3)
+  // One line tall: nothing in the row (its Copy button included) stands taller than its text.
+  expect(typeValue.height).toBeLessThan(24)
 })
 
 test('Code and Save are two buttons apart', async ({ page }) => {
@@ -334,4 +336,17 @@ test('a short composer keeps room for its panel: the SSE body kinds are whole af
   expect(p.height).toBeGreaterThanOrEqual(k.height + 12)
   expect(k.y).toBeGreaterThanOrEqual(p.y - 1)
   expect(k.y + k.height).toBeLessThanOrEqual(p.y + p.height + 1)
+})
+
+test('dark: the Session type picker and the stream options read clearly', async ({ page }) => {
+  await start(page)
+  await page.emulateMedia({ colorScheme: 'dark' })
+  const mode = page.getByRole('combobox', { name: 'Session type' })
+  for (const label of ['SSE', 'WebSocket']) {
+    await mode.selectOption({ label })
+    expect(await contrastOf(mode), label).toBeGreaterThanOrEqual(4.5)
+  }
+  await mode.selectOption({ label: 'SSE' })
+  const readAs = page.getByRole('group', { name: 'SSE options' }).getByRole('combobox', { name: 'Read as' })
+  expect(await contrastOf(readAs)).toBeGreaterThanOrEqual(4.5)
 })
