@@ -367,4 +367,89 @@ describe('folder and collection headers (Bruno, OpenCollection, Insomnia v5, Hop
       rmSync(v4, { recursive: true, force: true })
     }
   })
+
+  it("Hoppscotch: the collection's and folders' headers go with each request below them", async () => {
+    const req = (name: string, headers: unknown[]) => ({
+      v: '7',
+      name,
+      method: 'GET',
+      endpoint: `${t.stub.url}/${name}`,
+      params: [],
+      headers,
+      body: { contentType: null, body: null },
+      auth: { authType: 'inherit', authActive: true },
+    })
+    await importAndOpen(
+      JSON.stringify({
+        v: 3,
+        name: 'Hopp',
+        headers: [{ key: 'X-Client', value: 'hopp', active: true }],
+        folders: [
+          {
+            v: 3,
+            name: 'Queue',
+            folders: [],
+            headers: [{ key: 'X-Queue', value: 'q1', active: true }],
+            requests: [req('inner', [{ key: 'X-Client', value: 'own', active: true }])],
+          },
+        ],
+        requests: [req('top', [])],
+      }),
+    )
+    const top = await sendSaved(t.service, t.stub, t.dir, 'top.yaml')
+    expect([top.headers['x-client'], top.headers['x-queue']]).toEqual(['hopp', undefined])
+    const inner = await sendSaved(t.service, t.stub, t.dir, 'queue/inner.yaml')
+    expect([inner.headers['x-client'], inner.headers['x-queue']]).toEqual(['own', 'q1'])
+  })
+
+  it("Yaak: the workspace's and folders' headers go with each request below them; the workspace's auth too", async () => {
+    await importAndOpen(
+      JSON.stringify({
+        yaakVersion: '2025.1.2',
+        yaakSchema: 4,
+        resources: {
+          workspaces: [
+            {
+              model: 'workspace',
+              id: 'wk_1',
+              name: 'Yaak',
+              headers: [{ enabled: true, name: 'X-Workspace', value: 'w' }],
+              authenticationType: 'bearer',
+              authentication: { token: 'ws-token' },
+            },
+          ],
+          folders: [
+            {
+              model: 'folder',
+              id: 'fl_1',
+              workspaceId: 'wk_1',
+              folderId: null,
+              name: 'Pets',
+              headers: [{ enabled: true, name: 'X-Folder', value: 'f' }],
+            },
+          ],
+          httpRequests: [
+            {
+              model: 'http_request',
+              id: 'rq_1',
+              workspaceId: 'wk_1',
+              folderId: 'fl_1',
+              name: 'List',
+              method: 'GET',
+              url: `${t.stub.url}/pets`,
+              headers: [],
+              authenticationType: null,
+              authentication: {},
+            },
+          ],
+        },
+      }),
+    )
+    const sent = await sendSaved(t.service, t.stub, t.dir, 'pets/list.yaml')
+    expect([sent.headers['x-workspace'], sent.headers['x-folder'], sent.headers['authorization']]).toEqual([
+      'w',
+      'f',
+      'Bearer ws-token',
+    ])
+  })
 })

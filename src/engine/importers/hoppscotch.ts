@@ -1,6 +1,7 @@
 import type { AuthSpec, Variable } from '../../shared/collection'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import {
+  copyFolderHeaders,
   notePlace,
   arr,
   emptyPlan,
@@ -186,14 +187,16 @@ function folderChildren(c: Obj, u: string[], path: string, depth: number): PlanN
       u.push(`${where}: folders nested deeper than ${MAX_DEPTH} left out`)
       continue
     }
-    if (arr(f['headers']).length > 0) u.push(`${where}: folder headers not kept`)
+    const below = folderChildren(f, u, where, depth + 1)
+    // Hoppscotch's requests inherit their collection's and folders' headers.
+    copyFolderHeaders(below, pairs(f['headers']), (l) => u.push(l), where)
     out.push({
       type: 'folder',
       folder: {
         name,
         variables: variables(f['variables'], u, where),
         auth: auth(f['auth'], u, where),
-        children: folderChildren(f, u, where, depth + 1),
+        children: below,
       },
     })
   }
@@ -210,8 +213,8 @@ export function importHoppscotchCollection(data: unknown): ImportPlan {
     const plan = emptyPlan(str(first['name'], 'Hoppscotch import'))
     plan.variables = variables(first['variables'], plan.unmapped, 'collection')
     plan.auth = auth(first['auth'], plan.unmapped, 'collection')
-    if (arr(first['headers']).length > 0) plan.unmapped.push('collection headers not kept')
     plan.children = folderChildren(first, plan.unmapped, '', 0)
+    copyFolderHeaders(plan.children, pairs(first['headers']), (l) => plan.unmapped.push(l), 'collection')
     return plan
   }
   const plan = emptyPlan('Hoppscotch import')

@@ -2,6 +2,7 @@ import type { AuthSpec, Variable } from '../../shared/collection'
 import { counted } from '../../shared/format'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import {
+  copyFolderHeaders,
   notePlace,
   arr,
   emptyPlan,
@@ -181,7 +182,10 @@ export function importYaak(data: unknown): ImportPlan {
   const byParent = new Map<string, Item[]>()
   for (const it of items) {
     const p = str(it.o['folderId'])
-    byParent.set(p, [...(byParent.get(p) ?? []), it])
+    // Pushed in place: copying the list for every item made a folder of n requests n² work.
+    const siblings = byParent.get(p)
+    if (siblings) siblings.push(it)
+    else byParent.set(p, [it])
   }
   const seen = new Set<Obj>()
   const children = (parent: string, path: string, depth: number): PlanNode[] => {
@@ -195,14 +199,16 @@ export function importYaak(data: unknown): ImportPlan {
           u.push(`${where}: folders nested deeper than ${MAX_DEPTH} left out`)
           continue
         }
-        if (pairs(it.o['headers'], u, where).length > 0) u.push(`${where}: folder headers not kept`)
+        const below = children(str(it.o['id']), where, depth + 1)
+        // Yaak sends a folder's headers with every request in it.
+        copyFolderHeaders(below, pairs(it.o['headers'], u, where), (l) => u.push(l), where)
         out.push({
           type: 'folder',
           folder: {
             name,
             variables: [],
             auth: auth(it.o['authenticationType'], it.o['authentication'], u, where),
-            children: children(str(it.o['id']), where, depth + 1),
+            children: below,
           },
         })
         continue
@@ -226,6 +232,11 @@ export function importYaak(data: unknown): ImportPlan {
     return out
   }
   plan.children = children('', '', 0)
+  if (ws) {
+    // The workspace's own headers and auth (Yaak's top level) go with every request, as a collection's.
+    copyFolderHeaders(plan.children, pairs(ws['headers'], u, 'workspace'), (l) => u.push(l), 'workspace')
+    plan.auth = auth(ws['authenticationType'], ws['authentication'], u, 'workspace')
+  }
   const orphans = items.filter((it) => !seen.has(it.o)).length
   if (orphans > 0) u.push(`${counted(orphans, 'item')} in a folder that is not in the file; left out`)
 
