@@ -5,7 +5,7 @@ import type { BodyWriter } from './body-store'
 import { connectionPhases, timingOf, type ConnectionTiming } from './connector'
 import { pairHeaders, parseSentHeaders, trailerList } from './http-headers'
 import { InformationalResponses } from './informational'
-import { pausedOn } from './paused-parser-end'
+import { pausedOn, type PausedReader } from './paused-parser-end'
 import { PhaseTimeouts } from './phase-timeouts'
 import { EngineError, classifyError, explainFailure } from './errors'
 import {
@@ -38,7 +38,7 @@ const PROGRESS_EVERY_MS = 50
 /** Shared by the responses that had no trailers (most): only read. */
 const NO_TRAILERS: HeaderList = []
 
-export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, SocketClaimant {
+export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, SocketClaimant, PausedReader {
   readonly marks: ExchangeMarks
   private state: 'waiting' | 'preparing' | 'active' | 'finished' = 'waiting'
   private abortFn: ((err?: Error) => void) | null = null
@@ -63,6 +63,8 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
   private lastProgress = 0
   private resumeFn: (() => void) | null = null
   private socket: Socket | undefined
+  /** The connection ended while the response was paused: everything is in hand, the parser is not paused again. */
+  private socketDone = false
   /** When the response message being parsed began (a 1xx's, then the final one's): the final one's is TTFB. */
   private messageStartAt: number | undefined
   /** Interim (1xx) responses, once one came. */
@@ -235,10 +237,16 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
       this.emit(progressEvent(this.init.sid, t, this.wireCount, this.body.size))
     }
     this.timeouts.moved(t)
-    if (this.body.write(chunk)) return true
+    if (this.body.write(chunk) || this.socketDone) return true
     this.timeouts.pause()
-    pausedOn(this.socket, this.resumeFn)
+    pausedOn(this.socket, this)
     return false
+  }
+
+  /** The connection ended while the response was paused (paused-parser-end.ts): read the rest as it is. */
+  socketEnded(): void {
+    this.socketDone = true
+    this.resumeFn?.()
   }
 
   onComplete(trailers?: unknown): void {

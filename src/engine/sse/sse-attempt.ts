@@ -8,7 +8,7 @@ import { expansionError, isKnownCoding } from '../http/decompression-guard'
 import { EngineError, classifyError } from '../http/errors'
 import { requestSentEvent, responseHeadersEvent } from '../http/exchange-events'
 import { headerValue, pairHeaders, parseSentHeaders } from '../http/http-headers'
-import { pausedOn } from '../http/paused-parser-end'
+import { pausedOn, type PausedReader } from '../http/paused-parser-end'
 import { PhaseTimeouts } from '../http/phase-timeouts'
 import type { PreparedBody } from '../http/request-body'
 import { socketInfoOf, type SocketInfo } from '../http/socket-claim'
@@ -29,7 +29,7 @@ const PROGRESS_EVERY_MS = 50
  * response that is not a stream (not 2xx) is not decoded into messages: its body, bounded in size and time,
  * becomes the detail of the error the attempt ends with.
  */
-export class SseAttempt implements Dispatcher.DispatchHandler {
+export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
   readonly marks: ExchangeMarks
   /** Engine time of the chunk being decoded (every message in it arrived then). */
   chunkAt = 0
@@ -41,6 +41,8 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
   private aborted = false
   private socketInfo: SocketInfo | null = null
   private socket: Socket | undefined
+  /** The connection ended while the stream was paused: everything is in hand, the parser is not paused again. */
+  private socketDone = false
   private sentHeaders: HeaderList = []
   private sentHeadersBytes = 0
   private sentBodyBytes = 0
@@ -287,14 +289,20 @@ export class SseAttempt implements Dispatcher.DispatchHandler {
       this.session.progress(t)
     }
     if (this.inflater) {
-      if (this.inflater.write(chunk)) return true
+      if (this.inflater.write(chunk) || this.socketDone) return true
       this.timeouts?.pause()
-      pausedOn(this.socket, this.resumeFn)
+      pausedOn(this.socket, this)
       return false
     }
     // A connection the session has let go records nothing more.
     if (this.session.isCurrent(this)) this.take(chunk)
     return true
+  }
+
+  /** The connection ended while the stream was paused (paused-parser-end.ts): read the rest as it is. */
+  socketEnded(): void {
+    this.socketDone = true
+    this.resumeFn?.()
   }
 
   onComplete(): void {
