@@ -16,6 +16,7 @@ import type { PluggedSessionInit } from '../streams/stream-engine'
 import { checkHeaderList, parseStreamUrl } from '../streams/stream-plumbing'
 import { VERSION } from '../version'
 import { argsJson, encodeArgs } from './socketio-args'
+import { isPollTooLarge, socketIoTransports } from './socketio-polling'
 import { connectFailure, type ConnectError } from './socketio-failures'
 import { answerAck, takeAnswerFunction, type AckAnswers } from './socketio-acks'
 import { isClientV2Notice, probeSocketIoV2, V2_WORDS } from './socketio-version'
@@ -132,7 +133,7 @@ export class SocketIoSession implements SessionTransport {
     const origin = `${url.protocol === 'wss:' ? 'https:' : url.protocol === 'ws:' ? 'http:' : url.protocol}//${url.host}`
     const manager = new Manager(origin, {
       path: this.init.path,
-      transports: o.transports === 'websocket' ? ['websocket'] : ['polling', 'websocket'],
+      transports: socketIoTransports(o.transports === 'websocket'),
       upgrade: o.transports !== 'websocket',
       reconnection: false,
       autoConnect: false,
@@ -216,10 +217,12 @@ export class SocketIoSession implements SessionTransport {
         attempt.ended({ reason: failure.message, error: failure, reconnectable: !byServer, by: 'network' })
       })
     }
-    socket.on('disconnect', (reason: string) => {
+    socket.on('disconnect', (reason: string, details?: unknown) => {
       end(() => {
         manager.engine?.close()
-        this.disconnected(attempt, reason)
+        // A poll past its limit says so, rather than "transport error".
+        const said = details instanceof Error ? details.message : ''
+        this.disconnected(attempt, isPollTooLarge(said) ? said : reason)
       })
     })
     socket.onAny((event: string, ...args: unknown[]) => {
