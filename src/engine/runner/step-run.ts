@@ -3,6 +3,7 @@ import { applySimpleAuth } from '../auth/apply-auth'
 import { confineBody } from '../files/confine'
 import type { HttpEngine } from '../http/http-engine'
 import { resolveForSend, unknownVariables } from '../send-rules/variables'
+import { messagingTexts, withMessagingTexts } from '../send-rules/messaging-texts'
 import { resolveAssertions } from './assertion-templates'
 import { webhookValues, type WebhookValues } from '../webhooks/webhook-values'
 import type { WebhookInbox } from '../webhooks/webhook-inbox'
@@ -121,12 +122,14 @@ async function resolveAndRun(
 ): Promise<StepRun> {
   const signal = options.signal
   const dyn = watchDynamic(hook?.dyn ?? defaultDynamicValues)
+  // MQTT's publishes and credentials, Socket.IO's emits and auth resolve as a WebSocket step's messages do.
+  const own = messagingTexts(step)
   const sent = resolveForSend(
     step.request,
     step.auth ?? { type: 'none' },
     vars,
     dyn.values,
-    step.messages,
+    own ?? step.messages,
     '',
     step.emptySecrets,
   )
@@ -192,7 +195,13 @@ async function resolveAndRun(
             spec,
             auth,
             ...(step.kind === 'mqtt' || step.kind === 'socketio'
-              ? { hooks: await messagingHooks(options.streams.streams, step, applySimpleAuth(spec, auth)) }
+              ? {
+                  hooks: await messagingHooks(
+                    options.streams.streams,
+                    own ? withMessagingTexts(step, messages) : step,
+                    applySimpleAuth(spec, auth),
+                  ),
+                }
               : runner
                 ? { authorize: runner.authorize.bind(runner) }
                 : {}),

@@ -1,0 +1,59 @@
+import type { SavedMqtt } from '../../shared/mqtt'
+import type { SavedSocketIo } from '../../shared/socketio'
+
+/**
+ * The texts of a run's MQTT or Socket.IO step that `{{variables}}` resolve in, beside its URL and headers, as a
+ * WebSocket step's messages do: MQTT's username, password and each publish's topic and payload; Socket.IO's auth
+ * payload and each emit's event and arguments. They resolve with the step's request (resolveForSend's `extra`),
+ * so an unknown variable fails the step, and a secret with no value on this machine is caught there too (the CLI
+ * refuses the step unsent). Linear in the step's texts.
+ */
+
+interface MessagingStep {
+  kind?: string
+  mqtt?: SavedMqtt
+  socketio?: SavedSocketIo
+}
+
+/** The step's texts in a fixed order (`withMessagingTexts` puts them back in it); null: not such a step. */
+export function messagingTexts(step: MessagingStep): string[] | null {
+  if (step.kind === 'mqtt') {
+    const saved = step.mqtt
+    if (!saved) return null
+    const out = [saved.options?.username ?? '', saved.options?.password ?? '']
+    for (const p of saved.publishes) out.push(p.topic, p.payload)
+    return out
+  }
+  if (step.kind === 'socketio') {
+    const saved = step.socketio
+    if (!saved) return null
+    const out = [saved.auth ?? '']
+    for (const e of saved.emits) out.push(e.event, e.args)
+    return out
+  }
+  return null
+}
+
+/** `step` with its texts replaced by `texts` (resolved), taken in `messagingTexts`' order. */
+export function withMessagingTexts<S extends MessagingStep>(step: S, texts: readonly string[]): S {
+  let i = 0
+  const next = (): string => texts[i++] ?? ''
+  const mqtt = step.kind === 'mqtt' ? step.mqtt : undefined
+  if (mqtt) {
+    const options = { ...mqtt.options }
+    const username = next()
+    const password = next()
+    // An absent one stays absent (an empty username is not no username to every broker).
+    if (mqtt.options?.username !== undefined) options.username = username
+    if (mqtt.options?.password !== undefined) options.password = password
+    const publishes = mqtt.publishes.map((p) => ({ ...p, topic: next(), payload: next() }))
+    return { ...step, mqtt: { ...mqtt, options, publishes } }
+  }
+  const io = step.kind === 'socketio' ? step.socketio : undefined
+  if (io) {
+    const auth = next()
+    const emits = io.emits.map((e) => ({ ...e, event: next(), args: next() }))
+    return { ...step, socketio: { ...io, ...(io.auth !== undefined ? { auth } : {}), emits } }
+  }
+  return step
+}
