@@ -453,3 +453,37 @@ describe('folder and collection headers (Bruno, OpenCollection, Insomnia v5, Hop
     ])
   })
 })
+
+describe("Postman: a GET's body", () => {
+  it('is left out (and said) unless disableBodyPruning is on, as Postman sends it; the export keeps the flag', async () => {
+    const get = (name: string, extra: Record<string, unknown> = {}) => ({
+      name,
+      ...extra,
+      request: {
+        method: 'GET',
+        url: `${t.stub.url}/${name}`,
+        body: { mode: 'raw', raw: '{"q":1}', options: { raw: { language: 'json' } } },
+      },
+    })
+    const report = await importAndOpen(
+      postman([get('pruned'), get('kept', { protocolProfileBehavior: { disableBodyPruning: true } })]),
+    )
+    expect(report.unmapped).toContain(
+      'pruned: the GET\'s body is left out: Postman does not send it (the request\'s "disableBodyPruning" setting is off)',
+    )
+    expect((await sendSaved(t.service, t.stub, t.dir, 'pruned.yaml')).body).toBe('')
+    expect((await sendSaved(t.service, t.stub, t.dir, 'kept.yaml')).body).toBe('{"q":1}')
+    const out = mkdtempSync(join(tmpdir(), 'fd-fidelity-prune-'))
+    try {
+      const file = join(out, 'out.postman_collection.json')
+      const exported = await t.service.invoke('export.collection', { dir: t.dir, format: 'postman', file })
+      if (!exported.ok) throw new Error(exported.error.message)
+      const items = (JSON.parse(readFileSync(file, 'utf8')) as { item: Record<string, unknown>[] }).item
+      expect(items.find((i) => i['name'] === 'kept')?.['protocolProfileBehavior']).toEqual({
+        disableBodyPruning: true,
+      })
+    } finally {
+      rmSync(out, { recursive: true, force: true })
+    }
+  })
+})

@@ -180,6 +180,9 @@ function requestItem(req: SavedRequest, path: string, skipped: string[]): Json {
   const item: Json = { name: req.name }
   if (events.length > 0) item['event'] = events
   item['request'] = postmanNames(r)
+  // Postman leaves out a GET's (HEAD's…) body unless told not to; Flightdeck sends it, so the export says so.
+  if (b && !gql && /^(GET|COPY|HEAD|PURGE|UNLOCK)$/.test(req.method))
+    item['protocolProfileBehavior'] = { disableBodyPruning: true }
   return item
 }
 

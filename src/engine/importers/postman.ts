@@ -241,6 +241,14 @@ function variables(list: unknown, unmapped: string[], where: string): Variable[]
   return out
 }
 
+/** Methods whose body Postman leaves out unless the request's protocolProfileBehavior.disableBodyPruning is on. */
+const PRUNED: ReadonlySet<string> = new Set(['GET', 'COPY', 'HEAD', 'PURGE', 'UNLOCK'])
+
+function keepsBody(item: Record<string, unknown>): boolean {
+  const p = item['protocolProfileBehavior']
+  return isObj(p) && p['disableBodyPruning'] === true
+}
+
 /** What an import carries while it walks the items. */
 interface Walk {
   unmapped: string[]
@@ -314,6 +322,12 @@ function item(v: Record<string, unknown>, walk: Walk, path: string, depth: numbe
   const gql = isObj(r['body']) && r['body']['mode'] === 'graphql' && r['body']['disabled'] !== true
   const g = gql && isObj(r['body']) ? fromPostmanGraphql(r['body']['graphql']) : null
   if (g) Object.assign(saved, { kind: 'graphql', graphql: g, body: { kind: 'none' } })
+  else if (saved.body.kind !== 'none' && PRUNED.has(saved.method) && !keepsBody(v)) {
+    unmapped.push(
+      `${where}: the ${saved.method}'s body is left out: Postman does not send it (the request's "disableBodyPruning" setting is off)`,
+    )
+    saved.body = { kind: 'none' }
+  }
   const responses = arr(v['response']).length
   if (responses > 0)
     unmapped.push(`${where}: ${responses} saved example response${responses > 1 ? 's' : ''} not imported`)
