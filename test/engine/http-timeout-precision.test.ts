@@ -6,7 +6,7 @@ import type { EngineService } from '../../src/engine/service'
 import { pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
 import { startHttp2Server, type TlsFixture } from '../fixtures/servers'
 import { eventsOf, makeService, send, spec, writeTemp } from './helpers'
-import { lastUploadWrite, LoopTicks, TURNS_TO_REPORT } from './loop-ticks'
+import { bodyPieces, LoopTicks, TURNS_TO_REPORT } from './loop-ticks'
 import { settle } from './stream-helpers'
 
 /**
@@ -22,19 +22,10 @@ let h2: TlsFixture
 let service: EngineService
 /** performance.now() minus the engine's clock: puts the engine's event times on the ticks' clock. */
 let clockOffset = 0
-/** When the raw server last heard from or wrote to each path (the trickle's last byte). */
-const lastAt = new Map<string, number>()
-
-function lastOn(path: string): number {
-  const at = lastAt.get(path)
-  if (at === undefined) throw new Error(`the server never saw ${path}`)
-  return at
-}
 
 beforeAll(async () => {
   raw = await startRawServer((socket, head) => {
     const path = pathOf(head)
-    lastAt.set(path, performance.now())
     if (path === '/hang') return // accepts the request and never answers
     if (path === '/stall') {
       // Headers and a first piece of the body, then nothing more.
@@ -58,7 +49,6 @@ beforeAll(async () => {
           return
         }
         socket.write('x')
-        lastAt.set(path, performance.now())
       }, 50)
       socket.once('close', () => clearInterval(timer))
       return
@@ -87,31 +77,30 @@ interface TimedEnd {
   turnsPast(dueAt: number): number
   /** When the engine had sent the request (a performance.now() time), NaN if it never did. */
   sentAt: number
-  /** When the engine had the response's headers, NaN if it never did. */
-  headersAt: number
-  /** When the engine read a stream's first event, NaN if it never did. */
-  firstEventAt: number
+  /** When the engine was last handed a piece of the response's body, NaN if never. */
+  lastReceivedAt: number
+  /** When the engine last sent the request's headers or a piece of its body, NaN if never. */
+  lastSentAt: number
 }
 
 /**
- * Runs `run`, ticking. The engine's own times of its events start the phases: its request sent, no earlier than
- * the headers phase began; its response's headers, the idle phase's start (reading the first response of a fresh
- * engine takes it many turns, so the server's write would start the count too early).
+ * Runs `run`, ticking. A phase starts at what the engine itself saw: its request sent (the headers phase began no
+ * later), the last piece of a response body undici handed it (the idle phase counts from there; reading the first
+ * response of a fresh engine takes many turns, so the server's write would start the count too early), or the
+ * last piece of a request body it sent.
  */
-async function timed(
-  run: (ticks: LoopTicks) => Promise<{ code: string; message: string; sid: string }>,
-): Promise<TimedEnd> {
+async function timed(run: () => Promise<{ code: string; message: string; sid: string }>): Promise<TimedEnd> {
   const ticks = new LoopTicks()
+  const pieces = bodyPieces()
   const seen: { type: string; sid: string; t: number }[] = []
   const unsubscribe = service.subscribe((batch) => {
     for (const e of batch.events) {
-      if (e.type === 'request-sent' || e.type === 'response-headers' || e.type === 'sse-event')
-        seen.push({ type: e.type, sid: e.sid, t: e.t })
+      if (e.type === 'request-sent') seen.push({ type: e.type, sid: e.sid, t: e.t })
     }
   })
   try {
     const started = performance.now()
-    const { code, message, sid } = await run(ticks)
+    const { code, message, sid } = await run()
     const endedAt = performance.now()
     service.flush()
     const at = (type: string): number => {
@@ -126,10 +115,11 @@ async function timed(
       endedAt,
       turnsPast: (dueAt) => ticks.between(dueAt, endedAt),
       sentAt: at('request-sent'),
-      headersAt: at('response-headers'),
-      firstEventAt: at('sse-event'),
+      lastReceivedAt: pieces.lastReceived(),
+      lastSentAt: pieces.lastSent(),
     }
   } finally {
+    pieces.dispose()
     unsubscribe()
     ticks.stop()
   }
@@ -158,8 +148,8 @@ describe('request timeouts fire when set, not on a coarse tick', () => {
     expect(e.code).toBe('timeout_idle')
     expect(e.message).toBe(`The response body from 127.0.0.1:${raw.port} stalled (idle timeout)`)
     expect(e.ms).toBeGreaterThanOrEqual(295)
-    // Due 300 ms after the engine had the headers and the first piece of the body (one read).
-    expect(e.turnsPast(e.headersAt + 300)).toBeLessThanOrEqual(TURNS_TO_REPORT)
+    // Due 300 ms after the engine was handed the first (and last) piece of the body.
+    expect(e.turnsPast(e.lastReceivedAt + 300)).toBeLessThanOrEqual(TURNS_TO_REPORT)
   })
 
   it('the idle timeout counts from the last byte, not from the headers', async () => {
@@ -167,10 +157,9 @@ describe('request timeouts fire when set, not on a coarse tick', () => {
     // one, so the error comes 500 ms after that (~1.2 s).
     const e = await timedError('/trickle', { idleTimeoutMs: 500 })
     expect(e.code).toBe('timeout_idle')
-    const lastByte = lastOn('/trickle')
-    expect(lastByte - e.startedAt).toBeGreaterThanOrEqual(700)
-    expect(e.endedAt - lastByte).toBeGreaterThanOrEqual(495)
-    expect(e.turnsPast(lastByte + 500)).toBeLessThanOrEqual(TURNS_TO_REPORT)
+    expect(e.lastReceivedAt - e.startedAt).toBeGreaterThanOrEqual(700)
+    expect(e.endedAt - e.lastReceivedAt).toBeGreaterThanOrEqual(495)
+    expect(e.turnsPast(e.lastReceivedAt + 500)).toBeLessThanOrEqual(TURNS_TO_REPORT)
   })
 })
 
@@ -203,10 +192,8 @@ describe('an upload the server does not read', () => {
   it('hits the headers timeout ~400 ms after its last piece went out', async () => {
     const deaf = await startDeafServer()
     const upload = bigUpload()
-    let lastPiece: ReturnType<typeof lastUploadWrite> | undefined
     try {
-      const e = await timed(async (ticks) => {
-        lastPiece = lastUploadWrite(ticks, deaf.port)
+      const e = await timed(async () => {
         const r = await send(
           service,
           spec(
@@ -221,10 +208,9 @@ describe('an upload the server does not read', () => {
       expect(e.code).toBe('timeout_headers')
       expect(e.message).toBe(`Timed out waiting for response headers from 127.0.0.1:${deaf.port}`)
       expect(e.ms).toBeGreaterThanOrEqual(395)
-      // Due 400 ms after the last piece went out (seen on the socket within a turn); undici's timer: 1 s or more.
-      expect(e.turnsPast((lastPiece?.at() ?? Number.NaN) + 400)).toBeLessThanOrEqual(TURNS_TO_REPORT)
+      // Due 400 ms after the last piece went out; undici's own timer fired at 1 s or more.
+      expect(e.turnsPast(e.lastSentAt + 400)).toBeLessThanOrEqual(TURNS_TO_REPORT)
     } finally {
-      lastPiece?.dispose()
       upload.remove()
       await deaf.close()
     }
@@ -233,10 +219,8 @@ describe('an upload the server does not read', () => {
   it('ends an SSE stream whose file body is not read in the headers phase, when set', async () => {
     const deaf = await startDeafServer()
     const upload = bigUpload()
-    let lastPiece: ReturnType<typeof lastUploadWrite> | undefined
     try {
-      const e = await timed(async (ticks) => {
-        lastPiece = lastUploadWrite(ticks, deaf.port)
+      const e = await timed(async () => {
         const r = await service.invoke('sse.open', {
           request: spec(
             `http://127.0.0.1:${deaf.port}/events`,
@@ -254,9 +238,8 @@ describe('an upload the server does not read', () => {
       expect(e.message).toContain(`Timed out waiting for response headers from 127.0.0.1:${deaf.port}`)
       expect(e.ms).toBeGreaterThanOrEqual(395)
       // Due 400 ms after the last piece went out; undici's ~1 s tick let it come ~600 ms late.
-      expect(e.turnsPast((lastPiece?.at() ?? Number.NaN) + 400)).toBeLessThanOrEqual(TURNS_TO_REPORT)
+      expect(e.turnsPast(e.lastSentAt + 400)).toBeLessThanOrEqual(TURNS_TO_REPORT)
     } finally {
-      lastPiece?.dispose()
       upload.remove()
       await deaf.close()
     }
@@ -287,8 +270,8 @@ describe("over HTTP/2, where undici timed these with the stream's own timer", ()
     const e = await timedH2('/stall-body', { idleTimeoutMs: 300 })
     expect(e.code).toBe('timeout_idle')
     expect(e.ms).toBeGreaterThanOrEqual(295)
-    // The fixture sends the headers and its first bytes at once: the body stalls from then.
-    expect(e.turnsPast(e.headersAt + 300)).toBeLessThanOrEqual(TURNS_TO_REPORT)
+    // The body stalls after its first bytes: due 300 ms after the engine was handed them.
+    expect(e.turnsPast(e.lastReceivedAt + 300)).toBeLessThanOrEqual(TURNS_TO_REPORT)
   })
 })
 
@@ -319,7 +302,7 @@ describe('an SSE stream times out when set, not on a coarse tick', () => {
     expect(e.code).toBe('timeout_idle')
     expect(e.message).toContain(`The response body from 127.0.0.1:${raw.port} stalled (idle timeout)`)
     expect(e.ms).toBeGreaterThanOrEqual(295)
-    // The body (its one event) is read a few turns after the headers: the silence counts from the event.
-    expect(e.turnsPast(e.firstEventAt + 300)).toBeLessThanOrEqual(TURNS_TO_REPORT)
+    // The silence counts from the piece of the body that held the one event.
+    expect(e.turnsPast(e.lastReceivedAt + 300)).toBeLessThanOrEqual(TURNS_TO_REPORT)
   })
 })

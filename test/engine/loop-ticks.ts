@@ -1,5 +1,4 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
-import type { Socket } from 'node:net'
 
 /**
  * Counts turns of the event loop, to check that a timeout fired when it was due without measuring wall time.
@@ -16,19 +15,11 @@ export class LoopTicks {
   private static readonly MAX_STAMPS = 60_000
   private readonly stamps: number[] = []
   private readonly timer: ReturnType<typeof setInterval>
-  private readonly watchers: ((t: number) => void)[] = []
 
   constructor() {
     this.timer = setInterval(() => {
-      const t = performance.now()
-      if (this.stamps.length < LoopTicks.MAX_STAMPS) this.stamps.push(t)
-      for (const watch of this.watchers) watch(t)
+      if (this.stamps.length < LoopTicks.MAX_STAMPS) this.stamps.push(performance.now())
     }, 1)
-  }
-
-  /** Calls `watch` on every tick with its stamp (to notice a server-side change at most one turn late). */
-  onTick(watch: (t: number) => void): void {
-    this.watchers.push(watch)
   }
 
   /** How many ticks were stamped after `from` and before `to`. */
@@ -52,27 +43,30 @@ export class LoopTicks {
 export const TURNS_TO_REPORT = 25
 
 /**
- * When the last byte of an upload was handed to a client socket to `port` (its bytesWritten last grew), noticed
- * on the ticks of `ticks`: at most one turn after the write, as the engine's own note of its last piece.
+ * When undici last handed a piece of a response body to its handler (the engine notes it as bytes moving, at that
+ * moment) and last sent the request's headers or a piece of its body, on performance.now(): an idle phase is due
+ * its timeout after the first, an upload the server stopped reading the headers timeout after the second (on a
+ * busy machine the phase can run out before the first piece of the body went).
  */
-export function lastUploadWrite(ticks: LoopTicks, port: number): { at(): number; dispose(): void } {
-  const sockets: Socket[] = []
-  const onSocket = (message: unknown): void => {
-    const { socket } = message as { socket: Socket }
-    sockets.push(socket)
+export function bodyPieces(): { lastReceived(): number; lastSent(): number; dispose(): void } {
+  let received = Number.NaN
+  let sent = Number.NaN
+  const onReceived = (): void => {
+    received = performance.now()
   }
-  subscribe('net.client.socket', onSocket)
-  let written = 0
-  let at = Number.NaN
-  ticks.onTick((t) => {
-    const socket = sockets.find((s) => s.remotePort === port)
-    if (socket && socket.bytesWritten !== written) {
-      written = socket.bytesWritten
-      at = t
-    }
-  })
+  const onSent = (): void => {
+    sent = performance.now()
+  }
+  subscribe('undici:request:bodyChunkReceived', onReceived)
+  subscribe('undici:client:sendHeaders', onSent)
+  subscribe('undici:request:bodyChunkSent', onSent)
   return {
-    at: () => at,
-    dispose: () => unsubscribe('net.client.socket', onSocket),
+    lastReceived: () => received,
+    lastSent: () => sent,
+    dispose: () => {
+      unsubscribe('undici:request:bodyChunkReceived', onReceived)
+      unsubscribe('undici:client:sendHeaders', onSent)
+      unsubscribe('undici:request:bodyChunkSent', onSent)
+    },
   }
 }
