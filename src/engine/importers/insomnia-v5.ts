@@ -60,7 +60,8 @@ export function importInsomniaV5(data: unknown): ImportPlan {
       } else if (id.startsWith('ws-req_')) {
         resources.push({ ...common, ...raw, _id: id, _type: 'websocket_request' })
       } else if (id.startsWith('grpc-req_') || id.startsWith('greq_')) {
-        notes.push(`${where}: gRPC request not imported (Flightdeck has no gRPC requests yet)`)
+        // The same fields as v4's grpc_request (url, protoMethodName, body.text, metadata, protoFileId).
+        resources.push({ ...raw, ...common, _type: 'grpc_request' })
       } else {
         resources.push({
           ...raw,

@@ -396,6 +396,10 @@ function grpcRequest(
     u.push(
       `${where}: its proto file ${str(proto['name'], 'a .proto')} was not written; the request uses server reflection (save the file in the collection and name it in grpc.proto)`,
     )
+  } else if (str(r['protoFileId']) !== '') {
+    u.push(
+      `${where}: its proto file is not in the export; the request uses server reflection (save the file in the collection and name it in grpc.proto)`,
+    )
   }
   return request(name, {
     kind: 'grpc',
