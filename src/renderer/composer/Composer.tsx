@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
 import { KeyValueTable } from './KeyValueTable'
@@ -78,6 +78,7 @@ export function Composer() {
       : tabs
   const shown = tab && shownTabs.some((t) => t.id === tab) ? tab : (shownTabs[0]?.id ?? 'params')
 
+  const panel = useRef<HTMLDivElement>(null)
   return (
     <section className="composer" aria-label="Request">
       <RequestLine />
@@ -96,7 +97,11 @@ export function Composer() {
             aria-selected={shown === t.id}
             aria-controls={`composer-panel-${t.id}`}
             className={shown === t.id ? 'tab active' : 'tab'}
-            onClick={() => setTab(t.id)}
+            onClick={() => {
+              setTab(t.id)
+              // In a short composer the panel can sit below its heads: show the part just picked.
+              requestAnimationFrame(() => panel.current?.scrollIntoView({ block: 'nearest' }))
+            }}
           >
             {t.label}
             {t.badge ? <span className="tab-badge">{t.badge}</span> : null}
@@ -104,6 +109,7 @@ export function Composer() {
         ))}
       </div>
       <div
+        ref={panel}
         className="composer-panel"
         role="tabpanel"
         id={`composer-panel-${shown}`}
