@@ -9,7 +9,7 @@ import { runFlightdeckProcess, type CliProcessRun } from '../fixtures/cli-proces
  * A secret read only by a pre-request script: `pm.environment.get('token')`, then an Authorization header built
  * by hand, so no `{{token}}` lookup sees it. On a fresh CI machine (no value stored, none given) `flightdeck run`
  * refuses the request the script built, unsent, unless `--allow-empty-secrets`; a script that reads it empty and
- * then sets it itself (a login) sends what it set. Checked at the server: what was SENT.
+ * then sets it itself (a login) sends what it set; `send --collection` refuses it as well. Checked at the server: what was SENT.
  */
 
 /** Each case starts flightdeck once or twice (a second or more each from source, more on a busy machine). */
@@ -116,6 +116,35 @@ describe('a secret with no value read by a pre-request script', () => {
         { path: '/read', auth: 'Bearer tok-9' },
       ])
       expect(given.stderr).not.toContain('{{token}}')
+    },
+    CLI_TIMEOUT_MS,
+  )
+
+  it(
+    'flightdeck send --collection refuses it too, unsent; --allow-empty-secrets sends it empty',
+    async () => {
+      const refused = await flightdeck(['send', '--collection', dir, '--request', 'a-read', '--env', 'ci'])
+      expect(refused.stderr).toContain(
+        'flightdeck: unknown_variable: Secret variable {{token}} (environment "ci") has no value on this machine, and the pre-request script read it',
+      )
+      expect(refused.code).toBe(2)
+      expect(sent()).toEqual([])
+
+      const allowed = await flightdeck([
+        'send',
+        '--collection',
+        dir,
+        '--request',
+        'a-read',
+        '--env',
+        'ci',
+        '--allow-empty-secrets',
+      ])
+      expect(allowed.code).toBe(0)
+      expect(sent()).toEqual([{ path: '/read', auth: 'Bearer ' }])
+      expect(allowed.stderr).toContain(
+        'flightdeck: secret variable {{token}} (environment "ci") has no value',
+      )
     },
     CLI_TIMEOUT_MS,
   )

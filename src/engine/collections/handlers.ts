@@ -338,6 +338,7 @@ export function createCollectionHandlers(input: CollectionHandlerDeps): Collecti
             context: p.context,
             name,
             ...(p.count ? { count: p.count } : {}),
+            emptySecrets: (vars) => manager.emptySecrets(p.context?.dir ?? '', vars),
           },
           () => manager.scope(p.context, true),
           send,

@@ -11,6 +11,7 @@ import { fromScriptRequest } from './script-request'
 import { carriedTwice, phaseScripts, type LevelScripts } from './level-scripts'
 import { baseScopes, ScopeOverlay, valueText } from './script-scopes'
 import type { ScopeChanges, ScriptScopes } from './script-types'
+import { emptySecretError, scriptEmptySecrets, type EmptySecrets } from '../send-rules/empty-secrets'
 
 /**
  * A send from the app (`request.send`) with the request's scripts: the pre-request script runs first (it may
@@ -34,6 +35,8 @@ export interface ScriptedSendInput {
   name: string | undefined
   /** Send ×N: each copy runs the scripts, its own pre-request before it goes out and its test script after. */
   count?: number
+  /** The scope's secrets with no value on this machine: a pre-request script's read of one is told, or refused. */
+  emptySecrets?: (vars: readonly ScopedVariable[]) => EmptySecrets | undefined
 }
 
 /**
@@ -100,6 +103,7 @@ export class SendScripts {
     const read = await scope()
     if (!read.ok) return read
     const base = baseScopes(read.value)
+    const empty = input.emptySecrets?.(read.value)
     const overlay = this.overlayFor(dir)
     const scopes = (): ScriptScopes => overlay.view(base, {}, {})
     const apply = (changes: ScopeChanges): void => {
@@ -188,8 +192,13 @@ export class SendScripts {
         scopes: scopes(),
         info,
         sid: own,
+        ...(empty ? { watch: [...empty.names.keys()] } : {}),
       })
       apply(pre.output.changes)
+      const refused =
+        empty && pre.output.read ? scriptEmptySecrets(pre.output.read, setBy(pre.output), empty) : []
+      if (empty && refused.length > 0)
+        return { ok: false, error: emptySecretError(refused, empty.names, true) }
       if (pre.output.request) ({ spec: request, auth } = fromScriptRequest(request, pre.output.request))
       // Values scripts set take the place of their {{names}}; the rest resolve as any send's.
       const sent = await send(
@@ -242,6 +251,14 @@ export class SendScripts {
       if (oldest !== undefined) m.delete(oldest)
     }
   }
+}
+
+/** What a phase's scripts set, as text (a value they gave a secret they read empty is what goes out). */
+function setBy(output: { changes: ScopeChanges }): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const change of Object.values(output.changes))
+    for (const [k, v] of Object.entries(change.set)) out.set(k, valueText(v))
+  return out
 }
 
 const NAME = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g
