@@ -74,6 +74,7 @@ export function createComposerSlice(client: ApiClient): StateCreator<AppState, [
       setDependsOn: (paths) => patchRun(() => ({ dependsOn: paths.slice(0, 1000) })),
       setStop: (p) => patchRun((r) => ({ stop: { ...r.stop, ...p } })),
       send: async (count = 1) => {
+        await get().settleOpening()
         const draft = selectActiveDraft(get())
         if (draft.kind === 'graphql') return get().sendGraphql()
         if (draft.kind === 'grpc') return get().invokeGrpc()

@@ -16,6 +16,8 @@ export interface TabsSlice {
   tabError: string | null
   newTab(): void
   openRequest(dir: string, path: string): Promise<void>
+  /** Resolves once the requests being opened are shown (at once when none is), so Send acts on what was clicked. */
+  settleOpening(): Promise<void>
   activateTab(id: string): void
   closeTab(id: string): void
   setTabName(name: string): void
@@ -28,6 +30,10 @@ export interface TabsSlice {
 export function createTabsSlice(client: ApiClient): StateCreator<AppState, [], [], TabsSlice> {
   return (set, get) => {
     const first = scratchTab()
+    // A click opens a request while its file is read; Send pressed meanwhile waits for it, and of two quick
+    // clicks the later one is shown whichever file is read first.
+    const opening = new Set<Promise<void>>()
+    let lastOpen = 0
 
     /** Make `tab` (already in `tabs`) the active one: the composer shows its draft, in its collection's scope. */
     const show = (tab: RequestTab, tabs: RequestTab[]): void => {
@@ -46,22 +52,42 @@ export function createTabsSlice(client: ApiClient): StateCreator<AppState, [], [
         show(tab, [...get().tabs, tab])
       },
 
-      openRequest: async (dir, path) => {
+      openRequest: (dir, path) => {
         const open = get().tabs.find((t) => t.dir === dir && t.path === path)
+        const mine = ++lastOpen
         if (open) {
           get().activateTab(open.id)
-          return
+          return Promise.resolve()
         }
-        const res = await client.invoke('collection.read', { dir, path })
-        if (!res.ok) {
-          set({ tabError: res.error.message })
-          return
-        }
-        const tab = tabFromFile(dir, path, res.value.request, res.value.version)
-        // An untouched "Untitled" tab is replaced rather than left behind.
-        const cur = selectActiveTab(get())
-        const tabs = get().tabs.filter((t) => !(cur && t.id === cur.id && !t.path && !isTabDirty(cur)))
-        show(tab, [...tabs, tab])
+        const reading = (async () => {
+          const res = await client.invoke('collection.read', { dir, path })
+          const latest = mine === lastOpen
+          if (!res.ok) {
+            if (latest) set({ tabError: res.error.message })
+            return
+          }
+          const tab = tabFromFile(dir, path, res.value.request, res.value.version)
+          // The same file opened twice before either read ended: one tab.
+          const same = get().tabs.find((t) => t.dir === dir && t.path === path)
+          if (same) {
+            if (latest) get().activateTab(same.id)
+            return
+          }
+          if (!latest) {
+            set({ tabs: [...get().tabs, tab] })
+            return
+          }
+          // An untouched "Untitled" tab is replaced rather than left behind.
+          const cur = selectActiveTab(get())
+          const tabs = get().tabs.filter((t) => !(cur && t.id === cur.id && !t.path && !isTabDirty(cur)))
+          show(tab, [...tabs, tab])
+        })()
+        opening.add(reading)
+        return reading.finally(() => opening.delete(reading))
+      },
+
+      settleOpening: async () => {
+        while (opening.size > 0) await Promise.allSettled([...opening])
       },
 
       activateTab: (id) => {

@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { selectActiveTab } from '../../src/renderer/tabs/active-draft'
+import { openCollection, startEngine, stopEngines, type TestEngine } from './store-over-engine'
+
+/**
+ * A person clicks a request in the sidebar and presses Send at once. The request's file is still being read
+ * when Send comes: the send goes out for the request they clicked, not for the empty tab it replaces ("Enter a
+ * URL…"). Two clicks in a row leave the last one shown, whichever file is read first. Real engine, real files,
+ * a real server that records what was sent.
+ */
+
+let server: Fixture
+let engine: TestEngine
+let dir: string
+
+beforeAll(async () => {
+  server = await startHttpServer()
+  engine = startEngine()
+  dir = mkdtempSync(join(tmpdir(), 'fd-open-then-send-'))
+  writeFileSync(join(dir, 'collection.yaml'), 'flightdeck: 1\nname: Quick\n')
+  writeFileSync(
+    join(dir, 'list.yaml'),
+    `name: List users\nmethod: GET\nurl: '${server.url}/json?from=list'\n`,
+  )
+  writeFileSync(join(dir, 'other.yaml'), `name: Other\nmethod: GET\nurl: '${server.url}/json?from=other'\n`)
+})
+
+afterAll(async () => {
+  await stopEngines()
+  await server.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+async function sentUrls(count: number): Promise<string[]> {
+  for (let i = 0; i < 200 && server.requests.length < count; i++) await new Promise((r) => setTimeout(r, 10))
+  return server.requests.map((r) => r.url)
+}
+
+describe('Send right after opening a request', () => {
+  it('sends the request being opened, not the empty tab it replaces', async () => {
+    server.requests.length = 0
+    const store = engine.store()
+    await openCollection(store, dir)
+    const opening = store.getState().openRequest(dir, 'list.yaml')
+    await store.getState().send()
+    await opening
+
+    expect(store.getState().sendError).toBeNull()
+    expect(await sentUrls(1)).toEqual(['/json?from=list'])
+    expect(selectActiveTab(store.getState())?.path).toBe('list.yaml')
+  })
+
+  it('shows the last of two quick clicks, and Send sends that one', async () => {
+    server.requests.length = 0
+    const store = engine.store()
+    await openCollection(store, dir)
+    const first = store.getState().openRequest(dir, 'list.yaml')
+    const second = store.getState().openRequest(dir, 'other.yaml')
+    await store.getState().send()
+    await Promise.all([first, second])
+
+    expect(await sentUrls(1)).toEqual(['/json?from=other'])
+    expect(selectActiveTab(store.getState())?.path).toBe('other.yaml')
+    // The first click still opened its tab, behind the one shown.
+    expect(store.getState().tabs.map((t) => t.path)).toContain('list.yaml')
+  })
+})
