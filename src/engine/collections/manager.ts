@@ -1,14 +1,6 @@
-import { readFile, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
-import {
-  ancestorFolders,
-  findNode,
-  parentPath,
-  type CollectionInfo,
-  type RequestContext,
-  type ScopedVariable,
-  type Variable,
-} from '../../shared/collection'
+import type { CollectionInfo, RequestContext, ScopedVariable, Variable } from '../../shared/collection'
 import { fail, ok, type Result } from '../../shared/result'
 import type { SecretStore } from '../secrets/secret-store'
 import type { EmptySecrets } from '../send-rules/empty-secrets'
@@ -22,7 +14,17 @@ import { loadCollection, ParseCache, type LoadedCollection } from './loader'
 import { SessionVariables } from './session-variables'
 import { removeStrayTemps, sweepFolderTemps } from './temp-sweep'
 import { createCollection } from './store'
+import { fileScope, RevealedSecrets, secretKeyFor } from './variable-scope'
 import { watchDir, type DirWatcher } from './watcher'
+import {
+  emptyWorkspace,
+  MAX_OPEN,
+  MAX_RECENT,
+  readText,
+  readWorkspace,
+  WorkspaceWriter,
+  type Workspace,
+} from './workspace-file'
 import { renderYaml } from './yaml-doc'
 
 /**
@@ -31,13 +33,8 @@ import { renderYaml } from './yaml-doc'
  * ends in a rescan and one `changed` notification per collection.
  */
 
-/** How a secret is keyed in the store: the collection's id, the scope (`collection`, `folder:x`, `env:y`), the name. */
-export function secretKeyFor(collectionId: string, scope: string, name: string): string {
-  return `${collectionId}|${scope}|${name}`
-}
-
-export const MAX_OPEN = 32
-export const MAX_RECENT = 12
+export { secretKeyFor } from './variable-scope'
+export { MAX_OPEN, MAX_RECENT } from './workspace-file'
 
 export interface CollectionChange {
   collection: CollectionInfo
@@ -51,13 +48,6 @@ interface Open {
   loaded: LoadedCollection
   watcher: DirWatcher | null
   scanning: Promise<void>
-}
-
-interface Workspace {
-  open: string[]
-  recent: string[]
-  /** The environment chosen per collection folder. */
-  env: Record<string, string>
 }
 
 export interface CollectionManagerOptions {
@@ -74,10 +64,8 @@ export interface CollectionManagerOptions {
 export class CollectionManager {
   private readonly open = new Map<string, Open>()
   private readonly listeners = new Set<(c: CollectionChange) => void>()
-  private workspace: Workspace = { open: [], recent: [], env: {} }
-  /** The last workspace.json write, and one queued behind it that later changes join. */
-  private workspaceWrite: Promise<void> = Promise.resolve()
-  private queuedWrite: Promise<void> | null = null
+  private workspace: Workspace = emptyWorkspace()
+  private readonly workspaceFile: WorkspaceWriter
   private globals: Variable[] = []
   private ready: Promise<void> | null = null
   /** Why the open collections could not be remembered (the config folder is unusable), shown with each. */
@@ -94,6 +82,11 @@ export class CollectionManager {
       persist: options.persist !== false,
       host: options.fileHost ?? 'app',
     })
+    this.workspaceFile = new WorkspaceWriter(
+      options.configDir,
+      options.persist !== false,
+      () => this.workspace,
+    )
   }
 
   get secrets(): SecretStore {
@@ -110,7 +103,7 @@ export class CollectionManager {
     this.ready ??= (async () => {
       // Temp files of writers killed mid-save would otherwise pile up in the config folder run after run.
       await sweepFolderTemps(this.options.configDir)
-      this.workspace = await this.readWorkspace()
+      this.workspace = await readWorkspace(this.options.configDir, this.options.persist !== false)
       this.globals = await this.readGlobals()
       await this.files.restore()
       for (const dir of [...this.workspace.open, ...extra.map((d) => resolve(d))]) {
@@ -265,7 +258,7 @@ export class CollectionManager {
     await this.storeSecrets((n) => `global|${n}`, vars, this.globals)
     const text = renderYaml(
       environmentPlain('Globals', vars),
-      await this.readText(this.globalsPath()),
+      await readText(this.globalsPath()),
       ENVIRONMENT_KEYS,
     )
     await ensureConfigFolder(this.options.configDir, 'the global variables')
@@ -276,20 +269,11 @@ export class CollectionManager {
   }
 
   /** Secret values handed out for sending, so exports can redact them wherever they ended up. Bounded. */
-  private readonly revealed = new Set<string>()
-
-  private rememberRevealed(value: string): void {
-    if (this.revealed.has(value)) return
-    if (this.revealed.size >= 10_000) {
-      const oldest = this.revealed.values().next().value
-      if (oldest !== undefined) this.revealed.delete(oldest)
-    }
-    this.revealed.add(value)
-  }
+  private readonly revealed = new RevealedSecrets()
 
   /** Every secret value revealed for sending in this process (global, collection, folder or environment). */
   revealedSecrets(): Iterable<string> {
-    return this.revealed
+    return this.revealed.all()
   }
 
   /**
@@ -298,11 +282,21 @@ export class CollectionManager {
    * their values (for sending); without, they are blank.
    */
   async scope(context: RequestContext | undefined, reveal: boolean): Promise<Result<ScopedVariable[]>> {
-    const scope = await this.fileScope(context, reveal)
+    const scope = await fileScope(
+      {
+        globals: this.globals,
+        secrets: this.secrets,
+        loaded: (dir) => this.loaded(dir),
+        secretKey: (dir, s, name) => this.secretKey(dir, s, name),
+        revealed: this.revealed,
+      },
+      context,
+      reveal,
+    )
     if (!scope.ok) return scope
     const out = this.session.layer(scope.value, context?.env ?? '', reveal)
     if (reveal && out !== scope.value)
-      for (const v of out) if (v.secret && v.value !== '') this.rememberRevealed(v.value)
+      for (const v of out) if (v.secret && v.value !== '') this.revealed.remember(v.value)
     return ok(out)
   }
 
@@ -312,82 +306,17 @@ export class CollectionManager {
     return this.session.emptyIn(vars, o?.loaded.info.name ?? basename(dir))
   }
 
-  /** The scope as the files and the secret store have it. */
-  private async fileScope(
-    context: RequestContext | undefined,
-    reveal: boolean,
-  ): Promise<Result<ScopedVariable[]>> {
-    const out: ScopedVariable[] = []
-    const add = async (
-      v: Variable,
-      scope: ScopedVariable['scope'],
-      source: string,
-      key: string,
-    ): Promise<void> => {
-      const value = v.secret ? (reveal ? ((await this.secrets.get(key)) ?? '') : '') : v.value
-      if (v.secret && reveal && value !== '') this.rememberRevealed(value)
-      out.push({ name: v.name, value, secret: v.secret, scope, source })
-    }
-    for (const v of this.globals) await add(v, 'global', '', `global|${v.name}`)
-    if (!context) return ok(out)
-    const loaded = this.loaded(context.dir)
-    if (!loaded.ok) return loaded
-    const { info } = loaded.value
-    for (const v of info.variables)
-      await add(v, 'collection', '', this.secretKey(context.dir, 'collection', v.name))
-    const node = findNode(info.root, context.path)
-    const folderPath = node?.type === 'folder' ? node.path : parentPath(context.path)
-    for (const folder of ancestorFolders(info.root, `${folderPath}/`).slice(1)) {
-      for (const v of folder.variables) {
-        await add(v, 'folder', folder.path, this.secretKey(context.dir, `folder:${folder.path}`, v.name))
-      }
-    }
-    if (context.env !== undefined && context.env !== '') {
-      const env = info.environments.find((e) => e.id === context.env)
-      if (!env) return fail('not_found', `No environment "${context.env}" in ${info.name}`)
-      for (const v of env.variables)
-        await add(v, 'environment', env.id, this.secretKey(context.dir, `env:${env.id}`, v.name))
-    }
-    return ok(out)
-  }
-
   // ------------------------------------------------------------------ workspace files
 
   private globalsPath(): string {
     return join(this.options.configDir, 'globals.yaml')
   }
 
-  private async readText(path: string): Promise<string | null> {
-    try {
-      return await readFile(path, 'utf8')
-    } catch {
-      return null
-    }
-  }
-
   private async readGlobals(): Promise<Variable[]> {
-    const text = await this.readText(this.globalsPath())
+    const text = await readText(this.globalsPath())
     if (text === null) return []
     const r = parseEnvironmentText(text, 'globals')
     return r.ok ? r.value.variables : []
-  }
-
-  private async readWorkspace(): Promise<Workspace> {
-    if (this.options.persist === false) return { open: [], recent: [], env: {} }
-    const text = await this.readText(join(this.options.configDir, 'workspace.json'))
-    if (text === null) return { open: [], recent: [], env: {} }
-    try {
-      const data = JSON.parse(text) as Partial<Workspace>
-      const strings = (v: unknown): string[] =>
-        Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string').slice(0, MAX_OPEN) : []
-      const env: Record<string, string> = {}
-      if (typeof data.env === 'object' && data.env !== null) {
-        for (const [k, v] of Object.entries(data.env).slice(0, 1000)) if (typeof v === 'string') env[k] = v
-      }
-      return { open: strings(data.open), recent: strings(data.recent).slice(0, MAX_RECENT), env }
-    } catch {
-      return { open: [], recent: [], env: {} }
-    }
   }
 
   private async remember(dir: string): Promise<void> {
@@ -402,37 +331,11 @@ export class CollectionManager {
    */
   private async keepWorkspace(): Promise<void> {
     try {
-      await this.writeWorkspace()
+      await this.workspaceFile.write()
       this.configTrouble = null
     } catch (e) {
       if (!(e instanceof ConfigFolderError)) throw e
       this.configTrouble = e
     }
-  }
-
-  /**
-   * One write of workspace.json at a time: opening several folders at once made as many overlapping writes.
-   * A change while one is writing queues one more write, which every later change joins; it reads the
-   * workspace when it starts, so the file ends with the latest state.
-   */
-  private writeWorkspace(): Promise<void> {
-    if (this.options.persist === false) return Promise.resolve()
-    if (this.queuedWrite) return this.queuedWrite
-    const next = this.workspaceWrite.then(() => {
-      this.queuedWrite = null
-      return this.writeWorkspaceNow()
-    })
-    this.queuedWrite = next
-    this.workspaceWrite = next.catch(() => undefined)
-    return next
-  }
-
-  private async writeWorkspaceNow(): Promise<void> {
-    const what = 'the list of open collections'
-    await ensureConfigFolder(this.options.configDir, what)
-    const path = join(this.options.configDir, 'workspace.json')
-    await writeFileAtomic(path, `${JSON.stringify(this.workspace, null, 2)}\n`).catch(async (e: unknown) => {
-      throw await configFolderError(this.options.configDir, what, e)
-    })
   }
 }

@@ -1,0 +1,88 @@
+import {
+  ancestorFolders,
+  findNode,
+  parentPath,
+  type RequestContext,
+  type ScopedVariable,
+  type Variable,
+} from '../../shared/collection'
+import { fail, ok, type Result } from '../../shared/result'
+import type { SecretStore } from '../secrets/secret-store'
+import type { LoadedCollection } from './loader'
+
+/**
+ * The variables a request sees as the files and the secret store have them (global < collection < folders,
+ * outer to inner < environment), secrets filled in for sending, and the secret values handed out so, for
+ * exports and reports to redact wherever they ended up.
+ */
+
+/** How a secret is keyed in the store: the collection's id, the scope (`collection`, `folder:x`, `env:y`), the name. */
+export function secretKeyFor(collectionId: string, scope: string, name: string): string {
+  return `${collectionId}|${scope}|${name}`
+}
+
+/** Secret values revealed for sending in this process, the oldest forgotten first past 10,000. */
+export class RevealedSecrets {
+  private readonly values = new Set<string>()
+
+  remember(value: string): void {
+    if (this.values.has(value)) return
+    if (this.values.size >= 10_000) {
+      const oldest = this.values.values().next().value
+      if (oldest !== undefined) this.values.delete(oldest)
+    }
+    this.values.add(value)
+  }
+
+  all(): Iterable<string> {
+    return this.values
+  }
+}
+
+export interface ScopeSources {
+  globals: readonly Variable[]
+  secrets: SecretStore
+  loaded(dir: string): Result<LoadedCollection>
+  secretKey(dir: string, scope: string, name: string): string
+  revealed: RevealedSecrets
+}
+
+/** The scope of `context` (globals alone without one); with `reveal`, secrets carry their stored values. */
+export async function fileScope(
+  src: ScopeSources,
+  context: RequestContext | undefined,
+  reveal: boolean,
+): Promise<Result<ScopedVariable[]>> {
+  const out: ScopedVariable[] = []
+  const add = async (
+    v: Variable,
+    scope: ScopedVariable['scope'],
+    source: string,
+    key: string,
+  ): Promise<void> => {
+    const value = v.secret ? (reveal ? ((await src.secrets.get(key)) ?? '') : '') : v.value
+    if (v.secret && reveal && value !== '') src.revealed.remember(value)
+    out.push({ name: v.name, value, secret: v.secret, scope, source })
+  }
+  for (const v of src.globals) await add(v, 'global', '', `global|${v.name}`)
+  if (!context) return ok(out)
+  const loaded = src.loaded(context.dir)
+  if (!loaded.ok) return loaded
+  const { info } = loaded.value
+  for (const v of info.variables)
+    await add(v, 'collection', '', src.secretKey(context.dir, 'collection', v.name))
+  const node = findNode(info.root, context.path)
+  const folderPath = node?.type === 'folder' ? node.path : parentPath(context.path)
+  for (const folder of ancestorFolders(info.root, `${folderPath}/`).slice(1)) {
+    for (const v of folder.variables) {
+      await add(v, 'folder', folder.path, src.secretKey(context.dir, `folder:${folder.path}`, v.name))
+    }
+  }
+  if (context.env !== undefined && context.env !== '') {
+    const env = info.environments.find((e) => e.id === context.env)
+    if (!env) return fail('not_found', `No environment "${context.env}" in ${info.name}`)
+    for (const v of env.variables)
+      await add(v, 'environment', env.id, src.secretKey(context.dir, `env:${env.id}`, v.name))
+  }
+  return ok(out)
+}
