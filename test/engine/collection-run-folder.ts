@@ -11,6 +11,28 @@ export interface CollectionRun {
   report: JsonRunReport
 }
 
+/** What `flightdeck run` printed on each stream and its exit code. */
+export interface RunCliOutput {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** `flightdeck run <args>` in this process, with `configDir` as its config folder for the call. */
+export async function runCliWithConfig(configDir: string, args: string[]): Promise<RunCliOutput> {
+  let stdout = ''
+  let stderr = ''
+  const io = { out: (t: string) => void (stdout += t), err: (t: string) => void (stderr += t) }
+  const saved = process.env['FLIGHTDECK_CONFIG_DIR']
+  process.env['FLIGHTDECK_CONFIG_DIR'] = configDir
+  try {
+    return { code: await runRunCli(args, io), stdout, stderr }
+  } finally {
+    if (saved === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
+    else process.env['FLIGHTDECK_CONFIG_DIR'] = saved
+  }
+}
+
 /** A collection folder written by a test, run in this process by `flightdeck run` with a config folder of its own. */
 export interface CollectionRunFolder {
   dir: string
@@ -32,18 +54,9 @@ export function collectionRunFolder(prefix: string): CollectionRunFolder {
       writeFileSync(join(dir, rel), text)
     },
     async run(path) {
-      let text = ''
-      const io = { out: (t: string) => void (text += t), err: (t: string) => void (text += t) }
-      const saved = process.env['FLIGHTDECK_CONFIG_DIR']
-      process.env['FLIGHTDECK_CONFIG_DIR'] = configDir
-      try {
-        const code = await runRunCli([dir, path, '--reporter', 'cli,json', '--out', out], io)
-        const report = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as JsonRunReport
-        return { code, text, report }
-      } finally {
-        if (saved === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
-        else process.env['FLIGHTDECK_CONFIG_DIR'] = saved
-      }
+      const r = await runCliWithConfig(configDir, [dir, path, '--reporter', 'cli,json', '--out', out])
+      const report = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as JsonRunReport
+      return { code: r.code, text: r.stdout + r.stderr, report }
     },
     remove() {
       for (const d of [dir, configDir, out]) rmSync(d, { recursive: true, force: true })

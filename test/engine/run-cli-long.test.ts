@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runRunCli } from '../../src/cli/run-command'
+import { runCliWithConfig, type RunCliOutput } from './collection-run-folder'
 
 /**
  * `flightdeck run` with only the summary table keeps counts, bucketed percentiles and the first failures, not
@@ -41,19 +41,7 @@ afterAll(async () => {
   for (const d of [dir, configDir, out]) rmSync(d, { recursive: true, force: true })
 })
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  const io = { out: (t: string) => void (stdout += t), err: (t: string) => void (stderr += t) }
-  const saved = process.env['FLIGHTDECK_CONFIG_DIR']
-  process.env['FLIGHTDECK_CONFIG_DIR'] = configDir
-  try {
-    return { code: await runRunCli(args, io), stdout, stderr }
-  } finally {
-    if (saved === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
-    else process.env['FLIGHTDECK_CONFIG_DIR'] = saved
-  }
-}
+const cli = (args: string[]): Promise<RunCliOutput> => runCliWithConfig(configDir, args)
 
 /** The table with its times and rates masked (two runs never take the same milliseconds). */
 const shape = (text: string): string =>

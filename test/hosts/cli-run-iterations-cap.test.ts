@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCliWithConfig, type RunCliOutput } from '../engine/collection-run-folder'
 import { parseRunArgs } from '../../src/cli/run-args'
-import { runRunCli } from '../../src/cli/run-command'
 
 /**
  * `flightdeck run --iterations` stops where the engine does: one request may run 1,000,000 times, the most step
@@ -24,19 +24,7 @@ afterAll(() => {
   for (const d of [dir, configDir]) rmSync(d, { recursive: true, force: true })
 })
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  const io = { out: (t: string) => void (stdout += t), err: (t: string) => void (stderr += t) }
-  const saved = process.env['FLIGHTDECK_CONFIG_DIR']
-  process.env['FLIGHTDECK_CONFIG_DIR'] = configDir
-  try {
-    return { code: await runRunCli(args, io), stdout, stderr }
-  } finally {
-    if (saved === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
-    else process.env['FLIGHTDECK_CONFIG_DIR'] = saved
-  }
-}
+const cli = (args: string[]): Promise<RunCliOutput> => runCliWithConfig(configDir, args)
 
 describe('flightdeck run --iterations and the engine agree on the most step runs', () => {
   it('takes 1,000,000 iterations and refuses 1,000,001, naming the limit', async () => {
