@@ -279,6 +279,19 @@ test('details on the right at 1024px stay inside the window', async ({ page }) =
     return group ? group.getBoundingClientRect().right - inner : Infinity
   })
   expect(over).toBeLessThanOrEqual(0.5)
+  // Beside a 70-character header name, a short header's value keeps most of the narrow pane's line.
+  await details.getByRole('tab', { name: 'Headers', exact: true }).click()
+  const table = details.getByRole('table', { name: 'Response headers' })
+  const tableBox = await table.boundingBox()
+  const typeValue = await table
+    .getByRole('row')
+    .filter({ hasText: 'content-type' })
+    .getByRole('cell')
+    .first()
+    .boundingBox()
+  if (!tableBox || !typeValue) throw new Error('no box')
+  expect(typeValue.width).toBeGreaterThan(tableBox.width * 0.4)
+  expect(typeValue.height).toBeLessThan(24)
 })
 
 test('the focus stays where the person works after Save, ×, and closing a tab', async ({ page }) => {
