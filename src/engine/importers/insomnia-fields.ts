@@ -1,0 +1,226 @@
+import type { AuthSpec, RequestScripts, SavedRequest, Variable } from '../../shared/collection'
+import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
+import type { TagMapper } from './insomnia-tags'
+import { arr, isObj, method, request, str, varName, withQuery } from './plan'
+
+/**
+ * One Insomnia resource's fields in Flightdeck's terms: text (its `_.` variables and template tags), header and
+ * parameter lists, auth, body, environment data, a folder's scripts; an HTTP request and a gRPC request whole.
+ * The tree, the environments and the chains are put together in insomnia.ts.
+ */
+
+export type Res = Record<string, unknown>
+
+/** What every mapping function carries: the report, the tag mapper, and the request the text belongs to. */
+export interface Ctx {
+  u: string[]
+  tags: TagMapper
+  owner: string
+}
+
+/** `{{ _.baseUrl }}` -> `{{baseUrl}}`; template tags (`{% ... %}`) go through the tag mapper. */
+export function text(v: unknown, c: Ctx, where: string): string {
+  const s = str(v).replace(/\{\{\s*_\.([A-Za-z_][\w.-]*)\s*\}\}/g, '{{$1}}')
+  return c.tags.replace(s, where, c.owner)
+}
+
+export function kv(list: unknown, c: Ctx, where: string): KeyValue[] {
+  return arr(list)
+    .filter(isObj)
+    .map((h) => ({
+      name: text(h['name'], c, where),
+      value: text(h['value'], c, where),
+      enabled: h['disabled'] !== true,
+    }))
+}
+
+export function auth(v: unknown, c: Ctx, where: string): AuthSpec {
+  if (!isObj(v) || Object.keys(v).length === 0) return { type: 'inherit' }
+  if (v['disabled'] === true) return { type: 'none' }
+  const t = (k: string): string => text(v[k], c, where)
+  switch (str(v['type'])) {
+    case 'none':
+      return { type: 'none' }
+    case 'basic':
+      return { type: 'basic', username: t('username'), password: t('password') }
+    case 'digest':
+      return { type: 'digest', username: t('username'), password: t('password') }
+    case 'bearer': {
+      // Insomnia sends `<prefix> <token>`, an empty prefix as "Bearer".
+      const prefix = t('prefix').trim()
+      return prefix === '' || prefix === 'Bearer'
+        ? { type: 'bearer', token: t('token') }
+        : { type: 'bearer', token: t('token'), prefix }
+    }
+    case 'apikey':
+      return {
+        type: 'apikey',
+        key: t('key'),
+        value: t('value'),
+        in: v['addTo'] === 'queryParams' ? 'query' : 'header',
+      }
+    case 'oauth2':
+      if (str(v['grantType']) !== 'client_credentials') {
+        c.u.push(`${where}: OAuth 2.0 grant "${str(v['grantType'])}" is not supported; auth left to inherit`)
+        return { type: 'inherit' }
+      }
+      return {
+        type: 'oauth2',
+        grant: 'client_credentials',
+        tokenUrl: t('accessTokenUrl'),
+        clientId: t('clientId'),
+        clientSecret: t('clientSecret'),
+        scope: t('scope'),
+        clientAuth: v['credentialsInBody'] === true ? 'body' : 'basic',
+      }
+    default:
+      c.u.push(`${where}: auth type "${str(v['type'])}" is not supported; auth left to inherit`)
+      return { type: 'inherit' }
+  }
+}
+
+export function body(v: unknown, c: Ctx, where: string): RequestBody {
+  if (!isObj(v)) return { kind: 'none' }
+  const mime = str(v['mimeType'])
+  if (mime === 'application/x-www-form-urlencoded') return { kind: 'form', fields: kv(v['params'], c, where) }
+  if (mime === 'multipart/form-data') {
+    const parts: MultipartPart[] = arr(v['params'])
+      .filter(isObj)
+      .map((p) =>
+        p['type'] === 'file'
+          ? {
+              kind: 'file' as const,
+              name: text(p['name'], c, where),
+              path: str(p['fileName']) || 'file',
+              enabled: p['disabled'] !== true,
+            }
+          : {
+              kind: 'text' as const,
+              name: text(p['name'], c, where),
+              value: text(p['value'], c, where),
+              enabled: p['disabled'] !== true,
+            },
+      )
+    return { kind: 'multipart', parts }
+  }
+  if (mime === 'application/octet-stream' && str(v['fileName']) !== '')
+    return { kind: 'file', path: str(v['fileName']) }
+  if (v['text'] === undefined) return { kind: 'none' }
+  const t = text(v['text'], c, where)
+  if (/json/.test(mime)) return { kind: 'json', text: t }
+  if (mime === 'application/graphql') c.u.push(`${where}: GraphQL body imported as its JSON text`)
+  return { kind: 'text', text: t, contentType: mime || 'text/plain' }
+}
+
+/** Environment data is nested JSON; nested objects flatten to dotted names (Insomnia's `_.a.b`). */
+export function envVariables(data: unknown, c: Ctx, where: string, prefix = '', depth = 0): Variable[] {
+  const out: Variable[] = []
+  if (!isObj(data) || depth > 8) return out
+  for (const [k, v] of Object.entries(data)) {
+    const full = prefix ? `${prefix}.${k}` : k
+    if (isObj(v)) {
+      out.push(...envVariables(v, c, where, full, depth + 1))
+      continue
+    }
+    const name = varName(full)
+    if (!name) {
+      c.u.push(`${where}: variable "${full.slice(0, 60)}" has a name Flightdeck cannot use; left out`)
+      continue
+    }
+    out.push({ name, value: Array.isArray(v) ? JSON.stringify(v) : text(v, c, where), secret: false })
+  }
+  return out
+}
+
+/**
+ * A header Insomnia saves beside a multipart body: `multipart/form-data` with no boundary. Sent as is it wins
+ * over the engine's own (which carries the boundary) and the server cannot split the parts.
+ */
+export function isBoundaryless(h: KeyValue, body: RequestBody): boolean {
+  return (
+    body.kind === 'multipart' &&
+    h.name.toLowerCase() === 'content-type' &&
+    /^\s*multipart\/form-data\b/i.test(h.value) &&
+    !/boundary=/i.test(h.value)
+  )
+}
+
+/**
+ * A folder's scripts, kept at its level (folder.yaml), where they run for every request below it (Insomnia runs a
+ * folder's scripts for every request in it), in Postman's order: collection → folders outer first → request.
+ */
+export function folderScripts(r: Res): RequestScripts | undefined {
+  const pre = str(r['preRequestScript']).trim()
+  const post = str(r['afterResponseScript']).trim()
+  if (!pre && !post) return undefined
+  return { ...(pre ? { preRequest: pre } : {}), ...(post ? { test: post } : {}), translated: false }
+}
+
+export function httpRequest(r: Res, name: string, where: string, c: Ctx): SavedRequest {
+  const b = body(r['body'], c, where)
+  const headers = kv(r['headers'], c, where).filter((h) => {
+    if (!isBoundaryless(h, b)) return true
+    c.u.push(
+      `${where}: header "Content-Type: ${h.value}" dropped (it has no boundary; Flightdeck sets one with the boundary for a multipart body)`,
+    )
+    return false
+  })
+  // Insomnia's scripts are kept in the request file (its folders' in folder.yaml); they run in the script
+  // sandbox (insomnia.* where it mirrors pm.*).
+  const pre = str(r['preRequestScript']).trim()
+  const after = str(r['afterResponseScript']).trim()
+  if (pre || after) c.u.push(`${where}: scripts kept; they run in the script sandbox`)
+  return request(name, {
+    ...(pre || after
+      ? {
+          scripts: {
+            ...(pre ? { preRequest: pre } : {}),
+            ...(after ? { test: after } : {}),
+            translated: false,
+          },
+        }
+      : {}),
+    method: method(r['method'], c.u, where),
+    url: withQuery(text(r['url'], c, where), kv(r['parameters'], c, where)),
+    description: str(r['description']),
+    headers,
+    body: b,
+    auth: auth(r['authentication'], c, where),
+  })
+}
+
+/**
+ * An Insomnia gRPC request: its URL is the target (Insomnia's `grpcs://` says TLS; anything else, a variable
+ * included, was plaintext there, so it is written as `grpc://`), its body the one message, its metadata the headers, `/Service/Method` the method. Its proto file lives
+ * in the export (a `proto_file`), which an import does not write: the request uses server reflection, and the
+ * import says so, naming the file to put beside the collection.
+ */
+export function grpcRequest(
+  r: Res,
+  name: string,
+  where: string,
+  c: Ctx,
+  resources: Res[],
+  u: string[],
+): SavedRequest {
+  const rawUrl = text(r['url'], c, where)
+  const url = /^grpcs?:\/\//i.test(rawUrl) ? rawUrl : `grpc://${rawUrl}`
+  const body = isObj(r['body']) ? str(r['body']['text']) : ''
+  const proto = resources.find((p) => p['_type'] === 'proto_file' && str(p['_id']) === str(r['protoFileId']))
+  if (proto) {
+    u.push(
+      `${where}: its proto file ${str(proto['name'], 'a .proto')} was not written; the request uses server reflection (save the file in the collection and name it in grpc.proto)`,
+    )
+  } else if (str(r['protoFileId']) !== '') {
+    u.push(
+      `${where}: its proto file is not in the export; the request uses server reflection (save the file in the collection and name it in grpc.proto)`,
+    )
+  }
+  return request(name, {
+    kind: 'grpc',
+    url,
+    headers: kv(r['metadata'], c, where),
+    messages: body.trim() === '' ? [] : [{ name: 'message', text: text(body, c, where) }],
+    grpc: { method: str(r['protoMethodName']).replace(/^\//, '') },
+  })
+}
