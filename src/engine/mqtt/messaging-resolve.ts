@@ -7,22 +7,41 @@ import type { CollectionManager } from '../collections/manager'
 /**
  * `{{variables}}` in an MQTT or Socket.IO session's URL and headers, resolved as a request's are (the
  * collection's scopes and environment, `{{$uuid}}` and friends); an unknown one refuses the open, naming it.
+ * `extra` texts (a connect's user name, a publish's topic, an emit's arguments) resolve in the same scope, but
+ * only when there is one (`context`), as a WebSocket message does: a session opened from no collection sends
+ * them as typed, `{{` and all.
  */
 export type ResolveTarget = (
   url: string,
   headers: KeyValue[],
   context: RequestContext | undefined,
-) => Promise<Result<{ url: string; headers: KeyValue[] }>>
+  extra?: readonly string[],
+) => Promise<Result<{ url: string; headers: KeyValue[]; extra: string[] }>>
 
 export function messagingResolver(manager: CollectionManager, ready?: Promise<void>): ResolveTarget {
-  return async (url, headers, context) => {
+  return async (url, headers, context, extra = []) => {
+    const texts = context ? extra : []
     const templated =
-      url.includes('{{') || headers.some((h) => h.name.includes('{{') || h.value.includes('{{'))
-    if (!templated) return ok({ url, headers })
+      url.includes('{{') ||
+      headers.some((h) => h.name.includes('{{') || h.value.includes('{{')) ||
+      texts.some((t) => t.includes('{{'))
+    if (!templated) return ok({ url, headers, extra: [...extra] })
     if (ready) await ready
     const request: RequestSpec = { method: 'GET', url, headers, body: { kind: 'none' }, options: {} }
-    const prepared = await prepareRequest(manager, request, { type: 'none' }, context)
+    const prepared = await prepareRequest(manager, request, { type: 'none' }, context, texts)
     if (!prepared.ok) return prepared
-    return ok({ url: prepared.value.spec.url, headers: prepared.value.spec.headers })
+    const { spec } = prepared.value
+    return ok({ url: spec.url, headers: spec.headers, extra: context ? prepared.value.extra : [...extra] })
   }
+}
+
+/** Resolves `texts` alone (a publish's, an emit's) in `context`; as they are without a resolver or a scope. */
+export async function resolveTexts(
+  resolve: ResolveTarget | undefined,
+  context: RequestContext | undefined,
+  texts: readonly string[],
+): Promise<Result<string[]>> {
+  if (!resolve || !context || !texts.some((t) => t.includes('{{'))) return ok([...texts])
+  const r = await resolve('', [], context, texts)
+  return r.ok ? ok(r.value.extra) : r
 }

@@ -1,8 +1,10 @@
+import type { RequestContext } from '../../shared/collection'
 import type { CommandRequest, CommandResponse } from '../../shared/contract'
 import { DEFAULT_MQTT_OPTIONS, type MqttOptions } from '../../shared/mqtt'
 import { fail, ok, type Result } from '../../shared/result'
 import type { StreamEngine } from '../streams/stream-engine'
-import type { ResolveTarget } from './messaging-resolve'
+import { resolveTexts, type ResolveTarget } from './messaging-resolve'
+import { openTexts, withOpenTexts } from './mqtt-open-texts'
 import type { MqttSession } from './mqtt-session'
 
 /**
@@ -23,48 +25,68 @@ export interface MqttHandlers {
 
 export function createMqttHandlers(streams: StreamEngine, resolve?: ResolveTarget): MqttHandlers {
   const sessions = new Map<string, MqttSession>()
+  // The scope each session was opened in: its publishes' and subscriptions' `{{variables}}` resolve there.
+  const scopes = new Map<string, RequestContext>()
   const open = (sid: string): MqttSession | null => {
     const s = sessions.get(sid)
     return s && !s.isEnded ? s : null
   }
   return {
     'mqtt.open': async (p) => {
-      const target = resolve ? await resolve(p.url, [], p.context) : null
+      const target = resolve ? await resolve(p.url, [], p.context, openTexts(p)) : null
       if (target && !target.ok) return target
+      const resolved = target ? withOpenTexts(p, target.value.extra) : p
       const { MqttSession: Session } = await import('./mqtt-session')
       const options: MqttOptions = { ...DEFAULT_MQTT_OPTIONS }
-      for (const [k, v] of Object.entries(p.options ?? {}))
+      for (const [k, v] of Object.entries(resolved.options ?? {}))
         if (v !== undefined) Object.assign(options, { [k]: v })
       const session = streams.openSession('mq', (init) => {
         return new Session({
           ...init,
           onEnd: (sid) => {
             sessions.delete(sid)
+            scopes.delete(sid)
             init.onEnd(sid)
           },
           url: target ? target.value.url : p.url,
           options,
-          subscriptions: p.subscriptions,
+          subscriptions: resolved.subscriptions,
         })
       })
       sessions.set(session.sid, session)
+      if (p.context) scopes.set(session.sid, p.context)
       session.start()
       return ok({ sid: session.sid })
     },
     'mqtt.publish': async (p) => {
       const s = open(p.sid)
       if (!s) return fail('not_found', `No open MQTT session ${p.sid}`)
-      return s.publish(p)
+      // Bytes given as hex or base64 are sent as they are; only a text payload can hold a variable.
+      const text = p.encoding === undefined || p.encoding === 'utf8'
+      const texts = await resolveTexts(resolve, scopes.get(p.sid), text ? [p.topic, p.payload] : [p.topic])
+      if (!texts.ok) return texts
+      const [topic = p.topic, payload = p.payload] = texts.value
+      // The session may have ended while the scope was read.
+      return (
+        open(p.sid)?.publish({ ...p, topic, payload }) ?? fail('not_found', `No open MQTT session ${p.sid}`)
+      )
     },
     'mqtt.subscribe': async (p) => {
       const s = open(p.sid)
       if (!s) return fail('not_found', `No open MQTT session ${p.sid}`)
-      return s.subscribeMore(p.subscriptions)
+      const topics = p.subscriptions.map((x) => x.topic)
+      const texts = await resolveTexts(resolve, scopes.get(p.sid), topics)
+      if (!texts.ok) return texts
+      const subscriptions = p.subscriptions.map((x, i) => ({ ...x, topic: texts.value[i] ?? x.topic }))
+      return open(p.sid)?.subscribeMore(subscriptions) ?? fail('not_found', `No open MQTT session ${p.sid}`)
     },
     'mqtt.unsubscribe': async (p) => {
       const s = open(p.sid)
       if (!s) return fail('not_found', `No open MQTT session ${p.sid}`)
-      return s.unsubscribe(p.topics)
+      // Resolved as they were when subscribed, so `{{room}}/#` unsubscribes what it subscribed.
+      const topics = await resolveTexts(resolve, scopes.get(p.sid), p.topics)
+      if (!topics.ok) return topics
+      return open(p.sid)?.unsubscribe(topics.value) ?? fail('not_found', `No open MQTT session ${p.sid}`)
     },
   }
 }

@@ -1,8 +1,9 @@
+import type { RequestContext } from '../../shared/collection'
 import type { CommandRequest, CommandResponse } from '../../shared/contract'
 import { fail, ok, type Result } from '../../shared/result'
 import { DEFAULT_SOCKETIO_OPTIONS, type SocketIoOptions } from '../../shared/socketio'
 import type { StreamEngine } from '../streams/stream-engine'
-import type { ResolveTarget } from '../mqtt/messaging-resolve'
+import { resolveTexts, type ResolveTarget } from '../mqtt/messaging-resolve'
 import { parseAckAnswers } from './socketio-acks'
 import type { SocketIoSession } from './socketio-session'
 
@@ -22,13 +23,19 @@ export interface SocketIoHandlers {
 
 export function createSocketIoHandlers(streams: StreamEngine, resolve?: ResolveTarget): SocketIoHandlers {
   const sessions = new Map<string, SocketIoSession>()
+  // The scope each session was opened in: its emits' `{{variables}}` resolve there.
+  const scopes = new Map<string, RequestContext>()
   return {
     'socketio.open': async (p) => {
+      // The auth payload resolves as text, before it is read as JSON (as a run's does).
+      const target = resolve ? await resolve(p.url, p.headers, p.context, [p.auth ?? '']) : null
+      if (target && !target.ok) return target
+      const authText = p.auth === undefined ? undefined : (target?.value.extra[0] ?? p.auth)
       let auth: Record<string, unknown> | null = null
-      if (p.auth !== undefined && p.auth.trim() !== '') {
+      if (authText !== undefined && authText.trim() !== '') {
         let parsed: unknown
         try {
-          parsed = JSON.parse(p.auth)
+          parsed = JSON.parse(authText)
         } catch (e) {
           return fail(
             'invalid_request',
@@ -41,8 +48,6 @@ export function createSocketIoHandlers(streams: StreamEngine, resolve?: ResolveT
       }
       const acks = parseAckAnswers(p.acks)
       if (!acks.ok) return acks
-      const target = resolve ? await resolve(p.url, p.headers, p.context) : null
-      if (target && !target.ok) return target
       const { SocketIoSession: Session } = await import('./socketio-session')
       const options: SocketIoOptions = { ...DEFAULT_SOCKETIO_OPTIONS }
       for (const [k, v] of Object.entries(p.options ?? {}))
@@ -52,6 +57,7 @@ export function createSocketIoHandlers(streams: StreamEngine, resolve?: ResolveT
           ...init,
           onEnd: (sid) => {
             sessions.delete(sid)
+            scopes.delete(sid)
             init.onEnd(sid)
           },
           url: target ? target.value.url : p.url,
@@ -66,13 +72,24 @@ export function createSocketIoHandlers(streams: StreamEngine, resolve?: ResolveT
         })
       })
       sessions.set(session.sid, session)
+      if (p.context) scopes.set(session.sid, p.context)
       session.start()
       return ok({ sid: session.sid })
     },
     'socketio.emit': async (p) => {
       const s = sessions.get(p.sid)
       if (!s || s.isEnded) return fail('not_found', `No open Socket.IO session ${p.sid}`)
-      return s.emit(p.event, p.args, p.ack)
+      // Binary arguments go as they are; the event name and JSON and text arguments can hold a variable.
+      const texts = await resolveTexts(resolve, scopes.get(p.sid), [
+        p.event,
+        ...p.args.map((a) => (a.kind === 'binary' ? '' : a.data)),
+      ])
+      if (!texts.ok) return texts
+      const [event = p.event, ...data] = texts.value
+      const args = p.args.map((a, i) => (a.kind === 'binary' ? a : { ...a, data: data[i] ?? a.data }))
+      // The session may have ended while the scope was read.
+      if (s.isEnded) return fail('not_found', `No open Socket.IO session ${p.sid}`)
+      return s.emit(event, args, p.ack)
     },
   }
 }

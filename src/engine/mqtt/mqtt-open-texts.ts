@@ -1,0 +1,38 @@
+import type { CommandRequest } from '../../shared/contract'
+
+/**
+ * The texts of an MQTT open that `{{variables}}` resolve in, beside its URL: the client id, user name and
+ * password, the will's topic and payload, and each topic filter subscribed to. `withOpenTexts` puts the resolved
+ * ones back in the same order. An absent option stays absent (an empty user name is not no user name to every
+ * broker). Linear in the open's texts.
+ */
+
+type MqttOpen = CommandRequest<'mqtt.open'>
+
+export function openTexts(p: MqttOpen): string[] {
+  const o = p.options ?? {}
+  const out = [
+    o.clientId ?? '',
+    o.username ?? '',
+    o.password ?? '',
+    o.will?.topic ?? '',
+    o.will?.payload ?? '',
+  ]
+  for (const s of p.subscriptions) out.push(s.topic)
+  return out
+}
+
+export function withOpenTexts(p: MqttOpen, texts: readonly string[]): MqttOpen {
+  let i = 0
+  const next = (): string => texts[i++] ?? ''
+  const o = p.options
+  const [clientId, username, password, willTopic, willPayload] = [next(), next(), next(), next(), next()]
+  const subscriptions = p.subscriptions.map((s) => ({ ...s, topic: next() }))
+  if (!o) return { ...p, subscriptions }
+  const options = { ...o }
+  if (o.clientId !== undefined) options.clientId = clientId
+  if (o.username !== undefined) options.username = username
+  if (o.password !== undefined) options.password = password
+  if (o.will) options.will = { ...o.will, topic: willTopic, payload: willPayload }
+  return { ...p, options, subscriptions }
+}
