@@ -7,7 +7,7 @@ import { renderToStaticMarkup } from 'react-dom/server'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { runImport } from '../../src/engine/importers/index'
 import { MemorySecretStore } from '../../src/engine/secrets/secret-store'
-import { ImportReportBody } from '../../src/renderer/sidebar/ImportReport'
+import { ImportReportBody, importTitle } from '../../src/renderer/sidebar/ImportReport'
 
 const fixture = fileURLToPath(
   new URL('../fixtures/samples/writer/postman-vendor-examples.json', import.meta.url),
@@ -52,6 +52,8 @@ describe('the import report leads with what matters', () => {
       '14 saved example responses not imported (Flightdeck keeps requests, not recorded responses)',
     ])
 
+    // The head names the file as its tool does, not by the importer's key ('Imported postman').
+    expect(importTitle(report.format)).toBe('Imported Postman collection')
     const shown = text(renderToStaticMarkup(createElement(ImportReportBody, { report })))
     const lines = shown.split('\n')
     expect(lines.slice(0, 5)).toEqual([

@@ -1,4 +1,4 @@
-import type { ImportReport } from '../../shared/collection-schemas'
+import type { ImportFormat, ImportReport } from '../../shared/collection-schemas'
 import { counted } from '../../shared/format'
 import { useAppStore } from '../store/store-context'
 
@@ -58,6 +58,24 @@ export function ImportReportBody({ report }: { report: ImportReport }) {
   )
 }
 
+const FORMAT_TITLES: Record<Exclude<ImportFormat, 'auto'>, string> = {
+  postman: 'Postman collection',
+  'postman-env': 'Postman environment',
+  insomnia: 'Insomnia export',
+  hoppscotch: 'Hoppscotch collection',
+  'hoppscotch-env': 'Hoppscotch environment',
+  yaak: 'Yaak workspace',
+  bruno: 'Bruno collection',
+  openapi: 'OpenAPI description',
+  har: 'HAR file',
+  curl: 'curl command',
+}
+
+/** The report's head: what was imported, as the tool that made it names it ("Imported Postman collection"). */
+export function importTitle(format: ImportReport['format'] | undefined): string {
+  return `Imported ${format !== undefined ? FORMAT_TITLES[format] : 'file'}`
+}
+
 /** The last import's report, or why it failed. */
 export function ImportReportView() {
   const report = useAppStore((s) => s.importReport)
@@ -67,7 +85,7 @@ export function ImportReportView() {
   return (
     <div className={`import-report${error ? ' failed' : ''}`} role="status" aria-label="Import report">
       <div className="import-report-head">
-        <strong>{error ? 'Import failed' : `Imported ${report?.format}`}</strong>
+        <strong>{error ? 'Import failed' : importTitle(report?.format)}</strong>
         <span className="spacer" />
         <button type="button" className="icon-button" aria-label="Dismiss import report" onClick={dismiss}>
           ×
