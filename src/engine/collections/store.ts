@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import {
-  joinPath,
-  parentPath,
-  type RequestScripts,
-  type SavedRequest,
-  type Variable,
-} from '../../shared/collection'
+import { joinPath, parentPath, type SavedRequest, type Variable } from '../../shared/collection'
 import { fail, ok, type Result } from '../../shared/result'
 import { writeFileAtomic } from './atomic-write'
 import {
@@ -20,8 +14,6 @@ import {
   REQUEST_KEYS,
   requestKeysFor,
   type CollectionSettings,
-  type FolderSettings,
-  type Parsed,
 } from './collection-file-format'
 import { collectionPlain, environmentPlain, folderPlain, requestPlain } from './collection-file-write'
 import {
@@ -30,98 +22,23 @@ import {
   parseFolderText,
   parseRequestText,
 } from './collection-file-read'
+import { readFolderSettings, saveFolderSettings, updateOrder } from './folder-settings'
+import { guarded, readIfExists, refusal, uniqueName, writeDoc } from './guarded-write'
 import { stemOf, versionOf } from './loader'
-import { renderYaml, type PlainMap } from './yaml-doc'
+import { renderYaml } from './yaml-doc'
 import { absPath, slugify } from './paths'
-import { blockedOrFileFailure, checkInside } from './write-guard'
+import { checkInside } from './write-guard'
 
 export { absPath, safeRel, slugify } from './paths'
 export { fileFailure } from './write-guard'
+export { readFolderSettings, saveFolderSettings } from './folder-settings'
 
 /**
  * Every change to a collection folder. Writes are atomic (./atomic-write.ts). A file that exists but does not
  * parse is never written over: the change is refused with the file's line and reason, so a person's broken
- * edit is never replaced by ours.
+ * edit is never replaced by ours (./guarded-write.ts). A folder's settings and its `order` list, which renames,
+ * moves and deletes keep in step: ./folder-settings.ts.
  */
-
-const MAX_UNIQUE_TRIES = 1000
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path)
-    return true
-  } catch {
-    return false
-  }
-}
-
-async function readIfExists(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, 'utf8')
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
-    throw e
-  }
-}
-
-/** Run a change; a filesystem error becomes a `file` refusal naming `rel` instead of an internal error. */
-async function guarded<T>(rel: string, fn: () => Promise<Result<T>>): Promise<Result<T>> {
-  try {
-    return await fn()
-  } catch (e) {
-    return blockedOrFileFailure(rel, e)
-  }
-}
-
-function refusal(rel: string, r: Parsed<unknown>): Result<never> | null {
-  if (r.ok) return null
-  return fail(
-    'parse',
-    `${rel} does not parse (line ${r.problem.line}: ${r.problem.message}); it is left as it is — fix it in an editor first`,
-  )
-}
-
-/** Write `plain` to `rel`, editing the existing document in place when there is one that parses. */
-async function writeDoc(
-  dir: string,
-  rel: string,
-  plain: PlainMap,
-  known: ReadonlySet<string>,
-  check: (text: string) => Parsed<unknown>,
-): Promise<Result<string>> {
-  const abs = absPath(dir, rel)
-  const inside = await checkInside(dir, rel, abs, true)
-  if (!inside.ok) return inside
-  const previous = await readIfExists(abs)
-  if (previous !== null) {
-    const bad = refusal(rel, check(previous))
-    if (bad) return bad
-  }
-  const text = renderYaml(plain, previous, known)
-  await mkdir(parentOf(abs), { recursive: true })
-  await writeFileAtomic(abs, text)
-  return ok(versionOf(text))
-}
-
-function parentOf(abs: string): string {
-  return abs.slice(0, abs.length - basename(abs).length - 1) || abs
-}
-
-/** A free file or folder name in `folder`: `stem`, then `stem-2`, `stem-3`, ... */
-async function uniqueName(
-  dir: string,
-  folder: string,
-  stem: string,
-  ext: string,
-  except?: string,
-): Promise<string> {
-  for (let i = 1; i <= MAX_UNIQUE_TRIES; i++) {
-    const name = `${i === 1 ? stem : `${stem}-${i}`}${ext}`
-    const rel = joinPath(folder, name)
-    if (rel === except || !(await exists(absPath(dir, rel)))) return name
-  }
-  throw new Error(`No free name for ${stem} in ${folder || 'the collection root'}`)
-}
 
 export async function createCollection(dir: string, name: string): Promise<Result<CollectionSettings>> {
   return guarded('', async (): Promise<Result<CollectionSettings>> => {
@@ -220,94 +137,6 @@ export async function createFolder(dir: string, parent: string, name: string): P
     }
     return ok(rel)
   })
-}
-
-export async function readFolderSettings(
-  dir: string,
-  folder: string,
-): Promise<Result<FolderSettings | null>> {
-  const rel = folder === '' ? COLLECTION_FILE : joinPath(folder, FOLDER_FILE)
-  const text = await readIfExists(absPath(dir, rel))
-  if (text === null) return ok(null)
-  const r = folder === '' ? parseCollectionText(text, basename(dir)) : parseFolderText(text)
-  return r.ok ? ok(r.value) : (refusal(rel, r) as Result<never>)
-}
-
-/** Save a folder's (or, for '', the collection's) variables, auth and name. */
-export async function saveFolderSettings(
-  dir: string,
-  folder: string,
-  patch: {
-    name?: string
-    variables?: Variable[]
-    auth?: FolderSettings['auth']
-    order?: string[]
-    scripts?: RequestScripts
-  },
-): Promise<Result<string>> {
-  return guarded(folder || 'collection.yaml', async (): Promise<Result<string>> => {
-    const current = await readFolderSettings(dir, folder)
-    if (!current.ok) return current
-    const base: FolderSettings = current.value ?? { variables: [], auth: { type: 'inherit' }, order: [] }
-    const next: FolderSettings = {
-      ...base,
-      ...(patch.variables ? { variables: patch.variables } : {}),
-      ...(patch.auth ? { auth: patch.auth } : {}),
-      ...(patch.order ? { order: patch.order } : {}),
-      ...(patch.name !== undefined ? { name: patch.name } : {}),
-    }
-    if (patch.scripts) {
-      // An emptied script leaves the file, as on a request; `{}` removes the block.
-      delete next.scripts
-      const kept = keptScripts(patch.scripts)
-      if (kept) next.scripts = kept
-    }
-    if (folder === '') {
-      const c = base as CollectionSettings
-      const settings: CollectionSettings = { ...next, name: next.name ?? c.name ?? basename(dir) }
-      if (c.id !== undefined) settings.id = c.id
-      return writeDoc(dir, COLLECTION_FILE, collectionPlain(settings), COLLECTION_KEYS, (t) =>
-        parseCollectionText(t, basename(dir)),
-      )
-    }
-    return writeDoc(dir, joinPath(folder, FOLDER_FILE), folderPlain(next), FOLDER_KEYS, parseFolderText)
-  })
-}
-
-/** A folder's scripts without blank texts; null when nothing is left. */
-function keptScripts(s: RequestScripts): RequestScripts | null {
-  const out: RequestScripts = {}
-  if (s.preRequest !== undefined && s.preRequest.trim() !== '') out.preRequest = s.preRequest
-  if (s.test !== undefined && s.test.trim() !== '') out.test = s.test
-  if (out.preRequest === undefined && out.test === undefined) return null
-  if (s.translated !== undefined) out.translated = s.translated
-  return out
-}
-
-/** Keep a folder's `order` list (when it has one) in step with a rename or move. */
-async function updateOrder(
-  dir: string,
-  folder: string,
-  from: string | null,
-  to: string | null,
-): Promise<void> {
-  const current = await readFolderSettings(dir, folder)
-  if (!current.ok || !current.value || current.value.order.length === 0) return
-  const order = [...current.value.order]
-  const at = from === null ? -1 : order.indexOf(from)
-  if (at !== -1 && to !== null) order[at] = to
-  else if (at !== -1) order.splice(at, 1)
-  else if (to !== null) order.push(to)
-  else return
-  const rel = folder === '' ? COLLECTION_FILE : joinPath(folder, FOLDER_FILE)
-  const value =
-    folder === ''
-      ? collectionPlain({ ...(current.value as CollectionSettings), order })
-      : folderPlain({ ...current.value, order })
-  await writeDoc(dir, rel, value, folder === '' ? COLLECTION_KEYS : FOLDER_KEYS, () => ({
-    ok: true,
-    value: null,
-  }))
 }
 
 function entryName(rel: string): string {
