@@ -3,8 +3,9 @@ import type { SavedSocketIo } from '../../shared/socketio'
 
 /**
  * The texts of a run's MQTT or Socket.IO step that `{{variables}}` resolve in, beside its URL and headers, as a
- * WebSocket step's messages do: MQTT's username, password and each publish's topic and payload; Socket.IO's auth
- * payload and each emit's event and arguments. They resolve with the step's request (resolveForSend's `extra`),
+ * WebSocket step's messages do: MQTT's username, password, each publish's topic and payload, the client id, the
+ * will's topic and payload and each topic filter subscribed to; Socket.IO's auth payload and each emit's event and
+ * arguments (the same texts as a session opened in the app resolves). They resolve with the step's request (resolveForSend's `extra`),
  * so an unknown variable fails the step, and a secret with no value on this machine is caught there too (the CLI
  * refuses the step unsent). Linear in the step's texts.
  */
@@ -22,6 +23,9 @@ export function messagingTexts(step: MessagingStep): string[] | null {
     if (!saved) return null
     const out = [saved.options?.username ?? '', saved.options?.password ?? '']
     for (const p of saved.publishes) out.push(p.topic, p.payload)
+    const o = saved.options
+    out.push(o?.clientId ?? '', o?.will?.topic ?? '', o?.will?.payload ?? '')
+    for (const sub of saved.subscriptions) out.push(sub.topic)
     return out
   }
   if (step.kind === 'socketio') {
@@ -47,7 +51,12 @@ export function withMessagingTexts<S extends MessagingStep>(step: S, texts: read
     if (mqtt.options?.username !== undefined) options.username = username
     if (mqtt.options?.password !== undefined) options.password = password
     const publishes = mqtt.publishes.map((p) => ({ ...p, topic: next(), payload: next() }))
-    return { ...step, mqtt: { ...mqtt, options, publishes } }
+    const [clientId, willTopic, willPayload] = [next(), next(), next()]
+    if (mqtt.options?.clientId !== undefined) options.clientId = clientId
+    const will = mqtt.options?.will
+    if (will) options.will = { ...will, topic: willTopic, payload: willPayload }
+    const subscriptions = mqtt.subscriptions.map((sub) => ({ ...sub, topic: next() }))
+    return { ...step, mqtt: { ...mqtt, options, publishes, subscriptions } }
   }
   const io = step.kind === 'socketio' ? step.socketio : undefined
   if (io) {
