@@ -33,7 +33,7 @@ beforeAll(async () => {
   configDir = mkdtempSync(join(tmpdir(), 'fd-msg-vars-config-'))
   writeFileSync(
     join(dir, 'collection.yaml'),
-    'flightdeck: 1\nname: Live\nvariables:\n  room: lobby\n  token: t-123\n  evt: echo\n',
+    'flightdeck: 1\nname: Live\nvariables:\n  room: lobby\n  token: t-123\n  evt: echo\n  blank: ""\n',
   )
   mkdirSync(join(dir, 'environments'))
   writeFileSync(
@@ -178,6 +178,19 @@ describe.skipIf(!MOSQUITTO)('MQTT sessions resolve {{variables}} in what they se
       expect(await seen('lobby/after')).toBe('still here')
       expect(relayed.slice(before).some((m) => m.topic === 'lobby/bad')).toBe(false)
 
+      // A topic that resolves to nothing is refused in words, not sent to an empty topic.
+      const blank = await service.invoke('mqtt.publish', {
+        sid,
+        topic: '{{blank}}',
+        payload: 'x',
+        qos: 0,
+        retain: false,
+      })
+      expect(blank).toMatchObject({
+        ok: false,
+        error: { message: 'The topic {{blank}} is empty once resolved' },
+      })
+
       // Bytes given as hex go as they are: `{{` there is not a variable.
       const hex = await service.invoke('mqtt.publish', {
         sid,
@@ -282,6 +295,11 @@ describe('Socket.IO sessions resolve {{variables}} in what they send', () => {
     })
     expect(bad).toMatchObject({ ok: false, error: { code: 'unknown_variable' } })
     expect(bad.ok ? '' : bad.error.message).toContain('{{nowhere}}')
+    const blank = await service.invoke('socketio.emit', { sid: s2, event: '{{blank}}', args: [], ack: false })
+    expect(blank).toMatchObject({
+      ok: false,
+      error: { message: 'The event {{blank}} is empty once resolved' },
+    })
     // The session carries on: the next emit goes out and comes back.
     const again = await service.invoke('socketio.emit', {
       sid: s2,

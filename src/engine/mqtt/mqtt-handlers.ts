@@ -66,6 +66,8 @@ export function createMqttHandlers(streams: StreamEngine, resolve?: ResolveTarge
       const texts = await resolveTexts(resolve, scopes.get(p.sid), text ? [p.topic, p.payload] : [p.topic])
       if (!texts.ok) return texts
       const [topic = p.topic, payload = p.payload] = texts.value
+      if (topic === '')
+        return fail('invalid_request', `The topic ${p.topic.slice(0, 200)} is empty once resolved`)
       // The session may have ended while the scope was read.
       return (
         open(p.sid)?.publish({ ...p, topic, payload }) ?? fail('not_found', `No open MQTT session ${p.sid}`)
@@ -78,6 +80,10 @@ export function createMqttHandlers(streams: StreamEngine, resolve?: ResolveTarge
       const texts = await resolveTexts(resolve, scopes.get(p.sid), topics)
       if (!texts.ok) return texts
       const subscriptions = p.subscriptions.map((x, i) => ({ ...x, topic: texts.value[i] ?? x.topic }))
+      const blank = subscriptions.findIndex((x) => x.topic === '')
+      const named = p.subscriptions[blank]?.topic.slice(0, 200)
+      if (named !== undefined)
+        return fail('invalid_request', `The topic filter ${named} is empty once resolved`)
       return open(p.sid)?.subscribeMore(subscriptions) ?? fail('not_found', `No open MQTT session ${p.sid}`)
     },
     'mqtt.unsubscribe': async (p) => {

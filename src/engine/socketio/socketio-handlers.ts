@@ -86,6 +86,8 @@ export function createSocketIoHandlers(streams: StreamEngine, resolve?: ResolveT
       ])
       if (!texts.ok) return texts
       const [event = p.event, ...data] = texts.value
+      if (event === '')
+        return fail('invalid_request', `The event ${p.event.slice(0, 200)} is empty once resolved`)
       const args = p.args.map((a, i) => (a.kind === 'binary' ? a : { ...a, data: data[i] ?? a.data }))
       // The session may have ended while the scope was read.
       if (s.isEnded) return fail('not_found', `No open Socket.IO session ${p.sid}`)
