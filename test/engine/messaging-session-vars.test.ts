@@ -191,6 +191,20 @@ describe.skipIf(!MOSQUITTO)('MQTT sessions resolve {{variables}} in what they se
         error: { message: 'The topic {{blank}} is empty once resolved' },
       })
 
+      // So is a filter, at open as later.
+      const noFilter = await service.invoke('mqtt.open', {
+        url: broker.url,
+        subscriptions: [
+          { topic: 'ok/#', qos: 0 },
+          { topic: '{{blank}}', qos: 0 },
+        ],
+        context,
+      })
+      expect(noFilter).toMatchObject({
+        ok: false,
+        error: { message: 'The topic filter {{blank}} is empty once resolved' },
+      })
+
       // Bytes given as hex go as they are: `{{` there is not a variable.
       const hex = await service.invoke('mqtt.publish', {
         sid,

@@ -4,7 +4,7 @@ import { DEFAULT_MQTT_OPTIONS, type MqttOptions } from '../../shared/mqtt'
 import { fail, ok, type Result } from '../../shared/result'
 import type { StreamEngine } from '../streams/stream-engine'
 import { resolveTexts, type ResolveTarget } from './messaging-resolve'
-import { openTexts, withOpenTexts } from './mqtt-open-texts'
+import { emptyOpenText, openTexts, withOpenTexts } from './mqtt-open-texts'
 import type { MqttSession } from './mqtt-session'
 
 /**
@@ -36,6 +36,8 @@ export function createMqttHandlers(streams: StreamEngine, resolve?: ResolveTarge
       const target = resolve ? await resolve(p.url, [], p.context, openTexts(p)) : null
       if (target && !target.ok) return target
       const resolved = target ? withOpenTexts(p, target.value.extra) : p
+      const empty = emptyOpenText(p, resolved)
+      if (empty) return empty
       const { MqttSession: Session } = await import('./mqtt-session')
       const options: MqttOptions = { ...DEFAULT_MQTT_OPTIONS }
       for (const [k, v] of Object.entries(resolved.options ?? {}))

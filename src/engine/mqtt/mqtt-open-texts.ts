@@ -1,4 +1,5 @@
 import type { CommandRequest } from '../../shared/contract'
+import { fail, type Result } from '../../shared/result'
 
 /**
  * The texts of an MQTT open that `{{variables}}` resolve in, beside its URL: the client id, user name and
@@ -35,4 +36,18 @@ export function withOpenTexts(p: MqttOpen, texts: readonly string[]): MqttOpen {
   if (o.password !== undefined) options.password = password
   if (o.will) options.will = { ...o.will, topic: willTopic, payload: willPayload }
   return { ...p, options, subscriptions }
+}
+
+/** A will topic or topic filter that resolved to nothing, said in words (the original text named); else null. */
+export function emptyOpenText(typed: MqttOpen, resolved: MqttOpen): Result<never> | null {
+  if (resolved.options?.will?.topic === '')
+    return fail(
+      'invalid_request',
+      `The will's topic ${typed.options?.will?.topic.slice(0, 200) ?? ''} is empty once resolved`,
+    )
+  const i = resolved.subscriptions.findIndex((s) => s.topic === '')
+  const named = typed.subscriptions[i]?.topic.slice(0, 200)
+  return named === undefined
+    ? null
+    : fail('invalid_request', `The topic filter ${named} is empty once resolved`)
 }
