@@ -1,19 +1,12 @@
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { basename, join, sep } from 'node:path'
-import type {
-  CollectionInfo,
-  EnvironmentInfo,
-  FileProblem,
-  FolderNode,
-  RequestNode,
-  SavedRequest,
-  TreeNode,
-} from '../../shared/collection'
+import type { CollectionInfo, EnvironmentInfo, FileProblem, SavedRequest } from '../../shared/collection'
 import { isTempFile, tempWriterOf } from './atomic-write'
 import { Slicer, statFile } from './scan-slicer'
-import { compareNames } from './name-order'
+import { buildTree } from './collection-tree'
+import { isYamlName, stemOf } from './file-names'
+import { eachSliced, ParseCache, readParsed, readParsedNow } from './parse-cache'
 import {
   COLLECTION_FILE,
   ENVIRONMENTS_DIR,
@@ -32,38 +25,19 @@ import {
 /**
  * Reads a collection folder into a `CollectionInfo`. A file that fails to parse becomes a problem (path, line,
  * reason) and is left out; everything else loads. Parsed files are cached by (mtime, size), so the rescan after
- * an external edit re-reads only what changed.
+ * an external edit re-reads only what changed (./parse-cache.ts). The tree is put together in
+ * ./collection-tree.ts.
  */
+
+export { isYamlName, stemOf } from './file-names'
+export { MAX_FILE_BYTES, ParseCache } from './parse-cache'
 
 /** Bounds, so a folder that is not a collection (a home directory) cannot make a scan run forever. */
 export const MAX_DEPTH = 24
 export const MAX_FILES = 50_000
-/** Request files larger than this are reported, not parsed (a body that big belongs in a file body). */
-export const MAX_FILE_BYTES = 32 * 1024 * 1024
-
-export function isYamlName(name: string): boolean {
-  return name.endsWith('.yaml') || name.endsWith('.yml')
-}
-
-export function stemOf(name: string): string {
-  if (name.endsWith('.yaml')) return name.slice(0, -5)
-  return name.endsWith('.yml') ? name.slice(0, -4) : name
-}
 
 function skipped(name: string): boolean {
   return name.startsWith('.') || isTempFile(name) || name === 'node_modules'
-}
-
-interface CacheEntry {
-  mtimeMs: number
-  size: number
-  result: Parsed<unknown>
-}
-
-export class ParseCache {
-  readonly entries = new Map<string, CacheEntry>()
-  /** Relative paths whose content changed (or appeared, or went) in the last scan. */
-  changed: string[] = []
 }
 
 export interface LoadedCollection {
@@ -83,88 +57,8 @@ interface Found {
   abs: string
 }
 
-/**
- * Each item in turn, the event loop given its turn between slices (./scan-slicer.ts). The reads are synchronous,
- * so a plain loop: a pool of async workers cost two promises and their microtasks a file, for the same order.
- */
-async function eachSliced<T>(items: readonly T[], slicer: Slicer, fn: (item: T) => void): Promise<void> {
-  for (const item of items) {
-    const wait = slicer.turn()
-    if (wait) await wait
-    fn(item)
-  }
-}
-
-async function readParsed<T>(
-  cache: ParseCache,
-  seen: Set<string>,
-  abs: string,
-  rel: string,
-  parse: (text: string) => Parsed<T>,
-  slicer: Slicer,
-): Promise<Parsed<T> | null> {
-  const wait = slicer.turn()
-  if (wait) await wait
-  return readParsedNow(cache, seen, abs, rel, parse)
-}
-
-function readParsedNow<T>(
-  cache: ParseCache,
-  seen: Set<string>,
-  abs: string,
-  rel: string,
-  parse: (text: string) => Parsed<T>,
-): Parsed<T> | null {
-  seen.add(abs)
-  const st = statFile(abs)
-  if (!st) return null
-  const hit = cache.entries.get(abs)
-  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.result as Parsed<T>
-  let result: Parsed<T>
-  if (st.size > MAX_FILE_BYTES) {
-    result = {
-      ok: false,
-      problem: { line: 0, column: 0, message: `File is larger than ${MAX_FILE_BYTES} bytes` },
-    }
-  } else {
-    try {
-      result = parse(readFileSync(abs, 'utf8'))
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e)
-      result = { ok: false, problem: { line: 0, column: 0, message: `Cannot read: ${message}` } }
-    }
-  }
-  cache.entries.set(abs, { mtimeMs: st.mtimeMs, size: st.size, result })
-  cache.changed.push(rel)
-  return result
-}
-
 function problemOf(rel: string, r: Parsed<unknown>): FileProblem | null {
   return r.ok ? null : { path: rel, ...r.problem }
-}
-
-function sortChildren(children: TreeNode[], order: readonly string[]): TreeNode[] {
-  // Each node's rank once, not once per comparison (a folder of thousands sorted in a few ms).
-  const ranks = new Map<TreeNode, number>()
-  if (order.length > 0) {
-    const at = new Map<string, number>()
-    order.forEach((name, i) => {
-      if (!at.has(name)) at.set(name, i)
-    })
-    for (const n of children) {
-      const last = n.path.slice(n.path.lastIndexOf('/') + 1)
-      ranks.set(n, at.get(n.type === 'request' ? stemOf(last) : last) ?? order.length)
-    }
-  }
-  const rank = (n: TreeNode): number => ranks.get(n) ?? 0
-  // Names as people read them (./name-order.ts); two of the same name, by path, so the order is total.
-  return children.sort(
-    (a, b) =>
-      rank(a) - rank(b) ||
-      (a.type === b.type ? 0 : a.type === 'folder' ? -1 : 1) ||
-      compareNames(a.name, b.name) ||
-      a.path.localeCompare(b.path),
-  )
 }
 
 export async function loadCollection(
@@ -318,46 +212,9 @@ export async function loadCollection(
     }
   }
 
-  // Build the tree.
-  const nodes = new Map<string, FolderNode>()
-  const folderNode = (path: string): FolderNode => {
-    const s = folders.get(path)
-    const name = path === '' ? settings.name : (s?.name ?? path.slice(path.lastIndexOf('/') + 1))
-    return {
-      type: 'folder',
-      path,
-      name,
-      variables: s?.variables ?? [],
-      auth: s?.auth ?? { type: 'inherit' },
-      ...(s?.trace ? { trace: s.trace } : {}),
-      ...(s?.scripts ? { scripts: s.scripts } : {}),
-      children: [],
-    }
-  }
-  for (const p of folderPaths.sort()) nodes.set(p, folderNode(p))
-  for (const p of folderPaths) {
-    if (p === '') continue
-    const parent = nodes.get(p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')
-    const node = nodes.get(p)
-    if (parent && node) parent.children.push(node)
-  }
-  for (const [rel, req] of requests) {
-    const parent = nodes.get(rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '')
-    const node: RequestNode = {
-      type: 'request',
-      path: rel,
-      name: req.name,
-      kind: req.kind,
-      method: req.method,
-      url: req.url,
-      ...(req.trace ? { trace: req.trace } : {}),
-    }
-    parent?.children.push(node)
-  }
-  for (const [path, node] of nodes) sortChildren(node.children, folders.get(path)?.order ?? [])
+  const root = buildTree(settings.name, folderPaths, folders, requests)
   problems.sort((a, b) => a.path.localeCompare(b.path))
 
-  const root = nodes.get('') as FolderNode
   return {
     info: {
       dir,
