@@ -28,6 +28,8 @@ const FINAL = 'HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 5\
 /** How long /flood sends 103s before the final response; and how many it sent, by request path. */
 const FLOOD_MS = 1000
 const floods = new Map<string, number>()
+/** Sends /hints' final response (set once its hints are written). */
+let releaseHints: (() => void) | null = null
 
 /**
  * 103s as fast as the connection takes them for `ms`, then the final response (or none, for /endless). Writes
@@ -56,9 +58,11 @@ function flood(socket: Socket, path: string, ms: number, final: boolean): void {
 
 function routes(socket: Socket, head: string): void {
   const path = pathOf(head)
-  if (path === '/hints') {
+  if (path === '/hints' || path === '/hints-held') {
     socket.write(HINT + HINT.replace('style.css', 'app.js').replace('as=style', 'as=script') + HINT)
-    setTimeout(() => socket.write(FINAL), 30)
+    // /hints-held's final response waits for the test, which looks at the row while only the hints have come.
+    if (path === '/hints-held') releaseHints = () => socket.write(FINAL)
+    else setTimeout(() => socket.write(FINAL), 30)
   } else if (path.startsWith('/flood')) {
     flood(socket, path, FLOOD_MS, true)
   } else if (path === '/trickle') {
@@ -91,16 +95,18 @@ function watchTimeline(): { state(): TimelineState; row(sid: string): SessionRow
 describe('interim (1xx) responses', () => {
   it('a few 103 Early Hints are markers with their Link headers; the row waits for the final response', async () => {
     const view = watchTimeline()
-    const sent = await cat.service.invoke('http.send', { request: spec(`${raw.url}/hints`) })
+    const sent = await cat.service.invoke('http.send', { request: spec(`${raw.url}/hints-held`) })
     if (!sent.ok) throw new Error(sent.error.message)
     const sid = sent.value.sids[0] as string
-    // After the hints and before the final response (30 ms later), the row is still waiting.
+    // After the hints and before the final response (held until the test lets it go), the row is still waiting.
     await cat.rec.until(sid, (e) => e.type === 'informational', 3)
     cat.service.flush()
     const waiting = view.row(sid)
     expect(waiting?.status, 'no status before the final response').toBeNull()
     expect(waiting?.state).toBe('active')
     expect(waiting?.response).toBeUndefined()
+    if (!releaseHints) throw new Error('the server never wrote the hints')
+    releaseHints()
     const result = await cat.service.http.waitFor(sid)
     cat.service.flush()
     view.stop()

@@ -84,7 +84,7 @@ beforeAll(async () => {
       '      ack: false',
       'stop:',
       '  count: 1',
-      '  durationMs: 5000',
+      '  durationMs: 30000',
       '',
     ].join('\n'),
   )
@@ -110,7 +110,7 @@ beforeAll(async () => {
         '      retain: false',
         'stop:',
         '  count: 1',
-        '  durationMs: 5000',
+        '  durationMs: 30000',
         '',
       ].join('\n'),
     )
@@ -142,7 +142,7 @@ describe('a secret with no value in a run’s MQTT publish and Socket.IO emit', 
           'mq.yaml #1: unknown_variable: Secret variables {{mqttPass}} (environment "ci"), {{token}} (environment "ci") have no value on this machine',
         )
       expect(r.stderr).toContain('flightdeck: secret variable {{token}} (environment "ci") has no value')
-      expect(r.code).toBe(1)
+      expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(1)
       // Nothing connected, nothing was published.
       await new Promise((resolve) => setTimeout(resolve, 200))
       expect(got).toEqual([])
@@ -164,7 +164,7 @@ describe('a secret with no value in a run’s MQTT publish and Socket.IO emit', 
         '--env-var',
         'mqttPass=wonderland',
       ])
-      expect(r.code).toBe(0)
+      expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0)
       expect(got).toEqual(['auth {"token":"tok-5"}', 'report [{"key":"tok-5","region":"eu"}]'])
       // The broker let alice in with the password given: the publish it relayed is the proof.
       if (peer) expect(relayed).toEqual(['a2/eu token=tok-5'])
