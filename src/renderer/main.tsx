@@ -15,6 +15,7 @@ import './styles/timeline-toolbar.css'
 import './styles/timeline-table.css'
 import './styles/waterfall.css'
 import './styles/details.css'
+import './styles/response-viewer.css'
 // Order matters where two of these style one element (the dialogs: environments, then dialogs, then save-as).
 import './styles/sidebar.css'
 import './styles/collection-tree.css'

@@ -15,7 +15,7 @@ import { LINE_PAGE } from './viewer-slice'
 import { buildWrapMap, flatMap, pageLineBreaks } from './wrap-map'
 
 const LINE_HEIGHT = 16
-/** The line's left gutter (number and fold button) and right padding, as in details.css. */
+/** The line's left gutter (number and fold button) and right padding, as in response-viewer.css. */
 const GUTTER_PX = 58 + 12
 const PROBE_CHARS = 64
 const MIN_COLS = 16
