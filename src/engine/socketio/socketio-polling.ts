@@ -1,5 +1,7 @@
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http'
-import { Fetch, NodeWebSocket } from 'socket.io-client'
+// From engine.io-client itself: socket.io-client's CommonJS build (what the bundled CLI loads) exports only io,
+// Manager and Socket, so its transports are undefined there and a class extending one cannot be made.
+import { Fetch, NodeWebSocket } from 'engine.io-client'
 
 /**
  * Engine.IO long-polling for the engine, on node:http. socket.io-client's Node transport reads each poll through
