@@ -54,6 +54,19 @@ describe('Send right after opening a request', () => {
     expect(selectActiveTab(store.getState())?.path).toBe('list.yaml')
   })
 
+  it('with nothing opening, each send takes the draft as it is when pressed, however fast they come', async () => {
+    server.requests.length = 0
+    const store = engine.store()
+    const s = store.getState()
+    const sends: Promise<void>[] = []
+    for (const from of ['a', 'b', 'c']) {
+      s.setUrl(`${server.url}/json?from=${from}`)
+      sends.push(s.send())
+    }
+    await Promise.all(sends)
+    expect((await sentUrls(3)).sort()).toEqual(['/json?from=a', '/json?from=b', '/json?from=c'])
+  })
+
   it('shows the last of two quick clicks, and Send sends that one', async () => {
     server.requests.length = 0
     const store = engine.store()

@@ -74,7 +74,8 @@ export function createComposerSlice(client: ApiClient): StateCreator<AppState, [
       setDependsOn: (paths) => patchRun(() => ({ dependsOn: paths.slice(0, 1000) })),
       setStop: (p) => patchRun((r) => ({ stop: { ...r.stop, ...p } })),
       send: async (count = 1) => {
-        await get().settleOpening()
+        const opening = get().pendingOpen()
+        if (opening) await opening
         const draft = selectActiveDraft(get())
         if (draft.kind === 'graphql') return get().sendGraphql()
         if (draft.kind === 'grpc') return get().invokeGrpc()

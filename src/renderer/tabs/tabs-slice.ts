@@ -16,8 +16,11 @@ export interface TabsSlice {
   tabError: string | null
   newTab(): void
   openRequest(dir: string, path: string): Promise<void>
-  /** Resolves once the requests being opened are shown (at once when none is), so Send acts on what was clicked. */
-  settleOpening(): Promise<void>
+  /**
+   * While a clicked request's file is read: a promise of it being shown, so Send acts on what was clicked. Null
+   * when nothing is opening, so Send reads the draft in the same task (sends fired in one go each take their own).
+   */
+  pendingOpen(): Promise<void> | null
   activateTab(id: string): void
   closeTab(id: string): void
   setTabName(name: string): void
@@ -86,8 +89,11 @@ export function createTabsSlice(client: ApiClient): StateCreator<AppState, [], [
         return reading.finally(() => opening.delete(reading))
       },
 
-      settleOpening: async () => {
-        while (opening.size > 0) await Promise.allSettled([...opening])
+      pendingOpen: () => {
+        if (opening.size === 0) return null
+        return (async () => {
+          while (opening.size > 0) await Promise.allSettled([...opening])
+        })()
       },
 
       activateTab: (id) => {
