@@ -4,9 +4,9 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { createInterface } from 'node:readline'
 import type { JsonRunReport } from '../src/cli/run-report'
 import { median, paired } from './paired'
+import { startServer, type Server } from './runner-peers'
 
 /**
  * Scripts, against newman, in one run on one machine, against one local server in its own process
@@ -36,29 +36,6 @@ const SCRIPT = [
   '});',
   'pm.environment.set("lastNote", pm.response.json().note);',
 ]
-
-interface Server {
-  url: string
-  take(): Promise<{ requests: number; paths: number }>
-  stop(): void
-}
-
-async function startServer(): Promise<Server> {
-  const child = spawn(process.execPath, [join(import.meta.dirname, 'runner-server.mjs')], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  })
-  const rl = createInterface({ input: child.stdout })
-  const port = await new Promise<string>((res, rej) => {
-    rl.once('line', res)
-    child.once('exit', () => rej(new Error('scripts bench server exited')))
-  })
-  const url = `http://127.0.0.1:${port}`
-  return {
-    url,
-    take: async () => (await (await fetch(`${url}/__reset`)).json()) as { requests: number; paths: number },
-    stop: () => child.kill('SIGTERM'),
-  }
-}
 
 /** The collection in Flightdeck's format: each request keeps its script untranslated, so it runs as script. */
 function writeCollection(dir: string, baseUrl: string, requests: number): void {
