@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect, test } from '@playwright/test'
+import { expect, test, type Locator, type Page } from '@playwright/test'
 import { connectAsync, type MqttClient } from 'mqtt'
 import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
 import { startSocketIoServer, type SocketIoFixture } from '../fixtures/socketio-server'
@@ -34,24 +34,35 @@ test.afterAll(async () => {
   await io?.close()
 })
 
-test('an MQTT publish from a collection tab resolves its variables; an unknown one is said, the session goes on', async ({
-  page,
-}) => {
-  test.skip(!MOSQUITTO, MOSQUITTO_MISSING)
+/**
+ * A collection `collection` of one saved session request (`file`, named `name`, of `kind`) with `collectionVars` and a Local
+ * environment of `envVars`, served by a built web host; the page opens it with Local chosen, starts it, and hands
+ * the session's details (`sidPrefix` names its timeline row) to `use`. Everything is removed after.
+ */
+async function withSavedSession(
+  page: Page,
+  o: {
+    kind: 'mqtt' | 'socketio'
+    collection: string
+    name: string
+    file: string
+    collectionVars: string
+    envVars: string
+    sidPrefix: string
+  },
+  use: (details: Locator, pageErrors: string[]) => Promise<void>,
+): Promise<void> {
   const pageErrors: string[] = []
   page.on('pageerror', (e) => pageErrors.push(e.message))
-  const dir = mkdtempSync(join(tmpdir(), 'fd-e2e-mqtt-vars-'))
-  const configDir = mkdtempSync(join(tmpdir(), 'fd-e2e-mqtt-vars-config-'))
-  writeFileSync(join(dir, 'collection.yaml'), 'flightdeck: 1\nname: plant\nvariables:\n  room: lobby\n')
+  const dir = mkdtempSync(join(tmpdir(), `fd-e2e-${o.kind}-vars-`))
+  const configDir = mkdtempSync(join(tmpdir(), `fd-e2e-${o.kind}-vars-config-`))
+  writeFileSync(
+    join(dir, 'collection.yaml'),
+    `flightdeck: 1\nname: ${o.collection}\nvariables:\n${o.collectionVars}`,
+  )
   mkdirSync(join(dir, 'environments'))
-  writeFileSync(
-    join(dir, 'environments', 'local.yaml'),
-    `name: Local\nvariables:\n  broker: ${broker?.url ?? ''}\n  token: e2e-token\n`,
-  )
-  writeFileSync(
-    join(dir, 'sensors.yaml'),
-    'name: Sensors\nkind: mqtt\nurl: "{{broker}}"\nmqtt:\n  subscriptions: []\n  publishes: []\n',
-  )
+  writeFileSync(join(dir, 'environments', 'local.yaml'), `name: Local\nvariables:\n${o.envVars}`)
+  writeFileSync(join(dir, `${o.name.toLowerCase()}.yaml`), o.file)
   const host = await startBuiltWebHost(15_000, {
     args: ['--collections', dir],
     env: { FLIGHTDECK_CONFIG_DIR: configDir },
@@ -61,15 +72,38 @@ test('an MQTT publish from a collection tab resolves its variables; an unknown o
     await page.goto(host.url)
     await page.getByRole('combobox', { name: 'Environment' }).selectOption({ label: 'Local' })
     const sidebar = page.getByRole('complementary', { name: 'Collections' })
-    await sidebar.getByRole('treeitem', { name: 'Sensors' }).click()
-    await expect(page.getByRole('combobox', { name: 'Session type' })).toHaveValue('mqtt')
+    await sidebar.getByRole('treeitem', { name: o.name }).click()
+    await expect(page.getByRole('combobox', { name: 'Session type' })).toHaveValue(o.kind)
     await page.getByRole('textbox', { name: 'URL' }).press('Enter')
-
-    const row = page.getByRole('grid', { name: 'Timeline' }).locator('[role="row"][data-sid^="mq"]')
+    const row = page
+      .getByRole('grid', { name: 'Timeline' })
+      .locator(`[role="row"][data-sid^="${o.sidPrefix}"]`)
     await expect(row).toHaveCount(1)
     await row.click()
     const details = page.getByRole('region', { name: 'Stream details' })
     await expect(details).toHaveAttribute('data-state', 'open')
+    await use(details, pageErrors)
+  } finally {
+    await host.stop()
+    rmSync(dir, { recursive: true, force: true })
+    rmSync(configDir, { recursive: true, force: true })
+  }
+}
+
+test('an MQTT publish from a collection tab resolves its variables; an unknown one is said, the session goes on', async ({
+  page,
+}) => {
+  test.skip(!MOSQUITTO, MOSQUITTO_MISSING)
+  const sensors = {
+    kind: 'mqtt',
+    collection: 'plant',
+    name: 'Sensors',
+    collectionVars: '  room: lobby\n',
+    envVars: `  broker: ${broker?.url ?? ''}\n  token: e2e-token\n`,
+    file: 'name: Sensors\nkind: mqtt\nurl: "{{broker}}"\nmqtt:\n  subscriptions: []\n  publishes: []\n',
+    sidPrefix: 'mq',
+  } as const
+  await withSavedSession(page, sensors, async (details, pageErrors) => {
     await details.getByRole('tab', { name: 'Publish' }).click()
     await details.getByRole('textbox', { name: 'Topic' }).fill('{{room}}/kitchen')
     await details.getByRole('textbox', { name: 'Payload' }).fill('{"token":"{{token}}"}')
@@ -88,45 +122,20 @@ test('an MQTT publish from a collection tab resolves its variables; an unknown o
       .poll(() => relayed.filter((m) => m.topic === 'lobby/kitchen').map((m) => m.payload))
       .toEqual(['{"token":"e2e-token"}', 'after e2e-token'])
     expect(pageErrors).toEqual([])
-  } finally {
-    await host.stop()
-    rmSync(dir, { recursive: true, force: true })
-    rmSync(configDir, { recursive: true, force: true })
-  }
+  })
 })
 
 test('a Socket.IO emit from a collection tab resolves its event and arguments', async ({ page }) => {
-  const pageErrors: string[] = []
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  const dir = mkdtempSync(join(tmpdir(), 'fd-e2e-io-vars-'))
-  const configDir = mkdtempSync(join(tmpdir(), 'fd-e2e-io-vars-config-'))
-  writeFileSync(join(dir, 'collection.yaml'), 'flightdeck: 1\nname: chat\nvariables:\n  evt: echo\n')
-  mkdirSync(join(dir, 'environments'))
-  writeFileSync(
-    join(dir, 'environments', 'local.yaml'),
-    `name: Local\nvariables:\n  io: ${io?.url ?? ''}\n  token: e2e-token\n`,
-  )
-  writeFileSync(
-    join(dir, 'room.yaml'),
-    'name: Room\nkind: socketio\nurl: "{{io}}"\nsocketio:\n  listen: []\n  emits: []\n',
-  )
-  const host = await startBuiltWebHost(15_000, {
-    args: ['--collections', dir],
-    env: { FLIGHTDECK_CONFIG_DIR: configDir },
-  })
-  try {
-    await page.setViewportSize({ width: 1400, height: 860 })
-    await page.goto(host.url)
-    await page.getByRole('combobox', { name: 'Environment' }).selectOption({ label: 'Local' })
-    const sidebar = page.getByRole('complementary', { name: 'Collections' })
-    await sidebar.getByRole('treeitem', { name: 'Room' }).click()
-    await expect(page.getByRole('combobox', { name: 'Session type' })).toHaveValue('socketio')
-    await page.getByRole('textbox', { name: 'URL' }).press('Enter')
-    const row = page.getByRole('grid', { name: 'Timeline' }).locator('[role="row"][data-sid^="io"]')
-    await expect(row).toHaveCount(1)
-    await row.click()
-    const details = page.getByRole('region', { name: 'Stream details' })
-    await expect(details).toHaveAttribute('data-state', 'open')
+  const room = {
+    kind: 'socketio',
+    collection: 'chat',
+    name: 'Room',
+    collectionVars: '  evt: echo\n',
+    envVars: `  io: ${io?.url ?? ''}\n  token: e2e-token\n`,
+    file: 'name: Room\nkind: socketio\nurl: "{{io}}"\nsocketio:\n  listen: []\n  emits: []\n',
+    sidPrefix: 'io',
+  } as const
+  await withSavedSession(page, room, async (details, pageErrors) => {
     await details.getByRole('tab', { name: 'Emit' }).click()
     await details.getByRole('textbox', { name: 'Event' }).fill('{{evt}}')
     await details.getByRole('textbox', { name: 'Arguments (JSON)' }).fill('{"token": "{{token}}"}')
@@ -135,9 +144,5 @@ test('a Socket.IO emit from a collection tab resolves its event and arguments', 
     await expect(details.getByRole('gridcell', { name: 'echo', exact: true }).nth(1)).toBeVisible()
     await expect(details.getByText('[{"token":"e2e-token"}]').first()).toBeVisible()
     expect(pageErrors).toEqual([])
-  } finally {
-    await host.stop()
-    rmSync(dir, { recursive: true, force: true })
-    rmSync(configDir, { recursive: true, force: true })
-  }
+  })
 })
