@@ -5,6 +5,7 @@ import { fail, ok, type Result } from '../../shared/result'
 import type { StreamEngine } from '../streams/stream-engine'
 import { resolveTexts, type ResolveTarget } from './messaging-resolve'
 import { emptyOpenText, openTexts, withOpenTexts } from './mqtt-open-texts'
+import { propertyTexts, withPropertyTexts } from './mqtt-property-texts'
 import type { MqttSession } from './mqtt-session'
 
 /**
@@ -65,15 +66,29 @@ export function createMqttHandlers(streams: StreamEngine, resolve?: ResolveTarge
       if (!s) return fail('not_found', `No open MQTT session ${p.sid}`)
       // Bytes given as hex or base64 are sent as they are; only a text payload can hold a variable.
       const text = p.encoding === undefined || p.encoding === 'utf8'
-      const texts = await resolveTexts(resolve, scopes.get(p.sid), text ? [p.topic, p.payload] : [p.topic])
+      const texts = await resolveTexts(resolve, scopes.get(p.sid), [
+        p.topic,
+        text ? p.payload : '',
+        ...propertyTexts(p.properties),
+      ])
       if (!texts.ok) return texts
-      const [topic = p.topic, payload = p.payload] = texts.value
+      const [topic = p.topic, payload = p.payload, ...props] = texts.value
       if (topic === '')
         return fail('invalid_request', `The topic ${p.topic.slice(0, 200)} is empty once resolved`)
+      const properties = withPropertyTexts(p.properties, props)
+      if (p.properties?.responseTopic && properties?.responseTopic === '')
+        return fail(
+          'invalid_request',
+          `The response topic ${p.properties.responseTopic.slice(0, 200)} is empty once resolved`,
+        )
+      const resolved = {
+        ...p,
+        topic,
+        payload: text ? payload : p.payload,
+        ...(properties ? { properties } : {}),
+      }
       // The session may have ended while the scope was read.
-      return (
-        open(p.sid)?.publish({ ...p, topic, payload }) ?? fail('not_found', `No open MQTT session ${p.sid}`)
-      )
+      return open(p.sid)?.publish(resolved) ?? fail('not_found', `No open MQTT session ${p.sid}`)
     },
     'mqtt.subscribe': async (p) => {
       const s = open(p.sid)

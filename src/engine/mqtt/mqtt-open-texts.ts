@@ -1,9 +1,11 @@
 import type { CommandRequest } from '../../shared/contract'
 import { fail, type Result } from '../../shared/result'
+import { propertyTexts, withPropertyTexts } from './mqtt-property-texts'
 
 /**
  * The texts of an MQTT open that `{{variables}}` resolve in, beside its URL: the client id, user name and
- * password, the will's topic and payload, and each topic filter subscribed to. `withOpenTexts` puts the resolved
+ * password, the will's topic and payload, each topic filter subscribed to, and the will's MQTT 5 properties
+ * (mqtt-property-texts.ts). `withOpenTexts` puts the resolved
  * ones back in the same order. An absent option stays absent (an empty user name is not no user name to every
  * broker). Linear in the open's texts.
  */
@@ -20,6 +22,7 @@ export function openTexts(p: MqttOpen): string[] {
     o.will?.payload ?? '',
   ]
   for (const s of p.subscriptions) out.push(s.topic)
+  out.push(...propertyTexts(o.will?.properties))
   return out
 }
 
@@ -30,11 +33,18 @@ export function withOpenTexts(p: MqttOpen, texts: readonly string[]): MqttOpen {
   const [clientId, username, password, willTopic, willPayload] = [next(), next(), next(), next(), next()]
   const subscriptions = p.subscriptions.map((s) => ({ ...s, topic: next() }))
   if (!o) return { ...p, subscriptions }
+  const willProperties = withPropertyTexts(o.will?.properties, texts.slice(i))
   const options = { ...o }
   if (o.clientId !== undefined) options.clientId = clientId
   if (o.username !== undefined) options.username = username
   if (o.password !== undefined) options.password = password
-  if (o.will) options.will = { ...o.will, topic: willTopic, payload: willPayload }
+  if (o.will)
+    options.will = {
+      ...o.will,
+      topic: willTopic,
+      payload: willPayload,
+      ...(willProperties ? { properties: willProperties } : {}),
+    }
   return { ...p, options, subscriptions }
 }
 
