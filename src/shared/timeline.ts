@@ -60,6 +60,17 @@ export interface QueuedEvent extends Base {
    * its connection's session, and is listed as a sibling lane under that connection's row.
    */
   connection?: string
+  /**
+   * Secret variables this request used that have no value on this machine (a `{{token}}` at any depth, or read
+   * by its pre-request script): it went out with them empty. `where` says where each is declared.
+   */
+  emptySecrets?: EmptySecretUse[]
+}
+
+/** A secret variable a send used while it had no value here, and where it is declared (`environment "ci"`). */
+export interface EmptySecretUse {
+  name: string
+  where: string
 }
 
 export interface DnsEvent extends Base {

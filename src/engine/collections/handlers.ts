@@ -3,9 +3,10 @@ import { findNode, type AuthSpec, type RequestContext } from '../../shared/colle
 import type { CollectionCommand, CommandHandlers, CommandPayload, SendResult } from '../../shared/contract'
 import { fail, ok, type Result } from '../../shared/result'
 import type { DynamicValues } from '../../shared/template'
-import type { BatchRef } from '../../shared/timeline'
+import type { BatchRef, EmptySecretUse } from '../../shared/timeline'
 import { authChain, effectiveAuth } from '../send-rules/auth-chain'
-import { resolveForSend } from '../send-rules/variables'
+import { mergeEmptySecrets } from '../send-rules/empty-secrets'
+import { resolveForSend, type ResolvedSend } from '../send-rules/variables'
 import type { AuthRunner } from '../auth/auth-runner'
 import { absPath, safeRel } from './store'
 import { COLLECTION_FILE, ENVIRONMENTS_DIR, FOLDER_FILE } from './collection-file-format'
@@ -96,7 +97,7 @@ export async function prepareRequest(
   context: RequestContext | undefined,
   extra: readonly string[] = [],
   dyn?: DynamicValues,
-): Promise<Result<{ spec: typeof request; auth: AuthSpec; extra: string[] }>> {
+): Promise<Result<ResolvedSend>> {
   const scope = await manager.scope(context, true)
   if (!scope.ok) return scope
   const vars = new Map<string, string>()
@@ -110,11 +111,11 @@ export async function prepareRequest(
   const empty = manager.emptySecrets(context?.dir ?? '', scope.value)
   const resolved = resolveForSend(request, effectiveAuth(chain), vars, dyn, extra, where, empty)
   if (!resolved.ok) return { ok: false, error: resolved.error }
-  const { spec, auth: sent, extra: texts } = resolved.value
+  const { spec } = resolved.value
   // Files are confined after variables resolve: `{{dir}}/x` must not lead out of the collection either.
   const body = await confineBody(spec.body, collectionFileScope(manager, context))
   if (!body.ok) return body
-  return ok({ spec: { ...spec, body: body.value }, auth: sent, extra: texts })
+  return ok({ ...resolved.value, spec: { ...spec, body: body.value } })
 }
 
 /**
@@ -312,16 +313,20 @@ export function createCollectionHandlers(input: CollectionHandlerDeps): Collecti
         count = p.count ?? 1,
         batch?: BatchRef,
         sid?: string,
+        scriptRead: readonly EmptySecretUse[] = [],
       ): Promise<Result<SendResult>> => {
         const hook = deps.webhookValues?.()
         const prepared = await prepareRequest(manager, request, auth, p.context, [], hook?.dyn)
         if (!prepared.ok) return prepared
         const trace = tracePlanOf(manager, p.context, p.trace, deps.traces)
+        // The app sends a secret with no value here empty, and says so beside the response's status.
+        const empty = mergeEmptySecrets(prepared.value.emptySecrets ?? [], scriptRead)
         const sent = await deps.auth.send(prepared.value.spec, prepared.value.auth, count, {
           ...(name ? { name } : {}),
           ...(batch ? { batch } : {}),
           ...(sid ? { sid } : {}),
           ...(trace ? { trace } : {}),
+          ...(empty.length > 0 ? { emptySecrets: empty } : {}),
         })
         if (sent.ok) hook?.bind(sent.value.sids)
         return sent

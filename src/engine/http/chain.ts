@@ -3,6 +3,7 @@ import type {
   BatchRef,
   CancelledEvent,
   DoneEvent,
+  EmptySecretUse,
   ErrorEvent,
   HeaderList,
   TimelineEvent,
@@ -28,6 +29,8 @@ export interface SessionLink {
   batch?: BatchRef
   /** The id `reserveSid` gave a one-copy send ahead of it (its pre-request script's requests name it as cause). */
   sid?: string
+  /** Secrets with no value here that the request used (sent empty): its `queued` event names them. */
+  emptySecrets?: EmptySecretUse[]
 }
 
 /** What `waitFor` resolves with: every hop of one request, in order. */

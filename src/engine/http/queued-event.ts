@@ -20,13 +20,14 @@ export function queuedEvent(
   const from = initiator ?? link?.initiator
   const method = chain.plan.method
   const name = link?.name
-  if (name && !from && link?.lane === undefined && !batch)
+  if (name && !from && link?.lane === undefined && !batch && !link?.emptySecrets)
     return { type: 'queued', sid, t, kind: 'http', wall, method, url, hop, name }
   const e: QueuedEvent = { type: 'queued', sid, t, kind: 'http', wall, method, url, hop }
   if (from) e.initiator = from
   if (link?.lane !== undefined) e.lane = link.lane
   if (name) e.name = name
   if (batch) e.batch = batch
+  if (link?.emptySecrets) e.emptySecrets = link.emptySecrets
   return e
 }
 

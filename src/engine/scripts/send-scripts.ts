@@ -4,14 +4,14 @@ import type { SendResult } from '../../shared/contract'
 import type { RequestSpec } from '../../shared/request'
 import type { ScriptPhaseReport } from '../../shared/scripts'
 import { ok, type Result } from '../../shared/result'
-import type { BatchRef } from '../../shared/timeline'
+import type { BatchRef, EmptySecretUse } from '../../shared/timeline'
 import { Fifo } from '../fifo'
 import { emitScriptEvent, newScriptKey, runPhase, scriptResponse, type ScriptDeps } from './script-host'
 import { fromScriptRequest } from './script-request'
 import { carriedTwice, phaseScripts, type LevelScripts } from './level-scripts'
 import { baseScopes, ScopeOverlay, valueText } from './script-scopes'
 import type { ScopeChanges, ScriptScopes } from './script-types'
-import { emptySecretError, scriptEmptySecrets, type EmptySecrets } from '../send-rules/empty-secrets'
+import { emptySecretError, scriptEmptySecretUses, type EmptySecrets } from '../send-rules/empty-secrets'
 
 /**
  * A send from the app (`request.send`) with the request's scripts: the pre-request script runs first (it may
@@ -94,6 +94,7 @@ export class SendScripts {
       count: number,
       batch?: BatchRef,
       sid?: string,
+      scriptRead?: readonly EmptySecretUse[],
     ) => Promise<Result<SendResult>>,
   ): Promise<Result<SendResult>> {
     const dir = input.context?.dir ?? ''
@@ -195,10 +196,18 @@ export class SendScripts {
         ...(empty ? { watch: [...empty.names.keys()] } : {}),
       })
       apply(pre.output.changes)
-      const refused =
-        empty && pre.output.read ? scriptEmptySecrets(pre.output.read, setBy(pre.output), empty) : []
-      if (empty && refused.length > 0)
-        return { ok: false, error: emptySecretError(refused, empty.names, true) }
+      // Secrets it read with no value here: refused where the policy says so, else sent and named on the request.
+      const read =
+        empty && pre.output.read ? scriptEmptySecretUses(pre.output.read, setBy(pre.output), empty) : []
+      if (empty?.refuse && read.length > 0)
+        return {
+          ok: false,
+          error: emptySecretError(
+            read.map((u) => u.name),
+            empty.names,
+            true,
+          ),
+        }
       if (pre.output.request) ({ spec: request, auth } = fromScriptRequest(request, pre.output.request))
       // Values scripts set take the place of their {{names}}; the rest resolve as any send's.
       const sent = await send(
@@ -207,6 +216,7 @@ export class SendScripts {
         1,
         batchId ? { id: batchId, index: i, size: count } : undefined,
         own,
+        read,
       )
       if (!sent.ok) return sent
       const sid = sent.value.sids[0]

@@ -1,10 +1,11 @@
 import type { AppError } from '../../shared/result'
+import type { EmptySecretUse } from '../../shared/timeline'
 
 /**
  * Secret variables with no value on this machine (a collection from git on a fresh CI runner: the value is
  * never in the folder). A send that uses one would go out with `Bearer ` and pass against a server that does
- * not check, so the send is told which ones it used, and the CLI refuses it; the app sends it empty, as it
- * sends any empty variable.
+ * not check, so the send is told which ones it used, and the CLI refuses it; the app (a person is there to read
+ * it) sends it empty and says so beside the response's status (the `queued` event's `emptySecrets`).
  */
 
 export interface EmptySecrets {
@@ -66,37 +67,57 @@ export class WatchedVariables implements ReadonlyMap<string, string> {
 }
 
 /**
- * The watched secrets a resolution used that are still empty, each told to `empty.used`; when the policy
- * refuses, the names the send is refused for (else none).
+ * The watched secrets a resolution used that are still empty, each told to `empty.used`, with where each is
+ * declared: the send refuses them when its policy says so, else it goes out and says it used them.
  */
-export function refusedEmptySecrets(watched: WatchedVariables, empty: EmptySecrets): string[] {
-  const names: string[] = []
+export function usedEmptySecrets(watched: WatchedVariables, empty: EmptySecrets): EmptySecretUse[] {
+  const used: EmptySecretUse[] = []
   for (const name of watched.looked) {
     if (watched.get(name) !== '') continue
-    names.push(name)
-    empty.used(name, empty.names.get(name) ?? '')
+    const where = empty.names.get(name) ?? ''
+    used.push({ name, where })
+    empty.used(name, where)
   }
-  return empty.refuse ? names : []
+  return used
 }
 
 /**
  * The secrets a pre-request script read while they had no value (`pm.environment.get('token')`, then used to
  * build a header by hand: no `{{token}}` lookup sees that) and did not itself give a value, each told to
- * `empty.used`; when the policy refuses, the names the request is refused for (else none).
+ * `empty.used`, with where each is declared (see usedEmptySecrets).
  */
+export function scriptEmptySecretUses(
+  read: readonly string[],
+  written: ReadonlyMap<string, string>,
+  empty: EmptySecrets,
+): EmptySecretUse[] {
+  const used: EmptySecretUse[] = []
+  for (const name of read) {
+    // A script that read it empty and then fetched and set it (a login) sends what it set.
+    if (!empty.names.has(name) || (written.get(name) ?? '') !== '') continue
+    const where = empty.names.get(name) ?? ''
+    used.push({ name, where })
+    empty.used(name, where)
+  }
+  return used
+}
+
+/** Of scriptEmptySecretUses, the names the request is refused for when the policy refuses (else none). */
 export function scriptEmptySecrets(
   read: readonly string[],
   written: ReadonlyMap<string, string>,
   empty: EmptySecrets,
 ): string[] {
-  const names: string[] = []
-  for (const name of read) {
-    // A script that read it empty and then fetched and set it (a login) sends what it set.
-    if (!empty.names.has(name) || (written.get(name) ?? '') !== '') continue
-    names.push(name)
-    empty.used(name, empty.names.get(name) ?? '')
-  }
-  return empty.refuse ? names : []
+  const used = scriptEmptySecretUses(read, written, empty)
+  return empty.refuse ? used.map((u) => u.name) : []
+}
+
+/** `a` then those of `b` not in it (a send's `{{token}}` lookups and its script's reads, each named once). */
+export function mergeEmptySecrets(
+  a: readonly EmptySecretUse[],
+  b: readonly EmptySecretUse[],
+): EmptySecretUse[] {
+  return [...a, ...b.filter((u) => !a.some((x) => x.name === u.name))]
 }
 
 /**

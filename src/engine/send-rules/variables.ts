@@ -3,19 +3,23 @@ import type { AuthSpec } from '../../shared/collection'
 import type { RequestSpec } from '../../shared/request'
 import type { AppError } from '../../shared/result'
 import { resolveRequest, resolveTemplate, TemplateTooLarge, type DynamicValues } from '../../shared/template'
-import { emptySecretError, refusedEmptySecrets, WatchedVariables, type EmptySecrets } from './empty-secrets'
+import type { EmptySecretUse } from '../../shared/timeline'
+import { emptySecretError, usedEmptySecrets, WatchedVariables, type EmptySecrets } from './empty-secrets'
 import { foreignTagMessage, foreignTemplateTag } from './template-tags'
 
 /**
  * Variables in a send resolve in one place, for every kind of send: the request's fields, its auth, and any
  * extra texts sent with it (a WebSocket's subprotocols, a message). A variable with no value refuses the send,
- * naming every such variable, so nothing goes out with a literal `{{name}}` in it.
+ * naming every such variable, so nothing goes out with a literal `{{name}}` in it. A secret declared but with no
+ * value on this machine is refused where the policy says so (the CLI), else sent empty and named in the result.
  */
 
 export interface ResolvedSend {
   spec: RequestSpec
   auth: AuthSpec
   extra: string[]
+  /** Secrets with no value here that it used (sent empty: the policy lets them go); absent when none. */
+  emptySecrets?: EmptySecretUse[]
 }
 
 export type SendResolution =
@@ -57,13 +61,17 @@ export function resolveForSend(
     throw e
   }
   if (unknown.length > 0) return { ok: false, error: unknownVariables(unknown, where), unknown }
-  const refused = watched && empty ? refusedEmptySecrets(watched, empty) : []
-  if (empty && refused.length > 0)
+  const used = watched && empty ? usedEmptySecrets(watched, empty) : []
+  if (empty?.refuse && used.length > 0) {
+    const refused = used.map((u) => u.name)
     return { ok: false, error: emptySecretError(refused, empty.names), unknown: refused }
+  }
   const tag = foreignTemplateTag(resolved.spec, resolved.auth)
   if (tag !== null)
     return { ok: false, error: { code: 'invalid_request', message: foreignTagMessage(tag) }, unknown: [] }
-  return { ok: true, value: { spec: resolved.spec, auth: resolved.auth, extra: texts } }
+  const value: ResolvedSend = { spec: resolved.spec, auth: resolved.auth, extra: texts }
+  if (used.length > 0) value.emptySecrets = used
+  return { ok: true, value }
 }
 
 /** The refusal for variables with no value, naming them; `where` ends the message (see resolveForSend). */
