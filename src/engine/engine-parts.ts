@@ -90,7 +90,16 @@ export function createEngineParts(options: EngineServiceOptions, modules: PartMo
     emit(traced)
   }
   const streams = new OnDemand(() =>
-    chain(modules.streams(), (m) => new m.StreamEngine({ clock, emit: emitStream, bodies: http.bodies })),
+    chain(
+      modules.streams(),
+      (m) =>
+        new m.StreamEngine({
+          clock,
+          emit: emitStream,
+          bodies: http.bodies,
+          ...(options.streamLogs ? { logs: options.streamLogs } : {}),
+        }),
+    ),
   )
 
   const configDir = options.configDir ?? (options.host === 'test' ? testConfigDir() : userConfigDir())

@@ -20,6 +20,7 @@ import type { SessionVariableSettings } from './collections/session-variables'
 import type { BodySource } from './sessions/timeline-handlers'
 import type { StreamEngine } from './streams/stream-engine'
 import type { StreamLog } from './streams/stream-log'
+import type { StreamLogStoreOptions } from './streams/stream-log-store'
 
 export interface EngineServiceOptions {
   host: AppInfo['host']
@@ -30,6 +31,8 @@ export interface EngineServiceOptions {
   tempDir?: string
   /** Bodies up to this many bytes stay in memory; larger ones spill to a temp file. */
   memoryBodyLimit?: number
+  /** The stream logs' limits (entries a session, index and message bytes across sessions; stream-log-store.ts). */
+  streamLogs?: StreamLogStoreOptions
   /** The user's config folder: recent collections, globals, the file secret store (default: per OS). */
   configDir?: string
   /** Where secret variables live (default: a 0600 file in the config folder; the desktop app passes safeStorage). */

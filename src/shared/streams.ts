@@ -1,3 +1,4 @@
+import type { StreamLogCut } from './stream-log-cut'
 import type { StreamDirection, StreamMessageKind } from './timeline'
 
 /**
@@ -48,6 +49,8 @@ export interface StreamPage {
   entries: StreamEntry[]
   /** Messages the log did not keep because it was full. */
   dropped: number
+  /** Where and why the log stopped keeping messages (stream-log-cut.ts); absent while it keeps them all. */
+  cut?: StreamLogCut
 }
 
 export interface StreamData {

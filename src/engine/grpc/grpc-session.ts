@@ -205,9 +205,9 @@ export class GrpcSession implements SessionTransport {
     const t = this.init.ctx.clock.now()
     const seq = attempt.log.appendText(t, 'in', 'text', json)
     if (seq < 0) {
-      // The log is full: the message is counted as dropped and still shown as a tick.
+      // The log is full: the message is counted as dropped (once, by the append above) and still shown as a tick.
       this.flushRun(attempt)
-      attempt.record('in', 'text', json, t)
+      attempt.tick(t, -1, 'text', Buffer.byteLength(json), previewOf('text', json))
       return
     }
     const size = attempt.log.sizeOf(seq, json)

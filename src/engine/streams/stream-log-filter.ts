@@ -9,7 +9,8 @@ const SCAN_PER_CALL = 250_000
 /** What a filtered read asks of its log (stream-log.ts). */
 export interface FilterableLog {
   readonly entries: number
-  readonly dropped: number
+  /** The page's `dropped` and `cut`: what the log did not keep. */
+  cutFields(): Pick<StreamPage, 'dropped' | 'cut'>
   /** Whether the log is still kept (a disposed log's scan stops). */
   readonly live: boolean
   flagsAt(i: number): number
@@ -73,7 +74,7 @@ export class LogFilter {
       complete: f.scanned >= this.log.entries,
       from,
       entries,
-      dropped: this.log.dropped,
+      ...this.log.cutFields(),
     }
   }
 

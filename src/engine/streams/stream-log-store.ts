@@ -1,13 +1,31 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
+import type { StreamLogCut } from '../../shared/stream-log-cut'
 import { processTempDir } from '../temp-files'
 import { StreamLog } from './stream-log'
 
 /**
- * Every stream session's log, and the memory they share: each log keeps its bytes in memory up to its own
- * share and the store's total, then spills to a temp file in the store's folder (made when a log first spills,
- * removed with the store).
+ * Every stream session's log, and the memory and disk they share: each log keeps its bytes in memory up to its
+ * own share and the store's total, then spills to a temp file in the store's folder (made when a log first
+ * spills, removed with the store).
+ *
+ * Three limits cut a log, loudly (its `cut`, read with every page; stream-log-cut.ts words it): its own entries
+ * (`maxEntries`), and across every log the store holds (live sessions and the ended ones still readable) the
+ * bytes of their entry indexes (`maxIndexBytes`, memory) and of the messages they keep (`maxKeptBytes`, memory
+ * and temp files). A log that reaches one keeps nothing more; the others go on until they reach one too, and
+ * room a log let go frees is taken by logs not cut yet.
  */
+
+/** Index bytes a record entry costs (time and place: 8 + 8, length and size: 4 + 4, flags: 1). */
+export const RECORD_INDEX_BYTES = 25
+/** Index bytes a held SSE event costs (its flags), and each group of them (time, text, first seq, ordinal). */
+export const HELD_INDEX_BYTES = 1
+export const HELD_GROUP_BYTES = 24
+
+export const DEFAULT_MAX_ENTRIES = 20_000_000
+/** About 20,000,000 record entries' index: one session alone can still reach its entry limit. */
+export const DEFAULT_MAX_INDEX_BYTES = 512 * 1024 * 1024
+export const DEFAULT_MAX_KEPT_BYTES = 4 * 1024 * 1024 * 1024
 
 export interface StreamLogStoreOptions {
   tempDir?: string
@@ -17,10 +35,19 @@ export interface StreamLogStoreOptions {
   totalMemory?: number
   /** Entries one log records at most; later messages are counted (and still shown as ticks) but not kept. */
   maxEntries?: number
+  /** Bytes of entry index all logs together keep at most (memory). */
+  maxIndexBytes?: number
+  /** Bytes of messages all logs together keep at most (in memory and in their temp files). */
+  maxKeptBytes?: number
 }
 
 export class StreamLogStore {
   readonly maxEntries: number
+  readonly maxIndexBytes: number
+  readonly maxKeptBytes: number
+  /** Index bytes and message bytes all logs hold now. */
+  indexUsed = 0
+  keptUsed = 0
   private readonly memoryPerLog: number
   private readonly totalMemory: number
   /** Where the logs' folder goes; this process's temp folder when not given, made when a log first spills. */
@@ -32,7 +59,9 @@ export class StreamLogStore {
   constructor(options: StreamLogStoreOptions = {}) {
     this.memoryPerLog = options.memoryPerLog ?? 32 * 1024 * 1024
     this.totalMemory = options.totalMemory ?? 256 * 1024 * 1024
-    this.maxEntries = options.maxEntries ?? 20_000_000
+    this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES
+    this.maxIndexBytes = options.maxIndexBytes ?? DEFAULT_MAX_INDEX_BYTES
+    this.maxKeptBytes = options.maxKeptBytes ?? DEFAULT_MAX_KEPT_BYTES
     this.baseDir = options.tempDir
   }
 
@@ -56,6 +85,35 @@ export class StreamLogStore {
     if (log.memoryInUse() + extra > this.memoryPerLog) return false
     this.used += extra
     return true
+  }
+
+  /**
+   * The cut a log of `entries` entries would reach by keeping `adding` more costing `index` bytes of index and
+   * `kept` bytes of messages, or null when it may (then the caller takes them: `take`). Entries of no bytes of
+   * their own (SSE events, whose text comes after) are refused too once the message bytes are used up.
+   */
+  cutFor(entries: number, adding: number, index: number, kept: number): StreamLogCut | null {
+    if (entries + adding > this.maxEntries) return { reason: 'entries', limit: this.maxEntries, at: entries }
+    if (this.indexUsed + index > this.maxIndexBytes)
+      return { reason: 'index', limit: this.maxIndexBytes, at: entries }
+    if (this.keptUsed + Math.max(1, kept) > this.maxKeptBytes)
+      return { reason: 'bytes', limit: this.maxKeptBytes, at: entries }
+    return null
+  }
+
+  /** Index and message bytes a log took (`cutFor` said yes) or, negative, gave back. */
+  take(index: number, kept: number): void {
+    this.indexUsed += index
+    this.keptUsed += kept
+  }
+
+  /**
+   * Entries of `cost` index bytes each, in one group costing `fixed` more, the store still has index room for (0
+   * once the message bytes are used up).
+   */
+  roomFor(cost: number, fixed: number): number {
+    if (this.keptUsed + 1 > this.maxKeptBytes) return 0
+    return Math.max(0, Math.floor((this.maxIndexBytes - this.indexUsed - fixed) / cost))
   }
 
   release(bytes: number): void {

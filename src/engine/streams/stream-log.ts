@@ -1,9 +1,15 @@
 import { isUtf8 } from 'node:buffer'
 import { join } from 'node:path'
+import type { StreamLogCut } from '../../shared/stream-log-cut'
 import type { StreamEntry, StreamFilter, StreamPage } from '../../shared/streams'
 import type { StreamDirection, StreamMessageKind } from '../../shared/timeline'
 import type { ReplayedEvent } from '../sse/sse-ids'
-import type { StreamLogStore } from './stream-log-store'
+import {
+  HELD_GROUP_BYTES,
+  HELD_INDEX_BYTES,
+  RECORD_INDEX_BYTES,
+  type StreamLogStore,
+} from './stream-log-store'
 import type { TopicMatcher } from './stream-log-topic'
 import { LogBytes } from './stream-log-bytes'
 import { HeldEvents } from './stream-log-held'
@@ -59,6 +65,11 @@ export class StreamLog implements FilterableLog {
   private readonly bytes: LogBytes
   /** Messages not recorded because the log was full. */
   dropped = 0
+  /** Where and why the log stopped keeping messages; null while it keeps them. Once cut, it stays cut. */
+  cut: StreamLogCut | null = null
+  /** Index and message bytes this log took from the store's budget (given back on dispose). */
+  private indexBytes = 0
+  private keptBytes = 0
   /** Filtered reads, and the matches of the last filter read. */
   private readonly filter = new LogFilter(this)
   private disposed = false
@@ -87,14 +98,11 @@ export class StreamLog implements FilterableLog {
   /** Record one message; returns its seq, or -1 when the log is full (the message is counted as dropped). */
   append(input: AppendInput): number {
     if (this.disposed) return -1
-    if (this.ix.count >= this.store.maxEntries) {
-      this.dropped++
-      return -1
-    }
     // Event names and ids are rare (SSE only); WebSocket messages encode with no allocation of their own.
     const event = input.event === undefined ? null : Buffer.from(input.event)
     const id = input.id === undefined ? null : Buffer.from(input.id)
     const len = recordLength(event, id, input.data)
+    if (!this.admits(1, RECORD_INDEX_BYTES, len)) return -1
     const i = this.ix.add(
       input.t,
       this.bytes.size,
@@ -123,10 +131,6 @@ export class StreamLog implements FilterableLog {
     id?: string,
   ): number {
     if (this.disposed) return -1
-    if (this.ix.count >= this.store.maxEntries) {
-      this.dropped++
-      return -1
-    }
     const dataBytes = utf8Length(data)
     const evBytes = event === undefined ? 0 : Math.min(utf8Length(event), 0xfffe)
     const idBytes = id === undefined ? 0 : Math.min(utf8Length(id), 0xfffe)
@@ -135,6 +139,7 @@ export class StreamLog implements FilterableLog {
       return this.append({ t, dir, kind, data: Buffer.from(data), event, id })
     }
     const len = 4 + evBytes + idBytes + dataBytes
+    if (!this.admits(1, RECORD_INDEX_BYTES, len)) return -1
     const i = this.ix.add(t, this.bytes.size, len, dataBytes, KIND_CODE[kind] | (dir === 'out' ? OUT : 0))
     const out = this.bytes.space(len)
     const at = this.bytes.reservedAt
@@ -165,10 +170,6 @@ export class StreamLog implements FilterableLog {
     data: Buffer,
   ): number {
     if (this.disposed) return -1
-    if (this.ix.count >= this.store.maxEntries) {
-      this.dropped++
-      return -1
-    }
     if (event !== this.lastName || id !== this.lastId) {
       // The record's head (name and id, each after its 2-byte length), made once while they repeat: one copy a
       // message for it, not two (a typed array's set costs more to call than a few dozen bytes take to copy).
@@ -187,6 +188,7 @@ export class StreamLog implements FilterableLog {
     }
     const head = this.lastHead
     const len = head.length + data.length
+    if (!this.admits(1, RECORD_INDEX_BYTES, len)) return -1
     const i = this.ix.add(t, this.bytes.size, len, data.length, KIND_CODE[kind] | (dir === 'out' ? OUT : 0))
     const out = this.bytes.space(len)
     const at = this.bytes.reservedAt
@@ -203,13 +205,48 @@ export class StreamLog implements FilterableLog {
   private lastIdBytes = Buffer.alloc(0)
   private lastHead = Buffer.from([0, 0, 0, 0])
 
-  /** Entries the log still takes (0 once it is full or disposed). */
-  get room(): number {
-    return this.disposed ? 0 : Math.max(0, this.store.maxEntries - this.ix.count)
+  /**
+   * Whether the log keeps `n` more entries costing `index` bytes of index and `kept` bytes of messages: they
+   * are taken from the store's budget if so; if not, the log is cut here, for good, and the `n` are counted as
+   * dropped.
+   */
+  private admits(n: number, index: number, kept: number): boolean {
+    if (this.cut === null) {
+      const cut = this.store.cutFor(this.ix.count, n, index, kept)
+      if (cut === null) {
+        this.store.take(index, kept)
+        this.indexBytes += index
+        this.keptBytes += kept
+        return true
+      }
+      this.cut = cut
+    }
+    this.dropped += n
+    return false
   }
 
-  /** A message the log had no room for (its tick still shows it). */
+  /** Message bytes kept for entries already indexed (a held chunk's blocks text), taken without a check. */
+  private keep(kept: number): void {
+    this.store.take(0, kept)
+    this.keptBytes += kept
+  }
+
+  /** Held SSE events the log still takes in one group (0 once it is cut or disposed). */
+  get room(): number {
+    if (this.disposed || this.cut !== null) return 0
+    const own = this.store.maxEntries - this.ix.count
+    return Math.max(0, Math.min(own, this.store.roomFor(HELD_INDEX_BYTES, HELD_GROUP_BYTES)))
+  }
+
+  /** A message the log had no room for (its tick still shows it): the log is cut here if it was not yet. */
   countDropped(): void {
+    if (this.disposed) return
+    if (this.cut === null)
+      this.cut = this.store.cutFor(this.ix.count, 1, HELD_INDEX_BYTES + HELD_GROUP_BYTES, 0) ?? {
+        reason: 'entries',
+        limit: this.store.maxEntries,
+        at: this.ix.count,
+      }
     this.dropped++
   }
 
@@ -220,10 +257,8 @@ export class StreamLog implements FilterableLog {
    * events are read back from the text of the chunk's blocks, given once the chunk is read (`holdBlocks`).
    */
   holdEvents(t: number, ordinal: number, count: number): number {
-    if (count <= 0 || count > this.room) {
-      this.dropped += Math.max(0, count)
-      return -1
-    }
+    if (this.disposed || count <= 0) return -1
+    if (!this.admits(count, count * HELD_INDEX_BYTES + HELD_GROUP_BYTES, 0)) return -1
     const first = this.ix.addFlagged(count, KIND_CODE.event | HELD)
     this.held.group(first, t, ordinal)
     return first
@@ -235,7 +270,9 @@ export class StreamLog implements FilterableLog {
    * memory share, the texts are written out to the temp file.
    */
   holdBlocks(text: string, startId: string, ascii: boolean): void {
-    if (!this.disposed) this.held.holdBlocks(text, startId, ascii)
+    if (this.disposed) return
+    this.keep(text.length)
+    this.held.holdBlocks(text, startId, ascii)
   }
 
   /**
@@ -243,7 +280,9 @@ export class StreamLog implements FilterableLog {
    * bytes among the log's own (copied into its memory blocks, off the JS heap, or to its temp file).
    */
   holdBlockBytes(head: string, chunk: Buffer, length: number, startId: string): void {
-    if (!this.disposed) this.held.holdBlockBytes(head, chunk, length, startId)
+    if (this.disposed) return
+    this.keep(head.length + length)
+    this.held.holdBlockBytes(head, chunk, length, startId)
   }
 
   /** Held entry `i` read back, or undefined when it is a record. */
@@ -253,7 +292,7 @@ export class StreamLog implements FilterableLog {
 
   /** True once the log takes no more entries (messages are then counted as dropped). */
   get full(): boolean {
-    return this.disposed || this.ix.count >= this.store.maxEntries
+    return this.disposed || this.cut !== null || this.ix.count >= this.store.maxEntries
   }
 
   /** Bytes of entry `seq`'s data (`fallback` is its text, for an entry the log did not keep). */
@@ -339,13 +378,18 @@ export class StreamLog implements FilterableLog {
       const e = this.entry(i, maxData)
       if (e) entries.push(e)
     }
-    return { total: this.ix.count, complete: true, from, entries, dropped: this.dropped }
+    return { total: this.ix.count, complete: true, from, entries, ...this.cutFields() }
   }
 
   /** `read` for a command: a filtered read scans in slices with the event loop's turn between them. */
   async readSliced(from: number, count: number, maxData: number, filter?: StreamFilter): Promise<StreamPage> {
     if (!filter || isEmptyFilter(filter)) return this.read(from, count, maxData)
     return this.filter.readSliced(from, count, maxData, filter)
+  }
+
+  /** What a page says of the log's cut: the messages not kept, and where and why it was cut. */
+  cutFields(): Pick<StreamPage, 'dropped' | 'cut'> {
+    return this.cut === null ? { dropped: this.dropped } : { dropped: this.dropped, cut: this.cut }
   }
 
   // ---- FilterableLog: what a filtered read (stream-log-filter.ts) asks of the log. ----
@@ -384,6 +428,9 @@ export class StreamLog implements FilterableLog {
     if (this.disposed) return
     this.disposed = true
     this.store.release(this.bytes.memoryHeld + this.held.counted)
+    this.store.take(-this.indexBytes, -this.keptBytes)
+    this.indexBytes = 0
+    this.keptBytes = 0
     this.bytes.memoryHeld = 0
     this.held.dispose()
     this.lastData = null
