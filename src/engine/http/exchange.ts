@@ -338,6 +338,10 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
       const { sid } = this.init
       const headers = this.responseHeaders
       this.emit(doneEvent(sid, endAt, this.status, this.wireCount, writer, timings, headers, this.trailers))
+    } else {
+      // No event names a redirect hop's body (its redirect event carries none, a HAR gives it no content), so
+      // nothing can read it: it goes now, not when 20,000 later bodies have pushed it out of the store.
+      this.init.bodies.discard(writer)
     }
     this.init.owner.exchangeOutcome(this.init.context, {
       kind: 'response',

@@ -297,6 +297,7 @@ export class RunManager {
     if (run.tally) {
       run.tally.add(r)
       this.deps.release?.(r.job ? [...r.sids, ...r.job.pollSids] : r.sids)
+      this.releaseStreamLogs(r.sids)
     } else {
       const s = summarize(r)
       run.pending.push(s)
@@ -311,6 +312,17 @@ export class RunManager {
         this.emit(run)
       }, wait)
     }
+  }
+
+  /**
+   * A stream step's session has ended by the time its result comes, and in a run that keeps only its failures
+   * nothing reads its log after (no lane, no message view): the log goes now, with its memory and temp file,
+   * instead of staying among the engine's last ended logs (up to 32 MB each in memory). An HTTP step's sids name
+   * no log.
+   */
+  private releaseStreamLogs(sids: readonly string[]): void {
+    const logs = this.deps.streams.streams.logs
+    for (const sid of sids) if (logs.get(sid)) logs.remove(sid)
   }
 
   private emit(run: Omit<Run, 'report'>): void {
