@@ -3,8 +3,12 @@ import { useAppStore } from '../store/store-context'
 import { methodText, statusClass } from '../timeline/row-labels'
 import { statusLine } from './reason-phrase'
 import { CopyNote } from './CopyNote'
+import { EmptySecretNotice } from './EmptySecretNotice'
 
-/** "200 OK  GET https://…" (WS for a WebSocket session), or the error in plain words. */
+/**
+ * "200 OK  GET https://…" (WS for a WebSocket session), or the error in plain words; under it, the secrets with no
+ * value here that the request went out with empty.
+ */
 export function StatusLine({ row }: { row: SessionRow }) {
   const term = row.terminal
   const copyText = useAppStore((s) => s.copyText)
@@ -34,6 +38,7 @@ export function StatusLine({ row }: { row: SessionRow }) {
         </button>
       </div>
       <CopyNote bodyId="url" />
+      {row.queued.emptySecrets ? <EmptySecretNotice used={row.queued.emptySecrets} /> : null}
     </>
   )
 }

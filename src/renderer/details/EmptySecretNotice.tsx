@@ -1,0 +1,55 @@
+import { useState } from 'react'
+import type { CollectionInfo } from '../../shared/collection'
+import type { EmptySecretUse } from '../../shared/timeline'
+import { VariablesDialog } from '../environments/VariablesDialog'
+import { useAppStore } from '../store/store-context'
+import './empty-secret-notice.css'
+
+/**
+ * Beside the status: the request went out with secret variables that have no value on this machine (a colleague's
+ * collection from git: its secrets stay on their machine), so a 401 has its reason in sight, with the way to the
+ * variables where the value is set. The app sends them empty (a person is there to read this); the CLI refuses.
+ */
+export function EmptySecretNotice({ used }: { used: readonly EmptySecretUse[] }) {
+  const collection = useAppStore((s) => s.collections.find((c) => c.dir === s.activeDir) ?? null)
+  const env = useAppStore((s) => (s.activeDir ? (s.envByDir[s.activeDir] ?? '') : ''))
+  const [editing, setEditing] = useState(false)
+  const names = used.map((u) => u.name)
+  const wheres = new Set(used.map((u) => u.where))
+  const [where] = wheres
+  const declared = wheres.size === 1 && where ? ` (${where})` : ''
+  return (
+    <div className="empty-secret-notice" role="note" aria-label="Sent with empty secrets">
+      <span className="empty-secret-text" title={used.map((u) => `${u.name}: ${u.where}`).join('\n')}>
+        Sent with empty secret{names.length > 1 ? 's' : ''} <span className="mono">{names.join(', ')}</span> —
+        no value on this machine{declared}
+      </span>
+      {collection ? (
+        <button type="button" className="link-button small" onClick={() => setEditing(true)}>
+          Set value…
+        </button>
+      ) : null}
+      {editing && collection ? (
+        <VariablesDialog
+          collection={collection}
+          initialScope={scopeOf(where ?? '', collection, env)}
+          onClose={() => setEditing(false)}
+        />
+      ) : null}
+    </div>
+  )
+}
+
+/**
+ * The variables dialog's scope for where a secret is declared (`environment "ci"`: its id, `collection "Nest"`, `global
+ * variables`), in the active collection; else its environment, as the toolbar's Variables… opens.
+ */
+function scopeOf(where: string, collection: CollectionInfo, env: string): string {
+  const named = /^environment "(.*)"$/.exec(where)?.[1]
+  const match =
+    named === undefined ? undefined : collection.environments.find((e) => e.id === named || e.name === named)
+  if (match) return `env:${match.id}`
+  if (where === 'global variables') return 'global'
+  if (where.startsWith('collection "')) return 'collection'
+  return env === '' ? 'collection' : `env:${env}`
+}
