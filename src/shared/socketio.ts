@@ -103,6 +103,14 @@ export const socketIoEmitPayload = lazySchema(() =>
       sid,
       event: z.string().min(1).max(1024),
       args: z.array(socketIoArgSchema).max(64),
+      /**
+       * Arguments as one JSON text, read once its `{{variables}}` resolved (the app's Emit box, as a saved emit's):
+       * an array is several arguments, empty none. They go before `args`.
+       */
+      argsText: z
+        .string()
+        .max(64 * 1024 * 1024)
+        .optional(),
       /** Ask for an acknowledgement: its answer and round trip are paired with the emit. */
       ack: z.boolean(),
     })

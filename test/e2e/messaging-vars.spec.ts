@@ -146,3 +146,34 @@ test('a Socket.IO emit from a collection tab resolves its event and arguments', 
     expect(pageErrors).toEqual([])
   })
 })
+
+test('the Emit box reads its arguments as JSON once their variables resolved, as a run does', async ({
+  page,
+}) => {
+  const room = {
+    kind: 'socketio',
+    collection: 'chat',
+    name: 'Room',
+    collectionVars: '  n: 7\n',
+    envVars: `  io: ${io?.url ?? ''}\n  token: e2e-token\n`,
+    file: 'name: Room\nkind: socketio\nurl: "{{io}}"\nsocketio:\n  listen: []\n  emits: []\n',
+    sidPrefix: 'io',
+  } as const
+  await withSavedSession(page, room, async (details, pageErrors) => {
+    await details.getByRole('tab', { name: 'Emit' }).click()
+    await details.getByRole('textbox', { name: 'Event' }).fill('echo')
+    const args = details.getByRole('textbox', { name: 'Arguments (JSON)' })
+    // Not JSON as typed: the number stands bare.
+    await args.fill('[{{n}}, "{{token}}"]')
+    await details.getByRole('button', { name: 'Emit' }).click()
+    await expect(details.getByText('[7,"e2e-token"]').first()).toBeVisible()
+    await expect(details.getByRole('alert')).toHaveCount(0)
+
+    // A variable with no value is named under the box; the session stays open.
+    await args.fill('[{{missing}}]')
+    await details.getByRole('button', { name: 'Emit' }).click()
+    await expect(details.getByRole('alert')).toContainText('Unknown variable {{missing}}')
+    await expect(details).toHaveAttribute('data-state', 'open')
+    expect(pageErrors).toEqual([])
+  })
+})

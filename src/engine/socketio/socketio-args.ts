@@ -74,3 +74,24 @@ export function encodeArgs(args: readonly SocketIoArg[]): Result<unknown[]> {
   }
   return ok(out)
 }
+
+/**
+ * Arguments given as one JSON text (the Emit box's), read after its `{{variables}}` resolved: an array is several
+ * arguments, empty text none, any other value one. `unresolved`: the text held a `{{` that could not resolve
+ * because the session has no scope, which the error says.
+ */
+export function argsFromJsonText(text: string, unresolved: boolean): Result<SocketIoArg[]> {
+  if (text.trim() === '') return ok([])
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e)
+    const note = unresolved
+      ? ' ({{variables}} go as typed: this session was opened without a collection or environment)'
+      : ''
+    return fail('invalid_request', `The arguments are not JSON: ${why}${note}`)
+  }
+  const list = Array.isArray(value) ? (value as unknown[]) : [value]
+  return ok(list.map((a) => ({ kind: 'json' as const, data: JSON.stringify(a) })))
+}

@@ -5,6 +5,7 @@ import { DEFAULT_SOCKETIO_OPTIONS, type SocketIoOptions } from '../../shared/soc
 import type { StreamEngine } from '../streams/stream-engine'
 import { resolveTexts, type ResolveTarget } from '../mqtt/messaging-resolve'
 import { parseAckAnswers } from './socketio-acks'
+import { argsFromJsonText } from './socketio-args'
 import type { SocketIoSession } from './socketio-session'
 
 /**
@@ -79,16 +80,24 @@ export function createSocketIoHandlers(streams: StreamEngine, resolve?: ResolveT
     'socketio.emit': async (p) => {
       const s = sessions.get(p.sid)
       if (!s || s.isEnded) return fail('not_found', `No open Socket.IO session ${p.sid}`)
-      // Binary arguments go as they are; the event name and JSON and text arguments can hold a variable.
-      const texts = await resolveTexts(resolve, scopes.get(p.sid), [
+      // Binary arguments go as they are; the event name, the arguments' JSON text (read once resolved, as a
+      // run's saved emit is: `[{{n}}]`) and JSON and text arguments can hold a variable.
+      const scope = scopes.get(p.sid)
+      const texts = await resolveTexts(resolve, scope, [
         p.event,
+        p.argsText ?? '',
         ...p.args.map((a) => (a.kind === 'binary' ? '' : a.data)),
       ])
       if (!texts.ok) return texts
-      const [event = p.event, ...data] = texts.value
+      const [event = p.event, argsText = '', ...data] = texts.value
       if (event === '')
         return fail('invalid_request', `The event ${p.event.slice(0, 200)} is empty once resolved`)
-      const args = p.args.map((a, i) => (a.kind === 'binary' ? a : { ...a, data: data[i] ?? a.data }))
+      const listed = argsFromJsonText(argsText, !(resolve && scope) && argsText.includes('{{'))
+      if (!listed.ok) return listed
+      const args = [
+        ...listed.value,
+        ...p.args.map((a, i) => (a.kind === 'binary' ? a : { ...a, data: data[i] ?? a.data })),
+      ]
       // The session may have ended while the scope was read.
       if (s.isEnded) return fail('not_found', `No open Socket.IO session ${p.sid}`)
       return s.emit(event, args, p.ack)

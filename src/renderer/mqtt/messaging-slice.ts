@@ -241,22 +241,12 @@ export function createMessagingSlice(client: ApiClient): StateCreator<AppState, 
     emitSocketIo: async (sid) => {
       const d = get().socketIoEmitDraft
       if (!d.event.trim()) return { code: 'invalid_request', message: 'Enter the event to emit' }
-      let args: unknown[] = []
-      if (d.args.trim()) {
-        try {
-          const v: unknown = JSON.parse(d.args)
-          args = Array.isArray(v) ? v : [v]
-        } catch (e) {
-          return {
-            code: 'invalid_request',
-            message: `The arguments are not JSON: ${e instanceof Error ? e.message : String(e)}`,
-          }
-        }
-      }
+      // The engine reads the arguments as JSON once their {{variables}} resolved (`[{{n}}]`), as a run does.
       const r = await client.invoke('socketio.emit', {
         sid,
         event: d.event.trim(),
-        args: args.map((a) => ({ kind: 'json' as const, data: JSON.stringify(a) })),
+        args: [],
+        argsText: d.args,
         ack: d.ack,
       })
       return r.ok ? null : r.error
