@@ -183,10 +183,17 @@ async function buildCachedCommands(outdir) {
     if (readFileSync(out).some((byte) => byte > 0x7f)) throw new Error(`${out} is not ASCII`)
   }
   writeFileSync(`${dir}/index.json`, `${JSON.stringify(files, null, 2)}\n`)
+  // A private build keeps the metafile here too: which inputs each command's file holds, by size.
+  if (cliOnly) writeFileSync(`${dir}/metafile.json`, JSON.stringify(result.metafile))
   // Files of earlier builds go, with their code caches; a cache of a file just built stays (it is still right).
   const fresh = Object.values(files)
   for (const name of readdirSync(dir)) {
-    if (name === 'index.json' || fresh.some((f) => name === f || name.startsWith(`${f}.`))) continue
+    if (
+      name === 'index.json' ||
+      name === 'metafile.json' ||
+      fresh.some((f) => name === f || name.startsWith(`${f}.`))
+    )
+      continue
     rmSync(`${dir}/${name}`, { force: true })
   }
 }
