@@ -3,6 +3,7 @@ import { expect, test, type Page } from '@playwright/test'
 import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
 import { startGraphqlSseServer, type GraphqlSseFixture } from '../fixtures/graphql-sse-server'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { rowsAfterRestore } from './timeline-restored'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**
@@ -55,8 +56,7 @@ test('two subscriptions share one WebSocket: sibling lanes under the connection,
   await page.goto(host.url)
   const timeline = page.getByRole('grid', { name: 'Timeline' })
   const rows = timeline.getByRole('row')
-  await page.waitForTimeout(300)
-  const before = await rows.count()
+  const before = await rowsAfterRestore(page)
 
   await mode(page, 'HTTP')
   const url = page.getByRole('textbox', { name: 'URL' })
@@ -125,8 +125,7 @@ test('two subscriptions over SSE in single connection mode share one reserved st
   await page.setViewportSize({ width: 1400, height: 860 })
   await page.goto(host.url)
   const rows = page.getByRole('grid', { name: 'Timeline' }).getByRole('row')
-  await page.waitForTimeout(300)
-  const before = await rows.count()
+  const before = await rowsAfterRestore(page)
   await mode(page, 'GraphQL')
   await page.getByRole('textbox', { name: 'URL' }).fill(sse.url)
   await page.getByRole('combobox', { name: 'Transport' }).selectOption('sse-single')
@@ -158,8 +157,7 @@ test('with Share connection off, each subscription opens a WebSocket of its own'
   await page.setViewportSize({ width: 1400, height: 860 })
   await page.goto(host.url)
   const rows = page.getByRole('grid', { name: 'Timeline' }).getByRole('row')
-  await page.waitForTimeout(300)
-  const before = await rows.count()
+  const before = await rowsAfterRestore(page)
   const inits = gql.connectionParams.length
   const connections = rows.filter({ hasText: 'GraphQL connection' })
   // The host keeps the earlier tests' rows, their connections' included.
@@ -172,14 +170,17 @@ test('with Share connection off, each subscription opens a WebSocket of its own'
   await share.uncheck()
   await subscribe(page, 'subscription Own1 { count(to: 100000, delayMs: 40) }')
   await subscribe(page, 'subscription Own2 { count(to: 100000, delayMs: 40) }')
-  // Two rows, no connection row above them, no shared badge; the server saw two connection_init.
-  await expect(rows).toHaveCount(before + 2)
-  await expect(connections).toHaveCount(connectionsBefore)
+  // The server saw two connection_init, and both subscriptions are live: every row they make is here by now.
+  await expect.poll(() => gql.connectionParams.length).toBe(inits + 2)
   const own1 = rows.filter({ hasText: 'subscription Own1' })
   const own2 = rows.filter({ hasText: 'subscription Own2' })
+  await expect(own1).toHaveAttribute('data-state', 'active')
+  await expect(own2).toHaveAttribute('data-state', 'active')
+  // Two rows, no connection row above them, no shared badge.
+  expect(await rows.count()).toBe(before + 2)
+  expect(await connections.count()).toBe(connectionsBefore)
   await expect(own1.getByTestId('mux-badge')).toHaveCount(0)
   await expect(own2.getByTestId('mux-badge')).toHaveCount(0)
-  await expect.poll(() => gql.connectionParams.length).toBe(inits + 2)
   const details = page.getByRole('region', { name: 'Stream details' })
   for (const row of [own1, own2]) {
     await row.click()

@@ -3,6 +3,7 @@ import { expect, test, type Page } from '@playwright/test'
 import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
+import { rowsAfterRestore } from './timeline-restored'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**
@@ -93,8 +94,7 @@ test('a subscription beside an HTTP request and an SSE stream on one timeline', 
   const timeline = page.getByRole('grid', { name: 'Timeline' })
   const rows = timeline.getByRole('row')
   // The host keeps the first test's rows (a reload brings the timeline back): count from there.
-  await page.waitForTimeout(300)
-  const before = await rows.count()
+  const before = await rowsAfterRestore(page)
 
   await mode(page, 'HTTP')
   const url = page.getByRole('textbox', { name: 'URL' })

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { rowsAfterRestore } from './timeline-restored'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**
@@ -41,8 +42,7 @@ test('reflection, a method picked, a server stream on the timeline beside an HTT
   await page.goto(host.url)
   const timeline = page.getByRole('grid', { name: 'Timeline' })
   const rows = timeline.getByRole('row')
-  await page.waitForTimeout(300)
-  const before = await rows.count()
+  const before = await rowsAfterRestore(page)
 
   const url = page.getByRole('textbox', { name: 'URL' })
   await mode(page, 'HTTP')

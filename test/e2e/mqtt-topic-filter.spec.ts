@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { connectAsync, type MqttClient } from 'mqtt'
 import { expect, test, type Locator } from '@playwright/test'
 import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
+import { rowsAfterRestore } from './timeline-restored'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**
@@ -135,7 +136,7 @@ test('a topic of 80+ characters: its start and last level in the row, whole on h
   await url.fill(broker?.url ?? '')
   // The engine still holds the first test's session: this one's row is the one more.
   const rows = timeline.locator('[role="row"][data-sid^="mq"]')
-  const before = await rows.count()
+  const before = await rowsAfterRestore(page, rows)
   await url.press('Enter')
   await expect(rows).toHaveCount(before + 1)
   await rows.last().click()
