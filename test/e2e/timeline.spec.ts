@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
+import { startHeldDelayServer, type HeldDelayServer } from '../fixtures/held-delay-server'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { startBuiltWebHost, waterfallBarRights, type RunningWebHost } from './web-host'
 
@@ -13,22 +14,27 @@ import { startBuiltWebHost, waterfallBarRights, type RunningWebHost } from './we
 const screenshotPath = fileURLToPath(new URL('../../docs/timeline.png', import.meta.url))
 
 let fixture: Fixture
+/** Holds each /delay?ms=N until the test releases it: answers in delay order, each after the last was seen done. */
+let held: HeldDelayServer
 let host: RunningWebHost
 
 test.beforeAll(async () => {
   fixture = await startHttpServer()
+  held = await startHeldDelayServer()
   host = await startBuiltWebHost()
 })
 
 test.afterAll(async () => {
   await host?.stop()
+  await held?.close()
   await fixture?.close()
 })
 
 /**
  * Delays 600..4400 ms in steps of 200, sent in a scrambled order (7 is coprime with 20, so i*7 mod 20 visits
- * every step once). All are sent within a few ms, far less than the 200 ms step, so the end order must be the
- * delay order.
+ * every step once). The server holds all twenty until each has arrived, then answers them shortest first, each
+ * no sooner than its delay and only once the one before it shows done: the end order must be the delay order,
+ * however slowly a loaded machine sends or answers.
  */
 /** The bits of the URL <input> the in-page sender touches (this tsconfig has no DOM lib). */
 interface UrlField {
@@ -70,17 +76,20 @@ test('20 concurrent requests end in the order of their delays, and a body can be
       }
       return performance.now() - t0
     },
-    { base: fixture.url, list: delays },
+    { base: held.url, list: delays },
   )
   await expect(rows).toHaveCount(COUNT)
 
-  // Fired without waiting on each other: most are still in flight together once the last one has left.
-  const inFlight = await timeline
-    .locator('[role="row"][data-state="active"], [role="row"][data-state="queued"]')
-    .count()
-  expect(inFlight, `sending took ${sendingTook} ms`).toBeGreaterThanOrEqual(5)
+  // Fired without waiting on each other: the server holds all twenty at once, none answered yet.
+  await expect
+    .poll(() => held.held(), { message: `sending took ${sendingTook} ms`, timeout: 20_000 })
+    .toBe(COUNT)
+  await expect(timeline.locator('[role="row"][data-state="active"]')).toHaveCount(COUNT)
 
-  await expect(timeline.locator('[role="row"][data-state="done"]')).toHaveCount(COUNT, { timeout: 20_000 })
+  await held.release(async (ms) => {
+    await expect(rows.filter({ hasText: `/delay?ms=${ms}` })).toHaveAttribute('data-state', 'done')
+  })
+  await expect(timeline.locator('[role="row"][data-state="done"]')).toHaveCount(COUNT)
 
   const barRights = await waterfallBarRights(page)
   const measured = await rows.evaluateAll((els) =>
@@ -136,12 +145,14 @@ test('Send ×N fires N copies at once; Cancel stops one in flight; Clear empties
   // The engine keeps the timeline across page loads: the previous test's rows come back; start from none.
   await clearTimeline(page)
 
-  await url.fill(`${fixture.url}/delay?ms=1500`)
+  await url.fill(`${held.url}/delay?ms=1500`)
   await page.getByRole('spinbutton', { name: 'Count' }).fill('5')
   await page.getByRole('button', { name: /Send ×/ }).click()
   await expect(rows).toHaveCount(5)
-  // All five are in flight together: none waits for another.
+  // All five are in flight together, none waiting for another: the server holds the five at once.
+  await expect.poll(() => held.held()).toBe(5)
   await expect(timeline.locator('[role="row"][data-state="active"]')).toHaveCount(5)
+  await held.release()
   await expect(timeline.locator('[role="row"][data-state="done"]')).toHaveCount(5, { timeout: 15_000 })
 
   await url.fill(`${fixture.url}/hang`)
@@ -214,7 +225,8 @@ test('the page runs only the scripts its CSP pins by hash: not an injected one, 
     const sameOrigin = g.document.createElement('script')
     sameOrigin.src = `${g.location.origin}/favicon.ico`
     g.document.head.appendChild(sameOrigin)
-    await new Promise((r) => setTimeout(r, 200))
+    // Each refusal is reported by an event: wait for both (bounded), never a pause and a count.
+    for (let i = 0; i < 200 && seen.length < 2; i++) await new Promise((r) => setTimeout(r, 25))
     return { injected: g.injected ?? 0, seen }
   })
   expect(outcome.injected).toBe(0)
