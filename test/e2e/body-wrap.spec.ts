@@ -41,6 +41,17 @@ test.afterAll(async () => {
 
 const LONG = `${'x'.repeat(289)}END-OF-LINE`
 
+/**
+ * Every line the response viewer shows has arrived: the body is indexed to its end (its line count has no
+ * trailing '…') and no row on screen is still a placeholder waiting for its page. Nothing more comes after this
+ * unless the view moves, so what is on screen then is where it settled.
+ */
+async function allLinesArrived(page: Page): Promise<void> {
+  const details = page.getByRole('region', { name: 'Details' })
+  await expect(details.getByText(/^[\d,]+ lines$/)).toBeVisible()
+  await expect(page.getByRole('list', { name: 'Response body' }).locator('.line > .muted')).toHaveCount(0)
+}
+
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] })
 
 async function sendLongLine(page: Page): Promise<void> {
@@ -165,7 +176,7 @@ test('wrapped, a search hit deep in a long body stays in view while the lines ar
   const hit = body.locator('mark', { hasText: 'END-2500' })
   await expect(hit).toBeInViewport()
   // The pages of lines above the hit arrive wrapped (several rows each): the hit must not be pushed away.
-  await page.waitForTimeout(1000)
+  await allLinesArrived(page)
   await expect(hit).toBeInViewport()
 
   // Scrolled by hand into lines not loaded yet: the line at the top is the same once they have arrived.
@@ -184,6 +195,6 @@ test('wrapped, a search hit deep in a long body stays in view while the lines ar
   await expect.poll(topLine).not.toBe(before)
   await expect.poll(topLine).toMatch(/^\d+ line \d+/)
   const first = await topLine()
-  await page.waitForTimeout(800)
+  await allLinesArrived(page)
   expect(await topLine()).toBe(first)
 })
