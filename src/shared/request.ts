@@ -27,6 +27,12 @@ export const multipartPartSchema = lazySchema(() =>
       kind: z.literal('text'),
       name: z.string().max(8192),
       value: z.string().max(MAX_TEXT),
+      /** The part's own Content-Type (a JSON part of an upload); without one the part has none, as a form's. */
+      contentType: z
+        .string()
+        .max(256)
+        .regex(/^[\x20-\x7e]*$/, 'A part’s content type is printable ASCII on one line')
+        .optional(),
       enabled: z.boolean(),
     }),
     z.object({

@@ -35,7 +35,7 @@ function partPlain(p: MultipartPart): PlainMap {
     p.kind === 'text'
       ? { kind: 'text', name: p.name, value: p.value }
       : { kind: 'file', name: p.name, path: p.path }
-  if (p.kind === 'file' && p.contentType !== undefined) out['contentType'] = p.contentType
+  if (p.contentType !== undefined) out['contentType'] = p.contentType
   if (!p.enabled) out['enabled'] = false
   return out
 }

@@ -40,6 +40,16 @@ export function prepareBodySync(spec: RequestBody): PreparedBody | null {
 }
 
 /**
+ * A text part sent with its own Content-Type, as Postman and Bruno send one (a JSON part beside a file):
+ * undici writes a File entry's type as the part's Content-Type and leaves `filename` out when the File's name
+ * is empty, so the part reads as a field, not an upload. Its bytes go as written (no line-end rewriting, as
+ * those tools send them); the type is lowercased, as every Blob type is.
+ */
+function typedTextPart(value: string, contentType: string): File {
+  return new File([value], '', { type: contentType })
+}
+
+/**
  * Build the wire body for one hop. Called again for every hop that keeps the body (307/308), so streams from
  * files are opened fresh each time.
  */
@@ -66,7 +76,9 @@ export async function prepareBody(spec: RequestBody): Promise<PreparedBody> {
       let fileBytes = 0
       for (const part of spec.parts) {
         if (!part.enabled) continue
-        if (part.kind === 'text') {
+        if (part.kind === 'text' && part.contentType) {
+          form.append(part.name, typedTextPart(part.value, part.contentType))
+        } else if (part.kind === 'text') {
           form.append(part.name, part.value)
         } else {
           const blob = await openAsBlob(part.path, part.contentType ? { type: part.contentType } : {})

@@ -13,7 +13,7 @@ export interface BruPair {
 }
 
 export type BruBlock =
-  | { kind: 'pairs'; name: string; pairs: BruPair[]; line: number }
+  | { kind: 'pairs'; name: string; pairs: BruPair[]; line: number; annotations: number }
   | { kind: 'text'; name: string; text: string; line: number }
   | { kind: 'list'; name: string; items: string[]; line: number }
 
@@ -35,12 +35,34 @@ function dedent(lines: string[]): string {
   return lines.map((l) => (l.startsWith('  ') ? l.slice(2) : l.trimStart())).join('\n')
 }
 
-/** The pairs of a block's lines; `'''` starts a value over several lines, ended by a line `'''`. */
-function pairs(lines: string[], first: number): BruPair[] {
+/** A `'''` value's closing line, which may carry Bruno's `@contentType(…)` (a multipart part's type). */
+const FENCE_END = /^'''\s*(@contentType\(.*\))?$/
+
+/** A pair's annotation line (`@description('…')`, `@number`), written on the lines before the pair. */
+const ANNOTATION = /^@[^\s():]+(\((.*)\))?$/
+
+/** The line after an annotation whose argument runs over several lines (`@description('''` … `''')`). */
+function annotationEnd(lines: string[], i: number, first: number): number {
+  const open = (lines[i] ?? '').trim()
+  if (!/\('''$/.test(open)) return i
+  for (let j = i + 1; j < lines.length; j++) if ((lines[j] ?? '').trim() === "''')") return j
+  throw new BruParseError(first + i, `the annotation ${open.slice(0, 40)} is not closed`)
+}
+
+/**
+ * The pairs of a block's lines; `'''` starts a value over several lines, ended by a line `'''`. Annotation
+ * lines before a pair (Bruno's row descriptions) are passed over, counted in `annotations`.
+ */
+function pairs(lines: string[], first: number, annotations: { count: number }): BruPair[] {
   const out: BruPair[] = []
   for (let i = 0; i < lines.length && out.length < MAX_PAIRS; i++) {
     const raw = lines[i] ?? ''
     if (raw.trim() === '') continue
+    if (ANNOTATION.test(raw.trim()) || /^@[^\s():]+\('''$/.test(raw.trim())) {
+      annotations.count++
+      i = annotationEnd(lines, i, first)
+      continue
+    }
     const at = raw.indexOf(':')
     if (at < 0) throw new BruParseError(first + i, `"${raw.trim().slice(0, 60)}" is not "name: value"`)
     let name = raw.slice(0, at).trim()
@@ -51,9 +73,11 @@ function pairs(lines: string[], first: number): BruPair[] {
     if (value === "'''") {
       const body: string[] = []
       let j = i + 1
-      for (; j < lines.length && (lines[j] ?? '').trim() !== "'''"; j++) body.push(lines[j] ?? '')
+      for (; j < lines.length && !FENCE_END.test((lines[j] ?? '').trim()); j++) body.push(lines[j] ?? '')
       if (j >= lines.length) throw new BruParseError(first + i, `the ''' value of "${name}" is not closed`)
       value = dedent(body.map((l) => (l.startsWith('  ') ? l.slice(2) : l)))
+      const type = FENCE_END.exec((lines[j] ?? '').trim())?.[1]
+      if (type) value = `${value} ${type}`
       i = j
     }
     out.push({ name, value, enabled })
@@ -91,7 +115,9 @@ export function parseBru(text: string): BruBlock[] {
     } else if (TEXT_BLOCK.test(name)) {
       blocks.push({ kind: 'text', name, text: dedent(body), line: start })
     } else {
-      blocks.push({ kind: 'pairs', name, pairs: pairs(body, start + 1), line: start })
+      const annotations = { count: 0 }
+      const found = pairs(body, start + 1, annotations)
+      blocks.push({ kind: 'pairs', name, pairs: found, line: start, annotations: annotations.count })
     }
   }
   return blocks

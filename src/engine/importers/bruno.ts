@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { AuthSpec, RequestScripts, SavedRequest, Variable } from '../../shared/collection'
-import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
+import type { KeyValue } from '../../shared/request'
 import {
   blockMap,
   BruParseError,
@@ -13,8 +13,11 @@ import {
   type BruPair,
 } from './bru-lang'
 import { graphqlFromTexts } from '../graphql/graphql-import'
+import { bodyOf } from './bruno-body'
 import { grpcRequestFrom } from './bruno-grpc'
 import { assertionsOf, extractionsOf } from './bruno-runtime'
+import { withPathParams } from './bruno-url'
+import { counted } from '../../shared/format'
 import {
   copyFolderHeaders,
   emptyPlan,
@@ -118,42 +121,6 @@ function authOf(b: Blocks, mode: string | undefined, u: string[], where: string)
   }
 }
 
-function bodyOf(b: Blocks, mode: string | undefined, u: string[], where: string): RequestBody {
-  switch (mode ?? 'none') {
-    case 'none':
-      return { kind: 'none' }
-    case 'json':
-      return { kind: 'json', text: textOf(b, 'body:json') ?? '' }
-    case 'text':
-      return { kind: 'text', text: textOf(b, 'body:text') ?? '', contentType: 'text/plain' }
-    case 'xml':
-      return { kind: 'text', text: textOf(b, 'body:xml') ?? '', contentType: 'application/xml' }
-    case 'sparql':
-      return { kind: 'text', text: textOf(b, 'body:sparql') ?? '', contentType: 'application/sparql-query' }
-    case 'formUrlEncoded':
-      return { kind: 'form', fields: kv(pairsOf(b, 'body:form-urlencoded')) }
-    case 'multipartForm': {
-      const parts: MultipartPart[] = pairsOf(b, 'body:multipart-form').map((p) => {
-        const file = /^@file\((.*)\)(?:\s*@contentType\((.*)\))?$/.exec(p.value)
-        if (!file) return { kind: 'text', name: p.name, value: p.value, enabled: p.enabled }
-        const paths = (file[1] ?? '').split('|')
-        if (paths.length > 1) u.push(`${where}: part "${p.name}" sends several files; the first is kept`)
-        return {
-          kind: 'file',
-          name: p.name,
-          path: paths[0] || 'file',
-          enabled: p.enabled,
-          ...(file[2] ? { contentType: file[2] } : {}),
-        }
-      })
-      return { kind: 'multipart', parts }
-    }
-    default:
-      u.push(`${where}: body "${mode ?? ''}" is not supported; left out`)
-      return { kind: 'none' }
-  }
-}
-
 const METHODS = ['get', 'post', 'put', 'delete', 'patch', 'options', 'head', 'connect', 'trace']
 
 /**
@@ -181,12 +148,15 @@ function requestOf(b: Blocks, fileName: string, u: string[], where: string): Sav
     return null
   }
   const m = verb === 'http' ? valueOf(b, 'http', 'method') : verb
-  let url = valueOf(b, verb, 'url') ?? ''
-  for (const p of pairsOf(b, 'params:path'))
-    url = url.replace(
-      new RegExp(`/:${p.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=/|\\?|$)`),
-      `/${p.value || `{{${p.name}}}`}`,
-    )
+  const url = withPathParams(valueOf(b, verb, 'url') ?? '', pairsOf(b, 'params:path'), (l) =>
+    u.push(`${where}: ${l}`),
+  )
+  // blockMap keeps each block under its name and again as name#n: count the named ones.
+  const annotated = [...b]
+    .filter(([k]) => !k.includes('#'))
+    .reduce((n, [, x]) => n + (x.kind === 'pairs' ? x.annotations : 0), 0)
+  if (annotated > 0)
+    u.push(`${where}: ${counted(annotated, 'row annotation')} (descriptions, types) not kept`)
   const disabled = kv(pairsOf(b, 'params:query').filter((p) => !p.enabled))
   const assertionsList = assertionsOf(pairsOf(b, 'assert'), u, where)
   const extract = extractionsOf(pairsOf(b, 'vars:post-response'), u, where)

@@ -3,6 +3,7 @@ import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import {
   copyFolderHeaders,
   notePlace,
+  partContentType,
   arr,
   emptyPlan,
   ImportError,
@@ -96,7 +97,15 @@ function body(v: unknown, u: string[], where: string): RequestBody {
         const files = arr(p['value'])
         u.push(`${where}: file part "${name}" kept without its file (Hoppscotch exports hold no file paths)`)
         parts.push({ kind: 'file', name, path: str(files[0], 'file'), enabled: false })
-      } else parts.push({ kind: 'text', name, value: text(p['value']), enabled })
+      } else {
+        const type = partContentType(str(p['contentType']).trim(), name, u, where)
+        parts.push({ kind: 'text', name, value: text(p['value']), ...type, enabled })
+        // Hoppscotch sends a typed text part as a Blob, which the browser names after the part.
+        if (type.contentType)
+          u.push(
+            `${where}: part "${name}" is sent with its Content-Type "${type.contentType.slice(0, 80)}" as a field; Hoppscotch also gives it filename="${name.slice(0, 80)}"`,
+          )
+      }
     }
     return { kind: 'multipart', parts }
   }

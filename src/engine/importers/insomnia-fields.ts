@@ -181,7 +181,11 @@ export function httpRequest(r: Res, name: string, where: string, c: Ctx): SavedR
         }
       : {}),
     method: method(r['method'], c.u, where),
-    url: withQuery(text(r['url'], c, where), kv(r['parameters'], c, where)),
+    // Insomnia sends a parameter with no value as its name alone (`?flag`), not `flag=`.
+    url: withQuery(
+      text(r['url'], c, where),
+      kv(r['parameters'], c, where).map((p) => ({ ...p, bare: p.value === '' })),
+    ),
     description: str(r['description']),
     headers,
     body: b,

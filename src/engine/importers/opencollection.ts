@@ -7,9 +7,11 @@ import type { BruPair } from './bru-lang'
 import { openCollectionGraphql } from '../graphql/graphql-import'
 import { grpcRequestFrom, openCollectionMessages } from './bruno-grpc'
 import { assertionsOf, extractionsOf } from './bruno-runtime'
+import { withPathParams } from './bruno-url'
 import {
   copyFolderHeaders,
   notePlace,
+  partContentType,
   arr,
   emptyPlan,
   ImportError,
@@ -112,12 +114,13 @@ function body(v: unknown, u: string[], where: string): RequestBody {
     case 'multipart-form': {
       const parts: MultipartPart[] = list(data).map((p) => {
         const enabled = p['disabled'] !== true
+        const type = partContentType(str(p['contentType']).trim(), str(p['name']), u, where)
         if (p['type'] !== 'file')
-          return { kind: 'text', name: str(p['name']), value: str(p['value']), enabled }
+          return { kind: 'text', name: str(p['name']), value: str(p['value']), ...type, enabled }
         const files = Array.isArray(p['value']) ? p['value'].map((x) => str(x)) : [str(p['value'])]
         if (files.length > 1)
           u.push(`${where}: part "${str(p['name'])}" sends several files; the first is kept`)
-        return { kind: 'file', name: str(p['name']), path: files[0] || 'file', enabled }
+        return { kind: 'file', name: str(p['name']), path: files[0] || 'file', ...type, enabled }
       })
       return { kind: 'multipart', parts }
     }
@@ -172,15 +175,17 @@ function requestOf(item: Obj, u: string[], where: string): SavedRequest | null {
     u.push(`${where}: a ${str(info['type'], 'request')} item with no http block; left out`)
     return null
   }
-  let url = str(http['url'])
   const params = list(http['params'])
+  const pathParams = params
+    .filter((p) => p['type'] === 'path')
+    .map((p) => ({ name: str(p['name']), value: str(p['value']), enabled: p['disabled'] !== true }))
+  let url = withPathParams(str(http['url']), pathParams, (l) => u.push(`${where}: ${l}`))
   const disabled: KeyValue[] = []
   for (const p of params) {
     const name = str(p['name'])
     const value = str(p['value'])
     if (p['type'] === 'path') {
-      const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-      url = url.replace(new RegExp(`/:${esc}(?=/|\\?|$)`), `/${value || `{{${name}}}`}`)
+      continue
     } else if (p['disabled'] === true) {
       disabled.push({ name, value, enabled: false })
     } else if (!new RegExp(`[?&]${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}=`).test(url)) {

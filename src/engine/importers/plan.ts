@@ -111,12 +111,15 @@ export function varName(name: string): string | null {
   return VAR_NAME.test(n) && n.length <= 256 ? n : null
 }
 
-/** Append query parameters to a URL, keeping `{{variables}}` readable (not percent-encoded). */
-export function withQuery(url: string, params: readonly KeyValue[]): string {
+/**
+ * Append query parameters to a URL, keeping `{{variables}}` readable (not percent-encoded). A parameter marked
+ * `bare` (a Postman row whose value is null) goes as its name alone, `?flag`, as the tool sends it.
+ */
+export function withQuery(url: string, params: readonly (KeyValue & { bare?: boolean })[]): string {
   const enabled = params.filter((p) => p.enabled && p.name !== '')
   if (enabled.length === 0) return url
   const enc = (s: string): string => (s.includes('{{') ? s : encodeURIComponent(s))
-  const q = enabled.map((p) => `${enc(p.name)}=${enc(p.value)}`).join('&')
+  const q = enabled.map((p) => (p.bare ? enc(p.name) : `${enc(p.name)}=${enc(p.value)}`)).join('&')
   return url.includes('?') ? `${url}&${q}` : `${url}?${q}`
 }
 
@@ -196,4 +199,23 @@ export function copyFolderHeaders(
   report(
     `${where}: ${on.length === 1 ? 'header' : 'headers'} ${names.slice(0, 200)} (sent with every request below it) copied into ${counted(requests, 'request')} (Flightdeck folders have no headers)`,
   )
+}
+
+/**
+ * A form-data text part's own Content-Type, sent with the part as Postman, Bruno, Hoppscotch and Yaak send it.
+ * One a part cannot carry (not printable ASCII on one line, or past 256 characters) is left off, and the report
+ * names it.
+ */
+export function partContentType(
+  type: string,
+  name: string,
+  unmapped: string[],
+  where: string,
+): { contentType?: string } {
+  if (type === '') return {}
+  if (/^[\x20-\x7e]{1,256}$/.test(type)) return { contentType: type }
+  unmapped.push(
+    `${where}: form-data part "${name}" is sent without its Content-Type "${type.slice(0, 80)}" (not printable ASCII on one line within 256 characters)`,
+  )
+  return {}
 }

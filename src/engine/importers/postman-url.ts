@@ -18,14 +18,18 @@ export interface PostmanUrl {
 
 type Text = (v: unknown) => string
 
-function queryRows(v: unknown, text: Text): KeyValue[] {
+/** A `url.query` row; `bare` when its value is null, which Postman sends as the name alone (`?flag`). */
+type QueryRow = KeyValue & { bare: boolean }
+
+function queryRows(v: unknown, text: Text): QueryRow[] {
   return arr(v)
     .filter(isObj)
     .filter((q) => str(q['key']) !== '' || str(q['value']) !== '')
     .map((q) => ({
       name: text(q['key']),
-      value: q['value'] === null ? '' : text(q['value']),
+      value: q['value'] === null || q['value'] === undefined ? '' : text(q['value']),
       enabled: q['disabled'] !== true,
+      bare: q['value'] === null || q['value'] === undefined,
     }))
 }
 
@@ -94,7 +98,9 @@ export function postmanUrl(v: unknown, text: Text, report: (line: string) => voi
     const missing = query.filter((q) => q.enabled && q.name !== '' && !present.has(q.name))
     if (missing.length > 0) raw = withQuery(raw, missing)
   }
-  out.disabledParams = query.filter((q) => !q.enabled)
+  out.disabledParams = query
+    .filter((q) => !q.enabled)
+    .map(({ name, value, enabled }) => ({ name, value, enabled }))
   for (const pv of arr(v['variable']).filter(isObj)) {
     const key = str(pv['key'])
     if (key === '' || !new RegExp(`/:${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=/|$|[.?#])`).test(raw))

@@ -3,6 +3,7 @@ import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import {
   notePlace,
   arr,
+  partContentType,
   emptyPlan,
   ImportError,
   isObj,
@@ -183,11 +184,8 @@ function body(v: unknown, unmapped: string[], where: string, headers: KeyValue[]
           for (const path of srcs.slice(0, MAX_PARTS))
             parts.push({ kind: 'file', name, path, ...(type ? { contentType: type } : {}), enabled })
         } else {
-          parts.push({ kind: 'text', name, value: text(p['value'], unmapped, where), enabled })
-          if (type !== '' && !/^text\/plain\b/i.test(type))
-            unmapped.push(
-              `${where}: form-data part "${name}" is sent without its Content-Type "${type.slice(0, 80)}" (Flightdeck's text parts have none)`,
-            )
+          const value = text(p['value'], unmapped, where)
+          parts.push({ kind: 'text', name, value, ...partContentType(type, name, unmapped, where), enabled })
         }
       }
       if (parts.length > MAX_PARTS)

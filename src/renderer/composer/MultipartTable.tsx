@@ -7,7 +7,15 @@ interface MultipartTableProps {
   onChange(parts: MultipartPart[]): void
 }
 
-/** Multipart parts: text parts (name = value) and file parts (name, a path on the engine's machine). */
+/** A part's Content-Type as typed: none when the box is empty. */
+function typeOf(value: string): { contentType?: string } {
+  return value === '' ? {} : { contentType: value }
+}
+
+/**
+ * Multipart parts: text parts (name = value) and file parts (name, a path on the engine's machine), each with
+ * its own Content-Type when one is typed.
+ */
 export function MultipartTable({ parts, onChange }: MultipartTableProps) {
   const update = (index: number, part: MultipartPart) =>
     onChange(parts.map((p, i) => (i === index ? part : p)))
@@ -39,12 +47,14 @@ export function MultipartTable({ parts, onChange }: MultipartTableProps) {
                             kind: 'file',
                             name: part.name,
                             path: part.kind === 'file' ? part.path : '',
+                            ...typeOf(part.contentType ?? ''),
                             enabled: part.enabled,
                           }
                         : {
                             kind: 'text',
                             name: part.name,
                             value: part.kind === 'text' ? part.value : '',
+                            ...typeOf(part.contentType ?? ''),
                             enabled: part.enabled,
                           },
                     )
@@ -66,14 +76,33 @@ export function MultipartTable({ parts, onChange }: MultipartTableProps) {
               </td>
               <td>
                 {part.kind === 'text' ? (
-                  <input
-                    className="kv-input mono"
-                    aria-label={`Part ${i + 1} value`}
-                    placeholder="value"
-                    value={part.value}
-                    spellCheck={false}
-                    onChange={(e) => update(i, { ...part, value: e.target.value })}
-                  />
+                  <div className="kv-file">
+                    <input
+                      className="kv-input mono"
+                      aria-label={`Part ${i + 1} value`}
+                      placeholder="value"
+                      value={part.value}
+                      spellCheck={false}
+                      onChange={(e) => update(i, { ...part, value: e.target.value })}
+                    />
+                    <input
+                      className="kv-input mono kv-ct"
+                      aria-label={`Part ${i + 1} content type`}
+                      placeholder="content type (none)"
+                      title="Sent as this part's own Content-Type (a JSON part beside a file); empty sends none"
+                      value={part.contentType ?? ''}
+                      spellCheck={false}
+                      onChange={(e) =>
+                        update(i, {
+                          kind: 'text',
+                          name: part.name,
+                          value: part.value,
+                          enabled: part.enabled,
+                          ...typeOf(e.target.value),
+                        })
+                      }
+                    />
+                  </div>
                 ) : (
                   <div className="kv-file">
                     <FilePathField
@@ -93,7 +122,7 @@ export function MultipartTable({ parts, onChange }: MultipartTableProps) {
                           name: part.name,
                           path: part.path,
                           enabled: part.enabled,
-                          ...(e.target.value === '' ? {} : { contentType: e.target.value }),
+                          ...typeOf(e.target.value),
                         })
                       }
                     />

@@ -1,0 +1,51 @@
+import type { MultipartPart, RequestBody } from '../../shared/request'
+import { pairsOf, textOf, type BruBlock, type BruPair } from './bru-lang'
+import { partContentType } from './plan'
+
+/** A `.bru` request's body, by its mode (`body: json`, `multipartForm`, …). */
+
+type Blocks = Map<string, BruBlock>
+
+/** Bruno's annotation after a multipart value, `@contentType(…)`: the part's own Content-Type. */
+const CONTENT_TYPE = /^(.*?)\s*@contentType\((.*?)\)\s*$/s
+
+/**
+ * One row of `body:multipart-form`: a text part (`name: value @contentType(application/json)`) or a file part
+ * (`name: @file(a.png|b.png) @contentType(image/png)`), each sent with its Content-Type as Bruno sends it.
+ */
+function part(p: BruPair, u: string[], where: string): MultipartPart {
+  const typed = CONTENT_TYPE.exec(p.value)
+  const value = typed ? (typed[1] ?? '') : p.value
+  const type = partContentType((typed?.[2] ?? '').trim(), p.name, u, where)
+  const file = /^@file\((.*)\)$/s.exec(value.trim())
+  if (!file) return { kind: 'text', name: p.name, value, ...type, enabled: p.enabled }
+  const paths = (file[1] ?? '').split('|').filter((x) => x !== '')
+  if (paths.length > 1) u.push(`${where}: part "${p.name}" sends several files; the first is kept`)
+  return { kind: 'file', name: p.name, path: paths[0] || 'file', ...type, enabled: p.enabled }
+}
+
+function fields(list: readonly BruPair[]): { name: string; value: string; enabled: boolean }[] {
+  return list.map((p) => ({ name: p.name, value: p.value, enabled: p.enabled }))
+}
+
+export function bodyOf(b: Blocks, mode: string | undefined, u: string[], where: string): RequestBody {
+  switch (mode ?? 'none') {
+    case 'none':
+      return { kind: 'none' }
+    case 'json':
+      return { kind: 'json', text: textOf(b, 'body:json') ?? '' }
+    case 'text':
+      return { kind: 'text', text: textOf(b, 'body:text') ?? '', contentType: 'text/plain' }
+    case 'xml':
+      return { kind: 'text', text: textOf(b, 'body:xml') ?? '', contentType: 'application/xml' }
+    case 'sparql':
+      return { kind: 'text', text: textOf(b, 'body:sparql') ?? '', contentType: 'application/sparql-query' }
+    case 'formUrlEncoded':
+      return { kind: 'form', fields: fields(pairsOf(b, 'body:form-urlencoded')) }
+    case 'multipartForm':
+      return { kind: 'multipart', parts: pairsOf(b, 'body:multipart-form').map((p) => part(p, u, where)) }
+    default:
+      u.push(`${where}: body "${mode ?? ''}" is not supported; left out`)
+      return { kind: 'none' }
+  }
+}

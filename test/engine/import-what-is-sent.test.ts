@@ -1,0 +1,171 @@
+import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { runImport } from '../../src/engine/importers/index'
+import { MemorySecretStore } from '../../src/engine/secrets/secret-store'
+import type { ImportReport } from '../../src/shared/collection-schemas'
+import { done, send, spec } from './helpers'
+import { fixturePath, fixtureText, importText, sendSaved, useImportTarget } from './import-formats-helpers'
+import { multipartParts } from './multipart-parts'
+
+/**
+ * What an imported request sends, checked where it arrives: query rows with no value, path parameters with
+ * none, and form-data text parts with a Content-Type of their own, in the structures real Postman, Insomnia,
+ * Bruno and OpenCollection files use (fixtures in test/fixtures/samples/formats).
+ */
+
+const t = useImportTarget('fd-sent')
+
+async function open(): Promise<void> {
+  const r = await t.service.invoke('collection.open', { dir: t.dir, create: false })
+  if (!r.ok) throw new Error(r.error.message)
+}
+
+async function importFixture(name: string): Promise<ImportReport> {
+  const report = await importText(fixtureText(name, t.stub.url), t.dir)
+  await open()
+  return report
+}
+
+/** A Bruno fixture folder copied beside the target with the stub's address in it, then imported. */
+async function importBruno(name: string): Promise<ImportReport> {
+  const src = `${t.dir}-src`
+  cpSync(fixturePath(name), src, { recursive: true })
+  const walk = (d: string): void => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n)
+      if (statSync(p).isDirectory()) walk(p)
+      else writeFileSync(p, readFileSync(p, 'utf8').replaceAll('__STUB__', t.stub.url))
+    }
+  }
+  walk(src)
+  const r = await runImport({ file: src }, 'auto', t.dir, new MemorySecretStore())
+  rmSync(src, { recursive: true, force: true })
+  if (!r.ok) throw new Error(r.error.message)
+  await open()
+  return r.value
+}
+
+describe('a query parameter with no value', () => {
+  it('the engine sends a bare name as typed (?flag), beside name= and name=value', async () => {
+    const before = t.stub.arrived.length
+    done(await send(t.service, spec(`${t.stub.url}/q?flag&empty=&x=1`, {})))
+    expect(t.stub.arrived[before]?.url).toBe('/q?flag&empty=&x=1')
+  })
+
+  it('Postman: a url.query row whose value is null goes as its name alone, as Postman sends it', async () => {
+    const report = await importFixture('postman-flags-parts.json')
+    // `pretty` is only in url.query (Postman sends it); `debug` is switched off.
+    const search = await sendSaved(t.service, t.stub, t.dir, 'search/search-receipts-flags.yaml')
+    expect(search.url).toBe('/receipts/search?verbose&q=coffee&pretty')
+    // A URL with no raw text is built from host, path and query, null rows bare.
+    const all = await sendSaved(t.service, t.stub, t.dir, 'search/list-all-receipts-url-from-parts.yaml')
+    expect(all.url).toBe('/receipts?all&page=2')
+    expect(report.unmapped.join('\n')).not.toMatch(/verbose|pretty|all/)
+  })
+
+  it('Insomnia: a parameter with an empty value goes as its name alone, as Insomnia sends it', async () => {
+    await importFixture('insomnia-v4-params.json')
+    const got = await sendSaved(t.service, t.stub, t.dir, 'search-receipts.yaml')
+    expect(got.url).toBe('/receipts/search?verbose&q=coffee')
+  })
+})
+
+describe('a path parameter with no value', () => {
+  it('Bruno: :name is sent as written, as Bruno sends it, and the report says so; a valued one is put in', async () => {
+    const report = await importBruno('bruno-v2')
+    const got = await sendSaved(t.service, t.stub, t.dir, 'users/get-user.yaml')
+    expect(got.url).toBe('/users/42/receipts/:receiptId')
+    const u = report.unmapped.join('\n')
+    expect(u).toContain('Users/get-user.bru: path parameter :receiptId has no value; sent as written')
+    // Row descriptions (annotations) are read past: the headers they describe are sent.
+    expect(got.headers['x-tenant']).toBe('acme')
+    expect(got.headers['x-trace']).toBe('bruno-import')
+    expect(u).toContain('Users/get-user.bru: 2 row annotations (descriptions, types) not kept')
+  })
+
+  it('OpenCollection: the same, from a type: path param with an empty value', async () => {
+    const report = await importFixture('opencollection-parts.yml')
+    const got = await sendSaved(t.service, t.stub, t.dir, 'upload-for-user.yaml', 'dev')
+    expect(got.url).toBe('/users/42/receipts/:receiptId')
+    expect(report.unmapped.join('\n')).toContain('path parameter :receiptId has no value; sent as written')
+  })
+})
+
+describe("a form-data text part's own Content-Type", () => {
+  it('the engine sends it in the part, bytes as written; a type that is not one line of ASCII is refused', async () => {
+    const before = t.stub.arrived.length
+    const parts = [
+      {
+        kind: 'text' as const,
+        name: 'doc',
+        value: '{"a":\n1}',
+        contentType: 'application/json',
+        enabled: true,
+      },
+      { kind: 'text' as const, name: 'plain', value: 'x', enabled: true },
+    ]
+    done(
+      await send(t.service, spec(`${t.stub.url}/up`, { method: 'POST', body: { kind: 'multipart', parts } })),
+    )
+    const got = t.stub.arrived[before]
+    if (!got) throw new Error('nothing arrived')
+    expect(multipartParts(got)).toEqual([
+      { name: 'doc', filename: null, contentType: 'application/json', body: '{"a":\n1}' },
+      { name: 'plain', filename: null, contentType: null, body: 'x' },
+    ])
+    const evil = { kind: 'text' as const, name: 'plain', value: 'x', enabled: true }
+    const bad = await t.service.invoke('request.send', {
+      request: spec(`${t.stub.url}/up`, {
+        method: 'POST',
+        body: { kind: 'multipart', parts: [{ ...evil, contentType: 'text/plain\r\nX-Evil: 1' }] },
+      }),
+      auth: { type: 'none' },
+    })
+    expect(bad.ok).toBe(false)
+    expect(bad.ok ? '' : bad.error.message).toContain('printable ASCII on one line')
+    expect(t.stub.arrived.length).toBe(before + 1)
+  })
+
+  it('Postman: sent with the part, without a filename; a part without one has none', async () => {
+    const report = await importFixture('postman-flags-parts.json')
+    expect(report.unmapped.join('\n')).not.toMatch(/Content-Type/)
+    const got = await sendSaved(t.service, t.stub, t.dir, 'upload-receipt-with-metadata.yaml')
+    const parts = multipartParts(got)
+    expect(parts.map((p) => p.name)).toEqual(['metadata', 'note', 'summary'])
+    expect(parts[0]).toEqual({
+      name: 'metadata',
+      filename: null,
+      contentType: 'application/json',
+      body: '{"store": "Corner Cafe", "total": 4.5}',
+    })
+    expect(parts[1]).toEqual({ name: 'note', filename: null, contentType: null, body: 'paid in cash' })
+    expect(parts[2]?.contentType).toBe('text/plain; charset=utf-8')
+    // The request file keeps it, so a save and a reload keep sending it.
+    expect(readFileSync(join(t.dir, 'upload-receipt-with-metadata.yaml'), 'utf8')).toMatch(
+      /name: metadata\n\s+value: .*\n\s+contentType: application\/json\n/,
+    )
+  })
+
+  it("Bruno: @contentType(…) after a value, and after a ''' block, is the part's type", async () => {
+    await importBruno('bruno-v2')
+    const got = await sendSaved(t.service, t.stub, t.dir, 'upload-receipt.yaml')
+    const parts = multipartParts(got)
+    expect(parts.map((p) => [p.name, p.contentType, p.filename])).toEqual([
+      ['metadata', 'application/json', null],
+      ['note', null, null],
+      ['tags', 'application/json', null],
+    ])
+    expect(parts[0]?.body).toBe('{\n  "store": "Corner Cafe",\n  "total": 4.5\n}')
+    expect(parts[2]?.body).toBe('["food","cash"]')
+  })
+
+  it('OpenCollection: a part’s contentType is sent with it', async () => {
+    await importFixture('opencollection-parts.yml')
+    const got = await sendSaved(t.service, t.stub, t.dir, 'upload-for-user.yaml', 'dev')
+    expect(multipartParts(got).map((p) => [p.name, p.contentType])).toEqual([
+      ['metadata', 'application/json'],
+      ['note', null],
+    ])
+  })
+})
