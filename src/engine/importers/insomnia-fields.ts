@@ -34,6 +34,21 @@ export function kv(list: unknown, c: Ctx, where: string): KeyValue[] {
     }))
 }
 
+/**
+ * A request's query parameters as Insomnia sends them (its query builder with strictNullHandling): a value of
+ * `""` goes as `flag=`, a parameter with no value at all (null or missing) as its name alone, `?flag`.
+ */
+function parameters(list: unknown, c: Ctx, where: string): (KeyValue & { bare: boolean })[] {
+  return arr(list)
+    .filter(isObj)
+    .map((p) => ({
+      name: text(p['name'], c, where),
+      value: text(p['value'], c, where),
+      enabled: p['disabled'] !== true,
+      bare: p['value'] === null || p['value'] === undefined,
+    }))
+}
+
 export function auth(v: unknown, c: Ctx, where: string): AuthSpec {
   if (!isObj(v) || Object.keys(v).length === 0) return { type: 'inherit' }
   if (v['disabled'] === true) return { type: 'none' }
@@ -181,11 +196,7 @@ export function httpRequest(r: Res, name: string, where: string, c: Ctx): SavedR
         }
       : {}),
     method: method(r['method'], c.u, where),
-    // Insomnia sends a parameter with no value as its name alone (`?flag`), not `flag=`.
-    url: withQuery(
-      text(r['url'], c, where),
-      kv(r['parameters'], c, where).map((p) => ({ ...p, bare: p.value === '' })),
-    ),
+    url: withQuery(text(r['url'], c, where), parameters(r['parameters'], c, where)),
     description: str(r['description']),
     headers,
     body: b,
