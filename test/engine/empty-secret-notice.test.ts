@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { RequestScripts } from '../../src/shared/collection'
-import type { QueuedEvent } from '../../src/shared/timeline'
+import type { QueuedEvent, ScriptEvent, TimelineEvent } from '../../src/shared/timeline'
 import type { EngineService } from '../../src/engine/service'
 import { pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
 import { makeService } from './helpers'
@@ -13,18 +13,32 @@ import { makeService } from './helpers'
  * got a 401), and its `queued` event names the secret and where it is declared, so the details say so beside
  * the status: through another variable (`{{auth}}` = `Bearer {{token}}`) and through a pre-request script's
  * read. A request that uses no such secret, and a script that reads one empty and then sets it (a login), carry
- * no notice. What went out is checked at a real server.
+ * no notice. A script's pm.sendRequest that fills in `{{token}}` goes out empty too: its row names it and the
+ * script's console says so. What went out is checked at a real server.
  */
 
 let server: RawServer
 let root: string
 let dir: string
 let service: EngineService
+let events: TimelineEvent[] = []
 
 function auths(path: string): (string | null)[] {
   return server.heads
     .filter((h) => pathOf(h).startsWith(path))
     .map((h) => /\r\nauthorization: ?([^\r]*)/i.exec(h)?.[1] ?? null)
+}
+
+/** The `phase` script event of `sid`, waited for (bounded: 10 s). */
+async function scriptEvent(sid: string, phase: 'pre' | 'post'): Promise<ScriptEvent> {
+  for (let i = 0; i < 400; i++) {
+    const found = events.find(
+      (e): e is ScriptEvent => e.type === 'script' && e.sid === sid && e.report.phase === phase,
+    )
+    if (found) return found
+    await new Promise((r) => setTimeout(r, 25))
+  }
+  throw new Error(`no ${phase} script event for ${sid}`)
 }
 
 /** Send from the app's `request.send` in the collection's `ci` environment; the first hop's `queued` event. */
@@ -78,6 +92,8 @@ beforeEach(() => {
     persistWorkspace: false,
     watchCollections: false,
   })
+  events = []
+  service.subscribe((b) => events.push(...b.events))
 })
 
 afterEach(async () => {
@@ -124,5 +140,21 @@ describe('the app sends an empty secret and says so', () => {
     })
     expect(auths('/login')).toEqual(['Bearer from-login'])
     expect(login.emptySecrets).toBeUndefined()
+  })
+
+  it("a test script's pm.sendRequest with {{token}}: sent empty, its row names it, the console says so", async () => {
+    const queued = await sendFromApp('/after', [], {
+      test: "pm.sendRequest({ url: '{{base}}/side', header: { Authorization: 'Bearer {{token}}' } }, function () {})",
+    })
+    expect(queued.emptySecrets).toBeUndefined()
+    const post = await scriptEvent(queued.sid, 'post')
+    const child = post.report.sentRequests[0] ?? ''
+    const side = events.find((e): e is QueuedEvent => e.type === 'queued' && e.sid === child)
+    expect(side?.emptySecrets).toEqual([{ name: 'token', where: 'environment "ci"' }])
+    expect(auths('/side')).toEqual(['Bearer '])
+    expect(post.report.console.map((l) => `${l.level} ${l.text}`)).toEqual([
+      `warn pm.sendRequest GET ${server.url}/side went out with empty secret {{token}} (environment "ci"): no value on this machine`,
+    ])
+    expect(post.report.failure).toBeUndefined()
   })
 })

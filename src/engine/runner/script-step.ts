@@ -158,7 +158,7 @@ export async function scriptedStep(
       scopes: scopes(),
       info,
       ...(own !== undefined ? { sid: own } : {}),
-      ...(step.emptySecrets ? { watch: [...step.emptySecrets.names.keys()] } : {}),
+      ...(step.emptySecrets ? { empty: step.emptySecrets } : {}),
     })
     pre = out.report
     apply(out.output.changes)
@@ -227,6 +227,7 @@ export async function scriptedStep(
           scopes: scopes(),
           info,
           sid: res.sid,
+          ...(step.emptySecrets ? { empty: step.emptySecrets } : {}),
         })
         post = out.report
         apply(out.output.changes)

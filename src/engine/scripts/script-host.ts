@@ -6,7 +6,9 @@ import type { Clock } from '../clock'
 import type { JarCookie } from '../http/engine-cookies'
 import type { ExchangeResult, HttpEngine } from '../http/http-engine'
 import { sharedPool, TaskFailed, WorkerDied, type WorkerPool } from '../workers/pool'
+import type { EmptySecrets } from '../send-rules/empty-secrets'
 import { SCRIPT_COOKIE_CALL, SCRIPT_SEND_CALL } from './script-calls'
+import { ScriptSendSecrets } from './script-send-secrets'
 import { cookieOp, type CookieOp } from './script-cookies'
 import { SCRIPT_BODY_CHARS } from './script-bodies'
 import { filled, fromScriptRequest, sentScriptRequest, toScriptRequest } from './script-request'
@@ -55,6 +57,11 @@ export interface PhaseInput {
   sid?: string
   /** Names whose empty reads come back in the output's `read` (secrets with no value on this machine). */
   watch?: string[]
+  /**
+   * The scope's secrets with no value here (watched when `watch` is not given): a pm.sendRequest that fills one in
+   * is refused or noted by their policy (script-send-secrets.ts).
+   */
+  empty?: EmptySecrets
 }
 
 export interface PhaseOutcome {
@@ -102,6 +109,8 @@ export async function runPhase(deps: ScriptDeps, input: PhaseInput): Promise<Pha
   const limits: ScriptLimits = { ...DEFAULT_SCRIPT_LIMITS, ...deps.limits }
   const pool = deps.pool ?? sharedPool()
   const start = deps.clock.now()
+  const watch = input.watch ?? (input.empty ? [...input.empty.names.keys()] : undefined)
+  const secrets = input.empty ? new ScriptSendSecrets(input.empty, () => deps.clock.now() - start) : null
   let output: ScriptTaskOutput
   try {
     output = await pool.run(
@@ -123,7 +132,7 @@ export async function runPhase(deps: ScriptDeps, input: PhaseInput): Promise<Pha
         scopes: input.scopes,
         info: input.info,
         limits,
-        ...(input.watch && input.watch.length > 0 ? { watch: input.watch } : {}),
+        ...(watch && watch.length > 0 ? { watch } : {}),
         ...(input.scripts.some((x) => /\bcookies\b/.test(x.code))
           ? { cookies: jarCookies(deps.http, filled(input.request.url, input.scopes)) }
           : {}),
@@ -135,13 +144,14 @@ export async function runPhase(deps: ScriptDeps, input: PhaseInput): Promise<Pha
         onCall: async (name, payload) => {
           if (name === SCRIPT_COOKIE_CALL) return cookieOp(deps.http, payload as CookieOp)
           if (name !== SCRIPT_SEND_CALL) throw new Error(`unknown host call ${name}`)
-          return sendFromScript(deps, (payload as SandboxSend).request, input.sid)
+          return sendFromScript(deps, (payload as SandboxSend).request, input.sid, secrets)
         },
       },
     )
   } catch (e) {
     output = stopped(input, e)
   }
+  if (secrets) output = secrets.finish(output, phaseOf(input))
   const end = deps.clock.now()
   // A line or test from a collection's or folder's script says which; the request's own stay as they were.
   const levels = new Set(input.scripts.filter((x) => x.origin !== 'request').map((x) => x.where))
@@ -174,8 +184,12 @@ function jarCookies(http: HttpEngine, text: string): JarCookie[] {
 }
 
 /** A phase the pool could not run (its worker died, out of memory or time): a failure, nothing else. */
+/** `pre-request script of request "Login"`: what a phase's failure starts with. */
+function phaseOf(input: PhaseInput): string {
+  return `${input.phase === 'pre' ? 'pre-request' : 'test'} script of request "${input.info.requestName}"`
+}
+
 function stopped(input: PhaseInput, e: unknown): ScriptTaskOutput {
-  const phase = input.phase === 'pre' ? 'pre-request' : 'test'
   const why =
     e instanceof WorkerDied
       ? e.reason === 'memory'
@@ -198,7 +212,7 @@ function stopped(input: PhaseInput, e: unknown): ScriptTaskOutput {
     sentRequests: [],
     cpuMs: 0,
     wallMs: 0,
-    failure: { kind, message: `${phase} script of request "${input.info.requestName}": ${why}` },
+    failure: { kind, message: `${phaseOf(input)}: ${why}` },
   }
 }
 
@@ -256,6 +270,7 @@ export async function sendFromScript(
   deps: ScriptDeps,
   request: ScriptRequest,
   parent: string | undefined,
+  secrets: ScriptSendSecrets | null = null,
 ): Promise<SandboxSendReply> {
   let url: URL
   try {
@@ -275,7 +290,13 @@ export async function sendFromScript(
     const type = request.headers.find((h) => h.key.toLowerCase() === 'content-type' && h.disabled !== true)
     spec.body = { ...spec.body, contentType: type?.value ?? 'text/plain' }
   }
-  const sent = deps.http.send(spec, 1, { name: 'pm.sendRequest', ...(parent ? { initiator: parent } : {}) })
+  const empty = secrets?.check(request) ?? { uses: [] }
+  if ('refused' in empty) return { error: empty.refused }
+  const sent = deps.http.send(spec, 1, {
+    name: 'pm.sendRequest',
+    ...(parent ? { initiator: parent } : {}),
+    ...(empty.uses.length > 0 ? { emptySecrets: empty.uses } : {}),
+  })
   if (!sent.ok) return { error: `pm.sendRequest: ${sent.error.message}` }
   const sid = sent.value.sids[0] as string
   const outcome = await deps.http.waitFor(sid)

@@ -42,6 +42,8 @@ export interface ScriptRequest {
   headers: ScriptKeyValue[]
   body: ScriptBody
   auth: AuthSpec
+  /** A pm.sendRequest's: the watched names its {{templates}} filled in while they were '' (absent when none). */
+  emptyRead?: string[]
 }
 
 export interface ScriptResponse {

@@ -151,6 +151,7 @@ export class SendScripts {
             scopes: scopes(),
             info,
             sid: last,
+            ...(empty ? { empty } : {}),
           })
           apply(ran.output.changes)
           emitScriptEvent(this.deps, last, warned(ran.report))
@@ -193,7 +194,7 @@ export class SendScripts {
         scopes: scopes(),
         info,
         sid: own,
-        ...(empty ? { watch: [...empty.names.keys()] } : {}),
+        ...(empty ? { empty } : {}),
       })
       apply(pre.output.changes)
       // Secrets it read with no value here: refused where the policy says so, else sent and named on the request.

@@ -189,7 +189,17 @@ function makeSendRequest(phase) {
       throw new RangeError(
         'pm.sendRequest: more than ' + phase.limits.sendRequests + ' requests in one script phase',
       )
-    var json = stringifyJSON(toSendRequest(phase, req))
+    phase.sendRead = []
+    var out
+    try {
+      out = toSendRequest(phase, req)
+    } finally {
+      var emptyRead = phase.sendRead
+      phase.sendRead = null
+    }
+    // Watched secrets its {{names}} filled in with '' (no value on this machine): the host refuses or notes it.
+    if (emptyRead.length > 0) out.emptyRead = emptyRead
+    var json = stringifyJSON(out)
     // What a phase's requests carry out, all together, is kept to a quarter of its memory (as a body it reads).
     var limit = (phase.limits.memoryMb * 1048576) / SEND_SHARE
     if (phase.sendChars + json.length > limit)

@@ -136,10 +136,12 @@ function lookup(phase, k) {
 }
 // A read of a watched name (a secret with no value on this machine) that gave the script nothing: the host refuses
 // the request the script builds from it where empty secrets are refused (the CLI). At most as many as watched.
+// While a pm.sendRequest's {{names}} fill in, its own reads are kept too (`sendRead`): the host refuses that send.
 function noteRead(phase, k, v) {
   var w = phase.watch
   if (w === null || v !== '' || !Object.prototype.hasOwnProperty.call(w, k)) return
   if (phase.read.indexOf(k) < 0) phase.read.push(k)
+  if (phase.sendRead && phase.sendRead.indexOf(k) < 0) phase.sendRead.push(k)
 }
 function uuid4() {
   var h = '0123456789abcdef'

@@ -52,6 +52,8 @@ function Phase(id, state) {
   // Names whose empty reads are noted (see noteRead), as a set without a prototype; null: none watched.
   this.watch = null
   this.read = []
+  // A pm.sendRequest's own empty reads, while its request is being filled in (see noteRead); null otherwise.
+  this.sendRead = null
   if (state.watch) {
     this.watch = { __proto__: null }
     for (var w = 0; w < state.watch.length; w++) this.watch[String(state.watch[w])] = true
