@@ -84,6 +84,13 @@ describe('a path parameter with no value', () => {
     expect(u).toContain('Users/get-user.bru: 2 row annotations (descriptions, types) not kept')
   })
 
+  it('Yaak: a URL parameter named :orderId fills /:orderId (encoded) and leaves the query, as Yaak sends it', async () => {
+    await importFixture('yaak-path-params.json')
+    const got = await sendSaved(t.service, t.stub, t.dir, 'get-order-line.yaml')
+    // {{order}} resolves to "A 17" when sent (the engine encodes the space); "2/3" is encoded by the import.
+    expect(got.url).toBe('/orders/A%2017/lines/2%2F3?expand=item&%3Anowhere=x')
+  })
+
   it('OpenCollection: the same, from a type: path param with an empty value', async () => {
     const report = await importFixture('opencollection-parts.yml')
     const got = await sendSaved(t.service, t.stub, t.dir, 'upload-for-user.yaml', 'dev')

@@ -52,6 +52,33 @@ function pairs(list: unknown, u: string[], where: string): KeyValue[] {
     }))
 }
 
+/**
+ * A Yaak request's URL as Yaak sends it: a switched-on URL parameter named `:id` fills the path segment `/:id`
+ * (its value percent-encoded; a `{{reference}}` kept as written) and is no longer a query parameter; one that
+ * matches no segment, and every other parameter, is added to the query.
+ */
+function yaakUrl(url: string, params: readonly KeyValue[]): string {
+  const query: KeyValue[] = []
+  let out = url
+  for (const p of params) {
+    if (!p.enabled || !p.name.startsWith(':')) {
+      query.push(p)
+      continue
+    }
+    const name = p.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    const segment = new RegExp(`/${name}(?=[/?#]|$)`, 'g')
+    const value = p.value
+      .split(/(\{\{[^{}]*\}\})/)
+      .map((part, i) => (i % 2 === 1 ? part : encodeURIComponent(part)))
+      .join('')
+    const before = out
+    // A function, not a string: a `$&` in a value is text, not a replacement pattern.
+    out = out.replace(segment, () => `/${value}`)
+    if (out === before) query.push(p)
+  }
+  return withQuery(out, query)
+}
+
 function auth(type: unknown, v: unknown, u: string[], where: string): AuthSpec {
   const t = str(type)
   if (t === '' || type === null) return { type: 'inherit' }
@@ -214,7 +241,7 @@ export function importYaak(data: unknown): ImportPlan {
         continue
       }
       const o = it.o
-      const url = withQuery(text(o['url'], u, where), pairs(o['urlParameters'], u, where))
+      const url = yaakUrl(text(o['url'], u, where), pairs(o['urlParameters'], u, where))
       const common = {
         url,
         description: str(o['description']),
