@@ -38,7 +38,8 @@ export function DetailsPane() {
       <section className="details details-empty" aria-label="Details">
         <p className="muted">Select a request on the timeline to see its details.</p>
         <p className="muted small">
-          <kbd>↑</kbd> <kbd>↓</kbd> move through the timeline · <kbd>Esc</kbd> cancels the selected request
+          <kbd>↑</kbd> <kbd>↓</kbd> move through the timeline · <kbd>Esc</kbd> cancels the selected request ·{' '}
+          <kbd>P</kbd> pins it
         </p>
       </section>
     )

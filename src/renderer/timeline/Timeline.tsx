@@ -159,6 +159,9 @@ export function Timeline({ toolbarExtras, children }: { toolbarExtras?: ReactNod
       ArrowRight: () => s.setTimeView(panView(s.timeView, span * 0.1, extent)),
       f: () =>
         s.setTimeView(s.timeView.follow ? freezeView(s.timeView, extent) : followView(s.timeView, extent)),
+      p: () => {
+        if (s.selectedSid !== null && s.timeline.rows[s.selectedSid]) s.togglePin(s.selectedSid)
+      },
     }
     const move = moves[e.key]
     if (!move) return

@@ -75,6 +75,8 @@ export const TimelineRow = memo(function TimelineRow({ sid, index, top, columns 
             className="icon-button cancel-button"
             aria-label="Cancel"
             title="Cancel (Esc when selected)"
+            // One tab stop for the whole grid: the keys (Esc, P) reach these for the selected row.
+            tabIndex={-1}
             onClick={(e) => {
               e.stopPropagation()
               void cancel(sid)
@@ -88,7 +90,12 @@ export const TimelineRow = memo(function TimelineRow({ sid, index, top, columns 
           className={pinned ? 'icon-button pin-button pinned' : 'icon-button pin-button'}
           aria-label={pinned ? 'Unpin' : 'Pin'}
           aria-pressed={pinned}
-          title={pinned ? 'Pinned: kept when clearing' : 'Pin: keep this request when clearing'}
+          title={
+            pinned
+              ? 'Pinned: kept when clearing (P when selected)'
+              : 'Pin: keep this request when clearing (P)'
+          }
+          tabIndex={-1}
           onClick={(e) => {
             e.stopPropagation()
             togglePin(sid)
