@@ -4,8 +4,8 @@ import type { AuthSpec, CollectionInfo, FolderNode, Variable } from '../../share
 import { AuthEditor } from '../composer/AuthPanel'
 import { ScriptEditors } from '../lazy/lazy-panes'
 import { hasScript, scriptsFromSaved, type ScriptsDraft } from '../scripts/script-draft'
-import { useAppStore } from '../store/store-context'
-import { VariablesTable, validVariables } from './VariablesTable'
+import { useAppStore, useAppStoreApi } from '../store/store-context'
+import { VariablesTable, notSavedText, validVariables } from './VariablesTable'
 
 /**
  * A folder's (or the collection's) own variables, auth and scripts: requests inside inherit the auth unless they
@@ -25,6 +25,7 @@ export function FolderSettingsDialog({
   scriptsFirst?: boolean
 }) {
   const save = useAppStore((s) => s.saveFolderSettings)
+  const store = useAppStoreApi()
   const vars = useAppStore((s) => s.scopeVars)
   const [scripts, setScripts] = useState<ScriptsDraft>(() => scriptsFromSaved(folder.scripts))
   const hasScripts = hasScript(scripts.preRequest) || hasScript(scripts.test)
@@ -89,7 +90,7 @@ export function FolderSettingsDialog({
             ...(scripts.translated !== undefined ? { translated: scripts.translated } : {}),
           }
           void save(collection.dir, folder.path, checked.variables, auth, kept).then((ok) =>
-            ok ? onClose() : setError('Not saved: see the message in the sidebar.'),
+            ok ? onClose() : setError(notSavedText(store.getState().collectionError)),
           )
         }}
       >

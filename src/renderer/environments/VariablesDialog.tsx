@@ -1,9 +1,9 @@
 import { useState } from 'react'
 import { useModalDialog } from '../hooks/use-modal-dialog'
 import type { CollectionInfo, Variable } from '../../shared/collection'
-import { useAppStore } from '../store/store-context'
+import { useAppStore, useAppStoreApi } from '../store/store-context'
 import { newEnvironmentId } from './environment-id'
-import { VariablesTable, validVariables } from './VariablesTable'
+import { VariablesTable, notSavedText, validVariables } from './VariablesTable'
 
 /**
  * Edit a collection's variables or one environment's (or make a new environment). A variable marked secret
@@ -43,6 +43,7 @@ export function VariablesDialog({ collection, initialScope, onClose }: Props) {
   const [rows, setRows] = useState<Variable[]>(() => varsFor(initialScope))
   const [error, setError] = useState<string | null>(null)
   const dialog = useModalDialog()
+  const store = useAppStoreApi()
 
   /** Another scope: its rows replace the table (unsaved edits to the previous scope are dropped). */
   const pickScope = (sc: string): void => {
@@ -70,7 +71,7 @@ export function VariablesDialog({ collection, initialScope, onClose }: Props) {
       if (ok && scope === NEW_ENV) setEnvironment(collection.dir, id)
     }
     if (ok) onClose()
-    else setError('Not saved: see the message in the sidebar.')
+    else setError(notSavedText(store.getState().collectionError))
   }
 
   return (

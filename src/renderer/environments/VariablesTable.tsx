@@ -35,7 +35,12 @@ export function VariablesTable({ rows, onChange }: { rows: Variable[]; onChange(
                   className="kv-input mono"
                   aria-label={`Variable value ${i + 1}`}
                   type={r.secret ? 'password' : 'text'}
-                  placeholder={r.secret ? 'stored outside the collection; blank keeps it' : ''}
+                  placeholder={r.secret ? 'blank keeps the stored value' : ''}
+                  title={
+                    r.secret
+                      ? 'Kept outside the collection (OS keychain or your config folder); blank keeps the stored value'
+                      : undefined
+                  }
                   value={r.value}
                   spellCheck={false}
                   onChange={(e) => update(i, { value: e.target.value })}
@@ -80,4 +85,9 @@ export function validVariables(rows: readonly Variable[]): { variables: Variable
       error: `"${bad.name}" is not a variable name (letters, digits, _ . -; not starting with a digit)`,
     }
   return { variables: clean }
+}
+
+/** Why a save was refused, said in the dialog the person is looking at (the sidebar shows it too, behind it). */
+export function notSavedText(reason: string | null): string {
+  return reason ? `Not saved: ${reason}` : 'Not saved.'
 }
