@@ -29,6 +29,7 @@ export function CollectionTree({ collection }: TreeProps) {
   const reveal = useAppStore((s) => s.revealDir === collection.dir)
   const revealDone = useAppStore((s) => s.revealCollection)
   const section = useRef<HTMLElement>(null)
+  const exportButton = useRef<HTMLButtonElement>(null)
   // Opened or imported just now: bring its head into view, where the person looks for what they got.
   useEffect(() => {
     if (!reveal) return
@@ -91,6 +92,7 @@ export function CollectionTree({ collection }: TreeProps) {
             aria-label={`Export ${collection.name}`}
             title="Export to Postman, Insomnia or Bruno (secrets are left out)"
             aria-expanded={exporting}
+            ref={exportButton}
             onClick={() => setExporting((x) => !x)}
           >
             ⇪
@@ -106,7 +108,15 @@ export function CollectionTree({ collection }: TreeProps) {
           </button>
         </span>
       </TreeDropTarget>
-      {exporting ? <ExportDialog collection={collection} onClose={() => setExporting(false)} /> : null}
+      {exporting ? (
+        <ExportDialog
+          collection={collection}
+          onClose={() => {
+            setExporting(false)
+            exportButton.current?.focus()
+          }}
+        />
+      ) : null}
       {collection.problems.length > 0 ? (
         <ul className="problems" aria-label={`Problems in ${collection.name}`}>
           {collection.problems.map((p) => (

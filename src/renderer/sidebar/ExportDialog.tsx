@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { CollectionInfo } from '../../shared/collection'
 import type { ExportFormat } from '../../shared/collection-schemas'
 import { useAppStore, useAppStoreApi } from '../store/store-context'
@@ -35,6 +35,9 @@ export function ExportDialog({ collection, onClose }: { collection: CollectionIn
   const [folder, setFolder] = useState('')
   const [busy, setBusy] = useState(false)
   const mine = result?.dir === collection.dir ? result : null
+  const formatRef = useRef<HTMLSelectElement>(null)
+  // Opened from the collection's head: the focus comes along, so the keys work in it at once.
+  useEffect(() => formatRef.current?.focus(), [])
 
   const run = async (): Promise<void> => {
     setBusy(true)
@@ -61,10 +64,22 @@ export function ExportDialog({ collection, onClose }: { collection: CollectionIn
   }
 
   return (
-    <div className="export-dialog" role="dialog" aria-label={`Export ${collection.name}`}>
+    <div
+      className="export-dialog"
+      role="dialog"
+      aria-label={`Export ${collection.name}`}
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape') return
+        // Not the window's Esc too (that cancels the selected request).
+        e.preventDefault()
+        close()
+      }}
+    >
       <label className="small">
         Format{' '}
         <select
+          ref={formatRef}
+          className="field-input"
           value={format}
           onChange={(e) => setFormat(e.target.value as ExportFormat)}
           aria-label="Export format"
@@ -80,7 +95,7 @@ export function ExportDialog({ collection, onClose }: { collection: CollectionIn
         <label className="small">
           Folder{' '}
           <input
-            className="mono"
+            className="field-input mono"
             value={folder}
             placeholder="a new or empty folder"
             aria-label="Bruno folder"
@@ -92,12 +107,13 @@ export function ExportDialog({ collection, onClose }: { collection: CollectionIn
       <div className="row">
         <button
           type="button"
+          className="primary-button"
           disabled={busy || (format === 'bruno' && folder.trim() === '')}
           onClick={() => void run()}
         >
           {busy ? 'Exporting…' : 'Export'}
         </button>
-        <button type="button" onClick={close}>
+        <button type="button" className="secondary-button" onClick={close}>
           Close
         </button>
       </div>
