@@ -24,7 +24,7 @@ import {
 } from '../lazy/lazy-panes'
 
 type ComposerTab =
-  'params' | 'headers' | 'body' | 'auth' | 'options' | 'tests' | 'scripts' | 'after' | MessagingTab
+  'query' | 'params' | 'headers' | 'body' | 'auth' | 'options' | 'tests' | 'scripts' | 'after' | MessagingTab
 
 /** The request composer: request line on top, then params / headers / body / auth / options / tests. */
 export function Composer() {
@@ -70,11 +70,15 @@ export function Composer() {
       !(mode === 'grpc' && t.id !== 'headers' && t.id !== 'tests' && t.id !== 'body'),
   )
   if (mode === 'grpc') tabs.sort((a, b) => Number(b.id === 'body') - Number(a.id === 'body'))
-  // GraphQL: the document and its variables stand in for the params and the body.
+  // GraphQL: the document and its variables (the Query tab, first, as in Postman) stand in for the params and
+  // the body; its Headers, Auth and Options sit in the same row of tabs, in sight in a short composer.
   const shownTabs: { id: ComposerTab; label: string; badge?: string }[] = messaging
     ? messagingTabs(mode, tabs, extras)
     : mode === 'graphql'
-      ? tabs.filter((t) => t.id === 'headers' || t.id === 'auth' || t.id === 'options')
+      ? [
+          { id: 'query', label: 'Query' },
+          ...tabs.filter((t) => t.id === 'headers' || t.id === 'auth' || t.id === 'options'),
+        ]
       : tabs
   const shown = tab && shownTabs.some((t) => t.id === tab) ? tab : (shownTabs[0]?.id ?? 'params')
 
@@ -86,7 +90,6 @@ export function Composer() {
       <StreamComposeBar />
       <VariableHints />
       {mode === 'grpc' ? <GrpcComposer /> : null}
-      {mode === 'graphql' ? <GraphqlComposer /> : null}
       <div className="tabs" role="tablist" aria-label="Request parts">
         {shownTabs.map((t) => (
           <button
@@ -110,11 +113,12 @@ export function Composer() {
       </div>
       <div
         ref={panel}
-        className="composer-panel"
+        className={shown === 'query' ? 'composer-panel graphql-panel' : 'composer-panel'}
         role="tabpanel"
         id={`composer-panel-${shown}`}
         aria-labelledby={`composer-tab-${shown}`}
       >
+        {shown === 'query' && mode === 'graphql' ? <GraphqlComposer /> : null}
         {shown === 'params' ? <ParamsTable /> : null}
         {shown === 'headers' ? <HeadersTable /> : null}
         {shown === 'body' ? mode === 'grpc' ? <GrpcMessagePanel /> : <BodyEditor /> : null}

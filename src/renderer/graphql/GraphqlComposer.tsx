@@ -139,7 +139,11 @@ export function GraphqlComposer() {
             Reload
           </button>
         ) : null}
-        <span className="muted small" data-testid="graphql-schema-state" role="status">
+        <span
+          className={schemaState?.state === 'error' ? 'small graphql-schema-error' : 'muted small'}
+          data-testid="graphql-schema-state"
+          role={schemaState?.state === 'error' ? 'alert' : 'status'}
+        >
           {schemaState?.state === 'loading'
             ? file
               ? 'Reading the schema file…'
@@ -151,6 +155,7 @@ export function GraphqlComposer() {
                 : 'No schema yet: Fetch schema for completion'}
         </span>
       </div>
+      {/* The document and its variables side by side, so a short composer shows both. */}
       <div className="graphql-main">
         <div className="graphql-editors">
           <GraphqlEditor
@@ -158,8 +163,10 @@ export function GraphqlComposer() {
             value={g.query}
             onChange={(query) => set({ query })}
             schema={schema}
-            placeholderText="query { … } — Ctrl+Space completes once the schema is fetched"
+            placeholderText="query { … } (Ctrl+Space completes from the schema)"
           />
+        </div>
+        <div className="graphql-vars">
           <div className="graphql-vars-label muted small">Variables (JSON)</div>
           <GraphqlEditor
             label="GraphQL variables"
