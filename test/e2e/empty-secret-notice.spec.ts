@@ -77,15 +77,24 @@ test('a request sent with an empty secret says so beside its 401, and leads to w
     await expect(notice).toHaveText(
       'Sent with empty secret token — no value on this machine (environment "staging")Set value…',
     )
-    // Not cut off in a 1024 px window: the whole text is inside the pane, none of it clipped.
-    const box = await notice.boundingBox()
-    const pane = await details.boundingBox()
-    expect(box && pane && box.x + box.width <= pane.x + pane.width + 1).toBe(true)
-    expect(
-      await notice.evaluate((el) =>
-        [...el.querySelectorAll('*')].every((c) => c.scrollWidth <= c.clientWidth + 1),
-      ),
-    ).toBe(true)
+    // Not cut off in a 1024 px window, below the timeline and in the narrower pane beside it: the whole note is
+    // inside the pane, none of it clipped (it wraps).
+    const whole = async (): Promise<boolean> => {
+      const box = await notice.boundingBox()
+      const pane = await details.boundingBox()
+      const inside = !!box && !!pane && box.x >= pane.x - 1 && box.x + box.width <= pane.x + pane.width + 1
+      const unclipped = await notice.evaluate((el) =>
+        [el, ...el.querySelectorAll('*')].every((c) => c.scrollWidth <= c.clientWidth + 1),
+      )
+      return inside && unclipped
+    }
+    expect(await whole()).toBe(true)
+    await page.getByRole('button', { name: 'Details on the right' }).click()
+    await expect(notice).toBeVisible()
+    expect(await whole()).toBe(true)
+    await page.mouse.move(1, 1)
+    await page.screenshot({ path: '.flightdeck-tmp/A/empty-secret-right.png' })
+    await page.getByRole('button', { name: 'Details below' }).click()
     // The pictures show the notice, not the waterfall's hover card over the row just clicked.
     await page.mouse.move(1, 1)
     for (const scheme of ['light', 'dark'] as const) {
