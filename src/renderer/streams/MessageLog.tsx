@@ -1,33 +1,20 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { formatBytes } from '../../shared/format'
-import type { StreamEntry, StreamFilter } from '../../shared/streams'
-import { topicFilterProblem } from '../../shared/mqtt-topic-filter'
-import type { StreamMessageKind } from '../../shared/timeline'
+import { streamLogCutText } from '../../shared/stream-log-cut'
+import type { StreamEntry } from '../../shared/streams'
 import { useAppStore } from '../store/store-context'
 import { parseFieldPath, type PathStep } from './assemble'
 import { assembledPiece, pieceLine } from './assembled-preview'
 import type { StreamAttempt } from './lane-attempts'
 import { LogRows, separatorParts, separatorsOf, separatorText, type LogSeparator } from './log-rows'
 import { isFiltered, needsRead } from './log-window'
+import { LogToolbar } from './LogToolbar'
 import { entryPreview, entryType } from './message-format'
 import { MessageView } from './MessageView'
 
 const ROW_H = 22
 /** While following a busy stream, the tail is read at most this often. */
 const FOLLOW_EVERY_MS = 120
-const SEARCH_DEBOUNCE_MS = 250
-
-const KIND_CHOICES: { label: string; kinds: StreamMessageKind[] }[] = [
-  { label: 'All types', kinds: [] },
-  { label: 'Events', kinds: ['event'] },
-  { label: 'Text', kinds: ['text', 'line', 'chunk'] },
-  { label: 'Binary', kinds: ['binary'] },
-  { label: 'Ping / pong', kinds: ['ping', 'pong'] },
-  { label: 'Close', kinds: ['close'] },
-  { label: 'Comments', kinds: ['comment'] },
-  { label: 'Malformed', kinds: ['invalid'] },
-]
-
 const NO_ATTEMPTS: readonly StreamAttempt[] = []
 
 /**
@@ -40,6 +27,7 @@ const NO_ATTEMPTS: readonly StreamAttempt[] = []
 export function MessageLog({ sid, startT }: { sid: string; startT: number }) {
   const view = useAppStore((s) => (s.logView?.sid === sid ? s.logView : null))
   const lastSeq = useAppStore((s) => s.streamLanes[sid]?.lastSeq ?? -1)
+  const laneNotKept = useAppStore((s) => s.streamLanes[sid]?.notKept ?? 0)
   const attempts = useAppStore((s) => s.streamLanes[sid]?.attempts ?? NO_ATTEMPTS)
   const sse = useAppStore((s) => s.timeline.rows[sid]?.queued.kind === 'sse')
   // MQTT topics and Socket.IO events name their messages: a wider name column.
@@ -82,6 +70,9 @@ export function MessageLog({ sid, startT }: { sid: string; startT: number }) {
   )
   const messages = view ? (filtered ? view.total : lastSeq + 1) : 0
   const total = view ? (filtered ? view.total : rowMap.total) : 0
+  // A log that was cut ends with one line saying how many messages it did not keep, and why: the last row.
+  const notKept = Math.max(view?.dropped ?? 0, laneNotKept)
+  const rowCount = total + (notKept > 0 ? 1 : 0)
   const visibleRows = Math.ceil(height / ROW_H) + 1
   const follow = view?.follow ?? true
   const firstRow = Math.max(0, Math.floor(scrollTop / ROW_H))
@@ -104,9 +95,10 @@ export function MessageLog({ sid, startT }: { sid: string; startT: number }) {
       void readLogTail(visibleRows)
     }, wait)
     return () => clearTimeout(timer)
-    // `view` itself changes on every read; what matters is more rows, the filter, or follow turning on.
+    // `view` itself changes on every read; what matters is more rows, the filter, or follow turning on; and
+    // messages not kept, which move no seq: the tail read again brings the cut's count and words.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [lastSeq, total, follow, filterText, visibleRows, readLogTail, sid])
+  }, [lastSeq, laneNotKept, total, follow, filterText, visibleRows, readLogTail, sid])
 
   // Browsing: read whatever part of the log scrolled into view.
   useEffect(() => {
@@ -117,7 +109,7 @@ export function MessageLog({ sid, startT }: { sid: string; startT: number }) {
   if (!view) return null
   const entryAt = (i: number): StreamEntry | undefined => view.entries[i - view.from]
   const rows: number[] = []
-  for (let i = firstRow; i < Math.min(total, lastRow + 1); i++) rows.push(i)
+  for (let i = firstRow; i < Math.min(rowCount, lastRow + 1); i++) rows.push(i)
 
   return (
     <div className={named ? 'stream-log named' : 'stream-log'}>
@@ -142,7 +134,7 @@ export function MessageLog({ sid, startT }: { sid: string; startT: number }) {
         className="stream-log-rows"
         role="grid"
         aria-label="Messages"
-        aria-rowcount={total}
+        aria-rowcount={rowCount}
         tabIndex={0}
         onScroll={(e) => {
           const el = e.currentTarget
@@ -151,8 +143,10 @@ export function MessageLog({ sid, startT }: { sid: string; startT: number }) {
           if (atBottom !== follow) setFollow(atBottom)
         }}
       >
-        <div className="stream-log-spacer" style={{ height: total * ROW_H }}>
+        <div className="stream-log-spacer" style={{ height: rowCount * ROW_H }}>
           {rows.map((i) => {
+            if (i === total)
+              return <CutRow key={i} row={i} text={streamLogCutText(notKept, view.cut ?? undefined)} />
             const at = filtered ? null : rowMap.at(i)
             if (at?.kind === 'separator')
               return <SeparatorRow key={i} row={i} separator={at.separator} sse={sse} />
@@ -172,12 +166,29 @@ export function MessageLog({ sid, startT }: { sid: string; startT: number }) {
             )
           })}
         </div>
-        {total === 0 ? (
+        {rowCount === 0 ? (
           <p className="muted stream-log-empty">{filtered ? 'No messages match.' : 'No messages yet.'}</p>
         ) : null}
       </div>
       {view.error ? <div className="error-box">{view.error.message}</div> : null}
       {view.selectedSeq !== null ? <MessageView sid={sid} startT={startT} /> : null}
+    </div>
+  )
+}
+
+/** The log's cut: how many messages it did not keep, and which limit it reached. */
+function CutRow({ row, text }: { row: number; text: string }) {
+  return (
+    <div
+      role="row"
+      aria-rowindex={row + 1}
+      className="stream-log-row stream-log-cut"
+      style={{ top: row * ROW_H }}
+      data-testid="log-cut"
+    >
+      <span role="gridcell" className="cut-text" title={text}>
+        {text}
+      </span>
     </div>
   )
 }
@@ -264,139 +275,6 @@ function EntryName({ name }: { name: string }) {
       <span className="name-tail">
         <span dir="ltr">{head ? name.slice(cut + 1) : name}</span>
       </span>
-    </>
-  )
-}
-
-function LogToolbar({
-  sid,
-  total,
-  all,
-  filtered,
-  follow,
-  complete,
-}: {
-  sid: string
-  total: number
-  /** Entries in the log, whatever the filter. */
-  all: number
-  filtered: boolean
-  follow: boolean
-  complete: boolean
-}) {
-  const mqtt = useAppStore((s) => s.timeline.rows[sid]?.queued.kind === 'mqtt')
-  const filter = useAppStore((s) => s.logView?.filter)
-  const setFilter = useAppStore((s) => s.setLogFilter)
-  const setFollow = useAppStore((s) => s.setLogFollow)
-  const lane = useAppStore((s) => s.streamLanes[sid])
-  const [text, setText] = useState(filter?.text ?? '')
-
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      if ((filter?.text ?? '') !== text) setFilter({ ...filter, text })
-    }, SEARCH_DEBOUNCE_MS)
-    return () => clearTimeout(timer)
-  }, [text, filter, setFilter])
-
-  const kindsKey = (filter?.kinds ?? []).join(',')
-  const patch = (p: Partial<StreamFilter>): void => setFilter({ ...filter, ...p })
-
-  return (
-    <div className="stream-log-toolbar">
-      <input
-        className="stream-search mono"
-        type="search"
-        placeholder="Search messages"
-        aria-label="Search messages"
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-      />
-      {mqtt ? <TopicFilterField /> : null}
-      <select
-        aria-label="Direction"
-        value={filter?.dir ?? ''}
-        onChange={(e) => {
-          const v = e.target.value
-          patch({ dir: v === 'in' || v === 'out' ? v : undefined })
-        }}
-      >
-        <option value="">Both ways</option>
-        <option value="in">Received</option>
-        <option value="out">Sent</option>
-      </select>
-      <select
-        aria-label="Message type"
-        value={kindsKey}
-        onChange={(e) =>
-          patch({ kinds: KIND_CHOICES.find((k) => k.kinds.join(',') === e.target.value)?.kinds ?? [] })
-        }
-      >
-        {KIND_CHOICES.map((k) => (
-          <option key={k.label} value={k.kinds.join(',')}>
-            {k.label}
-          </option>
-        ))}
-      </select>
-      <span className="stream-count muted num" aria-live="polite">
-        {filtered
-          ? `${total.toLocaleString()} match${total === 1 ? '' : 'es'}${complete ? '' : '…'} of ${all.toLocaleString()}`
-          : `${total.toLocaleString()} messages`}
-        {lane ? ` · ↓ ${formatBytes(lane.bytesIn)} · ↑ ${formatBytes(lane.bytesOut)}` : ''}
-      </span>
-      <span className="grow" />
-      {follow ? (
-        <button
-          type="button"
-          className="secondary-button"
-          onClick={() => setFollow(false)}
-          title="Stop following new messages"
-        >
-          Pause auto-scroll
-        </button>
-      ) : (
-        <button type="button" className="secondary-button" onClick={() => setFollow(true)}>
-          Jump to latest
-        </button>
-      )}
-    </div>
-  )
-}
-
-/**
- * An MQTT session's topic filter (`sensors/+/temp`, `sensors/#`): matched by the engine over the whole log, as
- * the search is. What is not a topic filter is said at once, in words, and not applied.
- */
-function TopicFilterField() {
-  const filter = useAppStore((s) => s.logView?.filter)
-  const setFilter = useAppStore((s) => s.setLogFilter)
-  const [text, setText] = useState(filter?.topic ?? '')
-  const problem = text === '' ? null : topicFilterProblem(text)
-
-  useEffect(() => {
-    if (problem !== null) return
-    const timer = setTimeout(() => {
-      if ((filter?.topic ?? '') !== text) setFilter({ ...filter, topic: text })
-    }, SEARCH_DEBOUNCE_MS)
-    return () => clearTimeout(timer)
-  }, [text, problem, filter, setFilter])
-
-  return (
-    <>
-      <input
-        className={`stream-search stream-topic mono${problem ? ' invalid' : ''}`}
-        type="search"
-        placeholder="Topic filter (a/+/c, a/#)"
-        aria-label="Topic filter"
-        aria-invalid={problem !== null}
-        title="MQTT topic filter: + is one level, # every level below"
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-      />
-      {problem ? (
-        <span className="field-error" role="alert">
-          {problem}
-        </span>
-      ) : null}
     </>
   )
 }

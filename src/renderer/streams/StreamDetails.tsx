@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react'
 import { formatBytes, formatMs } from '../../shared/format'
+import { streamLogCutText } from '../../shared/stream-log-cut'
 import { useAppStore } from '../store/store-context'
 import type { SessionRow } from '../timeline/session-row'
 import { AssembleView } from './AssembleView'
@@ -83,6 +84,7 @@ function StreamDetails({ row }: { row: SessionRow }) {
         {lane && lane.reconnects > 0
           ? ` · ${lane.reconnects} reconnect${lane.reconnects === 1 ? '' : 's'}`
           : ''}
+        {lane?.notKept ? <NotKept sid={row.sid} notKept={lane.notKept} /> : null}
         {lane?.resultErrors ? (
           <span className="result-errors" data-testid="result-errors">
             {` · ${lane.resultErrors.toLocaleString()} result${lane.resultErrors === 1 ? '' : 's'} with errors`}
@@ -131,6 +133,20 @@ function StreamDetails({ row }: { row: SessionRow }) {
         {tab === 'handshake' ? <Handshake row={row} attempts={lane?.attempts ?? []} /> : null}
       </div>
     </section>
+  )
+}
+
+/**
+ * The summary's word on a cut log: the count the lane shows (every message, kept or not, is ticked), with the
+ * reason the engine gave at the log's last read (none until one was read).
+ */
+function NotKept({ sid, notKept }: { sid: string; notKept: number }) {
+  const cut = useAppStore((s) => (s.logView?.sid === sid ? s.logView.cut : null))
+  const dropped = useAppStore((s) => (s.logView?.sid === sid ? s.logView.dropped : 0))
+  return (
+    <span className="log-cut" data-testid="summary-log-cut">
+      {` · ${streamLogCutText(Math.max(notKept, dropped), cut ?? undefined)}`}
+    </span>
   )
 }
 

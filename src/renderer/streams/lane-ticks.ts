@@ -58,6 +58,8 @@ export interface LaneTicks {
   readonly bytesOut: number
   /** Highest log seq seen: the log holds `lastSeq + 1` entries. */
   readonly lastSeq: number
+  /** Messages shown here that the session's log did not keep (it was cut: their ticks carry no seq). */
+  readonly notKept: number
   readonly last: LastMessage | null
   /** When the current connection opened (engine ms), or null while not open. */
   readonly openSince: number | null
@@ -85,6 +87,7 @@ export function emptyLane(sid: string): LaneTicks {
     bytesIn: 0,
     bytesOut: 0,
     lastSeq: -1,
+    notKept: 0,
     last: null,
     openSince: null,
     subprotocol: null,
@@ -110,6 +113,7 @@ interface Draft {
   bytesIn: number
   bytesOut: number
   lastSeq: number
+  notKept: number
   last: LastMessage | null
   openSince: number | null
   subprotocol: string | null
@@ -268,6 +272,7 @@ function applyEvent(d: Draft, e: TimelineEvent): void {
       if (e.kind === 'control' && e.dir === 'out' && e.preview === 'half-close') {
         // A gRPC call's half-close is a marker on its lane, not a message sent.
         if (e.seq > d.lastSeq) d.lastSeq = e.seq
+        if (e.seq < 0) d.notKept++
         mark(d, { t: e.t, kind: 'half-close', label: 'Half-closed' })
         return
       }
@@ -285,6 +290,7 @@ function applyEvent(d: Draft, e: TimelineEvent): void {
         d.bytesOut += e.size
       }
       if (e.seq + n - 1 > d.lastSeq) d.lastSeq = e.seq + n - 1
+      if (e.seq < 0) d.notKept += n
       d.last = { t: e.t, dir: e.dir, kind: e.kind, preview: e.preview, size: e.size }
       return
     }

@@ -1,3 +1,4 @@
+import type { StreamLogCut } from '../../shared/stream-log-cut'
 import type { StreamEntry, StreamFilter } from '../../shared/streams'
 import type { AppError } from '../../shared/result'
 
@@ -21,6 +22,9 @@ export interface LogView {
   /** Keep the newest message in view as messages arrive. */
   follow: boolean
   selectedSeq: number | null
+  /** Messages the session's log did not keep, and where and why it was cut, at the last read. */
+  dropped: number
+  cut: StreamLogCut | null
 }
 
 /** Entries read around the visible ones, so small scrolls need no read. */
@@ -40,6 +44,8 @@ export function emptyLogView(sid: string): LogView {
     error: null,
     follow: true,
     selectedSeq: null,
+    dropped: 0,
+    cut: null,
   }
 }
 
