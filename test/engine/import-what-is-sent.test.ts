@@ -91,6 +91,15 @@ describe('a path parameter with no value', () => {
     expect(got.url).toBe('/orders/A%2017/lines/2%2F3?expand=item&%3Anowhere=x')
   })
 
+  it('Insomnia: pathParameters fill /:name (encoded); an empty one is sent as written and reported', async () => {
+    const report = await importFixture('insomnia-v4-params.json')
+    const got = await sendSaved(t.service, t.stub, t.dir, 'get-user-receipt.yaml')
+    expect(got.url).toBe('/users/ana%20maria/receipts/:receiptId')
+    expect(report.unmapped.join('\n')).toContain(
+      'Get user receipt: path parameter :receiptId has no value; sent as written, as Insomnia sends it',
+    )
+  })
+
   it('OpenCollection: the same, from a type: path param with an empty value', async () => {
     const report = await importFixture('opencollection-parts.yml')
     const got = await sendSaved(t.service, t.stub, t.dir, 'upload-for-user.yaml', 'dev')

@@ -1,7 +1,7 @@
 import type { AuthSpec, RequestScripts, SavedRequest, Variable } from '../../shared/collection'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import type { TagMapper } from './insomnia-tags'
-import { arr, isObj, method, request, str, varName, withQuery } from './plan'
+import { arr, encodeSegment, isObj, method, request, str, varName, withQuery } from './plan'
 
 /**
  * One Insomnia resource's fields in Flightdeck's terms: text (its `_.` variables and template tags), header and
@@ -47,6 +47,24 @@ function parameters(list: unknown, c: Ctx, where: string): (KeyValue & { bare: b
       enabled: p['disabled'] !== true,
       bare: p['value'] === null || p['value'] === undefined,
     }))
+}
+
+/**
+ * A URL's `/:name` segments filled from the request's `pathParameters` (Insomnia 9 and later), each value
+ * percent-encoded, as Insomnia sends them; one with no value is sent as written, as Insomnia leaves it, and the
+ * report says so.
+ */
+function withPathParameters(url: string, list: unknown, c: Ctx, where: string): string {
+  const params = arr(list).filter(isObj)
+  if (params.length === 0) return url
+  return url.replace(/\/:[^/?#:]+/g, (segment) => {
+    const name = segment.slice(2)
+    const p = params.find((x) => str(x['name']) === name)
+    const value = p ? text(p['value'], c, where) : ''
+    if (value !== '') return `/${encodeSegment(value)}`
+    c.u.push(`${where}: path parameter :${name} has no value; sent as written, as Insomnia sends it`)
+    return segment
+  })
 }
 
 export function auth(v: unknown, c: Ctx, where: string): AuthSpec {
@@ -196,7 +214,10 @@ export function httpRequest(r: Res, name: string, where: string, c: Ctx): SavedR
         }
       : {}),
     method: method(r['method'], c.u, where),
-    url: withQuery(text(r['url'], c, where), parameters(r['parameters'], c, where)),
+    url: withQuery(
+      withPathParameters(text(r['url'], c, where), r['pathParameters'], c, where),
+      parameters(r['parameters'], c, where),
+    ),
     description: str(r['description']),
     headers,
     body: b,

@@ -111,6 +111,14 @@ export function varName(name: string): string | null {
   return VAR_NAME.test(n) && n.length <= 256 ? n : null
 }
 
+/** A value percent-encoded as one path segment (encodeURIComponent), its `{{references}}` kept as written. */
+export function encodeSegment(value: string): string {
+  return value
+    .split(/(\{\{[^{}]*\}\})/)
+    .map((part, i) => (i % 2 === 1 ? part : encodeURIComponent(part)))
+    .join('')
+}
+
 /**
  * Append query parameters to a URL, keeping `{{variables}}` readable (not percent-encoded). A parameter marked
  * `bare` (a Postman row whose value is null) goes as its name alone, `?flag`, as the tool sends it.

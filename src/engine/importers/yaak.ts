@@ -13,6 +13,7 @@ import {
   str,
   varName,
   withQuery,
+  encodeSegment,
   type ImportPlan,
   type PlanNode,
 } from './plan'
@@ -67,10 +68,7 @@ function yaakUrl(url: string, params: readonly KeyValue[]): string {
     }
     const name = p.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
     const segment = new RegExp(`/${name}(?=[/?#]|$)`, 'g')
-    const value = p.value
-      .split(/(\{\{[^{}]*\}\})/)
-      .map((part, i) => (i % 2 === 1 ? part : encodeURIComponent(part)))
-      .join('')
+    const value = encodeSegment(p.value)
     const before = out
     // A function, not a string: a `$&` in a value is text, not a replacement pattern.
     out = out.replace(segment, () => `/${value}`)
