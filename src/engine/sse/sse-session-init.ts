@@ -1,6 +1,7 @@
 import type { RequestSpec } from '../../shared/request'
 import type { AppError, Result } from '../../shared/result'
 import type { SseOpenOptions } from '../../shared/stream-schemas'
+import type { EmptySecretUse } from '../../shared/timeline'
 import type { StreamLog } from '../streams/stream-log'
 import type { StreamContext } from '../streams/stream-plumbing'
 
@@ -21,6 +22,8 @@ export interface SseSessionInit {
   reauthorize?: () => Promise<Result<{ spec: RequestSpec; refused?: () => void }>>
   /** The row's name in place of the URL's path (a GraphQL subscription over SSE). */
   name?: string
+  /** Secrets with no value here that the opening request used (sent empty), named on its `queued` event. */
+  emptySecrets?: EmptySecretUse[]
   /** A protocol read on top of the events (GraphQL over SSE): told when the stream opens, of messages, of its end. */
   watch?: SseWatch
 }

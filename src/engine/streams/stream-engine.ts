@@ -9,7 +9,7 @@ import {
 } from '../../shared/streams'
 import { topicFilterProblem } from '../../shared/mqtt-topic-filter'
 import type { SseOpenOptions, WsOpenOptions } from '../../shared/stream-schemas'
-import type { TimelineEvent } from '../../shared/timeline'
+import type { EmptySecretUse, TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
 import type { BodyStore } from '../http/body-store'
 import { SseSession, type SseSessionInit } from '../sse/sse-session'
@@ -41,6 +41,8 @@ export interface StreamHooks {
   onUnauthorized?: () => void
   /** SSE: the request authorized again for a reconnect, as it was for the first connection. */
   reauthorize?: SseSessionInit['reauthorize']
+  /** Secrets with no value here that the opening request used (sent empty): its `queued` event names them. */
+  emptySecrets?: EmptySecretUse[]
 }
 
 /** What a session's `wait` resolves with: its events, from `queued` to its terminal event. */
@@ -124,6 +126,7 @@ export class StreamEngine {
       log: this.logs.create(sid),
       onEnd: (s) => this.onEnd(s),
       ...(hooks.reauthorize ? { reauthorize: hooks.reauthorize } : {}),
+      ...(hooks.emptySecrets ? { emptySecrets: hooks.emptySecrets } : {}),
     })
     this.sessions.set(sid, session)
     session.start()
@@ -148,6 +151,7 @@ export class StreamEngine {
       ctx: this.ctx,
       log: this.logs.create(sid),
       onEnd: (s) => this.onEnd(s),
+      ...(hooks.emptySecrets ? { emptySecrets: hooks.emptySecrets } : {}),
     })
     this.sessions.set(sid, session)
     this.ws.set(sid, session)

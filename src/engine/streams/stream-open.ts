@@ -11,7 +11,8 @@ import type { StreamEngine } from './stream-engine'
  * Opening SSE and WebSocket sessions the way `request.send` sends: `{{variables}}` resolve in the collection's
  * scopes (global < collection < folder < environment, plus `{{$uuid}}` and friends), the effective auth is the
  * request's or the nearest folder's or the collection's, and an unknown variable refuses the open, naming it.
- * The resolved request is what the stream engine sees: the timeline shows the URL that was really opened.
+ * The resolved request is what the stream engine sees: the timeline shows the URL that was really opened. A secret
+ * with no value here goes out empty, and the session's `queued` event names it (as a send's does).
  */
 
 export interface StreamOpenDeps {
@@ -56,6 +57,7 @@ export function createStreamOpenHandlers(deps: StreamOpenDeps): StreamOpenHandle
         {
           ...(refused ? { onUnauthorized: refused } : {}),
           ...(renewed ? { reauthorize: () => auth.authorize(resolved, effective, 'SSE') } : {}),
+          ...(prepared.value.emptySecrets ? { emptySecrets: prepared.value.emptySecrets } : {}),
         },
       )
     },
@@ -93,7 +95,10 @@ export function createStreamOpenHandlers(deps: StreamOpenDeps): StreamOpenHandle
           protocols: prepared.value.extra,
           ...(p.options ? { options: p.options } : {}),
         },
-        refused ? { onUnauthorized: refused } : {},
+        {
+          ...(refused ? { onUnauthorized: refused } : {}),
+          ...(prepared.value.emptySecrets ? { emptySecrets: prepared.value.emptySecrets } : {}),
+        },
       )
     },
 

@@ -4,7 +4,7 @@ import type { KeyValue } from '../../shared/request'
 import { fail, ok, type AppError, type Result } from '../../shared/result'
 import type { WsOpenOptions } from '../../shared/stream-schemas'
 import { closeCodeText, isSendableCloseCode } from '../../shared/streams'
-import type { HeaderList, StreamMessageKind } from '../../shared/timeline'
+import type { EmptySecretUse, HeaderList, StreamMessageKind } from '../../shared/timeline'
 import { classifyError, MAX_RESPONSE_HEADER_BYTES } from '../http/errors'
 import type { ExchangeMarks } from '../http/timings'
 import { SessionKernel } from '../sessions/kernel/session-kernel'
@@ -51,6 +51,8 @@ export interface WsSessionInit {
   ctx: StreamContext
   log: StreamLog
   onEnd(sid: string): void
+  /** Secrets with no value here that the upgrade request used (sent empty), named on its `queued` event. */
+  emptySecrets?: EmptySecretUse[]
 }
 
 export class WsSession implements SessionTransport {
@@ -112,7 +114,12 @@ export class WsSession implements SessionTransport {
   start(): void {
     const invalid =
       this.invalid ?? (this.url ? null : { code: 'invalid_url' as const, message: 'Invalid URL' })
-    this.kernel.start({ method: 'GET', url: this.url?.href ?? this.init.url, invalid })
+    this.kernel.start({
+      method: 'GET',
+      url: this.url?.href ?? this.init.url,
+      invalid,
+      ...(this.init.emptySecrets ? { emptySecrets: this.init.emptySecrets } : {}),
+    })
   }
 
   // ---- the transport ----

@@ -123,6 +123,7 @@ export class SessionKernel implements AttemptOwner {
       ...(target.name ? { name: target.name } : {}),
       ...(target.graphql ? { graphql: target.graphql } : {}),
       ...(target.connection ? { connection: target.connection } : {}),
+      ...(target.emptySecrets ? { emptySecrets: target.emptySecrets } : {}),
     })
     if (target.invalid) {
       this.finish({ type: 'error', error: target.invalid })

@@ -1,6 +1,6 @@
 import type { AppError } from '../../../shared/result'
 import type { OperationType } from '../../../shared/graphql'
-import type { SessionKind, StreamMode } from '../../../shared/timeline'
+import type { EmptySecretUse, SessionKind, StreamMode } from '../../../shared/timeline'
 import type { ExchangeMarks } from '../../http/timings'
 import type { SessionAttempt } from './session-attempt'
 
@@ -43,6 +43,8 @@ export interface SessionTarget {
   graphql?: OperationType
   /** The session runs over another session's connection (a GraphQL operation multiplexed over one socket). */
   connection?: string
+  /** Secrets with no value here that its opening request used (sent empty): its `queued` event names them. */
+  emptySecrets?: EmptySecretUse[]
 }
 
 /** An attempt is open: the connection is up and messages may flow (a 2xx stream, a WebSocket upgraded). */

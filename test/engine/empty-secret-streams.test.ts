@@ -1,0 +1,101 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { QueuedEvent, TimelineEvent } from '../../src/shared/timeline'
+import type { EngineService } from '../../src/engine/service'
+import { startRawServer, type RawServer } from '../catalogue/raw-server'
+import { startWsServer, type WsFixture } from '../fixtures/ws-server'
+import { makeService } from './helpers'
+
+/**
+ * An SSE or WebSocket session opened in the app with `Authorization: {{auth}}` (= `Bearer {{token}}`) where the
+ * secret `token` has no value on this machine: it opens with the header empty, and its `queued` event names the
+ * secret and where it is declared, as a send's does. What went out is checked at real servers.
+ */
+
+let sse: RawServer
+let ws: WsFixture
+let root: string
+let dir: string
+let service: EngineService
+let events: TimelineEvent[] = []
+
+const context = (): { dir: string; path: string; env: string } => ({ dir, path: 'a.yaml', env: 'ci' })
+const authHeader = [{ name: 'Authorization', value: '{{auth}}', enabled: true }]
+
+function queuedOf(sid: string): QueuedEvent | undefined {
+  return events.find((e): e is QueuedEvent => e.type === 'queued' && e.sid === sid)
+}
+
+beforeAll(async () => {
+  // One event, then the stream ends (no reconnect is asked for).
+  sse = await startRawServer((socket) =>
+    socket.end('HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\ndata: hi\n\n'),
+  )
+  ws = await startWsServer()
+  root = mkdtempSync(join(tmpdir(), 'fd-empty-secret-streams-'))
+  dir = join(root, 'api')
+  mkdirSync(join(dir, 'environments'), { recursive: true })
+  writeFileSync(
+    join(dir, 'collection.yaml'),
+    "flightdeck: 1\nname: Streams\nid: streams\nvariables:\n  auth: 'Bearer {{token}}'\n",
+  )
+  writeFileSync(join(dir, 'environments', 'ci.yaml'), 'name: ci\nvariables:\n  token:\n    secret: true\n')
+  writeFileSync(join(dir, 'a.yaml'), 'name: A\nmethod: GET\nurl: http://127.0.0.1/\n')
+})
+
+beforeEach(async () => {
+  sse.heads.length = 0
+  service = makeService({
+    configDir: join(root, `config-${Math.random().toString(36).slice(2)}`),
+    persistWorkspace: false,
+    watchCollections: false,
+  })
+  events = []
+  service.subscribe((b) => events.push(...b.events))
+  expect((await service.invoke('collection.open', { dir })).ok).toBe(true)
+})
+
+afterEach(async () => {
+  await service.dispose()
+})
+
+afterAll(async () => {
+  await sse.close()
+  await ws.close()
+  rmSync(root, { recursive: true, force: true })
+})
+
+describe('a stream opened with an empty secret says so', () => {
+  it('SSE: opened with the header empty, its queued event names the secret', async () => {
+    const opened = await service.invoke('sse.open', {
+      request: {
+        method: 'GET',
+        url: `${sse.url}/events`,
+        headers: authHeader,
+        body: { kind: 'none' },
+        options: {},
+      },
+      stream: { reconnect: false },
+      context: context(),
+    })
+    if (!opened.ok) throw new Error(opened.error.message)
+    await service.waitForStream(opened.value.sid)
+    expect(sse.heads.map((h) => /\r\nauthorization: ?([^\r]*)/i.exec(h)?.[1] ?? null)).toEqual(['Bearer '])
+    expect(queuedOf(opened.value.sid)?.emptySecrets).toEqual([{ name: 'token', where: 'environment "ci"' }])
+  })
+
+  it('WebSocket: upgraded with the header empty, its queued event names the secret', async () => {
+    const opened = await service.invoke('ws.open', {
+      url: `${ws.url}/close?code=1000&reason=bye&after=0`,
+      headers: authHeader,
+      protocols: [],
+      context: context(),
+    })
+    if (!opened.ok) throw new Error(opened.error.message)
+    await service.waitForStream(opened.value.sid)
+    expect(ws.upgrades.map((u) => u.headers.authorization)).toEqual(['Bearer'])
+    expect(queuedOf(opened.value.sid)?.emptySecrets).toEqual([{ name: 'token', where: 'environment "ci"' }])
+  })
+})
