@@ -185,3 +185,42 @@ describe("a form-data text part's own Content-Type", () => {
     ])
   })
 })
+
+describe('a JSON body written with comments', () => {
+  it('Bruno: the comments are taken out, as Bruno sends the body, and the report says so', async () => {
+    const report = await importBruno('bruno-v2')
+    const got = await sendSaved(t.service, t.stub, t.dir, 'create-order.yaml')
+    expect(JSON.parse(got.body)).toEqual({ customer: 'ana', lines: [1, 2] })
+    expect(report.unmapped.join('\n')).toContain(
+      "create-order.bru: the JSON body's 2 comments taken out, as Bruno sends it",
+    )
+  })
+
+  it('Hoppscotch: comments and trailing commas are taken out; a JSON type of its own is kept', async () => {
+    const report = await importFixture('hoppscotch-jsonc.json')
+    const got = await sendSaved(t.service, t.stub, t.dir, 'create-receipt.yaml')
+    expect(JSON.parse(got.body)).toEqual({
+      store: 'Corner Cafe',
+      url: 'https://corner.example/cafe',
+      items: ['coffee', 'bun'],
+    })
+    expect(report.unmapped.join('\n')).toContain(
+      "Create receipt: the JSON body's 2 comments and 2 trailing commas taken out, as Hoppscotch sends it",
+    )
+    const api = await sendSaved(t.service, t.stub, t.dir, 'create-receipt-json-api.yaml')
+    expect(api.headers['content-type']).toBe('application/vnd.api+json')
+    expect(JSON.parse(api.body)).toEqual({ data: { type: 'receipts', attributes: { store: 'Corner Cafe' } } })
+  })
+
+  it('Hoppscotch: a multipart text part’s contentType is sent with it, and the report names the filename Hoppscotch adds', async () => {
+    const report = await importFixture('hoppscotch-jsonc.json')
+    const got = await sendSaved(t.service, t.stub, t.dir, 'upload-receipt.yaml')
+    expect(multipartParts(got).map((p) => [p.name, p.contentType, p.filename, p.body])).toEqual([
+      ['metadata', 'application/json', null, '{"store":"Corner Cafe"}'],
+      ['note', null, null, 'paid in cash'],
+    ])
+    expect(report.unmapped.join('\n')).toContain(
+      'Upload receipt: part "metadata" is sent with its Content-Type "application/json" as a field; Hoppscotch also gives it filename="metadata"',
+    )
+  })
+})

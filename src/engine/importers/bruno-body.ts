@@ -1,5 +1,6 @@
 import type { MultipartPart, RequestBody } from '../../shared/request'
 import { pairsOf, textOf, type BruBlock, type BruPair } from './bru-lang'
+import { jsonAsSent } from './json-comments'
 import { partContentType } from './plan'
 
 /** A `.bru` request's body, by its mode (`body: json`, `multipartForm`, …). */
@@ -33,7 +34,10 @@ export function bodyOf(b: Blocks, mode: string | undefined, u: string[], where: 
     case 'none':
       return { kind: 'none' }
     case 'json':
-      return { kind: 'json', text: textOf(b, 'body:json') ?? '' }
+      return {
+        kind: 'json',
+        text: jsonAsSent(textOf(b, 'body:json') ?? '', 'Bruno', (l) => u.push(`${where}: ${l}`)),
+      }
     case 'text':
       return { kind: 'text', text: textOf(b, 'body:text') ?? '', contentType: 'text/plain' }
     case 'xml':

@@ -17,6 +17,7 @@ import {
   type PlanNode,
 } from './plan'
 import { graphqlFromTexts } from '../graphql/graphql-import'
+import { jsonAsSent } from './json-comments'
 
 /**
  * Hoppscotch collections (one collection `{ v, name, folders, requests }` or a list of them, as its Export
@@ -125,7 +126,14 @@ function body(v: unknown, u: string[], where: string): RequestBody {
     return { kind: 'form', fields }
   }
   if (typeof raw !== 'string') return { kind: 'none' }
-  if (/json/.test(type)) return { kind: 'json', text: text(raw) }
+  // Hoppscotch sends a JSON body (any type naming json) without its comments and trailing commas, with its
+  // own type as the Content-Type (application/vnd.api+json stays that).
+  if (/\bjson\b/i.test(type)) {
+    const json = jsonAsSent(text(raw), 'Hoppscotch', (l) => u.push(`${where}: ${l}`))
+    return type === 'application/json'
+      ? { kind: 'json', text: json }
+      : { kind: 'text', text: json, contentType: type }
+  }
   return { kind: 'text', text: text(raw), contentType: type || 'text/plain' }
 }
 

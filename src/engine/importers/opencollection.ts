@@ -8,6 +8,7 @@ import { openCollectionGraphql } from '../graphql/graphql-import'
 import { grpcRequestFrom, openCollectionMessages } from './bruno-grpc'
 import { assertionsOf, extractionsOf } from './bruno-runtime'
 import { withPathParams } from './bruno-url'
+import { jsonAsSent } from './json-comments'
 import {
   copyFolderHeaders,
   notePlace,
@@ -102,7 +103,7 @@ function body(v: unknown, u: string[], where: string): RequestBody {
     case 'none':
       return { kind: 'none' }
     case 'json':
-      return { kind: 'json', text }
+      return { kind: 'json', text: jsonAsSent(text, 'Bruno', (l) => u.push(`${where}: ${l}`)) }
     case 'text':
       return { kind: 'text', text, contentType: 'text/plain' }
     case 'xml':
