@@ -1,10 +1,7 @@
-import { connect } from 'node:net'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEngineService, type EngineService } from '../../src/engine/service'
-import { startWebHost, type WebHost } from '../../src/web/server'
+import type { WebHost } from '../../src/web/server'
+import { rawRequest } from '../hosts/raw-http'
+import { startTempWebHost, type TempWebHost } from '../hosts/temp-web-host'
 
 /**
  * Every answer of the browser host carries a Content-Security-Policy that lets nothing run or frame it, and no
@@ -14,64 +11,23 @@ import { startWebHost, type WebHost } from '../../src/web/server'
  * HTML error page), and the page's URL with its token never leaves in a Referer from any of them.
  */
 
-/** One request written byte for byte on its own connection; the status and headers of the answer. */
-function raw(port: number, text: string): Promise<{ status: number; headers: Record<string, string> }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port })
-    let data = ''
-    const timer = setTimeout(() => {
-      socket.destroy()
-      reject(new Error(`no answer within 5 s to ${JSON.stringify(text.slice(0, 80))}`))
-    }, 5000)
-    socket.setEncoding('latin1')
-    socket.on('data', (c: string) => {
-      data += c
-      if (data.includes('\r\n\r\n')) socket.destroy()
-    })
-    socket.on('error', () => undefined)
-    socket.on('close', () => {
-      clearTimeout(timer)
-      const [statusLine = '', ...lines] = data.slice(0, data.indexOf('\r\n\r\n')).split('\r\n')
-      const headers: Record<string, string> = {}
-      for (const line of lines) {
-        const colon = line.indexOf(':')
-        headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim()
-      }
-      resolve({ status: Number(statusLine.split(' ')[1]), headers })
-    })
-    socket.write(text, 'latin1')
-  })
-}
-
 describe('browser host: security headers on every answer', () => {
-  let dir: string
-  let service: EngineService
+  let web: TempWebHost
   let host: WebHost
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'flightdeck-web-headers-'))
-    await mkdir(join(dir, 'renderer', 'assets'), { recursive: true })
-    await writeFile(
-      join(dir, 'renderer', 'index.html'),
-      // As the build writes it: the entry pinned by hash in the page's own policy.
-      `<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-${'A'.repeat(43)}='"><script type="module" src="./assets/index-Q1wErTy8.js"></script></head></html>`,
-    )
-    await writeFile(join(dir, 'renderer', 'assets', 'index-Q1wErTy8.js'), 'export {}')
-    await writeFile(join(dir, 'bridge.js'), '/* bridge */')
-    service = createEngineService({ host: 'web', flushEveryMs: 10, configDir: join(dir, 'config') })
-    host = await startWebHost({
-      service,
-      rendererDir: join(dir, 'renderer'),
-      bridgeFile: join(dir, 'bridge.js'),
-      log: () => undefined,
+    web = await startTempWebHost({
+      prefix: 'flightdeck-web-headers-',
+      files: {
+        // As the build writes it: the entry pinned by hash in the page's own policy.
+        'renderer/index.html': `<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-${'A'.repeat(43)}='"><script type="module" src="./assets/index-Q1wErTy8.js"></script></head></html>`,
+        'renderer/assets/index-Q1wErTy8.js': 'export {}',
+      },
     })
+    host = web.host
   })
 
-  afterAll(async () => {
-    await host.close()
-    await service.dispose()
-    await rm(dir, { recursive: true, force: true })
-  })
+  afterAll(() => web?.close())
 
   it('the page, a file, and each kind of refusal', async () => {
     const own = `Host: 127.0.0.1:${host.port}\r\n`
@@ -98,7 +54,7 @@ describe('browser host: security headers on every answer', () => {
       ['a request the parser cannot read', 400, `GET / HTTP/1.1\r\n${own}X-A: a\r\n b\r\n\r\n`],
     ]
     for (const [what, status, request] of cases) {
-      const r = await raw(host.port, request)
+      const r = await rawRequest(host.port, request, true)
       expect(r.status, what).toBe(status)
       const policy = r.headers['content-security-policy'] ?? '(none)'
       expect(policy, what).toContain("default-src 'none'")

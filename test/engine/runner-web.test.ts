@@ -1,48 +1,38 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { WireMessage } from '../../src/shared/contract'
 import type { RunProgressEvent } from '../../src/shared/run-schemas'
-import { startWebHost, type WebHost } from '../../src/web/server'
-import type { EngineService } from '../../src/engine/service'
+import type { WebHost } from '../../src/web/server'
 import { startRunnerServer, type RunnerServer } from '../fixtures/runner-server'
+import { startTempWebHost, type TempWebHost } from '../hosts/temp-web-host'
 import { makeService } from './helpers'
 
 /** run.start over the browser host's WebSocket: the run.progress events reach the page like timeline batches. */
 
+let web: TempWebHost
 let root: string
-let service: EngineService
 let host: WebHost
 let server: RunnerServer
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'fd-run-web-'))
   server = await startRunnerServer()
-  await mkdir(join(root, 'renderer'), { recursive: true })
-  await writeFile(join(root, 'renderer', 'index.html'), '<!doctype html><html><body></body></html>')
-  await writeFile(join(root, 'bridge.js'), '/* bridge */')
-  await mkdir(join(root, 'coll'))
-  await writeFile(join(root, 'coll', 'collection.yaml'), `flightdeck: 1\nname: Web\n`)
-  await writeFile(
-    join(root, 'coll', 'ping.yaml'),
-    `name: Ping\nurl: ${server.url}/status/204\nassertions:\n  - kind: status\n    equals: 204\n`,
-  )
-  service = makeService({ configDir: join(root, 'config'), persistWorkspace: false, watchCollections: false })
-  host = await startWebHost({
-    service,
-    rendererDir: join(root, 'renderer'),
-    bridgeFile: join(root, 'bridge.js'),
-    log: () => undefined,
+  web = await startTempWebHost({
+    prefix: 'fd-run-web-',
+    files: {
+      'renderer/index.html': '<!doctype html><html><body></body></html>',
+      'coll/collection.yaml': `flightdeck: 1\nname: Web\n`,
+      'coll/ping.yaml': `name: Ping\nurl: ${server.url}/status/204\nassertions:\n  - kind: status\n    equals: 204\n`,
+    },
+    service: (configDir) => makeService({ configDir, persistWorkspace: false, watchCollections: false }),
   })
+  root = web.dir
+  host = web.host
 })
 
 afterAll(async () => {
-  await host.close()
-  await service.dispose()
-  await server.close()
-  await rm(root, { recursive: true, force: true })
+  await web?.close()
+  await server?.close()
 })
 
 describe('run over the browser host', () => {

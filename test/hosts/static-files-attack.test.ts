@@ -1,10 +1,11 @@
-import { connect } from 'node:net'
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEngineService, type EngineService } from '../../src/engine/service'
+import { createEngineService } from '../../src/engine/service'
 import { startWebHost, type WebHost } from '../../src/web/server'
+import { rawRequest, type RawAnswer } from './raw-http'
+import { startTempWebHost, type TempWebHost } from './temp-web-host'
 
 /**
  * The browser host's static files as a hostile or unlucky client asks for them: raw request targets (a client
@@ -12,35 +13,12 @@ import { startWebHost, type WebHost } from '../../src/web/server'
  * names are ever served, with their type, nosniff and no cross-origin read.
  */
 
-interface Raw {
-  status: number
-  headers: Record<string, string>
-  body: string
-}
-
-/** One request written as given, on its own connection. */
-function raw(port: number, target: string, method = 'GET', extra = ''): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port })
-    let data = ''
-    socket.setEncoding('latin1')
-    socket.on('data', (c: string) => (data += c))
-    socket.on('error', reject)
-    socket.on('end', () => {
-      const split = data.indexOf('\r\n\r\n')
-      const [statusLine = '', ...lines] = data.slice(0, split).split('\r\n')
-      const headers: Record<string, string> = {}
-      for (const line of lines) {
-        const colon = line.indexOf(':')
-        headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim()
-      }
-      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: data.slice(split + 4) })
-    })
-    socket.write(
-      `${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${extra}Connection: close\r\n\r\n`,
-      'latin1',
-    )
-  })
+/** One request written as given (method, target, extra headers), on its own connection. */
+function raw(port: number, target: string, method = 'GET', extra = ''): Promise<RawAnswer> {
+  return rawRequest(
+    port,
+    `${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${extra}Connection: close\r\n\r\n`,
+  )
 }
 
 const SECRET = 'outside the root'
@@ -51,50 +29,42 @@ const CHUNK_NAME = 'Chunk-aB_c1234.js'
 const PLAIN = 'export const plain = 1'
 
 describe('browser host static files under attack', () => {
-  let dir: string
-  let service: EngineService
+  let web: TempWebHost
   let host: WebHost
   const logged: string[] = []
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'flightdeck-static-attack-'))
-    const assets = join(dir, 'renderer', 'assets')
-    await mkdir(assets, { recursive: true })
-    // As the build writes it: the entry pinned by hash, its lazy chunks pinned in the import map.
-    await writeFile(
-      join(dir, 'renderer', 'index.html'),
-      '<!doctype html><html><head><script type="importmap">{"integrity":{' +
-        `"./assets/${CHUNK_NAME}":"sha256-x","./assets/plain.js":"sha256-y",` +
-        '"./assets/Linked-Out45678.js":"sha256-z","./assets/Alias-In345678.js":"sha256-w"}}</script>' +
-        '<script type="module" crossorigin src="./assets/index-Q1wErTy8.js"></script>' +
-        '<link rel="stylesheet" href="./assets/index-Q1wErTy8.css"></head><body></body></html>',
-    )
-    await writeFile(join(assets, 'index-Q1wErTy8.js'), `import("./${CHUNK_NAME}")`)
-    await writeFile(join(assets, 'index-Q1wErTy8.css'), 'body{}')
-    await writeFile(join(assets, CHUNK_NAME), CHUNK)
-    await writeFile(join(assets, 'plain.js'), PLAIN)
-    await writeFile(join(dir, 'secret.txt'), SECRET)
-    await writeFile(join(dir, 'renderer', 'secret.txt'), SECRET)
-    await symlink(join(dir, 'secret.txt'), join(assets, 'link.js'))
-    // Named by the page: one link out of the renderer folder (refused), one to a file inside it (served).
-    await symlink(join(dir, 'secret.txt'), join(assets, 'Linked-Out45678.js'))
-    await symlink(CHUNK_NAME, join(assets, 'Alias-In345678.js'))
-    await symlink(dir, join(dir, 'renderer', 'up'))
-    await writeFile(join(dir, 'bridge.js'), '/* bridge */')
-    service = createEngineService({ host: 'web', flushEveryMs: 10, configDir: join(dir, 'config') })
-    host = await startWebHost({
-      service,
-      rendererDir: join(dir, 'renderer'),
-      bridgeFile: join(dir, 'bridge.js'),
+    web = await startTempWebHost({
+      prefix: 'flightdeck-static-attack-',
+      files: {
+        // As the build writes it: the entry pinned by hash, its lazy chunks pinned in the import map.
+        'renderer/index.html':
+          '<!doctype html><html><head><script type="importmap">{"integrity":{' +
+          `"./assets/${CHUNK_NAME}":"sha256-x","./assets/plain.js":"sha256-y",` +
+          '"./assets/Linked-Out45678.js":"sha256-z","./assets/Alias-In345678.js":"sha256-w"}}</script>' +
+          '<script type="module" crossorigin src="./assets/index-Q1wErTy8.js"></script>' +
+          '<link rel="stylesheet" href="./assets/index-Q1wErTy8.css"></head><body></body></html>',
+        'renderer/assets/index-Q1wErTy8.js': `import("./${CHUNK_NAME}")`,
+        'renderer/assets/index-Q1wErTy8.css': 'body{}',
+        [`renderer/assets/${CHUNK_NAME}`]: CHUNK,
+        'renderer/assets/plain.js': PLAIN,
+        'secret.txt': SECRET,
+        'renderer/secret.txt': SECRET,
+      },
+      prepare: async (dir) => {
+        const assets = join(dir, 'renderer', 'assets')
+        await symlink(join(dir, 'secret.txt'), join(assets, 'link.js'))
+        // Named by the page: one link out of the renderer folder (refused), one to a file inside it (served).
+        await symlink(join(dir, 'secret.txt'), join(assets, 'Linked-Out45678.js'))
+        await symlink(CHUNK_NAME, join(assets, 'Alias-In345678.js'))
+        await symlink(dir, join(dir, 'renderer', 'up'))
+      },
       log: (line) => logged.push(line),
     })
+    host = web.host
   })
 
-  afterAll(async () => {
-    await host.close()
-    await service.dispose()
-    await rm(dir, { recursive: true, force: true })
-  })
+  afterAll(() => web?.close())
 
   it('no target reaches a file the page does not name, however it is spelt', async () => {
     const targets = [
@@ -218,23 +188,10 @@ describe('browser host static files under attack', () => {
   })
 
   it('a foreign Host gets no chunk (DNS rebinding), a wrong token is refused', async () => {
-    const rebound = await new Promise<Raw>((resolve, reject) => {
-      const socket = connect({ host: '127.0.0.1', port: host.port })
-      let data = ''
-      socket.setEncoding('latin1')
-      socket.on('data', (c: string) => (data += c))
-      socket.on('error', reject)
-      socket.on('end', () =>
-        resolve({
-          status: Number(data.split(' ')[1]),
-          headers: {},
-          body: data.slice(data.indexOf('\r\n\r\n') + 4),
-        }),
-      )
-      socket.write(
-        `GET /assets/${CHUNK_NAME} HTTP/1.1\r\nHost: evil.example:${host.port}\r\nConnection: close\r\n\r\n`,
-      )
-    })
+    const rebound = await rawRequest(
+      host.port,
+      `GET /assets/${CHUNK_NAME} HTTP/1.1\r\nHost: evil.example:${host.port}\r\nConnection: close\r\n\r\n`,
+    )
     expect(rebound.status).toBe(403)
     expect(rebound.body).not.toContain(CHUNK)
     const wrong = await raw(host.port, `/assets/${CHUNK_NAME}?token=nope`)

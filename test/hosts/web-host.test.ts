@@ -1,17 +1,18 @@
 import { request } from 'node:http'
-import { chmod, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { createEngineService, type EngineService } from '../../src/engine/service'
+import { createEngineService } from '../../src/engine/service'
 import type { TimelineBatch, WireMessage } from '../../src/shared/contract'
 import type { TimelineEvent } from '../../src/shared/timeline'
 import { LAUNCH_CODE_TTL_MS, startWebHost, type WebHost } from '../../src/web/server'
 import { openBrowser } from '../../src/web/opener'
 import { cspHash } from '../../src/web/static-files'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { startTempWebHost, type TempWebHost } from './temp-web-host'
 
 interface Reply {
   status: number
@@ -74,44 +75,36 @@ function canConnect(host: string, port: number): Promise<boolean> {
 }
 
 describe('browser host', () => {
+  let web: TempWebHost
   let dir: string
-  let service: EngineService
   let host: WebHost
   let fixture: Fixture
   let origin: string
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'flightdeck-web-'))
-    await mkdir(join(dir, 'renderer', 'assets'), { recursive: true })
-    await writeFile(
-      join(dir, 'renderer', 'index.html'),
-      '<!doctype html><html><head><script type="module" crossorigin src="./assets/app.js"></script>' +
-        '<link rel="stylesheet" href="./assets/app.css"></head><body></body></html>',
-    )
-    await writeFile(join(dir, 'renderer', 'assets', 'app.js'), 'console.log(window.api)')
-    await writeFile(join(dir, 'renderer', 'assets', 'app.css'), 'body{}')
-    // In the build's folder but not named by the page (a stale chunk of an earlier build, a source map).
-    await writeFile(join(dir, 'renderer', 'assets', 'stale.js'), 'console.log("old build")')
-    await writeFile(join(dir, 'renderer', 'assets', 'app.js.map'), '{}')
-    await writeFile(join(dir, 'secret.txt'), 'outside the root')
-    await writeFile(join(dir, 'bridge.js'), '/* bridge */')
-    // A config folder of its own: a web host keeps its workspace and last session there when it stops.
-    service = createEngineService({ host: 'web', flushEveryMs: 10, configDir: join(dir, 'config') })
-    host = await startWebHost({
-      service,
-      rendererDir: join(dir, 'renderer'),
-      bridgeFile: join(dir, 'bridge.js'),
-      log: () => undefined,
+    web = await startTempWebHost({
+      prefix: 'flightdeck-web-',
+      files: {
+        'renderer/index.html':
+          '<!doctype html><html><head><script type="module" crossorigin src="./assets/app.js"></script>' +
+          '<link rel="stylesheet" href="./assets/app.css"></head><body></body></html>',
+        'renderer/assets/app.js': 'console.log(window.api)',
+        'renderer/assets/app.css': 'body{}',
+        // In the build's folder but not named by the page (a stale chunk of an earlier build, a source map).
+        'renderer/assets/stale.js': 'console.log("old build")',
+        'renderer/assets/app.js.map': '{}',
+        'secret.txt': 'outside the root',
+      },
     })
+    dir = web.dir
+    host = web.host
     origin = `http://127.0.0.1:${host.port}`
     fixture = await startHttpServer()
   })
 
   afterAll(async () => {
-    await host.close()
-    await service.dispose()
-    await fixture.close()
-    await rm(dir, { recursive: true, force: true })
+    await web?.close()
+    await fixture?.close()
   })
 
   it('prints a full URL with a 256-bit token', () => {

@@ -1,13 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { chromium, type Browser, type Page } from '@playwright/test'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { pinPageScripts } from '../../scripts/renderer-csp-plugin'
-import { createEngineService, type EngineService } from '../../src/engine/service'
-import { startWebHost, type WebHost } from '../../src/web/server'
+import type { WebHost } from '../../src/web/server'
 import { chromiumLaunchOptions } from '../e2e/chromium'
+import { startTempWebHost, type TempWebHost } from '../hosts/temp-web-host'
 
 /**
  * The hash-pinned lazy chunks in a real Chromium (the same major version as Electron 45's, 156): a page built
@@ -25,8 +24,8 @@ import('./lazy.js').then(
 `
 const CHUNK = "export const value = 'the build'\n"
 
+let web: TempWebHost
 let dir: string
-let service: EngineService
 let host: WebHost
 let browser: Browser
 let fileBrowser: Browser
@@ -71,16 +70,9 @@ async function open(page: Page, url: string): Promise<{ out: string; color: stri
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'fd-chunks-'))
-  mkdirSync(join(dir, 'renderer', 'assets'), { recursive: true })
-  writeFileSync(join(dir, 'bridge.js'), '/* bridge */')
-  service = createEngineService({ host: 'web', flushEveryMs: 10, configDir: join(dir, 'config') })
-  host = await startWebHost({
-    service,
-    rendererDir: join(dir, 'renderer'),
-    bridgeFile: join(dir, 'bridge.js'),
-    log: () => undefined,
-  })
+  web = await startTempWebHost({ prefix: 'fd-chunks-' })
+  dir = web.dir
+  host = web.host
   browser = await chromium.launch(chromiumLaunchOptions)
   // What lets a file:// page load module scripts from file:// in Chromium; Electron's file:// loader does the same.
   fileBrowser = await chromium.launch({
@@ -92,9 +84,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await fileBrowser?.close()
-  await host?.close()
-  await service?.dispose()
-  rmSync(dir, { recursive: true, force: true })
+  await web?.close()
 })
 
 beforeEach(() => writeBuild())
