@@ -3,6 +3,7 @@ import { createEngineService, type EngineService } from '../engine/service'
 import { errorLine, summarizeResult, type GraphqlTransport } from '../shared/graphql'
 import type { TimelineEvent } from '../shared/timeline'
 import { GRAPHQL_USAGE, parseGraphqlArgs, type GraphqlCliCommand } from './graphql-args'
+import { reportLogCut } from './stream-cut-note'
 
 /**
  * `flightdeck graphql <url>`: one GraphQL operation through the engine. A query or mutation prints its result
@@ -277,6 +278,7 @@ async function followSubscription(
     const outcome = await service.waitForStream(sid)
     service.flush()
     drain()
+    reportLogCut(service, sid, io.err)
     const final = outcome.final
     if (final.type === 'error') {
       if (c.json)

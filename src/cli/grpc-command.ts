@@ -8,6 +8,7 @@ import { grpcSendsMany, type GrpcCallSpec, type GrpcMethodKind } from '../shared
 import type { ErrorCode } from '../shared/result'
 import type { TimelineEvent } from '../shared/timeline'
 import { GRPC_USAGE, parseGrpcArgs, type GrpcCliCall } from './grpc-args'
+import { reportLogCut } from './stream-cut-note'
 
 /**
  * `flightdeck grpc <target> [Service/Method]`: list and describe a server's services (reflection or --proto), or
@@ -143,6 +144,7 @@ async function run(
   try {
     const { final } = await service.waitForStream(sid)
     service.flush()
+    reportLogCut(service, sid, io.err)
     if (badLine) {
       io.err(`flightdeck: ${badLine}\n`)
       return 2

@@ -7,6 +7,7 @@ import type { StreamEntry } from '../shared/streams'
 import type { TimelineEvent } from '../shared/timeline'
 import { parseMessagingArgs, type MessagingCliCommand } from './mqtt-socketio-args'
 import type { StreamIo } from './stream-command'
+import { reportLogCut } from './stream-cut-note'
 
 /**
  * `flightdeck mqtt <url>` and `flightdeck socketio <url>`: one session through the engine, its messages printed
@@ -132,6 +133,7 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
   try {
     const { final } = await service.waitForStream(sid)
     service.flush()
+    reportLogCut(service, sid, io.err)
     if (final.type === 'error') {
       io.err(`flightdeck: ${final.code}: ${final.message}\n`)
       return 1

@@ -3,6 +3,7 @@ import { formatBytes } from '../shared/format'
 import type { StreamEntry } from '../shared/streams'
 import type { TimelineEvent } from '../shared/timeline'
 import { parseStreamArgs, STREAM_USAGE, type StreamCliCommand } from './stream-args'
+import { reportLogCut } from './stream-cut-note'
 
 /**
  * `flightdeck sse <url>` and `flightdeck ws <url>`: open one stream session through the engine and print its
@@ -101,6 +102,7 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
   try {
     const { final } = await service.waitForStream(sid)
     service.flush()
+    reportLogCut(service, sid, io.err)
     if (final.type === 'error') {
       io.err(`flightdeck: ${final.code}: ${final.message}\n`)
       return 1

@@ -83,7 +83,7 @@ export interface CliHooks {
   /** An SSE or WebSocket session's end. Rejects for an unknown sid. */
   waitForStream: StreamEngine['wait']
   /** A stream session's message log (entries and their data, read a piece at a time), while it is kept. */
-  streamLog(sid: string): Pick<StreamLog, 'entry' | 'dataOf'> | undefined
+  streamLog(sid: string): Pick<StreamLog, 'entry' | 'dataOf' | 'cutFields'> | undefined
   /** Let requests read files from these folders for this process only (`--allow-files`). */
   allowFilesForSession: CollectionManager['files']['allowForSession']
   /** Values given on the command line (`--env-var`) and what a send does with a secret that has no value. */

@@ -7,6 +7,7 @@ import type { StreamEntry } from '../../shared/streams'
 import { applySimpleAuth } from '../auth/apply-auth'
 import type { StreamEngine } from '../streams/stream-engine'
 import { checkCount, type AssertionResult } from './checks'
+import { streamLogCutText } from '../../shared/stream-log-cut'
 
 /**
  * A run's SSE or WebSocket step: open the session (no reconnects: a run measures one connection), count the
@@ -141,6 +142,7 @@ export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): P
   let met = false
   let closing = false
   let sentMessages = false
+  let notKept: string | null = null
 
   const close = (): void => {
     if (closing) return
@@ -150,6 +152,8 @@ export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): P
   const scan = (): void => {
     for (let guard = 0; guard < 1000 && !met; guard++) {
       const page = streams.read({ sid, from: seen, count: READ_BATCH, maxData: re ? MATCH_BYTES : 0 })
+      // Messages past the log's cut are not there to count or match: a step that waits for them says so.
+      if (page.ok && page.value.dropped > 0) notKept = streamLogCutText(page.value.dropped, page.value.cut)
       if (!page.ok || page.value.entries.length === 0) return
       seen += page.value.entries.length
       for (const e of page.value.entries) {
@@ -222,7 +226,7 @@ export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): P
     const how = timedOut ? `stopped after ${durationMs} ms` : 'the stream ended'
     error = {
       code: 'stop_not_met',
-      message: `${how} with ${count} message${count === 1 ? '' : 's'}, before ${wanted}`,
+      message: `${how} with ${count} message${count === 1 ? '' : 's'}, before ${wanted}${notKept ? ` (${notKept})` : ''}`,
     }
   }
   return {

@@ -59,7 +59,7 @@ export class StreamLogStore {
   constructor(options: StreamLogStoreOptions = {}) {
     this.memoryPerLog = options.memoryPerLog ?? 32 * 1024 * 1024
     this.totalMemory = options.totalMemory ?? 256 * 1024 * 1024
-    this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES
+    this.maxEntries = options.maxEntries ?? entriesFromEnvironment() ?? DEFAULT_MAX_ENTRIES
     this.maxIndexBytes = options.maxIndexBytes ?? DEFAULT_MAX_INDEX_BYTES
     this.maxKeptBytes = options.maxKeptBytes ?? DEFAULT_MAX_KEPT_BYTES
     this.baseDir = options.tempDir
@@ -136,3 +136,24 @@ export class StreamLogStore {
     this.tempDir = null
   }
 }
+
+/**
+ * FLIGHTDECK_STREAM_LOG_MAX_ENTRIES: a smaller entry limit for every session of this process (a positive
+ * integer), so a person or an end-to-end test sees a cut without twenty million messages. Anything else is
+ * said once as a warning and the default kept.
+ */
+function entriesFromEnvironment(): number | undefined {
+  const raw = process.env['FLIGHTDECK_STREAM_LOG_MAX_ENTRIES']
+  if (raw === undefined || raw === '') return undefined
+  const n = Number(raw)
+  if (Number.isInteger(n) && n > 0 && n <= DEFAULT_MAX_ENTRIES) return n
+  if (!warnedOfEnvironment) {
+    warnedOfEnvironment = true
+    process.emitWarning(
+      `FLIGHTDECK_STREAM_LOG_MAX_ENTRIES must be a whole number from 1 to ${DEFAULT_MAX_ENTRIES}, not '${raw}': the default is kept`,
+    )
+  }
+  return undefined
+}
+
+let warnedOfEnvironment = false
