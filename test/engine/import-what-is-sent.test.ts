@@ -192,7 +192,16 @@ describe('a JSON body written with comments', () => {
     const got = await sendSaved(t.service, t.stub, t.dir, 'create-order.yaml')
     expect(JSON.parse(got.body)).toEqual({ customer: 'ana', lines: [1, 2] })
     expect(report.unmapped.join('\n')).toContain(
-      "create-order.bru: the JSON body's 2 comments taken out, as Bruno sends it",
+      'create-order.bru: 2 comments in the JSON body taken out, as Bruno sends it',
+    )
+  })
+
+  it('Bruno: a GraphQL request’s variables lose their comments too, as Bruno sends them', async () => {
+    const report = await importBruno('bruno-v2')
+    const got = await sendSaved(t.service, t.stub, t.dir, 'find-orders.yaml')
+    expect(JSON.parse(got.body)).toMatchObject({ variables: { customer: 'ana' } })
+    expect(report.unmapped.join('\n')).toContain(
+      'find-orders.bru: 1 comment in the GraphQL variables taken out, as Bruno sends it',
     )
   })
 
@@ -205,7 +214,7 @@ describe('a JSON body written with comments', () => {
       items: ['coffee', 'bun'],
     })
     expect(report.unmapped.join('\n')).toContain(
-      "Create receipt: the JSON body's 2 comments and 2 trailing commas taken out, as Hoppscotch sends it",
+      'Create receipt: 2 comments and 2 trailing commas in the JSON body taken out, as Hoppscotch sends it',
     )
     const api = await sendSaved(t.service, t.stub, t.dir, 'create-receipt-json-api.yaml')
     expect(api.headers['content-type']).toBe('application/vnd.api+json')

@@ -17,6 +17,7 @@ import { bodyOf } from './bruno-body'
 import { grpcRequestFrom } from './bruno-grpc'
 import { assertionsOf, extractionsOf } from './bruno-runtime'
 import { withPathParams } from './bruno-url'
+import { jsonAsSent } from './json-comments'
 import { counted } from '../../shared/format'
 import {
   copyFolderHeaders,
@@ -138,6 +139,13 @@ function levelScriptsOf(b: Blocks | null): RequestScripts | undefined {
   return { ...(pre ? { preRequest: pre } : {}), ...(post ? { test: post } : {}), translated: false }
 }
 
+/** A GraphQL request's variables as Bruno sends them: without comments (decomment). */
+function graphqlVars(b: Blocks, u: string[], where: string): string | undefined {
+  const vars = textOf(b, 'body:graphql:vars')
+  if (vars === undefined) return undefined
+  return jsonAsSent(vars, 'Bruno', (l) => u.push(`${where}: ${l}`), 'GraphQL variables')
+}
+
 function requestOf(b: Blocks, fileName: string, u: string[], where: string): SavedRequest | null {
   const type = valueOf(b, 'meta', 'type') ?? 'http'
   const name = valueOf(b, 'meta', 'name') ?? fileName
@@ -168,7 +176,7 @@ function requestOf(b: Blocks, fileName: string, u: string[], where: string): Sav
   // A GraphQL request (meta type graphql, body mode graphql) is one here too: its variables as written.
   const gql =
     type === 'graphql' || mode === 'graphql'
-      ? graphqlFromTexts(textOf(b, 'body:graphql') ?? '', textOf(b, 'body:graphql:vars'), where, u)
+      ? graphqlFromTexts(textOf(b, 'body:graphql') ?? '', graphqlVars(b, u, where), where, u)
       : null
   const req = request(name, {
     method: method(m, u, where),

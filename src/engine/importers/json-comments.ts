@@ -85,12 +85,13 @@ export function jsonAsSent(
   text: string,
   tool: 'Bruno' | 'Hoppscotch',
   report: (line: string) => void,
+  what = 'JSON body',
 ): string {
   const r = stripJsonComments(text, tool === 'Hoppscotch')
-  const what = [
+  const taken = [
     r.comments > 0 ? `${r.comments} comment${r.comments === 1 ? '' : 's'}` : '',
     r.commas > 0 ? `${r.commas} trailing comma${r.commas === 1 ? '' : 's'}` : '',
   ].filter((s) => s !== '')
-  if (what.length > 0) report(`the JSON body's ${what.join(' and ')} taken out, as ${tool} sends it`)
+  if (taken.length > 0) report(`${taken.join(' and ')} in the ${what} taken out, as ${tool} sends it`)
   return r.text
 }
