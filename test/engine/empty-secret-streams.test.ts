@@ -11,7 +11,8 @@ import { makeService } from './helpers'
 /**
  * An SSE or WebSocket session opened in the app with `Authorization: {{auth}}` (= `Bearer {{token}}`) where the
  * secret `token` has no value on this machine: it opens with the header empty, and its `queued` event names the
- * secret and where it is declared, as a send's does. What went out is checked at real servers.
+ * secret and where it is declared, as a send's does; so does a GraphQL query sent over HTTP (a row with the
+ * request's details). What went out is checked at real servers.
  */
 
 let sse: RawServer
@@ -29,9 +30,13 @@ function queuedOf(sid: string): QueuedEvent | undefined {
 }
 
 beforeAll(async () => {
-  // One event, then the stream ends (no reconnect is asked for).
-  sse = await startRawServer((socket) =>
-    socket.end('HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\ndata: hi\n\n'),
+  // One event, then the stream ends (no reconnect is asked for); a POST (a GraphQL query) gets a JSON answer.
+  sse = await startRawServer((socket, head) =>
+    socket.end(
+      head.startsWith('POST ')
+        ? 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\nConnection: close\r\n\r\n{"data":{}}'
+        : 'HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\ndata: hi\n\n',
+    ),
   )
   ws = await startWsServer()
   root = mkdtempSync(join(tmpdir(), 'fd-empty-secret-streams-'))
@@ -97,5 +102,19 @@ describe('a stream opened with an empty secret says so', () => {
     await service.waitForStream(opened.value.sid)
     expect(ws.upgrades.map((u) => u.headers.authorization)).toEqual(['Bearer'])
     expect(queuedOf(opened.value.sid)?.emptySecrets).toEqual([{ name: 'token', where: 'environment "ci"' }])
+  })
+
+  it('GraphQL over HTTP: sent with the header empty, its queued event names the secret', async () => {
+    const sent = await service.invoke('graphql.send', {
+      url: `${sse.url}/graphql`,
+      query: '{ hello }',
+      transport: 'http',
+      headers: authHeader,
+      context: context(),
+    })
+    if (!sent.ok) throw new Error(sent.error.message)
+    await service.waitForExchange(sent.value.sid)
+    expect(sse.heads.map((h) => /\r\nauthorization: ?([^\r]*)/i.exec(h)?.[1] ?? null)).toEqual(['Bearer '])
+    expect(queuedOf(sent.value.sid)?.emptySecrets).toEqual([{ name: 'token', where: 'environment "ci"' }])
   })
 })

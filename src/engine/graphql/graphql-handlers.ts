@@ -120,7 +120,11 @@ async function sendGraphql(
 
   if (transport === 'http') {
     const request = graphqlHttpRequest(spec.url, p.method ?? 'POST', params, spec.headers, spec.options)
-    const sent = await deps.auth.send(request, auth, 1, { name: label })
+    const empty = prepared.value.emptySecrets
+    const sent = await deps.auth.send(request, auth, 1, {
+      name: label,
+      ...(empty ? { emptySecrets: empty } : {}),
+    })
     if (!sent.ok) return sent
     const sid = sent.value.sids[0] ?? ''
     void reportResult(deps, sid, op)
