@@ -1,6 +1,7 @@
-import { useMemo, useState } from 'react'
+import { useMemo } from 'react'
 import type { GrpcMethodKind, GrpcSchemaInfo } from '../../shared/grpc'
 import { useAppStore } from '../store/store-context'
+import { CopyNote } from '../details/CopyNote'
 import { useActiveDraft } from '../tabs/use-active-draft'
 import { GrpcMessageEditor } from './GrpcMessageEditor'
 import type { MessageTypes } from './grpc-json-assist'
@@ -30,15 +31,11 @@ export function GrpcComposer() {
   const grpcurlFor = useAppStore((s) => s.grpcurlFor)
   const schema = useAppStore((s) => s.grpcSchemas[grpcSchemaKey(target, g)])
   const picked = pickedMethod(schema, g.method)
-  const [copied, setCopied] = useState(false)
+  const copyText = useAppStore((s) => s.copyText)
 
+  // Said under the bar, copied or not: a window without clipboard access says why instead of 'Copied'.
   const copy = (): void => {
-    void grpcurlFor()
-      .then((text) => navigator.clipboard?.writeText(text))
-      .then(() => {
-        setCopied(true)
-        setTimeout(() => setCopied(false), 1500)
-      })
+    void grpcurlFor().then((text) => copyText(text, 'the grpcurl command', 'grpcurl'))
   }
 
   return (
@@ -104,9 +101,10 @@ export function GrpcComposer() {
         {schema?.state === 'ready' ? <span className="muted small">{schema.info.source}</span> : null}
         <span className="grow" />
         <button type="button" className="secondary-button" onClick={copy} disabled={g.method === ''}>
-          {copied ? 'Copied' : 'Copy as grpcurl'}
+          Copy as grpcurl
         </button>
       </div>
+      <CopyNote bodyId="grpcurl" />
       {schema?.state === 'error' ? (
         <div className="error-box small" role="alert">
           {schema.message}

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import { useModalDialog } from '../hooks/use-modal-dialog'
 import { SNIPPET_TARGETS, type SnippetTarget } from '../../shared/collection-schemas'
 import { useAppStore } from '../store/store-context'
+import { CopyNote } from '../details/CopyNote'
 
 const LABELS: Record<SnippetTarget, string> = {
   curl: 'curl',
@@ -13,6 +14,7 @@ const LABELS: Record<SnippetTarget, string> = {
 /** The composer's request as curl or code, variables filled in from the environment (secrets stay as names). */
 export function SnippetDialog({ onClose }: { onClose(): void }) {
   const snippetFor = useAppStore((s) => s.snippetFor)
+  const copyText = useAppStore((s) => s.copyText)
   const [target, setTarget] = useState<SnippetTarget>('curl')
   const [result, setResult] = useState<{ text: string } | { error: string } | null>(null)
   const dialog = useModalDialog()
@@ -47,7 +49,8 @@ export function SnippetDialog({ onClose }: { onClose(): void }) {
           <button
             type="button"
             className="secondary-button"
-            onClick={() => void navigator.clipboard?.writeText(result.text)}
+            // Said beside the button, copied or not (a window without clipboard access says why).
+            onClick={() => void copyText(result.text, `the ${LABELS[target]} snippet`, 'snippet')}
           >
             Copy
           </button>
@@ -56,6 +59,7 @@ export function SnippetDialog({ onClose }: { onClose(): void }) {
           Close
         </button>
       </div>
+      <CopyNote bodyId="snippet" />
       {result && 'error' in result ? (
         <p className="sidebar-error" role="alert">
           {result.error}
