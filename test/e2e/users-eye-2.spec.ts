@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
+import { startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
@@ -13,12 +14,14 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  */
 
 let gql: GraphqlFixture
+let grpc: GrpcTestServer
 let http: Fixture
 let host: RunningWebHost
 let root = ''
 
 test.beforeAll(async () => {
   gql = await startGraphqlServer()
+  grpc = await startGrpcServer()
   http = await startHttpServer()
   root = mkdtempSync(join(tmpdir(), 'fd-e2e-users-eye-2-'))
   const shop = join(root, 'shop')
@@ -39,6 +42,7 @@ test.afterAll(async () => {
   await host?.stop()
   await http?.close()
   await gql?.close()
+  await grpc?.close()
   if (root) rmSync(root, { recursive: true, force: true })
 })
 
@@ -187,6 +191,54 @@ test('the export panel: the focus goes in, Esc closes it, its buttons read as bu
   await page.keyboard.press('Escape')
   await expect(dialog).toBeHidden()
   await expect(opener).toBeFocused()
+})
+
+test('dark: the gRPC and GraphQL fields look like the URL field, not like disabled ones', async ({
+  page,
+}) => {
+  await start(page)
+  await page.emulateMedia({ colorScheme: 'dark' })
+  const url = page.getByRole('textbox', { name: 'URL' })
+  const background = (el: Locator): Promise<string> =>
+    el.evaluate((node) => getComputedStyle(node).backgroundColor)
+  const mode = page.getByRole('combobox', { name: 'Session type' })
+  await mode.selectOption({ label: 'gRPC' })
+  const field = await background(url)
+  expect(await background(page.getByLabel('Deadline in seconds'))).toBe(field)
+  const gutter = page.locator('.cm-gutters').first()
+  await page.getByRole('textbox', { name: 'Message (JSON)' }).click()
+  const grpcGutter = await background(gutter)
+  await mode.selectOption({ label: 'GraphQL' })
+  expect(await background(page.getByRole('textbox', { name: 'Schema file' }))).toBe(field)
+  // The query editor's line numbers sit on the same dark strip as the gRPC message editor's, not a light box.
+  await page.getByRole('textbox', { name: 'GraphQL query' }).click()
+  expect(await background(gutter)).toBe(grpcGutter)
+})
+
+test('Copy says it copied: the Code snippet and the grpcurl command', async ({ page }) => {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: host.origin })
+  await start(page)
+  const clipboard = (): Promise<string> => page.evaluate(() => navigator.clipboard.readText())
+  await page.getByRole('textbox', { name: 'URL' }).fill(`${http.url}/json?copied=1`)
+  await page.getByRole('button', { name: 'Code', exact: true }).click()
+  const snippet = page.getByRole('dialog', { name: 'Code snippet' })
+  await snippet.getByRole('button', { name: 'Copy', exact: true }).click()
+  await expect(snippet.getByRole('status')).toHaveText('Copied the curl snippet')
+  expect(await clipboard()).toContain('/json?copied=1')
+  await snippet.getByRole('button', { name: 'Close', exact: true }).click()
+
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'gRPC' })
+  await page.getByRole('textbox', { name: 'URL' }).fill(`grpc://${grpc.target}`)
+  await page.getByRole('button', { name: 'Load methods' }).click()
+  const method = page.getByRole('group', { name: 'gRPC method' }).getByRole('combobox', { name: 'Method' })
+  await method.selectOption('flightdeck.test.Echo/Say')
+  await page.getByRole('button', { name: 'Copy as grpcurl' }).click()
+  const note = page
+    .getByRole('region', { name: 'Request' })
+    .getByRole('status')
+    .filter({ hasText: 'grpcurl' })
+  await expect(note).toHaveText('Copied the grpcurl command')
+  expect(await clipboard()).toContain('flightdeck.test.Echo/Say')
 })
 
 /** WCAG contrast of an element's text against the first opaque background at or above it. */

@@ -14,6 +14,7 @@ import { graphql, updateSchema } from 'cm6-graphql'
 import type { GraphQLSchema } from 'graphql'
 import { useEffect, useRef } from 'react'
 import { useControlledDoc } from '../editor/controlled-doc'
+import { baseTheme } from '../editor/editor-setup'
 import '../editor/editor.css'
 
 interface Props {
@@ -45,6 +46,8 @@ export function GraphqlEditor({ value, onChange, label, schema, placeholderText,
       state: EditorState.create({
         doc: i.value,
         extensions: [
+          // The app's colours (CodeMirror's own gutter is a light grey box in the dark theme).
+          baseTheme,
           lineNumbers(),
           history(),
           drawSelection(),
