@@ -56,8 +56,9 @@ const zodEnglishOnly = {
  * undici loads node:http2 (and node:tls with it) and node:zlib when its Client and fetch utilities load, for
  * HTTP/2 and compressed fetch bodies a CLI start mostly never makes: ~8 ms of every `send`. Bundled into the CLI,
  * they load on first use instead: client-h2's HTTP/2 constants are written in (checked here against Node's) and
- * `http2.connect` requires the module when called; fetch's two inflate streams require zlib when made. The build
- * fails if undici's text changes, rather than ship it unpatched.
+ * `http2.connect` requires the module when called; fetch's two inflate streams require zlib when made. Its destroy
+ * reason is made without frames (stacklessDestroyReason, below). The build fails if undici's text changes, rather
+ * than ship it unpatched.
  */
 const undiciLazyBuiltins = {
   name: 'undici-lazy-builtins',
@@ -79,6 +80,7 @@ const undiciLazyBuiltins = {
         const lazy = `const http2 = { connect: (...args) => require('node:http2').connect(...args) }\n${values.join('\n')}\n`
         return text.replace(m[0], lazy)
       },
+      'lib/dispatcher/dispatcher-base.js': stacklessDestroyReason,
       'lib/web/fetch/util.js': (text) => {
         const load = "const zlib = require('node:zlib')\n"
         if (!text.includes(load))
@@ -102,6 +104,23 @@ const undiciLazyBuiltins = {
       return patched === text ? undefined : { contents: patched, loader: 'js' }
     })
   },
+}
+
+/**
+ * `destroy()` without a reason (the engine's dispose, an agent letting a client go) makes a ClientDestroyedError as
+ * the reason, and Node's stream destroy reads its `stack` at once: formatting that stack computes the line ends
+ * of the script its frames are in, the whole ~1.7 MB CLI bundle (~20 million instructions, a twentieth of a
+ * `send`). Bundled into the CLI, that error is made without frames (its name and message are the same; a
+ * deliberate destroy's frames are undici's own). The build fails if undici's text changes.
+ */
+function stacklessDestroyReason(text) {
+  const make = '    if (!err) {\n      err = new ClientDestroyedError()\n    }\n'
+  if (text.split(make).length !== 2)
+    throw new Error('undici-lazy-builtins: dispatcher-base.js no longer makes its destroy reason as expected')
+  return text.replace(
+    make,
+    '    if (!err) {\n      const limit = Error.stackTraceLimit\n      Error.stackTraceLimit = 0\n      err = new ClientDestroyedError()\n      Error.stackTraceLimit = limit\n    }\n',
+  )
 }
 
 /**

@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+/**
+ * The built CLI closes its connections at the end of every command, and undici gives each `destroy()` a
+ * ClientDestroyedError as its reason, whose `stack` Node's stream destroy reads at once. Formatting that stack
+ * computed the line ends of the ~1.7 MB bundle its frames are in (~20 million instructions, a twentieth of a
+ * `send`): the CLI's build makes that error without frames (scripts/build-node.mjs). Needs `npm run build`
+ * first (npm test builds before the unit tests); FLIGHTDECK_TEST_CLI points at another build.
+ */
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const entry = process.env.FLIGHTDECK_TEST_CLI ?? join(root, 'out/cli/index.js')
+
+let server: Server
+let url: string
+let dir: string
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    req.resume()
+    res.writeHead(200, { 'content-type': 'text/plain' })
+    res.end('ok')
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`
+  dir = mkdtempSync(join(tmpdir(), 'fd-destroy-stack-'))
+})
+afterAll(async () => {
+  server.closeAllConnections()
+  await new Promise<void>((r) => server.close(() => r()))
+  rmSync(dir, { recursive: true, force: true })
+})
+
+/** A `send` through the built CLI, saying every stack it formatted: the error's name and its frames. */
+function sendCountingStacks(): Promise<{ code: number | null; stacks: { name: string; frames: number }[] }> {
+  const script = `
+const stacks = []
+Error.prepareStackTrace = (e, sites) => {
+  stacks.push({ name: String(e?.name), frames: sites.length })
+  return String(e?.name) + ': ' + String(e?.message) + sites.map((s) => '\\n    at ' + s).join('')
+}
+const m = await import(${JSON.stringify(entry)})
+process.exitCode = await m.runCli(['send', ${JSON.stringify(url)}])
+process.stderr.write('[stacks] ' + JSON.stringify(stacks) + '\\n')
+`
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        FLIGHTDECK_CONFIG_DIR: join(dir, 'config'),
+        FLIGHTDECK_CODE_CACHE_DIR: join(dir, 'code-cache'),
+      },
+    })
+    let stderr = ''
+    child.stdout.resume()
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      const line = stderr.split('\n').find((l) => l.startsWith('[stacks] '))
+      if (!line) return reject(new Error(`no stacks line (exit ${code}): ${stderr.slice(-2000)}`))
+      resolve({
+        code,
+        stacks: JSON.parse(line.slice('[stacks] '.length)) as { name: string; frames: number }[],
+      })
+    })
+  })
+}
+
+describe('the built CLI at the end of a command', () => {
+  it('closes its connections without formatting a stack of frames for their destroy reason', async () => {
+    const { code, stacks } = await sendCountingStacks()
+    expect(code).toBe(0)
+    const destroyed = stacks.filter((s) => s.name === 'ClientDestroyedError')
+    // The socket was closed, with undici's destroy reason (the test sees its stack read)...
+    expect(destroyed.length).toBeGreaterThan(0)
+    // ...and that stack has no frames to place in the bundle.
+    expect(destroyed.map((s) => s.frames)).toEqual(destroyed.map(() => 0))
+  })
+})
