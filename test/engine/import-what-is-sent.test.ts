@@ -5,7 +5,14 @@ import { runImport } from '../../src/engine/importers/index'
 import { MemorySecretStore } from '../../src/engine/secrets/secret-store'
 import type { ImportReport } from '../../src/shared/collection-schemas'
 import { done, send, spec } from './helpers'
-import { fixturePath, fixtureText, importText, sendSaved, useImportTarget } from './import-formats-helpers'
+import {
+  fixturePath,
+  fixtureText,
+  importText,
+  savedRequest,
+  sendSaved,
+  useImportTarget,
+} from './import-formats-helpers'
 import { multipartParts } from './multipart-parts'
 
 /**
@@ -68,6 +75,31 @@ describe('a query parameter with no value', () => {
     await importFixture('insomnia-v4-params.json')
     const got = await sendSaved(t.service, t.stub, t.dir, 'search-receipts.yaml')
     expect(got.url).toBe('/receipts/search?verbose&q=coffee&page=')
+  })
+})
+
+describe('a switched-off query parameter', () => {
+  it('Insomnia: kept unticked beside the URL (as Postman and Bruno ones are), never sent', async () => {
+    await importFixture('insomnia-v4-params.json')
+    const insomnia = await savedRequest(t.dir, 'search-receipts.yaml')
+    expect(insomnia.disabledParams).toEqual([{ name: 'debug', value: '', enabled: false }])
+    expect((await sendSaved(t.service, t.stub, t.dir, 'search-receipts.yaml')).url).not.toContain('debug')
+  })
+
+  it('Hoppscotch and Yaak fixtures: the same', async () => {
+    const hopp = await importText(fixtureText('hoppscotch-collection.json', t.stub.url), `${t.dir}/hopp`)
+    expect(hopp.unmapped.join('\n')).not.toContain('dry')
+    const yaak = await importText(fixtureText('yaak-export.json', t.stub.url), `${t.dir}/yaak`)
+    expect(yaak.unmapped.join('\n')).not.toContain('verbose')
+    const found = (dir: string): string[] =>
+      readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.yaml'))
+        .map((f) => readFileSync(join(dir, f), 'utf8'))
+        .filter((text) => text.includes('disabledParams'))
+    expect(found(`${t.dir}/hopp`).join('\n')).toMatch(/disabledParams:\n\s+- name: dry\n\s+value: "?1"?\n/)
+    expect(found(`${t.dir}/yaak`).join('\n')).toMatch(
+      /disabledParams:\n\s+- name: verbose\n\s+value: "?1"?\n/,
+    )
   })
 })
 

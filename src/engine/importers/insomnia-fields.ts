@@ -1,7 +1,7 @@
 import type { AuthSpec, RequestScripts, SavedRequest, Variable } from '../../shared/collection'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import type { TagMapper } from './insomnia-tags'
-import { arr, encodeSegment, isObj, method, request, str, varName, withQuery } from './plan'
+import { arr, encodeSegment, isObj, method, offParams, request, str, varName, withQuery } from './plan'
 
 /**
  * One Insomnia resource's fields in Flightdeck's terms: text (its `_.` variables and template tags), header and
@@ -190,6 +190,7 @@ export function folderScripts(r: Res): RequestScripts | undefined {
 }
 
 export function httpRequest(r: Res, name: string, where: string, c: Ctx): SavedRequest {
+  const query = parameters(r['parameters'], c, where)
   const b = body(r['body'], c, where)
   const headers = kv(r['headers'], c, where).filter((h) => {
     if (!isBoundaryless(h, b)) return true
@@ -214,10 +215,8 @@ export function httpRequest(r: Res, name: string, where: string, c: Ctx): SavedR
         }
       : {}),
     method: method(r['method'], c.u, where),
-    url: withQuery(
-      withPathParameters(text(r['url'], c, where), r['pathParameters'], c, where),
-      parameters(r['parameters'], c, where),
-    ),
+    url: withQuery(withPathParameters(text(r['url'], c, where), r['pathParameters'], c, where), query),
+    ...offParams(query),
     description: str(r['description']),
     headers,
     body: b,

@@ -119,6 +119,12 @@ export function encodeSegment(value: string): string {
     .join('')
 }
 
+/** Switched-off query parameters, kept beside the URL (unticked in the Params table), never sent. */
+export function offParams(list: readonly KeyValue[]): { disabledParams?: KeyValue[] } {
+  const off = list.filter((p) => !p.enabled).map(({ name, value }) => ({ name, value, enabled: false }))
+  return off.length > 0 ? { disabledParams: off } : {}
+}
+
 /**
  * Append query parameters to a URL, keeping `{{variables}}` readable (not percent-encoded). A parameter marked
  * `bare` (a Postman row whose value is null) goes as its name alone, `?flag`, as the tool sends it.

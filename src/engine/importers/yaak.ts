@@ -14,6 +14,7 @@ import {
   varName,
   withQuery,
   encodeSegment,
+  offParams,
   type ImportPlan,
   type PlanNode,
 } from './plan'
@@ -239,9 +240,12 @@ export function importYaak(data: unknown): ImportPlan {
         continue
       }
       const o = it.o
-      const url = yaakUrl(text(o['url'], u, where), pairs(o['urlParameters'], u, where))
+      const params = pairs(o['urlParameters'], u, where)
+      const url = yaakUrl(text(o['url'], u, where), params)
       const common = {
         url,
+        // A switched-off `:name` is a path placeholder, not a query parameter: it has no place once off.
+        ...offParams(params.filter((p) => !p.name.startsWith(':'))),
         description: str(o['description']),
         headers: pairs(o['headers'], u, where),
         auth: auth(o['authenticationType'], o['authentication'], u, where),
