@@ -4,10 +4,12 @@ import { join } from 'node:path'
 import { runRunCli } from '../../src/cli/run-command'
 import type { JsonRunReport } from '../../src/cli/run-report'
 
-/** What `flightdeck run` printed (stdout and stderr together), its exit code and its run.json. */
+/** What `flightdeck run` printed (on each stream, and both together), its exit code and its run.json. */
 export interface CollectionRun {
   code: number
   text: string
+  stdout: string
+  stderr: string
   report: JsonRunReport
 }
 
@@ -56,7 +58,7 @@ export function collectionRunFolder(prefix: string): CollectionRunFolder {
     async run(path) {
       const r = await runCliWithConfig(configDir, [dir, path, '--reporter', 'cli,json', '--out', out])
       const report = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as JsonRunReport
-      return { code: r.code, text: r.stdout + r.stderr, report }
+      return { ...r, text: r.stdout + r.stderr, report }
     },
     remove() {
       for (const d of [dir, configDir, out]) rmSync(d, { recursive: true, force: true })

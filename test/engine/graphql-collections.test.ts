@@ -1,12 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runRunCli } from '../../src/cli/run-command'
-import type { JsonRunReport } from '../../src/cli/run-report'
 import { parseRequestText } from '../../src/engine/collections/collection-file-read'
 import { requestPlain } from '../../src/engine/collections/collection-file-write'
 import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
+import { collectionRunFolder, type CollectionRun, type CollectionRunFolder } from './collection-run-folder'
 
 /**
  * `kind: graphql` in a collection: the file reads and writes back with the query as a block string, and
@@ -15,9 +11,7 @@ import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-ser
  */
 
 let server: GraphqlFixture
-let dir: string
-let configDir: string
-let out: string
+let folder: CollectionRunFolder
 
 const FILE = `name: Get user
 kind: graphql
@@ -41,13 +35,8 @@ assertions:
 beforeAll(async () => {
   server = await startGraphqlServer()
   const base = server.url.replace(/\/graphql$/, '')
-  dir = mkdtempSync(join(tmpdir(), 'fd-gql-run-'))
-  configDir = mkdtempSync(join(tmpdir(), 'fd-gql-run-config-'))
-  out = mkdtempSync(join(tmpdir(), 'fd-gql-run-out-'))
-  const file = (rel: string, text: string): void => {
-    mkdirSync(join(dir, rel, '..'), { recursive: true })
-    writeFileSync(join(dir, rel), text)
-  }
+  folder = collectionRunFolder('fd-gql-run')
+  const file = (rel: string, text: string): void => folder.write(rel, text)
   file(
     'collection.yaml',
     `flightdeck: 1\nname: GraphQL\nvariables:\n  base: ${base}\n  userId: "4"\n  many: "1000"\n`,
@@ -81,23 +70,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.close()
-  for (const d of [dir, configDir, out]) rmSync(d, { recursive: true, force: true })
+  folder?.remove()
 })
 
-async function run(path: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  const io = { out: (t: string) => void (stdout += t), err: (t: string) => void (stderr += t) }
-  const saved = process.env['FLIGHTDECK_CONFIG_DIR']
-  process.env['FLIGHTDECK_CONFIG_DIR'] = configDir
-  try {
-    const code = await runRunCli([dir, path, '--reporter', 'cli,json', '--out', out], io)
-    return { code, stdout, stderr }
-  } finally {
-    if (saved === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
-    else process.env['FLIGHTDECK_CONFIG_DIR'] = saved
-  }
-}
+const run = (path: string): Promise<CollectionRun> => folder.run(path)
 
 describe('kind: graphql in collections', () => {
   it('reads the file and writes it back with the query as a block string', () => {
@@ -119,7 +95,7 @@ describe('kind: graphql in collections', () => {
     expect(r.stderr).not.toMatch(/flightdeck: /)
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('3 passed')
-    const json = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as JsonRunReport
+    const json = r.report
     const rows = json.results
       .map((x) => [x.path, x.passed, x.status])
       .sort((a, b) => String(a[0]).localeCompare(String(b[0])))
@@ -134,7 +110,7 @@ describe('kind: graphql in collections', () => {
     const r = await run('w')
     expect(r.stderr).not.toMatch(/flightdeck: /)
     expect(r.code).toBe(1)
-    const json = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as JsonRunReport
+    const json = r.report
     const rows = json.results
       .map((x) => [x.path, x.passed, x.status, x.error?.message ?? null])
       .sort((a, b) => String(a[0]).localeCompare(String(b[0])))

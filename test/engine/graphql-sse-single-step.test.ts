@@ -1,11 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runRunCli } from '../../src/cli/run-command'
-import type { JsonRunReport } from '../../src/cli/run-report'
 import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
 import { startGraphqlSseServer, type GraphqlSseFixture } from '../fixtures/graphql-sse-server'
+import { collectionRunFolder, type CollectionRun, type CollectionRunFolder } from './collection-run-folder'
 
 /**
  * `flightdeck run` runs a GraphQL subscription over SSE's single connection mode (`transport: sse-single`) as a
@@ -16,9 +12,7 @@ import { startGraphqlSseServer, type GraphqlSseFixture } from '../fixtures/graph
 
 let server: GraphqlSseFixture
 let yoga: GraphqlFixture
-let dir: string
-let configDir: string
-let out: string
+let folder: CollectionRunFolder
 
 const step = (name: string, query: string, rest: string): string =>
   `name: ${name}\nkind: graphql\nurl: "{{base}}/graphql"\ngraphql:\n  query: "${query}"\n  transport: sse-single\n${rest}`
@@ -27,13 +21,8 @@ beforeAll(async () => {
   server = await startGraphqlSseServer()
   yoga = await startGraphqlServer()
   const base = server.url.replace(/\/graphql$/, '')
-  dir = mkdtempSync(join(tmpdir(), 'fd-gql-single-'))
-  configDir = mkdtempSync(join(tmpdir(), 'fd-gql-single-config-'))
-  out = mkdtempSync(join(tmpdir(), 'fd-gql-single-out-'))
-  const file = (rel: string, text: string): void => {
-    mkdirSync(join(dir, rel, '..'), { recursive: true })
-    writeFileSync(join(dir, rel), text)
-  }
+  folder = collectionRunFolder('fd-gql-single')
+  const file = (rel: string, text: string): void => folder.write(rel, text)
   file(
     'collection.yaml',
     `flightdeck: 1\nname: Single\nvariables:\n  base: ${base}\n  yoga: ${yoga.url.replace(/\/graphql$/, '')}\n`,
@@ -68,35 +57,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close()
   await yoga.close()
-  for (const d of [dir, configDir, out]) rmSync(d, { recursive: true, force: true })
+  folder?.remove()
 })
 
-async function run(path: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  const io = { out: (t: string) => void (stdout += t), err: (t: string) => void (stderr += t) }
-  const saved = process.env['FLIGHTDECK_CONFIG_DIR']
-  process.env['FLIGHTDECK_CONFIG_DIR'] = configDir
-  try {
-    const code = await runRunCli([dir, path, '--reporter', 'cli,json', '--out', out], io)
-    return { code, stdout, stderr }
-  } finally {
-    if (saved === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
-    else process.env['FLIGHTDECK_CONFIG_DIR'] = saved
-  }
-}
-
-function report(): JsonRunReport {
-  return JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as JsonRunReport
-}
+const run = (path: string): Promise<CollectionRun> => folder.run(path)
 
 describe('flightdeck run: a GraphQL subscription over SSE, single connection mode', () => {
   it('reserves, opens and subscribes; stops on count with a DELETE; checks read the results', async () => {
     const before = server.requests.length
     const r = await run('a')
     expect(r.stderr).not.toMatch(/flightdeck: /)
-    const rows = report()
-      .results.map((x) => [x.path, x.passed, x.error?.message ?? null])
+    const rows = r.report.results
+      .map((x) => [x.path, x.passed, x.error?.message ?? null])
       .sort((a, b) => String(a[0]).localeCompare(String(b[0])))
     expect(rows).toEqual([
       ['a/1-stop.yaml', true, null],
@@ -114,7 +86,7 @@ describe('flightdeck run: a GraphQL subscription over SSE, single connection mod
   it('a failed check says what it saw', async () => {
     const r = await run('b')
     expect(r.code).toBe(1)
-    const [res] = report().results
+    const [res] = r.report.results
     expect(res?.passed).toBe(false)
     expect(JSON.stringify(res)).toContain('$.data.count is 3 in the last of 3 results, expected 99')
   })
@@ -122,7 +94,7 @@ describe('flightdeck run: a GraphQL subscription over SSE, single connection mod
   it('a server without single connection mode fails the step, saying so', async () => {
     const r = await run('c')
     expect(r.code).toBe(1)
-    const [res] = report().results
+    const [res] = r.report.results
     expect(res?.error?.message).toMatch(/does not serve GraphQL over SSE's single connection mode/)
   })
 })
