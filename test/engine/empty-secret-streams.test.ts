@@ -25,7 +25,9 @@ let events: TimelineEvent[] = []
 const context = (): { dir: string; path: string; env: string } => ({ dir, path: 'a.yaml', env: 'ci' })
 const authHeader = [{ name: 'Authorization', value: '{{auth}}', enabled: true }]
 
+/** The session's `queued` event as subscribers got it (the sink's pending batch flushed first, not waited for). */
 function queuedOf(sid: string): QueuedEvent | undefined {
+  service.flush()
   return events.find((e): e is QueuedEvent => e.type === 'queued' && e.sid === sid)
 }
 
