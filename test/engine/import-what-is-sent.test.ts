@@ -53,6 +53,16 @@ async function importBruno(name: string): Promise<ImportReport> {
   return r.value
 }
 
+describe('a Postman collection in the Postman API’s envelope', () => {
+  it('{ "collection": … } imports as the collection inside it and sends what it says', async () => {
+    const report = await importFixture('postman-api-envelope.json')
+    expect(report.format).toBe('postman')
+    const got = await sendSaved(t.service, t.stub, t.dir, 'list-receipts.yaml')
+    expect(got.url).toBe('/receipts?limit=5')
+    expect(got.headers['authorization']).toBe('Bearer t-api')
+  })
+})
+
 describe('a query parameter with no value', () => {
   it('the engine sends a bare name as typed (?flag), beside name= and name=value', async () => {
     const before = t.stub.arrived.length

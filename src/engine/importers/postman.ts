@@ -26,12 +26,27 @@ const MAX_DEPTH = 32
 /** A multipart body's most parts (the request file's limit). */
 const MAX_PARTS = 1000
 
-export function isPostmanCollection(data: unknown): boolean {
+function isBareCollection(data: unknown): data is Record<string, unknown> {
   return (
     isObj(data) &&
     isObj(data['info']) &&
     /schema\.getpostman\.com\/json\/collection\/v2/.test(str(data['info']['schema']))
   )
+}
+
+/**
+ * The collection itself: a collection file, or the `{ "collection": … }` envelope Postman's API answers with
+ * (and some exports made through it are saved as); null when it is neither.
+ */
+function collectionOf(data: unknown): Record<string, unknown> | null {
+  if (isBareCollection(data)) return data
+  if (isObj(data) && Object.keys(data).length === 1 && isBareCollection(data['collection']))
+    return data['collection']
+  return null
+}
+
+export function isPostmanCollection(data: unknown): boolean {
+  return collectionOf(data) !== null
 }
 
 /** A Postman environment or globals export (v2.0 and v2.1 have the same shape: `values` of key/value rows). */
@@ -334,9 +349,9 @@ function item(v: Record<string, unknown>, walk: Walk, path: string, depth: numbe
   return { type: 'request', request: applyScripts(saved, own) }
 }
 
-export function importPostmanCollection(data: unknown): ImportPlan {
-  if (!isPostmanCollection(data) || !isObj(data))
-    throw new ImportError('not a Postman collection (v2.0 or v2.1)')
+export function importPostmanCollection(source: unknown): ImportPlan {
+  const data = collectionOf(source)
+  if (!data) throw new ImportError('not a Postman collection (v2.0 or v2.1)')
   refuseTooLarge(countItems(data['item']))
   const info = data['info'] as Record<string, unknown>
   const plan = emptyPlan(str(info['name'], 'Imported collection'))
