@@ -73,6 +73,8 @@ export function MessageLog({ sid, startT }: { sid: string; startT: number }) {
   // A log that was cut ends with one line saying how many messages it did not keep, and why: the last row.
   const notKept = Math.max(view?.dropped ?? 0, laneNotKept)
   const rowCount = total + (notKept > 0 ? 1 : 0)
+  // Its words may take two lines in a narrow pane: the list keeps room for both below the last message.
+  const listHeight = (total + (notKept > 0 ? 2 : 0)) * ROW_H
   const visibleRows = Math.ceil(height / ROW_H) + 1
   const follow = view?.follow ?? true
   const firstRow = Math.max(0, Math.floor(scrollTop / ROW_H))
@@ -143,7 +145,7 @@ export function MessageLog({ sid, startT }: { sid: string; startT: number }) {
           if (atBottom !== follow) setFollow(atBottom)
         }}
       >
-        <div className="stream-log-spacer" style={{ height: rowCount * ROW_H }}>
+        <div className="stream-log-spacer" style={{ height: listHeight }}>
           {rows.map((i) => {
             if (i === total)
               return <CutRow key={i} row={i} text={streamLogCutText(notKept, view.cut ?? undefined)} />
