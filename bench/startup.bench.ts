@@ -17,8 +17,13 @@ import { median } from './paired'
  * - `…_cpu_ms`: the CPU time (user + system) each process used, which a busy machine moves far less than the
  *   time to exit (waiting for a core does not count).
  *
+ * - `cli.node_no_extra_ca_ms` (`…_cpu_ms`), when the environment sets NODE_EXTRA_CA_CERTS: `node -e 0` without
+ *   it. Node 20 reads and parses those certificates (with its own root store) as every process starts, before
+ *   any script runs: on the dev machine (a bundle of 144) that is ~420 million instructions, four fifths of
+ *   `node -e 0`, paid alike by node, flightdeck and newman. The figures above keep it, as a person there pays it.
+ *
  * The built CLI (out/cli) runs as bin/flightdeck.js runs it: its `main`, which ends the process once the
- * output is written. Rounds rotate the order of the three so drift hits each alike; medians.
+ * output is written. Rounds rotate the order of the sides so drift hits each alike; medians.
  */
 
 const ROUNDS = Number(process.env.BENCH_CLI_ROUNDS ?? 21)
@@ -42,9 +47,9 @@ interface Timed {
   stderr: string
 }
 
-function timed(args: string[]): Promise<Timed> {
+function timed(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Timed> {
   const start = performance.now()
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env })
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
@@ -91,6 +96,15 @@ export async function benchStartup(): Promise<Record<string, number>> {
         (r) => r.code === 0 && r.stdout.includes('200 OK') && r.stderr === '',
       ],
     ]
+    const extraCa = process.env.NODE_EXTRA_CA_CERTS
+    if (extraCa) {
+      const { NODE_EXTRA_CA_CERTS: _left, ...without } = process.env
+      sides.push([
+        'node -e 0 without NODE_EXTRA_CA_CERTS',
+        () => timed(['-e', `${REPORT_CPU}0`], without),
+        (r) => r.code === 0,
+      ])
+    }
     // Warm the OS file cache for node, the bundle and its chunks.
     for (const [name, run, ok] of sides) {
       const r = await run()
@@ -108,8 +122,13 @@ export async function benchStartup(): Promise<Record<string, number>> {
         cpu[i]?.push(r.cpuMs)
       }
     }
-    const [nodeMs, helpMs, sendMs] = times.map((t) => median(t)) as [number, number, number]
-    const [nodeCpu, helpCpu, sendCpu] = cpu.map((t) => median(t)) as [number, number, number]
+    const [nodeMs, helpMs, sendMs, bareMs] = times.map((t) => median(t)) as [number, number, number, number?]
+    const [nodeCpu, helpCpu, sendCpu, bareCpu] = cpu.map((t) => median(t)) as [
+      number,
+      number,
+      number,
+      number?,
+    ]
     console.log(
       `cli start-up, spawn to exit, median of ${ROUNDS} rotated rounds (load average ${load.toFixed(1)}):`,
     )
@@ -120,7 +139,17 @@ export async function benchStartup(): Promise<Record<string, number>> {
     console.log(
       `  flightdeck send    ${sendMs.toFixed(0)} ms (+${(sendMs - nodeMs).toFixed(0)} over node; target <= 150; CPU ${sendCpu.toFixed(0)} ms)`,
     )
+    if (bareMs !== undefined && bareCpu !== undefined)
+      console.log(
+        `  node -e 0 without NODE_EXTRA_CA_CERTS (${extraCa}): ${bareMs.toFixed(0)} ms (CPU ${bareCpu.toFixed(0)} ms): every process above pays the ${(nodeMs - bareMs).toFixed(0)} ms difference`,
+      )
     return {
+      ...(bareMs !== undefined && bareCpu !== undefined
+        ? {
+            'cli.node_no_extra_ca_ms': Math.round(bareMs),
+            'cli.node_no_extra_ca_cpu_ms': Math.round(bareCpu),
+          }
+        : {}),
       'cli.help_ms': Math.round(helpMs),
       'cli.send_ms': Math.round(sendMs),
       'cli.node_ms': Math.round(nodeMs),
