@@ -143,6 +143,25 @@ test('Tab leaves the timeline in one press; P pins the selected row', async ({ p
   await expect(selected.getByRole('button', { name: 'Pin' })).toHaveAttribute('aria-pressed', 'false')
 })
 
+test('Tab onto the timeline with no row selected: its frame shows the focus', async ({ page }) => {
+  await start(page)
+  await page.getByRole('textbox', { name: 'URL' }).fill(`${http.url}/json?frame=1`)
+  await page.getByRole('textbox', { name: 'URL' }).press('Control+Enter')
+  await page.reload()
+  const grid = page.getByRole('grid', { name: 'Timeline' })
+  await expect(grid.locator('[role="row"][data-sid]').first()).toBeVisible()
+  await expect(grid.locator('[role="row"][aria-selected="true"]')).toHaveCount(0)
+  await page.locator('input[aria-label="Filter"]').focus()
+  for (let i = 0; i < 40 && !(await grid.evaluate((el) => el === document.activeElement)); i++)
+    await page.keyboard.press('Tab')
+  await expect(grid).toBeFocused()
+  const frame = await grid.evaluate((el) => {
+    const style = getComputedStyle(el.parentElement as Element)
+    return `${style.outlineStyle} ${style.outlineWidth}`
+  })
+  expect(frame).toBe('solid 2px')
+})
+
 test('a refused save of variables says why in the dialog, and keeps what was typed', async ({ page }) => {
   await start(page)
   await page.getByRole('button', { name: 'Variables…' }).click()
