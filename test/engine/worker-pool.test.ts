@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
+import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -52,6 +52,15 @@ function multiplyingSpec(): unknown {
     },
     components: { schemas },
   }
+}
+
+/** The multiplying spec with 300 operations each naming its top schema. */
+function manyMultiplying(): unknown {
+  const spec = multiplyingSpec() as { paths: Record<string, unknown> }
+  const operation = spec.paths['/x']
+  const paths: Record<string, unknown> = {}
+  for (let i = 0; i < 300; i++) paths[`/x${i}`] = operation
+  return { ...spec, paths }
 }
 
 let fixture: Fixture
@@ -147,7 +156,7 @@ describe('the worker pool', () => {
     }
   }, 120_000)
 
-  it('an OpenAPI spec whose $refs multiply is stopped at its time limit with a plain error; the engine keeps serving requests meanwhile', async () => {
+  it('an OpenAPI spec whose $refs multiply is imported in its worker with its example cut; the engine keeps serving requests meanwhile', async () => {
     const laughs = multiplyingSpec()
     const service = makeService({ persistWorkspace: false, watchCollections: false })
     const into = await mkdtemp(join(tmpdir(), 'fd-worker-import-'))
@@ -167,32 +176,16 @@ describe('the worker pool', () => {
       }
       const imported = await importing
       delay.disable()
-      expect(imported.ok).toBe(false)
-      if (!imported.ok) {
-        expect(imported.error.code).toBe('parse')
-        expect(imported.error.message).toBe(
-          'Importing this text took longer than 15 s in its worker and was stopped; nothing was written',
-        )
-      }
-      expect(await readdir(into)).toEqual([])
-      expect(answered.length).toBeGreaterThan(50)
+      // Its references are followed once each (openapi-deref.ts) and its example stops at its budget.
+      expect(imported.ok && imported.value.requests).toBe(1)
+      expect(imported.ok && imported.value.unmapped).toContain(
+        "POST /x: the example body stops at 10,000 values (its schema's $refs repeat); the rest are null",
+      )
+      expect(answered.length).toBeGreaterThan(0)
       expect(answered.every((a) => a.status === 200)).toBe(true)
       expect(Math.max(...answered.map((a) => a.ms))).toBeLessThan(1000)
-      // The engine's thread never stalled on the import (on it, the stall would have been the whole import: 15 s, until the time limit).
+      // The engine's thread never stalled on the import.
       expect(delay.max / 1e6).toBeLessThan(1000)
-      // And the next import works, in a fresh worker.
-      const ok = await runImport(
-        {
-          text: JSON.stringify({
-            ...(laughs as object),
-            components: { schemas: { L0: { type: 'string' } } },
-          }),
-        },
-        'auto',
-        join(into, 'api'),
-        null,
-      )
-      expect(ok.ok && ok.value.requests).toBe(1)
     } finally {
       delay.disable()
       await rm(into, { recursive: true, force: true })
@@ -201,7 +194,7 @@ describe('the worker pool', () => {
   }, 120_000)
 
   it('a task held behind one that runs over its time limit runs again on a fresh worker and answers', async () => {
-    // Only the hostile import has a short limit: the others' are long enough for a worker to start and load
+    // Only the long import has a short limit: the others' are long enough for a worker to start and load
     // its code on a loaded machine, which can take seconds, so nothing here but the walk runs over its time.
     const own = new WorkerPool({ size: 1, taskTimeoutMs: 60_000 })
     const store = new BodyStore({ memoryLimit: 1024 * 1024 })
@@ -210,7 +203,7 @@ describe('the worker pool', () => {
       const w = store.create('application/json')
       w.write(Buffer.from('{"a":[1,2]}'))
       w.endInMemory()
-      // The worker loads the importer first (a small valid spec), so the hostile one is soon in its walk.
+      // The worker loads the importer first (a small valid spec), so the long one is soon at work.
       const warm = await planInWorker(
         {
           text: JSON.stringify({
@@ -222,9 +215,10 @@ describe('the worker pool', () => {
         own,
       )
       expect(warm.plan.children.length).toBe(1)
-      // One worker: the body's lines, asked after the import, wait behind it in that worker.
+      // One worker: the body's lines, asked after the import, wait behind it in that worker. 300 operations
+      // each naming the multiplying schema make a million example values, far more than 250 ms of work.
       const importing = own
-        .run('import.plan', { text: JSON.stringify(multiplyingSpec()), format: 'auto' }, { timeoutMs: 3000 })
+        .run('import.plan', { text: JSON.stringify(manyMultiplying()), format: 'auto' }, { timeoutMs: 250 })
         .then(
           () => 'imported',
           (e: unknown) => (e instanceof WorkerDied ? `stopped: ${e.reason}` : String(e)),

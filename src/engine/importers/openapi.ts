@@ -12,35 +12,49 @@ import {
   type ImportPlan,
   type PlanNode,
 } from './plan'
+import {
+  exampleBudget,
+  exampleCut,
+  importBudget,
+  type ImportBudget,
+  METHODS,
+  refuseExpanding,
+  refuseTooManyOperations,
+  spend,
+  type ExampleBudget,
+} from './openapi-bounds'
+import { dereferenceLocal } from './openapi-deref'
 import { checkOpenApi } from './openapi-lenient'
 import { queryRows, simpleText } from './openapi-params'
 
 /**
- * OpenAPI 3.x: one request per operation, grouped in folders by their first tag. The document is validated and
- * its local `$ref`s resolved by swagger-parser; external references are never fetched (they are reported).
+ * OpenAPI 3.x: one request per operation, grouped in folders by their first tag. The document is validated (with
+ * swagger-parser's schemas) and its local `$ref`s resolved (openapi-deref.ts); external references are never
+ * fetched or read (they are reported).
  */
 
 type Obj = Record<string, unknown>
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const
-const MAX_OPERATIONS = 10_000
 
 export function isOpenApi(data: unknown): boolean {
   return isObj(data) && /^3\./.test(str(data['openapi']))
 }
 
-/** A small example value for a schema: its example, default or first enum, else one built from its type. */
-export function sampleOf(schema: unknown, depth = 0): unknown {
-  if (!isObj(schema) || depth > 6) return null
+/**
+ * A small example value for a schema: its example, default or first enum, else one built from its type. Each
+ * value it makes comes out of `budget`: past it, the rest are null and the budget says it was cut.
+ */
+export function sampleOf(schema: unknown, depth = 0, budget: ExampleBudget = exampleBudget()): unknown {
+  if (!spend(budget) || !isObj(schema) || depth > 6) return null
   if (schema['example'] !== undefined) return schema['example']
   if (Array.isArray(schema['examples']) && schema['examples'].length > 0) return schema['examples'][0]
   if (schema['default'] !== undefined) return schema['default']
   if (Array.isArray(schema['enum']) && schema['enum'].length > 0) return schema['enum'][0]
   for (const k of ['oneOf', 'anyOf'] as const)
-    if (Array.isArray(schema[k])) return sampleOf(schema[k][0], depth + 1)
+    if (Array.isArray(schema[k])) return sampleOf(schema[k][0], depth + 1, budget)
   if (Array.isArray(schema['allOf'])) {
     const merged: Obj = {}
     for (const part of schema['allOf']) {
-      const s = sampleOf(part, depth + 1)
+      const s = sampleOf(part, depth + 1, budget)
       if (isObj(s)) Object.assign(merged, s)
     }
     return merged
@@ -49,10 +63,13 @@ export function sampleOf(schema: unknown, depth = 0): unknown {
   if (type === 'object' || isObj(schema['properties'])) {
     const out: Obj = {}
     const props = isObj(schema['properties']) ? schema['properties'] : {}
-    for (const [k, v] of Object.entries(props).slice(0, 50)) out[k] = sampleOf(v, depth + 1)
+    for (const [k, v] of Object.entries(props)) {
+      if (budget.cut) break
+      out[k] = sampleOf(v, depth + 1, budget)
+    }
     return out
   }
-  if (type === 'array') return [sampleOf(schema['items'], depth + 1)]
+  if (type === 'array') return [sampleOf(schema['items'], depth + 1, budget)]
   if (type === 'integer' || type === 'number') return 0
   if (type === 'boolean') return false
   if (type === 'string') {
@@ -76,7 +93,7 @@ function scalarText(v: unknown): string {
 }
 
 /** A parameter's example value: its own, its first named one, its media type's (`content`), or its schema's. */
-function paramExample(p: Obj): unknown {
+function exampleOf(p: Obj, budget: ExampleBudget): unknown {
   if (p['example'] !== undefined) return p['example']
   if (isObj(p['examples'])) {
     const first = Object.values(p['examples'])[0]
@@ -84,21 +101,38 @@ function paramExample(p: Obj): unknown {
   }
   if (isObj(p['content'])) {
     const media = Object.values(p['content'])[0]
-    if (isObj(media)) return mediaExample(media)
+    if (isObj(media)) return mediaExample(media, budget)
   }
-  return sampleOf(p['schema'])
+  return sampleOf(p['schema'], 0, budget)
 }
 
-function mediaExample(media: Obj): unknown {
+function mediaExample(media: Obj, budget: ExampleBudget): unknown {
   if (media['example'] !== undefined) return media['example']
   if (isObj(media['examples'])) {
     const first = Object.values(media['examples'])[0]
     if (isObj(first) && first['value'] !== undefined) return first['value']
   }
-  return sampleOf(media['schema'])
+  return sampleOf(media['schema'], 0, budget)
 }
 
-function body(op: Obj, unmapped: string[], where: string): { body: RequestBody; contentType: string | null } {
+function body(
+  op: Obj,
+  unmapped: string[],
+  where: string,
+  total: ImportBudget,
+): { body: RequestBody; contentType: string | null } {
+  const budget = exampleBudget(total)
+  const made = bodyWithin(op, unmapped, where, budget)
+  exampleCut(budget, where, 'body', unmapped)
+  return made
+}
+
+function bodyWithin(
+  op: Obj,
+  unmapped: string[],
+  where: string,
+  budget: ExampleBudget,
+): { body: RequestBody; contentType: string | null } {
   const rb = op['requestBody']
   if (!isObj(rb) || !isObj(rb['content'])) return { body: { kind: 'none' }, contentType: null }
   const content = rb['content']
@@ -110,7 +144,7 @@ function body(op: Obj, unmapped: string[], where: string): { body: RequestBody; 
       `${where}: request body also offered as ${types.filter((t) => t !== pick).join(', ')}; imported as ${pick}`,
     )
   const media = isObj(content[pick]) ? content[pick] : {}
-  const example = mediaExample(media)
+  const example = mediaExample(media, budget)
   if (/json/i.test(pick))
     return { body: { kind: 'json', text: `${JSON.stringify(example ?? {}, null, 2)}\n` }, contentType: pick }
   const props =
@@ -118,7 +152,7 @@ function body(op: Obj, unmapped: string[], where: string): { body: RequestBody; 
   if (pick === 'application/x-www-form-urlencoded') {
     const fields: KeyValue[] = Object.entries(props).map(([name, s]) => ({
       name,
-      value: scalarText(sampleOf(s)),
+      value: scalarText(sampleOf(s, 0, budget)),
       enabled: true,
     }))
     return { body: { kind: 'form', fields }, contentType: null }
@@ -128,7 +162,7 @@ function body(op: Obj, unmapped: string[], where: string): { body: RequestBody; 
     for (const [name, s] of Object.entries(props)) {
       if (isObj(s) && (s['format'] === 'binary' || s['format'] === 'base64')) {
         unmapped.push(`${where}: multipart file part "${name}" needs a file; left out`)
-      } else parts.push({ kind: 'text', name, value: scalarText(sampleOf(s)), enabled: true })
+      } else parts.push({ kind: 'text', name, value: scalarText(sampleOf(s, 0, budget)), enabled: true })
     }
     return { body: { kind: 'multipart', parts }, contentType: null }
   }
@@ -211,22 +245,14 @@ function countOperations(api: Obj): number {
 
 export async function importOpenApi(data: unknown): Promise<ImportPlan> {
   if (!isOpenApi(data) || !isObj(data)) throw new ImportError('not an OpenAPI 3 document (no "openapi: 3.x")')
-  // Loaded on first use (it is slow to load and only imports need it).
-  const { default: SwaggerParser } = await import('@apidevtools/swagger-parser')
+  // Before anything walks the document: an alias bomb is refused, and so is a document with more operations
+  // than an import writes.
+  refuseExpanding(data)
+  refuseTooManyOperations(data)
   // Strict validation names every problem; the import goes on with what the document clearly says.
   const { doc, problems } = await checkOpenApi(data)
-  let api: Obj
-  try {
-    // Local references only: a document must never make Flightdeck fetch anything.
-    const parsed: unknown = await SwaggerParser.dereference(doc as never, {
-      resolve: { external: false },
-      dereference: { circular: 'ignore' },
-    })
-    api = parsed as Obj
-  } catch (e) {
-    const message = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? 'invalid'
-    throw new ImportError(`invalid OpenAPI document: ${message}`)
-  }
+  // Local references only: a document never makes Flightdeck fetch or read anything.
+  const api = dereferenceLocal(doc)
   if (countOperations(api) === 0 && problems.length > 0) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''
     throw new ImportError(`invalid OpenAPI document, no operation to import: ${problems[0] ?? ''}${more}`)
@@ -246,7 +272,7 @@ export async function importOpenApi(data: unknown): Promise<ImportPlan> {
   const folders = new Map<string, PlanNode[]>()
   const root: PlanNode[] = []
   const pathVars = new Map<string, string>()
-  let count = 0
+  const examples = importBudget()
   const paths = isObj(api['paths']) ? api['paths'] : {}
   for (const [path, item] of Object.entries(paths)) {
     if (!isObj(item)) continue
@@ -254,10 +280,6 @@ export async function importOpenApi(data: unknown): Promise<ImportPlan> {
     for (const m of METHODS) {
       const op = item[m]
       if (!isObj(op)) continue
-      if (++count > MAX_OPERATIONS) {
-        if (count === MAX_OPERATIONS + 1) u.push(`more than ${MAX_OPERATIONS} operations; the rest left out`)
-        continue
-      }
       const name = str(op['summary']) || str(op['operationId']) || `${m.toUpperCase()} ${path}`
       const where = `${m.toUpperCase()} ${path}`
       const params = [...shared, ...arr(op['parameters']).filter(isObj)]
@@ -265,20 +287,26 @@ export async function importOpenApi(data: unknown): Promise<ImportPlan> {
       const headers: KeyValue[] = []
       for (const p of params) {
         const pname = str(p['name'])
+        const paramExample = (): unknown => {
+          const budget = exampleBudget(examples)
+          const value = exampleOf(p, budget)
+          exampleCut(budget, where, `of parameter "${pname}"`, u)
+          return value
+        }
         switch (p['in']) {
           case 'path': {
             const v = varName(pname)
-            if (v && !pathVars.has(v)) pathVars.set(v, simpleText(p, pname, 'path', paramExample(p)))
+            if (v && !pathVars.has(v)) pathVars.set(v, simpleText(p, pname, 'path', paramExample()))
             if (!v) u.push(`${where}: path parameter "${pname}" cannot be a variable name; kept as text`)
             break
           }
           case 'query':
-            query.push(...queryRows(p, pname, paramExample(p)))
+            query.push(...queryRows(p, pname, paramExample()))
             break
           case 'header':
             headers.push({
               name: pname,
-              value: simpleText(p, pname, 'header', paramExample(p)),
+              value: simpleText(p, pname, 'header', paramExample()),
               enabled: true,
             })
             break
@@ -286,7 +314,7 @@ export async function importOpenApi(data: unknown): Promise<ImportPlan> {
             u.push(`${where}: ${str(p['in'])} parameter "${pname}" not imported`)
         }
       }
-      const b = body(op, u, where)
+      const b = body(op, u, where, examples)
       if (b.contentType && b.body.kind === 'json' && !/^application\/json$/i.test(b.contentType)) {
         headers.push({ name: 'Content-Type', value: b.contentType, enabled: true })
       }
@@ -309,7 +337,9 @@ export async function importOpenApi(data: unknown): Promise<ImportPlan> {
         }),
       }
       const tag = str(arr(op['tags'])[0])
-      if (tag) folders.set(tag, [...(folders.get(tag) ?? []), node])
+      const inTag = tag ? folders.get(tag) : undefined
+      if (inTag) inTag.push(node)
+      else if (tag) folders.set(tag, [node])
       else root.push(node)
     }
   }
