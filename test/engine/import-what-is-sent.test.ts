@@ -1,4 +1,4 @@
-import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runImport } from '../../src/engine/importers/index'
@@ -225,6 +225,30 @@ describe("a form-data text part's own Content-Type", () => {
       ['metadata', 'application/json'],
       ['note', null],
     ])
+  })
+})
+
+describe('a Bruno file body', () => {
+  it('the selected file is the body, with its @contentType; meta tags in a [ list ] do not stop the file being read', async () => {
+    const report = await importBruno('bruno-v2')
+    mkdirSync(join(t.dir, 'scans'))
+    writeFileSync(join(t.dir, 'scans', 'receipt.json'), '{"total": 4.5}\n')
+    const got = await sendSaved(t.service, t.stub, t.dir, 'upload-scan.yaml')
+    expect(got.method).toBe('PUT')
+    expect(got.headers['content-type']).toBe('application/json')
+    expect(got.body).toBe('{"total": 4.5}\n')
+    const u = report.unmapped.join('\n')
+    expect(u).toContain('upload-scan.bru: tags (uploads, smoke) not kept')
+    expect(u).toContain('upload-scan.bru: 2 files kept for the body in Bruno; the selected one is the body')
+  })
+
+  it('OpenCollection: a file body’s selected entry is the body', async () => {
+    await importFixture('opencollection-parts.yml')
+    mkdirSync(join(t.dir, 'scans'))
+    writeFileSync(join(t.dir, 'scans', 'receipt.json'), '{"total": 4.5}\n')
+    const got = await sendSaved(t.service, t.stub, t.dir, 'upload-scan.yaml', 'dev')
+    expect(got.headers['content-type']).toBe('application/json')
+    expect(got.body).toBe('{"total": 4.5}\n')
   })
 })
 

@@ -70,7 +70,18 @@ function pairs(lines: string[], first: number, annotations: { count: number }): 
     const enabled = !name.startsWith('~')
     if (!enabled) name = name.slice(1)
     if (/^".*"$/.test(name)) name = name.slice(1, -1)
-    if (value === "'''") {
+    if (value === '[') {
+      // A list over several lines (`tags: [` … `]` in meta): its items, one a line, joined by commas.
+      const items: string[] = []
+      let j = i + 1
+      for (; j < lines.length && (lines[j] ?? '').trim() !== ']'; j++) items.push((lines[j] ?? '').trim())
+      if (j >= lines.length) throw new BruParseError(first + i, `the [ list of "${name}" is not closed`)
+      value = items
+        .map((x) => x.replace(/,$/, ''))
+        .filter((x) => x !== '')
+        .join(', ')
+      i = j
+    } else if (value === "'''") {
       const body: string[] = []
       let j = i + 1
       for (; j < lines.length && !FENCE_END.test((lines[j] ?? '').trim()); j++) body.push(lines[j] ?? '')

@@ -29,6 +29,25 @@ function fields(list: readonly BruPair[]): { name: string; value: string; enable
   return list.map((p) => ({ name: p.name, value: p.value, enabled: p.enabled }))
 }
 
+/** A file body Bruno sends: the selected entry among Bruno's file variants (each `path` and `contentType`). */
+export function selectedFile(
+  files: readonly { path: string; contentType: string; selected: boolean }[],
+  u: string[],
+  where: string,
+): RequestBody {
+  const chosen = files.find((f) => f.selected && f.path !== '')
+  if (files.length > 1)
+    u.push(
+      `${where}: ${files.length} files kept for the body in Bruno; the selected one is the body, the others are not kept`,
+    )
+  if (!chosen) {
+    u.push(`${where}: the file body has no selected file; left out`)
+    return { kind: 'none' }
+  }
+  const type = partContentType(chosen.contentType.trim(), 'body', u, where)
+  return { kind: 'file', path: chosen.path, ...type }
+}
+
 export function bodyOf(b: Blocks, mode: string | undefined, u: string[], where: string): RequestBody {
   switch (mode ?? 'none') {
     case 'none':
@@ -46,6 +65,16 @@ export function bodyOf(b: Blocks, mode: string | undefined, u: string[], where: 
       return { kind: 'text', text: textOf(b, 'body:sparql') ?? '', contentType: 'application/sparql-query' }
     case 'formUrlEncoded':
       return { kind: 'form', fields: fields(pairsOf(b, 'body:form-urlencoded')) }
+    case 'file': {
+      // `name: @file(path) @contentType(type)` per variant; the switched-on one is Bruno's selected file.
+      const files = pairsOf(b, 'body:file').map((p) => {
+        const typed = CONTENT_TYPE.exec(p.value)
+        const value = (typed ? (typed[1] ?? '') : p.value).trim()
+        const path = /^@file\((.*)\)$/s.exec(value)?.[1] ?? ''
+        return { path, contentType: typed?.[2] ?? '', selected: p.enabled }
+      })
+      return selectedFile(files, u, where)
+    }
     case 'multipartForm':
       return { kind: 'multipart', parts: pairsOf(b, 'body:multipart-form').map((p) => part(p, u, where)) }
     default:

@@ -149,6 +149,8 @@ function graphqlVars(b: Blocks, u: string[], where: string): string | undefined 
 function requestOf(b: Blocks, fileName: string, u: string[], where: string): SavedRequest | null {
   const type = valueOf(b, 'meta', 'type') ?? 'http'
   const name = valueOf(b, 'meta', 'name') ?? fileName
+  const tags = valueOf(b, 'meta', 'tags') ?? ''
+  if (tags !== '') u.push(`${where}: tags (${tags.slice(0, 120)}) not kept (Flightdeck requests have none)`)
   if (type === 'grpc' || b.has('grpc')) return grpcOfBru(b, name, u, where)
   const verb = METHODS.find((m) => b.has(m)) ?? (b.has('http') ? 'http' : undefined)
   if (verb === undefined) {

@@ -7,6 +7,7 @@ import type { BruPair } from './bru-lang'
 import { openCollectionGraphql } from '../graphql/graphql-import'
 import { grpcRequestFrom, openCollectionMessages } from './bruno-grpc'
 import { assertionsOf, extractionsOf } from './bruno-runtime'
+import { selectedFile } from './bruno-body'
 import { withPathParams } from './bruno-url'
 import { jsonAsSent } from './json-comments'
 import {
@@ -112,6 +113,16 @@ function body(v: unknown, u: string[], where: string): RequestBody {
       return { kind: 'text', text, contentType: 'application/sparql-query' }
     case 'form-urlencoded':
       return { kind: 'form', fields: pairs(data) }
+    case 'file':
+      return selectedFile(
+        list(data).map((f) => ({
+          path: str(f['filePath']),
+          contentType: str(f['contentType']),
+          selected: f['selected'] === true,
+        })),
+        u,
+        where,
+      )
     case 'multipart-form': {
       const parts: MultipartPart[] = list(data).map((p) => {
         const enabled = p['disabled'] !== true
@@ -144,6 +155,11 @@ function assertPairs(item: Obj): BruPair[] {
 
 function requestOf(item: Obj, u: string[], where: string): SavedRequest | null {
   const info = isObj(item['info']) ? item['info'] : {}
+  const tags = arr(info['tags'])
+    .map((t) => str(t))
+    .filter((t) => t !== '')
+  if (tags.length > 0)
+    u.push(`${where}: tags (${tags.join(', ').slice(0, 120)}) not kept (Flightdeck requests have none)`)
   if (isObj(item['grpc'])) {
     const g = item['grpc']
     const docs = isObj(item['docs']) ? str(item['docs']['content']) : str(item['docs'])
