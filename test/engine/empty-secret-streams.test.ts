@@ -5,14 +5,15 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { QueuedEvent, TimelineEvent } from '../../src/shared/timeline'
 import type { EngineService } from '../../src/engine/service'
 import { startRawServer, type RawServer } from '../catalogue/raw-server'
+import { startJobServer } from '../fixtures/job-server'
 import { startWsServer, type WsFixture } from '../fixtures/ws-server'
 import { makeService } from './helpers'
 
 /**
  * An SSE or WebSocket session opened in the app with `Authorization: {{auth}}` (= `Bearer {{token}}`) where the
  * secret `token` has no value on this machine: it opens with the header empty, and its `queued` event names the
- * secret and where it is declared, as a send's does; so does a GraphQL query sent over HTTP (a row with the
- * request's details). What went out is checked at real servers.
+ * secret and where it is declared, as a send's does; so do a GraphQL query sent over HTTP and a followed job's
+ * requests (rows with a request's details). What went out is checked at real servers.
  */
 
 let sse: RawServer
@@ -118,5 +119,43 @@ describe('a stream opened with an empty secret says so', () => {
     await service.waitForExchange(sent.value.sid)
     expect(sse.heads.map((h) => /\r\nauthorization: ?([^\r]*)/i.exec(h)?.[1] ?? null)).toEqual(['Bearer '])
     expect(queuedOf(sent.value.sid)?.emptySecrets).toEqual([{ name: 'token', where: 'environment "ci"' }])
+  })
+
+  it('a followed job: its first request and each poll go out with the header empty, each names the secret', async () => {
+    const jobs = await startJobServer()
+    try {
+      const followed = await service.invoke('job.follow', {
+        request: {
+          method: 'POST',
+          url: `${jobs.url}/jobs?polls=1`,
+          headers: authHeader,
+          body: { kind: 'none' },
+          options: {},
+        },
+        context: context(),
+        follow: {
+          statusUrl: { from: 'location' },
+          until: { jsonPath: '$.status', equals: 'succeeded' },
+          intervalMs: 20,
+          backoff: 'fixed',
+          deadlineMs: 5000,
+          maxPolls: 10,
+        },
+      })
+      if (!followed.ok) throw new Error(followed.error.message)
+      // Bounded: the job ends within its 5 s deadline.
+      for (let i = 0; i < 300 && !events.some((e) => e.type === 'job' && e.state !== 'running'); i++) {
+        service.flush()
+        await new Promise((r) => setTimeout(r, 25))
+      }
+      expect(jobs.requests.map((r) => `${r.method} ${r.headers.authorization ?? ''}`)).toEqual([
+        'POST Bearer',
+        'GET Bearer',
+      ])
+      const queued = events.filter((e): e is QueuedEvent => e.type === 'queued')
+      expect(queued.map((q) => q.emptySecrets?.map((u) => u.name))).toEqual([['token'], ['token']])
+    } finally {
+      await jobs.close()
+    }
   })
 })

@@ -3,7 +3,7 @@ import type { CommandHandlers, JobCommand, SendResult } from '../../shared/contr
 import type { RequestSpec } from '../../shared/request'
 import { fail, ok, type Result } from '../../shared/result'
 import type { DynamicValues } from '../../shared/template'
-import type { JobEvent, JobMode, JobState, TimelineEvent } from '../../shared/timeline'
+import type { EmptySecretUse, JobEvent, JobMode, JobState, TimelineEvent } from '../../shared/timeline'
 import type { AuthRunner } from '../auth/auth-runner'
 import type { Clock } from '../clock'
 import type { HttpEngine, SessionLink } from '../http/http-engine'
@@ -40,7 +40,14 @@ export interface AsyncDeps {
     dyn: DynamicValues,
     adHocTrace?: boolean,
   ): Promise<
-    Result<{ spec: RequestSpec; auth: AuthSpec; name?: string | undefined; trace?: TracePlan | undefined }>
+    Result<{
+      spec: RequestSpec
+      auth: AuthSpec
+      name?: string | undefined
+      trace?: TracePlan | undefined
+      /** Secrets with no value here that the request used (sent empty): each of the job's requests names them. */
+      emptySecrets?: EmptySecretUse[] | undefined
+    }>
   >
 }
 
@@ -120,7 +127,7 @@ export function createAsyncService(deps: AsyncDeps): AsyncService {
       p.trace,
     )
     if (!prepared.ok) return prepared
-    const { spec, auth, name } = prepared.value
+    const { spec, auth, name, emptySecrets } = prepared.value
     // The job's requests (the first and every poll) share one trace id, each with a span of its own.
     const trace = prepared.value.trace
       ? { ...prepared.value.trace, traceId: prepared.value.trace.traceId ?? newTraceId() }
@@ -132,6 +139,7 @@ export function createAsyncService(deps: AsyncDeps): AsyncService {
         ...link,
         ...(name ? { name } : {}),
         ...(trace ? { trace } : {}),
+        ...(emptySecrets ? { emptySecrets } : {}),
       })
       // The webhook call is drawn as caused by the request that carried the token: the first.
       if (r.ok && !link) hook.bind(r.value.sids)
