@@ -75,7 +75,7 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true })
 })
 
-describe('a stream opened with an empty secret says so', () => {
+describe("the app's other sends with an empty secret say so", () => {
   it('SSE: opened with the header empty, its queued event names the secret', async () => {
     const opened = await service.invoke('sse.open', {
       request: {
