@@ -4,6 +4,7 @@ import type { StreamLog } from '../streams/stream-log'
 import type { StreamContext } from '../streams/stream-plumbing'
 import type { SseAttempt } from './sse-attempt'
 import type { AttemptEnd } from './sse-attempt-end'
+import type { StreamHeadersTimeout } from './sse-headers-timeout'
 import type { ReadMode } from './sse-response-policy'
 import type { SseIdState, TextKind } from './stream-decoder'
 
@@ -17,6 +18,8 @@ export interface AttemptOwner {
   readonly clock: StreamContext['clock']
   readonly requestOptions: RequestOptions
   readonly explicitIdleTimeout: number
+  /** How long each connection waits for its response headers (sse-headers-timeout.ts). */
+  readonly headersTimeout: StreamHeadersTimeout
   readonly forcedMode: SseOpenOptions['mode']
   readonly decoderStateRef: SseIdState
   readonly logRef: StreamLog

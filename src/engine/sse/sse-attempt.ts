@@ -17,6 +17,7 @@ import { REDIRECT_STATUSES } from '../send-rules/redirect-policy'
 import type { AttemptEnd } from './sse-attempt-end'
 import type { AttemptOwner } from './sse-attempt-owner'
 import { RefusalBody } from './sse-refusal'
+import { headersTimeoutError } from './sse-headers-timeout'
 import { responsePolicy, type ReadMode } from './sse-response-policy'
 import { createStreamDecoder, type StreamDecoder } from './stream-decoder'
 
@@ -82,9 +83,9 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
   dispatch(agent: Agent, url: URL, headers: HeaderList, prepared: PreparedBody): void {
     if (this.aborted) return
     this.host = url.host
-    const options = this.session.requestOptions
     const idleMs = this.session.explicitIdleTimeout
-    this.timeouts = new PhaseTimeouts(this, this.session.clock, url.host, options.headersTimeoutMs, idleMs)
+    const headersMs = this.session.headersTimeout.ms
+    this.timeouts = new PhaseTimeouts(this, this.session.clock, url.host, headersMs, idleMs)
     const flat: string[] = []
     let hasContentType = false
     for (const [k, v] of headers) {
@@ -382,7 +383,8 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
 
   /** A timeout ran out: the attempt fails as undici's own timeout failed it (the session may reconnect). */
   stopWith(error: EngineError): void {
-    this.abortFn?.(error)
+    const timeout = this.session.headersTimeout
+    this.abortFn?.(error.code === 'timeout_headers' ? headersTimeoutError(error, timeout) : error)
   }
 
   private end(end: AttemptEnd): void {

@@ -25,6 +25,7 @@ import {
 import { SseAttempt } from './sse-attempt'
 import { endedReport, type AttemptEnd } from './sse-attempt-end'
 import type { AttemptOwner } from './sse-attempt-owner'
+import { streamHeadersTimeout, type StreamHeadersTimeout } from './sse-headers-timeout'
 import { composeStreamRequest, withStreamHeaders } from './sse-request'
 import type { ReadMode } from './sse-response-policy'
 import type { SseIdState, TextKind } from './stream-decoder'
@@ -262,6 +263,11 @@ export class SseSession implements SessionTransport, SocketOwner, AttemptOwner {
   /** The idle (body) timeout: a stream may be quiet for long, so only a limit the person set applies. */
   get explicitIdleTimeout(): number {
     return this.init.spec.options.idleTimeoutMs ?? 0
+  }
+
+  /** The response headers' wait: the request's headers timeout, or a stream's shorter default when unset. */
+  get headersTimeout(): StreamHeadersTimeout {
+    return streamHeadersTimeout(this.init.spec)
   }
 
   get forcedMode(): SseOpenOptions['mode'] {

@@ -1,0 +1,38 @@
+import type { RequestSpec } from '../../shared/request'
+import { EngineError } from '../http/errors'
+
+/**
+ * How long a stream waits for its response headers when its request sets no headers timeout. A stream's body
+ * may run for ever, but its status line is due at once: event-stream servers answer before their first event
+ * (a WebSocket upgrade unanswered within the connect timeout, 10 s, fails the same way). An exchange's 300 s
+ * default is for a server computing one answer; a stream waiting that long, then reconnecting, looked open for
+ * half an hour. The request's own `headersTimeoutMs` still applies as set.
+ */
+export const STREAM_HEADERS_TIMEOUT_MS = 30_000
+
+export interface StreamHeadersTimeout {
+  ms: number
+  /** The request set it (else the stream's default applies). */
+  explicit: boolean
+}
+
+export function streamHeadersTimeout(spec: RequestSpec): StreamHeadersTimeout {
+  const set = spec.options.headersTimeoutMs
+  return set === undefined ? { ms: STREAM_HEADERS_TIMEOUT_MS, explicit: false } : { ms: set, explicit: true }
+}
+
+/** The headers timeout fired: undici's words, then what was waited for and which limit ended it. */
+export function headersTimeoutError(error: EngineError, timeout: StreamHeadersTimeout): EngineError {
+  const limit = timeout.explicit
+    ? `the request's headers timeout`
+    : `a stream's default headers timeout; set headersTimeoutMs in the request's options for another`
+  return new EngineError(
+    error.code,
+    `${error.message}: no status line within ${wholeTime(timeout.ms)} (${limit})`,
+    error.detail,
+  )
+}
+
+function wholeTime(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`
+}
