@@ -162,6 +162,25 @@ test('Tab onto the timeline with no row selected: its frame shows the focus', as
   expect(frame).toBe('solid 2px')
 })
 
+test('Import… and Run take the focus along; Esc closes the import', async ({ page }) => {
+  await start(page)
+  const sidebar = page.getByRole('complementary', { name: 'Collections' })
+  const importButton = sidebar.getByRole('button', { name: 'Import…' })
+  await importButton.click()
+  // Ready for a paste, and Esc (not a mouse trip to Cancel) puts it away.
+  await expect(sidebar.getByRole('textbox', { name: 'Text to import' })).toBeFocused()
+  await page.keyboard.press('Escape')
+  await expect(sidebar.getByRole('form', { name: 'Import' })).toHaveCount(0)
+  await expect(importButton).toBeFocused()
+  // A folder's Run: the focus is on Start run, so Enter runs it.
+  await sidebar.getByRole('treeitem', { name: 'checks', exact: true }).hover()
+  await sidebar.getByRole('button', { name: 'Run checks', exact: true }).click()
+  const runner = page.getByRole('region', { name: 'Runner' })
+  await expect(runner.getByRole('button', { name: 'Start run' })).toBeFocused()
+  await page.keyboard.press('Enter')
+  await expect(runner.getByTestId('run-state')).toHaveText('Finished', { timeout: 30_000 })
+})
+
 test('a refused save of variables says why in the dialog, and keeps what was typed', async ({ page }) => {
   await start(page)
   await page.getByRole('button', { name: 'Variables…' }).click()

@@ -52,6 +52,11 @@ function RunConfigForm() {
   const start = useAppStore((s) => s.startRun)
   const starting = useAppStore((s) => s.runStarting)
   const envs = useAppStore((s) => s.collections.find((x) => x.dir === c?.dir)?.environments ?? [])
+  // Opened from a folder's Run (or Settings): the focus comes along to Start run, so Enter starts the run and
+  // Shift+Tab reaches the settings; it stayed on the sidebar's hover-only button.
+  const startButton = useRef<HTMLButtonElement>(null)
+  const dir = c?.dir
+  useEffect(() => startButton.current?.focus(), [dir])
   if (!c) return null
   return (
     <form
@@ -152,7 +157,7 @@ function RunConfigForm() {
         </label>
       ) : null}
       <div className="run-actions">
-        <button type="submit" className="primary-button" disabled={starting}>
+        <button ref={startButton} type="submit" className="primary-button" disabled={starting}>
           {starting ? 'Starting…' : 'Start run'}
         </button>
       </div>

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { IMPORT_FORMATS, type ImportFormat } from '../../shared/collection-schemas'
 import { looksLikeCurl } from '../../shared/draft-schemas'
 import { useAppStore } from '../store/store-context'
@@ -7,7 +7,7 @@ import { useAppStore } from '../store/store-context'
  * Import into a collection: paste a curl command (or a whole export), or give the path of an exported file.
  * Whatever could not be mapped is listed afterwards.
  */
-export function ImportPanel({ onClose }: { onClose(): void }) {
+export function ImportPanel({ onClose }: { onClose(cancelled?: boolean): void }) {
   const activeDir = useAppStore((s) => s.activeDir)
   const run = useAppStore((s) => s.runImport)
   const importing = useAppStore((s) => s.importing)
@@ -18,11 +18,20 @@ export function ImportPanel({ onClose }: { onClose(): void }) {
   const [into, setInto] = useState(activeDir ?? '')
   // A curl command needs no collection: with no folder given it opens in a new Untitled tab.
   const toNewTab = !isPath && into.trim() === '' && looksLikeCurl(source)
+  // Opened from Import…: the focus goes to the box, ready for a paste.
+  const first = useRef<HTMLTextAreaElement>(null)
+  useEffect(() => first.current?.focus(), [])
 
   return (
     <form
       className="import-panel"
       aria-label="Import"
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape') return
+        // Not the window's Esc too (that cancels the selected request).
+        e.preventDefault()
+        onClose(true)
+      }}
       onSubmit={(e) => {
         e.preventDefault()
         if (toNewTab) {
@@ -61,6 +70,7 @@ export function ImportPanel({ onClose }: { onClose(): void }) {
         />
       ) : (
         <textarea
+          ref={first}
           className="code-area mono import-text"
           aria-label="Text to import"
           placeholder="curl 'https://api.example.com/…' -H 'Accept: application/json'"
@@ -96,7 +106,7 @@ export function ImportPanel({ onClose }: { onClose(): void }) {
         onChange={(e) => setInto(e.target.value)}
       />
       <div className="import-actions">
-        <button type="button" className="link-button" onClick={onClose}>
+        <button type="button" className="link-button" onClick={() => onClose(true)}>
           Cancel
         </button>
         <button type="submit" className="primary-button" disabled={importing}>

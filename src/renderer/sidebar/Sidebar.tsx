@@ -14,6 +14,7 @@ export function Sidebar() {
   const [importing, setImporting] = useState(false)
   const [files, setFiles] = useState(false)
   const folderField = useRef<HTMLInputElement>(null)
+  const importButton = useRef<HTMLButtonElement>(null)
   const none = collections.length === 0
 
   return (
@@ -33,6 +34,7 @@ export function Sidebar() {
         <button
           type="button"
           className="link-button"
+          ref={importButton}
           onClick={() => setImporting((o) => !o)}
           aria-expanded={importing}
         >
@@ -51,9 +53,11 @@ export function Sidebar() {
       {files ? <FileAccessPanel onClose={() => setFiles(false)} /> : null}
       {importing ? (
         <ImportPanel
-          onClose={() => {
+          onClose={(cancelled) => {
             setImporting(false)
-            keepFocus()
+            // Cancelled (Esc or Cancel): back where it was opened; imported: on what came in.
+            if (cancelled) importButton.current?.focus()
+            else keepFocus()
           }}
         />
       ) : null}
