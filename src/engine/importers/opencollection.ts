@@ -2,18 +2,16 @@ import { readdir, readFile, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { CORE_SCHEMA, load } from 'js-yaml'
 import type { AuthSpec, SavedRequest, Variable } from '../../shared/collection'
-import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
+import type { KeyValue } from '../../shared/request'
 import type { BruPair } from './bru-lang'
 import { openCollectionGraphql } from '../graphql/graphql-import'
 import { grpcRequestFrom, openCollectionMessages } from './bruno-grpc'
 import { assertionsOf, extractionsOf } from './bruno-runtime'
-import { selectedFile } from './bruno-body'
 import { withPathParams } from './bruno-url'
-import { jsonAsSent } from './json-comments'
+import { auth, body, bruPairs, list, pairs } from './opencollection-fields'
 import {
   copyFolderHeaders,
   notePlace,
-  partContentType,
   arr,
   emptyPlan,
   ImportError,
@@ -54,95 +52,6 @@ export async function openCollectionFolderOf(path: string): Promise<string | nul
   return basename(path) === 'opencollection.yml' && (await has(dirname(path))) ? dirname(path) : null
 }
 
-const list = (v: unknown): Obj[] => arr(v).filter(isObj)
-
-function pairs(v: unknown): KeyValue[] {
-  return list(v).map((p) => ({
-    name: str(p['name']),
-    value: str(p['value']),
-    enabled: p['disabled'] !== true && p['enabled'] !== false,
-  }))
-}
-
-function bruPairs(v: unknown): BruPair[] {
-  return pairs(v).map((p) => ({ name: p.name, value: p.value, enabled: p.enabled }))
-}
-
-function auth(v: unknown, u: string[], where: string): AuthSpec {
-  if (v === undefined || v === 'inherit') return { type: 'inherit' }
-  if (!isObj(v)) return v === 'none' ? { type: 'none' } : { type: 'inherit' }
-  const f = (k: string): string => str(v[k])
-  switch (str(v['type'], 'inherit')) {
-    case 'inherit':
-      return { type: 'inherit' }
-    case 'none':
-      return { type: 'none' }
-    case 'bearer':
-      return { type: 'bearer', token: f('token') }
-    case 'basic':
-      return { type: 'basic', username: f('username'), password: f('password') }
-    case 'digest':
-      return { type: 'digest', username: f('username'), password: f('password') }
-    case 'apikey':
-      return {
-        type: 'apikey',
-        key: f('key'),
-        value: f('value'),
-        in: /query/i.test(f('placement')) ? 'query' : 'header',
-      }
-    default:
-      u.push(`${where}: auth "${f('type')}" is not supported; auth left to inherit`)
-      return { type: 'inherit' }
-  }
-}
-
-function body(v: unknown, u: string[], where: string): RequestBody {
-  if (!isObj(v)) return { kind: 'none' }
-  const data = v['data']
-  const text = typeof data === 'string' ? data : ''
-  switch (str(v['type'], 'none')) {
-    case 'none':
-      return { kind: 'none' }
-    case 'json':
-      return { kind: 'json', text: jsonAsSent(text, 'Bruno', (l) => u.push(`${where}: ${l}`)) }
-    case 'text':
-      return { kind: 'text', text, contentType: 'text/plain' }
-    case 'xml':
-      return { kind: 'text', text, contentType: 'application/xml' }
-    case 'sparql':
-      return { kind: 'text', text, contentType: 'application/sparql-query' }
-    case 'form-urlencoded':
-      return { kind: 'form', fields: pairs(data) }
-    case 'file':
-      return selectedFile(
-        list(data).map((f) => ({
-          path: str(f['filePath']),
-          contentType: str(f['contentType']),
-          selected: f['selected'] === true,
-        })),
-        u,
-        where,
-      )
-    case 'multipart-form': {
-      const parts: MultipartPart[] = list(data).map((p) => {
-        const enabled = p['disabled'] !== true
-        const type = partContentType(str(p['contentType']).trim(), str(p['name']), u, where)
-        if (p['type'] !== 'file')
-          return { kind: 'text', name: str(p['name']), value: str(p['value']), ...type, enabled }
-        const files = Array.isArray(p['value']) ? p['value'].map((x) => str(x)) : [str(p['value'])]
-        if (files.length > 1)
-          u.push(`${where}: part "${str(p['name'])}" sends several files; the first is kept`)
-        return { kind: 'file', name: str(p['name']), path: files[0] || 'file', ...type, enabled }
-      })
-      return { kind: 'multipart', parts }
-    }
-    default:
-      u.push(`${where}: body "${str(v['type'])}" is not supported; left out`)
-      return { kind: 'none' }
-  }
-}
-
-/** Assertions as `{ expression, operator, value }` (runtime) or `{ name, value }` (older files). */
 function assertPairs(item: Obj): BruPair[] {
   const runtime = isObj(item['runtime']) ? item['runtime'] : {}
   const fromRuntime = list(runtime['assertions']).map((a) => ({
