@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module'
-import type { CookieJar } from 'tough-cookie'
+import type { Cookie, CookieJar, MemoryCookieStore } from 'tough-cookie'
 import type { HeaderList } from '../../shared/timeline'
 
 /**
@@ -11,6 +11,25 @@ let jarClass: typeof CookieJar | null = null
 function newJar(): CookieJar {
   jarClass ??= (createRequire(import.meta.url)('tough-cookie') as { CookieJar: typeof CookieJar }).CookieJar
   return new jarClass()
+}
+
+/**
+ * What a browser keeps, the jar keeps: a cookie whose name and value together pass 4096 bytes is refused (RFC
+ * 6265 6.1 asks for at least that much; Chrome and Firefox refuse more), and a domain keeps at most 180 cookies
+ * (Chrome's number; the oldest goes when a new one comes). Without them a server that set 5,000 cookies made
+ * every later request to it carry a 130 KB Cookie header, which servers answer with 431, for the rest of the
+ * session; a 1 MB cookie went with every request too.
+ */
+export const MAX_COOKIE_BYTES = 4096
+export const MAX_COOKIES_PER_DOMAIN = 180
+
+/** What one response's Set-Cookie headers did to the jar. */
+export interface StoredCookies {
+  stored: number
+  /** Refused as too large (name and value past MAX_COOKIE_BYTES). */
+  tooLarge: number
+  /** Older cookies of a full domain that went to make room. */
+  evicted: number
 }
 
 /** A cookie of the jar as scripts see it (`pm.cookies`, `pm.cookies.jar()`). */
@@ -35,14 +54,42 @@ export class EngineCookies {
     return this.jarOrNull
   }
 
-  /** Keep the cookies a response to `url` set. */
-  store(url: URL, headers: HeaderList): void {
+  /** Keep the cookies a response to `url` set, within a browser's limits; says what it kept and let go. */
+  store(url: URL, headers: HeaderList): StoredCookies {
+    const result: StoredCookies = { stored: 0, tooLarge: 0, evicted: 0 }
     for (const [k, v] of headers) {
       if (k.length === 10 && k.toLowerCase() === 'set-cookie') {
-        this.jar.setCookieSync(v, url.href, { ignoreError: true })
-        this.used = true
+        if (this.keep(url, v, result)) result.stored++
       }
     }
+    return result
+  }
+
+  private keep(url: URL, setCookie: string, result: StoredCookies): boolean {
+    const end = setCookie.indexOf(';')
+    // Name and value (the text before the first `;`) measured in bytes, as browsers measure them.
+    if (Buffer.byteLength(end === -1 ? setCookie : setCookie.slice(0, end)) > MAX_COOKIE_BYTES) {
+      result.tooLarge++
+      return false
+    }
+    const cookie = this.jar.setCookieSync(setCookie, url.href, { ignoreError: true })
+    this.used = true
+    if (cookie?.domain) result.evicted += this.makeRoom(cookie.domain)
+    return cookie !== undefined
+  }
+
+  /** Past MAX_COOKIES_PER_DOMAIN on `domain`, its oldest cookies go; how many went. */
+  private makeRoom(domain: string): number {
+    const store = this.jar.store as MemoryCookieStore
+    const byPath = store.idx[domain]
+    if (!byPath) return 0
+    const all: Cookie[] = []
+    for (const keys of Object.values(byPath)) for (const c of Object.values(keys)) all.push(c)
+    if (all.length <= MAX_COOKIES_PER_DOMAIN) return 0
+    all.sort((a, b) => (a.creationIndex ?? 0) - (b.creationIndex ?? 0))
+    const gone = all.slice(0, all.length - MAX_COOKIES_PER_DOMAIN)
+    for (const c of gone) if (c.path) delete byPath[c.path]?.[c.key]
+    return gone.length
   }
 
   /** The jar's cookies that go with a request to `url` (none without loading the jar when nothing was stored). */
@@ -61,9 +108,7 @@ export class EngineCookies {
 
   /** Store a cookie for `url` as a response's Set-Cookie would; false when the jar refuses it. */
   set(url: URL, setCookie: string): boolean {
-    const stored = this.jar.setCookieSync(setCookie, url.href, { ignoreError: true })
-    this.used = true
-    return stored !== undefined
+    return this.keep(url, setCookie, { stored: 0, tooLarge: 0, evicted: 0 })
   }
 
   /** Remove the cookies for `url` named `name` (every one of them without a name). */
