@@ -1,10 +1,8 @@
-import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSocketIoServer, type SocketIoFixture } from '../fixtures/socketio-server'
+import { runModuleScript, type ScriptRun } from './module-script'
+import { buildPrivateCli, type PrivateCli } from './private-cli'
 
 /**
  * The BUILT CLI (the CommonJS bundle `npm install` users run) opens a Socket.IO session. The tests around it run
@@ -15,48 +13,27 @@ import { startSocketIoServer, type SocketIoFixture } from '../fixtures/socketio-
  * its external libraries resolved from the checkout's node_modules.
  */
 
-const root = fileURLToPath(new URL('../..', import.meta.url))
 const BUILD_TIMEOUT_MS = 240_000
 
-let work: string
-let cli: string
+let built: PrivateCli
 let server: SocketIoFixture
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'fd-cli-bundle-sio-'))
-  cli = join(work, 'cli')
-  // The bundle keeps its libraries external, as an installed package does: they resolve from node_modules.
-  symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'), 'dir')
-  execFileSync(process.execPath, ['scripts/build-node.mjs', '--cli-only', cli], {
-    cwd: root,
-    stdio: 'ignore',
-    timeout: BUILD_TIMEOUT_MS,
-  })
+  built = buildPrivateCli('fd-cli-bundle-sio-', BUILD_TIMEOUT_MS)
   server = await startSocketIoServer()
 }, BUILD_TIMEOUT_MS + 10_000)
 
 afterAll(async () => {
   await server?.close()
-  rmSync(work, { recursive: true, force: true })
+  built?.remove()
 })
 
-function bundled(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const script = `const m = await import(${JSON.stringify(join(cli, 'index.js'))}); process.exitCode = await m.runCli(process.argv.slice(1))`
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_OPTIONS: '', FLIGHTDECK_CONFIG_DIR: join(work, 'config') },
-    })
-    let out = ''
-    let err = ''
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c))
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, out, err })
-    })
+function bundled(args: string[]): Promise<ScriptRun> {
+  const script = `const m = await import(${JSON.stringify(join(built.cli, 'index.js'))}); process.exitCode = await m.runCli(process.argv.slice(1))`
+  return runModuleScript(script, {
+    args,
+    env: { NODE_OPTIONS: '', FLIGHTDECK_CONFIG_DIR: join(built.work, 'config') },
+    killAfterMs: 60_000,
   })
 }
 

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import {
   cpSync,
   mkdirSync,
@@ -16,6 +16,8 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cacheProbeRun, cacheProbeScript, type CacheProbeRun } from './code-cache-probe'
+import { runModuleScript } from './module-script'
 
 /**
  * The built CLI's V8 code cache (src/cli/command-loader.ts) against an unlucky or hostile folder: the command
@@ -26,58 +28,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const builtEntry = process.env.FLIGHTDECK_TEST_CLI ?? join(root, 'out/cli/index.js')
 
-interface Ran {
-  code: number | null
-  out: string
-  /** What V8 did with the cache it was given for the command's file: none, taken or refused. */
-  cache: string[]
-}
-
 let work: string
 let cli: string
 let server: Server
 let url: string
 
 /** Runs `send url` with the copied CLI; `before` is code run first in the same process (it knows its pid). */
-function send(env: Record<string, string>, before = '', cwd = work): Promise<Ran> {
-  const script = `
-import vm from 'node:vm'
-import { syncBuiltinESMExports } from 'node:module'
-import { symlinkSync } from 'node:fs'
-const VmScript = vm.Script
-vm.Script = class extends VmScript {
-  constructor(code, options) {
-    super(code, options)
-    if (options?.filename) process.stderr.write('[cache] ' + (options.cachedData === undefined ? 'none' : this.cachedDataRejected ? 'refused' : 'taken') + '\\n')
-  }
-}
-syncBuiltinESMExports()
-${before}
-const m = await import(${JSON.stringify(join(cli, 'index.js'))})
-process.exitCode = await m.runCli(['send', ${JSON.stringify(url)}])
-`
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FLIGHTDECK_CONFIG_DIR: join(work, 'config'), ...env },
-    })
-    let out = ''
-    let err = ''
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c))
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c))
+async function send(env: Record<string, string>, before = '', cwd = work): Promise<CacheProbeRun> {
+  const run = await runModuleScript(cacheProbeScript(join(cli, 'index.js'), url, before), {
+    cwd,
+    env: { FLIGHTDECK_CONFIG_DIR: join(work, 'config'), ...env },
     // A start that hangs (on a cache it cannot finish reading) is killed: its exit code is then null.
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({
-        code,
-        out: out + err.replace(/^\[cache\] .*\n/gm, ''),
-        cache: [...err.matchAll(/^\[cache\] (\w+)$/gm)].map((m) => m[1] as string),
-      })
-    })
+    killAfterMs: 15_000,
   })
+  return cacheProbeRun(run)
 }
 
 function caches(dir: string): string[] {

@@ -1,12 +1,12 @@
-import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs'
+import { readdirSync, statSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MAX_FLAG_SETS } from '../../src/cli/command-loader'
+import { cacheProbeRun, cacheProbeScript, type CacheProbeRun } from './code-cache-probe'
+import { runModuleScript } from './module-script'
+import { buildPrivateCli, type PrivateCli } from './private-cli'
 
 /**
  * The built CLI's V8 code cache (src/cli/command-loader.ts) when starts alternate between V8 option sets (a
@@ -15,62 +15,29 @@ import { MAX_FLAG_SETS } from '../../src/cli/command-loader'
  * Builds a private CLI from the source (scripts/build-node.mjs --cli-only) in a temp folder, never out/.
  */
 
-const root = fileURLToPath(new URL('../..', import.meta.url))
-
+let built: PrivateCli
 let work: string
 let cli: string
 let server: Server
 let url: string
 
-interface Ran {
-  code: number | null
-  out: string
-  /** What V8 did with the cache it was given for the command's file: none, taken or refused. */
-  cache: string[]
-}
-
 /** `flightdeck send url` with the private build, under `nodeArgs` (V8 or Node options) and `env`. */
-function send(cacheDir: string, nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<Ran> {
-  const script = `
-import vm from 'node:vm'
-import { syncBuiltinESMExports } from 'node:module'
-const VmScript = vm.Script
-vm.Script = class extends VmScript {
-  constructor(code, options) {
-    super(code, options)
-    if (options?.filename) process.stderr.write('[cache] ' + (options.cachedData === undefined ? 'none' : this.cachedDataRejected ? 'refused' : 'taken') + '\\n')
-  }
-}
-syncBuiltinESMExports()
-const m = await import(${JSON.stringify(join(cli, 'index.js'))})
-process.exitCode = await m.runCli(['send', ${JSON.stringify(url)}])
-`
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, '--input-type=module', '-e', script], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        NODE_OPTIONS: '',
-        FLIGHTDECK_CONFIG_DIR: join(work, 'config'),
-        FLIGHTDECK_CODE_CACHE_DIR: cacheDir,
-        ...env,
-      },
-    })
-    let out = ''
-    let err = ''
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c))
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({
-        code,
-        out: out + err.replace(/^\[cache\] .*\n/gm, ''),
-        cache: [...err.matchAll(/^\[cache\] (\w+)$/gm)].map((m) => m[1] as string),
-      })
-    })
+async function send(
+  cacheDir: string,
+  nodeArgs: string[] = [],
+  env: Record<string, string> = {},
+): Promise<CacheProbeRun> {
+  const run = await runModuleScript(cacheProbeScript(join(cli, 'index.js'), url), {
+    nodeArgs,
+    env: {
+      NODE_OPTIONS: '',
+      FLIGHTDECK_CONFIG_DIR: join(work, 'config'),
+      FLIGHTDECK_CODE_CACHE_DIR: cacheDir,
+      ...env,
+    },
+    killAfterMs: 20_000,
   })
+  return cacheProbeRun(run)
 }
 
 function caches(dir: string): string[] {
@@ -88,15 +55,9 @@ function filesUnder(dir: string, depth = 0): string[] {
 }
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'fd-code-cache-flags-'))
-  // The build's external packages resolve from the checkout's node_modules, through a link beside it.
-  symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'))
-  cli = join(work, 'cli')
-  execFileSync(process.execPath, ['scripts/build-node.mjs', '--cli-only', cli], {
-    cwd: root,
-    stdio: 'ignore',
-    timeout: 120_000,
-  })
+  built = buildPrivateCli('fd-code-cache-flags-', 120_000)
+  work = built.work
+  cli = built.cli
   server = createServer((_req, res) => res.end('ok'))
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
@@ -104,7 +65,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise<void>((r) => server?.close(() => r()))
-  if (work) rmSync(work, { recursive: true, force: true })
+  built?.remove()
 })
 
 describe('the code cache across V8 option sets', () => {
