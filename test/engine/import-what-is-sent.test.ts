@@ -290,6 +290,17 @@ describe('a JSON body written with comments', () => {
   it('Hoppscotch: a multipart text part’s contentType is sent with it, and the report names the filename Hoppscotch adds', async () => {
     const report = await importFixture('hoppscotch-jsonc.json')
     const got = await sendSaved(t.service, t.stub, t.dir, 'upload-receipt.yaml')
+    // The file part (its file is not in the export, so it is kept switched off) comes after the text parts,
+    // where Hoppscotch sends it.
+    const saved = await savedRequest(t.dir, 'upload-receipt.yaml')
+    expect(
+      saved.body.kind === 'multipart' &&
+        saved.body.parts.map((p) => [p.kind, p.name, p.contentType, p.enabled]),
+    ).toEqual([
+      ['text', 'metadata', 'application/json', true],
+      ['text', 'note', undefined, true],
+      ['file', 'scan', 'image/png', false],
+    ])
     expect(multipartParts(got).map((p) => [p.name, p.contentType, p.filename, p.body])).toEqual([
       ['metadata', 'application/json', null, '{"store":"Corner Cafe"}'],
       ['note', null, null, 'paid in cash'],

@@ -98,7 +98,8 @@ function body(v: unknown, u: string[], where: string): RequestBody {
       if (p['isFile'] === true) {
         const files = arr(p['value'])
         u.push(`${where}: file part "${name}" kept without its file (Hoppscotch exports hold no file paths)`)
-        parts.push({ kind: 'file', name, path: str(files[0], 'file'), enabled: false })
+        const type = partContentType(str(p['contentType']).trim(), name, u, where)
+        parts.push({ kind: 'file', name, path: str(files[0], 'file'), ...type, enabled: false })
       } else {
         const type = partContentType(str(p['contentType']).trim(), name, u, where)
         parts.push({ kind: 'text', name, value: text(p['value']), ...type, enabled })
@@ -109,7 +110,9 @@ function body(v: unknown, u: string[], where: string): RequestBody {
           )
       }
     }
-    return { kind: 'multipart', parts }
+    // Hoppscotch sends its text parts first and its file parts after them, each group in its order.
+    const ordered = [...parts.filter((p) => p.kind === 'text'), ...parts.filter((p) => p.kind === 'file')]
+    return { kind: 'multipart', parts: ordered }
   }
   if (type === 'application/x-www-form-urlencoded') {
     // Hoppscotch keeps a form as `key: value` lines; a line starting with `#` is switched off.
