@@ -134,6 +134,22 @@ describe('each kind of session at its log cut (entries)', () => {
     expect(p.dropped).toBeGreaterThanOrEqual(FLOOD - CAP)
   })
 
+  it('GraphQL subscription over SSE: results past the cut are counted', async () => {
+    const { service, rec } = engine({ maxEntries: CAP })
+    const r = await service.invoke('graphql.send', {
+      url: gql.url,
+      query: `subscription { count(to: ${FLOOD}) }`,
+      transport: 'sse',
+      headers: [],
+    })
+    if (!r.ok) throw new Error(r.error.message)
+    const outcome = await settle(service, r.value.sid)
+    // A subscription whose log was cut still ends as it did: the cut loses no result's tick.
+    expect(outcome.final.type === 'error' ? outcome.final.message : 'done').toBe('done')
+    const p = await expectCutByEntries(service, rec, r.value.sid)
+    expect(p.dropped).toBeGreaterThanOrEqual(FLOOD - CAP)
+  })
+
   it('gRPC server stream: messages past the cut are counted once each', async () => {
     const { service, rec } = engine({ maxEntries: CAP })
     const grpc = new GrpcEngine(service.streams)

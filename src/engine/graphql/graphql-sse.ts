@@ -139,7 +139,12 @@ class ResultWatch implements SseWatch {
 
   constructor(private readonly type: PickedOperation['type']) {}
 
-  messages(log: StreamLog, seq: number, count: number): number {
+  messages(log: StreamLog, seq: number, count: number, event?: string): number {
+    // Past the log's cut only the event's type is known: a `complete` there still completes the operation.
+    if (seq < 0) {
+      if (event === 'complete') this.completed = true
+      return 0
+    }
     let errors = 0
     for (let i = seq; i < seq + count; i++) {
       const e = log.entry(i, MAX_SCAN)

@@ -35,6 +35,7 @@ export interface SseSessionInit {
  */
 export interface SseWatch {
   opened?(): void
-  messages?(log: StreamLog, seq: number, count: number): number
+  /** `seq` -1: one event the log did not keep (it was cut), only its `event` type known. */
+  messages?(log: StreamLog, seq: number, count: number, event?: string): number
   ended?(): AppError | undefined
 }

@@ -334,7 +334,8 @@ export class SseSession implements SessionTransport, SocketOwner, AttemptOwner {
     id: string | undefined,
   ): void {
     if (this.current !== attempt) return
-    const errors = kind === 'event' ? (this.init.watch?.messages?.(this.kernel.log, seq, count) ?? 0) : 0
+    const errors =
+      kind === 'event' ? (this.init.watch?.messages?.(this.kernel.log, seq, count, event) ?? 0) : 0
     this.handle?.tick(attempt.chunkAt, seq, kind, size, preview, {
       count,
       event,
