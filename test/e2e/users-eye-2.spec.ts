@@ -181,6 +181,27 @@ test('Import… and Run take the focus along; Esc closes the import', async ({ p
   await expect(runner.getByTestId('run-state')).toHaveText('Finished', { timeout: 30_000 })
 })
 
+test('the finder’s key is shown where a Postman user searches, whole', async ({ page }) => {
+  await start(page)
+  const search = page.getByRole('complementary', { name: 'Collections' }).getByLabel('Search requests')
+  await expect(search).toHaveAttribute('placeholder', /Ctrl\+K/)
+  const room = await search.evaluate((el) => {
+    const input = el as HTMLInputElement
+    const style = getComputedStyle(input)
+    const ctx = document.createElement('canvas').getContext('2d')
+    if (!ctx) return -1
+    ctx.font = style.font
+    const inner = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
+    return inner - ctx.measureText(input.placeholder).width
+  })
+  expect(room).toBeGreaterThanOrEqual(0)
+  await page.keyboard.press('Control+k')
+  await expect(page.getByRole('dialog', { name: 'Open a request' })).toBeVisible()
+  await expect(
+    page.getByRole('combobox', { name: 'Find a request' }).or(page.getByLabel('Find a request')),
+  ).toBeFocused()
+})
+
 test('a refused save of variables says why in the dialog, and keeps what was typed', async ({ page }) => {
   await start(page)
   await page.getByRole('button', { name: 'Variables…' }).click()
