@@ -56,7 +56,8 @@ const zodEnglishOnly = {
  * undici loads node:http2 (and node:tls with it) and node:zlib when its Client and fetch utilities load, for
  * HTTP/2 and compressed fetch bodies a CLI start mostly never makes: ~8 ms of every `send`. Bundled into the CLI,
  * they load on first use instead: client-h2's HTTP/2 constants are written in (checked here against Node's) and
- * `http2.connect` requires the module when called; fetch's two inflate streams require zlib when made. Its destroy
+ * `http2.connect` requires the module when called; fetch's two inflate streams require zlib when made; node:http
+ * (its default header limit, which the engine always sets, and one IncomingMessage check) when used. Its destroy
  * reason is made without frames (stacklessDestroyReason, below). The build fails if undici's text changes, rather
  * than ship it unpatched.
  */
@@ -81,6 +82,34 @@ const undiciLazyBuiltins = {
         return text.replace(m[0], lazy)
       },
       'lib/dispatcher/dispatcher-base.js': stacklessDestroyReason,
+      'lib/dispatcher/client.js': (text) => {
+        const load = "const http = require('node:http')\n"
+        const block =
+          "const getDefaultNodeMaxHeaderSize = http &&\n  http.maxHeaderSize &&\n  Number.isInteger(http.maxHeaderSize) &&\n  http.maxHeaderSize > 0\n  ? () => http.maxHeaderSize\n  : () => { throw new InvalidArgumentError('http module not available or http.maxHeaderSize invalid') }\n"
+        if (!text.includes(load) || !text.includes(block) || text.split('http.').length !== 6)
+          throw new Error('undici-lazy-builtins: client.js uses node:http beyond its default maxHeaderSize')
+        return text
+          .replace(load, '')
+          .replace(
+            block,
+            "const getDefaultNodeMaxHeaderSize = () => {\n  const { maxHeaderSize } = require('node:http')\n  if (maxHeaderSize && Number.isInteger(maxHeaderSize) && maxHeaderSize > 0) return maxHeaderSize\n  throw new InvalidArgumentError('http module not available or http.maxHeaderSize invalid')\n}\n",
+          )
+      },
+      'lib/core/util.js': (text) => {
+        const load = "const { IncomingMessage } = require('node:http')\n"
+        const use = 'Object.getPrototypeOf(stream).constructor === IncomingMessage'
+        if (!text.includes(load) || text.split('IncomingMessage').length !== 3 || !text.includes(use))
+          throw new Error(
+            'undici-lazy-builtins: core/util.js uses node:http beyond one IncomingMessage check',
+          )
+        // Only a stream whose class is named so can be one, and then node:http is loaded already.
+        return text
+          .replace(load, '')
+          .replace(
+            use,
+            "Object.getPrototypeOf(stream).constructor?.name === 'IncomingMessage' && Object.getPrototypeOf(stream).constructor === require('node:http').IncomingMessage",
+          )
+      },
       'lib/web/fetch/util.js': (text) => {
         const load = "const zlib = require('node:zlib')\n"
         if (!text.includes(load))

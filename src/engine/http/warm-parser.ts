@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net'
 import { Duplex } from 'node:stream'
+import { MAX_RESPONSE_HEADER_BYTES } from './errors'
 import { Client } from './undici-parts'
 
 /**
@@ -38,6 +39,8 @@ export function warmHttpParser(): Promise<void> {
     timer.unref()
     try {
       client = new Client('http://warm-up.invalid', {
+        // The engine's own limit, as its connections have: without one undici loads node:http for its default.
+        maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
         connect: (_options, callback) => {
           const socket = new Duplex({
             read() {},

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { HeaderList } from '../../shared/timeline'
 import type { Clock } from '../clock'
@@ -67,7 +67,8 @@ export class WebhookInbox {
 
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
     if (this.base) return this.base
-    const server = createServer((req, res) => this.handle(req, res))
+    // node:http is loaded here, by the first inbox that listens: a CLI command without a webhook never needs it.
+    const server = process.getBuiltinModule('node:http').createServer((req, res) => this.handle(req, res))
     // A slow or idle caller must not pin the inbox open forever.
     server.requestTimeout = 30_000
     server.headersTimeout = 10_000
