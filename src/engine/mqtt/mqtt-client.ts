@@ -5,6 +5,7 @@ import type { Clock } from '../clock'
 import type { ExchangeMarks } from '../http/timings'
 import type { SessionAttempt } from '../sessions/kernel/session-attempt'
 import { timedConnection } from '../ws/ws-connection'
+import { PacedStream } from './mqtt-paced-stream'
 
 export interface ClientFor {
   sid: string
@@ -39,7 +40,10 @@ export function mqttClientFor(c: ClientFor): MqttClient {
     o: Record<string, unknown>,
   ) => Socket
   const host = url.hostname.replace(/^\[|\]$/g, '')
+  // MQTT.js reads the connection through PacedStream: a turn's worth of bytes at a time (a flood is fair).
   const builder = (): Socket =>
-    make({ host, port, rejectUnauthorized: !o.insecure, ...(c.ca ? { ca: c.ca } : {}) })
+    new PacedStream(
+      make({ host, port, rejectUnauthorized: !o.insecure, ...(c.ca ? { ca: c.ca } : {}) }),
+    ) as unknown as Socket
   return new MqttClient(builder, c.client)
 }
