@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runFlightdeckProcess } from '../fixtures/cli-process'
+import { startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
 import { startWsServer, type WsFixture } from '../fixtures/ws-server'
 
 /**
@@ -13,14 +14,17 @@ import { startWsServer, type WsFixture } from '../fixtures/ws-server'
  */
 
 let ws: WsFixture
+let grpc: GrpcTestServer
 let root: string
 
 beforeAll(async () => {
   ws = await startWsServer()
+  grpc = await startGrpcServer()
   root = mkdtempSync(join(tmpdir(), 'fd-cli-cut-'))
 })
 afterAll(async () => {
   await ws.close()
+  await grpc.close()
   rmSync(root, { recursive: true, force: true })
 })
 
@@ -70,6 +74,39 @@ describe('flightdeck run: a stream step past its log cut', () => {
     expect(run.code).toBe(1)
     expect(`${run.stdout}${run.stderr}`).toContain(
       "the stream ended with 10 messages, before 50 messages (91 messages not kept: this session's log is full (10 messages))",
+    )
+  }, 90_000)
+
+  it('a gRPC stream step too', async () => {
+    const dir = join(root, 'grpc')
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, 'collection.yaml'), `flightdeck: 1\nname: Cut gRPC\nid: cut-grpc\n`)
+    writeFileSync(
+      join(dir, 'count.yaml'),
+      [
+        'name: Count',
+        'kind: grpc',
+        `url: "grpc://${grpc.target}"`,
+        'messages:',
+        '  - name: many',
+        `    text: '{"n": 100}'`,
+        'grpc:',
+        '  method: flightdeck.test.Echo/Count',
+        'stop:',
+        '  count: 50',
+        '  durationMs: 10000',
+        '',
+      ].join('\n'),
+    )
+    const run = await runFlightdeckProcess(['run', dir], {
+      root,
+      timeoutMs: 60_000,
+      env: { FLIGHTDECK_STREAM_LOG_MAX_ENTRIES: '10' },
+    })
+    expect(run.code).toBe(1)
+    // The sent message and its half-close are 2 of the 10 kept: 8 received counted.
+    expect(`${run.stdout}${run.stderr}`).toMatch(
+      /with 8 messages, before 50 messages \(\d+ messages not kept: this session's log is full \(10 messages\)\)/,
     )
   }, 90_000)
 })

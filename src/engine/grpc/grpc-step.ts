@@ -7,6 +7,7 @@ import { confinePath, type FileScope } from '../files/confine'
 import { checkCount, type AssertionResult } from '../runner/checks'
 import type { StreamDeps, StreamStepOutcome } from '../runner/stream-step'
 import { grpcEngineFor } from './grpc-registry'
+import { streamLogCutText } from '../../shared/stream-log-cut'
 
 /**
  * A run's gRPC step: one call of any kind (the request's messages sent, then half-closed), ended by the server
@@ -83,6 +84,7 @@ export async function runGrpcStep(deps: StreamDeps, input: GrpcStepInput): Promi
   let last: string | null = null
   const texts: string[] = []
   let kept = 0
+  let notKept: string | null = null
   const close = (): void => {
     if (closing) return
     closing = true
@@ -91,6 +93,8 @@ export async function runGrpcStep(deps: StreamDeps, input: GrpcStepInput): Promi
   const scan = (): void => {
     for (let guard = 0; guard < 1000; guard++) {
       const page = streams.read({ sid, from: seen, count: READ_BATCH, maxData: MATCH_BYTES })
+      // Messages past the log's cut are not there to count or match: a step that waits for them says so.
+      if (page.ok && page.value.dropped > 0) notKept = streamLogCutText(page.value.dropped, page.value.cut)
       if (!page.ok || page.value.entries.length === 0) return
       seen += page.value.entries.length
       for (const e of page.value.entries) {
@@ -137,7 +141,7 @@ export async function runGrpcStep(deps: StreamDeps, input: GrpcStepInput): Promi
     const how = closing ? `stopped after ${durationMs} ms` : 'the call ended'
     error = {
       code: 'stop_not_met',
-      message: `${how} with ${count} message${count === 1 ? '' : 's'}, before ${wanted}`,
+      message: `${how} with ${count} message${count === 1 ? '' : 's'}, before ${wanted}${notKept ? ` (${notKept})` : ''}`,
     }
   }
   return {
