@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { isAbsolute, resolve } from 'node:path'
 import type { CommandRequest, CommandResponse } from '../../shared/contract'
 import { MAX_SDL_BYTES } from '../../shared/graphql-sdl'
@@ -11,7 +12,8 @@ import { confinePath } from '../files/confine'
  * `graphql.schemaFile`: the text of a request's `.graphql` SDL file, for the composer's completion, validation
  * and docs (the renderer builds the schema). A request saved in a collection names it relative to the
  * collection folder and may not leave it (after links), as any collection path; an Untitled tab's must be
- * absolute. The file is bounded: a larger one is refused, saying its size and the limit.
+ * absolute. The file is bounded: a larger one is refused, saying its size and the limit. It must be a file: a
+ * named pipe (opened without waiting for a writer) or a device (`/dev/zero`) is refused, not read.
  */
 export async function readSchemaFile(
   manager: CollectionManager,
@@ -31,16 +33,34 @@ export async function readSchemaFile(
       'invalid_request',
       `The schema file ${raw} is relative, and this request is in no collection: save it in one, or give an absolute path`,
     )
+  const tooLarge = (size: number): Result<never> =>
+    fail(
+      'file',
+      `The schema file ${raw} is ${size.toLocaleString('en-US')} bytes, past the ${MAX_SDL_BYTES.toLocaleString('en-US')}-byte limit`,
+    )
+  let handle
   try {
-    const size = (await stat(path)).size
-    if (size > MAX_SDL_BYTES)
-      return fail(
-        'file',
-        `The schema file ${raw} is ${size.toLocaleString('en-US')} bytes, past the ${MAX_SDL_BYTES.toLocaleString('en-US')}-byte limit`,
-      )
-    return ok({ path, sdl: await readFile(path, 'utf8') })
+    // Non-blocking, so opening a named pipe does not wait for a writer; the checks are on what was opened.
+    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
+    const info = await handle.stat()
+    if (!info.isFile())
+      return fail('file', `The schema file ${raw} is not a file (a pipe, a device or a folder)`)
+    if (info.size > MAX_SDL_BYTES) return tooLarge(info.size)
+    // One byte more than its size: a file that grew since it was measured is noticed, never read whole.
+    const bytes = Buffer.alloc(info.size + 1)
+    let length = 0
+    // Each read gives at least a byte or ends the loop: at most bytes.length turns.
+    while (length < bytes.length) {
+      const { bytesRead } = await handle.read(bytes, length, bytes.length - length, length)
+      if (bytesRead === 0) break
+      length += bytesRead
+    }
+    if (length > info.size) return fail('file', `The schema file ${raw} changed while it was read; try again`)
+    return ok({ path, sdl: bytes.subarray(0, length).toString('utf8') })
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e))
     return fail('file', `The schema file ${raw} cannot be read (${code})`)
+  } finally {
+    await handle?.close().catch(() => undefined)
   }
 }
