@@ -228,6 +228,20 @@ describe("a form-data text part's own Content-Type", () => {
   })
 })
 
+describe('Bruno request variables', () => {
+  it('vars:pre-request values are written where the request uses them, as Bruno resolves them first', async () => {
+    const report = await importBruno('bruno-v2')
+    const got = await sendSaved(t.service, t.stub, t.dir, 'search-receipts.yaml', 'local')
+    expect(got.url).toBe('/receipts/search?limit=5')
+    expect(got.headers['authorization']).toBe('Bearer s-42')
+    // {{region}} is not a request variable: it stays a reference, resolved from the environment.
+    expect(got.headers['x-region']).toBe('eu')
+    expect(report.unmapped.join('\n')).toContain(
+      'search.bru: request variables (limit, searchToken) written into the request where it uses them',
+    )
+  })
+})
+
 describe('a Bruno file body', () => {
   it('the selected file is the body, with its @contentType; meta tags in a [ list ] do not stop the file being read', async () => {
     const report = await importBruno('bruno-v2')

@@ -16,6 +16,7 @@ import { graphqlFromTexts } from '../graphql/graphql-import'
 import { bodyOf } from './bruno-body'
 import { grpcRequestFrom } from './bruno-grpc'
 import { assertionsOf, extractionsOf } from './bruno-runtime'
+import { inlineRequestVars } from './bruno-request-vars'
 import { withPathParams } from './bruno-url'
 import { jsonAsSent } from './json-comments'
 import { counted } from '../../shared/format'
@@ -196,8 +197,7 @@ function requestOf(b: Blocks, fileName: string, u: string[], where: string): Sav
     req.scripts = { ...(pre ? { preRequest: pre } : {}), ...(post ? { test: post } : {}), translated: false }
     u.push(`${where}: scripts kept in the request file; they run in the script sandbox`)
   }
-  if (pairsOf(b, 'vars:pre-request').length > 0)
-    u.push(`${where}: request variables (vars:pre-request) not kept; put them in the folder's variables`)
+  inlineRequestVars(req, pairsOf(b, 'vars:pre-request'), (l) => u.push(`${where}: ${l}`))
   return req
 }
 
