@@ -5,6 +5,7 @@ import type { MqttControl } from '../../src/shared/mqtt'
 import type { StreamEntry } from '../../src/shared/streams'
 import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
 import { makeService } from './helpers'
+import { logUntil as logUntilIn } from './log-until'
 import { readLog, record, settle, type Recorder } from './stream-helpers'
 
 /**
@@ -35,16 +36,9 @@ afterAll(async () => {
 
 const RECONNECT = { reconnect: true, backoffMs: 100, maxBackoffMs: 200, maxRetries: 50 }
 
-async function logUntil(sid: string, pred: (e: StreamEntry) => boolean, n = 1): Promise<StreamEntry[]> {
-  const until = Date.now() + 10_000
-  for (;;) {
-    const log = await readLog(service, sid)
-    if (log.filter(pred).length >= n) return log
-    if (Date.now() > until)
-      throw new Error(`timed out; log: ${log.map((e) => `${e.dir} ${e.event}: ${e.data}`).join(' | ')}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
+/** The log once `n` entries match `pred` (10 s at most: a broker restart is in the way). */
+const logUntil = (sid: string, pred: (e: StreamEntry) => boolean, n = 1): Promise<StreamEntry[]> =>
+  logUntilIn(service, sid, pred, n, 10_000)
 
 /** Opens a session, freezes the broker, publishes three QoS 1 messages, kills and restarts the broker. */
 async function dropMidFlight(options: CommandRequest<'mqtt.open'>['options']): Promise<string> {

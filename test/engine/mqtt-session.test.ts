@@ -10,6 +10,7 @@ import type { StreamEntry } from '../../src/shared/streams'
 import { makeTestPki } from '../fixtures/certs'
 import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
 import { makeService } from './helpers'
+import { logUntil as logUntilIn } from './log-until'
 import { readLog, record, settle, type Recorder } from './stream-helpers'
 
 if (!MOSQUITTO) console.warn(`skipping the MQTT session tests: ${MOSQUITTO_MISSING}`)
@@ -42,24 +43,8 @@ async function open(p: Partial<CommandRequest<'mqtt.open'>> = {}, svc = service)
 
 const opened = (sid: string, n = 1) => rec.until(sid, (e) => e.type === 'stream-open', n)
 
-/** Waits until the session's log holds an entry matching `pred`; returns the log. */
-async function logUntil(
-  sid: string,
-  pred: (e: StreamEntry) => boolean,
-  n = 1,
-  ms = 5000,
-): Promise<StreamEntry[]> {
-  const until = Date.now() + ms
-  for (;;) {
-    const log = await readLog(service, sid)
-    if (log.filter(pred).length >= n) return log
-    if (Date.now() > until)
-      throw new Error(
-        `timed out; log: ${log.map((e) => `${e.dir} ${e.kind} ${e.event}: ${e.data}`).join(' | ')}`,
-      )
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
+const logUntil = (sid: string, pred: (e: StreamEntry) => boolean, n = 1, ms = 5000): Promise<StreamEntry[]> =>
+  logUntilIn(service, sid, pred, n, ms)
 
 const control = (e: StreamEntry): MqttControl => JSON.parse(e.id ?? '{}') as MqttControl
 

@@ -7,7 +7,8 @@ import type { StreamEntry } from '../../src/shared/streams'
 import { startSocketIoV2Stub, type SocketIoV2Stub } from '../fixtures/socketio-v2-stub'
 import { startSocketIoV3Server, type SocketIoV3Fixture } from '../fixtures/socketio-v3-server'
 import { makeService } from './helpers'
-import { readLog, record, settle, type Recorder } from './stream-helpers'
+import { logUntil as logUntilIn } from './log-until'
+import { record, settle, type Recorder } from './stream-helpers'
 
 /** Socket.IO servers of other versions: v3 (the same protocol as v4) works; v2 is named, not a vague failure. */
 
@@ -35,18 +36,8 @@ async function open(url: string, p: Partial<CommandRequest<'socketio.open'>> = {
   return r.value.sid
 }
 
-async function logUntil(sid: string, pred: (e: StreamEntry) => boolean, ms = 5000): Promise<StreamEntry[]> {
-  const until = Date.now() + ms
-  for (;;) {
-    const log = await readLog(service, sid)
-    if (log.some(pred)) return log
-    if (Date.now() > until)
-      throw new Error(
-        `timed out; log: ${log.map((e) => `${e.dir} ${e.kind} ${e.event}: ${e.data}`).join(' | ')}`,
-      )
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
+const logUntil = (sid: string, pred: (e: StreamEntry) => boolean, n = 1, ms = 5000): Promise<StreamEntry[]> =>
+  logUntilIn(service, sid, pred, n, ms)
 
 const delivery = (e: StreamEntry | undefined): SocketIoDelivery =>
   JSON.parse(e?.id ?? '{}') as SocketIoDelivery

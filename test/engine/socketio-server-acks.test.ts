@@ -13,7 +13,8 @@ import type { StreamEntry } from '../../src/shared/streams'
 import { startSocketIoServer, type SocketIoFixture } from '../fixtures/socketio-server'
 import { startSocketIoV3Server, type SocketIoV3Fixture } from '../fixtures/socketio-v3-server'
 import { makeService } from './helpers'
-import { readLog, settle } from './stream-helpers'
+import { logUntil as logUntilIn } from './log-until'
+import { settle } from './stream-helpers'
 
 /**
  * A server that emits with a callback asks the client for an ack. Without an answer set, the event says the
@@ -49,18 +50,8 @@ async function open(p: Partial<CommandRequest<'socketio.open'>> = {}): Promise<s
   return r.value.sid
 }
 
-async function logUntil(sid: string, pred: (e: StreamEntry) => boolean, ms = 5000): Promise<StreamEntry[]> {
-  const until = Date.now() + ms
-  for (;;) {
-    const log = await readLog(service, sid)
-    if (log.some(pred)) return log
-    if (Date.now() > until)
-      throw new Error(
-        `timed out; log: ${log.map((e) => `${e.dir} ${e.kind} ${e.event}: ${e.data}`).join(' | ')}`,
-      )
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
+const logUntil = (sid: string, pred: (e: StreamEntry) => boolean, n = 1, ms = 5000): Promise<StreamEntry[]> =>
+  logUntilIn(service, sid, pred, n, ms)
 
 const delivery = (e: StreamEntry | undefined): SocketIoDelivery =>
   JSON.parse(e?.id ?? '{}') as SocketIoDelivery

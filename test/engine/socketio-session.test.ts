@@ -8,6 +8,7 @@ import type { SocketIoDelivery } from '../../src/shared/socketio'
 import type { StreamEntry } from '../../src/shared/streams'
 import { startSocketIoServer, type SocketIoFixture } from '../fixtures/socketio-server'
 import { makeService } from './helpers'
+import { logUntil as logUntilIn } from './log-until'
 import { readLog, record, settle, type Recorder } from './stream-helpers'
 
 let server: SocketIoFixture
@@ -39,23 +40,8 @@ async function open(p: Partial<CommandRequest<'socketio.open'>> = {}): Promise<s
 
 const opened = (sid: string, n = 1) => rec.until(sid, (e) => e.type === 'stream-open', n)
 
-async function logUntil(
-  sid: string,
-  pred: (e: StreamEntry) => boolean,
-  n = 1,
-  ms = 5000,
-): Promise<StreamEntry[]> {
-  const until = Date.now() + ms
-  for (;;) {
-    const log = await readLog(service, sid)
-    if (log.filter(pred).length >= n) return log
-    if (Date.now() > until)
-      throw new Error(
-        `timed out; log: ${log.map((e) => `${e.dir} ${e.kind} ${e.event}: ${e.data}`).join(' | ')}`,
-      )
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
+const logUntil = (sid: string, pred: (e: StreamEntry) => boolean, n = 1, ms = 5000): Promise<StreamEntry[]> =>
+  logUntilIn(service, sid, pred, n, ms)
 
 const delivery = (e: StreamEntry | undefined): SocketIoDelivery =>
   JSON.parse(e?.id ?? '{}') as SocketIoDelivery
