@@ -221,9 +221,9 @@ describe("a form-data text part's own Content-Type", () => {
   it('OpenCollection: a part’s contentType is sent with it', async () => {
     await importFixture('opencollection-parts.yml')
     const got = await sendSaved(t.service, t.stub, t.dir, 'upload-for-user.yaml', 'dev')
-    expect(multipartParts(got).map((p) => [p.name, p.contentType])).toEqual([
-      ['metadata', 'application/json'],
-      ['note', null],
+    expect(multipartParts(got).map((p) => [p.name, p.contentType, p.body])).toEqual([
+      ['metadata', 'application/json', '{"store": "Corner Cafe"}'],
+      ['note', null, 'paid in cash'],
     ])
   })
 })

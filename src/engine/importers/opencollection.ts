@@ -7,6 +7,7 @@ import type { BruPair } from './bru-lang'
 import { openCollectionGraphql } from '../graphql/graphql-import'
 import { grpcRequestFrom, openCollectionMessages } from './bruno-grpc'
 import { assertionsOf, extractionsOf } from './bruno-runtime'
+import { inlineRequestVars } from './bruno-request-vars'
 import { withPathParams } from './bruno-url'
 import { auth, body, bruPairs, list, pairs } from './opencollection-fields'
 import {
@@ -149,6 +150,7 @@ function requestOf(item: Obj, u: string[], where: string): SavedRequest | null {
   if (assertions.length > 0) req.assertions = assertions
   const extract = extractionsOf(bruPairs(vars['postResponse']), u, where)
   if (extract.length > 0) req.extract = extract
+  inlineRequestVars(req, bruPairs(vars['preRequest']), (l) => u.push(`${where}: ${l}`))
   if (pre || post) {
     req.scripts = { ...(pre ? { preRequest: pre } : {}), ...(post ? { test: post } : {}), translated: false }
     u.push(`${where}: scripts kept in the request file; they run in the script sandbox`)
