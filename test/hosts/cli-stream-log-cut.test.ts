@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runFlightdeckProcess } from '../fixtures/cli-process'
+import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
 import { startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
 import { startWsServer, type WsFixture } from '../fixtures/ws-server'
 
@@ -15,16 +16,19 @@ import { startWsServer, type WsFixture } from '../fixtures/ws-server'
 
 let ws: WsFixture
 let grpc: GrpcTestServer
+let gql: GraphqlFixture
 let root: string
 
 beforeAll(async () => {
   ws = await startWsServer()
   grpc = await startGrpcServer()
+  gql = await startGraphqlServer()
   root = mkdtempSync(join(tmpdir(), 'fd-cli-cut-'))
 })
 afterAll(async () => {
   await ws.close()
   await grpc.close()
+  await gql.close()
   rmSync(root, { recursive: true, force: true })
 })
 
@@ -107,6 +111,45 @@ describe('flightdeck run: a stream step past its log cut', () => {
     // The sent message and its half-close are 2 of the 10 kept: 8 received counted.
     expect(`${run.stdout}${run.stderr}`).toMatch(
       /with 8 messages, before 50 messages \(\d+ messages not kept: this session's log is full \(10 messages\)\)/,
+    )
+  }, 90_000)
+
+  it('a GraphQL subscription step: checks over every result or the last fail, naming the cut', async () => {
+    const dir = join(root, 'gql')
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, 'collection.yaml'), `flightdeck: 1\nname: Cut GraphQL\nid: cut-gql\n`)
+    writeFileSync(
+      join(dir, 'sub.yaml'),
+      [
+        'name: Sub',
+        'kind: graphql',
+        `url: "${gql.url}"`,
+        'graphql:',
+        '  query: "subscription { count(to: 100) }"',
+        '  transport: ws',
+        'assertions:',
+        '  - kind: json',
+        '    path: $.errors',
+        '    exists: false',
+        '  - kind: json',
+        '    path: $.data.count',
+        '    equals: 100',
+        '',
+      ].join('\n'),
+    )
+    const run = await runFlightdeckProcess(['run', dir, '--reporter', 'json'], {
+      root,
+      timeoutMs: 60_000,
+      env: { FLIGHTDECK_STREAM_LOG_MAX_ENTRIES: '10' },
+    })
+    expect(run.code).toBe(1)
+    const all = `${run.stdout}${run.stderr}`
+    // Results past the cut were not checked: 'in none' cannot pass, and the last result kept is not the last.
+    expect(all).toMatch(
+      /\$\.errors is in none of \d+ results \(\d+ messages not kept: this session's log is full \(10 messages\)\)/,
+    )
+    expect(all).toMatch(
+      /the last result is not kept \(\d+ messages not kept: this session's log is full \(10 messages\)\)/,
     )
   }, 90_000)
 })

@@ -1,4 +1,5 @@
 import type { Assertion } from '../../shared/run-spec'
+import { streamLogCutText } from '../../shared/stream-log-cut'
 import { MAX_STREAM_ENTRY_DATA, type StreamEntry } from '../../shared/streams'
 import { selectJson } from '../jobs/json-select'
 import type { AssertionResult } from '../runner/checks'
@@ -98,10 +99,13 @@ function check(
   let unread = 0
   let last: string | null = null
   let hit = 0
+  /** The log's cut, in words, when results past it were not kept (so not checked). */
+  let notKept: string | null = null
   const everyResult = a.kind === 'body-contains' || a.exists === false
   for (let from = 0, page = 0; page < MAX_PAGES; page++) {
     const read = streams.read({ sid, from, count: PAGE, maxData: MAX_STREAM_ENTRY_DATA })
     if (!read.ok) return { passed: false, message: read.error.message }
+    if (read.value.dropped > 0) notKept = streamLogCutText(read.value.dropped, read.value.cut)
     const entries = read.value.entries
     if (entries.length === 0) break
     from += entries.length
@@ -120,7 +124,8 @@ function check(
         hit = results
     }
   }
-  const left = unread > 0 ? ` (${unread} result${unread === 1 ? '' : 's'} over 1 MiB not read)` : ''
+  const over = unread > 0 ? `${unread} result${unread === 1 ? '' : 's'} over 1 MiB not read` : ''
+  const left = over || notKept ? ` (${[over, notKept].filter(Boolean).join('; ')})` : ''
   const of = `${results} result${results === 1 ? '' : 's'}`
   if (a.kind === 'body-contains')
     return hit > 0
@@ -129,7 +134,9 @@ function check(
   if (a.exists === false)
     return hit > 0
       ? { passed: false, message: `${a.path} exists in result ${hit} of ${of}` }
-      : { passed: unread === 0, message: `${a.path} is in none of ${of}${left}` }
+      : { passed: unread === 0 && notKept === null, message: `${a.path} is in none of ${of}${left}` }
+  // The last result may be past the cut: what the log kept last is not it.
+  if (notKept !== null) return { passed: false, message: `the last result is not kept${left}` }
   if (last === null)
     return {
       passed: false,
