@@ -114,6 +114,25 @@ test('GraphQL: a schema that cannot be fetched is said as an error', async ({ pa
   expect(colours.own).toBe(colours.danger)
 })
 
+test('GraphQL: an empty query is not marked as an error; a wrong one is', async ({ page }) => {
+  await start(page)
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'GraphQL' })
+  await page.getByRole('textbox', { name: 'URL' }).fill(gql.url)
+  await page.getByRole('button', { name: /^(Fetch|Refresh) schema$/ }).click()
+  await expect(page.getByTestId('graphql-schema-state')).toHaveText(/Schema: \d+ types/)
+  const query = page.getByRole('textbox', { name: 'GraphQL query' })
+  const editor = page.locator('.graphql-editors')
+  await query.click()
+  await page.keyboard.press('Control+a')
+  await page.keyboard.type('query { nope }')
+  await expect(editor.locator('.cm-lint-marker-error')).toHaveCount(1)
+  // Emptied (as a new tab starts): no red mark for what the person has not written yet.
+  await page.keyboard.press('Control+a')
+  await page.keyboard.press('Delete')
+  await expect(editor.locator('.cm-lint-marker-error')).toHaveCount(0)
+  await expect(editor.locator('.cm-lintRange-error')).toHaveCount(0)
+})
+
 test('Tab leaves the timeline in one press; P pins the selected row', async ({ page }) => {
   await start(page)
   const sidebar = page.getByRole('complementary', { name: 'Collections' })

@@ -6,7 +6,7 @@ import {
 } from '@codemirror/autocomplete'
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands'
 import { bracketMatching, syntaxHighlighting } from '@codemirror/language'
-import { lintGutter } from '@codemirror/lint'
+import { linter, lintGutter, type Diagnostic } from '@codemirror/lint'
 import { EditorState } from '@codemirror/state'
 import { drawSelection, EditorView, keymap, lineNumbers, placeholder } from '@codemirror/view'
 import { classHighlighter } from '@lezer/highlight'
@@ -32,6 +32,11 @@ interface Props {
  * or as you type) and validation against it (cm6-graphql). Completion here takes the language's own sources,
  * which the app's shared editor setup overrides, hence an editor of its own.
  */
+/** A document not yet written is no error: nothing is marked until something is typed. */
+function quietWhenBlank(diagnostics: readonly Diagnostic[], state: EditorState): Diagnostic[] {
+  return /\S/.test(state.doc.toString()) ? [...diagnostics] : []
+}
+
 export function GraphqlEditor({ value, onChange, label, schema, placeholderText, plain = false }: Props) {
   const host = useRef<HTMLDivElement | null>(null)
   const view = useRef<EditorView | null>(null)
@@ -54,7 +59,13 @@ export function GraphqlEditor({ value, onChange, label, schema, placeholderText,
           bracketMatching(),
           closeBrackets(),
           syntaxHighlighting(classHighlighter),
-          ...(i.plain ? [] : [graphql(i.schema ?? undefined), lintGutter()]),
+          ...(i.plain
+            ? []
+            : [
+                graphql(i.schema ?? undefined),
+                linter(null, { markerFilter: quietWhenBlank }),
+                lintGutter({ markerFilter: quietWhenBlank }),
+              ]),
           autocompletion({ icons: false }),
           placeholder(i.placeholderText),
           // Completion first: Enter accepts an offered completion before it inserts a line.
