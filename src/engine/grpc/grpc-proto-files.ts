@@ -1,7 +1,8 @@
-import { readFile, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import protobuf from 'protobufjs'
 import { fail, ok, type Result } from '../../shared/result'
+import { readRegularFile } from '../files/read-regular-file'
 import { GrpcSchema } from './grpc-schema'
 
 /**
@@ -58,17 +59,25 @@ export async function loadProtoFiles(o: ProtoLoadOptions): Promise<Result<GrpcSc
     if (!path.ok) return path
     let source: string
     try {
-      source = await readFile(path.value, 'utf8')
+      // Only what is left of the budget is read: a file past it is refused by its size, not read first.
+      const read = await readRegularFile(path.value, MAX_PROTO_BYTES - bytes)
+      if (!read.ok && read.why === 'too_large')
+        return fail(
+          'too_large',
+          `The .proto files come to more than ${MAX_PROTO_BYTES / 1024 / 1024} MB; loading stopped at ${next.shown}`,
+        )
+      if (!read.ok)
+        return fail(
+          'file',
+          read.why === 'not_a_file'
+            ? `The proto file ${next.shown} is not a file (a pipe, a device or a folder)`
+            : `The proto file ${next.shown} changed while it was read; try again`,
+        )
+      source = read.bytes.toString('utf8')
     } catch (e) {
       return fail('file', `Cannot read the proto file ${next.shown}`, (e as Error).message)
     }
     bytes += Buffer.byteLength(source)
-    if (bytes > MAX_PROTO_BYTES) {
-      return fail(
-        'too_large',
-        `The .proto files come to more than ${MAX_PROTO_BYTES / 1024 / 1024} MB; loading stopped at ${next.shown}`,
-      )
-    }
     let parsed: protobuf.IParserResult
     try {
       parsed = protobuf.parse(source, root, { keepCase: true, alternateCommentMode: true })
