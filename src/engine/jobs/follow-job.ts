@@ -299,7 +299,9 @@ async function resolveStatusUrl(
   }
 }
 
-/** Retry-After as ms (delta-seconds or an HTTP date), when the user wants it honoured. */
+const HTTP_DATE_START = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s/i
+
+/** Retry-After as ms (delta-seconds or an HTTP date), when the user wants it honoured; anything else is ignored. */
 export function retryAfterMs(
   headers: HeaderList,
   options: Pick<FollowJobOptions, 'honourRetryAfter' | 'maxIntervalMs'>,
@@ -310,6 +312,9 @@ export function retryAfterMs(
   let ms: number
   if (/^\d+$/.test(raw)) ms = Number(raw) * 1000
   else {
+    // An HTTP date starts with its day's name (all three of RFC 9110's forms do). Date.parse alone takes "-1" or
+    // "-5" as a year, long past: a server answering `Retry-After: -1` made every poll go without a wait.
+    if (!HTTP_DATE_START.test(raw)) return undefined
     const at = Date.parse(raw)
     if (Number.isNaN(at)) return undefined
     ms = at - Date.now()
