@@ -24,6 +24,7 @@ beforeAll(async () => {
     count: Math.min(total, 1000),
   })
   if (!sent.ok) throw new Error(sent.error.message)
+  const sids = [...sent.value.sids]
   for (let n = 1000; n < total; n += 1000) {
     const more = await engine.service.invoke('http.send', {
       request: {
@@ -36,9 +37,11 @@ beforeAll(async () => {
       count: Math.min(1000, total - n),
     })
     if (!more.ok) throw new Error(more.error.message)
+    sids.push(...more.value.sids)
   }
-  await until(() => server.requests.length >= total, 60_000)
-  await new Promise((r) => setTimeout(r, 200))
+  // Every session finished in the engine (what Clear takes away are the finished rows), not just sent.
+  await Promise.all(sids.map((sid) => engine.service.http.waitFor(sid)))
+  expect(server.requests.length).toBeGreaterThanOrEqual(total)
 }, 90_000)
 
 afterAll(async () => {
