@@ -8,7 +8,9 @@ describe('stripJsonComments', () => {
     const r = stripJsonComments(text, false)
     expect(JSON.parse(r.text)).toEqual({ url: 'http://x/y', n: 1 })
     expect(r.comments).toBe(3)
-    expect(r.text).toBe('{\n  \n  "url": "http://x/y",  "n": 1 \n}')
+    // The comment alone on its line goes with its line; the others leave what was around them.
+    expect(r.text).toBe('{\n  "url": "http://x/y",  "n": 1 \n}')
+    expect(stripJsonComments('{\r\n  /* a\r\n  b */\r\n  "a": 1\r\n}', false).text).toBe('{\r\n  "a": 1\r\n}')
   })
 
   it('keeps escaped quotes, {{variables}} and a body without comments exactly', () => {
@@ -30,5 +32,9 @@ describe('stripJsonComments', () => {
     // limit ends it); one search is milliseconds.
     const many = ', /*'.repeat(200_000)
     expect(stripJsonComments(many, true).text).toBe(many)
+    // 200,000 comments on one line: each looks back only at the blanks just before it.
+    expect(stripJsonComments(`[1${' /*x*/'.repeat(200_000)}]`, false).text).toBe(
+      '[1]'.replace(']', ' '.repeat(200_000) + ']'),
+    )
   })
 })

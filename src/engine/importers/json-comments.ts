@@ -12,6 +12,15 @@ export interface Stripped {
   commas: number
 }
 
+/** The index after the spaces and the one line break from `at` (where a removed comment ended). */
+function skipLineEnd(text: string, at: number): number {
+  let i = at
+  while (text[i] === ' ' || text[i] === '\t') i++
+  if (text[i] === '\r') i++
+  if (text[i] === '\n') i++
+  return i
+}
+
 export function stripJsonComments(text: string, trailingCommas: boolean): Stripped {
   let noBlockEnd = false
   /** Where the block comment opened at `at` ends (after its `*\/`), or -1 when it is never closed. */
@@ -59,8 +68,15 @@ export function stripJsonComments(text: string, trailingCommas: boolean): Stripp
         i += 2
         continue
       }
-      out += text.slice(from, i)
-      i = end
+      // A comment alone on its line takes the line with it (no blank line is left where it was). Only the
+      // blanks just before it are looked at, each once, so this stays linear.
+      let lineStart = i
+      while (lineStart > from && (text[lineStart - 1] === ' ' || text[lineStart - 1] === '\t')) lineStart--
+      const next = skipLineEnd(text, end)
+      const alone =
+        (lineStart === 0 || text[lineStart - 1] === '\n') && (next === text.length || text[next - 1] === '\n')
+      out += text.slice(from, alone ? lineStart : i)
+      i = alone ? next : end
       from = i
       comments++
     } else if (c === ',' && trailingCommas) {
