@@ -33,6 +33,7 @@ sse options:
       --mode <m>           auto (by Content-Type), sse, ndjson or chunks
       --last-event-id <id> resume a stream: sent as Last-Event-ID on the first connection
                            (reconnects send the latest id the stream set)
+      --headers-timeout <ms> wait at most this long for the response headers (default 30000)
 
 ws options:
   -p, --protocol <name>    offer a subprotocol (repeatable)
@@ -100,6 +101,7 @@ export function parseStreamArgs(argv: readonly string[]): StreamCliCommand {
         retries: { type: 'string' },
         mode: { type: 'string' },
         'last-event-id': { type: 'string' },
+        'headers-timeout': { type: 'string' },
         protocol: { type: 'string', short: 'p', multiple: true },
         send: { type: 'string', short: 's', multiple: true },
         reconnect: { type: 'boolean' },
@@ -136,7 +138,16 @@ export function parseStreamArgs(argv: readonly string[]): StreamCliCommand {
   const common: Common = { json: values.json === true, max, durationMs }
 
   if (command === 'ws') {
-    for (const flag of ['request', 'data', 'no-reconnect', 'retries', 'mode', 'last-event-id'] as const) {
+    const sseOnly = [
+      'request',
+      'data',
+      'no-reconnect',
+      'retries',
+      'mode',
+      'last-event-id',
+      'headers-timeout',
+    ] as const
+    for (const flag of sseOnly) {
       if (values[flag] !== undefined) return error(`--${flag} is an sse option`)
     }
     const withScheme = HAS_SCHEME.test(target) ? target : `ws://${target}`
@@ -191,6 +202,8 @@ export function parseStreamArgs(argv: readonly string[]): StreamCliCommand {
   }
   const retries = wholeNumber(values.retries, '--retries', 0, 1000)
   if (typeof retries === 'string') return error(retries)
+  const headersTimeout = wholeNumber(values['headers-timeout'], '--headers-timeout', 1, 3_600_000)
+  if (typeof headersTimeout === 'string') return error(headersTimeout)
   const mode = values.mode
   if (mode !== undefined && mode !== 'auto' && mode !== 'sse' && mode !== 'ndjson' && mode !== 'chunks') {
     return error(`--mode must be auto, sse, ndjson or chunks, got '${mode}'`)
@@ -206,7 +219,16 @@ export function parseStreamArgs(argv: readonly string[]): StreamCliCommand {
   return {
     kind: 'sse',
     ...common,
-    request: { method, url: url.href, headers, body, options: values.insecure ? { insecure: true } : {} },
+    request: {
+      method,
+      url: url.href,
+      headers,
+      body,
+      options: {
+        ...(values.insecure ? { insecure: true } : {}),
+        ...(headersTimeout !== null ? { headersTimeoutMs: headersTimeout } : {}),
+      },
+    },
     stream,
   }
 }

@@ -1,6 +1,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
+import { runStreamCli } from '../../src/cli/stream-command'
 import { STREAM_HEADERS_TIMEOUT_MS } from '../../src/engine/sse/sse-headers-timeout'
 import { makeService, spec } from './helpers'
 import { record, settle, type Recorder } from './stream-helpers'
@@ -59,7 +60,7 @@ describe('an SSE stream never answered', () => {
       expect(final.code).toBe('timeout_headers')
       expect(final.message).toBe(
         `Timed out waiting for response headers from 127.0.0.1:${port}: no status line within 30 s ` +
-          `(a stream's default headers timeout; set headersTimeoutMs in the request's options for another)`,
+          `(a stream's default headers timeout; headersTimeoutMs in the request's options or flightdeck sse --headers-timeout sets another)`,
       )
       expect(waited).toBeGreaterThanOrEqual(STREAM_HEADERS_TIMEOUT_MS - 50)
       // Not the exchange's 300 s: within the stream's default and a busy machine's slack.
@@ -81,5 +82,21 @@ describe('an SSE stream never answered', () => {
       code: 'timeout_headers',
       message: `Timed out waiting for response headers from 127.0.0.1:${port}: no status line within 300 ms (the request's headers timeout)`,
     })
+  })
+
+  it('flightdeck sse --headers-timeout sets the wait, and says so when it runs out', async () => {
+    let text = ''
+    const io = { out: (t: string) => void (text += t), err: (t: string) => void (text += t) }
+    const code = await runStreamCli(
+      ['sse', `http://127.0.0.1:${port}/events`, '--no-reconnect', '--headers-timeout', '300'],
+      io,
+    )
+    expect(code, text).toBe(1)
+    expect(text).toContain(
+      `Timed out waiting for response headers from 127.0.0.1:${port}: no status line within 300 ms (the request's headers timeout)`,
+    )
+    const bad = await runStreamCli(['sse', `http://127.0.0.1:${port}/events`, '--headers-timeout', '0'], io)
+    expect(bad).toBe(2)
+    expect(text).toContain("--headers-timeout must be a whole number from 1 to 3600000, got '0'")
   })
 })

@@ -25,7 +25,7 @@ export function streamHeadersTimeout(spec: RequestSpec): StreamHeadersTimeout {
 export function headersTimeoutError(error: EngineError, timeout: StreamHeadersTimeout): EngineError {
   const limit = timeout.explicit
     ? `the request's headers timeout`
-    : `a stream's default headers timeout; set headersTimeoutMs in the request's options for another`
+    : `a stream's default headers timeout; headersTimeoutMs in the request's options or flightdeck sse --headers-timeout sets another`
   return new EngineError(
     error.code,
     `${error.message}: no status line within ${wholeTime(timeout.ms)} (${limit})`,
