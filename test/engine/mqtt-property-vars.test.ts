@@ -173,6 +173,50 @@ describe.skipIf(!MOSQUITTO)('MQTT 5 publish properties resolve {{variables}}', (
   }, 20_000)
 })
 
+describe.skipIf(!MOSQUITTO)('MQTT 5 will properties resolve {{variables}} at open', () => {
+  let service: EngineService
+  let rec: Recorder
+
+  beforeAll(async () => {
+    service = makeService({ configDir, watchCollections: false, persistWorkspace: false })
+    rec = record(service)
+    const opened = await service.invoke('collection.open', { dir })
+    if (!opened.ok) throw new Error(opened.error.message)
+  })
+  afterAll(async () => {
+    rec?.stop()
+    await service?.dispose()
+  })
+
+  it('taken over, the broker sends the will with its properties resolved', async () => {
+    const r = await service.invoke('mqtt.open', {
+      url: broker.url,
+      subscriptions: [],
+      options: {
+        clientId: 'fd-will-props',
+        protocolVersion: 5,
+        will: { topic: '{{room}}/will', payload: 'gone', qos: 0, retain: false, properties: templated },
+      },
+      context: { dir, path: '' },
+    })
+    if (!r.ok) throw new Error(r.error.message)
+    await rec.until(r.value.sid, (e) => e.type === 'stream-open')
+    // A second client with the same id takes the session over: the first one's will goes out.
+    const twin = await connectAsync(broker.url, {
+      protocolVersion: 5,
+      clientId: 'fd-will-props',
+      reconnectPeriod: 0,
+    })
+    try {
+      expectResolved((await relayedOn('lobby/will')).properties)
+    } finally {
+      await twin.endAsync(true)
+      await service.invoke('session.cancel', { sid: r.value.sid })
+      await service.streams.wait(r.value.sid)
+    }
+  }, 20_000)
+})
+
 describe.skipIf(!MOSQUITTO)('a run’s MQTT step resolves its publishes’ properties', () => {
   it('publishes the saved properties resolved', async () => {
     mkdirSync(join(dir, 'mq'), { recursive: true })
