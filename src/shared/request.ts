@@ -106,6 +106,11 @@ export const requestSpecSchema = lazySchema(() =>
     headers: z.array(keyValueSchema).max(1000),
     body: bodySchema,
     options: requestOptionsSchema.partial(),
+    /**
+     * Headers besides Authorization, Cookie and Proxy-Authorization that carry a credential (an API-key auth's
+     * header): like them, they stay with the request's origin and are left off a redirect to another.
+     */
+    credentialHeaders: z.array(z.string().max(256)).max(16).optional(),
   }),
 )
 export type RequestSpec = z.infer<typeof requestSpecSchema>

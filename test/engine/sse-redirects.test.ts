@@ -98,4 +98,19 @@ describe('SSE redirects', () => {
     const here = server.requests.find((r) => r.path.includes('same=1'))
     expect([here?.headers['authorization'], here?.headers['cookie']]).toEqual(['Bearer secret', 'session=1'])
   })
+
+  it("an API-key auth's header stays with its origin too", async () => {
+    const request: RequestSpec = {
+      ...req('/elsewhere', 5),
+      headers: [{ name: 'X-Api-Key', value: 'k-secret', enabled: true }],
+      credentialHeaders: ['X-Api-Key'],
+    }
+    const before = other.requests.length
+    expect(await finalOf(request)).toMatchObject({ type: 'done', status: 200 })
+    const there = other.requests.slice(before).find((r) => r.path.startsWith('/events'))
+    expect(there).toBeDefined()
+    expect(there?.headers['x-api-key']).toBeUndefined()
+    const first = server.requests.filter((r) => r.path === '/elsewhere').at(-1)
+    expect(first?.headers['x-api-key']).toBe('k-secret')
+  })
 })

@@ -16,6 +16,13 @@ export function withHeader(spec: RequestSpec, name: string, value: string): Requ
   return { ...spec, headers: [...spec.headers, { name, value, enabled: true }] }
 }
 
+/** `withHeader` for a header that carries a credential: it is kept to the request's origin on a redirect. */
+function withCredentialHeader(spec: RequestSpec, name: string, value: string): RequestSpec {
+  const withIt = withHeader(spec, name, value)
+  const named = spec.credentialHeaders ?? []
+  return named.includes(name) ? withIt : { ...withIt, credentialHeaders: [...named, name] }
+}
+
 export function withQueryParam(spec: RequestSpec, key: string, value: string): RequestSpec {
   const hashAt = spec.url.indexOf('#')
   const base = hashAt === -1 ? spec.url : spec.url.slice(0, hashAt)
@@ -60,7 +67,7 @@ export function applySimpleAuth(spec: RequestSpec, auth: AuthSpec): RequestSpec 
     case 'apikey':
       if (auth.key.trim() === '') return spec
       return auth.in === 'header'
-        ? withHeader(spec, auth.key.trim(), auth.value)
+        ? withCredentialHeader(spec, auth.key.trim(), auth.value)
         : withQueryParam(spec, auth.key, auth.value)
     default:
       return spec

@@ -329,7 +329,15 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
     const { sid } = hop
     const location = outcome.headers.find(([k]) => k.toLowerCase() === 'location')?.[1] ?? ''
     const trail = { visited: (chain.visited ??= []), followed: hop.hop }
-    const step = followRedirect(hop, outcome.status, location, trail, chain.plan.options.maxRedirects)
+    const { maxRedirects } = chain.plan.options
+    const step = followRedirect(
+      hop,
+      outcome.status,
+      location,
+      trail,
+      maxRedirects,
+      chain.plan.credentialHeaders,
+    )
     if (!step.ok) {
       this.emitHopError(chain, sid, outcome, step.error.code, step.error.message)
       return

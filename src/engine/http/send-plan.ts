@@ -16,6 +16,8 @@ export interface SendPlan {
   headers: HeaderList
   body: RequestBody
   options: RequestOptions
+  /** Headers besides the standard ones that stay with this origin on a redirect (RequestSpec's). */
+  credentialHeaders: readonly string[]
   invalid: AppError | undefined
   ca: string | AppError | undefined
 }
@@ -37,6 +39,7 @@ export function planSend(spec: RequestSpec): SendPlan {
       headers: [],
       body: spec.body,
       options,
+      credentialHeaders: spec.credentialHeaders ?? [],
       invalid,
       ca: undefined,
     }
@@ -62,6 +65,7 @@ export function planSend(spec: RequestSpec): SendPlan {
     headers: withDefaultHeaders(headers.value, options),
     body: spec.body,
     options,
+    credentialHeaders: spec.credentialHeaders ?? [],
     invalid,
     ca,
   }

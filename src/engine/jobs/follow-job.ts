@@ -170,7 +170,9 @@ export async function followJob(
     // Custom headers go with the polls; the body and its headers do not, and credentials set by hand only
     // to the first request's origin.
     headers: start.headers.filter(
-      (h) => !BODY_HEADERS.test(h.name.trim()) && (sameOrigin || !isCredentialHeader(h.name)),
+      (h) =>
+        !BODY_HEADERS.test(h.name.trim()) &&
+        (sameOrigin || !(isCredentialHeader(h.name) || start.credentialHeaders?.includes(h.name))),
     ),
     body: { kind: 'none' },
     options: start.options,

@@ -59,6 +59,7 @@ export function followRedirect(
   location: string,
   trail: RedirectTrail,
   maxRedirects: number,
+  credentialHeaders: readonly string[] = [],
 ): RedirectStep {
   let next: URL
   try {
@@ -85,7 +86,7 @@ export function followRedirect(
     body = { kind: 'none' }
     headers = headers.filter(([k]) => !BODY_HEADERS.has(k.toLowerCase()))
   }
-  headers = credentialsForOrigin(headers, hop.url.origin, next.origin)
+  headers = credentialsForOrigin(headers, hop.url.origin, next.origin, credentialHeaders)
   return { ok: true, hop: { method, url: next, headers, body } }
 }
 

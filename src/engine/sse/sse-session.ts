@@ -72,6 +72,8 @@ export class SseSession implements SessionTransport, SocketOwner, AttemptOwner {
   private current: SseAttempt | null = null
   /** The request of the current hop: a reconnect starts again from the request as composed. */
   private hop: (RedirectHop & { trail: RedirectTrail }) | null = null
+  /** The request's own credential headers (an API-key auth's), kept to its origin on a redirect. */
+  private credentialHeaders: readonly string[]
   /** What to call should the server refuse the credentials of the current reconnect (401). */
   private refused: (() => void) | null = null
 
@@ -79,6 +81,7 @@ export class SseSession implements SessionTransport, SocketOwner, AttemptOwner {
     this.sid = init.sid
     this.ctx = init.ctx
     this.options = resolveOptions(init.spec.options)
+    this.credentialHeaders = init.spec.credentialHeaders ?? []
     this.retryMs = init.stream.retryMs
     const request = composeStreamRequest(init.spec, this.options, init.ctx.clock, this)
     this.url = request.url
@@ -183,6 +186,7 @@ export class SseSession implements SessionTransport, SocketOwner, AttemptOwner {
           return
         }
         this.refused = r.value.refused ?? null
+        this.credentialHeaders = r.value.spec.credentialHeaders ?? []
         this.firstHop(url.value, withStreamHeaders(headers.value), attempt.marks.queuedAt, attempt)
       },
       (e: unknown) => {
@@ -236,7 +240,8 @@ export class SseSession implements SessionTransport, SocketOwner, AttemptOwner {
   followRedirect(attempt: SseAttempt, status: number, location: string): void {
     const hop = this.hop
     if (this.current !== attempt || !hop) return
-    const step = followRedirect(hop, status, location, hop.trail, this.options.maxRedirects)
+    const { maxRedirects } = this.options
+    const step = followRedirect(hop, status, location, hop.trail, maxRedirects, this.credentialHeaders)
     if (!step.ok) {
       this.attemptEnded(attempt, { kind: 'fatal', error: step.error })
       return
