@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
+import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,10 +16,20 @@ import { startBuiltWebHost } from './web-host'
 let api: Server
 let base = ''
 const seen: string[] = []
+const sseSeen: string[] = []
+const streams: ServerResponse[] = []
 
 test.beforeAll(async () => {
   api = createServer((req, res) => {
     const auth = req.headers.authorization ?? ''
+    if (req.url?.startsWith('/events')) {
+      sseSeen.push(auth)
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
+      // Held open: one message and no reconnects while the test reads the details.
+      res.write('data: hello\n\n')
+      streams.push(res)
+      return
+    }
     seen.push(auth)
     const ok = auth.startsWith('Bearer ') && auth.length > 'Bearer '.length
     res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' })
@@ -30,6 +40,7 @@ test.beforeAll(async () => {
 })
 
 test.afterAll(async () => {
+  for (const res of streams) res.end()
   await new Promise<void>((resolve) => api.close(() => resolve()))
 })
 
@@ -121,6 +132,52 @@ test('a request sent with an empty secret says so beside its 401, and leads to w
     await health.click()
     await expect(details.locator('.status-line .url')).toContainText('/health')
     await expect(details.getByRole('note', { name: 'Sent with empty secrets' })).toHaveCount(0)
+    expect(pageErrors).toEqual([])
+  } finally {
+    await host.stop()
+    rmSync(dir, { recursive: true, force: true })
+    rmSync(configDir, { recursive: true, force: true })
+  }
+})
+
+test('an SSE session opened with an empty secret says so in its stream details', async ({ page }) => {
+  const pageErrors: string[] = []
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  const dir = mkdtempSync(join(tmpdir(), 'fd-e2e-empty-secret-sse-'))
+  const configDir = mkdtempSync(join(tmpdir(), 'fd-e2e-empty-secret-sse-config-'))
+  writeFileSync(join(dir, 'collection.yaml'), `flightdeck: 1\nname: Team API\nvariables:\n  base: ${base}\n`)
+  mkdirSync(join(dir, 'environments'))
+  writeFileSync(
+    join(dir, 'environments', 'staging.yaml'),
+    'name: Staging\nvariables:\n  token:\n    secret: true\n',
+  )
+  writeFileSync(
+    join(dir, 'feed.yaml'),
+    'name: Feed\nkind: sse\nmethod: GET\nurl: "{{base}}/events"\nheaders:\n  - name: Authorization\n    value: "Bearer {{token}}"\n',
+  )
+  const host = await startBuiltWebHost(15_000, {
+    args: ['--collections', dir],
+    env: { FLIGHTDECK_CONFIG_DIR: configDir },
+  })
+  try {
+    await page.setViewportSize({ width: 1024, height: 720 })
+    await page.goto(host.url)
+    await page.getByRole('combobox', { name: 'Environment' }).selectOption({ label: 'Staging' })
+    await page
+      .getByRole('complementary', { name: 'Collections' })
+      .getByRole('treeitem', { name: 'Feed' })
+      .click()
+    await page.getByRole('button', { name: 'Send', exact: true }).click()
+    const details = page.getByRole('region', { name: 'Stream details' })
+    await expect(details).toBeVisible()
+    await expect(details.getByRole('note', { name: 'Sent with empty secrets' })).toContainText(
+      'Sent with empty secret token — no value on this machine (environment "staging")',
+    )
+    expect(sseSeen).toEqual(['Bearer'])
+    // One message is one message, not '1 messages'.
+    await expect(details.locator('.stream-count')).toHaveText(/^1 message · /)
+    await page.mouse.move(1, 1)
+    await page.screenshot({ path: '.flightdeck-tmp/lead/empty-secret-sse.png' })
     expect(pageErrors).toEqual([])
   } finally {
     await host.stop()

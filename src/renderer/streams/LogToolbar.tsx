@@ -94,7 +94,7 @@ export function LogToolbar({
       <span className="stream-count muted num" aria-live="polite">
         {filtered
           ? `${total.toLocaleString()} match${total === 1 ? '' : 'es'}${complete ? '' : '…'} of ${all.toLocaleString()}`
-          : `${total.toLocaleString()} messages`}
+          : `${total.toLocaleString()} message${total === 1 ? '' : 's'}`}
         {lane ? ` · ↓ ${formatBytes(lane.bytesIn)} · ↑ ${formatBytes(lane.bytesOut)}` : ''}
       </span>
       <span className="grow" />

@@ -7,6 +7,7 @@ import { AssembleView } from './AssembleView'
 import { AttemptTable } from './AttemptTable'
 import type { StreamAttempt } from './lane-attempts'
 import { MessageLog } from './MessageLog'
+import { EmptySecretNotice } from '../details/EmptySecretNotice'
 import { rawChunksNote, streamState } from './stream-state'
 import { WsSendBox } from './WsSendBox'
 import { GrpcSendBox } from '../lazy/lazy-panes'
@@ -66,7 +67,9 @@ function StreamDetails({ row }: { row: SessionRow }) {
         <span className={`stream-badge kind-${row.queued.kind}`}>
           {ws ? 'WS' : grpc ? 'gRPC' : mqtt ? 'MQTT' : sio ? 'Socket.IO' : 'SSE'}
         </span>
-        <span className={`stream-state state-${state}`}>{state}</span>
+        <span className={`stream-state state-${state}`}>
+          {state === 'waiting' ? 'waiting for headers' : state}
+        </span>
         <span className="url mono" title={row.queued.url}>
           {row.queued.url}
         </span>
@@ -77,6 +80,7 @@ function StreamDetails({ row }: { row: SessionRow }) {
           </button>
         ) : null}
       </div>
+      {row.queued.emptySecrets ? <EmptySecretNotice used={row.queued.emptySecrets} /> : null}
       <div className="stream-summary muted num">
         {lane ? `↓ ${lane.received.toLocaleString()} received · ↑ ${lane.sent.toLocaleString()} sent` : ''}
         {lane?.subprotocol ? ` · subprotocol ${lane.subprotocol}` : ''}
