@@ -1,5 +1,3 @@
-import { constants } from 'node:fs'
-import { open } from 'node:fs/promises'
 import { isAbsolute, resolve } from 'node:path'
 import type { CommandRequest, CommandResponse } from '../../shared/contract'
 import { MAX_SDL_BYTES } from '../../shared/graphql-sdl'
@@ -7,6 +5,7 @@ import { fail, ok, type Result } from '../../shared/result'
 import { collectionFileScope } from '../collections/handlers'
 import type { CollectionManager } from '../collections/manager'
 import { confinePath } from '../files/confine'
+import { readRegularFile } from '../files/read-regular-file'
 
 /**
  * `graphql.schemaFile`: the text of a request's `.graphql` SDL file, for the composer's completion, validation
@@ -38,29 +37,15 @@ export async function readSchemaFile(
       'file',
       `The schema file ${raw} is ${size.toLocaleString('en-US')} bytes, past the ${MAX_SDL_BYTES.toLocaleString('en-US')}-byte limit`,
     )
-  let handle
   try {
-    // Non-blocking, so opening a named pipe does not wait for a writer; the checks are on what was opened.
-    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
-    const info = await handle.stat()
-    if (!info.isFile())
+    const read = await readRegularFile(path, MAX_SDL_BYTES)
+    if (read.ok) return ok({ path, sdl: read.bytes.toString('utf8') })
+    if (read.why === 'not_a_file')
       return fail('file', `The schema file ${raw} is not a file (a pipe, a device or a folder)`)
-    if (info.size > MAX_SDL_BYTES) return tooLarge(info.size)
-    // One byte more than its size: a file that grew since it was measured is noticed, never read whole.
-    const bytes = Buffer.alloc(info.size + 1)
-    let length = 0
-    // Each read gives at least a byte or ends the loop: at most bytes.length turns.
-    while (length < bytes.length) {
-      const { bytesRead } = await handle.read(bytes, length, bytes.length - length, length)
-      if (bytesRead === 0) break
-      length += bytesRead
-    }
-    if (length > info.size) return fail('file', `The schema file ${raw} changed while it was read; try again`)
-    return ok({ path, sdl: bytes.subarray(0, length).toString('utf8') })
+    if (read.why === 'too_large') return tooLarge(read.size ?? 0)
+    return fail('file', `The schema file ${raw} changed while it was read; try again`)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e))
     return fail('file', `The schema file ${raw} cannot be read (${code})`)
-  } finally {
-    await handle?.close().catch(() => undefined)
   }
 }
