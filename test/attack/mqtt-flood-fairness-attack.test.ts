@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import { makeService, send, spec } from '../engine/helpers'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { countPerTurn, startFloodPeer } from './flood-peer'
 
 /**
  * A broker that floods tiny QoS 0 publishes (7 bytes each, 2,000,000 of them) at an MQTT session. MQTT.js
@@ -48,16 +49,9 @@ server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address()
 `
 
 async function floodBroker(): Promise<number> {
-  peer = spawn(process.execPath, ['-e', PEER], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const child = peer
-  return new Promise<number>((resolve, reject) => {
-    let out = ''
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString()
-      if (out.includes('\n')) resolve(Number(out.trim()))
-    })
-    child.once('exit', (code) => reject(new Error(`the flooding broker exited (${code})`)))
-  })
+  const started = await startFloodPeer(PEER, 'broker')
+  peer = started.child
+  return started.port
 }
 
 function median(xs: number[]): number {
@@ -94,21 +88,7 @@ describe('MQTT: a flood of tiny publishes', () => {
       await new Promise((resolve) => setTimeout(resolve, 5))
     }
     // Messages logged between two turns of the event loop, at most, over the whole flood.
-    let most = 0
-    let turns = 0
-    const counted = new Promise<void>((resolve, reject) => {
-      let before = entries()
-      const turn = (): void => {
-        const now = entries()
-        most = Math.max(most, now - before)
-        before = now
-        turns++
-        if (now >= PUBLISHES) resolve()
-        else if (Date.now() > deadline) reject(new Error(`only ${now} of ${PUBLISHES} messages logged`))
-        else setImmediate(turn)
-      }
-      setImmediate(turn)
-    })
+    const counted = countPerTurn(entries, PUBLISHES, deadline)
     // Plain requests through the same engine while the flood runs, one after another.
     const during: number[] = []
     for (let i = 0; i < SENDS && entries() < PUBLISHES * 0.9; i++) {
@@ -117,7 +97,7 @@ describe('MQTT: a flood of tiny publishes', () => {
       during.push(performance.now() - t)
       expect(x.final.type).toBe('done')
     }
-    await counted
+    const { most, turns } = await counted
     console.log(
       `MQTT flood: ${PUBLISHES} publishes in ${turns} turns, at most ${most} in one; a request's median ` +
         `${median(quiet).toFixed(1)} ms quiet, ${median(during).toFixed(1)} ms during the flood ` +

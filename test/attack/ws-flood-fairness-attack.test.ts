@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import { makeService, send, spec } from '../engine/helpers'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { countPerTurn, startFloodPeer } from './flood-peer'
 
 /**
  * A WebSocket server that floods tiny frames (4 bytes each, 1,000,000 of them). Node reads a busy socket up to
@@ -49,16 +50,9 @@ server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address()
 `
 
 async function floodServer(): Promise<number> {
-  peer = spawn(process.execPath, ['-e', PEER], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const child = peer
-  return new Promise<number>((resolve, reject) => {
-    let out = ''
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString()
-      if (out.includes('\n')) resolve(Number(out.trim()))
-    })
-    child.once('exit', (code) => reject(new Error(`the flooding peer exited (${code})`)))
-  })
+  const started = await startFloodPeer(PEER, 'peer')
+  peer = started.child
+  return started.port
 }
 
 describe('WebSocket: a flood of tiny frames', () => {
@@ -71,26 +65,11 @@ describe('WebSocket: a flood of tiny frames', () => {
     const sid = r.value.sid
     const entries = (): number => service?.streams.logs.get(sid)?.entries ?? 0
     // Messages logged between two turns of the event loop, at most.
-    let most = 0
-    let before = 0
-    let turns = 0
-    await new Promise<void>((resolve, reject) => {
-      const deadline = Date.now() + 25_000
-      const turn = (): void => {
-        const now = entries()
-        most = Math.max(most, now - before)
-        before = now
-        turns++
-        if (now >= FRAMES) resolve()
-        else if (Date.now() > deadline) reject(new Error(`only ${now} of ${FRAMES} messages logged`))
-        else setImmediate(turn)
-      }
-      turn()
-      // A plain request through the same engine while the flood runs.
-      void send(service as EngineService, spec(`${http?.url ?? ''}/json`)).then((x) => {
-        expect(x.final.type).toBe('done')
-      })
-    })
+    const counted = countPerTurn(entries, FRAMES, Date.now() + 25_000)
+    // A plain request through the same engine while the flood runs.
+    const request = send(service, spec(`${http.url}/json`))
+    const { most, turns } = await counted
+    expect((await request).final.type).toBe('done')
     console.log(`WebSocket flood: ${FRAMES} messages in ${turns} turns, at most ${most} in one turn`)
     // One socket read of 64 KB holds 16,384 of these frames; the session stops reading past 2,000 in a turn.
     expect(most).toBeLessThan(20_000)
