@@ -57,3 +57,16 @@ export async function startRawServer(respond: (socket: Socket, head: string) => 
 export function pathOf(head: string): string {
   return head.split(' ')[1] ?? '/'
 }
+
+/**
+ * The value of header `name` in a request head as it came on the wire (one optional space after the colon is
+ * not part of it, so `Bearer ` keeps its trailing space), or null when the head has none.
+ */
+export function headerOf(head: string, name: string): string | null {
+  const at = head.toLowerCase().indexOf(`\r\n${name.toLowerCase()}:`)
+  if (at === -1) return null
+  const start = at + name.length + 3
+  const end = head.indexOf('\r', start)
+  const value = head.slice(start, end === -1 ? undefined : end)
+  return value.startsWith(' ') ? value.slice(1) : value
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { QueuedEvent, TimelineEvent } from '../../src/shared/timeline'
 import type { EngineService } from '../../src/engine/service'
-import { startRawServer, type RawServer } from '../catalogue/raw-server'
+import { headerOf, startRawServer, type RawServer } from '../catalogue/raw-server'
 import { startJobServer } from '../fixtures/job-server'
 import { startWsServer, type WsFixture } from '../fixtures/ws-server'
 import { makeService } from './helpers'
@@ -90,7 +90,7 @@ describe("the app's other sends with an empty secret say so", () => {
     })
     if (!opened.ok) throw new Error(opened.error.message)
     await service.waitForStream(opened.value.sid)
-    expect(sse.heads.map((h) => /\r\nauthorization: ?([^\r]*)/i.exec(h)?.[1] ?? null)).toEqual(['Bearer '])
+    expect(sse.heads.map((h) => headerOf(h, 'authorization'))).toEqual(['Bearer '])
     expect(queuedOf(opened.value.sid)?.emptySecrets).toEqual([{ name: 'token', where: 'environment "ci"' }])
   })
 
@@ -117,7 +117,7 @@ describe("the app's other sends with an empty secret say so", () => {
     })
     if (!sent.ok) throw new Error(sent.error.message)
     await service.waitForExchange(sent.value.sid)
-    expect(sse.heads.map((h) => /\r\nauthorization: ?([^\r]*)/i.exec(h)?.[1] ?? null)).toEqual(['Bearer '])
+    expect(sse.heads.map((h) => headerOf(h, 'authorization'))).toEqual(['Bearer '])
     expect(queuedOf(sent.value.sid)?.emptySecrets).toEqual([{ name: 'token', where: 'environment "ci"' }])
   })
 

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { RequestScripts } from '../../src/shared/collection'
 import type { QueuedEvent, ScriptEvent, TimelineEvent } from '../../src/shared/timeline'
 import type { EngineService } from '../../src/engine/service'
-import { pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
+import { headerOf, pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
 import { makeService } from './helpers'
 
 /**
@@ -24,9 +24,7 @@ let service: EngineService
 let events: TimelineEvent[] = []
 
 function auths(path: string): (string | null)[] {
-  return server.heads
-    .filter((h) => pathOf(h).startsWith(path))
-    .map((h) => /\r\nauthorization: ?([^\r]*)/i.exec(h)?.[1] ?? null)
+  return server.heads.filter((h) => pathOf(h).startsWith(path)).map((h) => headerOf(h, 'authorization'))
 }
 
 /** The `phase` script event of `sid`, waited for (bounded: 10 s). */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
-import { pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
+import { headerOf, pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
 import { makeService } from './helpers'
 
 /**
@@ -19,9 +19,7 @@ let dir: string
 let service: EngineService
 
 function auths(path: string): (string | null)[] {
-  return server.heads
-    .filter((h) => pathOf(h).startsWith(path))
-    .map((h) => /\r\nauthorization: ?([^\r]*)/i.exec(h)?.[1] ?? null)
+  return server.heads.filter((h) => pathOf(h).startsWith(path)).map((h) => headerOf(h, 'authorization'))
 }
 
 async function runAll(dataFile?: string): Promise<{ passed: boolean; error?: string }[]> {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
+import { headerOf, pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
 import { runFlightdeckProcess, type CliProcessRun } from '../fixtures/cli-process'
 
 /**
@@ -22,7 +22,7 @@ let dir: string
 function sent(): { path: string; auth: string | null }[] {
   return server.heads.map((head) => ({
     path: pathOf(head).split('?')[0] ?? '',
-    auth: /\r\nauthorization: ?([^\r]*)/i.exec(head)?.[1] ?? null,
+    auth: headerOf(head, 'authorization'),
   }))
 }
 
