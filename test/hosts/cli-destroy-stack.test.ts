@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -6,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runModuleScript } from './module-script'
 
 /**
  * The built CLI closes its connections at the end of every command, and undici gives each `destroy()` a
@@ -38,7 +38,10 @@ afterAll(async () => {
 })
 
 /** A `send` through the built CLI, saying every stack it formatted: the error's name and its frames. */
-function sendCountingStacks(): Promise<{ code: number | null; stacks: { name: string; frames: number }[] }> {
+async function sendCountingStacks(): Promise<{
+  code: number | null
+  stacks: { name: string; frames: number }[]
+}> {
   const script = `
 const stacks = []
 Error.prepareStackTrace = (e, sites) => {
@@ -49,28 +52,17 @@ const m = await import(${JSON.stringify(entry)})
 process.exitCode = await m.runCli(['send', ${JSON.stringify(url)}])
 process.stderr.write('[stacks] ' + JSON.stringify(stacks) + '\\n')
 `
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        FLIGHTDECK_CONFIG_DIR: join(dir, 'config'),
-        FLIGHTDECK_CODE_CACHE_DIR: join(dir, 'code-cache'),
-      },
-    })
-    let stderr = ''
-    child.stdout.resume()
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      const line = stderr.split('\n').find((l) => l.startsWith('[stacks] '))
-      if (!line) return reject(new Error(`no stacks line (exit ${code}): ${stderr.slice(-2000)}`))
-      resolve({
-        code,
-        stacks: JSON.parse(line.slice('[stacks] '.length)) as { name: string; frames: number }[],
-      })
-    })
+  const { code, err } = await runModuleScript(script, {
+    env: {
+      FLIGHTDECK_CONFIG_DIR: join(dir, 'config'),
+      FLIGHTDECK_CODE_CACHE_DIR: join(dir, 'code-cache'),
+    },
+    // Within the test's own 20 s: a hang ends as a clear failure, not a stuck run.
+    killAfterMs: 18_000,
   })
+  const line = err.split('\n').find((l) => l.startsWith('[stacks] '))
+  if (!line) throw new Error(`no stacks line (exit ${code}): ${err.slice(-2000)}`)
+  return { code, stacks: JSON.parse(line.slice('[stacks] '.length)) as { name: string; frames: number }[] }
 }
 
 describe('the built CLI at the end of a command', () => {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -6,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runModuleScript } from './module-script'
 
 /**
  * Node's HTTP server and client modules (node:http and its seven internal modules) are no part of a request
@@ -48,7 +48,7 @@ afterAll(async () => {
 })
 
 /** A command through the built CLI; the Node modules it loaded whose names start with `http` or `_http`. */
-function httpModulesLoaded(args: string[]): Promise<{ code: number | null; loaded: string[] }> {
+async function httpModulesLoaded(args: string[]): Promise<{ code: number | null; loaded: string[] }> {
   const script = `
 const before = new Set(process.moduleLoadList)
 const m = await import(${JSON.stringify(entry)})
@@ -56,25 +56,17 @@ process.exitCode = await m.runCli(${JSON.stringify(args)})
 const loaded = process.moduleLoadList.filter((x) => !before.has(x) && /^NativeModule _?http(\\b|_)/.test(x))
 process.stderr.write('[http] ' + JSON.stringify(loaded.map((x) => x.slice(13))) + '\\n')
 `
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        FLIGHTDECK_CONFIG_DIR: join(dir, 'config'),
-        FLIGHTDECK_CODE_CACHE_DIR: join(dir, 'code-cache'),
-      },
-    })
-    let stderr = ''
-    child.stdout.resume()
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      const line = stderr.split('\n').find((l) => l.startsWith('[http] '))
-      if (!line) return reject(new Error(`no [http] line (exit ${code}): ${stderr.slice(-2000)}`))
-      resolve({ code, loaded: JSON.parse(line.slice('[http] '.length)) as string[] })
-    })
+  const { code, err } = await runModuleScript(script, {
+    env: {
+      FLIGHTDECK_CONFIG_DIR: join(dir, 'config'),
+      FLIGHTDECK_CODE_CACHE_DIR: join(dir, 'code-cache'),
+    },
+    // Within the test's own 20 s: a hang ends as a clear failure, not a stuck run.
+    killAfterMs: 18_000,
   })
+  const line = err.split('\n').find((l) => l.startsWith('[http] '))
+  if (!line) throw new Error(`no [http] line (exit ${code}): ${err.slice(-2000)}`)
+  return { code, loaded: JSON.parse(line.slice('[http] '.length)) as string[] }
 }
 
 describe("the built CLI and Node's HTTP modules", () => {
