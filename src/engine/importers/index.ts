@@ -14,6 +14,7 @@ import {
 import { importInsomnia, isInsomniaExport } from './insomnia'
 import { importInsomniaV5, isInsomniaV5 } from './insomnia-v5'
 import { importOpenApi, isOpenApi } from './openapi'
+import { refuseExpanding } from './openapi-bounds'
 import { planInWorker } from './plan-in-worker'
 import { importOpenCollection, isOpenCollection } from './opencollection'
 import { importYaak, isYaakExport } from './yaak'
@@ -43,8 +44,13 @@ function parseStructured(text: string): unknown {
   } catch (jsonError) {
     try {
       const data: unknown = loadYaml(text, { schema: CORE_SCHEMA, json: true })
-      if (isObj(data)) return data
-    } catch {
+      // js-yaml shares what an alias repeats; an importer walking or stringifying it would not.
+      if (isObj(data)) {
+        refuseExpanding(data)
+        return data
+      }
+    } catch (yamlError) {
+      if (yamlError instanceof ImportError) throw yamlError
       // Fall through to the JSON error, which names a position.
     }
     const message = jsonError instanceof Error ? jsonError.message : String(jsonError)

@@ -9,6 +9,7 @@ import { grpcRequestFrom, openCollectionMessages } from './bruno-grpc'
 import { assertionsOf, extractionsOf } from './bruno-runtime'
 import { inlineRequestVars } from './bruno-request-vars'
 import { withPathParams } from './bruno-url'
+import { refuseExpanding } from './openapi-bounds'
 import { auth, body, bruPairs, list, pairs } from './opencollection-fields'
 import {
   copyFolderHeaders,
@@ -256,6 +257,7 @@ async function readYaml(
   }
   try {
     const data: unknown = load(await readFile(path, 'utf8'), { schema: CORE_SCHEMA, json: true })
+    refuseExpanding(data)
     return isObj(data) ? data : null
   } catch (e) {
     u.push(`${where}: not read (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`)
