@@ -28,6 +28,12 @@ export const DEFAULT_REQUEST_OPTIONS: RequestOptions = {
   acceptPush: false,
 }
 
+/**
+ * How long a stream (SSE) waits for its response headers when its request sets no headers timeout (the engine's
+ * default for a stream; an exchange's is DEFAULT_REQUEST_OPTIONS.headersTimeoutMs).
+ */
+export const STREAM_HEADERS_TIMEOUT_MS = 30_000
+
 /** Most copies one "Send ×N" may fire. */
 export const MAX_SEND_COUNT = 1000
 /** Most bytes one `body.read` returns. */

@@ -1,3 +1,4 @@
+import { STREAM_HEADERS_TIMEOUT_MS } from '../../shared/constants'
 import type { RequestSpec } from '../../shared/request'
 import { EngineError } from '../http/errors'
 
@@ -8,7 +9,7 @@ import { EngineError } from '../http/errors'
  * default is for a server computing one answer; a stream waiting that long, then reconnecting, looked open for
  * half an hour. The request's own `headersTimeoutMs` still applies as set.
  */
-export const STREAM_HEADERS_TIMEOUT_MS = 30_000
+export { STREAM_HEADERS_TIMEOUT_MS }
 
 export interface StreamHeadersTimeout {
   ms: number
