@@ -5,6 +5,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test'
 import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
 import { startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { contrastOf, placeholderRoom } from './legibility'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**
@@ -204,15 +205,7 @@ test('the finder’s key is shown where a Postman user searches, whole', async (
   await start(page)
   const search = page.getByRole('complementary', { name: 'Collections' }).getByLabel('Search requests')
   await expect(search).toHaveAttribute('placeholder', /Ctrl\+K/)
-  const room = await search.evaluate((el) => {
-    const input = el as HTMLInputElement
-    const style = getComputedStyle(input)
-    const ctx = document.createElement('canvas').getContext('2d')
-    if (!ctx) return -1
-    ctx.font = style.font
-    const inner = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
-    return inner - ctx.measureText(input.placeholder).width
-  })
+  const room = await placeholderRoom(search)
   expect(room).toBeGreaterThanOrEqual(0)
   await page.keyboard.press('Control+k')
   await expect(page.getByRole('dialog', { name: 'Open a request' })).toBeVisible()
@@ -239,15 +232,7 @@ test('a refused save of variables says why in the dialog, and keeps what was typ
   await dialog.getByRole('checkbox', { name: 'Secret token' }).check()
   const value = dialog.getByLabel('Variable value 1')
   await value.fill('')
-  const room = await value.evaluate((el) => {
-    const input = el as HTMLInputElement
-    const style = getComputedStyle(input)
-    const ctx = document.createElement('canvas').getContext('2d')
-    if (!ctx) return -1
-    ctx.font = style.font
-    const inner = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
-    return inner - ctx.measureText(input.placeholder).width
-  })
+  const room = await placeholderRoom(value)
   expect(room).toBeGreaterThanOrEqual(0)
 })
 
@@ -318,28 +303,3 @@ test('Copy says it copied: the Code snippet and the grpcurl command', async ({ p
   await expect(note).toHaveText('Copied the grpcurl command')
   expect(await clipboard()).toContain('flightdeck.test.Echo/Say')
 })
-
-/** WCAG contrast of an element's text against the first opaque background at or above it. */
-async function contrastOf(locator: Locator): Promise<number> {
-  return locator.evaluate((el) => {
-    const rgba = (css: string): number[] => (css.match(/[\d.]+/g) ?? []).map(Number)
-    const lum = ([r = 0, g = 0, b = 0]: number[]): number => {
-      const lin = (c: number): number => {
-        const s = c / 255
-        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4
-      }
-      return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
-    }
-    let bg: number[] = [255, 255, 255]
-    for (let at: Element | null = el; at; at = at.parentElement) {
-      const c = rgba(getComputedStyle(at).backgroundColor)
-      if (c.length === 3 || (c[3] ?? 0) > 0.9) {
-        bg = c
-        break
-      }
-    }
-    const a = lum(rgba(getComputedStyle(el).color))
-    const b = lum(bg)
-    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)
-  })
-}

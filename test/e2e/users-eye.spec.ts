@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect, test, type Locator, type Page } from '@playwright/test'
+import { contrastOf } from './legibility'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**
@@ -202,31 +203,6 @@ test('first start with no collection: the sidebar says what to do, and Open… l
     await bare.stop()
   }
 })
-
-/** WCAG contrast of an element's text against the first opaque background at or above it. */
-async function contrastOf(locator: Locator): Promise<number> {
-  return locator.evaluate((el) => {
-    const rgba = (css: string): number[] => (css.match(/[\d.]+/g) ?? []).map(Number)
-    const lum = ([r = 0, g = 0, b = 0]: number[]): number => {
-      const lin = (c: number): number => {
-        const s = c / 255
-        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4
-      }
-      return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
-    }
-    let bg: number[] = [255, 255, 255]
-    for (let at: Element | null = el; at; at = at.parentElement) {
-      const c = rgba(getComputedStyle(at).backgroundColor)
-      if (c.length === 3 || (c[3] ?? 0) > 0.9) {
-        bg = c
-        break
-      }
-    }
-    const a = lum(rgba(getComputedStyle(el).color))
-    const b = lum(bg)
-    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)
-  })
-}
 
 test('dark: a row’s host and the Send button are legible', async ({ page }) => {
   await start(page)
