@@ -60,8 +60,8 @@ export function createEngineParts(options: EngineServiceOptions, modules: PartMo
   // HTTP sessions are remembered (bounded) for HAR export and "edit as new request"; see session-records.ts.
   const records = new SessionRecords()
   // Every session's rows, to draw the timeline again after the page reloads (see timeline-journal.ts); the CLI
-  // draws no timeline, so its journal keeps nothing.
-  const journal = new TimelineJournal(options.host === 'cli' ? 0 : undefined)
+  // draws no timeline, so its journal keeps nothing. Pending live events go out before a page is taken.
+  const journal = new TimelineJournal(options.host === 'cli' ? 0 : undefined, () => sink.flush())
   const emit = (e: TimelineEvent): void => {
     journal.record(e)
     sink.emit(e)

@@ -253,6 +253,12 @@ interface StreamMessageBase extends Base {
   count?: number
   /** GraphQL: how many of these messages were results carrying `errors` (marked red on the lane). */
   errors?: number
+  /**
+   * The session's messages before this one, in and out, kept in its log or not (`seq` stops at a log's cut;
+   * this does not): a page counting live events and a replayed tally counts each message once
+   * (shared/stream-tally.ts). Set by the engine's timeline journal; absent where it keeps nothing (the CLI).
+   */
+  ordinal?: number
 }
 
 export interface SseEventEvent extends StreamMessageBase {

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { savedRequestSchema } from './collection'
 import { MAX_SEND_COUNT } from './constants'
+import type { StreamTally } from './stream-tally'
 import type { TimelineEvent } from './timeline'
 import { lazySchema } from './lazy-schema'
 
@@ -111,6 +112,11 @@ export interface WorkspaceGetResult {
 
 export interface TimelineReplayPage {
   events: TimelineEvent[]
+  /**
+   * The stream sessions' message counts (as their lanes count them), one per stream session of the page that
+   * had a message; the events carry only each one's latest message. Absent from older engines.
+   */
+  tallies?: StreamTally[]
   /** Sessions in this page. */
   sessions: number
   /** Where the next page starts, or null after the last one. */

@@ -1,5 +1,6 @@
 import type { QueuedEvent, TimelineEvent } from '../../shared/timeline'
 import { MAX_KEPT_INFORMATIONAL } from '../../shared/timeline'
+import { countMessages, emptyTally, messagesIn, type StreamTally } from '../../shared/stream-tally'
 import { MAX_REPLAY_PAGE, type TimelineReplayPage } from '../../shared/workspace-schemas'
 import { DEFAULT_RECORD_LIMIT } from './session-records'
 
@@ -11,7 +12,10 @@ import { DEFAULT_RECORD_LIMIT } from './session-records'
  *
  * Bounded like the rows: the newest DEFAULT_RECORD_LIMIT sessions, each a handful of events it already holds
  * (no copies). Stream messages are kept as their latest one only, so a restored stream row ends where it did
- * but its lane's ticks are not drawn again (the log is still read by id). A stream's connection attempts are
+ * but its lane's ticks are not drawn again (the log is still read by id); what its lane counts (messages in
+ * and out, bytes, not kept) comes back whole, as the session's tally (shared/stream-tally.ts): the journal
+ * numbers every message event it records (`ordinal`) and counts it, so a page that gets both the tally and
+ * live events of the same messages counts each once. A stream's connection attempts are
  * kept as a list (every `stream-open`, `stream-closed` and `retry`, see Lifecycle), so its message log's
  * reconnect separators and its Handshake tab's attempts come back too.
  */
@@ -53,6 +57,8 @@ interface Entry {
   job: TimelineEvent | undefined
   /** The stream's lifecycle events, oldest first (while present, they replace the latest of their kinds). */
   lifecycle: TimelineEvent[] | undefined
+  /** A stream's message counts, from its first message on. */
+  tally: StreamTally | undefined
   /** Cleared from the timeline by the person: not replayed, dropped from the array at its next compaction. */
   gone: boolean
 }
@@ -73,7 +79,14 @@ export class TimelineJournal {
    * `limit` 0: a journal that keeps nothing, for a host that never draws a timeline again (the CLI): its
    * `record` returns at once, so a long run neither pays for the entries nor keeps their events alive.
    */
-  constructor(private readonly limit = DEFAULT_RECORD_LIMIT) {}
+  constructor(
+    private readonly limit = DEFAULT_RECORD_LIMIT,
+    /**
+     * Called before a page is taken: the host's pending live events go out first (the event sink's flush), so
+     * no live event merges messages from both sides of a tally.
+     */
+    private readonly beforePage: () => void = () => {},
+  ) {}
 
   get size(): number {
     return this.bySid.size
@@ -91,6 +104,7 @@ export class TimelineJournal {
         terminal: undefined,
         job: undefined,
         lifecycle: undefined,
+        tally: undefined,
         gone: false,
       }
       this.bySid.set(e.sid, entry)
@@ -112,6 +126,15 @@ export class TimelineJournal {
       case 'job':
         entry.job = e
         return
+      case 'sse-event':
+      case 'ws-message': {
+        const tally = (entry.tally ??= emptyTally(e.sid))
+        e.ordinal = tally.through
+        tally.through += messagesIn(e)
+        countMessages(tally, e)
+        setLatest(entry.latest, e)
+        return
+      }
       case 'informational': {
         const list = (entry.informational ??= [])
         // The row keeps the first few with their headers and takes the count from the latest.
@@ -210,7 +233,9 @@ export class TimelineJournal {
 
   /** Sessions from sequence number `from` (0: the oldest remembered), at most `limit`, oldest first. */
   page(from = 0, limit = MAX_REPLAY_PAGE): TimelineReplayPage {
+    this.beforePage()
     const events: TimelineEvent[] = []
+    const tallies: StreamTally[] = []
     // Binary search for the first entry at or after `from` (sequence numbers increase along the array).
     let lo = this.head
     let hi = this.entries.length
@@ -227,6 +252,8 @@ export class TimelineJournal {
       if (!entry || entry.gone) continue
       sessions++
       events.push(entry.queued)
+      // A copy: the entry's tally keeps counting while the page is on its way.
+      if (entry.tally) tallies.push({ ...entry.tally })
       bytes += EVENT_BYTES + entry.queued.url.length
       const lifecycle = entry.lifecycle
       for (const e of entry.latest) {
@@ -247,7 +274,7 @@ export class TimelineJournal {
     // The next live entry, if any, is where the next page starts.
     while (i < this.entries.length && this.entries[i]?.gone) i++
     const after = this.entries[i]
-    return { events, sessions, next: after ? after.seq : null, forgotten: this.forgottenCount }
+    return { events, tallies, sessions, next: after ? after.seq : null, forgotten: this.forgottenCount }
   }
 }
 

@@ -3,6 +3,7 @@ import type { AppInfo } from '../../shared/contract'
 import type { AppError } from '../../shared/result'
 import type { KeyValue, MultipartPart, BodyKind } from '../../shared/request'
 import type { TimelineBatch } from '../../shared/contract'
+import type { StreamTally } from '../../shared/stream-tally'
 import type { ComposerDraft, ComposerOptions } from '../composer/composer-draft'
 import type { RunDraftActions } from '../composer/run-draft'
 import type { ClockSync } from '../timeline/engine-clock'
@@ -90,8 +91,11 @@ export interface ComposerSlice extends RunDraftActions {
 
 export interface TimelineSlice {
   timeline: TimelineState
-  /** Apply one `timeline.batch`: exactly one store update, whatever its size. */
-  applyTimelineBatch(batch: TimelineBatch): void
+  /**
+   * Apply one `timeline.batch`: exactly one store update, whatever its size. A timeline replay's page passes
+   * its stream sessions' tallies (their message counts) with its events.
+   */
+  applyTimelineBatch(batch: TimelineBatch, tallies?: readonly StreamTally[]): void
   /** The "Clear" button: drop finished rows, keep what is still in flight and what is pinned. */
   clearFinished(): void
   /** How many times Clear was pressed (a replay still arriving after one must not bring cleared rows back). */

@@ -20,7 +20,8 @@ export function createHostSlice(
     /**
      * The timeline lives in the engine: a page that reloads asks for it back, page by page, each page one store
      * update. Live batches keep being applied meanwhile; a session in both is applied twice, which changes
-     * nothing (a known row ignores its `queued` again, a finished one every later event).
+     * nothing (a known row ignores its `queued` again, a finished one every later event; a stream's lane counts
+     * each message once, by its ordinal, and takes the counts from before it connected from the page's tally).
      */
     const replayTimeline = async (): Promise<number> => {
       let sessions = 0
@@ -33,7 +34,8 @@ export function createHostSlice(
         })
         if (!res.ok) break
         sessions += res.value.sessions
-        if (res.value.events.length > 0) get().applyTimelineBatch({ events: res.value.events, dropped: 0 })
+        if (res.value.events.length > 0)
+          get().applyTimelineBatch({ events: res.value.events, dropped: 0 }, res.value.tallies)
         // Clear pressed while the replay was still coming: the finished rows of later pages were finished when
         // Clear was pressed too (a replay shows the past), so they go the same way instead of coming back.
         if (get().timelineClears !== clearsAtStart && res.value.events.length > 0) get().clearFinished()

@@ -8,7 +8,7 @@ import type { AppState, TimelineSlice } from './app-state'
 export function createTimelineSlice(client: ApiClient): StateCreator<AppState, [], [], TimelineSlice> {
   return (set, get) => ({
     timeline: EMPTY_TIMELINE,
-    applyTimelineBatch: (batch) => {
+    applyTimelineBatch: (batch, tallies) => {
       const before = get().timeline
       // In place: the store keeps only its newest timeline, so the batch need not copy every row's entry.
       const applied = applyBatch(before, batch, { inPlace: true })
@@ -16,7 +16,7 @@ export function createTimelineSlice(client: ApiClient): StateCreator<AppState, [
       const timeline = trimOldest(applied, get().pinned)
       // Stream sessions' lanes (ticks per message) change in the same store update.
       const lanesBefore = get().streamLanes
-      let streamLanes = applyLaneBatch(lanesBefore, batch)
+      let streamLanes = applyLaneBatch(lanesBefore, batch, tallies)
       if (timeline !== applied) {
         streamLanes = pruneLanes(streamLanes, (sid) => timeline.rows[sid] !== undefined)
         const s = get()

@@ -1,4 +1,5 @@
 import type { TimelineBatch } from '../../shared/contract'
+import { countMessages, isHalfClose, messagesIn, type StreamTally } from '../../shared/stream-tally'
 import type { StreamDirection, StreamMessageKind, TimelineEvent } from '../../shared/timeline'
 import { applyAttemptEvent, type StreamAttempt } from './lane-attempts'
 
@@ -60,6 +61,11 @@ export interface LaneTicks {
   readonly lastSeq: number
   /** Messages shown here that the session's log did not keep (it was cut: their ticks carry no seq). */
   readonly notKept: number
+  /**
+   * Messages counted by their ordinal (shared/stream-tally.ts): a live event or a replayed tally of messages
+   * before it is not counted again.
+   */
+  readonly through: number
   readonly last: LastMessage | null
   /** When the current connection opened (engine ms), or null while not open. */
   readonly openSince: number | null
@@ -88,6 +94,7 @@ export function emptyLane(sid: string): LaneTicks {
     bytesOut: 0,
     lastSeq: -1,
     notKept: 0,
+    through: 0,
     last: null,
     openSince: null,
     subprotocol: null,
@@ -114,6 +121,7 @@ interface Draft {
   bytesOut: number
   lastSeq: number
   notKept: number
+  through: number
   last: LastMessage | null
   openSince: number | null
   subprotocol: string | null
@@ -214,9 +222,15 @@ function mark(d: Draft, m: LaneMarker): void {
 
 /**
  * Apply a timeline batch to the lanes of stream sessions. Returns `lanes` itself when nothing in the batch was
- * about a stream, so the store update can be skipped.
+ * about a stream, so the store update can be skipped. `tallies` (a timeline replay's) set a session's counts
+ * where its `queued` event is, before its replayed latest message, which they already count.
  */
-export function applyLaneBatch(lanes: LaneMap, batch: TimelineBatch): LaneMap {
+export function applyLaneBatch(
+  lanes: LaneMap,
+  batch: TimelineBatch,
+  tallies?: readonly StreamTally[],
+): LaneMap {
+  const tallyOf = tallies && tallies.length > 0 ? new Map(tallies.map((t) => [t.sid, t])) : null
   let drafts: Map<string, Draft> | null = null
   const draft = (sid: string): Draft | null => {
     const existing = drafts?.get(sid)
@@ -229,8 +243,11 @@ export function applyLaneBatch(lanes: LaneMap, batch: TimelineBatch): LaneMap {
   }
   for (const e of batch.events) {
     if (e.type === 'queued') {
-      if (e.kind === 'http' || lanes[e.sid]) continue
-      ;(drafts ??= new Map()).set(e.sid, draftOf(emptyLane(e.sid)))
+      if (e.kind === 'http') continue
+      if (!lanes[e.sid] && !drafts?.has(e.sid)) (drafts ??= new Map()).set(e.sid, draftOf(emptyLane(e.sid)))
+      const tally = tallyOf?.get(e.sid)
+      const d = tally ? draft(e.sid) : null
+      if (d && tally) applyTally(d, tally)
       continue
     }
     if (!isLaneEvent(e)) continue
@@ -269,29 +286,31 @@ function applyEvent(d: Draft, e: TimelineEvent): void {
   switch (e.type) {
     case 'sse-event':
     case 'ws-message': {
-      if (e.kind === 'control' && e.dir === 'out' && e.preview === 'half-close') {
+      const last = { t: e.t, dir: e.dir, kind: e.kind, preview: e.preview, size: e.size }
+      // One event may stand for `count` consecutive messages (the engine merges those within a millisecond).
+      const total = messagesIn(e)
+      let n = total
+      if (e.ordinal !== undefined) {
+        const end = e.ordinal + total
+        if (end <= d.through) {
+          // Counted already: by a replayed tally (or this very event, replayed over a live batch).
+          d.last ??= last
+          return
+        }
+        // The engine sends its live events before taking a tally, so an event is covered whole or not at all.
+        n = end - Math.max(e.ordinal, d.through)
+        d.through = end
+      }
+      countMessages(d, e, n, n === total ? e.size : Math.round((e.size * n) / total))
+      if (isHalfClose(e)) {
         // A gRPC call's half-close is a marker on its lane, not a message sent.
-        if (e.seq > d.lastSeq) d.lastSeq = e.seq
-        if (e.seq < 0) d.notKept++
         mark(d, { t: e.t, kind: 'half-close', label: 'Half-closed' })
         return
       }
-      // One event may stand for `count` consecutive messages (the engine merges those within a millisecond).
-      const n = e.count ?? 1
       // A merged tick names its last message's topic: the bucket counts as mixed only when names differ.
       const topic = d.topics && e.type === 'sse-event' && e.kind !== 'control' ? e.event : undefined
-      addTick(d, e.t, e.dir, n, topic, e.errors ?? 0)
-      if (e.errors) d.resultErrors = (d.resultErrors ?? 0) + e.errors
-      if (e.dir === 'in') {
-        d.received += n
-        d.bytesIn += e.size
-      } else {
-        d.sent += n
-        d.bytesOut += e.size
-      }
-      if (e.seq + n - 1 > d.lastSeq) d.lastSeq = e.seq + n - 1
-      if (e.seq < 0) d.notKept += n
-      d.last = { t: e.t, dir: e.dir, kind: e.kind, preview: e.preview, size: e.size }
+      addTick(d, e.t, e.dir, n, topic, n === total ? (e.errors ?? 0) : Math.min(e.errors ?? 0, n))
+      d.last = last
       return
     }
     case 'stream-open':
@@ -321,6 +340,17 @@ function applyEvent(d: Draft, e: TimelineEvent): void {
     default:
       return
   }
+}
+
+/**
+ * A replayed tally: the session's counts from its first message, for a lane that counted fewer (a page that
+ * connected mid-stream saw none of the messages before it). Its ticks stay as drawn: the replay has no times.
+ */
+function applyTally(d: Draft, t: StreamTally): void {
+  if (t.through <= d.through) return
+  const { sid: _sid, resultErrors, ...counts } = t
+  Object.assign(d, counts)
+  if (resultErrors > 0) d.resultErrors = resultErrors
 }
 
 /**

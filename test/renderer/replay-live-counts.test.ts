@@ -1,0 +1,116 @@
+import type { ServerResponse } from 'node:http'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ApiClient } from '../../src/renderer/client/api-client'
+import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import { startSseServer, type SseFixture } from '../fixtures/sse-server'
+import { engineClient, until } from './engine-client'
+import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
+
+/**
+ * A page that connects while a stream is live gets the stream's past from the engine's timeline replay and its
+ * present from live batches. The lane's counts must be what went over the wire, whichever arrives first: a
+ * replay held back until live batches were applied (a slow transport) must not count their messages again, and
+ * a page that connects mid-stream must count the messages that came before it. Real engine and SSE server; the
+ * server counts what it wrote.
+ */
+
+let engine: TestEngine
+let sse: SseFixture
+/** The open stream's response, while the test drips events into it. */
+let live: ServerResponse | null = null
+let written = 0
+
+beforeAll(async () => {
+  sse = await startSseServer()
+  engine = startEngine()
+  // The first request is held open for the test to write to; the reconnect after its end is told to stop.
+  sse.route('/drip', (req, res) => {
+    if (req.index > 0) {
+      res.writeHead(204).end()
+      return
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream' })
+    res.flushHeaders()
+    live = res
+  })
+})
+afterAll(async () => {
+  await stopEngines()
+  await sse.close()
+})
+
+/** Write `n` events in one chunk (the engine merges messages that close into one timeline event with a count). */
+function drip(n: number): void {
+  let text = ''
+  for (let i = 0; i < n; i++) text += `id: ${written + i}\ndata: {"n":${written + i}}\n\n`
+  written += n
+  live?.write(text)
+}
+
+/** A page whose timeline replay is answered only when the test releases it. */
+function heldReplayPage(): { store: AppStore; release(): void } {
+  const base = engineClient(engine.service)
+  let release = (): void => {}
+  const held = new Promise<void>((resolve) => (release = resolve))
+  const client: ApiClient = {
+    on: base.on,
+    invoke: async (name, payload) => {
+      if (name === 'timeline.replay') await held
+      return base.invoke(name, payload)
+    },
+  }
+  const store = createAppStore(client, { localNow: () => 0 })
+  store.getState().connect()
+  return { store, release }
+}
+
+const received = (store: AppStore, sid: string): number | undefined =>
+  store.getState().streamLanes[sid]?.received
+
+describe('message counts of a page that connects while a stream is live', () => {
+  it('every page counts exactly what the server sent: live before the replay, reloaded mid-stream, and after', async () => {
+    const opener = engine.store()
+    await until(() => opener.getState().replayedSessions !== null)
+    // This page's replay comes after the stream's first live batches.
+    const slow = heldReplayPage()
+    opener.getState().setKind('sse')
+    opener.getState().setUrl(`${sse.url}/drip`)
+    await opener.getState().openStream()
+    const sid = opener.getState().selectedSid ?? ''
+    await until(() => live !== null)
+    drip(40)
+    await until(() => received(slow.store, sid) === 40 && received(opener, sid) === 40)
+    slow.release()
+    await until(() => slow.store.getState().replayedSessions !== null)
+    expect(received(slow.store, sid)).toBe(40)
+
+    // A page opened now, mid-stream: the 40 before it come from the replay.
+    const reloaded = engine.store()
+    await until(() => reloaded.getState().replayedSessions !== null)
+    expect(received(reloaded, sid)).toBe(40)
+    expect(reloaded.getState().streamLanes[sid]?.lastSeq).toBe(39)
+
+    drip(60)
+    drip(1)
+    live?.end()
+    await until(() => opener.getState().timeline.rows[sid]?.terminal != null, 10_000)
+    for (const page of [opener, slow.store, reloaded]) {
+      await until(() => page.getState().timeline.rows[sid]?.terminal != null)
+      expect(page.getState().streamLanes[sid]).toMatchObject({
+        received: 101,
+        sent: 0,
+        lastSeq: 100,
+        notKept: 0,
+      })
+    }
+    const bytes = opener.getState().streamLanes[sid]?.bytesIn
+    expect(bytes).toBeGreaterThan(0)
+    expect(slow.store.getState().streamLanes[sid]?.bytesIn).toBe(bytes)
+    expect(reloaded.getState().streamLanes[sid]?.bytesIn).toBe(bytes)
+
+    // And one more page after the end: the same numbers.
+    const after = engine.store()
+    await until(() => after.getState().replayedSessions !== null)
+    expect(after.getState().streamLanes[sid]).toMatchObject({ received: 101, lastSeq: 100, bytesIn: bytes })
+  })
+})
