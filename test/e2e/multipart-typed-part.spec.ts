@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
@@ -11,19 +8,16 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  */
 
 let server: Fixture
-let configDir: string
 let host: RunningWebHost | null = null
 
 test.beforeAll(async () => {
   server = await startHttpServer()
-  configDir = mkdtempSync(join(tmpdir(), 'fd-e2e-typed-part-'))
-  host = await startBuiltWebHost(15_000, { env: { FLIGHTDECK_CONFIG_DIR: configDir } })
+  host = await startBuiltWebHost()
 })
 
 test.afterAll(async () => {
   await host?.stop()
   await server?.close()
-  rmSync(configDir, { recursive: true, force: true })
 })
 
 test('a text part’s content type, typed beside its value, is the Content-Type that part arrives with', async ({
@@ -43,7 +37,6 @@ test('a text part’s content type, typed beside its value, is the Content-Type 
   await page.getByRole('button', { name: '+ Text part' }).click()
   await page.getByRole('textbox', { name: 'Part 2 name' }).fill('note')
   await page.getByRole('textbox', { name: 'Part 2 value' }).fill('paid in cash')
-  await page.screenshot({ path: join('.flightdeck-tmp', 'B', 'typed-part.png') })
   const before = server.requests.length
   await page.getByRole('button', { name: 'Send', exact: true }).click()
   await expect.poll(() => server.requests.length).toBeGreaterThan(before)

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
@@ -9,17 +6,14 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  * what is typed (separators included); switching tabs and reloading the page bring each tab's back as it was.
  */
 
-let configDir: string
 let host: RunningWebHost | null = null
 
 test.beforeAll(async () => {
-  configDir = mkdtempSync(join(tmpdir(), 'fd-e2e-drafts-config-'))
-  host = await startBuiltWebHost(15_000, { env: { FLIGHTDECK_CONFIG_DIR: configDir } })
+  host = await startBuiltWebHost()
 })
 
 test.afterAll(async () => {
   await host?.stop()
-  rmSync(configDir, { recursive: true, force: true })
 })
 
 test('each tab keeps its kind, subprotocols and reconnect choice across switches and a reload', async ({

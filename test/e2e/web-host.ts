@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -42,18 +42,16 @@ export async function startBuiltWebHost(
   const hostEntry = launch.entry ?? process.env.FLIGHTDECK_WEB_ENTRY ?? entry
   if (!existsSync(hostEntry))
     throw new Error(`${hostEntry} is missing: run npm run build before the e2e tests`)
+  // A config folder of its own unless the test names one: the host keeps its workspace and last session
+  // there, and a test must never write into the user's. Its own goes when the host stops.
+  const ownConfig =
+    launch.env?.FLIGHTDECK_CONFIG_DIR === undefined ? mkdtempSync(join(tmpdir(), 'fd-e2e-config-')) : null
   const child: ChildProcess = spawn(
     process.execPath,
     [hostEntry, '--port', '0', ...(launch.open ? [] : ['--no-open']), ...(launch.args ?? [])],
     {
       cwd: root,
-      // A config folder of its own unless the test names one: the host keeps its workspace and last session
-      // there, and a test must never write into the user's.
-      env: {
-        ...process.env,
-        FLIGHTDECK_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'fd-e2e-config-')),
-        ...launch.env,
-      },
+      env: { ...process.env, ...(ownConfig ? { FLIGHTDECK_CONFIG_DIR: ownConfig } : {}), ...launch.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )
@@ -80,23 +78,27 @@ export async function startBuiltWebHost(
     })
   })
 
+  const ended = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        resolve()
+        return
+      }
+      const force = setTimeout(() => child.kill('SIGKILL'), 5000)
+      child.once('exit', () => {
+        clearTimeout(force)
+        resolve()
+      })
+      child.kill('SIGTERM')
+    })
   return {
     url,
     origin: new URL(url).origin,
     stderr: () => err,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) {
-          resolve()
-          return
-        }
-        const force = setTimeout(() => child.kill('SIGKILL'), 5000)
-        child.once('exit', () => {
-          clearTimeout(force)
-          resolve()
-        })
-        child.kill('SIGTERM')
-      }),
+    stop: async () => {
+      await ended()
+      if (ownConfig) rmSync(ownConfig, { recursive: true, force: true })
+    },
   }
 }
 
