@@ -79,6 +79,30 @@ export function asNumbers(value: unknown): unknown {
   return value
 }
 
+/** Values a file's aliases may add beyond one per character of the file. */
+const ALIAS_ALLOWANCE = 100_000
+
+/**
+ * js-yaml shares the part an alias repeats, but reading a file walks its values again (asNumbers, the schema),
+ * so `a1: &a1 [*a0, *a0, …]` nested a dozen times (a 1 KB "billion laughs") would be walked 9^12 times. A file
+ * may hold one value per character plus ALIAS_ALLOWANCE, counted as a walk meets them; the count stops as soon
+ * as it is over, so refusing costs no more than the limit. Null when within it, else the words.
+ */
+function aliasExpansion(root: unknown, textLength: number): string | null {
+  const limit = textLength + ALIAS_ALLOWANCE
+  const stack: unknown[] = [root]
+  let counted = 1
+  while (stack.length > 0) {
+    const node = stack.pop()
+    const children = Array.isArray(node) ? node : isRaw(node) ? Object.values(node) : []
+    counted += children.length
+    if (counted > limit)
+      return `its YAML aliases expand to more than ${limit.toLocaleString('en-US')} values (a part repeated by aliases); not read`
+    for (const child of children) if (typeof child === 'object' && child !== null) stack.push(child)
+  }
+  return null
+}
+
 /**
  * Reading uses js-yaml (about five times faster than the position-keeping parser, which matters for a
  * 5,000-file collection) with the YAML 1.2 core schema, so `2024-01-01` stays a string; a file in the plain
@@ -93,6 +117,8 @@ export function mapRoot(text: string): Parsed<Raw> {
     if (raw === undefined) {
       numberTextsSeen = 0
       raw = loadYaml(text, { schema: READ_SCHEMA, json: false })
+      const expanding = text.includes('*') ? aliasExpansion(raw, text.length) : null
+      if (expanding !== null) return { ok: false, problem: { line: 1, column: 1, message: expanding } }
     }
   } catch (e) {
     if (e instanceof YAMLException) {
