@@ -217,11 +217,19 @@ export class WebhookInbox {
       size += chunk.length
       if (size > this.maxBodyBytes) {
         refused = true
+        this.options.bodies.discard(writer)
         reply(res, 413, { error: `Webhook bodies are limited to ${this.maxBodyBytes} bytes` })
         req.destroy()
         return
       }
       writer.write(chunk)
+    })
+    // A caller that hangs up mid-body made no call: nothing shows its partial body, so it must not stay stored
+    // (a body still being written is never the oldest the store lets go).
+    req.on('close', () => {
+      if (refused || req.complete) return
+      refused = true
+      this.options.bodies.discard(writer)
     })
     req.on('end', () => {
       if (refused) return
