@@ -3,6 +3,7 @@ import type { HostEvent } from '../shared/contract'
 import { ok } from '../shared/result'
 import type { TimelineEvent } from '../shared/timeline'
 import { AuthRunner } from './auth/auth-runner'
+import { openSignInPage } from './auth/oauth2-open'
 import { createClock } from './clock'
 import type * as CollectionHandlersModule from './collections/handlers'
 import type * as CollectionManagerModule from './collections/manager'
@@ -120,7 +121,15 @@ export function createEngineParts(options: EngineServiceOptions, modules: PartMo
       }),
     ),
   )
-  const auth = new AuthRunner(http)
+  const openExternalHook = options.openExternal
+  const auth = new AuthRunner(http, undefined, {
+    ...(options.oauthSignIn
+      ? { openSignIn: options.oauthSignIn }
+      : openExternalHook
+        ? { openSignIn: (url: string) => openSignInPage(openExternalHook, url) }
+        : {}),
+    ...(options.oauthTimeoutMs !== undefined ? { signInTimeoutMs: options.oauthTimeoutMs } : {}),
+  })
   // Following jobs, long polls and the webhook inbox; runs use the same inbox (it listens only once started).
   const inbox = new WebhookInbox({ clock, bodies: http.bodies })
   const jobs = new OnDemand(() =>

@@ -45,6 +45,13 @@ export interface EngineServiceOptions {
   pickSavePath?: (suggestedName: string) => Promise<string | null>
   /** The system browser, for `app.openExternal` (desktop app only); called with checked http(s) links only. */
   openExternal?: (url: string) => Promise<void>
+  /**
+   * OAuth 2.0 authorization code: how the sign-in URL reaches the person (the CLI prints it to stderr). Left out,
+   * `openExternal` opens it when there is one; else the send's error carries it (the browser host).
+   */
+  oauthSignIn?: (url: string) => void
+  /** How long an OAuth 2.0 sign-in is awaited before it fails (default 5 minutes; `--oauth-timeout`). */
+  oauthTimeoutMs?: number
   /** Collection folders to open at start, besides those open last time. */
   collections?: readonly string[]
   /** Watch collection folders for outside edits (default true). */

@@ -37,13 +37,23 @@ export const authSchema = lazySchema(() =>
     z.object({ type: z.literal('digest'), username: text, password: text }),
     z.object({
       type: z.literal('oauth2'),
-      grant: z.literal('client_credentials'),
+      /** RFC 6749's grants; a refresh token the server gives is used when the access token expires. */
+      grant: z.enum(['client_credentials', 'authorization_code', 'password']),
       tokenUrl: text,
       clientId: text,
       clientSecret: text,
       scope: text,
       /** How the client authenticates to the token endpoint: HTTP Basic (RFC 6749 §2.3.1 default) or form fields. */
       clientAuth: z.enum(['basic', 'body']),
+      /** Authorization code: where the person signs in. */
+      authUrl: text.optional(),
+      /** Authorization code: a loopback http URI (RFC 8252); left out or empty, http://127.0.0.1:<free port>/callback. */
+      redirectUri: text.optional(),
+      /** Authorization code: the PKCE challenge method (RFC 7636); left out, S256. */
+      pkce: z.enum(['S256', 'plain', 'off']).optional(),
+      /** Password grant: the resource owner's credentials. */
+      username: text.optional(),
+      password: text.optional(),
     }),
   ]),
 )

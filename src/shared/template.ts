@@ -233,6 +233,10 @@ export function resolveAuth(auth: AuthSpec, r: (t: string) => string): AuthSpec 
         clientId: r(auth.clientId),
         clientSecret: r(auth.clientSecret),
         scope: r(auth.scope),
+        ...(auth.authUrl !== undefined ? { authUrl: r(auth.authUrl) } : {}),
+        ...(auth.redirectUri !== undefined ? { redirectUri: r(auth.redirectUri) } : {}),
+        ...(auth.username !== undefined ? { username: r(auth.username) } : {}),
+        ...(auth.password !== undefined ? { password: r(auth.password) } : {}),
       }
   }
 }

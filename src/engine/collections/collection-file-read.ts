@@ -106,6 +106,11 @@ function readAuth(v: unknown): unknown {
         clientSecret: s('clientSecret'),
         scope: s('scope'),
         clientAuth: v['clientAuth'] ?? 'basic',
+        ...Object.fromEntries(
+          ['authUrl', 'redirectUri', 'pkce', 'username', 'password']
+            .filter((k) => v[k] !== undefined && v[k] !== null)
+            .map((k) => [k, k === 'pkce' ? v[k] : s(k)]),
+        ),
       }
     default:
       return v

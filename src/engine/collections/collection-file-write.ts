@@ -83,6 +83,9 @@ export function authPlain(auth: AuthSpec): PlainMap | null {
     return auth.prefix === undefined
       ? { type: 'bearer', token: auth.token }
       : { type: 'bearer', token: auth.token, prefix: auth.prefix }
+  // OAuth 2.0's grant-specific fields only when set: a client-credentials file stays as it was.
+  if (auth.type === 'oauth2')
+    return Object.fromEntries(Object.entries(auth).filter(([, v]) => v !== undefined)) as PlainMap
   return { ...auth }
 }
 

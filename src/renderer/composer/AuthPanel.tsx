@@ -14,8 +14,8 @@ const LABELS: Record<AuthType, string> = {
 
 /** A fresh auth of a kind, keeping what carries over (a username from basic to digest). */
 export function switchAuth(current: AuthSpec, type: AuthType): AuthSpec {
-  const user = 'username' in current ? current.username : ''
-  const pass = 'password' in current ? current.password : ''
+  const user = ('username' in current ? current.username : '') ?? ''
+  const pass = ('password' in current ? current.password : '') ?? ''
   switch (type) {
     case 'inherit':
     case 'none':

@@ -1,0 +1,261 @@
+import type { AuthSpec } from '../../shared/collection'
+import type { RequestSpec } from '../../shared/request'
+import { fail, ok, type Result } from '../../shared/result'
+import type { HttpEngine } from '../http/http-engine'
+import { basicCredentials } from './apply-auth'
+import {
+  authorizationUrl,
+  listenForRedirect,
+  loopbackTarget,
+  newPkce,
+  newState,
+  seconds,
+} from './oauth2-loopback'
+
+/**
+ * OAuth 2.0 tokens for one engine: fetched with the auth's grant (client credentials, password, or authorization
+ * code with PKCE through the person's browser), cached per auth config until they expire, renewed with the
+ * refresh token the server gave before going back to the person, and shared by concurrent sends. Token requests
+ * go through the HTTP engine, so they show on the timeline like any other request.
+ */
+
+export type OAuth2Auth = Extract<AuthSpec, { type: 'oauth2' }>
+
+/** Token and challenge exchanges get this long before the send is given up. */
+export const AUTH_EXCHANGE_TIMEOUT_MS = 30_000
+/** A token this close to expiry is fetched anew rather than used. */
+const EXPIRY_SKEW_MS = 10_000
+const MAX_TOKEN_BYTES = 1024 * 1024
+/** How long the person has to sign in before the authorization code grant gives up (`--oauth-timeout`). */
+export const DEFAULT_SIGN_IN_TIMEOUT_MS = 5 * 60_000
+
+export interface CachedToken {
+  accessToken: string
+  tokenType: string
+  /** Wall-clock ms; Infinity when the server gave no expires_in. */
+  expiresAt: number
+  refreshToken?: string
+}
+
+export interface OAuth2Options {
+  /**
+   * Hands the authorization URL to the person: the desktop app opens the system browser, the CLI prints it to
+   * stderr. Without it the URL goes in the send's error and the sign-in is still awaited, for the next send.
+   */
+  openSignIn?: (url: string) => Promise<void> | void
+  signInTimeoutMs?: number
+}
+
+function tokenKey(auth: OAuth2Auth): string {
+  const grant = auth.grant
+  const who =
+    grant === 'password' ? (auth.username ?? '') : grant === 'authorization_code' ? (auth.authUrl ?? '') : ''
+  return [grant, auth.tokenUrl, auth.clientId, auth.scope, who].join('\n')
+}
+
+export class OAuth2Tokens {
+  private readonly tokens = new Map<string, CachedToken>()
+  private readonly inflight = new Map<string, Promise<Result<CachedToken>>>()
+
+  constructor(
+    private readonly http: HttpEngine,
+    private readonly now: () => number,
+    private readonly options: OAuth2Options = {},
+  ) {}
+
+  clear(): void {
+    this.tokens.clear()
+  }
+
+  keyOf(auth: OAuth2Auth): string {
+    return tokenKey(auth)
+  }
+
+  /** A server refused `used` (401): its access token is dropped; its refresh token is kept for the next send. */
+  refused(key: string, used: CachedToken): void {
+    if (this.tokens.get(key) !== used) return
+    if (used.refreshToken !== undefined) this.tokens.set(key, { ...used, expiresAt: -Infinity })
+    else this.tokens.delete(key)
+  }
+
+  async token(key: string, auth: OAuth2Auth): Promise<Result<CachedToken>> {
+    const cached = this.tokens.get(key)
+    if (cached && cached.expiresAt - EXPIRY_SKEW_MS > this.now()) return ok(cached)
+    // Concurrent sends share one token request (and one sign-in).
+    const existing = this.inflight.get(key)
+    if (existing) return existing
+    let announce: (url: string) => void = () => {}
+    const announced = new Promise<string>((resolve) => (announce = resolve))
+    const pending = this.obtain(auth, cached?.refreshToken, announce).then((r) => {
+      this.inflight.delete(key)
+      if (r.ok) this.tokens.set(key, r.value)
+      else this.tokens.delete(key)
+      return r
+    })
+    this.inflight.set(key, pending)
+    if (this.options.openSignIn) return pending
+    // No browser to open (the browser host): the send says where to sign in; the sign-in is still awaited,
+    // and the next send waits for its token.
+    const first = await Promise.race([pending, announced])
+    if (typeof first !== 'string') return first
+    const within = seconds(this.options.signInTimeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS)
+    return fail('auth', `OAuth 2.0: sign in at ${first} (within ${within} s), then send again`)
+  }
+
+  private async obtain(
+    auth: OAuth2Auth,
+    refreshToken: string | undefined,
+    announce: (url: string) => void,
+  ): Promise<Result<CachedToken>> {
+    if (auth.tokenUrl.trim() === '') return fail('auth', 'OAuth 2.0: set the token URL')
+    if (refreshToken !== undefined) {
+      const renewed = await this.request(
+        auth,
+        { grant_type: 'refresh_token', refresh_token: refreshToken },
+        refreshToken,
+      )
+      // A refused refresh token (expired, revoked) falls back to the grant itself.
+      if (renewed.ok) return renewed
+    }
+    switch (auth.grant) {
+      case 'client_credentials':
+        return this.request(auth, { grant_type: 'client_credentials' })
+      case 'password':
+        return this.request(auth, {
+          grant_type: 'password',
+          username: auth.username ?? '',
+          password: auth.password ?? '',
+        })
+      case 'authorization_code':
+        return this.authorizationCode(auth, announce)
+    }
+  }
+
+  private async authorizationCode(
+    auth: OAuth2Auth,
+    announce: (url: string) => void,
+  ): Promise<Result<CachedToken>> {
+    if ((auth.authUrl ?? '').trim() === '') return fail('auth', 'OAuth 2.0: set the authorization URL')
+    const target = loopbackTarget(auth.redirectUri ?? '')
+    if (!target.ok) return target
+    const state = newState()
+    const method = auth.pkce ?? 'S256'
+    const pkce = method === 'off' ? null : newPkce(method)
+    const listener = await listenForRedirect(
+      target.value,
+      state,
+      this.options.signInTimeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS,
+    )
+    if (!listener.ok) return listener
+    const { redirectUri } = listener.value
+    const url = authorizationUrl(auth.authUrl ?? '', {
+      clientId: auth.clientId,
+      redirectUri,
+      scope: auth.scope,
+      state,
+      pkce,
+    })
+    if (!url.ok) {
+      listener.value.close()
+      return url
+    }
+    const open = this.options.openSignIn
+    if (open) {
+      try {
+        await open(url.value)
+      } catch (e) {
+        listener.value.close()
+        const why = e instanceof Error ? e.message : String(e)
+        return fail('auth', `OAuth 2.0: could not open the sign-in page (${why}); sign in at: ${url.value}`)
+      }
+    } else announce(url.value)
+    const code = await listener.value.code
+    if (!code.ok) return code
+    return this.request(auth, {
+      grant_type: 'authorization_code',
+      code: code.value,
+      redirect_uri: redirectUri,
+      ...(pkce ? { code_verifier: pkce.verifier } : {}),
+    })
+  }
+
+  /** One token request (RFC 6749 §4.1.3, §4.3.2, §4.4.2, §6) and its answer as a token. */
+  private async request(
+    auth: OAuth2Auth,
+    params: Record<string, string>,
+    previousRefresh?: string,
+  ): Promise<Result<CachedToken>> {
+    const form = new URLSearchParams(params)
+    // A refresh keeps the scope it was granted (RFC 6749 §6); the other grants ask for the auth's.
+    if (auth.scope !== '' && params['grant_type'] !== 'refresh_token') form.set('scope', auth.scope)
+    const headers = [
+      { name: 'Content-Type', value: 'application/x-www-form-urlencoded', enabled: true },
+      { name: 'Accept', value: 'application/json', enabled: true },
+    ]
+    if (auth.clientAuth === 'basic' && (auth.clientSecret !== '' || auth.grant === 'client_credentials')) {
+      // RFC 6749 §2.3.1: the client id and secret are form-encoded before they go into Basic credentials.
+      const enc = (s: string): string => encodeURIComponent(s).replace(/%20/g, '+')
+      headers.push({
+        name: 'Authorization',
+        value: basicCredentials(enc(auth.clientId), enc(auth.clientSecret)),
+        enabled: true,
+      })
+    } else {
+      // A public client (PKCE, no secret) names itself in the form (RFC 6749 §4.1.3).
+      form.set('client_id', auth.clientId)
+      if (auth.clientSecret !== '') form.set('client_secret', auth.clientSecret)
+    }
+    const res = await this.exchange({
+      method: 'POST',
+      url: auth.tokenUrl,
+      headers,
+      body: { kind: 'text', text: form.toString(), contentType: 'application/x-www-form-urlencoded' },
+      options: { totalTimeoutMs: AUTH_EXCHANGE_TIMEOUT_MS },
+    })
+    if (!res.ok) return fail('auth', `OAuth 2.0 token request failed: ${res.error.message}`)
+    const { status, body } = res.value
+    let data: unknown
+    try {
+      data = JSON.parse(body)
+    } catch {
+      return fail('auth', `OAuth 2.0 token endpoint answered ${status} without JSON`, body.slice(0, 200))
+    }
+    const obj = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {}
+    if (status < 200 || status >= 300 || typeof obj['access_token'] !== 'string') {
+      const why = typeof obj['error'] === 'string' ? obj['error'] : `status ${status}`
+      const desc = typeof obj['error_description'] === 'string' ? `: ${obj['error_description']}` : ''
+      const what = params['grant_type'] === 'refresh_token' ? 'refresh' : 'token request'
+      return fail('auth', `OAuth 2.0 ${what} was refused (${why}${desc})`)
+    }
+    const expiresIn = Number(obj['expires_in'])
+    const type = typeof obj['token_type'] === 'string' ? obj['token_type'] : 'Bearer'
+    // A refresh answer without a new refresh token leaves the old one in force (RFC 6749 §6).
+    const refresh = typeof obj['refresh_token'] === 'string' ? obj['refresh_token'] : previousRefresh
+    return ok({
+      accessToken: obj['access_token'],
+      // RFC 6750 names the scheme "Bearer"; servers often send "bearer".
+      tokenType: type.toLowerCase() === 'bearer' ? 'Bearer' : type,
+      expiresAt: Number.isFinite(expiresIn) && expiresIn > 0 ? this.now() + expiresIn * 1000 : Infinity,
+      ...(refresh !== undefined && refresh !== '' ? { refreshToken: refresh } : {}),
+    })
+  }
+
+  /** One exchange whose outcome auth needs: status and (small) body text. */
+  private async exchange(spec: RequestSpec): Promise<Result<{ status: number; body: string }>> {
+    const sent = this.http.send(spec, 1)
+    if (!sent.ok) return sent
+    const sid = sent.value.sids[0]
+    if (sid === undefined) return fail('internal', 'The engine returned no session')
+    const result = await this.http.waitFor(sid)
+    const final = result.final
+    if (final.type === 'cancelled') return fail('auth', 'The request was cancelled')
+    if (final.type === 'error') return fail(final.code, final.message)
+    const size = Math.min(final.body.size, MAX_TOKEN_BYTES)
+    let body = ''
+    if (size > 0) {
+      const read = await this.http.bodies.read(final.body.id, 0, size, 'utf8')
+      if (read.ok) body = read.value.data
+    }
+    return ok({ status: final.status, body })
+  }
+}
