@@ -240,9 +240,10 @@ describe('Postman: form-data', () => {
       ['meta', '{"a":1}'],
       ['note', 'hi'],
     ])
+    // An untyped file goes as its name says (.txt: text/plain), as Postman sends it.
     expect(parts.map((p) => p.type)).toEqual([
-      'application/octet-stream',
-      'application/octet-stream',
+      'text/plain',
+      'text/plain',
       'image/png',
       'application/json',
       'text/plain',

@@ -3,6 +3,7 @@ import { openAsBlob } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { Readable } from 'node:stream'
+import type * as FileTypes from '../../shared/file-type'
 import type { RequestBody } from '../../shared/request'
 
 /** A request body ready for undici, with the content type it implies and its length when known. */
@@ -49,6 +50,8 @@ function typedTextPart(value: string, contentType: string): File {
   return new File([value], '', { type: contentType })
 }
 
+const fileTypes = (): Promise<typeof FileTypes> => import('../../shared/file-type')
+
 /**
  * Build the wire body for one hop. Called again for every hop that keeps the body (307/308), so streams from
  * files are opened fresh each time.
@@ -60,9 +63,12 @@ export async function prepareBody(spec: RequestBody): Promise<PreparedBody> {
     case 'file': {
       const info = await stat(spec.path)
       if (!info.isFile()) throw Object.assign(new Error(`${spec.path} is not a file`), { code: 'EISDIR' })
+      // With no type of its own, a file goes as the type its name says, as Postman sends a binary body. The
+      // table is loaded on the first body that needs it.
+      const contentType = spec.contentType || (await fileTypes()).fileTypeOrDefault(spec.path)
       return {
         body: createReadStream(spec.path),
-        contentType: spec.contentType ?? 'application/octet-stream',
+        contentType,
         length: info.size,
       }
     }
@@ -81,7 +87,12 @@ export async function prepareBody(spec: RequestBody): Promise<PreparedBody> {
         } else if (part.kind === 'text') {
           form.append(part.name, part.value)
         } else {
-          const blob = await openAsBlob(part.path, part.contentType ? { type: part.contentType } : {})
+          // A file part with no type of its own goes as the type its name says, as every tool we import sends it.
+          const type = part.contentType || (await fileTypes()).fileTypeOrDefault(part.path)
+          // openAsBlob's open() of a named pipe waits for a writer, holding a libuv pool thread for good.
+          if (!(await stat(part.path)).isFile())
+            throw Object.assign(new Error(`${part.path} is not a file`), { code: 'EISDIR' })
+          const blob = await openAsBlob(part.path, { type })
           fileBytes += blob.size
           form.append(part.name, blob, basename(part.path))
         }

@@ -1,5 +1,6 @@
 import { FilePathField } from './FilePathField'
 import { RemoveCell } from './KeyValueTable'
+import { fileTypeOrDefault } from '../../shared/file-type'
 import type { MultipartPart } from '../../shared/request'
 
 interface MultipartTableProps {
@@ -14,7 +15,8 @@ function typeOf(value: string): { contentType?: string } {
 
 /**
  * Multipart parts: text parts (name = value) and file parts (name, a path on the engine's machine), each with
- * its own Content-Type when one is typed.
+ * its own Content-Type when one is typed. A file part without one shows, greyed, the type its name says: what
+ * the engine sends for it.
  */
 export function MultipartTable({ parts, onChange }: MultipartTableProps) {
   const update = (index: number, part: MultipartPart) =>
@@ -113,7 +115,10 @@ export function MultipartTable({ parts, onChange }: MultipartTableProps) {
                     <input
                       className="kv-input mono kv-ct"
                       aria-label={`Part ${i + 1} content type`}
-                      placeholder="content type (auto)"
+                      placeholder={
+                        part.path === '' ? 'content type (by its name)' : fileTypeOrDefault(part.path)
+                      }
+                      title="Sent as this part's Content-Type; empty sends the type the file's name says (the placeholder), as Postman and Insomnia do"
                       value={part.contentType ?? ''}
                       spellCheck={false}
                       onChange={(e) =>
