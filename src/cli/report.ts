@@ -1,3 +1,4 @@
+import { cookieJarLines } from '../shared/cookie-jar-note'
 import { formatBytes, formatMs } from '../shared/format'
 import type {
   DoneEvent,
@@ -204,6 +205,24 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`
 }
 
+/**
+ * What the cookie jar refused or let go of, every hop's (a login's cookie often comes with its redirect), under
+ * the final response's headers; an earlier hop's name its URL.
+ */
+function cookieJarNotes(
+  events: TimelineEvent[],
+  finalSid: string,
+  queued: Map<string, QueuedEvent>,
+): string[] {
+  const lines: string[] = []
+  for (const e of events) {
+    if (e.type !== 'response-headers' || !e.cookieJar) continue
+    const at = e.sid === finalSid ? '' : ` (at ${queued.get(e.sid)?.url ?? 'a redirect'})`
+    for (const line of cookieJarLines(e.cookieJar)) lines.push(`! ${line}${at}`)
+  }
+  return lines
+}
+
 /** Lines for a terminal: the hops, the status line, a headers summary, body size and the phase timings. */
 export function humanLines(outcome: ExchangeOutcome): string[] {
   const { events, final } = outcome
@@ -231,6 +250,7 @@ export function humanLines(outcome: ExchangeOutcome): string[] {
     for (const h of shown) lines.push(`${h.name}: ${clip(h.value, MAX_VALUE)}`)
     if (report.headers.length > shown.length)
       lines.push(`… ${report.headers.length - shown.length} more headers`)
+    lines.push(...cookieJarNotes(events, final.sid, queuedBySid))
   }
   lines.push('')
 

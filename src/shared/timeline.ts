@@ -1,3 +1,4 @@
+import type { CookieJarNote } from './cookie-jar-note'
 import type { ErrorCode } from './result'
 import type { GraphqlErrorInfo, OperationType } from './graphql'
 import type { ScriptPhaseReport } from './scripts'
@@ -125,6 +126,8 @@ export interface ResponseHeadersEvent extends Base {
   httpVersion: string
   headers: HeaderList
   headersBytes: number
+  /** What the cookie jar refused or let go of this response's Set-Cookie headers, when it did. */
+  cookieJar?: CookieJarNote
 }
 
 /**

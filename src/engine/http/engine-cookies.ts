@@ -1,5 +1,12 @@
 import { createRequire } from 'node:module'
 import type { Cookie, CookieJar, MemoryCookieStore } from 'tough-cookie'
+import {
+  MAX_NAME_CHARS,
+  MAX_REASON_CHARS,
+  MAX_REFUSED_LISTED,
+  type CookieJarNote,
+  type RefusedCookie,
+} from '../../shared/cookie-jar-note'
 import type { HeaderList } from '../../shared/timeline'
 
 /**
@@ -30,6 +37,38 @@ export interface StoredCookies {
   tooLarge: number
   /** Older cookies of a full domain that went to make room. */
   evicted: number
+  /** The domain they went from (the latest, when several). */
+  evictedDomain?: string
+  /** The first MAX_REFUSED_LISTED refused (too large or against the cookie rules), and how many in all. */
+  refused: RefusedCookie[]
+  refusedCount: number
+}
+
+const noneStored = (): StoredCookies => ({ stored: 0, tooLarge: 0, evicted: 0, refused: [], refusedCount: 0 })
+
+/** What a response's event carries when the jar refused or let go of a cookie; undefined when it kept them all. */
+export function cookieJarNote(r: StoredCookies): CookieJarNote | undefined {
+  if (r.refusedCount === 0 && r.evicted === 0) return undefined
+  return {
+    refused: r.refused,
+    moreRefused: r.refusedCount - r.refused.length,
+    evicted: r.evicted,
+    ...(r.evictedDomain !== undefined ? { evictedDomain: r.evictedDomain } : {}),
+    domainLimit: MAX_COOKIES_PER_DOMAIN,
+  }
+}
+
+function refuse(result: StoredCookies, setCookie: string, why: Omit<RefusedCookie, 'name'>): void {
+  result.refusedCount++
+  if (result.refused.length >= MAX_REFUSED_LISTED) return
+  const eq = setCookie.indexOf('=')
+  const semi = setCookie.indexOf(';')
+  const end = eq === -1 ? (semi === -1 ? setCookie.length : semi) : semi === -1 ? eq : Math.min(eq, semi)
+  const name = setCookie.slice(0, Math.min(end, MAX_NAME_CHARS + 1)).trim()
+  result.refused.push({
+    name: name.length > MAX_NAME_CHARS ? `${name.slice(0, MAX_NAME_CHARS - 1)}…` : name,
+    ...why,
+  })
 }
 
 /** A cookie of the jar as scripts see it (`pm.cookies`, `pm.cookies.jar()`). */
@@ -56,7 +95,7 @@ export class EngineCookies {
 
   /** Keep the cookies a response to `url` set, within a browser's limits; says what it kept and let go. */
   store(url: URL, headers: HeaderList): StoredCookies {
-    const result: StoredCookies = { stored: 0, tooLarge: 0, evicted: 0 }
+    const result = noneStored()
     for (const [k, v] of headers) {
       if (k.length === 10 && k.toLowerCase() === 'set-cookie') {
         if (this.keep(url, v, result)) result.stored++
@@ -68,14 +107,37 @@ export class EngineCookies {
   private keep(url: URL, setCookie: string, result: StoredCookies): boolean {
     const end = setCookie.indexOf(';')
     // Name and value (the text before the first `;`) measured in bytes, as browsers measure them.
-    if (Buffer.byteLength(end === -1 ? setCookie : setCookie.slice(0, end)) > MAX_COOKIE_BYTES) {
+    const bytes = Buffer.byteLength(end === -1 ? setCookie : setCookie.slice(0, end))
+    if (bytes > MAX_COOKIE_BYTES) {
       result.tooLarge++
+      refuse(result, setCookie, { bytes, limit: MAX_COOKIE_BYTES })
       return false
     }
-    const cookie = this.jar.setCookieSync(setCookie, url.href, { ignoreError: true })
+    let cookie: Cookie | undefined
+    try {
+      cookie = this.jar.setCookieSync(setCookie, url.href)
+    } catch (err) {
+      // tough-cookie throws with its reason (a domain that is not the host's, a public suffix, a parse failure).
+      const reason = err instanceof Error ? err.message : String(err)
+      refuse(result, setCookie, { reason: reason.slice(0, MAX_REASON_CHARS) })
+      return false
+    }
     this.used = true
-    if (cookie?.domain) result.evicted += this.makeRoom(cookie.domain)
-    return cookie !== undefined
+    if (!cookie) {
+      // Refused without a reason: the rules of the __Secure- and __Host- name prefixes.
+      refuse(result, setCookie, {
+        reason: 'its name prefix asks for Secure (and __Host- for Path=/, no Domain)',
+      })
+      return false
+    }
+    if (cookie.domain) {
+      const evicted = this.makeRoom(cookie.domain)
+      if (evicted > 0) {
+        result.evicted += evicted
+        result.evictedDomain = cookie.domain
+      }
+    }
+    return true
   }
 
   /** Past MAX_COOKIES_PER_DOMAIN on `domain`, its oldest cookies go; how many went. */
@@ -108,7 +170,7 @@ export class EngineCookies {
 
   /** Store a cookie for `url` as a response's Set-Cookie would; false when the jar refuses it. */
   set(url: URL, setCookie: string): boolean {
-    return this.keep(url, setCookie, { stored: 0, tooLarge: 0, evicted: 0 })
+    return this.keep(url, setCookie, noneStored())
   }
 
   /** Remove the cookies for `url` named `name` (every one of them without a name). */

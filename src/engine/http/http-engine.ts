@@ -6,7 +6,7 @@ import type { BatchRef, TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
 import { BodyStore } from './body-store'
 import { AgentPool } from './agent-pool'
-import { EngineCookies } from './engine-cookies'
+import { cookieJarNote, EngineCookies } from './engine-cookies'
 import { EngineError } from './errors'
 import { Exchange, type ExchangeOutcome, type ExchangeOwner } from './exchange'
 import type { PushExchange } from '../http2-push/push-exchange'
@@ -306,8 +306,11 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
 
   exchangeEvent(context: unknown, event: TimelineEvent): void {
     const hop = context as Hop
-    if (event.type === 'response-headers' && hop.chain.plan.options.cookies)
-      this.cookies.store(hop.url, event.headers)
+    if (event.type === 'response-headers' && hop.chain.plan.options.cookies) {
+      // What the jar refused or let go goes with the response, where its Set-Cookie is shown.
+      const note = cookieJarNote(this.cookies.store(hop.url, event.headers))
+      if (note) event.cookieJar = note
+    }
     this.emit(hop.chain, event.type === 'request-sent' ? withSentTrace(event) : event)
   }
 

@@ -1,4 +1,5 @@
 import type { SessionRow } from '../timeline/session-row'
+import { CookieJarNotice } from './CookieJarNotice'
 import { requestCookies, responseCookies, type CookieLine } from './cookies'
 
 /** Cookies sent with the request and set by the response. */
@@ -8,6 +9,7 @@ export function CookiesPanel({ row }: { row: SessionRow }) {
   return (
     <div className="cookies-panel">
       <h3 className="section-title">Set by the response</h3>
+      <CookieJarNotice row={row} />
       <CookieTable label="Response cookies" cookies={set} attrs />
       <h3 className="section-title">Sent with the request</h3>
       <CookieTable label="Request cookies" cookies={sent} attrs={false} />
