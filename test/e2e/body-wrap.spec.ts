@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test, type Locator, type Page } from '@playwright/test'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
@@ -13,7 +10,6 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  */
 
 let server: Fixture
-let configDir: string
 let host: RunningWebHost | null = null
 /** Serves /long-lines: 3,000 lines of about 300 characters, each ending in `END-<n>`. */
 let lines: Server
@@ -28,15 +24,13 @@ test.beforeAll(async () => {
   })
   await new Promise<void>((resolve) => lines.listen(0, '127.0.0.1', resolve))
   linesUrl = `http://127.0.0.1:${(lines.address() as AddressInfo).port}/long-lines`
-  configDir = mkdtempSync(join(tmpdir(), 'fd-e2e-wrap-'))
-  host = await startBuiltWebHost(15_000, { env: { FLIGHTDECK_CONFIG_DIR: configDir } })
+  host = await startBuiltWebHost()
 })
 
 test.afterAll(async () => {
   await new Promise((resolve) => lines?.close(resolve))
   await host?.stop()
   await server?.close()
-  rmSync(configDir, { recursive: true, force: true })
 })
 
 const LONG = `${'x'.repeat(289)}END-OF-LINE`
@@ -154,9 +148,8 @@ test('Wrap shows a 300-character line whole; without it the line scrolls sideway
   await expect.poll(async () => (await longLineRows(page)).texts.join('')).toContain(LONG)
 })
 
-test('wrapped, a search hit deep in a long body stays in view while the lines around it arrive', async ({
-  page,
-}) => {
+/** The 3,000 long lines sent and shown wrapped, the details on the right; the first line has arrived. */
+async function openWrappedLines(page: Page): Promise<{ details: Locator; body: Locator; wrap: Locator }> {
   if (!host) throw new Error('no host')
   await page.setViewportSize({ width: 1440, height: 900 })
   await page.goto(host.url)
@@ -169,7 +162,13 @@ test('wrapped, a search hit deep in a long body stays in view while the lines ar
   const wrap = details.getByRole('button', { name: 'Wrap', exact: true })
   if ((await wrap.getAttribute('aria-pressed')) !== 'true') await wrap.click()
   await expect(body.locator('.line.cont').first()).toBeAttached()
+  return { details, body, wrap }
+}
 
+test('wrapped, a search hit deep in a long body stays in view while the lines around it arrive', async ({
+  page,
+}) => {
+  const { details, body } = await openWrappedLines(page)
   const search = details.getByRole('searchbox', { name: 'Search in body' })
   await search.fill('END-2500')
   await search.press('Enter')
@@ -178,23 +177,44 @@ test('wrapped, a search hit deep in a long body stays in view while the lines ar
   // The pages of lines above the hit arrive wrapped (several rows each): the hit must not be pushed away.
   await allLinesArrived(page)
   await expect(hit).toBeInViewport()
+})
 
-  // Scrolled by hand into lines not loaded yet: the line at the top is the same once they have arrived.
-  const topLine = (): Promise<string> =>
+test('wrapped, a line scrolled to by hand stays at the top while the lines around it arrive', async ({
+  page,
+}) => {
+  const { body, wrap } = await openWrappedLines(page)
+  // The number of the line at the list's top edge (the row there, or the line that row continues: the one
+  // before the next line's first row). A line whose page has not arrived yet shows its number and a
+  // placeholder, one row tall until its text comes and wraps.
+  const topLine = (): Promise<number> =>
     page.evaluate(`(() => {
       const list = document.querySelector('[aria-label="Response body"]')
       const top = list.getBoundingClientRect().top
-      const rows = [...list.querySelectorAll('.line:not(.cont)')]
-        .filter((r) => r.getBoundingClientRect().top >= top)
-        .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
-      return rows[0] ? rows[0].getAttribute('data-n') + ' ' + rows[0].textContent.slice(0, 12) : ''
-    })()`) as Promise<string>
+      const rows = [...list.querySelectorAll('.line')].sort(
+        (a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+      const at = rows.findIndex((r) => r.getBoundingClientRect().bottom > top + 0.5)
+      if (at < 0) return 0
+      if (!rows[at].classList.contains('cont')) return Number(rows[at].getAttribute('data-n'))
+      const next = rows.slice(at).find((r) => !r.classList.contains('cont'))
+      return next ? Number(next.getAttribute('data-n')) - 1 : 0
+    })()`) as Promise<number>
+  await expect.poll(topLine).toBeGreaterThan(0)
   const before = await topLine()
+  // Scrolled by hand 20,000 px into lines not loaded yet: the line at the top is the same once their pages
+  // (the long lines, several rows each where they counted one) and every other have arrived.
   await body.evaluate((el) => (el.scrollTop = el.scrollTop + 20_000))
   // The list draws the scroll on its next frame: read the top line once it shows the new place, not the old.
-  await expect.poll(topLine).not.toBe(before)
-  await expect.poll(topLine).toMatch(/^\d+ line \d+/)
+  await expect.poll(topLine).toBeGreaterThan(before + 100)
   const first = await topLine()
   await allLinesArrived(page)
+  await expect(body).toContainText(`END-${first} `)
   expect(await topLine()).toBe(first)
+  // Wrap switched off and on again (every line one row, then several): the line being read stays at the top.
+  for (const pressed of ['false', 'true']) {
+    await wrap.click()
+    await expect(wrap).toHaveAttribute('aria-pressed', pressed)
+    if (pressed === 'true') await expect(body.locator('.line.cont').first()).toBeAttached()
+    else await expect(body.locator('.line.cont')).toHaveCount(0)
+    await expect.poll(topLine, `Wrap ${pressed === 'true' ? 'on' : 'off'}`).toBe(first)
+  }
 })
