@@ -5,6 +5,7 @@ import type {
   SavedRequest,
   Variable,
 } from '../../shared/collection'
+import { fileTypeOrDefault } from '../../shared/file-type'
 import type { KeyValue, RequestBody } from '../../shared/request'
 import type { Assertion, Extraction } from '../../shared/run-spec'
 import type { LoadedCollection } from '../collections/loader'
@@ -28,14 +29,23 @@ function t(s: string): string {
   })
 }
 
-/** One `name: value` line (a value over several lines in a ''' fence, as Bruno writes it). */
-function pair(name: string, value: string, enabled = true): string {
+/**
+ * One `name: value` line (a value over several lines in a ''' fence, as Bruno writes it); `annotation` (a
+ * multipart part's `@contentType(…)`) goes after the value, after the fence's close for a fenced one.
+ */
+function pair(name: string, value: string, enabled = true, annotation = ''): string {
   const key = `${enabled ? '' : '~'}${/[:\s]/.test(name) ? JSON.stringify(name) : name}`
-  if (!value.includes('\n')) return `  ${key}: ${t(value)}`
+  const after = annotation === '' ? '' : ` ${annotation}`
+  if (!value.includes('\n')) return `  ${key}: ${t(value)}${after}`
   return `  ${key}: '''\n${t(value)
     .split('\n')
     .map((l) => `    ${l}`)
-    .join('\n')}\n  '''`
+    .join('\n')}\n  '''${after}`
+}
+
+/** Bruno's annotation for a part's (a file body's) own Content-Type, or none. */
+function typed(contentType: string | undefined): string {
+  return contentType ? `@contentType(${contentType})` : ''
 }
 
 function block(name: string, lines: readonly string[]): string {
@@ -96,8 +106,9 @@ function authBlock(a: AuthSpec): string | null {
 function bodyMode(b: RequestBody): string {
   switch (b.kind) {
     case 'none':
-    case 'file':
       return 'none'
+    case 'file':
+      return 'file'
     case 'json':
       return 'json'
     case 'text':
@@ -122,17 +133,31 @@ function bodyBlock(b: RequestBody): string | null {
         'body:multipart-form',
         b.parts.map((p) =>
           p.kind === 'text'
-            ? pair(p.name, p.value, p.enabled)
-            : pair(
-                p.name,
-                `@file(${p.path})${p.contentType ? ` @contentType(${p.contentType})` : ''}`,
-                p.enabled,
-              ),
+            ? pair(p.name, p.value, p.enabled, typed(p.contentType))
+            : pair(p.name, `@file(${p.path})`, p.enabled, typed(p.contentType)),
         ),
       )
+    case 'file':
+      // Bruno sends the selected file with the type beside it; Flightdeck's, else the one its name says.
+      return block('body:file', [
+        pair('file', `@file(${b.path})`, true, typed(b.contentType || fileTypeOrDefault(b.path))),
+      ])
     default:
       return null
   }
+}
+
+/**
+ * Bruno sends `body:text` as text/plain and `body:xml` as application/xml; a text body of another type (HTML,
+ * CSV…) keeps it as a Content-Type header, unless one is there already.
+ */
+function textBodyType(r: SavedRequest): KeyValue[] {
+  if (r.body.kind !== 'text' || r.kind === 'graphql') return []
+  const type = r.body.contentType
+  const implied = /xml/.test(type) ? 'application/xml' : 'text/plain'
+  if (type.toLowerCase() === implied) return []
+  if (r.headers.some((h) => h.enabled && h.name.toLowerCase() === 'content-type')) return []
+  return [{ name: 'Content-Type', value: type, enabled: true }]
 }
 
 /** `$.a.b[0]` -> `res.body.a.b[0]`; null for JSONPath Bruno's expressions cannot say (filters, wildcards). */
@@ -201,7 +226,6 @@ function requestFile(r: SavedRequest, seq: number, where: string, skipped: strin
     skipped.push(`${where}: not exported (a ${r.kind} request; Bruno's .bru requests are HTTP)`)
     return null
   }
-  if (r.body.kind === 'file') skipped.push(`${where}: file body not exported (Bruno has no file body)`)
   if (r.dependsOn?.length || r.retry || r.followJob || r.longPoll || r.waitForWebhook)
     skipped.push(
       `${where}: dependsOn, retry and what it does after its response not exported (Bruno has no such field)`,
@@ -232,7 +256,8 @@ function requestFile(r: SavedRequest, seq: number, where: string, skipped: strin
   })()
   const allQuery = [...query, ...(r.disabledParams ?? [])]
   if (allQuery.length > 0) parts.push(block('params:query', kv(allQuery)))
-  if (r.headers.length > 0) parts.push(block('headers', kv(r.headers)))
+  const headers = [...r.headers, ...textBodyType(r)]
+  if (headers.length > 0) parts.push(block('headers', kv(headers)))
   const a = authBlock(r.auth)
   if (a) parts.push(a)
   const b = bodyBlock(r.body)

@@ -1,6 +1,13 @@
 import { dump } from 'js-yaml'
-import type { AuthSpec, EnvironmentInfo, RequestScripts, Variable } from '../../shared/collection'
-import type { KeyValue, RequestBody } from '../../shared/request'
+import type {
+  AuthSpec,
+  EnvironmentInfo,
+  RequestScripts,
+  SavedRequest,
+  Variable,
+} from '../../shared/collection'
+import { fileTypeOrDefault } from '../../shared/file-type'
+import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import type { Extraction } from '../../shared/run-spec'
 import type { LoadedCollection } from '../collections/loader'
 import { readExportTree, type ExportFolder, type ExportRequest } from './export-tree'
@@ -91,7 +98,12 @@ function auth(a: AuthSpec, tx: Tx): Json | undefined {
   }
 }
 
-function body(b: RequestBody, tx: Tx): Json | undefined {
+/**
+ * The body as Insomnia holds it. A text part's own type goes in `multiline` (Insomnia sends a string there as
+ * the part's Content-Type); a file part has no type field, since Insomnia always sends the type its name says:
+ * a typed file part whose type differs is listed in `skipped`.
+ */
+function body(b: RequestBody, tx: Tx, where: string, skipped: string[]): Json | undefined {
   switch (b.kind) {
     case 'none':
       return undefined
@@ -109,12 +121,13 @@ function body(b: RequestBody, tx: Tx): Json | undefined {
             ? {
                 name: tx(p.name),
                 value: tx(p.value),
+                ...(p.contentType ? { multiline: p.contentType } : {}),
                 ...(p.enabled ? {} : { disabled: true }),
               }
             : {
                 name: tx(p.name),
                 type: 'file',
-                fileName: p.path,
+                fileName: filePartName(p, where, skipped),
                 ...(p.enabled ? {} : { disabled: true }),
               },
         ),
@@ -122,6 +135,15 @@ function body(b: RequestBody, tx: Tx): Json | undefined {
     case 'file':
       return { mimeType: 'application/octet-stream', fileName: b.path }
   }
+}
+
+function filePartName(p: Extract<MultipartPart, { kind: 'file' }>, where: string, skipped: string[]): string {
+  const guessed = fileTypeOrDefault(p.path)
+  if (p.contentType && p.contentType.toLowerCase() !== guessed)
+    skipped.push(
+      `${where}: file part "${p.name}" goes as ${guessed} in Insomnia, not ${p.contentType} (Insomnia types a file part by its name)`,
+    )
+  return p.path
 }
 
 function environmentData(vars: readonly Variable[], tx: Tx = (x) => insomniaText(x)): Json {
@@ -175,12 +197,25 @@ function requestItem(
     return null
   }
   const out: Json = { url: tx(r.url), name: r.name, meta, method: r.method }
-  const b = body(r.body, tx)
+  const b = body(r.body, tx, node.path, skipped)
   if (b) out['body'] = b
   if (r.disabledParams?.length) out['parameters'] = pairs(r.disabledParams, tx)
-  if (r.headers.length > 0) out['headers'] = pairs(r.headers, tx)
+  const headers = [...r.headers, ...fileBodyType(r)]
+  if (headers.length > 0) out['headers'] = pairs(headers, tx)
   Object.assign(out, auth0(r.auth.type === 'inherit' ? inherited : r.auth, tx), scriptsOut(r.scripts))
   return out
+}
+
+/**
+ * Insomnia sends a file body with no Content-Type unless a header gives one (its app adds one when a file is
+ * chosen); Flightdeck sends the body's type, else the type the file's name says. The header keeps that.
+ */
+function fileBodyType(r: SavedRequest): KeyValue[] {
+  if (r.body.kind !== 'file') return []
+  if (r.headers.some((h) => h.enabled && h.name.toLowerCase() === 'content-type')) return []
+  return [
+    { name: 'Content-Type', value: r.body.contentType || fileTypeOrDefault(r.body.path), enabled: true },
+  ]
 }
 
 function auth0(a: AuthSpec, tx: Tx): Json {

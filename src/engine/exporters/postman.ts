@@ -139,9 +139,11 @@ function body(b: RequestBody): Json | null {
     case 'multipart':
       return {
         mode: 'formdata',
+        // Postman sends a row's `contentType` as the part's Content-Type, a text row's as a file row's.
         formdata: b.parts.map((p) => ({
           key: p.name,
           ...(p.kind === 'text' ? { type: 'text', value: p.value } : { type: 'file', src: p.path }),
+          ...(p.contentType ? { contentType: p.contentType } : {}),
           ...(p.enabled ? {} : { disabled: true }),
         })),
       }
@@ -160,8 +162,10 @@ export function variables(vars: readonly Variable[]): Json[] {
 
 function requestItem(req: SavedRequest, path: string, skipped: string[]): Json {
   const headers = [...req.headers]
-  if (req.body.kind === 'text' && !headers.some((h) => h.name.toLowerCase() === 'content-type')) {
-    headers.push({ name: 'Content-Type', value: req.body.contentType, enabled: true })
+  // A body's own type goes as a header: Postman's raw and file bodies have no field for it.
+  const ownType = req.body.kind === 'text' || req.body.kind === 'file' ? (req.body.contentType ?? '') : ''
+  if (ownType !== '' && !headers.some((h) => h.enabled && h.name.toLowerCase() === 'content-type')) {
+    headers.push({ name: 'Content-Type', value: ownType, enabled: true })
   }
   const r: Json = { method: req.method, header: kv(headers), url: urlOf(req.url, req.disabledParams ?? []) }
   const gql = req.kind === 'graphql' && req.graphql ? toPostmanGraphql(req.graphql) : null

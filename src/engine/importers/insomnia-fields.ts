@@ -1,7 +1,18 @@
 import type { AuthSpec, RequestScripts, SavedRequest, Variable } from '../../shared/collection'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import type { TagMapper } from './insomnia-tags'
-import { arr, encodeSegment, isObj, method, offParams, request, str, varName, withQuery } from './plan'
+import {
+  arr,
+  encodeSegment,
+  isObj,
+  method,
+  offParams,
+  partContentType,
+  request,
+  str,
+  varName,
+  withQuery,
+} from './plan'
 
 /**
  * One Insomnia resource's fields in Flightdeck's terms: text (its `_.` variables and template tags), header and
@@ -131,6 +142,10 @@ export function body(v: unknown, c: Ctx, where: string): RequestBody {
               kind: 'text' as const,
               name: text(p['name'], c, where),
               value: text(p['value'], c, where),
+              // Insomnia sends a string `multiline` as the part's Content-Type (`true` is only the editor's).
+              ...(typeof p['multiline'] === 'string'
+                ? partContentType(p['multiline'].trim(), str(p['name']), c.u, where)
+                : {}),
               enabled: p['disabled'] !== true,
             },
       )
