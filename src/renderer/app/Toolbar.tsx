@@ -2,6 +2,7 @@ import { useAppStore } from '../store/store-context'
 import { EnvironmentSwitcher } from '../environments/EnvironmentSwitcher'
 import { WebhookControl } from '../async/WebhookControl'
 import { TraceSwitch } from '../timeline/TraceLink'
+import { RunnerReturn } from '../runner/RunnerReturn'
 
 /** Brand, what is going on, and Clear. */
 export function Toolbar() {
@@ -56,6 +57,7 @@ export function Toolbar() {
           {info.host} · v{info.version}
         </span>
       ) : null}
+      <RunnerReturn />
       <TraceSwitch />
       <WebhookControl />
       <button

@@ -3,10 +3,10 @@ import { formatMs } from '../../shared/format'
 import { LabeledNumber } from '../app/NumberField'
 import { useAppStore } from '../store/store-context'
 import { Histogram, Throughput } from './RunCharts'
-import type { Pacing, RequestTally } from './runner-slice'
+import type { Pacing } from './runner-slice'
 import { RunServerTiming } from './RunServerTiming'
-import { RequestTraceLine, RunTraceLine } from './RunTraces'
-import { wholeRunTrace } from './run-traces'
+import { RunRequestTable } from './RunRequestTable'
+import { focusRunnerReturn } from './RunnerReturn'
 
 /**
  * The runner in the details pane's place: the run's configuration, then live progress with Cancel, then the
@@ -23,15 +23,36 @@ export function RunnerPanel() {
   const running = run !== null && run.finished === null
   const settings = run !== null && settingsFor === run.runId
   if (!config) return null
+  // Esc puts the runner aside, as it closes a dialog; a run keeps going (Cancel stops it) and the toolbar's run
+  // button, which gets the focus, brings it back. Esc never stops a run: that is one key from an accident.
+  const stepAside = (): void => {
+    close()
+    if (run !== null) focusRunnerReturn()
+  }
   return (
-    <section className="details runner" aria-label="Runner">
+    <section
+      className="details runner"
+      aria-label="Runner"
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape' || e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return
+        e.preventDefault()
+        stepAside()
+      }}
+    >
       <div className="runner-head">
         <span className="status-pill st-3xx">Run</span>
         <span className="runner-title" title={`${config.dir}${config.path ? `/${config.path}` : ''}`}>
           {config.label}
         </span>
         <span className="spacer" />
-        <button type="button" className="secondary-button" onClick={close} title="Back to request details">
+        <button
+          type="button"
+          className="secondary-button"
+          onClick={stepAside}
+          title={
+            running ? 'Back to request details; the run keeps going (Esc)' : 'Back to request details (Esc)'
+          }
+        >
           Close
         </button>
       </div>
@@ -41,7 +62,7 @@ export function RunnerPanel() {
         <RunProgress settingsOpen={settings} onSettings={() => setSettingsFor(settings ? null : run.runId)} />
       ) : null}
       {run?.finished ? <RunResults /> : null}
-      {run && run.requests.length > 0 ? <RequestTable requests={run.requests} /> : null}
+      {run && run.requests.length > 0 ? <RunRequestTable requests={run.requests} /> : null}
     </section>
   )
 }
@@ -288,65 +309,6 @@ function RunResults() {
       <Histogram stats={s} />
       <h4>Throughput (finished per second)</h4>
       <Throughput series={f.throughput} />
-    </div>
-  )
-}
-
-function RequestTable({ requests }: { requests: readonly RequestTally[] }) {
-  const whole = wholeRunTrace(requests) !== null
-  return (
-    <div className="run-requests">
-      <h4>Requests</h4>
-      <RunTraceLine requests={requests} />
-      <table className="run-table" aria-label="Results per request">
-        <thead>
-          <tr>
-            <th>Request</th>
-            <th className="num">Pass</th>
-            <th className="num">Fail</th>
-            <th className="num">p50</th>
-            <th className="num">p90</th>
-            <th className="num">p99</th>
-            <th className="num">max</th>
-          </tr>
-        </thead>
-        <tbody>
-          {requests.map((r) => (
-            <tr key={r.stepId} className={r.failed > 0 ? 'failed' : 'passed'} data-path={r.path}>
-              <td>
-                <span className={r.failed > 0 ? 'run-mark fail' : 'run-mark pass'} aria-hidden="true">
-                  {r.failed > 0 ? '✗' : '✓'}
-                </span>
-                <span className="run-name" title={r.path}>
-                  {r.name}
-                </span>
-                {r.scriptTests ? (
-                  <span
-                    className={r.scriptTests.failed > 0 ? 'run-script-tests fail' : 'run-script-tests'}
-                    data-script-tests={`${r.scriptTests.passed}/${r.scriptTests.failed}`}
-                    title="Script tests (pm.test) over every iteration"
-                  >
-                    tests {r.scriptTests.passed} ✓
-                    {r.scriptTests.failed > 0 ? ` ${r.scriptTests.failed} ✗` : ''}
-                  </span>
-                ) : null}
-                {r.messages.map((m, i) => (
-                  <div key={i} className="run-message">
-                    {m}
-                  </div>
-                ))}
-                <RequestTraceLine tally={r} whole={whole} />
-              </td>
-              <td className="num">{r.passed}</td>
-              <td className={r.failed > 0 ? 'num fail' : 'num'}>{r.failed}</td>
-              <td className="num">{r.summary ? formatMs(r.summary.p50) : ''}</td>
-              <td className="num">{r.summary ? formatMs(r.summary.p90) : ''}</td>
-              <td className="num">{r.summary ? formatMs(r.summary.p99) : ''}</td>
-              <td className="num">{r.summary ? formatMs(r.summary.max) : ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
     </div>
   )
 }

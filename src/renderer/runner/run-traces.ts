@@ -35,3 +35,17 @@ export function wholeRunTrace(
   }
   return results > 1 ? first.id : null
 }
+
+/** The exchange a request's row opens: its first failed iteration's session, else its latest's. */
+export interface TallyExchange {
+  sid: string
+  /** 0-based iteration the session is from. */
+  iteration: number
+  failed: boolean
+}
+
+/** The tally's exchange after one more result (a result with no session, e.g. refused before sending, keeps it). */
+export function addExchange(cur: TallyExchange | undefined, r: StepResultSummary): TallyExchange | undefined {
+  if (r.sid === undefined || cur?.failed === true) return cur
+  return { sid: r.sid, iteration: r.iteration, failed: !r.passed }
+}

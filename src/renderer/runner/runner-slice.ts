@@ -14,7 +14,7 @@ import {
   scriptFailureMessages,
   type ScriptTestTally,
 } from '../scripts/run-script-tally'
-import { addTrace, type TallyTrace } from './run-traces'
+import { addExchange, addTrace, type TallyExchange, type TallyTrace } from './run-traces'
 
 /**
  * The runner's results view: a run configured from a collection or folder ("Run" in the sidebar), started
@@ -58,6 +58,8 @@ export interface RequestTally {
   scriptTests?: ScriptTestTally
   /** The trace to look up for this request: its first failed iteration's, else its latest's. */
   trace?: TallyTrace
+  /** The exchange a click on the row opens on the timeline: the first failed iteration's, else the latest's. */
+  exchange?: TallyExchange
   /** The engine's percentiles, once the run has finished. */
   summary?: RequestSummary
 }
@@ -83,7 +85,14 @@ export interface RunnerSlice {
   runError: AppError | null
   runStarting: boolean
   openRunner(dir: string, path: string, label: string): void
+  /** Hides the runner; a run keeps going and the toolbar's run button brings it back. */
   closeRunner(): void
+  reopenRunner(): void
+  /**
+   * Shows a run's exchange in the details pane (the runner steps aside; the toolbar brings it back). False when the
+   * timeline no longer holds that session (its oldest finished rows are let go).
+   */
+  openRunExchange(sid: string): boolean
   setRunConfig(patch: Partial<RunConfig>): void
   startRun(): Promise<void>
   cancelRun(): Promise<void>
@@ -112,7 +121,9 @@ export function tallyResults(
       : { ...cur, failed: cur.failed + 1, messages: addMessages(cur.messages, r) }
     const scriptTests = addScriptTests(cur.scriptTests, r)
     const trace = addTrace(cur.trace, r)
-    const withTrace = trace ? { ...next, trace } : next
+    const exchange = addExchange(cur.exchange, r)
+    const withExchange = exchange ? { ...next, exchange } : next
+    const withTrace = trace ? { ...withExchange, trace } : withExchange
     list[i] = scriptTests ? { ...withTrace, scriptTests } : withTrace
   }
   return list
@@ -185,6 +196,15 @@ export function createRunnerSlice(client: ApiClient): StateCreator<AppState, [],
       })
     },
     closeRunner: () => set({ runnerOpen: false }),
+    reopenRunner: () => {
+      if (get().runConfig) set({ runnerOpen: true })
+    },
+    openRunExchange: (sid) => {
+      if (get().timeline.rows[sid] === undefined) return false
+      set({ runnerOpen: false })
+      get().select(sid)
+      return true
+    },
     setRunConfig: (patch) => set((s) => (s.runConfig ? { runConfig: { ...s.runConfig, ...patch } } : {})),
     startRun: async () => {
       const config = get().runConfig

@@ -1,0 +1,101 @@
+import { useState } from 'react'
+import { formatMs } from '../../shared/format'
+import { useAppStore } from '../store/store-context'
+import type { RequestTally } from './runner-slice'
+import { RequestTraceLine, RunTraceLine } from './RunTraces'
+import { wholeRunTrace } from './run-traces'
+
+/**
+ * The run's results per request. A row opens its exchange (the first failed iteration's, else the latest's) in
+ * the details pane, as a Postman runner's row opens its request and response; the toolbar's run button and Esc
+ * there bring the runner back.
+ */
+export function RunRequestTable({ requests }: { requests: readonly RequestTally[] }) {
+  const whole = wholeRunTrace(requests) !== null
+  const open = useAppStore((s) => s.openRunExchange)
+  const [gone, setGone] = useState<string | null>(null)
+  const openRow = (r: RequestTally): void => {
+    if (!r.exchange) return
+    setGone(open(r.exchange.sid) ? null : r.name)
+  }
+  return (
+    <div className="run-requests">
+      <h4>Requests</h4>
+      <RunTraceLine requests={requests} />
+      {gone !== null ? (
+        <p className="run-warning" role="alert">
+          The exchange of {gone} is no longer on the timeline (its oldest finished rows are let go).
+        </p>
+      ) : null}
+      <table className="run-table" aria-label="Results per request">
+        <thead>
+          <tr>
+            <th>Request</th>
+            <th className="num">Pass</th>
+            <th className="num">Fail</th>
+            <th className="num">p50</th>
+            <th className="num">p90</th>
+            <th className="num">p99</th>
+            <th className="num">max</th>
+          </tr>
+        </thead>
+        <tbody>
+          {requests.map((r) => (
+            <tr
+              key={r.stepId}
+              className={`${r.failed > 0 ? 'failed' : 'passed'}${r.exchange ? ' opens' : ''}`}
+              data-path={r.path}
+              onClick={(e) => {
+                // A click on the row's own button or a trace link does its own thing.
+                if ((e.target as Element).closest('button, a') === null) openRow(r)
+              }}
+            >
+              <td>
+                <span className={r.failed > 0 ? 'run-mark fail' : 'run-mark pass'} aria-hidden="true">
+                  {r.failed > 0 ? '✗' : '✓'}
+                </span>
+                {r.exchange ? (
+                  <button
+                    type="button"
+                    className="run-name run-open"
+                    title={`${r.path}: open the ${r.exchange.failed ? 'first failed' : 'latest'} exchange (iteration ${r.exchange.iteration + 1})`}
+                    aria-label={`Open ${r.name}'s exchange`}
+                    onClick={() => openRow(r)}
+                  >
+                    {r.name}
+                  </button>
+                ) : (
+                  <span className="run-name" title={r.path}>
+                    {r.name}
+                  </span>
+                )}
+                {r.scriptTests ? (
+                  <span
+                    className={r.scriptTests.failed > 0 ? 'run-script-tests fail' : 'run-script-tests'}
+                    data-script-tests={`${r.scriptTests.passed}/${r.scriptTests.failed}`}
+                    title="Script tests (pm.test) over every iteration"
+                  >
+                    tests {r.scriptTests.passed} ✓
+                    {r.scriptTests.failed > 0 ? ` ${r.scriptTests.failed} ✗` : ''}
+                  </span>
+                ) : null}
+                {r.messages.map((m, i) => (
+                  <div key={i} className="run-message">
+                    {m}
+                  </div>
+                ))}
+                <RequestTraceLine tally={r} whole={whole} />
+              </td>
+              <td className="num">{r.passed}</td>
+              <td className={r.failed > 0 ? 'num fail' : 'num'}>{r.failed}</td>
+              <td className="num">{r.summary ? formatMs(r.summary.p50) : ''}</td>
+              <td className="num">{r.summary ? formatMs(r.summary.p90) : ''}</td>
+              <td className="num">{r.summary ? formatMs(r.summary.p99) : ''}</td>
+              <td className="num">{r.summary ? formatMs(r.summary.max) : ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
