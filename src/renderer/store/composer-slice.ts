@@ -4,7 +4,7 @@ import type { ApiClient } from '../client/api-client'
 import { toRequestSpec } from '../composer/composer-draft'
 import { editAssertion, newAssertionRow, newExtractionRow, type RunDraft } from '../composer/run-draft'
 import { paramsFromUrl, urlWithParams } from '../composer/url-params'
-import { selectActiveDraft, withDraftChange, type DraftChange } from '../tabs/active-draft'
+import { draftEdited, selectActiveDraft, withDraftChange, type DraftChange } from '../tabs/active-draft'
 import { savedToDraft } from '../tabs/draft-convert'
 import { scriptsToSend } from '../scripts/script-draft'
 import type { AppState, ComposerSlice } from './app-state'
@@ -24,7 +24,9 @@ export function createComposerSlice(client: ApiClient): StateCreator<AppState, [
     const edit = (change: DraftChange): void =>
       set((s) => {
         const tabs = withDraftChange(s.tabs, s.activeTabId, change)
-        return tabs === s.tabs ? s : { tabs }
+        if (tabs === s.tabs) return s
+        // A "Not sent" is about the request as it was: once the person changes it, the words are stale.
+        return s.sendError && draftEdited(s.tabs, tabs, s.activeTabId) ? { tabs, sendError: null } : { tabs }
       })
     const patchRun = (f: (run: RunDraft) => Partial<RunDraft>): void =>
       edit((d) => ({ run: { ...d.run, ...f(d.run) } }))

@@ -35,3 +35,18 @@ export function withDraftChange(tabs: RequestTab[], id: string, change: DraftCha
   next[at] = { ...tab, draft: { ...tab.draft, ...patch } }
   return next
 }
+
+/**
+ * Whether the tab `id`'s draft reads differently in `after` than in `before` (field by field, by identity): an
+ * edit that rewrote a field with the same value (an editor echoing its text) is no change.
+ */
+export function draftEdited(
+  before: readonly RequestTab[],
+  after: readonly RequestTab[],
+  id: string,
+): boolean {
+  const a = before.find((t) => t.id === id)?.draft
+  const b = after.find((t) => t.id === id)?.draft
+  if (a === b || !a || !b) return a !== b
+  return (Object.keys(b) as (keyof ComposerDraft)[]).some((k) => a[k] !== b[k])
+}
