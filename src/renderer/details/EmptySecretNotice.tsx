@@ -1,6 +1,7 @@
 import { useState } from 'react'
-import type { CollectionInfo } from '../../shared/collection'
+import { findNode, type CollectionInfo, type FolderNode } from '../../shared/collection'
 import type { EmptySecretUse } from '../../shared/timeline'
+import { FolderSettingsDialog } from '../environments/FolderSettingsDialog'
 import { VariablesDialog } from '../environments/VariablesDialog'
 import { useAppStore } from '../store/store-context'
 import './empty-secret-notice.css'
@@ -17,10 +18,12 @@ export function EmptySecretNotice({ used }: { used: readonly EmptySecretUse[] })
   const names = used.map((u) => u.name)
   const wheres = new Set(used.map((u) => u.where))
   const [where] = wheres
-  const declared = wheres.size === 1 && where ? ` (${where})` : ''
+  const said = (w: string): string => (collection ? readableWhere(w, collection) : w)
+  const declared = wheres.size === 1 && where ? ` (${said(where)})` : ''
+  const folder = collection && where ? declaringFolder(where, collection) : null
   return (
     <div className="empty-secret-notice" role="note" aria-label="Sent with empty secrets">
-      <span className="empty-secret-text" title={used.map((u) => `${u.name}: ${u.where}`).join('\n')}>
+      <span className="empty-secret-text" title={used.map((u) => `${u.name}: ${said(u.where)}`).join('\n')}>
         Sent with empty secret{names.length > 1 ? 's' : ''} <span className="mono">{names.join(', ')}</span> —
         no value on this machine{declared}
       </span>
@@ -29,7 +32,9 @@ export function EmptySecretNotice({ used }: { used: readonly EmptySecretUse[] })
           Set value…
         </button>
       ) : null}
-      {editing && collection ? (
+      {editing && collection && folder ? (
+        <FolderSettingsDialog collection={collection} folder={folder} onClose={() => setEditing(false)} />
+      ) : editing && collection ? (
         <VariablesDialog
           collection={collection}
           initialScope={scopeOf(where ?? '', collection, env)}
@@ -38,6 +43,21 @@ export function EmptySecretNotice({ used }: { used: readonly EmptySecretUse[] })
       ) : null}
     </div>
   )
+}
+
+/** The engine names an environment by its id (`environment "ci"`, as `--env ci` takes it); a person reads its name. */
+function readableWhere(where: string, collection: CollectionInfo): string {
+  const id = /^environment "(.*)"$/.exec(where)?.[1]
+  const env = id === undefined ? undefined : collection.environments.find((e) => e.id === id)
+  return env ? `environment "${env.name}"` : where
+}
+
+/** The folder a secret is declared in (`folder "api/auth"`, by its path), in the active collection. */
+function declaringFolder(where: string, collection: CollectionInfo): FolderNode | null {
+  const path = /^folder "(.*)"$/.exec(where)?.[1]
+  if (path === undefined) return null
+  const node = findNode(collection.root, path)
+  return node?.type === 'folder' ? node : null
 }
 
 /**

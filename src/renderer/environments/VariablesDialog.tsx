@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useId, useState } from 'react'
 import { useModalDialog } from '../hooks/use-modal-dialog'
 import type { CollectionInfo, Variable } from '../../shared/collection'
 import { useAppStore, useAppStoreApi } from '../store/store-context'
@@ -44,6 +44,7 @@ export function VariablesDialog({ collection, initialScope, onClose }: Props) {
   const [error, setError] = useState<string | null>(null)
   const dialog = useModalDialog()
   const store = useAppStoreApi()
+  const titleId = useId()
 
   /** Another scope: its rows replace the table (unsaved edits to the previous scope are dropped). */
   const pickScope = (sc: string): void => {
@@ -75,7 +76,7 @@ export function VariablesDialog({ collection, initialScope, onClose }: Props) {
   }
 
   return (
-    <dialog ref={dialog} className="vars-dialog" aria-label="Variables" onClose={onClose}>
+    <dialog ref={dialog} className="vars-dialog" aria-labelledby={titleId} onClose={onClose}>
       <form
         method="dialog"
         onSubmit={(e) => {
@@ -83,6 +84,9 @@ export function VariablesDialog({ collection, initialScope, onClose }: Props) {
           void save()
         }}
       >
+        <h3 className="dialog-title" id={titleId}>
+          Variables
+        </h3>
         <div className="vars-head">
           <label>
             <span className="muted small">Scope </span>

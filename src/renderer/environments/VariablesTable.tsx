@@ -1,6 +1,31 @@
 import { RemoveCell } from '../composer/KeyValueTable'
 import type { Variable } from '../../shared/collection'
 import { useFocusAddedRow } from '../hooks/use-focus-added-row'
+import { CopyNote } from '../details/CopyNote'
+import { SECRET_COPY_PLACE, SecretValueField } from './SecretValueField'
+
+/** A row's value: a secret's behind its mask with show and copy, another's as plain text. */
+function ValueField({ row, index, onValue }: { row: Variable; index: number; onValue(value: string): void }) {
+  const label = `Variable value ${index + 1}`
+  if (row.secret)
+    return (
+      <SecretValueField
+        label={label}
+        name={row.name || String(index + 1)}
+        value={row.value}
+        onValue={onValue}
+      />
+    )
+  return (
+    <input
+      className="kv-input mono"
+      aria-label={label}
+      value={row.value}
+      spellCheck={false}
+      onChange={(e) => onValue(e.target.value)}
+    />
+  )
+}
 
 /** Name / value / secret rows, for a collection, a folder or an environment. */
 export function VariablesTable({ rows, onChange }: { rows: Variable[]; onChange(rows: Variable[]): void }) {
@@ -31,20 +56,7 @@ export function VariablesTable({ rows, onChange }: { rows: Variable[]; onChange(
                 />
               </td>
               <td>
-                <input
-                  className="kv-input mono"
-                  aria-label={`Variable value ${i + 1}`}
-                  type={r.secret ? 'password' : 'text'}
-                  placeholder={r.secret ? 'blank keeps the stored value' : ''}
-                  title={
-                    r.secret
-                      ? 'Kept outside the collection (OS keychain or your config folder); blank keeps the stored value'
-                      : undefined
-                  }
-                  value={r.value}
-                  spellCheck={false}
-                  onChange={(e) => update(i, { value: e.target.value })}
-                />
+                <ValueField row={r} index={i} onValue={(value) => update(i, { value })} />
               </td>
               <td className="kv-check">
                 <input
@@ -72,6 +84,7 @@ export function VariablesTable({ rows, onChange }: { rows: Variable[]; onChange(
       >
         + Add variable
       </button>
+      <CopyNote bodyId={SECRET_COPY_PLACE} />
     </>
   )
 }
