@@ -1,13 +1,15 @@
 import { DEFAULT_REQUEST_OPTIONS } from '../../shared/constants'
 import { NumberField } from '../app/NumberField'
-
-const MiB = 1024 * 1024
 import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
+import { HeadersTimeoutOption } from './HeadersTimeoutOption'
+
+const MiB = 1024 * 1024
 
 /** The few request options worth a click today; the rest keep the engine's defaults. */
 export function OptionsPanel() {
   const options = useActiveDraft((d) => d.options)
+  const kind = useActiveDraft((d) => d.kind)
   const setOption = useAppStore((s) => s.setOption)
   return (
     <div className="options">
@@ -61,6 +63,13 @@ export function OptionsPanel() {
         />
         <span className="muted">0 = none</span>
       </label>
+      {kind === 'http' || kind === 'sse' ? (
+        <HeadersTimeoutOption
+          kind={kind}
+          value={options.headersTimeoutMs}
+          onValue={(ms) => setOption('headersTimeoutMs', ms)}
+        />
+      ) : null}
       <label className="option">
         Max body (MB)
         <NumberField

@@ -21,6 +21,11 @@ export interface ComposerOptions {
   maxBodyBytes: number
   /** HTTPS: send over HTTP/2 accepting server push; each pushed stream becomes a child row. */
   acceptPush: boolean
+  /**
+   * The wait for the response headers, as set for this request; null: the engine's default for its kind (an SSE
+   * stream 30 s, an exchange 300 s), and nothing goes in the request or its file.
+   */
+  headersTimeoutMs: number | null
 }
 
 export interface ComposerDraft {
@@ -73,6 +78,7 @@ export function emptyDraft(): ComposerDraft {
       totalTimeoutMs: DEFAULT_REQUEST_OPTIONS.totalTimeoutMs,
       maxBodyBytes: DEFAULT_REQUEST_OPTIONS.maxBodyBytes,
       acceptPush: DEFAULT_REQUEST_OPTIONS.acceptPush,
+      headersTimeoutMs: null,
     },
     auth: { type: 'inherit' },
     protocols: [],
@@ -122,7 +128,9 @@ function filled(rows: readonly KeyValue[]): KeyValue[] {
 
 export function toRequestSpec(d: ComposerDraft): RequestSpec {
   // The body limit goes along only when it is not the default, so the engine's default stays the one truth.
-  const { maxBodyBytes, ...options } = d.options
+  const { maxBodyBytes, headersTimeoutMs, ...rest } = d.options
+  // A draft kept before the setting existed has none: the default then, as null says.
+  const options = typeof headersTimeoutMs === 'number' ? { ...rest, headersTimeoutMs } : rest
   return {
     method: d.method.trim().toUpperCase(),
     url: d.url.trim(),

@@ -74,6 +74,7 @@ export function savedToDraft(req: SavedRequest): ComposerDraft {
   if (o.totalTimeoutMs !== undefined) d.options.totalTimeoutMs = o.totalTimeoutMs
   if (o.maxBodyBytes !== undefined) d.options.maxBodyBytes = o.maxBodyBytes
   if (o.acceptPush !== undefined) d.options.acceptPush = o.acceptPush
+  if (o.headersTimeoutMs !== undefined) d.options.headersTimeoutMs = o.headersTimeoutMs
   d.auth = req.auth
   d.protocols = [...req.protocols]
   d.run = savedToRun(req)
@@ -119,6 +120,10 @@ export function draftToSaved(
     if (baseOptions[key] !== undefined || value !== defaults[key])
       (options as Record<string, unknown>)[key] = value
   }
+  // The headers timeout is in the file only while it is set (back to the default, it leaves the file).
+  const { headersTimeoutMs } = d.options
+  if (typeof headersTimeoutMs === 'number') options.headersTimeoutMs = headersTimeoutMs
+  else delete options.headersTimeoutMs
   const disabledParams = d.params.filter((p) => !p.enabled && (p.name !== '' || p.value !== ''))
   return {
     ...extras.other,

@@ -1,0 +1,299 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect, test, type Page } from '@playwright/test'
+import { startBuiltWebHost, type RunningWebHost } from './web-host'
+
+/**
+ * A new user's third pass (1024×700, as a Postman user would come): the runner's results lead to their exchanges
+ * and Esc puts the runner aside without stopping its run; a "Not sent" goes once the request changes; the
+ * Variables dialog has a title; a secret's value is masked with an eye and a Copy; the empty-secret note names
+ * the environment and leads to the folder that declares the secret; an SSE stream's headers timeout is set in
+ * Options, its default in sight. Screenshots of each state, light and dark, go to .flightdeck-tmp/U/.
+ */
+
+let api: Server
+let base = ''
+let host: RunningWebHost
+let root = ''
+/** Requests to /hold, answered when the test says. */
+const held: ServerResponse[] = []
+/** Streams to /never: their status line never comes (the test ends them). */
+const silent: ServerResponse[] = []
+
+function answer(req: IncomingMessage, res: ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://x')
+  if (url.pathname === '/check') {
+    const n = url.searchParams.get('n')
+    res.writeHead(n === '2' ? 500 : 200, { 'content-type': 'application/json' })
+    res.end(JSON.stringify({ check: n }))
+    return
+  }
+  if (url.pathname === '/hold') {
+    held.push(res)
+    return
+  }
+  if (url.pathname === '/never') {
+    silent.push(res)
+    return
+  }
+  const auth = req.headers.authorization ?? ''
+  const key = req.headers['x-api-key'] ?? ''
+  const ok = auth.length > 'Bearer '.length || key !== ''
+  res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' })
+  res.end(ok ? '{"me":"alice"}' : '{"error":"missing credentials"}')
+}
+
+test.beforeAll(async () => {
+  api = createServer(answer)
+  await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve))
+  base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`
+  root = mkdtempSync(join(tmpdir(), 'fd-e2e-users-eye-3-'))
+  const shop = join(root, 'shop')
+  const write = (rel: string, text: string): void => {
+    mkdirSync(join(shop, rel, '..'), { recursive: true })
+    writeFileSync(join(shop, rel), text)
+  }
+  write('collection.yaml', `flightdeck: 1\nname: Shop\nvariables:\n  base: ${base}\n`)
+  // The environment's file is staging.yaml (its id); people know it by its name.
+  write('environments/staging.yaml', 'name: Staging EU\nvariables:\n  token:\n    secret: true\n')
+  const status200 = 'assertions:\n  - kind: status\n    equals: 200\n'
+  for (const n of [1, 2, 3])
+    write(
+      `checks/check-${n}.yaml`,
+      `name: Check ${n}\nmethod: GET\nurl: "{{base}}/check?n=${n}"\n${status200}`,
+    )
+  write('slow/wait.yaml', 'name: Wait for it\nmethod: GET\nurl: "{{base}}/hold"\n')
+  write(
+    'me.yaml',
+    'name: Who am I\nmethod: GET\nurl: "{{base}}/me"\nheaders:\n  - name: Authorization\n    value: "Bearer {{token}}"\n',
+  )
+  // A folder's own secret, declared in its folder.yaml: its value is set in the folder's settings.
+  write('partner/folder.yaml', 'name: Partner\nvariables:\n  apikey:\n    secret: true\n')
+  write(
+    'partner/orders.yaml',
+    'name: Partner orders\nmethod: GET\nurl: "{{base}}/orders"\nheaders:\n  - name: X-Api-Key\n    value: "{{apikey}}"\n',
+  )
+  host = await startBuiltWebHost(15_000, { args: ['--collections', shop] })
+})
+
+test.afterAll(async () => {
+  for (const res of [...held, ...silent]) res.destroy()
+  await host?.stop()
+  api?.closeAllConnections()
+  await new Promise<void>((resolve) => api.close(() => resolve()))
+  if (root) rmSync(root, { recursive: true, force: true })
+})
+
+async function start(page: Page, width = 1024, height = 700): Promise<void> {
+  await page.setViewportSize({ width, height })
+  await page.goto(host.url)
+  await expect(page.getByRole('complementary', { name: 'Collections' }).getByText('Shop')).toBeVisible()
+}
+
+/** Light and dark pictures of what is on screen now, at the window's size, for a person to look at. */
+async function shoot(page: Page, name: string): Promise<void> {
+  const size = page.viewportSize()
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await page.screenshot({ path: `.flightdeck-tmp/U/${name}-${size?.width ?? 0}-${scheme}.png` })
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+}
+
+async function runFolder(page: Page, folder: string): Promise<void> {
+  const sidebar = page.getByRole('complementary', { name: 'Collections' })
+  await sidebar.getByRole('treeitem', { name: folder, exact: true }).hover()
+  await sidebar.getByRole('button', { name: `Run ${folder}`, exact: true }).click()
+  await page.getByRole('region', { name: 'Runner' }).getByRole('button', { name: 'Start run' }).click()
+}
+
+for (const [width, height] of [
+  [1024, 700],
+  [1440, 900],
+] as const) {
+  test(`a runner's result row opens its exchange, and the toolbar leads back (${width}×${height})`, async ({
+    page,
+  }) => {
+    await start(page, width, height)
+    await runFolder(page, 'checks')
+    const runner = page.getByRole('region', { name: 'Runner' })
+    await expect(runner.getByTestId('run-state')).toHaveText('Finished', { timeout: 30_000 })
+    const table = runner.getByRole('table', { name: 'Results per request' })
+    await expect(table.locator('tr[data-path]')).toHaveCount(3)
+    await page.mouse.move(1, 1)
+    await shoot(page, 'runner-results')
+    // The failed one, as a person would: a click on its row (not only on its name).
+    await table.locator('tr[data-path="checks/check-2.yaml"] td.num').first().click()
+    await expect(runner).toBeHidden()
+    const details = page.getByRole('region', { name: 'Details' })
+    await expect(details).toContainText('/check?n=2')
+    await expect(details).toContainText('500')
+    const selected = page
+      .getByRole('grid', { name: 'Timeline' })
+      .locator('[role="row"][aria-selected="true"]')
+    await expect(selected).toContainText('n=2')
+    // Back to the run from the toolbar, its results as they were; the name opens Check 3's exchange too.
+    const back = page.getByTestId('runner-return')
+    await expect(back).toHaveText('Run checks: finished 3/3, 1 failed')
+    await page.mouse.move(1, 1)
+    await shoot(page, 'runner-row-opened')
+    await back.click()
+    await expect(runner.getByTestId('run-state')).toHaveText('Finished')
+    await runner.getByRole('button', { name: "Open Check 3's exchange" }).click()
+    await expect(details).toContainText('/check?n=3')
+  })
+}
+
+test('Esc puts the runner aside and the run keeps going; the toolbar brings it back', async ({ page }) => {
+  await start(page)
+  const sidebar = page.getByRole('complementary', { name: 'Collections' })
+  await sidebar.getByRole('treeitem', { name: 'slow', exact: true }).hover()
+  await sidebar.getByRole('button', { name: 'Run slow', exact: true }).click()
+  const runner = page.getByRole('region', { name: 'Runner' })
+  // Esc on the configuration closes it, as it closes a dialog.
+  await expect(runner.getByRole('button', { name: 'Start run' })).toBeFocused()
+  await page.keyboard.press('Escape')
+  await expect(runner).toBeHidden()
+  await expect(page.getByTestId('runner-return')).toHaveCount(0)
+
+  const before = held.length
+  await runFolder(page, 'slow')
+  await expect.poll(() => held.length, { timeout: 15_000 }).toBe(before + 1)
+  await expect(runner.getByRole('button', { name: 'Cancel' })).toBeFocused()
+  // Esc while it runs: the runner steps aside, the run is not cancelled, and the focus is on the way back.
+  await page.keyboard.press('Escape')
+  await expect(runner).toBeHidden()
+  const back = page.getByTestId('runner-return')
+  await expect(back).toBeFocused()
+  await expect(back).toHaveText('Run slow: running 0/1')
+  await page.mouse.move(1, 1)
+  await shoot(page, 'runner-aside')
+  held.at(-1)?.end('ok')
+  await expect(back).toHaveText('Run slow: finished 1/1')
+  await page.keyboard.press('Enter')
+  await expect(runner.getByTestId('run-state')).toHaveText('Finished')
+  await expect(runner.getByRole('progressbar', { name: 'Requests done' })).toHaveAttribute(
+    'aria-valuenow',
+    '1',
+  )
+})
+
+test('a "Not sent" goes once the URL it was about is changed', async ({ page }) => {
+  await start(page)
+  const url = page.getByRole('textbox', { name: 'URL' })
+  await url.fill(`${base}/check?n={{missing}}`)
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  const alert = page
+    .getByRole('region', { name: 'Request' })
+    .getByRole('alert')
+    .filter({ hasText: 'Not sent' })
+  await expect(alert).toContainText('missing')
+  await shoot(page, 'not-sent')
+  await page
+    .getByRole('region', { name: 'Request' })
+    .getByRole('tab', { name: /^Headers/ })
+    .click()
+  await expect(alert).toBeVisible()
+  await url.fill(`${base}/check?n=1`)
+  await expect(alert).toHaveCount(0)
+})
+
+test('the Variables dialog has a title; a secret is masked, with an eye and a Copy', async ({ page }) => {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: host.origin })
+  await start(page)
+  await page.getByRole('button', { name: 'Variables…' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Variables' })
+  await expect(dialog.getByRole('heading', { name: 'Variables' })).toBeVisible()
+  await dialog.getByRole('button', { name: '+ Add variable' }).click()
+  await page.keyboard.type('password')
+  await dialog.getByRole('checkbox', { name: 'Secret password' }).check()
+  // Row 2: the collection's own `base` is row 1.
+  const value = dialog.getByLabel('Variable value 2')
+  await value.fill('s3cr3t-value')
+  await expect(value).toHaveAttribute('type', 'password')
+  const eye = dialog.getByRole('button', { name: 'Show the value of password' })
+  await expect(eye).toHaveAttribute('aria-pressed', 'false')
+  await shoot(page, 'secret-masked')
+  await eye.click()
+  await expect(eye).toHaveAttribute('aria-pressed', 'true')
+  await expect(value).toHaveAttribute('type', 'text')
+  await shoot(page, 'secret-shown')
+  await eye.click()
+  await expect(value).toHaveAttribute('type', 'password')
+  // Copy works while masked (a browser copies nothing out of a password field).
+  await dialog.getByRole('button', { name: 'Copy the value of password' }).click()
+  await expect(dialog.getByRole('status')).toHaveText('Copied the value of password')
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('s3cr3t-value')
+  // The secret's placeholder still says what a blank does, whole, beside the two buttons.
+  await value.fill('')
+  const room = await value.evaluate((el) => {
+    const input = el as HTMLInputElement
+    const style = getComputedStyle(input)
+    const ctx = document.createElement('canvas').getContext('2d')
+    if (!ctx) return -1
+    ctx.font = style.font
+    const inner = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
+    return inner - ctx.measureText(input.placeholder).width
+  })
+  expect(room).toBeGreaterThanOrEqual(0)
+  await expect(dialog.getByRole('button', { name: 'Copy the value of password' })).toBeDisabled()
+})
+
+test('the empty-secret note names the environment, and a folder’s secret leads to the folder', async ({
+  page,
+}) => {
+  await start(page)
+  await page.getByRole('combobox', { name: 'Environment' }).selectOption({ label: 'Staging EU' })
+  const sidebar = page.getByRole('complementary', { name: 'Collections' })
+  const details = page.getByRole('region', { name: 'Details' })
+  const notice = details.getByRole('note', { name: 'Sent with empty secrets' })
+  const grid = page.getByRole('grid', { name: 'Timeline' })
+
+  await sidebar.getByRole('treeitem', { name: 'Who am I' }).click()
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  await grid.getByRole('row').filter({ hasText: 'Who am I' }).click()
+  await expect(notice).toContainText('(environment "Staging EU")')
+  await page.mouse.move(1, 1)
+  await shoot(page, 'empty-secret-env')
+
+  await sidebar.getByRole('treeitem', { name: 'Partner orders' }).click()
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  await grid.getByRole('row').filter({ hasText: 'Partner orders' }).click()
+  await expect(notice).toContainText('apikey')
+  await notice.getByRole('button', { name: 'Set value…' }).click()
+  // Where apikey is declared: the folder's settings, its variables table holding it.
+  const folder = page.getByRole('dialog', { name: 'Folder Partner settings' })
+  await expect(folder).toBeVisible()
+  await expect(folder.getByRole('textbox', { name: 'Variable name 1' })).toHaveValue('apikey')
+  await shoot(page, 'empty-secret-folder')
+})
+
+test('an SSE stream’s headers timeout is set in Options, its default shown', async ({ page }) => {
+  await start(page)
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'SSE' })
+  await page.getByRole('textbox', { name: 'URL' }).fill(`${base}/never`)
+  const composer = page.getByRole('region', { name: 'Request' })
+  await composer.getByRole('tab', { name: 'Options' }).click()
+  const field = composer.getByRole('spinbutton', { name: 'Headers timeout (ms)' })
+  await expect(field).toHaveValue('30000')
+  await expect(composer.getByTestId('headers-timeout-default')).toHaveText('default 30 s for a stream')
+  await shoot(page, 'sse-headers-timeout-default')
+  await field.fill('1000')
+  await expect(composer.getByTestId('headers-timeout-default')).toHaveText('set; default 30 s')
+  await shoot(page, 'sse-headers-timeout-set')
+  const before = silent.length
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  await expect.poll(() => silent.length, { timeout: 15_000 }).toBeGreaterThan(before)
+  // The stream ends on the request's own wait, in words that say which one.
+  await expect(
+    page.getByText(/no status line within 1 s \(the request's headers timeout\)/).first(),
+  ).toBeVisible({
+    timeout: 15_000,
+  })
+  // Back to the default: the field shows it again and the request carries none of its own.
+  await composer.getByRole('button', { name: 'Use default' }).click()
+  await expect(field).toHaveValue('30000')
+})
