@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { operationLabel, paramsJson, type GraphqlParams, type PickedOperation } from '../../shared/graphql'
 import type { RequestSpec } from '../../shared/request'
 import { ok, type AppError, type Result } from '../../shared/result'
+import { streamLogCutReason } from '../../shared/stream-log-cut'
 import { DEFAULT_SSE_OPTIONS } from '../../shared/streams'
 import type { SessionAttempt } from '../sessions/kernel/session-attempt'
 import { SessionKernel } from '../sessions/kernel/session-kernel'
@@ -28,7 +29,9 @@ import { readAll, ResultTally } from './graphql-result'
  * POST drawn on its lane. Results come as `next` events `{id, payload}` and a `complete` `{id}`; each is routed
  * to its operation (and stays in the stream's log too). Stop on an operation sends DELETE ?operationId=; the
  * stream is closed as its last operation ends. The stream ending ends its operations: closed by the person, as
- * closed; dropped or ended by the server, with an error.
+ * closed; dropped or ended by the server, with an error. Its log's cut ends them too: an event past it is not
+ * kept, so its operation id cannot be read, and an operation left on the stream would wait for results that
+ * can no longer reach it; each ends with an error naming the cut and the stream is closed.
  */
 
 /** Data read from an event to find its operation id and errors; a larger result is routed by nothing. */
@@ -149,6 +152,10 @@ export class StreamMux implements SseWatch {
   }
 
   messages(log: StreamLog, seq: number, count: number): number {
+    if (seq < 0) {
+      this.cutOff(log)
+      return 0
+    }
     let errors = 0
     for (let i = seq; i < seq + count; i++) {
       const e = log.entry(i, MAX_SCAN)
@@ -167,6 +174,23 @@ export class StreamMux implements SseWatch {
       if (typeof id === 'string') this.ops.get(id)?.deliver(e.event, e.data, payload, withErrors, e.t)
     }
     return errors
+  }
+
+  /** The stream's log stopped keeping events: its operations end, naming the cut, and the stream closes. */
+  private cutOff(log: StreamLog): void {
+    if (this.over && this.ops.size === 0) return
+    const why = (log.cut ? streamLogCutReason(log.cut) : "this session's log is full").replace(
+      "this session's log",
+      'its log',
+    )
+    this.over = true
+    this.isOpen = false
+    this.onOver()
+    const ops = [...this.ops.values()]
+    this.ops.clear()
+    for (const op of ops) op.cutOff(this.sid, why)
+    // Not inside the stream's own message handling.
+    setImmediate(() => this.session?.close(`Stopped keeping events, ${why}: results can no longer be routed`))
   }
 
   ended(): AppError | undefined {
@@ -365,6 +389,20 @@ export class SseSingleOperation implements SessionTransport {
         reconnectable: false,
         by: 'server',
       })
+  }
+
+  /** The stream's log was cut (`why`): no result of this operation can be routed to it any more. */
+  cutOff(stream: string, why: string): void {
+    this.gone = true
+    const attempt = this.attempt
+    if (!attempt || this.kernel.isEnded) return
+    const message = `The event stream ${stream} stopped keeping events, ${why}: results past it cannot be routed to this ${this.init.op.type}`
+    attempt.ended({
+      reason: message,
+      error: { code: 'too_large', message },
+      reconnectable: false,
+      by: 'client',
+    })
   }
 
   /** The stream ended: closed by the person (or by us), as closed; else with its error. */
