@@ -86,7 +86,7 @@ test('a request sent with an empty secret says so beside its 401, and leads to w
     const details = page.getByRole('region', { name: 'Details' })
     const notice = details.getByRole('note', { name: 'Sent with empty secrets' })
     await expect(notice).toHaveText(
-      'Sent with empty secret token — no value on this machine (environment "staging")Set value…',
+      'Sent with empty secret token — no value on this machine (environment "Staging")Set value…',
     )
     // Not cut off in a 1024 px window, below the timeline and in the narrower pane beside it: the whole note is
     // inside the pane, none of it clipped (it wraps).
@@ -171,7 +171,7 @@ test('an SSE session opened with an empty secret says so in its stream details',
     const details = page.getByRole('region', { name: 'Stream details' })
     await expect(details).toBeVisible()
     await expect(details.getByRole('note', { name: 'Sent with empty secrets' })).toContainText(
-      'Sent with empty secret token — no value on this machine (environment "staging")',
+      'Sent with empty secret token — no value on this machine (environment "Staging")',
     )
     expect(sseSeen).toEqual(['Bearer'])
     // One message is one message, not '1 messages'.
