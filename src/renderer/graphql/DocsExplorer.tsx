@@ -1,28 +1,19 @@
-import {
-  getNamedType,
-  isEnumType,
-  isInputObjectType,
-  isInterfaceType,
-  isObjectType,
-  type GraphQLField,
-  type GraphQLInputField,
-  type GraphQLNamedType,
-  type GraphQLSchema,
-  type GraphQLType,
-} from 'graphql'
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
+import type { LoadedSchema } from './graphql-slice'
+import { schemaClient } from './schema-client'
+import type { ArgDoc, TypeDoc } from './schema-protocol'
 
 /**
- * The schema's docs beside the editor: the root types first, then a type's fields with their arguments, types
- * and descriptions; a type's name opens it, Back returns. Bounded by the schema itself (it lists one type).
+ * The schema's docs beside the editor: the root types first, then the other types (the summary's first
+ * LISTED_TYPES, saying how many more there are), a type's fields with their arguments, types and descriptions;
+ * a type's name opens it, Back returns. A type's docs are asked of the schema worker as it opens, one at a time.
  */
-export function DocsExplorer({ schema }: { schema: GraphQLSchema }) {
+export function DocsExplorer({ schema }: { schema: LoadedSchema }) {
   const [trail, setTrail] = useState<string[]>([])
-  const current = trail.length ? schema.getType(trail[trail.length - 1] ?? '') : null
+  const current = trail[trail.length - 1]
   const open = (name: string): void => setTrail((t) => [...t, name])
-  const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(
-    (t): t is NonNullable<typeof t> => t !== null && t !== undefined,
-  )
+  const { roots, typeNames, typeCount } = schema.summary
+  const unlisted = typeCount - roots.length - typeNames.length
   return (
     <aside className="graphql-docs" aria-label="Schema docs">
       {current ? (
@@ -30,7 +21,7 @@ export function DocsExplorer({ schema }: { schema: GraphQLSchema }) {
           <button type="button" className="link-button" onClick={() => setTrail((t) => t.slice(0, -1))}>
             ← Back
           </button>
-          <TypeDocs type={current} open={open} />
+          <TypeDocs key={current} schemaKey={schema.key} name={current} open={open} />
         </>
       ) : (
         <>
@@ -45,15 +36,17 @@ export function DocsExplorer({ schema }: { schema: GraphQLSchema }) {
           </ul>
           <h4>Types</h4>
           <ul className="graphql-docs-list">
-            {Object.values(schema.getTypeMap())
-              .filter((t) => !t.name.startsWith('__') && !roots.includes(t as never))
-              .slice(0, 500)
-              .map((t) => (
-                <li key={t.name}>
-                  <TypeLink name={t.name} open={open} />
-                </li>
-              ))}
+            {typeNames.map((name) => (
+              <li key={name}>
+                <TypeLink name={name} open={open} />
+              </li>
+            ))}
           </ul>
+          {unlisted > 0 ? (
+            <p className="muted small" data-testid="graphql-docs-unlisted">
+              …and {unlisted.toLocaleString('en-US')} more types, not listed: open them from a field
+            </p>
+          ) : null}
         </>
       )}
     </aside>
@@ -69,31 +62,49 @@ function TypeLink({ name, open }: { name: string; open(name: string): void }) {
 }
 
 /** `[User!]!` with `User` a link: the wrapping as text around the named type. */
-function TypeRef({ type, open }: { type: GraphQLType; open(name: string): void }) {
-  const text = String(type)
-  const name = getNamedType(type).name
-  const at = text.indexOf(name)
+function TypeRef({ of, open }: { of: ArgDoc; open(name: string): void }) {
+  const at = of.type.indexOf(of.typeName)
   return (
     <>
-      {text.slice(0, at)}
-      <TypeLink name={name} open={open} />
-      {text.slice(at + name.length)}
+      {of.type.slice(0, at)}
+      <TypeLink name={of.typeName} open={open} />
+      {of.type.slice(at + of.typeName.length)}
     </>
   )
 }
 
-function TypeDocs({ type, open }: { type: GraphQLNamedType; open(name: string): void }) {
-  const fields: (GraphQLField<unknown, unknown> | GraphQLInputField)[] =
-    isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)
-      ? Object.values(type.getFields())
-      : []
+type Loaded = { name: string; doc: TypeDoc | null } | { name: string; error: string }
+
+/** Fields drawn before "Show all" (a root type of a big schema has thousands: drawing them all is a long task). */
+const SHOWN_FIELDS = 300
+
+function TypeDocs({ schemaKey, name, open }: { schemaKey: string; name: string; open(name: string): void }) {
+  const [loaded, setLoaded] = useState<Loaded | null>(null)
+  const [all, setAll] = useState(false)
+  useEffect(() => {
+    let live = true
+    schemaClient()
+      .call('type', { key: schemaKey, name })
+      .then(
+        (doc) => live && setLoaded({ name, doc }),
+        (e: unknown) => live && setLoaded({ name, error: e instanceof Error ? e.message : String(e) }),
+      )
+    return () => {
+      live = false
+    }
+  }, [schemaKey, name])
+  if (loaded?.name !== name) return <p className="muted small">Reading {name}…</p>
+  if ('error' in loaded) return <p className="small graphql-schema-error">{loaded.error}</p>
+  const type = loaded.doc
+  if (!type) return <p className="muted small">The schema has no type {name}</p>
+  const fields = all ? type.fields : type.fields.slice(0, SHOWN_FIELDS)
   return (
     <div>
       <h4 className="mono">{type.name}</h4>
       {type.description ? <p className="small">{type.description}</p> : null}
-      {isEnumType(type) ? (
+      {type.enumValues.length ? (
         <ul className="graphql-docs-list">
-          {type.getValues().map((v) => (
+          {type.enumValues.map((v) => (
             <li key={v.name} className="mono">
               {v.name}
               {v.description ? <span className="muted small"> — {v.description}</span> : null}
@@ -106,24 +117,29 @@ function TypeDocs({ type, open }: { type: GraphQLNamedType; open(name: string): 
           <li key={f.name}>
             <span className="mono">
               {f.name}
-              {'args' in f && f.args.length ? (
+              {f.args.length ? (
                 <span className="muted">
                   (
                   {f.args.map((a, i) => (
                     <span key={a.name}>
                       {i ? ', ' : ''}
-                      {a.name}: <TypeRef type={a.type} open={open} />
+                      {a.name}: <TypeRef of={a} open={open} />
                     </span>
                   ))}
                   )
                 </span>
               ) : null}
-              : <TypeRef type={f.type} open={open} />
+              : <TypeRef of={f} open={open} />
             </span>
             {f.description ? <p className="muted small">{f.description}</p> : null}
           </li>
         ))}
       </ul>
+      {fields.length < type.fields.length ? (
+        <button type="button" className="link-button small" onClick={() => setAll(true)}>
+          Show all {type.fields.length.toLocaleString('en-US')} fields ({fields.length} shown)
+        </button>
+      ) : null}
     </div>
   )
 }

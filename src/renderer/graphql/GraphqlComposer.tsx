@@ -4,7 +4,13 @@ import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
 import { DocsExplorer } from './DocsExplorer'
 import { GraphqlEditor } from './GraphqlEditor'
-import { activeSavedGraphql, graphqlDraftOf, schemaFileKey } from './graphql-slice'
+import {
+  activeSavedGraphql,
+  graphqlDraftOf,
+  loadedSchema,
+  schemaFileKey,
+  type SchemaState,
+} from './graphql-slice'
 import { operationNames } from './operations'
 import './graphql.css'
 
@@ -37,7 +43,7 @@ export function GraphqlComposer() {
   const file = g.schemaFile.trim()
   const fromFile = useAppStore((s) => (file ? s.graphqlSchemas[schemaFileKey(file)] : undefined))
   const schemaState = file ? fromFile : introspected
-  const schema = schemaState?.state === 'ready' ? schemaState.schema : null
+  const schema = loadedSchema(schemaState)
   const fileLoaded = fromFile !== undefined
   // A request opened with a schema file (or a path typed, once typing pauses) loads it once.
   useEffect(() => {
@@ -144,15 +150,7 @@ export function GraphqlComposer() {
           data-testid="graphql-schema-state"
           role={schemaState?.state === 'error' ? 'alert' : 'status'}
         >
-          {schemaState?.state === 'loading'
-            ? file
-              ? 'Reading the schema file…'
-              : 'Fetching the schema…'
-            : schemaState?.state === 'error'
-              ? schemaState.message
-              : schemaState?.state === 'ready'
-                ? `Schema${file ? ` from ${file}` : ''}: ${Object.keys(schemaState.schema.getTypeMap()).filter((n) => !n.startsWith('__')).length} types`
-                : 'No schema yet: Fetch schema for completion'}
+          {schemaStatus(schemaState, file)}
         </span>
       </div>
       {/* The document and its variables side by side, so a short composer shows both. */}
@@ -162,7 +160,7 @@ export function GraphqlComposer() {
             label="GraphQL query"
             value={g.query}
             onChange={(query) => set({ query })}
-            schema={schema}
+            schemaKey={schema?.key ?? null}
             placeholderText="query { … } (Ctrl+Space completes from the schema)"
           />
         </div>
@@ -172,7 +170,7 @@ export function GraphqlComposer() {
             label="GraphQL variables"
             value={g.variables}
             onChange={(variables) => set({ variables })}
-            schema={null}
+            schemaKey={null}
             plain
             placeholderText='{ "id": 1 }'
           />
@@ -181,4 +179,26 @@ export function GraphqlComposer() {
       </div>
     </div>
   )
+}
+
+/** 14:03:07, for saying when a schema was loaded or a load failed. */
+function clock(at: number): string {
+  return new Date(at).toLocaleTimeString('en-GB', { hour12: false })
+}
+
+/**
+ * What the composer says of its schema. A failure says how many times in a row it failed and when last, so a
+ * retry that fails the same way visibly happened; a schema kept through a failed refresh is named.
+ */
+export function schemaStatus(state: SchemaState | undefined, file: string): string {
+  const kept = loadedSchema(state)
+  const keeping = kept ? `; still using the schema loaded at ${clock(kept.at)}` : ''
+  if (!state) return 'No schema yet: Fetch schema for completion'
+  if (state.state === 'loading') return `${file ? 'Reading the schema file' : 'Fetching the schema'}…`
+  if (state.state === 'error') {
+    const tries =
+      state.attempts > 1 ? ` (failed ${state.attempts} times in a row, last at ${clock(state.at)})` : ''
+    return `${state.message}${tries}${keeping}`
+  }
+  return `Schema${file ? ` from ${file}` : ''}: ${state.summary.typeCount.toLocaleString('en-US')} types`
 }

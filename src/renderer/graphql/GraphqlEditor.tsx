@@ -6,42 +6,39 @@ import {
 } from '@codemirror/autocomplete'
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands'
 import { bracketMatching, syntaxHighlighting } from '@codemirror/language'
-import { linter, lintGutter, type Diagnostic } from '@codemirror/lint'
-import { EditorState } from '@codemirror/state'
+import { Compartment, EditorState } from '@codemirror/state'
 import { drawSelection, EditorView, keymap, lineNumbers, placeholder } from '@codemirror/view'
 import { classHighlighter } from '@lezer/highlight'
-import { graphql, updateSchema } from 'cm6-graphql'
-import type { GraphQLSchema } from 'graphql'
+import { graphqlLanguageSupport } from 'cm6-graphql'
 import { useEffect, useRef } from 'react'
 import { useControlledDoc } from '../editor/controlled-doc'
 import { baseTheme } from '../editor/editor-setup'
 import '../editor/editor.css'
+import { schemaEditing } from './schema-editing'
 
 interface Props {
   value: string
   onChange(text: string): void
   label: string
-  schema: GraphQLSchema | null
+  /** The schema worker's key of the schema to complete and validate with (none: highlighting only). */
+  schemaKey: string | null
   placeholderText: string
   /** A language for the other field: the variables are JSON, highlighted as plain text with brackets. */
   plain?: boolean
 }
 
 /**
- * A CodeMirror editor for a GraphQL document: highlighting, and once a schema is known, completion (Ctrl+Space,
- * or as you type) and validation against it (cm6-graphql). Completion here takes the language's own sources,
- * which the app's shared editor setup overrides, hence an editor of its own.
+ * A CodeMirror editor for a GraphQL document: highlighting (cm6-graphql's language), and once a schema is
+ * known, completion (Ctrl+Space, or as you type) and validation against it, answered by the schema worker
+ * (schema-editing.ts). Completion here takes the language's own sources, which the app's shared editor setup
+ * overrides, hence an editor of its own.
  */
-/** A document not yet written is no error: nothing is marked until something is typed. */
-function quietWhenBlank(diagnostics: readonly Diagnostic[], state: EditorState): Diagnostic[] {
-  return /\S/.test(state.doc.toString()) ? [...diagnostics] : []
-}
-
-export function GraphqlEditor({ value, onChange, label, schema, placeholderText, plain = false }: Props) {
+export function GraphqlEditor({ value, onChange, label, schemaKey, placeholderText, plain = false }: Props) {
   const host = useRef<HTMLDivElement | null>(null)
   const view = useRef<EditorView | null>(null)
+  const schemaSlot = useRef(new Compartment())
   const changes = useControlledDoc(view, value, onChange)
-  const initial = useRef({ value, schema, label, placeholderText, plain })
+  const initial = useRef({ value, schemaKey, label, placeholderText, plain })
   useEffect(() => {
     const el = host.current
     if (!el) return
@@ -59,13 +56,7 @@ export function GraphqlEditor({ value, onChange, label, schema, placeholderText,
           bracketMatching(),
           closeBrackets(),
           syntaxHighlighting(classHighlighter),
-          ...(i.plain
-            ? []
-            : [
-                graphql(i.schema ?? undefined),
-                linter(null, { markerFilter: quietWhenBlank }),
-                lintGutter({ markerFilter: quietWhenBlank }),
-              ]),
+          ...(i.plain ? [] : [graphqlLanguageSupport(), schemaSlot.current.of(schemaEditing(i.schemaKey))]),
           autocompletion({ icons: false }),
           placeholder(i.placeholderText),
           // Completion first: Enter accepts an offered completion before it inserts a line.
@@ -84,8 +75,8 @@ export function GraphqlEditor({ value, onChange, label, schema, placeholderText,
 
   useEffect(() => {
     const v = view.current
-    if (v && !plain) updateSchema(v, schema ?? undefined)
-  }, [schema, plain])
+    if (v && !plain) v.dispatch({ effects: schemaSlot.current.reconfigure(schemaEditing(schemaKey)) })
+  }, [schemaKey, plain])
 
   return (
     <div className="code-editor graphql-editor">

@@ -1,4 +1,3 @@
-import type { GraphQLSchema, IntrospectionQuery } from 'graphql'
 import type { StateCreator } from 'zustand'
 import type { GraphqlTransport } from '../../shared/graphql'
 import type { SavedGraphql } from '../../shared/graphql-saved'
@@ -6,13 +5,17 @@ import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
 import { selectActiveDraft } from '../tabs/active-draft'
 import { checkJsonText } from './graphql-variables'
+import { schemaClient } from './schema-client'
+import { introspectInto, workerKey } from './schema-loading'
+import type { SchemaSummary } from './schema-protocol'
 
 /**
  * The composer's GraphQL mode: the tab's document, variables, operation and transport live in the request's own
  * `graphql:` block (the tab's saved content, so a save writes them, opening a file brings them back, and an
  * edit marks the tab changed), its method is the request's; sending goes through `graphql.send`; schemas
  * fetched by introspection are cached per URL until refreshed. An introspection is a query like any other: its
- * row is on the timeline.
+ * row is on the timeline. Schemas live in the GraphQL schema worker (schema-client.ts): the store keeps what
+ * the composer shows of them.
  */
 
 export interface GraphqlDraft {
@@ -28,10 +31,30 @@ export interface GraphqlDraft {
   schemaFile: string
 }
 
+/** A schema held by the GraphQL schema worker under `key`, and what the composer shows of it. */
+export interface LoadedSchema {
+  key: string
+  summary: SchemaSummary
+  /** When it was loaded (ms since the epoch). */
+  at: number
+}
+
+/**
+ * A schema's state in the composer. A refresh or reload that fails keeps the schema loaded before it
+ * (`previous`), so completion goes on working while the error says what happened; `attempts` counts the
+ * failures in a row, so a retry that fails the same way still shows it tried.
+ */
 export type SchemaState =
-  | { state: 'loading' }
-  | { state: 'ready'; schema: GraphQLSchema; at: number }
-  | { state: 'error'; message: string }
+  | { state: 'loading'; previous?: LoadedSchema }
+  | ({ state: 'ready' } & LoadedSchema)
+  | { state: 'error'; message: string; attempts: number; at: number; previous?: LoadedSchema }
+
+/** The schema the composer uses in this state: the loaded one, or the one kept through a refresh. */
+export function loadedSchema(state: SchemaState | undefined): LoadedSchema | null {
+  if (!state) return null
+  if (state.state === 'ready') return { key: state.key, summary: state.summary, at: state.at }
+  return state.previous ?? null
+}
 
 export interface GraphqlSlice {
   graphqlSchemas: Readonly<Record<string, SchemaState>>
@@ -46,9 +69,6 @@ export interface GraphqlSlice {
 /** Where a schema file's schema is kept in `graphqlSchemas` (introspected ones are kept by URL). */
 export const schemaFileKey = (path: string): string => `file:${path.trim()}`
 
-/** How long an introspection may take before the composer says it failed. */
-const SCHEMA_WAIT_MS = 30_000
-const READ_BYTES = 4 * 1024 * 1024
 const NO_GRAPHQL: SavedGraphql = { query: '' }
 
 /** The active tab's `graphql:` block as stored (a stable object for selectors). */
@@ -144,92 +164,58 @@ export function createGraphqlSlice(client: ApiClient): StateCreator<AppState, []
 
     fetchSchema: async (url, refresh = false) => {
       const known = get().graphqlSchemas[url]
-      if (known && !refresh && known.state !== 'error') return
+      if (known?.state === 'loading' || (known && !refresh && known.state !== 'error')) return
+      const previous = loadedSchema(known)
+      const attempts = known?.state === 'error' ? known.attempts + 1 : 1
       const put = (state: SchemaState): void =>
         set((s) => ({ graphqlSchemas: { ...s.graphqlSchemas, [url]: state } }))
-      put({ state: 'loading' })
-      // graphql is loaded on first use, not with the window: it is 0.6 MB the first paint would wait on.
-      const { buildClientSchema, getIntrospectionQuery } = await import('graphql')
+      put(previous ? { state: 'loading', previous } : { state: 'loading' })
+      // The one piece of graphql the page needs (a few KB, not the library): the worker does everything else.
+      const { getIntrospectionQuery } = await import('graphql/utilities/getIntrospectionQuery')
       const draft = selectActiveDraft(get())
-      const res = await client.invoke('graphql.send', {
-        url,
-        // Without descriptions of arguments' deprecation and the like: the plainest query most servers answer.
-        query: getIntrospectionQuery({ descriptions: true }),
-        operationName: 'IntrospectionQuery',
-        transport: 'http',
-        headers: draft.headers.filter((h) => h.name.trim() !== ''),
-        ...get().sendScope(),
-      })
-      if (!res.ok) return put({ state: 'error', message: res.error.message })
-      const text = await resultText(get, client, res.value.sid)
-      if (typeof text !== 'string') return put({ state: 'error', message: text.message })
+      const key = workerKey(url)
       try {
-        const value = JSON.parse(text) as { data?: IntrospectionQuery; errors?: { message?: string }[] }
-        if (!value.data?.__schema) {
-          const why = value.errors?.[0]?.message ?? 'the answer has no schema'
-          return put({ state: 'error', message: `Introspection failed: ${why}` })
-        }
-        put({ state: 'ready', schema: buildClientSchema(value.data), at: Date.now() })
-      } catch (e) {
-        put({
-          state: 'error',
-          message: `Introspection failed: ${e instanceof Error ? e.message : String(e)}`,
+        const res = await client.invoke('graphql.send', {
+          url,
+          query: getIntrospectionQuery({ descriptions: true }),
+          operationName: 'IntrospectionQuery',
+          transport: 'http',
+          headers: draft.headers.filter((h) => h.name.trim() !== ''),
+          ...get().sendScope(),
         })
+        if (!res.ok) throw new Error(res.error.message)
+        const summary = await introspectInto(get, client, res.value.sid, key)
+        if (previous) void schemaClient().call('drop', { key: previous.key })
+        put({ state: 'ready', key, summary, at: Date.now() })
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e)
+        put({ state: 'error', message, attempts, at: Date.now(), ...(previous ? { previous } : {}) })
       }
     },
 
     loadSchemaFile: async (path) => {
-      const key = schemaFileKey(path)
+      const storeKey = schemaFileKey(path)
+      const known = get().graphqlSchemas[storeKey]
+      const previous = loadedSchema(known)
+      const attempts = known?.state === 'error' ? known.attempts + 1 : 1
       const put = (state: SchemaState): void =>
-        set((s) => ({ graphqlSchemas: { ...s.graphqlSchemas, [key]: state } }))
-      put({ state: 'loading' })
+        set((s) => ({ graphqlSchemas: { ...s.graphqlSchemas, [storeKey]: state } }))
+      put(previous ? { state: 'loading', previous } : { state: 'loading' })
       const { context } = get().sendScope()
-      const res = await client.invoke('graphql.schemaFile', {
-        path: path.trim(),
-        ...(context ? { context } : {}),
-      })
-      if (!res.ok) return put({ state: 'error', message: res.error.message })
-      const { schemaFromSdl } = await import('../../shared/graphql-sdl')
-      const built = schemaFromSdl(res.value.sdl, path.trim())
-      put(
-        built.ok
-          ? { state: 'ready', schema: built.value, at: Date.now() }
-          : { state: 'error', message: built.error.message },
-      )
+      const key = workerKey(storeKey)
+      try {
+        const res = await client.invoke('graphql.schemaFile', {
+          path: path.trim(),
+          ...(context ? { context } : {}),
+        })
+        if (!res.ok) throw new Error(res.error.message)
+        const summary = await schemaClient().call('sdl', { key, sdl: res.value.sdl, source: path.trim() })
+        if (previous) void schemaClient().call('drop', { key: previous.key })
+        put({ state: 'ready', key, summary, at: Date.now() })
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e)
+        put({ state: 'error', message, attempts, at: Date.now(), ...(previous ? { previous } : {}) })
+      }
     },
   })
-}
-
-/** The body of the exchange `sid` once it is done (read from the engine), or why not. */
-async function resultText(
-  get: () => AppState,
-  client: ApiClient,
-  sid: string,
-): Promise<string | { message: string }> {
-  const started = Date.now()
-  // Bounded in time: the row is checked every 50 ms for at most SCHEMA_WAIT_MS.
-  while (Date.now() - started < SCHEMA_WAIT_MS) {
-    const row = get().timeline.rows[sid]
-    const t = row?.terminal
-    if (t?.type === 'error') return { message: t.message }
-    if (t?.type === 'cancelled') return { message: 'The introspection was cancelled' }
-    if (t?.type === 'done') {
-      let text = ''
-      for (let offset = 0, i = 0; offset < t.body.size && i < 64; i++) {
-        const r = await client.invoke('body.read', {
-          bodyId: t.body.id,
-          offset,
-          length: READ_BYTES,
-          encoding: 'utf8',
-        })
-        if (!r.ok) return { message: r.error.message }
-        if (r.value.length === 0) break
-        text += r.value.data
-        offset += r.value.length
-      }
-      return text
-    }
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  return { message: `No answer to the introspection within ${SCHEMA_WAIT_MS / 1000} s` }
 }
