@@ -20,6 +20,7 @@ import { inlineRequestVars } from './bruno-request-vars'
 import { withPathParams } from './bruno-url'
 import { jsonAsSent } from './json-comments'
 import { counted } from '../../shared/format'
+import { brunoOAuth2 } from './oauth2-import'
 import {
   copyFolderHeaders,
   emptyPlan,
@@ -117,6 +118,8 @@ function authOf(b: Blocks, mode: string | undefined, u: string[], where: string)
         value: v('value'),
         in: v('placement') === 'queryparams' ? 'query' : 'header',
       }
+    case 'oauth2':
+      return brunoOAuth2(v, u, where)
     default:
       u.push(`${where}: auth "${mode ?? ''}" is not supported; auth left to inherit`)
       return { type: 'inherit' }

@@ -1,6 +1,7 @@
 import type { AuthSpec, RequestScripts, SavedRequest, Variable } from '../../shared/collection'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import type { TagMapper } from './insomnia-tags'
+import { insomniaOAuth2 } from './oauth2-import'
 import {
   arr,
   encodeSegment,
@@ -104,19 +105,7 @@ export function auth(v: unknown, c: Ctx, where: string): AuthSpec {
         in: v['addTo'] === 'queryParams' ? 'query' : 'header',
       }
     case 'oauth2':
-      if (str(v['grantType']) !== 'client_credentials') {
-        c.u.push(`${where}: OAuth 2.0 grant "${str(v['grantType'])}" is not supported; auth left to inherit`)
-        return { type: 'inherit' }
-      }
-      return {
-        type: 'oauth2',
-        grant: 'client_credentials',
-        tokenUrl: t('accessTokenUrl'),
-        clientId: t('clientId'),
-        clientSecret: t('clientSecret'),
-        scope: t('scope'),
-        clientAuth: v['credentialsInBody'] === true ? 'body' : 'basic',
-      }
+      return insomniaOAuth2(t, (k) => v[k] === true, c.u, where)
     default:
       c.u.push(`${where}: auth type "${str(v['type'])}" is not supported; auth left to inherit`)
       return { type: 'inherit' }

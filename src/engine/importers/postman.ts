@@ -18,6 +18,7 @@ import {
 } from './plan'
 import { applyScripts, eventScripts, levelScripts, linkDependencies, reportScripts } from './postman-events'
 import { postmanUrl } from './postman-url'
+import { postmanOAuth2 } from './oauth2-import'
 import { fromPostmanGraphql } from '../graphql/graphql-postman'
 
 /** Postman collections (v2.0 and v2.1) and Postman environments. */
@@ -112,24 +113,8 @@ export function postmanAuth(v: unknown, unmapped: string[], where: string): Auth
         value: t(p['value']),
         in: p['in'] === 'query' ? 'query' : 'header',
       }
-    case 'oauth2': {
-      const grant = p['grant_type'] ?? ''
-      if (grant !== 'client_credentials') {
-        unmapped.push(
-          `${where}: OAuth 2.0 grant "${grant || 'authorization_code'}" is not supported (client credentials is); auth left to inherit`,
-        )
-        return { type: 'inherit' }
-      }
-      return {
-        type: 'oauth2',
-        grant: 'client_credentials',
-        tokenUrl: t(p['accessTokenUrl']),
-        clientId: t(p['clientId']),
-        clientSecret: t(p['clientSecret']),
-        scope: t(p['scope']),
-        clientAuth: p['client_authentication'] === 'body' ? 'body' : 'basic',
-      }
-    }
+    case 'oauth2':
+      return postmanOAuth2((k) => t(p[k]), unmapped, where)
     default:
       unmapped.push(`${where}: auth type "${type}" is not supported; auth left to inherit`)
       return { type: 'inherit' }

@@ -1,0 +1,156 @@
+import type { AuthSpec } from '../../shared/collection'
+
+/**
+ * OAuth 2.0 auth from Postman, Insomnia and Bruno in Flightdeck's terms. Each app names the same things its own
+ * way (Postman `password_credentials` and `authorization_code_with_pkce`, Insomnia `usePkce`, Bruno `pkce: true`);
+ * the grants Flightdeck does not run (implicit, Postman's device code) are reported and left to inherit. A
+ * redirect URI that is not loopback (Postman's oauth.pstmn.io callback) is kept, and the report says to change it:
+ * Flightdeck receives the code on http://127.0.0.1 (RFC 8252).
+ */
+
+type OAuth2 = Extract<AuthSpec, { type: 'oauth2' }>
+/** A field's text (templates already in Flightdeck's form), '' when absent. */
+type Field = (key: string) => string
+
+interface Common {
+  grant: string
+  tokenUrl: string
+  authUrl: string
+  redirectUri: string
+  clientId: string
+  clientSecret: string
+  scope: string
+  username: string
+  password: string
+  clientAuth: OAuth2['clientAuth']
+  pkce: OAuth2['pkce']
+}
+
+function toAuth(c: Common, unmapped: string[], where: string, app: string): AuthSpec {
+  const base = {
+    type: 'oauth2' as const,
+    tokenUrl: c.tokenUrl,
+    clientId: c.clientId,
+    clientSecret: c.clientSecret,
+    scope: c.scope,
+    clientAuth: c.clientAuth,
+  }
+  switch (c.grant) {
+    case 'client_credentials':
+      return { ...base, grant: 'client_credentials' }
+    case 'password':
+      return { ...base, grant: 'password', username: c.username, password: c.password }
+    case 'authorization_code': {
+      const redirect = c.redirectUri.trim()
+      if (redirect !== '' && !isLoopbackUri(redirect)) {
+        unmapped.push(
+          `${where}: OAuth 2.0 redirect URI ${redirect} is not a loopback address; Flightdeck receives the code on http://127.0.0.1 (set it, or leave it empty, and register it with the server)`,
+        )
+      }
+      return {
+        ...base,
+        grant: 'authorization_code',
+        authUrl: c.authUrl,
+        ...(redirect !== '' ? { redirectUri: redirect } : {}),
+        pkce: c.pkce,
+      }
+    }
+    default:
+      unmapped.push(
+        `${where}: ${app} OAuth 2.0 grant "${c.grant}" is not supported (authorization code, password and client credentials are); auth left to inherit`,
+      )
+      return { type: 'inherit' }
+  }
+}
+
+function isLoopbackUri(uri: string): boolean {
+  // A template (`{{callback}}`) is the person's to fill; it is not second-guessed.
+  if (uri.includes('{{')) return true
+  try {
+    const u = new URL(uri)
+    return u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)
+  } catch {
+    return false
+  }
+}
+
+/** Postman v2.1's `auth.oauth2` list (or v2.0's object), as key → text. */
+export function postmanOAuth2(p: Field, unmapped: string[], where: string): AuthSpec {
+  const given = p('grant_type')
+  // Postman leaves grant_type out for its default, the authorization code grant.
+  const grant =
+    given === '' || given === 'authorization_code_with_pkce'
+      ? 'authorization_code'
+      : given === 'password_credentials'
+        ? 'password'
+        : given
+  const withPkce = given === 'authorization_code_with_pkce'
+  return toAuth(
+    {
+      grant,
+      tokenUrl: p('accessTokenUrl'),
+      authUrl: p('authUrl'),
+      redirectUri: p('redirect_uri'),
+      clientId: p('clientId'),
+      clientSecret: p('clientSecret'),
+      scope: p('scope'),
+      username: p('username'),
+      password: p('password'),
+      clientAuth: p('client_authentication') === 'body' ? 'body' : 'basic',
+      pkce: withPkce ? (p('challengeAlgorithm') === 'plain' ? 'plain' : 'S256') : 'off',
+    },
+    unmapped,
+    where,
+    'Postman',
+  )
+}
+
+/** Insomnia's `authentication` of type oauth2 (export v4 and v5 name the fields alike). */
+export function insomniaOAuth2(
+  p: Field,
+  flag: (key: string) => boolean,
+  unmapped: string[],
+  where: string,
+): AuthSpec {
+  return toAuth(
+    {
+      grant: p('grantType') || 'authorization_code',
+      tokenUrl: p('accessTokenUrl'),
+      authUrl: p('authorizationUrl'),
+      redirectUri: p('redirectUrl'),
+      clientId: p('clientId'),
+      clientSecret: p('clientSecret'),
+      scope: p('scope'),
+      username: p('username'),
+      password: p('password'),
+      clientAuth: flag('credentialsInBody') ? 'body' : 'basic',
+      pkce: flag('usePkce') ? (p('pkceMethod') === 'plain' ? 'plain' : 'S256') : 'off',
+    },
+    unmapped,
+    where,
+    'Insomnia',
+  )
+}
+
+/** Bruno's `auth:oauth2` block. */
+export function brunoOAuth2(p: Field, unmapped: string[], where: string): AuthSpec {
+  return toAuth(
+    {
+      grant: p('grant_type') || 'authorization_code',
+      tokenUrl: p('access_token_url'),
+      authUrl: p('authorization_url'),
+      redirectUri: p('callback_url'),
+      clientId: p('client_id'),
+      clientSecret: p('client_secret'),
+      scope: p('scope'),
+      username: p('username'),
+      password: p('password'),
+      // Bruno's default places the credentials in the body, as older Bruno always did.
+      clientAuth: p('credentials_placement') === 'basic_auth_header' ? 'basic' : 'body',
+      pkce: p('pkce') === 'true' ? 'S256' : 'off',
+    },
+    unmapped,
+    where,
+    'Bruno',
+  )
+}
