@@ -1,4 +1,4 @@
-import type { QueuedEvent, TimelineEvent } from '../../shared/timeline'
+import type { QueuedEvent, ScriptEvent, TimelineEvent } from '../../shared/timeline'
 import { MAX_KEPT_INFORMATIONAL } from '../../shared/timeline'
 import { countMessages, emptyTally, messagesIn, type StreamTally } from '../../shared/stream-tally'
 import { MAX_REPLAY_PAGE, type TimelineReplayPage } from '../../shared/workspace-schemas'
@@ -278,10 +278,17 @@ export class TimelineJournal {
   }
 }
 
-/** Put `e` in its kind's slot (replacing the previous event of that kind), or in a new slot at the end. */
+/**
+ * Put `e` in its kind's slot (replacing the previous event of that kind), or in a new slot at the end. A script
+ * report's kind is its phase too: the row shows the pre-request and the post-response reports side by side.
+ */
 function setLatest(latest: TimelineEvent[], e: TimelineEvent): void {
   for (let i = 0; i < latest.length; i++) {
-    if ((latest[i] as TimelineEvent).type === e.type) {
+    const had = latest[i] as TimelineEvent
+    if (
+      had.type === e.type &&
+      (e.type !== 'script' || (had as ScriptEvent).report.phase === e.report.phase)
+    ) {
       latest[i] = e
       return
     }
