@@ -137,8 +137,8 @@ export class TimelineJournal {
       }
       case 'informational': {
         const list = (entry.informational ??= [])
-        // The row keeps the first few with their headers and takes the count from the latest.
-        if (list.length < MAX_KEPT_INFORMATIONAL) list.push(e)
+        // The row keeps the first few with their headers and takes the count from the latest (a slot after them).
+        if (list.length <= MAX_KEPT_INFORMATIONAL) list.push(e)
         else list[list.length - 1] = e
         return
       }

@@ -95,6 +95,8 @@ function nextRow(row: SessionRow, e: TimelineEvent): SessionRow | null {
     case 'response-headers':
       return { ...row, lastT, state, response: e, status: e.status }
     case 'informational':
+      // Counted already (a timeline replay over live batches brings the same ones again).
+      if (row.informational && e.count <= row.informational.count) return null
       // An interim response is not the response: the status stays unset and the row keeps waiting.
       return { ...row, lastT, state, informational: withInformational(row.informational, e) }
     case 'body-progress':
