@@ -10,6 +10,7 @@ import type { KeyValue, RequestBody } from '../../shared/request'
 import type { Assertion, Extraction } from '../../shared/run-spec'
 import type { LoadedCollection } from '../collections/loader'
 import { customBearerHeader } from '../auth/apply-auth'
+import { brunoOAuth2Pairs } from './oauth2-export'
 import { brunoGraphqlNotes } from '../graphql/graphql-bruno'
 import { readExportTree, type ExportFolder, type ExportRequest } from './export-tree'
 
@@ -91,13 +92,10 @@ function authBlock(a: AuthSpec): string | null {
         pair('placement', a.in === 'query' ? 'queryparams' : 'header'),
       ])
     case 'oauth2':
-      return block('auth:oauth2', [
-        pair('grant_type', 'client_credentials'),
-        pair('access_token_url', a.tokenUrl),
-        pair('client_id', a.clientId),
-        pair('client_secret', a.clientSecret),
-        pair('scope', a.scope),
-      ])
+      return block(
+        'auth:oauth2',
+        brunoOAuth2Pairs(a).map(([k, v]) => pair(k, v)),
+      )
     default:
       return null
   }

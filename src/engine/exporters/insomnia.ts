@@ -11,6 +11,7 @@ import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import type { Extraction } from '../../shared/run-spec'
 import type { LoadedCollection } from '../collections/loader'
 import { readExportTree, type ExportFolder, type ExportRequest } from './export-tree'
+import { insomniaOAuth2Fields } from './oauth2-export'
 
 /**
  * Export to Insomnia v5 (the YAML Insomnia 10 and later imports): the folder tree under `collection:`, the
@@ -86,15 +87,7 @@ function auth(a: AuthSpec, tx: Tx): Json | undefined {
         addTo: a.in === 'query' ? 'queryParams' : 'header',
       }
     case 'oauth2':
-      return {
-        type: 'oauth2',
-        grantType: 'client_credentials',
-        accessTokenUrl: tx(a.tokenUrl),
-        clientId: tx(a.clientId),
-        clientSecret: tx(a.clientSecret),
-        scope: tx(a.scope),
-        credentialsInBody: a.clientAuth === 'body',
-      }
+      return insomniaOAuth2Fields(a, tx)
   }
 }
 

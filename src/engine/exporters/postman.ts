@@ -4,6 +4,7 @@ import type { KeyValue, RequestBody } from '../../shared/request'
 import { readRequestFile, stemOf, type LoadedCollection } from '../collections/loader'
 import { resolveDependency } from '../runner/plan'
 import { customBearerHeader } from '../auth/apply-auth'
+import { postmanOAuth2Fields } from './oauth2-export'
 import { levelEvents, requestEvents } from './postman-scripts'
 import { toPostmanGraphql } from '../graphql/graphql-postman'
 
@@ -104,14 +105,7 @@ export function postmanAuth(auth: AuthSpec): Json | null {
     case 'oauth2':
       return {
         type: 'oauth2',
-        oauth2: params({
-          grant_type: 'client_credentials',
-          accessTokenUrl: auth.tokenUrl,
-          clientId: auth.clientId,
-          clientSecret: auth.clientSecret,
-          scope: auth.scope,
-          client_authentication: auth.clientAuth === 'body' ? 'body' : 'header',
-        }),
+        oauth2: params(postmanOAuth2Fields(auth)),
       }
   }
 }
