@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { connect as mqttConnect, MqttClient, type IClientOptions } from 'mqtt'
 import type { MqttOptions } from '../../shared/mqtt'
 import type { Clock } from '../clock'
@@ -21,16 +22,26 @@ export interface ClientFor {
   sent: () => void
 }
 
+/** MQTT.js's way to open its connection; not among its typed members, checked where it is used. */
+type StreamBuilder = (client: MqttClient) => Duplex
+
 /**
  * MQTT.js's client for one connection attempt. Over TCP and TLS it connects through the engine's timed
  * connection (DNS, connect and TLS as phases of the first connection); over WebSocket MQTT.js connects itself
- * and writes CONNECT as the socket opens, so those phases are not measured apart. Throws what MQTT.js throws.
+ * and writes CONNECT as the socket opens, so those phases are not measured apart. Either way MQTT.js reads the
+ * connection through PacedStream (a flood is fair). Throws what MQTT.js throws.
  */
 export function mqttClientFor(c: ClientFor): MqttClient {
   const { url, options: o } = c
   const scheme = url.protocol.slice(0, -1)
   if (scheme !== 'mqtt' && scheme !== 'mqtts') {
-    const client = mqttConnect(url.href, c.client)
+    // MQTT.js makes the WebSocket's stream from the URL and options as ever; it is read through PacedStream.
+    const client = mqttConnect(url.href, { ...c.client, manualConnect: true })
+    const own = client as unknown as { streamBuilder?: unknown }
+    const build = own.streamBuilder
+    if (typeof build !== 'function') throw new Error('This MQTT.js has no stream builder to pace')
+    own.streamBuilder = ((mc: MqttClient) => new PacedStream((build as StreamBuilder)(mc))) as StreamBuilder
+    client.connect()
     c.sent()
     return client
   }
@@ -40,7 +51,6 @@ export function mqttClientFor(c: ClientFor): MqttClient {
     o: Record<string, unknown>,
   ) => Socket
   const host = url.hostname.replace(/^\[|\]$/g, '')
-  // MQTT.js reads the connection through PacedStream: a turn's worth of bytes at a time (a flood is fair).
   const builder = (): Socket =>
     new PacedStream(
       make({ host, port, rejectUnauthorized: !o.insecure, ...(c.ca ? { ca: c.ca } : {}) }),
