@@ -91,6 +91,8 @@ async function start(page: Page, width = 1024, height = 700): Promise<void> {
   await page.setViewportSize({ width, height })
   await page.goto(host.url)
   await expect(page.getByRole('complementary', { name: 'Collections' }).getByText('Shop')).toBeVisible()
+  // The host keeps the last test's tabs: each test types into a tab of its own, never into a saved request's.
+  await page.getByRole('button', { name: 'New request tab' }).click()
 }
 
 /** Light and dark pictures of what is on screen now, at the window's size, for a person to look at. */

@@ -53,7 +53,7 @@ export function Toolbar() {
           {hostError.message}
         </span>
       ) : info ? (
-        <span className="muted small">
+        <span className="muted small toolbar-host" title={`${info.host} · v${info.version}`}>
           {info.host} · v{info.version}
         </span>
       ) : null}

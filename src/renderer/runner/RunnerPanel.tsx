@@ -61,8 +61,9 @@ export function RunnerPanel() {
       {run ? (
         <RunProgress settingsOpen={settings} onSettings={() => setSettingsFor(settings ? null : run.runId)} />
       ) : null}
-      {run?.finished ? <RunResults /> : null}
+      {/* The requests first, as a Postman runner lists them: each row opens its exchange; the figures follow. */}
       {run && run.requests.length > 0 ? <RunRequestTable requests={run.requests} /> : null}
+      {run?.finished ? <RunResults /> : null}
     </section>
   )
 }
