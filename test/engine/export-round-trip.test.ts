@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -42,10 +43,25 @@ async function importInto(from: { file?: string; text?: string }, name: string):
   return dir
 }
 
+type NewmanRun = (
+  options: { collection: unknown; workingDir: string; reporters: string[]; timeout?: number },
+  done: (err: Error | null) => void,
+) => unknown
+const require = createRequire(import.meta.url)
+const newmanRun = (collection: unknown, workingDir: string): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const { run } = require('newman') as { run: NewmanRun }
+    run({ collection, workingDir, reporters: [], timeout: 20_000 }, (err) => (err ? reject(err) : resolve()))
+  })
+
 /** Each request a run sent, as the server saw it: request line, the headers the collection sets, body or parts. */
 async function sent(dir: string): Promise<string[]> {
   stub.arrived.length = 0
   await runToEnd(service, dir, '')
+  return arrived()
+}
+
+function arrived(): string[] {
   expect(stub.arrived).toHaveLength(4)
   return stub.arrived
     .map((a: Arrived) => {
@@ -110,6 +126,23 @@ describe('a Postman collection imported, exported and imported again sends what 
       expect(out.skipped.join('\n')).not.toMatch(/typed|meta|order/)
     })
   }
+
+  it('postman: newman (Postman’s own runner) runs the export and sends what Flightdeck sent', async () => {
+    const a = await importInto({ text: fixtureText('postman-roundtrip.json', stub.url) }, 'a')
+    const before = await sent(a)
+    const out = await exported(a, 'postman')
+    const json = JSON.parse(out.from.text ?? '') as {
+      item: { name: string; request?: { header: unknown[]; body: unknown } }[]
+    }
+    // An HTML or XML body needs no header: its raw language makes Postman send the type.
+    expect(json.item.find((i) => i.name === 'Post page')?.request).toMatchObject({
+      header: [],
+      body: { options: { raw: { language: 'html' } } },
+    })
+    stub.arrived.length = 0
+    await newmanRun(json, a)
+    expect(arrived()).toEqual(before)
+  })
 
   it('insomnia: the same, but a file part typed unlike its name goes by its name there, and the export says so', async () => {
     const a = await importInto({ text: fixtureText('postman-roundtrip.json', stub.url) }, 'a')

@@ -116,6 +116,30 @@ function kv(list: readonly KeyValue[]): Json[] {
   )
 }
 
+/**
+ * Postman's raw-body languages and the Content-Type each makes Postman send when no header gives one
+ * (postman-runtime's body builder): a text body of one of these types needs no header of its own.
+ */
+const RAW_LANGUAGE_TYPES: Record<string, string> = {
+  text: 'text/plain',
+  html: 'text/html',
+  xml: 'application/xml',
+  javascript: 'application/javascript',
+}
+
+function rawLanguage(contentType: string): string {
+  const type = contentType.toLowerCase()
+  const exact = Object.entries(RAW_LANGUAGE_TYPES).find(([, t]) => t === type)?.[0]
+  return exact ?? (/xml/.test(type) ? 'xml' : 'text')
+}
+
+/** The Content-Type header a body needs in Postman: its own type, unless a raw body's language says it. */
+function bodyTypeHeader(b: RequestBody): string {
+  if (b.kind === 'file') return b.contentType ?? ''
+  if (b.kind !== 'text') return ''
+  return RAW_LANGUAGE_TYPES[rawLanguage(b.contentType)] === b.contentType.toLowerCase() ? '' : b.contentType
+}
+
 function body(b: RequestBody): Json | null {
   switch (b.kind) {
     case 'none':
@@ -123,11 +147,7 @@ function body(b: RequestBody): Json | null {
     case 'json':
       return { mode: 'raw', raw: b.text, options: { raw: { language: 'json' } } }
     case 'text':
-      return {
-        mode: 'raw',
-        raw: b.text,
-        options: { raw: { language: /xml/.test(b.contentType) ? 'xml' : 'text' } },
-      }
+      return { mode: 'raw', raw: b.text, options: { raw: { language: rawLanguage(b.contentType) } } }
     case 'form':
       return { mode: 'urlencoded', urlencoded: kv(b.fields) }
     case 'multipart':
@@ -156,8 +176,7 @@ export function variables(vars: readonly Variable[]): Json[] {
 
 function requestItem(req: SavedRequest, path: string, skipped: string[]): Json {
   const headers = [...req.headers]
-  // A body's own type goes as a header: Postman's raw and file bodies have no field for it.
-  const ownType = req.body.kind === 'text' || req.body.kind === 'file' ? (req.body.contentType ?? '') : ''
+  const ownType = bodyTypeHeader(req.body)
   if (ownType !== '' && !headers.some((h) => h.enabled && h.name.toLowerCase() === 'content-type')) {
     headers.push({ name: 'Content-Type', value: ownType, enabled: true })
   }
@@ -197,6 +216,31 @@ export function postmanEnvironment(env: EnvironmentInfo): Json {
   }
 }
 
+/**
+ * Folder variables Postman will read, moved to the collection's: Postman's runner does not read a folder's
+ * `variable` list. A name moves when every folder that has it (and the collection, if it has it) gives it the
+ * same value, so each request still gets what it got; the others stay on their folders and `stay` names them.
+ */
+function hoistFolderVariables(
+  collection: readonly Variable[],
+  folders: LoadedCollection['folders'],
+): { hoisted: Variable[]; stay: Set<string> } {
+  const byName = new Map<string, Variable[]>()
+  for (const [path, s] of folders)
+    if (path !== '') for (const v of s.variables) byName.set(v.name, [...(byName.get(v.name) ?? []), v])
+  const hoisted: Variable[] = []
+  const stay = new Set<string>()
+  for (const [name, list] of byName) {
+    const top = collection.find((v) => v.name === name)
+    const all = top ? [top, ...list] : list
+    const first = all[0]
+    if (first && all.every((v) => v.value === first.value && v.secret === first.secret)) {
+      if (!top) hoisted.push(first)
+    } else stay.add(name)
+  }
+  return { hoisted, stay }
+}
+
 /** An exported item, with the requests it holds and the ones they depend on (collection paths). */
 interface Placed {
   json: Json
@@ -222,6 +266,7 @@ function dependenciesFirst(list: readonly Placed[]): Placed[] {
 export async function exportPostman(loaded: LoadedCollection): Promise<{ json: Json; skipped: string[] }> {
   const { info, folders } = loaded
   const skipped = info.problems.map((p) => `${p.path}: not exported (${p.message})`)
+  const { hoisted, stay } = hoistFolderVariables(info.variables, folders)
   const items = async (folder: FolderNode, depth: number, placed?: Placed[]): Promise<Json[]> => {
     const out: Placed[] = []
     for (const child of folder.children) {
@@ -246,7 +291,13 @@ export async function exportPostman(loaded: LoadedCollection): Promise<{ json: J
         const s = folders.get(child.path)
         const a = s ? postmanAuth(s.auth) : null
         if (a) item['auth'] = a
-        if (s && s.variables.length > 0) item['variable'] = variables(s.variables)
+        const own = (s?.variables ?? []).filter((v) => stay.has(v.name))
+        if (own.length > 0) {
+          item['variable'] = variables(own)
+          skipped.push(
+            `${child.path}: folder variables ${own.map((v) => v.name).join(', ')} kept on the folder, where Postman does not read them (other levels give them other values)`,
+          )
+        }
         const events = levelEvents(s?.scripts)
         if (events.length > 0) item['event'] = events
         out.push({
@@ -269,7 +320,8 @@ export async function exportPostman(loaded: LoadedCollection): Promise<{ json: J
   }
   const auth = postmanAuth(info.auth)
   if (auth) json['auth'] = auth
-  if (info.variables.length > 0) json['variable'] = variables(info.variables)
+  const collectionVariables = [...info.variables, ...hoisted]
+  if (collectionVariables.length > 0) json['variable'] = variables(collectionVariables)
   const events = levelEvents(loaded.settings.scripts)
   if (events.length > 0) json['event'] = events
   return { json: postmanNames(json), skipped }
