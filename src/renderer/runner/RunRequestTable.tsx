@@ -7,8 +7,8 @@ import { wholeRunTrace } from './run-traces'
 
 /**
  * The run's results per request. A row opens its exchange (the first failed iteration's, else the latest's) in
- * the details pane, as a Postman runner's row opens its request and response; the toolbar's run button and Esc
- * there bring the runner back.
+ * the details pane, as a Postman runner's row opens its request and response; the toolbar's run button brings
+ * the runner back.
  */
 export function RunRequestTable({ requests }: { requests: readonly RequestTally[] }) {
   const whole = wholeRunTrace(requests) !== null
