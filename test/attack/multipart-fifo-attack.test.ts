@@ -55,7 +55,9 @@ function multipart(path: string): RequestBody {
   }
 }
 
-async function sendBody(body: RequestBody): Promise<{ type: string; message?: string; status?: number }> {
+async function sendBody(
+  body: RequestBody,
+): Promise<{ type: string; message?: string; status?: number | undefined }> {
   const r = await service.invoke('http.send', { request: spec(url, { method: 'POST', body }) })
   if (!r.ok) return { type: 'refused', message: r.error.message }
   const result = await service.http.waitFor(r.value.sids[0] ?? '')

@@ -64,7 +64,14 @@ export function readParsedNow<T>(
   const hit = cache.entries.get(abs)
   if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.result as Parsed<T>
   let result: Parsed<T>
-  if (st.size > MAX_FILE_BYTES) {
+  // stat follows links: a shared collection's `local.yaml -> /dev/zero` (git keeps symlinks) or a named pipe
+  // would be read forever, on the engine's thread, by the synchronous read below.
+  if (!st.isFile()) {
+    result = {
+      ok: false,
+      problem: { line: 0, column: 0, message: 'Not a file (a pipe, a device or a folder); not read' },
+    }
+  } else if (st.size > MAX_FILE_BYTES) {
     result = {
       ok: false,
       problem: { line: 0, column: 0, message: `File is larger than ${MAX_FILE_BYTES} bytes` },

@@ -2,13 +2,24 @@ import {
   ancestorFolders,
   findNode,
   parentPath,
+  type CollectionInfo,
   type RequestContext,
   type ScopedVariable,
   type Variable,
 } from '../../shared/collection'
 import { fail, ok, type Result } from '../../shared/result'
 import type { SecretStore } from '../secrets/secret-store'
+import { ENVIRONMENTS_DIR } from './collection-file-format'
 import type { LoadedCollection } from './loader'
+
+/** Why environment `env` is not among the collection's, when its file is there and could not be read. */
+export function unreadEnvironment(info: CollectionInfo, env: string): string | null {
+  const p = info.problems.find((q) =>
+    [`${ENVIRONMENTS_DIR}/${env}.yaml`, `${ENVIRONMENTS_DIR}/${env}.yml`].includes(q.path),
+  )
+  if (!p) return null
+  return `The environment "${env}" in ${info.name} could not be read: ${p.path}${p.line > 0 ? ` line ${p.line}` : ''}: ${p.message}`
+}
 
 /**
  * The variables a request sees as the files and the secret store have them (global < collection < folders,
@@ -80,7 +91,11 @@ export async function fileScope(
   }
   if (context.env !== undefined && context.env !== '') {
     const env = info.environments.find((e) => e.id === context.env)
-    if (!env) return fail('not_found', `No environment "${context.env}" in ${info.name}`)
+    if (!env)
+      return fail(
+        'not_found',
+        unreadEnvironment(info, context.env) ?? `No environment "${context.env}" in ${info.name}`,
+      )
     for (const v of env.variables)
       await add(v, 'environment', env.id, src.secretKey(context.dir, `env:${env.id}`, v.name))
   }

@@ -18,6 +18,7 @@ import { currentRequestFile, stemOf } from '../collections/loader'
 import type { CollectionManager } from '../collections/manager'
 import { COLLECTION_FILE, ENVIRONMENTS_DIR } from '../collections/collection-file-format'
 import { absPath } from '../collections/store'
+import { unreadEnvironment } from '../collections/variable-scope'
 import { carriedTwice, levelScriptsAt, phaseScripts, type LevelScripts } from '../scripts/level-scripts'
 import type { RunStep } from './run-step'
 import { checksGraphqlErrors, graphqlStep } from '../graphql/graphql-step'
@@ -71,7 +72,11 @@ export async function planRun(
   const { info } = loaded.value
   if (env !== undefined && env !== '' && !info.environments.some((e) => e.id === env)) {
     const known = info.environments.map((e) => e.id).join(', ')
-    return fail('not_found', `No environment "${env}" in ${info.name}${known ? ` (there is: ${known})` : ''}`)
+    return fail(
+      'not_found',
+      unreadEnvironment(info, env) ??
+        `No environment "${env}" in ${info.name}${known ? ` (there is: ${known})` : ''}`,
+    )
   }
 
   const rel = normalizeRequestPath(path.replace(/^\/+|\/+$/g, ''))
