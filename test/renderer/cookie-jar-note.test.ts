@@ -6,8 +6,7 @@ import { join } from 'node:path'
 import { createElement } from 'react'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CookiesPanel } from '../../src/renderer/details/CookiesPanel'
-import { HeadersPanel } from '../../src/renderer/details/HeadersPanel'
-import { OverviewPanel } from '../../src/renderer/details/OverviewPanel'
+import { StatusLine } from '../../src/renderer/details/StatusLine'
 import type { AppStore } from '../../src/renderer/store/app-store'
 import { runFlightdeckProcess } from '../fixtures/cli-process'
 import { until } from './engine-client'
@@ -16,8 +15,8 @@ import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
  * Set-Cookie headers the cookie jar does not keep (too large, against the cookie rules, or older ones let go
- * when a domain passes 180) are said where the person looks: the exchange's Overview, Headers and Cookies
- * tabs, and under the headers `flightdeck send` prints. Real engine, real server, the CLI as a process.
+ * when a domain passes 180) are said where the person looks: the exchange's status line (above every tab) and its
+ * Cookies tab, and under the headers `flightdeck send` prints. Real engine, real server, the CLI as a process.
  */
 
 let server: Server
@@ -62,13 +61,11 @@ async function sendFrom(store: AppStore, path: string): Promise<string> {
 function panels(store: AppStore, sid: string): string[] {
   const row = store.getState().timeline.rows[sid]
   if (!row) throw new Error('no row')
-  return [OverviewPanel, HeadersPanel, CookiesPanel].map((panel) =>
-    renderOverStore(store, createElement(panel, { row })),
-  )
+  return [StatusLine, CookiesPanel].map((panel) => renderOverStore(store, createElement(panel, { row })))
 }
 
 describe('cookies the jar does not keep', () => {
-  it('a refused login cookie is named with its size and the limit in Overview, Headers and Cookies', async () => {
+  it('a refused login cookie is named with its size and the limit above every tab and in Cookies', async () => {
     const store = engine.store()
     const sid = await sendFrom(store, '/login')
     expect(store.getState().timeline.rows[sid]?.status).toBe(200)

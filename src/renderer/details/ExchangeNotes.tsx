@@ -2,21 +2,19 @@ import { formatBytes, formatMs } from '../../shared/format'
 import { parseLinkHeader, type LinkEntry } from '../../shared/link-header'
 import type { HeaderList } from '../../shared/timeline'
 import type { InformationalMark, InformationalSummary, SessionRow } from '../timeline/session-row'
-import { CookieJarNotice } from './CookieJarNotice'
 
 /**
  * What happened around the response that is not the response: interim (1xx) responses before it (103 Early
- * Hints with their Link headers), Set-Cookie headers the cookie jar refused, and a partial body that was discarded when the exchange failed or was
+ * Hints with their Link headers), and a partial body that was discarded when the exchange failed or was
  * cancelled.
  */
 export function ExchangeNotes({ row }: { row: SessionRow }) {
   const term = row.terminal
   const discarded =
     term && (term.type === 'error' || term.type === 'cancelled') ? term.partialBodyBytes : undefined
-  if (!row.informational && discarded === undefined && !row.response?.cookieJar) return null
+  if (!row.informational && discarded === undefined) return null
   return (
     <>
-      <CookieJarNotice row={row} />
       {row.informational ? <InterimResponses row={row} info={row.informational} /> : null}
       {discarded !== undefined ? (
         <div className="note-box" data-testid="partial-body">

@@ -1,7 +1,6 @@
 import type { HeaderList } from '../../shared/timeline'
 import type { SessionRow } from '../timeline/session-row'
 import { useAppStore } from '../store/store-context'
-import { CookieJarNotice } from './CookieJarNotice'
 import { CopyNote } from './CopyNote'
 
 /** Request headers as the engine sent them, and the response headers as received. */
@@ -10,7 +9,6 @@ export function HeadersPanel({ row }: { row: SessionRow }) {
     <div className="headers-panel">
       <CopyNote bodyId="headers" />
       <h3 className="section-title">Response headers</h3>
-      <CookieJarNotice row={row} />
       {row.response ? (
         <HeaderTable label="Response headers" headers={row.response.headers} />
       ) : (

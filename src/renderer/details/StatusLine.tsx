@@ -3,11 +3,13 @@ import { useAppStore } from '../store/store-context'
 import { methodText, statusClass } from '../timeline/row-labels'
 import { statusLine } from './reason-phrase'
 import { CopyNote } from './CopyNote'
+import { CookieJarNotice } from './CookieJarNotice'
 import { EmptySecretNotice } from './EmptySecretNotice'
 
 /**
  * "200 OK  GET https://…" (WS for a WebSocket session), or the error in plain words; under it, the secrets with no
- * value here that the request went out with empty.
+ * value here that the request went out with empty and the Set-Cookie headers the cookie jar did not keep, seen
+ * whichever tab is open.
  */
 export function StatusLine({ row }: { row: SessionRow }) {
   const term = row.terminal
@@ -39,6 +41,7 @@ export function StatusLine({ row }: { row: SessionRow }) {
       </div>
       <CopyNote bodyId="url" />
       {row.queued.emptySecrets ? <EmptySecretNotice used={row.queued.emptySecrets} /> : null}
+      <CookieJarNotice row={row} />
     </>
   )
 }
