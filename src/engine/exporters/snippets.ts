@@ -19,10 +19,18 @@ const TARGETS: Record<SnippetTarget, [string, string]> = {
   go: ['go', 'native'],
 }
 
+/**
+ * `typeOf` is the type a file without one is sent as (the engine's guess from its name, shared/file-type.ts).
+ * For curl, each multipart part is written with the type Flightdeck sends it with (`;type=`): httpsnippet's
+ * curl leaves a part's type out, and curl's own guess knows a dozen extensions. A text part's value goes in
+ * curl's double quotes, so a value starting with `@` or `<` is sent as text, not read from a file.
+ */
 export function toHar(
   saved: SavedRequest,
   auth: AuthSpec,
   vars: readonly ScopedVariable[],
+  typeOf: (path: string) => string = () => 'application/octet-stream',
+  target?: SnippetTarget,
 ): Result<HarRequest> {
   const values = new Map<string, string>()
   for (const v of vars) {
@@ -84,13 +92,21 @@ export function toHar(
       mimeType: 'multipart/form-data',
       params: b.parts
         .filter((p) => p.enabled)
-        .map((p) =>
-          p.kind === 'text' ? { name: p.name, value: p.value } : { name: p.name, fileName: p.path },
-        ),
+        .map((p) => {
+          const type = p.kind === 'file' ? p.contentType || typeOf(p.path) : p.contentType
+          if (target === 'curl')
+            return p.kind === 'text'
+              ? { name: p.name, value: `"${curlQuoted(p.value)}"${type ? `;type=${type}` : ''}` }
+              : { name: p.name, fileName: `${p.path};type=${type ?? ''}` }
+          const typed = type ? { contentType: type } : {}
+          return p.kind === 'text'
+            ? { name: p.name, value: p.value, ...typed }
+            : { name: p.name, fileName: p.path, ...typed }
+        }),
     }
   } else if (b.kind === 'file')
     har.postData = {
-      mimeType: withType(typeHeader ?? b.contentType ?? 'application/octet-stream'),
+      mimeType: withType(typeHeader ?? (b.contentType || typeOf(b.path))),
       text: `@${b.path}`,
     }
   return ok(har)
@@ -104,7 +120,9 @@ export async function snippet(
 ): Promise<Result<string>> {
   const refused = req.kind === 'graphql' ? await graphqlSnippetRefusal(req) : null
   if (refused) return refused
-  const har = toHar(req, auth, vars)
+  // The type table is loaded with the first snippet, not with the engine.
+  const { fileTypeOrDefault } = await import('../../shared/file-type')
+  const har = toHar(req, auth, vars, fileTypeOrDefault, target)
   if (!har.ok) return har
   const [t, client] = TARGETS[target]
   let out: string | null
@@ -122,4 +140,9 @@ export async function snippet(
       ? `${target === 'curl' ? '#' : target === 'python-requests' ? '#' : '//'} ${auth.type === 'digest' ? 'Digest auth' : 'OAuth 2.0 token'} not included: Flightdeck adds it when sending\n`
       : ''
   return ok(note + out)
+}
+
+/** A value inside curl -F's double quotes: a backslash and a double quote escaped. */
+function curlQuoted(value: string): string {
+  return value.replace(/[\\"]/g, (c) => `\\${c}`)
 }

@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { EngineService } from '../../src/engine/service'
+import { makeService } from './helpers'
+import { fixtureText, sendSaved, startStub, type Arrived, type Stub } from './import-formats-helpers'
+import { multipartParts } from './multipart-parts'
+
+/**
+ * A curl snippet sends what Flightdeck sends: the snippet of a form-data upload (a JSON part, a text part whose
+ * value starts with `@`, typed and untyped file parts) and of a binary body, run by the real curl against the
+ * stub, arrives with the same parts, types and bytes as Flightdeck's own request.
+ */
+
+let stub: Stub
+let work: string
+let dir: string
+let service: EngineService
+beforeAll(async () => {
+  stub = await startStub()
+})
+afterAll(async () => {
+  await stub.close()
+})
+beforeEach(async () => {
+  work = mkdtempSync(join(tmpdir(), 'fd-curl-parts-'))
+  service = makeService({ configDir: join(work, 'config'), persistWorkspace: false, watchCollections: false })
+  dir = join(work, 'c')
+  const text = fixtureText('postman-roundtrip.json', stub.url).replace(
+    '"value": "paid in cash"',
+    '"value": "@receipt.csv \\"in cash\\""',
+  )
+  const r = await service.invoke('import.run', { format: 'auto', text, into: dir })
+  if (!r.ok) throw new Error(r.error.message)
+  const opened = await service.invoke('collection.open', { dir, create: false })
+  if (!opened.ok) throw new Error(opened.error.message)
+  writeFileSync(join(dir, 'receipt.csv'), 'item,total\r\ncoffee,2.50\r\n')
+  writeFileSync(join(dir, 'scan.png'), 'png bytes')
+  writeFileSync(join(dir, 'order.json'), '{"id":1}')
+})
+afterEach(async () => {
+  await service.dispose()
+  rmSync(work, { recursive: true, force: true })
+})
+
+/** The request's curl snippet run by curl in the collection folder; what arrived. */
+async function curlSent(path: string): Promise<Arrived> {
+  const snippet = await service.invoke('export.request', { dir, path, target: 'curl' })
+  if (!snippet.ok) throw new Error(snippet.error.message)
+  const before = stub.arrived.length
+  await new Promise<void>((resolve, reject) =>
+    execFile(
+      'sh',
+      ['-c', `${snippet.value.text} --silent --show-error`],
+      { cwd: dir, timeout: 15_000 },
+      (e) => (e ? reject(e) : resolve()),
+    ),
+  )
+  const got = stub.arrived[before]
+  if (!got) throw new Error('curl sent nothing')
+  return got
+}
+
+const parts = (a: Arrived): string[] =>
+  multipartParts(a).map((p) => `${p.name} ${p.filename} ${p.contentType}: ${p.body}`)
+
+describe('a curl snippet', () => {
+  it('of a form-data upload sends each part as Flightdeck does: same types, same bytes, an @ value as text', async () => {
+    const ours = await sendSaved(service, stub, dir, 'uploads/upload-receipt.yaml')
+    expect(parts(ours)).toContain('note null null: @receipt.csv "in cash"')
+    expect(parts(ours)).toContain('receipt receipt.csv text/csv: item,total\r\ncoffee,2.50\r\n')
+    const theirs = await curlSent('uploads/upload-receipt.yaml')
+    expect(parts(theirs)).toEqual(parts(ours))
+  })
+
+  it('of a binary body sends the type the file’s name says, as Flightdeck does', async () => {
+    const ours = await sendSaved(service, stub, dir, 'uploads/put-order.yaml')
+    const theirs = await curlSent('uploads/put-order.yaml')
+    expect(theirs.headers['content-type']).toBe('application/json')
+    expect(theirs.headers['content-type']).toBe(ours.headers['content-type'])
+    expect(theirs.body).toBe(ours.body)
+  })
+})
