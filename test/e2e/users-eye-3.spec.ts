@@ -264,12 +264,15 @@ test('the empty-secret note names the environment, and a folder’s secret leads
   await sidebar.getByRole('treeitem', { name: 'Partner orders' }).click()
   await page.getByRole('button', { name: 'Send', exact: true }).click()
   await grid.getByRole('row').filter({ hasText: 'Partner orders' }).click()
-  await expect(notice).toContainText('apikey')
+  // The folder as the sidebar names it, not its path.
+  await expect(notice).toContainText('apikey — no value on this machine (folder "Partner")')
   await notice.getByRole('button', { name: 'Set value…' }).click()
   // Where apikey is declared: the folder's settings, its variables table holding it.
   const folder = page.getByRole('dialog', { name: 'Folder Partner settings' })
   await expect(folder).toBeVisible()
   await expect(folder.getByRole('textbox', { name: 'Variable name 1' })).toHaveValue('apikey')
+  // Ready to type the value: the focus is in it, not on the name.
+  await expect(folder.getByLabel('Variable value 1')).toBeFocused()
   await shoot(page, 'empty-secret-folder')
 })
 

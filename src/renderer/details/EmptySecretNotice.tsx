@@ -16,6 +16,8 @@ export function EmptySecretNotice({ used }: { used: readonly EmptySecretUse[] })
   const env = useAppStore((s) => (s.activeDir ? (s.envByDir[s.activeDir] ?? '') : ''))
   const [editing, setEditing] = useState(false)
   const names = used.map((u) => u.name)
+  // Set value… opens where the first secret named is declared, its value field ready.
+  const first = used[0]?.name
   const wheres = new Set(used.map((u) => u.where))
   const [where] = wheres
   const said = (w: string): string => (collection ? readableWhere(w, collection) : w)
@@ -33,23 +35,34 @@ export function EmptySecretNotice({ used }: { used: readonly EmptySecretUse[] })
         </button>
       ) : null}
       {editing && collection && folder ? (
-        <FolderSettingsDialog collection={collection} folder={folder} onClose={() => setEditing(false)} />
+        <FolderSettingsDialog
+          collection={collection}
+          folder={folder}
+          onClose={() => setEditing(false)}
+          {...(first ? { focusVariable: first } : {})}
+        />
       ) : editing && collection ? (
         <VariablesDialog
           collection={collection}
           initialScope={scopeOf(where ?? '', collection, env)}
           onClose={() => setEditing(false)}
+          {...(first ? { focusVariable: first } : {})}
         />
       ) : null}
     </div>
   )
 }
 
-/** The engine names an environment by its id (`environment "ci"`, as `--env ci` takes it); a person reads its name. */
+/**
+ * The engine names an environment by its id (`environment "ci"`, as `--env ci` takes it) and a folder by its path
+ * (`folder "api/auth"`); a person reads the names the sidebar shows.
+ */
 function readableWhere(where: string, collection: CollectionInfo): string {
   const id = /^environment "(.*)"$/.exec(where)?.[1]
   const env = id === undefined ? undefined : collection.environments.find((e) => e.id === id)
-  return env ? `environment "${env.name}"` : where
+  if (env) return `environment "${env.name}"`
+  const folder = declaringFolder(where, collection)
+  return folder ? `folder "${folder.name}"` : where
 }
 
 /** The folder a secret is declared in (`folder "api/auth"`, by its path), in the active collection. */

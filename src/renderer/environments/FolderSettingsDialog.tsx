@@ -17,12 +17,15 @@ export function FolderSettingsDialog({
   folder,
   onClose,
   scriptsFirst,
+  focusVariable,
 }: {
   collection: CollectionInfo
   folder: FolderNode
   onClose(): void
   /** Opened from a request's Scripts tab: the Scripts section comes open and first. */
   scriptsFirst?: boolean
+  /** Opened to set this variable's value (the empty-secret note): the focus goes there. */
+  focusVariable?: string
 }) {
   const save = useAppStore((s) => s.saveFolderSettings)
   const store = useAppStoreApi()
@@ -97,7 +100,7 @@ export function FolderSettingsDialog({
         <h3 className="dialog-title">{title}</h3>
         {scriptsFirst ? scriptsSection : null}
         <h4 className="dialog-section">Variables</h4>
-        <VariablesTable rows={rows} onChange={setRows} />
+        <VariablesTable rows={rows} onChange={setRows} focusName={focusVariable} />
         <h4 className="dialog-section">Auth for the requests inside</h4>
         <AuthEditor
           auth={auth}

@@ -16,12 +16,14 @@ interface Props {
   /** 'collection' or 'env:<id>'. */
   initialScope: string
   onClose(): void
+  /** Opened to set this variable's value (the empty-secret note): the focus goes there. */
+  focusVariable?: string
 }
 
 const NEW_ENV = 'new-env'
 const GLOBAL = 'global'
 
-export function VariablesDialog({ collection, initialScope, onClose }: Props) {
+export function VariablesDialog({ collection, initialScope, onClose, focusVariable }: Props) {
   const saveEnvironment = useAppStore((s) => s.saveEnvironment)
   const globals = useAppStore((s) => s.globals)
   const saveGlobals = useAppStore((s) => s.saveGlobals)
@@ -116,7 +118,7 @@ export function VariablesDialog({ collection, initialScope, onClose }: Props) {
             />
           ) : null}
         </div>
-        <VariablesTable rows={rows} onChange={setRows} />
+        <VariablesTable rows={rows} onChange={setRows} focusName={focusVariable} />
         {error ? (
           <p className="sidebar-error" role="alert">
             {error}

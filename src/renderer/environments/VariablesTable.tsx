@@ -1,3 +1,4 @@
+import { useEffect, useRef, type RefObject } from 'react'
 import { RemoveCell } from '../composer/KeyValueTable'
 import type { Variable } from '../../shared/collection'
 import { useFocusAddedRow } from '../hooks/use-focus-added-row'
@@ -28,10 +29,20 @@ function ValueField({ row, index, onValue }: { row: Variable; index: number; onV
 }
 
 /** Name / value / secret rows, for a collection, a folder or an environment. */
-export function VariablesTable({ rows, onChange }: { rows: Variable[]; onChange(rows: Variable[]): void }) {
+export function VariablesTable({
+  rows,
+  onChange,
+  focusName,
+}: {
+  rows: Variable[]
+  onChange(rows: Variable[]): void
+  /** Opened to set this variable (the empty-secret note's Set value…): the focus goes to its value. */
+  focusName?: string | undefined
+}) {
   const update = (i: number, patch: Partial<Variable>): void =>
     onChange(rows.map((v, j) => (j === i ? { ...v, ...patch } : v)))
   const [tableRef, added] = useFocusAddedRow<HTMLTableElement>(rows.length)
+  useFocusValueOf(tableRef, rows, focusName)
   return (
     <>
       <table ref={tableRef} className="kv-table vars-table" aria-label="Variables table">
@@ -87,6 +98,28 @@ export function VariablesTable({ rows, onChange }: { rows: Variable[]; onChange(
       <CopyNote bodyId={SECRET_COPY_PLACE} />
     </>
   )
+}
+
+/**
+ * Once the dialog is open (its showModal puts the focus on its first field, after this table's own effects),
+ * the named variable's value field takes the focus.
+ */
+function useFocusValueOf(
+  table: RefObject<HTMLTableElement | null>,
+  rows: readonly Variable[],
+  name: string | undefined,
+): void {
+  const at = name === undefined ? -1 : rows.findIndex((r) => r.name === name)
+  const first = useRef(at)
+  useEffect(() => {
+    if (first.current < 0) return
+    const frame = requestAnimationFrame(() =>
+      table.current
+        ?.querySelector<HTMLInputElement>(`input[aria-label="Variable value ${first.current + 1}"]`)
+        ?.focus(),
+    )
+    return () => cancelAnimationFrame(frame)
+  }, [table])
 }
 
 /** Trimmed rows without blanks, or the first name Flightdeck cannot use. */
