@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ApiClient } from '../../src/renderer/client/api-client'
 import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
+import { startWsServer, type WsFixture } from '../fixtures/ws-server'
 import { engineClient, until } from './engine-client'
 import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
@@ -16,12 +17,14 @@ import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 let engine: TestEngine
 let sse: SseFixture
+let ws: WsFixture
 /** The open stream's response, while the test drips events into it. */
 let live: ServerResponse | null = null
 let written = 0
 
 beforeAll(async () => {
   sse = await startSseServer()
+  ws = await startWsServer()
   engine = startEngine()
   // The first request is held open for the test to write to; the reconnect after its end is told to stop.
   sse.route('/drip', (req, res) => {
@@ -37,6 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopEngines()
   await sse.close()
+  await ws.close()
 })
 
 /** Write `n` events in one chunk (the engine merges messages that close into one timeline event with a count). */
@@ -112,5 +116,43 @@ describe('message counts of a page that connects while a stream is live', () => 
     const after = engine.store()
     await until(() => after.getState().replayedSessions !== null)
     expect(after.getState().streamLanes[sid]).toMatchObject({ received: 101, lastSeq: 100, bytesIn: bytes })
+  })
+
+  it('a WebSocket echo: messages sent and received, counted once on every page', async () => {
+    const opener = engine.store()
+    await until(() => opener.getState().replayedSessions !== null)
+    const slow = heldReplayPage()
+    opener.getState().setKind('ws')
+    opener.getState().setUrl(`${ws.url}/echo`)
+    await opener.getState().openStream()
+    const sid = opener.getState().selectedSid ?? ''
+    await until(() => opener.getState().streamLanes[sid]?.openSince != null)
+    const send = async (data: string): Promise<void> => {
+      const r = await engine.service.invoke('ws.send', { sid, kind: 'text', data })
+      if (!r.ok) throw new Error(r.error.message)
+    }
+    for (let i = 0; i < 5; i++) await send(`first ${i}`)
+    await until(() => received(opener, sid) === 5 && received(slow.store, sid) === 5)
+    slow.release()
+    await until(() => slow.store.getState().replayedSessions !== null)
+    const reloaded = engine.store()
+    await until(() => reloaded.getState().replayedSessions !== null)
+    for (const page of [slow.store, reloaded])
+      expect(page.getState().streamLanes[sid]).toMatchObject({ received: 5, sent: 5 })
+
+    for (let i = 0; i < 3; i++) await send(`then ${i}`)
+    await engine.service.invoke('session.cancel', { sid })
+    await until(() => opener.getState().timeline.rows[sid]?.terminal != null, 10_000)
+    const counts = (page: AppStore) => {
+      const lane = page.getState().streamLanes[sid]
+      return lane && [lane.received, lane.sent, lane.bytesIn, lane.bytesOut, lane.lastSeq, lane.notKept]
+    }
+    // What the server got: the 8 texts (the close frame besides).
+    expect(ws.received.filter((m) => typeof m === 'string' && /^(first|then) /.test(m))).toHaveLength(8)
+    expect(opener.getState().streamLanes[sid]?.sent).toBeGreaterThanOrEqual(8)
+    for (const page of [slow.store, reloaded]) {
+      await until(() => page.getState().timeline.rows[sid]?.terminal != null)
+      expect(counts(page)).toEqual(counts(opener))
+    }
   })
 })
