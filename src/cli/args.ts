@@ -108,6 +108,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         'env-var': { type: 'string', multiple: true },
         'global-var': { type: 'string', multiple: true },
         'allow-empty-secrets': { type: 'boolean' },
+        'oauth-timeout': { type: 'string' },
       },
     })
   } catch (e) {
@@ -126,7 +127,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   // A URL sent from the command line names its own -d @file; only a collection's files are confined.
   if (values['allow-files'] !== undefined)
     return error('--allow-files applies to a saved request (--collection) and to flightdeck run')
-  const savedOnly = (['env-var', 'global-var', 'allow-empty-secrets'] as const).find(
+  const savedOnly = (['env-var', 'global-var', 'allow-empty-secrets', 'oauth-timeout'] as const).find(
     (o) => values[o] !== undefined,
   )
   if (savedOnly)

@@ -1,3 +1,4 @@
+import { OAUTH_TIMEOUT_USAGE, parseOAuthTimeout } from './oauth-args'
 /**
  * The CLI's collection commands, parsed: `send --collection DIR --request PATH [--env NAME]` runs a saved
  * request; `import FILE --into DIR [--format F]` converts another tool's export into a collection folder.
@@ -23,6 +24,8 @@ export interface SavedSendCommand {
   globalVars: string[]
   /** `--allow-empty-secrets`: a secret with no value on this machine is sent empty instead of refused. */
   allowEmptySecrets: boolean
+  /** `--oauth-timeout`, in ms: how long an OAuth 2.0 sign-in is awaited. */
+  oauthTimeoutMs?: number
 }
 
 export interface ImportCommand {
@@ -61,6 +64,7 @@ saved requests and import:
       --allow-empty-secrets
                            send a request that uses a secret variable with no value on this
                            machine (empty); without it the send is refused (exit 2)
+${OAUTH_TIMEOUT_USAGE}
       --into <dir>         import: the collection folder to write (created if missing)
       --format <format>    import: auto (default), postman, postman-env, insomnia, openapi, har, curl
 `
@@ -80,6 +84,7 @@ export function parseSavedSend(
     'env-var'?: string[]
     'global-var'?: string[]
     'allow-empty-secrets'?: boolean
+    'oauth-timeout'?: string
   },
   positionals: readonly string[],
 ): SavedSendCommand | Err {
@@ -107,6 +112,9 @@ export function parseSavedSend(
   }
   if (values.env !== undefined) out.env = values.env
   if (values['no-scripts'] === true) out.noScripts = true
+  const oauthTimeout = parseOAuthTimeout(values['oauth-timeout'])
+  if (oauthTimeout instanceof Error) return { kind: 'error', message: oauthTimeout.message }
+  if (oauthTimeout !== undefined) out.oauthTimeoutMs = oauthTimeout
   return out
 }
 

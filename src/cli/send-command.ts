@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { createOnDemandService } from '../engine/service-on-demand'
 import type { CliCommand } from './args'
+import { oauthCliOptions } from './oauth-args'
 import { sendSaved, USER_ERROR_CODES } from './collection-send'
 import type { CliIo } from './index'
 import { buildReport, humanLines, type ExchangeOutcome } from './report'
@@ -29,7 +30,12 @@ export async function runSend(command: SendCommand, io: CliIo): Promise<number> 
   }
   // One request: nothing to watch, and the app's workspace (its open collections) is none of a send's business.
   // The engine's parts are built as the request needs them: a plain URL needs no collection, stream or runner.
-  const service = createOnDemandService({ host: 'cli', watchCollections: false, persistWorkspace: false })
+  const service = createOnDemandService({
+    host: 'cli',
+    watchCollections: false,
+    persistWorkspace: false,
+    ...oauthCliOptions(io.err, command.kind === 'send-saved' ? command.oauthTimeoutMs : undefined),
+  })
   // Ctrl+C cancels the request (the engine reports it) instead of killing the process mid-write.
   let sid: string | null = null
   const onSigint = (): void => {

@@ -1,0 +1,121 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseCliArgs } from '../../src/cli/args'
+import { FLIGHTDECK_BIN } from '../fixtures/cli-process'
+import { startOAuthServer, TestBrowser, type OAuthServer } from '../fixtures/oauth-server'
+
+/**
+ * `flightdeck send --collection` with an authorization code grant: the sign-in URL is printed to stderr (no window
+ * opens), the person signs in (a test browser follows the URL), the code comes back to the loopback listener and
+ * the request goes out with the token; nobody signing in within --oauth-timeout fails loudly.
+ */
+
+const CLI_TIMEOUT_MS = 180_000
+
+let server: OAuthServer
+let root = ''
+
+beforeAll(async () => {
+  server = await startOAuthServer()
+  root = mkdtempSync(join(tmpdir(), 'fd-cli-oauth-'))
+  writeFileSync(
+    join(root, 'collection.yaml'),
+    `flightdeck: 1\nname: OAuth\nvariables:\n  base: ${server.url}\n`,
+  )
+  writeFileSync(
+    join(root, 'me.yaml'),
+    [
+      'name: Me',
+      'method: GET',
+      "url: '{{base}}/protected'",
+      'auth:',
+      '  type: oauth2',
+      '  grant: authorization_code',
+      "  authUrl: '{{base}}/authorize'",
+      "  tokenUrl: '{{base}}/token'",
+      '  clientId: spa',
+      "  clientSecret: ''",
+      '  scope: read',
+      '  clientAuth: body',
+      '',
+    ].join('\n'),
+  )
+})
+afterAll(async () => {
+  await server.close()
+  rmSync(root, { recursive: true, force: true })
+})
+
+/** Run the CLI; `onUrl` gets the sign-in URL as soon as stderr prints it. */
+function sendMe(
+  extra: string[],
+  onUrl: (url: string) => void,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [FLIGHTDECK_BIN, 'send', '--collection', root, '--request', 'me', ...extra],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    let stdout = ''
+    let stderr = ''
+    let seen = false
+    const killer = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS - 10_000)
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c))
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      stderr += c
+      const url = /^\s+(http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+)$/m.exec(stderr)?.[1]
+      if (url && !seen) {
+        seen = true
+        onUrl(url)
+      }
+    })
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(killer)
+      resolve({ code, stdout, stderr })
+    })
+  })
+}
+
+describe('flightdeck send --collection with the authorization code grant', () => {
+  it(
+    'prints the sign-in URL on stderr and sends with the token once the person signed in',
+    async () => {
+      const person = new TestBrowser()
+      const run = await sendMe(['--oauth-timeout', '60'], (url) => void person.follow(url))
+      expect(run.stderr).toContain('OAuth 2.0 sign-in: open this URL in a browser (waiting up to 60 s)')
+      expect(run.code).toBe(0)
+      expect(run.stdout).toMatch(/\b200\b/)
+      expect(server.forms.at(-1)).toMatchObject({ grant_type: 'authorization_code', client_id: 'spa' })
+      expect(server.forms.at(-1)?.['code_verifier']).toBeTruthy()
+    },
+    CLI_TIMEOUT_MS,
+  )
+
+  it(
+    'nobody signing in within --oauth-timeout fails with the reason',
+    async () => {
+      let printed = ''
+      const run = await sendMe(['--oauth-timeout', '1'], (url) => (printed = url))
+      expect(printed).toContain('code_challenge_method=S256')
+      expect(run.code).not.toBe(0)
+      expect(run.stderr).toContain('no sign-in came back within 1 s')
+    },
+    CLI_TIMEOUT_MS,
+  )
+
+  it('--oauth-timeout is checked, and applies to saved requests only', () => {
+    expect(parseCliArgs(['send', '--collection', 'c', '--request', 'r', '--oauth-timeout', '0'])).toEqual({
+      kind: 'error',
+      message: "--oauth-timeout must be a whole number of seconds (1..3600), got '0'",
+    })
+    expect(parseCliArgs(['send', 'http://127.0.0.1:1/', '--oauth-timeout', '5'])).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('--oauth-timeout applies to a saved request') as unknown,
+    })
+  })
+})
