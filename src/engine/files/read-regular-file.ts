@@ -1,4 +1,4 @@
-import { constants } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 
 /**
@@ -28,5 +28,26 @@ export async function readRegularFile(path: string, limit: number): Promise<Regu
     return { ok: true, bytes: bytes.subarray(0, length) }
   } finally {
     await handle.close().catch(() => undefined)
+  }
+}
+
+/** readRegularFile for a caller that must not wait (a send's plan is made synchronously): the same checks. */
+export function readRegularFileSync(path: string, limit: number): RegularFileRead {
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
+  try {
+    const info = fstatSync(fd)
+    if (!info.isFile()) return { ok: false, why: 'not_a_file' }
+    if (info.size > limit) return { ok: false, why: 'too_large', size: info.size }
+    const bytes = Buffer.alloc(info.size + 1)
+    let length = 0
+    while (length < bytes.length) {
+      const bytesRead = readSync(fd, bytes, length, bytes.length - length, length)
+      if (bytesRead === 0) break
+      length += bytesRead
+    }
+    if (length > info.size) return { ok: false, why: 'changed' }
+    return { ok: true, bytes: bytes.subarray(0, length) }
+  } finally {
+    closeSync(fd)
   }
 }

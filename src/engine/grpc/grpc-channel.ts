@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readPemBytes } from '../files/pem-file'
 import * as grpc from '@grpc/grpc-js'
 import { DEFAULT_GRPC_MAX_MESSAGE_BYTES, type GrpcTls } from '../../shared/grpc'
 import type { KeyValue } from '../../shared/request'
@@ -47,7 +47,7 @@ export function parseGrpcTarget(text: string, plaintext: boolean): Result<GrpcTa
 async function readPem(path: string | undefined, what: string): Promise<Result<Buffer | null>> {
   if (!path) return ok(null)
   try {
-    return ok(await readFile(path))
+    return ok(await readPemBytes(path))
   } catch (e) {
     return fail('file', `Cannot read the ${what} ${path}`, (e as Error).message)
   }

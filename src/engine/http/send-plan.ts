@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readPemText } from '../files/pem-file'
 import { resolveOptions, type RequestBody, type RequestOptions, type RequestSpec } from '../../shared/request'
 import type { AppError } from '../../shared/result'
 import type { HeaderList } from '../../shared/timeline'
@@ -47,7 +47,7 @@ export function planSend(spec: RequestSpec): SendPlan {
   let ca: string | AppError | undefined
   if (options.caFile) {
     try {
-      ca = readFileSync(options.caFile, 'utf8')
+      ca = readPemText(options.caFile)
     } catch (e) {
       ca = {
         code: 'file',
