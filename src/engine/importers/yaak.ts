@@ -110,6 +110,20 @@ function auth(type: unknown, v: unknown, u: string[], where: string): AuthSpec {
   }
 }
 
+/**
+ * Yaak sends a file part under the `filename` it is given, else the file's own name; Flightdeck sends the
+ * file's own name, so a different one is reported.
+ */
+function renamedFile(p: Obj, u: string[], where: string): void {
+  const file = str(p['file'])
+  const given = str(p['filename'])
+  const own = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1)
+  if (file !== '' && given !== '' && given !== own)
+    u.push(
+      `${where}: file part "${str(p['name']).slice(0, 80)}" is sent as filename="${own.slice(0, 80)}"; Yaak sends it as "${given.slice(0, 80)}"`,
+    )
+}
+
 function body(r: Obj, u: string[], where: string): RequestBody {
   const type = str(r['bodyType'])
   const b = isObj(r['body']) ? r['body'] : {}
@@ -119,8 +133,9 @@ function body(r: Obj, u: string[], where: string): RequestBody {
   if (type === 'multipart/form-data') {
     const parts: MultipartPart[] = arr(b['form'])
       .filter(isObj)
-      .map((p) =>
-        str(p['file']) !== ''
+      .map((p) => {
+        renamedFile(p, u, where)
+        return str(p['file']) !== ''
           ? {
               kind: 'file' as const,
               name: text(p['name'], u, where),
@@ -133,8 +148,8 @@ function body(r: Obj, u: string[], where: string): RequestBody {
               name: text(p['name'], u, where),
               value: text(p['value'], u, where),
               enabled: p['enabled'] !== false,
-            },
-      )
+            }
+      })
     return { kind: 'multipart', parts }
   }
   if (type === 'graphql') {
