@@ -31,6 +31,8 @@ test.afterAll(async () => {
 test('a 5,000-type schema loads off the UI thread; the editor stays typeable and completes from it', async ({
   page,
 }) => {
+  // A 12 MB introspection through the engine on a shared two-core machine takes seconds; the steps are bounded.
+  test.setTimeout(150_000)
   const pageErrors: string[] = []
   page.on('pageerror', (e) => pageErrors.push(e.message))
   await page.setViewportSize({ width: 1440, height: 900 })

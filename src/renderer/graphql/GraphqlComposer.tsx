@@ -2,16 +2,10 @@ import { useEffect, useMemo } from 'react'
 import { GRAPHQL_TRANSPORTS, type GraphqlTransport } from '../../shared/graphql'
 import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
-import { DocsExplorer } from './DocsExplorer'
 import { GraphqlEditor } from './GraphqlEditor'
-import {
-  activeSavedGraphql,
-  graphqlDraftOf,
-  loadedSchema,
-  schemaFileKey,
-  type SchemaState,
-} from './graphql-slice'
+import { activeSavedGraphql, graphqlDraftOf, loadedSchema, schemaFileKey } from './graphql-slice'
 import { operationNames } from './operations'
+import { SchemaPanel } from './SchemaPanel'
 import './graphql.css'
 
 const TRANSPORT_LABELS: Record<GraphqlTransport, string> = {
@@ -37,7 +31,6 @@ export function GraphqlComposer() {
   const method = useActiveDraft((d) => d.method)
   const g = useMemo(() => graphqlDraftOf(saved, method), [saved, method])
   const set = useAppStore((s) => s.setGraphqlDraft)
-  const fetchSchema = useAppStore((s) => s.fetchSchema)
   const introspected = useAppStore((s) => s.graphqlSchemas[url.trim()])
   const loadSchemaFile = useAppStore((s) => s.loadSchemaFile)
   const file = g.schemaFile.trim()
@@ -111,47 +104,6 @@ export function GraphqlComposer() {
             </select>
           </label>
         ) : null}
-        <button
-          type="button"
-          className="secondary-button"
-          disabled={url.trim() === '' || introspected?.state === 'loading' || file !== ''}
-          onClick={() => void fetchSchema(url.trim(), introspected !== undefined)}
-          title={
-            file
-              ? 'The schema file is used: clear it to introspect the server'
-              : 'Ask the server for its schema (introspection), for completion, validation and the docs'
-          }
-        >
-          {introspected ? 'Refresh schema' : 'Fetch schema'}
-        </button>
-        <label>
-          Schema file{' '}
-          <input
-            aria-label="Schema file"
-            className="mono"
-            placeholder="schema.graphql"
-            value={g.schemaFile}
-            onChange={(e) => set({ schemaFile: e.target.value })}
-          />
-        </label>
-        {file ? (
-          <button
-            type="button"
-            className="secondary-button"
-            disabled={fromFile?.state === 'loading'}
-            onClick={() => void loadSchemaFile(file)}
-            title="Read the .graphql file again"
-          >
-            Reload
-          </button>
-        ) : null}
-        <span
-          className={schemaState?.state === 'error' ? 'small graphql-schema-error' : 'muted small'}
-          data-testid="graphql-schema-state"
-          role={schemaState?.state === 'error' ? 'alert' : 'status'}
-        >
-          {schemaStatus(schemaState, file)}
-        </span>
       </div>
       {/* The document and its variables side by side, so a short composer shows both. */}
       <div className="graphql-main">
@@ -175,30 +127,15 @@ export function GraphqlComposer() {
             placeholderText='{ "id": 1 }'
           />
         </div>
-        {schema ? <DocsExplorer schema={schema} /> : null}
+        <SchemaPanel
+          url={url.trim()}
+          file={file}
+          schemaFile={g.schemaFile}
+          introspected={introspected}
+          fromFile={fromFile}
+          onSchemaFile={(schemaFile) => set({ schemaFile })}
+        />
       </div>
     </div>
   )
-}
-
-/** 14:03:07, for saying when a schema was loaded or a load failed. */
-function clock(at: number): string {
-  return new Date(at).toLocaleTimeString('en-GB', { hour12: false })
-}
-
-/**
- * What the composer says of its schema. A failure says how many times in a row it failed and when last, so a
- * retry that fails the same way visibly happened; a schema kept through a failed refresh is named.
- */
-export function schemaStatus(state: SchemaState | undefined, file: string): string {
-  const kept = loadedSchema(state)
-  const keeping = kept ? `; still using the schema loaded at ${clock(kept.at)}` : ''
-  if (!state) return 'No schema yet: Fetch schema for completion'
-  if (state.state === 'loading') return `${file ? 'Reading the schema file' : 'Fetching the schema'}…`
-  if (state.state === 'error') {
-    const tries =
-      state.attempts > 1 ? ` (failed ${state.attempts} times in a row, last at ${clock(state.at)})` : ''
-    return `${state.message}${tries}${keeping}`
-  }
-  return `Schema${file ? ` from ${file}` : ''}: ${state.summary.typeCount.toLocaleString('en-US')} types`
 }
