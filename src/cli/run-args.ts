@@ -1,3 +1,4 @@
+import { parseOAuthTimeout } from './oauth-args'
 import { parseArgs } from 'node:util'
 import { TRACE_OVERRIDES, type TraceOverride } from '../engine/trace/run-trace'
 import { ENV_VAR_HELP, parseEnvVars } from './env-var-args'
@@ -43,6 +44,8 @@ export interface RunCommand {
   globalVars: Map<string, string>
   /** `--allow-empty-secrets`: requests that use a secret with no value here are sent, not failed. */
   allowEmptySecrets: boolean
+  /** `--oauth-timeout`, in ms: how long an OAuth 2.0 sign-in is awaited. */
+  oauthTimeoutMs?: number
 }
 
 export type RunCliCommand = RunCommand | { kind: 'help' } | { kind: 'error'; message: string }
@@ -67,6 +70,8 @@ ${ENV_VAR_HELP}
       --delay <ms>          wait this long between starting two requests
       --rate <n>            start at most n requests per second
       --bail                stop starting requests after the first failure
+      --oauth-timeout <s>   OAuth 2.0 authorization code: how long to wait for you to sign in at
+                            the URL printed on stderr (default 300, at most 3600)
       --no-scripts          do not run the requests' pre-request and test scripts (they run in
                             a sandbox by default); such requests then fail unless
       --allow-untranslated-scripts
@@ -127,6 +132,7 @@ export function parseRunArgs(
         'env-var': { type: 'string', multiple: true },
         'global-var': { type: 'string', multiple: true },
         'allow-empty-secrets': { type: 'boolean' },
+        'oauth-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -212,5 +218,8 @@ export function parseRunArgs(
   if (values.data !== undefined) cmd.data = values.data
   if (webhookPort >= 0) cmd.webhookPort = webhookPort
   if (trace !== undefined) cmd.trace = trace as TraceOverride
+  const oauthTimeout = parseOAuthTimeout(values['oauth-timeout'])
+  if (oauthTimeout instanceof Error) return { kind: 'error', message: oauthTimeout.message }
+  if (oauthTimeout !== undefined) cmd.oauthTimeoutMs = oauthTimeout
   return cmd
 }

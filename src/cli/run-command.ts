@@ -1,3 +1,4 @@
+import { oauthCliOptions } from './oauth-args'
 import { mkdir, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { writeFileAtomic } from '../engine/collections/atomic-write'
@@ -55,6 +56,7 @@ export async function runRunCli(argv: readonly string[], io: RunIo): Promise<num
     persistWorkspace: false,
     // A run reads no HTTP timeline rows (its results are run events; a stream step reads its own stream's).
     httpTimeline: false,
+    ...oauthCliOptions(io.err, cmd.oauthTimeoutMs),
     // The table alone needs counts, percentiles and the first failures, not every result: a long run of it
     // keeps memory bounded by its input, not its iterations.
     ...(tableOnly(cmd) ? { runResults: 'failures' as const } : {}),

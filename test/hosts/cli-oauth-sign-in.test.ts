@@ -53,13 +53,12 @@ afterAll(async () => {
 function sendMe(
   extra: string[],
   onUrl: (url: string) => void,
+  command: string[] = ['send', '--collection', root, '--request', 'me'],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [FLIGHTDECK_BIN, 'send', '--collection', root, '--request', 'me', ...extra],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    )
+    const child = spawn(process.execPath, [FLIGHTDECK_BIN, ...command, ...extra], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     let seen = false
@@ -104,6 +103,19 @@ describe('flightdeck send --collection with the authorization code grant', () =>
       expect(printed).toContain('code_challenge_method=S256')
       expect(run.code).not.toBe(0)
       expect(run.stderr).toContain('no sign-in came back within 1 s')
+    },
+    CLI_TIMEOUT_MS,
+  )
+
+  it(
+    'flightdeck run: the same sign-in, once for the run',
+    async () => {
+      const person = new TestBrowser()
+      const before = server.authorizations.length
+      const run = await sendMe(['--oauth-timeout', '60'], (url) => void person.follow(url), ['run', root])
+      expect(run.stderr).toContain('OAuth 2.0 sign-in: open this URL in a browser (waiting up to 60 s)')
+      expect(run.code).toBe(0)
+      expect(server.authorizations.length - before).toBe(1)
     },
     CLI_TIMEOUT_MS,
   )
