@@ -1,6 +1,8 @@
 import type { AuthSpec, AuthType } from '../../shared/collection'
 import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
+import { Field } from './AuthField'
+import { OAuth2Fields } from './OAuth2Fields'
 
 const LABELS: Record<AuthType, string> = {
   inherit: 'Inherit from folder / collection',
@@ -9,7 +11,7 @@ const LABELS: Record<AuthType, string> = {
   bearer: 'Bearer token',
   apikey: 'API key',
   digest: 'Digest',
-  oauth2: 'OAuth 2.0 (client credentials)',
+  oauth2: 'OAuth 2.0',
 }
 
 /** A fresh auth of a kind, keeping what carries over (a username from basic to digest). */
@@ -38,30 +40,6 @@ export function switchAuth(current: AuthSpec, type: AuthType): AuthSpec {
         clientAuth: 'basic',
       }
   }
-}
-
-function Field(props: {
-  label: string
-  value: string
-  onChange(v: string): void
-  secret?: boolean
-  placeholder?: string
-}) {
-  return (
-    <label className="auth-field">
-      <span className="auth-label">{props.label}</span>
-      <input
-        className="field-input mono"
-        aria-label={props.label}
-        type={props.secret ? 'password' : 'text'}
-        value={props.value}
-        placeholder={props.placeholder ?? ''}
-        spellCheck={false}
-        autoComplete="off"
-        onChange={(e) => props.onChange(e.target.value)}
-      />
-    </label>
-  )
 }
 
 /** The request's auth. Values may use {{variables}}; a secret belongs in a secret variable, not here. */
@@ -160,40 +138,7 @@ export function AuthEditor({
           </label>
         </>
       ) : null}
-      {auth.type === 'oauth2' ? (
-        <>
-          <Field
-            label="Token URL"
-            value={auth.tokenUrl}
-            onChange={(tokenUrl) => put({ tokenUrl })}
-            placeholder="{{baseUrl}}/oauth/token"
-          />
-          <Field label="Client ID" value={auth.clientId} onChange={(clientId) => put({ clientId })} />
-          <Field
-            label="Client secret"
-            value={auth.clientSecret}
-            onChange={(clientSecret) => put({ clientSecret })}
-            secret
-            placeholder="{{clientSecret}}"
-          />
-          <Field label="Scope" value={auth.scope} onChange={(scope) => put({ scope })} />
-          <label className="auth-field">
-            <span className="auth-label">Send client credentials</span>
-            <select
-              className="field-input"
-              aria-label="Client authentication"
-              value={auth.clientAuth}
-              onChange={(e) => put({ clientAuth: e.target.value === 'body' ? 'body' : 'basic' })}
-            >
-              <option value="basic">As Basic auth header</option>
-              <option value="body">In the request body</option>
-            </select>
-          </label>
-          <p className="muted small auth-note">
-            The token is fetched on send, cached until it expires, then fetched again.
-          </p>
-        </>
-      ) : null}
+      {auth.type === 'oauth2' ? <OAuth2Fields auth={auth} onChange={setAuth} /> : null}
       {auth.type === 'inherit' ? <p className="muted small auth-note">{inheritNote}</p> : null}
     </div>
   )
