@@ -29,7 +29,9 @@ async function fieldsShown(page: Page): Promise<string[]> {
   return page.locator('.auth-panel .auth-label').allInnerTexts()
 }
 
-test('each grant shows its fields; password and authorization code grants send with a token', async ({ page }) => {
+test('each grant shows its fields; password and authorization code grants send with a token', async ({
+  page,
+}) => {
   if (!host) throw new Error('no host')
   await page.goto(host.url)
   await page.getByRole('button', { name: 'New request tab' }).click()
@@ -94,7 +96,9 @@ test('each grant shows its fields; password and authorization code grants send w
   const composerSplit = page.getByRole('separator', { name: 'Resize composer' })
   await composerSplit.focus()
   for (let i = 0; i < 8; i++) await page.keyboard.press('Shift+ArrowDown')
-  await expect.poll(async () => Number(await composerSplit.getAttribute('aria-valuenow'))).toBeGreaterThan(450)
+  await expect
+    .poll(async () => Number(await composerSplit.getAttribute('aria-valuenow')))
+    .toBeGreaterThan(450)
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
     await page.mouse.move(0, 0)
