@@ -178,7 +178,9 @@ describe('cancel', () => {
     const slow = await service.invoke('http.send', { request: spec(`${server.url}/delay?ms=300`) })
     if (!hang.ok || !slow.ok) throw new Error('send failed')
     const hangSid = hang.value.sids[0] as string
-    await sleep(100)
+    // In flight: the server has the request (bounded: 10 s).
+    for (let i = 0; i < 1000 && !server.requests.some((r) => r.url === '/hang'); i++) await sleep(10)
+    expect(server.requests.map((r) => r.url)).toContain('/hang')
     const c = await service.invoke('session.cancel', { sid: hangSid })
     expect(c.ok && c.value.cancelled).toBe(true)
     const hung = await service.http.waitFor(hangSid)
