@@ -155,4 +155,39 @@ describe('message counts of a page that connects while a stream is live', () => 
       expect(counts(page)).toEqual(counts(opener))
     }
   })
+
+  it('Clear while a stream is live: the stream keeps its counts, a reload brings back only what was not cleared', async () => {
+    live = null
+    written = 0
+    sse.route('/drip2', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.flushHeaders()
+      live = res
+    })
+    const page = engine.store()
+    await until(() => page.getState().replayedSessions !== null)
+    page.getState().setKind('sse')
+    page.getState().setUrl(`${sse.url}/drip2`)
+    await page.getState().openStream()
+    const sid = page.getState().selectedSid ?? ''
+    await until(() => live !== null)
+    drip(20)
+    await until(() => received(page, sid) === 20)
+    page.getState().clearFinished()
+    expect(page.getState().timeline.rows[sid]).toBeDefined()
+    drip(5)
+    await until(() => received(page, sid) === 25)
+    const reloaded = engine.store()
+    await until(() => reloaded.getState().replayedSessions !== null)
+    // Only what Clear left: this stream (earlier tests' finished sessions were cleared).
+    expect(reloaded.getState().timeline.order).toEqual(page.getState().timeline.order)
+    expect(received(reloaded, sid)).toBe(25)
+    drip(5)
+    await until(() => received(page, sid) === 30 && received(reloaded, sid) === 30)
+    await engine.service.invoke('session.cancel', { sid })
+    for (const p of [page, reloaded]) {
+      await until(() => p.getState().timeline.rows[sid]?.terminal != null)
+      expect(received(p, sid)).toBe(30)
+    }
+  })
 })
