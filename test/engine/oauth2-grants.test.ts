@@ -212,6 +212,32 @@ describe('OAuth 2.0 grants', () => {
     expect(server.forms.map((f) => f['grant_type'])).toEqual(['password', 'refresh_token', 'password'])
   })
 
+  it('the token goes to the request’s origin only: a redirect to another origin arrives without it', async () => {
+    const other = await startOAuthServer()
+    try {
+      const service = serviceWith({})
+      const sameOrigin = await service.invoke('request.send', {
+        request: request(`${server.url}/redirect?to=${encodeURIComponent(`${server.url}/whoami`)}`),
+        auth: password(),
+      })
+      const crossOrigin = await service.invoke('request.send', {
+        request: request(`${server.url}/redirect?to=${encodeURIComponent(`${other.url}/whoami`)}`),
+        auth: password(),
+      })
+      const seen: unknown[] = []
+      for (const sent of [sameOrigin, crossOrigin]) {
+        if (!sent.ok) throw new Error(sent.error.message)
+        const result = await service.http.waitFor(sent.value.sids[0] ?? '')
+        if (result.final.type !== 'done') throw new Error(result.final.type)
+        const read = await service.http.bodies.read(result.final.body.id, 0, result.final.body.size, 'utf8')
+        seen.push(read.ok ? JSON.parse(read.value.data) : null)
+      }
+      expect(seen).toEqual([{ authorization: 'Bearer at-1' }, { authorization: null }])
+    } finally {
+      await other.close()
+    }
+  })
+
   it('with no browser to open (the browser host), the send says where to sign in and the next send gets the token', async () => {
     const service = serviceWith({ oauthTimeoutMs: 20_000 })
     const first = await sendProtected(service, code())
