@@ -302,3 +302,25 @@ test('an SSE stream’s headers timeout is set in Options, its default shown', a
   await composer.getByRole('button', { name: 'Use default' }).click()
   await expect(field).toHaveValue('30000')
 })
+
+test('many tabs: Code and Save stay in sight, and the new tab is shown', async ({ page }) => {
+  await start(page)
+  const newTab = page.getByRole('button', { name: 'New request tab' })
+  for (let i = 0; i < 9; i++) await newTab.click()
+  const tabs = page.getByRole('tablist', { name: 'Open requests' })
+  const whole = async (name: string): Promise<string> => {
+    const box = await page.getByRole('button', { name, exact: true }).boundingBox()
+    if (!box) return 'no box'
+    return box.x >= 0 && box.x + box.width <= 1024 ? 'whole' : `${box.x}..${box.x + box.width} past 1024`
+  }
+  await expect.poll(() => whole('Save')).toBe('whole')
+  await expect.poll(() => whole('Code')).toBe('whole')
+  await expect(newTab).toBeInViewport({ ratio: 1 })
+  // The tab just made is the one shown, in sight in the strip that scrolls.
+  const active = tabs.getByRole('tab', { selected: true })
+  await expect(active).toBeInViewport({ ratio: 0.95 })
+  const strip = await tabs.boundingBox()
+  const tab = await active.boundingBox()
+  expect(tab && strip && tab.x + tab.width <= strip.x + strip.width + 1).toBe(true)
+  await shoot(page, 'many-tabs')
+})

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { useAppStore } from '../store/store-context'
 import { selectActiveTab } from './active-draft'
 import { SnippetDialog } from './SnippetDialog'
@@ -14,10 +14,13 @@ export function RequestTabs() {
 
   return (
     <div className="request-tabs-wrap">
-      <div className="request-tabs" role="tablist" aria-label="Open requests">
-        {tabs.map((t) => (
-          <TabButton key={t.id} tab={t} active={t.id === activeId} />
-        ))}
+      {/* The tabs scroll; +, Code and Save stay in sight whatever the number of tabs. */}
+      <div className="request-tabs-row">
+        <div className="request-tabs" role="tablist" aria-label="Open requests">
+          {tabs.map((t) => (
+            <TabButton key={t.id} tab={t} active={t.id === activeId} />
+          ))}
+        </div>
         <button
           type="button"
           className="icon-button new-tab"
@@ -48,8 +51,14 @@ function TabButton({ tab, active }: { tab: RequestTab; active: boolean }) {
   const close = useAppStore((s) => s.closeTab)
   const name = tabDisplayName(tab)
   const label = name + (tab.path ? '' : ' (not saved)')
+  const ref = useRef<HTMLDivElement>(null)
+  // The active tab is in sight in a strip that scrolls (a new tab, or one opened from the sidebar, at its end).
+  useEffect(() => {
+    if (active) ref.current?.scrollIntoView({ block: 'nearest', inline: 'nearest' })
+  }, [active])
   return (
     <div
+      ref={ref}
       className={`request-tab${active ? ' active' : ''}${tab.conflict ? ' conflict' : ''}`}
       role="tab"
       aria-selected={active}
