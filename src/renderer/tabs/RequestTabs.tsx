@@ -52,10 +52,11 @@ function TabButton({ tab, active }: { tab: RequestTab; active: boolean }) {
   const name = tabDisplayName(tab)
   const label = name + (tab.path ? '' : ' (not saved)')
   const ref = useRef<HTMLDivElement>(null)
-  // The active tab is in sight in a strip that scrolls (a new tab, or one opened from the sidebar, at its end).
+  // The active tab is in sight in a strip that scrolls (a new tab, or one opened from the sidebar, at its end),
+  // again when it widens (its unsaved dot, a longer name).
   useEffect(() => {
     if (active) ref.current?.scrollIntoView({ block: 'nearest', inline: 'nearest' })
-  }, [active])
+  }, [active, dirty, name])
   return (
     <div
       ref={ref}
