@@ -1,7 +1,8 @@
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http'
 // From engine.io-client itself: socket.io-client's CommonJS build (what the bundled CLI loads) exports only io,
 // Manager and Socket, so its transports are undefined there and a class extending one cannot be made.
-import { Fetch, NodeWebSocket } from 'engine.io-client'
+import { Fetch, type NodeWebSocket } from 'engine.io-client'
+import { PacedNodeWebSocket } from './socketio-paced-websocket'
 
 /**
  * Engine.IO long-polling for the engine, on node:http. socket.io-client's Node transport reads each poll through
@@ -86,7 +87,10 @@ export class BoundedPolling extends Fetch {
   }
 }
 
-/** The transports for `transports: ['polling', 'websocket']` or `['websocket']`, polling bounded. */
+/**
+ * The transports for `transports: ['polling', 'websocket']` or `['websocket']`, polling bounded, the WebSocket's
+ * messages paced.
+ */
 export function socketIoTransports(websocketOnly: boolean): (typeof BoundedPolling | typeof NodeWebSocket)[] {
-  return websocketOnly ? [NodeWebSocket] : [BoundedPolling, NodeWebSocket]
+  return websocketOnly ? [PacedNodeWebSocket] : [BoundedPolling, PacedNodeWebSocket]
 }
