@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect, test } from '@playwright/test'
+import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { startBuiltWebHost, type RunningWebHost } from './web-host'
+
+/**
+ * A file part with no Content-Type typed: the composer shows, greyed, the type its name says, and that is the
+ * Content-Type the part arrives with, as Postman and Insomnia send it.
+ */
+
+let server: Fixture
+let host: RunningWebHost | null = null
+let dir: string
+
+test.beforeAll(async () => {
+  server = await startHttpServer()
+  host = await startBuiltWebHost()
+  dir = mkdtempSync(join(tmpdir(), 'fd-e2e-file-type-'))
+  writeFileSync(join(dir, 'receipt.csv'), 'item,total\ncoffee,2.50\n')
+})
+
+test.afterAll(async () => {
+  await host?.stop()
+  await server?.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+test('an untyped file part shows the type its name says and arrives with it', async ({ page }) => {
+  if (!host) throw new Error('no host')
+  await page.goto(host.url)
+  await page.getByRole('button', { name: 'New request tab' }).click()
+  await page.getByRole('textbox', { name: 'URL' }).fill(`${server.url}/echo`)
+  await page.getByRole('combobox', { name: 'Method', exact: true }).selectOption('POST')
+  await page.getByRole('tab', { name: /^Body/ }).click()
+  await page.getByRole('radiogroup', { name: 'Body kind' }).getByText('Multipart', { exact: true }).click()
+  await page.getByRole('button', { name: '+ File part' }).click()
+  await page.getByRole('textbox', { name: 'Part 1 name' }).fill('receipt')
+  const type = page.getByRole('textbox', { name: 'Part 1 content type' })
+  await expect(type).toHaveAttribute('placeholder', 'content type (by its name)')
+  await page.getByLabel('Part 1 file path').fill(join(dir, 'receipt.csv'))
+  await expect(type).toHaveAttribute('placeholder', 'text/csv')
+  await expect(type).toHaveValue('')
+  await page.screenshot({ path: '.flightdeck-tmp/B/multipart-file-type.png' })
+  const before = server.requests.length
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  await expect.poll(() => server.requests.length).toBeGreaterThan(before)
+  const body = server.requests[before]?.body.toString('utf8') ?? ''
+  expect(body).toContain(
+    'Content-Disposition: form-data; name="receipt"; filename="receipt.csv"\r\nContent-Type: text/csv\r\n\r\nitem,total\ncoffee,2.50\n\r\n',
+  )
+})
