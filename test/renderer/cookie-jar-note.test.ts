@@ -32,6 +32,11 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === '/login') res.setHeader('set-cookie', [BIG, 'theme=dark; Path=/'])
     if (req.url === '/elsewhere') res.setHeader('set-cookie', 'x=1; Domain=other.test; Path=/')
+    if (req.url === '/sign-in') {
+      res.writeHead(302, { location: '/home', 'set-cookie': BIG })
+      res.end()
+      return
+    }
     if (req.url === '/many')
       res.setHeader(
         'set-cookie',
@@ -88,6 +93,17 @@ describe('cookies the jar does not keep', () => {
     expect(panels(store, many)[0]).toContain(
       '5 older cookies of 127.0.0.1 let go to make room: a domain keeps 180 at most',
     )
+  })
+
+  it('a login whose cookie came with its redirect: the final response says so, naming the hop', async () => {
+    const store = engine.store()
+    const sid = await sendFrom(store, '/sign-in')
+    const rows = store.getState().timeline.rows
+    const final = Object.values(rows).find((r) => r.queued.initiator === sid)
+    if (!final) throw new Error('no second hop')
+    await until(() => store.getState().timeline.rows[final.sid]?.terminal !== undefined)
+    const html = panels(store, final.sid)[0]
+    expect(html).toContain(`${REFUSED.replace(/"/g, '&quot;')} (at ${url}/sign-in)`)
   })
 
   it('a response whose cookies were all kept has no note', async () => {
