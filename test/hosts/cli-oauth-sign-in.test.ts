@@ -10,7 +10,8 @@ import { startOAuthServer, TestBrowser, type OAuthServer } from '../fixtures/oau
 /**
  * `flightdeck send --collection` with an authorization code grant: the sign-in URL is printed to stderr (no window
  * opens), the person signs in (a test browser follows the URL), the code comes back to the loopback listener and
- * the request goes out with the token; nobody signing in within --oauth-timeout fails loudly.
+ * the request goes out with the token; nobody signing in within --oauth-timeout fails loudly. FLIGHTDECK_TEST_CLI
+ * runs a built CLI instead of bin/flightdeck.js (the sign-in listener is a chunk loaded on demand there).
  */
 
 const CLI_TIMEOUT_MS = 180_000
@@ -56,9 +57,17 @@ function sendMe(
   command: string[] = ['send', '--collection', root, '--request', 'me'],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [FLIGHTDECK_BIN, ...command, ...extra], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const args = [...command, ...extra]
+    const built = process.env.FLIGHTDECK_TEST_CLI
+    // A built CLI is a module whose runCli the bin script calls; run it the same way.
+    const argv = built
+      ? [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(built)}); process.exitCode = await m.runCli(${JSON.stringify(args)})`,
+        ]
+      : [FLIGHTDECK_BIN, ...args]
+    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     let seen = false

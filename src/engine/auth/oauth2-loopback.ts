@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { fail, ok, type Result } from '../../shared/result'
+import { secondsText } from './oauth2-tokens'
 
 /**
  * The authorization code grant's browser leg, as RFC 8252 asks of a native app: a one-shot HTTP listener on a
@@ -154,7 +155,7 @@ export async function listenForRedirect(
       finish(
         fail(
           'auth',
-          `OAuth 2.0: no sign-in came back within ${seconds(timeoutMs)} s; send again to start over`,
+          `OAuth 2.0: no sign-in came back within ${secondsText(timeoutMs)} s; send again to start over`,
         ),
       ),
     timeoutMs,
@@ -217,9 +218,4 @@ export function authorizationUrl(
 
 export function newState(): string {
   return randomBytes(16).toString('base64url')
-}
-
-/** 300000 -> "300", 300 -> "0.3". */
-export function seconds(ms: number): string {
-  return String(Number((ms / 1000).toFixed(1)))
 }

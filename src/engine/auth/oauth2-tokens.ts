@@ -3,14 +3,7 @@ import type { RequestSpec } from '../../shared/request'
 import { fail, ok, type Result } from '../../shared/result'
 import type { HttpEngine } from '../http/http-engine'
 import { basicCredentials } from './apply-auth'
-import {
-  authorizationUrl,
-  listenForRedirect,
-  loopbackTarget,
-  newPkce,
-  newState,
-  seconds,
-} from './oauth2-loopback'
+import type * as LoopbackModule from './oauth2-loopback'
 
 /**
  * OAuth 2.0 tokens for one engine: fetched with the auth's grant (client credentials, password, or authorization
@@ -44,6 +37,11 @@ export interface OAuth2Options {
    */
   openSignIn?: (url: string) => Promise<void> | void
   signInTimeoutMs?: number
+}
+
+/** 300000 -> "300", 300 -> "0.3". */
+export function secondsText(ms: number): string {
+  return String(Number((ms / 1000).toFixed(1)))
 }
 
 function tokenKey(auth: OAuth2Auth): string {
@@ -98,7 +96,7 @@ export class OAuth2Tokens {
     // and the next send waits for its token.
     const first = await Promise.race([pending, announced])
     if (typeof first !== 'string') return first
-    const within = seconds(this.options.signInTimeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS)
+    const within = secondsText(this.options.signInTimeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS)
     return fail('auth', `OAuth 2.0: sign in at ${first} (within ${within} s), then send again`)
   }
 
@@ -136,6 +134,9 @@ export class OAuth2Tokens {
     announce: (url: string) => void,
   ): Promise<Result<CachedToken>> {
     if ((auth.authUrl ?? '').trim() === '') return fail('auth', 'OAuth 2.0: set the authorization URL')
+    // Node's HTTP server is loaded only for a sign-in: a plain CLI send loads no HTTP module it does not use.
+    const { authorizationUrl, listenForRedirect, loopbackTarget, newPkce, newState }: typeof LoopbackModule =
+      await import('./oauth2-loopback')
     const target = loopbackTarget(auth.redirectUri ?? '')
     if (!target.ok) return target
     const state = newState()
