@@ -51,3 +51,12 @@ export function readRegularFileSync(path: string, limit: number): RegularFileRea
     closeSync(fd)
   }
 }
+
+/** Why a file an import walks was not read, in the words its note uses (`<file>: <why>; left out`). */
+export function leftOutBecause(why: 'not_a_file' | 'too_large' | 'changed', limit: number): string {
+  return why === 'not_a_file'
+    ? 'not a file (a pipe, a device or a folder)'
+    : why === 'too_large'
+      ? `larger than ${limit / 1024 / 1024} MiB`
+      : 'changed while it was read'
+}

@@ -1,4 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
+import { leftOutBecause, readRegularFile } from '../files/read-regular-file'
 import { basename, dirname, join } from 'node:path'
 import type { AuthSpec, RequestScripts, SavedRequest, Variable } from '../../shared/collection'
 import type { KeyValue } from '../../shared/request'
@@ -75,16 +76,17 @@ async function readBru(w: Walk, path: string, where: string): Promise<Blocks | n
     if (w.files === MAX_FILES + 1) w.u.push(`more than ${MAX_FILES} files: the rest were not read`)
     return null
   }
-  const st = await stat(path)
-  if (st.size > MAX_FILE_BYTES) {
-    w.u.push(`${where}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; left out`)
+  // A shared folder's `local.bru` may be a pipe or a link to /dev/zero: judged by what was opened.
+  const read = await readRegularFile(path, MAX_FILE_BYTES)
+  if (!read.ok) {
+    w.u.push(`${where}: ${leftOutBecause(read.why, MAX_FILE_BYTES)}; left out`)
     return null
   }
-  w.bytes += st.size
+  w.bytes += read.bytes.length
   if (w.bytes > MAX_TOTAL_BYTES)
     throw new ImportError(`the collection is larger than 64 MiB; nothing was written`)
   try {
-    return blockMap(parseBru(await readFile(path, 'utf8')))
+    return blockMap(parseBru(read.bytes.toString('utf8')))
   } catch (e) {
     if (e instanceof BruParseError) {
       w.u.push(`${where}: not read (${e.message})`)

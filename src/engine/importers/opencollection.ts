@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { readdir, stat } from 'node:fs/promises'
+import { leftOutBecause, readRegularFile } from '../files/read-regular-file'
 import { basename, dirname, join } from 'node:path'
 import { CORE_SCHEMA, load } from 'js-yaml'
 import type { AuthSpec, SavedRequest, Variable } from '../../shared/collection'
@@ -250,13 +251,13 @@ async function readYaml(
   count: { files: number },
 ): Promise<Obj | null> {
   if (++count.files > MAX_FILES) return null
-  const st = await stat(path)
-  if (st.size > MAX_FILE_BYTES) {
-    u.push(`${where}: larger than 8 MiB; left out`)
+  const read = await readRegularFile(path, MAX_FILE_BYTES)
+  if (!read.ok) {
+    u.push(`${where}: ${leftOutBecause(read.why, MAX_FILE_BYTES)}; left out`)
     return null
   }
   try {
-    const data: unknown = load(await readFile(path, 'utf8'), { schema: CORE_SCHEMA, json: true })
+    const data: unknown = load(read.bytes.toString('utf8'), { schema: CORE_SCHEMA, json: true })
     refuseExpanding(data)
     return isObj(data) ? data : null
   } catch (e) {
