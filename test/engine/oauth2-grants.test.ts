@@ -116,6 +116,30 @@ describe('OAuth 2.0 grants', () => {
     expect(server.forms).toHaveLength(1)
   })
 
+  it('the desktop app: the sign-in page goes to the system browser through the openExternal check', async () => {
+    const browser = new TestBrowser()
+    const opened: string[] = []
+    // What the Electron host passes (shell.openExternal); here the test browser stands in for the system one.
+    const service = serviceWith({
+      openExternal: (url) => {
+        opened.push(url)
+        browser.open(url)
+        return Promise.resolve()
+      },
+    })
+    expect(await sendProtected(service, code())).toEqual({ status: 200, token: 'at-1' })
+    expect(opened).toHaveLength(1)
+    expect(opened[0]).toMatch(new RegExp(`^${server.url}/authorize\\?response_type=code&`))
+
+    // A sign-in URL carrying credentials is not handed to the OS, and the send says why.
+    const withUser = await sendProtected(
+      service,
+      code({ authUrl: server.url.replace('http://', 'http://user:pw@') + '/authorize', scope: 'other' }),
+    )
+    expect(withUser).toEqual({ error: expect.stringContaining('could not open the sign-in page') as unknown })
+    expect(opened).toHaveLength(1)
+  })
+
   it('a public client with plain PKCE names itself in the form and sends no secret', async () => {
     const browser = new TestBrowser()
     const service = serviceWith({ oauthSignIn: browser.open })
