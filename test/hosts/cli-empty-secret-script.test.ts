@@ -1,9 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { headerOf, pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
-import { runFlightdeckProcess, type CliProcessRun } from '../fixtures/cli-process'
+import { CLI_TIMEOUT_MS, startSecretCollection, type SecretCollection } from './secret-collection'
 
 /**
  * A secret read only by a pre-request script: `pm.environment.get('token')`, then an Authorization header built
@@ -12,40 +10,16 @@ import { runFlightdeckProcess, type CliProcessRun } from '../fixtures/cli-proces
  * then sets it itself (a login) sends what it set; `send --collection` refuses it as well. Checked at the server: what was SENT.
  */
 
-/** Each case starts flightdeck once or twice (a second or more each from source, more on a busy machine). */
-const CLI_TIMEOUT_MS = 180_000
-
-let server: RawServer
-let root: string
-let dir: string
-
-function sent(): { path: string; auth: string | null }[] {
-  return server.heads.map((head) => ({
-    path: pathOf(head).split('?')[0] ?? '',
-    auth: headerOf(head, 'authorization'),
-  }))
-}
-
-function flightdeck(args: string[]): Promise<CliProcessRun> {
-  return runFlightdeckProcess(args, { root, timeoutMs: CLI_TIMEOUT_MS - 10_000 })
-}
+let c: SecretCollection
 
 beforeAll(async () => {
-  server = await startRawServer((socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'))
-  root = mkdtempSync(join(tmpdir(), 'fd-secret-script-'))
-  dir = join(root, 'api')
-  mkdirSync(join(dir, 'environments'), { recursive: true })
-  writeFileSync(
-    join(dir, 'collection.yaml'),
-    `flightdeck: 1\nname: Scripted\nid: scripted\nvariables:\n  base: ${server.url}\n`,
-  )
-  writeFileSync(
-    join(dir, 'environments', 'ci.yaml'),
-    'name: ci\nvariables:\n  token:\n    secret: true\n  session:\n    secret: true\n',
-  )
+  c = await startSecretCollection('fd-secret-script-', { name: 'Scripted', id: 'scripted' }, [
+    'token',
+    'session',
+  ])
   // Reads the secret in its script and builds the header from it: the request names no variable.
   writeFileSync(
-    join(dir, 'a-read.yaml'),
+    join(c.dir, 'a-read.yaml'),
     [
       'name: Read',
       'method: GET',
@@ -59,7 +33,7 @@ beforeAll(async () => {
   )
   // Reads another secret empty, then fetches a value itself and sets it: it sends that value.
   writeFileSync(
-    join(dir, 'b-login.yaml'),
+    join(c.dir, 'b-login.yaml'),
     [
       'name: Login',
       'method: GET',
@@ -73,26 +47,20 @@ beforeAll(async () => {
   )
 })
 
-beforeEach(() => {
-  server.heads.length = 0
-  rmSync(join(root, 'config'), { recursive: true, force: true })
-})
+beforeEach(() => c.reset())
 
-afterAll(async () => {
-  await server.close()
-  rmSync(root, { recursive: true, force: true })
-})
+afterAll(() => c.close())
 
 describe('a secret with no value read by a pre-request script', () => {
   it(
     'flightdeck run refuses the request the script built, unsent, naming the secret',
     async () => {
-      const r = await flightdeck(['run', dir, '--env', 'ci'])
+      const r = await c.flightdeck(['run', c.dir, '--env', 'ci'])
       expect(r.stdout).toContain(
         'a-read.yaml #1: unknown_variable: Secret variable {{token}} (environment "ci") has no value on this machine, and the pre-request script read it; give it with --env-var token=',
       )
       // The login request set its own value: it went out with it; the one that read it empty did not go out.
-      expect(sent()).toEqual([{ path: '/login', auth: 'Bearer from-login' }])
+      expect(c.sent()).toEqual([{ path: '/login', auth: 'Bearer from-login' }])
       expect(r.stderr).toContain('flightdeck: secret variable {{token}} (environment "ci") has no value')
       expect(r.stderr).not.toContain('{{session}}')
       expect(r.code).toBe(1)
@@ -103,15 +71,15 @@ describe('a secret with no value read by a pre-request script', () => {
   it(
     '--allow-empty-secrets sends it empty, and --env-var gives it its value',
     async () => {
-      const allowed = await flightdeck(['run', dir, '--env', 'ci', '--allow-empty-secrets'])
+      const allowed = await c.flightdeck(['run', c.dir, '--env', 'ci', '--allow-empty-secrets'])
       expect(allowed.code).toBe(0)
-      expect(sent().find((s) => s.path === '/read')?.auth).toBe('Bearer ')
+      expect(c.sent().find((s) => s.path === '/read')?.auth).toBe('Bearer ')
       expect(allowed.stderr).toContain('were sent with it empty (--allow-empty-secrets)')
 
-      server.heads.length = 0
-      const given = await flightdeck(['run', dir, '--env', 'ci', '--env-var', 'token=tok-9'])
+      c.server.heads.length = 0
+      const given = await c.flightdeck(['run', c.dir, '--env', 'ci', '--env-var', 'token=tok-9'])
       expect(given.code).toBe(0)
-      expect(sent()).toEqual([
+      expect(c.sent()).toEqual([
         { path: '/login', auth: 'Bearer from-login' },
         { path: '/read', auth: 'Bearer tok-9' },
       ])
@@ -123,17 +91,25 @@ describe('a secret with no value read by a pre-request script', () => {
   it(
     'flightdeck send --collection refuses it too, unsent; --allow-empty-secrets sends it empty',
     async () => {
-      const refused = await flightdeck(['send', '--collection', dir, '--request', 'a-read', '--env', 'ci'])
+      const refused = await c.flightdeck([
+        'send',
+        '--collection',
+        c.dir,
+        '--request',
+        'a-read',
+        '--env',
+        'ci',
+      ])
       expect(refused.stderr).toContain(
         'flightdeck: unknown_variable: Secret variable {{token}} (environment "ci") has no value on this machine, and the pre-request script read it',
       )
       expect(refused.code).toBe(2)
-      expect(sent()).toEqual([])
+      expect(c.sent()).toEqual([])
 
-      const allowed = await flightdeck([
+      const allowed = await c.flightdeck([
         'send',
         '--collection',
-        dir,
+        c.dir,
         '--request',
         'a-read',
         '--env',
@@ -141,7 +117,7 @@ describe('a secret with no value read by a pre-request script', () => {
         '--allow-empty-secrets',
       ])
       expect(allowed.code).toBe(0)
-      expect(sent()).toEqual([{ path: '/read', auth: 'Bearer ' }])
+      expect(c.sent()).toEqual([{ path: '/read', auth: 'Bearer ' }])
       expect(allowed.stderr).toContain(
         'flightdeck: secret variable {{token}} (environment "ci") has no value',
       )

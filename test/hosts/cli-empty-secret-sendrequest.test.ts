@@ -1,9 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { headerOf, pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
-import { runFlightdeckProcess, type CliProcessRun } from '../fixtures/cli-process'
+import { CLI_TIMEOUT_MS, startSecretCollection, type SecretCollection } from './secret-collection'
 
 /**
  * A script's `pm.sendRequest` whose `{{token}}` is a secret with no value on this machine (a fresh CI runner):
@@ -12,28 +10,12 @@ import { runFlightdeckProcess, type CliProcessRun } from '../fixtures/cli-proces
  * request, which uses no secret, went out) and in a pre-request script. Checked at the server: what was SENT.
  */
 
-/** Each case starts flightdeck once or twice (a second or more each from source, more on a busy machine). */
-const CLI_TIMEOUT_MS = 180_000
-
-let server: RawServer
-let root: string
-let dir: string
-
-function sent(): { path: string; auth: string | null }[] {
-  return server.heads.map((head) => ({
-    path: pathOf(head).split('?')[0] ?? '',
-    auth: headerOf(head, 'authorization'),
-  }))
-}
-
-function flightdeck(args: string[]): Promise<CliProcessRun> {
-  return runFlightdeckProcess(args, { root, timeoutMs: CLI_TIMEOUT_MS - 10_000 })
-}
+let c: SecretCollection
 
 /** A request file whose `phase` script sends `{{base}}/side` with `Bearer {{token}}` and ignores any error. */
 function scripted(file: string, name: string, path: string, phase: 'preRequest' | 'test'): void {
   writeFileSync(
-    join(dir, file),
+    join(c.dir, file),
     [
       `name: ${name}`,
       'method: GET',
@@ -47,37 +29,25 @@ function scripted(file: string, name: string, path: string, phase: 'preRequest' 
 }
 
 beforeAll(async () => {
-  server = await startRawServer((socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'))
-  root = mkdtempSync(join(tmpdir(), 'fd-secret-sendrequest-'))
-  dir = join(root, 'api')
-  mkdirSync(join(dir, 'environments'), { recursive: true })
-  writeFileSync(
-    join(dir, 'collection.yaml'),
-    `flightdeck: 1\nname: Side\nid: side\nvariables:\n  base: ${server.url}\n`,
-  )
-  writeFileSync(join(dir, 'environments', 'ci.yaml'), 'name: ci\nvariables:\n  token:\n    secret: true\n')
+  c = await startSecretCollection('fd-secret-sendrequest-', { name: 'Side', id: 'side' }, ['token'])
 })
 
 beforeEach(() => {
-  server.heads.length = 0
-  rmSync(join(root, 'config'), { recursive: true, force: true })
-  rmSync(join(dir, 'a-test.yaml'), { force: true })
-  rmSync(join(dir, 'b-pre.yaml'), { force: true })
+  c.reset()
+  rmSync(join(c.dir, 'a-test.yaml'), { force: true })
+  rmSync(join(c.dir, 'b-pre.yaml'), { force: true })
 })
 
-afterAll(async () => {
-  await server.close()
-  rmSync(root, { recursive: true, force: true })
-})
+afterAll(() => c.close())
 
 describe('pm.sendRequest with a secret that has no value here', () => {
   it(
     'in a test script: refused unsent, and the step fails though the script ignored the error',
     async () => {
       scripted('a-test.yaml', 'After', '/main', 'test')
-      const r = await flightdeck(['run', dir, '--env', 'ci'])
+      const r = await c.flightdeck(['run', c.dir, '--env', 'ci'])
       // The request itself uses no secret: it went out; the script's did not.
-      expect(sent()).toEqual([{ path: '/main', auth: null }])
+      expect(c.sent()).toEqual([{ path: '/main', auth: null }])
       expect(r.stdout).toContain(
         'test script of request "After": pm.sendRequest: Secret variable {{token}} (environment "ci") has no value on this machine; give it with --env-var token=',
       )
@@ -90,15 +60,15 @@ describe('pm.sendRequest with a secret that has no value here', () => {
     'in a pre-request script: refused unsent; --allow-empty-secrets sends it empty',
     async () => {
       scripted('b-pre.yaml', 'Before', '/main', 'preRequest')
-      const r = await flightdeck(['run', dir, '--env', 'ci'])
-      expect(sent().filter((s) => s.path === '/side')).toEqual([])
+      const r = await c.flightdeck(['run', c.dir, '--env', 'ci'])
+      expect(c.sent().filter((s) => s.path === '/side')).toEqual([])
       // The step fails on the request the script read the secret for (the pm.sendRequest's refusal is its phase's).
       expect(r.stdout).toContain('Secret variable {{token}} (environment "ci") has no value on this machine')
       expect(r.code).toBe(1)
 
-      server.heads.length = 0
-      const allowed = await flightdeck(['run', dir, '--env', 'ci', '--allow-empty-secrets'])
-      expect(sent()).toEqual([
+      c.server.heads.length = 0
+      const allowed = await c.flightdeck(['run', c.dir, '--env', 'ci', '--allow-empty-secrets'])
+      expect(c.sent()).toEqual([
         { path: '/side', auth: 'Bearer ' },
         { path: '/main', auth: null },
       ])
