@@ -157,6 +157,8 @@ test('Esc puts the runner aside and the run keeps going; the toolbar brings it b
   const runner = page.getByRole('region', { name: 'Runner' })
   // Esc on the configuration closes it, as it closes a dialog.
   await expect(runner.getByRole('button', { name: 'Start run' })).toBeFocused()
+  await page.mouse.move(1, 1)
+  await shoot(page, 'runner-config')
   await page.keyboard.press('Escape')
   await expect(runner).toBeHidden()
   await expect(page.getByTestId('runner-return')).toHaveCount(0)
@@ -301,6 +303,11 @@ test('an SSE stream’s headers timeout is set in Options, its default shown', a
   // Back to the default: the field shows it again and the request carries none of its own.
   await composer.getByRole('button', { name: 'Use default' }).click()
   await expect(field).toHaveValue('30000')
+  // An HTTP request waits longer by default (a server computing one answer), and says so.
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'HTTP' })
+  await expect(field).toHaveValue('300000')
+  await expect(composer.getByTestId('headers-timeout-default')).toHaveText('default 300 s')
+  await shoot(page, 'http-headers-timeout-default')
 })
 
 test('many tabs: Code and Save stay in sight, and the new tab is shown', async ({ page }) => {
