@@ -1,4 +1,5 @@
 import type { AuthSpec, RequestScripts, SavedRequest, Variable } from '../../shared/collection'
+import { fileTypeOrDefault } from '../../shared/file-type'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import type { TagMapper } from './insomnia-tags'
 import { insomniaOAuth2 } from './oauth2-import'
@@ -203,6 +204,12 @@ export function httpRequest(r: Res, name: string, where: string, c: Ctx): SavedR
     )
     return false
   })
+  // Insomnia sends a file body with no Content-Type unless a header gives one (its app adds one when a file is
+  // chosen); Flightdeck sends the type the file's name says.
+  if (b.kind === 'file' && !headers.some((h) => h.enabled && h.name.toLowerCase() === 'content-type'))
+    c.u.push(
+      `${where}: file body sent with the Content-Type its name says (${fileTypeOrDefault(b.path)}); Insomnia sends it with none unless a header gives one`,
+    )
   // Insomnia's scripts are kept in the request file (its folders' in folder.yaml); they run in the script
   // sandbox (insomnia.* where it mirrors pm.*).
   const pre = str(r['preRequestScript']).trim()
