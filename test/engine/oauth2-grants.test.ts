@@ -1,4 +1,5 @@
-import { connect } from 'node:net'
+import { createServer } from 'node:http'
+import { connect, type AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { AuthSpec } from '../../src/shared/collection'
 import type { RequestSpec } from '../../src/shared/request'
@@ -189,6 +190,23 @@ describe('OAuth 2.0 grants', () => {
     const r = await sendProtected(service, code({ redirectUri: 'http://localhost/oauth/done' }))
     expect(r).toMatchObject({ status: 200 })
     expect(server.authorizations[0]?.['redirect_uri']).toMatch(/^http:\/\/localhost:\d+\/oauth\/done$/)
+  })
+
+  it('a loopback redirect URI with its own port is listened on at that port (taken: a loud error)', async () => {
+    const taken = createServer()
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+    const port = (taken.address() as AddressInfo).port
+    try {
+      const browser = new TestBrowser()
+      const service = serviceWith({ oauthSignIn: browser.open })
+      const r = await sendProtected(service, code({ redirectUri: `http://127.0.0.1:${port}/cb` }))
+      expect(r).toEqual({
+        error: `OAuth 2.0: cannot listen for the redirect on 127.0.0.1:${port} (EADDRINUSE)`,
+      })
+      expect(browser.opened).toHaveLength(0)
+    } finally {
+      await new Promise((resolve) => taken.close(resolve))
+    }
   })
 
   it('concurrent sends share one sign-in and one token', async () => {
