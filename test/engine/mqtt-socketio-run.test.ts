@@ -61,6 +61,11 @@ beforeAll(async () => {
     'io/3-not-met.yaml',
     'name: Quiet\nkind: socketio\nurl: "{{io}}"\nsocketio:\n  listen: [never]\n  emits: []\nstop:\n  count: 1\n  durationMs: 300\n',
   )
+  // Not JSON: the app's Emit box refuses it, and so does the run (it once went as one text argument).
+  file(
+    'io/4-not-json.yaml',
+    'name: Not JSON\nkind: socketio\nurl: "{{io}}"\nsocketio:\n  listen: [echo]\n  emits:\n    - name: hello\n      event: echo\n      args: hello there\n      ack: false\nstop:\n  count: 1\n',
+  )
   file(
     'mq/1-self.yaml',
     [
@@ -119,13 +124,14 @@ const rows = (json: JsonRunReport) =>
     .sort((a, b) => String(a[0]).localeCompare(String(b[0])))
 
 describe('flightdeck run: Socket.IO steps', () => {
-  it('emits its saved emits and stops on a match; a refused namespace and an unmet count fail', async () => {
+  it('emits its saved emits and stops on a match; a refused namespace, an unmet count and an emit not JSON fail', async () => {
     const { code, json } = await run('io')
     expect(code).toBe(1)
     expect(rows(json)).toEqual([
       ['io/1-echo.yaml', true, undefined, undefined],
       ['io/2-refused.yaml', false, 'auth', 'The server refused the connection to namespace /ad'],
       ['io/3-not-met.yaml', false, 'stop_not_met', 'stopped after 300 ms with 0 messages, before 1 mes'],
+      ['io/4-not-json.yaml', false, 'invalid_request', 'socketio.emits: hello (echo): The arguments are no'],
     ])
   })
 })

@@ -1,7 +1,12 @@
 import { DEFAULT_MQTT_OPTIONS, type MqttOptions, type SavedMqtt } from '../../shared/mqtt'
 import type { RequestSpec } from '../../shared/request'
 import { ok, type Result } from '../../shared/result'
-import { DEFAULT_SOCKETIO_OPTIONS, type SavedSocketIo, type SocketIoOptions } from '../../shared/socketio'
+import {
+  DEFAULT_SOCKETIO_OPTIONS,
+  type SavedSocketIo,
+  type SocketIoArg,
+  type SocketIoOptions,
+} from '../../shared/socketio'
 import type { StreamEngine } from '../streams/stream-engine'
 
 /**
@@ -56,7 +61,8 @@ export function socketIoStepHooks(
   spec: RequestSpec,
   saved: SavedSocketIo,
 ): MessagingStepHooks {
-  let emit: ((e: SavedSocketIo['emits'][number]) => void) | null = null
+  let emit: ((e: { event: string; args: SocketIoArg[]; ack: boolean }) => void) | null = null
+  let emits: { event: string; args: SocketIoArg[]; ack: boolean }[] = []
   return {
     open: async () => {
       let auth: Record<string, unknown> | null = null
@@ -83,6 +89,21 @@ export function socketIoStepHooks(
       const acks = parseAckAnswers(saved.acks)
       if (!acks.ok)
         return { ok: false, error: { ...acks.error, message: `socketio.acks: ${acks.error.message}` } }
+      // Each emit's arguments are one JSON text, as the app's Emit box reads them (an array is several, empty
+      // none); one that is not JSON fails the step before it connects, naming the emit, as the app refuses it.
+      const { argsFromJsonText } = await import('../socketio/socketio-args')
+      emits = []
+      for (const e of saved.emits) {
+        const args = argsFromJsonText(e.args, false)
+        if (!args.ok) {
+          const which = e.name && e.name !== e.event ? `${e.name} (${e.event})` : e.event
+          return {
+            ok: false,
+            error: { ...args.error, message: `socketio.emits: ${which}: ${args.error.message}` },
+          }
+        }
+        emits.push({ event: e.event, args: args.value, ack: e.ack })
+      }
       const { SocketIoSession } = await import('../socketio/socketio-session')
       const options: SocketIoOptions = { ...DEFAULT_SOCKETIO_OPTIONS }
       for (const [k, v] of Object.entries(saved.options ?? {}))
@@ -105,26 +126,12 @@ export function socketIoStepHooks(
             acks: acks.value,
           }),
       )
-      emit = (e) => {
-        let args: unknown
-        try {
-          args = e.args.trim() === '' ? [] : (JSON.parse(e.args) as unknown)
-        } catch {
-          // A saved emit whose arguments are not JSON goes out as one text argument, as written.
-          args = [e.args]
-        }
-        const list = Array.isArray(args) ? args : [args]
-        void session.emit(
-          e.event,
-          list.map((a) => ({ kind: 'json' as const, data: JSON.stringify(a) })),
-          e.ack,
-        )
-      }
+      emit = (e) => void session.emit(e.event, e.args, e.ack)
       session.start()
       return ok({ sid: session.sid })
     },
     afterOpen: () => {
-      for (const e of saved.emits) emit?.(e)
+      for (const e of emits) emit?.(e)
     },
   }
 }
