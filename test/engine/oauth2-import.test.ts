@@ -129,4 +129,45 @@ describe('OAuth 2.0 imports, sent against a real authorization server', () => {
     expect(await sendSaved('auth/password.yaml')).toBe(200)
     expect(server.forms.map((f) => f['grant_type'])).toEqual(['authorization_code', 'password'])
   })
+
+  it('OpenAPI: an oauth2 scheme with only an authorization code flow becomes that grant, written in schema order', async () => {
+    const spec = [
+      'openapi: 3.0.3',
+      "info: { title: Shop, version: '1' }",
+      `servers: [{ url: '${server.url}' }]`,
+      'components:',
+      '  securitySchemes:',
+      '    idp:',
+      '      type: oauth2',
+      '      flows:',
+      '        authorizationCode:',
+      `          authorizationUrl: ${server.url}/authorize`,
+      `          tokenUrl: ${server.url}/token`,
+      '          scopes: { read: read things }',
+      'security: [{ idp: [read] }]',
+      'paths:',
+      '  /protected:',
+      '    get:',
+      '      operationId: getProtected',
+      "      responses: { '200': { description: ok } }",
+      '',
+    ].join('\n')
+    const report = await importFrom({ text: spec })
+    expect(report.unmapped.join('\n')).not.toContain('security scheme')
+    const written = readFileSync(join(dir, 'collection.yaml'), 'utf8')
+    expect(written).toContain(
+      [
+        'auth:',
+        '  type: oauth2',
+        '  grant: authorization_code',
+        `  tokenUrl: ${server.url}/token`,
+        '  clientId: "{{clientId}}"',
+        '  clientSecret: "{{clientSecret}}"',
+        '  scope: read',
+        '  clientAuth: basic',
+        `  authUrl: ${server.url}/authorize`,
+        '  pkce: S256',
+      ].join('\n'),
+    )
+  })
 })

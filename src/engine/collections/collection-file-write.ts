@@ -75,6 +75,21 @@ export function bodyPlain(body: RequestBody): PlainMap | null {
   }
 }
 
+const OAUTH2_KEYS = [
+  'type',
+  'grant',
+  'tokenUrl',
+  'clientId',
+  'clientSecret',
+  'scope',
+  'clientAuth',
+  'authUrl',
+  'redirectUri',
+  'pkce',
+  'username',
+  'password',
+] as const satisfies readonly (keyof Extract<AuthSpec, { type: 'oauth2' }>)[]
+
 /** Auth as written; `inherit` (the default) is left out. Key order follows the schema. */
 export function authPlain(auth: AuthSpec): PlainMap | null {
   if (auth.type === 'inherit') return null
@@ -84,8 +99,11 @@ export function authPlain(auth: AuthSpec): PlainMap | null {
       ? { type: 'bearer', token: auth.token }
       : { type: 'bearer', token: auth.token, prefix: auth.prefix }
   // OAuth 2.0's grant-specific fields only when set: a client-credentials file stays as it was.
-  if (auth.type === 'oauth2')
-    return Object.fromEntries(Object.entries(auth).filter(([, v]) => v !== undefined)) as PlainMap
+  if (auth.type === 'oauth2') {
+    const out: PlainMap = {}
+    for (const k of OAUTH2_KEYS) if (auth[k] !== undefined) out[k] = auth[k]
+    return out
+  }
   return { ...auth }
 }
 

@@ -154,3 +154,44 @@ export function brunoOAuth2(p: Field, unmapped: string[], where: string): AuthSp
     'Bruno',
   )
 }
+
+/**
+ * An OpenAPI `oauth2` security scheme's flows: client credentials first (what an API test runs unattended, and
+ * what earlier imports chose), then the authorization code (PKCE S256), then password. The client's id, secret
+ * and the user's credentials are variables for the person to fill.
+ */
+export function openApiOAuth2(flows: Record<string, unknown>, scope: string): AuthSpec | null {
+  const flow = (name: string): Record<string, unknown> | null => {
+    const f = flows[name]
+    return typeof f === 'object' && f !== null && !Array.isArray(f) ? (f as Record<string, unknown>) : null
+  }
+  const text = (v: unknown): string => (typeof v === 'string' ? v : '')
+  const base = {
+    type: 'oauth2' as const,
+    clientId: '{{clientId}}',
+    clientSecret: '{{clientSecret}}',
+    scope,
+    clientAuth: 'basic' as const,
+  }
+  const cc = flow('clientCredentials')
+  if (cc) return { ...base, grant: 'client_credentials', tokenUrl: text(cc['tokenUrl']) }
+  const code = flow('authorizationCode')
+  if (code)
+    return {
+      ...base,
+      grant: 'authorization_code',
+      tokenUrl: text(code['tokenUrl']),
+      authUrl: text(code['authorizationUrl']),
+      pkce: 'S256',
+    }
+  const pw = flow('password')
+  if (pw)
+    return {
+      ...base,
+      grant: 'password',
+      tokenUrl: text(pw['tokenUrl']),
+      username: '{{username}}',
+      password: '{{password}}',
+    }
+  return null
+}

@@ -26,6 +26,7 @@ import {
 import { dereferenceLocal } from './openapi-deref'
 import { checkOpenApi } from './openapi-lenient'
 import { queryRows, simpleText } from './openapi-params'
+import { openApiOAuth2 } from './oauth2-import'
 
 /**
  * OpenAPI 3.x: one request per operation, grouped in folders by their first tag. The document is validated (with
@@ -199,18 +200,10 @@ function authFor(requirements: unknown, schemes: Obj, unmapped: string[], where:
       in: s['in'] === 'query' ? 'query' : 'header',
     }
   }
-  if (type === 'oauth2' && isObj(s['flows']) && isObj(s['flows']['clientCredentials'])) {
-    const flow = s['flows']['clientCredentials']
+  if (type === 'oauth2' && isObj(s['flows'])) {
     const scopes = Array.isArray(first[name]) ? (first[name] as unknown[]).map((x) => str(x)).join(' ') : ''
-    return {
-      type: 'oauth2',
-      grant: 'client_credentials',
-      tokenUrl: str(flow['tokenUrl']),
-      clientId: '{{clientId}}',
-      clientSecret: '{{clientSecret}}',
-      scope: scopes,
-      clientAuth: 'basic',
-    }
+    const auth = openApiOAuth2(s['flows'], scopes)
+    if (auth) return auth
   }
   unmapped.push(
     `${where}: security scheme "${name}" (${type}${scheme ? ` ${scheme}` : ''}${s['in'] ? ` in ${str(s['in'])}` : ''}) is not supported`,
