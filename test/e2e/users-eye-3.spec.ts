@@ -95,13 +95,24 @@ async function start(page: Page, width = 1024, height = 700): Promise<void> {
   await page.getByRole('button', { name: 'New request tab' }).click()
 }
 
-/** Light and dark pictures of what is on screen now, at the window's size, for a person to look at. */
+/**
+ * Light and dark pictures of what is on screen now, at 1024×700 and 1440×900 (the test's own size last, so it
+ * goes on as it was), for a person to look at.
+ */
 async function shoot(page: Page, name: string): Promise<void> {
-  const size = page.viewportSize()
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme })
-    await page.screenshot({ path: `.flightdeck-tmp/U/${name}-${size?.width ?? 0}-${scheme}.png` })
+  const own = page.viewportSize() ?? { width: 1024, height: 700 }
+  const sizes = [
+    { width: 1024, height: 700 },
+    { width: 1440, height: 900 },
+  ].sort((a) => (a.width === own.width ? 1 : -1))
+  for (const size of sizes) {
+    await page.setViewportSize(size)
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme })
+      await page.screenshot({ path: `.flightdeck-tmp/U/${name}-${size.width}-${scheme}.png` })
+    }
   }
+  await page.setViewportSize(own)
   await page.emulateMedia({ colorScheme: 'light' })
 }
 
