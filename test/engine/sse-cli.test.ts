@@ -234,7 +234,7 @@ describe('flightdeck ws', () => {
     expect(run.firstLine).toBe(`* WebSocket ${ws.url}/flood?n=20000&size=64`)
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
-  })
+  }, 60_000)
 
   it('a message past --max-message fails with exit 1 and says why', async () => {
     const run = await flightdeck('ws', `${ws.url}/big?bytes=2048`, '--max-message', '1024')
