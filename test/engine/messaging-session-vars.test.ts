@@ -1,11 +1,12 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { connectAsync, type MqttClient } from 'mqtt'
+import { connectAsync } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import type { RequestContext } from '../../src/shared/collection'
 import type { StreamEntry } from '../../src/shared/streams'
+import { watchBroker, type BrokerWatcher } from '../fixtures/broker-watcher'
 import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
 import { startSocketIoServer, type SocketIoFixture } from '../fixtures/socketio-server'
 import { makeService } from './helpers'
@@ -77,32 +78,18 @@ async function logUntil(sid: string, pred: (e: StreamEntry) => boolean, ms = 500
 
 describe.skipIf(!MOSQUITTO)('MQTT sessions resolve {{variables}} in what they send', () => {
   let broker: MosquittoFixture
-  let peer: MqttClient
-  const relayed: { topic: string; payload: string }[] = []
+  let watcher: BrokerWatcher
 
   beforeAll(async () => {
     broker = await startMosquitto()
-    peer = await connectAsync(broker.url, { protocolVersion: 5, clientId: 'peer', reconnectPeriod: 0 })
-    peer.on('message', (topic, payload) => relayed.push({ topic, payload: payload.toString() }))
-    await peer.subscribeAsync('#')
+    watcher = await watchBroker(broker.url, 'peer')
   })
   afterAll(async () => {
-    await peer?.endAsync(true)
+    await watcher?.close()
     await broker?.close()
   })
 
-  const seen = async (topic: string, ms = 5000): Promise<string> => {
-    const until = Date.now() + ms
-    for (;;) {
-      const hit = relayed.find((m) => m.topic === topic)
-      if (hit) return hit.payload
-      if (Date.now() > until)
-        throw new Error(
-          `the broker relayed nothing on ${topic}; it relayed ${relayed.map((m) => m.topic).join(', ')}`,
-        )
-      await new Promise((r) => setTimeout(r, 20))
-    }
-  }
+  const seen = async (topic: string): Promise<string> => (await watcher.on(topic)).payload
 
   it.skipIf(!MOSQUITTO)(
     'connects with the resolved user name and password and subscribes the resolved topic filters',
@@ -120,7 +107,7 @@ describe.skipIf(!MOSQUITTO)('MQTT sessions resolve {{variables}} in what they se
       await rec.until(sid, (e) => e.type === 'stream-open')
       await logUntil(sid, (e) => e.event === 'SUBACK')
       // The subscription made at open is `lobby/in`, not `{{room}}/in`.
-      await peer.publishAsync('lobby/in', 'hello lobby')
+      await watcher.client.publishAsync('lobby/in', 'hello lobby')
       await logUntil(sid, (e) => e.dir === 'in' && e.event === 'lobby/in' && e.data === 'hello lobby')
       await service.invoke('session.cancel', { sid })
       await service.streams.wait(sid)
@@ -144,7 +131,7 @@ describe.skipIf(!MOSQUITTO)('MQTT sessions resolve {{variables}} in what they se
       })
       expect(pub.ok).toBe(true)
       expect(await seen('lobby/out')).toBe('{"token":"t-123"}')
-      expect(relayed.some((m) => m.topic.includes('{{'))).toBe(false)
+      expect(watcher.relayed.some((m) => m.topic.includes('{{'))).toBe(false)
 
       // A filter subscribed to resolves too.
       const sub = await service.invoke('mqtt.subscribe', {
@@ -153,11 +140,11 @@ describe.skipIf(!MOSQUITTO)('MQTT sessions resolve {{variables}} in what they se
       })
       expect(sub.ok).toBe(true)
       await logUntil(sid, (e) => e.event === 'SUBACK')
-      await peer.publishAsync('lobby/later', 'later on')
+      await watcher.client.publishAsync('lobby/later', 'later on')
       await logUntil(sid, (e) => e.dir === 'in' && e.event === 'lobby/later')
 
       // An unknown variable refuses that publish, naming it; nothing goes out and the session carries on.
-      const before = relayed.length
+      const before = watcher.relayed.length
       const bad = await service.invoke('mqtt.publish', {
         sid,
         topic: '{{room}}/bad',
@@ -176,7 +163,7 @@ describe.skipIf(!MOSQUITTO)('MQTT sessions resolve {{variables}} in what they se
       })
       expect(after.ok).toBe(true)
       expect(await seen('lobby/after')).toBe('still here')
-      expect(relayed.slice(before).some((m) => m.topic === 'lobby/bad')).toBe(false)
+      expect(watcher.relayed.slice(before).some((m) => m.topic === 'lobby/bad')).toBe(false)
 
       // A topic that resolves to nothing is refused in words, not sent to an empty topic.
       const blank = await service.invoke('mqtt.publish', {

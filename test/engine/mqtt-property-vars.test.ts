@@ -1,12 +1,18 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { connectAsync, type IClientPublishOptions, type MqttClient } from 'mqtt'
+import { connectAsync } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runRunCli } from '../../src/cli/run-command'
 import type { JsonRunReport } from '../../src/cli/run-report'
 import type { EngineService } from '../../src/engine/service'
 import type { RequestContext } from '../../src/shared/collection'
+import {
+  watchBroker,
+  type BrokerWatcher,
+  type RelayedMessage,
+  type RelayedProperties,
+} from '../fixtures/broker-watcher'
 import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
 import { makeService } from './helpers'
 import { record, type Recorder } from './stream-helpers'
@@ -19,27 +25,15 @@ import { record, type Recorder } from './stream-helpers'
 
 if (!MOSQUITTO) console.warn(`skipping the MQTT property variable tests: ${MOSQUITTO_MISSING}`)
 
-type Properties = NonNullable<IClientPublishOptions['properties']>
-interface Relayed {
-  topic: string
-  payload: string
-  properties: Properties
-}
-
 let broker: MosquittoFixture
-let peer: MqttClient
-const relayed: Relayed[] = []
+let watcher: BrokerWatcher
 let dir: string
 let configDir: string
 
 beforeAll(async () => {
   if (!MOSQUITTO) return
   broker = await startMosquitto()
-  peer = await connectAsync(broker.url, { protocolVersion: 5, clientId: 'prop-peer', reconnectPeriod: 0 })
-  peer.on('message', (topic, payload, packet) =>
-    relayed.push({ topic, payload: payload.toString(), properties: packet.properties ?? {} }),
-  )
-  await peer.subscribeAsync('#')
+  watcher = await watchBroker(broker.url, 'prop-peer')
   dir = mkdtempSync(join(tmpdir(), 'fd-mqtt-props-'))
   configDir = mkdtempSync(join(tmpdir(), 'fd-mqtt-props-config-'))
   writeFileSync(
@@ -62,23 +56,12 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await peer?.endAsync(true)
+  await watcher?.close()
   await broker?.close()
   for (const d of [dir, configDir]) if (d) rmSync(d, { recursive: true, force: true })
 })
 
-async function relayedOn(topic: string, ms = 5000): Promise<Relayed> {
-  const until = Date.now() + ms
-  for (;;) {
-    const hit = relayed.find((m) => m.topic === topic)
-    if (hit) return hit
-    if (Date.now() > until)
-      throw new Error(
-        `the broker relayed nothing on ${topic}; it relayed ${relayed.map((m) => m.topic).join(', ')}`,
-      )
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
+const relayedOn = (topic: string): Promise<RelayedMessage> => watcher.on(topic)
 
 const templated = {
   contentType: '{{kind}}',
@@ -92,7 +75,7 @@ const templated = {
 }
 
 /** What mosquitto relays for `templated` once resolved. */
-function expectResolved(p: Properties): void {
+function expectResolved(p: RelayedProperties): void {
   expect(p.contentType).toBe('application/json')
   expect(p.responseTopic).toBe('replies/alice')
   expect(Buffer.from(p.correlationData ?? []).toString()).toBe('req-42')
@@ -167,7 +150,7 @@ describe.skipIf(!MOSQUITTO)('MQTT 5 publish properties resolve {{variables}}', (
     })
     expect(after.ok).toBe(true)
     await relayedOn('lobby/after')
-    expect(relayed.some((m) => m.topic === 'lobby/unknown' || m.topic === 'lobby/blank')).toBe(false)
+    expect(watcher.relayed.some((m) => m.topic === 'lobby/unknown' || m.topic === 'lobby/blank')).toBe(false)
     await service.invoke('session.cancel', { sid })
     await service.streams.wait(sid)
   }, 20_000)
