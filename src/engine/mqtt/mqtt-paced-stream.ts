@@ -15,7 +15,10 @@ export const SLICE_BYTES = 8 * 1024
 export const TURN_MS = 4
 /** Bytes handed on in one turn at most, however fast they are handled. */
 export const TURN_MAX_BYTES = 64 * 1024
-/** Bytes read ahead of MQTT.js before the socket stops reading (the size guard sees them as they go on). */
+/**
+ * Bytes read ahead of MQTT.js before the socket stops reading (the size guard sees them as they go on); it reads
+ * again once half of them are handed on (not at once: pausing and resuming a socket for every slice costs).
+ */
 const AHEAD_BYTES = 2 * TURN_MAX_BYTES
 
 /**
@@ -118,7 +121,7 @@ export class PacedStream extends Duplex {
       )
         this.pushSlice()
     }
-    if (this.queued < AHEAD_BYTES && this.socket.isPaused()) this.socket.resume()
+    if (this.queued <= AHEAD_BYTES / 2 && this.socket.isPaused()) this.socket.resume()
     if (this.queue.length === 0 && this.socketEnded && !this.handling) this.push(null)
   }
 

@@ -21,7 +21,10 @@ const CLOCK_EVERY = 16
 export const TURN_MS = 4
 /** Bytes of messages handed on in one turn at most, however fast they are handled. */
 export const TURN_MAX_BYTES = 64 * 1024
-/** Bytes of messages waiting before the WebSocket stops reading (one read of 64 KB more may still come). */
+/**
+ * Bytes of messages waiting before the WebSocket stops reading (one read of 64 KB more may still come); it reads
+ * again once half of them are handed on (not at once: pausing and resuming a socket for every slice costs).
+ */
 const AHEAD_BYTES = 2 * TURN_MAX_BYTES
 
 type Emit = (event: string | symbol, ...args: unknown[]) => boolean
@@ -32,9 +35,17 @@ interface WsLike {
   readonly isPaused: boolean
 }
 
+interface Waiting {
+  size: number
+  event: string
+  a: unknown
+  b: unknown
+}
+
 /** Queues a `ws` WebSocket's messages (and a close or error after them) and hands them on paced. */
 class MessagePacer {
-  private readonly queue: { size: number; emit: () => void }[] = []
+  private readonly queue: Waiting[] = []
+  private readonly emit: Emit
   private queued = 0
   private turnBytes = 0
   private turnStart = -1
@@ -52,13 +63,15 @@ class MessagePacer {
 
   constructor(private readonly ws: WsLike) {
     const emit = ws.emit.bind(ws) as Emit
-    ws.emit = (event, ...args) => {
+    this.emit = emit
+    // ws emits a message as (data, isBinary), a close as (code, reason), an error as (error).
+    ws.emit = (event: string | symbol, a?: unknown, b?: unknown, ...rest: unknown[]) => {
       if (event !== 'message' && !((event === 'close' || event === 'error') && this.queue.length > 0))
-        return emit(event, ...args)
-      const data = args[0] as { length?: number; byteLength?: number } | undefined
+        return emit(event, a, b, ...rest)
+      const data = a as { length?: number; byteLength?: number } | undefined
       // A frame's header counts too: a flood of empty messages still fills the queue and pauses the socket.
       const size = event === 'message' ? 2 + (data?.length ?? data?.byteLength ?? 0) : 0
-      this.queue.push({ size, emit: () => void emit(event, ...args) })
+      this.queue.push({ size, event, a, b })
       this.queued += size
       if (this.queued >= AHEAD_BYTES && !ws.isPaused) ws.pause()
       this.pump()
@@ -77,15 +90,15 @@ class MessagePacer {
     let slice = 0
     try {
       for (let n = 1; slice < SLICE_BYTES && this.queue.length > 0; n++) {
-        const next = this.queue.shift() as { size: number; emit: () => void }
+        const next = this.queue.shift() as Waiting
         slice += next.size
         this.queued -= next.size
-        next.emit()
+        this.emit(next.event, next.a, next.b)
         if (n % CLOCK_EVERY === 0 && performance.now() - this.turnStart >= TURN_MS) break
       }
     } finally {
       this.turnBytes += slice
-      if (this.queued < AHEAD_BYTES && this.ws.isPaused) this.ws.resume()
+      if (this.queued <= AHEAD_BYTES / 2 && this.ws.isPaused) this.ws.resume()
       process.nextTick(this.afterHandling)
     }
   }
