@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createEngineService, type EngineService, type EngineServiceOptions } from '../../src/engine/service'
 import type { ExchangeResult } from '../../src/engine/http/http-engine'
+import type { CommandRequest } from '../../src/shared/contract'
 import type { RequestOptions, RequestSpec } from '../../src/shared/request'
 import type { DoneEvent, TimelineEvent } from '../../src/shared/timeline'
 
@@ -61,3 +62,16 @@ export function writeTemp(name: string, content: string | Buffer): string {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/** Starts a run (`run.start` with `start`), waits for its end and says how many of its steps passed and failed. */
+export async function runCounts(
+  service: EngineService,
+  start: CommandRequest<'run.start'>,
+): Promise<{ passed: number; failed: number }> {
+  const started = await service.invoke('run.start', start)
+  if (!started.ok) throw new Error(started.error.message)
+  await service.waitForRun(started.value.runId)
+  const snap = service.runSnapshot(started.value.runId)
+  if (!snap.ok) throw new Error(snap.error.message)
+  return { passed: snap.value.passed, failed: snap.value.failed }
+}

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
-import { makeService } from './helpers'
+import { makeService, runCounts } from './helpers'
 
 /**
  * What a table-only run (`flightdeck run` with only the table) lets go of besides its HTTP steps' final records
@@ -53,19 +53,8 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true })
 })
 
-async function runIn(service: EngineService, path: string): Promise<{ passed: number; failed: number }> {
-  const started = await service.invoke('run.start', {
-    dir: root,
-    path,
-    concurrency: 5,
-    iterations: ITERATIONS,
-  })
-  if (!started.ok) throw new Error(started.error.message)
-  await service.waitForRun(started.value.runId)
-  const snap = service.runSnapshot(started.value.runId)
-  if (!snap.ok) throw new Error(snap.error.message)
-  return { passed: snap.value.passed, failed: snap.value.failed }
-}
+const runIn = (service: EngineService, path: string): Promise<{ passed: number; failed: number }> =>
+  runCounts(service, { dir: root, path, concurrency: 5, iterations: ITERATIONS })
 
 /** Stream logs the engine still holds, of the first `upTo` SSE sessions (e1, e2, …). */
 function logsHeld(service: EngineService, upTo: number): number {

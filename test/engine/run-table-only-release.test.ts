@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
-import { makeService } from './helpers'
+import { makeService, runCounts } from './helpers'
 
 /**
  * A run that keeps only its failures (`flightdeck run` with only the table) lets go of each step's session record
@@ -65,19 +65,8 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true })
 })
 
-async function runIn(service: EngineService): Promise<{ passed: number; failed: number }> {
-  const started = await service.invoke('run.start', {
-    dir: root,
-    path: 'item.yaml',
-    concurrency: 10,
-    iterations: ITERATIONS,
-  })
-  if (!started.ok) throw new Error(started.error.message)
-  await service.waitForRun(started.value.runId)
-  const snap = service.runSnapshot(started.value.runId)
-  if (!snap.ok) throw new Error(snap.error.message)
-  return { passed: snap.value.passed, failed: snap.value.failed }
-}
+const runIn = (service: EngineService): Promise<{ passed: number; failed: number }> =>
+  runCounts(service, { dir: root, path: 'item.yaml', concurrency: 10, iterations: ITERATIONS })
 
 /** How many of the first sessions' records (HAR export) and bodies the engine still holds. */
 async function held(service: EngineService): Promise<{ records: number; bodies: number }> {
