@@ -7,7 +7,7 @@ import type { EngineService } from '../../src/engine/service'
 import { headerOf, startRawServer, type RawServer } from '../catalogue/raw-server'
 import { startJobServer } from '../fixtures/job-server'
 import { startWsServer, type WsFixture } from '../fixtures/ws-server'
-import { makeService } from './helpers'
+import { isolatedService } from './helpers'
 
 /**
  * An SSE or WebSocket session opened in the app with `Authorization: {{auth}}` (= `Bearer {{token}}`) where the
@@ -55,11 +55,7 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   sse.heads.length = 0
-  service = makeService({
-    configDir: join(root, `config-${Math.random().toString(36).slice(2)}`),
-    persistWorkspace: false,
-    watchCollections: false,
-  })
+  service = isolatedService(root)
   events = []
   service.subscribe((b) => events.push(...b.events))
   expect((await service.invoke('collection.open', { dir })).ok).toBe(true)

@@ -6,7 +6,7 @@ import type { RequestScripts } from '../../src/shared/collection'
 import type { QueuedEvent, ScriptEvent, TimelineEvent } from '../../src/shared/timeline'
 import type { EngineService } from '../../src/engine/service'
 import { headerOf, pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
-import { makeService } from './helpers'
+import { isolatedService } from './helpers'
 
 /**
  * The app sends a request that uses a secret with no value on this machine (a person is there to read why it
@@ -85,11 +85,7 @@ beforeAll(async () => {
 
 beforeEach(() => {
   server.heads.length = 0
-  service = makeService({
-    configDir: join(root, `config-${Math.random().toString(36).slice(2)}`),
-    persistWorkspace: false,
-    watchCollections: false,
-  })
+  service = isolatedService(root)
   events = []
   service.subscribe((b) => events.push(...b.events))
 })

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import { headerOf, pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
-import { makeService } from './helpers'
+import { isolatedService } from './helpers'
 
 /**
  * Secret variables with no value on this machine, through the service: the app (its default) sends a request
@@ -59,11 +59,7 @@ beforeAll(async () => {
 
 beforeEach(() => {
   server.heads.length = 0
-  service = makeService({
-    configDir: join(root, `config-${Math.random().toString(36).slice(2)}`),
-    persistWorkspace: false,
-    watchCollections: false,
-  })
+  service = isolatedService(root)
 })
 
 afterEach(async () => {

@@ -11,6 +11,18 @@ export function makeService(options: Partial<EngineServiceOptions> = {}): Engine
   return createEngineService({ host: 'test', flushEveryMs: 5, ...options })
 }
 
+/**
+ * An engine with a config folder of its own under `root` (new for each call: no secret value, workspace or
+ * cookie carried from one case to the next) that neither keeps a workspace nor watches collections.
+ */
+export function isolatedService(root: string): EngineService {
+  return makeService({
+    configDir: join(root, `config-${Math.random().toString(36).slice(2)}`),
+    persistWorkspace: false,
+    watchCollections: false,
+  })
+}
+
 export function spec(
   url: string,
   extra: Partial<RequestSpec> = {},
