@@ -16,6 +16,8 @@ import { makeService } from './helpers'
 
 const SECRET = 'tok-7f3a9c-super-secret'
 const PASSWORD = 'pw-a1b2c3-hunter2'
+/** A PKCE verifier in an OAuth 2.0 token request's form: with the code it was sent beside, it is a credential. */
+const VERIFIER = 'pkce-verifier-9d8c7b6a5f4e3d2c1b0a'
 
 describe('HAR export redacts credentials unless asked not to', () => {
   let server: Server
@@ -96,7 +98,13 @@ describe('HAR export redacts credentials unless asked not to', () => {
         method: 'POST',
         url: '{{base}}/login',
         headers: [],
-        body: { kind: 'form', fields: [{ name: 'password', value: '{{pw}}', enabled: true }] },
+        body: {
+          kind: 'form',
+          fields: [
+            { name: 'password', value: '{{pw}}', enabled: true },
+            { name: 'code_verifier', value: VERIFIER, enabled: true },
+          ],
+        },
         options: {},
       },
       { type: 'none' },
@@ -121,7 +129,7 @@ describe('HAR export redacts credentials unless asked not to', () => {
     expect(r.value.redacted).toBe(true)
     expect(r.value.entries).toBe(3)
     const text = r.value.har
-    for (const leaked of [SECRET, PASSWORD, 'plain-key-123', 'sess-42-private'])
+    for (const leaked of [SECRET, PASSWORD, VERIFIER, 'plain-key-123', 'sess-42-private'])
       expect(text).not.toContain(leaked)
     const har = JSON.parse(text) as {
       log: { entries: { request: { headers: { name: string; value: string }[]; url: string } }[] }

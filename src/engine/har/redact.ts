@@ -19,9 +19,12 @@ const SECRET_HEADERS = new Set([
   'x-auth-token',
 ])
 
-/** Query and form fields whose value is a credential (OAuth's client_secret, an API key in the query …). */
+/**
+ * Query and form fields whose value is a credential (OAuth's client_secret, a PKCE code_verifier or a client
+ * assertion in a token request, an API key in the query …).
+ */
 const SECRET_FIELD =
-  /^(client_secret|password|passwd|access_token|refresh_token|id_token|api[-_]?key|apikey|token|secret|auth)$/i
+  /^(client_secret|code_verifier|client_assertion|password|passwd|access_token|refresh_token|id_token|api[-_]?key|apikey|token|secret|auth)$/i
 
 /** Secret values shorter than this are not searched for: replacing "a" everywhere would wreck the export. */
 const MIN_SECRET_LENGTH = 4
