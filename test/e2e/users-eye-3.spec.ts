@@ -194,6 +194,11 @@ test('Esc puts the runner aside and the run keeps going; the toolbar brings it b
     'aria-valuenow',
     '1',
   )
+  // A click on the runner's words (nothing focusable there), then Esc: it is the runner's Esc still.
+  await runner.getByTestId('run-state').click()
+  await page.keyboard.press('Escape')
+  await expect(runner).toBeHidden()
+  await expect(page.getByTestId('runner-return')).toBeFocused()
 })
 
 test('a "Not sent" goes once the URL it was about is changed', async ({ page }) => {

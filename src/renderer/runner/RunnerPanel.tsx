@@ -33,6 +33,9 @@ export function RunnerPanel() {
     <section
       className="details runner"
       aria-label="Runner"
+      // A click on its words (nothing focusable) keeps the focus here, so Esc is the runner's, not the window's
+      // (which cancels the selected request: one of this run's, maybe).
+      tabIndex={-1}
       onKeyDown={(e) => {
         if (e.key !== 'Escape' || e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return
         e.preventDefault()
