@@ -27,9 +27,9 @@ export function useAppStoreApi(): AppStore {
   return useStores().app
 }
 
-/** Engine "now", ticking per animation frame while anything is in flight. */
+/** Engine "now" for text, ticking ten times a second while anything is in flight (live-clock.ts). */
 export function useLiveNow(): number {
-  return useStore(useStores().clock, (s) => s.now)
+  return useStore(useStores().clock, (s) => s.readable)
 }
 
 export function useLiveClockApi(): LiveClock {

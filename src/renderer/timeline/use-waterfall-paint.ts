@@ -3,6 +3,7 @@ import { useAppStoreApi, useLiveClockApi } from '../store/store-context'
 import type { ViewItem } from './table-view'
 import { exposePainted } from './painted-probe'
 import { resolveWindow, timelineExtent, type TimeView } from './time-view'
+import { clockMovesPicture, type PaintedClock } from './paint-pacing'
 import {
   HEADER_HEIGHT,
   paintBody,
@@ -32,8 +33,9 @@ export interface WaterfallModel {
 
 /**
  * Paints the waterfall's two canvases (the header strip and the rows' bars) at most once per animation frame,
- * and only when the timeline, the view, the marked rows, the scroll position, the live clock or the theme
- * changed. Returns the function that asks for a paint (after the model changed).
+ * and only when the timeline, the view, the marked rows, the scroll position or the theme changed, or the live
+ * clock moved something on screen by a device pixel (paint-pacing.ts). Returns the function that asks for a
+ * paint (after the model changed).
  */
 export function useWaterfallPaint(
   headRef: RefObject<HTMLCanvasElement | null>,
@@ -58,6 +60,8 @@ export function useWaterfallPaint(
     // The rows' spans the strip last read: a recount reads the store only for rows not yet finished.
     const spans = stripSpans()
     let palette: Palette | null = null
+    // The clock and window of the last paint: a clock tick that moves nothing by a device pixel paints nothing.
+    let painted: PaintedClock | null = null
     let stripes: CanvasPattern | string = '#999'
     const dpr = (): number => globalThis.devicePixelRatio || 1
 
@@ -89,6 +93,12 @@ export function useWaterfallPaint(
       if (!palette) {
         palette = readPalette(body)
         stripes = stripePattern(bodyCtx, palette.phases.cancelled, palette.phases['cancelled-b'])
+      }
+      painted = win && {
+        now,
+        window: win,
+        follow: s.timeView.follow,
+        devicePx: w * dpr(),
       }
       if (!win) {
         headCtx.clearRect(0, 0, w, HEADER_HEIGHT)
@@ -137,7 +147,9 @@ export function useWaterfallPaint(
       if (s.timeline !== prev.timeline || s.timeView !== prev.timeView || s.compareSids !== prev.compareSids)
         request()
     })
-    const offClock = clock.subscribe(request)
+    const offClock = clock.subscribe((c) => {
+      if (raf === 0 && clockMovesPicture(painted, c.now)) request()
+    })
     const scroller = scrollRef.current
     scroller?.addEventListener('scroll', request, { passive: true })
     // Theme changes (the OS switching to dark) change the colours: read them again.
