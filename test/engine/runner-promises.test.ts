@@ -1,34 +1,27 @@
 import { createHook } from 'node:async_hooks'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunStep } from '../../src/engine/runner/run-step'
 import { runSteps } from '../../src/engine/runner/runner'
 import type { EngineService } from '../../src/engine/service'
 import { makeService, spec } from './helpers'
+import { startAnsweringServer, type AnsweringServer } from '../fixtures/answering-server'
 
 // What a run of one unchanging request costs per step run, counted rather than timed (a count does not move
 // with the machine's load): each promise is an allocation and a turn of the microtask queue. A step run made 22
 // before the runner's fast path (its async wrappers, an empty Promise.all, an awaited synchronous send); now 6,
 // of which the engine's exchange and undici's dispatch are most.
 
-let server: Server
+let server: AnsweringServer
 let base = ''
 let service: EngineService
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    req.resume()
-    res.writeHead(200, { 'content-type': 'application/json' })
-    res.end('{"ok":true}')
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  server = await startAnsweringServer('{"ok":true}', 'application/json')
+  base = server.base
   service = makeService()
 })
 afterAll(async () => {
   await service.dispose()
-  server.closeAllConnections()
-  await new Promise<void>((r) => server.close(() => r()))
+  await server.close()
 })
 
 describe('a run of one request, per step run', () => {

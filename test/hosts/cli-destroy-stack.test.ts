@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runModuleScript } from './module-script'
+import { startAnsweringServer, type AnsweringServer } from '../fixtures/answering-server'
 
 /**
  * The built CLI closes its connections at the end of every command, and undici gives each `destroy()` a
@@ -18,22 +17,16 @@ import { runModuleScript } from './module-script'
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const entry = process.env.FLIGHTDECK_TEST_CLI ?? join(root, 'out/cli/index.js')
 
-let server: Server
+let server: AnsweringServer
 let url: string
 let dir: string
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    req.resume()
-    res.writeHead(200, { 'content-type': 'text/plain' })
-    res.end('ok')
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`
+  server = await startAnsweringServer('ok', 'text/plain')
+  url = `${server.base}/x`
   dir = mkdtempSync(join(tmpdir(), 'fd-destroy-stack-'))
 })
 afterAll(async () => {
-  server.closeAllConnections()
-  await new Promise<void>((r) => server.close(() => r()))
+  await server.close()
   rmSync(dir, { recursive: true, force: true })
 })
 

@@ -1,11 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runModuleScript } from './module-script'
+import { startAnsweringServer, type AnsweringServer } from '../fixtures/answering-server'
 
 /**
  * Node's HTTP server and client modules (node:http and its seven internal modules) are no part of a request
@@ -18,17 +17,12 @@ import { runModuleScript } from './module-script'
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const entry = process.env.FLIGHTDECK_TEST_CLI ?? join(root, 'out/cli/index.js')
 
-let server: Server
+let server: AnsweringServer
 let base: string
 let dir: string
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    req.resume()
-    res.writeHead(200, { 'content-type': 'application/json' })
-    res.end('{"ok":true}')
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  server = await startAnsweringServer('{"ok":true}', 'application/json')
+  base = server.base
   dir = mkdtempSync(join(tmpdir(), 'fd-lazy-http-'))
   const collection = join(dir, 'collection')
   mkdirSync(collection)
@@ -42,8 +36,7 @@ beforeAll(async () => {
   )
 })
 afterAll(async () => {
-  server.closeAllConnections()
-  await new Promise<void>((r) => server.close(() => r()))
+  await server.close()
   rmSync(dir, { recursive: true, force: true })
 })
 
