@@ -347,3 +347,20 @@ test('many tabs: Code and Save stay in sight, and the new tab is shown', async (
   expect(tab && strip && tab.x + tab.width <= strip.x + strip.width + 1).toBe(true)
   await shoot(page, 'many-tabs')
 })
+
+test('a stream waiting for its status line says so in sentence case', async ({ page }) => {
+  await start(page)
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'SSE' })
+  await page.getByRole('textbox', { name: 'URL' }).fill(`${base}/never`)
+  const before = silent.length
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  await expect.poll(() => silent.length, { timeout: 15_000 }).toBeGreaterThan(before)
+  const details = page.getByRole('region', { name: 'Stream details' })
+  await expect(details).toHaveAttribute('data-state', 'waiting')
+  // What a person reads (innerText applies CSS text transforms), not only the DOM's text.
+  const state = details.locator('.stream-state')
+  await expect.poll(() => state.evaluate((el) => (el as HTMLElement).innerText)).toBe('Waiting for headers')
+  await details.getByRole('button', { name: 'Stop' }).click()
+  await expect(details).not.toHaveAttribute('data-state', 'waiting')
+  await expect.poll(() => state.evaluate((el) => (el as HTMLElement).innerText)).toMatch(/^[A-Z][a-z]+$/)
+})

@@ -67,9 +67,7 @@ function StreamDetails({ row }: { row: SessionRow }) {
         <span className={`stream-badge kind-${row.queued.kind}`}>
           {ws ? 'WS' : grpc ? 'gRPC' : mqtt ? 'MQTT' : sio ? 'Socket.IO' : 'SSE'}
         </span>
-        <span className={`stream-state state-${state}`}>
-          {state === 'waiting' ? 'waiting for headers' : state}
-        </span>
+        <span className={`stream-state state-${state}`}>{stateWords(state)}</span>
         <span className="url mono" title={row.queued.url}>
           {row.queued.url}
         </span>
@@ -204,4 +202,10 @@ function HeaderTable({ title, headers }: { title: string; headers: readonly (rea
       )}
     </>
   )
+}
+
+/** The state as a person reads it, in sentence case (a CSS capitalize made "Waiting For Headers"). */
+function stateWords(state: string): string {
+  const words = state === 'waiting' ? 'waiting for headers' : state
+  return words.charAt(0).toUpperCase() + words.slice(1)
 }
