@@ -7,6 +7,7 @@ import { benchImport } from './import.bench'
 import { benchLoopDelay } from './loop-delay.bench'
 import { benchMessaging } from './messaging.bench'
 import { benchUi } from './ui.bench'
+import { benchUiIdle } from './ui-idle.bench'
 import { RESULTS_FILE, recordResults } from './results'
 import { benchRunner } from './runner.bench'
 import { benchScripts } from './scripts.bench'
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     ['collections', benchCollections],
     ['import', benchImport],
     ['ui', benchUi],
+    ['ui-idle', benchUiIdle],
     ['soak', benchSoak],
     ['runner', benchRunner],
     ['scripts', benchScripts],
