@@ -21,6 +21,8 @@ type PoolOptions = Pool.Options
  */
 class KeepingAgent extends Agent {
   private readonly pools = new Map<string, OriginPool>()
+  /** One-connection clients made for a single request each (dispatchOnNewConnection): closed once it ends. */
+  private readonly singles = new Set<InstanceType<typeof Client>>()
 
   constructor(private readonly poolOptions: PoolOptions) {
     super(poolOptions)
@@ -44,6 +46,19 @@ class KeepingAgent extends Agent {
     return pool.dispatch(options, handler)
   }
 
+  /** One request on a connection of its own, opened for it and closed once the request has ended. */
+  dispatchAlone(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    const client = new Client(String(options.origin), { ...this.poolOptions, pipelining: 1 })
+    this.singles.add(client)
+    const accepted = client.dispatch(options, handler)
+    // close() lets the request finish first, then ends the connection.
+    void client
+      .close()
+      .catch(() => undefined)
+      .finally(() => this.singles.delete(client))
+    return accepted
+  }
+
   /** As undici's Agent makes them: a Client for one connection per origin, a Pool for more. */
   private newPool(origin: string): OriginPool {
     return this.poolOptions.connections === 1
@@ -59,10 +74,29 @@ class KeepingAgent extends Agent {
   }
 
   destroyPools(): Promise<void> {
-    const destroying = [...this.pools.values()].map((p) => p.destroy().catch(() => undefined))
+    const destroying = [...this.pools.values(), ...this.singles].map((p) =>
+      p.destroy().catch(() => undefined),
+    )
     this.pools.clear()
+    this.singles.clear()
     return Promise.all(destroying).then(() => undefined)
   }
+}
+
+/**
+ * Dispatch through the agent's pool, or (`alone`) on a connection opened for this request alone: a request sent
+ * again because its connection went away must not meet another pooled one going the same way. An agent not
+ * made here dispatches through itself either way.
+ */
+export function dispatchOn(
+  agent: Dispatcher,
+  options: Dispatcher.DispatchOptions,
+  handler: Dispatcher.DispatchHandler,
+  alone: boolean,
+): boolean {
+  return alone && agent instanceof KeepingAgent
+    ? agent.dispatchAlone(options, handler)
+    : agent.dispatch(options, handler)
 }
 
 /**

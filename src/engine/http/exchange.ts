@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net'
 import type { Dispatcher } from 'undici'
 import type { HeaderList, TimelineEvent } from '../../shared/timeline'
+import { dispatchOn } from './agent-pool'
 import type { BodyWriter } from './body-store'
 import { connectionPhases, timingOf, type ConnectionTiming } from './connector'
 import { pairHeaders, parseSentHeaders, trailerList } from './http-headers'
@@ -8,6 +9,7 @@ import { InformationalResponses } from './informational'
 import { pausedOn, type PausedReader } from './paused-parser-end'
 import { PhaseTimeouts } from './phase-timeouts'
 import { EngineError, classifyError, explainFailure } from './errors'
+import { afterGoaway, resentNote } from './goaway-resend'
 import {
   cancelledEvent,
   doneEvent,
@@ -71,19 +73,15 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
   private informational: InformationalResponses | null = null
   /** The headers and idle timeouts (undici's own fire up to a second late). */
   private readonly timeouts: PhaseTimeouts
+  /** Sent a second time after a GOAWAY cut the first off (goaway-resend.ts): never a third. */
+  private resent = false
 
   constructor(private readonly init: ExchangeInit) {
     this.marks = newMarks(init.queuedAt)
     // The exchange is the body's owner itself: no closures made per request for it.
     this.body = new ResponseBody(init.bodies, init.options, this)
-    const { options } = init
-    this.timeouts = new PhaseTimeouts(
-      this,
-      init.clock,
-      init.url.host,
-      options.headersTimeoutMs,
-      options.idleTimeoutMs,
-    )
+    const { clock, url, options } = init
+    this.timeouts = new PhaseTimeouts(this, clock, url.host, options.headersTimeoutMs, options.idleTimeoutMs)
   }
 
   get sid(): string {
@@ -123,10 +121,10 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     if (this.state !== 'preparing') return
     this.state = 'active'
     const { headers, note } = wireHeaders(this.init.headers, prepared)
-    this.sentNote = note
+    this.sentNote = this.resent ? [note, resentNote(this.init.method)].filter(Boolean).join('; ') : note
     if (prepared.length !== null && prepared.body !== null) this.sentBodyBytes = prepared.length
     try {
-      this.init.agent.dispatch(dispatchOptions(this.init, headers, prepared), this)
+      dispatchOn(this.init.agent, dispatchOptions(this.init, headers, prepared), this, this.resent)
     } catch (e) {
       this.fail(e)
     }
@@ -261,7 +259,25 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
   onError(err: Error): void {
     const stopping = this.stopping
     if (stopping?.kind === 'cancel') this.finishCancelled()
-    else this.fail(stopping?.kind === 'error' ? stopping.error : err)
+    else if (stopping) this.fail(stopping.error)
+    else this.failOrResend(err)
+  }
+
+  /** A GOAWAY cut the request off before any answer: once more when that is safe, else an error saying why not. */
+  private failOrResend(err: Error): void {
+    const answered = this.status > 0 || this.informational !== null
+    const next = this.state === 'finished' ? null : afterGoaway(err, this.init, answered, this.resent)
+    if (next !== 'resend') return this.fail(next ?? err)
+    this.resent = true
+    this.state = 'waiting'
+    this.abortFn = null
+    this.socket = undefined
+    this.socketInfo = null
+    this.messageStartAt = undefined
+    // The second attempt's sending is the one measured; the first's time counts as blocked.
+    this.marks.sendStart = this.marks.sendEnd = this.marks.firstByte = undefined
+    // Out of undici's GOAWAY handler first: it is still settling the connection that failed.
+    setImmediate(() => this.run())
   }
 
   private interim(status: number, raw: Buffer[], statusText: string): void {
@@ -363,10 +379,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
       wireBytes: this.wireCount,
       host: this.init.url.host,
     })
-    this.state = 'finished'
-    this.timeouts.stop()
-    this.informational?.finish()
-    const partial = this.body.discard()
+    const partial = this.stopShort()
     const endAt = this.now()
     // A failed connection attempt still reports how far it got.
     const timing = timingOf(err)
@@ -383,13 +396,18 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
 
   private finishCancelled(): void {
     if (this.state === 'finished') return
-    this.state = 'finished'
-    this.timeouts.stop()
-    this.informational?.finish()
-    const partial = this.body.discard()
+    const partial = this.stopShort()
     const endAt = this.now()
     const timings = harTimings(this.marks, endAt)
     this.emit(cancelledEvent(this.init.sid, endAt, timings, partial))
     this.init.owner.exchangeOutcome(this.init.context, { kind: 'cancelled', timings })
+  }
+
+  /** Ended before the response was complete: nothing is timed any more; returns the partial body's bytes, let go. */
+  private stopShort(): number {
+    this.state = 'finished'
+    this.timeouts.stop()
+    this.informational?.finish()
+    return this.body.discard()
   }
 }
