@@ -10,7 +10,8 @@ import { watchBroker, type BrokerWatcher } from '../fixtures/broker-watcher'
 import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
 import { startSocketIoServer, type SocketIoFixture } from '../fixtures/socketio-server'
 import { makeService } from './helpers'
-import { readLog, record, type Recorder } from './stream-helpers'
+import { record, type Recorder } from './stream-helpers'
+import { logUntil as logUntilIn } from './log-until'
 
 /**
  * A session opened from a collection's tab (its `context`) resolves `{{variables}}` in what it sends after the
@@ -63,18 +64,8 @@ afterAll(async () => {
   rmSync(configDir, { recursive: true, force: true })
 })
 
-async function logUntil(sid: string, pred: (e: StreamEntry) => boolean, ms = 5000): Promise<StreamEntry[]> {
-  const until = Date.now() + ms
-  for (;;) {
-    const log = await readLog(service, sid)
-    if (log.some(pred)) return log
-    if (Date.now() > until)
-      throw new Error(
-        `timed out; log: ${log.map((e) => `${e.dir} ${e.kind} ${e.event}: ${e.data}`).join(' | ')}`,
-      )
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
+const logUntil = (sid: string, pred: (e: StreamEntry) => boolean): Promise<StreamEntry[]> =>
+  logUntilIn(service, sid, pred)
 
 describe.skipIf(!MOSQUITTO)('MQTT sessions resolve {{variables}} in what they send', () => {
   let broker: MosquittoFixture

@@ -6,7 +6,7 @@ import type { EngineService } from '../../src/engine/service'
 import type { StreamEntry } from '../../src/shared/streams'
 import { startSocketIoServer, type SocketIoFixture } from '../fixtures/socketio-server'
 import { makeService } from './helpers'
-import { readLog } from './stream-helpers'
+import { logUntil as logUntilIn } from './log-until'
 
 /**
  * An emit's arguments given as one JSON text (the app's Emit box) are read as JSON once their `{{variables}}`
@@ -35,16 +35,8 @@ afterAll(async () => {
   rmSync(configDir, { recursive: true, force: true })
 })
 
-async function logUntil(sid: string, pred: (e: StreamEntry) => boolean, ms = 5000): Promise<StreamEntry[]> {
-  const until = Date.now() + ms
-  for (;;) {
-    const log = await readLog(service, sid)
-    if (log.some(pred)) return log
-    if (Date.now() > until)
-      throw new Error(`timed out; log: ${log.map((e) => `${e.event}: ${e.data}`).join(' | ')}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
+const logUntil = (sid: string, pred: (e: StreamEntry) => boolean): Promise<StreamEntry[]> =>
+  logUntilIn(service, sid, pred)
 
 async function open(withScope: boolean): Promise<string> {
   const r = await service.invoke('socketio.open', {
