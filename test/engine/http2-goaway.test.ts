@@ -6,7 +6,7 @@ import type { EngineService } from '../../src/engine/service'
 import type { RequestSpec } from '../../src/shared/request'
 import { makeTestPki, type TestPki } from '../fixtures/certs'
 import { startGoawayServer, type GoawayServer } from '../fixtures/h2-goaway-server'
-import { done, eventsOf, makeService, send, spec } from './helpers'
+import { done, eventsOf, makeService, send, spec, writeTemp } from './helpers'
 
 /**
  * A server that ends an HTTP/2 connection gracefully (GOAWAY, code 0) has not processed the streams above the
@@ -74,7 +74,19 @@ describe('HTTP/2 GOAWAY before any answer', () => {
     )
     expect(done(put).status).toBe(200)
     expect(server.processed.get('/put')).toBe(1)
+    expect(server.bodies.get('/put')).toBe('payload')
     expect(eventsOf(put, 'request-sent').at(-1)?.bodyBytes).toBe(7)
+  })
+
+  it('a PUT of a file is sent again with the whole file (reopened, not the stream the first sending used)', async () => {
+    server = await startGoawayServer(pki, { refuseStream: 2 })
+    await send(service, h2(server.port, '/first'))
+    const content = 'line\n'.repeat(20_000)
+    const path = writeTemp('upload.txt', content)
+    const put = await send(service, h2(server.port, '/file', { method: 'PUT', body: { kind: 'file', path } }))
+    expect(done(put).status).toBe(200)
+    expect(server.processed.get('/file')).toBe(1)
+    expect(server.bodies.get('/file')).toBe(content)
   })
 
   it('a POST the GOAWAY cut off is not sent again, and its error says so and why', async () => {
