@@ -4,9 +4,10 @@ import { EngineError } from './errors'
  * A request a server's HTTP/2 GOAWAY cut off before any answer. RFC 9113 §6.8: streams above the GOAWAY's
  * last-stream-id were not processed and may go again on a new connection. undici (7.x) ignores that id and fails
  * whichever request it had in flight (nginx says GOAWAY after `keepalive_requests` streams, so a long run meets
- * this now and then), and it does not let its caller read the id. So the engine sends such a request once more
- * (on a connection of its own, not another pooled one that may be going away too) when repeating it is harmless whatever the server did with the first: an idempotent method (RFC 9110 §9.2.2),
- * whose body the engine builds again from the request. Any other method is not sent again, and its error says so.
+ * this now and then), and it does not let its caller read the id. So the engine sends such a request once more,
+ * on a connection of its own (a pooled one may be going away too), when repeating it is harmless whatever the
+ * server did with the first: an idempotent method (RFC 9110 §9.2.2), whose body the engine builds again from the
+ * request. Any other method is not sent again, and its error says so.
  */
 
 /** The methods RFC 9110 §9.2.2 makes idempotent: sending one twice has the effect of sending it once. */
