@@ -1,55 +1,35 @@
 import { Duplex } from 'node:stream'
 
 /**
- * MQTT.js handles each packet it parses on its own process.nextTick, and nextTick work all runs before the event
- * loop moves on, so one 64 KB socket read of tiny publishes (about 9,000) was handled in the turn that read it,
- * and a busy socket is read several times a turn: a flooding broker held every other request and session for
+ * Bytes of the broker's stream handed to MQTT.js in one turn of the event loop; the rest waits for the next
+ * turn. MQTT.js handles each packet it parses on its own process.nextTick, and nextTick work all runs before the
+ * event loop moves on, so one 64 KB socket read of tiny publishes (about 9,000) was handled in the turn that read
+ * it, and a busy socket is read many times a turn: a flooding broker held every other request and session for
  * hundreds of ms. Pausing the socket after so many messages cannot help (the read already parsed is handled
- * whole), so the broker's bytes are handed on a slice at a time: the next slice only once MQTT.js has handled
- * the one before (its nextTicks have all run), and only while the turn has spent less than TURN_MS on them. A
- * flood of tiny publishes takes a slice or two a turn (about 2,300 messages); a drain of larger messages takes up
- * to TURN_MAX_BYTES a turn, where a fixed 16 KB a turn cost it turns and CPU.
+ * whole), so the bytes are handed on in slices, a turn's worth at a time: at most about 2,300 tiny publishes a
+ * turn, as a WebSocket session takes at most 2,000 messages.
  */
-export const SLICE_BYTES = 8 * 1024
-/** Time a turn of the event loop spends on the broker's bytes before the rest waits for the next turn. */
-export const TURN_MS = 4
-/** Bytes handed on in one turn at most, however fast they are handled. */
-export const TURN_MAX_BYTES = 64 * 1024
-/**
- * Bytes read ahead of MQTT.js before the socket stops reading (the size guard sees them as they go on); it reads
- * again once half of them are handed on (not at once: pausing and resuming a socket for every slice costs).
- */
-const AHEAD_BYTES = 2 * TURN_MAX_BYTES
+export const TURN_BYTES = 16 * 1024
+/** Bytes read ahead of MQTT.js before the socket stops reading (the size guard sees them as they go on). */
+const AHEAD_BYTES = 4 * TURN_BYTES
 
 /**
- * The connection MQTT.js reads and writes: writes go straight to the socket; reads are handed on a slice at a
- * time, TURN_MS (at most TURN_MAX_BYTES) a turn. Ends, errors and closes are the socket's. It paces any duplex:
- * a TCP or TLS socket, or the stream of a WebSocket's binary messages.
+ * The connection MQTT.js reads and writes: writes go straight to the socket; reads are handed on TURN_BYTES a
+ * turn. Ends, errors and closes are the socket's. It paces any duplex: a TCP or TLS socket, or the stream MQTT.js
+ * makes of its own WebSocket.
  */
 export class PacedStream extends Duplex {
   private readonly queue: Buffer[] = []
   private queued = 0
   private turnBytes = 0
-  /** performance.now() at the turn's first slice; -1 before it. */
-  private turnStart = -1
-  /** A slice was pushed and MQTT.js may still be handling it. */
-  private handling = false
+  private turnScheduled = false
   private socketEnded = false
   private wanted = false
   private readonly nextTurn = (): void => {
+    this.turnScheduled = false
     this.turnBytes = 0
-    this.turnStart = -1
     this.pump()
   }
-  private readonly handled = (): void => {
-    this.handling = false
-    this.pump()
-  }
-  /**
-   * Queued as a nextTick after a push: MQTT.js's handling is a chain of nextTicks, and a microtask queued from
-   * any of them runs only once the whole tick queue is empty (from a microtask itself, it would run at once).
-   */
-  private readonly afterHandling = (): void => queueMicrotask(this.handled)
 
   constructor(private readonly socket: Duplex) {
     super({ allowHalfOpen: false })
@@ -108,32 +88,23 @@ export class PacedStream extends Duplex {
     done(err)
   }
 
-  /** Hands on the next slice when MQTT.js wants it, has handled the one before, and the turn allows it. */
+  /** Hands on what the turn allows, while MQTT.js wants more. */
   private pump(): void {
-    if (this.wanted && !this.handling && this.queue.length > 0) {
-      if (this.turnStart < 0) {
-        this.turnStart = performance.now()
-        setImmediate(this.nextTurn)
-      }
-      if (
-        this.turnBytes === 0 ||
-        (this.turnBytes < TURN_MAX_BYTES && performance.now() - this.turnStart < TURN_MS)
-      )
-        this.pushSlice()
+    while (this.wanted && this.queue.length > 0 && this.turnBytes < TURN_BYTES) {
+      const head = this.queue[0] as Buffer
+      const take = Math.min(head.length, TURN_BYTES - this.turnBytes)
+      const slice = take === head.length ? head : head.subarray(0, take)
+      if (take === head.length) this.queue.shift()
+      else this.queue[0] = head.subarray(take)
+      this.queued -= take
+      this.turnBytes += take
+      this.wanted = this.push(slice)
     }
-    if (this.queued <= AHEAD_BYTES / 2 && this.socket.isPaused()) this.socket.resume()
-    if (this.queue.length === 0 && this.socketEnded && !this.handling) this.push(null)
-  }
-
-  private pushSlice(): void {
-    const head = this.queue[0] as Buffer
-    const take = Math.min(head.length, SLICE_BYTES)
-    if (take === head.length) this.queue.shift()
-    else this.queue[0] = head.subarray(take)
-    this.queued -= take
-    this.turnBytes += take
-    this.handling = true
-    this.wanted = this.push(take === head.length ? head : head.subarray(0, take))
-    process.nextTick(this.afterHandling)
+    if (this.queued < AHEAD_BYTES && this.socket.isPaused()) this.socket.resume()
+    if (this.queue.length > 0 && this.turnBytes >= TURN_BYTES && !this.turnScheduled) {
+      this.turnScheduled = true
+      setImmediate(this.nextTurn)
+    }
+    if (this.queue.length === 0 && this.socketEnded) this.push(null)
   }
 }
