@@ -55,6 +55,7 @@ driveLiveClock(app, clock, {
   request: (cb) => requestAnimationFrame(cb),
   cancel: (handle) => cancelAnimationFrame(handle),
   localNow: () => performance.now(),
+  timers: { after: (cb, ms) => window.setTimeout(cb, ms), cancel: (handle) => window.clearTimeout(handle) },
 })
 
 const root = document.getElementById('root')

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createAppStore } from '../../src/renderer/store/app-store'
 import { createLiveClock, driveLiveClock, READABLE_EVERY_MS } from '../../src/renderer/store/live-clock'
-import { clockMovesPicture, type PaintedClock } from '../../src/renderer/timeline/paint-pacing'
+import { clockDueIn, clockMovesPicture, type PaintedClock } from '../../src/renderer/timeline/paint-pacing'
 import type { TimeWindow } from '../../src/renderer/timeline/time-view'
 import { fakeClient } from './fake-client'
 import { queued, timings } from './event-builders'
@@ -113,5 +113,82 @@ describe('live clock for text', () => {
     expect(pending).toHaveLength(0)
     off()
     stop()
+  })
+})
+
+describe('live clock sleeping between ticks', () => {
+  /** One simulated second of a held request: the frames the clock asked for, and the ticks it made. */
+  function secondOfTicks(pacer: ((now: number) => number) | null): { frames: number; ticks: number } {
+    const store = createAppStore(fakeClient().client)
+    store.setState({ clockSync: { engineAt: 0, localAt: 0 } })
+    const clock = createLiveClock()
+    if (pacer) clock.pacers.add(pacer)
+    let local = 0
+    let frame: (() => void) | null = null
+    let timer: { at: number; cb: () => void } | null = null
+    let frames = 0
+    const stop = driveLiveClock(store, clock, {
+      request: (cb) => {
+        frames++
+        frame = cb
+        return 1
+      },
+      cancel: () => {
+        frame = null
+      },
+      localNow: () => local,
+      timers: {
+        after: (cb, ms) => {
+          timer = { at: local + ms, cb }
+          return 2
+        },
+        cancel: () => {
+          timer = null
+        },
+      },
+    })
+    store.getState().applyTimelineBatch({ events: [queued('a', 0)], dropped: 0 })
+    let ticks = 0
+    const off = clock.subscribe(() => ticks++)
+    // Bounded: at most one step per simulated frame.
+    for (let step = 0; step < 120 && local < 1000; step++) {
+      const t = timer as { at: number; cb: () => void } | null
+      if (t) {
+        timer = null
+        local = t.at
+        t.cb()
+      }
+      // The next frame boundary after now.
+      local = (Math.floor(local / FRAME_MS) + 1) * FRAME_MS
+      const f = frame as (() => void) | null
+      frame = null
+      f?.()
+    }
+    off()
+    stop()
+    return { frames, ticks }
+  }
+
+  it('ticks on frames when the waterfall moves every frame', () => {
+    expect(secondOfTicks(() => 0).ticks).toBeGreaterThanOrEqual(58)
+  })
+
+  it('sleeps between the readable ticks when nothing on screen moves', () => {
+    const { frames, ticks } = secondOfTicks(() => Infinity)
+    expect(ticks).toBeGreaterThanOrEqual(9)
+    expect(ticks).toBeLessThanOrEqual(11)
+    expect(frames).toBeLessThanOrEqual(12)
+  })
+
+  it('wakes for the waterfall when its pixel comes before the next readable tick', () => {
+    let painted: PaintedClock | null = null
+    // A 30 s window on 800 px: 37.5 ms a pixel, so about 27 ticks a second.
+    const { ticks } = secondOfTicks((now) => {
+      if (clockMovesPicture(painted, now))
+        painted = { now, window: { start: now - 30_000, end: now }, follow: true, devicePx: 800 }
+      return clockDueIn(painted, now)
+    })
+    expect(ticks).toBeGreaterThanOrEqual(20)
+    expect(ticks).toBeLessThanOrEqual(35)
   })
 })

@@ -22,24 +22,53 @@ export interface LiveClockState {
  */
 export const READABLE_EVERY_MS = 100
 
-export type LiveClock = StoreApi<LiveClockState>
+/** When a consumer next needs a tick: ms of engine time from `now` (0: the next frame; Infinity: not before a change). */
+export type Pacer = (now: number) => number
+
+export interface LiveClock extends StoreApi<LiveClockState> {
+  /** What paces the ticks besides live text (the waterfall: until "now" moves a pixel on screen). */
+  readonly pacers: Set<Pacer>
+  /** Plans the next tick again after a pacer's need changed (a paint, a new window); set by driveLiveClock. */
+  repace: () => void
+}
 
 export function createLiveClock(): LiveClock {
-  return createStore<LiveClockState>()(() => ({ now: 0, readable: 0 }))
+  const store = createStore<LiveClockState>()(() => ({ now: 0, readable: 0 }))
+  return Object.assign(store, { pacers: new Set<Pacer>(), repace: () => undefined })
 }
 
 export interface FrameScheduler {
   request(cb: () => void): number
   cancel(handle: number): void
   localNow(): number
+  /**
+   * Timers for waits longer than a frame. Without them the clock ticks every frame while live; with them, when
+   * no consumer needs a tick for a while (a wide window, a window on the past), it sleeps until one does.
+   */
+  timers?: { after(cb: () => void, ms: number): number; cancel(handle: number): void }
 }
 
+/** Under this wait the next tick is the next animation frame. */
+const FRAME_MS = 17
+
 /**
- * Drive `clock` from `store`: one animation frame loop while `timeline.inFlight > 0`, none when idle.
+ * Drive `clock` from `store` while `timeline.inFlight > 0`, still when idle: a tick on the first animation frame
+ * any consumer needs one (live text every READABLE_EVERY_MS, the pacers as they say), the wait between them
+ * slept on a timer. A change of the timeline, the clock sync or the time view ticks at once.
  * Returns the stop function.
  */
 export function driveLiveClock(store: AppStore, clock: LiveClock, frames: FrameScheduler): () => void {
-  let handle: number | null = null
+  let handle: { timer: boolean; id: number } | null = null
+  const timers = frames.timers
+  const cancel = (): void => {
+    if (handle === null) return
+    if (handle.timer) timers?.cancel(handle.id)
+    else frames.cancel(handle.id)
+    handle = null
+  }
+  const onFrame = (): void => {
+    handle = { timer: false, id: frames.request(tick) }
+  }
   const tick = (): void => {
     handle = null
     const s = store.getState()
@@ -49,18 +78,28 @@ export function driveLiveClock(store: AppStore, clock: LiveClock, frames: FrameS
     // Held while live, unless a tick's worth has passed or the clock was set back (a new clock sync).
     const readable = live && now >= shown && now - shown < READABLE_EVERY_MS ? shown : now
     clock.setState({ now, readable })
-    if (live) handle = frames.request(tick)
+    if (!live) return
+    let due = READABLE_EVERY_MS - (now - readable)
+    for (const pacer of clock.pacers) due = Math.min(due, pacer(now))
+    if (!timers || due < FRAME_MS) onFrame()
+    // Asleep until it is due, then the next frame: at most a frame late, never early (an early tick moves nothing).
+    else handle = { timer: true, id: timers.after(onFrame, due) }
   }
   const update = (): void => {
+    if (handle?.timer) cancel()
     if (handle === null) tick()
   }
   update()
+  clock.repace = () => {
+    if (handle?.timer) update()
+  }
   const unsubscribe = store.subscribe((s, prev) => {
-    if (s.timeline !== prev.timeline || s.clockSync !== prev.clockSync) update()
+    if (s.timeline !== prev.timeline || s.clockSync !== prev.clockSync || s.timeView !== prev.timeView)
+      update()
   })
   return () => {
     unsubscribe()
-    if (handle !== null) frames.cancel(handle)
-    handle = null
+    cancel()
+    clock.repace = () => undefined
   }
 }

@@ -39,3 +39,18 @@ export function clockMovesPicture(last: PaintedClock | null, now: number): boole
   const to = Math.max(last.now, now)
   return to >= last.window.start && from <= last.window.end
 }
+
+/**
+ * How long (engine ms from `now`) until the clock moves the last paint's picture: what the waterfall tells the
+ * live clock, so that it sleeps while nothing on screen would move. Infinity: not until something else changes
+ * (a window whose right edge "now" has passed).
+ */
+export function clockDueIn(last: PaintedClock | null, now: number): number {
+  if (!last) return 0
+  const pixel = msPerDevicePixel(last.window, last.devicePx)
+  if (!last.follow) {
+    if (last.now > last.window.end) return Infinity
+    if (now < last.window.start) return Math.max(0, last.window.start - now)
+  }
+  return Math.max(0, pixel - (now - last.now))
+}

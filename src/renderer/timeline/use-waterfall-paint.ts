@@ -3,7 +3,7 @@ import { useAppStoreApi, useLiveClockApi } from '../store/store-context'
 import type { ViewItem } from './table-view'
 import { exposePainted } from './painted-probe'
 import { resolveWindow, timelineExtent, type TimeView } from './time-view'
-import { clockMovesPicture, type PaintedClock } from './paint-pacing'
+import { clockDueIn, clockMovesPicture, type PaintedClock } from './paint-pacing'
 import {
   HEADER_HEIGHT,
   paintBody,
@@ -100,6 +100,7 @@ export function useWaterfallPaint(
         follow: s.timeView.follow,
         devicePx: w * dpr(),
       }
+      clock.repace()
       if (!win) {
         headCtx.clearRect(0, 0, w, HEADER_HEIGHT)
         bodyCtx.clearRect(0, 0, w, h)
@@ -150,6 +151,9 @@ export function useWaterfallPaint(
     const offClock = clock.subscribe((c) => {
       if (raf === 0 && clockMovesPicture(painted, c.now)) request()
     })
+    // The clock ticks when this picture would next move (and sleeps meanwhile); a paint due now asks for none.
+    const pacer = (now: number): number => (raf !== 0 ? Infinity : clockDueIn(painted, now))
+    clock.pacers.add(pacer)
     const scroller = scrollRef.current
     scroller?.addEventListener('scroll', request, { passive: true })
     // Theme changes (the OS switching to dark) change the colours: read them again.
@@ -165,6 +169,7 @@ export function useWaterfallPaint(
       if (stripTimer !== null) clearTimeout(stripTimer)
       offStore()
       offClock()
+      clock.pacers.delete(pacer)
       scroller?.removeEventListener('scroll', request)
       media?.removeEventListener('change', onTheme)
       requestPaint.current = () => undefined
