@@ -88,7 +88,7 @@ async function exported(
   const file = format === 'bruno' ? join(work, 'to-bruno') : undefined
   const out = await service.invoke('export.collection', { dir, format, ...(file ? { file } : {}) })
   if (!out.ok) throw new Error(out.error.message)
-  return { from: file ? { file } : { text: out.value.text }, skipped: out.value.skipped }
+  return { from: file ? { file } : { text: out.value.text }, skipped: out.value.skipped ?? [] }
 }
 
 describe('a Postman collection imported, exported and imported again sends what it sent', () => {
