@@ -1,6 +1,7 @@
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from '@playwright/test'
 import { chromiumLaunchOptions } from '../test/e2e/chromium'
 import { startScaleServer } from '../test/e2e/scale-server'
@@ -58,6 +59,9 @@ async function inFlightThen(page: Page): Promise<void> {
 
 export async function benchUiIdle(): Promise<Record<string, number>> {
   const entry = process.env.BENCH_UI_WEB_ENTRY
+  const built = entry ?? fileURLToPath(new URL('../out/web/index.js', import.meta.url))
+  if (!existsSync(built))
+    throw new Error(`ui-idle measures the built app: ${built} is missing (npm run build)`)
   const server = await startScaleServer()
   const host = await startBuiltWebHost(15_000, {
     env: { FLIGHTDECK_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'fd-bench-ui-idle-')) },
