@@ -151,8 +151,10 @@ export function useWaterfallPaint(
     const offClock = clock.subscribe((c) => {
       if (raf === 0 && clockMovesPicture(painted, c.now)) request()
     })
-    // The clock ticks when this picture would next move (and sleeps meanwhile); a paint due now asks for none.
-    const pacer = (now: number): number => (raf !== 0 ? Infinity : clockDueIn(painted, now))
+    // The clock ticks when this picture would next move, and sleeps meanwhile. With a paint already asked for,
+    // the next frame: the paint re-plans a sleeping clock, and a clock already on frames needs no timer set
+    // and cleared each frame.
+    const pacer = (now: number): number => (raf !== 0 ? 0 : clockDueIn(painted, now))
     clock.pacers.add(pacer)
     const scroller = scrollRef.current
     scroller?.addEventListener('scroll', request, { passive: true })
