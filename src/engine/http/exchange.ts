@@ -9,7 +9,7 @@ import { InformationalResponses } from './informational'
 import { pausedOn, type PausedReader } from './paused-parser-end'
 import { PhaseTimeouts } from './phase-timeouts'
 import { EngineError, classifyError, explainFailure } from './errors'
-import { afterGoaway, resentNote } from './goaway-resend'
+import { afterGoaway } from './goaway-resend'
 import {
   cancelledEvent,
   doneEvent,
@@ -73,8 +73,8 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
   private informational: InformationalResponses | null = null
   /** The headers and idle timeouts (undici's own fire up to a second late). */
   private readonly timeouts: PhaseTimeouts
-  /** Sent a second time after a GOAWAY cut the first off (goaway-resend.ts): never a third. */
-  private resent = false
+  /** Why it was sent a second time (goaway-resend.ts: a GOAWAY or a refused stream cut the first off); never a third. */
+  private resentNote: string | null = null
 
   constructor(private readonly init: ExchangeInit) {
     this.marks = newMarks(init.queuedAt)
@@ -121,10 +121,15 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     if (this.state !== 'preparing') return
     this.state = 'active'
     const { headers, note } = wireHeaders(this.init.headers, prepared)
-    this.sentNote = this.resent ? [note, resentNote(this.init.method)].filter(Boolean).join('; ') : note
+    this.sentNote = this.resentNote ? [note, this.resentNote].filter(Boolean).join('; ') : note
     if (prepared.length !== null && prepared.body !== null) this.sentBodyBytes = prepared.length
     try {
-      dispatchOn(this.init.agent, dispatchOptions(this.init, headers, prepared), this, this.resent)
+      dispatchOn(
+        this.init.agent,
+        dispatchOptions(this.init, headers, prepared),
+        this,
+        this.resentNote !== null,
+      )
     } catch (e) {
       this.fail(e)
     }
@@ -266,9 +271,10 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
   /** A GOAWAY cut the request off before any answer: once more when that is safe, else an error saying why not. */
   private failOrResend(err: Error): void {
     const answered = this.status > 0 || this.informational !== null
-    const next = this.state === 'finished' ? null : afterGoaway(err, this.init, answered, this.resent)
-    if (next !== 'resend') return this.fail(next ?? err)
-    this.resent = true
+    const next =
+      this.state === 'finished' ? null : afterGoaway(err, this.init, answered, this.resentNote !== null)
+    if (typeof next !== 'string') return this.fail(next ?? err)
+    this.resentNote = next
     this.state = 'waiting'
     this.abortFn = null
     this.socket = undefined

@@ -8,6 +8,10 @@ import { EngineError } from './errors'
  * on a connection of its own (a pooled one may be going away too), when repeating it is harmless whatever the
  * server did with the first: an idempotent method (RFC 9110 §9.2.2), whose body the engine builds again from the
  * request. Any other method is not sent again, and its error says so.
+ *
+ * A stream the server reset with REFUSED_STREAM was closed before any processing (RFC 9113 §8.7): a server that
+ * ends a connection gracefully refuses the streams it will not take, which a shared connection has in flight.
+ * Such a request goes once more whatever its method.
  */
 
 /** The methods RFC 9110 §9.2.2 makes idempotent: sending one twice has the effect of sending it once. */
@@ -19,21 +23,40 @@ export function isGoaway(err: unknown): boolean {
   return e?.code === 'UND_ERR_SOCKET' && typeof e.message === 'string' && e.message.includes('GOAWAY')
 }
 
+/** A stream the server reset with REFUSED_STREAM: not processed, whatever the method. */
+export function isRefusedStream(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null
+  return (
+    e?.code === 'ERR_HTTP2_STREAM_ERROR' &&
+    typeof e.message === 'string' &&
+    e.message.includes('REFUSED_STREAM')
+  )
+}
+
 /**
  * What to do after `err` failed the request to `hop`: `answered` when a response (a final one's headers, or an
  * interim 1xx) had come, so the server had taken it; `resent` when this was already the one resend.
- * `resend`: send it once more. An EngineError: fail with these words (a GOAWAY before any answer that is not
- * sent again). Null: not a GOAWAY before an answer; fail as the error says.
+ * A string: send it once more, with these words as the note on its request-sent event. An EngineError: fail
+ * with these words (a GOAWAY before any answer that is not sent again). Null: not a GOAWAY or refused stream
+ * before an answer; fail as the error says.
  */
 export function afterGoaway(
   err: unknown,
   hop: { method: string; url: URL },
   answered: boolean,
   resent: boolean,
-): 'resend' | EngineError | null {
-  if (!isGoaway(err) || answered) return null
+): string | EngineError | null {
+  const refused = isRefusedStream(err)
+  if ((!refused && !isGoaway(err)) || answered) return null
   const host = hop.url.host
   const detail = err instanceof Error ? err.message : undefined
+  if (resent && refused) {
+    return new EngineError(
+      'reset',
+      `${host} refused the HTTP/2 stream (REFUSED_STREAM) before processing it, twice: the request was sent again once and is not sent a third time`,
+      detail,
+    )
+  }
   if (resent) {
     return new EngineError(
       'reset',
@@ -41,7 +64,9 @@ export function afterGoaway(
       detail,
     )
   }
-  if (IDEMPOTENT.has(hop.method)) return 'resend'
+  if (refused)
+    return `Sent a second time, on a new connection: the server refused the first stream before processing it (REFUSED_STREAM)`
+  if (IDEMPOTENT.has(hop.method)) return resentNote(hop.method)
   return new EngineError(
     'reset',
     `${host} ended the HTTP/2 connection (GOAWAY) before answering; the ${hop.method} was not sent again: it is not idempotent, and Flightdeck cannot tell whether the server processed it`,
@@ -50,6 +75,6 @@ export function afterGoaway(
 }
 
 /** The note on the resent request's request-sent event, so its row shows it went out twice. */
-export function resentNote(method: string): string {
+function resentNote(method: string): string {
   return `Sent a second time, on a new connection: the server ended the first with an HTTP/2 GOAWAY before any response (a ${method} is safe to repeat)`
 }

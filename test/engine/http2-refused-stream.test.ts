@@ -1,0 +1,87 @@
+import { writeFileSync } from 'node:fs'
+import { constants, createSecureServer, type Http2SecureServer } from 'node:http2'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { EngineService } from '../../src/engine/service'
+import { makeTestPki } from '../fixtures/certs'
+import { done, eventsOf, makeService, send, spec } from './helpers'
+
+/**
+ * A stream an HTTP/2 server resets with REFUSED_STREAM was closed before any processing (RFC 9113 §8.7), so the
+ * request goes once more on a new connection whatever its method, and the row says so; a server that refuses it
+ * again gets no third send.
+ */
+
+let service: EngineService
+let server: Http2SecureServer
+let port = 0
+let caFile = ''
+/** How many times each path was refused before it is taken. */
+const refuseFirst = new Map<string, number>()
+/** What the server processed, by path, with the body it read. */
+const processed = new Map<string, string[]>()
+
+beforeAll(async () => {
+  const pki = await makeTestPki()
+  caFile = join(tmpdir(), `flightdeck-h2-refused-ca-${process.pid}.pem`)
+  writeFileSync(caFile, pki.ca.cert)
+  server = createSecureServer({ cert: pki.localhost.cert, key: pki.localhost.key, allowHTTP1: false })
+  server.on('stream', (stream, headers) => {
+    // A stream closed with an error code reports it on the server's side too: expected here.
+    stream.on('error', () => undefined)
+    const path = String(headers[':path'])
+    const left = refuseFirst.get(path) ?? 0
+    if (left > 0) {
+      refuseFirst.set(path, left - 1)
+      stream.close(constants.NGHTTP2_REFUSED_STREAM)
+      return
+    }
+    let body = ''
+    stream.on('data', (c: Buffer) => (body += c.toString()))
+    stream.on('end', () => {
+      processed.set(path, [...(processed.get(path) ?? []), body])
+      stream.respond({ ':status': 201 })
+      stream.end('taken')
+    })
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  port = (server.address() as AddressInfo).port
+  service = makeService()
+})
+
+afterAll(async () => {
+  await service.dispose()
+  await new Promise<void>((r) => server.close(() => r()))
+})
+
+function post(path: string) {
+  return spec(
+    `https://localhost:${port}${path}`,
+    { method: 'POST', body: { kind: 'text', text: 'order=42', contentType: 'text/plain' } },
+    { caFile, http2: true },
+  )
+}
+
+describe('HTTP/2 REFUSED_STREAM', () => {
+  it('a POST whose stream the server refused before processing it goes once more, and the row says so', async () => {
+    refuseFirst.set('/orders', 1)
+    const r = await send(service, post('/orders'))
+    expect(done(r).status).toBe(201)
+    expect(processed.get('/orders')).toEqual(['order=42'])
+    const sent = eventsOf(r, 'request-sent')
+    expect(sent.at(-1)?.note).toMatch(
+      /Sent a second time, on a new connection: the server refused the first stream/,
+    )
+  })
+
+  it('refused twice, it is not sent a third time, and the error says so', async () => {
+    refuseFirst.set('/busy', 5)
+    const r = await send(service, post('/busy'))
+    expect(r.final.type).toBe('error')
+    expect(r.final.type === 'error' ? r.final.message : '').toMatch(/refused the HTTP\/2 stream .* twice/)
+    expect(refuseFirst.get('/busy')).toBe(3)
+    expect(processed.get('/busy')).toBeUndefined()
+  })
+})
