@@ -24,6 +24,7 @@ export class PacedStream extends Duplex {
   private turnBytes = 0
   private turnScheduled = false
   private socketEnded = false
+  private endScheduled = false
   private wanted = false
   private readonly nextTurn = (): void => {
     this.turnScheduled = false
@@ -45,8 +46,9 @@ export class PacedStream extends Duplex {
     })
     socket.on('error', (err) => this.destroy(err))
     socket.on('close', () => {
-      // Closed before its end was read (a reset, or destroyed here): nothing more will come.
-      if (!this.socketEnded || this.queued > 0) this.destroy()
+      // Closed before its end was read (a reset, or destroyed here): nothing more will come. After a clean end,
+      // what is still queued (a broker's last burst, its DISCONNECT) is handed on first, then the end.
+      if (!this.socketEnded) this.destroy()
     })
   }
 
@@ -105,6 +107,11 @@ export class PacedStream extends Duplex {
       this.turnScheduled = true
       setImmediate(this.nextTurn)
     }
-    if (this.queue.length === 0 && this.socketEnded) this.push(null)
+    if (this.queue.length === 0 && this.socketEnded && !this.endScheduled) {
+      // MQTT.js handles each packet of the last slice on its own nextTick: the end goes after them (a turn
+      // later), or the client closes first and the broker's last messages are lost.
+      this.endScheduled = true
+      setImmediate(() => this.push(null))
+    }
   }
 }
