@@ -4,7 +4,7 @@ import type { HeaderList, TimelineEvent } from '../../shared/timeline'
 import { dispatchOn } from './agent-pool'
 import type { BodyWriter } from './body-store'
 import { connectionPhases, timingOf, type ConnectionTiming } from './connector'
-import { pairHeaders, parseSentHeaders, trailerList } from './http-headers'
+import { pairHeaders, trailerList } from './http-headers'
 import { InformationalResponses } from './informational'
 import { pausedOn, type PausedReader } from './paused-parser-end'
 import { PhaseTimeouts } from './phase-timeouts'
@@ -18,14 +18,14 @@ import {
   interimTimeout,
   progressEvent,
   storeFailed,
-  requestSentEvent,
   responseHeadersEvent,
 } from './exchange-events'
 import type { ExchangeInit } from './exchange-types'
 import { prepareBody, prepareBodySync, wireHeaders, type PreparedBody } from './request-body'
 import { harTimings, newMarks, type ExchangeMarks } from './timings'
 import { ResponseBody, type ResponseBodyOwner } from './response-body'
-import { awaitSocket, socketInfoOf, type SocketClaimant, type SocketInfo } from './socket-claim'
+import { SentRequest } from './sent-request'
+import { awaitSocket, type SocketClaimant } from './socket-claim'
 import { dispatchOptions } from './wire-request'
 
 export type { ExchangeInit, ExchangeOutcome, ExchangeOwner } from './exchange-types'
@@ -47,11 +47,8 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
   /** Why the exchange is being stopped from our side: the user cancelled, or a limit (total timeout) hit. */
   private stopping: { kind: 'cancel' } | { kind: 'error'; error: EngineError } | null = null
 
-  private socketInfo: SocketInfo | null = null
-  private sentHeaders: HeaderList = []
-  private sentNote: string | undefined
-  private sentHeadersBytes = 0
-  private sentBodyBytes = 0
+  /** What this attempt put on the wire, and where. */
+  private sent = new SentRequest()
   private status = 0
   private responseHeaders: HeaderList = []
   private trailers: HeaderList = NO_TRAILERS
@@ -64,7 +61,6 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
    * PROGRESS_EVERY_MS of them reports only `done` (its progress would say nothing new). */
   private lastProgress = 0
   private resumeFn: (() => void) | null = null
-  private socket: Socket | undefined
   /** The connection ended while the response was paused: everything is in hand, the parser is not paused again. */
   private socketDone = false
   /** When the response message being parsed began (a 1xx's, then the final one's): the final one's is TTFB. */
@@ -121,8 +117,8 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     if (this.state !== 'preparing') return
     this.state = 'active'
     const { headers, note } = wireHeaders(this.init.headers, prepared)
-    this.sentNote = this.resentNote ? [note, this.resentNote].filter(Boolean).join('; ') : note
-    if (prepared.length !== null && prepared.body !== null) this.sentBodyBytes = prepared.length
+    this.sent.note = this.resentNote ? [note, this.resentNote].filter(Boolean).join('; ') : note
+    if (prepared.length !== null && prepared.body !== null) this.sent.bodyBytes = prepared.length
     try {
       dispatchOn(
         this.init.agent,
@@ -153,12 +149,8 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
 
   /** Called through the sendHeaders channel with the socket this exchange was written to. */
   attachSocket(socket: Socket | undefined, rawHeaders: string): void {
-    this.socket = socket
-    const info = socketInfoOf(socket)
-    if (info.claimed) this.claimConnection(info.claimed)
-    this.socketInfo = info
-    this.sentHeadersBytes = Buffer.byteLength(rawHeaders) + 2
-    this.sentHeaders = parseSentHeaders(rawHeaders, info.protocol)
+    const { claimed } = this.sent.attach(socket, rawHeaders)
+    if (claimed) this.claimConnection(claimed)
   }
 
   private claimConnection(timing: ConnectionTiming): void {
@@ -189,18 +181,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     if (this.state === 'finished') return
     const t = (this.marks.sendEnd = this.now())
     this.timeouts.requestSent(t)
-    this.emit(
-      requestSentEvent(
-        this.init.sid,
-        this.marks.sendStart ?? t,
-        t,
-        this.socketInfo,
-        this.sentHeaders,
-        this.sentHeadersBytes,
-        this.sentBodyBytes,
-        this.sentNote,
-      ),
-    )
+    this.emit(this.sent.event(this.init.sid, this.marks.sendStart ?? t, t))
   }
 
   onResponseStarted(): void {
@@ -225,7 +206,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     this.status = statusCode
     const headers = pairHeaders(rawHeaders)
     this.responseHeaders = headers
-    this.emit(responseHeadersEvent(this.init.sid, t, statusCode, statusText ?? '', this.socketInfo, headers))
+    this.emit(responseHeadersEvent(this.init.sid, t, statusCode, statusText ?? '', this.sent.info, headers))
     this.redirecting = this.init.isRedirect?.(statusCode, headers) ?? false
     this.timeouts.headers(t)
     return this.timeouts.reading(this.body.open(headers))
@@ -242,7 +223,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     this.timeouts.moved(t)
     if (this.body.write(chunk) || this.socketDone) return true
     this.timeouts.pause()
-    pausedOn(this.socket, this)
+    pausedOn(this.sent.socket, this)
     return false
   }
 
@@ -277,8 +258,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     this.resentNote = next
     this.state = 'waiting'
     this.abortFn = null
-    this.socket = undefined
-    this.socketInfo = null
+    this.sent = new SentRequest()
     this.messageStartAt = undefined
     // The second attempt's sending is the one measured; the first's time counts as blocked.
     this.marks.sendStart = this.marks.sendEnd = this.marks.firstByte = undefined
@@ -378,7 +358,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
   private fail(failure: unknown): void {
     if (this.state === 'finished') return
     const err = explainFailure(failure, {
-      socket: this.socket,
+      socket: this.sent.socket,
       status: this.status,
       decoding: this.body.decoding,
       declaredLength: this.body.declaredLength,

@@ -1,0 +1,42 @@
+import type { Socket } from 'node:net'
+import type { HeaderList, RequestSentEvent } from '../../shared/timeline'
+import { requestSentEvent } from './exchange-events'
+import { parseSentHeaders } from './http-headers'
+import { socketInfoOf, type SocketInfo } from './socket-claim'
+
+/**
+ * What one attempt of an exchange put on the wire: the connection it was written to, its header block as
+ * written and how many bytes it and the body took, and a note on how it was sent (a body's framing, a resend).
+ * A resend (goaway-resend.ts) starts a new one; the note is all it carries over.
+ */
+export class SentRequest {
+  socket: Socket | undefined = undefined
+  info: SocketInfo | null = null
+  private headers: HeaderList = []
+  private headersBytes = 0
+  bodyBytes = 0
+  note: string | undefined = undefined
+
+  /** The socket undici wrote the request to and the header block as written; returns what the socket says. */
+  attach(socket: Socket | undefined, rawHeaders: string): SocketInfo {
+    this.socket = socket
+    const info = (this.info = socketInfoOf(socket))
+    this.headersBytes = Buffer.byteLength(rawHeaders) + 2
+    this.headers = parseSentHeaders(rawHeaders, info.protocol)
+    return info
+  }
+
+  /** The request-sent event for this attempt, sent between `start` and `t`. */
+  event(sid: string, start: number, t: number): RequestSentEvent {
+    return requestSentEvent(
+      sid,
+      start,
+      t,
+      this.info,
+      this.headers,
+      this.headersBytes,
+      this.bodyBytes,
+      this.note,
+    )
+  }
+}
