@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
 import { rendererCspPlugin } from './scripts/renderer-csp-plugin'
+import { rendererPathShimPlugin } from './scripts/renderer-path-shim-plugin'
 
 /**
  * Three bundles: main (ESM, Node), preload (one CommonJS file, as a sandboxed preload must be) and the
@@ -34,7 +35,8 @@ export default defineConfig({
   renderer: {
     root: 'src/renderer',
     // Every script pinned by hash in the page's CSP (an entry and lazy chunks): see scripts/renderer-csp-plugin.ts.
-    plugins: [react(), rendererCspPlugin()],
+    // mime-types' table is read in the renderer; its one `path` import is answered without Node (the plugin says why).
+    plugins: [rendererPathShimPlugin(), react(), rendererCspPlugin()],
     build: {
       outDir: 'out/renderer',
       // electron-vite leaves bundles unminified; the renderer is also served over the browser host.
