@@ -12,8 +12,14 @@ import { startRawServer, type RawServer } from '../catalogue/raw-server'
  * `flightdeck send` on the /dev/zero request held 6.6 GB after 30 s, and the pipe waited for a writer for
  * good. Now only a regular file (up to 16 MB) is read; the others end the send at once, 'Cannot read the CA
  * file …', and the rest of the run goes on. (WebSocket, MQTT, Socket.IO, SSE and gRPC read their CA files
- * through the same reader, src/engine/files/pem-file.ts.)
+ * through the same reader, src/engine/files/pem-file.ts.) Both lie outside the collection, so the person allows
+ * their folders, as they must for any file a collection names outside itself (tls-file-paths-attack).
  */
+
+/** The flags that allow /dev and the pipe's folder. */
+function allow(): string[] {
+  return ['--allow-files', '/dev', '--allow-files', root]
+}
 
 let server: RawServer
 let root: string
@@ -47,7 +53,7 @@ afterAll(async () => {
 
 describe('a CA file that is a device or a pipe', () => {
   it('flightdeck send on caFile: /dev/zero ends at once, naming the file', async () => {
-    const r = await runFlightdeckProcess(['send', '--collection', dir, '--request', 'a-zero'], {
+    const r = await runFlightdeckProcess(['send', '--collection', dir, '--request', 'a-zero', ...allow()], {
       root,
       timeoutMs: 30_000,
     })
@@ -57,7 +63,7 @@ describe('a CA file that is a device or a pipe', () => {
   }, 40_000)
 
   it('flightdeck run fails the device and pipe requests in words and still sends the third', async () => {
-    const r = await runFlightdeckProcess(['run', dir], { root, timeoutMs: 30_000 })
+    const r = await runFlightdeckProcess(['run', dir, ...allow()], { root, timeoutMs: 30_000 })
     expect(r.signal).toBeNull()
     expect(r.code).toBe(1)
     expect(r.stdout).toContain('Cannot read the CA file /dev/zero')

@@ -15,6 +15,7 @@ import { readRequestFile, stemOf } from './loader'
 import type { CollectionManager } from './manager'
 import { importExportHandlers } from '../importers/import-export'
 import { confineBody, type FileScope } from '../files/confine'
+import { confineRequestOptions } from '../files/confine-tls'
 import type { TraceIndex } from '../trace/trace-index'
 import { tracePlanFor, traceSettingAt } from '../trace/trace-setting'
 import type { TracePlan } from '../trace/trace-headers'
@@ -113,9 +114,12 @@ export async function prepareRequest(
   if (!resolved.ok) return { ok: false, error: resolved.error }
   const { spec } = resolved.value
   // Files are confined after variables resolve: `{{dir}}/x` must not lead out of the collection either.
-  const body = await confineBody(spec.body, collectionFileScope(manager, context))
+  const files = collectionFileScope(manager, context)
+  const body = await confineBody(spec.body, files)
   if (!body.ok) return body
-  return ok({ ...resolved.value, spec: { ...spec, body: body.value } })
+  const options = await confineRequestOptions(spec.options, files)
+  if (!options.ok) return options
+  return ok({ ...resolved.value, spec: { ...spec, body: body.value, options: options.value } })
 }
 
 /**

@@ -1,6 +1,7 @@
 import { defaultDynamicValues, type DynamicValues } from '../../shared/template'
 import { applySimpleAuth } from '../auth/apply-auth'
 import { confineBody } from '../files/confine'
+import { confineRequestOptions } from '../files/confine-tls'
 import type { HttpEngine } from '../http/http-engine'
 import { resolveForSend, unknownVariables } from '../send-rules/variables'
 import { messagingTexts, withMessagingTexts } from '../send-rules/messaging-texts'
@@ -146,7 +147,15 @@ async function resolveAndRun(
     const error = { code: body.error.code, message: body.error.message }
     return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
   }
-  let spec = body.value === resolved.spec.body ? resolved.spec : { ...resolved.spec, body: body.value }
+  const tls = await confineRequestOptions(resolved.spec.options, options.files ?? null)
+  if (!tls.ok) {
+    const error = { code: tls.error.code, message: tls.error.message }
+    return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
+  }
+  let spec =
+    body.value === resolved.spec.body && tls.value === resolved.spec.options
+      ? resolved.spec
+      : { ...resolved.spec, body: body.value, options: tls.value }
   if (step.graphqlGet) {
     const { graphqlGetRequest } = await import('../graphql/graphql-get-step')
     const composed = await graphqlGetRequest(spec, messages, step.graphqlGet)
