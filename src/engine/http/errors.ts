@@ -8,6 +8,9 @@ import { timingOf } from './connector'
  */
 export const MAX_RESPONSE_HEADER_BYTES = 256 * 1024
 
+/** The most header fields (pseudo-headers included) Node's HTTP/2 client takes in one header block. */
+export const MAX_H2_HEADER_FIELDS = 128
+
 /** An error the engine raises itself, already classified. */
 export class EngineError extends Error {
   constructor(
@@ -197,6 +200,9 @@ export function explainFailure(err: unknown, c: FailureContext): unknown {
   if (socketError && typeof socketError.code === 'string' && socketError.code.includes('ALERT'))
     return socketError
   const code = (err as { code?: unknown } | null)?.code
+  if (c.status === 0 && code === 'ERR_HTTP2_STREAM_ERROR' && /ENHANCE_YOUR_CALM/.test(String(err))) {
+    return new EngineError('protocol', h2HeadersTooMany(c.host), (err as Error).message)
+  }
   const declared = c.declaredLength
   if (
     c.status > 0 &&
@@ -217,4 +223,12 @@ export function explainFailure(err: unknown, c: FailureContext): unknown {
 
 function headersTooLarge(where: string): string {
   return `The response headers from ${where} are larger than ${MAX_RESPONSE_HEADER_BYTES / 1024} KB, the most Flightdeck reads (as browsers do)`
+}
+
+/**
+ * Node's HTTP/2 client resets a stream whose header block has more than 128 fields (undici gives no way to raise
+ * it); it cannot say how many came. A server may send the same reset to say "slow down", so that reading is named.
+ */
+function h2HeadersTooMany(where: string): string {
+  return `The response headers from ${where} have more fields than Flightdeck reads over HTTP/2 (${MAX_H2_HEADER_FIELDS}, Node's limit), so the stream was ended (ENHANCE_YOUR_CALM) before they were read. Over HTTP/1.1 up to ${MAX_RESPONSE_HEADER_BYTES / 1024} KB of headers are read: turn HTTP/2 off for this request. (A server that sends ENHANCE_YOUR_CALM itself is asking for fewer requests.)`
 }
