@@ -11,6 +11,18 @@ export interface WsFailure {
   closeCode?: number
 }
 
+/**
+ * The queue of frames waiting for a later turn (ws-turn-pacer.ts) passed its bound: the connection is dropped
+ * (no close frame: the socket is paused behind a flood) and the session ends with these words, not retried.
+ */
+export function frameQueueCut(queued: number): WsFailure {
+  return {
+    code: 'protocol',
+    message: `More than ${queued.toLocaleString('en-US')} WebSocket frames waited to be handled; Flightdeck dropped the connection`,
+    closeCode: 1008,
+  }
+}
+
 /** `ws`'s error (a protocol breach, a limit, a timeout, a network failure) in plain words. */
 export function describeWsError(
   err: Error & { code?: string },

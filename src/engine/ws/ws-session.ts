@@ -15,9 +15,10 @@ import type { StreamLog } from '../streams/stream-log'
 import { checkHeaderList, parseStreamUrl, type StreamContext } from '../streams/stream-plumbing'
 import { VERSION } from '../version'
 import { timedConnection, upgradeAnswer, upgradeSent } from './ws-connection'
-import { describeWsError, serverCloseFailure, stripClose, type WsFailure } from './ws-errors'
+import { describeWsError, frameQueueCut, serverCloseFailure, stripClose, type WsFailure } from './ws-errors'
 import { messagePayload, toBuffer } from './ws-payload'
 import { webSocketClass, WS_OPEN } from './ws-client'
+import { WsTurnPacer, type WsFrame } from './ws-turn-pacer'
 import { doublingDelay, readCaFile } from '../sessions/kernel/session-setup'
 
 /**
@@ -33,12 +34,6 @@ import { doublingDelay, readCaFile } from '../sessions/kernel/session-setup'
  */
 
 const PROGRESS_EVERY_MS = 50
-/**
- * Messages one WebSocket takes in one turn of the event loop. Node reads a busy socket up to 32 times (64 KB
- * each) per turn, which for tiny frames is half a million messages handled while nothing else runs; past
- * this many the socket pauses until the next turn, so other sessions and requests get the thread.
- */
-const TURN_MESSAGES = 2000
 /** A close we started gets this long for the server's answer before the socket is dropped. */
 const CLOSE_GRACE_MS = 5000
 
@@ -71,8 +66,8 @@ export class WsSession implements SessionTransport {
   /** The close frame the person asked for; the session ends once the closing handshake is over. */
   private closeFrame: { code: number; reason: string } | null = null
   private lastProgress = 0
-  /** Messages taken in this turn of the event loop (see TURN_MESSAGES). */
-  private turnMessages = 0
+  /** The current socket's frames, handed out a bounded number per turn of the event loop. */
+  private pacer: WsTurnPacer | null = null
 
   constructor(private readonly init: WsSessionInit) {
     this.sid = init.sid
@@ -208,22 +203,25 @@ export class WsSession implements SessionTransport {
         ...(ws.extensions ? { extensions: ws.extensions } : {}),
       })
     })
+    const pacer = new WsTurnPacer(ws, {
+      handle: (frame) => {
+        if (mine()) this.frame(attempt, frame)
+      },
+      cut: (queued) => {
+        if (!mine()) return
+        this.failure ??= frameQueueCut(queued)
+        ws.terminate()
+      },
+    })
+    this.pacer = pacer
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      if (!mine()) return
-      this.yieldEvery(ws)
-      const buf = toBuffer(data)
-      this.kernel.wireBytes += buf.length
-      this.kernel.bodyBytes += buf.length
-      this.record(attempt, 'in', isBinary ? 'binary' : 'text', buf)
+      if (mine()) pacer.push({ kind: 'message', data, isBinary })
     })
     ws.on('ping', (data: Buffer) => {
-      if (!mine()) return
-      this.record(attempt, 'in', 'ping', data)
-      // `ws` answers every ping itself (autoPong); the answer is part of the conversation, so it is logged.
-      this.record(attempt, 'out', 'pong', data)
+      if (mine()) pacer.push({ kind: 'ping', data })
     })
     ws.on('pong', (data: Buffer) => {
-      if (mine()) this.record(attempt, 'in', 'pong', data)
+      if (mine()) pacer.push({ kind: 'pong', data })
     })
     ws.on('error', (err: Error & { code?: string }) => {
       if (!mine()) return
@@ -231,20 +229,25 @@ export class WsSession implements SessionTransport {
     })
     ws.on('close', (code: number, reason: Buffer) => {
       if (!mine()) return
+      pacer.flush()
       this.socket = null
+      this.pacer = null
       this.closed(attempt, code, reason.toString('utf8'))
     })
   }
 
-  /** Counts the turn's messages; past TURN_MESSAGES the socket reads no more until the next turn. */
-  private yieldEvery(ws: WebSocket): void {
-    if (this.turnMessages++ === 0) {
-      setImmediate(() => {
-        if (this.turnMessages >= TURN_MESSAGES) ws.resume()
-        this.turnMessages = 0
-      })
+  /** One frame the socket delivered, in its order: a message, or a ping (answered by `ws`) or pong. */
+  private frame(attempt: SessionAttempt, frame: WsFrame): void {
+    if (frame.kind === 'message') {
+      const buf = toBuffer(frame.data)
+      this.kernel.wireBytes += buf.length
+      this.kernel.bodyBytes += buf.length
+      this.record(attempt, 'in', frame.isBinary ? 'binary' : 'text', buf)
+      return
     }
-    if (this.turnMessages === TURN_MESSAGES) ws.pause()
+    this.record(attempt, 'in', frame.kind, frame.data)
+    // `ws` answers every ping itself (autoPong); the answer is part of the conversation, so it is logged.
+    if (frame.kind === 'ping') this.record(attempt, 'out', 'pong', frame.data)
   }
 
   /** The upgrade was refused: what the server said (bounded) becomes the error's detail. */
@@ -328,6 +331,8 @@ export class WsSession implements SessionTransport {
   abort(): void {
     const socket = this.socket
     this.socket = null
+    this.pacer?.stop()
+    this.pacer = null
     socket?.terminate()
   }
 

@@ -1,0 +1,101 @@
+import type { ChildProcess } from 'node:child_process'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { EngineService } from '../../src/engine/service'
+import { TURN_FRAMES } from '../../src/engine/ws/ws-turn-pacer'
+import { countPerTurn, startFloodPeer } from '../attack/flood-peer'
+import { makeService } from './helpers'
+
+/**
+ * A WebSocket session takes at most TURN_FRAMES frames per turn of the event loop. Pausing the socket alone let
+ * `ws` emit the rest of the 64 KB read it was parsing in the same turn (16,384 four-byte frames); what arrives
+ * past the turn's share now waits for later turns, in order, and what came before a close is logged before it.
+ */
+
+const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'
+
+let service: EngineService | null = null
+let peer: ChildProcess | null = null
+afterEach(async () => {
+  await service?.dispose()
+  peer?.kill()
+  service = peer = null
+})
+
+/**
+ * A WebSocket server in its own process that answers the upgrade with `frames` (a JS expression building one
+ * Buffer of server frames) written at once, then the socket's end.
+ */
+function peerSource(frames: string): string {
+  return `
+const net = require('node:net'), crypto = require('node:crypto')
+const text = (s) => Buffer.concat([Buffer.from([0x81, Buffer.byteLength(s)]), Buffer.from(s)])
+const ping = (s) => Buffer.concat([Buffer.from([0x89, Buffer.byteLength(s)]), Buffer.from(s)])
+const all = ${frames}
+const server = net.createServer((s) => {
+  s.on('error', () => {})
+  let head = ''
+  s.on('data', (c) => {
+    if (head.endsWith('\\r\\n\\r\\n')) return
+    head += c.toString('latin1')
+    if (!head.endsWith('\\r\\n\\r\\n')) return
+    const key = /sec-websocket-key: *(\\S+)/i.exec(head)[1]
+    const accept = crypto.createHash('sha1').update(key + '${GUID}').digest('base64')
+    s.write('HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Accept: ' + accept + '\\r\\n\\r\\n')
+    s.end(all)
+  })
+})
+server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'))
+`
+}
+
+async function open(frames: string): Promise<{ service: EngineService; sid: string }> {
+  const started = await startFloodPeer(peerSource(frames), 'WebSocket server')
+  peer = started.child
+  service = makeService()
+  const r = await service.invoke('ws.open', {
+    url: `ws://127.0.0.1:${started.port}/`,
+    headers: [],
+    protocols: [],
+  })
+  if (!r.ok) throw new Error(r.error.message)
+  return { service, sid: r.value.sid }
+}
+
+describe('WebSocket: frames per turn of the event loop', () => {
+  it('a flood of 4-byte frames is handed out at most TURN_FRAMES per turn, all of them logged', async () => {
+    const FRAMES = 300_000
+    const { service, sid } = await open(`Buffer.concat(Array(${FRAMES}).fill(text('hi')))`)
+    const entries = (): number => service.streams.logs.get(sid)?.entries ?? 0
+    const { most, turns } = await countPerTurn(entries, FRAMES, Date.now() + 40_000)
+    console.log(`${FRAMES} frames in ${turns} turns, at most ${most} in one turn (share ${TURN_FRAMES})`)
+    // One 64 KB read holds 16,384 of these frames; a turn takes the pacer's share (the test's own count may
+    // straddle the pacer's turn: two shares at most).
+    expect(most).toBeLessThanOrEqual(2 * TURN_FRAMES)
+    const last = await service.invoke('stream.read', { sid, from: FRAMES - 1, count: 1 })
+    expect(last.ok && last.value.total).toBe(FRAMES)
+  }, 60_000)
+
+  it('keeps the order of messages and pings past a turn, and logs the close after them', async () => {
+    // 6,000 numbered messages with a ping after every thousandth, then a close frame (1000, "bye"), in one write.
+    const frames =
+      `Buffer.concat([...Array.from({ length: 6000 }, (_, i) => (i + 1) % 1000 === 0 ? Buffer.concat([text(String(i)), ping('p' + i)]) : text(String(i))),` +
+      ` Buffer.from([0x88, 0x05, 0x03, 0xe8, 0x62, 0x79, 0x65])])`
+    const { service, sid } = await open(frames)
+    const { final } = await service.waitForStream(sid)
+    expect(final.type).toBe('done')
+    const entries = []
+    for (let from = 0; from < 8000; from += 2000) {
+      const read = await service.invoke('stream.read', { sid, from, count: 2000 })
+      if (!read.ok) throw new Error(read.error.message)
+      entries.push(...read.value.entries)
+    }
+    const incoming = entries.filter((e) => e.dir === 'in')
+    const expected: string[] = []
+    for (let i = 0; i < 6000; i++) {
+      expected.push(`text ${i}`)
+      if ((i + 1) % 1000 === 0) expected.push(`ping p${i}`)
+    }
+    expected.push('close bye')
+    expect(incoming.map((e) => `${e.kind} ${e.data}`)).toEqual(expected)
+  }, 60_000)
+})
