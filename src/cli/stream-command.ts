@@ -25,6 +25,12 @@ const MAX_PRINT = 1024 * 1024
 /** Bytes of a message's data read from the log at a time, for `--json` (a multiple of 3: base64 pieces join). */
 const PIECE = 3 * 256 * 1024
 const FLUSH_MS = 10
+/**
+ * Once the reader of stdout has gone, how long a WebSocket's closing handshake may take before the command
+ * drops the connection and exits: a server's close frame comes behind everything it has already sent, which
+ * for a flood is seconds of messages nobody will read.
+ */
+export const OUT_GONE_CLOSE_MS = 1000
 
 type Session = Exclude<StreamCliCommand, { kind: 'help' } | { kind: 'error' }>
 
@@ -98,9 +104,19 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
   })
   const timer = command.durationMs === null ? null : setTimeout(close, command.durationMs)
   process.once('SIGINT', close)
-  const offOutClosed = io.onOutClosed?.(close)
+  let outGone: ((value: null) => void) | null = null
+  let outGoneTimer: ReturnType<typeof setTimeout> | null = null
+  const outGoneAfterGrace = new Promise<null>((resolve) => (outGone = resolve))
+  const offOutClosed = io.onOutClosed?.(() => {
+    close()
+    outGoneTimer ??= setTimeout(() => outGone?.(null), OUT_GONE_CLOSE_MS)
+  })
   try {
-    const { final } = await service.waitForStream(sid)
+    const outcome = await Promise.race([service.waitForStream(sid), outGoneAfterGrace])
+    // Nobody reads any more and the close is not over: the service's disposal (below) drops the connection.
+    // Exit 0, quietly, like a stream that ended: the pipeline's reader chose to stop.
+    if (outcome === null) return 0
+    const { final } = outcome
     service.flush()
     reportLogCut(service, sid, io.err)
     if (final.type === 'error') {
@@ -110,6 +126,7 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
     return 0
   } finally {
     if (timer) clearTimeout(timer)
+    if (outGoneTimer) clearTimeout(outGoneTimer)
     process.off('SIGINT', close)
     offOutClosed?.()
     off()
