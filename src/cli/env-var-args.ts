@@ -93,21 +93,23 @@ export function emptySecretLine(name: string, where: string, sent: boolean): str
 /**
  * Give the engine this process's values and the empty-secret rule: a command line's run or send refuses a
  * request that uses a secret with no value (a CI machine where nobody stored it) unless `allowEmpty`; each
- * such secret is named once on stderr either way (`overBar`: stderr is a terminal with a progress bar drawn
- * in place, which the line first clears; the bar is drawn again below it).
+ * such secret is named once on stderr either way (`clearBar`, when stderr is a terminal with a progress bar
+ * drawn in place: clears it before the line; the bar is drawn again below it).
  */
 export function useSessionVariables(
   service: Pick<CliHooks, 'variablesForSession'>,
   given: GivenVariables,
   allowEmpty: boolean,
   err: (text: string) => void,
-  overBar = false,
+  clearBar?: () => void,
 ): Promise<void> {
   return service.variablesForSession({
     values: given.values,
     globals: given.globals,
     emptySecrets: allowEmpty ? 'send' : 'refuse',
-    onEmptySecret: (name, where) =>
-      err(`${overBar ? '\r\x1b[K' : ''}${emptySecretLine(name, where, allowEmpty)}`),
+    onEmptySecret: (name, where) => {
+      clearBar?.()
+      err(emptySecretLine(name, where, allowEmpty))
+    },
   })
 }

@@ -1,6 +1,7 @@
 import { liftoffOnly } from '../engine/wasm-tiering'
 import { parseCliArgs, USAGE } from './args'
 import { loadCommand } from './command-loader'
+import { terminalText } from './terminal-text'
 
 /**
  * `flightdeck` — the command-line host. This module is what every invocation loads, so it only parses and
@@ -14,6 +15,12 @@ import { loadCommand } from './command-loader'
 export interface CliIo {
   out(text: string): void
   err(text: string): void
+  /**
+   * Writes the CLI's own terminal controls to stderr as they are (the run's progress bar, redrawn in place with
+   * CR and erase-line). `out` and `err` show every control character but tab and newline as an escape
+   * (terminal-text.ts), so text a server or a shared file chose never drives the terminal.
+   */
+  errControl?(sequence: string): void
   /** Calls `listener` once the reader of `out` has gone away (a closed pipe); returns how to stop listening. */
   onOutClosed?(listener: () => void): () => void
 }
@@ -41,9 +48,10 @@ function watchOut(): void {
 const processIo: CliIo = {
   out: (text) => {
     watchOut()
-    if (!outClosed) process.stdout.write(text)
+    if (!outClosed) process.stdout.write(terminalText(text))
   },
-  err: (text) => void process.stderr.write(text),
+  err: (text) => void process.stderr.write(terminalText(text)),
+  errControl: (sequence) => void process.stderr.write(sequence),
   onOutClosed: (listener) => {
     watchOut()
     if (outClosed) queueMicrotask(listener)

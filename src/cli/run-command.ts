@@ -26,6 +26,8 @@ export interface RunIo {
   err(text: string): void
   /** Draw a progress bar on stderr (only when stderr is a terminal). */
   tty?: boolean
+  /** The bar's own CR and erase-line, written as they are (`err` shows control characters as escapes). */
+  errControl?(sequence: string): void
 }
 
 const BAR_WIDTH = 24
@@ -75,7 +77,13 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     return 2
   }
   const given = { values: cmd.envVars, globals: cmd.globalVars }
-  await useSessionVariables(service, given, cmd.allowEmptySecrets, io.err, io.tty === true)
+  await useSessionVariables(
+    service,
+    given,
+    cmd.allowEmptySecrets,
+    io.err,
+    io.tty === true ? () => controlOf(io)(CLEAR_LINE) : undefined,
+  )
   const bar = io.tty === true ? new ProgressBar(io) : null
   let runId = ''
   // Every result's summary, as the run made it for its progress events (each result in exactly one), so the
@@ -280,13 +288,21 @@ class ProgressBar {
     const share = p.total > 0 ? p.done / p.total : 1
     const full = Math.round(share * BAR_WIDTH)
     const failed = p.failed > 0 ? ` · ${p.failed} failed` : ''
-    this.io.err(
-      `\r\x1b[K[${'#'.repeat(full)}${'-'.repeat(BAR_WIDTH - full)}] ${p.done}/${p.total} ${Math.floor(share * 100)}%${failed} · ${formatMs(Date.now() - this.started)}`,
+    controlOf(this.io)(
+      `${CLEAR_LINE}[${'#'.repeat(full)}${'-'.repeat(BAR_WIDTH - full)}] ${p.done}/${p.total} ${Math.floor(share * 100)}%${failed} · ${formatMs(Date.now() - this.started)}`,
     )
     this.drawn = true
   }
 
   clear(): void {
-    if (this.drawn) this.io.err('\r\x1b[K')
+    if (this.drawn) controlOf(this.io)(CLEAR_LINE)
   }
+}
+
+/** Back to the line's start and erase it: the bar is redrawn in place. */
+const CLEAR_LINE = '\r\x1b[K'
+
+/** Where the bar's own control sequences go: as they are when the io can, else as text. */
+function controlOf(io: RunIo): (sequence: string) => void {
+  return io.errControl ? (sequence) => io.errControl?.(sequence) : (text) => io.err(text)
 }

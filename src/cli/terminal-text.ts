@@ -1,0 +1,33 @@
+/**
+ * Text the CLI prints, made safe for a terminal. What `flightdeck` prints carries text others chose: a
+ * server's SSE event names and data, WebSocket messages and close reasons, HTTP/2 header values, gRPC status
+ * messages (percent-decoded), MQTT topics, request names from a shared collection. A terminal obeys control
+ * characters wherever they come from: ESC starts sequences that clear the screen, retitle the window, write
+ * the clipboard (OSC 52) or make a link whose target differs from its text (OSC 8); CR moves back and lets the
+ * rest of a line overwrite what was printed before it. So every control character but tab and newline is
+ * shown as an escape a person can read (`\x1b`, `\r`, `\u009b`), and nothing a server sends drives the
+ * terminal. `--json` output is unchanged in meaning: JSON strings already escape C0 characters, and an escaped
+ * C1 character (`\u009b`) is the same JSON string.
+ */
+
+/** C0 controls but tab and newline, DEL, and the C1 controls (U+0080–U+009F: U+009B is a one-character CSI). */
+// eslint-disable-next-line no-control-regex -- these are exactly the characters being shown as escapes
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g
+
+const NAMED: Readonly<Record<string, string>> = { '\r': '\\r', '\x0b': '\\v', '\f': '\\f', '\b': '\\b' }
+
+function escapeOne(c: string): string {
+  const named = NAMED[c]
+  if (named !== undefined) return named
+  const code = c.charCodeAt(0)
+  return code < 0x80 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
+}
+
+/** `text` with every control character but tab and newline written as a visible escape. */
+export function terminalText(text: string): string {
+  // Most output has none: one scan, no copy.
+  CONTROL.lastIndex = 0
+  if (!CONTROL.test(text)) return text
+  CONTROL.lastIndex = 0
+  return text.replace(CONTROL, escapeOne)
+}
