@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -21,33 +21,31 @@ afterEach(async () => {
   rmSync(work, { recursive: true, force: true })
 })
 
-const folder = (name: string, tenant: string, region: string): unknown => ({
-  name,
-  variable: [
-    { key: 'tenant', value: tenant },
-    { key: 'region', value: region },
-  ],
-  item: [
-    { name: `${name} list`, request: { method: 'GET', url: 'http://127.0.0.1:9/{{tenant}}/{{region}}' } },
-  ],
-})
+/** A Flightdeck collection whose folders declare `tenant` and `region` (a Postman import reads none). */
+function writeCollection(dir: string): void {
+  const file = (rel: string, text: string): void => {
+    mkdirSync(join(dir, rel, '..'), { recursive: true })
+    writeFileSync(join(dir, rel), text)
+  }
+  file('collection.yaml', 'flightdeck: 1\nname: Tenants\n')
+  for (const [name, tenant] of [
+    ['Acme', 'acme'],
+    ['Globex', 'globex'],
+  ] as const) {
+    file(`${tenant}/folder.yaml`, `name: ${name}\nvariables:\n  tenant: ${tenant}\n  region: eu\n`)
+    file(
+      `${tenant}/list.yaml`,
+      `name: ${name} list\nmethod: GET\nurl: "http://127.0.0.1:9/{{tenant}}/{{region}}"\n`,
+    )
+  }
+}
 
 describe('folder variables in a Postman export', () => {
   it('one every folder gives the same value moves to the collection; one they disagree on stays and is named', async () => {
-    const source = {
-      info: {
-        name: 'Tenants',
-        schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json',
-      },
-      item: [folder('Acme', 'acme', 'eu'), folder('Globex', 'globex', 'eu')],
-    }
     const dir = join(work, 'a')
-    const imported = await service.invoke('import.run', {
-      format: 'auto',
-      text: JSON.stringify(source),
-      into: dir,
-    })
-    if (!imported.ok) throw new Error(imported.error.message)
+    writeCollection(dir)
+    const opened = await service.invoke('collection.open', { dir })
+    if (!opened.ok) throw new Error(opened.error.message)
     const out = await service.invoke('export.collection', { dir, format: 'postman' })
     if (!out.ok) throw new Error(out.error.message)
     const json = JSON.parse(out.value.text) as {

@@ -1,41 +1,22 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { EngineService } from '../../src/engine/service'
-import { makeService } from './helpers'
-import { fixtureText, runToEnd, startStub, type Arrived, type Stub } from './import-formats-helpers'
+import { describe, expect, it } from 'vitest'
+import { fixtureText, runToEnd, useImportTarget, type Arrived } from './import-formats-helpers'
 import { multipartParts } from './multipart-parts'
 
 /**
  * Collections go out the way they came in: a Postman collection of our own writing (form-data rows with their
- * own types, a file row with none, a binary body, HTML and XML raw bodies, folder auth and variables, a
+ * own types, a file row with none, a binary body, HTML and XML raw bodies, folder auth, collection variables, a
  * switched-off header) is imported, run against a stub, exported to Postman, Insomnia and Bruno, the export
  * imported again and run: both runs must send the same requests, down to each multipart part's type and bytes.
  */
 
-let stub: Stub
-let work: string
-let service: EngineService
-beforeAll(async () => {
-  stub = await startStub()
-})
-afterAll(async () => {
-  await stub.close()
-})
-beforeEach(() => {
-  work = mkdtempSync(join(tmpdir(), 'fd-round-trip-'))
-  service = makeService({ configDir: join(work, 'config'), persistWorkspace: false, watchCollections: false })
-})
-afterEach(async () => {
-  await service.dispose()
-  rmSync(work, { recursive: true, force: true })
-})
+const target = useImportTarget('fd-round-trip')
 
 async function importInto(from: { file?: string; text?: string }, name: string): Promise<string> {
-  const dir = join(work, name)
-  const r = await service.invoke('import.run', { format: 'auto', ...from, into: dir })
+  const dir = join(target.dir, name)
+  const r = await target.service.invoke('import.run', { format: 'auto', ...from, into: dir })
   if (!r.ok) throw new Error(r.error.message)
   writeFileSync(join(dir, 'receipt.csv'), 'item,total\r\ncoffee,2.50\r\n')
   writeFileSync(join(dir, 'scan.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a]))
@@ -56,14 +37,14 @@ const newmanRun = (collection: unknown, workingDir: string): Promise<void> =>
 
 /** Each request a run sent, as the server saw it: request line, the headers the collection sets, body or parts. */
 async function sent(dir: string): Promise<string[]> {
-  stub.arrived.length = 0
-  await runToEnd(service, dir, '')
+  target.stub.arrived.length = 0
+  await runToEnd(target.service, dir, '')
   return arrived()
 }
 
 function arrived(): string[] {
-  expect(stub.arrived).toHaveLength(4)
-  return stub.arrived
+  expect(target.stub.arrived).toHaveLength(4)
+  return target.stub.arrived
     .map((a: Arrived) => {
       const type = String(a.headers['content-type'] ?? '(none)')
       const head = [
@@ -85,15 +66,15 @@ async function exported(
   dir: string,
   format: 'postman' | 'insomnia' | 'bruno',
 ): Promise<{ from: { file?: string; text?: string }; skipped: string[] }> {
-  const file = format === 'bruno' ? join(work, 'to-bruno') : undefined
-  const out = await service.invoke('export.collection', { dir, format, ...(file ? { file } : {}) })
+  const file = format === 'bruno' ? join(target.dir, 'to-bruno') : undefined
+  const out = await target.service.invoke('export.collection', { dir, format, ...(file ? { file } : {}) })
   if (!out.ok) throw new Error(out.error.message)
   return { from: file ? { file } : { text: out.value.text }, skipped: out.value.skipped ?? [] }
 }
 
 describe('a Postman collection imported, exported and imported again sends what it sent', () => {
   it('the first run sends each part with its own type, the untyped file by its name', async () => {
-    const a = await importInto({ text: fixtureText('postman-roundtrip.json', stub.url) }, 'a')
+    const a = await importInto({ text: fixtureText('postman-roundtrip.json', target.stub.url) }, 'a')
     const first = await sent(a)
     expect(first.join('\n\n')).toContain(
       [
@@ -118,7 +99,7 @@ describe('a Postman collection imported, exported and imported again sends what 
 
   for (const format of ['postman', 'bruno'] as const) {
     it(`${format}: every request the same, part types and bytes included`, async () => {
-      const a = await importInto({ text: fixtureText('postman-roundtrip.json', stub.url) }, 'a')
+      const a = await importInto({ text: fixtureText('postman-roundtrip.json', target.stub.url) }, 'a')
       const before = await sent(a)
       const out = await exported(a, format)
       const b = await importInto(out.from, 'b')
@@ -128,7 +109,7 @@ describe('a Postman collection imported, exported and imported again sends what 
   }
 
   it('postman: newman (Postman’s own runner) runs the export and sends what Flightdeck sent', async () => {
-    const a = await importInto({ text: fixtureText('postman-roundtrip.json', stub.url) }, 'a')
+    const a = await importInto({ text: fixtureText('postman-roundtrip.json', target.stub.url) }, 'a')
     const before = await sent(a)
     const out = await exported(a, 'postman')
     const json = JSON.parse(out.from.text ?? '') as {
@@ -139,13 +120,13 @@ describe('a Postman collection imported, exported and imported again sends what 
       header: [],
       body: { options: { raw: { language: 'html' } } },
     })
-    stub.arrived.length = 0
+    target.stub.arrived.length = 0
     await newmanRun(json, a)
     expect(arrived()).toEqual(before)
   })
 
   it('insomnia: the same, but a file part typed unlike its name goes by its name there, and the export says so', async () => {
-    const a = await importInto({ text: fixtureText('postman-roundtrip.json', stub.url) }, 'a')
+    const a = await importInto({ text: fixtureText('postman-roundtrip.json', target.stub.url) }, 'a')
     const before = await sent(a)
     const out = await exported(a, 'insomnia')
     expect(out.skipped).toContain(

@@ -1,4 +1,4 @@
-import type { AuthSpec, SavedRequest, Variable } from '../../shared/collection'
+import type { AuthSpec, SavedRequest } from '../../shared/collection'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import {
   notePlace,
@@ -11,13 +11,14 @@ import {
   refuseTooLarge,
   request,
   str,
-  varName,
   type ImportPlan,
   type PlanFolder,
   type PlanNode,
 } from './plan'
 import { applyScripts, eventScripts, levelScripts, linkDependencies, reportScripts } from './postman-events'
+import { keepsBody, mergeProfile, profileOptions, reportProfile, type Profile } from './postman-profile'
 import { postmanUrl } from './postman-url'
+import { postmanVariables, reportFolderVariables } from './postman-variables'
 import { postmanOAuth2 } from './oauth2-import'
 import { fromPostmanGraphql } from '../graphql/graphql-postman'
 
@@ -220,32 +221,8 @@ function body(v: unknown, unmapped: string[], where: string, headers: KeyValue[]
   }
 }
 
-function variables(list: unknown, unmapped: string[], where: string): Variable[] {
-  const out: Variable[] = []
-  for (const v of arr(list).filter(isObj)) {
-    const name = varName(str(v['key']))
-    if (!name) {
-      unmapped.push(
-        `${where}: variable "${str(v['key']).slice(0, 60)}" has a name Flightdeck cannot use; left out`,
-      )
-      continue
-    }
-    if (v['disabled'] === true || v['enabled'] === false) {
-      unmapped.push(`${where}: disabled variable "${name}" left out`)
-      continue
-    }
-    out.push({ name, value: text(v['value'], unmapped, where), secret: v['type'] === 'secret' })
-  }
-  return out
-}
-
 /** Methods whose body Postman leaves out unless the request's protocolProfileBehavior.disableBodyPruning is on. */
 const PRUNED: ReadonlySet<string> = new Set(['GET', 'COPY', 'HEAD', 'PURGE', 'UNLOCK'])
-
-function keepsBody(item: Record<string, unknown>): boolean {
-  const p = item['protocolProfileBehavior']
-  return isObj(p) && p['disableBodyPruning'] === true
-}
 
 /** What an import carries while it walks the items. */
 interface Walk {
@@ -272,7 +249,13 @@ function countItems(list: unknown): { requests: number; folders: number } {
   return counts
 }
 
-function item(v: Record<string, unknown>, walk: Walk, path: string, depth: number): PlanNode | null {
+function item(
+  v: Record<string, unknown>,
+  walk: Walk,
+  path: string,
+  depth: number,
+  parentProfile: Profile,
+): PlanNode | null {
   const unmapped = walk.unmapped
   const name = str(v['name'], 'Untitled').trim() || 'Untitled'
   const where = notePlace(path, name)
@@ -284,12 +267,15 @@ function item(v: Record<string, unknown>, walk: Walk, path: string, depth: numbe
     const own = eventScripts(v['event'])
     reportScripts(own, where, (l) => unmapped.push(l), 'folder.yaml')
     const scripts = levelScripts(own)
+    reportFolderVariables(v['variable'], where, unmapped)
+    reportProfile(v['protocolProfileBehavior'], where, (l) => unmapped.push(l))
+    const profile = mergeProfile(parentProfile, v['protocolProfileBehavior'])
     const folder: PlanFolder = {
       name,
-      variables: variables(v['variable'], unmapped, where),
+      variables: [],
       auth: postmanAuth(v['auth'], unmapped, where),
       ...(scripts ? { scripts } : {}),
-      children: v['item'].filter(isObj).flatMap((c) => item(c, walk, where, depth + 1) ?? []),
+      children: v['item'].filter(isObj).flatMap((c) => item(c, walk, where, depth + 1, profile) ?? []),
     }
     if (str(v['description']) !== '') unmapped.push(`${where}: folder description not imported`)
     return { type: 'folder', folder }
@@ -301,6 +287,9 @@ function item(v: Record<string, unknown>, walk: Walk, path: string, depth: numbe
     return null
   }
   const headers = kv(r['header'], unmapped, where)
+  reportProfile(v['protocolProfileBehavior'], where, (l) => unmapped.push(l))
+  const profile = mergeProfile(parentProfile, v['protocolProfileBehavior'])
+  const options = profileOptions(profile)
   const description = isObj(r['description']) ? str(r['description']['content']) : str(r['description'])
   const u = postmanUrl(
     r['url'],
@@ -315,12 +304,13 @@ function item(v: Record<string, unknown>, walk: Walk, path: string, depth: numbe
     headers,
     body: body(r['body'], unmapped, where, headers),
     auth: postmanAuth(r['auth'], unmapped, where),
+    ...(Object.keys(options).length > 0 ? { options } : {}),
   })
   // A GraphQL body makes a GraphQL request (its JSON body above stays the fallback should it not read).
   const gql = isObj(r['body']) && r['body']['mode'] === 'graphql' && r['body']['disabled'] !== true
   const g = gql && isObj(r['body']) ? fromPostmanGraphql(r['body']['graphql']) : null
   if (g) Object.assign(saved, { kind: 'graphql', graphql: g, body: { kind: 'none' } })
-  else if (saved.body.kind !== 'none' && PRUNED.has(saved.method) && !keepsBody(v)) {
+  else if (saved.body.kind !== 'none' && PRUNED.has(saved.method) && !keepsBody(profile)) {
     unmapped.push(
       `${where}: the ${saved.method}'s body is left out: Postman does not send it (the request's "disableBodyPruning" setting is off)`,
     )
@@ -341,16 +331,18 @@ export function importPostmanCollection(source: unknown): ImportPlan {
   const info = data['info'] as Record<string, unknown>
   const plan = emptyPlan(str(info['name'], 'Imported collection'))
   const u = plan.unmapped
-  plan.variables = variables(data['variable'], u, 'collection')
+  plan.variables = postmanVariables(data['variable'], u, 'collection', (t) => text(t, u, 'collection'))
   plan.auth = postmanAuth(data['auth'], u, 'collection')
   const walk: Walk = { unmapped: u }
   const own = eventScripts(data['event'])
   reportScripts(own, 'collection', (l) => u.push(l), 'collection.yaml')
   const scripts = levelScripts(own)
   if (scripts) plan.scripts = scripts
+  reportProfile(data['protocolProfileBehavior'], 'collection', (l) => u.push(l))
+  const profile = mergeProfile({}, data['protocolProfileBehavior'])
   plan.children = arr(data['item'])
     .filter(isObj)
-    .flatMap((c) => item(c, walk, '', 0) ?? [])
+    .flatMap((c) => item(c, walk, '', 0, profile) ?? [])
   linkDependencies(plan.children)
   return plan
 }
@@ -361,9 +353,10 @@ export function importPostmanEnvironment(data: unknown): ImportPlan {
   const globals = data['_postman_variable_scope'] === 'globals'
   const name = str(data['name'], globals ? 'Globals' : 'Environment') || (globals ? 'Globals' : 'Environment')
   const plan = emptyPlan(name)
+  const where = `${globals ? 'globals' : 'environment'} ${name}`
   plan.environments.push({
     name,
-    variables: variables(data['values'], plan.unmapped, `${globals ? 'globals' : 'environment'} ${name}`),
+    variables: postmanVariables(data['values'], plan.unmapped, where, (t) => text(t, plan.unmapped, where)),
   })
   if (globals)
     plan.unmapped.push(

@@ -1,0 +1,77 @@
+import type { RequestOptions } from '../../shared/request'
+import { isObj } from './plan'
+
+/**
+ * Postman's `protocolProfileBehavior`: settings a collection, a folder or a request sets for how its requests go
+ * out. Postman's runner merges them from the collection down (a request's own win), so each request gets the
+ * merged settings as its own options: Flightdeck folders have no options.
+ */
+
+export type Profile = Readonly<Record<string, unknown>>
+
+/** The settings below `parent` with `own` (a level's `protocolProfileBehavior`) laid over them. */
+export function mergeProfile(parent: Profile, own: unknown): Profile {
+  return isObj(own) ? { ...parent, ...own } : parent
+}
+
+/** The settings Flightdeck has no twin for, each with the value Postman uses when it is not set. */
+const UNSUPPORTED: Readonly<Record<string, unknown>> = {
+  followOriginalHttpMethod: false,
+  followAuthorizationHeader: false,
+  removeRefererHeaderOnRedirect: false,
+  disableUrlEncoding: false,
+  insecureHTTPParser: false,
+}
+
+/** Settings read elsewhere (disableBodyPruning decides whether a GET's body is kept), or only the app's own. */
+const READ_ELSEWHERE = new Set(['disableBodyPruning', 'strictSSL'])
+const MAPPED = new Set(['followRedirects', 'maxRedirects', 'disableCookies'])
+
+const MAX_REDIRECTS = 100
+
+/**
+ * What a level's own `protocolProfileBehavior` sets that Flightdeck does not send the same way: named once, at
+ * the level that sets it (its requests inherit it).
+ */
+export function reportProfile(own: unknown, where: string, report: (line: string) => void): void {
+  if (!isObj(own)) return
+  for (const [key, value] of Object.entries(own)) {
+    if (MAPPED.has(key) || key === 'disableBodyPruning') continue
+    if (key === 'strictSSL') {
+      if (value === false)
+        report(
+          `${where}: Postman's "strictSSL: false" (do not check certificates) is not imported: Flightdeck checks them; turn on Insecure in the request's Options to send as Postman does`,
+        )
+      continue
+    }
+    if (key in UNSUPPORTED) {
+      if (value !== UNSUPPORTED[key])
+        report(`${where}: Postman setting "${key}" is not supported; requests go out as without it`)
+      continue
+    }
+    if (READ_ELSEWHERE.has(key)) continue
+    report(`${where}: Postman setting "${key.slice(0, 60)}" is not supported; left out`)
+  }
+  const max = own['maxRedirects']
+  if (max === undefined) return
+  if (typeof max !== 'number' || !Number.isFinite(max) || max < 0)
+    report(`${where}: maxRedirects ${JSON.stringify(max).slice(0, 40)} is not a count; left out`)
+  else if (max > MAX_REDIRECTS)
+    report(`${where}: maxRedirects ${max} is past Flightdeck's ${MAX_REDIRECTS}; ${MAX_REDIRECTS} kept`)
+}
+
+/** A request's options from its merged settings (those they set; the rest stay Flightdeck's defaults). */
+export function profileOptions(profile: Profile): Partial<RequestOptions> {
+  const out: Partial<RequestOptions> = {}
+  if (profile['followRedirects'] === false) out.followRedirects = false
+  const max = profile['maxRedirects']
+  if (typeof max === 'number' && Number.isFinite(max) && max >= 0)
+    out.maxRedirects = Math.min(MAX_REDIRECTS, Math.floor(max))
+  if (profile['disableCookies'] === true) out.cookies = false
+  return out
+}
+
+/** Whether a GET's (HEAD's…) body goes out: Postman prunes it unless disableBodyPruning is on. */
+export function keepsBody(profile: Profile): boolean {
+  return profile['disableBodyPruning'] === true
+}

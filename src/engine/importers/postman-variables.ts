@@ -1,0 +1,46 @@
+import type { Variable } from '../../shared/collection'
+import { arr, isObj, str, varName } from './plan'
+
+/** Postman's variable lists: the collection's and an environment's `variable`/`values` rows, and a folder's. */
+
+/** Rows of `{ key, value, type, disabled/enabled }`; `text` maps a value's dynamic variables. */
+export function postmanVariables(
+  list: unknown,
+  unmapped: string[],
+  where: string,
+  text: (v: unknown) => string,
+): Variable[] {
+  const out: Variable[] = []
+  for (const v of arr(list).filter(isObj)) {
+    const name = varName(str(v['key']))
+    if (!name) {
+      unmapped.push(
+        `${where}: variable "${str(v['key']).slice(0, 60)}" has a name Flightdeck cannot use; left out`,
+      )
+      continue
+    }
+    if (v['disabled'] === true || v['enabled'] === false) {
+      unmapped.push(`${where}: disabled variable "${name}" left out`)
+      continue
+    }
+    out.push({ name, value: text(v['value']), secret: v['type'] === 'secret' })
+  }
+  return out
+}
+
+/**
+ * A folder's `variable` list. Postman and newman read none (the schema allows it; a request in the folder gets
+ * the collection's or environment's value, or `{{name}}` as written), so neither does the import: the report
+ * names them, so a collection that counted on them is seen to.
+ */
+export function reportFolderVariables(list: unknown, where: string, unmapped: string[]): void {
+  const names = arr(list)
+    .filter(isObj)
+    .map((v) => str(v['key']).slice(0, 60))
+    .filter((n) => n !== '')
+  if (names.length === 0) return
+  const shown = names.slice(0, 10).join(', ') + (names.length > 10 ? ` and ${names.length - 10} more` : '')
+  unmapped.push(
+    `${where}: folder variable${names.length > 1 ? 's' : ''} ${shown} left out: Postman and newman do not read a folder's variables (its requests take the collection's or environment's values, as there)`,
+  )
+}
