@@ -7,6 +7,7 @@ import { fail, ok, type Result } from '../../shared/result'
 import { collectionFileScope, prepareRequest } from '../collections/handlers'
 import type { CollectionManager } from '../collections/manager'
 import { confinePath } from '../files/confine'
+import { confineGrpcTls } from '../files/confine-tls'
 import type { StreamEngine } from '../streams/stream-engine'
 import type { GrpcEngine } from './grpc-engine'
 import { grpcurlProtoArgs } from './grpc-grpcurl'
@@ -15,8 +16,8 @@ import { grpcEngineFor, grpcEngineIfAny } from './grpc-registry'
 /**
  * The gRPC commands. The engine part (and grpc-js and protobufjs with it) is loaded on the first command, so an
  * engine that never speaks gRPC never pays for them. `{{variables}}` resolve in the target, the metadata and
- * the messages as in a request; proto paths resolve against the request's collection folder and may not leave
- * it (as body files).
+ * the messages as in a request; proto paths and TLS files resolve against the request's collection folder and
+ * may not leave it (as body files).
  */
 
 type Handler<K extends 'grpc.describe' | 'grpc.open' | 'grpc.send' | 'grpc.end'> = (
@@ -69,11 +70,13 @@ export function createGrpcHandlers(deps: GrpcHandlerDeps): GrpcHandlers {
       if (!texts.ok) return texts
       const [target, ...values] = texts.value
       const metadata = p.metadata.map((m, i) => ({ ...m, value: values[i] ?? m.value }))
+      const tls = await confineGrpcTls(p.tls, collectionFileScope(deps.manager, p.context))
+      if (!tls.ok) return tls
       const g = await grpc()
       const source = sourceIn(p.schema, p.context)
       const schema = await g.schema({
         target: target ?? p.target,
-        tls: p.tls,
+        tls: tls.value,
         metadata,
         schema: source,
         ...place(p.context),
@@ -104,10 +107,13 @@ export function createGrpcHandlers(deps: GrpcHandlerDeps): GrpcHandlers {
       )
       if (!texts.ok) return texts
       const t = texts.value
+      const tls = await confineGrpcTls(spec.tls, collectionFileScope(deps.manager, context))
+      if (!tls.ok) return tls
       const g = await grpc()
       return g.open(
         {
           ...spec,
+          tls: tls.value,
           schema: sourceIn(spec.schema, context),
           target: t[0] ?? spec.target,
           messages: t.slice(1, 1 + n),

@@ -34,7 +34,7 @@ export function createMqttHandlers(streams: StreamEngine, resolve?: ResolveTarge
   }
   return {
     'mqtt.open': async (p) => {
-      const target = resolve ? await resolve(p.url, [], p.context, openTexts(p)) : null
+      const target = resolve ? await resolve(p.url, [], p.context, openTexts(p), p.options?.caFile) : null
       if (target && !target.ok) return target
       const resolved = target ? withOpenTexts(p, target.value.extra) : p
       const empty = emptyOpenText(p, resolved)
@@ -43,6 +43,7 @@ export function createMqttHandlers(streams: StreamEngine, resolve?: ResolveTarge
       const options: MqttOptions = { ...DEFAULT_MQTT_OPTIONS }
       for (const [k, v] of Object.entries(resolved.options ?? {}))
         if (v !== undefined) Object.assign(options, { [k]: v })
+      if (target?.value.caFile) options.caFile = target.value.caFile
       const session = streams.openSession('mq', (init) => {
         return new Session({
           ...init,

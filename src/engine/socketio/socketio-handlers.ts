@@ -29,7 +29,9 @@ export function createSocketIoHandlers(streams: StreamEngine, resolve?: ResolveT
   return {
     'socketio.open': async (p) => {
       // The auth payload resolves as text, before it is read as JSON (as a run's does).
-      const target = resolve ? await resolve(p.url, p.headers, p.context, [p.auth ?? '']) : null
+      const target = resolve
+        ? await resolve(p.url, p.headers, p.context, [p.auth ?? ''], p.options?.caFile)
+        : null
       if (target && !target.ok) return target
       const authText = p.auth === undefined ? undefined : (target?.value.extra[0] ?? p.auth)
       let auth: Record<string, unknown> | null = null
@@ -53,6 +55,7 @@ export function createSocketIoHandlers(streams: StreamEngine, resolve?: ResolveT
       const options: SocketIoOptions = { ...DEFAULT_SOCKETIO_OPTIONS }
       for (const [k, v] of Object.entries(p.options ?? {}))
         if (v !== undefined) Object.assign(options, { [k]: v })
+      if (target?.value.caFile) options.caFile = target.value.caFile
       const session = streams.openSession('io', (init) => {
         return new Session({
           ...init,

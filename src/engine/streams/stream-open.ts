@@ -2,7 +2,8 @@ import type { CommandRequest, CommandResponse } from '../../shared/contract'
 import type { RequestSpec } from '../../shared/request'
 import { fail, type Result } from '../../shared/result'
 import type { AuthRunner } from '../auth/auth-runner'
-import { prepareRequest, tracePlanOf } from '../collections/handlers'
+import { collectionFileScope, prepareRequest, tracePlanOf } from '../collections/handlers'
+import { confineRequestOptions } from '../files/confine-tls'
 import { withTraceSpec } from '../trace/trace-headers'
 import type { CollectionManager } from '../collections/manager'
 import type { StreamEngine } from './stream-engine'
@@ -88,12 +89,17 @@ export function createStreamOpenHandlers(deps: StreamOpenDeps): StreamOpenHandle
       const authorized = await auth.authorize(traced, prepared.value.auth, 'WebSocket')
       if (!authorized.ok) return authorized
       const { spec, refused } = authorized.value
+      // A CA file the request names is confined to its collection as a body file is.
+      const options = p.options
+        ? await confineRequestOptions(p.options, collectionFileScope(manager, p.context))
+        : null
+      if (options && !options.ok) return options
       return streams.openWs(
         {
           url: spec.url,
           headers: spec.headers,
           protocols: prepared.value.extra,
-          ...(p.options ? { options: p.options } : {}),
+          ...(options ? { options: options.value } : {}),
         },
         {
           ...(refused ? { onUnauthorized: refused } : {}),
