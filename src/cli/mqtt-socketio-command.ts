@@ -81,9 +81,12 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
   let received = 0
   let origin: number | null = null
   let closing = false
-  const close = (): void => {
+  /** Why the command closed the session, told on its `closed` line ("after 1 message (--max)"). */
+  let why = ''
+  const close = (reason = ''): void => {
     if (closing) return
     closing = true
+    why = reason
     void service.invoke('session.cancel', { sid })
   }
   const sendAll = async (): Promise<void> => {
@@ -118,18 +121,24 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
             io.out(
               `${command.json ? jsonMessage(command.kind, entry) : humanMessage(command.kind, entry, origin)}\n`,
             )
-          if (incoming && command.max !== null && ++received >= command.max) close()
+          if (incoming && command.max !== null && ++received >= command.max)
+            close(`after ${received} message${received === 1 ? '' : 's'} (--max)`)
         }
         continue
       }
-      const line = command.json ? jsonLine(e) : humanLine(e, origin)
+      const line = command.json ? jsonLine(e) : humanLine(e, origin, why)
       if (line !== null) io.out(`${line}\n`)
       if (e.type === 'stream-open' && e.attempt === 0) void sendAll()
     }
   })
-  const timer = command.durationMs === null ? null : setTimeout(close, command.durationMs)
-  process.once('SIGINT', close)
-  const offOutClosed = io.onOutClosed?.(close)
+  const durationMs = command.durationMs
+  const timer =
+    durationMs === null
+      ? null
+      : setTimeout(() => close(`after ${durationMs / 1000} s (--duration)`), durationMs)
+  const interrupted = (): void => close('on Ctrl+C')
+  process.once('SIGINT', interrupted)
+  const offOutClosed = io.onOutClosed?.(() => close())
   try {
     const { final } = await service.waitForStream(sid)
     service.flush()
@@ -141,7 +150,7 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
     return 0
   } finally {
     if (timer) clearTimeout(timer)
-    process.off('SIGINT', close)
+    process.off('SIGINT', interrupted)
     offOutClosed?.()
     off()
   }
@@ -230,7 +239,7 @@ function jsonLine(e: TimelineEvent): string | null {
   }
 }
 
-function humanLine(e: TimelineEvent, origin: number): string | null {
+function humanLine(e: TimelineEvent, origin: number, why: string): string | null {
   const at = `${((e.t - origin) / 1000).toFixed(3).padStart(8)}s`
   switch (e.type) {
     case 'queued': {
@@ -245,7 +254,7 @@ function humanLine(e: TimelineEvent, origin: number): string | null {
     case 'retry':
       return `${at} * reconnecting in ${e.delayMs} ms (#${e.attempt}): ${e.reason}`
     case 'stream-closed':
-      return `${at} * closed: ${e.reason}`
+      return `${at} * closed: ${e.reason}${e.by === 'client' && why ? `, ${why}` : ''}`
     case 'done':
       return `${at} * done`
     case 'cancelled':

@@ -57,7 +57,6 @@ export class SocketIoSession implements SessionTransport {
   private ca: string | undefined
   private manager: Manager | null = null
   private socket: Socket | null = null
-  private closing = false
   private lastProgress = 0
   private nextAck = 1
   private readonly listen: Set<string> | null
@@ -297,7 +296,7 @@ export class SocketIoSession implements SessionTransport {
 
   private disconnected(attempt: SessionAttempt, reason: string): void {
     const words = disconnectWords(reason)
-    if (this.closing || reason === 'io client disconnect') {
+    if (reason === 'io client disconnect') {
       attempt.ended({ reason: '', reconnectable: false, by: 'client' })
       return
     }
@@ -335,16 +334,6 @@ export class SocketIoSession implements SessionTransport {
     this.manager = null
     socket?.disconnect()
     manager?.engine?.close()
-  }
-
-  beginClose(attempt: SessionAttempt): boolean {
-    const socket = this.socket
-    if (!socket || !socket.connected) return false
-    this.closing = true
-    // socket.io-client tells 'disconnect' synchronously here: the attempt ends as closed by the person.
-    socket.disconnect()
-    if (this.socket === socket) attempt.ended({ reason: '', reconnectable: false, by: 'client' })
-    return true
   }
 
   release(): void {
