@@ -1,11 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { AppStore } from '../../src/renderer/store/app-store'
-import { startRunnerServer, type RunnerServer } from '../fixtures/runner-server'
+import { describe, expect, it } from 'vitest'
+import { startRunnerServer } from '../fixtures/runner-server'
 import { until } from './engine-client'
-import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
+import { runToFinish, STATUS_200, useRunnerCollection } from './runner-collection'
 
 /**
  * A runner's result row opens its exchange: the store over a real engine running a folder against a real server.
@@ -13,40 +9,16 @@ import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
  * puts the runner aside and selects that row of the timeline; the runner comes back with its results.
  */
 
-let server: RunnerServer
-let engine: TestEngine
-let store: AppStore
-let dir: string
-
-beforeAll(async () => {
-  server = await startRunnerServer()
-  dir = mkdtempSync(join(tmpdir(), 'fd-runner-row-'))
-  const file = (rel: string, text: string): void => {
-    mkdirSync(join(dir, rel, '..'), { recursive: true })
-    writeFileSync(join(dir, rel), text)
-  }
-  file('collection.yaml', `flightdeck: 1\nname: Rows\nvariables:\n  base: ${server.url}\n`)
-  const check = 'assertions:\n  - kind: status\n    equals: 200\n'
-  file('load/ok.yaml', `name: OK\nmethod: GET\nurl: "{{base}}/echo?n=1"\n${check}`)
-  file('load/missing.yaml', `name: Missing\nmethod: GET\nurl: "{{base}}/status/404"\n${check}`)
-  engine = startEngine()
-  store = engine.store()
-  const opened = await engine.service.invoke('collection.open', { dir })
-  if (!opened.ok) throw new Error(opened.error.message)
-})
-afterAll(async () => {
-  await stopEngines()
-  await server.close()
-})
+const collection = useRunnerCollection('fd-runner-row', startRunnerServer, (base) => ({
+  'collection.yaml': `flightdeck: 1\nname: Rows\nvariables:\n  base: ${base}\n`,
+  'load/ok.yaml': `name: OK\nmethod: GET\nurl: "{{base}}/echo?n=1"\n${STATUS_200}`,
+  'load/missing.yaml': `name: Missing\nmethod: GET\nurl: "{{base}}/status/404"\n${STATUS_200}`,
+}))
 
 describe('a runner row’s exchange', () => {
   it('names the first failed iteration’s session, else the latest’s, and opens it on the timeline', async () => {
-    const s = store.getState
-    s().openRunner(dir, 'load', 'load')
-    s().setRunConfig({ concurrency: 1, iterations: 3 })
-    await s().startRun()
-    await until(() => s().run?.finished !== null, 15_000)
-    const rows = s().run!.requests
+    const s = collection.store.getState
+    const rows = (await runToFinish(collection, 'load', 'load', { concurrency: 1, iterations: 3 })).requests
     const missing = rows.find((r) => r.name === 'Missing')
     const ok = rows.find((r) => r.name === 'OK')
     expect(missing?.exchange).toMatchObject({ iteration: 0, failed: true })
