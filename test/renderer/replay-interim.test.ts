@@ -1,10 +1,10 @@
 import type { Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ApiClient } from '../../src/renderer/client/api-client'
-import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import type { AppStore } from '../../src/renderer/store/app-store'
 import { MAX_KEPT_INFORMATIONAL } from '../../src/shared/timeline'
 import { pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
-import { engineClient, until } from './engine-client'
+import { until } from './engine-client'
+import { heldReplayPage, openedPage, replayed, sendGets } from './replay-pages'
 import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
@@ -35,36 +35,8 @@ afterAll(async () => {
   await raw.close()
 })
 
-/** A page whose timeline replay is answered only when the test releases it. */
-function heldReplayPage(): { store: AppStore; release(): void } {
-  const base = engineClient(engine.service)
-  let release = (): void => {}
-  const held = new Promise<void>((resolve) => (release = resolve))
-  const client: ApiClient = {
-    on: base.on,
-    invoke: async (name, payload) => {
-      if (name === 'timeline.replay') await held
-      return base.invoke(name, payload)
-    },
-  }
-  const store = createAppStore(client, { localNow: () => 0 })
-  store.getState().connect()
-  return { store, release }
-}
-
-async function send(n: number): Promise<string> {
-  const sent = await engine.service.invoke('http.send', {
-    request: {
-      method: 'GET',
-      url: `${raw.url}/hints?n=${n}`,
-      headers: [],
-      body: { kind: 'none' },
-      options: {},
-    },
-  })
-  if (!sent.ok) throw new Error(sent.error.message)
-  return sent.value.sids[0] ?? ''
-}
+const send = async (n: number): Promise<string> =>
+  (await sendGets(engine, `${raw.url}/hints?n=${n}`))[0] ?? ''
 
 const links = (store: AppStore, sid: string): string[] =>
   (store.getState().timeline.rows[sid]?.informational?.kept ?? []).map((m) => m.headers[0]?.[1] ?? '')
@@ -73,22 +45,20 @@ const count = (store: AppStore, sid: string): number | undefined =>
 
 describe('interim responses on a page that connects while the request waits', () => {
   it('a replay that comes after live batches lists each hint once', async () => {
-    const slow = heldReplayPage()
+    const slow = heldReplayPage(engine)
     const sid = await send(3)
     await until(() => count(slow.store, sid) === 3)
     slow.release()
-    await until(() => slow.store.getState().replayedSessions !== null)
+    await replayed(slow.store)
     expect(links(slow.store, sid)).toEqual([1, 2, 3].map((i) => `</asset-${i}.css>; rel=preload; as=style`))
     expect(count(slow.store, sid)).toBe(3)
   })
 
   it('a page opened mid-request lists the first eight with their headers and counts all twelve', async () => {
-    const live = engine.store()
-    await until(() => live.getState().replayedSessions !== null)
+    const live = await openedPage(engine)
     const sid = await send(12)
     await until(() => count(live, sid) === 12)
-    const reloaded = engine.store()
-    await until(() => reloaded.getState().replayedSessions !== null)
+    const reloaded = await openedPage(engine)
     expect(links(live, sid)).toHaveLength(MAX_KEPT_INFORMATIONAL)
     expect(links(reloaded, sid)).toEqual(links(live, sid))
     expect(count(reloaded, sid)).toBe(12)

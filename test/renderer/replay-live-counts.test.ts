@@ -1,10 +1,10 @@
 import type { ServerResponse } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ApiClient } from '../../src/renderer/client/api-client'
-import { createAppStore, type AppStore } from '../../src/renderer/store/app-store'
+import type { AppStore } from '../../src/renderer/store/app-store'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
 import { startWsServer, type WsFixture } from '../fixtures/ws-server'
-import { engineClient, until } from './engine-client'
+import { until } from './engine-client'
+import { heldReplayPage, openedPage, replayed } from './replay-pages'
 import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
@@ -51,32 +51,14 @@ function drip(n: number): void {
   live?.write(text)
 }
 
-/** A page whose timeline replay is answered only when the test releases it. */
-function heldReplayPage(): { store: AppStore; release(): void } {
-  const base = engineClient(engine.service)
-  let release = (): void => {}
-  const held = new Promise<void>((resolve) => (release = resolve))
-  const client: ApiClient = {
-    on: base.on,
-    invoke: async (name, payload) => {
-      if (name === 'timeline.replay') await held
-      return base.invoke(name, payload)
-    },
-  }
-  const store = createAppStore(client, { localNow: () => 0 })
-  store.getState().connect()
-  return { store, release }
-}
-
 const received = (store: AppStore, sid: string): number | undefined =>
   store.getState().streamLanes[sid]?.received
 
 describe('message counts of a page that connects while a stream is live', () => {
   it('every page counts exactly what the server sent: live before the replay, reloaded mid-stream, and after', async () => {
-    const opener = engine.store()
-    await until(() => opener.getState().replayedSessions !== null)
+    const opener = await openedPage(engine)
     // This page's replay comes after the stream's first live batches.
-    const slow = heldReplayPage()
+    const slow = heldReplayPage(engine)
     opener.getState().setKind('sse')
     opener.getState().setUrl(`${sse.url}/drip`)
     await opener.getState().openStream()
@@ -85,12 +67,11 @@ describe('message counts of a page that connects while a stream is live', () => 
     drip(40)
     await until(() => received(slow.store, sid) === 40 && received(opener, sid) === 40)
     slow.release()
-    await until(() => slow.store.getState().replayedSessions !== null)
+    await replayed(slow.store)
     expect(received(slow.store, sid)).toBe(40)
 
     // A page opened now, mid-stream: the 40 before it come from the replay.
-    const reloaded = engine.store()
-    await until(() => reloaded.getState().replayedSessions !== null)
+    const reloaded = await openedPage(engine)
     expect(received(reloaded, sid)).toBe(40)
     expect(reloaded.getState().streamLanes[sid]?.lastSeq).toBe(39)
 
@@ -113,15 +94,13 @@ describe('message counts of a page that connects while a stream is live', () => 
     expect(reloaded.getState().streamLanes[sid]?.bytesIn).toBe(bytes)
 
     // And one more page after the end: the same numbers.
-    const after = engine.store()
-    await until(() => after.getState().replayedSessions !== null)
+    const after = await openedPage(engine)
     expect(after.getState().streamLanes[sid]).toMatchObject({ received: 101, lastSeq: 100, bytesIn: bytes })
   })
 
   it('a WebSocket echo: messages sent and received, counted once on every page', async () => {
-    const opener = engine.store()
-    await until(() => opener.getState().replayedSessions !== null)
-    const slow = heldReplayPage()
+    const opener = await openedPage(engine)
+    const slow = heldReplayPage(engine)
     opener.getState().setKind('ws')
     opener.getState().setUrl(`${ws.url}/echo`)
     await opener.getState().openStream()
@@ -134,9 +113,8 @@ describe('message counts of a page that connects while a stream is live', () => 
     for (let i = 0; i < 5; i++) await send(`first ${i}`)
     await until(() => received(opener, sid) === 5 && received(slow.store, sid) === 5)
     slow.release()
-    await until(() => slow.store.getState().replayedSessions !== null)
-    const reloaded = engine.store()
-    await until(() => reloaded.getState().replayedSessions !== null)
+    await replayed(slow.store)
+    const reloaded = await openedPage(engine)
     for (const page of [slow.store, reloaded])
       expect(page.getState().streamLanes[sid]).toMatchObject({ received: 5, sent: 5 })
 
@@ -164,8 +142,7 @@ describe('message counts of a page that connects while a stream is live', () => 
       res.flushHeaders()
       live = res
     })
-    const page = engine.store()
-    await until(() => page.getState().replayedSessions !== null)
+    const page = await openedPage(engine)
     page.getState().setKind('sse')
     page.getState().setUrl(`${sse.url}/drip2`)
     await page.getState().openStream()
@@ -177,8 +154,7 @@ describe('message counts of a page that connects while a stream is live', () => 
     expect(page.getState().timeline.rows[sid]).toBeDefined()
     drip(5)
     await until(() => received(page, sid) === 25)
-    const reloaded = engine.store()
-    await until(() => reloaded.getState().replayedSessions !== null)
+    const reloaded = await openedPage(engine)
     // Only what Clear left: this stream (earlier tests' finished sessions were cleared).
     expect(reloaded.getState().timeline.order).toEqual(page.getState().timeline.order)
     expect(received(reloaded, sid)).toBe(25)

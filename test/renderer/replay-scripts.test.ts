@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { until } from './engine-client'
+import { openedPage } from './replay-pages'
 import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
@@ -23,8 +24,7 @@ afterAll(async () => {
 
 describe('a reloaded page’s row of a request with scripts', () => {
   it('has the pre-request and the post-response reports, as the live page had them', async () => {
-    const live = engine.store()
-    await until(() => live.getState().replayedSessions !== null)
+    const live = await openedPage(engine)
     const sent = await engine.service.invoke('request.send', {
       request: {
         method: 'GET',
@@ -46,8 +46,7 @@ describe('a reloaded page’s row of a request with scripts', () => {
     expect(scripts?.pre?.console.map((l) => l.text)).toEqual(['before it went'])
     expect(scripts?.post?.console.map((l) => l.text)).toEqual(['after it came'])
 
-    const reloaded = engine.store()
-    await until(() => reloaded.getState().replayedSessions !== null)
+    const reloaded = await openedPage(engine)
     expect(reloaded.getState().timeline.rows[sid]?.scripts).toEqual(scripts)
   })
 })
