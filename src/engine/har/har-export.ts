@@ -1,5 +1,4 @@
 import { MAX_EXPORT_BODIES_TOTAL, type HarExportResult } from '../../shared/body-view'
-import type { RequestBody } from '../../shared/request'
 import type { HarTimings, HeaderList, InformationalEvent } from '../../shared/timeline'
 import type { BodyStore } from '../http/body-store'
 import { harTimings } from '../http/timings'
@@ -14,10 +13,10 @@ import type {
   HarDocument,
   HarEntry,
   HarNameValue,
-  HarPostData,
   HarRequest,
   HarResponse,
 } from './har-types'
+import { contentTypeOf, postDataOf, unknownFileType, type FileTypeOf } from './har-post-data'
 
 /**
  * Sessions as HAR 1.2. Timings are the engine's own measurements, named as HAR names them: `blocked` is the
@@ -43,6 +42,7 @@ export async function exportHar(
   options: HarExportOptions,
   pool: WorkerPool = sharedPool(),
 ): Promise<HarExportResult> {
+  const { fileTypeOrDefault } = await import('../../shared/file-type')
   const built: { entry: HarEntry; body: BodySource | null }[] = []
   const missing: string[] = []
   for (const sid of sids) {
@@ -51,7 +51,7 @@ export async function exportHar(
       missing.push(sid)
       continue
     }
-    built.push(entryOf(sid, r, bodies, options))
+    built.push(entryOf(sid, r, bodies, options, fileTypeOrDefault))
   }
   built.sort((a, b) =>
     a.entry.startedDateTime < b.entry.startedDateTime
@@ -118,6 +118,7 @@ function entryOf(
   r: SessionRecord,
   bodies: BodyStore,
   options: HarExportOptions,
+  typeOfFile: FileTypeOf,
 ): { entry: HarEntry; body: BodySource | null } {
   const t = recordTimings(r)
   const term = r.terminal
@@ -125,7 +126,7 @@ function entryOf(
   const entry: HarEntry = {
     startedDateTime: new Date(r.queued.wall).toISOString(),
     time: t.time,
-    request: harRequestOf(r),
+    request: harRequestOf(r, typeOfFile),
     response,
     cache: {},
     timings: {
@@ -164,7 +165,11 @@ function entryOf(
 }
 
 /** A record's request as HAR writes it (also what the code snippets are generated from). */
-export function harRequestOf(r: SessionRecord): HarRequest {
+/**
+ * A record's request as HAR. `typeOfFile` names the type a file part with none of its own went out as (the
+ * sender guesses it from the name, shared/file-type.ts); callers load that table only when they export.
+ */
+export function harRequestOf(r: SessionRecord, typeOfFile: FileTypeOf = unknownFileType): HarRequest {
   const headers = r.sent?.headers ?? []
   let query: HarNameValue[] = []
   try {
@@ -182,51 +187,9 @@ export function harRequestOf(r: SessionRecord): HarRequest {
     headersSize: r.sent ? r.sent.headersBytes : -1,
     bodySize: r.sent ? r.sent.bodyBytes : -1,
   }
-  const post = r.imported ? r.imported.postData : postDataOf(r.requestBody, headers)
+  const post = r.imported ? r.imported.postData : postDataOf(r.requestBody, headers, typeOfFile)
   if (post) req.postData = post
   return req
-}
-
-function contentTypeOf(headers: HeaderList): string {
-  return headers.find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? ''
-}
-
-function postDataOf(body: RequestBody | undefined, headers: HeaderList): HarPostData | undefined {
-  if (!body) return undefined
-  const declared = contentTypeOf(headers)
-  switch (body.kind) {
-    case 'none':
-      return undefined
-    case 'text':
-      return { mimeType: declared || body.contentType || 'text/plain', text: body.text }
-    case 'json':
-      return { mimeType: declared || 'application/json', text: body.text }
-    case 'form': {
-      const fields = body.fields.filter((f) => f.enabled)
-      return {
-        mimeType: declared || 'application/x-www-form-urlencoded',
-        params: fields.map((f) => ({ name: f.name, value: f.value })),
-        text: new URLSearchParams(fields.map((f): [string, string] => [f.name, f.value])).toString(),
-      }
-    }
-    case 'multipart':
-      return {
-        mimeType: declared || 'multipart/form-data',
-        params: body.parts
-          .filter((p) => p.enabled)
-          .map((p) =>
-            p.kind === 'text'
-              ? { name: p.name, value: p.value }
-              : { name: p.name, value: '', comment: `file ${p.path}` },
-          ),
-      }
-    case 'file':
-      return {
-        mimeType: declared || body.contentType || 'application/octet-stream',
-        text: '',
-        comment: `file ${body.path}`,
-      }
-  }
 }
 
 /** HAR 1.2 has no place for interim (1xx) responses: the response's comment says they came. */

@@ -87,7 +87,8 @@ export function createHarHandlers(deps: HarHandlerDeps): Handlers {
     'session.snippet': async (p) => {
       const r = deps.records.get(p.sid)
       if (!r) return fail('not_found', `No request is remembered for session ${p.sid}`)
-      const code = await snippet(harRequestOf(r), p.target)
+      const { fileTypeOrDefault } = await import('../../shared/file-type')
+      const code = await snippet(harRequestOf(r, fileTypeOrDefault), p.target)
       return code === null ? fail('unsupported', `No ${p.target} snippet for this request`) : ok({ code })
     },
   }

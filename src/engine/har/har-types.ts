@@ -18,10 +18,16 @@ export interface HarCookie extends HarNameValue {
   secure?: boolean
 }
 
+/** A posted parameter (HAR 1.2): a multipart part carries its own type, and a file part its filename. */
+export interface HarParam extends HarNameValue {
+  fileName?: string
+  contentType?: string
+}
+
 export interface HarPostData {
   mimeType: string
   text?: string
-  params?: HarNameValue[]
+  params?: HarParam[]
   comment?: string
 }
 

@@ -49,13 +49,18 @@ function body(post: unknown, headers: KeyValue[]): RequestBody {
     }
   }
   if (mime === 'multipart/form-data' && params.length > 0) {
-    // Files in a HAR carry only their names; their bytes are not in the file, so the parts become text.
-    const parts = params.map((p) => ({
-      kind: 'text' as const,
-      name: str(p['name']),
-      value: str(p['value']),
-      enabled: true,
-    }))
+    // Files in a HAR carry only their names; their bytes are not in the file, so the parts become text. A
+    // part's own type (HAR 1.2 `contentType`) goes with it when it is one header line the sender can write.
+    const parts = params.map((p) => {
+      const partType = str(p['contentType'])
+      return {
+        kind: 'text' as const,
+        name: str(p['name']),
+        value: str(p['value']),
+        ...(/^[\x20-\x7e]{1,256}$/.test(partType) ? { contentType: partType } : {}),
+        enabled: true,
+      }
+    })
     const type = headers.findIndex((h) => h.name.toLowerCase() === 'content-type')
     // The boundary belongs to the body the engine builds, not to the recorded one.
     if (type !== -1) headers.splice(type, 1)

@@ -1,0 +1,73 @@
+import { basename } from 'node:path'
+import type { MultipartPart, RequestBody } from '../../shared/request'
+import type { HeaderList } from '../../shared/timeline'
+import type { HarParam, HarPostData } from './har-types'
+
+/**
+ * A request's body as HAR 1.2 `postData`. A multipart body lists each part as a param with its own
+ * `contentType`, and a file part with its `fileName` (the last segment of its path, the filename it went out
+ * with); a file's bytes are not read into the HAR (it may be large, binary or changed since), its param says
+ * where they came from.
+ */
+
+/** The type a file part went out as when it had none of its own. */
+export type FileTypeOf = (path: string) => string
+
+/** Without the file-type table loaded: the sender's fallback. */
+export const unknownFileType: FileTypeOf = () => 'application/octet-stream'
+
+export function contentTypeOf(headers: HeaderList): string {
+  return headers.find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? ''
+}
+
+export function postDataOf(
+  body: RequestBody | undefined,
+  headers: HeaderList,
+  typeOfFile: FileTypeOf,
+): HarPostData | undefined {
+  if (!body) return undefined
+  const declared = contentTypeOf(headers)
+  switch (body.kind) {
+    case 'none':
+      return undefined
+    case 'text':
+      return { mimeType: declared || body.contentType || 'text/plain', text: body.text }
+    case 'json':
+      return { mimeType: declared || 'application/json', text: body.text }
+    case 'form': {
+      const fields = body.fields.filter((f) => f.enabled)
+      return {
+        mimeType: declared || 'application/x-www-form-urlencoded',
+        params: fields.map((f) => ({ name: f.name, value: f.value })),
+        text: new URLSearchParams(fields.map((f): [string, string] => [f.name, f.value])).toString(),
+      }
+    }
+    case 'multipart':
+      return {
+        mimeType: declared || 'multipart/form-data',
+        params: body.parts.filter((p) => p.enabled).map((p) => partParam(p, typeOfFile)),
+      }
+    case 'file':
+      return {
+        mimeType: declared || body.contentType || typeOfFile(body.path),
+        text: '',
+        comment: `file ${body.path}`,
+      }
+  }
+}
+
+function partParam(part: MultipartPart, typeOfFile: FileTypeOf): HarParam {
+  if (part.kind === 'text') {
+    return part.contentType
+      ? { name: part.name, value: part.value, contentType: part.contentType }
+      : { name: part.name, value: part.value }
+  }
+  return {
+    name: part.name,
+    value: '',
+    // The filename it went out with (request-body.ts).
+    fileName: basename(part.path),
+    contentType: part.contentType || typeOfFile(part.path),
+    comment: `file ${part.path} (its bytes are not in the HAR)`,
+  }
+}

@@ -1,0 +1,83 @@
+import { readdirSync, writeFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { HarDocument } from '../../src/engine/har/har-types'
+import type { MultipartPart } from '../../src/shared/request'
+import { done, send, spec } from './helpers'
+import { importText, sendSaved, useImportTarget } from './import-formats-helpers'
+import { multipartParts, type ArrivedPart } from './multipart-parts'
+
+/**
+ * A multipart request's HAR keeps each part's type and a file part's filename (HAR 1.2 `params[].contentType`,
+ * `fileName`), and importing that HAR sends the parts with their types again.
+ */
+
+const target = useImportTarget('har-multipart')
+
+/** The request file an import wrote for the POST to /upload. */
+function uploadFile(dir: string): string {
+  const found = readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('upload.yaml'))
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+  expect(found).toHaveLength(1)
+  return found[0] ?? ''
+}
+
+describe('HAR export of a multipart request', () => {
+  it('writes each part’s type and filename, and an import of it sends the text parts as they went', async () => {
+    const { service, stub, dir } = target
+    const csv = join(dir, '..', `har-multipart-${process.pid}-report.csv`)
+    writeFileSync(csv, 'id,total\n1,42\n')
+    const parts: MultipartPart[] = [
+      { kind: 'text', name: 'note', value: 'plain words', enabled: true },
+      {
+        kind: 'text',
+        name: 'meta',
+        value: '{"kind":"monthly"}',
+        contentType: 'application/json',
+        enabled: true,
+      },
+      { kind: 'file', name: 'report', path: csv, enabled: true },
+      { kind: 'file', name: 'raw', path: csv, contentType: 'application/vnd.acme+csv', enabled: true },
+    ]
+    const before = stub.arrived.length
+    const r = await send(
+      service,
+      spec(`${stub.url}/upload`, { method: 'POST', body: { kind: 'multipart', parts } }),
+    )
+    const sid = done(r).sid
+    const first = stub.arrived[before]
+    if (!first) throw new Error('nothing arrived')
+    const sent = multipartParts(first)
+    expect(sent.map((p) => [p.name, p.filename, p.contentType])).toEqual([
+      ['note', null, null],
+      ['meta', null, 'application/json'],
+      ['report', expect.stringMatching(/report\.csv$/), 'text/csv'],
+      ['raw', expect.stringMatching(/report\.csv$/), 'application/vnd.acme+csv'],
+    ])
+
+    const exported = await service.invoke('har.export', { sids: [sid] })
+    if (!exported.ok) throw new Error(exported.error.message)
+    const har = JSON.parse(exported.value.har) as HarDocument
+    const params = har.log.entries[0]?.request.postData?.params ?? []
+    expect(params.map((p) => [p.name, p.value, p.fileName, p.contentType])).toEqual([
+      ['note', 'plain words', undefined, undefined],
+      ['meta', '{"kind":"monthly"}', undefined, 'application/json'],
+      ['report', '', sent[2]?.filename, 'text/csv'],
+      ['raw', '', sent[3]?.filename, 'application/vnd.acme+csv'],
+    ])
+
+    await importText(exported.value.har, dir)
+    const opened = await service.invoke('collection.open', { dir, create: false })
+    if (!opened.ok) throw new Error(opened.error.message)
+    const again = multipartParts(await sendSaved(service, stub, dir, uploadFile(dir)))
+    const shape = (p: ArrivedPart | undefined) => [p?.name, p?.contentType, p?.body]
+    // Text parts come back whole: name, type and bytes.
+    expect(again.slice(0, 2).map(shape)).toEqual(sent.slice(0, 2).map(shape))
+    // A file's bytes are not in a HAR: its part comes back with its name and type.
+    expect(again.slice(2).map((p) => [p.name, p.contentType])).toEqual([
+      ['report', 'text/csv'],
+      ['raw', 'application/vnd.acme+csv'],
+    ])
+  })
+})
