@@ -9,8 +9,12 @@ import type { Plugin } from 'vite'
  */
 export const PATH_SHIM_ID = '\0flightdeck-path-extname'
 
-/** `path.extname` as Node's POSIX version defines it: the last `.` of the last segment, not a leading one. */
-export function extname(path: string): string {
+/**
+ * The module that stands for `path`: `extname` as Node's POSIX version defines it (the last `.` of the last
+ * segment, not a leading one). Written out as text, not a function's `toString()`: the config is bundled before it
+ * runs and a bundler may rename a function, leaving its text pointing at a name that does not exist.
+ */
+export const PATH_SHIM_SOURCE = `export function extname(path) {
   let end = path.length
   while (end > 1 && path[end - 1] === '/') end--
   const base = path.slice(path.lastIndexOf('/', end - 1) + 1, end)
@@ -18,6 +22,8 @@ export function extname(path: string): string {
   if (dot <= 0 || base === '..') return ''
   return base.slice(dot)
 }
+export default { extname }
+`
 
 function fromMimeTypes(importer: string | undefined): boolean {
   return importer !== undefined && /[\\/]node_modules[\\/]mime-types[\\/]/.test(importer)
@@ -32,7 +38,7 @@ export function rendererPathShimPlugin(): Plugin {
     },
     load(id) {
       if (id !== PATH_SHIM_ID) return null
-      return `export ${extname.toString()}\nexport default { extname }\n`
+      return PATH_SHIM_SOURCE
     },
   }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join, posix } from 'node:path'
 import { build, createLogger, type Plugin, type Rollup } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { extname, rendererPathShimPlugin } from '../../scripts/renderer-path-shim-plugin'
+import { PATH_SHIM_SOURCE, rendererPathShimPlugin } from '../../scripts/renderer-path-shim-plugin'
 
 /**
  * The renderer reads mime-types' table; the package's `require('path')` must neither warn in the build nor bring
@@ -47,6 +47,12 @@ describe('renderer path shim', () => {
     expect(warnings.filter((w) => /externalized/i.test(w))).toEqual([])
     expect(code).toContain('"application/json"')
     expect(code).toContain('function extname')
+    // And the bundle runs: the guess reads the table (a broken stand-in for path throws on loading).
+    const page = globalThis as { window?: { guess?: (p: string) => string | null } }
+    page.window = {}
+    await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`)
+    expect(page.window.guess?.('/tmp/report.pdf')).toBe('application/pdf')
+    delete page.window
   }, 60_000)
 
   it('is what takes the warning away (without it, Vite warns)', async () => {
@@ -55,7 +61,11 @@ describe('renderer path shim', () => {
     expect(code).not.toContain('function extname')
   }, 60_000)
 
-  it("extname agrees with Node's POSIX extname", () => {
+  it("the module's extname, run as the bundle runs it, agrees with Node's POSIX extname", async () => {
+    const url = `data:text/javascript;base64,${Buffer.from(PATH_SHIM_SOURCE).toString('base64')}`
+    const shim = (await import(url)) as { extname: (p: string) => string; default: { extname: unknown } }
+    expect(shim.default.extname).toBe(shim.extname)
+    const { extname } = shim
     const names = [
       'a.txt',
       '/x/a.tar.gz',
