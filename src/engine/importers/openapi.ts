@@ -24,7 +24,9 @@ import {
   type ExampleBudget,
 } from './openapi-bounds'
 import { dereferenceLocal } from './openapi-deref'
+import { nameSchemas, tagged } from './openapi-discriminator'
 import { checkOpenApi } from './openapi-lenient'
+import { operationBase, operationParameters, relativeServerNote, serverText } from './openapi-operation'
 import { queryRows, simpleText } from './openapi-params'
 import { openApiOAuth2 } from './oauth2-import'
 
@@ -47,11 +49,13 @@ export function isOpenApi(data: unknown): boolean {
 export function sampleOf(schema: unknown, depth = 0, budget: ExampleBudget = exampleBudget()): unknown {
   if (!spend(budget) || !isObj(schema) || depth > 6) return null
   if (schema['example'] !== undefined) return schema['example']
+  if (schema['const'] !== undefined) return schema['const']
   if (Array.isArray(schema['examples']) && schema['examples'].length > 0) return schema['examples'][0]
   if (schema['default'] !== undefined) return schema['default']
   if (Array.isArray(schema['enum']) && schema['enum'].length > 0) return schema['enum'][0]
   for (const k of ['oneOf', 'anyOf'] as const)
-    if (Array.isArray(schema[k])) return sampleOf(schema[k][0], depth + 1, budget)
+    if (Array.isArray(schema[k]))
+      return tagged(schema, schema[k][0], sampleOf(schema[k][0], depth + 1, budget))
   if (Array.isArray(schema['allOf'])) {
     const merged: Obj = {}
     for (const part of schema['allOf']) {
@@ -220,13 +224,10 @@ function serverUrl(api: Obj, unmapped: string[]): string {
   }
   if (servers.length > 1)
     unmapped.push(`${servers.length - 1} more server(s) listed; baseUrl uses the first: ${str(first['url'])}`)
-  let url = str(first['url'])
-  const vars = isObj(first['variables']) ? first['variables'] : {}
-  url = url.replace(/\{([^}]+)\}/g, (m, name: string) => {
-    const v = vars[name]
-    return isObj(v) && v['default'] !== undefined ? str(v['default']) : m
-  })
-  return url.replace(/\/$/, '')
+  const url = serverText(first)
+  const relative = relativeServerNote(url, 'baseUrl')
+  if (relative) unmapped.push(relative)
+  return url
 }
 
 function countOperations(api: Obj): number {
@@ -246,6 +247,7 @@ export async function importOpenApi(data: unknown): Promise<ImportPlan> {
   const { doc, problems } = await checkOpenApi(data)
   // Local references only: a document never makes Flightdeck fetch or read anything.
   const api = dereferenceLocal(doc)
+  nameSchemas(api)
   if (countOperations(api) === 0 && problems.length > 0) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''
     throw new ImportError(`invalid OpenAPI document, no operation to import: ${problems[0] ?? ''}${more}`)
@@ -269,13 +271,12 @@ export async function importOpenApi(data: unknown): Promise<ImportPlan> {
   const paths = isObj(api['paths']) ? api['paths'] : {}
   for (const [path, item] of Object.entries(paths)) {
     if (!isObj(item)) continue
-    const shared = arr(item['parameters']).filter(isObj)
     for (const m of METHODS) {
       const op = item[m]
       if (!isObj(op)) continue
       const name = str(op['summary']) || str(op['operationId']) || `${m.toUpperCase()} ${path}`
       const where = `${m.toUpperCase()} ${path}`
-      const params = [...shared, ...arr(op['parameters']).filter(isObj)]
+      const params = operationParameters(item, op, where, (l) => u.push(l))
       const query: KeyValue[] = []
       const headers: KeyValue[] = []
       for (const p of params) {
@@ -315,7 +316,7 @@ export async function importOpenApi(data: unknown): Promise<ImportPlan> {
         u.push(`${where}: callbacks not imported`)
       const auth = authFor(op['security'], schemes, u, where) ?? { type: 'inherit' }
       const url = withQuery(
-        `{{baseUrl}}${path.replace(/\{([^}]+)\}/g, (mm, n: string) => (varName(n) ? `{{${n}}}` : mm))}`,
+        `${operationBase(item, op, where, (l) => u.push(l))}${path.replace(/\{([^}]+)\}/g, (mm, n: string) => (varName(n) ? `{{${n}}}` : mm))}`,
         query,
       )
       const node: PlanNode = {

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest'
+import { fixtureText, importText, sendSaved, useImportTarget } from './import-formats-helpers'
+
+/**
+ * An OpenAPI operation sends what its levels say: the path item's parameters with the operation's own of the
+ * same name replacing them (not both), its own or its path item's servers instead of the document's, no header
+ * parameter the spec says to ignore, and a oneOf body carrying its variant's discriminator tag and `const`
+ * values. Checked where it shows: at a stub the imported requests are sent to.
+ */
+
+const target = useImportTarget('fd-openapi-ops')
+
+async function importSpec(): Promise<string> {
+  const report = await importText(fixtureText('openapi-operations.yaml', target.stub.url), target.dir)
+  const opened = await target.service.invoke('collection.open', { dir: target.dir, create: false })
+  if (!opened.ok) throw new Error(opened.error.message)
+  return report.unmapped.join('\n')
+}
+
+describe('OpenAPI: what an operation takes from its path item and servers', () => {
+  it("an operation's own parameter replaces the path item's of the same name; the others come along", async () => {
+    const report = await importSpec()
+    const got = await sendSaved(target.service, target.stub, target.dir, 'list-passports.yaml')
+    expect(got.method).toBe('GET')
+    expect(got.url).toBe('/v2/passports?pageSize=50')
+    expect(got.headers['x-tenant']).toBe('acme')
+    // Accept is the responses' to say (OpenAPI: a header parameter named Accept "SHALL be ignored").
+    expect(got.headers['accept']).not.toBe('text/csv')
+    expect(report).toContain('GET /passports: header parameter "Accept" left out: OpenAPI says to ignore it')
+  })
+
+  it("an operation's own server, and a path item's, replace the document's; each is said", async () => {
+    const report = await importSpec()
+    const created = await sendSaved(target.service, target.stub, target.dir, 'create-a-passport.yaml')
+    expect(created.method).toBe('POST')
+    // The path item's pageSize (20) is the POST's too: it has none of its own.
+    expect(created.url).toBe('/secure/passports?pageSize=20')
+    const image = await sendSaved(target.service, target.stub, target.dir, 'get-an-image.yaml')
+    expect(image.url).toBe('/static/images/holder-7.png')
+    expect(report).toContain(
+      `POST /passports: sent to its operation's own server ${target.stub.url}/secure, not baseUrl`,
+    )
+    expect(report).toContain(
+      `GET /images/{filename}: sent to its path's own server ${target.stub.url}/static, not baseUrl; 1 more listed`,
+    )
+  })
+
+  it('a oneOf body carries its first variant’s discriminator tag and const values, as JSON, with no stray Content-Type', async () => {
+    const report = await importSpec()
+    const got = await sendSaved(target.service, target.stub, target.dir, 'create-a-passport.yaml')
+    expect(got.headers['content-type']).toBe('application/json')
+    expect(JSON.parse(got.body)).toEqual({ kind: 'travel', number: 'P-1234', pages: 32 })
+    expect(got.headers['x-tenant']).toBe('acme')
+    expect(report).toContain('POST /passports: header parameter "Content-Type" left out')
+  })
+
+  it('a relative server URL is said in words: it is relative to where the document was served', async () => {
+    const spec = [
+      'openapi: 3.0.3',
+      'info: { title: Store, version: "1" }',
+      'servers: [{ url: /api/v3 }]',
+      'paths:',
+      '  /store/inventory:',
+      '    get: { operationId: inventory, responses: { "200": { description: ok } } }',
+    ].join('\n')
+    const report = await importText(spec, target.dir)
+    expect(report.unmapped).toContain(
+      'baseUrl: server URL "/api/v3" is relative to where the document is served; put the API\'s origin before it (https://host/api/v3)',
+    )
+  })
+})
