@@ -69,6 +69,10 @@ export class WebhookInbox {
     if (this.base) return this.base
     // node:http is loaded here, by the first inbox that listens: a CLI command without a webhook never needs it.
     const server = process.getBuiltinModule('node:http').createServer((req, res) => this.handle(req, res))
+    // A caller that half-closes once its body is sent (a shell's `nc -N`, a client doing `end()`) still gets its
+    // answer: by default node:http ends the socket at the caller's FIN and drops the call being stored. With
+    // this switch (node:http's own, left out of its typings) it answers first, then ends the socket.
+    ;(server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true
     // A slow or idle caller must not pin the inbox open forever.
     server.requestTimeout = 30_000
     server.headersTimeout = 10_000
@@ -222,7 +226,12 @@ export class WebhookInbox {
         req.destroy()
         return
       }
-      writer.write(chunk)
+      // A caller sends faster than the disk takes it: its socket waits (TCP flow control) rather than its bytes
+      // queueing here, so many large calls at once hold about the store's high-water mark each, not their bodies.
+      if (!writer.write(chunk)) {
+        req.pause()
+        writer.onDrain(() => req.resume())
+      }
     })
     // A caller that hangs up mid-body made no call: nothing shows its partial body, so it must not stay stored
     // (a body still being written is never the oldest the store lets go).

@@ -1,0 +1,159 @@
+import { execFileSync } from 'node:child_process'
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs'
+import { open as openFile, type FileHandle } from 'node:fs/promises'
+import { connect, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createClock } from '../../src/engine/clock'
+import { BodyStore } from '../../src/engine/http/body-store'
+import { WebhookInbox, type WebhookCall } from '../../src/engine/webhooks/webhook-inbox'
+
+/**
+ * Callers of the webhook inbox the way real ones behave. A caller that half-closes once its body is sent (`nc
+ * -N`, a client calling `end()`) got no answer and its call was lost: node:http ended the socket at the FIN,
+ * before the body (spilled to disk) was stored. And a caller sending faster than the disk writes had its whole
+ * body queued in memory: 20 callers of 16 MB grew the engine by 200–280 MB, 40 by 490–590 MB. Now the request
+ * is paused while its file write is behind, so each caller holds about the store's high-water mark.
+ */
+
+const MEMORY = 16 * 1024
+const HIGH_WATER = 256 * 1024
+
+let root: string
+let bodies: BodyStore
+let inbox: WebhookInbox
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'fd-attack-webhook-callers-'))
+  bodies = new BodyStore({ tempDir: root, memoryLimit: MEMORY, highWaterMark: HIGH_WATER })
+  inbox = new WebhookInbox({ clock: createClock(), bodies, maxBodyBytes: 16 * 1024 * 1024 })
+})
+afterEach(async () => {
+  await inbox.stop()
+  await bodies.dispose()
+  rmSync(root, { recursive: true, force: true })
+})
+
+function open(base: string): Promise<Socket> {
+  const { hostname, port } = new URL(base)
+  return new Promise((resolve, reject) => {
+    const s = connect(Number(port), hostname, () => resolve(s))
+    s.on('error', reject)
+  })
+}
+
+/** The response the socket gets: up to the end of its JSON body, or what came before the socket closed. */
+function answer(s: Socket): Promise<string> {
+  return new Promise((resolve) => {
+    let text = ''
+    s.setEncoding('latin1').on('data', (c: string) => {
+      text += c
+      if (text.endsWith('}')) resolve(text)
+    })
+    s.on('close', () => resolve(text))
+    s.on('error', () => undefined)
+  })
+}
+
+function nextCall(): Promise<WebhookCall> {
+  return new Promise((resolve) => {
+    const off = inbox.onCall((call) => {
+      off()
+      resolve(call)
+    })
+  })
+}
+
+async function until(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+/**
+ * Holds every thread of libuv's pool (where file writes run) in an open() of a named pipe nobody writes, so the
+ * body store's disk writes really wait, as on a slow disk; `release` opens the pipes' other ends.
+ */
+async function stallDisk(): Promise<{ release: () => Promise<void> }> {
+  const threads = Number(process.env['UV_THREADPOOL_SIZE'] ?? 4)
+  const pipes: string[] = []
+  const held: Promise<FileHandle>[] = []
+  for (let i = 0; i < threads; i++) {
+    const fifo = join(root, `stall-${i}`)
+    execFileSync('mkfifo', [fifo])
+    pipes.push(fifo)
+    held.push(openFile(fifo, 'r'))
+  }
+  return {
+    release: async () => {
+      // A writer's open finds the waiting reader, so it returns at once (and the reader's open completes).
+      for (const fifo of pipes) closeSync(openSync(fifo, 'w'))
+      for (const h of await Promise.all(held)) await h.close()
+    },
+  }
+}
+
+describe('webhook callers', () => {
+  it('a caller that half-closes after its body gets its answer, and the call is kept whole', async () => {
+    const base = await inbox.start()
+    const { token } = inbox.mint('s1')
+    for (const size of [5, 200_000]) {
+      const s = await open(base)
+      const answered = answer(s)
+      const called = nextCall()
+      s.write(`POST /hooks/${token}/done HTTP/1.1\r\nHost: x\r\nContent-Length: ${size}\r\n\r\n`)
+      s.end(Buffer.alloc(size, 'h'))
+      const text = await answered
+      expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+      expect(text).toMatch(/"ok":true,"id":"h\d+"/)
+      const call = await called
+      expect(call.path).toBe('/done')
+      expect(call.body.size).toBe(size)
+      const stored = await bodies.get(call.body.id)?.read(0, size + 1)
+      expect(stored?.equals(Buffer.alloc(size, 'h'))).toBe(true)
+    }
+  })
+
+  it('a caller sending faster than the disk writes waits; its bytes do not queue in memory', async () => {
+    const base = await inbox.start()
+    const { token } = inbox.mint('s1')
+    const size = 16 * 1024 * 1024
+    const stall = await stallDisk()
+    let released = false
+    try {
+      const s = await open(base)
+      const answered = answer(s)
+      s.write(`POST /hooks/${token} HTTP/1.1\r\nHost: x\r\nContent-Length: ${size}\r\n\r\n`)
+      const chunk = Buffer.alloc(64 * 1024, 'w')
+      let sent = 0
+      const pump = (): void => {
+        while (sent < size) {
+          sent += chunk.length
+          if (!s.write(chunk)) {
+            s.once('drain', pump)
+            return
+          }
+        }
+      }
+      pump()
+      // With the disk held, what the inbox took in is what waits in memory. Without the pause it took the whole
+      // body within moments; with it, the writer stops near the high-water mark (plus a socket read or two).
+      const bound = MEMORY + HIGH_WATER + 256 * 1024
+      const taken = (): number => bodies.get('b1')?.size ?? 0
+      await until('more than the bound taken in, or 3 s', () => taken() > bound, 3_000).catch(() => undefined)
+      expect(taken()).toBeLessThanOrEqual(bound)
+      expect(taken()).toBeGreaterThan(0)
+      await stall.release()
+      released = true
+      const text = await answered
+      expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+      expect(bodies.get('b1')?.size).toBe(size)
+      s.destroy()
+    } finally {
+      if (!released) await stall.release()
+    }
+  }, 30_000)
+})
