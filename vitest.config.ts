@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defineConfig } from 'vitest/config'
@@ -10,6 +11,10 @@ process.env['FLIGHTDECK_CONFIG_DIR'] = join(isolatedConfig, 'flightdeck')
 process.env['XDG_CONFIG_HOME'] = isolatedConfig
 
 export default defineConfig({
+  // One `graphql` for every module, as in the app's bundle: Node loads graphql's CommonJS build for the packages
+  // it loads itself (graphql-language-service, graphql-yoga), Vite took its ES build for ours, and graphql
+  // refuses a schema from the other instance (so completion and validation could not be tested under Node).
+  resolve: { alias: [{ find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') }] },
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     exclude: ['test/e2e/**', 'node_modules/**'],
