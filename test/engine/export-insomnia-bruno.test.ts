@@ -1,27 +1,13 @@
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { load } from 'js-yaml'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { EngineService } from '../../src/engine/service'
-import { makeService } from './helpers'
+import { describe, expect, it } from 'vitest'
 import {
   fixturePath,
   multipartFields,
   runToEnd,
-  startStub,
+  useImportTarget,
   type Arrived,
-  type Stub,
 } from './import-formats-helpers'
 
 /**
@@ -30,34 +16,17 @@ import {
  * local stub (method, path and query, the headers that carry meaning, body or multipart parts).
  */
 
-let stub: Stub
-let work: string
-let service: EngineService
-beforeAll(async () => {
-  stub = await startStub()
-})
-afterAll(async () => {
-  await stub.close()
-})
-beforeEach(() => {
-  work = mkdtempSync(join(tmpdir(), 'fd-export-'))
-  service = makeService({ configDir: join(work, 'config'), persistWorkspace: false, watchCollections: false })
-  stub.arrived.length = 0
-})
-afterEach(async () => {
-  await service.dispose()
-  rmSync(work, { recursive: true, force: true })
-})
+const target = useImportTarget('fd-export')
 
 /** The Bruno fixture, pointed at the stub, imported into a collection `name`. */
 async function source(name: string): Promise<string> {
-  const src = join(work, 'bruno-src')
+  const src = join(target.dir, 'bruno-src')
   cpSync(fixturePath('bruno'), src, { recursive: true })
   const walk = (d: string): void => {
     for (const n of readdirSync(d)) {
       const p = join(d, n)
       if (statSync(p).isDirectory()) walk(p)
-      else writeFileSync(p, readFileSync(p, 'utf8').replaceAll('__STUB__', stub.url))
+      else writeFileSync(p, readFileSync(p, 'utf8').replaceAll('__STUB__', target.stub.url))
     }
   }
   walk(src)
@@ -65,8 +34,8 @@ async function source(name: string): Promise<string> {
 }
 
 async function importInto(from: { file?: string; text?: string }, name: string): Promise<string> {
-  const dir = join(work, name)
-  const r = await service.invoke('import.run', { format: 'auto', ...from, into: dir })
+  const dir = join(target.dir, name)
+  const r = await target.service.invoke('import.run', { format: 'auto', ...from, into: dir })
   if (!r.ok) throw new Error(r.error.message)
   writeFileSync(join(dir, 'receipt.txt'), 'paid 12.50')
   return dir
@@ -74,9 +43,9 @@ async function importInto(from: { file?: string; text?: string }, name: string):
 
 /** What a run of the collection sent, in order, reduced to what carries meaning. */
 async function sent(dir: string): Promise<unknown[]> {
-  stub.arrived.length = 0
-  await runToEnd(service, dir, '', 'local')
-  return stub.arrived.map((a: Arrived) => {
+  target.stub.arrived.length = 0
+  await runToEnd(target.service, dir, '', 'local')
+  return target.stub.arrived.map((a: Arrived) => {
     const type = String(a.headers['content-type'] ?? '')
     return {
       request: `${a.method} ${a.url}`,
@@ -94,7 +63,7 @@ describe('export', () => {
     const a = await source('a')
     const before = await sent(a)
     expect(before).toHaveLength(4)
-    const out = await service.invoke('export.collection', { dir: a, format: 'insomnia' })
+    const out = await target.service.invoke('export.collection', { dir: a, format: 'insomnia' })
     if (!out.ok) throw new Error(out.error.message)
     const doc = load(out.value.text) as Record<string, unknown>
     expect(doc['type']).toBe('collection.insomnia.rest/5.0')
@@ -115,8 +84,8 @@ describe('export', () => {
   it('Bruno: the export is a folder that imports back, and a run sends the same requests', async () => {
     const a = await source('a')
     const before = await sent(a)
-    const folder = join(work, 'to-bruno')
-    const out = await service.invoke('export.collection', { dir: a, format: 'bruno', file: folder })
+    const folder = join(target.dir, 'to-bruno')
+    const out = await target.service.invoke('export.collection', { dir: a, format: 'bruno', file: folder })
     if (!out.ok) throw new Error(out.error.message)
     expect(out.value.text.split('\n')).toEqual(
       expect.arrayContaining(['bruno.json', 'collection.bru', 'auth/log-in.bru', 'environments/local.bru']),
@@ -133,10 +102,10 @@ describe('export', () => {
 
   it('Bruno: a folder that is not empty is refused and nothing is written', async () => {
     const a = await source('a')
-    const folder = join(work, 'busy')
+    const folder = join(target.dir, 'busy')
     mkdirSync(folder)
     writeFileSync(join(folder, 'notes.txt'), 'mine')
-    const out = await service.invoke('export.collection', { dir: a, format: 'bruno', file: folder })
+    const out = await target.service.invoke('export.collection', { dir: a, format: 'bruno', file: folder })
     expect(!out.ok && out.error.message).toContain('is not empty')
     expect(readdirSync(folder)).toEqual(['notes.txt'])
     expect(existsSync(join(folder, 'bruno.json'))).toBe(false)
