@@ -4,6 +4,7 @@ import { fail, ok, type Result } from '../../shared/result'
 import type { HttpEngine } from '../http/http-engine'
 import { basicCredentials } from './apply-auth'
 import type * as LoopbackModule from './oauth2-loopback'
+import { redactedFailure } from './oauth2-redact'
 
 /**
  * OAuth 2.0 tokens for one engine: fetched with the auth's grant (client credentials, password, or authorization
@@ -76,7 +77,12 @@ export class OAuth2Tokens {
     else this.tokens.delete(key)
   }
 
+  /** A token for `auth`; a failure's text names no credential typed into a URL (oauth2-redact.ts). */
   async token(key: string, auth: OAuth2Auth): Promise<Result<CachedToken>> {
+    return redactedFailure(await this.tokenFor(key, auth))
+  }
+
+  private async tokenFor(key: string, auth: OAuth2Auth): Promise<Result<CachedToken>> {
     const cached = this.tokens.get(key)
     if (cached && cached.expiresAt - EXPIRY_SKEW_MS > this.now()) return ok(cached)
     // Concurrent sends share one token request (and one sign-in).

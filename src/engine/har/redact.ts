@@ -57,7 +57,7 @@ function redactPairs(
   }
 }
 
-const isSecretField = (name: string): boolean => SECRET_FIELD.test(name)
+export const isSecretField = (name: string): boolean => SECRET_FIELD.test(name)
 
 /** A URL with credential-named query values and secret values replaced. */
 function redactUrl(url: string, secrets: readonly string[]): string {
