@@ -1,0 +1,174 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createSchema } from 'graphql-yoga'
+import { useServer } from 'graphql-ws/use/ws'
+import { WebSocketServer } from 'ws'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runRunCli } from '../../src/cli/run-command'
+import type { JsonRunReport } from '../../src/cli/run-report'
+import { startOAuthServer, TestBrowser, type OAuthServer } from '../fixtures/oauth-server'
+import { makeService } from './helpers'
+
+/**
+ * A GraphQL subscription step over a WebSocket whose own auth is OAuth 2.0's authorization code grant: the
+ * sign-in goes to the person as an HTTP request's does (the CLI prints the URL; a test browser follows it), the
+ * code comes back to the loopback listener, and the upgrade carries the token. Against the fixture authorization
+ * server and graphql-ws's own server, which refuses an upgrade without a bearer token the authorization server
+ * issued.
+ */
+
+let oauth: OAuthServer
+let gql: Server
+let upgrades: IncomingHttpHeaders[] = []
+let wsBase = ''
+let dir = ''
+let configDir = ''
+let out = ''
+
+const schema = createSchema({
+  typeDefs: /* GraphQL */ `
+    type Query {
+      ok: Boolean
+    }
+    type Subscription {
+      ticks(to: Int!): Int!
+    }
+  `,
+  resolvers: {
+    Subscription: {
+      ticks: {
+        subscribe: async function* (_: unknown, { to }: { to: number }) {
+          for (let i = 1; i <= to; i++) yield { ticks: i }
+        },
+      },
+    },
+  },
+})
+
+beforeAll(async () => {
+  oauth = await startOAuthServer()
+  gql = createServer((_, res) => res.writeHead(404).end())
+  const wss = new WebSocketServer({ noServer: true })
+  useServer({ schema }, wss)
+  gql.on('upgrade', (req, socket, head) => {
+    upgrades.push(req.headers)
+    if (!/^Bearer \S+$/.test(req.headers.authorization ?? '')) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n')
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
+  })
+  await new Promise<void>((r) => gql.listen(0, '127.0.0.1', r))
+  wsBase = `ws://127.0.0.1:${(gql.address() as AddressInfo).port}`
+  dir = mkdtempSync(join(tmpdir(), 'fd-gql-ws-oauth-'))
+  configDir = mkdtempSync(join(tmpdir(), 'fd-gql-ws-oauth-config-'))
+  out = mkdtempSync(join(tmpdir(), 'fd-gql-ws-oauth-out-'))
+  mkdirSync(join(dir, 'subs'))
+  writeFileSync(
+    join(dir, 'collection.yaml'),
+    `flightdeck: 1\nname: GraphQL OAuth\nvariables:\n  idp: ${oauth.url}\n  ws: ${wsBase}\n`,
+  )
+  writeFileSync(
+    join(dir, 'subs', 'ticks.yaml'),
+    [
+      'name: Ticks',
+      'kind: graphql',
+      "url: '{{ws}}/graphql'",
+      'graphql:',
+      '  query: "subscription { ticks(to: 3) }"',
+      '  transport: ws',
+      'auth:',
+      '  type: oauth2',
+      '  grant: authorization_code',
+      "  authUrl: '{{idp}}/authorize'",
+      "  tokenUrl: '{{idp}}/token'",
+      '  clientId: spa',
+      "  clientSecret: ''",
+      '  scope: read',
+      '  clientAuth: body',
+      'assertions:',
+      '  - kind: message-count',
+      '    equals: 3',
+      '',
+    ].join('\n'),
+  )
+})
+
+afterAll(async () => {
+  await oauth.close()
+  await new Promise<void>((r) => gql.close(() => r()))
+  for (const d of [dir, configDir, out]) rmSync(d, { recursive: true, force: true })
+})
+
+describe('a GraphQL WebSocket step with OAuth 2.0 authorization code', () => {
+  it('flightdeck run prints the sign-in URL, the person signs in, and the upgrade carries the token', async () => {
+    upgrades = []
+    const browser = new TestBrowser()
+    let stderr = ''
+    const io = {
+      out: () => undefined,
+      err: (text: string) => {
+        stderr += text
+        const url = /^\s+(http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+)$/m.exec(text)?.[1]
+        if (url) browser.open(url)
+      },
+    }
+    const saved = process.env['FLIGHTDECK_CONFIG_DIR']
+    process.env['FLIGHTDECK_CONFIG_DIR'] = configDir
+    let code: number
+    try {
+      code = await runRunCli([dir, 'subs', '--reporter', 'json', '--out', out, '--oauth-timeout', '60'], io)
+    } finally {
+      if (saved === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
+      else process.env['FLIGHTDECK_CONFIG_DIR'] = saved
+    }
+    const report = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as JsonRunReport
+    expect({
+      code,
+      stderr: stderr.slice(0, 2000),
+      results: report.results.map((r) => [r.path, r.passed, r.error]),
+    }).toMatchObject({ code: 0 })
+    expect(browser.opened).toHaveLength(1)
+    expect(oauth.forms.at(-1)).toMatchObject({ grant_type: 'authorization_code', client_id: 'spa' })
+    expect(upgrades.map((h) => h.authorization)).toEqual([expect.stringMatching(/^Bearer \S+$/)])
+  })
+
+  it('the desktop app opens the sign-in page through openExternal, and the subscription goes out with the token', async () => {
+    upgrades = []
+    const browser = new TestBrowser()
+    const service = makeService({
+      openExternal: (url) => {
+        browser.open(url)
+        return Promise.resolve()
+      },
+    })
+    try {
+      const sent = await service.invoke('graphql.send', {
+        url: `${wsBase}/graphql`,
+        query: 'subscription { ticks(to: 3) }',
+        transport: 'ws',
+        headers: [],
+        auth: {
+          type: 'oauth2',
+          grant: 'authorization_code',
+          authUrl: `${oauth.url}/authorize`,
+          tokenUrl: `${oauth.url}/token`,
+          clientId: 'spa',
+          clientSecret: '',
+          scope: 'read',
+          clientAuth: 'body',
+        },
+      })
+      if (!sent.ok) throw new Error(sent.error.message)
+      const outcome = await service.waitForStream(sent.value.sid)
+      expect(outcome).toMatchObject({ final: { type: 'done', status: 101 }, handshake: { opened: true } })
+      expect(browser.opened).toHaveLength(1)
+      expect(upgrades.map((h) => h.authorization)).toEqual([expect.stringMatching(/^Bearer \S+$/)])
+    } finally {
+      await service.dispose()
+    }
+  })
+})
