@@ -70,7 +70,7 @@ export function OptionsPanel() {
           onValue={(ms) => setOption('headersTimeoutMs', ms)}
         />
       ) : null}
-      <label className="option">
+      <label className="option" title="A response larger than this stops with an error saying so.">
         Max body (MB)
         <NumberField
           className="num-input"
@@ -80,9 +80,7 @@ export function OptionsPanel() {
           value={Math.max(1, Math.round(options.maxBodyBytes / MiB))}
           onValue={(n) => setOption('maxBodyBytes', n * MiB)}
         />
-        <span className="muted">
-          default {DEFAULT_REQUEST_OPTIONS.maxBodyBytes / MiB}; a larger response stops with an error
-        </span>
+        <span className="muted">default {DEFAULT_REQUEST_OPTIONS.maxBodyBytes / MiB}; larger stops</span>
       </label>
     </div>
   )

@@ -97,7 +97,10 @@ export function StreamComposeBar() {
             <option value="chunks">raw chunks</option>
           </select>
         </label>
-        <span className="muted small">Method, headers and body come from the request below.</span>
+        {/* Short, so the bar stays one line at 1024 px and the composer's tabs keep their room. */}
+        <span className="muted small" title="Method, headers and body come from the request below.">
+          Method, headers, body: below
+        </span>
       </div>
     )
   }
