@@ -2,6 +2,7 @@ import type { EditorView } from '@codemirror/view'
 import { useMemo, useRef, useState, type RefObject } from 'react'
 import type { BodyKind } from '../../shared/request'
 import { CodeEditor } from '../editor/CodeEditor'
+import { fileTypeOrDefault } from '../../shared/file-type'
 import { FilePathField } from './FilePathField'
 import { languageForContentType } from '../editor/editor-setup'
 import { beautifyJson, jsonBodyProblem } from '../editor/json-beautify'
@@ -192,7 +193,8 @@ function FileBody() {
         Content type
         <input
           className="mono field-input"
-          placeholder="application/octet-stream"
+          placeholder={file.path === '' ? "by the file's name" : fileTypeOrDefault(file.path)}
+          title="Sent as the body's Content-Type; empty sends the type the file's name says (the placeholder), as Postman does"
           value={file.contentType}
           spellCheck={false}
           onChange={(e) => setFileBody({ contentType: e.target.value })}
