@@ -6,7 +6,7 @@ import { Histogram, Throughput } from './RunCharts'
 import type { Pacing } from './runner-slice'
 import { RunServerTiming } from './RunServerTiming'
 import { RunRequestTable } from './RunRequestTable'
-import { focusRunnerReturn } from './RunnerReturn'
+import { focusRunnerReturn, RUNNER_LABEL } from './RunnerReturn'
 
 /**
  * The runner in the details pane's place: the run's configuration, then live progress with Cancel, then the
@@ -32,7 +32,7 @@ export function RunnerPanel() {
   return (
     <section
       className="details runner"
-      aria-label="Runner"
+      aria-label={RUNNER_LABEL}
       // A click on its words (nothing focusable) keeps the focus here, so Esc is the runner's, not the window's
       // (which cancels the selected request: one of this run's, maybe).
       tabIndex={-1}

@@ -2,6 +2,8 @@ import { useAppStore } from '../store/store-context'
 
 /** Where the toolbar's run button is, for the focus to go to when the runner steps aside. */
 export const RUNNER_RETURN_CLASS = 'runner-return'
+/** The runner's accessible name (the window's Esc finds it to give it the focus back). */
+export const RUNNER_LABEL = 'Runner'
 
 /**
  * In the toolbar while the runner is out of sight (closed, Esc, or a result row opened its exchange) and a run is

@@ -93,6 +93,8 @@ export interface RunnerSlice {
    * timeline no longer holds that session (its oldest finished rows are let go).
    */
   openRunExchange(sid: string): boolean
+  /** The exchange a runner row opened, while the runner is aside: Esc on it goes back to the runner. */
+  runExchangeSid: string | null
   setRunConfig(patch: Partial<RunConfig>): void
   startRun(): Promise<void>
   cancelRun(): Promise<void>
@@ -170,6 +172,7 @@ export function createRunnerSlice(client: ApiClient): StateCreator<AppState, [],
     run: null,
     runError: null,
     runStarting: false,
+    runExchangeSid: null,
     openRunner: (dir, path, label) => {
       const prev = get().runConfig
       const env = get().envByDir[dir] ?? ''
@@ -177,6 +180,7 @@ export function createRunnerSlice(client: ApiClient): StateCreator<AppState, [],
       const keep = prev && prev.dir === dir && prev.path === path ? prev : null
       set({
         runnerOpen: true,
+        runExchangeSid: null,
         runError: null,
         runConfig: keep ?? {
           dir,
@@ -195,13 +199,13 @@ export function createRunnerSlice(client: ApiClient): StateCreator<AppState, [],
         ...(get().run?.finished ? { run: null } : {}),
       })
     },
-    closeRunner: () => set({ runnerOpen: false }),
+    closeRunner: () => set({ runnerOpen: false, runExchangeSid: null }),
     reopenRunner: () => {
-      if (get().runConfig) set({ runnerOpen: true })
+      if (get().runConfig) set({ runnerOpen: true, runExchangeSid: null })
     },
     openRunExchange: (sid) => {
       if (get().timeline.rows[sid] === undefined) return false
-      set({ runnerOpen: false })
+      set({ runnerOpen: false, runExchangeSid: sid })
       get().select(sid)
       return true
     },
