@@ -115,13 +115,14 @@ export function createGraphqlSlice(client: ApiClient): StateCreator<AppState, []
       set((s) => {
         const current = graphqlDraftOf(activeSavedGraphql(s), selectActiveDraft(s).method)
         const graphql = savedOf({ ...current, ...rest })
-        return {
-          tabs: s.tabs.map((t) =>
-            t.id === s.activeTabId
-              ? { ...t, extras: { ...t.extras, other: { ...t.extras.other, graphql } } }
-              : t,
-          ),
-        }
+        const tabs = s.tabs.map((t) =>
+          t.id === s.activeTabId
+            ? { ...t, extras: { ...t.extras, other: { ...t.extras.other, graphql } } }
+            : t,
+        )
+        // A "Not sent" is about the operation as it was: an edit to its query, variables or options makes it stale.
+        const changed = (Object.keys(rest) as (keyof typeof rest)[]).some((k) => rest[k] !== current[k])
+        return s.sendError && changed ? { tabs, sendError: null } : { tabs }
       })
     },
 
