@@ -1,0 +1,213 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect, test, type Page } from '@playwright/test'
+import { startBuiltWebHost, type RunningWebHost } from './web-host'
+
+/**
+ * A new user's fourth pass (1024×700 first, as a Postman user's laptop window): every option in the composer's
+ * Options in reach, a stream's reconnects read whole, Esc after opening a run's row brings the runner back, a
+ * "Not sent" goes at a GraphQL query's edit, a file body shows the type it will go as. Screenshots, light and
+ * dark at 1024×700 and 1440×900, go to .flightdeck-tmp/U/.
+ */
+
+let api: Server
+let base = ''
+let host: RunningWebHost
+let root = ''
+let tickCalls = 0
+
+function answer(req: IncomingMessage, res: ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://x')
+  if (url.pathname === '/ticks' && url.searchParams.get('n') === '2') {
+    if (++tickCalls > 1) {
+      res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '0' })
+      res.end('busy')
+      return
+    }
+  }
+  if (url.pathname === '/ticks') {
+    // Two events then the end, every time: the stream reconnects until its retries are spent.
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
+    res.end('retry: 50\n\nid: 1\ndata: one\n\nid: 2\ndata: two\n\n')
+    return
+  }
+  if (url.pathname === '/echo-type') {
+    req.resume()
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end(JSON.stringify({ 'sent as': req.headers['content-type'] ?? null }))
+    return
+  }
+  if (url.pathname === '/check') {
+    const n = url.searchParams.get('n')
+    res.writeHead(n === '2' ? 500 : 200, { 'content-type': 'application/json' })
+    res.end(JSON.stringify({ check: n }))
+    return
+  }
+  res.writeHead(200, { 'content-type': 'application/json' })
+  res.end('{"ok":true}')
+}
+
+test.beforeAll(async () => {
+  api = createServer(answer)
+  await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve))
+  base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`
+  root = mkdtempSync(join(tmpdir(), 'fd-e2e-users-eye-4-'))
+  const shop = join(root, 'shop')
+  const write = (rel: string, text: string): void => {
+    mkdirSync(join(shop, rel, '..'), { recursive: true })
+    writeFileSync(join(shop, rel), text)
+  }
+  write('collection.yaml', `flightdeck: 1\nname: Shop\nvariables:\n  base: ${base}\n`)
+  const status200 = 'assertions:\n  - kind: status\n    equals: 200\n'
+  for (const n of [1, 2, 3])
+    write(
+      `checks/check-${n}.yaml`,
+      `name: Check ${n}\nmethod: GET\nurl: "{{base}}/check?n=${n}"\n${status200}`,
+    )
+  host = await startBuiltWebHost(15_000, { args: ['--collections', shop] })
+})
+
+test.afterAll(async () => {
+  await host?.stop()
+  api?.closeAllConnections()
+  await new Promise<void>((resolve) => api.close(() => resolve()))
+  if (root) rmSync(root, { recursive: true, force: true })
+})
+
+async function start(page: Page, width = 1024, height = 700): Promise<void> {
+  await page.setViewportSize({ width, height })
+  await page.goto(host.url)
+  await expect(page.getByRole('complementary', { name: 'Collections' }).getByText('Shop')).toBeVisible()
+  await page.getByRole('button', { name: 'New request tab' }).click()
+}
+
+/** Light and dark pictures at 1024×700 and 1440×900 (the test's own size last), for a person to look at. */
+async function shoot(page: Page, name: string): Promise<void> {
+  const own = page.viewportSize() ?? { width: 1024, height: 700 }
+  const sizes = [
+    { width: 1024, height: 700 },
+    { width: 1440, height: 900 },
+  ].sort((a) => (a.width === own.width ? 1 : -1))
+  for (const size of sizes) {
+    await page.setViewportSize(size)
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme })
+      await page.screenshot({ path: `.flightdeck-tmp/U/${name}-${size.width}-${scheme}.png` })
+    }
+  }
+  await page.setViewportSize(own)
+  await page.emulateMedia({ colorScheme: 'light' })
+}
+
+async function runFolder(page: Page, folder: string): Promise<void> {
+  const sidebar = page.getByRole('complementary', { name: 'Collections' })
+  await sidebar.getByRole('treeitem', { name: folder, exact: true }).hover()
+  await sidebar.getByRole('button', { name: `Run ${folder}`, exact: true }).click()
+  await page.getByRole('region', { name: 'Runner' }).getByRole('button', { name: 'Start run' }).click()
+}
+
+/** How far (px) the field's bottom is below the bottom of the composer's scrolled panel; ≤ 0 is in sight. */
+async function belowPanel(page: Page, name: string): Promise<number> {
+  const field = page.getByRole('region', { name: 'Request' }).getByRole('spinbutton', { name })
+  return field.evaluate((el) => {
+    const panel = el.closest('.composer-panel')
+    if (!panel) return Number.POSITIVE_INFINITY
+    return el.getBoundingClientRect().bottom - panel.getBoundingClientRect().bottom
+  })
+}
+
+test('every option is in sight at 1024×700, whatever the session type', async ({ page }) => {
+  await start(page)
+  const composer = page.getByRole('region', { name: 'Request' })
+  for (const kind of ['HTTP', 'SSE', 'GraphQL', 'WebSocket']) {
+    await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: kind })
+    await composer.getByRole('tab', { name: 'Options' }).click()
+    await expect(composer.getByRole('spinbutton', { name: 'Max body (MB)' })).toBeVisible()
+    // In sight without scrolling the composer: a new user does not know the panel scrolls.
+    expect(await belowPanel(page, 'Max body (MB)'), kind).toBeLessThanOrEqual(0)
+    expect(await belowPanel(page, 'Total timeout (ms)'), kind).toBeLessThanOrEqual(0)
+    if (kind === 'SSE') {
+      // The SSE bar is one line, so the composer's tabs keep their room.
+      const bar = await page.getByRole('group', { name: 'SSE options' }).boundingBox()
+      expect(bar?.height ?? 99).toBeLessThan(40)
+      await shoot(page, 'sse-options')
+    }
+  }
+  await shoot(page, 'websocket-options')
+})
+
+test('a binary file body shows the type its name will be sent as, and that is what goes', async ({
+  page,
+}) => {
+  await start(page)
+  const file = join(root, 'report.pdf')
+  writeFileSync(file, '%PDF-1.4 a small file\n')
+  const composer = page.getByRole('region', { name: 'Request' })
+  await page.getByRole('combobox', { name: 'Method', exact: true }).selectOption('POST')
+  await page.getByRole('textbox', { name: 'URL' }).fill(`${base}/echo-type`)
+  await composer.getByRole('tab', { name: 'Body' }).click()
+  await composer.getByRole('radiogroup', { name: 'Body kind' }).getByText('Binary file').click()
+  const type = composer.getByLabel('Content type', { exact: true })
+  await expect(type).toHaveAttribute('placeholder', "by the file's name")
+  await composer.getByLabel('File path', { exact: true }).fill(file)
+  await expect(type).toHaveAttribute('placeholder', 'application/pdf')
+  await shoot(page, 'file-body-type')
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  const details = page.getByRole('region', { name: 'Details' })
+  await expect(details).toContainText(/"sent as":\s*"application\/pdf"/)
+  // A name the table does not know: the placeholder says the fallback.
+  await composer.getByLabel('File path', { exact: true }).fill(join(root, 'data.fdunknown'))
+  await expect(type).toHaveAttribute('placeholder', 'application/octet-stream')
+})
+
+test('Esc on an exchange a runner row opened brings the runner back; Esc there puts it aside', async ({
+  page,
+}) => {
+  await start(page)
+  await runFolder(page, 'checks')
+  const runner = page.getByRole('region', { name: 'Runner' })
+  await expect(runner.getByTestId('run-state')).toHaveText('Finished', { timeout: 30_000 })
+  const table = runner.getByRole('table', { name: 'Results per request' })
+  await table.locator('tr[data-path="checks/check-2.yaml"] td.num').first().click()
+  await expect(runner).toBeHidden()
+  const details = page.getByRole('region', { name: 'Details' })
+  await expect(details).toContainText('/check?n=2')
+  // Looking at the response, as a person does, then Esc: back where they came from.
+  await details.getByRole('tab', { name: 'Headers' }).click()
+  await page.keyboard.press('Escape')
+  await expect(runner.getByTestId('run-state')).toHaveText('Finished')
+  await expect(runner).toBeFocused()
+  await page.keyboard.press('Escape')
+  await expect(runner).toBeHidden()
+  await expect(page.getByTestId('runner-return')).toBeFocused()
+  // Another row chosen on the timeline: Esc there is the timeline's again (the runner stays aside).
+  await page.getByTestId('runner-return').click()
+  await table.locator('tr[data-path="checks/check-3.yaml"] td.num').first().click()
+  await expect(details).toContainText('/check?n=3')
+  await page.getByRole('grid', { name: 'Timeline' }).getByRole('row').filter({ hasText: 'n=1' }).click()
+  await page.keyboard.press('Escape')
+  await expect(runner).toBeHidden()
+})
+
+test('a "Not sent" goes once the GraphQL query it was about is edited', async ({ page }) => {
+  await start(page)
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'GraphQL' })
+  await page.getByRole('textbox', { name: 'URL' }).fill(`${base}/graphql`)
+  const editor = page.getByRole('textbox', { name: 'GraphQL query' })
+  await editor.click()
+  await page.keyboard.type('query Me($id: ID = "{{missing}}") { me }')
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  const alert = page
+    .getByRole('region', { name: 'Request' })
+    .getByRole('alert')
+    .filter({ hasText: 'Not sent' })
+  await expect(alert).toContainText('missing')
+  await shoot(page, 'graphql-not-sent')
+  await editor.click()
+  await page.keyboard.press('End')
+  await page.keyboard.type(' ')
+  await expect(alert).toHaveCount(0)
+})
