@@ -1,7 +1,8 @@
 import type { ChildProcess } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
-import { TURN_FRAMES } from '../../src/engine/ws/ws-turn-pacer'
+import WebSocket from 'ws'
+import { TURN_FRAMES, WsTurnPacer, type WsFrame } from '../../src/engine/ws/ws-turn-pacer'
 import { countPerTurn, startFloodPeer } from '../attack/flood-peer'
 import { makeService } from './helpers'
 
@@ -97,5 +98,34 @@ describe('WebSocket: frames per turn of the event loop', () => {
     }
     expected.push('close bye')
     expect(incoming.map((e) => `${e.kind} ${e.data}`)).toEqual(expected)
+  }, 60_000)
+
+  it('a queue past its bound is cut loudly: the pacer stops, drops it and says how many waited', async () => {
+    // The session's bound (65,536) is past what one read can hold; a pacer with a small one shows the cut.
+    const started = await startFloodPeer(
+      peerSource(`Buffer.concat(Array(50000).fill(text('hi')))`),
+      'WebSocket server',
+    )
+    peer = started.child
+    const ws = new WebSocket(`ws://127.0.0.1:${started.port}/`)
+    const handled: WsFrame[] = []
+    const cut = await new Promise<number>((resolve, reject) => {
+      const pacer = new WsTurnPacer(ws, {
+        handle: (f) => void handled.push(f),
+        cut: (queued) => {
+          ws.terminate()
+          resolve(queued)
+        },
+        perTurn: 10,
+        maxQueued: 100,
+      })
+      ws.on('message', (data, isBinary) => pacer.push({ kind: 'message', data, isBinary }))
+      ws.on('close', () => reject(new Error(`closed without a cut after ${handled.length} frames`)))
+    })
+    expect(cut).toBe(100)
+    // A few turns' shares were handled before the queue filled (how many depends on how the reads fell), and
+    // the 50,000 frames were not all handed on: the rest was dropped at the cut.
+    expect(handled.length).toBeGreaterThanOrEqual(10)
+    expect(handled.length).toBeLessThan(50_000)
   }, 60_000)
 })
