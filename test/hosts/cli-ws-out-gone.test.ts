@@ -112,8 +112,8 @@ describe('flightdeck ws | head, against a server that floods and ignores the clo
       `ws | head: the connection dropped ${wait} ms after the close frame (bound ${OUT_GONE_CLOSE_MS} ms), ${sent} frames queued by then`,
     )
     // The engine's own grace for a close is 5 s; the command's bound after the reader went is 1 s. A generous
-    // margin over 1 s (a loaded machine) still tells the two apart.
-    expect(wait).toBeGreaterThanOrEqual(OUT_GONE_CLOSE_MS - 50)
+    // margin over 1 s (a loaded machine) still tells the two apart. (No lower bound: the peer may read the close
+    // frame late on a loaded machine.)
     expect(wait).toBeLessThan(4000)
   }, 60_000)
 })
