@@ -80,4 +80,30 @@ describe('HAR export of a multipart request', () => {
       ['raw', 'application/vnd.acme+csv'],
     ])
   })
+
+  // A guard: httpsnippet writes a part's file name and type into code as they are, so the HAR's new fields must
+  // not reach it unmasked. (Today a recorded multipart request's snippet has no parts at all: its mimeType carries
+  // the boundary, which httpsnippet does not read as multipart.)
+  it('a session snippet does not write a part’s file name or type into code', async () => {
+    const { service, stub, dir } = target
+    const hostile = join(dir, "a';$(touch pwned);'.txt")
+    writeFileSync(hostile, 'x')
+    const parts: MultipartPart[] = [
+      { kind: 'file', name: 'doc', path: hostile, contentType: "text/plain'; rm -rf ~; '", enabled: true },
+    ]
+    const sid = done(
+      await send(service, spec(`${stub.url}/upload`, { method: 'POST', body: { kind: 'multipart', parts } })),
+    ).sid
+    for (const target of [
+      'shell:curl',
+      'python:requests',
+      'javascript:fetch',
+      'powershell:restmethod',
+    ] as const) {
+      const r = await service.invoke('session.snippet', { sid, target })
+      if (!r.ok) throw new Error(r.error.message)
+      expect(r.value.code).not.toContain('$(touch')
+      expect(r.value.code).not.toContain('rm -rf')
+    }
+  })
 })
