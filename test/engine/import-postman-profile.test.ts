@@ -1,13 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
 import { createRequire } from 'node:module'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
+import { startSessionShop } from '../fixtures/session-shop'
 import { isolatedService } from './helpers'
+import type { Arrived, Stub } from './import-formats-helpers'
 
 /**
  * What newman, Postman's own runner, sends for a collection is what its users expect of the import: the
@@ -16,46 +16,6 @@ import { isolatedService } from './helpers'
  * the folder `variable` lists it does not read. The fixture is run by Flightdeck after import and by newman as
  * written, against one stub; both must send the same requests and pass the same checks.
  */
-
-interface Seen {
-  method: string
-  url: string
-  cookie: string
-  tenant: string
-  body: string
-}
-
-/** Log-in sets a session cookie; the cart answers 401 without it; the old checkout moves. */
-function startShop(): Promise<{ url: string; seen: Seen[]; server: Server }> {
-  const seen: Seen[] = []
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      const url = req.url ?? '/'
-      const cookie = req.headers.cookie ?? ''
-      seen.push({
-        method: req.method ?? '',
-        url,
-        cookie,
-        tenant: String(req.headers['x-tenant'] ?? ''),
-        body: Buffer.concat(chunks).toString('utf8'),
-      })
-      const path = url.split('?')[0]
-      if (path === '/login') res.writeHead(200, { 'set-cookie': 'sid=s-1; Path=/' })
-      else if (path === '/cart') res.writeHead(cookie.includes('sid=s-1') ? 200 : 401)
-      else if (path === '/checkout-v1') res.writeHead(302, { location: '/checkout' })
-      else res.writeHead(200, { 'content-type': 'application/json' })
-      res.end('{}')
-    })
-  })
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo
-      resolve({ url: `http://127.0.0.1:${port}`, seen, server })
-    })
-  })
-}
 
 interface NewmanSummary {
   run: {
@@ -75,17 +35,17 @@ const fixture = fileURLToPath(
   new URL('../fixtures/samples/postman/profile-folders.postman_collection.json', import.meta.url),
 )
 
-let shop: Awaited<ReturnType<typeof startShop>>
+let shop: Stub
 let work: string
 let service: EngineService
 beforeAll(async () => {
-  shop = await startShop()
+  shop = await startSessionShop()
   work = mkdtempSync(join(tmpdir(), 'fd-postman-profile-'))
   service = isolatedService(work)
 })
 afterAll(async () => {
   await service.dispose()
-  await new Promise((r) => shop.server.close(r))
+  await shop.close()
   rmSync(work, { recursive: true, force: true })
 })
 
@@ -96,8 +56,11 @@ function source(): Record<string, unknown> {
   return data
 }
 
-const lines = (seen: Seen[]): string[] =>
-  seen.map((s) => `${s.method} ${s.url} cookie=${s.cookie} tenant=${s.tenant} ${s.body}`)
+const lines = (arrived: Arrived[]): string[] =>
+  arrived.map(
+    (a) =>
+      `${a.method} ${a.url} cookie=${a.headers.cookie ?? ''} tenant=${String(a.headers['x-tenant'] ?? '')} ${a.body}`,
+  )
 
 describe('a Postman collection sends what newman sends', () => {
   it("protocolProfileBehavior at each level and folder variables: Flightdeck's run and newman's send the same requests", async () => {
@@ -122,8 +85,8 @@ describe('a Postman collection sends what newman sends', () => {
     const run = await service.waitForRun(started.value.runId)
     const failed = (run?.results ?? []).filter((r) => !r.passed).map((r) => `${r.name}: ${r.error ?? ''}`)
     expect(failed).toEqual([])
-    const ours = lines(shop.seen)
-    shop.seen.length = 0
+    const ours = lines(shop.arrived)
+    shop.arrived.length = 0
 
     const summary = await new Promise<NewmanSummary>((resolve, reject) =>
       newman.run({ collection: source(), reporters: [], timeout: 30_000 }, (e, s) =>
@@ -132,7 +95,7 @@ describe('a Postman collection sends what newman sends', () => {
     )
     expect(summary.run.failures.map((f) => f.error.message)).toEqual([])
     expect(summary.run.stats.assertions.total).toBe(4)
-    const theirs = lines(shop.seen)
+    const theirs = lines(shop.arrived)
     expect(ours).toEqual(theirs)
     expect(theirs).toEqual([
       'POST /login cookie= tenant= {"user": "ada"}',

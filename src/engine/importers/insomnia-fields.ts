@@ -1,6 +1,7 @@
 import type { AuthSpec, RequestScripts, SavedRequest, Variable } from '../../shared/collection'
 import { fileTypeOrDefault } from '../../shared/file-type'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
+import { insomniaOptions } from './insomnia-settings'
 import type { TagMapper } from './insomnia-tags'
 import { insomniaOAuth2 } from './oauth2-import'
 import {
@@ -215,6 +216,7 @@ export function httpRequest(r: Res, name: string, where: string, c: Ctx): SavedR
   const pre = str(r['preRequestScript']).trim()
   const after = str(r['afterResponseScript']).trim()
   if (pre || after) c.u.push(`${where}: scripts kept; they run in the script sandbox`)
+  const options = insomniaOptions(r, where, (l) => c.u.push(l))
   return request(name, {
     ...(pre || after
       ? {
@@ -232,6 +234,7 @@ export function httpRequest(r: Res, name: string, where: string, c: Ctx): SavedR
     headers,
     body: b,
     auth: auth(r['authentication'], c, where),
+    ...(Object.keys(options).length > 0 ? { options } : {}),
   })
 }
 
