@@ -6,6 +6,7 @@ import { resolveRequest } from '../../shared/template'
 import { applySimpleAuth } from '../auth/apply-auth'
 import { graphqlSnippetRefusal, graphqlSnippetRequest } from '../graphql/graphql-snippet'
 import { sharedPool, TaskFailed, WorkerDied } from '../workers/pool'
+import { maskParts } from './snippet-parts'
 
 /**
  * A request as a curl command or code, via httpsnippet. Variables are filled in from the collection and
@@ -22,8 +23,9 @@ const TARGETS: Record<SnippetTarget, [string, string]> = {
 /**
  * `typeOf` is the type a file without one is sent as (the engine's guess from its name, shared/file-type.ts).
  * For curl, each multipart part is written with the type Flightdeck sends it with (`;type=`): httpsnippet's
- * curl leaves a part's type out, and curl's own guess knows a dozen extensions. A text part's value goes in
- * curl's double quotes, so a value starting with `@` or `<` is sent as text, not read from a file.
+ * curl leaves a part's type out, and curl's own guess knows a dozen extensions. A text part's value and a file
+ * part's path go in curl's double quotes, so a value starting with `@` or `<` is sent as text, not read from a
+ * file, and a path with `;` or `,` is read whole.
  */
 export function toHar(
   saved: SavedRequest,
@@ -97,7 +99,7 @@ export function toHar(
           if (target === 'curl')
             return p.kind === 'text'
               ? { name: p.name, value: `"${curlQuoted(p.value)}"${type ? `;type=${type}` : ''}` }
-              : { name: p.name, fileName: `${p.path};type=${type ?? ''}` }
+              : { name: p.name, fileName: `"${curlQuoted(p.path)}";type=${type ?? ''}` }
           const typed = type ? { contentType: type } : {}
           return p.kind === 'text'
             ? { name: p.name, value: p.value, ...typed }
@@ -125,16 +127,24 @@ export async function snippet(
   const har = toHar(req, auth, vars, fileTypeOrDefault, target)
   if (!har.ok) return har
   const [t, client] = TARGETS[target]
+  // Form-data parts go to httpsnippet as placeholders: it writes them into the code unescaped.
+  const parts = maskParts(har.value, target)
   let out: string | null
   try {
     // httpsnippet runs in the worker pool (a large body is converted whole).
-    out = await sharedPool().run('snippet.convert', { har: har.value, target: t, client })
+    out = await sharedPool().run('snippet.convert', { har: parts?.har ?? har.value, target: t, client })
   } catch (e) {
     const why =
       e instanceof TaskFailed || e instanceof WorkerDied || e instanceof Error ? e.message : String(e)
     return fail('invalid_request', `Cannot make a ${target} snippet: ${why}`)
   }
   if (out === null) return fail('unsupported', `No ${target} snippet for this request`)
+  if (parts) {
+    const filled = parts.fill(out)
+    if (filled instanceof Error)
+      return fail('invalid_request', `Cannot make a ${target} snippet: ${filled.message}`)
+    out = filled
+  }
   const note =
     auth.type === 'digest' || auth.type === 'oauth2'
       ? `${target === 'curl' ? '#' : target === 'python-requests' ? '#' : '//'} ${auth.type === 'digest' ? 'Digest auth' : 'OAuth 2.0 token'} not included: Flightdeck adds it when sending\n`

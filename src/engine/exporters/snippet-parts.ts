@@ -1,0 +1,103 @@
+import type { HarRequest } from '@readme/httpsnippet'
+import type { SnippetTarget } from '../../shared/collection-schemas'
+
+/**
+ * Form-data parts written into a snippet's code safely. httpsnippet writes a part's name, value, file name and
+ * type into the code as they are: curl's `--form name='@path'`, fetch's `form.append('name', 'value')`,
+ * requests' `files = {"name": ("path", open("path", "rb"), "type")}`. A shared collection's part named
+ * `x', require('fs')…, '` or a file `it's;$(cmd);'.txt` made the snippet run that code in the shell, Node or
+ * Python of the person who copied it (a value with a quote or a line break made it fail to parse).
+ *
+ * So httpsnippet gets a placeholder for each (letters and digits, which every generator writes as it is), and
+ * each placeholder, with the quotes the generator put around it, is replaced afterwards by a literal of the
+ * target's language: one shell word in single quotes for curl, a JSON string for JavaScript and Python (a
+ * JSON string is a valid string literal in both). A placeholder not found where expected fails the snippet
+ * rather than leave code that does not send the request.
+ */
+
+/** A form-data part as HAR writes it (what httpsnippet reads). */
+interface Param {
+  name: string
+  value?: string
+  fileName?: string
+  contentType?: string
+}
+
+/** Targets whose generators write parts unescaped (Go's native client escapes its one string). */
+const MASKED: ReadonlySet<SnippetTarget> = new Set(['curl', 'javascript-fetch', 'python-requests'])
+
+export interface MaskedParts {
+  har: HarRequest
+  /** The generated code with every placeholder replaced, or why it could not be. */
+  fill(code: string): string | Error
+}
+
+const UNSAFE = 'its form-data parts could not be written safely into the code'
+
+/** A shell word that is `text` exactly: single quotes, each `'` closed, escaped and reopened. */
+function shellWord(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`
+}
+
+/** A string literal JavaScript and Python both read back as `text`. */
+function jsonString(text: string): string {
+  return JSON.stringify(text)
+}
+
+/** A prefix that appears nowhere in the request, so a placeholder cannot meet the request's own text. */
+function freePrefix(har: HarRequest): string {
+  const all = JSON.stringify(har)
+  for (let n = 0; n < 1000; n++) if (!all.includes(`fdpart${n}x`)) return `fdpart${n}x`
+  return `fdpart${Date.now()}x`
+}
+
+/** `har` with its form-data parts as placeholders, and how to put the real text back; null when not needed. */
+export function maskParts(har: HarRequest, target: SnippetTarget): MaskedParts | null {
+  const params = har.postData.params as Param[] | undefined
+  if (!MASKED.has(target) || har.postData.mimeType !== 'multipart/form-data' || !params?.length) return null
+  const prefix = freePrefix(har)
+  // Each replacement: what the generator wrote (a placeholder in its quotes), the literal it stands for, and
+  // whether the generator may leave it out (fetch writes no part types).
+  const swaps: [written: string, literal: string, optional: boolean][] = []
+  const masked = params.map((p, i): Param => {
+    const name = `${prefix}${i}n`
+    const value = `${prefix}${i}v`
+    const file = `${prefix}${i}f`
+    const type = `${prefix}${i}t`
+    const isFile = p.fileName !== undefined && p.fileName !== ''
+    if (target === 'curl') {
+      // httpsnippet writes `quote(name=value)` for a text part (bare: the placeholders need no quoting) and
+      // `name='@fileName'` for a file part; toHar already wrote the value and the file in curl's own syntax.
+      if (isFile) swaps.push([`${name}='@${file}'`, shellWord(`${p.name}=@${p.fileName ?? ''}`), false])
+      else swaps.push([`${name}=${value}`, shellWord(`${p.name}=${p.value ?? ''}`), false])
+      return isFile ? { name, fileName: file } : { name, value }
+    }
+    const quote = target === 'javascript-fetch' ? "'" : '"'
+    const typeOptional = target === 'javascript-fetch'
+    swaps.push([`${quote}${name}${quote}`, jsonString(p.name), false])
+    if (isFile) swaps.push([`${quote}${file}${quote}`, jsonString(p.fileName ?? ''), false])
+    else swaps.push([`${quote}${value}${quote}`, jsonString(p.value ?? ''), false])
+    if (p.contentType !== undefined)
+      swaps.push([`${quote}${type}${quote}`, jsonString(p.contentType), typeOptional])
+    return {
+      name,
+      ...(isFile ? { fileName: file } : { value }),
+      ...(p.contentType !== undefined ? { contentType: type } : {}),
+    }
+  })
+  return {
+    har: { ...har, postData: { ...har.postData, params: masked } },
+    fill: (code) => {
+      let out = code
+      for (const [written, literal, optional] of swaps) {
+        if (!out.includes(written)) {
+          if (optional) continue
+          return new Error(UNSAFE)
+        }
+        // Literals never hold the prefix, so a later placeholder cannot be found inside one.
+        out = out.split(written).join(literal)
+      }
+      return out.includes(prefix) ? new Error(UNSAFE) : out
+    },
+  }
+}

@@ -1,0 +1,164 @@
+import { execFile } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { EngineService } from '../../src/engine/service'
+import { makeService } from '../engine/helpers'
+import { sendSaved, startStub, type Arrived, type Stub } from '../engine/import-formats-helpers'
+import { multipartParts } from '../engine/multipart-parts'
+
+/**
+ * A shared collection whose form-data request is built to break out of a code snippet's quotes. httpsnippet
+ * writes multipart part names, values, file names and types into the code as they are: curl's `--form
+ * name='@path'`, fetch's `form.append('name', 'value')` and requests' `files`/`payload` literals. A person who
+ * copies the snippet and runs it must send the request, never run what the collection's author hid in it: each
+ * snippet is run here by the real sh + curl, node and python3 (requests) against a stub, in a folder holding
+ * the part's file.
+ */
+
+// Each name closes its quote in one language and calls out: a marker file appears if the code ran.
+const PY_NAME = 'note": __import__("os").system("touch pwned-py"), "x'
+const JS_NAME = "memo', require('fs').writeFileSync('pwned-js', 'x'), '"
+const SH_PATH = "it's;$(touch pwned-sh);'.txt"
+const TYPE = "text/plain';touch pwned-type;'"
+const MARKERS = ['pwned-py', 'pwned-js', 'pwned-sh', 'pwned-type']
+const PLAIN = 'plain.txt'
+// What a person writes without meaning harm: quotes of both kinds, a backslash and a line break.
+const QUOTED_NAME = `it's "a" \\ name`
+const QUOTED_VALUE = `it's "quoted" \\ value\nand two lines`
+
+let stub: Stub
+let work: string
+let dir: string
+let service: EngineService
+
+beforeAll(async () => {
+  stub = await startStub()
+  work = mkdtempSync(join(tmpdir(), 'fd-attack-snippet-'))
+  service = makeService({ configDir: join(work, 'config'), persistWorkspace: false, watchCollections: false })
+  dir = join(work, 'shared')
+  mkdirSync(dir)
+  writeFileSync(join(dir, 'collection.yaml'), 'flightdeck: 1\nname: Shared\n')
+  const save = (file: string, parts: Record<string, unknown>[]): void =>
+    // YAML reads JSON: the hostile strings need no YAML quoting of their own.
+    writeFileSync(
+      join(dir, file),
+      `${JSON.stringify({ name: file, method: 'POST', url: `${stub.url}/upload`, body: { kind: 'multipart', parts } }, null, 2)}\n`,
+    )
+  const text = (name: string, value: string): Record<string, unknown> => ({
+    kind: 'text',
+    name,
+    value,
+    enabled: true,
+  })
+  const file = (path: string, contentType?: string): Record<string, unknown> => ({
+    kind: 'file',
+    name: 'doc',
+    path,
+    ...(contentType ? { contentType } : {}),
+    enabled: true,
+  })
+  // The collection's own copies of the files, for what Flightdeck itself sends.
+  writeFileSync(join(dir, SH_PATH), 'file bytes\n')
+  writeFileSync(join(dir, PLAIN), 'file bytes\n')
+  save('sh.yaml', [text('note', 'first'), file(SH_PATH, TYPE)])
+  save('js.yaml', [text(JS_NAME, 'first'), file(PLAIN)])
+  save('py.yaml', [text(PY_NAME, 'first'), file(PLAIN, 'text/plain')])
+  save('quotes.yaml', [text(QUOTED_NAME, QUOTED_VALUE), file(PLAIN, 'text/plain')])
+  const opened = await service.invoke('collection.open', { dir, create: false })
+  if (!opened.ok) throw new Error(opened.error.message)
+})
+
+afterAll(async () => {
+  await service.dispose()
+  await stub.close()
+  rmSync(work, { recursive: true, force: true })
+})
+
+type Target = 'curl' | 'javascript-fetch' | 'python-requests'
+
+/** Where each snippet is written and what runs it, as a person would. */
+const RUNNERS: Record<Target, [file: string, bin: string]> = {
+  curl: ['snippet.sh', 'sh'],
+  'javascript-fetch': ['snippet.cjs', process.execPath],
+  'python-requests': ['snippet.py', 'python3'],
+}
+
+/** The request's snippet for `target`, run by `command` in a fresh folder holding the part's file. */
+async function runSnippet(
+  request: string,
+  target: Target,
+): Promise<{ folder: string; arrived: Arrived | undefined; error: string }> {
+  const snippet = await service.invoke('export.request', { dir, path: request, target })
+  if (!snippet.ok) throw new Error(snippet.error.message)
+  const folder = mkdtempSync(join(work, `${target}-`))
+  writeFileSync(join(folder, SH_PATH), 'file bytes\n')
+  writeFileSync(join(folder, PLAIN), 'file bytes\n')
+  const [file, bin] = RUNNERS[target]
+  writeFileSync(join(folder, file), snippet.value.text)
+  const before = stub.arrived.length
+  const error = await new Promise<string>((resolve) =>
+    execFile(bin, [file], { cwd: folder, timeout: 20_000 }, (e, _out, err) =>
+      resolve(e ? `${e.message}\n${err}` : ''),
+    ),
+  )
+  return { folder, arrived: stub.arrived[before], error }
+}
+
+function expectNothingRan(folder: string): void {
+  expect(MARKERS.filter((m) => existsSync(join(folder, m)))).toEqual([])
+}
+
+const parts = (a: Arrived | undefined): [string | null, string][] =>
+  a ? multipartParts(a).map((p) => [p.name, p.body]) : []
+
+/** The parts as Flightdeck itself sends the request (a `"` in a name goes as %22, as curl, Node and requests send it). */
+async function oursOf(request: string): Promise<[string | null, string][]> {
+  return parts(await sendSaved(service, stub, dir, request))
+}
+
+describe('a hostile collection’s form-data request as a snippet', () => {
+  it('curl: a file path and a part type that close their quotes are sent as written, and nothing else runs', async () => {
+    const run = await runSnippet('sh.yaml', 'curl')
+    expectNothingRan(run.folder)
+    expect(run.error).toBe('')
+    expect(parts(run.arrived)).toEqual([
+      ['note', 'first'],
+      ['doc', 'file bytes\n'],
+    ])
+    expect(parts(run.arrived)).toEqual(await oursOf('sh.yaml'))
+  })
+
+  it('javascript-fetch: a part name that closes its quote is sent as written, and nothing else runs', async () => {
+    const run = await runSnippet('js.yaml', 'javascript-fetch')
+    expectNothingRan(run.folder)
+    expect(run.error).toBe('')
+    expect(parts(run.arrived)[0]).toEqual([JS_NAME, 'first'])
+    expect(parts(run.arrived)[0]).toEqual((await oursOf('js.yaml'))[0])
+  })
+
+  it('python-requests: a part name that closes its quote is sent as written, and nothing else runs', async () => {
+    const run = await runSnippet('py.yaml', 'python-requests')
+    expectNothingRan(run.folder)
+    expect(run.error).toBe('')
+    expect(parts(run.arrived)).toEqual(await oursOf('py.yaml'))
+  })
+
+  it.each(Object.keys(RUNNERS) as Target[])(
+    '%s: a part whose name and value hold quotes, a backslash and a line break arrives as Flightdeck sends it',
+    async (target) => {
+      const ours = await oursOf('quotes.yaml')
+      // Line breaks in a form value go as CRLF (the HTML form rules every client here follows).
+      expect(ours[0]?.[1]).toBe(QUOTED_VALUE.replace('\n', '\r\n'))
+      const run = await runSnippet('quotes.yaml', target)
+      expect(run.error).toBe('')
+      // curl and requests send a value's line break as written, Flightdeck and Node's FormData as CRLF.
+      const lf = (part: [string | null, string] | undefined): unknown[] => [
+        part?.[0],
+        part?.[1].replace(/\r\n/g, '\n'),
+      ]
+      expect(lf(parts(run.arrived)[0])).toEqual(lf(ours[0]))
+    },
+  )
+})
