@@ -25,8 +25,42 @@ test.afterAll(async () => {
   await server?.close()
 })
 
-async function fieldsShown(page: Page): Promise<string[]> {
-  return page.locator('.auth-panel .auth-label').allInnerTexts()
+/** The fields each grant shows after Type and Grant type, in order. */
+const GRANT_FIELDS = {
+  client_credentials: ['Token URL', 'Client ID', 'Client secret', 'Scope', 'Send client credentials'],
+  password: [
+    'Token URL',
+    'Client ID',
+    'Client secret',
+    'Username',
+    'Password',
+    'Scope',
+    'Send client credentials',
+  ],
+  authorization_code: [
+    'Authorization URL',
+    'Token URL',
+    'Client ID',
+    'Client secret',
+    'Scope',
+    'Redirect URI',
+    'PKCE',
+    'Send client credentials',
+  ],
+} as const
+
+/** Chooses `grant` in the auth panel; it must show the grant's fields, in order. */
+async function chooseGrant(page: Page, grant: keyof typeof GRANT_FIELDS): Promise<void> {
+  await page.getByRole('combobox', { name: 'Grant type' }).selectOption(grant)
+  await expect
+    .poll(() => page.locator('.auth-panel .auth-label').allInnerTexts())
+    .toEqual(['Type', 'Grant type', ...GRANT_FIELDS[grant]])
+}
+
+/** Types each value into the auth panel's field of that label. */
+async function fillFields(page: Page, values: Record<string, string>): Promise<void> {
+  for (const [label, value] of Object.entries(values))
+    await page.getByLabel(label, { exact: true }).fill(value)
 }
 
 test('each grant shows its fields; password and authorization code grants send with a token', async ({
@@ -38,59 +72,27 @@ test('each grant shows its fields; password and authorization code grants send w
   await page.getByRole('textbox', { name: 'URL' }).fill(`${server.url}/protected`)
   await page.getByRole('tab', { name: 'Auth' }).click()
   await page.getByRole('combobox', { name: 'Auth type' }).selectOption('oauth2')
-  const grant = page.getByRole('combobox', { name: 'Grant type' })
+  const sendButton = page.getByRole('button', { name: 'Send', exact: true })
 
-  await grant.selectOption('client_credentials')
-  expect(await fieldsShown(page)).toEqual([
-    'Type',
-    'Grant type',
-    'Token URL',
-    'Client ID',
-    'Client secret',
-    'Scope',
-    'Send client credentials',
-  ])
-
-  await grant.selectOption('password')
-  expect(await fieldsShown(page)).toEqual([
-    'Type',
-    'Grant type',
-    'Token URL',
-    'Client ID',
-    'Client secret',
-    'Username',
-    'Password',
-    'Scope',
-    'Send client credentials',
-  ])
-  await page.getByRole('textbox', { name: 'Token URL' }).fill(`${server.url}/token`)
-  await page.getByRole('textbox', { name: 'Client ID' }).fill('app')
-  await page.getByLabel('Client secret').fill('app-secret')
-  await page.getByRole('textbox', { name: 'Username' }).fill('alice')
-  await page.getByLabel('Password', { exact: true }).fill('wonderland')
-  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  await chooseGrant(page, 'client_credentials')
+  await chooseGrant(page, 'password')
+  await fillFields(page, {
+    'Token URL': `${server.url}/token`,
+    'Client ID': 'app',
+    'Client secret': 'app-secret',
+    Username: 'alice',
+    Password: 'wonderland',
+  })
+  await sendButton.click()
   const timeline = page.getByRole('grid', { name: 'Timeline' })
   const protectedRows = timeline.getByRole('row').filter({ hasText: '/protected' })
   await expect(protectedRows.first()).toHaveAttribute('data-status', '200')
   expect(server.forms[0]).toMatchObject({ grant_type: 'password', username: 'alice', password: 'wonderland' })
 
-  await grant.selectOption('authorization_code')
-  expect(await fieldsShown(page)).toEqual([
-    'Type',
-    'Grant type',
-    'Authorization URL',
-    'Token URL',
-    'Client ID',
-    'Client secret',
-    'Scope',
-    'Redirect URI',
-    'PKCE',
-    'Send client credentials',
-  ])
+  await chooseGrant(page, 'authorization_code')
   // What the password grant typed does not linger under the code grant; the common fields do.
   await expect(page.getByRole('textbox', { name: 'Client ID' })).toHaveValue('app')
-  await page.getByRole('textbox', { name: 'Authorization URL' }).fill(`${server.url}/authorize`)
-  await page.getByRole('textbox', { name: 'Scope' }).fill('read')
+  await fillFields(page, { 'Authorization URL': `${server.url}/authorize`, Scope: 'read' })
   // The composer drawn tall enough to show every field of the grant.
   await page.setViewportSize({ width: 1280, height: 1000 })
   const composerSplit = page.getByRole('separator', { name: 'Resize composer' })
@@ -107,7 +109,7 @@ test('each grant shows its fields; password and authorization code grants send w
   await page.emulateMedia({ colorScheme: 'light' })
 
   // No system browser in the browser host: the send says where to sign in.
-  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  await sendButton.click()
   const signIn = page.getByText(/sign in at http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+/).first()
   await expect(signIn).toBeVisible()
   const url = /sign in at (\S+)/.exec((await signIn.innerText()) ?? '')?.[1] ?? ''
@@ -115,7 +117,7 @@ test('each grant shows its fields; password and authorization code grants send w
   const person = new TestBrowser()
   await person.follow(url)
   expect(person.pages[0]?.status).toBe(200)
-  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  await sendButton.click()
   await expect.poll(() => server.forms.map((f) => f['grant_type'])).toContain('authorization_code')
   await expect(protectedRows).toHaveCount(2)
   await expect(protectedRows.nth(1)).toHaveAttribute('data-status', '200')
