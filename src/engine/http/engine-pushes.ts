@@ -7,7 +7,7 @@ import type { PushedStream } from '../http2-push/pushed-stream'
 import { isFollowableRedirect } from '../send-rules/redirect-policy'
 import type { BodyStore } from './body-store'
 import type { Hop } from './chain'
-import type { EngineCookies } from './engine-cookies'
+import { cookieJarNote, type EngineCookies } from './engine-cookies'
 import type { ExchangeOutcome, ExchangeOwner } from './exchange-types'
 
 /** What the push side asks of the engine: its hops' reports, and session ids. */
@@ -78,9 +78,13 @@ export class EnginePushes implements PushOwner {
   pushEvent(context: unknown, event: TimelineEvent): void {
     const { chain } = context as Hop
     // A pushed response sets cookies as any response does: its URL has the request's origin (RFC 9113 8.4).
+    // What the jar refused or let go is said on the pushed row, where its Set-Cookie is shown.
     if (event.type === 'response-headers' && chain.plan.options.cookies) {
       const url = this.open.get(event.sid)?.url
-      if (url !== undefined && URL.canParse(url)) this.cookies.store(new URL(url), event.headers)
+      if (url !== undefined && URL.canParse(url)) {
+        const note = cookieJarNote(this.cookies.store(new URL(url), event.headers))
+        if (note) event.cookieJar = note
+      }
     }
     chain.events.push(event)
     this.emitOut(event)
