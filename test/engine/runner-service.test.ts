@@ -252,14 +252,23 @@ describe('run plan', () => {
         iterations: 1,
       })
       expect(!cycle.ok && cycle.error.message).toMatch(/cycle: (A → B → A|B → A → B)/)
-      // A request file that does not parse is not silently left out of the run.
+      // A request file that does not parse is not silently left out of the run: it fails, named, and the rest runs.
       const broken = await service.invoke('run.start', {
         dir: other,
         path: 'broken',
         concurrency: 1,
         iterations: 1,
       })
-      expect(!broken.ok && broken.error.message).toMatch(/^broken\/bad\.yaml line 4: assertions\.0/)
+      if (!broken.ok) throw new Error(broken.error.message)
+      await service.waitForRun(broken.value.runId)
+      const snap = service.runSnapshot(broken.value.runId)
+      if (!snap.ok) throw new Error(snap.error.message)
+      expect(snap.value.failed).toBe(2)
+      expect(snap.value.results.map((r) => [r.path, r.error?.code])).toEqual([
+        ['broken/bad.yaml', 'parse'],
+        ['broken/ok.yaml', 'refused'],
+      ])
+      expect(snap.value.results[0]?.error?.message).toMatch(/^broken\/bad\.yaml line 4: assertions\.0/)
       const lost = await service.invoke('run.start', {
         dir: other,
         path: 'lost',

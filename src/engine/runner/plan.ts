@@ -24,6 +24,7 @@ import type { RunStep } from './run-step'
 import { checksGraphqlErrors, graphqlStep } from '../graphql/graphql-step'
 import { withCollectionProtos } from '../../shared/grpc-request'
 import { baseScopes, type BaseScopes } from '../scripts/script-scopes'
+import { failsItem, refusesRun, unreadableStep } from './unreadable-step'
 
 /**
  * A run's plan: the requests under a collection path ('' = all, a folder, or one request) as runner steps, in
@@ -87,17 +88,19 @@ export async function planRun(
     return fail('not_found', `Nothing at "${path}" in ${info.name}`)
   }
 
-  // A file under the chosen path that does not parse would silently drop out of the run (or drop a folder's
-  // auth): refuse instead, naming it. So does a broken collection.yaml or the chosen environment's file.
+  // A request file under the chosen path that could not be read must not drop out of the run unseen: it becomes
+  // a step that fails naming it (./unreadable-step.ts). A broken collection.yaml, folder.yaml (its auth) or the
+  // chosen environment's file refuses the run, naming it.
   const under = node.path
-  const broken = info.problems.find(
+  const refused = info.problems.find(
     (x) =>
-      x.path === COLLECTION_FILE ||
-      (env !== undefined && env !== '' && x.path.startsWith(`${ENVIRONMENTS_DIR}/${env}.`)) ||
-      (!x.path.startsWith(`${ENVIRONMENTS_DIR}/`) &&
-        (under === '' || x.path === under || x.path.startsWith(`${under}/`))),
+      refusesRun(x, env) &&
+      (x.path === COLLECTION_FILE || x.path.startsWith(`${ENVIRONMENTS_DIR}/`) || failsItem(x, under)),
   )
-  if (broken) return fail('parse', `${broken.path} line ${broken.line}: ${broken.message}`)
+  if (refused) return fail('parse', `${refused.path} line ${refused.line}: ${refused.message}`)
+  const unreadable = new Map<string, RunStep>()
+  for (const x of info.problems)
+    if (failsItem(x, under) && !refusesRun(x, env)) unreadable.set(x.path, unreadableStep(x))
 
   // Every request of the collection in tree order: the order steps are listed in, whatever pulled them in.
   const order = new Map<string, number>()
@@ -110,7 +113,8 @@ export async function planRun(
   const chosen: string[] = []
   if (node.type === 'request') chosen.push(node.path)
   else walk(node, (r) => chosen.push(r.path))
-  if (chosen.length === 0) return fail('invalid_request', `No requests under "${path || info.name}"`)
+  if (chosen.length === 0 && unreadable.size === 0)
+    return fail('invalid_request', `No requests under "${path || info.name}"`)
 
   // Read the chosen requests and, transitively, what they depend on.
   const saved = new Map<string, SavedRequest>()
@@ -119,21 +123,29 @@ export async function planRun(
   for (let at = 0; at < queue.length; at++) {
     if (at > MAX_STEPS) return fail('invalid_request', `More than ${MAX_STEPS} requests in one run`)
     const p = queue[at] as string
-    if (saved.has(p)) continue
+    if (saved.has(p) || unreadable.has(p)) continue
     const problem = info.problems.find((x) => x.path === p)
-    if (problem) return fail('parse', `${p} line ${problem.line}: ${problem.message}`)
+    if (problem) {
+      unreadable.set(p, unreadableStep(problem))
+      continue
+    }
     let read
     try {
       read = await currentRequestFile(open.cache, absPath(dir, p), stemOf(basename(p)), openedNow)
-    } catch {
-      return fail('not_found', `${p} could not be read`)
+    } catch (e) {
+      const message = `Cannot read: ${e instanceof Error ? e.message : String(e)}`
+      unreadable.set(p, unreadableStep({ path: p, line: 0, column: 0, message }))
+      continue
     }
-    if (!read.ok) return fail('parse', `${p} line ${read.line}: ${read.problem}`)
+    if (!read.ok) {
+      unreadable.set(p, unreadableStep({ path: p, line: read.line, column: 0, message: read.problem }))
+      continue
+    }
     saved.set(p, read.request)
     const list: string[] = []
     for (const d of read.request.dependsOn ?? []) {
       const target = resolveDependency(p, d)
-      if (target === null || !order.has(target))
+      if (target === null || (!order.has(target) && !info.problems.some((x) => x.path === target)))
         return fail('invalid_request', `${p}: dependsOn "${d}" is not a request in this collection`)
       if (target === p) return fail('invalid_request', `${p}: a request cannot depend on itself`)
       list.push(target)
@@ -255,7 +267,8 @@ export async function planRun(
     steps.push(step)
   }
   if (warned > warnings.length) warnings.push(`${warned - warnings.length} more such warnings not listed`)
-  return ok({ steps, dir, usesWebhook, warnings })
+  // The unreadable files first: what a run could not even start is said before what it ran.
+  return ok({ steps: [...unreadable.values(), ...steps], dir, usesWebhook, warnings })
 }
 
 const WEBHOOK = /\{\{\s*\$webhook\s*\}\}/

@@ -88,6 +88,8 @@ export interface RunStep {
   sid?: string
   /** HTTP steps: the request's `trace:` setting (inheritance applied), when one applies. */
   trace?: TraceSetting
+  /** The request file could not be read: the step fails with this, sending nothing (./unreadable-step.ts). */
+  unreadable?: string
 }
 
 export interface RunOptions {

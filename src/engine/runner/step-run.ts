@@ -76,6 +76,10 @@ export function runStep(
   unset?: ReadonlySet<string>,
 ): Promise<StepRun> {
   try {
+    if (step.unreadable !== undefined) {
+      const error = { code: 'parse', message: step.unreadable }
+      return Promise.resolve({ result: failed(step, iteration, [], 0, error, []), extracted: NOTHING })
+    }
     // Resolution happens here, at step start: extracted values and the data row are this iteration's.
     let vars: ReadonlyMap<string, string> = iterationVars
     if (iterationVars.size === 0 && !unset?.size) vars = step.variables ?? NOTHING
