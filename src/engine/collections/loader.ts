@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto'
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir, readFile, realpath } from 'node:fs/promises'
 import { basename, join, sep } from 'node:path'
 import type { CollectionInfo, EnvironmentInfo, FileProblem, SavedRequest } from '../../shared/collection'
 import { isTempFile, tempWriterOf } from './atomic-write'
 import { Slicer, statFile } from './scan-slicer'
 import { buildTree } from './collection-tree'
 import { isYamlName, stemOf } from './file-names'
+import { linkProblem } from './linked-entry'
 import { eachSliced, ParseCache, readParsed, readParsedNow } from './parse-cache'
 import {
   COLLECTION_FILE,
@@ -96,6 +97,13 @@ export async function loadCollection(
   const noteTemp = (abs: string, name: string): void => {
     if (temps.length < MAX_TEMPS && tempWriterOf(name) !== null) temps.push(abs)
   }
+  // Links are listed, not read (./linked-entry.ts); judged against the collection's real path, found once.
+  const links: Promise<FileProblem | null>[] = []
+  let realRoot: Promise<string> | null = null
+  const noteLink = (abs: string, rel: string): void => {
+    realRoot ??= realpath(dir).catch(() => dir)
+    links.push(linkProblem(abs, rel, realRoot))
+  }
   const walk = async (abs: string, rel: string, depth: number): Promise<void> => {
     if (depth > MAX_DEPTH) {
       problems.push({
@@ -127,7 +135,9 @@ export async function loadCollection(
       const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`
       // `abs` is normalised and a listed name has no separator: what join() gives, without its normalising.
       const childAbs = abs.endsWith(sep) ? abs + entry.name : abs + sep + entry.name
-      if (entry.isDirectory()) {
+      if (entry.isSymbolicLink()) {
+        if (!(rel === '' && entry.name === ENVIRONMENTS_DIR)) noteLink(childAbs, childRel)
+      } else if (entry.isDirectory()) {
         if (rel === '' && entry.name === ENVIRONMENTS_DIR) continue
         folderPaths.push(childRel)
         subdirs.push(walk(childAbs, childRel, depth + 1))
@@ -172,9 +182,15 @@ export async function loadCollection(
   const envDir = join(dir, ENVIRONMENTS_DIR)
   let envNames: string[] = []
   try {
-    const names = await readdir(envDir)
-    for (const n of names) noteTemp(join(envDir, n), n)
-    envNames = names.filter((n) => isYamlName(n) && !skipped(n)).sort()
+    const entries = await readdir(envDir, { withFileTypes: true })
+    for (const e of entries) noteTemp(join(envDir, e.name), e.name)
+    const yaml = entries.filter((e) => isYamlName(e.name) && !skipped(e.name))
+    for (const e of yaml)
+      if (e.isSymbolicLink()) noteLink(join(envDir, e.name), `${ENVIRONMENTS_DIR}/${e.name}`)
+    envNames = yaml
+      .filter((e) => !e.isSymbolicLink())
+      .map((e) => e.name)
+      .sort()
   } catch {
     // No environments folder: none defined.
   }
@@ -211,6 +227,8 @@ export async function loadCollection(
       cache.changed.push(rel)
     }
   }
+
+  for (const p of await Promise.all(links)) if (p) problems.push(p)
 
   const root = buildTree(settings.name, folderPaths, folders, requests)
   problems.sort((a, b) => a.path.localeCompare(b.path))
