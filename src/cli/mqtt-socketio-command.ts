@@ -81,12 +81,12 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
   let received = 0
   let origin: number | null = null
   let closing = false
-  /** Why the command closed the session, told on its `closed` line ("after 1 message (--max)"). */
-  let why = ''
-  const close = (reason = ''): void => {
+  /** Closes the session; `why` (the command's own reason: "after 1 message (--max)") gets a line of its own. */
+  const close = (why = ''): void => {
     if (closing) return
     closing = true
-    why = reason
+    if (why && !command.json && origin !== null)
+      io.out(`${stamp(service.clock.now() - origin)} * closing ${why}\n`)
     void service.invoke('session.cancel', { sid })
   }
   const sendAll = async (): Promise<void> => {
@@ -126,7 +126,7 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
         }
         continue
       }
-      const line = command.json ? jsonLine(e) : humanLine(e, origin, why)
+      const line = command.json ? jsonLine(e) : humanLine(e, origin)
       if (line !== null) io.out(`${line}\n`)
       if (e.type === 'stream-open' && e.attempt === 0) void sendAll()
     }
@@ -239,8 +239,13 @@ function jsonLine(e: TimelineEvent): string | null {
   }
 }
 
-function humanLine(e: TimelineEvent, origin: number, why: string): string | null {
-  const at = `${((e.t - origin) / 1000).toFixed(3).padStart(8)}s`
+/** A time on the session's clock, from its first event, as every line for people starts. */
+function stamp(ms: number): string {
+  return `${(ms / 1000).toFixed(3).padStart(8)}s`
+}
+
+function humanLine(e: TimelineEvent, origin: number): string | null {
+  const at = stamp(e.t - origin)
   switch (e.type) {
     case 'queued': {
       // Named as its timeline row names it (a broker by host:port), the URL after it as the row's title has it.
@@ -254,7 +259,7 @@ function humanLine(e: TimelineEvent, origin: number, why: string): string | null
     case 'retry':
       return `${at} * reconnecting in ${e.delayMs} ms (#${e.attempt}): ${e.reason}`
     case 'stream-closed':
-      return `${at} * closed: ${e.reason}${e.by === 'client' && why ? `, ${why}` : ''}`
+      return `${at} * closed: ${e.reason}`
     case 'done':
       return `${at} * done`
     case 'cancelled':

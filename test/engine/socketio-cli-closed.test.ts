@@ -5,7 +5,7 @@ import { startSocketIoServer, type SocketIoFixture } from '../fixtures/socketio-
 /**
  * `flightdeck socketio … --max 1` says why the session closed. Its `closed` line was empty: a Socket.IO
  * disconnect ends the attempt at once, before the session kernel had marked the close as the person's, so the
- * close went out with no words.
+ * close went out with no words. The command's own reason comes on a line of its own, before.
  */
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -30,9 +30,8 @@ describe('flightdeck socketio: the closed line', () => {
     expect(r.code).toBe(0)
     const lines = r.out.trim().split('\n')
     expect(lines.filter((l) => l.includes(' ← '))).toHaveLength(1)
-    expect(lines.at(-2)).toMatch(
-      /^ +\d+\.\d{3}s \* closed: Closed by you \(io client disconnect\), after 1 message \(--max\)$/,
-    )
+    expect(lines.at(-3)).toMatch(/^ +\d+\.\d{3}s \* closing after 1 message \(--max\)$/)
+    expect(lines.at(-2)).toMatch(/^ +\d+\.\d{3}s \* closed: Closed by you \(io client disconnect\)$/)
     expect(lines.at(-1)).toMatch(/\* done$/)
   })
 
