@@ -4,7 +4,7 @@ import type { AppStore } from '../../src/renderer/store/app-store'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
 import { startWsServer, type WsFixture } from '../fixtures/ws-server'
 import { until } from './engine-client'
-import { heldReplayPage, openedPage, replayed } from './replay-pages'
+import { heldReplayPage, openStreamFrom, openedPage, replayed } from './replay-pages'
 import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
@@ -59,10 +59,7 @@ describe('message counts of a page that connects while a stream is live', () => 
     const opener = await openedPage(engine)
     // This page's replay comes after the stream's first live batches.
     const slow = heldReplayPage(engine)
-    opener.getState().setKind('sse')
-    opener.getState().setUrl(`${sse.url}/drip`)
-    await opener.getState().openStream()
-    const sid = opener.getState().selectedSid ?? ''
+    const sid = await openStreamFrom(opener, 'sse', `${sse.url}/drip`)
     await until(() => live !== null)
     drip(40)
     await until(() => received(slow.store, sid) === 40 && received(opener, sid) === 40)
@@ -101,10 +98,7 @@ describe('message counts of a page that connects while a stream is live', () => 
   it('a WebSocket echo: messages sent and received, counted once on every page', async () => {
     const opener = await openedPage(engine)
     const slow = heldReplayPage(engine)
-    opener.getState().setKind('ws')
-    opener.getState().setUrl(`${ws.url}/echo`)
-    await opener.getState().openStream()
-    const sid = opener.getState().selectedSid ?? ''
+    const sid = await openStreamFrom(opener, 'ws', `${ws.url}/echo`)
     await until(() => opener.getState().streamLanes[sid]?.openSince != null)
     const send = async (data: string): Promise<void> => {
       const r = await engine.service.invoke('ws.send', { sid, kind: 'text', data })
@@ -143,10 +137,7 @@ describe('message counts of a page that connects while a stream is live', () => 
       live = res
     })
     const page = await openedPage(engine)
-    page.getState().setKind('sse')
-    page.getState().setUrl(`${sse.url}/drip2`)
-    await page.getState().openStream()
-    const sid = page.getState().selectedSid ?? ''
+    const sid = await openStreamFrom(page, 'sse', `${sse.url}/drip2`)
     await until(() => live !== null)
     drip(20)
     await until(() => received(page, sid) === 20)

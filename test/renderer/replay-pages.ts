@@ -50,3 +50,13 @@ export async function sendGets(engine: TestEngine, url: string, count = 1): Prom
   if (!sent.ok) throw new Error(sent.error.message)
   return [...sent.value.sids]
 }
+
+/** Opens a `kind` stream to `url` from `page`'s composer, as the person does: the new session's id. */
+export async function openStreamFrom(page: AppStore, kind: 'sse' | 'ws', url: string): Promise<string> {
+  page.getState().setKind(kind)
+  page.getState().setUrl(url)
+  await page.getState().openStream()
+  const sid = page.getState().selectedSid
+  if (!sid) throw new Error(`the ${kind} stream to ${url} did not open`)
+  return sid
+}
