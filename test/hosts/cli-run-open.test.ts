@@ -53,15 +53,13 @@ describe('flightdeck run opening its collection', () => {
     })
   })
 
-  it('a request file that does not parse: exit 2, naming its path and line', async () => {
+  it('a request file that does not parse: a failed item naming its path and line, exit 1', async () => {
     const broken = join(root, 'broken')
     put(broken, 'collection.yaml', `name: Broken\nvariables:\n  base: ${server.url}\n`)
     put(broken, 'a.yaml', 'name: A\nmethod: "G T"\nurl: x\n')
-    expect(await run(broken)).toEqual({
-      code: 2,
-      out: '',
-      err: 'flightdeck: a.yaml line 2: method: Method must be an HTTP token\n',
-    })
+    const r = await run(broken)
+    expect({ code: r.code, err: r.err }).toEqual({ code: 1, err: '' })
+    expect(r.out).toContain('✗ a.yaml #1: parse: a.yaml line 2: method: Method must be an HTTP token\n')
   })
 
   it('runs every request once, in tree order, as its file says; the report names the collection', async () => {
