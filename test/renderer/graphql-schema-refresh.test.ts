@@ -14,9 +14,8 @@ import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
  * Fetching a schema, again and again, against real servers: a retry that fails the same way says it tried
  * (how many times in a row, when last) instead of showing the same words as before; a refresh that fails keeps
  * the schema loaded before and says so; a schema too large is refused with its size; a 5,000-type schema read
- * in pieces arrives whole. (Completion and validation, which graphql-language-service does, are seen in the
- * browser: test/e2e/graphql-big-schema.spec.ts. Under Node that library loads graphql's CommonJS build, another
- * instance than the one the schemas are built with, which graphql refuses.)
+ * in pieces arrives whole. (Completion and validation: graphql-completion.test.ts, and in the browser
+ * test/e2e/graphql-big-schema.spec.ts.)
  */
 
 let engine: TestEngine
