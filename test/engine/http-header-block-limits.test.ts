@@ -90,6 +90,17 @@ describe('a response with very many headers', () => {
     expect(r.final.message).not.toMatch(/^Connection reset/)
   })
 
+  it('over HTTP/2 with Accept server push (a connection of its own), the same sentence', async () => {
+    const r = await send(
+      service,
+      spec(`https://localhost:${h2Port}/5000`, {}, { caFile, http2: true, acceptPush: true }),
+    )
+    expect(r.final.type).toBe('error')
+    if (r.final.type !== 'error') return
+    expect(r.final.code).toBe('protocol')
+    expect(r.final.message).toMatch(/have more fields than Flightdeck reads over HTTP\/2 \(128/)
+  })
+
   it('over HTTP/1.1, 5,000 fields (110 KB) are read', async () => {
     const r = await overH1(5000)
     expect(done(r).status).toBe(200)

@@ -200,9 +200,8 @@ export function explainFailure(err: unknown, c: FailureContext): unknown {
   if (socketError && typeof socketError.code === 'string' && socketError.code.includes('ALERT'))
     return socketError
   const code = (err as { code?: unknown } | null)?.code
-  if (c.status === 0 && code === 'ERR_HTTP2_STREAM_ERROR' && /ENHANCE_YOUR_CALM/.test(String(err))) {
-    return new EngineError('protocol', h2HeadersTooMany(c.host), (err as Error).message)
-  }
+  const tooMany = h2HeaderFieldsFailure(err, c.status, c.host)
+  if (tooMany) return tooMany
   const declared = c.declaredLength
   if (
     c.status > 0 &&
@@ -223,6 +222,13 @@ export function explainFailure(err: unknown, c: FailureContext): unknown {
 
 function headersTooLarge(where: string): string {
   return `The response headers from ${where} are larger than ${MAX_RESPONSE_HEADER_BYTES / 1024} KB, the most Flightdeck reads (as browsers do)`
+}
+
+/** An HTTP/2 stream reset with ENHANCE_YOUR_CALM before its response's headers (`status` 0), in words; else null. */
+export function h2HeaderFieldsFailure(err: unknown, status: number, host: string): EngineError | null {
+  const code = (err as { code?: unknown } | null)?.code
+  if (status !== 0 || code !== 'ERR_HTTP2_STREAM_ERROR' || !/ENHANCE_YOUR_CALM/.test(String(err))) return null
+  return new EngineError('protocol', h2HeadersTooMany(host), (err as Error).message)
 }
 
 /**

@@ -4,7 +4,7 @@ import type { HeaderList, TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
 import type { BodyStore, BodyWriter } from '../http/body-store'
 import { connectionPhases, timingOf } from '../http/connector'
-import { EngineError, classifyError } from '../http/errors'
+import { EngineError, classifyError, h2HeaderFieldsFailure } from '../http/errors'
 import type { ExchangeOutcome } from '../http/exchange'
 import {
   cancelledEvent,
@@ -386,7 +386,8 @@ export class PushExchange {
       for (const e of connectionPhases(this.init.sid, timing, this.marks)) this.emit(e)
     }
     const timings = harTimings(this.marks, endAt)
-    const error = classifyError(failure, this.init.url.host)
+    const { host } = this.init.url
+    const error = classifyError(h2HeaderFieldsFailure(failure, this.status, host) ?? failure, host)
     this.emit(errorEvent(this.init.sid, endAt, error, timings, partial))
     // Its pushes ride on the same connection: they stop with it, each saying why.
     this.pushes.stopAll(
