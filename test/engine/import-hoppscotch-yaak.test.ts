@@ -1,43 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { loadCollection } from '../../src/engine/collections/loader'
 import type { EngineService } from '../../src/engine/service'
-import { makeService } from './helpers'
 import {
   fixtureText,
   importText,
   multipartFields,
   savedRequest,
   sendSaved,
-  startStub,
+  useImportTarget,
   type Stub,
 } from './import-formats-helpers'
 
 /** Hoppscotch collections and environments, and Yaak exports: counts, and what arrives at a local stub. */
 
+const target = useImportTarget('fd-hopp')
 let stub: Stub
 let dir: string
 let service: EngineService
-beforeAll(async () => {
-  stub = await startStub()
-})
-afterAll(async () => {
-  await stub.close()
-})
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fd-hopp-'))
-  service = makeService({
-    configDir: mkdtempSync(join(tmpdir(), 'fd-hopp-cfg-')),
-    persistWorkspace: false,
-    watchCollections: false,
-  })
+  ;({ stub, dir, service } = target)
   stub.arrived.length = 0
-})
-afterEach(async () => {
-  await service.dispose()
-  rmSync(dir, { recursive: true, force: true })
 })
 
 async function open(): Promise<void> {

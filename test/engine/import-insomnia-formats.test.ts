@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { loadCollection } from '../../src/engine/collections/loader'
 import type { EngineService } from '../../src/engine/service'
-import { makeService } from './helpers'
 import {
   fixtureText,
   importText,
@@ -12,7 +10,7 @@ import {
   runToEnd,
   savedRequest,
   sendSaved,
-  startStub,
+  useImportTarget,
   type Stub,
 } from './import-formats-helpers'
 
@@ -21,27 +19,13 @@ import {
  * as it arrives at a local stub.
  */
 
+const target = useImportTarget('fd-insomnia')
 let stub: Stub
 let dir: string
 let service: EngineService
-beforeAll(async () => {
-  stub = await startStub()
-})
-afterAll(async () => {
-  await stub.close()
-})
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fd-insomnia-'))
-  service = makeService({
-    configDir: mkdtempSync(join(tmpdir(), 'fd-insomnia-cfg-')),
-    persistWorkspace: false,
-    watchCollections: false,
-  })
+  ;({ stub, dir, service } = target)
   stub.arrived.length = 0
-})
-afterEach(async () => {
-  await service.dispose()
-  rmSync(dir, { recursive: true, force: true })
 })
 
 async function open(): Promise<void> {
