@@ -15,6 +15,7 @@ import {
 } from './bru-lang'
 import { graphqlFromTexts } from '../graphql/graphql-import'
 import { bodyOf } from './bruno-body'
+import { brunoOptions } from './bruno-settings'
 import { grpcRequestFrom } from './bruno-grpc'
 import { assertionsOf, extractionsOf } from './bruno-runtime'
 import { inlineRequestVars } from './bruno-request-vars'
@@ -195,6 +196,12 @@ function requestOf(b: Blocks, fileName: string, u: string[], where: string): Sav
     auth: authOf(b, valueOf(b, verb, 'auth'), u, where),
     ...(gql ? { kind: 'graphql' as const, graphql: gql } : {}),
   })
+  const options = brunoOptions(
+    pairsOf(b, 'settings').map((p) => [p.name, p.value] as const),
+    where,
+    (l) => u.push(l),
+  )
+  if (Object.keys(options).length > 0) req.options = options
   if (disabled.length > 0) req.disabledParams = disabled
   if (assertionsList.length > 0) req.assertions = assertionsList
   if (extract.length > 0) req.extract = extract

@@ -6,6 +6,7 @@ import type { AuthSpec, SavedRequest, Variable } from '../../shared/collection'
 import type { KeyValue } from '../../shared/request'
 import type { BruPair } from './bru-lang'
 import { openCollectionGraphql } from '../graphql/graphql-import'
+import { brunoOptions } from './bruno-settings'
 import { grpcRequestFrom, openCollectionMessages } from './bruno-grpc'
 import { assertionsOf, extractionsOf } from './bruno-runtime'
 import { inlineRequestVars } from './bruno-request-vars'
@@ -148,6 +149,9 @@ function requestOf(item: Obj, u: string[], where: string): SavedRequest | null {
       : {}),
   })
   if (disabled.length > 0) req.disabledParams = disabled
+  const settings = isObj(item['settings']) ? Object.entries(item['settings']) : []
+  const options = brunoOptions(settings, where, (l) => u.push(l))
+  if (Object.keys(options).length > 0) req.options = options
   const assertions = assertionsOf(assertPairs(item), u, where)
   if (assertions.length > 0) req.assertions = assertions
   const extract = extractionsOf(bruPairs(vars['postResponse']), u, where)
