@@ -19,6 +19,9 @@ let service: EngineService
 let h2: Http2SecureServer
 let h1: Server
 let h2Port = 0
+/** A Node HTTP/2 server with its own 64 KB send limit left as it is. */
+let tight: Http2SecureServer
+let tightPort = 0
 let h1Port = 0
 let caFile = ''
 
@@ -46,6 +49,17 @@ beforeAll(async () => {
     stream.respond(fields)
     stream.end('ok')
   })
+  tight = createSecureServer({ cert: pki.localhost.cert, key: pki.localhost.key, allowHTTP1: false })
+  tight.on('stream', (stream, headers) => {
+    stream.on('error', () => undefined)
+    const fields: Record<string, string | number> = { ':status': 200 }
+    // Fields of 1 KB each: `/100` is a 100 KB header block.
+    for (let i = 0; i < fieldsAsked(String(headers[':path'])); i++) fields[`x-field-${i}`] = 'v'.repeat(1000)
+    stream.respond(fields)
+    stream.end('ok')
+  })
+  await new Promise<void>((r) => tight.listen(0, '127.0.0.1', r))
+  tightPort = (tight.address() as AddressInfo).port
   h1 = createServer((req, res) => {
     for (let i = 0; i < fieldsAsked(String(req.url)); i++) res.setHeader(`x-field-${i}`, `value-${i}`)
     res.end('ok')
@@ -61,6 +75,7 @@ afterAll(async () => {
   await service.dispose()
   await new Promise<void>((r) => h2.close(() => r()))
   await new Promise<void>((r) => h1.close(() => r()))
+  await new Promise<void>((r) => tight.close(() => r()))
 })
 
 const overH2 = (fields: number) =>
@@ -99,6 +114,16 @@ describe('a response with very many headers', () => {
     if (r.final.type !== 'error') return
     expect(r.final.code).toBe('protocol')
     expect(r.final.message).toMatch(/have more fields than Flightdeck reads over HTTP\/2 \(128/)
+  })
+
+  it('over HTTP/2, a server that will not send its 100 KB header block is named, not "Connection reset"', async () => {
+    const r = await send(service, spec(`https://localhost:${tightPort}/100`, {}, { caFile, http2: true }))
+    expect(r.final.type).toBe('error')
+    if (r.final.type !== 'error') return
+    expect(r.final.code).toBe('protocol')
+    expect(r.final.message).toBe(
+      `localhost:${tightPort} reset the HTTP/2 stream (FRAME_SIZE_ERROR) before sending the response headers: most often its header block was larger than the server itself will send (a Node server sends at most 64 KB)`,
+    )
   })
 
   it('over HTTP/1.1, 5,000 fields (110 KB) are read', async () => {

@@ -224,11 +224,25 @@ function headersTooLarge(where: string): string {
   return `The response headers from ${where} are larger than ${MAX_RESPONSE_HEADER_BYTES / 1024} KB, the most Flightdeck reads (as browsers do)`
 }
 
-/** An HTTP/2 stream reset with ENHANCE_YOUR_CALM before its response's headers (`status` 0), in words; else null. */
+/**
+ * An HTTP/2 stream reset before its response's headers (`status` 0) for their size, in words; else null. With
+ * ENHANCE_YOUR_CALM it is ours (more fields than Node's client takes); with FRAME_SIZE_ERROR the server's (a
+ * Node server will not send a header block over its 64 KB `maxSendHeaderBlockLength`).
+ */
 export function h2HeaderFieldsFailure(err: unknown, status: number, host: string): EngineError | null {
   const code = (err as { code?: unknown } | null)?.code
-  if (status !== 0 || code !== 'ERR_HTTP2_STREAM_ERROR' || !/ENHANCE_YOUR_CALM/.test(String(err))) return null
-  return new EngineError('protocol', h2HeadersTooMany(host), (err as Error).message)
+  if (status !== 0 || code !== 'ERR_HTTP2_STREAM_ERROR') return null
+  const text = String(err)
+  const detail = (err as Error).message
+  if (/ENHANCE_YOUR_CALM/.test(text)) return new EngineError('protocol', h2HeadersTooMany(host), detail)
+  if (/FRAME_SIZE_ERROR/.test(text)) {
+    return new EngineError(
+      'protocol',
+      `${host} reset the HTTP/2 stream (FRAME_SIZE_ERROR) before sending the response headers: most often its header block was larger than the server itself will send (a Node server sends at most 64 KB)`,
+      detail,
+    )
+  }
+  return null
 }
 
 /**
