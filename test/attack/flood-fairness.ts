@@ -25,7 +25,10 @@ export interface FloodCase {
   mostInATurn: number
   /** How many plain requests must have gone through during the flood. */
   leastSends: number
-  /** How long the whole flood may take, in ms. */
+  /**
+   * How long the whole flood may take, in ms: a bound on a hang, not a judgement of speed, so wide enough for a
+   * shared machine (at load 17-20 the MQTT TCP flood took about 50 s, Socket.IO's 40 s, WebSocket's 15 s).
+   */
   withinMs: number
 }
 
