@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
-import { makeService } from '../engine/helpers'
-import { sendSaved, startStub, type Arrived, type Stub } from '../engine/import-formats-helpers'
+import { savedToSpec } from '../../src/shared/collection'
+import { done, makeService } from '../engine/helpers'
+import { savedRequest, sendSaved, startStub, type Arrived, type Stub } from '../engine/import-formats-helpers'
 import { multipartParts } from '../engine/multipart-parts'
 
 /**
@@ -65,6 +66,15 @@ beforeAll(async () => {
   save('sh.yaml', [text('note', 'first'), file(SH_PATH, TYPE)])
   save('js.yaml', [text(JS_NAME, 'first'), file(PLAIN)])
   save('py.yaml', [text(PY_NAME, 'first'), file(PLAIN, 'text/plain')])
+  writeFileSync(
+    join(dir, 'form.yaml'),
+    `${JSON.stringify({
+      name: 'form',
+      method: 'POST',
+      url: `${stub.url}/form`,
+      body: { kind: 'form', fields: [{ name: JS_NAME, value: "it's", enabled: true }] },
+    })}\n`,
+  )
   save('quotes.yaml', [text(QUOTED_NAME, QUOTED_VALUE), file(PLAIN, 'text/plain')])
   const opened = await service.invoke('collection.open', { dir, create: false })
   if (!opened.ok) throw new Error(opened.error.message)
@@ -85,18 +95,25 @@ const RUNNERS: Record<Target, [file: string, bin: string]> = {
   'python-requests': ['snippet.py', 'python3'],
 }
 
-/** The request's snippet for `target`, run by `command` in a fresh folder holding the part's file. */
-async function runSnippet(
-  request: string,
-  target: Target,
-): Promise<{ folder: string; arrived: Arrived | undefined; error: string }> {
+interface RunOutcome {
+  folder: string
+  arrived: Arrived | undefined
+  error: string
+}
+
+/** The request's Code snippet for `target`, run as a person would in a fresh folder holding the part's file. */
+async function runSnippet(request: string, target: Target): Promise<RunOutcome> {
   const snippet = await service.invoke('export.request', { dir, path: request, target })
   if (!snippet.ok) throw new Error(snippet.error.message)
-  const folder = mkdtempSync(join(work, `${target}-`))
+  const [file, bin] = RUNNERS[target]
+  return runCode(snippet.value.text, file, bin)
+}
+
+async function runCode(code: string, file: string, bin: string): Promise<RunOutcome> {
+  const folder = mkdtempSync(join(work, 'run-'))
   writeFileSync(join(folder, SH_PATH), 'file bytes\n')
   writeFileSync(join(folder, PLAIN), 'file bytes\n')
-  const [file, bin] = RUNNERS[target]
-  writeFileSync(join(folder, file), snippet.value.text)
+  writeFileSync(join(folder, file), code)
   const before = stub.arrived.length
   const error = await new Promise<string>((resolve) =>
     execFile(bin, [file], { cwd: folder, timeout: 20_000 }, (e, _out, err) =>
@@ -104,6 +121,20 @@ async function runSnippet(
     ),
   )
   return { folder, arrived: stub.arrived[before], error }
+}
+
+/** A sent request's id, as its timeline row has it (Copy as … works from what was sent). */
+async function sentSid(request: string): Promise<string> {
+  const req = await savedRequest(dir, request)
+  const r = await service.invoke('request.send', {
+    request: savedToSpec(req),
+    auth: req.auth,
+    context: { dir, path: request },
+  })
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`)
+  const sid = r.value.sids[0] as string
+  done(await service.http.waitFor(sid))
+  return sid
 }
 
 function expectNothingRan(folder: string): void {
@@ -161,4 +192,24 @@ describe('a hostile collection’s form-data request as a snippet', () => {
       expect(lf(parts(run.arrived)[0])).toEqual(lf(ours[0]))
     },
   )
+
+  it('a timeline row’s Copy as Node.js (axios) of a urlencoded form writes each field as a string literal', async () => {
+    // axios is not here to run it: the field must be one JSON string, not code.
+    const code = await service.invoke('session.snippet', {
+      sid: await sentSid('form.yaml'),
+      target: 'node:axios',
+    })
+    if (!code.ok) throw new Error(code.error.message)
+    expect(code.value.code).toContain(
+      `encodedParams.set(${JSON.stringify(JS_NAME)}, ${JSON.stringify("it's")});`,
+    )
+    const folder = mkdtempSync(join(work, 'axios-'))
+    writeFileSync(join(folder, 'snippet.mjs'), code.value.code)
+    const parsed = await new Promise<string>((resolve) =>
+      execFile(process.execPath, ['--check', 'snippet.mjs'], { cwd: folder }, (e, _o, err) =>
+        resolve(e ? err : ''),
+      ),
+    )
+    expect(parsed).toBe('')
+  })
 })

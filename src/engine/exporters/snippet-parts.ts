@@ -1,12 +1,13 @@
 import type { HarRequest } from '@readme/httpsnippet'
-import type { SnippetTarget } from '../../shared/collection-schemas'
 
 /**
- * Form-data parts written into a snippet's code safely. httpsnippet writes a part's name, value, file name and
- * type into the code as they are: curl's `--form name='@path'`, fetch's `form.append('name', 'value')`,
- * requests' `files = {"name": ("path", open("path", "rb"), "type")}`. A shared collection's part named
- * `x', require('fs')…, '` or a file `it's;$(cmd);'.txt` made the snippet run that code in the shell, Node or
- * Python of the person who copied it (a value with a quote or a line break made it fail to parse).
+ * Form fields written into a snippet's code safely. httpsnippet writes a form-data part's name, value, file
+ * name and type into the code as they are: curl's `--form name='@path'`, fetch's `form.append('name',
+ * 'value')`, requests' `files = {"name": ("path", open("path", "rb"), "type")}`, and a urlencoded field into
+ * Node axios's `encodedParams.set('name', 'value')`. A shared collection's part named `x', require('fs')…, '`
+ * or a file `it's;$(cmd);'.txt` made the snippet run that code in the shell, Node or Python of the person who
+ * copied it (a value with a quote or a line break made it fail to parse). Both the Code dialog and a
+ * timeline row's Copy as come through here (the worker's snippet task).
  *
  * So httpsnippet gets a placeholder for each (letters and digits, which every generator writes as it is), and
  * each placeholder, with the quotes the generator put around it, is replaced afterwards by a literal of the
@@ -23,8 +24,17 @@ interface Param {
   contentType?: string
 }
 
-/** Targets whose generators write parts unescaped (Go's native client escapes its one string). */
-const MASKED: ReadonlySet<SnippetTarget> = new Set(['curl', 'javascript-fetch', 'python-requests'])
+/**
+ * httpsnippet's `target:client` whose generators write fields unescaped, by the body type, and the quote each
+ * writes a placeholder in (`shell` is curl's own rule). Go's native client and the others offered escape them or
+ * write the body whole as one escaped string.
+ */
+const MASKED: Readonly<Record<string, { mimeType: string; quote: "'" | '"' | 'shell'; typed: boolean }>> = {
+  'shell:curl': { mimeType: 'multipart/form-data', quote: 'shell', typed: false },
+  'javascript:fetch': { mimeType: 'multipart/form-data', quote: "'", typed: false },
+  'python:requests': { mimeType: 'multipart/form-data', quote: '"', typed: true },
+  'node:axios': { mimeType: 'application/x-www-form-urlencoded', quote: "'", typed: false },
+}
 
 export interface MaskedParts {
   har: HarRequest
@@ -51,13 +61,14 @@ function freePrefix(har: HarRequest): string {
   return `fdpart${Date.now()}x`
 }
 
-/** `har` with its form-data parts as placeholders, and how to put the real text back; null when not needed. */
-export function maskParts(har: HarRequest, target: SnippetTarget): MaskedParts | null {
-  const params = har.postData.params as Param[] | undefined
-  if (!MASKED.has(target) || har.postData.mimeType !== 'multipart/form-data' || !params?.length) return null
+/** `har` with its form fields as placeholders, and how to put the real text back; null when not needed. */
+export function maskParts(har: HarRequest, target: string, client: string): MaskedParts | null {
+  const rule = MASKED[`${target}:${client}`]
+  const params = har.postData?.params as Param[] | undefined
+  if (!rule || har.postData?.mimeType !== rule.mimeType || !params?.length) return null
   const prefix = freePrefix(har)
   // Each replacement: what the generator wrote (a placeholder in its quotes), the literal it stands for, and
-  // whether the generator may leave it out (fetch writes no part types).
+  // whether the generator may leave it out (only requests writes part types).
   const swaps: [written: string, literal: string, optional: boolean][] = []
   const masked = params.map((p, i): Param => {
     const name = `${prefix}${i}n`
@@ -65,20 +76,19 @@ export function maskParts(har: HarRequest, target: SnippetTarget): MaskedParts |
     const file = `${prefix}${i}f`
     const type = `${prefix}${i}t`
     const isFile = p.fileName !== undefined && p.fileName !== ''
-    if (target === 'curl') {
+    if (rule.quote === 'shell') {
       // httpsnippet writes `quote(name=value)` for a text part (bare: the placeholders need no quoting) and
       // `name='@fileName'` for a file part; toHar already wrote the value and the file in curl's own syntax.
       if (isFile) swaps.push([`${name}='@${file}'`, shellWord(`${p.name}=@${p.fileName ?? ''}`), false])
       else swaps.push([`${name}=${value}`, shellWord(`${p.name}=${p.value ?? ''}`), false])
       return isFile ? { name, fileName: file } : { name, value }
     }
-    const quote = target === 'javascript-fetch' ? "'" : '"'
-    const typeOptional = target === 'javascript-fetch'
+    const quote = rule.quote
     swaps.push([`${quote}${name}${quote}`, jsonString(p.name), false])
     if (isFile) swaps.push([`${quote}${file}${quote}`, jsonString(p.fileName ?? ''), false])
     else swaps.push([`${quote}${value}${quote}`, jsonString(p.value ?? ''), false])
     if (p.contentType !== undefined)
-      swaps.push([`${quote}${type}${quote}`, jsonString(p.contentType), typeOptional])
+      swaps.push([`${quote}${type}${quote}`, jsonString(p.contentType), !rule.typed])
     return {
       name,
       ...(isFile ? { fileName: file } : { value }),

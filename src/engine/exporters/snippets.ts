@@ -6,7 +6,6 @@ import { resolveRequest } from '../../shared/template'
 import { applySimpleAuth } from '../auth/apply-auth'
 import { graphqlSnippetRefusal, graphqlSnippetRequest } from '../graphql/graphql-snippet'
 import { sharedPool, TaskFailed, WorkerDied } from '../workers/pool'
-import { maskParts } from './snippet-parts'
 
 /**
  * A request as a curl command or code, via httpsnippet. Variables are filled in from the collection and
@@ -127,24 +126,16 @@ export async function snippet(
   const har = toHar(req, auth, vars, fileTypeOrDefault, target)
   if (!har.ok) return har
   const [t, client] = TARGETS[target]
-  // Form-data parts go to httpsnippet as placeholders: it writes them into the code unescaped.
-  const parts = maskParts(har.value, target)
   let out: string | null
   try {
     // httpsnippet runs in the worker pool (a large body is converted whole).
-    out = await sharedPool().run('snippet.convert', { har: parts?.har ?? har.value, target: t, client })
+    out = await sharedPool().run('snippet.convert', { har: har.value, target: t, client })
   } catch (e) {
     const why =
       e instanceof TaskFailed || e instanceof WorkerDied || e instanceof Error ? e.message : String(e)
     return fail('invalid_request', `Cannot make a ${target} snippet: ${why}`)
   }
   if (out === null) return fail('unsupported', `No ${target} snippet for this request`)
-  if (parts) {
-    const filled = parts.fill(out)
-    if (filled instanceof Error)
-      return fail('invalid_request', `Cannot make a ${target} snippet: ${filled.message}`)
-    out = filled
-  }
   const note =
     auth.type === 'digest' || auth.type === 'oauth2'
       ? `${target === 'curl' ? '#' : target === 'python-requests' ? '#' : '//'} ${auth.type === 'digest' ? 'Digest auth' : 'OAuth 2.0 token'} not included: Flightdeck adds it when sending\n`
