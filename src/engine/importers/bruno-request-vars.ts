@@ -2,8 +2,9 @@ import type { SavedRequest } from '../../shared/collection'
 import type { BruPair } from './bru-lang'
 
 /**
- * A `.bru` request's own variables (`vars:pre-request` in the request file). Bruno resolves them before any
- * folder, collection or environment value of the same name; a Flightdeck request has no variables of its own,
+ * A request's own variables (a `.bru` file's `vars:pre-request`, Hoppscotch's `requestVariables`). Bruno and
+ * Hoppscotch resolve them before any folder, collection or environment value of the same name; a Flightdeck
+ * request has no variables of its own,
  * so an import writes each value where the request uses it (`{{token}}` in the URL, headers, body, auth and a
  * GraphQL query or variables becomes the value). A value that is itself `{{ref}}` stays a reference. The
  * request's scripts are kept as written.

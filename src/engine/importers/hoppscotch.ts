@@ -1,4 +1,4 @@
-import type { AuthSpec, Variable } from '../../shared/collection'
+import type { AuthSpec, SavedRequest, Variable } from '../../shared/collection'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import {
   copyFolderHeaders,
@@ -18,6 +18,7 @@ import {
   type PlanNode,
 } from './plan'
 import { graphqlFromTexts } from '../graphql/graphql-import'
+import { inlineRequestVars } from './bruno-request-vars'
 import { jsonAsSent } from './json-comments'
 
 /**
@@ -164,21 +165,30 @@ function requestNode(r: Obj, u: string[], path: string): PlanNode {
   const pre = str(r['preRequestScript']).trim()
   const test = str(r['testScript']).trim()
   if (pre || test) u.push(`${where}: scripts kept in the request file, not run`)
-  if (arr(r['requestVariables']).length > 0)
-    u.push(`${where}: request variables not kept (put them in the collection's variables)`)
+  // Request variables come first in Hoppscotch's order (request, collection, environment, global); a Flightdeck
+  // request has none of its own, so each value is written where the request uses it.
+  const own = arr(r['requestVariables'])
+    .filter(isObj)
+    .map((v) => ({ name: str(v['key']), value: text(v['value']), enabled: v['active'] !== false }))
+  const withOwn = (req: SavedRequest): SavedRequest => {
+    inlineRequestVars(req, own, (l) => u.push(`${where}: ${l}`))
+    return req
+  }
   // A request of a GraphQL collection: `url`, `query` and `variables` (text) instead of `endpoint` and `body`.
   if (typeof r['query'] === 'string' && r['endpoint'] === undefined)
     return {
       type: 'request',
-      request: request(name, {
-        method: 'POST',
-        url: text(r['url']),
-        description: str(r['description']),
-        headers: pairs(r['headers']),
-        auth: auth(r['auth'], u, where),
-        kind: 'graphql',
-        graphql: graphqlFromTexts(text(r['query']), text(r['variables']), where, u),
-      }),
+      request: withOwn(
+        request(name, {
+          method: 'POST',
+          url: text(r['url']),
+          description: str(r['description']),
+          headers: pairs(r['headers']),
+          auth: auth(r['auth'], u, where),
+          kind: 'graphql',
+          graphql: graphqlFromTexts(text(r['query']), text(r['variables']), where, u),
+        }),
+      ),
     }
   const b = body(r['body'], u, where)
   const scripts =
@@ -187,16 +197,18 @@ function requestNode(r: Obj, u: string[], path: string): PlanNode {
       : {}
   return {
     type: 'request',
-    request: request(name, {
-      ...scripts,
-      method: method(r['method'], u, where),
-      url: withQuery(text(r['endpoint']), pairs(r['params'])),
-      ...offParams(pairs(r['params'])),
-      description: str(r['description']),
-      headers: pairs(r['headers']),
-      body: b,
-      auth: auth(r['auth'], u, where),
-    }),
+    request: withOwn(
+      request(name, {
+        ...scripts,
+        method: method(r['method'], u, where),
+        url: withQuery(text(r['endpoint']), pairs(r['params'])),
+        ...offParams(pairs(r['params'])),
+        description: str(r['description']),
+        headers: pairs(r['headers']),
+        body: b,
+        auth: auth(r['auth'], u, where),
+      }),
+    ),
   }
 }
 
