@@ -25,6 +25,8 @@ options:
   -d, --data <body>        request body; @path sends a file's bytes
       --json               print one JSON object: status, headers, url, timeline, timings (HAR)
   -k, --insecure           accept TLS certificates that do not verify
+      --cacert <file>      trust the certificate authorities in this PEM file (a path from the
+                           current folder, as typed; with --collection, in place of caFile)
       --timeout <ms>       give up on the whole exchange after this many ms
       --max-body <size>    largest response body to read (default 2g): bytes, or with k, m, g
       --push               accept HTTP/2 server push (https only): pushed streams are listed
@@ -94,6 +96,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         data: { type: 'string', short: 'd' },
         json: { type: 'boolean' },
         insecure: { type: 'boolean', short: 'k' },
+        cacert: { type: 'string' },
         timeout: { type: 'string' },
         'max-body': { type: 'string' },
         push: { type: 'boolean' },
@@ -121,6 +124,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   const [command, target, ...extra] = positionals
   if (command === undefined) return error('missing command; try: flightdeck send <url>')
   if (command === 'import') return parseImport(values, positionals.slice(1))
+  if (values.cacert === '') return error('--cacert needs a PEM file of certificate authorities')
   if (command === 'send' && values.collection !== undefined)
     return parseSavedSend(values, positionals.slice(1))
   if (command !== 'send') return error(`unknown command '${command}'; try: flightdeck send <url>`)
@@ -164,6 +168,8 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
 
   const options: RequestSpec['options'] = {}
   if (values.insecure) options.insecure = true
+  // The person's own argument: read as typed, from the current folder, never confined.
+  if (values.cacert !== undefined) options.caFile = values.cacert
   if (values.push) options.acceptPush = true
   if (values.timeout !== undefined) {
     const ms = Number(values.timeout)

@@ -12,6 +12,8 @@ export interface SavedSendCommand {
   env?: string
   json: boolean
   insecure: boolean
+  /** `--cacert`: a CA file the person named, read as typed (from the current folder) in place of caFile. */
+  caFile?: string
   /** `--trace`: a traceparent when the collection's `trace:` setting says nothing (`off` still wins). */
   trace: boolean
   /** Folders outside the collection whose files its requests may send (`--allow-files DIR`, repeatable). */
@@ -77,6 +79,7 @@ export function parseSavedSend(
     json?: boolean
     trace?: boolean
     insecure?: boolean
+    cacert?: string
     data?: string
     header?: string[]
     'allow-files'?: string[]
@@ -111,6 +114,7 @@ export function parseSavedSend(
     allowEmptySecrets: values['allow-empty-secrets'] === true,
   }
   if (values.env !== undefined) out.env = values.env
+  if (values.cacert !== undefined) out.caFile = values.cacert
   if (values['no-scripts'] === true) out.noScripts = true
   const oauthTimeout = parseOAuthTimeout(values['oauth-timeout'])
   if (oauthTimeout instanceof Error) return { kind: 'error', message: oauthTimeout.message }

@@ -46,5 +46,6 @@ export async function sendSaved(service: CommandService, cmd: SavedSendCommand):
     ...(saved.scripts && cmd.noScripts !== true ? { scripts: saved.scripts } : {}),
     ...(cmd.noScripts === true ? { runScripts: false } : {}),
     ...(cmd.trace ? { trace: true } : {}),
+    ...(cmd.caFile !== undefined ? { caFile: cmd.caFile } : {}),
   })
 }

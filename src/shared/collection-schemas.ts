@@ -159,6 +159,11 @@ export const requestSendPayload = lazySchema(() =>
       runScripts: z.boolean().optional(),
       /** The toolbar's trace switch: a traceparent on a send no `trace:` setting decides (an Untitled tab's). */
       trace: z.boolean().optional(),
+      /**
+       * A CA file the person named for this send (`flightdeck send --collection … --cacert`), in place of the
+       * request's `caFile`: theirs, not the collection's, so it is read as given and not confined.
+       */
+      caFile: z.string().min(1).max(4096).optional(),
     })
     .strict(),
 )

@@ -123,6 +123,19 @@ export async function prepareRequest(
 }
 
 /**
+ * The request without its own CA file when the person named one for the send (`--cacert`): the collection's
+ * path is then neither confined nor read.
+ */
+function withoutCaFile<T extends { options?: { caFile?: string | undefined } | undefined }>(
+  request: T,
+  personal: string | undefined,
+): T {
+  if (personal === undefined || request.options?.caFile === undefined) return request
+  const { caFile: _ignored, ...options } = request.options
+  return { ...request, options }
+}
+
+/**
  * What a send may read: a request from a collection (its context names a request file) reads files in that
  * collection's folder and the folders the user allowed; a request typed in an Untitled tab (no request file,
  * even with a collection chosen for its variables) names any file, as the person typed it.
@@ -320,8 +333,17 @@ export function createCollectionHandlers(input: CollectionHandlerDeps): Collecti
         scriptRead: readonly EmptySecretUse[] = [],
       ): Promise<Result<SendResult>> => {
         const hook = deps.webhookValues?.()
-        const prepared = await prepareRequest(manager, request, auth, p.context, [], hook?.dyn)
+        const prepared = await prepareRequest(
+          manager,
+          withoutCaFile(request, p.caFile),
+          auth,
+          p.context,
+          [],
+          hook?.dyn,
+        )
         if (!prepared.ok) return prepared
+        if (p.caFile !== undefined)
+          prepared.value.spec.options = { ...prepared.value.spec.options, caFile: p.caFile }
         const trace = tracePlanOf(manager, p.context, p.trace, deps.traces)
         // The app sends a secret with no value here empty, and says so beside the response's status.
         const empty = mergeEmptySecrets(prepared.value.emptySecrets ?? [], scriptRead)
