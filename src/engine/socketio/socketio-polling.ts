@@ -65,6 +65,17 @@ export class BoundedPolling extends Fetch {
   // it is empty, so the slice is handled by then.
   private readonly afterHandling = (): void => queueMicrotask(this.handled)
 
+  constructor(...args: ConstructorParameters<typeof Fetch>) {
+    super(...args)
+    // engine.io-client's onData says `pollComplete` after every slice; a pause for the upgrade waits for it, and
+    // must not end (and the transport be let go) while the rest of the answer waits: it is said after the last.
+    const emit = this.emitReserved.bind(this)
+    this.emitReserved = ((event: string, ...rest: unknown[]) =>
+      event === 'pollComplete' && this.handingOn
+        ? this
+        : (emit as (e: string, ...r: unknown[]) => this)(event, ...rest)) as typeof this.emitReserved
+  }
+
   private get handingOn(): boolean {
     return this.offset < this.answer.length
   }
