@@ -78,6 +78,14 @@ describe('a Postman collection sends what newman sends', () => {
     expect(report).toContain(
       'Legacy checkout / Old checkout followed: Postman setting "followOriginalHttpMethod" is not supported',
     )
+    expect(report).toContain(
+      'collection: Postman\'s "strictSSL: false" (do not check certificates) is not imported: Flightdeck checks them',
+    )
+    expect(report).toContain(
+      'Legacy checkout: Postman setting "tlsDisabledProtocols" is not supported; left out',
+    )
+    // Written out with nothing in it, a setting says nothing.
+    expect(report).not.toContain('disabledSystemHeaders')
     expect(report).not.toMatch(/body is left out/)
 
     const started = await service.invoke('run.start', { dir, path: '', concurrency: 1, iterations: 1 })

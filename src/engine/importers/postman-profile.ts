@@ -23,11 +23,16 @@ const UNSUPPORTED: Readonly<Record<string, unknown>> = {
   insecureHTTPParser: false,
 }
 
-/** Settings read elsewhere (disableBodyPruning decides whether a GET's body is kept), or only the app's own. */
-const READ_ELSEWHERE = new Set(['disableBodyPruning', 'strictSSL'])
 const MAPPED = new Set(['followRedirects', 'maxRedirects', 'disableCookies'])
 
 const MAX_REDIRECTS = 100
+
+/** A setting written out with nothing in it (`disabledSystemHeaders: {}`, `tlsDisabledProtocols: []`). */
+function isUnset(value: unknown): boolean {
+  if (value === false || value === null || value === undefined) return true
+  if (Array.isArray(value)) return value.length === 0
+  return isObj(value) && Object.keys(value).length === 0
+}
 
 /**
  * What a level's own `protocolProfileBehavior` sets that Flightdeck does not send the same way: named once, at
@@ -49,7 +54,7 @@ export function reportProfile(own: unknown, where: string, report: (line: string
         report(`${where}: Postman setting "${key}" is not supported; requests go out as without it`)
       continue
     }
-    if (READ_ELSEWHERE.has(key)) continue
+    if (isUnset(value)) continue
     report(`${where}: Postman setting "${key.slice(0, 60)}" is not supported; left out`)
   }
   const max = own['maxRedirects']
