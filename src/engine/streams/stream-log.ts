@@ -1,9 +1,7 @@
-import { isUtf8 } from 'node:buffer'
 import { join } from 'node:path'
 import type { StreamLogCut } from '../../shared/stream-log-cut'
 import type { StreamEntry, StreamFilter, StreamPage } from '../../shared/streams'
 import type { StreamDirection, StreamMessageKind } from '../../shared/timeline'
-import type { ReplayedEvent } from '../sse/sse-ids'
 import {
   HELD_GROUP_BYTES,
   HELD_INDEX_BYTES,
@@ -14,18 +12,11 @@ import type { TopicMatcher } from './stream-log-topic'
 import { LogBytes } from './stream-log-bytes'
 import { HeldEvents } from './stream-log-held'
 import { EntryIndex } from './stream-log-index'
-import { HELD, KIND_CODE, KINDS, MAYBE_TEXT_KINDS, OUT, TEXT_KINDS } from './stream-log-kinds'
-import {
-  decodeRecord,
-  encodeInto,
-  putString,
-  recordLength,
-  utf8Boundary,
-  utf8Length,
-  type Decoded,
-} from './stream-log-records'
+import { LogEntries } from './stream-log-entries'
+import { HELD, KIND_CODE, OUT } from './stream-log-kinds'
+import { encodeInto, putString, recordLength, utf8Length } from './stream-log-records'
 import { LogFilter, type FilterableLog } from './stream-log-filter'
-import { heldContains, isEmptyFilter, recordContains } from './stream-log-search'
+import { isEmptyFilter } from './stream-log-search'
 
 /**
  * The full message log of every stream session, kept by the engine (never pushed to the UI whole). Each log
@@ -39,12 +30,9 @@ import { heldContains, isEmptyFilter, recordContains } from './stream-log-search
  *
  * Its other parts: the store of all logs and their memory (stream-log-store.ts), the entry index
  * (stream-log-index.ts), the bytes in memory or the temp file (stream-log-bytes.ts), the record format
- * (stream-log-records.ts), the kind and flag codes (stream-log-kinds.ts) and filtered reads (stream-log-filter.ts,
- * stream-log-search.ts).
+ * (stream-log-records.ts), the kind and flag codes (stream-log-kinds.ts), entries read back
+ * (stream-log-entries.ts) and filtered reads (stream-log-filter.ts, stream-log-search.ts).
  */
-
-/** Bytes of a record's head read to match its name (most topics fit; a longer one is read again whole). */
-const NAME_HEAD = 256
 
 export interface AppendInput {
   t: number
@@ -63,6 +51,8 @@ export class StreamLog implements FilterableLog {
   private readonly held: HeldEvents
   /** The records' and SSE texts' bytes, in memory blocks, then a temp file. */
   private readonly bytes: LogBytes
+  /** The entries read back. */
+  private readonly reader: LogEntries
   /** Messages not recorded because the log was full. */
   dropped = 0
   /** Where and why the log stopped keeping messages; null while it keeps them. Once cut, it stays cut. */
@@ -85,6 +75,7 @@ export class StreamLog implements FilterableLog {
     }
     this.bytes = new LogBytes(host)
     this.held = new HeldEvents(this.bytes, host)
+    this.reader = new LogEntries(this.ix, this.held, this.bytes)
   }
 
   get entries(): number {
@@ -285,11 +276,6 @@ export class StreamLog implements FilterableLog {
     this.held.holdBlockBytes(head, chunk, length, startId)
   }
 
-  /** Held entry `i` read back, or undefined when it is a record. */
-  private heldAt(i: number): ReplayedEvent | undefined {
-    return this.ix.flagsAt(i) & HELD ? this.held.event(i) : undefined
-  }
-
   /** True once the log takes no more entries (messages are then counted as dropped). */
   get full(): boolean {
     return this.disposed || this.cut !== null || this.ix.count >= this.store.maxEntries
@@ -300,74 +286,18 @@ export class StreamLog implements FilterableLog {
     return seq >= 0 ? this.ix.sizeAt(seq) : Buffer.byteLength(fallback)
   }
 
-  /** The stored bytes of entry `i` (a copy or a view; do not keep it past the next append). */
-  private recordOf(i: number): Buffer {
-    return this.bytes.at(this.ix.offsetAt(i), this.ix.lengthAt(i))
-  }
-
   memoryInUse(): number {
     return this.bytes.memoryHeld + this.held.counted
   }
 
   /** One entry, its data cut to `maxData` bytes. */
   entry(i: number, maxData: number): StreamEntry | null {
-    if (i < 0 || i >= this.ix.count) return null
-    const decoded = this.decoded(i)
-    const flags = this.ix.flagsAt(i)
-    const kind = KINDS[flags & 15] ?? 'binary'
-    const dir: StreamDirection = flags & OUT ? 'out' : 'in'
-    // A held event's size is its data's, read back whole.
-    const held = (flags & HELD) !== 0
-    const size = held ? decoded.data.length : this.ix.sizeAt(i)
-    const data = decoded.data.subarray(0, Math.min(maxData, decoded.data.length))
-    const text = TEXT_KINDS.has(kind) || (MAYBE_TEXT_KINDS.has(kind) && isUtf8(decoded.data))
-    const cut = text ? data.subarray(0, utf8Boundary(data, data.length < decoded.data.length)) : data
-    const out: StreamEntry = {
-      seq: i,
-      t: held ? this.held.timeOf(i) : this.ix.tAt(i),
-      dir,
-      kind,
-      size,
-      encoding: text ? 'utf8' : 'base64',
-      data: cut.toString(text ? 'utf8' : 'base64'),
-      truncated: cut.length < size,
-    }
-    if (decoded.event !== undefined) out.event = decoded.event
-    if (decoded.id !== undefined) out.id = decoded.id
-    const code = this.ix.codeAt(i)
-    if (code !== 0) out.code = code
-    return out
+    return this.reader.entry(i, maxData)
   }
 
-  /**
-   * The raw bytes of one message from `offset`, up to `length` bytes: a reader pages through a large message
-   * by range (the message view, the CLI's `--json`). A record's range is read alone (not the whole record); a
-   * held event's data is read back once and kept while its ranges are asked for in turn.
-   */
+  /** The raw bytes of one message from `offset`, up to `length` bytes (a reader pages a large message). */
   dataOf(i: number, offset: number, length: number): Buffer | null {
-    if (i < 0 || i >= this.ix.count) return null
-    if (!(this.ix.flagsAt(i) & HELD)) {
-      const start = this.ix.offsetAt(i)
-      const size = this.ix.sizeAt(i)
-      const from = Math.min(Math.max(0, offset), size)
-      const n = Math.max(0, Math.min(length, size - from))
-      // The data is the record's last `size` bytes (after its type and id).
-      return Buffer.from(this.bytes.at(start + this.ix.lengthAt(i) - size + from, n))
-    }
-    if (this.lastData?.i !== i) this.lastData = { i, data: this.decoded(i).data }
-    return Buffer.from(this.lastData.data.subarray(offset, offset + length))
-  }
-
-  /** The data of the held event read by range last. */
-  private lastData: { i: number; data: Buffer } | null = null
-
-  /** Entry `i`'s data, event type and id, from its record. */
-  private decoded(i: number): Decoded {
-    const held = this.heldAt(i)
-    if (held === undefined) return decodeRecord(this.recordOf(i))
-    const out: Decoded = { data: Buffer.from(held.data), event: held.event ?? 'message' }
-    if (held.id !== '') out.id = held.id
-    return out
+    return this.reader.dataOf(i, offset, length)
   }
 
   read(from: number, count: number, maxData: number, filter?: StreamFilter): StreamPage {
@@ -402,26 +332,12 @@ export class StreamLog implements FilterableLog {
     return this.ix.flagsAt(i)
   }
 
-  /** Is entry `i` a message (not a control entry) whose name (an MQTT topic) matches the topic filter? */
   nameMatches(i: number, flags: number, topic: TopicMatcher): boolean {
-    if ((flags & 15) === KIND_CODE.control) return false
-    if (flags & HELD) {
-      const name = Buffer.from(this.held.event(i).event ?? 'message')
-      return topic.matches(name, 0, name.length)
-    }
-    // The name is at the record's head: read that, not the data (a spilled log reads it from its file).
-    const at = this.ix.offsetAt(i)
-    let head = this.bytes.at(at, Math.min(this.ix.lengthAt(i), NAME_HEAD))
-    const evLen = head.readUInt16LE(0)
-    if (evLen === 0xffff) return false
-    if (2 + evLen > head.length) head = this.bytes.at(at, 2 + evLen)
-    return topic.matches(head, 2, 2 + evLen)
+    return this.reader.nameMatches(i, flags, topic)
   }
 
-  /** Does entry `i` (its event type, id or data) contain the lower-cased `needle`, ignoring ASCII case? */
   contains(i: number, needle: Buffer, needleText: string): boolean {
-    const held = this.heldAt(i)
-    return held !== undefined ? heldContains(held, needleText) : recordContains(this.recordOf(i), needle)
+    return this.reader.contains(i, needle, needleText)
   }
 
   dispose(): void {
@@ -433,7 +349,7 @@ export class StreamLog implements FilterableLog {
     this.keptBytes = 0
     this.bytes.memoryHeld = 0
     this.held.dispose()
-    this.lastData = null
+    this.reader.clear()
     this.filter.clear()
     this.bytes.dispose()
   }
