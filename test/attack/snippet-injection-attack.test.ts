@@ -25,6 +25,9 @@ const SH_PATH = "it's;$(touch pwned-sh);'.txt"
 const TYPE = "text/plain';touch pwned-type;'"
 const MARKERS = ['pwned-py', 'pwned-js', 'pwned-sh', 'pwned-type']
 const PLAIN = 'plain.txt'
+// PowerShell expands $(…) in double quotes; a ' ends a single-quoted string (‘ and ’ do too).
+const PS_HEADER = 'note $(New-Item pwned-ps) `"'
+const PS_BODY = "a’;New-Item pwned-ps;'"
 // What a person writes without meaning harm: quotes of both kinds, a backslash and a line break.
 const QUOTED_NAME = `it's "a" \\ name`
 const QUOTED_VALUE = `it's "quoted" \\ value\nand two lines`
@@ -73,6 +76,16 @@ beforeAll(async () => {
       method: 'POST',
       url: `${stub.url}/form`,
       body: { kind: 'form', fields: [{ name: JS_NAME, value: "it's", enabled: true }] },
+    })}\n`,
+  )
+  writeFileSync(
+    join(dir, 'ps.yaml'),
+    `${JSON.stringify({
+      name: 'ps',
+      method: 'POST',
+      url: `${stub.url}/ps`,
+      headers: [{ name: 'X-Note', value: PS_HEADER, enabled: true }],
+      body: { kind: 'text', text: PS_BODY, contentType: 'text/plain' },
     })}\n`,
   )
   save('quotes.yaml', [text(QUOTED_NAME, QUOTED_VALUE), file(PLAIN, 'text/plain')])
@@ -211,5 +224,16 @@ describe('a hostile collection’s form-data request as a snippet', () => {
       ),
     )
     expect(parsed).toBe('')
+  })
+  it('a timeline row’s Copy as PowerShell writes a header value and the body as single-quoted literals', async () => {
+    // No PowerShell on this machine to run it: each string must be one literal PowerShell expands nothing in.
+    const code = await service.invoke('session.snippet', {
+      sid: await sentSid('ps.yaml'),
+      target: 'powershell:restmethod',
+    })
+    if (!code.ok) throw new Error(code.error.message)
+    expect(code.value.code).toContain("$headers.Add('X-Note', 'note $(New-Item pwned-ps) `\"')")
+    expect(code.value.code).toContain("-Body 'a’’;New-Item pwned-ps;'''")
+    expect(code.value.code).not.toMatch(/"[^"\n]*\$\(/)
   })
 })

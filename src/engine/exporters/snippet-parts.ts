@@ -55,7 +55,7 @@ function jsonString(text: string): string {
 }
 
 /** A prefix that appears nowhere in the request, so a placeholder cannot meet the request's own text. */
-function freePrefix(har: HarRequest): string {
+export function freePrefix(har: HarRequest): string {
   const all = JSON.stringify(har)
   for (let n = 0; n < 1000; n++) if (!all.includes(`fdpart${n}x`)) return `fdpart${n}x`
   return `fdpart${Date.now()}x`
