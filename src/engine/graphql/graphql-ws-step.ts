@@ -1,5 +1,6 @@
 import type { GraphqlParams, GraphqlTransport } from '../../shared/graphql'
 import { subprotocolsOf } from '../../shared/graphql'
+import type { AuthSpec } from '../../shared/collection'
 import type { RequestSpec } from '../../shared/request'
 import type { StreamEntry } from '../../shared/streams'
 import { ok, type Result } from '../../shared/result'
@@ -54,10 +55,18 @@ export function graphqlWsStepHooks(
   fields: GraphqlWsStepFields,
   texts: readonly string[],
   exchanges: { http: HttpEngine; auth?: AuthRunner | undefined },
-): { open(spec: RequestSpec): Promise<Result<{ sid: string }>>; afterOpen(): void } {
+): {
+  open(spec: RequestSpec, auth: AuthSpec): Promise<Result<{ sid: string }>>
+  afterOpen(): void
+  authorizes: boolean
+} {
   return {
-    open: async (spec) => {
-      if (fields.transport === 'sse-single') return openSseSingleStep(streams, fields, texts, exchanges, spec)
+    // Single connection mode's PUT, GET, POSTs and DELETE are each authorized as they are sent; a WebSocket's
+    // upgrade arrives authorized.
+    authorizes: fields.transport === 'sse-single',
+    open: async (spec, auth) => {
+      if (fields.transport === 'sse-single')
+        return openSseSingleStep(streams, fields, texts, exchanges, spec, auth)
       const [{ pickOperation }, handlers, { GraphqlWsSession }, { DEFAULT_GRAPHQL_WS_OPTIONS }] =
         await Promise.all([
           import('../../shared/graphql-document'),
@@ -106,8 +115,8 @@ export function graphqlWsStepHooks(
 /**
  * A run's subscription over GraphQL over SSE's single connection mode: the engine's own (graphql-sse-single.ts:
  * the PUT that reserves a stream, the GET that opens it, the operation's POST onto it), on a stream of the
- * step's own — a run measures one connection — closed as the step's operation ends. The request arrives
- * authorized (its auth is in its headers), so each exchange carries it as it is.
+ * step's own — a run measures one connection — closed as the step's operation ends. Each exchange is authorized
+ * with the step's auth as it is sent, as when the app sends the operation (a digest answer is for one method).
  */
 async function openSseSingleStep(
   streams: StreamEngine,
@@ -115,6 +124,7 @@ async function openSseSingleStep(
   texts: readonly string[],
   exchanges: { http: HttpEngine; auth?: AuthRunner | undefined },
   spec: RequestSpec,
+  auth: AuthSpec,
 ): Promise<Result<{ sid: string }>> {
   const [{ pickOperation }, handlers, { openSseSingle, SseStreamPool }] = await Promise.all([
     import('../../shared/graphql-document'),
@@ -131,9 +141,9 @@ async function openSseSingleStep(
     ...(variables.value ? { variables: variables.value } : {}),
     ...(fields.operationName ? { operationName: fields.operationName } : {}),
   }
-  const auth = exchanges.auth ?? new (await import('../auth/auth-runner')).AuthRunner(exchanges.http)
-  const deps = { http: exchanges.http, auth, streams, emit: () => undefined }
-  const o = { spec, auth: { type: 'none' as const }, params, op: picked.value }
+  const runner = exchanges.auth ?? new (await import('../auth/auth-runner')).AuthRunner(exchanges.http)
+  const deps = { http: exchanges.http, auth: runner, streams, emit: () => undefined }
+  const o = { spec, auth, params, op: picked.value }
   const opened = await openSseSingle(deps, new SseStreamPool(), o)
   return opened.ok ? ok({ sid: opened.value }) : opened
 }

@@ -25,14 +25,28 @@ export interface StreamDeps {
   subscribe(listener: (batch: TimelineBatch) => void): () => void
 }
 
+export interface StreamStepHooks {
+  /** `auth` is the step's, for a session that `authorizes` its own requests; others get `spec` authorized. */
+  open(spec: RequestSpec, auth: AuthSpec): Promise<Result<{ sid: string }>>
+  afterOpen(): void
+  /**
+   * The session sends several requests and authorizes each itself (GraphQL over SSE's single connection mode:
+   * a PUT, a GET, POSTs and DELETEs, whose digest answers differ by method), so the step does not authorize one.
+   */
+  authorizes?: boolean
+}
+
 export interface StreamStepInput {
-  /** `graphql`: a GraphQL operation over a WebSocket transport (the engine's GraphQL session, by `hooks`). */
+  /**
+   * `graphql`: a GraphQL operation over a WebSocket transport, or over SSE's single connection mode (the
+   * engine's GraphQL sessions, by `hooks`).
+   */
   kind: 'sse' | 'ws' | 'mqtt' | 'socketio' | 'graphql'
   /**
    * MQTT, Socket.IO and GraphQL: how the session opens (with the request as authorized), and what it sends
    * once open (engine/mqtt/messaging-step.ts, engine/graphql/graphql-ws-step.ts).
    */
-  hooks?: { open(spec: RequestSpec): Promise<Result<{ sid: string }>>; afterOpen(): void }
+  hooks?: StreamStepHooks
   /** Checks of the messages' content the session's protocol understands (GraphQL: its results); null: not one. */
   assert?: (a: Assertion, sid: string) => AssertionResult | null
   /** Checks the protocol adds to the step's own (GraphQL: results that carried errors fail the step). */
@@ -88,9 +102,11 @@ function incoming(kind: StreamStepInput['kind'], e: StreamEntry): boolean {
 export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): Promise<StreamStepOutcome> {
   const started = Date.now()
   const { streams } = deps
-  const authorized: Result<{ spec: RequestSpec; refused?: () => void }> = input.authorize
-    ? await input.authorize(input.spec, input.auth, input.kind === 'sse' ? 'SSE' : 'WebSocket')
-    : { ok: true, value: { spec: applySimpleAuth(input.spec, input.auth) } }
+  const authorized: Result<{ spec: RequestSpec; refused?: () => void }> = input.hooks?.authorizes
+    ? { ok: true, value: { spec: input.spec } }
+    : input.authorize
+      ? await input.authorize(input.spec, input.auth, input.kind === 'sse' ? 'SSE' : 'WebSocket')
+      : { ok: true, value: { spec: applySimpleAuth(input.spec, input.auth) } }
   if (!authorized.ok)
     return {
       sid: undefined,
@@ -103,7 +119,7 @@ export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): P
   const { spec, refused } = authorized.value
   const hooks = refused ? { onUnauthorized: refused } : {}
   const opened = input.hooks
-    ? await input.hooks.open(spec)
+    ? await input.hooks.open(spec, input.auth)
     : input.kind === 'sse'
       ? streams.openSse({ request: spec, stream: { reconnect: false } }, hooks)
       : streams.openWs(
