@@ -217,7 +217,11 @@ describe('import', () => {
     expect((await request('get-health.yaml')).auth).toEqual({ type: 'none' })
     const u = report.unmapped.join('\n')
     expect(u).toContain('1 more server(s) listed')
-    expect(u).toContain('GET /books/{bookId}: cookie parameter "session" not imported')
+    expect((await request('books/get-a-book.yaml')).headers).toContainEqual({
+      name: 'Cookie',
+      value: 'session=string',
+      enabled: true,
+    })
     expect(u).toContain('POST /orders: callbacks not imported')
   })
 

@@ -18,12 +18,14 @@ async function importSpec(): Promise<string> {
 }
 
 describe('OpenAPI: what an operation takes from its path item and servers', () => {
-  it("an operation's own parameter replaces the path item's of the same name; the others come along", async () => {
+  it("an operation's own parameter replaces the path item's of the same name; the others come along; cookies in one header", async () => {
     const report = await importSpec()
     const got = await sendSaved(target.service, target.stub, target.dir, 'list-passports.yaml')
     expect(got.method).toBe('GET')
     expect(got.url).toBe('/v2/passports?pageSize=50')
     expect(got.headers['x-tenant']).toBe('acme')
+    // Cookie parameters go as one Cookie header.
+    expect(got.headers['cookie']).toBe('session=s-9; theme=dark')
     // Accept is the responses' to say (OpenAPI: a header parameter named Accept "SHALL be ignored").
     expect(got.headers['accept']).not.toBe('text/csv')
     expect(report).toContain('GET /passports: header parameter "Accept" left out: OpenAPI says to ignore it')

@@ -279,6 +279,7 @@ export async function importOpenApi(data: unknown): Promise<ImportPlan> {
       const params = operationParameters(item, op, where, (l) => u.push(l))
       const query: KeyValue[] = []
       const headers: KeyValue[] = []
+      const cookies: string[] = []
       for (const p of params) {
         const pname = str(p['name'])
         const paramExample = (): unknown => {
@@ -304,10 +305,15 @@ export async function importOpenApi(data: unknown): Promise<ImportPlan> {
               enabled: true,
             })
             break
+          case 'cookie':
+            cookies.push(`${pname}=${simpleText(p, pname, 'header', paramExample())}`)
+            break
           default:
             u.push(`${where}: ${str(p['in'])} parameter "${pname}" not imported`)
         }
       }
+      // Cookie parameters go as one Cookie header, as a browser or client sends them.
+      if (cookies.length > 0) headers.push({ name: 'Cookie', value: cookies.join('; '), enabled: true })
       const b = body(op, u, where, examples)
       if (b.contentType && b.body.kind === 'json' && !/^application\/json$/i.test(b.contentType)) {
         headers.push({ name: 'Content-Type', value: b.contentType, enabled: true })
