@@ -110,8 +110,9 @@ describe('MQTT: closed while publishes await their acks', () => {
       err: (t) => void (err += t),
     })
     await until(() => out.includes('cli/3'), 'the third publish printed')
-    // --duration closes it; while Close waits for the acks, the broker goes away.
-    await new Promise((r) => setTimeout(r, 800))
+    // --duration closes it (its line is written as the close begins); while Close waits for the acks, the
+    // broker goes away.
+    await until(() => out.includes('* closing after 0.5 s (--duration)'), 'the command closing at --duration')
     broker.drop()
     const code = await running
     expect({ code, err }).toEqual({ code: 0, err: '' })
