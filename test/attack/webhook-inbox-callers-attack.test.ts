@@ -7,14 +7,17 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createClock } from '../../src/engine/clock'
 import { BodyStore } from '../../src/engine/http/body-store'
-import { WebhookInbox, type WebhookCall } from '../../src/engine/webhooks/webhook-inbox'
+import { WEBHOOK_BODY_LIMITS, WebhookInbox, type WebhookCall } from '../../src/engine/webhooks/webhook-inbox'
 
 /**
  * Callers of the webhook inbox the way real ones behave. A caller that half-closes once its body is sent (`nc
  * -N`, a client calling `end()`) got no answer and its call was lost: node:http ended the socket at the FIN,
  * before the body (spilled to disk) was stored. And a caller sending faster than the disk writes had its whole
  * body queued in memory: 20 callers of 16 MB grew the engine by 200–280 MB, 40 by 490–590 MB. Now the request
- * is paused while its file write is behind, so each caller holds about the store's high-water mark.
+ * is paused while its file write is behind, so each caller holds about its high-water mark. And the store's
+ * own limits are made for one response at a time (8 MB in memory, 4 MB of writes pending): the inbox gives each
+ * call 256 KB of each (WEBHOOK_BODY_LIMITS), so with the engine's store 40 callers of 16 MB grew it by 47-59 MB,
+ * not 320-355.
  */
 
 const MEMORY = 16 * 1024
@@ -96,6 +99,30 @@ async function stallDisk(): Promise<{ release: () => Promise<void> }> {
   }
 }
 
+/** Sends a `size`-byte call as fast as the socket takes it; answers the socket and what it was answered. */
+async function sendFast(
+  base: string,
+  token: string,
+  size: number,
+): Promise<{ s: Socket; answered: Promise<string> }> {
+  const s = await open(base)
+  const answered = answer(s)
+  s.write(`POST /hooks/${token} HTTP/1.1\r\nHost: x\r\nContent-Length: ${size}\r\n\r\n`)
+  const chunk = Buffer.alloc(64 * 1024, 'w')
+  let sent = 0
+  const pump = (): void => {
+    while (sent < size) {
+      sent += chunk.length
+      if (!s.write(chunk)) {
+        s.once('drain', pump)
+        return
+      }
+    }
+  }
+  pump()
+  return { s, answered }
+}
+
 describe('webhook callers', () => {
   it('a caller that half-closes after its body gets its answer, and the call is kept whole', async () => {
     const base = await inbox.start()
@@ -154,6 +181,37 @@ describe('webhook callers', () => {
       s.destroy()
     } finally {
       if (!released) await stall.release()
+    }
+  }, 30_000)
+
+  it('with the engine’s store (8 MB in memory a body), a call holds the inbox’s 256 KB of each, not the store’s', async () => {
+    const engineStore = new BodyStore({ tempDir: root })
+    const engineInbox = new WebhookInbox({ clock: createClock(), bodies: engineStore })
+    const stall = await stallDisk()
+    let released = false
+    try {
+      const base = await engineInbox.start()
+      const { token } = engineInbox.mint('s1')
+      const size = 16 * 1024 * 1024
+      const { s, answered } = await sendFast(base, token, size)
+      const limits = WEBHOOK_BODY_LIMITS
+      const bound = (limits.memoryLimit ?? 0) + (limits.highWaterMark ?? 0) + 256 * 1024
+      const taken = (): number => engineStore.get('b1')?.size ?? 0
+      await until('more than the bound taken in, or 3 s', () => taken() > bound, 3_000).catch(() => undefined)
+      expect(taken()).toBeLessThanOrEqual(bound)
+      expect(taken()).toBeGreaterThan(0)
+      await stall.release()
+      released = true
+      expect(await answered).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+      const stored = engineStore.get('b1')
+      expect(stored?.size).toBe(size)
+      expect(stored?.onDisk).toBe(true)
+      expect((await stored?.read(size - 4, 8))?.toString()).toBe('wwww')
+      s.destroy()
+    } finally {
+      if (!released) await stall.release()
+      await engineInbox.stop()
+      await engineStore.dispose()
     }
   }, 30_000)
 })

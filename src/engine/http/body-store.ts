@@ -25,6 +25,17 @@ export interface BodyStoreOptions {
 
 export const DEFAULT_MAX_BODIES = 20_000
 
+/**
+ * Limits for one body, lower than the store's: a producer that may run many at once (the webhook inbox's callers)
+ * keeps each one's memory small. Larger values than the store's are ignored.
+ */
+export interface BodyWriteLimits {
+  /** A body past this many bytes is kept on disk instead. */
+  memoryLimit?: number
+  /** Pending disk writes past this many bytes ask this producer to pause. */
+  highWaterMark?: number
+}
+
 const EMPTY: Buffer[] = []
 
 /** Bytes of bodies moved to shared memory (see `location`): V8 counts them in no heap figure of its own. */
@@ -47,12 +58,20 @@ export class BodyWriter {
   private drainWaiters: (() => void)[] | null = null
   private failed: Error | null = null
   ended = false
+  /** The most bytes this body keeps in memory; past it, it is on disk. */
+  readonly memoryLimit: number
+  /** Pending disk writes past this many bytes ask the producer to pause. */
+  readonly highWaterMark: number
 
   constructor(
     readonly id: string,
     readonly contentType: string,
     private readonly store: BodyStore,
-  ) {}
+    limits: BodyWriteLimits = {},
+  ) {
+    this.memoryLimit = Math.min(limits.memoryLimit ?? Infinity, store.memoryLimit)
+    this.highWaterMark = Math.min(limits.highWaterMark ?? Infinity, store.highWaterMark)
+  }
 
   get onDisk(): boolean {
     return this.filePath !== null
@@ -72,11 +91,11 @@ export class BodyWriter {
     // Likewise for a queued disk write: a slow disk keeps megabytes of small views queued, each pinning a
     // buffer undici may have grown to megabytes (a body sent as many small chunks took 850 MB for 20 MB).
     this.enqueueDiskWrite(chunk.byteLength * 2 < chunk.buffer.byteLength ? Buffer.from(chunk) : chunk)
-    return this.pendingBytes < this.store.highWaterMark
+    return this.pendingBytes < this.highWaterMark
   }
 
   onDrain(callback: () => void): void {
-    if (this.pendingBytes < this.store.highWaterMark) callback()
+    if (this.pendingBytes < this.highWaterMark) callback()
     else (this.drainWaiters ??= []).push(callback)
   }
 
@@ -158,7 +177,7 @@ export class BodyWriter {
         this.failed = e instanceof Error ? e : new Error(String(e))
       } finally {
         this.pendingBytes -= chunk.length
-        if (this.pendingBytes <= this.store.highWaterMark / 2 && this.drainWaiters) {
+        if (this.pendingBytes <= this.highWaterMark / 2 && this.drainWaiters) {
           const waiters = this.drainWaiters
           this.drainWaiters = null
           for (const w of waiters) w()
@@ -187,7 +206,7 @@ export class BodyStore {
   private readonly bodies = new Map<string, BodyWriter>()
   /** Creation order, for releasing the oldest (see Fifo). */
   private readonly order = new Fifo<string>()
-  private readonly memoryLimit: number
+  readonly memoryLimit: number
   private readonly totalMemoryLimit: number
   readonly highWaterMark: number
   private readonly baseDir: string | undefined
@@ -204,9 +223,10 @@ export class BodyStore {
     this.maxBodies = options.maxBodies ?? DEFAULT_MAX_BODIES
   }
 
-  create(contentType: string): BodyWriter {
+  /** A new body; `limits` may lower the store's memory limit and high-water mark for this one. */
+  create(contentType: string, limits?: BodyWriteLimits): BodyWriter {
     const id = `b${this.nextId++}`
-    const writer = new BodyWriter(id, contentType, this)
+    const writer = new BodyWriter(id, contentType, this, limits)
     this.bodies.set(id, writer)
     this.order.push(id)
     if (this.bodies.size > this.maxBodies) this.releaseOldest()
@@ -241,7 +261,7 @@ export class BodyStore {
   }
 
   mayKeepInMemory(writer: BodyWriter, extra: number): boolean {
-    if (writer.size > this.memoryLimit || this.memoryUsed + extra > this.totalMemoryLimit) return false
+    if (writer.size > writer.memoryLimit || this.memoryUsed + extra > this.totalMemoryLimit) return false
     this.memoryUsed += extra
     return true
   }

