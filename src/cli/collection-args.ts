@@ -51,9 +51,9 @@ saved requests and import:
       --collection <dir>   run a saved request from this collection folder; with it,
       --request <path>     names the request file (e.g. users/create-user), not the method
       --env <name>         the environment (a file in <dir>/environments) for {{variables}}
-      --allow-files <dir>  let the request send body and multipart files from this folder
-                           outside the collection (repeatable); without it, only files inside
-                           the collection folder are sent
+      --allow-files <dir>  let the request read files from this folder outside the collection
+                           (repeatable): body and multipart files, its CA file (caFile); without
+                           it, only files inside the collection folder are read
       --no-scripts         do not run the request's pre-request and test scripts (they run in
                            a sandbox by default; a failed script test exits 1)
       --env-var <name=value>
