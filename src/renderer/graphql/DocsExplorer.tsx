@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react'
+import { memo, useCallback, useEffect, useState } from 'react'
 import type { LoadedSchema } from './graphql-slice'
 import { schemaClient } from './schema-client'
-import type { ArgDoc, TypeDoc } from './schema-protocol'
+import type { ArgDoc, FieldDoc, TypeDoc } from './schema-protocol'
 
 /**
  * The schema's docs beside the editor: the root types first, then the other types (the summary's first
@@ -11,7 +11,8 @@ import type { ArgDoc, TypeDoc } from './schema-protocol'
 export function DocsExplorer({ schema }: { schema: LoadedSchema }) {
   const [trail, setTrail] = useState<string[]>([])
   const current = trail[trail.length - 1]
-  const open = (name: string): void => setTrail((t) => [...t, name])
+  // Stable, so the memoized field rows are not drawn again as more of a long list arrives.
+  const open = useCallback((name: string): void => setTrail((t) => [...t, name]), [])
   const { roots, typeNames, typeCount } = schema.summary
   const unlisted = typeCount - roots.length - typeNames.length
   return (
@@ -77,6 +78,22 @@ type Loaded = { name: string; doc: TypeDoc | null } | { name: string; error: str
 
 /** Fields drawn before "Show all" (a root type of a big schema has thousands: drawing them all is a long task). */
 const SHOWN_FIELDS = 300
+/** After "Show all", fields added a step: 5,001 at once was one task of hundreds of ms; this many stays short. */
+const FIELDS_A_STEP = 250
+
+/**
+ * Grows `shown` to `total` a step at a time once `growing`, each step its own task (a timer, not a frame: frames
+ * stop when the page is hidden or nothing on screen moves), so a long list never holds the page in one task.
+ */
+function useGrowingCount(total: number, growing: boolean): number {
+  const [shown, setShown] = useState(Math.min(total, SHOWN_FIELDS))
+  useEffect(() => {
+    if (!growing || shown >= total) return
+    const step = setTimeout(() => setShown((n) => Math.min(total, n + FIELDS_A_STEP)), 0)
+    return () => clearTimeout(step)
+  }, [growing, shown, total])
+  return shown
+}
 
 function TypeDocs({ schemaKey, name, open }: { schemaKey: string; name: string; open(name: string): void }) {
   const [loaded, setLoaded] = useState<Loaded | null>(null)
@@ -93,11 +110,14 @@ function TypeDocs({ schemaKey, name, open }: { schemaKey: string; name: string; 
       live = false
     }
   }, [schemaKey, name])
+  const total = loaded && 'doc' in loaded && loaded.doc ? loaded.doc.fields.length : 0
+  const shown = useGrowingCount(total, all)
   if (loaded?.name !== name) return <p className="muted small">Reading {name}…</p>
   if ('error' in loaded) return <p className="small graphql-schema-error">{loaded.error}</p>
   const type = loaded.doc
   if (!type) return <p className="muted small">The schema has no type {name}</p>
-  const fields = all ? type.fields : type.fields.slice(0, SHOWN_FIELDS)
+  const fields = type.fields.slice(0, Math.max(shown, Math.min(type.fields.length, SHOWN_FIELDS)))
+  const growing = all && fields.length < type.fields.length
   return (
     <div>
       <h4 className="mono">{type.name}</h4>
@@ -112,30 +132,17 @@ function TypeDocs({ schemaKey, name, open }: { schemaKey: string; name: string; 
           ))}
         </ul>
       ) : null}
-      <ul className="graphql-docs-list" aria-label={`Fields of ${type.name}`}>
+      <ul className="graphql-docs-list" aria-label={`Fields of ${type.name}`} aria-busy={growing}>
         {fields.map((f) => (
-          <li key={f.name}>
-            <span className="mono">
-              {f.name}
-              {f.args.length ? (
-                <span className="muted">
-                  (
-                  {f.args.map((a, i) => (
-                    <span key={a.name}>
-                      {i ? ', ' : ''}
-                      {a.name}: <TypeRef of={a} open={open} />
-                    </span>
-                  ))}
-                  )
-                </span>
-              ) : null}
-              : <TypeRef of={f} open={open} />
-            </span>
-            {f.description ? <p className="muted small">{f.description}</p> : null}
-          </li>
+          <FieldItem key={f.name} field={f} open={open} />
         ))}
       </ul>
-      {fields.length < type.fields.length ? (
+      {growing ? (
+        <p className="muted small" role="status">
+          Showing {fields.length.toLocaleString('en-US')} of {type.fields.length.toLocaleString('en-US')}{' '}
+          fields…
+        </p>
+      ) : fields.length < type.fields.length ? (
         <button type="button" className="link-button small" onClick={() => setAll(true)}>
           Show all {type.fields.length.toLocaleString('en-US')} fields ({fields.length} shown)
         </button>
@@ -143,3 +150,28 @@ function TypeDocs({ schemaKey, name, open }: { schemaKey: string; name: string; 
     </div>
   )
 }
+
+/** One field: its name, arguments and type, types as links. Memoized: a growing list draws only its new rows. */
+const FieldItem = memo(function FieldItem({ field: f, open }: { field: FieldDoc; open(name: string): void }) {
+  return (
+    <li>
+      <span className="mono">
+        {f.name}
+        {f.args.length ? (
+          <span className="muted">
+            (
+            {f.args.map((a, i) => (
+              <span key={a.name}>
+                {i ? ', ' : ''}
+                {a.name}: <TypeRef of={a} open={open} />
+              </span>
+            ))}
+            )
+          </span>
+        ) : null}
+        : <TypeRef of={f} open={open} />
+      </span>
+      {f.description ? <p className="muted small">{f.description}</p> : null}
+    </li>
+  )
+})
