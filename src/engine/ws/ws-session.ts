@@ -3,7 +3,7 @@ import type { ClientOptions, RawData, WebSocket } from 'ws'
 import type { KeyValue } from '../../shared/request'
 import { fail, ok, type AppError, type Result } from '../../shared/result'
 import type { WsOpenOptions } from '../../shared/stream-schemas'
-import { closeCodeText, isSendableCloseCode } from '../../shared/streams'
+import { isSendableCloseCode } from '../../shared/streams'
 import type { EmptySecretUse, HeaderList, StreamMessageKind } from '../../shared/timeline'
 import { classifyError, MAX_RESPONSE_HEADER_BYTES } from '../http/errors'
 import type { ExchangeMarks } from '../http/timings'
@@ -15,7 +15,8 @@ import type { StreamLog } from '../streams/stream-log'
 import { checkHeaderList, parseStreamUrl, type StreamContext } from '../streams/stream-plumbing'
 import { VERSION } from '../version'
 import { timedConnection, upgradeAnswer, upgradeSent } from './ws-connection'
-import { describeWsError, frameQueueCut, serverCloseFailure, stripClose, type WsFailure } from './ws-errors'
+import { closedByYouWords, closeOutcome } from './ws-close-outcome'
+import { describeWsError, frameQueueCut, type WsFailure } from './ws-errors'
 import { messagePayload, toBuffer } from './ws-payload'
 import { webSocketClass, WS_OPEN } from './ws-client'
 import { WsTurnPacer, type WsFrame } from './ws-turn-pacer'
@@ -291,41 +292,16 @@ export class WsSession implements SessionTransport {
     // A close frame arrived (1005 means one without a code); 1006 means none did.
     if (attempt.isOpen && code !== 1006)
       attempt.record('in', 'close', Buffer.from(reason, 'utf8'), undefined, code)
-    const failure = this.failure
-    if (this.closeFrame) {
-      attempt.ended({ reason: '', reconnectable: false, by: 'client', code })
-      return
-    }
-    if (!attempt.isOpen) {
-      const f = failure ?? {
-        code: 'network' as const,
-        message: `The WebSocket handshake with ${this.url?.host ?? ''} failed`,
-      }
-      attempt.ended({ reason: f.message, error: stripClose(f), reconnectable: true, by: 'network' })
-      return
-    }
-    let by: 'server' | 'network' | 'client' = code === 1006 ? 'network' : 'server'
-    let words: string
-    let terminal: WsFailure | null
-    if (failure?.closeCode !== undefined) {
-      by = 'client'
-      words = failure.message
-      terminal = failure
-    } else if (code === 1006) {
-      words = `The connection dropped without a close frame (${closeCodeText(1006)})`
-      terminal = { code: 'reset', message: words, ...(failure ? { detail: failure.message } : {}) }
-    } else {
-      words = `The server closed with ${closeCodeText(code)}${reason ? `: ${reason}` : ''}`
-      terminal = serverCloseFailure(code, words)
-    }
-    attempt.ended({
-      reason: words,
-      ...(terminal ? { error: stripClose(terminal) } : {}),
-      // Protocol errors Flightdeck detected would repeat on a reconnect; everything else may be retried.
-      reconnectable: failure?.closeCode === undefined,
-      by,
-      code: failure?.closeCode ?? code,
-    })
+    attempt.ended(
+      closeOutcome({
+        code,
+        reason,
+        wasOpen: attempt.isOpen,
+        closedByYou: this.closeFrame !== null,
+        failure: this.failure,
+        host: this.url?.host ?? '',
+      }),
+    )
   }
 
   abort(): void {
@@ -395,7 +371,7 @@ export class WsSession implements SessionTransport {
     if (Buffer.byteLength(reason) > 123) return fail('invalid_request', 'A close reason is at most 123 bytes')
     if (this.closeFrame) return ok({ closing: true })
     this.closeFrame = { code, reason }
-    this.kernel.close(closedWords(code, reason))
+    this.kernel.close(closedByYouWords(code, reason))
     return ok({ closing: true })
   }
 
@@ -408,10 +384,6 @@ export class WsSession implements SessionTransport {
   dispose(): void {
     if (this.kernel.isEnded) return
     this.closeFrame ??= { code: 1001, reason: 'Flightdeck is shutting down' }
-    this.kernel.dispose(closedWords(this.closeFrame.code, this.closeFrame.reason))
+    this.kernel.dispose(closedByYouWords(this.closeFrame.code, this.closeFrame.reason))
   }
-}
-
-function closedWords(code: number, reason: string): string {
-  return `Closed by you with ${closeCodeText(code)}${reason ? `: ${reason}` : ''}`
 }
