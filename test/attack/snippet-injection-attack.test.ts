@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
+import { singleQuotedString } from '../../src/engine/exporters/snippet-strings'
 import { savedToSpec } from '../../src/shared/collection'
 import { done, makeService } from '../engine/helpers'
 import { savedRequest, sendSaved, startStub, type Arrived, type Stub } from '../engine/import-formats-helpers'
@@ -25,6 +26,8 @@ const SH_PATH = "it's;$(touch pwned-sh);'.txt"
 const TYPE = "text/plain';touch pwned-type;'"
 const MARKERS = ['pwned-py', 'pwned-js', 'pwned-sh', 'pwned-type']
 const PLAIN = 'plain.txt'
+// Ruby runs #{…} and PHP {${…}} inside double quotes.
+const INTERPOLATED = "#{`touch pwned-rb`} {${system('touch pwned-php')}}"
 // PowerShell expands $(…) in double quotes; a ' ends a single-quoted string (‘ and ’ do too).
 const PS_HEADER = 'note $(New-Item pwned-ps) `"'
 const PS_BODY = "a’;New-Item pwned-ps;'"
@@ -86,6 +89,16 @@ beforeAll(async () => {
       url: `${stub.url}/ps`,
       headers: [{ name: 'X-Note', value: PS_HEADER, enabled: true }],
       body: { kind: 'text', text: PS_BODY, contentType: 'text/plain' },
+    })}\n`,
+  )
+  writeFileSync(
+    join(dir, 'interpolated.yaml'),
+    `${JSON.stringify({
+      name: 'interpolated',
+      method: 'POST',
+      url: `${stub.url}/interpolated`,
+      headers: [{ name: 'X-Note', value: INTERPOLATED, enabled: true }],
+      body: { kind: 'text', text: INTERPOLATED, contentType: 'text/plain' },
     })}\n`,
   )
   save('quotes.yaml', [text(QUOTED_NAME, QUOTED_VALUE), file(PLAIN, 'text/plain')])
@@ -236,4 +249,24 @@ describe('a hostile collection’s form-data request as a snippet', () => {
     expect(code.value.code).toContain("-Body 'a’’;New-Item pwned-ps;'''")
     expect(code.value.code).not.toMatch(/"[^"\n]*\$\(/)
   })
+  it.each([
+    ['ruby:native', "request['X-Note'] = ", 'request.body = '],
+    ['php:curl', "'X-Note: ", 'CURLOPT_POSTFIELDS => '],
+  ] as const)(
+    'a timeline row’s Copy as %s writes the header and the body as single-quoted literals',
+    async (target, header, body) => {
+      // No Ruby or PHP on this machine to run it: no double-quoted string may hold #{ or {$.
+      const code = await service.invoke('session.snippet', {
+        sid: await sentSid('interpolated.yaml'),
+        target,
+      })
+      if (!code.ok) throw new Error(code.error.message)
+      const literal = singleQuotedString(INTERPOLATED)
+      expect(code.value.code).toContain(`${body}${literal}`)
+      expect(code.value.code).toContain(
+        header === "'X-Note: " ? singleQuotedString(`X-Note: ${INTERPOLATED}`) : `${header}${literal}`,
+      )
+      expect(code.value.code).not.toMatch(/"[^"\n]*(#\{|\{\$)/)
+    },
+  )
 })

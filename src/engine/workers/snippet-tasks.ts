@@ -1,7 +1,7 @@
 import type { HarRequest, HTTPSnippet as Snippet } from '@readme/httpsnippet'
 import { snippetInput, snippetOutput } from '../exporters/snippet-escapes'
 import { maskParts } from '../exporters/snippet-parts'
-import { maskPowershell } from '../exporters/snippet-powershell'
+import { maskStrings } from '../exporters/snippet-strings'
 import type { TaskInput, TaskOutput } from './protocol'
 
 /** Worker side of code snippets: httpsnippet over a request's HAR form (a large body is converted here too). */
@@ -13,7 +13,7 @@ export async function convertSnippet(
   const har = snippetInput(p.har, p.target)
   // Form fields go to httpsnippet as placeholders where it would write them into the code unescaped.
   const fields =
-    maskParts(har as HarRequest, p.target, p.client) ?? maskPowershell(har as HarRequest, p.target)
+    maskParts(har as HarRequest, p.target, p.client) ?? maskStrings(har as HarRequest, p.target, p.client)
   const out = new HTTPSnippet((fields?.har ?? har) as ConstructorParameters<typeof Snippet>[0]).convert(
     p.target as Parameters<Snippet['convert']>[0],
     p.client,
