@@ -23,10 +23,35 @@ export function oauthCliOptions(
 ): { oauthSignIn: (url: string) => void; oauthTimeoutMs?: number } {
   const seconds = Math.round((timeoutMs ?? 300_000) / 1000)
   return {
-    oauthSignIn: (url) =>
+    oauthSignIn: (url) => {
+      const shown = withoutUserinfo(url)
+      const left = shown.dropped ? `\n  ${USERINFO_LEFT_OUT}` : ''
       err(
-        `flightdeck: OAuth 2.0 sign-in: open this URL in a browser (waiting up to ${seconds} s):\n  ${url}\n`,
-      ),
+        `flightdeck: OAuth 2.0 sign-in: open this URL in a browser (waiting up to ${seconds} s):\n  ${shown.url}${left}\n`,
+      )
+    },
     ...(timeoutMs !== undefined ? { oauthTimeoutMs: timeoutMs } : {}),
   }
+}
+
+export const USERINFO_LEFT_OUT =
+  '(the user name and password in the authorization URL are left out: your browser asks for them if the page wants them)'
+
+/**
+ * stderr ends up in CI logs: a `user:password@` typed into the authorization URL is not printed. The rest of the
+ * URL is the link the person opens, so it is printed whole (its query is what the authorization server reads).
+ */
+function withoutUserinfo(url: string): { url: string; dropped: boolean } {
+  const typedUserinfo = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i
+  let u: URL
+  try {
+    u = new URL(url)
+  } catch {
+    // The engine built the URL with URL, so it parses; should it not, what sits before an @ still goes.
+    return { url: url.replace(typedUserinfo, '$1'), dropped: typedUserinfo.test(url) }
+  }
+  if (u.username === '' && u.password === '') return { url, dropped: false }
+  u.username = ''
+  u.password = ''
+  return { url: u.href, dropped: true }
 }
