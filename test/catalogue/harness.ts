@@ -17,8 +17,8 @@ import { startSseServer, type SseFixture } from '../fixtures/sse-server'
  * things a user would notice besides the fault's own message:
  *  - the engine stays responsive: `app.info` is asked right after the fault starts and then every few ms while
  *    it is in progress, and must answer each time;
- *  - other sessions carry on: a healthy HTTP request (a body that arrives over ~250 ms) and, when asked, an SSE
- *    stream are started alongside and must finish with exactly their expected content;
+ *  - other sessions carry on: a healthy HTTP request (a body that arrives over ~100 ms) and, when asked, an SSE
+ *    stream (4 events 25 ms apart) are started alongside and must finish with exactly their expected content;
  *  - (file cases) the collection folder's bytes are compared before and after with `hashTree`.
  */
 
@@ -76,7 +76,7 @@ export interface FaultRun<T> {
 const PROBE_EVERY_MS = 20
 /** Bounds the probe loop whatever the fault does (a fault is also bounded by vitest's test timeout). */
 const MAX_PROBES = 5000
-const COMPANION_PATH = '/slow?ms=250&chunks=5'
+const COMPANION_PATH = '/slow?ms=100&chunks=5'
 const COMPANION_BODY = Array.from({ length: 5 }, (_, i) => `chunk ${i + 1}/5\n`).join('')
 const SSE_EVENTS = 4
 
@@ -100,7 +100,7 @@ export async function underFault<T>(
     options.sse === false
       ? null
       : await service.invoke('sse.open', {
-          request: spec(`${cat.sse.url}/events?n=${SSE_EVENTS}&every=40&close=1`),
+          request: spec(`${cat.sse.url}/events?n=${SSE_EVENTS}&every=25&close=1`),
           stream: { reconnect: false },
         })
 
