@@ -14,15 +14,18 @@ export class EntryIndex {
   count = 0
   /** Entries the index has room for. */
   private capacity = 0
-  private tPages: (Float64Array | undefined)[] = []
-  private offsetPages: (Float64Array | undefined)[] = []
-  private lengthPages: (Uint32Array | undefined)[] = []
+  // Every column has a slot for every page from the start (undefined until the page has such entries), so
+  // reads and writes stay in bounds and each array keeps one elements kind: V8's optimised code for `add` is
+  // not thrown away for an out-of-bounds read or a changed array map while the first logs of a process fill.
+  private tPages: (Float64Array | undefined)[] = [undefined]
+  private offsetPages: (Float64Array | undefined)[] = [undefined]
+  private lengthPages: (Uint32Array | undefined)[] = [undefined]
   /** Bytes of the message's data (the stored record also carries the event name and id). */
-  private sizePages: (Uint32Array | undefined)[] = []
-  /** kind code | flags (see stream-log.ts) */
-  private flagPages: Uint8Array[] = []
+  private sizePages: (Uint32Array | undefined)[] = [undefined]
+  /** kind code | flags (see stream-log-kinds.ts) */
+  private flagPages: Uint8Array[] = [new Uint8Array(0)]
   /** WebSocket close codes. */
-  private codePages: (Uint16Array | undefined)[] = []
+  private codePages: (Uint16Array | undefined)[] = [undefined]
 
   /** A new entry for a record; returns its seq. */
   add(t: number, offset: number, length: number, size: number, flags: number): number {
@@ -97,6 +100,11 @@ export class EntryIndex {
       return
     }
     this.flagPages.push(new Uint8Array(PAGE))
+    this.tPages.push(undefined)
+    this.offsetPages.push(undefined)
+    this.lengthPages.push(undefined)
+    this.sizePages.push(undefined)
+    this.codePages.push(undefined)
     this.capacity += PAGE
   }
 
