@@ -78,7 +78,13 @@ beforeAll(async () => {
       name: 'form',
       method: 'POST',
       url: `${stub.url}/form`,
-      body: { kind: 'form', fields: [{ name: JS_NAME, value: "it's", enabled: true }] },
+      body: {
+        kind: 'form',
+        fields: [
+          { name: JS_NAME, value: "it's", enabled: true },
+          { name: PY_NAME, value: 'x', enabled: true },
+        ],
+      },
     })}\n`,
   )
   writeFileSync(
@@ -269,4 +275,15 @@ describe('a hostile collection’s form-data request as a snippet', () => {
       expect(code.value.code).not.toMatch(/"[^"\n]*(#\{|\{\$)/)
     },
   )
+
+  it('a timeline row’s Copy as C# (HttpClient) of a urlencoded form writes each field as a string literal', async () => {
+    // No .NET on this machine to run it: a field closing C#'s double quotes must stay one JSON string.
+    const code = await service.invoke('session.snippet', {
+      sid: await sentSid('form.yaml'),
+      target: 'csharp:httpclient',
+    })
+    if (!code.ok) throw new Error(code.error.message)
+    expect(code.value.code).toContain(`{ ${JSON.stringify(PY_NAME)}, ${JSON.stringify('x')} },`)
+    expect(code.value.code).toContain(`{ ${JSON.stringify(JS_NAME)}, ${JSON.stringify("it's")} },`)
+  })
 })

@@ -5,7 +5,7 @@ import type { HarRequest } from '@readme/httpsnippet'
  * name and type into the code as they are: curl's `--form name='@path'`, fetch's `form.append('name',
  * 'value')`, requests' `files = {"name": ("path", open("path", "rb"), "type")}`, and a urlencoded field into
  * Node axios's `encodedParams.set('name', 'value')`. A shared collection's part named `x', require('fs')…, '`
- * or a file `it's;$(cmd);'.txt` made the snippet run that code in the shell, Node or Python of the person who
+ * (C#'s FormUrlEncodedContent too, in double quotes) or a file `it's;$(cmd);'.txt` made the snippet run that code in the shell, Node or Python of the person who
  * copied it (a value with a quote or a line break made it fail to parse). Both the Code dialog and a
  * timeline row's Copy as come through here (the worker's snippet task).
  *
@@ -34,6 +34,8 @@ const MASKED: Readonly<Record<string, { mimeType: string; quote: "'" | '"' | 'sh
   'javascript:fetch': { mimeType: 'multipart/form-data', quote: "'", typed: false },
   'python:requests': { mimeType: 'multipart/form-data', quote: '"', typed: true },
   'node:axios': { mimeType: 'application/x-www-form-urlencoded', quote: "'", typed: false },
+  // C#'s FormUrlEncodedContent: `{ "name", "value" },` (a JSON string is a valid C# string literal).
+  'csharp:httpclient': { mimeType: 'application/x-www-form-urlencoded', quote: '"', typed: false },
 }
 
 export interface MaskedParts {
