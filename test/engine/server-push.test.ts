@@ -172,7 +172,10 @@ describe('server push from a Node http2 server', () => {
         )?.sid
       }
       expect(pushSid).toBeDefined()
-      await sleep(150)
+      // Cancelled while its body is coming: once its response headers are in.
+      for (let i = 0; i < 250 && !seen.some((e) => e.sid === pushSid && e.type === 'response-headers'); i++)
+        await sleep(20)
+      expect(seen.some((e) => e.sid === pushSid && e.type === 'response-headers')).toBe(true)
       const cancelled = await service.invoke('session.cancel', { sid: pushSid ?? '' })
       expect(cancelled.ok && cancelled.value.cancelled).toBe(true)
       const r = await service.http.waitFor(parentSid)
