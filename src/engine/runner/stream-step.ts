@@ -139,7 +139,7 @@ export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): P
       sid: undefined,
       status: undefined,
       error: { code: opened.error.code, message: opened.error.message },
-      timeMs: 0,
+      timeMs: Date.now() - started,
       messages: 0,
       assertions: [],
     }
