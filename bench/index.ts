@@ -7,6 +7,7 @@ import { benchImport } from './import.bench'
 import { benchLoopDelay } from './loop-delay.bench'
 import { benchMessaging } from './messaging.bench'
 import { benchUi } from './ui.bench'
+import { benchUiGraphql } from './ui-graphql.bench'
 import { benchUiIdle } from './ui-idle.bench'
 import { RESULTS_FILE, recordResults } from './results'
 import { benchRunner } from './runner.bench'
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     ['import', benchImport],
     ['ui', benchUi],
     ['ui-idle', benchUiIdle],
+    ['ui-graphql', benchUiGraphql],
     ['soak', benchSoak],
     ['runner', benchRunner],
     ['scripts', benchScripts],
