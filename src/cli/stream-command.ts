@@ -70,9 +70,12 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
   let received = 0
   let origin: number | null = null
   let closing = false
-  const close = (): void => {
+  /** Closes the session; `why` (the command's own reason: "after 1 message (--max)") gets a line of its own. */
+  const close = (why = ''): void => {
     if (closing) return
     closing = true
+    if (why && !command.json && origin !== null)
+      io.out(`${stamp(service.clock.now() - origin)} * closing ${why}\n`)
     void service.invoke('session.cancel', { sid })
   }
   const print = (e: TimelineEvent): void => {
@@ -98,12 +101,18 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
         if (e.type === 'stream-open' && command.kind === 'ws' && e.attempt === 0) {
           for (const text of command.send) void service.invoke('ws.send', { sid, kind: 'text', data: text })
         }
-        if (incoming && command.max !== null && ++received >= command.max) close()
+        if (incoming && command.max !== null && ++received >= command.max)
+          close(`after ${received} message${received === 1 ? '' : 's'} (--max)`)
       }
     }
   })
-  const timer = command.durationMs === null ? null : setTimeout(close, command.durationMs)
-  process.once('SIGINT', close)
+  const durationMs = command.durationMs
+  const timer =
+    durationMs === null
+      ? null
+      : setTimeout(() => close(`after ${durationMs / 1000} s (--duration)`), durationMs)
+  const interrupted = (): void => close('on Ctrl+C')
+  process.once('SIGINT', interrupted)
   let outGone: ((value: null) => void) | null = null
   let outGoneTimer: ReturnType<typeof setTimeout> | null = null
   const outGoneAfterGrace = new Promise<null>((resolve) => (outGone = resolve))
@@ -127,7 +136,7 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
   } finally {
     if (timer) clearTimeout(timer)
     if (outGoneTimer) clearTimeout(outGoneTimer)
-    process.off('SIGINT', close)
+    process.off('SIGINT', interrupted)
     offOutClosed?.()
     off()
   }
@@ -239,7 +248,7 @@ function eventFields(entry: StreamEntry): { event?: string; id?: string; code?: 
 }
 
 function humanLine(service: EngineService, e: TimelineEvent, origin: number): string | null {
-  const at = `${((e.t - origin) / 1000).toFixed(3).padStart(8)}s`
+  const at = stamp(e.t - origin)
   switch (e.type) {
     case 'queued':
       return `* ${e.kind === 'ws' ? 'WebSocket' : e.method} ${e.url}`
@@ -264,7 +273,7 @@ function humanLine(service: EngineService, e: TimelineEvent, origin: number): st
         e.kind === 'event'
           ? `${event ?? 'message'}${id !== undefined ? ` id=${id}` : ''}`
           : e.kind + (code !== undefined ? ` ${code}` : '')
-      const when = entry ? `${((entry.t - origin) / 1000).toFixed(3).padStart(8)}s` : at
+      const when = entry ? stamp(entry.t - origin) : at
       const data = !entry
         ? e.preview
         : entry.encoding === 'base64'
@@ -291,4 +300,9 @@ function humanLine(service: EngineService, e: TimelineEvent, origin: number): st
     default:
       return null
   }
+}
+
+/** A time since the session's first event, as every line for people starts: `   1.234s`. */
+function stamp(ms: number): string {
+  return `${(ms / 1000).toFixed(3).padStart(8)}s`
 }

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from '../../src/cli/index'
+import { startSseServer, type SseFixture } from '../fixtures/sse-server'
+import { startWsServer, type WsFixture } from '../fixtures/ws-server'
+
+/**
+ * `flightdeck ws` and `flightdeck sse` say why the command closed the session, on a line of its own before the
+ * close shows (`* closing after 2 messages (--max)`, `after 0.5 s (--duration)`), as `socketio` and `mqtt` do.
+ * They used to close without a word of their own: only `* closed: Closed by you …` came, which does not say
+ * whether a limit, a time or Ctrl+C made it.
+ */
+
+async function cli(...argv: string[]): Promise<{ code: number; lines: string[]; err: string }> {
+  let out = ''
+  let err = ''
+  const code = await runCli(argv, { out: (t) => void (out += t), err: (t) => void (err += t) })
+  return { code, lines: out.trim().split('\n'), err }
+}
+
+/** The lines with the time they start with taken off. */
+const untimed = (lines: string[]): string[] => lines.map((l) => l.replace(/^ +\d+\.\d{3}s /, ''))
+
+let sse: SseFixture
+let ws: WsFixture
+beforeAll(async () => {
+  sse = await startSseServer()
+  ws = await startWsServer()
+})
+afterAll(async () => {
+  await sse.close()
+  await ws.close()
+})
+
+describe('flightdeck ws / sse: why the command closed', () => {
+  it('ws --max 2: the closing line comes after the second message, before the close frames', async () => {
+    const r = await cli('ws', `${ws.url}/echo`, '-s', 'one', '-s', 'two', '--max', '2')
+    expect(r.err).toBe('')
+    expect(r.code).toBe(0)
+    const lines = untimed(r.lines)
+    const closing = lines.indexOf('* closing after 2 messages (--max)')
+    expect(closing).toBeGreaterThan(lines.indexOf('← text (3 B) two'))
+    expect(lines.slice(closing + 1)).toEqual([
+      '→ close 1000 (0 B) ',
+      '← close 1000 (0 B) ',
+      '* closed: Closed by you with 1000 normal closure',
+      '* done',
+    ])
+    // Each line for people starts with its time, the closing line too.
+    expect(r.lines[closing]).toMatch(/^ +\d+\.\d{3}s \* closing /)
+    // The first command of the file loads the engine: seconds on a loaded machine.
+  }, 60_000)
+
+  it('sse --max 1 says "after 1 message"', async () => {
+    const r = await cli('sse', `${sse.url}/events?n=1000&every=20`, '--max', '1')
+    expect(r.code).toBe(0)
+    const lines = untimed(r.lines)
+    expect(lines.filter((l) => l.startsWith('← '))).toHaveLength(1)
+    expect(lines.slice(-3)).toEqual([
+      '* closing after 1 message (--max)',
+      expect.stringMatching(/^\* closed: Closed by you/),
+      expect.stringMatching(/^\* (done|cancelled)$/),
+    ])
+  })
+
+  it('sse --duration 0.5 says "after 0.5 s (--duration)"', async () => {
+    const r = await cli('sse', `${sse.url}/events?n=100000&every=50`, '--duration', '0.5')
+    expect(r.code).toBe(0)
+    const lines = untimed(r.lines)
+    const closing = lines.indexOf('* closing after 0.5 s (--duration)')
+    expect(closing).toBeGreaterThan(0)
+    expect(lines.slice(closing + 1).filter((l) => l.startsWith('* '))).toEqual([
+      expect.stringMatching(/^\* closed: Closed by you/),
+      expect.stringMatching(/^\* (done|cancelled)$/),
+    ])
+  })
+
+  it('--json has no closing line: its stream-closed object carries the words', async () => {
+    const r = await cli('ws', `${ws.url}/echo`, '-s', 'one', '--max', '1', '--json')
+    expect(r.code).toBe(0)
+    expect(r.lines.every((l) => l.startsWith('{'))).toBe(true)
+    expect(r.lines.map((l) => JSON.parse(l) as { type: string; reason?: string })).toContainEqual(
+      expect.objectContaining({ type: 'stream-closed', reason: 'Closed by you with 1000 normal closure' }),
+    )
+  })
+})
