@@ -211,3 +211,31 @@ test('a "Not sent" goes once the GraphQL query it was about is edited', async ({
   await page.keyboard.type(' ')
   await expect(alert).toHaveCount(0)
 })
+
+test("a stream's failed reconnect says why in words read whole at 1024 px", async ({ page }) => {
+  await start(page)
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'SSE' })
+  const field = page.getByRole('textbox', { name: 'URL' })
+  // Two events and the end, then 503 for every reconnect.
+  tickCalls = 0
+  await field.fill(`${base}/ticks?n=2`)
+  await page.getByRole('group', { name: 'SSE options' }).getByRole('spinbutton').fill('1')
+  await field.press('Enter')
+  const details = page.getByRole('region', { name: 'Stream details' })
+  await expect(details).toHaveAttribute('data-state', 'failed', { timeout: 15_000 })
+  const sep = details.locator('.stream-log-sep[data-attempt="1"]')
+  await expect(sep.locator('.sep-result')).toHaveText(
+    ' · failed: The server answered 503 Service Unavailable instead of a stream',
+  )
+  // The outcome ends inside the line's visible box (what follows it may be cut; the title has it all).
+  const overshoot = await sep.evaluate((row) => {
+    const words = row.querySelector('.sep-words')
+    const result = row.querySelector('.sep-result')
+    if (!words || !result) return Number.POSITIVE_INFINITY
+    return result.getBoundingClientRect().right - words.getBoundingClientRect().right
+  })
+  expect(overshoot).toBeLessThanOrEqual(0)
+  await expect(sep.locator('.sep-text')).toHaveAttribute('title', /\(a stream needs a 2xx response\)/)
+  await page.mouse.move(1, 1)
+  await shoot(page, 'sse-reconnect-failed')
+})

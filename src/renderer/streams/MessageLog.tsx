@@ -195,6 +195,15 @@ function CutRow({ row, text }: { row: number; text: string }) {
   )
 }
 
+/**
+ * The outcome as the line shows it: without a closing parenthetical explanation (the row's title and the
+ * Handshake tab keep it whole), so at 1024 px the outcome itself is read whole before the line is cut.
+ */
+function briefOutcome(outcome: string): string {
+  const at = outcome.indexOf(' (')
+  return at > 0 && outcome.endsWith(')') ? outcome.slice(0, at) : outcome
+}
+
 function SeparatorRow({ row, separator, sse }: { row: number; separator: LogSeparator; sse: boolean }) {
   const a = separator.attempt
   const { head, outcome, rest } = separatorParts(a, sse)
@@ -211,7 +220,7 @@ function SeparatorRow({ row, separator, sse }: { row: number; separator: LogSepa
         <span className="sep-rule" aria-hidden="true" />
         <span className="sep-words">
           {head}
-          {outcome ? <span className="sep-result"> · {outcome}</span> : null}
+          {outcome ? <span className="sep-result"> · {briefOutcome(outcome)}</span> : null}
           {rest ? ` · ${rest}` : ''}
         </span>
         <span className="sep-rule" aria-hidden="true" />
