@@ -2,12 +2,14 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli/index'
 import type { EngineService } from '../../src/engine/service'
+import { startSilentMqttBroker, type SilentMqttBroker } from '../fixtures/silent-mqtt-broker'
 import { makeService } from './helpers'
 import { readLog, record, settle, type Recorder } from './stream-helpers'
 
 /**
- * Closing a connected MQTT session while publishes still await their acks: each is marked lost in the log, and
- * the close's own words, on the lane and in `flightdeck mqtt`'s output, count them. The broker here accepts the
+ * Closing a connected MQTT session while publishes still await their acks: Close waits a grace for them, then
+ * says goodbye (DISCONNECT); each is marked lost in the log, and the close's own words, on the lane and in
+ * `flightdeck mqtt`'s output, count them. The broker here accepts the
  * connection (CONNACK) and never acknowledges a publish, as a broker that stopped answering does.
  */
 
@@ -54,7 +56,11 @@ beforeAll(async () => {
   service = makeService()
   rec = record(service)
 })
+/** Brokers a case started for itself, closed at the end even when the case failed early. */
+const closeAfter: SilentMqttBroker[] = []
+
 afterAll(async () => {
+  for (const b of closeAfter) await b.close()
   rec.stop()
   await service.dispose()
   await broker.close()
@@ -71,8 +77,15 @@ async function until(check: () => boolean | Promise<boolean>, what: string): Pro
 }
 
 describe('MQTT: closed while publishes await their acks', () => {
-  it('the close words count the publishes it lost', async () => {
-    const r = await service.invoke('mqtt.open', { url: broker.url, subscriptions: [] })
+  it('Close waits its grace for the acks, then says goodbye (DISCONNECT); the close words count the publishes it lost', async () => {
+    // The shared silent broker (MQTT 3.1.1) counts the DISCONNECTs it receives.
+    const counting = await startSilentMqttBroker()
+    closeAfter.push(counting)
+    const r = await service.invoke('mqtt.open', {
+      url: counting.url,
+      options: { protocolVersion: 4, clientId: 'fd-close-words' },
+      subscriptions: [],
+    })
     if (!r.ok) throw new Error(r.error.message)
     const sid = r.value.sid
     await rec.until(sid, (e) => e.type === 'stream-open')
@@ -87,8 +100,13 @@ describe('MQTT: closed while publishes await their acks', () => {
       expect(p.ok).toBe(true)
     }
     // Close waits a grace for the acks (MQTT.js holds DISCONNECT back until then), then disconnects.
+    const t0 = Date.now()
     await service.invoke('session.cancel', { sid })
-    await settle(service, sid)
+    const { final } = await settle(service, sid)
+    expect(final.type).toBe('done')
+    // It waited for the acks (5 s), then said goodbye rather than dropping the connection (no will).
+    expect(Date.now() - t0).toBeLessThan(9000)
+    expect(counting.disconnects).toBe(1)
     const closed = rec.of(sid).filter((e) => e.type === 'stream-closed')
     expect(closed.map((e) => e.type === 'stream-closed' && e.reason)).toEqual([
       `Closed by you (DISCONNECT); ${LOST}`,
