@@ -13,6 +13,7 @@ import { customBearerHeader } from '../auth/apply-auth'
 import { brunoOAuth2Pairs } from './oauth2-export'
 import { brunoGraphqlNotes } from '../graphql/graphql-bruno'
 import { readExportTree, type ExportFolder, type ExportRequest } from './export-tree'
+import { brunoSettingsOf } from './export-options'
 
 /**
  * Export to a Bruno collection folder: `bruno.json`, `collection.bru`, a folder per folder with its
@@ -268,6 +269,14 @@ function requestFile(r: SavedRequest, seq: number, where: string, skipped: strin
   if (as.length > 0) parts.push(block('assert', as))
   if (r.scripts?.preRequest) parts.push(textBlock('script:pre-request', r.scripts.preRequest))
   if (r.scripts?.test) parts.push(textBlock('tests', r.scripts.test))
+  const settings = brunoSettingsOf(r.options, where, skipped)
+  if (settings.length > 0)
+    parts.push(
+      block(
+        'settings',
+        settings.map(([k, v]) => pair(k, v)),
+      ),
+    )
   if (r.description.trim() !== '') parts.push(textBlock('docs', r.description))
   return parts.join('\n')
 }

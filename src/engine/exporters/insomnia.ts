@@ -12,6 +12,7 @@ import type { Extraction } from '../../shared/run-spec'
 import type { LoadedCollection } from '../collections/loader'
 import { readExportTree, type ExportFolder, type ExportRequest } from './export-tree'
 import { insomniaOAuth2Fields } from './oauth2-export'
+import { insomniaSettingsOf } from './export-options'
 
 /**
  * Export to Insomnia v5 (the YAML Insomnia 10 and later imports): the folder tree under `collection:`, the
@@ -196,6 +197,8 @@ function requestItem(
   const headers = [...r.headers, ...fileBodyType(r)]
   if (headers.length > 0) out['headers'] = pairs(headers, tx)
   Object.assign(out, auth0(r.auth.type === 'inherit' ? inherited : r.auth, tx), scriptsOut(r.scripts))
+  const settings = insomniaSettingsOf(r.options, node.path, skipped)
+  if (settings) out['settings'] = settings
   return out
 }
 

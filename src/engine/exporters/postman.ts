@@ -6,6 +6,7 @@ import { resolveDependency } from '../runner/plan'
 import { customBearerHeader } from '../auth/apply-auth'
 import { postmanOAuth2Fields } from './oauth2-export'
 import { levelEvents, requestEvents } from './postman-scripts'
+import { postmanProfileOf } from './export-options'
 import { toPostmanGraphql } from '../graphql/graphql-postman'
 
 /**
@@ -198,8 +199,9 @@ function requestItem(req: SavedRequest, path: string, skipped: string[]): Json {
   if (events.length > 0) item['event'] = events
   item['request'] = postmanNames(r)
   // Postman leaves out a GET's (HEAD's…) body unless told not to; Flightdeck sends it, so the export says so.
-  if (b && !gql && /^(GET|COPY|HEAD|PURGE|UNLOCK)$/.test(req.method))
-    item['protocolProfileBehavior'] = { disableBodyPruning: true }
+  const profile: Json = postmanProfileOf(req.options, path, skipped) ?? {}
+  if (b && !gql && /^(GET|COPY|HEAD|PURGE|UNLOCK)$/.test(req.method)) profile['disableBodyPruning'] = true
+  if (Object.keys(profile).length > 0) item['protocolProfileBehavior'] = profile
   return item
 }
 
