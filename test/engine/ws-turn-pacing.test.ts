@@ -2,14 +2,17 @@ import type { ChildProcess } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import WebSocket from 'ws'
-import { TURN_FRAMES, WsTurnPacer, type WsFrame } from '../../src/engine/ws/ws-turn-pacer'
-import { countPerTurn, startFloodPeer } from '../attack/flood-peer'
+import { WsTurnPacer, type WsFrame } from '../../src/engine/ws/ws-turn-pacer'
+import { startFloodPeer } from '../attack/flood-peer'
 import { makeService } from './helpers'
 
 /**
  * A WebSocket session takes at most TURN_FRAMES frames per turn of the event loop. Pausing the socket alone let
  * `ws` emit the rest of the 64 KB read it was parsing in the same turn (16,384 four-byte frames); what arrives
  * past the turn's share now waits for later turns, in order, and what came before a close is logged before it.
+ * The bound a turn itself is checked through the flood-fairness harness (ws-flood-fairness-attack: a million
+ * 4-byte frames, at most two shares a turn, all logged, requests through); here, what pacing must not lose: the
+ * order of messages and pings past a turn, the close after them, and the queue's bound cut loudly.
  */
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'
@@ -63,19 +66,6 @@ async function open(frames: string): Promise<{ service: EngineService; sid: stri
 }
 
 describe('WebSocket: frames per turn of the event loop', () => {
-  it('a flood of 4-byte frames is handed out at most TURN_FRAMES per turn, all of them logged', async () => {
-    const FRAMES = 300_000
-    const { service, sid } = await open(`Buffer.concat(Array(${FRAMES}).fill(text('hi')))`)
-    const entries = (): number => service.streams.logs.get(sid)?.entries ?? 0
-    const { most, turns } = await countPerTurn(entries, FRAMES, Date.now() + 40_000)
-    console.log(`${FRAMES} frames in ${turns} turns, at most ${most} in one turn (share ${TURN_FRAMES})`)
-    // One 64 KB read holds 16,384 of these frames; a turn takes the pacer's share (the test's own count may
-    // straddle the pacer's turn: two shares at most).
-    expect(most).toBeLessThanOrEqual(2 * TURN_FRAMES)
-    const last = await service.invoke('stream.read', { sid, from: FRAMES - 1, count: 1 })
-    expect(last.ok && last.value.total).toBe(FRAMES)
-  }, 60_000)
-
   it('keeps the order of messages and pings past a turn, and logs the close after them', async () => {
     // 6,000 numbered messages with a ping after every thousandth, then a close frame (1000, "bye"), in one write.
     const frames =
