@@ -202,6 +202,7 @@ export function explainFailure(err: unknown, c: FailureContext): unknown {
   const code = (err as { code?: unknown } | null)?.code
   const tooMany = h2HeaderFieldsFailure(err, c.status, c.host)
   if (tooMany) return tooMany
+  if (c.status === 0 && code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') return invalidHead(err, c.host)
   const declared = c.declaredLength
   if (
     c.status > 0 &&
@@ -218,6 +219,19 @@ export function explainFailure(err: unknown, c: FailureContext): unknown {
     )
   }
   return err
+}
+
+/**
+ * undici reports a response head that llhttp refuses (a control character in a header, `Content-Length: 2, 3`)
+ * as a Content-Length mismatch once it has read a Content-Length, and drops llhttp's reason. Before the response's
+ * headers (status 0) no body was read, so the head itself was not valid HTTP/1.1.
+ */
+function invalidHead(err: unknown, host: string): EngineError {
+  return new EngineError(
+    'protocol',
+    `${host} sent a malformed HTTP response: its status line or headers are not valid HTTP/1.1 (such as a control character in a header, or a Content-Length that is not one number), so it was not read; undici does not say which part`,
+    err instanceof Error ? err.message : undefined,
+  )
 }
 
 function headersTooLarge(where: string): string {
