@@ -46,6 +46,10 @@ export interface RunCommand {
   allowEmptySecrets: boolean
   /** `--oauth-timeout`, in ms: how long an OAuth 2.0 sign-in is awaited. */
   oauthTimeoutMs?: number
+  /** `-k`: every step accepts TLS certificates that do not verify. */
+  insecure: boolean
+  /** `--cacert`: a CA file the person named, read as typed (from the current folder) in place of every caFile. */
+  caFile?: string
 }
 
 export type RunCliCommand = RunCommand | { kind: 'help' } | { kind: 'error'; message: string }
@@ -64,9 +68,13 @@ ${ENV_VAR_HELP}
                             1000000 step runs: requests x iterations x rows)
       --data <file>         a CSV (header row) or JSON (array of objects) file; each row's
                             columns become variables for one iteration
-      --allow-files <dir>   let requests send body and multipart files from this folder outside
-                            the collection (repeatable); without it a request naming a file
-                            outside the collection folder fails, unsent
+      --allow-files <dir>   let requests read files from this folder outside the collection
+                            (repeatable): body and multipart files, CA files (caFile), gRPC
+                            protos, certificates and keys, GraphQL schema files; without it a
+                            request naming a file outside the collection folder fails, unsent
+  -k, --insecure            every request accepts TLS certificates that do not verify
+      --cacert <file>       every request trusts the certificate authorities in this PEM file
+                            (a path from the current folder, as typed), in place of its caFile
       --delay <ms>          wait this long between starting two requests
       --rate <n>            start at most n requests per second
       --bail                stop starting requests after the first failure
@@ -133,6 +141,8 @@ export function parseRunArgs(
         'global-var': { type: 'string', multiple: true },
         'allow-empty-secrets': { type: 'boolean' },
         'oauth-timeout': { type: 'string' },
+        insecure: { type: 'boolean', short: 'k' },
+        cacert: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -152,6 +162,8 @@ export function parseRunArgs(
   if (dir === undefined || dir === '')
     return { kind: 'error', message: 'missing collection folder; try: flightdeck run <collection-dir>' }
   if (extra.length > 0) return { kind: 'error', message: `unexpected argument '${extra[0] ?? ''}'` }
+  if (values.cacert === '')
+    return { kind: 'error', message: '--cacert needs a PEM file of certificate authorities' }
 
   const concurrency = wholeNumber('--concurrency', values.concurrency, 1, 1000, 1)
   if (concurrency instanceof Error) return { kind: 'error', message: concurrency.message }
@@ -211,6 +223,7 @@ export function parseRunArgs(
     envVars,
     globalVars,
     allowEmptySecrets: values['allow-empty-secrets'] === true,
+    insecure: values.insecure === true,
   }
   if (values.env !== undefined) cmd.env = values.env
   if (delay >= 0) cmd.delayMs = delay
@@ -218,6 +231,8 @@ export function parseRunArgs(
   if (values.data !== undefined) cmd.data = values.data
   if (webhookPort >= 0) cmd.webhookPort = webhookPort
   if (trace !== undefined) cmd.trace = trace as TraceOverride
+  // The person's own argument: read as typed, from the current folder, never confined.
+  if (values.cacert !== undefined) cmd.caFile = values.cacert
   const oauthTimeout = parseOAuthTimeout(values['oauth-timeout'])
   if (oauthTimeout instanceof Error) return { kind: 'error', message: oauthTimeout.message }
   if (oauthTimeout !== undefined) cmd.oauthTimeoutMs = oauthTimeout

@@ -3,6 +3,7 @@ import { mkdir, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { writeFileAtomic } from '../engine/collections/atomic-write'
 import { folderBlocker } from '../engine/files/folder-blocker'
+import { readPemText } from '../engine/files/pem-file'
 import { createEngineService, type EngineService } from '../engine/service'
 import { summarize } from '../engine/runner/run-summary'
 import type { StepResult } from '../engine/runner/run-step'
@@ -43,6 +44,11 @@ export async function runRunCli(argv: readonly string[], io: RunIo): Promise<num
     return 2
   }
   const dir = resolve(cmd.dir)
+  const ca = caFileError(cmd.caFile)
+  if (ca !== null) {
+    io.err(`flightdeck: ${ca}\n`)
+    return 2
+  }
   try {
     if (!(await stat(dir)).isDirectory()) {
       io.err(`flightdeck: ${cmd.dir} is not a folder\n`)
@@ -117,6 +123,8 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     ...(cmd.noScripts ? { scripts: false } : {}),
     ...(cmd.webhookPort !== undefined ? { webhookPort: cmd.webhookPort } : {}),
     ...(cmd.trace !== undefined ? { trace: cmd.trace } : {}),
+    ...(cmd.insecure ? { insecure: true } : {}),
+    ...(cmd.caFile !== undefined ? { caFile: resolve(cmd.caFile) } : {}),
   })
   if (!started.ok) {
     off()
@@ -259,6 +267,20 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     (done === outcome.total || outcome.finished.directed === true) &&
     (tallied ? tallied.failed === 0 : outcome.results.every((r) => r.passed))
   return allPassed ? 0 : 1
+}
+
+/**
+ * `--cacert`'s file read once before the run, so one that cannot be a CA bundle (missing, a device, a pipe, too
+ * big) stops it before any request with the caFile's words, instead of failing every step with them.
+ */
+function caFileError(caFile: string | undefined): string | null {
+  if (caFile === undefined) return null
+  try {
+    readPemText(caFile)
+    return null
+  } catch (e) {
+    return `Cannot read the CA file ${caFile}: ${e instanceof Error ? e.message : String(e)}`
+  }
 }
 
 /** No json, junit or har report asked for: those need every result; the table does not. */

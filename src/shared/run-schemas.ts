@@ -62,6 +62,13 @@ export const runStartPayload = lazySchema(() =>
        * a fresh one per request, or none.
        */
       trace: z.enum(['per-run', 'per-send', 'off']).optional(),
+      /** Every step accepts TLS certificates that do not verify (`flightdeck run -k`), whatever its own options say. */
+      insecure: z.boolean().optional(),
+      /**
+       * A CA file the person named for the run (`flightdeck run --cacert`), in place of every step's `caFile`:
+       * theirs, not the collection's, so it is read as given and not confined.
+       */
+      caFile: z.string().min(1).max(4096).optional(),
     })
     .strict(),
 )

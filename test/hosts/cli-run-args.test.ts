@@ -20,6 +20,7 @@ describe('flightdeck run arguments', () => {
       envVars: new Map(),
       globalVars: new Map(),
       allowEmptySecrets: false,
+      insecure: false,
     })
     expect(
       parseRunArgs(['coll', 'api', '--env', 'ci', '--concurrency', '8', '--webhook-port', '9911', '--bail']),
@@ -47,7 +48,23 @@ describe('flightdeck run arguments', () => {
     expect(parseRunArgs(['coll', '--allow-files', '/data', '--allow-files', 'fixtures'])).toMatchObject({
       allowFiles: ['/data', 'fixtures'],
     })
-    expect(RUN_USAGE).toMatch(/--allow-files <dir>\s+let requests send body and multipart files/)
+    expect(RUN_USAGE).toMatch(
+      /--allow-files <dir>\s+let requests read files from this folder outside the collection\s+\(repeatable\): body and multipart files, CA files \(caFile\)/,
+    )
+  })
+
+  it('-k and --cacert apply to the whole run; the CA path is kept as typed, an empty one is a bad argument', () => {
+    expect(parseRunArgs(['coll'])).toMatchObject({ insecure: false })
+    expect(parseRunArgs(['coll'])).not.toHaveProperty('caFile')
+    expect(parseRunArgs(['coll', '-k', '--cacert', 'trust/ca.pem'])).toMatchObject({
+      insecure: true,
+      caFile: 'trust/ca.pem',
+    })
+    expect(parseRunArgs(['coll', '--insecure'])).toMatchObject({ insecure: true })
+    expect(parseRunArgs(['coll', '--cacert', ''])).toEqual({
+      kind: 'error',
+      message: '--cacert needs a PEM file of certificate authorities',
+    })
   })
 
   it('--env-var NAME=VALUE is repeatable (the last of a name wins); NAME alone reads the process environment', () => {

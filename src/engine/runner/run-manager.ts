@@ -18,7 +18,7 @@ import { readDataFile, type DataRow } from './data-file'
 import { planRun } from './plan'
 import { runSteps } from './runner'
 import { forgetScripts, newScriptKey, warmScripts, type ScriptDeps } from '../scripts/script-host'
-import type { RunReport, RunStep, StepResult } from './run-step'
+import type { RunOptions, RunReport, RunStep, StepResult } from './run-step'
 import { isTooDeep } from './checks'
 import { checkGraph } from './step-graph'
 import { summarize } from './run-summary'
@@ -202,6 +202,7 @@ export class RunManager {
       ...(p.bail ? { bail: true } : {}),
       ...(p.allowUntranslatedScripts ? { allowUntranslatedScripts: true } : {}),
       ...(p.trace ? { trace: p.trace } : {}),
+      ...(p.insecure || p.caFile !== undefined ? { tls: tlsOverride(p) } : {}),
       signal: run.controller.signal,
       auth: this.deps.auth,
       streams: this.deps.streams,
@@ -387,5 +388,13 @@ function emptyStats(): RunReport['stats'] {
     histogram: [],
     throughput: [],
     requestsPerSecond: 0,
+  }
+}
+
+/** The run's own TLS settings (`flightdeck run -k`, `--cacert`), laid over every step's. */
+function tlsOverride(p: StartPayload): NonNullable<RunOptions['tls']> {
+  return {
+    ...(p.insecure ? { insecure: true as const } : {}),
+    ...(p.caFile !== undefined ? { caFile: p.caFile } : {}),
   }
 }

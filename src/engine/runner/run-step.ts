@@ -120,6 +120,8 @@ export interface RunOptions {
   scripts?: RunScripts
   /** Trace context for every HTTP step, in place of each step's own mode (`off`: none). */
   trace?: TraceOverride
+  /** TLS settings laid over every step's own (`flightdeck run -k`, `--cacert`): its caFile is then not read. */
+  tls?: { insecure?: true; caFile?: string }
   /**
    * `all` (the default): every result is kept in the report. `failures`: only failed ones (a bounded number),
    * the statistics counted as results come (percentiles within LATENCY_RELATIVE_ERROR), so memory does not grow

@@ -2,6 +2,7 @@ import { defaultDynamicValues, type DynamicValues } from '../../shared/template'
 import { applySimpleAuth } from '../auth/apply-auth'
 import { confineBody } from '../files/confine'
 import { confineRequestOptions } from '../files/confine-tls'
+import { ok, type Result } from '../../shared/result'
 import type { HttpEngine } from '../http/http-engine'
 import { resolveForSend, unknownVariables } from '../send-rules/variables'
 import { messagingTexts, withMessagingTexts } from '../send-rules/messaging-texts'
@@ -151,7 +152,7 @@ async function resolveAndRun(
     const error = { code: body.error.code, message: body.error.message }
     return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
   }
-  const tls = await confineRequestOptions(resolved.spec.options, options.files ?? null)
+  const tls = await runTls(resolved.spec.options, options)
   if (!tls.ok) {
     const error = { code: tls.error.code, message: tls.error.message }
     return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
@@ -275,4 +276,27 @@ async function resolveAndRun(
     return httpStep(http, checked, iteration, fixed.spec, auth, pacer, options, hook, inbox, true)
   }
   return httpStep(http, checked, iteration, spec, auth, pacer, options, hook, inbox, false)
+}
+
+/**
+ * The step's TLS options: its own caFile confined to the collection, unless the run names its own (`run
+ * --cacert`), which takes its place unconfined (the step's is then not read); the run's `-k` over the step's.
+ */
+async function runTls(
+  own: RequestSpec['options'],
+  options: InternalOptions,
+): Promise<Result<RequestSpec['options']>> {
+  const run = options.tls
+  if (!run) return confineRequestOptions(own, options.files ?? null)
+  const { caFile: stepCa, ...rest } = own
+  const confined =
+    run.caFile === undefined && stepCa !== undefined
+      ? await confineRequestOptions(own, options.files ?? null)
+      : ok(rest)
+  if (!confined.ok) return confined
+  return ok({
+    ...confined.value,
+    ...(run.caFile !== undefined ? { caFile: run.caFile } : {}),
+    ...(run.insecure ? { insecure: true } : {}),
+  })
 }
