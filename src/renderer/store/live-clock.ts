@@ -73,7 +73,8 @@ export function driveLiveClock(store: AppStore, clock: LiveClock, frames: FrameS
     handle = null
     const s = store.getState()
     const now = estimateEngineNow(s.clockSync, frames.localNow(), s.timeline.latestT)
-    const live = s.timeline.inFlight > 0
+    // A running job (a 202's polls, a long poll) moves the axis and its row's time between its requests too.
+    const live = s.timeline.inFlight > 0 || s.timeline.jobsRunning > 0
     const shown = clock.getState().readable
     // Held while live, unless a tick's worth has passed or the clock was set back (a new clock sync).
     const readable = live && now >= shown && now - shown < READABLE_EVERY_MS ? shown : now
