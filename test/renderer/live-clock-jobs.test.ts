@@ -27,7 +27,7 @@ describe('live clock while a job runs', () => {
     apply({ events: reusedExchange('a', 0), dropped: 0 })
     apply({
       events: [
-        { type: 'job', sid: 'a', t: 60, mode: 'poll', state: 'running', polls: 0, message: 'Polling' },
+        { type: 'job', sid: 'a', t: 60, mode: 'follow', state: 'running', polls: 0, message: 'Polling' },
       ],
       dropped: 0,
     })
@@ -42,7 +42,9 @@ describe('live clock while a job runs', () => {
     expect(clock.getState().readable - before).toBeGreaterThanOrEqual(900)
     // The job ends: one last tick, then the clock asks for nothing more.
     apply({
-      events: [{ type: 'job', sid: 'a', t: 1200, mode: 'poll', state: 'done', polls: 3, message: 'Done' }],
+      events: [
+        { type: 'job', sid: 'a', t: 1200, mode: 'follow', state: 'completed', polls: 3, message: 'Done' },
+      ],
       dropped: 0,
     })
     for (let f = 0; f < 3 && pending.length > 0; f++) pending.shift()?.()
