@@ -176,11 +176,20 @@ function bodyWithin(
 
 function authFor(requirements: unknown, schemes: Obj, unmapped: string[], where: string): AuthSpec | null {
   if (!Array.isArray(requirements)) return null
-  if (requirements.length === 0) return { type: 'none' }
-  const first = requirements.find(isObj)
+  const alternatives = requirements.filter(isObj)
+  // Each alternative is a set of schemes used together; an empty one means the operation takes no auth too.
+  const said = alternatives.filter((a) => Object.keys(a).length > 0).map((a) => Object.keys(a).join(' + '))
+  const first = alternatives.find((a) => Object.keys(a).length > 0)
   if (!first) return { type: 'none' }
+  if (said.length < alternatives.length) {
+    unmapped.push(
+      `${where}: auth is optional (the spec also accepts ${said.join(' or ')}); imported without auth: set it on the request to send one`,
+    )
+    return { type: 'none' }
+  }
+  if (said.length > 1)
+    unmapped.push(`${where}: accepts ${said.join(' or ')}; ${said[0]} is applied, the others are left out`)
   const names = Object.keys(first)
-  if (names.length === 0) return { type: 'none' }
   if (names.length > 1)
     unmapped.push(`${where}: needs ${names.join(' + ')} together; only ${names[0]} is applied`)
   const name = names[0] as string
