@@ -108,6 +108,11 @@ beforeAll(async () => {
     })}\n`,
   )
   save('quotes.yaml', [text(QUOTED_NAME, QUOTED_VALUE), file(PLAIN, 'text/plain')])
+  save('text-only.yaml', [
+    text(PY_NAME, 'first'),
+    text('second', QUOTED_VALUE),
+    { ...text('doc', '{"a":1}'), contentType: 'application/json' },
+  ])
   const opened = await service.invoke('collection.open', { dir, create: false })
   if (!opened.ok) throw new Error(opened.error.message)
 })
@@ -222,6 +227,29 @@ describe('a hostile collection’s form-data request as a snippet', () => {
         part?.[1].replace(/\r\n/g, '\n'),
       ]
       expect(lf(parts(run.arrived)[0])).toEqual(lf(ours[0]))
+    },
+  )
+
+  it.each(Object.keys(RUNNERS) as Target[])(
+    '%s: a form-data request with text parts only sends them, and nothing else runs',
+    async (target) => {
+      const run = await runSnippet('text-only.yaml', target)
+      expectNothingRan(run.folder)
+      expect(run.error).toBe('')
+      const crlf = (all: [string | null, string][]): unknown[] =>
+        all.map(([name, body]) => [name, body.replace(/\r\n/g, '\n')])
+      expect(crlf(parts(run.arrived))).toEqual(crlf(await oursOf('text-only.yaml')))
+      expect(parts(run.arrived)).toHaveLength(3)
+      if (target === 'python-requests') {
+        // Each a form field (no file name), the typed one with its type, as Flightdeck sends them.
+        const fields = (a: Arrived | undefined): unknown[] =>
+          a ? multipartParts(a).map((p) => [p.filename, p.contentType]) : []
+        expect(fields(run.arrived)).toEqual([
+          [null, null],
+          [null, null],
+          [null, 'application/json'],
+        ])
+      }
     },
   )
 

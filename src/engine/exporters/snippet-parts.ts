@@ -29,10 +29,12 @@ interface Param {
  * writes a placeholder in (`shell` is curl's own rule). Go's native client and the others offered escape them or
  * write the body whole as one escaped string.
  */
-const MASKED: Readonly<Record<string, { mimeType: string; quote: "'" | '"' | 'shell'; typed: boolean }>> = {
+const MASKED: Readonly<
+  Record<string, { mimeType: string; quote: "'" | '"' | 'shell'; typed: boolean; textAsFile?: true }>
+> = {
   'shell:curl': { mimeType: 'multipart/form-data', quote: 'shell', typed: false },
   'javascript:fetch': { mimeType: 'multipart/form-data', quote: "'", typed: false },
-  'python:requests': { mimeType: 'multipart/form-data', quote: '"', typed: true },
+  'python:requests': { mimeType: 'multipart/form-data', quote: '"', typed: true, textAsFile: true },
   'node:axios': { mimeType: 'application/x-www-form-urlencoded', quote: "'", typed: false },
   // C#'s FormUrlEncodedContent: `{ "name", "value" },` (a JSON string is a valid C# string literal).
   'csharp:httpclient': { mimeType: 'application/x-www-form-urlencoded', quote: '"', typed: false },
@@ -87,6 +89,19 @@ export function maskParts(har: HarRequest, target: string, client: string): Mask
     }
     const quote = rule.quote
     swaps.push([`${quote}${name}${quote}`, jsonString(p.name), false])
+    if (rule.textAsFile && !isFile) {
+      // requests writes a text-only form-data body as httpsnippet's own multipart text, or nothing: each text
+      // part goes in `files` as a file part whose tuple is then made `(None, value[, type])`, requests' form
+      // field, so the body is multipart, in the request's order, with each part's type.
+      const opened = `"${file}", open("${file}", "rb")`
+      const typed = p.contentType !== undefined
+      swaps.push([
+        typed ? `(${opened}, "${type}")` : `(${opened})`,
+        `(None, ${jsonString(p.value ?? '')}${typed ? `, ${jsonString(p.contentType ?? '')}` : ''})`,
+        false,
+      ])
+      return { name, fileName: file, ...(typed ? { contentType: type } : {}) }
+    }
     if (isFile) swaps.push([`${quote}${file}${quote}`, jsonString(p.fileName ?? ''), false])
     else swaps.push([`${quote}${value}${quote}`, jsonString(p.value ?? ''), false])
     if (p.contentType !== undefined)
