@@ -1,13 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { dump, load } from 'js-yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import { startSessionShop } from '../fixtures/session-shop'
 import { isolatedService } from './helpers'
-import type { Arrived, Stub } from './import-formats-helpers'
+import { savedRequest, type Arrived, type Stub } from './import-formats-helpers'
 
 /**
  * A request's options go out with it: the Postman profile fixture (a request with cookies off after a log-in, a
@@ -144,5 +145,56 @@ describe("a request's options survive an export and an import back", () => {
     const back = await run(await importInto(out.from, 'bruno-back'))
     expect(back.failed).toEqual(['Cart without credentials is rejected'])
     expect(back.sent).toEqual(FIRST_RUN.map((l, i) => (i === 1 ? 'GET /cart cookie=sid=s-1 ' : l)))
+  })
+})
+
+describe('limits a tool has a place for come back; the others are named', () => {
+  it('max redirects and a total timeout: each format keeps what it can hold and names the rest', async () => {
+    const collection = {
+      info: {
+        name: 'Limits',
+        schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json',
+      },
+      item: [
+        {
+          name: 'Limited',
+          protocolProfileBehavior: { maxRedirects: 3, disableCookies: true },
+          request: { method: 'GET', header: [], url: `${shop.url}/checkout-v1` },
+        },
+      ],
+    }
+    const dir = await importInto({ text: JSON.stringify(collection) }, 'limits')
+    const file = join(dir, 'limited.yaml')
+    const saved = load(readFileSync(file, 'utf8')) as { options?: Record<string, unknown> }
+    saved.options = { ...saved.options, totalTimeoutMs: 5000, connectTimeoutMs: 2000 }
+    writeFileSync(file, dump(saved))
+    const expected = { maxRedirects: 3, cookies: false, totalTimeoutMs: 5000 }
+
+    const kept = {
+      postman: { maxRedirects: 3, cookies: false },
+      insomnia: { cookies: false },
+      bruno: { maxRedirects: 3, totalTimeoutMs: 5000 },
+    }
+    const said = {
+      postman:
+        'limited.yaml: a total timeout of 5000 ms, a connect timeout of 2000 ms not exported (Postman has no such per-request setting)',
+      insomnia:
+        'limited.yaml: at most 3 redirects, a total timeout of 5000 ms, a connect timeout of 2000 ms not exported (Insomnia has no such per-request setting)',
+      bruno:
+        'limited.yaml: cookies off, a connect timeout of 2000 ms not exported (Bruno has no such per-request setting)',
+    }
+    for (const format of ['postman', 'insomnia', 'bruno'] as const) {
+      const out = await exported(dir, format)
+      expect(out.skipped).toContain(said[format])
+      const back = await importInto(out.from, `limits-${format}-back`)
+      const request = await savedRequest(back, 'limited.yaml')
+      const got = Object.fromEntries(
+        Object.keys(expected).flatMap((k) => {
+          const v = (request.options as Record<string, unknown>)[k]
+          return v === undefined ? [] : [[k, v]]
+        }),
+      )
+      expect({ format, got }).toEqual({ format, got: kept[format] })
+    }
   })
 })
