@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import { isolatedService, send, spec } from '../engine/helpers'
+import { settle } from '../engine/stream-helpers'
 import { pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
 
 /**
@@ -22,6 +23,7 @@ const RESPONSES: Record<string, string> = {
   '/two-lengths': 'HTTP/1.1 200 OK\r\nContent-Length: 2, 3\r\n\r\nok',
   '/esc-in-header-before-length': `HTTP/1.1 200 OK\r\nX-Note: a${ESC}[2Jb\r\nContent-Length: 2\r\n\r\nok`,
   '/short-body': 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nok',
+  '/events': `HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: 20\r\nX-Note: a${ESC}[2Jb\r\n\r\ndata: hi\n\n`,
   '/esc-in-status-text': `HTTP/1.1 200 O${ESC}[2JK\r\nContent-Length: 2\r\n\r\nok`,
 }
 
@@ -78,5 +80,19 @@ describe('an HTTP/1.1 response head that is not valid HTTP/1.1', () => {
   it('ESC in the status text is read (llhttp accepts it); the response arrives', async () => {
     const final = (await send(service, spec(`${raw.url}/esc-in-status-text`))).final
     expect(final.type === 'done' ? final.status : final.type).toBe(200)
+  })
+
+  it('an SSE stream whose head is refused says so too', async () => {
+    const r = await service.invoke('sse.open', {
+      request: spec(`${raw.url}/events`),
+      stream: { reconnect: false },
+    })
+    if (!r.ok) throw new Error(r.error.message)
+    const { final } = await settle(service, r.value.sid)
+    expect(final).toMatchObject({
+      type: 'error',
+      code: 'protocol',
+      message: expect.stringMatching(INVALID_HEAD),
+    })
   })
 })

@@ -202,7 +202,8 @@ export function explainFailure(err: unknown, c: FailureContext): unknown {
   const code = (err as { code?: unknown } | null)?.code
   const tooMany = h2HeaderFieldsFailure(err, c.status, c.host)
   if (tooMany) return tooMany
-  if (c.status === 0 && code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') return invalidHead(err, c.host)
+  const head = invalidHeadFailure(err, c.status, c.host)
+  if (head) return head
   const declared = c.declaredLength
   if (
     c.status > 0 &&
@@ -224,9 +225,11 @@ export function explainFailure(err: unknown, c: FailureContext): unknown {
 /**
  * undici reports a response head that llhttp refuses (a control character in a header, `Content-Length: 2, 3`)
  * as a Content-Length mismatch once it has read a Content-Length, and drops llhttp's reason. Before the response's
- * headers (status 0) no body was read, so the head itself was not valid HTTP/1.1.
+ * headers (status 0) no body was read, so the head itself was not valid HTTP/1.1: that error, else null.
  */
-function invalidHead(err: unknown, host: string): EngineError {
+export function invalidHeadFailure(err: unknown, status: number, host: string): EngineError | null {
+  if (status !== 0 || (err as { code?: unknown } | null)?.code !== 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH')
+    return null
   return new EngineError(
     'protocol',
     `${host} sent a malformed HTTP response: its status line or headers are not valid HTTP/1.1 (such as a control character in a header, or a Content-Length that is not one number), so it was not read; undici does not say which part`,

@@ -5,7 +5,7 @@ import type { HeaderList } from '../../shared/timeline'
 import { connectionPhases, type ConnectionTiming } from '../http/connector'
 import { makeDecoder } from '../http/decoders'
 import { expansionError, isKnownCoding } from '../http/decompression-guard'
-import { EngineError, classifyError } from '../http/errors'
+import { EngineError, classifyError, invalidHeadFailure } from '../http/errors'
 import { requestSentEvent, responseHeadersEvent } from '../http/exchange-events'
 import { headerValue, pairHeaders, parseSentHeaders } from '../http/http-headers'
 import { pausedOn, type PausedReader } from '../http/paused-parser-end'
@@ -346,7 +346,8 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
       this.failNow(false)
       return
     }
-    this.end({ kind: 'error', error: classifyError(err, this.host) })
+    const head = invalidHeadFailure(err, this.status, this.host)
+    this.end({ kind: 'error', error: classifyError(head ?? err, this.host) })
   }
 
   /**
