@@ -1,5 +1,5 @@
 import type { Result } from '../../shared/result'
-import { isSecretField, REDACTED } from '../har/redact'
+import { isSecretField, REDACTED } from '../secret-fields'
 
 /**
  * OAuth error texts name URLs (the sign-in page to open, an authorization URL that would not parse). What a

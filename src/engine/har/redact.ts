@@ -1,3 +1,4 @@
+import { isSecretField, REDACTED } from '../secret-fields'
 import type { HarDocument, HarNameValue } from './har-types'
 
 /**
@@ -6,7 +7,7 @@ import type { HarDocument, HarNameValue } from './har-types'
  * a header, the request body or an echoing response).
  */
 
-export const REDACTED = '[redacted]'
+export { isSecretField, REDACTED }
 
 /** Headers whose value is a credential. */
 const SECRET_HEADERS = new Set([
@@ -18,13 +19,6 @@ const SECRET_HEADERS = new Set([
   'api-key',
   'x-auth-token',
 ])
-
-/**
- * Query and form fields whose value is a credential (OAuth's client_secret, a PKCE code_verifier or a client
- * assertion in a token request, an API key in the query …).
- */
-const SECRET_FIELD =
-  /^(client_secret|code_verifier|client_assertion|password|passwd|access_token|refresh_token|id_token|api[-_]?key|apikey|token|secret|auth)$/i
 
 /** Secret values shorter than this are not searched for: replacing "a" everywhere would wreck the export. */
 const MIN_SECRET_LENGTH = 4
@@ -56,8 +50,6 @@ function redactPairs(
     else nv.value = redactText(nv.value, secrets)
   }
 }
-
-export const isSecretField = (name: string): boolean => SECRET_FIELD.test(name)
 
 /** A URL with credential-named query values and secret values replaced. */
 function redactUrl(url: string, secrets: readonly string[]): string {
