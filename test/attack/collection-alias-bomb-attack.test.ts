@@ -75,11 +75,12 @@ describe('a YAML alias bomb in a collection request file', () => {
     expect(Date.now() - started).toBeLessThan(25_000)
   }, 40_000)
 
-  it('flightdeck run stops before sending anything, naming the file, as for any file it cannot read', async () => {
+  it('flightdeck run fails the file as a named item, as any file it cannot read, and runs the rest', async () => {
     const r = await runFlightdeckProcess(['run', dir], { root, timeoutMs: 30_000 })
     expect(r.signal).toBeNull()
-    expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(REFUSED)
-    expect(r.stderr).toContain('bomb.yaml line 1')
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(REFUSED)
+    expect(r.stdout).toContain('✗ bomb.yaml #1: parse: bomb.yaml line 1')
+    expect(r.stdout).toContain('1 passed, 1 failed')
   }, 40_000)
 })
