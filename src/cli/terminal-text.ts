@@ -20,7 +20,8 @@ function escapeOne(c: string): string {
   const named = NAMED[c]
   if (named !== undefined) return named
   const code = c.charCodeAt(0)
-  return code < 0x80 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
+  // DEL and C1 reach here inside --json strings too (JSON.stringify leaves them raw): \u is valid JSON, \x is not.
+  return code < 0x7f ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
 }
 
 /** `text` with every control character but tab and newline written as a visible escape. */

@@ -21,6 +21,8 @@ const OSC52 = `${ESC}]52;c;cm0gLXJmIH4K\x07`
 const CLEAR = `${ESC}[2J`
 const LINK = `${ESC}]8;;http://127.0.0.1:1/evil${ESC}\\safe${ESC}]8;;${ESC}\\`
 const C1_CSI = '\u009b31m'
+/** DEL: JSON.stringify leaves it raw, so its escape must be one JSON reads too. */
+const DEL = '\x7f'
 
 /** Control characters a terminal obeys: all but tab and newline, DEL, and C1. */
 // eslint-disable-next-line no-control-regex -- the characters the output must not hold
@@ -56,7 +58,7 @@ beforeAll(async () => {
     if (pathOf(head) === '/sse')
       socket.end(
         'HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n' +
-          `event: x${OSC52}\ndata: before${CLEAR}${C1_CSI}red ${LINK}\n\n`,
+          `event: x${OSC52}\ndata: before${CLEAR}${C1_CSI}red ${LINK}${DEL}\n\n`,
       )
     else socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok')
   })
@@ -96,7 +98,7 @@ describe('terminal escapes from a hostile server or collection, printed by the C
       .filter((m) => m['type'] === 'message')
     expect(messages).toHaveLength(1)
     expect(messages[0]?.['event']).toBe(`x${OSC52}`)
-    expect(messages[0]?.['data']).toBe(`before${CLEAR}${C1_CSI}red ${LINK}`)
+    expect(messages[0]?.['data']).toBe(`before${CLEAR}${C1_CSI}red ${LINK}${DEL}`)
   })
 
   it('ws: a text message with OSC 52 and a lone CR, and a close reason with CSI 2J, are shown as escapes', async () => {
