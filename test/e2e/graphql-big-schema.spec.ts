@@ -78,14 +78,14 @@ test('a 5,000-type schema loads off the UI thread; the editor stays typeable and
   await expect(docsPane.getByTestId('graphql-docs-unlisted')).toHaveText(
     `…and ${(big.namedTypes - 1 - 500).toLocaleString('en-US')} more types, not listed: open them from a field`,
   )
+  // (Show all on Query's 5,001 fields is graphql-docs-show-all's; here a type from the first 300 fields.)
   await docsPane.getByRole('button', { name: 'Query', exact: true }).click()
-  await docsPane.getByRole('button', { name: /^Show all 5,001 fields/ }).click()
   await expect(docsPane.getByRole('list', { name: 'Fields of Query' })).toContainText(
-    'type4999(id: ID!): Type4999',
+    'type298(id: ID!): Type298',
   )
-  await docsPane.getByRole('button', { name: 'Type4999', exact: true }).click()
-  await expect(docsPane.getByRole('list', { name: 'Fields of Type4999' })).toContainText(
-    'items(filter: Filter499, first: Int, after: String): [Type1!]!',
+  await docsPane.getByRole('button', { name: 'Type298', exact: true }).click()
+  await expect(docsPane.getByRole('list', { name: 'Fields of Type298' })).toContainText(
+    'items(filter: Filter29, first: Int, after: String): [Type300!]!',
   )
 
   // Completion and validation against the big schema while typing.
