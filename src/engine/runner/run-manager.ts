@@ -19,9 +19,10 @@ import { planRun } from './plan'
 import { runSteps } from './runner'
 import { forgetScripts, newScriptKey, warmScripts, type ScriptDeps } from '../scripts/script-host'
 import type { RunOptions, RunReport, RunStep, StepResult } from './run-step'
-import { isTooDeep } from './checks'
 import { checkGraph } from './step-graph'
 import { summarize } from './run-summary'
+import { runFinishedOf, stoppedRunReport } from './run-finished'
+import { ensureRunInbox } from './run-inbox'
 import { PerRequestTally } from './per-request'
 import { ResultTally } from './result-tally'
 import type { StreamDeps } from './stream-step'
@@ -125,7 +126,7 @@ export class RunManager {
 
     let webhookInbox: RunWebhookInbox | undefined
     if (planned.value.usesWebhook) {
-      const inbox = await this.ensureInbox(p.webhookPort)
+      const inbox = await ensureRunInbox(this.deps.webhooks, p.webhookPort)
       if (!inbox.ok) return inbox
       webhookInbox = inbox.value
     }
@@ -161,23 +162,6 @@ export class RunManager {
       ...(webhookInbox ? { webhookInbox } : {}),
       ...(warnings.length > 0 ? { warnings } : {}),
     })
-  }
-
-  /** The listening inbox, started on 127.0.0.1 (at `port`, or a free one) when it is not; it stays up after. */
-  private async ensureInbox(port: number | undefined): Promise<Result<RunWebhookInbox>> {
-    const inbox = this.deps.webhooks
-    if (!inbox) return fail('unsupported', 'This run uses {{$webhook}}, but this host has no webhook inbox')
-    const running = inbox.baseUrl
-    if (running) return ok({ url: running, startedForRun: false })
-    try {
-      return ok({ url: await inbox.start(port ?? 0, '127.0.0.1'), startedForRun: true })
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code
-      const where = `127.0.0.1:${port ?? 0}`
-      if (code === 'EADDRINUSE')
-        return fail('invalid_request', `The webhook inbox cannot listen on ${where}: the port is in use`)
-      return fail('network', `The webhook inbox could not listen on ${where}`, String(e))
-    }
   }
 
   private launch(
@@ -218,21 +202,7 @@ export class RunManager {
         return report
       },
       (e: unknown) => {
-        // The graph was checked above, so this is a bug (or a value past what a check can walk); the run still
-        // ends, with the results its progress events carried, saying what stopped it (not "cancelled").
-        const report: RunReport = {
-          results: [],
-          stats: emptyStats(),
-          bailed: false,
-          cancelled: run.controller.signal.aborted,
-          durationMs: Date.now() - run.startedAt,
-          internalError: isTooDeep(e)
-            ? 'a response is nested too deeply to check (thousands of levels)'
-            : e instanceof Error
-              ? e.message
-              : String(e),
-          ...(run.tally ? { counted: run.tally.result() } : {}),
-        }
+        const report = stoppedRunReport(e, run)
         console.error('[flightdeck] run failed', e)
         this.finish(run, report)
         return report
@@ -345,28 +315,7 @@ export class RunManager {
   private finish(run: Omit<Run, 'report'>, report: RunReport): void {
     if (run.recent.length > MAX_SNAPSHOT_RESULTS)
       run.recent.splice(0, run.recent.length - MAX_SNAPSHOT_RESULTS)
-    const st = report.stats
-    run.finished = {
-      stats: {
-        total: st.total,
-        passed: st.passed,
-        failed: st.failed,
-        errors: st.errors,
-        ...st.latency,
-        histogram: st.histogram.map((b) => ({
-          upToMs: Number.isFinite(b.upToMs) ? b.upToMs : null,
-          count: b.count,
-        })),
-        ...(st.serverTiming ? { serverTiming: st.serverTiming } : {}),
-        ...(st.serverTimingNote !== undefined ? { serverTimingNote: st.serverTimingNote } : {}),
-      },
-      throughput: st.throughput.map((x) => ({ t: x.second, rps: x.count })),
-      bailed: report.bailed,
-      cancelled: report.cancelled,
-      durationMs: report.durationMs,
-      ...(report.directed ? { directed: true } : {}),
-      ...(report.internalError !== undefined ? { internalError: report.internalError } : {}),
-    }
+    run.finished = runFinishedOf(report)
     if (run.timer) clearTimeout(run.timer)
     run.timer = null
     this.emit(run)
@@ -375,19 +324,6 @@ export class RunManager {
   private trim(): void {
     const finished = [...this.runs.values()].filter((r) => r.finished)
     for (const r of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) this.runs.delete(r.id)
-  }
-}
-
-function emptyStats(): RunReport['stats'] {
-  return {
-    total: 0,
-    passed: 0,
-    failed: 0,
-    errors: 0,
-    latency: { p50: 0, p90: 0, p99: 0, max: 0, mean: 0 },
-    histogram: [],
-    throughput: [],
-    requestsPerSecond: 0,
   }
 }
 
