@@ -6,13 +6,19 @@
  * the clipboard (OSC 52) or make a link whose target differs from its text (OSC 8); CR moves back and lets the
  * rest of a line overwrite what was printed before it. So every control character but tab and newline is
  * shown as an escape a person can read (`\x1b`, `\r`, `\u009b`), and nothing a server sends drives the
- * terminal. `--json` output is unchanged in meaning: JSON strings already escape C0 characters, and an escaped
- * C1 character (`\u009b`) is the same JSON string.
+ * terminal. Unicode's bidirectional controls (RLO U+202E and its kin) are shown the same way: a terminal that
+ * lays out right-to-left text (GNOME's VTE, Konsole, mlterm) draws `abc<RLO>gpj.exe` as `abcexe.jpg`, so a
+ * header value or event name could show other text than it holds ("Trojan Source"). `--json` output is
+ * unchanged in meaning: JSON strings already escape C0 characters, and an escaped C1 or bidi character
+ * (`\u009b`, `\u202e`) is the same JSON string.
  */
 
-/** C0 controls but tab and newline, DEL, and the C1 controls (U+0080–U+009F: U+009B is a one-character CSI). */
+/**
+ * C0 controls but tab and newline, DEL, the C1 controls (U+0080–U+009F: U+009B is a one-character CSI), and the
+ * bidirectional formatting characters (ALM, LRM, RLM, the embeddings and overrides, the isolates).
+ */
 // eslint-disable-next-line no-control-regex -- these are exactly the characters being shown as escapes
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
 
 const NAMED: Readonly<Record<string, string>> = { '\r': '\\r', '\x0b': '\\v', '\f': '\\f', '\b': '\\b' }
 
@@ -20,7 +26,7 @@ function escapeOne(c: string): string {
   const named = NAMED[c]
   if (named !== undefined) return named
   const code = c.charCodeAt(0)
-  // DEL and C1 reach here inside --json strings too (JSON.stringify leaves them raw): \u is valid JSON, \x is not.
+  // DEL, C1 and bidi reach here inside --json strings too (JSON.stringify leaves them raw): \u is valid JSON, \x is not.
   return code < 0x7f ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
 }
 
