@@ -324,3 +324,26 @@ describe('a JSON body written with comments', () => {
     )
   })
 })
+
+describe('an API key sent in a cookie', () => {
+  it('Insomnia: addTo "cookie" goes as Cookie: key=value (a folder’s to the requests that inherit it), never as a header named for the key', async () => {
+    const report = await importFixture('insomnia-v4-cookie-key.json')
+    // A request below the folder with the key, in a subfolder that inherits: its own cookie and the key's.
+    const list = await sendSaved(t.service, t.stub, t.dir, 'shelves/jars/list-jars.yaml', 'staging')
+    expect(list.url).toBe('/jars')
+    expect(list.headers['cookie']).toBe('theme=dark; pantry_sid=staging-session')
+    expect(list.headers['pantry_sid']).toBeUndefined()
+    // A request with auth of its own sends that, not the folder's key.
+    const audit = await sendSaved(t.service, t.stub, t.dir, 'shelves/jars/audit-jars.yaml')
+    expect(audit.headers['authorization']).toBe('Bearer audit-token')
+    expect(audit.headers['cookie']).toBeUndefined()
+    const ping = await sendSaved(t.service, t.stub, t.dir, 'ping.yaml')
+    expect(ping.headers['cookie']).toBe('probe=p-1')
+    expect(ping.headers['probe']).toBeUndefined()
+    const u = report.unmapped.join('\n')
+    expect(u).toContain(
+      'Shelves: its API key is sent in a cookie, as Insomnia sends it: copied as a Cookie header into 1 request(s) below it that inherit its auth',
+    )
+    expect(u).toContain('Ping: API key sent in a cookie, as Insomnia sends it: kept as a Cookie header')
+  })
+})

@@ -1,6 +1,7 @@
 import type { AuthSpec, RequestScripts, SavedRequest, Variable } from '../../shared/collection'
 import { fileTypeOrDefault } from '../../shared/file-type'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
+import { apiKeyCookie, withCookie } from './insomnia-cookie-key'
 import { insomniaOptions } from './insomnia-settings'
 import type { TagMapper } from './insomnia-tags'
 import { insomniaOAuth2 } from './oauth2-import'
@@ -100,6 +101,8 @@ export function auth(v: unknown, c: Ctx, where: string): AuthSpec {
         : { type: 'bearer', token: t('token'), prefix }
     }
     case 'apikey':
+      // A cookie is sent as a Cookie header (apiKeyCookie), not as this auth.
+      if (v['addTo'] === 'cookie') return { type: 'none' }
       return {
         type: 'apikey',
         key: t('key'),
@@ -112,6 +115,21 @@ export function auth(v: unknown, c: Ctx, where: string): AuthSpec {
       c.u.push(`${where}: auth type "${str(v['type'])}" is not supported; auth left to inherit`)
       return { type: 'inherit' }
   }
+}
+
+/** A request's headers with its cookie API key (Insomnia's `addTo: "cookie"`) as a Cookie header, said. */
+export function withApiKeyCookie(
+  headers: KeyValue[],
+  authentication: unknown,
+  c: Ctx,
+  where: string,
+): KeyValue[] {
+  const cookie = apiKeyCookie(authentication, (raw) => text(raw, c, where))
+  if (!cookie) return headers
+  c.u.push(
+    `${where}: API key sent in a cookie, as Insomnia sends it: kept as a Cookie header (Flightdeck's API key auth goes in a header or the query)`,
+  )
+  return withCookie(headers, cookie)
 }
 
 export function body(v: unknown, c: Ctx, where: string): RequestBody {
@@ -231,7 +249,7 @@ export function httpRequest(r: Res, name: string, where: string, c: Ctx): SavedR
     url: withQuery(withPathParameters(text(r['url'], c, where), r['pathParameters'], c, where), query),
     ...offParams(query),
     description: str(r['description']),
-    headers,
+    headers: withApiKeyCookie(headers, r['authentication'], c, where),
     body: b,
     auth: auth(r['authentication'], c, where),
     ...(Object.keys(options).length > 0 ? { options } : {}),

@@ -8,9 +8,11 @@ import {
   httpRequest,
   kv,
   text,
+  withApiKeyCookie,
   type Ctx,
   type Res,
 } from './insomnia-fields'
+import { apiKeyCookie, copyCookieToInheriting } from './insomnia-cookie-key'
 import { TagMapper } from './insomnia-tags'
 import {
   copyFolderHeaders,
@@ -106,6 +108,11 @@ export function importInsomniaResources(resources: Res[], fallbackName = 'Insomn
           const below = children(id, where, [...folders, slug], depth + 1)
           // Insomnia sends a folder's headers with every request in it.
           copyFolderHeaders(below, kv(r['headers'], c(''), where), (l) => u.push(l), where)
+          const cookie = apiKeyCookie(r['authentication'], (raw) => text(raw, c(''), where))
+          if (cookie)
+            u.push(
+              `${where}: its API key is sent in a cookie, as Insomnia sends it: copied as a Cookie header into ${copyCookieToInheriting(below, cookie)} request(s) below it that inherit its auth (Flightdeck's API key auth goes in a header or the query)`,
+            )
           out.push({
             type: 'folder',
             folder: {
@@ -130,7 +137,7 @@ export function importInsomniaResources(resources: Res[], fallbackName = 'Insomn
           const req = request(name, {
             kind: 'ws',
             url: text(r['url'], c(id), where),
-            headers: kv(r['headers'], c(id), where),
+            headers: withApiKeyCookie(kv(r['headers'], c(id), where), r['authentication'], c(id), where),
             auth: auth(r['authentication'], c(id), where),
           })
           unique(taken.files, slugify(req.name))
