@@ -3,26 +3,18 @@ import type { Dispatcher } from 'undici'
 import type { HeaderList, TimelineEvent } from '../../shared/timeline'
 import { dispatchOn } from './agent-pool'
 import type { BodyWriter } from './body-store'
-import { connectionPhases, timingOf, type ConnectionTiming } from './connector'
+import { connectionPhases, type ConnectionTiming } from './connector'
 import { pairHeaders, trailerList } from './http-headers'
 import { InformationalResponses } from './informational'
 import { pausedOn, type PausedReader } from './paused-parser-end'
 import { PhaseTimeouts } from './phase-timeouts'
-import { EngineError, classifyError, explainFailure } from './errors'
+import { EngineError, explainFailure } from './errors'
 import { afterGoaway } from './goaway-resend'
-import {
-  cancelledEvent,
-  doneEvent,
-  endFailedAttempt,
-  errorEvent,
-  interimTimeout,
-  progressEvent,
-  storeFailed,
-  responseHeadersEvent,
-} from './exchange-events'
+import { interimTimeout, progressEvent, storeFailed, responseHeadersEvent } from './exchange-events'
+import { reportCancelled, reportFailure, reportResponse } from './exchange-endings'
 import type { ExchangeInit } from './exchange-types'
 import { prepareBody, prepareBodySync, wireHeaders, type PreparedBody } from './request-body'
-import { harTimings, newMarks, type ExchangeMarks } from './timings'
+import { newMarks, type ExchangeMarks } from './timings'
 import { ResponseBody, type ResponseBodyOwner } from './response-body'
 import { SentRequest } from './sent-request'
 import { awaitSocket, type SocketClaimant } from './socket-claim'
@@ -334,24 +326,12 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     if (this.isFinished()) return
     this.state = 'finished'
     this.timeouts.stop()
-    this.marks.endAt = endAt
-    const timings = harTimings(this.marks, endAt)
-    if (!this.redirecting) {
-      const { sid } = this.init
-      const headers = this.responseHeaders
-      this.emit(doneEvent(sid, endAt, this.status, this.wireCount, writer, timings, headers, this.trailers))
-    } else {
-      // No event names a redirect hop's body (its redirect event carries none, a HAR gives it no content), so
-      // nothing can read it: it goes now, not when 20,000 later bodies have pushed it out of the store.
-      this.init.bodies.discard(writer)
-    }
-    this.init.owner.exchangeOutcome(this.init.context, {
-      kind: 'response',
+    reportResponse(this.init, this.marks, endAt, writer, {
       status: this.status,
       headers: this.responseHeaders,
-      timings,
-      redirect: this.redirecting,
-      endAt,
+      trailers: this.trailers,
+      wireBytes: this.wireCount,
+      redirecting: this.redirecting,
     })
   }
 
@@ -366,27 +346,13 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
       host: this.init.url.host,
     })
     const partial = this.stopShort()
-    const endAt = this.now()
-    // A failed connection attempt still reports how far it got.
-    const timing = timingOf(err)
-    if (timing && !timing.claimed) {
-      endFailedAttempt(timing, endAt)
-      this.claimConnection(timing)
-    }
-    const timings = harTimings(this.marks, endAt)
-    const { url } = this.init
-    const error = classifyError(err, url.host)
-    this.emit(errorEvent(this.init.sid, endAt, error, timings, partial))
-    this.init.owner.exchangeOutcome(this.init.context, { kind: 'error', error, timings })
+    reportFailure(this.init, this.marks, this.now(), err, partial)
   }
 
   private finishCancelled(): void {
     if (this.state === 'finished') return
     const partial = this.stopShort()
-    const endAt = this.now()
-    const timings = harTimings(this.marks, endAt)
-    this.emit(cancelledEvent(this.init.sid, endAt, timings, partial))
-    this.init.owner.exchangeOutcome(this.init.context, { kind: 'cancelled', timings })
+    reportCancelled(this.init, this.marks, this.now(), partial)
   }
 
   /** Ended before the response was complete: nothing is timed any more; returns the partial body's bytes, let go. */
