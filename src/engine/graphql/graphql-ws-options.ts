@@ -9,6 +9,8 @@ export interface GraphqlWsOptions {
   /** How long the server may take to acknowledge connection_init. */
   ackTimeoutMs: number
   insecure: boolean
+  /** A PEM file of the certificate authorities to trust (in place of the system's), as a request's `caFile`. */
+  caFile?: string
   /**
    * Run the operation over an open connection to the same URL with the same subprotocols, headers and connection
    * params when there is one (graphql-ws-mux.ts), as Apollo Client and Altair do; off: a connection of its own.

@@ -21,7 +21,7 @@ import type { GraphqlWsOptions } from './graphql-ws-options'
 import { protocolFor, type Reaction, type WsProtocol } from './ws-protocols'
 import { BAD_MESSAGE } from './graphql-ws-close'
 import { webSocketClass, WS_OPEN } from '../ws/ws-client'
-import { doublingDelay } from '../sessions/kernel/session-setup'
+import { doublingDelay, readCaFile } from '../sessions/kernel/session-setup'
 import type { OperationMux } from './graphql-ws-mux'
 import { resultHasErrors, ResultTally } from './graphql-result'
 
@@ -65,6 +65,7 @@ export class GraphqlWsSession implements SessionTransport {
   private readonly url: URL | null
   private readonly headers: HeaderList
   private readonly invalid: AppError | null
+  private readonly ca: string | undefined
   private socket: WebSocket | null = null
   private protocol: WsProtocol | null = null
   /** How the current attempt ends, once known (the socket's close then reports it). */
@@ -86,7 +87,15 @@ export class GraphqlWsSession implements SessionTransport {
     this.sid = init.sid
     const url = parseStreamUrl(init.url, ['ws', 'wss'])
     const headers = checkHeaderList(init.headers)
-    this.invalid = !url.ok ? url.error : !headers.ok ? headers.error : null
+    const read = init.options.caFile ? readCaFile(init.options.caFile) : null
+    this.invalid = !url.ok
+      ? url.error
+      : !headers.ok
+        ? headers.error
+        : read && 'error' in read
+          ? read.error
+          : null
+    this.ca = read && 'ca' in read ? read.ca : undefined
     this.url = url.ok ? url.value : null
     this.headers = headers.ok ? headers.value : []
     const o = init.options
@@ -161,6 +170,7 @@ export class GraphqlWsSession implements SessionTransport {
       maxPayload: opts.maxMessageBytes,
       perMessageDeflate: false,
       rejectUnauthorized: !opts.insecure,
+      ...(this.ca ? { ca: this.ca } : {}),
       followRedirects: false,
       autoPong: true,
       createConnection: timedConnection(this.sid, clock, url.protocol === 'wss:', attempt, marks, ready),

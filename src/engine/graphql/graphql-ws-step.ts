@@ -101,6 +101,7 @@ export function graphqlWsStepHooks(
               ...DEFAULT_GRAPHQL_WS_OPTIONS,
               reconnect: false,
               ...(spec.options.insecure !== undefined ? { insecure: spec.options.insecure } : {}),
+              ...(spec.options.caFile !== undefined ? { caFile: spec.options.caFile } : {}),
             },
           }),
       )

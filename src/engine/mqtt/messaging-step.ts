@@ -21,6 +21,20 @@ export interface MessagingStepHooks {
   afterOpen(): void
 }
 
+/**
+ * The step's TLS settings are its request's, as the runner made them (its `caFile` confined to the collection, or
+ * the run's `--cacert`; the run's `-k`): a CA file in the saved block's own options was confined there too
+ * (runner/step-run.ts) and is not read again from here.
+ */
+function trustAsRequest(
+  options: { insecure: boolean; caFile?: string | undefined },
+  spec: RequestSpec,
+): void {
+  if (spec.options.insecure !== undefined) options.insecure = spec.options.insecure
+  if (spec.options.caFile !== undefined) options.caFile = spec.options.caFile
+  else delete options.caFile
+}
+
 export function mqttStepHooks(
   streams: StreamEngine,
   spec: RequestSpec,
@@ -34,7 +48,7 @@ export function mqttStepHooks(
       for (const [k, v] of Object.entries(saved.options ?? {}))
         if (v !== undefined) Object.assign(options, { [k]: v })
       options.reconnect = false
-      if (spec.options.insecure !== undefined) options.insecure = spec.options.insecure
+      trustAsRequest(options, spec)
       const session = streams.openSession(
         'mq',
         (init) => new MqttSession({ ...init, url: spec.url, options, subscriptions: saved.subscriptions }),
@@ -109,7 +123,7 @@ export function socketIoStepHooks(
       for (const [k, v] of Object.entries(saved.options ?? {}))
         if (v !== undefined) Object.assign(options, { [k]: v })
       options.reconnect = false
-      if (spec.options.insecure !== undefined) options.insecure = spec.options.insecure
+      trustAsRequest(options, spec)
       const session = streams.openSession(
         'io',
         (init) =>

@@ -152,7 +152,7 @@ async function resolveAndRun(
     const error = { code: body.error.code, message: body.error.message }
     return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
   }
-  const tls = await runTls(resolved.spec.options, options)
+  const tls = await runTls(withBlockCaFile(resolved.spec.options, step), options)
   if (!tls.ok) {
     const error = { code: tls.error.code, message: tls.error.message }
     return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
@@ -276,6 +276,16 @@ async function resolveAndRun(
     return httpStep(http, checked, iteration, fixed.spec, auth, pacer, options, hook, inbox, true)
   }
   return httpStep(http, checked, iteration, spec, auth, pacer, options, hook, inbox, false)
+}
+
+/**
+ * An MQTT or Socket.IO request may name its CA file in its own block's options (`mqtt.options.caFile`): it is
+ * the request's when the request names none, so it is confined, or replaced by the run's, as every caFile is.
+ */
+function withBlockCaFile(own: RequestSpec['options'], step: RunStep): RequestSpec['options'] {
+  const block = step.kind === 'mqtt' ? step.mqtt : step.kind === 'socketio' ? step.socketio : undefined
+  const caFile = block?.options?.caFile
+  return own.caFile === undefined && caFile !== undefined ? { ...own, caFile } : own
 }
 
 /**

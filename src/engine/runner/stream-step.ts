@@ -130,6 +130,7 @@ export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): P
             options: {
               reconnect: false,
               ...(spec.options.insecure !== undefined ? { insecure: spec.options.insecure } : {}),
+              ...(spec.options.caFile !== undefined ? { caFile: spec.options.caFile } : {}),
             },
           },
           hooks,

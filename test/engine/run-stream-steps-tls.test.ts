@@ -1,0 +1,213 @@
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createSchema } from 'graphql-yoga'
+import { useServer } from 'graphql-ws/use/ws'
+import { Server as SocketIoServer } from 'socket.io'
+import { WebSocketServer } from 'ws'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runRunCli } from '../../src/cli/run-command'
+import type { JsonRunReport } from '../../src/cli/run-report'
+import { makeTestPki } from '../fixtures/certs'
+import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
+
+/**
+ * A run's WebSocket, Socket.IO, GraphQL-over-WebSocket and MQTT (mqtts://) steps trust what its HTTP steps
+ * trust: the request's `caFile` (found in the collection folder, confined to it after links) or the run's
+ * `--cacert`. One HTTPS server made at test time carries a WebSocket echo, socket.io and graphql-ws; mosquitto
+ * listens for mqtts:// with a certificate from the same test CA. Before, these steps read no CA file and failed
+ * on the certificate (only `-k` reached them).
+ */
+
+if (!MOSQUITTO) console.warn(`skipping the mqtts run step: ${MOSQUITTO_MISSING}`)
+
+let server: Server
+let io: SocketIoServer
+let broker: MosquittoFixture | null = null
+let root = ''
+let dir = ''
+let configDir = ''
+let out = ''
+
+const schema = createSchema({
+  typeDefs: /* GraphQL */ `
+    type Query {
+      ok: Boolean
+    }
+    type Subscription {
+      ticks(to: Int!): Int!
+    }
+  `,
+  resolvers: {
+    Subscription: {
+      ticks: {
+        subscribe: async function* (_: unknown, { to }: { to: number }) {
+          for (let i = 1; i <= to; i++) yield { ticks: i }
+        },
+      },
+    },
+  },
+})
+
+/** The saved requests of one folder, each trusting `ca` through its own `caFile` (none: no caFile). */
+function steps(https: string, mqtts: string | null, ca: string | null): Record<string, string> {
+  const wss = https.replace('https:', 'wss:')
+  const options = ca ? `options:\n  caFile: ${ca}\n` : ''
+  const one = 'stop:\n  count: 1\nassertions:\n  - kind: message-count\n    equals: 1\n'
+  const files: Record<string, string> = {
+    'ws.yaml': `name: WebSocket\nkind: ws\nurl: '${wss}/echo'\n${options}messages:\n  - name: hello\n    text: hello\n${one}`,
+    'io.yaml': [
+      'name: Socket.IO',
+      'kind: socketio',
+      `url: '${https}'`,
+      options.trimEnd(),
+      'socketio:',
+      '  listen: [echo]',
+      '  emits:',
+      '    - name: hello',
+      '      event: echo',
+      '      args: \'{"hi":1}\'',
+      '      ack: false',
+      one,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    'graphql.yaml': [
+      'name: GraphQL',
+      'kind: graphql',
+      `url: '${wss}/graphql'`,
+      options.trimEnd(),
+      'graphql:',
+      '  query: "subscription { ticks(to: 2) }"',
+      '  transport: ws',
+      'assertions:',
+      '  - kind: message-count',
+      '    equals: 2',
+      '',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  }
+  if (mqtts)
+    files['mqtt.yaml'] = [
+      'name: MQTT',
+      'kind: mqtt',
+      `url: '${mqtts}'`,
+      options.trimEnd(),
+      'mqtt:',
+      '  subscriptions:',
+      '    - topic: tls/#',
+      '      qos: 1',
+      '  publishes:',
+      '    - name: one',
+      '      topic: tls/a',
+      '      payload: first',
+      '      qos: 1',
+      '      retain: false',
+      one,
+    ]
+      .filter(Boolean)
+      .join('\n')
+  return files
+}
+
+beforeAll(async () => {
+  const pki = await makeTestPki()
+  server = createServer({ cert: pki.localhost.cert, key: pki.localhost.key }, (_, res) => {
+    // socket.io answers its own path; anything else is not here.
+    if (!res.headersSent) res.writeHead(404).end()
+  })
+  io = new SocketIoServer(server, { destroyUpgrade: false })
+  io.on('connection', (socket) => socket.on('echo', (...args: unknown[]) => socket.emit('echo', ...args)))
+  const echo = new WebSocketServer({ noServer: true })
+  echo.on('connection', (ws) => ws.on('message', (data, binary) => ws.send(data, { binary })))
+  const graphql = new WebSocketServer({ noServer: true })
+  useServer({ schema }, graphql)
+  server.on('upgrade', (req, socket, head) => {
+    if (req.url === '/echo') echo.handleUpgrade(req, socket, head, (ws) => echo.emit('connection', ws, req))
+    else if (req.url === '/graphql')
+      graphql.handleUpgrade(req, socket, head, (ws) => graphql.emit('connection', ws, req))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  if (MOSQUITTO) broker = await startMosquitto([], pki.localhost)
+  const https = `https://127.0.0.1:${(server.address() as AddressInfo).port}`
+  root = realpathSync(mkdtempSync(join(tmpdir(), 'fd-run-stream-tls-')))
+  dir = join(root, 'collection')
+  configDir = join(root, 'config')
+  out = join(root, 'out')
+  for (const d of [dir, configDir, out, join(root, 'trust'), join(dir, 'certs')])
+    mkdirSync(d, { recursive: true })
+  writeFileSync(join(root, 'trust', 'ca.pem'), pki.ca.cert)
+  writeFileSync(join(dir, 'certs', 'ca.pem'), pki.ca.cert)
+  writeFileSync(join(dir, 'collection.yaml'), 'flightdeck: 1\nname: TLS streams\n')
+  const folders = {
+    'files/own': steps(https, broker?.tlsUrl ?? null, 'certs/ca.pem'),
+    'files/outside': steps(https, broker?.tlsUrl ?? null, '../trust/ca.pem'),
+    none: steps(https, broker?.tlsUrl ?? null, null),
+  }
+  // A CA file in the MQTT block's own options is the request's, confined the same way (it was read as written).
+  folders['files/outside']['mqtt-block.yaml'] =
+    "name: MQTT block\nkind: mqtt\nurl: 'mqtts://127.0.0.1:1'\nmqtt:\n  options:\n    caFile: ../trust/ca.pem\n  subscriptions: []\n  publishes: []\n"
+  for (const [folder, files] of Object.entries(folders)) {
+    mkdirSync(join(dir, folder), { recursive: true })
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, folder, name), text)
+  }
+}, 60_000)
+
+afterAll(async () => {
+  await io.close()
+  server.closeAllConnections()
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  await broker?.close()
+  rmSync(root, { recursive: true, force: true })
+})
+
+async function run(args: string[]): Promise<{ code: number; json: JsonRunReport }> {
+  const ignore = { out: () => undefined, err: () => undefined }
+  const saved = process.env['FLIGHTDECK_CONFIG_DIR']
+  process.env['FLIGHTDECK_CONFIG_DIR'] = configDir
+  let code: number
+  try {
+    code = await runRunCli([dir, ...args, '--reporter', 'json', '--out', out], ignore)
+  } finally {
+    if (saved === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
+    else process.env['FLIGHTDECK_CONFIG_DIR'] = saved
+  }
+  return { code, json: JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as JsonRunReport }
+}
+
+const rows = (json: JsonRunReport) =>
+  json.results
+    .map((r) => [r.path, r.passed, r.error?.message ?? ''] as const)
+    .sort((a, b) => a[0].localeCompare(b[0]))
+
+const names = (folder: string) =>
+  ['graphql', 'io', ...(MOSQUITTO ? ['mqtt'] : []), 'ws'].map((n) => `${folder}/${n}.yaml`)
+
+describe("a run's stream steps over TLS", () => {
+  it("trust the request's own caFile from the collection folder, and refuse one outside it in the HTTP words", async () => {
+    const { json } = await run(['files'])
+    const got = rows(json)
+    const own = got.filter(([path]) => path.startsWith('files/own/'))
+    expect(own).toEqual(names('files/own').map((path) => [path, true, '']))
+    const outside = got.filter(([path]) => path.startsWith('files/outside/'))
+    expect(outside.map(([path]) => path)).toEqual(
+      [...names('files/outside'), 'files/outside/mqtt-block.yaml'].sort(),
+    )
+    for (const [, passed, message] of outside) {
+      expect(passed).toBe(false)
+      expect(message).toContain(`is outside the collection folder ${dir}`)
+    }
+  }, 60_000)
+
+  it("trust the run's --cacert, and fail on the certificate without it", async () => {
+    const trusted = await run(['none', '--cacert', join(root, 'trust', 'ca.pem')])
+    expect(rows(trusted.json)).toEqual(names('none').map((path) => [path, true, '']))
+    expect(trusted.code).toBe(0)
+    const untrusted = await run(['none'])
+    expect(untrusted.code).toBe(1)
+    expect(rows(untrusted.json).every(([, passed]) => !passed)).toBe(true)
+  }, 60_000)
+})
