@@ -71,18 +71,35 @@ export interface DynamicValues {
    * resolution (one send). Undefined when no inbox is running, so the name is reported unknown.
    */
   webhook?: () => string | undefined
+  /**
+   * Postman's random-data variables (`{{$randomEmail}}`, src/shared/fake-variables.ts): a fresh value for the
+   * name, or undefined when the name is not one or their values are not loaded (the engine loads them on demand).
+   */
+  fake?: (name: string) => string | undefined
+}
+
+/** Where the random-data values come from once the engine has loaded them (none in the renderer). */
+let fakeSource: ((name: string) => string | undefined) | undefined
+
+/** The engine's fake-data values, installed once loaded (src/engine/variables/fake-loader.ts). */
+export function useFakeValues(source: (name: string) => string | undefined): void {
+  fakeSource = source
 }
 
 export const defaultDynamicValues: DynamicValues = {
   uuid: () => globalThis.crypto.randomUUID(),
   now: () => Date.now(),
   random: () => Math.random(),
+  fake: (name) => fakeSource?.(name),
 }
 
-/** Postman's meanings: `$timestamp` is Unix seconds, `$randomInt` is 0..1000. */
+/** Postman's meanings: `$timestamp` is Unix seconds, `$randomInt` is 0..1000, `$randomEmail` an email, … */
 export function dynamicValue(name: string, dyn: DynamicValues): string | undefined {
   switch (name) {
+    // `$guid` and `$randomUUID`: Postman's names for the same, as a request pasted from Postman has them.
     case '$uuid':
+    case '$guid':
+    case '$randomUUID':
       return dyn.uuid()
     case '$timestamp':
       return String(Math.floor(dyn.now() / 1000))
@@ -93,7 +110,7 @@ export function dynamicValue(name: string, dyn: DynamicValues): string | undefin
     case '$webhook':
       return dyn.webhook?.()
     default:
-      return undefined
+      return dyn.fake?.(name)
   }
 }
 

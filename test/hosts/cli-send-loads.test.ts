@@ -103,6 +103,9 @@ describe('what flightdeck send imports', () => {
     )
     expect(engine.filter((f) => NOT_FOR_SEND.includes(f.split('/')[2] ?? ''))).toEqual([])
     expect(r.files.filter((f) => /node_modules\/(yaml|js-yaml)\//.test(f))).toEqual([])
+    // Postman's random-data values (and the fake-data library) load only for a send that names one.
+    expect(r.files).not.toContain('src/engine/variables/fake-values.ts')
+    expect(r.files.filter((f) => f.includes('node_modules/@faker-js/'))).toEqual([])
     // --env-var is read only for a saved request.
     expect(r.files).not.toContain('src/cli/env-var-args.ts')
   }, 60_000)

@@ -6,7 +6,7 @@ import type { DynamicValues } from '../../shared/template'
 import type { BatchRef, EmptySecretUse } from '../../shared/timeline'
 import { authChain, effectiveAuth } from '../send-rules/auth-chain'
 import { mergeEmptySecrets } from '../send-rules/empty-secrets'
-import { resolveForSend, type ResolvedSend } from '../send-rules/variables'
+import { resolveForSendLoading, type ResolvedSend } from '../send-rules/variables'
 import type { AuthRunner } from '../auth/auth-runner'
 import { absPath, safeRel } from './store'
 import { COLLECTION_FILE, ENVIRONMENTS_DIR, FOLDER_FILE } from './collection-file-format'
@@ -110,7 +110,7 @@ export async function prepareRequest(
       ? ''
       : ' (no collection or environment chosen)'
   const empty = manager.emptySecrets(context?.dir ?? '', scope.value)
-  const resolved = resolveForSend(request, effectiveAuth(chain), vars, dyn, extra, where, empty)
+  const resolved = await resolveForSendLoading(request, effectiveAuth(chain), vars, dyn, extra, where, empty)
   if (!resolved.ok) return { ok: false, error: resolved.error }
   const { spec } = resolved.value
   // Files are confined after variables resolve: `{{dir}}/x` must not lead out of the collection either.

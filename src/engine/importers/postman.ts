@@ -1,4 +1,5 @@
 import type { AuthSpec, SavedRequest } from '../../shared/collection'
+import { isFakeVariable } from '../../shared/fake-variables'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import {
   notePlace,
@@ -59,7 +60,10 @@ export function isPostmanEnvironment(data: unknown): boolean {
   return typeof data['name'] === 'string' && data['values'].every((v) => isObj(v) && 'key' in v)
 }
 
-/** Postman's dynamic variables that have a Flightdeck twin; the rest are reported. */
+/**
+ * Postman's dynamic variables under another Flightdeck name; its random-data ones (`{{$randomEmail}}`) keep
+ * theirs, and any other `{{$name}}` is reported.
+ */
 const DYNAMIC: Record<string, string> = {
   $guid: '$uuid',
   $randomUUID: '$uuid',
@@ -73,6 +77,7 @@ function text(v: unknown, unmapped: string[], where: string): string {
   return str(v).replace(/\{\{\s*(\$[A-Za-z]+)\s*\}\}/g, (m, name: string) => {
     const twin = DYNAMIC[name]
     if (twin) return `{{${twin}}}`
+    if (isFakeVariable(name)) return m
     const line = `${where}: Postman dynamic variable {{${name}}} has no Flightdeck equivalent; kept as text`
     if (!unmapped.includes(line)) unmapped.push(line)
     return m

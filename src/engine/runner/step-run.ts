@@ -4,7 +4,7 @@ import { confineBody } from '../files/confine'
 import { confineRequestOptions } from '../files/confine-tls'
 import { ok, type Result } from '../../shared/result'
 import type { HttpEngine } from '../http/http-engine'
-import { resolveForSend, unknownVariables } from '../send-rules/variables'
+import { resolveForSendLoading, unknownVariables } from '../send-rules/variables'
 import { messagingTexts, withMessagingTexts } from '../send-rules/messaging-texts'
 import { resolveAssertions } from './assertion-templates'
 import { webhookValues, type WebhookValues } from '../webhooks/webhook-values'
@@ -41,6 +41,12 @@ function watchDynamic(base: DynamicValues): { values: DynamicValues; used: boole
       },
     } as DynamicValues,
   }
+  const fake = base.fake
+  if (fake)
+    w.values.fake = (name) => {
+      w.used = true
+      return fake(name)
+    }
   const webhook = base.webhook
   if (webhook)
     w.values.webhook = () => {
@@ -130,7 +136,7 @@ async function resolveAndRun(
   const dyn = watchDynamic(hook?.dyn ?? defaultDynamicValues)
   // MQTT's publishes and credentials, Socket.IO's emits and auth resolve as a WebSocket step's messages do.
   const own = messagingTexts(step)
-  const sent = resolveForSend(
+  const sent = await resolveForSendLoading(
     step.request,
     step.auth ?? { type: 'none' },
     vars,

@@ -2,10 +2,17 @@ import { WEBHOOK_NOT_RUNNING } from '../../shared/async-schemas'
 import type { AuthSpec } from '../../shared/collection'
 import type { RequestSpec } from '../../shared/request'
 import type { AppError } from '../../shared/result'
-import { resolveRequest, resolveTemplate, TemplateTooLarge, type DynamicValues } from '../../shared/template'
+import {
+  defaultDynamicValues,
+  resolveRequest,
+  resolveTemplate,
+  TemplateTooLarge,
+  type DynamicValues,
+} from '../../shared/template'
 import type { EmptySecretUse } from '../../shared/timeline'
 import { emptySecretError, usedEmptySecrets, WatchedVariables, type EmptySecrets } from './empty-secrets'
 import { foreignTagMessage, foreignTemplateTag } from './template-tags'
+import { loadFakeValues, needsFakeValues } from '../variables/fake-loader'
 
 /**
  * Variables in a send resolve in one place, for every kind of send: the request's fields, its auth, and any
@@ -72,6 +79,44 @@ export function resolveForSend(
   const value: ResolvedSend = { spec: resolved.spec, auth: resolved.auth, extra: texts }
   if (used.length > 0) value.emptySecrets = used
   return { ok: true, value }
+}
+
+/**
+ * resolveForSend, loading Postman's random-data values first when the request (or a variable it uses) names one
+ * of them and they are not loaded yet: the first such send in a process pays for loading them, no other does.
+ */
+export async function resolveForSendLoading(
+  ...args: Parameters<typeof resolveForSend>
+): Promise<SendResolution> {
+  const [request, auth, vars, dyn, extra, where, empty] = args
+  const base = dyn ?? defaultDynamicValues
+  // Names asked for at any depth: a variable whose value is `{{$randomEmail}}` needs the values too.
+  const missed: string[] = []
+  const probe: DynamicValues = {
+    ...base,
+    fake: (name) => {
+      const v = base.fake?.(name)
+      if (v === undefined) missed.push(name)
+      return v
+    },
+  }
+  const first = resolveForSend(request, auth, vars, probe, extra, where, empty)
+  if (!needsFakeValues(missed)) return first
+  try {
+    await loadFakeValues()
+  } catch (e) {
+    const names = [...new Set(missed)].map((n) => `{{${n}}}`).join(', ')
+    const why = e instanceof Error ? e.message : String(e)
+    return {
+      ok: false,
+      error: {
+        code: 'invalid_request',
+        message: `Could not load the random-data values for ${names}: ${why}`,
+      },
+      unknown: [],
+    }
+  }
+  return resolveForSend(request, auth, vars, base, extra, where, empty)
 }
 
 /** The refusal for variables with no value, naming them; `where` ends the message (see resolveForSend). */
