@@ -3,7 +3,7 @@ import { mkdir, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { writeFileAtomic } from '../engine/collections/atomic-write'
 import { folderBlocker } from '../engine/files/folder-blocker'
-import { readPemText } from '../engine/files/pem-file'
+import { readCaPemText } from '../engine/files/pem-file'
 import { createEngineService, type EngineService } from '../engine/service'
 import { summarize } from '../engine/runner/run-summary'
 import type { StepResult } from '../engine/runner/run-step'
@@ -276,7 +276,7 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
 function caFileError(caFile: string | undefined): string | null {
   if (caFile === undefined) return null
   try {
-    readPemText(caFile)
+    readCaPemText(caFile)
     return null
   } catch (e) {
     return `Cannot read the CA file ${caFile}: ${e instanceof Error ? e.message : String(e)}`

@@ -78,7 +78,9 @@ export async function runSend(command: SendCommand, io: CliIo): Promise<number> 
       return 1
     }
     if (result.final.type === 'error') {
-      io.err(`flightdeck: ${result.final.code}: ${result.final.message}\n`)
+      const { code, message, detail } = result.final
+      // A file the send could not use says why (not a file, too large, no certificate), as `run` does.
+      io.err(`flightdeck: ${code}: ${message}${code === 'file' && detail ? `: ${detail}` : ''}\n`)
     } else {
       io.err('flightdeck: cancelled: the request was cancelled\n')
     }

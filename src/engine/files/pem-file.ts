@@ -21,12 +21,34 @@ function bytesOf(path: string, read: RegularFileRead): Buffer {
   )
 }
 
-/** A PEM file's text, read synchronously (a send's plan is made without waiting). */
-export function readPemText(path: string): string {
-  return bytesOf(path, readRegularFileSync(path, MAX_PEM_BYTES)).toString('utf8')
+/** The block headers OpenSSL reads a trusted certificate from; a CA bundle holds one per certificate. */
+const CERTIFICATE_BLOCK = /-----BEGIN (?:TRUSTED |X509 )?CERTIFICATE-----/
+
+/**
+ * A CA file must hold a PEM certificate. Node takes any text as `ca` without a word (an empty file, a DER
+ * `.crt`, a key, the wrong file) and then trusts nothing: since a CA file replaces the system's list, every
+ * server was said to be 'not signed by a trusted authority' when the file was the fault.
+ */
+function certificates(path: string, text: string): string {
+  if (CERTIFICATE_BLOCK.test(text)) return text
+  throw new Error(
+    `${path} holds no PEM certificate ("-----BEGIN CERTIFICATE-----"): a CA file is PEM text; a DER file converts with openssl x509 -inform der -in FILE -out FILE.pem`,
+  )
 }
 
-/** A PEM file's bytes. */
+/** A CA file's PEM text, read synchronously (a send's plan is made without waiting). */
+export function readCaPemText(path: string): string {
+  return certificates(path, bytesOf(path, readRegularFileSync(path, MAX_PEM_BYTES)).toString('utf8'))
+}
+
+/** A CA file's bytes; see `readCaPemText`. */
+export async function readCaPemBytes(path: string): Promise<Buffer> {
+  const bytes = bytesOf(path, await readRegularFile(path, MAX_PEM_BYTES))
+  certificates(path, bytes.toString('latin1'))
+  return bytes
+}
+
+/** A PEM file's bytes (a client certificate or key). */
 export async function readPemBytes(path: string): Promise<Buffer> {
   return bytesOf(path, await readRegularFile(path, MAX_PEM_BYTES))
 }

@@ -1,4 +1,4 @@
-import { readPemBytes } from '../files/pem-file'
+import { readCaPemBytes, readPemBytes } from '../files/pem-file'
 import * as grpc from '@grpc/grpc-js'
 import { DEFAULT_GRPC_MAX_MESSAGE_BYTES, type GrpcTls } from '../../shared/grpc'
 import type { KeyValue } from '../../shared/request'
@@ -44,10 +44,14 @@ export function parseGrpcTarget(text: string, plaintext: boolean): Result<GrpcTa
   return ok({ address: `${host}:${port}`, host: host.replace(/^\[|\]$/g, ''), port, plaintext: plain })
 }
 
-async function readPem(path: string | undefined, what: string): Promise<Result<Buffer | null>> {
+async function readPem(
+  path: string | undefined,
+  what: string,
+  read: (path: string) => Promise<Buffer> = readPemBytes,
+): Promise<Result<Buffer | null>> {
   if (!path) return ok(null)
   try {
-    return ok(await readPemBytes(path))
+    return ok(await read(path))
   } catch (e) {
     return fail('file', `Cannot read the ${what} ${path}`, (e as Error).message)
   }
@@ -58,7 +62,7 @@ export async function channelCredentials(
   tls: GrpcTls,
 ): Promise<Result<grpc.ChannelCredentials>> {
   if (target.plaintext) return ok(grpc.credentials.createInsecure())
-  const ca = await readPem(tls.caFile, 'CA file')
+  const ca = await readPem(tls.caFile, 'CA file', readCaPemBytes)
   if (!ca.ok) return ca
   const cert = await readPem(tls.certFile, 'client certificate')
   if (!cert.ok) return cert

@@ -1,4 +1,4 @@
-import { readPemText } from '../files/pem-file'
+import { readCaPemText } from '../files/pem-file'
 import { resolveOptions, type RequestBody, type RequestOptions, type RequestSpec } from '../../shared/request'
 import type { AppError } from '../../shared/result'
 import type { HeaderList } from '../../shared/timeline'
@@ -47,7 +47,7 @@ export function planSend(spec: RequestSpec): SendPlan {
   let ca: string | AppError | undefined
   if (options.caFile) {
     try {
-      ca = readPemText(options.caFile)
+      ca = readCaPemText(options.caFile)
     } catch (e) {
       ca = {
         code: 'file',

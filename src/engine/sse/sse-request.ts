@@ -1,4 +1,4 @@
-import { readPemText } from '../files/pem-file'
+import { readCaPemText } from '../files/pem-file'
 import { Agent } from '../http/undici-parts'
 import type { RequestOptions, RequestSpec } from '../../shared/request'
 import { fail, ok, type AppError, type Result } from '../../shared/result'
@@ -77,7 +77,7 @@ export function withStreamHeaders(headers: HeaderList): HeaderList {
 function readCa(file: string | undefined): Result<string | undefined> {
   if (!file) return ok(undefined)
   try {
-    return ok(readPemText(file))
+    return ok(readCaPemText(file))
   } catch (e) {
     return fail('file', `Cannot read the CA file ${file}`, e instanceof Error ? e.message : String(e))
   }

@@ -1,4 +1,4 @@
-import { readPemText } from '../../files/pem-file'
+import { readCaPemText } from '../../files/pem-file'
 import type { AppError } from '../../../shared/result'
 
 /**
@@ -14,7 +14,7 @@ export function doublingDelay(o: { backoffMs: number; maxBackoffMs: number }): (
 /** A CA file's PEM text, or the `file` error that ends the session before it connects, naming the file. */
 export function readCaFile(path: string): { ca: string } | { error: AppError } {
   try {
-    return { ca: readPemText(path) }
+    return { ca: readCaPemText(path) }
   } catch (e) {
     return {
       error: {
