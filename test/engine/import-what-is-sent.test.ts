@@ -4,11 +4,13 @@ import { describe, expect, it } from 'vitest'
 import { runImport } from '../../src/engine/importers/index'
 import { MemorySecretStore } from '../../src/engine/secrets/secret-store'
 import type { ImportReport } from '../../src/shared/collection-schemas'
+import type { StepResultSummary } from '../../src/shared/run-schemas'
 import { done, send, spec } from './helpers'
 import {
   fixturePath,
   fixtureText,
   importText,
+  runToEnd,
   savedRequest,
   sendSaved,
   useImportTarget,
@@ -345,5 +347,38 @@ describe('an API key sent in a cookie', () => {
       'Shelves: its API key is sent in a cookie, as Insomnia sends it: copied as a Cookie header into 1 request(s) below it that inherit its auth',
     )
     expect(u).toContain('Ping: API key sent in a cookie, as Insomnia sends it: kept as a Cookie header')
+  })
+})
+
+describe("Bruno's assertion operators", () => {
+  // A run (the script sandbox starts once, ~0.5 s of the test's time) is what shows a check failing.
+  it('OpenCollection: each runs in a run as Bruno checks it (a failed one fails the request by name); one it cannot read is named', async () => {
+    const report = await importFixture('opencollection-assertions.yml')
+    const results: StepResultSummary[] = []
+    const off = t.service.onEvent((e) => {
+      if (e.name === 'run.progress') results.push(...e.payload.results)
+    })
+    const run = await runToEnd(t.service, t.dir, '', 'dev').finally(off)
+    expect(run.finished?.stats).toMatchObject({ passed: 0, failed: 1 })
+    const outcomes = results[0]?.assertions ?? []
+    // The login stub answers 200 {"token":"t-42","user":{"id":7}} as JSON: only `gt 10` is false.
+    expect(outcomes.filter((a) => !a.passed).map((a) => a.name)).toEqual(['res.body.user.id: gt 10'])
+    expect(outcomes.filter((a) => a.passed).map((a) => a.name)).toEqual(
+      expect.arrayContaining([
+        'res.status: neq 500',
+        'res.status: in 200, 201',
+        'res.body.user.id: isNumber',
+        'res.body.token: startsWith t-',
+        'res.body.token: length 4',
+        "res.headers['content-type']: contains json",
+        'res.body.refresh: isUndefined',
+        'res.body.user.id: eq {{expectedUser}}',
+        'a token came back',
+      ]),
+    )
+    expect(outcomes.map((a) => a.name).join('\n')).not.toContain('201"')
+    const u = report.unmapped.join('\n')
+    expect(u).toContain(`Log in: assertion "res('user.id'): eq 7" left out`)
+    expect(u).toContain("Log in: 9 assertions written as tests in the request's test script")
   })
 })

@@ -8,7 +8,8 @@ import type { BruPair } from './bru-lang'
 import { openCollectionGraphql } from '../graphql/graphql-import'
 import { brunoOptions } from './bruno-settings'
 import { grpcRequestFrom, openCollectionMessages } from './bruno-grpc'
-import { assertionsOf, extractionsOf } from './bruno-runtime'
+import { brunoChecks } from './bruno-assert'
+import { extractionsOf } from './bruno-runtime'
 import { inlineRequestVars } from './bruno-request-vars'
 import { withPathParams } from './bruno-url'
 import { refuseExpanding } from './openapi-bounds'
@@ -131,7 +132,11 @@ function requestOf(item: Obj, u: string[], where: string): SavedRequest | null {
       .filter((s) => s !== '')
       .join('\n\n')
   const pre = code(['before-request', 'pre-request'])
-  const post = code(['after-response', 'post-response', 'tests'])
+  // Bruno checks a request's assertions after its post-response script and before its tests.
+  const checks = brunoChecks(assertPairs(item), u, where)
+  const post = [code(['after-response', 'post-response']), checks.script, code(['tests'])]
+    .filter((s) => s !== '')
+    .join('\n\n')
   const vars = isObj(item['vars']) ? item['vars'] : {}
   const docs = isObj(item['docs']) ? str(item['docs']['content']) : str(item['docs'])
   const req = request(str(info['name'], 'Untitled'), {
@@ -152,14 +157,14 @@ function requestOf(item: Obj, u: string[], where: string): SavedRequest | null {
   const settings = isObj(item['settings']) ? Object.entries(item['settings']) : []
   const options = brunoOptions(settings, where, (l) => u.push(l))
   if (Object.keys(options).length > 0) req.options = options
-  const assertions = assertionsOf(assertPairs(item), u, where)
-  if (assertions.length > 0) req.assertions = assertions
+  if (checks.assertions.length > 0) req.assertions = checks.assertions
   const extract = extractionsOf(bruPairs(vars['postResponse']), u, where)
   if (extract.length > 0) req.extract = extract
   inlineRequestVars(req, bruPairs(vars['preRequest']), (l) => u.push(`${where}: ${l}`))
   if (pre || post) {
     req.scripts = { ...(pre ? { preRequest: pre } : {}), ...(post ? { test: post } : {}), translated: false }
-    u.push(`${where}: scripts kept in the request file; they run in the script sandbox`)
+    if (pre || post !== checks.script)
+      u.push(`${where}: scripts kept in the request file; they run in the script sandbox`)
   }
   return req
 }
