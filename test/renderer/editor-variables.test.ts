@@ -31,6 +31,10 @@ describe('the {{variable}} tokens the editor marks', () => {
   it('knows which names the scope defines, which are dynamic and which are unknown', () => {
     expect(variableState('host', scope)).toBe('known')
     expect(variableState('$uuid', scope)).toBe('dynamic')
+    // Postman's random-data names send (src/shared/fake-variables.ts); a name that is not one does not.
+    expect(variableState('$randomEmail', scope)).toBe('dynamic')
+    expect(variableState('$randomNope', scope)).toBe('unknown')
+    expect(hoverText('$randomEmail', scope)).toContain('an email address, new each send')
     expect(variableState('nope', scope)).toBe('unknown')
     expect(variableState('constructor', scope)).toBe('unknown')
   })

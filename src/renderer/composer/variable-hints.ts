@@ -1,4 +1,5 @@
 import type { ScopedVariable } from '../../shared/collection'
+import { FAKE_VARIABLES, isFakeVariable } from '../../shared/fake-variables'
 import { isDynamicName, resolveTemplate, templateRefs } from '../../shared/template'
 import type { ComposerDraft } from './composer-draft'
 
@@ -75,11 +76,11 @@ export function variableHints(texts: readonly string[], vars: readonly ScopedVar
     for (const ref of templateRefs(text)) {
       if (seen.has(ref.name) || seen.size >= 200) continue
       seen.add(ref.name)
-      if (isDynamicName(ref.name)) {
+      if (isDynamicName(ref.name) || isFakeVariable(ref.name)) {
         out.push({
           name: ref.name,
           state: 'dynamic',
-          value: DYNAMIC_TEXT[ref.name] ?? '',
+          value: DYNAMIC_TEXT[ref.name] ?? `${FAKE_VARIABLES[ref.name] ?? ''}, new each send`,
           source: 'dynamic',
           secret: false,
         })

@@ -1,4 +1,5 @@
 import type { ScopedVariable } from '../../shared/collection'
+import { isFakeVariable } from '../../shared/fake-variables'
 import { DYNAMIC_NAMES, isDynamicName } from '../../shared/template'
 import { variableHints, variableMap, type VariableHint } from '../composer/variable-hints'
 
@@ -29,7 +30,7 @@ function namesOf(vars: readonly ScopedVariable[]): ReadonlyMap<string, ScopedVar
 
 /** Whether a name resolves in this scope (dynamic names always do, except `$webhook` without an inbox). */
 export function variableState(name: string, vars: readonly ScopedVariable[]): VariableState {
-  if (isDynamicName(name)) return 'dynamic'
+  if (isDynamicName(name) || isFakeVariable(name)) return 'dynamic'
   return namesOf(vars).has(name) ? 'known' : 'unknown'
 }
 
