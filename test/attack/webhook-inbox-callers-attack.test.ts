@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { open as openFile, type FileHandle } from 'node:fs/promises'
 import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -10,33 +10,47 @@ import { BodyStore } from '../../src/engine/http/body-store'
 import { WEBHOOK_BODY_LIMITS, WebhookInbox, type WebhookCall } from '../../src/engine/webhooks/webhook-inbox'
 
 /**
- * Callers of the webhook inbox the way real ones behave. A caller that half-closes once its body is sent (`nc
- * -N`, a client calling `end()`) got no answer and its call was lost: node:http ended the socket at the FIN,
- * before the body (spilled to disk) was stored. And a caller sending faster than the disk writes had its whole
- * body queued in memory: 20 callers of 16 MB grew the engine by 200–280 MB, 40 by 490–590 MB. Now the request
- * is paused while its file write is behind, so each caller holds about its high-water mark. And the store's
- * own limits are made for one response at a time (8 MB in memory, 4 MB of writes pending): the inbox gives each
- * call 256 KB of each (WEBHOOK_BODY_LIMITS), so with the engine's store 40 callers of 16 MB grew it by 47-59 MB,
- * not 320-355.
+ * Callers of the webhook inbox the way real ones behave, and the way whatever holds a webhook URL (the server
+ * under test, or anyone it passed the URL to) can attack it.
+ *
+ * A caller that half-closes once its body is sent (`nc -N`, a client calling `end()`) got no answer and its call
+ * was lost: node:http ended the socket at the FIN, before the body (spilled to disk) was stored. And a caller
+ * sending faster than the disk writes had its whole body queued in memory: 20 callers of 16 MB grew the engine by
+ * 200–280 MB, 40 by 490–590 MB. Now the request is paused while its file write is behind, so each caller holds
+ * about its high-water mark. And the store's own limits are made for one response at a time (8 MB in memory, 4 MB
+ * of writes pending): the inbox gives each call 256 KB of each (WEBHOOK_BODY_LIMITS), so with the engine's store
+ * 40 callers of 16 MB grew it by 47-59 MB, not 320-355.
+ *
+ * Bodies past the limit sent chunked (no Content-Length to refuse up front), and callers that send part of a body
+ * and hang up: each such call is refused or lost, and nothing shows it, so what it stored must go with it.
+ * Before, every one left its partial body in the engine's body store for as long as the app ran — a temp file of
+ * up to the limit (16 MB by default) each, never released, as a body still being written is never the oldest to
+ * let go. Those cases run with a 256 KB limit.
  */
 
+/** Bodies spill to disk past this, in every case here. */
 const MEMORY = 16 * 1024
 const HIGH_WATER = 256 * 1024
+/** The body limit of the abandoned and oversized calls. */
+const LIMIT = 256 * 1024
 
 let root: string
 let bodies: BodyStore
 let inbox: WebhookInbox
 
-beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'fd-attack-webhook-callers-'))
-  bodies = new BodyStore({ tempDir: root, memoryLimit: MEMORY, highWaterMark: HIGH_WATER })
-  inbox = new WebhookInbox({ clock: createClock(), bodies, maxBodyBytes: 16 * 1024 * 1024 })
-})
-afterEach(async () => {
-  await inbox.stop()
-  await bodies.dispose()
-  rmSync(root, { recursive: true, force: true })
-})
+/** A fresh temp folder, body store and inbox for each case of a describe. */
+function eachWith(store: { highWaterMark?: number }, maxBodyBytes: number): void {
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'fd-attack-webhook-callers-'))
+    bodies = new BodyStore({ tempDir: root, memoryLimit: MEMORY, ...store })
+    inbox = new WebhookInbox({ clock: createClock(), bodies, maxBodyBytes })
+  })
+  afterEach(async () => {
+    await inbox.stop()
+    await bodies.dispose()
+    rmSync(root, { recursive: true, force: true })
+  })
+}
 
 function open(base: string): Promise<Socket> {
   const { hostname, port } = new URL(base)
@@ -66,6 +80,15 @@ function nextCall(): Promise<WebhookCall> {
       resolve(call)
     })
   })
+}
+
+/** Bytes in the body store's spill files (every `*.body` under the temp root). */
+function spilledBytes(): number {
+  let total = 0
+  for (const dir of readdirSync(root)) {
+    for (const f of readdirSync(join(root, dir))) total += statSync(join(root, dir, f)).size
+  }
+  return total
 }
 
 async function until(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -123,7 +146,42 @@ async function sendFast(
   return { s, answered }
 }
 
+/**
+ * Sends a 16 MB call as fast as the socket takes it while the disk is held: what the store took in stays within
+ * `bound` (without the pause the inbox took the whole body within moments); once the disk is let go the call is
+ * answered 200 and stored whole. Answers the stored body's size and whether it is on disk.
+ */
+async function whileDiskHeld(
+  store: BodyStore,
+  to: WebhookInbox,
+  bound: number,
+): Promise<{ size: number; onDisk: boolean; tail: string }> {
+  const base = await to.start()
+  const { token } = to.mint('s1')
+  const size = 16 * 1024 * 1024
+  const stall = await stallDisk()
+  let released = false
+  try {
+    const { s, answered } = await sendFast(base, token, size)
+    const taken = (): number => store.get('b1')?.size ?? 0
+    await until('more than the bound taken in, or 3 s', () => taken() > bound, 3_000).catch(() => undefined)
+    expect(taken()).toBeLessThanOrEqual(bound)
+    expect(taken()).toBeGreaterThan(0)
+    await stall.release()
+    released = true
+    expect(await answered).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+    s.destroy()
+    const stored = store.get('b1')
+    const tail = (await stored?.read(size - 4, 8))?.toString() ?? ''
+    return { size: stored?.size ?? 0, onDisk: stored?.onDisk ?? false, tail }
+  } finally {
+    if (!released) await stall.release()
+  }
+}
+
 describe('webhook callers', () => {
+  eachWith({ highWaterMark: HIGH_WATER }, 16 * 1024 * 1024)
+
   it('a caller that half-closes after its body gets its answer, and the call is kept whole', async () => {
     const base = await inbox.start()
     const { token } = inbox.mint('s1')
@@ -145,73 +203,73 @@ describe('webhook callers', () => {
   })
 
   it('a caller sending faster than the disk writes waits; its bytes do not queue in memory', async () => {
-    const base = await inbox.start()
-    const { token } = inbox.mint('s1')
-    const size = 16 * 1024 * 1024
-    const stall = await stallDisk()
-    let released = false
-    try {
-      const s = await open(base)
-      const answered = answer(s)
-      s.write(`POST /hooks/${token} HTTP/1.1\r\nHost: x\r\nContent-Length: ${size}\r\n\r\n`)
-      const chunk = Buffer.alloc(64 * 1024, 'w')
-      let sent = 0
-      const pump = (): void => {
-        while (sent < size) {
-          sent += chunk.length
-          if (!s.write(chunk)) {
-            s.once('drain', pump)
-            return
-          }
-        }
-      }
-      pump()
-      // With the disk held, what the inbox took in is what waits in memory. Without the pause it took the whole
-      // body within moments; with it, the writer stops near the high-water mark (plus a socket read or two).
-      const bound = MEMORY + HIGH_WATER + 256 * 1024
-      const taken = (): number => bodies.get('b1')?.size ?? 0
-      await until('more than the bound taken in, or 3 s', () => taken() > bound, 3_000).catch(() => undefined)
-      expect(taken()).toBeLessThanOrEqual(bound)
-      expect(taken()).toBeGreaterThan(0)
-      await stall.release()
-      released = true
-      const text = await answered
-      expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
-      expect(bodies.get('b1')?.size).toBe(size)
-      s.destroy()
-    } finally {
-      if (!released) await stall.release()
-    }
+    // With the disk held, what the inbox took in is what waits in memory: the writer stops near the high-water
+    // mark (plus a socket read or two).
+    const stored = await whileDiskHeld(bodies, inbox, MEMORY + HIGH_WATER + 256 * 1024)
+    expect(stored.size).toBe(16 * 1024 * 1024)
   }, 30_000)
 
   it('with the engine’s store (8 MB in memory a body), a call holds the inbox’s 256 KB of each, not the store’s', async () => {
     const engineStore = new BodyStore({ tempDir: root })
     const engineInbox = new WebhookInbox({ clock: createClock(), bodies: engineStore })
-    const stall = await stallDisk()
-    let released = false
     try {
-      const base = await engineInbox.start()
-      const { token } = engineInbox.mint('s1')
-      const size = 16 * 1024 * 1024
-      const { s, answered } = await sendFast(base, token, size)
       const limits = WEBHOOK_BODY_LIMITS
       const bound = (limits.memoryLimit ?? 0) + (limits.highWaterMark ?? 0) + 256 * 1024
-      const taken = (): number => engineStore.get('b1')?.size ?? 0
-      await until('more than the bound taken in, or 3 s', () => taken() > bound, 3_000).catch(() => undefined)
-      expect(taken()).toBeLessThanOrEqual(bound)
-      expect(taken()).toBeGreaterThan(0)
-      await stall.release()
-      released = true
-      expect(await answered).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
-      const stored = engineStore.get('b1')
-      expect(stored?.size).toBe(size)
-      expect(stored?.onDisk).toBe(true)
-      expect((await stored?.read(size - 4, 8))?.toString()).toBe('wwww')
-      s.destroy()
+      const stored = await whileDiskHeld(engineStore, engineInbox, bound)
+      expect(stored).toEqual({ size: 16 * 1024 * 1024, onDisk: true, tail: 'wwww' })
     } finally {
-      if (!released) await stall.release()
       await engineInbox.stop()
       await engineStore.dispose()
     }
+  }, 30_000)
+})
+
+describe('the webhook inbox, abandoned and oversized calls', () => {
+  eachWith({}, LIMIT)
+
+  it('a chunked body past the limit is refused with 413 and leaves nothing stored', async () => {
+    const base = await inbox.start()
+    const { token } = inbox.mint('s1')
+    for (let i = 0; i < 4; i++) {
+      const s = await open(base)
+      const answered = answer(s)
+      s.write(`POST /hooks/${token} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n`)
+      const chunk = Buffer.alloc(64 * 1024, 'a')
+      for (let sent = 0; sent <= LIMIT; sent += chunk.length)
+        s.write(`${chunk.length.toString(16)}\r\n${chunk.toString()}\r\n`)
+      expect(await answered).toMatch(/^HTTP\/1\.1 413 /)
+    }
+    await until('the refused bodies to be let go', () => spilledBytes() === 0)
+    expect(inbox.callCount).toBe(0)
+  }, 30_000)
+
+  it('a caller that sends half its body and hangs up leaves nothing stored', async () => {
+    const base = await inbox.start()
+    const { token } = inbox.mint('s1')
+    for (let i = 0; i < 4; i++) {
+      const s = await open(base)
+      s.on('error', () => undefined)
+      s.write(`POST /hooks/${token} HTTP/1.1\r\nHost: x\r\nContent-Length: 200000\r\n\r\n`)
+      s.write(Buffer.alloc(100_000, 'b'))
+      await until('the half body to reach the store', () => spilledBytes() >= 100_000)
+      s.destroy()
+      await until('the half body to be let go', () => spilledBytes() === 0)
+    }
+    expect(inbox.callCount).toBe(0)
+  }, 30_000)
+
+  it('a call that completes is still recorded and kept', async () => {
+    const base = await inbox.start()
+    const { token } = inbox.mint('s1')
+    const waiting = inbox.waitFor(token, 10_000)
+    const s = await open(base)
+    const answered = answer(s)
+    s.write(
+      `POST /hooks/${token}/done HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 100000\r\n\r\n${'c'.repeat(100_000)}`,
+    )
+    expect(await answered).toMatch(/^HTTP\/1\.1 200 /)
+    const call = await waiting
+    expect(call?.body.size).toBe(100_000)
+    expect(spilledBytes()).toBe(100_000)
   }, 30_000)
 })
