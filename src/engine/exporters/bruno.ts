@@ -14,6 +14,7 @@ import { brunoOAuth2Pairs } from './oauth2-export'
 import { brunoGraphqlNotes } from '../graphql/graphql-bruno'
 import { readExportTree, type ExportFolder, type ExportRequest } from './export-tree'
 import { brunoSettingsOf } from './export-options'
+import { holdableAuth, holdableName, holdableVariables, unholdableRequest } from './bruno-holdable'
 
 /**
  * Export to a Bruno collection folder: `bruno.json`, `collection.bru`, a folder per folder with its
@@ -225,6 +226,11 @@ function requestFile(r: SavedRequest, seq: number, where: string, skipped: strin
     skipped.push(`${where}: not exported (a ${r.kind} request; Bruno's .bru requests are HTTP)`)
     return null
   }
+  const unholdable = unholdableRequest(r, where)
+  if (unholdable !== null) {
+    skipped.push(unholdable)
+    return null
+  }
   if (r.dependsOn?.length || r.retry || r.followJob || r.longPoll || r.waitForWebhook)
     skipped.push(
       `${where}: dependsOn, retry and what it does after its response not exported (Bruno has no such field)`,
@@ -291,10 +297,15 @@ function settingsFile(
 ): string {
   const parts: string[] = []
   if (meta !== null) parts.push(meta)
-  parts.push(block('auth', [pair('mode', authMode(auth))]))
-  const a = authBlock(auth)
+  const held = holdableAuth(auth, where, skipped)
+  parts.push(block('auth', [pair('mode', held ? authMode(auth) : 'none')]))
+  const a = held ? authBlock(auth) : null
   if (a) parts.push(a)
-  const plain = vars.filter((v) => !v.secret)
+  const plain = holdableVariables(
+    vars.filter((v) => !v.secret),
+    where,
+    skipped,
+  )
   if (plain.length > 0)
     parts.push(
       block(
@@ -313,8 +324,12 @@ function settingsFile(
   return parts.join('\n')
 }
 
-function environmentFile(e: EnvironmentInfo): string {
-  const plain = e.variables.filter((v) => !v.secret)
+function environmentFile(e: EnvironmentInfo, skipped: string[]): string {
+  const plain = holdableVariables(
+    e.variables.filter((v) => !v.secret),
+    `environment ${e.id}`,
+    skipped,
+  )
   const secret = e.variables.filter((v) => v.secret)
   const parts = [
     block(
@@ -351,12 +366,13 @@ export async function exportBruno(
         return
       }
       const sub = `${dir}${lastSegment(c.path)}/`
-      const meta = block('meta', [pair('name', c.name), pair('seq', String(i + 1))])
+      const name = holdableName(c.name, lastSegment(c.path), c.path, skipped)
+      const meta = block('meta', [pair('name', name), pair('seq', String(i + 1))])
       files.set(`${sub}folder.bru`, settingsFile(meta, c.variables, c.auth, c.path, skipped, c.scripts))
       walk(c, sub)
     })
   }
   walk(root, '')
-  for (const e of loaded.info.environments) files.set(`environments/${e.id}.bru`, environmentFile(e))
+  for (const e of loaded.info.environments) files.set(`environments/${e.id}.bru`, environmentFile(e, skipped))
   return { files, skipped }
 }

@@ -97,7 +97,9 @@ function pairs(lines: string[], first: number, annotations: { count: number }): 
 }
 
 export function parseBru(text: string): BruBlock[] {
-  const lines = text.replace(/\r\n?/g, '\n').split('\n')
+  // Only CRLF and LF end a line, as in Bruno's grammar: a lone CR read as a line end let a value hold a
+  // "}" that closed its block here but not in Bruno (a header value opening a script block).
+  const lines = text.replace(/\r\n/g, '\n').split('\n')
   const blocks: BruBlock[] = []
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? ''

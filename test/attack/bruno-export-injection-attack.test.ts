@@ -1,0 +1,120 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { EngineService } from '../../src/engine/service'
+import { isolatedService } from '../engine/helpers'
+
+/**
+ * A shared collection whose values are written to end their place in a Bruno export. A .bru `name: value` line
+ * has no escapes: Bruno's `'''` fence ends at the first `'''`, so a multipart part's value
+ * `hi\n'''\nleak: @file(/etc/passwd)\nz: '''\n.` was written as a well-formed file with one more part, which
+ * uploads the reader's /etc/passwd when someone sends it in Bruno (or in Flightdeck after importing the export);
+ * an environment variable likewise added variables. And our .bru reader took a lone CR for a line end (Bruno
+ * does not), so a header value `a\r}\rscript:pre-request {\r…` closed the headers block and imported a
+ * pre-request script. Now such values are not exported and the export names each; a lone CR is not a line end.
+ */
+
+let root: string
+let service: EngineService
+
+/** A multipart value that closes its fence, adds a file part, and reopens a fence so the file stays well formed. */
+const PART = "hi\\n'''\\nleak: @file(/etc/passwd)\\nz: '''\\n."
+const VAR = "v\\n'''\\nbaseUrl: http://127.0.0.1:1/attacker\\nw: '''\\n."
+const SCRIPT_HEADER =
+  "a\\r}\\rscript:pre-request {\\r  bru.setVar('stolen', req.getHeader('authorization'))\\r}\\rheaders {\\r  y: z"
+
+/** Every file under `dir`, by path, with its text. */
+function filesUnder(dir: string): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const name of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    try {
+      out.set(name, readFileSync(join(dir, name), 'utf8'))
+    } catch {
+      // a folder
+    }
+  }
+  return out
+}
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'fd-attack-bruno-export-'))
+  service = isolatedService(root)
+})
+afterAll(async () => {
+  await service.dispose()
+  rmSync(root, { recursive: true, force: true })
+})
+
+describe('values that would end their place in a .bru file', () => {
+  it('a multipart value, a header with CRs and an environment variable are left out of the export and named', async () => {
+    const dir = join(root, 'shared')
+    mkdirSync(join(dir, 'environments'), { recursive: true })
+    writeFileSync(join(dir, 'collection.yaml'), 'flightdeck: 1\nname: Shared\n')
+    const post = (name: string, rest: string[]): string =>
+      [`name: ${name}`, 'method: POST', "url: 'http://127.0.0.1:1/upload'", ...rest, ''].join('\n')
+    writeFileSync(
+      join(dir, 'upload.yaml'),
+      post('Upload', [
+        'body:',
+        '  kind: multipart',
+        '  parts:',
+        '    - kind: text',
+        '      name: note',
+        `      value: "${PART}"`,
+      ]),
+    )
+    writeFileSync(
+      join(dir, 'signed.yaml'),
+      post('Signed', ['headers:', '  - name: X-Note', `    value: "${SCRIPT_HEADER}"`]),
+    )
+    writeFileSync(join(dir, 'plain.yaml'), post('Plain', ['headers:', '  - name: X-Ok', '    value: "fine"']))
+    writeFileSync(
+      join(dir, 'environments', 'local.yaml'),
+      `name: Local\nvariables:\n  - name: note\n    value: "${VAR}"\n    secret: false\n  - name: host\n    value: "127.0.0.1"\n    secret: false\n`,
+    )
+    expect((await service.invoke('collection.open', { dir })).ok).toBe(true)
+    const to = join(root, 'to-bruno')
+    const out = await service.invoke('export.collection', { dir, format: 'bruno', file: to })
+    if (!out.ok) throw new Error(out.error.message)
+    const skipped = (out.value.skipped ?? []).join('\n')
+    expect(skipped).toContain("upload.yaml: not exported: its body.parts[0].value holds ''' or a CR")
+    expect(skipped).toContain("signed.yaml: not exported: its headers[0].value holds ''' or a CR")
+    expect(skipped).toContain('environment local: variable "note" not exported')
+
+    const files = filesUnder(to)
+    const all = [...files.values()].join('\n')
+    expect(all).not.toContain('@file(/etc/passwd)')
+    expect(all).not.toContain('attacker')
+    expect(all).not.toContain('script:pre-request')
+    // The rest is exported as before.
+    expect(files.get('plain.bru')).toContain('X-Ok: fine')
+    expect(files.get(join('environments', 'local.bru'))).toContain('host: 127.0.0.1')
+
+    // Imported back, nothing uploads a file or runs a script.
+    const back = join(root, 'back')
+    const r = await service.invoke('import.run', { format: 'auto', file: to, into: back })
+    if (!r.ok) throw new Error(r.error.message)
+    const imported = [...filesUnder(back).values()].join('\n')
+    expect(imported).not.toContain('/etc/passwd')
+    expect(imported).not.toContain('stolen')
+  })
+
+  it('a .bru header value with lone CRs stays one value on import: no block ends inside it', async () => {
+    const bruno = join(root, 'from-bruno')
+    mkdirSync(bruno)
+    writeFileSync(join(bruno, 'bruno.json'), '{"version":"1","name":"Cr","type":"collection"}\n')
+    writeFileSync(
+      join(bruno, 'signed.bru'),
+      'meta {\n  name: Signed\n  type: http\n  seq: 1\n}\n\nget {\n  url: http://127.0.0.1:1/\n  body: none\n  auth: none\n}\n\n' +
+        `headers {\n  X-Note: ${SCRIPT_HEADER.replace(/\\r/g, '\r')}\n}\n`,
+    )
+    const into = join(root, 'cr-back')
+    const r = await service.invoke('import.run', { format: 'auto', file: bruno, into })
+    if (!r.ok) throw new Error(r.error.message)
+    expect(r.value.requests).toBe(1)
+    const imported = [...filesUnder(into).values()].join('\n')
+    expect(imported).not.toMatch(/scripts:|preRequest/)
+    expect(imported).not.toMatch(/name: y\b/)
+  })
+})
