@@ -15,7 +15,17 @@ import { useAppStore } from './store/store-context'
 import { QuickOpen } from './sidebar/QuickOpen'
 import { SaveAsDialog } from './tabs/SaveAsDialog'
 import { LastSessionOffer } from './tabs/LastSessionOffer'
+import { useActiveDraft } from './tabs/use-active-draft'
 import { useCallback, useState } from 'react'
+
+/**
+ * The composer's default height for a GraphQL request: a typical query (a dozen lines) and its variables in
+ * sight, where HTTP's 210 px showed ~5 lines; at most 48% of the window so the timeline keeps its room.
+ */
+function graphqlComposerDefault(): number {
+  const tall = window.innerHeight > 0 ? window.innerHeight : 900
+  return Math.round(Math.max(210, Math.min(360, tall * 0.48)))
+}
 
 /**
  * Toolbar; composer on top; the timeline with the details pane below it, on its right or hidden (the timeline
@@ -27,7 +37,18 @@ export function App() {
   useSaveShortcut(useCallback(() => setQuickOpen(true), []))
   usePasteRequest()
   const [sidebarWidth, setSidebarWidth] = usePaneSize('sidebar', 260, 180, 520)
-  const [composerHeight, setComposerHeight] = usePaneSize('composer', 210, 120, 640)
+  // A GraphQL request keeps a composer height of its own (taller by default, remembered apart from HTTP's).
+  const graphql = useActiveDraft((d) => d.kind === 'graphql')
+  const [httpHeight, setHttpHeight] = usePaneSize('composer', 210, 120, 640)
+  const [graphqlHeight, setGraphqlHeight] = usePaneSize(
+    'composer-graphql',
+    graphqlComposerDefault(),
+    120,
+    640,
+  )
+  const [composerHeight, setComposerHeight] = graphql
+    ? [graphqlHeight, setGraphqlHeight]
+    : [httpHeight, setHttpHeight]
   const [detailsWidth, setDetailsWidth] = usePaneSize('details', 440, 280, 1000)
   const [detailsHeight, setDetailsHeight] = usePaneSize('details-below', 240, 140, 900)
   const placement = useAppStore((s) => s.detailsPlacement)

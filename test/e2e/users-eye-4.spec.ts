@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test, type Locator, type Page } from '@playwright/test'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**
@@ -119,20 +119,59 @@ async function belowPanel(page: Page, name: string): Promise<number> {
   })
 }
 
-test('every option is in sight at 1024×700, whatever the session type', async ({ page }) => {
+test('every option that applies is in sight at 1024×700, and only those, whatever the session type', async ({
+  page,
+}) => {
   await start(page)
   const composer = page.getByRole('region', { name: 'Request' })
-  for (const kind of ['HTTP', 'SSE', 'GraphQL', 'WebSocket']) {
+  const option = (name: string) => composer.locator('.options label', { hasText: name })
+  // What each session type's request takes: a WebSocket upgrade or a GraphQL operation only the certificate
+  // choice, an SSE stream its redirects and headers wait too; HTTP all.
+  const applied: Record<string, string[]> = {
+    HTTP: [
+      'Follow redirects',
+      'Accept invalid certificates',
+      'Accept server push',
+      'Total timeout (ms)',
+      'Max body (MB)',
+    ],
+    SSE: ['Follow redirects', 'Accept invalid certificates', 'Headers timeout (ms)'],
+    GraphQL: ['Accept invalid certificates'],
+    WebSocket: ['Accept invalid certificates'],
+  }
+  const every = applied['HTTP'] ?? []
+  for (const [kind, shown] of Object.entries(applied)) {
     await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: kind })
     await composer.getByRole('tab', { name: 'Options' }).click()
-    await expect(composer.getByRole('spinbutton', { name: 'Max body (MB)' })).toBeVisible()
-    // In sight without scrolling the composer: a new user does not know the panel scrolls.
-    expect(await belowPanel(page, 'Max body (MB)'), kind).toBeLessThanOrEqual(0)
-    expect(await belowPanel(page, 'Total timeout (ms)'), kind).toBeLessThanOrEqual(0)
+    for (const name of shown) await expect(option(name), `${kind}: ${name}`).toBeVisible()
+    for (const name of every.filter((n) => !shown.includes(n)))
+      await expect(option(name), `${kind} leaves out ${name}`).toHaveCount(0)
+    // What is left out is said, not silently missing.
+    await expect(composer.getByTestId('options-not-applied')).toHaveCount(kind === 'HTTP' ? 0 : 1)
+    if (kind === 'HTTP') {
+      // In sight without scrolling the composer: a new user does not know the panel scrolls.
+      expect(await belowPanel(page, 'Max body (MB)'), kind).toBeLessThanOrEqual(0)
+      expect(await belowPanel(page, 'Total timeout (ms)'), kind).toBeLessThanOrEqual(0)
+    }
     if (kind === 'SSE') {
+      expect(await belowPanel(page, 'Headers timeout (ms)'), kind).toBeLessThanOrEqual(0)
       // The SSE bar is one line, so the composer's tabs keep their room.
-      const bar = await page.getByRole('group', { name: 'SSE options' }).boundingBox()
+      const group = page.getByRole('group', { name: 'SSE options' })
+      const bar = await group.boundingBox()
       expect(bar?.height ?? 99).toBeLessThan(40)
+      // "Read as" is drawn like the number field beside it, not as the browser's own small grey picker.
+      const look = (el: Element) => {
+        const c = getComputedStyle(el)
+        const h = el.getBoundingClientRect().height
+        return { radius: c.borderTopLeftRadius, border: `${c.borderTopWidth} ${c.borderTopColor}`, h }
+      }
+      const pick = await group.getByRole('combobox').evaluate(look)
+      const field = await group.getByRole('spinbutton').evaluate(look)
+      expect({ radius: pick.radius, border: pick.border }).toEqual({
+        radius: field.radius,
+        border: field.border,
+      })
+      expect(Math.abs(pick.h - field.h)).toBeLessThanOrEqual(3)
       await shoot(page, 'sse-options')
     }
   }
@@ -192,11 +231,45 @@ test('Esc on an exchange a runner row opened brings the runner back; Esc there p
   await expect(runner).toBeHidden()
 })
 
-test('a "Not sent" goes once the GraphQL query it was about is edited', async ({ page }) => {
+const TYPICAL_QUERY = `query Order($id: ID!, $first: Int) {
+  order(id: $id) {
+    id
+    status
+    total
+    customer { name email }
+    lines(first: $first) {
+      sku
+      quantity
+    }
+  }
+}`
+
+/** How many of a code editor's lines are drawn whole inside its visible box. */
+async function linesInSight(editor: Locator): Promise<number> {
+  return editor.evaluate((el) => {
+    const box = (el.closest('.cm-scroller') ?? el).getBoundingClientRect()
+    const lines = Array.from(el.querySelectorAll('.cm-line'))
+    return lines.filter((l) => {
+      const r = l.getBoundingClientRect()
+      return r.height > 0 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1
+    }).length
+  })
+}
+
+test('a typical GraphQL query is in sight; a "Not sent" goes once the query it was about is edited', async ({
+  page,
+}) => {
   await start(page)
   await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'GraphQL' })
   await page.getByRole('textbox', { name: 'URL' }).fill(`${base}/graphql`)
   const editor = page.getByRole('textbox', { name: 'GraphQL query' })
+  // A typical query (a dozen lines) and its variables are in sight at 1024×700 without dragging the splitter.
+  await editor.fill(TYPICAL_QUERY)
+  await page.getByRole('textbox', { name: 'GraphQL variables' }).fill('{\n  "id": 1,\n  "first": 5\n}')
+  expect(await linesInSight(editor)).toBeGreaterThanOrEqual(TYPICAL_QUERY.split('\n').length)
+  expect(await linesInSight(page.getByRole('textbox', { name: 'GraphQL variables' }))).toBe(4)
+  await shoot(page, 'graphql-typical-query')
+  await editor.fill('')
   await editor.click()
   await page.keyboard.type('query Me($id: ID = "{{missing}}") { me }')
   await page.getByRole('button', { name: 'Send', exact: true }).click()
@@ -236,6 +309,18 @@ test("a stream's failed reconnect says why in words read whole at 1024 px", asyn
   })
   expect(overshoot).toBeLessThanOrEqual(0)
   await expect(sep.locator('.sep-text')).toHaveAttribute('title', /\(a stream needs a 2xx response\)/)
+  // With the error said above it, the log still has room for 4 rows in the 240 px pane below the timeline.
+  await expect(details.getByRole('alert')).toContainText('503 Service Unavailable')
+  const rowsOfRoom = await details.evaluate((pane) => {
+    const grid = pane.querySelector('.stream-log-rows')
+    const row = pane.querySelector('.stream-log-row')
+    if (!grid || !row) return 0
+    const p = pane.getBoundingClientRect()
+    const g = grid.getBoundingClientRect()
+    const seen = Math.min(p.bottom, window.innerHeight, g.bottom) - Math.max(p.top, g.top)
+    return seen / row.getBoundingClientRect().height
+  })
+  expect(rowsOfRoom).toBeGreaterThanOrEqual(4)
   await page.mouse.move(1, 1)
   await shoot(page, 'sse-reconnect-failed')
 })

@@ -18,6 +18,11 @@ import './streams.css'
 
 type Tab = 'messages' | 'send' | 'assemble' | 'handshake'
 
+/** A short one-line error body ("busy", a JSON error) goes beside the message, not in a box of its own. */
+function oneLine(detail: string): boolean {
+  return detail.length <= 120 && !detail.includes('\n')
+}
+
 /**
  * The details pane for the selected row: a stream session's own pane (message log, send box or assemble view,
  * handshake) when the row is an SSE or WebSocket session, else `children` (the HTTP details pane). Mounted
@@ -72,6 +77,21 @@ function StreamDetails({ row }: { row: SessionRow }) {
           {row.queued.url}
         </span>
         <span className="grow" />
+        {/* On the status line, not a line of its own: in a short pane every line is a message row less. */}
+        <span className="stream-summary muted num">
+          {lane ? `↓ ${lane.received.toLocaleString()} received · ↑ ${lane.sent.toLocaleString()} sent` : ''}
+          {lane?.subprotocol ? ` · subprotocol ${lane.subprotocol}` : ''}
+          {lane?.mode && lane.mode !== 'ws' ? ` · ${lane.mode}` : ''}
+          {lane && lane.reconnects > 0
+            ? ` · ${lane.reconnects} reconnect${lane.reconnects === 1 ? '' : 's'}`
+            : ''}
+          {lane?.notKept ? <NotKept sid={row.sid} notKept={lane.notKept} /> : null}
+          {lane?.resultErrors ? (
+            <span className="result-errors" data-testid="result-errors">
+              {` · ${lane.resultErrors.toLocaleString()} result${lane.resultErrors === 1 ? '' : 's'} with errors`}
+            </span>
+          ) : null}
+        </span>
         {!ended ? (
           <button type="button" className="secondary-button" onClick={() => void cancel(row.sid)}>
             {open ? 'Close' : 'Stop'}
@@ -79,25 +99,19 @@ function StreamDetails({ row }: { row: SessionRow }) {
         ) : null}
       </div>
       {row.queued.emptySecrets ? <EmptySecretNotice used={row.queued.emptySecrets} /> : null}
-      <div className="stream-summary muted num">
-        {lane ? `↓ ${lane.received.toLocaleString()} received · ↑ ${lane.sent.toLocaleString()} sent` : ''}
-        {lane?.subprotocol ? ` · subprotocol ${lane.subprotocol}` : ''}
-        {lane?.mode && lane.mode !== 'ws' ? ` · ${lane.mode}` : ''}
-        {lane && lane.reconnects > 0
-          ? ` · ${lane.reconnects} reconnect${lane.reconnects === 1 ? '' : 's'}`
-          : ''}
-        {lane?.notKept ? <NotKept sid={row.sid} notKept={lane.notKept} /> : null}
-        {lane?.resultErrors ? (
-          <span className="result-errors" data-testid="result-errors">
-            {` · ${lane.resultErrors.toLocaleString()} result${lane.resultErrors === 1 ? '' : 's'} with errors`}
-          </span>
-        ) : null}
-      </div>
       {row.sent?.traceId !== undefined ? <TraceLine traceId={row.sent.traceId} /> : null}
       {error ? (
         <div className="error-box stream-error" role="alert">
-          {error.message}
-          {error.detail ? <pre className="mono small stream-error-detail">{error.detail}</pre> : null}
+          {error.detail && oneLine(error.detail) ? (
+            <span>
+              {error.message} <span className="mono small stream-error-inline">{error.detail}</span>
+            </span>
+          ) : (
+            error.message
+          )}
+          {error.detail && !oneLine(error.detail) ? (
+            <pre className="mono small stream-error-detail">{error.detail}</pre>
+          ) : null}
         </div>
       ) : null}
       {chunksNote ? <div className="muted small stream-note">{chunksNote}</div> : null}
