@@ -9,6 +9,7 @@ import { WebSocketServer } from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runRunCli } from '../../src/cli/run-command'
 import type { JsonRunReport } from '../../src/cli/run-report'
+import { startGraphqlServer } from '../fixtures/graphql-server'
 import { startOAuthServer, TestBrowser, type OAuthServer } from '../fixtures/oauth-server'
 import { makeService } from './helpers'
 
@@ -23,6 +24,9 @@ import { makeService } from './helpers'
 let oauth: OAuthServer
 let gql: Server
 let upgrades: IncomingHttpHeaders[] = []
+/** Set: the next bearer token the server sees is refused from then on (401), as a token revoked early. */
+let revokeNext = false
+const revoked = new Set<string>()
 let wsBase = ''
 let dir = ''
 let configDir = ''
@@ -55,7 +59,12 @@ beforeAll(async () => {
   useServer({ schema }, wss)
   gql.on('upgrade', (req, socket, head) => {
     upgrades.push(req.headers)
-    if (!/^Bearer \S+$/.test(req.headers.authorization ?? '')) {
+    const bearer = req.headers.authorization ?? ''
+    if (revokeNext && /^Bearer \S+$/.test(bearer)) {
+      revokeNext = false
+      revoked.add(bearer)
+    }
+    if (!/^Bearer \S+$/.test(bearer) || revoked.has(bearer)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n')
       return
     }
@@ -70,6 +79,26 @@ beforeAll(async () => {
   writeFileSync(
     join(dir, 'collection.yaml'),
     `flightdeck: 1\nname: GraphQL OAuth\nvariables:\n  idp: ${oauth.url}\n  ws: ${wsBase}\n`,
+  )
+  mkdirSync(join(dir, 'machine'))
+  writeFileSync(
+    join(dir, 'machine', 'ticks.yaml'),
+    [
+      'name: Machine ticks',
+      'kind: graphql',
+      "url: '{{ws}}/graphql'",
+      'graphql:',
+      '  query: "subscription { ticks(to: 2) }"',
+      '  transport: ws',
+      'auth:',
+      '  type: oauth2',
+      '  grant: client_credentials',
+      "  tokenUrl: '{{idp}}/token'",
+      '  clientId: app',
+      '  clientSecret: app-secret',
+      '  clientAuth: basic',
+      '',
+    ].join('\n'),
   )
   writeFileSync(
     join(dir, 'subs', 'ticks.yaml'),
@@ -169,6 +198,114 @@ describe('a GraphQL WebSocket step with OAuth 2.0 authorization code', () => {
       expect(upgrades.map((h) => h.authorization)).toEqual([expect.stringMatching(/^Bearer \S+$/)])
     } finally {
       await service.dispose()
+    }
+  })
+})
+
+/** The upgrades' bearer tokens and the grants of the token requests since `from`. */
+const since = (from: { upgrades: number; forms: number }) => ({
+  tokens: upgrades.slice(from.upgrades).map((h) => h.authorization),
+  grants: oauth.forms.slice(from.forms).map((f) => f['grant_type']),
+})
+
+/** A subscription sent from the app with an OAuth 2.0 client credentials token; its outcome. */
+async function sendWithToken(
+  service: ReturnType<typeof makeService>,
+  url: string,
+  transport: 'ws' | 'legacy-ws' | 'transport-ws',
+  connectionParams?: Record<string, unknown>,
+  query = 'subscription { ticks(to: 2) }',
+) {
+  const sent = await service.invoke('graphql.send', {
+    url,
+    query,
+    transport,
+    headers: [],
+    ...(connectionParams ? { connectionParams } : {}),
+    auth: {
+      type: 'oauth2',
+      grant: 'client_credentials',
+      tokenUrl: `${oauth.url}/token`,
+      clientId: 'app',
+      clientSecret: 'app-secret',
+      scope: '',
+      clientAuth: 'basic',
+    },
+  })
+  if (!sent.ok) throw new Error(sent.error.message)
+  return service.waitForStream(sent.value.sid)
+}
+
+describe('a GraphQL WebSocket upgrade answered 401 drops the OAuth token it carried, as an HTTP 401 does', () => {
+  it('in a run: the next iteration fetches a fresh token once and subscribes with it', async () => {
+    const from = { upgrades: upgrades.length, forms: oauth.forms.length }
+    revokeNext = true
+    const saved = process.env['FLIGHTDECK_CONFIG_DIR']
+    process.env['FLIGHTDECK_CONFIG_DIR'] = configDir
+    let code: number
+    try {
+      const io = { out: () => undefined, err: () => undefined }
+      code = await runRunCli([dir, 'machine', '--iterations', '2', '--reporter', 'json', '--out', out], io)
+    } finally {
+      if (saved === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
+      else process.env['FLIGHTDECK_CONFIG_DIR'] = saved
+    }
+    const report = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as JsonRunReport
+    expect(report.results.map((r) => [r.iteration, r.passed, r.status])).toEqual([
+      [0, false, 401],
+      [1, true, 101],
+    ])
+    expect(code).toBe(1)
+    const { tokens, grants } = since(from)
+    // The refused access token is dropped; its refresh token is kept and used once, as after an HTTP 401.
+    expect(grants).toEqual(['client_credentials', 'refresh_token'])
+    expect(tokens).toHaveLength(2)
+    expect(tokens[0]).not.toBe(tokens[1])
+  })
+
+  it('in the app: the next send fetches a fresh token once and subscribes with it', async () => {
+    const from = { upgrades: upgrades.length, forms: oauth.forms.length }
+    revokeNext = true
+    const service = makeService()
+    try {
+      const refused = await sendWithToken(service, `${wsBase}/graphql`, 'ws')
+      expect(refused).toMatchObject({ final: { type: 'error' }, handshake: { opened: false, status: 401 } })
+      const fresh = await sendWithToken(service, `${wsBase}/graphql`, 'ws')
+      expect(fresh).toMatchObject({ final: { type: 'done' }, handshake: { opened: true } })
+    } finally {
+      await service.dispose()
+    }
+    const { tokens, grants } = since(from)
+    expect(grants).toEqual(['client_credentials', 'refresh_token'])
+    expect(tokens).toHaveLength(2)
+    expect(tokens[0]).not.toBe(tokens[1])
+  })
+
+  it("a server refusing the connection's credentials (legacy connection_error, graphql-ws 4403) drops it too", async () => {
+    const gqlFixture = await startGraphqlServer()
+    const service = makeService()
+    try {
+      const cases = [
+        [gqlFixture.legacyUrl, 'legacy-ws', { type: 'error', code: 'auth' }],
+        [gqlFixture.wsUrl, 'transport-ws', { type: 'error', code: 'protocol' }],
+      ] as const
+      for (const [url, transport, final] of cases) {
+        const from = { upgrades: upgrades.length, forms: oauth.forms.length }
+        // The fixture refuses the token `wrong` in the connection params, as a server checking credentials there.
+        const count = 'subscription { count(to: 2) }'
+        expect(await sendWithToken(service, url, transport, { token: 'wrong' }, count)).toMatchObject({
+          final,
+        })
+        const fresh = await sendWithToken(service, url, transport, { token: 'right' }, count)
+        expect(fresh).toMatchObject({ final: { type: 'done' } })
+        expect([transport, since(from).grants]).toEqual([
+          transport,
+          [...(transport === 'legacy-ws' ? ['client_credentials'] : []), 'refresh_token'],
+        ])
+      }
+    } finally {
+      await service.dispose()
+      await gqlFixture.close()
     }
   })
 })

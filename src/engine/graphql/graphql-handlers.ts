@@ -159,6 +159,7 @@ async function sendGraphql(
     protocols: subprotocolsOf(transport),
     ...(connectionParams.value ? { connectionParams: connectionParams.value } : {}),
     options,
+    ...(authorized.value.refused ? { onUnauthorized: authorized.value.refused } : {}),
   }
   if (options.shareConnection && !options.reconnect) {
     const { openMuxed } = await import('./graphql-ws-operation')

@@ -43,6 +43,7 @@ const PROGRESS_EVERY_MS = 50
 const CLOSE_GRACE_MS = 2000
 /** The id of the session's operation (one operation per connection). */
 const OP_ID = '1'
+const FORBIDDEN = 4403
 
 export interface GraphqlWsSessionInit extends PluggedSessionInit {
   url: string
@@ -57,6 +58,12 @@ export interface GraphqlWsSessionInit extends PluggedSessionInit {
    * this session is then the connection's lane (handshake, keep-alives, close) and carries no operation itself.
    */
   mux?: OperationMux
+  /**
+   * The server refused the credentials the connection carried: the upgrade's 401, the legacy protocol's
+   * connection_error or graphql-ws's 4403 close (servers check them on connection_init). The opener drops a
+   * cached OAuth token, as after an HTTP 401.
+   */
+  onUnauthorized?: () => void
 }
 
 export class GraphqlWsSession implements SessionTransport {
@@ -202,6 +209,7 @@ export class GraphqlWsSession implements SessionTransport {
       const t = clock.now()
       marks.firstByte = t
       attempt.phase(() => upgradeAnswer(this.sid, t, res, this.status, ''))
+      if (this.status === 401) this.init.onUnauthorized?.()
       this.failure = {
         code: 'protocol',
         message:
@@ -329,6 +337,7 @@ export class GraphqlWsSession implements SessionTransport {
       case 'stale':
         return
       default: {
+        if (r.kind === 'refused') this.init.onUnauthorized?.()
         const end = reactionEnd(r, this.init.operation)
         this.end(ws, end.code, end.outcome)
       }
@@ -360,6 +369,8 @@ export class GraphqlWsSession implements SessionTransport {
     this.closeTimer = null
     if (attempt.isOpen && code !== 1006)
       attempt.record('in', 'close', Buffer.from(reason, 'utf8'), undefined, code)
+    // graphql-ws's servers refuse a connection's credentials (their onConnect) by closing with 4403 Forbidden.
+    if (code === FORBIDDEN && !this.outcome) this.init.onUnauthorized?.()
     const report = closeReport({
       code,
       reason,

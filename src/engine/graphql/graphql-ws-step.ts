@@ -56,7 +56,7 @@ export function graphqlWsStepHooks(
   texts: readonly string[],
   exchanges: { http: HttpEngine; auth?: AuthRunner | undefined },
 ): {
-  open(spec: RequestSpec, auth: AuthSpec): Promise<Result<{ sid: string }>>
+  open(spec: RequestSpec, auth: AuthSpec, refused?: () => void): Promise<Result<{ sid: string }>>
   afterOpen(): void
   authorizes: boolean
 } {
@@ -64,7 +64,7 @@ export function graphqlWsStepHooks(
     // Single connection mode's PUT, GET, POSTs and DELETE are each authorized as they are sent; a WebSocket's
     // upgrade arrives authorized.
     authorizes: fields.transport === 'sse-single',
-    open: async (spec, auth) => {
+    open: async (spec, auth, refused) => {
       if (fields.transport === 'sse-single')
         return openSseSingleStep(streams, fields, texts, exchanges, spec, auth)
       const [{ pickOperation }, handlers, { GraphqlWsSession }, { DEFAULT_GRAPHQL_WS_OPTIONS }] =
@@ -97,6 +97,7 @@ export function graphqlWsStepHooks(
             params,
             operation: picked.value,
             ...(connectionParams.value ? { connectionParams: connectionParams.value } : {}),
+            ...(refused ? { onUnauthorized: refused } : {}),
             options: {
               ...DEFAULT_GRAPHQL_WS_OPTIONS,
               reconnect: false,

@@ -26,8 +26,11 @@ export interface StreamDeps {
 }
 
 export interface StreamStepHooks {
-  /** `auth` is the step's, for a session that `authorizes` its own requests; others get `spec` authorized. */
-  open(spec: RequestSpec, auth: AuthSpec): Promise<Result<{ sid: string }>>
+  /**
+   * `auth` is the step's, for a session that `authorizes` its own requests; others get `spec` authorized, and
+   * `refused` to call when the server refuses what it carried (a cached OAuth token is then dropped).
+   */
+  open(spec: RequestSpec, auth: AuthSpec, refused?: () => void): Promise<Result<{ sid: string }>>
   afterOpen(): void
   /**
    * The session sends several requests and authorizes each itself (GraphQL over SSE's single connection mode:
@@ -119,7 +122,7 @@ export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): P
   const { spec, refused } = authorized.value
   const hooks = refused ? { onUnauthorized: refused } : {}
   const opened = input.hooks
-    ? await input.hooks.open(spec, input.auth)
+    ? await input.hooks.open(spec, input.auth, refused)
     : input.kind === 'sse'
       ? streams.openSse({ request: spec, stream: { reconnect: false } }, hooks)
       : streams.openWs(
