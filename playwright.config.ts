@@ -17,14 +17,35 @@ if (!process.env['FLIGHTDECK_E2E_CONFIG_HOME']) {
   process.env['XDG_CONFIG_HOME'] = home
 }
 
+/**
+ * Specs that measure the page's own time and want the machine to themselves: frames painted while a request is
+ * held, main-thread tasks' CPU time while a 5,000-type schema loads, bars' widths against their times, 2,000
+ * requests at a concurrency of 200. `npm run test:e2e` runs them last, one at a time (`--project=alone
+ * --workers=1`), after the others have run two at a time (`--project=shared --workers=2`).
+ */
+const ALONE = [
+  'timeline.spec.ts',
+  'timeline-idle-paint.spec.ts',
+  'timeline-room.spec.ts',
+  'scale.spec.ts',
+  'graphql-big-schema.spec.ts',
+  'graphql-docs-show-all.spec.ts',
+  'graphql-schema-limit.spec.ts',
+].map((name) => `**/${name}`)
+
 export default defineConfig({
   testDir: 'test/e2e',
   testMatch: '**/*.spec.ts',
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  // Timing-sensitive specs (bars ending in order) want the machine to themselves.
+  // One at a time unless told (`--workers=2` for the shared project): a bare `playwright test` runs the timing
+  // specs beside nothing else.
   workers: 1,
   fullyParallel: false,
+  projects: [
+    { name: 'shared', testIgnore: ALONE },
+    { name: 'alone', testMatch: ALONE },
+  ],
   forbidOnly: !!process.env['CI'],
   retries: 0,
   reporter: [['list']],
