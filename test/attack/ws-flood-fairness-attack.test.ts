@@ -1,5 +1,6 @@
 import { describe, it } from 'vitest'
 import { TURN_FRAMES } from '../../src/engine/ws/ws-turn-pacer'
+import { rawWsPeerSource } from '../fixtures/raw-ws-peer'
 import { floodThrough, sidOf } from './flood-fairness'
 
 /**
@@ -9,29 +10,13 @@ import { floodThrough, sidOf } from './flood-fairness'
  * of messages per turn, every message is still logged, and a request goes through.
  */
 
-const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'
 const FRAMES = 1_000_000
 
 /** The flooding server, in a child process as a real one would be: it writes every frame after the upgrade. */
-const PEER = `
-const net = require('node:net'), crypto = require('node:crypto')
-const frame = Buffer.from([0x81, 0x02, 0x68, 0x69])
-const all = Buffer.concat(Array(${FRAMES}).fill(frame))
-const server = net.createServer((s) => {
-  s.on('error', () => {})
-  let head = ''
-  s.on('data', (c) => {
-    if (head.endsWith('\\r\\n\\r\\n')) return
-    head += c.toString('latin1')
-    if (!head.endsWith('\\r\\n\\r\\n')) return
-    const key = /sec-websocket-key: *(\\S+)/i.exec(head)[1]
-    const accept = crypto.createHash('sha1').update(key + '${GUID}').digest('base64')
-    s.write('HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Accept: ' + accept + '\\r\\n\\r\\n')
-    s.write(all)
-  })
+const PEER = rawWsPeerSource({
+  setup: `const all = Buffer.concat(Array(${FRAMES}).fill(text('hi')))`,
+  upgraded: 's.write(all)',
 })
-server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'))
-`
 
 describe('WebSocket: a flood of tiny frames', () => {
   it('is taken a bounded number of messages per turn of the event loop; all are logged; a request goes through', async () => {

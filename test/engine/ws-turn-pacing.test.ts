@@ -4,6 +4,7 @@ import type { EngineService } from '../../src/engine/service'
 import WebSocket from 'ws'
 import { WsTurnPacer, type WsFrame } from '../../src/engine/ws/ws-turn-pacer'
 import { startFloodPeer } from '../attack/flood-peer'
+import { rawWsPeerSource } from '../fixtures/raw-ws-peer'
 import { makeService } from './helpers'
 
 /**
@@ -14,8 +15,6 @@ import { makeService } from './helpers'
  * 4-byte frames, at most two shares a turn, all logged, requests through); here, what pacing must not lose: the
  * order of messages and pings past a turn, the close after them, and the queue's bound cut loudly.
  */
-
-const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'
 
 let service: EngineService | null = null
 let peer: ChildProcess | null = null
@@ -30,26 +29,7 @@ afterEach(async () => {
  * Buffer of server frames) written at once, then the socket's end.
  */
 function peerSource(frames: string): string {
-  return `
-const net = require('node:net'), crypto = require('node:crypto')
-const text = (s) => Buffer.concat([Buffer.from([0x81, Buffer.byteLength(s)]), Buffer.from(s)])
-const ping = (s) => Buffer.concat([Buffer.from([0x89, Buffer.byteLength(s)]), Buffer.from(s)])
-const all = ${frames}
-const server = net.createServer((s) => {
-  s.on('error', () => {})
-  let head = ''
-  s.on('data', (c) => {
-    if (head.endsWith('\\r\\n\\r\\n')) return
-    head += c.toString('latin1')
-    if (!head.endsWith('\\r\\n\\r\\n')) return
-    const key = /sec-websocket-key: *(\\S+)/i.exec(head)[1]
-    const accept = crypto.createHash('sha1').update(key + '${GUID}').digest('base64')
-    s.write('HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Accept: ' + accept + '\\r\\n\\r\\n')
-    s.end(all)
-  })
-})
-server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'))
-`
+  return rawWsPeerSource({ setup: `const all = ${frames}`, upgraded: 's.end(all)' })
 }
 
 async function open(frames: string): Promise<{ service: EngineService; sid: string }> {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { OUT_GONE_CLOSE_MS } from '../../src/cli/stream-command'
 import { startFloodPeer } from '../attack/flood-peer'
+import { rawWsPeerSource } from '../fixtures/raw-ws-peer'
 
 /**
  * `flightdeck ws … | head` against a server that floods and never answers a close: once the reader of stdout has
@@ -13,44 +14,29 @@ import { startFloodPeer } from '../attack/flood-peer'
  */
 
 const bin = fileURLToPath(new URL('../../bin/flightdeck.js', import.meta.url))
-const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'
 
 /**
  * A WebSocket server in its own process that sends 2-byte text frames for as long as the client reads them and
  * ignores every frame it is sent. It says on stdout, as JSON lines, when a close frame (opcode 8) came from the
  * client and when the client's connection went, by its own clock.
  */
-const PEER = `
-const net = require('node:net'), crypto = require('node:crypto')
-const chunk = Buffer.concat(Array(16384).fill(Buffer.from([0x81, 0x02, 0x68, 0x69])))
-const say = (o) => process.stdout.write(JSON.stringify(o) + '\\n')
-const server = net.createServer((s) => {
-  let head = '', upgraded = false, closeSeen = false, sent = 0
-  s.on('error', () => {})
+const PEER = rawWsPeerSource({
+  setup: `
+const chunk = Buffer.concat(Array(16384).fill(text('hi')))
+const say = (o) => process.stdout.write(JSON.stringify(o) + '\\n')`,
+  connection: `
+  let closeSeen = false, sent = 0
   s.on('close', () => say({ gone: Date.now(), sent }))
   const pump = () => {
     while (!s.destroyed) {
       sent += 16384
       if (!s.write(chunk)) return void s.once('drain', pump)
     }
-  }
-  s.on('data', (c) => {
-    if (upgraded) {
-      // A client's frame starts with its opcode; the close is the only frame this client sends.
-      if (!closeSeen && (c[0] & 0x0f) === 8) { closeSeen = true; say({ closeFrame: Date.now() }) }
-      return
-    }
-    head += c.toString('latin1')
-    if (!head.endsWith('\\r\\n\\r\\n')) return
-    upgraded = true
-    const key = /sec-websocket-key: *(\\S+)/i.exec(head)[1]
-    const accept = crypto.createHash('sha1').update(key + '${GUID}').digest('base64')
-    s.write('HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Accept: ' + accept + '\\r\\n\\r\\n')
-    pump()
-  })
+  }`,
+  // A client's frame starts with its opcode; the close is the only frame this client sends.
+  clientData: `if (!closeSeen && (c[0] & 0x0f) === 8) { closeSeen = true; say({ closeFrame: Date.now() }) }`,
+  upgraded: 'pump()',
 })
-server.listen(0, '127.0.0.1', () => say(server.address().port))
-`
 
 let peer: ChildProcess | null = null
 afterEach(() => {
