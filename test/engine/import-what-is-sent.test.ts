@@ -382,3 +382,37 @@ describe("Bruno's assertion operators", () => {
     expect(u).toContain("Log in: 9 assertions written as tests in the request's test script")
   })
 })
+
+describe("Bruno's assert block", () => {
+  // A run (the script sandbox starts once, ~0.5 s of the test's time) is what shows a check failing.
+  it('.bru: each operator runs in a run as Bruno checks it, with the request’s own variables', async () => {
+    const report = await importBruno('bruno-v2')
+    const results: StepResultSummary[] = []
+    const off = t.service.onEvent((e) => {
+      if (e.name === 'run.progress') results.push(...e.payload.results)
+    })
+    const run = await runToEnd(t.service, t.dir, 'check-login.yaml', 'local').finally(off)
+    expect(run.finished?.stats).toMatchObject({ passed: 0, failed: 1 })
+    expect(t.stub.arrived.at(-1)?.body).toBe('{\n  "user": "ada"\n}')
+    const outcomes = results[0]?.assertions ?? []
+    // The login stub answers 200 {"token":"t-42","user":{"id":7}} with X-Session: s-9: only `lte 5` is false.
+    expect(outcomes.filter((a) => !a.passed).map((a) => a.name)).toEqual(['res.body.user.id: lte 5'])
+    expect(outcomes.filter((a) => a.passed).map((a) => a.name)).toEqual(
+      expect.arrayContaining([
+        'res.status: neq 500',
+        'res.body.user.id: isNumber',
+        // eq with the request's {{expectedId}} put in: a JSON assertion of Flightdeck's own.
+        '$.user.id equals 7',
+        'res.body.token: matches ^t-\\d+$',
+        'res.headers.x-session: startsWith s-',
+        'a token came back',
+      ]),
+    )
+    expect((await savedRequest(t.dir, 'check-login.yaml')).description).toBe(
+      'Logs in as ada; the checks say what the login answers.',
+    )
+    expect(report.unmapped.join('\n')).toContain(
+      "check-login.bru: 5 assertions written as tests in the request's test script",
+    )
+  })
+})

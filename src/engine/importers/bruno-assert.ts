@@ -146,7 +146,7 @@ export function brunoChecks(list: readonly BruPair[], u: string[], where: string
   }
   if (tests.length > 0)
     u.push(
-      `${where}: ${tests.length} assertion${tests.length > 1 ? 's' : ''} written as test${tests.length > 1 ? 's' : ''} in the request's test script, checked as Bruno checks them`,
+      `${where}: ${tests.length} assertion${tests.length > 1 ? 's' : ''} written as test${tests.length > 1 ? 's' : ''} in the request's test script, checked as Bruno checks ${tests.length > 1 ? 'them' : 'it'}`,
     )
   return { assertions, script: tests.join('\n') }
 }

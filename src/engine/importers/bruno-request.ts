@@ -5,8 +5,9 @@ import { graphqlFromTexts } from '../graphql/graphql-import'
 import { pairsOf, textOf, valueOf, type BruBlock, type BruPair } from './bru-lang'
 import { bodyOf } from './bruno-body'
 import { grpcRequestFrom } from './bruno-grpc'
-import { inlineRequestVars } from './bruno-request-vars'
-import { assertionsOf, extractionsOf } from './bruno-runtime'
+import { assertsWithRequestVars, inlineRequestVars } from './bruno-request-vars'
+import { brunoChecks } from './bruno-assert'
+import { extractionsOf } from './bruno-runtime'
 import { brunoOptions } from './bruno-settings'
 import { withPathParams } from './bruno-url'
 import { jsonAsSent } from './json-comments'
@@ -84,10 +85,12 @@ export function requestOf(b: Blocks, fileName: string, u: string[], where: strin
   if (annotated > 0)
     u.push(`${where}: ${counted(annotated, 'row annotation')} (descriptions, types) not kept`)
   const disabled = kv(pairsOf(b, 'params:query').filter((p) => !p.enabled))
-  const assertionsList = assertionsOf(pairsOf(b, 'assert'), u, where)
+  const own = assertsWithRequestVars(pairsOf(b, 'assert'), pairsOf(b, 'vars:pre-request'))
+  const checks = brunoChecks(own.asserts, u, where)
   const extract = extractionsOf(pairsOf(b, 'vars:post-response'), u, where)
   const pre = textOf(b, 'script:pre-request')?.trim()
-  const post = [textOf(b, 'script:post-response')?.trim(), textOf(b, 'tests')?.trim()]
+  // Bruno checks a request's assertions after its post-response script and before its tests.
+  const post = [textOf(b, 'script:post-response')?.trim(), checks.script, textOf(b, 'tests')?.trim()]
     .filter((s) => s)
     .join('\n\n')
   const mode = valueOf(b, verb, 'body')
@@ -112,13 +115,14 @@ export function requestOf(b: Blocks, fileName: string, u: string[], where: strin
   )
   if (Object.keys(options).length > 0) req.options = options
   if (disabled.length > 0) req.disabledParams = disabled
-  if (assertionsList.length > 0) req.assertions = assertionsList
+  if (checks.assertions.length > 0) req.assertions = checks.assertions
   if (extract.length > 0) req.extract = extract
   if (pre || post) {
     req.scripts = { ...(pre ? { preRequest: pre } : {}), ...(post ? { test: post } : {}), translated: false }
-    u.push(`${where}: scripts kept in the request file; they run in the script sandbox`)
+    if (pre || post !== checks.script)
+      u.push(`${where}: scripts kept in the request file; they run in the script sandbox`)
   }
-  inlineRequestVars(req, pairsOf(b, 'vars:pre-request'), (l) => u.push(`${where}: ${l}`))
+  inlineRequestVars(req, pairsOf(b, 'vars:pre-request'), (l) => u.push(`${where}: ${l}`), own.uses)
   return req
 }
 

@@ -1,10 +1,10 @@
-import type { Assertion, Extraction } from '../../shared/run-spec'
+import type { Extraction } from '../../shared/run-spec'
 import type { BruPair } from './bru-lang'
 import { varName } from './plan'
 
 /**
- * Bruno's runtime lines, the same in .bru files and OpenCollection YAML: post-response variables and
- * assertions written against `res.body…` / `res.headers…`, mapped to Flightdeck's extractions and assertions.
+ * Bruno's runtime lines, the same in .bru files and OpenCollection YAML: post-response variables written
+ * against `res.body…` / `res.headers…`, mapped to Flightdeck's extractions (assertions: bruno-assert.ts).
  */
 
 /** `res.body.a.b` / `res.body.items[0].id` -> `$.a.b`; `res.headers['x-id']` / `res.headers.x` -> a header. */
@@ -35,47 +35,6 @@ export function extractionsOf(list: readonly BruPair[], u: string[], where: stri
         ? { name, from: 'json', path: path.json }
         : { name, from: 'header', header: path.header },
     )
-  }
-  return out
-}
-
-function scalar(v: string): string | number | boolean | null {
-  const t = v.trim()
-  if (t === 'true' || t === 'false') return t === 'true'
-  if (t === 'null') return null
-  if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t)
-  return t.replace(/^(['"])(.*)\1$/, '$2')
-}
-
-/** `res.status: eq 200`, `res.body.x: eq 1`, `...: isDefined` as assertions; others are reported. */
-export function assertionsOf(list: readonly BruPair[], u: string[], where: string): Assertion[] {
-  const out: Assertion[] = []
-  for (const p of list) {
-    if (!p.enabled) continue
-    const [op, ...rest] = p.value.trim().split(/\s+/)
-    const arg = rest.join(' ')
-    if (p.name === 'res.status' && op === 'eq' && /^\d{3}$/.test(arg)) {
-      out.push({ kind: 'status', equals: Number(arg) })
-      continue
-    }
-    const path = responsePath(p.name)
-    if (path && 'json' in path && (op === 'eq' || op === 'isDefined')) {
-      out.push(
-        op === 'eq'
-          ? { kind: 'json', path: path.json, equals: scalar(arg) }
-          : { kind: 'json', path: path.json, exists: true },
-      )
-      continue
-    }
-    if (path && 'header' in path && (op === 'eq' || op === 'isDefined')) {
-      out.push(
-        op === 'eq'
-          ? { kind: 'header', name: path.header, equals: arg }
-          : { kind: 'header', name: path.header, exists: true },
-      )
-      continue
-    }
-    u.push(`${where}: assertion "${p.name}: ${p.value.slice(0, 60)}" not mapped; kept in the scripts block`)
   }
   return out
 }
