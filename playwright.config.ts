@@ -42,9 +42,11 @@ export default defineConfig({
   // specs beside nothing else.
   workers: 1,
   fullyParallel: false,
+  // Each project keeps its own artifacts: Playwright empties the output folder of the projects it runs, and the
+  // alone run must not delete the traces of a shared spec that failed before it.
   projects: [
-    { name: 'shared', testIgnore: ALONE },
-    { name: 'alone', testMatch: ALONE },
+    { name: 'shared', testIgnore: ALONE, outputDir: 'test-results/shared' },
+    { name: 'alone', testMatch: ALONE, outputDir: 'test-results/alone' },
   ],
   forbidOnly: !!process.env['CI'],
   retries: 0,
