@@ -1,5 +1,6 @@
-import { readdirSync, writeFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { execFile } from 'node:child_process'
+import { existsSync, readdirSync, writeFileSync } from 'node:fs'
+import { basename, join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { HarDocument } from '../../src/engine/har/har-types'
 import type { MultipartPart } from '../../src/shared/request'
@@ -81,9 +82,54 @@ describe('HAR export of a multipart request', () => {
     ])
   })
 
-  // A guard: httpsnippet writes a part's file name and type into code as they are, so the HAR's new fields must
-  // not reach it unmasked. (Today a recorded multipart request's snippet has no parts at all: its mimeType carries
-  // the boundary, which httpsnippet does not read as multipart.)
+  it('a timeline row’s Copy as curl sends the parts Flightdeck sent, a file part read from its path', async () => {
+    const { service, stub, dir } = target
+    const csv = join(dir, '..', `har-multipart-${process.pid}-copy.csv`)
+    writeFileSync(csv, 'id,total\n7,9\n')
+    const parts: MultipartPart[] = [
+      // Starts with @: text, not a file to read.
+      { kind: 'text', name: 'note', value: '@not-a-file "quoted"', enabled: true },
+      { kind: 'text', name: 'meta', value: '{"n":1}', contentType: 'application/json', enabled: true },
+      { kind: 'file', name: 'report', path: csv, enabled: true },
+      { kind: 'text', name: 'off', value: 'left out', enabled: false },
+    ]
+    const before = stub.arrived.length
+    const sid = done(
+      await send(service, spec(`${stub.url}/upload`, { method: 'POST', body: { kind: 'multipart', parts } })),
+    ).sid
+    const ours = stub.arrived[before]
+    if (!ours) throw new Error('nothing arrived')
+    const code = await service.invoke('session.snippet', { sid, target: 'shell:curl' })
+    if (!code.ok) throw new Error(code.error.message)
+    // The boundary was the sent body's: the snippet's curl makes its own.
+    expect(code.value.code).not.toMatch(/boundary=/i)
+    const after = stub.arrived.length
+    await new Promise<void>((resolve, reject) =>
+      execFile(
+        'sh',
+        ['-c', `${code.value.code} --silent --show-error`],
+        { cwd: dir, timeout: 15_000 },
+        (e) => (e ? reject(e) : resolve()),
+      ),
+    )
+    const theirs = stub.arrived[after]
+    if (!theirs) throw new Error('curl sent nothing')
+    const shape = (p: ArrivedPart) => `${p.name} ${p.filename} ${p.contentType}: ${p.body}`
+    expect(multipartParts(theirs).map(shape)).toEqual(multipartParts(ours).map(shape))
+    expect(multipartParts(ours).map(shape)).toEqual([
+      'note null null: @not-a-file "quoted"',
+      'meta null application/json: {"n":1}',
+      `report ${basename(csv)} text/csv: id,total\n7,9\n`,
+    ])
+    // The other languages write the parts too (the file by its path).
+    const fetch = await service.invoke('session.snippet', { sid, target: 'javascript:fetch' })
+    if (!fetch.ok) throw new Error(fetch.error.message)
+    expect(fetch.value.code).toContain('"note"')
+    expect(fetch.value.code).toContain(JSON.stringify(csv))
+  })
+
+  // A guard: httpsnippet writes a part's file name and type into code as they are, so a recorded request's parts
+  // must reach it masked (snippet-parts.ts) like a saved request's.
   it('a session snippet does not write a part’s file name or type into code', async () => {
     const { service, stub, dir } = target
     const hostile = join(dir, "a';$(touch pwned);'.txt")
@@ -94,16 +140,32 @@ describe('HAR export of a multipart request', () => {
     const sid = done(
       await send(service, spec(`${stub.url}/upload`, { method: 'POST', body: { kind: 'multipart', parts } })),
     ).sid
-    for (const target of [
-      'shell:curl',
-      'python:requests',
-      'javascript:fetch',
-      'powershell:restmethod',
-    ] as const) {
+    // curl gets it as one shell word: run, it sends the file and runs nothing.
+    const curl = await service.invoke('session.snippet', { sid, target: 'shell:curl' })
+    if (!curl.ok) throw new Error(curl.error.message)
+    const before = stub.arrived.length
+    await new Promise<void>((resolve, reject) =>
+      execFile(
+        'sh',
+        ['-c', `${curl.value.code} --silent --show-error`],
+        { cwd: dir, timeout: 15_000 },
+        (e) => (e ? reject(e) : resolve()),
+      ),
+    )
+    expect(existsSync(join(dir, 'pwned'))).toBe(false)
+    const arrived = stub.arrived[before]
+    if (!arrived) throw new Error('curl sent nothing')
+    expect(multipartParts(arrived).map((p) => [p.name, p.body])).toEqual([['doc', 'x']])
+    // JavaScript and Python get string literals (a JSON string reads back the same in both).
+    for (const target of ['python:requests', 'javascript:fetch'] as const) {
       const r = await service.invoke('session.snippet', { sid, target })
       if (!r.ok) throw new Error(r.error.message)
-      expect(r.value.code).not.toContain('$(touch')
-      expect(r.value.code).not.toContain('rm -rf')
+      expect(r.value.code).toContain(JSON.stringify(hostile))
     }
+    // PowerShell would get httpsnippet's own multipart text, the file empty and its name unescaped: refused.
+    const ps = await service.invoke('session.snippet', { sid, target: 'powershell:restmethod' })
+    expect(!ps.ok && ps.error.message).toBe(
+      'No powershell:restmethod snippet for a multipart request: Copy as cURL, JavaScript (fetch) or Python (requests) writes its parts',
+    )
   })
 })

@@ -5,6 +5,7 @@ import { fail, ok, type Result } from '../../shared/result'
 import { resolveRequest } from '../../shared/template'
 import { applySimpleAuth } from '../auth/apply-auth'
 import { graphqlSnippetRefusal, graphqlSnippetRequest } from '../graphql/graphql-snippet'
+import { snippetParams } from './snippet-multipart'
 import { sharedPool, TaskFailed, WorkerDied } from '../workers/pool'
 
 /**
@@ -20,11 +21,8 @@ const TARGETS: Record<SnippetTarget, [string, string]> = {
 }
 
 /**
- * `typeOf` is the type a file without one is sent as (the engine's guess from its name, shared/file-type.ts).
- * For curl, each multipart part is written with the type Flightdeck sends it with (`;type=`): httpsnippet's
- * curl leaves a part's type out, and curl's own guess knows a dozen extensions. A text part's value and a file
- * part's path go in curl's double quotes, so a value starting with `@` or `<` is sent as text, not read from a
- * file, and a path with `;` or `,` is read whole.
+ * `typeOf` is the type a file without one is sent as (the engine's guess from its name, shared/file-type.ts);
+ * multipart parts are written as snippet-multipart.ts says.
  */
 export function toHar(
   saved: SavedRequest,
@@ -91,19 +89,7 @@ export function toHar(
   } else if (b.kind === 'multipart') {
     har.postData = {
       mimeType: 'multipart/form-data',
-      params: b.parts
-        .filter((p) => p.enabled)
-        .map((p) => {
-          const type = p.kind === 'file' ? p.contentType || typeOf(p.path) : p.contentType
-          if (target === 'curl')
-            return p.kind === 'text'
-              ? { name: p.name, value: `"${curlQuoted(p.value)}"${type ? `;type=${type}` : ''}` }
-              : { name: p.name, fileName: `"${curlQuoted(p.path)}";type=${type ?? ''}` }
-          const typed = type ? { contentType: type } : {}
-          return p.kind === 'text'
-            ? { name: p.name, value: p.value, ...typed }
-            : { name: p.name, fileName: p.path, ...typed }
-        }),
+      params: snippetParams(b.parts, typeOf, target === 'curl'),
     }
   } else if (b.kind === 'file')
     har.postData = {
@@ -141,9 +127,4 @@ export async function snippet(
       ? `${target === 'curl' ? '#' : target === 'python-requests' ? '#' : '//'} ${auth.type === 'digest' ? 'Digest auth' : 'OAuth 2.0 token'} not included: Flightdeck adds it when sending\n`
       : ''
   return ok(note + out)
-}
-
-/** A value inside curl -F's double quotes: a backslash and a double quote escaped. */
-function curlQuoted(value: string): string {
-  return value.replace(/[\\"]/g, (c) => `\\${c}`)
 }

@@ -5,8 +5,8 @@ import type { TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
 import type { BodyStore } from '../http/body-store'
 import type { SessionRecords } from '../sessions/session-records'
-import { DEFAULT_EXPORT_BODY_BYTES, exportHar, harRequestOf } from './har-export'
-import { snippet } from './snippets'
+import { DEFAULT_EXPORT_BODY_BYTES, exportHar } from './har-export'
+import { sessionSnippetRequest, snippet } from './snippets'
 import { HarFormatError, HarImportStopped, harOntoTimeline } from './har-onto-timeline'
 import { WorkerDied } from '../workers/pool'
 
@@ -88,7 +88,9 @@ export function createHarHandlers(deps: HarHandlerDeps): Handlers {
       const r = deps.records.get(p.sid)
       if (!r) return fail('not_found', `No request is remembered for session ${p.sid}`)
       const { fileTypeOrDefault } = await import('../../shared/file-type')
-      const code = await snippet(harRequestOf(r, fileTypeOrDefault), p.target)
+      const request = sessionSnippetRequest(r, fileTypeOrDefault, p.target)
+      if ('refused' in request) return fail('unsupported', request.refused)
+      const code = await snippet(request.request, p.target)
       return code === null ? fail('unsupported', `No ${p.target} snippet for this request`) : ok({ code })
     },
   }

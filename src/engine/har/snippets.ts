@@ -1,9 +1,50 @@
 import type { SnippetTarget } from '../../shared/body-view'
+import { snippetParams } from '../exporters/snippet-multipart'
+import type { SessionRecord } from '../sessions/session-records'
 import { sharedPool, TaskFailed } from '../workers/pool'
+import { harRequestOf } from './har-export'
+import type { FileTypeOf } from './har-post-data'
 import type { HarRequest } from './har-types'
 
 /** Headers that describe the connection, not the request: a snippet that sets them would be wrong or noisy. */
 const LEAVE_OUT = new Set(['host', 'content-length', 'connection', 'accept-encoding', 'user-agent'])
+
+/** The languages whose code reads a file part from its path and gets each part as a literal (snippet-parts.ts). */
+const MULTIPART_TARGETS: ReadonlySet<SnippetTarget> = new Set([
+  'shell:curl',
+  'javascript:fetch',
+  'python:requests',
+])
+
+/**
+ * A recorded request as httpsnippet should read it, or why it cannot be written. A multipart body goes as its
+ * parts (a file part by its path, never its bytes), the way the Code dialog writes a saved request's
+ * (snippet-multipart.ts): the HAR's `multipart/form-data; boundary=…` type and header are the sent body's, and
+ * httpsnippet, which builds its own body and boundary, wrote no parts for them, only a header naming a boundary
+ * no body had. The other languages get a multipart body as one text httpsnippet writes, with each file empty
+ * and names and types unescaped in some (PowerShell, Ruby, PHP): they are refused, naming the ones that work.
+ */
+export function sessionSnippetRequest(
+  r: SessionRecord,
+  typeOfFile: FileTypeOf,
+  target: SnippetTarget,
+): { request: HarRequest } | { refused: string } {
+  const req = harRequestOf(r, typeOfFile)
+  const body = r.requestBody
+  if (r.imported || body?.kind !== 'multipart') return { request: req }
+  if (!MULTIPART_TARGETS.has(target))
+    return {
+      refused: `No ${target} snippet for a multipart request: Copy as cURL, JavaScript (fetch) or Python (requests) writes its parts`,
+    }
+  const params = snippetParams(body.parts, typeOfFile, target === 'shell:curl')
+  return {
+    request: {
+      ...req,
+      headers: req.headers.filter((h) => h.name.toLowerCase() !== 'content-type'),
+      postData: { mimeType: 'multipart/form-data', params: params.map((p) => ({ value: '', ...p })) },
+    },
+  }
+}
 
 /**
  * A request as code, written by httpsnippet (ReadMe's maintained fork) from the request's HAR form. It runs in
