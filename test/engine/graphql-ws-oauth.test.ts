@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createSchema } from 'graphql-yoga'
+import { createHandler } from 'graphql-sse/lib/use/http'
 import { useServer } from 'graphql-ws/use/ws'
 import { WebSocketServer } from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -18,7 +19,8 @@ import { makeService } from './helpers'
  * sign-in goes to the person as an HTTP request's does (the CLI prints the URL; a test browser follows it), the
  * code comes back to the loopback listener, and the upgrade carries the token. Against the fixture authorization
  * server and graphql-ws's own server, which refuses an upgrade without a bearer token the authorization server
- * issued.
+ * issued. Then a token the server refuses (a 401 upgrade, connection_error, a 4403 close, a 401 to an SSE
+ * transport's stream) is dropped, so the next subscription gets a fresh one, as after an HTTP 401.
  */
 
 let oauth: OAuthServer
@@ -212,7 +214,7 @@ const since = (from: { upgrades: number; forms: number }) => ({
 async function sendWithToken(
   service: ReturnType<typeof makeService>,
   url: string,
-  transport: 'ws' | 'legacy-ws' | 'transport-ws',
+  transport: 'ws' | 'legacy-ws' | 'transport-ws' | 'sse' | 'sse-single',
   connectionParams?: Record<string, unknown>,
   query = 'subscription { ticks(to: 2) }',
 ) {
@@ -306,6 +308,63 @@ describe('a GraphQL WebSocket upgrade answered 401 drops the OAuth token it carr
     } finally {
       await service.dispose()
       await gqlFixture.close()
+    }
+  })
+})
+
+describe('a GraphQL over SSE stream answered 401 drops the OAuth token it carried', () => {
+  it("single connection mode's GET and distinct mode's POST: the next send fetches a fresh token", async () => {
+    // graphql-sse's own handler behind a bearer check; `revokeOn` revokes the token of the next such request.
+    const seen: string[] = []
+    const refusedTokens = new Set<string>()
+    let revokeOn: string | null = null
+    const handler = createHandler({ schema })
+    const sse = createServer((req, res) => {
+      const bearer = req.headers.authorization ?? ''
+      if (revokeOn === req.method && /^Bearer \S+$/.test(bearer)) {
+        revokeOn = null
+        refusedTokens.add(bearer)
+      }
+      const refused = !/^Bearer \S+$/.test(bearer) || refusedTokens.has(bearer)
+      seen.push(`${req.method} ${refused ? 401 : 'ok'}`)
+      if (refused) {
+        req.resume()
+        res.writeHead(401, { 'content-length': '0' }).end()
+        return
+      }
+      void handler(req, res)
+    })
+    await new Promise<void>((r) => sse.listen(0, '127.0.0.1', r))
+    const url = `http://127.0.0.1:${(sse.address() as AddressInfo).port}/graphql`
+    const service = makeService()
+    try {
+      // A reservation refused for its credentials says so (it read as a server without the mode).
+      revokeOn = 'PUT'
+      await expect(sendWithToken(service, url, 'sse-single')).rejects.toThrow(
+        "The server refused the stream reservation (PUT) with 401: it did not accept the request's credentials",
+      )
+      const cases = [
+        ['sse-single', 'GET'],
+        ['sse', 'POST'],
+      ] as const
+      for (const [transport, method] of cases) {
+        seen.length = 0
+        const from = { upgrades: upgrades.length, forms: oauth.forms.length }
+        revokeOn = method
+        const first = await sendWithToken(service, url, transport)
+        expect([transport, first.final.type]).toEqual([transport, 'error'])
+        const fresh = await sendWithToken(service, url, transport)
+        expect([transport, fresh.final.type, seen.filter((r) => r.startsWith(method))]).toEqual([
+          transport,
+          'done',
+          [`${method} 401`, `${method} ok`],
+        ])
+        expect([transport, since(from).grants.slice(-1)]).toEqual([transport, ['refresh_token']])
+      }
+    } finally {
+      await service.dispose()
+      sse.closeAllConnections()
+      await new Promise<void>((r) => sse.close(() => r()))
     }
   })
 })

@@ -146,7 +146,8 @@ async function sendGraphql(
     }
     const authorized = await deps.auth.authorize(post, auth, 'SSE')
     if (!authorized.ok) return authorized
-    return ok({ sid: openSseDistinct(deps, o, authorized.value.spec), operation: op, transport })
+    const { spec: authorizedPost, refused } = authorized.value
+    return ok({ sid: openSseDistinct(deps, o, authorizedPost, refused), operation: op, transport })
   }
 
   const wsUrl = toWsUrl(spec.url)

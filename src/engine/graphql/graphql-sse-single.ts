@@ -96,8 +96,13 @@ export class SseStreamPool {
     mux.session = session
     this.byKey.set(key, mux)
     session.start()
+    const { refused } = authorized.value
     deps.streams.wait(session.sid).then(
-      (outcome) => mux.streamEnded(outcome),
+      (outcome) => {
+        // A GET refused 401 drops the token it carried (the PUT and POSTs go through auth.send, which does).
+        if (outcome.handshake.status === 401) refused?.()
+        mux.streamEnded(outcome)
+      },
       () => mux.streamEnded(null),
     )
     return ok(mux)

@@ -46,8 +46,16 @@ export interface SseOperation {
   op: PickedOperation
 }
 
-/** Distinct connections mode: the operation's POST is the stream. */
-export function openSseDistinct(deps: SseDeps, o: SseOperation, authorized: RequestSpec): string {
+/**
+ * Distinct connections mode: the operation's POST is the stream. `refused` is the authorizer's: called when
+ * the POST is answered 401, so a cached OAuth token is dropped as after an HTTP 401.
+ */
+export function openSseDistinct(
+  deps: SseDeps,
+  o: SseOperation,
+  authorized: RequestSpec,
+  refused?: () => void,
+): string {
   const watch = new ResultWatch(o.op.type)
   const session = deps.streams.openSession(
     'g',
@@ -65,6 +73,7 @@ export function openSseDistinct(deps: SseDeps, o: SseOperation, authorized: Requ
   // Once it ends, a `graphql` event marks the row when some result carried errors.
   deps.streams.wait(session.sid).then(
     (outcome) => {
+      if (outcome.handshake.status === 401) refused?.()
       const marked = watch.tally.event(session.sid, outcome.final.t, o.op)
       if (marked) deps.emit(marked)
     },
@@ -93,6 +102,11 @@ export async function reserve(deps: SseDeps, o: SseOperation): Promise<Result<st
   if (final.type === 'cancelled') return fail('network', 'The stream reservation (PUT) was cancelled')
   if (final.type === 'error')
     return fail(final.code, `The stream reservation (PUT) failed: ${final.message}`, final.detail)
+  if (final.status === 401 || final.status === 403)
+    return fail(
+      'auth',
+      `The server refused the stream reservation (PUT) with ${final.status}: it did not accept the request's credentials`,
+    )
   if (final.status !== 201)
     return fail(
       'protocol',
