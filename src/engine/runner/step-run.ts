@@ -153,12 +153,18 @@ async function resolveAndRun(
   const messages = resolved.extra
   const { auth } = resolved
   // After variables resolve (a data row may name the file): a file outside the collection fails the step unsent.
-  const body = await confineBody(resolved.spec.body, options.files ?? null)
+  // A request that names no file (most of a collection's) is not awaited: an await is a promise and a turn of
+  // the microtask queue, for every request of the run.
+  const body = namesFile(resolved.spec.body)
+    ? await confineBody(resolved.spec.body, options.files ?? null)
+    : ok(resolved.spec.body)
   if (!body.ok) {
     const error = { code: body.error.code, message: body.error.message }
     return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
   }
-  const tls = await runTls(withBlockCaFile(resolved.spec.options, step), options)
+  const ownTls = withBlockCaFile(resolved.spec.options, step)
+  const tls =
+    ownTls.caFile === undefined && options.tls === undefined ? ok(ownTls) : await runTls(ownTls, options)
   if (!tls.ok) {
     const error = { code: tls.error.code, message: tls.error.message }
     return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
@@ -282,6 +288,11 @@ async function resolveAndRun(
     return httpStep(http, checked, iteration, fixed.spec, auth, pacer, options, hook, inbox, true)
   }
   return httpStep(http, checked, iteration, spec, auth, pacer, options, hook, inbox, false)
+}
+
+/** The body names files (a body file, multipart file parts), which are confined to the collection. */
+function namesFile(body: RequestSpec['body']): boolean {
+  return body.kind === 'file' || body.kind === 'multipart'
 }
 
 /**
