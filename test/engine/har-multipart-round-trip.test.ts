@@ -25,7 +25,7 @@ function uploadFile(dir: string): string {
 }
 
 describe('HAR export of a multipart request', () => {
-  it('writes each part’s type and filename, and an import of it sends the text parts as they went', async () => {
+  it('writes each part’s type and filename, and an import of it sends every part as it went, files from the collection folder', async () => {
     const { service, stub, dir } = target
     const csv = join(dir, '..', `har-multipart-${process.pid}-report.csv`)
     writeFileSync(csv, 'id,total\n1,42\n')
@@ -68,18 +68,21 @@ describe('HAR export of a multipart request', () => {
       ['raw', '', sent[3]?.filename, 'application/vnd.acme+csv'],
     ])
 
-    await importText(exported.value.har, dir)
+    const report = (await importText(exported.value.har, dir)).unmapped.join('\n')
+    const name = basename(csv)
+    expect(report).toContain(
+      `file part "report" reads ${name}: a HAR has no file bytes, put the file in the collection folder`,
+    )
     const opened = await service.invoke('collection.open', { dir, create: false })
     if (!opened.ok) throw new Error(opened.error.message)
-    const again = multipartParts(await sendSaved(service, stub, dir, uploadFile(dir)))
-    const shape = (p: ArrivedPart | undefined) => [p?.name, p?.contentType, p?.body]
-    // Text parts come back whole: name, type and bytes.
-    expect(again.slice(0, 2).map(shape)).toEqual(sent.slice(0, 2).map(shape))
-    // A file's bytes are not in a HAR: its part comes back with its name and type.
-    expect(again.slice(2).map((p) => [p.name, p.contentType])).toEqual([
-      ['report', 'text/csv'],
-      ['raw', 'application/vnd.acme+csv'],
-    ])
+    const saved = uploadFile(dir)
+    // Until the file is there, the send fails naming it rather than send the part empty.
+    await expect(sendSaved(service, stub, dir, saved)).rejects.toThrow(name)
+    writeFileSync(join(dir, name), 'id,total\n1,42\n')
+    const again = multipartParts(await sendSaved(service, stub, dir, saved))
+    const shape = (p: ArrivedPart | undefined) => [p?.name, p?.filename, p?.contentType, p?.body]
+    // Every part comes back: text parts whole, file parts by name and type, read from the collection folder.
+    expect(again.map(shape)).toEqual(sent.map(shape))
   })
 
   it('a timeline row’s Copy as curl sends the parts Flightdeck sent, a file part read from its path', async () => {
