@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import type { TreeNode } from '../../src/shared/collection'
 import { loadCollection } from '../../src/engine/collections/loader'
-import { sendSaved, useImportTarget } from './import-formats-helpers'
+import { startWsServer } from '../fixtures/ws-server'
+import { fixturePath, savedRequest, sendSaved, useImportTarget } from './import-formats-helpers'
 
 const fixture = fileURLToPath(new URL('../fixtures/samples/writer/chrome-login.har', import.meta.url))
 
@@ -86,5 +87,46 @@ describe('HAR import into a collection: recorded credentials are never plain tex
     const admin = await sendSaved(service, stub, dir, paths.get('GET /api/admin') ?? '')
     expect(admin.headers['authorization']).toBe('Basic YWRtaW46czNjcjN0')
     expect(admin.headers['x-api-key']).toBe('key-admin-4411')
+  })
+})
+
+describe("HAR import: a browser's WebSocket", () => {
+  it('Chrome’s websocket entry is a WebSocket request: a fresh handshake with its headers and subprotocols, the text messages it sent kept', async () => {
+    const { service, dir } = target
+    const ws = await startWsServer()
+    try {
+      const text = readFileSync(fixturePath('chrome-websocket.har'), 'utf8').replaceAll('__WS__', ws.url)
+      const r = await service.invoke('import.run', { text, format: 'auto', into: dir })
+      if (!r.ok) throw new Error(r.error.message)
+      expect(r.value.unmapped.join('\n')).toContain(
+        'entry 1 (GET /close): a WebSocket: imported as a WebSocket request with the 2 text messages it sent (send them from its stream); not imported: 2 received messages, 1 binary message it sent',
+      )
+      const files = allText(dir)
+      for (const secret of ['board-7f1e2d', 'ws-secret-91']) expect(files).not.toContain(secret)
+      const { info } = await loadCollection(dir)
+      const path = [...pathsByUrl(info.root.children).values()][0] ?? ''
+      const saved = await savedRequest(dir, path)
+      expect(saved).toMatchObject({ kind: 'ws', protocols: ['chat.v2', 'chat.v1'] })
+      expect(saved.url).toBe(`${ws.url}/close?code=1000&reason=bye&after=0`)
+      expect(saved.messages).toEqual([
+        { name: 'message 1', text: '{"op":"auth","token":"{{har_token}}"}' },
+        { name: 'message 2', text: '{"op":"join","board":7}' },
+      ])
+      // The recorded Sec-WebSocket-Key would fail the server's check: the handshake is the engine's own.
+      const opened = await service.invoke('ws.open', {
+        url: saved.url,
+        headers: saved.headers,
+        protocols: saved.protocols,
+        context: { dir, path },
+      })
+      if (!opened.ok) throw new Error(opened.error.message)
+      await service.waitForStream(opened.value.sid)
+      const head = ws.upgrades[0]?.headers
+      expect(head?.['authorization']).toBe('Bearer board-7f1e2d')
+      expect(head?.['sec-websocket-protocol']).toBe('chat.v2,chat.v1')
+      expect(head?.['sec-websocket-key']).not.toBe('q3VkZXItYm9hcmQtMDAwMQ==')
+    } finally {
+      await ws.close()
+    }
   })
 })

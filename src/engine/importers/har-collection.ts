@@ -1,5 +1,6 @@
-import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
+import type { KeyValue, RequestBody } from '../../shared/request'
 import { HarSecrets } from './har-secrets'
+import { harWebSocket, isWebSocketEntry } from './har-websocket'
 import {
   arr,
   emptyPlan,
@@ -38,17 +39,7 @@ export function isHar(data: unknown): boolean {
   return isObj(data) && isObj(data['log']) && Array.isArray(data['log']['entries'])
 }
 
-/** Whether `text` has a control character (a file name with one is no path to write). */
-function hasControl(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c < 0x20 || c === 0x7f) return true
-  }
-  return false
-}
-
-/** `files`: a line for the report for each file part (its bytes are not in the HAR). */
-function body(post: unknown, headers: KeyValue[], files: string[]): RequestBody {
+function body(post: unknown, headers: KeyValue[]): RequestBody {
   if (!isObj(post)) return { kind: 'none' }
   const mime = str(post['mimeType']).split(';')[0]?.trim() ?? ''
   const params = arr(post['params']).filter(isObj)
@@ -59,25 +50,17 @@ function body(post: unknown, headers: KeyValue[], files: string[]): RequestBody 
     }
   }
   if (mime === 'multipart/form-data' && params.length > 0) {
-    // A part's own type (HAR 1.2 `contentType`) goes with it when it is one header line the sender can write.
-    // A file part (one with a `fileName`) stays a file part named by that file name: a HAR has the name, not the
-    // bytes, so the request reads the file from the collection folder (or a folder allowed for it) when sent,
-    // and the report says to put it there.
-    const parts = params.map((p): MultipartPart => {
+    // Files in a HAR carry only their names; their bytes are not in the file, so the parts become text. A
+    // part's own type (HAR 1.2 `contentType`) goes with it when it is one header line the sender can write.
+    const parts = params.map((p) => {
       const partType = str(p['contentType'])
-      const typed = /^[\x20-\x7e]{1,256}$/.test(partType) ? { contentType: partType } : {}
-      const fileName = str(p['fileName'])
-      if (fileName !== '' && fileName.length <= 1024 && !hasControl(fileName)) {
-        files.push(
-          `file part "${str(p['name'])}" reads ${fileName}: a HAR has no file bytes, put the file in the collection folder`,
-        )
-        return { kind: 'file', name: str(p['name']), path: fileName, ...typed, enabled: true }
+      return {
+        kind: 'text' as const,
+        name: str(p['name']),
+        value: str(p['value']),
+        ...(/^[\x20-\x7e]{1,256}$/.test(partType) ? { contentType: partType } : {}),
+        enabled: true,
       }
-      if (fileName !== '')
-        files.push(
-          `file part "${str(p['name'])}": its file name is no path a request can name; imported as text`,
-        )
-      return { kind: 'text', name: str(p['name']), value: str(p['value']), ...typed, enabled: true }
     })
     const type = headers.findIndex((h) => h.name.toLowerCase() === 'content-type')
     // The boundary belongs to the body the engine builds, not to the recorded one.
@@ -141,17 +124,34 @@ export function harCollectionPlan(data: unknown): ImportPlan {
       undecodable++
       h.value = kept
     }
-    const files: string[] = []
-    const plain = body(r['postData'], recorded, files)
-    for (const f of files) u.push(`${where}: ${f}`)
-    const node: PlanNode = {
-      type: 'request',
-      request: request(`${str(r['method'], 'GET').toUpperCase()} ${url.pathname}`, {
-        method: method(r['method'], u, where),
-        url: secrets.url(url.href, i),
-        headers: secrets.headers(recorded, i),
-        body: secrets.body(plain, i),
-      }),
+    let node: PlanNode
+    if (isWebSocketEntry(e, url, recorded)) {
+      const ws = harWebSocket(e, url, recorded, (text) => {
+        const b = secrets.body({ kind: 'json', text }, i)
+        return b.kind === 'json' ? b.text : text
+      })
+      u.push(`${where}: ${ws.note}`)
+      node = {
+        type: 'request',
+        request: request(`WS ${url.pathname}`, {
+          kind: 'ws',
+          url: secrets.url(ws.url, i),
+          headers: secrets.headers(ws.headers, i),
+          protocols: ws.protocols,
+          messages: ws.messages,
+        }),
+      }
+    } else {
+      const plain = body(r['postData'], recorded)
+      node = {
+        type: 'request',
+        request: request(`${str(r['method'], 'GET').toUpperCase()} ${url.pathname}`, {
+          method: method(r['method'], u, where),
+          url: secrets.url(url.href, i),
+          headers: secrets.headers(recorded, i),
+          body: secrets.body(plain, i),
+        }),
+      }
     }
     // Pushed in place: copying the host's list for every entry made a one-host HAR quadratic.
     const list = byHost.get(url.host)
