@@ -1,4 +1,4 @@
-import type { KeyValue, RequestBody } from '../../shared/request'
+import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import { HarSecrets } from './har-secrets'
 import { harWebSocket, isWebSocketEntry } from './har-websocket'
 import {
@@ -39,7 +39,17 @@ export function isHar(data: unknown): boolean {
   return isObj(data) && isObj(data['log']) && Array.isArray(data['log']['entries'])
 }
 
-function body(post: unknown, headers: KeyValue[]): RequestBody {
+/** Whether `text` has a control character (a file name with one is no path to write). */
+function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 0x20 || c === 0x7f) return true
+  }
+  return false
+}
+
+/** `files`: a line for the report for each file part (its bytes are not in the HAR). */
+function body(post: unknown, headers: KeyValue[], files: string[]): RequestBody {
   if (!isObj(post)) return { kind: 'none' }
   const mime = str(post['mimeType']).split(';')[0]?.trim() ?? ''
   const params = arr(post['params']).filter(isObj)
@@ -50,17 +60,25 @@ function body(post: unknown, headers: KeyValue[]): RequestBody {
     }
   }
   if (mime === 'multipart/form-data' && params.length > 0) {
-    // Files in a HAR carry only their names; their bytes are not in the file, so the parts become text. A
-    // part's own type (HAR 1.2 `contentType`) goes with it when it is one header line the sender can write.
-    const parts = params.map((p) => {
+    // A part's own type (HAR 1.2 `contentType`) goes with it when it is one header line the sender can write.
+    // A file part (one with a `fileName`) stays a file part named by that file name: a HAR has the name, not the
+    // bytes, so the request reads the file from the collection folder (or a folder allowed for it) when sent,
+    // and the report says to put it there.
+    const parts = params.map((p): MultipartPart => {
       const partType = str(p['contentType'])
-      return {
-        kind: 'text' as const,
-        name: str(p['name']),
-        value: str(p['value']),
-        ...(/^[\x20-\x7e]{1,256}$/.test(partType) ? { contentType: partType } : {}),
-        enabled: true,
+      const typed = /^[\x20-\x7e]{1,256}$/.test(partType) ? { contentType: partType } : {}
+      const fileName = str(p['fileName'])
+      if (fileName !== '' && fileName.length <= 1024 && !hasControl(fileName)) {
+        files.push(
+          `file part "${str(p['name'])}" reads ${fileName}: a HAR has no file bytes, put the file in the collection folder`,
+        )
+        return { kind: 'file', name: str(p['name']), path: fileName, ...typed, enabled: true }
       }
+      if (fileName !== '')
+        files.push(
+          `file part "${str(p['name'])}": its file name is no path a request can name; imported as text`,
+        )
+      return { kind: 'text', name: str(p['name']), value: str(p['value']), ...typed, enabled: true }
     })
     const type = headers.findIndex((h) => h.name.toLowerCase() === 'content-type')
     // The boundary belongs to the body the engine builds, not to the recorded one.
@@ -142,7 +160,9 @@ export function harCollectionPlan(data: unknown): ImportPlan {
         }),
       }
     } else {
-      const plain = body(r['postData'], recorded)
+      const files: string[] = []
+      const plain = body(r['postData'], recorded, files)
+      for (const f of files) u.push(`${where}: ${f}`)
       node = {
         type: 'request',
         request: request(`${str(r['method'], 'GET').toUpperCase()} ${url.pathname}`, {
