@@ -4,10 +4,27 @@ import { maskParts } from '../exporters/snippet-parts'
 import { maskStrings } from '../exporters/snippet-strings'
 import type { TaskInput, TaskOutput } from './protocol'
 
+/** RFC 9110's token: what a header name and a method are made of. None of it ends a string in any target. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+
+/**
+ * httpsnippet writes header names (and the method) into Python, Go, Java and C# double-quoted strings as they
+ * are, so a shared collection's header `X": __import__("os").system("…"), "Y` ran for whoever ran Copy as
+ * Python. Such a name cannot be sent anyway (the engine refuses it), so there is no snippet for it.
+ */
+function refuseNonTokens(har: HarRequest): void {
+  const show = (text: string): string => JSON.stringify(text.slice(0, 80))
+  if (typeof har.method === 'string' && !TOKEN.test(har.method))
+    throw new Error(`The method ${show(har.method)} is not an HTTP method name`)
+  for (const h of har.headers ?? [])
+    if (!TOKEN.test(h.name)) throw new Error(`The header ${show(h.name)} is not an HTTP header name`)
+}
+
 /** Worker side of code snippets: httpsnippet over a request's HAR form (a large body is converted here too). */
 export async function convertSnippet(
   p: TaskInput<'snippet.convert'>,
 ): Promise<TaskOutput<'snippet.convert'>> {
+  refuseNonTokens(p.har as HarRequest)
   // Loaded on first use: only code export needs it.
   const { HTTPSnippet } = await import('@readme/httpsnippet')
   const har = snippetInput(p.har, p.target)
