@@ -54,6 +54,12 @@ function drip(n: number): void {
 const received = (store: AppStore, sid: string): number | undefined =>
   store.getState().streamLanes[sid]?.received
 
+/** Messages the lane draws as ticks (what the waterfall paints), in and out. */
+const ticked = (store: AppStore, sid: string): number => {
+  const lane = store.getState().streamLanes[sid]
+  return lane ? [...lane.ins, ...lane.outs].reduce((a, b) => a + b, 0) : 0
+}
+
 describe('message counts of a page that connects while a stream is live', () => {
   it('every page counts exactly what the server sent: live before the replay, reloaded mid-stream, and after', async () => {
     const opener = await openedPage(engine)
@@ -71,6 +77,9 @@ describe('message counts of a page that connects while a stream is live', () => 
     const reloaded = await openedPage(engine)
     expect(received(reloaded, sid)).toBe(40)
     expect(reloaded.getState().streamLanes[sid]?.lastSeq).toBe(39)
+    // Its lane draws those 40 again (read back from the session's log), from where the opener's lane starts.
+    await until(() => ticked(reloaded, sid) === 40)
+    expect(reloaded.getState().streamLanes[sid]?.start).toBe(opener.getState().streamLanes[sid]?.start)
 
     drip(60)
     drip(1)
@@ -90,9 +99,14 @@ describe('message counts of a page that connects while a stream is live', () => 
     expect(slow.store.getState().streamLanes[sid]?.bytesIn).toBe(bytes)
     expect(reloaded.getState().streamLanes[sid]?.bytesIn).toBe(bytes)
 
-    // And one more page after the end: the same numbers.
+    // Ticks: the 40 read back and the 61 drawn live, each once, as the opener drew them.
+    await until(() => ticked(reloaded, sid) === 101)
+    expect(ticked(opener, sid)).toBe(101)
+
+    // And one more page after the end: the same numbers, and the same ticks.
     const after = await openedPage(engine)
     expect(after.getState().streamLanes[sid]).toMatchObject({ received: 101, lastSeq: 100, bytesIn: bytes })
+    await until(() => ticked(after, sid) === 101)
   })
 
   it('a WebSocket echo: messages sent and received, counted once on every page', async () => {
@@ -126,6 +140,22 @@ describe('message counts of a page that connects while a stream is live', () => 
       await until(() => page.getState().timeline.rows[sid]?.terminal != null)
       expect(counts(page)).toEqual(counts(opener))
     }
+  })
+
+  it('a log too long to read whole: its ticks come back spread from pages across it, every message once', async () => {
+    const opener = await openedPage(engine)
+    // Past RESTORE_EXACT_ENTRIES (20,000): the lane is drawn again from 10 pages spread over the log.
+    const sid = await openStreamFrom(opener, 'ws', `${ws.url}/flood?n=25000&size=4`)
+    await until(() => opener.getState().timeline.rows[sid]?.terminal != null, 10_000)
+    const received = opener.getState().streamLanes[sid]?.received ?? 0
+    expect(received).toBeGreaterThan(25_000)
+    const reloaded = await openedPage(engine)
+    await until(() => ticked(reloaded, sid) === ticked(opener, sid))
+    const lane = (page: AppStore) => page.getState().streamLanes[sid]
+    // Drawn over the same time: first bucket where the opener's is, last within one bucket of its last.
+    expect(lane(reloaded)?.start).toBe(lane(opener)?.start)
+    const span = (page: AppStore) => (lane(page)?.ins.length ?? 0) * (lane(page)?.width ?? 0)
+    expect(Math.abs(span(reloaded) - span(opener))).toBeLessThanOrEqual(lane(reloaded)?.width ?? 0)
   })
 
   it('Clear while a stream is live: the stream keeps its counts, a reload brings back only what was not cleared', async () => {

@@ -4,6 +4,8 @@ import { MAX_REPLAY_PAGE, type TimelineReplayPage } from '../../shared/workspace
 import type { ApiClient } from '../client/api-client'
 import { MAX_TIMELINE_ROWS } from '../timeline/apply-batch'
 import { syncFromInfo } from '../timeline/engine-clock'
+import type { StreamTally } from '../../shared/stream-tally'
+import { lanesToRestore, readOldTicks, withOldTicks } from '../streams/lane-restore'
 import type { AppState, HostSlice } from './app-state'
 
 /**
@@ -23,10 +25,11 @@ export function createHostSlice(
      * nothing (a known row ignores its `queued` again, a finished one every later event; a stream's lane counts
      * each message once, by its ordinal, and takes the counts from before it connected from the page's tally).
      */
-    const replayTimeline = async (): Promise<number> => {
+    const replayTimeline = async (): Promise<{ sessions: number; tallies: StreamTally[] }> => {
       let sessions = 0
       let from: number | null = 0
       const clearsAtStart = get().timelineClears
+      const tallies: StreamTally[] = []
       for (let page = 0; page < MAX_REPLAY_PAGES && from !== null; page++) {
         const res: Result<TimelineReplayPage> = await client.invoke('timeline.replay', {
           from,
@@ -36,12 +39,24 @@ export function createHostSlice(
         sessions += res.value.sessions
         if (res.value.events.length > 0)
           get().applyTimelineBatch({ events: res.value.events, dropped: 0 }, res.value.tallies)
+        if (res.value.tallies) tallies.push(...res.value.tallies)
         // Clear pressed while the replay was still coming: the finished rows of later pages were finished when
         // Clear was pressed too (a replay shows the past), so they go the same way instead of coming back.
         if (get().timelineClears !== clearsAtStart && res.value.events.length > 0) get().clearFinished()
         from = res.value.next
       }
-      return sessions
+      return { sessions, tallies }
+    }
+    /** The replayed stream lanes draw their ticks from before the reload again, read from their logs. */
+    const restoreLanes = async (tallies: readonly StreamTally[]): Promise<void> => {
+      const read = (sid: string, from: number, count: number) =>
+        client.invoke('stream.read', { sid, from, count, maxData: 16 })
+      for (const lane of lanesToRestore(get().streamLanes, tallies)) {
+        const old = await readOldTicks(read, lane.sid, lane.lastSeq, lane.before)
+        const now = get().streamLanes[lane.sid]
+        if (!old || !now) continue
+        set({ streamLanes: { ...get().streamLanes, [lane.sid]: withOldTicks(now, old) } })
+      }
     }
     return {
       info: null,
@@ -63,7 +78,11 @@ export function createHostSlice(
           }
           set({ info: res.value, clockSync: syncFromInfo(res.value.now, sent, localNow()), hostError: null })
         })
-        void replayTimeline().then((n) => set({ replayedSessions: n }))
+        void replayTimeline().then(({ sessions, tallies }) => {
+          set({ replayedSessions: sessions })
+          // The rows are back; their lanes' ticks from before follow, read from the logs.
+          void restoreLanes(tallies)
+        })
         return off
       },
     }

@@ -145,7 +145,13 @@ export function useWaterfallPaint(
     requestPaint.current = request
 
     const offStore = store.subscribe((s, prev) => {
-      if (s.timeline !== prev.timeline || s.timeView !== prev.timeView || s.compareSids !== prev.compareSids)
+      if (
+        s.timeline !== prev.timeline ||
+        s.timeView !== prev.timeView ||
+        s.compareSids !== prev.compareSids ||
+        // A lane's ticks redrawn on their own (a reload's, read back from the session's log).
+        s.streamLanes !== prev.streamLanes
+      )
         request()
     })
     const offClock = clock.subscribe((c) => {
