@@ -45,6 +45,10 @@ describe('OpenAPI: what an operation takes from its path item and servers', () =
     expect(report).toContain(
       `GET /images/{filename}: sent to its path's own server ${target.stub.url}/static, not baseUrl; 1 more listed`,
     )
+    // 3.1 webhooks are calls the API makes: none is a request, each is named with its methods.
+    expect(report).toContain(
+      'webhooks passportIssued (POST), passportRevoked (PUT, POST) not imported: they are calls the API makes to you, not requests to send (receive them in a webhook inbox)',
+    )
   })
 
   it('a oneOf body carries its first variant’s discriminator tag and const values, as JSON, with no stray Content-Type', async () => {

@@ -24,6 +24,7 @@ import {
   type ExampleBudget,
 } from './openapi-bounds'
 import { dereferenceLocal } from './openapi-deref'
+import { reportWebhooks } from './openapi-webhooks'
 import { nameSchemas, tagged } from './openapi-discriminator'
 import { checkOpenApi } from './openapi-lenient'
 import { operationBase, operationParameters, relativeServerNote, serverText } from './openapi-operation'
@@ -270,8 +271,7 @@ export async function importOpenApi(data: unknown): Promise<ImportPlan> {
   const components = isObj(api['components']) ? api['components'] : {}
   const schemes = isObj(components['securitySchemes']) ? components['securitySchemes'] : {}
   plan.auth = authFor(api['security'], schemes, u, 'API') ?? { type: 'inherit' }
-  if (isObj(api['webhooks']) && Object.keys(api['webhooks']).length > 0)
-    u.push(`${Object.keys(api['webhooks']).length} webhook(s) not imported`)
+  if (isObj(api['webhooks'])) reportWebhooks(api['webhooks'], u)
 
   const folders = new Map<string, PlanNode[]>()
   const root: PlanNode[] = []
