@@ -16,8 +16,8 @@ export function needsFakeValues(names: readonly string[]): boolean {
 
 /** Load the values once; later calls wait on the same load. A load that failed is tried again by the next send. */
 export function loadFakeValues(): Promise<void> {
-  loading ??= import('./fake-values').then(
-    (m) => useFakeValues(m.fakeValue),
+  loading ??= Promise.all([import('./fake-values'), import('@faker-js/faker/locale/en')]).then(
+    ([values, library]) => useFakeValues(values.fakeValues(library.faker)),
     (e: unknown) => {
       loading = undefined
       throw e
