@@ -136,6 +136,54 @@ describe("Postman's random-data variables", () => {
     expect(sent[0]?.body).not.toEqual(sent[1]?.body)
   })
 
+  it("Insomnia's {% faker 'randomEmail' %} imports as {{$randomEmail}} and sends an email", async () => {
+    const dir = join(work, 'insomnia')
+    const resources = [
+      { _id: 'wrk_1', _type: 'workspace', name: 'Sign-ups' },
+      {
+        _id: 'req_1',
+        parentId: 'wrk_1',
+        _type: 'request',
+        name: 'Sign up',
+        method: 'POST',
+        url: `${shop.url}/insomnia?id={% faker 'randomUUID' %}`,
+        body: { mimeType: 'application/json', text: `{"mail":"{% faker 'randomEmail' %}"}` },
+        headers: [{ name: 'Content-Type', value: 'application/json' }],
+        parameters: [],
+        authentication: {},
+      },
+      {
+        _id: 'req_2',
+        parentId: 'wrk_1',
+        _type: 'request',
+        name: 'Odd',
+        method: 'GET',
+        url: `${shop.url}/odd?x={% faker 'randomNope' %}`,
+        body: {},
+        headers: [],
+        parameters: [],
+        authentication: {},
+      },
+    ]
+    const text = JSON.stringify({ _type: 'export', __export_format: 4, resources })
+    const imported = await service.invoke('import.run', { format: 'auto', text, into: dir })
+    if (!imported.ok) throw new Error(imported.error.message)
+    const report = imported.value.unmapped.join('\n')
+    expect(report).toContain("{% faker 'randomNope' %}")
+    expect(report).not.toContain('randomEmail')
+    shop.arrived.length = 0
+    const started = await service.invoke('run.start', { dir, path: '', concurrency: 1, iterations: 1 })
+    if (!started.ok) throw new Error(started.error.message)
+    const run = await service.waitForRun(started.value.runId)
+    // The tag Flightdeck has no value for refuses its request; the other sends.
+    expect(
+      (run?.results ?? []).map((r) => `${r.name}: ${r.error === undefined ? 'sent' : 'refused'}`).sort(),
+    ).toEqual(['Odd: refused', 'Sign up: sent'])
+    const arrived = shop.arrived.find((a) => a.url.startsWith('/insomnia'))
+    expect(new URL(arrived?.url ?? '/', shop.url).searchParams.get('id')).toMatch(UUID)
+    expect((JSON.parse(arrived?.body ?? '{}') as { mail?: string }).mail).toMatch(EMAIL)
+  })
+
   it('a request sends them, and a name Postman does not have is refused by name', async () => {
     shop.arrived.length = 0
     const r = await service.invoke('request.send', {

@@ -1,13 +1,23 @@
 import type { Extraction } from '../../shared/run-spec'
+import { isFakeVariable } from '../../shared/fake-variables'
 import { varName } from './plan'
 
 /**
  * Insomnia's template tags (`{% name 'arg', ... %}`). Response chaining (`{% response 'body', 'req_1',
  * 'b64::JC50b2tlbg==::46b' %}`) becomes an extraction on the referenced request plus a dependency of the
- * request that uses it: the runner then sends them in order and the value flows through a variable. `uuid` and
- * `now` map to dynamic variables. Anything else stays as text, is reported, and the send refuses it by name
+ * request that uses it: the runner then sends them in order and the value flows through a variable. `uuid`,
+ * `now` and `faker` (`{% faker 'randomEmail' %}`, Postman's random-data names) map to dynamic variables. Anything else stays as text, is reported, and the send refuses it by name
  * (see send-rules/template-tags.ts), so it never goes out literally.
  */
+
+/** Insomnia faker names whose Flightdeck dynamic variable is named otherwise, or is not a random-data one. */
+const FAKER_TWINS: Readonly<Record<string, string>> = {
+  $guid: '$uuid',
+  $randomUUID: '$uuid',
+  $timestamp: '$timestamp',
+  $isoTimestamp: '$isoTimestamp',
+  $randomInt: '$randomInt',
+}
 
 // Arguments hold no `%` and are bounded: a try stops at the next `%`, and every try starts at one, so text
 // full of `{%` with no `%}` costs linear time, not quadratic.
@@ -76,6 +86,12 @@ export class TagMapper {
     return s.replace(TAG, (whole, name: string, rawArgs: string) => {
       const args = tagArgs(rawArgs)
       if (name === 'uuid') return '{{$uuid}}'
+      // Insomnia's faker tag takes Postman's dynamic-variable names without the `$`.
+      if (name === 'faker' && args?.length === 1) {
+        const dynamic = `$${args[0] ?? ''}`
+        const twin = FAKER_TWINS[dynamic] ?? (isFakeVariable(dynamic) ? dynamic : undefined)
+        if (twin !== undefined) return `{{${twin}}}`
+      }
       if (name === 'now' && args !== null) {
         const kind = args[0] ?? 'iso-8601'
         if (kind === 'unix') return '{{$timestamp}}'
