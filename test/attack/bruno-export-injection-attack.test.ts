@@ -13,6 +13,8 @@ import { isolatedService } from '../engine/helpers'
  * an environment variable likewise added variables. And our .bru reader took a lone CR for a line end (Bruno
  * does not), so a header value `a\r}\rscript:pre-request {\r…` closed the headers block and imported a
  * pre-request script. Now such values are not exported and the export names each; a lone CR is not a line end.
+ * And two request files whose .bru names meet (a.yaml and a.yml) wrote one file: the other request was lost
+ * without a word. Now it is written under a free name, which the export names.
  */
 
 let root: string
@@ -98,6 +100,24 @@ describe('values that would end their place in a .bru file', () => {
     const imported = [...filesUnder(back).values()].join('\n')
     expect(imported).not.toContain('/etc/passwd')
     expect(imported).not.toContain('stolen')
+  })
+
+  it('two request files that would write one .bru (a.yaml, a.yml, A.yaml) are each exported, the others renamed', async () => {
+    const dir = join(root, 'twins')
+    mkdirSync(dir)
+    writeFileSync(join(dir, 'collection.yaml'), 'flightdeck: 1\nname: Twins\n')
+    for (const file of ['a.yaml', 'a.yml', 'A.yaml'])
+      writeFileSync(join(dir, file), `name: ${file}\nmethod: GET\nurl: 'http://127.0.0.1:1/${file}'\n`)
+    expect((await service.invoke('collection.open', { dir })).ok).toBe(true)
+    const to = join(root, 'twins-bruno')
+    const out = await service.invoke('export.collection', { dir, format: 'bruno', file: to })
+    if (!out.ok) throw new Error(out.error.message)
+    const names = [...filesUnder(to).values()].join('\n').match(/name: [aA]\.ya?ml/g)
+    expect(names?.sort()).toEqual(['name: A.yaml', 'name: a.yaml', 'name: a.yml'])
+    const renamed = (out.value.skipped ?? []).filter((l) =>
+      / exported as [aA]-[23]\.bru \(another request took [aA]\.bru\)$/.test(l),
+    )
+    expect(renamed).toHaveLength(2)
   })
 
   it('a .bru header value with lone CRs stays one value on import: no block ends inside it', async () => {

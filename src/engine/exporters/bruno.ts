@@ -358,13 +358,23 @@ export async function exportBruno(
     'collection.bru',
     settingsFile(null, root.variables, root.auth, 'collection', skipped, loaded.settings.scripts),
   )
+  // `a.yaml` and `a.yml` (or `A.yaml` and `a.yaml`, on a disk that ignores case) would write one a.bru.
+  const taken = new Set(['bruno.json', 'collection.bru'])
   const walk = (f: ExportFolder, dir: string): void => {
     f.children.forEach((c, i) => {
       if (c.type === 'request') {
         const text = requestFile((c as ExportRequest).request, i + 1, c.path, skipped)
-        if (text !== null) files.set(`${dir}${lastSegment(c.path).replace(/\.ya?ml$/, '')}.bru`, text)
+        if (text === null) return
+        const stem = `${dir}${lastSegment(c.path).replace(/\.ya?ml$/, '')}`
+        let path = `${stem}.bru`
+        for (let n = 2; taken.has(path.toLowerCase()); n++) path = `${stem}-${n}.bru`
+        if (path !== `${stem}.bru`)
+          skipped.push(`${c.path}: exported as ${path} (another request took ${stem}.bru)`)
+        taken.add(path.toLowerCase())
+        files.set(path, text)
         return
       }
+      taken.add(`${dir}${lastSegment(c.path)}/folder.bru`.toLowerCase())
       const sub = `${dir}${lastSegment(c.path)}/`
       const name = holdableName(c.name, lastSegment(c.path), c.path, skipped)
       const meta = block('meta', [pair('name', name), pair('seq', String(i + 1))])
