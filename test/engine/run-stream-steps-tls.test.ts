@@ -13,6 +13,7 @@ import { runRunCli } from '../../src/cli/run-command'
 import type { JsonRunReport } from '../../src/cli/run-report'
 import { makeTestPki } from '../fixtures/certs'
 import { startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
+import { makeService } from './helpers'
 import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
 
 /**
@@ -30,6 +31,7 @@ let io: SocketIoServer
 let grpcServer: GrpcTestServer
 let broker: MosquittoFixture | null = null
 let root = ''
+let wssBase = ''
 let dir = ''
 let configDir = ''
 let out = ''
@@ -165,6 +167,7 @@ beforeAll(async () => {
   })
   const grpcs = `grpcs://localhost:${grpcServer.port}`
   const https = `https://127.0.0.1:${(server.address() as AddressInfo).port}`
+  wssBase = https.replace('https:', 'wss:')
   root = realpathSync(mkdtempSync(join(tmpdir(), 'fd-run-stream-tls-')))
   dir = join(root, 'collection')
   configDir = join(root, 'config')
@@ -244,4 +247,39 @@ describe("a run's stream steps over TLS", () => {
     expect(untrusted.code).toBe(1)
     expect(rows(untrusted.json).every(([, passed]) => !passed)).toBe(true)
   }, 60_000)
+})
+
+describe("the app's GraphQL subscription over wss://", () => {
+  it("follows the request's Insecure and its caFile (confined), as a WebSocket session does", async () => {
+    const service = makeService({ configDir, persistWorkspace: false, watchCollections: false })
+    const subscribe = async (options: { insecure?: boolean; caFile?: string }, saved = false) => {
+      const sent = await service.invoke('graphql.send', {
+        url: `${wssBase}/graphql`,
+        query: 'subscription { ticks(to: 2) }',
+        transport: 'ws',
+        headers: [],
+        options,
+        ...(saved ? { context: { dir, path: 'files/own/graphql.yaml' } } : {}),
+      })
+      if (!sent.ok) throw new Error(sent.error.message)
+      return (await service.waitForStream(sent.value.sid)).final
+    }
+    try {
+      expect(await subscribe({})).toMatchObject({
+        type: 'error',
+        message: /not signed by a trusted authority/,
+      })
+      expect(await subscribe({ insecure: true })).toMatchObject({ type: 'done' })
+      expect(await subscribe({ caFile: join(root, 'trust', 'ca.pem') })).toMatchObject({ type: 'done' })
+      // A saved request's CA file is its collection's: found there, and refused outside it.
+      const opened = await service.invoke('collection.open', { dir })
+      if (!opened.ok) throw new Error(opened.error.message)
+      expect(await subscribe({ caFile: 'certs/ca.pem' }, true)).toMatchObject({ type: 'done' })
+      await expect(subscribe({ caFile: '../trust/ca.pem' }, true)).rejects.toThrow(
+        `is outside the collection folder ${dir}`,
+      )
+    } finally {
+      await service.dispose()
+    }
+  })
 })

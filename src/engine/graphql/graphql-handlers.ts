@@ -153,7 +153,11 @@ async function sendGraphql(
   const wsUrl = toWsUrl(spec.url)
   const authorized = await deps.auth.authorize({ ...spec, url: wsUrl }, auth, 'WebSocket')
   if (!authorized.ok) return authorized
-  const options = { ...DEFAULT_GRAPHQL_WS_OPTIONS, ...definedOnly(p.subscription ?? {}) }
+  // The request's TLS options reach the upgrade as they reach an HTTP send (its CA file already confined to its
+  // collection by prepareRequest).
+  const { insecure, caFile } = spec.options
+  const tls = { ...(insecure !== undefined ? { insecure } : {}), ...(caFile !== undefined ? { caFile } : {}) }
+  const options = { ...DEFAULT_GRAPHQL_WS_OPTIONS, ...tls, ...definedOnly(p.subscription ?? {}) }
   const connection = {
     url: authorized.value.spec.url,
     headers: authorized.value.spec.headers,

@@ -160,6 +160,7 @@ export function muxKey(parts: {
   headers: { name: string; value: string; enabled: boolean }[]
   connectionParams: Record<string, unknown> | undefined
   insecure: boolean
+  caFile?: string | undefined
   maxMessageBytes: number
 }): string {
   const headers = parts.headers
@@ -172,6 +173,7 @@ export function muxKey(parts: {
     headers,
     parts.connectionParams ?? null,
     parts.insecure,
+    parts.caFile ?? null,
     parts.maxMessageBytes,
   ])
 }

@@ -207,6 +207,7 @@ export function openMuxed(o: MuxedOpen): string {
     headers: c.headers,
     connectionParams: c.connectionParams,
     insecure: c.options.insecure,
+    caFile: c.options.caFile,
     maxMessageBytes: c.options.maxMessageBytes,
   })
   let mux = o.pool.find(key)
