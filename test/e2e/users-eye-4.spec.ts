@@ -1,10 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { expect, test, type Locator, type Page } from '@playwright/test'
-import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { checkAnswer, openShop, runFolder, shoot, startShop, type UsersEyeShop } from './users-eye-steps'
+import type { RunningWebHost } from './web-host'
 
 /**
  * A new user's fourth pass (1024×700 first, as a Postman user's laptop window): every option in the composer's
@@ -13,7 +12,7 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  * dark at 1024×700 and 1440×900, go to .flightdeck-tmp/U/.
  */
 
-let api: Server
+let shop: UsersEyeShop
 let base = ''
 let host: RunningWebHost
 let root = ''
@@ -40,74 +39,22 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
     res.end(JSON.stringify({ 'sent as': req.headers['content-type'] ?? null }))
     return
   }
-  if (url.pathname === '/check') {
-    const n = url.searchParams.get('n')
-    res.writeHead(n === '2' ? 500 : 200, { 'content-type': 'application/json' })
-    res.end(JSON.stringify({ check: n }))
-    return
-  }
+  if (checkAnswer(url, res)) return
   res.writeHead(200, { 'content-type': 'application/json' })
   res.end('{"ok":true}')
 }
 
 test.beforeAll(async () => {
-  api = createServer(answer)
-  await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve))
-  base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`
-  root = mkdtempSync(join(tmpdir(), 'fd-e2e-users-eye-4-'))
-  const shop = join(root, 'shop')
-  const write = (rel: string, text: string): void => {
-    mkdirSync(join(shop, rel, '..'), { recursive: true })
-    writeFileSync(join(shop, rel), text)
-  }
-  write('collection.yaml', `flightdeck: 1\nname: Shop\nvariables:\n  base: ${base}\n`)
-  const status200 = 'assertions:\n  - kind: status\n    equals: 200\n'
-  for (const n of [1, 2, 3])
-    write(
-      `checks/check-${n}.yaml`,
-      `name: Check ${n}\nmethod: GET\nurl: "{{base}}/check?n=${n}"\n${status200}`,
-    )
-  host = await startBuiltWebHost(15_000, { args: ['--collections', shop] })
+  shop = await startShop('users-eye-4', answer)
+  ;({ base, host, root } = shop)
 })
 
 test.afterAll(async () => {
-  await host?.stop()
-  api?.closeAllConnections()
-  await new Promise<void>((resolve) => api.close(() => resolve()))
-  if (root) rmSync(root, { recursive: true, force: true })
+  await shop?.stop()
 })
 
-async function start(page: Page, width = 1024, height = 700): Promise<void> {
-  await page.setViewportSize({ width, height })
-  await page.goto(host.url)
-  await expect(page.getByRole('complementary', { name: 'Collections' }).getByText('Shop')).toBeVisible()
-  await page.getByRole('button', { name: 'New request tab' }).click()
-}
-
-/** Light and dark pictures at 1024×700 and 1440×900 (the test's own size last), for a person to look at. */
-async function shoot(page: Page, name: string): Promise<void> {
-  const own = page.viewportSize() ?? { width: 1024, height: 700 }
-  const sizes = [
-    { width: 1024, height: 700 },
-    { width: 1440, height: 900 },
-  ].sort((a) => (a.width === own.width ? 1 : -1))
-  for (const size of sizes) {
-    await page.setViewportSize(size)
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme })
-      await page.screenshot({ path: `.flightdeck-tmp/U/${name}-${size.width}-${scheme}.png` })
-    }
-  }
-  await page.setViewportSize(own)
-  await page.emulateMedia({ colorScheme: 'light' })
-}
-
-async function runFolder(page: Page, folder: string): Promise<void> {
-  const sidebar = page.getByRole('complementary', { name: 'Collections' })
-  await sidebar.getByRole('treeitem', { name: folder, exact: true }).hover()
-  await sidebar.getByRole('button', { name: `Run ${folder}`, exact: true }).click()
-  await page.getByRole('region', { name: 'Runner' }).getByRole('button', { name: 'Start run' }).click()
-}
+const start = (page: Page, width?: number, height?: number): Promise<void> =>
+  openShop(page, host, width, height)
 
 /** How far (px) the field's bottom is below the bottom of the composer's scrolled panel; ≤ 0 is in sight. */
 async function belowPanel(page: Page, name: string): Promise<number> {
@@ -176,6 +123,19 @@ test('every option that applies is in sight at 1024×700, and only those, whatev
     }
   }
   await shoot(page, 'websocket-options')
+  // A new tab opens on its own first part (GraphQL's Query), not on the Options this one was left at; back on
+  // this one, its Options are still open.
+  const open = page.getByRole('tablist', { name: 'Open requests' })
+  const parts = page.getByRole('tablist', { name: 'Request parts' })
+  const left = open.getByRole('tab', { selected: true })
+  const leftName = (await left.getAttribute('aria-label')) ?? ''
+  await page.getByRole('button', { name: 'New request tab' }).click()
+  await expect(parts.getByRole('tab', { name: 'Params' })).toHaveAttribute('aria-selected', 'true')
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'GraphQL' })
+  await expect(parts.getByRole('tab', { name: 'Query' })).toHaveAttribute('aria-selected', 'true')
+  await expect(page.getByRole('textbox', { name: 'GraphQL query' })).toBeVisible()
+  await open.getByRole('tab', { name: leftName, exact: true }).click()
+  await expect(parts.getByRole('tab', { name: 'Options' })).toHaveAttribute('aria-selected', 'true')
 })
 
 test('a binary file body shows the type its name will be sent as, and that is what goes', async ({
