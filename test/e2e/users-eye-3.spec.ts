@@ -1,10 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { expect, test, type Page } from '@playwright/test'
-import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { checkAnswer, openShop, runFolder, shoot, startShop, type UsersEyeShop } from './users-eye-steps'
+import type { RunningWebHost } from './web-host'
 
 /**
  * A new user's third pass (1024×700, as a Postman user would come): the runner's results lead to their exchanges
@@ -14,10 +11,9 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  * Options, its default in sight. Screenshots of each state, light and dark, go to .flightdeck-tmp/U/.
  */
 
-let api: Server
+let shop: UsersEyeShop
 let base = ''
 let host: RunningWebHost
-let root = ''
 /** Requests to /hold, answered when the test says. */
 const held: ServerResponse[] = []
 /** Streams to /never: their status line never comes (the test ends them). */
@@ -25,12 +21,7 @@ const silent: ServerResponse[] = []
 
 function answer(req: IncomingMessage, res: ServerResponse): void {
   const url = new URL(req.url ?? '/', 'http://x')
-  if (url.pathname === '/check') {
-    const n = url.searchParams.get('n')
-    res.writeHead(n === '2' ? 500 : 200, { 'content-type': 'application/json' })
-    res.end(JSON.stringify({ check: n }))
-    return
-  }
+  if (checkAnswer(url, res)) return
   if (url.pathname === '/hold') {
     held.push(res)
     return
@@ -47,81 +38,31 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
 }
 
 test.beforeAll(async () => {
-  api = createServer(answer)
-  await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve))
-  base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`
-  root = mkdtempSync(join(tmpdir(), 'fd-e2e-users-eye-3-'))
-  const shop = join(root, 'shop')
-  const write = (rel: string, text: string): void => {
-    mkdirSync(join(shop, rel, '..'), { recursive: true })
-    writeFileSync(join(shop, rel), text)
-  }
-  write('collection.yaml', `flightdeck: 1\nname: Shop\nvariables:\n  base: ${base}\n`)
-  // The environment's file is staging.yaml (its id); people know it by its name.
-  write('environments/staging.yaml', 'name: Staging EU\nvariables:\n  token:\n    secret: true\n')
-  const status200 = 'assertions:\n  - kind: status\n    equals: 200\n'
-  for (const n of [1, 2, 3])
+  shop = await startShop('users-eye-3', answer, (write) => {
+    // The environment's file is staging.yaml (its id); people know it by its name.
+    write('environments/staging.yaml', 'name: Staging EU\nvariables:\n  token:\n    secret: true\n')
+    write('slow/wait.yaml', 'name: Wait for it\nmethod: GET\nurl: "{{base}}/hold"\n')
     write(
-      `checks/check-${n}.yaml`,
-      `name: Check ${n}\nmethod: GET\nurl: "{{base}}/check?n=${n}"\n${status200}`,
+      'me.yaml',
+      'name: Who am I\nmethod: GET\nurl: "{{base}}/me"\nheaders:\n  - name: Authorization\n    value: "Bearer {{token}}"\n',
     )
-  write('slow/wait.yaml', 'name: Wait for it\nmethod: GET\nurl: "{{base}}/hold"\n')
-  write(
-    'me.yaml',
-    'name: Who am I\nmethod: GET\nurl: "{{base}}/me"\nheaders:\n  - name: Authorization\n    value: "Bearer {{token}}"\n',
-  )
-  // A folder's own secret, declared in its folder.yaml: its value is set in the folder's settings.
-  write('partner/folder.yaml', 'name: Partner\nvariables:\n  apikey:\n    secret: true\n')
-  write(
-    'partner/orders.yaml',
-    'name: Partner orders\nmethod: GET\nurl: "{{base}}/orders"\nheaders:\n  - name: X-Api-Key\n    value: "{{apikey}}"\n',
-  )
-  host = await startBuiltWebHost(15_000, { args: ['--collections', shop] })
+    // A folder's own secret, declared in its folder.yaml: its value is set in the folder's settings.
+    write('partner/folder.yaml', 'name: Partner\nvariables:\n  apikey:\n    secret: true\n')
+    write(
+      'partner/orders.yaml',
+      'name: Partner orders\nmethod: GET\nurl: "{{base}}/orders"\nheaders:\n  - name: X-Api-Key\n    value: "{{apikey}}"\n',
+    )
+  })
+  ;({ base, host } = shop)
 })
 
 test.afterAll(async () => {
   for (const res of [...held, ...silent]) res.destroy()
-  await host?.stop()
-  api?.closeAllConnections()
-  await new Promise<void>((resolve) => api.close(() => resolve()))
-  if (root) rmSync(root, { recursive: true, force: true })
+  await shop?.stop()
 })
 
-async function start(page: Page, width = 1024, height = 700): Promise<void> {
-  await page.setViewportSize({ width, height })
-  await page.goto(host.url)
-  await expect(page.getByRole('complementary', { name: 'Collections' }).getByText('Shop')).toBeVisible()
-  // The host keeps the last test's tabs: each test types into a tab of its own, never into a saved request's.
-  await page.getByRole('button', { name: 'New request tab' }).click()
-}
-
-/**
- * Light and dark pictures of what is on screen now, at 1024×700 and 1440×900 (the test's own size last, so it
- * goes on as it was), for a person to look at.
- */
-async function shoot(page: Page, name: string): Promise<void> {
-  const own = page.viewportSize() ?? { width: 1024, height: 700 }
-  const sizes = [
-    { width: 1024, height: 700 },
-    { width: 1440, height: 900 },
-  ].sort((a) => (a.width === own.width ? 1 : -1))
-  for (const size of sizes) {
-    await page.setViewportSize(size)
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme })
-      await page.screenshot({ path: `.flightdeck-tmp/U/${name}-${size.width}-${scheme}.png` })
-    }
-  }
-  await page.setViewportSize(own)
-  await page.emulateMedia({ colorScheme: 'light' })
-}
-
-async function runFolder(page: Page, folder: string): Promise<void> {
-  const sidebar = page.getByRole('complementary', { name: 'Collections' })
-  await sidebar.getByRole('treeitem', { name: folder, exact: true }).hover()
-  await sidebar.getByRole('button', { name: `Run ${folder}`, exact: true }).click()
-  await page.getByRole('region', { name: 'Runner' }).getByRole('button', { name: 'Start run' }).click()
-}
+const start = (page: Page, width?: number, height?: number): Promise<void> =>
+  openShop(page, host, width, height)
 
 for (const [width, height] of [
   [1024, 700],
