@@ -68,6 +68,37 @@ describe('HAR export of a multipart request', () => {
       ['raw', '', sent[3]?.filename, 'application/vnd.acme+csv'],
     ])
 
+    // Opened onto the timeline, the recorded parts are the row's request: Edit as new request and Copy as have them.
+    const onto = await service.invoke('har.import', { text: exported.value.har, name: 'upload.har' })
+    if (!onto.ok) throw new Error(onto.error.message)
+    const row = onto.value.sids[0] ?? ''
+    const asRequest = await service.invoke('session.request', { sid: row })
+    if (!asRequest.ok) throw new Error(asRequest.error.message)
+    expect(asRequest.value.body).toEqual({
+      kind: 'multipart',
+      parts: [
+        { kind: 'text', name: 'note', value: 'plain words', enabled: true },
+        {
+          kind: 'text',
+          name: 'meta',
+          value: '{"kind":"monthly"}',
+          contentType: 'application/json',
+          enabled: true,
+        },
+        { kind: 'file', name: 'report', path: basename(csv), contentType: 'text/csv', enabled: true },
+        {
+          kind: 'file',
+          name: 'raw',
+          path: basename(csv),
+          contentType: 'application/vnd.acme+csv',
+          enabled: true,
+        },
+      ],
+    })
+    const copied = await service.invoke('session.snippet', { sid: row, target: 'shell:curl' })
+    if (!copied.ok) throw new Error(copied.error.message)
+    expect(copied.value.code).toContain(`--form 'report=@"${basename(csv)}";type=text/csv'`)
+
     const report = (await importText(exported.value.har, dir)).unmapped.join('\n')
     const name = basename(csv)
     expect(report).toContain(

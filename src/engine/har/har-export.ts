@@ -187,7 +187,7 @@ export function harRequestOf(r: SessionRecord, typeOfFile: FileTypeOf = unknownF
     headersSize: r.sent ? r.sent.headersBytes : -1,
     bodySize: r.sent ? r.sent.bodyBytes : -1,
   }
-  const post = r.imported ? r.imported.postData : postDataOf(r.requestBody, headers, typeOfFile)
+  const post = r.imported?.postData ?? postDataOf(r.requestBody, headers, typeOfFile)
   if (post) req.postData = post
   return req
 }

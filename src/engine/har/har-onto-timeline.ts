@@ -14,6 +14,7 @@ import { harTotal } from '../http/timings'
 import type { SessionRecords } from '../sessions/session-records'
 import { TaskFailed, WorkerDied, sharedPool } from '../workers/pool'
 import { HarFormatError, PARSE_BYTES_PER_CHAR, type ParsedHar, type ParsedHarEntry } from './har-parse'
+import { multipartBodyOf } from './har-post-data'
 import type { HarEntry } from './har-types'
 
 /**
@@ -135,12 +136,16 @@ function emitEntry(
   const url = e.request.url
   const method = e.request.method.toUpperCase()
   emit({ type: 'queued', sid, t: t0, kind: 'http', wall: Math.round(wall), method, url, hop: 0, batch })
+  // A multipart body recorded as its parts is kept as those parts (Edit as new request, Copy as and a HAR of
+  // it again have them); another body as its text.
+  const parts = multipartBodyOf(e.request.postData)
   deps.records.markImported(
     sid,
-    e.request.postData?.text !== undefined
+    parts === undefined && e.request.postData?.text !== undefined
       ? { mimeType: e.request.postData.mimeType ?? '', text: e.request.postData.text }
       : undefined,
   )
+  if (parts) deps.records.recordRequestBody(sid, parts)
   let c = t0 + t.blocked
   let host = ''
   let port = 0

@@ -71,3 +71,34 @@ function partParam(part: MultipartPart, typeOfFile: FileTypeOf): HarParam {
     comment: `file ${part.path} (its bytes are not in the HAR)`,
   }
 }
+
+/** Most parts read from one recorded request (a request file holds at most 1,000). */
+const MAX_PARTS = 1000
+
+/**
+ * A recorded multipart body (HAR 1.2 `params`, as our export and Firefox write it) as the request body it was:
+ * text parts with their values, file parts named by their `fileName` (a HAR has no file bytes: sent again, the
+ * file is read by that name, confined like any file), each with its type when it is one header line. Undefined
+ * when `post` is not multipart with params (its text, if any, stands for the body as before).
+ */
+export function multipartBodyOf(post: unknown): RequestBody | undefined {
+  if (typeof post !== 'object' || post === null) return undefined
+  const { mimeType, params } = post as { mimeType?: unknown; params?: unknown }
+  if (typeof mimeType !== 'string' || !/^multipart\/form-data\b/i.test(mimeType.trim())) return undefined
+  if (!Array.isArray(params) || params.length === 0) return undefined
+  const parts: MultipartPart[] = []
+  for (const p of params.slice(0, MAX_PARTS)) {
+    if (typeof p !== 'object' || p === null) continue
+    const { name, value, fileName, contentType } = p as Record<string, unknown>
+    const text = (v: unknown): string => (typeof v === 'string' ? v : '')
+    const typed =
+      typeof contentType === 'string' && /^[\x20-\x7e]{1,256}$/.test(contentType) ? { contentType } : {}
+    const file = text(fileName)
+    parts.push(
+      file !== '' && file.length <= 1024 && ![...file].some((c) => c < ' ' || c === '\x7f')
+        ? { kind: 'file', name: text(name), path: file, ...typed, enabled: true }
+        : { kind: 'text', name: text(name), value: text(value), ...typed, enabled: true },
+    )
+  }
+  return parts.length > 0 ? { kind: 'multipart', parts } : undefined
+}

@@ -31,7 +31,7 @@ export function sessionSnippetRequest(
 ): { request: HarRequest } | { refused: string } {
   const req = harRequestOf(r, typeOfFile)
   const body = r.requestBody
-  if (r.imported || body?.kind !== 'multipart') return { request: req }
+  if (body?.kind !== 'multipart') return { request: req }
   if (!MULTIPART_TARGETS.has(target))
     return {
       refused: `No ${target} snippet for a multipart request: Copy as cURL, JavaScript (fetch) or Python (requests) writes its parts`,
