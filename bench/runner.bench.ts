@@ -73,7 +73,7 @@ function request(name: string, url: string): SavedRequest {
 }
 
 /** A collection folder in Flightdeck's on-disk format, `baseUrl` a collection variable as a user would have it. */
-function writeCollection(
+export function writeCollection(
   dir: string,
   name: string,
   baseUrl: string,
