@@ -73,6 +73,24 @@ function answer(s: Socket): Promise<string> {
   })
 }
 
+type Post = (headers: string, path?: string) => Promise<{ s: Socket; answered: Promise<string> }>
+
+/**
+ * Starts `to` and mints a token; `post` opens a connection and writes a POST's head to the token's URL (`path`
+ * after it) with the given header lines, and answers the socket and the response it will get.
+ */
+async function callsTo(to: WebhookInbox): Promise<{ token: string; post: Post }> {
+  const base = await to.start()
+  const { token } = to.mint('s1')
+  const post: Post = async (headers, path = '') => {
+    const s = await open(base)
+    const answered = answer(s)
+    s.write(`POST /hooks/${token}${path} HTTP/1.1\r\nHost: x\r\n${headers}\r\n\r\n`)
+    return { s, answered }
+  }
+  return { token, post }
+}
+
 function nextCall(): Promise<WebhookCall> {
   return new Promise((resolve) => {
     const off = inbox.onCall((call) => {
@@ -123,14 +141,8 @@ async function stallDisk(): Promise<{ release: () => Promise<void> }> {
 }
 
 /** Sends a `size`-byte call as fast as the socket takes it; answers the socket and what it was answered. */
-async function sendFast(
-  base: string,
-  token: string,
-  size: number,
-): Promise<{ s: Socket; answered: Promise<string> }> {
-  const s = await open(base)
-  const answered = answer(s)
-  s.write(`POST /hooks/${token} HTTP/1.1\r\nHost: x\r\nContent-Length: ${size}\r\n\r\n`)
+async function sendFast(post: Post, size: number): Promise<{ s: Socket; answered: Promise<string> }> {
+  const { s, answered } = await post(`Content-Length: ${size}`)
   const chunk = Buffer.alloc(64 * 1024, 'w')
   let sent = 0
   const pump = (): void => {
@@ -156,13 +168,12 @@ async function whileDiskHeld(
   to: WebhookInbox,
   bound: number,
 ): Promise<{ size: number; onDisk: boolean; tail: string }> {
-  const base = await to.start()
-  const { token } = to.mint('s1')
+  const { post } = await callsTo(to)
   const size = 16 * 1024 * 1024
   const stall = await stallDisk()
   let released = false
   try {
-    const { s, answered } = await sendFast(base, token, size)
+    const { s, answered } = await sendFast(post, size)
     const taken = (): number => store.get('b1')?.size ?? 0
     await until('more than the bound taken in, or 3 s', () => taken() > bound, 3_000).catch(() => undefined)
     expect(taken()).toBeLessThanOrEqual(bound)
@@ -183,13 +194,10 @@ describe('webhook callers', () => {
   eachWith({ highWaterMark: HIGH_WATER }, 16 * 1024 * 1024)
 
   it('a caller that half-closes after its body gets its answer, and the call is kept whole', async () => {
-    const base = await inbox.start()
-    const { token } = inbox.mint('s1')
+    const { post } = await callsTo(inbox)
     for (const size of [5, 200_000]) {
-      const s = await open(base)
-      const answered = answer(s)
       const called = nextCall()
-      s.write(`POST /hooks/${token}/done HTTP/1.1\r\nHost: x\r\nContent-Length: ${size}\r\n\r\n`)
+      const { s, answered } = await post(`Content-Length: ${size}`, '/done')
       s.end(Buffer.alloc(size, 'h'))
       const text = await answered
       expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
@@ -228,12 +236,9 @@ describe('the webhook inbox, abandoned and oversized calls', () => {
   eachWith({}, LIMIT)
 
   it('a chunked body past the limit is refused with 413 and leaves nothing stored', async () => {
-    const base = await inbox.start()
-    const { token } = inbox.mint('s1')
+    const { post } = await callsTo(inbox)
     for (let i = 0; i < 4; i++) {
-      const s = await open(base)
-      const answered = answer(s)
-      s.write(`POST /hooks/${token} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n`)
+      const { s, answered } = await post('Transfer-Encoding: chunked')
       const chunk = Buffer.alloc(64 * 1024, 'a')
       for (let sent = 0; sent <= LIMIT; sent += chunk.length)
         s.write(`${chunk.length.toString(16)}\r\n${chunk.toString()}\r\n`)
@@ -244,12 +249,9 @@ describe('the webhook inbox, abandoned and oversized calls', () => {
   }, 30_000)
 
   it('a caller that sends half its body and hangs up leaves nothing stored', async () => {
-    const base = await inbox.start()
-    const { token } = inbox.mint('s1')
+    const { post } = await callsTo(inbox)
     for (let i = 0; i < 4; i++) {
-      const s = await open(base)
-      s.on('error', () => undefined)
-      s.write(`POST /hooks/${token} HTTP/1.1\r\nHost: x\r\nContent-Length: 200000\r\n\r\n`)
+      const { s } = await post('Content-Length: 200000')
       s.write(Buffer.alloc(100_000, 'b'))
       await until('the half body to reach the store', () => spilledBytes() >= 100_000)
       s.destroy()
@@ -259,14 +261,10 @@ describe('the webhook inbox, abandoned and oversized calls', () => {
   }, 30_000)
 
   it('a call that completes is still recorded and kept', async () => {
-    const base = await inbox.start()
-    const { token } = inbox.mint('s1')
+    const { token, post } = await callsTo(inbox)
     const waiting = inbox.waitFor(token, 10_000)
-    const s = await open(base)
-    const answered = answer(s)
-    s.write(
-      `POST /hooks/${token}/done HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 100000\r\n\r\n${'c'.repeat(100_000)}`,
-    )
+    const { s, answered } = await post('Connection: close\r\nContent-Length: 100000', '/done')
+    s.write('c'.repeat(100_000))
     expect(await answered).toMatch(/^HTTP\/1\.1 200 /)
     const call = await waiting
     expect(call?.body.size).toBe(100_000)
