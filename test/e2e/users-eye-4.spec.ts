@@ -243,6 +243,15 @@ test('a typical GraphQL query is in sight; a "Not sent" goes once the query it w
   await page.keyboard.press('End')
   await page.keyboard.type(' ')
   await expect(alert).toHaveCount(0)
+  // A subscription on the default transport (HTTP, which cannot carry it): the bar offers one that can.
+  const bar = page.getByRole('group', { name: 'GraphQL options' })
+  const offer = bar.getByRole('button', { name: 'Subscribe over WebSocket' })
+  await expect(offer).toHaveCount(0)
+  await editor.fill('subscription Ticks { count(to: 2) }')
+  await shoot(page, 'graphql-subscription-offer')
+  await offer.click()
+  await expect(bar.getByRole('combobox', { name: 'Transport' })).toHaveValue('ws')
+  await expect(offer).toHaveCount(0)
 })
 
 test("a stream's failed reconnect says why in words read whole at 1024 px", async ({ page }) => {

@@ -4,7 +4,7 @@ import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
 import { GraphqlEditor } from './GraphqlEditor'
 import { activeSavedGraphql, graphqlDraftOf, loadedSchema, schemaFileKey } from './graphql-slice'
-import { operationNames } from './operations'
+import { operationNames, runsSubscription } from './operations'
 import { SchemaPanel } from './SchemaPanel'
 import './graphql.css'
 
@@ -45,6 +45,11 @@ export function GraphqlComposer() {
     return () => clearTimeout(timer)
   }, [file, fileLoaded, loadSchemaFile])
   const ops = useMemo(() => operationNames(g.query), [g.query])
+  // The default transport (HTTP) cannot carry a subscription: offer the one that can, before Send refuses it.
+  const needsStream = useMemo(
+    () => g.transport === 'http' && runsSubscription(g.query, g.operationName),
+    [g.transport, g.query, g.operationName],
+  )
 
   return (
     <div className="graphql-composer">
@@ -75,6 +80,16 @@ export function GraphqlComposer() {
               <option value="GET">GET</option>
             </select>
           </label>
+        ) : null}
+        {needsStream ? (
+          <button
+            type="button"
+            className="secondary-button"
+            title="A subscription needs a streaming transport: WebSocket (auto-detect) or GraphQL over SSE"
+            onClick={() => set({ transport: 'ws' })}
+          >
+            Subscribe over WebSocket
+          </button>
         ) : null}
         {WS_TRANSPORTS.has(g.transport) ? (
           <label title="Off: this subscription opens a WebSocket of its own instead of sharing the endpoint's open one">

@@ -16,3 +16,24 @@ export function operationNames(query: string): string[] {
     return []
   }
 }
+
+/**
+ * Whether the operation that would run is a subscription: the one named, or the document's only one. False
+ * while the document does not parse or names none of its several operations.
+ */
+export function runsSubscription(query: string, operationName: string): boolean {
+  if (!query.trim() || query.length > 1024 * 1024) return false
+  try {
+    const doc = parse(query, { noLocation: true })
+    const ops = doc.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION)
+    const op =
+      operationName !== ''
+        ? ops.find((d) => d.name?.value === operationName)
+        : ops.length === 1
+          ? ops[0]
+          : null
+    return op?.operation === 'subscription'
+  } catch {
+    return false
+  }
+}
