@@ -264,7 +264,7 @@ describe('import', () => {
         /^invalid OpenAPI document, no operation to import: #\/info: "version" is missing \(and \d+ more\)$/,
       ],
       ['malformed-unknown.json', /^unrecognised format: expected a Postman collection/],
-      ['malformed-swagger2.json', /^Swagger 2\.0 is not supported/],
+      ['malformed-swagger2.json', /^Swagger 2\.0 document with no operation to import$/],
       ['malformed-curl.txt', /^not a curl command curlconverter can read: Bash parsing error/],
       ['does-not-exist.json', /^cannot read .*does-not-exist\.json: no such file$/],
     ]

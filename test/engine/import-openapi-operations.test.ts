@@ -1,5 +1,9 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { dump, load } from 'js-yaml'
 import { describe, expect, it } from 'vitest'
-import { fixtureText, importText, sendSaved, useImportTarget } from './import-formats-helpers'
+import { fixtureText, importText, sendSaved, useImportTarget, type Arrived } from './import-formats-helpers'
+import { multipartParts } from './multipart-parts'
 
 /**
  * An OpenAPI operation sends what its levels say: the path item's parameters with the operation's own of the
@@ -73,5 +77,34 @@ describe('OpenAPI: what an operation takes from its path item and servers', () =
     expect(report.unmapped).toContain(
       'baseUrl: server URL "/api/v3" is relative to where the document is served; put the API\'s origin before it (https://host/api/v3)',
     )
+  })
+})
+
+describe('Swagger 2.0', () => {
+  it('is read as the OpenAPI 3 it says: servers, a body parameter, formData as multipart or a form, query arrays, shared parameters', async () => {
+    const host = new URL(target.stub.url).host
+    const text = fixtureText('swagger2-uploads.json', target.stub.url).replaceAll('__HOST__', host)
+    const report = (await importText(text, target.dir)).unmapped.join('\n')
+    // The key the api_key scheme's {{apiKey}} is filled from, as a user sets it after the import.
+    const file = join(target.dir, 'collection.yaml')
+    const settings = load(readFileSync(file, 'utf8')) as { variables?: Record<string, unknown> }
+    settings.variables = { ...settings.variables, apiKey: 'k-1' }
+    writeFileSync(file, dump(settings))
+    const opened = await target.service.invoke('collection.open', { dir: target.dir, create: false })
+    if (!opened.ok) throw new Error(opened.error.message)
+    expect(report).toContain('Swagger 2.0: read as the OpenAPI 3 document it says')
+    const send = (path: string): Promise<Arrived> => sendSaved(target.service, target.stub, target.dir, path)
+    const add = await send('notes/addnote.yaml')
+    expect([add.method, add.url, add.headers['x-notes-key']]).toEqual(['POST', '/v2/notes', 'k-1'])
+    expect(add.headers['content-type']).toMatch(/^application\/json/)
+    expect(JSON.parse(add.body)).toEqual({ id: 1, title: 'Ridge walk', tags: ['hike'] })
+    expect((await send('notes/findnotes.yaml')).url).toBe('/v2/notes?status=draft&pageSize=20')
+    const rename = await send('notes/renamenote.yaml')
+    expect(rename.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/)
+    expect(rename.body).toBe('title=Ridge+walk')
+    const upload = await send('notes/uploadphoto.yaml')
+    expect(upload.url).toBe('/v2/notes/42/photo')
+    expect(multipartParts(upload).map((p) => [p.name, p.body])).toEqual([['caption', 'lake at dawn']])
+    expect(report).toContain('POST /notes/{noteId}/photo: multipart file part "file" needs a file; left out')
   })
 })

@@ -14,6 +14,7 @@ import {
 import { importInsomnia, isInsomniaExport } from './insomnia'
 import { importInsomniaV5, isInsomniaV5 } from './insomnia-v5'
 import { importOpenApi, isOpenApi } from './openapi'
+import { importSwagger2, isSwagger2 } from './swagger2-import'
 import { refuseExpanding } from './openapi-bounds'
 import { planInWorker } from './plan-in-worker'
 import { importOpenCollection, isOpenCollection } from './opencollection'
@@ -66,7 +67,7 @@ export function detectFormat(data: unknown): KnownFormat | null {
   if (isHoppscotchEnvironment(data)) return 'hoppscotch-env'
   if (isYaakExport(data)) return 'yaak'
   if (isOpenCollection(data)) return 'bruno'
-  if (isOpenApi(data)) return 'openapi'
+  if (isOpenApi(data) || isSwagger2(data)) return 'openapi'
   if (isHar(data)) return 'har'
   return null
 }
@@ -89,14 +90,14 @@ export async function planImport(
   if (!detected) {
     if (isObj(data) && typeof data['swagger'] === 'string') {
       throw new ImportError(
-        `Swagger ${String(data['swagger'])} is not supported; convert it to OpenAPI 3 first`,
+        `Swagger ${String(data['swagger'])} is not supported (Swagger 2.0 and OpenAPI 3 are); convert it to OpenAPI 3 first`,
       )
     }
     if (isObj(data) && isObj(data['info']) && typeof data['info']['schema'] === 'string') {
       throw new ImportError(`unsupported Postman collection schema: ${String(data['info']['schema'])}`)
     }
     throw new ImportError(
-      'unrecognised format: expected a Postman collection or environment, an Insomnia v4 or v5 export, a Hoppscotch collection or environment, a Yaak export, a Bruno collection folder, OpenAPI 3, HAR or a curl command',
+      'unrecognised format: expected a Postman collection or environment, an Insomnia v4 or v5 export, a Hoppscotch collection or environment, a Yaak export, a Bruno collection folder, OpenAPI 3 or Swagger 2.0, HAR or a curl command',
     )
   }
   if (format !== 'auto' && format !== detected)
@@ -117,7 +118,10 @@ export async function planImport(
     case 'bruno':
       return { format: detected, plan: importOpenCollection(data) }
     case 'openapi':
-      return { format: detected, plan: await importOpenApi(data) }
+      return {
+        format: detected,
+        plan: isSwagger2(data) ? await importSwagger2(data) : await importOpenApi(data),
+      }
     case 'har':
       return { format: detected, plan: harCollectionPlan(data) }
     default:

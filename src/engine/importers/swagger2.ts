@@ -1,0 +1,184 @@
+import { arr, isObj, str } from './plan'
+
+/**
+ * Swagger 2.0 turned into the OpenAPI 3.0 document it says, for the OpenAPI import to read: `host`,
+ * `basePath` and `schemes` become `servers`; a `body` parameter and `formData` parameters become the
+ * `requestBody` (form data as `multipart/form-data` when the operation consumes it or has a `type: file`
+ * parameter, else `application/x-www-form-urlencoded`; a file as `format: binary`); `definitions`,
+ * `parameters`, `responses` and `securityDefinitions` move under `components` (their `$ref`s with them);
+ * `basic` becomes HTTP basic and OAuth 2's four flows get OpenAPI 3's names. Nothing is fetched.
+ */
+
+type Obj = Record<string, unknown>
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch']
+
+export function isSwagger2(data: unknown): data is Obj {
+  return isObj(data) && str(data['swagger']) === '2.0' && isObj(data['paths'])
+}
+
+const REFS: [string, string][] = [
+  ['#/definitions/', '#/components/schemas/'],
+  ['#/parameters/', '#/components/parameters/'],
+  ['#/responses/', '#/components/responses/'],
+]
+
+/** A copy of `v` with Swagger's `$ref` targets moved to where OpenAPI 3 keeps them (bounded in depth). */
+function moveRefs(v: unknown, depth = 0): unknown {
+  if (depth > 64) return v
+  if (Array.isArray(v)) return v.map((x) => moveRefs(x, depth + 1))
+  if (!isObj(v)) return v
+  const out: Obj = {}
+  for (const [k, x] of Object.entries(v)) {
+    if (k === '$ref' && typeof x === 'string') {
+      const hit = REFS.find(([from]) => x.startsWith(from))
+      out[k] = hit ? hit[1] + x.slice(hit[0].length) : x
+    } else out[k] = moveRefs(x, depth + 1)
+  }
+  return out
+}
+
+/** A parameter with its `#/parameters/…` reference followed (body and form parameters become the body). */
+function resolved(p: unknown, doc: Obj): Obj | null {
+  if (!isObj(p)) return null
+  const ref = str(p['$ref'])
+  if (!ref.startsWith('#/parameters/')) return p
+  const shared = isObj(doc['parameters']) ? doc['parameters'][ref.slice('#/parameters/'.length)] : undefined
+  return isObj(shared) ? shared : null
+}
+
+/** A non-body parameter's type fields as an OpenAPI 3 schema. */
+function paramSchema(p: Obj): Obj {
+  const schema: Obj = {}
+  for (const k of ['type', 'format', 'items', 'enum', 'default', 'minimum', 'maximum', 'pattern']) {
+    if (p[k] !== undefined) schema[k] = p[k]
+  }
+  if (schema['type'] === 'file') {
+    schema['type'] = 'string'
+    schema['format'] = 'binary'
+  }
+  return schema
+}
+
+function parameter(p: Obj): Obj {
+  const out: Obj = { name: p['name'], in: p['in'], schema: moveRefs(paramSchema(p)) }
+  if (p['required'] !== undefined) out['required'] = p['required']
+  if (p['description'] !== undefined) out['description'] = p['description']
+  if (p['x-example'] !== undefined) out['example'] = p['x-example']
+  // Swagger's arrays in a query default to one comma-separated value; `multi` repeats the name.
+  if (p['type'] === 'array' && p['in'] === 'query') out['explode'] = p['collectionFormat'] === 'multi'
+  return out
+}
+
+function requestBody(params: Obj[], consumes: string[]): Obj | undefined {
+  const body = params.find((p) => p['in'] === 'body')
+  if (body) {
+    const types = consumes.length > 0 ? consumes : ['application/json']
+    const content: Obj = {}
+    for (const t of types) content[t] = { schema: moveRefs(body['schema'] ?? {}) }
+    return { content, ...(body['required'] === true ? { required: true } : {}) }
+  }
+  const form = params.filter((p) => p['in'] === 'formData')
+  if (form.length === 0) return undefined
+  const multipart = consumes.includes('multipart/form-data') || form.some((p) => p['type'] === 'file')
+  const properties: Obj = {}
+  for (const p of form) properties[str(p['name'])] = moveRefs(paramSchema(p))
+  const required = form.filter((p) => p['required'] === true).map((p) => str(p['name']))
+  const schema = { type: 'object', properties, ...(required.length > 0 ? { required } : {}) }
+  return {
+    content: { [multipart ? 'multipart/form-data' : 'application/x-www-form-urlencoded']: { schema } },
+  }
+}
+
+function responses(v: unknown, produces: string[]): Obj {
+  const out: Obj = {}
+  for (const [code, r] of Object.entries(isObj(v) ? v : {})) {
+    if (!isObj(r)) continue
+    if (typeof r['$ref'] === 'string') {
+      out[code] = moveRefs(r)
+      continue
+    }
+    const res: Obj = { description: str(r['description']) }
+    if (r['schema'] !== undefined)
+      res['content'] = { [produces[0] ?? 'application/json']: { schema: moveRefs(r['schema']) } }
+    out[code] = res
+  }
+  return Object.keys(out).length > 0 ? out : { default: { description: '' } }
+}
+
+function strings(v: unknown): string[] {
+  return arr(v)
+    .map((x) => str(x))
+    .filter((x) => x !== '')
+}
+
+function securityScheme(s: unknown): unknown {
+  if (!isObj(s)) return s
+  const type = str(s['type'])
+  const description = s['description'] !== undefined ? { description: s['description'] } : {}
+  if (type === 'basic') return { type: 'http', scheme: 'basic', ...description }
+  if (type !== 'oauth2') return s
+  const scopes = isObj(s['scopes']) ? s['scopes'] : {}
+  const urls = { authorizationUrl: s['authorizationUrl'], tokenUrl: s['tokenUrl'] }
+  const flows: Record<string, Obj> = {
+    implicit: { implicit: { authorizationUrl: urls.authorizationUrl, scopes } },
+    password: { password: { tokenUrl: urls.tokenUrl, scopes } },
+    application: { clientCredentials: { tokenUrl: urls.tokenUrl, scopes } },
+    accessCode: { authorizationCode: { ...urls, scopes } },
+  }
+  return { type: 'oauth2', flows: flows[str(s['flow'])] ?? {}, ...description }
+}
+
+export function swagger2ToOpenApi(doc: Obj): Obj {
+  const schemes = strings(doc['schemes'])
+  const host = str(doc['host'])
+  const basePath = str(doc['basePath'])
+  const servers = host
+    ? (schemes.length > 0 ? schemes : ['https']).map((s) => ({ url: `${s}://${host}${basePath}` }))
+    : [{ url: basePath || '/' }]
+  const paths: Obj = {}
+  for (const [path, item] of Object.entries(isObj(doc['paths']) ? doc['paths'] : {})) {
+    if (!isObj(item)) continue
+    const shared = arr(item['parameters'])
+      .map((p) => resolved(p, doc))
+      .filter((p): p is Obj => p !== null)
+    const out: Obj = {}
+    for (const m of METHODS) {
+      const op = item[m]
+      if (!isObj(op)) continue
+      const own = arr(op['parameters'])
+        .map((p) => resolved(p, doc))
+        .filter((p): p is Obj => p !== null)
+      // The operation's own parameter replaces the path item's of the same name and place.
+      const key = (p: Obj): string => `${str(p['in'])}\u0000${str(p['name'])}`
+      const ownKeys = new Set(own.map(key))
+      const params = [...shared.filter((p) => !ownKeys.has(key(p))), ...own]
+      const consumes = strings(op['consumes'] ?? doc['consumes'])
+      const produces = strings(op['produces'] ?? doc['produces'])
+      const { parameters: _p, consumes: _c, produces: _r, responses: rs, schemes: _s, ...rest } = op
+      const body = requestBody(params, consumes)
+      out[m] = {
+        ...(moveRefs(rest) as Obj),
+        parameters: params.filter((p) => p['in'] !== 'body' && p['in'] !== 'formData').map(parameter),
+        ...(body ? { requestBody: body } : {}),
+        responses: responses(rs, produces),
+      }
+    }
+    paths[path] = out
+  }
+  const components: Obj = {}
+  if (isObj(doc['definitions'])) components['schemas'] = moveRefs(doc['definitions'])
+  if (isObj(doc['securityDefinitions']))
+    components['securitySchemes'] = Object.fromEntries(
+      Object.entries(doc['securityDefinitions']).map(([k, v]) => [k, securityScheme(v)]),
+    )
+  return {
+    openapi: '3.0.3',
+    info: isObj(doc['info']) ? doc['info'] : { title: 'Swagger import', version: '' },
+    servers,
+    paths,
+    components,
+    ...(doc['security'] !== undefined ? { security: doc['security'] } : {}),
+    ...(doc['tags'] !== undefined ? { tags: doc['tags'] } : {}),
+  }
+}
