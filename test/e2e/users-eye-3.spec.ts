@@ -1,6 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { expect, test, type Page } from '@playwright/test'
-import { checkAnswer, openShop, runFolder, shoot, startShop, type UsersEyeShop } from './users-eye-steps'
+import {
+  checkAnswer,
+  openShop,
+  runFolder,
+  sendForNotSent,
+  shoot,
+  startShop,
+  type UsersEyeShop,
+} from './users-eye-steps'
 import type { RunningWebHost } from './web-host'
 
 /**
@@ -146,11 +154,7 @@ test('a "Not sent" goes once the URL it was about is changed', async ({ page }) 
   await start(page)
   const url = page.getByRole('textbox', { name: 'URL' })
   await url.fill(`${base}/check?n={{missing}}`)
-  await page.getByRole('button', { name: 'Send', exact: true }).click()
-  const alert = page
-    .getByRole('region', { name: 'Request' })
-    .getByRole('alert')
-    .filter({ hasText: 'Not sent' })
+  const alert = await sendForNotSent(page)
   await expect(alert).toContainText('missing')
   await shoot(page, 'not-sent')
   await page

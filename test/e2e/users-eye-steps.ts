@@ -3,7 +3,7 @@ import { createServer, type RequestListener, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect, type Page } from '@playwright/test'
+import { expect, type Locator, type Page } from '@playwright/test'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**
@@ -112,4 +112,10 @@ export async function runFolder(page: Page, folder: string): Promise<void> {
   await sidebar.getByRole('treeitem', { name: folder, exact: true }).hover()
   await sidebar.getByRole('button', { name: `Run ${folder}`, exact: true }).click()
   await page.getByRole('region', { name: 'Runner' }).getByRole('button', { name: 'Start run' }).click()
+}
+
+/** Presses Send on the open tab; answers the composer's "Not sent" alert (there when the send was refused). */
+export async function sendForNotSent(page: Page): Promise<Locator> {
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  return page.getByRole('region', { name: 'Request' }).getByRole('alert').filter({ hasText: 'Not sent' })
 }
