@@ -2,7 +2,15 @@ import { writeFileSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { expect, test, type Locator, type Page } from '@playwright/test'
-import { checkAnswer, openShop, runFolder, shoot, startShop, type UsersEyeShop } from './users-eye-steps'
+import {
+  checkAnswer,
+  openShop,
+  runFolder,
+  sendForNotSent,
+  shoot,
+  startShop,
+  type UsersEyeShop,
+} from './users-eye-steps'
 import type { RunningWebHost } from './web-host'
 
 /**
@@ -232,11 +240,7 @@ test('a typical GraphQL query is in sight; a "Not sent" goes once the query it w
   await editor.fill('')
   await editor.click()
   await page.keyboard.type('query Me($id: ID = "{{missing}}") { me }')
-  await page.getByRole('button', { name: 'Send', exact: true }).click()
-  const alert = page
-    .getByRole('region', { name: 'Request' })
-    .getByRole('alert')
-    .filter({ hasText: 'Not sent' })
+  const alert = await sendForNotSent(page)
   await expect(alert).toContainText('missing')
   await shoot(page, 'graphql-not-sent')
   await editor.click()
@@ -248,7 +252,6 @@ test('a typical GraphQL query is in sight; a "Not sent" goes once the query it w
   const offer = bar.getByRole('button', { name: 'Subscribe over WebSocket' })
   await expect(offer).toHaveCount(0)
   await editor.fill('subscription Ticks { count(to: 2) }')
-  await shoot(page, 'graphql-subscription-offer')
   await offer.click()
   await expect(bar.getByRole('combobox', { name: 'Transport' })).toHaveValue('ws')
   await expect(offer).toHaveCount(0)
