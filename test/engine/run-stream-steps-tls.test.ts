@@ -14,6 +14,8 @@ import type { JsonRunReport } from '../../src/cli/run-report'
 import { makeTestPki } from '../fixtures/certs'
 import { startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
 import { makeService } from './helpers'
+import { record } from './stream-helpers'
+import { openCollection, startEngine, stopEngines } from '../renderer/store-over-engine'
 import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
 
 /**
@@ -280,6 +282,34 @@ describe("the app's GraphQL subscription over wss://", () => {
       )
     } finally {
       await service.dispose()
+    }
+  })
+})
+
+describe("the app's sessions opened from a saved request over TLS", () => {
+  it("trust the request's caFile from its collection: WebSocket, Socket.IO, GraphQL and MQTT", async () => {
+    // files/own names caFile: certs/ca.pem; before, the app sent only the Insecure switch and each failed on
+    // the certificate ("not signed by a trusted authority").
+    const engine = startEngine()
+    const rec = record(engine.service)
+    try {
+      const store = engine.store()
+      await openCollection(store, dir)
+      for (const name of ['ws', 'io', 'graphql', ...(MOSQUITTO ? ['mqtt'] : [])]) {
+        await store.getState().openRequest(dir, `files/own/${name}.yaml`)
+        await store.getState().send()
+        expect([name, store.getState().sendError?.message ?? null]).toEqual([name, null])
+        const sid = store.getState().selectedSid ?? ''
+        const [first] = await rec.until(sid, (e) => e.type === 'stream-open' || e.type === 'error')
+        expect([name, first?.type, first?.type === 'error' ? first.message : '']).toEqual([
+          name,
+          'stream-open',
+          '',
+        ])
+      }
+    } finally {
+      rec.stop()
+      await stopEngines()
     }
   })
 })

@@ -4,6 +4,7 @@ import type { SavedGraphql } from '../../shared/graphql-saved'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
 import { selectActiveDraft } from '../tabs/active-draft'
+import { activeCaFile } from '../tabs/saved-ca-file'
 import { checkJsonText } from './graphql-variables'
 import { schemaClient } from './schema-client'
 import { introspectInto, workerKey } from './schema-loading'
@@ -153,7 +154,7 @@ export function createGraphqlSlice(client: ApiClient): StateCreator<AppState, []
           : 'text' in params.value
             ? { connectionParamsText: params.value.text }
             : { connectionParams: params.value.object }),
-        options: { insecure: draft.options.insecure },
+        options: { insecure: draft.options.insecure, ...activeCaFile(get()) },
         // As Apollo Client and Altair do: subscriptions to one endpoint share its WebSocket (sibling lanes),
         // unless the request asks for a connection of its own.
         subscription: { shareConnection: g.shareConnection },

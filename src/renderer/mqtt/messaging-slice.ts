@@ -4,6 +4,7 @@ import { fail, ok, type AppError, type Result } from '../../shared/result'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
 import { selectActiveDraft, selectActiveTab } from '../tabs/active-draft'
+import { activeCaFile } from '../tabs/saved-ca-file'
 import { selectMessagingCompose, withComposeSaved } from './messaging-per-tab'
 import {
   savedAcks,
@@ -198,6 +199,7 @@ export function createMessagingSlice(client: ApiClient): StateCreator<AppState, 
             ...(c.mqttUsername ? { username: c.mqttUsername } : {}),
             ...(c.mqttPassword ? { password: c.mqttPassword } : {}),
             ...(draft.options.insecure !== undefined ? { insecure: draft.options.insecure } : {}),
+            ...activeCaFile(get()),
           },
         })
       }
@@ -221,6 +223,7 @@ export function createMessagingSlice(client: ApiClient): StateCreator<AppState, 
           transports: c.ioWebsocketOnly ? 'websocket' : 'polling',
           reconnect: c.reconnect,
           ...(draft.options.insecure !== undefined ? { insecure: draft.options.insecure } : {}),
+          ...activeCaFile(get()),
         },
       })
     },

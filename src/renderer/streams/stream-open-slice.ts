@@ -5,6 +5,7 @@ import { sseReconnectFor, toRequestSpec } from '../composer/composer-draft'
 import type { AppState } from '../store/app-state'
 import { traceFlag } from '../store/composer-slice'
 import { selectActiveDraft } from '../tabs/active-draft'
+import { activeCaFile } from '../tabs/saved-ca-file'
 import { rememberOrigin, type StreamOrigin, type StreamOrigins } from './stream-origins'
 
 /**
@@ -65,6 +66,7 @@ export function createStreamOpenSlice(client: ApiClient): StateCreator<AppState,
                   reconnect: o.wsReconnect,
                   maxMessageBytes: Math.max(1, Math.round(o.wsMaxMessageMb * 1024 * 1024)),
                   insecure: composer.options.insecure,
+                  ...activeCaFile(get()),
                 },
                 ...scope,
               })
