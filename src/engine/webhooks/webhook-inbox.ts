@@ -37,6 +37,10 @@ export interface WebhookInboxOptions {
   maxTokens?: number
   /** Each call's body limits in the store (default WEBHOOK_BODY_LIMITS). */
   bodyLimits?: BodyWriteLimits
+  /** A caller still sending its head after this long is answered 408 and cut (default 10 s). */
+  headersTimeoutMs?: number
+  /** A caller still sending its call after this long is answered 408 and cut (default 30 s). */
+  requestTimeoutMs?: number
 }
 
 /**
@@ -82,14 +86,21 @@ export class WebhookInbox {
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
     if (this.base) return this.base
     // node:http is loaded here, by the first inbox that listens: a CLI command without a webhook never needs it.
-    const server = process.getBuiltinModule('node:http').createServer((req, res) => this.handle(req, res))
+    const headersTimeout = this.options.headersTimeoutMs ?? 10_000
+    const requestTimeout = this.options.requestTimeoutMs ?? 30_000
+    // node:http looks for callers past these timeouts only every connectionsCheckingInterval (30 s by default),
+    // so a caller trickling its head was cut after 30 s, not 10, and one trickling its body after 60, not 30.
+    const connectionsCheckingInterval = Math.max(100, Math.min(1_000, headersTimeout / 4))
+    const server = process
+      .getBuiltinModule('node:http')
+      .createServer({ connectionsCheckingInterval }, (req, res) => this.handle(req, res))
     // A caller that half-closes once its body is sent (a shell's `nc -N`, a client doing `end()`) still gets its
     // answer: by default node:http ends the socket at the caller's FIN and drops the call being stored. With
     // this switch (node:http's own, left out of its typings) it answers first, then ends the socket.
     ;(server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true
     // A slow or idle caller must not pin the inbox open forever.
-    server.requestTimeout = 30_000
-    server.headersTimeout = 10_000
+    server.requestTimeout = requestTimeout
+    server.headersTimeout = headersTimeout
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(port, host, () => {
