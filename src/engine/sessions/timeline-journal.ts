@@ -11,8 +11,9 @@ import { DEFAULT_RECORD_LIMIT } from './session-records'
  * bodies stay in the engine, readable by id as before.
  *
  * Bounded like the rows: the newest DEFAULT_RECORD_LIMIT sessions, each a handful of events it already holds
- * (no copies). Stream messages are kept as their latest one only, so a restored stream row ends where it did
- * but its lane's ticks are not drawn again (the log is still read by id); what its lane counts (messages in
+ * (no copies). Stream messages are kept as their latest one only, so a restored stream row ends where it did;
+ * its lane's earlier ticks come from the session's log, which the page reads by id after a reload
+ * (renderer/streams/lane-restore.ts); what its lane counts (messages in
  * and out, bytes, not kept) comes back whole, as the session's tally (shared/stream-tally.ts): the journal
  * numbers every message event it records (`ordinal`) and counts it, so a page that gets both the tally and
  * live events of the same messages counts each once. A stream's connection attempts are
