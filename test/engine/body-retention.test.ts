@@ -1,3 +1,5 @@
+import { createHook } from 'node:async_hooks'
+import { existsSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { Fifo } from '../../src/engine/fifo'
 import { BodyStore } from '../../src/engine/http/body-store'
@@ -27,6 +29,46 @@ describe('body retention', () => {
     expect(newest.ok && newest.value.data).toBe('body 4')
     const unknown = await store.read('b999', 0, 10, 'utf8')
     expect(!unknown.ok && unknown.error.message).toBe('No body with id b999')
+    await store.dispose()
+  })
+})
+
+describe('letting go of bodies', () => {
+  it('makes no promise for a body that stayed in memory, and still removes one that reached disk', async () => {
+    // A collection run lets go of one body a request (the oldest past the store's limit, or a session's record):
+    // 7 promises each when every body was taken for one on disk. Counted, not timed.
+    const store = new BodyStore({ maxBodies: 100, memoryLimit: 64 })
+    const ids: string[] = []
+    let promises = 0
+    const hook = createHook({
+      init(_id, type) {
+        if (type === 'PROMISE') promises++
+      },
+    })
+    hook.enable()
+    try {
+      for (let i = 0; i < 1000; i++) {
+        const w = store.create('application/json')
+        w.write(Buffer.from(`{"item":${i}}`))
+        w.endInMemory()
+        ids.push(w.id)
+      }
+      for (const id of ids.slice(-100)) void store.delete(id)
+    } finally {
+      hook.disable()
+    }
+    expect(promises).toBe(0)
+    const gone = await store.read(ids[999] as string, 0, 10, 'utf8')
+    expect(gone.ok).toBe(false)
+    // Past the memory limit the body is on disk: letting go of it closes and removes its file.
+    const big = store.create('text/plain')
+    big.write(Buffer.alloc(1000, 'x'))
+    await big.end()
+    const where = big.location()
+    const path = 'path' in where ? where.path : ''
+    expect(existsSync(path)).toBe(true)
+    await store.delete(big.id)
+    expect(existsSync(path)).toBe(false)
     await store.dispose()
   })
 })

@@ -37,6 +37,8 @@ export interface BodyWriteLimits {
 }
 
 const EMPTY: Buffer[] = []
+/** What letting go of a body that was only in memory returns: nothing is left to wait for. */
+const DONE: Promise<void> = Promise.resolve()
 
 /** Bytes of bodies moved to shared memory (see `location`): V8 counts them in no heap figure of its own. */
 let sharedBytes = 0
@@ -186,19 +188,26 @@ export class BodyWriter {
     })
   }
 
-  /** Let go of the body: its memory, and its temp file (closed, then removed: nobody can read it any more). */
-  async dispose(): Promise<void> {
+  /**
+   * Let go of the body: its memory, and its temp file (closed, then removed: nobody can read it any more). A body
+   * that never reached disk (most) is let go of at once, with no promise of its own: a run lets go of one a request.
+   */
+  dispose(): Promise<void> {
     this.store.releaseMemory(this.chunks.reduce((n, c) => n + c.length, 0) + (this.memory?.length ?? 0))
-    this.chunks = []
+    this.chunks = EMPTY
     if (this.memory?.buffer instanceof SharedArrayBuffer) sharedBytes -= this.memory.length
     this.memory = null
     // Writes queued after this point are dropped (write() checks `ended`); the chain already queued finishes.
     this.ended = true
+    // No file path, no spill: no write chain, no file handle, nothing on disk.
+    return this.filePath === null ? DONE : this.removeFile(this.filePath)
+  }
+
+  private async removeFile(path: string): Promise<void> {
     await this.writing
     await this.file?.close().catch(() => undefined)
     this.file = null
-    const path = this.filePath
-    if (path) await rm(path, { force: true }).catch(() => undefined)
+    await rm(path, { force: true }).catch(() => undefined)
   }
 }
 
@@ -310,11 +319,11 @@ export class BodyStore {
     })
   }
 
-  async delete(id: string): Promise<void> {
+  delete(id: string): Promise<void> {
     const writer = this.bodies.get(id)
-    if (!writer) return
+    if (!writer) return DONE
     this.bodies.delete(id)
-    await writer.dispose()
+    return writer.dispose()
   }
 
   /**
