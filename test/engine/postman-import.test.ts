@@ -229,6 +229,33 @@ describe('Postman import: v2.0, environments and globals', () => {
     expect(loginSent?.headers['x-legacy']).toBeUndefined()
   })
 
+  it('a variable with only an id, and an old export\'s "variables" list, are named in the report (newman reads neither)', async () => {
+    const report = await importText(
+      JSON.stringify({
+        info: { name: 'Old', schema: 'https://schema.getpostman.com/json/collection/v2.0.0/collection.json' },
+        variable: [
+          { id: 'tenant', value: 'acme', type: 'string' },
+          { key: 'host', value: stub.url },
+        ],
+        variables: [
+          { key: 'region', value: 'eu' },
+          { key: 'shard', value: '7' },
+        ],
+        item: [{ name: 'r', request: { url: '{{host}}/r', method: 'GET' } }],
+      }),
+    )
+    const lines = report.unmapped.join('\n')
+    expect(lines).toContain(
+      'collection: variable with id "tenant" and no key left out: Postman and newman look a variable up by its key, so {{tenant}} is not replaced there either',
+    )
+    expect(lines).not.toContain('variable "" has a name')
+    expect(lines).toContain(
+      'collection: 2 variables in the old "variables" list (region, shard) left out: Postman and newman read only "variable"',
+    )
+    const { info } = await loadCollection(dir)
+    expect(info.variables.map((v) => v.name)).toEqual(['host'])
+  })
+
   it('v2.1 and v2.0 environments and the globals import as environments; secrets and disabled rows reported', async () => {
     const env = await importFile('sandbox.postman_environment.json')
     expect(env).toMatchObject({ format: 'postman-env', environments: 1 })

@@ -13,6 +13,13 @@ export function postmanVariables(
   const out: Variable[] = []
   for (const v of arr(list).filter(isObj)) {
     const name = varName(str(v['key']))
+    if (!name && v['key'] === undefined && str(v['id']) !== '') {
+      // Postman's schema allows a variable with only an `id`, but Postman and newman look variables up by key.
+      unmapped.push(
+        `${where}: variable with id "${str(v['id']).slice(0, 60)}" and no key left out: Postman and newman look a variable up by its key, so {{${str(v['id']).slice(0, 60)}}} is not replaced there either`,
+      )
+      continue
+    }
     if (!name) {
       unmapped.push(
         `${where}: variable "${str(v['key']).slice(0, 60)}" has a name Flightdeck cannot use; left out`,
@@ -42,5 +49,23 @@ export function reportFolderVariables(list: unknown, where: string, unmapped: st
   const shown = names.slice(0, 10).join(', ') + (names.length > 10 ? ` and ${names.length - 10} more` : '')
   unmapped.push(
     `${where}: folder variable${names.length > 1 ? 's' : ''} ${shown} left out: Postman and newman do not read a folder's variables (its requests take the collection's or environment's values, as there)`,
+  )
+}
+
+/**
+ * An old export's top-level `variables` (plural). Postman and newman read only `variable`, so neither does the
+ * import; the report names what was there.
+ */
+export function reportLegacyVariables(list: unknown, unmapped: string[]): void {
+  if (list === undefined) return
+  const rows = arr(list).filter(isObj)
+  const names = rows.map((v) => str(v['key'], str(v['id'])).slice(0, 60)).filter((n) => n !== '')
+  if (rows.length === 0) return
+  const shown =
+    names.length > 0
+      ? ` (${names.slice(0, 10).join(', ')}${names.length > 10 ? ` and ${names.length - 10} more` : ''})`
+      : ''
+  unmapped.push(
+    `collection: ${rows.length} variable${rows.length > 1 ? 's' : ''} in the old "variables" list${shown} left out: Postman and newman read only "variable", so their {{names}} are not replaced there either`,
   )
 }

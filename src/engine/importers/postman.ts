@@ -19,7 +19,7 @@ import {
 import { applyScripts, eventScripts, levelScripts, linkDependencies, reportScripts } from './postman-events'
 import { keepsBody, mergeProfile, profileOptions, reportProfile, type Profile } from './postman-profile'
 import { postmanUrl } from './postman-url'
-import { postmanVariables, reportFolderVariables } from './postman-variables'
+import { postmanVariables, reportFolderVariables, reportLegacyVariables } from './postman-variables'
 import { postmanOAuth2 } from './oauth2-import'
 import { fromPostmanGraphql } from '../graphql/graphql-postman'
 
@@ -337,6 +337,7 @@ export function importPostmanCollection(source: unknown): ImportPlan {
   const plan = emptyPlan(str(info['name'], 'Imported collection'))
   const u = plan.unmapped
   plan.variables = postmanVariables(data['variable'], u, 'collection', (t) => text(t, u, 'collection'))
+  reportLegacyVariables(data['variables'], u)
   plan.auth = postmanAuth(data['auth'], u, 'collection')
   const walk: Walk = { unmapped: u }
   const own = eventScripts(data['event'])
