@@ -1,29 +1,32 @@
 import type { ClientRequest, IncomingMessage } from 'node:http'
-import type { ClientOptions, RawData, WebSocket } from 'ws'
-import { operationLabel, type GraphqlParams, type PickedOperation } from '../../shared/graphql'
-import { paramsObject } from '../../shared/graphql'
-import type { KeyValue } from '../../shared/request'
+import type { RawData, WebSocket } from 'ws'
+import { operationLabel, paramsObject } from '../../shared/graphql'
 import type { AppError } from '../../shared/result'
 import type { HeaderList } from '../../shared/timeline'
-import { classifyError, MAX_RESPONSE_HEADER_BYTES } from '../http/errors'
+import { classifyError } from '../http/errors'
 import type { ExchangeMarks } from '../http/timings'
 import type { SessionAttempt } from '../sessions/kernel/session-attempt'
 import { SessionKernel } from '../sessions/kernel/session-kernel'
 import type { SessionTransport } from '../sessions/kernel/session-transport'
-import type { PluggedSessionInit } from '../streams/stream-engine'
 import { checkHeaderList, parseStreamUrl } from '../streams/stream-plumbing'
-import { VERSION } from '../version'
 import { timedConnection, upgradeAnswer, upgradeSent } from '../ws/ws-connection'
 import { describeWsError, type WsFailure } from '../ws/ws-errors'
 import { toBuffer } from '../ws/ws-payload'
-import { closeReport, reactionEnd, type AttemptOutcome } from './graphql-ws-close'
-import type { GraphqlWsOptions } from './graphql-ws-options'
+import { BAD_MESSAGE, closeReport, reactionEnd, type AttemptOutcome } from './graphql-ws-close'
+import {
+  ackTimedOut,
+  noSubprotocol,
+  refusedUpgrade,
+  upgradeHeaders,
+  upgradeOptions,
+} from './graphql-ws-handshake'
+import type { GraphqlWsSessionInit } from './graphql-ws-session-init'
 import { protocolFor, type Reaction, type WsProtocol } from './ws-protocols'
-import { BAD_MESSAGE } from './graphql-ws-close'
 import { webSocketClass, WS_OPEN } from '../ws/ws-client'
 import { doublingDelay, readCaFile } from '../sessions/kernel/session-setup'
-import type { OperationMux } from './graphql-ws-mux'
 import { resultHasErrors, ResultTally } from './graphql-result'
+
+export type { GraphqlWsSessionInit } from './graphql-ws-session-init'
 
 /**
  * A GraphQL operation (a subscription, mostly) over a WebSocket: a transport of the session kernel. The upgrade
@@ -45,27 +48,6 @@ const CLOSE_GRACE_MS = 2000
 const OP_ID = '1'
 const FORBIDDEN = 4403
 
-export interface GraphqlWsSessionInit extends PluggedSessionInit {
-  url: string
-  headers: KeyValue[]
-  protocols: string[]
-  params: GraphqlParams
-  operation: PickedOperation
-  connectionParams?: Record<string, unknown>
-  options: GraphqlWsOptions
-  /**
-   * Set when the connection is shared by several operations, each a session of its own (graphql-ws-mux.ts):
-   * this session is then the connection's lane (handshake, keep-alives, close) and carries no operation itself.
-   */
-  mux?: OperationMux
-  /**
-   * The server refused the credentials the connection carried: the upgrade's 401, the legacy protocol's
-   * connection_error or graphql-ws's 4403 close (servers check them on connection_init). The opener drops a
-   * cached OAuth token, as after an HTTP 401.
-   */
-  onUnauthorized?: () => void
-}
-
 export class GraphqlWsSession implements SessionTransport {
   readonly sid: string
   private readonly kernel: SessionKernel
@@ -76,12 +58,7 @@ export class GraphqlWsSession implements SessionTransport {
   private socket: WebSocket | null = null
   private protocol: WsProtocol | null = null
   /** How the current attempt ends, once known (the socket's close then reports it). */
-  private outcome: {
-    reason: string
-    error?: AppError
-    reconnectable: boolean
-    by: 'client' | 'server'
-  } | null = null
+  private outcome: AttemptOutcome | null = null
   private failure: WsFailure | null = null
   private status = 0
   private ackTimer: ReturnType<typeof setTimeout> | null = null
@@ -151,12 +128,7 @@ export class GraphqlWsSession implements SessionTransport {
     const marks: ExchangeMarks = { queuedAt: attempt.queuedAt }
     attempt.marks = marks
     const opts = this.init.options
-    const headers: Record<string, string> = {}
-    for (const [k, v] of this.headers) {
-      const key = k.toLowerCase()
-      headers[key] = headers[key] === undefined ? v : `${headers[key]}, ${v}`
-    }
-    headers['user-agent'] ??= `Flightdeck/${VERSION}`
+    const headers = upgradeHeaders(this.headers)
     let request: ClientRequest | null = null
     let socket: WebSocket | null = null
     const mine = (): boolean => socket !== null && this.socket === socket
@@ -168,24 +140,16 @@ export class GraphqlWsSession implements SessionTransport {
       marks.sendEnd = t
       attempt.phase(() => upgradeSent(this.sid, t, request))
     }
-    // `ws` hands its options on to http.request, which takes maxHeaderSize (its types do not list it).
-    const wsOptions: ClientOptions & { maxHeaderSize: number } = {
+    const wsOptions = upgradeOptions({
+      options: opts,
       headers,
-      handshakeTimeout: opts.connectTimeoutMs,
-      // Node's parser reads 16 KB of headers by default; an upgrade answer may carry as much as any response.
-      maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
-      maxPayload: opts.maxMessageBytes,
-      perMessageDeflate: false,
-      rejectUnauthorized: !opts.insecure,
-      ...(this.ca ? { ca: this.ca } : {}),
-      followRedirects: false,
-      autoPong: true,
+      ca: this.ca,
       createConnection: timedConnection(this.sid, clock, url.protocol === 'wss:', attempt, marks, ready),
       finishRequest: (req: ClientRequest) => {
         request = req
         req.end()
       },
-    }
+    })
     try {
       socket = new (webSocketClass())(url, this.init.protocols, wsOptions)
     } catch (e) {
@@ -210,12 +174,7 @@ export class GraphqlWsSession implements SessionTransport {
       marks.firstByte = t
       attempt.phase(() => upgradeAnswer(this.sid, t, res, this.status, ''))
       if (this.status === 401) this.init.onUnauthorized?.()
-      this.failure = {
-        code: 'protocol',
-        message:
-          `The server answered ${this.status} ${res.statusMessage ?? ''}`.trim() +
-          ' instead of switching to a GraphQL WebSocket (101)',
-      }
+      this.failure = refusedUpgrade(this.status, res.statusMessage)
       res.resume()
       res.on('end', () => ws.terminate())
       res.on('error', () => ws.terminate())
@@ -230,31 +189,14 @@ export class GraphqlWsSession implements SessionTransport {
         ...(ws.protocol ? { protocol: ws.protocol } : {}),
       })
       if (!protocol) {
-        // `ws` refuses a subprotocol we did not offer; none at all leaves us not knowing what to speak.
-        this.end(ws, BAD_MESSAGE, {
-          reason: `The server accepted the WebSocket without a GraphQL subprotocol (offered: ${this.init.protocols.join(', ')})`,
-          error: {
-            code: 'protocol',
-            message: `The server accepted the WebSocket without choosing a GraphQL subprotocol (offered: ${this.init.protocols.join(', ')})`,
-          },
-          reconnectable: false,
-          by: 'client',
-        })
+        this.end(ws, BAD_MESSAGE, noSubprotocol(this.init.protocols))
         return
       }
       this.protocol = protocol
       this.send(attempt, ws, protocol.init(this.init.connectionParams), 'connection_init')
       this.ackTimer = setTimeout(() => {
         if (!mine() || protocol.acknowledged) return
-        this.end(ws, 4408, {
-          reason: `The server did not acknowledge the connection within ${opts.ackTimeoutMs} ms`,
-          error: {
-            code: 'timeout_headers',
-            message: `The server did not acknowledge connection_init within ${opts.ackTimeoutMs} ms`,
-          },
-          reconnectable: true,
-          by: 'client',
-        })
+        this.end(ws, 4408, ackTimedOut(opts.ackTimeoutMs))
       }, opts.ackTimeoutMs)
     })
     ws.on('message', (data: RawData, isBinary: boolean) => {
