@@ -1,14 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { expect, test, type Page } from '@playwright/test'
-import {
-  checkAnswer,
-  openShop,
-  runFolder,
-  sendForNotSent,
-  shoot,
-  startShop,
-  type UsersEyeShop,
-} from './users-eye-steps'
+import { checkAnswer, openShop, runFolder, sendForNotSent, shoot, startShop } from './users-eye-steps'
+import type { UsersEyeShop } from './users-eye-steps'
 import type { RunningWebHost } from './web-host'
 
 /**
@@ -111,12 +104,18 @@ for (const [width, height] of [
 
 test('Esc puts the runner aside and the run keeps going; the toolbar brings it back', async ({ page }) => {
   await start(page)
+  // A GraphQL tab's taller composer leaves the runner a short pane: its header must still show at the top.
+  await page.getByRole('button', { name: 'New request tab' }).click()
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'GraphQL' })
   const sidebar = page.getByRole('complementary', { name: 'Collections' })
   await sidebar.getByRole('treeitem', { name: 'slow', exact: true }).hover()
   await sidebar.getByRole('button', { name: 'Run slow', exact: true }).click()
   const runner = page.getByRole('region', { name: 'Runner' })
   // Esc on the configuration closes it, as it closes a dialog.
   await expect(runner.getByRole('button', { name: 'Start run' })).toBeFocused()
+  const head = await runner.getByRole('button', { name: 'Close', exact: true }).boundingBox()
+  const pane = await runner.boundingBox()
+  expect(head && pane ? head.y - pane.y : -1).toBeGreaterThanOrEqual(0)
   await page.mouse.move(1, 1)
   await shoot(page, 'runner-config')
   await page.keyboard.press('Escape')

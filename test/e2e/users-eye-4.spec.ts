@@ -2,15 +2,8 @@ import { writeFileSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { expect, test, type Locator, type Page } from '@playwright/test'
-import {
-  checkAnswer,
-  openShop,
-  runFolder,
-  sendForNotSent,
-  shoot,
-  startShop,
-  type UsersEyeShop,
-} from './users-eye-steps'
+import { checkAnswer, openShop, runFolder, sendForNotSent, shoot, startShop } from './users-eye-steps'
+import type { UsersEyeShop } from './users-eye-steps'
 import type { RunningWebHost } from './web-host'
 
 /**
