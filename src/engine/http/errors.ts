@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net'
 import type { AppError, ErrorCode } from '../../shared/result'
+import type { HeaderList } from '../../shared/timeline'
 import { timingOf } from './connector'
 
 /**
@@ -191,6 +192,8 @@ export interface FailureContext {
   declaredLength: number
   wireBytes: number
   host: string
+  /** The request's own header fields, to tell our headers refused from the response's. */
+  requestHeaders?: HeaderList | undefined
 }
 
 /** A more telling cause than what undici reports, where the exchange knows one; else `err` itself. */
@@ -200,6 +203,8 @@ export function explainFailure(err: unknown, c: FailureContext): unknown {
   if (socketError && typeof socketError.code === 'string' && socketError.code.includes('ALERT'))
     return socketError
   const code = (err as { code?: unknown } | null)?.code
+  const ours = h2RequestHeadersFailure(err, c.status, c.host, c.requestHeaders)
+  if (ours) return ours
   const tooMany = h2HeaderFieldsFailure(err, c.status, c.host)
   if (tooMany) return tooMany
   const head = invalidHeadFailure(err, c.status, c.host)
@@ -268,4 +273,48 @@ export function h2HeaderFieldsFailure(err: unknown, status: number, host: string
  */
 function h2HeadersTooMany(where: string): string {
   return `The response headers from ${where} have more fields than Flightdeck reads over HTTP/2 (${MAX_H2_HEADER_FIELDS}, Node's limit), so the stream was ended (ENHANCE_YOUR_CALM) before they were read. Over HTTP/1.1 up to ${MAX_RESPONSE_HEADER_BYTES / 1024} KB of headers are read: turn HTTP/2 off for this request. (A server that sends ENHANCE_YOUR_CALM itself is asking for fewer requests.)`
+}
+
+/** The most bytes Node's HTTP/2 client sends in one header block (`maxSendHeaderBlockLength`, undici keeps it). */
+const MAX_H2_SENT_HEADER_BLOCK = 64 * 1024
+/** Pseudo-headers every HTTP/2 request carries besides its own fields (:method, :path, :scheme, :authority). */
+const H2_REQUEST_PSEUDO_FIELDS = 4
+
+/**
+ * An HTTP/2 stream that ended before its response because of the request's own headers, in words; else null.
+ * Node's client will not send a header block over 64 KB (undici reports it as `"frameError" received - type 1`,
+ * HEADERS); a server that reads fewer fields than we sent (a Node server reads 128) resets the stream with
+ * ENHANCE_YOUR_CALM, which would otherwise read as too many response headers.
+ */
+function h2RequestHeadersFailure(
+  err: unknown,
+  status: number,
+  host: string,
+  request: HeaderList | undefined,
+): EngineError | null {
+  if (status !== 0 || !request) return null
+  const detail = err instanceof Error ? err.message : String(err)
+  const fields = request.length
+  const bytes = request.reduce((n, [name, value]) => n + name.length + value.length, 0)
+  const size = `${fields} fields, ${bytes < 1024 ? `${bytes} bytes` : `${Math.round(bytes / 1024)} KB`}`
+  if (/"frameError" received - type (1|9),/.test(detail)) {
+    return new EngineError(
+      'protocol',
+      `This request's headers (${size}) were not sent: over HTTP/2 they make a header block larger than Flightdeck sends (${MAX_H2_SENT_HEADER_BLOCK / 1024} KB, Node's limit). Send fewer or smaller headers, or turn HTTP/2 off for this request.`,
+      detail,
+    )
+  }
+  const code = (err as { code?: unknown } | null)?.code
+  if (
+    code === 'ERR_HTTP2_STREAM_ERROR' &&
+    /ENHANCE_YOUR_CALM/.test(String(err)) &&
+    fields + H2_REQUEST_PSEUDO_FIELDS > MAX_H2_HEADER_FIELDS
+  ) {
+    return new EngineError(
+      'protocol',
+      `${host} refused this request's headers (${size}) before answering: it ended the HTTP/2 stream (ENHANCE_YOUR_CALM), most often because they are more fields than it reads (a Node server reads ${MAX_H2_HEADER_FIELDS}, pseudo-headers included). Send fewer headers, or turn HTTP/2 off for this request.`,
+      detail,
+    )
+  }
+  return null
 }

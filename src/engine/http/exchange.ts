@@ -344,6 +344,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
       declaredLength: this.body.declaredLength,
       wireBytes: this.wireCount,
       host: this.init.url.host,
+      requestHeaders: this.init.headers,
     })
     const partial = this.stopShort()
     reportFailure(this.init, this.marks, this.now(), err, partial)
