@@ -4,7 +4,7 @@ import { confineBody } from '../files/confine'
 import { confineRequestOptions } from '../files/confine-tls'
 import { ok, type Result } from '../../shared/result'
 import type { HttpEngine } from '../http/http-engine'
-import { resolveForSendLoading, unknownVariables } from '../send-rules/variables'
+import { resolveForSendSoon, unknownVariables } from '../send-rules/variables'
 import { messagingTexts, withMessagingTexts } from '../send-rules/messaging-texts'
 import { resolveAssertions } from './assertion-templates'
 import { webhookValues, type WebhookValues } from '../webhooks/webhook-values'
@@ -136,7 +136,8 @@ async function resolveAndRun(
   const dyn = watchDynamic(hook?.dyn ?? defaultDynamicValues)
   // MQTT's publishes and credentials, Socket.IO's emits and auth resolve as a WebSocket step's messages do.
   const own = messagingTexts(step)
-  const sent = await resolveForSendLoading(
+  // Awaited only when the random-data values must load first: an await is a promise and a microtask turn.
+  const soon = resolveForSendSoon(
     step.request,
     step.auth ?? { type: 'none' },
     vars,
@@ -145,6 +146,7 @@ async function resolveAndRun(
     '',
     step.emptySecrets,
   )
+  const sent = soon instanceof Promise ? await soon : soon
   if (!sent.ok) {
     const error = { code: sent.error.code, message: sent.error.message }
     return { result: failed(step, iteration, [], 0, error, sent.unknown), extracted: NOTHING }

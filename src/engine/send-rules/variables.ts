@@ -12,7 +12,7 @@ import {
 import type { EmptySecretUse } from '../../shared/timeline'
 import { emptySecretError, usedEmptySecrets, WatchedVariables, type EmptySecrets } from './empty-secrets'
 import { foreignTagMessage, foreignTemplateTag } from './template-tags'
-import { loadFakeValues, needsFakeValues } from '../variables/fake-loader'
+import { fakeValuesLoaded, loadFakeValues, needsFakeValues } from '../variables/fake-loader'
 
 /**
  * Variables in a send resolve in one place, for every kind of send: the request's fields, its auth, and any
@@ -84,12 +84,15 @@ export function resolveForSend(
 /**
  * resolveForSend, loading Postman's random-data values first when the request (or a variable it uses) names one
  * of them and they are not loaded yet: the first such send in a process pays for loading them, no other does.
+ * A send that needs nothing loaded resolves at once, with no promise: a run resolves every request of a
+ * collection here. Once the values are in, not even the first look for names to load is made.
  */
-export async function resolveForSendLoading(
+export function resolveForSendSoon(
   ...args: Parameters<typeof resolveForSend>
-): Promise<SendResolution> {
+): SendResolution | Promise<SendResolution> {
   const [request, auth, vars, dyn, extra, where, empty] = args
   const base = dyn ?? defaultDynamicValues
+  if (fakeValuesLoaded()) return resolveForSend(request, auth, vars, base, extra, where, empty)
   // Names asked for at any depth: a variable whose value is `{{$randomEmail}}` needs the values too.
   const missed: string[] = []
   const probe: DynamicValues = {
@@ -102,6 +105,21 @@ export async function resolveForSendLoading(
   }
   const first = resolveForSend(request, auth, vars, probe, extra, where, empty)
   if (!needsFakeValues(missed)) return first
+  return loadThenResolve(args, missed)
+}
+
+/** resolveForSendSoon, always as a promise. */
+export async function resolveForSendLoading(
+  ...args: Parameters<typeof resolveForSend>
+): Promise<SendResolution> {
+  return resolveForSendSoon(...args)
+}
+
+async function loadThenResolve(
+  args: Parameters<typeof resolveForSend>,
+  missed: readonly string[],
+): Promise<SendResolution> {
+  const [request, auth, vars, dyn, extra, where, empty] = args
   try {
     await loadFakeValues()
   } catch (e) {
@@ -116,7 +134,7 @@ export async function resolveForSendLoading(
       unknown: [],
     }
   }
-  return resolveForSend(request, auth, vars, base, extra, where, empty)
+  return resolveForSend(request, auth, vars, dyn ?? defaultDynamicValues, extra, where, empty)
 }
 
 /** The refusal for variables with no value, naming them; `where` ends the message (see resolveForSend). */

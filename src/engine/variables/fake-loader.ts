@@ -8,16 +8,28 @@ import { useFakeValues } from '../../shared/template'
  */
 
 let loading: Promise<void> | undefined
+let loaded = false
 
-/** Whether any of `names` (unknown after a first resolution) is a random-data variable worth loading values for. */
+/** Whether the values are in: a send then resolves them with no first look for names to load. */
+export function fakeValuesLoaded(): boolean {
+  return loaded
+}
+
+/**
+ * Whether any of `names` (unknown after a first resolution) is a random-data variable worth loading values for.
+ * Also while a load is under way: a send that meets one then waits for that load (a run's concurrent steps).
+ */
 export function needsFakeValues(names: readonly string[]): boolean {
-  return loading === undefined && names.some(isFakeVariable)
+  return !loaded && names.some(isFakeVariable)
 }
 
 /** Load the values once; later calls wait on the same load. A load that failed is tried again by the next send. */
 export function loadFakeValues(): Promise<void> {
   loading ??= Promise.all([import('./fake-values'), import('@faker-js/faker/locale/en')]).then(
-    ([values, library]) => useFakeValues(values.fakeValues(library.faker)),
+    ([values, library]) => {
+      useFakeValues(values.fakeValues(library.faker))
+      loaded = true
+    },
     (e: unknown) => {
       loading = undefined
       throw e
