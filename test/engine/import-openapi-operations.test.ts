@@ -107,4 +107,51 @@ describe('Swagger 2.0', () => {
     expect(multipartParts(upload).map((p) => [p.name, p.body])).toEqual([['caption', 'lake at dawn']])
     expect(report).toContain('POST /notes/{noteId}/photo: multipart file part "file" needs a file; left out')
   })
+
+  it('a query, path or header array is sent joined as its collectionFormat says: space, tab, pipe or comma', async () => {
+    const array = (name: string, where: string, format: string, example: string[]) => ({
+      name,
+      in: where,
+      required: true,
+      type: 'array',
+      items: { type: 'string' },
+      collectionFormat: format,
+      'x-example': example,
+    })
+    const doc = {
+      swagger: '2.0',
+      info: { title: 'Formats', version: '1' },
+      host: new URL(target.stub.url).host,
+      schemes: ['http'],
+      paths: {
+        '/tiles/{ids}': {
+          get: {
+            operationId: 'tiles',
+            parameters: [
+              array('ids', 'path', 'ssv', ['a', 'b']),
+              array('X-Layers', 'header', 'pipes', ['roads', 'rivers']),
+              array('words', 'query', 'ssv', ['x', 'y']),
+              array('cols', 'query', 'tsv', ['c1', 'c2']),
+              array('tags', 'query', 'pipes', ['t1', 't2']),
+              array('sizes', 'query', 'csv', ['s', 'm']),
+            ],
+            responses: { '200': { description: 'ok' } },
+          },
+        },
+      },
+    }
+    await importText(JSON.stringify(doc), target.dir)
+    const opened = await target.service.invoke('collection.open', { dir: target.dir, create: false })
+    if (!opened.ok) throw new Error(opened.error.message)
+    const got = await sendSaved(target.service, target.stub, target.dir, 'tiles.yaml')
+    const url = new URL(got.url, 'http://x')
+    expect(decodeURIComponent(url.pathname)).toBe('/tiles/a b')
+    expect(got.headers['x-layers']).toBe('roads|rivers')
+    expect([...url.searchParams]).toEqual([
+      ['words', 'x y'],
+      ['cols', 'c1\tc2'],
+      ['tags', 't1|t2'],
+      ['sizes', 's,m'],
+    ])
+  })
 })

@@ -10,6 +10,14 @@ import type { KeyValue } from '../../shared/request'
 
 type Location = 'query' | 'path' | 'header'
 
+/** A Swagger 2.0 array's `collectionFormat` separator (space, tab or pipe), carried over by swagger2.ts. */
+export const SEPARATOR_FIELD = 'x-flightdeck-separator'
+
+function separatorOf(p: Record<string, unknown>): string | undefined {
+  const s = p[SEPARATOR_FIELD]
+  return typeof s === 'string' ? s : undefined
+}
+
 function text(v: unknown): string {
   if (v === null || v === undefined) return ''
   return typeof v === 'object' ? JSON.stringify(v) : String(v)
@@ -38,7 +46,7 @@ export function queryRows(p: Record<string, unknown>, name: string, value: unkno
   const explode = explodeOf(p, style)
   if (Array.isArray(value)) {
     if (explode) return value.map((v) => row(name, text(v)))
-    const sep = style === 'spaceDelimited' ? ' ' : style === 'pipeDelimited' ? '|' : ','
+    const sep = separatorOf(p) ?? (style === 'spaceDelimited' ? ' ' : style === 'pipeDelimited' ? '|' : ',')
     return [row(name, value.map(text).join(sep))]
   }
   if (isPlainObject(value)) {
@@ -71,5 +79,5 @@ export function simpleText(
     if (isPlainObject(value) && explode) return items.map((i) => `;${i}`).join('')
     return `;${name}=${items.join(',')}`
   }
-  return items.join(',')
+  return items.join((Array.isArray(value) ? separatorOf(p) : undefined) ?? ',')
 }

@@ -1,3 +1,4 @@
+import { SEPARATOR_FIELD } from './openapi-params'
 import { arr, isObj, str } from './plan'
 
 /**
@@ -60,6 +61,8 @@ function paramSchema(p: Obj): Obj {
   return schema
 }
 
+const SEPARATORS: Record<string, string> = { ssv: ' ', tsv: '\t', pipes: '|' }
+
 function parameter(p: Obj): Obj {
   const out: Obj = { name: p['name'], in: p['in'], schema: moveRefs(paramSchema(p)) }
   if (p['required'] !== undefined) out['required'] = p['required']
@@ -67,6 +70,10 @@ function parameter(p: Obj): Obj {
   if (p['x-example'] !== undefined) out['example'] = p['x-example']
   // Swagger's arrays in a query default to one comma-separated value; `multi` repeats the name.
   if (p['type'] === 'array' && p['in'] === 'query') out['explode'] = p['collectionFormat'] === 'multi'
+  // Space, tab and pipe joined arrays: OpenAPI 3 has no tab style, nor any for a path or header, so the
+  // separator goes along in a field of our own that openapi-params.ts reads.
+  const separator = p['type'] === 'array' ? SEPARATORS[str(p['collectionFormat'])] : undefined
+  if (separator !== undefined) out[SEPARATOR_FIELD] = separator
   return out
 }
 
