@@ -78,10 +78,11 @@ function RunConfigForm() {
   const starting = useAppStore((s) => s.runStarting)
   const envs = useAppStore((s) => s.collections.find((x) => x.dir === c?.dir)?.environments ?? [])
   // Opened from a folder's Run (or Settings): the focus comes along to Start run, so Enter starts the run and
-  // Shift+Tab reaches the settings; it stayed on the sidebar's hover-only button.
+  // Shift+Tab reaches the settings; it stayed on the sidebar's hover-only button. Without scrolling: in a short
+  // pane (a tall composer above it) the focus scrolled the form to Start run and cut the runner's header off.
   const startButton = useRef<HTMLButtonElement>(null)
   const dir = c?.dir
-  useEffect(() => startButton.current?.focus(), [dir])
+  useEffect(() => startButton.current?.focus({ preventScroll: true }), [dir])
   if (!c) return null
   return (
     <form
