@@ -106,6 +106,10 @@ test('an imported collection shows in the sidebar, its head whole', async ({ pag
   await sidebar.getByRole('button', { name: 'File path' }).click()
   await sidebar.getByRole('textbox', { name: 'File to import' }).fill(vendorPostman)
   await sidebar.getByRole('textbox', { name: 'Import into folder' }).fill(join(root, 'vendor'))
+  // Filled, the box has lost its placeholder: a label on screen still says what it is.
+  await expect(
+    sidebar.getByRole('form', { name: 'Import' }).getByText('Into folder', { exact: true }),
+  ).toBeVisible()
   await sidebar.getByRole('button', { name: 'Import', exact: true }).click()
   const report = sidebar.getByRole('status', { name: 'Import report' })
   await expect(report).toContainText('Needs attention')

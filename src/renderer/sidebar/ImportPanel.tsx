@@ -94,17 +94,21 @@ export function ImportPanel({ onClose }: { onClose(cancelled?: boolean): void })
           ))}
         </select>
       </label>
-      <input
-        className="field-input mono"
-        aria-label="Import into folder"
-        placeholder={
-          isPath
-            ? 'collection folder (created if new)'
-            : 'collection folder (empty: a curl opens in a new tab)'
-        }
-        value={into}
-        onChange={(e) => setInto(e.target.value)}
-      />
+      {/* Named on screen, as Format is: once filled, the placeholder that said what the box is has gone. */}
+      <label className="small muted">
+        Into folder{' '}
+        <input
+          className="field-input mono"
+          aria-label="Import into folder"
+          placeholder={
+            isPath
+              ? 'collection folder (created if new)'
+              : 'collection folder (empty: a curl opens in a new tab)'
+          }
+          value={into}
+          onChange={(e) => setInto(e.target.value)}
+        />
+      </label>
       <div className="import-actions">
         <button type="button" className="link-button" onClick={() => onClose(true)}>
           Cancel
