@@ -96,6 +96,11 @@ export class BodyWriter {
     return this.pendingBytes < this.highWaterMark
   }
 
+  /** A producer paused on `onDrain` and waits for the pending disk writes to fall below half the high-water mark. */
+  get producerWaiting(): boolean {
+    return this.drainWaiters !== null
+  }
+
   onDrain(callback: () => void): void {
     if (this.pendingBytes < this.highWaterMark) callback()
     else (this.drainWaiters ??= []).push(callback)
