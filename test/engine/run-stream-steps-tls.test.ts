@@ -145,9 +145,13 @@ function steps(
 
 beforeAll(async () => {
   const pki = await makeTestPki()
-  server = createServer({ cert: pki.localhost.cert, key: pki.localhost.key }, (_, res) => {
-    // socket.io answers its own path; anything else is not here.
-    if (!res.headersSent) res.writeHead(404).end()
+  server = createServer({ cert: pki.localhost.cert, key: pki.localhost.key }, (req, res) => {
+    // socket.io answers its own path; an HTTP request and an SSE stream theirs; anything else is not here.
+    if (res.headersSent) return
+    if (req.url === '/plain') res.writeHead(200, { 'content-type': 'text/plain' }).end('ok')
+    else if (req.url === '/events')
+      res.writeHead(200, { 'content-type': 'text/event-stream' }).end('data: hi\n\n')
+    else res.writeHead(404).end()
   })
   io = new SocketIoServer(server, { destroyUpgrade: false })
   io.on('connection', (socket) => socket.on('echo', (...args: unknown[]) => socket.emit('echo', ...args)))
@@ -287,29 +291,40 @@ describe("the app's GraphQL subscription over wss://", () => {
 })
 
 describe("the app's sessions opened from a saved request over TLS", () => {
-  it("trust the request's caFile from its collection: WebSocket, Socket.IO, GraphQL and MQTT", async () => {
-    // files/own names caFile: certs/ca.pem; before, the app sent only the Insecure switch and each failed on
-    // the certificate ("not signed by a trusted authority").
+  it("trust the request's caFile from its collection: HTTP, SSE, WebSocket, Socket.IO, GraphQL and MQTT", async () => {
+    // Each names caFile: certs/ca.pem; before, the app sent only the Insecure switch (HTTP and SSE not even
+    // that file) and each failed on the certificate ("not signed by a trusted authority").
     const engine = startEngine()
     const rec = record(engine.service)
     try {
+      const https = wssBase.replace('wss:', 'https:')
+      const own = (kind: string, path: string): string =>
+        `name: ${kind}\nkind: ${kind}\nmethod: GET\nurl: '${https}${path}'\noptions:\n  caFile: certs/ca.pem\n`
+      mkdirSync(join(dir, 'app'), { recursive: true })
+      writeFileSync(join(dir, 'app', 'http.yaml'), own('http', '/plain'))
+      writeFileSync(join(dir, 'app', 'sse.yaml'), own('sse', '/events'))
       const store = engine.store()
       await openCollection(store, dir)
-      for (const name of ['ws', 'io', 'graphql', ...(MOSQUITTO ? ['mqtt'] : [])]) {
-        await store.getState().openRequest(dir, `files/own/${name}.yaml`)
-        await store.getState().send()
-        expect([name, store.getState().sendError?.message ?? null]).toEqual([name, null])
-        const sid = store.getState().selectedSid ?? ''
-        const [first] = await rec.until(sid, (e) => e.type === 'stream-open' || e.type === 'error')
-        expect([name, first?.type, first?.type === 'error' ? first.message : '']).toEqual([
-          name,
+      const requests = [
+        ['app/http.yaml', 'done'],
+        ['app/sse.yaml', 'sse-event'],
+        ...['ws', 'io', 'graphql', ...(MOSQUITTO ? ['mqtt'] : [])].map((n) => [
+          `files/own/${n}.yaml`,
           'stream-open',
-          '',
-        ])
+        ]),
+      ] as const
+      for (const [path, opened] of requests) {
+        await store.getState().openRequest(dir, path)
+        await store.getState().send()
+        expect([path, store.getState().sendError?.message ?? null]).toEqual([path, null])
+        const sid = store.getState().selectedSid ?? ''
+        const [first] = await rec.until(sid, (e) => e.type === opened || e.type === 'error')
+        expect([path, first?.type, first?.type === 'error' ? first.message : '']).toEqual([path, opened, ''])
       }
     } finally {
       rec.stop()
       await stopEngines()
+      rmSync(join(dir, 'app'), { recursive: true, force: true })
     }
   })
 })

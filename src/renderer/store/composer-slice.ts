@@ -6,6 +6,7 @@ import { editAssertion, newAssertionRow, newExtractionRow, type RunDraft } from 
 import { paramsFromUrl, urlWithParams } from '../composer/url-params'
 import { draftEdited, selectActiveDraft, withDraftChange, type DraftChange } from '../tabs/active-draft'
 import { savedToDraft } from '../tabs/draft-convert'
+import { withActiveCaFile } from '../tabs/saved-ca-file'
 import { scriptsToSend } from '../scripts/script-draft'
 import type { AppState, ComposerSlice } from './app-state'
 
@@ -84,7 +85,7 @@ export function createComposerSlice(client: ApiClient): StateCreator<AppState, [
         // SSE and WebSocket requests open a stream session instead.
         if (draft.kind !== 'http') return get().openStream()
         const n = clampCount(count)
-        const request = toRequestSpec(draft)
+        const request = withActiveCaFile(toRequestSpec(draft), get())
         // Sending never blocks the next send: fire-and-watch is the point of the tool.
         set({ sendError: null })
         // Variables are resolved and auth applied by the host, with the active tab's collection and environment.
