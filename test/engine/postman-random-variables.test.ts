@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -182,6 +184,85 @@ describe("Postman's random-data variables", () => {
     const arrived = shop.arrived.find((a) => a.url.startsWith('/insomnia'))
     expect(new URL(arrived?.url ?? '/', shop.url).searchParams.get('id')).toMatch(UUID)
     expect((JSON.parse(arrived?.body ?? '{}') as { mail?: string }).mail).toMatch(EMAIL)
+  })
+
+  it("a script's replaceIn gives one value: stored, it is what is sent and what the test compares", async () => {
+    // Echoes the body it was sent, as a sign-up endpoint answers with the user it made.
+    const echo = createServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' })
+        res.end(Buffer.concat(chunks))
+      })
+    })
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r))
+    try {
+      const url = `http://127.0.0.1:${(echo.address() as AddressInfo).port}/users`
+      const dir = join(work, 'replace-in')
+      const source = {
+        info: {
+          name: 'Sign-ups',
+          schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json',
+        },
+        item: [
+          {
+            name: 'Sign up',
+            event: [
+              {
+                listen: 'prerequest',
+                script: {
+                  exec: [
+                    "pm.variables.set('email', pm.variables.replaceIn('{{$randomEmail}}'))",
+                    "pm.variables.set('first', pm.variables.replaceIn('{{$randomFirstName}}'))",
+                    "pm.variables.set('odd', pm.variables.replaceIn('{{$randomNope}}'))",
+                  ],
+                },
+              },
+              {
+                listen: 'test',
+                script: {
+                  exec: [
+                    "pm.test('email echoed', () => pm.expect(pm.response.json().email).to.equal(pm.variables.get('email')))",
+                    "pm.test('first echoed', () => pm.expect(pm.response.json().first).to.equal(pm.variables.get('first')))",
+                    "pm.test('an email', () => pm.expect(pm.variables.get('email')).to.match(/^[^\\s@]+@[^\\s@]+\\.[a-z]{2,}$/i))",
+                    "pm.test('unknown kept', () => pm.expect(pm.variables.get('odd')).to.equal('{{$randomNope}}'))",
+                  ],
+                },
+              },
+            ],
+            request: {
+              method: 'POST',
+              url,
+              header: [{ key: 'Content-Type', value: 'application/json' }],
+              body: { mode: 'raw', raw: '{"email":"{{email}}","first":"{{first}}"}' },
+            },
+          },
+        ],
+      }
+      const imported = await service.invoke('import.run', {
+        format: 'auto',
+        text: JSON.stringify(source),
+        into: dir,
+      })
+      if (!imported.ok) throw new Error(imported.error.message)
+      const started = await service.invoke('run.start', { dir, path: '', concurrency: 1, iterations: 1 })
+      if (!started.ok) throw new Error(started.error.message)
+      const run = await service.waitForRun(started.value.runId)
+      const result = run?.results[0]
+      expect(result?.error).toBeUndefined()
+      expect(result?.scripts?.post?.tests).toEqual([
+        { name: 'email echoed', passed: true },
+        { name: 'first echoed', passed: true },
+        { name: 'an email', passed: true },
+        { name: 'unknown kept', passed: true },
+      ])
+    } finally {
+      await new Promise<void>((r) => {
+        echo.close(() => r())
+        echo.closeAllConnections()
+      })
+    }
   })
 
   it('a request sends them, and a name Postman does not have is refused by name', async () => {

@@ -1,3 +1,4 @@
+import { defaultDynamicValues } from '../../shared/template'
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten'
 import type { PhaseBodies } from './script-bodies'
 import type { CookieOp } from './script-cookies'
@@ -123,6 +124,12 @@ export class Sandbox {
       if (copied === null) return ctx.null
       run.bodies.read = { ...run.bodies.read, [name]: Buffer.byteLength(text) }
       return copied
+    })
+    // A random-data value ($randomEmail, …) for replaceIn: a short string from the fake-data library once loaded
+    // (sandbox.ts loads it before a phase that mentions one), undefined for a name that is none.
+    fn('__host_fake', (name) => {
+      const value = defaultDynamicValues.fake?.(ctx.getString(name ?? ctx.undefined))
+      return value === undefined ? undefined : ctx.newString(value)
     })
     fn('__host_send', (phase, send, json) => {
       const run = this.phases.get(ctx.getNumber(phase ?? ctx.undefined))

@@ -1,6 +1,7 @@
 import type { ScriptFailure } from '../../shared/scripts'
 import { checkedEnd, type EndState } from './sandbox-report'
 import { sandboxBundle } from './sandbox-bundle'
+import { loadFakeValues } from '../variables/fake-loader'
 import { boundedModule, megabytes, REPORT_SHARE, stringOut, VARIABLE_SHARE } from './sandbox-memory'
 import { restoredRequest, sentResponse, stateRequest, stateResponse } from './script-bodies'
 import {
@@ -166,6 +167,10 @@ export async function runScriptPhase(
     ...(input.cookies ? { cookies: input.cookies } : {}),
     ...(input.watch && input.watch.length > 0 ? { watch: input.watch } : {}),
   })
+  // replaceIn's random-data names come from the fake-data library, loaded only for a phase whose scripts or state
+  // mention one (its code, a variable's value, the request): a phase that does not never loads it.
+  if (input.scripts.some((s) => s.code.includes('$random')) || state.includes('$random'))
+    await loadFakeValues()
   // The host names the phase, so the prelude's calls back (timers, sends) during `begin` already find it.
   const phaseId = run.id
   sandbox.phases.set(phaseId, run)

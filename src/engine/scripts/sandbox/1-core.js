@@ -16,6 +16,7 @@ var host = {}
   ['clear', '__host_clear'],
   ['send', '__host_send'],
   ['body', '__host_body'],
+  ['fake', '__host_fake'],
 ].forEach(function (pair) {
   host[pair[0]] = globalThis[pair[1]]
   delete globalThis[pair[1]]

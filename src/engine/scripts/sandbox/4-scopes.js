@@ -160,6 +160,10 @@ function replaceIn(phase, text) {
     if (name === '$timestamp') return String(Math.floor(Date.now() / 1000))
     if (name === '$isoTimestamp') return new Date().toISOString()
     if (name === '$randomInt') return String(Math.floor(Math.random() * 1001))
+    // Postman's other random-data names ($randomEmail, …): one fresh value from the host's fake-data library,
+    // loaded before a phase that mentions them (sandbox.ts); a name that is none stays as written.
+    var fake = name.charAt(0) === '$' ? host.fake(name) : undefined
+    if (typeof fake === 'string') return fake
     var v = lookup(phase, name)
     return v === undefined ? m : str(v)
   })
