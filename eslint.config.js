@@ -25,7 +25,16 @@ const nodeBuiltins = [
 const engineAndServerDeps = ['undici', 'ws', 'tough-cookie']
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'docs/**', 'test-results/**', 'playwright-report/**', '.flightdeck-tmp/**'] },
+  {
+    ignores: [
+      'out/**',
+      'node_modules/**',
+      'docs/**',
+      'test-results/**',
+      'playwright-report/**',
+      '.flightdeck-tmp/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
