@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readCaPemText } from '../../src/engine/files/pem-file'
 import { channelCredentials, parseGrpcTarget } from '../../src/engine/grpc/grpc-channel'
 import { makeTestPki } from '../fixtures/certs'
 import { runFlightdeckProcess } from '../fixtures/cli-process'
@@ -32,6 +33,10 @@ beforeAll(async () => {
   writeFileSync(join(root, 'ca.der'), new X509Certificate(pki.ca.cert).raw)
   writeFileSync(join(root, 'ca-key.pem'), pki.ca.key)
   writeFileSync(join(root, 'empty.pem'), '')
+  writeFileSync(join(root, 'ca.pem'), pki.ca.cert)
+  const garbage = `-----BEGIN CERTIFICATE-----\n${Buffer.from('not a certificate at all').toString('base64')}\n-----END CERTIFICATE-----\n`
+  writeFileSync(join(root, 'garbage.pem'), garbage)
+  writeFileSync(join(root, 'bundle.pem'), `${pki.ca.cert}\n${garbage}`)
   mkdirSync(join(root, 'shop'))
   writeFileSync(join(root, 'shop', 'collection.yaml'), 'flightdeck: 1\nname: Shop\n')
   writeFileSync(join(root, 'shop', 'secure.yaml'), `name: Secure\nmethod: GET\nurl: '${url}'\n`)
@@ -75,5 +80,28 @@ describe('a CA file with no certificate in it', () => {
     if (made.ok) return
     expect(made.error.message).toContain('Cannot read the CA file')
     expect(made.error.detail).toMatch(NO_CERTIFICATE)
+  })
+
+  it('send --cacert with a bundle whose second CERTIFICATE block is garbage names the file and block 2', async () => {
+    const r = await runFlightdeckProcess(['send', url, '--cacert', 'bundle.pem'], { root, timeoutMs: 60_000 })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('Cannot read the CA file bundle.pem')
+    expect(r.stderr).toMatch(
+      /certificate block 2 \(-----BEGIN CERTIFICATE-----\) is not a readable certificate/,
+    )
+    expect(r.stderr).not.toContain('not signed by a trusted authority')
+  })
+
+  it("gRPC's channel refuses a file whose only block is garbage, naming block 1; a whole CA file still reads", async () => {
+    const target = parseGrpcTarget('127.0.0.1:1', false)
+    if (!target.ok) throw new Error(target.error.message)
+    const made = await channelCredentials(target.value, {
+      plaintext: false,
+      caFile: join(root, 'garbage.pem'),
+    })
+    expect(made.ok).toBe(false)
+    if (made.ok) return
+    expect(made.error.detail).toMatch(/certificate block 1 .* is not a readable certificate/)
+    expect(readCaPemText(join(root, 'ca.pem'))).toContain('-----BEGIN CERTIFICATE-----')
   })
 })
