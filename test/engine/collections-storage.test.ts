@@ -177,6 +177,24 @@ describe('collection storage', () => {
     expect(readFileSync(join(dir, 'admin', 'broken.yaml'), 'utf8')).toBe(broken)
   })
 
+  it('leaves a collection folder inside it out of its tree and says so (an import into a subfolder)', async () => {
+    unwrap(await createCollection(dir, 'Shop'))
+    unwrap(await createRequest(dir, '', createUser()))
+    mkdirSync(join(dir, 'petstore', 'pets'), { recursive: true })
+    writeFileSync(join(dir, 'petstore', 'collection.yaml'), 'flightdeck: 1\nname: Petstore\n')
+    writeFileSync(join(dir, 'petstore', 'pets', 'list.yaml'), 'name: List pets\nmethod: GET\nurl: /pets\n')
+
+    const { info } = await loadCollection(dir)
+    // Petstore is a collection of its own: neither its collection.yaml (read as a request "GET Petstore") nor
+    // its requests (run with Shop's variables, not its own) are Shop's.
+    expect(info.requestCount).toBe(1)
+    expect(findNode(info.root, 'petstore')).toBeNull()
+    expect(findNode(info.root, 'petstore/collection.yaml')).toBeNull()
+    expect(info.problems).toHaveLength(1)
+    expect(info.problems[0]).toMatchObject({ path: 'petstore/collection.yaml' })
+    expect(info.problems[0]?.message).toMatch(/collection of its own/)
+  })
+
   it('refuses to save over a file that changed on disk since it was read', async () => {
     const rel = unwrap(await createRequest(dir, '', createUser()))
     const first = await readRequestFile(join(dir, rel), 'create-user')

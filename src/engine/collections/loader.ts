@@ -93,6 +93,7 @@ export async function loadCollection(
   const requestFiles: Found[] = []
   const folderFiles: Found[] = []
   const folderPaths: string[] = ['']
+  const nested = new Set<string>()
   const temps: string[] = []
   const noteTemp = (abs: string, name: string): void => {
     if (temps.length < MAX_TEMPS && tempWriterOf(name) !== null) temps.push(abs)
@@ -123,6 +124,18 @@ export async function loadCollection(
         line: 0,
         column: 0,
         message: `Cannot list: ${e instanceof Error ? e.message : String(e)}`,
+      })
+      return
+    }
+    // A folder with a collection.yaml is a collection of its own (an import into a subfolder makes one): its
+    // requests belong to it, under its own variables, so this collection leaves it out and says so.
+    if (rel !== '' && entries.some((e) => e.isFile() && e.name === COLLECTION_FILE)) {
+      nested.add(rel)
+      problems.push({
+        path: `${rel}/${COLLECTION_FILE}`,
+        line: 0,
+        column: 0,
+        message: 'A collection of its own: open it as one; its requests are not part of this collection',
       })
       return
     }
@@ -230,7 +243,8 @@ export async function loadCollection(
 
   for (const p of await Promise.all(links)) if (p) problems.push(p)
 
-  const root = buildTree(settings.name, folderPaths, folders, requests)
+  const shownFolders = nested.size === 0 ? folderPaths : folderPaths.filter((p) => !nested.has(p))
+  const root = buildTree(settings.name, shownFolders, folders, requests)
   problems.sort((a, b) => a.path.localeCompare(b.path))
 
   return {
