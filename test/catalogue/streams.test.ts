@@ -237,7 +237,8 @@ describe('WebSocket', () => {
     // Every message is accounted for: kept in the log or counted as dropped (plus the close entry).
     expect(page.value.total + page.value.dropped).toBeGreaterThanOrEqual(FLOOD)
     expect(run.memoryGrowthBytes).toBeLessThan(300 * 1024 * 1024)
-  })
+    // A million messages through the engine: ~5 s quiet, over 20 s at load 20 (timed out the default there).
+  }, 90_000)
 
   it('a connection dropped without a close frame (1006)', async () => {
     const run = await underFault(cat, async () => outcome(await openWs(`${ws.url}/drop?after=50`)))

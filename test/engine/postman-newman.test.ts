@@ -159,7 +159,8 @@ describe('Postman export runs in newman with the same requests and checks', () =
         .map((f) => `${f.source?.name ?? ''}: ${f.error.test ?? ''}: ${f.error.message}`)
       expect(failures).toEqual([])
       expect(summary.run.stats.assertions.total).toBeGreaterThan(0)
-    })
+      // Our run, then newman's (loaded on first use) of the export: ~14 s at load 18, past the 20 s default above it.
+    }, 60_000)
   }
 })
 
@@ -264,5 +265,5 @@ describe('a collection written in Flightdeck exports its checks as scripts newma
     expect(summary.run.failures.map((f) => f.error.message)).toEqual([])
     // 7 + 3 checks, each its own pm.test.
     expect(summary.run.stats.assertions).toMatchObject({ total: 10, failed: 0 })
-  })
+  }, 60_000)
 })
