@@ -108,7 +108,7 @@ describe('Swagger 2.0', () => {
     expect(report).toContain('POST /notes/{noteId}/photo: multipart file part "file" needs a file; left out')
   })
 
-  it('a query, path or header array is sent joined as its collectionFormat says: space, tab, pipe or comma', async () => {
+  it('a query, path, header or form array is sent joined as its collectionFormat says: space, tab, pipe or comma', async () => {
     const array = (name: string, where: string, format: string, example: string[]) => ({
       name,
       in: where,
@@ -138,6 +138,18 @@ describe('Swagger 2.0', () => {
             responses: { '200': { description: 'ok' } },
           },
         },
+        '/forms': {
+          post: {
+            operationId: 'forms',
+            consumes: ['application/x-www-form-urlencoded'],
+            parameters: [
+              array('tags', 'formData', 'pipes', ['t1', 't2']),
+              array('ids', 'formData', 'multi', ['x', 'y']),
+              array('sizes', 'formData', 'csv', ['s', 'm']),
+            ].map(({ 'x-example': example, ...p }) => ({ ...p, default: example })),
+            responses: { '200': { description: 'ok' } },
+          },
+        },
       },
     }
     await importText(JSON.stringify(doc), target.dir)
@@ -151,6 +163,14 @@ describe('Swagger 2.0', () => {
       ['words', 'x y'],
       ['cols', 'c1\tc2'],
       ['tags', 't1|t2'],
+      ['sizes', 's,m'],
+    ])
+    // In a form body too: a field for each item only when the format is multi (not the items as JSON text).
+    const form = await sendSaved(target.service, target.stub, target.dir, 'forms.yaml')
+    expect([...new URLSearchParams(form.body)]).toEqual([
+      ['tags', 't1|t2'],
+      ['ids', 'x'],
+      ['ids', 'y'],
       ['sizes', 's,m'],
     ])
   })

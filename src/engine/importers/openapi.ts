@@ -28,7 +28,7 @@ import { reportWebhooks } from './openapi-webhooks'
 import { nameSchemas, tagged } from './openapi-discriminator'
 import { checkOpenApi } from './openapi-lenient'
 import { operationBase, operationParameters, relativeServerNote, serverText } from './openapi-operation'
-import { queryRows, simpleText } from './openapi-params'
+import { queryRows, SEPARATOR_FIELD, simpleText } from './openapi-params'
 import { openApiOAuth2 } from './oauth2-import'
 
 /**
@@ -155,12 +155,18 @@ function bodyWithin(
     return { body: { kind: 'json', text: `${JSON.stringify(example ?? {}, null, 2)}\n` }, contentType: pick }
   const props =
     isObj(media['schema']) && isObj(media['schema']['properties']) ? media['schema']['properties'] : {}
+  // An array is a field for each item (OpenAPI's form style, exploded), or one joined field when a Swagger 2.0
+  // collectionFormat said so.
+  const values = (s: unknown): string[] => {
+    const v = sampleOf(s, 0, budget)
+    if (!Array.isArray(v)) return [scalarText(v)]
+    const joined = isObj(s) ? s[SEPARATOR_FIELD] : undefined
+    return typeof joined === 'string' ? [v.map(scalarText).join(joined)] : v.map(scalarText)
+  }
   if (pick === 'application/x-www-form-urlencoded') {
-    const fields: KeyValue[] = Object.entries(props).map(([name, s]) => ({
-      name,
-      value: scalarText(sampleOf(s, 0, budget)),
-      enabled: true,
-    }))
+    const fields: KeyValue[] = Object.entries(props).flatMap(([name, s]) =>
+      values(s).map((value) => ({ name, value, enabled: true })),
+    )
     return { body: { kind: 'form', fields }, contentType: null }
   }
   if (pick === 'multipart/form-data') {
@@ -168,7 +174,7 @@ function bodyWithin(
     for (const [name, s] of Object.entries(props)) {
       if (isObj(s) && (s['format'] === 'binary' || s['format'] === 'base64')) {
         unmapped.push(`${where}: multipart file part "${name}" needs a file; left out`)
-      } else parts.push({ kind: 'text', name, value: scalarText(sampleOf(s, 0, budget)), enabled: true })
+      } else for (const value of values(s)) parts.push({ kind: 'text', name, value, enabled: true })
     }
     return { body: { kind: 'multipart', parts }, contentType: null }
   }

@@ -89,7 +89,13 @@ function requestBody(params: Obj[], consumes: string[]): Obj | undefined {
   if (form.length === 0) return undefined
   const multipart = consumes.includes('multipart/form-data') || form.some((p) => p['type'] === 'file')
   const properties: Obj = {}
-  for (const p of form) properties[str(p['name'])] = moveRefs(paramSchema(p))
+  for (const p of form) {
+    const schema = moveRefs(paramSchema(p)) as Obj
+    // A form array is one comma-joined field unless `multi` (a field for each item), as in a query.
+    const format = str(p['collectionFormat'], 'csv')
+    if (p['type'] === 'array' && format !== 'multi') schema[SEPARATOR_FIELD] = SEPARATORS[format] ?? ','
+    properties[str(p['name'])] = schema
+  }
   const required = form.filter((p) => p['required'] === true).map((p) => str(p['name']))
   const schema = { type: 'object', properties, ...(required.length > 0 ? { required } : {}) }
   return {
