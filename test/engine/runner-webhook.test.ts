@@ -6,7 +6,7 @@ import { REQUEST_KEYS } from '../../src/engine/collections/collection-file-forma
 import { requestPlain } from '../../src/engine/collections/collection-file-write'
 import { parseRequestText } from '../../src/engine/collections/collection-file-read'
 import { renderYaml } from '../../src/engine/collections/yaml-doc'
-import { planRun } from '../../src/engine/runner/plan'
+import { mentionsWebhook, planRun } from '../../src/engine/runner/plan'
 import { summarize } from '../../src/engine/runner/run-summary'
 import type { RunStep } from '../../src/engine/runner/run-step'
 import { runSteps } from '../../src/engine/runner/runner'
@@ -354,5 +354,21 @@ describe('run.start with waitForWebhook', { timeout: 20_000 }, () => {
     )
     const ok = await planRun(svc.collections, dir, 'ok', undefined)
     expect(ok.ok && ok.value.usesWebhook).toBe(true)
+  })
+
+  it('sees {{$webhook}} in a body template spread over lines, as the send does', () => {
+    const step = (text: string): RunStep => ({
+      id: 'cb',
+      name: 'cb',
+      request: spec('http://127.0.0.1:1/subscribe', { method: 'POST', body: { kind: 'json', text } }),
+      variables: new Map(),
+      assertions: [],
+      extract: [],
+    })
+    const spread = '{"callback": "{{\n  $webhook\n}}"}'
+    expect(mentionsWebhook(step(spread), new Map())).toBe(true)
+    const vars = new Map([['callback', '{{$webhook}}/done']])
+    expect(mentionsWebhook(step('{"callback": "{{\tcallback\t}}"}'), vars)).toBe(true)
+    expect(mentionsWebhook(step('{"callback": "{{$webhooks}}"}'), new Map())).toBe(false)
   })
 })

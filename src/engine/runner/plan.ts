@@ -291,17 +291,14 @@ export function mentionsWebhook(
   vars: ReadonlyMap<string, string>,
   varsSeen?: Map<ReadonlyMap<string, string>, boolean>,
 ): boolean {
-  const own = JSON.stringify([
-    step.request.url,
-    step.request.headers,
-    step.request.body,
-    step.auth,
-    step.messages,
-  ])
+  // The request's own strings, read where they are: no JSON text of the request (a copy of its body) is made, and
+  // a template spread over lines (`{{\n $webhook }}`) is seen as the send sees it, not as JSON's `\n`.
+  const own: string[] = []
+  stringsIn([step.request.url, step.request.headers, step.request.body, step.auth, step.messages], own)
   const anyVar = (): boolean => [...vars.values()].some((v) => WEBHOOK.test(v))
-  if (!(varsSeen ? memo(varsSeen, vars, anyVar) : anyVar())) return WEBHOOK.test(own)
+  if (!(varsSeen ? memo(varsSeen, vars, anyVar) : anyVar())) return own.some((t) => WEBHOOK.test(t))
   const seen = new Set<string>()
-  let texts = [own]
+  let texts = own
   for (let depth = 0; depth < 8 && texts.length > 0; depth++) {
     const next: string[] = []
     for (const t of texts) {
@@ -318,6 +315,18 @@ export function mentionsWebhook(
     texts = next
   }
   return false
+}
+
+/** Every string in `value` (a request's parsed fields: plain objects, arrays, strings), keys too, into `out`. */
+function stringsIn(value: unknown, out: string[], depth = 0): void {
+  if (typeof value === 'string') out.push(value)
+  else if (depth > 32 || value === null || typeof value !== 'object') return
+  else if (Array.isArray(value)) for (const v of value) stringsIn(v, out, depth + 1)
+  else
+    for (const [k, v] of Object.entries(value)) {
+      out.push(k)
+      stringsIn(v, out, depth + 1)
+    }
 }
 
 function walk(folder: FolderNode, visit: (request: RequestNode) => void): void {
