@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ScopedVariable } from '../../src/shared/collection'
+import { FAKE_VARIABLES } from '../../src/shared/fake-variables'
 import { beautifyJson, jsonBodyProblem, LIVE_CHECK_LIMIT } from '../../src/renderer/editor/json-beautify'
 import { languageForContentType } from '../../src/renderer/editor/editor-setup'
 import {
@@ -66,12 +67,22 @@ describe('completion after {{', () => {
       '$isoTimestamp',
       '$randomInt',
       '$webhook',
+      ...Object.keys(FAKE_VARIABLES),
     ])
     expect(all[0]).toEqual({ name: 'host', detail: 'environment staging', info: '127.0.0.1:8080' })
     expect(all[1]?.info).toBe('secret (value hidden)')
     expect(all[2]?.info).toBe('127.0.0.1:8080/u/7')
     expect(variableOptions(scope, 'HO').map((o) => o.name)).toEqual(['host'])
-    expect(variableOptions(scope, '$r').map((o) => o.name)).toEqual(['$randomInt'])
+    // Postman's random-data names are offered too, each with what it gives.
+    expect(variableOptions(scope, '$randomE').map((o) => o.name)).toEqual([
+      '$randomEmail',
+      '$randomExampleEmail',
+    ])
+    expect(variableOptions(scope, '$randomEmail')[0]).toMatchObject({
+      detail: 'dynamic',
+      info: expect.stringContaining('email'),
+    })
+    expect(variableOptions(scope, '$r').length).toBe(1 + Object.keys(FAKE_VARIABLES).length)
   })
 
   it('offers at most MAX_COMPLETIONS names from a huge scope', () => {

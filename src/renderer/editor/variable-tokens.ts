@@ -1,5 +1,5 @@
 import type { ScopedVariable } from '../../shared/collection'
-import { isFakeVariable } from '../../shared/fake-variables'
+import { FAKE_VARIABLES, isFakeVariable } from '../../shared/fake-variables'
 import { DYNAMIC_NAMES, isDynamicName } from '../../shared/template'
 import { variableHints, variableMap, type VariableHint } from '../composer/variable-hints'
 
@@ -96,7 +96,8 @@ export function variableOptions(vars: readonly ScopedVariable[], prefix: string)
     if (out.length >= MAX_COMPLETIONS) break
     out.push({ name: h.name, detail: h.source, info: h.secret ? 'secret (value hidden)' : h.value })
   }
-  for (const name of DYNAMIC_NAMES) {
+  // The engine's dynamic names, then Postman's random-data ones ($randomEmail, …), which send as well.
+  for (const name of [...DYNAMIC_NAMES, ...Object.keys(FAKE_VARIABLES)]) {
     if (out.length >= MAX_COMPLETIONS) break
     if (name.toLowerCase().startsWith(lower)) {
       const [hint] = variableHints([`{{${name}}}`], vars)
