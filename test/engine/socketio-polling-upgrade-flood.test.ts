@@ -1,8 +1,5 @@
-import type { ChildProcess } from 'node:child_process'
-import { afterEach, describe, expect, it } from 'vitest'
-import type { EngineService } from '../../src/engine/service'
-import { startFloodPeer } from '../attack/flood-peer'
-import { makeService } from './helpers'
+import { describe, expect, it } from 'vitest'
+import { floodPeerEachCase } from './flood-peer-cases'
 import { settle } from './stream-helpers'
 
 /**
@@ -28,21 +25,14 @@ io.on('connection', (socket) => {
 server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'))
 `
 
-let service: EngineService | null = null
-let peer: ChildProcess | null = null
-afterEach(async () => {
-  await service?.dispose()
-  peer?.kill()
-  service = peer = null
-})
+const each = floodPeerEachCase()
 
 describe('Socket.IO: polling answers paced while the upgrade to WebSocket happens', () => {
   it('logs every event in order and upgrades', async () => {
-    const started = await startFloodPeer(PEER, 'Socket.IO server')
-    peer = started.child
-    service = makeService()
+    const port = await each.peer(PEER, 'Socket.IO server')
+    const service = each.service()
     const r = await service.invoke('socketio.open', {
-      url: `http://127.0.0.1:${started.port}`,
+      url: `http://127.0.0.1:${port}`,
       headers: [],
       query: [],
       listen: [],

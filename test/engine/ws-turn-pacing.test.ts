@@ -1,11 +1,9 @@
-import type { ChildProcess } from 'node:child_process'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import WebSocket from 'ws'
 import { WsTurnPacer, type WsFrame } from '../../src/engine/ws/ws-turn-pacer'
-import { startFloodPeer } from '../attack/flood-peer'
 import { rawWsPeerSource } from '../fixtures/raw-ws-peer'
-import { makeService } from './helpers'
+import { floodPeerEachCase } from './flood-peer-cases'
 
 /**
  * A WebSocket session takes at most TURN_FRAMES frames per turn of the event loop. Pausing the socket alone let
@@ -16,13 +14,7 @@ import { makeService } from './helpers'
  * order of messages and pings past a turn, the close after them, and the queue's bound cut loudly.
  */
 
-let service: EngineService | null = null
-let peer: ChildProcess | null = null
-afterEach(async () => {
-  await service?.dispose()
-  peer?.kill()
-  service = peer = null
-})
+const each = floodPeerEachCase()
 
 /**
  * A WebSocket server in its own process that answers the upgrade with `frames` (a JS expression building one
@@ -33,11 +25,10 @@ function peerSource(frames: string): string {
 }
 
 async function open(frames: string): Promise<{ service: EngineService; sid: string }> {
-  const started = await startFloodPeer(peerSource(frames), 'WebSocket server')
-  peer = started.child
-  service = makeService()
+  const port = await each.peer(peerSource(frames), 'WebSocket server')
+  const service = each.service()
   const r = await service.invoke('ws.open', {
-    url: `ws://127.0.0.1:${started.port}/`,
+    url: `ws://127.0.0.1:${port}/`,
     headers: [],
     protocols: [],
   })
@@ -72,12 +63,11 @@ describe('WebSocket: frames per turn of the event loop', () => {
 
   it('a queue past its bound is cut loudly: the pacer stops, drops it and says how many waited', async () => {
     // The session's bound (65,536) is past what one read can hold; a pacer with a small one shows the cut.
-    const started = await startFloodPeer(
+    const port = await each.peer(
       peerSource(`Buffer.concat(Array(50000).fill(text('hi')))`),
       'WebSocket server',
     )
-    peer = started.child
-    const ws = new WebSocket(`ws://127.0.0.1:${started.port}/`)
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/`)
     const handled: WsFrame[] = []
     const cut = await new Promise<number>((resolve, reject) => {
       const pacer = new WsTurnPacer(ws, {
