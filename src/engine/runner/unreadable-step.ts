@@ -26,6 +26,8 @@ export function refusesRun(problem: FileProblem, env: string | undefined): boole
 export function failsItem(problem: FileProblem, under: string): boolean {
   const p = problem.path
   if (p.startsWith(`${ENVIRONMENTS_DIR}/`)) return false
+  // A collection of its own inside this one (../collections/loader.ts): not one of its requests; nothing failed.
+  if (p !== COLLECTION_FILE && basename(p) === COLLECTION_FILE) return false
   return under === '' || p === under || p.startsWith(`${under}/`)
 }
 
