@@ -291,7 +291,7 @@ describe("the app's GraphQL subscription over wss://", () => {
 })
 
 describe("the app's sessions opened from a saved request over TLS", () => {
-  it("trust the request's caFile from its collection: HTTP, SSE, WebSocket, Socket.IO, GraphQL and MQTT", async () => {
+  it("trust the request's caFile from its collection: HTTP, SSE, gRPC, WebSocket, Socket.IO, GraphQL and MQTT", async () => {
     // Each names caFile: certs/ca.pem; before, the app sent only the Insecure switch (HTTP and SSE not even
     // that file) and each failed on the certificate ("not signed by a trusted authority").
     const engine = startEngine()
@@ -308,6 +308,7 @@ describe("the app's sessions opened from a saved request over TLS", () => {
       const requests = [
         ['app/http.yaml', 'done'],
         ['app/sse.yaml', 'sse-event'],
+        ['files/own/grpc.yaml', 'done'],
         ...['ws', 'io', 'graphql', ...(MOSQUITTO ? ['mqtt'] : [])].map((n) => [
           `files/own/${n}.yaml`,
           'stream-open',

@@ -6,6 +6,7 @@ import { grpcSendsMany } from '../../shared/grpc'
 import type { AppError } from '../../shared/result'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
+import { activeCaFile } from '../tabs/saved-ca-file'
 import { selectActiveDraft } from '../tabs/active-draft'
 import { grpcMessages, grpcurlCommand } from './grpc-messages'
 
@@ -162,7 +163,12 @@ export function createGrpcSlice(client: ApiClient): StateCreator<AppState, [], [
   })
   const call = (s: AppState, g: GrpcDraft, target: string) => ({
     target,
-    tls: { plaintext: g.plaintext, ...(g.insecure && !g.plaintext ? { insecure: true } : {}) },
+    tls: {
+      plaintext: g.plaintext,
+      ...(g.insecure && !g.plaintext ? { insecure: true } : {}),
+      // The saved request's CA file, as a run's gRPC step trusts it (confined to the collection by the engine).
+      ...(g.plaintext ? {} : activeCaFile(s)),
+    },
     metadata: selectActiveDraft(s).headers,
     schema: grpcSchemaSource(g),
     ...contextOf(s),
