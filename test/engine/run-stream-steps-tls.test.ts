@@ -292,6 +292,7 @@ describe("the app's GraphQL subscription over wss://", () => {
 
 describe("the app's sessions opened from a saved request over TLS", () => {
   it("trust the request's caFile from its collection: HTTP, SSE, gRPC, WebSocket, Socket.IO, GraphQL and MQTT", async () => {
+    // Seven sessions of one engine at the servers above (1.5-3 s here): one case, not seven engines.
     // Each names caFile: certs/ca.pem; before, the app sent only the Insecure switch (HTTP and SSE not even
     // that file) and each failed on the certificate ("not signed by a trusted authority").
     const engine = startEngine()
