@@ -3,7 +3,6 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createSchema } from 'graphql-yoga'
 import { createHandler } from 'graphql-sse/lib/use/http'
 import { useServer } from 'graphql-ws/use/ws'
 import { WebSocketServer } from 'ws'
@@ -13,6 +12,7 @@ import type { JsonRunReport } from '../../src/cli/run-report'
 import { startGraphqlServer } from '../fixtures/graphql-server'
 import { startOAuthServer, TestBrowser, type OAuthServer } from '../fixtures/oauth-server'
 import { makeService } from './helpers'
+import { ticksSchema } from '../fixtures/graphql-ticks-schema'
 
 /**
  * A GraphQL subscription step over a WebSocket whose own auth is OAuth 2.0's authorization code grant: the
@@ -34,25 +34,7 @@ let dir = ''
 let configDir = ''
 let out = ''
 
-const schema = createSchema({
-  typeDefs: /* GraphQL */ `
-    type Query {
-      ok: Boolean
-    }
-    type Subscription {
-      ticks(to: Int!): Int!
-    }
-  `,
-  resolvers: {
-    Subscription: {
-      ticks: {
-        subscribe: async function* (_: unknown, { to }: { to: number }) {
-          for (let i = 1; i <= to; i++) yield { ticks: i }
-        },
-      },
-    },
-  },
-})
+const schema = ticksSchema()
 
 beforeAll(async () => {
   oauth = await startOAuthServer()

@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as grpc from '@grpc/grpc-js'
-import { createSchema } from 'graphql-yoga'
 import { useServer } from 'graphql-ws/use/ws'
 import { Server as SocketIoServer } from 'socket.io'
 import { WebSocketServer } from 'ws'
@@ -17,6 +16,7 @@ import { makeService } from './helpers'
 import { record } from './stream-helpers'
 import { openCollection, startEngine, stopEngines } from '../renderer/store-over-engine'
 import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
+import { ticksSchema } from '../fixtures/graphql-ticks-schema'
 
 /**
  * A run's WebSocket, Socket.IO, GraphQL-over-WebSocket and MQTT (mqtts://) steps trust what its HTTP steps
@@ -38,25 +38,7 @@ let dir = ''
 let configDir = ''
 let out = ''
 
-const schema = createSchema({
-  typeDefs: /* GraphQL */ `
-    type Query {
-      ok: Boolean
-    }
-    type Subscription {
-      ticks(to: Int!): Int!
-    }
-  `,
-  resolvers: {
-    Subscription: {
-      ticks: {
-        subscribe: async function* (_: unknown, { to }: { to: number }) {
-          for (let i = 1; i <= to; i++) yield { ticks: i }
-        },
-      },
-    },
-  },
-})
+const schema = ticksSchema()
 
 /** The saved requests of one folder, each trusting `ca` through its own `caFile` (none: no caFile). */
 function steps(
