@@ -93,6 +93,25 @@ describe('CLI arguments', () => {
     }
   })
 
+  it('a {{variable}} in a plain send is refused, naming it and where: it would go out as braces', () => {
+    const refused = (args: string[]): string => {
+      const c = parseCliArgs(args)
+      return c.kind === 'error' ? c.message : `parsed as ${c.kind}`
+    }
+    expect(refused(['send', 'http://127.0.0.1:1/users?token={{ token }}'])).toMatch(
+      /^\{\{token\}\} in the URL is a variable, and a plain send has none: .*--collection DIR --request PATH/,
+    )
+    expect(refused(['send', 'http://127.0.0.1:1/', '-H', 'Authorization: Bearer {{$guid}}'])).toMatch(
+      /^\{\{\$guid\}\} in a header is a variable/,
+    )
+    expect(refused(['send', 'http://127.0.0.1:1/', '-d', '{"id":"{{id}}"}'])).toMatch(
+      /^\{\{id\}\} in the body \(-d\) is a variable/,
+    )
+    // JSON's nested braces and a file's bytes are not variables.
+    expect(parseCliArgs(['send', 'http://127.0.0.1:1/', '-d', '{"a":{"b":{}}}']).kind).toBe('send')
+    expect(parseCliArgs(['send', 'http://127.0.0.1:1/', '-d', '@{{body}}.json']).kind).toBe('send')
+  })
+
   it('headers and URLs', () => {
     expect(parseHeader('Accept:  text/html ')).toEqual({ name: 'Accept', value: 'text/html', enabled: true })
     expect(parseHeader('X-Empty:')).toEqual({ name: 'X-Empty', value: '', enabled: true })
