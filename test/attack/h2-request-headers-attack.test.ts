@@ -82,4 +82,18 @@ describe("an HTTP/2 request's own headers past the limits", () => {
     )
     expect(message).not.toMatch(/frameError/)
   })
+
+  it('200 request fields sent with Accept server push (its own HTTP/2 connection): the same words', async () => {
+    const r = await send(
+      service,
+      spec(`https://localhost:${port}/`, { headers: fields(200, 10) }, { caFile, acceptPush: true }),
+    )
+    if (r.final.type !== 'error') throw new Error(`expected an error, got ${r.final.type}`)
+    expect(r.final.message).toMatch(
+      new RegExp(
+        `^localhost:${port} refused this request's headers \\(20\\d fields, 4 KB\\) before answering`,
+      ),
+    )
+    expect(r.final.message).not.toMatch(/response headers/)
+  })
 })

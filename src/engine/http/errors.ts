@@ -247,6 +247,21 @@ function headersTooLarge(where: string): string {
 }
 
 /**
+ * An HTTP/2 stream ended before its response for the size of headers, ours or the server's, in words; else null.
+ * For an exchange that reads the stream itself (a request sent with Accept server push).
+ */
+export function h2HeadersFailure(
+  err: unknown,
+  status: number,
+  host: string,
+  requestHeaders: HeaderList,
+): EngineError | null {
+  return (
+    h2RequestHeadersFailure(err, status, host, requestHeaders) ?? h2HeaderFieldsFailure(err, status, host)
+  )
+}
+
+/**
  * An HTTP/2 stream reset before its response's headers (`status` 0) for their size, in words; else null. With
  * ENHANCE_YOUR_CALM it is ours (more fields than Node's client takes); with FRAME_SIZE_ERROR the server's (a
  * Node server will not send a header block over its 64 KB `maxSendHeaderBlockLength`).

@@ -4,7 +4,7 @@ import type { HeaderList, TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
 import type { BodyStore, BodyWriter } from '../http/body-store'
 import { connectionPhases, timingOf } from '../http/connector'
-import { EngineError, classifyError, h2HeaderFieldsFailure } from '../http/errors'
+import { EngineError, classifyError, h2HeadersFailure } from '../http/errors'
 import type { ExchangeOutcome } from '../http/exchange'
 import {
   cancelledEvent,
@@ -387,7 +387,8 @@ export class PushExchange {
     }
     const timings = harTimings(this.marks, endAt)
     const { host } = this.init.url
-    const error = classifyError(h2HeaderFieldsFailure(failure, this.status, host) ?? failure, host)
+    const explained = h2HeadersFailure(failure, this.status, host, this.init.headers) ?? failure
+    const error = classifyError(explained, host)
     this.emit(errorEvent(this.init.sid, endAt, error, timings, partial))
     // Its pushes ride on the same connection: they stop with it, each saying why.
     this.pushes.stopAll(
