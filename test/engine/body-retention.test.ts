@@ -1,8 +1,8 @@
-import { createHook } from 'node:async_hooks'
 import { existsSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { Fifo } from '../../src/engine/fifo'
 import { BodyStore } from '../../src/engine/http/body-store'
+import { promisesMadeBy } from './promise-count'
 
 describe('body retention', () => {
   it('keeps the newest bodies, releases the oldest finished ones, and says so when one is asked for', async () => {
@@ -39,14 +39,7 @@ describe('letting go of bodies', () => {
     // 7 promises each when every body was taken for one on disk. Counted, not timed.
     const store = new BodyStore({ maxBodies: 100, memoryLimit: 64 })
     const ids: string[] = []
-    let promises = 0
-    const hook = createHook({
-      init(_id, type) {
-        if (type === 'PROMISE') promises++
-      },
-    })
-    hook.enable()
-    try {
+    const promises = promisesMadeBy(() => {
       for (let i = 0; i < 1000; i++) {
         const w = store.create('application/json')
         w.write(Buffer.from(`{"item":${i}}`))
@@ -54,9 +47,7 @@ describe('letting go of bodies', () => {
         ids.push(w.id)
       }
       for (const id of ids.slice(-100)) void store.delete(id)
-    } finally {
-      hook.disable()
-    }
+    })
     expect(promises).toBe(0)
     const gone = await store.read(ids[999] as string, 0, 10, 'utf8')
     expect(gone.ok).toBe(false)

@@ -1,4 +1,3 @@
-import { createHook } from 'node:async_hooks'
 import { resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunStep } from '../../src/engine/runner/run-step'
@@ -6,6 +5,7 @@ import { runSteps } from '../../src/engine/runner/runner'
 import type { EngineService } from '../../src/engine/service'
 import { makeService, spec } from './helpers'
 import { startAnsweringServer, type AnsweringServer } from '../fixtures/answering-server'
+import { countingPromises } from './promise-count'
 
 // What a run costs per step run, counted rather than timed (a count does not move with the machine's load):
 // each promise is an allocation and a turn of the microtask queue. A step run of one unchanging request made 22
@@ -28,22 +28,6 @@ afterAll(async () => {
   await server.close()
 })
 
-/** Promises made while `run` runs (made by anything in this process: nothing else runs meanwhile). */
-async function countingPromises<T>(run: () => Promise<T>): Promise<{ value: T; promises: number }> {
-  let promises = 0
-  const hook = createHook({
-    init(_id, type) {
-      if (type === 'PROMISE') promises++
-    },
-  })
-  hook.enable()
-  try {
-    return { value: await run(), promises }
-  } finally {
-    hook.disable()
-  }
-}
-
 describe('a run of one request, per step run', () => {
   it('makes at most 8 promises, and every iteration still passes', async () => {
     const step: RunStep = {
@@ -58,20 +42,10 @@ describe('a run of one request, per step run', () => {
     }
     // Warm: the first run resolves the request and opens the connections.
     await runSteps(service.http, [step], { concurrency: 10, iterations: 50 })
-    let promises = 0
-    const hook = createHook({
-      init(_id, type) {
-        if (type === 'PROMISE') promises++
-      },
-    })
     const iterations = 500
-    hook.enable()
-    let report
-    try {
-      report = await runSteps(service.http, [step], { concurrency: 10, iterations })
-    } finally {
-      hook.disable()
-    }
+    const { value: report, promises } = await countingPromises(() =>
+      runSteps(service.http, [step], { concurrency: 10, iterations }),
+    )
     expect(report.stats.passed).toBe(iterations)
     expect(report.results.every((r) => r.status === 200 && r.assertions[0]?.passed)).toBe(true)
     expect(promises / iterations).toBeLessThanOrEqual(8)
