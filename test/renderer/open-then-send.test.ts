@@ -81,4 +81,26 @@ describe('Send right after opening a request', () => {
     // The first click still opened its tab, behind the one shown.
     expect(store.getState().tabs.map((t) => t.path)).toContain('list.yaml')
   })
+
+  it('a part clicked while the request opens is kept for the request being opened, not the tab it leaves', async () => {
+    const store = engine.store()
+    await openCollection(store, dir)
+    await store.getState().openRequest(dir, 'other.yaml')
+    const behind = store.getState().activeTabId
+    const opening = store.getState().openRequest(dir, 'list.yaml')
+    store.getState().chooseComposerPart('after')
+    await opening
+    await store.getState().pendingOpen()
+
+    const s = store.getState()
+    expect(selectActiveTab(s)?.path).toBe('list.yaml')
+    expect(s.composerParts[s.activeTabId]).toBe('after')
+    expect(s.composerParts[behind]).toBeUndefined()
+    // With nothing opening, a click is for the tab in front at once; the other tab keeps its own.
+    s.chooseComposerPart('headers')
+    s.activateTab(behind)
+    expect(store.getState().composerParts[behind]).toBeUndefined()
+    store.getState().chooseComposerPart('body')
+    expect(store.getState().composerParts).toMatchObject({ [behind]: 'body', [s.activeTabId]: 'headers' })
+  })
 })

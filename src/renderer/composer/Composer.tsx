@@ -1,5 +1,5 @@
-import { useRef, useState } from 'react'
-import { useAppStore, useAppStoreApi } from '../store/store-context'
+import { useRef } from 'react'
+import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
 import { KeyValueTable } from './KeyValueTable'
 import { OptionsPanel } from './OptionsPanel'
@@ -30,19 +30,8 @@ type ComposerTab =
 export function Composer() {
   // Unchosen: the mode's first tab (an MQTT or Socket.IO request opens on its Connection). Chosen per request
   // tab, as other API clients do: a new tab opens on its first part, not on the one the last tab was left at.
-  const activeTabId = useAppStore((s) => s.activeTabId)
-  const [chosen, setChosen] = useState<Readonly<Record<string, ComposerTab>>>({})
-  const tab = chosen[activeTabId] ?? null
-  const store = useAppStoreApi()
-  const setTab = (id: ComposerTab): void =>
-    setChosen((c) => {
-      // Only open tabs' choices are kept.
-      const open = new Set(store.getState().tabs.map((t) => t.id))
-      const next: Record<string, ComposerTab> = {}
-      for (const [k, v] of Object.entries(c)) if (open.has(k)) next[k] = v
-      next[activeTabId] = id
-      return next
-    })
+  const tab = useAppStore((s) => (s.composerParts[s.activeTabId] as ComposerTab | undefined) ?? null)
+  const setTab = useAppStore((s) => s.chooseComposerPart)
   const paramCount = useActiveDraft((d) => d.params.filter((p) => p.enabled && p.name !== '').length)
   const headerCount = useActiveDraft((d) => d.headers.filter((h) => h.enabled && h.name !== '').length)
   const bodyKind = useActiveDraft((d) => d.bodyKind)

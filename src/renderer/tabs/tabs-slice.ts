@@ -21,6 +21,13 @@ export interface TabsSlice {
    * when nothing is opening, so Send reads the draft in the same task (sends fired in one go each take their own).
    */
   pendingOpen(): Promise<void> | null
+  /** The composer part (Params, Body, After response…) each open tab was left on; absent: its first part. */
+  composerParts: Readonly<Record<string, string>>
+  /**
+   * Show `part` for the tab in front. Clicked while a request from the sidebar is still being read, it is for
+   * the tab being opened (as Send is): the person clicked the part of what they had just chosen.
+   */
+  chooseComposerPart(part: string): void
   activateTab(id: string): void
   closeTab(id: string): void
   setTabName(name: string): void
@@ -49,6 +56,7 @@ export function createTabsSlice(client: ApiClient): StateCreator<AppState, [], [
       tabs: [first],
       activeTabId: first.id,
       tabError: null,
+      composerParts: {},
 
       newTab: () => {
         const tab = scratchTab(get().tabs)
@@ -94,6 +102,23 @@ export function createTabsSlice(client: ApiClient): StateCreator<AppState, [], [
         return (async () => {
           while (opening.size > 0) await Promise.allSettled([...opening])
         })()
+      },
+
+      chooseComposerPart: (part) => {
+        const keep = (): void =>
+          set((s) => {
+            // Only open tabs' choices are kept.
+            const parts: Record<string, string> = {}
+            for (const t of s.tabs) {
+              const was = s.composerParts[t.id]
+              if (was !== undefined) parts[t.id] = was
+            }
+            parts[s.activeTabId] = part
+            return { composerParts: parts }
+          })
+        const opening = get().pendingOpen()
+        if (opening) void opening.then(keep)
+        else keep()
       },
 
       activateTab: (id) => {
