@@ -51,9 +51,13 @@ export function hasTemplate(text: string): boolean {
   return TOKEN.test(text)
 }
 
-export type DynamicName = '$uuid' | '$timestamp' | '$isoTimestamp' | '$randomInt' | '$webhook'
+export type DynamicName =
+  '$uuid' | '$guid' | '$randomUUID' | '$timestamp' | '$isoTimestamp' | '$randomInt' | '$webhook'
+/** Every name dynamicValue() below answers without the random-data table; the editor marks these as dynamic. */
 export const DYNAMIC_NAMES: readonly DynamicName[] = [
   '$uuid',
+  '$guid',
+  '$randomUUID',
   '$timestamp',
   '$isoTimestamp',
   '$randomInt',

@@ -32,6 +32,11 @@ describe('the {{variable}} tokens the editor marks', () => {
   it('knows which names the scope defines, which are dynamic and which are unknown', () => {
     expect(variableState('host', scope)).toBe('known')
     expect(variableState('$uuid', scope)).toBe('dynamic')
+    // Postman's names for a UUID send as $uuid does (src/shared/template.ts): not "unknown, will be refused".
+    expect(variableState('$guid', scope)).toBe('dynamic')
+    expect(variableState('$randomUUID', scope)).toBe('dynamic')
+    expect(variableState('$timestamp', scope)).toBe('dynamic')
+    expect(hoverText('$guid', scope)).toContain('a new UUID each send')
     // Postman's random-data names send (src/shared/fake-variables.ts); a name that is not one does not.
     expect(variableState('$randomEmail', scope)).toBe('dynamic')
     expect(variableState('$randomNope', scope)).toBe('unknown')
@@ -63,6 +68,8 @@ describe('completion after {{', () => {
       'token',
       'userId',
       '$uuid',
+      '$guid',
+      '$randomUUID',
       '$timestamp',
       '$isoTimestamp',
       '$randomInt',
@@ -82,7 +89,7 @@ describe('completion after {{', () => {
       detail: 'dynamic',
       info: expect.stringContaining('email'),
     })
-    expect(variableOptions(scope, '$r').length).toBe(1 + Object.keys(FAKE_VARIABLES).length)
+    expect(variableOptions(scope, '$r').length).toBe(2 + Object.keys(FAKE_VARIABLES).length)
   })
 
   it('offers at most MAX_COMPLETIONS names from a huge scope', () => {

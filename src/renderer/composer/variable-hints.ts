@@ -20,6 +20,8 @@ export interface VariableHint {
 
 const DYNAMIC_TEXT: Record<string, string> = {
   $uuid: 'a new UUID each send',
+  $guid: 'a new UUID each send (Postman’s name for $uuid)',
+  $randomUUID: 'a new UUID each send (Postman’s name for $uuid)',
   $timestamp: 'Unix seconds at send time',
   $isoTimestamp: 'ISO time at send time',
   $randomInt: 'a random integer 0–1000 each send',
