@@ -8,6 +8,7 @@ import {
   type ImportCommand,
   type SavedSendCommand,
 } from './collection-args'
+import { eachTyped, typedUnlessFile, unresolvedVariable } from './unresolved-variable'
 
 /**
  * The CLI's argument parser: small, pure, and curl-shaped where curl has a convention (-X, -H 'k: v', -d,
@@ -47,31 +48,6 @@ export type CliCommand =
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i
-
-/** A `{{name}}` as Postman, Insomnia and Bruno write variables (`{{$guid}}` too). */
-const VARIABLE = /\{\{\s*([^{}\s][^{}]*?)\s*\}\}/
-
-/**
- * A plain `send <url>` has no variables: a `{{token}}` pasted from another tool would go out as those braces (a
- * 401 or a wrong host, and exit 0 for any answer), so it is refused, naming where it is and what resolves it.
- * A `-d @file`'s bytes are sent as they are.
- */
-function variableIn(url: string, headers: readonly string[], data: string | undefined): string | null {
-  const places: [string, string][] = [
-    ['the URL', url],
-    ...headers.map((h): [string, string] => ['a header', h]),
-    ...(data !== undefined && !data.startsWith('@') ? [['the body (-d)', data] as [string, string]] : []),
-  ]
-  for (const [where, text] of places) {
-    const found = VARIABLE.exec(text)
-    if (found)
-      return (
-        `{{${found[1] ?? ''}}} in ${where} is a variable, and a plain send has none: save the request in a ` +
-        `collection and send it with --collection DIR --request PATH (with --env or --env-var), or write the value`
-      )
-  }
-  return null
-}
 
 function error(message: string): CliCommand {
   return { kind: 'error', message }
@@ -164,7 +140,11 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (target === undefined) return error('missing URL; try: flightdeck send <url>')
   if (extra.length > 0) return error(`unexpected argument '${extra[0] ?? ''}'`)
 
-  const unresolved = variableIn(target, values.header ?? [], values.data)
+  const unresolved = unresolvedVariable('send', [
+    ['the URL', target],
+    ...eachTyped('a header', values.header),
+    typedUnlessFile('the body (-d)', values.data),
+  ])
   if (unresolved) return error(unresolved)
   const url = normalizeUrl(target)
   if (url === null) return error(`not an http(s) URL: '${target}'`)

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { GRAPHQL_TRANSPORTS, type GraphqlTransport } from '../shared/graphql'
 import type { KeyValue } from '../shared/request'
 import { parseHeader } from './args'
+import { eachTyped, typedUnlessFile, unresolvedVariable } from './unresolved-variable'
 
 /**
  * Arguments of `flightdeck graphql <url>`: pure (files named with @ are read by the command), so they are
@@ -102,6 +103,14 @@ export function parseGraphqlArgs(argv: readonly string[]): GraphqlCliCommand {
   const [target, ...rest] = parsed.positionals
   if (!target) return error('graphql needs a URL (see flightdeck graphql --help)')
   if (rest.length) return error(`unexpected argument '${rest[0] ?? ''}'`)
+  const unresolved = unresolvedVariable('graphql', [
+    ['the URL', target],
+    ...eachTyped('a header', v.header),
+    typedUnlessFile('the query (--query)', v.query),
+    typedUnlessFile('the variables (--variables)', v.variables),
+    typedUnlessFile('the connection params (--params)', v.params),
+  ])
+  if (unresolved) return error(unresolved)
   const url = HAS_SCHEME.test(target) ? target : `http://${target}`
   if (!/^(https?|wss?):\/\//i.test(url))
     return error(`the URL must be http(s):// or ws(s)://, got '${target}'`)

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import type { GrpcSchemaSource, GrpcTls } from '../shared/grpc'
 import type { KeyValue } from '../shared/request'
 import { parseHeader, parseSize } from './args'
+import { eachTyped, typedUnlessFile, unresolvedVariable } from './unresolved-variable'
 
 /**
  * Arguments of `flightdeck grpc <target> [Service/Method]`: pure, so they are tested without a network. Anything
@@ -106,6 +107,12 @@ export function parseGrpcArgs(argv: readonly string[]): GrpcCliCommand {
   const [target, name, ...extra] = positionals
   if (target === undefined) return error('missing target; try: flightdeck grpc localhost:50051')
   if (extra.length > 0) return error(`unexpected argument '${extra[0] ?? ''}'`)
+  const unresolved = unresolvedVariable('grpc', [
+    ['the target', target],
+    ...eachTyped('metadata (-H)', values.header),
+    typedUnlessFile('the message (-d)', values.data),
+  ])
+  if (unresolved) return error(unresolved)
   const metadata: KeyValue[] = []
   for (const h of values.header ?? []) {
     const kv = parseHeader(h)

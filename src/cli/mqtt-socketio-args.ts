@@ -3,6 +3,7 @@ import type { MqttOptions, MqttQos, MqttSubscription } from '../shared/mqtt'
 import type { KeyValue } from '../shared/request'
 import type { SocketIoAckAnswer, SocketIoOptions } from '../shared/socketio'
 import { parseHeader } from './args'
+import { eachTyped, unresolvedVariable } from './unresolved-variable'
 
 /**
  * Arguments of `flightdeck mqtt <url>` and `flightdeck socketio <url>`: pure, so they are tested without a
@@ -156,6 +157,22 @@ export function parseMessagingArgs(argv: readonly string[]): MessagingCliCommand
   const [target, ...extra] = positionals
   if (target === undefined) return error(`missing URL; try: flightdeck ${command} <url>`)
   if (extra.length > 0) return error(`unexpected argument '${extra[0] ?? ''}'`)
+  const unresolved = unresolvedVariable(command, [
+    ['the URL', target],
+    ...eachTyped('a subscription (--sub)', values.sub),
+    ...eachTyped('a publish (--pub)', values.pub),
+    ['the client id', values['client-id']],
+    ['the user name', values.username],
+    ['the password', values.password],
+    ...eachTyped('a header', values.header),
+    ...eachTyped('a query parameter (--query)', values.query),
+    ...eachTyped('an emit (--emit)', values.emit),
+    ...eachTyped('an ack answer (--answer)', values.answer),
+    ['the auth payload (--auth)', values.auth],
+    ['the namespace', values.namespace],
+    ['the path (--path)', values.path],
+  ])
+  if (unresolved) return error(unresolved)
   let max: number | null = null
   if (values.max !== undefined) {
     max = Number(values.max)

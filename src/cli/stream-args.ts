@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import type { KeyValue, RequestBody, RequestSpec } from '../shared/request'
 import type { SseOpenOptions, WsOpenOptions } from '../shared/stream-schemas'
 import { parseHeader } from './args'
+import { eachTyped, typedUnlessFile, unresolvedVariable } from './unresolved-variable'
 
 /**
  * Arguments of `flightdeck sse <url>` and `flightdeck ws <url>`: pure, so they are tested without a network.
@@ -118,6 +119,15 @@ export function parseStreamArgs(argv: readonly string[]): StreamCliCommand {
   if (command !== 'sse' && command !== 'ws') return error(`unknown command '${command ?? ''}'`)
   if (target === undefined) return error(`missing URL; try: flightdeck ${command} <url>`)
   if (extra.length > 0) return error(`unexpected argument '${extra[0] ?? ''}'`)
+  const unresolved = unresolvedVariable(command, [
+    ['the URL', target],
+    ...eachTyped('a header', values.header),
+    typedUnlessFile('the body (-d)', values.data),
+    ...eachTyped('a message (--send)', values.send),
+    ...eachTyped('a subprotocol (-p)', values.protocol),
+    ['the Last-Event-ID', values['last-event-id']],
+  ])
+  if (unresolved) return error(unresolved)
 
   const headers: KeyValue[] = []
   for (const h of values.header ?? []) {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { normalizeUrl, parseCliArgs, parseHeader } from '../../src/cli/args'
+import { parseGraphqlArgs } from '../../src/cli/graphql-args'
+import { parseGrpcArgs } from '../../src/cli/grpc-args'
+import { parseMessagingArgs } from '../../src/cli/mqtt-socketio-args'
+import { parseStreamArgs } from '../../src/cli/stream-args'
 
 describe('CLI arguments', () => {
   it('a bare send is a GET with defaults', () => {
@@ -110,6 +114,75 @@ describe('CLI arguments', () => {
     // JSON's nested braces and a file's bytes are not variables.
     expect(parseCliArgs(['send', 'http://127.0.0.1:1/', '-d', '{"a":{"b":{}}}']).kind).toBe('send')
     expect(parseCliArgs(['send', 'http://127.0.0.1:1/', '-d', '@{{body}}.json']).kind).toBe('send')
+  })
+
+  it('every one-off command refuses a {{variable}} the same way (exit 2, naming it and where), not only send', () => {
+    type Parsed = { kind: string; message?: string }
+    const refused = (parse: (argv: string[]) => Parsed, argv: string[]): string => {
+      const c = parse(argv)
+      return c.kind === 'error' ? (c.message ?? '') : `parsed as ${c.kind}`
+    }
+    const sse = (a: string[]): Parsed => parseStreamArgs(['sse', ...a])
+    const ws = (a: string[]): Parsed => parseStreamArgs(['ws', ...a])
+    const graphql = (a: string[]): Parsed => parseGraphqlArgs(['graphql', ...a])
+    const grpc = (a: string[]): Parsed => parseGrpcArgs(a)
+    const mqtt = (a: string[]): Parsed => parseMessagingArgs(['mqtt', ...a])
+    const socketio = (a: string[]): Parsed => parseMessagingArgs(['socketio', ...a])
+    const cases: [(a: string[]) => Parsed, string[], RegExp][] = [
+      [
+        sse,
+        ['http://127.0.0.1:1/events', '-H', 'Authorization: Bearer {{token}}'],
+        /^\{\{token\}\} in a header .* plain sse has none/,
+      ],
+      [sse, ['http://127.0.0.1:1/', '-d', '{"since":"{{ cursor }}"}'], /^\{\{cursor\}\} in the body \(-d\)/],
+      [
+        ws,
+        ['ws://127.0.0.1:1/chat?room={{room}}'],
+        /^\{\{room\}\} in the URL is a variable, and a plain ws has none/,
+      ],
+      [ws, ['ws://127.0.0.1:1/', '-s', '{"join":"{{$guid}}"}'], /^\{\{\$guid\}\} in a message \(--send\)/],
+      [
+        graphql,
+        ['http://127.0.0.1:1/graphql', '-q', 'query { user(id: "{{id}}") { name } }'],
+        /^\{\{id\}\} in the query/,
+      ],
+      [
+        graphql,
+        ['http://127.0.0.1:1/graphql', '-q', '{ a }', '-v', '{"id":"{{id}}"}'],
+        /^\{\{id\}\} in the variables/,
+      ],
+      [
+        grpc,
+        ['127.0.0.1:1', 'a.B/C', '-d', '{"name":"{{name}}"}'],
+        /^\{\{name\}\} in the message \(-d\) .* plain grpc has none/,
+      ],
+      [grpc, ['127.0.0.1:1', 'a.B/C', '-H', 'authorization: {{token}}'], /^\{\{token\}\} in metadata \(-H\)/],
+      [mqtt, ['mqtt://127.0.0.1:1', '--pub', 'devices/{{id}} on'], /^\{\{id\}\} in a publish \(--pub\)/],
+      [
+        mqtt,
+        ['mqtt://127.0.0.1:1', '--sub', 'a/#', '-P', '{{password}}'],
+        /^\{\{password\}\} in the password/,
+      ],
+      [
+        socketio,
+        ['http://127.0.0.1:1', '--emit', 'join {"room":"{{room}}"}'],
+        /^\{\{room\}\} in an emit \(--emit\)/,
+      ],
+      [
+        socketio,
+        ['http://127.0.0.1:1', '--auth', '{"token":"{{token}}"}'],
+        /^\{\{token\}\} in the auth payload/,
+      ],
+    ]
+    for (const [parse, argv, words] of cases) {
+      const message = refused(parse, argv)
+      expect(message).toMatch(words)
+      expect(message).toContain('flightdeck run DIR PATH')
+    }
+    // JSON's nested braces and a file's text are not variables.
+    expect(ws(['ws://127.0.0.1:1/', '-s', '{"a":{"b":{}}}']).kind).toBe('ws')
+    expect(graphql(['http://127.0.0.1:1/graphql', '-q', '@{{q}}.graphql']).kind).toBe('graphql')
+    expect(grpc(['127.0.0.1:1', 'a.B/C', '-d', '@{{m}}.json']).kind).toBe('call')
   })
 
   it('headers and URLs', () => {
