@@ -143,6 +143,36 @@ describe('script APIs', () => {
     expect(next.report.tests).toEqual([{ name: 'next', passed: true }])
   })
 
+  it('replaceIn resolves variables inside variables, as Postman does: bounded in depth, and in size with an error', async () => {
+    // Each level doubles; 2^7 copies of a 256 KB leaf is 32 MB of text, past the quarter of 64 MB one call may make.
+    const doubling: Record<string, string> = { v7: 'x'.repeat(256 * 1024) }
+    for (let i = 0; i < 7; i++) doubling[`v${i}`] = `{{v${i + 1}}}{{v${i + 1}}}`
+    const scopes = {
+      environment: { contact: '{{$randomEmail}}', greeting: 'Hi {{who}} <{{contact}}>', who: '{{name}}' },
+      collection: { name: 'Ada', self: 'me {{self}}', stamp: '{{$timestamp}}', odd: '{{nope}}', ...doubling },
+      globals: {},
+      data: {},
+      local: {},
+    }
+    const nested = await phase(
+      'pre',
+      `pm.variables.set('g', pm.variables.replaceIn('{{greeting}}'))
+pm.variables.set('s', pm.variables.replaceIn('{{self}}'))
+pm.variables.set('t', pm.variables.replaceIn('{{stamp}} {{odd}}'))
+try { pm.variables.replaceIn('{{v0}}') } catch (e) { pm.variables.set('big', e.message) }`,
+      { scopes },
+    )
+    expect(nested.output.failure).toBeUndefined()
+    const set = nested.output.changes.local?.set ?? {}
+    expect(set['g']).toMatch(/^Hi Ada <[^\s@{}]+@[^\s@{}]+\.[a-z]{2,}>$/i)
+    // A variable naming itself stops after Postman's 19 levels, its last braces left as they are.
+    expect(set['s']).toBe(`${'me '.repeat(19)}{{self}}`)
+    expect(set['t']).toMatch(/^\d{10} \{\{nope\}\}$/)
+    expect(set['big']).toBe(
+      "replaceIn: the variables expand to more than 16.0 MB (starting from {{v0}}), a quarter of the script's 64 MB memory (a fixed limit): check for variables that repeat each other",
+    )
+  })
+
   it('a syntax error names the request; the test before a throw is kept', async () => {
     const bad = await phase('post', `pm.test('a', () => {}`)
     expect(bad.report.failure?.message).toMatch(/^test script of request "R": SyntaxError/)

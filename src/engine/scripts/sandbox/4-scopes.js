@@ -154,17 +154,49 @@ function uuid4() {
   }
   return out
 }
+// A variable whose value holds {{names}} is resolved too, as Postman does (its Substitutor repeats up to 19 passes):
+// at most REPLACE_DEPTH deep, so a variable naming itself stays as its braces, and at most a quarter of the memory
+// (BODY_SHARE) of resolved text in one call, so variables that repeat each other stop with an error that says so.
+var REPLACE_DEPTH = 19
+
 function replaceIn(phase, text) {
-  return String(text).replace(/\{\{\s*([^{}]+?)\s*\}\}/g, function (m, name) {
-    if (name === '$guid' || name === '$randomUUID') return uuid4()
-    if (name === '$timestamp') return String(Math.floor(Date.now() / 1000))
-    if (name === '$isoTimestamp') return new Date().toISOString()
-    if (name === '$randomInt') return String(Math.floor(Math.random() * 1001))
-    // Postman's other random-data names ($randomEmail, …): one fresh value from the host's fake-data library,
-    // loaded before a phase that mentions them (sandbox.ts); a name that is none stays as written.
-    var fake = name.charAt(0) === '$' ? host.fake(name) : undefined
-    if (typeof fake === 'string') return fake
-    var v = lookup(phase, name)
-    return v === undefined ? m : str(v)
+  var budget = { left: (phase.limits.memoryMb * 1048576) / BODY_SHARE, from: '' }
+  return replaceDeep(phase, String(text), 0, budget)
+}
+
+function replaceDeep(phase, text, depth, budget) {
+  if (text.indexOf('{{') < 0) return text
+  return text.replace(/\{\{\s*([^{}]+?)\s*\}\}/g, function (m, name) {
+    if (depth === 0) budget.from = name
+    var v = replaceOne(phase, name)
+    if (v === undefined) return m
+    if (depth + 1 < REPLACE_DEPTH && v.indexOf('{{') >= 0) v = replaceDeep(phase, v, depth + 1, budget)
+    budget.left -= v.length
+    if (budget.left < 0) {
+      throw new RangeError(
+        'replaceIn: the variables expand to more than ' +
+          megabytes((phase.limits.memoryMb * 1048576) / BODY_SHARE) +
+          ' (starting from {{' +
+          cutText(budget.from, 200) +
+          "}}), a quarter of the script's " +
+          phase.limits.memoryMb +
+          ' MB memory (a fixed limit): check for variables that repeat each other',
+      )
+    }
+    return v
   })
+}
+
+/** One name's value as text: a dynamic or random-data one fresh, a variable's as set; undefined when none. */
+function replaceOne(phase, name) {
+  if (name === '$guid' || name === '$randomUUID') return uuid4()
+  if (name === '$timestamp') return String(Math.floor(Date.now() / 1000))
+  if (name === '$isoTimestamp') return new Date().toISOString()
+  if (name === '$randomInt') return String(Math.floor(Math.random() * 1001))
+  // Postman's other random-data names ($randomEmail, …): one fresh value from the host's fake-data library,
+  // loaded before a phase that mentions them (sandbox.ts); a name that is none stays as written.
+  var fake = name.charAt(0) === '$' ? host.fake(name) : undefined
+  if (typeof fake === 'string') return fake
+  var v = lookup(phase, name)
+  return v === undefined ? undefined : str(v)
 }
