@@ -168,8 +168,15 @@ export async function runScriptPhase(
     ...(input.watch && input.watch.length > 0 ? { watch: input.watch } : {}),
   })
   // replaceIn's random-data names come from the fake-data library, loaded only for a phase whose scripts or state
-  // mention one (its code, a variable's value, the request): a phase that does not never loads it.
-  if (input.scripts.some((s) => s.code.includes('$random')) || state.includes('$random'))
+  // mention one (its code, a variable's value, the request, a big body held back from the state): a phase that
+  // does not never loads it.
+  const mentions = (text: string | undefined): boolean => text?.includes('$random') === true
+  if (
+    input.scripts.some((s) => mentions(s.code)) ||
+    mentions(state) ||
+    mentions(run.bodies.request) ||
+    mentions(run.bodies.response)
+  )
     await loadFakeValues()
   // The host names the phase, so the prelude's calls back (timers, sends) during `begin` already find it.
   const phaseId = run.id
