@@ -175,3 +175,39 @@ describe('Swagger 2.0', () => {
     ])
   })
 })
+
+describe('OpenAPI: a form or multipart body as its encoding says', () => {
+  it('each part carries its encoding’s Content-Type (an object part JSON), an array a part each, file parts named', async () => {
+    const report = (await importText(fixtureText('openapi-encoding.yaml', target.stub.url), target.dir))
+      .unmapped
+    const opened = await target.service.invoke('collection.open', { dir: target.dir, create: false })
+    if (!opened.ok) throw new Error(opened.error.message)
+    const upload = await sendSaved(target.service, target.stub, target.dir, 'upload-a-receipt.yaml')
+    expect(upload.url).toBe('/api/receipts')
+    expect(multipartParts(upload).map((p) => [p.name, p.contentType, p.body])).toEqual([
+      ['details', 'application/json', '{"merchant":"Cafe Ruth","total":18.5}'],
+      ['note', 'text/plain; charset=utf-8', 'lunch with the auditors'],
+      ['labels', null, 'travel'],
+      ['labels', null, 'q3'],
+      // The first of the types its encoding lists.
+      ['signature', 'image/svg+xml', '<svg/>'],
+    ])
+    expect(report).toContain('POST /receipts: multipart file part "scan" needs a file; left out')
+    // An array of files was one text part reading "string".
+    expect(report).toContain(
+      'POST /receipts: multipart file parts "attachments" (an array of files) need files; left out',
+    )
+    expect(report).toContain(
+      'POST /receipts: multipart part "signature": its own headers (X-Signed-By) not imported',
+    )
+    // A form field as its encoding's style says: pipe-joined, deepObject, and exploded (the default).
+    const search = await sendSaved(target.service, target.stub, target.dir, 'search-receipts.yaml')
+    expect([...new URLSearchParams(search.body)]).toEqual([
+      ['status', 'open|paid'],
+      ['filter[currency]', 'EUR'],
+      ['filter[minTotal]', '20'],
+      ['sort', 'date'],
+      ['sort', 'total'],
+    ])
+  })
+})

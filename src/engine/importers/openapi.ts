@@ -1,5 +1,5 @@
 import type { AuthSpec, Variable } from '../../shared/collection'
-import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
+import type { KeyValue } from '../../shared/request'
 import {
   arr,
   emptyPlan,
@@ -16,19 +16,18 @@ import {
   exampleBudget,
   exampleCut,
   importBudget,
-  type ImportBudget,
   METHODS,
   refuseExpanding,
   refuseTooManyOperations,
-  spend,
   type ExampleBudget,
 } from './openapi-bounds'
 import { dereferenceLocal } from './openapi-deref'
 import { reportWebhooks } from './openapi-webhooks'
-import { nameSchemas, tagged } from './openapi-discriminator'
+import { nameSchemas } from './openapi-discriminator'
 import { checkOpenApi } from './openapi-lenient'
 import { operationBase, operationParameters, relativeServerNote, serverText } from './openapi-operation'
-import { queryRows, SEPARATOR_FIELD, simpleText } from './openapi-params'
+import { queryRows, simpleText } from './openapi-params'
+import { body, mediaExample, sampleOf } from './openapi-body'
 import { openApiOAuth2 } from './oauth2-import'
 
 /**
@@ -43,61 +42,6 @@ export function isOpenApi(data: unknown): boolean {
   return isObj(data) && /^3\./.test(str(data['openapi']))
 }
 
-/**
- * A small example value for a schema: its example, default or first enum, else one built from its type. Each
- * value it makes comes out of `budget`: past it, the rest are null and the budget says it was cut.
- */
-export function sampleOf(schema: unknown, depth = 0, budget: ExampleBudget = exampleBudget()): unknown {
-  if (!spend(budget) || !isObj(schema) || depth > 6) return null
-  if (schema['example'] !== undefined) return schema['example']
-  if (schema['const'] !== undefined) return schema['const']
-  if (Array.isArray(schema['examples']) && schema['examples'].length > 0) return schema['examples'][0]
-  if (schema['default'] !== undefined) return schema['default']
-  if (Array.isArray(schema['enum']) && schema['enum'].length > 0) return schema['enum'][0]
-  for (const k of ['oneOf', 'anyOf'] as const)
-    if (Array.isArray(schema[k]))
-      return tagged(schema, schema[k][0], sampleOf(schema[k][0], depth + 1, budget))
-  if (Array.isArray(schema['allOf'])) {
-    const merged: Obj = {}
-    for (const part of schema['allOf']) {
-      const s = sampleOf(part, depth + 1, budget)
-      if (isObj(s)) Object.assign(merged, s)
-    }
-    return merged
-  }
-  const type = Array.isArray(schema['type']) ? str(schema['type'][0]) : str(schema['type'])
-  if (type === 'object' || isObj(schema['properties'])) {
-    const out: Obj = {}
-    const props = isObj(schema['properties']) ? schema['properties'] : {}
-    for (const [k, v] of Object.entries(props)) {
-      if (budget.cut) break
-      out[k] = sampleOf(v, depth + 1, budget)
-    }
-    return out
-  }
-  if (type === 'array') return [sampleOf(schema['items'], depth + 1, budget)]
-  if (type === 'integer' || type === 'number') return 0
-  if (type === 'boolean') return false
-  if (type === 'string') {
-    const f = str(schema['format'])
-    return f === 'date-time'
-      ? '2024-01-01T00:00:00Z'
-      : f === 'date'
-        ? '2024-01-01'
-        : f === 'uuid'
-          ? '{{$uuid}}'
-          : f === 'email'
-            ? 'user@example.com'
-            : 'string'
-  }
-  return null
-}
-
-function scalarText(v: unknown): string {
-  if (v === null || v === undefined) return ''
-  return typeof v === 'object' ? JSON.stringify(v) : String(v)
-}
-
 /** A parameter's example value: its own, its first named one, its media type's (`content`), or its schema's. */
 function exampleOf(p: Obj, budget: ExampleBudget): unknown {
   if (p['example'] !== undefined) return p['example']
@@ -110,75 +54,6 @@ function exampleOf(p: Obj, budget: ExampleBudget): unknown {
     if (isObj(media)) return mediaExample(media, budget)
   }
   return sampleOf(p['schema'], 0, budget)
-}
-
-function mediaExample(media: Obj, budget: ExampleBudget): unknown {
-  if (media['example'] !== undefined) return media['example']
-  if (isObj(media['examples'])) {
-    const first = Object.values(media['examples'])[0]
-    if (isObj(first) && first['value'] !== undefined) return first['value']
-  }
-  return sampleOf(media['schema'], 0, budget)
-}
-
-function body(
-  op: Obj,
-  unmapped: string[],
-  where: string,
-  total: ImportBudget,
-): { body: RequestBody; contentType: string | null } {
-  const budget = exampleBudget(total)
-  const made = bodyWithin(op, unmapped, where, budget)
-  exampleCut(budget, where, 'body', unmapped)
-  return made
-}
-
-function bodyWithin(
-  op: Obj,
-  unmapped: string[],
-  where: string,
-  budget: ExampleBudget,
-): { body: RequestBody; contentType: string | null } {
-  const rb = op['requestBody']
-  if (!isObj(rb) || !isObj(rb['content'])) return { body: { kind: 'none' }, contentType: null }
-  const content = rb['content']
-  const types = Object.keys(content)
-  const pick = types.find((t) => /json/i.test(t)) ?? types[0]
-  if (pick === undefined) return { body: { kind: 'none' }, contentType: null }
-  if (types.length > 1)
-    unmapped.push(
-      `${where}: request body also offered as ${types.filter((t) => t !== pick).join(', ')}; imported as ${pick}`,
-    )
-  const media = isObj(content[pick]) ? content[pick] : {}
-  const example = mediaExample(media, budget)
-  if (/json/i.test(pick))
-    return { body: { kind: 'json', text: `${JSON.stringify(example ?? {}, null, 2)}\n` }, contentType: pick }
-  const props =
-    isObj(media['schema']) && isObj(media['schema']['properties']) ? media['schema']['properties'] : {}
-  // An array is a field for each item (OpenAPI's form style, exploded), or one joined field when a Swagger 2.0
-  // collectionFormat said so.
-  const values = (s: unknown): string[] => {
-    const v = sampleOf(s, 0, budget)
-    if (!Array.isArray(v)) return [scalarText(v)]
-    const joined = isObj(s) ? s[SEPARATOR_FIELD] : undefined
-    return typeof joined === 'string' ? [v.map(scalarText).join(joined)] : v.map(scalarText)
-  }
-  if (pick === 'application/x-www-form-urlencoded') {
-    const fields: KeyValue[] = Object.entries(props).flatMap(([name, s]) =>
-      values(s).map((value) => ({ name, value, enabled: true })),
-    )
-    return { body: { kind: 'form', fields }, contentType: null }
-  }
-  if (pick === 'multipart/form-data') {
-    const parts: MultipartPart[] = []
-    for (const [name, s] of Object.entries(props)) {
-      if (isObj(s) && (s['format'] === 'binary' || s['format'] === 'base64')) {
-        unmapped.push(`${where}: multipart file part "${name}" needs a file; left out`)
-      } else for (const value of values(s)) parts.push({ kind: 'text', name, value, enabled: true })
-    }
-    return { body: { kind: 'multipart', parts }, contentType: null }
-  }
-  return { body: { kind: 'text', text: scalarText(example), contentType: pick }, contentType: null }
 }
 
 function authFor(requirements: unknown, schemes: Obj, unmapped: string[], where: string): AuthSpec | null {
