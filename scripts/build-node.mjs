@@ -317,16 +317,23 @@ console.log(
 
 function webBuilds() {
   return [
+    // Split at the engine's lazy imports, as the CLI is: each protocol's session code (and the package it
+    // imports: mqtt, socket.io-client, @grpc/grpc-js, graphql) is a chunk in out/web/chunks loaded by the first
+    // session that uses it. One file would hoist every chunk's package imports to its top, loaded at start.
     build({
       ...common,
       entryPoints: ['src/web/index.ts'],
-      outfile: 'out/web/index.js',
+      outdir: 'out/web',
+      entryNames: '[name]',
+      chunkNames: 'chunks/[name]-[hash]',
+      splitting: true,
+      metafile: true,
       platform: 'node',
       format: 'esm',
       target: 'node20',
       // Dependencies stay in node_modules: they are installed anyway, and undici/ws keep their optional natives.
       packages: 'external',
-    }),
+    }).then((result) => removeStaleChunks(result, 'out/web/chunks')),
     build({
       ...common,
       entryPoints: ['src/web/bridge/bridge.ts'],
