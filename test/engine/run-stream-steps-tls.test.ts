@@ -173,6 +173,27 @@ beforeAll(async () => {
   // A CA file in the MQTT block's own options is the request's, confined the same way (it was read as written).
   folders['files/outside']['mqtt-block.yaml'] =
     "name: MQTT block\nkind: mqtt\nurl: 'mqtts://127.0.0.1:1'\nmqtt:\n  options:\n    caFile: ../trust/ca.pem\n  subscriptions: []\n  publishes: []\n"
+  // A Socket.IO (and MQTT) request naming its CA file only in its block: trusted by a run and by the app alike.
+  folders['files/own']['io-block.yaml'] = [
+    'name: Socket.IO block',
+    'kind: socketio',
+    `url: '${https}'`,
+    'socketio:',
+    '  listen: [echo]',
+    '  options:',
+    '    caFile: certs/ca.pem',
+    '  emits:',
+    '    - name: hello',
+    '      event: echo',
+    '      args: \'{"hi":1}\'',
+    '      ack: false',
+    'stop:\n  count: 1\nassertions:\n  - kind: message-count\n    equals: 1\n',
+  ].join('\n')
+  const ownMqtt = folders['files/own']['mqtt.yaml']
+  if (ownMqtt)
+    folders['files/own']['mqtt-block.yaml'] = ownMqtt
+      .replace('\nmqtt:\n', '\nmqtt:\n  options:\n    caFile: certs/ca.pem\n')
+      .replace('\noptions:\n  caFile: certs/ca.pem\n', '\n')
   for (const [folder, files] of Object.entries(folders)) {
     mkdirSync(join(dir, folder), { recursive: true })
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, folder, name), text)
@@ -216,7 +237,8 @@ describe("a run's stream steps over TLS", () => {
     const { json } = await run(['files'])
     const got = rows(json)
     const own = got.filter(([path]) => path.startsWith('files/own/'))
-    expect(own).toEqual(names('files/own').map((path) => [path, true, '']))
+    const blocks = ['io-block', ...(MOSQUITTO ? ['mqtt-block'] : [])].map((n) => `files/own/${n}.yaml`)
+    expect(own).toEqual([...names('files/own'), ...blocks].sort().map((path) => [path, true, '']))
     const outside = got.filter(([path]) => path.startsWith('files/outside/'))
     expect(outside.map(([path]) => path)).toEqual(
       [...names('files/outside'), 'files/outside/mqtt-block.yaml'].sort(),
@@ -292,7 +314,8 @@ describe("the app's sessions opened from a saved request over TLS", () => {
         ['app/http.yaml', 'done'],
         ['app/sse.yaml', 'sse-event'],
         ['files/own/grpc.yaml', 'done'],
-        ...['ws', 'io', 'graphql', ...(MOSQUITTO ? ['mqtt'] : [])].map((n) => [
+        // io-block and mqtt-block name their CA file in their block's options only (not read before).
+        ...['ws', 'io', 'io-block', 'graphql', ...(MOSQUITTO ? ['mqtt', 'mqtt-block'] : [])].map((n) => [
           `files/own/${n}.yaml`,
           'stream-open',
         ]),

@@ -116,3 +116,19 @@ function setOrDrop<T extends object, K extends keyof T>(o: T, key: K, value: T[K
   if (value === undefined) delete o[key]
   else o[key] = value
 }
+
+type Trust = { insecure?: boolean | undefined; caFile?: string | undefined }
+
+/**
+ * What a session opened from the tab trusts: the request's own Insecure and CA file (its `options:`), else its
+ * saved block's (`mqtt.options` / `socketio.options`), as `flightdeck run` decides (runner/step-run.ts). The
+ * engine confines the CA file to the request's collection either way.
+ */
+export function sessionTrust(
+  block: Trust | undefined,
+  request: Trust,
+): { insecure?: boolean; caFile?: string } {
+  const insecure = request.insecure ?? block?.insecure
+  const caFile = request.caFile || block?.caFile
+  return { ...(insecure !== undefined ? { insecure } : {}), ...(caFile ? { caFile } : {}) }
+}

@@ -5,7 +5,7 @@ import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
 import { selectActiveDraft, selectActiveTab } from '../tabs/active-draft'
 import { activeCaFile } from '../tabs/saved-ca-file'
-import { selectMessagingCompose, withComposeSaved } from './messaging-per-tab'
+import { selectMessagingCompose, sessionTrust, withComposeSaved } from './messaging-per-tab'
 import {
   savedAcks,
   savedEmits,
@@ -185,7 +185,10 @@ export function createMessagingSlice(client: ApiClient): StateCreator<AppState, 
       // `{{variables}}` resolve in the tab's collection and environment, as a send's do.
       const { context } = get().sendScope()
       const scope = context ? { context } : {}
+      const tab = selectActiveTab(get())
+      const trust = { insecure: draft.options.insecure, ...activeCaFile(get()) }
       if (draft.kind === 'mqtt') {
+        const mq = tab?.extras.other.mqtt
         const subs = parseSubscriptions(c.mqttSubs)
         if (!subs.ok) return subs
         return client.invoke('mqtt.open', {
@@ -193,13 +196,14 @@ export function createMessagingSlice(client: ApiClient): StateCreator<AppState, 
           url: draft.url,
           subscriptions: subs.value,
           options: {
+            // The block's options the tab does not show (keep-alive, a will, timeouts) go too, as in a run.
+            ...mq?.options,
+            ...sessionTrust(mq?.options, trust),
             protocolVersion: c.mqttVersion,
             reconnect: c.reconnect,
             ...(c.mqttClientId.trim() ? { clientId: c.mqttClientId.trim() } : {}),
             ...(c.mqttUsername ? { username: c.mqttUsername } : {}),
             ...(c.mqttPassword ? { password: c.mqttPassword } : {}),
-            ...(draft.options.insecure !== undefined ? { insecure: draft.options.insecure } : {}),
-            ...activeCaFile(get()),
           },
         })
       }
@@ -207,12 +211,13 @@ export function createMessagingSlice(client: ApiClient): StateCreator<AppState, 
         .split(',')
         .map((x) => x.trim())
         .filter(Boolean)
-      const tab = get().tabs.find((t) => t.id === get().activeTabId)
+      const io = tab?.extras.other.socketio
       const acks = savedAcks(tab?.extras)
       return client.invoke('socketio.open', {
         ...scope,
         url: draft.url,
         namespace: c.ioNamespace.trim() || '/',
+        ...(io?.path !== undefined ? { path: io.path } : {}),
         ...(c.ioAuth.trim() ? { auth: c.ioAuth } : {}),
         headers: draft.headers.filter((h) => h.name.trim() !== ''),
         // The URL's query (the Params tab) goes with the handshake: the engine reads it from the URL.
@@ -220,10 +225,10 @@ export function createMessagingSlice(client: ApiClient): StateCreator<AppState, 
         listen,
         ...(acks.length ? { acks: [...acks] } : {}),
         options: {
+          ...io?.options,
+          ...sessionTrust(io?.options, trust),
           transports: c.ioWebsocketOnly ? 'websocket' : 'polling',
           reconnect: c.reconnect,
-          ...(draft.options.insecure !== undefined ? { insecure: draft.options.insecure } : {}),
-          ...activeCaFile(get()),
         },
       })
     },
