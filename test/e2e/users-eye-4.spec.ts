@@ -19,6 +19,11 @@ let host: RunningWebHost
 let root = ''
 let tickCalls = 0
 
+/** A file name with RIGHT-TO-LEFT OVERRIDE in it: laid out by the browser it reads `invoiceexe.pdf`. */
+const INVOICE = 'invoice\u202efdp.exe'
+/** How it should read: the control as its escape, as the CLI prints it. */
+const INVOICE_SHOWN = 'invoice\\u202efdp.exe'
+
 function answer(req: IncomingMessage, res: ServerResponse): void {
   const url = new URL(req.url ?? '/', 'http://x')
   if (url.pathname === '/ticks' && url.searchParams.get('n') === '2') {
@@ -40,13 +45,24 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
     res.end(JSON.stringify({ 'sent as': req.headers['content-type'] ?? null }))
     return
   }
+  if (url.pathname === '/invoice') {
+    // A header value holding RLO: Node writes header strings as latin1, so its UTF-8 bytes go as they are.
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'x-file': Buffer.from(INVOICE).toString('latin1'),
+    })
+    res.end(JSON.stringify({ file: INVOICE }))
+    return
+  }
   if (checkAnswer(url, res)) return
   res.writeHead(200, { 'content-type': 'application/json' })
   res.end('{"ok":true}')
 }
 
 test.beforeAll(async () => {
-  shop = await startShop('users-eye-4', answer)
+  shop = await startShop('users-eye-4', answer, (write) =>
+    write('names/invoice.yaml', `name: ${JSON.stringify(INVOICE)}\nmethod: GET\nurl: "{{base}}/invoice"\n`),
+  )
   ;({ base, host, root } = shop)
 })
 
@@ -288,4 +304,28 @@ test("a stream's failed reconnect says why in words read whole at 1024 px", asyn
   expect(rowsOfRoom).toBeGreaterThanOrEqual(4)
   await page.mouse.move(1, 1)
   await shoot(page, 'sse-reconnect-failed')
+})
+
+test('a bidirectional control in a name, a header or a body is shown as its escape, not obeyed', async ({
+  page,
+}) => {
+  await start(page)
+  const item = page
+    .getByRole('complementary', { name: 'Collections' })
+    .getByRole('treeitem', { name: INVOICE, exact: true })
+  await item.click()
+  await expect(page.getByRole('textbox', { name: 'URL' })).toHaveValue('{{base}}/invoice')
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  const row = page.getByRole('grid', { name: 'Timeline' }).getByRole('row').filter({ hasText: '200' })
+  await expect(row).toContainText(INVOICE_SHOWN)
+  const details = page.getByRole('region', { name: 'Details' })
+  await details.getByRole('tab', { name: 'Headers' }).click()
+  await expect(details.getByRole('table', { name: 'Response headers' })).toContainText(INVOICE_SHOWN)
+  await details.getByRole('tab', { name: 'Response' }).click()
+  await expect(details.locator('.line-viewer')).toContainText(`"file": "${INVOICE_SHOWN}"`)
+  await expect(item).toContainText(INVOICE_SHOWN)
+  await expect(page.getByRole('tablist', { name: 'Open requests' })).toContainText(INVOICE_SHOWN)
+  // Nowhere on screen is the control itself left to reorder what follows it.
+  expect(await page.evaluate(() => document.body.innerText.includes('\u202e'))).toBe(false)
+  await shoot(page, 'bidi-escapes')
 })

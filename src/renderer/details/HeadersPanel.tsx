@@ -1,6 +1,7 @@
 import type { HeaderList } from '../../shared/timeline'
 import type { SessionRow } from '../timeline/session-row'
 import { useAppStore } from '../store/store-context'
+import { VisibleControls } from '../app/VisibleControls'
 import { CopyNote } from './CopyNote'
 
 /** Request headers as the engine sent them, and the response headers as received. */
@@ -38,9 +39,13 @@ function HeaderTable({ label, headers }: { label: string; headers: HeaderList })
         {headers.map(([name, value], i) => (
           <tr key={i}>
             <th scope="row">
-              <span className="header-name">{name}</span>
+              <span className="header-name">
+                <VisibleControls text={name} />
+              </span>
             </th>
-            <td>{value}</td>
+            <td>
+              <VisibleControls text={value} />
+            </td>
             <td className="header-copy">
               <button
                 type="button"

@@ -9,6 +9,7 @@ import {
   type RefObject,
 } from 'react'
 import { useAppStore } from '../store/store-context'
+import { VisibleControls } from '../app/VisibleControls'
 import { lineOfRow, normalizeFolds, rowOfLine, visibleRows } from './fold-map'
 import { ScaledList, type KeepTop } from './ScaledList'
 import { LINE_PAGE } from './viewer-slice'
@@ -258,7 +259,7 @@ function Highlighted({
 }) {
   const from = part?.from ?? 0
   const to = part?.to ?? text.length
-  if (query === '') return <>{text.slice(from, to)}</>
+  if (query === '') return <VisibleControls text={text.slice(from, to)} />
   const lower = text.toLowerCase()
   const out: ReactNode[] = []
   let at = from
@@ -269,10 +270,14 @@ function Highlighted({
   ) {
     const s = Math.max(i, from)
     const e = Math.min(i + query.length, to)
-    if (s > at) out.push(text.slice(at, s))
-    out.push(<mark key={i}>{text.slice(s, e)}</mark>)
+    if (s > at) out.push(<VisibleControls key={`t${i}`} text={text.slice(at, s)} />)
+    out.push(
+      <mark key={i}>
+        <VisibleControls text={text.slice(s, e)} />
+      </mark>,
+    )
     at = e
   }
-  out.push(text.slice(at, to))
+  out.push(<VisibleControls key="rest" text={text.slice(at, to)} />)
   return <>{out}</>
 }

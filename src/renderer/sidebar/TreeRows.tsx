@@ -1,4 +1,5 @@
 import type { FolderNode, RequestNode } from '../../shared/collection'
+import { VisibleControls } from '../app/VisibleControls'
 import { useAppStore } from '../store/store-context'
 import { TreeDropTarget } from './TreeDropTarget'
 import { TreeNameInput } from './TreeNameInput'
@@ -52,7 +53,9 @@ function FolderRow({ ctx, folder, depth }: { ctx: RowContext; folder: FolderNode
             <TreeNameInput ctx={ctx} depth={-1} />
           ) : (
             <>
-              <span className="folder-name">{folder.name}</span>
+              <span className="folder-name">
+                <VisibleControls text={folder.name} />
+              </span>
               {!open ? <span className="muted small num"> {countRequests(folder)}</span> : null}
             </>
           )}
@@ -102,7 +105,9 @@ function RequestRow({ ctx, node, depth }: { ctx: RowContext; node: RequestNode; 
         {renaming ? (
           <TreeNameInput ctx={ctx} depth={-1} />
         ) : (
-          <span className="request-name">{node.name}</span>
+          <span className="request-name">
+            <VisibleControls text={node.name} />
+          </span>
         )}
       </div>
       {!renaming ? <RequestActions ctx={ctx} path={node.path} name={node.name} /> : null}

@@ -2,6 +2,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { formatBytes } from '../../shared/format'
 import { streamLogCutText } from '../../shared/stream-log-cut'
 import type { StreamEntry } from '../../shared/streams'
+import { bidiVisible, VisibleControls } from '../app/VisibleControls'
 import { useAppStore } from '../store/store-context'
 import { parseFieldPath, type PathStep } from './assemble'
 import { assembledPiece, pieceLine } from './assembled-preview'
@@ -250,7 +251,7 @@ function EntryCells({
       <span
         role="gridcell"
         className={`c-type kind-${e.kind}`}
-        title={entryType(e)}
+        title={bidiVisible(entryType(e))}
         // Its name is the whole name: the cut pieces are laid out apart, which reads as two words.
         aria-label={entryType(e)}
       >
@@ -261,11 +262,11 @@ function EntryCells({
       </span>
       {piece !== null ? (
         <span role="gridcell" className="c-data mono piece">
-          {pieceLine(piece)}
+          <VisibleControls text={pieceLine(piece)} />
         </span>
       ) : (
         <span role="gridcell" className={`c-data mono${pieces ? ' envelope' : ''}`}>
-          {entryPreview(e)}
+          <VisibleControls text={entryPreview(e)} />
         </span>
       )}
     </>
@@ -282,9 +283,15 @@ function EntryName({ name }: { name: string }) {
   const head = cut > 0 ? name.slice(0, cut + 1) : ''
   return (
     <>
-      {head ? <span className="name-head">{head}</span> : null}
+      {head ? (
+        <span className="name-head">
+          <VisibleControls text={head} />
+        </span>
+      ) : null}
       <span className="name-tail">
-        <span dir="ltr">{head ? name.slice(cut + 1) : name}</span>
+        <span dir="ltr">
+          <VisibleControls text={head ? name.slice(cut + 1) : name} />
+        </span>
       </span>
     </>
   )

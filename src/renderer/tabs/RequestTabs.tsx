@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
+import { VisibleControls } from '../app/VisibleControls'
 import { useAppStore } from '../store/store-context'
 import { selectActiveTab } from './active-draft'
 import { SnippetDialog } from './SnippetDialog'
@@ -73,7 +74,9 @@ function TabButton({ tab, active }: { tab: RequestTab; active: boolean }) {
       }}
     >
       <span className={`tab-method method-${method.toLowerCase()}`}>{method}</span>
-      <span className="tab-name">{name}</span>
+      <span className="tab-name">
+        <VisibleControls text={name} />
+      </span>
       {dirty ? (
         <span className="dirty-dot" aria-hidden="true">
           ●

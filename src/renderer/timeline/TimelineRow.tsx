@@ -1,4 +1,5 @@
 import { memo, type MouseEvent, type ReactNode } from 'react'
+import { bidiVisible, VisibleControls } from '../app/VisibleControls'
 import { useAppStore } from '../store/store-context'
 import { connectionText, protocolText, remoteText, startedText, type ColumnId } from './columns'
 import { isInFlight, jobRunning, rowName, type SessionRow } from './session-row'
@@ -156,7 +157,7 @@ function Cell({ id, row, inFlight }: { id: ColumnId; row: SessionRow; inFlight: 
       break
     case 'name': {
       const named = rowName(row.queued.kind, row.queued.url)
-      title = error ? `${row.queued.url}\n${error.code}: ${error.message}` : row.queued.url
+      title = bidiVisible(error ? `${row.queued.url}\n${error.code}: ${error.message}` : row.queued.url)
       content = (
         <>
           {row.queued.hop > 0 ||
@@ -207,13 +208,21 @@ function Cell({ id, row, inFlight }: { id: ColumnId; row: SessionRow; inFlight: 
           ) : null}
           {row.queued.name ? (
             <>
-              <span className="req-name">{row.queued.name}</span>
-              <span className="host mono">{error ? error.message : named.name}</span>
+              <span className="req-name">
+                <VisibleControls text={row.queued.name} />
+              </span>
+              <span className="host mono">
+                <VisibleControls text={error ? error.message : named.name} />
+              </span>
             </>
           ) : (
             <>
-              <span className="path mono">{named.name}</span>
-              <span className="host">{error ? error.message : named.where}</span>
+              <span className="path mono">
+                <VisibleControls text={named.name} />
+              </span>
+              <span className="host">
+                <VisibleControls text={error ? error.message : named.where} />
+              </span>
             </>
           )}
         </>
