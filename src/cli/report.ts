@@ -13,6 +13,7 @@ import type {
 import type { AppError } from '../shared/result'
 import type { ServerTimingEntry } from '../shared/server-timing'
 import { sentTraceId } from '../engine/trace/run-trace'
+import { notSentLines, stoppedBeforeSending, type StoppedIn } from './not-sent'
 
 /**
  * Turns one finished exchange (all hops' events and the final event) into what the CLI prints: a JSON report
@@ -35,6 +36,10 @@ export interface JsonReport {
   timeline: TimelineEvent[]
   /** The final hop's phases, as HAR 1.2 names them. */
   timings: HarTimings
+  /** False when the final hop failed before its request was written to a connection: nothing was sent. */
+  sent: boolean
+  /** When not sent: the HAR phase it stopped in (`blocked` is before any connection was asked for). */
+  stoppedIn?: StoppedIn
   body?: { size: number; contentType: string }
   /** Interim (1xx) responses before the final one: how many, and the first few with their headers. */
   informational?: {
@@ -132,6 +137,12 @@ export function buildReport(outcome: ExchangeOutcome): JsonReport {
     url: queued?.url ?? '',
     timeline: events,
     timings: final.timings,
+    sent: true,
+  }
+  const stoppedIn = stoppedBeforeSending(events, final)
+  if (stoppedIn !== null) {
+    report.sent = false
+    report.stoppedIn = stoppedIn
   }
   if (final.type === 'done') report.body = { size: final.body.size, contentType: final.body.contentType }
   const traceId = sentTraceId(events)
@@ -278,6 +289,11 @@ export function humanLines(outcome: ExchangeOutcome): string[] {
   }
 
   const t = final.timings
+  if (report.stoppedIn !== undefined) {
+    const why = final.type === 'error' ? `${final.code}: ${final.message}` : 'cancelled'
+    lines.push(...notSentLines(report.stoppedIn, t, why))
+    return lines
+  }
   const rows: [string, number][] = [
     ['blocked', t.blocked],
     ['dns', t.dns],

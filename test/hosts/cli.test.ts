@@ -60,6 +60,7 @@ describe('flightdeck send', () => {
     expect(run.stdout.trim().split('\n')).toHaveLength(1)
     const report = JSON.parse(run.stdout) as JsonReport
     expect(report.status).toBe(200)
+    expect(report.sent).toBe(true)
     expect(report.url).toBe(`${fixture.url}/delay?ms=120`)
     expect(report.headers.some((h) => h.name.toLowerCase() === 'content-type')).toBe(true)
     expect(report.timeline[0]?.type).toBe('queued')
@@ -90,12 +91,21 @@ describe('flightdeck send', () => {
     expect(report.timeline.some((e) => e.type === 'redirect')).toBe(true)
   })
 
-  it('a refused port exits 1 with one line on stderr', async () => {
+  it('a refused port exits 1 with one line on stderr, and says where it stopped instead of phases never run', async () => {
     const port = await refusedPort()
     const run = await flightdeck('send', `http://127.0.0.1:${port}/`)
     expect(run.code).toBe(1)
     expect(run.stderr.trim().split('\n')).toHaveLength(1)
     expect(run.stderr).toMatch(/^flightdeck: refused: /)
+    // Nothing was sent: no send, wait or receive rows (they read as 0 ms phases that happened).
+    expect(run.stdout).toMatch(/^not sent {2}refused: Connection refused by 127\.0\.0\.1:\d+$/m)
+    expect(run.stdout).toMatch(/^ +stopped while connecting, after [\d.]+ (ms|s)$/m)
+    expect(run.stdout).toMatch(/^ {2}connect +[\d.]+ (ms|s) {2}stopped here$/m)
+    expect(run.stdout).not.toMatch(/^ {2}(send|wait|receive) /m)
+    const json = await flightdeck('send', '--json', `http://127.0.0.1:${port}/`)
+    expect(json.code).toBe(1)
+    const report = JSON.parse(json.stdout) as JsonReport
+    expect(report).toMatchObject({ status: 0, sent: false, stoppedIn: 'connect', error: { code: 'refused' } })
   })
 
   it('bad arguments exit 2 with one line; --help exits 0', async () => {
