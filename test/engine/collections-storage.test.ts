@@ -294,6 +294,20 @@ describe('collection storage', () => {
       ;({ info } = await loadCollection(dir, cache))
       expect(findNode(info.root, rel)).toBeNull()
       expect(cache.changed).toEqual([rel])
+
+      // A collection of its own made inside this one (an import into a subfolder): a change the rescan reports,
+      // so the open tree names it among its problems without a reload; and again when it goes.
+      mkdirSync(join(dir, 'petstore'))
+      writeFileSync(join(dir, 'petstore', 'collection.yaml'), 'flightdeck: 1\nname: Petstore\n')
+      await waitForChange()
+      ;({ info } = await loadCollection(dir, cache))
+      expect(cache.changed).toEqual(['petstore/collection.yaml'])
+      expect(info.problems.map((p) => p.path)).toEqual(['petstore/collection.yaml'])
+      rmSync(join(dir, 'petstore'), { recursive: true })
+      await waitForChange()
+      ;({ info } = await loadCollection(dir, cache))
+      expect(cache.changed).toEqual(['petstore/collection.yaml'])
+      expect(info.problems).toEqual([])
     } finally {
       watcher.close()
     }

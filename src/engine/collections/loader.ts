@@ -241,6 +241,12 @@ export async function loadCollection(
     }
   }
 
+  // A collection of its own that appeared or went inside this one changes what the tree and problems show,
+  // though none of this collection's files did (its collection.yaml is not read here).
+  for (const rel of nested) if (!cache.nested.has(rel)) cache.changed.push(`${rel}/${COLLECTION_FILE}`)
+  for (const rel of cache.nested) if (!nested.has(rel)) cache.changed.push(`${rel}/${COLLECTION_FILE}`)
+  cache.nested = nested
+
   for (const p of await Promise.all(links)) if (p) problems.push(p)
 
   const shownFolders = nested.size === 0 ? folderPaths : folderPaths.filter((p) => !nested.has(p))

@@ -20,6 +20,8 @@ export class ParseCache {
   readonly entries = new Map<string, CacheEntry>()
   /** Relative paths whose content changed (or appeared, or went) in the last scan. */
   changed: string[] = []
+  /** The folders the last scan found to be collections of their own (left out, named among the problems). */
+  nested: ReadonlySet<string> = new Set()
 }
 
 /**
