@@ -44,9 +44,56 @@ function resolved(p: unknown, doc: Obj): Obj | null {
   if (!isObj(p)) return null
   const ref = str(p['$ref'])
   if (!ref.startsWith('#/parameters/')) return p
-  const shared = isObj(doc['parameters']) ? doc['parameters'][ref.slice('#/parameters/'.length)] : undefined
+  const name = unescapePointer(ref.slice('#/parameters/'.length))
+  const all = isObj(doc['parameters']) ? doc['parameters'] : {}
+  const shared = Object.hasOwn(all, name) ? all[name] : undefined
   return isObj(shared) ? shared : null
 }
+
+function unescapePointer(token: string): string {
+  return token.replace(/~1/g, '/').replace(/~0/g, '~')
+}
+
+function escapePointer(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1')
+}
+
+/**
+ * A shared parameter (`#/parameters/…`) is written once and referred to from each operation using it, as
+ * OpenAPI 3 does: a query, header or path one under `components/parameters`, the schema of a body or form one
+ * under SHARED_SCHEMAS. Written into each operation, a 100,000-value enum used by 2,000 operations was
+ * 200 million values (a 2 MB file held 3.4 GB before it was refused).
+ */
+const SHARED_SCHEMAS = 'x-flightdeck-swagger-parameters'
+
+interface Shared {
+  /** Each shared parameter (as the document holds it) and the `$ref` an operation writes for it. */
+  refs: Map<Obj, string>
+  parameters: Obj
+  schemas: Obj
+}
+
+function sharedParameters(doc: Obj, notes: string[]): Shared {
+  const out: Shared = { refs: new Map(), parameters: {}, schemas: {} }
+  for (const [name, p] of Object.entries(isObj(doc['parameters']) ? doc['parameters'] : {})) {
+    if (!isObj(p)) continue
+    const at = escapePointer(name)
+    if (p['in'] === 'body') {
+      out.schemas[name] = moveRefs(p['schema'] ?? {})
+      out.refs.set(p, `#/${SHARED_SCHEMAS}/${at}`)
+    } else if (p['in'] === 'formData') {
+      out.schemas[name] = formSchema(p, notes)
+      out.refs.set(p, `#/${SHARED_SCHEMAS}/${at}`)
+    } else if (SHARED_PLACES.has(str(p['in']))) {
+      out.parameters[name] = parameter(p, notes)
+      out.refs.set(p, `#/components/parameters/${at}`)
+    }
+  }
+  return out
+}
+
+/** Where a shared parameter sits in the document, when it goes there whole (not a body or form parameter). */
+const SHARED_PLACES = new Set(['query', 'header', 'path'])
 
 /** A non-body parameter's type fields as an OpenAPI 3 schema. */
 function paramSchema(p: Obj): Obj {
@@ -63,7 +110,27 @@ function paramSchema(p: Obj): Obj {
 
 const SEPARATORS: Record<string, string> = { ssv: ' ', tsv: '\t', pipes: '|' }
 
-function parameter(p: Obj): Obj {
+/** Swagger's array formats; another value is read as csv, and the report says so. */
+const FORMATS = new Set(['csv', 'ssv', 'tsv', 'pipes', 'multi'])
+
+/** The separator a `collectionFormat` names (space, tab, pipe), or undefined (csv, multi, or any other value). */
+function separatorOf(format: unknown): string | undefined {
+  return typeof format === 'string' && Object.hasOwn(SEPARATORS, format) ? SEPARATORS[format] : undefined
+}
+
+/** A report line for an array parameter whose `collectionFormat` is none of Swagger's. */
+function oddFormat(p: Obj, notes: string[]): void {
+  const format = p['collectionFormat']
+  if (p['type'] !== 'array' || format === undefined || (typeof format === 'string' && FORMATS.has(format)))
+    return
+  const said = JSON.stringify(format)
+  notes.push(
+    `parameter "${str(p['name']).slice(0, 80)}": collectionFormat ${said.length > 40 ? `${said.slice(0, 40)}…` : said} is none of Swagger's (csv, ssv, tsv, pipes, multi); read as csv`,
+  )
+}
+
+function parameter(p: Obj, notes: string[]): Obj {
+  oddFormat(p, notes)
   const out: Obj = { name: p['name'], in: p['in'], schema: moveRefs(paramSchema(p)) }
   if (p['required'] !== undefined) out['required'] = p['required']
   if (p['description'] !== undefined) out['description'] = p['description']
@@ -72,17 +139,29 @@ function parameter(p: Obj): Obj {
   if (p['type'] === 'array' && p['in'] === 'query') out['explode'] = p['collectionFormat'] === 'multi'
   // Space, tab and pipe joined arrays: OpenAPI 3 has no tab style, nor any for a path or header, so the
   // separator goes along in a field of our own that openapi-params.ts reads.
-  const separator = p['type'] === 'array' ? SEPARATORS[str(p['collectionFormat'])] : undefined
+  const separator = p['type'] === 'array' ? separatorOf(p['collectionFormat']) : undefined
   if (separator !== undefined) out[SEPARATOR_FIELD] = separator
   return out
 }
 
-function requestBody(params: Obj[], consumes: string[]): Obj | undefined {
+/** A form parameter's schema as a property of the form body. */
+function formSchema(p: Obj, notes: string[]): Obj {
+  oddFormat(p, notes)
+  const schema = moveRefs(paramSchema(p)) as Obj
+  // A form array is one comma-joined field unless `multi` (a field for each item), as in a query.
+  if (p['type'] === 'array' && p['collectionFormat'] !== 'multi')
+    schema[SEPARATOR_FIELD] = separatorOf(p['collectionFormat']) ?? ','
+  return schema
+}
+
+function requestBody(params: Obj[], consumes: string[], shared: Shared, notes: string[]): Obj | undefined {
+  const ref = (p: Obj): string | undefined => shared.refs.get(p)
   const body = params.find((p) => p['in'] === 'body')
   if (body) {
     const types = consumes.length > 0 ? consumes : ['application/json']
     const content: Obj = {}
-    for (const t of types) content[t] = { schema: moveRefs(body['schema'] ?? {}) }
+    const at = ref(body)
+    for (const t of types) content[t] = { schema: at ? { $ref: at } : moveRefs(body['schema'] ?? {}) }
     return { content, ...(body['required'] === true ? { required: true } : {}) }
   }
   const form = params.filter((p) => p['in'] === 'formData')
@@ -90,11 +169,8 @@ function requestBody(params: Obj[], consumes: string[]): Obj | undefined {
   const multipart = consumes.includes('multipart/form-data') || form.some((p) => p['type'] === 'file')
   const properties: Obj = {}
   for (const p of form) {
-    const schema = moveRefs(paramSchema(p)) as Obj
-    // A form array is one comma-joined field unless `multi` (a field for each item), as in a query.
-    const format = str(p['collectionFormat'], 'csv')
-    if (p['type'] === 'array' && format !== 'multi') schema[SEPARATOR_FIELD] = SEPARATORS[format] ?? ','
-    properties[str(p['name'])] = schema
+    const at = ref(p)
+    properties[str(p['name'])] = at ? { $ref: at } : formSchema(p, notes)
   }
   const required = form.filter((p) => p['required'] === true).map((p) => str(p['name']))
   const schema = { type: 'object', properties, ...(required.length > 0 ? { required } : {}) }
@@ -142,7 +218,9 @@ function securityScheme(s: unknown): unknown {
   return { type: 'oauth2', flows: flows[str(s['flow'])] ?? {}, ...description }
 }
 
-export function swagger2ToOpenApi(doc: Obj): Obj {
+/** `notes`: lines for the report (what the conversion read otherwise than written). */
+export function swagger2ToOpenApi(doc: Obj, notes: string[] = []): Obj {
+  const common = sharedParameters(doc, notes)
   const schemes = strings(doc['schemes'])
   const host = str(doc['host'])
   const basePath = str(doc['basePath'])
@@ -169,18 +247,26 @@ export function swagger2ToOpenApi(doc: Obj): Obj {
       const consumes = strings(op['consumes'] ?? doc['consumes'])
       const produces = strings(op['produces'] ?? doc['produces'])
       const { parameters: _p, consumes: _c, produces: _r, responses: rs, schemes: _s, ...rest } = op
-      const body = requestBody(params, consumes)
+      const lines: string[] = []
+      const body = requestBody(params, consumes, common, lines)
       out[m] = {
         ...(moveRefs(rest) as Obj),
-        parameters: params.filter((p) => p['in'] !== 'body' && p['in'] !== 'formData').map(parameter),
+        parameters: params
+          .filter((p) => p['in'] !== 'body' && p['in'] !== 'formData')
+          .map((p) => {
+            const at = common.refs.get(p)
+            return at ? { $ref: at } : parameter(p, lines)
+          }),
         ...(body ? { requestBody: body } : {}),
         responses: responses(rs, produces),
       }
+      for (const l of lines) notes.push(`${m.toUpperCase()} ${path}: ${l}`)
     }
     paths[path] = out
   }
   const components: Obj = {}
   if (isObj(doc['definitions'])) components['schemas'] = moveRefs(doc['definitions'])
+  if (Object.keys(common.parameters).length > 0) components['parameters'] = common.parameters
   if (isObj(doc['securityDefinitions']))
     components['securitySchemes'] = Object.fromEntries(
       Object.entries(doc['securityDefinitions']).map(([k, v]) => [k, securityScheme(v)]),
@@ -191,6 +277,7 @@ export function swagger2ToOpenApi(doc: Obj): Obj {
     servers,
     paths,
     components,
+    ...(Object.keys(common.schemas).length > 0 ? { [SHARED_SCHEMAS]: common.schemas } : {}),
     ...(doc['security'] !== undefined ? { security: doc['security'] } : {}),
     ...(doc['tags'] !== undefined ? { tags: doc['tags'] } : {}),
   }
