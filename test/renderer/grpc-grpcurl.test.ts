@@ -1,8 +1,12 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import * as grpc from '@grpc/grpc-js'
+import * as protoLoader from '@grpc/proto-loader'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppStore } from '../../src/renderer/store/app-store'
+import { makeTestPki } from '../fixtures/certs'
+import { record } from '../engine/stream-helpers'
 import { PROTO_DIR, startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
 import { openCollection, startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
@@ -14,6 +18,7 @@ import { openCollection, startEngine, stopEngines, type TestEngine } from './sto
  */
 
 let server: GrpcTestServer
+let tlsServer: GrpcTestServer
 let engine: TestEngine
 let store: AppStore
 let dir: string
@@ -116,6 +121,22 @@ beforeAll(async () => {
   file('g/own.yaml', say('  proto: [own/echo.proto]\n  importPaths: [protos]'))
   // Named by its path from the collection folder, though inside an import path: named from that path.
   file('g/inside.yaml', say('  proto: [protos/echo.proto]'))
+  // A TLS server whose certificate the collection's own CA signed; one request trusts it through its caFile,
+  // one accepts any certificate.
+  const pki = await makeTestPki()
+  tlsServer = await startGrpcServer({
+    reflection: 'none',
+    credentials: grpc.ServerCredentials.createSsl(null, [
+      { cert_chain: Buffer.from(pki.localhost.cert), private_key: Buffer.from(pki.localhost.key) },
+    ]),
+  })
+  file('certs/ca.pem', pki.ca.cert)
+  const tls = `grpcs://localhost:${tlsServer.port}`
+  file('g/tls.yaml', say('').replace(`grpc://${server.target}`, tls) + 'options:\n  caFile: certs/ca.pem\n')
+  file(
+    'g/tls-insecure.yaml',
+    say('').replace(`grpc://${server.target}`, tls) + 'options:\n  insecure: true\n',
+  )
   engine = startEngine()
   store = engine.store()
   await openCollection(store, dir)
@@ -124,6 +145,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopEngines()
   await server.close()
+  await tlsServer.close()
   rmSync(dir, { recursive: true, force: true })
 })
 
@@ -158,4 +180,61 @@ describe('Copy as grpcurl', () => {
     ])
     expect(everyFileFound(inside)).toEqual(['echo.proto', 'common/meta.proto'])
   })
+
+  it("trusts the request's CA file as the app does: -cacert, run from the collection folder, reaches the server", async () => {
+    // Before, the command had no -cacert: the call the app made failed, copied, on the certificate.
+    await store.getState().openRequest(dir, 'g/tls.yaml')
+    const rec = record(engine.service)
+    try {
+      await store.getState().send()
+      const sid = store.getState().selectedSid ?? ''
+      const [end] = await rec.until(sid, (e) => e.type === 'done' || e.type === 'error')
+      expect(end?.type === 'error' ? end.message : end?.type).toBe('done')
+    } finally {
+      rec.stop()
+    }
+    const parsed = parse(shellWords(await store.getState().grpcurlFor()))
+    expect(parsed.flags.filter(([f]) => f === '-cacert' || f === '-insecure')).toEqual([
+      ['-cacert', 'certs/ca.pem'],
+    ])
+    // grpcurl is not installed here: grpc-js reads the command as grpcurl would (its CA file, protos, target,
+    // method and message) and makes the call.
+    expect(await callAsGrpcurl(parsed)).toMatchObject({ text: 'you said: hi' })
+    await store.getState().openRequest(dir, 'g/tls-insecure.yaml')
+    const insecure = parse(shellWords(await store.getState().grpcurlFor()))
+    expect(insecure.flags.filter(([f]) => f === '-cacert' || f === '-insecure')).toEqual([
+      ['-insecure', null],
+    ])
+  })
 })
+
+/** The unary call a grpcurl command of TLS flags, protos, `-d`, address and method makes, run from the collection folder. */
+async function callAsGrpcurl(parsed: Parsed): Promise<unknown> {
+  const values = (flag: string): string[] =>
+    parsed.flags.filter(([f]) => f === flag).map(([, v]) => v as string)
+  const [ca] = values('-cacert')
+  const [target, method] = parsed.positional as [string, string]
+  const pkg = protoLoader.loadSync(values('-proto'), {
+    keepCase: true,
+    includeDirs: values('-import-path').map((p) => join(dir, p)),
+  })
+  const [service, name] = method.split('/') as [string, string]
+  let ctor: unknown = grpc.loadPackageDefinition(pkg)
+  for (const part of service.split('.')) ctor = (ctor as Record<string, unknown>)[part]
+  const Client = ctor as grpc.ServiceClientConstructor
+  const client = new Client(target, grpc.credentials.createSsl(ca ? readFileSync(join(dir, ca)) : null))
+  try {
+    return await new Promise((resolve, reject) => {
+      const call = client[name] as (
+        m: unknown,
+        o: grpc.CallOptions,
+        cb: (e: grpc.ServiceError | null, v: unknown) => void,
+      ) => void
+      call.call(client, JSON.parse(values('-d')[0] ?? '{}'), { deadline: Date.now() + 10_000 }, (e, v) =>
+        e ? reject(e) : resolve(v),
+      )
+    })
+  } finally {
+    client.close()
+  }
+}

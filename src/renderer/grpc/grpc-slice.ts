@@ -290,6 +290,8 @@ export function createGrpcSlice(client: ApiClient): StateCreator<AppState, [], [
         target,
         plaintext: g.plaintext,
         insecure: g.insecure,
+        // The saved request's CA file as the call trusts it: named from the collection folder, where it is run.
+        ...(g.plaintext ? {} : activeCaFile(get())),
         metadata: draft.headers,
         protoFiles: protos?.files ?? (own.kind === 'proto' ? own.files : []),
         importPaths: protos?.importPaths ?? (own.kind === 'proto' ? own.importPaths : []),
