@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -192,6 +192,27 @@ describe('the worker pool', () => {
       await service.dispose()
     }
   }, 120_000)
+
+  it("an import whose parse outgrows its worker's budget ends with a plain error and nothing written; the process is not aborted", async () => {
+    // A file of tiny arrays is ~12 times its size once parsed: 4.5 MB is ~55 MB, past this pool's 32 MB budget.
+    // With V8's own heap limit at the budget, V8 aborted the whole process ("FATAL ERROR: Reached heap limit"
+    // inside JSON.parse: a 60 MB file did it to the CLI) instead of the worker's check ending the worker alone.
+    const dir = await mkdtemp(join(tmpdir(), 'fd-worker-heap-'))
+    try {
+      const file = join(dir, 'tiny-arrays.json')
+      await writeFile(file, '[' + '[],'.repeat(1_500_000) + '[]]')
+      const into = join(dir, 'out')
+      const imported = runImport({ file }, 'auto', into, null).then(
+        (r) => (r.ok ? 'imported' : r.error.message),
+        (e: unknown) => (e instanceof WorkerDied ? `stopped: ${e.reason}` : String(e)),
+      )
+      // Parsed whole (the worker's V8 limit is far above its budget), it is no collection: refused in words.
+      expect(await imported).toMatch(/^unrecognised format: /)
+      await expect(stat(into)).rejects.toThrow(/ENOENT/)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
 
   it('a task held behind one that runs over its time limit runs again on a fresh worker and answers', async () => {
     // Only the long import has a short limit: the others' are long enough for a worker to start and load
