@@ -348,3 +348,23 @@ test('dark: the Session type picker and the stream options read clearly', async 
   const readAs = page.getByRole('group', { name: 'SSE options' }).getByRole('combobox', { name: 'Read as' })
   expect(await contrastOf(readAs)).toBeGreaterThanOrEqual(4.5)
 })
+
+test('a collection made inside the open one shows at once as a note read whole, with a way to open it', async ({
+  page,
+}) => {
+  await start(page)
+  const sidebar = page.getByRole('complementary', { name: 'Collections' })
+  // Made while the app is open (as an import into a subfolder, or `git pull`, makes one).
+  mkdirSync(join(shop, 'petstore'))
+  writeFileSync(join(shop, 'petstore', 'collection.yaml'), 'flightdeck: 1\nname: Petstore\n')
+  writeFileSync(join(shop, 'petstore', 'pets.yaml'), `name: List pets\nmethod: GET\nurl: "${base}/json"\n`)
+  const note = sidebar.getByRole('list', { name: 'Collections inside Shop' }).getByRole('note')
+  await expect(note).toContainText('petstore/ is a collection of its own')
+  // Nothing is broken: it is not among Shop's problems, and its words wrap at the sidebar's width.
+  await expect(sidebar.getByRole('list', { name: 'Problems in Shop' })).toHaveCount(0)
+  expect(await isCut(note)).toBe(false)
+  await page.screenshot({ path: '.flightdeck-tmp/U/inner-collection-note-1024-light.png' })
+  await note.getByRole('button', { name: 'Open petstore as a collection' }).click()
+  await expect(sidebar.getByRole('region', { name: 'Petstore' })).toBeVisible()
+  await expect(note).toContainText('it is open below')
+})

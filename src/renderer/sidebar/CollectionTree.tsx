@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react'
 import type { CollectionInfo } from '../../shared/collection'
 import { useAppStore } from '../store/store-context'
 import { ExportDialog } from './ExportDialog'
+import { InnerCollections, innerCollections } from './InnerCollections'
 import { TreeDropTarget } from './TreeDropTarget'
 import { TreeNameInput } from './TreeNameInput'
 import { FolderActions } from './TreeRowActions'
@@ -26,6 +27,7 @@ export function CollectionTree({ collection }: TreeProps) {
   const setActiveDir = useAppStore((s) => s.setActiveDir)
   const closeCollection = useAppStore((s) => s.closeCollection)
   const [exporting, setExporting] = useState(false)
+  const { inner, problems } = innerCollections(collection.problems)
   const reveal = useAppStore((s) => s.revealDir === collection.dir)
   const revealDone = useAppStore((s) => s.revealCollection)
   const section = useRef<HTMLElement>(null)
@@ -117,9 +119,10 @@ export function CollectionTree({ collection }: TreeProps) {
           }}
         />
       ) : null}
-      {collection.problems.length > 0 ? (
+      <InnerCollections collection={collection} folders={inner} />
+      {problems.length > 0 ? (
         <ul className="problems" aria-label={`Problems in ${collection.name}`}>
-          {collection.problems.map((p) => (
+          {problems.map((p) => (
             <li key={`${p.path}:${p.line}`} className="problem" title={p.message}>
               ⚠ <span className="mono">{p.path}</span>
               {p.line > 0 ? <span className="mono">:{p.line}</span> : null} — {p.message}
