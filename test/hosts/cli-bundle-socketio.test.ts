@@ -2,26 +2,24 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSocketIoServer, type SocketIoFixture } from '../fixtures/socketio-server'
 import { runModuleScript, type ScriptRun } from './module-script'
-import { buildPrivateCli, type PrivateCli } from './private-cli'
+import { copyBuiltCli, type PrivateCli } from './private-cli'
 
 /**
  * The BUILT CLI (the CommonJS bundle `npm install` users run) opens a Socket.IO session. The tests around it run
  * the TypeScript source, which takes socket.io-client's ES module; the bundle takes its CommonJS build, whose
  * index exports only `io`, `Manager` and `Socket`: a transport class extending one it does not export built
  * fine, passed every source test, and threw "Class extends value undefined" at the first Socket.IO step of a
- * built `flightdeck run`. Builds a private CLI (scripts/build-node.mjs --cli-only) in a temp folder, never out/,
- * its external libraries resolved from the checkout's node_modules.
+ * built `flightdeck run`. Runs a copy of the built CLI (test/hosts/private-cli.ts; npm test builds first) in a
+ * temp folder, its external libraries resolved from the checkout's node_modules.
  */
-
-const BUILD_TIMEOUT_MS = 240_000
 
 let built: PrivateCli
 let server: SocketIoFixture
 
 beforeAll(async () => {
-  built = buildPrivateCli('fd-cli-bundle-sio-', BUILD_TIMEOUT_MS)
+  built = copyBuiltCli('fd-cli-bundle-sio-')
   server = await startSocketIoServer()
-}, BUILD_TIMEOUT_MS + 10_000)
+})
 
 afterAll(async () => {
   await server?.close()

@@ -6,13 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MAX_FLAG_SETS } from '../../src/cli/command-loader'
 import { cacheProbeRun, cacheProbeScript, type CacheProbeRun } from './code-cache-probe'
 import { runModuleScript } from './module-script'
-import { buildPrivateCli, type PrivateCli } from './private-cli'
+import { copyBuiltCli, type PrivateCli } from './private-cli'
 
 /**
  * The built CLI's V8 code cache (src/cli/command-loader.ts) when starts alternate between V8 option sets (a
  * `--trace-gc` run, NODE_OPTIONS=--max-old-space-size=…, then a usual start): each set keeps its own cache, so
  * the usual start keeps taking its cache instead of compiling the 2 MB command again after every unusual one.
- * Builds a private CLI from the source (scripts/build-node.mjs --cli-only) in a temp folder, never out/.
+ * Runs a copy of the built CLI (test/hosts/private-cli.ts; npm test builds first) in a temp folder, never out/.
  */
 
 let built: PrivateCli
@@ -55,13 +55,13 @@ function filesUnder(dir: string, depth = 0): string[] {
 }
 
 beforeAll(async () => {
-  built = buildPrivateCli('fd-code-cache-flags-', 120_000)
+  built = copyBuiltCli('fd-code-cache-flags-')
   work = built.work
   cli = built.cli
   server = createServer((_req, res) => res.end('ok'))
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
-}, 150_000)
+})
 
 afterAll(async () => {
   await new Promise<void>((r) => server?.close(() => r()))
