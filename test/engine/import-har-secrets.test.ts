@@ -130,3 +130,53 @@ describe("HAR import: a browser's WebSocket", () => {
     }
   })
 })
+
+describe('HAR import: a body recorded in base64 (postData.encoding, as proxies write it)', () => {
+  it('text goes as its decoded text; binary is written to a file the request sends, byte for byte', async () => {
+    const { stub, service, dir } = target
+    const text = readFileSync(fixturePath('proxy-base64-bodies.har'), 'utf8').replaceAll('__STUB__', stub.url)
+    const seen = new Set<string>()
+    // Once as a new collection, then into it (its own folder there: the written file's path starts with it).
+    for (const round of [1, 2]) {
+      const r = await service.invoke('import.run', { text, format: 'auto', into: dir })
+      if (!r.ok) throw new Error(r.error.message)
+      const report = r.value.unmapped.join('\n')
+      const opened = await service.invoke('collection.open', { dir, create: false })
+      if (!opened.ok) throw new Error(opened.error.message)
+      const all = new Map<string, string>()
+      const walk = (nodes: readonly TreeNode[]): void => {
+        for (const n of nodes)
+          if (n.type === 'folder') walk(n.children)
+          else if (!seen.has(n.path)) all.set(`${n.method} ${new URL(n.url).pathname}`, n.path)
+      }
+      walk((await loadCollection(dir)).info.root.children)
+      for (const path of all.values()) seen.add(path)
+      const send = (key: string) => sendSaved(service, stub, dir, all.get(key) ?? `${key} (round ${round})`)
+      expect((await send('POST /expenses/search')).body).toBe('currency=EUR&note=caf%C3%A9+bill')
+      expect(JSON.parse((await send('PUT /expenses/7')).body)).toEqual({ merchant: 'Café Ruth', total: 18.5 })
+      const sync = await send('POST /expenses/sync')
+      const bytes = Buffer.from('0896011207726563656970741a03fffe00', 'hex')
+      expect(sync.headers['content-type']).toBe('application/x-protobuf')
+      expect(sync.headers['content-length']).toBe(String(bytes.length))
+      expect(sync.body).toBe(bytes.toString('utf8'))
+      // Into the collection, the file lies in the import's own folder, beside its requests.
+      const saved = await savedRequest(dir, all.get('POST /expenses/sync') ?? '')
+      const folder = round === 1 ? '' : `${(all.get('POST /expenses/sync') ?? '').split('/')[0] ?? ''}/`
+      expect(saved.body).toEqual({
+        kind: 'file',
+        path: `${folder}.har-bodies/entry-3.bin`,
+        contentType: 'application/x-protobuf',
+      })
+      expect(readFileSync(join(dir, saved.body.kind === 'file' ? saved.body.path : '')).equals(bytes)).toBe(
+        true,
+      )
+      expect(report).toMatch(
+        /entry 3 \(POST \/expenses\/sync\): its body is 17 bytes of binary \(base64 in the HAR\): written to \.har-bodies\/entry-3\.bin/,
+      )
+      expect(report).toContain(
+        'entry 4 (POST /expenses/notes): its body says it is base64 but is not: kept as the text recorded',
+      )
+      expect((await send('POST /expenses/notes')).body).toBe('not base64 at all!')
+    }
+  })
+})

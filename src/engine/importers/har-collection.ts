@@ -11,6 +11,7 @@ import {
   request,
   str,
   type ImportPlan,
+  type PlanFile,
   type PlanNode,
 } from './plan'
 
@@ -48,8 +49,17 @@ function hasControl(text: string): boolean {
   return false
 }
 
-/** `files`: a line for the report for each file part (its bytes are not in the HAR). */
-function body(post: unknown, headers: KeyValue[], files: string[]): RequestBody {
+/**
+ * `files`: a line for the report for each file part (its bytes are not in the HAR) or body written to a file;
+ * `ownFiles`: the bytes of a binary body, for the import to write (entry `entry`, counted from 1).
+ */
+function body(
+  post: unknown,
+  headers: KeyValue[],
+  files: string[],
+  entry: number,
+  ownFiles: PlanFile[],
+): RequestBody {
   if (!isObj(post)) return { kind: 'none' }
   const mime = str(post['mimeType']).split(';')[0]?.trim() ?? ''
   const params = arr(post['params']).filter(isObj)
@@ -85,10 +95,49 @@ function body(post: unknown, headers: KeyValue[], files: string[]): RequestBody 
     if (type !== -1) headers.splice(type, 1)
     return { kind: 'multipart', parts }
   }
-  const t = str(post['text'])
-  if (t === '') return { kind: 'none' }
+  const recorded = str(post['text'])
+  if (recorded === '') return { kind: 'none' }
+  const decoded = decodedText(post, recorded)
+  if (decoded.kind === 'bytes') {
+    const path = `${BODIES_FOLDER}/entry-${entry}.bin`
+    ownFiles.push({ path, bytes: decoded.bytes })
+    files.push(
+      `its body is ${decoded.bytes.length.toLocaleString('en-US')} bytes of binary (base64 in the HAR): written to ${path}, which the request sends`,
+    )
+    return { kind: 'file', path, contentType: str(post['mimeType']) || 'application/octet-stream' }
+  }
+  if (decoded.kind === 'not-base64')
+    files.push('its body says it is base64 but is not: kept as the text recorded')
+  const t = decoded.kind === 'text' ? decoded.text : recorded
   if (/json/i.test(mime)) return { kind: 'json', text: t }
   return { kind: 'text', text: t, contentType: str(post['mimeType']) || 'text/plain' }
+}
+
+/** Where a recorded binary body is written, below the import's folder (hidden: no folder in the tree). */
+const BODIES_FOLDER = '.har-bodies'
+
+const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/
+
+/**
+ * A body recorded as base64 (HAR 1.2 has `encoding` only on responses; proxies such as Reqable and Martian
+ * write it on `postData` too): its text when the bytes are UTF-8, else the bytes. A plain body is as recorded.
+ */
+function decodedText(
+  post: Record<string, unknown>,
+  text: string,
+):
+  | { kind: 'plain' }
+  | { kind: 'not-base64' }
+  | { kind: 'text'; text: string }
+  | { kind: 'bytes'; bytes: Uint8Array } {
+  if (str(post['encoding']).toLowerCase() !== 'base64') return { kind: 'plain' }
+  if (!BASE64.test(text)) return { kind: 'not-base64' }
+  const bytes = Buffer.from(text, 'base64')
+  try {
+    return { kind: 'text', text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) }
+  } catch {
+    return { kind: 'bytes', bytes: new Uint8Array(bytes) }
+  }
 }
 
 export function harCollectionPlan(data: unknown): ImportPlan {
@@ -100,6 +149,7 @@ export function harCollectionPlan(data: unknown): ImportPlan {
   const byHost = new Map<string, PlanNode[]>()
   const entries = arr(log['entries']).filter(isObj)
   const secrets = new HarSecrets()
+  const ownFiles: PlanFile[] = []
   // Requests and their host folders together stay within what one import writes: the entries past that are
   // counted and reported, not planned (a plan over the limit is refused whole).
   let items = 0
@@ -161,7 +211,7 @@ export function harCollectionPlan(data: unknown): ImportPlan {
       }
     } else {
       const files: string[] = []
-      const plain = body(r['postData'], recorded, files)
+      const plain = body(r['postData'], recorded, files, i + 1, ownFiles)
       for (const f of files) u.push(`${where}: ${f}`)
       node = {
         type: 'request',
@@ -195,6 +245,7 @@ export function harCollectionPlan(data: unknown): ImportPlan {
   }
   if (entries.some((e) => isObj(e['response'])))
     u.push('recorded responses and timings are not imported (the requests are)')
+  if (ownFiles.length > 0) plan.files = ownFiles
   plan.children = [...byHost].map(([host, children]): PlanNode => ({
     type: 'folder',
     folder: { name: host, variables: [], auth: { type: 'inherit' }, children },

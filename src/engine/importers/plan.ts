@@ -42,6 +42,16 @@ export interface ImportPlan {
   environments: PlanEnvironment[]
   /** One plain line per thing not carried over: never silently dropped. */
   unmapped: string[]
+  /**
+   * Files the import writes beside its requests (a recorded binary body), each at `path` below the import's own
+   * folder; a request's `file` body naming that path reads it (write-plan.ts puts the folder before it).
+   */
+  files?: PlanFile[]
+}
+
+export interface PlanFile {
+  path: string
+  bytes: Uint8Array
 }
 
 export class ImportError extends Error {}

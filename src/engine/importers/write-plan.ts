@@ -1,5 +1,5 @@
-import { mkdir, stat } from 'node:fs/promises'
-import { basename, join, resolve } from 'node:path'
+import { mkdir, stat, writeFile } from 'node:fs/promises'
+import { basename, dirname, join, resolve } from 'node:path'
 import type { SavedRequest, Variable } from '../../shared/collection'
 import type { ImportReport } from '../../shared/collection-schemas'
 import { fail, ok, type Result } from '../../shared/result'
@@ -19,7 +19,7 @@ import { fileFailure } from '../collections/write-guard'
 import type { SecretStore } from '../secrets/secret-store'
 import { openStage, StageCommitError, type Stage } from './import-staging'
 import type { KnownFormat } from './index'
-import { countPlan, ImportError, type ImportPlan, type PlanNode } from './plan'
+import { countPlan, ImportError, type ImportPlan, type PlanFile, type PlanNode } from './plan'
 import { arrangeReport } from './report-order'
 
 /**
@@ -52,6 +52,8 @@ interface WriteContext {
   refs: Map<string, string>
   /** Secret store keys this import set, removed again if it fails. */
   secretKeys: string[]
+  /** The plan's own files (`files`), and the folder the import writes into ('' or `name/`), put before them. */
+  files?: { paths: ReadonlySet<string>; prefix: string }
 }
 
 /** A request with its `dependsOnRefs` as `dependsOn` paths (from the collection root). */
@@ -60,6 +62,23 @@ function withDependencies(ctx: WriteContext, node: Extract<PlanNode, { type: 're
   const paths = node.dependsOnRefs.flatMap((ref) => ctx.refs.get(ref) ?? [])
   const dependsOn = [...new Set([...(node.request.dependsOn ?? []), ...paths])]
   return dependsOn.length > 0 ? { ...node.request, dependsOn } : node.request
+}
+
+/** A request whose body is one of the plan's own files, with the path from the collection folder. */
+function withOwnFile(ctx: WriteContext, request: SavedRequest): SavedRequest {
+  const body = request.body
+  if (!ctx.files || ctx.files.prefix === '' || body.kind !== 'file' || !ctx.files.paths.has(body.path))
+    return request
+  return { ...request, body: { ...body, path: `${ctx.files.prefix}${body.path}` } }
+}
+
+/** The plan's own files, written below the import's folder in the stage. */
+async function writeOwnFiles(root: string, target: string, files: readonly PlanFile[]): Promise<void> {
+  for (const f of files) {
+    const at = join(root, target, ...f.path.split('/'))
+    await mkdir(dirname(at), { recursive: true })
+    await writeFile(at, f.bytes)
+  }
 }
 
 /** Secret values go to the secret store; the files only say the variable is secret. */
@@ -87,7 +106,7 @@ async function writeChildren(
   const order: string[] = []
   for (const node of children) {
     if (node.type === 'request') {
-      const r = await createRequest(ctx.dir, folder, withDependencies(ctx, node))
+      const r = await createRequest(ctx.dir, folder, withOwnFile(ctx, withDependencies(ctx, node)))
       stopOnFileError(r, `request "${node.request.name}"`)
       if (r.ok) {
         order.push(basename(r.value).replace(/\.yaml$/, ''))
@@ -178,6 +197,11 @@ async function writeStaged(
     })
     stopOnFileError(saved)
     if (!saved.ok) return saved
+    const files = plan.files ?? []
+    if (files.length > 0) {
+      ctx.files = { paths: new Set(files.map((f) => f.path)), prefix: target === '' ? '' : `${target}/` }
+      await writeOwnFiles(root, target, files)
+    }
     await writeChildren(ctx, target, plan.children, 0)
   }
   for (const env of plan.environments.slice(0, 200)) {
