@@ -76,10 +76,21 @@ function partParam(part: MultipartPart, typeOfFile: FileTypeOf): HarParam {
 const MAX_PARTS = 1000
 
 /**
+ * A HAR `fileName` as the file name it is (its last segment, `/` or `\\` ending a folder), or '' when none is
+ * left. A browser and our export write only the name; a HAR someone shares may write a path of the reader's
+ * (`/home/you/.ssh/id_rsa`), which an Untitled request would read as it is (only a collection's are confined).
+ */
+export function harFileName(fileName: string): string {
+  const name = fileName.split(/[\\/]/).pop() ?? ''
+  return name === '.' || name === '..' ? '' : name
+}
+
+/**
  * A recorded multipart body (HAR 1.2 `params`, as our export and Firefox write it) as the request body it was:
  * text parts with their values, file parts named by their `fileName` (a HAR has no file bytes: sent again, the
- * file is read by that name, confined like any file), each with its type when it is one header line. Undefined
- * when `post` is not multipart with params (its text, if any, stands for the body as before).
+ * file is read by that name from where the request is sent, never from a folder the HAR names), each with its
+ * type when it is one header line. Undefined when `post` is not multipart with params (its text, if any, stands
+ * for the body as before).
  */
 export function multipartBodyOf(post: unknown): RequestBody | undefined {
   if (typeof post !== 'object' || post === null) return undefined
@@ -93,7 +104,7 @@ export function multipartBodyOf(post: unknown): RequestBody | undefined {
     const text = (v: unknown): string => (typeof v === 'string' ? v : '')
     const typed =
       typeof contentType === 'string' && /^[\x20-\x7e]{1,256}$/.test(contentType) ? { contentType } : {}
-    const file = text(fileName)
+    const file = harFileName(text(fileName))
     parts.push(
       file !== '' && file.length <= 1024 && ![...file].some((c) => c < ' ' || c === '\x7f')
         ? { kind: 'file', name: text(name), path: file, ...typed, enabled: true }

@@ -1,0 +1,105 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { ExchangeResult } from '../../src/engine/http/chain'
+import { useImportTarget } from '../engine/import-formats-helpers'
+
+/**
+ * A HAR someone shares whose multipart entry names its file parts by paths of the reader's: `fileName:
+ * "/home/you/.ssh/id_rsa"`. A browser writes only the file's name there (and so does Flightdeck's export), but
+ * the HAR opened onto the timeline kept the path whole: Edit as new request made an Untitled request reading that
+ * file (an Untitled request's files are not confined, they are the person's own), so Send uploaded the reader's
+ * key to the HAR's server, and Copy as cURL wrote `@"/home/you/.ssh/id_rsa"` into the command. A file part now
+ * keeps only the file's name, as the HAR's own format means it: the person picks the file.
+ */
+
+const target = useImportTarget('fd-attack-har-file-parts')
+
+/** A HAR with one multipart POST for each list of file names. */
+function harOf(url: string, ...entries: string[][]): string {
+  return JSON.stringify({
+    log: {
+      version: '1.2',
+      creator: { name: 'shared', version: '1' },
+      entries: entries.map((fileNames) => ({
+        startedDateTime: '2026-01-01T00:00:00.000Z',
+        time: 1,
+        request: {
+          method: 'POST',
+          url,
+          httpVersion: 'HTTP/1.1',
+          headers: [],
+          queryString: [],
+          cookies: [],
+          headersSize: -1,
+          bodySize: -1,
+          postData: {
+            mimeType: 'multipart/form-data; boundary=x',
+            params: fileNames.map((fileName, i) => ({ name: `f${i}`, value: '', fileName })),
+          },
+        },
+        response: {
+          status: 200,
+          statusText: 'OK',
+          httpVersion: 'HTTP/1.1',
+          headers: [],
+          cookies: [],
+          content: { size: 0, mimeType: 'text/plain' },
+          redirectURL: '',
+          headersSize: -1,
+          bodySize: -1,
+        },
+        cache: {},
+        timings: { send: 0, wait: 1, receive: 0 },
+      })),
+    },
+  })
+}
+
+describe('a shared HAR whose file parts name paths of the reader', () => {
+  it('opened onto the timeline, its file parts keep only the file name: Send and Copy as cURL read no path of the HAR’s', async () => {
+    const { service, stub, dir } = target
+    const ssh = join(dir, 'home', '.ssh')
+    mkdirSync(ssh, { recursive: true })
+    const key = join(ssh, 'id_rsa')
+    writeFileSync(key, 'PRIVATE KEY BYTES')
+    const onto = await service.invoke('har.import', {
+      text: harOf(
+        `${stub.url}/upload`,
+        [key],
+        ['../../.ssh/known_hosts', 'C:\\Users\\you\\.ssh\\id_ed25519'],
+      ),
+      name: 'shared.har',
+    })
+    if (!onto.ok) throw new Error(onto.error.message)
+    const [sid = '', other = ''] = onto.value.sids
+    const paths = async (row: string): Promise<string[]> => {
+      const r = await service.invoke('session.request', { sid: row })
+      if (!r.ok) throw new Error(r.error.message)
+      return r.value.body.kind === 'multipart'
+        ? r.value.body.parts.map((p) => (p.kind === 'file' ? p.path : `text ${p.value}`))
+        : []
+    }
+    expect(await paths(sid)).toEqual(['id_rsa'])
+    expect(await paths(other)).toEqual(['known_hosts', 'id_ed25519'])
+    const curl = await service.invoke('session.snippet', { sid, target: 'shell:curl' })
+    if (!curl.ok) throw new Error(curl.error.message)
+    expect(curl.value.code).not.toContain('.ssh')
+
+    // Edit as new request, then Send from its Untitled tab: nothing of the key reaches the server.
+    const before = stub.arrived.length
+    const asRequest = await service.invoke('session.request', { sid })
+    if (!asRequest.ok) throw new Error(asRequest.error.message)
+    const sent = await service.invoke('request.send', {
+      request: { ...asRequest.value, options: {} },
+      auth: { type: 'none' },
+    })
+    if (sent.ok) {
+      const result: ExchangeResult = await service.http.waitFor(sent.value.sids[0] ?? '')
+      expect(result.final.type).toBe('error')
+    }
+    expect(stub.arrived.slice(before).map((a) => a.body)).not.toContainEqual(
+      expect.stringContaining('PRIVATE KEY'),
+    )
+  })
+})
