@@ -14,6 +14,7 @@ import { USER_ERROR_CODES } from './collection-send'
 import { useSessionVariables } from './env-var-args'
 import { withoutSecrets } from './report-secrets'
 import { parseRunArgs, RUN_USAGE, type RunCommand } from './run-args'
+import { nestedCollectionLines } from './nested-collections'
 import { jsonReport, junitXml, summaryText, type RunOutcome } from './run-report'
 
 /**
@@ -129,6 +130,12 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
   if (!started.ok) {
     off()
     io.err(`flightdeck: ${started.error.message}\n`)
+    if (started.error.code === 'invalid_request' || started.error.code === 'not_found') {
+      const opened = await service.invoke('collection.open', { dir: cmd.dir })
+      if (opened.ok)
+        for (const line of nestedCollectionLines(cmd.dir, cmd.path, opened.value.problems))
+          io.err(`flightdeck: ${line}\n`)
+    }
     return USER_ERROR_CODES.has(started.error.code) ? 2 : 1
   }
   runId = started.value.runId

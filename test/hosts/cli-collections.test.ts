@@ -132,6 +132,30 @@ describe('flightdeck import', () => {
     rmSync(configDir, { recursive: true, force: true })
   })
 
+  it('run on a collection whose only requests sit in a collection of its own names it and how to run it', async () => {
+    const outer = mkdtempSync(join(tmpdir(), 'fd-cli-outer-'))
+    try {
+      writeFileSync(join(outer, 'collection.yaml'), 'flightdeck: 1\nname: Outer\n')
+      mkdirSync(join(outer, 'shop api'))
+      writeFileSync(join(outer, 'shop api', 'collection.yaml'), 'flightdeck: 1\nname: Shop\n')
+      writeFileSync(
+        join(outer, 'shop api', 'list.yaml'),
+        'name: List\nmethod: GET\nurl: http://127.0.0.1:1/\n',
+      )
+      const all = await flightdeck(configDir, 'run', outer)
+      expect(all.code).toBe(2)
+      expect(all.stderr).toMatch(/^flightdeck: No requests under "Outer"\n/)
+      expect(all.stderr).toContain(
+        `flightdeck: shop api is a collection of its own (it has its own collection.yaml), so this run leaves it out: run it with flightdeck run '${join(outer, 'shop api')}'\n`,
+      )
+      const one = await flightdeck(configDir, 'run', outer, 'shop api/list')
+      expect(one.code).toBe(2)
+      expect(one.stderr).toContain(`run it with flightdeck run '${join(outer, 'shop api')}' list\n`)
+    } finally {
+      rmSync(outer, { recursive: true, force: true })
+    }
+  })
+
   it('detects the format, writes the collection and prints the import report', async () => {
     const run = await flightdeck(
       configDir,
