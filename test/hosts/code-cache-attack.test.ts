@@ -48,6 +48,25 @@ function caches(dir: string): string[] {
   return readdirSync(dir).filter((f) => f.endsWith('.cache'))
 }
 
+let seeded: Promise<string> | undefined
+/**
+ * A whole cache of `send` copied into `dir` (made by one start, the first time asked: each start that makes a
+ * cache compiles the 2 MB command), as a usual start leaves it; its file name.
+ */
+async function seedCache(dir: string): Promise<string> {
+  const seedDir = join(work, 'seed')
+  seeded ??= send({ FLIGHTDECK_CODE_CACHE_DIR: seedDir }).then((r) => {
+    expect(r.cache).toEqual(['none'])
+    const [name] = caches(seedDir)
+    if (!name) throw new Error('the seeding start left no cache')
+    return name
+  })
+  const name = await seeded
+  mkdirSync(dir, { recursive: true })
+  cpSync(join(seedDir, name), join(dir, name))
+  return name
+}
+
 beforeAll(async () => {
   // Under the checkout, so the copy's external packages resolve from node_modules.
   mkdirSync(join(root, 'out'), { recursive: true })
@@ -98,12 +117,11 @@ describe('the code cache against an unlucky or hostile folder', () => {
 
   it("a cache that is a link to a file of the user's: the file is left as it was, the command runs", async () => {
     const dir = join(work, 'linked')
-    await send({ FLIGHTDECK_CODE_CACHE_DIR: dir })
-    const [name] = caches(dir)
+    const name = await seedCache(dir)
     const victim = join(work, 'precious.txt')
     writeFileSync(victim, 'precious')
-    rmSync(join(dir, name ?? ''))
-    symlinkSync(victim, join(dir, name ?? ''))
+    rmSync(join(dir, name))
+    symlinkSync(victim, join(dir, name))
     const r = await send({ FLIGHTDECK_CODE_CACHE_DIR: dir })
     expect(r.code).toBe(0)
     expect(r.out).toContain('HTTP/1.1 200 OK')
@@ -114,12 +132,11 @@ describe('the code cache against an unlucky or hostile folder', () => {
 
   it('a link where the cache is written first (its temporary file): the linked file is left as it was', async () => {
     const dir = join(work, 'temp-linked')
-    await send({ FLIGHTDECK_CODE_CACHE_DIR: dir })
-    const [name] = caches(dir)
-    rmSync(join(dir, name ?? ''))
+    const name = await seedCache(dir)
+    rmSync(join(dir, name))
     const victim = join(work, 'precious-temp.txt')
     writeFileSync(victim, 'precious')
-    const link = `symlinkSync(${JSON.stringify(victim)}, ${JSON.stringify(join(dir, name ?? ''))} + '.' + process.pid + '.tmp')`
+    const link = `symlinkSync(${JSON.stringify(victim)}, ${JSON.stringify(join(dir, name))} + '.' + process.pid + '.tmp')`
     const r = await send({ FLIGHTDECK_CODE_CACHE_DIR: dir }, link)
     expect(r.code).toBe(0)
     expect(r.out).toContain('HTTP/1.1 200 OK')
@@ -129,9 +146,8 @@ describe('the code cache against an unlucky or hostile folder', () => {
 
   it('a truncated cache is not given to V8 and is made again; the command runs', async () => {
     const dir = join(work, 'truncated')
-    await send({ FLIGHTDECK_CODE_CACHE_DIR: dir })
-    const [name] = caches(dir)
-    truncateSync(join(dir, name ?? ''), 1000)
+    const name = await seedCache(dir)
+    truncateSync(join(dir, name), 1000)
     const r = await send({ FLIGHTDECK_CODE_CACHE_DIR: dir })
     expect(r.code).toBe(0)
     expect(r.out).toContain('HTTP/1.1 200 OK')
@@ -141,9 +157,8 @@ describe('the code cache against an unlucky or hostile folder', () => {
 
   it('a cache damaged in the middle (its length kept) is not given to V8, which aborted on it; the command runs', async () => {
     const dir = join(work, 'damaged')
-    await send({ FLIGHTDECK_CODE_CACHE_DIR: dir })
-    const [name] = caches(dir)
-    const path = join(dir, name ?? '')
+    const name = await seedCache(dir)
+    const path = join(dir, name)
     const bytes = readFileSync(path)
     for (let i = bytes.length >> 1; i < (bytes.length >> 1) + 4000; i++) bytes[i] = (bytes[i] ?? 0) ^ 0x5a
     writeFileSync(path, bytes)
@@ -160,9 +175,7 @@ describe('the code cache against an unlucky or hostile folder', () => {
       ['zero', (path: string) => symlinkSync('/dev/zero', path)],
     ] as const) {
       const dir = join(work, dirName)
-      await send({ FLIGHTDECK_CODE_CACHE_DIR: dir })
-      const [name] = caches(dir)
-      const path = join(dir, name ?? '')
+      const path = join(dir, await seedCache(dir))
       rmSync(path)
       make(path)
       const r = await send({ FLIGHTDECK_CODE_CACHE_DIR: dir })
