@@ -246,6 +246,23 @@ test('a typical GraphQL query is in sight; a "Not sent" goes once the query it w
   expect(await linesInSight(editor)).toBeGreaterThanOrEqual(TYPICAL_QUERY.split('\n').length)
   expect(await linesInSight(page.getByRole('textbox', { name: 'GraphQL variables' }))).toBe(4)
   await shoot(page, 'graphql-typical-query')
+  // A query pasted as one long line reads from its start: the editor wraps it instead of scrolling sideways.
+  await editor.fill(`query Long { ${'orders(first: 10) { id status total } '.repeat(4)}}`)
+  await page.getByRole('textbox', { name: 'GraphQL variables' }).click()
+  const sideways = await editor.evaluate((el) => {
+    const scroller = el.closest('.cm-scroller')
+    return scroller ? scroller.scrollWidth - scroller.clientWidth : -1
+  })
+  expect(sideways).toBeLessThanOrEqual(1)
+  // The runner opened beside this tall composer keeps Start run in sight, the settings scrolling above it.
+  const sidebar = page.getByRole('complementary', { name: 'Collections' })
+  await sidebar.getByRole('treeitem', { name: 'checks', exact: true }).hover()
+  await sidebar.getByRole('button', { name: 'Run checks', exact: true }).click()
+  const runner = page.getByRole('region', { name: 'Runner' })
+  await expect(runner.getByRole('button', { name: 'Start run' })).toBeInViewport({ ratio: 1 })
+  await shoot(page, 'graphql-runner-start')
+  await runner.getByRole('button', { name: 'Close' }).click()
+  await editor.fill(TYPICAL_QUERY)
   await editor.fill('')
   await editor.click()
   await page.keyboard.type('query Me($id: ID = "{{missing}}") { me }')

@@ -110,6 +110,15 @@ test('an imported collection shows in the sidebar, its head whole', async ({ pag
   await expect(
     sidebar.getByRole('form', { name: 'Import' }).getByText('Into folder', { exact: true }),
   ).toBeVisible()
+  // The folder box is the panel's whole width (a path is long), not a default 20 characters.
+  const widths = await sidebar.getByRole('textbox', { name: 'Import into folder' }).evaluate((box) => {
+    const form = box.closest('form')
+    if (!form) return { box: 0, room: 1 }
+    const pad =
+      parseFloat(getComputedStyle(form).paddingLeft) + parseFloat(getComputedStyle(form).paddingRight)
+    return { box: box.getBoundingClientRect().width, room: form.clientWidth - pad }
+  })
+  expect(widths.box).toBeGreaterThanOrEqual(widths.room - 1)
   await sidebar.getByRole('button', { name: 'Import', exact: true }).click()
   const report = sidebar.getByRole('status', { name: 'Import report' })
   await expect(report).toContainText('Needs attention')

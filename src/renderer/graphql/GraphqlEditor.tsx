@@ -62,6 +62,9 @@ export function GraphqlEditor({ value, onChange, label, schemaKey, placeholderTe
           // Completion first: Enter accepts an offered completion before it inserts a line.
           keymap.of([...completionKeymap, ...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap]),
           EditorView.contentAttributes.of({ 'aria-label': i.label, spellcheck: 'false' }),
+          // A query pasted as one long line (as a curl command or a log has it) reads from its start: without
+          // wrapping the narrow editor showed its end, scrolled sideways, and its start out of sight.
+          EditorView.lineWrapping,
           changes,
         ],
       }),
