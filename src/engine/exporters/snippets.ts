@@ -122,6 +122,14 @@ export async function snippet(
     return fail('invalid_request', `Cannot make a ${target} snippet: ${why}`)
   }
   if (out === null) return fail('unsupported', `No ${target} snippet for this request`)
+  const params = har.value.postData?.params
+  if (target === 'go' && har.value.postData?.mimeType === 'multipart/form-data' && params?.length) {
+    // httpsnippet's Go leaves each file empty: the body is built when the program runs, its files read.
+    const { goMultipart } = await import('./snippet-go-multipart')
+    const go = goMultipart(out, params)
+    if (go instanceof Error) return fail('invalid_request', `Cannot make a go snippet: ${go.message}`)
+    out = go
+  }
   const note =
     auth.type === 'digest' || auth.type === 'oauth2'
       ? `${target === 'curl' ? '#' : target === 'python-requests' ? '#' : '//'} ${auth.type === 'digest' ? 'Digest auth' : 'OAuth 2.0 token'} not included: Flightdeck adds it when sending\n`
