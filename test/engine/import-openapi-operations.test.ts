@@ -88,7 +88,7 @@ describe('Swagger 2.0', () => {
     // The key the api_key scheme's {{apiKey}} is filled from, as a user sets it after the import.
     const file = join(target.dir, 'collection.yaml')
     const settings = load(readFileSync(file, 'utf8')) as { variables?: Record<string, unknown> }
-    settings.variables = { ...settings.variables, apiKey: 'k-1' }
+    settings.variables = { ...settings.variables, apiKey: 'k-1', token: 't-2' }
     writeFileSync(file, dump(settings))
     const opened = await target.service.invoke('collection.open', { dir: target.dir, create: false })
     if (!opened.ok) throw new Error(opened.error.message)
@@ -104,6 +104,11 @@ describe('Swagger 2.0', () => {
     expect(rename.body).toBe('title=Ridge+walk')
     const upload = await send('notes/uploadphoto.yaml')
     expect(upload.url).toBe('/v2/notes/42/photo')
+    // Its scheme is OAuth 2's implicit flow: a token the user sets (it went without auth, as unsupported).
+    expect(upload.headers['authorization']).toBe('Bearer t-2')
+    expect(report).toContain(
+      'POST /notes/{noteId}/photo: security scheme "notes_auth" is OAuth 2\'s implicit flow',
+    )
     expect(multipartParts(upload).map((p) => [p.name, p.body])).toEqual([['caption', 'lake at dawn']])
     expect(report).toContain('POST /notes/{noteId}/photo: multipart file part "file" needs a file; left out')
   })

@@ -57,4 +57,17 @@ describe('OpenAPI: security alternatives', () => {
     const got = await sendSaved(target.service, target.stub, target.dir, 'health.yaml')
     expect(got.headers['authorization']).toBeUndefined()
   })
+
+  it('an OAuth 2 implicit flow is a Bearer {{token}} to fill in, and the report says why it is not run', async () => {
+    const report = await importSpec()
+    expect(report).toContain(
+      'POST /lockers/{lockerId}/reservations: security scheme "kioskLogin" is OAuth 2\'s implicit flow, which Flightdeck does not run',
+    )
+    expect(report).toContain(
+      'so set token to an access token got at https://id.lockers.example/oauth/authorize',
+    )
+    const got = await sendSaved(target.service, target.stub, target.dir, 'reserve-a-compartment.yaml')
+    expect(got.url).toBe('/v2/lockers/L-17/reservations')
+    expect(got.headers['authorization']).toBe('Bearer t-1')
+  })
 })

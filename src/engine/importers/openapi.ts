@@ -99,6 +99,16 @@ function authFor(requirements: unknown, schemes: Obj, unmapped: string[], where:
     const scopes = Array.isArray(first[name]) ? (first[name] as unknown[]).map((x) => str(x)).join(' ') : ''
     const auth = openApiOAuth2(s['flows'], scopes)
     if (auth) return auth
+    const implicit = s['flows']['implicit']
+    if (isObj(implicit)) {
+      // The token comes back in the redirect's #fragment, which a browser never sends to the loopback listener
+      // a desktop app waits on; what a user can run is the token itself.
+      const at = str(implicit['authorizationUrl'])
+      unmapped.push(
+        `${where}: security scheme "${name}" is OAuth 2's implicit flow, which Flightdeck does not run (its token comes back in the redirect's #fragment, which no loopback redirect receives; RFC 9700 retires it): imported as Bearer {{token}}, so set token to an access token got${at ? ` at ${at}` : ''}, or use the provider's authorization code flow`,
+      )
+      return { type: 'bearer', token: '{{token}}' }
+    }
   }
   unmapped.push(
     `${where}: security scheme "${name}" (${type}${scheme ? ` ${scheme}` : ''}${s['in'] ? ` in ${str(s['in'])}` : ''}) is not supported`,
