@@ -8,17 +8,23 @@
  * shown as an escape a person can read (`\x1b`, `\r`, `\u009b`), and nothing a server sends drives the
  * terminal. Unicode's bidirectional controls (RLO U+202E and its kin) are shown the same way: a terminal that
  * lays out right-to-left text (GNOME's VTE, Konsole, mlterm) draws `abc<RLO>gpj.exe` as `abcexe.jpg`, so a
- * header value or event name could show other text than it holds ("Trojan Source"). `--json` output is
- * unchanged in meaning: JSON strings already escape C0 characters, and an escaped C1 or bidi character
- * (`\u009b`, `\u202e`) is the same JSON string.
+ * header value or event name could show other text than it holds ("Trojan Source"). So is every other Unicode
+ * format character (category Cf), which a terminal draws as nothing: a zero-width space or word joiner makes
+ * `acct<U+200B>42` look like `acct42`, and the tag characters (U+E0020–U+E007F) carry whole sentences no one
+ * sees ("ASCII smuggling"). A zero-width joiner between two emoji (`👩‍💻`) is left as it is: that is how the
+ * emoji is written, and it hides nothing. `--json` output is unchanged in meaning: JSON strings already escape
+ * C0 characters, and an escaped C1 or format character (`\u009b`, `\u202e`, `\udb40\udc41`) is the same JSON
+ * string.
  */
 
 /**
- * C0 controls but tab and newline, DEL, the C1 controls (U+0080–U+009F: U+009B is a one-character CSI), and the
- * bidirectional formatting characters (ALM, LRM, RLM, the embeddings and overrides, the isolates).
+ * C0 controls but tab and newline, DEL, the C1 controls (U+0080–U+009F: U+009B is a one-character CSI), and
+ * Unicode's format characters (Cf: the bidirectional ones, zero-width spaces and joiners, the byte order mark,
+ * the soft hyphen, the tag characters), but a zero-width joiner inside an emoji sequence.
  */
-// eslint-disable-next-line no-control-regex -- these are exactly the characters being shown as escapes
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+const CONTROL =
+  // eslint-disable-next-line no-control-regex -- these are exactly the characters being shown as escapes
+  /[\x00-\x08\x0b-\x1f\x7f-\x9f]|(?!(?<=\p{Extended_Pictographic}(?:\u{fe0f}|[\u{1f3fb}-\u{1f3ff}])?)\u200d(?=\p{Extended_Pictographic}))\p{Cf}/gu
 
 const NAMED: Readonly<Record<string, string>> = { '\r': '\\r', '\x0b': '\\v', '\f': '\\f', '\b': '\\b' }
 
@@ -26,8 +32,12 @@ function escapeOne(c: string): string {
   const named = NAMED[c]
   if (named !== undefined) return named
   const code = c.charCodeAt(0)
-  // DEL, C1 and bidi reach here inside --json strings too (JSON.stringify leaves them raw): \u is valid JSON, \x is not.
-  return code < 0x7f ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
+  if (code < 0x7f) return `\\x${code.toString(16).padStart(2, '0')}`
+  // DEL, C1 and format characters reach here inside --json strings too (JSON.stringify leaves them raw): \u is
+  // valid JSON, \x is not; a tag character is two UTF-16 units, each written as one.
+  let out = ''
+  for (let i = 0; i < c.length; i++) out += `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`
+  return out
 }
 
 /** `text` with every control character but tab and newline written as a visible escape. */
