@@ -181,6 +181,13 @@ test('a long response header name leaves its value room', async ({ page }) => {
   expect(Math.abs(nameBox.y - typeValue.y)).toBeLessThan(3)
   // One line tall: nothing in the row (its Copy button included) stands taller than its text.
   expect(typeValue.height).toBeLessThan(24)
+  // The body's toolbar is one line at 1024 px, Copy and Save… on it: a second line took two of the body's rows.
+  await details.getByRole('tab', { name: 'Response', exact: true }).click()
+  const view = details.getByRole('group', { name: 'Body view' })
+  const copy = details.locator('.body-meta').getByRole('button', { name: 'Copy', exact: true })
+  const [viewBox, copyBox] = [await view.boundingBox(), await copy.boundingBox()]
+  if (!viewBox || !copyBox) throw new Error('no box')
+  expect(Math.abs(copyBox.y + copyBox.height / 2 - (viewBox.y + viewBox.height / 2))).toBeLessThan(4)
 })
 
 test('Code and Save are two buttons apart', async ({ page }) => {
