@@ -139,6 +139,8 @@ describe('Swagger 2.0', () => {
               array('cols', 'query', 'tsv', ['c1', 'c2']),
               array('tags', 'query', 'pipes', ['t1', 't2']),
               array('sizes', 'query', 'csv', ['s', 'm']),
+              // Not Swagger's (multi is for a query or a form only): comma-joined, and said.
+              array('X-Regions', 'header', 'multi', ['eu', 'us']),
             ],
             responses: { '200': { description: 'ok' } },
           },
@@ -157,13 +159,17 @@ describe('Swagger 2.0', () => {
         },
       },
     }
-    await importText(JSON.stringify(doc), target.dir)
+    const report = (await importText(JSON.stringify(doc), target.dir)).unmapped
     const opened = await target.service.invoke('collection.open', { dir: target.dir, create: false })
     if (!opened.ok) throw new Error(opened.error.message)
     const got = await sendSaved(target.service, target.stub, target.dir, 'tiles.yaml')
     const url = new URL(got.url, 'http://x')
     expect(decodeURIComponent(url.pathname)).toBe('/tiles/a b')
     expect(got.headers['x-layers']).toBe('roads|rivers')
+    expect(got.headers['x-regions']).toBe('eu,us')
+    expect(report).toContain(
+      'GET /tiles/{ids}: header parameter "X-Regions": collectionFormat multi is for query and form parameters only (Swagger 2.0); sent comma-joined (csv)',
+    )
     expect([...url.searchParams]).toEqual([
       ['words', 'x y'],
       ['cols', 'c1\tc2'],

@@ -131,6 +131,16 @@ function oddFormat(p: Obj, notes: string[]): void {
 
 function parameter(p: Obj, notes: string[]): Obj {
   oddFormat(p, notes)
+  // Swagger allows multi only in a query or a form: a path segment holds one value, and a header sent once per
+  // item means the same as one comma-joined header (RFC 9110), so both go comma-joined, said.
+  if (
+    p['type'] === 'array' &&
+    p['collectionFormat'] === 'multi' &&
+    (p['in'] === 'path' || p['in'] === 'header')
+  )
+    notes.push(
+      `${str(p['in'])} parameter "${str(p['name']).slice(0, 80)}": collectionFormat multi is for query and form parameters only (Swagger 2.0); sent comma-joined (csv)`,
+    )
   const out: Obj = { name: p['name'], in: p['in'], schema: moveRefs(paramSchema(p)) }
   if (p['required'] !== undefined) out['required'] = p['required']
   if (p['description'] !== undefined) out['description'] = p['description']
