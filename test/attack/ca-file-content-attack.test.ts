@@ -15,7 +15,10 @@ import { runFlightdeckProcess } from '../fixtures/cli-process'
  * an empty file. Node takes any text as `ca` without a word and then trusts nothing, and a CA file replaces the
  * system's list: `flightdeck send --cacert ca.der` said the server's certificate 'is not signed by a trusted
  * authority', blaming the server for the file. Now the file is refused in words naming it, what it lacks and
- * how a DER file converts; `run` stops before any request (exit 2), gRPC's channel says the same.
+ * how a DER file converts; `run` stops before any request (exit 2), gRPC's channel says the same. And a
+ * bundle whose blocks each read but do not start a line of their own (files joined with `cat` when one has no
+ * last newline, a note after END) passed that check, while OpenSSL silently skipped those blocks and trusted
+ * nothing: Node is now given the certificates as they were read, one per line.
  */
 
 let server: Server
@@ -37,6 +40,8 @@ beforeAll(async () => {
   const garbage = `-----BEGIN CERTIFICATE-----\n${Buffer.from('not a certificate at all').toString('base64')}\n-----END CERTIFICATE-----\n`
   writeFileSync(join(root, 'garbage.pem'), garbage)
   writeFileSync(join(root, 'bundle.pem'), `${pki.ca.cert}\n${garbage}`)
+  // `cat other.pem ca.pem > joined.pem`, neither ending in a newline, and a note after the last END line.
+  writeFileSync(join(root, 'joined.pem'), `${pki.selfSigned.cert}${pki.ca.cert} # our CA\n`)
   mkdirSync(join(root, 'shop'))
   writeFileSync(join(root, 'shop', 'collection.yaml'), 'flightdeck: 1\nname: Shop\n')
   writeFileSync(join(root, 'shop', 'secure.yaml'), `name: Secure\nmethod: GET\nurl: '${url}'\n`)
@@ -90,6 +95,13 @@ describe('a CA file with no certificate in it', () => {
       /certificate block 2 \(-----BEGIN CERTIFICATE-----\) is not a readable certificate/,
     )
     expect(r.stderr).not.toContain('not signed by a trusted authority')
+  })
+
+  it('send --cacert with two files joined by cat (no newline between) and a note after END trusts the CA', async () => {
+    const r = await runFlightdeckProcess(['send', url, '--cacert', 'joined.pem'], { root, timeoutMs: 60_000 })
+    expect(r.stderr).not.toContain('not signed by a trusted authority')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/\b200\b/)
   })
 
   it("gRPC's channel refuses a file whose only block is garbage, naming block 1; a whole CA file still reads", async () => {

@@ -30,10 +30,11 @@ const CERTIFICATE_BLOCKS =
   /-----BEGIN ((?:TRUSTED |X509 )?CERTIFICATE)-----(?:[\s\S]*?-----END \1-----|[\s\S]*$)/g
 
 /**
- * Texts whose every block parsed: a run sends many requests with one CA file, and parsing takes ~0.5 ms a block
- * (the system's list of 144, ~80 ms). Held up to 32 MB in all, then let go.
+ * Texts whose every block parsed, each with the PEM handed to Node for it: a run sends many requests with one
+ * CA file, and parsing takes ~0.5 ms a block (the system's list of 144, ~80 ms). Held up to 32 MB in all, then
+ * let go.
  */
-const checkedTexts = new Set<string>()
+const checkedTexts = new Map<string, string>()
 let checkedChars = 0
 const MAX_CHECKED_CHARS = 32 * 1024 * 1024
 
@@ -41,20 +42,25 @@ const MAX_CHECKED_CHARS = 32 * 1024 * 1024
  * A CA file must hold PEM certificates, each one readable. Node takes any text as `ca` without a word (an empty
  * file, a DER `.crt`, a key, the wrong file, a block whose base64 is not a certificate) and then trusts nothing
  * from it: since a CA file replaces the system's list, every server was said to be 'not signed by a trusted
- * authority' when the file was the fault.
+ * authority' when the file was the fault. What Node is given is each certificate as it was read here, one
+ * after another on lines of their own: OpenSSL silently skipped a block that does not start a line or whose END
+ * line goes on (`cat a.pem b.pem` when a.pem has no last newline, a bundle pasted indented from YAML, a comment
+ * after END), so a file that passed this check still trusted nothing.
  */
 function certificates(path: string, text: string): string {
-  if (checkedTexts.has(text)) return text
+  const known = checkedTexts.get(text)
+  if (known !== undefined) return known
   if (!CERTIFICATE_BLOCK.test(text)) {
     throw new Error(
       `${path} holds no PEM certificate ("-----BEGIN CERTIFICATE-----"): a CA file is PEM text; a DER file converts with openssl x509 -inform der -in FILE -out FILE.pem`,
     )
   }
   let number = 0
+  const read: string[] = []
   for (const block of text.matchAll(CERTIFICATE_BLOCKS)) {
     number++
     try {
-      new X509Certificate(block[0])
+      read.push(new X509Certificate(block[0]).toString())
     } catch (e) {
       const why = e instanceof Error ? e.message.replace(/^error:[0-9A-F]+:/, '') : String(e)
       throw new Error(
@@ -62,13 +68,14 @@ function certificates(path: string, text: string): string {
       )
     }
   }
-  if (checkedChars + text.length > MAX_CHECKED_CHARS) {
+  const pem = read.join('')
+  if (checkedChars + text.length + pem.length > MAX_CHECKED_CHARS) {
     checkedTexts.clear()
     checkedChars = 0
   }
-  checkedTexts.add(text)
-  checkedChars += text.length
-  return text
+  checkedTexts.set(text, pem)
+  checkedChars += text.length + pem.length
+  return pem
 }
 
 /** A CA file's PEM text, read synchronously (a send's plan is made without waiting). */
@@ -76,11 +83,10 @@ export function readCaPemText(path: string): string {
   return certificates(path, bytesOf(path, readRegularFileSync(path, MAX_PEM_BYTES)).toString('utf8'))
 }
 
-/** A CA file's bytes; see `readCaPemText`. */
+/** A CA file's certificates as PEM bytes; see `readCaPemText`. */
 export async function readCaPemBytes(path: string): Promise<Buffer> {
   const bytes = bytesOf(path, await readRegularFile(path, MAX_PEM_BYTES))
-  certificates(path, bytes.toString('latin1'))
-  return bytes
+  return Buffer.from(certificates(path, bytes.toString('latin1')), 'latin1')
 }
 
 /** A PEM file's bytes (a client certificate or key). */
