@@ -7,7 +7,12 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createClock } from '../../src/engine/clock'
 import { BodyStore } from '../../src/engine/http/body-store'
-import { WEBHOOK_BODY_LIMITS, WebhookInbox, type WebhookCall } from '../../src/engine/webhooks/webhook-inbox'
+import {
+  WEBHOOK_BODY_LIMITS,
+  WebhookInbox,
+  type WebhookCall,
+  type WebhookCut,
+} from '../../src/engine/webhooks/webhook-inbox'
 
 /**
  * Callers of the webhook inbox the way real ones behave, and the way whatever holds a webhook URL (the server
@@ -240,6 +245,8 @@ describe('the webhook inbox, abandoned and oversized calls', () => {
 
   it('a chunked body past the limit is refused with 413 and leaves nothing stored', async () => {
     const { post } = await callsTo(inbox)
+    const cuts: WebhookCut[] = []
+    inbox.onCut((c) => cuts.push(c))
     for (let i = 0; i < 4; i++) {
       const { s, answered } = await post('Transfer-Encoding: chunked')
       const chunk = Buffer.alloc(64 * 1024, 'a')
@@ -249,10 +256,16 @@ describe('the webhook inbox, abandoned and oversized calls', () => {
     }
     await until('the refused bodies to be let go', () => spilledBytes() === 0)
     expect(inbox.callCount).toBe(0)
+    // Each is reported as cut (the timeline shows it), once.
+    expect(cuts.map((c) => `${c.status} ${c.reason}`)).toEqual(
+      Array(4).fill("413 its body passed the inbox's 256 KB limit"),
+    )
   }, 30_000)
 
   it('a caller that sends half its body and hangs up leaves nothing stored', async () => {
     const { post } = await callsTo(inbox)
+    const cuts: WebhookCut[] = []
+    inbox.onCut((c) => cuts.push(c))
     for (let i = 0; i < 4; i++) {
       const { s } = await post('Content-Length: 200000')
       s.write(Buffer.alloc(100_000, 'b'))
@@ -261,6 +274,10 @@ describe('the webhook inbox, abandoned and oversized calls', () => {
       await until('the half body to be let go', () => spilledBytes() === 0)
     }
     expect(inbox.callCount).toBe(0)
+    await until('each hang-up to be reported', () => cuts.length >= 4)
+    expect(cuts.map((c) => [c.code, c.owner, c.reason.replace(/\d[\d.]* KB of its/, 'N KB of its')])).toEqual(
+      Array(4).fill(['reset', 's1', 'it hung up after N KB of its body of 195 KB']),
+    )
   }, 30_000)
 
   it('a call that completes is still recorded and kept', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createClock } from '../../src/engine/clock'
 import { BodyStore } from '../../src/engine/http/body-store'
-import { WebhookInbox } from '../../src/engine/webhooks/webhook-inbox'
+import { WebhookInbox, type WebhookCut } from '../../src/engine/webhooks/webhook-inbox'
 
 /**
  * Callers of the webhook inbox that never finish: one trickles header lines (slow-loris), one its body. The
@@ -54,6 +54,8 @@ describe('webhook callers that never finish', () => {
   it('a caller trickling header lines, and one trickling its body, are answered 408 and cut near the timeouts', async () => {
     const base = await inbox.start()
     const { token } = inbox.mint('s1')
+    const cuts: WebhookCut[] = []
+    inbox.onCut((c) => cuts.push(c))
     const [head, body] = await Promise.all([
       trickle(base, `POST /hooks/${token} HTTP/1.1\r\nHost: x\r\n`, 'X-More: y\r\n'),
       trickle(base, `POST /hooks/${token} HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nz`, 'z'),
@@ -64,5 +66,19 @@ describe('webhook callers that never finish', () => {
     expect(head.ms).toBeLessThan(8_000)
     expect(body.ms).toBeLessThan(8_000)
     expect(inbox.callCount).toBe(0)
+    // Each cut is reported (the timeline shows it), with its reason and the caller's address: the caller may see
+    // its socket close a moment before the inbox's request does.
+    for (let i = 0; i < 500 && cuts.length < 2; i++) await new Promise((r) => setTimeout(r, 10))
+    const seen = cuts.map((c) => [c.code, c.status, c.owner ?? '', c.remoteAddress, c.reason]).sort()
+    expect(seen).toEqual([
+      ['timeout_headers', 408, '', '127.0.0.1', 'its head was not whole after 0.4 s'],
+      [
+        'timeout_total',
+        408,
+        's1',
+        '127.0.0.1',
+        expect.stringMatching(/^its call was not whole after 0\.8 s \(\d+ B of body received\)$/),
+      ],
+    ])
   }, 60_000)
 })

@@ -1,10 +1,17 @@
 import { mkdtempSync } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
+import { createServer as createHttpServer } from 'node:http'
+import { connect as connectTcp, createServer, type AddressInfo, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
-import type { JobEvent, QueuedEvent, TimelineEvent, WebhookCallEvent } from '../../src/shared/timeline'
+import type {
+  ErrorEvent,
+  JobEvent,
+  QueuedEvent,
+  TimelineEvent,
+  WebhookCallEvent,
+} from '../../src/shared/timeline'
 import { startCallbackServer, type CallbackServer } from '../fixtures/callback-server'
 import { startJobServer, type JobServer } from '../fixtures/job-server'
 import { makeService, spec } from './helpers'
@@ -250,6 +257,76 @@ describe('webhook inbox', () => {
     await service.invoke('webhook.stop', {})
     const after = await service.invoke('webhook.status', {})
     expect(after.ok && after.value.running).toBe(false)
+  })
+
+  it("shows a cut call on the timeline: on its request's lane, with the reason and the caller's address", async () => {
+    const started = await service.invoke('webhook.start', { port: 0 })
+    expect(started.ok).toBe(true)
+    // A server that keeps the callback URL it is given, and never calls it: the test calls it, badly.
+    const urls: string[] = []
+    const keeper = createHttpServer((req, res) => {
+      let text = ''
+      req.setEncoding('utf8').on('data', (c: string) => (text += c))
+      req.on('end', () => {
+        urls.push((JSON.parse(text) as { callback: string }).callback)
+        res.writeHead(202).end()
+      })
+    })
+    await new Promise<void>((r) => keeper.listen(0, '127.0.0.1', r))
+    try {
+      const sent = await service.invoke('request.send', {
+        request: spec(`http://127.0.0.1:${(keeper.address() as AddressInfo).port}/subscribe`, {
+          method: 'POST',
+          body: { kind: 'json', text: '{"callback":"{{$webhook}}"}' },
+        }),
+        auth: { type: 'none' },
+      })
+      const owner = sent.ok ? (sent.value.sids[0] ?? '') : ''
+      await service.http.waitFor(owner)
+      const target = new URL(urls[0] ?? '')
+      // One declares a body past the inbox's 16 MB; one sends 10 of its 1,000 bytes and hangs up.
+      const raw = (head: string, then: (s: Socket) => void): Promise<string> =>
+        new Promise((resolve) => {
+          let got = ''
+          const s = connectTcp(Number(target.port), target.hostname, () => {
+            s.write(`POST ${target.pathname}/done HTTP/1.1\r\nHost: x\r\n${head}\r\n\r\n`)
+            then(s)
+          })
+          s.setEncoding('latin1').on('data', (c: string) => {
+            got += c
+            // The inbox's JSON answer is whole: done (it keeps the connection open for the body it refused).
+            if (got.endsWith('}')) s.destroy()
+          })
+          s.on('error', () => undefined)
+          s.on('close', () => resolve(got))
+        })
+      expect(await raw('Content-Length: 20000000', () => undefined)).toMatch(/^HTTP\/1\.1 413 /)
+      const cutOf =
+        (code: string) =>
+        (e: TimelineEvent): e is ErrorEvent =>
+          e.type === 'error' && e.code === code && e.sid.startsWith('hcut')
+      const large = await waitEvent(cutOf('body_too_large'))
+      await raw('Content-Length: 1000', (s) => s.end('0123456789', () => s.destroy()))
+      const hungUp = await waitEvent(cutOf('reset'))
+      for (const cut of [large, hungUp]) {
+        const queued = events.find((e): e is QueuedEvent => e.type === 'queued' && e.sid === cut.sid)
+        expect(queued).toMatchObject({ kind: 'webhook', method: 'POST', initiator: owner })
+        expect(queued?.url).toBe(`${target.origin}${target.pathname}/done`)
+        expect(cut.detail).toBe('127.0.0.1')
+      }
+      expect(large.message).toBe(
+        "Call from 127.0.0.1 cut (answered 413): its body of 19.1 MB is over the inbox's 16.0 MB limit",
+      )
+      expect(hungUp.message).toBe('Call from 127.0.0.1 cut: it hung up after 10 B of its body of 1000 B')
+      // The refused caller's hang-up after its 413 is not a second cut.
+      const cuts = events.filter(
+        (e) => e.type === 'queued' && e.kind === 'webhook' && e.sid.startsWith('hcut'),
+      )
+      expect(cuts.map((e) => e.sid)).toEqual([large.sid, hungUp.sid])
+    } finally {
+      await new Promise((r) => keeper.close(r))
+      await service.invoke('webhook.stop', {})
+    }
   })
 
   it('refuses a port already in use, by name', async () => {

@@ -220,6 +220,35 @@ describe('lanes in applyBatch', () => {
     expect(clearFinished(t).order).toEqual(['h1'])
   })
 
+  it("a webhook call the inbox cut is a row on its request's lane that says cut, why and from where", () => {
+    const url = 'http://127.0.0.1:1/hooks/abcdefgh/done'
+    const message = "Call from 127.0.0.1 cut (answered 413): its body passed the inbox's 16.0 MB limit"
+    const t = applyBatch(EMPTY_TIMELINE, {
+      events: [
+        queued('s1', 1),
+        queued('hcut1', 5, { kind: 'webhook', method: 'POST', url, initiator: 's1' }),
+        {
+          type: 'error',
+          sid: 'hcut1',
+          t: 6,
+          code: 'body_too_large',
+          message,
+          detail: '127.0.0.1',
+          timings: { blocked: -1, dns: -1, connect: -1, ssl: -1, send: -1, wait: -1, receive: -1, time: 1 },
+        },
+      ],
+      dropped: 0,
+    })
+    expect(t.rows['s1']?.hooks).toEqual(['hcut1'])
+    const cut = t.rows['hcut1']
+    expect(cut?.state).toBe('error')
+    expect(rowLabel(cut!)).toBe(`webhook POST ${url} caused by s1 cut`)
+    expect(cut?.terminal?.type === 'error' && [cut.terminal.message, cut.terminal.detail]).toEqual([
+      message,
+      '127.0.0.1',
+    ])
+  })
+
   it('turns typed values into what the condition compares', () => {
     expect(scalarOf('42')).toBe(42)
     expect(scalarOf('true')).toBe(true)

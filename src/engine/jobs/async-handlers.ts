@@ -8,6 +8,7 @@ import type { AuthRunner } from '../auth/auth-runner'
 import type { Clock } from '../clock'
 import type { HttpEngine, SessionLink } from '../http/http-engine'
 import type { WebhookCall, WebhookInbox } from '../webhooks/webhook-inbox'
+import { cutEvents } from '../webhooks/webhook-timeline'
 import { webhookValues } from '../webhooks/webhook-values'
 import { followJob, followJobOptions } from './follow-job'
 import { longPoll, longPollOptions } from './long-poll'
@@ -74,6 +75,10 @@ export function createAsyncService(deps: AsyncDeps): AsyncService {
   const { http, inbox, clock } = deps
   const jobs = new Map<string, RunningJob>()
 
+  // A call cut before it was whole (too large, too slow, hung up) shows where the person looks, not only to its caller.
+  inbox.onCut((cut) => {
+    for (const e of cutEvents(inbox.baseUrl, cut)) deps.emit(e)
+  })
   inbox.onCall((call) => {
     const traces = deps.traces
     const byHeader = traces?.matchHeaders(call.headers) ?? null

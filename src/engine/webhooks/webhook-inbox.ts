@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto'
-import { performance } from 'node:perf_hooks'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import type { HeaderList } from '../../shared/timeline'
 import type { Clock } from '../clock'
 import type { BodyStore, BodyWriteLimits } from '../http/body-store'
+import { answerCut, clientErrorReason, cutReasons, type CutReason, type WebhookCut } from './webhook-cuts'
+
+import { TokenWaiters, type WebhookExpectation } from './webhook-waiters'
+
+export type { WebhookCut } from './webhook-cuts'
+export type { WebhookExpectation } from './webhook-waiters'
 
 /**
  * A local listener for webhooks. A request that wants a callback gets a URL with a fresh correlation token in
@@ -55,20 +60,41 @@ export const WEBHOOK_BODY_LIMITS: Readonly<BodyWriteLimits> = {
   highWaterMark: 256 * 1024,
 }
 
-/** A wait for one token's first call; see `WebhookInbox.expect`. */
-export interface WebhookExpectation {
-  next(timeoutMs: number, signal?: AbortSignal): Promise<{ call: WebhookCall; at: number } | null>
-  dispose(): void
-}
-
 const TOKEN_PATH = /^\/hooks\/([A-Za-z0-9_-]{8,64})(\/[^?]*)?(?:\?(.*))?$/
+
+/** A call whose head was read and whose body is still coming: what a cut of it reports. */
+interface InFlight {
+  res: ServerResponse
+  token: string
+  t: number
+  method: string
+  path: string
+  query: string
+  received: number
+  declared: number | undefined
+  /** Why node:http gave up on it (a timeout), set before its request closes. */
+  cut?: CutReason
+  /**
+   * Whole or already reported as cut, with the connection's bytes read by then: what node:http gives up on
+   * afterwards on that connection is a next head (when bytes came since), or nothing.
+   */
+  settledAt?: number
+}
 
 export class WebhookInbox {
   private server: Server | null = null
   private base: string | null = null
   private readonly owners = new Map<string, string>()
-  private readonly waiters = new Map<string, ((call: WebhookCall) => void)[]>()
+  private readonly waiters = new TokenWaiters()
   private readonly listeners = new Set<(call: WebhookCall) => void>()
+  private readonly cutListeners = new Set<(cut: WebhookCut) => void>()
+  private readonly diskListeners = new Set<(waiting: number) => void>()
+  /** The call each connection is in the middle of, and when each connection opened. */
+  private readonly inFlight = new WeakMap<Socket, InFlight>()
+  /** Kept from the start: a socket cut or reset no longer says where it came from. */
+  private readonly callers = new WeakMap<Socket, { t: number; address: string }>()
+  private waiting = 0
+  private nextCutId = 1
   private readonly maxBodyBytes: number
   private readonly maxTokens: number
   private nextId = 1
@@ -98,6 +124,21 @@ export class WebhookInbox {
     // answer: by default node:http ends the socket at the caller's FIN and drops the call being stored. With
     // this switch (node:http's own, left out of its typings) it answers first, then ends the socket.
     ;(server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true
+    server.on('connection', (socket: Socket) =>
+      this.callers.set(socket, { t: this.options.clock.now(), address: socket.remoteAddress ?? '' }),
+    )
+    // A caller node:http gives up on (its timeouts, a head that is not HTTP, a reset) is answered as node:http
+    // answers it, and the cut is reported like any other (onCut), with its address.
+    server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+      const last = this.inFlight.get(socket)
+      const call = last?.settledAt === undefined ? last : undefined
+      const why = clientErrorReason(err, call, { headersMs: headersTimeout, requestMs: requestTimeout })
+      answerCut(socket, why.status, call?.res.headersSent === true)
+      if (call) call.cut ??= why
+      // A connection that sent nothing (a preconnect, a probe), or nothing since its last call, made no call.
+      else if (socket.bytesRead > (last?.settledAt ?? 0)) this.reportCut(undefined, why, socket)
+      socket.destroy()
+    })
     // A slow or idle caller must not pin the inbox open forever.
     server.requestTimeout = requestTimeout
     server.headersTimeout = headersTimeout
@@ -147,71 +188,34 @@ export class WebhookInbox {
     return () => this.listeners.delete(listener)
   }
 
+  /** Calls cut before they were whole: too large, too slow, not HTTP, or hung up (webhook-cuts.ts). */
+  onCut(listener: (cut: WebhookCut) => void): () => void {
+    this.cutListeners.add(listener)
+    return () => this.cutListeners.delete(listener)
+  }
+
+  /** Calls whose caller is held (its request paused) until the disk takes what waits to be written. */
+  get waitingForDisk(): number {
+    return this.waiting
+  }
+
+  /** Told the new count each time a call starts or stops waiting for the disk. */
+  onDiskWait(listener: (waiting: number) => void): () => void {
+    this.diskListeners.add(listener)
+    return () => this.diskListeners.delete(listener)
+  }
+
   /** Resolves with the next call for `token`, or null after `timeoutMs`. */
   waitFor(token: string, timeoutMs: number): Promise<WebhookCall | null> {
-    return new Promise((resolve) => {
-      const list = this.waiters.get(token) ?? []
-      const timer = setTimeout(() => {
-        const current = this.waiters.get(token)
-        if (current) {
-          const rest = current.filter((w) => w !== onCall)
-          if (rest.length > 0) this.waiters.set(token, rest)
-          else this.waiters.delete(token)
-        }
-        resolve(null)
-      }, timeoutMs)
-      const onCall = (call: WebhookCall): void => {
-        clearTimeout(timer)
-        resolve(call)
-      }
-      list.push(onCall)
-      this.waiters.set(token, list)
-    })
+    return this.waiters.waitFor(token, timeoutMs)
   }
 
   /**
    * Listen for `token`'s first call from now on — before the request carrying the token is sent, so a caller
-   * that answers faster than the response is not missed. `next` resolves with that call (at once when it
-   * came already) and when it arrived (performance.now()), or null after `timeoutMs` or when `signal` aborts.
-   * `dispose` stops listening; call it whatever happened.
+   * that answers faster than the response is not missed (webhook-waiters.ts).
    */
   expect(token: string): WebhookExpectation {
-    let got: { call: WebhookCall; at: number } | null = null
-    let wake: (() => void) | null = null
-    const onCall = (call: WebhookCall): void => {
-      got ??= { call, at: performance.now() }
-      wake?.()
-    }
-    this.waiters.set(token, [...(this.waiters.get(token) ?? []), onCall])
-    return {
-      next: (timeoutMs, signal) =>
-        new Promise((resolve) => {
-          if (got || signal?.aborted) {
-            resolve(got)
-            return
-          }
-          const finish = (): void => {
-            clearTimeout(timer)
-            signal?.removeEventListener('abort', finish)
-            wake = null
-            resolve(got)
-          }
-          const timer = setTimeout(finish, timeoutMs)
-          signal?.addEventListener('abort', finish, { once: true })
-          wake = finish
-        }),
-      dispose: () => {
-        // A wait still pending ends with what it has.
-        const w = wake
-        wake = null
-        w?.()
-        const current = this.waiters.get(token)
-        if (!current) return
-        const rest = current.filter((w) => w !== onCall)
-        if (rest.length > 0) this.waiters.set(token, rest)
-        else this.waiters.delete(token)
-      },
-    }
+    return this.waiters.expect(token)
   }
 
   async stop(): Promise<void> {
@@ -231,26 +235,47 @@ export class WebhookInbox {
       reply(res, 404, { error: 'Unknown webhook token' })
       return
     }
-    const declared = Number(req.headers['content-length'] ?? NaN)
-    if (Number.isFinite(declared) && declared > this.maxBodyBytes) {
+    const length = Number(req.headers['content-length'] ?? NaN)
+    const declared = Number.isFinite(length) ? length : undefined
+    const t = this.options.clock.now()
+    const call: InFlight = {
+      res,
+      token,
+      t,
+      method: req.method ?? 'GET',
+      path: match[2] || '/',
+      query: match[3] ?? '',
+      received: 0,
+      declared,
+    }
+    if (declared !== undefined && declared > this.maxBodyBytes) {
       req.resume()
       reply(res, 413, { error: `Webhook bodies are limited to ${this.maxBodyBytes} bytes` })
+      this.inFlight.set(req.socket, call)
+      this.reportCut(call, cutReasons.declaredTooLarge(declared, this.maxBodyBytes), req.socket)
       return
     }
-    const t = this.options.clock.now()
+    this.inFlight.set(req.socket, call)
     const writer = this.options.bodies.create(
       String(req.headers['content-type'] ?? ''),
       this.options.bodyLimits ?? WEBHOOK_BODY_LIMITS,
     )
-    let size = 0
     let refused = false
+    let paused = false
+    const diskWait = (now: boolean): void => {
+      if (paused === now) return
+      paused = now
+      this.waiting += now ? 1 : -1
+      for (const l of this.diskListeners) l(this.waiting)
+    }
     req.on('data', (chunk: Buffer) => {
       if (refused) return
-      size += chunk.length
-      if (size > this.maxBodyBytes) {
+      call.received += chunk.length
+      if (call.received > this.maxBodyBytes) {
         refused = true
         this.options.bodies.discard(writer)
         reply(res, 413, { error: `Webhook bodies are limited to ${this.maxBodyBytes} bytes` })
+        this.reportCut(call, cutReasons.tooLarge(this.maxBodyBytes), req.socket)
         req.destroy()
         return
       }
@@ -258,40 +283,68 @@ export class WebhookInbox {
       // queueing here, so many large calls at once hold about their high-water mark each, not their bodies.
       if (!writer.write(chunk)) {
         req.pause()
-        writer.onDrain(() => req.resume())
+        diskWait(true)
+        writer.onDrain(() => {
+          diskWait(false)
+          req.resume()
+        })
       }
     })
     // A caller that hangs up mid-body made no call: nothing shows its partial body, so it must not stay stored
-    // (a body still being written is never the oldest the store lets go).
+    // (a body still being written is never the oldest the store lets go). The person watching is told.
     req.on('close', () => {
+      diskWait(false)
       if (refused || req.complete) return
       refused = true
       this.options.bodies.discard(writer)
+      this.reportCut(call, call.cut ?? cutReasons.hungUp(call.received, call.declared), req.socket)
     })
     req.on('end', () => {
+      call.settledAt ??= req.socket.bytesRead
       if (refused) return
       void writer.end().then(() => {
-        const call: WebhookCall = {
+        const whole: WebhookCall = {
           id: `h${this.nextId++}`,
           token,
           owner: this.owners.get(token),
           t,
           wall: Math.round(this.options.clock.origin + t),
-          method: req.method ?? 'GET',
-          path: match[2] || '/',
-          query: match[3] ?? '',
+          method: call.method,
+          path: call.path,
+          query: call.query,
           headers: pairRaw(req.rawHeaders),
           body: { id: writer.id, size: writer.size, contentType: writer.contentType },
           remoteAddress: req.socket.remoteAddress ?? '',
         }
-        reply(res, 200, { ok: true, id: call.id })
-        const waiting = this.waiters.get(token)
-        this.waiters.delete(token)
-        for (const w of waiting ?? []) w(call)
-        for (const l of this.listeners) l(call)
+        reply(res, 200, { ok: true, id: whole.id })
+        this.waiters.deliver(whole)
+        for (const l of this.listeners) l(whole)
       })
     })
     req.on('error', () => undefined)
+  }
+
+  /** Tell the cut's listeners; `call` is undefined when its head never came whole. */
+  private reportCut(call: InFlight | undefined, why: CutReason, socket: Socket): void {
+    if (call) call.settledAt ??= socket.bytesRead
+    if (this.cutListeners.size === 0) return
+    const caller = this.callers.get(socket)
+    const t = call?.t ?? caller?.t ?? this.options.clock.now()
+    const owner = call ? this.owners.get(call.token) : undefined
+    const cut: WebhookCut = {
+      id: `hcut${this.nextCutId++}`,
+      ...(call ? { token: call.token } : {}),
+      ...(owner ? { owner } : {}),
+      t,
+      wall: Math.round(this.options.clock.origin + t),
+      cutAt: this.options.clock.now(),
+      method: call?.method ?? '',
+      path: call?.path ?? '',
+      query: call?.query ?? '',
+      ...why,
+      remoteAddress: caller?.address ?? socket.remoteAddress ?? '',
+    }
+    for (const l of this.cutListeners) l(cut)
   }
 }
 

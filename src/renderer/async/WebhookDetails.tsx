@@ -5,9 +5,13 @@ import type { SessionRow } from '../timeline/session-row'
 import { formatWallTime } from '../details/wall-time'
 import { TraceLine } from '../timeline/TraceLink'
 
-/** An incoming webhook call: who called, the request that caused it, headers and body. */
+/**
+ * An incoming webhook call: who called, the request that caused it, headers and body. A call the inbox cut before
+ * it was whole (too large, too slow, hung up) says why instead, and from where; nothing of it was kept.
+ */
 export function WebhookDetails({ row }: { row: SessionRow }) {
   const call = row.webhook
+  const cut = row.terminal?.type === 'error' ? row.terminal : undefined
   const cause = useAppStore((s) =>
     row.queued.initiator === undefined ? undefined : s.timeline.rows[row.queued.initiator],
   )
@@ -23,13 +27,20 @@ export function WebhookDetails({ row }: { row: SessionRow }) {
   return (
     <section className="details hook-details" aria-label="Webhook call" data-sid={row.sid}>
       <div className="status-line">
-        <span className="status-pill st-hook">Webhook</span>
+        <span className={`status-pill ${cut ? 'st-error' : 'st-hook'}`}>
+          {cut ? 'Webhook cut' : 'Webhook'}
+        </span>
         <span className="method">{row.queued.method}</span>
         <span className="url mono" title={row.queued.url}>
           {call ? `${call.path}${call.query ? `?${call.query}` : ''}` : row.queued.url}
         </span>
       </div>
       {call?.traceId !== undefined ? <TraceLine traceId={call.traceId} /> : null}
+      {cut ? (
+        <p className="webhook-error" role="status">
+          {cut.message}
+        </p>
+      ) : null}
       <dl>
         <dt>Received</dt>
         <dd className="num">{formatWallTime(row.queued.wall)}</dd>
@@ -46,11 +57,14 @@ export function WebhookDetails({ row }: { row: SessionRow }) {
           )}
         </dd>
         <dt>From</dt>
-        <dd className="mono">{call?.remoteAddress ?? ''}</dd>
+        <dd className="mono">{call?.remoteAddress ?? cut?.detail ?? ''}</dd>
         <dt>Inbox URL</dt>
         <dd className="mono">{row.queued.url}</dd>
       </dl>
-      <h4>Headers</h4>
+      {cut ? (
+        <p className="muted">Nothing of a cut call is kept: its head and any body it sent are let go.</p>
+      ) : null}
+      <h4 hidden={cut !== undefined}>Headers</h4>
       <table className="hook-headers mono" aria-label="Webhook headers">
         <tbody>
           {(call?.headers ?? []).map(([k, v], i) => (

@@ -126,6 +126,9 @@ export function serverSliceRects(row: SessionRow, x: (t: number) => number, widt
 /** Webhook calls and their ticks on the lane of the request that caused them. */
 export const HOOK_COLOR = '#8250df'
 
+/** A webhook call the inbox cut before it was whole (too large, too slow, hung up). */
+export const HOOK_CUT_COLOR = '#cf222e'
+
 /** A webhook mark: a diamond at `x`, centred in the row. */
 export function drawHookMark(
   ctx: CanvasRenderingContext2D,
@@ -133,13 +136,14 @@ export function drawHookMark(
   y: number,
   height: number,
   width: number,
+  color: string = HOOK_COLOR,
 ): void {
   const cy = y + height / 2
   const r = 5
   // Kept whole at the edges: the newest call sits where the axis ends.
   if (at < -r || at > width + r) return
   const x = Math.min(Math.max(at, r), width - r)
-  ctx.fillStyle = HOOK_COLOR
+  ctx.fillStyle = color
   ctx.beginPath()
   ctx.moveTo(x, cy - r)
   ctx.lineTo(x + r, cy)
@@ -149,9 +153,10 @@ export function drawHookMark(
   ctx.fill()
 }
 
-/** A webhook call is an instant: one diamond when it arrived. */
+/** A webhook call is an instant: one diamond when it arrived, red when the inbox cut it. */
 export const drawWebhookLane: LaneRenderer = (p) => {
-  drawHookMark(p.ctx, Math.round(p.x(p.row.queued.t)), p.y, p.height, p.width)
+  const color = p.row.state === 'error' ? HOOK_CUT_COLOR : HOOK_COLOR
+  drawHookMark(p.ctx, Math.round(p.x(p.row.queued.t)), p.y, p.height, p.width, color)
 }
 
 /** The end of a job on its lane: a 2 px flag, green when it completed, red when it did not. */

@@ -52,7 +52,8 @@ export function methodText(row: SessionRow): string {
 export function rowLabel(row: SessionRow): string {
   if (row.queued.kind === 'webhook') {
     const from = row.queued.initiator ? ` caused by ${row.queued.initiator}` : ''
-    return `webhook ${row.queued.method} ${row.queued.url}${from}`
+    const cut = row.state === 'error' ? ' cut' : ''
+    return `webhook ${row.queued.method ? `${row.queued.method} ` : ''}${row.queued.url}${from}${cut}`
   }
   if (row.job) return `${httpLabel(row)} job ${jobStateText(row.job.state)}`
   return httpLabel(row)

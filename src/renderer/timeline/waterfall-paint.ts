@@ -1,7 +1,15 @@
 import { formatTick } from './time-axis'
 import type { TimelineState } from './apply-batch'
 import { concurrencySeries, type ConcurrencySeries, type StripSpans } from './concurrency'
-import { drawHookMark, drawHttpLane, drawJobEnd, laneRendererFor, type PhaseColors } from './lanes'
+import {
+  drawHookMark,
+  drawHttpLane,
+  drawJobEnd,
+  HOOK_COLOR,
+  HOOK_CUT_COLOR,
+  laneRendererFor,
+  type PhaseColors,
+} from './lanes'
 import { interimMarkRects } from './interim-marks'
 import type { ViewItem } from './table-view'
 import { ticksForWidth, timeToX, windowTickStep, windowTicks, type TimeWindow } from './time-view'
@@ -119,7 +127,10 @@ export function paintBody(
     }
     for (const sid of row.hooks ?? []) {
       const hook = m.timeline.rows[sid]
-      if (hook) drawHookMark(ctx, Math.round(x(hook.queued.t)), y, ROW_HEIGHT, m.width)
+      if (hook) {
+        const color = hook.state === 'error' ? HOOK_CUT_COLOR : HOOK_COLOR
+        drawHookMark(ctx, Math.round(x(hook.queued.t)), y, ROW_HEIGHT, m.width, color)
+      }
     }
     const job = row.job
     if (job && job.state !== 'running')

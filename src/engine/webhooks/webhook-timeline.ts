@@ -1,0 +1,52 @@
+import type { ErrorEvent, QueuedEvent } from '../../shared/timeline'
+import type { WebhookCut } from './webhook-cuts'
+
+/**
+ * A cut call on the timeline, where the person watching looks: a webhook session of its own (as a whole call is),
+ * on the lane of the request whose token it called when that is known, that ends in an error saying why it was cut
+ * and who called: `Call from 127.0.0.1 cut (answered 413): its body passed the inbox's 16 MB limit`.
+ */
+export function cutEvents(baseUrl: string | null, cut: WebhookCut): [QueuedEvent, ErrorEvent] {
+  const base = baseUrl ?? 'http://127.0.0.1'
+  const url =
+    cut.token === undefined
+      ? base
+      : `${base}/hooks/${cut.token}${cut.path === '/' ? '' : cut.path}${cut.query ? `?${cut.query}` : ''}`
+  return [
+    {
+      type: 'queued',
+      sid: cut.id,
+      t: cut.t,
+      kind: 'webhook',
+      wall: cut.wall,
+      method: cut.method,
+      url,
+      hop: 0,
+      ...(cut.owner ? { initiator: cut.owner } : {}),
+    },
+    {
+      type: 'error',
+      sid: cut.id,
+      t: Math.max(cut.t, cut.cutAt),
+      code: cut.code,
+      message: cutMessage(cut),
+      detail: cut.remoteAddress,
+      timings: {
+        blocked: -1,
+        dns: -1,
+        connect: -1,
+        ssl: -1,
+        send: -1,
+        wait: -1,
+        receive: -1,
+        time: Math.max(0, cut.cutAt - cut.t),
+      },
+    },
+  ]
+}
+
+/** The cut in one line: who called, what they were answered, why. */
+export function cutMessage(cut: Pick<WebhookCut, 'remoteAddress' | 'status' | 'reason'>): string {
+  const from = cut.remoteAddress || 'an unknown address'
+  return `Call from ${from} cut${cut.status !== null ? ` (answered ${cut.status})` : ''}: ${cut.reason}`
+}

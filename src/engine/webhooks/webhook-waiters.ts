@@ -1,0 +1,87 @@
+import { performance } from 'node:perf_hooks'
+import type { WebhookCall } from './webhook-inbox'
+
+/** A wait for one token's first call; see `WebhookInbox.expect`. */
+export interface WebhookExpectation {
+  next(timeoutMs: number, signal?: AbortSignal): Promise<{ call: WebhookCall; at: number } | null>
+  dispose(): void
+}
+
+/** Who waits for which token's call: `waitFor` and `expect` of the inbox, and its delivery of each call. */
+export class TokenWaiters {
+  private readonly byToken = new Map<string, ((call: WebhookCall) => void)[]>()
+
+  /** Hand `call` to everyone waiting for its token (each wait ends with it). */
+  deliver(call: WebhookCall): void {
+    const waiting = this.byToken.get(call.token)
+    this.byToken.delete(call.token)
+    for (const w of waiting ?? []) w(call)
+  }
+
+  /** Resolves with the next call for `token`, or null after `timeoutMs`. */
+  waitFor(token: string, timeoutMs: number): Promise<WebhookCall | null> {
+    return new Promise((resolve) => {
+      const list = this.byToken.get(token) ?? []
+      const timer = setTimeout(() => {
+        const current = this.byToken.get(token)
+        if (current) {
+          const rest = current.filter((w) => w !== onCall)
+          if (rest.length > 0) this.byToken.set(token, rest)
+          else this.byToken.delete(token)
+        }
+        resolve(null)
+      }, timeoutMs)
+      const onCall = (call: WebhookCall): void => {
+        clearTimeout(timer)
+        resolve(call)
+      }
+      list.push(onCall)
+      this.byToken.set(token, list)
+    })
+  }
+
+  /**
+   * Listen for `token`'s first call from now on — before the request carrying the token is sent, so a caller
+   * that answers faster than the response is not missed. `next` resolves with that call (at once when it
+   * came already) and when it arrived (performance.now()), or null after `timeoutMs` or when `signal` aborts.
+   * `dispose` stops listening; call it whatever happened.
+   */
+  expect(token: string): WebhookExpectation {
+    let got: { call: WebhookCall; at: number } | null = null
+    let wake: (() => void) | null = null
+    const onCall = (call: WebhookCall): void => {
+      got ??= { call, at: performance.now() }
+      wake?.()
+    }
+    this.byToken.set(token, [...(this.byToken.get(token) ?? []), onCall])
+    return {
+      next: (timeoutMs, signal) =>
+        new Promise((resolve) => {
+          if (got || signal?.aborted) {
+            resolve(got)
+            return
+          }
+          const finish = (): void => {
+            clearTimeout(timer)
+            signal?.removeEventListener('abort', finish)
+            wake = null
+            resolve(got)
+          }
+          const timer = setTimeout(finish, timeoutMs)
+          signal?.addEventListener('abort', finish, { once: true })
+          wake = finish
+        }),
+      dispose: () => {
+        // A wait still pending ends with what it has.
+        const w = wake
+        wake = null
+        w?.()
+        const current = this.byToken.get(token)
+        if (!current) return
+        const rest = current.filter((w) => w !== onCall)
+        if (rest.length > 0) this.byToken.set(token, rest)
+        else this.byToken.delete(token)
+      },
+    }
+  }
+}
