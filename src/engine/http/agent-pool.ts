@@ -5,11 +5,12 @@ import type { RequestOptions } from '../../shared/request'
 import type { Clock } from '../clock'
 import { createTimedConnector } from './connector'
 import { MAX_RESPONSE_HEADER_BYTES } from './errors'
+import { H2Origin } from './h2-origin'
 
 /** Origins one agent keeps a pool for; past it the one made first is closed (its requests in flight still end). */
 export const MAX_ORIGINS_PER_AGENT = 512
 
-type OriginPool = Pool | InstanceType<typeof Client>
+type OriginPool = Pool | InstanceType<typeof Client> | H2Origin
 type PoolOptions = Pool.Options
 
 /**
@@ -46,8 +47,14 @@ class KeepingAgent extends Agent {
     return pool.dispatch(options, handler)
   }
 
-  /** One request on a connection of its own, opened for it and closed once the request has ended. */
+  /**
+   * One request on a connection of its own, opened for it and closed once the request has ended; to an origin
+   * whose HTTP/2 connections are shared, on one of those (a connection that said GOAWAY takes no new streams).
+   */
   dispatchAlone(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    const shared = this.pools.get(String(options.origin))
+    if (shared instanceof H2Origin && shared.multiplexes() && !shared.closed)
+      return shared.dispatch(options, handler)
     const client = new Client(String(options.origin), { ...this.poolOptions, pipelining: 1 })
     this.singles.add(client)
     const accepted = client.dispatch(options, handler)
@@ -59,8 +66,12 @@ class KeepingAgent extends Agent {
     return accepted
   }
 
-  /** As undici's Agent makes them: a Client for one connection per origin, a Pool for more. */
+  /**
+   * As undici's Agent makes them (a Client for one connection per origin, a Pool for more), but an https origin
+   * of an agent that offers HTTP/2 shares its connections as a browser does (h2-origin.ts).
+   */
   private newPool(origin: string): OriginPool {
+    if (this.poolOptions.allowH2 && origin.startsWith('https:')) return new H2Origin(origin, this.poolOptions)
     return this.poolOptions.connections === 1
       ? new Client(origin, this.poolOptions)
       : new PoolClass(origin, this.poolOptions)

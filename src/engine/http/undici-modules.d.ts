@@ -21,3 +21,11 @@ declare module 'undici/lib/web/fetch/formdata.js' {
 declare module 'undici/lib/web/fetch/response.js' {
   export { Response } from 'undici'
 }
+// undici's internal symbols: h2-graceful-goaway.ts reads a Client's HTTP/2 connection state through them.
+declare module 'undici/lib/core/symbols.js' {
+  const symbols: Record<
+    'kHTTP2Session' | 'kHTTPContext' | 'kSocket' | 'kRunning' | 'kMaxConcurrentStreams',
+    symbol
+  >
+  export default symbols
+}

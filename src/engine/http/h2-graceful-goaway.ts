@@ -1,0 +1,119 @@
+import type { ClientHttp2Session, ClientHttp2Stream } from 'node:http2'
+import type { Socket } from 'node:net'
+import symbols from 'undici/lib/core/symbols.js'
+import type { Client } from './undici-parts'
+
+/**
+ * What lets one undici Client carry many HTTP/2 streams safely: a graceful GOAWAY (code NO_ERROR) is read as RFC
+ * 9113 §6.8 says. The server names the last stream it took; it finishes the streams up to it, and Node's http2
+ * session (nghttp2) closes the ones above it with REFUSED_STREAM, which were never processed and go again
+ * (goaway-resend.ts). undici 7 instead destroys the socket on any GOAWAY, failing every stream on it, also the
+ * ones the server took and is answering (undici 8 fixes it, but needs Node ≥ 22.19). So for a connection this
+ * module adopts, undici's GOAWAY handler is taken off its session: after a graceful GOAWAY the connection takes
+ * no new stream (its context reads busy), finishes what it has, and closes; a GOAWAY with an error code goes to
+ * undici's handler as before.
+ *
+ * The context's busy check is also HTTP/2's own: a stream is refused only past the server's
+ * SETTINGS_MAX_CONCURRENT_STREAMS. undici 7 keeps a non-idempotent request (a POST) or one with a streamed body
+ * waiting until no other stream is open, for fear of what a failing connection does to its neighbours; with
+ * the GOAWAY read rightly, a stream's fate is its own (a stream the server took is answered, one it did not is
+ * refused and unprocessed), and a POST is still never sent again when it may have been processed.
+ */
+
+const { kHTTP2Session, kHTTPContext, kSocket, kRunning, kMaxConcurrentStreams } = symbols
+
+/** The name of undici 7's GOAWAY listener on the sessions it makes. */
+const UNDICI_GOAWAY_LISTENER = 'onHttp2SessionGoAway'
+const NGHTTP2_NO_ERROR = 0
+const NGHTTP2_REFUSED_STREAM = 7
+
+type Internals = Record<symbol, unknown>
+type GoawayListener = (this: ClientHttp2Session, code: number, lastStreamId: number, data?: Buffer) => void
+
+function internals(client: Client): Internals {
+  return client as unknown as Internals
+}
+
+/** The socket of the client's current connection (null between connections). */
+export function clientSocket(client: Client): Socket | null {
+  return (internals(client)[kSocket] as Socket | null | undefined) ?? null
+}
+
+/** Streams the client has open on its connection. */
+export function runningStreams(client: Client): number {
+  return Number(internals(client)[kRunning] ?? 0)
+}
+
+/**
+ * Take over the GOAWAY handling of the client's current HTTP/2 connection (call it as the client connects,
+ * before any frame is read). `onGraceful` is told once the server has said a graceful GOAWAY, with the last
+ * stream it names: the connection takes no new streams from then on. Returns false, changing nothing, when the client's connection is not
+ * HTTP/2 or undici's internals are not the ones this was written against (a newer undici): the caller then
+ * must not multiplex on it.
+ */
+export function adoptGracefulGoaway(client: Client, onGraceful: (lastStreamId: number) => void): boolean {
+  const state = internals(client)
+  const session = state[kHTTP2Session] as ClientHttp2Session | null | undefined
+  const context = state[kHTTPContext] as { busy?: unknown } | null | undefined
+  if (!session || !context || typeof context.busy !== 'function') return false
+  const undiciGoaway = session
+    .listeners('goaway')
+    .find((f): f is GoawayListener => typeof f === 'function' && f.name === UNDICI_GOAWAY_LISTENER)
+  if (!undiciGoaway) return false
+  let goingAway = false
+  session.off('goaway', undiciGoaway)
+  session.on(
+    'goaway',
+    function (this: ClientHttp2Session, code: number, lastStreamId: number, data?: Buffer) {
+      if (code !== NGHTTP2_NO_ERROR) {
+        undiciGoaway.call(this, code, lastStreamId, data)
+        return
+      }
+      if (goingAway) return
+      goingAway = true
+      onGraceful(lastStreamId)
+    },
+  )
+  context.busy = (): boolean =>
+    goingAway || runningStreams(client) >= Number(state[kMaxConcurrentStreams] ?? 1)
+  nameRefusedStreams(session, context as Context)
+  return true
+}
+
+type Context = { write?: unknown }
+type UndiciRequest = { onError(err: Error): unknown }
+
+/**
+ * A refused stream whose request body was streaming (a file) fails in undici with the body pipe's "Premature
+ * close", which says nothing of the refusal; the request is then told the refusal instead, so it goes again as
+ * any refused stream does. undici makes each request's stream inside `write`, through `session.request`.
+ */
+function nameRefusedStreams(session: ClientHttp2Session, context: Context): void {
+  const write = context.write
+  if (typeof write !== 'function') return
+  const request = session.request
+  let made: ClientHttp2Stream | null = null
+  session.request = function (this: ClientHttp2Session, ...args: Parameters<ClientHttp2Session['request']>) {
+    return (made = request.apply(this, args))
+  }
+  context.write = (req: UndiciRequest): unknown => {
+    made = null
+    const accepted: unknown = write.call(context, req)
+    const stream = made as ClientHttp2Stream | null
+    if (stream) {
+      const onError = req.onError
+      req.onError = function (this: UndiciRequest, err: Error) {
+        return onError.call(this, stream.rstCode === NGHTTP2_REFUSED_STREAM ? refusedError(err) : err)
+      }
+    }
+    return accepted
+  }
+}
+
+/** The error Node gives a stream reset with REFUSED_STREAM (what goaway-resend.ts reads), the first as its cause. */
+function refusedError(err: Error): Error {
+  if ((err as { code?: unknown }).code === 'ERR_HTTP2_STREAM_ERROR') return err
+  return Object.assign(new Error('Stream closed with error code NGHTTP2_REFUSED_STREAM', { cause: err }), {
+    code: 'ERR_HTTP2_STREAM_ERROR',
+  })
+}

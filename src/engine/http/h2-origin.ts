@@ -1,0 +1,197 @@
+import PoolClass from 'undici/lib/dispatcher/pool.js'
+import type { Dispatcher, Pool } from 'undici'
+import { Client } from './undici-parts'
+import { adoptGracefulGoaway, clientSocket } from './h2-graceful-goaway'
+
+/**
+ * The connections to one https origin of an agent that offers HTTP/2, shared as a browser shares them: requests
+ * to an origin that speaks HTTP/2 go as streams over one connection (up to H2_STREAMS_PER_CONNECTION at once, or
+ * fewer when the server's SETTINGS say so; the rest wait their turn on it), and to one that speaks HTTP/1.1 over
+ * a pool of connections, one request on each at a time.
+ *
+ * Which it speaks is learnt from the first connection's ALPN, so while that connection is being made the other
+ * requests wait for it (as a browser's do) instead of each opening a connection of its own. If it fails, the
+ * waiting requests go through the HTTP/1.1 pool, each trying on its own, and the next request asks again.
+ *
+ * A connection the server ends with a graceful GOAWAY takes no new stream, finishes its own and closes
+ * (h2-graceful-goaway.ts); new requests go over a new one, and any still waiting on the old one follow once it
+ * has closed. When that GOAWAY refused streams (the server takes only so many a connection: nginx's
+ * keepalive_requests), the origin learns how many it took, and later connections are given no more than that
+ * in all, so the refused requests, sent again, are not refused a second time.
+ */
+
+/** Streams a connection carries at once at the most: a browser's figure (Chrome's and Firefox's default). */
+export const H2_STREAMS_PER_CONNECTION = 100
+
+type Held = [Dispatcher.DispatchOptions, Dispatcher.DispatchHandler]
+
+export class H2Origin {
+  /** What the origin speaks, learnt from a connection's ALPN; `single` when undici's HTTP/2 could not be
+   * adopted (h2-graceful-goaway.ts): then one stream a connection, through the pool, as before multiplexing. */
+  private protocol: 'h2' | 'http/1.1' | 'single' | null = null
+  /** The connection asking what the origin speaks, and the requests waiting for its answer. */
+  private probe: Client | null = null
+  private held: Held[] = []
+  /** The connection new streams go on; those the server said GOAWAY on (or that had their fill) close once done. */
+  private lane: Client | null = null
+  private readonly leaving = new Set<Client>()
+  /** Streams the current lane has been given, and how many the server takes a connection (learnt from a GOAWAY). */
+  private given = 0
+  private streamsPerConnection = Infinity
+  private pool: Pool | null = null
+  /** The probe's connection when it was not HTTP/2: the pool's first, so the origin's next request reuses it. */
+  private spare: Client | null = null
+  closed = false
+  destroyed = false
+
+  constructor(
+    private readonly origin: string,
+    private readonly options: Pool.Options,
+  ) {}
+
+  /** Whether the origin's requests share HTTP/2 connections. */
+  multiplexes(): boolean {
+    return this.protocol === 'h2'
+  }
+
+  dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    switch (this.protocol) {
+      case 'h2':
+        return this.dispatchOnLane(options, handler)
+      case 'http/1.1':
+      case 'single':
+        return this.onePerConnection().dispatch(options, handler)
+      default:
+        if (this.probe) {
+          this.held.push([options, handler])
+          return true
+        }
+        this.probe = this.newLane(1)
+        return this.probe.dispatch(options, handler)
+    }
+  }
+
+  private dispatchOnLane(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    if (!this.lane) {
+      this.lane = this.newLane(H2_STREAMS_PER_CONNECTION)
+      this.given = 0
+    }
+    const lane = this.lane
+    const accepted = lane.dispatch(options, handler)
+    // As many as the server takes a connection: the next request opens another.
+    if (++this.given >= this.streamsPerConnection) this.goingAway(lane)
+    return accepted
+  }
+
+  private newLane(streams: number): Client {
+    const lane = new Client(this.origin, { ...this.options, pipelining: streams })
+    lane.on('connect', () => this.connected(lane))
+    lane.on('connectionError', () => this.connectFailed(lane))
+    return lane
+  }
+
+  /** A lane's connection is up (undici emits this before writing any request to it). */
+  private connected(lane: Client): void {
+    const h2 = (clientSocket(lane) as { alpnProtocol?: unknown } | null)?.alpnProtocol === 'h2'
+    const probe = lane === this.probe
+    if (h2 && adoptGracefulGoaway(lane, (last) => this.saidGoaway(lane, last))) {
+      this.protocol = 'h2'
+      lane.pipelining = H2_STREAMS_PER_CONNECTION
+      if (probe) {
+        this.lane = lane
+        this.given = 1
+      }
+    } else {
+      this.protocol = h2 ? 'single' : 'http/1.1'
+      // Not multiplexed: one request at a time. The probe stays open as the pool's first connection.
+      lane.pipelining = 1
+      if (probe) this.spare = lane
+      else if (lane === this.lane) this.goingAway(lane)
+    }
+    if (probe) this.release()
+  }
+
+  private connectFailed(lane: Client): void {
+    if (lane !== this.probe) return
+    // Nothing learnt: the waiting requests each try on their own (as without this), the next request asks again.
+    const held = this.takeHeld()
+    this.probe = null
+    void lane.close().catch(() => undefined)
+    for (const [o, h] of held) this.onePerConnection().dispatch(o, h)
+  }
+
+  /** The probe answered: the waiting requests go as the origin's protocol says. */
+  private release(): void {
+    this.probe = null
+    const held = this.takeHeld()
+    // Out of undici's connect callback first: it writes the probe's request once this event returns.
+    if (held.length > 0) queueMicrotask(() => this.dispatchAll(held))
+  }
+
+  private dispatchAll(held: Held[]): void {
+    for (const [o, h] of held) {
+      if (this.destroyed) h.onError?.(new Error('The connection pool was closed'))
+      else this.dispatch(o, h)
+    }
+  }
+
+  private takeHeld(): Held[] {
+    const held = this.held
+    this.held = []
+    return held
+  }
+
+  /** Client streams have odd ids: the server took (last + 1) / 2; more given means the rest were refused. */
+  private saidGoaway(lane: Client, lastStreamId: number): void {
+    const taken = Math.max(1, (lastStreamId + 1) / 2)
+    if (lane === this.lane && this.given > taken)
+      this.streamsPerConnection = Math.min(this.streamsPerConnection, taken)
+    this.goingAway(lane)
+  }
+
+  private goingAway(lane: Client): void {
+    if (lane === this.lane) this.lane = null
+    this.leave(lane)
+  }
+
+  /** Closes once its requests have ended (any still waiting go over a new connection of its own first). */
+  private leave(lane: Client): void {
+    if (this.leaving.has(lane)) return
+    this.leaving.add(lane)
+    void lane
+      .close()
+      .catch(() => undefined)
+      .finally(() => this.leaving.delete(lane))
+  }
+
+  private onePerConnection(): Pool {
+    this.pool ??= new PoolClass(this.origin, {
+      ...this.options,
+      factory: (origin, options) => {
+        const spare = this.spare
+        this.spare = null
+        return spare ?? new Client(origin, options)
+      },
+    })
+    return this.pool
+  }
+
+  private all(): (Client | Pool)[] {
+    const own = [this.probe, this.spare, this.lane, this.pool].filter((d): d is Client | Pool => d !== null)
+    return [...own, ...this.leaving]
+  }
+
+  /** Requests in flight finish; nothing new is taken. */
+  close(): Promise<void> {
+    this.closed = true
+    const held = this.takeHeld()
+    for (const [o, h] of held) this.onePerConnection().dispatch(o, h)
+    return Promise.all(this.all().map((d) => d.close().catch(() => undefined))).then(() => undefined)
+  }
+
+  destroy(): Promise<void> {
+    this.closed = this.destroyed = true
+    for (const [, h] of this.takeHeld()) h.onError?.(new Error('The connection pool was closed'))
+    return Promise.all(this.all().map((d) => d.destroy().catch(() => undefined))).then(() => undefined)
+  }
+}
