@@ -145,22 +145,29 @@ async function stallDisk(): Promise<{ release: () => Promise<void> }> {
   }
 }
 
-/** Sends a `size`-byte call as fast as the socket takes it; answers the socket and what it was answered. */
-async function sendFast(post: Post, size: number): Promise<{ s: Socket; answered: Promise<string> }> {
+/**
+ * Sends a `size`-byte call as fast as the socket takes it; answers the socket, what it was answered, and how many
+ * body bytes the connection has taken so far (handed to the kernel, on their way to the inbox).
+ */
+async function sendFast(
+  post: Post,
+  size: number,
+): Promise<{ s: Socket; answered: Promise<string>; taken: () => number }> {
   const { s, answered } = await post(`Content-Length: ${size}`)
   const chunk = Buffer.alloc(64 * 1024, 'w')
   let sent = 0
+  let taken = 0
   const pump = (): void => {
     while (sent < size) {
       sent += chunk.length
-      if (!s.write(chunk)) {
+      if (!s.write(chunk, () => (taken += chunk.length))) {
         s.once('drain', pump)
         return
       }
     }
   }
   pump()
-  return { s, answered }
+  return { s, answered, taken: () => taken }
 }
 
 /**
@@ -178,18 +185,33 @@ async function whileDiskHeld(
   const stall = await stallDisk()
   let released = false
   try {
-    const { s, answered } = await sendFast(post, size)
+    const held: number[] = []
+    const off = to.onDiskWait((n) => held.push(n))
+    const { s, answered, taken: sent } = await sendFast(post, size)
     const taken = (): number => store.get('b1')?.size ?? 0
     // The inbox pauses the request once the body's writer says the disk is behind, and no data event comes while
     // it waits for the drain, so what it took in by then is all it takes until the disk is let go. Without the
     // pause nobody waits on the writer: this wait fails, and the inbox takes the whole body meanwhile.
-    await until('the inbox to wait for the disk', () => store.get('b1')?.producerWaiting === true)
-    expect(taken()).toBeLessThanOrEqual(bound)
-    expect(taken()).toBeGreaterThan(0)
+    await until('the inbox to wait for the disk', () => to.waitingForDisk === 1)
+    const atPause = taken()
+    expect(atPause).toBeLessThanOrEqual(bound)
+    expect(atPause).toBeGreaterThan(0)
+    // And it stays paused while the disk is held: with 1 MB more of the body readable on its connection (the
+    // kernel takes several MB here), and event-loop turns in which an inbox that let the caller go on would
+    // read it, the caller is still held, was never let go, and the inbox took nothing more.
+    await until('1 MB more of the body to be on its way', () => sent() >= atPause + 1024 * 1024)
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r))
+    expect(to.waitingForDisk).toBe(1)
+    expect(held).toEqual([1])
+    expect(taken()).toBe(atPause)
     await stall.release()
     released = true
     expect(await answered).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
     s.destroy()
+    off()
+    // Let go once the disk took the waiting bytes (perhaps held again and let go as the rest came).
+    expect(held[held.length - 1]).toBe(0)
+    expect(to.waitingForDisk).toBe(0)
     const stored = store.get('b1')
     const tail = (await stored?.read(size - 4, 8))?.toString() ?? ''
     return { size: stored?.size ?? 0, onDisk: stored?.onDisk ?? false, tail }
