@@ -108,6 +108,8 @@ beforeAll(async () => {
     })}\n`,
   )
   save('quotes.yaml', [text(QUOTED_NAME, QUOTED_VALUE), file(PLAIN, 'text/plain')])
+  writeFileSync(join(work, 'id_rsa'), 'PRIVATE KEY\n')
+  save('equals.yaml', [text(`note=@${join(work, 'id_rsa')};x`, 'hello')])
   save('text-only.yaml', [
     text(PY_NAME, 'first'),
     text('second', QUOTED_VALUE),
@@ -196,6 +198,19 @@ describe('a hostile collection’s form-data request as a snippet', () => {
       ['doc', 'file bytes\n'],
     ])
     expect(parts(run.arrived)).toEqual(await oursOf('sh.yaml'))
+  })
+
+  // curl -F's name ends at its first `=`: `note=@…/id_rsa;x="hello"` uploaded that file (curl only warned about `x`).
+  it('curl: a part name with "=" is refused in words, from the Code dialog and a timeline row, never read as a file', async () => {
+    const snippet = await service.invoke('export.request', { dir, path: 'equals.yaml', target: 'curl' })
+    expect(snippet.ok ? snippet.value.text : snippet.error.message).toMatch(
+      /^Cannot make a curl snippet: it has a part name with "=" \("note=@.*id_rsa;x"\), which curl -F reads as the end of the name$/,
+    )
+    const row = await service.invoke('session.snippet', {
+      sid: await sentSid('equals.yaml'),
+      target: 'shell:curl',
+    })
+    expect(row.ok ? row.value.code : row.error.message).toContain('curl -F reads as the end of the name')
   })
 
   it('javascript-fetch: a part name that closes its quote is sent as written, and nothing else runs', async () => {

@@ -74,6 +74,7 @@ export function maskParts(har: HarRequest, target: string, client: string): Mask
   // Each replacement: what the generator wrote (a placeholder in its quotes), the literal it stands for, and
   // whether the generator may leave it out (only requests writes part types).
   const swaps: [written: string, literal: string, optional: boolean][] = []
+  let refused: string | undefined
   const masked = params.map((p, i): Param => {
     const name = `${prefix}${i}n`
     const value = `${prefix}${i}v`
@@ -81,6 +82,9 @@ export function maskParts(har: HarRequest, target: string, client: string): Mask
     const type = `${prefix}${i}t`
     const isFile = p.fileName !== undefined && p.fileName !== ''
     if (rule.quote === 'shell') {
+      // curl -F's name ends at its first `=`: a part named `n=@/home/you/.ssh/id_rsa;x` would upload that file.
+      if (p.name.includes('='))
+        refused ??= `a part name with "=" (${JSON.stringify(p.name.slice(0, 60))}), which curl -F reads as the end of the name`
       // httpsnippet writes `quote(name=value)` for a text part (bare: the placeholders need no quoting) and
       // `name='@fileName'` for a file part; toHar already wrote the value and the file in curl's own syntax.
       if (isFile) swaps.push([`${name}='@${file}'`, shellWord(`${p.name}=@${p.fileName ?? ''}`), false])
@@ -115,6 +119,7 @@ export function maskParts(har: HarRequest, target: string, client: string): Mask
   return {
     har: { ...har, postData: { ...har.postData, params: masked } },
     fill: (code) => {
+      if (refused !== undefined) return new Error(`it has ${refused}`)
       let out = code
       for (const [written, literal, optional] of swaps) {
         if (!out.includes(written)) {

@@ -90,7 +90,14 @@ export function createHarHandlers(deps: HarHandlerDeps): Handlers {
       const { fileTypeOrDefault } = await import('../../shared/file-type')
       const request = sessionSnippetRequest(r, fileTypeOrDefault, p.target)
       if ('refused' in request) return fail('unsupported', request.refused)
-      const code = await snippet(request.request, p.target)
+      let code: string | null
+      try {
+        code = await snippet(request.request, p.target)
+      } catch (e) {
+        // What the snippet task refused (a part it cannot write safely), in words, as the Code dialog says it.
+        const why = e instanceof Error ? e.message : String(e)
+        return fail('invalid_request', `Cannot make a ${p.target} snippet: ${why}`)
+      }
       return code === null ? fail('unsupported', `No ${p.target} snippet for this request`) : ok({ code })
     },
   }
