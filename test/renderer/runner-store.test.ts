@@ -1,4 +1,8 @@
+import { createElement } from 'react'
 import { describe, expect, it } from 'vitest'
+import { RunProgress } from '../../src/renderer/runner/RunnerPanel'
+import { RunRequestTable } from '../../src/renderer/runner/RunRequestTable'
+import { renderOverStore } from './render-over-store'
 import { until as untilFor } from './engine-client'
 import { runPayload, tallyResults } from '../../src/renderer/runner/runner-slice'
 import { startRunnerServer } from '../fixtures/runner-server'
@@ -16,6 +20,10 @@ const collection = useRunnerCollection('fd-runner-ui', startRunnerServer, (base)
     'collection.yaml': `flightdeck: 1\nname: Load\nvariables:\n  base: ${base}\n`,
     'load/missing.yaml': `name: Missing\nmethod: GET\nurl: "{{base}}/status/404"\n${STATUS_200}`,
     'slow/slow.yaml': 'name: Slow\nmethod: GET\nurl: "{{base}}/slow?ms=400"\n',
+    // Postman's chained requests, as imported: a login that fails (404), so the token it would extract is never
+    // set, and a request depending on it.
+    'vars/login.yaml': `name: Login\nmethod: GET\nurl: "{{base}}/status/404"\n${STATUS_200}extract:\n  - name: link_token\n    from: json\n    path: $.token\n`,
+    'vars/token.yaml': `name: Use token\nmethod: GET\nurl: "{{base}}/echo?t={{link_token}}"\n${STATUS_200}dependsOn:\n  - vars/login.yaml\n`,
   }
   for (let i = 1; i <= 3; i++)
     files[`load/ok-${i}.yaml`] = `name: OK ${i}\nmethod: GET\nurl: "{{base}}/echo?n=${i}"\n${STATUS_200}`
@@ -48,6 +56,28 @@ describe('runner results view', () => {
     expect(collection.server.hits('/echo')).toBe(15)
     // The run's requests are on the timeline like any others.
     await until(() => s().timeline.order.length >= 20)
+  })
+
+  it('a request whose dependency failed is shown as not run, with why, not as a pass', async () => {
+    s().openRunner(collection.dir, 'vars', 'vars')
+    s().setRunConfig({ concurrency: 10, iterations: 1 })
+    await s().startRun()
+    await until(() => s().run?.finished !== null)
+    // The engine's per-request list names the request that never ran (no result of its own).
+    await until(() => s().run!.requests.length === 2)
+    const run = s().run!
+    expect(run).toMatchObject({ total: 2, done: 1, passed: 0, failed: 1 })
+    const text = (el: ReturnType<typeof createElement>): string =>
+      renderOverStore(collection.store, el)
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+    const table = text(createElement(RunRequestTable, { requests: run.requests }))
+    // Imported Postman chains look like this: the token request after a failed login sent nothing.
+    expect(table).toContain('– Use token Not run: a request it depends on (dependsOn) failed')
+    expect(table).not.toContain('✓ Use token')
+    expect(text(createElement(RunProgress, { settingsOpen: false, onSettings: () => undefined }))).toContain(
+      '1 not run',
+    )
   })
 
   it('cancels a run in flight', async () => {

@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { formatMs } from '../../shared/format'
+import type { RunFinished } from '../../shared/run-schemas'
 import { useAppStore } from '../store/store-context'
 import type { RequestTally } from './runner-slice'
 import { RequestTraceLine, RunTraceLine } from './RunTraces'
@@ -12,6 +13,7 @@ import { wholeRunTrace } from './run-traces'
  */
 export function RunRequestTable({ requests }: { requests: readonly RequestTally[] }) {
   const whole = wholeRunTrace(requests) !== null
+  const finished = useAppStore((s) => s.run?.finished ?? null)
   const open = useAppStore((s) => s.openRunExchange)
   const [gone, setGone] = useState<string | null>(null)
   const openRow = (r: RequestTally): void => {
@@ -40,62 +42,85 @@ export function RunRequestTable({ requests }: { requests: readonly RequestTally[
           </tr>
         </thead>
         <tbody>
-          {requests.map((r) => (
-            <tr
-              key={r.stepId}
-              className={`${r.failed > 0 ? 'failed' : 'passed'}${r.exchange ? ' opens' : ''}`}
-              data-path={r.path}
-              onClick={(e) => {
-                // A click on the row's own button or a trace link does its own thing.
-                if ((e.target as Element).closest('button, a') === null) openRow(r)
-              }}
-            >
-              <td>
-                <span className={r.failed > 0 ? 'run-mark fail' : 'run-mark pass'} aria-hidden="true">
-                  {r.failed > 0 ? '✗' : '✓'}
-                </span>
-                {r.exchange ? (
-                  <button
-                    type="button"
-                    className="run-name run-open"
-                    title={`${r.path}: open the ${r.exchange.failed ? 'first failed' : 'latest'} exchange (iteration ${r.exchange.iteration + 1})`}
-                    aria-label={`Open ${r.name}'s exchange`}
-                    onClick={() => openRow(r)}
-                  >
-                    {r.name}
-                  </button>
-                ) : (
-                  <span className="run-name" title={r.path}>
-                    {r.name}
+          {requests.map((r) => {
+            // A request of a finished run that never ran (a request it depends on failed) passed nothing.
+            const notRun = finished !== null && r.passed + r.failed === 0
+            const outcome = r.failed > 0 ? 'failed' : notRun ? 'not-run' : 'passed'
+            return (
+              <tr
+                key={r.stepId}
+                className={`${outcome}${r.exchange ? ' opens' : ''}`}
+                data-path={r.path}
+                onClick={(e) => {
+                  // A click on the row's own button or a trace link does its own thing.
+                  if ((e.target as Element).closest('button, a') === null) openRow(r)
+                }}
+              >
+                <td>
+                  <span className={`run-mark ${OUTCOME_MARK[outcome].cls}`} aria-hidden="true">
+                    {OUTCOME_MARK[outcome].mark}
                   </span>
-                )}
-                {r.scriptTests ? (
-                  <span
-                    className={r.scriptTests.failed > 0 ? 'run-script-tests fail' : 'run-script-tests'}
-                    data-script-tests={`${r.scriptTests.passed}/${r.scriptTests.failed}`}
-                    title="Script tests (pm.test) over every iteration"
-                  >
-                    tests {r.scriptTests.passed} ✓
-                    {r.scriptTests.failed > 0 ? ` ${r.scriptTests.failed} ✗` : ''}
-                  </span>
-                ) : null}
-                {r.messages.map((m, i) => (
-                  <div key={i} className="run-message">
-                    {m}
-                  </div>
-                ))}
-                <RequestTraceLine tally={r} whole={whole} />
-              </td>
-              <td className="num">{r.passed}</td>
-              <td className={r.failed > 0 ? 'num fail' : 'num'}>{r.failed}</td>
-              <td className="num">{r.summary ? formatMs(r.summary.p50) : ''}</td>
-              <td className="num">{r.summary ? formatMs(r.summary.p90) : ''}</td>
-              <td className="num">{r.summary ? formatMs(r.summary.p99) : ''}</td>
-              <td className="num">{r.summary ? formatMs(r.summary.max) : ''}</td>
-            </tr>
-          ))}
+                  {r.exchange ? (
+                    <button
+                      type="button"
+                      className="run-name run-open"
+                      title={`${r.path}: open the ${r.exchange.failed ? 'first failed' : 'latest'} exchange (iteration ${r.exchange.iteration + 1})`}
+                      aria-label={`Open ${r.name}'s exchange`}
+                      onClick={() => openRow(r)}
+                    >
+                      {r.name}
+                    </button>
+                  ) : (
+                    <span className="run-name" title={r.path}>
+                      {r.name}
+                    </span>
+                  )}
+                  {r.scriptTests ? (
+                    <span
+                      className={r.scriptTests.failed > 0 ? 'run-script-tests fail' : 'run-script-tests'}
+                      data-script-tests={`${r.scriptTests.passed}/${r.scriptTests.failed}`}
+                      title="Script tests (pm.test) over every iteration"
+                    >
+                      tests {r.scriptTests.passed} ✓
+                      {r.scriptTests.failed > 0 ? ` ${r.scriptTests.failed} ✗` : ''}
+                    </span>
+                  ) : null}
+                  {notRun && finished ? (
+                    <div className="run-message not-run">Not run: {notRunReason(finished)}</div>
+                  ) : null}
+                  {r.messages.map((m, i) => (
+                    <div key={i} className="run-message">
+                      {m}
+                    </div>
+                  ))}
+                  <RequestTraceLine tally={r} whole={whole} />
+                </td>
+                <td className="num">{r.passed}</td>
+                <td className={r.failed > 0 ? 'num fail' : 'num'}>{r.failed}</td>
+                <td className="num">{r.summary && !notRun ? formatMs(r.summary.p50) : ''}</td>
+                <td className="num">{r.summary && !notRun ? formatMs(r.summary.p90) : ''}</td>
+                <td className="num">{r.summary && !notRun ? formatMs(r.summary.p99) : ''}</td>
+                <td className="num">{r.summary && !notRun ? formatMs(r.summary.max) : ''}</td>
+              </tr>
+            )
+          })}
         </tbody>
       </table>
     </div>
   )
+}
+
+const OUTCOME_MARK = {
+  failed: { mark: '✗', cls: 'fail' },
+  passed: { mark: '✓', cls: 'pass' },
+  'not-run': { mark: '–', cls: 'not-run' },
+} as const
+
+/** Why requests of a finished run never ran, in the words of what ended or directed the run. */
+export function notRunReason(f: RunFinished): string {
+  if (f.cancelled) return 'the run was cancelled'
+  if (f.bailed) return 'the run stopped at the first failure'
+  if (f.internalError !== undefined) return 'the run stopped on an error'
+  if (f.directed) return "a script's setNextRequest passed it by"
+  return 'a request it depends on (dependsOn) failed, so its inputs were not there'
 }

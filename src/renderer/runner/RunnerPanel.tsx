@@ -5,7 +5,7 @@ import { useAppStore } from '../store/store-context'
 import { Histogram, Throughput } from './RunCharts'
 import type { Pacing } from './runner-slice'
 import { RunServerTiming } from './RunServerTiming'
-import { RunRequestTable } from './RunRequestTable'
+import { notRunReason, RunRequestTable } from './RunRequestTable'
 import { focusRunnerReturn, RUNNER_LABEL } from './RunnerReturn'
 
 /**
@@ -202,7 +202,7 @@ function RunError() {
   )
 }
 
-function RunProgress({ settingsOpen, onSettings }: { settingsOpen: boolean; onSettings(): void }) {
+export function RunProgress({ settingsOpen, onSettings }: { settingsOpen: boolean; onSettings(): void }) {
   const run = useAppStore((s) => s.run)
   const cancel = useAppStore((s) => s.cancelRun)
   const start = useAppStore((s) => s.startRun)
@@ -229,6 +229,11 @@ function RunProgress({ settingsOpen, onSettings }: { settingsOpen: boolean; onSe
         </span>
         <span className="num pass">{run.passed} passed</span>
         <span className={run.failed > 0 ? 'num fail' : 'num muted'}>{run.failed} failed</span>
+        {f && run.done < run.total && !f.directed ? (
+          <span className="num not-run" title={`Not run: ${notRunReason(f)}`}>
+            {run.total - run.done} not run
+          </span>
+        ) : null}
         <span className="spacer" />
         {f ? <span className="num muted">{formatMs(f.durationMs)}</span> : null}
         {f ? (
