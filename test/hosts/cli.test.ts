@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { createServer, type AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { JsonReport } from '../../src/cli/report'
@@ -75,6 +76,32 @@ describe('flightdeck send', () => {
     expect(t.time).toBeCloseTo(sum, 2)
     expect(t.ssl).toBe(-1)
     expect(t.wait).toBeGreaterThanOrEqual(100)
+  })
+
+  it('a header value in Latin-1 (an old server sends caf and the byte E9) reads café in text and --json', async () => {
+    // Written byte by byte: Node's http server would send é as UTF-8.
+    const head = Buffer.concat([
+      Buffer.from('HTTP/1.1 200 OK\r\nX-Name: caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('\r\nX-Utf8: caf\u00e9\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok'),
+    ])
+    const old = createServer((socket) => socket.once('data', () => socket.end(head)))
+    await new Promise<void>((r) => old.listen(0, '127.0.0.1', r))
+    const url = `http://127.0.0.1:${(old.address() as AddressInfo).port}/`
+    try {
+      const text = await flightdeck('send', url)
+      expect(text.code).toBe(0)
+      expect(text.stdout).toMatch(/^X-Name: café$/m)
+      expect(text.stdout).toMatch(/^X-Utf8: café$/m)
+      const json = await flightdeck('send', '--json', url)
+      const report = JSON.parse(json.stdout) as JsonReport
+      expect(report.headers.slice(0, 2)).toEqual([
+        { name: 'X-Name', value: 'café' },
+        { name: 'X-Utf8', value: 'café' },
+      ])
+    } finally {
+      await new Promise((r) => old.close(r))
+    }
   })
 
   it('--json follows redirects and reports the final hop', async () => {

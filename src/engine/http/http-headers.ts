@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer'
 import type { HeaderList, HttpProtocol } from '../../shared/timeline'
 
 /**
@@ -25,9 +26,20 @@ export function pairHeaders(raw: Buffer[] | string[] | null | undefined): Header
   if (!raw) return []
   if (raw.length > 0 && typeof raw[0] !== 'string' && sameAsLast(raw as Buffer[], lastPairs)) return lastPairs
   const out: HeaderList = []
-  for (let i = 0; i + 1 < raw.length; i += 2) out.push([String(raw[i]), String(raw[i + 1])])
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([fieldText(raw[i]), fieldText(raw[i + 1])])
   lastPairs = out
   return out
+}
+
+/**
+ * A header field's bytes as text: UTF-8 when they are UTF-8, else Latin-1, each byte its own character (HTTP's
+ * historical charset for field values, what curl prints and Node's own http module and browsers decode). Old
+ * servers send `X-Name: caf\xe9`: as UTF-8 that byte is lost to U+FFFD; as Latin-1 it reads `café`.
+ */
+function fieldText(field: Buffer | string | undefined): string {
+  if (typeof field !== 'object') return String(field)
+  const text = field.toString('utf8')
+  return text.includes('\uFFFD') && !isUtf8(field) ? field.toString('latin1') : text
 }
 
 /**
@@ -38,7 +50,8 @@ export function pairHeaders(raw: Buffer[] | string[] | null | undefined): Header
 export function trailerList(raw: unknown): HeaderList {
   const out: HeaderList = []
   if (Array.isArray(raw)) {
-    for (let i = 0; i + 1 < raw.length; i += 2) out.push([String(raw[i]), String(raw[i + 1])])
+    for (let i = 0; i + 1 < raw.length; i += 2)
+      out.push([fieldText(raw[i] as Buffer | string), fieldText(raw[i + 1] as Buffer | string)])
   } else if (raw !== null && typeof raw === 'object') {
     for (const [k, v] of Object.entries(raw)) {
       if (k.startsWith(':')) continue
