@@ -54,12 +54,17 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
   })
   // Variables in an MQTT or Socket.IO URL and headers resolve as a request's do.
   const messaging = async () => {
-    const [{ messagingResolver }, { manager, ready }, engine] = await Promise.all([
+    const [{ messagingResolver }, { messagingTokens }, { manager, ready }, engine] = await Promise.all([
       import('./mqtt/messaging-resolve'),
+      import('./mqtt/messaging-token'),
       collections.get(),
       streams.get(),
     ])
-    return { resolve: messagingResolver(manager, ready), engine }
+    return {
+      resolve: messagingResolver(manager, ready),
+      tokens: messagingTokens(manager, auth, ready),
+      engine,
+    }
   }
   return {
     'app.info': async () => ok(info()),
@@ -167,11 +172,11 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
       }
     }),
     ...onFirstCall(['mqtt.open', 'mqtt.publish', 'mqtt.subscribe', 'mqtt.unsubscribe'], async () => {
-      const [{ createMqttHandlers }, { resolve, engine }] = await Promise.all([
+      const [{ createMqttHandlers }, { resolve, tokens, engine }] = await Promise.all([
         import('./mqtt/mqtt-handlers'),
         messaging(),
       ])
-      return createMqttHandlers(engine, resolve)
+      return createMqttHandlers(engine, resolve, tokens)
     }),
     ...onFirstCall(['grpc.describe', 'grpc.open', 'grpc.send', 'grpc.end'], async () => {
       const [{ createGrpcHandlers }, { manager, ready }, engine] = await Promise.all([
@@ -182,11 +187,11 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
       return createGrpcHandlers({ streams: engine, manager, ready })
     }),
     ...onFirstCall(['socketio.open', 'socketio.emit'], async () => {
-      const [{ createSocketIoHandlers }, { resolve, engine }] = await Promise.all([
+      const [{ createSocketIoHandlers }, { resolve, tokens, engine }] = await Promise.all([
         import('./socketio/socketio-handlers'),
         messaging(),
       ])
-      return createSocketIoHandlers(engine, resolve)
+      return createSocketIoHandlers(engine, resolve, tokens)
     }),
     ...onFirstCall(
       [

@@ -1,4 +1,5 @@
 import { DEFAULT_MQTT_OPTIONS, type MqttOptions, type SavedMqtt } from '../../shared/mqtt'
+import type { AuthSpec } from '../../shared/collection'
 import type { RequestSpec } from '../../shared/request'
 import { ok, type Result } from '../../shared/result'
 import {
@@ -8,6 +9,7 @@ import {
   type SocketIoOptions,
 } from '../../shared/socketio'
 import type { StreamEngine } from '../streams/stream-engine'
+import { withToken } from './messaging-token'
 
 /**
  * How a run's MQTT or Socket.IO step opens its session and sends its saved publishes / emits once connected;
@@ -16,7 +18,11 @@ import type { StreamEngine } from '../streams/stream-engine'
  */
 
 export interface MessagingStepHooks {
-  open(): Promise<Result<{ sid: string }>>
+  /**
+   * `authorized`: the request as the step authorized it (an OAuth 2.0 token in its Authorization header), and
+   * `refused` to call when the broker or server refuses it (the token is dropped).
+   */
+  open(authorized?: RequestSpec, auth?: AuthSpec, refused?: () => void): Promise<Result<{ sid: string }>>
   /** Sends the saved publishes or emits, in order (called once, when the connection opened). */
   afterOpen(): void
 }
@@ -35,6 +41,12 @@ function trustAsRequest(
   else delete options.caFile
 }
 
+/** The token an authorized request carries (its Authorization header's value after the scheme), if any. */
+function tokenOf(authorized: RequestSpec): string | null {
+  const header = authorized.headers.find((h) => h.enabled && h.name.toLowerCase() === 'authorization')
+  return header?.value.replace(/^\S+\s+/, '') || null
+}
+
 export function mqttStepHooks(
   streams: StreamEngine,
   spec: RequestSpec,
@@ -42,16 +54,26 @@ export function mqttStepHooks(
 ): MessagingStepHooks {
   let publish: ((p: SavedMqtt['publishes'][number]) => void) | null = null
   return {
-    open: async () => {
+    open: async (authorized, _auth, refused) => {
       const { MqttSession } = await import('./mqtt-session')
       const options: MqttOptions = { ...DEFAULT_MQTT_OPTIONS }
       for (const [k, v] of Object.entries(saved.options ?? {}))
         if (v !== undefined) Object.assign(options, { [k]: v })
       options.reconnect = false
       trustAsRequest(options, spec)
+      // An OAuth 2.0 token is CONNECT's password (unless the request has its own), as in the app.
+      const token = refused && authorized ? tokenOf(authorized) : null
+      if (token && !options.password) options.password = token
       const session = streams.openSession(
         'mq',
-        (init) => new MqttSession({ ...init, url: spec.url, options, subscriptions: saved.subscriptions }),
+        (init) =>
+          new MqttSession({
+            ...init,
+            url: spec.url,
+            options,
+            subscriptions: saved.subscriptions,
+            ...(token && refused ? { onUnauthorized: refused } : {}),
+          }),
       )
       publish = (p) =>
         void session.publish({
@@ -78,7 +100,7 @@ export function socketIoStepHooks(
   let emit: ((e: { event: string; args: SocketIoArg[]; ack: boolean }) => void) | null = null
   let emits: { event: string; args: SocketIoArg[]; ack: boolean }[] = []
   return {
-    open: async () => {
+    open: async (authorized, _auth, refused) => {
       let auth: Record<string, unknown> | null = null
       if (saved.auth?.trim()) {
         try {
@@ -124,6 +146,9 @@ export function socketIoStepHooks(
         if (v !== undefined) Object.assign(options, { [k]: v })
       options.reconnect = false
       trustAsRequest(options, spec)
+      let headers = spec.headers
+      const token = refused && authorized ? tokenOf(authorized) : null
+      if (token) ({ headers, auth } = withToken(headers, auth, token))
       const session = streams.openSession(
         'io',
         (init) =>
@@ -133,7 +158,8 @@ export function socketIoStepHooks(
             namespace: saved.namespace?.trim() || '/',
             path: saved.path?.trim() || '/socket.io',
             auth,
-            headers: spec.headers,
+            headers,
+            ...(token && refused ? { onUnauthorized: refused } : {}),
             query: [],
             options,
             listen: saved.listen,

@@ -3,6 +3,7 @@ import type { CommandRequest, CommandResponse } from '../../shared/contract'
 import { DEFAULT_MQTT_OPTIONS, type MqttOptions } from '../../shared/mqtt'
 import { fail, ok, type Result } from '../../shared/result'
 import type { StreamEngine } from '../streams/stream-engine'
+import type { TokenFor } from './messaging-token'
 import { resolveTexts, type ResolveTarget } from './messaging-resolve'
 import { emptyOpenText, openTexts, withOpenTexts } from './mqtt-open-texts'
 import { propertyTexts, withPropertyTexts } from './mqtt-property-texts'
@@ -24,7 +25,11 @@ export interface MqttHandlers {
   'mqtt.unsubscribe': Handler<'mqtt.unsubscribe'>
 }
 
-export function createMqttHandlers(streams: StreamEngine, resolve?: ResolveTarget): MqttHandlers {
+export function createMqttHandlers(
+  streams: StreamEngine,
+  resolve?: ResolveTarget,
+  tokenFor?: TokenFor,
+): MqttHandlers {
   const sessions = new Map<string, MqttSession>()
   // The scope each session was opened in: its publishes' and subscriptions' `{{variables}}` resolve there.
   const scopes = new Map<string, RequestContext>()
@@ -44,6 +49,12 @@ export function createMqttHandlers(streams: StreamEngine, resolve?: ResolveTarge
       for (const [k, v] of Object.entries(resolved.options ?? {}))
         if (v !== undefined) Object.assign(options, { [k]: v })
       if (target?.value.caFile) options.caFile = target.value.caFile
+      // An OAuth 2.0 token is CONNECT's password, as EMQX, HiveMQ and mosquitto's JWT plugins read one, unless
+      // the person typed a password of their own.
+      const url = target ? target.value.url : p.url
+      const token = tokenFor && !options.password ? await tokenFor(url, p.context) : null
+      if (token && !token.ok) return token
+      if (token?.value) options.password = token.value.token
       const session = streams.openSession('mq', (init) => {
         return new Session({
           ...init,
@@ -52,9 +63,10 @@ export function createMqttHandlers(streams: StreamEngine, resolve?: ResolveTarge
             scopes.delete(sid)
             init.onEnd(sid)
           },
-          url: target ? target.value.url : p.url,
+          url,
           options,
           subscriptions: resolved.subscriptions,
+          ...(token?.value ? { onUnauthorized: token.value.refused } : {}),
         })
       })
       sessions.set(session.sid, session)

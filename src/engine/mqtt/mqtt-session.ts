@@ -46,6 +46,8 @@ export interface MqttSessionInit extends PluggedSessionInit {
   url: string
   options: MqttOptions
   subscriptions: MqttSubscription[]
+  /** The broker refused the credentials (bad user name or password, not authorized): a token used is dropped. */
+  onUnauthorized?: () => void
 }
 
 /** Ends a client now, also one already waiting in a graceful end (where MQTT.js ignores end(true)). */
@@ -209,9 +211,10 @@ export class MqttSession implements SessionTransport {
       if (typeof err.code === 'number') {
         // A CONNACK refusal (bad credentials, not authorized, …): a reconnect would be refused the same way.
         this.refused = true
+        const auth = err.code === 4 || err.code === 5 || err.code === 134 || err.code === 135
+        if (auth) this.init.onUnauthorized?.()
         this.failure ??= {
-          code:
-            err.code === 4 || err.code === 5 || err.code === 134 || err.code === 135 ? 'auth' : 'protocol',
+          code: auth ? 'auth' : 'protocol',
           message: `The broker refused the connection: ${mqttReasonText(err.code, o.protocolVersion, 'connack')}`,
         }
         return

@@ -229,6 +229,8 @@ async function resolveAndRun(
                     own ? withMessagingTexts(step, messages) : step,
                     applySimpleAuth(spec, auth),
                   ),
+                  // An OAuth 2.0 token goes with the session (MQTT's password, Socket.IO's handshake).
+                  ...(runner && auth.type === 'oauth2' ? { authorize: runner.authorize.bind(runner) } : {}),
                 }
               : runner
                 ? { authorize: runner.authorize.bind(runner) }

@@ -4,6 +4,7 @@ import { fail, ok, type Result } from '../../shared/result'
 import { DEFAULT_SOCKETIO_OPTIONS, type SocketIoOptions } from '../../shared/socketio'
 import type { StreamEngine } from '../streams/stream-engine'
 import { resolveTexts, type ResolveTarget } from '../mqtt/messaging-resolve'
+import { withToken, type TokenFor } from '../mqtt/messaging-token'
 import { parseAckAnswers } from './socketio-acks'
 import { argsFromJsonText } from './socketio-args'
 import type { SocketIoSession } from './socketio-session'
@@ -22,7 +23,11 @@ export interface SocketIoHandlers {
   'socketio.emit': Handler<'socketio.emit'>
 }
 
-export function createSocketIoHandlers(streams: StreamEngine, resolve?: ResolveTarget): SocketIoHandlers {
+export function createSocketIoHandlers(
+  streams: StreamEngine,
+  resolve?: ResolveTarget,
+  tokenFor?: TokenFor,
+): SocketIoHandlers {
   const sessions = new Map<string, SocketIoSession>()
   // The scope each session was opened in: its emits' `{{variables}}` resolve there.
   const scopes = new Map<string, RequestContext>()
@@ -56,6 +61,11 @@ export function createSocketIoHandlers(streams: StreamEngine, resolve?: ResolveT
       for (const [k, v] of Object.entries(p.options ?? {}))
         if (v !== undefined) Object.assign(options, { [k]: v })
       if (target?.value.caFile) options.caFile = target.value.caFile
+      const url = target ? target.value.url : p.url
+      let headers = target ? target.value.headers : p.headers
+      const token = tokenFor ? await tokenFor(url, p.context) : null
+      if (token && !token.ok) return token
+      if (token?.value) ({ headers, auth } = withToken(headers, auth, token.value.token))
       const session = streams.openSession('io', (init) => {
         return new Session({
           ...init,
@@ -64,11 +74,12 @@ export function createSocketIoHandlers(streams: StreamEngine, resolve?: ResolveT
             scopes.delete(sid)
             init.onEnd(sid)
           },
-          url: target ? target.value.url : p.url,
+          url,
           namespace: p.namespace?.trim() || '/',
           path: p.path?.trim() || '/socket.io',
           auth,
-          headers: target ? target.value.headers : p.headers,
+          headers,
+          ...(token?.value ? { onUnauthorized: token.value.refused } : {}),
           query: p.query,
           options,
           listen: p.listen,

@@ -46,6 +46,8 @@ export interface SocketIoSessionInit extends PluggedSessionInit {
   listen: string[]
   /** Answers to the server's ack requests (parsed when the session opened). */
   acks: AckAnswers
+  /** The server refused the connection (its middleware, or a 401/403 handshake): a token used is dropped. */
+  onUnauthorized?: () => void
 }
 
 export class SocketIoSession implements SessionTransport {
@@ -211,6 +213,7 @@ export class SocketIoSession implements SessionTransport {
         timeoutMs: o.connectTimeoutMs,
         path: this.init.path,
       })
+      if (byServer || err.description === 401 || err.description === 403) this.init.onUnauthorized?.()
       end(() => {
         manager.engine?.close()
         attempt.ended({ reason: failure.message, error: failure, reconnectable: !byServer, by: 'network' })

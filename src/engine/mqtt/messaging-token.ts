@@ -1,0 +1,75 @@
+import type { AuthSpec, RequestContext } from '../../shared/collection'
+import type { KeyValue, RequestSpec } from '../../shared/request'
+import { ok, type Result } from '../../shared/result'
+import type { AuthRunner } from '../auth/auth-runner'
+import { prepareRequest } from '../collections/handlers'
+import type { CollectionManager } from '../collections/manager'
+
+/**
+ * The OAuth 2.0 token an MQTT or Socket.IO session carries when its request (in a run) or its folder or
+ * collection (in the app) uses OAuth 2.0: fetched, cached and refreshed by the engine's OAuth cache as an HTTP
+ * send's, and dropped when the broker or server refuses it (`refused`), so the next open gets a fresh one, as
+ * after an HTTP 401 or a GraphQL-WS refusal. MQTT sends it as CONNECT's password, Socket.IO as the handshake's
+ * `Authorization` header and the auth payload's `token` (mqtt-handlers.ts, socketio-handlers.ts).
+ */
+export interface MessagingToken {
+  token: string
+  refused: () => void
+}
+
+export type Authorize = AuthRunner['authorize']
+
+/** The token `auth` gives (null: not OAuth 2.0, or the request sets its own Authorization header). */
+export async function oauthToken(
+  authorize: Authorize,
+  spec: RequestSpec,
+  auth: AuthSpec,
+): Promise<Result<MessagingToken | null>> {
+  if (auth.type !== 'oauth2') return ok(null)
+  const r = await authorize(spec, auth, 'WebSocket')
+  if (!r.ok) return r
+  const { refused } = r.value
+  if (!refused) return ok(null)
+  const header = r.value.spec.headers.find((h) => h.enabled && h.name.toLowerCase() === 'authorization')
+  // `<type> <token>`, as the cache wrote it.
+  const token = header?.value.replace(/^\S+\s+/, '') ?? ''
+  return token ? ok({ token, refused }) : ok(null)
+}
+
+/** The token for a session the app opens from a saved request: its folder's or collection's OAuth 2.0. */
+export type TokenFor = (
+  url: string,
+  context: RequestContext | undefined,
+) => Promise<Result<MessagingToken | null>>
+
+export function messagingTokens(
+  manager: CollectionManager,
+  auth: AuthRunner,
+  ready?: Promise<void>,
+): TokenFor {
+  return async (url, context) => {
+    if (!context || context.path === '') return ok(null)
+    if (ready) await ready
+    const request: RequestSpec = { method: 'GET', url, headers: [], body: { kind: 'none' }, options: {} }
+    const prepared = await prepareRequest(manager, request, { type: 'inherit' }, context)
+    if (!prepared.ok) return prepared
+    return oauthToken((s, a, k) => auth.authorize(s, a, k), prepared.value.spec, prepared.value.auth)
+  }
+}
+
+/**
+ * A Socket.IO handshake carrying `token`: as its `Authorization: Bearer` header (what an HTTP or WebSocket
+ * request of the same folder sends; a header of the request's own is kept) and as the auth payload's `token`
+ * (where Socket.IO's own guide has a server read it, `socket.handshake.auth.token`; one the payload sets is kept).
+ */
+export function withToken(
+  headers: KeyValue[],
+  auth: Record<string, unknown> | null,
+  token: string,
+): { headers: KeyValue[]; auth: Record<string, unknown> } {
+  const has = headers.some((h) => h.enabled && h.name.toLowerCase() === 'authorization')
+  return {
+    headers: has ? headers : [...headers, { name: 'Authorization', value: `Bearer ${token}`, enabled: true }],
+    auth: auth && 'token' in auth ? auth : { ...auth, token },
+  }
+}

@@ -1,0 +1,153 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Server as SocketIoServer } from 'socket.io'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runRunCli } from '../../src/cli/run-command'
+import type { JsonRunReport } from '../../src/cli/run-report'
+import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
+import { startOAuthServer, type OAuthServer } from '../fixtures/oauth-server'
+import { openCollection, startEngine, stopEngines } from '../renderer/store-over-engine'
+import { record } from './stream-helpers'
+
+/**
+ * MQTT and Socket.IO sessions whose folder uses OAuth 2.0 (client credentials) carry the token, in the app and
+ * in `flightdeck run`: MQTT as CONNECT's password (mosquitto's password file holds the token it accepts), Socket.IO
+ * as the handshake's `Authorization: Bearer` header and the auth payload's `token` (a socket.io middleware
+ * checks both). The fixture authorization server issues at-1, at-2, … in turn and each peer accepts only at-2:
+ * the first open is refused, the token is dropped, and the next open fetches at-2 and is let in (as after an
+ * HTTP 401). Before, neither session carried any token.
+ */
+
+if (!MOSQUITTO) console.warn(`skipping the MQTT cases: ${MOSQUITTO_MISSING}`)
+
+const ACCEPTED = 'at-2'
+let oauth: OAuthServer
+let broker: MosquittoFixture | null = null
+let http: Server
+let io: SocketIoServer
+const handshakes: { header: string; token: unknown }[] = []
+let dir = ''
+let configDir = ''
+let out = ''
+
+beforeAll(async () => {
+  oauth = await startOAuthServer()
+  if (MOSQUITTO) broker = await startMosquitto([], null, { svc: ACCEPTED })
+  http = createServer()
+  io = new SocketIoServer(http)
+  io.use((socket, next) => {
+    const header = socket.handshake.headers.authorization ?? ''
+    const token: unknown = socket.handshake.auth['token']
+    handshakes.push({ header, token })
+    next(header === `Bearer ${ACCEPTED}` && token === ACCEPTED ? undefined : new Error('token refused'))
+  })
+  io.on('connection', (socket) => socket.emit('hello', 'in'))
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r))
+  const ioUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
+  dir = mkdtempSync(join(tmpdir(), 'fd-messaging-oauth-'))
+  configDir = mkdtempSync(join(tmpdir(), 'fd-messaging-oauth-config-'))
+  out = mkdtempSync(join(tmpdir(), 'fd-messaging-oauth-out-'))
+  writeFileSync(join(dir, 'collection.yaml'), `flightdeck: 1\nname: Messaging OAuth\n`)
+  // A folder each (their scopes differ, so each has a token of its own in the engine's cache).
+  for (const folder of ['m', 's']) {
+    mkdirSync(join(dir, folder))
+    writeFileSync(
+      join(dir, folder, 'folder.yaml'),
+      [
+        'auth:',
+        '  type: oauth2',
+        '  grant: client_credentials',
+        `  tokenUrl: '${oauth.url}/token'`,
+        '  clientId: app',
+        '  clientSecret: app-secret',
+        `  scope: ${folder}`,
+        '',
+      ].join('\n'),
+    )
+  }
+  const opened = 'stop:\n  durationMs: 200\n'
+  if (broker?.authUrl)
+    writeFileSync(
+      join(dir, 'm', 'broker.yaml'),
+      `name: Broker\nkind: mqtt\nurl: '${broker.authUrl}'\nmqtt:\n  options:\n    username: svc\n  subscriptions: []\n  publishes: []\n${opened}`,
+    )
+  writeFileSync(
+    join(dir, 's', 'io.yaml'),
+    `name: IO\nkind: socketio\nurl: '${ioUrl}'\nsocketio:\n  listen: [hello]\n  emits: []\nstop:\n  count: 1\n`,
+  )
+})
+
+afterAll(async () => {
+  await stopEngines()
+  await io.close()
+  await broker?.close()
+  await oauth.close()
+  for (const d of [dir, configDir, out]) rmSync(d, { recursive: true, force: true })
+})
+
+const files = (): string[] => [...(broker?.authUrl ? ['m/broker.yaml'] : []), 's/io.yaml']
+
+describe('an MQTT or Socket.IO session under OAuth 2.0', () => {
+  it('in the app: carries the token; a refused one is dropped and the next open gets a fresh one', async () => {
+    const engine = startEngine({ configDir })
+    const rec = record(engine.service)
+    const store = engine.store()
+    try {
+      await openCollection(store, dir)
+      for (const path of files()) {
+        oauth.reset()
+        const outcomes: string[] = []
+        for (let i = 0; i < 2; i++) {
+          await store.getState().openRequest(dir, path)
+          await store.getState().send()
+          expect([path, store.getState().sendError?.message ?? null]).toEqual([path, null])
+          const sid = store.getState().selectedSid ?? ''
+          const [first] = await rec.until(sid, (e) => e.type === 'stream-open' || e.type === 'error')
+          outcomes.push(first?.type === 'error' ? `refused: ${first.message}` : (first?.type ?? ''))
+        }
+        expect([path, outcomes[0]]).toEqual([
+          path,
+          expect.stringMatching(/^refused: .*(not authorized|token refused)/i),
+        ])
+        expect([path, outcomes[1]]).toEqual([path, 'stream-open'])
+      }
+      expect(handshakes.slice(-2)).toEqual([
+        { header: 'Bearer at-1', token: 'at-1' },
+        { header: 'Bearer at-2', token: 'at-2' },
+      ])
+    } finally {
+      rec.stop()
+      await stopEngines()
+    }
+  })
+
+  it('in flightdeck run: the same, the first iteration refused and the second let in', async () => {
+    const rows: [string, number, boolean, string][] = []
+    for (const path of files()) {
+      oauth.reset()
+      const saved = process.env['FLIGHTDECK_CONFIG_DIR']
+      process.env['FLIGHTDECK_CONFIG_DIR'] = configDir
+      try {
+        await runRunCli([dir, path, '--iterations', '2', '--reporter', 'json', '--out', out], {
+          out: () => undefined,
+          err: () => undefined,
+        })
+      } finally {
+        if (saved === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
+        else process.env['FLIGHTDECK_CONFIG_DIR'] = saved
+      }
+      const json = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as JsonRunReport
+      for (const r of json.results) rows.push([path, r.iteration, r.passed, r.error?.message ?? ''])
+    }
+    for (const path of files()) {
+      const mine = rows.filter(([p]) => p === path)
+      expect(mine.map(([, it, passed]) => [it, passed])).toEqual([
+        [0, false],
+        [1, true],
+      ])
+    }
+  })
+})
