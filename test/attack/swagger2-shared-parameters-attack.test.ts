@@ -12,7 +12,11 @@ import { sendSaved, useImportTarget } from '../engine/import-formats-helpers'
 
 const target = useImportTarget('fd-attack-swagger2')
 
-/** 40 GETs sharing a query parameter and 40 POSTs sharing a body parameter, each with a 60,000-value enum. */
+/**
+ * 40 GETs sharing a query parameter and 40 POSTs sharing a body parameter, each with a 60,000-value enum: 4.8
+ * million values once copied into each operation, just past the 4,000,000 an import refuses, so the case fails
+ * without the fix. Its import takes ~0.7 s of planning (1.5-4 s in all at load 15: the worker's start, 80 files).
+ */
 function sharedSpec(base: string): string {
   const values = Array.from({ length: 60_000 }, (_, i) => `v${i}`)
   const paths: Record<string, unknown> = {}
