@@ -75,7 +75,9 @@ test('an SSE stream and a WebSocket beside two HTTP requests, messages in order'
   await wsRow.click()
   const details = page.getByRole('region', { name: 'Stream details' })
   await expect(details).toHaveAttribute('data-state', 'open')
-  await details.getByRole('tab', { name: 'Send' }).click()
+  // The empty log of an open WebSocket says where to send from, one click away.
+  await details.getByRole('button', { name: 'send one from the Send tab' }).click()
+  await expect(details.getByRole('tab', { name: 'Send' })).toHaveAttribute('aria-selected', 'true')
   const box = details.getByRole('textbox', { name: 'Message to send' })
   await box.fill('hello')
   await details.getByRole('button', { name: 'Send', exact: true }).click()

@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { formatBytes } from '../../shared/format'
 import { streamLogCutText } from '../../shared/stream-log-cut'
 import type { StreamEntry } from '../../shared/streams'
@@ -25,7 +25,16 @@ const NO_ATTEMPTS: readonly StreamAttempt[] = []
  * separator row stands before each reconnect's messages (log-rows.ts); while the Assemble view has a field
  * path, the data column shows the piece it extracts from each message.
  */
-export function MessageLog({ sid, startT }: { sid: string; startT: number }) {
+export function MessageLog({
+  sid,
+  startT,
+  emptyHint,
+}: {
+  sid: string
+  startT: number
+  /** Said in an empty, unfiltered log after "No messages yet" (where to send one from). */
+  emptyHint?: ReactNode
+}) {
   const view = useAppStore((s) => (s.logView?.sid === sid ? s.logView : null))
   const lastSeq = useAppStore((s) => s.streamLanes[sid]?.lastSeq ?? -1)
   const laneNotKept = useAppStore((s) => s.streamLanes[sid]?.notKept ?? 0)
@@ -170,7 +179,15 @@ export function MessageLog({ sid, startT }: { sid: string; startT: number }) {
           })}
         </div>
         {rowCount === 0 ? (
-          <p className="muted stream-log-empty">{filtered ? 'No messages match.' : 'No messages yet.'}</p>
+          <p className="muted stream-log-empty">
+            {filtered ? (
+              'No messages match.'
+            ) : emptyHint ? (
+              <>No messages yet: {emptyHint}</>
+            ) : (
+              'No messages yet.'
+            )}
+          </p>
         ) : null}
       </div>
       {view.error ? <div className="error-box">{view.error.message}</div> : null}

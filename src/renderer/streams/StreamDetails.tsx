@@ -52,9 +52,10 @@ function StreamDetails({ row }: { row: SessionRow }) {
   const ended = row.end !== null
   const error = row.terminal?.type === 'error' ? row.terminal : null
   const state = streamState(row, lane)
+  const sendLabel = mqtt ? 'Publish' : sio ? 'Emit' : 'Send'
   const tabs: { id: Tab; label: string }[] = [
     { id: 'messages', label: 'Messages' },
-    ...(sends ? [{ id: 'send' as const, label: mqtt ? 'Publish' : sio ? 'Emit' : 'Send' }] : []),
+    ...(sends ? [{ id: 'send' as const, label: sendLabel }] : []),
     ...(ws || grpc || mqtt || sio ? [] : [{ id: 'assemble' as const, label: 'Assemble' }]),
     { id: 'handshake', label: 'Handshake' },
   ]
@@ -130,7 +131,20 @@ function StreamDetails({ row }: { row: SessionRow }) {
         ))}
       </div>
       <div className="details-panel stream-panel" role="tabpanel">
-        {tab === 'messages' ? <MessageLog sid={row.sid} startT={startT} /> : null}
+        {tab === 'messages' ? (
+          <MessageLog
+            sid={row.sid}
+            startT={startT}
+            // A WebSocket user looks for the message box here: say where it is, one click away.
+            emptyHint={
+              sends && open ? (
+                <button type="button" className="link-button" onClick={() => setTab('send')}>
+                  {`${sendLabel.toLowerCase()} one from the ${sendLabel} tab`}
+                </button>
+              ) : undefined
+            }
+          />
+        ) : null}
         {tab === 'send' ? (
           <>
             {grpc ? (
