@@ -265,6 +265,13 @@ export function humanLines(outcome: ExchangeOutcome): string[] {
   }
   lines.push('')
 
+  // On stdout too: output piped to a file never sees stderr's line, and the table alone reads like a success.
+  if (final.type !== 'done' && report.stoppedIn === undefined)
+    lines.push(
+      final.type === 'error'
+        ? `failed    ${final.code}: ${final.message}`
+        : 'cancelled the request was cancelled',
+    )
   if (final.type === 'done') {
     const done: DoneEvent = final
     const type = done.body.contentType ? ` (${done.body.contentType})` : ''

@@ -135,6 +135,16 @@ describe('flightdeck send', () => {
     expect(report).toMatchObject({ status: 0, sent: false, stoppedIn: 'connect', error: { code: 'refused' } })
   })
 
+  it('a request that failed after it was sent says so on stdout too, above its timings (a file of stdout shows it)', async () => {
+    const run = await flightdeck('send', `${fixture.url}/hang`, '--timeout', '300')
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(/^flightdeck: timeout_total: /)
+    expect(run.stdout).toMatch(
+      /^failed {4}timeout_total: The request took longer than the total timeout of 300 ms$/m,
+    )
+    expect(run.stdout).toMatch(/^ {2}wait +[\d.]+ (ms|s)$/m)
+  })
+
   it('bad arguments exit 2 with one line; --help exits 0', async () => {
     const bad = await flightdeck('send')
     expect(bad.code).toBe(2)
