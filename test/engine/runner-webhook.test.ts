@@ -1,4 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { connect, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -163,6 +165,37 @@ describe('runner: waitForWebhook', { timeout: 20_000 }, () => {
       message: 'No webhook call within 300 ms',
     })
     expect(report.stats.errors).toBe(0)
+  })
+
+  it('a call the inbox cut is named in the step that waited for it (the CLI prints it)', async () => {
+    // Answers 200 once it has called the x-callback URL the way a broken sender does: 10 of 1,000 bytes, gone.
+    const sender = createServer((req, res) => {
+      const target = new URL(String(req.headers['x-callback']))
+      const s = connect(Number(target.port), target.hostname, () =>
+        s.end(`POST ${target.pathname} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n0123456789`),
+      )
+      s.on('error', () => undefined)
+      s.on('close', () => res.end('sent'))
+    })
+    await new Promise<void>((r) => sender.listen(0, '127.0.0.1', r))
+    try {
+      const step: RunStep = {
+        id: 'broken',
+        name: 'Broken sender',
+        request: spec(`http://127.0.0.1:${(sender.address() as AddressInfo).port}/`, {
+          headers: [{ name: 'x-callback', value: '{{$webhook}}', enabled: true }],
+        }),
+        assertions: [],
+        extract: [],
+        waitForWebhook: { timeoutMs: 300 },
+      }
+      const report = await runSteps(service.http, [step], { concurrency: 1, iterations: 1, webhooks: inbox })
+      expect(report.results[0]?.webhook?.missed).toBe(
+        'No webhook call within 300 ms (a call from 127.0.0.1 was cut: it hung up after 10 B of its body of 1000 B)',
+      )
+    } finally {
+      await new Promise((r) => sender.close(r))
+    }
   })
 
   it('cancelling the run ends the wait', async () => {

@@ -1,5 +1,6 @@
 import type { WaitForWebhookSpec } from '../../shared/run-spec'
 import type { WebhookExpectation, WebhookInbox } from '../webhooks/webhook-inbox'
+import { cutAside } from '../webhooks/webhook-timeline'
 import { MAX_SCAN, runExtractions, runWebhookAssertions, type MissingValue } from './checks'
 import { NOTHING, type WebhookOutcome } from './run-step'
 
@@ -22,7 +23,7 @@ export async function waitForCall(
     const missed =
       signal?.aborted === true
         ? 'Cancelled while waiting for a webhook call'
-        : `No webhook call within ${wait.timeoutMs} ms`
+        : `No webhook call within ${wait.timeoutMs} ms${expectation.cut ? ` (${cutAside(expectation.cut)})` : ''}`
     return {
       outcome: { timeoutMs: wait.timeoutMs, missed, assertions: [] },
       values: NOTHING,

@@ -327,7 +327,6 @@ export class WebhookInbox {
   /** Tell the cut's listeners; `call` is undefined when its head never came whole. */
   private reportCut(call: InFlight | undefined, why: CutReason, socket: Socket): void {
     if (call) call.settledAt ??= socket.bytesRead
-    if (this.cutListeners.size === 0) return
     const caller = this.callers.get(socket)
     const t = call?.t ?? caller?.t ?? this.options.clock.now()
     const owner = call ? this.owners.get(call.token) : undefined
@@ -344,6 +343,7 @@ export class WebhookInbox {
       ...why,
       remoteAddress: caller?.address ?? socket.remoteAddress ?? '',
     }
+    this.waiters.noteCut(cut)
     for (const l of this.cutListeners) l(cut)
   }
 }

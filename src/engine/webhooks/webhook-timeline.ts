@@ -50,3 +50,9 @@ export function cutMessage(cut: Pick<WebhookCut, 'remoteAddress' | 'status' | 'r
   const from = cut.remoteAddress || 'an unknown address'
   return `Call from ${from} cut${cut.status !== null ? ` (answered ${cut.status})` : ''}: ${cut.reason}`
 }
+
+/** The cut as an aside to a wait that got no call: `a call from 127.0.0.1 was cut (answered 413): its body …`. */
+export function cutAside(cut: Pick<WebhookCut, 'remoteAddress' | 'status' | 'reason'>): string {
+  const from = cut.remoteAddress || 'an unknown address'
+  return `a call from ${from} was cut${cut.status !== null ? ` (answered ${cut.status})` : ''}: ${cut.reason}`
+}

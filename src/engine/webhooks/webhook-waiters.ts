@@ -1,21 +1,31 @@
 import { performance } from 'node:perf_hooks'
+import type { WebhookCut } from './webhook-cuts'
 import type { WebhookCall } from './webhook-inbox'
 
 /** A wait for one token's first call; see `WebhookInbox.expect`. */
 export interface WebhookExpectation {
   next(timeoutMs: number, signal?: AbortSignal): Promise<{ call: WebhookCall; at: number } | null>
   dispose(): void
+  /** The last call for the token that the inbox cut while this listened (too large, too slow, hung up). */
+  readonly cut: WebhookCut | undefined
 }
 
 /** Who waits for which token's call: `waitFor` and `expect` of the inbox, and its delivery of each call. */
 export class TokenWaiters {
   private readonly byToken = new Map<string, ((call: WebhookCall) => void)[]>()
+  private readonly cutsWatched = new Map<string, Set<(cut: WebhookCut) => void>>()
 
   /** Hand `call` to everyone waiting for its token (each wait ends with it). */
   deliver(call: WebhookCall): void {
     const waiting = this.byToken.get(call.token)
     this.byToken.delete(call.token)
     for (const w of waiting ?? []) w(call)
+  }
+
+  /** Tell the expectations of the cut's token that a call for it was cut. */
+  noteCut(cut: WebhookCut): void {
+    if (cut.token === undefined) return
+    for (const w of this.cutsWatched.get(cut.token) ?? []) w(cut)
   }
 
   /** Resolves with the next call for `token`, or null after `timeoutMs`. */
@@ -49,12 +59,21 @@ export class TokenWaiters {
   expect(token: string): WebhookExpectation {
     let got: { call: WebhookCall; at: number } | null = null
     let wake: (() => void) | null = null
+    let lastCut: WebhookCut | undefined
     const onCall = (call: WebhookCall): void => {
       got ??= { call, at: performance.now() }
       wake?.()
     }
+    const onCut = (cut: WebhookCut): void => {
+      lastCut = cut
+    }
     this.byToken.set(token, [...(this.byToken.get(token) ?? []), onCall])
+    const watching = this.cutsWatched.get(token) ?? new Set()
+    this.cutsWatched.set(token, watching.add(onCut))
     return {
+      get cut() {
+        return lastCut
+      },
       next: (timeoutMs, signal) =>
         new Promise((resolve) => {
           if (got || signal?.aborted) {
@@ -76,6 +95,8 @@ export class TokenWaiters {
         const w = wake
         wake = null
         w?.()
+        watching.delete(onCut)
+        if (watching.size === 0 && this.cutsWatched.get(token) === watching) this.cutsWatched.delete(token)
         const current = this.byToken.get(token)
         if (!current) return
         const rest = current.filter((w) => w !== onCall)
