@@ -1,11 +1,13 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { load } from 'js-yaml'
+import { dump, load } from 'js-yaml'
 import { describe, expect, it } from 'vitest'
+import { startWsServer } from '../fixtures/ws-server'
 import {
   fixturePath,
   multipartFields,
   runToEnd,
+  savedRequest,
   useImportTarget,
   type Arrived,
 } from './import-formats-helpers'
@@ -109,5 +111,77 @@ describe('export', () => {
     expect(!out.ok && out.error.message).toContain('is not empty')
     expect(readdirSync(folder)).toEqual(['notes.txt'])
     expect(existsSync(join(folder, 'bruno.json'))).toBe(false)
+  })
+
+  it('Insomnia: a WebSocket request keeps its subprotocols (as the Sec-WebSocket-Protocol header Insomnia reads); what it cannot hold is listed', async () => {
+    const ws = await startWsServer()
+    try {
+      // As Insomnia 11 writes a WebSocket request in a v4 export, its subprotocol said in a header.
+      const insomnia = {
+        _type: 'export',
+        __export_format: 4,
+        __export_source: 'insomnia.desktop.app:v11.2.0',
+        resources: [
+          { _id: 'wrk_1', _type: 'workspace', name: 'Board', scope: 'collection' },
+          {
+            _id: 'ws-req_1',
+            _type: 'websocket_request',
+            parentId: 'wrk_1',
+            name: 'Board feed',
+            url: `${ws.url}/close?code=1000&after=0`,
+            headers: [
+              { name: 'Sec-WebSocket-Protocol', value: 'chat.v2, chat.v1' },
+              { name: 'X-Board', value: '7' },
+            ],
+            authentication: {},
+            parameters: [],
+            settingEncodeUrl: true,
+            settingStoreCookies: true,
+            settingSendCookies: true,
+            settingFollowRedirects: 'global',
+          },
+        ],
+      }
+      const a = await importInto({ text: JSON.stringify(insomnia) }, 'ws-a')
+      const file = join(a, 'board-feed.yaml')
+      const saved = await savedRequest(a, 'board-feed.yaml')
+      expect(saved.protocols).toEqual(['chat.v2', 'chat.v1'])
+      expect(saved.headers.map((h) => h.name)).toEqual(['X-Board'])
+      // Saved messages and an option of its own, which an Insomnia WebSocket request has no field for.
+      const edited = load(readFileSync(file, 'utf8')) as Record<string, unknown>
+      writeFileSync(
+        file,
+        dump({ ...edited, messages: [{ name: 'join', text: '{"op":"join"}' }], options: { insecure: true } }),
+      )
+      const out = await target.service.invoke('export.collection', { dir: a, format: 'insomnia' })
+      if (!out.ok) throw new Error(out.error.message)
+      const exported = (load(out.value.text) as { collection: { headers: unknown[] }[] }).collection[0]
+      expect(exported?.headers).toEqual([
+        { name: 'X-Board', value: '7' },
+        { name: 'Sec-WebSocket-Protocol', value: 'chat.v2, chat.v1' },
+      ])
+      expect(out.value.skipped).toEqual(
+        expect.arrayContaining([
+          'board-feed.yaml: 1 saved message (join) not exported (an Insomnia WebSocket request has no such field)',
+          'board-feed.yaml: certificates not checked not exported (Insomnia has no such per-request setting)',
+        ]),
+      )
+      const b = await importInto({ text: out.value.text }, 'ws-b')
+      const back = await savedRequest(b, 'board-feed.yaml')
+      expect(back.protocols).toEqual(['chat.v2', 'chat.v1'])
+      const opened = await target.service.invoke('ws.open', {
+        url: back.url,
+        headers: back.headers,
+        protocols: back.protocols,
+        context: { dir: b, path: 'board-feed.yaml' },
+      })
+      if (!opened.ok) throw new Error(opened.error.message)
+      await target.service.waitForStream(opened.value.sid)
+      // Offered once, as subprotocols the server chose from (chat.v2): not a header beside them.
+      expect(ws.upgrades[0]?.headers['sec-websocket-protocol']).toBe('chat.v2,chat.v1')
+      expect(ws.upgrades[0]?.headers['x-board']).toBe('7')
+    } finally {
+      await ws.close()
+    }
   })
 })

@@ -47,6 +47,11 @@ function sayLeft(
   skipped.push(`${where}: ${words.join(', ')} not exported (${tool} has no such per-request setting)`)
 }
 
+/** Every option a request sets away from the defaults named as not exported: `tool` has no place for any. */
+export function optionsLeft(o: Options, tool: string, where: string, skipped: string[]): void {
+  sayLeft(o, new Set(), tool, where, skipped)
+}
+
 /** Postman's `protocolProfileBehavior` for a request's options; null when it sets none Postman reads. */
 export function postmanProfileOf(o: Options, where: string, skipped: string[]): Json | null {
   const out: Json = {}

@@ -12,7 +12,7 @@ import type { Extraction } from '../../shared/run-spec'
 import type { LoadedCollection } from '../collections/loader'
 import { readExportTree, type ExportFolder, type ExportRequest } from './export-tree'
 import { insomniaOAuth2Fields } from './oauth2-export'
-import { insomniaSettingsOf } from './export-options'
+import { insomniaSettingsOf, optionsLeft } from './export-options'
 
 /**
  * Export to Insomnia v5 (the YAML Insomnia 10 and later imports): the folder tree under `collection:`, the
@@ -178,14 +178,16 @@ function requestItem(
     skipped.push(`${node.path}: ${left.join(', ')} not exported (Insomnia has no such field)`)
   const meta: Json = { id: idOf(r.kind === 'ws' ? 'ws-req' : 'req', node.path), sortKey }
   if (r.description) meta['description'] = r.description
-  if (r.kind === 'ws')
+  if (r.kind === 'ws') {
+    webSocketLeft(r, node.path, skipped)
     return {
       url: tx(r.url),
       name: r.name,
       meta,
-      headers: pairs(r.headers, tx),
+      headers: pairs([...r.headers, ...subprotocolHeader(r)], tx),
       ...auth0(r.auth.type === 'inherit' ? inherited : r.auth, tx),
     }
+  }
   if (r.kind !== 'http') {
     skipped.push(`${node.path}: not exported (Insomnia has no ${r.kind} requests)`)
     return null
@@ -200,6 +202,35 @@ function requestItem(
   const settings = insomniaSettingsOf(r.options, node.path, skipped)
   if (settings) out['settings'] = settings
   return out
+}
+
+/**
+ * Insomnia has no subprotocol field: its WebSocket client offers the subprotocols of a `Sec-WebSocket-Protocol`
+ * header, which is where its users write them. A header of that name the request has already says them.
+ */
+function subprotocolHeader(r: SavedRequest): KeyValue[] {
+  if (r.protocols.length === 0) return []
+  if (r.headers.some((h) => h.enabled && h.name.toLowerCase() === 'sec-websocket-protocol')) return []
+  return [{ name: 'Sec-WebSocket-Protocol', value: r.protocols.join(', '), enabled: true }]
+}
+
+/**
+ * What a WebSocket request has that an Insomnia one cannot hold, named: its saved messages (Insomnia keeps one
+ * draft payload, not a list), when a run's step ends, and its options (Insomnia sets certificate checks and
+ * timeouts for the whole app).
+ */
+function webSocketLeft(r: SavedRequest, where: string, skipped: string[]): void {
+  const n = r.messages.length
+  const names = r.messages.slice(0, 5).map((m) => m.name)
+  const left = [
+    n > 0 ? `${n} saved message${n === 1 ? '' : 's'} (${names.join(', ')}${n > 5 ? ', …' : ''})` : '',
+    r.stop ? "when a run's step ends" : '',
+  ].filter((x) => x !== '')
+  if (left.length > 0)
+    skipped.push(
+      `${where}: ${left.join(', ')} not exported (an Insomnia WebSocket request has no such field)`,
+    )
+  optionsLeft(r.options, 'Insomnia', where, skipped)
 }
 
 /**

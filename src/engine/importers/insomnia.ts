@@ -1,3 +1,4 @@
+import type { KeyValue } from '../../shared/request'
 import { slugify } from '../collections/paths'
 import { linkChains, type Placed } from './insomnia-chains'
 import {
@@ -134,10 +135,11 @@ export function importInsomniaResources(resources: Res[], fallbackName = 'Insomn
         }
         case 'websocket_request': {
           handled.add(r)
+          const headers = withApiKeyCookie(kv(r['headers'], c(id), where), r['authentication'], c(id), where)
           const req = request(name, {
             kind: 'ws',
             url: text(r['url'], c(id), where),
-            headers: withApiKeyCookie(kv(r['headers'], c(id), where), r['authentication'], c(id), where),
+            ...subprotocolsOf(headers),
             auth: auth(r['authentication'], c(id), where),
           })
           unique(taken.files, slugify(req.name))
@@ -190,4 +192,19 @@ export function importInsomniaResources(resources: Res[], fallbackName = 'Insomn
     }
   }
   return plan
+}
+
+/**
+ * Insomnia's WebSocket client offers the subprotocols a `Sec-WebSocket-Protocol` header lists (it has no field of
+ * its own); Flightdeck's are the request's protocols, and the header is left out so they are offered once.
+ */
+function subprotocolsOf(headers: KeyValue[]): { headers: KeyValue[]; protocols: string[] } {
+  const said = headers.filter((h) => h.enabled && h.name.toLowerCase() === 'sec-websocket-protocol')
+  if (said.length === 0) return { headers, protocols: [] }
+  const protocols = said
+    .flatMap((h) => h.value.split(','))
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .slice(0, 64)
+  return { headers: headers.filter((h) => !said.includes(h)), protocols }
 }
