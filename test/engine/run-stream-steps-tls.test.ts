@@ -256,6 +256,9 @@ describe("a run's stream steps over TLS", () => {
     const untrusted = await run(['none'])
     expect(untrusted.code).toBe(1)
     expect(rows(untrusted.json).every(([, passed]) => !passed)).toBe(true)
+    // Socket.IO says it in the same words as the others (it said "Could not connect …: xhr poll error").
+    const io = rows(untrusted.json).find(([path]) => path === 'none/io.yaml')
+    expect(io?.[2]).toMatch(/^The TLS certificate of 127\.0\.0\.1:\d+ is not signed by a trusted authority$/)
   }, 60_000)
 })
 

@@ -1,4 +1,5 @@
 import type { AppError } from '../../shared/result'
+import { classifyError } from '../http/errors'
 
 /** What socket.io-client's `connect_error` carries beyond the message. */
 export type ConnectError = Error & { type?: string; description?: unknown; data?: unknown }
@@ -24,6 +25,10 @@ export function connectFailure(
         ...(err.data !== undefined ? { detail: JSON.stringify(err.data) } : {}),
       },
     }
+  // A certificate the connection did not trust is said as for every other session: engine.io's own words
+  // ("xhr poll error", "websocket error") hid it (the poll's or the socket's error is the description).
+  const tls = timeout ? null : tlsFailure(err.description, host)
+  if (tls) return { byServer, failure: tls }
   return {
     byServer,
     failure: {
@@ -44,4 +49,17 @@ function describe(d: unknown): string {
   if (typeof d === 'object' && d !== null && 'message' in d)
     return String((d as { message: unknown }).message)
   return String(d)
+}
+
+/** The TLS failure a transport error's description carries (the poll's Error, or a WebSocket ErrorEvent's). */
+function tlsFailure(d: unknown, host: string): AppError | null {
+  const cause =
+    d instanceof Error
+      ? d
+      : typeof d === 'object' && d !== null && 'error' in d && d.error instanceof Error
+        ? d.error
+        : null
+  if (!cause) return null
+  const failure = classifyError(cause, host)
+  return failure.code === 'tls' ? failure : null
 }
