@@ -73,19 +73,24 @@ interface Shared {
   schemas: Obj
 }
 
+/** `target[key] = value` as an own property, even for a key named `__proto__` (JSON.parse makes one). */
+function own(target: Obj, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+}
+
 function sharedParameters(doc: Obj, notes: string[]): Shared {
   const out: Shared = { refs: new Map(), parameters: {}, schemas: {} }
   for (const [name, p] of Object.entries(isObj(doc['parameters']) ? doc['parameters'] : {})) {
     if (!isObj(p)) continue
     const at = escapePointer(name)
     if (p['in'] === 'body') {
-      out.schemas[name] = moveRefs(p['schema'] ?? {})
+      own(out.schemas, name, moveRefs(p['schema'] ?? {}))
       out.refs.set(p, `#/${SHARED_SCHEMAS}/${at}`)
     } else if (p['in'] === 'formData') {
-      out.schemas[name] = formSchema(p, notes)
+      own(out.schemas, name, formSchema(p, notes))
       out.refs.set(p, `#/${SHARED_SCHEMAS}/${at}`)
     } else if (SHARED_PLACES.has(str(p['in']))) {
-      out.parameters[name] = parameter(p, notes)
+      own(out.parameters, name, parameter(p, notes))
       out.refs.set(p, `#/components/parameters/${at}`)
     }
   }
