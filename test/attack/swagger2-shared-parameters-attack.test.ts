@@ -7,8 +7,8 @@ import { sendSaved, useImportTarget } from '../engine/import-formats-helpers'
  * file) became 200 million values: 3.4 GB and 23 s before the import was refused in words about YAML aliases,
  * which a JSON file has none of. They are now written once and referred to, as OpenAPI 3 does. And a
  * `collectionFormat` named after an Object method (`constructor`, `toString`) was looked up as that method:
- * the import failed with "DataCloneError: function Object() … could not be cloned". A shared parameter named
- * `__proto__` (an own key, as JSON and YAML read it) must stay one when written once.
+ * the import failed with "DataCloneError: function Object() … could not be cloned". A parameter named
+ * `__proto__` (an own key, as JSON and YAML read it), shared or a form field, must stay one when written.
  */
 
 const target = useImportTarget('fd-attack-swagger2')
@@ -60,6 +60,7 @@ paths:
         - { name: q, in: query, type: array, items: { type: string }, collectionFormat: toString, x-example: [a, b] }
         - { name: f, in: formData, type: array, items: { type: string, default: x }, collectionFormat: constructor }
         - $ref: '#/parameters/__proto__'
+        - { name: __proto__, in: formData, type: string, default: fv }
       responses: { '200': { description: ok } }
 parameters:
   __proto__: { name: p, in: query, type: string, default: pv }
@@ -75,7 +76,7 @@ describe('Swagger 2.0 shared parameters and odd collection formats', () => {
     expect(JSON.parse((await sendSaved(service, stub, dir, 'b39.yaml')).body)).toEqual({ kind: 'v0' })
   })
 
-  it('a collectionFormat named like an Object method is read as csv, and the report says so; a parameter named __proto__ is shared', async () => {
+  it('a collectionFormat named like an Object method is read as csv, and the report says so; a parameter named __proto__ is kept', async () => {
     const { stub, service, dir } = target
     const text = oddFormats.replace('HOST', new URL(stub.url).host)
     const r = await service.invoke('import.run', { text, format: 'auto', into: dir })
@@ -89,6 +90,6 @@ describe('Swagger 2.0 shared parameters and odd collection formats', () => {
     const sent = await sendSaved(service, stub, dir, 'tags.yaml')
     expect(new URL(sent.url, stub.url).searchParams.get('q')).toBe('a,b')
     expect(new URL(sent.url, stub.url).searchParams.get('p')).toBe('pv')
-    expect(sent.body).toBe('f=x')
+    expect(sent.body).toBe('f=x&__proto__=fv')
   })
 })

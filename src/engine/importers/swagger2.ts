@@ -185,7 +185,7 @@ function requestBody(params: Obj[], consumes: string[], shared: Shared, notes: s
   const properties: Obj = {}
   for (const p of form) {
     const at = ref(p)
-    properties[str(p['name'])] = at ? { $ref: at } : formSchema(p, notes)
+    own(properties, str(p['name']), at ? { $ref: at } : formSchema(p, notes))
   }
   const required = form.filter((p) => p['required'] === true).map((p) => str(p['name']))
   const schema = { type: 'object', properties, ...(required.length > 0 ? { required } : {}) }
