@@ -105,8 +105,21 @@ describe('HTTP/2 GOAWAY before any answer', () => {
     expect(eventsOf(post, 'request-sent').at(-1)?.note).toMatch(REFUSED_RESENT)
   })
 
-  it('a POST a GOAWAY with an error code cut off is not sent again, and its error says so and why', async () => {
+  it('a POST above the last stream of a GOAWAY with an error code is sent again: the server never processed it', async () => {
     server = await startGoawayServer(pki, { refuseStream: 2, goawayCode: 2 })
+    await send(service, h2(server.port, '/first'))
+    const post = await send(
+      service,
+      h2(server.port, '/post', { method: 'POST', body: { kind: 'json', text: '{"n":2}' } }),
+    )
+    expect(done(post).status).toBe(200)
+    expect(server.processed.get('/post')).toBe(1)
+    expect(eventsOf(post, 'request-sent').at(-1)?.note).toMatch(REFUSED_RESENT)
+  })
+
+  it('a POST the server took before a GOAWAY with an error code is not sent again, and its error says so and why', async () => {
+    // The 2nd stream is the last the server takes, and its GOAWAY says an error (PROTOCOL_ERROR).
+    server = await startGoawayServer(pki, { streamsPerConnection: 2, goawayWhen: 'received', goawayCode: 1 })
     await send(service, h2(server.port, '/first'))
     const post = await send(
       service,
@@ -118,7 +131,7 @@ describe('HTTP/2 GOAWAY before any answer', () => {
     expect(post.final.message).toMatch(
       /ended the HTTP\/2 connection \(GOAWAY\) before answering; the POST was not sent again: it is not idempotent/,
     )
-    expect(server.processed.get('/post')).toBeUndefined()
+    expect(server.processed.get('/post') ?? 0).toBeLessThanOrEqual(1)
     expect(eventsOf(post, 'request-sent')).toHaveLength(1)
   })
 

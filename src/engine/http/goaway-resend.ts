@@ -1,17 +1,17 @@
 import { EngineError } from './errors'
 
 /**
- * A request a server's HTTP/2 GOAWAY cut off before any answer. RFC 9113 §6.8: streams above the GOAWAY's
- * last-stream-id were not processed and may go again on a new connection. undici (7.x) ignores that id and fails
- * whichever request it had in flight (nginx says GOAWAY after `keepalive_requests` streams, so a long run meets
- * this now and then), and it does not let its caller read the id. So the engine sends such a request once more,
- * on a connection of its own (a pooled one may be going away too), when repeating it is harmless whatever the
- * server did with the first: an idempotent method (RFC 9110 §9.2.2), whose body the engine builds again from the
- * request. Any other method is not sent again, and its error says so.
+ * A request a server's HTTP/2 GOAWAY or refused stream cut off before any answer.
  *
- * A stream the server reset with REFUSED_STREAM was closed before any processing (RFC 9113 §8.7): a server that
- * ends a connection gracefully refuses the streams it will not take, which a shared connection has in flight.
- * Such a request goes once more whatever its method.
+ * A stream the server reset with REFUSED_STREAM was closed before any processing (RFC 9113 §8.7); so are the
+ * streams above the last-stream-id of a graceful GOAWAY, which Node's http2 client closes with REFUSED_STREAM on a
+ * shared connection (h2-graceful-goaway.ts). Such a request goes once more whatever its method.
+ *
+ * A GOAWAY that undici still handles itself (one with an error code, or on a connection not shared) fails
+ * whichever request it had in flight, without letting its caller read the last-stream-id. So the engine sends
+ * such a request once more, on a connection of its own (a pooled one may be going away too), only when repeating
+ * it is harmless whatever the server did with the first: an idempotent method (RFC 9110 §9.2.2), whose body the
+ * engine builds again from the request. Any other method is not sent again, and its error says so.
  */
 
 /** The methods RFC 9110 §9.2.2 makes idempotent: sending one twice has the effect of sending it once. */

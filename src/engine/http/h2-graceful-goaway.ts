@@ -47,50 +47,57 @@ export function runningStreams(client: Client): number {
 /**
  * Take over the GOAWAY handling of the client's current HTTP/2 connection (call it as the client connects,
  * before any frame is read). `onGraceful` is told once the server has said a graceful GOAWAY, with the last
- * stream it names: the connection takes no new streams from then on. Returns false, changing nothing, when the client's connection is not
- * HTTP/2 or undici's internals are not the ones this was written against (a newer undici): the caller then
- * must not multiplex on it.
+ * stream it names: the connection takes no new streams from then on. Returns false, changing nothing, when the
+ * client's connection is not HTTP/2 or undici's internals are not the ones this was written against (a newer
+ * undici): the caller then must not multiplex on it.
  */
 export function adoptGracefulGoaway(client: Client, onGraceful: (lastStreamId: number) => void): boolean {
   const state = internals(client)
   const session = state[kHTTP2Session] as ClientHttp2Session | null | undefined
-  const context = state[kHTTPContext] as { busy?: unknown } | null | undefined
-  if (!session || !context || typeof context.busy !== 'function') return false
+  const context = state[kHTTPContext] as Context | null | undefined
+  if (!session || !context || typeof context.busy !== 'function' || typeof context.write !== 'function')
+    return false
   const undiciGoaway = session
     .listeners('goaway')
     .find((f): f is GoawayListener => typeof f === 'function' && f.name === UNDICI_GOAWAY_LISTENER)
   if (!undiciGoaway) return false
-  let goingAway = false
+  let said: Goaway | null = null
   session.off('goaway', undiciGoaway)
   session.on(
     'goaway',
     function (this: ClientHttp2Session, code: number, lastStreamId: number, data?: Buffer) {
+      const first = said === null
+      said = { code, last: lastStreamId }
       if (code !== NGHTTP2_NO_ERROR) {
         undiciGoaway.call(this, code, lastStreamId, data)
         return
       }
-      if (goingAway) return
-      goingAway = true
-      onGraceful(lastStreamId)
+      if (first) onGraceful(lastStreamId)
     },
   )
   context.busy = (): boolean =>
-    goingAway || runningStreams(client) >= Number(state[kMaxConcurrentStreams] ?? 1)
-  nameRefusedStreams(session, context as Context)
+    said !== null || runningStreams(client) >= Number(state[kMaxConcurrentStreams] ?? 1)
+  readFailuresByStream(session, context, () => said)
   return true
 }
 
-type Context = { write?: unknown }
+type Goaway = { code: number; last: number }
+type Context = { busy?: unknown; write?: unknown }
 type UndiciRequest = { onError(err: Error): unknown }
 
 /**
- * A refused stream whose request body was streaming (a file) fails in undici with the body pipe's "Premature
- * close", which says nothing of the refusal; the request is then told the refusal instead, so it goes again as
- * any refused stream does. undici makes each request's stream inside `write`, through `session.request`.
+ * What a request's failure says, read from its stream: a stream above the last one a GOAWAY named, or one reset
+ * with REFUSED_STREAM, was never processed (RFC 9113 §6.8, §8.7), whatever undici reported (a socket closed, or a
+ * streamed body's "Premature close"); one at or below it, after a GOAWAY with an error code, was cut off by that
+ * GOAWAY (undici reports it so for one request only, and "closed" for the others). goaway-resend.ts decides
+ * from that. undici makes each request's stream inside `write`, through `session.request`.
  */
-function nameRefusedStreams(session: ClientHttp2Session, context: Context): void {
-  const write = context.write
-  if (typeof write !== 'function') return
+function readFailuresByStream(
+  session: ClientHttp2Session,
+  context: Context,
+  goaway: () => Goaway | null,
+): void {
+  const write = context.write as (req: UndiciRequest) => unknown
   const request = session.request
   let made: ClientHttp2Stream | null = null
   session.request = function (this: ClientHttp2Session, ...args: Parameters<ClientHttp2Session['request']>) {
@@ -98,22 +105,38 @@ function nameRefusedStreams(session: ClientHttp2Session, context: Context): void
   }
   context.write = (req: UndiciRequest): unknown => {
     made = null
-    const accepted: unknown = write.call(context, req)
+    const accepted = write.call(context, req)
     const stream = made as ClientHttp2Stream | null
     if (stream) {
       const onError = req.onError
       req.onError = function (this: UndiciRequest, err: Error) {
-        return onError.call(this, stream.rstCode === NGHTTP2_REFUSED_STREAM ? refusedError(err) : err)
+        return onError.call(this, failureOf(err, stream, goaway()))
       }
     }
     return accepted
   }
 }
 
+function failureOf(err: Error, stream: ClientHttp2Stream, goaway: Goaway | null): Error {
+  const id = stream.id
+  if (stream.rstCode === NGHTTP2_REFUSED_STREAM || (goaway && id !== undefined && id > goaway.last))
+    return refusedError(err)
+  if (goaway && goaway.code !== NGHTTP2_NO_ERROR) return goawayError(err, goaway.code)
+  return err
+}
+
 /** The error Node gives a stream reset with REFUSED_STREAM (what goaway-resend.ts reads), the first as its cause. */
 function refusedError(err: Error): Error {
-  if ((err as { code?: unknown }).code === 'ERR_HTTP2_STREAM_ERROR') return err
+  if (/REFUSED_STREAM/.test(err.message)) return err
   return Object.assign(new Error('Stream closed with error code NGHTTP2_REFUSED_STREAM', { cause: err }), {
     code: 'ERR_HTTP2_STREAM_ERROR',
+  })
+}
+
+/** undici's error for a request a GOAWAY with an error code cut off (what goaway-resend.ts reads). */
+function goawayError(err: Error, code: number): Error {
+  if (/GOAWAY/.test(err.message)) return err
+  return Object.assign(new Error(`HTTP/2: "GOAWAY" frame received with code ${code}`, { cause: err }), {
+    code: 'UND_ERR_SOCKET',
   })
 }
