@@ -131,6 +131,81 @@ describe("HAR import: a browser's WebSocket", () => {
   })
 })
 
+describe('HAR import: a WebSocket opened over HTTP/2', () => {
+  it('a CONNECT with Sec-WebSocket-Version and no Upgrade (RFC 8441) is a WebSocket request, not an HTTP CONNECT', async () => {
+    const { service, dir } = target
+    const ws = await startWsServer()
+    try {
+      const header = (name: string, value: string) => ({ name, value })
+      const har = {
+        log: {
+          version: '1.2',
+          creator: { name: 'Firefox', version: '133.0' },
+          entries: [
+            {
+              startedDateTime: '2026-11-02T09:14:01.120+01:00',
+              time: 12,
+              request: {
+                method: 'CONNECT',
+                url: `${ws.url.replace(/^ws:/, 'http:')}/close?code=1000&after=0`,
+                httpVersion: 'HTTP/2',
+                headers: [
+                  header('sec-websocket-version', '13'),
+                  header('sec-websocket-protocol', 'chat.v2'),
+                  header('sec-websocket-extensions', 'permessage-deflate'),
+                  header('x-board', '7'),
+                ],
+                queryString: [],
+                cookies: [],
+                headersSize: -1,
+                bodySize: 0,
+              },
+              response: {
+                status: 200,
+                statusText: 'OK',
+                httpVersion: 'HTTP/2',
+                headers: [],
+                cookies: [],
+                content: { size: 0, mimeType: '' },
+                redirectURL: '',
+                headersSize: -1,
+                bodySize: 0,
+              },
+              cache: {},
+              timings: { blocked: 0, dns: 0, connect: 0, ssl: 0, send: 0, wait: 11, receive: 1 },
+            },
+          ],
+        },
+      }
+      const r = await service.invoke('import.run', { text: JSON.stringify(har), format: 'auto', into: dir })
+      if (!r.ok) throw new Error(r.error.message)
+      expect(r.value.unmapped).toContain(
+        'entry 1 (CONNECT /close): a WebSocket: imported as a WebSocket request',
+      )
+      const { info } = await loadCollection(dir)
+      const path = [...pathsByUrl(info.root.children).values()][0] ?? ''
+      const saved = await savedRequest(dir, path)
+      expect(saved).toMatchObject({
+        kind: 'ws',
+        protocols: ['chat.v2'],
+        headers: [{ name: 'x-board', value: '7' }],
+      })
+      const opened = await service.invoke('ws.open', {
+        url: saved.url,
+        headers: saved.headers,
+        protocols: saved.protocols,
+        context: { dir, path },
+      })
+      if (!opened.ok) throw new Error(opened.error.message)
+      await service.waitForStream(opened.value.sid)
+      expect(ws.upgrades[0]?.headers['sec-websocket-protocol']).toBe('chat.v2')
+      expect(ws.upgrades[0]?.headers['x-board']).toBe('7')
+    } finally {
+      await ws.close()
+    }
+  })
+})
+
 describe('HAR import: a body recorded in base64 (postData.encoding, as proxies write it)', () => {
   it('text goes as its decoded text; binary is written to a file the request sends, byte for byte', async () => {
     const { stub, service, dir } = target

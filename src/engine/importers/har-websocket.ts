@@ -4,7 +4,8 @@ import { arr, isObj, str } from './plan'
 
 /**
  * A browser's record of a WebSocket in a HAR: the upgrade request (a `ws:`/`wss:` URL, Chrome's
- * `_resourceType: "websocket"`, or an `Upgrade: websocket` header) with Chrome's `_webSocketMessages`
+ * `_resourceType: "websocket"`, an `Upgrade: websocket` header, or a `Sec-WebSocket-Version` header, which an
+ * HTTP/2 handshake's CONNECT carries without an Upgrade) with Chrome's `_webSocketMessages`
  * (`{ type: "send" | "receive", opcode, data }`). It becomes a WebSocket request: the headers the handshake
  * makes anew (a recorded Sec-WebSocket-Key would fail the server's check) are left out, the offered
  * subprotocols become its protocols and the text messages the page sent its saved messages, in order. What it
@@ -32,7 +33,13 @@ export function isWebSocketEntry(
 ): boolean {
   if (url.protocol === 'ws:' || url.protocol === 'wss:') return true
   if (entry['_resourceType'] === 'websocket') return true
-  return headers.some((h) => h.name.toLowerCase() === 'upgrade' && /^\s*websocket\s*$/i.test(h.value))
+  // Over HTTP/2 (RFC 8441, as Firefox opens one where the server allows it) the handshake is a CONNECT with no
+  // Upgrade header; every WebSocket handshake, over either, carries Sec-WebSocket-Version.
+  return headers.some(
+    (h) =>
+      (h.name.toLowerCase() === 'upgrade' && /^\s*websocket\s*$/i.test(h.value)) ||
+      h.name.toLowerCase() === 'sec-websocket-version',
+  )
 }
 
 export interface HarWebSocket {
