@@ -74,6 +74,14 @@ beforeAll(async () => {
       join(dir, 'm', 'broker.yaml'),
       `name: Broker\nkind: mqtt\nurl: '${broker.authUrl}'\nmqtt:\n  options:\n    username: svc\n  subscriptions: []\n  publishes: []\n${opened}`,
     )
+  // A folder whose bearer token is a variable never set: an MQTT session never carried it, so it still opens.
+  mkdirSync(join(dir, 'b'))
+  writeFileSync(join(dir, 'b', 'folder.yaml'), "auth:\n  type: bearer\n  token: '{{never}}'\n")
+  if (broker)
+    writeFileSync(
+      join(dir, 'b', 'plain.yaml'),
+      `name: Plain\nkind: mqtt\nurl: '${broker.url}'\nmqtt:\n  subscriptions: []\n  publishes: []\n`,
+    )
   writeFileSync(
     join(dir, 's', 'io.yaml'),
     `name: IO\nkind: socketio\nurl: '${ioUrl}'\nsocketio:\n  listen: [hello]\n  emits: []\nstop:\n  count: 1\n`,
@@ -113,6 +121,14 @@ describe('an MQTT or Socket.IO session under OAuth 2.0', () => {
           expect.stringMatching(/^refused: .*(not authorized|token refused)/i),
         ])
         expect([path, outcomes[1]]).toEqual([path, 'stream-open'])
+      }
+      if (broker) {
+        await store.getState().openRequest(dir, 'b/plain.yaml')
+        await store.getState().send()
+        expect(store.getState().sendError?.message ?? null).toBeNull()
+        const sid = store.getState().selectedSid ?? ''
+        const [first] = await rec.until(sid, (e) => e.type === 'stream-open' || e.type === 'error')
+        expect(first?.type).toBe('stream-open')
       }
       expect(handshakes.slice(-2)).toEqual([
         { header: 'Bearer at-1', token: 'at-1' },

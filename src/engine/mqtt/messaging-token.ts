@@ -2,8 +2,9 @@ import type { AuthSpec, RequestContext } from '../../shared/collection'
 import type { KeyValue, RequestSpec } from '../../shared/request'
 import { ok, type Result } from '../../shared/result'
 import type { AuthRunner } from '../auth/auth-runner'
-import { prepareRequest } from '../collections/handlers'
+import { authChainFor, prepareRequest } from '../collections/handlers'
 import type { CollectionManager } from '../collections/manager'
+import { effectiveAuth } from '../send-rules/auth-chain'
 
 /**
  * The OAuth 2.0 token an MQTT or Socket.IO session carries when its request (in a run) or its folder or
@@ -50,6 +51,8 @@ export function messagingTokens(
   return async (url, context) => {
     if (!context || context.path === '') return ok(null)
     if (ready) await ready
+    // Only OAuth 2.0 is resolved here: another folder auth (a bearer `{{token}}` unset, say) never stopped an open.
+    if (effectiveAuth(authChainFor(manager, context, { type: 'inherit' })).type !== 'oauth2') return ok(null)
     const request: RequestSpec = { method: 'GET', url, headers: [], body: { kind: 'none' }, options: {} }
     const prepared = await prepareRequest(manager, request, { type: 'inherit' }, context)
     if (!prepared.ok) return prepared
