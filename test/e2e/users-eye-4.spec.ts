@@ -333,7 +333,7 @@ test('a bidirectional control in a name, a header or a body is shown as its esca
   await item.click()
   await expect(page.getByRole('textbox', { name: 'URL' })).toHaveValue('{{base}}/invoice')
   await page.getByRole('button', { name: 'Send', exact: true }).click()
-  const row = page.getByRole('grid', { name: 'Timeline' }).getByRole('row').filter({ hasText: '200' })
+  const row = page.getByRole('grid', { name: 'Timeline' }).getByRole('row').filter({ hasText: '/invoice' })
   await expect(row).toContainText(INVOICE_SHOWN)
   const details = page.getByRole('region', { name: 'Details' })
   await details.getByRole('tab', { name: 'Headers' }).click()
