@@ -222,3 +222,35 @@ describe('OpenAPI: a form or multipart body as its encoding says', () => {
     ])
   })
 })
+
+describe('OpenAPI: path parameters of the same name', () => {
+  it('share a variable while their examples agree; one with an example of its own gets its own variable', async () => {
+    const op = (operationId: string, example: string) => ({
+      operationId,
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', example } }],
+      responses: { '200': { description: 'ok' } },
+    })
+    const doc = {
+      openapi: '3.0.3',
+      info: { title: 'Shelter', version: '1' },
+      servers: [{ url: target.stub.url }],
+      paths: {
+        '/pets/{id}': { get: op('getPet', '7'), delete: op('deletePet', '7') },
+        '/users/{id}': { get: op('getUser', 'alice') },
+        '/users/{id}/pets': { get: op('listUserPets', 'alice') },
+      },
+    }
+    const report = (await importText(JSON.stringify(doc), target.dir)).unmapped
+    const opened = await target.service.invoke('collection.open', { dir: target.dir, create: false })
+    if (!opened.ok) throw new Error(opened.error.message)
+    const send = (path: string): Promise<Arrived> => sendSaved(target.service, target.stub, target.dir, path)
+    expect((await send('getpet.yaml')).url).toBe('/pets/7')
+    expect((await send('deletepet.yaml')).url).toBe('/pets/7')
+    // It went to /users/7: the pets' example, through one shared {{id}}.
+    expect((await send('getuser.yaml')).url).toBe('/users/alice')
+    expect((await send('listuserpets.yaml')).url).toBe('/users/alice/pets')
+    expect(report).toContain(
+      'GET /users/{id}: path parameter "id" has its own example (alice), not id\'s (7): it uses {{users_id}}, so each request sends its own',
+    )
+  })
+})

@@ -29,6 +29,7 @@ import { operationBase, operationParameters, relativeServerNote, serverText } fr
 import { queryRows, simpleText } from './openapi-params'
 import { body, mediaExample, sampleOf } from './openapi-body'
 import { openApiOAuth2 } from './oauth2-import'
+import { PathVariables } from './openapi-path-vars'
 
 /**
  * OpenAPI 3.x: one request per operation, grouped in folders by their first tag. The document is validated (with
@@ -166,7 +167,7 @@ export async function importOpenApi(data: unknown): Promise<ImportPlan> {
 
   const folders = new Map<string, PlanNode[]>()
   const root: PlanNode[] = []
-  const pathVars = new Map<string, string>()
+  const pathVars = new PathVariables()
   const examples = importBudget()
   const paths = isObj(api['paths']) ? api['paths'] : {}
   for (const [path, item] of Object.entries(paths)) {
@@ -177,6 +178,8 @@ export async function importOpenApi(data: unknown): Promise<ImportPlan> {
       const name = str(op['summary']) || str(op['operationId']) || `${m.toUpperCase()} ${path}`
       const where = `${m.toUpperCase()} ${path}`
       const params = operationParameters(item, op, where, (l) => u.push(l))
+      // Each path parameter's variable (its own name unless another operation's example differs).
+      const pathNames = new Map<string, string>()
       const query: KeyValue[] = []
       const headers: KeyValue[] = []
       const cookies: string[] = []
@@ -191,8 +194,13 @@ export async function importOpenApi(data: unknown): Promise<ImportPlan> {
         switch (p['in']) {
           case 'path': {
             const v = varName(pname)
-            if (v && !pathVars.has(v)) pathVars.set(v, simpleText(p, pname, 'path', paramExample()))
-            if (!v) u.push(`${where}: path parameter "${pname}" cannot be a variable name; kept as text`)
+            if (v) {
+              const value = simpleText(p, pname, 'path', paramExample())
+              pathNames.set(
+                pname,
+                pathVars.variableFor(v, value, path, where, (l) => u.push(l)),
+              )
+            } else u.push(`${where}: path parameter "${pname}" cannot be a variable name; kept as text`)
             break
           }
           case 'query':
@@ -222,7 +230,7 @@ export async function importOpenApi(data: unknown): Promise<ImportPlan> {
         u.push(`${where}: callbacks not imported`)
       const auth = authFor(op['security'], schemes, u, where) ?? { type: 'inherit' }
       const url = withQuery(
-        `${operationBase(item, op, where, (l) => u.push(l))}${path.replace(/\{([^}]+)\}/g, (mm, n: string) => (varName(n) ? `{{${n}}}` : mm))}`,
+        `${operationBase(item, op, where, (l) => u.push(l))}${path.replace(/\{([^}]+)\}/g, (mm, n: string) => (varName(n) ? `{{${pathNames.get(n) ?? n}}}` : mm))}`,
         query,
       )
       const node: PlanNode = {
@@ -243,7 +251,7 @@ export async function importOpenApi(data: unknown): Promise<ImportPlan> {
       else root.push(node)
     }
   }
-  const vars: Variable[] = [...pathVars].map(([name, value]) => ({ name, value, secret: false }))
+  const vars: Variable[] = [...pathVars.values].map(([name, value]) => ({ name, value, secret: false }))
   plan.variables.push(...vars.filter((v) => v.name !== 'baseUrl'))
   const tagOrder = arr(api['tags'])
     .filter(isObj)
