@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -129,6 +130,25 @@ test('a webhook arrives as its own row, linked to the request that carried {{$we
   await expect(timeline.locator(`[role="row"][data-sid="${senderSid}"]`)).toHaveAttribute(
     'aria-selected',
     'true',
+  )
+
+  // A call the inbox cuts (its body declared past the 16 MB limit) shows too: a row on the sender's lane that
+  // says cut, and details that say why and from where.
+  const hookUrl = new URL(((await hook.getAttribute('aria-label')) ?? '').split(' ')[2] ?? '')
+  await new Promise<void>((resolve) => {
+    const s = connect(Number(hookUrl.port), hookUrl.hostname, () =>
+      s.write(`POST ${hookUrl.pathname} HTTP/1.1\r\nHost: x\r\nContent-Length: 20000000\r\n\r\n`),
+    )
+    s.on('data', () => s.destroy())
+    s.on('error', () => undefined)
+    s.on('close', () => resolve())
+  })
+  const cut = timeline.locator('[role="row"][data-kind="webhook"][aria-label$=" cut"]')
+  await expect(cut).toHaveAttribute('aria-label', new RegExp(`/done caused by ${senderSid} cut$`))
+  await expect(cut).toContainText('cut')
+  await cut.click()
+  await expect(page.getByRole('region', { name: 'Webhook call' })).toContainText(
+    "Call from 127.0.0.1 cut (answered 413): its body of 19.1 MB is over the inbox's 16.0 MB limit",
   )
 
   // For the README: a job on one lane and a webhook tied to its request, the job selected.

@@ -3,7 +3,7 @@ import { until as untilFor } from './engine-client'
 import type { AppStore } from '../../src/renderer/store/app-store'
 import { applyBatch, clearFinished, EMPTY_TIMELINE } from '../../src/renderer/timeline/apply-batch'
 import { harSids } from '../../src/renderer/timeline/har-slice'
-import { jobBadge, rowLabel, statusText } from '../../src/renderer/timeline/row-labels'
+import { jobBadge, rowLabel, statusClass, statusText } from '../../src/renderer/timeline/row-labels'
 import {
   DEFAULT_AFTER,
   followOptions,
@@ -243,6 +243,7 @@ describe('lanes in applyBatch', () => {
     const cut = t.rows['hcut1']
     expect(cut?.state).toBe('error')
     expect(rowLabel(cut!)).toBe(`webhook POST ${url} caused by s1 cut`)
+    expect([statusText(cut!), statusClass(cut!)]).toEqual(['cut', 'st-error'])
     expect(cut?.terminal?.type === 'error' && [cut.terminal.message, cut.terminal.detail]).toEqual([
       message,
       '127.0.0.1',

@@ -75,7 +75,7 @@ export function WebhookDetails({ row }: { row: SessionRow }) {
           ))}
         </tbody>
       </table>
-      <h4>
+      <h4 hidden={cut !== undefined}>
         Body{' '}
         <span className="muted num">
           {call

@@ -9,7 +9,8 @@ import { durationMs, wireBytes, type SessionRow } from './session-row'
  * and the row's accessible name; a refused connection is an error row (`ERR`).
  */
 export function statusText(row: SessionRow): string {
-  if (row.queued.kind === 'webhook') return 'hook'
+  // A webhook call the inbox cut before it was whole (too large, too slow, hung up) says so where calls say hook.
+  if (row.queued.kind === 'webhook') return row.state === 'error' ? 'cut' : 'hook'
   switch (row.state) {
     case 'error':
       return 'ERR'
@@ -80,7 +81,7 @@ function httpLabel(row: SessionRow): string {
 
 /** A status class for colouring: 2xx ok, 3xx redirect, 4xx client, 5xx server. */
 export function statusClass(row: SessionRow): string {
-  if (row.queued.kind === 'webhook') return 'st-hook'
+  if (row.queued.kind === 'webhook') return row.state === 'error' ? 'st-error' : 'st-hook'
   if (row.state === 'error') return 'st-error'
   if (row.state === 'cancelled') return 'st-cancelled'
   if (row.status === null) return 'st-pending'
