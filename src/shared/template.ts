@@ -17,16 +17,52 @@ export const MAX_EXPANSION = 32 * 1024 * 1024
 
 /** A resolution that would blow up; its message is for the user. */
 export class TemplateTooLarge extends Error {
-  constructor(readonly variable: string) {
+  /**
+   * `variable`: the name the person used. `repeated`: set when the cut came from using variables many times
+   * over (not from one variable nesting others): the name that gave the most text, its uses and its size.
+   */
+  constructor(
+    readonly variable: string,
+    repeated?: Usage & { name: string },
+  ) {
     super(
-      `Variables expand to more than 32 MiB (starting from {{${variable}}}); check for variables that repeat each other`,
+      !repeated
+        ? `Variables expand to more than 32 MiB (starting from {{${variable}}}); check for variables that repeat each other`
+        : repeated.count === 1
+          ? `Variables expand to more than 32 MiB: {{${repeated.name}}} gives ${sizeText(repeated.chars)}`
+          : `Variables expand to more than 32 MiB: {{${repeated.name}}} is used ${repeated.count.toLocaleString('en-US')} times in this request, ${sizeText(repeated.chars)} in all (${sizeText(repeated.chars / repeated.count)} a use); use it fewer times`,
     )
     this.name = 'TemplateTooLarge'
   }
 }
 
+function sizeText(chars: number): string {
+  if (chars >= 1024 * 1024) return `${(chars / 1024 / 1024).toFixed(1)} MiB`
+  if (chars >= 1024) return `${(chars / 1024).toFixed(1)} KiB`
+  return `${Math.round(chars)} characters`
+}
+
+/** How often a name was substituted into the person's text, and how much text it gave. */
+interface Usage {
+  count: number
+  chars: number
+}
+
 interface Budget {
   left: number
+  /** Per name used in the person's text (depth 0), made at the first substitution: the cut names the biggest. */
+  uses?: Map<string, Usage>
+}
+
+/**
+ * The name that gave the most text so far. `repeated`: only when used more than once and giving a quarter of the
+ * limit or more (a cut from nesting blames the nesting unless a name repeated that much).
+ */
+function mostUsed(budget: Budget, repeated = false): (Usage & { name: string }) | undefined {
+  let top: (Usage & { name: string }) | undefined
+  for (const [name, use] of budget.uses ?? []) if (!top || use.chars > top.chars) top = { name, ...use }
+  if (repeated && top && (top.count < 2 || top.chars < MAX_EXPANSION / 4)) return undefined
+  return top
 }
 
 export interface TemplateRef {
@@ -145,6 +181,7 @@ function expand(
   unknown: string[],
   depth: number,
   budget: Budget,
+  fit?: (piece: string) => string,
 ): string {
   if (!text.includes('{{')) return text
   let out = ''
@@ -170,12 +207,22 @@ function expand(
         piece = expand(value, vars, dyn, unknown, depth + 1, budget)
       } catch (e) {
         // Name the variable the person used, not the one deep inside that tipped it over.
-        throw e instanceof TemplateTooLarge && depth === 0 ? new TemplateTooLarge(name) : e
+        throw e instanceof TemplateTooLarge && depth === 0
+          ? new TemplateTooLarge(name, mostUsed(budget, true))
+          : e
       }
     }
     budget.left -= piece.length
-    if (budget.left < 0) throw new TemplateTooLarge(name)
-    out += piece
+    if (depth === 0) {
+      budget.uses ??= new Map()
+      const use = budget.uses.get(name)
+      if (use) {
+        use.count++
+        use.chars += piece.length
+      } else budget.uses.set(name, { count: 1, chars: piece.length })
+    }
+    if (budget.left < 0) throw new TemplateTooLarge(name, depth === 0 ? mostUsed(budget) : undefined)
+    out += fit ? fit(piece) : piece
   }
   return out + text.slice(last)
 }
@@ -190,15 +237,29 @@ export function resolveRequest(
   const unknown: string[] = []
   const budget = { left: MAX_EXPANSION }
   const r = (t: string): string => expand(t, vars, dyn, unknown, 0, budget)
+  // A value's tabs and line breaks go encoded, as Postman sends them: a URL parser would drop them.
+  const url = expand(spec.url, vars, dyn, unknown, 0, budget, encodeUrlBreaks)
   const kv = (list: KeyValue[]): KeyValue[] =>
     list.map((h) => (h.enabled ? { ...h, name: r(h.name), value: r(h.value) } : h))
   const out: RequestSpec = {
     ...spec,
-    url: r(spec.url),
+    url,
     headers: kv(spec.headers),
     body: resolveBody(spec.body, r, kv),
   }
   return { spec: out, auth: resolveAuth(auth, r), unknown }
+}
+
+const URL_BREAKS = /[\t\n\r]/g
+const URL_BREAK_CODES: Readonly<Record<string, string>> = { '\t': '%09', '\n': '%0A', '\r': '%0D' }
+
+/**
+ * A variable's tabs and line breaks as %09, %0A, %0D: WHATWG URL parsing removes them without a word, so
+ * `?note={{$randomLoremParagraphs}}` went out with its paragraphs run together. In a path or query the server
+ * decodes them back; in a host or port the URL is refused, showing the %0A.
+ */
+function encodeUrlBreaks(piece: string): string {
+  return piece.replace(URL_BREAKS, (c) => URL_BREAK_CODES[c] ?? c)
 }
 
 function resolveBody(

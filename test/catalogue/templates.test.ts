@@ -155,4 +155,20 @@ describe('templates', () => {
       )
     }
   })
+
+  // A 1 MiB value used 40 times: one variable repeated, not variables repeating each other; the cut says which.
+  it('a variable used many times over is named at the cut with its count and size', async () => {
+    await setEnvironment([v('page', 'x'.repeat(1024 * 1024))])
+    const echoes = (): number => cat.http.requests.filter((q) => q.url.startsWith('/echo')).length
+    const before = echoes()
+    const run = await underFault(cat, () => sendResolved(echoRequest('', '{{page}}'.repeat(40))))
+    expect(run.value.ok).toBe(false)
+    if (!run.value.ok) {
+      expect(run.value.error.code).toBe('invalid_request')
+      expect(run.value.error.message).toBe(
+        'Variables expand to more than 32 MiB: {{page}} is used 33 times in this request, 33.0 MiB in all (1.0 MiB a use); use it fewer times',
+      )
+    }
+    expect(echoes()).toBe(before)
+  })
 })

@@ -265,6 +265,19 @@ describe("Postman's random-data variables", () => {
     }
   })
 
+  it("a value's line breaks in the URL arrive encoded, not dropped by the URL parser", async () => {
+    shop.arrived.length = 0
+    const r = await service.invoke('request.send', {
+      request: spec(`${shop.url}/notes?text={{$randomLoremParagraphs}}`),
+      auth: { type: 'none' },
+    })
+    if (!r.ok) throw new Error(r.error.message)
+    await service.http.waitFor(r.value.sids[0] ?? '')
+    const query = new URL(shop.arrived[0]?.url ?? '', shop.url).searchParams
+    // Three paragraphs, one a line, as Postman sends them (%0A between them).
+    expect(query.get('text')?.split('\n')).toHaveLength(3)
+  })
+
   it('a request sends them, and a name Postman does not have is refused by name', async () => {
     shop.arrived.length = 0
     const r = await service.invoke('request.send', {
