@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { har as validateHar, type HarValidationError } from 'har-validator'
 import type { HarDocument, HarEntry } from '../../src/engine/har/har-types'
@@ -185,6 +187,20 @@ describe('HAR export and import', () => {
     expect(curl.value.code).toContain('hello')
     const py = await service.invoke('session.snippet', { sid: sid ?? '', target: 'python:requests' })
     expect(py.ok && py.value.code).toContain('requests.put(')
+
+    // A proxy's base64 body (postData.encoding) is the text it stands for: it was the base64 letters.
+    const proxied = readFileSync(
+      fileURLToPath(new URL('../fixtures/samples/formats/proxy-base64-bodies.har', import.meta.url)),
+      'utf8',
+    ).replaceAll('__STUB__', http.url)
+    const onto = await service.invoke('har.import', { text: proxied, name: 'proxy.har' })
+    if (!onto.ok) throw new Error(onto.error.message)
+    const form = await service.invoke('session.request', { sid: onto.value.sids[0] ?? '' })
+    expect(form.ok && form.value.body).toEqual({
+      kind: 'text',
+      text: 'currency=EUR&note=caf%C3%A9+bill',
+      contentType: 'application/x-www-form-urlencoded',
+    })
 
     const bad = await service.invoke('har.import', { text: '{"nope":1}' })
     expect(bad.ok ? 'ok' : bad.error.code).toBe('parse')

@@ -142,7 +142,10 @@ function emitEntry(
   deps.records.markImported(
     sid,
     parts === undefined && e.request.postData?.text !== undefined
-      ? { mimeType: e.request.postData.mimeType ?? '', text: e.request.postData.text }
+      ? {
+          mimeType: e.request.postData.mimeType ?? '',
+          text: postedText(e.request.postData as { text: string; encoding?: unknown }),
+        }
       : undefined,
   )
   if (parts) deps.records.recordRequestBody(sid, parts)
@@ -269,4 +272,18 @@ function traceOfEntry(e: HarEntry, headers: HeaderList): { traceId?: string; spa
   const traceId = recorded ?? sent?.traceId
   if (traceId === undefined) return {}
   return sent?.traceId === traceId ? { traceId, spanId: sent.spanId } : { traceId }
+}
+
+/**
+ * A recorded body's text: a proxy's base64 one (`postData.encoding`, which HAR 1.2 has only on responses)
+ * decoded when its bytes are UTF-8 text, so Edit as new request and Copy as have the text that was sent; a
+ * binary one stays as recorded, as a text body cannot hold its bytes.
+ */
+function postedText(post: { text: string; encoding?: unknown }): string {
+  if (post.encoding !== 'base64' || !/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(post.text)) return post.text
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(post.text, 'base64'))
+  } catch {
+    return post.text
+  }
 }
