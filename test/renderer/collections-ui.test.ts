@@ -6,6 +6,7 @@ import {
   type ScopedVariable,
 } from '../../src/shared/collection'
 import { previewUrl, templatedTexts, variableHints } from '../../src/renderer/composer/variable-hints'
+import { innerCollections } from '../../src/renderer/sidebar/InnerCollections'
 import { filterTree } from '../../src/renderer/sidebar/tree-filter'
 import { draftToSaved, extrasOf, savedKey, savedToDraft } from '../../src/renderer/tabs/draft-convert'
 import { defaultRequestName } from '../../src/renderer/tabs/request-tab'
@@ -97,6 +98,22 @@ describe('sidebar search', () => {
     expect(names(filterTree(tree, 'health'))).toEqual(['Health'])
     expect(names(filterTree(tree, 'users get'))).toEqual(['Users', 'List users'])
     expect(filterTree(tree, 'nothing-like-this')).toBeNull()
+  })
+})
+
+describe('collections inside a collection', () => {
+  it("are told apart from real problems: the loader's note, not a link or a broken file at such a path", () => {
+    const at = (path: string, message: string, line = 0) => ({ path, line, column: 0, message })
+    const split = innerCollections([
+      at(
+        'petstore/collection.yaml',
+        'A collection of its own: open it as one; its requests are not part of this collection',
+      ),
+      at('links/collection.yaml', 'A symbolic link: not read'),
+      at('users/broken.yaml', 'bad indentation', 3),
+    ])
+    expect(split.inner).toEqual(['petstore'])
+    expect(split.problems.map((p) => p.path)).toEqual(['links/collection.yaml', 'users/broken.yaml'])
   })
 })
 

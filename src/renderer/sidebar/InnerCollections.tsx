@@ -9,6 +9,7 @@ import { useAppStore } from '../store/store-context'
  */
 
 const COLLECTION_FILE = '/collection.yaml'
+const INNER_MESSAGE = 'A collection of its own'
 
 /** The problems split into the folders that are collections of their own and the real problems. */
 export function innerCollections(all: readonly FileProblem[]): {
@@ -18,7 +19,9 @@ export function innerCollections(all: readonly FileProblem[]): {
   const inner: string[] = []
   const problems: FileProblem[] = []
   for (const p of all) {
-    if (p.line === 0 && p.path.endsWith(COLLECTION_FILE)) inner.push(p.path.slice(0, -COLLECTION_FILE.length))
+    // The loader's words for it (engine/collections/loader.ts); a link or unreadable file at such a path stays a problem.
+    if (p.line === 0 && p.path.endsWith(COLLECTION_FILE) && p.message.startsWith(INNER_MESSAGE))
+      inner.push(p.path.slice(0, -COLLECTION_FILE.length))
     else problems.push(p)
   }
   return { inner, problems }
