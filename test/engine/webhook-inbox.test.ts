@@ -1,8 +1,9 @@
 import { request } from 'node:http'
+import { connect } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createClock } from '../../src/engine/clock'
 import { BodyStore } from '../../src/engine/http/body-store'
-import { WebhookInbox } from '../../src/engine/webhooks/webhook-inbox'
+import { WebhookInbox, type WebhookCut } from '../../src/engine/webhooks/webhook-inbox'
 
 function post(
   url: string,
@@ -60,5 +61,33 @@ describe('webhook inbox', () => {
     const { token, url } = inbox.mint('s1')
     expect((await post(url, 'x'.repeat(500))).status).toBe(413)
     expect(await inbox.waitFor(token, 100)).toBeNull()
+  })
+
+  it('stopping the inbox mid-call is not reported as the caller cut (it did not hang up)', async () => {
+    bodies = new BodyStore()
+    inbox = new WebhookInbox({ clock: createClock(), bodies })
+    const base = new URL(await inbox.start())
+    const { url } = inbox.mint('s1')
+    const cuts: WebhookCut[] = []
+    inbox.onCut((c) => cuts.push(c))
+    const closed = new Promise<void>((resolve) => {
+      const s = connect(Number(base.port), base.hostname, () =>
+        s.write(
+          `POST ${new URL(url).pathname} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n0123456789`,
+        ),
+      )
+      s.on('error', () => undefined)
+      s.on('close', () => resolve())
+    })
+    // The first body bytes reached the store: the call is in flight.
+    for (let i = 0; i < 500 && (bodies.get('b1')?.size ?? 0) < 10; i++)
+      await new Promise((r) => setTimeout(r, 10))
+    expect(bodies.get('b1')?.size).toBe(10)
+    await inbox.stop()
+    await closed
+    // The inbox lets the partial body go when the call's request closes; a cut would be reported right there.
+    for (let i = 0; i < 500 && bodies.get('b1'); i++) await new Promise((r) => setTimeout(r, 10))
+    expect(bodies.get('b1')).toBeUndefined()
+    expect(cuts).toEqual([])
   })
 })

@@ -64,6 +64,8 @@ const TOKEN_PATH = /^\/hooks\/([A-Za-z0-9_-]{8,64})(\/[^?]*)?(?:\?(.*))?$/
 
 /** A call whose head was read and whose body is still coming: what a cut of it reports. */
 interface InFlight {
+  /** The listener that took it: a call whose inbox was stopped since was cut by the inbox, not its caller. */
+  server: Server | null
   res: ServerResponse
   token: string
   t: number
@@ -239,6 +241,7 @@ export class WebhookInbox {
     const declared = Number.isFinite(length) ? length : undefined
     const t = this.options.clock.now()
     const call: InFlight = {
+      server: this.server,
       res,
       token,
       t,
@@ -327,6 +330,7 @@ export class WebhookInbox {
   /** Tell the cut's listeners; `call` is undefined when its head never came whole. */
   private reportCut(call: InFlight | undefined, why: CutReason, socket: Socket): void {
     if (call) call.settledAt ??= socket.bytesRead
+    if (call && call.server !== this.server) return
     const caller = this.callers.get(socket)
     const t = call?.t ?? caller?.t ?? this.options.clock.now()
     const owner = call ? this.owners.get(call.token) : undefined
