@@ -1,4 +1,7 @@
 import { writeFileSync } from 'node:fs'
+import type { ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -171,6 +174,31 @@ describe('HTTP/2 requests share a connection', () => {
     const sent = results.map((r) => eventsOf(r, 'request-sent')[0])
     expect(new Set(sent.map((e) => e?.connectionId)).size).toBe(1)
     expect(sent.filter((e) => e?.reused === false)).toHaveLength(1)
+  })
+
+  it('an https origin that answers HTTP/1.1 still gets a connection for each request in flight', async () => {
+    // The server answers only once all six are in at once: serialised on one connection, they would never be.
+    const waiting: ServerResponse[] = []
+    const h1 = createHttpsServer(
+      { cert: pki.localhost.cert, key: pki.localhost.key, ALPNProtocols: ['http/1.1'] },
+      (_req, res) => {
+        waiting.push(res)
+        if (waiting.length === 6) for (const r of waiting.splice(0)) r.end('ok')
+      },
+    )
+    await new Promise<void>((resolve) => h1.listen(0, '127.0.0.1', resolve))
+    const port = (h1.address() as AddressInfo).port
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => send(service, h2(port, `/h1/${i}`))),
+      )
+      const sent = results.map((r) => eventsOf(r, 'request-sent')[0])
+      expect(sent.every((e) => e?.protocol === 'http/1.1')).toBe(true)
+      expect(new Set(sent.map((e) => e?.connectionId)).size).toBe(6)
+    } finally {
+      h1.closeAllConnections()
+      await new Promise<void>((resolve) => h1.close(() => resolve()))
+    }
   })
 
   it('a server that allows 10 streams at once gets no more than 10 at once, over one connection', async () => {

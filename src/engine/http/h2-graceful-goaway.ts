@@ -20,7 +20,7 @@ import type { Client } from './undici-parts'
  * refused and unprocessed), and a POST is still never sent again when it may have been processed.
  */
 
-const { kHTTP2Session, kHTTPContext, kSocket, kRunning, kMaxConcurrentStreams } = symbols
+const { kHTTP2Session, kHTTPContext, kSocket, kRunning, kSize, kMaxConcurrentStreams } = symbols
 
 /** The name of undici 7's GOAWAY listener on the sessions it makes. */
 const UNDICI_GOAWAY_LISTENER = 'onHttp2SessionGoAway'
@@ -37,6 +37,11 @@ function internals(client: Client): Internals {
 /** The socket of the client's current connection (null between connections). */
 export function clientSocket(client: Client): Socket | null {
   return (internals(client)[kSocket] as Socket | null | undefined) ?? null
+}
+
+/** Requests the client holds: running on its connection and waiting for it. */
+export function heldRequests(client: Client): number {
+  return Number(internals(client)[kSize] ?? 0)
 }
 
 /** Streams the client has open on its connection. */

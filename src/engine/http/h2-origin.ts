@@ -1,7 +1,7 @@
 import PoolClass from 'undici/lib/dispatcher/pool.js'
 import type { Dispatcher, Pool } from 'undici'
 import { Client } from './undici-parts'
-import { adoptGracefulGoaway, clientSocket } from './h2-graceful-goaway'
+import { adoptGracefulGoaway, clientSocket, heldRequests } from './h2-graceful-goaway'
 
 /**
  * The connections to one https origin of an agent that offers HTTP/2, shared as a browser shares them: requests
@@ -39,7 +39,8 @@ export class H2Origin {
   private given = 0
   private streamsPerConnection = Infinity
   private pool: Pool | null = null
-  /** The probe's connection when it was not HTTP/2: the pool's first, so the origin's next request reuses it. */
+  /** The probe's connection when it was not HTTP/2: the pool's first if idle by then, so the origin's next
+   * request reuses it; else it closes once its request has ended. */
   private spare: Client | null = null
   closed = false
   destroyed = false
@@ -170,7 +171,10 @@ export class H2Origin {
       factory: (origin, options) => {
         const spare = this.spare
         this.spare = null
-        return spare ?? new Client(origin, options)
+        // Only an idle one: a request queued behind the probe's would wait for it on an HTTP/1.1 connection.
+        if (spare && !spare.closed && heldRequests(spare) === 0) return spare
+        if (spare) this.leave(spare)
+        return new Client(origin, options)
       },
     })
     return this.pool

@@ -24,7 +24,7 @@ declare module 'undici/lib/web/fetch/response.js' {
 // undici's internal symbols: h2-graceful-goaway.ts reads a Client's HTTP/2 connection state through them.
 declare module 'undici/lib/core/symbols.js' {
   const symbols: Record<
-    'kHTTP2Session' | 'kHTTPContext' | 'kSocket' | 'kRunning' | 'kMaxConcurrentStreams',
+    'kHTTP2Session' | 'kHTTPContext' | 'kSocket' | 'kRunning' | 'kSize' | 'kMaxConcurrentStreams',
     symbol
   >
   export default symbols
