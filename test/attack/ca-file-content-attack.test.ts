@@ -41,6 +41,8 @@ beforeAll(async () => {
   writeFileSync(join(root, 'garbage.pem'), garbage)
   writeFileSync(join(root, 'bundle.pem'), `${pki.ca.cert}\n${garbage}`)
   // `cat other.pem ca.pem > joined.pem`, neither ending in a newline, and a note after the last END line.
+  // A bundle past the cap: the CA once and our other root 1,001 times (1,002 certificates, ~1 MB).
+  writeFileSync(join(root, 'huge.pem'), `${pki.ca.cert}\n${`${pki.selfSigned.cert}\n`.repeat(1001)}`)
   writeFileSync(join(root, 'joined.pem'), `${pki.selfSigned.cert}${pki.ca.cert} # our CA\n`)
   mkdirSync(join(root, 'shop'))
   writeFileSync(join(root, 'shop', 'collection.yaml'), 'flightdeck: 1\nname: Shop\n')
@@ -102,6 +104,18 @@ describe('a CA file with no certificate in it', () => {
     expect(r.stderr).not.toContain('not signed by a trusted authority')
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/\b200\b/)
+  })
+
+  it('a bundle of more certificates than any real one is refused by count before any is parsed', async () => {
+    const target = parseGrpcTarget('127.0.0.1:1', false)
+    if (!target.ok) throw new Error(target.error.message)
+    const made = await channelCredentials(target.value, { plaintext: false, caFile: join(root, 'huge.pem') })
+    expect(made.ok).toBe(false)
+    if (made.ok) return
+    expect(made.error.message).toContain('Cannot read the CA file')
+    expect(made.error.detail).toMatch(
+      /huge\.pem holds 1,002 certificates, more than the 500 a CA file may hold/,
+    )
   })
 
   it("gRPC's channel refuses a file whose only block is garbage, naming block 1; a whole CA file still reads", async () => {
