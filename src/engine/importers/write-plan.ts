@@ -1,9 +1,9 @@
-import { mkdir, stat, writeFile } from 'node:fs/promises'
+import { mkdir, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import type { SavedRequest, Variable } from '../../shared/collection'
 import type { ImportReport } from '../../shared/collection-schemas'
 import { fail, ok, type Result } from '../../shared/result'
-import { deferDurability } from '../collections/atomic-write'
+import { deferDurability, writeFileAtomic } from '../collections/atomic-write'
 import { COLLECTION_FILE, ENVIRONMENTS_DIR } from '../collections/collection-file-format'
 import { secretKeyFor } from '../collections/manager'
 import {
@@ -72,12 +72,12 @@ function withOwnFile(ctx: WriteContext, request: SavedRequest): SavedRequest {
   return { ...request, body: { ...body, path: `${ctx.files.prefix}${body.path}` } }
 }
 
-/** The plan's own files, written below the import's folder in the stage. */
+/** The plan's own files, written below the import's folder in the stage (made durable with the rest of it). */
 async function writeOwnFiles(root: string, target: string, files: readonly PlanFile[]): Promise<void> {
   for (const f of files) {
     const at = join(root, target, ...f.path.split('/'))
     await mkdir(dirname(at), { recursive: true })
-    await writeFile(at, f.bytes)
+    await writeFileAtomic(at, f.bytes)
   }
 }
 
