@@ -1,7 +1,6 @@
 import {
   lstatSync,
   lutimesSync,
-  mkdirSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -12,6 +11,7 @@ import {
 import { createRequire } from 'node:module'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { makeFolderSync } from '../engine/files/make-folder'
 // A type only (erased): node:vm itself is loaded when a command is, not by `--help`.
 import type { Script as VmScript } from 'node:vm'
 
@@ -197,7 +197,7 @@ function writeCache(path: string, keep: string, built: string, data: Buffer): vo
   const command = built.replace(/-[^-]+\.cjs$/, '-')
   const temp = `${path}.${process.pid}.tmp`
   try {
-    mkdirSync(dir, { recursive: true })
+    makeFolderSync(dir)
     // A leftover of a process that had this pid goes; 'wx' then creates the file and never follows a link put
     // in its place (to a file of the user's, which the write would overwrite).
     rmSync(temp, { force: true })

@@ -1,8 +1,9 @@
 import { oauthCliOptions } from './oauth-args'
-import { mkdir, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { writeFileAtomic } from '../engine/collections/atomic-write'
 import { folderBlocker } from '../engine/files/folder-blocker'
+import { makeFolder } from '../engine/files/make-folder'
 import { readCaPemText } from '../engine/files/pem-file'
 import { createEngineService, type EngineService } from '../engine/service'
 import { summarize } from '../engine/runner/run-summary'
@@ -237,7 +238,7 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     ])
   if (files.length > 0) {
     try {
-      await mkdir(outDir, { recursive: true })
+      await makeFolder(outDir)
     } catch (e) {
       // A file where the folder should be is named (mkdir says only EEXIST or ENOTDIR) and left as it is.
       const blocker = await folderBlocker(outDir)

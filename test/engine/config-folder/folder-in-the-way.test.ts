@@ -1,5 +1,6 @@
 import {
   chmodSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -184,7 +185,7 @@ describe('a file where a collection needs a folder', () => {
 })
 
 describe('a file where `flightdeck run --out` should make its folder', () => {
-  it('names the file, exits 2 and leaves it as it was', async () => {
+  it('names the file, exits 2 and leaves it as it was; a folder that cannot be made under /proc ends too', async () => {
     const r = root()
     const server = createServer((_req, res) => res.end('ok'))
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
@@ -201,8 +202,17 @@ describe('a file where `flightdeck run --out` should make its folder', () => {
       const saved = process.env['FLIGHTDECK_CONFIG_DIR']
       process.env['FLIGHTDECK_CONFIG_DIR'] = join(r, 'config')
       let code: number
+      // Under /proc, mkdir says ENOENT while the parent exists: Node's recursive mkdir then spins forever.
+      const proc = existsSync('/proc/self') ? '/proc/flightdeck-no-such/reports' : null
+      let procCode: number | null = null
+      let procErr = ''
       try {
         code = await runRunCli([col, '--reporter', 'json', '--out', out], io)
+        if (proc !== null)
+          procCode = await runRunCli([col, '--reporter', 'junit', '--out', proc], {
+            out: () => undefined,
+            err: (t: string) => void (procErr += t),
+          })
       } finally {
         if (saved === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
         else process.env['FLIGHTDECK_CONFIG_DIR'] = saved
@@ -210,6 +220,10 @@ describe('a file where `flightdeck run --out` should make its folder', () => {
       expect(code).toBe(2)
       expect(stderr).toContain(`cannot write reports to ${out}: ${out} is a file, not a folder`)
       expect(readFileSync(out, 'utf8')).toBe(MINE)
+      if (proc !== null) {
+        expect(procCode).toBe(2)
+        expect(procErr).toContain(`cannot write reports to ${proc}: ENOENT`)
+      }
     } finally {
       await new Promise<void>((done) => server.close(() => done()))
     }
