@@ -4,14 +4,18 @@ import { watchMainThread } from './main-thread-tasks'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**
- * "Show all" on a root type of 5,001 fields, in the docs beside the GraphQL editor: the list grows 250 fields a
- * task, so the page is never held by one task drawing them all (that was one task of 602 ms of CPU here, 2.8 s of
- * wall time at load 16), and every field ends up listed, its types still links. CPU time per task from Chromium's
- * trace, as graphql-big-schema measures it. Each step still lays out the whole list, so the steps grow with it
- * (about 130 ms at 5,000 here): under 50 ms needs a virtualized list, with rows of varying height.
+ * A root type of 5,001 fields in the docs beside the GraphQL editor: the fields are a windowed list, so opening
+ * it draws only the rows the column shows (before, 300 rows and a "Show all" that drew the rest 250 a task, each
+ * task laying out the whole list: tasks of ~150 ms of CPU, seconds of jank, a 30 s bound), and every field is
+ * reachable by scrolling the column, by the docs' own filter (find in page sees only drawn rows) and by
+ * keyboard; a field's type still opens, Back returns. CPU time per task from Chromium's trace, as
+ * graphql-big-schema measures it.
  */
 
-const TASK_BUDGET_MS = 250
+/** Opening the type: the worker's answer for 5,001 fields received and the first rows drawn (~20 ms here). */
+const TASK_BUDGET_MS = 100
+/** Rows in the DOM: the column's ~30 in sight and the overscan on each side, never the type's 5,001. */
+const MAX_ROWS_DRAWN = 100
 
 let big: BigSchemaFixture
 let host: RunningWebHost
@@ -26,10 +30,11 @@ test.afterAll(async () => {
   await big?.close()
 })
 
-test('Show all on a 5,001-field type draws in steps, never one task for the whole list, and lists every field', async ({
+test('a 5,001-field type draws only the rows in sight; the last field is reachable by scrolling, filter and keyboard', async ({
   page,
 }) => {
-  test.setTimeout(150_000)
+  // The 12 MB introspection through the engine takes seconds on a shared two-core machine; the steps are bounded.
+  test.setTimeout(120_000)
   await page.setViewportSize({ width: 1024, height: 700 })
   await page.goto(host.url)
   await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'GraphQL' })
@@ -40,31 +45,55 @@ test('Show all on a 5,001-field type draws in steps, never one task for the whol
     { timeout: 60_000 },
   )
   const docs = page.getByRole('complementary', { name: 'Schema docs' })
+  const drawing = await watchMainThread(page)
   await docs.getByRole('button', { name: 'Query', exact: true }).click()
   const list = docs.getByRole('list', { name: 'Fields of Query' })
-  await expect(list.getByRole('listitem')).toHaveCount(300)
+  await expect(docs.getByText('5,001 fields', { exact: true })).toBeVisible()
+  await expect(list).toContainText('first: Type0')
+  const drawn = (): Promise<number> =>
+    page.evaluate(() => document.querySelectorAll('[aria-label="Fields of Query"] > li').length)
+  expect(await drawn()).toBeLessThanOrEqual(MAX_ROWS_DRAWN)
 
-  const drawing = await watchMainThread(page)
-  await docs.getByRole('button', { name: /^Show all 5,001 fields/ }).click()
-  // Counted in the page with one query a poll (a role query over 5,001 items each poll would load the thread).
+  // Scrolled to the column's end, the last field is drawn and on screen; the rows drawn stay few.
+  const column = page.locator('.graphql-schema')
+  const last = list.getByRole('listitem').filter({ hasText: 'type4999(id: ID!): Type4999' })
   await expect
     .poll(
-      () => page.evaluate(() => document.querySelectorAll('[aria-label="Fields of Query"] > li').length),
-      {
-        timeout: 30_000,
+      async () => {
+        await column.evaluate((el) => {
+          el.scrollTop = el.scrollHeight
+        })
+        return last.count()
       },
+      { timeout: 10_000 },
     )
-    .toBe(5001)
+    .toBe(1)
+  await expect(last).toBeInViewport()
+  await expect(last).toHaveAttribute('aria-posinset', '5001')
+  await expect(last).toHaveAttribute('aria-setsize', '5001')
+  expect(await drawn()).toBeLessThanOrEqual(MAX_ROWS_DRAWN)
   const tasks = await drawing.stop()
   console.log(
-    `Show all 5,001 fields: long tasks (wall ms) ${JSON.stringify(tasks.longTasksMs)}, ` +
+    `Query's 5,001 fields opened and scrolled to the end: long tasks (wall ms) ${JSON.stringify(tasks.longTasksMs)}, ` +
       `main-thread tasks over 20 ms of CPU ${JSON.stringify(tasks.cpuTasksMs)}`,
   )
   expect(tasks.cpuTasksMs.filter((ms) => ms > TASK_BUDGET_MS)).toEqual([])
-  await expect(list).toHaveAttribute('aria-busy', 'false')
-  await expect(docs.getByRole('status')).toHaveCount(0)
-  // The last field is there, and its type still opens.
-  await expect(list).toContainText('type4999(id: ID!): Type4999')
-  await docs.getByRole('button', { name: 'Type4999', exact: true }).click()
+
+  // The last field's type opens; Back returns to Query.
+  await last.getByRole('button', { name: 'Type4999', exact: true }).click()
+  await expect(docs.getByRole('list', { name: 'Fields of Type4999' })).toContainText('next: Type0')
+  await docs.getByRole('button', { name: '← Back' }).click()
+  await expect(list).toBeVisible()
+
+  // The filter finds it too, and the keyboard reaches it: Tab from the filter to its type, Enter opens it.
+  const filter = docs.getByRole('searchbox', { name: 'Filter fields of Query' })
+  await filter.fill('type4999')
+  await expect(docs.getByText('1 of 5,001 fields match')).toBeVisible()
+  await expect(list.getByRole('listitem')).toHaveCount(1)
+  await filter.press('Tab')
+  await expect(list.getByRole('button', { name: 'ID', exact: true })).toBeFocused()
+  await page.keyboard.press('Tab')
+  await expect(list.getByRole('button', { name: 'Type4999', exact: true })).toBeFocused()
+  await page.keyboard.press('Enter')
   await expect(docs.getByRole('list', { name: 'Fields of Type4999' })).toBeVisible()
 })

@@ -1,0 +1,194 @@
+import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual'
+import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type FocusEvent } from 'react'
+import type { ArgDoc, FieldDoc } from './schema-protocol'
+
+/** A field row's height before it is measured: one line of 12 px text and its padding. */
+const ROW_ESTIMATE = 21
+/** Rows drawn beyond each edge of the column, so Tab and the arrow-scrolled column find the next row drawn. */
+const OVERSCAN = 10
+/** A type with more fields than this gets a filter above them (find in page sees only the rows drawn). */
+const FILTER_FROM = 20
+
+/**
+ * A type's fields in the docs column, drawn only where the column shows them (a windowed list over the column's
+ * own scroll, rows measured as drawn since a description or long arguments wrap), so a type of 5,001 fields
+ * opens in one short task and every field is reachable by scrolling. Past FILTER_FROM fields a filter by field
+ * or type name narrows them: find in page (Ctrl+F) does not see rows that are not drawn. Each row says its
+ * place in the list to a screen reader (aria-posinset / aria-setsize); the row holding focus stays drawn while
+ * the column scrolls away from it.
+ */
+export function FieldList({
+  typeName,
+  fields,
+  open,
+}: {
+  typeName: string
+  fields: FieldDoc[]
+  open(name: string): void
+}) {
+  const [filter, setFilter] = useState('')
+  const matches = useMemo(() => {
+    const needle = filter.trim().toLowerCase()
+    if (!needle) return fields
+    return fields.filter(
+      (f) => f.name.toLowerCase().includes(needle) || f.typeName.toLowerCase().includes(needle),
+    )
+  }, [fields, filter])
+
+  const listRef = useRef<HTMLUListElement>(null)
+  const [scroller, setScroller] = useState<HTMLElement | null>(null)
+  const [margin, setMargin] = useState(0)
+  // The column that scrolls, and where the list starts in it: read after every commit, no dependency list on
+  // purpose (a description above the list rewraps when the column narrows), set only when it changed, so it
+  // settles in one more commit at most.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  useLayoutEffect(() => {
+    const list = listRef.current
+    if (!list) return
+    const el = scrollingAncestor(list)
+    if (el !== scroller) setScroller(el)
+    const top = list.getBoundingClientRect().top - el.getBoundingClientRect().top + el.scrollTop
+    if (Math.abs(top - margin) > 0.5) setMargin(top)
+  })
+
+  const focused = useRef<number | null>(null)
+  const rangeExtractor = useCallback((range: Range) => {
+    const drawn = defaultRangeExtractor(range)
+    const at = focused.current
+    if (at === null || at >= range.count || drawn.includes(at)) return drawn
+    return [...drawn, at].sort((a, b) => a - b)
+  }, [])
+  const virtualizer = useVirtualizer({
+    count: matches.length,
+    getScrollElement: () => scroller,
+    estimateSize: () => ROW_ESTIMATE,
+    overscan: OVERSCAN,
+    scrollMargin: margin,
+    rangeExtractor,
+    getItemKey: (i) => matches[i]?.name ?? i,
+  })
+  const onFocus = (e: FocusEvent<HTMLUListElement>): void => {
+    const row = (e.target as HTMLElement).closest('li')
+    focused.current = row ? Number(row.dataset.index) : null
+  }
+  const onBlur = (e: FocusEvent<HTMLUListElement>): void => {
+    if (!e.currentTarget.contains(e.relatedTarget as Node | null)) focused.current = null
+  }
+
+  const total = fields.length.toLocaleString('en-US')
+  return (
+    <>
+      {fields.length > FILTER_FROM ? (
+        <div className="graphql-docs-filter">
+          <input
+            type="search"
+            aria-label={`Filter fields of ${typeName}`}
+            placeholder={`Filter ${total} fields`}
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+          />
+          <span className="muted small" role="status">
+            {filter.trim()
+              ? `${matches.length.toLocaleString('en-US')} of ${total} fields match`
+              : `${total} fields`}
+          </span>
+        </div>
+      ) : null}
+      <ul
+        ref={listRef}
+        className="graphql-docs-list graphql-docs-fields"
+        aria-label={`Fields of ${typeName}`}
+        style={{ height: virtualizer.getTotalSize() }}
+        onFocus={onFocus}
+        onBlur={onBlur}
+      >
+        {virtualizer.getVirtualItems().map((row) => {
+          const field = matches[row.index]
+          if (!field) return null
+          return (
+            <FieldItem
+              key={row.key}
+              index={row.index}
+              count={matches.length}
+              top={row.start - margin}
+              measure={virtualizer.measureElement}
+              field={field}
+              open={open}
+            />
+          )
+        })}
+      </ul>
+    </>
+  )
+}
+
+/** The nearest ancestor that scrolls vertically (the docs column), or the document's scroller. */
+function scrollingAncestor(el: HTMLElement): HTMLElement {
+  for (let at = el.parentElement; at; at = at.parentElement) {
+    const { overflowY } = getComputedStyle(at)
+    if (overflowY === 'auto' || overflowY === 'scroll') return at
+  }
+  return document.scrollingElement instanceof HTMLElement ? document.scrollingElement : document.body
+}
+
+/** A type's name as a button that opens its docs. */
+export function TypeLink({ name, open }: { name: string; open(name: string): void }) {
+  return (
+    <button type="button" className="link-button mono" onClick={() => open(name)}>
+      {name}
+    </button>
+  )
+}
+
+/** `[User!]!` with `User` a link: the wrapping as text around the named type. */
+function TypeRef({ of, open }: { of: ArgDoc; open(name: string): void }) {
+  const at = of.type.indexOf(of.typeName)
+  return (
+    <>
+      {of.type.slice(0, at)}
+      <TypeLink name={of.typeName} open={open} />
+      {of.type.slice(at + of.typeName.length)}
+    </>
+  )
+}
+
+interface FieldItemProps {
+  index: number
+  count: number
+  /** Its offset in the list, px. */
+  top: number
+  measure(el: HTMLElement | null): void
+  field: FieldDoc
+  open(name: string): void
+}
+
+/** One field: its name, arguments and type, types as links; placed at its offset, measured once drawn. */
+const FieldItem = memo(function FieldItem({ index, count, top, measure, field: f, open }: FieldItemProps) {
+  return (
+    <li
+      ref={measure}
+      data-index={index}
+      aria-posinset={index + 1}
+      aria-setsize={count}
+      style={{ transform: `translateY(${top}px)` }}
+    >
+      <span className="mono">
+        {f.name}
+        {f.args.length ? (
+          <span className="muted">
+            (
+            {f.args.map((a, i) => (
+              <span key={a.name}>
+                {i ? ', ' : ''}
+                {a.name}: <TypeRef of={a} open={open} />
+              </span>
+            ))}
+            )
+          </span>
+        ) : null}
+        : <TypeRef of={f} open={open} />
+      </span>
+      {f.description ? <p className="muted small">{f.description}</p> : null}
+    </li>
+  )
+})
