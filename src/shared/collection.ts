@@ -8,6 +8,7 @@ import { bodySchema, keyValueSchema, requestOptionsSchema } from './request'
 import { assertionSchema, extractionSchema, retrySchema, stopSchema, waitForWebhookSchema } from './run-spec'
 import { savedSocketIoSchema } from './socketio'
 import { traceSettingSchema, type TraceSetting } from './trace-context'
+import { authSchema, type AuthSpec } from './auth-spec'
 import { lazySchema } from './lazy-schema'
 
 /**
@@ -19,46 +20,7 @@ import { lazySchema } from './lazy-schema'
 export const REQUEST_KINDS = ['http', 'sse', 'ws', 'graphql', 'grpc', 'mqtt', 'socketio'] as const
 export type RequestKind = (typeof REQUEST_KINDS)[number]
 
-const text = lazySchema(() => z.string().max(64 * 1024))
-
-/** Auth, on a request, a folder or the collection. `inherit` takes the nearest folder's, then the collection's. */
-export const authSchema = lazySchema(() =>
-  z.discriminatedUnion('type', [
-    z.object({ type: z.literal('inherit') }),
-    z.object({ type: z.literal('none') }),
-    z.object({ type: z.literal('basic'), username: text, password: text }),
-    z.object({
-      type: z.literal('bearer'),
-      token: text,
-      /** The word before the token (`Token abc`, Insomnia's and Yaak's bearer prefix); left out or empty, `Bearer`. */
-      prefix: text.optional(),
-    }),
-    z.object({ type: z.literal('apikey'), key: text, value: text, in: z.enum(['header', 'query']) }),
-    z.object({ type: z.literal('digest'), username: text, password: text }),
-    z.object({
-      type: z.literal('oauth2'),
-      /** RFC 6749's grants; a refresh token the server gives is used when the access token expires. */
-      grant: z.enum(['client_credentials', 'authorization_code', 'password']),
-      tokenUrl: text,
-      clientId: text,
-      clientSecret: text,
-      scope: text,
-      /** How the client authenticates to the token endpoint: HTTP Basic (RFC 6749 §2.3.1 default) or form fields. */
-      clientAuth: z.enum(['basic', 'body']),
-      /** Authorization code: where the person signs in. */
-      authUrl: text.optional(),
-      /** Authorization code: a loopback http URI (RFC 8252); left out or empty, http://127.0.0.1:<free port>/callback. */
-      redirectUri: text.optional(),
-      /** Authorization code: the PKCE challenge method (RFC 7636); left out, S256. */
-      pkce: z.enum(['S256', 'plain', 'off']).optional(),
-      /** Password grant: the resource owner's credentials. */
-      username: text.optional(),
-      password: text.optional(),
-    }),
-  ]),
-)
-export type AuthSpec = z.infer<typeof authSchema>
-export type AuthType = AuthSpec['type']
+export { authSchema, type AuthSpec, type AuthType } from './auth-spec'
 
 /** A WebSocket request's saved messages (sent by hand from the stream view). */
 export const savedMessageSchema = lazySchema(() =>

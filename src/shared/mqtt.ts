@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { authSchema } from './auth-spec'
 import { lazySchema } from './lazy-schema'
 
 /**
@@ -122,6 +123,8 @@ export const mqttOpenPayload = lazySchema(() =>
       subscriptions: z.array(mqttSubscriptionSchema).max(1000),
       /** The request's collection, file and environment: `{{variables}}` in the URL (and headers) resolve there. */
       context: messagingContextSchema.optional(),
+      /** The request's own auth (`inherit`: its folder's, then the collection's); an OAuth 2.0 one gives the session its token. */
+      requestAuth: authSchema.optional(),
     })
     .strict(),
 )

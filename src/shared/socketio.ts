@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { messagingContextSchema } from './mqtt'
 import { keyValueSchema } from './request'
+import { authSchema } from './auth-spec'
 import { lazySchema } from './lazy-schema'
 
 /**
@@ -81,6 +82,8 @@ export const socketIoOpenPayload = lazySchema(() =>
       acks: z.array(socketIoAckAnswerSchema).max(MAX_ACK_ANSWERS).optional(),
       /** The request's collection, file and environment: `{{variables}}` in the URL (and headers) resolve there. */
       context: messagingContextSchema.optional(),
+      /** The request's own auth (`inherit`: its folder's, then the collection's); an OAuth 2.0 one gives the session its token. */
+      requestAuth: authSchema.optional(),
     })
     .strict(),
 )

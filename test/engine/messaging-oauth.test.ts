@@ -13,8 +13,8 @@ import { openCollection, startEngine, stopEngines } from '../renderer/store-over
 import { record } from './stream-helpers'
 
 /**
- * MQTT and Socket.IO sessions whose folder uses OAuth 2.0 (client credentials) carry the token, in the app and
- * in `flightdeck run`: MQTT as CONNECT's password (mosquitto's password file holds the token it accepts), Socket.IO
+ * MQTT and Socket.IO sessions whose folder, or the request itself, uses OAuth 2.0 (client credentials) carry the
+ * token, in the app and in `flightdeck run`: MQTT as CONNECT's password (mosquitto's password file holds the token it accepts), Socket.IO
  * as the handshake's `Authorization: Bearer` header and the auth payload's `token` (a socket.io middleware
  * checks both). The fixture authorization server issues at-1, at-2, … in turn and each peer accepts only at-2:
  * the first open is refused, the token is dropped, and the next open fetches at-2 and is let in (as after an
@@ -51,22 +51,21 @@ beforeAll(async () => {
   configDir = mkdtempSync(join(tmpdir(), 'fd-messaging-oauth-config-'))
   out = mkdtempSync(join(tmpdir(), 'fd-messaging-oauth-out-'))
   writeFileSync(join(dir, 'collection.yaml'), `flightdeck: 1\nname: Messaging OAuth\n`)
-  // A folder each (their scopes differ, so each has a token of its own in the engine's cache).
+  // Client credentials for a scope of its own: each folder or request has a token of its own in the cache.
+  const oauthAuth = (scope: string): string =>
+    [
+      'auth:',
+      '  type: oauth2',
+      '  grant: client_credentials',
+      `  tokenUrl: '${oauth.url}/token'`,
+      '  clientId: app',
+      '  clientSecret: app-secret',
+      `  scope: ${scope}`,
+      '',
+    ].join('\n')
   for (const folder of ['m', 's']) {
     mkdirSync(join(dir, folder))
-    writeFileSync(
-      join(dir, folder, 'folder.yaml'),
-      [
-        'auth:',
-        '  type: oauth2',
-        '  grant: client_credentials',
-        `  tokenUrl: '${oauth.url}/token'`,
-        '  clientId: app',
-        '  clientSecret: app-secret',
-        `  scope: ${folder}`,
-        '',
-      ].join('\n'),
-    )
+    writeFileSync(join(dir, folder, 'folder.yaml'), oauthAuth(folder))
   }
   const opened = 'stop:\n  durationMs: 200\n'
   if (broker?.authUrl)
@@ -82,6 +81,17 @@ beforeAll(async () => {
       join(dir, 'b', 'plain.yaml'),
       `name: Plain\nkind: mqtt\nurl: '${broker.url}'\nmqtt:\n  subscriptions: []\n  publishes: []\n`,
     )
+  // A folder with no auth whose requests set OAuth 2.0 themselves (the app's open carried only the folder's).
+  mkdirSync(join(dir, 'o'))
+  if (broker?.authUrl)
+    writeFileSync(
+      join(dir, 'o', 'broker.yaml'),
+      `name: Own broker\nkind: mqtt\nurl: '${broker.authUrl}'\n${oauthAuth('om')}mqtt:\n  options:\n    username: svc\n  subscriptions: []\n  publishes: []\n${opened}`,
+    )
+  writeFileSync(
+    join(dir, 'o', 'io.yaml'),
+    `name: Own IO\nkind: socketio\nurl: '${ioUrl}'\n${oauthAuth('os')}socketio:\n  listen: [hello]\n  emits: []\nstop:\n  count: 1\n`,
+  )
   writeFileSync(
     join(dir, 's', 'io.yaml'),
     `name: IO\nkind: socketio\nurl: '${ioUrl}'\nsocketio:\n  listen: [hello]\n  emits: []\nstop:\n  count: 1\n`,
@@ -96,11 +106,15 @@ afterAll(async () => {
   for (const d of [dir, configDir, out]) rmSync(d, { recursive: true, force: true })
 })
 
-const files = (): string[] => [...(broker?.authUrl ? ['m/broker.yaml'] : []), 's/io.yaml']
+const files = (): string[] => [
+  ...(broker?.authUrl ? ['m/broker.yaml', 'o/broker.yaml'] : []),
+  's/io.yaml',
+  'o/io.yaml',
+]
 
 describe('an MQTT or Socket.IO session under OAuth 2.0', () => {
   it('in the app: carries the token; a refused one is dropped and the next open gets a fresh one', async () => {
-    // ~2 s here (4 at load 20): five sessions and four token requests on one engine, the first load of the
+    // ~3 s here (6 at load 20): nine sessions and eight token requests on one engine, the first load of the
     // MQTT and Socket.IO modules among them.
     const engine = startEngine({ configDir })
     const rec = record(engine.service)

@@ -8,7 +8,7 @@ import { effectiveAuth } from '../send-rules/auth-chain'
 
 /**
  * The OAuth 2.0 token an MQTT or Socket.IO session carries when its request (in a run) or its folder or
- * collection (in the app) uses OAuth 2.0: fetched, cached and refreshed by the engine's OAuth cache as an HTTP
+ * collection, or the request itself (in the app), uses OAuth 2.0: fetched, cached and refreshed by the engine's OAuth cache as an HTTP
  * send's, and dropped when the broker or server refuses it (`refused`), so the next open gets a fresh one, as
  * after an HTTP 401 or a GraphQL-WS refusal. MQTT sends it as CONNECT's password, Socket.IO as the handshake's
  * `Authorization` header and the auth payload's `token` (mqtt-handlers.ts, socketio-handlers.ts).
@@ -37,10 +37,14 @@ export async function oauthToken(
   return token ? ok({ token, refused }) : ok(null)
 }
 
-/** The token for a session the app opens from a saved request: its folder's or collection's OAuth 2.0. */
+/**
+ * The token for a session the app opens: the request's own OAuth 2.0, or (its auth `inherit`, the default) its
+ * folder's or collection's when it is a saved request.
+ */
 export type TokenFor = (
   url: string,
   context: RequestContext | undefined,
+  own?: AuthSpec,
 ) => Promise<Result<MessagingToken | null>>
 
 export function messagingTokens(
@@ -48,13 +52,15 @@ export function messagingTokens(
   auth: AuthRunner,
   ready?: Promise<void>,
 ): TokenFor {
-  return async (url, context) => {
-    if (!context || context.path === '') return ok(null)
+  return async (url, context, own = { type: 'inherit' }) => {
+    const saved = context !== undefined && context.path !== ''
+    if (!saved && own.type !== 'oauth2') return ok(null)
     if (ready) await ready
-    // Only OAuth 2.0 is resolved here: another folder auth (a bearer `{{token}}` unset, say) never stopped an open.
-    if (effectiveAuth(authChainFor(manager, context, { type: 'inherit' })).type !== 'oauth2') return ok(null)
+    // Only OAuth 2.0 is resolved here: another auth (a bearer `{{token}}` unset, say) never stopped an open.
+    const chain = saved ? authChainFor(manager, context, own) : [own]
+    if (effectiveAuth(chain).type !== 'oauth2') return ok(null)
     const request: RequestSpec = { method: 'GET', url, headers: [], body: { kind: 'none' }, options: {} }
-    const prepared = await prepareRequest(manager, request, { type: 'inherit' }, context)
+    const prepared = await prepareRequest(manager, request, own, context)
     if (!prepared.ok) return prepared
     return oauthToken((s, a, k) => auth.authorize(s, a, k), prepared.value.spec, prepared.value.auth)
   }

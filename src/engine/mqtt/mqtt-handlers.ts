@@ -52,7 +52,7 @@ export function createMqttHandlers(
       // An OAuth 2.0 token is CONNECT's password, as EMQX, HiveMQ and mosquitto's JWT plugins read one, unless
       // the person typed a password of their own.
       const url = target ? target.value.url : p.url
-      const token = tokenFor && !options.password ? await tokenFor(url, p.context) : null
+      const token = tokenFor && !options.password ? await tokenFor(url, p.context, p.requestAuth) : null
       if (token && !token.ok) return token
       if (token?.value) options.password = token.value.token
       const session = streams.openSession('mq', (init) => {

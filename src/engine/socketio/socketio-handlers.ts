@@ -63,7 +63,7 @@ export function createSocketIoHandlers(
       if (target?.value.caFile) options.caFile = target.value.caFile
       const url = target ? target.value.url : p.url
       let headers = target ? target.value.headers : p.headers
-      const token = tokenFor ? await tokenFor(url, p.context) : null
+      const token = tokenFor ? await tokenFor(url, p.context, p.requestAuth) : null
       if (token && !token.ok) return token
       if (token?.value) ({ headers, auth } = withToken(headers, auth, token.value.token))
       const session = streams.openSession('io', (init) => {

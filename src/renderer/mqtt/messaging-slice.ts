@@ -183,8 +183,9 @@ export function createMessagingSlice(client: ApiClient): StateCreator<AppState, 
       const c = selectMessagingCompose(get())
       const draft = selectActiveDraft(get())
       // `{{variables}}` resolve in the tab's collection and environment, as a send's do.
-      const { context } = get().sendScope()
-      const scope = context ? { context } : {}
+      const { context, auth } = get().sendScope()
+      // The request's own auth goes too: an OAuth 2.0 one (its own or its folder's) gives the session its token.
+      const scope = { ...(context ? { context } : {}), requestAuth: auth }
       const tab = selectActiveTab(get())
       const trust = { insecure: draft.options.insecure, ...activeCaFile(get()) }
       if (draft.kind === 'mqtt') {
