@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { ExchangeResult } from '../../src/engine/http/chain'
-import { useImportTarget } from '../engine/import-formats-helpers'
+import { importText, savedRequest, sendSaved, useImportTarget } from '../engine/import-formats-helpers'
+import { multipartParts } from '../engine/multipart-parts'
 
 /**
  * A HAR someone shares whose multipart entry names its file parts by paths of the reader's: `fileName:
@@ -101,5 +102,40 @@ describe('a shared HAR whose file parts name paths of the reader', () => {
     expect(stub.arrived.slice(before).map((a) => a.body)).not.toContainEqual(
       expect.stringContaining('PRIVATE KEY'),
     )
+  })
+
+  it('imported into a collection, its file parts keep only the file name: Send reads it from the collection folder', async () => {
+    const { service, stub, dir } = target
+    const into = join(dir, 'imported')
+    mkdirSync(into, { recursive: true })
+    const key = join(dir, 'home', '.ssh', 'id_rsa')
+    mkdirSync(join(dir, 'home', '.ssh'), { recursive: true })
+    writeFileSync(key, 'PRIVATE KEY BYTES')
+    const report = await importText(
+      harOf(`${stub.url}/upload`, [key, '../../.ssh/known_hosts', 'C:\\Users\\you\\.ssh\\id_ed25519']),
+      into,
+    )
+    expect(report.unmapped.join('\n')).toContain(
+      'file part "f0" reads id_rsa: a HAR has no file bytes, put the file in the collection folder',
+    )
+    expect(report.unmapped.join('\n')).not.toContain('.ssh')
+    const [saved = ''] = readdirSync(into, { recursive: true, withFileTypes: true })
+      .filter(
+        (e) => e.isFile() && e.name.endsWith('.yaml') && !['collection.yaml', 'folder.yaml'].includes(e.name),
+      )
+      .map((e) => relative(into, join(e.parentPath, e.name)))
+    const request = await savedRequest(into, saved)
+    expect(
+      request.body.kind === 'multipart' ? request.body.parts.map((p) => p.kind === 'file' && p.path) : [],
+    ).toEqual(['id_rsa', 'known_hosts', 'id_ed25519'])
+    for (const name of ['id_rsa', 'known_hosts', 'id_ed25519']) writeFileSync(join(into, name), `own ${name}`)
+    const opened = await service.invoke('collection.open', { dir: into, create: false })
+    if (!opened.ok) throw new Error(opened.error.message)
+    const arrived = await sendSaved(service, stub, into, saved)
+    expect(multipartParts(arrived).map((p) => [p.filename, p.body])).toEqual([
+      ['id_rsa', 'own id_rsa'],
+      ['known_hosts', 'own known_hosts'],
+      ['id_ed25519', 'own id_ed25519'],
+    ])
   })
 })

@@ -1,4 +1,5 @@
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
+import { harFileName } from '../har/har-post-data'
 import { HarSecrets } from './har-secrets'
 import { harWebSocket, isWebSocketEntry } from './har-websocket'
 import {
@@ -72,19 +73,21 @@ function body(
   if (mime === 'multipart/form-data' && params.length > 0) {
     // A part's own type (HAR 1.2 `contentType`) goes with it when it is one header line the sender can write.
     // A file part (one with a `fileName`) stays a file part named by that file name: a HAR has the name, not the
-    // bytes, so the request reads the file from the collection folder (or a folder allowed for it) when sent,
-    // and the report says to put it there.
+    // bytes, so the request reads the file from the collection folder when sent, and the report says to put it
+    // there. Only the name's last segment is kept: a shared HAR's `/home/you/.ssh/id_rsa` or `../x` would make
+    // Send's refusal invite the reader to allow that folder under File access.
     const parts = params.map((p): MultipartPart => {
       const partType = str(p['contentType'])
       const typed = /^[\x20-\x7e]{1,256}$/.test(partType) ? { contentType: partType } : {}
-      const fileName = str(p['fileName'])
+      const recorded = str(p['fileName'])
+      const fileName = harFileName(recorded)
       if (fileName !== '' && fileName.length <= 1024 && !hasControl(fileName)) {
         files.push(
           `file part "${str(p['name'])}" reads ${fileName}: a HAR has no file bytes, put the file in the collection folder`,
         )
         return { kind: 'file', name: str(p['name']), path: fileName, ...typed, enabled: true }
       }
-      if (fileName !== '')
+      if (recorded !== '')
         files.push(
           `file part "${str(p['name'])}": its file name is no path a request can name; imported as text`,
         )
