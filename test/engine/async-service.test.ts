@@ -323,6 +323,17 @@ describe('webhook inbox', () => {
         (e) => e.type === 'queued' && e.kind === 'webhook' && e.sid.startsWith('hcut'),
       )
       expect(cuts.map((e) => e.sid)).toEqual([large.sid, hungUp.sid])
+      // A call to a URL the inbox never gave out (a service posting to an old run's URL) is shown on a row of its own.
+      const staleUrl = `${target.origin}/hooks/staleToken12345/done`
+      expect((await fetch(staleUrl, { method: 'POST', body: '{}' })).status).toBe(404)
+      const stale = await waitEvent(cutOf('not_found'))
+      const staleQueued = events.find((e): e is QueuedEvent => e.type === 'queued' && e.sid === stale.sid)
+      expect(staleQueued).toMatchObject({ kind: 'webhook', method: 'POST', url: staleUrl })
+      expect(staleQueued?.initiator).toBeUndefined()
+      expect(stale.detail).toBe('127.0.0.1')
+      expect(stale.message).toBe(
+        'Call from 127.0.0.1 refused (answered 404): it called a URL this inbox did not give out or has forgotten (an old or mistyped token)',
+      )
     } finally {
       await new Promise((r) => keeper.close(r))
       await service.invoke('webhook.stop', {})

@@ -3,7 +3,7 @@ import { connect } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createClock } from '../../src/engine/clock'
 import { BodyStore } from '../../src/engine/http/body-store'
-import { WebhookInbox, type WebhookCut } from '../../src/engine/webhooks/webhook-inbox'
+import { UNKNOWN_CALLS_SHOWN, WebhookInbox, type WebhookCut } from '../../src/engine/webhooks/webhook-inbox'
 
 function post(
   url: string,
@@ -56,11 +56,34 @@ describe('webhook inbox', () => {
     bodies = new BodyStore()
     inbox = new WebhookInbox({ clock: createClock(), bodies, maxBodyBytes: 100 })
     const base = await inbox.start()
+    // A call to an unknown URL is shown (a service posting to an old URL is otherwise invisible), with its path.
+    const cuts: WebhookCut[] = []
+    inbox.onCut((c) => cuts.push(c))
     expect((await post(`${base}/hooks/notAToken1234`, '{}')).status).toBe(404)
     expect((await post(`${base}/other`, '{}')).status).toBe(404)
     const { token, url } = inbox.mint('s1')
+    expect(cuts.map((c) => [c.status, c.code, c.method, c.path, c.remoteAddress, c.token])).toEqual([
+      [404, 'not_found', 'POST', '/hooks/notAToken1234', '127.0.0.1', undefined],
+      [404, 'not_found', 'POST', '/other', '127.0.0.1', undefined],
+    ])
+    expect(cuts[0]?.reason).toMatch(/did not give out or has forgotten/)
     expect((await post(url, 'x'.repeat(500))).status).toBe(413)
     expect(await inbox.waitFor(token, 100)).toBeNull()
+  })
+
+  it('a flood of calls to unknown URLs shows the first 20, then one at each doubling with the count', async () => {
+    bodies = new BodyStore()
+    inbox = new WebhookInbox({ clock: createClock(), bodies })
+    const base = await inbox.start()
+    const cuts: WebhookCut[] = []
+    inbox.onCut((c) => cuts.push(c))
+    for (let i = 1; i <= 70; i++)
+      expect((await post(`${base}/hooks/staleToken${i}?n=${i}`, '{}')).status).toBe(404)
+    expect(cuts).toHaveLength(UNKNOWN_CALLS_SHOWN + 2)
+    expect(cuts[19]?.query).toBe('n=20')
+    expect(cuts[19]?.reason).not.toMatch(/so far/)
+    expect(cuts.slice(20).map((c) => c.query)).toEqual(['n=32', 'n=64'])
+    expect(cuts[21]?.reason).toMatch(/; 64 such calls so far \(past the first 20, one is shown/)
   })
 
   it('stopping the inbox mid-call is not reported as the caller cut (it did not hang up)', async () => {

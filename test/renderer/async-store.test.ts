@@ -250,6 +250,28 @@ describe('lanes in applyBatch', () => {
     ])
   })
 
+  it('a call to an unknown webhook URL is a row of its own that says 404 and the path called', () => {
+    const url = 'http://127.0.0.1:1/hooks/staleToken12345/done'
+    const t = applyBatch(EMPTY_TIMELINE, {
+      events: [
+        queued('hcut2', 5, { kind: 'webhook', method: 'POST', url }),
+        {
+          type: 'error',
+          sid: 'hcut2',
+          t: 5,
+          code: 'not_found',
+          message: 'Call from 127.0.0.1 refused (answered 404): it called a URL this inbox did not give out',
+          detail: '127.0.0.1',
+          timings: { blocked: -1, dns: -1, connect: -1, ssl: -1, send: -1, wait: -1, receive: -1, time: 0 },
+        },
+      ],
+      dropped: 0,
+    })
+    const row = t.rows['hcut2']!
+    expect(rowLabel(row)).toBe(`webhook POST ${url} to an unknown URL`)
+    expect([statusText(row), statusClass(row)]).toEqual(['404', 'st-error'])
+  })
+
   it('turns typed values into what the condition compares', () => {
     expect(scalarOf('42')).toBe(42)
     expect(scalarOf('true')).toBe(true)

@@ -18,13 +18,16 @@ export interface WebhookCut {
   wall: number
   /** When it was cut. */
   cutAt: number
-  /** Empty when the head never came whole. */
+  /** Empty when the head never came whole. `path` is after `/hooks/<token>`; for an unknown URL, the whole path. */
   method: string
   path: string
   query: string
   /** What the caller was answered; null when it hung up (nothing to answer). */
   status: number | null
-  code: Extract<ErrorCode, 'body_too_large' | 'timeout_headers' | 'timeout_total' | 'reset' | 'protocol'>
+  code: Extract<
+    ErrorCode,
+    'body_too_large' | 'timeout_headers' | 'timeout_total' | 'reset' | 'protocol' | 'not_found'
+  >
   /** In plain words, without the answer or the address: `its body passed the inbox's 16 MB limit`. */
   reason: string
   remoteAddress: string
@@ -62,6 +65,19 @@ export const cutReasons = {
     status: null,
     code: 'reset',
     reason: 'it hung up before its head was whole',
+  }),
+  /**
+   * A call to a URL the inbox never gave out, or has forgotten (a service still posting to an old run's URL).
+   * `count`: calls to unknown URLs so far, said once past the first few (not each is shown).
+   */
+  unknownToken: (count: number, shownEach: number): CutReason => ({
+    status: 404,
+    code: 'not_found',
+    reason:
+      'it called a URL this inbox did not give out or has forgotten (an old or mistyped token)' +
+      (count > shownEach
+        ? `; ${count.toLocaleString('en-US')} such calls so far (past the first ${shownEach}, one is shown each time the count doubles)`
+        : ''),
   }),
   notHttp: (status: number, what: string): CutReason => ({
     status,

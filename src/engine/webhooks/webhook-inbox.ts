@@ -60,6 +60,14 @@ export const WEBHOOK_BODY_LIMITS: Readonly<BodyWriteLimits> = {
   highWaterMark: 256 * 1024,
 }
 
+/**
+ * Calls to unknown URLs shown one by one; past these, one at each doubling of their count (40, 80, 160 …), so a
+ * flood of calls to an old URL shows its size in a handful of rows rather than filling the timeline.
+ */
+export const UNKNOWN_CALLS_SHOWN = 20
+/** The path of a call to an unknown URL is shown up to this many characters (a head may hold 16 KB of it). */
+const UNKNOWN_PATH_SHOWN = 300
+
 const TOKEN_PATH = /^\/hooks\/([A-Za-z0-9_-]{8,64})(\/[^?]*)?(?:\?(.*))?$/
 
 /** A call whose head was read and whose body is still coming: what a cut of it reports. */
@@ -97,6 +105,7 @@ export class WebhookInbox {
   private readonly callers = new WeakMap<Socket, { t: number; address: string }>()
   private waiting = 0
   private nextCutId = 1
+  private unknownCalls = 0
   private readonly maxBodyBytes: number
   private readonly maxTokens: number
   private nextId = 1
@@ -235,6 +244,7 @@ export class WebhookInbox {
     if (!match || !token || !this.owners.has(token)) {
       req.resume()
       reply(res, 404, { error: 'Unknown webhook token' })
+      this.reportUnknown(req)
       return
     }
     const length = Number(req.headers['content-length'] ?? NaN)
@@ -327,6 +337,31 @@ export class WebhookInbox {
     req.on('error', () => undefined)
   }
 
+  /**
+   * A call to a URL the inbox did not give out (answered 404) is shown too: a service posting to an old URL is
+   * otherwise invisible to the person waiting for it. Bounded by UNKNOWN_CALLS_SHOWN.
+   */
+  private reportUnknown(req: IncomingMessage): void {
+    const count = ++this.unknownCalls
+    if (count > UNKNOWN_CALLS_SHOWN && (count & (count - 1)) !== 0) return
+    const raw = req.url ?? '/'
+    const q = raw.indexOf('?')
+    const path = q === -1 ? raw : raw.slice(0, q)
+    const query = q === -1 ? '' : raw.slice(q + 1)
+    const t = this.options.clock.now()
+    this.emitCut({
+      id: `hcut${this.nextCutId++}`,
+      t,
+      wall: Math.round(this.options.clock.origin + t),
+      cutAt: t,
+      method: req.method ?? 'GET',
+      path: clip(path, UNKNOWN_PATH_SHOWN),
+      query: clip(query, UNKNOWN_PATH_SHOWN),
+      ...cutReasons.unknownToken(count, UNKNOWN_CALLS_SHOWN),
+      remoteAddress: req.socket.remoteAddress ?? this.callers.get(req.socket)?.address ?? '',
+    })
+  }
+
   /** Tell the cut's listeners; `call` is undefined when its head never came whole. */
   private reportCut(call: InFlight | undefined, why: CutReason, socket: Socket): void {
     if (call) call.settledAt ??= socket.bytesRead
@@ -347,6 +382,10 @@ export class WebhookInbox {
       ...why,
       remoteAddress: caller?.address ?? socket.remoteAddress ?? '',
     }
+    this.emitCut(cut)
+  }
+
+  private emitCut(cut: WebhookCut): void {
     this.waiters.noteCut(cut)
     for (const l of this.cutListeners) l(cut)
   }
@@ -357,6 +396,10 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body)
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
   res.end(text)
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text
 }
 
 function pairRaw(raw: string[]): HeaderList {

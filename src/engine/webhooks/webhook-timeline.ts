@@ -8,10 +8,12 @@ import type { WebhookCut } from './webhook-cuts'
  */
 export function cutEvents(baseUrl: string | null, cut: WebhookCut): [QueuedEvent, ErrorEvent] {
   const base = baseUrl ?? 'http://127.0.0.1'
+  const query = cut.query ? `?${cut.query}` : ''
+  // A call to an unknown URL keeps the whole path it called (there is no token of ours in it to build from).
   const url =
     cut.token === undefined
-      ? base
-      : `${base}/hooks/${cut.token}${cut.path === '/' ? '' : cut.path}${cut.query ? `?${cut.query}` : ''}`
+      ? `${base}${cut.path}${cut.path ? query : ''}`
+      : `${base}/hooks/${cut.token}${cut.path === '/' ? '' : cut.path}${query}`
   return [
     {
       type: 'queued',
@@ -48,7 +50,9 @@ export function cutEvents(baseUrl: string | null, cut: WebhookCut): [QueuedEvent
 /** The cut in one line: who called, what they were answered, why. */
 export function cutMessage(cut: Pick<WebhookCut, 'remoteAddress' | 'status' | 'reason'>): string {
   const from = cut.remoteAddress || 'an unknown address'
-  return `Call from ${from} cut${cut.status !== null ? ` (answered ${cut.status})` : ''}: ${cut.reason}`
+  // A call to an unknown URL was read whole and refused, not cut short.
+  const what = cut.status === 404 ? 'refused' : 'cut'
+  return `Call from ${from} ${what}${cut.status !== null ? ` (answered ${cut.status})` : ''}: ${cut.reason}`
 }
 
 /** The cut as an aside to a wait that got no call: `a call from 127.0.0.1 was cut (answered 413): its body …`. */

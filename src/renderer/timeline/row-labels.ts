@@ -10,7 +10,8 @@ import { durationMs, wireBytes, type SessionRow } from './session-row'
  */
 export function statusText(row: SessionRow): string {
   // A webhook call the inbox cut before it was whole (too large, too slow, hung up) says so where calls say hook.
-  if (row.queued.kind === 'webhook') return row.state === 'error' ? 'cut' : 'hook'
+  // A call to a URL the inbox never gave out says what its caller was answered.
+  if (row.queued.kind === 'webhook') return row.state === 'error' ? (unknownUrl(row) ? '404' : 'cut') : 'hook'
   switch (row.state) {
     case 'error':
       return 'ERR'
@@ -19,6 +20,11 @@ export function statusText(row: SessionRow): string {
     default:
       return row.status === null ? '' : connackAccepted(row) ? 'OK' : String(row.status)
   }
+}
+
+/** A webhook row for a call to a URL the inbox did not give out (answered 404). */
+function unknownUrl(row: SessionRow): boolean {
+  return row.terminal?.type === 'error' && row.terminal.code === 'not_found'
 }
 
 function connackAccepted(row: SessionRow): boolean {
@@ -53,7 +59,7 @@ export function methodText(row: SessionRow): string {
 export function rowLabel(row: SessionRow): string {
   if (row.queued.kind === 'webhook') {
     const from = row.queued.initiator ? ` caused by ${row.queued.initiator}` : ''
-    const cut = row.state === 'error' ? ' cut' : ''
+    const cut = row.state === 'error' ? (unknownUrl(row) ? ' to an unknown URL' : ' cut') : ''
     return `webhook ${row.queued.method ? `${row.queued.method} ` : ''}${row.queued.url}${from}${cut}`
   }
   if (row.job) return `${httpLabel(row)} job ${jobStateText(row.job.state)}`
