@@ -112,3 +112,40 @@ describe('flightdeck run with untranslated scripts', () => {
     expect(allowed.out).toContain('(allowed for this run)')
   })
 })
+
+describe('flightdeck run in order (scripts, one at a time) keeps dependsOn', () => {
+  it('a request whose dependency failed is not run and never reaches the server, as in the app', async () => {
+    // As an imported Postman chain: a login that gives no token, a request that dependsOn it, one that does not;
+    // the collection keeps an old token, as exported ones do, so a request that ran anyway would be sent with it.
+    const chain = mkdtempSync(join(tmpdir(), 'fd-cli-chain-'))
+    const file = (rel: string, text: string): void => writeFileSync(join(chain, rel), text)
+    file(
+      'collection.yaml',
+      `flightdeck: 1\nname: Chain\nvariables:\n  base: ${stub.url}\n  token: from-last-week\norder: [login, me, health]\n`,
+    )
+    const script =
+      'scripts:\n  test: |\n    pm.test("ok", () => pm.response.to.have.status(200));\n  translated: false\n'
+    file(
+      'login.yaml',
+      `name: Login\nmethod: POST\nurl: "{{base}}/login"\nassertions:\n  - kind: status\n    equals: 200\nextract:\n  - name: token\n    from: json\n    path: $.access_token\n${script}`,
+    )
+    file(
+      'me.yaml',
+      `name: Me\nmethod: GET\nurl: "{{base}}/me"\nheaders:\n  - name: Authorization\n    value: "{{token}}"\ndependsOn:\n  - login.yaml\n${script}`,
+    )
+    file('health.yaml', `name: Health\nmethod: GET\nurl: "{{base}}/health"\n${script}`)
+    try {
+      stub.seen.length = 0
+      let out = ''
+      const code = await runCli(['run', chain], { out: (t) => void (out += t), err: (t) => void (out += t) })
+      // The login and the independent request went; the dependant never reached the server.
+      expect(stub.seen.map((s) => s.url)).toEqual(['/login', '/health'])
+      expect(code).toBe(1)
+      expect(out).toMatch(/^· me\.yaml +0 +0 /m)
+      expect(out).toMatch(/1 passed, 1 failed, 1 not run/)
+      expect(out).toContain('nothing found for token')
+    } finally {
+      rmSync(chain, { recursive: true, force: true })
+    }
+  })
+})

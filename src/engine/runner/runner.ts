@@ -185,13 +185,17 @@ async function runAll(
     const runOne = (step: RunStep): Promise<StepResult | null> => {
       const existing = finished.get(step.id)
       if (existing) return existing
-      // In order (as newman runs a collection), every step runs whatever the ones before it did.
-      const after = inOrder ? undefined : step.dependsOn
+      const after = step.dependsOn
       const p =
         after && after.length > 0
-          ? Promise.all(after.map((id) => runOne(byId(steps, id)))).then((deps) =>
-              // A step whose dependency failed does not run: its inputs are not there.
-              deps.some((d) => d === null || !(d.passed || d.scriptsNotRun?.checksPassed))
+          ? Promise.all(
+              after.map((id) =>
+                // In order (as newman runs a collection) a step waits for none: it looks at the dependencies
+                // that already ran this iteration. One a setNextRequest passed over does not hold it back.
+                inOrder ? (finished.get(id) ?? Promise.resolve(undefined)) : runOne(byId(steps, id)),
+              ),
+            ).then((deps) =>
+              deps.some((d) => (inOrder ? leftInputsOut(d) : failed(d)))
                 ? null
                 : runBody(step, iteration, vars, unset),
             )
@@ -256,4 +260,18 @@ function scriptsNotRun(
     allowed,
   }
   if (!allowed) result.passed = false
+}
+
+/** A dependency that did not run or failed: a step that dependsOn it does not run (its inputs are not there). */
+function failed(d: StepResult | null | undefined): boolean {
+  return d === null || (d !== undefined && !(d.passed || d.scriptsNotRun?.checksPassed))
+}
+
+/**
+ * In order, newman's way: a dependency whose check failed still hands on what it set, and the step after it is
+ * sent as newman sends it. One that did not run, got no response (refused, timed out) or left an extracted value
+ * without one holds it back: the step would go with an unknown variable, so it is listed as not run instead.
+ */
+function leftInputsOut(d: StepResult | null | undefined): boolean {
+  return d === null || (d !== undefined && failed(d) && (d.error !== undefined || d.missing.length > 0))
 }
