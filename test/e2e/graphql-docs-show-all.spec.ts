@@ -54,7 +54,10 @@ test('a 5,001-field type draws only the rows in sight; the last field is reachab
     page.evaluate(() => document.querySelectorAll('[aria-label="Fields of Query"] > li').length)
   expect(await drawn()).toBeLessThanOrEqual(MAX_ROWS_DRAWN)
 
-  // Scrolled to the column's end, the last field is drawn and on screen; the rows drawn stay few.
+  // Scrolled to the column's end, the last field is drawn and on screen; the rows drawn stay few, and the first
+  // row's type link, focused before the scroll, keeps its row drawn and the focus.
+  const firstLink = list.getByRole('button', { name: 'Type0', exact: true }).first()
+  await firstLink.focus()
   const column = page.locator('.graphql-schema')
   const last = list.getByRole('listitem').filter({ hasText: 'type4999(id: ID!): Type4999' })
   await expect
@@ -72,6 +75,7 @@ test('a 5,001-field type draws only the rows in sight; the last field is reachab
   await expect(last).toHaveAttribute('aria-posinset', '5001')
   await expect(last).toHaveAttribute('aria-setsize', '5001')
   expect(await drawn()).toBeLessThanOrEqual(MAX_ROWS_DRAWN)
+  await expect(firstLink).toBeFocused()
   const tasks = await drawing.stop()
   console.log(
     `Query's 5,001 fields opened and scrolled to the end: long tasks (wall ms) ${JSON.stringify(tasks.longTasksMs)}, ` +

@@ -3,7 +3,7 @@ import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type Foc
 import type { ArgDoc, FieldDoc } from './schema-protocol'
 
 /** A field row's height before it is measured: one line of 12 px text and its padding. */
-const ROW_ESTIMATE = 21
+const ROW_ESTIMATE = 22
 /** Rows drawn beyond each edge of the column, so Tab and the arrow-scrolled column find the next row drawn. */
 const OVERSCAN = 10
 /** A type with more fields than this gets a filter above them (find in page sees only the rows drawn). */
