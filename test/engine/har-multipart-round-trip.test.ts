@@ -160,6 +160,13 @@ describe('HAR export of a multipart request', () => {
     if (!fetch.ok) throw new Error(fetch.error.message)
     expect(fetch.value.code).toContain('"note"')
     expect(fetch.value.code).toContain(JSON.stringify(csv))
+    // Go by the Code dialog's writer: the body built when the program runs, the file read from its path (it was
+    // refused; httpsnippet's own Go sent it empty). snippet-curl-parts runs that writer's code against a stub.
+    const go = await service.invoke('session.snippet', { sid, target: 'go:native' })
+    if (!go.ok) throw new Error(go.error.message)
+    expect(go.value.code).not.toContain('strings.NewReader')
+    expect(go.value.code.match(/os\.ReadFile\("[^"]+"\)/g)).toEqual([`os.ReadFile(${JSON.stringify(csv)})`])
+    expect(go.value.code).toContain('part.Write([]byte("@not-a-file \\"quoted\\""))')
   })
 
   // A guard: httpsnippet writes a part's file name and type into code as they are, so a recorded request's parts
@@ -199,7 +206,7 @@ describe('HAR export of a multipart request', () => {
     // PowerShell would get httpsnippet's own multipart text, the file empty and its name unescaped: refused.
     const ps = await service.invoke('session.snippet', { sid, target: 'powershell:restmethod' })
     expect(!ps.ok && ps.error.message).toBe(
-      'No powershell:restmethod snippet for a multipart request: Copy as cURL, JavaScript (fetch) or Python (requests) writes its parts',
+      'No powershell:restmethod snippet for a multipart request: Copy as cURL, JavaScript (fetch), Python (requests) or Go writes its parts',
     )
   })
 })

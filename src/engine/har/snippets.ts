@@ -14,12 +14,13 @@ const MULTIPART_TARGETS: ReadonlySet<SnippetTarget> = new Set([
   'shell:curl',
   'javascript:fetch',
   'python:requests',
+  'go:native',
 ])
 
 /**
  * A recorded request as httpsnippet should read it, or why it cannot be written. A multipart body goes as its
  * parts (a file part by its path, never its bytes), the way the Code dialog writes a saved request's
- * (snippet-multipart.ts): the HAR's `multipart/form-data; boundary=…` type and header are the sent body's, and
+ * (snippet-multipart.ts; Go's body built when the program runs, its files read, snippet-go-multipart.ts): the HAR's `multipart/form-data; boundary=…` type and header are the sent body's, and
  * httpsnippet, which builds its own body and boundary, wrote no parts for them, only a header naming a boundary
  * no body had. The other languages get a multipart body as one text httpsnippet writes, with each file empty
  * and names and types unescaped in some (PowerShell, Ruby, PHP): they are refused, naming the ones that work.
@@ -34,7 +35,7 @@ export function sessionSnippetRequest(
   if (body?.kind !== 'multipart') return { request: req }
   if (!MULTIPART_TARGETS.has(target))
     return {
-      refused: `No ${target} snippet for a multipart request: Copy as cURL, JavaScript (fetch) or Python (requests) writes its parts`,
+      refused: `No ${target} snippet for a multipart request: Copy as cURL, JavaScript (fetch), Python (requests) or Go writes its parts`,
     }
   const params = snippetParams(body.parts, typeOfFile, target === 'shell:curl')
   return {
@@ -60,8 +61,9 @@ export async function snippet(request: HarRequest, target: SnippetTarget): Promi
     httpVersion: 'HTTP/1.1',
     ...(request.postData ? { postData: { ...request.postData, text: request.postData.text ?? '' } } : {}),
   }
+  let code: string | null
   try {
-    return await sharedPool().run('snippet.convert', {
+    code = await sharedPool().run('snippet.convert', {
       har: input,
       target: targetId,
       client: clientId,
@@ -71,4 +73,17 @@ export async function snippet(request: HarRequest, target: SnippetTarget): Promi
     // As httpsnippet threw it, when it ran here.
     throw e instanceof TaskFailed ? new Error(e.failure.message) : e
   }
+  const params = input.postData?.params
+  if (
+    code === null ||
+    target !== 'go:native' ||
+    input.postData?.mimeType !== 'multipart/form-data' ||
+    !params?.length
+  )
+    return code
+  // httpsnippet's Go leaves each file empty: the Code dialog's writer builds the body when the program runs.
+  const { goMultipart } = await import('../exporters/snippet-go-multipart')
+  const go = goMultipart(code, params)
+  if (go instanceof Error) throw go
+  return go
 }
