@@ -176,16 +176,19 @@ describe('HTTP/2 requests share a connection', () => {
     expect(sent.filter((e) => e?.reused === false)).toHaveLength(1)
   })
 
-  it('an https origin that answers HTTP/1.1 still gets a connection for each request in flight', async () => {
-    // The server answers only once all six are in at once: serialised on one connection, they would never be.
+  it('an https origin that answers HTTP/1.1 still gets a connection for each request in flight, and the next burst reuses them', async () => {
+    // The server answers only once all `together` are in at once: serialised on one connection, they would never be.
     const waiting: ServerResponse[] = []
+    let together = 6
+    let connections = 0
     const h1 = createHttpsServer(
       { cert: pki.localhost.cert, key: pki.localhost.key, ALPNProtocols: ['http/1.1'] },
       (_req, res) => {
         waiting.push(res)
-        if (waiting.length === 6) for (const r of waiting.splice(0)) r.end('ok')
+        if (waiting.length === together) for (const r of waiting.splice(0)) r.end('ok')
       },
     )
+    h1.on('secureConnection', () => connections++)
     await new Promise<void>((resolve) => h1.listen(0, '127.0.0.1', resolve))
     const port = (h1.address() as AddressInfo).port
     try {
@@ -195,6 +198,13 @@ describe('HTTP/2 requests share a connection', () => {
       const sent = results.map((r) => eventsOf(r, 'request-sent')[0])
       expect(sent.every((e) => e?.protocol === 'http/1.1')).toBe(true)
       expect(new Set(sent.map((e) => e?.connectionId)).size).toBe(6)
+      // Sent as soon as the six have ended: five of those connections take them, none is opened.
+      together = 5
+      const next = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => send(service, h2(port, `/next/${i}`))),
+      )
+      expect(next.map((r) => eventsOf(r, 'request-sent')[0]?.reused)).toEqual(Array(5).fill(true))
+      expect(connections).toBe(6)
     } finally {
       h1.closeAllConnections()
       await new Promise<void>((resolve) => h1.close(() => resolve()))

@@ -1,4 +1,4 @@
-import PoolClass from 'undici/lib/dispatcher/pool.js'
+import { ReusingPool } from './reusing-pool'
 import type { Dispatcher, Pool } from 'undici'
 import { Agent, Client } from './undici-parts'
 import type { RequestOptions } from '../../shared/request'
@@ -74,7 +74,7 @@ class KeepingAgent extends Agent {
     if (this.poolOptions.allowH2 && origin.startsWith('https:')) return new H2Origin(origin, this.poolOptions)
     return this.poolOptions.connections === 1
       ? new Client(origin, this.poolOptions)
-      : new PoolClass(origin, this.poolOptions)
+      : new ReusingPool(origin, this.poolOptions)
   }
 
   /** Close every pool: requests in flight finish on it, new ones get a fresh pool. */

@@ -1,4 +1,4 @@
-import PoolClass from 'undici/lib/dispatcher/pool.js'
+import { ReusingPool } from './reusing-pool'
 import type { Dispatcher, Pool } from 'undici'
 import { Client } from './undici-parts'
 import { adoptGracefulGoaway, clientSocket, heldRequests } from './h2-graceful-goaway'
@@ -166,7 +166,7 @@ export class H2Origin {
   }
 
   private onePerConnection(): Pool {
-    this.pool ??= new PoolClass(this.origin, {
+    this.pool ??= new ReusingPool(this.origin, {
       ...this.options,
       factory: (origin, options) => {
         const spare = this.spare

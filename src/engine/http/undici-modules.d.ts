@@ -10,6 +10,12 @@ declare module 'undici/lib/dispatcher/pool.js' {
   const PoolClass: typeof Pool
   export default PoolClass
 }
+// Pool's internals: reusing-pool.ts chooses which connection takes a request.
+declare module 'undici/lib/dispatcher/pool-base.js' {
+  export const kClients: symbol
+  export const kNeedDrain: symbol
+  export const kGetDispatcher: symbol
+}
 declare module 'undici/lib/dispatcher/client.js' {
   import type { Client } from 'undici'
   const ClientClass: typeof Client
@@ -24,7 +30,14 @@ declare module 'undici/lib/web/fetch/response.js' {
 // undici's internal symbols: h2-graceful-goaway.ts reads a Client's HTTP/2 connection state through them.
 declare module 'undici/lib/core/symbols.js' {
   const symbols: Record<
-    'kHTTP2Session' | 'kHTTPContext' | 'kSocket' | 'kRunning' | 'kSize' | 'kMaxConcurrentStreams',
+    | 'kHTTP2Session'
+    | 'kHTTPContext'
+    | 'kSocket'
+    | 'kRunning'
+    | 'kSize'
+    | 'kQueued'
+    | 'kConnected'
+    | 'kMaxConcurrentStreams',
     symbol
   >
   export default symbols

@@ -1,0 +1,47 @@
+import PoolClass from 'undici/lib/dispatcher/pool.js'
+import { kClients, kGetDispatcher, kNeedDrain } from 'undici/lib/dispatcher/pool-base.js'
+import symbols from 'undici/lib/core/symbols.js'
+import type { Pool } from 'undici'
+
+/**
+ * An undici Pool that reuses a connection whose request has just ended instead of opening another beside it.
+ *
+ * undici's HTTP/1.1 client takes a new request on a kept-alive connection only a full event-loop turn after the
+ * last answer ended (setImmediate, so a server that closes anyway is seen first); until then the pool counts it
+ * busy. A request dispatched in that turn, as the next of a run or a burst right after a burst is, found no
+ * free connection and opened a new one: six answered together, the next five opened five more. Here such a
+ * request waits in the pool's queue for one of those connections, which takes it on its turn; only requests
+ * beyond them open connections.
+ */
+
+const { kQueued, kSize, kConnected } = symbols
+
+type Internals = Record<symbol, unknown>
+
+function settling(client: unknown): boolean {
+  const c = client as Internals & { closed: boolean; destroyed: boolean }
+  return (
+    Boolean(c[kNeedDrain]) &&
+    c[kConnected] === true &&
+    Number(c[kSize] ?? 0) === 0 &&
+    !c.closed &&
+    !c.destroyed
+  )
+}
+
+export class ReusingPool extends PoolClass {
+  constructor(origin: string, options: Pool.Options) {
+    super(origin, options)
+    const self = this as unknown as Internals
+    const getDispatcher = (self[kGetDispatcher] as () => unknown).bind(this)
+    self[kGetDispatcher] = () => {
+      const clients = self[kClients] as unknown[]
+      if (clients.some((c) => !(c as Internals)[kNeedDrain] && (c as Internals)[kConnected] === true))
+        return getDispatcher()
+      // Queued requests are taken, one each, by the connections settling now; the rest take a connection not
+      // yet made (undici makes one ahead when all are busy) or open new ones.
+      if (Number(self[kQueued] ?? 0) < clients.filter(settling).length) return undefined
+      return getDispatcher()
+    }
+  }
+}
