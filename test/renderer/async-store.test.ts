@@ -1,7 +1,9 @@
+import { createElement } from 'react'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { until as untilFor } from './engine-client'
 import type { AppStore } from '../../src/renderer/store/app-store'
 import { applyBatch, clearFinished, EMPTY_TIMELINE } from '../../src/renderer/timeline/apply-batch'
+import { HoverCard } from '../../src/renderer/timeline/HoverCard'
 import { harSids } from '../../src/renderer/timeline/har-slice'
 import { jobBadge, rowLabel, statusClass, statusText } from '../../src/renderer/timeline/row-labels'
 import {
@@ -13,6 +15,7 @@ import {
 import { startCallbackServer, type CallbackServer } from '../fixtures/callback-server'
 import { startJobServer, type JobServer } from '../fixtures/job-server'
 import { queued } from './event-builders'
+import { renderOverStore } from './render-over-store'
 import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
@@ -171,6 +174,26 @@ describe('webhooks on the timeline', () => {
     expect(JSON.parse(store.getState().body?.text ?? '')).toEqual({ event: 'built', ok: true })
     // HAR leaves the incoming call out.
     expect(harSids(store.getState().timeline.rows, [sid, hookSid])).toEqual([sid])
+    // Its hover card says what came in (not a request's DNS, connect, wait … as dashes).
+    const card = (of: string): string =>
+      renderOverStore(
+        store,
+        createElement(HoverCard, { sid: of, left: 0, top: 0, frameWidth: 800, frameHeight: 600 }),
+      ).replace(/<[^>]+>/g, ' ')
+    const size = call?.webhook?.body.size ?? 0
+    expect(card(hookSid)).toMatch(
+      new RegExp(`Received +\\d\\d:\\d\\d:\\d\\d\\.\\d{3} +Body +${size} B +From +127\\.0\\.0\\.1`),
+    )
+    expect(card(hookSid)).not.toMatch(/DNS|Connect|Waiting/)
+    // A call to a URL the inbox never gave out: its caller and why it was refused.
+    const stale = `${store.getState().webhook.url}/hooks/staleToken12345/done`
+    expect((await fetch(stale, { method: 'POST', body: '{}' })).status).toBe(404)
+    const refusedSid = (): string =>
+      Object.values(store.getState().timeline.rows).find((r) => r.queued.url === stale)?.queued.sid ?? ''
+    await until(() => store.getState().timeline.rows[refusedSid()]?.terminal !== undefined)
+    expect(card(refusedSid())).toMatch(
+      /Received +\d\d:\d\d:\d\d\.\d{3} +From +127\.0\.0\.1 +Call from 127\.0\.0\.1 refused \(answered 404\): it called a URL/,
+    )
     await store.getState().stopWebhook()
     expect(store.getState().webhook.running).toBe(false)
   })

@@ -8,6 +8,7 @@ import { isInFlight, type SessionRow } from './session-row'
 import { ScriptHoverLines, scriptHoverLineCount } from '../scripts/ScriptHoverLines'
 import { interimSummary } from '../details/ExchangeNotes'
 import { rowTraceId } from './trace-row'
+import { incomingLines, incomingNote } from './hover-incoming'
 
 const CARD_WIDTH = 250
 /** About the card's height (a title and eight phase lines): enough to tell whether it fits below the pointer. */
@@ -30,6 +31,8 @@ export function hoverNotes(row: SessionRow): string[] {
     out.push(`${interimSummary(row.informational)} (${at.join(', ')}${more})`)
   }
   if (row.queued.promised) out.push('Pushed by the server (HTTP/2 server push)')
+  const why = incomingNote(row)
+  if (why !== undefined) out.push(why)
   return out
 }
 
@@ -51,6 +54,8 @@ export function HoverCard({
   const liveNow = useLiveNow()
   if (!row) return null
   const now = isInFlight(row) ? Math.max(liveNow, row.lastT) : row.lastT
+  // A webhook call came in: it has no DNS, connect or wait, but a time, a size and a caller.
+  const incoming = incomingLines(row)
   const lines = phaseLines(rowTimings(row, now))
   // Keep the card inside the frame: flip to the pointer's left near the right edge.
   const x = left + 14 + CARD_WIDTH > frameWidth ? Math.max(0, left - 14 - CARD_WIDTH) : left + 14
@@ -64,21 +69,34 @@ export function HoverCard({
   return (
     <div className="hover-card" role="tooltip" style={{ left: x, top: y, width: CARD_WIDTH }}>
       <div className="hover-title mono">{rowLabel(row)}</div>
-      <table className="phase-table compact" aria-label="Phases of the hovered request">
-        <tbody>
-          {lines.map((l) => (
-            <tr key={l.label} className={l.phase === 'total' ? 'total' : undefined}>
-              <th scope="row">
-                {l.phase === 'total' ? null : (
-                  <span className="swatch" data-phase={l.phase} aria-hidden="true" />
-                )}
-                {l.label}
-              </th>
-              <td className="num">{formatMs(l.ms)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {incoming ? (
+        <table className="phase-table compact" aria-label="The hovered incoming call">
+          <tbody>
+            {incoming.map((l) => (
+              <tr key={l.label}>
+                <th scope="row">{l.label}</th>
+                <td className="num">{l.value}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <table className="phase-table compact" aria-label="Phases of the hovered request">
+          <tbody>
+            {lines.map((l) => (
+              <tr key={l.label} className={l.phase === 'total' ? 'total' : undefined}>
+                <th scope="row">
+                  {l.phase === 'total' ? null : (
+                    <span className="swatch" data-phase={l.phase} aria-hidden="true" />
+                  )}
+                  {l.label}
+                </th>
+                <td className="num">{formatMs(l.ms)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       {notes.map((n) => (
         <div key={n} className="hover-note">
           {n}
