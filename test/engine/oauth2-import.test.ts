@@ -87,12 +87,16 @@ describe('OAuth 2.0 imports, sent against a real authorization server', () => {
     expect(await sendSaved('postman-callback.yaml')).toContain('not a loopback address')
     const notes = report.unmapped.join('\n')
     expect(notes).toContain('https://oauth.pstmn.io/v1/callback is not a loopback address')
-    expect(notes).toContain('grant "implicit" is not supported')
-    expect((await savedRequest(dir, 'implicit.yaml')).auth).toEqual({ type: 'inherit' })
+    // The implicit grant is not run (its token comes back in a #fragment): it is the token to fill in.
+    expect(notes).toContain(
+      "Implicit: Postman OAuth 2.0 implicit grant, which Flightdeck does not run (its token comes back in the redirect's #fragment",
+    )
+    expect(notes).toContain(`set token to an access token got at ${server.url}/authorize`)
+    expect((await savedRequest(dir, 'implicit.yaml')).auth).toEqual({ type: 'bearer', token: '{{token}}' })
   })
 
   it('Insomnia: code with plain PKCE on a localhost redirect, password with credentials in the body', async () => {
-    await importFrom({ text: fixtureText('oauth2/insomnia-oauth2.json', server.url) })
+    const report = await importFrom({ text: fixtureText('oauth2/insomnia-oauth2.json', server.url) })
     expect(await sendSaved('code-with-pkce.yaml')).toBe(200)
     expect(server.authorizations[0]).toMatchObject({ client_id: 'app', code_challenge_method: 'plain' })
     expect(server.authorizations[0]?.['redirect_uri']).toMatch(/^http:\/\/localhost:\d+\/insomnia\/callback$/)
@@ -105,6 +109,10 @@ describe('OAuth 2.0 imports, sent against a real authorization server', () => {
       client_id: 'app',
       client_secret: 'app-secret',
     })
+    expect(report.unmapped.join('\n')).toContain(
+      'Implicit: Insomnia OAuth 2.0 implicit grant, which Flightdeck does not run',
+    )
+    expect((await savedRequest(dir, 'implicit.yaml')).auth).toEqual({ type: 'bearer', token: '{{token}}' })
   })
 
   it('Bruno: auth:oauth2 blocks for the code grant (pkce: true) and the password grant', async () => {

@@ -3,7 +3,8 @@ import type { AuthSpec } from '../../shared/collection'
 /**
  * OAuth 2.0 auth from Postman, Insomnia and Bruno in Flightdeck's terms. Each app names the same things its own
  * way (Postman `password_credentials` and `authorization_code_with_pkce`, Insomnia `usePkce`, Bruno `pkce: true`);
- * the grants Flightdeck does not run (implicit, Postman's device code) are reported and left to inherit. A
+ * the implicit grant, which Flightdeck does not run, becomes Bearer `{{token}}` with the reason (implicitReason);
+ * other grants it does not run (Postman's device code) are reported and left to inherit. A
  * redirect URI that is not loopback (Postman's oauth.pstmn.io callback) is kept, and the report says to change it:
  * Flightdeck receives the code on http://127.0.0.1 (RFC 8252).
  */
@@ -55,12 +56,24 @@ function toAuth(c: Common, unmapped: string[], where: string, app: string): Auth
         pkce: c.pkce,
       }
     }
+    case 'implicit':
+      unmapped.push(`${where}: ${app} OAuth 2.0 implicit grant, ${implicitReason(c.authUrl.trim())}`)
+      return { type: 'bearer', token: '{{token}}' }
     default:
       unmapped.push(
         `${where}: ${app} OAuth 2.0 grant "${c.grant}" is not supported (authorization code, password and client credentials are); auth left to inherit`,
       )
       return { type: 'inherit' }
   }
+}
+
+/**
+ * Why an implicit grant is imported as a Bearer token to fill in: its token comes back in the redirect's
+ * #fragment, which a browser never sends to the loopback listener a desktop app waits on; what a user can run is
+ * the token itself. `authUrl`: where that token is got ('' when unknown).
+ */
+export function implicitReason(authUrl: string): string {
+  return `which Flightdeck does not run (its token comes back in the redirect's #fragment, which no loopback redirect receives; RFC 9700 retires it): imported as Bearer {{token}}, so set token to an access token got${authUrl ? ` at ${authUrl}` : ''}, or use the provider's authorization code flow`
 }
 
 function isLoopbackUri(uri: string): boolean {

@@ -28,7 +28,7 @@ import { checkOpenApi } from './openapi-lenient'
 import { operationBase, operationParameters, relativeServerNote, serverText } from './openapi-operation'
 import { queryRows, simpleText } from './openapi-params'
 import { body, mediaExample, sampleOf } from './openapi-body'
-import { openApiOAuth2 } from './oauth2-import'
+import { implicitReason, openApiOAuth2 } from './oauth2-import'
 import { PathVariables } from './openapi-path-vars'
 
 /**
@@ -102,11 +102,8 @@ function authFor(requirements: unknown, schemes: Obj, unmapped: string[], where:
     if (auth) return auth
     const implicit = s['flows']['implicit']
     if (isObj(implicit)) {
-      // The token comes back in the redirect's #fragment, which a browser never sends to the loopback listener
-      // a desktop app waits on; what a user can run is the token itself.
-      const at = str(implicit['authorizationUrl'])
       unmapped.push(
-        `${where}: security scheme "${name}" is OAuth 2's implicit flow, which Flightdeck does not run (its token comes back in the redirect's #fragment, which no loopback redirect receives; RFC 9700 retires it): imported as Bearer {{token}}, so set token to an access token got${at ? ` at ${at}` : ''}, or use the provider's authorization code flow`,
+        `${where}: security scheme "${name}" is OAuth 2's implicit flow, ${implicitReason(str(implicit['authorizationUrl']))}`,
       )
       return { type: 'bearer', token: '{{token}}' }
     }
