@@ -114,7 +114,7 @@ describe('composer', () => {
     expect(store.getState().selectedSid).toBe('s7')
   })
 
-  it('sends N copies with count and keeps the selection', async () => {
+  it('sends N copies with count and selects the first', async () => {
     const fake = fakeClient({
       'request.send': () => ({ ok: true, value: { sids: ['a', 'b', 'c'], batchId: 'b1' } }),
     })
@@ -123,7 +123,7 @@ describe('composer', () => {
     store.getState().setSendCount(3)
     await store.getState().send(store.getState().sendCount)
     expect(fake.calls[0]?.payload).toMatchObject({ count: 3 })
-    expect(store.getState().selectedSid).toBeNull()
+    expect(store.getState().selectedSid).toBe('a')
     store.getState().setSendCount(5000)
     expect(store.getState().sendCount).toBe(1000)
     store.getState().setSendCount(0)

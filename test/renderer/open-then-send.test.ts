@@ -103,4 +103,31 @@ describe('Send right after opening a request', () => {
     store.getState().chooseComposerPart('body')
     expect(store.getState().composerParts).toMatchObject({ [behind]: 'body', [s.activeTabId]: 'headers' })
   })
+
+  it("Send ×N shows the burst: its first row is selected, and the earlier row's copy note is gone", async () => {
+    // An engine of its own: its timeline holds only this test's rows.
+    const store = startEngine().store()
+    const rowsDone = async (n: number): Promise<void> => {
+      for (let i = 0; i < 500 && store.getState().timeline.order.length < n; i++)
+        await new Promise((r) => setTimeout(r, 10))
+      expect(store.getState().timeline.order).toHaveLength(n)
+    }
+    store.getState().setUrl(`${server.url}/json?from=one`)
+    await store.getState().send()
+    await rowsDone(1)
+    const earlier = store.getState().selectedSid
+    expect(earlier).toBe(store.getState().timeline.order[0])
+    // A note from copying on that row (here the test's page has no clipboard: the note says so, as a person sees).
+    await store.getState().copyText('v', 'the value of x', 'headers')
+    expect(store.getState().copyNote?.bodyId).toBe('headers')
+
+    store.getState().setUrl(`${server.url}/json?from=burst`)
+    await store.getState().send(3)
+    await rowsDone(4)
+    const s = store.getState()
+    const burst = s.timeline.order.filter((sid) => sid !== earlier)
+    expect(burst).toHaveLength(3)
+    expect(burst).toContain(s.selectedSid)
+    expect(s.copyNote).toBeNull()
+  })
 })

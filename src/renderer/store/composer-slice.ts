@@ -106,9 +106,10 @@ export function createComposerSlice(client: ApiClient): StateCreator<AppState, [
           set({ sendError: res.error })
           return
         }
-        // A single send is what the person wants to look at next; a burst keeps the current selection.
+        // What was just sent is what the person wants to look at next: a burst shows its first copy (the rest
+        // are beside it on the timeline), not the row read before it.
         const first = res.value.sids[0]
-        if (n === 1 && first !== undefined) get().selectSent(first)
+        if (first !== undefined) get().selectSent(first)
       },
       completeFilePath: async (partial) => {
         const { context } = get().sendScope()

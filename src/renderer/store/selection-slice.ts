@@ -28,10 +28,12 @@ export function createSelectionSlice(): StateCreator<AppState, [], [], Selection
     const show = (sid: string | null, followingSid: string | null): void =>
       set((s) => {
         if (s.selectedSid === sid) return s.followingSid === followingSid ? {} : { followingSid }
-        // The body pane holds one body: the newly selected row's is read when it is shown.
+        // The body pane holds one body: the newly selected row's is read when it is shown. A copy's note was
+        // about the row read before ("Copied the body", "Copied the value of …"): it goes with it.
+        const copyNote = null
         return s.body && s.body.sid !== sid
-          ? { selectedSid: sid, body: null, followingSid }
-          : { selectedSid: sid, followingSid }
+          ? { selectedSid: sid, body: null, followingSid, copyNote }
+          : { selectedSid: sid, followingSid, copyNote }
       })
     return {
       selectedSid: null,
