@@ -1,7 +1,8 @@
-import { lstatSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { lstatSync, mkdtempSync, rmSync } from 'node:fs'
 import { opendir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { makeFolderSync } from './files/make-folder'
 
 /**
  * Where the engine's temp files go (response bodies past the memory limit, long stream logs): one folder per
@@ -44,7 +45,7 @@ export function engineTempRoot(base: string = tmpdir()): string {
  */
 function usableRoot(root: string): boolean {
   try {
-    mkdirSync(root, { recursive: true, mode: 0o700 })
+    makeFolderSync(root, 0o700)
     const st = lstatSync(root)
     const uid = process.getuid?.()
     return st.isDirectory() && !st.isSymbolicLink() && (uid === undefined || st.uid === uid)
@@ -57,7 +58,7 @@ function usableRoot(root: string): boolean {
 export function processTempDir(): string {
   if (processDir !== null) {
     // Something (a tmp cleaner) may have removed it while we ran: make sure it is there.
-    mkdirSync(processDir, { recursive: true, mode: 0o700 })
+    makeFolderSync(processDir, 0o700)
     return processDir
   }
   const root = engineTempRoot()

@@ -1,4 +1,4 @@
-import { mkdir, readFile, stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { joinPath } from '../../shared/collection'
 import { fail, ok, type Result } from '../../shared/result'
@@ -8,6 +8,7 @@ import { versionOf } from './loader'
 import { renderYaml, type PlainMap } from './yaml-doc'
 import { absPath } from './paths'
 import { blockedOrFileFailure, checkInside } from './write-guard'
+import { makeFolder } from '../files/make-folder'
 
 /**
  * What every change to a collection file goes through: a filesystem error becomes a `file` refusal naming the
@@ -69,7 +70,7 @@ export async function writeDoc(
     if (bad) return bad
   }
   const text = renderYaml(plain, previous, known)
-  await mkdir(parentOf(abs), { recursive: true })
+  await makeFolder(parentOf(abs))
   await writeFileAtomic(abs, text)
   return ok(versionOf(text))
 }

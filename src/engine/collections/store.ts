@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises'
+import { readFile, rename, rm, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { joinPath, parentPath, type SavedRequest, type Variable } from '../../shared/collection'
 import { fail, ok, type Result } from '../../shared/result'
@@ -28,6 +28,7 @@ import { stemOf, versionOf } from './loader'
 import { renderYaml } from './yaml-doc'
 import { absPath, slugify } from './paths'
 import { checkInside } from './write-guard'
+import { makeFolder } from '../files/make-folder'
 
 export { absPath, safeRel, slugify } from './paths'
 export { fileFailure } from './write-guard'
@@ -42,7 +43,7 @@ export { readFolderSettings, saveFolderSettings } from './folder-settings'
 
 export async function createCollection(dir: string, name: string): Promise<Result<CollectionSettings>> {
   return guarded('', async (): Promise<Result<CollectionSettings>> => {
-    await mkdir(dir, { recursive: true })
+    await makeFolder(dir)
     const file = join(dir, COLLECTION_FILE)
     const existing = await readIfExists(file)
     if (existing !== null) {
@@ -111,7 +112,7 @@ export async function createRequest(
     const rel = joinPath(folder, name)
     const inside = await checkInside(dir, rel, absPath(dir, rel), true)
     if (!inside.ok) return inside
-    await mkdir(absPath(dir, folder), { recursive: true })
+    await makeFolder(absPath(dir, folder))
     await writeFileAtomic(absPath(dir, rel), renderYaml(requestPlain(request), null, REQUEST_KEYS))
     return ok(rel)
   })
@@ -123,7 +124,7 @@ export async function createFolder(dir: string, parent: string, name: string): P
     const rel = joinPath(parent, dirName)
     const inside = await checkInside(dir, rel, absPath(dir, rel), false)
     if (!inside.ok) return inside
-    await mkdir(absPath(dir, rel), { recursive: true })
+    await makeFolder(absPath(dir, rel))
     if (dirName !== name) {
       // Keep the name as typed when the folder's own name had to be simplified.
       await writeFileAtomic(

@@ -1,10 +1,11 @@
-import { mkdir, readdir } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { fail, ok, type Result } from '../../shared/result'
 import { writeFileAtomic } from '../collections/atomic-write'
 import type { LoadedCollection } from '../collections/loader'
 import { sharedPool, TaskFailed, WorkerDied, type WorkerPool } from '../workers/pool'
 import { MAX_EXPORT_FILES, type ExportBuilt, type ExportFormat } from './export-build'
+import { makeFolder } from '../files/make-folder'
 
 /**
  * Export a collection to Postman v2.1 (one JSON file, each environment beside it), Insomnia v5 (one YAML file)
@@ -50,14 +51,31 @@ export async function exportTo(
   const built = await buildInWorker(loaded, format, pool)
   if (!built.ok) return built
   const b = built.value
-  if (b.format === 'bruno') return writeBruno(b, resolve(file ?? '.'))
-  if (file === undefined)
+  if (file === undefined && b.format !== 'bruno')
     return ok(
       b.format === 'postman'
         ? { text: b.text, skipped: b.skipped, environments: b.environments }
         : { text: b.text, skipped: b.skipped },
     )
-  const abs = resolve(file)
+  const abs = resolve(file ?? '.')
+  try {
+    return b.format === 'bruno' ? await writeBruno(b, abs) : await writeFiles(b, abs)
+  } catch (e) {
+    // A folder that cannot be made or a file that cannot be written (no space, no access, /proc): said in the
+    // filesystem's words, as a `file` error, not an internal one.
+    const code = (e as NodeJS.ErrnoException | null)?.code
+    if (typeof code !== 'string') throw e
+    return fail(
+      'file',
+      `Could not write the ${FORMAT_NAMES[format]} export to ${abs}: ${(e as Error).message}`,
+    )
+  }
+}
+
+async function writeFiles(
+  b: Exclude<ExportBuilt, { format: 'bruno' }>,
+  abs: string,
+): Promise<Result<ExportOutcome>> {
   await writeFileAtomic(abs, b.text)
   if (b.format === 'insomnia') return ok({ text: b.text, file: abs, skipped: b.skipped })
   // Each environment beside it, as Postman exports them (`<name>.<env>.postman_environment.json`).
@@ -105,7 +123,7 @@ async function writeBruno(
     )
   for (const [rel, text] of b.files) {
     const abs = join(root, ...rel.split('/'))
-    await mkdir(dirname(abs), { recursive: true })
+    await makeFolder(dirname(abs))
     await writeFileAtomic(abs, text)
   }
   const text = `${b.files.map(([rel]) => rel).join('\n')}\n`

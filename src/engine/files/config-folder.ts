@@ -1,6 +1,6 @@
-import { mkdir } from 'node:fs/promises'
 import { fail, type Result } from '../../shared/result'
 import { folderBlocker } from './folder-blocker'
+import { makeFolder } from './make-folder'
 
 /**
  * Flightdeck's own config folder (recent collections, global variables, allowed folders, the workspace, the
@@ -26,7 +26,7 @@ const ADVICE = 'or start Flightdeck with FLIGHTDECK_CONFIG_DIR set to another fo
 /** Make the config folder `dir` if it is missing; throws ConfigFolderError naming what is in the way. */
 export async function ensureConfigFolder(dir: string, what: string, mode?: number): Promise<void> {
   try {
-    await mkdir(dir, mode === undefined ? { recursive: true } : { recursive: true, mode })
+    await makeFolder(dir, mode)
   } catch (e) {
     throw await configFolderError(dir, what, e)
   }

@@ -13,7 +13,11 @@ import { dirname, resolve } from 'node:path'
 /** Path parts walked up, at most (a real path is far shorter; this bounds the walk whatever it is given). */
 const MAX_DEPTH = 256
 
-export async function makeFolder(path: string): Promise<void> {
+/**
+ * Make `path` and any folder missing above it, each with `mode` when given (as Node's recursive mkdir does).
+ * Resolves to the first (outermost) folder it made, undefined when `path` was already there, as Node's does.
+ */
+export async function makeFolder(path: string, mode?: number): Promise<string | undefined> {
   const missing: string[] = []
   for (let p = resolve(path); ; p = dirname(p)) {
     if (missing.length >= MAX_DEPTH) throw new Error(`${path}: more than ${MAX_DEPTH} folders to make`)
@@ -26,19 +30,22 @@ export async function makeFolder(path: string): Promise<void> {
     missing.unshift(p)
     if (dirname(p) === p) break
   }
+  let first: string | undefined
   for (const folder of missing) {
     try {
-      await mkdir(folder)
+      await mkdir(folder, mode === undefined ? undefined : { mode })
+      first ??= folder
     } catch (e) {
       // Made by someone else meanwhile, or a link to a folder stat could not follow a moment ago: mkdir below it
       // says what is wrong, if anything.
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
     }
   }
+  return first
 }
 
 /** The same, synchronously (the CLI's code cache is written while nothing else runs). */
-export function makeFolderSync(path: string): void {
+export function makeFolderSync(path: string, mode?: number): void {
   const missing: string[] = []
   for (let p = resolve(path); ; p = dirname(p)) {
     if (missing.length >= MAX_DEPTH) throw new Error(`${path}: more than ${MAX_DEPTH} folders to make`)
@@ -52,7 +59,7 @@ export function makeFolderSync(path: string): void {
   }
   for (const folder of missing) {
     try {
-      mkdirSync(folder)
+      mkdirSync(folder, mode === undefined ? undefined : { mode })
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
     }

@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path'
 import { syncDir } from '../collections/atomic-write'
 import { ENVIRONMENTS_DIR } from '../collections/collection-file-format'
 import { processAlive } from '../collections/temp-sweep'
+import { makeFolder } from '../files/make-folder'
 
 /**
  * An import writes into a stage, a hidden folder, and only then moves what it wrote into place: a write that
@@ -97,7 +98,7 @@ export async function openStage(dir: string): Promise<Stage> {
 async function openBeside(dir: string, dirExisted: boolean): Promise<Stage> {
   const parent = dirname(dir)
   // The parent may not exist yet (an import into a new path): remember the first folder made, to remove it.
-  const madeParent = await mkdir(parent, { recursive: true })
+  const madeParent = await makeFolder(parent)
   const root = join(parent, `.${basename(dir)}.${stageName().slice(1)}`)
   await mkdir(root)
   let committed = false
@@ -113,7 +114,7 @@ async function openBeside(dir: string, dirExisted: boolean): Promise<Stage> {
         committed = true
         await syncDir(parent)
       } catch (e) {
-        if (dirExisted) await mkdir(dir, { recursive: true }).catch(() => undefined)
+        if (dirExisted) await makeFolder(dir).catch(() => undefined)
         throw new StageCommitError(basename(dir), e)
       }
     },

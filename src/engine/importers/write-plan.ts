@@ -21,6 +21,7 @@ import { openStage, StageCommitError, type Stage } from './import-staging'
 import type { KnownFormat } from './index'
 import { countPlan, ImportError, type ImportPlan, type PlanFile, type PlanNode } from './plan'
 import { arrangeReport } from './report-order'
+import { makeFolder } from '../files/make-folder'
 
 /**
  * The writer: a plan becomes a collection folder (or a folder inside an existing collection), written into a
@@ -76,7 +77,7 @@ function withOwnFile(ctx: WriteContext, request: SavedRequest): SavedRequest {
 async function writeOwnFiles(root: string, target: string, files: readonly PlanFile[]): Promise<void> {
   for (const f of files) {
     const at = join(root, target, ...f.path.split('/'))
-    await mkdir(dirname(at), { recursive: true })
+    await makeFolder(dirname(at))
     await writeFileAtomic(at, f.bytes)
   }
 }

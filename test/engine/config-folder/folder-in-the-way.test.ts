@@ -10,10 +10,12 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
+import { spawn } from 'node:child_process'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { runRunCli } from '../../../src/cli/run-command'
 import { emptySavedRequest } from '../../../src/shared/collection'
@@ -227,5 +229,67 @@ describe('a file where `flightdeck run --out` should make its folder', () => {
     } finally {
       await new Promise<void>((done) => server.close(() => done()))
     }
+  })
+})
+
+/**
+ * Under /proc, mkdir says ENOENT while the parent exists: Node's recursive mkdir then retries forever at full CPU.
+ * An import or export aimed there ends with mkdir's words instead.
+ */
+describe.skipIf(!existsSync('/proc/self'))('a folder that cannot be made (under /proc)', () => {
+  const nowhere = '/proc/flightdeck-no-such'
+
+  it('flightdeck import --into ends with a clear error, as a child process given 20 s', async () => {
+    const r = root()
+    const file = join(r, 'one.postman_collection.json')
+    writeFileSync(
+      file,
+      JSON.stringify({
+        info: { name: 'One', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+        item: [{ name: 'Get', request: { method: 'GET', url: 'http://127.0.0.1:9/' } }],
+      }),
+    )
+    const bin = fileURLToPath(new URL('../../../bin/flightdeck.js', import.meta.url))
+    const child = spawn(process.execPath, [bin, 'import', file, '--into', `${nowhere}/col`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FLIGHTDECK_CONFIG_DIR: join(r, 'config') },
+    })
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
+    child.stdout.resume()
+    // A child (~1 s of start-up, up to 4 s at load 20) because a hang must be killable; the bound: a hang is
+    // killed, so the test fails on its exit code rather than by vitest's timeout.
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000)
+    const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)))
+    clearTimeout(killer)
+    expect(code).toBe(2)
+    expect(stderr).toContain(`cannot import ${file}`)
+    expect(stderr).toContain('ENOENT')
+  }, 25_000)
+
+  it('a Bruno or Postman export there is refused with a clear file error', async () => {
+    const r = root()
+    const col = join(r, 'col')
+    mkdirSync(col)
+    writeFileSync(join(col, 'collection.yaml'), 'flightdeck: 1\nname: Col\n')
+    writeFileSync(join(col, 'get.yaml'), 'name: Get\nmethod: GET\nurl: http://127.0.0.1:9/\n')
+    const service = start(join(r, 'config'))
+    expect((await service.invoke('collection.open', { dir: col })).ok).toBe(true)
+    const out = await service.invoke('export.collection', {
+      dir: col,
+      format: 'bruno',
+      file: `${nowhere}/bruno`,
+    })
+    expect(out.ok).toBe(false)
+    expect(!out.ok && out.error).toMatchObject({ code: 'file' })
+    expect(!out.ok && out.error.message).toContain(
+      `Could not write the Bruno export to ${nowhere}/bruno: ENOENT`,
+    )
+    const postman = await service.invoke('export.collection', {
+      dir: col,
+      format: 'postman',
+      file: `${nowhere}/col.postman_collection.json`,
+    })
+    expect(!postman.ok && postman.error).toMatchObject({ code: 'file' })
   })
 })
