@@ -1,5 +1,5 @@
 import type { FolderNode, RequestNode } from '../../shared/collection'
-import { VisibleControls } from '../app/VisibleControls'
+import { bidiVisible, VisibleControls } from '../app/VisibleControls'
 import { useAppStore } from '../store/store-context'
 import { TreeDropTarget } from './TreeDropTarget'
 import { TreeNameInput } from './TreeNameInput'
@@ -91,7 +91,7 @@ function RequestRow({ ctx, node, depth }: { ctx: RowContext; node: RequestNode; 
         aria-label={node.name}
         className="tree-item"
         style={{ paddingLeft: 20 + depth * 14 }}
-        title={`${node.path}\n${node.url}`}
+        title={bidiVisible(`${node.path}\n${node.url}`)}
         draggable
         tabIndex={0}
         onDragStart={(e) => startDrag(e, ctx.dir, node.path)}

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
-import { VisibleControls } from '../app/VisibleControls'
+import { bidiVisible, VisibleControls } from '../app/VisibleControls'
 import { useAppStore } from '../store/store-context'
 import { selectActiveTab } from './active-draft'
 import { SnippetDialog } from './SnippetDialog'
@@ -67,7 +67,11 @@ function TabButton({ tab, active }: { tab: RequestTab; active: boolean }) {
       aria-label={`${label}${dirty ? ', unsaved changes' : ''}`}
       data-dirty={dirty ? 'true' : 'false'}
       tabIndex={active ? 0 : -1}
-      title={tab.path ?? 'Not saved yet: Ctrl/Cmd+S saves it into the active collection'}
+      title={
+        tab.path !== null
+          ? bidiVisible(tab.path)
+          : 'Not saved yet: Ctrl/Cmd+S saves it into the active collection'
+      }
       onClick={() => activate(tab.id)}
       onAuxClick={(e) => {
         if (e.button === 1) close(tab.id)
