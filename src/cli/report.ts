@@ -10,7 +10,7 @@ import type {
   ResponseHeadersEvent,
   TimelineEvent,
 } from '../shared/timeline'
-import type { AppError } from '../shared/result'
+import type { AppError, ErrorCode } from '../shared/result'
 import type { ServerTimingEntry } from '../shared/server-timing'
 import { sentTraceId } from '../engine/trace/run-trace'
 import { notSentLines, stoppedBeforeSending, type StoppedIn } from './not-sent'
@@ -58,8 +58,14 @@ export interface JsonReport {
   traceId?: string
   /** A failed or cancelled exchange's partial body: how many bytes came (they are not kept). */
   partialBodyBytes?: number
-  error?: AppError
+  error?: ReportError
 }
+
+/**
+ * Why the exchange did not end in a response: an engine error, or `cancelled` (Ctrl+C), which is no failure of
+ * the network or the server, and is named so as a run's report names a cancelled step.
+ */
+export type ReportError = Omit<AppError, 'code'> & { code: ErrorCode | 'cancelled' }
 
 /** One pushed stream: what the server promised, and what came of it. */
 export interface PushReport {
@@ -176,7 +182,7 @@ export function buildReport(outcome: ExchangeOutcome): JsonReport {
         ? { code: final.code, message: final.message }
         : { code: final.code, message: final.message, detail: final.detail }
   }
-  if (final.type === 'cancelled') report.error = { code: 'network', message: 'Cancelled.' }
+  if (final.type === 'cancelled') report.error = { code: 'cancelled', message: 'Cancelled.' }
   return report
 }
 

@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process'
 import { createServer, type AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseCliArgs } from '../../src/cli/args'
 import type { JsonReport } from '../../src/cli/report'
+import { runSend } from '../../src/cli/send-command'
 import { refusedPort, startHttpServer, type Fixture } from '../fixtures/servers'
 
 const bin = fileURLToPath(new URL('../../bin/flightdeck.js', import.meta.url))
@@ -143,6 +145,40 @@ describe('flightdeck send', () => {
       /^failed {4}timeout_total: The request took longer than the total timeout of 300 ms$/m,
     )
     expect(run.stdout).toMatch(/^ {2}wait +[\d.]+ (ms|s)$/m)
+  })
+
+  it('a send cancelled with Ctrl+C says cancelled in --json, not a network error', async () => {
+    // In this process (a child would cost a second of start-up): Ctrl+C is the SIGINT listener the send adds.
+    const held = createServer(() => undefined)
+    const arrived = new Promise<void>((r) =>
+      held.once('connection', (socket) => socket.once('data', () => r())),
+    )
+    await new Promise<void>((r) => held.listen(0, '127.0.0.1', r))
+    const before = new Set(process.listeners('SIGINT'))
+    const cmd = parseCliArgs(['send', '--json', `http://127.0.0.1:${(held.address() as AddressInfo).port}/`])
+    if (cmd.kind !== 'send') throw new Error('not a send')
+    let out = ''
+    let err = ''
+    let ended = false
+    const sending = runSend(cmd, { out: (t) => void (out += t), err: (t) => void (err += t) }).finally(
+      () => (ended = true),
+    )
+    try {
+      await arrived
+      const ctrlC = process.listeners('SIGINT').filter((l) => !before.has(l))
+      expect(ctrlC).toHaveLength(1)
+      // Pressed again until the send ends (it cancels once it knows its session), bounded.
+      for (let i = 0; i < 200 && !ended; i++) {
+        for (const l of ctrlC) (l as () => void)()
+        await new Promise((r) => setTimeout(r, 25))
+      }
+      expect(await sending).toBe(1)
+    } finally {
+      held.close()
+    }
+    expect(err).toBe('flightdeck: cancelled: the request was cancelled\n')
+    const report = JSON.parse(out) as JsonReport
+    expect(report).toMatchObject({ sent: true, error: { code: 'cancelled', message: 'Cancelled.' } })
   })
 
   it('bad arguments exit 2 with one line; --help exits 0', async () => {
