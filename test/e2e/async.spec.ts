@@ -151,6 +151,24 @@ test('a webhook arrives as its own row, linked to the request that carried {{$we
     "Call from 127.0.0.1 cut (answered 413): its body of 19.1 MB is over the inbox's 16.0 MB limit",
   )
 
+  // A call to a URL the inbox never gave out (a service posting to an old URL) is a row of its own saying 404; its
+  // hover card says when it came, from where and why it was refused, not a request's phases.
+  const stale = `${base}/hooks/staleToken12345/done`
+  expect((await fetch(stale, { method: 'POST', body: '{}' })).status).toBe(404)
+  const refused = timeline.locator('[role="row"][data-kind="webhook"][aria-label$=" to an unknown URL"]')
+  await expect(refused).toHaveAttribute('aria-label', `webhook POST ${stale} to an unknown URL`)
+  await expect(refused).toContainText('404')
+  const rb = await refused.boundingBox()
+  const cb = await page.getByTestId('waterfall').boundingBox()
+  if (!rb || !cb) throw new Error('no row or canvas box')
+  await page.mouse.move(cb.x + 2, rb.y + rb.height / 2)
+  await page.mouse.move(cb.x + cb.width * 0.5, rb.y + rb.height / 2)
+  const card = page.getByRole('tooltip')
+  await expect(card.getByRole('table', { name: 'The hovered incoming call' })).toContainText('From127.0.0.1')
+  await expect(card).toContainText('Call from 127.0.0.1 refused (answered 404)')
+  await page.screenshot({ path: test.info().outputPath('webhook-unknown-url-card.png') })
+  await page.mouse.move(0, 0)
+
   // For the README: a job on one lane and a webhook tied to its request, the job selected.
   await page.getByRole('tab', { name: /After response/ }).click()
   await page.getByRole('radio', { name: 'Follow job' }).click()
