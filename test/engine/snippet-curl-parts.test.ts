@@ -129,3 +129,49 @@ describe('a Go snippet', () => {
     expect(parts(theirs)).toEqual(parts(ours))
   }, 120_000)
 })
+
+describe('Copy as of a saved request', () => {
+  it('refuses a file part outside the collection in the words Send refuses it with', async () => {
+    writeFileSync(join(work, 'secret.txt'), 'not for the snippet')
+    writeFileSync(
+      join(dir, 'uploads', 'leak.yaml'),
+      `name: Leak\nmethod: POST\nurl: '${stub.url}/upload'\nbody:\n  kind: multipart\n  parts:\n    - kind: text\n      name: note\n      value: hi\n    - kind: file\n      name: doc\n      path: ../secret.txt\n`,
+    )
+    const sent = await sendSaved(service, stub, dir, 'uploads/leak.yaml').then(
+      () => 'sent',
+      (e: Error) => e.message,
+    )
+    expect(sent).toMatch(
+      /^file_outside: Multipart part "doc": the file \.\.\/secret\.txt .*is outside the collection folder/,
+    )
+    const words = sent.replace(/^file_outside: /, '')
+    // The Code dialog (export.request) and a tab's Copy as (draft.snippet, the tab's scope) refuse it alike.
+    for (const target of ['curl', 'go'] as const) {
+      const r = await service.invoke('export.request', { dir, path: 'uploads/leak.yaml', target })
+      expect([target, !r.ok && r.error.message]).toEqual([target, words])
+    }
+    const draft = await service.invoke('draft.snippet', {
+      request: {
+        method: 'POST',
+        url: `${stub.url}/upload`,
+        headers: [],
+        body: {
+          kind: 'multipart',
+          parts: [{ kind: 'file', name: 'doc', path: '../secret.txt', enabled: true }],
+        },
+        options: {},
+      },
+      auth: { type: 'inherit' },
+      context: { dir, path: 'uploads/leak.yaml' },
+      target: 'python-requests',
+    })
+    expect(!draft.ok && draft.error.message).toBe(words)
+    // A file inside the collection is still written by its path.
+    const inside = await service.invoke('export.request', {
+      dir,
+      path: 'uploads/upload-receipt.yaml',
+      target: 'curl',
+    })
+    expect(inside.ok && inside.value.text).toContain('receipt.csv')
+  })
+})

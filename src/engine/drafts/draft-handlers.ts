@@ -3,7 +3,7 @@ import { emptySavedRequest } from '../../shared/collection'
 import type { CommandHandlers, DraftCommand } from '../../shared/contract'
 import { fail, ok } from '../../shared/result'
 import { effectiveAuth } from '../send-rules/auth-chain'
-import { authChainFor } from '../collections/handlers'
+import { authChainFor, collectionFileScope } from '../collections/handlers'
 import type { CollectionManager } from '../collections/manager'
 import { snippet } from '../exporters/snippets'
 import { importCurl } from '../importers/curl'
@@ -44,7 +44,9 @@ export function createDraftHandlers(
         auth: p.auth,
         ...(p.graphql ? { kind: 'graphql' as const, graphql: p.graphql } : {}),
       }
-      const text = await snippet(request, auth, vars.value, p.target)
+      // A saved request's files are confined as Send confines them.
+      const files = collectionFileScope(manager, p.context)
+      const text = await snippet(request, auth, vars.value, p.target, files)
       return text.ok ? ok({ text: text.value }) : text
     },
     'draft.completePath': async (p) => {

@@ -3,7 +3,9 @@ import type { AuthSpec, SavedRequest, ScopedVariable } from '../../shared/collec
 import type { SnippetTarget } from '../../shared/collection-schemas'
 import { fail, ok, type Result } from '../../shared/result'
 import { resolveRequest } from '../../shared/template'
+import type { RequestSpec } from '../../shared/request'
 import { applySimpleAuth } from '../auth/apply-auth'
+import { confineBody, type FileScope } from '../files/confine'
 import { graphqlSnippetRefusal, graphqlSnippetRequest } from '../graphql/graphql-snippet'
 import { snippetParams } from './snippet-multipart'
 import { sharedPool, TaskFailed, WorkerDied } from '../workers/pool'
@@ -20,6 +22,16 @@ const TARGETS: Record<SnippetTarget, [string, string]> = {
   go: ['go', 'native'],
 }
 
+/** The values a snippet fills in: secrets stay as `{{name}}` (a snippet is pasted into chats). */
+function snippetValues(vars: readonly ScopedVariable[]): Map<string, string> {
+  const values = new Map<string, string>()
+  for (const v of vars) {
+    if (v.secret) values.delete(v.name)
+    else values.set(v.name, v.value)
+  }
+  return values
+}
+
 /**
  * `typeOf` is the type a file without one is sent as (the engine's guess from its name, shared/file-type.ts);
  * multipart parts are written as snippet-multipart.ts says.
@@ -31,11 +43,7 @@ export function toHar(
   typeOf: (path: string) => string = () => 'application/octet-stream',
   target?: SnippetTarget,
 ): Result<HarRequest> {
-  const values = new Map<string, string>()
-  for (const v of vars) {
-    if (v.secret) values.delete(v.name)
-    else values.set(v.name, v.value)
-  }
+  const values = snippetValues(vars)
   // Secrets and dynamic values are left as their names.
   const keep = { uuid: () => '{{$uuid}}', now: () => 0, random: () => 0 }
   // A GraphQL request is shown as the HTTP request that carries it.
@@ -52,6 +60,15 @@ export function toHar(
     auth.type === 'basic' || auth.type === 'bearer' || auth.type === 'apikey'
       ? applySimpleAuth(resolved.spec, resolved.auth)
       : resolved.spec
+  return harOf(spec, typeOf, target)
+}
+
+/** A resolved request as httpsnippet reads it. */
+function harOf(
+  spec: RequestSpec,
+  typeOf: (path: string) => string,
+  target?: SnippetTarget,
+): Result<HarRequest> {
   let url: URL
   try {
     url = new URL(/^[a-z][a-z\d+.-]*:\/\//i.test(spec.url) ? spec.url : `http://${spec.url}`)
@@ -99,11 +116,16 @@ export function toHar(
   return ok(har)
 }
 
+/**
+ * `files`: where a saved request's files may lead (collectionFileScope). A file body or part that Send would refuse
+ * as outside the collection is refused here in Send's words: the code would read that file where it is run.
+ */
 export async function snippet(
   req: SavedRequest,
   auth: AuthSpec,
   vars: readonly ScopedVariable[],
   target: SnippetTarget,
+  files: FileScope | null = null,
 ): Promise<Result<string>> {
   const refused = req.kind === 'graphql' ? await graphqlSnippetRefusal(req) : null
   if (refused) return refused
@@ -111,6 +133,17 @@ export async function snippet(
   const { fileTypeOrDefault } = await import('../../shared/file-type')
   const har = toHar(req, auth, vars, fileTypeOrDefault, target)
   if (!har.ok) return har
+  if (files && (req.body.kind === 'file' || req.body.kind === 'multipart')) {
+    // Checked on the paths as resolved (a `{{dir}}/x` too); the code keeps them as written, relative to the folder.
+    const resolved = resolveRequest(
+      { method: req.method, url: req.url, headers: [], body: req.body, options: {} },
+      auth,
+      snippetValues(vars),
+      { uuid: () => '', now: () => 0, random: () => 0 },
+    )
+    const confined = await confineBody(resolved.spec.body, files)
+    if (!confined.ok) return confined
+  }
   const [t, client] = TARGETS[target]
   let out: string | null
   try {

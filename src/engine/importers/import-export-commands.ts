@@ -1,5 +1,5 @@
 import { basename } from 'node:path'
-import type { CollectionHandlerDeps } from '../collections/handlers'
+import { collectionFileScope, type CollectionHandlerDeps } from '../collections/handlers'
 import { inheritedAuth } from '../send-rules/auth-chain'
 import { readRequestFile, stemOf } from '../collections/loader'
 import type { CollectionManager } from '../collections/manager'
@@ -50,6 +50,7 @@ export function importExportCommands(
           inheritedAuth(info, p.path, r.request.auth),
           vars.value,
           p.target,
+          collectionFileScope(manager, context),
         )
         return text.ok ? ok({ text: text.value }) : text
       },
