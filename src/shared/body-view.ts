@@ -78,6 +78,8 @@ export interface HarImportResult {
   batchId: string
   /** Entries left out (unreadable), with why. */
   skipped: { index: number; reason: string }[]
+  /** Entries imported with less than they recorded (a multipart body past its part limit): place in `sids`, what was cut. */
+  cut: { index: number; reason: string }[]
 }
 
 /** `session.request`: a session's request, ready to edit and send again. */

@@ -138,4 +138,24 @@ describe('a shared HAR whose file parts name paths of the reader', () => {
       ['id_ed25519', 'own id_ed25519'],
     ])
   })
+
+  it('a recorded multipart body past 1,000 parts is cut, and the import says so', async () => {
+    const { service, stub } = target
+    const names = Array.from({ length: 1001 }, (_, i) => `part-${i}.txt`)
+    const onto = await service.invoke('har.import', {
+      text: harOf(`${stub.url}/upload`, ['one.txt'], names),
+      name: 'many-parts.har',
+    })
+    if (!onto.ok) throw new Error(onto.error.message)
+    expect(onto.value.cut).toEqual([
+      {
+        index: 1,
+        reason:
+          'its multipart body has 1,001 parts: only the first 1,000 are kept (Edit as new request, Copy as and a HAR exported again have those)',
+      },
+    ])
+    const r = await service.invoke('session.request', { sid: onto.value.sids[1] ?? '' })
+    if (!r.ok) throw new Error(r.error.message)
+    expect(r.value.body.kind === 'multipart' && r.value.body.parts.length).toBe(1000)
+  })
 })

@@ -14,7 +14,7 @@ import { harTotal } from '../http/timings'
 import type { SessionRecords } from '../sessions/session-records'
 import { TaskFailed, WorkerDied, sharedPool } from '../workers/pool'
 import { HarFormatError, PARSE_BYTES_PER_CHAR, type ParsedHar, type ParsedHarEntry } from './har-parse'
-import { multipartBodyOf } from './har-post-data'
+import { multipartBodyOf, multipartCut } from './har-post-data'
 import type { HarEntry } from './har-types'
 
 /**
@@ -79,6 +79,7 @@ export async function harOntoTimeline(
   for (const start of starts) first = Math.min(first, start)
   const base = deps.clock.now()
   const sids: string[] = []
+  const cut: HarImportResult['cut'] = []
   let sliceStart = performance.now()
   for (let i = 0; i < size; i++) {
     const start = starts[i] ?? first
@@ -86,6 +87,8 @@ export async function harOntoTimeline(
     sids.push(sid)
     const entry = JSON.parse(entries[i] ?? '{}') as HarEntry
     const at = { entry, start, body: bodies[i] ?? null }
+    const lost = multipartCut(entry.request.postData)
+    if (lost !== '') cut.push({ index: i, reason: lost })
     emitEntry(sid, at, base + (start - first), { id: batchId, index: i, size }, deps)
     // Let go of the bytes once stored.
     bodies[i] = null
@@ -94,7 +97,7 @@ export async function harOntoTimeline(
       sliceStart = performance.now()
     }
   }
-  return { sids, skipped: parsed.skipped, batchId }
+  return { sids, skipped: parsed.skipped, cut, batchId }
 }
 
 const num = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) ? x : -1)

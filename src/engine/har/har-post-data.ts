@@ -73,7 +73,15 @@ function partParam(part: MultipartPart, typeOfFile: FileTypeOf): HarParam {
 }
 
 /** Most parts read from one recorded request (a request file holds at most 1,000). */
-const MAX_PARTS = 1000
+export const MAX_PARTS = 1000
+
+/** What a recorded multipart body loses to MAX_PARTS, in words, or '' when nothing. */
+export function multipartCut(post: unknown): string {
+  const params = typeof post === 'object' && post !== null ? (post as { params?: unknown }).params : undefined
+  if (multipartBodyOf(post) === undefined || !Array.isArray(params) || params.length <= MAX_PARTS) return ''
+  const n = (x: number): string => x.toLocaleString('en-US')
+  return `its multipart body has ${n(params.length)} parts: only the first ${n(MAX_PARTS)} are kept (Edit as new request, Copy as and a HAR exported again have those)`
+}
 
 /**
  * A HAR `fileName` as the file name it is (its last segment, `/` or `\\` ending a folder), or '' when none is

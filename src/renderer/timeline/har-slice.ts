@@ -1,6 +1,6 @@
 import type { TimelineState } from './apply-batch'
 import type { StateCreator } from 'zustand/vanilla'
-import type { SnippetTarget } from '../../shared/body-view'
+import type { HarImportResult, SnippetTarget } from '../../shared/body-view'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
 
@@ -94,7 +94,7 @@ export function createHarSlice(client: ApiClient): StateCreator<AppState, [], []
       set({
         importedBatches: batches,
         harNote: {
-          text: `Imported ${res.value.sids.length} from ${name}${skipped > 0 ? `, ${skipped} skipped` : ''}`,
+          text: `Imported ${res.value.sids.length} from ${name}${skipped > 0 ? `, ${skipped} skipped` : ''}${cutNote(res.value.cut)}`,
           error: false,
         },
       })
@@ -146,4 +146,11 @@ export function harSids(rows: TimelineState['rows'], listed: readonly string[]):
     for (const m of row.members ?? []) out.push(m)
   }
   return out
+}
+
+/** The first request a HAR import cut (a multipart body past its part limit), and how many more were. */
+function cutNote(cut: HarImportResult['cut']): string {
+  const [first] = cut
+  if (!first) return ''
+  return `; request ${first.index + 1}: ${first.reason}${cut.length > 1 ? ` (and ${cut.length - 1} more cut)` : ''}`
 }
