@@ -6,6 +6,7 @@ import { KeyValueTable } from '../../src/renderer/composer/KeyValueTable'
 import { TreeChildren } from '../../src/renderer/sidebar/TreeRows'
 import type { RowContext } from '../../src/renderer/sidebar/tree-context'
 import { RequestTabs } from '../../src/renderer/tabs/RequestTabs'
+import { RunRequestTable } from '../../src/renderer/runner/RunRequestTable'
 import { createAppStore } from '../../src/renderer/store/app-store'
 import { fakeClient } from './fake-client'
 import { renderOverStore } from './render-over-store'
@@ -70,5 +71,15 @@ describe('a file path holding a bidirectional control in a tooltip', () => {
     const titles = title(renderOverStore(store, createElement(RequestTabs)))
     expect(titles).toContain('invoice\\u202elmay.exe')
     expect(titles.join('')).not.toMatch(/\u202e/)
+  })
+
+  it("a run's table: the request's path on hover and its name, each control as its escape", () => {
+    const store = createAppStore(fakeClient({}).client)
+    const requests = [{ stepId: 's', name: 'Pay\u202egpj.exe', path, passed: 1, failed: 0, messages: [] }]
+    const html = renderOverStore(store, createElement(RunRequestTable, { requests }))
+    expect(title(html)).toContain('invoice\\u202elmay.exe')
+    expect(html).toContain('Pay<span class="bidi-control"')
+    // data-path is the row's key for the page's own code, never shown.
+    expect(html.replace(/data-path="[^"]*"/g, '')).not.toMatch(/\u202e/)
   })
 })

@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { formatMs } from '../../shared/format'
+import { bidiVisible, VisibleControls } from '../app/VisibleControls'
 import type { RunFinished } from '../../shared/run-schemas'
 import { useAppStore } from '../store/store-context'
 import type { RequestTally } from './runner-slice'
@@ -64,15 +65,15 @@ export function RunRequestTable({ requests }: { requests: readonly RequestTally[
                     <button
                       type="button"
                       className="run-name run-open"
-                      title={`${r.path}: open the ${r.exchange.failed ? 'first failed' : 'latest'} exchange (iteration ${r.exchange.iteration + 1})`}
+                      title={`${bidiVisible(r.path)}: open the ${r.exchange.failed ? 'first failed' : 'latest'} exchange (iteration ${r.exchange.iteration + 1})`}
                       aria-label={`Open ${r.name}'s exchange`}
                       onClick={() => openRow(r)}
                     >
-                      {r.name}
+                      <VisibleControls text={r.name} />
                     </button>
                   ) : (
-                    <span className="run-name" title={r.path}>
-                      {r.name}
+                    <span className="run-name" title={bidiVisible(r.path)}>
+                      <VisibleControls text={r.name} />
                     </span>
                   )}
                   {r.scriptTests ? (
