@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { until as untilFor } from './engine-client'
 import type { AppStore } from '../../src/renderer/store/app-store'
 import { applyBatch, clearFinished, EMPTY_TIMELINE } from '../../src/renderer/timeline/apply-batch'
+import { WebhookDetails } from '../../src/renderer/async/WebhookDetails'
 import { HoverCard } from '../../src/renderer/timeline/HoverCard'
 import { harSids } from '../../src/renderer/timeline/har-slice'
 import { jobBadge, rowLabel, statusClass, statusText } from '../../src/renderer/timeline/row-labels'
@@ -194,6 +195,10 @@ describe('webhooks on the timeline', () => {
     expect(card(refusedSid())).toMatch(
       /Received +\d\d:\d\d:\d\d\.\d{3} +From +127\.0\.0\.1 +Call from 127\.0\.0\.1 refused \(answered 404\): it called a URL/,
     )
+    const refusedRow = store.getState().timeline.rows[refusedSid()]!
+    const details = renderOverStore(store, createElement(WebhookDetails, { row: refusedRow }))
+    expect(details).toContain('Webhook 404')
+    expect(details).toContain('Nothing of a refused call is kept')
     await store.getState().stopWebhook()
     expect(store.getState().webhook.running).toBe(false)
   })

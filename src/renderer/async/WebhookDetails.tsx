@@ -12,6 +12,8 @@ import { TraceLine } from '../timeline/TraceLink'
 export function WebhookDetails({ row }: { row: SessionRow }) {
   const call = row.webhook
   const cut = row.terminal?.type === 'error' ? row.terminal : undefined
+  // A call to a URL the inbox did not give out was refused (404), not cut short.
+  const refused = cut?.code === 'not_found'
   const cause = useAppStore((s) =>
     row.queued.initiator === undefined ? undefined : s.timeline.rows[row.queued.initiator],
   )
@@ -28,7 +30,7 @@ export function WebhookDetails({ row }: { row: SessionRow }) {
     <section className="details hook-details" aria-label="Webhook call" data-sid={row.sid}>
       <div className="status-line">
         <span className={`status-pill ${cut ? 'st-error' : 'st-hook'}`}>
-          {cut ? 'Webhook cut' : 'Webhook'}
+          {refused ? 'Webhook 404' : cut ? 'Webhook cut' : 'Webhook'}
         </span>
         <span className="method">{row.queued.method}</span>
         <span className="url mono" title={row.queued.url}>
@@ -62,7 +64,11 @@ export function WebhookDetails({ row }: { row: SessionRow }) {
         <dd className="mono">{row.queued.url}</dd>
       </dl>
       {cut ? (
-        <p className="muted">Nothing of a cut call is kept: its head and any body it sent are let go.</p>
+        <p className="muted">
+          {refused
+            ? 'Nothing of a refused call is kept: its body is let go unread.'
+            : 'Nothing of a cut call is kept: its head and any body it sent are let go.'}
+        </p>
       ) : null}
       <h4 hidden={cut !== undefined}>Headers</h4>
       <table className="hook-headers mono" aria-label="Webhook headers">
