@@ -1,10 +1,12 @@
 import { writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import type { ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
+import type * as NodeTls from 'node:tls'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import type { RequestSpec } from '../../src/shared/request'
 import { makeTestPki, type TestPki } from '../fixtures/certs'
@@ -248,6 +250,38 @@ describe('HTTP/2 requests share a connection', () => {
       expect(server.sessions).toBeLessThanOrEqual(4)
     })
   }
+})
+
+describe('TLS with a CA file', () => {
+  it("a profile's connections share one secure context: the CA file is parsed once, not once a connection", async () => {
+    // Every answer closes its connection, so each request opens one of its own.
+    const closing = createHttpsServer({ cert: pki.localhost.cert, key: pki.localhost.key }, (_req, res) => {
+      res.setHeader('connection', 'close')
+      res.end('ok')
+    })
+    await new Promise<void>((resolve) => closing.listen(0, '127.0.0.1', resolve))
+    const port = (closing.address() as AddressInfo).port
+    // A CA file of its own, so its profile's connections are all made here.
+    const ownCa = join(tmpdir(), `flightdeck-h2-goaway-own-ca-${process.pid}.pem`)
+    writeFileSync(ownCa, `${pki.ca.cert}\n${pki.localhost.cert}`)
+    // The engine's own node:tls (process.getBuiltinModule), watched, not replaced.
+    const contexts = vi.spyOn(
+      createRequire(import.meta.url)('node:tls') as typeof NodeTls,
+      'createSecureContext',
+    )
+    try {
+      for (let i = 0; i < 3; i++) {
+        const r = await send(service, spec(`https://localhost:${port}/c/${i}`, {}, { caFile: ownCa }))
+        expect(done(r).status).toBe(200)
+        expect(eventsOf(r, 'request-sent')[0]?.reused).toBe(false)
+      }
+      expect(contexts.mock.calls.filter(([o]) => o?.ca !== undefined)).toHaveLength(1)
+    } finally {
+      contexts.mockRestore()
+      closing.closeAllConnections()
+      await new Promise<void>((resolve) => closing.close(() => resolve()))
+    }
+  })
 })
 
 /** Bursts a GOAWAY test sends at the most before it must have met the GOAWAYs it asks for. */
