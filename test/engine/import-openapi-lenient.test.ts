@@ -43,4 +43,34 @@ describe('OpenAPI that fails strict validation is imported as far as it goes', (
     const listed = await sendSaved(service, stub, dir, 'tickets/listtickets.yaml')
     expect([listed.method, listed.url]).toEqual(['GET', '/v1/tickets?status=open'])
   })
+
+  it('a schema property named __proto__ is in the generated example, as the spec names it', async () => {
+    const { stub, service, dir } = target
+    const spec = [
+      'openapi: 3.0.3',
+      "info: { title: Protos, version: '1' }",
+      `servers: [{ url: '${stub.url}' }]`,
+      'paths:',
+      '  /objects:',
+      '    post:',
+      '      operationId: saveObject',
+      '      requestBody:',
+      '        content:',
+      '          application/json:',
+      '            schema:',
+      '              allOf:',
+      '                - type: object',
+      '                  properties:',
+      '                    __proto__: { type: string, example: shadow }',
+      '                - type: object',
+      '                  properties:',
+      '                    inner: { type: object, properties: { __proto__: { type: integer } } }',
+      "      responses: { '200': { description: ok } }",
+    ].join('\n')
+    const into = `${dir}/protos`
+    const r = await service.invoke('import.run', { text: spec, format: 'auto', into })
+    if (!r.ok) throw new Error(r.error.message)
+    const sent = await sendSaved(service, stub, into, 'saveobject.yaml')
+    expect(sent.body.replace(/\s/g, '')).toBe('{"__proto__":"shadow","inner":{"__proto__":0}}')
+  })
 })

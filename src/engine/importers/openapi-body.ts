@@ -30,7 +30,7 @@ export function sampleOf(schema: unknown, depth = 0, budget: ExampleBudget = exa
     const merged: Obj = {}
     for (const part of schema['allOf']) {
       const s = sampleOf(part, depth + 1, budget)
-      if (isObj(s)) Object.assign(merged, s)
+      if (isObj(s)) for (const [k, v] of Object.entries(s)) put(merged, k, v)
     }
     return merged
   }
@@ -40,7 +40,7 @@ export function sampleOf(schema: unknown, depth = 0, budget: ExampleBudget = exa
     const props = isObj(schema['properties']) ? schema['properties'] : {}
     for (const [k, v] of Object.entries(props)) {
       if (budget.cut) break
-      out[k] = sampleOf(v, depth + 1, budget)
+      put(out, k, sampleOf(v, depth + 1, budget))
     }
     return out
   }
@@ -60,6 +60,14 @@ export function sampleOf(schema: unknown, depth = 0, budget: ExampleBudget = exa
             : 'string'
   }
   return null
+}
+
+/**
+ * `o[k] = v` as an own property whatever `k` is: a schema may name a property `__proto__`, which plain
+ * assignment would take as the object's prototype (and JSON.stringify would leave out).
+ */
+function put(o: Obj, k: string, v: unknown): void {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true })
 }
 
 export function scalarText(v: unknown): string {
