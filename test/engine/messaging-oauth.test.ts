@@ -19,6 +19,9 @@ import { record } from './stream-helpers'
  * checks both). The fixture authorization server issues at-1, at-2, … in turn and each peer accepts only at-2:
  * the first open is refused, the token is dropped, and the next open fetches at-2 and is let in (as after an
  * HTTP 401). Before, neither session carried any token.
+ *
+ * Basic, bearer and API-key auth are not sent by either (only OAuth 2.0 is): the app and a run build the CONNECT
+ * and the handshake through one function (messaging-connect.ts); a run's Socket.IO step sent them before.
  */
 
 if (!MOSQUITTO) console.warn(`skipping the MQTT cases: ${MOSQUITTO_MISSING}`)
@@ -29,6 +32,8 @@ let broker: MosquittoFixture | null = null
 let http: Server
 let io: SocketIoServer
 const handshakes: { header: string; token: unknown }[] = []
+/** What reached the `/plain` namespace (no token asked): the Authorization header and the API key's query. */
+const plain: { path: string; header: string; query: unknown }[] = []
 let dir = ''
 let configDir = ''
 let out = ''
@@ -45,6 +50,12 @@ beforeAll(async () => {
     next(header === `Bearer ${ACCEPTED}` && token === ACCEPTED ? undefined : new Error('token refused'))
   })
   io.on('connection', (socket) => socket.emit('hello', 'in'))
+  io.of('/plain').use((socket, next) => {
+    const { headers, query } = socket.handshake
+    plain.push({ path: String(query['p']), header: headers.authorization ?? '', query: query['api_key'] })
+    next()
+  })
+  io.of('/plain').on('connection', (socket) => socket.emit('hello', 'in'))
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r))
   const ioUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
   dir = mkdtempSync(join(tmpdir(), 'fd-messaging-oauth-'))
@@ -92,6 +103,25 @@ beforeAll(async () => {
     join(dir, 'o', 'io.yaml'),
     `name: Own IO\nkind: socketio\nurl: '${ioUrl}'\n${oauthAuth('os')}socketio:\n  listen: [hello]\n  emits: []\nstop:\n  count: 1\n`,
   )
+  // Basic (mosquitto's password file holds alice), bearer and a query API key: sent neither by the app nor a run.
+  const plainAuth = {
+    k: 'auth:\n  type: basic\n  username: alice\n  password: wonderland\n',
+    t: 'auth:\n  type: bearer\n  token: plain-token\n',
+    q: 'auth:\n  type: apikey\n  key: api_key\n  value: k1\n  in: query\n',
+  }
+  for (const [folder, auth] of Object.entries(plainAuth)) {
+    mkdirSync(join(dir, folder))
+    writeFileSync(join(dir, folder, 'folder.yaml'), auth)
+    writeFileSync(
+      join(dir, folder, 'io.yaml'),
+      `name: IO\nkind: socketio\nurl: '${ioUrl}/?p=${folder}'\nsocketio:\n  namespace: /plain\n  listen: [hello]\n  emits: []\nstop:\n  count: 1\n`,
+    )
+    if (broker?.authUrl)
+      writeFileSync(
+        join(dir, folder, 'broker.yaml'),
+        `name: Broker\nkind: mqtt\nurl: '${broker.authUrl}'\nmqtt:\n  subscriptions: []\n  publishes: []\n${opened}`,
+      )
+  }
   writeFileSync(
     join(dir, 's', 'io.yaml'),
     `name: IO\nkind: socketio\nurl: '${ioUrl}'\nsocketio:\n  listen: [hello]\n  emits: []\nstop:\n  count: 1\n`,
@@ -181,5 +211,65 @@ describe('an MQTT or Socket.IO session under OAuth 2.0', () => {
         [1, true],
       ])
     }
+  })
+})
+
+describe('an MQTT or Socket.IO session under basic, bearer or API-key auth', () => {
+  const plainFiles = (): string[] =>
+    ['k', 't', 'q'].flatMap((f) => [`${f}/io.yaml`, ...(broker?.authUrl ? [`${f}/broker.yaml`] : [])])
+
+  it('sends none of it, in the app and in flightdeck run alike', async () => {
+    plain.length = 0
+    const app: [string, string][] = []
+    const engine = startEngine({ configDir })
+    const rec = record(engine.service)
+    const store = engine.store()
+    try {
+      await openCollection(store, dir)
+      for (const path of plainFiles()) {
+        await store.getState().openRequest(dir, path)
+        await store.getState().send()
+        const sid = store.getState().selectedSid ?? ''
+        const [first] = await rec.until(sid, (e) => e.type === 'stream-open' || e.type === 'error')
+        app.push([path, first?.type === 'error' ? 'refused' : (first?.type ?? '')])
+      }
+    } finally {
+      rec.stop()
+      await stopEngines()
+    }
+    const run: [string, string][] = []
+    const saved = process.env['FLIGHTDECK_CONFIG_DIR']
+    process.env['FLIGHTDECK_CONFIG_DIR'] = configDir
+    try {
+      for (const path of plainFiles()) {
+        await runRunCli([dir, path, '--reporter', 'json', '--out', out], {
+          out: () => undefined,
+          err: () => undefined,
+        })
+        const json = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as JsonRunReport
+        for (const r of json.results)
+          run.push([
+            path,
+            r.passed
+              ? 'stream-open'
+              : /not authorized/i.test(r.error?.message ?? '')
+                ? 'refused'
+                : (r.error?.message ?? ''),
+          ])
+      }
+    } finally {
+      if (saved === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
+      else process.env['FLIGHTDECK_CONFIG_DIR'] = saved
+    }
+    // The broker wants alice's password, which neither sends; the Socket.IO server lets every handshake in.
+    const expected = plainFiles().map((p): [string, string] => [
+      p,
+      p.endsWith('broker.yaml') ? 'refused' : 'stream-open',
+    ])
+    expect(app).toEqual(expected)
+    expect(run).toEqual(expected)
+    // What reached the server: no Authorization header and no API key, from the app (first three) or the run.
+    const none = (p: string) => ({ path: p, header: '', query: undefined })
+    expect(plain).toEqual(['k', 't', 'q', 'k', 't', 'q'].map(none))
   })
 })

@@ -1,15 +1,10 @@
-import { DEFAULT_MQTT_OPTIONS, type MqttOptions, type SavedMqtt } from '../../shared/mqtt'
+import type { SavedMqtt } from '../../shared/mqtt'
 import type { AuthSpec } from '../../shared/collection'
 import type { RequestSpec } from '../../shared/request'
 import { ok, type Result } from '../../shared/result'
-import {
-  DEFAULT_SOCKETIO_OPTIONS,
-  type SavedSocketIo,
-  type SocketIoArg,
-  type SocketIoOptions,
-} from '../../shared/socketio'
+import type { SavedSocketIo, SocketIoArg } from '../../shared/socketio'
 import type { StreamEngine } from '../streams/stream-engine'
-import { withToken } from './messaging-token'
+import { mqttConnect, socketIoAuthPayload, socketIoHandshake, type ConnectTrust } from './messaging-connect'
 
 /**
  * How a run's MQTT or Socket.IO step opens its session and sends its saved publishes / emits once connected;
@@ -32,13 +27,11 @@ export interface MessagingStepHooks {
  * the run's `--cacert`; the run's `-k`): a CA file in the saved block's own options was confined there too
  * (runner/step-run.ts) and is not read again from here.
  */
-function trustAsRequest(
-  options: { insecure: boolean; caFile?: string | undefined },
-  spec: RequestSpec,
-): void {
-  if (spec.options.insecure !== undefined) options.insecure = spec.options.insecure
-  if (spec.options.caFile !== undefined) options.caFile = spec.options.caFile
-  else delete options.caFile
+function trustAsRequest(spec: RequestSpec): ConnectTrust {
+  return {
+    ...(spec.options.insecure !== undefined ? { insecure: spec.options.insecure } : {}),
+    caFile: spec.options.caFile ?? null,
+  }
 }
 
 /** The token an authorized request carries (its Authorization header's value after the scheme), if any. */
@@ -56,14 +49,13 @@ export function mqttStepHooks(
   return {
     open: async (authorized, _auth, refused) => {
       const { MqttSession } = await import('./mqtt-session')
-      const options: MqttOptions = { ...DEFAULT_MQTT_OPTIONS }
-      for (const [k, v] of Object.entries(saved.options ?? {}))
-        if (v !== undefined) Object.assign(options, { [k]: v })
-      options.reconnect = false
-      trustAsRequest(options, spec)
       // An OAuth 2.0 token is CONNECT's password (unless the request has its own), as in the app.
       const token = refused && authorized ? tokenOf(authorized) : null
-      if (token && !options.password) options.password = token
+      const { options, tokenSent } = mqttConnect(
+        { ...saved.options, reconnect: false },
+        trustAsRequest(spec),
+        token,
+      )
       const session = streams.openSession(
         'mq',
         (init) =>
@@ -72,7 +64,7 @@ export function mqttStepHooks(
             url: spec.url,
             options,
             subscriptions: saved.subscriptions,
-            ...(token && refused ? { onUnauthorized: refused } : {}),
+            ...(tokenSent && refused ? { onUnauthorized: refused } : {}),
           }),
       )
       publish = (p) =>
@@ -101,26 +93,9 @@ export function socketIoStepHooks(
   let emits: { event: string; args: SocketIoArg[]; ack: boolean }[] = []
   return {
     open: async (authorized, _auth, refused) => {
-      let auth: Record<string, unknown> | null = null
-      if (saved.auth?.trim()) {
-        try {
-          const v: unknown = JSON.parse(saved.auth)
-          if (typeof v === 'object' && v !== null && !Array.isArray(v)) auth = v as Record<string, unknown>
-          else
-            return {
-              ok: false,
-              error: { code: 'invalid_request', message: 'socketio.auth must be a JSON object' },
-            }
-        } catch (e) {
-          return {
-            ok: false,
-            error: {
-              code: 'invalid_request',
-              message: `socketio.auth is not JSON: ${e instanceof Error ? e.message : String(e)}`,
-            },
-          }
-        }
-      }
+      const auth = socketIoAuthPayload(saved.auth)
+      if (!auth.ok)
+        return { ok: false, error: { ...auth.error, message: `socketio.auth: ${auth.error.message}` } }
       const { parseAckAnswers } = await import('../socketio/socketio-acks')
       const acks = parseAckAnswers(saved.acks)
       if (!acks.ok)
@@ -141,14 +116,15 @@ export function socketIoStepHooks(
         emits.push({ event: e.event, args: args.value, ack: e.ack })
       }
       const { SocketIoSession } = await import('../socketio/socketio-session')
-      const options: SocketIoOptions = { ...DEFAULT_SOCKETIO_OPTIONS }
-      for (const [k, v] of Object.entries(saved.options ?? {}))
-        if (v !== undefined) Object.assign(options, { [k]: v })
-      options.reconnect = false
-      trustAsRequest(options, spec)
-      let headers = spec.headers
       const token = refused && authorized ? tokenOf(authorized) : null
-      if (token) ({ headers, auth } = withToken(headers, auth, token))
+      // The request's own headers: its auth is sent only as an OAuth 2.0 token, as in the app.
+      const { options, headers, ...handshake } = socketIoHandshake(
+        { ...saved.options, reconnect: false },
+        trustAsRequest(spec),
+        spec.headers,
+        auth.value,
+        token,
+      )
       const session = streams.openSession(
         'io',
         (init) =>
@@ -157,7 +133,7 @@ export function socketIoStepHooks(
             url: spec.url,
             namespace: saved.namespace?.trim() || '/',
             path: saved.path?.trim() || '/socket.io',
-            auth,
+            auth: handshake.auth,
             headers,
             ...(token && refused ? { onUnauthorized: refused } : {}),
             query: [],

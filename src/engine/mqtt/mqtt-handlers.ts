@@ -1,9 +1,9 @@
 import type { RequestContext } from '../../shared/collection'
 import type { CommandRequest, CommandResponse } from '../../shared/contract'
-import { DEFAULT_MQTT_OPTIONS, type MqttOptions } from '../../shared/mqtt'
 import { fail, ok, type Result } from '../../shared/result'
 import type { StreamEngine } from '../streams/stream-engine'
 import type { TokenFor } from './messaging-token'
+import { mqttConnect, mqttTakesToken } from './messaging-connect'
 import { resolveTexts, type ResolveTarget } from './messaging-resolve'
 import { emptyOpenText, openTexts, withOpenTexts } from './mqtt-open-texts'
 import { propertyTexts, withPropertyTexts } from './mqtt-property-texts'
@@ -45,16 +45,16 @@ export function createMqttHandlers(
       const empty = emptyOpenText(p, resolved)
       if (empty) return empty
       const { MqttSession: Session } = await import('./mqtt-session')
-      const options: MqttOptions = { ...DEFAULT_MQTT_OPTIONS }
-      for (const [k, v] of Object.entries(resolved.options ?? {}))
-        if (v !== undefined) Object.assign(options, { [k]: v })
-      if (target?.value.caFile) options.caFile = target.value.caFile
-      // An OAuth 2.0 token is CONNECT's password, as EMQX, HiveMQ and mosquitto's JWT plugins read one, unless
-      // the person typed a password of their own.
       const url = target ? target.value.url : p.url
-      const token = tokenFor && !options.password ? await tokenFor(url, p.context, p.requestAuth) : null
+      const token =
+        tokenFor && mqttTakesToken(resolved.options) ? await tokenFor(url, p.context, p.requestAuth) : null
       if (token && !token.ok) return token
-      if (token?.value) options.password = token.value.token
+      const caFile = target?.value.caFile
+      const { options, tokenSent } = mqttConnect(
+        resolved.options,
+        caFile ? { caFile } : {},
+        token?.value?.token ?? null,
+      )
       const session = streams.openSession('mq', (init) => {
         return new Session({
           ...init,
@@ -66,7 +66,7 @@ export function createMqttHandlers(
           url,
           options,
           subscriptions: resolved.subscriptions,
-          ...(token?.value ? { onUnauthorized: token.value.refused } : {}),
+          ...(tokenSent && token?.value ? { onUnauthorized: token.value.refused } : {}),
         })
       })
       sessions.set(session.sid, session)

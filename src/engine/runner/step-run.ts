@@ -227,7 +227,8 @@ async function resolveAndRun(
                   hooks: await messagingHooks(
                     options.streams.streams,
                     own ? withMessagingTexts(step, messages) : step,
-                    applySimpleAuth(spec, auth),
+                    // Only an OAuth 2.0 token is sent, as the app sends it (mqtt/messaging-connect.ts).
+                    spec,
                   ),
                   // An OAuth 2.0 token goes with the session (MQTT's password, Socket.IO's handshake).
                   ...(runner && auth.type === 'oauth2' ? { authorize: runner.authorize.bind(runner) } : {}),

@@ -1,10 +1,10 @@
 import type { RequestContext } from '../../shared/collection'
 import type { CommandRequest, CommandResponse } from '../../shared/contract'
 import { fail, ok, type Result } from '../../shared/result'
-import { DEFAULT_SOCKETIO_OPTIONS, type SocketIoOptions } from '../../shared/socketio'
 import type { StreamEngine } from '../streams/stream-engine'
 import { resolveTexts, type ResolveTarget } from '../mqtt/messaging-resolve'
-import { withToken, type TokenFor } from '../mqtt/messaging-token'
+import type { TokenFor } from '../mqtt/messaging-token'
+import { socketIoAuthPayload, socketIoHandshake } from '../mqtt/messaging-connect'
 import { parseAckAnswers } from './socketio-acks'
 import { argsFromJsonText } from './socketio-args'
 import type { SocketIoSession } from './socketio-session'
@@ -39,33 +39,22 @@ export function createSocketIoHandlers(
         : null
       if (target && !target.ok) return target
       const authText = p.auth === undefined ? undefined : (target?.value.extra[0] ?? p.auth)
-      let auth: Record<string, unknown> | null = null
-      if (authText !== undefined && authText.trim() !== '') {
-        let parsed: unknown
-        try {
-          parsed = JSON.parse(authText)
-        } catch (e) {
-          return fail(
-            'invalid_request',
-            `The auth payload is not JSON: ${e instanceof Error ? e.message : String(e)}`,
-          )
-        }
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-          return fail('invalid_request', 'The auth payload must be a JSON object')
-        auth = parsed as Record<string, unknown>
-      }
+      const auth = socketIoAuthPayload(authText)
+      if (!auth.ok) return auth
       const acks = parseAckAnswers(p.acks)
       if (!acks.ok) return acks
       const { SocketIoSession: Session } = await import('./socketio-session')
-      const options: SocketIoOptions = { ...DEFAULT_SOCKETIO_OPTIONS }
-      for (const [k, v] of Object.entries(p.options ?? {}))
-        if (v !== undefined) Object.assign(options, { [k]: v })
-      if (target?.value.caFile) options.caFile = target.value.caFile
       const url = target ? target.value.url : p.url
-      let headers = target ? target.value.headers : p.headers
       const token = tokenFor ? await tokenFor(url, p.context, p.requestAuth) : null
       if (token && !token.ok) return token
-      if (token?.value) ({ headers, auth } = withToken(headers, auth, token.value.token))
+      const caFile = target?.value.caFile
+      const { options, headers, ...handshake } = socketIoHandshake(
+        p.options,
+        caFile ? { caFile } : {},
+        target ? target.value.headers : p.headers,
+        auth.value,
+        token?.value?.token ?? null,
+      )
       const session = streams.openSession('io', (init) => {
         return new Session({
           ...init,
@@ -77,7 +66,7 @@ export function createSocketIoHandlers(
           url,
           namespace: p.namespace?.trim() || '/',
           path: p.path?.trim() || '/socket.io',
-          auth,
+          auth: handshake.auth,
           headers,
           ...(token?.value ? { onUnauthorized: token.value.refused } : {}),
           query: p.query,
