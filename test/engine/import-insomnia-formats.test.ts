@@ -100,6 +100,47 @@ describe('Insomnia v4: multipart and response chaining', () => {
   })
 })
 
+describe('Insomnia v4: WebSocket payloads', () => {
+  it("a WebSocket request's payload (a websocket_payload resource under it) becomes its saved message", async () => {
+    // As Insomnia 10/11 writes a WebSocket request and what its message editor holds in a v4 export.
+    const text = JSON.stringify({
+      _type: 'export',
+      __export_format: 4,
+      __export_source: 'insomnia.desktop.app:v10.3.1',
+      resources: [
+        { _id: 'wrk_1', _type: 'workspace', name: 'Chat', scope: 'collection' },
+        {
+          _id: 'ws-req_1',
+          _type: 'websocket_request',
+          parentId: 'wrk_1',
+          name: 'Room',
+          url: 'ws://127.0.0.1:1/room',
+          headers: [],
+          authentication: {},
+          parameters: [],
+          metaSortKey: -1,
+        },
+        {
+          _id: 'ws-payload_1',
+          _type: 'websocket_payload',
+          parentId: 'ws-req_1',
+          name: '',
+          description: '',
+          value: '{\n  "op": "join",\n  "room": "{{ _.room }}"\n}',
+          mode: 'application/json',
+          metaSortKey: -1,
+          isPrivate: false,
+        },
+      ],
+    })
+    const report = await importText(text, dir)
+    expect(report.unmapped.join('\n')).not.toContain('websocket_payload')
+    expect((await savedRequest(dir, 'room.yaml')).messages).toEqual([
+      { name: 'message 1', text: '{\n  "op": "join",\n  "room": "{{room}}"\n}' },
+    ])
+  })
+})
+
 describe('Insomnia: hostile text', () => {
   it('a 2 MB body of unclosed {% imports in bounded time, kept as written', async () => {
     const body = '{% response '.repeat(180_000)

@@ -1,3 +1,4 @@
+import type { SavedMessage } from '../../shared/collection'
 import type { KeyValue } from '../../shared/request'
 import { slugify } from '../collections/paths'
 import { linkChains, type Placed } from './insomnia-chains'
@@ -38,6 +39,12 @@ import {
 export { isBoundaryless, type Res } from './insomnia-fields'
 
 const MAX_DEPTH = 32
+/** A request file holds at most this many saved messages (collection.ts's limit). */
+const MAX_MESSAGES = 1000
+const MAX_MESSAGE_CHARS = 16 * 1024 * 1024
+
+const sorted = (list: Res[]): Res[] =>
+  [...list].sort((a, b) => Number(a['metaSortKey'] ?? 0) - Number(b['metaSortKey'] ?? 0))
 
 export function isInsomniaExport(data: unknown): boolean {
   return (
@@ -76,8 +83,6 @@ export function importInsomniaResources(resources: Res[], fallbackName = 'Insomn
   const c = (owner: string): Ctx => ({ u, tags, owner })
   const placed = new Map<string, Placed>()
 
-  const sorted = (list: Res[]): Res[] =>
-    [...list].sort((a, b) => Number(a['metaSortKey'] ?? 0) - Number(b['metaSortKey'] ?? 0))
   const handled = new Set<unknown>()
   const children = (parentId: string, path: string, folders: string[], depth: number): PlanNode[] => {
     const out: PlanNode[] = []
@@ -136,11 +141,14 @@ export function importInsomniaResources(resources: Res[], fallbackName = 'Insomn
         case 'websocket_request': {
           handled.add(r)
           const headers = withApiKeyCookie(kv(r['headers'], c(id), where), r['authentication'], c(id), where)
+          const payloads = (byParent.get(id) ?? []).filter((p) => p['_type'] === 'websocket_payload')
+          for (const p of payloads) handled.add(p)
           const req = request(name, {
             kind: 'ws',
             url: text(r['url'], c(id), where),
             ...subprotocolsOf(headers),
             auth: auth(r['authentication'], c(id), where),
+            messages: savedMessagesOf(payloads, c(id), where, u),
           })
           unique(taken.files, slugify(req.name))
           out.push({ type: 'request', request: req })
@@ -192,6 +200,29 @@ export function importInsomniaResources(resources: Res[], fallbackName = 'Insomn
     }
   }
   return plan
+}
+
+/**
+ * Insomnia keeps what its WebSocket request's editor holds as `websocket_payload` resources under the request
+ * (`value`, and `mode`, the editor's language, which a text message does not need): each becomes a saved message,
+ * sent from the request's stream.
+ */
+function savedMessagesOf(payloads: Res[], c: Ctx, where: string, u: string[]): SavedMessage[] {
+  const kept = sorted(payloads)
+    .map((p, i) => ({
+      name: (str(p['name']).trim() || `message ${i + 1}`).slice(0, 256),
+      text: text(p['value'], c, where),
+    }))
+    .filter((m) => m.text.trim() !== '')
+  const large = kept.filter((m) => m.text.length > MAX_MESSAGE_CHARS)
+  if (large.length > 0)
+    u.push(
+      `${where}: ${large.length} saved message(s) over 16 MiB left out (${large.map((m) => m.name).join(', ')})`,
+    )
+  const fit = kept.length - large.length
+  if (fit > MAX_MESSAGES)
+    u.push(`${where}: ${fit} saved messages; the first ${MAX_MESSAGES} kept, ${fit - MAX_MESSAGES} left out`)
+  return kept.filter((m) => !large.includes(m)).slice(0, MAX_MESSAGES)
 }
 
 /**
