@@ -9,6 +9,13 @@ import { RequestTabs } from '../../src/renderer/tabs/RequestTabs'
 import { RunRequestTable } from '../../src/renderer/runner/RunRequestTable'
 import { createAppStore } from '../../src/renderer/store/app-store'
 import { fakeClient } from './fake-client'
+import { EnvironmentSwitcher } from '../../src/renderer/environments/EnvironmentSwitcher'
+import { VariablesTable } from '../../src/renderer/environments/VariablesTable'
+import { RunnerPanel } from '../../src/renderer/runner/RunnerPanel'
+import { StatusLine } from '../../src/renderer/details/StatusLine'
+import { applyBatch, EMPTY_TIMELINE } from '../../src/renderer/timeline/apply-batch'
+import type { CollectionInfo } from '../../src/shared/collection'
+import { queued } from './event-builders'
 import { renderOverStore } from './render-over-store'
 
 /**
@@ -81,5 +88,70 @@ describe('a file path holding a bidirectional control in a tooltip', () => {
     expect(html).toContain('Pay<span class="bidi-control"')
     // data-path is the row's key for the page's own code, never shown.
     expect(html.replace(/data-path="[^"]*"/g, '')).not.toMatch(/\u202e/)
+  })
+})
+
+describe("a collection's folder, environments and a request's URL", () => {
+  const title = (html: string): string[] => [...html.matchAll(/title="([^"]*)"/g)].map((m) => m[1] ?? '')
+  const dir = '/shared/invoice\u202elmay.exe'
+  const collection = {
+    dir,
+    name: 'Pay\u202egpj.exe',
+    variables: [],
+    auth: { type: 'inherit' },
+    root: { type: 'folder', path: '', name: '', variables: [], auth: { type: 'inherit' }, children: [] },
+    environments: [{ id: 'prod', name: 'prod\u202eved' }],
+    problems: [],
+    requestCount: 0,
+  } as unknown as CollectionInfo
+
+  it("the toolbar's collection label (its folder on hover) and environment picker show each control as its escape", () => {
+    const store = createAppStore(fakeClient({}).client)
+    store.setState({ collections: [collection], activeDir: dir })
+    const html = renderOverStore(store, createElement(EnvironmentSwitcher))
+    expect(title(html)).toContain('/shared/invoice\\u202elmay.exe')
+    expect(html).toContain('Pay<span class="bidi-control"')
+    expect(html).toContain('prod\\u202eved')
+    expect(html).not.toMatch(/\u202e/)
+  })
+
+  it("the runner's title and its folder on hover show each control as its escape", () => {
+    const store = createAppStore(fakeClient({}).client)
+    store.setState({ collections: [collection], activeDir: dir })
+    store.getState().openRunner(dir, '', collection.name)
+    const html = renderOverStore(store, createElement(RunnerPanel))
+    expect(title(html)).toContain('/shared/invoice\\u202elmay.exe')
+    expect(html).toContain('Pay<span class="bidi-control"')
+    expect(html).not.toMatch(/\u202e/)
+  })
+
+  it("a variable's value is said again below its table with the control as its escape; a secret's never is", () => {
+    const html = renderOverStore(
+      createAppStore(fakeClient({}).client),
+      createElement(VariablesTable, {
+        rows: [
+          { name: 'file', value: 'invoice\u202efdp.exe', secret: false },
+          { name: 'key', value: 'hidden\u202evalue', secret: true },
+        ],
+        onChange: () => undefined,
+      }),
+    )
+    expect(html).toContain('value 1: invoice\\u202efdp.exe')
+    const note = /role="note">([^<]*)</.exec(html)?.[1] ?? ''
+    expect(note).not.toContain('value 2')
+    expect(note).not.toContain('hidden')
+  })
+
+  it("the details' status line shows a request's URL (and its tooltip) with each control as its escape", () => {
+    const rows = applyBatch(EMPTY_TIMELINE, {
+      events: [queued('s', 0, { url: 'http://127.0.0.1:1/invoice\u202efdp.exe' })],
+      dropped: 0,
+    }).rows
+    const row = rows['s']
+    if (!row) throw new Error('no row')
+    const html = renderOverStore(createAppStore(fakeClient({}).client), createElement(StatusLine, { row }))
+    expect(title(html)).toContain('http://127.0.0.1:1/invoice\\u202efdp.exe')
+    expect(html).toContain('invoice<span class="bidi-control"')
+    expect(html).not.toMatch(/\u202e/)
   })
 })

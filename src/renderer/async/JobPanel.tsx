@@ -1,5 +1,6 @@
 import { formatMs } from '../../shared/format'
 import { useAppStore } from '../store/store-context'
+import { bidiVisible, VisibleControls } from '../app/VisibleControls'
 import { jobStateText, statusText } from '../timeline/row-labels'
 import { durationMs, type SessionRow } from '../timeline/session-row'
 
@@ -71,7 +72,7 @@ export function JobPanel({ row }: { row: SessionRow }) {
             <dt>Started by</dt>
             <dd>
               <button type="button" className="link-button" onClick={() => select(owner.sid)}>
-                {owner.queued.method} {owner.queued.url}
+                {owner.queued.method} <VisibleControls text={owner.queued.url} />
               </button>
             </dd>
           </>
@@ -89,7 +90,7 @@ export function JobPanel({ row }: { row: SessionRow }) {
                 type="button"
                 role="listitem"
                 aria-current={sid === row.sid}
-                title={m.queued.url}
+                title={bidiVisible(m.queued.url)}
                 onClick={() => select(sid)}
               >
                 #{i + 1} {statusText(m) || '…'}

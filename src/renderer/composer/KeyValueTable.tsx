@@ -1,5 +1,5 @@
 import type { KeyValue } from '../../shared/request'
-import { bidiVisible, hasBidiControl } from '../app/VisibleControls'
+import { BidiNote } from '../app/BidiNote'
 import { useFocusAddedRow } from '../hooks/use-focus-added-row'
 
 interface KeyValueTableProps {
@@ -72,26 +72,6 @@ export function KeyValueTable({
       </button>
       <BidiNote label={label} rows={rows} />
     </div>
-  )
-}
-
-/**
- * A text box cannot mark a bidirectional control (RLO and its kin) the way the app's other text does
- * (app/VisibleControls.tsx): it lays the text out by it, so `invoice<RLO>fdp.exe` reads `invoiceexe.pdf` there.
- * Below the table, each such name or value is said again with its controls as escapes.
- */
-function BidiNote({ label, rows }: { label: string; rows: readonly KeyValue[] }) {
-  const found: string[] = []
-  rows.forEach((r, i) => {
-    if (found.length >= 3) return
-    if (hasBidiControl(r.name)) found.push(`name ${i + 1}: ${bidiVisible(r.name)}`)
-    if (hasBidiControl(r.value)) found.push(`value ${i + 1}: ${bidiVisible(r.value)}`)
-  })
-  if (found.length === 0) return null
-  return (
-    <p className="field-warning" role="note">
-      {label} holding a bidirectional control, which reorders what a box shows: {found.join('; ')}
-    </p>
   )
 }
 

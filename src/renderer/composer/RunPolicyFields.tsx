@@ -1,6 +1,7 @@
 import { useMemo } from 'react'
 import type { FolderNode, RequestNode, TreeNode } from '../../shared/collection'
 import { useAppStore } from '../store/store-context'
+import { bidiVisible, VisibleControls } from '../app/VisibleControls'
 import { useActiveDraft } from '../tabs/use-active-draft'
 import { dependencyTarget } from './run-draft'
 import type { RunErrors } from './run-draft-errors'
@@ -178,7 +179,9 @@ export function DependsOnField() {
           <span key={`${d}-${i}`} className={`tests-chip${node ? '' : ' missing'}`}>
             <span className="mono">{d}</span>
             {node ? (
-              <span className="muted">{node.name}</span>
+              <span className="muted">
+                <VisibleControls text={node.name} />
+              </span>
             ) : (
               <span className="field-error">not a request in this collection</span>
             )}
@@ -204,7 +207,7 @@ export function DependsOnField() {
         <option value="">{choices.length === 0 ? 'No other requests' : 'Add a request…'}</option>
         {choices.map((r) => (
           <option key={r.path} value={r.path.replace(/\.ya?ml$/, '')}>
-            {r.path.replace(/\.ya?ml$/, '')} — {r.name}
+            {bidiVisible(`${r.path.replace(/\.ya?ml$/, '')} — ${r.name}`)}
           </option>
         ))}
       </select>

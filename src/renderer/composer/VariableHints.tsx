@@ -2,6 +2,7 @@ import { useMemo } from 'react'
 import { activeSavedGraphql } from '../graphql/graphql-slice'
 import { composerTemplatedTexts } from '../graphql/graphql-variables'
 import { useAppStore } from '../store/store-context'
+import { bidiVisible } from '../app/VisibleControls'
 import { useActiveDraft } from '../tabs/use-active-draft'
 import { previewUrl, variableHints } from './variable-hints'
 
@@ -39,7 +40,7 @@ export function VariableHints() {
           title={
             h.state === 'unknown'
               ? `{{${h.name}}} is not defined in any scope: sending will be refused`
-              : `{{${h.name}}} = ${h.value}\nfrom: ${h.source}`
+              : bidiVisible(`{{${h.name}}} = ${h.value}\nfrom: ${h.source}`)
           }
         >
           {h.name}

@@ -2,6 +2,7 @@ import type { SessionRow } from '../timeline/session-row'
 import { useAppStore } from '../store/store-context'
 import { methodText, statusClass } from '../timeline/row-labels'
 import { statusLine } from './reason-phrase'
+import { bidiVisible, VisibleControls } from '../app/VisibleControls'
 import { CopyNote } from './CopyNote'
 import { CookieJarNotice } from './CookieJarNotice'
 import { EmptySecretNotice } from './EmptySecretNotice'
@@ -26,8 +27,8 @@ export function StatusLine({ row }: { row: SessionRow }) {
       <div className="status-line">
         <span className={`status-pill ${statusClass(row)}`}>{status}</span>
         <span className="method">{methodText(row)}</span>
-        <span className="url mono" title={row.queued.url}>
-          {row.queued.url}
+        <span className="url mono" title={bidiVisible(row.queued.url)}>
+          <VisibleControls text={row.queued.url} />
         </span>
         <button
           type="button"

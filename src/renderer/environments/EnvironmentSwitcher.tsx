@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { useAppStore } from '../store/store-context'
 import { VariablesDialog } from './VariablesDialog'
+import { bidiVisible, VisibleControls } from '../app/VisibleControls'
 
 /** The toolbar's environment picker for the active collection, and the way into its variables. */
 export function EnvironmentSwitcher() {
@@ -12,8 +13,8 @@ export function EnvironmentSwitcher() {
 
   return (
     <div className="env-switcher">
-      <span className="muted small collection-label" title={collection.dir}>
-        {collection.name}
+      <span className="muted small collection-label" title={bidiVisible(collection.dir)}>
+        <VisibleControls text={collection.name} />
       </span>
       <select
         className="field-input env-select"
@@ -24,7 +25,7 @@ export function EnvironmentSwitcher() {
         <option value="">No environment</option>
         {collection.environments.map((e) => (
           <option key={e.id} value={e.id}>
-            {e.name}
+            {bidiVisible(e.name)}
           </option>
         ))}
       </select>

@@ -3,6 +3,8 @@ import { useModalDialog } from '../hooks/use-modal-dialog'
 import type { CollectionInfo, Variable } from '../../shared/collection'
 import { useAppStore, useAppStoreApi } from '../store/store-context'
 import { newEnvironmentId } from './environment-id'
+import { bidiVisible } from '../app/VisibleControls'
+import { BidiFieldNote } from '../app/BidiNote'
 import { VariablesTable, notSavedText, validVariables } from './VariablesTable'
 
 /**
@@ -98,11 +100,11 @@ export function VariablesDialog({ collection, initialScope, onClose, focusVariab
               value={scope}
               onChange={(e) => pickScope(e.target.value)}
             >
-              <option value="collection">Collection: {collection.name}</option>
+              <option value="collection">Collection: {bidiVisible(collection.name)}</option>
               <option value={GLOBAL}>Globals (every collection)</option>
               {collection.environments.map((e) => (
                 <option key={e.id} value={`env:${e.id}`}>
-                  Environment: {e.name}
+                  Environment: {bidiVisible(e.name)}
                 </option>
               ))}
               <option value={NEW_ENV}>+ New environment…</option>
@@ -118,6 +120,9 @@ export function VariablesDialog({ collection, initialScope, onClose, focusVariab
             />
           ) : null}
         </div>
+        {scope !== 'collection' && scope !== GLOBAL ? (
+          <BidiFieldNote label="The environment's name" text={envName} />
+        ) : null}
         <VariablesTable rows={rows} onChange={setRows} focusName={focusVariable} />
         {error ? (
           <p className="sidebar-error" role="alert">

@@ -3,6 +3,7 @@ import { RemoveCell } from '../composer/KeyValueTable'
 import type { Variable } from '../../shared/collection'
 import { useFocusAddedRow } from '../hooks/use-focus-added-row'
 import { CopyNote } from '../details/CopyNote'
+import { BidiNote } from '../app/BidiNote'
 import { SECRET_COPY_PLACE, SecretValueField } from './SecretValueField'
 
 /** A row's value: a secret's behind its mask with show and copy, another's as plain text. */
@@ -95,6 +96,7 @@ export function VariablesTable({
       >
         + Add variable
       </button>
+      <BidiNote label="Variables" rows={rows} />
       <CopyNote bodyId={SECRET_COPY_PLACE} />
     </>
   )

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { formatMs } from '../../shared/format'
 import { LabeledNumber } from '../app/NumberField'
+import { bidiVisible, VisibleControls } from '../app/VisibleControls'
 import { useAppStore } from '../store/store-context'
 import { Histogram, Throughput } from './RunCharts'
 import type { Pacing } from './runner-slice'
@@ -44,8 +45,11 @@ export function RunnerPanel() {
     >
       <div className="runner-head">
         <span className="status-pill st-3xx">Run</span>
-        <span className="runner-title" title={`${config.dir}${config.path ? `/${config.path}` : ''}`}>
-          {config.label}
+        <span
+          className="runner-title"
+          title={bidiVisible(`${config.dir}${config.path ? `/${config.path}` : ''}`)}
+        >
+          <VisibleControls text={config.label} />
         </span>
         <span className="spacer" />
         <button
@@ -155,7 +159,7 @@ function RunConfigForm() {
           <option value="">None</option>
           {envs.map((env) => (
             <option key={env.id} value={env.id}>
-              {env.name}
+              {bidiVisible(env.name)}
             </option>
           ))}
         </select>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react'
 import type { CollectionInfo } from '../../shared/collection'
 import { useAppStore } from '../store/store-context'
+import { bidiVisible, VisibleControls } from '../app/VisibleControls'
 import { ExportDialog } from './ExportDialog'
 import { InnerCollections, innerCollections } from './InnerCollections'
 import { TreeDropTarget } from './TreeDropTarget'
@@ -79,10 +80,10 @@ export function CollectionTree({ collection }: TreeProps) {
         <button
           type="button"
           className="collection-name"
-          title={collection.dir}
+          title={bidiVisible(collection.dir)}
           onClick={() => setActiveDir(collection.dir)}
         >
-          {collection.name}
+          <VisibleControls text={collection.name} />
         </button>
         <span className="muted small num">{collection.requestCount}</span>
         <span className="spacer" />

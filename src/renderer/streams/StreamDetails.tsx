@@ -14,6 +14,7 @@ import { GrpcSendBox } from '../lazy/lazy-panes'
 import { MqttPublishBox, SocketIoEmitBox } from '../mqtt/MessagingCompose'
 import { useStreamLanes } from './use-stream-lanes'
 import { TraceLine } from '../timeline/TraceLink'
+import { bidiVisible, VisibleControls } from '../app/VisibleControls'
 import './streams.css'
 
 type Tab = 'messages' | 'send' | 'assemble' | 'handshake'
@@ -74,8 +75,8 @@ function StreamDetails({ row }: { row: SessionRow }) {
           {ws ? 'WS' : grpc ? 'gRPC' : mqtt ? 'MQTT' : sio ? 'Socket.IO' : 'SSE'}
         </span>
         <span className={`stream-state state-${state}`}>{stateWords(state)}</span>
-        <span className="url mono" title={row.queued.url}>
-          {row.queued.url}
+        <span className="url mono" title={bidiVisible(row.queued.url)}>
+          <VisibleControls text={row.queued.url} />
         </span>
         <span className="grow" />
         {/* On the status line, not a line of its own: in a short pane every line is a message row less. */}

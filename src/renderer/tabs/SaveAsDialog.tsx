@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react'
 import { useModalDialog } from '../hooks/use-modal-dialog'
 import { useAppStore } from '../store/store-context'
 import { folderChoices } from './save-as'
+import { bidiVisible } from '../app/VisibleControls'
 
 /**
  * Ctrl/Cmd+S on a request not saved yet: which collection, which folder, under what name (prefilled from the
@@ -87,7 +88,7 @@ export function SaveAsDialog() {
               >
                 {collections.map((c) => (
                   <option key={c.dir} value={c.dir}>
-                    {c.name}
+                    {bidiVisible(c.name)}
                   </option>
                 ))}
               </select>
@@ -102,7 +103,7 @@ export function SaveAsDialog() {
               >
                 {folders.map((f) => (
                   <option key={f.path} value={f.path}>
-                    {f.label}
+                    {bidiVisible(f.label)}
                   </option>
                 ))}
               </select>

@@ -277,7 +277,9 @@ export function GroupRow({ item, index, top }: { item: GroupItem; index: number;
         <span className="chevron" aria-hidden="true">
           {item.collapsed ? '▸' : '▾'}
         </span>
-        <span className="group-label">{item.label}</span>
+        <span className="group-label">
+          <VisibleControls text={item.label} />
+        </span>
         <span className="muted num">
           {item.count} · {item.inFlight > 0 ? `${item.inFlight} in flight` : 'done'}
           {item.failed > 0 ? <span className="st-error"> · {item.failed} failed</span> : null}

@@ -1,0 +1,38 @@
+import { bidiVisible, hasBidiControl } from './VisibleControls'
+
+/** A row of a name/value table; a secret's value is never said again (it stays behind its mask). */
+interface NamedValue {
+  name: string
+  value: string
+  secret?: boolean
+}
+
+/**
+ * A text box cannot mark a bidirectional control (RLO and its kin) the way the app's other text does
+ * (VisibleControls.tsx): it lays the text out by it, so `invoice<RLO>fdp.exe` reads `invoiceexe.pdf` there.
+ * Below a table of boxes, each such name or value (the first three) is said again with its controls as escapes.
+ */
+export function BidiNote({ label, rows }: { label: string; rows: readonly NamedValue[] }) {
+  const found: string[] = []
+  rows.forEach((r, i) => {
+    if (found.length >= 3) return
+    if (hasBidiControl(r.name)) found.push(`name ${i + 1}: ${bidiVisible(r.name)}`)
+    if (r.secret !== true && hasBidiControl(r.value)) found.push(`value ${i + 1}: ${bidiVisible(r.value)}`)
+  })
+  if (found.length === 0) return null
+  return (
+    <p className="field-warning" role="note">
+      {label} holding a bidirectional control, which reorders what a box shows: {found.join('; ')}
+    </p>
+  )
+}
+
+/** One text box's value said again below it with its controls as escapes, when it holds any. */
+export function BidiFieldNote({ label, text }: { label: string; text: string }) {
+  if (!hasBidiControl(text)) return null
+  return (
+    <p className="field-warning" role="note">
+      {label} holds a bidirectional control, which reorders what the box shows: {bidiVisible(text)}
+    </p>
+  )
+}
