@@ -121,7 +121,9 @@ export function summaryText(o: RunOutcome): string {
   lines.push(`  ${head}`)
   for (const r of o.requests) {
     const ran = r.passed + r.failed > 0
-    const ms = (x: number): string => pad(ran ? formatMs(x) : '—', 9, true)
+    // Only runs that got a response have a latency: a request never sent or never answered has none to show.
+    const timed = (r.responses ?? r.passed + r.failed) > 0
+    const ms = (x: number): string => pad(timed ? formatMs(x) : '—', 9, true)
     const mark = r.failed > 0 ? '✗' : ran ? '✓' : '·'
     lines.push(
       `${mark} ${[pad(r.path, nameWidth), pad(String(r.passed), 7, true), pad(String(r.failed), 7, true), ms(r.p50), ms(r.p90), ms(r.p99), ms(r.max)].join(' ')}`,
@@ -142,15 +144,24 @@ export function summaryText(o: RunOutcome): string {
   }
   const s = f.stats
   lines.push('')
-  const rps = f.durationMs > 0 ? (done / f.durationMs) * 1000 : 0
   // A run stopped by an internal error has no statistics of its own: count what the table above counted, and
   // leave out the latency that was never summed rather than print zeros.
   const statsLost = f.internalError !== undefined && s.passed + s.failed === 0
   const passed = statsLost ? o.requests.reduce((n, r) => n + r.passed, 0) : s.passed
   const failedSteps = statsLost ? o.requests.reduce((n, r) => n + r.failed, 0) : s.failed
+  // Latency and rate are of the responses alone: requests never sent (a refused port, an unknown variable) or
+  // never answered end in a few ms or at their timeout, and counted they read as a fast or a slow server.
+  const responses = statsLost
+    ? o.requests.reduce((n, r) => n + (r.responses ?? r.passed + r.failed), 0)
+    : (s.responses ?? done)
+  const unanswered = passed + failedSteps - responses
+  const rps = f.durationMs > 0 ? (responses / f.durationMs) * 1000 : 0
   lines.push(
     `${passed} passed, ${failedSteps} failed${o.total > done ? `, ${o.total - done} not run` : ''}` +
-      (statsLost
+      (unanswered > 0
+        ? ` · ${unanswered} got no response (not sent or not answered: left out of the latency and rate)`
+        : '') +
+      (statsLost || responses === 0
         ? ''
         : ` · p50 ${formatMs(s.p50)} · p90 ${formatMs(s.p90)} · p99 ${formatMs(s.p99)} · max ${formatMs(s.max)}`) +
       ` · ${rps.toFixed(1)} req/s`,
@@ -352,7 +363,7 @@ function serverTimingLines(s: RunFinished['stats']): string[] {
     '',
     `Server-Timing (as the servers say, beside the client's latency):`,
     `  ${pad('', width)}  ${'p50'.padStart(10)}${'p90'.padStart(10)}${'p99'.padStart(10)}${'max'.padStart(10)}  responses`,
-    `  ${pad('client', width)}  ${cell(s.p50)}${cell(s.p90)}${cell(s.p99)}${cell(s.max)}  ${s.total}`,
+    `  ${pad('client', width)}  ${cell(s.p50)}${cell(s.p90)}${cell(s.p99)}${cell(s.max)}  ${s.responses ?? s.total}`,
   ]
   for (const r of rows)
     lines.push(

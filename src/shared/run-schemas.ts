@@ -151,6 +151,8 @@ export interface RunStats {
   failed: number
   /** Steps that ended in a network error (no response). */
   errors: number
+  /** Steps that got a response: the percentiles are theirs alone (absent: every step counted). */
+  responses?: number
   p50: number
   p90: number
   p99: number
@@ -187,6 +189,8 @@ export interface RequestSummary {
   path: string
   passed: number
   failed: number
+  /** Runs of it that got a response: the percentiles are theirs alone (absent: every run counted). */
+  responses?: number
   p50: number
   p90: number
   p99: number

@@ -147,6 +147,8 @@ assertions:
     'name: Fails\nmethod: GET\nurl: "{{base}}/status/500"\nassertions:\n  - kind: status\n    equals: 200\n',
   )
   file('bad/after.yaml', 'name: After\nmethod: GET\nurl: "{{base}}/status/200"\ndependsOn:\n  - bad/fails\n')
+  file('unsent/up.yaml', 'name: Up\nmethod: GET\nurl: "{{base}}/status/200"\n')
+  file('unsent/down.yaml', 'name: Down\nmethod: GET\nurl: "{{base}}/{{nowhere}}"\n')
   file('slow/slow.yaml', 'name: Slow\nmethod: GET\nurl: "{{base}}/slow?ms=50"\n')
   file(
     'data/greet.yaml',
@@ -327,6 +329,32 @@ describe('flightdeck run', { timeout: 120_000 }, () => {
     expect(r.code).toBe(1)
     expect(r.stdout).toContain('The run was cancelled.')
     expect(server.hits('/slow') - before).toBeLessThan(1000)
+  })
+
+  it('times only the requests that got a response, and says how many got none', async () => {
+    let err = ''
+    let out = ''
+    const io = { out: (t: string) => void (out += t), err: (t: string) => void (err += t) }
+    const saved = process.env['FLIGHTDECK_CONFIG_DIR']
+    process.env['FLIGHTDECK_CONFIG_DIR'] = configDir
+    let code: number
+    try {
+      code = await runRunCli([dir, 'unsent', '--iterations', '3', '--reporter', 'cli,json'], io)
+    } finally {
+      if (saved === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
+      else process.env['FLIGHTDECK_CONFIG_DIR'] = saved
+    }
+    expect(code).toBe(1)
+    // The request never sent (an unknown variable) has no latency: dashes, not 0.0 ms.
+    expect(err).toMatch(/✗ unsent\/down\.yaml\s+0\s+3\s+—\s+—\s+—\s+—\n/)
+    expect(err).toMatch(/✓ unsent\/up\.yaml\s+3\s+0\s+[\d.]+ m?s/)
+    expect(err).toMatch(/3 passed, 3 failed · 3 got no response \(not sent or not answered: .*\) · p50 /)
+    const json = JSON.parse(out) as JsonRunReport
+    expect(json.stats.responses).toBe(3)
+    expect(json.requests.map((r) => [r.path, r.responses])).toEqual([
+      ['unsent/down.yaml', 0],
+      ['unsent/up.yaml', 3],
+    ])
   })
 
   it('draws a progress bar on a terminal only, and --help lists the command', async () => {

@@ -11,6 +11,7 @@ import { percentile } from './stats'
 export class PerRequestTally {
   private passed = 0
   private failed = 0
+  private responses = 0
   private readonly times: number[] | LatencyHistogram
 
   constructor(
@@ -20,9 +21,12 @@ export class PerRequestTally {
     this.times = bucketed ? new LatencyHistogram() : []
   }
 
-  add(passed: boolean, timeMs: number): void {
+  /** `timeMs` of a result without a response (never sent or never answered) is left out of the latency. */
+  add(passed: boolean, timeMs: number, responded: boolean): void {
     if (passed) this.passed++
     else this.failed++
+    if (!responded) return
+    this.responses++
     if (Array.isArray(this.times)) this.times.push(timeMs)
     else this.times.add(timeMs)
   }
@@ -40,6 +44,7 @@ export class PerRequestTally {
       path: this.step.path ?? '',
       passed: this.passed,
       failed: this.failed,
+      responses: this.responses,
       p50: at(50),
       p90: at(90),
       p99: at(99),

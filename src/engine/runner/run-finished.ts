@@ -12,6 +12,7 @@ export function runFinishedOf(report: RunReport): RunFinished {
       passed: st.passed,
       failed: st.failed,
       errors: st.errors,
+      responses: st.responses,
       ...st.latency,
       histogram: st.histogram.map((b) => ({
         upToMs: Number.isFinite(b.upToMs) ? b.upToMs : null,
@@ -59,6 +60,7 @@ function emptyStats(): RunReport['stats'] {
     passed: 0,
     failed: 0,
     errors: 0,
+    responses: 0,
     latency: { p50: 0, p90: 0, p99: 0, max: 0, mean: 0 },
     histogram: [],
     throughput: [],

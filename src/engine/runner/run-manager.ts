@@ -24,6 +24,7 @@ import { summarize } from './run-summary'
 import { runFinishedOf, stoppedRunReport } from './run-finished'
 import { ensureRunInbox } from './run-inbox'
 import { PerRequestTally } from './per-request'
+import { gotResponse } from './stats'
 import { ResultTally } from './result-tally'
 import type { StreamDeps } from './stream-step'
 import type { WebhookInbox } from '../webhooks/webhook-inbox'
@@ -264,7 +265,7 @@ export class RunManager {
     run.done++
     if (r.passed) run.passed++
     else run.failed++
-    run.perRequest.get(r.stepId)?.add(r.passed, r.timeMs)
+    run.perRequest.get(r.stepId)?.add(r.passed, r.timeMs, gotResponse(r))
     if (run.tally) {
       run.tally.add(r)
       this.deps.release?.(r.job ? [...r.sids, ...r.job.pollSids] : r.sids)

@@ -1,6 +1,12 @@
 import type { ServerTimingEntry } from '../../shared/server-timing'
 import { LatencyHistogram } from './latency-histogram'
-import { HISTOGRAM_BOUNDS, MAX_RUN_SERVER_TIMING_NAMES, type RunStats, type ServerTimingStats } from './stats'
+import {
+  gotResponse,
+  HISTOGRAM_BOUNDS,
+  MAX_RUN_SERVER_TIMING_NAMES,
+  type RunStats,
+  type ServerTimingStats,
+} from './stats'
 
 /**
  * A run's statistics kept as it goes, one result at a time, for a run that does not keep its results (a long
@@ -13,6 +19,7 @@ import { HISTOGRAM_BOUNDS, MAX_RUN_SERVER_TIMING_NAMES, type RunStats, type Serv
 const MAX_DROPPED_NAMES_COUNTED = 1000
 
 export interface TalliedResult {
+  status?: number | undefined
   timeMs: number
   passed: boolean
   error: unknown
@@ -24,6 +31,7 @@ export class StatsTally {
   private total = 0
   private passed = 0
   private errors = 0
+  private responses = 0
   private readonly latency = new LatencyHistogram()
   private readonly fixed = HISTOGRAM_BOUNDS.map(() => 0)
   /** Results finished in each whole second since the start (index: the second). */
@@ -39,9 +47,12 @@ export class StatsTally {
     this.total++
     if (r.passed) this.passed++
     if (r.error !== undefined) this.errors++
-    this.latency.add(r.timeMs)
-    const bucket = HISTOGRAM_BOUNDS.findIndex((upTo) => r.timeMs <= upTo)
-    if (bucket >= 0) this.fixed[bucket] = (this.fixed[bucket] ?? 0) + 1
+    if (gotResponse(r)) {
+      this.responses++
+      this.latency.add(r.timeMs)
+      const bucket = HISTOGRAM_BOUNDS.findIndex((upTo) => r.timeMs <= upTo)
+      if (bucket >= 0) this.fixed[bucket] = (this.fixed[bucket] ?? 0) + 1
+    }
     const second = Math.max(0, Math.floor((r.endedAt - this.startedAt) / 1000))
     while (this.perSecond.length <= second) this.perSecond.push(0)
     this.perSecond[second] = (this.perSecond[second] ?? 0) + 1
@@ -83,6 +94,7 @@ export class StatsTally {
       passed: this.passed,
       failed: this.total - this.passed,
       errors: this.errors,
+      responses: this.responses,
       latency: {
         p50: round(h.percentile(50)),
         p90: round(h.percentile(90)),
@@ -94,7 +106,7 @@ export class StatsTally {
         (b) => Number.isFinite(b.upToMs) || b.count > 0,
       ),
       throughput,
-      requestsPerSecond: durationMs > 0 ? round((this.total / durationMs) * 1000) : 0,
+      requestsPerSecond: durationMs > 0 ? round((this.responses / durationMs) * 1000) : 0,
     }
     const server: ServerTimingStats[] = [...this.serverTiming].map(([name, s]) => ({
       name,

@@ -22,10 +22,13 @@ export interface RunStats {
   failed: number
   /** Results that ended in a network error rather than a response. */
   errors: number
+  /** Results that got a response: the only ones latency, the histogram and requestsPerSecond count. */
+  responses: number
   latency: { p50: number; p90: number; p99: number; max: number; mean: number }
   histogram: { upToMs: number; count: number }[]
   /** Results finished in each whole second since the run started. */
   throughput: { second: number; count: number }[]
+  /** Responses a second (a request never sent, or never answered, has no latency to count). */
   requestsPerSecond: number
   /** Per Server-Timing name, in the order first seen; absent when no response carried a duration. */
   serverTiming?: ServerTimingStats[]
@@ -51,8 +54,18 @@ export const HISTOGRAM_BOUNDS = [
   Number.POSITIVE_INFINITY,
 ]
 
+/**
+ * Whether a step's request was answered: only those have a latency. One that was never sent (a refused port, an
+ * unknown variable, a dependency that got nothing) or never answered ends in a few ms or at its timeout, and
+ * counted in the percentiles it read as a fast (p50 0.0 ms) or slow server.
+ */
+export function gotResponse(r: { status?: number | undefined }): boolean {
+  return r.status !== undefined
+}
+
 export function computeStats(
   results: readonly {
+    status?: number | undefined
     timeMs: number
     passed: boolean
     error: unknown
@@ -62,7 +75,10 @@ export function computeStats(
   startedAt: number,
   durationMs: number,
 ): RunStats {
-  const times = results.map((r) => r.timeMs).sort((a, b) => a - b)
+  const times = results
+    .filter(gotResponse)
+    .map((r) => r.timeMs)
+    .sort((a, b) => a - b)
   const histogram = HISTOGRAM_BOUNDS.map((upToMs) => ({ upToMs, count: 0 }))
   for (const t of times) {
     const bucket = histogram.find((b) => t <= b.upToMs)
@@ -84,6 +100,7 @@ export function computeStats(
     passed: results.filter((r) => r.passed).length,
     failed: results.filter((r) => !r.passed).length,
     errors: results.filter((r) => r.error !== undefined).length,
+    responses: times.length,
     latency: {
       p50: percentile(times, 50),
       p90: percentile(times, 90),
@@ -93,7 +110,7 @@ export function computeStats(
     },
     histogram: histogram.filter((b) => Number.isFinite(b.upToMs) || b.count > 0),
     throughput,
-    requestsPerSecond: durationMs > 0 ? round((results.length / durationMs) * 1000) : 0,
+    requestsPerSecond: durationMs > 0 ? round((times.length / durationMs) * 1000) : 0,
   }
   const server = serverTimingStats(results)
   if (server.stats.length > 0) stats.serverTiming = server.stats
