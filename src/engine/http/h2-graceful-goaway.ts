@@ -1,6 +1,7 @@
 import type { ClientHttp2Session, ClientHttp2Stream } from 'node:http2'
 import type { Socket } from 'node:net'
 import symbols from 'undici/lib/core/symbols.js'
+import { EngineError } from './errors'
 import type { Client } from './undici-parts'
 
 /**
@@ -20,7 +21,7 @@ import type { Client } from './undici-parts'
  * refused and unprocessed), and a POST is still never sent again when it may have been processed.
  */
 
-const { kHTTP2Session, kHTTPContext, kSocket, kRunning, kSize, kMaxConcurrentStreams } = symbols
+const { kHTTP2Session, kHTTPContext, kSocket, kRunning, kSize, kMaxConcurrentStreams, kUrl } = symbols
 
 /** The name of undici 7's GOAWAY listener on the sessions it makes. */
 const UNDICI_GOAWAY_LISTENER = 'onHttp2SessionGoAway'
@@ -80,10 +81,46 @@ export function adoptGracefulGoaway(client: Client, onGraceful: (lastStreamId: n
       if (first) onGraceful(lastStreamId)
     },
   )
-  context.busy = (): boolean =>
-    said !== null || runningStreams(client) >= Number(state[kMaxConcurrentStreams] ?? 1)
+  const noStreams = refuseNoStreams(client, state)
+  context.busy = (): boolean => {
+    if (said !== null) return true
+    const most = Number(state[kMaxConcurrentStreams] ?? 1)
+    if (most <= 0) noStreams()
+    return runningStreams(client) >= most
+  }
   readFailuresByStream(session, context, () => said)
   return true
+}
+
+/** How long a connection whose server allows no stream at all (SETTINGS_MAX_CONCURRENT_STREAMS 0) may stay so
+ * with requests waiting on it: RFC 9113 §6.5.2 asks servers to say 0 only for short durations. */
+export const NO_STREAMS_GRACE_MS = 1_000
+
+/**
+ * A server whose SETTINGS allow no stream holds every request waiting for a stream; none is written, so no
+ * timeout of the request's runs and it would wait for ever. If it still allows none, with none of its streams
+ * open, a moment after a request found it so, the connection ends and its requests fail saying why (nothing was
+ * sent); a later request tries a new connection.
+ */
+function refuseNoStreams(client: Client, state: Internals): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null
+  const check = (): void => {
+    timer = null
+    if (client.destroyed || Number(state[kMaxConcurrentStreams] ?? 1) > 0 || runningStreams(client) > 0)
+      return
+    const host = (state[kUrl] as URL | undefined)?.host ?? 'The server'
+    void client
+      .destroy(
+        new EngineError(
+          'protocol',
+          `${host} allows no HTTP/2 streams on its connection (SETTINGS_MAX_CONCURRENT_STREAMS 0 for over ${NO_STREAMS_GRACE_MS / 1000} s): the request was not sent`,
+        ),
+      )
+      .catch(() => undefined)
+  }
+  return () => {
+    timer ??= setTimeout(check, NO_STREAMS_GRACE_MS)
+  }
 }
 
 type Goaway = { code: number; last: number }

@@ -73,7 +73,8 @@ export class H2Origin {
   }
 
   private dispatchOnLane(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    if (!this.lane) {
+    // A lane ended under its requests (a server allowing no streams) takes none: the next goes on a new one.
+    if (!this.lane || this.lane.destroyed) {
       this.lane = this.newLane(H2_STREAMS_PER_CONNECTION)
       this.given = 0
     }

@@ -37,7 +37,8 @@ declare module 'undici/lib/core/symbols.js' {
     | 'kSize'
     | 'kQueued'
     | 'kConnected'
-    | 'kMaxConcurrentStreams',
+    | 'kMaxConcurrentStreams'
+    | 'kUrl',
     symbol
   >
   export default symbols
