@@ -56,22 +56,36 @@ describe('webhook callers that never finish', () => {
     const { token } = inbox.mint('s1')
     const cuts: WebhookCut[] = []
     inbox.onCut((c) => cuts.push(c))
-    const [head, body] = await Promise.all([
+    // The third trickles its body to a URL the inbox did not give out: it was answered 404 at once, then 408 and
+    // cut as a call whose head was not whole (two rows, the second's reason wrong).
+    const [head, body, stale] = await Promise.all([
       trickle(base, `POST /hooks/${token} HTTP/1.1\r\nHost: x\r\n`, 'X-More: y\r\n'),
       trickle(base, `POST /hooks/${token} HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nz`, 'z'),
+      trickle(base, `POST /old HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nz`, 'z'),
     ])
     expect(head.got).toMatch(/^HTTP\/1\.1 408 /)
     expect(body.got).toMatch(/^HTTP\/1\.1 408 /)
+    expect(stale.got).toMatch(/^HTTP\/1\.1 408 [^]*\r\n\r\n$/)
     // The timeouts plus a check at least every second; a loaded machine gets a few seconds more.
     expect(head.ms).toBeLessThan(8_000)
     expect(body.ms).toBeLessThan(8_000)
+    expect(stale.ms).toBeLessThan(8_000)
     expect(inbox.callCount).toBe(0)
     // Each cut is reported (the timeline shows it), with its reason and the caller's address: the caller may see
     // its socket close a moment before the inbox's request does.
-    for (let i = 0; i < 500 && cuts.length < 2; i++) await new Promise((r) => setTimeout(r, 10))
+    for (let i = 0; i < 500 && cuts.length < 3; i++) await new Promise((r) => setTimeout(r, 10))
     const seen = cuts.map((c) => [c.code, c.status, c.owner ?? '', c.remoteAddress, c.reason]).sort()
     expect(seen).toEqual([
       ['timeout_headers', 408, '', '127.0.0.1', 'its head was not whole after 0.4 s'],
+      [
+        'timeout_total',
+        408,
+        '',
+        '127.0.0.1',
+        expect.stringMatching(
+          /^it called a URL this inbox did not give out .*, and its call was not whole after 0\.8 s \(\d+ B of body/,
+        ),
+      ],
       [
         'timeout_total',
         408,

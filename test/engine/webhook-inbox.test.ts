@@ -3,7 +3,12 @@ import { connect } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createClock } from '../../src/engine/clock'
 import { BodyStore } from '../../src/engine/http/body-store'
-import { UNKNOWN_CALLS_SHOWN, WebhookInbox, type WebhookCut } from '../../src/engine/webhooks/webhook-inbox'
+import {
+  UNKNOWN_BODY_READ,
+  UNKNOWN_CALLS_SHOWN,
+  WebhookInbox,
+  type WebhookCut,
+} from '../../src/engine/webhooks/webhook-inbox'
 
 function post(
   url: string,
@@ -84,6 +89,40 @@ describe('webhook inbox', () => {
     expect(cuts[19]?.reason).not.toMatch(/so far/)
     expect(cuts.slice(20).map((c) => c.query)).toEqual(['n=32', 'n=64'])
     expect(cuts[21]?.reason).toMatch(/; 64 such calls so far \(past the first 20, one is shown/)
+    // The count is the listening session's: started again (perhaps on another port), the next call is shown.
+    await inbox.stop()
+    const again = await inbox.start()
+    expect((await post(`${again}/hooks/staleToken71`, '{}')).status).toBe(404)
+    expect(cuts).toHaveLength(UNKNOWN_CALLS_SHOWN + 3)
+    expect(cuts[22]?.reason).not.toMatch(/so far/)
+  })
+
+  it('a call to an unknown URL is read up to 1 MB of its body, then cut, and its row says so', async () => {
+    bodies = new BodyStore()
+    inbox = new WebhookInbox({ clock: createClock(), bodies })
+    const base = new URL(await inbox.start())
+    const cuts: WebhookCut[] = []
+    inbox.onCut((c) => cuts.push(c))
+    // 4 MB to a stale URL: the inbox read all of it (a caller that never ended it, for 30 s), then answered.
+    const size = 4 * UNKNOWN_BODY_READ
+    await new Promise<void>((resolve) => {
+      const s = connect(Number(base.port), base.hostname, () => {
+        s.write(`POST /hooks/staleToken12345 HTTP/1.1\r\nHost: x\r\nContent-Length: ${size}\r\n\r\n`)
+        s.end(Buffer.alloc(size, 120))
+      })
+      s.on('error', () => undefined)
+      s.on('close', () => resolve())
+    })
+    for (let i = 0; i < 500 && cuts.length < 1; i++) await new Promise((r) => setTimeout(r, 10))
+    expect(cuts.map((c) => [c.status, c.code, c.path])).toEqual([
+      [404, 'not_found', '/hooks/staleToken12345'],
+    ])
+    expect(cuts[0]?.reason).toBe(
+      'it called a URL this inbox did not give out or has forgotten (an old or mistyped token), and its body ' +
+        'passed the 1.0 MB the inbox reads of such a call (answered, then its connection closed)',
+    )
+    // A whole small call still gets its 404 first, on a connection kept for the next.
+    expect((await post(`${base.origin}/other`, '{}')).status).toBe(404)
   })
 
   it('stopping the inbox mid-call is not reported as the caller cut (it did not hang up)', async () => {

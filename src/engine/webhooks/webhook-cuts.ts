@@ -68,16 +68,24 @@ export const cutReasons = {
   }),
   /**
    * A call to a URL the inbox never gave out, or has forgotten (a service still posting to an old run's URL).
-   * `count`: calls to unknown URLs so far, said once past the first few (not each is shown).
+   * `count`: calls to unknown URLs so far, said once past the first few (not each is shown). `ended`: how it ended
+   * when not as a whole call (too slow, hung up, a body past what the inbox reads): that answer, and why.
    */
-  unknownToken: (count: number, shownEach: number): CutReason => ({
-    status: 404,
-    code: 'not_found',
+  unknownToken: (count: number, shownEach: number, ended?: CutReason): CutReason => ({
+    status: ended ? ended.status : 404,
+    code: ended ? ended.code : 'not_found',
     reason:
       'it called a URL this inbox did not give out or has forgotten (an old or mistyped token)' +
+      (ended ? `, and ${ended.reason}` : '') +
       (count > shownEach
         ? `; ${count.toLocaleString('en-US')} such calls so far (past the first ${shownEach}, one is shown each time the count doubles)`
         : ''),
+  }),
+  /** A call to an unknown URL sending more body than the inbox reads of one: answered 404, then its connection closed. */
+  unreadBody: (limit: number): CutReason => ({
+    status: 404,
+    code: 'not_found',
+    reason: `its body passed the ${formatBytes(limit)} the inbox reads of such a call (answered, then its connection closed)`,
   }),
   notHttp: (status: number, what: string): CutReason => ({
     status,

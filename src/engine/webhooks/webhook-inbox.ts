@@ -5,11 +5,12 @@ import type { HeaderList } from '../../shared/timeline'
 import type { Clock } from '../clock'
 import type { BodyStore, BodyWriteLimits } from '../http/body-store'
 import { answerCut, clientErrorReason, cutReasons, type CutReason, type WebhookCut } from './webhook-cuts'
-
+import { UNKNOWN_BODY_READ, UnknownCalls, unknownReason, unknownTarget, unreadBody } from './webhook-unknown'
 import { TokenWaiters, type WebhookExpectation } from './webhook-waiters'
 
 export type { WebhookCut } from './webhook-cuts'
 export type { WebhookExpectation } from './webhook-waiters'
+export { UNKNOWN_BODY_READ, UNKNOWN_CALLS_SHOWN } from './webhook-unknown'
 
 /**
  * A local listener for webhooks. A request that wants a callback gets a URL with a fresh correlation token in
@@ -60,14 +61,6 @@ export const WEBHOOK_BODY_LIMITS: Readonly<BodyWriteLimits> = {
   highWaterMark: 256 * 1024,
 }
 
-/**
- * Calls to unknown URLs shown one by one; past these, one at each doubling of their count (40, 80, 160 …), so a
- * flood of calls to an old URL shows its size in a handful of rows rather than filling the timeline.
- */
-export const UNKNOWN_CALLS_SHOWN = 20
-/** The path of a call to an unknown URL is shown up to this many characters (a head may hold 16 KB of it). */
-const UNKNOWN_PATH_SHOWN = 300
-
 const TOKEN_PATH = /^\/hooks\/([A-Za-z0-9_-]{8,64})(\/[^?]*)?(?:\?(.*))?$/
 
 /** A call whose head was read and whose body is still coming: what a cut of it reports. */
@@ -75,7 +68,8 @@ interface InFlight {
   /** The listener that took it: a call whose inbox was stopped since was cut by the inbox, not its caller. */
   server: Server | null
   res: ServerResponse
-  token: string
+  /** Undefined for a call to a URL the inbox did not give out (webhook-unknown.ts). */
+  token: string | undefined
   t: number
   method: string
   path: string
@@ -105,7 +99,7 @@ export class WebhookInbox {
   private readonly callers = new WeakMap<Socket, { t: number; address: string }>()
   private waiting = 0
   private nextCutId = 1
-  private unknownCalls = 0
+  private readonly unknownCalls = new UnknownCalls()
   private readonly maxBodyBytes: number
   private readonly maxTokens: number
   private nextId = 1
@@ -161,6 +155,7 @@ export class WebhookInbox {
       })
     })
     this.server = server
+    this.unknownCalls.reset()
     const addr = server.address() as AddressInfo
     const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address
     this.base = `http://${shownHost}:${addr.port}`
@@ -242,13 +237,10 @@ export class WebhookInbox {
     const match = TOKEN_PATH.exec(req.url ?? '')
     const token = match?.[1]
     if (!match || !token || !this.owners.has(token)) {
-      req.resume()
-      reply(res, 404, { error: 'Unknown webhook token' })
-      this.reportUnknown(req)
+      this.refuseUnknown(req, res)
       return
     }
-    const length = Number(req.headers['content-length'] ?? NaN)
-    const declared = Number.isFinite(length) ? length : undefined
+    const declared = declaredLength(req)
     const t = this.options.clock.now()
     const call: InFlight = {
       server: this.server,
@@ -338,28 +330,39 @@ export class WebhookInbox {
   }
 
   /**
-   * A call to a URL the inbox did not give out (answered 404) is shown too: a service posting to an old URL is
-   * otherwise invisible to the person waiting for it. Bounded by UNKNOWN_CALLS_SHOWN.
+   * A call to a URL the inbox did not give out is answered 404 once read and shown, so a service posting to an old
+   * URL is not invisible to the person waiting for it; bounded in rows and in what is read (webhook-unknown.ts).
    */
-  private reportUnknown(req: IncomingMessage): void {
-    const count = ++this.unknownCalls
-    if (count > UNKNOWN_CALLS_SHOWN && (count & (count - 1)) !== 0) return
-    const raw = req.url ?? '/'
-    const q = raw.indexOf('?')
-    const path = q === -1 ? raw : raw.slice(0, q)
-    const query = q === -1 ? '' : raw.slice(q + 1)
-    const t = this.options.clock.now()
-    this.emitCut({
-      id: `hcut${this.nextCutId++}`,
-      t,
-      wall: Math.round(this.options.clock.origin + t),
-      cutAt: t,
+  private refuseUnknown(req: IncomingMessage, res: ServerResponse): void {
+    const { count, shown } = this.unknownCalls.next()
+    const call: InFlight = {
+      server: this.server,
+      res,
+      token: undefined,
+      t: this.options.clock.now(),
       method: req.method ?? 'GET',
-      path: clip(path, UNKNOWN_PATH_SHOWN),
-      query: clip(query, UNKNOWN_PATH_SHOWN),
-      ...cutReasons.unknownToken(count, UNKNOWN_CALLS_SHOWN),
-      remoteAddress: req.socket.remoteAddress ?? this.callers.get(req.socket)?.address ?? '',
+      ...unknownTarget(req.url ?? '/'),
+      received: 0,
+      declared: declaredLength(req),
+    }
+    this.inFlight.set(req.socket, call)
+    // Reported before it is answered: by the time its caller reads the 404, the row is on its way.
+    const settle = (ended: CutReason | undefined, answer: boolean): void => {
+      if (call.settledAt !== undefined) return
+      if (shown) this.reportCut(call, unknownReason(count, ended), req.socket)
+      else call.settledAt = req.socket.bytesRead
+      if (answer) reply(res, 404, { error: 'Unknown webhook token' })
+    }
+    req.on('data', (chunk: Buffer) => {
+      call.received += chunk.length
+      if (call.received <= UNKNOWN_BODY_READ || call.settledAt !== undefined) return
+      settle(unreadBody(), true)
+      req.destroy()
     })
+    req.on('end', () => settle(undefined, true))
+    // Too slow (answered 408 by then) or hung up: cut as any call is.
+    req.on('close', () => settle(call.cut ?? cutReasons.hungUp(call.received, call.declared), false))
+    req.on('error', () => undefined)
   }
 
   /** Tell the cut's listeners; `call` is undefined when its head never came whole. */
@@ -368,10 +371,10 @@ export class WebhookInbox {
     if (call && call.server !== this.server) return
     const caller = this.callers.get(socket)
     const t = call?.t ?? caller?.t ?? this.options.clock.now()
-    const owner = call ? this.owners.get(call.token) : undefined
+    const owner = call?.token !== undefined ? this.owners.get(call.token) : undefined
     const cut: WebhookCut = {
       id: `hcut${this.nextCutId++}`,
-      ...(call ? { token: call.token } : {}),
+      ...(call?.token !== undefined ? { token: call.token } : {}),
       ...(owner ? { owner } : {}),
       t,
       wall: Math.round(this.options.clock.origin + t),
@@ -382,10 +385,6 @@ export class WebhookInbox {
       ...why,
       remoteAddress: caller?.address ?? socket.remoteAddress ?? '',
     }
-    this.emitCut(cut)
-  }
-
-  private emitCut(cut: WebhookCut): void {
     this.waiters.noteCut(cut)
     for (const l of this.cutListeners) l(cut)
   }
@@ -398,8 +397,10 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
   res.end(text)
 }
 
-function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text
+/** The body's length its head declared, when it did. */
+function declaredLength(req: IncomingMessage): number | undefined {
+  const length = Number(req.headers['content-length'] ?? NaN)
+  return Number.isFinite(length) ? length : undefined
 }
 
 function pairRaw(raw: string[]): HeaderList {
