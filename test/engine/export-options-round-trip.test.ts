@@ -140,7 +140,7 @@ describe("a request's options survive an export and an import back", () => {
   it('bruno: redirects as before; cookies off is named as not exported, and that request goes with the cookie', async () => {
     const out = await exported(first, 'bruno')
     expect(out.skipped).toContain(
-      'session/cart-without-credentials-is-rejected.yaml: cookies off not exported (Bruno has no such per-request setting)',
+      'session/cart-without-credentials-is-rejected.yaml: cookies off, certificates not checked not exported (Bruno has no such per-request setting)',
     )
     const back = await run(await importInto(out.from, 'bruno-back'))
     expect(back.failed).toEqual(['Cart without credentials is rejected'])
@@ -166,12 +166,13 @@ describe('limits a tool has a place for come back; the others are named', () => 
     const dir = await importInto({ text: JSON.stringify(collection) }, 'limits')
     const file = join(dir, 'limited.yaml')
     const saved = load(readFileSync(file, 'utf8')) as { options?: Record<string, unknown> }
-    saved.options = { ...saved.options, totalTimeoutMs: 5000, connectTimeoutMs: 2000 }
+    saved.options = { ...saved.options, totalTimeoutMs: 5000, connectTimeoutMs: 2000, insecure: true }
     writeFileSync(file, dump(saved))
-    const expected = { maxRedirects: 3, cookies: false, totalTimeoutMs: 5000 }
+    const expected = { maxRedirects: 3, cookies: false, totalTimeoutMs: 5000, insecure: true }
 
     const kept = {
-      postman: { maxRedirects: 3, cookies: false },
+      // Insecure goes as Postman's strictSSL: false and comes back on.
+      postman: { maxRedirects: 3, cookies: false, insecure: true },
       insomnia: { cookies: false },
       bruno: { maxRedirects: 3, totalTimeoutMs: 5000 },
     }
@@ -179,9 +180,9 @@ describe('limits a tool has a place for come back; the others are named', () => 
       postman:
         'limited.yaml: a total timeout of 5000 ms, a connect timeout of 2000 ms not exported (Postman has no such per-request setting)',
       insomnia:
-        'limited.yaml: at most 3 redirects, a total timeout of 5000 ms, a connect timeout of 2000 ms not exported (Insomnia has no such per-request setting)',
+        'limited.yaml: at most 3 redirects, a total timeout of 5000 ms, a connect timeout of 2000 ms, certificates not checked not exported (Insomnia has no such per-request setting)',
       bruno:
-        'limited.yaml: cookies off, a connect timeout of 2000 ms not exported (Bruno has no such per-request setting)',
+        'limited.yaml: cookies off, a connect timeout of 2000 ms, certificates not checked not exported (Bruno has no such per-request setting)',
     }
     for (const format of ['postman', 'insomnia', 'bruno'] as const) {
       const out = await exported(dir, format)

@@ -79,7 +79,7 @@ describe('a Postman collection sends what newman sends', () => {
       'Legacy checkout / Old checkout followed: Postman setting "followOriginalHttpMethod" is not supported',
     )
     expect(report).toContain(
-      'collection: Postman\'s "strictSSL: false" (do not check certificates) is not imported: Flightdeck checks them',
+      'collection: Postman\'s "strictSSL: false": certificates are not checked for its requests, as Postman sends them',
     )
     expect(report).toContain(
       'Legacy checkout: Postman setting "tlsDisabledProtocols" is not supported; left out',

@@ -45,7 +45,7 @@ export function reportProfile(own: unknown, where: string, report: (line: string
     if (key === 'strictSSL') {
       if (value === false)
         report(
-          `${where}: Postman's "strictSSL: false" (do not check certificates) is not imported: Flightdeck checks them; turn on Insecure in the request's Options to send as Postman does`,
+          `${where}: Postman's "strictSSL: false": certificates are not checked for its requests, as Postman sends them (Insecure is on in their Options; turn it off to check them)`,
         )
       continue
     }
@@ -73,6 +73,8 @@ export function profileOptions(profile: Profile): Partial<RequestOptions> {
   if (typeof max === 'number' && Number.isFinite(max) && max >= 0)
     out.maxRedirects = Math.min(MAX_REDIRECTS, Math.floor(max))
   if (profile['disableCookies'] === true) out.cookies = false
+  // Postman checks certificates unless strictSSL is false; a request's own `true` under a folder's `false` checks.
+  if (profile['strictSSL'] === false) out.insecure = true
   return out
 }
 
