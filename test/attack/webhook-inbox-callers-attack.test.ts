@@ -302,6 +302,35 @@ describe('the webhook inbox, abandoned and oversized calls', () => {
     )
   }, 30_000)
 
+  it('a flood of heads the inbox cannot read (too large, not HTTP) shows the first 20, then one at each doubling', async () => {
+    const base = await inbox.start()
+    const cuts: WebhookCut[] = []
+    inbox.onCut((c) => cuts.push(c))
+    const big = 'x'.repeat(20_000)
+    const heads = [
+      `GET /${big} HTTP/1.1\r\nHost: x\r\n\r\n`,
+      `GET / HTTP/1.1\r\nX-A: ${big}\r\n\r\n`,
+      'garbage\r\n\r\n',
+    ]
+    const answers: string[] = []
+    // 70 calls, ten at a time: each is still answered as node:http answers it.
+    for (let i = 0; i < 70; i += 10) {
+      const batch = Array.from({ length: 10 }, async (_, j) => {
+        const s = await open(base)
+        const answered = answer(s)
+        s.write(heads[(i + j) % heads.length] ?? '')
+        return answered
+      })
+      answers.push(...(await Promise.all(batch)))
+    }
+    expect(answers.filter((a) => /^HTTP\/1\.1 (431|400) /.test(a))).toHaveLength(70)
+    await until('the 22nd row', () => cuts.length >= 22)
+    expect(cuts).toHaveLength(22)
+    expect(cuts.at(-1)?.reason).toMatch(
+      /; 64 calls whose head the inbox could not read so far \(past the first 20/,
+    )
+  }, 30_000)
+
   it('a call that completes is still recorded and kept', async () => {
     const { token, post } = await callsTo(inbox)
     const waiting = inbox.waitFor(token, 10_000)

@@ -5,7 +5,14 @@ import type { HeaderList } from '../../shared/timeline'
 import type { Clock } from '../clock'
 import type { BodyStore, BodyWriteLimits } from '../http/body-store'
 import { answerCut, clientErrorReason, cutReasons, type CutReason, type WebhookCut } from './webhook-cuts'
-import { UNKNOWN_BODY_READ, UnknownCalls, unknownReason, unknownTarget, unreadBody } from './webhook-unknown'
+import {
+  UNKNOWN_BODY_READ,
+  UnknownCalls,
+  unknownReason,
+  unknownTarget,
+  unreadBody,
+  unreadHeadReason,
+} from './webhook-unknown'
 import { TokenWaiters, type WebhookExpectation } from './webhook-waiters'
 
 export type { WebhookCut } from './webhook-cuts'
@@ -100,6 +107,8 @@ export class WebhookInbox {
   private waiting = 0
   private nextCutId = 1
   private readonly unknownCalls = new UnknownCalls()
+  /** Calls whose head never came whole (too large, not HTTP, hung up in it): no URL to tell them apart by. */
+  private readonly unreadCalls = new UnknownCalls()
   private readonly maxBodyBytes: number
   private readonly maxTokens: number
   private nextId = 1
@@ -141,7 +150,10 @@ export class WebhookInbox {
       answerCut(socket, why.status, call?.res.headersSent === true)
       if (call) call.cut ??= why
       // A connection that sent nothing (a preconnect, a probe), or nothing since its last call, made no call.
-      else if (socket.bytesRead > (last?.settledAt ?? 0)) this.reportCut(undefined, why, socket)
+      else if (socket.bytesRead > (last?.settledAt ?? 0)) {
+        const { count, shown } = this.unreadCalls.next()
+        if (shown) this.reportCut(undefined, unreadHeadReason(why, count), socket)
+      }
       socket.destroy()
     })
     // A slow or idle caller must not pin the inbox open forever.
@@ -156,6 +168,7 @@ export class WebhookInbox {
     })
     this.server = server
     this.unknownCalls.reset()
+    this.unreadCalls.reset()
     const addr = server.address() as AddressInfo
     const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address
     this.base = `http://${shownHost}:${addr.port}`

@@ -60,6 +60,18 @@ export function unreadBody(): CutReason {
   return cutReasons.unreadBody(UNKNOWN_BODY_READ)
 }
 
+/**
+ * Why a call whose head never came whole has its row: as node:http gave up on it, and, past the first few, how many
+ * such calls there have been (they get rows as calls to unknown URLs do: anyone may send the inbox garbage).
+ */
+export function unreadHeadReason(why: CutReason, count: number): CutReason {
+  if (count <= UNKNOWN_CALLS_SHOWN) return why
+  return {
+    ...why,
+    reason: `${why.reason}; ${count.toLocaleString('en-US')} calls whose head the inbox could not read so far (past the first ${UNKNOWN_CALLS_SHOWN}, one is shown each time the count doubles)`,
+  }
+}
+
 function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text
 }
