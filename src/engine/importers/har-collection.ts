@@ -51,7 +51,7 @@ function hasControl(text: string): boolean {
 }
 
 /**
- * `files`: a line for the report for each file part (its bytes are not in the HAR) or body written to a file;
+ * `files`: a line for the report for each file part (its bytes are not in the HAR);
  * `ownFiles`: the bytes of a binary body, for the import to write (entry `entry`, counted from 1).
  */
 function body(
@@ -103,10 +103,12 @@ function body(
   const decoded = decodedText(post, recorded)
   if (decoded.kind === 'bytes') {
     const path = `${BODIES_FOLDER}/entry-${entry}.bin`
-    ownFiles.push({ path, bytes: decoded.bytes })
-    files.push(
-      `its body is ${decoded.bytes.length.toLocaleString('en-US')} bytes of binary (base64 in the HAR): written to ${path}, which the request sends`,
-    )
+    // The report line is the writer's: only it knows the folder the file lands in.
+    ownFiles.push({
+      path,
+      bytes: decoded.bytes,
+      said: `its body is ${decoded.bytes.length.toLocaleString('en-US')} bytes of binary (base64 in the HAR)`,
+    })
     return { kind: 'file', path, contentType: str(post['mimeType']) || 'application/octet-stream' }
   }
   if (decoded.kind === 'not-base64')
@@ -214,8 +216,10 @@ export function harCollectionPlan(data: unknown): ImportPlan {
       }
     } else {
       const files: string[] = []
+      const written = ownFiles.length
       const plain = body(r['postData'], recorded, files, i + 1, ownFiles)
       for (const f of files) u.push(`${where}: ${f}`)
+      for (const f of ownFiles.slice(written)) f.said = `${where}: ${f.said}`
       node = {
         type: 'request',
         request: request(`${str(r['method'], 'GET').toUpperCase()} ${url.pathname}`, {

@@ -52,6 +52,8 @@ export interface ImportPlan {
 export interface PlanFile {
   path: string
   bytes: Uint8Array
+  /** What the file is, for the report; the writer adds where it was written (a path a person can open). */
+  said: string
 }
 
 export class ImportError extends Error {}

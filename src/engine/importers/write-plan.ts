@@ -73,12 +73,24 @@ function withOwnFile(ctx: WriteContext, request: SavedRequest): SavedRequest {
   return { ...request, body: { ...body, path: `${ctx.files.prefix}${body.path}` } }
 }
 
-/** The plan's own files, written below the import's folder in the stage (made durable with the rest of it). */
-async function writeOwnFiles(root: string, target: string, files: readonly PlanFile[]): Promise<void> {
+/**
+ * The plan's own files, written below the import's folder in the stage (made durable with the rest of it); the
+ * report names each where it will be once the stage is in place (`dir`, the collection's folder).
+ */
+async function writeOwnFiles(
+  ctx: WriteContext,
+  root: string,
+  dir: string,
+  target: string,
+  files: readonly PlanFile[],
+): Promise<void> {
   for (const f of files) {
     const at = join(root, target, ...f.path.split('/'))
     await makeFolder(dirname(at))
     await writeFileAtomic(at, f.bytes)
+    ctx.unmapped.push(
+      `${f.said}: written to ${join(dir, target, ...f.path.split('/'))}, which the request sends`,
+    )
   }
 }
 
@@ -201,7 +213,7 @@ async function writeStaged(
     const files = plan.files ?? []
     if (files.length > 0) {
       ctx.files = { paths: new Set(files.map((f) => f.path)), prefix: target === '' ? '' : `${target}/` }
-      await writeOwnFiles(root, target, files)
+      await writeOwnFiles(ctx, root, dir, target, files)
     }
     await writeChildren(ctx, target, plan.children, 0)
   }
