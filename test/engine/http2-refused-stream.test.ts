@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs'
-import { constants, createSecureServer, type Http2SecureServer } from 'node:http2'
+import { constants, createSecureServer, type Http2SecureServer, type ServerHttp2Stream } from 'node:http2'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -32,6 +32,10 @@ beforeAll(async () => {
     // A stream closed with an error code reports it on the server's side too: expected here.
     stream.on('error', () => undefined)
     const path = String(headers[':path'])
+    if (path === '/names') {
+      answerNames(stream)
+      return
+    }
     const left = refuseFirst.get(path) ?? 0
     if (left > 0) {
       refuseFirst.set(path, left - 1)
@@ -55,6 +59,18 @@ afterAll(async () => {
   await service.dispose()
   await new Promise<void>((r) => server.close(() => r()))
 })
+
+/**
+ * Header and trailer values as an old server and a new one write them: `caf\xe9` (Latin-1, one byte) and `café` in
+ * UTF-8 (two bytes). Node's http2 writes each character of a string as one byte, so the UTF-8 one is given as
+ * the Latin-1 string of its bytes.
+ */
+function answerNames(stream: ServerHttp2Stream): void {
+  const utf8 = Buffer.from('café').toString('latin1')
+  stream.respond({ ':status': 200, 'x-latin': 'caf\xe9', 'x-utf8': utf8 }, { waitForTrailers: true })
+  stream.on('wantTrailers', () => stream.sendTrailers({ 'server-timing': `new;desc="${utf8}"` }))
+  stream.end('names')
+}
 
 function post(path: string) {
   return spec(
@@ -83,5 +99,15 @@ describe('HTTP/2 REFUSED_STREAM', () => {
     expect(r.final.type === 'error' ? r.final.message : '').toMatch(/refused the HTTP\/2 stream .* twice/)
     expect(refuseFirst.get('/busy')).toBe(3)
     expect(processed.get('/busy')).toBeUndefined()
+  })
+})
+
+describe('HTTP/2 header values', () => {
+  it('read as HTTP/1.1 reads them: UTF-8 when they are, else Latin-1, in headers and trailers', async () => {
+    const r = await send(service, spec(`https://localhost:${port}/names`, {}, { caFile, http2: true }))
+    const headers = eventsOf(r, 'response-headers')[0]?.headers ?? []
+    expect(headers).toContainEqual(['x-latin', 'caf\u00e9'])
+    expect(headers).toContainEqual(['x-utf8', 'caf\u00e9'])
+    expect(done(r).serverTiming?.entries.map((e) => e.desc)).toEqual(['caf\u00e9'])
   })
 })

@@ -196,7 +196,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     this.lastProgress = t
     this.resumeFn = resume
     this.status = statusCode
-    const headers = pairHeaders(rawHeaders)
+    const headers = pairHeaders(rawHeaders, this.sent.info?.protocol)
     this.responseHeaders = headers
     this.emit(responseHeadersEvent(this.init.sid, t, statusCode, statusText ?? '', this.sent.info, headers))
     this.redirecting = this.init.isRedirect?.(statusCode, headers) ?? false

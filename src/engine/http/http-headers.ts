@@ -22,13 +22,35 @@ export function headerValue(headers: HeaderList, name: string): string {
  */
 let lastPairs: HeaderList = []
 
-export function pairHeaders(raw: Buffer[] | string[] | null | undefined): HeaderList {
+export function pairHeaders(
+  raw: Buffer[] | string[] | null | undefined,
+  protocol: HttpProtocol = 'http/1.1',
+): HeaderList {
   if (!raw) return []
   if (raw.length > 0 && typeof raw[0] !== 'string' && sameAsLast(raw as Buffer[], lastPairs)) return lastPairs
+  const text = protocol === 'h2' ? h2FieldText : fieldText
   const out: HeaderList = []
-  for (let i = 0; i + 1 < raw.length; i += 2) out.push([fieldText(raw[i]), fieldText(raw[i + 1])])
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([text(raw[i]), text(raw[i + 1])])
   lastPairs = out
   return out
+}
+
+/**
+ * An HTTP/2 field as undici hands it over: Node's http2 reads a field's bytes as Latin-1 (one character a byte)
+ * and undici writes that string back as UTF-8, so a server's UTF-8 `café` came out `cafÃ©`. Its bytes as sent are
+ * that string's characters; they are then read as an HTTP/1.1 field is (UTF-8 when they are, else Latin-1).
+ */
+function h2FieldText(field: Buffer | string | undefined): string {
+  if (typeof field !== 'object') return h2StringText(String(field))
+  for (let i = 0; i < field.length; i++)
+    if ((field[i] as number) > 0x7f) return h2StringText(field.toString('utf8'))
+  return field.toString('latin1')
+}
+
+/** A field's value as Node's http2 gives it (each character one byte of the wire), read as fieldText reads it. */
+function h2StringText(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[^\x00-\x7f]/.test(value) ? fieldText(Buffer.from(value, 'latin1')) : value
 }
 
 /**
@@ -44,8 +66,9 @@ function fieldText(field: Buffer | string | undefined): string {
 
 /**
  * Trailers as undici hands them over: raw name/value buffers over HTTP/1.1, Node's header object over h2 (where
- * pseudo-headers and arrays of values may appear). Not through pairHeaders: trailers are rare, and they would
- * evict the header block that pairHeaders keeps for the next response.
+ * pseudo-headers and arrays of values may appear, and each value is the Latin-1 string of its bytes). Not
+ * through pairHeaders: trailers are rare, and they would evict the header block that pairHeaders keeps for the
+ * next response.
  */
 export function trailerList(raw: unknown): HeaderList {
   const out: HeaderList = []
@@ -55,7 +78,7 @@ export function trailerList(raw: unknown): HeaderList {
   } else if (raw !== null && typeof raw === 'object') {
     for (const [k, v] of Object.entries(raw)) {
       if (k.startsWith(':')) continue
-      for (const one of Array.isArray(v) ? v : [v]) out.push([k, String(one)])
+      for (const one of Array.isArray(v) ? v : [v]) out.push([k, h2StringText(String(one))])
     }
   }
   return out
