@@ -1,3 +1,4 @@
+import { mqttReasonText, type MqttOptions } from '../../shared/mqtt'
 import type { AppError } from '../../shared/result'
 
 /**
@@ -55,4 +56,16 @@ export function describeMqttClientError(
 
 function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`
+}
+
+/**
+ * A CONNACK's refusal in words; bad user name or password and not authorized (3.1.1: 4, 5; MQTT 5: 134, 135) are
+ * `auth` (a token sent is then dropped).
+ */
+export function connackRefusal(code: number, version: MqttOptions['protocolVersion']): AppError {
+  const auth = code === 4 || code === 5 || code === 134 || code === 135
+  return {
+    code: auth ? 'auth' : 'protocol',
+    message: `The broker refused the connection: ${mqttReasonText(code, version, 'connack')}`,
+  }
 }

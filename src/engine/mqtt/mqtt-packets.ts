@@ -2,6 +2,7 @@ import type { IClientPublishOptions, IPublishPacket, Packet } from 'mqtt'
 import { fail, ok, type Result } from '../../shared/result'
 import {
   mqttReasonText,
+  subackText,
   type MqttControl,
   type MqttDelivery,
   type MqttOptions,
@@ -216,4 +217,17 @@ export function controlEntry(
   if (c.reason) words += `: ${c.reason}`
   if (c.rttMs !== undefined) words += `, ${c.rttMs} ms after the publish`
   return { words, c }
+}
+
+/** A SUBACK's log entries: one a topic filter granted or refused (its reason in words), or the failure. */
+export function subackEntries(
+  err: Error | null,
+  granted: readonly { topic: string; qos: number }[] | undefined,
+): { text: string; id: string }[] {
+  if (err && !granted) return [{ text: `SUBACK: ${err.message}`, id: JSON.stringify({}) }]
+  return (granted ?? []).map((g) => {
+    const words = subackText(g.qos)
+    const id = JSON.stringify({ reasonCode: g.qos, reason: words, topic: g.topic } satisfies MqttControl)
+    return { text: `SUBACK ${g.topic}: ${words}`, id }
+  })
 }

@@ -1,13 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { IClientOptions, IConnackPacket, IPublishPacket, MqttClient, Packet } from 'mqtt'
-import {
-  mqttReasonText,
-  subackText,
-  type MqttControl,
-  type MqttOptions,
-  type MqttQos,
-  type MqttSubscription,
-} from '../../shared/mqtt'
+import type { MqttOptions, MqttQos, MqttSubscription } from '../../shared/mqtt'
 import type { CommandRequest } from '../../shared/contract'
 import { fail, ok, type AppError, type Result } from '../../shared/result'
 import { classifyError } from '../http/errors'
@@ -18,9 +11,10 @@ import type { SessionTransport } from '../sessions/kernel/session-transport'
 import type { PluggedSessionInit } from '../streams/stream-engine'
 import { parseStreamUrl } from '../streams/stream-plumbing'
 import { clientOptions, connectSentEvent } from './mqtt-options'
-import { connackNote, publishArgs } from './mqtt-packets'
+import { connackNote, publishArgs, subackEntries } from './mqtt-packets'
 import { attemptEndReport } from './mqtt-attempt-end'
-import { describeMqttClientError } from './mqtt-client-errors'
+import { connackRefusal, describeMqttClientError } from './mqtt-client-errors'
+import { endGracefully, forceEnd } from './mqtt-client-end'
 import { mqttClientFor } from './mqtt-client'
 import { MqttInbox } from './mqtt-inbox'
 import { MqttPacketLog } from './mqtt-packet-log'
@@ -40,7 +34,6 @@ import { doublingDelay, readCaFile } from '../sessions/kernel/session-setup'
  */
 
 const PROGRESS_EVERY_MS = 50
-const CLOSE_GRACE_MS = 5000
 
 export interface MqttSessionInit extends PluggedSessionInit {
   url: string
@@ -48,12 +41,6 @@ export interface MqttSessionInit extends PluggedSessionInit {
   subscriptions: MqttSubscription[]
   /** The broker refused the credentials (bad user name or password, not authorized): a token used is dropped. */
   onUnauthorized?: () => void
-}
-
-/** Ends a client now, also one already waiting in a graceful end (where MQTT.js ignores end(true)). */
-function forceEnd(client: MqttClient): void {
-  client.end(true)
-  client.stream?.destroy()
 }
 
 export class MqttSession implements SessionTransport {
@@ -67,7 +54,8 @@ export class MqttSession implements SessionTransport {
   /** A refusal (CONNACK) or a broker's DISCONNECT: would repeat on a reconnect, or was told by the broker. */
   private refused = false
   private closing = false
-  private closeTimer: ReturnType<typeof setTimeout> | null = null
+  /** Stops a graceful close's timers. */
+  private stopClosing: (() => void) | null = null
   private lastProgress = 0
   private readonly subscriptions = new Map<string, MqttQos>()
   private readonly clientId: string
@@ -211,12 +199,9 @@ export class MqttSession implements SessionTransport {
       if (typeof err.code === 'number') {
         // A CONNACK refusal (bad credentials, not authorized, …): a reconnect would be refused the same way.
         this.refused = true
-        const auth = err.code === 4 || err.code === 5 || err.code === 134 || err.code === 135
-        if (auth) this.init.onUnauthorized?.()
-        this.failure ??= {
-          code: auth ? 'auth' : 'protocol',
-          message: `The broker refused the connection: ${mqttReasonText(err.code, o.protocolVersion, 'connack')}`,
-        }
+        const refusal = connackRefusal(err.code, o.protocolVersion)
+        if (refusal.code === 'auth') this.init.onUnauthorized?.()
+        this.failure ??= refusal
         return
       }
       const own = describeMqttClientError(err, url.host, o)
@@ -275,23 +260,16 @@ export class MqttSession implements SessionTransport {
     for (const s of list) map[s.topic] = { qos: s.qos }
     client.subscribe(map, (err, granted) => {
       if (this.client !== client) return
-      if (err && !granted) {
-        this.record(attempt, 'in', 'control', `SUBACK: ${err.message}`, 'SUBACK', JSON.stringify({}))
-        return
-      }
-      for (const g of granted ?? []) {
-        const words = subackText(g.qos)
-        const id = JSON.stringify({ reasonCode: g.qos, reason: words, topic: g.topic } satisfies MqttControl)
-        this.record(attempt, 'in', 'control', `SUBACK ${g.topic}: ${words}`, 'SUBACK', id)
-      }
+      for (const e of subackEntries(err ?? null, granted))
+        this.record(attempt, 'in', 'control', e.text, 'SUBACK', e.id)
     })
   }
 
   /** The connection closed: how the attempt ended, for the kernel to reconnect or end the session. */
   private closed(attempt: SessionAttempt): void {
     this.inbox.flush()
-    if (this.closeTimer) clearTimeout(this.closeTimer)
-    this.closeTimer = null
+    this.stopClosing?.()
+    this.stopClosing = null
     this.packets.note(attempt, this.packets.pairing.flush(this.init.ctx.clock.now()))
     // Publishes awaiting acks: a persistent session that reconnects sends them again, else they are lost (also
     // when the kernel gives up reconnecting: its last failed attempt ends the session).
@@ -325,20 +303,13 @@ export class MqttSession implements SessionTransport {
     const client = this.client
     if (!client || !client.connected) return false
     this.closing = true
-    client.end(false, this.init.options.protocolVersion === 5 ? { reasonCode: 0 } : {})
-    // MQTT.js holds DISCONNECT back until every publish in flight is acked, and ignores a later end(true), so
-    // a broker that never acks would keep Close waiting for ever. After the grace: stop waiting (DISCONNECT
-    // goes out, so the broker drops the will), and should even that not close the connection, cut it.
-    this.closeTimer = setTimeout(() => {
-      client.emit('outgoingEmpty')
-      this.closeTimer = setTimeout(() => forceEnd(client), CLOSE_GRACE_MS)
-    }, CLOSE_GRACE_MS)
+    this.stopClosing = endGracefully(client, this.init.options.protocolVersion)
     return true
   }
 
   release(): void {
-    if (this.closeTimer) clearTimeout(this.closeTimer)
-    this.closeTimer = null
+    this.stopClosing?.()
+    this.stopClosing = null
     this.abort()
   }
 
