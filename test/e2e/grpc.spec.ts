@@ -3,6 +3,7 @@ import { expect, test, type Page } from '@playwright/test'
 import { startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { rowsAfterRestore } from './timeline-restored'
+import { replaceEditorText } from './code-editor-input'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**
@@ -206,12 +207,12 @@ test('the message editor completes and checks fields from the method, and the ta
     'flightdeck.test.SayRequest',
   )
   // Completion opens as you type a name.
-  await box.fill('{"m')
+  await replaceEditorText(box, '{"m')
   await box.press('End')
   await box.pressSequentially('o')
   await expect(page.locator('.cm-tooltip-autocomplete')).toContainText('mood')
   await page.keyboard.press('Escape')
-  await box.fill('{"text": "second"}')
+  await replaceEditorText(box, '{"text": "second"}')
   await box.press('Control+Enter')
   await expect(details).toContainText('echo: second')
   expect(pageErrors).toEqual([])
