@@ -1,30 +1,78 @@
-import { useCallback, useEffect, useState } from 'react'
-import { FieldList, TypeLink } from './FieldList'
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
+import { FieldList, scrollingAncestor, TypeLink } from './FieldList'
 import type { LoadedSchema } from './graphql-slice'
 import { schemaClient } from './schema-client'
 import type { TypeDoc } from './schema-protocol'
 
+/** A type on show or left for another: its fields' filter and the column's scroll as left, for Back to put back. */
+interface Level {
+  name: string
+  filter: string
+  scrollTop: number
+}
+
 /**
  * The schema's docs beside the editor: the root types first, then the other types (the summary's first
  * LISTED_TYPES, saying how many more there are), a type's fields with their arguments, types and descriptions;
- * a type's name opens it, Back returns. A type's docs are asked of the schema worker as it opens, one at a time;
- * its fields are a windowed list (FieldList), drawn only where the column shows them.
+ * a type's name opens it at its top, Back returns to the level before where it was left (the column's scroll and
+ * the fields' filter), as a browser's Back does. A type's docs are asked of the schema worker as it opens, one
+ * at a time; its fields are a windowed list (FieldList), drawn only where the column shows them.
  */
 export function DocsExplorer({ schema }: { schema: LoadedSchema }) {
-  const [trail, setTrail] = useState<string[]>([])
+  const [trail, setTrail] = useState<Level[]>([])
   const current = trail[trail.length - 1]
+  const aside = useRef<HTMLElement>(null)
+  /** The column's scroll in the schema's list of types, as left for a type. */
+  const rootScroll = useRef(0)
+  /** The filter of the fields on show, as typed. */
+  const filter = useRef('')
+  const column = (): HTMLElement | null => (aside.current ? scrollingAncestor(aside.current) : null)
   // Stable, so the memoized field rows are not drawn again as the list scrolls.
-  const open = useCallback((name: string): void => setTrail((t) => [...t, name]), [])
+  const open = useCallback((name: string): void => {
+    const scrollTop = column()?.scrollTop ?? 0
+    const leftFilter = filter.current
+    filter.current = ''
+    setTrail((t) => {
+      const from = t[t.length - 1]
+      if (!from) rootScroll.current = scrollTop
+      const before = from ? [...t.slice(0, -1), { ...from, filter: leftFilter, scrollTop }] : []
+      return [...before, { name, filter: '', scrollTop: 0 }]
+    })
+  }, [])
+  const back = (): void => {
+    filter.current = trail[trail.length - 2]?.filter ?? ''
+    setTrail((t) => t.slice(0, -1))
+  }
+  /** A level's content is in the page: the column goes where that level was left (a new one: its top). */
+  const shown = useCallback((scrollTop: number): void => {
+    const el = column()
+    if (el) el.scrollTop = scrollTop
+  }, [])
+  const setFilter = useCallback((f: string): void => {
+    filter.current = f
+  }, [])
+  useLayoutEffect(() => {
+    if (trail.length === 0) shown(rootScroll.current)
+  }, [trail.length, shown])
   const { roots, typeNames, typeCount } = schema.summary
   const unlisted = typeCount - roots.length - typeNames.length
   return (
-    <aside className="graphql-docs" aria-label="Schema docs">
+    <aside ref={aside} className="graphql-docs" aria-label="Schema docs">
       {current ? (
         <>
-          <button type="button" className="link-button" onClick={() => setTrail((t) => t.slice(0, -1))}>
+          <button type="button" className="link-button" onClick={back}>
             ← Back
           </button>
-          <TypeDocs key={current} schemaKey={schema.key} name={current} open={open} />
+          <TypeDocs
+            key={`${trail.length}:${current.name}`}
+            schemaKey={schema.key}
+            name={current.name}
+            open={open}
+            initialFilter={current.filter}
+            initialScroll={current.scrollTop}
+            onFilter={setFilter}
+            shown={shown}
+          />
         </>
       ) : (
         <>
@@ -58,7 +106,20 @@ export function DocsExplorer({ schema }: { schema: LoadedSchema }) {
 
 type Loaded = { name: string; doc: TypeDoc | null } | { name: string; error: string }
 
-function TypeDocs({ schemaKey, name, open }: { schemaKey: string; name: string; open(name: string): void }) {
+interface TypeDocsProps {
+  schemaKey: string
+  name: string
+  open(name: string): void
+  initialFilter: string
+  /** Where the column was when this level was left (0 for a type just opened). */
+  initialScroll: number
+  onFilter(filter: string): void
+  /** Called once its content is in the page, to put the column where it was. */
+  shown(scrollTop: number): void
+}
+
+function TypeDocs(props: TypeDocsProps) {
+  const { schemaKey, name, open, initialFilter, initialScroll, onFilter, shown } = props
   const [loaded, setLoaded] = useState<Loaded | null>(null)
   useEffect(() => {
     let live = true
@@ -72,7 +133,11 @@ function TypeDocs({ schemaKey, name, open }: { schemaKey: string; name: string; 
       live = false
     }
   }, [schemaKey, name])
-  if (loaded?.name !== name) return <p className="muted small">Reading {name}…</p>
+  const ready = loaded?.name === name
+  useLayoutEffect(() => {
+    if (ready) shown(initialScroll)
+  }, [ready, shown, initialScroll])
+  if (!ready) return <p className="muted small">Reading {name}…</p>
   if ('error' in loaded) return <p className="small graphql-schema-error">{loaded.error}</p>
   const type = loaded.doc
   if (!type) return <p className="muted small">The schema has no type {name}</p>
@@ -90,7 +155,14 @@ function TypeDocs({ schemaKey, name, open }: { schemaKey: string; name: string; 
           ))}
         </ul>
       ) : null}
-      <FieldList typeName={type.name} fields={type.fields} open={open} />
+      <FieldList
+        typeName={type.name}
+        fields={type.fields}
+        open={open}
+        initialFilter={initialFilter}
+        initialScroll={initialScroll}
+        onFilter={onFilter}
+      />
     </div>
   )
 }

@@ -21,12 +21,20 @@ export function FieldList({
   typeName,
   fields,
   open,
+  initialFilter = '',
+  initialScroll = 0,
+  onFilter,
 }: {
   typeName: string
   fields: FieldDoc[]
   open(name: string): void
+  /** The filter this list had when it was left (Back brings it back as it was). */
+  initialFilter?: string
+  /** The column's scroll to start at: the windowed list puts the column there as it takes it over. */
+  initialScroll?: number
+  onFilter?(filter: string): void
 }) {
-  const [filter, setFilter] = useState('')
+  const [filter, setFilter] = useState(initialFilter)
   const matches = useMemo(() => {
     const needle = filter.trim().toLowerCase()
     if (!needle) return fields
@@ -64,6 +72,7 @@ export function FieldList({
     estimateSize: () => ROW_ESTIMATE,
     overscan: OVERSCAN,
     scrollMargin: margin,
+    initialOffset: initialScroll,
     rangeExtractor,
     getItemKey: (i) => matches[i]?.name ?? i,
   })
@@ -85,7 +94,10 @@ export function FieldList({
             aria-label={`Filter fields of ${typeName}`}
             placeholder={`Filter ${total} fields`}
             value={filter}
-            onChange={(e) => setFilter(e.target.value)}
+            onChange={(e) => {
+              setFilter(e.target.value)
+              onFilter?.(e.target.value)
+            }}
           />
           <span className="muted small" role="status">
             {filter.trim()
@@ -123,7 +135,7 @@ export function FieldList({
 }
 
 /** The nearest ancestor that scrolls vertically (the docs column), or the document's scroller. */
-function scrollingAncestor(el: HTMLElement): HTMLElement {
+export function scrollingAncestor(el: HTMLElement): HTMLElement {
   for (let at = el.parentElement; at; at = at.parentElement) {
     const { overflowY } = getComputedStyle(at)
     if (overflowY === 'auto' || overflowY === 'scroll') return at
