@@ -35,7 +35,8 @@ options:
                            is sent as written); --json names it as traceId
   -h, --help               show this help
 
-exit codes: 0 any HTTP response, 1 network error, 2 bad arguments`
+exit codes: 0 any HTTP response, 1 network error, 2 bad arguments,
+            130 / 143 cancelled by Ctrl+C / SIGTERM`
   .replace('[options]\n', `[options]\n${COLLECTION_USAGE_LINES}\n`)
   .replace('\nexit codes', `${COLLECTION_OPTIONS}\nexit codes`)
 

@@ -35,9 +35,10 @@ options:
       --introspect          print the server's schema as SDL
   -k, --insecure            accept TLS certificates that do not verify
 
-exit codes: 0 the operation ran without GraphQL errors (a subscription ended or was stopped),
-            1 GraphQL errors, a failed subscription, a network or protocol failure,
-            2 bad arguments, or a document that does not validate against --schema`
+exit codes: 0 the operation ran without GraphQL errors (a subscription ended, or was stopped by
+            --max / --duration), 1 GraphQL errors, a failed subscription, a network or protocol
+            failure, 2 bad arguments, or a document that does not validate against --schema,
+            130 / 143 stopped by Ctrl+C / SIGTERM`
 
 export type GraphqlCliCommand =
   | { kind: 'help' }

@@ -3,6 +3,7 @@ import { createEngineService, type EngineService } from '../engine/service'
 import { errorLine, summarizeResult, type GraphqlTransport } from '../shared/graphql'
 import type { TimelineEvent } from '../shared/timeline'
 import { GRAPHQL_USAGE, parseGraphqlArgs, type GraphqlCliCommand } from './graphql-args'
+import { onInterrupt } from './interrupt'
 import { reportLogCut } from './stream-cut-note'
 
 /**
@@ -270,8 +271,7 @@ async function followSubscription(
     }
     if (messages) drain()
   })
-  const onSigint = (): void => close()
-  process.once('SIGINT', onSigint)
+  const interrupt = onInterrupt(close)
   const offOut = io.onOutClosed?.(close)
   const timer = c.durationMs !== null ? setTimeout(close, c.durationMs) : null
   try {
@@ -287,7 +287,7 @@ async function followSubscription(
         )
       io.err(`flightdeck: ${final.code}: ${final.message}\n`)
       if (final.detail && final.code === 'graphql') io.err(`${final.detail}\n`)
-      return 1
+      return interrupt.exitCode(1)
     }
     if (c.json)
       io.out(
@@ -297,11 +297,11 @@ async function followSubscription(
       io.err(
         `flightdeck: ${closing ? 'stopped' : 'completed'} after ${results} result${results === 1 ? '' : 's'}${withErrors ? ` (${withErrors} with GraphQL errors)` : ''}\n`,
       )
-    return withErrors > 0 ? 1 : 0
+    return interrupt.exitCode(withErrors > 0 ? 1 : 0)
   } finally {
     off()
     offOut?.()
-    process.off('SIGINT', onSigint)
+    interrupt.off()
     if (timer) clearTimeout(timer)
   }
 }

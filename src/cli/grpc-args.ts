@@ -38,8 +38,9 @@ options:
       --max <n>              cancel the call after n messages received
       --duration <s>         cancel the call after s seconds
 
-exit codes: 0 status OK (or stopped by --max / --duration / Ctrl+C),
-            1 a non-OK status or a transport failure, 2 bad arguments or a bad message`
+exit codes: 0 status OK (or stopped by --max / --duration),
+            1 a non-OK status or a transport failure, 2 bad arguments or a bad message,
+            130 / 143 stopped by Ctrl+C / SIGTERM`
 
 export type GrpcData =
   { kind: 'none' } | { kind: 'text'; text: string } | { kind: 'file'; path: string } | { kind: 'stdin' }

@@ -8,6 +8,7 @@ import { grpcSendsMany, type GrpcCallSpec, type GrpcMethodKind } from '../shared
 import type { ErrorCode } from '../shared/result'
 import type { TimelineEvent } from '../shared/timeline'
 import { GRPC_USAGE, parseGrpcArgs, type GrpcCliCall } from './grpc-args'
+import { onInterrupt } from './interrupt'
 import { reportLogCut } from './stream-cut-note'
 
 /**
@@ -130,7 +131,7 @@ async function run(
     }
   })
   const timer = c.durationMs === null ? null : setTimeout(stop, c.durationMs)
-  process.once('SIGINT', stop)
+  const interrupt = onInterrupt(stop)
   const offOutClosed = io.onOutClosed?.(stop)
   let badLine: string | null = null
   if (streamed) {
@@ -163,7 +164,7 @@ async function run(
         : {
             type: 'status',
             cancelled: true,
-            reason: stopped ? 'stopped by --max, --duration or Ctrl+C' : 'ended',
+            reason: stopped ? 'stopped by --max, --duration, Ctrl+C or SIGTERM' : 'ended',
           }
       if (final.type === 'error' && !status)
         Object.assign(end, { error: { code: final.code, message: final.message } })
@@ -178,12 +179,12 @@ async function run(
         for (const [k, v] of result?.trailers ?? [])
           if (k !== 'grpc-status-details-bin') io.err(`trailer ${k}: ${v}\n`)
       }
-      return 1
+      return interrupt.exitCode(1)
     }
-    return 0
+    return interrupt.exitCode(0)
   } finally {
     if (timer) clearTimeout(timer)
-    process.off('SIGINT', stop)
+    interrupt.off()
     offOutClosed?.()
     off()
   }

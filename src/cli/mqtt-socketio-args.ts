@@ -29,8 +29,9 @@ subscribes, publishes, and prints every message (and each QoS handshake step) as
   --reconnect                reconnect with backoff when the broker goes away
   -k, --insecure             accept TLS certificates that do not verify
 
-exit codes: 0 the session ended normally (or by --max / --duration / Ctrl+C),
-            1 it failed (network, refused by the broker), 2 bad arguments`
+exit codes: 0 the session ended normally (or by --max / --duration),
+            1 it failed (network, refused by the broker), 2 bad arguments,
+            130 / 143 stopped by Ctrl+C / SIGTERM`
 
 export const SOCKETIO_USAGE = `usage: flightdeck socketio <url> [options]
 
@@ -56,8 +57,9 @@ event (and each ack) as it arrives.
   --reconnect                reconnect with backoff when the connection drops
   -k, --insecure             accept TLS certificates that do not verify
 
-exit codes: 0 the session ended normally (or by --max / --duration / Ctrl+C),
-            1 it failed (network, refused by the server), 2 bad arguments`
+exit codes: 0 the session ended normally (or by --max / --duration),
+            1 it failed (network, refused by the server), 2 bad arguments,
+            130 / 143 stopped by Ctrl+C / SIGTERM`
 
 interface Common {
   json: boolean

@@ -6,6 +6,7 @@ import type { SocketIoArg } from '../shared/socketio'
 import type { StreamEntry } from '../shared/streams'
 import type { TimelineEvent } from '../shared/timeline'
 import { parseMessagingArgs, type MessagingCliCommand } from './mqtt-socketio-args'
+import { onInterrupt, signalWords } from './interrupt'
 import type { StreamIo } from './stream-command'
 import { reportLogCut } from './stream-cut-note'
 
@@ -136,8 +137,7 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
     durationMs === null
       ? null
       : setTimeout(() => close(`after ${durationMs / 1000} s (--duration)`), durationMs)
-  const interrupted = (): void => close('on Ctrl+C')
-  process.once('SIGINT', interrupted)
+  const interrupt = onInterrupt((signal) => close(signalWords(signal)))
   const offOutClosed = io.onOutClosed?.(() => close())
   try {
     const { final } = await service.waitForStream(sid)
@@ -145,12 +145,12 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
     reportLogCut(service, sid, io.err)
     if (final.type === 'error') {
       io.err(`flightdeck: ${final.code}: ${final.message}\n`)
-      return 1
+      return interrupt.exitCode(1)
     }
-    return 0
+    return interrupt.exitCode(0)
   } finally {
     if (timer) clearTimeout(timer)
-    process.off('SIGINT', interrupted)
+    interrupt.off()
     offOutClosed?.()
     off()
   }

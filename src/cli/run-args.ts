@@ -98,9 +98,10 @@ ${ENV_VAR_HELP}
                             per-send (a trace per request) or off
   -h, --help                show this help
 
-exit codes: 0 every request passed, 1 an assertion or request failed (or the run was
-cancelled, or a request used a secret variable with no value), 2 bad input (unknown option,
-missing folder, unknown environment, bad data file, bad --env-var)`
+exit codes: 0 every request passed, 1 an assertion or request failed (or a request used a
+secret variable with no value), 2 bad input (unknown option, missing folder, unknown
+environment, bad data file, bad --env-var), 130 / 143 cancelled by Ctrl+C / SIGTERM (the
+reports are still written; a second signal ends it at once)`
 
 function wholeNumber(name: string, text: string | undefined, min: number, max: number, fallback: number) {
   if (text === undefined) return fallback

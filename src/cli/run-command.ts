@@ -16,12 +16,13 @@ import { useSessionVariables } from './env-var-args'
 import { withoutSecrets } from './report-secrets'
 import { parseRunArgs, RUN_USAGE, type RunCommand } from './run-args'
 import { nestedCollectionLines } from './nested-collections'
+import { onInterrupt } from './interrupt'
 import { jsonReport, junitXml, summaryText, type RunOutcome } from './run-report'
 
 /**
  * `flightdeck run`: the same `run.start` the app uses, then reports. A progress bar on stderr when it is a
  * terminal; Ctrl+C or SIGTERM cancels the run (requests in flight end as cancelled) and still writes the reports.
- * Exit codes: 0 every step passed, 1 a step failed or the run was cancelled, 2 bad input.
+ * Exit codes: 0 every step passed, 1 a step failed, 2 bad input, 130 / 143 cancelled by SIGINT / SIGTERM.
  */
 
 export interface RunIo {
@@ -144,19 +145,38 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
   const hooks = started.value.webhookInbox
   if (hooks) io.err(`webhook inbox ${hooks.startedForRun ? 'listening' : 'in use'} at ${hooks.url}\n`)
   // Ctrl+C, and the SIGTERM a CI runner sends a job it cancels or times out: both cancel the run, which still
-  // writes its reports and exits 1 (a second signal ends the process at once).
-  const onSigint = (): void => void service.invoke('run.cancel', { runId })
-  process.once('SIGINT', onSigint)
-  process.once('SIGTERM', onSigint)
+  // writes its reports and exits 130 / 143 (a second signal ends the process at once).
+  const interrupt = onInterrupt(() => void service.invoke('run.cancel', { runId }))
   let report
   try {
     report = await service.waitForRun(runId)
   } finally {
-    process.off('SIGINT', onSigint)
-    process.off('SIGTERM', onSigint)
+    interrupt.off()
     off()
     bar?.clear()
   }
+  const made = await reportRun(service, cmd, io, {
+    runId,
+    total: started.value.total,
+    report,
+    summaries: summaries.get(runId),
+  })
+  return interrupt.exitCode(made)
+}
+
+async function reportRun(
+  service: EngineService,
+  cmd: RunCommand,
+  io: RunIo,
+  run: {
+    runId: string
+    total: number
+    report: Awaited<ReturnType<EngineService['waitForRun']>>
+    /** The summaries its progress events carried. */
+    summaries: StepResultSummary[] | undefined
+  },
+): Promise<number> {
+  const { runId, total, report } = run
   // Open already (the run's plan opened it): this answers from what it loaded. Asked only now, so nothing is
   // awaited between the run's start and the Ctrl+C handler.
   const opened = await service.invoke('collection.open', { dir: cmd.dir })
@@ -179,17 +199,13 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     dir: collection.dir,
     path: cmd.path,
     startedAt: snap.value.startedAt,
-    total: started.value.total,
-    iterations: steps.length > 0 ? Math.round(started.value.total / steps.length) : 0,
+    total: total,
+    iterations: steps.length > 0 ? Math.round(total / steps.length) : 0,
     steps: steps.map((s) => ({ id: s.id, name: s.name, path: s.path ?? s.id })),
     requests: snap.value.requests,
     results: tallied
       ? tallied.failures
-      : resultSummaries(
-          summaries.get(runId),
-          report.results,
-          snap.value.finished.internalError !== undefined,
-        ),
+      : resultSummaries(run.summaries, report.results, snap.value.finished.internalError !== undefined),
     finished: snap.value.finished,
   }
   if (tallied) outcome.tallied = tallied

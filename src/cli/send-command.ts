@@ -4,6 +4,7 @@ import type { CliCommand } from './args'
 import { oauthCliOptions } from './oauth-args'
 import { sendSaved, USER_ERROR_CODES } from './collection-send'
 import type { CliIo } from './index'
+import { onInterrupt } from './interrupt'
 import { buildReport, humanLines, type ExchangeOutcome } from './report'
 import { scriptLines, scriptsFailed, watchScripts } from './send-scripts-output'
 
@@ -12,7 +13,7 @@ type SendCommand = Extract<CliCommand, { kind: 'send' | 'send-saved' }>
 /**
  * `flightdeck send <url>` and `send --collection DIR --request PATH`: one engine service (host 'cli'), one
  * request, one report. Exit codes: 0 when any HTTP response arrived (even a 500), 1 on a network error, 2 on
- * bad arguments. Loaded only when a send runs, so `--help` and the other commands never load the engine.
+ * bad arguments, 130 / 143 when Ctrl+C / SIGTERM cancelled it. Loaded only when a send runs, so `--help` and the other commands never load the engine.
  */
 export async function runSend(command: SendCommand, io: CliIo): Promise<number> {
   // zod compiles an object schema's parser (new Function, ~17 KB of source for a request) on its first parse, to
@@ -36,12 +37,12 @@ export async function runSend(command: SendCommand, io: CliIo): Promise<number> 
     persistWorkspace: false,
     ...oauthCliOptions(io.err, command.kind === 'send-saved' ? command.oauthTimeoutMs : undefined),
   })
-  // Ctrl+C cancels the request (the engine reports it) instead of killing the process mid-write.
+  // Ctrl+C or SIGTERM cancels the request (the engine reports it, and the report is printed) instead of killing
+  // the process mid-write; one that comes before the engine named the session cancels it once it does.
   let sid: string | null = null
-  const onSigint = (): void => {
+  const interrupt = onInterrupt(() => {
     if (sid) void service.invoke('session.cancel', { sid })
-  }
-  process.once('SIGINT', onSigint)
+  })
   const scripts = watchScripts(service)
   try {
     if (session && given && command.kind === 'send-saved')
@@ -62,6 +63,7 @@ export async function runSend(command: SendCommand, io: CliIo): Promise<number> 
       io.err('flightdeck: internal: the engine returned no session\n')
       return 1
     }
+    if (interrupt.signal !== null) void service.invoke('session.cancel', { sid })
     const result = await service.waitForExchange(sid)
     const outcome: ExchangeOutcome = { events: result.events, final: result.final }
     const reports = await scripts.reports(sid, sent.value.testScript === true)
@@ -84,10 +86,10 @@ export async function runSend(command: SendCommand, io: CliIo): Promise<number> 
     } else {
       io.err('flightdeck: cancelled: the request was cancelled\n')
     }
-    return 1
+    return interrupt.exitCode(1)
   } finally {
     scripts.stop()
-    process.off('SIGINT', onSigint)
+    interrupt.off()
     await service.dispose()
   }
 }

@@ -42,8 +42,9 @@ ws options:
       --reconnect          reconnect with backoff when the connection drops
       --max-message <n>    refuse incoming messages larger than n bytes (default 16 MiB)
 
-exit codes: 0 the session ended normally (or by --max / --duration / Ctrl+C),
-            1 it failed (network, protocol, HTTP handshake), 2 bad arguments`
+exit codes: 0 the session ended normally (or by --max / --duration),
+            1 it failed (network, protocol, HTTP handshake), 2 bad arguments,
+            130 / 143 stopped by Ctrl+C / SIGTERM`
 
 interface Common {
   json: boolean

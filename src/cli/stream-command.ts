@@ -3,6 +3,7 @@ import { formatBytes } from '../shared/format'
 import type { StreamEntry } from '../shared/streams'
 import type { TimelineEvent } from '../shared/timeline'
 import { parseStreamArgs, STREAM_USAGE, type StreamCliCommand } from './stream-args'
+import { onInterrupt, signalWords } from './interrupt'
 import { reportLogCut } from './stream-cut-note'
 
 /**
@@ -111,8 +112,7 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
     durationMs === null
       ? null
       : setTimeout(() => close(`after ${durationMs / 1000} s (--duration)`), durationMs)
-  const interrupted = (): void => close('on Ctrl+C')
-  process.once('SIGINT', interrupted)
+  const interrupt = onInterrupt((signal) => close(signalWords(signal)))
   let outGone: ((value: null) => void) | null = null
   let outGoneTimer: ReturnType<typeof setTimeout> | null = null
   const outGoneAfterGrace = new Promise<null>((resolve) => (outGone = resolve))
@@ -130,13 +130,13 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
     reportLogCut(service, sid, io.err)
     if (final.type === 'error') {
       io.err(`flightdeck: ${final.code}: ${final.message}\n`)
-      return 1
+      return interrupt.exitCode(1)
     }
-    return 0
+    return interrupt.exitCode(0)
   } finally {
     if (timer) clearTimeout(timer)
     if (outGoneTimer) clearTimeout(outGoneTimer)
-    process.off('SIGINT', interrupted)
+    interrupt.off()
     offOutClosed?.()
     off()
   }

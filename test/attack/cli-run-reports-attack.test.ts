@@ -78,7 +78,7 @@ describe('flightdeck run reports, attacked', () => {
     expect(readlinkSafe(join(out, 'run.json'))).toBe('a folder')
   })
 
-  it('SIGTERM mid-run (a CI job cancelled or timed out) cancels it: exit 1, and the reports are written', async () => {
+  it('SIGTERM mid-run (a CI job cancelled or timed out) cancels it: exit 143, and the reports are written', async () => {
     const out = join(root, 'out-term')
     const hits = (): number => server.heads.filter((h) => pathOf(h) === '/hang').length
     const before = hits()
@@ -93,7 +93,7 @@ describe('flightdeck run reports, attacked', () => {
       }, 10)
     })
     expect(r.signal).toBeNull()
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(143)
     expect(r.stdout).toContain('The run was cancelled.')
     const junit = readFileSync(join(out, 'junit.xml'), 'utf8')
     expect(junit).toContain('<error message="cancelled')

@@ -307,7 +307,7 @@ describe('flightdeck run', { timeout: 120_000 }, () => {
     expect(auth?.value).not.toContain('tok-ada')
   })
 
-  it('Ctrl+C cancels the run: exit 1, and the summary says so', async () => {
+  it('Ctrl+C cancels the run: exit 130 (as shells expect of SIGINT), and the summary says so', async () => {
     const before = server.hits('/slow')
     const r = await flightdeckWith(
       (kill) => {
@@ -326,7 +326,7 @@ describe('flightdeck run', { timeout: 120_000 }, () => {
       '--iterations',
       '1000',
     )
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(130)
     expect(r.stdout).toContain('The run was cancelled.')
     expect(server.hits('/slow') - before).toBeLessThan(1000)
   })
@@ -382,6 +382,7 @@ describe('flightdeck run', { timeout: 120_000 }, () => {
     let runHelp = ''
     expect(await runRunCli(['--help'], { out: (t) => void (runHelp += t), err: () => undefined })).toBe(0)
     expect(runHelp).toMatch(/exit codes: 0 every request passed, 1 an assertion or request failed/)
+    expect(runHelp).toMatch(/130 \/ 143 cancelled by Ctrl\+C \/ SIGTERM/)
   })
 })
 

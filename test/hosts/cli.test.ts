@@ -172,7 +172,7 @@ describe('flightdeck send', () => {
         for (const l of ctrlC) (l as () => void)()
         await new Promise((r) => setTimeout(r, 25))
       }
-      expect(await sending).toBe(1)
+      expect(await sending).toBe(130)
     } finally {
       held.close()
     }
