@@ -1,8 +1,10 @@
+import { createServer, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import type { RequestBody } from '../../src/shared/request'
 import { COMPRESSIBLE_JSON, startHttpServer, type Fixture } from '../fixtures/servers'
-import { bodyText, done, eventsOf, makeService, send, sleep, spec, writeTemp } from './helpers'
+import { bodyText, done, eventsOf, makeService, send, spec, writeTemp } from './helpers'
 
 let server: Fixture
 let service: EngineService
@@ -58,8 +60,8 @@ describe('HTTP/1.1 exchanges', () => {
   it('a kept-alive connection is reused and shows no DNS, connect or TLS', async () => {
     const fresh = await startHttpServer()
     try {
+      // Sent at once: the connection is still settling from the first answer, and the pool waits for it.
       const first = done(await send(service, spec(`${fresh.url}/hello`)))
-      await sleep(30)
       const secondResult = await send(service, spec(`${fresh.url}/hello`))
       const second = done(secondResult)
       expect(first.timings.connect).toBeGreaterThan(0)
@@ -70,6 +72,37 @@ describe('HTTP/1.1 exchanges', () => {
       expect(fresh.connections).toBe(1)
     } finally {
       await fresh.close()
+    }
+  })
+
+  it('a burst sent as the last burst ends reuses its connections (plain http): none is opened beside them', async () => {
+    // The server answers only once `together` requests are in at once: serialised on fewer connections, they
+    // would never be; so the six go over six connections, all answered in the same turn.
+    const waiting: ServerResponse[] = []
+    let together = 6
+    let connections = 0
+    const h1 = createServer((_req, res) => {
+      waiting.push(res)
+      if (waiting.length === together) for (const r of waiting.splice(0)) r.end('ok')
+    })
+    h1.on('connection', () => connections++)
+    await new Promise<void>((resolve) => h1.listen(0, '127.0.0.1', resolve))
+    const base = `http://127.0.0.1:${(h1.address() as AddressInfo).port}`
+    try {
+      const first = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => send(service, spec(`${base}/a/${i}`))),
+      )
+      expect(new Set(first.map((r) => eventsOf(r, 'request-sent')[0]?.connectionId)).size).toBe(6)
+      // Sent as soon as the six have ended, while each connection is still settling: five of them take these.
+      together = 5
+      const next = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => send(service, spec(`${base}/b/${i}`))),
+      )
+      expect(next.map((r) => eventsOf(r, 'request-sent')[0]?.reused)).toEqual(Array(5).fill(true))
+      expect(connections).toBe(6)
+    } finally {
+      h1.closeAllConnections()
+      await new Promise<void>((resolve) => h1.close(() => resolve()))
     }
   })
 
