@@ -4,6 +4,7 @@ import { rowLabel } from '../timeline/row-labels'
 import { rowTimings } from '../timeline/segments'
 import { isInFlight, type SessionRow } from '../timeline/session-row'
 import { compareTimings, formatDelta } from './compare'
+import { PhaseRow } from './PhaseRow'
 
 /** Two marked sessions' timings side by side, on one scale, with B − A per phase; live while in flight. */
 export function ComparePanel({ sids }: { sids: readonly string[] }) {
@@ -52,13 +53,7 @@ export function ComparePanel({ sids }: { sids: readonly string[] }) {
           </thead>
           <tbody>
             {lines.map((l) => (
-              <tr key={l.label} className={l.phase === 'total' ? 'total' : undefined}>
-                <th scope="row">
-                  {l.phase === 'total' ? null : (
-                    <span className="swatch" data-phase={l.phase} aria-hidden="true" />
-                  )}
-                  {l.label}
-                </th>
+              <PhaseRow key={l.label} line={l}>
                 <td className="num">{formatMs(l.a)}</td>
                 <td className="num">{formatMs(l.b)}</td>
                 <td className={`num ${l.delta !== null && l.delta > 0 ? 'slower' : 'faster'}`}>
@@ -80,7 +75,7 @@ export function ComparePanel({ sids }: { sids: readonly string[] }) {
                     </div>
                   )}
                 </td>
-              </tr>
+              </PhaseRow>
             ))}
           </tbody>
         </table>

@@ -4,6 +4,7 @@ import { phaseLines, rowTimings } from '../timeline/segments'
 import { isInFlight, type SessionRow } from '../timeline/session-row'
 import { ServerTimingTable } from './ServerTimingTable'
 import { ScriptHoverLines } from '../scripts/ScriptHoverLines'
+import { PhaseRow } from './PhaseRow'
 
 /** Queued, DNS, Connect, TLS, Request sent, Waiting (TTFB), Content download, Total: counting up live. */
 export function PhaseTable({ row }: { row: SessionRow }) {
@@ -16,13 +17,7 @@ export function PhaseTable({ row }: { row: SessionRow }) {
       <table className="phase-table" aria-label="Phase timings">
         <tbody>
           {lines.map((l) => (
-            <tr key={l.label} className={l.phase === 'total' ? 'total' : undefined} data-phase={l.phase}>
-              <th scope="row">
-                {l.phase === 'total' ? null : (
-                  <span className="swatch" data-phase={l.phase} aria-hidden="true" />
-                )}
-                {l.label}
-              </th>
+            <PhaseRow key={l.label} line={l}>
               <td className="num">{formatMs(l.ms)}</td>
               <td className="phase-bar-cell" aria-hidden="true">
                 {l.phase !== 'total' && l.ms > 0 && total > 0 ? (
@@ -33,7 +28,7 @@ export function PhaseTable({ row }: { row: SessionRow }) {
                   />
                 ) : null}
               </td>
-            </tr>
+            </PhaseRow>
           ))}
         </tbody>
       </table>

@@ -9,6 +9,7 @@ import { ScriptHoverLines, scriptHoverLineCount } from '../scripts/ScriptHoverLi
 import { interimSummary } from '../details/ExchangeNotes'
 import { rowTraceId } from './trace-row'
 import { incomingLines, incomingNote } from './hover-incoming'
+import { PhaseRow } from '../details/PhaseRow'
 
 const CARD_WIDTH = 250
 /** About the card's height (a title and eight phase lines): enough to tell whether it fits below the pointer. */
@@ -84,15 +85,9 @@ export function HoverCard({
         <table className="phase-table compact" aria-label="Phases of the hovered request">
           <tbody>
             {lines.map((l) => (
-              <tr key={l.label} className={l.phase === 'total' ? 'total' : undefined}>
-                <th scope="row">
-                  {l.phase === 'total' ? null : (
-                    <span className="swatch" data-phase={l.phase} aria-hidden="true" />
-                  )}
-                  {l.label}
-                </th>
+              <PhaseRow key={l.label} line={l}>
                 <td className="num">{formatMs(l.ms)}</td>
-              </tr>
+              </PhaseRow>
             ))}
           </tbody>
         </table>
