@@ -52,6 +52,14 @@ interface Budget {
   left: number
   /** Per name used in the person's text (depth 0), made at the first substitution: the cut names the biggest. */
   uses?: Map<string, Usage>
+  /** Random values given so far: a value that took one is expanded afresh at each use, as Postman does. */
+  randoms?: number
+  /**
+   * A variable's expansion at a depth, with the budget it took, so each is built once: without it variables that
+   * repeat each other are re-expanded at every use, and ten of them nesting an empty value ten times each held
+   * the thread for minutes while producing no text at all.
+   */
+  built?: Map<string, { text: string; cost: number }>
 }
 
 /**
@@ -192,7 +200,8 @@ function expand(
     out += text.slice(last, at)
     last = at + m[0].length
     let value: string | undefined
-    if (name.startsWith('$')) value = dynamicValue(name, dyn)
+    const random = name.startsWith('$')
+    if (random) value = dynamicValue(name, dyn)
     else value = vars.get(name)
     if (value === undefined) {
       // In what the person typed, an unknown name refuses the send. Inside a variable's value it is data:
@@ -201,10 +210,11 @@ function expand(
       out += m[0]
       continue
     }
+    if (random) budget.randoms = (budget.randoms ?? 0) + 1
     let piece = value
     if (depth < MAX_DEPTH && value.includes('{{')) {
       try {
-        piece = expand(value, vars, dyn, unknown, depth + 1, budget)
+        piece = expandValue(name, value, vars, dyn, unknown, depth + 1, budget)
       } catch (e) {
         // Name the variable the person used, not the one deep inside that tipped it over.
         throw e instanceof TemplateTooLarge && depth === 0
@@ -225,6 +235,36 @@ function expand(
     out += fit ? fit(piece) : piece
   }
   return out + text.slice(last)
+}
+
+/**
+ * A variable's value expanded at `depth`, built once a resolution unless it took a random value: a later use
+ * takes the same text and is charged the same budget, so the cut falls where it would have.
+ */
+function expandValue(
+  name: string,
+  value: string,
+  vars: ReadonlyMap<string, string>,
+  dyn: DynamicValues,
+  unknown: string[],
+  depth: number,
+  budget: Budget,
+): string {
+  const key = `${depth}:${name}`
+  const built = budget.built?.get(key)
+  if (built) {
+    budget.left -= built.cost
+    if (budget.left < 0) throw new TemplateTooLarge(name)
+    return built.text
+  }
+  const left = budget.left
+  const randoms = budget.randoms ?? 0
+  const text = expand(value, vars, dyn, unknown, depth, budget)
+  if ((budget.randoms ?? 0) === randoms) {
+    budget.built ??= new Map()
+    budget.built.set(key, { text, cost: left - budget.left })
+  }
+  return text
 }
 
 /** Resolve every field a person can put a variable in: URL, headers, body, auth. */

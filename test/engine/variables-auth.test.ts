@@ -43,6 +43,25 @@ describe('templates', () => {
     const r = resolveTemplate('{{a}}', vars, fixedDyn)
     expect(r.text).toMatch(/\{\{[ab]\}\}/)
   })
+  // Eight variables each using the one below ten times, down to an empty value: 10^8 substitutions that give no
+  // text, so the 32 MiB cut never comes. Built once each, it resolves at once; re-expanded at every use it held
+  // the engine's thread for about a minute (this test then fails on its time limit).
+  it('variables repeating each other down to an empty value resolve without re-expanding every use', () => {
+    const nothing = new Map([['l0', '']])
+    for (let i = 1; i <= 8; i++) nothing.set(`l${i}`, `{{l${i - 1}}}`.repeat(10))
+    expect(resolveTemplate('[{{l8}}]', nothing, fixedDyn)).toEqual({ text: '[]', unknown: [] })
+  })
+  it('a variable holding a random value gives a fresh one at each use', () => {
+    let n = 0
+    const counting = { ...fixedDyn, uuid: () => `u-${++n}` }
+    const id = new Map([
+      ['id', '{{$uuid}}'],
+      ['pair', '{{id}}+{{id}}'],
+    ])
+    expect(resolveTemplate('{{id}} {{id}} {{pair}} {{pair}}', id, counting).text).toBe(
+      'u-1 u-2 u-3+u-4 u-5+u-6',
+    )
+  })
 })
 
 interface Echo {
