@@ -131,7 +131,7 @@ describe('a Go snippet', () => {
 })
 
 describe('Copy as of a saved request', () => {
-  it('refuses a file part outside the collection in the words Send refuses it with', async () => {
+  it('refuses a file part outside the collection as Send does, saying what Copy as refuses and why', async () => {
     writeFileSync(join(work, 'secret.txt'), 'not for the snippet')
     writeFileSync(
       join(dir, 'uploads', 'leak.yaml'),
@@ -144,7 +144,14 @@ describe('Copy as of a saved request', () => {
     expect(sent).toMatch(
       /^file_outside: Multipart part "doc": the file \.\.\/secret\.txt .*is outside the collection folder/,
     )
-    const words = sent.replace(/^file_outside: /, '')
+    // Send's refusal, with its consequence said for Copy as: it sends nothing, it writes no code.
+    const words = sent
+      .replace(/^file_outside: /, '')
+      .replace(
+        '; nothing was sent.',
+        '; Copy as writes no code for it: the code would read that file wherever it runs.',
+      )
+    expect(words).not.toBe(sent.replace(/^file_outside: /, ''))
     // The Code dialog (export.request) and a tab's Copy as (draft.snippet, the tab's scope) refuse it alike.
     for (const target of ['curl', 'go'] as const) {
       const r = await service.invoke('export.request', { dir, path: 'uploads/leak.yaml', target })

@@ -116,9 +116,12 @@ function harOf(
   return ok(har)
 }
 
+const COPY_AS_REFUSES = 'Copy as writes no code for it: the code would read that file wherever it runs'
+
 /**
  * `files`: where a saved request's files may lead (collectionFileScope). A file body or part that Send would refuse
- * as outside the collection is refused here in Send's words: the code would read that file where it is run.
+ * as outside the collection is refused here as Send refuses it, saying what Copy as refuses: the code would read
+ * that file where it is run.
  */
 export async function snippet(
   req: SavedRequest,
@@ -141,7 +144,8 @@ export async function snippet(
       snippetValues(vars),
       { uuid: () => '', now: () => 0, random: () => 0 },
     )
-    const confined = await confineBody(resolved.spec.body, files)
+    // Copy as sends nothing: it refuses to write code that would read that file.
+    const confined = await confineBody(resolved.spec.body, files, COPY_AS_REFUSES)
     if (!confined.ok) return confined
   }
   const [t, client] = TARGETS[target]

@@ -55,11 +55,20 @@ export async function realPathOf(abs: string): Promise<string> {
 /** What a refusal names: the folder to allow is the one holding the file. */
 export const OUTSIDE_CODE = 'file_outside' as const
 
+/** What a refusal says came of it, for Send and the rest that would send; Copy as says its own. */
+export const NOTHING_SENT = 'nothing was sent'
+
 /**
  * `raw` as the engine should open it (absolute), or a refusal naming the path as written, where it really
- * leads, the collection folder and how to allow it. `what` names the path in the message ("The body file").
+ * leads, the collection folder and how to allow it. `what` names the path in the message ("The body file");
+ * `outcome` what came of the refusal.
  */
-export async function confinePath(raw: string, scope: FileScope, what: string): Promise<Result<string>> {
+export async function confinePath(
+  raw: string,
+  scope: FileScope,
+  what: string,
+  outcome: string = NOTHING_SENT,
+): Promise<Result<string>> {
   const abs = isAbsolute(raw) ? resolve(raw) : resolve(scope.root, raw)
   let real: string
   let root: string
@@ -68,7 +77,7 @@ export async function confinePath(raw: string, scope: FileScope, what: string): 
     root = await realPathOf(scope.root)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'an error'
-    return fail('file', `${what} ${raw} cannot be resolved (${code}); nothing was sent`)
+    return fail('file', `${what} ${raw} cannot be resolved (${code}); ${outcome}`)
   }
   if (within(root, real)) return ok(abs)
   for (const folder of scope.allowed) {
@@ -79,7 +88,7 @@ export async function confinePath(raw: string, scope: FileScope, what: string): 
   const leads = real === abs && raw === abs ? '' : ` (it leads to ${real})`
   return fail(
     OUTSIDE_CODE,
-    `${what} ${raw}${leads} is outside the collection folder ${scope.root}; nothing was sent. ` +
+    `${what} ${raw}${leads} is outside the collection folder ${scope.root}; ${outcome}. ` +
       `A request from a collection sends files from that folder only, or from a folder you allow: ${scope.howToAllow(folder)}`,
     folder,
   )
@@ -89,10 +98,14 @@ export async function confinePath(raw: string, scope: FileScope, what: string): 
  * The body with every file path confined to `scope` (absolute paths the engine opens as they are), or the
  * first refusal. Without a scope (a request typed in an Untitled tab) the body is returned as it is.
  */
-export async function confineBody(body: RequestBody, scope: FileScope | null): Promise<Result<RequestBody>> {
+export async function confineBody(
+  body: RequestBody,
+  scope: FileScope | null,
+  outcome: string = NOTHING_SENT,
+): Promise<Result<RequestBody>> {
   if (!scope) return ok(body)
   if (body.kind === 'file') {
-    const path = await confinePath(body.path, scope, 'The body file')
+    const path = await confinePath(body.path, scope, 'The body file', outcome)
     return path.ok ? ok({ ...body, path: path.value }) : path
   }
   if (body.kind !== 'multipart') return ok(body)
@@ -103,7 +116,7 @@ export async function confineBody(body: RequestBody, scope: FileScope | null): P
       continue
     }
     const label = `Multipart part "${part.name.slice(0, 100)}": the file`
-    const path = await confinePath(part.path, scope, label)
+    const path = await confinePath(part.path, scope, label, outcome)
     if (!path.ok) return path
     parts.push({ ...part, path: path.value })
   }
