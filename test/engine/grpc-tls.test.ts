@@ -42,6 +42,19 @@ describe('gRPC over TLS', () => {
     expect(outcome.final.type).toBe('done')
   })
 
+  it('trusts a CA bundle as HTTP does: files joined by cat with no newline between, a note after END', async () => {
+    // The same reading of the file as an HTTP send's (pem-file.ts): OpenSSL alone skipped the joined block.
+    const joined = `${pki.localhost.cert.trimEnd()}${pki.ca.cert.trimEnd()} # our CA\n`
+    writeFileSync(join(dir, 'joined.pem'), joined)
+    const { outcome } = await invoke(
+      rig,
+      call(`localhost:${server.port}`, 'flightdeck.test.Echo/Say', [{ text: 'tls' }], {
+        tls: { plaintext: false, caFile: join(dir, 'joined.pem') },
+      }),
+    )
+    expect(outcome.final.type).toBe('done')
+  })
+
   it('refuses a certificate it cannot verify, and skips the check when told', async () => {
     const refused = await rig.grpc.schema({
       target: `grpcs://localhost:${server.port}`,

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -116,6 +116,12 @@ describe("a session's TLS files from a collection", () => {
     const cert = await call({ caFile: 'certs/ca.pem', certFile: outsideCa, keyFile: 'certs/ca.pem' })
     expect(cert.ok).toBe(false)
     if (!cert.ok) expect(cert.error.message).toContain(`The client certificate ${outsideCa} is outside`)
+    // A link inside the collection to a file outside is judged by where it leads, as a body file is.
+    symlinkSync(outsideCa, join(dir, 'certs', 'link.pem'))
+    const linked = await call({ caFile: 'certs/link.pem' })
+    expect(!linked.ok && linked.error.message).toContain(
+      `The CA file certs/link.pem (it leads to ${outsideCa}) is outside`,
+    )
     const key = await call({ keyFile: '../outside/ca.pem' })
     expect(key.ok).toBe(false)
     if (!key.ok)
