@@ -147,9 +147,24 @@ describe('script APIs', () => {
     // Each level doubles; 2^7 copies of a 256 KB leaf is 32 MB of text, past the quarter of 64 MB one call may make.
     const doubling: Record<string, string> = { v7: 'x'.repeat(256 * 1024) }
     for (let i = 0; i < 7; i++) doubling[`v${i}`] = `{{v${i + 1}}}{{v${i + 1}}}`
+    // Ten-fold eight times down to an empty value: 10^8 uses giving no text, built once each or the phase times out.
+    const nothing: Record<string, string> = { e0: '' }
+    for (let i = 1; i <= 8; i++) nothing[`e${i}`] = `{{e${i - 1}}}`.repeat(10)
     const scopes = {
-      environment: { contact: '{{$randomEmail}}', greeting: 'Hi {{who}} <{{contact}}>', who: '{{name}}' },
-      collection: { name: 'Ada', self: 'me {{self}}', stamp: '{{$timestamp}}', odd: '{{nope}}', ...doubling },
+      environment: {
+        id: '{{$guid}}',
+        contact: '{{$randomEmail}}',
+        greeting: 'Hi {{who}} <{{contact}}>',
+        who: '{{name}}',
+      },
+      collection: {
+        name: 'Ada',
+        self: 'me {{self}}',
+        stamp: '{{$timestamp}}',
+        odd: '{{nope}}',
+        ...doubling,
+        ...nothing,
+      },
       globals: {},
       data: {},
       local: {},
@@ -159,6 +174,8 @@ describe('script APIs', () => {
       `pm.variables.set('g', pm.variables.replaceIn('{{greeting}}'))
 pm.variables.set('s', pm.variables.replaceIn('{{self}}'))
 pm.variables.set('t', pm.variables.replaceIn('{{stamp}} {{odd}}'))
+pm.variables.set('e', pm.variables.replaceIn('[{{e8}}]'))
+pm.variables.set('ids', pm.variables.replaceIn('{{id}} {{id}}'))
 try { pm.variables.replaceIn('{{v0}}') } catch (e) { pm.variables.set('big', e.message) }`,
       { scopes },
     )
@@ -168,6 +185,9 @@ try { pm.variables.replaceIn('{{v0}}') } catch (e) { pm.variables.set('big', e.m
     // A variable naming itself stops after Postman's 19 levels, its last braces left as they are.
     expect(set['s']).toBe(`${'me '.repeat(19)}{{self}}`)
     expect(set['t']).toMatch(/^\d{10} \{\{nope\}\}$/)
+    expect(set['e']).toBe('[]')
+    const [first, second] = String(set['ids']).split(' ')
+    expect(first).not.toBe(second)
     expect(set['big']).toBe(
       "replaceIn: the variables expand to more than 16.0 MB (starting from {{v0}}), a quarter of the script's 64 MB memory (a fixed limit): check for variables that repeat each other",
     )

@@ -160,7 +160,14 @@ function uuid4() {
 var REPLACE_DEPTH = 19
 
 function replaceIn(phase, text) {
-  var budget = { left: (phase.limits.memoryMb * 1048576) / BODY_SHARE, from: '' }
+  var budget = {
+    left: (phase.limits.memoryMb * 1048576) / BODY_SHARE,
+    from: '',
+    randoms: 0,
+    // Each variable's text at a depth, built once a call with what it cost: variables that repeat each other down
+    // to an empty value give no text for the limit to stop, and re-expanded at every use they ran to the time limit.
+    built: Object.create(null),
+  }
   return replaceDeep(phase, String(text), 0, budget)
 }
 
@@ -168,9 +175,22 @@ function replaceDeep(phase, text, depth, budget) {
   if (text.indexOf('{{') < 0) return text
   return text.replace(/\{\{\s*([^{}]+?)\s*\}\}/g, function (m, name) {
     if (depth === 0) budget.from = name
-    var v = replaceOne(phase, name)
-    if (v === undefined) return m
-    if (depth + 1 < REPLACE_DEPTH && v.indexOf('{{') >= 0) v = replaceDeep(phase, v, depth + 1, budget)
+    var key = depth + ':' + name
+    var built = budget.built[key]
+    var v
+    if (built !== undefined) {
+      budget.left -= built.cost
+      v = built.text
+    } else {
+      v = replaceOne(phase, name)
+      if (v === undefined) return m
+      var left = budget.left
+      var randoms = budget.randoms
+      // A random value (and what holds one) is fresh at each use, as Postman gives it.
+      if (name.charAt(0) === '$') budget.randoms++
+      if (depth + 1 < REPLACE_DEPTH && v.indexOf('{{') >= 0) v = replaceDeep(phase, v, depth + 1, budget)
+      if (randoms === budget.randoms) budget.built[key] = { text: v, cost: left - budget.left }
+    }
     budget.left -= v.length
     if (budget.left < 0) {
       throw new RangeError(
