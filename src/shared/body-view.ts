@@ -82,8 +82,11 @@ export interface HarImportResult {
   cut: { index: number; reason: string }[]
 }
 
-/** `session.request`: a session's request, ready to edit and send again. */
-export type SessionRequest = Pick<RequestSpec, 'method' | 'url' | 'headers' | 'body'>
+/**
+ * `session.request`: a session's request, ready to edit and send again; `note` says what it could not carry (a
+ * HAR's binary body).
+ */
+export type SessionRequest = Pick<RequestSpec, 'method' | 'url' | 'headers' | 'body'> & { note?: string }
 
 /** Code snippet languages offered (httpsnippet target and client ids), cURL first: "Copy as curl". */
 export const SNIPPET_TARGETS = [

@@ -201,6 +201,22 @@ describe('HAR export and import', () => {
       text: 'currency=EUR&note=caf%C3%A9+bill',
       contentType: 'application/x-www-form-urlencoded',
     })
+    // A binary one (17 bytes of protobuf) is not its base64 letters: Edit as new request leaves the body out and
+    // says what it was, Copy as refuses, and a HAR of it again carries it as recorded.
+    const sync = onto.value.sids[2] ?? ''
+    const binary = await service.invoke('session.request', { sid: sync })
+    if (!binary.ok) throw new Error(binary.error.message)
+    expect(binary.value.body).toEqual({ kind: 'none' })
+    expect(binary.value.note).toContain('17 bytes of binary (application/x-protobuf, base64 in the HAR)')
+    const code = await service.invoke('session.snippet', { sid: sync, target: 'shell:curl' })
+    expect(code.ok ? code.value.code : code.error.message).toContain(
+      'its body is 17 bytes of binary (application/x-protobuf, base64 in the HAR)',
+    )
+    expect((await exported([sync])).log.entries[0]?.request.postData).toEqual({
+      mimeType: 'application/x-protobuf',
+      text: 'CJYBEgdyZWNlaXB0GgP//gA=',
+      encoding: 'base64',
+    })
 
     const bad = await service.invoke('har.import', { text: '{"nope":1}' })
     expect(bad.ok ? 'ok' : bad.error.code).toBe('parse')

@@ -6,6 +6,7 @@ import type { Clock } from '../clock'
 import type { BodyStore } from '../http/body-store'
 import type { SessionRecords } from '../sessions/session-records'
 import { DEFAULT_EXPORT_BODY_BYTES, exportHar } from './har-export'
+import { binaryPostWords } from './har-post-data'
 import { sessionSnippetRequest, snippet } from './snippets'
 import { HarFormatError, HarImportStopped, harOntoTimeline } from './har-onto-timeline'
 import { WorkerDied } from '../workers/pool'
@@ -77,6 +78,12 @@ export function createHarHandlers(deps: HarHandlerDeps): Handlers {
         .map(([name, value]) => ({ name, value, enabled: true }))
       let body: RequestBody = r.requestBody ?? { kind: 'none' }
       const post = r.imported?.postData
+      const binary = binaryPostWords(post)
+      if (binary !== null) {
+        // A text body would send the base64 letters: the body is left out, and the note says what it was.
+        const note = `Its body, ${binary}, is not in the composer: a text body cannot hold its bytes (import the HAR into a collection to send them)`
+        return ok({ method: r.queued.method, url: r.queued.url, headers, body: { kind: 'none' }, note })
+      }
       if (post) {
         body = /json/i.test(post.mimeType)
           ? { kind: 'json', text: post.text }

@@ -11,9 +11,10 @@ import { asTraceId, traceOfHeaders } from '../../shared/trace-context'
 import type { Clock } from '../clock'
 import type { BodyStore } from '../http/body-store'
 import { harTotal } from '../http/timings'
-import type { SessionRecords } from '../sessions/session-records'
+import type { ImportedPostData, SessionRecords } from '../sessions/session-records'
 import { TaskFailed, WorkerDied, sharedPool } from '../workers/pool'
 import { HarFormatError, PARSE_BYTES_PER_CHAR, type ParsedHar, type ParsedHarEntry } from './har-parse'
+import { isBase64Text } from './har-base64'
 import { multipartBodyOf, multipartCut } from './har-post-data'
 import type { HarEntry } from './har-types'
 
@@ -145,10 +146,7 @@ function emitEntry(
   deps.records.markImported(
     sid,
     parts === undefined && e.request.postData?.text !== undefined
-      ? {
-          mimeType: e.request.postData.mimeType ?? '',
-          text: postedText(e.request.postData as { text: string; encoding?: unknown }),
-        }
+      ? posted(e.request.postData.mimeType ?? '', e.request.postData as { text: string; encoding?: unknown })
       : undefined,
   )
   if (parts) deps.records.recordRequestBody(sid, parts)
@@ -278,15 +276,20 @@ function traceOfEntry(e: HarEntry, headers: HeaderList): { traceId?: string; spa
 }
 
 /**
- * A recorded body's text: a proxy's base64 one (`postData.encoding`, which HAR 1.2 has only on responses)
- * decoded when its bytes are UTF-8 text, so Edit as new request and Copy as have the text that was sent; a
- * binary one stays as recorded, as a text body cannot hold its bytes.
+ * A recorded body: a proxy's base64 one (`postData.encoding`, which HAR 1.2 has only on responses) decoded when
+ * its bytes are UTF-8 text, so Edit as new request and Copy as have the text that was sent; a binary one stays
+ * base64 and says so, so neither takes its letters for the body (har-handlers.ts, snippets.ts) and a HAR of it
+ * again carries it as recorded.
  */
-function postedText(post: { text: string; encoding?: unknown }): string {
-  if (post.encoding !== 'base64' || !/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(post.text)) return post.text
+function posted(mimeType: string, post: { text: string; encoding?: unknown }): ImportedPostData {
+  if (post.encoding !== 'base64' || !isBase64Text(post.text))
+    return { mimeType, text: post.text }
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(post.text, 'base64'))
+    return {
+      mimeType,
+      text: new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(post.text, 'base64')),
+    }
   } catch {
-    return post.text
+    return { mimeType, text: post.text, encoding: 'base64' }
   }
 }

@@ -121,3 +121,15 @@ export function multipartBodyOf(post: unknown): RequestBody | undefined {
   }
   return parts.length > 0 ? { kind: 'multipart', parts } : undefined
 }
+
+/**
+ * A request body a HAR recorded as base64 binary (a proxy's `postData.encoding`), in words: its size and type, as
+ * the app says where a text body cannot hold its bytes (Edit as new request, Copy as); null for any other body.
+ */
+export function binaryPostWords(
+  post: { mimeType: string; text: string; encoding?: string } | undefined,
+): string | null {
+  if (post?.encoding !== 'base64') return null
+  const size = Buffer.byteLength(post.text, 'base64').toLocaleString('en-US')
+  return `${size} bytes of binary (${post.mimeType || 'no type'}, base64 in the HAR)`
+}

@@ -27,6 +27,8 @@ export interface HarParam extends HarNameValue {
 export interface HarPostData {
   mimeType: string
   text?: string
+  /** Not in HAR 1.2 for a request (only a response's content has it); proxies write it for a binary body. */
+  encoding?: string
   params?: HarParam[]
   comment?: string
 }

@@ -3,7 +3,7 @@ import { snippetParams } from '../exporters/snippet-multipart'
 import type { SessionRecord } from '../sessions/session-records'
 import { sharedPool, TaskFailed } from '../workers/pool'
 import { harRequestOf } from './har-export'
-import type { FileTypeOf } from './har-post-data'
+import { binaryPostWords, type FileTypeOf } from './har-post-data'
 import type { HarRequest } from './har-types'
 
 /** Headers that describe the connection, not the request: a snippet that sets them would be wrong or noisy. */
@@ -30,6 +30,11 @@ export function sessionSnippetRequest(
   typeOfFile: FileTypeOf,
   target: SnippetTarget,
 ): { request: HarRequest } | { refused: string } {
+  const binary = binaryPostWords(r.imported?.postData)
+  if (binary !== null)
+    return {
+      refused: `No ${target} snippet for this request: its body is ${binary}, which code written as text would send as its letters (import the HAR into a collection and copy it from there)`,
+    }
   const req = harRequestOf(r, typeOfFile)
   const body = r.requestBody
   if (body?.kind !== 'multipart') return { request: req }

@@ -12,6 +12,13 @@ import type {
 import type { TerminalEvent } from '../har/har-types'
 import { Fifo } from '../fifo'
 
+/** A HAR's request body as recorded: text, or binary as base64 (`encoding`). */
+export interface ImportedPostData {
+  mimeType: string
+  text: string
+  encoding?: 'base64'
+}
+
 /**
  * What the engine remembers about each HTTP session after it ended, for HAR export and "edit as new request".
  *
@@ -36,8 +43,11 @@ export interface SessionRecord {
   terminal?: TerminalEvent | undefined
   /** The body as composed (text kinds only; files and multipart are described, not copied). */
   requestBody?: RequestBody | undefined
-  /** Imported from a HAR: the request's own postData and recorded timings stay as they were. */
-  imported?: { postData?: { mimeType: string; text: string } } | undefined
+  /**
+   * Imported from a HAR: the request's own postData and recorded timings stay as they were (a binary body as its
+   * base64, `encoding: 'base64'`).
+   */
+  imported?: { postData?: ImportedPostData } | undefined
 }
 
 /**
@@ -152,7 +162,7 @@ export class SessionRecords {
     this.records.delete(sid)
   }
 
-  markImported(sid: string, postData: { mimeType: string; text: string } | undefined): void {
+  markImported(sid: string, postData: ImportedPostData | undefined): void {
     const r = this.records.get(sid)
     if (r) r.imported = postData ? { postData } : {}
   }

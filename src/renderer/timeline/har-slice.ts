@@ -119,7 +119,11 @@ export function createHarSlice(client: ApiClient): StateCreator<AppState, [], []
       else if (b.kind === 'file')
         s.setFileBody({ path: b.path, ...(b.contentType ? { contentType: b.contentType } : {}) })
       s.setBodyKind(b.kind)
-      set({ harNote: { text: `${r.method} ${r.url} is in the composer`, error: false } })
+      set({
+        harNote: r.note
+          ? { text: `${r.method} ${r.url} is in the composer. ${r.note}`, error: true }
+          : { text: `${r.method} ${r.url} is in the composer`, error: false },
+      })
     },
     sessionSnippet: async (sid, target) => {
       const res = await client.invoke('session.snippet', { sid, target })
