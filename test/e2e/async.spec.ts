@@ -166,8 +166,27 @@ test('a webhook arrives as its own row, linked to the request that carried {{$we
   const card = page.getByRole('tooltip')
   await expect(card.getByRole('table', { name: 'The hovered incoming call' })).toContainText('From127.0.0.1')
   await expect(card).toContainText('Call from 127.0.0.1 refused (answered 404)')
+  // The path called is the point of the row: in the card whole, not cut at the inbox's port.
+  await expect(card.getByTestId('hover-path')).toHaveText('/hooks/staleToken12345/done')
+  const cutShort = await card.evaluate((el) =>
+    [...el.querySelectorAll('.hover-title, .hover-path')].some((e) => e.scrollWidth > e.clientWidth),
+  )
+  expect(cutShort).toBe(false)
+  // An incoming call has no request time: a dash, not 0.0 ms.
+  await expect(refused.locator('.c-time')).toHaveText('—')
   await page.screenshot({ path: test.info().outputPath('webhook-unknown-url-card.png') })
   await page.mouse.move(0, 0)
+  // Its details put each value beside its label, as every details pane does (Received's sat at the far right).
+  await refused.click()
+  const refusedDetails = page.getByRole('region', { name: 'Webhook call' })
+  await expect(refusedDetails).toContainText('Webhook 404')
+  const label = await refusedDetails.getByText('Received', { exact: true }).boundingBox()
+  const value = await refusedDetails.getByText(/^\d\d:\d\d:\d\d\.\d{3}$/).boundingBox()
+  if (!label || !value) throw new Error('no Received label or value')
+  expect(value.x - (label.x + label.width)).toBeLessThan(80)
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await page.screenshot({ path: test.info().outputPath('webhook-unknown-url-details-dark.png') })
+  await page.emulateMedia({ colorScheme: 'light' })
 
   // For the README: a job on one lane and a webhook tied to its request, the job selected.
   await page.getByRole('tab', { name: /After response/ }).click()

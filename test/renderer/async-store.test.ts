@@ -6,7 +6,13 @@ import { applyBatch, clearFinished, EMPTY_TIMELINE } from '../../src/renderer/ti
 import { WebhookDetails } from '../../src/renderer/async/WebhookDetails'
 import { HoverCard } from '../../src/renderer/timeline/HoverCard'
 import { harSids } from '../../src/renderer/timeline/har-slice'
-import { jobBadge, rowLabel, statusClass, statusText } from '../../src/renderer/timeline/row-labels'
+import {
+  durationText,
+  jobBadge,
+  rowLabel,
+  statusClass,
+  statusText,
+} from '../../src/renderer/timeline/row-labels'
 import {
   DEFAULT_AFTER,
   followOptions,
@@ -195,7 +201,12 @@ describe('webhooks on the timeline', () => {
     expect(card(refusedSid())).toMatch(
       /Received +\d\d:\d\d:\d\d\.\d{3} +From +127\.0\.0\.1 +Call from 127\.0\.0\.1 refused \(answered 404\): it called a URL/,
     )
+    // Its title is the path that was called (the inbox's origin is every call's), on a line of its own that wraps:
+    // the whole URL on one line was cut at the port.
+    expect(card(refusedSid())).toMatch(/^ *webhook POST +\/hooks\/staleToken12345\/done +Received/)
     const refusedRow = store.getState().timeline.rows[refusedSid()]!
+    // A call coming in has no request time: its Time cell says so (it read 0.0 ms).
+    expect([durationText(refusedRow), durationText(call!)]).toEqual(['—', '—'])
     const details = renderOverStore(store, createElement(WebhookDetails, { row: refusedRow }))
     expect(details).toContain('Webhook 404')
     expect(details).toContain('Nothing of a refused call is kept')
@@ -272,6 +283,8 @@ describe('lanes in applyBatch', () => {
     expect(cut?.state).toBe('error')
     expect(rowLabel(cut!)).toBe(`webhook POST ${url} caused by s1 cut`)
     expect([statusText(cut!), statusClass(cut!)]).toEqual(['cut', 'st-error'])
+    // A cut call's time is how long it ran before it was cut, as its card's Cut after.
+    expect(durationText(cut!)).toBe('1.0 ms')
     expect(cut?.terminal?.type === 'error' && [cut.terminal.message, cut.terminal.detail]).toEqual([
       message,
       '127.0.0.1',
@@ -298,6 +311,7 @@ describe('lanes in applyBatch', () => {
     const row = t.rows['hcut2']!
     expect(rowLabel(row)).toBe(`webhook POST ${url} to an unknown URL`)
     expect([statusText(row), statusClass(row)]).toEqual(['404', 'st-error'])
+    expect(durationText(row)).toBe('—')
   })
 
   it('turns typed values into what the condition compares', () => {

@@ -1,9 +1,10 @@
-import { useEffect } from 'react'
+import { useEffect, type ReactNode } from 'react'
 import { formatBytes } from '../../shared/format'
 import { useAppStore } from '../store/store-context'
 import type { SessionRow } from '../timeline/session-row'
 import { formatWallTime } from '../details/wall-time'
 import { TraceLine } from '../timeline/TraceLink'
+import { FactList } from '../details/FactList'
 
 /**
  * An incoming webhook call: who called, the request that caused it, headers and body. A call the inbox cut before
@@ -26,6 +27,25 @@ export function WebhookDetails({ row }: { row: SessionRow }) {
     void loadBody(row.sid)
   }, [loadBody, row.sid, call])
 
+  // Laid out as every details pane lays out its facts: each value beside its label.
+  const facts: [string, ReactNode][] = [
+    ['Received', formatWallTime(row.queued.wall)],
+    [
+      'Caused by',
+      cause ? (
+        <button type="button" className="link-button" onClick={() => select(cause.sid)}>
+          {cause.queued.method} {cause.queued.url}
+        </button>
+      ) : row.queued.initiator ? (
+        <span className="muted">a request no longer on the timeline</span>
+      ) : (
+        <span className="muted">unknown (a token no send minted)</span>
+      ),
+    ],
+    ['From', <span className="mono">{call?.remoteAddress ?? cut?.detail ?? ''}</span>],
+    ['Inbox URL', <span className="mono">{row.queued.url}</span>],
+  ]
+
   return (
     <section className="details hook-details" aria-label="Webhook call" data-sid={row.sid}>
       <div className="status-line">
@@ -43,26 +63,7 @@ export function WebhookDetails({ row }: { row: SessionRow }) {
           {cut.message}
         </p>
       ) : null}
-      <dl>
-        <dt>Received</dt>
-        <dd className="num">{formatWallTime(row.queued.wall)}</dd>
-        <dt>Caused by</dt>
-        <dd>
-          {cause ? (
-            <button type="button" className="link-button" onClick={() => select(cause.sid)}>
-              {cause.queued.method} {cause.queued.url}
-            </button>
-          ) : row.queued.initiator ? (
-            <span className="muted">a request no longer on the timeline</span>
-          ) : (
-            <span className="muted">unknown (a token no send minted)</span>
-          )}
-        </dd>
-        <dt>From</dt>
-        <dd className="mono">{call?.remoteAddress ?? cut?.detail ?? ''}</dd>
-        <dt>Inbox URL</dt>
-        <dd className="mono">{row.queued.url}</dd>
-      </dl>
+      <FactList facts={facts} />
       {cut ? (
         <p className="muted">
           {refused

@@ -6,6 +6,7 @@ import { bodyBytes, wireBytes, type SessionRow } from '../timeline/session-row'
 import { ErrorBox } from './ErrorBox'
 import { ExchangeNotes } from './ExchangeNotes'
 import { PhaseTable } from './PhaseTable'
+import { FactList } from './FactList'
 
 /** General facts about the exchange, its error if any, and the phase breakdown. */
 export function OverviewPanel({ row }: { row: SessionRow }) {
@@ -101,14 +102,7 @@ export function OverviewPanel({ row }: { row: SessionRow }) {
           </button>
         </div>
       ) : null}
-      <dl className="facts">
-        {facts.map(([k, v]) => (
-          <div key={k} className="fact">
-            <dt>{k}</dt>
-            <dd>{v}</dd>
-          </div>
-        ))}
-      </dl>
+      <FactList facts={facts} />
       <h3 className="section-title">Timing</h3>
       <PhaseTable row={row} />
     </div>

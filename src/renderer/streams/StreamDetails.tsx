@@ -8,6 +8,7 @@ import { AttemptTable } from './AttemptTable'
 import type { StreamAttempt } from './lane-attempts'
 import { MessageLog } from './MessageLog'
 import { EmptySecretNotice } from '../details/EmptySecretNotice'
+import { FactList } from '../details/FactList'
 import { rawChunksNote, streamState } from './stream-state'
 import { WsSendBox } from './WsSendBox'
 import { GrpcSendBox } from '../lazy/lazy-panes'
@@ -195,14 +196,7 @@ function Handshake({ row, attempts }: { row: SessionRow; attempts: readonly Stre
     <div className="handshake">
       {attempts.length > 0 ? <AttemptTable row={row} attempts={attempts} /> : null}
       {attempts.length > 1 ? <h3 className="section-title">First connection</h3> : null}
-      <dl className="facts">
-        {facts.map(([k, v]) => (
-          <div className="fact" key={k}>
-            <dt>{k}</dt>
-            <dd>{v}</dd>
-          </div>
-        ))}
-      </dl>
+      <FactList facts={facts} />
       <HeaderTable title="Request headers" headers={row.sent?.headers ?? []} />
       <HeaderTable title="Response headers" headers={row.response?.headers ?? []} />
     </div>

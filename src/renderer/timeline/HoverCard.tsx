@@ -1,3 +1,4 @@
+import { useLayoutEffect, useRef, useState } from 'react'
 import { formatMs } from '../../shared/format'
 import { useAppStore, useLiveNow } from '../store/store-context'
 import { rowLabel } from './row-labels'
@@ -8,11 +9,14 @@ import { isInFlight, type SessionRow } from './session-row'
 import { ScriptHoverLines, scriptHoverLineCount } from '../scripts/ScriptHoverLines'
 import { interimSummary } from '../details/ExchangeNotes'
 import { rowTraceId } from './trace-row'
-import { incomingLines, incomingNote } from './hover-incoming'
+import { incomingLines, incomingNote, incomingTitle } from './hover-incoming'
 import { PhaseRow } from '../details/PhaseRow'
 
 const CARD_WIDTH = 250
-/** About the card's height (a title and eight phase lines): enough to tell whether it fits below the pointer. */
+/**
+ * About the card's height (a title and eight phase lines), to place it before it is measured: enough to tell
+ * whether it fits below the pointer. Once drawn, its own height is used (a wrapped path, a long reason).
+ */
 const CARD_HEIGHT = 176
 
 /** The start of a trace id the card shows: enough to tell traces apart, and what `trace:` in the filter takes. */
@@ -53,10 +57,19 @@ export function HoverCard({
 }) {
   const row = useAppStore((s) => s.timeline.rows[sid])
   const liveNow = useLiveNow()
+  const card = useRef<HTMLDivElement>(null)
+  const [drawnHeight, setDrawnHeight] = useState<number | null>(null)
+  // Measured before the browser paints, so a card taller than guessed is moved up before it shows; again when
+  // its row changes (a call cut, a response come), which may add lines.
+  useLayoutEffect(() => {
+    const h = card.current?.offsetHeight
+    if (h !== undefined && h !== drawnHeight) setDrawnHeight(h)
+  }, [row, drawnHeight])
   if (!row) return null
   const now = isInFlight(row) ? Math.max(liveNow, row.lastT) : row.lastT
   // A webhook call came in: it has no DNS, connect or wait, but a time, a size and a caller.
   const incoming = incomingLines(row)
+  const title = incomingTitle(row)
   const lines = phaseLines(rowTimings(row, now))
   // Keep the card inside the frame: flip to the pointer's left near the right edge.
   const x = left + 14 + CARD_WIDTH > frameWidth ? Math.max(0, left - 14 - CARD_WIDTH) : left + 14
@@ -64,12 +77,22 @@ export function HoverCard({
   const extra = Math.min(9, serverTimingEntries(row).length)
   const notes = hoverNotes(row)
   const height =
+    drawnHeight ??
     CARD_HEIGHT + (extra > 0 ? 28 + extra * 20 : 0) + (scriptHoverLineCount(row) + notes.length) * 20
   // And above the pointer near the bottom, so its last lines are not cut off by the frame.
   const y = top + 12 + height > frameHeight ? Math.max(0, top - 12 - height) : top + 12
   return (
-    <div className="hover-card" role="tooltip" style={{ left: x, top: y, width: CARD_WIDTH }}>
-      <div className="hover-title mono">{rowLabel(row)}</div>
+    <div ref={card} className="hover-card" role="tooltip" style={{ left: x, top: y, width: CARD_WIDTH }}>
+      {title ? (
+        <>
+          <div className="hover-title mono">{title.head}</div>
+          <div className="hover-path mono" data-testid="hover-path">
+            {title.path}
+          </div>
+        </>
+      ) : (
+        <div className="hover-title mono">{rowLabel(row)}</div>
+      )}
       {incoming ? (
         <table className="phase-table compact" aria-label="The hovered incoming call">
           <tbody>

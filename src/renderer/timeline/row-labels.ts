@@ -1,6 +1,7 @@
 import { formatBytes, formatMs } from '../../shared/format'
 import type { JobEvent, JobState } from '../../shared/timeline'
 import { durationMs, wireBytes, type SessionRow } from './session-row'
+import { cutAfterMs } from './hover-incoming'
 
 /**
  * What the status cell says: the code, "ERR", "cancelled", or nothing yet while in flight. An MQTT broker that
@@ -98,6 +99,11 @@ export function statusClass(row: SessionRow): string {
 }
 
 export function durationText(row: SessionRow): string {
+  // A call coming in has no request time (it read 0.0 ms): a dash, or how long a cut one ran before its cut.
+  if (row.queued.kind === 'webhook') {
+    const cut = cutAfterMs(row)
+    return cut === null ? '—' : formatMs(cut)
+  }
   // A finished job's time is the whole job's, from the first request to the last answer.
   if (row.job && row.job.state !== 'running') return formatMs(row.job.t - row.queued.t)
   const ms = durationMs(row)
