@@ -164,6 +164,21 @@ test('Send ×N fires N copies at once; Cancel stops one in flight; Clear empties
 
   await page.getByRole('button', { name: 'Clear' }).click()
   await expect(rows).toHaveCount(0)
+
+  // Bursts taller than the timeline while it follows live: the details open on the second burst's first copy,
+  // listed far above the newest rows, and the timeline goes on following them; scrolling back to that copy had
+  // stopped the follow.
+  const follow = page.getByRole('button', { name: 'Follow live' })
+  await expect(follow).toHaveAttribute('aria-pressed', 'true')
+  await url.fill(`${fixture.url}/json`)
+  await page.getByRole('spinbutton', { name: 'Count' }).fill('60')
+  for (const total of [60, 120]) {
+    await page.getByRole('button', { name: /Send ×/ }).click()
+    await expect(page.getByText(`${total} requests`, { exact: true })).toBeVisible({ timeout: 15_000 })
+    await expect(page.locator('.toolbar-stats .in-flight')).toHaveCount(0, { timeout: 15_000 })
+  }
+  await expect(page.getByRole('region', { name: 'Details' })).toHaveAttribute('data-sid', /.+/)
+  await expect(follow).toHaveAttribute('aria-pressed', 'true')
 })
 
 test('the token is required, and a reload keeps working without a cookie', async ({ page, browser }) => {

@@ -26,6 +26,7 @@ import {
   zoomView,
 } from './time-view'
 import { useTableView } from './use-table-view'
+import { useWantedHeight } from './use-wanted-height'
 import { Waterfall } from './Waterfall'
 import { HEADER_HEIGHT, ROW_HEIGHT } from './waterfall-paint'
 
@@ -47,6 +48,7 @@ export function Timeline({ toolbarExtras, children }: { toolbarExtras?: ReactNod
   const columnWidths = useAppStore((s) => s.columnWidths)
   const store = useAppStoreApi()
   const clock = useLiveClockApi()
+  const sectionRef = useRef<HTMLElement>(null)
   const frameRef = useRef<HTMLDivElement>(null)
   const scrollRef = useRef<HTMLDivElement>(null)
   const [size, setSize] = useState({ width: 800, height: 300 })
@@ -108,13 +110,16 @@ export function Timeline({ toolbarExtras, children }: { toolbarExtras?: ReactNod
     return () => cancelAnimationFrame(frame)
   }, [items.length, following, viewportHeight, applyFollow])
 
-  // Keep the selected row in view when the selection moves (keys, a single send). A send selects its row
-  // before the row's first event has arrived, so a selection not listed yet is scrolled to once it is; items
-  // changing otherwise never yank the view back to the selection.
+  // Keep the selected row in view when the selection moves (keys, a send). A send selects its row before the
+  // row's first event has arrived, so a selection not listed yet is scrolled to once it is; items changing
+  // otherwise never yank the view back to the selection. While following live, what a send selected is left to
+  // the follow: its rows land at the bottom, and a burst's first copy, a thousand rows up, was scrolled to,
+  // which stopped the follow and laid the page out inside the task applying each click's batch.
   const pendingScroll = useRef<string | null>(null)
   useEffect(() => {
-    pendingScroll.current = selectedSid
-  }, [selectedSid])
+    const s = store.getState()
+    pendingScroll.current = s.timeView.follow && s.followingSid === selectedSid ? null : selectedSid
+  }, [selectedSid, store])
   useEffect(() => {
     const sid = pendingScroll.current
     if (sid === null) return
@@ -171,9 +176,10 @@ export function Timeline({ toolbarExtras, children }: { toolbarExtras?: ReactNod
 
   const columnIds = useMemo(() => layout.columns.map((c) => c.id), [layout])
   const bodyHeight = Math.max(0, size.height)
+  useWantedHeight(sectionRef, items.length, size.width)
 
   return (
-    <section className="timeline" aria-label="Timeline panel">
+    <section ref={sectionRef} className="timeline" aria-label="Timeline panel">
       <TimelineToolbar shown={rowCount} items={items}>
         {toolbarExtras}
       </TimelineToolbar>
