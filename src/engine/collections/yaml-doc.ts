@@ -1,17 +1,17 @@
-import {
-  Document,
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  Pair,
-  parseDocument,
-  Scalar,
-  visit,
-  type Node,
-  type Tags,
-  type YAMLMap,
-} from 'yaml'
+import { createRequire } from 'node:module'
+import type * as YamlLibrary from 'yaml'
+import type { Document, LineCounter, Node, Pair, Scalar, Tags, YAMLMap } from 'yaml'
+
+/**
+ * yaml (about 70 files) is loaded with the first collection file written, or the first wrong one read (its line
+ * is found from yaml's positions): a right file is read with js-yaml, and a start that opened no collection,
+ * as the browser host's, loaded it for nothing. A synchronous require, since reading a file is synchronous.
+ */
+let library: typeof YamlLibrary | null = null
+function yaml(): typeof YamlLibrary {
+  library ??= createRequire(import.meta.url)('yaml') as typeof YamlLibrary
+  return library
+}
 
 /**
  * YAML in and out, shaped for review in git:
@@ -66,6 +66,7 @@ function keepNumberText(tags: Tags): Tags {
 export function parseYaml(
   text: string,
 ): { ok: true; value: ParsedYaml } | { ok: false; problem: YamlProblem } {
+  const { LineCounter, parseDocument } = yaml()
   const lines = new LineCounter()
   const doc = parseDocument(text, {
     lineCounter: lines,
@@ -96,9 +97,10 @@ export function lineOf(parsed: ParsedYaml, path: readonly PropertyKey[]): { line
 }
 
 function styleStrings(doc: Document, node: Node): void {
-  visit(node, {
+  const { BLOCK_LITERAL } = yaml().Scalar
+  yaml().visit(node, {
     Scalar(_key, scalar) {
-      if (typeof scalar.value === 'string' && scalar.value.includes('\n')) scalar.type = Scalar.BLOCK_LITERAL
+      if (typeof scalar.value === 'string' && scalar.value.includes('\n')) scalar.type = BLOCK_LITERAL
     },
   })
   void doc
@@ -111,7 +113,7 @@ function create(doc: Document, value: Plain): Node {
 }
 
 function keyOf(pair: Pair): string {
-  return isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
+  return yaml().isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
 }
 
 function isPlainMap(v: Plain): v is PlainMap {
@@ -123,6 +125,7 @@ function isPlainMap(v: Plain): v is PlainMap {
  * format knows are removed when absent from `value`; deeper down, the value is the whole truth.
  */
 function update(doc: Document, node: unknown, value: Plain, known?: ReadonlySet<string>): Node {
+  const { isMap, isScalar, isSeq, Pair, Scalar } = yaml()
   if (isPlainMap(value)) {
     if (!isMap(node)) return create(doc, value)
     const map = node as YAMLMap
@@ -181,13 +184,13 @@ function update(doc: Document, node: unknown, value: Plain, known?: ReadonlySet<
 export function renderYaml(value: PlainMap, previous: string | null, known: ReadonlySet<string>): string {
   if (previous !== null) {
     const parsed = parseYaml(previous)
-    if (parsed.ok && isMap(parsed.value.doc.contents)) {
+    if (parsed.ok && yaml().isMap(parsed.value.doc.contents)) {
       const doc = parsed.value.doc
       doc.contents = update(doc, doc.contents, value, known) as typeof doc.contents
       return doc.toString(STRING_OPTIONS)
     }
   }
-  const doc = new Document()
+  const doc = new (yaml().Document)()
   doc.contents = create(doc, value) as typeof doc.contents
   return doc.toString(STRING_OPTIONS)
 }
