@@ -1,4 +1,5 @@
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
+import { isBase64Text } from '../har/har-base64'
 import { harFileName } from '../har/har-post-data'
 import { HarSecrets } from './har-secrets'
 import { harWebSocket, isWebSocketEntry } from './har-websocket'
@@ -121,8 +122,6 @@ function body(
 /** Where a recorded binary body is written, below the import's folder (hidden: no folder in the tree). */
 const BODIES_FOLDER = '.har-bodies'
 
-const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/
-
 /**
  * A body recorded as base64 (HAR 1.2 has `encoding` only on responses; proxies such as Reqable and Martian
  * write it on `postData` too): its text when the bytes are UTF-8, else the bytes. A plain body is as recorded.
@@ -136,7 +135,7 @@ function decodedText(
   | { kind: 'text'; text: string }
   | { kind: 'bytes'; bytes: Uint8Array } {
   if (str(post['encoding']).toLowerCase() !== 'base64') return { kind: 'plain' }
-  if (!BASE64.test(text)) return { kind: 'not-base64' }
+  if (!isBase64Text(text)) return { kind: 'not-base64' }
   const bytes = Buffer.from(text, 'base64')
   try {
     return { kind: 'text', text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) }
