@@ -28,6 +28,15 @@ function graphqlComposerDefault(): number {
 }
 
 /**
+ * The details pane's height below the timeline: the size the person set; until they set one, at least the
+ * default and whatever the timeline's rows leave (its `--tl-wanted`, use-wanted-height.ts), so a few rows do not
+ * sit above a screen of empty ones while the response is cut short. The splitter starts from the drawn height.
+ */
+function belowHeight(height: number, sized: boolean): number | string {
+  return sized ? height : `max(${height}px, calc(100% - var(--tl-wanted, 0px) - 1px))`
+}
+
+/**
  * Toolbar; composer on top; the timeline with the details pane below it, on its right or hidden (the timeline
  * toolbar's choice). Pane sizes and the placement are remembered.
  */
@@ -50,7 +59,7 @@ export function App() {
     ? [graphqlHeight, setGraphqlHeight]
     : [httpHeight, setHttpHeight]
   const [detailsWidth, setDetailsWidth] = usePaneSize('details', 440, 280, 1000)
-  const [detailsHeight, setDetailsHeight] = usePaneSize('details-below', 240, 140, 900)
+  const [detailsHeight, setDetailsHeight, detailsSized] = usePaneSize('details-below', 240, 140, 900)
   const placement = useAppStore((s) => s.detailsPlacement)
   const runnerOpen = useAppStore((s) => s.runnerOpen)
   const saveAsTab = useAppStore((s) => s.saveAs?.tabId ?? null)
@@ -113,7 +122,11 @@ export function App() {
             <div
               className="details-wrap"
               hidden={placement === 'hidden'}
-              style={placement === 'right' ? { width: detailsWidth } : { height: detailsHeight }}
+              style={
+                placement === 'right'
+                  ? { width: detailsWidth }
+                  : { height: belowHeight(detailsHeight, detailsSized) }
+              }
             >
               {runnerOpen ? <RunnerPanel /> : null}
               <div className="details-slot" hidden={runnerOpen}>

@@ -5,7 +5,8 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  * The pane splitters as a person meets them when the window changes size: a pane made tall or wide in a big
  * window gives way in a smaller one (the timeline and the splitter to drag it back stay on screen), comes back
  * to its remembered size when the window grows again, and the splitter reports the size drawn, not the one
- * remembered (aria-valuenow), as it does when a CSS minimum draws the gRPC composer taller.
+ * remembered (aria-valuenow), as it does when a CSS minimum draws the gRPC composer taller. The details pane
+ * below takes the room empty timeline rows would have until the person sizes it.
  */
 
 let host: RunningWebHost
@@ -51,6 +52,21 @@ test('panes give way in a smaller window, come back in a bigger one, and the spl
   const timeline = page.getByRole('grid', { name: 'Timeline' })
   await expect(composerSplit).toHaveAttribute('aria-valuenow', '210')
 
+  // Until the person sizes the details pane below, it takes the room the timeline's rows leave (a new session's
+  // timeline keeps its toolbar, header and four rows' room, not a screen of empty rows); its splitter says the
+  // height drawn and moves from it, and from then on the size set is kept.
+  const details = page.locator('.details-wrap')
+  const detailsSplit = page.getByRole('separator', { name: 'Resize details' })
+  const panel = page.locator('.workspace > .timeline')
+  const chrome = await panel.evaluate((el) => (el.firstElementChild as HTMLElement).offsetHeight + 38)
+  await expect.poll(() => drawn(panel, 'height')).toBeLessThanOrEqual(chrome + 4 * 22 + 4 + 1)
+  const filled = await reportsDrawn(detailsSplit, details, 'height')
+  expect(filled).toBeGreaterThan(240)
+  await press(page, detailsSplit, 'ArrowUp', 1)
+  expect(await reportsDrawn(detailsSplit, details, 'height')).toBe(filled + 10)
+  await press(page, detailsSplit, 'ArrowDown', 2)
+  expect(await reportsDrawn(detailsSplit, details, 'height')).toBe(filled - 10)
+
   // The gRPC composer is drawn taller than the remembered 210 px (its 8-line message editor): that is reported.
   await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'gRPC' })
   await expect.poll(() => drawn(composer, 'height')).toBeGreaterThan(300)
@@ -91,8 +107,6 @@ test('panes give way in a smaller window, come back in a bigger one, and the spl
   // beside them, and the splitter reports the width drawn; the wide window draws them whole again.
   await page.setViewportSize({ width: 1900, height: 800 })
   await page.getByRole('button', { name: 'Details on the right' }).click()
-  const detailsSplit = page.getByRole('separator', { name: 'Resize details' })
-  const details = page.locator('.details-wrap')
   await press(page, detailsSplit, 'Shift+ArrowLeft', 16)
   const whole = await reportsDrawn(detailsSplit, details, 'width')
   expect(whole).toBeGreaterThanOrEqual(1000)

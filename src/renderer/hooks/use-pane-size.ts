@@ -2,27 +2,33 @@ import { useCallback, useState } from 'react'
 
 const PREFIX = 'flightdeck.pane.'
 
-function read(key: string, fallback: number): number {
+function read(key: string): number | null {
   try {
     const v = Number(window.localStorage.getItem(PREFIX + key))
-    return Number.isFinite(v) && v > 0 ? v : fallback
+    return Number.isFinite(v) && v > 0 ? v : null
   } catch {
-    return fallback
+    return null
   }
 }
 
-/** A pane size in px, clamped, remembered across launches (DESIGN.md: "panes resizable and remembered"). */
+/**
+ * A pane size in px, clamped, remembered across launches (DESIGN.md: "panes resizable and remembered"), and
+ * whether the person has set it (dragged its splitter, now or before) rather than it being `fallback`.
+ */
 export function usePaneSize(
   key: string,
   fallback: number,
   min: number,
   max: number,
-): [number, (px: number) => void] {
-  const [size, setSize] = useState(() => Math.min(max, Math.max(min, read(key, fallback))))
+): [number, (px: number) => void, boolean] {
+  const [stored] = useState(() => read(key))
+  const [chosen, setChosen] = useState(stored !== null)
+  const [size, setSize] = useState(() => Math.min(max, Math.max(min, stored ?? fallback)))
   const update = useCallback(
     (px: number) => {
       const v = Math.round(Math.min(max, Math.max(min, px)))
       setSize(v)
+      setChosen(true)
       try {
         window.localStorage.setItem(PREFIX + key, String(v))
       } catch {
@@ -31,5 +37,5 @@ export function usePaneSize(
     },
     [key, min, max],
   )
-  return [size, update]
+  return [size, update, chosen]
 }
