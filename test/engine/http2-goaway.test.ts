@@ -11,6 +11,7 @@ import type { EngineService } from '../../src/engine/service'
 import type { RequestSpec } from '../../src/shared/request'
 import { makeTestPki, type TestPki } from '../fixtures/certs'
 import { startGoawayServer, type GoawayServer } from '../fixtures/h2-goaway-server'
+import { missingForH2, missingForPools } from '../../src/engine/http/undici-internals'
 import { done, eventsOf, makeService, send, spec, writeTemp } from './helpers'
 
 /**
@@ -281,6 +282,26 @@ describe('TLS with a CA file', () => {
       closing.closeAllConnections()
       await new Promise<void>((resolve) => closing.close(() => resolve()))
     }
+  })
+})
+
+describe("undici's internals the engine leans on", () => {
+  it('are all in the installed undici (a later one that lacks any fails here, naming it)', () => {
+    expect(missingForPools()).toEqual([])
+    expect(missingForH2()).toEqual([])
+  })
+
+  it('the check names what an undici without them lacks (the engine then falls back and warns once)', () => {
+    const bare = { symbols: {}, poolBase: {}, connectH2: function connectH2() {} }
+    expect(missingForPools(bare)).toEqual(
+      expect.arrayContaining(['core/symbols kQueued', 'dispatcher/pool-base kGetDispatcher']),
+    )
+    expect(missingForH2(bare)).toEqual(
+      expect.arrayContaining([
+        'core/symbols kHTTP2Session',
+        "dispatcher/client-h2's GOAWAY listener onHttp2SessionGoAway",
+      ]),
+    )
   })
 })
 

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net'
 import symbols from 'undici/lib/core/symbols.js'
 import { EngineError } from './errors'
 import type { Client } from './undici-parts'
+import { h2InternalsPresent, UNDICI_GOAWAY_LISTENER, warnFallback } from './undici-internals'
 
 /**
  * What lets one undici Client carry many HTTP/2 streams safely: a graceful GOAWAY (code NO_ERROR) is read as RFC
@@ -23,8 +24,6 @@ import type { Client } from './undici-parts'
 
 const { kHTTP2Session, kHTTPContext, kSocket, kRunning, kSize, kMaxConcurrentStreams, kUrl } = symbols
 
-/** The name of undici 7's GOAWAY listener on the sessions it makes. */
-const UNDICI_GOAWAY_LISTENER = 'onHttp2SessionGoAway'
 const NGHTTP2_NO_ERROR = 0
 const NGHTTP2_REFUSED_STREAM = 7
 
@@ -58,15 +57,22 @@ export function runningStreams(client: Client): number {
  * undici): the caller then must not multiplex on it.
  */
 export function adoptGracefulGoaway(client: Client, onGraceful: (lastStreamId: number) => void): boolean {
+  if (!h2InternalsPresent()) return false
   const state = internals(client)
   const session = state[kHTTP2Session] as ClientHttp2Session | null | undefined
   const context = state[kHTTPContext] as Context | null | undefined
-  if (!session || !context || typeof context.busy !== 'function' || typeof context.write !== 'function')
+  if (!session || !context) return false
+  if (typeof context.busy !== 'function' || typeof context.write !== 'function') {
+    warnFallback('h2', ["the HTTP/2 connection context's busy and write"])
     return false
+  }
   const undiciGoaway = session
     .listeners('goaway')
     .find((f): f is GoawayListener => typeof f === 'function' && f.name === UNDICI_GOAWAY_LISTENER)
-  if (!undiciGoaway) return false
+  if (!undiciGoaway) {
+    warnFallback('h2', [`the session's GOAWAY listener ${UNDICI_GOAWAY_LISTENER}`])
+    return false
+  }
   let said: Goaway | null = null
   session.off('goaway', undiciGoaway)
   session.on(

@@ -2,6 +2,7 @@ import PoolClass from 'undici/lib/dispatcher/pool.js'
 import { kClients, kGetDispatcher, kNeedDrain } from 'undici/lib/dispatcher/pool-base.js'
 import symbols from 'undici/lib/core/symbols.js'
 import type { Pool } from 'undici'
+import { poolInternalsPresent } from './undici-internals'
 
 /**
  * An undici Pool that reuses a connection whose request has just ended instead of opening another beside it.
@@ -11,7 +12,7 @@ import type { Pool } from 'undici'
  * busy. A request dispatched in that turn, as the next of a run or a burst right after a burst is, found no
  * free connection and opened a new one: six answered together, the next five opened five more. Here such a
  * request waits in the pool's queue for one of those connections, which takes it on its turn; only requests
- * beyond them open connections.
+ * beyond them open connections. Without the Pool internals this needs (a later undici), it is undici's Pool.
  */
 
 const { kQueued, kSize, kConnected } = symbols
@@ -32,6 +33,8 @@ function settling(client: unknown): boolean {
 export class ReusingPool extends PoolClass {
   constructor(origin: string, options: Pool.Options) {
     super(origin, options)
+    // A later undici without these internals: its own Pool's choice, said once (undici-internals.ts).
+    if (!poolInternalsPresent()) return
     const self = this as unknown as Internals
     const getDispatcher = (self[kGetDispatcher] as () => unknown).bind(this)
     self[kGetDispatcher] = () => {

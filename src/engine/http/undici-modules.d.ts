@@ -21,6 +21,11 @@ declare module 'undici/lib/dispatcher/client.js' {
   const ClientClass: typeof Client
   export default ClientClass
 }
+// undici's HTTP/2 connector: undici-internals.ts reads which GOAWAY listener it installs.
+declare module 'undici/lib/dispatcher/client-h2.js' {
+  const connectH2: (...args: unknown[]) => unknown
+  export default connectH2
+}
 declare module 'undici/lib/web/fetch/formdata.js' {
   export { FormData } from 'undici'
 }
