@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { loadCollection } from '../../src/engine/collections/loader'
+import { swagger2ToOpenApi } from '../../src/engine/importers/swagger2'
 import { sendSaved, useImportTarget } from './import-formats-helpers'
 
 const fixture = fileURLToPath(
@@ -72,5 +73,52 @@ describe('OpenAPI that fails strict validation is imported as far as it goes', (
     if (!r.ok) throw new Error(r.error.message)
     const sent = await sendSaved(service, stub, into, 'saveobject.yaml')
     expect(sent.body.replace(/\s/g, '')).toBe('{"__proto__":"shadow","inner":{"__proto__":0}}')
+  })
+
+  it('Swagger 2.0: a definition and a property named __proto__ are in the generated example', async () => {
+    const { stub, service, dir } = target
+    const spec = JSON.stringify({
+      swagger: '2.0',
+      info: { title: 'Protos', version: '1' },
+      host: new URL(stub.url).host,
+      schemes: ['http'],
+      paths: {
+        '/objects': {
+          post: {
+            operationId: 'saveObject',
+            consumes: ['application/json'],
+            parameters: [{ in: 'body', name: 'body', schema: { $ref: '#/definitions/__proto__' } }],
+            responses: { '200': { description: 'ok' } },
+          },
+        },
+      },
+      // JSON.parse keeps "__proto__" as an own key: the conversion must too.
+      definitions: JSON.parse(
+        '{"__proto__":{"type":"object","properties":{"__proto__":{"type":"string","example":"shadow"},"n":{"type":"integer"}}}}',
+      ) as unknown,
+    })
+    const into = `${dir}/swagger-protos`
+    const r = await service.invoke('import.run', { text: spec, format: 'auto', into })
+    if (!r.ok) throw new Error(r.error.message)
+    const sent = await sendSaved(service, stub, into, 'saveobject.yaml')
+    expect(sent.body.replace(/\s/g, '')).toBe('{"__proto__":"shadow","n":0}')
+  })
+
+  it("Swagger 2.0: a $ref however deep in a schema is moved to where OpenAPI 3 keeps it (the copy stopped at 64 levels, keeping Swagger's)", () => {
+    const levels = 200
+    let schema: Record<string, unknown> = { $ref: '#/definitions/Leaf' }
+    for (let i = 0; i < levels; i++) schema = { type: 'object', properties: { next: schema } }
+    const api = swagger2ToOpenApi({
+      swagger: '2.0',
+      paths: {},
+      definitions: { Deep: schema, Leaf: { type: 'string' } },
+    })
+    let at = (api['components'] as { schemas: Record<string, unknown> }).schemas['Deep'] as Record<
+      string,
+      unknown
+    >
+    for (let i = 0; i < levels; i++)
+      at = (at['properties'] as Record<string, Record<string, unknown>>)['next'] ?? {}
+    expect(at).toEqual({ $ref: '#/components/schemas/Leaf' })
   })
 })

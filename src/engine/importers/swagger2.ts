@@ -24,19 +24,38 @@ const REFS: [string, string][] = [
   ['#/responses/', '#/components/responses/'],
 ]
 
-/** A copy of `v` with Swagger's `$ref` targets moved to where OpenAPI 3 keeps them (bounded in depth). */
-function moveRefs(v: unknown, depth = 0): unknown {
-  if (depth > 64) return v
-  if (Array.isArray(v)) return v.map((x) => moveRefs(x, depth + 1))
-  if (!isObj(v)) return v
-  const out: Obj = {}
-  for (const [k, x] of Object.entries(v)) {
-    if (k === '$ref' && typeof x === 'string') {
-      const hit = REFS.find(([from]) => x.startsWith(from))
-      out[k] = hit ? hit[1] + x.slice(hit[0].length) : x
-    } else out[k] = moveRefs(x, depth + 1)
+/**
+ * A copy of `v` with Swagger's `$ref` targets moved to where OpenAPI 3 keeps them, at any depth: iterative, so a
+ * deeply nested schema neither overflows the stack nor keeps a `$ref` that points nowhere in OpenAPI 3; its size
+ * is bounded by the document's, which refuseExpanding checked first (aliases counted as often as they are met).
+ * Every key is copied as an own property, `__proto__` included.
+ */
+function moveRefs(v: unknown): unknown {
+  const shell = (x: unknown): unknown => (Array.isArray(x) ? [] : isObj(x) ? {} : x)
+  const top = shell(v)
+  const stack: [unknown, unknown][] = top === v ? [] : [[v, top]]
+  while (stack.length > 0) {
+    const [from, to] = stack.pop() as [unknown, unknown]
+    if (Array.isArray(from)) {
+      for (const x of from) {
+        const copy = shell(x)
+        ;(to as unknown[]).push(copy)
+        if (copy !== x) stack.push([x, copy])
+      }
+      continue
+    }
+    for (const [k, x] of Object.entries(from as Obj)) {
+      if (k === '$ref' && typeof x === 'string') {
+        const hit = REFS.find(([prefix]) => x.startsWith(prefix))
+        own(to as Obj, k, hit ? hit[1] + x.slice(hit[0].length) : x)
+        continue
+      }
+      const copy = shell(x)
+      own(to as Obj, k, copy)
+      if (copy !== x) stack.push([x, copy])
+    }
   }
-  return out
+  return top
 }
 
 /** A parameter with its `#/parameters/…` reference followed (body and form parameters become the body). */
@@ -199,13 +218,13 @@ function responses(v: unknown, produces: string[]): Obj {
   for (const [code, r] of Object.entries(isObj(v) ? v : {})) {
     if (!isObj(r)) continue
     if (typeof r['$ref'] === 'string') {
-      out[code] = moveRefs(r)
+      own(out, code, moveRefs(r))
       continue
     }
     const res: Obj = { description: str(r['description']) }
     if (r['schema'] !== undefined)
       res['content'] = { [produces[0] ?? 'application/json']: { schema: moveRefs(r['schema']) } }
-    out[code] = res
+    own(out, code, res)
   }
   return Object.keys(out).length > 0 ? out : { default: { description: '' } }
 }
@@ -277,7 +296,7 @@ export function swagger2ToOpenApi(doc: Obj, notes: string[] = []): Obj {
       }
       for (const l of lines) notes.push(`${m.toUpperCase()} ${path}: ${l}`)
     }
-    paths[path] = out
+    own(paths, path, out)
   }
   const components: Obj = {}
   if (isObj(doc['definitions'])) components['schemas'] = moveRefs(doc['definitions'])
