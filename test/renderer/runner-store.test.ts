@@ -25,6 +25,8 @@ const collection = useRunnerCollection('fd-runner-ui', startRunnerServer, (base)
     'vars/login.yaml': `name: Login\nmethod: GET\nurl: "{{base}}/status/404"\n${STATUS_200}extract:\n  - name: link_token\n    from: json\n    path: $.token\n`,
     'vars/token.yaml': `name: Use token\nmethod: GET\nurl: "{{base}}/echo?t={{link_token}}"\n${STATUS_200}dependsOn:\n  - vars/login.yaml\n`,
   }
+  // No checks: it passes on any answer, as in Postman's runner; its row says the 500 it got.
+  files['nocheck/broken.yaml'] = 'name: Broken\nmethod: GET\nurl: "{{base}}/status/500"\n'
   for (let i = 1; i <= 3; i++)
     files[`load/ok-${i}.yaml`] = `name: OK ${i}\nmethod: GET\nurl: "{{base}}/echo?n=${i}"\n${STATUS_200}`
   return files
@@ -78,6 +80,21 @@ describe('runner results view', () => {
     expect(text(createElement(RunProgress, { settingsOpen: false, onSettings: () => undefined }))).toContain(
       '1 not run',
     )
+  })
+
+  it('a request without checks passes on a 500, and its row says the 500 beside its name', async () => {
+    s().openRunner(collection.dir, 'nocheck', 'nocheck')
+    s().setRunConfig({ concurrency: 1, iterations: 1 })
+    await s().startRun()
+    await until(() => s().run?.finished !== null && s().run!.requests.every((r) => r.exchange !== undefined))
+    const sid = s().run!.requests[0]?.exchange?.sid ?? ''
+    await until(() => s().timeline.rows[sid]?.status === 500)
+    const html = renderOverStore(
+      collection.store,
+      createElement(RunRequestTable, { requests: s().run!.requests }),
+    )
+    expect(html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')).toContain('✓ Broken 500')
+    expect(html).toContain('run-status st-5xx')
   })
 
   it('cancels a run in flight', async () => {

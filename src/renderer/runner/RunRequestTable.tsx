@@ -3,6 +3,7 @@ import { formatMs } from '../../shared/format'
 import { bidiVisible, VisibleControls } from '../app/VisibleControls'
 import type { RunFinished } from '../../shared/run-schemas'
 import { useAppStore } from '../store/store-context'
+import { statusClass, statusText } from '../timeline/row-labels'
 import type { RequestTally } from './runner-slice'
 import { RequestTraceLine, RunTraceLine } from './RunTraces'
 import { wholeRunTrace } from './run-traces'
@@ -76,6 +77,7 @@ export function RunRequestTable({ requests }: { requests: readonly RequestTally[
                       <VisibleControls text={r.name} />
                     </span>
                   )}
+                  {r.exchange ? <ExchangeStatus sid={r.exchange.sid} /> : null}
                   {r.scriptTests ? (
                     <span
                       className={r.scriptTests.failed > 0 ? 'run-script-tests fail' : 'run-script-tests'}
@@ -108,6 +110,21 @@ export function RunRequestTable({ requests }: { requests: readonly RequestTally[
         </tbody>
       </table>
     </div>
+  )
+}
+
+/**
+ * The status the row's exchange was answered with, coloured as on the timeline: a request with no checks passes on
+ * any answer (as in Postman's runner), so its 500 would otherwise read as a plain ✓.
+ */
+function ExchangeStatus({ sid }: { sid: string }) {
+  const row = useAppStore((s) => s.timeline.rows[sid])
+  const text = row ? statusText(row) : ''
+  if (!row || text === '') return null
+  return (
+    <span className={`run-status ${statusClass(row)}`} title="The status of the exchange this row opens">
+      {text}
+    </span>
   )
 }
 
