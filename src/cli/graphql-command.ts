@@ -4,6 +4,7 @@ import { errorLine, summarizeResult, type GraphqlTransport } from '../shared/gra
 import type { TimelineEvent } from '../shared/timeline'
 import { GRAPHQL_USAGE, parseGraphqlArgs, type GraphqlCliCommand } from './graphql-args'
 import { onInterrupt } from './interrupt'
+import { unresolvedVariable } from './unresolved-variable'
 import { reportLogCut } from './stream-cut-note'
 
 /**
@@ -132,7 +133,10 @@ async function textOf(
 ): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
   if (!given.startsWith('@')) return { ok: true, text: given }
   try {
-    return { ok: true, text: await readFile(given.slice(1), 'utf8') }
+    const text = await readFile(given.slice(1), 'utf8')
+    // Its {{variables}} are refused as typed ones are: a plain graphql command has none to give them.
+    const unresolved = unresolvedVariable('graphql', [[`the ${what} file ${given.slice(1)}`, text]])
+    return unresolved === null ? { ok: true, text } : { ok: false, message: unresolved }
   } catch (e) {
     return {
       ok: false,

@@ -9,6 +9,7 @@ import type { ErrorCode } from '../shared/result'
 import type { TimelineEvent } from '../shared/timeline'
 import { GRPC_USAGE, parseGrpcArgs, type GrpcCliCall } from './grpc-args'
 import { onInterrupt } from './interrupt'
+import { unresolvedVariable } from './unresolved-variable'
 import { reportLogCut } from './stream-cut-note'
 
 /**
@@ -248,6 +249,9 @@ async function messagesOf(c: GrpcCliCall, kind: GrpcMethodKind, stdin: Readable)
         error: { code: 'file', message: `Cannot read ${c.data.path}: ${(e as Error).message}` },
       }
     }
+    // Its {{variables}} are refused as typed ones are: a plain grpc call has none to give them.
+    const unresolved = unresolvedVariable('grpc', [[`the message file (-d @) ${c.data.path}`, text]])
+    if (unresolved !== null) return { ok: false, error: { code: 'bad_payload', message: unresolved } }
   } else text = await readAll(stdin)
   if (!grpcSendsMany(kind)) return ok([text])
   const trimmed = text.trim()

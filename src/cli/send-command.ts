@@ -5,6 +5,7 @@ import { oauthCliOptions } from './oauth-args'
 import { sendSaved, USER_ERROR_CODES } from './collection-send'
 import type { CliIo } from './index'
 import { onInterrupt } from './interrupt'
+import { fileVariable } from './unresolved-variable'
 import { buildReport, humanLines, type ExchangeOutcome } from './report'
 import { scriptLines, scriptsFailed, watchScripts } from './send-scripts-output'
 
@@ -27,6 +28,14 @@ export async function runSend(command: SendCommand, io: CliIo): Promise<number> 
       : null
   if (given instanceof Error) {
     io.err(`flightdeck: ${given.message}\n`)
+    return 2
+  }
+  // A body file's {{variables}} are refused as typed ones are: a plain send has none to give them.
+  const bodyFile =
+    command.kind === 'send' && command.request.body.kind === 'file' ? command.request.body.path : null
+  const inFile = bodyFile === null ? null : await fileVariable('send', bodyFile, 'the body, -d @file')
+  if (inFile !== null) {
+    io.err(`flightdeck: ${inFile}\n`)
     return 2
   }
   // One request: nothing to watch, and the app's workspace (its open collections) is none of a send's business.

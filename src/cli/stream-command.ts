@@ -4,6 +4,7 @@ import type { StreamEntry } from '../shared/streams'
 import type { TimelineEvent } from '../shared/timeline'
 import { parseStreamArgs, STREAM_USAGE, type StreamCliCommand } from './stream-args'
 import { onInterrupt, signalWords } from './interrupt'
+import { fileVariable } from './unresolved-variable'
 import { reportLogCut } from './stream-cut-note'
 
 /**
@@ -44,6 +45,14 @@ export async function runStreamCli(argv: readonly string[], io: StreamIo): Promi
   if (command.kind === 'error') {
     io.err(`flightdeck: ${command.message}\n`)
     return 2
+  }
+  // A body file's {{variables}} are refused as typed ones are: a plain sse has none to give them.
+  if (command.kind === 'sse' && command.request.body.kind === 'file') {
+    const inFile = await fileVariable('sse', command.request.body.path, 'the body, -d @file')
+    if (inFile !== null) {
+      io.err(`flightdeck: ${inFile}\n`)
+      return 2
+    }
   }
   const service = createEngineService({ host: 'cli', flushEveryMs: FLUSH_MS })
   try {

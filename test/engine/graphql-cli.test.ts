@@ -62,6 +62,20 @@ describe('flightdeck graphql', () => {
     const both = await flightdeck('graphql', server.url, '-q', `@${join(dir, 'q.graphql')}`)
     expect(both.code).toBe(2)
     expect(both.err).toContain('choose one with the operation name (A, B)')
+    // A {{variable}} in a file is refused as typed text is: a plain graphql command has none to give it.
+    writeFileSync(join(dir, 'braces.json'), '{"id": "{{id}}"}')
+    const before = server.requests.length
+    const braces = await flightdeck(
+      'graphql',
+      server.url,
+      '-q',
+      '{ hello }',
+      '-v',
+      `@${join(dir, 'braces.json')}`,
+    )
+    expect(braces.err).toMatch(/^flightdeck: \{\{id\}\} in the --variables file .*braces\.json is a variable/)
+    expect(braces.code).toBe(2)
+    expect(server.requests.length).toBe(before)
   })
 
   it('a subscription prints each result as a JSON line, in order, and ends with complete', async () => {

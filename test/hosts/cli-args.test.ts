@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { normalizeUrl, parseCliArgs, parseHeader } from '../../src/cli/args'
 import { parseGraphqlArgs } from '../../src/cli/graphql-args'
 import { parseGrpcArgs } from '../../src/cli/grpc-args'
 import { parseMessagingArgs } from '../../src/cli/mqtt-socketio-args'
 import { parseStreamArgs } from '../../src/cli/stream-args'
+import { fileVariable } from '../../src/cli/unresolved-variable'
 
 describe('CLI arguments', () => {
   it('a bare send is a GET with defaults', () => {
@@ -183,6 +187,32 @@ describe('CLI arguments', () => {
     expect(ws(['ws://127.0.0.1:1/', '-s', '{"a":{"b":{}}}']).kind).toBe('ws')
     expect(graphql(['http://127.0.0.1:1/graphql', '-q', '@{{q}}.graphql']).kind).toBe('graphql')
     expect(grpc(['127.0.0.1:1', 'a.B/C', '-d', '@{{m}}.json']).kind).toBe('call')
+  })
+
+  it('a {{variable}} in a text file sent with -d @file is refused as typed text is (each command: cli, cli-stream-closing-reason, graphql-cli)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fd-cli-file-vars-'))
+    const put = (name: string, data: string | Buffer): string => {
+      writeFileSync(join(dir, name), data)
+      return join(dir, name)
+    }
+    try {
+      const body = put('body.json', '{\n  "token": "{{ token }}"\n}\n')
+      expect(await fileVariable('send', body, 'the body, -d @file')).toMatch(
+        /^\{\{token\}\} on line 2 of .*body\.json \(the body, -d @file\) is a variable, and a plain send has none: .*--collection DIR/,
+      )
+      // Past the first 64 KiB read, split across two reads.
+      const far = put('far.txt', `${'a\n'.repeat(32_766)}x{{split_name}}`)
+      expect(await fileVariable('sse', far, 'the body, -d @file')).toMatch(
+        /^\{\{split_name\}\} on line 32767 of .*far\.txt .* plain sse has none/,
+      )
+      // A binary file's bytes go as they are, and so does what is not a regular file (read once, by the send).
+      const binary = put('image.bin', Buffer.concat([Buffer.from([0x89, 0x00, 0xff]), Buffer.from('{{x}}')]))
+      expect(await fileVariable('send', binary, 'the body, -d @file')).toBeNull()
+      expect(await fileVariable('send', dir, 'the body, -d @file')).toBeNull()
+      expect(await fileVariable('send', put('plain.json', '{"a":{"b":{}}}'), 'the body')).toBeNull()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('headers and URLs', () => {

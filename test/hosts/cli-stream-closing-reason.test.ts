@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli/index'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
@@ -49,6 +52,22 @@ describe('flightdeck ws / sse: why the command closed', () => {
     expect(r.lines[closing]).toMatch(/^ +\d+\.\d{3}s \* closing /)
     // The first command of the file loads the engine: seconds on a loaded machine.
   }, 60_000)
+
+  it('sse -d @file: a {{variable}} in the file is refused before anything is sent, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fd-cli-sse-body-'))
+    try {
+      writeFileSync(join(dir, 'body.json'), '{"room": "{{room}}"}')
+      const before = sse.requests.length
+      const r = await cli('sse', `${sse.url}/events`, '-d', `@${join(dir, 'body.json')}`)
+      expect(r.err).toMatch(
+        /^flightdeck: \{\{room\}\} on line 1 of .*body\.json \(the body, -d @file\) is a variable/,
+      )
+      expect(r.code).toBe(2)
+      expect(sse.requests.length).toBe(before)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
 
   it('sse --max 1 says "after 1 message"', async () => {
     const r = await cli('sse', `${sse.url}/events?n=1000&every=20`, '--max', '1')

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createServer, type AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -179,6 +182,22 @@ describe('flightdeck send', () => {
     expect(err).toBe('flightdeck: cancelled: the request was cancelled\n')
     const report = JSON.parse(out) as JsonReport
     expect(report).toMatchObject({ sent: true, error: { code: 'cancelled', message: 'Cancelled.' } })
+  })
+
+  it('send -d @file: a {{variable}} in the file is refused before anything is sent, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fd-cli-body-'))
+    try {
+      writeFileSync(join(dir, 'body.json'), '{\n  "token": "{{token}}"\n}')
+      const cmd = parseCliArgs(['send', `${fixture.url}/echo`, '-d', `@${join(dir, 'body.json')}`])
+      if (cmd.kind !== 'send') throw new Error('not a send')
+      let err = ''
+      expect(await runSend(cmd, { out: () => undefined, err: (t) => void (err += t) })).toBe(2)
+      expect(err).toMatch(
+        /^flightdeck: \{\{token\}\} on line 2 of .*body\.json \(the body, -d @file\) is a variable, and a plain send has none/,
+      )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('bad arguments exit 2 with one line; --help exits 0', async () => {
