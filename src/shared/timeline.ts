@@ -450,3 +450,8 @@ export interface HarTimings {
   receive: number
   time: number
 }
+
+/** Timings in which no phase happened (each -1), lasting `time`: a call coming in, or the start of a sum. */
+export function noPhases(time: number): HarTimings {
+  return { blocked: -1, dns: -1, connect: -1, ssl: -1, send: -1, wait: -1, receive: -1, time }
+}

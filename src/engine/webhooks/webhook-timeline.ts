@@ -1,4 +1,4 @@
-import type { ErrorEvent, QueuedEvent } from '../../shared/timeline'
+import { noPhases, type ErrorEvent, type QueuedEvent } from '../../shared/timeline'
 import type { WebhookCut } from './webhook-cuts'
 
 /**
@@ -33,16 +33,8 @@ export function cutEvents(baseUrl: string | null, cut: WebhookCut): [QueuedEvent
       code: cut.code,
       message: cutMessage(cut),
       detail: cut.remoteAddress,
-      timings: {
-        blocked: -1,
-        dns: -1,
-        connect: -1,
-        ssl: -1,
-        send: -1,
-        wait: -1,
-        receive: -1,
-        time: Math.max(0, cut.cutAt - cut.t),
-      },
+      // A call coming in has none of a request's phases (DNS, connect, wait …): only how long it ran.
+      timings: noPhases(Math.max(0, cut.cutAt - cut.t)),
     },
   ]
 }

@@ -1,4 +1,4 @@
-import type { HarTimings } from '../../shared/timeline'
+import { noPhases, type HarTimings } from '../../shared/timeline'
 import type { SessionRow } from './session-row'
 
 /**
@@ -112,16 +112,7 @@ function phaseUnderWay(row: SessionRow): Phase {
 export function rowTimings(row: SessionRow, now: number): HarTimings {
   const term = row.terminal
   if (term && term.type !== 'redirect') return term.timings
-  const t: HarTimings = {
-    blocked: -1,
-    dns: -1,
-    connect: -1,
-    ssl: -1,
-    send: -1,
-    wait: -1,
-    receive: -1,
-    time: 0,
-  }
+  const t = noPhases(0)
   const addTo = (key: keyof HarTimings, ms: number): void => {
     t[key] = (t[key] < 0 ? 0 : t[key]) + ms
   }
