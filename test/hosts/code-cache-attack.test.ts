@@ -184,6 +184,15 @@ describe('the code cache against an unlucky or hostile folder', () => {
     }
   }, 60_000)
 
+  it('a FLIGHTDECK_CODE_CACHE_DIR under /proc costs only the cache: the command starts and runs', async () => {
+    // Under /proc a folder cannot be made and its parent answers ENOENT: Node's own recursive mkdir retried that
+    // for ever at full CPU, so the start hung with no output (killed at 15 s, code null).
+    const r = await send({ FLIGHTDECK_CODE_CACHE_DIR: '/proc/flightdeck-cache/x' })
+    expect(r.code).toBe(0)
+    expect(r.out).toContain('HTTP/1.1 200 OK')
+    expect(r.cache).toEqual(['none'])
+  }, 60_000)
+
   it('four starts at once with no cache all run and leave one whole cache', async () => {
     const dir = join(work, 'racing')
     const runs = await Promise.all([1, 2, 3, 4].map(() => send({ FLIGHTDECK_CODE_CACHE_DIR: dir })))
