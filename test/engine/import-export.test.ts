@@ -256,6 +256,25 @@ describe('import', () => {
     ])
   })
 
+  it('a curl command naming a header, a form field or a part __proto__ keeps it (it was dropped, or the import threw)', async () => {
+    let n = 0
+    const fields = async (command: string): Promise<unknown> => {
+      const r = await runImport({ text: command }, 'curl', join(dir, `curl-${++n}`), null)
+      if (!r.ok) throw new Error(r.error.message)
+      const saved = await readRequestFile(join(r.value.dir, r.value.path ?? ''), 'saved')
+      if (!saved.ok) throw new Error(saved.problem)
+      return { headers: saved.request.headers.map((h) => h.name), body: saved.request.body }
+    }
+    expect(await fields("curl http://127.0.0.1:1/ -H '__proto__: h' -F '__proto__=1'")).toEqual({
+      headers: ['__proto__'],
+      body: { kind: 'multipart', parts: [{ kind: 'text', name: '__proto__', value: '1', enabled: true }] },
+    })
+    expect(await fields("curl http://127.0.0.1:1/ --data-urlencode '__proto__=2'")).toEqual({
+      headers: [],
+      body: { kind: 'form', fields: [{ name: '__proto__', value: '2', enabled: true }] },
+    })
+  })
+
   it('refuses malformed files with one clear reason and writes nothing', async () => {
     const cases: [string, RegExp][] = [
       ['malformed-postman-truncated.json', /^not JSON or YAML \(.*position 900/],

@@ -90,6 +90,51 @@ describe('HAR import into a collection: recorded credentials are never plain tex
   })
 })
 
+describe('HAR import: a JSON body with a secret field and a field named __proto__', () => {
+  it('keeps the __proto__ field where the secret is moved out (the rewritten body dropped it)', async () => {
+    const { stub, service, dir } = target
+    const har = {
+      log: {
+        version: '1.2',
+        creator: { name: 'WebInspector', version: '537.36' },
+        entries: [
+          {
+            startedDateTime: '2026-11-02T09:14:01.120Z',
+            time: 1,
+            request: {
+              method: 'POST',
+              url: `${stub.url}/api/profile`,
+              httpVersion: 'HTTP/1.1',
+              headers: [{ name: 'Content-Type', value: 'application/json' }],
+              queryString: [],
+              cookies: [],
+              headersSize: -1,
+              bodySize: -1,
+              postData: {
+                mimeType: 'application/json',
+                text: '{"__proto__":{"role":"admin"},"password":"pw-9"}',
+              },
+            },
+            response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', headers: [], cookies: [] },
+            cache: {},
+            timings: { send: 0, wait: 1, receive: 0 },
+          },
+        ],
+      },
+    }
+    const into = join(dir, 'protos')
+    const r = await service.invoke('import.run', { text: JSON.stringify(har), format: 'auto', into })
+    if (!r.ok) throw new Error(r.error.message)
+    const path = pathsByUrl((await loadCollection(into)).info.root.children).get('POST /api/profile') ?? ''
+    expect((await savedRequest(into, path)).body).toEqual({
+      kind: 'json',
+      text: '{"__proto__":{"role":"admin"},"password":"{{har_password}}"}',
+    })
+    const sent = await sendSaved(service, stub, into, path)
+    expect(sent.body).toBe('{"__proto__":{"role":"admin"},"password":"pw-9"}')
+  })
+})
+
 describe("HAR import: a browser's WebSocket", () => {
   it('Chrome’s websocket entry is a WebSocket request: a fresh handshake with its headers and subprotocols, the text messages it sent kept', async () => {
     const { service, dir } = target

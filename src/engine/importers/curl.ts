@@ -14,14 +14,57 @@ function headerList(v: unknown): KeyValue[] {
   return Object.entries(v).map(([name, value]) => ({ name, value: str(value), enabled: true }))
 }
 
+const PROTO = '__proto__'
+
+/** A word that is not in `text`, to stand for `__proto__` through the parser; null when there is none to hide. */
+function protoStandIn(text: string): string | null {
+  if (!text.includes(PROTO)) return null
+  for (let i = 0; i < 100; i++) {
+    const word = `fdproto${i}x${Math.random().toString(36).slice(2, 10)}`
+    if (!text.includes(word)) return word
+  }
+  throw new ImportError('curl command: could not read a name __proto__ in it')
+}
+
+/**
+ * curlconverter's result with the stand-in turned back into `__proto__`, in keys (own properties, never the
+ * prototype) and in text. Iterative: a --json body may nest deeply.
+ */
+function withProto(v: unknown, standIn: string): unknown {
+  const back = (x: unknown): unknown =>
+    typeof x === 'string' ? x.replaceAll(standIn, PROTO) : Array.isArray(x) ? [] : isObj(x) ? {} : x
+  const top = back(v)
+  const stack: [unknown, unknown][] = typeof v === 'object' && v !== null ? [[v, top]] : []
+  while (stack.length > 0) {
+    const [from, to] = stack.pop() as [unknown, unknown]
+    for (const [k, x] of Object.entries(from as object)) {
+      const copy = back(x)
+      if (Array.isArray(to)) to.push(copy)
+      else
+        Object.defineProperty(to, k.replaceAll(standIn, PROTO), {
+          value: copy,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        })
+      if (typeof x === 'object' && x !== null) stack.push([x, copy])
+    }
+  }
+  return top
+}
+
 /** Loaded on first use: curlconverter (with its shell grammar) is the slowest module to load, and most runs
  * of the CLI or the app never import a curl command. */
 export async function importCurl(text: string): Promise<{ request: SavedRequest; unmapped: string[] }> {
   const { toJsonObjectWarn } = await import('curlconverter')
   let parsed: unknown
   let warnings: unknown
+  // curlconverter keys headers, fields and parts by name in plain objects, where `__proto__` is no key (a
+  // part or field named so was dropped, a header so named threw): the name goes through under a stand-in.
+  const standIn = protoStandIn(text)
   try {
-    ;[parsed, warnings] = toJsonObjectWarn(text.trim())
+    ;[parsed, warnings] = toJsonObjectWarn(standIn ? text.trim().replaceAll(PROTO, standIn) : text.trim())
+    if (standIn) parsed = withProto(parsed, standIn)
   } catch (e) {
     const message = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? 'cannot parse'
     throw new ImportError(`not a curl command curlconverter can read: ${message}`)

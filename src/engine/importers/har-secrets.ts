@@ -97,11 +97,15 @@ export class HarSecrets {
       if (++nodes > MAX_JSON_NODES || depth > MAX_JSON_DEPTH || typeof v !== 'object' || v === null) return v
       if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1))
       const out: Record<string, unknown> = {}
+      // Own properties whatever the key: a body's "__proto__" field set the copy's prototype and dropped out.
+      const put = (k: string, value: unknown): void => {
+        Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true })
+      }
       for (const [k, x] of Object.entries(v)) {
         if (typeof x === 'string' && x !== '' && isSecretField(k)) {
           changed = true
-          out[k] = this.ref(`JSON field ${k}`, `har_${fieldBase(k)}`, x, entry)
-        } else out[k] = walk(x, depth + 1)
+          put(k, this.ref(`JSON field ${k}`, `har_${fieldBase(k)}`, x, entry))
+        } else put(k, walk(x, depth + 1))
       }
       return out
     }
