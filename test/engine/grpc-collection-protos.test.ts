@@ -165,6 +165,24 @@ describe("a collection's gRPC protos", () => {
     expect(call.value.method.kind).toBe('unary')
   })
 
+  it('app: a proto outside the collection is refused in the words of loading a schema', async () => {
+    const opened = await service.invoke('collection.open', { dir })
+    if (!opened.ok) throw new Error(opened.error.message)
+    const described = await service.invoke('grpc.describe', {
+      target: bare.target,
+      tls: { plaintext: true },
+      metadata: [],
+      schema: { kind: 'proto', files: ['../elsewhere/echo.proto'], importPaths: [] },
+      context: { dir, path: 'g/1-say.yaml' },
+    })
+    expect(described.ok).toBe(false)
+    const message = described.ok ? '' : described.error.message
+    expect(message).toMatch(
+      /^The proto file .*elsewhere.* is outside the collection folder [^;]*; the schema was not loaded\. /,
+    )
+    expect(message).not.toContain('nothing was sent')
+  })
+
   it("run: the collection's protos may not leave the collection folder", async () => {
     const outer = mkdtempSync(join(tmpdir(), 'fd-grpc-colprotos-outer-'))
     try {

@@ -68,6 +68,10 @@ describe("a GraphQL request's schema file", () => {
     expect(out?.state === 'error' ? out.message : '').toMatch(
       /^The schema file \.\.\/outside\.graphql \(it leads to .*\) is outside the collection folder /,
     )
+    // Loading a schema sends nothing: the refusal says what it stopped, not Send's 'nothing was sent'.
+    expect(out?.state === 'error' ? out.message : '').toMatch(
+      /is outside the collection folder [^;]*; the schema was not loaded\. /,
+    )
     await s().loadSchemaFile('schemas/broken.graphql')
     const broken = s().graphqlSchemas[schemaFileKey('schemas/broken.graphql')]
     expect(broken?.state === 'error' ? broken.message : '').toMatch(

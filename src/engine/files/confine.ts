@@ -58,6 +58,9 @@ export const OUTSIDE_CODE = 'file_outside' as const
 /** What a refusal says came of it, for Send and the rest that would send; Copy as says its own. */
 export const NOTHING_SENT = 'nothing was sent'
 
+/** What a refusal says came of it where a schema (.proto, GraphQL SDL) is loaded for the composer: no send. */
+export const SCHEMA_NOT_LOADED = 'the schema was not loaded'
+
 /**
  * `raw` as the engine should open it (absolute), or a refusal naming the path as written, where it really
  * leads, the collection folder and how to allow it. `what` names the path in the message ("The body file");

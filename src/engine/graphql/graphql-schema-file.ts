@@ -4,7 +4,7 @@ import { MAX_SDL_BYTES } from '../../shared/graphql-sdl'
 import { fail, ok, type Result } from '../../shared/result'
 import { collectionFileScope } from '../collections/handlers'
 import type { CollectionManager } from '../collections/manager'
-import { confinePath } from '../files/confine'
+import { confinePath, SCHEMA_NOT_LOADED } from '../files/confine'
 import { readRegularFile } from '../files/read-regular-file'
 
 /**
@@ -23,7 +23,7 @@ export async function readSchemaFile(
   const scope = collectionFileScope(manager, p.context)
   let path: string
   if (scope) {
-    const confined = await confinePath(raw, scope, 'The schema file')
+    const confined = await confinePath(raw, scope, 'The schema file', SCHEMA_NOT_LOADED)
     if (!confined.ok) return confined
     path = confined.value
   } else if (isAbsolute(raw)) path = resolve(raw)

@@ -6,7 +6,7 @@ import type { RequestSpec } from '../../shared/request'
 import { fail, ok, type Result } from '../../shared/result'
 import { collectionFileScope, prepareRequest } from '../collections/handlers'
 import type { CollectionManager } from '../collections/manager'
-import { confinePath } from '../files/confine'
+import { confinePath, NOTHING_SENT, SCHEMA_NOT_LOADED } from '../files/confine'
 import { confineGrpcTls } from '../files/confine-tls'
 import type { StreamEngine } from '../streams/stream-engine'
 import type { GrpcEngine } from './grpc-engine'
@@ -47,12 +47,16 @@ export function createGrpcHandlers(deps: GrpcHandlerDeps): GrpcHandlers {
     const r = await prepareRequest(deps.manager, carrier, { type: 'none' }, context, texts)
     return r.ok ? ok(r.value.extra) : r
   }
+  /** Where the request's proto paths resolve and how they are confined; `outcome` says what a refusal stops. */
   const place = (
     context: RequestContext | undefined,
+    outcome: string = NOTHING_SENT,
   ): { base: string; confine?: (abs: string, what: string) => Promise<Result<string>> } => {
     const scope = collectionFileScope(deps.manager, context)
     const dir = context ? (deps.manager.get(context.dir)?.dir ?? context.dir) : process.cwd()
-    return scope ? { base: dir, confine: (abs, what) => confinePath(abs, scope, what) } : { base: dir }
+    return scope
+      ? { base: dir, confine: (abs, what) => confinePath(abs, scope, what, outcome) }
+      : { base: dir }
   }
   /** The request's schema source with its collection's `grpc:` protos filled in (its own come first). */
   const sourceIn = (schema: GrpcSchemaSource, context: RequestContext | undefined): GrpcSchemaSource => {
@@ -79,7 +83,7 @@ export function createGrpcHandlers(deps: GrpcHandlerDeps): GrpcHandlers {
         tls: tls.value,
         metadata,
         schema: source,
-        ...place(p.context),
+        ...place(p.context, SCHEMA_NOT_LOADED),
       })
       if (!schema.ok) return schema
       // The composer says where the schema came from: here not the reflection it asked for.
