@@ -179,6 +179,9 @@ test('Send ×N fires N copies at once; Cancel stops one in flight; Clear empties
   }
   await expect(page.getByRole('region', { name: 'Details' })).toHaveAttribute('data-sid', /.+/)
   await expect(follow).toHaveAttribute('aria-pressed', 'true')
+  // The engine keeps the timeline across page loads: the next test starts from none.
+  await page.getByRole('button', { name: 'Clear' }).click()
+  await expect(rows).toHaveCount(0)
 })
 
 test('the token is required, and a reload keeps working without a cookie', async ({ page, browser }) => {
