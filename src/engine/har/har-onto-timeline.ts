@@ -282,8 +282,7 @@ function traceOfEntry(e: HarEntry, headers: HeaderList): { traceId?: string; spa
  * again carries it as recorded.
  */
 function posted(mimeType: string, post: { text: string; encoding?: unknown }): ImportedPostData {
-  if (post.encoding !== 'base64' || !isBase64Text(post.text))
-    return { mimeType, text: post.text }
+  if (post.encoding !== 'base64' || !isBase64Text(post.text)) return { mimeType, text: post.text }
   try {
     return {
       mimeType,
