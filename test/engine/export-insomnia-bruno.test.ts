@@ -113,6 +113,34 @@ describe('export', () => {
     expect(existsSync(join(folder, 'bruno.json'))).toBe(false)
   })
 
+  it('Bruno: an export that fails part-way leaves nothing of itself', async () => {
+    const a = await source('a')
+    // A folder so deep that the export's short files fit under the longest path Linux takes (4,095 bytes) and
+    // its longer ones do not (ENAMETOOLONG): the write fails after some files were written. Each file is written
+    // through a temp file beside it, whose name is ~38 bytes longer (atomic-write.ts).
+    let deep = join(target.dir, 'deep')
+    for (let i = 0; i < 16; i++) deep = join(deep, String(i).padEnd(240, 'd'))
+    mkdirSync(deep, { recursive: true })
+    const folder = join(deep, 'x'.repeat(4054 - deep.length - 1))
+    const temp = (rel: string): number => {
+      const parts = rel.split('/')
+      const base = parts.pop() ?? ''
+      return Buffer.byteLength(join(folder, ...parts, `.${base}.${process.pid}-${'0'.repeat(12)}.fdtmp`))
+    }
+    expect(temp('bruno.json')).toBeLessThan(4096)
+    expect(temp('environments/local.bru')).toBeGreaterThan(4095)
+    const out = await target.service.invoke('export.collection', { dir: a, format: 'bruno', file: folder })
+    expect(!out.ok && out.error.code).toBe('file')
+    expect(readdirSync(deep)).toEqual([])
+    // Into a folder that is there and empty, it is written whole (renamed into its place).
+    const empty = join(target.dir, 'empty')
+    mkdirSync(empty)
+    const into = await target.service.invoke('export.collection', { dir: a, format: 'bruno', file: empty })
+    if (!into.ok) throw new Error(into.error.message)
+    expect(readdirSync(empty)).toEqual(expect.arrayContaining(['bruno.json', 'collection.bru', 'auth']))
+    expect(readdirSync(target.dir).filter((n) => n.includes('.export-'))).toEqual([])
+  })
+
   it('Insomnia: a WebSocket request keeps its subprotocols (as the Sec-WebSocket-Protocol header Insomnia reads); what it cannot hold is listed', async () => {
     const ws = await startWsServer()
     try {

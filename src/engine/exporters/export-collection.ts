@@ -1,4 +1,5 @@
-import { readdir } from 'node:fs/promises'
+import { randomUUID } from 'node:crypto'
+import { mkdir, readdir, rename, rm } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { fail, ok, type Result } from '../../shared/result'
 import { writeFileAtomic } from '../collections/atomic-write'
@@ -121,10 +122,23 @@ async function writeBruno(
       'too_large',
       `The export would write ${b.fileCount} files, more than ${MAX_EXPORT_FILES}; nothing was written`,
     )
-  for (const [rel, text] of b.files) {
-    const abs = join(root, ...rel.split('/'))
-    await makeFolder(dirname(abs))
-    await writeFileAtomic(abs, text)
+  // Written whole into a new folder beside the target, then renamed into place (the target is missing or empty,
+  // and a rename never replaces a folder that has files): an export that fails part-way (no space, a path too
+  // long) leaves nothing of itself, and never a file of someone's overwritten.
+  await makeFolder(dirname(root))
+  // Made as a folder of the user's is (mkdtemp's would be private, 0700), under a name no one else chose.
+  const staging = `${root}.export-${randomUUID().slice(0, 8)}`
+  await mkdir(staging)
+  try {
+    for (const [rel, text] of b.files) {
+      const abs = join(staging, ...rel.split('/'))
+      await makeFolder(dirname(abs))
+      await writeFileAtomic(abs, text)
+    }
+    await rename(staging, root)
+  } catch (e) {
+    await rm(staging, { recursive: true, force: true }).catch(() => undefined)
+    throw e
   }
   const text = `${b.files.map(([rel]) => rel).join('\n')}\n`
   return ok({ text, file: root, skipped: b.skipped })
