@@ -18,3 +18,20 @@ describe('the Auth tab of a bearer', () => {
     expect(html()).toMatch(/<input[^>]*aria-label="Prefix"[^>]*placeholder="Bearer"[^>]*value=""/)
   })
 })
+
+/** A folder's or the collection's auth says which kinds its MQTT and Socket.IO requests do not send. */
+describe('the Auth of a folder', () => {
+  it('says a Basic / Bearer / API key is not sent by MQTT and Socket.IO requests, OAuth 2.0 is', () => {
+    const html = (auth: Parameters<typeof AuthEditor>[0]['auth'], inherited: boolean): string =>
+      renderToStaticMarkup(
+        createElement(AuthEditor, { auth, onChange: () => undefined, inheritNote: '', inherited }),
+      )
+    const note = /MQTT and Socket\.IO requests inside do not send (\w[\w ]*) auth/
+    expect(html({ type: 'basic', username: 'u', password: 'p' }, true)).toMatch(note)
+    expect(html({ type: 'apikey', key: 'K', value: 'v', in: 'header' }, true).match(note)?.[1]).toBe(
+      'API key',
+    )
+    expect(html({ type: 'basic', username: 'u', password: 'p' }, false)).not.toMatch(note)
+    expect(html({ type: 'none' }, true)).not.toMatch(note)
+  })
+})

@@ -60,6 +60,26 @@ describe('the composer for MQTT and Socket.IO', () => {
   })
 })
 
+describe('the Auth tab of MQTT and Socket.IO', () => {
+  it('says which of the collection auth is sent: OAuth 2.0 only, a Basic / Bearer / API key is not', () => {
+    const auth = (html: string): string =>
+      [...html.matchAll(/<p[^>]*role="note"[^>]*>(.*?)<\/p>/g)].map((m) => m[1] ?? '').join(' ')
+    const m = setUp(mq, 'sensors.yaml')
+    m.app.getState().chooseComposerPart('auth')
+    expect(auth(m.html())).toMatch(
+      /OAuth 2\.0 token is sent as the password while Password is empty; their Basic, Bearer, API key and Digest\s+auth are not sent/,
+    )
+    const basic = setUp({ ...mq, auth: { type: 'basic', username: 'u', password: 'p' } }, 'basic.yaml')
+    basic.app.getState().chooseComposerPart('auth')
+    expect(auth(basic.html())).toMatch(/sets Basic auth, which MQTT does not send/)
+    const io = setUp({ ...sio, auth: { type: 'bearer', token: 't' } }, 'chat.yaml')
+    io.app.getState().chooseComposerPart('auth')
+    expect(auth(io.html())).toMatch(
+      /sets Bearer token auth, which Socket\.IO does not send: put credentials in the auth payload/,
+    )
+  })
+})
+
 describe('saved emits and publishes edited in place', () => {
   it('renames, changes, reorders and removes; the file block follows, in order', () => {
     const { app, content } = setUp(sio, 'chat.yaml')

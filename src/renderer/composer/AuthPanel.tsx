@@ -55,15 +55,23 @@ export function AuthPanel() {
   )
 }
 
-/** Auth fields for any owner: a request, a folder or the collection. */
+/** Kinds a folder or collection may set that its MQTT and Socket.IO requests do not send (they take OAuth 2.0). */
+const NOT_FOR_MESSAGING: ReadonlySet<AuthType> = new Set<AuthType>(['basic', 'bearer', 'apikey', 'digest'])
+
+/**
+ * Auth fields for any owner: a request, a folder or the collection. `inherited`: the owner is a folder or the
+ * collection, whose MQTT and Socket.IO requests inside take only an OAuth 2.0 token from it (said beside the kind).
+ */
 export function AuthEditor({
   auth,
   onChange: setAuth,
   inheritNote,
+  inherited = false,
 }: {
   auth: AuthSpec
   onChange(auth: AuthSpec): void
   inheritNote: string
+  inherited?: boolean
 }) {
   const put = (patch: Partial<AuthSpec>): void => setAuth({ ...auth, ...patch } as AuthSpec)
 
@@ -140,6 +148,12 @@ export function AuthEditor({
       ) : null}
       {auth.type === 'oauth2' ? <OAuth2Fields auth={auth} onChange={setAuth} /> : null}
       {auth.type === 'inherit' ? <p className="muted small auth-note">{inheritNote}</p> : null}
+      {inherited && NOT_FOR_MESSAGING.has(auth.type) ? (
+        <p className="muted small auth-note" role="note">
+          MQTT and Socket.IO requests inside do not send {LABELS[auth.type]} auth (only an OAuth 2.0 token):
+          they take a user name and password, or an auth payload, in their own Auth tab.
+        </p>
+      ) : null}
     </div>
   )
 }

@@ -105,6 +105,7 @@ export function FolderSettingsDialog({
         <AuthEditor
           auth={auth}
           onChange={setAuth}
+          inherited
           inheritNote={
             isRoot
               ? 'No auth unless a folder or request sets one.'

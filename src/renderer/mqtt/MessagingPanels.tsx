@@ -7,6 +7,7 @@ import { ackProblem, savedAcks } from './messaging-saved'
 import { selectMessagingCompose } from './messaging-per-tab'
 import type { MessagingCompose } from './messaging-slice'
 import type { MessagingTab } from './messaging-tabs'
+import { MessagingAuthNote } from './MessagingAuthNote'
 import { SavedItemsPanel } from './SavedItemsPanel'
 import './messaging.css'
 
@@ -120,6 +121,7 @@ function MqttAuth() {
       <Field label="User" name="MQTT user name" field="mqttUsername" />
       <Field label="Password" name="MQTT password" field="mqttPassword" type="password" />
       <span className="muted small">Sent in CONNECT. The password stays in this tab, never in the file.</span>
+      <MessagingAuthNote mode="mqtt" />
     </div>
   )
 }
@@ -131,6 +133,7 @@ function SocketIoAuth() {
       <span className="muted small">
         A JSON object, sent with the namespace&apos;s CONNECT (socket.handshake.auth).
       </span>
+      <MessagingAuthNote mode="socketio" />
     </div>
   )
 }
