@@ -14,6 +14,7 @@ import {
   unreadHeadReason,
 } from './webhook-unknown'
 import { TokenWaiters, type WebhookExpectation } from './webhook-waiters'
+import { declaredLength, pairRaw, reply, type InFlight } from './webhook-http'
 
 export type { WebhookCut } from './webhook-cuts'
 export type { WebhookExpectation } from './webhook-waiters'
@@ -69,28 +70,6 @@ export const WEBHOOK_BODY_LIMITS: Readonly<BodyWriteLimits> = {
 }
 
 const TOKEN_PATH = /^\/hooks\/([A-Za-z0-9_-]{8,64})(\/[^?]*)?(?:\?(.*))?$/
-
-/** A call whose head was read and whose body is still coming: what a cut of it reports. */
-interface InFlight {
-  /** The listener that took it: a call whose inbox was stopped since was cut by the inbox, not its caller. */
-  server: Server | null
-  res: ServerResponse
-  /** Undefined for a call to a URL the inbox did not give out (webhook-unknown.ts). */
-  token: string | undefined
-  t: number
-  method: string
-  path: string
-  query: string
-  received: number
-  declared: number | undefined
-  /** Why node:http gave up on it (a timeout), set before its request closes. */
-  cut?: CutReason
-  /**
-   * Whole or already reported as cut, with the connection's bytes read by then: what node:http gives up on
-   * afterwards on that connection is a next head (when bytes came since), or nothing.
-   */
-  settledAt?: number
-}
 
 export class WebhookInbox {
   private server: Server | null = null
@@ -401,23 +380,4 @@ export class WebhookInbox {
     this.waiters.noteCut(cut)
     for (const l of this.cutListeners) l(cut)
   }
-}
-
-function reply(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent) return
-  const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
-  res.end(text)
-}
-
-/** The body's length its head declared, when it did. */
-function declaredLength(req: IncomingMessage): number | undefined {
-  const length = Number(req.headers['content-length'] ?? NaN)
-  return Number.isFinite(length) ? length : undefined
-}
-
-function pairRaw(raw: string[]): HeaderList {
-  const out: HeaderList = []
-  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string])
-  return out
 }
