@@ -226,6 +226,31 @@ describe('HTTP/2 requests share a connection', () => {
     expect(server.sessions).toBe(1)
   })
 
+  it('requests waiting for a stream (10 at once) when their connection says GOAWAY (after 25) go over the next ones: a cold burst of 80 POSTs all answered, each processed once', async () => {
+    // They waited on the connection that said GOAWAY, which took no new stream and stayed open: held for ever.
+    server = await startGoawayServer(pki, { streamsPerConnection: 25, maxConcurrentStreams: 10 })
+    const results = await Promise.all(
+      Array.from({ length: 80 }, (_, i) =>
+        send(
+          service,
+          h2(server!.port, `/q/${i}`, {
+            method: 'POST',
+            body: { kind: 'text', text: `order ${i}`, contentType: 'text/plain' },
+          }),
+        ),
+      ),
+    )
+    const failed = results.filter((r) => r.final.type !== 'done').map((r) => JSON.stringify(r.final))
+    expect(failed).toEqual([])
+    for (let i = 0; i < 80; i++) {
+      expect(server.processed.get(`/q/${i}`), `/q/${i}`).toBe(1)
+      expect(server.bodies.get(`/q/${i}`)).toBe(`order ${i}`)
+    }
+    expect(server.mostOpen).toBeLessThanOrEqual(10)
+    // 25 a connection: 4 at the fewest, one more for requests the first GOAWAY refused before the limit was learnt.
+    expect(server.sessions).toBeLessThanOrEqual(5)
+  })
+
   for (const goawayWhen of ['received', 'answered'] as const) {
     it(`60 GETs, POSTs and PUTs meet a graceful GOAWAY mid-burst (${goawayWhen}): none fails, each processed once, over few connections`, async () => {
       // The server takes 25 streams a connection, then says GOAWAY naming the last it took.

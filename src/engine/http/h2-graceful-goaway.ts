@@ -44,6 +44,11 @@ export function heldRequests(client: Client): number {
   return Number(internals(client)[kSize] ?? 0)
 }
 
+/** Streams at once the client's server allows (its SETTINGS; undici's default, 100, until they come). */
+export function streamsAllowed(client: Client): number {
+  return Number(internals(client)[kMaxConcurrentStreams] ?? 1)
+}
+
 /** Streams the client has open on its connection. */
 export function runningStreams(client: Client): number {
   return Number(internals(client)[kRunning] ?? 0)
@@ -56,7 +61,16 @@ export function runningStreams(client: Client): number {
  * client's connection is not HTTP/2 or undici's internals are not the ones this was written against (a newer
  * undici): the caller then must not multiplex on it.
  */
-export function adoptGracefulGoaway(client: Client, onGraceful: (lastStreamId: number) => void): boolean {
+export interface LaneEvents {
+  /** The server said a graceful GOAWAY naming this last stream: the connection takes no new streams. */
+  graceful(lastStreamId: number): void
+  /** The server's SETTINGS said how many streams it allows at once. */
+  settings(maxConcurrentStreams: number): void
+  /** A stream has ended (told after undici has counted it ended): the connection has room for another. */
+  streamEnded(): void
+}
+
+export function adoptGracefulGoaway(client: Client, events: LaneEvents): boolean {
   if (!h2InternalsPresent()) return false
   const state = internals(client)
   const session = state[kHTTP2Session] as ClientHttp2Session | null | undefined
@@ -84,17 +98,30 @@ export function adoptGracefulGoaway(client: Client, onGraceful: (lastStreamId: n
         undiciGoaway.call(this, code, lastStreamId, data)
         return
       }
-      if (first) onGraceful(lastStreamId)
+      if (first) events.graceful(lastStreamId)
     },
   )
   const noStreams = refuseNoStreams(client, state)
+  let closing = false
   context.busy = (): boolean => {
-    if (said !== null) return true
+    if (said !== null) {
+      // Its streams have ended: it closes now, so any request still waiting on it goes over a new connection
+      // (undici connects again for it); Node's session stays open after a graceful GOAWAY otherwise.
+      if (!closing && runningStreams(client) === 0) {
+        closing = true
+        queueMicrotask(() => session.close())
+      }
+      return true
+    }
     const most = Number(state[kMaxConcurrentStreams] ?? 1)
     if (most <= 0) noStreams()
     return runningStreams(client) >= most
   }
-  readFailuresByStream(session, context, () => said)
+  readFailuresByStream(session, context, () => said, events)
+  // After undici's own listener, which has read the limit into the client by then.
+  session.on('remoteSettings', (settings: { maxConcurrentStreams?: number }) => {
+    if (settings.maxConcurrentStreams !== undefined) events.settings(settings.maxConcurrentStreams)
+  })
   return true
 }
 
@@ -144,12 +171,16 @@ function readFailuresByStream(
   session: ClientHttp2Session,
   context: Context,
   goaway: () => Goaway | null,
+  events: LaneEvents,
 ): void {
   const write = context.write as (req: UndiciRequest) => unknown
   const request = session.request
   let made: ClientHttp2Stream | null = null
   session.request = function (this: ClientHttp2Session, ...args: Parameters<ClientHttp2Session['request']>) {
-    return (made = request.apply(this, args))
+    made = request.apply(this, args)
+    // Listened before undici's own listeners; told once they have all run.
+    made.once('close', () => queueMicrotask(() => events.streamEnded()))
+    return made
   }
   context.write = (req: UndiciRequest): unknown => {
     made = null

@@ -1,21 +1,22 @@
 import { ReusingPool } from './reusing-pool'
 import type { Dispatcher, Pool } from 'undici'
 import { Client } from './undici-parts'
-import { adoptGracefulGoaway, clientSocket, heldRequests } from './h2-graceful-goaway'
+import { adoptGracefulGoaway, clientSocket, heldRequests, streamsAllowed } from './h2-graceful-goaway'
 
 /**
  * The connections to one https origin of an agent that offers HTTP/2, shared as a browser shares them: requests
  * to an origin that speaks HTTP/2 go as streams over one connection (up to H2_STREAMS_PER_CONNECTION at once, or
- * fewer when the server's SETTINGS say so; the rest wait their turn on it), and to one that speaks HTTP/1.1 over
- * a pool of connections, one request on each at a time.
+ * fewer when the server's SETTINGS say so; the rest wait their turn here, not on the connection, and go on it
+ * as its streams end), and to one that speaks HTTP/1.1 over a pool of connections, one request on each at a
+ * time. A new connection is given one stream until its server's SETTINGS come, or as many as the origin's last
+ * SETTINGS allowed.
  *
  * Which it speaks is learnt from the first connection's ALPN, so while that connection is being made the other
  * requests wait for it (as a browser's do) instead of each opening a connection of its own. If it fails, the
  * waiting requests go through the HTTP/1.1 pool, each trying on its own, and the next request asks again.
  *
  * A connection the server ends with a graceful GOAWAY takes no new stream, finishes its own and closes
- * (h2-graceful-goaway.ts); new requests go over a new one, and any still waiting on the old one follow once it
- * has closed. When that GOAWAY refused streams (the server takes only so many a connection: nginx's
+ * (h2-graceful-goaway.ts); the requests waiting go over a new one. When that GOAWAY refused streams (the server takes only so many a connection: nginx's
  * keepalive_requests), the origin learns how many it took, and later connections are given no more than that
  * in all, so the refused requests, sent again, are not refused a second time.
  */
@@ -38,6 +39,12 @@ export class H2Origin {
   /** Streams the current lane has been given, and how many the server takes a connection (learnt from a GOAWAY). */
   private given = 0
   private streamsPerConnection = Infinity
+  /** Requests for the origin's HTTP/2 lanes not yet given to one (dispatchOnLane). */
+  private waiting: Held[] = []
+  /** The streams at once the origin's server last said it allows (SETTINGS), 0 until one has. */
+  private serverStreams = 0
+  /** The lanes whose server's SETTINGS have come. */
+  private readonly settled = new WeakSet<Client>()
   private pool: Pool | null = null
   /** The probe's connection when it was not HTTP/2: the pool's first if idle by then, so the origin's next
    * request reuses it; else it closes once its request has ended. */
@@ -72,23 +79,56 @@ export class H2Origin {
     }
   }
 
+  /**
+   * Requests wait here, not on a connection, for a stream the server allows: one waiting on a connection that
+   * then says GOAWAY would follow it (undici gives it that connection's next one, over any limit learnt), so a
+   * connection is given only as many as its server's SETTINGS_MAX_CONCURRENT_STREAMS, and more as they end.
+   */
   private dispatchOnLane(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    // A lane ended under its requests (a server allowing no streams) takes none: the next goes on a new one.
-    if (!this.lane || this.lane.destroyed) {
-      this.lane = this.newLane(H2_STREAMS_PER_CONNECTION)
-      this.given = 0
+    this.waiting.push([options, handler])
+    this.pump()
+    return true
+  }
+
+  private pump(): void {
+    while (this.waiting.length > 0 && !this.destroyed) {
+      // A lane ended under its requests (a server allowing no streams) takes none: the next goes on a new one.
+      if (!this.lane || this.lane.destroyed) {
+        this.lane = this.newLane(H2_STREAMS_PER_CONNECTION)
+        this.given = 0
+      }
+      const lane = this.lane
+      // Pumped again once one of its streams has ended. A server allowing none gets them all: the lane's own
+      // check fails them together (h2-graceful-goaway.ts).
+      const allowed = this.allowedOn(lane)
+      if (allowed > 0 && heldRequests(lane) >= allowed) return
+      const [options, handler] = this.waiting.shift() as Held
+      lane.dispatch(options, handler)
+      // As many as the server takes a connection: the next request opens another.
+      if (++this.given >= this.streamsPerConnection) this.goingAway(lane)
     }
-    const lane = this.lane
-    const accepted = lane.dispatch(options, handler)
-    // As many as the server takes a connection: the next request opens another.
-    if (++this.given >= this.streamsPerConnection) this.goingAway(lane)
-    return accepted
+  }
+
+  /**
+   * Streams a lane may be given at once: what its server's SETTINGS allow; before they have come, what the
+   * origin's last SETTINGS allowed, or one (a cold burst given a hundred at once had all but the server's few
+   * refused, and each refused request has only the one resend).
+   */
+  private allowedOn(lane: Client): number {
+    if (!this.settled.has(lane) && this.serverStreams === 0) return 1
+    return Math.min(streamsAllowed(lane), H2_STREAMS_PER_CONNECTION)
   }
 
   private newLane(streams: number): Client {
-    const lane = new Client(this.origin, { ...this.options, pipelining: streams })
+    // A new connection's streams at once, until its own SETTINGS say: what the origin's last SETTINGS said.
+    const known =
+      this.serverStreams > 0
+        ? { maxConcurrentStreams: Math.min(this.serverStreams, H2_STREAMS_PER_CONNECTION) }
+        : {}
+    const lane = new Client(this.origin, { ...this.options, ...known, pipelining: streams })
     lane.on('connect', () => this.connected(lane))
     lane.on('connectionError', () => this.connectFailed(lane))
+    lane.on('disconnect', () => this.pump())
     return lane
   }
 
@@ -96,7 +136,14 @@ export class H2Origin {
   private connected(lane: Client): void {
     const h2 = (clientSocket(lane) as { alpnProtocol?: unknown } | null)?.alpnProtocol === 'h2'
     const probe = lane === this.probe
-    if (h2 && adoptGracefulGoaway(lane, (last) => this.saidGoaway(lane, last))) {
+    if (
+      h2 &&
+      adoptGracefulGoaway(lane, {
+        graceful: (last) => this.saidGoaway(lane, last),
+        settings: (most) => this.serverSaid(lane, most),
+        streamEnded: () => this.pump(),
+      })
+    ) {
       this.protocol = 'h2'
       lane.pipelining = H2_STREAMS_PER_CONNECTION
       if (probe) {
@@ -141,6 +188,13 @@ export class H2Origin {
     const held = this.held
     this.held = []
     return held
+  }
+
+  /** A lane's server said how many streams it allows at once: later connections start from it. */
+  private serverSaid(lane: Client, most: number): void {
+    this.settled.add(lane)
+    this.serverStreams = most
+    this.pump()
   }
 
   /** Client streams have odd ids: the server took (last + 1) / 2; more given means the rest were refused. */
@@ -189,14 +243,15 @@ export class H2Origin {
   /** Requests in flight finish; nothing new is taken. */
   close(): Promise<void> {
     this.closed = true
-    const held = this.takeHeld()
+    const held = [...this.takeHeld(), ...this.waiting.splice(0)]
     for (const [o, h] of held) this.onePerConnection().dispatch(o, h)
     return Promise.all(this.all().map((d) => d.close().catch(() => undefined))).then(() => undefined)
   }
 
   destroy(): Promise<void> {
     this.closed = this.destroyed = true
-    for (const [, h] of this.takeHeld()) h.onError?.(new Error('The connection pool was closed'))
+    for (const [, h] of [...this.takeHeld(), ...this.waiting.splice(0)])
+      h.onError?.(new Error('The connection pool was closed'))
     return Promise.all(this.all().map((d) => d.destroy().catch(() => undefined))).then(() => undefined)
   }
 }
