@@ -2,6 +2,7 @@ import { createElement } from 'react'
 import { describe, expect, it } from 'vitest'
 import { emptySavedRequest, savedRequestSchema } from '../../src/shared/collection'
 import { Composer } from '../../src/renderer/composer/Composer'
+import { MqttPublishBox, SocketIoEmitBox } from '../../src/renderer/mqtt/MessagingCompose'
 import { SavedItemsPanel } from '../../src/renderer/mqtt/SavedItemsPanel'
 import { createAppStore } from '../../src/renderer/store/app-store'
 import { isTabDirty, tabContent, tabFromFile, type RequestTab } from '../../src/renderer/tabs/request-tab'
@@ -77,6 +78,20 @@ describe('the Auth tab of MQTT and Socket.IO', () => {
     expect(auth(io.html())).toMatch(
       /sets Bearer token auth, which Socket\.IO does not send: put credentials in the auth payload/,
     )
+  })
+})
+
+describe('the publish and emit boxes of a session that is not open', () => {
+  it('say why Publish / Emit is greyed, beside it', () => {
+    const app = createAppStore(fakeClient().client)
+    const box = (el: typeof MqttPublishBox | typeof SocketIoEmitBox, open: boolean): string =>
+      renderOverStore(app, createElement(el, { sid: 's1', open }))
+    expect(box(MqttPublishBox, false)).toMatch(/<button[^>]*disabled=""[^>]*>Publish</)
+    expect(box(MqttPublishBox, false)).toMatch(
+      /role="note">This session is not open: wait while it connects, or press Send to open a new one to publish on/,
+    )
+    expect(box(SocketIoEmitBox, false)).toMatch(/open a new one to emit on/)
+    expect(box(MqttPublishBox, true)).not.toContain('This session is not open')
   })
 })
 

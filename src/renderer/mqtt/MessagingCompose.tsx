@@ -85,7 +85,9 @@ function SendBox(props: {
   children: ReactNode
 }) {
   const [error, setError] = useState<AppError | null>(null)
-  const go = async (): Promise<void> => setError(await props.send())
+  const go = async (): Promise<void> => {
+    if (props.open) setError(await props.send())
+  }
   return (
     <div className="messaging-send">
       <div className="messaging-send-bar">
@@ -94,6 +96,13 @@ function SendBox(props: {
           {props.what === 'publish' ? 'Publish' : 'Emit'}
         </button>
       </div>
+      {props.open ? null : (
+        // Said beside the greyed button: a session that is connecting, or has ended (refused, gone away, closed).
+        <p className="muted small messaging-not-open" role="note">
+          This session is not open: wait while it connects, or press Send to open a new one to {props.what}{' '}
+          on.
+        </p>
+      )}
       <SavedItemsBar what={props.what} sid={props.sid} />
       <PayloadField {...props.payload} onSend={go} error={error} />
     </div>
