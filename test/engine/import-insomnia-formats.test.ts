@@ -131,10 +131,20 @@ describe('Insomnia v4: WebSocket payloads', () => {
           metaSortKey: -1,
           isPrivate: false,
         },
+        // A payload whose request is not in the file: nothing to hang it on, and said so.
+        {
+          _id: 'ws-payload_2',
+          _type: 'websocket_payload',
+          parentId: 'ws-req_gone',
+          name: 'hello',
+          value: 'hi',
+        },
       ],
     })
     const report = await importText(text, dir)
-    expect(report.unmapped.join('\n')).not.toContain('websocket_payload')
+    expect(report.unmapped).toEqual([
+      'websocket_payload "hello": left out (its WebSocket request ws-req_gone is not imported)',
+    ])
     expect((await savedRequest(dir, 'room.yaml')).messages).toEqual([
       { name: 'message 1', text: '{\n  "op": "join",\n  "room": "{{room}}"\n}' },
     ])

@@ -193,6 +193,11 @@ export function importInsomniaResources(resources: Res[], fallbackName = 'Insomn
       type === 'grpc_request'
     ) {
       u.push(`${str(r['name'], type)}: not under the workspace; left out`)
+    } else if (type === 'websocket_payload') {
+      // A payload becomes a saved message of the WebSocket request it sits under; this one's request is not imported.
+      u.push(
+        `websocket_payload${r['name'] ? ` "${str(r['name'])}"` : ''}: left out (its WebSocket request ${str(r['parentId']).slice(0, 80) || '(none)'} is not imported)`,
+      )
     } else {
       u.push(
         `${type}${r['name'] ? ` "${str(r['name'])}"` : ''}: not imported (Flightdeck has no ${type.replace(/_/g, ' ')})`,
