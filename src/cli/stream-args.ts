@@ -21,6 +21,8 @@ common options:
       --json               one JSON object per line: open, message, retry, closed, and the end
       --max <n>            close after n messages received
       --duration <s>       close after s seconds (decimals allowed)
+      --max-reconnects <n> close after n reconnects in all (default 100; 0: no limit), each
+                           one a stream that ended or dropped and was opened again
   -k, --insecure           accept TLS certificates that do not verify
 
 sse options:
@@ -50,7 +52,15 @@ interface Common {
   json: boolean
   max: number | null
   durationMs: number | null
+  /** Reconnects in all before the command closes the session; 0: no limit. */
+  maxReconnects: number
 }
+
+/**
+ * EventSource reconnects for ever; a command in a terminal or a script should end. A stream that ends after
+ * each event (a server that answers one and closes) reconnected hundreds of times a second, without end.
+ */
+export const DEFAULT_MAX_RECONNECTS = 100
 
 export type StreamCliCommand =
   | { kind: 'help' }
@@ -101,6 +111,7 @@ export function parseStreamArgs(argv: readonly string[]): StreamCliCommand {
         data: { type: 'string', short: 'd' },
         'no-reconnect': { type: 'boolean' },
         retries: { type: 'string' },
+        'max-reconnects': { type: 'string' },
         mode: { type: 'string' },
         'last-event-id': { type: 'string' },
         'headers-timeout': { type: 'string' },
@@ -146,7 +157,14 @@ export function parseStreamArgs(argv: readonly string[]): StreamCliCommand {
     }
     durationMs = Math.round(s * 1000)
   }
-  const common: Common = { json: values.json === true, max, durationMs }
+  const maxReconnects = wholeNumber(values['max-reconnects'], '--max-reconnects', 0, 1_000_000)
+  if (typeof maxReconnects === 'string') return error(maxReconnects)
+  const common: Common = {
+    json: values.json === true,
+    max,
+    durationMs,
+    maxReconnects: maxReconnects ?? DEFAULT_MAX_RECONNECTS,
+  }
 
   if (command === 'ws') {
     const sseOnly = [

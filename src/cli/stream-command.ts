@@ -78,6 +78,7 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
   }
   const sid = opened.value.sid
   let received = 0
+  let reconnectsCut = false
   let origin: number | null = null
   let closing = false
   /** Closes the session; `why` (the command's own reason: "after 1 message (--max)") gets a line of its own. */
@@ -107,6 +108,12 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
           (e.type === 'ws-message' && e.dir === 'in' && (e.kind === 'text' || e.kind === 'binary'))
         // Messages that arrive while the close is under way are past --max: not printed.
         if (incoming && command.max !== null && received >= command.max) continue
+        // The reconnect past the limit is not made: the session closes instead, saying why.
+        if (e.type === 'retry' && command.maxReconnects > 0 && e.attempt > command.maxReconnects) {
+          reconnectsCut = true
+          close(`after ${command.maxReconnects} reconnects (--max-reconnects)`)
+          continue
+        }
         print(e)
         if (e.type === 'stream-open' && command.kind === 'ws' && e.attempt === 0) {
           for (const text of command.send) void service.invoke('ws.send', { sid, kind: 'text', data: text })
@@ -137,6 +144,10 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
     const { final } = outcome
     service.flush()
     reportLogCut(service, sid, io.err)
+    if (reconnectsCut)
+      io.err(
+        `flightdeck: closed after ${command.maxReconnects} reconnects: the stream kept ending (--max-reconnects N raises the limit, 0 removes it; --no-reconnect ends at the first end)\n`,
+      )
     if (final.type === 'error') {
       io.err(`flightdeck: ${final.code}: ${final.message}\n`)
       return interrupt.exitCode(1)

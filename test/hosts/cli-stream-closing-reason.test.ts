@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli/index'
+import { parseStreamArgs } from '../../src/cli/stream-args'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
 import { startWsServer, type WsFixture } from '../fixtures/ws-server'
 
@@ -67,6 +68,27 @@ describe('flightdeck ws / sse: why the command closed', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+
+  it('sse: a stream that keeps ending is closed after --max-reconnects reconnects, saying so (it reconnected for ever)', async () => {
+    // One event a connection, then the end, with a 1 ms reconnection time: the default limit (100) is reached
+    // in well under a second; a smaller one keeps the case short.
+    const before = sse.requests.filter((q) => q.path.startsWith('/events')).length
+    const r = await cli('sse', `${sse.url}/events?n=1&retry=1&close=1`, '--max-reconnects', '3')
+    expect(r.code).toBe(0)
+    expect(untimed(r.lines.filter((l) => l.includes('* closing')))).toEqual([
+      '* closing after 3 reconnects (--max-reconnects)',
+    ])
+    expect(r.err).toMatch(
+      /^flightdeck: closed after 3 reconnects: the stream kept ending \(--max-reconnects N/m,
+    )
+    // The first connection and 3 reconnects; the command reads events in batches, so a reconnect or two already
+    // under way when it sees the limit may still reach the server (a few, where it made hundreds a second).
+    const made = sse.requests.filter((q) => q.path.startsWith('/events')).length - before
+    expect(made).toBeGreaterThanOrEqual(4)
+    expect(made).toBeLessThan(20)
+    // The default is a limit too.
+    expect(parseStreamArgs(['sse', sse.url])).toMatchObject({ maxReconnects: 100 })
   })
 
   it('sse --max 1 says "after 1 message"', async () => {
