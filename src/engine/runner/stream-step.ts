@@ -239,11 +239,13 @@ export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): P
   else if (!streamOpen)
     error = {
       code: 'timeout_connect',
-      message: `stopped after ${durationMs} ms before the ${SESSION_WORDS[input.kind]} opened`,
+      message: `${stoppedAfterWords(durationMs, input.stop.durationMs === undefined)} before the ${SESSION_WORDS[input.kind]} opened`,
     }
   else if (!met && (input.stop.count !== undefined || re)) {
     const wanted = re ? `a message matching /${input.stop.match ?? ''}/` : `${input.stop.count ?? 0} messages`
-    const how = timedOut ? `stopped after ${durationMs} ms` : 'the stream ended'
+    const how = timedOut
+      ? stoppedAfterWords(durationMs, input.stop.durationMs === undefined)
+      : 'the stream ended'
     error = {
       code: 'stop_not_met',
       message: `${how} with ${count} message${count === 1 ? '' : 's'}, before ${wanted}${notKept ? ` (${notKept})` : ''}`,
@@ -260,6 +262,14 @@ export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): P
       ...(input.implied?.(input.assertions, sid) ?? []),
     ],
   }
+}
+
+/**
+ * How a step's wait ended, in words. A step with a count or a match and no `durationMs` waits DEFAULT_STOP's
+ * 10 s, so a CI run ends when a stream falls silent: that cut says it was the default and how to wait longer.
+ */
+export function stoppedAfterWords(durationMs: number, byDefault: boolean): string {
+  return `stopped after ${durationMs} ms${byDefault ? ' (the default wait of a stream step: set stop.durationMs to wait longer)' : ''}`
 }
 
 /** What can be checked of a stream: the handshake status and the message count. */
