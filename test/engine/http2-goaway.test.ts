@@ -279,7 +279,7 @@ describe('HTTP/2 requests share a connection', () => {
 })
 
 describe('TLS with a CA file', () => {
-  it("a profile's connections share one secure context: the CA file is parsed once, not once a connection", async () => {
+  it("a CA file's connections share one secure context, across profiles: parsed once, not once a connection", async () => {
     // Every answer closes its connection, so each request opens one of its own.
     const closing = createHttpsServer({ cert: pki.localhost.cert, key: pki.localhost.key }, (_req, res) => {
       res.setHeader('connection', 'close')
@@ -301,6 +301,9 @@ describe('TLS with a CA file', () => {
         expect(done(r).status).toBe(200)
         expect(eventsOf(r, 'request-sent')[0]?.reused).toBe(false)
       }
+      // Profiles that differ in all but the CA (HTTP/2 offered, another connect timeout) share it too.
+      const other = { caFile: ownCa, http2: true, connectTimeoutMs: 7_000 }
+      expect(done(await send(service, spec(`https://localhost:${port}/c/h2`, {}, other))).status).toBe(200)
       expect(contexts.mock.calls.filter(([o]) => o?.ca !== undefined)).toHaveLength(1)
     } finally {
       contexts.mockRestore()

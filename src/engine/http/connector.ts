@@ -5,6 +5,7 @@ import type { SecureContext, TLSSocket } from 'node:tls'
 import type { buildConnector } from 'undici'
 import type { ConnectEvent, DnsEvent, TlsEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
+import { caContext } from './ca-contexts'
 import type { ExchangeMarks } from './timings'
 
 /**
@@ -63,10 +64,11 @@ export function takeConnectionId(): number {
 
 export function createTimedConnector(clock: Clock, profile: TlsProfile): buildConnector.connector {
   // One secure context for the profile's connections: given `ca`, tls.connect would parse the whole CA file again
-  // for each (~0.1 s for a system's 144 certificates at load; 11 connections a second, 120 with it shared).
+  // for each (~0.1 s for a system's 144 certificates at load; 11 connections a second, 120 with it shared); and
+  // one for every profile with the same CA content (ca-contexts.ts).
   let secureContext: SecureContext | undefined
   const contextOf = (tls: typeof NodeTls): SecureContext | undefined =>
-    profile.ca ? (secureContext ??= tls.createSecureContext({ ca: profile.ca })) : undefined
+    profile.ca ? (secureContext ??= caContext(tls, profile.ca)) : undefined
   return (options, callback) => {
     const timing: ConnectionTiming = { id: nextConnectionId++, host: options.hostname, claimed: false }
     const isTls = options.protocol === 'https:'
