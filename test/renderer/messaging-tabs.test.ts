@@ -58,6 +58,10 @@ describe('the composer for MQTT and Socket.IO', () => {
     const m = setUp(mq, 'sensors.yaml')
     expect(tabNames(m.html())).toEqual(['Connection', 'Auth', 'Tests', 'Saved'])
     expect(m.html()).toContain('aria-label="Subscriptions"')
+    // The Subscribe field's `@QoS` is said under it (MQTTX has a QoS picker per subscription).
+    expect(m.html()).toMatch(
+      /role="note">Topic filters, comma-separated [^<]*@1 or @2 after one subscribes at that\s+QoS, else QoS 0/,
+    )
   })
 })
 

@@ -99,6 +99,11 @@ function MqttConnection() {
       <Field label="Client id" name="Client id" field="mqttClientId" placeholder="generated" />
       <Check label="Reconnect" field="reconnect" />
       <InsecureCheck />
+      {/* Where MQTTX has a QoS picker per subscription, the field's own syntax is said in words. */}
+      <p className="muted small auth-note" role="note">
+        Topic filters, comma-separated (+ is one level, # every level below); @1 or @2 after one subscribes at
+        that QoS, else QoS 0.
+      </p>
     </div>
   )
 }
