@@ -5,6 +5,7 @@ import { DetailsPane } from './details/DetailsPane'
 import { StreamDetailsSwitch } from './streams/StreamDetails'
 import { useGlobalShortcuts } from './hooks/use-global-shortcuts'
 import { usePaneSize } from './hooks/use-pane-size'
+import { composerDefault, useWindowHeight } from './hooks/use-composer-default'
 import { Timeline } from './timeline/Timeline'
 import { Sidebar } from './sidebar/Sidebar'
 import { RequestTabs } from './tabs/RequestTabs'
@@ -20,7 +21,7 @@ import { useCallback, useState } from 'react'
 
 /**
  * The composer's default height for a GraphQL request: a typical query (a dozen lines) and its variables in
- * sight, where HTTP's 210 px showed ~5 lines; at most 48% of the window so the timeline keeps its room.
+ * sight; at most 48% of the window so the timeline keeps its room.
  */
 function graphqlComposerDefault(): number {
   const tall = window.innerHeight > 0 ? window.innerHeight : 900
@@ -48,7 +49,10 @@ export function App() {
   const [sidebarWidth, setSidebarWidth] = usePaneSize('sidebar', 260, 180, 520)
   // A GraphQL request keeps a composer height of its own (taller by default, remembered apart from HTTP's).
   const graphql = useActiveDraft((d) => d.kind === 'graphql')
-  const [httpHeight, setHttpHeight] = usePaneSize('composer', 210, 120, 640)
+  // Every other kind shares one height: sized from the window until the person drags it (use-composer-default).
+  const windowHeight = useWindowHeight()
+  const [httpSized, setHttpHeight, httpChosen] = usePaneSize('composer', 210, 120, 640)
+  const httpHeight = httpChosen ? httpSized : composerDefault(windowHeight, 640)
   const [graphqlHeight, setGraphqlHeight] = usePaneSize(
     'composer-graphql',
     graphqlComposerDefault(),

@@ -6,7 +6,8 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  * window gives way in a smaller one (the timeline and the splitter to drag it back stay on screen), comes back
  * to its remembered size when the window grows again, and the splitter reports the size drawn, not the one
  * remembered (aria-valuenow), as it does when a CSS minimum draws the gRPC composer taller. The details pane
- * below takes the room empty timeline rows would have until the person sizes it.
+ * below takes the room empty timeline rows would have until the person sizes it, and the composer a share of
+ * the window until the person drags it.
  */
 
 let host: RunningWebHost
@@ -45,12 +46,38 @@ test('panes give way in a smaller window, come back in a bigger one, and the spl
 }) => {
   const pageErrors: string[] = []
   page.on('pageerror', (e) => pageErrors.push(e.message))
-  await page.setViewportSize({ width: 1280, height: 800 })
+  await page.setViewportSize({ width: 1440, height: 900 })
   await page.goto(host.url)
   const composerSplit = page.getByRole('separator', { name: 'Resize composer' })
   const composer = page.locator('.composer-wrap')
   const timeline = page.getByRole('grid', { name: 'Timeline' })
-  await expect(composerSplit).toHaveAttribute('aria-valuenow', '210')
+
+  // Until the person drags it, the composer takes a share of the window (floor 210 px, room kept for the
+  // timeline's rows and the details' 240 px): a JSON body shows a screenful of lines at 1440×900.
+  await expect(composerSplit).toHaveAttribute('aria-valuenow', '360')
+  await page.getByRole('combobox', { name: 'Method', exact: true }).selectOption('POST')
+  await page.getByRole('tab', { name: /^Body/ }).click()
+  await page.getByRole('radiogroup', { name: 'Body kind' }).getByText('JSON', { exact: true }).click()
+  const lines = Array.from({ length: 20 }, (_, i) => `  "field${i}": ${i}`)
+  await page.getByRole('textbox', { name: 'Body JSON' }).fill(`{\n${lines.join(',\n')}\n}`)
+  const inSight = await page.locator('.composer-panel').evaluate((panel) => {
+    const scroller = panel.querySelector('.cm-scroller')
+    if (!scroller) return -1
+    const a = panel.getBoundingClientRect()
+    const b = scroller.getBoundingClientRect()
+    return [...scroller.querySelectorAll('.cm-line')].filter((line) => {
+      const r = line.getBoundingClientRect()
+      return r.top >= Math.max(a.top, b.top) - 0.5 && r.bottom <= Math.min(a.bottom, b.bottom) + 0.5
+    }).length
+  })
+  expect(inSight, 'body lines in sight at 1440×900').toBeGreaterThanOrEqual(8)
+  // It follows the window: less in a 1024×700 one, where the timeline's four rows and the details keep room.
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await expect.poll(() => drawn(composer, 'height')).toBe(235)
+  await expect(timeline).toBeInViewport()
+  expect(await drawn(page.locator('.details-wrap'), 'height')).toBeGreaterThanOrEqual(240)
+  await page.setViewportSize({ width: 1280, height: 800 })
+  expect(await reportsDrawn(composerSplit, composer, 'height')).toBe(320)
 
   // Until the person sizes the details pane below, it takes the room the timeline's rows leave (a new session's
   // timeline keeps its toolbar, header and four rows' room, not a screen of empty rows); its splitter says the
@@ -67,13 +94,13 @@ test('panes give way in a smaller window, come back in a bigger one, and the spl
   await press(page, detailsSplit, 'ArrowDown', 2)
   expect(await reportsDrawn(detailsSplit, details, 'height')).toBe(filled - 10)
 
-  // The gRPC composer is drawn taller than the remembered 210 px (its 8-line message editor): that is reported.
+  // The gRPC composer is drawn at least tall enough for its 8-line message editor: that is reported.
   await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'gRPC' })
   await expect.poll(() => drawn(composer, 'height')).toBeGreaterThan(300)
   expect(await reportsDrawn(composerSplit, composer, 'height')).toBeGreaterThan(300)
   await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'HTTP' })
-  await expect.poll(() => drawn(composer, 'height')).toBe(210)
-  expect(await reportsDrawn(composerSplit, composer, 'height')).toBe(210)
+  await expect.poll(() => drawn(composer, 'height')).toBe(320)
+  expect(await reportsDrawn(composerSplit, composer, 'height')).toBe(320)
 
   // The composer as tall as it goes in a tall window…
   await page.setViewportSize({ width: 1280, height: 1000 })

@@ -1,0 +1,37 @@
+import { useEffect, useState } from 'react'
+
+/** The composer's height before this default: the least it is drawn at until the person sizes it. */
+export const COMPOSER_FLOOR = 210
+/**
+ * The part of the window the composer takes: 360 px at 900, where the request line, tabs and body bar (about
+ * 116 px) leave the body editor its whole default twelve lines.
+ */
+const SHARE = 0.4
+/**
+ * What the window keeps outside the composer: the toolbar (34), the request tabs (30), two splitters, the
+ * timeline's toolbar, header and four rows (159, use-wanted-height.ts) and the details pane's 240 below.
+ */
+const KEPT = 34 + 30 + 2 + 159 + 240
+
+/**
+ * The composer's height until the person drags its splitter: a share of the window, so a JSON body shows a
+ * screenful of lines in a tall one, never less than COMPOSER_FLOOR and never so tall that the timeline's
+ * rows and the details pane lose their room; at most `max`, the splitter's own bound.
+ */
+export function composerDefault(windowHeight: number, max: number): number {
+  const room = windowHeight - KEPT
+  return Math.round(Math.max(COMPOSER_FLOOR, Math.min(max, windowHeight * SHARE, room)))
+}
+
+/** The window's inner height, followed as the window is resized. */
+export function useWindowHeight(): number {
+  const [height, setHeight] = useState(() => (window.innerHeight > 0 ? window.innerHeight : 900))
+  useEffect(() => {
+    const update = (): void => {
+      if (window.innerHeight > 0) setHeight(window.innerHeight)
+    }
+    window.addEventListener('resize', update)
+    return () => window.removeEventListener('resize', update)
+  }, [])
+  return height
+}
