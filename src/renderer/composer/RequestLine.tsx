@@ -30,7 +30,7 @@ export function RequestLine() {
       {mode === 'graphql' || mode === 'grpc' || mode === 'mqtt' || mode === 'socketio' ? null : mode ===
         'ws' ? (
         // A WebSocket always opens with a GET upgrade: there is no method to choose.
-        <span className="method-fixed mono" title="A WebSocket opens with a GET upgrade request">
+        <span className="method-fixed method-get mono" title="A WebSocket opens with a GET upgrade request">
           GET
         </span>
       ) : (
