@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { importText, sendSaved, useImportTarget } from './import-formats-helpers'
+import { importYaak } from '../../src/engine/importers/yaak'
+import { importText, savedRequest, sendSaved, useImportTarget } from './import-formats-helpers'
 import { multipartParts } from './multipart-parts'
 
 /**
@@ -67,5 +68,129 @@ describe('a Yaak multipart body', () => {
     expect(report.unmapped).toContain(
       'Upload receipt: file part "renamed" is sent as filename="receipt.csv"; Yaak sends it as "may.csv"',
     )
+  })
+})
+
+/** A Yaak 2025 export (environments by `parentModel`: the base, a sub environment, a folder's). */
+function yaakFolderEnvExport(stub: string): string {
+  const env = (id: string, name: string, parentModel: string, parentId: string | null, vars: object[]) => ({
+    model: 'environment',
+    id,
+    workspaceId: 'wk_o',
+    name,
+    public: true,
+    parentModel,
+    parentId,
+    variables: vars,
+    color: null,
+    sortPriority: 0,
+  })
+  return JSON.stringify({
+    yaakVersion: '2025.6.1',
+    yaakSchema: 4,
+    resources: {
+      workspaces: [{ model: 'workspace', id: 'wk_o', name: 'Orders', headers: [], authenticationType: null }],
+      environments: [
+        env('ev_stage', 'Staging', 'environment', 'ev_base', [
+          { enabled: true, name: 'token', value: 't-stage' },
+        ]),
+        env('ev_base', 'Global Variables', 'workspace', null, [{ enabled: true, name: 'base', value: stub }]),
+        env('ev_fold', 'Orders folder', 'folder', 'fl_orders', [
+          { enabled: true, name: 'orderId', value: '77' },
+        ]),
+      ],
+      folders: [
+        {
+          model: 'folder',
+          id: 'fl_orders',
+          workspaceId: 'wk_o',
+          folderId: null,
+          name: 'Orders',
+          headers: [{ enabled: true, name: 'X-Team', value: 'billing' }],
+          authenticationType: 'bearer',
+          authentication: { token: '${[ token ]}' },
+          sortPriority: 0,
+        },
+      ],
+      httpRequests: [
+        {
+          model: 'http_request',
+          id: 'rq_get',
+          workspaceId: 'wk_o',
+          folderId: 'fl_orders',
+          name: 'Get order',
+          method: 'GET',
+          url: '${[ base ]}/orders/${[ orderId ]}',
+          urlParameters: [],
+          headers: [],
+          bodyType: null,
+          body: {},
+          authenticationType: null,
+          authentication: {},
+          sortPriority: 0,
+        },
+      ],
+      websocketRequests: [
+        {
+          model: 'websocket_request',
+          id: 'wr_feed',
+          workspaceId: 'wk_o',
+          folderId: null,
+          name: 'Feed',
+          url: 'ws://127.0.0.1:1/feed',
+          urlParameters: [],
+          headers: [],
+          message: '{"subscribe":"${[ orderId ]}"}',
+          authenticationType: null,
+          authentication: {},
+          sortPriority: 1,
+        },
+      ],
+    },
+  })
+}
+
+describe("a Yaak export's environments and WebSocket message", () => {
+  it("a folder environment's variables are its folder's; a WebSocket request keeps its message", async () => {
+    const report = await importText(yaakFolderEnvExport(t.stub.url), t.dir)
+    expect(report.unmapped).toEqual([
+      'Orders: header X-Team (sent with every request below it) copied into 1 request (Flightdeck folders have no headers)',
+    ])
+    const opened = await t.service.invoke('collection.open', { dir: t.dir, create: false })
+    if (!opened.ok) throw new Error(opened.error.message)
+    const got = await sendSaved(t.service, t.stub, t.dir, 'orders/get-order.yaml', 'staging')
+    expect(got.url).toBe('/orders/77')
+    expect(got.headers['x-team']).toBe('billing')
+    expect(got.headers['authorization']).toBe('Bearer t-stage')
+    expect((await savedRequest(t.dir, 'feed.yaml')).messages).toEqual([
+      { name: 'message 1', text: '{"subscribe":"{{orderId}}"}' },
+    ])
+  })
+
+  it('an environment marked `base: true` holds the collection variables wherever it is listed', () => {
+    const envs = [
+      {
+        model: 'environment',
+        id: 'ev_p',
+        workspaceId: 'w',
+        name: 'Prod',
+        base: false,
+        variables: [{ name: 'host', value: 'prod' }],
+      },
+      {
+        model: 'environment',
+        id: 'ev_b',
+        workspaceId: 'w',
+        name: 'Base',
+        base: true,
+        variables: [{ name: 'host', value: 'base' }],
+      },
+    ]
+    const plan = importYaak({
+      yaakSchema: 3,
+      resources: { workspaces: [{ id: 'w', name: 'W' }], environments: envs },
+    })
+    expect(plan.variables).toEqual([{ name: 'host', value: 'base', secret: false }])
+    expect(plan.environments.map((e) => e.name)).toEqual(['Prod'])
   })
 })

@@ -28,6 +28,8 @@ import {
 
 type Obj = Record<string, unknown>
 const MAX_DEPTH = 32
+/** A saved message's limit (savedMessageSchema). */
+const MAX_MESSAGE_CHARS = 16 * 1024 * 1024
 
 export function isYaakExport(data: unknown): boolean {
   return isObj(data) && typeof data['yaakSchema'] === 'number' && isObj(data['resources'])
@@ -228,6 +230,14 @@ export function importYaak(data: unknown): ImportPlan {
     if (siblings) siblings.push(it)
     else byParent.set(p, [it])
   }
+  // Yaak's folder environments (parentModel "folder") hold variables for the requests in that folder: a folder's.
+  const envs = list('environments').filter(inWs)
+  const folderVars = new Map<string, Obj[]>()
+  for (const e of envs)
+    if (e['parentModel'] === 'folder') {
+      const id = str(e['parentId'])
+      folderVars.set(id, [...(folderVars.get(id) ?? []), e])
+    }
   const seen = new Set<Obj>()
   const children = (parent: string, path: string, depth: number): PlanNode[] => {
     const out: PlanNode[] = []
@@ -247,7 +257,9 @@ export function importYaak(data: unknown): ImportPlan {
           type: 'folder',
           folder: {
             name,
-            variables: [],
+            variables: (folderVars.get(str(it.o['id'])) ?? []).flatMap((e) =>
+              variables(e['variables'], u, `${where} (folder environment)`),
+            ),
             auth: auth(it.o['authenticationType'], it.o['authentication'], u, where),
             children: below,
           },
@@ -265,11 +277,21 @@ export function importYaak(data: unknown): ImportPlan {
         headers: pairs(o['headers'], u, where),
         auth: auth(o['authenticationType'], o['authentication'], u, where),
       }
+      // What Yaak's WebSocket message editor holds (`message`) is the request's saved message.
+      let message = it.kind === 'ws' ? text(o['message'], u, where) : ''
+      if (message.length > MAX_MESSAGE_CHARS) {
+        u.push(`${where}: its message is over 16 MiB; left out`)
+        message = ''
+      }
       out.push({
         type: 'request',
         request:
           it.kind === 'ws'
-            ? request(name, { kind: 'ws', ...common })
+            ? request(name, {
+                kind: 'ws',
+                ...common,
+                ...(message.trim() ? { messages: [{ name: 'message 1', text: message }] } : {}),
+              })
             : request(name, { ...common, method: method(o['method'], u, where), body: body(o, u, where) }),
       })
     }
@@ -285,9 +307,12 @@ export function importYaak(data: unknown): ImportPlan {
   if (orphans > 0) u.push(`${counted(orphans, 'item')} in a folder that is not in the file; left out`)
 
   // The base environment (no parent) holds the collection's variables; its children are environments.
-  const envs = list('environments').filter(inWs)
+  // Marked three ways across Yaak's versions: `parentModel: "workspace"` (sub environments "environment"),
+  // `base: true`, or (older) no `environmentId`.
   const isBase = (e: Obj): boolean =>
-    e['parentModel'] === 'workspace' || (e['parentModel'] === undefined && !str(e['environmentId']))
+    typeof e['base'] === 'boolean'
+      ? e['base']
+      : e['parentModel'] === 'workspace' || (e['parentModel'] === undefined && !str(e['environmentId']))
   const base = envs.find(isBase)
   plan.variables = [
     ...(ws ? variables(ws['variables'], u, 'workspace') : []),
@@ -296,7 +321,8 @@ export function importYaak(data: unknown): ImportPlan {
   for (const e of envs) {
     if (e === base) continue
     if (e['parentModel'] === 'folder') {
-      u.push(`folder environment "${str(e['name'])}" not kept`)
+      const at = folders.find((f) => str(f['id']) === str(e['parentId']))
+      if (!at) u.push(`folder environment "${str(e['name'])}": its folder is not in the file; left out`)
       continue
     }
     const name = str(e['name'], 'Environment')
