@@ -198,6 +198,39 @@ describe('runner: waitForWebhook', { timeout: 20_000 }, () => {
     }
   })
 
+  it('calls to URLs the inbox did not give out during the wait are named when it ends empty (a stale URL)', async () => {
+    // Answers 200 once it has called an old URL of the same inbox twice (each answered 404), as a service
+    // holding a stale callback URL does.
+    const sender = createServer((req, res) => {
+      const origin = new URL(String(req.headers['x-callback'])).origin
+      const post = (): Promise<Response> => fetch(`${origin}/hooks/staleToken12345/done`, { method: 'POST' })
+      void post()
+        .then(post)
+        .then(() => res.end('sent'))
+        .catch(() => res.end('failed'))
+    })
+    await new Promise<void>((r) => sender.listen(0, '127.0.0.1', r))
+    try {
+      const step: RunStep = {
+        id: 'stale',
+        name: 'Stale sender',
+        request: spec(`http://127.0.0.1:${(sender.address() as AddressInfo).port}/`, {
+          headers: [{ name: 'x-callback', value: '{{$webhook}}', enabled: true }],
+        }),
+        assertions: [{ kind: 'body-contains', text: 'sent' }],
+        extract: [],
+        waitForWebhook: { timeoutMs: 300 },
+      }
+      const report = await runSteps(service.http, [step], { concurrency: 1, iterations: 1, webhooks: inbox })
+      expect(report.results[0]?.assertions[0]?.passed).toBe(true)
+      expect(report.results[0]?.webhook?.missed).toBe(
+        'No webhook call within 300 ms; 2 calls reached URLs this inbox did not give out (the first: /hooks/staleToken12345/done): a stale URL?',
+      )
+    } finally {
+      await new Promise((r) => sender.close(r))
+    }
+  })
+
   it('cancelling the run ends the wait', async () => {
     const controller = new AbortController()
     const step: RunStep = {

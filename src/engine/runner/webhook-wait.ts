@@ -23,7 +23,7 @@ export async function waitForCall(
     const missed =
       signal?.aborted === true
         ? 'Cancelled while waiting for a webhook call'
-        : `No webhook call within ${wait.timeoutMs} ms${expectation.cut ? ` (${cutAside(expectation.cut)})` : ''}`
+        : `No webhook call within ${wait.timeoutMs} ms${expectation.cut ? ` (${cutAside(expectation.cut)})` : ''}${unknownAside(expectation.unknown)}`
     return {
       outcome: { timeoutMs: wait.timeoutMs, missed, assertions: [] },
       values: NOTHING,
@@ -64,4 +64,11 @@ export async function waitForCall(
     missing,
     passed: assertions.every((a) => a.passed) && missing.length === 0,
   }
+}
+
+/** Calls to URLs the inbox did not give out during the wait: most often a service still calling an old (stale) URL. */
+function unknownAside(unknown: WebhookExpectation['unknown']): string {
+  if (!unknown) return ''
+  const calls = unknown.count === 1 ? '1 call' : `${unknown.count.toLocaleString('en-US')} calls`
+  return `; ${calls} reached URLs this inbox did not give out (the first: ${unknown.firstPath}): a stale URL?`
 }

@@ -338,6 +338,7 @@ export class WebhookInbox {
       declared: declaredLength(req),
     }
     this.inFlight.set(req.socket, call)
+    this.waiters.noteUnknown(call.path)
     // Reported before it is answered: by the time its caller reads the 404, the row is on its way.
     const settle = (ended: CutReason | undefined, answer: boolean): void => {
       if (call.settledAt !== undefined) return

@@ -8,12 +8,18 @@ export interface WebhookExpectation {
   dispose(): void
   /** The last call for the token that the inbox cut while this listened (too large, too slow, hung up). */
   readonly cut: WebhookCut | undefined
+  /**
+   * Calls to URLs the inbox did not give out while this listened, and the first one's path: the usual reason a
+   * wait ends empty is a service still calling an old URL.
+   */
+  readonly unknown: { count: number; firstPath: string } | undefined
 }
 
 /** Who waits for which token's call: `waitFor` and `expect` of the inbox, and its delivery of each call. */
 export class TokenWaiters {
   private readonly byToken = new Map<string, ((call: WebhookCall) => void)[]>()
   private readonly cutsWatched = new Map<string, Set<(cut: WebhookCut) => void>>()
+  private readonly unknownWatched = new Set<(path: string) => void>()
 
   /** Hand `call` to everyone waiting for its token (each wait ends with it). */
   deliver(call: WebhookCall): void {
@@ -26,6 +32,11 @@ export class TokenWaiters {
   noteCut(cut: WebhookCut): void {
     if (cut.token === undefined) return
     for (const w of this.cutsWatched.get(cut.token) ?? []) w(cut)
+  }
+
+  /** Tell every expectation listening now that a call reached a URL the inbox did not give out. */
+  noteUnknown(path: string): void {
+    for (const w of this.unknownWatched) w(path)
   }
 
   /** Resolves with the next call for `token`, or null after `timeoutMs`. */
@@ -67,12 +78,20 @@ export class TokenWaiters {
     const onCut = (cut: WebhookCut): void => {
       lastCut = cut
     }
+    let unknown: { count: number; firstPath: string } | undefined
+    const onUnknown = (path: string): void => {
+      unknown = { count: (unknown?.count ?? 0) + 1, firstPath: unknown?.firstPath ?? path }
+    }
+    this.unknownWatched.add(onUnknown)
     this.byToken.set(token, [...(this.byToken.get(token) ?? []), onCall])
     const watching = this.cutsWatched.get(token) ?? new Set()
     this.cutsWatched.set(token, watching.add(onCut))
     return {
       get cut() {
         return lastCut
+      },
+      get unknown() {
+        return unknown
       },
       next: (timeoutMs, signal) =>
         new Promise((resolve) => {
@@ -96,6 +115,7 @@ export class TokenWaiters {
         wake = null
         w?.()
         watching.delete(onCut)
+        this.unknownWatched.delete(onUnknown)
         if (watching.size === 0 && this.cutsWatched.get(token) === watching) this.cutsWatched.delete(token)
         const current = this.byToken.get(token)
         if (!current) return
