@@ -58,6 +58,11 @@ describe('the composer for MQTT and Socket.IO', () => {
     const m = setUp(mq, 'sensors.yaml')
     expect(tabNames(m.html())).toEqual(['Connection', 'Auth', 'Tests', 'Saved'])
     expect(m.html()).toContain('aria-label="Subscriptions"')
+    // The URL's placeholder is a broker's / a Socket.IO server's, not an HTTP API's.
+    expect(m.html()).toMatch(/aria-label="URL"[^>]*placeholder="mqtt:\/\/localhost:1883 — the broker/)
+    expect(h).toMatch(
+      /aria-label="URL"[^>]*placeholder="http:\/\/localhost:3000 — the server \(https:\/\/ TLS\); the namespace is in Connection/,
+    )
     // The Subscribe field's `@QoS` is said under it (MQTTX has a QoS picker per subscription).
     expect(m.html()).toMatch(
       /role="note">Topic filters, comma-separated [^<]*@1 or @2 after one subscribes at that\s+QoS, else QoS 0/,

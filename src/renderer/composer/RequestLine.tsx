@@ -54,7 +54,11 @@ export function RequestLine() {
         placeholder={
           mode === 'grpc'
             ? 'localhost:50051 — the server as host:port (grpc:// plaintext, grpcs:// TLS)'
-            : 'https://example.com/api — Ctrl+Enter sends'
+            : mode === 'mqtt'
+              ? 'mqtt://localhost:1883 — the broker (mqtts:// TLS, ws:// or wss:// over WebSocket)'
+              : mode === 'socketio'
+                ? 'http://localhost:3000 — the server (https:// TLS); the namespace is in Connection'
+                : 'https://example.com/api — Ctrl+Enter sends'
         }
         value={url}
         spellCheck={false}
