@@ -55,9 +55,9 @@ export function RequestLine() {
           mode === 'grpc'
             ? 'localhost:50051 — the server as host:port (grpc:// plaintext, grpcs:// TLS)'
             : mode === 'mqtt'
-              ? 'mqtt://localhost:1883 — the broker (mqtts:// TLS, ws:// or wss:// over WebSocket)'
+              ? 'mqtt://localhost:1883 — mqtts:// TLS, ws:// or wss:// WebSocket'
               : mode === 'socketio'
-                ? 'http://localhost:3000 — the server (https:// TLS); the namespace is in Connection'
+                ? 'http://localhost:3000 — https:// TLS; namespace in Connection'
                 : 'https://example.com/api — Ctrl+Enter sends'
         }
         value={url}
