@@ -15,8 +15,10 @@ const common = { bundle: true, sourcemap: true, logLevel: 'warning', legalCommen
  * resolving and loading a package file by file (undici alone is ~100 files) cost more start-up than the code
  * itself. Everything else (other protocols' clients, importers, the script sandbox, the cookie jar, JSONPath,
  * the WebSocket client) stays external and is loaded only by the command, or the first session, that uses it.
+ * `yaml` stays external too: src/engine/collections/yaml-doc.ts requires it on first use (a file written, or a
+ * wrong one's line found), from node_modules.
  */
-const CLI_INLINED = ['undici', 'zod', 'yaml', 'js-yaml', 'eventsource-parser']
+const CLI_INLINED = ['undici', 'zod', 'js-yaml', 'eventsource-parser']
 
 /** Every bare import except CLI_INLINED stays external (as `packages: 'external'` would have it). */
 const externalExceptInlined = {

@@ -73,10 +73,12 @@ export async function prepareBody(spec: RequestBody): Promise<PreparedBody> {
       }
     }
     case 'multipart': {
-      // Loaded on the first multipart body: most runs never send one (see undici-parts.ts).
+      // Loaded on the first multipart body: most runs never send one (see undici-parts.ts). Both are CommonJS,
+      // taken by `default` (their module.exports): a bundle split at this import (esbuild's ES-module output)
+      // gives a CommonJS file's chunk that export alone, where Node also finds the names.
       const [{ FormData }, { Response }] = await Promise.all([
-        import('undici/lib/web/fetch/formdata.js'),
-        import('undici/lib/web/fetch/response.js'),
+        import('undici/lib/web/fetch/formdata.js').then((m) => m.default),
+        import('undici/lib/web/fetch/response.js').then((m) => m.default),
       ])
       const form = new FormData()
       let fileBytes = 0

@@ -26,11 +26,16 @@ declare module 'undici/lib/dispatcher/client-h2.js' {
   const connectH2: (...args: unknown[]) => unknown
   export default connectH2
 }
+// Imported lazily (request-body.ts), through `default`: a split bundle's chunk of a CommonJS file exports only that.
 declare module 'undici/lib/web/fetch/formdata.js' {
-  export { FormData } from 'undici'
+  import type { FormData } from 'undici'
+  const formdata: { FormData: typeof FormData }
+  export default formdata
 }
 declare module 'undici/lib/web/fetch/response.js' {
-  export { Response } from 'undici'
+  import type { Response } from 'undici'
+  const response: { Response: typeof Response }
+  export default response
 }
 // undici's internal symbols: h2-graceful-goaway.ts reads a Client's HTTP/2 connection state through them.
 declare module 'undici/lib/core/symbols.js' {
