@@ -86,13 +86,22 @@ describe('follow a job from the composer', () => {
     store.getState().setAfterResponse({ mode: 'follow', intervalMs: 30, deadlineS: 60, maxPolls: 1000 })
     await store.getState().send()
     const sid = store.getState().selectedSid ?? ''
-    await until(() => (store.getState().timeline.rows[sid]?.members?.length ?? 0) >= 2)
+    expect(sid).toMatch(/^s\d+$/)
+    // Bounded well past the work (two polls 30 ms apart) so a loaded machine cannot fail it; a timeout says what the
+    // row held, so a failure is told from slowness.
+    const job = (): string => JSON.stringify(store.getState().timeline.rows[sid]?.job ?? null)
+    const untilJob = (cond: () => boolean, what: string): Promise<void> =>
+      until(cond, 15_000).catch(() => {
+        throw new Error(`no ${what} within 15 s; the row's job: ${job()}`)
+      })
+    await untilJob(() => (store.getState().timeline.rows[sid]?.members?.length ?? 0) >= 2, 'second poll')
     store.getState().clearFinished()
     expect(store.getState().timeline.rows[sid]?.job?.state).toBe('running')
     // The toolbar counts it as a job polling (its first request has long ended).
     expect(store.getState().timeline.jobsRunning).toBe(1)
+    expect(store.getState().selectedSid).toBe(sid)
     await store.getState().cancelSelected()
-    await until(() => store.getState().timeline.rows[sid]?.job?.state === 'cancelled')
+    await untilJob(() => store.getState().timeline.rows[sid]?.job?.state === 'cancelled', 'cancel')
     expect(store.getState().timeline.jobsRunning).toBe(0)
   })
 
@@ -101,9 +110,14 @@ describe('follow a job from the composer', () => {
     const n = store.getState().timeline.order.length
     await store.getState().send()
     expect(store.getState().sendError?.message).toBe('"20x" is not an HTTP status')
-    await new Promise((r) => setTimeout(r, 30))
-    expect(store.getState().timeline.order.length).toBe(n)
+    // Nothing was sent: a plain send made now is the next row (the engine reports sends in order), not the one after.
     store.getState().setAfterResponse({ ...DEFAULT_AFTER })
+    store.getState().setMethod('GET')
+    store.getState().setUrl(`${jobs.url}/jobs/none`)
+    await store.getState().send()
+    const probe = store.getState().selectedSid ?? ''
+    await until(() => store.getState().timeline.order.includes(probe))
+    expect(store.getState().timeline.order.slice(n)).toEqual([probe])
   })
 
   it('long-polls on one lane until the value matches', async () => {
