@@ -20,8 +20,9 @@ const FAKER_TWINS: Readonly<Record<string, string>> = {
 }
 
 // Arguments hold no `%` and are bounded: a try stops at the next `%`, and every try starts at one, so text
-// full of `{%` with no `%}` costs linear time, not quadratic.
-const TAG = /\{%\s*([A-Za-z][\w.]{0,64})\s*([^%]{0,4096}?)\s*%\}/g
+// full of `{%` with no `%}` costs linear time, not quadratic. They are trimmed after the match: spaces matched
+// before, inside and after them backtracked cubically ('{% a' and 400 spaces took 85 ms, 4,000 minutes).
+const TAG = /\{%\s*([A-Za-z][\w.]{0,64})([^%]{0,4096})%\}/g
 const MAX_ARGS_TEXT = 4096
 
 /** `'body', "req_1", 60, true` -> ['body', 'req_1', '60', 'true']; null when the list does not parse. */
@@ -84,7 +85,7 @@ export class TagMapper {
   replace(s: string, where: string, ownerId: string): string {
     if (!s.includes('{%')) return s
     return s.replace(TAG, (whole, name: string, rawArgs: string) => {
-      const args = tagArgs(rawArgs)
+      const args = tagArgs(rawArgs.trim())
       if (name === 'uuid') return '{{$uuid}}'
       // Insomnia's faker tag takes Postman's dynamic-variable names without the `$`.
       if (name === 'faker' && args?.length === 1) {
