@@ -10,7 +10,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { EngineService } from '../../src/engine/service'
 import type { RequestSpec } from '../../src/shared/request'
 import { makeTestPki, type TestPki } from '../fixtures/certs'
-import { startGoawayServer, type GoawayServer } from '../fixtures/h2-goaway-server'
+import { startGoawayServer, type GoawayPolicy, type GoawayServer } from '../fixtures/h2-goaway-server'
+import { LEARNT_STREAMS_MS } from '../../src/engine/http/h2-origin'
 import { missingForH2, missingForPools } from '../../src/engine/http/undici-internals'
 import { done, eventsOf, makeService, send, spec, writeTemp } from './helpers'
 
@@ -249,6 +250,31 @@ describe('HTTP/2 requests share a connection', () => {
     expect(server.mostOpen).toBeLessThanOrEqual(10)
     // 25 a connection: 4 at the fewest, one more for requests the first GOAWAY refused before the limit was learnt.
     expect(server.sessions).toBeLessThanOrEqual(5)
+  })
+
+  it('a streams-a-connection limit learnt from a GOAWAY is let go after a while: a server that now takes more gets fewer connections', async () => {
+    const policy: GoawayPolicy = { streamsPerConnection: 5, goawayWhen: 'received' }
+    server = await startGoawayServer(pki, policy)
+    const burst = async (tag: string): Promise<number> => {
+      const before = server!.sessions
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => send(service, h2(server!.port, `/${tag}/${i}`))),
+      )
+      expect(results.filter((r) => r.final.type !== 'done').map((r) => JSON.stringify(r.final))).toEqual([])
+      return server!.sessions - before
+    }
+    await burst('learn')
+    // The server now takes any number a connection (its keepalive_requests raised).
+    delete policy.streamsPerConnection
+    expect(await burst('kept')).toBeGreaterThanOrEqual(3)
+    const now = service.clock.now.bind(service.clock)
+    const later = vi.spyOn(service.clock, 'now').mockImplementation(() => now() + LEARNT_STREAMS_MS + 1)
+    try {
+      // The connection in use finishes its five; then one more carries the rest.
+      expect(await burst('later')).toBeLessThanOrEqual(1)
+    } finally {
+      later.mockRestore()
+    }
   })
 
   for (const goawayWhen of ['received', 'answered'] as const) {

@@ -25,7 +25,10 @@ class KeepingAgent extends Agent {
   /** One-connection clients made for a single request each (dispatchOnNewConnection): closed once it ends. */
   private readonly singles = new Set<InstanceType<typeof Client>>()
 
-  constructor(private readonly poolOptions: PoolOptions) {
+  constructor(
+    private readonly poolOptions: PoolOptions,
+    private readonly clock: Clock,
+  ) {
     super(poolOptions)
   }
 
@@ -71,7 +74,8 @@ class KeepingAgent extends Agent {
    * of an agent that offers HTTP/2 shares its connections as a browser does (h2-origin.ts).
    */
   private newPool(origin: string): OriginPool {
-    if (this.poolOptions.allowH2 && origin.startsWith('https:')) return new H2Origin(origin, this.poolOptions)
+    if (this.poolOptions.allowH2 && origin.startsWith('https:'))
+      return new H2Origin(origin, this.poolOptions, () => this.clock.now())
     return this.poolOptions.connections === 1
       ? new Client(origin, this.poolOptions)
       : new ReusingPool(origin, this.poolOptions)
@@ -126,21 +130,24 @@ export class AgentPool {
     const key = `${options.insecure ? 1 : 0}|${options.http2 ? 1 : 0}|${options.connectTimeoutMs}|${ca ?? ''}`
     let agent = this.agents.get(key)
     if (!agent) {
-      agent = new KeepingAgent({
-        connect: createTimedConnector(this.clock, {
-          insecure: options.insecure,
-          http2: options.http2,
-          connectTimeoutMs: options.connectTimeoutMs,
-          ...(ca ? { ca } : {}),
-        }),
-        allowH2: options.http2,
-        connections: this.perOrigin,
-        pipelining: 1,
-        maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
-        // Timeouts are per request (dispatch options); these are only the pool's fallbacks.
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      })
+      agent = new KeepingAgent(
+        {
+          connect: createTimedConnector(this.clock, {
+            insecure: options.insecure,
+            http2: options.http2,
+            connectTimeoutMs: options.connectTimeoutMs,
+            ...(ca ? { ca } : {}),
+          }),
+          allowH2: options.http2,
+          connections: this.perOrigin,
+          pipelining: 1,
+          maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
+          // Timeouts are per request (dispatch options); these are only the pool's fallbacks.
+          headersTimeout: 0,
+          bodyTimeout: 0,
+        },
+        this.clock,
+      )
       this.agents.set(key, agent)
     }
     return agent

@@ -18,8 +18,13 @@ import { adoptGracefulGoaway, clientSocket, heldRequests, streamsAllowed } from 
  * A connection the server ends with a graceful GOAWAY takes no new stream, finishes its own and closes
  * (h2-graceful-goaway.ts); the requests waiting go over a new one. When that GOAWAY refused streams (the server takes only so many a connection: nginx's
  * keepalive_requests), the origin learns how many it took, and later connections are given no more than that
- * in all, so the refused requests, sent again, are not refused a second time.
+ * in all, so the refused requests, sent again, are not refused a second time; for LEARNT_STREAMS_MS, then it
+ * learns again.
  */
+
+/** How long a learnt streams-a-connection limit holds: a server's configuration (nginx's keepalive_requests)
+ * may be raised, and a limit kept for the agent's life would open connections it no longer needs. */
+export const LEARNT_STREAMS_MS = 5 * 60_000
 
 /** Streams a connection carries at once at the most: a browser's figure (Chrome's and Firefox's default). */
 export const H2_STREAMS_PER_CONNECTION = 100
@@ -39,6 +44,7 @@ export class H2Origin {
   /** Streams the current lane has been given, and how many the server takes a connection (learnt from a GOAWAY). */
   private given = 0
   private streamsPerConnection = Infinity
+  private learntAt = 0
   /** Requests for the origin's HTTP/2 lanes not yet given to one (dispatchOnLane). */
   private waiting: Held[] = []
   /** The streams at once the origin's server last said it allows (SETTINGS), 0 until one has. */
@@ -55,6 +61,7 @@ export class H2Origin {
   constructor(
     private readonly origin: string,
     private readonly options: Pool.Options,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** Whether the origin's requests share HTTP/2 connections. */
@@ -96,6 +103,8 @@ export class H2Origin {
       if (!this.lane || this.lane.destroyed) {
         this.lane = this.newLane(H2_STREAMS_PER_CONNECTION)
         this.given = 0
+        // A limit learnt long ago is let go: the server's may have changed (a new one learnt at its next GOAWAY).
+        if (this.now() - this.learntAt > LEARNT_STREAMS_MS) this.streamsPerConnection = Infinity
       }
       const lane = this.lane
       // Pumped again once one of its streams has ended. A server allowing none gets them all: the lane's own
@@ -200,8 +209,10 @@ export class H2Origin {
   /** Client streams have odd ids: the server took (last + 1) / 2; more given means the rest were refused. */
   private saidGoaway(lane: Client, lastStreamId: number): void {
     const taken = Math.max(1, (lastStreamId + 1) / 2)
-    if (lane === this.lane && this.given > taken)
+    if (lane === this.lane && this.given > taken) {
       this.streamsPerConnection = Math.min(this.streamsPerConnection, taken)
+      this.learntAt = this.now()
+    }
     this.goingAway(lane)
   }
 
