@@ -141,6 +141,15 @@ test('an SSE stream and a WebSocket beside two HTTP requests, messages in order'
   const text = sseDetails.getByLabel('Assembled text')
   await expect(text).toContainText('w0 w1 w2 w3')
   await expect(sseDetails.getByTestId('ttft')).toHaveText(/\d+(\.\d+)? (ms|s)/)
+  // Its figures sit beside their labels, as in every details pane (they were drawn at the pane's far right).
+  const ttftGap = await sseDetails.getByTestId('ttft').evaluate((value) => {
+    const text = document.createRange()
+    text.selectNodeContents(value)
+    return (
+      text.getBoundingClientRect().left - (value.previousElementSibling?.getBoundingClientRect().right ?? 0)
+    )
+  })
+  expect(ttftGap).toBeLessThan(80)
 
   // Both HTTP requests finished on the same timeline while the streams were live.
   await expect(timeline.locator('[role="row"][data-sid^="s"][data-state="done"]')).toHaveCount(2)
