@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { loadCollection } from '../../src/engine/collections/loader'
+import { importHoppscotchCollection } from '../../src/engine/importers/hoppscotch'
 import type { EngineService } from '../../src/engine/service'
 import {
   fixtureText,
@@ -101,5 +102,80 @@ describe('Yaak', () => {
     expect((await savedRequest(dir, 'graph.yaml')).kind).toBe('graphql')
     const graph = await sendSaved(service, stub, dir, 'graph.yaml', 'dev')
     expect(JSON.parse(graph.body)).toEqual({ query: 'query { pet(id: 41) { name } }', variables: { x: 1 } })
+  })
+})
+
+describe('Hoppscotch OAuth 2.0', () => {
+  it("a collection's and a request's oauth-2 auth become OAuth 2.0 auth of the same grant", () => {
+    const oauth = (grantTypeInfo: object, addTo = 'HEADERS') => ({
+      authType: 'oauth-2',
+      authActive: true,
+      grantTypeInfo,
+      addTo,
+    })
+    const plan = importHoppscotchCollection({
+      v: 6,
+      name: 'Billing',
+      folders: [],
+      auth: oauth({
+        grantType: 'CLIENT_CREDENTIALS',
+        authEndpoint: '<<idp>>/token',
+        clientID: 'svc',
+        clientSecret: '<<secret>>',
+        scopes: 'read',
+        token: '',
+        clientAuthentication: 'AS_BASIC_AUTH_HEADERS',
+      }),
+      requests: [
+        {
+          v: '6',
+          name: 'Me',
+          method: 'GET',
+          endpoint: 'http://127.0.0.1:1/me',
+          params: [],
+          headers: [],
+          body: { contentType: null, body: null },
+          requestVariables: [],
+          auth: oauth(
+            {
+              grantType: 'AUTHORIZATION_CODE',
+              authEndpoint: 'http://127.0.0.1:1/authorize',
+              tokenEndpoint: 'http://127.0.0.1:1/token',
+              clientID: 'web',
+              clientSecret: '',
+              scopes: 'openid',
+              token: '',
+              isPKCE: true,
+              codeVerifierMethod: 'S256',
+            },
+            'QUERY_PARAMS',
+          ),
+        },
+      ],
+    })
+    expect(plan.auth).toEqual({
+      type: 'oauth2',
+      grant: 'client_credentials',
+      tokenUrl: '{{idp}}/token',
+      clientId: 'svc',
+      clientSecret: '{{secret}}',
+      scope: 'read',
+      clientAuth: 'basic',
+    })
+    const me = plan.children[0]
+    expect(me?.type === 'request' && me.request.auth).toEqual({
+      type: 'oauth2',
+      grant: 'authorization_code',
+      tokenUrl: 'http://127.0.0.1:1/token',
+      authUrl: 'http://127.0.0.1:1/authorize',
+      clientId: 'web',
+      clientSecret: '',
+      scope: 'openid',
+      clientAuth: 'body',
+      pkce: 'S256',
+    })
+    expect(plan.unmapped).toEqual([
+      'Me: OAuth 2.0 token is sent in the Authorization header; Hoppscotch sends it as an access_token query parameter',
+    ])
   })
 })

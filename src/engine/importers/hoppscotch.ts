@@ -20,6 +20,7 @@ import {
 import { graphqlFromTexts } from '../graphql/graphql-import'
 import { inlineRequestVars } from './bruno-request-vars'
 import { jsonAsSent } from './json-comments'
+import { hoppscotchOAuth2 } from './oauth2-import'
 
 /**
  * Hoppscotch collections (one collection `{ v, name, folders, requests }` or a list of them, as its Export
@@ -81,6 +82,8 @@ function auth(v: unknown, u: string[], where: string): AuthSpec {
         value: text(v['value']),
         in: str(v['addTo']).toUpperCase().startsWith('QUERY') ? 'query' : 'header',
       }
+    case 'oauth-2':
+      return hoppscotchOAuth2(v, text, u, where)
     default:
       u.push(`${where}: auth type "${type}" is not supported; auth left to inherit`)
       return { type: 'inherit' }

@@ -145,6 +145,59 @@ export function insomniaOAuth2(
   )
 }
 
+/**
+ * Hoppscotch's `oauth-2` auth: `grantTypeInfo` (AUTHORIZATION_CODE, CLIENT_CREDENTIALS, PASSWORD, IMPLICIT), where
+ * the token endpoint of the two grants without a browser is `authEndpoint`; exports before grant types had
+ * `authURL` and `accessTokenURL` (an authorization code grant). The client goes in the body unless the export says
+ * `AS_BASIC_AUTH_HEADERS`. Flightdeck sends the token in the Authorization header; `addTo: QUERY_PARAMS` is reported.
+ */
+export function hoppscotchOAuth2(
+  a: Record<string, unknown>,
+  text: (v: unknown) => string,
+  unmapped: string[],
+  where: string,
+): AuthSpec {
+  const info = a['grantTypeInfo']
+  const g: Record<string, unknown> =
+    typeof info === 'object' && info !== null && !Array.isArray(info)
+      ? (info as Record<string, unknown>)
+      : {
+          grantType: 'AUTHORIZATION_CODE',
+          authEndpoint: a['authURL'],
+          tokenEndpoint: a['accessTokenURL'],
+          clientID: a['clientID'],
+          scopes: a['scope'],
+        }
+  const p = (k: string): string => text(g[k])
+  const grant = p('grantType').toLowerCase()
+  const code = grant === 'authorization_code'
+  if (a['addTo'] === 'QUERY_PARAMS')
+    unmapped.push(
+      `${where}: OAuth 2.0 token is sent in the Authorization header; Hoppscotch sends it as an access_token query parameter`,
+    )
+  return toAuth(
+    {
+      grant:
+        grant === 'client_credentials' || grant === 'password' || code || grant === 'implicit'
+          ? grant
+          : p('grantType'),
+      tokenUrl: code ? p('tokenEndpoint') : p('authEndpoint'),
+      authUrl: p('authEndpoint'),
+      redirectUri: '',
+      clientId: p('clientID'),
+      clientSecret: p('clientSecret'),
+      scope: p('scopes'),
+      username: p('username'),
+      password: p('password'),
+      clientAuth: p('clientAuthentication') === 'AS_BASIC_AUTH_HEADERS' ? 'basic' : 'body',
+      pkce: code && g['isPKCE'] === true ? (p('codeVerifierMethod') === 'plain' ? 'plain' : 'S256') : 'off',
+    },
+    unmapped,
+    where,
+    'Hoppscotch',
+  )
+}
+
 /** Bruno's `auth:oauth2` block. */
 export function brunoOAuth2(p: Field, unmapped: string[], where: string): AuthSpec {
   return toAuth(
