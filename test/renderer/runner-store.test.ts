@@ -27,6 +27,8 @@ const collection = useRunnerCollection('fd-runner-ui', startRunnerServer, (base)
   }
   // No checks: it passes on any answer, as in Postman's runner; its row says the 500 it got.
   files['nocheck/broken.yaml'] = 'name: Broken\nmethod: GET\nurl: "{{base}}/status/500"\n'
+  // Port 1 on loopback refuses: the request fails with no response, so it has no latency to show.
+  files['refused/refused.yaml'] = 'name: Refused\nmethod: GET\nurl: "http://127.0.0.1:1/"\n'
   for (let i = 1; i <= 3; i++)
     files[`load/ok-${i}.yaml`] = `name: OK ${i}\nmethod: GET\nurl: "{{base}}/echo?n=${i}"\n${STATUS_200}`
   return files
@@ -95,6 +97,20 @@ describe('runner results view', () => {
     )
     expect(html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')).toContain('✓ Broken 500')
     expect(html).toContain('run-status st-5xx')
+  })
+
+  it('a request that never got a response shows — for its percentiles, not 0.0 ms', async () => {
+    s().openRunner(collection.dir, 'refused', 'refused')
+    s().setRunConfig({ concurrency: 1, iterations: 1 })
+    await s().startRun()
+    await until(() => s().run?.finished !== null && s().run!.requests.every((r) => r.summary !== undefined))
+    expect(s().run!.requests[0]).toMatchObject({ failed: 1, summary: { responses: 0 } })
+    const html = renderOverStore(
+      collection.store,
+      createElement(RunRequestTable, { requests: s().run!.requests }),
+    )
+    const cells = [...html.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1])
+    expect(cells.slice(-4)).toEqual(['—', '—', '—', '—'])
   })
 
   it('cancels a run in flight', async () => {

@@ -100,10 +100,10 @@ export function RunRequestTable({ requests }: { requests: readonly RequestTally[
                 </td>
                 <td className="num">{r.passed}</td>
                 <td className={r.failed > 0 ? 'num fail' : 'num'}>{r.failed}</td>
-                <td className="num">{r.summary && !notRun ? formatMs(r.summary.p50) : ''}</td>
-                <td className="num">{r.summary && !notRun ? formatMs(r.summary.p90) : ''}</td>
-                <td className="num">{r.summary && !notRun ? formatMs(r.summary.p99) : ''}</td>
-                <td className="num">{r.summary && !notRun ? formatMs(r.summary.max) : ''}</td>
+                <td className="num">{latency(r, notRun, 'p50')}</td>
+                <td className="num">{latency(r, notRun, 'p90')}</td>
+                <td className="num">{latency(r, notRun, 'p99')}</td>
+                <td className="num">{latency(r, notRun, 'max')}</td>
               </tr>
             )
           })}
@@ -126,6 +126,16 @@ function ExchangeStatus({ sid }: { sid: string }) {
       {text}
     </span>
   )
+}
+
+/**
+ * A percentile of the request's runs that got a response: blank until the engine sends it or for a request never
+ * run, `—` when none of its runs got a response (a refused port has no latency; 0.0 ms would read as instant).
+ */
+function latency(r: RequestTally, notRun: boolean, key: 'p50' | 'p90' | 'p99' | 'max'): string {
+  if (!r.summary || notRun) return ''
+  if ((r.summary.responses ?? r.summary.passed + r.summary.failed) === 0) return '—'
+  return formatMs(r.summary[key])
 }
 
 const OUTCOME_MARK = {
