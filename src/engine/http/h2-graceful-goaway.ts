@@ -119,9 +119,9 @@ export function adoptGracefulGoaway(client: Client, events: LaneEvents): boolean
   }
   readFailuresByStream(session, context, () => said, events)
   // After undici's own listener, which has read the limit into the client by then.
-  session.on('remoteSettings', (settings: { maxConcurrentStreams?: number }) => {
-    if (settings.maxConcurrentStreams !== undefined) events.settings(settings.maxConcurrentStreams)
-  })
+  session.on('remoteSettings', (settings: { maxConcurrentStreams?: number }) =>
+    events.settings(settings.maxConcurrentStreams ?? streamsAllowed(client)),
+  )
   return true
 }
 
