@@ -7,17 +7,29 @@ import { partContentType } from './plan'
 
 type Blocks = Map<string, BruBlock>
 
-/** Bruno's annotation after a multipart value, `@contentType(…)`: the part's own Content-Type. */
-const CONTENT_TYPE = /^(.*?)\s*@contentType\((.*?)\)\s*$/s
+const ANNOTATION = '@contentType('
+
+/**
+ * Bruno's annotation after a multipart value, `value @contentType(…)`: the value before it (trailing spaces
+ * dropped) and the part's own Content-Type, up to the value's last `)`. Found by indexOf, not a pattern with
+ * `\s*` beside lazy groups, which backtracked quadratically on a long run of spaces.
+ */
+function contentTypeOf(value: string): [value: string, type: string] | undefined {
+  const at = value.indexOf(ANNOTATION)
+  const tail = value.trimEnd()
+  const close = tail.length - 1
+  if (at < 0 || !tail.endsWith(')') || close < at + ANNOTATION.length) return undefined
+  return [value.slice(0, at).trimEnd(), value.slice(at + ANNOTATION.length, close)]
+}
 
 /**
  * One row of `body:multipart-form`: a text part (`name: value @contentType(application/json)`) or a file part
  * (`name: @file(a.png|b.png) @contentType(image/png)`), each sent with its Content-Type as Bruno sends it.
  */
 function part(p: BruPair, u: string[], where: string): MultipartPart {
-  const typed = CONTENT_TYPE.exec(p.value)
-  const value = typed ? (typed[1] ?? '') : p.value
-  const type = partContentType((typed?.[2] ?? '').trim(), p.name, u, where)
+  const typed = contentTypeOf(p.value)
+  const value = typed ? typed[0] : p.value
+  const type = partContentType((typed?.[1] ?? '').trim(), p.name, u, where)
   const file = /^@file\((.*)\)$/s.exec(value.trim())
   if (!file) return { kind: 'text', name: p.name, value, ...type, enabled: p.enabled }
   const paths = (file[1] ?? '').split('|').filter((x) => x !== '')
@@ -68,10 +80,10 @@ export function bodyOf(b: Blocks, mode: string | undefined, u: string[], where: 
     case 'file': {
       // `name: @file(path) @contentType(type)` per variant; the switched-on one is Bruno's selected file.
       const files = pairsOf(b, 'body:file').map((p) => {
-        const typed = CONTENT_TYPE.exec(p.value)
-        const value = (typed ? (typed[1] ?? '') : p.value).trim()
+        const typed = contentTypeOf(p.value)
+        const value = (typed ? typed[0] : p.value).trim()
         const path = /^@file\((.*)\)$/s.exec(value)?.[1] ?? ''
-        return { path, contentType: typed?.[2] ?? '', selected: p.enabled }
+        return { path, contentType: typed?.[1] ?? '', selected: p.enabled }
       })
       return selectedFile(files, u, where)
     }
