@@ -42,6 +42,9 @@ describe('Hoppscotch', () => {
       into: dir,
     })
     expect(envs.ok && envs.value).toMatchObject({ format: 'hoppscotch-env', environments: 2 })
+    expect(envs.ok && envs.value.unmapped).toEqual([
+      'environment Production: secret variable "apiKey" has no value in the file; set it before sending',
+    ])
     const { info } = await loadCollection(dir)
     expect(info.name).toBe('Level Queue API')
     expect(info.environments.map((e) => e.name).sort()).toEqual(['Local', 'Production'])

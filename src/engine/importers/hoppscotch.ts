@@ -156,6 +156,9 @@ function variables(list: unknown, u: string[], where: string): Variable[] {
     }
     // Newer exports keep initialValue (shared) and currentValue (this machine); older ones a value.
     const value = str(v['initialValue'], str(v['value'], str(v['currentValue'])))
+    // A secret's value stays on the machine it was typed on: an export most often holds none.
+    if (v['secret'] === true && value === '')
+      u.push(`${where}: secret variable "${name}" has no value in the file; set it before sending`)
     out.push({ name, value, secret: v['secret'] === true })
   }
   return out
