@@ -19,7 +19,9 @@ export function parseDigestChallenge(header: string): DigestChallenge | null {
   if (at === -1) return null
   const rest = header.slice(header.toLowerCase().indexOf('digest', at) + 6)
   const params = new Map<string, string>()
-  const re = /([A-Za-z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g
+  // A name starts only where a name does (the lookbehind): else a long run of name characters without '=' (a
+  // server's header, up to 256 KiB) was tried from each of its characters, a square of its length.
+  const re = /(?<![A-Za-z0-9_-])([A-Za-z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g
   for (const m of rest.matchAll(re)) {
     const key = (m[1] ?? '').toLowerCase()
     if (params.has(key)) break // the next scheme's params start here
