@@ -3,7 +3,7 @@ import { createEngineService, type EngineService } from '../engine/service'
 import { errorLine, summarizeResult, type GraphqlTransport } from '../shared/graphql'
 import type { TimelineEvent } from '../shared/timeline'
 import { GRAPHQL_USAGE, parseGraphqlArgs, type GraphqlCliCommand } from './graphql-args'
-import { onInterrupt } from './interrupt'
+import { onInterrupt, signalWords, type Interrupt } from './interrupt'
 import { unresolvedVariable } from './unresolved-variable'
 import { reportLogCut } from './stream-cut-note'
 
@@ -62,8 +62,13 @@ export async function runGraphqlCli(argv: readonly string[], io: GraphqlIo): Pro
     watchCollections: false,
     persistWorkspace: false,
   })
+  // Listening from before the send: a held POST or a reservation the server never answers stops on Ctrl+C or
+  // SIGTERM as the stream does, with a line saying so and 130 / 143. What a signal stops moves as the command goes.
+  const stopping: Stopping = { stop: () => undefined }
+  const interrupt = onInterrupt(() => stopping.stop())
+  const signalled = new Promise<'signalled'>((resolve) => (stopping.stop = () => resolve('signalled')))
   try {
-    const sent = await service.invoke('graphql.send', {
+    const sending = service.invoke('graphql.send', {
       url: command.url,
       query: inputs.query,
       ...(inputs.variables ? { variables: inputs.variables } : {}),
@@ -75,13 +80,26 @@ export async function runGraphqlCli(argv: readonly string[], io: GraphqlIo): Pro
       options: { insecure: command.insecure },
       subscription: { reconnect: command.reconnect, insecure: command.insecure },
     })
+    const sent = await Promise.race([sending, signalled])
+    if (sent === 'signalled') {
+      io.err(
+        `flightdeck: stopped ${signalWords(interrupt.signal ?? 'SIGINT')} before the operation started\n`,
+      )
+      return interrupt.exitCode(1)
+    }
     if (!sent.ok) {
       io.err(`flightdeck: ${sent.error.code}: ${sent.error.message}\n`)
       return sent.error.code === 'invalid_request' || sent.error.code === 'bad_payload' ? 2 : 1
     }
-    if (transport === 'http') return await printQuery(service, sent.value.sid, command, io)
-    return await followSubscription(service, sent.value.sid, command, io)
+    const sid = sent.value.sid
+    if (transport === 'http') {
+      stopping.stop = () => void service.invoke('session.cancel', { sid })
+      if (interrupt.signal !== null) stopping.stop()
+      return interrupt.exitCode(await printQuery(service, sid, command, io))
+    }
+    return await followSubscription(service, sid, command, io, { interrupt, stopping })
   } finally {
+    interrupt.off()
     await service.dispose()
   }
 }
@@ -104,6 +122,11 @@ async function checkAgainstSchema(file: string, query: string): Promise<string |
   if (valid.ok) return null
   const detail = valid.error.detail
   return detail && detail.includes('\n') ? `${valid.error.message}\n${detail}` : valid.error.message
+}
+
+/** What a Ctrl+C or SIGTERM stops: the send, then the query's exchange or the subscription. */
+interface Stopping {
+  stop: () => void
 }
 
 interface Inputs {
@@ -231,6 +254,7 @@ async function followSubscription(
   sid: string,
   c: Command,
   io: GraphqlIo,
+  { interrupt, stopping }: { interrupt: Interrupt; stopping: Stopping },
 ): Promise<number> {
   let cursor = 0
   let results = 0
@@ -275,7 +299,8 @@ async function followSubscription(
     }
     if (messages) drain()
   })
-  const interrupt = onInterrupt(close)
+  stopping.stop = close
+  if (interrupt.signal !== null) close()
   const offOut = io.onOutClosed?.(close)
   const timer = c.durationMs !== null ? setTimeout(close, c.durationMs) : null
   try {
@@ -305,7 +330,6 @@ async function followSubscription(
   } finally {
     off()
     offOut?.()
-    interrupt.off()
     if (timer) clearTimeout(timer)
   }
 }

@@ -102,6 +102,17 @@ describe('flightdeck under Ctrl+C and SIGTERM', { timeout: 120_000 }, () => {
     expect(r.code).toBe(143)
   })
 
+  it('graphql: Ctrl+C during a query the server holds cancels it, says so, exit 130', async () => {
+    const before = seen.get('/hang') ?? 0
+    const r = await runFlightdeckProcess(['graphql', `${url}/hang`, '--query', '{ hello }'], {
+      root,
+      onStart: signalWhen(() => (seen.get('/hang') ?? 0) > before, 'SIGINT'),
+    })
+    expect(r.signal).toBeNull()
+    expect(r.stderr).toBe('flightdeck: cancelled\n')
+    expect(r.code).toBe(130)
+  })
+
   it('sse: Ctrl+C closes the stream after what came, exit 130', async () => {
     // The event is printed once the command listens for the signal (it subscribes, then listens, then reads).
     const r = await flightdeckUntil(['sse', `${url}/events`], (stdout) => /one/.test(stdout), 'SIGINT')
