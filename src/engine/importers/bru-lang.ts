@@ -104,7 +104,8 @@ export function parseBru(text: string): BruBlock[] {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? ''
     if (line.trim() === '') continue
-    const open = /^([A-Za-z][\w:-]*)\s*([{[])\s*(\]|\})?\s*$/.exec(line)
+    // Trimmed first: a `\s*` on each side of the optional closer backtracked quadratically on trailing spaces.
+    const open = /^([A-Za-z][\w:-]*)\s*([{[])\s*(\]|\})?$/.exec(line.trimEnd())
     if (!open)
       throw new BruParseError(i + 1, `expected a block ("name {"), found "${line.trim().slice(0, 60)}"`)
     if (blocks.length >= MAX_BLOCKS) throw new BruParseError(i + 1, `more than ${MAX_BLOCKS} blocks`)
