@@ -5,7 +5,7 @@ import { DetailsPane } from './details/DetailsPane'
 import { StreamDetailsSwitch } from './streams/StreamDetails'
 import { useGlobalShortcuts } from './hooks/use-global-shortcuts'
 import { usePaneSize } from './hooks/use-pane-size'
-import { composerDefault, useWindowHeight } from './hooks/use-composer-default'
+import { COMPOSER_FLOOR, composerDefault, useWindowHeight } from './hooks/use-composer-default'
 import { Timeline } from './timeline/Timeline'
 import { Sidebar } from './sidebar/Sidebar'
 import { RequestTabs } from './tabs/RequestTabs'
@@ -49,10 +49,13 @@ export function App() {
   const [sidebarWidth, setSidebarWidth] = usePaneSize('sidebar', 260, 180, 520)
   // A GraphQL request keeps a composer height of its own (taller by default, remembered apart from HTTP's).
   const graphql = useActiveDraft((d) => d.kind === 'graphql')
-  // Every other kind shares one height: sized from the window until the person drags it (use-composer-default).
+  // Every other kind shares one height. Until the person drags it, a request with a body (HTTP, SSE, which may
+  // POST) is sized from the window (use-composer-default); a WebSocket, MQTT, Socket.IO or gRPC session keeps the
+  // floor, since its messages are written and read in the details pane below, which needs the room.
   const windowHeight = useWindowHeight()
-  const [httpSized, setHttpHeight, httpChosen] = usePaneSize('composer', 210, 120, 640)
-  const httpHeight = httpChosen ? httpSized : composerDefault(windowHeight, 640)
+  const bodyFirst = useActiveDraft((d) => d.kind === 'http' || d.kind === 'sse')
+  const [httpSized, setHttpHeight, httpChosen] = usePaneSize('composer', COMPOSER_FLOOR, 120, 640)
+  const httpHeight = httpChosen ? httpSized : bodyFirst ? composerDefault(windowHeight, 640) : COMPOSER_FLOOR
   const [graphqlHeight, setGraphqlHeight] = usePaneSize(
     'composer-graphql',
     graphqlComposerDefault(),

@@ -78,6 +78,11 @@ test('panes give way in a smaller window, come back in a bigger one, and the spl
   expect(await drawn(page.locator('.details-wrap'), 'height')).toBeGreaterThanOrEqual(240)
   await page.setViewportSize({ width: 1280, height: 800 })
   expect(await reportsDrawn(composerSplit, composer, 'height')).toBe(320)
+  // A WebSocket's messages are written and read in the details pane: its composer keeps the floor.
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'WebSocket' })
+  await expect.poll(() => drawn(composer, 'height')).toBe(210)
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'HTTP' })
+  await expect.poll(() => drawn(composer, 'height')).toBe(320)
 
   // Until the person sizes the details pane below, it takes the room the timeline's rows leave (a new session's
   // timeline keeps its toolbar, header and four rows' room, not a screen of empty rows); its splitter says the

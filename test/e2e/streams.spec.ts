@@ -52,10 +52,12 @@ test('an SSE stream and a WebSocket beside two HTTP requests, messages in order'
   const pageErrors: string[] = []
   page.on('pageerror', (e) => pageErrors.push(e.message))
   await page.setViewportSize({ width: 1400, height: 860 })
+  // The picture: the composer at its floor (as if dragged there; an HTTP tab is sized from the window), so the
+  // stream's pane on the right is tall enough for its whole message log.
+  await page.addInitScript(() => localStorage.setItem('flightdeck.pane.composer', '210'))
   await page.goto(host.url)
   const timeline = page.getByRole('grid', { name: 'Timeline' })
   const rows = timeline.getByRole('row')
-  // The picture: the stream's pane on the right, tall enough for its whole message log.
   await page.getByRole('button', { name: 'Details on the right' }).click()
 
   await open(page, 'HTTP', `${http.url}/delay?ms=300`)
