@@ -136,9 +136,15 @@ function lookup(root: protobuf.Root, name: string): protobuf.Type | null {
   }
 }
 
+const RESOLUTION_NOTE = 'Resolution note:'
+
 /** grpc-js' status words without its empty trailing "Resolution note:" (it adds one when it has none). */
 export function cleanDetails(text: string): string {
-  return text.replace(/\.?\s*Resolution note:\s*$/, '')
+  // By the trimmed end, not a pattern: an unanchored \s* before the note was quadratic on a server's run of spaces.
+  const tail = text.trimEnd()
+  if (!tail.endsWith(RESOLUTION_NOTE)) return text
+  const words = tail.slice(0, -RESOLUTION_NOTE.length).trimEnd()
+  return words.endsWith('.') ? words.slice(0, -1) : words
 }
 
 export function statusInfo(
