@@ -66,7 +66,8 @@ test('the JSON body editor marks, completes and explains {{variables}}, beautifi
   // Typing {{ offers the scope's names; Enter takes one (the closing braces were typed by the editor).
   await editor.press('Control+End')
   await page.keyboard.type('{{co')
-  const option = page.getByRole('option', { name: /count/ })
+  // Anchored: the random-data names offered beside it ($randomBankAccount…) hold "count" too, and may arrive after.
+  const option = page.getByRole('option', { name: /^count/ })
   await expect(option).toBeVisible()
   await expect(option).toContainText('global')
   await expect(option).toHaveAttribute('aria-selected', 'true')
