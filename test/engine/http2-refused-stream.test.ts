@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import { makeTestPki } from '../fixtures/certs'
 import { done, eventsOf, makeService, send, spec } from './helpers'
+import { record, settle } from './stream-helpers'
 
 /**
  * A stream an HTTP/2 server resets with REFUSED_STREAM was closed before any processing (RFC 9113 §8.7), so the
@@ -32,8 +33,8 @@ beforeAll(async () => {
     // A stream closed with an error code reports it on the server's side too: expected here.
     stream.on('error', () => undefined)
     const path = String(headers[':path'])
-    if (path === '/names') {
-      answerNames(stream)
+    if (path === '/names' || path === '/names-events') {
+      answerNames(stream, path === '/names-events')
       return
     }
     const left = refuseFirst.get(path) ?? 0
@@ -65,9 +66,17 @@ afterAll(async () => {
  * UTF-8 (two bytes). Node's http2 writes each character of a string as one byte, so the UTF-8 one is given as
  * the Latin-1 string of its bytes.
  */
-function answerNames(stream: ServerHttp2Stream): void {
+function answerNames(stream: ServerHttp2Stream, events: boolean): void {
   const utf8 = Buffer.from('café').toString('latin1')
-  stream.respond({ ':status': 200, 'x-latin': 'caf\xe9', 'x-utf8': utf8 }, { waitForTrailers: true })
+  const type = events ? { 'content-type': 'text/event-stream' } : {}
+  stream.respond(
+    { ':status': 200, 'x-latin': 'caf\xe9', 'x-utf8': utf8, ...type },
+    { waitForTrailers: !events },
+  )
+  if (events) {
+    stream.end('data: names\n\n')
+    return
+  }
   stream.on('wantTrailers', () => stream.sendTrailers({ 'server-timing': `new;desc="${utf8}"` }))
   stream.end('names')
 }
@@ -109,5 +118,24 @@ describe('HTTP/2 header values', () => {
     expect(headers).toContainEqual(['x-latin', 'caf\u00e9'])
     expect(headers).toContainEqual(['x-utf8', 'caf\u00e9'])
     expect(done(r).serverTiming?.entries.map((e) => e.desc)).toEqual(['caf\u00e9'])
+  })
+
+  it('read the same way on an SSE stream over HTTP/2', async () => {
+    const rec = record(service)
+    try {
+      const opened = await service.invoke('sse.open', {
+        request: spec(`https://localhost:${port}/names-events`, {}, { caFile, http2: true }),
+        stream: { reconnect: false },
+      })
+      if (!opened.ok) throw new Error(opened.error.message)
+      const sid = opened.value.sid
+      await settle(service, sid)
+      const answer = rec.of(sid).find((e) => e.type === 'response-headers')
+      const headers = answer?.type === 'response-headers' ? answer.headers : []
+      expect(headers).toContainEqual(['x-latin', 'caf\u00e9'])
+      expect(headers).toContainEqual(['x-utf8', 'caf\u00e9'])
+    } finally {
+      rec.stop()
+    }
   })
 })

@@ -186,7 +186,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
     this.timeouts?.headers(t)
     this.lastProgress = t
     this.resumeFn = resume
-    const headers = pairHeaders(rawHeaders)
+    const headers = pairHeaders(rawHeaders, this.socketInfo?.protocol)
     this.session.emitPhase(this, () =>
       responseHeadersEvent(this.session.sid, t, status, statusText ?? '', this.socketInfo, headers),
     )
