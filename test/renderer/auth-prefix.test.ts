@@ -2,6 +2,10 @@ import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
 import { AuthEditor } from '../../src/renderer/composer/AuthPanel'
+import { MessagingAuthNote } from '../../src/renderer/mqtt/MessagingAuthNote'
+import { createAppStore } from '../../src/renderer/store/app-store'
+import { fakeClient } from './fake-client'
+import { renderOverStore } from './render-over-store'
 
 /** A bearer's prefix (Insomnia's and Yaak's `Token`) shows in the Auth tab, where it can be changed. */
 describe('the Auth tab of a bearer', () => {
@@ -33,5 +37,20 @@ describe('the Auth of a folder', () => {
     )
     expect(html({ type: 'basic', username: 'u', password: 'p' }, false)).not.toMatch(note)
     expect(html({ type: 'none' }, true)).not.toMatch(note)
+  })
+})
+
+/** The messaging Auth note speaks of where the request is: inside a collection it inherits, outside it cannot. */
+describe('the messaging Auth note', () => {
+  it('speaks of a folder and the collection only for a request in a collection', () => {
+    const app = createAppStore(fakeClient().client)
+    const html = (): string => renderOverStore(app, createElement(MessagingAuthNote, { mode: 'mqtt' }))
+    expect(app.getState().tabs.find((t) => t.id === app.getState().activeTabId)?.draft.auth.type).toBe(
+      'inherit',
+    )
+    expect(html()).toContain('This request is in no collection, so it inherits no auth')
+    expect(html()).not.toContain('collection&#x27;s')
+    app.setState((s) => ({ tabs: s.tabs.map((t) => ({ ...t, dir: '/c', path: 'a.yaml' })) }))
+    expect(html()).toContain('A folder&#x27;s or the collection&#x27;s OAuth 2.0 token')
   })
 })

@@ -1,4 +1,6 @@
 import type { AuthType } from '../../shared/collection'
+import { useAppStore } from '../store/store-context'
+import { selectActiveTab } from '../tabs/active-draft'
 import { useActiveDraft } from '../tabs/use-active-draft'
 
 /** Kinds of request auth that an MQTT CONNECT or a Socket.IO handshake never carries (only OAuth 2.0 is sent). */
@@ -13,10 +15,12 @@ const NOT_SENT: Partial<Record<AuthType, string>> = {
  * What the request's collection auth (its file's `auth:`, or its folder's and the collection's when it inherits)
  * does for an MQTT or Socket.IO request, said where the person sets the protocol's own credentials: an OAuth 2.0
  * token is sent (the CONNECT password; the handshake's Bearer header and the payload's `token`), any other kind
- * is not, so a person coming from an HTTP client's Auth tab is not left thinking it was.
+ * is not, so a person coming from an HTTP client's Auth tab is not left thinking it was. A request outside any
+ * collection has no folder or collection to inherit from, and its note says so.
  */
 export function MessagingAuthNote({ mode }: { mode: 'mqtt' | 'socketio' }) {
   const type = useActiveDraft((d) => d.auth.type)
+  const inCollection = useAppStore((s) => (selectActiveTab(s)?.dir ?? null) !== null)
   const token =
     mode === 'mqtt'
       ? 'is sent as the password while Password is empty'
@@ -26,8 +30,8 @@ export function MessagingAuthNote({ mode }: { mode: 'mqtt' | 'socketio' }) {
   if (own)
     return (
       <p className="small auth-note messaging-auth-warning" role="note">
-        This request&apos;s file sets {own} auth, which {mode === 'mqtt' ? 'MQTT' : 'Socket.IO'} does not
-        send: put credentials in {here}.
+        This request{inCollection ? '\u2019s file' : ''} sets {own} auth, which{' '}
+        {mode === 'mqtt' ? 'MQTT' : 'Socket.IO'} does not send: put credentials in {here}.
       </p>
     )
   if (type === 'oauth2')
@@ -37,6 +41,12 @@ export function MessagingAuthNote({ mode }: { mode: 'mqtt' | 'socketio' }) {
       </p>
     )
   if (type === 'none') return null
+  if (!inCollection)
+    return (
+      <p className="muted small auth-note" role="note">
+        This request is in no collection, so it inherits no auth: put credentials in {here}.
+      </p>
+    )
   return (
     <p className="muted small auth-note" role="note">
       A folder&apos;s or the collection&apos;s OAuth 2.0 token {token}; their Basic, Bearer, API key and
