@@ -8,6 +8,7 @@ import {
   type ImportCommand,
   type SavedSendCommand,
 } from './collection-args'
+import { parseFormPart } from './form-args'
 import { eachTyped, typedUnlessFile, unresolvedVariable } from './unresolved-variable'
 
 /**
@@ -21,9 +22,11 @@ Runs one HTTP request through the Flightdeck engine (following redirects) and pr
 the status, a headers summary and the phase timings.
 
 options:
-  -X, --request <method>   HTTP method (default GET, or POST with -d)
+  -X, --request <method>   HTTP method (default GET, or POST with -d or -F)
   -H, --header 'k: v'      add a request header (repeatable)
   -d, --data <body>        request body; @path sends a file's bytes
+  -F, --form <name=value>  a multipart/form-data part, as curl's -F (repeatable): name=@path
+                           sends a file; ;type=<content type> and ;filename=<name> follow
       --json               print one JSON object: status, headers, url, timeline, timings (HAR)
   -k, --insecure           accept TLS certificates that do not verify
       --cacert <file>      trust the certificate authorities in this PEM file (a path from the
@@ -96,6 +99,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         request: { type: 'string', short: 'X' },
         header: { type: 'string', short: 'H', multiple: true },
         data: { type: 'string', short: 'd' },
+        form: { type: 'string', short: 'F', multiple: true },
         json: { type: 'boolean' },
         insecure: { type: 'boolean', short: 'k' },
         cacert: { type: 'string' },
@@ -127,6 +131,8 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (command === undefined) return error('missing command; try: flightdeck send <url>')
   if (command === 'import') return parseImport(values, positionals.slice(1))
   if (values.cacert === '') return error('--cacert needs a PEM file of certificate authorities')
+  if (command === 'send' && values.collection !== undefined && values.form !== undefined)
+    return error('-F does not apply to a saved request; edit the request file instead')
   if (command === 'send' && values.collection !== undefined)
     return parseSavedSend(values, positionals.slice(1))
   if (command !== 'send') return error(`unknown command '${command}'; try: flightdeck send <url>`)
@@ -145,6 +151,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     ['the URL', target],
     ...eachTyped('a header', values.header),
     typedUnlessFile('the body (-d)', values.data),
+    ...eachTyped('a form part (-F)', values.form),
   ])
   if (unresolved) return error(unresolved)
   const url = normalizeUrl(target)
@@ -158,10 +165,20 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   }
 
   const data = values.data
-  const method = (values.request ?? (data !== undefined ? 'POST' : 'GET')).toUpperCase()
+  const form = values.form
+  if (form !== undefined && data !== undefined)
+    return error('-F (a multipart form) and -d (a body) cannot be used together; choose one')
+  const method = (values.request ?? (data !== undefined || form !== undefined ? 'POST' : 'GET')).toUpperCase()
   if (!TOKEN.test(method) || method.length > 64) return error(`bad method '${values.request ?? ''}'`)
 
   let body: RequestBody = { kind: 'none' }
+  if (form !== undefined) {
+    const parts = form.map(parseFormPart)
+    const bad = parts.find((p) => typeof p === 'string')
+    if (bad !== undefined) return error(bad)
+    if (parts.length > 1000) return error(`-F is given ${parts.length} times; a form has at most 1000 parts`)
+    body = { kind: 'multipart', parts: parts.filter((p) => typeof p !== 'string') }
+  }
   if (data !== undefined) {
     const explicitType = headers.find((h) => h.name.toLowerCase() === 'content-type')?.value
     if (data.startsWith('@')) {

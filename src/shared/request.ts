@@ -40,6 +40,8 @@ export const multipartPartSchema = lazySchema(() =>
       name: z.string().max(8192),
       path: z.string().min(1).max(4096),
       contentType: z.string().max(256).optional(),
+      /** The filename the part is sent with (curl's -F ;filename=); without one, the path's last name. */
+      fileName: z.string().min(1).max(1024).optional(),
       enabled: z.boolean(),
     }),
   ]),

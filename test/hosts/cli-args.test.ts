@@ -72,6 +72,26 @@ describe('CLI arguments', () => {
     })
   })
 
+  it('-F implies POST with a multipart body, a part per -F in order (-X still wins)', () => {
+    expect(
+      parseCliArgs(['send', 'http://h/', '-F', 'a=1', '-F', 'f=@/tmp/x.png;filename=y.png']),
+    ).toMatchObject({
+      request: {
+        method: 'POST',
+        body: {
+          kind: 'multipart',
+          parts: [
+            { kind: 'text', name: 'a', value: '1', enabled: true },
+            { kind: 'file', name: 'f', path: '/tmp/x.png', fileName: 'y.png', enabled: true },
+          ],
+        },
+      },
+    })
+    expect(parseCliArgs(['send', 'http://h/', '-X', 'PUT', '-F', 'a=1'])).toMatchObject({
+      request: { method: 'PUT' },
+    })
+  })
+
   it('help', () => {
     expect(parseCliArgs(['--help'])).toEqual({ kind: 'help' })
     expect(parseCliArgs(['send', '-h'])).toEqual({ kind: 'help' })
@@ -92,6 +112,13 @@ describe('CLI arguments', () => {
     [['send', 'http://h/', '--timeout', '0']],
     [['send', 'http://h/', '--timeout']],
     [['send', 'http://h/', '-d', '@']],
+    [['send', 'http://h/', '-F', 'noequals']],
+    [['send', 'http://h/', '-F', '=v']],
+    [['send', 'http://h/', '-F', 'f=@']],
+    [['send', 'http://h/', '-F', 'f=<notes.txt']],
+    [['send', 'http://h/', '-F', 'f=text;filename=x.txt']],
+    [['send', 'http://h/', '-F', 'f=@a.png;type=']],
+    [['send', '--collection', 'c', '--request', 'r', '-F', 'a=1']],
   ])('rejects %j with one line', (argv) => {
     const cmd = parseCliArgs(argv)
     expect(cmd.kind).toBe('error')

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createServer as createHttpServer } from 'node:http'
 import { createServer, type AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -196,6 +197,64 @@ describe('flightdeck send', () => {
         /^flightdeck: \{\{token\}\} on line 2 of .*body\.json \(the body, -d @file\) is a variable, and a plain send has none/,
       )
     } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('send -F as curl: fields, a file with ;type= and ;filename=, arrive as a multipart POST; -F with -d is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fd-cli-form-'))
+    const got: { method?: string; type?: string; body?: Buffer } = {}
+    const server = createHttpServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => {
+        Object.assign(got, {
+          method: req.method,
+          type: req.headers['content-type'],
+          body: Buffer.concat(chunks),
+        })
+        res.end('ok')
+      })
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    try {
+      const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0x0d, 0x0a])
+      writeFileSync(join(dir, 'shot.bin'), bytes)
+      const { port } = server.address() as AddressInfo
+      const cmd = parseCliArgs([
+        'send',
+        `http://127.0.0.1:${port}/up`,
+        '-F',
+        'title=a;b',
+        '--form',
+        'meta={"x":1};type=application/json',
+        '-F',
+        `photo=@${join(dir, 'shot.bin')};type=image/png;filename=me.png`,
+        '-F',
+        'title=again',
+      ])
+      if (cmd.kind !== 'send') throw new Error(JSON.stringify(cmd))
+      expect(await runSend(cmd, { out: () => undefined, err: () => undefined })).toBe(0)
+      expect(got.method).toBe('POST')
+      expect(got.type).toMatch(/^multipart\/form-data; boundary=/)
+      const form = await new Response(new Uint8Array(got.body ?? []), {
+        headers: { 'content-type': got.type ?? '' },
+      }).formData()
+      expect(form.getAll('title')).toEqual(['a;b', 'again'])
+      // A typed field is a field (no filename), its Content-Type in its own head, as curl sends it.
+      expect(form.get('meta')).toBe('{"x":1}')
+      expect(got.body?.toString('latin1')).toContain(
+        'Content-Disposition: form-data; name="meta"\r\nContent-Type: application/json\r\n\r\n{"x":1}\r\n',
+      )
+      const photo = form.get('photo') as File
+      expect([photo.name, photo.type]).toEqual(['me.png', 'image/png'])
+      expect(Buffer.from(await photo.arrayBuffer())).toEqual(bytes)
+      expect(parseCliArgs(['send', 'http://x/', '-F', 'a=1', '-d', 'b'])).toMatchObject({
+        kind: 'error',
+        message: '-F (a multipart form) and -d (a body) cannot be used together; choose one',
+      })
+    } finally {
+      server.close()
       rmSync(dir, { recursive: true, force: true })
     }
   })

@@ -96,7 +96,7 @@ export async function prepareBody(spec: RequestBody): Promise<PreparedBody> {
             throw Object.assign(new Error(`${part.path} is not a file`), { code: 'EISDIR' })
           const blob = await openAsBlob(part.path, { type })
           fileBytes += blob.size
-          form.append(part.name, blob, basename(part.path))
+          form.append(part.name, blob, part.fileName ?? basename(part.path))
         }
       }
       // undici's Response encodes FormData per the spec and tells us the boundary.

@@ -1,0 +1,52 @@
+import type { MultipartPart } from '../shared/request'
+
+/**
+ * curl's `-F` / `--form` for `flightdeck send`: each argument is one multipart part, `name=value` a field and
+ * `name=@path` a file, either followed by `;type=<content type>`, and a file by `;filename=<name sent>`. A `;`
+ * not followed by one of those stays in the value, so `-F 'q=a;b'` sends `a;b`.
+ */
+
+const PARAM = /^(type|filename)=(.*)$/s
+const PRINTABLE = /^[\x20-\x7e]*$/
+
+export function parseFormPart(arg: string): MultipartPart | string {
+  const eq = arg.indexOf('=')
+  if (eq <= 0) return `bad -F '${arg}'; expected name=value or name=@file`
+  const name = arg.slice(0, eq)
+  const [first = '', ...rest] = arg.slice(eq + 1).split(';')
+  let value = first
+  let contentType: string | undefined
+  let fileName: string | undefined
+  for (const segment of rest) {
+    const m = PARAM.exec(segment.trimStart())
+    if (!m) {
+      value += `;${segment}`
+      continue
+    }
+    const text = (m[2] ?? '').trim()
+    if (m[1] === 'type') {
+      if (text === '' || !PRINTABLE.test(text) || text.length > 256)
+        return `bad -F '${arg}': type= needs a content type (printable, up to 256 characters)`
+      contentType = text
+    } else {
+      if (text === '') return `bad -F '${arg}': filename= needs a name`
+      fileName = text
+    }
+  }
+  if (value.startsWith('<'))
+    return `-F '${name}=<file' (a field read from a file) is not supported; send it as a file part: -F '${name}=@file'`
+  if (value.startsWith('@')) {
+    const path = value.slice(1)
+    if (path === '') return `-F '${name}=@' needs a file path, e.g. -F '${name}=@photo.png'`
+    return {
+      kind: 'file',
+      name,
+      path,
+      enabled: true,
+      ...(contentType !== undefined ? { contentType } : {}),
+      ...(fileName !== undefined ? { fileName } : {}),
+    }
+  }
+  if (fileName !== undefined) return `bad -F '${arg}': filename= names a file part (name=@path), not a field`
+  return { kind: 'text', name, value, enabled: true, ...(contentType !== undefined ? { contentType } : {}) }
+}
