@@ -1,5 +1,5 @@
 import { createElement } from 'react'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { emptySavedRequest } from '../../src/shared/collection'
 import { draftToSaved, extrasOf, savedToDraft } from '../../src/renderer/tabs/draft-convert'
 import { parseSubscriptions } from '../../src/renderer/mqtt/messaging-slice'
@@ -13,7 +13,9 @@ import {
   tabFromFile,
   type RequestTab,
 } from '../../src/renderer/tabs/request-tab'
+import { checkMessagingUrl } from '../../src/renderer/mqtt/messaging-url'
 import { fakeClient } from './fake-client'
+import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 import { renderOverStore } from './render-over-store'
 
 describe('MQTT and Socket.IO requests in a tab', () => {
@@ -196,5 +198,31 @@ describe('saved publishes and emits in the Publish / Emit box', () => {
     const closed = barHtml(app, 'publish', 'mq1')
     expect(closed).not.toContain('hot')
     expect(closed).toContain('sensors.yaml is not open in a tab: open it to list its saved publishes')
+  })
+})
+
+/** A tab switched from MQTT to Socket.IO keeps its URL: Send says under it which schemes the mode takes. */
+describe('a messaging URL of the other mode', () => {
+  let engine: TestEngine
+  beforeAll(() => {
+    engine = startEngine()
+  })
+  afterAll(stopEngines)
+
+  it('is refused at Send, naming the schemes, before a session row is made', async () => {
+    const app = engine.store()
+    app.getState().setKind('mqtt')
+    app.getState().setUrl('mqtt://127.0.0.1:1883')
+    app.getState().setKind('socketio')
+    await app.getState().send()
+    expect(app.getState().sendError?.message).toBe(
+      'Socket.IO takes http://, https://, ws:// or wss:// URLs, not mqtt:// (e.g. http://localhost:3000)',
+    )
+    expect(Object.keys(app.getState().timeline.rows)).toEqual([])
+    // What the mode takes, or what only a variable or the engine's default scheme decides, goes on.
+    expect(checkMessagingUrl('mqtt', 'WSS://broker/mqtt').ok).toBe(true)
+    expect(checkMessagingUrl('socketio', '{{base}}/chat').ok).toBe(true)
+    expect(checkMessagingUrl('socketio', 'localhost:3000').ok).toBe(true)
+    expect(checkMessagingUrl('mqtt', 'https://broker').ok).toBe(false)
   })
 })

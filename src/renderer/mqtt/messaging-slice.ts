@@ -6,6 +6,7 @@ import type { AppState } from '../store/app-state'
 import { selectActiveDraft, selectActiveTab } from '../tabs/active-draft'
 import { activeCaFile } from '../tabs/saved-ca-file'
 import { selectMessagingCompose, sessionTrust, withComposeSaved } from './messaging-per-tab'
+import { checkMessagingUrl } from './messaging-url'
 import {
   savedAcks,
   savedEmits,
@@ -182,6 +183,8 @@ export function createMessagingSlice(client: ApiClient): StateCreator<AppState, 
     openMessaging: async () => {
       const c = selectMessagingCompose(get())
       const draft = selectActiveDraft(get())
+      const url = checkMessagingUrl(draft.kind === 'mqtt' ? 'mqtt' : 'socketio', draft.url)
+      if (!url.ok) return url
       // `{{variables}}` resolve in the tab's collection and environment, as a send's do.
       const { context, auth } = get().sendScope()
       // The request's own auth goes too: an OAuth 2.0 one (its own or its folder's) gives the session its token.
