@@ -3,12 +3,16 @@ import connectH2 from 'undici/lib/dispatcher/client-h2.js'
 import symbols from 'undici/lib/core/symbols.js'
 
 /**
- * The parts of undici's insides the engine leans on, checked once, at their first use: undici 7 exports none
- * of them, so a later undici may rename or drop any without a word. `ReusingPool` (reusing-pool.ts) chooses a
- * pool's connection through Pool's dispatcher getter; HTTP/2 sharing (h2-graceful-goaway.ts) reads a Client's
- * connection state and swaps undici's GOAWAY listener. When one is missing, the part that needs it falls back
- * to undici's own behaviour (a connection a request beside settling ones; one HTTP/2 stream a connection) and
- * says so once, as a process warning naming what is missing, instead of reading `undefined` and misbehaving.
+ * The parts of undici's insides the engine leans on: undici 7 exports none of them, so a later undici may rename
+ * or drop any without a word. `ReusingPool` (reusing-pool.ts) chooses a pool's connection through Pool's
+ * dispatcher getter; HTTP/2 sharing (h2-graceful-goaway.ts) reads a Client's connection state and swaps undici's
+ * GOAWAY listener. Checked here, once, at their first use: the symbols, Pool's getter and the listener's name in
+ * client-h2's source; one missing, its whole part falls back to undici's own behaviour (a connection a request
+ * beside settling ones; one HTTP/2 stream a connection). Checked on each HTTP/2 connection as it is shared
+ * (h2-graceful-goaway.ts): its context's `busy` and `write` and the listener on its session; one missing, that
+ * connection alone carries one stream at a time. Either way a process warning names what is missing, once for
+ * each part (warnFallback), instead of the engine reading `undefined` and misbehaving. `kUrl` is read unchecked:
+ * only for the host an error names, which says "The server" without it; nothing falls back, no warning.
  */
 
 /** The name of undici 7's GOAWAY listener on the HTTP/2 sessions it makes (h2-graceful-goaway.ts swaps it). */
