@@ -174,5 +174,19 @@ test('a topic of 80+ characters: its start and last level in the row, whole on h
   await page.emulateMedia({ colorScheme: 'dark' })
   await page.screenshot({ path: shot('messaging-long-topic-dark.png') })
   await page.emulateMedia({ colorScheme: 'light' })
+
+  // At 1024 px with details below, the message log's toolbar (two searches, two selects, the count and
+  // Pause / Jump) stays on one line: nothing starts below the search's bottom.
+  await page.getByRole('button', { name: 'Details below' }).click()
+  await page.setViewportSize({ width: 1024, height: 700 })
+  const toolbar = details.locator('.stream-log-toolbar')
+  await expect(toolbar.getByRole('searchbox', { name: 'Topic filter' })).toBeVisible()
+  const wrapped = await toolbar.evaluate((el) => {
+    const first = el.children[0]?.getBoundingClientRect()
+    return [...el.children]
+      .filter((c) => first && c.getBoundingClientRect().top >= first.bottom)
+      .map((c) => c.getAttribute('aria-label') ?? c.textContent)
+  })
+  expect(wrapped).toEqual([])
   expect(pageErrors).toEqual([])
 })
