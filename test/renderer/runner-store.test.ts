@@ -1,6 +1,6 @@
 import { createElement } from 'react'
 import { describe, expect, it } from 'vitest'
-import { RunProgress } from '../../src/renderer/runner/RunnerPanel'
+import { RunnerPanel, RunProgress } from '../../src/renderer/runner/RunnerPanel'
 import { RunRequestTable } from '../../src/renderer/runner/RunRequestTable'
 import { renderOverStore } from './render-over-store'
 import { until as untilFor } from './engine-client'
@@ -111,6 +111,12 @@ describe('runner results view', () => {
     )
     const cells = [...html.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1])
     expect(cells.slice(-4)).toEqual(['—', '—', '—', '—'])
+    // The run's tiles too, and its rate counts responses (none), as the CLI's summary does.
+    const panel = renderOverStore(collection.store, createElement(RunnerPanel))
+    const tiles = Object.fromEntries(
+      [...panel.matchAll(/data-stat="([^"]+)">([^<]*)</g)].map((m) => [m[1], m[2]]),
+    )
+    expect(tiles).toEqual({ p50: '—', p90: '—', p99: '—', max: '—', mean: '—', 'req/s': '0.0' })
   })
 
   it('cancels a run in flight', async () => {

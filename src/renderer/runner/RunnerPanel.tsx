@@ -293,13 +293,18 @@ function RunResults() {
   if (!f) return null
   const s = f.stats
   const secs = f.durationMs / 1000
+  // Latency and rate are of the responses alone, as the CLI's summary: a request never sent or never answered
+  // ends in a few ms or at its timeout, and counted it reads as a fast or a slow server.
+  const responses = s.responses ?? s.total
+  const ms = (x: number): string => (responses > 0 ? formatMs(x) : '—')
+  const rate = secs > 0 ? responses / secs : 0
   const tiles: [string, string][] = [
-    ['p50', formatMs(s.p50)],
-    ['p90', formatMs(s.p90)],
-    ['p99', formatMs(s.p99)],
-    ['max', formatMs(s.max)],
-    ['mean', formatMs(s.mean)],
-    ['req/s', secs > 0 ? (s.total / secs).toFixed(s.total / secs >= 100 ? 0 : 1) : '—'],
+    ['p50', ms(s.p50)],
+    ['p90', ms(s.p90)],
+    ['p99', ms(s.p99)],
+    ['max', ms(s.max)],
+    ['mean', ms(s.mean)],
+    ['req/s', secs > 0 ? rate.toFixed(rate >= 100 ? 0 : 1) : '—'],
   ]
   return (
     <div className="run-results">
