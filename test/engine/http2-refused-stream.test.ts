@@ -120,6 +120,14 @@ describe('HTTP/2 header values', () => {
     expect(done(r).serverTiming?.entries.map((e) => e.desc)).toEqual(['caf\u00e9'])
   })
 
+  it('read the same way on a request that accepts server push (its own HTTP/2 client)', async () => {
+    const r = await send(service, spec(`https://localhost:${port}/names`, {}, { caFile, acceptPush: true }))
+    const headers = eventsOf(r, 'response-headers')[0]?.headers ?? []
+    expect(headers).toContainEqual(['x-latin', 'caf\u00e9'])
+    expect(headers).toContainEqual(['x-utf8', 'caf\u00e9'])
+    expect(done(r).serverTiming?.entries.map((e) => e.desc)).toEqual(['caf\u00e9'])
+  })
+
   it('read the same way on an SSE stream over HTTP/2', async () => {
     const rec = record(service)
     try {

@@ -48,7 +48,7 @@ function h2FieldText(field: Buffer | string | undefined): string {
 }
 
 /** A field's value as Node's http2 gives it (each character one byte of the wire), read as fieldText reads it. */
-function h2StringText(value: string): string {
+export function h2StringText(value: string): string {
   // eslint-disable-next-line no-control-regex
   return /[^\x00-\x7f]/.test(value) ? fieldText(Buffer.from(value, 'latin1')) : value
 }

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingHttpStatusHeader, OutgoingHttpHeaders } from 'node:http2'
 import type { HeaderList } from '../../shared/timeline'
+import { h2StringText } from '../http/http-headers'
 
 type H2Headers = IncomingHttpHeaders & IncomingHttpStatusHeader
 
@@ -12,6 +13,14 @@ export function h2HeaderList(headers: H2Headers | OutgoingHttpHeaders, pseudo: b
     for (const one of Array.isArray(v) ? v : [v]) out.push([k, String(one)])
   }
   return out
+}
+
+/**
+ * A header object Node's http2 received, as a list: each value is the Latin-1 string of its bytes there, read as
+ * HTTP/1.1's are (UTF-8 when they are, else Latin-1), so a server's UTF-8 `café` does not show `cafÃ©`.
+ */
+export function h2ReceivedList(headers: H2Headers, pseudo: boolean): HeaderList {
+  return h2HeaderList(headers, pseudo).map(([k, v]) => [k, h2StringText(v)])
 }
 
 /** A header's value in Node's h2 header object, as one string ('' when absent). */

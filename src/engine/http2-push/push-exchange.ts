@@ -20,7 +20,7 @@ import { prepareBody, wireHeaders, type PreparedBody } from '../http/request-bod
 import { ResponseBody } from '../http/response-body'
 import { harTimings, type ExchangeMarks } from '../http/timings'
 import { h2SocketInfo, openH2Connection, type H2Connection } from './h2-connection'
-import { h2BlockBytes, h2HeaderList, h2Interim, h2RequestHeaders } from './h2-headers'
+import { h2BlockBytes, h2HeaderList, h2Interim, h2ReceivedList, h2RequestHeaders } from './h2-headers'
 import { PushSet, type PushOwner } from './push-set'
 
 /**
@@ -200,7 +200,7 @@ export class PushExchange {
     req.on('response', (h: IncomingHttpHeaders & IncomingHttpStatusHeader) => this.onResponse(h))
     req.on('data', (chunk: Buffer) => this.onData(chunk))
     req.on('trailers', (h: IncomingHttpHeaders) => {
-      this.trailers = h2HeaderList(h, false)
+      this.trailers = h2ReceivedList(h, false)
     })
     req.on('end', () => this.onEnd())
     req.on('error', (e: Error) => this.fail(e))
@@ -269,7 +269,7 @@ export class PushExchange {
     this.marks.firstByte = t
     this.lastProgress = t
     this.status = Number(h[':status'] ?? 0)
-    const list = h2HeaderList(h, false)
+    const list = h2ReceivedList(h, false)
     this.responseHeaders = list
     this.emit({
       type: 'response-headers',

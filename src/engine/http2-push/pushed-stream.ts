@@ -7,7 +7,7 @@ import type { BodyStore, BodyWriter } from '../http/body-store'
 import { EngineError, classifyError } from '../http/errors'
 import { ResponseBody } from '../http/response-body'
 import { harTimings, type ExchangeMarks } from '../http/timings'
-import { h2BlockBytes, h2HeaderList, h2Value } from './h2-headers'
+import { h2BlockBytes, h2ReceivedList, h2Value } from './h2-headers'
 
 /**
  * One stream the server pushed (PUSH_PROMISE) with a request: a session of its own, on the timeline as a child
@@ -62,7 +62,7 @@ export class PushedStream {
       finished: () => this.state === 'finished',
       wireBytes: () => this.wireBytes,
     })
-    const promisedList = h2HeaderList(promised, true)
+    const promisedList = h2ReceivedList(promised, true)
     const scheme = h2Value(promised, ':scheme') || 'https'
     this.url = `${scheme}://${this.host}${this.path}`
     init.emit({
@@ -95,7 +95,7 @@ export class PushedStream {
     stream.on('push', (headers: IncomingHttpHeaders & IncomingHttpStatusHeader) => this.onHeaders(headers))
     stream.on('data', (chunk: Buffer) => this.onData(chunk))
     stream.on('trailers', (headers: IncomingHttpHeaders) => {
-      this.trailers = h2HeaderList(headers, false)
+      this.trailers = h2ReceivedList(headers, false)
     })
     stream.on('end', () => this.onEnd())
     stream.on('error', (err: Error) => this.fail(err))
@@ -162,7 +162,7 @@ export class PushedStream {
     this.marks.firstByte = t
     this.lastProgress = t
     this.status = Number(headers[':status'] ?? 0)
-    const list = h2HeaderList(headers, false)
+    const list = h2ReceivedList(headers, false)
     this.responseHeaders = list
     this.init.emit({
       type: 'response-headers',
