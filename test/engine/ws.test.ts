@@ -222,6 +222,8 @@ describe('WebSocket sessions', () => {
     )
     const head = rec.of(sid).find((e) => e.type === 'response-headers')
     expect(head?.type === 'response-headers' && head.status).toBe(403)
+    // A UTF-8 value reads as HTTP's other paths read it (Node's http gives it as the Latin-1 string of its bytes).
+    expect(head?.type === 'response-headers' && head.headers).toContainEqual(['x-realm', 'caf\u00e9'])
     // What the server said is the error's detail; the session's log has no messages (none were exchanged).
     expect(final.type === 'error' && final.detail).toBe('forbidden')
     expect(await readLog(service, sid)).toEqual([])

@@ -41,14 +41,14 @@ export function pairHeaders(
  * that string's characters; they are then read as an HTTP/1.1 field is (UTF-8 when they are, else Latin-1).
  */
 function h2FieldText(field: Buffer | string | undefined): string {
-  if (typeof field !== 'object') return h2StringText(String(field))
+  if (typeof field !== 'object') return byteStringText(String(field))
   for (let i = 0; i < field.length; i++)
-    if ((field[i] as number) > 0x7f) return h2StringText(field.toString('utf8'))
+    if ((field[i] as number) > 0x7f) return byteStringText(field.toString('utf8'))
   return field.toString('latin1')
 }
 
-/** A field's value as Node's http2 gives it (each character one byte of the wire), read as fieldText reads it. */
-export function h2StringText(value: string): string {
+/** A field's value as Node's http and http2 give it (each character one byte of the wire), read as fieldText reads it. */
+export function byteStringText(value: string): string {
   // eslint-disable-next-line no-control-regex
   return /[^\x00-\x7f]/.test(value) ? fieldText(Buffer.from(value, 'latin1')) : value
 }
@@ -78,7 +78,7 @@ export function trailerList(raw: unknown): HeaderList {
   } else if (raw !== null && typeof raw === 'object') {
     for (const [k, v] of Object.entries(raw)) {
       if (k.startsWith(':')) continue
-      for (const one of Array.isArray(v) ? v : [v]) out.push([k, h2StringText(String(one))])
+      for (const one of Array.isArray(v) ? v : [v]) out.push([k, byteStringText(String(one))])
     }
   }
   return out

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingHttpStatusHeader, OutgoingHttpHeaders } from 'node:http2'
 import type { HeaderList } from '../../shared/timeline'
-import { h2StringText } from '../http/http-headers'
+import { byteStringText } from '../http/http-headers'
 
 type H2Headers = IncomingHttpHeaders & IncomingHttpStatusHeader
 
@@ -20,7 +20,7 @@ export function h2HeaderList(headers: H2Headers | OutgoingHttpHeaders, pseudo: b
  * HTTP/1.1's are (UTF-8 when they are, else Latin-1), so a server's UTF-8 `café` does not show `cafÃ©`.
  */
 export function h2ReceivedList(headers: H2Headers, pseudo: boolean): HeaderList {
-  return h2HeaderList(headers, pseudo).map(([k, v]) => [k, h2StringText(v)])
+  return h2HeaderList(headers, pseudo).map(([k, v]) => [k, byteStringText(v)])
 }
 
 /** A header's value in Node's h2 header object, as one string ('' when absent). */

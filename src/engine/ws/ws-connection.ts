@@ -6,7 +6,7 @@ import type { HeaderList, ResponseHeadersEvent, TimelineEvent } from '../../shar
 import type { Clock } from '../clock'
 import type { ExchangeMarks } from '../http/timings'
 import type { SessionAttempt } from '../sessions/kernel/session-attempt'
-import { headerBlockBytes } from '../http/http-headers'
+import { byteStringText, headerBlockBytes } from '../http/http-headers'
 
 /**
  * How a WebSocket attempt's handshake is timed: `ws` opens its connection through `timedConnection`, which
@@ -128,7 +128,8 @@ export function upgradeAnswer(
 ): ResponseHeadersEvent {
   const list: HeaderList = []
   const raw = res.rawHeaders
-  for (let i = 0; i + 1 < raw.length; i += 2) list.push([raw[i] ?? '', raw[i + 1] ?? ''])
+  // Node's http gives each value as the Latin-1 string of its bytes: a UTF-8 `café` is read as UTF-8.
+  for (let i = 0; i + 1 < raw.length; i += 2) list.push([raw[i] ?? '', byteStringText(raw[i + 1] ?? '')])
   return {
     type: 'response-headers',
     sid,
