@@ -45,7 +45,12 @@ describe('webhook inbox', () => {
     expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     const { token, url } = inbox.mint('s42')
     const waiting = inbox.waitFor(token, 5000)
-    const res = await post(`${url}/job/done?attempt=1`, '{"state":"done"}', { 'x-signature': 'abc' })
+    // x-sender goes out in UTF-8 (Node's client writes header strings so).
+    const sender = 'caf\u00e9'
+    const res = await post(`${url}/job/done?attempt=1`, '{"state":"done"}', {
+      'x-signature': 'abc',
+      'x-sender': sender,
+    })
     expect(res.status).toBe(200)
     const call = await waiting
     expect(call?.owner).toBe('s42')
@@ -53,6 +58,7 @@ describe('webhook inbox', () => {
     expect(call?.path).toBe('/job/done')
     expect(call?.query).toBe('attempt=1')
     expect(call?.headers).toContainEqual(['x-signature', 'abc'])
+    expect(call?.headers).toContainEqual(['x-sender', 'caf\u00e9'])
     const stored = await bodies.read(call?.body.id ?? '', 0, 1000, 'utf8')
     expect(stored.ok && stored.value.data).toBe('{"state":"done"}')
   })

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { HeaderList } from '../../shared/timeline'
+import { byteStringText } from '../http/http-headers'
 import type { CutReason } from './webhook-cuts'
 
 /**
@@ -43,9 +44,13 @@ export function declaredLength(req: IncomingMessage): number | undefined {
   return Number.isFinite(length) ? length : undefined
 }
 
-/** The head's headers as sent: names in their own case, repeats kept, in order. */
+/**
+ * The head's headers as sent: names in their own case, repeats kept, in order. Node's http gives each value as
+ * the Latin-1 string of its bytes: read as HTTP's other paths read them (a UTF-8 `café` as UTF-8).
+ */
 export function pairRaw(raw: string[]): HeaderList {
   const out: HeaderList = []
-  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string])
+  for (let i = 0; i + 1 < raw.length; i += 2)
+    out.push([raw[i] as string, byteStringText(raw[i + 1] as string)])
   return out
 }
