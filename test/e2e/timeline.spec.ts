@@ -49,12 +49,14 @@ test('20 concurrent requests end in the order of their delays, and a body can be
   const pageErrors: string[] = []
   page.on('pageerror', (e) => pageErrors.push(e.message))
 
+  // The README picture: the composer at its floor (as if dragged there; an HTTP tab is otherwise sized from the
+  // window) and the details pane on the right, beside all twenty rows (below, they would not fit 800 px).
+  await page.addInitScript(() => localStorage.setItem('flightdeck.pane.composer', '210'))
   await page.goto(host.url)
   const url = page.getByRole('textbox', { name: 'URL' })
   const timeline = page.getByRole('grid', { name: 'Timeline' })
   const rows = timeline.getByRole('row')
   await expect(url).toBeVisible()
-  // The README picture: the details pane on the right, beside all twenty rows (below, they would not fit 800 px).
   await page.getByRole('button', { name: 'Details on the right' }).click()
   await expect(page.getByRole('combobox', { name: 'Method', exact: true })).toHaveValue('GET')
   await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeEnabled()
