@@ -266,6 +266,9 @@ test('+ Add puts the cursor in the new row; a refused connection names the addre
 }) => {
   if (!host) throw new Error('no host')
   await page.goto(host.url)
+  // A tab of its own: the page's first, untouched Untitled is replaced when the host's saved workspace comes back
+  // (tabs of earlier tests), which could land between the click on Headers and + Add (clean-clone CI once).
+  await page.getByRole('button', { name: 'New request tab' }).click()
   await page
     .getByRole('tab', { name: /^Headers/ })
     .first()
