@@ -18,8 +18,9 @@ import { done, makeService, send, spec } from './helpers'
  * error on that body, while requests in flight finish and the next body is indexed by a fresh worker.
  */
 
-const BIG = 64 * 1024 * 1024
-/** `[0,0,…,0]`: a line per two bytes, the densest index the pretty view builds (about 24 MB for 64 MB). */
+const MiB = 1024 * 1024
+const BIG = 64 * MiB
+/** `[0,0,…,0]`: a line per two bytes, the densest index the pretty view builds (8 MB or more for 64 MB). */
 function bigArray(): Buffer {
   const body = Buffer.alloc(BIG, ',0')
   body[0] = 0x5b
@@ -67,6 +68,7 @@ let fixture: Fixture
 let big: Server
 let bigUrl: string
 let pool: WorkerPool
+const POOL_32MB = { size: 1, memoryMb: 32, taskTimeoutMs: 15_000 }
 
 beforeAll(async () => {
   fixture = await startHttpServer()
@@ -77,9 +79,8 @@ beforeAll(async () => {
   })
   await new Promise<void>((r) => big.listen(0, '127.0.0.1', r))
   bigUrl = `http://127.0.0.1:${(big.address() as AddressInfo).port}/big.json`
-  // A budget the first screen fits in (a worker starts at about 20 MB under tsx) and the whole index does not;
-  // a time limit long enough for everything legitimate here (the big index takes a few seconds).
-  pool = configureSharedPool({ size: 1, memoryMb: 32, taskTimeoutMs: 15_000 })
+  // A budget an import's parse of a few MB outgrows; a time limit long enough for everything legitimate here.
+  pool = configureSharedPool(POOL_32MB)
 })
 
 afterAll(async () => {
@@ -90,6 +91,20 @@ afterAll(async () => {
 
 describe('the worker pool', () => {
   it('a body that outgrows its worker mid-index fails on that body alone; requests in flight finish; a fresh worker takes the next body', async () => {
+    // The budget is what a worker holds once it has drawn a small body, plus 3 MB: the big body's first screen
+    // fits, its whole index (8 MB or more) cannot. A fixed budget made the result hang on when the buffers
+    // already read were collected (the index itself is a few MB since it keeps a few bytes per 64 lines).
+    const probe = makeService({ persistWorkspace: false, watchCollections: false })
+    let budgetMb: number
+    try {
+      const small = done(await send(probe, spec(`${fixture.url}/json`))).body.id
+      const drawn = await probe.invoke('body.lines', { bodyId: small, view: 'pretty', from: 0, count: 3 })
+      expect(drawn.ok).toBe(true)
+      budgetMb = Math.ceil((await pool.measureMemory(true)) / MiB) + 3
+    } finally {
+      await probe.dispose()
+    }
+    pool = configureSharedPool({ size: 1, memoryMb: budgetMb, taskTimeoutMs: 15_000 })
     const service = makeService({
       memoryBodyLimit: 1024 * 1024,
       persistWorkspace: false,
@@ -112,7 +127,7 @@ describe('the worker pool', () => {
       if (!end.ok) {
         expect(end.error.code).toBe('too_large')
         expect(end.error.message).toBe(
-          'Indexing this body ran out of memory in its worker (limit 32 MB); the body is kept: download it or view it raw',
+          `Indexing this body ran out of memory in its worker (limit ${budgetMb} MB); the body is kept: download it or view it raw`,
         )
       }
       const finished = await Promise.all(inFlight)
@@ -153,6 +168,7 @@ describe('the worker pool', () => {
       expect(found.ok && found.value.matches.map((m) => m.line)).toEqual([2])
     } finally {
       await service.dispose()
+      pool = configureSharedPool(POOL_32MB)
     }
   }, 120_000)
 
