@@ -45,7 +45,8 @@ ws options:
       --max-message <n>    refuse incoming messages larger than n bytes (default 16 MiB)
 
 exit codes: 0 the session ended normally (or by --max / --duration),
-            1 it failed (network, protocol, HTTP handshake), 2 bad arguments,
+            1 it failed (network, protocol, HTTP handshake, --max-reconnects
+            reached), 2 bad arguments,
             130 / 143 stopped by Ctrl+C / SIGTERM`
 
 interface Common {

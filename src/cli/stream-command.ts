@@ -111,7 +111,15 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
         // The reconnect past the limit is not made: the session closes instead, saying why.
         if (e.type === 'retry' && command.maxReconnects > 0 && e.attempt > command.maxReconnects) {
           reconnectsCut = true
-          close(`after ${command.maxReconnects} reconnects (--max-reconnects)`)
+          close(`after ${reconnects(command.maxReconnects)} (--max-reconnects)`)
+          continue
+        }
+        // The session ended because the command gave up reconnecting: a failure, said as one, never `* done`.
+        if (reconnectsCut && (e.type === 'done' || e.type === 'cancelled')) {
+          origin ??= e.t
+          io.out(
+            `${command.json ? reconnectLimitJson(e.t, command.maxReconnects) : `${stamp(e.t - origin)} * error: ${reconnectLimitWords(command.maxReconnects)}`}\n`,
+          )
           continue
         }
         print(e)
@@ -144,10 +152,12 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
     const { final } = outcome
     service.flush()
     reportLogCut(service, sid, io.err)
-    if (reconnectsCut)
+    if (final.type !== 'error' && reconnectsCut) {
       io.err(
-        `flightdeck: closed after ${command.maxReconnects} reconnects: the stream kept ending (--max-reconnects N raises the limit, 0 removes it; --no-reconnect ends at the first end)\n`,
+        `flightdeck: ${reconnectLimitWords(command.maxReconnects)} (--max-reconnects N raises the limit, 0 removes it; --no-reconnect ends at the first end)\n`,
       )
+      return interrupt.exitCode(1)
+    }
     if (final.type === 'error') {
       io.err(`flightdeck: ${final.code}: ${final.message}\n`)
       return interrupt.exitCode(1)
@@ -160,6 +170,28 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
     offOutClosed?.()
     off()
   }
+}
+
+/**
+ * Why a session the command closed at its reconnect limit failed. As curl after its last `--retry`: giving up is
+ * a failure (exit 1), whatever the last connection's own end was.
+ */
+function reconnectLimitWords(maxReconnects: number): string {
+  return `closed after ${reconnects(maxReconnects)}: the stream kept ending`
+}
+
+function reconnects(n: number): string {
+  return `${n} reconnect${n === 1 ? '' : 's'}`
+}
+
+/** The `--json` end of such a session: an `error` object in the place of `done`. */
+function reconnectLimitJson(t: number, maxReconnects: number): string {
+  return JSON.stringify({
+    type: 'error',
+    t,
+    code: 'reconnect_limit',
+    message: `${reconnectLimitWords(maxReconnects)} (--max-reconnects)`,
+  })
 }
 
 /** A merged message event (`count` > 1) as one event per message; others as they are. */

@@ -70,17 +70,20 @@ describe('flightdeck ws / sse: why the command closed', () => {
     }
   })
 
-  it('sse: a stream that keeps ending is closed after --max-reconnects reconnects, saying so (it reconnected for ever)', async () => {
+  it('sse: a stream that keeps ending is closed after --max-reconnects reconnects, a failure that says so (it reconnected for ever, then exited 0)', async () => {
     // One event a connection, then the end, with a 1 ms reconnection time: the default limit (100) is reached
     // in well under a second; a smaller one keeps the case short.
     const before = sse.requests.filter((q) => q.path.startsWith('/events')).length
     const r = await cli('sse', `${sse.url}/events?n=1&retry=1&close=1`, '--max-reconnects', '3')
-    expect(r.code).toBe(0)
+    // Giving up is a failure, as curl's last --retry is: exit 1, and no `* done` to read as a success.
+    expect(r.code).toBe(1)
     expect(untimed(r.lines.filter((l) => l.includes('* closing')))).toEqual([
       '* closing after 3 reconnects (--max-reconnects)',
     ])
+    expect(untimed(r.lines).at(-1)).toBe('* error: closed after 3 reconnects: the stream kept ending')
+    expect(r.lines.some((l) => l.endsWith('* done'))).toBe(false)
     expect(r.err).toMatch(
-      /^flightdeck: closed after 3 reconnects: the stream kept ending \(--max-reconnects N/m,
+      /^flightdeck: closed after 3 reconnects: the stream kept ending \(--max-reconnects N raises the limit, 0 removes it; --no-reconnect ends at the first end\)\n$/,
     )
     // The first connection and 3 reconnects; the command reads events in batches, so a reconnect or two already
     // under way when it sees the limit may still reach the server (a few, where it made hundreds a second).
@@ -89,6 +92,19 @@ describe('flightdeck ws / sse: why the command closed', () => {
     expect(made).toBeLessThan(20)
     // The default is a limit too.
     expect(parseStreamArgs(['sse', sse.url])).toMatchObject({ maxReconnects: 100 })
+  })
+
+  it('sse --json at the reconnect limit ends with an error object, not done, exit 1', async () => {
+    const r = await cli('sse', `${sse.url}/events?n=1&retry=1&close=1`, '--max-reconnects', '1', '--json')
+    expect(r.code).toBe(1)
+    const objects = r.lines.map((l) => JSON.parse(l) as { type: string })
+    expect(objects.at(-1)).toEqual({
+      type: 'error',
+      t: expect.any(Number) as number,
+      code: 'reconnect_limit',
+      message: 'closed after 1 reconnect: the stream kept ending (--max-reconnects)',
+    })
+    expect(objects.some((o) => o.type === 'done')).toBe(false)
   })
 
   it('sse --max 1 says "after 1 message"', async () => {
