@@ -101,6 +101,27 @@ describe('collection storage', () => {
     expect(diffLines(text, after)).toEqual(['url: "{{baseUrl}}/people?verbose=1"'])
   })
 
+  it('keeps a multipart file part’s filename (curl’s ;filename=), typed in the app, through a save', async () => {
+    unwrap(await createCollection(dir, 'Demo API'))
+    const upload: SavedRequest = {
+      ...emptySavedRequest('Upload'),
+      method: 'POST',
+      url: '{{baseUrl}}/upload',
+      body: {
+        kind: 'multipart',
+        parts: [
+          { kind: 'file', name: 'receipt', path: 'files/r.csv', fileName: 'march.csv', enabled: true },
+          { kind: 'file', name: 'photo', path: 'files/p.png', contentType: 'image/png', enabled: true },
+        ],
+      },
+    }
+    const rel = unwrap(await createRequest(dir, '', upload))
+    expect(readFileSync(join(dir, rel), 'utf8')).toContain('fileName: march.csv')
+    const loaded = await readRequestFile(join(dir, rel), 'upload')
+    if (!loaded.ok) throw new Error(loaded.problem)
+    expect(loaded.request.body).toEqual(upload.body)
+  })
+
   it('keeps comments and unknown keys a person added when saving over their file', async () => {
     const rel = 'hand-written.yaml'
     writeFileSync(

@@ -36,6 +36,7 @@ function partPlain(p: MultipartPart): PlainMap {
       ? { kind: 'text', name: p.name, value: p.value }
       : { kind: 'file', name: p.name, path: p.path }
   if (p.contentType !== undefined) out['contentType'] = p.contentType
+  if (p.kind === 'file' && p.fileName !== undefined) out['fileName'] = p.fileName
   if (!p.enabled) out['enabled'] = false
   return out
 }
