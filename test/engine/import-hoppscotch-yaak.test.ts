@@ -79,17 +79,21 @@ describe('Hoppscotch', () => {
 describe('Yaak', () => {
   it('an export comes over with its folders, environments and bodies, and sends what Yaak sends', async () => {
     const report = await importText(fixtureText('yaak-export.json', stub.url), dir)
-    expect(report).toMatchObject({ format: 'yaak', requests: 5, folders: 1, environments: 1 })
+    expect(report).toMatchObject({ format: 'yaak', requests: 6, folders: 1, environments: 1 })
     const u = report.unmapped.join('\n')
-    expect(u).toContain(
-      "1 gRPC request not imported (this importer does not read Yaak's gRPC requests yet: add them as gRPC requests)",
-    )
+    expect(u).toContain('1 gRPC request uses server reflection: Yaak keeps the .proto files picked')
     expect(u).toContain('variable "old" is switched off in Yaak')
     const { info } = await loadCollection(dir)
     expect(info.name).toBe('Pet Store')
-    // sortPriority order: Pets (1000), then Adopt, Graph, Live.
-    expect(info.root.children.map((c) => c.name)).toEqual(['Pets', 'Adopt', 'Graph', 'Live'])
-    const pets = info.root.children[0]
+    // sortPriority order: Health (none: 0), Pets (1000), then Adopt, Graph, Live.
+    expect(info.root.children.map((c) => c.name)).toEqual(['Health', 'Pets', 'Adopt', 'Graph', 'Live'])
+    // The gRPC request is written as one (its call to a real server: grpc-import.test.ts).
+    expect(await savedRequest(dir, 'health.yaml')).toMatchObject({
+      kind: 'grpc',
+      url: 'grpc://127.0.0.1:1',
+      grpc: { method: 'grpc.health.v1.Health/Check' },
+    })
+    const pets = info.root.children[1]
     expect(pets?.type === 'folder' && pets.children.map((c) => c.name)).toEqual(['Add pet', 'Get pet'])
 
     await open()

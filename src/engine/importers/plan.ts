@@ -188,13 +188,15 @@ export function method(v: unknown, unmapped: string[], where: string): string {
  * Yaak do: Flightdeck folders hold no headers, so each request below gets them in its own list, before its own
  * headers. A request's own switched-on header of the same name wins (as in those tools), and so does an inner
  * folder's, copied first. Switched-off folder headers are not sent there either and are not copied. Reported
- * in one line per folder: how many requests got them.
+ * in one line per folder: how many requests got them. `grpcToo`: gRPC requests get them as metadata (Yaak sends
+ * them so).
  */
 export function copyFolderHeaders(
   nodes: readonly PlanNode[],
   headers: readonly KeyValue[],
   report: (line: string) => void,
   where: string,
+  grpcToo = false,
 ): void {
   const on = headers.filter((h) => h.enabled && h.name.trim() !== '')
   if (on.length === 0) return
@@ -208,7 +210,8 @@ export function copyFolderHeaders(
       }
       const r = n.request
       // gRPC metadata, MQTT and Socket.IO are not HTTP headers; the others send these.
-      if (r.kind !== 'http' && r.kind !== 'graphql' && r.kind !== 'sse' && r.kind !== 'ws') continue
+      const http = r.kind === 'http' || r.kind === 'graphql' || r.kind === 'sse' || r.kind === 'ws'
+      if (!http && !(grpcToo && r.kind === 'grpc')) continue
       const own = new Set(r.headers.filter((h) => h.enabled).map((h) => h.name.trim().toLowerCase()))
       const added = on.filter((h) => !own.has(h.name.trim().toLowerCase())).map((h) => ({ ...h }))
       // A request file holds at most 1,000 headers: past that, said, not cut silently.

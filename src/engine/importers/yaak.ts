@@ -18,12 +18,13 @@ import {
   type ImportPlan,
   type PlanNode,
 } from './plan'
+import { yaakGrpcRequest, yaakProtoNote } from './yaak-grpc'
 
 /**
  * Yaak exports (`{ yaakVersion, yaakSchema, resources: { workspaces, environments, folders, httpRequests,
  * websocketRequests, grpcRequests } }`): a flat list linked by `workspaceId` and `folderId`, ordered by
  * `sortPriority`. Variables are written `${[ name ]}`; they become `{{name}}`. A template function
- * (`${[ response.body.path(...) ]}`) is kept as text and reported.
+ * (`${[ response.body.path(...) ]}`) is kept as text and reported. gRPC requests: yaak-grpc.ts.
  */
 
 type Obj = Record<string, unknown>
@@ -211,16 +212,14 @@ export function importYaak(data: unknown): ImportPlan {
   const http = list('httpRequests').filter(inWs)
   const ws2 = list('websocketRequests').filter(inWs)
   const grpc = list('grpcRequests').filter(inWs)
-  if (grpc.length > 0)
-    u.push(
-      `${counted(grpc.length, 'gRPC request')} not imported (this importer does not read Yaak's gRPC requests yet: add them as gRPC requests)`,
-    )
+  if (grpc.length > 0) u.push(yaakProtoNote(grpc.length))
 
-  type Item = { kind: 'folder' | 'http' | 'ws'; o: Obj }
+  type Item = { kind: 'folder' | 'http' | 'ws' | 'grpc'; o: Obj }
   const items: Item[] = [
     ...folders.map((o) => ({ kind: 'folder' as const, o })),
     ...http.map((o) => ({ kind: 'http' as const, o })),
     ...ws2.map((o) => ({ kind: 'ws' as const, o })),
+    ...grpc.map((o) => ({ kind: 'grpc' as const, o })),
   ]
   const byParent = new Map<string, Item[]>()
   for (const it of items) {
@@ -239,7 +238,8 @@ export function importYaak(data: unknown): ImportPlan {
       folderVars.set(id, [...(folderVars.get(id) ?? []), e])
     }
   const seen = new Set<Obj>()
-  const children = (parent: string, path: string, depth: number): PlanNode[] => {
+  // `above`: the auth Yaak sends for `inherit` here (the nearest folder's, else the workspace's), for gRPC metadata.
+  const children = (parent: string, path: string, depth: number, above: AuthSpec): PlanNode[] => {
     const out: PlanNode[] = []
     for (const it of [...(byParent.get(parent) ?? [])].sort((a, b) => byPriority(a.o, b.o))) {
       seen.add(it.o)
@@ -250,9 +250,10 @@ export function importYaak(data: unknown): ImportPlan {
           u.push(`${where}: folders nested deeper than ${MAX_DEPTH} left out`)
           continue
         }
-        const below = children(str(it.o['id']), where, depth + 1)
-        // Yaak sends a folder's headers with every request in it.
-        copyFolderHeaders(below, pairs(it.o['headers'], u, where), (l) => u.push(l), where)
+        const own = auth(it.o['authenticationType'], it.o['authentication'], u, where)
+        const below = children(str(it.o['id']), where, depth + 1, own.type === 'inherit' ? above : own)
+        // Yaak sends a folder's headers with every request in it, gRPC calls' metadata included.
+        copyFolderHeaders(below, pairs(it.o['headers'], u, where), (l) => u.push(l), where, true)
         out.push({
           type: 'folder',
           folder: {
@@ -260,13 +261,33 @@ export function importYaak(data: unknown): ImportPlan {
             variables: (folderVars.get(str(it.o['id'])) ?? []).flatMap((e) =>
               variables(e['variables'], u, `${where} (folder environment)`),
             ),
-            auth: auth(it.o['authenticationType'], it.o['authentication'], u, where),
+            auth: own,
             children: below,
           },
         })
         continue
       }
       const o = it.o
+      if (it.kind === 'grpc') {
+        const own = auth(o['authenticationType'], o['authentication'], u, where)
+        const grpcRequest = yaakGrpcRequest(
+          {
+            name,
+            url: text(o['url'], u, where),
+            service: str(o['service']),
+            method: str(o['method']),
+            message: text(o['message'], u, where),
+            metadata: pairs(o['metadata'], u, where),
+            description: str(o['description']),
+            auth: own.type === 'inherit' ? above : own,
+            raw: o,
+          },
+          u,
+          where,
+        )
+        out.push({ type: 'request', request: grpcRequest })
+        continue
+      }
       const params = pairs(o['urlParameters'], u, where)
       const url = yaakUrl(text(o['url'], u, where), params)
       const common = {
@@ -297,11 +318,20 @@ export function importYaak(data: unknown): ImportPlan {
     }
     return out
   }
-  plan.children = children('', '', 0)
+  const wsAuth: AuthSpec = ws
+    ? auth(ws['authenticationType'], ws['authentication'], u, 'workspace')
+    : { type: 'inherit' }
+  plan.children = children('', '', 0, wsAuth)
   if (ws) {
     // The workspace's own headers and auth (Yaak's top level) go with every request, as a collection's.
-    copyFolderHeaders(plan.children, pairs(ws['headers'], u, 'workspace'), (l) => u.push(l), 'workspace')
-    plan.auth = auth(ws['authenticationType'], ws['authentication'], u, 'workspace')
+    copyFolderHeaders(
+      plan.children,
+      pairs(ws['headers'], u, 'workspace'),
+      (l) => u.push(l),
+      'workspace',
+      true,
+    )
+    plan.auth = wsAuth
   }
   const orphans = items.filter((it) => !seen.has(it.o)).length
   if (orphans > 0) u.push(`${counted(orphans, 'item')} in a folder that is not in the file; left out`)
