@@ -8,7 +8,7 @@ import {
   type ImportCommand,
   type SavedSendCommand,
 } from './collection-args'
-import { parseFormPart } from './form-args'
+import { parseFormArgs, type FormArg } from './form-args'
 import { eachTyped, typedUnlessFile, unresolvedVariable } from './unresolved-variable'
 
 /**
@@ -27,6 +27,9 @@ options:
   -d, --data <body>        request body; @path sends a file's bytes
   -F, --form <name=value>  a multipart/form-data part, as curl's -F (repeatable): name=@path
                            sends a file; ;type=<content type> and ;filename=<name> follow
+      --form-string <name=value>
+                           a multipart field whose value is sent as typed: a leading @ or <
+                           and ;type= are letters of it (repeatable, in order with -F)
       --json               print one JSON object: status, headers, url, timeline, timings (HAR)
   -k, --insecure           accept TLS certificates that do not verify
       --cacert <file>      trust the certificate authorities in this PEM file (a path from the
@@ -95,11 +98,13 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       args: [...argv],
       allowPositionals: true,
       strict: true,
+      tokens: true,
       options: {
         request: { type: 'string', short: 'X' },
         header: { type: 'string', short: 'H', multiple: true },
         data: { type: 'string', short: 'd' },
         form: { type: 'string', short: 'F', multiple: true },
+        'form-string': { type: 'string', multiple: true },
         json: { type: 'boolean' },
         insecure: { type: 'boolean', short: 'k' },
         cacert: { type: 'string' },
@@ -124,14 +129,19 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     // parseArgs' messages are already one plain sentence ("Unknown option '--foo'").
     return error((e instanceof Error ? e.message : String(e)).split('\n')[0] ?? 'bad arguments')
   }
-  const { values, positionals } = parsed
+  const { values, positionals, tokens } = parsed
   if (values.help) return { kind: 'help' }
+  const formArgs: FormArg[] = []
+  for (const t of tokens) {
+    if (t.kind === 'option' && (t.name === 'form' || t.name === 'form-string') && t.value !== undefined)
+      formArgs.push({ literal: t.name === 'form-string', arg: t.value })
+  }
 
   const [command, target, ...extra] = positionals
   if (command === undefined) return error('missing command; try: flightdeck send <url>')
   if (command === 'import') return parseImport(values, positionals.slice(1))
   if (values.cacert === '') return error('--cacert needs a PEM file of certificate authorities')
-  if (command === 'send' && values.collection !== undefined && values.form !== undefined)
+  if (command === 'send' && values.collection !== undefined && formArgs.length > 0)
     return error('-F does not apply to a saved request; edit the request file instead')
   if (command === 'send' && values.collection !== undefined)
     return parseSavedSend(values, positionals.slice(1))
@@ -152,6 +162,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     ...eachTyped('a header', values.header),
     typedUnlessFile('the body (-d)', values.data),
     ...eachTyped('a form part (-F)', values.form),
+    ...eachTyped('a form part (--form-string)', values['form-string']),
   ])
   if (unresolved) return error(unresolved)
   const url = normalizeUrl(target)
@@ -165,19 +176,17 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   }
 
   const data = values.data
-  const form = values.form
-  if (form !== undefined && data !== undefined)
+  const form = formArgs.length > 0
+  if (form && data !== undefined)
     return error('-F (a multipart form) and -d (a body) cannot be used together; choose one')
-  const method = (values.request ?? (data !== undefined || form !== undefined ? 'POST' : 'GET')).toUpperCase()
+  const method = (values.request ?? (data !== undefined || form ? 'POST' : 'GET')).toUpperCase()
   if (!TOKEN.test(method) || method.length > 64) return error(`bad method '${values.request ?? ''}'`)
 
   let body: RequestBody = { kind: 'none' }
-  if (form !== undefined) {
-    const parts = form.map(parseFormPart)
-    const bad = parts.find((p) => typeof p === 'string')
-    if (bad !== undefined) return error(bad)
-    if (parts.length > 1000) return error(`-F is given ${parts.length} times; a form has at most 1000 parts`)
-    body = { kind: 'multipart', parts: parts.filter((p) => typeof p !== 'string') }
+  if (form) {
+    const parts = parseFormArgs(formArgs)
+    if (typeof parts === 'string') return error(parts)
+    body = { kind: 'multipart', parts }
   }
   if (data !== undefined) {
     const explicitType = headers.find((h) => h.name.toLowerCase() === 'content-type')?.value

@@ -3,8 +3,34 @@ import type { MultipartPart } from '../shared/request'
 /**
  * curl's `-F` / `--form` for `flightdeck send`: each argument is one multipart part, `name=value` a field and
  * `name=@path` a file, either followed by `;type=<content type>`, and a file by `;filename=<name sent>`. A `;`
- * not followed by one of those stays in the value, so `-F 'q=a;b'` sends `a;b`.
+ * not followed by one of those stays in the value, so `-F 'q=a;b'` sends `a;b`. curl's `--form-string
+ * name=value` is a field whose value is taken as typed: a leading `@` or `<` and a `;type=` are its letters.
  */
+
+/** One `-F` or `--form-string` argument, in the order given on the command line (curl keeps that order). */
+export interface FormArg {
+  literal: boolean
+  arg: string
+}
+
+/** A `--form-string` part: everything after the first `=` is the value, as typed. */
+export function parseFormString(arg: string): MultipartPart | string {
+  const eq = arg.indexOf('=')
+  if (eq <= 0) return `bad --form-string '${arg}'; expected name=value`
+  return { kind: 'text', name: arg.slice(0, eq), value: arg.slice(eq + 1), enabled: true }
+}
+
+/** The parts of every `-F` and `--form-string`, in order, or the first one's refusal. */
+export function parseFormArgs(args: readonly FormArg[]): MultipartPart[] | string {
+  if (args.length > 1000) return `-F is given ${args.length} times; a form has at most 1000 parts`
+  const parts: MultipartPart[] = []
+  for (const { literal, arg } of args) {
+    const part = literal ? parseFormString(arg) : parseFormPart(arg)
+    if (typeof part === 'string') return part
+    parts.push(part)
+  }
+  return parts
+}
 
 const PARAM = /^(type|filename)=(.*)$/s
 const PRINTABLE = /^[\x20-\x7e]*$/

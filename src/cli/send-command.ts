@@ -6,6 +6,7 @@ import { sendSaved, USER_ERROR_CODES } from './collection-send'
 import type { CliIo } from './index'
 import { onInterrupt } from './interrupt'
 import { fileVariable } from './unresolved-variable'
+import type { RequestBody } from '../shared/request'
 import { buildReport, humanLines, type ExchangeOutcome } from './report'
 import { scriptLines, scriptsFailed, watchScripts } from './send-scripts-output'
 
@@ -31,9 +32,7 @@ export async function runSend(command: SendCommand, io: CliIo): Promise<number> 
     return 2
   }
   // A body file's {{variables}} are refused as typed ones are: a plain send has none to give them.
-  const bodyFile =
-    command.kind === 'send' && command.request.body.kind === 'file' ? command.request.body.path : null
-  const inFile = bodyFile === null ? null : await fileVariable('send', bodyFile, 'the body, -d @file')
+  const inFile = command.kind === 'send' ? await variableInBodyFiles(command.request.body) : null
   if (inFile !== null) {
     io.err(`flightdeck: ${inFile}\n`)
     return 2
@@ -101,4 +100,19 @@ export async function runSend(command: SendCommand, io: CliIo): Promise<number> 
     interrupt.off()
     await service.dispose()
   }
+}
+
+/**
+ * The refusal for the first `{{variable}}` in a file the body sends: `-d @file`'s, or each `-F name=@file` part's
+ * in order (the same rule: a text file is looked at, a binary one goes as it is), or null.
+ */
+async function variableInBodyFiles(body: RequestBody): Promise<string | null> {
+  if (body.kind === 'file') return fileVariable('send', body.path, 'the body, -d @file')
+  if (body.kind !== 'multipart') return null
+  for (const part of body.parts) {
+    if (part.kind !== 'file') continue
+    const found = await fileVariable('send', part.path, `the form part ${part.name}, -F ${part.name}=@file`)
+    if (found !== null) return found
+  }
+  return null
 }

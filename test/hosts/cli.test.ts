@@ -201,10 +201,12 @@ describe('flightdeck send', () => {
     }
   })
 
-  it('send -F as curl: fields, a file with ;type= and ;filename=, arrive as a multipart POST; -F with -d is refused', async () => {
+  it('send -F as curl: fields, a file with ;type= and ;filename=, --form-string as typed, arrive as a multipart POST in order; a text file with a {{variable}} is refused; -F with -d is refused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fd-cli-form-'))
     const got: { method?: string; type?: string; body?: Buffer } = {}
+    let requests = 0
     const server = createHttpServer((req, res) => {
+      requests++
       const chunks: Buffer[] = []
       req.on('data', (c: Buffer) => chunks.push(c))
       req.on('end', () => {
@@ -218,7 +220,8 @@ describe('flightdeck send', () => {
     })
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     try {
-      const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0x0d, 0x0a])
+      // A binary file goes as its bytes, braces and all (a NUL byte says it is not text), as with -d @file.
+      const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0x0d, 0x0a, ...Buffer.from('{{x}}')])
       writeFileSync(join(dir, 'shot.bin'), bytes)
       const { port } = server.address() as AddressInfo
       const cmd = parseCliArgs([
@@ -226,10 +229,14 @@ describe('flightdeck send', () => {
         `http://127.0.0.1:${port}/up`,
         '-F',
         'title=a;b',
+        '--form-string',
+        'raw=@not-read.txt;type=text/x',
         '--form',
         'meta={"x":1};type=application/json',
         '-F',
         `photo=@${join(dir, 'shot.bin')};type=image/png;filename=me.png`,
+        '--form-string',
+        'lt=<notes.txt',
         '-F',
         'title=again',
       ])
@@ -240,7 +247,14 @@ describe('flightdeck send', () => {
       const form = await new Response(new Uint8Array(got.body ?? []), {
         headers: { 'content-type': got.type ?? '' },
       }).formData()
+      // One part an argument, in the order typed, -F and --form-string mixed (as curl keeps them).
+      expect([...form.keys()]).toEqual(['title', 'raw', 'meta', 'photo', 'lt', 'title'])
       expect(form.getAll('title')).toEqual(['a;b', 'again'])
+      // --form-string: no file read, no ;type= taken: a plain field holding every letter typed.
+      expect([form.get('raw'), form.get('lt')]).toEqual(['@not-read.txt;type=text/x', '<notes.txt'])
+      expect(got.body?.toString('latin1')).toContain(
+        'Content-Disposition: form-data; name="raw"\r\n\r\n@not-read.txt;type=text/x\r\n',
+      )
       // A typed field is a field (no filename), its Content-Type in its own head, as curl sends it.
       expect(form.get('meta')).toBe('{"x":1}')
       expect(got.body?.toString('latin1')).toContain(
@@ -249,6 +263,31 @@ describe('flightdeck send', () => {
       const photo = form.get('photo') as File
       expect([photo.name, photo.type]).toEqual(['me.png', 'image/png'])
       expect(Buffer.from(await photo.arrayBuffer())).toEqual(bytes)
+
+      // A text file's {{variable}} is refused as -d @file's is, before anything is sent: it went out as braces.
+      writeFileSync(join(dir, 'note.txt'), 'hello\n{{name}}\n')
+      const templated = parseCliArgs([
+        'send',
+        `http://127.0.0.1:${port}/up`,
+        '-F',
+        `photo=@${join(dir, 'shot.bin')}`,
+        '-F',
+        `note=@${join(dir, 'note.txt')}`,
+      ])
+      if (templated.kind !== 'send') throw new Error(JSON.stringify(templated))
+      let err = ''
+      expect(await runSend(templated, { out: () => undefined, err: (t) => void (err += t) })).toBe(2)
+      expect(err).toMatch(
+        /^flightdeck: \{\{name\}\} on line 2 of .*note\.txt \(the form part note, -F note=@file\) is a variable, and a plain send has none/,
+      )
+      expect(requests).toBe(1)
+      expect(parseCliArgs(['send', 'http://x/', '--form-string', 'novalue'])).toMatchObject({
+        kind: 'error',
+        message: "bad --form-string 'novalue'; expected name=value",
+      })
+      expect(parseCliArgs(['send', 'http://x/', '--form-string', 'a=1', '-d', 'b'])).toMatchObject({
+        kind: 'error',
+      })
       expect(parseCliArgs(['send', 'http://x/', '-F', 'a=1', '-d', 'b'])).toMatchObject({
         kind: 'error',
         message: '-F (a multipart form) and -d (a body) cannot be used together; choose one',
