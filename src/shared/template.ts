@@ -60,6 +60,8 @@ interface Budget {
    * the thread for minutes while producing no text at all.
    */
   built?: Map<string, { text: string; cost: number }>
+  /** The unknown names listed so far: a text naming tens of thousands was quadratic to check against the list. */
+  unknownSeen?: Set<string>
 }
 
 /**
@@ -206,7 +208,13 @@ function expand(
     if (value === undefined) {
       // In what the person typed, an unknown name refuses the send. Inside a variable's value it is data:
       // a value that merely looks like a template (`{{constructor}}`) goes out as the text it is.
-      if (depth === 0 && !unknown.includes(name)) unknown.push(name)
+      if (depth === 0) {
+        budget.unknownSeen ??= new Set(unknown)
+        if (!budget.unknownSeen.has(name)) {
+          budget.unknownSeen.add(name)
+          unknown.push(name)
+        }
+      }
       out += m[0]
       continue
     }

@@ -56,10 +56,19 @@ export function resolveForSend(
   const read = watched ?? vars
   try {
     resolved = resolveRequest(request, auth, read, dyn)
-    unknown.push(...resolved.unknown)
+    // One by one, not spread: a body naming 200,000 unknown variables overflowed the call stack.
+    const seen = new Set<string>()
+    const note = (names: string[]): void => {
+      for (const n of names) {
+        if (seen.has(n)) continue
+        seen.add(n)
+        unknown.push(n)
+      }
+    }
+    note(resolved.unknown)
     texts = extra.map((t) => {
       const r = resolveTemplate(t, read, dyn)
-      for (const n of r.unknown) if (!unknown.includes(n)) unknown.push(n)
+      note(r.unknown)
       return r.text
     })
   } catch (e) {
@@ -137,11 +146,22 @@ async function loadThenResolve(
   return resolveForSend(request, auth, vars, dyn ?? defaultDynamicValues, extra, where, empty)
 }
 
+/** Unknown variables a refusal names; the rest are counted. */
+export const UNKNOWN_NAMES_SHOWN = 20
+
 /** The refusal for variables with no value, naming them; `where` ends the message (see resolveForSend). */
 export function unknownVariables(unknown: readonly string[], where: string): AppError {
   // {{$webhook}} is unknown only when no inbox is running: say what to do about it.
   if (unknown.includes('$webhook')) return { code: 'unknown_variable', message: WEBHOOK_NOT_RUNNING }
-  const names = unknown.map((n) => `{{${n}}}`).join(', ')
+  // The first names only, and how many more: a text with tens of thousands would make a message of megabytes.
+  const names = unknown
+    .slice(0, UNKNOWN_NAMES_SHOWN)
+    .map((n) => `{{${n}}}`)
+    .join(', ')
+  const more =
+    unknown.length > UNKNOWN_NAMES_SHOWN
+      ? ` and ${(unknown.length - UNKNOWN_NAMES_SHOWN).toLocaleString('en-US')} more`
+      : ''
   const s = unknown.length > 1 ? 's' : ''
-  return { code: 'unknown_variable', message: `Unknown variable${s} ${names}${where}` }
+  return { code: 'unknown_variable', message: `Unknown variable${s} ${names}${more}${where}` }
 }
