@@ -5,8 +5,13 @@ import { NumberField } from '../app/NumberField'
 import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
 import { StreamModeSelect } from '../streams/StreamCompose'
+import { isConnectKind, selectTabLiveSession } from '../streams/tab-session'
 
-/** Method, URL, Send, and "Send ×N". The form's submit (Enter in the URL) sends once. */
+/**
+ * Method, URL, Send, and "Send ×N". The form's submit (Enter in the URL) sends once. A WebSocket, MQTT or
+ * Socket.IO request's button says what it does: Connect, then Disconnect while the session it opened lives
+ * (its messages are sent from the details pane's Send, Publish or Emit).
+ */
 export function RequestLine() {
   const method = useActiveDraft((d) => d.method)
   const url = useActiveDraft((d) => d.url)
@@ -17,6 +22,8 @@ export function RequestLine() {
   const send = useAppStore((s) => s.send)
   const pasteCurl = useAppStore((s) => s.pasteCurl)
   const mode = useActiveDraft((d) => d.kind)
+  const live = useAppStore(selectTabLiveSession)
+  const cancel = useAppStore((s) => s.cancel)
 
   return (
     <form
@@ -73,9 +80,24 @@ export function RequestLine() {
           void pasteCurl(text)
         }}
       />
-      <button type="submit" className="primary-button" title="Send (Ctrl/Cmd+Enter)">
-        {mode === 'grpc' ? 'Invoke' : 'Send'}
-      </button>
+      {live !== null ? (
+        <button
+          type="button"
+          className="primary-button"
+          title="Close the session this tab opened"
+          onClick={() => void cancel(live)}
+        >
+          Disconnect
+        </button>
+      ) : isConnectKind(mode) ? (
+        <button type="submit" className="primary-button" title="Connect (Ctrl/Cmd+Enter)">
+          Connect
+        </button>
+      ) : (
+        <button type="submit" className="primary-button" title="Send (Ctrl/Cmd+Enter)">
+          {mode === 'grpc' ? 'Invoke' : 'Send'}
+        </button>
+      )}
       {mode === 'http' ? (
         <div className="burst" role="group" aria-label="Send many">
           <NumberField

@@ -7,6 +7,7 @@ import { paramsFromUrl, urlWithParams } from '../composer/url-params'
 import { draftEdited, selectActiveDraft, withDraftChange, type DraftChange } from '../tabs/active-draft'
 import { savedToDraft } from '../tabs/draft-convert'
 import { withActiveCaFile } from '../tabs/saved-ca-file'
+import { selectTabLiveSession } from '../streams/tab-session'
 import { scriptsToSend } from '../scripts/script-draft'
 import type { AppState, ComposerSlice } from './app-state'
 
@@ -79,6 +80,9 @@ export function createComposerSlice(client: ApiClient): StateCreator<AppState, [
       send: async (count = 1) => {
         const opening = get().pendingOpen()
         if (opening) await opening
+        // A WebSocket, MQTT or Socket.IO tab whose session lives shows Disconnect: Enter and Ctrl+Enter do not
+        // open a second one behind it.
+        if (selectTabLiveSession(get()) !== null) return
         const draft = selectActiveDraft(get())
         if (draft.kind === 'graphql') return get().sendGraphql()
         if (draft.kind === 'grpc') return get().invokeGrpc()

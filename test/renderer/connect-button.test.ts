@@ -1,0 +1,69 @@
+import { createElement } from 'react'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { RequestLine } from '../../src/renderer/composer/RequestLine'
+import { selectTabLiveSession } from '../../src/renderer/streams/tab-session'
+import { startWsServer, type WsFixture } from '../fixtures/ws-server'
+import { until } from './engine-client'
+import { renderOverStore } from './render-over-store'
+import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
+
+/**
+ * The composer's button on a WebSocket, MQTT or Socket.IO tab says what it does, as Postman's and Insomnia's:
+ * Connect, then Disconnect while the session the tab opened lives (over a real engine and WebSocket server).
+ */
+
+let engine: TestEngine
+let ws: WsFixture
+
+beforeAll(async () => {
+  engine = startEngine()
+  ws = await startWsServer()
+})
+afterAll(async () => {
+  await stopEngines()
+  await ws.close()
+})
+
+/** The request line's primary button's words, as rendered over the store now. */
+function button(store: ReturnType<TestEngine['store']>): string {
+  const html = renderOverStore(store, createElement(RequestLine))
+  return (
+    /<button type="(?:submit|button)" class="primary-button"[^>]*>([^<]*)<\/button>/.exec(html)?.[1] ?? ''
+  )
+}
+
+describe('the Connect / Disconnect button', () => {
+  it('says Connect, then Disconnect while the session lives; Enter opens no second one; Connect once it ends', async () => {
+    const store = engine.store()
+    const s = (): ReturnType<typeof store.getState> => store.getState()
+    s().setKind('ws')
+    s().setUrl(`${ws.url}/echo`)
+    expect(button(store)).toBe('Connect')
+    const upgrades = ws.upgrades.length
+    await s().send(1)
+    const sid = s().selectedSid ?? ''
+    await until(() => s().streamLanes[sid]?.openSince != null)
+    expect(selectTabLiveSession(s())).toBe(sid)
+    expect(button(store)).toBe('Disconnect')
+    // The form's submit (Enter in the URL) and Ctrl+Enter go through send: no second session behind the first.
+    await s().send(1)
+    expect(s().selectedSid).toBe(sid)
+    expect(ws.upgrades.length).toBe(upgrades + 1)
+
+    // Another tab's kind is its own: an MQTT or Socket.IO tab with no session says Connect, HTTP says Send.
+    s().newTab()
+    s().setKind('mqtt')
+    expect(button(store)).toBe('Connect')
+    s().setKind('socketio')
+    expect(button(store)).toBe('Connect')
+    s().setKind('http')
+    expect(button(store)).toBe('Send')
+    s().closeTab(s().activeTabId)
+
+    // Disconnect closes it; the tab's button says Connect again.
+    await s().cancel(sid)
+    await until(() => s().timeline.rows[sid]?.end != null)
+    expect(selectTabLiveSession(s())).toBeNull()
+    expect(button(store)).toBe('Connect')
+  })
+})
