@@ -19,12 +19,16 @@ const { kQueued, kSize, kConnected } = symbols
 
 type Internals = Record<symbol, unknown>
 
+/**
+ * A connection whose request has just ended and that takes the next one on its turn. Its size is read first: a
+ * connection with a request on it (most, under load) is ruled out by it alone, before the dearer getters.
+ */
 function settling(client: unknown): boolean {
   const c = client as Internals & { closed: boolean; destroyed: boolean }
   return (
     Boolean(c[kNeedDrain]) &&
-    c[kConnected] === true &&
     Number(c[kSize] ?? 0) === 0 &&
+    c[kConnected] === true &&
     !c.closed &&
     !c.destroyed
   )
@@ -37,14 +41,21 @@ export class ReusingPool extends PoolClass {
     if (!poolInternalsPresent()) return
     const self = this as unknown as Internals
     const getDispatcher = (self[kGetDispatcher] as () => unknown).bind(this)
+    // Queued requests are taken, one each, by the connections settling now; the rest take a connection not yet
+    // made (undici makes one ahead when all are busy) or open new ones. This runs for every request the pool is
+    // given: one pass over the connections, with no array made, a busy one checked for settling only while the
+    // count can still change the answer.
     self[kGetDispatcher] = () => {
-      const clients = self[kClients] as unknown[]
-      if (clients.some((c) => !(c as Internals)[kNeedDrain] && (c as Internals)[kConnected] === true))
-        return getDispatcher()
-      // Queued requests are taken, one each, by the connections settling now; the rest take a connection not
-      // yet made (undici makes one ahead when all are busy) or open new ones.
-      if (Number(self[kQueued] ?? 0) < clients.filter(settling).length) return undefined
-      return getDispatcher()
+      const clients = self[kClients] as Internals[]
+      const queued = Number(self[kQueued] ?? 0)
+      let settlingNow = 0
+      for (let i = 0; i < clients.length; i++) {
+        const c = clients[i] as Internals
+        if (!c[kNeedDrain]) {
+          if (c[kConnected] === true) return getDispatcher()
+        } else if (settlingNow <= queued && settling(c)) settlingNow++
+      }
+      return settlingNow > queued ? undefined : getDispatcher()
     }
   }
 }
