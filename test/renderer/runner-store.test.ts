@@ -113,8 +113,15 @@ describe('runner results view', () => {
     expect(cells.slice(-4)).toEqual(['—', '—', '—', '—'])
     // The run's tiles too, and its rate counts responses (none), as the CLI's summary does.
     const panel = renderOverStore(collection.store, createElement(RunnerPanel))
+    // A facts list as the details pane's (FactList, `.fact dd`): each figure beside its label, not a tile's
+    // right-aligned number.
+    const list =
+      /<dl class="facts run-facts" aria-label="Latency percentiles">(.*?)<\/dl>/.exec(panel)?.[1] ?? ''
     const tiles = Object.fromEntries(
-      [...panel.matchAll(/data-stat="([^"]+)">([^<]*)</g)].map((m) => [m[1], m[2]]),
+      [...list.matchAll(/<div class="fact"><dt>([^<]+)<\/dt><dd>([^<]*)<\/dd><\/div>/g)].map((m) => [
+        m[1],
+        m[2],
+      ]),
     )
     expect(tiles).toEqual({ p50: '—', p90: '—', p99: '—', max: '—', mean: '—', 'req/s': '0.0' })
   })

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
 import { formatMs } from '../../shared/format'
+import { FactList } from '../details/FactList'
 import { LabeledNumber } from '../app/NumberField'
 import { bidiVisible, VisibleControls } from '../app/VisibleControls'
 import { useAppStore } from '../store/store-context'
@@ -308,16 +309,8 @@ function RunResults() {
   ]
   return (
     <div className="run-results">
-      <dl className="run-tiles" aria-label="Latency percentiles">
-        {tiles.map(([k, v]) => (
-          <div key={k} className="run-tile">
-            <dt>{k}</dt>
-            <dd className="num" data-stat={k}>
-              {v}
-            </dd>
-          </div>
-        ))}
-      </dl>
+      {/* A facts list as every pane's: each figure beside its label, three a line. */}
+      <FactList facts={tiles} className="run-facts" label="Latency percentiles" />
       {s.errors > 0 ? (
         <p className="muted small">
           {s.errors} request{s.errors === 1 ? '' : 's'} got no response (network errors).
