@@ -20,15 +20,6 @@ import { useActiveDraft } from './tabs/use-active-draft'
 import { useCallback, useState } from 'react'
 
 /**
- * The composer's default height for a GraphQL request: a typical query (a dozen lines) and its variables in
- * sight; at most 48% of the window so the timeline keeps its room.
- */
-function graphqlComposerDefault(): number {
-  const tall = window.innerHeight > 0 ? window.innerHeight : 900
-  return Math.round(Math.max(210, Math.min(360, tall * 0.48)))
-}
-
-/**
  * The details pane's height below the timeline: the size the person set; until they set one, at least the
  * default and whatever the timeline's rows leave (its `--tl-wanted`, use-wanted-height.ts), so a few rows do not
  * sit above a screen of empty ones while the response is cut short. The splitter starts from the drawn height.
@@ -47,7 +38,7 @@ export function App() {
   useSaveShortcut(useCallback(() => setQuickOpen(true), []))
   usePasteRequest()
   const [sidebarWidth, setSidebarWidth] = usePaneSize('sidebar', 260, 180, 520)
-  // A GraphQL request keeps a composer height of its own (taller by default, remembered apart from HTTP's).
+  // A GraphQL request keeps a composer height of its own (remembered apart from HTTP's once dragged).
   const graphql = useActiveDraft((d) => d.kind === 'graphql')
   // Every other kind shares one height. Until the person drags it, a request with a body (HTTP, SSE, which may
   // POST) is sized from the window (use-composer-default); a WebSocket, MQTT, Socket.IO or gRPC session keeps the
@@ -56,12 +47,15 @@ export function App() {
   const bodyFirst = useActiveDraft((d) => d.kind === 'http' || d.kind === 'sse')
   const [httpSized, setHttpHeight, httpChosen] = usePaneSize('composer', COMPOSER_FLOOR, 120, 640)
   const httpHeight = httpChosen ? httpSized : bodyFirst ? composerDefault(windowHeight, 640) : COMPOSER_FLOOR
-  const [graphqlHeight, setGraphqlHeight] = usePaneSize(
+  // A GraphQL query and its variables are sized from the window as a body is, with the same room kept for the
+  // timeline's rows and the details pane (360 px at 900, 235 at 700), remembered apart once dragged.
+  const [graphqlSized, setGraphqlHeight, graphqlChosen] = usePaneSize(
     'composer-graphql',
-    graphqlComposerDefault(),
+    COMPOSER_FLOOR,
     120,
     640,
   )
+  const graphqlHeight = graphqlChosen ? graphqlSized : composerDefault(windowHeight, 640)
   const [composerHeight, setComposerHeight] = graphql
     ? [graphqlHeight, setGraphqlHeight]
     : [httpHeight, setHttpHeight]
