@@ -41,6 +41,11 @@ export const authSchema = lazySchema(() =>
       /** Password grant: the resource owner's credentials. */
       username: text.optional(),
       password: text.optional(),
+      /**
+       * Where the access token goes: the Authorization header (left out), or an `access_token` query parameter
+       * (RFC 6750 §2.3; Postman's and Hoppscotch's "add token to query"), for an API that reads it only there.
+       */
+      tokenIn: z.enum(['header', 'query']).optional(),
     }),
   ]),
 )

@@ -180,9 +180,12 @@ describe('Hoppscotch OAuth 2.0', () => {
       scope: 'openid',
       clientAuth: 'body',
       pkce: 'S256',
+      // addTo: QUERY_PARAMS
+      tokenIn: 'query',
     })
+    // Hoppscotch's sign-in comes back to its own page; the person must register the loopback one.
     expect(plan.unmapped).toEqual([
-      'Me: OAuth 2.0 token is sent in the Authorization header; Hoppscotch sends it as an access_token query parameter',
+      "Me: OAuth 2.0 sign-in comes back to Flightdeck at http://127.0.0.1:<port>/callback, not to Hoppscotch's page: register http://127.0.0.1/callback as a redirect URI with the provider (any port, RFC 8252), or set the Redirect URI in the Auth tab to one it has",
     ])
   })
 })

@@ -93,6 +93,9 @@ describe('OAuth 2.0 imports, sent against a real authorization server', () => {
     )
     expect(notes).toContain(`set token to an access token got at ${server.url}/authorize`)
     expect((await savedRequest(dir, 'implicit.yaml')).auth).toEqual({ type: 'bearer', token: '{{token}}' })
+    // addTokenTo: queryParams: the token goes as ?access_token=, beside the request's own query.
+    expect((await savedRequest(dir, 'token-in-query.yaml')).auth).toMatchObject({ tokenIn: 'query' })
+    expect(await sendSaved('token-in-query.yaml')).toBe(200)
   })
 
   it('Insomnia: code with plain PKCE on a localhost redirect, password with credentials in the body', async () => {

@@ -3,7 +3,7 @@ import type { AuthSpec } from '../../shared/collection'
 import type { RequestSpec } from '../../shared/request'
 import { fail, ok, type Result } from '../../shared/result'
 import type { HttpEngine, SessionLink } from '../http/http-engine'
-import { applySimpleAuth, hasHeader, withHeader } from './apply-auth'
+import { applySimpleAuth, hasHeader, withHeader, withQueryParam } from './apply-auth'
 import { digestAuthorization, parseDigestChallenge, type DigestChallenge } from './digest'
 import { newTraceId } from '../trace/trace-ids'
 import { AUTH_EXCHANGE_TIMEOUT_MS, OAuth2Tokens, type OAuth2Auth, type OAuth2Options } from './oauth2-tokens'
@@ -31,6 +31,13 @@ function digestTarget(url: string): { origin: string; uri: string } | null {
   } catch {
     return null
   }
+}
+
+/** The request carrying an OAuth 2.0 access token where the auth says: the Authorization header, or the query. */
+function withToken(spec: RequestSpec, auth: OAuth2Auth, token: { tokenType: string; accessToken: string }) {
+  return auth.tokenIn === 'query'
+    ? withQueryParam(spec, 'access_token', token.accessToken)
+    : withHeader(spec, 'Authorization', `${token.tokenType} ${token.accessToken}`)
 }
 
 interface DigestState {
@@ -97,7 +104,7 @@ export class AuthRunner {
         if (!token.ok) return token
         const used = token.value
         return ok({
-          spec: withHeader(spec, 'Authorization', `${used.tokenType} ${used.accessToken}`),
+          spec: withToken(spec, auth, used),
           refused: () => this.oauth2.refused(key, used),
         })
       }
@@ -141,11 +148,7 @@ export class AuthRunner {
     const token = await this.oauth2.token(key, auth)
     if (!token.ok) return token
     const used = token.value
-    const sent = this.http.send(
-      withHeader(spec, 'Authorization', `${used.tokenType} ${used.accessToken}`),
-      count,
-      link,
-    )
+    const sent = this.http.send(withToken(spec, auth, used), count, link)
     if (sent.ok) {
       // A token the server refuses is dropped, so the next send refreshes it or fetches a fresh one.
       for (const sid of sent.value.sids) {

@@ -107,9 +107,9 @@ function readAuth(v: unknown): unknown {
         scope: s('scope'),
         clientAuth: v['clientAuth'] ?? 'basic',
         ...Object.fromEntries(
-          ['authUrl', 'redirectUri', 'pkce', 'username', 'password']
+          ['authUrl', 'redirectUri', 'pkce', 'username', 'password', 'tokenIn']
             .filter((k) => v[k] !== undefined && v[k] !== null)
-            .map((k) => [k, k === 'pkce' ? v[k] : s(k)]),
+            .map((k) => [k, k === 'pkce' || k === 'tokenIn' ? v[k] : s(k)]),
         ),
       }
     default:

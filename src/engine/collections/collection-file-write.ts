@@ -89,6 +89,7 @@ const OAUTH2_KEYS = [
   'pkce',
   'username',
   'password',
+  'tokenIn',
 ] as const satisfies readonly (keyof Extract<AuthSpec, { type: 'oauth2' }>)[]
 
 /** Auth as written; `inherit` (the default) is left out. Key order follows the schema. */

@@ -174,6 +174,9 @@ function requestItem(
   if (r.extract?.some((x) => x.from === 'regex')) left.push('regex extractions')
   if (r.scripts && r.kind !== 'http' && Object.keys(scriptsOut(r.scripts)).length > 0) left.push('scripts')
   if (r.followJob || r.longPoll || r.waitForWebhook) left.push('what it does after its response')
+  const used = r.auth.type === 'inherit' ? inherited : r.auth
+  // Insomnia sends an OAuth 2.0 token in the Authorization header only.
+  if (used.type === 'oauth2' && used.tokenIn === 'query') left.push('the OAuth 2.0 token sent in the query')
   if (left.length > 0)
     skipped.push(`${node.path}: ${left.join(', ')} not exported (Insomnia has no such field)`)
   const meta: Json = { id: idOf(r.kind === 'ws' ? 'ws-req' : 'req', node.path), sortKey }

@@ -16,6 +16,7 @@ export function postmanOAuth2Fields(a: OAuth2): Record<string, string> {
     clientSecret: a.clientSecret,
     scope: a.scope,
     client_authentication: a.clientAuth === 'body' ? 'body' : 'header',
+    ...(a.tokenIn === 'query' ? { addTokenTo: 'queryParams' } : {}),
   }
   switch (a.grant) {
     case 'client_credentials':
@@ -80,6 +81,12 @@ export function brunoOAuth2Pairs(a: OAuth2): [string, string][] {
     ['client_secret', a.clientSecret],
     ['scope', a.scope],
     ['credentials_placement', a.clientAuth === 'basic' ? 'basic_auth_header' : 'body'],
+    ...(a.tokenIn === 'query'
+      ? ([
+          ['token_placement', 'url'],
+          ['token_query_key', 'access_token'],
+        ] as [string, string][])
+      : []),
   ]
   switch (a.grant) {
     case 'client_credentials':

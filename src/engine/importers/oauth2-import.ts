@@ -25,6 +25,8 @@ interface Common {
   password: string
   clientAuth: OAuth2['clientAuth']
   pkce: OAuth2['pkce']
+  /** The app sends the token as an `access_token` query parameter (Postman's and Hoppscotch's "add to query"). */
+  inQuery?: boolean
 }
 
 function toAuth(c: Common, unmapped: string[], where: string, app: string): AuthSpec {
@@ -35,6 +37,7 @@ function toAuth(c: Common, unmapped: string[], where: string, app: string): Auth
     clientSecret: c.clientSecret,
     scope: c.scope,
     clientAuth: c.clientAuth,
+    ...(c.inQuery ? { tokenIn: 'query' as const } : {}),
   }
   switch (c.grant) {
     case 'client_credentials':
@@ -58,7 +61,9 @@ function toAuth(c: Common, unmapped: string[], where: string, app: string): Auth
     }
     case 'implicit':
       unmapped.push(`${where}: ${app} OAuth 2.0 implicit grant, ${implicitReason(c.authUrl.trim())}`)
-      return { type: 'bearer', token: '{{token}}' }
+      return c.inQuery
+        ? { type: 'apikey', key: 'access_token', value: '{{token}}', in: 'query' }
+        : { type: 'bearer', token: '{{token}}' }
     default:
       unmapped.push(
         `${where}: ${app} OAuth 2.0 grant "${c.grant}" is not supported (authorization code, password and client credentials are); auth left to inherit`,
@@ -111,6 +116,7 @@ export function postmanOAuth2(p: Field, unmapped: string[], where: string): Auth
       password: p('password'),
       clientAuth: p('client_authentication') === 'body' ? 'body' : 'basic',
       pkce: withPkce ? (p('challengeAlgorithm') === 'plain' ? 'plain' : 'S256') : 'off',
+      inQuery: p('addTokenTo') === 'queryParams',
     },
     unmapped,
     where,
@@ -149,7 +155,8 @@ export function insomniaOAuth2(
  * Hoppscotch's `oauth-2` auth: `grantTypeInfo` (AUTHORIZATION_CODE, CLIENT_CREDENTIALS, PASSWORD, IMPLICIT), where
  * the token endpoint of the two grants without a browser is `authEndpoint`; exports before grant types had
  * `authURL` and `accessTokenURL` (an authorization code grant). The client goes in the body unless the export says
- * `AS_BASIC_AUTH_HEADERS`. Flightdeck sends the token in the Authorization header; `addTo: QUERY_PARAMS` is reported.
+ * `AS_BASIC_AUTH_HEADERS`. `addTo: QUERY_PARAMS` sends the token as an `access_token` query parameter. Hoppscotch
+ * receives the code on its own page; Flightdeck on 127.0.0.1, which the provider must accept: the report says so.
  */
 export function hoppscotchOAuth2(
   a: Record<string, unknown>,
@@ -171,9 +178,9 @@ export function hoppscotchOAuth2(
   const p = (k: string): string => text(g[k])
   const grant = p('grantType').toLowerCase()
   const code = grant === 'authorization_code'
-  if (a['addTo'] === 'QUERY_PARAMS')
+  if (code)
     unmapped.push(
-      `${where}: OAuth 2.0 token is sent in the Authorization header; Hoppscotch sends it as an access_token query parameter`,
+      `${where}: OAuth 2.0 sign-in comes back to Flightdeck at http://127.0.0.1:<port>/callback, not to Hoppscotch's page: register http://127.0.0.1/callback as a redirect URI with the provider (any port, RFC 8252), or set the Redirect URI in the Auth tab to one it has`,
     )
   return toAuth(
     {
@@ -191,11 +198,23 @@ export function hoppscotchOAuth2(
       password: p('password'),
       clientAuth: p('clientAuthentication') === 'AS_BASIC_AUTH_HEADERS' ? 'basic' : 'body',
       pkce: code && g['isPKCE'] === true ? (p('codeVerifierMethod') === 'plain' ? 'plain' : 'S256') : 'off',
+      inQuery: a['addTo'] === 'QUERY_PARAMS',
     },
     unmapped,
     where,
     'Hoppscotch',
   )
+}
+
+/** Bruno's `token_placement: url` (with `token_query_key`, `access_token` by default) is the token in the query. */
+function brunoTokenInQuery(p: Field, unmapped: string[], where: string): boolean {
+  if (p('token_placement') !== 'url') return false
+  const key = p('token_query_key')
+  if (key !== '' && key !== 'access_token')
+    unmapped.push(
+      `${where}: OAuth 2.0 token is sent as the access_token query parameter; Bruno sends it as ${key.slice(0, 80)}`,
+    )
+  return true
 }
 
 /** Bruno's `auth:oauth2` block. */
@@ -214,6 +233,7 @@ export function brunoOAuth2(p: Field, unmapped: string[], where: string): AuthSp
       // Bruno's default places the credentials in the body, as older Bruno always did.
       clientAuth: p('credentials_placement') === 'basic_auth_header' ? 'basic' : 'body',
       pkce: p('pkce') === 'true' ? 'S256' : 'off',
+      inQuery: brunoTokenInQuery(p, unmapped, where),
     },
     unmapped,
     where,

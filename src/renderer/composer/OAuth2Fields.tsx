@@ -127,6 +127,12 @@ export function OAuth2Fields({ auth, onChange }: { auth: OAuth2; onChange(a: Aut
         options={{ basic: 'As Basic auth header', body: 'In the request body' }}
         onChange={(clientAuth) => put({ clientAuth })}
       />
+      <Choice
+        label="Send the token"
+        value={auth.tokenIn ?? 'header'}
+        options={{ header: 'In the Authorization header', query: 'As access_token in the query' }}
+        onChange={(tokenIn) => put({ tokenIn })}
+      />
       <p className="muted small auth-note">{NOTES[auth.grant]}</p>
     </>
   )
