@@ -7,7 +7,8 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**
  * A file part with no Content-Type typed: the composer shows, greyed, the type its name says, and that is the
- * Content-Type the part arrives with, as Postman and Insomnia send it.
+ * Content-Type the part arrives with, as Postman and Insomnia send it; its filename is the path's last name
+ * unless one is typed beside it.
  */
 
 let server: Fixture
@@ -49,5 +50,23 @@ test('an untyped file part shows the type its name says and arrives with it', as
   const body = server.requests[before]?.body.toString('utf8') ?? ''
   expect(body).toContain(
     'Content-Disposition: form-data; name="receipt"; filename="receipt.csv"\r\nContent-Type: text/csv\r\n\r\nitem,total\ncoffee,2.50\n\r\n',
+  )
+
+  // The filename it is sent with (curl's ;filename=) is shown beside the path, greyed, and can be typed; a
+  // content type typed after it keeps it.
+  const name = page.getByRole('textbox', { name: 'Part 1 file name' })
+  await expect(name).toHaveAttribute('placeholder', 'receipt.csv')
+  await name.fill('march.csv')
+  await type.fill('text/plain')
+  await expect(name).toHaveValue('march.csv')
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await page.screenshot({ path: test.info().outputPath(`multipart-file-name-${scheme}.png`) })
+  }
+  const next = server.requests.length
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  await expect.poll(() => server.requests.length).toBeGreaterThan(next)
+  expect(server.requests[next]?.body.toString('utf8') ?? '').toContain(
+    'Content-Disposition: form-data; name="receipt"; filename="march.csv"\r\nContent-Type: text/plain\r\n\r\nitem,total',
   )
 })

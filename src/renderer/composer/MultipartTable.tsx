@@ -13,10 +13,21 @@ function typeOf(value: string): { contentType?: string } {
   return value === '' ? {} : { contentType: value }
 }
 
+/** A file part's filename as typed: none when the box is empty (the path's last name is sent). */
+function fileNameOf(value: string): { fileName?: string } {
+  return value === '' ? {} : { fileName: value }
+}
+
+/** The last name of a path as typed (either separator): the filename a part is sent with by default. */
+function lastName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? ''
+}
+
 /**
  * Multipart parts: text parts (name = value) and file parts (name, a path on the engine's machine), each with
  * its own Content-Type when one is typed. A file part without one shows, greyed, the type its name says: what
- * the engine sends for it.
+ * the engine sends for it. A file part's filename (curl's `;filename=`) is the path's last name unless one is
+ * typed; the box shows, greyed, the name that is sent.
  */
 export function MultipartTable({ parts, onChange }: MultipartTableProps) {
   const update = (index: number, part: MultipartPart) =>
@@ -126,8 +137,27 @@ export function MultipartTable({ parts, onChange }: MultipartTableProps) {
                           kind: 'file',
                           name: part.name,
                           path: part.path,
+                          ...fileNameOf(part.fileName ?? ''),
                           enabled: part.enabled,
                           ...typeOf(e.target.value),
+                        })
+                      }
+                    />
+                    <input
+                      className="kv-input mono kv-fn"
+                      aria-label={`Part ${i + 1} file name`}
+                      placeholder={part.path === '' ? 'file name' : lastName(part.path)}
+                      title="Sent as this part's filename (curl's ;filename=); empty sends the file's own name (the placeholder)"
+                      value={part.fileName ?? ''}
+                      spellCheck={false}
+                      onChange={(e) =>
+                        update(i, {
+                          kind: 'file',
+                          name: part.name,
+                          path: part.path,
+                          ...typeOf(part.contentType ?? ''),
+                          enabled: part.enabled,
+                          ...fileNameOf(e.target.value),
                         })
                       }
                     />
