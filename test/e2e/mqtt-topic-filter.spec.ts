@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { connectAsync, type MqttClient } from 'mqtt'
 import { expect, test, type Locator } from '@playwright/test'
 import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
+import { placeholderRoom } from './legibility'
 import { rowsAfterRestore } from './timeline-restored'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
@@ -188,5 +189,16 @@ test('a topic of 80+ characters: its start and last level in the row, whole on h
       .map((c) => c.getAttribute('aria-label') ?? c.textContent)
   })
   expect(wrapped).toEqual([])
+  // The narrowed searches' placeholders, and the sidebar's folder box, are drawn whole at this width.
+  for (const input of [
+    toolbar.getByRole('searchbox', { name: 'Search messages' }),
+    toolbar.getByRole('searchbox', { name: 'Topic filter' }),
+    page.getByRole('textbox', { name: 'Collection folder' }),
+  ]) {
+    expect(
+      await placeholderRoom(input),
+      (await input.getAttribute('aria-label')) ?? '',
+    ).toBeGreaterThanOrEqual(0)
+  }
   expect(pageErrors).toEqual([])
 })

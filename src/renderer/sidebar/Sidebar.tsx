@@ -150,7 +150,7 @@ function OpenCollection({ field, onDone }: { field: RefObject<HTMLInputElement |
           ref={field}
           className="field-input mono"
           aria-label="Collection folder"
-          placeholder="/path/to/collection folder"
+          placeholder="/path/to/folder"
           value={path}
           spellCheck={false}
           onChange={(e) => setPath(e.target.value)}

@@ -60,7 +60,7 @@ export function LogToolbar({
       <input
         className="stream-search mono"
         type="search"
-        placeholder="Search messages"
+        placeholder="Search"
         aria-label="Search messages"
         value={text}
         onChange={(e) => setText(e.target.value)}
@@ -139,10 +139,10 @@ function TopicFilterField() {
       <input
         className={`stream-search stream-topic mono${problem ? ' invalid' : ''}`}
         type="search"
-        placeholder="Topic filter (a/+/c, a/#)"
+        placeholder="Topic a/+/#"
         aria-label="Topic filter"
         aria-invalid={problem !== null}
-        title="MQTT topic filter: + is one level, # every level below"
+        title="MQTT topic filter: + is one level, # every level below (a/+/c, a/#)"
         value={text}
         onChange={(e) => setText(e.target.value)}
       />
