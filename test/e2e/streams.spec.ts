@@ -133,11 +133,16 @@ test('an SSE stream and a WebSocket beside two HTTP requests, messages in order'
   // The log follows the stream: the rows on screen are consecutive events, oldest first.
   const sseLog = sseDetails.getByRole('grid', { name: 'Messages' })
   await expect(sseLog.getByRole('row')).not.toHaveCount(0)
-  const words = await sseLog
-    .getByRole('row')
-    .evaluateAll((els) => els.map((el) => /"content":"w(\d+) "/.exec(el.textContent ?? '')?.[1] ?? null))
-  const nums = words.filter((w): w is string => w !== null).map(Number)
-  expect(nums.length).toBeGreaterThan(2)
+  // A row is drawn at once ("…") and filled when its entry has been read from the engine: wait for them.
+  const readWords = async (): Promise<number[]> => {
+    const words = await sseLog
+      .getByRole('row')
+      .evaluateAll((els) => els.map((el) => /"content":"w(\d+) "/.exec(el.textContent ?? '')?.[1] ?? null))
+    return words.filter((w): w is string => w !== null).map(Number)
+  }
+  const filled = (n: number[]): boolean => n.length > 2 && n.every((v, i) => v === (n[0] ?? 0) + i)
+  await expect.poll(async () => filled(await readWords())).toBe(true)
+  const nums = await readWords()
   expect(nums).toEqual(nums.map((_, i) => (nums[0] ?? 0) + i))
   await sseDetails.getByRole('tab', { name: 'Assemble' }).click()
   const text = sseDetails.getByLabel('Assembled text')
