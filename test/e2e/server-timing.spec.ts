@@ -103,3 +103,55 @@ test('Server-Timing entries are slices of the waiting bar, in the hover card and
   await page.emulateMedia({ colorScheme: 'light' })
   expect(pageErrors).toEqual([])
 })
+
+test('near the frame’s bottom the hover card, placed by its drawn height, stays inside the timeline and the window', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await page.goto(host.url)
+  // Details on the right: the timeline is the window's height below the composer, room for the card above a row.
+  await page.getByRole('button', { name: 'Details on the right' }).click()
+  const rows = page.getByRole('grid', { name: 'Timeline' }).getByRole('row')
+  const field = page.getByRole('textbox', { name: 'URL' })
+  await field.fill(`${server.url}/timed?wait=20&db=12&render=6`)
+  // Twenty at once, more rows than the frame shows (rows of earlier tests may come back with the page too).
+  await page.getByRole('spinbutton', { name: 'Count' }).fill('20')
+  await page.getByRole('button', { name: 'Send ×20' }).click()
+  await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(20)
+  await expect(page.locator('[role="grid"] [role="row"][data-state="done"]')).toHaveCount(
+    await rows.count(),
+    {
+      timeout: 10_000,
+    },
+  )
+  const head = await page.locator('canvas.wf-head').boundingBox()
+  const body = await page.getByTestId('waterfall').boundingBox()
+  if (!head || !body) throw new Error('no waterfall')
+  // The lowest row wholly drawn in the frame: its card (phases, then the server's four entries) is taller than
+  // the room below the pointer, so it goes above, by the height it is drawn at.
+  const sid = await rows.evaluateAll(
+    (els, bottom) =>
+      els
+        .map((el) => ({ sid: el.getAttribute('data-sid') ?? '', b: el.getBoundingClientRect().bottom }))
+        .filter((r) => r.b <= bottom + 0.5)
+        .sort((a, b) => b.b - a.b)[0]?.sid ?? '',
+    body.y + body.height,
+  )
+  await hoverRow(page, sid)
+  const row = await page.locator(`[role="grid"] [role="row"][data-sid="${sid}"]`).boundingBox()
+  const card = page.getByRole('tooltip')
+  await expect(card.getByRole('table', { name: 'Server timing' })).toBeVisible()
+  const box = await card.boundingBox()
+  if (!box || !row) throw new Error('no card')
+  expect(body.y + body.height - (row.y + row.height), 'row at the frame’s bottom').toBeLessThan(
+    row.height * 2,
+  )
+  expect(box.y, 'card top inside the frame').toBeGreaterThanOrEqual(head.y - 0.5)
+  expect(box.y + box.height, 'card bottom inside the frame').toBeLessThanOrEqual(body.y + body.height + 0.5)
+  expect(box.y + box.height, 'card bottom inside the window').toBeLessThanOrEqual(800)
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await page.screenshot({ path: test.info().outputPath(`hover-card-bottom-${scheme}.png`) })
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+})
