@@ -8,6 +8,7 @@ import { createLiveClock, driveLiveClock } from './store/live-clock'
 import { StoresContext } from './store/store-context'
 import { localEnvMemory } from './environments/env-memory'
 import { autosaveWorkspace } from './tabs/workspace-slice'
+import { browserFrameScheduler } from './timeline/batch-intake'
 import './styles/theme.css'
 import './styles/app.css'
 import './styles/composer.css'
@@ -32,7 +33,7 @@ import './files/files.css'
 
 const api = hostApi()
 const client = api ? createApiClient(api) : disconnectedClient()
-const app = createAppStore(client, { envMemory: localEnvMemory() })
+const app = createAppStore(client, { envMemory: localEnvMemory(), frames: browserFrameScheduler() })
 const clock = createLiveClock()
 
 if (api) {

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { disconnectedClient } from '../../src/renderer/client/api-client'
 import { createAppStore } from '../../src/renderer/store/app-store'
 import { applyBatch, EMPTY_TIMELINE } from '../../src/renderer/timeline/apply-batch'
+import { MAX_EVENTS_PER_APPLY, type FrameScheduler } from '../../src/renderer/timeline/batch-intake'
 import type { TimelineEvent } from '../../src/shared/timeline'
 import { freshHttpsExchange, queued } from './event-builders'
+import { fakeClient } from './fake-client'
 
 /**
  * The store's intake of `timeline.batch` during a burst, with many rows already on the timeline: each batch
@@ -56,6 +58,62 @@ describe('timeline intake at scale', () => {
     // Copying 15,000 entries per batch took 4-20 s of CPU for these 2,000 batches; their own work takes
     // well under a second even on a loaded machine.
     expect(ms, `CPU for ${2 * BATCHES} batches`).toBeLessThan(1_500)
+  })
+
+  it('applies the live batches that arrive between two frames in one store update, in slices when far behind', () => {
+    // The page's frames, by hand: each frame runs what waited for it.
+    const due: (() => void)[] = []
+    const frames: FrameScheduler = { afterNextFrame: (run) => void due.push(run) }
+    const frame = (): void => {
+      for (const run of due.splice(0)) run()
+    }
+    const fake = fakeClient()
+    const store = createAppStore(fake.client, { frames })
+    const off = store.getState().connect()
+    let updates = 0
+    const unsub = store.subscribe((s, prev) => {
+      if (s.timeline !== prev.timeline) updates++
+    })
+    const exchanges = (from: number, count: number): TimelineEvent[] => {
+      const events: TimelineEvent[] = []
+      for (let i = from; i < from + count; i++) events.push(...freshHttpsExchange(`s${i}`, i))
+      return events
+    }
+
+    // Ten batches before the page's next frame (a burst's messages while the page was busy): one update.
+    for (let b = 0; b < 10; b++) fake.emit({ events: exchanges(b * 10, 10), dropped: b === 3 ? 2 : 0 })
+    expect(updates).toBe(0)
+    expect(due).toHaveLength(1)
+    frame()
+    expect(updates).toBe(1)
+    let t = store.getState().timeline
+    expect(t.order).toHaveLength(100)
+    expect(t.inFlight).toBe(0)
+    expect(t.dropped).toBe(2)
+
+    // Far behind: whole batches up to MAX_EVENTS_PER_APPLY events an update, one update a frame, in order.
+    const perBatch = Math.floor(MAX_EVENTS_PER_APPLY / 4 / freshHttpsExchange('x', 0).length)
+    for (let b = 0; b < 10; b++) fake.emit({ events: exchanges(100 + b * perBatch, perBatch), dropped: 0 })
+    let frameCount = 0
+    while (due.length > 0 && frameCount < 10) {
+      frame()
+      frameCount++
+      expect(updates).toBe(1 + frameCount)
+      expect(store.getState().timeline.order).toHaveLength(100 + Math.min(10, 4 * frameCount) * perBatch)
+    }
+    expect(frameCount).toBe(3)
+    t = store.getState().timeline
+    expect(t.order[t.order.length - 1]).toBe(`s${99 + 10 * perBatch}`)
+    expect(t.inFlight).toBe(0)
+
+    // Clear takes what is held first: a finished row held for the frame goes, an in-flight one stays.
+    fake.emit({ events: [...freshHttpsExchange('done-late', 1e6), queued('flying', 1e6 + 1)], dropped: 0 })
+    store.getState().clearFinished()
+    expect(store.getState().timeline.order).toEqual(['flying'])
+    frame()
+    expect(store.getState().timeline.order).toEqual(['flying'])
+    unsub()
+    off()
   })
 
   it('leaves a state passed to the pure reducer untouched', () => {

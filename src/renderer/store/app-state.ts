@@ -96,6 +96,11 @@ export interface TimelineSlice {
    * its stream sessions' tallies (their message counts) with its events.
    */
   applyTimelineBatch(batch: TimelineBatch, tallies?: readonly StreamTally[]): void
+  /**
+   * A live `timeline.batch` from the engine: with the page's frame scheduler, held and applied once a frame (every
+   * batch that came meanwhile in one store update; see timeline/batch-intake.ts), else applied at once.
+   */
+  receiveTimelineBatch(batch: TimelineBatch): void
   /** The "Clear" button: drop finished rows, keep what is still in flight and what is pinned. */
   clearFinished(): void
   /** How many times Clear was pressed (a replay still arriving after one must not bring cleared rows back). */

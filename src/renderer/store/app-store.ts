@@ -6,6 +6,7 @@ import { createComposerSlice } from './composer-slice'
 import { createHostSlice } from './host-slice'
 import { createSelectionSlice, followRedirectSelection } from './selection-slice'
 import { createTimelineSlice } from './timeline-slice'
+import type { FrameScheduler } from '../timeline/batch-intake'
 import { createStreamLanesSlice } from '../streams/stream-lanes-slice'
 import { createStreamOpenSlice } from '../streams/stream-open-slice'
 import { createGrpcSlice } from '../grpc/grpc-slice'
@@ -37,6 +38,8 @@ export interface AppStoreOptions {
   envMemory?: EnvMemory | null
   /** Where Copy writes (the system clipboard by default). */
   clipboard?: ClipboardWriter
+  /** Paces the engine's live timeline batches to one store update a frame (the page's; none in tests). */
+  frames?: FrameScheduler
 }
 
 /** One store, built from slices, driven by one client: the app's, or a fake in tests. */
@@ -44,7 +47,7 @@ export function createAppStore(client: ApiClient, options: AppStoreOptions = {})
   const localNow = options.localNow ?? (() => performance.now())
   const store = createStore<AppState>()((...a) => ({
     ...createComposerSlice(client)(...a),
-    ...createTimelineSlice(client)(...a),
+    ...createTimelineSlice(client, options.frames ?? null)(...a),
     ...createSelectionSlice()(...a),
     ...createBodySlice(client)(...a),
     ...createHostSlice(client, localNow)(...a),

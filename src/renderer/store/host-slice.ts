@@ -64,7 +64,7 @@ export function createHostSlice(
       hostError: null,
       replayedSessions: null,
       connect: () => {
-        const offBatches = client.on('timeline.batch', (batch) => get().applyTimelineBatch(batch))
+        const offBatches = client.on('timeline.batch', (batch) => get().receiveTimelineBatch(batch))
         const offRuns = client.on('run.progress', (p) => get().applyRunProgress(p))
         const off = (): void => {
           offBatches()
