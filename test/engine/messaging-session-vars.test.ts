@@ -35,7 +35,7 @@ beforeAll(async () => {
   configDir = mkdtempSync(join(tmpdir(), 'fd-msg-vars-config-'))
   writeFileSync(
     join(dir, 'collection.yaml'),
-    'flightdeck: 1\nname: Live\nvariables:\n  room: lobby\n  token: t-123\n  evt: echo\n  blank: ""\n',
+    'flightdeck: 1\nname: Live\nvariables:\n  room: lobby\n  token: t-123\n  evt: echo\n  blank: ""\n  broker: mqtt://127.0.0.1:1\n',
   )
   mkdirSync(join(dir, 'environments'))
   writeFileSync(
@@ -320,5 +320,82 @@ describe('Socket.IO sessions resolve {{variables}} in what they send', () => {
     await logUntil(r.value.sid, (e) => e.dir === 'in' && e.data === '["{{room}}"]')
     await service.invoke('session.cancel', { sid: r.value.sid })
     await service.streams.wait(r.value.sid)
+  })
+})
+
+/**
+ * A URL of another mode (a tab switched from MQTT keeps its mqtt://) is refused by the open itself, once its
+ * {{variables}} are filled in, naming the schemes the mode takes: the app shows it under the URL and the CLI
+ * prints it, and no session row is made. Nothing is listening on port 1: none of these may connect.
+ */
+describe('every mode refuses a URL of another scheme when asked to open', () => {
+  const refused = (r: { ok: boolean; error?: { code: string; message: string } }, text: string): void => {
+    expect(r.ok).toBe(false)
+    expect(r.error).toEqual({ code: 'invalid_url', message: text })
+  }
+  const none = { kind: 'none' as const }
+
+  it('WebSocket and SSE', async () => {
+    refused(
+      await service.invoke('ws.open', { url: '{{broker}}', headers: [], protocols: [], context }),
+      'WebSocket takes ws:// or wss:// URLs, not mqtt:// (e.g. ws://localhost:8080)',
+    )
+    const request = { method: 'GET', url: 'ws://127.0.0.1:1/', headers: [], body: none, options: {} }
+    refused(
+      await service.invoke('sse.open', { request }),
+      'SSE takes http:// or https:// URLs, not ws:// (e.g. http://localhost:8080/events)',
+    )
+  })
+
+  it('GraphQL, by its transport', async () => {
+    const send = (transport: 'http' | 'transport-ws' | 'sse') =>
+      service.invoke('graphql.send', {
+        url: '{{broker}}/graphql',
+        query: '{ a }',
+        transport,
+        headers: [],
+        context,
+      })
+    refused(
+      await send('http'),
+      'GraphQL over HTTP takes http:// or https:// URLs, not mqtt:// (e.g. http://localhost:4000/graphql)',
+    )
+    refused(
+      await send('transport-ws'),
+      'GraphQL over WebSocket takes ws://, wss://, http:// or https:// URLs, not mqtt:// (e.g. ws://localhost:4000/graphql)',
+    )
+    refused(
+      await send('sse'),
+      'GraphQL over SSE takes http:// or https:// URLs, not mqtt:// (e.g. http://localhost:4000/graphql/stream)',
+    )
+  })
+
+  it('gRPC, MQTT and Socket.IO', async () => {
+    const grpcOpen = await service.invoke('grpc.open', {
+      target: 'ws://127.0.0.1:1',
+      method: 'demo.Echo/Say',
+      messages: [],
+      metadata: [],
+      schema: { kind: 'reflection' },
+      tls: { plaintext: true },
+    })
+    refused(
+      grpcOpen,
+      'gRPC takes host:port targets or grpc://, grpcs://, http:// or https:// URLs, not ws:// (e.g. localhost:50051)',
+    )
+    refused(
+      await service.invoke('mqtt.open', { url: 'http://127.0.0.1:1', subscriptions: [] }),
+      'MQTT takes mqtt://, mqtts://, ws:// or wss:// URLs, not http:// (e.g. mqtt://localhost:1883)',
+    )
+    refused(
+      await service.invoke('socketio.open', {
+        url: '{{broker}}',
+        headers: [],
+        query: [],
+        listen: [],
+        context,
+      }),
+      'Socket.IO takes http://, https://, ws:// or wss:// URLs, not mqtt:// (e.g. http://localhost:3000)',
+    )
   })
 })

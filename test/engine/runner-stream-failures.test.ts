@@ -10,7 +10,7 @@ import type { JsonRunReport } from '../../src/cli/run-report'
 
 /**
  * `flightdeck run` with stream steps whose handshake fails: an SSE step against a 500 and a 404 (whose body
- * would match the step's `stop: match`), a WebSocket refused with 401 under `stop: count`. Each is a failed
+ * would match the step's `stop: match`), a WebSocket refused with 401 under `stop: count`, a WebSocket step given an http:// URL. Each is a failed
  * step with its status, in the table, run.json, junit.xml and the exit code; a healthy stream beside them
  * passes. A real server on 127.0.0.1, the CLI's run command in this process.
  */
@@ -65,6 +65,8 @@ beforeAll(async () => {
   file('s/2-missing.yaml', 'name: Missing\nkind: sse\nurl: "{{base}}/sse404"\nstop:\n  match: "not found"\n')
   file('s/3-refused.yaml', 'name: Refused\nkind: ws\nurl: "{{ws}}/socket"\nstop:\n  count: 1\n')
   file('s/4-ok.yaml', 'name: Ok\nkind: sse\nurl: "{{base}}/ok"\nstop:\n  count: 2\n')
+  // A WebSocket step given an http:// URL: refused in the app's words before any connection.
+  file('s/5-scheme.yaml', 'name: Scheme\nkind: ws\nurl: "{{base}}/socket"\nstop:\n  count: 1\n')
 })
 
 afterAll(async () => {
@@ -89,7 +91,7 @@ describe('a stream step whose handshake fails', () => {
     }
     expect(stderr).not.toMatch(/flightdeck: (?!.*failed)/)
     expect(code).toBe(1)
-    expect(stdout).toContain('1 passed, 3 failed')
+    expect(stdout).toContain('1 passed, 4 failed')
     expect(stdout).toMatch(/✗ s\/1-error\.yaml\s+0\s+1/)
     expect(stdout).toMatch(/✗ s\/2-missing\.yaml\s+0\s+1/)
     expect(stdout).toMatch(/✗ s\/3-refused\.yaml\s+0\s+1/)
@@ -104,10 +106,11 @@ describe('a stream step whose handshake fails', () => {
       ['s/2-missing.yaml', false, 404, 'protocol', 'The server answered 404 Not Found instea'],
       ['s/3-refused.yaml', false, 401, 'protocol', 'The server answered 401 Unauthorized ins'],
       ['s/4-ok.yaml', true, 200, undefined, undefined],
+      ['s/5-scheme.yaml', false, undefined, 'invalid_url', 'WebSocket takes ws:// or wss:// URLs, no'],
     ])
 
     const doc = parseDocument(readFileSync(join(out, 'junit.xml'), 'utf8'), { xmlMode: true })
     const root = DomUtils.findOne((e) => e.name === 'testsuites', doc.children)
-    expect(Number(root?.attribs['failures'] ?? 0) + Number(root?.attribs['errors'] ?? 0)).toBe(3)
+    expect(Number(root?.attribs['failures'] ?? 0) + Number(root?.attribs['errors'] ?? 0)).toBe(4)
   })
 })

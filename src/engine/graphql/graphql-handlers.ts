@@ -15,6 +15,7 @@ import type { AuthRunner } from '../auth/auth-runner'
 import { prepareRequest } from '../collections/handlers'
 import type { CollectionManager } from '../collections/manager'
 import type { HttpEngine } from '../http/http-engine'
+import { checkUrlScheme, graphqlUrlMode } from '../sessions/url-schemes'
 import type { StreamEngine } from '../streams/stream-engine'
 import { DEFAULT_GRAPHQL_WS_OPTIONS } from './graphql-ws-options'
 import { GraphqlWsSession } from './graphql-ws-session'
@@ -105,6 +106,8 @@ async function sendGraphql(
     texts,
   )
   if (!prepared.ok) return prepared
+  const scheme = checkUrlScheme(graphqlUrlMode(transport), prepared.value.spec.url)
+  if (!scheme.ok) return scheme
   const [query = p.query, varsText = '', paramsText = ''] = prepared.value.extra
   const variables = parseObject(varsText, 'variables')
   if (!variables.ok) return variables

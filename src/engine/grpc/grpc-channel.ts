@@ -4,6 +4,7 @@ import { DEFAULT_GRPC_MAX_MESSAGE_BYTES, type GrpcTls } from '../../shared/grpc'
 import type { KeyValue } from '../../shared/request'
 import { fail, ok, type Result } from '../../shared/result'
 import { takeConnectionId } from '../http/connector'
+import { checkUrlScheme } from '../sessions/url-schemes'
 import { VERSION } from '../version'
 
 /**
@@ -23,6 +24,8 @@ export interface GrpcTarget {
 
 /** `host:port`, `grpc://host:port` (plaintext) or `grpcs://host:port` (TLS); the port defaults to 443. */
 export function parseGrpcTarget(text: string, plaintext: boolean): Result<GrpcTarget> {
+  const foreign = checkUrlScheme('grpc', text)
+  if (!foreign.ok) return foreign
   let s = text.trim()
   let plain = plaintext
   const scheme = /^(grpcs?|https?):\/\//i.exec(s)

@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../shared/collection'
 import type { CommandRequest, CommandResponse } from '../../shared/contract'
 import { fail, ok, type Result } from '../../shared/result'
+import { checkUrlScheme } from '../sessions/url-schemes'
 import type { StreamEngine } from '../streams/stream-engine'
 import type { TokenFor } from './messaging-token'
 import { mqttConnect, mqttTakesToken } from './messaging-connect'
@@ -41,6 +42,8 @@ export function createMqttHandlers(
     'mqtt.open': async (p) => {
       const target = resolve ? await resolve(p.url, [], p.context, openTexts(p), p.options?.caFile) : null
       if (target && !target.ok) return target
+      const scheme = checkUrlScheme('mqtt', target ? target.value.url : p.url)
+      if (!scheme.ok) return scheme
       const resolved = target ? withOpenTexts(p, target.value.extra) : p
       const empty = emptyOpenText(p, resolved)
       if (empty) return empty

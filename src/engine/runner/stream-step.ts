@@ -5,6 +5,7 @@ import type { RequestSpec } from '../../shared/request'
 import type { Result } from '../../shared/result'
 import type { StreamEntry } from '../../shared/streams'
 import { applySimpleAuth } from '../auth/apply-auth'
+import { checkUrlScheme } from '../sessions/url-schemes'
 import type { StreamEngine } from '../streams/stream-engine'
 import { checkCount, type AssertionResult } from './checks'
 import { streamLogCutText } from '../../shared/stream-log-cut'
@@ -102,23 +103,30 @@ function incoming(kind: StreamStepInput['kind'], e: StreamEntry): boolean {
   return e.dir === 'in' && (e.kind === 'text' || e.kind === 'binary')
 }
 
+/** A step refused before any session was opened. */
+function refusedStep(error: { code: string; message: string }, started: number): StreamStepOutcome {
+  return {
+    sid: undefined,
+    status: undefined,
+    error: { code: error.code, message: error.message },
+    timeMs: Date.now() - started,
+    messages: 0,
+    assertions: [],
+  }
+}
+
 export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): Promise<StreamStepOutcome> {
   const started = Date.now()
   const { streams } = deps
+  // GraphQL's kind holds WebSocket transports and SSE's single connection mode: the wider list of the two.
+  const scheme = checkUrlScheme(input.kind === 'graphql' ? 'graphql-ws' : input.kind, input.spec.url)
+  if (!scheme.ok) return refusedStep(scheme.error, started)
   const authorized: Result<{ spec: RequestSpec; refused?: () => void }> = input.hooks?.authorizes
     ? { ok: true, value: { spec: input.spec } }
     : input.authorize
       ? await input.authorize(input.spec, input.auth, input.kind === 'sse' ? 'SSE' : 'WebSocket')
       : { ok: true, value: { spec: applySimpleAuth(input.spec, input.auth) } }
-  if (!authorized.ok)
-    return {
-      sid: undefined,
-      status: undefined,
-      error: { code: authorized.error.code, message: authorized.error.message },
-      timeMs: Date.now() - started,
-      messages: 0,
-      assertions: [],
-    }
+  if (!authorized.ok) return refusedStep(authorized.error, started)
   const { spec, refused } = authorized.value
   const hooks = refused ? { onUnauthorized: refused } : {}
   const opened = input.hooks

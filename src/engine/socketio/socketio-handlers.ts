@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../shared/collection'
 import type { CommandRequest, CommandResponse } from '../../shared/contract'
 import { fail, ok, type Result } from '../../shared/result'
+import { checkUrlScheme } from '../sessions/url-schemes'
 import type { StreamEngine } from '../streams/stream-engine'
 import { resolveTexts, type ResolveTarget } from '../mqtt/messaging-resolve'
 import type { TokenFor } from '../mqtt/messaging-token'
@@ -38,6 +39,8 @@ export function createSocketIoHandlers(
         ? await resolve(p.url, p.headers, p.context, [p.auth ?? ''], p.options?.caFile)
         : null
       if (target && !target.ok) return target
+      const scheme = checkUrlScheme('socketio', target ? target.value.url : p.url)
+      if (!scheme.ok) return scheme
       const authText = p.auth === undefined ? undefined : (target?.value.extra[0] ?? p.auth)
       const auth = socketIoAuthPayload(authText)
       if (!auth.ok) return auth

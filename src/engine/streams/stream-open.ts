@@ -4,6 +4,7 @@ import { fail, type Result } from '../../shared/result'
 import type { AuthRunner } from '../auth/auth-runner'
 import { collectionFileScope, prepareRequest, tracePlanOf } from '../collections/handlers'
 import { confineRequestOptions } from '../files/confine-tls'
+import { checkUrlScheme } from '../sessions/url-schemes'
 import { withTraceSpec } from '../trace/trace-headers'
 import type { CollectionManager } from '../collections/manager'
 import type { StreamEngine } from './stream-engine'
@@ -44,6 +45,8 @@ export function createStreamOpenHandlers(deps: StreamOpenDeps): StreamOpenHandle
       await ready()
       const prepared = await prepareRequest(manager, p.request, p.auth ?? { type: 'inherit' }, p.context)
       if (!prepared.ok) return prepared
+      const scheme = checkUrlScheme('sse', prepared.value.spec.url)
+      if (!scheme.ok) return scheme
       // A stream follows its request file's trace: setting, else the toolbar's switch, as a send does.
       const { auth: effective } = prepared.value
       const resolved = withTraceSpec(prepared.value.spec, tracePlanOf(manager, p.context, p.trace))
@@ -81,6 +84,8 @@ export function createStreamOpenHandlers(deps: StreamOpenDeps): StreamOpenHandle
         p.protocols,
       )
       if (!prepared.ok) return prepared
+      const scheme = checkUrlScheme('ws', prepared.value.spec.url)
+      if (!scheme.ok) return scheme
       const bad = prepared.value.extra.find((proto) => !TOKEN.test(proto))
       if (bad !== undefined) {
         return fail('invalid_request', `Subprotocol "${bad.slice(0, 100)}" is not an HTTP token`)
