@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
 import { GrpcEngine } from '../engine/grpc/grpc-engine'
@@ -9,7 +8,7 @@ import type { ErrorCode } from '../shared/result'
 import type { TimelineEvent } from '../shared/timeline'
 import { GRPC_USAGE, parseGrpcArgs, type GrpcCliCall } from './grpc-args'
 import { onInterrupt } from './interrupt'
-import { unresolvedVariable } from './unresolved-variable'
+import { messagesOf } from './grpc-message-input'
 import { reportLogCut } from './stream-cut-note'
 
 /**
@@ -231,45 +230,6 @@ function failed(io: GrpcIo, e: { code: ErrorCode; message: string; detail?: stri
   io.err(`flightdeck: ${e.message}\n`)
   if (e.detail) io.err(`  ${e.detail}\n`)
   return USER_ERRORS.has(e.code) ? 2 : 1
-}
-
-type Messages = { ok: true; value: string[] } | { ok: false; error: { code: ErrorCode; message: string } }
-
-/** The messages -d gives: one for unary and server streaming; for client and bidi, an array or one per line. */
-async function messagesOf(c: GrpcCliCall, kind: GrpcMethodKind, stdin: Readable): Promise<Messages> {
-  let text: string
-  if (c.data.kind === 'none') return ok(grpcSendsMany(kind) ? [] : ['{}'])
-  if (c.data.kind === 'text') text = c.data.text
-  else if (c.data.kind === 'file') {
-    try {
-      text = await readFile(c.data.path, 'utf8')
-    } catch (e) {
-      return {
-        ok: false,
-        error: { code: 'file', message: `Cannot read ${c.data.path}: ${(e as Error).message}` },
-      }
-    }
-    // Its {{variables}} are refused as typed ones are: a plain grpc call has none to give them.
-    const unresolved = unresolvedVariable('grpc', [[`the message file (-d @) ${c.data.path}`, text]])
-    if (unresolved !== null) return { ok: false, error: { code: 'bad_payload', message: unresolved } }
-  } else text = await readAll(stdin)
-  if (!grpcSendsMany(kind)) return ok([text])
-  const trimmed = text.trim()
-  if (trimmed.startsWith('[')) {
-    try {
-      const list = JSON.parse(trimmed) as unknown
-      if (Array.isArray(list)) return ok(list.map((m) => JSON.stringify(m)))
-    } catch (e) {
-      return { ok: false, error: { code: 'bad_payload', message: `-d is not JSON: ${(e as Error).message}` } }
-    }
-  }
-  return ok(trimmed.split('\n').filter((l) => l.trim() !== ''))
-}
-
-async function readAll(stdin: Readable): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)))
-  return Buffer.concat(chunks).toString('utf8')
 }
 
 /** Each stdin line is sent as it is read; the end of stdin half-closes. Returns what was wrong with a bad line. */

@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runGrpcCli } from '../../src/cli/grpc-command'
+import { MAX_MESSAGE_TEXT } from '../../src/cli/grpc-message-input'
 import { runCli } from '../../src/cli/index'
 import { PROTO_DIR, startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
 
@@ -163,6 +167,33 @@ describe('flightdeck grpc', () => {
     const badJson = await cli([server.target, 'flightdeck.test.Echo/Say', '--plaintext', '-d', '{text'])
     expect(badJson.code).toBe(2)
     expect(badJson.err).toMatch(/Message 1 is not JSON/)
+    // -d @file and a whole-read -d - stop at 64 MiB, loudly, and nothing is called (both were read whole, any size).
+    const dir = mkdtempSync(join(tmpdir(), 'fd-grpc-big-'))
+    try {
+      const big = join(dir, 'big.json')
+      // Sparse: its size is stat's, no 64 MiB written or read.
+      writeFileSync(big, '')
+      truncateSync(big, MAX_MESSAGE_TEXT + 1)
+      const say = [server.target, 'flightdeck.test.Echo/Say', '--plaintext']
+      const file = await cli([...say, '-d', `@${big}`])
+      expect(file.code).toBe(2)
+      expect(file.err).toBe(
+        `flightdeck: the message file ${big} is 67,108,865 bytes: -d @file reads at most 64 MiB (67,108,864 bytes) (the largest message text the engine takes); nothing was sent. A client or bidi stream sends a longer file a message a line as it reads it: -d - < ${big}\n`,
+      )
+      // stdin in 1 MiB pieces: the read stops at the first past the limit (the rest is never asked for).
+      let pieces = 0
+      const piece = Buffer.alloc(1024 * 1024, 0x20)
+      const endless = new Readable({ read: () => void endless.push(++pieces > 200 ? null : piece) })
+      const piped = await cli([...say, '-d', '-'], endless)
+      expect(piped.code).toBe(2)
+      expect(piped.err).toMatch(
+        /^flightdeck: stdin holds more than 64 MiB \(67,108,864 bytes\): -d - reads at most that for a unary call's one message/,
+      )
+      expect(pieces).toBeLessThan(70)
+      expect(server.calls.filter((c) => c.path.endsWith('/Say'))).toEqual([])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
     const nobody = await cli(['127.0.0.1:1', '--plaintext'])
     expect(nobody.code).toBe(1)
     expect(nobody.err).toMatch(/UNAVAILABLE \(14\)/)

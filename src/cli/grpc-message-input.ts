@@ -1,0 +1,96 @@
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import type { Readable } from 'node:stream'
+import { grpcSendsMany, type GrpcMethodKind } from '../shared/grpc'
+import type { ErrorCode } from '../shared/result'
+import type { GrpcCliCall } from './grpc-args'
+import { unresolvedVariable } from './unresolved-variable'
+
+/**
+ * The messages `flightdeck grpc -d` gives a call when they are read whole: `-d JSON`, `-d @file`, and `-d -` for a
+ * unary or server-streaming call (one message). A client or bidi stream fed with `-d -` is not read here: each
+ * stdin line is sent as it comes (grpc-command.ts), so its length has no bound but the call's.
+ */
+
+/**
+ * The most a whole read takes: the largest message text the engine accepts. The file or stdin was read whole
+ * into memory, whatever its size (a 10 GB file filled the memory before any check).
+ */
+export const MAX_MESSAGE_TEXT = 64 * 1024 * 1024
+
+const LIMIT_WORDS = `64 MiB (${MAX_MESSAGE_TEXT.toLocaleString('en-US')} bytes)`
+
+export type Messages =
+  { ok: true; value: string[] } | { ok: false; error: { code: ErrorCode; message: string } }
+
+const refused = (code: ErrorCode, message: string): Messages => ({ ok: false, error: { code, message } })
+
+/** The messages -d gives: one for unary and server streaming; for client and bidi, an array or one per line. */
+export async function messagesOf(c: GrpcCliCall, kind: GrpcMethodKind, stdin: Readable): Promise<Messages> {
+  let text: string
+  if (c.data.kind === 'none') return { ok: true, value: grpcSendsMany(kind) ? [] : ['{}'] }
+  if (c.data.kind === 'text') text = c.data.text
+  else if (c.data.kind === 'file') {
+    const path = c.data.path
+    const read = await readFileBounded(path)
+    if (typeof read !== 'string') return read
+    text = read
+    // Its {{variables}} are refused as typed ones are: a plain grpc call has none to give them.
+    const unresolved = unresolvedVariable('grpc', [[`the message file (-d @) ${path}`, text]])
+    if (unresolved !== null) return refused('bad_payload', unresolved)
+  } else {
+    const read = await readBounded(stdin)
+    if (read === null)
+      return refused(
+        'too_large',
+        `stdin holds more than ${LIMIT_WORDS}: -d - reads at most that for a ${kind === 'unary' ? 'unary' : 'server-streaming'} call's one message (the largest the engine takes); nothing was sent`,
+      )
+    text = read
+  }
+  if (!grpcSendsMany(kind)) return { ok: true, value: [text] }
+  const trimmed = text.trim()
+  if (trimmed.startsWith('[')) {
+    try {
+      const list = JSON.parse(trimmed) as unknown
+      if (Array.isArray(list)) return { ok: true, value: list.map((m) => JSON.stringify(m)) }
+    } catch (e) {
+      return refused('bad_payload', `-d is not JSON: ${(e as Error).message}`)
+    }
+  }
+  return { ok: true, value: trimmed.split('\n').filter((l) => l.trim() !== '') }
+}
+
+/** A `-d @file`'s text, or why it is not read: a file past the limit is refused by its size, before a byte. */
+async function readFileBounded(path: string): Promise<string | Messages> {
+  const tooLarge = (size: string): Messages =>
+    refused(
+      'too_large',
+      `the message file ${path} is ${size}: -d @file reads at most ${LIMIT_WORDS} (the largest message text the engine takes); nothing was sent. A client or bidi stream sends a longer file a message a line as it reads it: -d - < ${path}`,
+    )
+  try {
+    const info = await stat(path)
+    if (info.isFile() && info.size > MAX_MESSAGE_TEXT)
+      return tooLarge(`${info.size.toLocaleString('en-US')} bytes`)
+    // A pipe or a file that grew since: the read itself stops at the limit.
+    const text = await readBounded(createReadStream(path))
+    return text ?? tooLarge(`more than ${LIMIT_WORDS}`)
+  } catch (e) {
+    return refused('file', `Cannot read ${path}: ${(e as Error).message}`)
+  }
+}
+
+/** All of `input` as UTF-8, or null once it passes the limit (the rest is not read). */
+async function readBounded(input: Readable): Promise<string | null> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)
+    size += bytes.length
+    if (size > MAX_MESSAGE_TEXT) {
+      input.destroy()
+      return null
+    }
+    chunks.push(bytes)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
