@@ -21,6 +21,8 @@ type Phase = 'none' | 'headers' | 'idle' | 'over'
 export class PhaseTimeouts {
   private phase: Phase = 'none'
   private timer: ReturnType<typeof setTimeout> | null = null
+  /** When the armed timer fires, on the engine clock. */
+  private due = 0
   /** When bytes last moved: a piece of the request out, the request's end, a piece of the response in. */
   private lastByteAt = 0
   /** The exchange stopped reading (its body store is behind): not a stall of the server's. */
@@ -39,7 +41,7 @@ export class PhaseTimeouts {
     if (this.phase !== 'none') return
     this.phase = 'headers'
     this.lastByteAt = t
-    if (this.headersMs > 0) this.arm(this.headersMs)
+    if (this.headersMs > 0) this.arm(this.headersMs, t)
   }
 
   /** The whole request is sent: the final response's headers are due within the headers timeout from now. */
@@ -57,10 +59,14 @@ export class PhaseTimeouts {
 
   /** The final response's headers came: the body is due, each piece within the idle timeout of the last. */
   headers(t: number): void {
-    this.clear()
     this.phase = this.idleMs > 0 ? 'idle' : 'over'
     this.lastByteAt = t
-    if (this.idleMs > 0) this.arm(this.idleMs)
+    if (this.idleMs <= 0) return this.clear()
+    // The headers phase's timer, when it fires by the idle deadline, serves the idle phase too (it re-arms for
+    // what is left): a request with both timeouts at their defaults arms one timer, not two.
+    if (this.timer && this.due <= t + this.idleMs) return
+    this.clear()
+    this.arm(this.idleMs, t)
   }
 
   /** A piece of the request went out, or of the response came, at `t`: one store, no timer work (per chunk). */
@@ -84,7 +90,7 @@ export class PhaseTimeouts {
     this.paused = false
     if (this.phase !== 'idle') return
     this.lastByteAt = this.clock.now()
-    if (!this.timer && this.idleMs > 0) this.arm(this.idleMs)
+    if (!this.timer && this.idleMs > 0) this.arm(this.idleMs, this.lastByteAt)
   }
 
   /** The exchange has all it waits for (or ended): no phase is timed any more. */
@@ -93,7 +99,9 @@ export class PhaseTimeouts {
     this.clear()
   }
 
-  private arm(ms: number): void {
+  /** Arm the timer to fire `ms` after `now`. */
+  private arm(ms: number, now: number): void {
+    this.due = now + ms
     this.timer = setTimeout(fire, ms, this)
     // The socket keeps the process alive while the request runs; the timer alone must not.
     this.timer.unref()
@@ -109,10 +117,11 @@ export class PhaseTimeouts {
     this.timer = null
     const headers = this.phase === 'headers'
     if (!headers && (this.phase !== 'idle' || this.paused)) return
-    const left = (headers ? this.headersMs : this.idleMs) - (this.clock.now() - this.lastByteAt)
+    const now = this.clock.now()
+    const left = (headers ? this.headersMs : this.idleMs) - (now - this.lastByteAt)
     // Node may also run a timer a fraction of a millisecond before the clock reads its full delay.
     if (left >= 1) {
-      this.arm(left)
+      this.arm(left, now)
       return
     }
     this.phase = 'over'
