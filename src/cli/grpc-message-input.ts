@@ -43,7 +43,7 @@ export async function messagesOf(c: GrpcCliCall, kind: GrpcMethodKind, stdin: Re
     if (read === null)
       return refused(
         'too_large',
-        `stdin holds more than ${LIMIT_WORDS}: -d - reads at most that for a ${kind === 'unary' ? 'unary' : 'server-streaming'} call's one message (the largest the engine takes); nothing was sent`,
+        `stdin holds more than ${LIMIT_WORDS}: -d - reads at most that for a ${kind === 'unary' ? 'unary' : 'server-streaming'} call's one message (the largest the engine takes); the call was not made`,
       )
     text = read
   }
@@ -65,7 +65,7 @@ async function readFileBounded(path: string): Promise<string | Messages> {
   const tooLarge = (size: string): Messages =>
     refused(
       'too_large',
-      `the message file ${path} is ${size}: -d @file reads at most ${LIMIT_WORDS} (the largest message text the engine takes); nothing was sent. A client or bidi stream sends a longer file a message a line as it reads it: -d - < ${path}`,
+      `the message file ${path} is ${size}: -d @file reads at most ${LIMIT_WORDS} (the largest message text the engine takes); the call was not made. A client or bidi stream sends a longer file a message a line as it reads it: -d - < ${path}`,
     )
   try {
     const info = await stat(path)

@@ -178,7 +178,7 @@ describe('flightdeck grpc', () => {
       const file = await cli([...say, '-d', `@${big}`])
       expect(file.code).toBe(2)
       expect(file.err).toBe(
-        `flightdeck: the message file ${big} is 67,108,865 bytes: -d @file reads at most 64 MiB (67,108,864 bytes) (the largest message text the engine takes); nothing was sent. A client or bidi stream sends a longer file a message a line as it reads it: -d - < ${big}\n`,
+        `flightdeck: the message file ${big} is 67,108,865 bytes: -d @file reads at most 64 MiB (67,108,864 bytes) (the largest message text the engine takes); the call was not made. A client or bidi stream sends a longer file a message a line as it reads it: -d - < ${big}\n`,
       )
       // stdin in 1 MiB pieces: the read stops at the first past the limit (the rest is never asked for).
       let pieces = 0
