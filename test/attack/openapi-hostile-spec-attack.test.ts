@@ -243,6 +243,26 @@ describe('an OpenAPI import of a hostile document', () => {
     expect(JSON.parse(bodyOf(p, 1))).toEqual({})
   }, 90_000)
 
+  it('a $ref chain past 64 references to references, and a loop of them, are said, not emptied silently', async () => {
+    const schemas: Obj = { Leaf: { type: 'string', example: 'leaf' }, A: { $ref: '#/components/schemas/B' } }
+    schemas['B'] = { $ref: '#/components/schemas/A' }
+    for (let i = 0; i < 100; i++)
+      schemas[`D${i}`] = { $ref: `#/components/schemas/${i === 99 ? 'Leaf' : `D${i + 1}`}` }
+    const post = (ref: string): Obj => ({
+      post: { ...ok, requestBody: { content: { 'application/json': { schema: { $ref: ref } } } } },
+    })
+    const paths = { '/near': post('#/components/schemas/D50'), '/loop': post('#/components/schemas/A') }
+    const p = await plan(JSON.stringify({ ...head, components: { schemas }, paths }))
+    const bodies = p.children.map((c) => (c as { request: { url: string; body: { text: string } } }).request)
+    expect(Object.fromEntries(bodies.map((r) => [r.url, r.body.text]))).toEqual({
+      '{{baseUrl}}/near': '"leaf"\n',
+      '{{baseUrl}}/loop': '{}\n',
+    })
+    expect(p.unmapped).toContain(
+      '38 "$ref"s (the first: #/components/schemas/B) go through more than 64 references to references, or round a loop of them, and were left unresolved: an example made from one is empty',
+    )
+  })
+
   it('100,000 operations are refused whole, counted, before the document is validated', async () => {
     const paths: Obj = {}
     for (let i = 0; i < 100_000; i++) paths[`/p${i}`] = { get: { ...ok, tags: ['many'] } }

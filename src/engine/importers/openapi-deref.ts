@@ -52,8 +52,13 @@ function unescapePointer(raw: string): string {
   }
 }
 
-/** Dereferences `doc` in place and returns it. */
-export function dereferenceLocal(doc: Obj): Obj {
+/**
+ * Dereferences `doc` in place and returns it. `notes` gets one line when references were kept because their
+ * chain of references to references is longer than MAX_REF_HOPS or loops (an example made from one is empty).
+ */
+export function dereferenceLocal(doc: Obj, notes?: string[]): Obj {
+  let unfollowed = 0
+  let firstUnfollowed = ''
   // 1: being walked (on the current path), 2: walked.
   const state = new Map<Container, 1 | 2>()
   const stack: { node: Container; keys: string[]; next: number }[] = []
@@ -74,9 +79,11 @@ export function dereferenceLocal(doc: Obj): Obj {
     let child = parent[key]
     const ref = localRef(child)
     if (ref !== null) {
-      const target = resolve(doc, ref)
+      const hops = { made: 0 }
+      const target = resolve(doc, ref, hops)
       if (typeof target !== 'object' || target === null) {
         if (target !== undefined) parent[key] = target
+        else if (hops.made > MAX_REF_HOPS && unfollowed++ === 0) firstUnfollowed = ref
         continue
       }
       // A target on the current path contains this reference: following it would make a cycle.
@@ -88,6 +95,15 @@ export function dereferenceLocal(doc: Obj): Obj {
     }
     if (typeof child === 'object' && child !== null && !state.has(child as Container))
       enter(child as Container)
+  }
+  if (unfollowed > 0) {
+    const which =
+      unfollowed > 1
+        ? `${unfollowed.toLocaleString('en-US')} "$ref"s (the first: ${firstUnfollowed}) go`
+        : `"$ref" ${firstUnfollowed} goes`
+    notes?.push(
+      `${which} through more than ${MAX_REF_HOPS} references to references, or round a loop of them, and were left unresolved: an example made from one is empty`,
+    )
   }
   return doc
 }

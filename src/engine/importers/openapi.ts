@@ -145,7 +145,8 @@ export async function importOpenApi(data: unknown): Promise<ImportPlan> {
   // Strict validation names every problem; the import goes on with what the document clearly says.
   const { doc, problems } = await checkOpenApi(data)
   // Local references only: a document never makes Flightdeck fetch or read anything.
-  const api = dereferenceLocal(doc)
+  const unresolved: string[] = []
+  const api = dereferenceLocal(doc, unresolved)
   nameSchemas(api)
   if (countOperations(api) === 0 && problems.length > 0) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''
@@ -155,6 +156,7 @@ export async function importOpenApi(data: unknown): Promise<ImportPlan> {
   const plan = emptyPlan(str(info['title'], 'OpenAPI import'))
   const u = plan.unmapped
   for (const p of problems) u.push(`not valid OpenAPI, imported as far as it goes: ${p}`)
+  u.push(...unresolved)
   const base = serverUrl(api, u)
   plan.variables.push({ name: 'baseUrl', value: base, secret: false })
   const components = isObj(api['components']) ? api['components'] : {}
