@@ -33,6 +33,8 @@ export function parseFormArgs(args: readonly FormArg[]): MultipartPart[] | strin
 }
 
 const PARAM = /^(type|filename)=(.*)$/s
+/** curl's other part parameters: a part's own headers and a transfer encoder, which a part here cannot carry. */
+const UNSUPPORTED_PARAM = /^(headers|encoder)=/
 const PRINTABLE = /^[\x20-\x7e]*$/
 
 export function parseFormPart(arg: string): MultipartPart | string {
@@ -45,6 +47,10 @@ export function parseFormPart(arg: string): MultipartPart | string {
   let fileName: string | undefined
   for (const segment of rest) {
     const m = PARAM.exec(segment.trimStart())
+    const unsupported = UNSUPPORTED_PARAM.exec(segment.trimStart())
+    // Kept as letters of the value, the part would go out without what curl sends for them: refused instead.
+    if (unsupported)
+      return `bad -F '${arg}': curl's ;${unsupported[1] ?? ''}= is not supported (a part carries only ;type= and ;filename=); --form-string sends the value as typed`
     if (!m) {
       value += `;${segment}`
       continue

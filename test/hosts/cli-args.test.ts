@@ -118,6 +118,8 @@ describe('CLI arguments', () => {
     [['send', 'http://h/', '-F', 'f=<notes.txt']],
     [['send', 'http://h/', '-F', 'f=text;filename=x.txt']],
     [['send', 'http://h/', '-F', 'f=@a.png;type=']],
+    [['send', 'http://h/', '-F', 'f=@a.png;headers=X-A: 1']],
+    [['send', 'http://h/', '-F', 'f=v; encoder=base64']],
     [['send', '--collection', 'c', '--request', 'r', '-F', 'a=1']],
   ])('rejects %j with one line', (argv) => {
     const cmd = parseCliArgs(argv)
