@@ -222,3 +222,25 @@ test('wrapped, a line scrolled to by hand stays at the top while the lines aroun
     await expect.poll(topLine, `Wrap ${pressed === 'true' ? 'on' : 'off'}`).toBe(first)
   }
 })
+
+test('Wrap turned on or off keeps a body search hit in view', async ({ page }) => {
+  const { details, body, wrap } = await openWrappedLines(page)
+  await allLinesArrived(page)
+  // A shorter pane: a wrapped line here (eight rows) is half of what the list shows.
+  await page.setViewportSize({ width: 1440, height: 760 })
+  await wrap.click()
+  await expect(wrap).toHaveAttribute('aria-pressed', 'false')
+  const search = details.getByRole('searchbox', { name: 'Search in body' })
+  // The hit at its line's end: unwrapped, that is out of sight sideways; its line is in view.
+  await search.fill('END-2500')
+  await search.press('Enter')
+  const line = body.locator('.line[data-n="2500"]')
+  await expect(line).toBeInViewport()
+  // Wrapped, the line takes eight rows, the hit on the last: the hit is what stays in view, not the line's start.
+  await wrap.click()
+  await expect(body.locator('.line.cont').first()).toBeAttached()
+  await expect(body.locator('mark', { hasText: 'END-2500' })).toBeInViewport()
+  await wrap.click()
+  await expect(body.locator('.line.cont')).toHaveCount(0)
+  await expect(line).toBeInViewport()
+})

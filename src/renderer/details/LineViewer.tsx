@@ -12,7 +12,7 @@ import { useAppStore } from '../store/store-context'
 import { VisibleControls } from '../app/VisibleControls'
 import { lineOfRow, normalizeFolds, rowOfLine, visibleRows } from './fold-map'
 import { ScaledList, type KeepTop } from './ScaledList'
-import { LINE_PAGE } from './viewer-slice'
+import { LINE_PAGE, type LinePage, type ViewerSearch } from './viewer-slice'
 import { buildWrapMap, flatMap, pageLineBreaks } from './wrap-map'
 
 const LINE_HEIGHT = 16
@@ -21,10 +21,46 @@ const GUTTER_PX = 58 + 12
 const PROBE_CHARS = 64
 const MIN_COLS = 16
 
-/** What is at the top of the list: a body line, and how many of its rows (fractional) are above the edge. */
+/**
+ * What is at the top of the list: a body line, and how many of its rows (fractional) are above the edge; or a
+ * search hit (`hit`: the nth occurrence of `query` in its line), kept by the row its column falls on however
+ * the line wraps (Wrap switched, the pane resized, the line's page arriving).
+ */
 interface TopLine {
   line: number
   within: number
+  hit?: { query: string; nth: number }
+}
+
+/** The segment (wrapped row) of `line` that the hit's first character falls on: 0 when unknown or unwrapped. */
+function hitSegment(
+  pages: ReadonlyMap<number, LinePage> | undefined,
+  line: number,
+  hit: { query: string; nth: number },
+  cols: number,
+): number {
+  const page = pages?.get(Math.floor(line / LINE_PAGE))
+  const text = page?.lines[line % LINE_PAGE]
+  if (!page || text === undefined || cols <= 0 || hit.query === '') return 0
+  const hay = text.toLowerCase()
+  let at = hay.indexOf(hit.query)
+  for (let n = 0; n < hit.nth && at >= 0; n++) at = hay.indexOf(hit.query, at + hit.query.length)
+  if (at < 0) return 0
+  const breaks = pageLineBreaks(page, line % LINE_PAGE, cols)
+  let segment = 0
+  while (segment + 1 < breaks.length && (breaks[segment + 1] ?? Infinity) <= at) segment++
+  return segment
+}
+
+/** The current search hit as an anchor (which occurrence in its line it is), or undefined. */
+function currentHit(
+  search: ViewerSearch | null | undefined,
+): { line: number; query: string; nth: number } | undefined {
+  const m = search?.matches[search.at]
+  if (!search || !m) return undefined
+  let nth = 0
+  for (let i = search.at - 1; i >= 0 && search.matches[i]?.line === m.line; i--) nth++
+  return { line: m.line, query: search.query.toLowerCase(), nth }
 }
 
 /**
@@ -100,14 +136,15 @@ export function LineViewer() {
         const at = map.at(row)
         return { line: lineOfRow(at.visible, folds), within: at.segment + (offset - row) }
       },
-      offsetOf: ({ line, within }) => {
+      offsetOf: ({ line, within, hit }) => {
         const v = rowOfLine(line, folds)
         const start = map.rowOf(v)
         const span = Math.max(1, map.rowOf(v + 1) - start)
+        if (hit) return start + Math.min(span - 1, hitSegment(pages, line, hit, cols))
         return start + (within < span ? within : span - 1 + (within % 1))
       },
     }),
-    [map, folds],
+    [map, folds, pages, cols],
   )
   // Depends on `pages` too: when the cache is dropped (indexing finished), what is on screen is asked again.
   const onRange = useCallback(
@@ -120,6 +157,18 @@ export function LineViewer() {
     [ensureLines, folds, pages, map],
   )
   if (!viewer) return null
+  // A search hit is scrolled to by the row its column is on (in a wrapped line, maybe a later row), and that
+  // row is what the list keeps in place when the rows change: Wrap switched or the pane resized keep it in view.
+  const hit = currentHit(viewer.search)
+  const anchor: TopLine | undefined =
+    hit !== undefined && hit.line === viewer.scrollLine
+      ? { line: hit.line, within: 0, hit: { query: hit.query, nth: hit.nth } }
+      : undefined
+  const scrollTarget = {
+    seq: viewer.scrollSeq,
+    index: anchor ? keepTop.offsetOf(anchor) : map.rowOf(rowOfLine(viewer.scrollLine, folds)),
+    ...(anchor ? { anchor } : {}),
+  }
   const query = viewer.search?.query.toLowerCase() ?? ''
   const current = viewer.search?.matches[viewer.search.at]?.line ?? -1
   const pretty = viewer.mode === 'pretty'
@@ -208,7 +257,7 @@ export function LineViewer() {
         renderRow={renderRow}
         onRange={onRange}
         keepTop={keepTop}
-        scrollTo={{ seq: viewer.scrollSeq, index: map.rowOf(rowOfLine(viewer.scrollLine, folds)) }}
+        scrollTo={scrollTarget}
       />
     </div>
   )

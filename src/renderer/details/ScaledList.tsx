@@ -19,8 +19,12 @@ interface ScaledListProps<A> {
   renderRow: (index: number) => ReactNode
   /** Told which rows are on screen (first inclusive, last exclusive) whenever that changes. */
   onRange?: (first: number, last: number) => void
-  /** Scroll so that `index` is in view (roughly centred, or at the top edge) whenever `seq` changes. */
-  scrollTo?: { seq: number; index: number; align?: 'center' | 'top' }
+  /**
+   * Scroll so that `index` is in view (roughly centred, or at the top edge) whenever `seq` changes. `anchor`,
+   * when given, is what is kept in place from then on (a search hit's line and column), instead of what row
+   * `index` shows now.
+   */
+  scrollTo?: { seq: number; index: number; align?: 'center' | 'top'; anchor?: A }
   keepTop?: KeepTop<A>
   className?: string
 }
@@ -107,7 +111,10 @@ export function ScaledList<A = never>({
     // Keep the row asked for where it landed while the rows above it settle.
     if (keepTop) {
       const offset = scaledWindow(count, rowHeight, el.scrollTop, el.clientHeight).offsetRows
-      anchor.current = { value: keepTop.anchorOf(scrollTo.index), below: scrollTo.index - offset }
+      anchor.current = {
+        value: scrollTo.anchor ?? keepTop.anchorOf(scrollTo.index),
+        below: scrollTo.index - offset,
+      }
     }
     // Only a new request scrolls; a growing list must not move the view.
     // eslint-disable-next-line react-hooks/exhaustive-deps
