@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { importYaak } from '../../src/engine/importers/yaak'
@@ -7,8 +8,9 @@ import { multipartParts } from './multipart-parts'
 
 /**
  * A Yaak multipart body as Yaak sends it (yaak-http's multipart builder): text parts with no Content-Type, a file
- * part with no type as the type its name says, one with a type as that type; a file part Yaak sends under a
- * `filename` of its own is reported, since Flightdeck sends the file's own name.
+ * part with no type as the type its name says, one with a type as that type, and a file part under a `filename`
+ * of its own under that name. Exported, that name goes into a curl snippet; Postman, Insomnia and Bruno have no
+ * place for it, and their exports say so.
  */
 
 const t = useImportTarget('fd-yaak-parts')
@@ -52,7 +54,7 @@ function yaakExport(stub: string): string {
 }
 
 describe('a Yaak multipart body', () => {
-  it('sends its parts as Yaak does, and names a file part Yaak sends under another name', async () => {
+  it('sends its parts as Yaak does, a file part under the filename Yaak gives it', async () => {
     const report = await importText(yaakExport(t.stub.url), t.dir)
     const opened = await t.service.invoke('collection.open', { dir: t.dir, create: false })
     if (!opened.ok) throw new Error(opened.error.message)
@@ -63,11 +65,35 @@ describe('a Yaak multipart body', () => {
       'meta null null: {"total":12.5}',
       'receipt receipt.csv text/csv: item,total\n',
       'scan scan.bin image/png: png',
-      'renamed receipt.csv text/csv: item,total\n',
+      'renamed may.csv text/csv: item,total\n',
     ])
-    expect(report.unmapped).toContain(
-      'Upload receipt: file part "renamed" is sent as filename="receipt.csv"; Yaak sends it as "may.csv"',
-    )
+    expect(report.unmapped.join('\n')).not.toMatch(/renamed/)
+    expect((await savedRequest(t.dir, 'upload-receipt.yaml')).body).toMatchObject({
+      parts: [{}, {}, {}, { name: 'renamed', path: 'receipt.csv', fileName: 'may.csv' }, {}],
+    })
+    const curl = await t.service.invoke('export.request', {
+      dir: t.dir,
+      path: 'upload-receipt.yaml',
+      target: 'curl',
+    })
+    expect(curl.ok && curl.value.text).toContain(`renamed=@"receipt.csv";filename="may.csv";type=text/csv`)
+    for (const [format, tool] of [
+      ['postman', 'Postman'],
+      ['insomnia', 'Insomnia'],
+      ['bruno', 'Bruno'],
+    ] as const) {
+      // A Bruno export is a folder: written into a fresh one, removed after.
+      const into = format === 'bruno' ? mkdtempSync(join(tmpdir(), 'fd-yaak-bruno-')) : undefined
+      const out = await t.service.invoke('export.collection', {
+        dir: t.dir,
+        format,
+        ...(into ? { file: join(into, 'out') } : {}),
+      })
+      if (into) rmSync(into, { recursive: true, force: true })
+      expect(out.ok && out.value.skipped).toContain(
+        `upload-receipt.yaml: file part "renamed" goes as filename="receipt.csv" in ${tool}, not "may.csv" (${tool} has no field for a part's filename)`,
+      )
+    }
   })
 })
 

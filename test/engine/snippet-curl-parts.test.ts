@@ -1,7 +1,8 @@
 import { execFile, execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { dump, load } from 'js-yaml'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import { makeService } from './helpers'
@@ -81,6 +82,21 @@ describe('a curl snippet', () => {
     const ours = await sendSaved(service, stub, dir, 'uploads/upload-receipt.yaml')
     expect(parts(ours)).toContain('note null null: @receipt.csv "in cash"')
     expect(parts(ours)).toContain('receipt receipt.csv text/csv: item,total\r\ncoffee,2.50\r\n')
+    const theirs = await curlSent('uploads/upload-receipt.yaml')
+    expect(parts(theirs)).toEqual(parts(ours))
+  })
+
+  it("of a file part with its own filename (curl's ;filename=) sends it under that name, as Flightdeck does", async () => {
+    const file = join(dir, 'uploads', 'upload-receipt.yaml')
+    const saved = load(readFileSync(file, 'utf8')) as {
+      body: { parts: { name: string; fileName?: string }[] }
+    }
+    const receipt = saved.body.parts.find((p) => p.name === 'receipt')
+    if (!receipt) throw new Error('no receipt part in the fixture')
+    receipt.fileName = 'march "final".csv'
+    writeFileSync(file, dump(saved))
+    const ours = await sendSaved(service, stub, dir, 'uploads/upload-receipt.yaml')
+    expect(parts(ours)).toContain('receipt march %22final%22.csv text/csv: item,total\r\ncoffee,2.50\r\n')
     const theirs = await curlSent('uploads/upload-receipt.yaml')
     expect(parts(theirs)).toEqual(parts(ours))
   })

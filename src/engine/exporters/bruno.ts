@@ -15,6 +15,7 @@ import { brunoGraphqlNotes } from '../graphql/graphql-bruno'
 import { readExportTree, type ExportFolder, type ExportRequest } from './export-tree'
 import { brunoSettingsOf } from './export-options'
 import { holdableAuth, holdableName, holdableVariables, unholdableRequest } from './bruno-holdable'
+import { fileNamesLeft } from './file-part-names'
 
 /**
  * Export to a Bruno collection folder: `bruno.json`, `collection.bru`, a folder per folder with its
@@ -235,6 +236,7 @@ function requestFile(r: SavedRequest, seq: number, where: string, skipped: strin
     skipped.push(
       `${where}: dependsOn, retry and what it does after its response not exported (Bruno has no such field)`,
     )
+  if (!gql) fileNamesLeft(r.body, 'Bruno', where, skipped)
   const m = r.method.toLowerCase()
   const parts: string[] = [
     block('meta', [pair('name', r.name), pair('type', gql ? 'graphql' : 'http'), pair('seq', String(seq))]),

@@ -13,6 +13,7 @@ import type { LoadedCollection } from '../collections/loader'
 import { readExportTree, type ExportFolder, type ExportRequest } from './export-tree'
 import { insomniaOAuth2Fields } from './oauth2-export'
 import { insomniaSettingsOf, optionsLeft } from './export-options'
+import { fileNamesLeft } from './file-part-names'
 
 /**
  * Export to Insomnia v5 (the YAML Insomnia 10 and later imports): the folder tree under `collection:`, the
@@ -198,6 +199,7 @@ function requestItem(
   const out: Json = { url: tx(r.url), name: r.name, meta, method: r.method }
   const b = body(r.body, tx, node.path, skipped)
   if (b) out['body'] = b
+  fileNamesLeft(r.body, 'Insomnia', node.path, skipped)
   if (r.disabledParams?.length) out['parameters'] = pairs(r.disabledParams, tx)
   const headers = [...r.headers, ...fileBodyType(r)]
   if (headers.length > 0) out['headers'] = pairs(headers, tx)

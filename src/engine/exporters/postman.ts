@@ -7,6 +7,7 @@ import { customBearerHeader } from '../auth/apply-auth'
 import { postmanOAuth2Fields } from './oauth2-export'
 import { levelEvents, requestEvents } from './postman-scripts'
 import { postmanProfileOf } from './export-options'
+import { fileNamesLeft } from './file-part-names'
 import { toPostmanGraphql } from '../graphql/graphql-postman'
 
 /**
@@ -186,6 +187,7 @@ function requestItem(req: SavedRequest, path: string, skipped: string[]): Json {
   if (gql?.note) skipped.push(`${path}: ${gql.note}`)
   const b = gql ? gql.body : body(req.body)
   if (b) r['body'] = b
+  if (!gql) fileNamesLeft(req.body, 'Postman', path, skipped)
   const a = postmanAuth(req.auth)
   if (a) r['auth'] = a
   if (req.description !== '') r['description'] = req.description

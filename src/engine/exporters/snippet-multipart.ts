@@ -16,7 +16,7 @@ export interface SnippetParam {
  * For curl, each part is written in curl's own syntax: httpsnippet's curl leaves a part's type out, and curl's
  * own guess knows a dozen extensions, so the type goes in `;type=`. A text part's value and a file part's path
  * go in curl's double quotes, so a value starting with `@` or `<` is sent as text, not read from a file, and a
- * path with `;` or `,` is read whole. (snippet-parts.ts then makes each a shell word.)
+ * path with `;` or `,` is read whole. A file part's own filename goes in `;filename="…"`, as curl sends it. (snippet-parts.ts then makes each a shell word.)
  */
 export function snippetParams(
   parts: readonly MultipartPart[],
@@ -30,7 +30,10 @@ export function snippetParams(
       if (curl)
         return p.kind === 'text'
           ? { name: p.name, value: `"${curlQuoted(p.value)}"${type ? `;type=${type}` : ''}` }
-          : { name: p.name, fileName: `"${curlQuoted(p.path)}";type=${type ?? ''}` }
+          : {
+              name: p.name,
+              fileName: `"${curlQuoted(p.path)}"${p.fileName ? `;filename="${curlQuoted(p.fileName)}"` : ''};type=${type ?? ''}`,
+            }
       const typed = type ? { contentType: type } : {}
       return p.kind === 'text'
         ? { name: p.name, value: p.value, ...typed }

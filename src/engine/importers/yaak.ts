@@ -114,17 +114,20 @@ function auth(type: unknown, v: unknown, u: string[], where: string): AuthSpec {
 }
 
 /**
- * Yaak sends a file part under the `filename` it is given, else the file's own name; Flightdeck sends the
- * file's own name, so a different one is reported.
+ * Yaak sends a file part under the `filename` it is given, else the file's own name: a different one is the
+ * part's `fileName`. One a part cannot carry (past 1,024 characters, or holding a control character) is reported.
  */
-function renamedFile(p: Obj, u: string[], where: string): void {
+function givenFileName(p: Obj, u: string[], where: string): { fileName?: string } {
   const file = str(p['file'])
   const given = str(p['filename'])
   const own = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1)
-  if (file !== '' && given !== '' && given !== own)
-    u.push(
-      `${where}: file part "${str(p['name']).slice(0, 80)}" is sent as filename="${own.slice(0, 80)}"; Yaak sends it as "${given.slice(0, 80)}"`,
-    )
+  if (file === '' || given === '' || given === own) return {}
+  // eslint-disable-next-line no-control-regex
+  if (given.length <= 1024 && !/[\u0000-\u001f\u007f]/.test(given)) return { fileName: given }
+  u.push(
+    `${where}: file part "${str(p['name']).slice(0, 80)}" is sent as filename="${own.slice(0, 80)}"; Yaak sends it as "${given.slice(0, 80)}", which a part here cannot be named`,
+  )
+  return {}
 }
 
 function body(r: Obj, u: string[], where: string): RequestBody {
@@ -136,23 +139,23 @@ function body(r: Obj, u: string[], where: string): RequestBody {
   if (type === 'multipart/form-data') {
     const parts: MultipartPart[] = arr(b['form'])
       .filter(isObj)
-      .map((p) => {
-        renamedFile(p, u, where)
-        return str(p['file']) !== ''
+      .map((p) =>
+        str(p['file']) !== ''
           ? {
               kind: 'file' as const,
               name: text(p['name'], u, where),
               path: str(p['file']),
               enabled: p['enabled'] !== false,
               ...(str(p['contentType']) ? { contentType: str(p['contentType']) } : {}),
+              ...givenFileName(p, u, where),
             }
           : {
               kind: 'text' as const,
               name: text(p['name'], u, where),
               value: text(p['value'], u, where),
               enabled: p['enabled'] !== false,
-            }
-      })
+            },
+      )
     return { kind: 'multipart', parts }
   }
   if (type === 'graphql') {
