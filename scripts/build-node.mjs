@@ -11,10 +11,11 @@ const requireBuiltin = createRequire(import.meta.url)
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', legalComments: 'none' }
 
 /**
- * The libraries the CLI's engine loads on every run, bundled into the CLI instead of loaded from node_modules:
- * resolving and loading a package file by file (undici alone is ~100 files) cost more start-up than the code
- * itself. Everything else (other protocols' clients, importers, the script sandbox, the cookie jar, JSONPath,
- * the WebSocket client) stays external and is loaded only by the command, or the first session, that uses it.
+ * The libraries the CLI's engine loads on every run, bundled into the CLI (and the browser host) instead of loaded
+ * from node_modules: resolving and loading a package file by file (undici alone is ~100 files) cost more start-up
+ * than the code itself. Everything else (other protocols' clients, importers, the script sandbox, the cookie jar,
+ * JSONPath, the WebSocket client) stays external and is loaded only by the command, or the first session, that
+ * uses it.
  * `yaml` stays external too: src/engine/collections/yaml-doc.ts requires it on first use (a file written, or a
  * wrong one's line found), from node_modules.
  */
@@ -333,8 +334,15 @@ function webBuilds() {
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      // Dependencies stay in node_modules: they are installed anyway, and undici/ws keep their optional natives.
-      packages: 'external',
+      // As in the CLI, CLI_INLINED (undici, zod in English only, js-yaml, eventsource-parser) is bundled in and
+      // loaded with the host's code, not file by file from node_modules (undici and zod were ~120 of the ~190
+      // files a start loaded); everything else stays in node_modules, loaded by the session that uses it (ws keeps
+      // its optional natives).
+      plugins: [zodEnglishOnly, undiciLazyBuiltins, externalExceptInlined],
+      // Inlined CommonJS libraries call require() for Node's modules, which ESM output lacks.
+      banner: {
+        js: "import { createRequire as __flightdeckRequire } from 'node:module'; const require = __flightdeckRequire(import.meta.url);",
+      },
     }).then((result) => removeStaleChunks(result, 'out/web/chunks')),
     build({
       ...common,
