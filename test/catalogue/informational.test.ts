@@ -63,6 +63,15 @@ function routes(socket: Socket, head: string): void {
     // /hints-held's final response waits for the test, which looks at the row while only the hints have come.
     if (path === '/hints-held') releaseHints = () => socket.write(FINAL)
     else setTimeout(() => socket.write(FINAL), 30)
+  } else if (path === '/hints-latin1') {
+    // One 103 whose values are a UTF-8 'café' and an old server's Latin-1 one (byte E9), then the final response.
+    socket.write(
+      Buffer.concat([
+        Buffer.from('HTTP/1.1 103 Early Hints\r\nx-utf8: café\r\nx-latin1: caf', 'utf8'),
+        Buffer.from([0xe9]),
+        Buffer.from('\r\n\r\n' + FINAL, 'latin1'),
+      ]),
+    )
   } else if (path.startsWith('/flood')) {
     flood(socket, path, FLOOD_MS, true)
   } else if (path === '/trickle') {
@@ -131,6 +140,18 @@ describe('interim (1xx) responses', () => {
     expect(doc.log.entries[0]?.response.comment).toBe(
       '3 informational (1xx) responses before this one (the last: 103 Early Hints)',
     )
+  })
+
+  it("a 103's header values are read as the final response's: UTF-8 when they are, else Latin-1", async () => {
+    const sent = await cat.service.invoke('http.send', { request: spec(`${raw.url}/hints-latin1`) })
+    if (!sent.ok) throw new Error(sent.error.message)
+    const result = await cat.service.http.waitFor(sent.value.sids[0] as string)
+    expect(done(result).status).toBe(200)
+    const hint = result.events.find((e): e is InformationalEvent => e.type === 'informational')
+    expect(hint?.headers).toEqual([
+      ['x-utf8', 'café'],
+      ['x-latin1', 'café'],
+    ])
   })
 
   it('a second of 103s as fast as they come: bounded events, the row waits, TTFB is the final response', async () => {

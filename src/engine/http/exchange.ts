@@ -269,6 +269,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
         headersTimeoutMs: options.headersTimeoutMs,
         sentAt: this.marks.sendEnd ?? this.marks.sendStart ?? this.now(),
         onTimeout: (count) => this.stopWith(interimTimeout(url.host, count, options.headersTimeoutMs)),
+        protocol: this.sent.info?.protocol ?? 'http/1.1',
       })
     }
     this.informational.add(status, statusText, raw)

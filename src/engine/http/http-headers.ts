@@ -28,11 +28,21 @@ export function pairHeaders(
 ): HeaderList {
   if (!raw) return []
   if (raw.length > 0 && typeof raw[0] !== 'string' && sameAsLast(raw as Buffer[], lastPairs)) return lastPairs
-  const text = protocol === 'h2' ? h2FieldText : fieldText
+  const text = fieldReader(protocol)
   const out: HeaderList = []
   for (let i = 0; i + 1 < raw.length; i += 2) out.push([text(raw[i]), text(raw[i + 1])])
   lastPairs = out
   return out
+}
+
+/**
+ * How a received field's bytes (as undici hands them over on `protocol`) are read as text: the final response's
+ * rule, which interim (1xx) responses follow too (informational.ts).
+ */
+export function fieldReader(
+  protocol: HttpProtocol = 'http/1.1',
+): (field: Buffer | string | undefined) => string {
+  return protocol === 'h2' ? h2FieldText : fieldText
 }
 
 /**

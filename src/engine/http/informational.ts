@@ -1,9 +1,11 @@
+import { fieldReader } from './http-headers'
 import {
   INFORMATIONAL_EVERY_MS,
   MAX_INFORMATIONAL_HEADERS,
   MAX_INFORMATIONAL_VALUE,
   MAX_KEPT_INFORMATIONAL,
   type HeaderList,
+  type HttpProtocol,
   type InformationalEvent,
 } from '../../shared/timeline'
 
@@ -28,6 +30,8 @@ export interface InformationalInit {
   sentAt: number
   /** The final response did not come within the headers timeout. */
   onTimeout: (count: number) => void
+  /** The connection's protocol: a field's bytes are read as the final response's are (http-headers' fieldReader). */
+  protocol?: HttpProtocol
 }
 
 export class InformationalResponses {
@@ -51,7 +55,7 @@ export class InformationalResponses {
       this.clearFlush()
       this.reported = this.count
       this.lastReport = t
-      const { headers, note } = keptHeaders(raw)
+      const { headers, note } = keptHeaders(raw, fieldReader(this.init.protocol))
       this.init.emit({
         type: 'informational',
         sid: this.init.sid,
@@ -122,14 +126,20 @@ export class InformationalResponses {
   }
 }
 
-/** At most MAX_INFORMATIONAL_HEADERS lines, values cut at MAX_INFORMATIONAL_VALUE characters; says what it cut. */
-function keptHeaders(raw: readonly Buffer[]): { headers: HeaderList; note: string } {
+/**
+ * At most MAX_INFORMATIONAL_HEADERS lines, values cut at MAX_INFORMATIONAL_VALUE characters; says what it cut. Each
+ * field is read by `text`: UTF-8 when its bytes are, else Latin-1, as the final response's.
+ */
+function keptHeaders(
+  raw: readonly Buffer[],
+  text: (field: Buffer | string | undefined) => string,
+): { headers: HeaderList; note: string } {
   const headers: HeaderList = []
   const lines = Math.floor(raw.length / 2)
   let clipped = 0
   for (let i = 0; i + 1 < raw.length && headers.length < MAX_INFORMATIONAL_HEADERS; i += 2) {
-    const name = String(raw[i]).slice(0, MAX_INFORMATIONAL_VALUE)
-    let value = String(raw[i + 1])
+    const name = text(raw[i]).slice(0, MAX_INFORMATIONAL_VALUE)
+    let value = text(raw[i + 1])
     if (value.length > MAX_INFORMATIONAL_VALUE) {
       value = `${value.slice(0, MAX_INFORMATIONAL_VALUE)}…`
       clipped++
