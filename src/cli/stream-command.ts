@@ -154,7 +154,7 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
     reportLogCut(service, sid, io.err)
     if (final.type !== 'error' && reconnectsCut) {
       io.err(
-        `flightdeck: ${reconnectLimitWords(command.maxReconnects)} (--max-reconnects N raises the limit, 0 removes it; --no-reconnect ends at the first end)\n`,
+        `flightdeck: ${reconnectLimitWords(command.maxReconnects)} (--max-reconnects N raises the limit, 0 removes it; ${command.kind === 'sse' ? '--no-reconnect ends at the first end' : 'without --reconnect the session ends at the first drop'})\n`,
       )
       return interrupt.exitCode(1)
     }

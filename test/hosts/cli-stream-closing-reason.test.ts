@@ -94,9 +94,13 @@ describe('flightdeck ws / sse: why the command closed', () => {
     expect(parseStreamArgs(['sse', sse.url])).toMatchObject({ maxReconnects: 100 })
   })
 
-  it('sse --json at the reconnect limit ends with an error object, not done, exit 1', async () => {
-    const r = await cli('sse', `${sse.url}/events?n=1&retry=1&close=1`, '--max-reconnects', '1', '--json')
+  it('ws --json at the reconnect limit ends with an error object, not done, exit 1', async () => {
+    // A WebSocket that the server closes at once: its reconnect waits the engine's 1 s backoff (~1.1 s in all).
+    const r = await cli('ws', `${ws.url}/close`, '--reconnect', '--max-reconnects', '1', '--json')
     expect(r.code).toBe(1)
+    expect(r.err).toBe(
+      'flightdeck: closed after 1 reconnect: the stream kept ending (--max-reconnects N raises the limit, 0 removes it; without --reconnect the session ends at the first drop)\n',
+    )
     const objects = r.lines.map((l) => JSON.parse(l) as { type: string })
     expect(objects.at(-1)).toEqual({
       type: 'error',
