@@ -15,7 +15,11 @@ import { RunnerPanel } from '../../src/renderer/runner/RunnerPanel'
 import { StatusLine } from '../../src/renderer/details/StatusLine'
 import { applyBatch, EMPTY_TIMELINE } from '../../src/renderer/timeline/apply-batch'
 import type { CollectionInfo } from '../../src/shared/collection'
-import { queued } from './event-builders'
+import { queued, reusedExchange } from './event-builders'
+import { HoverCard } from '../../src/renderer/timeline/HoverCard'
+import { ServerTimingTable } from '../../src/renderer/details/ServerTimingTable'
+import { serverTimingOf } from '../../src/shared/server-timing'
+import type { TimelineEvent } from '../../src/shared/timeline'
 import { renderOverStore } from './render-over-store'
 
 /**
@@ -153,5 +157,71 @@ describe("a collection's folder, environments and a request's URL", () => {
     expect(title(html)).toContain('http://127.0.0.1:1/invoice\\u202efdp.exe')
     expect(html).toContain('invoice<span class="bidi-control"')
     expect(html).not.toMatch(/\u202e/)
+  })
+})
+
+describe('zero-width and other format characters, which a page draws as nothing', () => {
+  // U+200B in a header name makes `Authorization<ZWSP>` look like the real one; a tag character (two UTF-16 units)
+  // carries text no one sees. They are shown as the CLI shows them; an emoji's joiner is how the emoji is written.
+  const title = (html: string): string[] => [...html.matchAll(/title="([^"]*)"/g)].map((m) => m[1] ?? '')
+
+  it("a run's request name, a key/value table and a tab's tooltip show each as its escape", () => {
+    const store = createAppStore(fakeClient({}).client)
+    const requests = [
+      {
+        stepId: 's',
+        name: 'Pay\u200b\u{e0041}👩\u200d💻',
+        path: 'pay\ufeff.yaml',
+        passed: 1,
+        failed: 0,
+        messages: [],
+      },
+    ]
+    const html = renderOverStore(store, createElement(RunRequestTable, { requests }))
+    expect(html).toContain(
+      'Pay<span class="bidi-control" title="U+200B ZERO WIDTH SPACE: a character drawn as',
+    )
+    expect(html).toContain('\\udb40\\udc41</span>👩\u200d💻')
+    expect(title(html)).toContain('pay\\ufeff.yaml')
+    expect(html.replace(/data-path="[^"]*"/g, '')).not.toMatch(/[\u200b\ufeff]|\u{e0041}/u)
+
+    const table = renderToStaticMarkup(
+      createElement(KeyValueTable, {
+        label: 'Headers',
+        rows: [{ name: 'Authorization\u200b', value: 'x', enabled: true }],
+        onChange: () => undefined,
+      }),
+    )
+    expect(table).toContain('name 1: Authorization\\u200b')
+
+    const tab = store.getState().tabs[0]
+    if (!tab) throw new Error('no tab')
+    store.setState({ tabs: [{ ...tab, path: 'in\u2060voice.yaml', dir: '/c' }] })
+    expect(title(renderOverStore(store, createElement(RequestTabs)))).toContain('in\\u2060voice.yaml')
+  })
+})
+
+describe('the hover card and the Timing tab', () => {
+  // A request's URL (a shared collection's) and a server's Server-Timing description (UTF-8 read as such).
+  it('show a URL and a Server-Timing entry with each control as its escape', () => {
+    const events = reusedExchange('s1', 0).map((e): TimelineEvent => {
+      if (e.type === 'queued') return { ...e, url: 'http://127.0.0.1:1/invoice\u202efdp.exe' }
+      if (e.type !== 'done') return e
+      const serverTiming = serverTimingOf([['server-timing', 'db;dur=3;desc="cache\u202essim\u200b"']])
+      return serverTiming ? { ...e, serverTiming } : e
+    })
+    const store = createAppStore(fakeClient({}).client)
+    store.setState({ timeline: applyBatch(EMPTY_TIMELINE, { events, dropped: 0 }) })
+    const row = store.getState().timeline.rows['s1']
+    if (!row) throw new Error('no row')
+    const card = renderOverStore(
+      store,
+      createElement(HoverCard, { sid: 's1', left: 0, top: 0, frameWidth: 800, frameHeight: 600 }),
+    )
+    expect(card).toContain('invoice<span class="bidi-control"')
+    expect(card).not.toMatch(/[\u202e\u200b]/)
+    const tab = renderOverStore(store, createElement(ServerTimingTable, { row }))
+    expect(tab).toContain('cache<span class="bidi-control"')
+    expect(tab).not.toMatch(/[\u202e\u200b]/)
   })
 })

@@ -8,8 +8,9 @@ interface NamedValue {
 }
 
 /**
- * A text box cannot mark a bidirectional control (RLO and its kin) the way the app's other text does
- * (VisibleControls.tsx): it lays the text out by it, so `invoice<RLO>fdp.exe` reads `invoiceexe.pdf` there.
+ * A text box cannot mark a bidirectional control (RLO and its kin) or a zero-width character the way the app's
+ * other text does (VisibleControls.tsx): it lays the text out by it, so `invoice<RLO>fdp.exe` reads
+ * `invoiceexe.pdf` there, and `token<U+200B>` reads `token`.
  * Below a table of boxes, each such name or value (the first three) is said again with its controls as escapes.
  */
 export function BidiNote({ label, rows }: { label: string; rows: readonly NamedValue[] }) {
@@ -22,7 +23,8 @@ export function BidiNote({ label, rows }: { label: string; rows: readonly NamedV
   if (found.length === 0) return null
   return (
     <p className="field-warning" role="note">
-      {label} holding a bidirectional control, which reorders what a box shows: {found.join('; ')}
+      {label} holding a bidirectional control or a character drawn as nothing, which a box shows other than it
+      is: {found.join('; ')}
     </p>
   )
 }
@@ -32,7 +34,8 @@ export function BidiFieldNote({ label, text }: { label: string; text: string }) 
   if (!hasBidiControl(text)) return null
   return (
     <p className="field-warning" role="note">
-      {label} holds a bidirectional control, which reorders what the box shows: {bidiVisible(text)}
+      {label} holds a bidirectional control or a character drawn as nothing, which the box shows other than it
+      is: {bidiVisible(text)}
     </p>
   )
 }

@@ -1,4 +1,5 @@
 import { formatMs } from '../../shared/format'
+import { VisibleControls } from '../app/VisibleControls'
 import '../styles/server-timing.css'
 import { rowTimings } from '../timeline/segments'
 import { serverSlices, serverTimingEntries } from '../timeline/server-slices'
@@ -45,8 +46,15 @@ export function ServerTimingTable({ row, compact = false }: { row: SessionRow; c
                     data-shade={shade === null ? 'none' : String(shade)}
                     aria-hidden="true"
                   />
-                  <span className="mono">{e.name}</span>
-                  {e.desc && !compact ? <span className="server-timing-desc"> {e.desc}</span> : null}
+                  <span className="mono">
+                    <VisibleControls text={e.name} />
+                  </span>
+                  {e.desc && !compact ? (
+                    <span className="server-timing-desc">
+                      {' '}
+                      <VisibleControls text={e.desc} />
+                    </span>
+                  ) : null}
                   {e.source === 'trailer' ? <span className="server-timing-tag">trailer</span> : null}
                   {clipped.has(e.name) ? (
                     <span

@@ -11,6 +11,7 @@ import { interimSummary } from '../details/ExchangeNotes'
 import { rowTraceId } from './trace-row'
 import { incomingLines, incomingNote, incomingTitle } from './hover-incoming'
 import { PhaseRow } from '../details/PhaseRow'
+import { VisibleControls } from '../app/VisibleControls'
 
 const CARD_WIDTH = 250
 /**
@@ -85,13 +86,17 @@ export function HoverCard({
     <div ref={card} className="hover-card" role="tooltip" style={{ left: x, top: y, width: CARD_WIDTH }}>
       {title ? (
         <>
-          <div className="hover-title mono">{title.head}</div>
+          <div className="hover-title mono">
+            <VisibleControls text={title.head} />
+          </div>
           <div className="hover-path mono" data-testid="hover-path">
-            {title.path}
+            <VisibleControls text={title.path} />
           </div>
         </>
       ) : (
-        <div className="hover-title mono">{rowLabel(row)}</div>
+        <div className="hover-title mono">
+          <VisibleControls text={rowLabel(row)} />
+        </div>
       )}
       {incoming ? (
         <table className="phase-table compact" aria-label="The hovered incoming call">
@@ -117,7 +122,7 @@ export function HoverCard({
       )}
       {notes.map((n) => (
         <div key={n} className="hover-note">
-          {n}
+          <VisibleControls text={n} />
         </div>
       ))}
       <ScriptHoverLines row={row} />
