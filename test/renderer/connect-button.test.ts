@@ -1,6 +1,7 @@
 import { createElement } from 'react'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RequestLine } from '../../src/renderer/composer/RequestLine'
+import { Timeline } from '../../src/renderer/timeline/Timeline'
 import { selectTabLiveSession } from '../../src/renderer/streams/tab-session'
 import { startWsServer, type WsFixture } from '../fixtures/ws-server'
 import { until } from './engine-client'
@@ -33,6 +34,20 @@ function button(store: ReturnType<TestEngine['store']>): string {
 }
 
 describe('the Connect / Disconnect button', () => {
+  it('the empty timeline names the key as the tab uses it: Send ×N only for HTTP, connect for a session', () => {
+    const store = engine.store({ connect: false })
+    const note = (): string =>
+      renderOverStore(store, createElement(Timeline))
+        .replace(/<[^>]+>/g, '')
+        .replace(/\s+/g, ' ')
+    expect(note()).toContain('Type a URL and press Ctrl+Enter, or fire many at once with Send ×N.')
+    for (const kind of ['ws', 'mqtt', 'socketio'] as const) {
+      store.getState().setKind(kind)
+      expect(note()).toContain('Type a URL and press Ctrl+Enter to connect.')
+      expect(note()).not.toContain('Send ×N')
+    }
+  })
+
   it('says Connect, then Disconnect while the session lives; Enter opens no second one; Connect once it ends', async () => {
     const store = engine.store()
     const s = (): ReturnType<typeof store.getState> => store.getState()

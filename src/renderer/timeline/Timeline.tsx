@@ -28,6 +28,8 @@ import {
 import { useTableView } from './use-table-view'
 import { useWantedHeight } from './use-wanted-height'
 import { Waterfall } from './Waterfall'
+import { useActiveDraft } from '../tabs/use-active-draft'
+import { isConnectKind } from '../streams/tab-session'
 import { HEADER_HEIGHT, ROW_HEIGHT } from './waterfall-paint'
 
 /**
@@ -231,6 +233,8 @@ export function Timeline({ toolbarExtras, children }: { toolbarExtras?: ReactNod
 function EmptyNote({ filtered }: { filtered: boolean }) {
   const total = useAppStore((s) => s.timeline.order.length)
   const resetFilters = useAppStore((s) => s.resetFilters)
+  // What the key does for the tab shown: only an HTTP request has Send ×N; a session connects.
+  const kind = useActiveDraft((d) => d.kind)
   if (filtered && total > 0) {
     return (
       <div className="tl-empty">
@@ -247,7 +251,16 @@ function EmptyNote({ filtered }: { filtered: boolean }) {
     <div className="tl-empty">
       <p>Nothing on the timeline yet.</p>
       <p className="muted">
-        Type a URL and press <kbd>Ctrl</kbd>+<kbd>Enter</kbd>, or fire many at once with <em>Send ×N</em>.
+        Type a URL and press <kbd>Ctrl</kbd>+<kbd>Enter</kbd>
+        {kind === 'http' ? (
+          <>
+            , or fire many at once with <em>Send ×N</em>.
+          </>
+        ) : isConnectKind(kind) ? (
+          ' to connect.'
+        ) : (
+          '.'
+        )}
       </p>
     </div>
   )
