@@ -2,6 +2,7 @@ import { ReusingPool } from './reusing-pool'
 import type { Dispatcher, Pool } from 'undici'
 import { Client } from './undici-parts'
 import { adoptGracefulGoaway, clientSocket, heldRequests, streamsAllowed } from './h2-graceful-goaway'
+import { h2InternalsPresent } from './undici-internals'
 
 /**
  * The connections to one https origin of an agent that offers HTTP/2, shared as a browser shares them: requests
@@ -143,7 +144,10 @@ export class H2Origin {
 
   /** A lane's connection is up (undici emits this before writing any request to it). */
   private connected(lane: Client): void {
-    const h2 = (clientSocket(lane) as { alpnProtocol?: unknown } | null)?.alpnProtocol === 'h2'
+    // The client's socket is one of undici's internals: read only once they are known to be there (a later
+    // undici without them gets one request a connection, through the pool, as h2-graceful-goaway's fallback).
+    const h2 =
+      h2InternalsPresent() && (clientSocket(lane) as { alpnProtocol?: unknown } | null)?.alpnProtocol === 'h2'
     const probe = lane === this.probe
     if (
       h2 &&
@@ -238,7 +242,7 @@ export class H2Origin {
         const spare = this.spare
         this.spare = null
         // Only an idle one: a request queued behind the probe's would wait for it on an HTTP/1.1 connection.
-        if (spare && !spare.closed && heldRequests(spare) === 0) return spare
+        if (spare && !spare.closed && h2InternalsPresent() && heldRequests(spare) === 0) return spare
         if (spare) this.leave(spare)
         return new Client(origin, options)
       },
