@@ -263,6 +263,24 @@ describe('an OpenAPI import of a hostile document', () => {
     )
   })
 
+  // One schema with a 1 MB example, named by 40 operations: each value counted once, so a 1 MB file made 40 MB
+  // of bodies (2,000 operations: 2 GB). The bodies together stop at 32 MB, said once. ~3 s at
+  // load 16: the cut is only reached past 32 MB.
+  it('a long example named by many operations: the bodies together are bounded and the cut said', async () => {
+    const paths: Obj = {}
+    const schema = { $ref: '#/components/schemas/Big' }
+    for (let i = 0; i < 40; i++)
+      paths[`/a${i}`] = { post: { ...ok, requestBody: { content: { 'application/json': { schema } } } } }
+    const Big = { type: 'string', example: 'x'.repeat(1024 * 1024) }
+    const p = await plan(JSON.stringify({ ...head, components: { schemas: { Big } }, paths }))
+    const texts = p.children.map((c) => (c as { request: { body: { text: string } } }).request.body.text)
+    expect(texts.reduce((n, t) => n + t.length, 0)).toBeLessThanOrEqual(32 * 1024 * 1024)
+    expect(texts.filter((t) => t === '')).toHaveLength(40 - 31)
+    expect(p.unmapped).toContain(
+      'POST /a31 and after: the example bodies of this import stop at 32 MB of text together; the rest are left empty',
+    )
+  }, 90_000)
+
   it('100,000 operations are refused whole, counted, before the document is validated', async () => {
     const paths: Obj = {}
     for (let i = 0; i < 100_000; i++) paths[`/p${i}`] = { get: { ...ok, tags: ['many'] } }

@@ -1,5 +1,12 @@
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
-import { exampleBudget, exampleCut, spend, type ExampleBudget, type ImportBudget } from './openapi-bounds'
+import {
+  exampleBudget,
+  exampleCut,
+  MAX_IMPORT_BODY_CHARS,
+  spend,
+  type ExampleBudget,
+  type ImportBudget,
+} from './openapi-bounds'
 import { tagged } from './openapi-discriminator'
 import { queryRows, SEPARATOR_FIELD } from './openapi-params'
 import { isObj, str } from './plan'
@@ -93,7 +100,37 @@ export function body(
   const budget = exampleBudget(total)
   const made = bodyWithin(op, unmapped, where, budget)
   exampleCut(budget, where, 'body', unmapped)
-  return made
+  const size = bodyChars(made.body)
+  if (size <= total.chars) {
+    total.chars -= size
+    return made
+  }
+  // Past the import's share, a body keeps its kind and type with nothing in it: the cut is said once.
+  total.chars = 0
+  if (!total.charsReported) {
+    total.charsReported = true
+    unmapped.push(
+      `${where} and after: the example bodies of this import stop at ${MAX_IMPORT_BODY_CHARS / 1024 / 1024} MB of text together; the rest are left empty`,
+    )
+  }
+  return { ...made, body: emptied(made.body) }
+}
+
+/** The characters a generated body holds (its text, or its fields' and parts' names and values). */
+function bodyChars(b: RequestBody): number {
+  if (b.kind === 'json' || b.kind === 'text') return b.text.length
+  if (b.kind === 'form') return b.fields.reduce((n, f) => n + f.name.length + f.value.length, 0)
+  if (b.kind === 'multipart')
+    return b.parts.reduce((n, p) => n + p.name.length + (p.kind === 'text' ? p.value.length : 0), 0)
+  return 0
+}
+
+function emptied(b: RequestBody): RequestBody {
+  if (b.kind === 'json') return { ...b, text: '' }
+  if (b.kind === 'text') return { ...b, text: '' }
+  if (b.kind === 'form') return { ...b, fields: [] }
+  if (b.kind === 'multipart') return { ...b, parts: [] }
+  return b
 }
 
 function bodyWithin(

@@ -61,14 +61,31 @@ export function refuseTooManyOperations(data: Obj): void {
 /** Values all the examples of one import may hold together (10,000 operations each at its own budget made 3 GB). */
 export const MAX_IMPORT_EXAMPLE_VALUES = 1_000_000
 
-/** What the examples of one import may still take; `reported` once an example was cut for it. */
+/**
+ * Characters the request bodies of one import may hold together. A value is counted once however long it is, so
+ * one schema with a 1 MB example named by 200 operations made 200 MB of bodies from a 1 MB file (2,000 would
+ * make 2 GB).
+ */
+export const MAX_IMPORT_BODY_CHARS = 32 * 1024 * 1024
+
+/**
+ * What the examples of one import may still take; `reported` once an example was cut for it. `chars`: what the
+ * bodies may still hold (MAX_IMPORT_BODY_CHARS), `charsReported` once a body was left empty for it.
+ */
 export interface ImportBudget {
   left: number
   reported: boolean
+  chars: number
+  charsReported: boolean
 }
 
 export function importBudget(): ImportBudget {
-  return { left: MAX_IMPORT_EXAMPLE_VALUES, reported: false }
+  return {
+    left: MAX_IMPORT_EXAMPLE_VALUES,
+    reported: false,
+    chars: MAX_IMPORT_BODY_CHARS,
+    charsReported: false,
+  }
 }
 
 /** How many values an example may still take; `cut` once it was refused one. */
