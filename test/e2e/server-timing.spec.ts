@@ -149,6 +149,8 @@ test('near the frame’s bottom the hover card, placed by its drawn height, stay
   expect(box.y, 'card top inside the frame').toBeGreaterThanOrEqual(head.y - 0.5)
   expect(box.y + box.height, 'card bottom inside the frame').toBeLessThanOrEqual(body.y + body.height + 0.5)
   expect(box.y + box.height, 'card bottom inside the window').toBeLessThanOrEqual(800)
+  // Above the pointer, not over the row it names.
+  expect(box.y + box.height, 'card bottom above the hovered row').toBeLessThanOrEqual(row.y + 1)
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
     await page.screenshot({ path: test.info().outputPath(`hover-card-bottom-${scheme}.png`) })
