@@ -1,5 +1,6 @@
 import type { AuthSpec, SavedRequest } from '../../shared/collection'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
+import { curlFormDetails, type CurlFormDetail } from './curl-form-details'
 import { ImportError, isObj, method, request, str } from './plan'
 
 /**
@@ -15,6 +16,45 @@ function headerList(v: unknown): KeyValue[] {
 }
 
 const PROTO = '__proto__'
+
+/**
+ * Each part with what its `-F` said beyond name and value (curl-form-details.ts): a `;type=` as the part's
+ * Content-Type, and a `;filename=` other than the file's own name as the part's `fileName`. Matched by name (and
+ * file) in order. One a part cannot carry (a type with a control character or past 256, a filename past 1,024
+ * or with a control character) is left off and reported.
+ */
+function withFormDetails(
+  parts: MultipartPart[],
+  details: CurlFormDetail[],
+  unmapped: string[],
+): MultipartPart[] {
+  // eslint-disable-next-line no-control-regex
+  const control = /[\u0000-\u001f\u007f]/
+  const left = [...details]
+  return parts.map((p) => {
+    const at = left.findIndex((d) => d.name === p.name && (p.kind === 'file' ? d.file === p.path : !d.file))
+    if (at === -1) return p
+    const d = left.splice(at, 1)[0] as CurlFormDetail
+    const out: MultipartPart = { ...p }
+    if (d.contentType !== undefined) {
+      if (d.contentType.length <= 256 && /^[\x20-\x7e]*$/.test(d.contentType)) out.contentType = d.contentType
+      else
+        unmapped.push(
+          `curl: part "${p.name.slice(0, 80)}": its ;type= cannot be a part's Content-Type; left out`,
+        )
+    }
+    if (out.kind === 'file' && d.filename !== undefined) {
+      const own = out.path.slice(Math.max(out.path.lastIndexOf('/'), out.path.lastIndexOf('\\')) + 1)
+      if (d.filename === own || d.filename === '') return out
+      if (d.filename.length <= 1024 && !control.test(d.filename)) out.fileName = d.filename
+      else
+        unmapped.push(
+          `curl: part "${p.name.slice(0, 80)}": its ;filename= cannot be sent; the file's own name is`,
+        )
+    }
+    return out
+  })
+}
 
 /** A word that is not in `text`, to stand for `__proto__` through the parser; null when there is none to hide. */
 function protoStandIn(text: string): string | null {
@@ -89,7 +129,21 @@ export async function importCurl(text: string): Promise<{ request: SavedRequest;
     if (files)
       for (const [name, path] of Object.entries(files))
         parts.push({ kind: 'file', name, path: str(path), enabled: true })
-    body = { kind: 'multipart', parts }
+    const details = await curlFormDetails(standIn ? text.trim().replaceAll(PROTO, standIn) : text.trim())
+    const back = (s: string): string => (standIn ? s.replaceAll(standIn, PROTO) : s)
+    body = {
+      kind: 'multipart',
+      parts: withFormDetails(
+        parts,
+        details.map((d) => ({
+          name: back(d.name),
+          ...(d.file !== undefined ? { file: back(d.file) } : {}),
+          ...(d.filename !== undefined ? { filename: back(d.filename) } : {}),
+          ...(d.contentType !== undefined ? { contentType: back(d.contentType) } : {}),
+        })),
+        unmapped,
+      ),
+    }
   } else if (typeof data === 'string' && data.startsWith('@')) {
     body = contentType
       ? { kind: 'file', path: data.slice(1), contentType }
