@@ -48,6 +48,8 @@ export const ERROR_CODES = [
   'grpc_status',
   /** A GraphQL operation failed: its errors (a subscription's `error` message, a query whose result is errors). */
   'graphql',
+  /** A long-lived session gave up reconnecting: its connections kept ending (SSE: without a message). */
+  'reconnect_limit',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

@@ -302,7 +302,12 @@ describe('session kernel, with a line protocol over TCP', () => {
     await bymessage.end
     const opens = (events: TimelineEvent[]) => events.filter((e) => e.type === 'stream-open').length
     expect(opens(bymessage.events)).toBe(3)
-    expect(bymessage.events.at(-1)?.type).toBe('done')
+    // Giving up is a failure, though no attempt failed with an error of its own: never `done`.
+    expect(bymessage.events.at(-1)).toMatchObject({
+      type: 'error',
+      code: 'reconnect_limit',
+      message: 'Gave up after 3 connection attempts in a row that brought no message: The server hung up',
+    })
 
     const byopen = session(srv.port, { enabled: true, maxRetries: 2, resetOn: 'open' })
     byopen.start()

@@ -94,6 +94,17 @@ describe('flightdeck ws / sse: why the command closed', () => {
     expect(parseStreamArgs(['sse', sse.url])).toMatchObject({ maxReconnects: 100 })
   })
 
+  it('sse: a server that accepts and ends the stream without a message, past --retries, is a failure, exit 1', async () => {
+    // Each connection gets only `retry: 1` and the end: every reconnect brings nothing, so each counts as failed.
+    const r = await cli('sse', `${sse.url}/events?n=0&retry=1&close=1`, '--retries', '2')
+    expect(r.code).toBe(1)
+    const words =
+      'Gave up after 3 connection attempts in a row that brought no message: The server ended the stream'
+    expect(untimed(r.lines).at(-1)).toBe(`* error: ${words}`)
+    expect(r.lines.some((l) => l.endsWith('* done'))).toBe(false)
+    expect(r.err).toBe(`flightdeck: reconnect_limit: ${words}\n`)
+  })
+
   it('ws --json at the reconnect limit ends with an error object, not done, exit 1', async () => {
     // A WebSocket that the server closes at once: its reconnect waits the engine's 1 s backoff (~1.1 s in all).
     const r = await cli('ws', `${ws.url}/close`, '--reconnect', '--max-reconnects', '1', '--json')

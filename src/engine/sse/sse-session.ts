@@ -40,7 +40,8 @@ import type { SseIdState, TextKind } from './stream-decoder'
  * with `retry:`), sending `Last-Event-ID`. A response that is not 2xx fails the session, whatever came before
  * (sse-response-policy.ts); another 2xx is read to its end and the session is done. Reconnects in a row that
  * deliver nothing count as failures (the kernel's policy, reset by a message); past `maxRetries` the session
- * ends with an error. A person can close it at any moment.
+ * ends with an error, never done, even when each stream ended cleanly (`reconnect_limit`, "Gave up after N
+ * connection attempts in a row that brought no message"). A person can close it at any moment.
  *
  * Last-Event-ID: the first connection sends the id the person gave (`lastEventId`, or a Last-Event-ID header
  * they set by hand); every reconnect sends the latest id the stream set instead, never both.

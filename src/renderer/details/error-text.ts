@@ -37,6 +37,7 @@ const TITLES: Record<ErrorCode, string> = {
   file_outside: 'The file is outside the collection folder',
   grpc_status: 'The gRPC call ended with an error status',
   graphql: 'The GraphQL operation failed',
+  reconnect_limit: 'Gave up reconnecting',
 }
 
 /** A plain headline for an error code; the engine's message says the specifics. */

@@ -65,16 +65,29 @@ export class ReconnectPolicy {
   }
 
   /**
-   * The error of a session that was not reconnected. When reconnects were made and the last of the tolerated
-   * failures is past, it says so: a person should not wonder why it stopped trying.
+   * How a session that is not reconnected ends: `null` for done, else its error. A session that gave up (reconnects
+   * were made and the last of the tolerated failures is past) fails and says so, even when its last attempt
+   * ended without an error of its own (an SSE server that accepts and ends the stream, over and over, without a
+   * message): a person should not wonder why it stopped trying, nor read a give-up as a success.
    */
-  finalError(error: AppError, reconnectable: boolean): AppError {
+  endError(error: AppError | undefined, reason: string, reconnectable: boolean): AppError | null {
     const gaveUp =
       this.rules.enabled && reconnectable && this.attempt > 0 && this.failures > this.rules.maxRetries
-    if (!gaveUp) return error
-    return {
-      ...error,
-      message: `Gave up after ${this.failures} failed connection attempts in a row: ${error.message}`,
-    }
+    if (!gaveUp) return error ?? null
+    const n = this.failures
+    if (error)
+      return {
+        ...error,
+        message: `Gave up after ${attempts(n, 'failed connection')} in a row: ${error.message}`,
+      }
+    const what =
+      this.rules.resetOn === 'message'
+        ? `${attempts(n, 'connection')} in a row that brought no message`
+        : `${attempts(n, 'failed connection')} in a row`
+    return { code: 'reconnect_limit', message: `Gave up after ${what}: ${reason}` }
   }
+}
+
+function attempts(n: number, kind: string): string {
+  return `${n} ${kind} attempt${n === 1 ? '' : 's'}`
 }

@@ -268,8 +268,8 @@ export class SessionKernel implements AttemptOwner {
       }, delayMs)
       return
     }
-    if (!r.error) this.finish({ type: 'done' })
-    else this.finish({ type: 'error', error: this.policy.finalError(r.error, r.reconnectable) })
+    const error = this.policy.endError(r.error, r.reason, r.reconnectable)
+    this.finish(error ? { type: 'error', error } : { type: 'done' })
   }
 
   /**

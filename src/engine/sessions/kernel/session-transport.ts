@@ -66,7 +66,10 @@ export interface OpenedReport {
 export interface EndedReport {
   /** Why, in plain words: the reason on `stream-closed` and on the `retry` that may follow. */
   reason: string
-  /** How the session ends when it is not reconnected: this error, or (absent) done. */
+  /**
+   * How the session ends when it is not reconnected: this error, or (absent) done; a session that gave up
+   * reconnecting fails either way (the policy's "Gave up after N…").
+   */
   error?: AppError
   /** Could a reconnect help? (A protocol error Flightdeck detected, a refused response, would repeat.) */
   reconnectable: boolean
