@@ -189,7 +189,7 @@ describe('gRPC requests from Yaak', () => {
           folderId: null,
           name: 'Not picked',
           sortPriority: 3,
-          url: 'localhost:50051',
+          url: '${[ echoHost ]}',
           service: null,
           method: null,
           message: '',
@@ -233,7 +233,7 @@ describe('gRPC requests from Yaak', () => {
     const bare = plan.children[1]
     expect(bare?.type === 'request' && bare.request).toMatchObject({
       kind: 'grpc',
-      url: 'grpc://localhost:50051',
+      url: 'grpc://{{echoHost}}',
       headers: [{ name: 'x-team', value: 'core', enabled: true }],
       messages: [],
       grpc: { method: '' },
@@ -242,6 +242,7 @@ describe('gRPC requests from Yaak', () => {
       "3 gRPC requests use server reflection: Yaak keeps the .proto files picked for a request outside its export, so none came; if the server has no reflection, pick them in the composer (or name them in collection.yaml's grpc: block)",
       'Calls: header X-User (sent with every request below it) copied into 2 requests (Flightdeck folders have no headers)',
       'Not picked: no method picked in Yaak; pick one in the composer after loading the schema',
+      'Not picked: its address starts with a variable, written grpc://{{echoHost}} (plaintext, as Yaak calls a value without https://); make the variable host:port, or write grpcs:// for TLS',
       'workspace: header x-team (sent with every request below it) copied into 3 requests (Flightdeck folders have no headers)',
     ])
 

@@ -103,6 +103,11 @@ export function yaakGrpcRequest(p: YaakGrpcInput, u: string[], where: string): S
   const validate = setting(p.raw['settingValidateCertificates'])
   const insecure = validate?.enabled === true && validate.value === false
   if (str(p.url).trim() === '') u.push(`${where}: no server address in Yaak; set one before sending`)
+  // Yaak decides plaintext or TLS from the value; here the target's scheme is written before it is known.
+  else if (p.url.trim().startsWith('{{'))
+    u.push(
+      `${where}: its address starts with a variable, written grpc://${p.url.trim().slice(0, 80)} (plaintext, as Yaak calls a value without https://); make the variable host:port, or write grpcs:// for TLS`,
+    )
   return request(p.name, {
     kind: 'grpc',
     url: yaakTarget(p.url),
