@@ -1,9 +1,9 @@
 import { fail, ok, type Result } from '../../shared/result'
 
 /**
- * The schemes each messaging mode's engine session accepts (mqtt-session.ts and socketio-session.ts parse with
- * the same lists). A tab switched from MQTT to Socket.IO keeps its `mqtt://` URL; the engine would refuse it
- * only after a session row was made, below the fold: this says it at Send, under the URL, naming what fits.
+ * The schemes each messaging mode's engine session accepts (the engine's sessions/url-schemes.ts refuses the
+ * others in the same words once `{{variables}}` are filled in). A tab switched from MQTT to Socket.IO keeps its
+ * `mqtt://` URL: this says so at Send, under the URL, before the open goes to the engine.
  */
 const SCHEMES = {
   mqtt: { name: 'MQTT', schemes: ['mqtt', 'mqtts', 'ws', 'wss'], example: 'mqtt://localhost:1883' },
