@@ -96,6 +96,22 @@ describe('OAuth 2.0 imports, sent against a real authorization server', () => {
     // addTokenTo: queryParams: the token goes as ?access_token=, beside the request's own query.
     expect((await savedRequest(dir, 'token-in-query.yaml')).auth).toMatchObject({ tokenIn: 'query' })
     expect(await sendSaved('token-in-query.yaml')).toBe(200)
+    // Exported: Postman says it back; Insomnia, which sends the token in the header only, lists it as left out.
+    const pm = await service.invoke('export.collection', { dir, format: 'postman' })
+    const items = pm.ok
+      ? (JSON.parse(pm.value.text) as { item: { name: string; request: unknown }[] }).item
+      : []
+    expect(items.find((i) => i.name === 'Token in query')?.request).toMatchObject({
+      auth: {
+        oauth2: expect.arrayContaining([
+          expect.objectContaining({ key: 'addTokenTo', value: 'queryParams' }),
+        ]),
+      },
+    })
+    const ins = await service.invoke('export.collection', { dir, format: 'insomnia' })
+    expect(ins.ok && ins.value.skipped).toContain(
+      'token-in-query.yaml: the OAuth 2.0 token sent in the query not exported (Insomnia has no such field)',
+    )
   })
 
   it('Insomnia: code with plain PKCE on a localhost redirect, password with credentials in the body', async () => {
