@@ -263,21 +263,32 @@ describe('an OpenAPI import of a hostile document', () => {
     )
   })
 
-  // One schema with a 1 MB example, named by 40 operations: each value counted once, so a 1 MB file made 40 MB
-  // of bodies (2,000 operations: 2 GB). The bodies together stop at 32 MB, said once. ~3 s at
-  // load 16: the cut is only reached past 32 MB.
-  it('a long example named by many operations: the bodies together are bounded and the cut said', async () => {
+  // A schema and a query parameter, each with a 1 MB example, named by 20 operations: each value counted once, so
+  // a 2 MB file made 40 MB of bodies and query strings (2,000 operations: 4 GB). The examples together stop at
+  // 32 MB, said once. ~3 s at load 16: the cut is only reached past 32 MB.
+  it('long examples named by many operations: bodies and parameters together are bounded and the cut said', async () => {
     const paths: Obj = {}
     const schema = { $ref: '#/components/schemas/Big' }
-    for (let i = 0; i < 40; i++)
-      paths[`/a${i}`] = { post: { ...ok, requestBody: { content: { 'application/json': { schema } } } } }
-    const Big = { type: 'string', example: 'x'.repeat(1024 * 1024) }
-    const p = await plan(JSON.stringify({ ...head, components: { schemas: { Big } }, paths }))
-    const texts = p.children.map((c) => (c as { request: { body: { text: string } } }).request.body.text)
-    expect(texts.reduce((n, t) => n + t.length, 0)).toBeLessThanOrEqual(32 * 1024 * 1024)
-    expect(texts.filter((t) => t === '')).toHaveLength(40 - 31)
+    const parameters = [{ $ref: '#/components/parameters/Q' }]
+    for (let i = 0; i < 20; i++)
+      paths[`/a${i}`] = {
+        post: { ...ok, parameters, requestBody: { content: { 'application/json': { schema } } } },
+      }
+    const big = 'x'.repeat(1024 * 1024)
+    const components = {
+      schemas: { Big: { type: 'string', example: big } },
+      parameters: { Q: { name: 'q', in: 'query', schema: { type: 'string', example: big } } },
+    }
+    const p = await plan(JSON.stringify({ ...head, components, paths }))
+    const requests = p.children.map(
+      (c) => (c as { request: { url: string; body: { text: string } } }).request,
+    )
+    const size = requests.reduce((n, r) => n + r.url.length + r.body.text.length, 0)
+    expect(size).toBeLessThanOrEqual(32 * 1024 * 1024 + 20 * 100)
+    expect(requests.filter((r) => r.body.text === '')).toHaveLength(20 - 15)
+    expect(requests.filter((r) => r.url.length < 100)).toHaveLength(20 - 16)
     expect(p.unmapped).toContain(
-      'POST /a31 and after: the example bodies of this import stop at 32 MB of text together; the rest are left empty',
+      'POST /a15 and after: the examples of this import (bodies and parameters) stop at 32 MB of text together; the rest are left empty',
     )
   }, 90_000)
 

@@ -2,8 +2,8 @@ import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import {
   exampleBudget,
   exampleCut,
-  MAX_IMPORT_BODY_CHARS,
   spend,
+  takeChars,
   type ExampleBudget,
   type ImportBudget,
 } from './openapi-bounds'
@@ -100,19 +100,8 @@ export function body(
   const budget = exampleBudget(total)
   const made = bodyWithin(op, unmapped, where, budget)
   exampleCut(budget, where, 'body', unmapped)
-  const size = bodyChars(made.body)
-  if (size <= total.chars) {
-    total.chars -= size
-    return made
-  }
-  // Past the import's share, a body keeps its kind and type with nothing in it: the cut is said once.
-  total.chars = 0
-  if (!total.charsReported) {
-    total.charsReported = true
-    unmapped.push(
-      `${where} and after: the example bodies of this import stop at ${MAX_IMPORT_BODY_CHARS / 1024 / 1024} MB of text together; the rest are left empty`,
-    )
-  }
+  // Past the import's share, a body keeps its kind and type with nothing in it.
+  if (takeChars(total, bodyChars(made.body), where, unmapped)) return made
   return { ...made, body: emptied(made.body) }
 }
 

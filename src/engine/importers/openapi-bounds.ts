@@ -62,11 +62,30 @@ export function refuseTooManyOperations(data: Obj): void {
 export const MAX_IMPORT_EXAMPLE_VALUES = 1_000_000
 
 /**
- * Characters the request bodies of one import may hold together. A value is counted once however long it is, so
- * one schema with a 1 MB example named by 200 operations made 200 MB of bodies from a 1 MB file (2,000 would
- * make 2 GB).
+ * Characters the examples of one import (request bodies, parameters) may hold together. A value is counted once
+ * however long it is, so one schema with a 1 MB example named by 200 operations made 200 MB of bodies (or of
+ * query strings) from a 1 MB file (2,000 would make 2 GB).
  */
 export const MAX_IMPORT_BODY_CHARS = 32 * 1024 * 1024
+
+/**
+ * Take `size` characters of example text from the import's share: false once it is spent (the example is then
+ * left empty), said once for the import.
+ */
+export function takeChars(total: ImportBudget, size: number, where: string, unmapped: string[]): boolean {
+  if (size <= total.chars) {
+    total.chars -= size
+    return true
+  }
+  total.chars = 0
+  if (!total.charsReported) {
+    total.charsReported = true
+    unmapped.push(
+      `${where} and after: the examples of this import (bodies and parameters) stop at ${MAX_IMPORT_BODY_CHARS / 1024 / 1024} MB of text together; the rest are left empty`,
+    )
+  }
+  return false
+}
 
 /**
  * What the examples of one import may still take; `reported` once an example was cut for it. `chars`: what the

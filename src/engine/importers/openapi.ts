@@ -19,6 +19,7 @@ import {
   METHODS,
   refuseExpanding,
   refuseTooManyOperations,
+  takeChars,
   type ExampleBudget,
 } from './openapi-bounds'
 import { dereferenceLocal } from './openapi-deref'
@@ -55,6 +56,13 @@ function exampleOf(p: Obj, budget: ExampleBudget): unknown {
     if (isObj(media)) return mediaExample(media, budget)
   }
   return sampleOf(p['schema'], 0, budget)
+}
+
+/** The characters a parameter's example takes once written (a string's own, anything else as JSON). */
+function exampleChars(value: unknown): number {
+  if (value === undefined || value === null) return 0
+  if (typeof value === 'string') return value.length
+  return JSON.stringify(value)?.length ?? 0
 }
 
 function authFor(requirements: unknown, schemes: Obj, unmapped: string[], where: string): AuthSpec | null {
@@ -188,7 +196,7 @@ export async function importOpenApi(data: unknown): Promise<ImportPlan> {
           const budget = exampleBudget(examples)
           const value = exampleOf(p, budget)
           exampleCut(budget, where, `of parameter "${pname}"`, u)
-          return value
+          return takeChars(examples, exampleChars(value), where, u) ? value : undefined
         }
         switch (p['in']) {
           case 'path': {
