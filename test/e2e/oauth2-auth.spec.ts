@@ -27,7 +27,14 @@ test.afterAll(async () => {
 
 /** The fields each grant shows after Type and Grant type, in order. */
 const GRANT_FIELDS = {
-  client_credentials: ['Token URL', 'Client ID', 'Client secret', 'Scope', 'Send client credentials'],
+  client_credentials: [
+    'Token URL',
+    'Client ID',
+    'Client secret',
+    'Scope',
+    'Send client credentials',
+    'Send the token',
+  ],
   password: [
     'Token URL',
     'Client ID',
@@ -36,6 +43,7 @@ const GRANT_FIELDS = {
     'Password',
     'Scope',
     'Send client credentials',
+    'Send the token',
   ],
   authorization_code: [
     'Authorization URL',
@@ -46,6 +54,7 @@ const GRANT_FIELDS = {
     'Redirect URI',
     'PKCE',
     'Send client credentials',
+    'Send the token',
   ],
 } as const
 
