@@ -69,6 +69,8 @@ afterAll(async () => {
 function answerNames(stream: ServerHttp2Stream, events: boolean): void {
   const utf8 = Buffer.from('café').toString('latin1')
   const type = events ? { 'content-type': 'text/event-stream' } : {}
+  // A 103 first, with the same two values: an interim response's fields are read as the final response's.
+  if (!events) stream.additionalHeaders({ ':status': 103, 'x-latin': 'caf\xe9', 'x-utf8': utf8 })
   stream.respond(
     { ':status': 200, 'x-latin': 'caf\xe9', 'x-utf8': utf8, ...type },
     { waitForTrailers: !events },
@@ -120,11 +122,15 @@ describe('HTTP/2 header values', () => {
     expect(done(r).serverTiming?.entries.map((e) => e.desc)).toEqual(['caf\u00e9'])
   })
 
-  it('read the same way on a request that accepts server push (its own HTTP/2 client)', async () => {
+  it('read the same way, in its 103 too, on a request that accepts server push (its own HTTP/2 client)', async () => {
     const r = await send(service, spec(`https://localhost:${port}/names`, {}, { caFile, acceptPush: true }))
     const headers = eventsOf(r, 'response-headers')[0]?.headers ?? []
     expect(headers).toContainEqual(['x-latin', 'caf\u00e9'])
     expect(headers).toContainEqual(['x-utf8', 'caf\u00e9'])
+    expect(eventsOf(r, 'informational')[0]?.headers).toEqual([
+      ['x-latin', 'caf\u00e9'],
+      ['x-utf8', 'caf\u00e9'],
+    ])
     expect(done(r).serverTiming?.entries.map((e) => e.desc)).toEqual(['caf\u00e9'])
   })
 

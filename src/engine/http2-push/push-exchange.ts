@@ -253,6 +253,7 @@ export class PushExchange {
         headersTimeoutMs: 0,
         sentAt: this.marks.sendEnd ?? this.now(),
         onTimeout: () => undefined,
+        protocol: 'h2',
       })
     }
     const { reason, raw } = h2Interim(h, status)
