@@ -1,4 +1,4 @@
-import { createInterface } from 'node:readline'
+import { createReadStream } from 'node:fs'
 import type { Readable } from 'node:stream'
 import { GrpcEngine } from '../engine/grpc/grpc-engine'
 import type { GrpcSchema } from '../engine/grpc/grpc-schema'
@@ -7,6 +7,7 @@ import { grpcSendsMany, type GrpcCallSpec, type GrpcMethodKind } from '../shared
 import type { ErrorCode } from '../shared/result'
 import type { TimelineEvent } from '../shared/timeline'
 import { GRPC_USAGE, parseGrpcArgs, type GrpcCliCall } from './grpc-args'
+import { feedLines, lineFileOf } from './grpc-line-feed'
 import { onInterrupt } from './interrupt'
 import { messagesOf } from './grpc-message-input'
 import { reportLogCut } from './stream-cut-note'
@@ -15,7 +16,8 @@ import { reportLogCut } from './stream-cut-note'
  * `flightdeck grpc <target> [Service/Method]`: list and describe a server's services (reflection or --proto), or
  * make one call through the engine and print every message received as it arrives (pretty JSON, or with
  * `--json` one object per line, then the status with headers and trailers). Client and bidi streams can be fed
- * newline-delimited JSON on stdin (`-d -`), each line sent as it is read, then half-closed at its end.
+ * newline-delimited JSON on stdin (`-d -`) or from a file (`-d @file`), each line sent as it is read, then
+ * half-closed at its end (grpc-line-feed.ts).
  */
 
 export interface GrpcIo {
@@ -87,7 +89,16 @@ async function run(
   const method = schema.value.method(c.name)
   if (!method.ok) return failed(io, method.error)
   const kind = method.value.info.kind
-  const streamed = grpcSendsMany(kind) && c.data.kind === 'stdin'
+  // A client or bidi stream is fed as its input is read, a message a line: stdin, and a file of lines.
+  let lines: { open(): Readable; where: string } | null = null
+  if (grpcSendsMany(kind) && c.data.kind === 'stdin') lines = { open: () => stdin, where: 'stdin' }
+  else if (grpcSendsMany(kind) && c.data.kind === 'file') {
+    const path = c.data.path
+    const byLine = await lineFileOf(path)
+    if (!byLine.ok) return failed(io, byLine.error)
+    if (byLine.value) lines = { open: () => createReadStream(path), where: path }
+  }
+  const streamed = lines !== null
   const messages = streamed ? ok([]) : await messagesOf(c, kind, stdin)
   if (!messages.ok) return failed(io, messages.error)
   const spec: GrpcCallSpec = {
@@ -134,8 +145,8 @@ async function run(
   const interrupt = onInterrupt(stop)
   const offOutClosed = io.onOutClosed?.(stop)
   let badLine: string | null = null
-  if (streamed) {
-    void feedStdin(grpc, sid, stdin).then((bad) => {
+  if (lines) {
+    void feedLines(grpc, sid, lines.open(), lines.where).then((bad) => {
       if (bad) {
         badLine = bad
         stop()
@@ -230,26 +241,4 @@ function failed(io: GrpcIo, e: { code: ErrorCode; message: string; detail?: stri
   io.err(`flightdeck: ${e.message}\n`)
   if (e.detail) io.err(`  ${e.detail}\n`)
   return USER_ERRORS.has(e.code) ? 2 : 1
-}
-
-/** Each stdin line is sent as it is read; the end of stdin half-closes. Returns what was wrong with a bad line. */
-async function feedStdin(grpc: GrpcEngine, sid: string, stdin: Readable): Promise<string | null> {
-  const lines = createInterface({ input: stdin, crlfDelay: Infinity })
-  let n = 0
-  try {
-    for await (const line of lines) {
-      n++
-      if (line.trim() === '') continue
-      const sent = grpc.send(sid, line)
-      if (!sent.ok) {
-        // The call ended (the server answered early): the rest of stdin is not read.
-        if (sent.error.code === 'not_found') return null
-        return `stdin line ${n}: ${sent.error.message}`
-      }
-    }
-    grpc.end(sid)
-    return null
-  } finally {
-    lines.close()
-  }
 }

@@ -7,9 +7,10 @@ import type { GrpcCliCall } from './grpc-args'
 import { unresolvedVariable } from './unresolved-variable'
 
 /**
- * The messages `flightdeck grpc -d` gives a call when they are read whole: `-d JSON`, `-d @file`, and `-d -` for a
- * unary or server-streaming call (one message). A client or bidi stream fed with `-d -` is not read here: each
- * stdin line is sent as it comes (grpc-command.ts), so its length has no bound but the call's.
+ * The messages `flightdeck grpc -d` gives a call when they are read whole: `-d JSON`, `-d @file` for a unary or
+ * server-streaming call (one message) or a JSON array, and `-d -` for a unary or server-streaming call. A client
+ * or bidi stream fed with `-d -` or a file of lines is not read here: each line is sent as it comes
+ * (grpc-line-feed.ts), so the input's length has no bound but the call's.
  */
 
 /**
@@ -65,7 +66,7 @@ async function readFileBounded(path: string): Promise<string | Messages> {
   const tooLarge = (size: string): Messages =>
     refused(
       'too_large',
-      `the message file ${path} is ${size}: -d @file reads at most ${LIMIT_WORDS} (the largest message text the engine takes); the call was not made. A client or bidi stream sends a longer file a message a line as it reads it: -d - < ${path}`,
+      `the message file ${path} is ${size}: -d @file reads at most ${LIMIT_WORDS} (the largest message text the engine takes); the call was not made. A client or bidi stream sends a file of one JSON message a line (not an array) as it reads it, however long`,
     )
   try {
     const info = await stat(path)

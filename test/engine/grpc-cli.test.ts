@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
@@ -126,6 +126,61 @@ describe('flightdeck grpc', () => {
     )
   })
 
+  it('client streaming from a file of lines: sent as read, past 64 MiB; a line past 64 MiB is cut, file or stdin', async () => {
+    server = await startGrpcServer()
+    const sum = [server.target, 'flightdeck.test.Echo/Sum', '--plaintext']
+    const dir = mkdtempSync(join(tmpdir(), 'fd-grpc-lines-'))
+    try {
+      // 65 messages of 1 MiB each (a value, then spaces): 65 MiB, past what a whole read takes. Written from one
+      // buffer (a 65 MB string took ~2 s to build and encode at load ~18); the case runs ~2 s for the 3 x 64 MiB
+      // it must pass through the limit, the point of it.
+      const long = join(dir, 'long.ndjson')
+      const line = Buffer.alloc(1024 * 1024, 0x20)
+      line.write('{"value":1}')
+      line[line.length - 1] = 0x0a
+      const fd = openSync(long, 'w')
+      writeSync(fd, '\uFEFF')
+      for (let i = 0; i < 65; i++) writeSync(fd, line)
+      closeSync(fd)
+      const streamed = await cli([...sum, '-d', `@${long}`])
+      expect(streamed.err).toBe('')
+      expect(streamed.code).toBe(0)
+      expect(JSON.parse(streamed.out)).toEqual({ sum: '65', count: 65 })
+
+      // Its {{variables}} are refused before the call, as a file read whole is.
+      const vars = join(dir, 'vars.ndjson')
+      writeFileSync(vars, '{"value":1}\n{"value":{{n}}}\n')
+      const sums = (): number => server?.calls.filter((c) => c.path.endsWith('/Sum')).length ?? 0
+      const calls = sums()
+      const refusedVars = await cli([...sum, '-d', `@${vars}`])
+      expect(refusedVars.code).toBe(2)
+      expect(refusedVars.err).toMatch(
+        /^flightdeck: \{\{n\}\} on line 2 of .*vars\.ndjson \(the message file, -d @\)/,
+      )
+      expect(sums()).toBe(calls)
+
+      // One message, then a line of 64 MiB + 1 (sparse: zeros, never written) with no end: cut at the limit.
+      const huge = join(dir, 'huge.ndjson')
+      writeFileSync(huge, '{"value":1}\n')
+      truncateSync(huge, 12 + MAX_MESSAGE_TEXT + 1)
+      const cut = await cli([...sum, '-d', `@${huge}`])
+      expect(cut.code).toBe(2)
+      expect(cut.err).toBe(
+        `flightdeck: line 2 of ${huge} is longer than 64 MiB (67,108,864 bytes), the largest message text the engine takes: the call was cancelled after 1 message sent\n`,
+      )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+    // stdin's lines have the same bound: 1 MiB pieces of spaces, no line end; the read stops past 64 MiB.
+    let pieces = 0
+    const piece = Buffer.alloc(1024 * 1024, 0x20)
+    const endless = new Readable({ read: () => void endless.push(++pieces > 200 ? null : piece) })
+    const piped = await cli([...sum, '-d', '-'], endless)
+    expect(piped.code).toBe(2)
+    expect(piped.err).toMatch(/^flightdeck: stdin line 1 is longer than 64 MiB \(67,108,864 bytes\)/)
+    expect(pieces).toBeLessThan(70)
+  }, 30_000)
+
   it('exit 1 on a non-OK status, with the details and trailers on stderr; --max cancels and exits 0', async () => {
     server = await startGrpcServer()
     const failed = await cli([
@@ -178,7 +233,7 @@ describe('flightdeck grpc', () => {
       const file = await cli([...say, '-d', `@${big}`])
       expect(file.code).toBe(2)
       expect(file.err).toBe(
-        `flightdeck: the message file ${big} is 67,108,865 bytes: -d @file reads at most 64 MiB (67,108,864 bytes) (the largest message text the engine takes); the call was not made. A client or bidi stream sends a longer file a message a line as it reads it: -d - < ${big}\n`,
+        `flightdeck: the message file ${big} is 67,108,865 bytes: -d @file reads at most 64 MiB (67,108,864 bytes) (the largest message text the engine takes); the call was not made. A client or bidi stream sends a file of one JSON message a line (not an array) as it reads it, however long\n`,
       )
       // stdin in 1 MiB pieces: the read stops at the first past the limit (the rest is never asked for).
       let pieces = 0
