@@ -13,7 +13,7 @@ import { afterAll, vi } from 'vitest'
  * - process.env and the working folder are put back as the file found them.
  *
  * Packages in node_modules are loaded by Node itself and stay shared (they keep no per-test state of ours).
- * `FLIGHTDECK_T_LEAK_LOG=<file>` appends, per file, what it left running (handles, timers, child processes,
+ * `FLIGHTDECK_TEST_LEAK_LOG=<file>` appends, per file, what it left running (handles, timers, child processes,
  * worker threads, process listeners): the audit behind this setup.
  */
 
@@ -34,7 +34,7 @@ vi.resetModules()
 
 const envBefore = { ...process.env }
 const cwdBefore = process.cwd()
-const leakLog = process.env['FLIGHTDECK_T_LEAK_LOG']
+const leakLog = process.env['FLIGHTDECK_TEST_LEAK_LOG']
 const resourcesBefore = leakLog ? countResources() : null
 
 function countResources(): Record<string, number> {
