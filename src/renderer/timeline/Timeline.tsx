@@ -178,7 +178,7 @@ export function Timeline({ toolbarExtras, children }: { toolbarExtras?: ReactNod
 
   const columnIds = useMemo(() => layout.columns.map((c) => c.id), [layout])
   const bodyHeight = Math.max(0, size.height)
-  useWantedHeight(sectionRef, items.length, size.width)
+  useWantedHeight(sectionRef, items.length)
 
   return (
     <section ref={sectionRef} className="timeline" aria-label="Timeline panel">
