@@ -103,6 +103,21 @@ function settled(s: AppState, prev: AppState): boolean {
   })
 }
 
+/** Longest the warm-up waits for an idle moment after start. */
+const WARM_TIMEOUT_MS = 2000
+
+/**
+ * Runs `work` once, when the page is next idle (at the latest after WARM_TIMEOUT_MS). The first save builds the
+ * workspace's zod schemas (~20 ms), and the first save is usually made by the first sends, inside their burst;
+ * a snapshot taken while the page is idle after start builds them there instead. Where there is no
+ * requestIdleCallback (not a browser) nothing is run: the first save builds them, as it always could.
+ */
+function warmWhenIdle(work: () => unknown): { cancel(): void } {
+  if (typeof requestIdleCallback !== 'function') return { cancel: () => undefined }
+  const id = requestIdleCallback(() => void work(), { timeout: WARM_TIMEOUT_MS })
+  return { cancel: () => cancelIdleCallback(id) }
+}
+
 export interface AutosaveOptions {
   /** Quiet time after a change before it is saved. */
   debounceMs?: number
@@ -126,6 +141,7 @@ export function autosaveWorkspace(
   let lastText = ''
   let lastError = ''
   let saving: Promise<void> = Promise.resolve()
+  const warm = warmWhenIdle(() => snapshotWorkspace(store.getState()))
 
   const flush = (): Promise<void> => {
     if (timer !== null) clearTimeout(timer)
@@ -173,6 +189,7 @@ export function autosaveWorkspace(
     flush,
     stop: () => {
       unsubscribe()
+      warm.cancel()
       if (timer !== null) clearTimeout(timer)
       timer = null
     },
