@@ -137,7 +137,8 @@ describe('flightdeck grpc', () => {
       const long = join(dir, 'long.ndjson')
       const line = Buffer.alloc(1024 * 1024, 0x20)
       line.write('{"value":1}')
-      line[line.length - 1] = 0x0a
+      // CRLF line ends, and a byte order mark before the first: each line is still one message.
+      line.write('\r\n', line.length - 2)
       const fd = openSync(long, 'w')
       writeSync(fd, '\uFEFF')
       for (let i = 0; i < 65; i++) writeSync(fd, line)
