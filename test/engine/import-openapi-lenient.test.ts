@@ -121,4 +121,37 @@ describe('OpenAPI that fails strict validation is imported as far as it goes', (
       at = (at['properties'] as Record<string, Record<string, unknown>>)['next'] ?? {}
     expect(at).toEqual({ $ref: '#/components/schemas/Leaf' })
   })
+
+  it('Swagger 2.0: a shared parameter that is a $ref to another is followed to the end; a loop is left out and said', async () => {
+    const { stub, service, dir } = target
+    const spec = JSON.stringify({
+      swagger: '2.0',
+      info: { title: 'Aliases', version: '1' },
+      host: new URL(stub.url).host,
+      schemes: ['http'],
+      parameters: {
+        PageSize: { $ref: '#/parameters/Limit' },
+        Limit: { $ref: '#/parameters/Size' },
+        Size: { name: 'limit', in: 'query', type: 'integer', default: 5 },
+        Ping: { $ref: '#/parameters/Pong' },
+        Pong: { $ref: '#/parameters/Ping' },
+      },
+      paths: {
+        '/items': {
+          get: { operationId: 'list', parameters: [{ $ref: '#/parameters/PageSize' }], responses: {} },
+        },
+        '/loop': { get: { operationId: 'loop', parameters: [{ $ref: '#/parameters/Ping' }], responses: {} } },
+      },
+    })
+    const into = `${dir}/swagger-aliases`
+    const r = await service.invoke('import.run', { text: spec, format: 'auto', into })
+    if (!r.ok) throw new Error(r.error.message)
+    // Followed one step, the alias was a parameter without name or place: '"required" is missing', nothing sent.
+    expect(r.value.unmapped.join('\n')).not.toMatch(/is missing/)
+    const listed = await sendSaved(service, stub, into, 'list.yaml')
+    expect(listed.url).toBe('/items?limit=5')
+    expect(r.value.attention).toEqual([
+      'GET /loop: parameter #/parameters/Ping left out: its "$ref" goes through more than 64 references to references, or round a loop of them',
+    ])
+  })
 })

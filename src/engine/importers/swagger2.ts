@@ -58,15 +58,33 @@ function moveRefs(v: unknown): unknown {
   return top
 }
 
-/** A parameter with its `#/parameters/…` reference followed (body and form parameters become the body). */
-function resolved(p: unknown, doc: Obj): Obj | null {
+/** A chain of shared parameters naming shared parameters is followed at most this far; past it, not imported. */
+const MAX_PARAMETER_HOPS = 64
+
+/**
+ * A parameter with its `#/parameters/…` reference followed, through shared parameters that are references
+ * themselves (body and form parameters become the body). Null when the chain leads nowhere, loops or passes
+ * MAX_PARAMETER_HOPS; `lines` then says which, as the OpenAPI import says of a schema's (openapi-deref.ts).
+ */
+function resolved(p: unknown, doc: Obj, lines: string[]): Obj | null {
   if (!isObj(p)) return null
-  const ref = str(p['$ref'])
-  if (!ref.startsWith('#/parameters/')) return p
-  const name = unescapePointer(ref.slice('#/parameters/'.length))
   const all = isObj(doc['parameters']) ? doc['parameters'] : {}
-  const shared = Object.hasOwn(all, name) ? all[name] : undefined
-  return isObj(shared) ? shared : null
+  const first = str(p['$ref'])
+  let cur: unknown = p
+  for (let hops = 0; isObj(cur); hops++) {
+    const ref = str(cur['$ref'])
+    if (!ref.startsWith('#/parameters/')) return cur
+    if (hops === MAX_PARAMETER_HOPS) {
+      lines.push(
+        `parameter ${first} left out: its "$ref" goes through more than ${MAX_PARAMETER_HOPS} references to references, or round a loop of them`,
+      )
+      return null
+    }
+    const name = unescapePointer(ref.slice('#/parameters/'.length))
+    cur = Object.hasOwn(all, name) ? all[name] : undefined
+  }
+  lines.push(`parameter ${first} left out: its "$ref" points to nothing`)
+  return null
 }
 
 function unescapePointer(token: string): string {
@@ -264,15 +282,18 @@ export function swagger2ToOpenApi(doc: Obj, notes: string[] = []): Obj {
   const paths: Obj = {}
   for (const [path, item] of Object.entries(isObj(doc['paths']) ? doc['paths'] : {})) {
     if (!isObj(item)) continue
+    const pathLines: string[] = []
     const shared = arr(item['parameters'])
-      .map((p) => resolved(p, doc))
+      .map((p) => resolved(p, doc, pathLines))
       .filter((p): p is Obj => p !== null)
+    for (const l of pathLines) notes.push(`${path}: ${l}`)
     const out: Obj = {}
     for (const m of METHODS) {
       const op = item[m]
       if (!isObj(op)) continue
+      const lines: string[] = []
       const own = arr(op['parameters'])
-        .map((p) => resolved(p, doc))
+        .map((p) => resolved(p, doc, lines))
         .filter((p): p is Obj => p !== null)
       // The operation's own parameter replaces the path item's of the same name and place.
       const key = (p: Obj): string => `${str(p['in'])}\u0000${str(p['name'])}`
@@ -281,7 +302,6 @@ export function swagger2ToOpenApi(doc: Obj, notes: string[] = []): Obj {
       const consumes = strings(op['consumes'] ?? doc['consumes'])
       const produces = strings(op['produces'] ?? doc['produces'])
       const { parameters: _p, consumes: _c, produces: _r, responses: rs, schemes: _s, ...rest } = op
-      const lines: string[] = []
       const body = requestBody(params, consumes, common, lines)
       out[m] = {
         ...(moveRefs(rest) as Obj),
