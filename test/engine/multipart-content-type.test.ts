@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
-import { done, eventsOf, makeService, send, spec } from './helpers'
+import { done, eventsOf, makeService, send, spec, writeTemp } from './helpers'
 import { multipartFields, startStub, type Stub } from './import-formats-helpers'
 
 /**
@@ -63,5 +63,35 @@ describe('a hand-set multipart Content-Type without boundary', () => {
     done(r)
     expect(stub.arrived.at(-1)?.headers['content-type']).toBe('multipart/form-data; boundary=mine')
     expect(eventsOf(r, 'request-sent')[0]?.note).toBeUndefined()
+  })
+})
+
+describe('a part whose own Content-Type a part header cannot carry', () => {
+  it('is refused before sending, naming the part, not sent as application/octet-stream', async () => {
+    const file = writeTemp('receipt.csv', 'a,b\n')
+    for (const [type, what] of [
+      ['text/csv\r\nX-Injected: 1', 'a line break or NUL'],
+      ['text/csv; name=café', 'a character outside printable ASCII'],
+    ]) {
+      const before = stub.arrived.length
+      const r = await send(
+        service,
+        spec(`${stub.url}/upload`, {
+          method: 'POST',
+          body: {
+            kind: 'multipart',
+            parts: [
+              { kind: 'text', name: 'note', value: 'march', enabled: true },
+              { kind: 'file', name: 'receipt', path: file, contentType: type, enabled: true },
+            ],
+          },
+        }),
+      )
+      expect(r.final).toMatchObject({ type: 'error', code: 'invalid_request' })
+      expect(r.final.type === 'error' && r.final.message).toBe(
+        `Part "receipt" has ${what} in its Content-Type ${JSON.stringify(type)}, which a part's header cannot carry: nothing was sent`,
+      )
+      expect(stub.arrived.length).toBe(before)
+    }
   })
 })

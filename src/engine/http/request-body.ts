@@ -4,7 +4,8 @@ import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { Readable } from 'node:stream'
 import type * as FileTypes from '../../shared/file-type'
-import type { RequestBody } from '../../shared/request'
+import type { MultipartPart, RequestBody } from '../../shared/request'
+import { EngineError } from './errors'
 
 /** A request body ready for undici, with the content type it implies and its length when known. */
 export interface PreparedBody {
@@ -52,6 +53,26 @@ function typedTextPart(value: string, contentType: string): File {
 
 const fileTypes = (): Promise<typeof FileTypes> => import('../../shared/file-type')
 
+/** What a Blob's type keeps: anything else makes it empty, and undici then sends application/octet-stream. */
+const PART_TYPE = /^[\x20-\x7e]*$/
+
+/**
+ * A part whose own Content-Type a part header cannot carry is refused before anything is read or sent, as a
+ * header value with a line break is: undici would send it as application/octet-stream without a word.
+ */
+function refuseUnsendablePartType(parts: readonly MultipartPart[]): void {
+  for (const part of parts) {
+    if (!part.enabled || !part.contentType || PART_TYPE.test(part.contentType)) continue
+    const what = /[\r\n\0]/.test(part.contentType)
+      ? 'a line break or NUL'
+      : 'a character outside printable ASCII'
+    throw new EngineError(
+      'invalid_request',
+      `Part ${JSON.stringify(part.name.slice(0, 100))} has ${what} in its Content-Type ${JSON.stringify(part.contentType.slice(0, 100))}, which a part's header cannot carry: nothing was sent`,
+    )
+  }
+}
+
 /**
  * Build the wire body for one hop. Called again for every hop that keeps the body (307/308), so streams from
  * files are opened fresh each time.
@@ -73,6 +94,7 @@ export async function prepareBody(spec: RequestBody): Promise<PreparedBody> {
       }
     }
     case 'multipart': {
+      refuseUnsendablePartType(spec.parts)
       // Loaded on the first multipart body: most runs never send one (see undici-parts.ts). Both are CommonJS,
       // taken by `default` (their module.exports): a bundle split at this import (esbuild's ES-module output)
       // gives a CommonJS file's chunk that export alone, where Node also finds the names.
