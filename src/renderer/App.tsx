@@ -5,7 +5,12 @@ import { DetailsPane } from './details/DetailsPane'
 import { StreamDetailsSwitch } from './streams/StreamDetails'
 import { useGlobalShortcuts } from './hooks/use-global-shortcuts'
 import { usePaneSize } from './hooks/use-pane-size'
-import { COMPOSER_FLOOR, composerDefault, useWindowHeight } from './hooks/use-composer-default'
+import {
+  COMPOSER_FLOOR,
+  composerDefault,
+  holdsMoreThanFloor,
+  useWindowHeight,
+} from './hooks/use-composer-default'
 import { Timeline } from './timeline/Timeline'
 import { Sidebar } from './sidebar/Sidebar'
 import { RequestTabs } from './tabs/RequestTabs'
@@ -40,11 +45,11 @@ export function App() {
   const [sidebarWidth, setSidebarWidth] = usePaneSize('sidebar', 260, 180, 520)
   // A GraphQL request keeps a composer height of its own (remembered apart from HTTP's once dragged).
   const graphql = useActiveDraft((d) => d.kind === 'graphql')
-  // Every other kind shares one height. Until the person drags it, a request with a body (HTTP, SSE, which may
-  // POST) is sized from the window (use-composer-default); a WebSocket, MQTT, Socket.IO or gRPC session keeps the
-  // floor, since its messages are written and read in the details pane below, which needs the room.
+  // Every other kind shares one height. Until the person drags it, an HTTP or SSE request that holds a body (or
+  // more params or headers than the floor shows) is sized from the window (use-composer-default); a plain GET,
+  // a WebSocket, MQTT, Socket.IO or gRPC session keeps the floor: the response or the messages below need it.
   const windowHeight = useWindowHeight()
-  const bodyFirst = useActiveDraft((d) => d.kind === 'http' || d.kind === 'sse')
+  const bodyFirst = useActiveDraft((d) => (d.kind === 'http' || d.kind === 'sse') && holdsMoreThanFloor(d))
   const [httpSized, setHttpHeight, httpChosen] = usePaneSize('composer', COMPOSER_FLOOR, 120, 640)
   const httpHeight = httpChosen ? httpSized : bodyFirst ? composerDefault(windowHeight, 640) : COMPOSER_FLOOR
   // A GraphQL query and its variables are sized from the window as a body is, with the same room kept for the

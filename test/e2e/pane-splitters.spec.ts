@@ -52,12 +52,14 @@ test('panes give way in a smaller window, come back in a bigger one, and the spl
   const composer = page.locator('.composer-wrap')
   const timeline = page.getByRole('grid', { name: 'Timeline' })
 
-  // Until the person drags it, the composer takes a share of the window (floor 210 px, room kept for the
-  // timeline's rows and the details' 240 px): a JSON body shows a screenful of lines at 1440×900.
-  await expect(composerSplit).toHaveAttribute('aria-valuenow', '360')
+  // A plain GET holds an empty Params table: its composer keeps the floor, and the response gets the room.
+  await expect(composerSplit).toHaveAttribute('aria-valuenow', '210')
+  // Until the person drags it, a composer holding a body takes a share of the window (floor 210 px, room kept
+  // for the timeline's rows and the details' 240 px): a JSON body shows a screenful of lines at 1440×900.
   await page.getByRole('combobox', { name: 'Method', exact: true }).selectOption('POST')
   await page.getByRole('tab', { name: /^Body/ }).click()
   await page.getByRole('radiogroup', { name: 'Body kind' }).getByText('JSON', { exact: true }).click()
+  await expect(composerSplit).toHaveAttribute('aria-valuenow', '360')
   const lines = Array.from({ length: 20 }, (_, i) => `  "field${i}": ${i}`)
   await page.getByRole('textbox', { name: 'Body JSON' }).fill(`{\n${lines.join(',\n')}\n}`)
   const inSight = await page.locator('.composer-panel').evaluate((panel) => {

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react'
+import type { ComposerDraft } from '../composer/composer-draft'
 
 /** The composer's height before this default: the least it is drawn at until the person sizes it. */
 export const COMPOSER_FLOOR = 210
@@ -21,6 +22,20 @@ const KEPT = 34 + 30 + 2 + 159 + 240
 export function composerDefault(windowHeight: number, max: number): number {
   const room = windowHeight - KEPT
   return Math.round(Math.max(COMPOSER_FLOOR, Math.min(max, windowHeight * SHARE, room)))
+}
+
+/** Params or headers rows the floor shows whole under the request line and the composer's tabs. */
+const ROWS_AT_FLOOR = 3
+
+/**
+ * Whether an HTTP or SSE request holds what the window-sized default is for: a body of any kind, or more params
+ * or headers than the floor shows. A plain GET holds an empty table: the floor is enough, and the room goes to
+ * the timeline and the response below (or beside) it.
+ */
+export function holdsMoreThanFloor(draft: Pick<ComposerDraft, 'bodyKind' | 'params' | 'headers'>): boolean {
+  return (
+    draft.bodyKind !== 'none' || draft.params.length > ROWS_AT_FLOOR || draft.headers.length > ROWS_AT_FLOOR
+  )
 }
 
 /** The window's inner height, followed as the window is resized. */
