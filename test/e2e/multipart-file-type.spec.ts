@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
@@ -8,18 +8,22 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
 /**
  * A file part with no Content-Type typed: the composer shows, greyed, the type its name says, and that is the
  * Content-Type the part arrives with, as Postman and Insomnia send it; its filename is the path's last name
- * unless one is typed beside it.
+ * unless one is typed beside it. A path too long for its box shows its end, the file name, out of focus.
  */
 
 let server: Fixture
 let host: RunningWebHost | null = null
 let dir: string
+/** Folders enough that the path never fits its box at 1280 px. */
+const DEEP = 'accounts/2026/quarterly-statements-for-the-board/scanned originals, signed'
 
 test.beforeAll(async () => {
   server = await startHttpServer()
   host = await startBuiltWebHost()
   dir = mkdtempSync(join(tmpdir(), 'fd-e2e-file-type-'))
   writeFileSync(join(dir, 'receipt.csv'), 'item,total\ncoffee,2.50\n')
+  mkdirSync(join(dir, DEEP), { recursive: true })
+  writeFileSync(join(dir, DEEP, 'invoice (march, final).pdf'), '%PDF-1.4\n')
 })
 
 test.afterAll(async () => {
@@ -69,4 +73,20 @@ test('an untyped file part shows the type its name says and arrives with it', as
   expect(server.requests[next]?.body.toString('utf8') ?? '').toContain(
     'Content-Disposition: form-data; name="receipt"; filename="march.csv"\r\nContent-Type: text/plain\r\n\r\nitem,total',
   )
+
+  // A path too long for its box shows its end, the file name, once the box is left, and the whole path on hover.
+  const pathBox = page.getByLabel('Part 1 file path')
+  const longPath = join(dir, DEEP, 'invoice (march, final).pdf')
+  await pathBox.fill(longPath)
+  await name.click()
+  await expect(pathBox).toHaveAttribute('title', longPath)
+  const view = () =>
+    pathBox.evaluate((el) => {
+      const input = el as HTMLInputElement
+      return {
+        cut: input.scrollWidth > input.clientWidth,
+        end: Math.round(input.scrollWidth - input.clientWidth - input.scrollLeft),
+      }
+    })
+  await expect.poll(view).toEqual({ cut: true, end: 0 })
 })
