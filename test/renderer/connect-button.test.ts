@@ -2,6 +2,7 @@ import { createElement } from 'react'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RequestLine } from '../../src/renderer/composer/RequestLine'
 import { Timeline } from '../../src/renderer/timeline/Timeline'
+import { StreamDetailsSwitch } from '../../src/renderer/streams/StreamDetails'
 import { selectTabLiveSession } from '../../src/renderer/streams/tab-session'
 import { startWsServer, type WsFixture } from '../fixtures/ws-server'
 import { until } from './engine-client'
@@ -24,6 +25,16 @@ afterAll(async () => {
   await stopEngines()
   await ws.close()
 })
+
+/** The words of the stream details pane's button on its status line (the selected row's). */
+function detailsButton(store: ReturnType<TestEngine['store']>): string {
+  const html = renderOverStore(store, createElement(StreamDetailsSwitch, null, null))
+  return (
+    /class="status-line">.*?<button type="button" class="secondary-button"[^>]*>([^<]*)<\/button>/.exec(
+      html,
+    )?.[1] ?? ''
+  )
+}
 
 /** The request line's primary button's words, as rendered over the store now. */
 function button(store: ReturnType<TestEngine['store']>): string {
@@ -60,6 +71,8 @@ describe('the Connect / Disconnect button', () => {
     await until(() => s().streamLanes[sid]?.openSince != null)
     expect(selectTabLiveSession(s())).toBe(sid)
     expect(button(store)).toBe('Disconnect')
+    // The details pane's button for the same action says the same.
+    expect(detailsButton(store)).toBe('Disconnect')
     // The form's submit (Enter in the URL) and Ctrl+Enter go through send: no second session behind the first.
     await s().send(1)
     expect(s().selectedSid).toBe(sid)

@@ -55,6 +55,8 @@ function StreamDetails({ row }: { row: SessionRow }) {
   const error = row.terminal?.type === 'error' ? row.terminal : null
   const state = streamState(row, lane)
   const sendLabel = mqtt ? 'Publish' : sio ? 'Emit' : 'Send'
+  // A session the composer's Connect opened is ended with the words its Disconnect uses, connecting or open.
+  const connects = (ws && row.queued.graphql === undefined) || mqtt || sio
   const tabs: { id: Tab; label: string }[] = [
     { id: 'messages', label: 'Messages' },
     ...(sends ? [{ id: 'send' as const, label: sendLabel }] : []),
@@ -97,7 +99,7 @@ function StreamDetails({ row }: { row: SessionRow }) {
         </span>
         {!ended ? (
           <button type="button" className="secondary-button" onClick={() => void cancel(row.sid)}>
-            {open ? 'Close' : 'Stop'}
+            {connects ? 'Disconnect' : open ? 'Close' : 'Stop'}
           </button>
         ) : null}
       </div>
