@@ -12,6 +12,7 @@ import { fakeClient } from './fake-client'
 import { EnvironmentSwitcher } from '../../src/renderer/environments/EnvironmentSwitcher'
 import { VariablesTable } from '../../src/renderer/environments/VariablesTable'
 import { RunnerPanel } from '../../src/renderer/runner/RunnerPanel'
+import { RunServerTiming } from '../../src/renderer/runner/RunServerTiming'
 import { StatusLine } from '../../src/renderer/details/StatusLine'
 import { applyBatch, EMPTY_TIMELINE } from '../../src/renderer/timeline/apply-batch'
 import type { CollectionInfo } from '../../src/shared/collection'
@@ -223,5 +224,33 @@ describe('the hover card and the Timing tab', () => {
     const tab = renderOverStore(store, createElement(ServerTimingTable, { row }))
     expect(tab).toContain('cache<span class="bidi-control"')
     expect(tab).not.toMatch(/[\u202e\u200b]/)
+  })
+})
+
+describe("a run's results: what the servers said", () => {
+  // A Server-Timing name and an assertion's message quoting the value a server sent are the server's text.
+  it('the Server-Timing table and a failed check show each control as its escape', () => {
+    const at = { p50: 1, p90: 2, p99: 3, max: 4 }
+    const stats = {
+      total: 1,
+      passed: 0,
+      failed: 1,
+      errors: 0,
+      mean: 1,
+      histogram: [],
+      ...at,
+      serverTiming: [{ name: 'db\u202ekcehc\u200b', count: 1, ...at }],
+    }
+    const timing = renderToStaticMarkup(createElement(RunServerTiming, { stats }))
+    expect(timing).toContain('db<span class="bidi-control"')
+    // data-server-timing is the row's key for the page's own code, never shown.
+    expect(timing.replace(/data-server-timing="[^"]*"/g, '')).not.toMatch(/[\u202e\u200b]/)
+
+    const store = createAppStore(fakeClient({}).client)
+    const messages = ['$.user equals "ada" but was "ada\u202enimda\u200b"']
+    const requests = [{ stepId: 's', name: 'Who', path: 'who.yaml', passed: 0, failed: 1, messages }]
+    const table = renderOverStore(store, createElement(RunRequestTable, { requests }))
+    expect(table).toContain('was &quot;ada<span class="bidi-control"')
+    expect(table.replace(/data-path="[^"]*"/g, '')).not.toMatch(/[\u202e\u200b]/)
   })
 })

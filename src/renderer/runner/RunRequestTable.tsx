@@ -93,7 +93,8 @@ export function RunRequestTable({ requests }: { requests: readonly RequestTally[
                   ) : null}
                   {r.messages.map((m, i) => (
                     <div key={i} className="run-message">
-                      {m}
+                      {/* A failed check quotes what the server sent. */}
+                      <VisibleControls text={m} />
                     </div>
                   ))}
                   <RequestTraceLine tally={r} whole={whole} />

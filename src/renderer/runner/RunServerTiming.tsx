@@ -1,5 +1,6 @@
 import { formatMs } from '../../shared/format'
 import type { RunStats } from '../../shared/run-schemas'
+import { VisibleControls } from '../app/VisibleControls'
 
 /**
  * Per Server-Timing name, the same percentiles as the client's latency, with the client's row first: a slow
@@ -36,7 +37,10 @@ export function RunServerTiming({ stats }: { stats: RunStats }) {
         <tbody>
           {all.map((r, i) => (
             <tr key={r.name} data-server-timing={i === 0 ? '' : r.name}>
-              <td className={i === 0 ? undefined : 'mono'}>{r.name}</td>
+              <td className={i === 0 ? undefined : 'mono'}>
+                {/* A server's name for its metric: its controls shown, as in the Timing tab. */}
+                <VisibleControls text={r.name} />
+              </td>
               <td className="num">{r.count}</td>
               <td className="num">{formatMs(r.p50)}</td>
               <td className="num">{formatMs(r.p90)}</td>
