@@ -105,6 +105,17 @@ test('panes give way in a smaller window, come back in a bigger one, and the spl
   const panel = page.locator('.workspace > .timeline')
   const chrome = await panel.evaluate((el) => (el.firstElementChild as HTMLElement).offsetHeight + 38)
   await expect.poll(() => drawn(panel, 'height')).toBeLessThanOrEqual(chrome + 4 * 22 + 4 + 1)
+  // That room follows the toolbar's own height, however it changes (it is observed, not read in a commit): a
+  // toolbar drawn taller (here by a style) takes its rows' room with it, and gives it back.
+  const taller = await panel.evaluate((el) => {
+    const bar = el.firstElementChild as HTMLElement
+    bar.style.paddingBottom = '20px'
+    return bar.offsetHeight + 38
+  })
+  expect(taller).toBeGreaterThan(chrome)
+  await expect.poll(() => drawn(panel, 'height')).toBeGreaterThan(chrome + 4 * 22 + 4 + 1)
+  await panel.evaluate((el) => (el.firstElementChild as HTMLElement).style.removeProperty('padding-bottom'))
+  await expect.poll(() => drawn(panel, 'height')).toBeLessThanOrEqual(chrome + 4 * 22 + 4 + 1)
   const filled = await reportsDrawn(detailsSplit, details, 'height')
   expect(filled).toBeGreaterThan(240)
   await press(page, detailsSplit, 'ArrowUp', 1)

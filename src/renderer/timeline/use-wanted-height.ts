@@ -49,7 +49,7 @@ export function useWantedHeight(section: RefObject<HTMLElement | null>, rows: nu
       state.toolbar = entry.borderBoxSize[0]?.blockSize ?? toolbar.offsetHeight
       write(section.current, state)
     })
-    observer.observe(toolbar)
+    observer.observe(toolbar, { box: 'border-box' })
     return () => observer.disconnect()
   }, [section])
 }
