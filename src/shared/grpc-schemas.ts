@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { authSchema } from './auth-spec'
 import { requestContextSchema } from './collection'
 import { keyValueSchema } from './request'
 import { lazySchema } from './lazy-schema'
@@ -48,6 +49,8 @@ export const grpcDescribePayload = lazySchema(() =>
       schema: grpcSchemaSourceSchema,
       /** With a method: its request type's "fill with defaults" template comes back too. */
       method: z.string().max(1024).optional(),
+      /** The request's auth (reflection is asked with it too); left out, none. */
+      auth: authSchema.optional(),
       context: requestContextSchema.optional(),
     })
     .strict(),
@@ -77,6 +80,8 @@ export const grpcOpenPayload = lazySchema(() =>
       halfClose: z.boolean().optional(),
       /** The row's name (a saved request's). */
       name: z.string().max(256).optional(),
+      /** The request's auth: its own, or `inherit` for its folder's or collection's; sent as metadata. Left out, none. */
+      auth: authSchema.optional(),
       context: requestContextSchema.optional(),
     })
     .strict(),

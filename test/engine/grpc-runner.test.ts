@@ -44,6 +44,9 @@ beforeAll(async () => {
       'headers:',
       '  - name: x-user',
       '    value: "{{who}}"',
+      'auth:',
+      '  type: bearer',
+      '  token: "{{who}}-token"',
       'messages:',
       '  - name: hello',
       '    text: |',
@@ -57,6 +60,9 @@ beforeAll(async () => {
       '  - kind: json',
       '    path: $.seen_metadata.x-user',
       '    equals: ada',
+      '  - kind: json',
+      '    path: $.seen_metadata.authorization',
+      '    equals: Bearer ada-token',
       '',
     ].join('\n'),
   )
@@ -82,6 +88,11 @@ beforeAll(async () => {
   file(
     'g/3-fail.yaml',
     'name: Fail\nkind: grpc\nurl: "{{echo}}"\nmessages:\n  - name: m\n    text: \'{"code": 5, "message": "no such user"}\'\ngrpc:\n  method: flightdeck.test.Echo/Fail\n',
+  )
+  // A call cannot carry a Digest challenge: refused, nothing sent (was sent without the credential).
+  file(
+    'g/5-digest.yaml',
+    `name: Digest\nkind: grpc\nurl: "{{echo}}"\nauth:\n  type: digest\n  username: ada\n  password: pw\ngrpc:\n  method: flightdeck.test.Echo/Say\n`,
   )
   file(
     'g/4-protos.yaml',
@@ -130,7 +141,7 @@ describe('gRPC requests in a collection', () => {
     })
   })
 
-  it('run: checks on the reply JSON, a stream stopped by a match, a non-OK status fails, protos from the collection', async () => {
+  it('run: checks on the reply JSON (bearer auth as metadata), a stream stopped by a match, a non-OK status fails, protos from the collection', async () => {
     let stdout = ''
     let stderr = ''
     const io = { out: (t: string) => void (stdout += t), err: (t: string) => void (stderr += t) }
@@ -153,6 +164,11 @@ describe('gRPC requests in a collection', () => {
       ['g/2-count.yaml', true, null],
       ['g/3-fail.yaml', false, 'NOT_FOUND (5): no such user'],
       ['g/4-protos.yaml', true, null],
+      [
+        'g/5-digest.yaml',
+        false,
+        "A gRPC call cannot send Digest auth (it sends Basic, Bearer or an API key in a header as metadata): set the request's Auth to one of them or None, or put the credential in Metadata. Nothing was sent",
+      ],
     ])
     expect(code).toBe(1)
   })

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createEngineService, type EngineService } from '../../src/engine/service'
 import { startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
@@ -72,5 +75,58 @@ describe('gRPC commands', () => {
     })
     expect(r.ok).toBe(false)
     if (!r.ok) expect(r.error.message).toContain('nobody')
+  })
+
+  it("sends the request's auth as metadata, its folder's when it inherits, as a run does; refuses a kind a call cannot carry", async () => {
+    server = await startGrpcServer()
+    const dir = mkdtempSync(join(tmpdir(), 'fd-grpc-auth-'))
+    try {
+      writeFileSync(
+        join(dir, 'collection.yaml'),
+        'flightdeck: 1\nname: Auth\nvariables:\n  tok: s3cret\nauth:\n  type: bearer\n  token: "{{tok}}"\n',
+      )
+      mkdirSync(join(dir, 'g'))
+      const file = `name: Say\nkind: grpc\nurl: grpc://${server.target}\ngrpc:\n  method: flightdeck.test.Echo/Say\n`
+      writeFileSync(join(dir, 'g', 'say.yaml'), file)
+      service = createEngineService({ host: 'test', persistWorkspace: false, watchCollections: false })
+      const opened = await service.invoke('collection.open', { dir })
+      if (!opened.ok) throw new Error(opened.error.message)
+      const call = {
+        target: server.target,
+        method: 'flightdeck.test.Echo/Say',
+        messages: ['{"text": "hi"}'],
+        metadata: [{ name: 'x-user', value: 'ada', enabled: true }],
+        schema: { kind: 'reflection' as const },
+        tls: { plaintext: true },
+        context: { dir, path: 'g/say.yaml' },
+      }
+      const seen = async (
+        auth: { type: 'inherit' } | { type: 'basic'; username: string; password: string },
+      ) => {
+        const r = await service?.invoke('grpc.open', { ...call, auth })
+        if (!r?.ok || !service) throw new Error(r?.ok === false ? r.error.message : 'no service')
+        await settle(service, r.value.sid)
+        const log = await readLog(service, r.value.sid)
+        const reply = log.find((e) => e.dir === 'in' && e.kind === 'text')?.data ?? '{}'
+        return (JSON.parse(reply) as { seen_metadata: Record<string, string> }).seen_metadata
+      }
+      // Without the auth, the app's Invoke sent x-user alone where `flightdeck run` sent the bearer too.
+      expect(await seen({ type: 'inherit' })).toMatchObject({
+        authorization: 'Bearer s3cret',
+        'x-user': 'ada',
+      })
+      expect((await seen({ type: 'basic', username: 'ada', password: 'pw' }))['authorization']).toBe(
+        `Basic ${Buffer.from('ada:pw').toString('base64')}`,
+      )
+      const refused = await service.invoke('grpc.open', {
+        ...call,
+        auth: { type: 'apikey', key: 'api_key', value: 'k', in: 'query' },
+      })
+      expect(refused.ok ? '' : refused.error.message).toMatch(
+        /^A gRPC call cannot send an API key in the query auth .*Nothing was sent$/,
+      )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

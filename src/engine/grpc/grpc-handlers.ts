@@ -2,7 +2,8 @@ import type { CommandRequest, CommandResponse } from '../../shared/contract'
 import type { RequestContext } from '../../shared/collection'
 import { withCollectionProtos } from '../../shared/grpc-request'
 import type { GrpcSchemaSource } from '../../shared/grpc'
-import type { RequestSpec } from '../../shared/request'
+import type { AuthSpec } from '../../shared/collection'
+import type { KeyValue, RequestSpec } from '../../shared/request'
 import { fail, ok, type Result } from '../../shared/result'
 import { collectionFileScope, prepareRequest } from '../collections/handlers'
 import type { CollectionManager } from '../collections/manager'
@@ -10,6 +11,7 @@ import { confinePath, NOTHING_SENT, SCHEMA_NOT_LOADED } from '../files/confine'
 import { confineGrpcTls } from '../files/confine-tls'
 import type { StreamEngine } from '../streams/stream-engine'
 import type { GrpcEngine } from './grpc-engine'
+import { grpcAuthMetadata } from './grpc-auth'
 import { grpcurlProtoArgs } from './grpc-grpcurl'
 import { grpcEngineFor, grpcEngineIfAny } from './grpc-registry'
 
@@ -17,7 +19,7 @@ import { grpcEngineFor, grpcEngineIfAny } from './grpc-registry'
  * The gRPC commands. The engine part (and grpc-js and protobufjs with it) is loaded on the first command, so an
  * engine that never speaks gRPC never pays for them. `{{variables}}` resolve in the target, the metadata and
  * the messages as in a request; proto paths and TLS files resolve against the request's collection folder and
- * may not leave it (as body files).
+ * may not leave it (as body files). The request's auth (its own or inherited) goes as metadata, as a run sends it.
  */
 
 type Handler<K extends 'grpc.describe' | 'grpc.open' | 'grpc.send' | 'grpc.end'> = (
@@ -39,14 +41,27 @@ export interface GrpcHandlerDeps {
 
 export function createGrpcHandlers(deps: GrpcHandlerDeps): GrpcHandlers {
   const grpc = (): Promise<GrpcEngine> => grpcEngineFor(deps.streams)
-  /** Texts resolved in the request's scope (variables, `{{$uuid}}`); an unknown variable refuses, naming it. */
-  const resolve = async (texts: string[], context: RequestContext | undefined): Promise<Result<string[]>> => {
-    if (!texts.some((t) => t.includes('{{'))) return ok(texts)
+  /**
+   * Texts resolved in the request's scope (variables, `{{$uuid}}`); an unknown variable refuses, naming it. The
+   * request's auth comes back as it applies: its own, else its folder's or its collection's, values resolved.
+   */
+  const resolve = async (
+    texts: string[],
+    context: RequestContext | undefined,
+    auth: AuthSpec = { type: 'none' },
+  ): Promise<Result<{ texts: string[]; auth: AuthSpec }>> => {
+    if (auth.type === 'none' && !texts.some((t) => t.includes('{{'))) return ok({ texts, auth })
     if (deps.ready) await deps.ready
     const carrier: RequestSpec = { method: 'GET', url: '', headers: [], body: { kind: 'none' }, options: {} }
-    const r = await prepareRequest(deps.manager, carrier, { type: 'none' }, context, texts)
-    return r.ok ? ok(r.value.extra) : r
+    const r = await prepareRequest(deps.manager, carrier, auth, context, texts)
+    return r.ok ? ok({ texts: r.value.extra, auth: r.value.auth }) : r
   }
+  /** The metadata resolved (`values` in its order), with the auth a run's gRPC step would add (grpc-auth.ts). */
+  const withAuth = (metadata: KeyValue[], values: string[], auth: AuthSpec): Result<KeyValue[]> =>
+    grpcAuthMetadata(
+      metadata.map((m, i) => ({ ...m, value: values[i] ?? m.value })),
+      auth,
+    )
   /** Where the request's proto paths resolve and how they are confined; `outcome` says what a refusal stops. */
   const place = (
     context: RequestContext | undefined,
@@ -70,10 +85,11 @@ export function createGrpcHandlers(deps: GrpcHandlerDeps): GrpcHandlers {
   }
   return {
     'grpc.describe': async (p) => {
-      const texts = await resolve([p.target, ...p.metadata.map((m) => m.value)], p.context)
+      const texts = await resolve([p.target, ...p.metadata.map((m) => m.value)], p.context, p.auth)
       if (!texts.ok) return texts
-      const [target, ...values] = texts.value
-      const metadata = p.metadata.map((m, i) => ({ ...m, value: values[i] ?? m.value }))
+      const [target, ...values] = texts.value.texts
+      const metadata = withAuth(p.metadata, values, texts.value.auth)
+      if (!metadata.ok) return metadata
       const tls = await confineGrpcTls(p.tls, collectionFileScope(deps.manager, p.context))
       if (!tls.ok) return tls
       const g = await grpc()
@@ -81,7 +97,7 @@ export function createGrpcHandlers(deps: GrpcHandlerDeps): GrpcHandlers {
       const schema = await g.schema({
         target: target ?? p.target,
         tls: tls.value,
-        metadata,
+        metadata: metadata.value,
         schema: source,
         ...place(p.context, SCHEMA_NOT_LOADED),
       })
@@ -103,14 +119,17 @@ export function createGrpcHandlers(deps: GrpcHandlerDeps): GrpcHandlers {
       return ok({ ...info, notes: schema.value.notes, template: template.value })
     },
     'grpc.open': async (p) => {
-      const { context, name, ...spec } = p
+      const { context, name, auth, ...spec } = p
       const n = spec.messages.length
       const texts = await resolve(
         [spec.target, ...spec.messages, ...spec.metadata.map((m) => m.value)],
         context,
+        auth,
       )
       if (!texts.ok) return texts
-      const t = texts.value
+      const t = texts.value.texts
+      const metadata = withAuth(spec.metadata, t.slice(1 + n), texts.value.auth)
+      if (!metadata.ok) return metadata
       const tls = await confineGrpcTls(spec.tls, collectionFileScope(deps.manager, context))
       if (!tls.ok) return tls
       const g = await grpc()
@@ -121,7 +140,7 @@ export function createGrpcHandlers(deps: GrpcHandlerDeps): GrpcHandlers {
           schema: sourceIn(spec.schema, context),
           target: t[0] ?? spec.target,
           messages: t.slice(1, 1 + n),
-          metadata: spec.metadata.map((m, i) => ({ ...m, value: t[1 + n + i] ?? m.value })),
+          metadata: metadata.value,
         },
         { ...place(context), ...(name ? { name } : {}) },
       )
@@ -131,7 +150,7 @@ export function createGrpcHandlers(deps: GrpcHandlerDeps): GrpcHandlers {
       if (!texts.ok) return texts
       const engine = grpcEngineIfAny(deps.streams)
       if (!engine) return fail('not_found', `No open gRPC call ${p.sid}`)
-      return engine.send(p.sid, texts.value[0] ?? p.message)
+      return engine.send(p.sid, texts.value.texts[0] ?? p.message)
     },
     'grpc.end': async (p) => {
       const engine = grpcEngineIfAny(deps.streams)

@@ -1,11 +1,13 @@
 import { STATUS_NAMES, grpcStatusText, type GrpcStatusInfo } from '../../shared/grpc'
 import type { GrpcRequest } from '../../shared/grpc-request'
 import type { RequestSpec } from '../../shared/request'
-import type { Result } from '../../shared/result'
+import type { AuthSpec } from '../../shared/collection'
+import type { AppError, Result } from '../../shared/result'
 import { DEFAULT_STOP, type Assertion, type StopSpec } from '../../shared/run-spec'
 import { confinePath, type FileScope } from '../files/confine'
 import { checkCount, type AssertionResult } from '../runner/checks'
 import type { StreamDeps, StreamStepOutcome } from '../runner/stream-step'
+import { grpcAuthMetadata } from './grpc-auth'
 import { grpcEngineFor } from './grpc-registry'
 import { streamLogCutText } from '../../shared/stream-log-cut'
 
@@ -21,6 +23,8 @@ import { streamLogCutText } from '../../shared/stream-log-cut'
 export interface GrpcStepInput {
   /** Variables resolved: the target in `url`, metadata in `headers`, TLS options in `options`. */
   spec: RequestSpec
+  /** The request's auth as it applies (inherited resolved), values resolved: sent as metadata (grpc-auth.ts). */
+  auth: AuthSpec
   messages: string[]
   grpc: GrpcRequest
   stop: StopSpec
@@ -35,15 +39,17 @@ const MATCH_BYTES = 64 * 1024
 
 export async function runGrpcStep(deps: StreamDeps, input: GrpcStepInput): Promise<StreamStepOutcome> {
   const started = Date.now()
-  const engine = await grpcEngineFor(deps.streams)
   const { spec, grpc } = input
+  const metadata = grpcAuthMetadata(spec.headers, input.auth)
+  if (!metadata.ok) return unsent(metadata.error, started)
+  const engine = await grpcEngineFor(deps.streams)
   const scope = input.files
   const opened = await engine.open(
     {
       target: spec.url,
       method: grpc.method,
       messages: input.messages,
-      metadata: spec.headers,
+      metadata: metadata.value,
       schema: grpc.proto?.length
         ? { kind: 'proto', files: grpc.proto, importPaths: grpc.importPaths ?? [] }
         : { kind: 'reflection' },
@@ -62,16 +68,7 @@ export async function runGrpcStep(deps: StreamDeps, input: GrpcStepInput): Promi
         : {}),
     },
   )
-  if (!opened.ok) {
-    return {
-      sid: undefined,
-      status: undefined,
-      error: { code: opened.error.code, message: opened.error.message },
-      timeMs: Date.now() - started,
-      messages: 0,
-      assertions: [],
-    }
-  }
+  if (!opened.ok) return unsent(opened.error, started)
   const sid = opened.value.sid
   const { streams } = deps
   const re = input.stop.match !== undefined ? new RegExp(input.stop.match) : null
@@ -153,6 +150,18 @@ export async function runGrpcStep(deps: StreamDeps, input: GrpcStepInput): Promi
     assertions: input.assertions.map((a) =>
       grpcAssertion(a, count, last, texts, timeMs, status, met && closing),
     ),
+  }
+}
+
+/** A step whose call was never made: the reason, and no checks run. */
+function unsent(error: AppError, started: number): StreamStepOutcome {
+  return {
+    sid: undefined,
+    status: undefined,
+    error: { code: error.code, message: error.message },
+    timeMs: Date.now() - started,
+    messages: 0,
+    assertions: [],
   }
 }
 

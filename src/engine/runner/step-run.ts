@@ -204,7 +204,8 @@ async function resolveAndRun(
         ? await (
             await import('../grpc/grpc-step')
           ).runGrpcStep(options.streams, {
-            spec: applySimpleAuth(spec, auth),
+            spec,
+            auth,
             messages,
             grpc: step.grpc,
             stop: step.stop ?? {},

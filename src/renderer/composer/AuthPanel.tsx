@@ -45,13 +45,22 @@ export function switchAuth(current: AuthSpec, type: AuthType): AuthSpec {
 /** The request's auth. Values may use {{variables}}; a secret belongs in a secret variable, not here. */
 export function AuthPanel() {
   const auth = useActiveDraft((d) => d.auth)
+  const grpc = useActiveDraft((d) => d.kind === 'grpc')
   const setAuth = useAppStore((s) => s.setAuth)
   return (
-    <AuthEditor
-      auth={auth}
-      onChange={setAuth}
-      inheritNote="Uses the nearest folder's auth, else the collection's."
-    />
+    <>
+      <AuthEditor
+        auth={auth}
+        onChange={setAuth}
+        inheritNote="Uses the nearest folder's auth, else the collection's."
+      />
+      {grpc ? (
+        <p className="muted small auth-note" role="note">
+          A gRPC call sends Basic, Bearer or an API key in a header as metadata. Digest, OAuth 2.0 and an API
+          key in the query are refused at Invoke, with nothing sent.
+        </p>
+      ) : null}
+    </>
   )
 }
 

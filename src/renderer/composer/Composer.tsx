@@ -69,7 +69,7 @@ export function Composer() {
       !(t.id === 'body' && mode === 'ws') &&
       !((t.id === 'after' || t.id === 'scripts') && mode !== 'http') &&
       // gRPC: the target, method and TLS are in its own bar; its message is the first tab.
-      !(mode === 'grpc' && t.id !== 'headers' && t.id !== 'tests' && t.id !== 'body'),
+      !(mode === 'grpc' && t.id !== 'headers' && t.id !== 'auth' && t.id !== 'tests' && t.id !== 'body'),
   )
   if (mode === 'grpc') tabs.sort((a, b) => Number(b.id === 'body') - Number(a.id === 'body'))
   // GraphQL: the document and its variables (the Query tab, first, as in Postman) stand in for the params and

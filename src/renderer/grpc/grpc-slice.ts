@@ -15,7 +15,7 @@ import { grpcMessages, grpcurlCommand } from './grpc-messages'
  * message text, the deadline), kept per tab for the window's life, the schema loaded from the server's
  * reflection or from .proto files (kept per target and source until loaded again), and the call's commands:
  * Invoke (`grpc.open`), a message more and the half-close on a client or bidi stream (`grpc.send`, `grpc.end`).
- * The target is the request line's URL, the metadata its Headers table.
+ * The target is the request line's URL, the metadata its Headers table and its Auth.
  */
 
 /** The composer's view of the active tab's gRPC call (what GrpcComposer edits). */
@@ -150,7 +150,7 @@ export function pickedMethod(state: GrpcSchemaState | undefined, method: string)
   return null
 }
 
-/** The active tab's collection and environment, for variables and proto paths (auth does not apply). */
+/** The active tab's collection and environment, for variables, inherited auth and proto paths. */
 function contextOf(s: AppState): { context?: NonNullable<ReturnType<AppState['sendScope']>['context']> } {
   const { context } = s.sendScope()
   return context ? { context } : {}
@@ -170,6 +170,8 @@ export function createGrpcSlice(client: ApiClient): StateCreator<AppState, [], [
       ...(g.plaintext ? {} : activeCaFile(s)),
     },
     metadata: selectActiveDraft(s).headers,
+    // Its own or its folder's: sent as metadata, as a run's gRPC step sends it.
+    auth: selectActiveDraft(s).auth,
     schema: grpcSchemaSource(g),
     ...contextOf(s),
   })
