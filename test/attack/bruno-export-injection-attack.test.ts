@@ -138,3 +138,41 @@ describe('values that would end their place in a .bru file', () => {
     expect(imported).not.toMatch(/name: y\b/)
   })
 })
+
+// A request file `pay\nnow.yaml` beside `now.yaml`: the export's list of files (one a line) read `now.bru`, `pay`,
+// `now.bru`, and a folder `pay\rments` was named by its disk name in its folder.bru's meta, a CR in a .bru pair.
+describe('file names from disk holding a line break', () => {
+  it('are written with each control character as %0A and said so; the list of files reads one a line', async () => {
+    const dir = join(root, 'breaks')
+    mkdirSync(join(dir, 'pay\rments'), { recursive: true })
+    writeFileSync(join(dir, 'collection.yaml'), 'flightdeck: 1\nname: Breaks\n')
+    const get = (name: string): string => `name: ${name}\nmethod: GET\nurl: 'http://127.0.0.1:1/'\n`
+    writeFileSync(join(dir, 'pay\nnow.yaml'), get('Pay'))
+    writeFileSync(join(dir, 'now.yaml'), get('Now'))
+    writeFileSync(join(dir, 'pay\rments', 'list.yaml'), get('List'))
+    expect((await service.invoke('collection.open', { dir })).ok).toBe(true)
+    const to = join(root, 'breaks-bruno')
+    const out = await service.invoke('export.collection', { dir, format: 'bruno', file: to })
+    if (!out.ok) throw new Error(out.error.message)
+    const listed = out.value.text.trimEnd().split('\n').sort()
+    expect(listed).toEqual([
+      'bruno.json',
+      'collection.bru',
+      'now.bru',
+      'pay%0Anow.bru',
+      'pay%0Dments/folder.bru',
+      'pay%0Dments/list.bru',
+    ])
+    const files = filesUnder(to)
+    expect([...files.keys()].sort()).toEqual(listed.map((f) => join(...f.split('/'))).sort())
+    expect(files.get('pay%0Anow.bru')).toContain('name: Pay')
+    expect(files.get(join('pay%0Dments', 'folder.bru'))).toContain('name: pay%0Dments')
+    expect([...files.values()].join('')).not.toContain('\r')
+    expect(out.value.skipped).toEqual(
+      expect.arrayContaining([
+        `"pay\\nnow.yaml": exported as pay%0Anow.bru: its name holds a line break or another control character, which would make the export's list of files ambiguous`,
+        `"pay\\rments": exported as pay%0Dments/: its name holds a line break or another control character, which would make the export's list of files ambiguous`,
+      ]),
+    )
+  })
+})

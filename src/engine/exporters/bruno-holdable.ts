@@ -70,9 +70,31 @@ export function holdableAuth(auth: AuthSpec, where: string, skipped: string[]): 
   return false
 }
 
-/** A folder's name as a .bru pair holds it: its folder's name on disk when its own cannot be held. */
+// eslint-disable-next-line no-control-regex -- the characters a file name may hold that a list of lines cannot
+const CONTROLS = /[\x00-\x1f\x7f]/g
+
+/**
+ * A file or folder name from disk with its control characters as `%0A`: the export's list of files is one a line,
+ * so a name holding a line break would read as two files, and a .bru pair cannot hold a CR.
+ */
+export function withoutControls(name: string): string {
+  return name.replace(CONTROLS, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+}
+
+/** Whether `name` holds a control character (a line break, a tab, an escape). */
+export function hasControls(name: string): boolean {
+  CONTROLS.lastIndex = 0
+  return CONTROLS.test(name)
+}
+
+/**
+ * A folder's name as a .bru pair holds it: its folder's name on disk when its own cannot be held, with control
+ * characters as `%0D` and quotes as `%27` where that name cannot be held either.
+ */
 export function holdableName(name: string, onDisk: string, where: string, skipped: string[]): string {
   if (!unholdable(name)) return name
-  skipped.push(`${where}: its name is exported as "${onDisk}": the name ${WHY}`)
-  return onDisk
+  const escaped = withoutControls(onDisk)
+  const held = unholdable(escaped) ? escaped.replace(/'/g, '%27') : escaped
+  skipped.push(`${withoutControls(where)}: its name is exported as "${held}": the name ${WHY}`)
+  return held
 }

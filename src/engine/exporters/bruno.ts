@@ -14,7 +14,14 @@ import { brunoOAuth2Pairs } from './oauth2-export'
 import { brunoGraphqlNotes } from '../graphql/graphql-bruno'
 import { readExportTree, type ExportFolder, type ExportRequest } from './export-tree'
 import { brunoSettingsOf } from './export-options'
-import { holdableAuth, holdableName, holdableVariables, unholdableRequest } from './bruno-holdable'
+import {
+  hasControls,
+  holdableAuth,
+  holdableName,
+  holdableVariables,
+  unholdableRequest,
+  withoutControls,
+} from './bruno-holdable'
 import { fileNamesLeft } from './file-part-names'
 
 /**
@@ -347,6 +354,17 @@ function lastSegment(path: string): string {
   return path.split('/').pop() ?? path
 }
 
+/**
+ * A name on disk holding a line break (or another control character) is written with each as `%0A`: the export's
+ * list of files is one a line, and the name would read as two files there.
+ */
+function escapedOnDisk(path: string, written: string, skipped: string[]): void {
+  if (hasControls(lastSegment(path)))
+    skipped.push(
+      `${JSON.stringify(path)}: exported as ${written}: its name holds a line break or another control character, which would make the export's list of files ambiguous`,
+    )
+}
+
 export async function exportBruno(
   loaded: LoadedCollection,
 ): Promise<{ files: Map<string, string>; skipped: string[] }> {
@@ -364,20 +382,23 @@ export async function exportBruno(
   const taken = new Set(['bruno.json', 'collection.bru'])
   const walk = (f: ExportFolder, dir: string): void => {
     f.children.forEach((c, i) => {
+      const segment = withoutControls(lastSegment(c.path))
       if (c.type === 'request') {
         const text = requestFile((c as ExportRequest).request, i + 1, c.path, skipped)
         if (text === null) return
-        const stem = `${dir}${lastSegment(c.path).replace(/\.ya?ml$/, '')}`
+        const stem = `${dir}${segment.replace(/\.ya?ml$/, '')}`
         let path = `${stem}.bru`
         for (let n = 2; taken.has(path.toLowerCase()); n++) path = `${stem}-${n}.bru`
         if (path !== `${stem}.bru`)
-          skipped.push(`${c.path}: exported as ${path} (another request took ${stem}.bru)`)
+          skipped.push(`${withoutControls(c.path)}: exported as ${path} (another request took ${stem}.bru)`)
+        else escapedOnDisk(c.path, path, skipped)
         taken.add(path.toLowerCase())
         files.set(path, text)
         return
       }
-      taken.add(`${dir}${lastSegment(c.path)}/folder.bru`.toLowerCase())
-      const sub = `${dir}${lastSegment(c.path)}/`
+      escapedOnDisk(c.path, `${dir}${segment}/`, skipped)
+      taken.add(`${dir}${segment}/folder.bru`.toLowerCase())
+      const sub = `${dir}${segment}/`
       const name = holdableName(c.name, lastSegment(c.path), c.path, skipped)
       const meta = block('meta', [pair('name', name), pair('seq', String(i + 1))])
       files.set(`${sub}folder.bru`, settingsFile(meta, c.variables, c.auth, c.path, skipped, c.scripts))
@@ -385,6 +406,10 @@ export async function exportBruno(
     })
   }
   walk(root, '')
-  for (const e of loaded.info.environments) files.set(`environments/${e.id}.bru`, environmentFile(e, skipped))
+  for (const e of loaded.info.environments) {
+    const path = `environments/${withoutControls(e.id)}.bru`
+    escapedOnDisk(`environments/${e.id}`, path, skipped)
+    files.set(path, environmentFile(e, skipped))
+  }
   return { files, skipped }
 }
