@@ -2,9 +2,9 @@ import { appendFileSync } from 'node:fs'
 import { afterAll, vi } from 'vitest'
 
 /**
- * Runs before every test file (vitest.config.ts's `setupFiles`). The suite runs with `isolate: false`: one
+ * Runs before every file of vitest.config.ts's `shared-process` project, which runs with `isolate: false`: one
  * worker process runs many files, so Node and the packages in node_modules load once a process instead of once
- * a file (most of the suite's import time). What isolation gave each file is given back here:
+ * a file. What isolation gave each file is given back here:
  *
  * - our own modules (src/, test helpers) start fresh: every module the previous file evaluated is forgotten, so
  *   each file gets new module state (stores, caches, the engine's shared worker pool) as in its own process;
