@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import {
   MAX_LIFECYCLE_EVENTS,
@@ -106,5 +108,25 @@ describe('the journal keeps stream attempts for the replay', () => {
     j.forget(['e1'])
     expect(j.lifecycleEvents).toBe(0)
     expect(j.page().events).toEqual([])
+  })
+})
+
+describe('sessions past the journal’s limit', () => {
+  it('an evicted session’s events are let go at once, not kept until the array is compacted', async () => {
+    const j = new TimelineJournal(2000)
+    // The test holds the first session's event only weakly (made and recorded in a function of its own).
+    const evicted = ((): WeakRef<TimelineEvent> => {
+      const first = queued('h0')
+      j.record(first)
+      return new WeakRef(first)
+    })()
+    // 600 evicted: fewer than the 1,024 the array's front is compacted at.
+    for (let s = 1; s < 2600; s++) j.record(queued(`h${s}`, s))
+    expect(j.size).toBe(2000)
+    // A WeakRef holds its target until the current job ends: collect after it.
+    await new Promise((r) => setImmediate(r))
+    setFlagsFromString('--expose-gc')
+    ;(runInNewContext('gc') as () => void)()
+    expect(evicted.deref()).toBeUndefined()
   })
 })

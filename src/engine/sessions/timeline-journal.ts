@@ -66,7 +66,7 @@ interface Entry {
 
 export class TimelineJournal {
   /** Arrival order (sequence numbers increase along it); entries before `head` were evicted. */
-  private entries: Entry[] = []
+  private entries: (Entry | undefined)[] = []
   private head = 0
   private readonly bySid = new Map<string, Entry>()
   private nextSeq = 0
@@ -100,7 +100,7 @@ export class TimelineJournal {
       const entry: Entry = {
         seq: this.nextSeq++,
         queued: e,
-        latest: [],
+        latest: NO_EVENTS,
         informational: undefined,
         terminal: undefined,
         job: undefined,
@@ -133,7 +133,7 @@ export class TimelineJournal {
         e.ordinal = tally.through
         tally.through += messagesIn(e)
         countMessages(tally, e)
-        setLatest(entry.latest, e)
+        entry.latest = withLatest(entry.latest, e)
         return
       }
       case 'informational': {
@@ -144,7 +144,7 @@ export class TimelineJournal {
         return
       }
       default:
-        setLatest(entry.latest, e)
+        entry.latest = withLatest(entry.latest, e)
         if (LIFECYCLE_TYPES.has(e.type)) this.recordLifecycle(entry, e)
     }
   }
@@ -213,7 +213,9 @@ export class TimelineJournal {
 
   private evictOldest(): void {
     while (this.head < this.entries.length) {
-      const entry = this.entries[this.head++]
+      const entry = this.entries[this.head]
+      // The slot lets go of it now: an evicted entry and its events are not kept until the next compaction.
+      this.entries[this.head++] = undefined
       if (entry && !entry.gone) {
         this.dropLifecycle(entry)
         this.bySid.delete(entry.queued.sid)
@@ -228,7 +230,7 @@ export class TimelineJournal {
     const frontConsumed = this.head >= 1024 && this.head * 2 >= this.entries.length
     const manyGone = this.entries.length - this.head > 2 * this.bySid.size + 1024
     if (!frontConsumed && !manyGone) return
-    this.entries = this.entries.slice(this.head).filter((e) => !e.gone)
+    this.entries = this.entries.slice(this.head).filter((e) => e !== undefined && !e.gone)
     this.head = 0
   }
 
@@ -279,20 +281,29 @@ export class TimelineJournal {
   }
 }
 
+/** An entry's `latest` before its first event: shared, never written (withLatest copies it). */
+const NO_EVENTS: TimelineEvent[] = []
+
 /**
- * Put `e` in its kind's slot (replacing the previous event of that kind), or in a new slot at the end. A script
- * report's kind is its phase too: the row shows the pre-request and the post-response reports side by side.
+ * `latest` with `e` in its kind's slot (replacing the previous event of that kind), or with a new slot at the end.
+ * A script report's kind is its phase too: the row shows the pre-request and the post-response reports side by
+ * side. A new kind makes a copy one longer: an array grown by push holds 17 slots or more, and these arrays are
+ * kept for each of the last 20,000 sessions (most hold two to five events).
  */
-function setLatest(latest: TimelineEvent[], e: TimelineEvent): void {
-  for (let i = 0; i < latest.length; i++) {
+function withLatest(latest: TimelineEvent[], e: TimelineEvent): TimelineEvent[] {
+  const n = latest.length
+  for (let i = 0; i < n; i++) {
     const had = latest[i] as TimelineEvent
     if (
       had.type === e.type &&
       (e.type !== 'script' || (had as ScriptEvent).report.phase === e.report.phase)
     ) {
       latest[i] = e
-      return
+      return latest
     }
   }
-  latest.push(e)
+  const grown = new Array<TimelineEvent>(n + 1)
+  for (let i = 0; i < n; i++) grown[i] = latest[i] as TimelineEvent
+  grown[n] = e
+  return grown
 }
