@@ -97,7 +97,7 @@ async function tabsReachable(page: Page): Promise<void> {
   if (!viewport) throw new Error('no viewport')
   const pane = await page.locator('.composer-wrap').boundingBox()
   if (!pane) throw new Error('no composer pane')
-  for (const name of ['Message', 'Metadata', 'Tests']) {
+  for (const name of ['Message', 'Metadata', 'Auth', 'Tests']) {
     const tab = page.getByRole('tablist', { name: 'Request parts' }).getByRole('tab', { name })
     const box = await tab.boundingBox()
     if (!box) throw new Error(`no ${name} tab`)
@@ -110,7 +110,10 @@ async function tabsReachable(page: Page): Promise<void> {
     await tab.click()
     await expect(tab).toHaveAttribute('aria-selected', 'true')
     // What the tab shows is in the pane too: its first control can be seen and used.
-    const first = page.locator('.composer-panel').locator('input, button, [contenteditable="true"]').first()
+    const first = page
+      .locator('.composer-panel')
+      .locator('input, select, button, [contenteditable="true"]')
+      .first()
     const control = await first.boundingBox()
     if (!control) throw new Error(`nothing in the ${name} tab`)
     expect(control.height, `${name}: its first control shows`).toBeGreaterThan(8)
@@ -215,5 +218,16 @@ test('the message editor completes and checks fields from the method, and the ta
   await replaceEditorText(box, '{"text": "second"}')
   await box.press('Control+Enter')
   await expect(details).toContainText('echo: second')
+
+  // The Auth tab's Bearer goes as metadata: the server's reply names what it saw (the app sent none before).
+  await page.getByRole('tablist', { name: 'Request parts' }).getByRole('tab', { name: 'Auth' }).click()
+  await page.getByRole('combobox', { name: 'Auth type' }).selectOption('bearer')
+  await page.locator('.composer-panel').getByRole('textbox', { name: 'Token' }).fill('t0k')
+  await method.selectOption('flightdeck.test.Echo/Say')
+  await page.getByRole('tablist', { name: 'Request parts' }).getByRole('tab', { name: 'Message' }).click()
+  await message.fill('{"text": "with auth"}')
+  await page.getByRole('button', { name: 'Invoke' }).click()
+  await expect(details).toContainText('you said: with auth')
+  await expect(details).toContainText(/"seen_metadata":\{[^}]*"authorization":"Bearer t0k"/)
   expect(pageErrors).toEqual([])
 })
