@@ -37,6 +37,10 @@ describe('the Auth of a folder', () => {
     )
     expect(html({ type: 'basic', username: 'u', password: 'p' }, false)).not.toMatch(note)
     expect(html({ type: 'none' }, true)).not.toMatch(note)
+    // A call cannot carry Digest: gRPC requests inside are refused until they set their own (grpc-auth.ts).
+    const grpc = /gRPC requests inside cannot send (\w[\w. ]*) auth/
+    expect(html({ type: 'digest', username: 'u', password: 'p' }, true).match(grpc)?.[1]).toBe('Digest')
+    expect(html({ type: 'bearer', token: 't' }, true)).not.toMatch(grpc)
   })
 })
 

@@ -163,6 +163,12 @@ export function AuthEditor({
           they take a user name and password, or an auth payload, in their own Auth tab.
         </p>
       ) : null}
+      {inherited && (auth.type === 'digest' || auth.type === 'oauth2') ? (
+        <p className="muted small auth-note" role="note">
+          gRPC requests inside cannot send {LABELS[auth.type]} auth: their calls are refused until their own
+          Auth is set (Basic, Bearer, an API key in a header, or None).
+        </p>
+      ) : null}
     </div>
   )
 }
