@@ -6,6 +6,8 @@ import type { HeaderList } from '../../shared/timeline'
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 const HAS_SCHEME = /^[a-zA-Z][a-zA-Z\d+.-]*:\/\//
+/** What undici and Node refuse in a header value (their rule): a C0 control but tab, DEL, or a character past U+00FF. */
+const UNSENDABLE = /[^\t\x20-\x7e\x80-\xff]/u
 
 /**
  * Parse a URL a person typed; `schemes` are the ones allowed, and the first is assumed when none is given
@@ -42,6 +44,16 @@ export function checkHeaderList(list: readonly KeyValue[]): Result<HeaderList> {
       return fail(
         'invalid_request',
         `Header "${name}" has a line break or NUL in its value, which HTTP does not allow`,
+      )
+    }
+    // undici and Node refuse these too, but a refused dispatch left a kept-alive connection looking busy, and the
+    // next request to the origin waited on it without end: so they are refused here, in words.
+    const other = UNSENDABLE.exec(h.value)?.[0]
+    if (other !== undefined) {
+      const code = `U+${(other.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`
+      return fail(
+        'invalid_request',
+        `Header "${name}" has ${code} in its value, which an HTTP header cannot carry (only tabs and Latin-1 characters)`,
       )
     }
     out.push([name, h.value])
