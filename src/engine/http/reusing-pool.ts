@@ -16,6 +16,8 @@ import { poolInternalsPresent } from './undici-internals'
  */
 
 const { kQueued, kSize, kConnected } = symbols
+/** The connection's own drain state (0 idle, 1 drain scheduled, 2 busy): not the pool's mark, kNeedDrain above. */
+const kClientDrain = symbols.kNeedDrain
 
 type Internals = Record<symbol, unknown>
 
@@ -51,6 +53,9 @@ export class ReusingPool extends PoolClass {
       let settlingNow = 0
       for (let i = 0; i < clients.length; i++) {
         const c = clients[i] as Internals
+        // A request the connection refused before sending (undici: 'invalid content-type header') left the pool's
+        // mark on it, but the connection, idle, will send no drain to clear it: it would be waited for without end.
+        if (c[kNeedDrain] && c[kClientDrain] === 0 && Number(c[kSize] ?? 0) === 0) c[kNeedDrain] = false
         if (!c[kNeedDrain]) {
           if (c[kConnected] === true) return getDispatcher()
         } else if (settlingNow <= queued && settling(c)) settlingNow++

@@ -19,7 +19,7 @@ import symbols from 'undici/lib/core/symbols.js'
 export const UNDICI_GOAWAY_LISTENER = 'onHttp2SessionGoAway'
 
 const H2_SYMBOLS = ['kHTTP2Session', 'kHTTPContext', 'kSocket', 'kRunning', 'kSize', 'kMaxConcurrentStreams']
-const POOL_SYMBOLS = ['kQueued', 'kSize', 'kConnected']
+const POOL_SYMBOLS = ['kQueued', 'kSize', 'kConnected', 'kNeedDrain']
 
 export interface UndiciInsides {
   symbols: Record<string, unknown>

@@ -37,7 +37,7 @@ declare module 'undici/lib/web/fetch/response.js' {
   const response: { Response: typeof Response }
   export default response
 }
-// undici's internal symbols: h2-graceful-goaway.ts reads a Client's HTTP/2 connection state through them.
+// undici's internal symbols: h2-graceful-goaway.ts and reusing-pool.ts read a Client's connection state through them.
 declare module 'undici/lib/core/symbols.js' {
   const symbols: Record<
     | 'kHTTP2Session'
@@ -48,6 +48,7 @@ declare module 'undici/lib/core/symbols.js' {
     | 'kQueued'
     | 'kConnected'
     | 'kMaxConcurrentStreams'
+    | 'kNeedDrain'
     | 'kUrl',
     symbol
   >
