@@ -1,5 +1,5 @@
 import { fail, ok, type Result } from '../../shared/result'
-import type { KeyValue } from '../../shared/request'
+import type { KeyValue, RequestBody } from '../../shared/request'
 import type { HeaderList } from '../../shared/timeline'
 
 /** Checks every session kind (HTTP, SSE, WebSocket) runs on what a person typed, before anything is sent. */
@@ -40,23 +40,30 @@ export function checkHeaderList(list: readonly KeyValue[]): Result<HeaderList> {
     if (!name) continue
     if (!HEADER_NAME.test(name))
       return fail('invalid_request', `Header name "${name.slice(0, 100)}" is not a valid HTTP token`)
-    if (/[\r\n\0]/.test(h.value)) {
-      return fail(
-        'invalid_request',
-        `Header "${name}" has a line break or NUL in its value, which HTTP does not allow`,
-      )
-    }
-    // undici and Node refuse these too, but a refused dispatch left a kept-alive connection looking busy, and the
-    // next request to the origin waited on it without end: so they are refused here, in words.
-    const other = UNSENDABLE.exec(h.value)?.[0]
-    if (other !== undefined) {
-      const code = `U+${(other.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`
-      return fail(
-        'invalid_request',
-        `Header "${name}" has ${code} in its value, which an HTTP header cannot carry (only tabs and Latin-1 characters)`,
-      )
-    }
+    const why = unsendable(h.value)
+    if (why) return fail('invalid_request', `Header "${name}" has ${why}`)
     out.push([name, h.value])
   }
   return ok(out)
+}
+
+/**
+ * Why a header value cannot be sent, or undefined. undici and Node refuse these too, but a refused dispatch used to
+ * leave a kept-alive connection looking busy (reusing-pool.ts), and their words name no header: so they are refused
+ * here, before anything is sent.
+ */
+function unsendable(value: string): string | undefined {
+  if (/[\r\n\0]/.test(value)) return 'a line break or NUL in its value, which HTTP does not allow'
+  const other = UNSENDABLE.exec(value)?.[0]
+  if (other === undefined) return undefined
+  const code = `U+${(other.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`
+  return `${code} in its value, which an HTTP header cannot carry (only tabs and Latin-1 characters)`
+}
+
+/** A text or file body's own Content-Type, sent as a header when none is given, is checked as a header value. */
+export function checkBodyContentType(body: RequestBody, headers: HeaderList): Result<void> {
+  const type = body.kind === 'text' || body.kind === 'file' ? body.contentType : undefined
+  if (!type || headers.some(([name]) => name.toLowerCase() === 'content-type')) return ok(undefined)
+  const why = unsendable(type)
+  return why ? fail('invalid_request', `The body's Content-Type has ${why}`) : ok(undefined)
 }

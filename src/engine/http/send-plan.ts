@@ -3,7 +3,7 @@ import { resolveOptions, type RequestBody, type RequestOptions, type RequestSpec
 import type { AppError } from '../../shared/result'
 import type { HeaderList } from '../../shared/timeline'
 import { VERSION } from '../version'
-import { checkHeaderList, parseTargetUrl } from './request-checks'
+import { checkBodyContentType, checkHeaderList, parseTargetUrl } from './request-checks'
 
 /** What one `send` resolved once for all its copies. */
 export interface SendPlan {
@@ -28,7 +28,14 @@ export function planSend(spec: RequestSpec): SendPlan {
   const method = spec.method.toUpperCase()
   const parsed = parseTargetUrl(spec.url, ['http', 'https'])
   const headers = checkHeaderList(spec.headers)
-  const invalid = !parsed.ok ? parsed.error : !headers.ok ? headers.error : undefined
+  const bodyType = headers.ok ? checkBodyContentType(spec.body, headers.value) : undefined
+  const invalid = !parsed.ok
+    ? parsed.error
+    : !headers.ok
+      ? headers.error
+      : bodyType && !bodyType.ok
+        ? bodyType.error
+        : undefined
   if (invalid || !parsed.ok || !headers.ok) {
     return {
       method,
