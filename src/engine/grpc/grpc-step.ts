@@ -2,11 +2,11 @@ import { STATUS_NAMES, grpcStatusText, type GrpcStatusInfo } from '../../shared/
 import type { GrpcRequest } from '../../shared/grpc-request'
 import type { RequestSpec } from '../../shared/request'
 import type { AuthSpec } from '../../shared/collection'
-import type { AppError, Result } from '../../shared/result'
+import type { Result } from '../../shared/result'
 import { DEFAULT_STOP, type Assertion, type StopSpec } from '../../shared/run-spec'
 import { confinePath, type FileScope } from '../files/confine'
 import { checkCount, type AssertionResult } from '../runner/checks'
-import type { StreamDeps, StreamStepOutcome } from '../runner/stream-step'
+import { refusedStep, type StreamDeps, type StreamStepOutcome } from '../runner/stream-step'
 import { grpcAuthMetadata } from './grpc-auth'
 import { grpcEngineFor } from './grpc-registry'
 import { streamLogCutText } from '../../shared/stream-log-cut'
@@ -41,7 +41,7 @@ export async function runGrpcStep(deps: StreamDeps, input: GrpcStepInput): Promi
   const started = Date.now()
   const { spec, grpc } = input
   const metadata = grpcAuthMetadata(spec.headers, input.auth)
-  if (!metadata.ok) return unsent(metadata.error, started)
+  if (!metadata.ok) return refusedStep(metadata.error, started)
   const engine = await grpcEngineFor(deps.streams)
   const scope = input.files
   const opened = await engine.open(
@@ -68,7 +68,7 @@ export async function runGrpcStep(deps: StreamDeps, input: GrpcStepInput): Promi
         : {}),
     },
   )
-  if (!opened.ok) return unsent(opened.error, started)
+  if (!opened.ok) return refusedStep(opened.error, started)
   const sid = opened.value.sid
   const { streams } = deps
   const re = input.stop.match !== undefined ? new RegExp(input.stop.match) : null
@@ -150,18 +150,6 @@ export async function runGrpcStep(deps: StreamDeps, input: GrpcStepInput): Promi
     assertions: input.assertions.map((a) =>
       grpcAssertion(a, count, last, texts, timeMs, status, met && closing),
     ),
-  }
-}
-
-/** A step whose call was never made: the reason, and no checks run. */
-function unsent(error: AppError, started: number): StreamStepOutcome {
-  return {
-    sid: undefined,
-    status: undefined,
-    error: { code: error.code, message: error.message },
-    timeMs: Date.now() - started,
-    messages: 0,
-    assertions: [],
   }
 }
 

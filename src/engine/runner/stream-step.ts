@@ -103,8 +103,8 @@ function incoming(kind: StreamStepInput['kind'], e: StreamEntry): boolean {
   return e.dir === 'in' && (e.kind === 'text' || e.kind === 'binary')
 }
 
-/** A step refused before any session was opened. */
-function refusedStep(error: { code: string; message: string }, started: number): StreamStepOutcome {
+/** A step refused before any session or call was opened: the reason, and no checks run. */
+export function refusedStep(error: { code: string; message: string }, started: number): StreamStepOutcome {
   return {
     sid: undefined,
     status: undefined,
