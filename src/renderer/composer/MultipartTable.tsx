@@ -18,6 +18,20 @@ function fileNameOf(value: string): { fileName?: string } {
   return value === '' ? {} : { fileName: value }
 }
 
+type FilePart = Extract<MultipartPart, { kind: 'file' }>
+
+/** A file part with its type and filename as typed (an empty box leaves the field out). */
+function withTyped(part: FilePart, contentType: string, fileName: string): FilePart {
+  return {
+    kind: 'file',
+    name: part.name,
+    path: part.path,
+    enabled: part.enabled,
+    ...typeOf(contentType),
+    ...fileNameOf(fileName),
+  }
+}
+
 /** The last name of a path as typed (either separator): the filename a part is sent with by default. */
 function lastName(path: string): string {
   return path.split(/[\\/]/).pop() ?? ''
@@ -132,16 +146,7 @@ export function MultipartTable({ parts, onChange }: MultipartTableProps) {
                       title="Sent as this part's Content-Type; empty sends the type the file's name says (the placeholder), as Postman and Insomnia do"
                       value={part.contentType ?? ''}
                       spellCheck={false}
-                      onChange={(e) =>
-                        update(i, {
-                          kind: 'file',
-                          name: part.name,
-                          path: part.path,
-                          ...fileNameOf(part.fileName ?? ''),
-                          enabled: part.enabled,
-                          ...typeOf(e.target.value),
-                        })
-                      }
+                      onChange={(e) => update(i, withTyped(part, e.target.value, part.fileName ?? ''))}
                     />
                     <input
                       className="kv-input mono kv-fn"
@@ -150,16 +155,7 @@ export function MultipartTable({ parts, onChange }: MultipartTableProps) {
                       title="Sent as this part's filename (curl's ;filename=); empty sends the file's own name (the placeholder)"
                       value={part.fileName ?? ''}
                       spellCheck={false}
-                      onChange={(e) =>
-                        update(i, {
-                          kind: 'file',
-                          name: part.name,
-                          path: part.path,
-                          ...typeOf(part.contentType ?? ''),
-                          enabled: part.enabled,
-                          ...fileNameOf(e.target.value),
-                        })
-                      }
+                      onChange={(e) => update(i, withTyped(part, part.contentType ?? '', e.target.value))}
                     />
                   </div>
                 )}
