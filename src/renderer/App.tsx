@@ -24,6 +24,11 @@ import { LastSessionOffer } from './tabs/LastSessionOffer'
 import { useActiveDraft } from './tabs/use-active-draft'
 import { useCallback, useState } from 'react'
 
+/** A GraphQL composer's height until the person drags it: 48% of the window, from the floor to 360 px. */
+function graphqlComposerDefault(windowHeight: number): number {
+  return Math.round(Math.max(COMPOSER_FLOOR, Math.min(360, windowHeight * 0.48)))
+}
+
 /**
  * The details pane's height below the timeline: the size the person set; until they set one, at least the
  * default and whatever the timeline's rows leave (its `--tl-wanted`, use-wanted-height.ts), so a few rows do not
@@ -52,15 +57,16 @@ export function App() {
   const bodyFirst = useActiveDraft((d) => (d.kind === 'http' || d.kind === 'sse') && holdsMoreThanFloor(d))
   const [httpSized, setHttpHeight, httpChosen] = usePaneSize('composer', COMPOSER_FLOOR, 120, 640)
   const httpHeight = httpChosen ? httpSized : bodyFirst ? composerDefault(windowHeight, 640) : COMPOSER_FLOOR
-  // A GraphQL query and its variables are sized from the window as a body is, with the same room kept for the
-  // timeline's rows and the details pane (360 px at 900, 235 at 700), remembered apart once dragged.
+  // A GraphQL query and its variables follow the window, remembered apart once dragged: a typical query (a dozen
+  // lines) and its variables stay in sight, so it takes 48% of the window (360 px at 900, 336 at 700, where
+  // the timeline keeps two rows' room below it: the query is what the person is looking at).
   const [graphqlSized, setGraphqlHeight, graphqlChosen] = usePaneSize(
     'composer-graphql',
     COMPOSER_FLOOR,
     120,
     640,
   )
-  const graphqlHeight = graphqlChosen ? graphqlSized : composerDefault(windowHeight, 640)
+  const graphqlHeight = graphqlChosen ? graphqlSized : graphqlComposerDefault(windowHeight)
   const [composerHeight, setComposerHeight] = graphql
     ? [graphqlHeight, setGraphqlHeight]
     : [httpHeight, setHttpHeight]

@@ -250,7 +250,7 @@ test('a folder of 200 requests runs at concurrency 20 into the results view', as
   await expect(runner).toContainText('190 passed')
   await expect(runner).toContainText('10 failed')
   for (const stat of ['p50', 'p90', 'p99', 'max']) {
-    await expect(runner.locator(`[data-stat="${stat}"]`)).toHaveText(/^\d+(\.\d+)? (ms|s)$/)
+    await expect(runner.locator(`[data-fact="${stat}"]`)).toHaveText(/^\d+(\.\d+)? (ms|s)$/)
   }
   await expect(runner.getByRole('img', { name: /^Latency histogram/ })).toBeVisible()
   await expect(runner.getByRole('img', { name: /^Throughput/ })).toBeVisible()

@@ -2,7 +2,8 @@ import type { ReactNode } from 'react'
 
 /**
  * A details pane's facts, each value beside its label (`.facts`: a two-column grid). `className` adds a layout
- * (the runner's summary sets three facts a line); `label` names the list for assistive technology.
+ * (the runner's summary sets three facts a line); `label` names the list for assistive technology. Each value
+ * carries its label as `data-fact`, so a figure can be found by what it is.
  */
 export function FactList({
   facts,
@@ -18,7 +19,7 @@ export function FactList({
       {facts.map(([k, v]) => (
         <div key={k} className="fact">
           <dt>{k}</dt>
-          <dd>{v}</dd>
+          <dd data-fact={k}>{v}</dd>
         </div>
       ))}
     </dl>
