@@ -118,7 +118,7 @@ describe('runner results view', () => {
     const list =
       /<dl class="facts run-facts" aria-label="Latency percentiles">(.*?)<\/dl>/.exec(panel)?.[1] ?? ''
     const tiles = Object.fromEntries(
-      [...list.matchAll(/<div class="fact"><dt>([^<]+)<\/dt><dd>([^<]*)<\/dd><\/div>/g)].map((m) => [
+      [...list.matchAll(/<div class="fact"><dt>([^<]+)<\/dt><dd[^>]*>([^<]*)<\/dd><\/div>/g)].map((m) => [
         m[1],
         m[2],
       ]),
