@@ -30,12 +30,14 @@ const header = (order: string[]): string =>
   `flightdeck: 1\nname: Paged\nvariables:\n  base: ${server.url}\norder:\n${order.map((o) => `  - ${o}\n`).join('')}`
 
 beforeAll(async () => {
+  // The server closes after each answer and says so (Connection: close): this file is about setNextRequest's
+  // exit codes, not about a connection the server closes unannounced (a reused one was reset once in CI).
   server = await startRawServer((socket, head) => {
     const fail = pathOf(head).startsWith('/fail')
     socket.end(
       fail
-        ? 'HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n'
-        : 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{"ok":true}',
+        ? 'HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'
+        : 'HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{"ok":true}',
     )
   })
   root = mkdtempSync(join(tmpdir(), 'fd-attack-next-request-'))
