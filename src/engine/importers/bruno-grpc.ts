@@ -70,9 +70,22 @@ export function grpcRequestFrom(p: BrunoGrpcParts, u: string[], where: string): 
 
 /** Bruno's target as the target here says it (a bare host:port is TLS here, whatever the host). */
 function targetOf(url: string): string {
+  const mapped = grpcFromHttp(url)
+  if (mapped !== undefined) return mapped
+  return /^(localhost|127\.0\.0\.1)(:|$)/i.test(url) ? `grpc://${url}` : url
+}
+
+/**
+ * An address written with a scheme, as gRPC's: http:// is plaintext (grpc://), https:// TLS (grpcs://), another
+ * scheme kept; `undefined` when none is written. `trim` tidies what follows the scheme of a mapped address.
+ */
+export function grpcFromHttp(
+  url: string,
+  trim: (rest: string) => string = (rest) => rest,
+): string | undefined {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)
-  if (!scheme) return /^(localhost|127\.0\.0\.1)(:|$)/i.test(url) ? `grpc://${url}` : url
-  const rest = url.slice(scheme[0].length)
+  if (!scheme) return undefined
+  const rest = trim(url.slice(scheme[0].length))
   switch ((scheme[1] ?? '').toLowerCase()) {
     case 'http':
       return `grpc://${rest}`

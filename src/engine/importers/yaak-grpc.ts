@@ -2,6 +2,7 @@ import type { AuthSpec, SavedRequest } from '../../shared/collection'
 import type { KeyValue } from '../../shared/request'
 import { basicCredentials, bearerValue } from '../auth/apply-auth'
 import { request, str } from './plan'
+import { grpcFromHttp } from './bruno-grpc'
 
 /**
  * A Yaak gRPC request (`grpcRequests[]`: `url`, `service`, `method`, `message`, `metadata`, auth, and the
@@ -38,17 +39,9 @@ const MAX_MESSAGE_BYTES = 2 ** 31 - 1
 
 export function yaakTarget(url: string): string {
   const t = url.trim()
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(t)
-  if (!scheme) return t === '' ? '' : `grpc://${t}`
-  const rest = t.slice(scheme[0].length).replace(/\/+$/, '')
-  switch ((scheme[1] ?? '').toLowerCase()) {
-    case 'http':
-      return `grpc://${rest}`
-    case 'https':
-      return `grpcs://${rest}`
-    default:
-      return t
-  }
+  const mapped = grpcFromHttp(t, (rest) => rest.replace(/\/+$/, ''))
+  if (mapped !== undefined) return mapped
+  return t === '' ? '' : `grpc://${t}`
 }
 
 /** The auth as the metadata row Yaak sends with the call; null (and a line in the report) when it cannot be. */
