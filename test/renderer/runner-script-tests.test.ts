@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { startVendorStub } from '../fixtures/vendor-stub'
+import { until } from './engine-client'
 import { runToFinish, useRunnerCollection } from './runner-collection'
 
 /**
@@ -30,8 +31,10 @@ describe("runner's results: script tests", () => {
     expect(req?.scriptTests).toEqual({ passed: 2, failed: 2 })
     expect(req?.messages).toHaveLength(1)
     expect(req?.messages[0]).toMatch(/^✗ is a teapot: .*418/)
-    // The run's rows on the timeline carry the reports: the red badge's count.
-    const rows = Object.values(collection.store.getState().timeline.rows)
-    expect(rows.find((r) => r.scripts?.post)?.sid).toBeDefined()
+    // The run's rows on the timeline carry the reports: the red badge's count. The timeline's batches travel
+    // apart from the run's progress (flushed every 25 ms), so the report may land just after the run's end.
+    const reported = () => Object.values(collection.store.getState().timeline.rows).find((r) => r.scripts?.post)
+    await until(() => reported() !== undefined, 5_000)
+    expect(reported()?.sid).toBeDefined()
   })
 })
