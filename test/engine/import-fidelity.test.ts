@@ -405,7 +405,7 @@ describe('folder and collection headers (Bruno, OpenCollection, Insomnia v5, Hop
     expect([inner.headers['x-client'], inner.headers['x-queue']]).toEqual(['own', 'q1'])
   })
 
-  it("Yaak: the workspace's and folders' headers go with each request below them; the workspace's auth too", async () => {
+  it("Yaak: the workspace's and folders' headers go with each request below them; the nearest folder's or the workspace's auth too", async () => {
     await importAndOpen(
       JSON.stringify({
         yaakVersion: '2025.1.2',
@@ -430,6 +430,26 @@ describe('folder and collection headers (Bruno, OpenCollection, Insomnia v5, Hop
               name: 'Pets',
               headers: [{ enabled: true, name: 'X-Folder', value: 'f' }],
             },
+            {
+              model: 'folder',
+              id: 'fl_2',
+              workspaceId: 'wk_1',
+              folderId: null,
+              name: 'Shop',
+              authenticationType: 'apikey',
+              authentication: { key: 'X-Shop-Key', value: 'shop-key', location: 'header' },
+              headers: [],
+            },
+            {
+              model: 'folder',
+              id: 'fl_3',
+              workspaceId: 'wk_1',
+              folderId: 'fl_2',
+              name: 'Carts',
+              authenticationType: null,
+              authentication: {},
+              headers: [{ enabled: true, name: 'X-Inner', value: 'i' }],
+            },
           ],
           httpRequests: [
             {
@@ -444,10 +464,29 @@ describe('folder and collection headers (Bruno, OpenCollection, Insomnia v5, Hop
               authenticationType: null,
               authentication: {},
             },
+            {
+              model: 'http_request',
+              id: 'rq_2',
+              workspaceId: 'wk_1',
+              folderId: 'fl_3',
+              name: 'Cart',
+              method: 'GET',
+              url: `${t.stub.url}/cart`,
+              headers: [],
+              authenticationType: null,
+              authentication: {},
+            },
           ],
         },
       }),
     )
+    // Two folders up: the nearest folder with auth of its own (Shop's API key) is what Yaak sends, not the workspace's.
+    const cart = await sendSaved(t.service, t.stub, t.dir, 'shop/carts/cart.yaml')
+    expect([cart.headers['x-shop-key'], cart.headers['x-inner'], cart.headers['authorization']]).toEqual([
+      'shop-key',
+      'i',
+      undefined,
+    ])
     const sent = await sendSaved(t.service, t.stub, t.dir, 'pets/list.yaml')
     expect([sent.headers['x-workspace'], sent.headers['x-folder'], sent.headers['authorization']]).toEqual([
       'w',
