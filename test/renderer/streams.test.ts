@@ -396,6 +396,8 @@ describe('the SSE reconnect switch', () => {
     const html = (): string => renderOverStore(app, createElement(StreamComposeBar))
     const checked = (): boolean => /<input type="checkbox" checked=""/.test(html())
     expect(checked()).toBe(true)
+    // Counted as --retries and the engine count: retries after the first connection, 5 gives up on the sixth failure.
+    expect(html()).toMatch(/Give up after<input[^>]*value="5"[^>]*\/>retries/)
     expect(html()).not.toContain('reconnect-note')
     app.getState().setMethod('POST')
     expect(checked()).toBe(false)

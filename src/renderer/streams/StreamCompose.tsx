@@ -67,7 +67,7 @@ export function StreamComposeBar() {
               : `Off for ${method} unless you turn it on: a reconnect sends the request again`}
           </span>
         ) : null}
-        <label>
+        <label title="Reconnects in a row that fail or bring no message, after the first connection: 5 gives up on the sixth failed attempt">
           Give up after
           <input
             type="number"
@@ -80,7 +80,7 @@ export function StreamComposeBar() {
               set({ sseMaxRetries: Math.max(0, Math.min(1000, Math.round(Number(e.target.value) || 0))) })
             }
           />
-          failures
+          retries
         </label>
         <label>
           Read as
