@@ -140,6 +140,35 @@ describe('HAR export redacts credentials unless asked not to', () => {
     expect(first?.url).toContain('api_key=%5Bredacted%5D')
   })
 
+  it('a secret or credential the URL carries percent-encoded is redacted in that form too', async () => {
+    // A space and a `+` are encoded in the URL sent; a server echoing its request-target shows them so.
+    const spaced = 'key with+plus/slash'
+    const typedEncoded = 'k%2By%2Fz%3D9'
+    const opened = await service.invoke('collection.open', { dir, create: true, name: 'Encoded' })
+    if (!opened.ok) throw new Error(opened.error.message)
+    await service.invoke('environment.save', {
+      dir,
+      id: 'e',
+      name: 'E',
+      variables: [{ name: 'spaced', value: spaced, secret: true }],
+    })
+    const context = { dir, path: 'r.yaml', env: 'e' }
+    const sids: string[] = []
+    for (const url of [`${base}/p/{{spaced}}?q={{spaced}}`, `${base}/t?access_token=${typedEncoded}`]) {
+      const request: RequestSpec = { method: 'GET', url, headers: [], body: { kind: 'none' }, options: {} }
+      const r = await service.invoke('request.send', { request, auth: { type: 'none' }, context })
+      if (!r.ok) throw new Error(r.error.message)
+      for (const sid of r.value.sids) sids.push((await service.http.waitFor(sid), sid))
+    }
+    const r = await service.invoke('har.export', { sids })
+    if (!r.ok) throw new Error(r.error.message)
+    const text = r.value.har
+    for (const leaked of ['key%20with', 'with+plus', 'with plus', typedEncoded])
+      expect(text).not.toContain(leaked)
+    expect(text).toContain('/p/[redacted]?q=[redacted]')
+    expect(text).toContain('access_token=[redacted]')
+  })
+
   it('with includeSecrets the export keeps what was sent', async () => {
     const sids = await sendAll()
     const r = await service.invoke('har.export', { sids, includeSecrets: true })

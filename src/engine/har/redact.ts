@@ -35,9 +35,23 @@ export function redactText(text: string, secrets: readonly string[]): string {
 }
 
 export function usableSecrets(values: Iterable<string>): string[] {
-  return [...new Set([...values].filter((v) => v.length >= MIN_SECRET_LENGTH))].sort(
-    (a, b) => b.length - a.length,
-  )
+  const forms = [...values].filter((v) => v.length >= MIN_SECRET_LENGTH).flatMap(writtenForms)
+  return [...new Set(forms)].sort((a, b) => b.length - a.length)
+}
+
+/**
+ * A value as it may be written where it went: as typed, and as a URL carries it (a space or `+` percent-encoded
+ * in a path or query, every reserved character encoded by a query builder, a query read back as a form decodes
+ * `+`). An echoing server, a Location header or an error naming the URL show the encoded form, not the typed one.
+ */
+function writtenForms(value: string): string[] {
+  const out = [value, encodeURIComponent(value)]
+  const url = new URL('http://h/')
+  url.pathname = `/${value}`
+  url.search = value
+  const query = url.search.slice(1)
+  out.push(url.pathname.slice(1), query, new URLSearchParams(`v=${query}`).get('v') ?? value)
+  return out.filter((form) => form.length >= MIN_SECRET_LENGTH)
 }
 
 function redactPairs(
