@@ -40,6 +40,8 @@ describe('HAR export of a multipart request', () => {
       },
       { kind: 'file', name: 'report', path: csv, enabled: true },
       { kind: 'file', name: 'raw', path: csv, contentType: 'application/vnd.acme+csv', enabled: true },
+      // A part sent under a filename of its own (Yaak's `filename`, curl's `;filename=`): the HAR says that name.
+      { kind: 'file', name: 'renamed', path: csv, fileName: 'renamed may.csv', enabled: true },
     ]
     const before = stub.arrived.length
     const r = await send(
@@ -55,6 +57,7 @@ describe('HAR export of a multipart request', () => {
       ['meta', null, 'application/json'],
       ['report', expect.stringMatching(/report\.csv$/), 'text/csv'],
       ['raw', expect.stringMatching(/report\.csv$/), 'application/vnd.acme+csv'],
+      ['renamed', 'renamed may.csv', 'text/csv'],
     ])
 
     const exported = await service.invoke('har.export', { sids: [sid] })
@@ -66,6 +69,7 @@ describe('HAR export of a multipart request', () => {
       ['meta', '{"kind":"monthly"}', undefined, 'application/json'],
       ['report', '', sent[2]?.filename, 'text/csv'],
       ['raw', '', sent[3]?.filename, 'application/vnd.acme+csv'],
+      ['renamed', '', 'renamed may.csv', 'text/csv'],
     ])
 
     // Opened onto the timeline, the recorded parts are the row's request: Edit as new request and Copy as have them.
@@ -93,6 +97,7 @@ describe('HAR export of a multipart request', () => {
           contentType: 'application/vnd.acme+csv',
           enabled: true,
         },
+        { kind: 'file', name: 'renamed', path: 'renamed may.csv', contentType: 'text/csv', enabled: true },
       ],
     })
     const copied = await service.invoke('session.snippet', { sid: row, target: 'shell:curl' })
@@ -110,6 +115,7 @@ describe('HAR export of a multipart request', () => {
     // Until the file is there, the send fails naming it rather than send the part empty.
     await expect(sendSaved(service, stub, dir, saved)).rejects.toThrow(name)
     writeFileSync(join(dir, name), 'id,total\n1,42\n')
+    writeFileSync(join(dir, 'renamed may.csv'), 'id,total\n1,42\n')
     const again = multipartParts(await sendSaved(service, stub, dir, saved))
     const shape = (p: ArrivedPart | undefined) => [p?.name, p?.filename, p?.contentType, p?.body]
     // Every part comes back: text parts whole, file parts by name and type, read from the collection folder.

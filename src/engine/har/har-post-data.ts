@@ -5,8 +5,8 @@ import type { HarParam, HarPostData } from './har-types'
 
 /**
  * A request's body as HAR 1.2 `postData`. A multipart body lists each part as a param with its own
- * `contentType`, and a file part with its `fileName` (the last segment of its path, the filename it went out
- * with); a file's bytes are not read into the HAR (it may be large, binary or changed since), its param says
+ * `contentType`, and a file part with its `fileName` (the filename it went out with: the part's own, else the
+ * last segment of its path); a file's bytes are not read into the HAR (it may be large, binary or changed since), its param says
  * where they came from.
  */
 
@@ -65,8 +65,8 @@ function partParam(part: MultipartPart, typeOfFile: FileTypeOf): HarParam {
   return {
     name: part.name,
     value: '',
-    // The filename it went out with (request-body.ts).
-    fileName: basename(part.path),
+    // The filename it went out with (request-body.ts): the part's own when it has one, else its file's name.
+    fileName: part.fileName ?? basename(part.path),
     contentType: part.contentType || typeOfFile(part.path),
     comment: `file ${part.path} (its bytes are not in the HAR)`,
   }
