@@ -71,8 +71,8 @@ describe('the Connect / Disconnect button', () => {
     await until(() => s().streamLanes[sid]?.openSince != null)
     expect(selectTabLiveSession(s())).toBe(sid)
     expect(button(store)).toBe('Disconnect')
-    // The details pane's button for the same action says the same.
-    expect(detailsButton(store)).toBe('Disconnect')
+    // One Disconnect on the page: the details pane has no second button for the session the composer's ends.
+    expect(detailsButton(store)).toBe('')
     // The form's submit (Enter in the URL) and Ctrl+Enter go through send: no second session behind the first.
     await s().send(1)
     expect(s().selectedSid).toBe(sid)
@@ -80,6 +80,9 @@ describe('the Connect / Disconnect button', () => {
 
     // Another tab's kind is its own: an MQTT or Socket.IO tab with no session says Connect, HTTP says Send.
     s().newTab()
+    // Seen from a tab that did not open it, the session is closed from the details pane, by another word.
+    expect(s().selectedSid).toBe(sid)
+    expect(detailsButton(store)).toBe('Close')
     s().setKind('mqtt')
     expect(button(store)).toBe('Connect')
     s().setKind('socketio')

@@ -16,6 +16,7 @@ import { MqttPublishBox, SocketIoEmitBox } from '../mqtt/MessagingCompose'
 import { useStreamLanes } from './use-stream-lanes'
 import { TraceLine } from '../timeline/TraceLink'
 import { bidiVisible, VisibleControls } from '../app/VisibleControls'
+import { selectTabLiveSession } from './tab-session'
 import './streams.css'
 
 type Tab = 'messages' | 'send' | 'assemble' | 'handshake'
@@ -55,8 +56,9 @@ function StreamDetails({ row }: { row: SessionRow }) {
   const error = row.terminal?.type === 'error' ? row.terminal : null
   const state = streamState(row, lane)
   const sendLabel = mqtt ? 'Publish' : sio ? 'Emit' : 'Send'
-  // A session the composer's Connect opened is ended with the words its Disconnect uses, connecting or open.
-  const connects = (ws && row.queued.graphql === undefined) || mqtt || sio
+  // The session the composer's Disconnect ends (by the URL, as in Postman and Insomnia) has no second button
+  // here: one Disconnect on the page. Any other (another tab's, an SSE stream, a call) is closed from here.
+  const composerEnds = useAppStore((s) => selectTabLiveSession(s) === row.sid)
   const tabs: { id: Tab; label: string }[] = [
     { id: 'messages', label: 'Messages' },
     ...(sends ? [{ id: 'send' as const, label: sendLabel }] : []),
@@ -97,9 +99,9 @@ function StreamDetails({ row }: { row: SessionRow }) {
             </span>
           ) : null}
         </span>
-        {!ended ? (
+        {!ended && !composerEnds ? (
           <button type="button" className="secondary-button" onClick={() => void cancel(row.sid)}>
-            {connects ? 'Disconnect' : open ? 'Close' : 'Stop'}
+            {open ? 'Close' : 'Stop'}
           </button>
         ) : null}
       </div>
