@@ -7,7 +7,8 @@ import { fileVariable } from './unresolved-variable'
 
 /**
  * A client or bidi stream fed a message a line, as the lines are read: `-d -` (stdin) and `-d @file` for a file
- * of one JSON object a line. Memory holds one line at a time, whatever the input's length; a line longer than
+ * of one JSON object a line. Memory holds one line at a time, whatever the input's length, and the next line is
+ * read only once grpc-js has room for another message (paced by its drain); a line longer than
  * the largest message text the engine takes is cut loudly: the call is cancelled and the command says which
  * line, and how many messages went before it.
  */
@@ -92,6 +93,9 @@ export async function feedLines(
         return `${at(line.n)}: ${r.error.message}`
       }
       sent++
+      // A server that reads slower than the input comes: the next line is read once grpc-js has room for it.
+      const room = grpc.writable(sid)
+      if (room) await room
     }
   } catch (e) {
     return `cannot read ${where}: ${(e as Error).message}; ${cancelled()}`

@@ -179,6 +179,11 @@ export class GrpcEngine {
     return s.send(message)
   }
 
+  /** Null when the call takes more messages now, else when to send the next (grpc-session.ts `writable`). */
+  writable(sid: string): Promise<void> | null {
+    return this.calls.get(sid)?.writable() ?? null
+  }
+
   end(sid: string): Result<{ halfClosed: boolean }> {
     const s = this.calls.get(sid)
     if (!s || s.isEnded) return fail('not_found', `No open gRPC call ${sid}`)

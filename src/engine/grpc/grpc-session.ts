@@ -71,6 +71,8 @@ export class GrpcSession implements SessionTransport {
   private runTimer: ReturnType<typeof setImmediate> | null = null
   /** Ends a call whose channel never becomes READY (grpc-js itself waits for ever on a silent peer). */
   private connectTimer: ReturnType<typeof setTimeout> | null = null
+  /** Senders waiting for grpc-js to take what it holds (`writable()`): told at its 'drain' or the call's end. */
+  private drainWaiters: (() => void)[] = []
 
   constructor(private readonly init: GrpcSessionInit) {
     this.sid = init.sid
@@ -126,6 +128,7 @@ export class GrpcSession implements SessionTransport {
       options,
     )
     this.call = call
+    call.on('drain', () => this.wakeWriters())
     const sent = (): void => {
       const t = clock.now()
       marks.sendStart = t
@@ -301,6 +304,22 @@ export class GrpcSession implements SessionTransport {
     return ok({ seq, size: bytes.value.length })
   }
 
+  /**
+   * Null when grpc-js takes more messages now; else a promise that settles once it has passed on what it holds
+   * (its 'drain') or the call has ended. A sender of many messages (a lines feed) waits on it, so what grpc-js
+   * buffers for a server that reads slowly stays at its high-water mark (16 messages), whatever the input's length.
+   */
+  writable(): Promise<void> | null {
+    if (!this.call?.writableNeedDrain) return null
+    return new Promise((resolve) => this.drainWaiters.push(resolve))
+  }
+
+  private wakeWriters(): void {
+    const waiting = this.drainWaiters
+    this.drainWaiters = []
+    for (const wake of waiting) wake()
+  }
+
   private halfClose(attempt: SessionAttempt): void {
     if (this.halfClosed || !this.call) return
     this.halfClosed = true
@@ -320,6 +339,7 @@ export class GrpcSession implements SessionTransport {
     this.flushRun(attempt)
     const call = this.call
     this.call = null
+    this.wakeWriters()
     if (s.code !== grpc.status.OK) call?.cancel()
     const details = statusDetails(trailers, this.init.schema)
     const status = statusInfo(
@@ -361,6 +381,7 @@ export class GrpcSession implements SessionTransport {
     if (this.runTimer) clearImmediate(this.runTimer)
     this.runTimer = null
     this.run = null
+    this.wakeWriters()
     call?.cancel()
   }
 
