@@ -72,12 +72,13 @@ describe('OAuth 2.0 grants', () => {
     ...extra,
   })
 
-  /** Send to /protected with `auth`: the status and token the server saw, or the send's error. */
+  /** Send to /protected (or `path`) with `auth`: the status and token the server saw, or the send's error. */
   async function sendProtected(
     service: EngineService,
     auth: AuthSpec,
+    path = '/protected',
   ): Promise<{ status: number; token: string } | { error: string }> {
-    const sent = await service.invoke('request.send', { request: request(`${server.url}/protected`), auth })
+    const sent = await service.invoke('request.send', { request: request(`${server.url}${path}`), auth })
     if (!sent.ok) return { error: sent.error.message }
     const sid = sent.value.sids[0] ?? ''
     const result = await service.http.waitFor(sid)
@@ -248,6 +249,13 @@ describe('OAuth 2.0 grants', () => {
     expect(wrong).toEqual({
       error: expect.stringContaining('invalid_grant: Wrong username or password') as unknown,
     })
+  })
+
+  it('a token sent in the query replaces an access_token the URL already has (a server reads the first)', async () => {
+    const service = serviceWith({})
+    const auth = password({ tokenIn: 'query' })
+    const sent = await sendProtected(service, auth, '/protected-by-query?access_token=old&page=2')
+    expect(sent).toMatchObject({ status: 200, token: 'at-1' })
   })
 
   it('a refused refresh token falls back to the grant itself', async () => {

@@ -23,17 +23,37 @@ function withCredentialHeader(spec: RequestSpec, name: string, value: string): R
   return named.includes(name) ? withIt : { ...withIt, credentialHeaders: [...named, name] }
 }
 
+/**
+ * The URL with `key=value` in its query. A parameter of that name already there is taken out first, so the
+ * value is sent once: a URL typed with an old `access_token`, or a job polled at the URL its first request was
+ * sent to after the token was renewed, would otherwise carry two, and a server reading the first gets the stale
+ * one. The other parameters keep their bytes.
+ */
 export function withQueryParam(spec: RequestSpec, key: string, value: string): RequestSpec {
   const hashAt = spec.url.indexOf('#')
   const base = hashAt === -1 ? spec.url : spec.url.slice(0, hashAt)
   const hash = hashAt === -1 ? '' : spec.url.slice(hashAt)
-  // A URL that already carries this very parameter (a job polled at the URL the first request was sent to,
-  // key included) keeps it once.
   const queryAt = base.indexOf('?')
-  if (queryAt !== -1 && new URLSearchParams(base.slice(queryAt + 1)).getAll(key).includes(value)) return spec
+  const path = queryAt === -1 ? base : base.slice(0, queryAt)
+  const others =
+    queryAt === -1
+      ? []
+      : base
+          .slice(queryAt + 1)
+          .split('&')
+          .filter((p) => p !== '' && nameOf(p) !== key)
   const pair = `${encodeURIComponent(key)}=${encodeURIComponent(value)}`
-  const sep = base.includes('?') ? (base.endsWith('?') || base.endsWith('&') ? '' : '&') : '?'
-  return { ...spec, url: `${base}${sep}${pair}${hash}` }
+  return { ...spec, url: `${path}?${[...others, pair].join('&')}${hash}` }
+}
+
+/** A query parameter's name as a server reads it (`a+b%21=…` is `a b!`); undecodable, as written. */
+function nameOf(param: string): string {
+  const raw = param.split('=', 1)[0] ?? ''
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '))
+  } catch {
+    return raw
+  }
 }
 
 export function basicCredentials(username: string, password: string): string {
