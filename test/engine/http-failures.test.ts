@@ -1,5 +1,7 @@
+import type { Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
+import { pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
 import { refusedPort, startHttpServer, type Fixture } from '../fixtures/servers'
 import { bodyText, done, eventsOf, makeService, send, sleep, spec } from './helpers'
 
@@ -225,6 +227,75 @@ describe('large bodies', () => {
     } finally {
       await svc.dispose()
     }
+  })
+})
+
+/**
+ * A server that closes a kept-alive connection just as the client reuses it, without having said
+ * `Connection: close`: its idle timeout firing as the next request is written. Made certain here: each
+ * connection's first request is answered; the arrival of its second closes the connection unanswered, with a
+ * FIN, or a reset for a path under /rst.
+ */
+describe('a kept-alive connection the server closes as it is reused', () => {
+  let raw: RawServer
+  const answered = new WeakSet<Socket>()
+  beforeAll(async () => {
+    raw = await startRawServer((socket, head) => {
+      if (answered.has(socket)) {
+        if (pathOf(head).startsWith('/rst')) socket.resetAndDestroy()
+        else if (pathOf(head).startsWith('/half')) socket.end('HTTP/1.1 200 OK\r\nContent-Len')
+        else socket.destroy()
+        return
+      }
+      answered.add(socket)
+      const path = pathOf(head)
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${path.length}\r\n\r\n${path}`)
+    })
+  })
+  afterAll(() => raw.close())
+
+  /** Sends a request to warm a connection, then `request` on it; returns what came of `request`. */
+  async function onReused(request: ReturnType<typeof spec>): Promise<Awaited<ReturnType<typeof send>>> {
+    done(await send(service, spec(`${raw.url}/warm`)))
+    return send(service, request)
+  }
+  const heard = (path: string): number => raw.heads.filter((h) => pathOf(h) === path).length
+
+  it.each(['/fin', '/rst'])(
+    'a GET it closed (%s) goes once more on a new connection, and its row says so',
+    async (path) => {
+      const r = await onReused(spec(`${raw.url}${path}`))
+      expect(done(r).status).toBe(200)
+      expect(await bodyText(service, done(r))).toBe(path)
+      const sent = eventsOf(r, 'request-sent')
+      expect(sent.map((s) => s.reused)).toEqual([true, false])
+      expect(sent[1]?.note).toMatch(
+        /^Sent a second time, on a new connection: the server closed the kept-alive connection .* before any response/,
+      )
+      expect(heard(path)).toBe(2)
+    },
+  )
+
+  it('a GET it closed after the first bytes of an answer is not sent again', async () => {
+    const e = errorOf(await onReused(spec(`${raw.url}/half`)))
+    expect(e.code).toBe('reset')
+    expect(heard('/half')).toBe(1)
+  })
+
+  it('a POST it closed is not sent again, and the error says why', async () => {
+    const r = await onReused(
+      spec(`${raw.url}/order`, {
+        method: 'POST',
+        body: { kind: 'text', text: 'n=1', contentType: 'text/plain' },
+      }),
+    )
+    const e = errorOf(r)
+    expect(e.code).toBe('reset')
+    expect(e.message).toBe(
+      `127.0.0.1:${raw.port} closed the kept-alive connection this request was sent on, before any response; the POST was not sent again: it is not idempotent, and Flightdeck cannot tell whether the server processed it`,
+    )
+    expect(eventsOf(r, 'request-sent')).toHaveLength(1)
+    expect(heard('/order')).toBe(1)
   })
 })
 

@@ -1,10 +1,11 @@
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunStep } from '../../src/engine/runner/run-step'
 import { runSteps } from '../../src/engine/runner/runner'
 import type { EngineService } from '../../src/engine/service'
-import { makeService, spec } from './helpers'
+import { pathOf, startRawServer } from '../catalogue/raw-server'
+import { eventsOf, makeService, spec } from './helpers'
 
 // The runner reuses a step's resolved request across iterations when nothing in it can differ. These check
 // that every iteration still sends what its own variables and dynamic values say, with its own session.
@@ -87,5 +88,37 @@ describe('runner: one step over many iterations', () => {
     })
     expect(report.results.every((r) => r.passed)).toBe(true)
     expect([...seen].sort()).toEqual(['/row/1?who=bob', '/row/1?who=bob', '/row/2?who=bob', '/row/2?who=bob'])
+  })
+})
+
+describe('runner: a server that closes a kept-alive connection as it is reused', () => {
+  it('a GET step goes once more on a new connection and passes; a POST step fails saying it was not sent again', async () => {
+    // Each connection's first request is answered (no Connection: close); its second closes it unanswered.
+    const answered = new WeakSet<Socket>()
+    const raw = await startRawServer((socket) => {
+      if (answered.has(socket)) return socket.destroy()
+      answered.add(socket)
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok')
+    })
+    try {
+      const post = { method: 'POST', body: { kind: 'text' as const, text: 'n=1', contentType: 'text/plain' } }
+      const report = await runSteps(
+        service.http,
+        [
+          step(`${raw.url}/a`, { id: 'a' }),
+          step(`${raw.url}/b`, { id: 'b' }),
+          step(`${raw.url}/c`, { id: 'c' }),
+          step(`${raw.url}/order`, { id: 'order', request: spec(`${raw.url}/order`, post) }),
+        ],
+        { concurrency: 1, iterations: 1 },
+      )
+      expect(report.results.map((r) => r.passed)).toEqual([true, true, true, false])
+      const again = await service.http.waitFor(report.results[1]?.sid as string)
+      expect(eventsOf(again, 'request-sent')[1]?.note).toMatch(/^Sent a second time, on a new connection/)
+      expect(report.results[3]?.error?.message).toMatch(/the POST was not sent again: it is not idempotent/)
+      expect(raw.heads.map(pathOf)).toEqual(['/a', '/b', '/b', '/c', '/order'])
+    } finally {
+      await raw.close()
+    }
   })
 })

@@ -10,6 +10,7 @@ import { pausedOn, type PausedReader } from './paused-parser-end'
 import { PhaseTimeouts } from './phase-timeouts'
 import { EngineError, explainFailure } from './errors'
 import { afterGoaway } from './goaway-resend'
+import { afterReusedClose } from './reused-close-resend'
 import { interimTimeout, progressEvent, storeFailed, responseHeadersEvent } from './exchange-events'
 import { reportCancelled, reportFailure, reportResponse } from './exchange-endings'
 import type { ExchangeInit } from './exchange-types'
@@ -241,11 +242,12 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     else this.failOrResend(err)
   }
 
-  /** A GOAWAY cut the request off before any answer: once more when that is safe, else an error saying why not. */
+  /**
+   * A GOAWAY, or the server closing the kept-alive connection it was written to, cut the request off before any
+   * answer: once more when that is safe, else an error saying why not.
+   */
   private failOrResend(err: Error): void {
-    const answered = this.status > 0 || this.informational !== null
-    const next =
-      this.state === 'finished' ? null : afterGoaway(err, this.init, answered, this.resentNote !== null)
+    const next = this.state === 'finished' ? null : this.resendAfter(err)
     if (typeof next !== 'string') return this.fail(next ?? err)
     this.resentNote = next
     this.state = 'waiting'
@@ -256,6 +258,22 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     this.marks.sendStart = this.marks.sendEnd = this.marks.firstByte = undefined
     // Out of undici's GOAWAY handler first: it is still settling the connection that failed.
     setImmediate(() => this.run())
+  }
+
+  /** The note to send the request again with, the error that says why it is not, or null (not such a cut). */
+  private resendAfter(err: Error): string | EngineError | null {
+    const answered = this.status > 0 || this.informational !== null
+    const resent = this.resentNote !== null
+    const info = this.sent.info
+    return (
+      afterGoaway(err, this.init, answered, resent) ??
+      afterReusedClose(err, this.init, {
+        reused: info?.reused ?? false,
+        protocol: info?.protocol ?? '',
+        heardBack: answered || this.sent.heardBack(),
+        resent,
+      })
+    )
   }
 
   private interim(status: number, raw: Buffer[], statusText: string): void {

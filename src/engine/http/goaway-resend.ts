@@ -15,7 +15,7 @@ import { EngineError } from './errors'
  */
 
 /** The methods RFC 9110 §9.2.2 makes idempotent: sending one twice has the effect of sending it once. */
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
+export const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
 
 /** undici's error for a request its connection's GOAWAY failed. */
 export function isGoaway(err: unknown): boolean {

@@ -16,14 +16,22 @@ export class SentRequest {
   private headersBytes = 0
   bodyBytes = 0
   note: string | undefined = undefined
+  /** What the connection had read when this request was written to it: the answers before this one. */
+  private readBefore = 0
 
   /** The socket undici wrote the request to and the header block as written; returns what the socket says. */
   attach(socket: Socket | undefined, rawHeaders: string): SocketInfo {
     this.socket = socket
+    this.readBefore = socket?.bytesRead ?? 0
     const info = (this.info = socketInfoOf(socket))
     this.headersBytes = Buffer.byteLength(rawHeaders) + 2
     this.headers = parseSentHeaders(rawHeaders, info.protocol)
     return info
+  }
+
+  /** Whether any byte came back on the connection after this request was written to it. */
+  heardBack(): boolean {
+    return (this.socket?.bytesRead ?? 0) > this.readBefore
   }
 
   /** The request-sent event for this attempt, sent between `start` and `t`. */
