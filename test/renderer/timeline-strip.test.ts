@@ -100,4 +100,31 @@ describe('concurrency strip, recounted', () => {
       fresh / 2,
     )
   })
+
+  it('recounts frames between two batches without looking rows up in the store again', () => {
+    const events: TimelineEvent[] = []
+    for (let i = 0; i < 2_000; i++) events.push(...freshHttpsExchange(`d${i}`, i))
+    for (let i = 0; i < 1_000; i++) events.push(queued(`q${i}`, 2_000 + i))
+    const applied = applyBatch(EMPTY_TIMELINE, { events, dropped: 0 })
+    let lookups = 0
+    const rows = new Proxy(applied.rows, {
+      get(target, key, receiver) {
+        lookups++
+        return Reflect.get(target, key, receiver) as unknown
+      },
+    })
+    const t: TimelineState = { ...applied, rows }
+    const spans = stripSpans()
+    const window = { start: 0, end: 4_000 }
+    concurrencySeries(t, window, 300, 3_500, spans)
+    expect(lookups).toBeGreaterThanOrEqual(3_000)
+    // Frames go on (the clock moves the rows in flight along) but no batch came: the same state is recounted.
+    const before = lookups
+    for (let frame = 0; frame < 10; frame++) concurrencySeries(t, window, 300, 3_500 + frame * 40, spans)
+    expect(lookups - before, 'store lookups over ten frames of one state').toBe(0)
+    expect(series(t, 3_900, spans)).toEqual(series(t, 3_900))
+    // The next batch is a new state: its changed rows are read.
+    const next = applyBatch(t, { events: freshHttpsExchange('q0', 2_000).slice(1), dropped: 0 })
+    expect(series(next, 3_900, spans)).toEqual(series(next, 3_900))
+  })
 })

@@ -34,6 +34,13 @@ export interface StripSpans {
   lastT: Float64Array
   /** 1 when the row had ended when read: its spans are final. */
   final: Uint8Array
+  /**
+   * The timeline state these spans were read from. A state is replaced whenever a row changes, and the strip is
+   * recounted every frame of a burst while batches come a few times a second: the frames between two batches
+   * recount the same state, and looking its rows in flight up in the store again (10,000 a frame early in the
+   * issue's burst) was the longest script of the burst's frames.
+   */
+  readFrom: TimelineState | null
 }
 
 export function stripSpans(): StripSpans {
@@ -44,6 +51,7 @@ export function stripSpans(): StripSpans {
     endAt: new Float64Array(0),
     lastT: new Float64Array(0),
     final: new Uint8Array(0),
+    readFrom: null,
   }
 }
 
@@ -56,6 +64,7 @@ function grow<T extends Float64Array | Uint8Array>(a: T, n: number, make: (n: nu
 
 /** Brings `spans` up to the timeline's order; returns how many entries are valid. */
 function readSpans(timeline: TimelineState, spans: StripSpans): number {
+  if (spans.readFrom === timeline) return spans.sids.length
   const order = timeline.order
   const n = order.length
   spans.queuedAt = grow(spans.queuedAt, n, (k) => new Float64Array(k))
@@ -82,6 +91,7 @@ function readSpans(timeline: TimelineState, spans: StripSpans): number {
     final[i] = row.end === null ? 0 : 1
   }
   sids.length = n
+  spans.readFrom = timeline
   return n
 }
 
