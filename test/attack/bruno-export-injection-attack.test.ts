@@ -14,7 +14,8 @@ import { isolatedService } from '../engine/helpers'
  * does not), so a header value `a\r}\rscript:pre-request {\r…` closed the headers block and imported a
  * pre-request script. Now such values are not exported and the export names each; a lone CR is not a line end.
  * And two request files whose .bru names meet (a.yaml and a.yml) wrote one file: the other request was lost
- * without a word. Now it is written under a free name, which the export names.
+ * without a word. Now it is written under a free name, which the export names; two environments likewise (in the
+ * Postman export too, whose environment files are named by the environment).
  */
 
 let root: string
@@ -118,6 +119,43 @@ describe('values that would end their place in a .bru file', () => {
       / exported as [aA]-[23]\.bru \(another request took [aA]\.bru\)$/.test(l),
     )
     expect(renamed).toHaveLength(2)
+  })
+
+  it('two environments that would write one file (staging.yaml, staging.yml, Staging.yaml) each get a file, in Bruno and in Postman', async () => {
+    const dir = join(root, 'env-twins')
+    mkdirSync(join(dir, 'environments'), { recursive: true })
+    writeFileSync(join(dir, 'collection.yaml'), 'flightdeck: 1\nname: EnvTwins\n')
+    const hosts: Record<string, string> = { 'staging.yaml': 'h1', 'staging.yml': 'h2', 'Staging.yaml': 'h3' }
+    for (const [file, host] of Object.entries(hosts))
+      writeFileSync(
+        join(dir, 'environments', file),
+        `name: ${file}\nvariables:\n  - name: host\n    value: ${host}\n    secret: false\n`,
+      )
+    expect((await service.invoke('collection.open', { dir })).ok).toBe(true)
+    const to = join(root, 'env-twins-bruno')
+    const out = await service.invoke('export.collection', { dir, format: 'bruno', file: to })
+    if (!out.ok) throw new Error(out.error.message)
+    const envs = [...filesUnder(to)].filter(([path]) => path.startsWith('environments'))
+    expect(envs.map(([, text]) => /host: (h\d)/.exec(text)?.[1]).sort()).toEqual(['h1', 'h2', 'h3'])
+    const renamed = (out.value.skipped ?? []).filter((l) =>
+      /^environment "[sS]taging\.ya?ml": exported as environments\/[sS]taging-[23]\.bru \(another environment took environments\/[sS]taging\.bru\)$/.test(
+        l,
+      ),
+    )
+    expect(renamed).toHaveLength(2)
+
+    const postman = join(root, 'env-twins.postman_collection.json')
+    const pm = await service.invoke('export.collection', { dir, format: 'postman', file: postman })
+    if (!pm.ok) throw new Error(pm.error.message)
+    const written = readdirSync(root).filter(
+      (f) => f.startsWith('env-twins.') && f.endsWith('_environment.json'),
+    )
+    const values = written.map(
+      (f) =>
+        (JSON.parse(readFileSync(join(root, f), 'utf8')) as { values: { value: string }[] }).values[0]?.value,
+    )
+    expect(values.sort()).toEqual(['h1', 'h2', 'h3'])
+    expect((pm.value.skipped ?? []).filter((l) => l.includes('another environment took'))).toHaveLength(2)
   })
 
   it('a .bru header value with lone CRs stays one value on import: no block ends inside it', async () => {

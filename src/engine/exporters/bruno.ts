@@ -22,6 +22,7 @@ import {
   unholdableRequest,
   withoutControls,
 } from './bruno-holdable'
+import { distinctEnvironmentStems } from './export-env-names'
 import { fileNamesLeft } from './file-part-names'
 
 /**
@@ -406,10 +407,18 @@ export async function exportBruno(
     })
   }
   walk(root, '')
-  for (const e of loaded.info.environments) {
-    const path = `environments/${withoutControls(e.id)}.bru`
+  const envs = loaded.info.environments
+  const envFile = (stem: string): string => `environments/${stem}.bru`
+  const stems = distinctEnvironmentStems(
+    envs.map((e) => withoutControls(e.id)),
+    (i) => `environment ${JSON.stringify(envs[i]?.name ?? '')}`,
+    envFile,
+    skipped,
+  )
+  envs.forEach((e, i) => {
+    const path = envFile(stems[i] ?? e.id)
     escapedOnDisk(`environments/${e.id}`, path, skipped)
     files.set(path, environmentFile(e, skipped))
-  }
+  })
   return { files, skipped }
 }

@@ -1,5 +1,6 @@
 import type { LoadedCollection } from '../collections/loader'
 import { exportBruno } from './bruno'
+import { distinctEnvironmentStems } from './export-env-names'
 import { exportInsomnia } from './insomnia'
 import { exportPostman, postmanEnvironment } from './postman'
 
@@ -45,9 +46,17 @@ export async function buildExport(source: ExportSource, format: ExportFormat): P
     skipped.push(
       `${all.length - MAX_EXPORT_ENVIRONMENTS} of ${all.length} environments not exported (more than ${MAX_EXPORT_ENVIRONMENTS})`,
     )
+  const kept = all.slice(0, MAX_EXPORT_ENVIRONMENTS)
+  // Each is written as `<collection>.<id>.postman_environment.json`: two asking for one id get two files.
+  const ids = distinctEnvironmentStems(
+    kept.map((e) => e.id),
+    (i) => `environment ${JSON.stringify(kept[i]?.name ?? '')}`,
+    (id) => `<collection>.${id}.postman_environment.json`,
+    skipped,
+  )
   if (skipped.length > 0) json['_flightdeck_skipped'] = skipped
-  const environments = all.slice(0, MAX_EXPORT_ENVIRONMENTS).map((env) => ({
-    id: env.id,
+  const environments = kept.map((env, i) => ({
+    id: ids[i] ?? env.id,
     name: env.name,
     text: `${JSON.stringify(postmanEnvironment(env), null, 2)}\n`,
   }))
