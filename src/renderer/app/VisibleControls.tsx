@@ -86,3 +86,14 @@ export function VisibleControls({ text }: { text: string }): ReactNode {
   if (at < text.length) out.push(text.slice(at))
   return <>{out}</>
 }
+
+/** A line break, which a one-line place (a button, a title) would draw as a space. */
+const LINE_BREAK = /\r\n|[\n\r\u2028\u2029]/g
+
+/**
+ * `text` on one line as a person should read it: each line break as ⏎ (as the message log shows one), so a
+ * name `Pay\nnow` does not read as `Pay now`, and each invisible or reordering character a marked escape.
+ */
+export function VisibleLine({ text }: { text: string }): ReactNode {
+  return <VisibleControls text={text.replace(LINE_BREAK, ' ⏎ ')} />
+}

@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { formatMs } from '../../shared/format'
-import { bidiVisible, VisibleControls } from '../app/VisibleControls'
+import { bidiVisible, VisibleControls, VisibleLine } from '../app/VisibleControls'
 import type { RunFinished } from '../../shared/run-schemas'
 import { useAppStore } from '../store/store-context'
 import { statusClass, statusText } from '../timeline/row-labels'
@@ -70,11 +70,11 @@ export function RunRequestTable({ requests }: { requests: readonly RequestTally[
                       aria-label={`Open ${r.name}'s exchange`}
                       onClick={() => openRow(r)}
                     >
-                      <VisibleControls text={r.name} />
+                      <VisibleLine text={r.name} />
                     </button>
                   ) : (
                     <span className="run-name" title={bidiVisible(r.path)}>
-                      <VisibleControls text={r.name} />
+                      <VisibleLine text={r.name} />
                     </span>
                   )}
                   {r.exchange ? <ExchangeStatus sid={r.exchange.sid} /> : null}

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react'
 import { formatMs } from '../../shared/format'
 import { FactList } from '../details/FactList'
 import { LabeledNumber } from '../app/NumberField'
-import { bidiVisible, VisibleControls } from '../app/VisibleControls'
+import { bidiVisible, VisibleControls, VisibleLine } from '../app/VisibleControls'
 import { useAppStore } from '../store/store-context'
 import { Histogram, Throughput } from './RunCharts'
 import type { Pacing } from './runner-slice'
@@ -50,7 +50,7 @@ export function RunnerPanel() {
           className="runner-title"
           title={bidiVisible(`${config.dir}${config.path ? `/${config.path}` : ''}`)}
         >
-          <VisibleControls text={config.label} />
+          <VisibleLine text={config.label} />
         </span>
         <span className="spacer" />
         <button
@@ -201,8 +201,9 @@ function RunError() {
   const error = useAppStore((s) => s.runError)
   if (!error) return null
   return (
-    <p className="webhook-error" role="alert">
-      {error.message}
+    <p className="webhook-error run-error" role="alert">
+      {/* It names requests and files, text others chose: invisible characters as escapes, line breaks kept. */}
+      <VisibleControls text={error.message} />
     </p>
   )
 }
@@ -282,7 +283,7 @@ export function RunProgress({ settingsOpen, onSettings }: { settingsOpen: boolea
       </div>
       {run.warnings?.map((w, i) => (
         <p key={i} className="run-warning" role="alert" data-testid="run-warning">
-          {w}
+          <VisibleControls text={w} />
         </p>
       ))}
     </div>

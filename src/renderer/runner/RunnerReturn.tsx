@@ -1,3 +1,4 @@
+import { VisibleLine } from '../app/VisibleControls'
 import { useAppStore } from '../store/store-context'
 
 /** Where the toolbar's run button is, for the focus to go to when the runner steps aside. */
@@ -27,7 +28,7 @@ export function RunnerReturn() {
       title="Back to the runner (its results stay until the next run)"
       data-testid="runner-return"
     >
-      Run {label}: {state} {run.done}/{run.total}
+      Run <VisibleLine text={label} />: {state} {run.done}/{run.total}
       {failed}
     </button>
   )
