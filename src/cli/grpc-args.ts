@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import type { GrpcSchemaSource, GrpcTls } from '../shared/grpc'
 import type { KeyValue } from '../shared/request'
 import { parseHeader, parseSize } from './args'
+import { parseSavedGrpc, SAVED_GRPC_OPTIONS, SAVED_GRPC_USAGE, type SavedGrpcCall } from './grpc-saved'
 import { eachTyped, typedUnlessFile, unresolvedVariable } from './unresolved-variable'
 
 /**
@@ -12,6 +13,7 @@ import { eachTyped, typedUnlessFile, unresolvedVariable } from './unresolved-var
 export const GRPC_USAGE = `usage: flightdeck grpc <host:port> [options]                     list services and methods
        flightdeck grpc <host:port> <package.Service|Type> [options]  describe one
        flightdeck grpc <host:port> <package.Service/Method> [options] call it
+${SAVED_GRPC_USAGE}
 
 Calls a gRPC method through the Flightdeck engine (unary, server, client or bidi
 streaming) and prints every message received as JSON. The schema comes from the
@@ -39,6 +41,7 @@ options:
                              headers and trailers
       --max <n>              cancel the call after n messages received
       --duration <s>         cancel the call after s seconds
+${SAVED_GRPC_OPTIONS}
 
 exit codes: 0 status OK (or stopped by --max / --duration),
             1 a non-OK status or a transport failure, 2 bad arguments or a bad message,
@@ -63,7 +66,8 @@ export interface GrpcCliCall {
   durationMs: number | null
 }
 
-export type GrpcCliCommand = { kind: 'help' } | { kind: 'error'; message: string } | GrpcCliCall
+export type GrpcCliCommand =
+  { kind: 'help' } | { kind: 'error'; message: string } | GrpcCliCall | SavedGrpcCall
 
 function error(message: string): GrpcCliCommand {
   return { kind: 'error', message }
@@ -100,6 +104,13 @@ export function parseGrpcArgs(argv: readonly string[]): GrpcCliCommand {
         max: { type: 'string' },
         duration: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        collection: { type: 'string' },
+        request: { type: 'string' },
+        env: { type: 'string' },
+        'env-var': { type: 'string', multiple: true },
+        'global-var': { type: 'string', multiple: true },
+        'allow-empty-secrets': { type: 'boolean' },
+        'allow-files': { type: 'string', multiple: true },
       },
     })
   } catch (e) {
@@ -107,6 +118,21 @@ export function parseGrpcArgs(argv: readonly string[]): GrpcCliCommand {
   }
   const { values, positionals } = parsed
   if (values.help) return { kind: 'help' }
+  const deadlineMs = seconds(values.deadline, '--deadline')
+  if (typeof deadlineMs === 'string') return error(deadlineMs)
+  const durationMs = seconds(values.duration, '--duration')
+  if (typeof durationMs === 'string') return error(durationMs)
+  let max: number | null = null
+  if (values.max !== undefined) {
+    max = Number(values.max)
+    if (!Number.isSafeInteger(max) || max < 1)
+      return error(`--max must be a whole number of at least 1, got '${values.max}'`)
+  }
+  if (values.collection !== undefined)
+    return parseSavedGrpc(values, positionals, { json: values.json === true, max, durationMs })
+  const onlySaved = ['request', 'env', 'env-var', 'global-var', 'allow-empty-secrets', 'allow-files'] as const
+  const stray = onlySaved.find((k) => values[k] !== undefined)
+  if (stray) return error(`--${stray} goes with --collection <dir> --request <path> (a saved request)`)
   const [target, name, ...extra] = positionals
   if (target === undefined) return error('missing target; try: flightdeck grpc localhost:50051')
   if (extra.length > 0) return error(`unexpected argument '${extra[0] ?? ''}'`)
@@ -121,16 +147,6 @@ export function parseGrpcArgs(argv: readonly string[]): GrpcCliCommand {
     const kv = parseHeader(h)
     if (!kv) return error(`bad header '${h}'; expected 'name: value'`)
     metadata.push(kv)
-  }
-  const deadlineMs = seconds(values.deadline, '--deadline')
-  if (typeof deadlineMs === 'string') return error(deadlineMs)
-  const durationMs = seconds(values.duration, '--duration')
-  if (typeof durationMs === 'string') return error(durationMs)
-  let max: number | null = null
-  if (values.max !== undefined) {
-    max = Number(values.max)
-    if (!Number.isSafeInteger(max) || max < 1)
-      return error(`--max must be a whole number of at least 1, got '${values.max}'`)
   }
   let maxMessageBytes: number | null = null
   if (values['max-msg-sz'] !== undefined) {

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs'
 import type { Readable } from 'node:stream'
-import { GrpcEngine } from '../engine/grpc/grpc-engine'
+import type { GrpcEngine } from '../engine/grpc/grpc-engine'
+import { grpcEngineFor } from '../engine/grpc/grpc-registry'
 import type { GrpcSchema } from '../engine/grpc/grpc-schema'
 import { createEngineService, type EngineService } from '../engine/service'
 import { grpcSendsMany, type GrpcCallSpec, type GrpcMethodKind } from '../shared/grpc'
@@ -10,6 +11,7 @@ import { GRPC_USAGE, parseGrpcArgs, type GrpcCliCall } from './grpc-args'
 import { feedLines, lineFileOf } from './grpc-line-feed'
 import { onInterrupt } from './interrupt'
 import { messagesOf } from './grpc-message-input'
+import { openSavedGrpc } from './grpc-saved'
 import { reportLogCut } from './stream-cut-note'
 
 /**
@@ -38,6 +40,8 @@ const USER_ERRORS: ReadonlySet<ErrorCode> = new Set([
   'not_found',
   'message_too_large',
   'too_large',
+  'unknown_variable',
+  'unsupported',
 ])
 
 export async function runGrpcCli(
@@ -54,10 +58,19 @@ export async function runGrpcCli(
     io.err(`flightdeck: ${command.message}\n`)
     return 2
   }
-  const service = createEngineService({ host: 'cli', flushEveryMs: FLUSH_MS })
-  const grpc = new GrpcEngine(service.streams)
+  const service = createEngineService({
+    host: 'cli',
+    flushEveryMs: FLUSH_MS,
+    watchCollections: false,
+    persistWorkspace: false,
+  })
+  // The engine's own gRPC part, which its commands (a saved request's grpc.open) use too.
+  const grpc = await grpcEngineFor(service.streams)
   try {
-    return await run(service, grpc, command, io, stdin)
+    if (command.kind !== 'saved') return await run(service, grpc, command, io, stdin)
+    const opened = await openSavedGrpc(service, command, io.err)
+    if (!opened.ok) return failed(io, opened.error)
+    return await follow(service, grpc, opened.value.sid, command, io, null)
   } finally {
     await service.dispose()
     grpc.dispose()
@@ -114,7 +127,24 @@ async function run(
   }
   const opened = await grpc.open(spec, { base: process.cwd() })
   if (!opened.ok) return failed(io, opened.error)
-  const sid = opened.value.sid
+  return follow(service, grpc, opened.value.sid, c, io, lines)
+}
+
+/** What printing a call's messages and its end takes from the command. */
+type Follow = Pick<GrpcCliCall, 'json' | 'max' | 'durationMs'>
+
+/**
+ * Print every message the call `sid` receives as it arrives, feed it `lines` when given, and print its end; the
+ * exit code.
+ */
+async function follow(
+  service: EngineService,
+  grpc: GrpcEngine,
+  sid: string,
+  c: Follow,
+  io: GrpcIo,
+  lines: { open(): Readable; where: string } | null,
+): Promise<number> {
   let received = 0
   let stopped = false
   const stop = (): void => {

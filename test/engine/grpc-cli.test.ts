@@ -1,4 +1,13 @@
-import { closeSync, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
@@ -257,6 +266,53 @@ describe('flightdeck grpc', () => {
     expect(badProto.code).toBe(2)
     expect(badProto.err).toMatch(/broken\.proto, line 10/)
   })
+
+  it('--collection --request: a saved request with its inherited auth as metadata, variables resolved; Digest refused unsent', async () => {
+    server = await startGrpcServer()
+    const dir = mkdtempSync(join(tmpdir(), 'fd-grpc-saved-'))
+    try {
+      const file = (rel: string, text: string): void => {
+        mkdirSync(join(dir, rel, '..'), { recursive: true })
+        writeFileSync(join(dir, rel), text)
+      }
+      file(
+        'collection.yaml',
+        `flightdeck: 1\nname: saved\nvariables:\n  echo: grpc://${server.target}\n  who: ada\n`,
+      )
+      // The folder's Bearer, its token a variable given on the command line; the request says nothing of auth.
+      file('g/folder.yaml', 'auth:\n  type: bearer\n  token: "{{token}}"\n')
+      const say = 'name: Say\nkind: grpc\nurl: "{{echo}}"\ngrpc:\n  method: flightdeck.test.Echo/Say\n'
+      file('g/say.yaml', `${say}messages:\n  - name: hello\n    text: '{"text": "hi {{who}}"}'\n`)
+      file('g/digest.yaml', `${say}auth:\n  type: digest\n  username: ada\n  password: pw\n`)
+      const saved = ['--collection', dir, '--request']
+      const r = await cli([...saved, 'g/say', '--env-var', 'token=t0k-from-ci', '--json'])
+      expect(r.err).toBe('')
+      expect(r.code).toBe(0)
+      const [message] = r.out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { message?: Record<string, unknown> })
+      expect(message?.message).toMatchObject({
+        text: 'you said: hi ada',
+        seen_metadata: { authorization: 'Bearer t0k-from-ci' },
+      })
+      const says = (): number => server?.calls.filter((c) => c.path.endsWith('/Say')).length ?? 0
+      expect(says()).toBe(1)
+      // What a gRPC call cannot send is refused in words before anything goes, as in the app and a run.
+      const digest = await cli([...saved, 'g/digest.yaml'])
+      expect(digest.code).toBe(2)
+      expect(digest.err).toContain('A gRPC call cannot send Digest auth')
+      expect(says()).toBe(1)
+      // The file says what the request is: flags that would retype it are refused, as send --collection does.
+      const retyped = await cli([...saved, 'g/say', '-H', 'authorization: Bearer x'])
+      expect(retyped).toMatchObject({
+        code: 2,
+        err: expect.stringContaining('-H does not apply to a saved request'),
+      })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 20_000)
 
   it('is reached from the top-level command, and says so in --help', async () => {
     let out = ''

@@ -1,0 +1,173 @@
+import { resolve } from 'node:path'
+import type { EngineService } from '../engine/service'
+import { grpcSendsMany } from '../shared/grpc'
+import { fail, ok, type Result } from '../shared/result'
+import { readGivenVariables, useSessionVariables } from './env-var-args'
+
+/**
+ * `flightdeck grpc --collection DIR --request PATH`: a saved gRPC request called as the app's Invoke calls it,
+ * through the same engine command (`grpc.open` with the request's auth and its place in the collection): its
+ * environment's and `--env-var`'s variables, its Auth tab or the one it inherits from its folder or collection
+ * (Bearer, Basic, an API key in a header, sent as metadata by grpc-auth.ts; Digest, OAuth 2.0 and a query API key
+ * refused, nothing sent), the collection's `.proto` files, and its files confined to the collection. As with
+ * `send --collection`, what the file holds is not retyped: -d, -H and the schema and TLS flags are refused.
+ */
+
+export interface SavedGrpcCall {
+  kind: 'saved'
+  collection: string
+  /** The request file, relative to the collection (`.yaml` may be left off). */
+  request: string
+  env?: string
+  envVars: string[]
+  globalVars: string[]
+  allowEmptySecrets: boolean
+  allowFiles: string[]
+  insecure: boolean
+  json: boolean
+  max: number | null
+  durationMs: number | null
+}
+
+export const SAVED_GRPC_USAGE = `       flightdeck grpc --collection <dir> --request <path> [--env <name>] [options]
+                                                               call a saved gRPC request`
+
+export const SAVED_GRPC_OPTIONS = `
+a saved request (its target, method, metadata, messages, schema and auth come from the file):
+      --collection <dir>     the collection folder; with it, --request <path> names the
+                             request file (e.g. grpc/say); -d, -H and the schema and TLS
+                             options do not apply (edit the file), -k does
+      --env <name>           the environment for {{variables}}
+      --env-var <name=value> a value for {{name}} (repeatable); --env-var <name> reads the
+                             environment variable of that name; --global-var the same for a
+                             global; --allow-empty-secrets sends a secret with no value empty
+      --allow-files <dir>    let the request read .proto and TLS files from this folder
+                             outside the collection (repeatable)`
+
+/** Flags a saved request's file says instead. */
+const FROM_THE_FILE: readonly (readonly [string, string])[] = [
+  ['data', '-d'],
+  ['header', '-H'],
+  ['proto', '--proto'],
+  ['import-path', '--import-path'],
+  ['plaintext', '--plaintext'],
+  ['cacert', '--cacert'],
+  ['cert', '--cert'],
+  ['key', '--key'],
+  ['deadline', '--deadline'],
+  ['max-msg-sz', '--max-msg-sz'],
+]
+
+export function parseSavedGrpc(
+  values: Record<string, string | boolean | string[] | undefined>,
+  positionals: readonly string[],
+  common: { json: boolean; max: number | null; durationMs: number | null },
+): SavedGrpcCall | { kind: 'error'; message: string } {
+  const error = (message: string): { kind: 'error'; message: string } => ({ kind: 'error', message })
+  if (positionals.length > 0) return error(`unexpected argument '${positionals[0] ?? ''}' with --collection`)
+  const collection = values.collection
+  const request = values.request
+  if (typeof collection !== 'string' || collection === '') return error('--collection needs a folder')
+  if (typeof request !== 'string' || request === '')
+    return error('--collection needs --request <path/to/request>')
+  for (const [name, flag] of FROM_THE_FILE) {
+    if (values[name] !== undefined)
+      return error(`${flag} does not apply to a saved request; edit the request file instead`)
+  }
+  const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : [])
+  return {
+    kind: 'saved',
+    collection,
+    request: /\.ya?ml$/.test(request) ? request : `${request}.yaml`,
+    ...(typeof values.env === 'string' ? { env: values.env } : {}),
+    envVars: list(values['env-var']),
+    globalVars: list(values['global-var']),
+    allowEmptySecrets: values['allow-empty-secrets'] === true,
+    allowFiles: list(values['allow-files']),
+    insecure: values.insecure === true,
+    ...common,
+  }
+}
+
+/** Open the saved request's call (nothing is sent when it is refused); the sid to follow. */
+export async function openSavedGrpc(
+  service: EngineService,
+  c: SavedGrpcCall,
+  err: (text: string) => void,
+): Promise<Result<{ sid: string }>> {
+  const given = readGivenVariables(c.envVars, c.globalVars, process.env)
+  if (given instanceof Error) return fail('invalid_request', given.message)
+  await useSessionVariables(service, given, c.allowEmptySecrets, err)
+  // Relative folders are the shell's, as any path argument is.
+  const allowed = await service.allowFilesForSession(c.allowFiles.map((d) => resolve(d)))
+  if (!allowed.ok) return fail(allowed.error.code, `--allow-files: ${allowed.error.message}`)
+  const opened = await service.invoke('collection.open', { dir: c.collection })
+  if (!opened.ok) return opened
+  const dir = opened.value.dir
+  const problem = opened.value.problems.find((p) => p.path === c.request)
+  if (problem) return fail('parse', `${c.request} line ${problem.line}: ${problem.message}`)
+  const read = await service.invoke('collection.read', { dir, path: c.request })
+  if (!read.ok) return read
+  const saved = read.value.request
+  if (saved.kind !== 'grpc' || !saved.grpc?.method) {
+    return fail(
+      'invalid_request',
+      saved.kind !== 'grpc'
+        ? `${c.request} is not a gRPC request (kind: ${saved.kind}); flightdeck grpc calls gRPC requests`
+        : `${c.request} names no method (grpc.method: package.Service/Method)`,
+    )
+  }
+  const g = saved.grpc
+  const where = {
+    target: saved.url,
+    metadata: saved.headers,
+    schema: g.proto?.length
+      ? { kind: 'proto' as const, files: g.proto, importPaths: g.importPaths ?? [] }
+      : { kind: 'reflection' as const },
+    tls: {
+      plaintext: /^grpc:\/\//i.test(saved.url.trim()),
+      ...(c.insecure || saved.options.insecure ? { insecure: true } : {}),
+      ...(saved.options.caFile ? { caFile: saved.options.caFile } : {}),
+    },
+    auth: saved.auth,
+    context: c.env === undefined ? { dir, path: c.request } : { dir, path: c.request, env: c.env },
+  }
+  // The method's kind says how the saved message text is read, as the app's Invoke reads it (the schema is
+  // kept a while: the call reuses it).
+  const schema = await service.invoke('grpc.describe', { ...where, method: g.method })
+  if (!schema.ok) return schema
+  const kind = schema.value.services.flatMap((s) => s.methods).find((m) => m.full === g.method)?.kind
+  const call = await service.invoke('grpc.open', {
+    ...where,
+    method: g.method,
+    messages: savedMessages(
+      saved.messages.map((m) => m.text),
+      kind !== undefined && grpcSendsMany(kind),
+    ),
+    ...(g.deadlineMs !== undefined ? { deadlineMs: g.deadlineMs } : {}),
+    ...(g.maxMessageBytes !== undefined ? { maxMessageBytes: g.maxMessageBytes } : {}),
+    halfClose: true,
+    name: saved.name,
+  })
+  return call.ok ? ok({ sid: call.value.sid }) : call
+}
+
+/**
+ * The messages a saved request sends, as the app's composer reads its message text: one JSON object (`{}` when
+ * empty) for a unary or server-streaming call; for a client or bidi stream, each saved text a JSON array of
+ * messages, one object, or one object a line.
+ */
+function savedMessages(texts: string[], many: boolean): string[] {
+  if (!many) return [texts[0]?.trim() || '{}']
+  return texts.flatMap((text) => {
+    const trimmed = text.trim()
+    if (trimmed === '') return []
+    try {
+      const parsed = JSON.parse(trimmed) as unknown
+      return Array.isArray(parsed) ? parsed.map((m) => JSON.stringify(m)) : [trimmed]
+    } catch {
+      // Not one JSON value: one object a line (a bad one is refused by the call, naming it).
+      return trimmed.split('\n').filter((l) => l.trim() !== '')
+    }
+  })
+}
