@@ -156,4 +156,15 @@ test('near the frame’s bottom the hover card, placed by its drawn height, stay
     await page.screenshot({ path: test.info().outputPath(`hover-card-bottom-${scheme}.png`) })
   }
   await page.emulateMedia({ colorScheme: 'light' })
+  // A card drawn taller than its guess (a wrapped note, a larger font: here 86 px of padding) is placed by its drawn
+  // height: placed by the guess, its last lines would cover the row it names. Hovered afresh, so it is measured.
+  await page.mouse.move(head.x + 5, head.y - 40)
+  await expect(card).toBeHidden()
+  await page.addStyleTag({ content: '.hover-card { padding-bottom: 86px }' })
+  await hoverRow(page, sid)
+  const tall = await card.boundingBox()
+  if (!tall) throw new Error('no tall card')
+  expect(tall.height, 'the card is taller than before').toBeGreaterThan(box.height + 60)
+  expect(tall.y, 'tall card top inside the frame').toBeGreaterThanOrEqual(head.y - 0.5)
+  expect(tall.y + tall.height, 'tall card bottom above the hovered row').toBeLessThanOrEqual(row.y + 1)
 })
