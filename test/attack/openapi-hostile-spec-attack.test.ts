@@ -263,6 +263,45 @@ describe('an OpenAPI import of a hostile document', () => {
     )
   })
 
+  // The walk replaces each reference it meets by its target, which used to shorten a chain for every link met
+  // after it: with the schemas listed leaf first (C69 before C68 …), every link resolved; listed C0 first, the
+  // links more than 64 from the leaf stayed references. The same chain now resolves the same in either order.
+  it('a chain of 70 references resolves the same whichever of its links the walk meets first', async () => {
+    const chain = (order: 'leaf first' | 'head first'): string => {
+      const schemas: Obj = {}
+      const names = Array.from({ length: 70 }, (_, i) => i)
+      for (const i of order === 'leaf first' ? names.reverse() : names)
+        schemas[`C${i}`] =
+          i === 69 ? { type: 'string', example: 'end' } : { $ref: `#/components/schemas/C${i + 1}` }
+      const post = (ref: string): Obj => ({
+        post: { ...ok, requestBody: { content: { 'application/json': { schema: { $ref: ref } } } } },
+      })
+      const paths = { '/far': post('#/components/schemas/C2'), '/near': post('#/components/schemas/C10') }
+      // Components before paths: the walk meets the chain's own links before the operations' references.
+      return JSON.stringify({ ...head, components: { schemas }, paths })
+    }
+    const bodies = async (text: string): Promise<[Record<string, string>, string[]]> => {
+      const p = await plan(text)
+      const requests = p.children.map(
+        (c) => (c as { request: { url: string; body: { text: string } } }).request,
+      )
+      return [Object.fromEntries(requests.map((r) => [r.url, r.body.text])), p.unmapped]
+    }
+    const [leafFirst, leafNotes] = await bodies(chain('leaf first'))
+    const [headFirst, headNotes] = await bodies(chain('head first'))
+    // C2 is 67 references from the end: past 64 either way; C10 is 59.
+    expect(leafFirst).toEqual({ '{{baseUrl}}/far': '{}\n', '{{baseUrl}}/near': '"end"\n' })
+    expect(headFirst).toEqual(leafFirst)
+    const cut = (notes: string[]): string | undefined =>
+      notes.find((l) => l.includes('references to references'))
+    expect(cut(leafNotes)).toMatch(
+      /^5 "\$ref"s \(the first: #\/components\/schemas\/C[1-4]\) go through more than 64/,
+    )
+    expect(cut(headNotes)).toMatch(
+      /^5 "\$ref"s \(the first: #\/components\/schemas\/C[1-4]\) go through more than 64/,
+    )
+  })
+
   // A schema and a query parameter, each with a 1 MB example, named by 20 operations: each value counted once, so
   // a 2 MB file made 40 MB of bodies and query strings (2,000 operations: 4 GB). The examples together stop at
   // 32 MB, said once. ~3 s at load 16: the cut is only reached past 32 MB.
