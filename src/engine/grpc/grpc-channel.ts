@@ -22,6 +22,9 @@ export interface GrpcTarget {
   plaintext: boolean
 }
 
+/** The target schemes grpc-js resolves itself (its dns, ipv4, ipv6 and unix resolvers; unix-abstract in later versions). */
+const GRPC_JS_SCHEMES = new Set(['dns', 'ipv4', 'ipv6', 'unix', 'unix-abstract'])
+
 /** `host:port`, `grpc://host:port` (plaintext) or `grpcs://host:port` (TLS); the port defaults to 443. */
 export function parseGrpcTarget(text: string, plaintext: boolean): Result<GrpcTarget> {
   const foreign = checkUrlScheme('grpc', text)
@@ -44,6 +47,13 @@ export function parseGrpcTarget(text: string, plaintext: boolean): Result<GrpcTa
   const host = m[1] as string
   const port = m[2] === undefined ? 443 : Number(m[2])
   if (port < 1 || port > 65535) return fail('invalid_url', `Port ${port} is out of range (1–65535)`)
+  // grpc-js reads `name:rest` as a URI of its own when it has a resolver for `name`: `unix:50051` is the Unix
+  // socket ./50051, not a host named unix.
+  if (GRPC_JS_SCHEMES.has(host.toLowerCase()))
+    return fail(
+      'invalid_url',
+      `"${text.slice(0, 200)}" would be read as a ${host.toLowerCase()}: address by gRPC's library, which Flightdeck does not connect to; write the target as host:port (e.g. localhost:50051)`,
+    )
   return ok({ address: `${host}:${port}`, host: host.replace(/^\[|\]$/g, ''), port, plaintext: plain })
 }
 
