@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import { pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
 import { refusedPort, startHttpServer, type Fixture } from '../fixtures/servers'
-import { bodyText, done, eventsOf, makeService, send, sleep, spec } from './helpers'
+import { bodyText, done, eventsOf, makeService, send, sleep, spec, writeTemp } from './helpers'
 
 let server: Fixture
 let service: EngineService
@@ -141,6 +141,45 @@ describe('failures are typed errors with plain messages', () => {
     expect(server.requests.slice(before).map((q) => q.url)).toEqual(['/hello'])
   })
 
+  // undici writes the connection's own headers itself: it refused these in its words ('invalid keep-alive header')
+  // or dropped them without a word (Connection: X-Foo, Content-Length on a GET without a body).
+  it.each([
+    ['Keep-Alive', 'timeout=5', 'GET', 'cannot be sent: keeping the connection alive is the HTTP client'],
+    ['Upgrade', 'websocket', 'GET', 'cannot be sent: an HTTP request here does not switch protocols'],
+    ['Transfer-Encoding', 'chunked', 'POST', 'cannot be set: Flightdeck frames the body itself'],
+    [
+      'Connection',
+      'close, X-Foo',
+      'GET',
+      'can say only "close" or "keep-alive" (the HTTP client writes this header itself): "X-Foo" would not be sent',
+    ],
+    ['Content-Length', 'ten', 'POST', 'must be a number of bytes, not "ten"'],
+    ['Content-Length', '3', 'POST', 'says 3 bytes, but the body is 5 bytes'],
+    ['Content-Length', '5', 'GET', 'says 5 bytes, but the request has no body'],
+  ])(
+    'a %s header it cannot send as set (%s, %s) is refused in words, naming it',
+    async (name, value, method, why) => {
+      const before = server.requests.length
+      const body =
+        method === 'POST' ? { kind: 'text' as const, text: 'hello', contentType: 'text/plain' } : undefined
+      const headers = [{ name, value, enabled: true }]
+      const r = await send(
+        service,
+        spec(`${server.url}/echo`, { method, headers, ...(body ? { body } : {}) }),
+      )
+      expect(errorOf(r)).toMatchObject({ code: 'invalid_request' })
+      expect(errorOf(r).message).toContain(`Header "${name}" ${why}`)
+      done(await send(service, spec(`${server.url}/hello`)))
+      expect(server.requests.slice(before).map((q) => q.url)).toEqual(['/hello'])
+    },
+  )
+
+  it('a Connection: close set on the request is sent (it asks the server to close after answering)', async () => {
+    const headers = [{ name: 'Connection', value: 'close', enabled: true }]
+    done(await send(service, spec(`${server.url}/echo`, { headers })))
+    expect(server.requests.at(-1)?.headers.connection).toBe('close')
+  })
+
   it('response headers that never come hit the headers timeout', async () => {
     const e = errorOf(await send(service, spec(`${server.url}/hang`, {}, { headersTimeoutMs: 200 })))
     expect(e.code).toBe('timeout_headers')
@@ -171,6 +210,20 @@ describe('failures are typed errors with plain messages', () => {
       ),
     )
     expect(e.code).toBe('file')
+  })
+
+  it("a file body its Content-Length header belies is the request's error, not the server's", async () => {
+    const path = writeTemp('eleven.txt', 'hello world')
+    const headers = [{ name: 'Content-Length', value: '3', enabled: true }]
+    const r = await send(
+      service,
+      spec(`${server.url}/echo`, { method: 'PUT', headers, body: { kind: 'file', path } }),
+    )
+    expect(errorOf(r)).toMatchObject({
+      code: 'invalid_request',
+      message:
+        "The request body's size did not match the Content-Length header set on it: remove the header, and Flightdeck sets Content-Length from the body",
+    })
   })
 })
 

@@ -164,7 +164,14 @@ export function classifyError(error: unknown, where: string): AppError {
   if (code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS')) {
     return make('tls', `TLS handshake with ${where} failed`)
   }
-  if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' || code === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH') {
+  if (code === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH') {
+    // Ours, not the server's: a Content-Length set on the request that its body (a file, read as it goes) belied.
+    return make(
+      'invalid_request',
+      "The request body's size did not match the Content-Length header set on it: remove the header, and Flightdeck sets Content-Length from the body",
+    )
+  }
+  if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
     return make('reset', `The body from ${where} did not match its Content-Length`)
   }
   if (code.startsWith('Z_') || code.includes('BROTLI') || code.startsWith('ERR__ERROR')) {

@@ -67,3 +67,53 @@ export function checkBodyContentType(body: RequestBody, headers: HeaderList): Re
   const why = unsendable(type)
   return why ? fail('invalid_request', `The body's Content-Type has ${why}`) : ok(undefined)
 }
+
+/**
+ * Why a header set on an HTTP request cannot go as set, or undefined. Flightdeck's HTTP client (undici) writes the
+ * connection's own headers itself and refuses these with words that name nothing the person typed ('invalid
+ * keep-alive header'), or drops them without a word (a Connection option but close or keep-alive; a Content-Length
+ * on a GET without a body): refused here, before anything is sent. `bodyLength` is the body's size when it is known
+ * before sending (none, text, JSON, form), else null.
+ */
+export function checkFraming(headers: HeaderList, bodyLength: number | null): Result<void> {
+  let lengths = 0
+  for (const [name, value] of headers) {
+    const why = framingRefusal(name.toLowerCase(), value.trim(), bodyLength)
+    if (why) return fail('invalid_request', `Header "${name}" ${why}`)
+    if (name.toLowerCase() === 'content-length' && ++lengths > 1)
+      return fail('invalid_request', `Header "${name}" is set twice: ${LENGTH_FROM_BODY}`)
+  }
+  return ok(undefined)
+}
+
+const LENGTH_FROM_BODY = 'remove it, and Flightdeck sets Content-Length from the body'
+/** The Connection options undici sends: it writes `connection: close` or `connection: keep-alive` itself. */
+const CONNECTION_OPTIONS = new Set(['close', 'keep-alive'])
+
+function framingRefusal(name: string, value: string, bodyLength: number | null): string | undefined {
+  switch (name) {
+    case 'keep-alive':
+      return 'cannot be sent: keeping the connection alive is the HTTP client\'s to say (it sends "Connection: keep-alive" itself). Remove it; "Connection: close" asks the server to close the connection after answering'
+    case 'upgrade':
+      return 'cannot be sent: an HTTP request here does not switch protocols. For a WebSocket, use a WebSocket request; remove the header to send this one'
+    case 'transfer-encoding':
+      return 'cannot be set: Flightdeck frames the body itself (Content-Length when its size is known, chunked when not). Remove it'
+    case 'connection': {
+      const other = value.split(',').find((t) => !CONNECTION_OPTIONS.has(t.trim().toLowerCase()))
+      if (other === undefined) return undefined
+      const what = other.trim() ? `"${other.trim().slice(0, 100)}"` : 'an empty option'
+      return `can say only "close" or "keep-alive" (the HTTP client writes this header itself): ${what} would not be sent. Remove it, or keep only those`
+    }
+    case 'content-length': {
+      if (!/^\d+$/.test(value))
+        return `must be a number of bytes, not "${value.slice(0, 100)}": ${LENGTH_FROM_BODY}`
+      if (bodyLength !== null && Number(value) !== bodyLength) {
+        const body = bodyLength === 0 ? 'the request has no body' : `the body is ${bodyLength} bytes`
+        return `says ${value} bytes, but ${body}; only the body's own length can be sent: ${LENGTH_FROM_BODY}`
+      }
+      return undefined
+    }
+    default:
+      return undefined
+  }
+}

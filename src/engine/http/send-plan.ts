@@ -3,7 +3,8 @@ import { resolveOptions, type RequestBody, type RequestOptions, type RequestSpec
 import type { AppError } from '../../shared/result'
 import type { HeaderList } from '../../shared/timeline'
 import { VERSION } from '../version'
-import { checkBodyContentType, checkHeaderList, parseTargetUrl } from './request-checks'
+import { prepareBodySync } from './request-body'
+import { checkBodyContentType, checkFraming, checkHeaderList, parseTargetUrl } from './request-checks'
 
 /** What one `send` resolved once for all its copies. */
 export interface SendPlan {
@@ -29,13 +30,18 @@ export function planSend(spec: RequestSpec): SendPlan {
   const parsed = parseTargetUrl(spec.url, ['http', 'https'])
   const headers = checkHeaderList(spec.headers)
   const bodyType = headers.ok ? checkBodyContentType(spec.body, headers.value) : undefined
+  const framing = headers.ok
+    ? checkFraming(headers.value, prepareBodySync(spec.body)?.length ?? null)
+    : undefined
   const invalid = !parsed.ok
     ? parsed.error
     : !headers.ok
       ? headers.error
       : bodyType && !bodyType.ok
         ? bodyType.error
-        : undefined
+        : framing && !framing.ok
+          ? framing.error
+          : undefined
   if (invalid || !parsed.ok || !headers.ok) {
     return {
       method,
