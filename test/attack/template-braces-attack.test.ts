@@ -98,5 +98,8 @@ describe("a step's assertions naming 120,000 unknown variables", () => {
       `Unknown variables ${first} and 119,980 more in the step's assertions`,
     )
     expect(report.results[0]?.sids).toEqual([])
+    // The result keeps the names the message shows and how many more, not all 120,000 (a run keeps every result).
+    expect(report.results[0]?.unknown).toEqual(Array.from({ length: 20 }, (_, i) => `v${i}`))
+    expect(report.results[0]?.unknownLeftOut).toBe(119_980)
   }, 10_000)
 })

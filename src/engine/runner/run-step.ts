@@ -18,6 +18,7 @@ import type { AssertionResult, MissingValue, WebhookAssertionResult } from './ch
 import type { RunStats } from './stats'
 import type { RunScripts, StepScriptReports, StepScripts } from './script-step'
 import type { TraceSetting } from '../../shared/trace-context'
+import { UNKNOWN_NAMES_SHOWN } from '../send-rules/variables'
 import type { TraceOverride } from '../trace/run-trace'
 import type { BaseScopes } from '../scripts/script-scopes'
 import type { EmptySecrets } from '../send-rules/empty-secrets'
@@ -159,8 +160,10 @@ export interface StepResult {
   assertions: AssertionResult[]
   /** Extractions that gave their variable no value, each with why. */
   missing: MissingValue[]
-  /** Variables used that had no value. */
+  /** Variables used that had no value: the first UNKNOWN_NAMES_SHOWN, as the step's error names them. */
   unknown: string[]
+  /** How many more had no value and are not listed (a text can name hundreds of thousands). */
+  unknownLeftOut?: number
   /** Steps with `waitForWebhook` whose response passed: the wait and the checks on the call. */
   webhook?: WebhookOutcome
   /** Steps with `followJob` or `longPoll`: how the job went (then `status` and `timeMs` are the job's). */
@@ -257,7 +260,9 @@ export function result(
     passed,
     assertions,
     missing,
-    unknown,
+    // Kept as the message names them: a run holds every step's result, and 200,000 names a step was megabytes.
+    unknown: unknown.length > UNKNOWN_NAMES_SHOWN ? unknown.slice(0, UNKNOWN_NAMES_SHOWN) : unknown,
+    ...(unknown.length > UNKNOWN_NAMES_SHOWN ? { unknownLeftOut: unknown.length - UNKNOWN_NAMES_SHOWN } : {}),
   }
 }
 
