@@ -178,7 +178,7 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
       ])
       return createMqttHandlers(engine, resolve, tokens)
     }),
-    ...onFirstCall(['grpc.describe', 'grpc.open', 'grpc.send', 'grpc.end'], async () => {
+    ...onFirstCall(['grpc.describe', 'grpc.open', 'grpc.grpcurl', 'grpc.send', 'grpc.end'], async () => {
       const [{ createGrpcHandlers }, { manager, ready }, engine] = await Promise.all([
         import('./grpc/grpc-handlers'),
         collections.get(),

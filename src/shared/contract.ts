@@ -17,7 +17,7 @@ import type { CollectionChangedEvent, ImportReport } from './collection-schemas'
 import * as draft from './draft-schemas'
 import type { GraphqlTransport, PickedOperation } from './graphql'
 import * as graphql from './graphql-schemas'
-import type { GrpcMethodInfo, GrpcSchemaInfo } from './grpc'
+import type { GrpcMethodInfo, GrpcSchemaInfo, GrpcurlCall } from './grpc'
 import * as grpc from './grpc-schemas'
 import * as job from './async-schemas'
 import type { WebhookStatus } from './async-schemas'
@@ -286,6 +286,7 @@ const grpcCommands = {
     reply<GrpcSchemaInfo & { notes: string[]; template?: string }>(),
   ],
   'grpc.open': [grpc.grpcOpenPayload, reply<{ sid: string; method: GrpcMethodInfo }>()],
+  'grpc.grpcurl': [grpc.grpcGrpcurlPayload, reply<GrpcurlCall>()],
   'grpc.send': [grpc.grpcSendPayload, reply<{ seq: number; size: number }>()],
   'grpc.end': [grpc.grpcEndPayload, reply<{ halfClosed: boolean }>()],
 } as const satisfies CommandGroup

@@ -87,6 +87,19 @@ export const grpcOpenPayload = lazySchema(() =>
     .strict(),
 )
 
+/** Copy as grpcurl: the call's words with variables filled as Copy as curl fills them, and its auth as metadata. */
+export const grpcGrpcurlPayload = lazySchema(() =>
+  z
+    .object({
+      target,
+      metadata,
+      message: z.string().max(64 * 1024 * 1024),
+      auth: authSchema.optional(),
+      context: requestContextSchema.optional(),
+    })
+    .strict(),
+)
+
 export const grpcSendPayload = lazySchema(() =>
   z
     .object({ sid, message: z.string().max(64 * 1024 * 1024), context: requestContextSchema.optional() })

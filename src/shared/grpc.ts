@@ -68,6 +68,16 @@ export interface GrpcServiceInfo {
   methods: GrpcMethodInfo[]
 }
 
+/** What Copy as grpcurl writes of a call beside its schema's files and flags. */
+export interface GrpcurlCall {
+  target: string
+  /** The enabled metadata, with the auth's as the call sends it (a row set by hand of the same name wins). */
+  metadata: KeyValue[]
+  message: string
+  /** Said above the command: auth a gRPC call cannot send, left out. */
+  note?: string
+}
+
 export interface GrpcSchemaInfo {
   /** `reflection (grpc.reflection.v1)`, `reflection (grpc.reflection.v1alpha)`, or `proto files`. */
   source: string

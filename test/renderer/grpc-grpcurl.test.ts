@@ -95,7 +95,7 @@ beforeAll(async () => {
   cpSync(PROTO_DIR, join(dir, 'protos'), { recursive: true })
   file(
     'collection.yaml',
-    `flightdeck: 1\nname: Echo\nvariables:\n  bare: grpc://${server.target}\ngrpc:\n  importPaths: [protos]\n  protoFiles: [echo.proto]\n`,
+    `flightdeck: 1\nname: Echo\nvariables:\n  bare: grpc://${server.target}\n  who: ada\n  token:\n    secret: true\ngrpc:\n  importPaths: [protos]\n  protoFiles: [echo.proto]\n`,
   )
   const say = (proto: string): string =>
     [
@@ -137,6 +137,13 @@ beforeAll(async () => {
     'g/tls-insecure.yaml',
     say('').replace(`grpc://${server.target}`, tls) + 'options:\n  insecure: true\n',
   )
+  // A folder whose Bearer token is a secret; its requests inherit it, or set Basic or Digest of their own.
+  file('a/folder.yaml', 'auth:\n  type: bearer\n  token: "{{token}}"\n')
+  const asWho = (auth: string): string =>
+    `name: Who\nkind: grpc\nurl: "{{bare}}"\nheaders:\n  - name: x-user\n    value: "{{who}}"\nmessages:\n  - name: m\n    text: '{"text": "hi {{who}}"}'\ngrpc:\n  method: flightdeck.test.Echo/Say\n${auth}`
+  file('a/inherits.yaml', asWho(''))
+  file('a/basic.yaml', asWho('auth:\n  type: basic\n  username: "{{who}}"\n  password: pw\n'))
+  file('a/digest.yaml', asWho('auth:\n  type: digest\n  username: ada\n  password: pw\n'))
   engine = startEngine()
   store = engine.store()
   await openCollection(store, dir)
@@ -164,6 +171,32 @@ describe('Copy as grpcurl', () => {
       ['-d', '{"text": "hi"}'],
     ])
     expect(everyFileFound(parsed)).toEqual(['echo.proto', 'common/meta.proto'])
+  })
+
+  it('carries the Auth tab as Copy as curl does: variables filled, a secret as {{name}}, one a call cannot send said', async () => {
+    const copied = async (path: string): Promise<string> => {
+      await store.getState().openRequest(dir, path)
+      return store.getState().grpcurlFor()
+    }
+    const inherits = parse(shellWords(await copied('a/inherits.yaml')))
+    expect(inherits.positional).toEqual([server.target, 'flightdeck.test.Echo/Say'])
+    expect(inherits.flags.filter(([f]) => f === '-H' || f === '-d')).toEqual([
+      ['-H', 'x-user: ada'],
+      ['-H', 'authorization: Bearer {{token}}'],
+      ['-d', '{"text": "hi ada"}'],
+    ])
+    const basic = parse(shellWords(await copied('a/basic.yaml')))
+    expect(basic.flags.filter(([f]) => f === '-H')).toEqual([
+      ['-H', 'x-user: ada'],
+      ['-H', `authorization: Basic ${Buffer.from('ada:pw').toString('base64')}`],
+    ])
+    const digest = await copied('a/digest.yaml')
+    expect(digest.split('\n')[0]).toBe(
+      '# Digest auth not included: a gRPC call cannot send it (Flightdeck refuses the call)',
+    )
+    expect(parse(shellWords(digest.split('\n')[1] ?? '')).flags.filter(([f]) => f === '-H')).toEqual([
+      ['-H', 'x-user: ada'],
+    ])
   })
 
   it('a proto named from the collection folder gets that folder as an import path', async () => {

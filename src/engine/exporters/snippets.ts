@@ -8,6 +8,7 @@ import { applySimpleAuth } from '../auth/apply-auth'
 import { confineBody, type FileScope } from '../files/confine'
 import { graphqlSnippetRefusal, graphqlSnippetRequest } from '../graphql/graphql-snippet'
 import { snippetParams } from './snippet-multipart'
+import { snippetValues } from './snippet-values'
 import { sharedPool, TaskFailed, WorkerDied } from '../workers/pool'
 
 /**
@@ -20,16 +21,6 @@ const TARGETS: Record<SnippetTarget, [string, string]> = {
   'javascript-fetch': ['javascript', 'fetch'],
   'python-requests': ['python', 'requests'],
   go: ['go', 'native'],
-}
-
-/** The values a snippet fills in: secrets stay as `{{name}}` (a snippet is pasted into chats). */
-function snippetValues(vars: readonly ScopedVariable[]): Map<string, string> {
-  const values = new Map<string, string>()
-  for (const v of vars) {
-    if (v.secret) values.delete(v.name)
-    else values.set(v.name, v.value)
-  }
-  return values
 }
 
 /**

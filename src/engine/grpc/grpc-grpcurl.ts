@@ -1,5 +1,10 @@
 import { stat } from 'node:fs/promises'
 import { dirname, basename, isAbsolute, join, relative, resolve } from 'node:path'
+import type { AuthSpec } from '../../shared/collection'
+import type { GrpcurlCall } from '../../shared/grpc'
+import type { KeyValue, RequestSpec } from '../../shared/request'
+import { resolveRequest } from '../../shared/template'
+import { grpcAuthMetadata } from './grpc-auth'
 
 /**
  * The `-proto` and `-import-path` arguments grpcurl needs to load the schema Flightdeck loaded, run from the
@@ -61,4 +66,47 @@ async function firstFile(candidates: string[]): Promise<string | null> {
     }
   }
   return null
+}
+
+/**
+ * The call's target, metadata and message as Copy as curl writes a request: variables filled in from the
+ * collection and environment, except secrets, which stay as `{{name}}` (a command is pasted into chats), and
+ * dynamic values as their names. The auth (its own, or the one inherited, `auth`) goes as metadata by the rule
+ * a call sends it with (grpc-auth.ts); one a call cannot send is left out, said in a note.
+ */
+export function grpcurlCall(
+  call: { target: string; metadata: KeyValue[]; message: string },
+  auth: AuthSpec,
+  vars: ReadonlyMap<string, string>,
+): GrpcurlCall {
+  const keep = { uuid: () => '{{$uuid}}', now: () => 0, random: () => 0 }
+  const carrier: RequestSpec = {
+    method: 'POST',
+    url: call.target,
+    headers: call.metadata.filter((m) => m.enabled && m.name.trim() !== ''),
+    body: { kind: 'json', text: call.message },
+    options: {},
+  }
+  const resolved = resolveRequest(carrier, auth, vars, keep)
+  const body = resolved.spec.body
+  const message = body.kind === 'json' ? body.text : call.message
+  const metadata = grpcAuthMetadata(resolved.spec.headers, resolved.auth)
+  if (metadata.ok) {
+    // The auth's rows named as gRPC metadata is (lower case: `authorization`); the person's as typed.
+    const typed = new Set(resolved.spec.headers)
+    const rows = metadata.value.map((m) => (typed.has(m) ? m : { ...m, name: m.name.toLowerCase() }))
+    return { target: resolved.spec.url, metadata: rows, message }
+  }
+  const kind =
+    resolved.auth.type === 'digest'
+      ? 'Digest auth'
+      : resolved.auth.type === 'oauth2'
+        ? 'OAuth 2.0 token'
+        : 'API key in the query'
+  return {
+    target: resolved.spec.url,
+    metadata: resolved.spec.headers,
+    message,
+    note: `# ${kind} not included: a gRPC call cannot send it (Flightdeck refuses the call)`,
+  }
 }

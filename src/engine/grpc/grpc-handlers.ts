@@ -12,7 +12,10 @@ import { confineGrpcTls } from '../files/confine-tls'
 import type { StreamEngine } from '../streams/stream-engine'
 import type { GrpcEngine } from './grpc-engine'
 import { grpcAuthMetadata } from './grpc-auth'
-import { grpcurlProtoArgs } from './grpc-grpcurl'
+import { grpcurlCall, grpcurlProtoArgs } from './grpc-grpcurl'
+import { effectiveAuth } from '../send-rules/auth-chain'
+import { authChainFor } from '../collections/handlers'
+import { snippetValues } from '../exporters/snippet-values'
 import { grpcEngineFor, grpcEngineIfAny } from './grpc-registry'
 
 /**
@@ -22,13 +25,14 @@ import { grpcEngineFor, grpcEngineIfAny } from './grpc-registry'
  * may not leave it (as body files). The request's auth (its own or inherited) goes as metadata, as a run sends it.
  */
 
-type Handler<K extends 'grpc.describe' | 'grpc.open' | 'grpc.send' | 'grpc.end'> = (
+type Handler<K extends 'grpc.describe' | 'grpc.open' | 'grpc.grpcurl' | 'grpc.send' | 'grpc.end'> = (
   p: CommandRequest<K>,
 ) => Promise<Result<CommandResponse<K>>>
 
 export interface GrpcHandlers {
   'grpc.describe': Handler<'grpc.describe'>
   'grpc.open': Handler<'grpc.open'>
+  'grpc.grpcurl': Handler<'grpc.grpcurl'>
   'grpc.send': Handler<'grpc.send'>
   'grpc.end': Handler<'grpc.end'>
 }
@@ -144,6 +148,14 @@ export function createGrpcHandlers(deps: GrpcHandlerDeps): GrpcHandlers {
         },
         { ...place(context), ...(name ? { name } : {}) },
       )
+    },
+    'grpc.grpcurl': async (p) => {
+      if (deps.ready) await deps.ready
+      // As Copy as curl: the scope's values with secrets left as their names, the auth its own or inherited.
+      const vars = await deps.manager.scope(p.context, false)
+      if (!vars.ok) return vars
+      const auth = effectiveAuth(authChainFor(deps.manager, p.context, p.auth ?? { type: 'none' }))
+      return ok(grpcurlCall(p, auth, snippetValues(vars.value)))
     },
     'grpc.send': async (p) => {
       const texts = await resolve([p.message], p.context)

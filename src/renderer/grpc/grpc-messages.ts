@@ -44,6 +44,8 @@ export function grpcurlCommand(o: {
   deadlineS: number | null
   method: string
   message: string
+  /** A line said above the command (auth the call cannot send, left out). */
+  note?: string
 }): string {
   const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
   const parts = ['grpcurl']
@@ -57,5 +59,5 @@ export function grpcurlCommand(o: {
   if (o.deadlineS !== null) parts.push('-max-time', String(o.deadlineS))
   if (o.message.trim() !== '') parts.push('-d', q(o.message.trim()))
   parts.push(q(o.target.replace(/^grpcs?:\/\//, '')), q(o.method))
-  return parts.join(' ')
+  return `${o.note ? `${o.note}\n` : ''}${parts.join(' ')}`
 }

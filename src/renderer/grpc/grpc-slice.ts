@@ -288,18 +288,31 @@ export function createGrpcSlice(client: ApiClient): StateCreator<AppState, [], [
       const own = grpcSchemaSource(g)
       const draft = selectActiveDraft(get())
       const deadline = Number(g.deadline)
-      return grpcurlCommand({
+      // Variables filled and the Auth tab (its own or inherited) as metadata, as Copy as curl writes a request.
+      const words = await client.invoke('grpc.grpcurl', {
         target,
+        metadata: draft.headers,
+        message: g.message,
+        auth: draft.auth,
+        ...contextOf(get()),
+      })
+      const typed = { target, metadata: draft.headers, message: g.message }
+      const call = words.ok
+        ? words.value
+        : { ...typed, note: `# ${words.error.message}: variables and auth are left as typed` }
+      return grpcurlCommand({
+        target: call.target,
+        ...(call.note ? { note: call.note } : {}),
         plaintext: g.plaintext,
         insecure: g.insecure,
         // The saved request's CA file as the call trusts it: named from the collection folder, where it is run.
         ...(g.plaintext ? {} : activeCaFile(get())),
-        metadata: draft.headers,
+        metadata: call.metadata,
         protoFiles: protos?.files ?? (own.kind === 'proto' ? own.files : []),
         importPaths: protos?.importPaths ?? (own.kind === 'proto' ? own.importPaths : []),
         deadlineS: g.deadline.trim() !== '' && deadline > 0 ? deadline : null,
         method: g.method,
-        message: g.message,
+        message: call.message,
       })
     },
 
