@@ -158,6 +158,34 @@ describe('values that would end their place in a .bru file', () => {
     expect((pm.value.skipped ?? []).filter((l) => l.includes('another environment took'))).toHaveLength(2)
   })
 
+  it('two folders that would write one (Team and team; pay\\rments and pay%0Dments) are each exported, the later renamed', async () => {
+    const dir = join(root, 'folder-twins')
+    const folders = ['Team', 'team', 'pay\rments', 'pay%0Dments']
+    for (const [i, f] of folders.entries()) {
+      mkdirSync(join(dir, f), { recursive: true })
+      writeFileSync(join(dir, f, 'folder.yaml'), `variables:\n  which: "f${i}"\n`)
+      writeFileSync(join(dir, f, 'list.yaml'), `name: List\nmethod: GET\nurl: 'http://127.0.0.1:1/${i}'\n`)
+    }
+    writeFileSync(join(dir, 'collection.yaml'), 'flightdeck: 1\nname: FolderTwins\n')
+    expect((await service.invoke('collection.open', { dir })).ok).toBe(true)
+    const to = join(root, 'folder-twins-bruno')
+    const out = await service.invoke('export.collection', { dir, format: 'bruno', file: to })
+    if (!out.ok) throw new Error(out.error.message)
+    const files = [...filesUnder(to)]
+    // Every folder's settings and every request are there, each in a folder of its own.
+    const settings = files
+      .filter(([p]) => p.endsWith('folder.bru'))
+      .map(([, t]) => /which: (f\d)/.exec(t)?.[1])
+    expect(settings.sort()).toEqual(['f0', 'f1', 'f2', 'f3'])
+    const lists = files.filter(([p]) => p.endsWith('list.bru'))
+    expect(lists.map(([, t]) => /127\.0\.0\.1:1\/(\d)/.exec(t)?.[1]).sort()).toEqual(['0', '1', '2', '3'])
+    expect(new Set(lists.map(([p]) => p.toLowerCase())).size).toBe(4)
+    const renamed = (out.value.skipped ?? []).filter((l) =>
+      / \(another folder took (team|pay%0Dments)\/\)$/i.test(l),
+    )
+    expect(renamed).toHaveLength(2)
+  })
+
   it('a .bru header value with lone CRs stays one value on import: no block ends inside it', async () => {
     const bruno = join(root, 'from-bruno')
     mkdirSync(bruno)

@@ -381,6 +381,7 @@ export async function exportBruno(
   )
   // `a.yaml` and `a.yml` (or `A.yaml` and `a.yaml`, on a disk that ignores case) would write one a.bru.
   const taken = new Set(['bruno.json', 'collection.bru'])
+  const folders = new Set(['environments/'])
   const walk = (f: ExportFolder, dir: string): void => {
     f.children.forEach((c, i) => {
       const segment = withoutControls(lastSegment(c.path))
@@ -397,9 +398,15 @@ export async function exportBruno(
         files.set(path, text)
         return
       }
-      escapedOnDisk(c.path, `${dir}${segment}/`, skipped)
-      taken.add(`${dir}${segment}/folder.bru`.toLowerCase())
-      const sub = `${dir}${segment}/`
+      // `Team` and `team` (one folder on a disk that ignores case), or `pay\rments` and `pay%0Dments`, would write
+      // one folder.bru over the other and put both folders' requests in one.
+      let sub = `${dir}${segment}/`
+      for (let n = 2; folders.has(sub.toLowerCase()); n++) sub = `${dir}${segment}-${n}/`
+      if (sub !== `${dir}${segment}/`)
+        skipped.push(`${withoutControls(c.path)}: exported as ${sub} (another folder took ${dir}${segment}/)`)
+      else escapedOnDisk(c.path, sub, skipped)
+      folders.add(sub.toLowerCase())
+      taken.add(`${sub}folder.bru`.toLowerCase())
       const name = holdableName(c.name, lastSegment(c.path), c.path, skipped)
       const meta = block('meta', [pair('name', name), pair('seq', String(i + 1))])
       files.set(`${sub}folder.bru`, settingsFile(meta, c.variables, c.auth, c.path, skipped, c.scripts))
