@@ -36,6 +36,8 @@ interface ProfileNode {
 
 interface TraceData {
   url?: string
+  /** A TimeStamp event's text (console.timeStamp). */
+  message?: string
   functionName?: string
   type?: string
   stackTrace?: StackFrame[]
@@ -67,13 +69,34 @@ export function pageThread(events: readonly TraceEvent[], pageOrigin: string): {
   return { pid: script.pid, tid: script.tid }
 }
 
-/** The CPU time (ms) of every main-thread task of the page (RunTask events of its thread). */
-export function mainThreadTaskCpu(trace: Buffer, pageOrigin: string): number[] {
+/**
+ * What the bench's page stamps (console.timeStamp) where its measured span starts: the tasks before it are the
+ * bench's own (starting the trace's JS profiler is a 60-80 ms task of the page's thread), not the app's.
+ */
+export const SPAN_START_STAMP = 'flightdeck-bench-span-start'
+
+/** The trace time (µs) of the page thread's span-start stamp; without one the trace cannot be read. */
+export function spanStart(events: readonly TraceEvent[], pid: number, tid: number): number {
+  const stamp = events.find(
+    (e) =>
+      e.name === 'TimeStamp' && e.pid === pid && e.tid === tid && e.args?.data?.message === SPAN_START_STAMP,
+  )
+  if (stamp?.ts === undefined) throw new Error(`the trace holds no ${SPAN_START_STAMP} stamp of the page`)
+  return stamp.ts
+}
+
+/**
+ * The CPU time (ms) of every main-thread task of the page (RunTask events of its thread); with `fromStamp`, only
+ * the tasks that start at or after the page's span-start stamp.
+ */
+export function mainThreadTaskCpu(trace: Buffer, pageOrigin: string, fromStamp = false): number[] {
   const events = traceEvents(trace)
   const { pid, tid } = pageThread(events, pageOrigin)
+  const from = fromStamp ? spanStart(events, pid, tid) : -Infinity
   const out: number[] = []
   for (const e of events)
-    if (e.pid === pid && e.tid === tid && e.name === 'RunTask' && e.ph === 'X') out.push((e.tdur ?? 0) / 1000)
+    if (e.pid === pid && e.tid === tid && e.name === 'RunTask' && e.ph === 'X' && (e.ts ?? 0) >= from)
+      out.push((e.tdur ?? 0) / 1000)
   return out
 }
 
@@ -172,11 +195,20 @@ export interface TaskSummary {
   functions: [string, number][]
 }
 
-/** The `count` longest tasks of the page's thread by CPU time, each broken down (see TaskSummary). */
-export function longestTasks(events: readonly TraceEvent[], pageOrigin: string, count = 8): TaskSummary[] {
+/**
+ * The `count` longest tasks of the page's thread by CPU time, each broken down (see TaskSummary); with
+ * `fromStamp`, among the tasks from the page's span-start stamp on.
+ */
+export function longestTasks(
+  events: readonly TraceEvent[],
+  pageOrigin: string,
+  count = 8,
+  fromStamp = false,
+): TaskSummary[] {
   const { pid, tid } = pageThread(events, pageOrigin)
+  const from = fromStamp ? spanStart(events, pid, tid) : -Infinity
   const mine = events
-    .filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X' && e.ts !== undefined)
+    .filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X' && e.ts !== undefined && e.ts >= from)
     .sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0) || (b.dur ?? 0) - (a.dur ?? 0))
   const tasks = mine.filter((e) => e.name === 'RunTask')
   if (tasks.length === 0) return []
