@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react'
+import { flushSync } from 'react-dom'
 import { scaledWindow } from './scaled-window'
 
 /**
@@ -51,7 +52,11 @@ export function ScaledList<A = never>({
   /** The scrollTop this list set itself: its scroll event must not move the anchor (a search hit's, say). */
   const ownScroll = useRef<number | null>(null)
 
+  /** True until the list is scrolled (by the person or by itself): its scrollTop is then still 0. */
+  const atTop = useRef(true)
+
   const setScrollTop = (el: HTMLDivElement, top: number): void => {
+    atTop.current = false
     el.scrollTop = top
     ownScroll.current = el.scrollTop
     setView({ scrollTop: el.scrollTop, height: el.clientHeight })
@@ -59,6 +64,7 @@ export function ScaledList<A = never>({
 
   /** Read the scroll position after the browser moved it; the person scrolled, so keep their top edge. */
   const sync = (el: HTMLDivElement): void => {
+    atTop.current = false
     setView({ scrollTop: el.scrollTop, height: el.clientHeight })
     if (ownScroll.current !== null && Math.abs(ownScroll.current - el.scrollTop) < 1) return
     ownScroll.current = null
@@ -68,12 +74,17 @@ export function ScaledList<A = never>({
     }
   }
 
+  // The list's height is read in the ResizeObserver's callbacks, the first of them in the frame that lays the
+  // new list out (after its layout, before its paint), and the rows for it are rendered there at once, so that
+  // frame shows the pane full. Read in the commit that mounts the list, it forced a layout of the whole page
+  // inside that commit's task: a live burst's task applying a batch laid out the timeline's new rows (1-7 ms).
   useLayoutEffect(() => {
     const el = ref.current
     if (!el) return
-    const measure = (): void => setView({ scrollTop: el.scrollTop, height: el.clientHeight })
-    measure()
-    const ro = new ResizeObserver(measure)
+    const ro = new ResizeObserver(() => {
+      const next = { scrollTop: el.scrollTop, height: el.clientHeight }
+      flushSync(() => setView((v) => (v.scrollTop === next.scrollTop && v.height === next.height ? v : next)))
+    })
     ro.observe(el)
     return () => ro.disconnect()
   }, [])
@@ -85,15 +96,21 @@ export function ScaledList<A = never>({
   }, [w.first, w.last, onRange])
 
   useLayoutEffect(() => {
-    const el = ref.current
-    if (!el || !keepTop) return
-    const now = scaledWindow(count, rowHeight, el.scrollTop, el.clientHeight)
-    const was = anchor.current
-    if (was === null) {
-      anchor.current = { value: keepTop.anchorOf(now.offsetRows), below: 0 }
+    if (!keepTop) return
+    if (anchor.current === null) {
+      // The first rows: the list is where this render drew it from.
+      anchor.current = { value: keepTop.anchorOf(w.offsetRows), below: 0 }
       return
     }
+    const el = ref.current
+    if (!el) return
+    const was = anchor.current
     const want = Math.max(0, keepTop.offsetOf(was.value) - was.below)
+    // Still at the top it mounted at, and the anchor still there: nothing to move, and reading the position
+    // would force a layout of the page inside this commit (a body opened during a live burst gets its first
+    // lines in the task applying a batch, which then laid out the timeline's new rows).
+    if (atTop.current && want < 0.01) return
+    const now = scaledWindow(count, rowHeight, el.scrollTop, el.clientHeight)
     if (Math.abs(want - now.offsetRows) > 0.01) setScrollTop(el, now.scrollTopForOffset(want))
     // Only new rows (a new keepTop) move the view; the count changes with them.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -103,6 +120,17 @@ export function ScaledList<A = never>({
   useLayoutEffect(() => {
     const el = ref.current
     if (!el || seq === undefined || !scrollTo) return
+    // Still at its top and asked for the top (a body just opened): no scroll, and no read of the position
+    // forcing a layout inside the commit that mounted the list.
+    const index = scrollTo.index
+    if (
+      atTop.current &&
+      (scrollTo.align === 'top' ? w.scrollTopForOffset(index) : w.scrollTopFor(index, 0)) < 1
+    ) {
+      if (keepTop)
+        anchor.current = { value: scrollTo.anchor ?? keepTop.anchorOf(index), below: index - w.offsetRows }
+      return
+    }
     const top =
       scrollTo.align === 'top'
         ? w.scrollTopForOffset(scrollTo.index)
