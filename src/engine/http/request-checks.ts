@@ -5,7 +5,11 @@ import type { HeaderList } from '../../shared/timeline'
 /** Checks every session kind (HTTP, SSE, WebSocket) runs on what a person typed, before anything is sent. */
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
-const HAS_SCHEME = /^[a-zA-Z][a-zA-Z\d+.-]*:\/\//
+/**
+ * A scheme typed before a slash or backslash: `http://`, and `http:/host` or `http:\\host`, which URL parsers (and
+ * browsers) read as `http://host`; without it, `http://` was put in front and `http:/host` went to a host named http.
+ */
+const HAS_SCHEME = /^[a-zA-Z][a-zA-Z\d+.-]*:[/\\]/
 /** What undici and Node refuse in a header value (their rule): a C0 control but tab, DEL, or a character past U+00FF. */
 const UNSENDABLE = /[^\t\x20-\x7e\x80-\xff]/u
 

@@ -43,8 +43,11 @@ export function graphqlUrlMode(transport: GraphqlTransport): UrlMode {
   return transport === 'sse' || transport === 'sse-single' ? 'graphql-sse' : 'graphql-ws'
 }
 
-/** A scheme written out (`mqtt://…`); a URL without one is left to the mode's default scheme. */
-const TYPED_SCHEME = /^\s*([a-zA-Z][a-zA-Z\d+.-]*):\/\//
+/**
+ * A scheme written out (`mqtt://…`, also `mqtt:/…` and `mqtt:\\…`, which URL parsers read the same way); a URL
+ * without one is left to the mode's default scheme.
+ */
+const TYPED_SCHEME = /^\s*([a-zA-Z][a-zA-Z\d+.-]*):[/\\]/
 
 /** The schemes a mode takes, as a person reads them: "ws:// or wss://". */
 export function schemesOf(mode: UrlMode): string {
