@@ -150,11 +150,18 @@ describe('HAR export redacts credentials unless asked not to', () => {
       dir,
       id: 'e',
       name: 'E',
-      variables: [{ name: 'spaced', value: spaced, secret: true }],
+      variables: [
+        { name: 'spaced', value: spaced, secret: true },
+        // Read as a form, the query `json&more` would end at the `&`: `json` alone is not the secret.
+        { name: 'amp', value: 'json&more', secret: true },
+      ],
     })
     const context = { dir, path: 'r.yaml', env: 'e' }
     const sids: string[] = []
-    for (const url of [`${base}/p/{{spaced}}?q={{spaced}}`, `${base}/t?access_token=${typedEncoded}`]) {
+    for (const url of [
+      `${base}/p/{{spaced}}?q={{spaced}}&a={{amp}}`,
+      `${base}/t?access_token=${typedEncoded}`,
+    ]) {
       const request: RequestSpec = { method: 'GET', url, headers: [], body: { kind: 'none' }, options: {} }
       const r = await service.invoke('request.send', { request, auth: { type: 'none' }, context })
       if (!r.ok) throw new Error(r.error.message)
@@ -167,6 +174,7 @@ describe('HAR export redacts credentials unless asked not to', () => {
       expect(text).not.toContain(leaked)
     expect(text).toContain('/p/[redacted]?q=[redacted]')
     expect(text).toContain('access_token=[redacted]')
+    expect(text).not.toContain('application/[redacted]')
   })
 
   it('with includeSecrets the export keeps what was sent', async () => {

@@ -50,8 +50,18 @@ function writtenForms(value: string): string[] {
   url.pathname = `/${value}`
   url.search = value
   const query = url.search.slice(1)
-  out.push(url.pathname.slice(1), query, new URLSearchParams(`v=${query}`).get('v') ?? value)
-  return out.filter((form) => form.length >= MIN_SECRET_LENGTH)
+  out.push(url.pathname.slice(1), query, formDecoded(query))
+  // A form the parser shortened (`../` resolved, a tab dropped) would redact other text that holds it.
+  return out.filter((form) => form.length >= value.length)
+}
+
+/** A query value read back as a form reads it (`+` a space), whole: an `&` in it does not end it here. */
+function formDecoded(query: string): string {
+  try {
+    return decodeURIComponent(query.replace(/\+/g, ' '))
+  } catch {
+    return query
+  }
 }
 
 function redactPairs(
