@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 import type { EngineService } from '../engine/service'
 import { grpcSendsMany } from '../shared/grpc'
 import { fail, ok, type Result } from '../shared/result'
+import { savedGrpcMessages } from '../engine/grpc/grpc-saved-messages'
 import { readGivenVariables, useSessionVariables } from './env-var-args'
 
 /**
@@ -140,7 +141,7 @@ export async function openSavedGrpc(
   const call = await service.invoke('grpc.open', {
     ...where,
     method: g.method,
-    messages: savedMessages(
+    messages: savedGrpcMessages(
       saved.messages.map((m) => m.text),
       kind !== undefined && grpcSendsMany(kind),
     ),
@@ -150,24 +151,4 @@ export async function openSavedGrpc(
     name: saved.name,
   })
   return call.ok ? ok({ sid: call.value.sid }) : call
-}
-
-/**
- * The messages a saved request sends, as the app's composer reads its message text: one JSON object (`{}` when
- * empty) for a unary or server-streaming call; for a client or bidi stream, each saved text a JSON array of
- * messages, one object, or one object a line.
- */
-function savedMessages(texts: string[], many: boolean): string[] {
-  if (!many) return [texts[0]?.trim() || '{}']
-  return texts.flatMap((text) => {
-    const trimmed = text.trim()
-    if (trimmed === '') return []
-    try {
-      const parsed = JSON.parse(trimmed) as unknown
-      return Array.isArray(parsed) ? parsed.map((m) => JSON.stringify(m)) : [trimmed]
-    } catch {
-      // Not one JSON value: one object a line (a bad one is refused by the call, naming it).
-      return trimmed.split('\n').filter((l) => l.trim() !== '')
-    }
-  })
 }

@@ -94,6 +94,11 @@ beforeAll(async () => {
     'g/5-digest.yaml',
     `name: Digest\nkind: grpc\nurl: "{{echo}}"\nauth:\n  type: digest\n  username: ada\n  password: pw\ngrpc:\n  method: flightdeck.test.Echo/Say\n`,
   )
+  // A client stream saved by the app: its editor's text, a JSON array, is the request's one message.
+  file(
+    'g/6-array.yaml',
+    `name: Array\nkind: grpc\nurl: "{{echo}}"\nmessages:\n  - name: message\n    text: '[{"value": 1}, {"value": 2}]'\ngrpc:\n  method: flightdeck.test.Echo/Sum\nassertions:\n  - kind: json\n    path: $.count\n    equals: 2\n`,
+  )
   file(
     'g/4-protos.yaml',
     [
@@ -169,6 +174,7 @@ describe('gRPC requests in a collection', () => {
         false,
         "A gRPC call cannot send Digest auth (it sends Basic, Bearer or an API key in a header as metadata): set the request's Auth to one of them or None, or put the credential in Metadata. Nothing was sent",
       ],
+      ['g/6-array.yaml', true, null],
     ])
     expect(code).toBe(1)
   })

@@ -1,4 +1,4 @@
-import { STATUS_NAMES, grpcStatusText, type GrpcStatusInfo } from '../../shared/grpc'
+import { STATUS_NAMES, grpcSendsMany, grpcStatusText, type GrpcStatusInfo } from '../../shared/grpc'
 import type { GrpcRequest } from '../../shared/grpc-request'
 import type { RequestSpec } from '../../shared/request'
 import type { AuthSpec } from '../../shared/collection'
@@ -8,6 +8,7 @@ import { confinePath, type FileScope } from '../files/confine'
 import { checkCount, type AssertionResult } from '../runner/checks'
 import { refusedStep, type StreamDeps, type StreamStepOutcome } from '../runner/stream-step'
 import { grpcAuthMetadata } from './grpc-auth'
+import { savedGrpcMessages } from './grpc-saved-messages'
 import { grpcEngineFor } from './grpc-registry'
 import { streamLogCutText } from '../../shared/stream-log-cut'
 
@@ -44,29 +45,39 @@ export async function runGrpcStep(deps: StreamDeps, input: GrpcStepInput): Promi
   if (!metadata.ok) return refusedStep(metadata.error, started)
   const engine = await grpcEngineFor(deps.streams)
   const scope = input.files
+  const place = {
+    base: scope?.root ?? process.cwd(),
+    ...(scope
+      ? { confine: (abs: string, what: string): Promise<Result<string>> => confinePath(abs, scope, what) }
+      : {}),
+  }
+  const call = {
+    target: spec.url,
+    metadata: metadata.value,
+    schema: grpc.proto?.length
+      ? { kind: 'proto' as const, files: grpc.proto, importPaths: grpc.importPaths ?? [] }
+      : { kind: 'reflection' as const },
+    tls: {
+      plaintext: /^grpc:\/\//i.test(spec.url.trim()),
+      insecure: spec.options.insecure,
+      caFile: spec.options.caFile,
+    },
+  }
+  // The method's kind says how the saved message text is read, as the app reads it (the schema is kept: the
+  // call below reuses it).
+  const schema = await engine.schema({ ...call, ...place })
+  if (!schema.ok) return refusedStep(schema.error, started)
+  const method = schema.value.method(grpc.method)
+  if (!method.ok) return refusedStep(method.error, started)
   const opened = await engine.open(
     {
-      target: spec.url,
+      ...call,
       method: grpc.method,
-      messages: input.messages,
-      metadata: metadata.value,
-      schema: grpc.proto?.length
-        ? { kind: 'proto', files: grpc.proto, importPaths: grpc.importPaths ?? [] }
-        : { kind: 'reflection' },
-      tls: {
-        plaintext: /^grpc:\/\//i.test(spec.url.trim()),
-        insecure: spec.options.insecure,
-        caFile: spec.options.caFile,
-      },
+      messages: savedGrpcMessages(input.messages, grpcSendsMany(method.value.info.kind)),
       deadlineMs: grpc.deadlineMs,
       maxMessageBytes: grpc.maxMessageBytes,
     },
-    {
-      base: scope?.root ?? process.cwd(),
-      ...(scope
-        ? { confine: (abs: string, what: string): Promise<Result<string>> => confinePath(abs, scope, what) }
-        : {}),
-    },
+    place,
   )
   if (!opened.ok) return refusedStep(opened.error, started)
   const sid = opened.value.sid
