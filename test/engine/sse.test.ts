@@ -153,6 +153,26 @@ describe('SSE sessions', () => {
     ])
   })
 
+  it('a connection or framing header the HTTP client cannot send is refused naming it, before any connection', async () => {
+    const before = server.requests.length
+    const post = { method: 'POST', body: { kind: 'json' as const, text: '{"stream":true}' } }
+    const cases: [string, string, RegExp][] = [
+      ['Keep-Alive', 'timeout=5', /^Header "Keep-Alive" cannot be sent: keeping the connection alive/],
+      ['Content-Length', '3', /^Header "Content-Length" says 3 bytes, but the body is 15 bytes/],
+    ]
+    for (const [name, value, words] of cases) {
+      const sid = await open(req('/llm?n=1', { ...post, headers: [{ name, value, enabled: true }] }), {
+        reconnect: true,
+        retryMs: 5,
+      })
+      const { final } = await settle(service, sid)
+      expect(final.type === 'error' && final.code).toBe('invalid_request')
+      expect(final.type === 'error' && final.message).toMatch(words)
+      expect(rec.of(sid).some((e) => e.type === 'request-sent' || e.type === 'retry')).toBe(false)
+    }
+    expect(server.requests.length).toBe(before)
+  })
+
   it('parses by the spec over a real socket: BOM, CR/LF/CRLF split across chunks, multi-line data, comments, UTF-8 cut in half', async () => {
     const euro = Buffer.from('€') // e2 82 ac
     const pieces: (string | Buffer)[] = [

@@ -6,6 +6,8 @@ import type { HeaderList } from '../../shared/timeline'
 import type { Clock } from '../clock'
 import { MAX_RESPONSE_HEADER_BYTES } from '../http/errors'
 import { hasHeader } from '../http/http-headers'
+import { prepareBodySync } from '../http/request-body'
+import { checkBodyContentType, checkFraming } from '../http/request-checks'
 import { checkHeaderList, ownedConnector, parseStreamUrl, type SocketOwner } from '../streams/stream-plumbing'
 import { VERSION } from '../version'
 
@@ -31,7 +33,7 @@ export function composeStreamRequest(
   owner: SocketOwner,
 ): StreamRequest {
   const url = parseStreamUrl(spec.url, ['http', 'https'])
-  const headers = checkHeaderList(spec.headers)
+  const headers = checkStreamHeaders(spec)
   const handSet = headers.ok ? headers.value.find(([k]) => k.toLowerCase() === 'last-event-id') : undefined
   const ca = url.ok && headers.ok ? readCa(options.caFile) : null
   const invalid = !url.ok ? url.error : !headers.ok ? headers.error : ca && !ca.ok ? ca.error : null
@@ -63,6 +65,20 @@ export function composeStreamRequest(
     agent,
     handSetEventId: handSet?.[1],
   }
+}
+
+/**
+ * The request's headers, checked as a send checks them (request-checks.ts): the stream goes through the same
+ * HTTP client (undici), which refuses a Keep-Alive, Upgrade or Transfer-Encoding header, or a Content-Length its
+ * body belies, in words that name nothing the person typed. Refused here, naming the header, before any connection.
+ */
+export function checkStreamHeaders(spec: RequestSpec): Result<HeaderList> {
+  const headers = checkHeaderList(spec.headers)
+  if (!headers.ok) return headers
+  const bodyType = checkBodyContentType(spec.body, headers.value)
+  if (!bodyType.ok) return bodyType
+  const framing = checkFraming(headers.value, prepareBodySync(spec.body)?.length ?? null)
+  return framing.ok ? headers : framing
 }
 
 export function withStreamHeaders(headers: HeaderList): HeaderList {

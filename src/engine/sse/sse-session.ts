@@ -10,12 +10,7 @@ import type { SessionAttempt } from '../sessions/kernel/session-attempt'
 import { SessionKernel } from '../sessions/kernel/session-kernel'
 import type { SessionTransport } from '../sessions/kernel/session-transport'
 import type { StreamLog } from '../streams/stream-log'
-import {
-  checkHeaderList,
-  parseStreamUrl,
-  type SocketOwner,
-  type StreamContext,
-} from '../streams/stream-plumbing'
+import { parseStreamUrl, type SocketOwner, type StreamContext } from '../streams/stream-plumbing'
 import {
   followRedirect,
   newRedirectTrail,
@@ -26,7 +21,7 @@ import { SseAttempt } from './sse-attempt'
 import { endedReport, type AttemptEnd } from './sse-attempt-end'
 import type { AttemptOwner } from './sse-attempt-owner'
 import { streamHeadersTimeout, type StreamHeadersTimeout } from './sse-headers-timeout'
-import { composeStreamRequest, withStreamHeaders } from './sse-request'
+import { checkStreamHeaders, composeStreamRequest, withStreamHeaders } from './sse-request'
 import type { ReadMode } from './sse-response-policy'
 import type { SseIdState, TextKind } from './stream-decoder'
 
@@ -181,7 +176,7 @@ export class SseSession implements SessionTransport, SocketOwner, AttemptOwner {
           this.attemptEnded(attempt, { kind: 'fatal', error: url.error })
           return
         }
-        const headers = checkHeaderList(r.value.spec.headers)
+        const headers = checkStreamHeaders(r.value.spec)
         if (!headers.ok) {
           this.attemptEnded(attempt, { kind: 'fatal', error: headers.error })
           return
