@@ -89,4 +89,28 @@ test('an untyped file part shows the type its name says and arrives with it', as
       }
     })
   await expect.poll(view).toEqual({ cut: true, end: 0 })
+
+  // At 1024 px the path takes the row's room: the type and the file name (text/csv, receipt.csv) are compact
+  // beside it, the part's name a short key, and a text part's type still shows its whole placeholder.
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await page.getByRole('button', { name: '+ Text part' }).click()
+  const width = async (label: string): Promise<number> =>
+    (await page.getByLabel(label, { exact: true }).boundingBox())?.width ?? 0
+  await expect.poll(() => width('Part 2 content type')).toBeGreaterThan(0)
+  const path = await width('Part 1 file path')
+  expect(path, 'the path against its type and file name').toBeGreaterThan(
+    (await width('Part 1 content type')) + (await width('Part 1 file name')),
+  )
+  expect(path, 'the path against the part name').toBeGreaterThan(2 * (await width('Part 1 name')))
+  const placeholder = await page.getByLabel('Part 2 content type', { exact: true }).evaluate((el) => {
+    const input = el as HTMLInputElement
+    const probe = document.createElement('span')
+    probe.style.font = getComputedStyle(input).font
+    probe.textContent = input.placeholder
+    document.body.append(probe)
+    const fits = probe.offsetWidth <= input.clientWidth - 12
+    probe.remove()
+    return fits
+  })
+  expect(placeholder, "a text part's type placeholder whole").toBe(true)
 })

@@ -52,8 +52,27 @@ test('panes give way in a smaller window, come back in a bigger one, and the spl
   const composer = page.locator('.composer-wrap')
   const timeline = page.getByRole('grid', { name: 'Timeline' })
 
-  // A plain GET holds an empty Params table: its composer keeps the floor, and the response gets the room.
-  await expect(composerSplit).toHaveAttribute('aria-valuenow', '210')
+  // A plain GET shows one blank Params row (and room for a second): its composer is compact, the response below
+  // gets the room. Typing the first param into that row, then adding a second, leaves it as it is: nothing below
+  // moves under the person, and both rows are whole in it.
+  await expect(composerSplit).toHaveAttribute('aria-valuenow', '160')
+  const url = page.getByRole('textbox', { name: 'URL' })
+  const parts = page.getByRole('tablist', { name: 'Request parts' })
+  await page.getByRole('textbox', { name: 'Query parameters name 1' }).fill('page')
+  await expect(url).toHaveValue(/\?page$/)
+  await expect(page.getByRole('textbox', { name: 'Query parameters name 1' })).toBeFocused()
+  expect(await drawn(composer, 'height')).toBe(160)
+  await page.getByRole('button', { name: '+ Add' }).click()
+  await page.keyboard.type('size')
+  await expect(url).toHaveValue(/\?page&size$/)
+  expect(await drawn(composer, 'height')).toBe(160)
+  const partPanel = page.locator('.composer-panel')
+  expect(await partPanel.evaluate((el) => el.scrollHeight - el.clientHeight), 'rows cut in the panel').toBe(0)
+  // Another part (the options, a script) has the floor's room.
+  await parts.getByRole('tab', { name: 'Options' }).click()
+  await expect.poll(() => drawn(composer, 'height')).toBe(210)
+  await parts.getByRole('tab', { name: /^Params/ }).click()
+  await expect.poll(() => drawn(composer, 'height')).toBe(160)
   // Until the person drags it, a composer holding a body takes a share of the window (floor 210 px, room kept
   // for the timeline's rows and the details' 240 px): a JSON body shows a screenful of lines at 1440×900.
   await page.getByRole('combobox', { name: 'Method', exact: true }).selectOption('POST')

@@ -138,7 +138,14 @@ export function Composer() {
 function ParamsTable() {
   const params = useActiveDraft((d) => d.params)
   const setParams = useAppStore((s) => s.setParams)
-  return <KeyValueTable label="Query parameters" rows={params} onChange={setParams} />
+  return (
+    <KeyValueTable
+      label="Query parameters"
+      rows={params}
+      onChange={setParams}
+      hint="or type them in the URL: ?name=value"
+    />
+  )
 }
 
 function HeadersTable() {

@@ -91,7 +91,7 @@ export function MultipartTable({ parts, onChange }: MultipartTableProps) {
                   <option value="file">File</option>
                 </select>
               </td>
-              <td>
+              <td className="kv-part-name">
                 <input
                   className="kv-input mono"
                   aria-label={`Part ${i + 1} name`}

@@ -24,6 +24,32 @@ export function composerDefault(windowHeight: number, max: number): number {
   return Math.round(Math.max(COMPOSER_FLOOR, Math.min(max, windowHeight * SHARE, room)))
 }
 
+/**
+ * A plain HTTP request's composer while its Params or Headers table is shown: the request line, the tabs and the
+ * table's room for two rows and its + Add line (an empty table shows one blank row). Typing the first param or
+ * header, and adding a second, leaves it as it is: the timeline below does not move under the person.
+ */
+export const COMPOSER_COMPACT = 160
+/** Rows of a table the compact composer shows whole. */
+const ROWS_COMPACT = 2
+
+/**
+ * Whether the composer is drawn compact: an HTTP request with no body and at most two params and headers, its
+ * Params or Headers part shown (the other parts, a script or the options, keep the floor's room).
+ */
+export function drawnCompact(
+  draft: Pick<ComposerDraft, 'kind' | 'bodyKind' | 'params' | 'headers'>,
+  part: string | undefined,
+): boolean {
+  return (
+    draft.kind === 'http' &&
+    draft.bodyKind === 'none' &&
+    draft.params.length <= ROWS_COMPACT &&
+    draft.headers.length <= ROWS_COMPACT &&
+    (part === undefined || part === 'params' || part === 'headers')
+  )
+}
+
 /** Params or headers rows the floor shows whole under the request line and the composer's tabs. */
 const ROWS_AT_FLOOR = 3
 
