@@ -175,6 +175,99 @@ describe('HAR export of a multipart request', () => {
     expect(go.value.code).toContain('part.Write([]byte("@not-a-file \\"quoted\\""))')
   })
 
+  // Chrome saves a multipart upload as the body's text (a file's bytes left out) and params of name and value only:
+  // the file part is { name: 'receipt', value: '' }, and only the text says its filename and type. Read from the
+  // params alone it was sent as an empty text field; the server got no file.
+  it('a Chrome HAR upload (params without fileName, the text with it) imports and opens as a file part', async () => {
+    const { service, stub, dir } = target
+    const boundary = '----WebKitFormBoundaryFd7tQ2cXk9RmLw3A'
+    const text = [
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="note"',
+      '',
+      'monthly',
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="receipt"; filename="receipt may.pdf"',
+      'Content-Type: application/pdf',
+      '',
+      '',
+      `--${boundary}--`,
+      '',
+    ].join('\r\n')
+    const postData = {
+      mimeType: `multipart/form-data; boundary=${boundary}`,
+      text,
+      params: [
+        { name: 'note', value: 'monthly' },
+        { name: 'receipt', value: '' },
+      ],
+    }
+    const har = JSON.stringify({
+      log: {
+        version: '1.2',
+        creator: { name: 'WebInspector', version: '537.36' },
+        entries: [
+          {
+            startedDateTime: '2026-12-06T10:00:00.000Z',
+            time: 12,
+            request: {
+              method: 'POST',
+              url: `${stub.url}/upload`,
+              httpVersion: 'HTTP/1.1',
+              headers: [{ name: 'Content-Type', value: postData.mimeType }],
+              queryString: [],
+              cookies: [],
+              headersSize: -1,
+              bodySize: 180,
+              postData,
+            },
+            response: {
+              status: 200,
+              statusText: 'OK',
+              httpVersion: 'HTTP/1.1',
+              headers: [],
+              cookies: [],
+              content: { size: 0, mimeType: 'text/plain' },
+              redirectURL: '',
+              headersSize: -1,
+              bodySize: 0,
+            },
+            cache: {},
+            timings: { send: 1, wait: 10, receive: 1 },
+          },
+        ],
+      },
+    })
+    const into = join(dir, 'chrome')
+    const report = (await importText(har, into)).unmapped.join('\n')
+    expect(report).toContain('file part "receipt" reads receipt may.pdf')
+    expect((await service.invoke('collection.open', { dir: into, create: false })).ok).toBe(true)
+    writeFileSync(join(into, 'receipt may.pdf'), '%PDF-1.4 receipt')
+    const arrived = multipartParts(await sendSaved(service, stub, into, uploadFile(into)))
+    expect(arrived.map((p) => [p.name, p.filename, p.contentType, p.body])).toEqual([
+      ['note', null, null, 'monthly'],
+      ['receipt', 'receipt may.pdf', 'application/pdf', '%PDF-1.4 receipt'],
+    ])
+    // Opened onto the timeline, the row's request has the same file part.
+    const onto = await service.invoke('har.import', { text: har, name: 'chrome.har' })
+    if (!onto.ok) throw new Error(onto.error.message)
+    const asRequest = await service.invoke('session.request', { sid: onto.value.sids[0] ?? '' })
+    if (!asRequest.ok) throw new Error(asRequest.error.message)
+    expect(asRequest.value.body).toEqual({
+      kind: 'multipart',
+      parts: [
+        { kind: 'text', name: 'note', value: 'monthly', enabled: true },
+        {
+          kind: 'file',
+          name: 'receipt',
+          path: 'receipt may.pdf',
+          contentType: 'application/pdf',
+          enabled: true,
+        },
+      ],
+    })
+  })
+
   // A guard: httpsnippet writes a part's file name and type into code as they are, so a recorded request's parts
   // must reach it masked (snippet-parts.ts) like a saved request's.
   it('a session snippet does not write a part’s file name or type into code', async () => {

@@ -1,6 +1,7 @@
 import { basename } from 'node:path'
 import type { MultipartPart, RequestBody } from '../../shared/request'
 import type { HeaderList } from '../../shared/timeline'
+import { withRecordedPartHeaders, type HarParamLike } from './har-multipart-text'
 import type { HarParam, HarPostData } from './har-types'
 
 /**
@@ -102,12 +103,19 @@ export function harFileName(fileName: string): string {
  */
 export function multipartBodyOf(post: unknown): RequestBody | undefined {
   if (typeof post !== 'object' || post === null) return undefined
-  const { mimeType, params } = post as { mimeType?: unknown; params?: unknown }
+  const {
+    mimeType,
+    params,
+    text: recorded,
+  } = post as { mimeType?: unknown; params?: unknown; text?: unknown }
   if (typeof mimeType !== 'string' || !/^multipart\/form-data\b/i.test(mimeType.trim())) return undefined
   if (!Array.isArray(params) || params.length === 0) return undefined
   const parts: MultipartPart[] = []
-  for (const p of params.slice(0, MAX_PARTS)) {
-    if (typeof p !== 'object' || p === null) continue
+  const listed = params
+    .slice(0, MAX_PARTS)
+    .filter((p): p is HarParamLike => typeof p === 'object' && p !== null)
+  // Chrome's params name a file part without its filename or type: the recorded text has them.
+  for (const p of withRecordedPartHeaders(listed, mimeType, typeof recorded === 'string' ? recorded : '')) {
     const { name, value, fileName, contentType } = p as Record<string, unknown>
     const text = (v: unknown): string => (typeof v === 'string' ? v : '')
     const typed =

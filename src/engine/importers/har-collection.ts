@@ -1,5 +1,6 @@
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import { isBase64Text } from '../har/har-base64'
+import { withRecordedPartHeaders } from '../har/har-multipart-text'
 import { harFileName } from '../har/har-post-data'
 import { HarSecrets } from './har-secrets'
 import { harWebSocket, isWebSocketEntry } from './har-websocket'
@@ -72,12 +73,14 @@ function body(
     }
   }
   if (mime === 'multipart/form-data' && params.length > 0) {
+    // Chrome's params name a file part without its filename or type: the recorded text has them.
+    const described = withRecordedPartHeaders(params, str(post['mimeType']), str(post['text']))
     // A part's own type (HAR 1.2 `contentType`) goes with it when it is one header line the sender can write.
     // A file part (one with a `fileName`) stays a file part named by that file name: a HAR has the name, not the
     // bytes, so the request reads the file from the collection folder when sent, and the report says to put it
     // there. Only the name's last segment is kept: a shared HAR's `/home/you/.ssh/id_rsa` or `../x` would make
     // Send's refusal invite the reader to allow that folder under File access.
-    const parts = params.map((p): MultipartPart => {
+    const parts = described.map((p): MultipartPart => {
       const partType = str(p['contentType'])
       const typed = /^[\x20-\x7e]{1,256}$/.test(partType) ? { contentType: partType } : {}
       const recorded = str(p['fileName'])

@@ -1,0 +1,98 @@
+/**
+ * A multipart body's part headers read from a HAR's recorded `postData.text`, for the parts its `params` list
+ * without them. Chrome writes a multipart upload as the body's text (a file part's bytes left out) and `params`
+ * of `{ name, value }` alone: a file part is `{ name: "file", value: "" }`, and only the text says
+ * `filename="receipt.pdf"` and its `Content-Type`. Read as a param alone it was an empty text field, so the
+ * server got no file. Only the headers are read (the first 8 KiB of each part), in one pass over the text.
+ */
+
+export interface RecordedPartHeaders {
+  name: string
+  fileName?: string
+  contentType?: string
+}
+
+/** A param as a HAR lists it. */
+export interface HarParamLike {
+  name?: unknown
+  value?: unknown
+  fileName?: unknown
+  contentType?: unknown
+}
+
+const MAX_HEADER_CHARS = 8 * 1024
+
+/** The boundary a `multipart/form-data; boundary=…` type names, or '' when none. */
+function boundaryOf(mimeType: string): string {
+  const m = /;\s*boundary\s*=\s*(?:"([^"]{1,200})"|([^\s;]{1,200}))/i.exec(mimeType)
+  return m?.[1] ?? m?.[2] ?? ''
+}
+
+/** A header parameter (`name="x"`, `filename=x`) from a Content-Disposition value, or undefined. */
+function dispositionParam(value: string, key: string): string | undefined {
+  const m = new RegExp(`;\\s*${key}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]*))`, 'i').exec(value)
+  if (!m) return undefined
+  return m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]
+}
+
+/** Each part's name, filename and type as the recorded text says them, in order; [] when it says none. */
+export function recordedPartHeaders(mimeType: string, text: string): RecordedPartHeaders[] {
+  const boundary = boundaryOf(mimeType)
+  if (boundary === '' || text === '') return []
+  const out: RecordedPartHeaders[] = []
+  const delimiter = `--${boundary}`
+  let at = text.indexOf(delimiter)
+  while (at !== -1) {
+    const start = at + delimiter.length
+    if (text.startsWith('--', start)) break
+    const next = text.indexOf(delimiter, start)
+    const headers = text.slice(start, Math.min(next === -1 ? text.length : next, start + MAX_HEADER_CHARS))
+    const end = headers.search(/\r?\n\r?\n/)
+    const lines = (end === -1 ? headers : headers.slice(0, end)).split(/\r?\n/)
+    let name: string | undefined
+    const part: Omit<RecordedPartHeaders, 'name'> = {}
+    for (const line of lines) {
+      const colon = line.indexOf(':')
+      if (colon === -1) continue
+      const key = line.slice(0, colon).trim().toLowerCase()
+      const value = line.slice(colon + 1).trim()
+      if (key === 'content-disposition') {
+        name = dispositionParam(value, 'name')
+        const fileName = dispositionParam(value, 'filename')
+        if (fileName !== undefined && fileName !== '') part.fileName = fileName
+      } else if (key === 'content-type' && value !== '') part.contentType = value
+    }
+    if (name !== undefined) out.push({ name, ...part })
+    at = next
+  }
+  return out
+}
+
+/**
+ * `params` with the filename and type the recorded text gives a part its param lacks: each param is matched to
+ * the next recorded part of the same name. Params that have their own are left as they are.
+ */
+export function withRecordedPartHeaders<P extends HarParamLike>(
+  params: readonly P[],
+  mimeType: string,
+  text: string,
+): P[] {
+  if (params.every((p) => typeof p.fileName === 'string' && p.fileName !== '')) return [...params]
+  const recorded = recordedPartHeaders(mimeType, text)
+  if (recorded.length === 0) return [...params]
+  const byName = new Map<string, RecordedPartHeaders[]>()
+  for (const r of recorded) {
+    const same = byName.get(r.name)
+    if (same) same.push(r)
+    else byName.set(r.name, [r])
+  }
+  return params.map((p) => {
+    const found = typeof p.name === 'string' ? byName.get(p.name)?.shift() : undefined
+    if (!found) return p
+    const fileName = typeof p.fileName === 'string' && p.fileName !== '' ? {} : { fileName: found.fileName }
+    const contentType =
+      typeof p.contentType === 'string' && p.contentType !== '' ? {} : { contentType: found.contentType }
+    const filled = { ...p, ...(found.fileName ? fileName : {}), ...(found.contentType ? contentType : {}) }
+    return filled
+  })
+}
