@@ -147,6 +147,10 @@ describe('GraphQL subscriptions', () => {
     const sid = await subscribe({ query: '{ hello }', transport: 'transport-ws' })
     expect((await settle(service, sid)).final.type).toBe('done')
     expect(await values(sid, 'hello')).toEqual(['world'])
+    // An http URL typed with one slash is opened as ws://, as http:// is.
+    const url = server.wsUrl.replace(/^ws:\/\//, 'http:/')
+    const typo = await subscribe({ url, query: '{ hello }', transport: 'transport-ws' })
+    expect((await settle(service, typo)).final.type).toBe('done')
   })
 
   it('a server that drops mid-subscription ends it with an error that says so', async () => {

@@ -209,7 +209,8 @@ export function parseObject(text: string, what: string): Result<Record<string, u
 
 /** A WebSocket transport takes an http(s) URL too (the usual GraphQL endpoint) and opens it as ws(s). */
 export function toWsUrl(url: string): string {
-  return url.replace(/^\s*http(s?):\/\//i, (_m, s: string) => `ws${s}://`)
+  // `http:/host` and `http:\\host` too, which URL parsers read as http://host (request-checks.ts).
+  return url.replace(/^\s*http(s?):(?=[/\\])/i, (_m, s: string) => `ws${s}:`)
 }
 
 function definedOnly<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
