@@ -54,7 +54,8 @@ export type CliCommand =
   | { kind: 'error'; message: string }
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
-const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i
+// A typed scheme before a slash or backslash (`http:/host` too, as URL parsers read it: request-checks.ts).
+const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:[/\\]/i
 
 function error(message: string): CliCommand {
   return { kind: 'error', message }

@@ -76,7 +76,8 @@ export type StreamCliCommand =
       send: string[]
     })
 
-const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i
+// A typed scheme before a slash or backslash (`http:/host` too, as URL parsers read it: request-checks.ts).
+const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:[/\\]/i
 
 function error(message: string): StreamCliCommand {
   return { kind: 'error', message }

@@ -250,5 +250,12 @@ describe('CLI arguments', () => {
     expect(parseHeader(': v')).toBeNull()
     expect(normalizeUrl('example.test/x')).toBe('http://example.test/x')
     expect(normalizeUrl('file:///etc/passwd')).toBeNull()
+    // A scheme typed with one slash is read as URL parsers read it, not as a host named http or file.
+    expect(normalizeUrl('http:/127.0.0.1:8080/x')).toBe('http://127.0.0.1:8080/x')
+    expect(normalizeUrl('file:/etc/passwd')).toBeNull()
+    expect(parseStreamArgs(['ws', 'ws:/127.0.0.1:1/'])).toMatchObject({ url: 'ws://127.0.0.1:1/' })
+    expect(parseStreamArgs(['sse', 'http:\\\\127.0.0.1:1\\e'])).toMatchObject({
+      request: { url: 'http://127.0.0.1:1/e' },
+    })
   })
 })
