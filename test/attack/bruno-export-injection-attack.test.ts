@@ -158,6 +158,46 @@ describe('values that would end their place in a .bru file', () => {
     expect((pm.value.skipped ?? []).filter((l) => l.includes('another environment took'))).toHaveLength(2)
   })
 
+  it('a Postman environment file name holding a control character is written with it as %0A, as Bruno writes it, and said so', async () => {
+    const dir = join(root, 'env-breaks')
+    mkdirSync(join(dir, 'environments'), { recursive: true })
+    writeFileSync(join(dir, 'collection.yaml'), 'flightdeck: 1\nname: EnvBreaks\n')
+    const hosts: Record<string, string> = {
+      'stag\ning.yaml': 'h1',
+      'stag%0Aing.yaml': 'h2',
+      'pro\x1bd.yaml': 'h3',
+    }
+    for (const [file, host] of Object.entries(hosts))
+      writeFileSync(
+        join(dir, 'environments', file),
+        `name: E${host}\nvariables:\n  - name: host\n    value: ${host}\n    secret: false\n`,
+      )
+    expect((await service.invoke('collection.open', { dir })).ok).toBe(true)
+    const out = join(root, 'env-breaks-out')
+    mkdirSync(out)
+    const pm = await service.invoke('export.collection', {
+      dir,
+      format: 'postman',
+      file: join(out, 'breaks.postman_collection.json'),
+    })
+    if (!pm.ok) throw new Error(pm.error.message)
+    const written = readdirSync(out).filter((f) => f.endsWith('.postman_environment.json'))
+    const hostOf = (f: string): string | undefined =>
+      (JSON.parse(readFileSync(join(out, f), 'utf8')) as { values: { value: string }[] }).values[0]?.value
+    expect(Object.fromEntries(written.map((f) => [f, hostOf(f)]))).toEqual({
+      'breaks.stag%0Aing.postman_environment.json': 'h1',
+      'breaks.stag%0Aing-2.postman_environment.json': 'h2',
+      'breaks.pro%1Bd.postman_environment.json': 'h3',
+    })
+    expect(pm.value.skipped).toEqual(
+      expect.arrayContaining([
+        `environment "Eh1": exported as <collection>.stag%0Aing.postman_environment.json: its name holds a line break or another control character, which a file name cannot hold on every disk and which would make a list of files ambiguous`,
+        `environment "Eh3": exported as <collection>.pro%1Bd.postman_environment.json: its name holds a line break or another control character, which a file name cannot hold on every disk and which would make a list of files ambiguous`,
+        `environment "Eh2": exported as <collection>.stag%0Aing-2.postman_environment.json (another environment took <collection>.stag%0Aing.postman_environment.json)`,
+      ]),
+    )
+  })
+
   it('two folders that would write one (Team and team; pay\\rments and pay%0Dments) are each exported, the later renamed', async () => {
     const dir = join(root, 'folder-twins')
     const folders = ['Team', 'team', 'pay\rments', 'pay%0Dments']

@@ -1,5 +1,6 @@
 import type { LoadedCollection } from '../collections/loader'
 import { exportBruno } from './bruno'
+import { hasControls, withoutControls } from './bruno-holdable'
 import { distinctEnvironmentStems } from './export-env-names'
 import { exportInsomnia } from './insomnia'
 import { exportPostman, postmanEnvironment } from './postman'
@@ -47,13 +48,23 @@ export async function buildExport(source: ExportSource, format: ExportFormat): P
       `${all.length - MAX_EXPORT_ENVIRONMENTS} of ${all.length} environments not exported (more than ${MAX_EXPORT_ENVIRONMENTS})`,
     )
   const kept = all.slice(0, MAX_EXPORT_ENVIRONMENTS)
-  // Each is written as `<collection>.<id>.postman_environment.json`: two asking for one id get two files.
+  // Each is written as `<collection>.<id>.postman_environment.json`, its control characters as `%0A` (as the
+  // Bruno export writes them): two asking for one name get two files.
+  const shown = (i: number): string => `environment ${JSON.stringify(kept[i]?.name ?? '')}`
+  const file = (id: string): string => `<collection>.${id}.postman_environment.json`
   const ids = distinctEnvironmentStems(
-    kept.map((e) => e.id),
-    (i) => `environment ${JSON.stringify(kept[i]?.name ?? '')}`,
-    (id) => `<collection>.${id}.postman_environment.json`,
+    kept.map((e) => withoutControls(e.id)),
+    shown,
+    file,
     skipped,
   )
+  kept.forEach((env, i) => {
+    const id = ids[i]
+    if (id !== undefined && id === withoutControls(env.id) && hasControls(env.id))
+      skipped.push(
+        `${shown(i)}: exported as ${file(id)}: its name holds a line break or another control character, which a file name cannot hold on every disk and which would make a list of files ambiguous`,
+      )
+  })
   if (skipped.length > 0) json['_flightdeck_skipped'] = skipped
   const environments = kept.map((env, i) => ({
     id: ids[i] ?? env.id,
