@@ -25,7 +25,7 @@ beforeAll(async () => {
   const file = (rel: string, text: string): void => folder.write(rel, text)
   file(
     'collection.yaml',
-    `flightdeck: 1\nname: Single\nvariables:\n  base: ${base}\n  yoga: ${yoga.url.replace(/\/graphql$/, '')}\n`,
+    `flightdeck: 1\nname: Single\nvariables:\n  base: ${base}\n  host: ${base.replace(/^http:\/\//, '')}\n  yoga: ${yoga.url.replace(/\/graphql$/, '')}\n`,
   )
   file(
     'a/1-stop.yaml',
@@ -42,6 +42,11 @@ beforeAll(async () => {
       'subscription { count(to: 3) }',
       'assertions:\n  - { kind: status, equals: 202 }\n  - { kind: message-count, equals: 3 }\n  - { kind: json, path: $.data.count, equals: 3 }\n',
     ),
+  )
+  // A WebSocket URL for SSE's single connection mode (a step switched from transport-ws keeps its ws://).
+  file(
+    'd/1-scheme.yaml',
+    step('Scheme', 'subscription { count(to: 3) }', '').replace('{{base}}', 'ws://{{host}}'),
   )
   file('c/1-yoga.yaml', step('Yoga', 'subscription { count(to: 3) }', '').replace('{{base}}', '{{yoga}}'))
   file(
@@ -89,6 +94,18 @@ describe('flightdeck run: a GraphQL subscription over SSE, single connection mod
     const [res] = r.report.results
     expect(res?.passed).toBe(false)
     expect(JSON.stringify(res)).toContain('$.data.count is 3 in the last of 3 results, expected 99')
+  })
+
+  it('a ws:// URL is refused with the HTTP schemes SSE takes, before anything is sent', async () => {
+    const before = server.requests.length
+    const r = await run('d')
+    expect(r.code).toBe(1)
+    expect(r.report.results[0]?.error).toEqual({
+      code: 'invalid_url',
+      message:
+        'GraphQL over SSE takes http:// or https:// URLs, not ws:// (e.g. http://localhost:4000/graphql/stream)',
+    })
+    expect(server.requests.length).toBe(before)
   })
 
   it('a server without single connection mode fails the step, saying so', async () => {

@@ -224,5 +224,15 @@ describe('a messaging URL of the other mode', () => {
     expect(checkMessagingUrl('socketio', '{{base}}/chat').ok).toBe(true)
     expect(checkMessagingUrl('socketio', 'localhost:3000').ok).toBe(true)
     expect(checkMessagingUrl('mqtt', 'https://broker').ok).toBe(false)
+    // The engine's lists and rules (shared/url-schemes.ts): a scheme with one slash, which URL parsers read as
+    // two, is refused here as the engine refuses it.
+    expect(checkMessagingUrl('socketio', 'mqtt:/broker:1883')).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid_url',
+        message:
+          'Socket.IO takes http://, https://, ws:// or wss:// URLs, not mqtt:// (e.g. http://localhost:3000)',
+      },
+    })
   })
 })

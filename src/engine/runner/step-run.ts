@@ -239,6 +239,7 @@ async function resolveAndRun(
                 : {}),
             ...(step.kind === 'graphql' && step.graphql
               ? {
+                  graphqlTransport: step.graphql.transport,
                   hooks: (await import('../graphql/graphql-ws-step')).graphqlWsStepHooks(
                     options.streams.streams,
                     step.graphql,

@@ -2,10 +2,11 @@ import { DEFAULT_STOP, type Assertion, type StopSpec } from '../../shared/run-sp
 import type { TimelineBatch } from '../../shared/contract'
 import type { AuthSpec } from '../../shared/collection'
 import type { RequestSpec } from '../../shared/request'
+import type { GraphqlTransport } from '../../shared/graphql'
 import type { Result } from '../../shared/result'
 import type { StreamEntry } from '../../shared/streams'
 import { applySimpleAuth } from '../auth/apply-auth'
-import { checkUrlScheme } from '../sessions/url-schemes'
+import { checkUrlScheme, graphqlUrlMode } from '../sessions/url-schemes'
 import type { StreamEngine } from '../streams/stream-engine'
 import { checkCount, type AssertionResult } from './checks'
 import { streamLogCutText } from '../../shared/stream-log-cut'
@@ -46,6 +47,8 @@ export interface StreamStepInput {
    * engine's GraphQL sessions, by `hooks`).
    */
   kind: 'sse' | 'ws' | 'mqtt' | 'socketio' | 'graphql'
+  /** GraphQL: its transport, whose URL schemes the step takes (SSE's single connection mode: http:// or https://). */
+  graphqlTransport?: GraphqlTransport
   /**
    * MQTT, Socket.IO and GraphQL: how the session opens (with the request as authorized), and what it sends
    * once open (engine/mqtt/messaging-step.ts, engine/graphql/graphql-ws-step.ts).
@@ -118,8 +121,9 @@ export function refusedStep(error: { code: string; message: string }, started: n
 export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): Promise<StreamStepOutcome> {
   const started = Date.now()
   const { streams } = deps
-  // GraphQL's kind holds WebSocket transports and SSE's single connection mode: the wider list of the two.
-  const scheme = checkUrlScheme(input.kind === 'graphql' ? 'graphql-ws' : input.kind, input.spec.url)
+  const mode =
+    input.kind !== 'graphql' ? input.kind : graphqlUrlMode(input.graphqlTransport ?? 'transport-ws')
+  const scheme = checkUrlScheme(mode, input.spec.url)
   if (!scheme.ok) return refusedStep(scheme.error, started)
   const authorized: Result<{ spec: RequestSpec; refused?: () => void }> = input.hooks?.authorizes
     ? { ok: true, value: { spec: input.spec } }
