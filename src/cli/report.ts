@@ -240,6 +240,22 @@ function cookieJarNotes(
   return lines
 }
 
+/**
+ * What the engine did to a request on its way out, each hop's (the note on its last request-sent: a request sent
+ * a second time, a multipart boundary put in); an earlier hop's name its URL.
+ */
+function sentNotes(events: TimelineEvent[], finalSid: string, queued: Map<string, QueuedEvent>): string[] {
+  const bySid = new Map<string, string | undefined>()
+  for (const e of events) if (e.type === 'request-sent') bySid.set(e.sid, e.note)
+  const lines: string[] = []
+  for (const [sid, note] of bySid) {
+    if (note === undefined) continue
+    const at = sid === finalSid ? '' : ` (at ${queued.get(sid)?.url ?? 'a redirect'})`
+    lines.push(`note      ${note}${at}`)
+  }
+  return lines
+}
+
 /** Lines for a terminal: the hops, the status line, a headers summary, body size and the phase timings. */
 export function humanLines(outcome: ExchangeOutcome): string[] {
   const { events, final } = outcome
@@ -300,6 +316,7 @@ export function humanLines(outcome: ExchangeOutcome): string[] {
     const conn = sent.reused ? 'reused connection' : 'new connection'
     lines.push(`remote    ${sent.remoteAddress}:${sent.remotePort}  ${sent.protocol}  ${conn}`)
   }
+  lines.push(...sentNotes(events, final.sid, queuedBySid))
 
   const t = final.timings
   if (report.stoppedIn !== undefined) {

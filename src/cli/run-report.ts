@@ -1,7 +1,13 @@
 import { formatMs } from '../shared/format'
 import type { RequestSummary, RunFinished, StepResultSummary } from '../shared/run-schemas'
 import { testLabel } from '../shared/scripts'
-import { addJob, type JobTally, type RunTallied } from '../engine/runner/result-tally'
+import {
+  addJob,
+  addResent,
+  type JobTally,
+  type ResentTally,
+  type RunTallied,
+} from '../engine/runner/result-tally'
 
 /**
  * What `flightdeck run` writes: the summary table for people, run.json, and JUnit XML for CI. Pure, so the
@@ -166,6 +172,7 @@ export function summaryText(o: RunOutcome): string {
         : ` · p50 ${formatMs(s.p50)} · p90 ${formatMs(s.p90)} · p99 ${formatMs(s.p99)} · max ${formatMs(s.max)}`) +
       ` · ${rps.toFixed(1)} req/s`,
   )
+  lines.push(...resentLines(o))
   lines.push(...serverTimingLines(s))
   if (f.directed && done !== o.total)
     lines.push(
@@ -175,6 +182,32 @@ export function summaryText(o: RunOutcome): string {
   if (f.cancelled) lines.push('The run was cancelled.')
   else if (f.bailed) lines.push('Stopped after the first failure (--bail).')
   return `${lines.join('\n')}\n`
+}
+
+/** Request files the line on requests sent a second time names; it counts the rest. */
+const MAX_RESENT_FILES_NAMED = 5
+
+/**
+ * The requests that went a second time, in one line however many there were (a long run
+ * against a server that closes idle connections has one every few hundred): each was safe to send again, and
+ * passed or failed on its second send, but the server cut connections off under the run.
+ */
+function resentLines(o: RunOutcome): string[] {
+  let tallies: readonly ResentTally[] | undefined = o.tallied?.resent
+  if (!o.tallied) {
+    const byPath = new Map<string, ResentTally>()
+    for (const r of o.results) addResent(byPath, r)
+    tallies = [...byPath.values()]
+  }
+  if (!tallies || tallies.length === 0) return []
+  const total = tallies.reduce((n, t) => n + t.requests, 0)
+  const most = [...tallies].sort((a, b) => b.requests - a.requests)
+  const named = most.slice(0, MAX_RESENT_FILES_NAMED).map((t) => `${t.path} ${t.requests}`)
+  const more = most.length - named.length
+  return [
+    `${total} ${total === 1 ? 'request was' : 'requests were'} sent a second time, the server having closed or ` +
+      `refused the first before any response: ${named.join(', ')}${more > 0 ? `, ${more} more files` : ''}`,
+  ]
 }
 
 /** One trace for the whole run (`per-run`): its id once, to look the run up in the tracing backend. */

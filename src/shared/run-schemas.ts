@@ -108,6 +108,11 @@ export interface StepResultSummary {
   job?: JobRunSummary
   /** The W3C trace id the step's request went out with, when it carried a traceparent. */
   traceId?: string
+  /**
+   * How many of its requests went a second time: the server cut the first off before any response (closed the
+   * kept-alive connection it went on, refused its HTTP/2 stream, or ended the connection with a GOAWAY).
+   */
+  resent?: number
   /** The request's scripts, per phase: their tests (also among `assertions`), failure and console. */
   scripts?: { pre?: ScriptPhaseReport; post?: ScriptPhaseReport }
 }

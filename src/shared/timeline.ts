@@ -113,6 +113,11 @@ export interface RequestSentEvent extends Base {
   bodyBytes: number
   /** What the engine changed in the request as given, in plain words (a multipart Content-Type without boundary). */
   note?: string
+  /**
+   * This is the request's second send: the server cut the first off before any response (it closed the kept-alive
+   * connection, refused the HTTP/2 stream or ended the connection with a GOAWAY); `note` says which.
+   */
+  resent?: true
   /** The W3C trace the request joined: read from the traceparent it went out with, when that was well-formed. */
   traceId?: string
   /** Its traceparent's parent id: the span this request is in the trace. */

@@ -49,8 +49,7 @@ function h2(port: number, path: string, extra: Partial<RequestSpec> = {}): Reque
   return spec(`https://localhost:${port}${path}`, extra, { caFile, http2: true })
 }
 
-const REFUSED_RESENT =
-  /Sent a second time, on a new connection: the server refused the first stream before processing it/
+const REFUSED_RESENT = /Sent a second time: the server refused the first stream before processing it/
 
 describe('HTTP/2 GOAWAY before any answer', () => {
   it('a GET the server received but did not take (above the last stream its GOAWAY names) is sent again, once, and the row says so', async () => {

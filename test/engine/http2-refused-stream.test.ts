@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from '../../src/cli/index'
 import type { EngineService } from '../../src/engine/service'
 import { makeTestPki } from '../fixtures/certs'
 import { done, eventsOf, makeService, send, spec } from './helpers'
@@ -98,8 +99,23 @@ describe('HTTP/2 REFUSED_STREAM', () => {
     expect(done(r).status).toBe(201)
     expect(processed.get('/orders')).toEqual(['order=42'])
     const sent = eventsOf(r, 'request-sent')
-    expect(sent.at(-1)?.note).toMatch(
-      /Sent a second time, on a new connection: the server refused the first stream/,
+    // A stream refused alone leaves its connection open: the second send goes on it, and the note says no other.
+    expect(sent.at(-1)?.note).toBe(
+      'Sent a second time: the server refused the first stream before processing it (REFUSED_STREAM)',
+    )
+    expect(sent.at(-1)?.reused).toBe(true)
+    expect(sent.at(-1)?.resent).toBe(true)
+  })
+
+  it('flightdeck send says, under the connection it went on, that the request was sent a second time', async () => {
+    refuseFirst.set('/cli-orders', 1)
+    let out = ''
+    const io = { out: (t: string) => void (out += t), err: (t: string) => void (out += t) }
+    const url = `https://localhost:${port}/cli-orders`
+    expect(await runCli(['send', url, '--cacert', caFile, '-d', 'order=7'], io), out).toBe(0)
+    expect(processed.get('/cli-orders')).toEqual(['order=7'])
+    expect(out).toMatch(
+      /^remote {4}127\.0\.0\.1:\d+ {2}h2 {2}reused connection\nnote {6}Sent a second time: the server refused the first stream before processing it \(REFUSED_STREAM\)$/m,
     )
   })
 

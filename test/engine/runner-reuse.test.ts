@@ -1,10 +1,15 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { JsonRunReport } from '../../src/cli/run-report'
 import type { RunStep } from '../../src/engine/runner/run-step'
 import { runSteps } from '../../src/engine/runner/runner'
 import type { EngineService } from '../../src/engine/service'
-import { pathOf, startRawServer } from '../catalogue/raw-server'
+import { pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
+import { collectionRunFolder, runCliWithConfig } from './collection-run-folder'
 import { eventsOf, makeService, spec } from './helpers'
 
 // The runner reuses a step's resolved request across iterations when nothing in it can differ. These check
@@ -92,33 +97,61 @@ describe('runner: one step over many iterations', () => {
 })
 
 describe('runner: a server that closes a kept-alive connection as it is reused', () => {
-  it('a GET step goes once more on a new connection and passes; a POST step fails saying it was not sent again', async () => {
-    // Each connection's first request is answered (no Connection: close); its second closes it unanswered.
-    const answered = new WeakSet<Socket>()
-    const raw = await startRawServer((socket) => {
+  // Each connection's first request is answered (no Connection: close); its second closes it unanswered.
+  let raw: RawServer
+  const answered = new WeakSet<Socket>()
+  beforeAll(async () => {
+    raw = await startRawServer((socket) => {
       if (answered.has(socket)) return socket.destroy()
       answered.add(socket)
       socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok')
     })
+  })
+  afterAll(() => raw.close())
+
+  it('a GET step goes once more on a new connection and passes; a POST step fails saying it was not sent again', async () => {
+    const post = { method: 'POST', body: { kind: 'text' as const, text: 'n=1', contentType: 'text/plain' } }
+    const report = await runSteps(
+      service.http,
+      [
+        step(`${raw.url}/a`, { id: 'a' }),
+        step(`${raw.url}/b`, { id: 'b' }),
+        step(`${raw.url}/c`, { id: 'c' }),
+        step(`${raw.url}/order`, { id: 'order', request: spec(`${raw.url}/order`, post) }),
+      ],
+      { concurrency: 1, iterations: 1 },
+    )
+    expect(report.results.map((r) => r.passed)).toEqual([true, true, true, false])
+    expect(report.results.map((r) => r.resent)).toEqual([undefined, 1, undefined, undefined])
+    const again = await service.http.waitFor(report.results[1]?.sid as string)
+    expect(eventsOf(again, 'request-sent')[1]?.note).toMatch(/^Sent a second time, on a new connection/)
+    expect(report.results[3]?.error?.message).toMatch(/the POST was not sent again: it is not idempotent/)
+    expect(raw.heads.map(pathOf).filter((p) => p !== '/items')).toEqual(['/a', '/b', '/b', '/c', '/order'])
+  })
+
+  it('flightdeck run counts the requests sent a second time in one line, with the files they came from', async () => {
+    const folder = collectionRunFolder('fd-run-resent')
+    const config = mkdtempSync(join(tmpdir(), 'fd-run-resent-config-'))
     try {
-      const post = { method: 'POST', body: { kind: 'text' as const, text: 'n=1', contentType: 'text/plain' } }
-      const report = await runSteps(
-        service.http,
-        [
-          step(`${raw.url}/a`, { id: 'a' }),
-          step(`${raw.url}/b`, { id: 'b' }),
-          step(`${raw.url}/c`, { id: 'c' }),
-          step(`${raw.url}/order`, { id: 'order', request: spec(`${raw.url}/order`, post) }),
-        ],
-        { concurrency: 1, iterations: 1 },
-      )
-      expect(report.results.map((r) => r.passed)).toEqual([true, true, true, false])
-      const again = await service.http.waitFor(report.results[1]?.sid as string)
-      expect(eventsOf(again, 'request-sent')[1]?.note).toMatch(/^Sent a second time, on a new connection/)
-      expect(report.results[3]?.error?.message).toMatch(/the POST was not sent again: it is not idempotent/)
-      expect(raw.heads.map(pathOf)).toEqual(['/a', '/b', '/b', '/c', '/order'])
+      folder.write('collection.yaml', 'flightdeck: 1\nname: Closing\n')
+      folder.write('items.yaml', `name: Items\nmethod: GET\nurl: "${raw.url}/items"\n`)
+      // Iterations 2 and 4 go on the connection the one before was answered on, which the server closes.
+      const line =
+        '2 requests were sent a second time, the server having closed or refused the first before any ' +
+        'response: items.yaml 2'
+      const args = [folder.dir, 'items.yaml', '--iterations', '4']
+      const full = await runCliWithConfig(config, [...args, '--reporter', 'cli,json', '--out', config])
+      expect(full.code, full.stdout + full.stderr).toBe(0)
+      expect(full.stdout).toContain(`\n${line}\n`)
+      const report = JSON.parse(readFileSync(join(config, 'run.json'), 'utf8')) as JsonRunReport
+      expect(report.results.map((r) => r.resent ?? 0)).toEqual([0, 1, 0, 1])
+      // Only the table asked for: the engine counts the results instead of keeping them.
+      const table = await runCliWithConfig(config, args)
+      expect(table.code, table.stdout + table.stderr).toBe(0)
+      expect(table.stdout).toContain(`\n${line}\n`)
     } finally {
-      await raw.close()
+      folder.remove()
+      rmSync(config, { recursive: true, force: true })
     }
   })
 })

@@ -111,6 +111,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     this.state = 'active'
     const { headers, note } = wireHeaders(this.init.headers, prepared)
     this.sent.note = this.resentNote ? [note, this.resentNote].filter(Boolean).join('; ') : note
+    this.sent.resent = this.resentNote !== null
     if (prepared.length !== null && prepared.body !== null) this.sent.bodyBytes = prepared.length
     try {
       dispatchOn(

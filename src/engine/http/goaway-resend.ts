@@ -64,8 +64,10 @@ export function afterGoaway(
       detail,
     )
   }
+  // The connection may go on (a stream refused alone) or take no new stream (after a GOAWAY): the row's connection
+  // says which, so the words do not.
   if (refused)
-    return `Sent a second time, on a new connection: the server refused the first stream before processing it (REFUSED_STREAM)`
+    return `Sent a second time: the server refused the first stream before processing it (REFUSED_STREAM)`
   if (IDEMPOTENT.has(hop.method)) return resentNote(hop.method)
   return new EngineError(
     'reset',

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net'
-import type { HeaderList, RequestSentEvent } from '../../shared/timeline'
+import type { HeaderList, RequestSentEvent, TimelineEvent } from '../../shared/timeline'
 import { requestSentEvent } from './exchange-events'
 import { parseSentHeaders } from './http-headers'
 import { socketInfoOf, type SocketInfo } from './socket-claim'
@@ -16,6 +16,8 @@ export class SentRequest {
   private headersBytes = 0
   bodyBytes = 0
   note: string | undefined = undefined
+  /** This attempt is the request's second send (`note` says why). */
+  resent = false
   /** What the connection had read when this request was written to it: the answers before this one. */
   private readBefore = 0
 
@@ -36,7 +38,7 @@ export class SentRequest {
 
   /** The request-sent event for this attempt, sent between `start` and `t`. */
   event(sid: string, start: number, t: number): RequestSentEvent {
-    return requestSentEvent(
+    const e = requestSentEvent(
       sid,
       start,
       t,
@@ -46,5 +48,14 @@ export class SentRequest {
       this.bodyBytes,
       this.note,
     )
+    if (this.resent) e.resent = true
+    return e
   }
+}
+
+/** How many of an exchange's requests went a second time (a run counts them). */
+export function resentCount(events: readonly TimelineEvent[]): number {
+  let n = 0
+  for (const e of events) if (e.type === 'request-sent' && e.resent) n++
+  return n
 }

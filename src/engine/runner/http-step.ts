@@ -25,6 +25,7 @@ import type { Pacer } from './pacing'
 import { waitForCall } from './webhook-wait'
 import { getUrlTooLong, queryAnswerErrors } from '../graphql/graphql-step'
 import { sentTraceId, stepTracePlan } from '../trace/run-trace'
+import { resentCount } from '../http/sent-request'
 
 /**
  * A run's HTTP step: sent with retries, its job followed when it starts one, its response checked, then its
@@ -113,6 +114,8 @@ async function sendOnce(
         }
   const traceId = sentTraceId(outcome.events)
   if (traceId !== undefined) run.result.traceId = traceId
+  const resent = resentCount(outcome.events)
+  if (resent > 0) run.result.resent = resent
   return run
 }
 
@@ -177,10 +180,13 @@ async function exchange(
   expectation: WebhookExpectation | undefined,
   fixed: boolean,
 ): Promise<StepRun> {
-  // The trace id the step's requests went out with (the first that had one), put on whichever result it ends with.
+  // The trace id the step's requests went out with (the first that had one), and how many of them went a second
+  // time (the server cut the first off): put on whichever result it ends with.
   let traceId: string | undefined
+  let resent = 0
   const traced = (run: StepRun): StepRun => {
     if (traceId !== undefined) run.result.traceId = traceId
+    if (resent > 0) run.result.resent = resent
     return run
   }
   const signal = options.signal
@@ -237,6 +243,7 @@ async function exchange(
       options.inFlight.delete(sid)
     }
     traceId = sentTraceId(outcome.events) ?? traceId
+    resent += resentCount(outcome.events)
     const final = outcome.final
     const retriable =
       policy !== undefined &&

@@ -33,6 +33,14 @@ export interface RunTallied {
   /** The one trace id every result carried, when they all carried the same. */
   soleTraceId?: string
   jobs: JobTally[]
+  /** Per request file, how many of its requests went a second time (when any did). */
+  resent?: ResentTally[]
+}
+
+/** One request file's requests that went a second time (StepResultSummary's `resent`). */
+export interface ResentTally {
+  path: string
+  requests: number
 }
 
 /** What a job's tally reads of a result: the summary's fields, or the raw result's (same names and values). */
@@ -49,6 +57,7 @@ export class ResultTally {
   private traceId: string | undefined
   private traces: 'none' | 'one' | 'many' = 'none'
   private readonly jobs = new Map<string, JobTally>()
+  private readonly resent = new Map<string, ResentTally>()
 
   constructor(private readonly maxFailures = MAX_TALLIED_FAILURES) {}
 
@@ -63,6 +72,7 @@ export class ResultTally {
       this.traceId = r.traceId
     } else if (this.traces === 'one' && r.traceId !== this.traceId) this.traces = 'many'
     addJob(this.jobs, r)
+    addResent(this.resent, r)
   }
 
   result(): RunTallied {
@@ -72,9 +82,18 @@ export class ResultTally {
       failures: [...this.failures],
       jobs: [...this.jobs.values()],
     }
+    if (this.resent.size > 0) out.resent = [...this.resent.values()]
     if (this.traces === 'one' && this.traceId !== undefined) out.soleTraceId = this.traceId
     return out
   }
+}
+
+/** A result's requests sent a second time, counted into its request file's tally. */
+export function addResent(tallies: Map<string, ResentTally>, r: { path: string; resent?: number }): void {
+  if (!r.resent) return
+  const t = tallies.get(r.path)
+  if (t) t.requests += r.resent
+  else tallies.set(r.path, { path: r.path, requests: r.resent })
 }
 
 /** A result's job counted into its request's tally (nothing for a result that followed no job). */

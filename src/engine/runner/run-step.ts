@@ -183,6 +183,8 @@ export interface StepResult {
   skipped?: string
   /** The W3C trace id the step's request went out with, when it carried one. */
   traceId?: string
+  /** Its requests that went a second time, the server having cut the first off before any response. */
+  resent?: number
 }
 
 export interface RunReport {

@@ -34,6 +34,7 @@ export function summarize(r: StepResult): StepResultSummary {
   if (r.status !== undefined) s.status = r.status
   if (r.error !== undefined) s.error = r.error
   if (r.traceId !== undefined) s.traceId = r.traceId
+  if (r.resent !== undefined) s.resent = r.resent
   if (j) {
     s.job = {
       mode: j.mode,
