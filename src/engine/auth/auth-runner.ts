@@ -26,7 +26,8 @@ function oneTrace(link: SessionLink | undefined): SessionLink | undefined {
 /** The origin a digest challenge is cached for, and the request-target the response is computed over. */
 function digestTarget(url: string): { origin: string; uri: string } | null {
   try {
-    const u = new URL(/^[a-z][a-z\d+.-]*:\/\//i.test(url) ? url : `http://${url}`)
+    // A scheme before one slash or a backslash is typed too (`http:/host`), as parseTargetUrl reads it.
+    const u = new URL(/^[a-z][a-z\d+.-]*:[/\\]/i.test(url) ? url : `http://${url}`)
     return { origin: u.origin, uri: `${u.pathname}${u.search}` }
   } catch {
     return null
