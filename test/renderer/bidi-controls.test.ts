@@ -202,6 +202,46 @@ describe('zero-width and other format characters, which a page draws as nothing'
   })
 })
 
+describe('a line break in a name drawn on one line', () => {
+  // A shared collection's request named "Pay<LF>now" read "Pay now" in the tree, a tab and a timeline row.
+  it('is drawn as ⏎ in the tree and on a tab, a zero-width space beside it as its escape', () => {
+    const store = createAppStore(fakeClient({}).client)
+    const folder = {
+      type: 'folder',
+      path: '',
+      name: 'c',
+      variables: [],
+      auth: { type: 'inherit' },
+      children: [
+        {
+          type: 'request',
+          path: 'pay.yaml',
+          name: 'Pay\u200b\nnow',
+          kind: 'http',
+          method: 'GET',
+          url: 'http://127.0.0.1/',
+        },
+      ],
+    } as unknown as FolderNode
+    const ctx = {
+      dir: '/c',
+      collapsed: new Set<string>(),
+      toggle: () => undefined,
+      editing: null,
+      setEditing: () => undefined,
+    } as unknown as RowContext
+    const tree = renderOverStore(store, createElement(TreeChildren, { ctx, folder, depth: 0 }))
+    expect(tree).toContain('Pay<span class="bidi-control" title="U+200B ZERO WIDTH SPACE')
+    expect(tree).toContain('</span> ⏎ now')
+    const tab = store.getState().tabs[0]
+    if (!tab) throw new Error('no tab')
+    store.setState({
+      tabs: [{ ...tab, path: 'pay.yaml', dir: '/c', extras: { ...tab.extras, name: 'Pay\nnow' } }],
+    })
+    expect(renderOverStore(store, createElement(RequestTabs))).toContain('Pay ⏎ now')
+  })
+})
+
 describe('the hover card and the Timing tab', () => {
   // A request's URL (a shared collection's) and a server's Server-Timing description (UTF-8 read as such).
   it('show a URL and a Server-Timing entry with each control as its escape', () => {

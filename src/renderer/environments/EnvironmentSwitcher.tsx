@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { useAppStore } from '../store/store-context'
 import { VariablesDialog } from './VariablesDialog'
-import { bidiVisible, VisibleControls } from '../app/VisibleControls'
+import { bidiVisible, VisibleLine } from '../app/VisibleControls'
 
 /** The toolbar's environment picker for the active collection, and the way into its variables. */
 export function EnvironmentSwitcher() {
@@ -14,7 +14,7 @@ export function EnvironmentSwitcher() {
   return (
     <div className="env-switcher">
       <span className="muted small collection-label" title={bidiVisible(collection.dir)}>
-        <VisibleControls text={collection.name} />
+        <VisibleLine text={collection.name} />
       </span>
       <select
         className="field-input env-select"

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react'
 import type { CollectionInfo } from '../../shared/collection'
 import { useAppStore } from '../store/store-context'
-import { bidiVisible, VisibleControls } from '../app/VisibleControls'
+import { bidiVisible, VisibleLine } from '../app/VisibleControls'
 import { ExportDialog } from './ExportDialog'
 import { InnerCollections, innerCollections } from './InnerCollections'
 import { TreeDropTarget } from './TreeDropTarget'
@@ -83,7 +83,7 @@ export function CollectionTree({ collection }: TreeProps) {
           title={bidiVisible(collection.dir)}
           onClick={() => setActiveDir(collection.dir)}
         >
-          <VisibleControls text={collection.name} />
+          <VisibleLine text={collection.name} />
         </button>
         <span className="muted small num">{collection.requestCount}</span>
         <span className="spacer" />

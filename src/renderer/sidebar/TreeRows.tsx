@@ -1,5 +1,5 @@
 import type { FolderNode, RequestNode } from '../../shared/collection'
-import { bidiVisible, VisibleControls } from '../app/VisibleControls'
+import { bidiVisible, VisibleLine } from '../app/VisibleControls'
 import { useAppStore } from '../store/store-context'
 import { TreeDropTarget } from './TreeDropTarget'
 import { TreeNameInput } from './TreeNameInput'
@@ -54,7 +54,7 @@ function FolderRow({ ctx, folder, depth }: { ctx: RowContext; folder: FolderNode
           ) : (
             <>
               <span className="folder-name">
-                <VisibleControls text={folder.name} />
+                <VisibleLine text={folder.name} />
               </span>
               {!open ? <span className="muted small num"> {countRequests(folder)}</span> : null}
             </>
@@ -106,7 +106,7 @@ function RequestRow({ ctx, node, depth }: { ctx: RowContext; node: RequestNode; 
           <TreeNameInput ctx={ctx} depth={-1} />
         ) : (
           <span className="request-name">
-            <VisibleControls text={node.name} />
+            <VisibleLine text={node.name} />
           </span>
         )}
       </div>

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
-import { bidiVisible, VisibleControls } from '../app/VisibleControls'
+import { bidiVisible, VisibleLine } from '../app/VisibleControls'
 import { useAppStore } from '../store/store-context'
 import { selectActiveTab } from './active-draft'
 import { SnippetDialog } from './SnippetDialog'
@@ -79,7 +79,7 @@ function TabButton({ tab, active }: { tab: RequestTab; active: boolean }) {
     >
       <span className={`tab-method method-${method.toLowerCase()}`}>{method}</span>
       <span className="tab-name">
-        <VisibleControls text={name} />
+        <VisibleLine text={name} />
       </span>
       {dirty ? (
         <span className="dirty-dot" aria-hidden="true">

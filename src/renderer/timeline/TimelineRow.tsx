@@ -1,5 +1,5 @@
 import { memo, type MouseEvent, type ReactNode } from 'react'
-import { bidiVisible, VisibleControls } from '../app/VisibleControls'
+import { bidiVisible, VisibleControls, VisibleLine } from '../app/VisibleControls'
 import { useAppStore } from '../store/store-context'
 import { connectionText, protocolText, remoteText, startedText, type ColumnId } from './columns'
 import { isInFlight, jobRunning, rowName, type SessionRow } from './session-row'
@@ -209,7 +209,7 @@ function Cell({ id, row, inFlight }: { id: ColumnId; row: SessionRow; inFlight: 
           {row.queued.name ? (
             <>
               <span className="req-name">
-                <VisibleControls text={row.queued.name} />
+                <VisibleLine text={row.queued.name} />
               </span>
               <span className="host mono">
                 <VisibleControls text={error ? error.message : named.name} />
@@ -218,7 +218,7 @@ function Cell({ id, row, inFlight }: { id: ColumnId; row: SessionRow; inFlight: 
           ) : (
             <>
               <span className="path mono">
-                <VisibleControls text={named.name} />
+                <VisibleLine text={named.name} />
               </span>
               <span className="host">
                 <VisibleControls text={error ? error.message : named.where} />
