@@ -82,9 +82,24 @@ function withPathParameters(url: string, list: unknown, c: Ctx, where: string): 
   })
 }
 
+const AUTH_NAMES: Record<string, string> = {
+  basic: 'Basic auth',
+  digest: 'Digest auth',
+  bearer: 'Bearer token',
+  apikey: 'API key',
+  oauth2: 'OAuth 2.0',
+}
+
 export function auth(v: unknown, c: Ctx, where: string): AuthSpec {
   if (!isObj(v) || Object.keys(v).length === 0) return { type: 'inherit' }
-  if (v['disabled'] === true) return { type: 'none' }
+  // Insomnia skips an auth switched off and sends the nearest folder's that is on (no auth when none is).
+  if (v['disabled'] === true) {
+    const kind = AUTH_NAMES[str(v['type'])] ?? 'auth'
+    c.u.push(
+      `${where}: its ${kind} is switched off: left out, and the auth above it is sent instead, as Insomnia sends it`,
+    )
+    return { type: 'inherit' }
+  }
   const t = (k: string): string => text(v[k], c, where)
   switch (str(v['type'])) {
     case 'none':
@@ -94,9 +109,11 @@ export function auth(v: unknown, c: Ctx, where: string): AuthSpec {
     case 'digest':
       return { type: 'digest', username: t('username'), password: t('password') }
     case 'bearer': {
-      // Insomnia sends `<prefix> <token>`, an empty prefix as "Bearer".
+      // Insomnia sends `<prefix> <token>`, an empty prefix as "Bearer", and NO_PREFIX as the token alone.
       const prefix = t('prefix').trim()
-      return prefix === '' || prefix === 'Bearer'
+      if (prefix === 'NO_PREFIX' && t('token') !== '')
+        return { type: 'apikey', key: 'Authorization', value: t('token'), in: 'header' }
+      return prefix === '' || prefix === 'Bearer' || prefix === 'NO_PREFIX'
         ? { type: 'bearer', token: t('token') }
         : { type: 'bearer', token: t('token'), prefix }
     }

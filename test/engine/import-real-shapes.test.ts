@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest'
+import { fixtureText, importText, sendSaved, useImportTarget } from './import-formats-helpers'
+
+/**
+ * Shapes found in real exports that earlier fixtures did not have, each imported and sent at a stub server, and
+ * compared with what the source tool sends (fixtures are our own, in test/fixtures/samples/formats).
+ */
+
+const t = useImportTarget('fd-real-shapes')
+
+async function importFixture(name: string): Promise<string[]> {
+  const report = await importText(fixtureText(name, t.stub.url), t.dir)
+  const r = await t.service.invoke('collection.open', { dir: t.dir, create: false })
+  if (!r.ok) throw new Error(r.error.message)
+  return report.unmapped
+}
+
+describe('Insomnia: auth switched off, and a bearer token without a prefix', () => {
+  it('sends what Insomnia sends: a switched-off auth gives way to its folder’s; NO_PREFIX sends the token alone', async () => {
+    const unmapped = await importFixture('insomnia-v4-auth-switches.json')
+    // Insomnia skips an auth switched off and sends the nearest folder's that is on (its own folder's here).
+    const off = await sendSaved(t.service, t.stub, t.dir, 'admin/users-own-auth-off.yaml')
+    expect(off.headers['authorization']).toBe('Bearer adm-1')
+    // A folder's switched-off auth likewise: the request below it gets the folder above's.
+    const audit = await sendSaved(t.service, t.stub, t.dir, 'admin/audit/audit-log.yaml')
+    expect(audit.headers['authorization']).toBe('Bearer adm-1')
+    const raw = await sendSaved(t.service, t.stub, t.dir, 'admin/token-without-prefix.yaml')
+    expect(raw.headers['authorization']).toBe('raw-adm-1')
+    // "No Auth" chosen on a request is no auth, under a folder that has one.
+    const none = await sendSaved(t.service, t.stub, t.dir, 'admin/ping-no-auth.yaml')
+    expect(none.headers['authorization']).toBeUndefined()
+    expect(unmapped).toEqual(
+      expect.arrayContaining([
+        'Admin / Users (own auth off): its Basic auth is switched off: left out, and the auth above it is sent instead, as Insomnia sends it',
+        'Admin / Audit: its Basic auth is switched off: left out, and the auth above it is sent instead, as Insomnia sends it',
+      ]),
+    )
+  })
+})
