@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { snippet } from '../../src/engine/exporters/snippets'
 import type { EngineService } from '../../src/engine/service'
+import { emptySavedRequest } from '../../src/shared/collection'
 import { makeService } from '../engine/helpers'
 
 /**
@@ -47,4 +49,10 @@ it("another mode's scheme typed with one slash is refused before any session, as
   expect(opened.ok ? 'opened' : opened.error.message).toBe(
     'WebSocket takes ws:// or wss:// URLs, not mqtt:// (e.g. ws://localhost:8080)',
   )
+})
+
+it('Copy as curl of such a URL names the host Send goes to', async () => {
+  const saved = { ...emptySavedRequest('Typo'), url: 'http:/127.0.0.1:8080/x' }
+  const code = await snippet(saved, { type: 'none' }, [], 'curl')
+  expect(code.ok ? code.value : code.error.message).toContain('http://127.0.0.1:8080/x')
 })

@@ -62,7 +62,8 @@ function harOf(
 ): Result<HarRequest> {
   let url: URL
   try {
-    url = new URL(/^[a-z][a-z\d+.-]*:\/\//i.test(spec.url) ? spec.url : `http://${spec.url}`)
+    // A scheme before one slash or a backslash counts as typed (`http:/host`), as Send reads it.
+    url = new URL(/^[a-z][a-z\d+.-]*:[/\\]/i.test(spec.url) ? spec.url : `http://${spec.url}`)
   } catch {
     return fail('invalid_url', `The URL does not resolve to a valid URL: ${spec.url.slice(0, 200)}`)
   }
