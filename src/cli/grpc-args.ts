@@ -111,6 +111,7 @@ export function parseGrpcArgs(argv: readonly string[]): GrpcCliCommand {
         'global-var': { type: 'string', multiple: true },
         'allow-empty-secrets': { type: 'boolean' },
         'allow-files': { type: 'string', multiple: true },
+        'oauth-timeout': { type: 'string' },
       },
     })
   } catch (e) {
@@ -130,7 +131,15 @@ export function parseGrpcArgs(argv: readonly string[]): GrpcCliCommand {
   }
   if (values.collection !== undefined)
     return parseSavedGrpc(values, positionals, { json: values.json === true, max, durationMs })
-  const onlySaved = ['request', 'env', 'env-var', 'global-var', 'allow-empty-secrets', 'allow-files'] as const
+  const onlySaved = [
+    'request',
+    'env',
+    'env-var',
+    'global-var',
+    'allow-empty-secrets',
+    'allow-files',
+    'oauth-timeout',
+  ] as const
   const stray = onlySaved.find((k) => values[k] !== undefined)
   if (stray) return error(`--${stray} goes with --collection <dir> --request <path> (a saved request)`)
   const [target, name, ...extra] = positionals

@@ -12,6 +12,7 @@ import { feedLines, lineFileOf } from './grpc-line-feed'
 import { onInterrupt } from './interrupt'
 import { messagesOf } from './grpc-message-input'
 import { openSavedGrpc } from './grpc-saved'
+import { oauthCliOptions } from './oauth-args'
 import { reportLogCut } from './stream-cut-note'
 
 /**
@@ -63,6 +64,8 @@ export async function runGrpcCli(
     flushEveryMs: FLUSH_MS,
     watchCollections: false,
     persistWorkspace: false,
+    // A saved request's OAuth 2.0 sign-in: its URL on stderr, waited for (as send --collection's).
+    ...(command.kind === 'saved' ? oauthCliOptions(io.err, command.oauthTimeoutMs) : {}),
   })
   // The engine's own gRPC part, which its commands (a saved request's grpc.open) use too.
   const grpc = await grpcEngineFor(service.streams)

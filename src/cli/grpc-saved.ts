@@ -4,13 +4,14 @@ import { grpcSendsMany } from '../shared/grpc'
 import { fail, ok, type Result } from '../shared/result'
 import { savedGrpcMessages } from '../engine/grpc/grpc-saved-messages'
 import { readGivenVariables, useSessionVariables } from './env-var-args'
+import { OAUTH_TIMEOUT_USAGE, parseOAuthTimeout } from './oauth-args'
 
 /**
  * `flightdeck grpc --collection DIR --request PATH`: a saved gRPC request called as the app's Invoke calls it,
  * through the same engine command (`grpc.open` with the request's auth and its place in the collection): its
  * environment's and `--env-var`'s variables, its Auth tab or the one it inherits from its folder or collection
- * (Bearer, Basic, an API key in a header, sent as metadata by grpc-auth.ts; Digest, OAuth 2.0 and a query API key
- * refused, nothing sent), the collection's `.proto` files, and its files confined to the collection. As with
+ * (Bearer, Basic, an API key in a header, an OAuth 2.0 token fetched as `send --collection` fetches it, sent as
+ * metadata by grpc-auth.ts; Digest and a query API key refused, nothing sent), the collection's `.proto` files, and its files confined to the collection. As with
  * `send --collection`, what the file holds is not retyped: -d, -H and the schema and TLS flags are refused.
  */
 
@@ -24,6 +25,8 @@ export interface SavedGrpcCall {
   globalVars: string[]
   allowEmptySecrets: boolean
   allowFiles: string[]
+  /** `--oauth-timeout`, in ms: how long an OAuth 2.0 sign-in (authorization code) is awaited. */
+  oauthTimeoutMs?: number
   insecure: boolean
   json: boolean
   max: number | null
@@ -43,7 +46,8 @@ a saved request (its target, method, metadata, messages, schema and auth come fr
                              environment variable of that name; --global-var the same for a
                              global; --allow-empty-secrets sends a secret with no value empty
       --allow-files <dir>    let the request read .proto and TLS files from this folder
-                             outside the collection (repeatable)`
+                             outside the collection (repeatable)
+${OAUTH_TIMEOUT_USAGE}`
 
 /** Flags a saved request's file says instead. */
 const FROM_THE_FILE: readonly (readonly [string, string])[] = [
@@ -75,6 +79,10 @@ export function parseSavedGrpc(
     if (values[name] !== undefined)
       return error(`${flag} does not apply to a saved request; edit the request file instead`)
   }
+  const oauthTimeout = parseOAuthTimeout(
+    typeof values['oauth-timeout'] === 'string' ? values['oauth-timeout'] : undefined,
+  )
+  if (oauthTimeout instanceof Error) return error(oauthTimeout.message)
   const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : [])
   return {
     kind: 'saved',
@@ -85,6 +93,7 @@ export function parseSavedGrpc(
     globalVars: list(values['global-var']),
     allowEmptySecrets: values['allow-empty-secrets'] === true,
     allowFiles: list(values['allow-files']),
+    ...(oauthTimeout !== undefined ? { oauthTimeoutMs: oauthTimeout } : {}),
     insecure: values.insecure === true,
     ...common,
   }

@@ -184,7 +184,12 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
         collections.get(),
         streams.get(),
       ])
-      return createGrpcHandlers({ streams: engine, manager, ready })
+      return createGrpcHandlers({
+        streams: engine,
+        manager,
+        ready,
+        authorize: (s, a, k) => auth.authorize(s, a, k),
+      })
     }),
     ...onFirstCall(['socketio.open', 'socketio.emit'], async () => {
       const [{ createSocketIoHandlers }, { resolve, tokens, engine }] = await Promise.all([

@@ -16,6 +16,7 @@ import { runGrpcCli } from '../../src/cli/grpc-command'
 import { MAX_MESSAGE_TEXT } from '../../src/cli/grpc-message-input'
 import { runCli } from '../../src/cli/index'
 import { PROTO_DIR, startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
+import { startOAuthServer, TestBrowser } from '../fixtures/oauth-server'
 
 /** `flightdeck grpc`: list, describe and calls of every kind against a real server, with its exit codes. */
 describe('flightdeck grpc', () => {
@@ -310,6 +311,54 @@ describe('flightdeck grpc', () => {
         err: expect.stringContaining('-H does not apply to a saved request'),
       })
     } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 20_000)
+
+  it('--collection --request with OAuth 2.0 (authorization code): the sign-in URL on stderr, the token as metadata, never printed', async () => {
+    // ~1.3 s: a fresh engine's first gRPC and sign-in modules, the loopback listener and the browser's visit.
+    server = await startGrpcServer()
+    const oauth = await startOAuthServer()
+    const dir = mkdtempSync(join(tmpdir(), 'fd-grpc-saved-oauth-'))
+    try {
+      writeFileSync(join(dir, 'collection.yaml'), `flightdeck: 1\nname: saved\n`)
+      const code = `auth:\n  type: oauth2\n  grant: authorization_code\n  authUrl: "${oauth.url}/authorize"\n  tokenUrl: "${oauth.url}/token"\n  clientId: spa\n  clientSecret: ""\n  scope: read\n  clientAuth: body\n`
+      writeFileSync(
+        join(dir, 'say.yaml'),
+        `name: Say\nkind: grpc\nurl: grpc://${server.target}\ngrpc:\n  method: flightdeck.test.Echo/Say\n${code}`,
+      )
+      // The person: opens the URL stderr prints, as send --collection's sign-in (cli-oauth-sign-in.test.ts).
+      const browser = new TestBrowser()
+      let err = ''
+      let out = ''
+      const io = {
+        out: (t: string) => void (out += t),
+        err: (t: string) => {
+          err += t
+          const url = /open this URL in a browser \(waiting up to 30 s\):\n {2}(\S+)/.exec(t)?.[1]
+          if (url) browser.open(url)
+        },
+      }
+      const args = ['--collection', dir, '--request', 'say', '--oauth-timeout', '30', '--json']
+      const exit = await runGrpcCli(args, io, Readable.from([]))
+      await browser.settled()
+      expect(browser.opened).toHaveLength(1)
+      expect(exit).toBe(0)
+      const [message] = out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { message?: { seen_metadata?: Record<string, string> } })
+      expect(message?.message?.seen_metadata?.['authorization']).toBe('Bearer at-1')
+      // The reflection call carried it too; stderr said where to sign in and never the token.
+      expect(server.calls.map((c) => c.metadata['authorization'])).toEqual(['Bearer at-1', 'Bearer at-1'])
+      expect(err).not.toContain('at-1')
+      expect(oauth.forms.map((f) => f['grant_type'])).toEqual(['authorization_code'])
+      // --oauth-timeout belongs to a saved request.
+      expect((await cli([server.target, '--oauth-timeout', '30'])).err).toContain(
+        '--oauth-timeout goes with --collection',
+      )
+    } finally {
+      await oauth.close()
       rmSync(dir, { recursive: true, force: true })
     }
   }, 20_000)

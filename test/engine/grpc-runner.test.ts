@@ -7,6 +7,7 @@ import type { JsonRunReport } from '../../src/cli/run-report'
 import { parseRequestText } from '../../src/engine/collections/collection-file-read'
 import { requestPlain } from '../../src/engine/collections/collection-file-write'
 import { PROTO_DIR, startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
+import { startOAuthServer, type OAuthServer } from '../fixtures/oauth-server'
 
 /**
  * `kind: grpc` requests in a collection, run by `flightdeck run`: a unary call checked on its reply's JSON, a
@@ -16,6 +17,7 @@ import { PROTO_DIR, startGrpcServer, type GrpcTestServer } from '../fixtures/grp
 
 let server: GrpcTestServer
 let bare: GrpcTestServer
+let oauth: OAuthServer
 let dir: string
 let configDir: string
 let out: string
@@ -23,6 +25,7 @@ let out: string
 beforeAll(async () => {
   server = await startGrpcServer()
   bare = await startGrpcServer({ reflection: 'none' })
+  oauth = await startOAuthServer()
   dir = mkdtempSync(join(tmpdir(), 'fd-run-grpc-'))
   configDir = mkdtempSync(join(tmpdir(), 'fd-run-grpc-config-'))
   out = mkdtempSync(join(tmpdir(), 'fd-run-grpc-out-'))
@@ -99,6 +102,18 @@ beforeAll(async () => {
     'g/6-array.yaml',
     `name: Array\nkind: grpc\nurl: "{{echo}}"\nmessages:\n  - name: message\n    text: '[{"value": 1}, {"value": 2}]'\ngrpc:\n  method: flightdeck.test.Echo/Sum\nassertions:\n  - kind: json\n    path: $.count\n    equals: 2\n`,
   )
+  // OAuth 2.0 (client credentials): the token fetched and sent as metadata; a refused client sends nothing.
+  // (A scope each: the token cache is keyed by grant, token URL, client and scope, not the secret.)
+  const oauth2 = (secret: string, check: string): string =>
+    `name: OAuth\nkind: grpc\nurl: "{{echo}}"\nauth:\n  type: oauth2\n  grant: client_credentials\n  tokenUrl: "${oauth.url}/token"\n  clientId: app\n  clientSecret: ${secret}\n  scope: grpc-${secret}\n  clientAuth: basic\ngrpc:\n  method: flightdeck.test.Echo/Say\n${check}`
+  file(
+    'g/7-oauth.yaml',
+    oauth2(
+      'app-secret',
+      'assertions:\n  - kind: json\n    path: $.seen_metadata.authorization\n    equals: Bearer at-1\n',
+    ),
+  )
+  file('g/8-oauth-refused.yaml', oauth2('wrong', ''))
   file(
     'g/4-protos.yaml',
     [
@@ -126,6 +141,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close()
   await bare.close()
+  await oauth.close()
   for (const d of [dir, configDir, out]) rmSync(d, { recursive: true, force: true })
 })
 
@@ -172,10 +188,18 @@ describe('gRPC requests in a collection', () => {
       [
         'g/5-digest.yaml',
         false,
-        "A gRPC call cannot send Digest auth (it sends Basic, Bearer or an API key in a header as metadata): set the request's Auth to one of them or None, or put the credential in Metadata. Nothing was sent",
+        "A gRPC call cannot send Digest auth (it sends Basic, Bearer, an API key in a header or an OAuth 2.0 token in the authorization header as metadata): set the request's Auth to one of them or None, or put the credential in Metadata. Nothing was sent",
       ],
       ['g/6-array.yaml', true, null],
+      ['g/7-oauth.yaml', true, null],
+      [
+        'g/8-oauth-refused.yaml',
+        false,
+        'OAuth 2.0 token request was refused (invalid_client: Unknown client or wrong secret). Nothing was sent',
+      ],
     ])
+    // The refused client's call never reached the server: one Say from 1-say, one from 7-oauth.
+    expect(server.calls.filter((c) => c.path.endsWith('/Say')).length).toBe(2)
     expect(code).toBe(1)
   })
 })

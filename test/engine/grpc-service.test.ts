@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createEngineService, type EngineService } from '../../src/engine/service'
 import { startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
+import { startOAuthServer } from '../fixtures/oauth-server'
 import { readLog, record, settle } from './stream-helpers'
 
 /** The gRPC commands through the engine service, as the app and the browser host call them. */
@@ -126,6 +127,85 @@ describe('gRPC commands', () => {
         /^A gRPC call cannot send an API key in the query auth .*Nothing was sent$/,
       )
     } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('OAuth 2.0: fetches the token and sends it as authorization: Bearer, for reflection and the call; a refused one is dropped; a token failure sends nothing', async () => {
+    // The server's reflection takes only at-2: the first token (at-1) is refused, dropped, and the next
+    // describe gets at-2 (refreshed), as after an HTTP 401.
+    server = await startGrpcServer({ reflectionToken: 'at-2' })
+    const oauth = await startOAuthServer()
+    const dir = mkdtempSync(join(tmpdir(), 'fd-grpc-oauth-'))
+    try {
+      const grant = (more: string): string =>
+        `auth:\n  type: oauth2\n  tokenUrl: "${oauth.url}/token"\n  clientId: app\n  clientSecret: "{{secret}}"\n  scope: ""\n  clientAuth: basic\n${more}`
+      writeFileSync(
+        join(dir, 'collection.yaml'),
+        `flightdeck: 1\nname: OAuth\nvariables:\n  secret: app-secret\n${grant('  grant: client_credentials\n')}`,
+      )
+      mkdirSync(join(dir, 'g'))
+      writeFileSync(
+        join(dir, 'g', 'say.yaml'),
+        `name: Say\nkind: grpc\nurl: grpc://${server.target}\ngrpc:\n  method: flightdeck.test.Echo/Say\n`,
+      )
+      service = createEngineService({ host: 'test', persistWorkspace: false, watchCollections: false })
+      const opened = await service.invoke('collection.open', { dir })
+      if (!opened.ok) throw new Error(opened.error.message)
+      const where = {
+        target: server.target,
+        metadata: [],
+        schema: { kind: 'reflection' as const },
+        tls: { plaintext: true },
+        context: { dir, path: 'g/say.yaml' },
+      }
+      const describe = (auth: { type: 'inherit' }) =>
+        service!.invoke('grpc.describe', { ...where, auth, method: 'flightdeck.test.Echo/Say' })
+      const first = await describe({ type: 'inherit' })
+      expect(first.ok ? 'described' : first.error.message).toMatch(
+        /UNAUTHENTICATED.*reflection needs a token/,
+      )
+      expect((await describe({ type: 'inherit' })).ok).toBe(true)
+      expect(server.calls.map((c) => c.metadata['authorization'])).toEqual(['Bearer at-1', 'Bearer at-2'])
+      const said = async (auth: Parameters<typeof describe>[0] | Record<string, unknown>) => {
+        const r = await service!.invoke('grpc.open', {
+          ...where,
+          auth: auth as { type: 'inherit' },
+          method: 'flightdeck.test.Echo/Say',
+          messages: ['{"text": "hi"}'],
+        })
+        if (!r.ok) return r.error.message
+        await settle(service!, r.value.sid)
+        const log = await readLog(service!, r.value.sid)
+        const reply = log.find((e) => e.dir === 'in' && e.kind === 'text')?.data ?? '{}'
+        return (JSON.parse(reply) as { seen_metadata: Record<string, string> }).seen_metadata['authorization']
+      }
+      // The cached token goes with the call (reflection's schema is kept; no token request more).
+      expect(await said({ type: 'inherit' })).toBe('Bearer at-2')
+      expect(oauth.forms.map((f) => f['grant_type'])).toEqual(['client_credentials', 'refresh_token'])
+      // The request's own password grant: a token of its own; reflection refuses it (at-3), the call is not made.
+      const password = {
+        type: 'oauth2',
+        grant: 'password',
+        tokenUrl: `${oauth.url}/token`,
+        clientId: 'app',
+        clientSecret: '{{secret}}',
+        scope: 'pw',
+        clientAuth: 'body',
+        username: 'alice',
+        password: 'wonderland',
+      }
+      expect(await said(password)).toMatch(/UNAUTHENTICATED/)
+      expect(oauth.forms.at(-1)).toMatchObject({ grant_type: 'password', username: 'alice' })
+      // A token endpoint that refuses: said in its words, nothing reaches the gRPC server.
+      const before = server.calls.length
+      const refused = await said({ ...password, scope: 'other', password: 'wrong' })
+      expect(refused).toBe(
+        'OAuth 2.0 token request was refused (invalid_grant: Wrong username or password). Nothing was sent',
+      )
+      expect(server.calls.length).toBe(before)
+    } finally {
+      await oauth.close()
       rmSync(dir, { recursive: true, force: true })
     }
   })

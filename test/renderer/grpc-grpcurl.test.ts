@@ -144,6 +144,9 @@ beforeAll(async () => {
   file('a/inherits.yaml', asWho(''))
   file('a/basic.yaml', asWho('auth:\n  type: basic\n  username: "{{who}}"\n  password: pw\n'))
   file('a/digest.yaml', asWho('auth:\n  type: digest\n  username: ada\n  password: pw\n'))
+  const oauth2 =
+    'auth:\n  type: oauth2\n  grant: client_credentials\n  tokenUrl: http://127.0.0.1:9/token\n  clientId: app\n  clientSecret: s\n  scope: ""\n  clientAuth: basic\n'
+  file('a/oauth2.yaml', asWho(oauth2))
   engine = startEngine()
   store = engine.store()
   await openCollection(store, dir)
@@ -173,7 +176,7 @@ describe('Copy as grpcurl', () => {
     expect(everyFileFound(parsed)).toEqual(['echo.proto', 'common/meta.proto'])
   })
 
-  it('carries the Auth tab as Copy as curl does: variables filled, a secret as {{name}}, one a call cannot send said', async () => {
+  it('carries the Auth tab as Copy as curl does: variables filled, a secret as {{name}}, one a call cannot send said, OAuth 2.0 as Copy as curl says it', async () => {
     const copied = async (path: string): Promise<string> => {
       await store.getState().openRequest(dir, path)
       return store.getState().grpcurlFor()
@@ -195,6 +198,12 @@ describe('Copy as grpcurl', () => {
       '# Digest auth not included: a gRPC call cannot send it (Flightdeck refuses the call)',
     )
     expect(parse(shellWords(digest.split('\n')[1] ?? '')).flags.filter(([f]) => f === '-H')).toEqual([
+      ['-H', 'x-user: ada'],
+    ])
+    // OAuth 2.0: Copy as curl's line and words; the call fetches its token, a copy has none to give.
+    const oauth = await copied('a/oauth2.yaml')
+    expect(oauth.split('\n')[0]).toBe('# OAuth 2.0 token not included: Flightdeck adds it when sending')
+    expect(parse(shellWords(oauth.split('\n')[1] ?? '')).flags.filter(([f]) => f === '-H')).toEqual([
       ['-H', 'x-user: ada'],
     ])
   })

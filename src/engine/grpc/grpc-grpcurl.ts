@@ -72,8 +72,12 @@ async function firstFile(candidates: string[]): Promise<string | null> {
  * The call's target, metadata and message as Copy as curl writes a request: variables filled in from the
  * collection and environment, except secrets, which stay as `{{name}}` (a command is pasted into chats), and
  * dynamic values as their names. The auth (its own, or the one inherited, `auth`) goes as metadata by the rule
- * a call sends it with (grpc-auth.ts); one a call cannot send is left out, said in a note.
+ * a call sends it with (grpc-auth.ts); one a call cannot send is left out, said in a note. An OAuth 2.0 token is
+ * left out as Copy as curl leaves it out, with its words: Flightdeck fetches it when it calls, a copy has none.
  */
+/** Copy as curl's words for an OAuth 2.0 token (exporters/snippets.ts). */
+const OAUTH2_NOTE = '# OAuth 2.0 token not included: Flightdeck adds it when sending'
+
 export function grpcurlCall(
   call: { target: string; metadata: KeyValue[]; message: string },
   auth: AuthSpec,
@@ -97,16 +101,28 @@ export function grpcurlCall(
     const rows = metadata.value.map((m) => (typed.has(m) ? m : { ...m, name: m.name.toLowerCase() }))
     return { target: resolved.spec.url, metadata: rows, message }
   }
+  const a = resolved.auth
+  const ownRow = resolved.spec.headers.some(
+    (h) => h.enabled && h.name.trim().toLowerCase() === 'authorization',
+  )
+  // A call sends the authorization row set by hand and fetches no token (grpc-auth.ts): nothing is left out.
+  if (a.type === 'oauth2' && a.tokenIn !== 'query' && ownRow)
+    return { target: resolved.spec.url, metadata: resolved.spec.headers, message }
   const kind =
-    resolved.auth.type === 'digest'
+    a.type === 'digest'
       ? 'Digest auth'
-      : resolved.auth.type === 'oauth2'
-        ? 'OAuth 2.0 token'
+      : a.type === 'oauth2'
+        ? a.tokenIn === 'query'
+          ? 'OAuth 2.0 token in the query'
+          : null
         : 'API key in the query'
   return {
     target: resolved.spec.url,
     metadata: resolved.spec.headers,
     message,
-    note: `# ${kind} not included: a gRPC call cannot send it (Flightdeck refuses the call)`,
+    note:
+      kind === null
+        ? OAUTH2_NOTE
+        : `# ${kind} not included: a gRPC call cannot send it (Flightdeck refuses the call)`,
   }
 }

@@ -11,7 +11,8 @@ import { confinePath, NOTHING_SENT, SCHEMA_NOT_LOADED } from '../files/confine'
 import { confineGrpcTls } from '../files/confine-tls'
 import type { StreamEngine } from '../streams/stream-engine'
 import type { GrpcEngine } from './grpc-engine'
-import { grpcAuthMetadata } from './grpc-auth'
+import { grpcCallMetadata, type GrpcCallAuth } from './grpc-auth'
+import type { Authorize } from '../mqtt/messaging-token'
 import { grpcurlCall, grpcurlProtoArgs } from './grpc-grpcurl'
 import { effectiveAuth } from '../send-rules/auth-chain'
 import { authChainFor } from '../collections/handlers'
@@ -22,7 +23,9 @@ import { grpcEngineFor, grpcEngineIfAny } from './grpc-registry'
  * The gRPC commands. The engine part (and grpc-js and protobufjs with it) is loaded on the first command, so an
  * engine that never speaks gRPC never pays for them. `{{variables}}` resolve in the target, the metadata and
  * the messages as in a request; proto paths and TLS files resolve against the request's collection folder and
- * may not leave it (as body files). The request's auth (its own or inherited) goes as metadata, as a run sends it.
+ * may not leave it (as body files). The request's auth (its own or inherited) goes as metadata, as a run sends it;
+ * an OAuth 2.0 token is fetched first (`authorize`: the engine's AuthRunner, whose cache HTTP sends share), and
+ * dropped when the server answers UNAUTHENTICATED, so the next call fetches a fresh one (as after an HTTP 401).
  */
 
 type Handler<K extends 'grpc.describe' | 'grpc.open' | 'grpc.grpcurl' | 'grpc.send' | 'grpc.end'> = (
@@ -41,7 +44,13 @@ export interface GrpcHandlerDeps {
   streams: StreamEngine
   manager: CollectionManager
   ready?: Promise<void>
+  /** Fetches OAuth 2.0 tokens; without it a call whose auth is OAuth 2.0 is refused. */
+  authorize?: Authorize
 }
+
+/** A refusal's words for a status UNAUTHENTICATED (grpcStatusText's). */
+const UNAUTHENTICATED_CODE = 16
+const UNAUTHENTICATED = /\bUNAUTHENTICATED \(16\)/
 
 export function createGrpcHandlers(deps: GrpcHandlerDeps): GrpcHandlers {
   const grpc = (): Promise<GrpcEngine> => grpcEngineFor(deps.streams)
@@ -61,10 +70,11 @@ export function createGrpcHandlers(deps: GrpcHandlerDeps): GrpcHandlers {
     return r.ok ? ok({ texts: r.value.extra, auth: r.value.auth }) : r
   }
   /** The metadata resolved (`values` in its order), with the auth a run's gRPC step would add (grpc-auth.ts). */
-  const withAuth = (metadata: KeyValue[], values: string[], auth: AuthSpec): Result<KeyValue[]> =>
-    grpcAuthMetadata(
+  const withAuth = (metadata: KeyValue[], values: string[], auth: AuthSpec): Promise<Result<GrpcCallAuth>> =>
+    grpcCallMetadata(
       metadata.map((m, i) => ({ ...m, value: values[i] ?? m.value })),
       auth,
+      deps.authorize,
     )
   /** Where the request's proto paths resolve and how they are confined; `outcome` says what a refusal stops. */
   const place = (
@@ -92,7 +102,7 @@ export function createGrpcHandlers(deps: GrpcHandlerDeps): GrpcHandlers {
       const texts = await resolve([p.target, ...p.metadata.map((m) => m.value)], p.context, p.auth)
       if (!texts.ok) return texts
       const [target, ...values] = texts.value.texts
-      const metadata = withAuth(p.metadata, values, texts.value.auth)
+      const metadata = await withAuth(p.metadata, values, texts.value.auth)
       if (!metadata.ok) return metadata
       const tls = await confineGrpcTls(p.tls, collectionFileScope(deps.manager, p.context))
       if (!tls.ok) return tls
@@ -101,11 +111,14 @@ export function createGrpcHandlers(deps: GrpcHandlerDeps): GrpcHandlers {
       const schema = await g.schema({
         target: target ?? p.target,
         tls: tls.value,
-        metadata: metadata.value,
+        metadata: metadata.value.metadata,
         schema: source,
         ...place(p.context, SCHEMA_NOT_LOADED),
       })
-      if (!schema.ok) return schema
+      if (!schema.ok) {
+        if (UNAUTHENTICATED.test(schema.error.message)) metadata.value.refused?.()
+        return schema
+      }
       // The composer says where the schema came from: here not the reflection it asked for.
       const info =
         p.schema.kind === 'reflection' && source.kind === 'proto'
@@ -132,22 +145,37 @@ export function createGrpcHandlers(deps: GrpcHandlerDeps): GrpcHandlers {
       )
       if (!texts.ok) return texts
       const t = texts.value.texts
-      const metadata = withAuth(spec.metadata, t.slice(1 + n), texts.value.auth)
+      const metadata = await withAuth(spec.metadata, t.slice(1 + n), texts.value.auth)
       if (!metadata.ok) return metadata
       const tls = await confineGrpcTls(spec.tls, collectionFileScope(deps.manager, context))
       if (!tls.ok) return tls
       const g = await grpc()
-      return g.open(
+      const opened = await g.open(
         {
           ...spec,
           tls: tls.value,
           schema: sourceIn(spec.schema, context),
           target: t[0] ?? spec.target,
           messages: t.slice(1, 1 + n),
-          metadata: metadata.value,
+          metadata: metadata.value.metadata,
         },
         { ...place(context), ...(name ? { name } : {}) },
       )
+      const refused = metadata.value.refused
+      if (!opened.ok) {
+        if (refused && UNAUTHENTICATED.test(opened.error.message)) refused()
+        return opened
+      }
+      if (refused) {
+        const sid = opened.value.sid
+        void deps.streams.wait(sid).then(
+          () => {
+            if (g.outcome(sid)?.status?.code === UNAUTHENTICATED_CODE) refused()
+          },
+          () => undefined,
+        )
+      }
+      return opened
     },
     'grpc.grpcurl': async (p) => {
       if (deps.ready) await deps.ready

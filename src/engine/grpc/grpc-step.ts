@@ -7,7 +7,8 @@ import { DEFAULT_STOP, type Assertion, type StopSpec } from '../../shared/run-sp
 import { confinePath, type FileScope } from '../files/confine'
 import { checkCount, type AssertionResult } from '../runner/checks'
 import { refusedStep, type StreamDeps, type StreamStepOutcome } from '../runner/stream-step'
-import { grpcAuthMetadata } from './grpc-auth'
+import { grpcCallMetadata } from './grpc-auth'
+import type { Authorize } from '../mqtt/messaging-token'
 import { savedGrpcMessages } from './grpc-saved-messages'
 import { grpcEngineFor } from './grpc-registry'
 import { streamLogCutText } from '../../shared/stream-log-cut'
@@ -26,6 +27,8 @@ export interface GrpcStepInput {
   spec: RequestSpec
   /** The request's auth as it applies (inherited resolved), values resolved: sent as metadata (grpc-auth.ts). */
   auth: AuthSpec
+  /** Fetches an OAuth 2.0 token (the run's AuthRunner, whose cache its HTTP steps share). */
+  authorize?: Authorize
   messages: string[]
   grpc: GrpcRequest
   stop: StopSpec
@@ -36,13 +39,16 @@ export interface GrpcStepInput {
 }
 
 const READ_BATCH = 2000
+const UNAUTHENTICATED = 16
 const MATCH_BYTES = 64 * 1024
 
 export async function runGrpcStep(deps: StreamDeps, input: GrpcStepInput): Promise<StreamStepOutcome> {
   const started = Date.now()
   const { spec, grpc } = input
-  const metadata = grpcAuthMetadata(spec.headers, input.auth)
+  const metadata = await grpcCallMetadata(spec.headers, input.auth, input.authorize)
   if (!metadata.ok) return refusedStep(metadata.error, started)
+  // A token the server refuses is dropped, so the next step fetches a fresh one (as after an HTTP 401).
+  const refused = metadata.value.refused
   const engine = await grpcEngineFor(deps.streams)
   const scope = input.files
   const place = {
@@ -53,7 +59,7 @@ export async function runGrpcStep(deps: StreamDeps, input: GrpcStepInput): Promi
   }
   const call = {
     target: spec.url,
-    metadata: metadata.value,
+    metadata: metadata.value.metadata,
     schema: grpc.proto?.length
       ? { kind: 'proto' as const, files: grpc.proto, importPaths: grpc.importPaths ?? [] }
       : { kind: 'reflection' as const },
@@ -66,7 +72,10 @@ export async function runGrpcStep(deps: StreamDeps, input: GrpcStepInput): Promi
   // The method's kind says how the saved message text is read, as the app reads it (the schema is kept: the
   // call below reuses it).
   const schema = await engine.schema({ ...call, ...place })
-  if (!schema.ok) return refusedStep(schema.error, started)
+  if (!schema.ok) {
+    if (/\bUNAUTHENTICATED \(16\)/.test(schema.error.message)) refused?.()
+    return refusedStep(schema.error, started)
+  }
   const method = schema.value.method(grpc.method)
   if (!method.ok) return refusedStep(method.error, started)
   const opened = await engine.open(
@@ -139,6 +148,7 @@ export async function runGrpcStep(deps: StreamDeps, input: GrpcStepInput): Promi
   scan()
   const timeMs = Date.now() - started
   const status = engine.outcome(sid)?.status ?? null
+  if (status?.code === UNAUTHENTICATED) refused?.()
   let error: StreamStepOutcome['error']
   // A step that checks the status expects it: a status other than OK is that check's to pass or fail.
   const statusChecked = status !== null && input.assertions.some((a) => a.kind === 'grpc-status')

@@ -206,6 +206,7 @@ async function resolveAndRun(
           ).runGrpcStep(options.streams, {
             spec,
             auth,
+            ...(runner ? { authorize: runner.authorize.bind(runner) } : {}),
             messages,
             grpc: step.grpc,
             stop: step.stop ?? {},
