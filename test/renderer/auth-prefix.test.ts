@@ -41,6 +41,18 @@ describe('the Auth of a folder', () => {
     const grpc = /gRPC requests inside cannot send (\w[\w. ]*) auth/
     expect(html({ type: 'digest', username: 'u', password: 'p' }, true).match(grpc)?.[1]).toBe('Digest')
     expect(html({ type: 'bearer', token: 't' }, true)).not.toMatch(grpc)
+    // OAuth 2.0's token goes as authorization metadata (grpc-auth.ts); only in the query is it refused.
+    const oauth2 = {
+      type: 'oauth2',
+      grant: 'client_credentials',
+      tokenUrl: 'http://127.0.0.1:9/token',
+      clientId: 'c',
+      clientSecret: 's',
+      scope: '',
+      clientAuth: 'basic',
+    } as const
+    expect(html(oauth2, true)).not.toMatch(grpc)
+    expect(html({ ...oauth2, tokenIn: 'query' }, true).match(grpc)?.[1]).toBe('OAuth 2.0')
   })
 })
 

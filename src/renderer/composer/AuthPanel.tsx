@@ -56,8 +56,9 @@ export function AuthPanel() {
       />
       {grpc ? (
         <p className="muted small auth-note" role="note">
-          A gRPC call sends Basic, Bearer or an API key in a header as metadata. Digest, OAuth 2.0 and an API
-          key in the query are refused at Invoke, with nothing sent.
+          A gRPC call sends Basic, Bearer, an API key in a header or an OAuth 2.0 token (as authorization:
+          Bearer) as metadata. Digest and an API key or token in the query are refused at Invoke, with nothing
+          sent.
         </p>
       ) : null}
     </>
@@ -163,10 +164,12 @@ export function AuthEditor({
           they take a user name and password, or an auth payload, in their own Auth tab.
         </p>
       ) : null}
-      {inherited && (auth.type === 'digest' || auth.type === 'oauth2') ? (
+      {inherited && (auth.type === 'digest' || (auth.type === 'oauth2' && auth.tokenIn === 'query')) ? (
         <p className="muted small auth-note" role="note">
-          gRPC requests inside cannot send {LABELS[auth.type]} auth: their calls are refused until their own
-          Auth is set (Basic, Bearer, an API key in a header, or None).
+          gRPC requests inside cannot send {LABELS[auth.type]} auth
+          {auth.type === 'oauth2' ? ' with its token in the query' : ''}: their calls are refused until their
+          own Auth is set (Basic, Bearer, an API key in a header, OAuth 2.0 with its token in the header, or
+          None).
         </p>
       ) : null}
     </div>
