@@ -101,6 +101,82 @@ describe('concurrency strip, recounted', () => {
     )
   })
 
+  it('recounts a few batches behind, across pushed streams, lane polls and a clear, as a fresh count does', () => {
+    // The strip is recounted every 120 ms while batches come every frame: it reads several batches at once.
+    const spans = stripSpans()
+    let t = EMPTY_TIMELINE
+    const check = (now: number): void => expect(series(t, now, spans)).toEqual(series(t, now))
+    for (let round = 0; round < 8; round++) {
+      const base = round * 100
+      for (let i = 0; i < 30; i++) {
+        const sid = `r${round}-${i}`
+        // Queued in one batch, the rest of the exchange in the next (the previous round's rows ending too).
+        t = applyBatch(t, { events: [queued(sid, base + i)], dropped: 0 }, { inPlace: true })
+        const rest = freshHttpsExchange(sid, base + i).slice(1, i % 2 === 0 ? 3 : undefined)
+        if (round > 0 && i % 2 === 0) rest.push(...freshHttpsExchange(`r${round - 1}-${i}`, base).slice(3))
+        t = applyBatch(t, { events: rest, dropped: 0 }, { inPlace: true })
+        if (i % 7 === 0) check(base + 100)
+      }
+      // A stream the server pushed is listed under its request (rows move down), then a poll on a lane.
+      t = applyBatch(
+        t,
+        {
+          events: [
+            queued(`p${round}`, base + 50, { promised: [[':path', '/p']], initiator: `r${round}-1` }),
+            queued(`poll${round}`, base + 60, { lane: `r${round}-3` }),
+            ...freshHttpsExchange(`poll${round}`, base + 60).slice(1),
+          ],
+          dropped: 0,
+        },
+        { inPlace: true },
+      )
+      check(base + 100)
+      if (round === 5) {
+        t = clearFinished(t)
+        check(base + 100)
+      }
+    }
+  })
+
+  it('after a batch, looks up the rows it wrote and listed, not every row in flight', () => {
+    const events: TimelineEvent[] = []
+    for (let i = 0; i < 2_000; i++) events.push(...freshHttpsExchange(`d${i}`, i))
+    for (let i = 0; i < 1_000; i++) events.push(queued(`q${i}`, 2_000 + i))
+    const applied = applyBatch(EMPTY_TIMELINE, { events, dropped: 0 })
+    // The rows in flight count their reads; a batch's new rows are plain objects, as the store's are.
+    let reads = 0
+    const rows = Object.fromEntries(
+      Object.entries(applied.rows).map(([sid, row]) => [
+        sid,
+        row.end !== null
+          ? row
+          : new Proxy(row, {
+              get(target, key, receiver) {
+                reads++
+                return Reflect.get(target, key, receiver) as unknown
+              },
+            }),
+      ]),
+    )
+    let t: TimelineState = { ...applied, rows }
+    const spans = stripSpans()
+    const window = { start: 0, end: 4_000 }
+    concurrencySeries(t, window, 300, 3_500, spans)
+    expect(reads).toBeGreaterThanOrEqual(1_000)
+    // Three batches before the next recount: two requests go on the wire and end, three more are queued.
+    t = applyBatch(t, { events: freshHttpsExchange('q0', 2_000).slice(1), dropped: 0 })
+    t = applyBatch(t, { events: [queued('n0', 3_000), queued('n1', 3_001)], dropped: 0 })
+    t = applyBatch(t, {
+      events: [...freshHttpsExchange('q1', 2_001).slice(1), queued('n2', 3_002)],
+      dropped: 0,
+    })
+    reads = 0
+    concurrencySeries(t, window, 300, 3_600, spans)
+    // q0 and q1 were read (their first events read the proxies); the other 998 rows in flight were not.
+    expect(reads, 'reads of rows in flight the batches did not write').toBe(0)
+    expect(series(t, 3_600, spans)).toEqual(series(t, 3_600))
+  })
+
   it('recounts frames between two batches without looking rows up in the store again', () => {
     const events: TimelineEvent[] = []
     for (let i = 0; i < 2_000; i++) events.push(...freshHttpsExchange(`d${i}`, i))

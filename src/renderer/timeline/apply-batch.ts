@@ -1,13 +1,8 @@
 import type { TimelineBatch } from '../../shared/contract'
-import { MAX_KEPT_INFORMATIONAL, type InformationalEvent, type TimelineEvent } from '../../shared/timeline'
-import {
-  isInFlight,
-  jobRunning,
-  type InformationalSummary,
-  type RowState,
-  type SessionRow,
-} from './session-row'
+import { isInFlight, jobRunning, type SessionRow } from './session-row'
 import { adoptSentRequests, insertAfter, isScriptChild, withScriptReport } from '../scripts/row-scripts'
+import { nextRow } from './next-row'
+import { noteApplied } from './timeline-changes'
 
 /**
  * The timeline's state and its one reducer. The renderer applies a whole `timeline.batch` in one store update
@@ -54,113 +49,6 @@ export const EMPTY_TIMELINE: TimelineState = {
   nextSeq: 0,
 }
 
-function stateAfter(row: SessionRow, e: TimelineEvent): RowState {
-  switch (e.type) {
-    case 'done':
-    case 'redirect':
-      return 'done'
-    case 'error':
-      return 'error'
-    case 'cancelled':
-      return 'cancelled'
-    case 'webhook-call':
-      return 'done'
-    case 'queued':
-      return 'queued'
-    default:
-      return row.state === 'queued' ? 'active' : row.state
-  }
-}
-
-/**
- * The row after one event; null when the event changes nothing (late, duplicate). Each case copies the row once:
- * a burst brings tens of thousands of events, and a copy for the common fields and another for the event's own
- * doubled the garbage a batch leaves (young-generation collections ran inside the batches' tasks).
- */
-function nextRow(row: SessionRow, e: TimelineEvent): SessionRow | null {
-  if (!isInFlight(row)) return null
-  const lastT = Math.max(row.lastT, e.t)
-  const state = stateAfter(row, e)
-  switch (e.type) {
-    case 'queued':
-      return null
-    case 'dns':
-      return { ...row, lastT, state, dns: e }
-    case 'connect':
-      return { ...row, lastT, state, connect: e }
-    case 'tls':
-      return { ...row, lastT, state, tls: e }
-    case 'request-sent':
-      return { ...row, lastT, state, sent: e }
-    case 'response-headers':
-      return { ...row, lastT, state, response: e, status: e.status }
-    case 'informational':
-      // Counted already (a timeline replay over live batches brings the same ones again).
-      if (row.informational && e.count <= row.informational.count) return null
-      // An interim response is not the response: the status stays unset and the row keeps waiting.
-      return { ...row, lastT, state, informational: withInformational(row.informational, e) }
-    case 'body-progress':
-      return { ...row, lastT, state, progress: e }
-    case 'redirect':
-      return { ...row, lastT, state, terminal: e, status: e.status, end: e.t }
-    case 'done':
-      return { ...row, lastT, state, terminal: e, status: e.status, end: e.t }
-    case 'error':
-    case 'cancelled':
-      return { ...row, lastT, state, terminal: e, end: e.t }
-    // Stream sessions: messages and reconnects only move the row's lastT; their ticks and markers
-    // live in the streams slice (src/renderer/streams).
-    case 'stream-open':
-      // An operation over a shared connection has no handshake of its own: its opening says the status.
-      return row.status === null && row.queued.connection !== undefined
-        ? { ...row, lastT, state, status: e.status }
-        : { ...row, lastT, state }
-    case 'sse-event':
-    case 'ws-message':
-    case 'retry':
-    case 'stream-closed':
-      return { ...row, lastT, state }
-    case 'webhook-call':
-      return { ...row, lastT, state, webhook: e, end: e.t }
-    // Job events are applied before this (they arrive after the starting exchange ended).
-    case 'job':
-      return null
-    // Script reports are applied before this (a post-response script may report after the exchange ended).
-    case 'script':
-      return null
-    // A GraphQL result is applied before this too (it arrives after the exchange ended).
-    case 'graphql':
-      return null
-  }
-}
-
-/** The summary after one informational event: its headers kept while under the bound, its count taken. */
-function withInformational(
-  prev: InformationalSummary | undefined,
-  e: InformationalEvent,
-): InformationalSummary {
-  const kept = prev?.kept ?? []
-  const keep = e.headers !== undefined && kept.length < MAX_KEPT_INFORMATIONAL
-  return {
-    kept: keep
-      ? [
-          ...kept,
-          {
-            t: e.t,
-            status: e.status,
-            statusText: e.statusText,
-            headers: e.headers ?? [],
-            ...(e.note !== undefined ? { note: e.note } : {}),
-          },
-        ]
-      : kept,
-    count: Math.max(prev?.count ?? 0, e.count),
-    status: e.status,
-    statusText: e.statusText,
-    lastT: e.t,
-  }
-}
-
 function pushTo(list: readonly string[] | undefined, sid: string): readonly string[] {
   return list ? [...list, sid] : [sid]
 }
@@ -203,6 +91,17 @@ export function applyBatch(
   let order: string[] | null = null
   let { inFlight, jobsRunning, origin, maxT, latestT, nextSeq } = state
   let changed = batch.dropped > 0
+  // The rows written, and whether the order changed but at its end: what the concurrency strip reads again.
+  const touched: string[] = []
+  let reordered = false
+  const put = (sid: string, row: SessionRow): void => {
+    rows[sid] = row
+    touched.push(sid)
+  }
+  const reorder = (): string[] => {
+    reordered = true
+    return (order ??= [...state.order])
+  }
 
   for (const e of batch.events) {
     latestT = Math.max(latestT, e.t)
@@ -213,7 +112,7 @@ export function applyBatch(
       const owner = e.lane !== undefined ? rows[e.lane] : undefined
       const laneOf = owner ? (owner.laneOf ?? owner.sid) : undefined
       const laneRow = laneOf !== undefined ? rows[laneOf] : undefined
-      rows[e.sid] = {
+      put(e.sid, {
         sid: e.sid,
         seq: nextSeq++,
         state: 'queued',
@@ -222,7 +121,7 @@ export function applyBatch(
         end: null,
         queued: e,
         ...(laneRow ? { laneOf: laneRow.sid } : {}),
-      }
+      })
       // A session a script sent (pm.sendRequest) is listed under the request whose script sent it.
       const parent = !laneRow && isScriptChild(e) ? rows[e.initiator ?? ''] : undefined
       // A stream the server pushed is listed under its request, after the ones pushed before it.
@@ -230,25 +129,25 @@ export function applyBatch(
       // A GraphQL operation over a shared WebSocket is a sibling lane under its connection's row.
       const carrier = !pusher && e.connection !== undefined ? rows[e.connection] : undefined
       if (laneRow) {
-        rows[laneRow.sid] = {
+        put(laneRow.sid, {
           ...laneRow,
           members: pushTo(laneRow.members, e.sid),
           lastT: Math.max(laneRow.lastT, e.t),
-        }
+        })
       } else if (parent) {
-        rows[e.sid] = { ...(rows[e.sid] as SessionRow), scriptParent: parent.sid }
-        insertAfter((order ??= [...state.order]), parent.lastScriptChild ?? parent.sid, e.sid)
-        rows[parent.sid] = { ...parent, lastScriptChild: e.sid }
+        put(e.sid, { ...(rows[e.sid] as SessionRow), scriptParent: parent.sid })
+        insertAfter(reorder(), parent.lastScriptChild ?? parent.sid, e.sid)
+        put(parent.sid, { ...parent, lastScriptChild: e.sid })
       } else if (pusher) {
-        insertAfter((order ??= [...state.order]), pusher.lastPush ?? pusher.sid, e.sid)
-        rows[pusher.sid] = { ...pusher, lastPush: e.sid }
+        insertAfter(reorder(), pusher.lastPush ?? pusher.sid, e.sid)
+        put(pusher.sid, { ...pusher, lastPush: e.sid })
       } else if (carrier) {
         const after =
           carrier.lastOperation !== undefined && rows[carrier.lastOperation]
             ? carrier.lastOperation
             : carrier.sid
-        insertAfter((order ??= [...state.order]), after, e.sid)
-        rows[carrier.sid] = { ...carrier, lastOperation: e.sid }
+        insertAfter(reorder(), after, e.sid)
+        put(carrier.sid, { ...carrier, lastOperation: e.sid })
       } else {
         ;(order ??= [...state.order]).push(e.sid)
       }
@@ -256,7 +155,7 @@ export function applyBatch(
       const cause = e.kind === 'webhook' && e.initiator !== undefined ? rows[e.initiator] : undefined
       if (cause) {
         const causeLane = rows[cause.laneOf ?? cause.sid] ?? cause
-        rows[causeLane.sid] = { ...causeLane, hooks: pushTo(causeLane.hooks, e.sid) }
+        put(causeLane.sid, { ...causeLane, hooks: pushTo(causeLane.hooks, e.sid) })
       }
       inFlight++
       origin = origin === null ? e.t : Math.min(origin, e.t)
@@ -272,46 +171,51 @@ export function applyBatch(
       const is = e.state === 'running'
       if (is && !was) jobsRunning++
       if (was && !is) jobsRunning--
-      rows[e.sid] = { ...row, job: e, lastT: Math.max(row.lastT, e.t) }
+      put(e.sid, { ...row, job: e, lastT: Math.max(row.lastT, e.t) })
       maxT = maxT === null ? e.t : Math.max(maxT, e.t)
       changed = true
       continue
     }
     if (e.type === 'script') {
       // Scripts never end a session; a post-response report may come after the exchange ended, and is kept.
-      rows[e.sid] = {
+      put(e.sid, {
         ...row,
         scripts: withScriptReport(row.scripts, e.report),
         lastT: Math.max(row.lastT, e.t),
-      }
+      })
       // A pre-request script runs before its request is queued: the axis starts where it started, and the
       // requests it sent (queued before their parent, so unlinked) move under it.
       origin = origin === null ? e.report.start : Math.min(origin, e.report.start)
       if (e.report.sentRequests.length > 0)
-        order = adoptSentRequests(rows, order ?? [...state.order], e.sid, e.report.sentRequests)
+        order = adoptSentRequests(rows, reorder(), e.sid, e.report.sentRequests)
       maxT = maxT === null ? e.t : Math.max(maxT, e.t)
       changed = true
       continue
     }
     if (e.type === 'graphql') {
       // A GraphQL result's errors, read after the exchange ended: the row keeps them to mark a 200 with errors.
-      rows[e.sid] = { ...row, graphql: e }
+      put(e.sid, { ...row, graphql: e })
       changed = true
       continue
     }
     const next = nextRow(row, e)
     if (!next) continue
     if (!isInFlight(next)) inFlight--
-    rows[e.sid] = next
+    put(e.sid, next)
     // The lane's row moves with its polls (its end, and a re-render of its bars).
     const lane = next.laneOf !== undefined ? rows[next.laneOf] : undefined
-    if (lane && lane.lastT < next.lastT) rows[lane.sid] = { ...lane, lastT: next.lastT }
+    if (lane && lane.lastT < next.lastT) put(lane.sid, { ...lane, lastT: next.lastT })
     maxT = maxT === null ? e.t : Math.max(maxT, e.t)
     changed = true
   }
 
-  if (!changed) return latestT === state.latestT ? state : { ...state, latestT }
-  return {
+  if (!changed) {
+    if (latestT === state.latestT) return state
+    const later = { ...state, latestT }
+    noteApplied(state, later, [])
+    return later
+  }
+  const after: TimelineState = {
     rows,
     order: order ?? state.order,
     inFlight,
@@ -323,6 +227,8 @@ export function applyBatch(
     released: state.released,
     nextSeq,
   }
+  noteApplied(state, after, reordered ? null : touched)
+  return after
 }
 
 /**
