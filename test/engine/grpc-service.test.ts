@@ -204,6 +204,12 @@ describe('gRPC commands', () => {
         'OAuth 2.0 token request was refused (invalid_grant: Wrong username or password). Nothing was sent',
       )
       expect(server.calls.length).toBe(before)
+      // A token for the query (tokenIn: query) has nowhere to go in a call: refused, nothing fetched or sent.
+      const forms = oauth.forms.length
+      expect(await said({ ...password, tokenIn: 'query' })).toMatch(
+        /^A gRPC call cannot send an OAuth 2\.0 token in the query auth .*Nothing was sent$/,
+      )
+      expect([oauth.forms.length, server.calls.length]).toEqual([forms, before])
     } finally {
       await oauth.close()
       rmSync(dir, { recursive: true, force: true })
