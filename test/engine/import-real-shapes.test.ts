@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fixtureText, importText, sendSaved, useImportTarget } from './import-formats-helpers'
+import { fixtureText, importText, savedRequest, sendSaved, useImportTarget } from './import-formats-helpers'
 
 /**
  * Shapes found in real exports that earlier fixtures did not have, each imported and sent at a stub server, and
@@ -35,5 +35,25 @@ describe('Insomnia: auth switched off, and a bearer token without a prefix', () 
         'Admin / Audit: its Basic auth is switched off: left out, and the auth above it is sent instead, as Insomnia sends it',
       ]),
     )
+  })
+})
+
+describe('Insomnia: Basic auth encoded as ISO 8859-1', () => {
+  it('sends the bytes Insomnia sends: Latin-1 for José:pässwort, the same Basic auth for ASCII', async () => {
+    const unmapped = await importFixture('insomnia-v4-auth-switches.json')
+    const latin = await sendSaved(t.service, t.stub, t.dir, 'legacy-login-iso-8859-1.yaml')
+    const expected = `Basic ${Buffer.from('José:pässwort', 'latin1').toString('base64')}`
+    expect(expected).not.toBe(`Basic ${Buffer.from('José:pässwort', 'utf8').toString('base64')}`)
+    expect(latin.headers['authorization']).toBe(expected)
+    const ascii = await sendSaved(t.service, t.stub, t.dir, 'legacy-ascii-iso-8859-1.yaml')
+    expect(ascii.headers['authorization']).toBe(`Basic ${Buffer.from('ann:pw').toString('base64')}`)
+    expect((await savedRequest(t.dir, 'legacy-ascii-iso-8859-1.yaml')).auth).toEqual({
+      type: 'basic',
+      username: 'ann',
+      password: 'pw',
+    })
+    expect(unmapped.filter((l) => l.includes('ISO 8859-1'))).toEqual([
+      "Legacy login (ISO 8859-1): its Basic auth is encoded as ISO 8859-1, as Insomnia sends it: imported as an Authorization header (API key auth), since Flightdeck's Basic auth encodes UTF-8",
+    ])
   })
 })

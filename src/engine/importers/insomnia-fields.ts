@@ -82,6 +82,30 @@ function withPathParameters(url: string, list: unknown, c: Ctx, where: string): 
   })
 }
 
+/**
+ * Insomnia's Basic auth with "ISO 8859-1" ticked (`useISO88591`) encodes `user:password` as Latin-1 before base64;
+ * Flightdeck's Basic auth encodes UTF-8, the same bytes for ASCII only. Credentials written out with other
+ * characters go as the Authorization header Insomnia sends; ones from variables cannot be encoded now: said.
+ */
+function latin1Basic(username: string, password: string, c: Ctx, where: string): AuthSpec {
+  const pair = `${username}:${password}`
+  let widest = 0
+  for (let i = 0; i < pair.length; i++) widest = Math.max(widest, pair.charCodeAt(i))
+  const templated = pair.includes('{{') || pair.includes('{%')
+  if (widest < 0x80 && !templated) return { type: 'basic', username, password }
+  if (widest < 0x100 && !templated) {
+    c.u.push(
+      `${where}: its Basic auth is encoded as ISO 8859-1, as Insomnia sends it: imported as an Authorization header (API key auth), since Flightdeck's Basic auth encodes UTF-8`,
+    )
+    const value = `Basic ${Buffer.from(pair, 'latin1').toString('base64')}`
+    return { type: 'apikey', key: 'Authorization', value, in: 'header' }
+  }
+  c.u.push(
+    `${where}: its Basic auth is encoded as ISO 8859-1 in Insomnia; Flightdeck encodes it as UTF-8, which differs for characters beyond ASCII${templated ? ' (its variables may hold some)' : ''}`,
+  )
+  return { type: 'basic', username, password }
+}
+
 const AUTH_NAMES: Record<string, string> = {
   basic: 'Basic auth',
   digest: 'Digest auth',
@@ -105,7 +129,9 @@ export function auth(v: unknown, c: Ctx, where: string): AuthSpec {
     case 'none':
       return { type: 'none' }
     case 'basic':
-      return { type: 'basic', username: t('username'), password: t('password') }
+      return v['useISO88591'] === true
+        ? latin1Basic(t('username'), t('password'), c, where)
+        : { type: 'basic', username: t('username'), password: t('password') }
     case 'digest':
       return { type: 'digest', username: t('username'), password: t('password') }
     case 'bearer': {
