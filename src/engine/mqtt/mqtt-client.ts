@@ -20,6 +20,8 @@ export interface ClientFor {
   client: IClientOptions
   /** CONNECT went out. */
   sent: () => void
+  /** The connection's bytes, a slice at a time, as MQTT.js is handed them. */
+  onSlice: (slice: Buffer) => void
 }
 
 /** MQTT.js's way to open its connection; not among its typed members, checked where it is used. */
@@ -40,7 +42,8 @@ export function mqttClientFor(c: ClientFor): MqttClient {
     const own = client as unknown as { streamBuilder?: unknown }
     const build = own.streamBuilder
     if (typeof build !== 'function') throw new Error('This MQTT.js has no stream builder to pace')
-    own.streamBuilder = ((mc: MqttClient) => new PacedStream((build as StreamBuilder)(mc))) as StreamBuilder
+    own.streamBuilder = ((mc: MqttClient) =>
+      new PacedStream((build as StreamBuilder)(mc), c.onSlice)) as StreamBuilder
     client.connect()
     c.sent()
     return client
@@ -54,6 +57,7 @@ export function mqttClientFor(c: ClientFor): MqttClient {
   const builder = (): Socket =>
     new PacedStream(
       make({ host, port, rejectUnauthorized: !o.insecure, ...(c.ca ? { ca: c.ca } : {}) }),
+      c.onSlice,
     ) as unknown as Socket
   return new MqttClient(builder, c.client)
 }

@@ -5,10 +5,12 @@ import { previewOf } from '../sessions/kernel/message-ticks'
 import { deliveryId } from './mqtt-packets'
 
 /**
- * The broker's messages into the session's log and onto its lane, at the speed MQTT.js parses them. Each
- * message's payload bytes go into the log as they are (no string of them is made), its topic and delivery
- * beside them; consecutive messages of one kind become one tick with a count (as the event sink would merge
- * them anyway), built when the burst MQTT.js is parsing ends, with the last message's topic and preview.
+ * The broker's messages into the session's log and onto its lane, at the speed MQTT.js parses them. A QoS 0
+ * message is indexed where its packet lies among the connection's bytes the log keeps as they are read (a flag
+ * byte and a share of its group; stream-log-packets.ts); any other, or one whose packet straddles two reads, has
+ * its payload bytes copied into the log as they are (no string of them is made), its topic and delivery beside
+ * them. Consecutive messages of one kind become one tick with a count (as the event sink would merge them
+ * anyway), built when the burst MQTT.js is parsing ends, with the last message's topic and preview.
  *
  * The clock is read once every CLOCK_EVERY messages of a burst, not for each: messages parsed from one socket
  * read arrive together, and a burst long enough to take a millisecond still reads it a few times in that
@@ -53,7 +55,10 @@ export class MqttInbox {
     const t = this.t
     const kind = isUtf8(payload) ? 'text' : 'binary'
     const id = deliveryId(packet)
-    const seq = attempt.log.appendNamed(t, 'in', kind, topic, id, payload)
+    const seq =
+      packet.qos === 0 && packet.length !== undefined
+        ? attempt.log.appendPacket(t, kind, topic, id, payload, packet.length)
+        : attempt.log.appendNamed(t, 'in', kind, topic, id, payload)
     if (
       run !== null &&
       run.attempt === attempt &&

@@ -32,7 +32,11 @@ export class PacedStream extends Duplex {
     this.pump()
   }
 
-  constructor(private readonly socket: Duplex) {
+  constructor(
+    private readonly socket: Duplex,
+    /** Each slice, as it is handed on (the session's log keeps the bytes its messages are read from). */
+    private readonly onSlice: (slice: Buffer) => void = () => undefined,
+  ) {
     super({ allowHalfOpen: false })
     socket.on('data', (chunk: Buffer) => {
       this.queue.push(chunk)
@@ -100,6 +104,7 @@ export class PacedStream extends Duplex {
       else this.queue[0] = head.subarray(take)
       this.queued -= take
       this.turnBytes += take
+      this.onSlice(slice)
       this.wanted = this.push(slice)
     }
     if (this.queued < AHEAD_BYTES && this.socket.isPaused()) this.socket.resume()

@@ -143,6 +143,10 @@ export class MqttSession implements SessionTransport {
         marks,
         client: options,
         sent: () => this.connectSent(attempt, marks, options),
+        // Kept in the log as read: a QoS 0 message is then indexed where it lies, not copied (mqtt-inbox.ts).
+        onSlice: (slice) => {
+          if (this.kernel.attempt === attempt) attempt.log.holdSlice(slice)
+        },
       })
     } catch (e) {
       const error = classifyError(e, url.host)

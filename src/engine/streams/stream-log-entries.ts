@@ -5,7 +5,8 @@ import type { ReplayedEvent } from '../sse/sse-ids'
 import type { LogBytes } from './stream-log-bytes'
 import type { HeldEvents } from './stream-log-held'
 import type { EntryIndex } from './stream-log-index'
-import { HELD, KIND_CODE, KINDS, MAYBE_TEXT_KINDS, OUT, TEXT_KINDS } from './stream-log-kinds'
+import { HELD, KIND_CODE, KINDS, MAYBE_TEXT_KINDS, OUT, PACKET, TEXT_KINDS } from './stream-log-kinds'
+import type { HeldPackets } from './stream-log-packets'
 import { decodeRecord, utf8Boundary, type Decoded } from './stream-log-records'
 import { heldContains, recordContains } from './stream-log-search'
 import type { TopicMatcher } from './stream-log-topic'
@@ -16,7 +17,8 @@ const NAME_HEAD = 256
 /**
  * A stream log's entries read back (stream-log.ts writes them): one entry as a page shows it, a range of one
  * message's bytes, and what a filtered read asks of an entry (its name, its text). A record is read from the
- * log's bytes (in memory or its temp file), a held SSE event from the text of its blocks.
+ * log's bytes (in memory or its temp file), a held SSE event from the text of its blocks, a held packet from
+ * where it lies among the connection's bytes, with its group's name and id.
  */
 export class LogEntries {
   /** The data of the held event read by range last. */
@@ -25,6 +27,7 @@ export class LogEntries {
   constructor(
     private readonly ix: EntryIndex,
     private readonly held: HeldEvents,
+    private readonly packets: HeldPackets,
     private readonly bytes: LogBytes,
   ) {}
 
@@ -37,13 +40,13 @@ export class LogEntries {
     const dir: StreamDirection = flags & OUT ? 'out' : 'in'
     // A held event's size is its data's, read back whole.
     const held = (flags & HELD) !== 0
-    const size = held ? decoded.data.length : this.ix.sizeAt(i)
+    const size = held || flags & PACKET ? decoded.data.length : this.ix.sizeAt(i)
     const data = decoded.data.subarray(0, Math.min(maxData, decoded.data.length))
     const text = TEXT_KINDS.has(kind) || (MAYBE_TEXT_KINDS.has(kind) && isUtf8(decoded.data))
     const cut = text ? data.subarray(0, utf8Boundary(data, data.length < decoded.data.length)) : data
     const out: StreamEntry = {
       seq: i,
-      t: held ? this.held.timeOf(i) : this.ix.tAt(i),
+      t: held ? this.held.timeOf(i) : flags & PACKET ? this.packets.timeOf(i) : this.ix.tAt(i),
       dir,
       kind,
       size,
@@ -65,13 +68,15 @@ export class LogEntries {
    */
   dataOf(i: number, offset: number, length: number): Buffer | null {
     if (i < 0 || i >= this.ix.count) return null
-    if (!(this.ix.flagsAt(i) & HELD)) {
-      const start = this.ix.offsetAt(i)
-      const size = this.ix.sizeAt(i)
+    const flags = this.ix.flagsAt(i)
+    if (!(flags & HELD)) {
+      // The data is the record's last `size` bytes (after its type and id), or the held packet's payload.
+      const packet = flags & PACKET ? this.packets.partsOf(i) : null
+      const size = packet ? packet.payloadBytes : this.ix.sizeAt(i)
+      const start = packet ? packet.payloadAt : this.ix.offsetAt(i) + this.ix.lengthAt(i) - size
       const from = Math.min(Math.max(0, offset), size)
       const n = Math.max(0, Math.min(length, size - from))
-      // The data is the record's last `size` bytes (after its type and id).
-      return Buffer.from(this.bytes.at(start + this.ix.lengthAt(i) - size + from, n))
+      return Buffer.from(this.bytes.at(start + from, n))
     }
     if (this.lastData?.i !== i) this.lastData = { i, data: this.decoded(i).data }
     return Buffer.from(this.lastData.data.subarray(offset, offset + length))
@@ -82,6 +87,10 @@ export class LogEntries {
     if ((flags & 15) === KIND_CODE.control) return false
     if (flags & HELD) {
       const name = Buffer.from(this.held.event(i).event ?? 'message')
+      return topic.matches(name, 0, name.length)
+    }
+    if (flags & PACKET) {
+      const name = this.packets.topicOf(i)
       return topic.matches(name, 0, name.length)
     }
     // The name is at the record's head: read that, not the data (a spilled log reads it from its file).
@@ -111,6 +120,7 @@ export class LogEntries {
 
   /** The stored bytes of entry `i` (a copy or a view; do not keep it past the next append). */
   private recordOf(i: number): Buffer {
+    if (this.ix.flagsAt(i) & PACKET) return this.packets.recordOf(i)
     return this.bytes.at(this.ix.offsetAt(i), this.ix.lengthAt(i))
   }
 

@@ -43,6 +43,14 @@ export class EntryIndex {
     return i
   }
 
+  /** One entry with only its flags (a held message: its time and place are its group's); returns its seq. */
+  addFlag(flags: number): number {
+    if (this.count === this.capacity) this.grow()
+    const i = this.count++
+    ;(this.flagPages[i >>> PAGE_BITS] as Uint8Array)[i & IN_PAGE] = flags
+    return i
+  }
+
   /** `count` entries with only their flags (held SSE events); returns the first seq. */
   addFlagged(count: number, flags: number): number {
     const first = this.count

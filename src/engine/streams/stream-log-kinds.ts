@@ -26,6 +26,11 @@ export const OUT = 16
  * says when it came, which of the log's blocks texts it is in and which event of that text it is.
  */
 export const HELD = 32
+/**
+ * The entry is a message kept as the packet it came in, among the connection's bytes the log keeps
+ * (`holdSlice`, `appendPacket`): its group (stream-log-packets.ts) says when it came, where, and its name and id.
+ */
+export const PACKET = 64
 
 /** Kinds whose bytes are text by definition (SSE fields, NDJSON lines, WebSocket text frames). */
 export const TEXT_KINDS = new Set<StreamMessageKind>([

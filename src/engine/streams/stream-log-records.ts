@@ -80,3 +80,33 @@ export function utf8Boundary(buf: Buffer, wasCut: boolean): number {
   }
   return n
 }
+
+/**
+ * A named record's head (name and id, each after its 2-byte length), made once while they repeat: one copy a
+ * message for it, not two (a typed array's set costs more to call than a few dozen bytes take to copy), and one
+ * object while they repeat (a group of held packets shares it).
+ */
+export class RecordHeads {
+  private lastName = ''
+  private lastNameBytes = Buffer.alloc(0)
+  private lastId = ''
+  private lastIdBytes = Buffer.alloc(0)
+  private lastHead = Buffer.from([0, 0, 0, 0])
+
+  of(event: string, id: string): Buffer {
+    if (event === this.lastName && id === this.lastId) return this.lastHead
+    const ev = event === this.lastName ? this.lastNameBytes : Buffer.from(event).subarray(0, 0xfffe)
+    const idb = id === this.lastId ? this.lastIdBytes : Buffer.from(id).subarray(0, 0xfffe)
+    this.lastName = event
+    this.lastNameBytes = ev
+    this.lastId = id
+    this.lastIdBytes = idb
+    const head = Buffer.allocUnsafe(4 + ev.length + idb.length)
+    head.writeUInt16LE(ev.length, 0)
+    head.set(ev, 2)
+    head.writeUInt16LE(idb.length, 2 + ev.length)
+    head.set(idb, 4 + ev.length)
+    this.lastHead = head
+    return head
+  }
+}

@@ -21,6 +21,8 @@ export const RECORD_INDEX_BYTES = 25
 /** Index bytes a held SSE event costs (its flags), and each group of them (time, text, first seq, ordinal). */
 export const HELD_INDEX_BYTES = 1
 export const HELD_GROUP_BYTES = 24
+/** Index bytes a group of held packets costs (first seq, time, place: 8 each; its id's reference; MQTT 5 or not). */
+export const PACKET_GROUP_BYTES = 32
 
 export const DEFAULT_MAX_ENTRIES = 20_000_000
 /** About 20,000,000 record entries' index: one session alone can still reach its entry limit. */

@@ -5,16 +5,18 @@ import type { StreamDirection, StreamMessageKind } from '../../shared/timeline'
 import {
   HELD_GROUP_BYTES,
   HELD_INDEX_BYTES,
+  PACKET_GROUP_BYTES,
   RECORD_INDEX_BYTES,
   type StreamLogStore,
 } from './stream-log-store'
 import type { TopicMatcher } from './stream-log-topic'
 import { LogBytes } from './stream-log-bytes'
 import { HeldEvents } from './stream-log-held'
+import { HeldPackets, headBytes as headBytesOf } from './stream-log-packets'
 import { EntryIndex } from './stream-log-index'
 import { LogEntries } from './stream-log-entries'
-import { HELD, KIND_CODE, OUT } from './stream-log-kinds'
-import { encodeInto, putString, recordLength, utf8Length } from './stream-log-records'
+import { HELD, KIND_CODE, OUT, PACKET } from './stream-log-kinds'
+import { encodeInto, putString, RecordHeads, recordLength, utf8Length } from './stream-log-records'
 import { LogFilter, type FilterableLog } from './stream-log-filter'
 import { isEmptyFilter } from './stream-log-search'
 
@@ -26,7 +28,8 @@ import { isEmptyFilter } from './stream-log-search'
  * scrolls.
  *
  * SSE events are kept more cheaply still, as the text of their blocks plus a flag byte each (`holdEvents`,
- * `holdBlocks`; stream-log-held.ts).
+ * `holdBlocks`; stream-log-held.ts), and MQTT messages as the packets they came in, among the connection's bytes
+ * kept as they were read (`holdSlice`, `appendPacket`; stream-log-packets.ts).
  *
  * Its other parts: the store of all logs and their memory (stream-log-store.ts), the entry index
  * (stream-log-index.ts), the bytes in memory or the temp file (stream-log-bytes.ts), the record format
@@ -49,6 +52,8 @@ export class StreamLog implements FilterableLog {
   private readonly ix = new EntryIndex()
   /** SSE events kept as the text of their blocks (`holdEvents`, `holdBlocks`). */
   private readonly held: HeldEvents
+  /** Messages kept as the packets they came in (`holdSlice`, `appendPacket`). */
+  private readonly packets: HeldPackets
   /** The records' and SSE texts' bytes, in memory blocks, then a temp file. */
   private readonly bytes: LogBytes
   /** The entries read back. */
@@ -75,7 +80,8 @@ export class StreamLog implements FilterableLog {
     }
     this.bytes = new LogBytes(host)
     this.held = new HeldEvents(this.bytes, host)
-    this.reader = new LogEntries(this.ix, this.held, this.bytes)
+    this.packets = new HeldPackets(this.bytes)
+    this.reader = new LogEntries(this.ix, this.held, this.packets, this.bytes)
   }
 
   get entries(): number {
@@ -161,23 +167,7 @@ export class StreamLog implements FilterableLog {
     data: Buffer,
   ): number {
     if (this.disposed) return -1
-    if (event !== this.lastName || id !== this.lastId) {
-      // The record's head (name and id, each after its 2-byte length), made once while they repeat: one copy a
-      // message for it, not two (a typed array's set costs more to call than a few dozen bytes take to copy).
-      const ev = event === this.lastName ? this.lastNameBytes : Buffer.from(event).subarray(0, 0xfffe)
-      const idb = id === this.lastId ? this.lastIdBytes : Buffer.from(id).subarray(0, 0xfffe)
-      this.lastName = event
-      this.lastNameBytes = ev
-      this.lastId = id
-      this.lastIdBytes = idb
-      const head = Buffer.allocUnsafe(4 + ev.length + idb.length)
-      head.writeUInt16LE(ev.length, 0)
-      head.set(ev, 2)
-      head.writeUInt16LE(idb.length, 2 + ev.length)
-      head.set(idb, 4 + ev.length)
-      this.lastHead = head
-    }
-    const head = this.lastHead
+    const head = this.heads.of(event, id)
     const len = head.length + data.length
     if (!this.admits(1, RECORD_INDEX_BYTES, len)) return -1
     const i = this.ix.add(t, this.bytes.size, len, data.length, KIND_CODE[kind] | (dir === 'out' ? OUT : 0))
@@ -189,12 +179,44 @@ export class StreamLog implements FilterableLog {
     return i
   }
 
-  /** The name and id `appendNamed` encoded last, their bytes, and the record head made of them. */
-  private lastName = ''
-  private lastNameBytes = Buffer.alloc(0)
-  private lastId = ''
-  private lastIdBytes = Buffer.alloc(0)
-  private lastHead = Buffer.from([0, 0, 0, 0])
+  /**
+   * The bytes of the connection a message reader is handed next (MQTT's paced slices), kept in the log as they
+   * are: a message parsed from them is then recorded where it lies (`appendPacket`), not copied again.
+   */
+  holdSlice(slice: Buffer): void {
+    if (this.full) return
+    const at = this.bytes.size
+    this.keep(slice.length)
+    slice.copy(this.bytes.space(slice.length), this.bytes.reservedAt)
+    this.bytes.commit(slice.length)
+    this.packets.slice(slice, at)
+  }
+
+  /**
+   * As `appendNamed`, for an incoming message parsed from the slices `holdSlice` kept (`payload` the last bytes
+   * of a packet of `remaining` bytes after its head): indexed by where its packet lies, a flag byte and a share
+   * of its group. A message not found whole in a kept slice is recorded as `appendNamed` does.
+   */
+  appendPacket(
+    t: number,
+    kind: StreamMessageKind,
+    event: string,
+    id: string,
+    payload: Buffer,
+    remaining: number,
+  ): number {
+    const at = this.disposed ? -1 : this.packets.locate(payload, remaining)
+    if (at < 0) return this.appendNamed(t, 'in', kind, event, id, payload)
+    const seq = this.ix.count
+    const continues = this.packets.continues(seq, t, at, id)
+    if (!this.admits(1, HELD_INDEX_BYTES + (continues ? 0 : PACKET_GROUP_BYTES), 0)) return -1
+    this.ix.addFlag(KIND_CODE[kind] | PACKET)
+    this.packets.held(seq, t, at, headBytesOf(remaining) + remaining, id, continues)
+    return seq
+  }
+
+  /** The record head `appendNamed` made last, kept while its name and id repeat. */
+  private readonly heads = new RecordHeads()
 
   /**
    * Whether the log keeps `n` more entries costing `index` bytes of index and `kept` bytes of messages: they
@@ -283,7 +305,8 @@ export class StreamLog implements FilterableLog {
 
   /** Bytes of entry `seq`'s data (`fallback` is its text, for an entry the log did not keep). */
   sizeOf(seq: number, fallback: string): number {
-    return seq >= 0 ? this.ix.sizeAt(seq) : Buffer.byteLength(fallback)
+    if (seq < 0) return Buffer.byteLength(fallback)
+    return this.ix.flagsAt(seq) & PACKET ? this.packets.partsOf(seq).payloadBytes : this.ix.sizeAt(seq)
   }
 
   memoryInUse(): number {
@@ -349,6 +372,7 @@ export class StreamLog implements FilterableLog {
     this.keptBytes = 0
     this.bytes.memoryHeld = 0
     this.held.dispose()
+    this.packets.dispose()
     this.reader.clear()
     this.filter.clear()
     this.bytes.dispose()
