@@ -4,7 +4,7 @@ import { grpcSendsMany } from '../shared/grpc'
 import { fail, ok, type Result } from '../shared/result'
 import { savedGrpcMessages } from '../engine/grpc/grpc-saved-messages'
 import { readGivenVariables, useSessionVariables } from './env-var-args'
-import { OAUTH_TIMEOUT_USAGE, parseOAuthTimeout } from './oauth-args'
+import { parseOAuthTimeout } from './oauth-args'
 
 /**
  * `flightdeck grpc --collection DIR --request PATH`: a saved gRPC request called as the app's Invoke calls it,
@@ -47,7 +47,8 @@ a saved request (its target, method, metadata, messages, schema and auth come fr
                              global; --allow-empty-secrets sends a secret with no value empty
       --allow-files <dir>    let the request read .proto and TLS files from this folder
                              outside the collection (repeatable)
-${OAUTH_TIMEOUT_USAGE}`
+      --oauth-timeout <s>    OAuth 2.0 authorization code: how long to wait for you to sign
+                             in at the URL printed on stderr (default 300, at most 3600)`
 
 /** Flags a saved request's file says instead. */
 const FROM_THE_FILE: readonly (readonly [string, string])[] = [
