@@ -88,6 +88,7 @@ export function RunRequestTable({ requests }: { requests: readonly RequestTally[
                       {r.scriptTests.failed > 0 ? ` ${r.scriptTests.failed} ✗` : ''}
                     </span>
                   ) : null}
+                  {r.resent ? <ResentCount count={r.resent} /> : null}
                   {notRun && finished ? (
                     <div className="run-message not-run">Not run: {notRunReason(finished)}</div>
                   ) : null}
@@ -127,6 +128,27 @@ function ExchangeStatus({ sid }: { sid: string }) {
       {text}
     </span>
   )
+}
+
+/**
+ * How many of the request's sends went a second time, beside its name: each was safe to send again and passed or
+ * failed on its second send, but the server cut its connection under the run (as `flightdeck run`'s line says).
+ */
+function ResentCount({ count }: { count: number }) {
+  return (
+    <span
+      className="run-resent"
+      data-resent={count}
+      title={`${resentWords(count)}, the server having closed or refused the first before any response`}
+    >
+      {count} sent again
+    </span>
+  )
+}
+
+/** `1 request was sent a second time` / `N requests were …`, the CLI's words. */
+export function resentWords(count: number): string {
+  return `${count} ${count === 1 ? 'request was' : 'requests were'} sent a second time`
 }
 
 /**

@@ -7,7 +7,7 @@ import { useAppStore } from '../store/store-context'
 import { Histogram, Throughput } from './RunCharts'
 import type { Pacing } from './runner-slice'
 import { RunServerTiming } from './RunServerTiming'
-import { notRunReason, RunRequestTable } from './RunRequestTable'
+import { notRunReason, resentWords, RunRequestTable } from './RunRequestTable'
 import { focusRunnerReturn, RUNNER_LABEL } from './RunnerReturn'
 
 /**
@@ -292,7 +292,9 @@ export function RunProgress({ settingsOpen, onSettings }: { settingsOpen: boolea
 
 function RunResults() {
   const f = useAppStore((s) => s.run?.finished)
+  const requests = useAppStore((s) => s.run?.requests)
   if (!f) return null
+  const resent = requests?.reduce((n, r) => n + (r.resent ?? 0), 0) ?? 0
   const s = f.stats
   const secs = f.durationMs / 1000
   // Latency and rate are of the responses alone, as the CLI's summary: a request never sent or never answered
@@ -315,6 +317,12 @@ function RunResults() {
       {s.errors > 0 ? (
         <p className="muted small">
           {s.errors} request{s.errors === 1 ? '' : 's'} got no response (network errors).
+        </p>
+      ) : null}
+      {resent > 0 ? (
+        <p className="muted small" data-testid="run-resent">
+          {resentWords(resent)}, the server having closed or refused the first before any response (each
+          request's count is beside its name).
         </p>
       ) : null}
       <RunServerTiming stats={s} />

@@ -62,6 +62,11 @@ export interface RequestTally {
   exchange?: TallyExchange
   /** The engine's percentiles, once the run has finished. */
   summary?: RequestSummary
+  /**
+   * Its sends that went a second time over every iteration so far (the server closed or refused the first before
+   * any response), when any did.
+   */
+  resent?: number
 }
 
 export interface RunView {
@@ -118,9 +123,10 @@ export function tallyResults(
       list.push({ stepId: r.stepId, name: r.name, path: r.path, passed: 0, failed: 0, messages: [] })
     }
     const cur = list[i] as RequestTally
-    const next: RequestTally = r.passed
+    const counted: RequestTally = r.passed
       ? { ...cur, passed: cur.passed + 1 }
       : { ...cur, failed: cur.failed + 1, messages: addMessages(cur.messages, r) }
+    const next = r.resent ? { ...counted, resent: (cur.resent ?? 0) + r.resent } : counted
     const scriptTests = addScriptTests(cur.scriptTests, r)
     const trace = addTrace(cur.trace, r)
     const exchange = addExchange(cur.exchange, r)
