@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { GRAPHQL_TRANSPORTS, type GraphqlTransport } from '../shared/graphql'
 import type { KeyValue } from '../shared/request'
 import { parseHeader } from './args'
+import { commandUrl } from './typed-url'
 import { eachTyped, typedUnlessFile, unresolvedVariable } from './unresolved-variable'
 
 /**
@@ -65,8 +66,6 @@ export type GraphqlCliCommand =
       schema: string | null
     }
 
-const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i
-
 function error(message: string): GraphqlCliCommand {
   return { kind: 'error', message }
 }
@@ -112,9 +111,8 @@ export function parseGraphqlArgs(argv: readonly string[]): GraphqlCliCommand {
     typedUnlessFile('the connection params (--params)', v.params),
   ])
   if (unresolved) return error(unresolved)
-  const url = HAS_SCHEME.test(target) ? target : `http://${target}`
-  if (!/^(https?|wss?):\/\//i.test(url))
-    return error(`the URL must be http(s):// or ws(s)://, got '${target}'`)
+  const url = commandUrl(target, 'http', ['http', 'https', 'ws', 'wss'])
+  if (url === null) return error(`the URL must be http(s):// or ws(s)://, got '${target}'`)
   if (!v.query && !v.introspect) return error('graphql needs --query (or --introspect)')
   if (v.query && v.introspect) return error('--query and --introspect do not go together')
   let transport: GraphqlTransport | null = null

@@ -3,6 +3,7 @@ import type { MqttOptions, MqttQos, MqttSubscription } from '../shared/mqtt'
 import type { KeyValue } from '../shared/request'
 import type { SocketIoAckAnswer, SocketIoOptions } from '../shared/socketio'
 import { parseHeader } from './args'
+import { commandUrl } from './typed-url'
 import { eachTyped, unresolvedVariable } from './unresolved-variable'
 
 /**
@@ -101,7 +102,6 @@ export type MessagingCliCommand =
     })
 
 const error = (message: string): MessagingCliCommand => ({ kind: 'error', message })
-const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i
 
 function withQos(text: string): { rest: string; qos: MqttQos } | string {
   const m = /@([0-9]+)$/.exec(text)
@@ -215,9 +215,8 @@ export function parseMessagingArgs(argv: readonly string[]): MessagingCliCommand
 
   if (command === 'mqtt') {
     for (const flag of ioOnly) if (values[flag] !== undefined) return error(`--${flag} is a socketio option`)
-    const url = HAS_SCHEME.test(target) ? target : `mqtt://${target}`
-    if (!/^(mqtts?|wss?):\/\//i.test(url))
-      return error(`not an mqtt://, mqtts://, ws:// or wss:// URL: '${target}'`)
+    const url = commandUrl(target, 'mqtt', ['mqtt', 'mqtts', 'ws', 'wss'])
+    if (url === null) return error(`not an mqtt://, mqtts://, ws:// or wss:// URL: '${target}'`)
     const subscriptions: MqttSubscription[] = []
     for (const s of values.sub ?? []) {
       const q = withQos(s)
@@ -256,8 +255,8 @@ export function parseMessagingArgs(argv: readonly string[]): MessagingCliCommand
   }
 
   for (const flag of mqttOnly) if (values[flag] !== undefined) return error(`--${flag} is an mqtt option`)
-  const url = HAS_SCHEME.test(target) ? target : `http://${target}`
-  if (!/^(https?|wss?):\/\//i.test(url)) return error(`not an http(s) or ws(s) URL: '${target}'`)
+  const url = commandUrl(target, 'http', ['http', 'https', 'ws', 'wss'])
+  if (url === null) return error(`not an http(s) or ws(s) URL: '${target}'`)
   const headers: KeyValue[] = []
   for (const h of values.header ?? []) {
     const kv = parseHeader(h)

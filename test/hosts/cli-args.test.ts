@@ -257,5 +257,19 @@ describe('CLI arguments', () => {
     expect(parseStreamArgs(['sse', 'http:\\\\127.0.0.1:1\\e'])).toMatchObject({
       request: { url: 'http://127.0.0.1:1/e' },
     })
+    // graphql, mqtt and socketio read it the same way: not mqtt://mqtt:/h, nor a host named http or file.
+    expect(parseGraphqlArgs(['graphql', 'http:/127.0.0.1:1/graphql', '-q', '{a}'])).toMatchObject({
+      url: 'http://127.0.0.1:1/graphql',
+    })
+    expect(parseGraphqlArgs(['graphql', 'file:/etc/passwd', '-q', '{a}'])).toMatchObject({ kind: 'error' })
+    expect(parseMessagingArgs(['socketio', 'WS:\\127.0.0.1:1'])).toMatchObject({ url: 'ws://127.0.0.1:1/' })
+    expect(parseMessagingArgs(['socketio', 'mqtt:/127.0.0.1:1'])).toMatchObject({ kind: 'error' })
+    expect(parseMessagingArgs(['mqtt', 'mqtt:/127.0.0.1:1', '--sub', 'a'])).toMatchObject({
+      url: 'mqtt:/127.0.0.1:1',
+    })
+    expect(parseMessagingArgs(['mqtt', 'file:/x', '--sub', 'a'])).toMatchObject({ kind: 'error' })
+    expect(parseMessagingArgs(['mqtt', '127.0.0.1:1883', '--sub', 'a'])).toMatchObject({
+      url: 'mqtt://127.0.0.1:1883',
+    })
   })
 })
