@@ -153,6 +153,19 @@ describe('GraphQL subscriptions', () => {
     expect((await settle(service, typo)).final.type).toBe('done')
   })
 
+  it("refuses a header the handshake writes itself, and a Sec-WebSocket-Protocol (the transport's), naming it", async () => {
+    // `ws` put its own over both without a word.
+    for (const [name, value] of [
+      ['Connection', 'keep-alive'],
+      ['Sec-WebSocket-Protocol', 'graphql-ws'],
+    ] as const) {
+      const sid = await subscribe({ transport: 'transport-ws', headers: [{ name, value, enabled: true }] })
+      const { final } = await settle(service, sid)
+      expect(final.type === 'error' && final.message).toMatch(new RegExp(`^Header "${name}" cannot be set: `))
+      expect(rec.of(sid).some((e) => e.type === 'request-sent')).toBe(false)
+    }
+  })
+
   it('a server that drops mid-subscription ends it with an error that says so', async () => {
     const sid = await subscribe({ query: 'subscription { dropAfter(n: 5) }' })
     const outcome = await settle(service, sid)

@@ -76,6 +76,15 @@ describe('Socket.IO sessions', () => {
     expect(rec.of(sid).find((e) => e.type === 'stream-closed')).toMatchObject({ by: 'client' })
   })
 
+  it('refuses a header its client writes itself, naming it, before anything is sent', async () => {
+    const sid = await open({ headers: [{ name: 'Transfer-Encoding', value: 'chunked', enabled: true }] })
+    const { final } = await settle(service, sid)
+    expect(final.type === 'error' && final.message).toMatch(
+      /^Header "Transfer-Encoding" cannot be set: Socket.IO's client .* frames its requests itself/,
+    )
+    expect(rec.of(sid).some((e) => e.type === 'request-sent')).toBe(false)
+  })
+
   it('emits JSON, text and binary; an ack is paired with its emit and its round trip', async () => {
     const sid = await open({ options: { transports: 'websocket' } })
     await opened(sid)

@@ -74,6 +74,48 @@ describe('WebSocket sessions', () => {
     await settle(service, sid)
   })
 
+  it('refuses a header the handshake writes itself, naming it; a Sec-WebSocket-Protocol header is offered', async () => {
+    // `ws` put its own over these without a word, or sent them as typed (a chunked upgrade's 0\r\n\r\n was read as
+    // a frame): each is refused before anything is sent.
+    for (const [name, value] of [
+      ['Connection', 'keep-alive'],
+      ['Upgrade', 'h2c'],
+      ['Keep-Alive', 'timeout=5'],
+      ['Transfer-Encoding', 'chunked'],
+      ['Content-Length', '0'],
+      ['Sec-WebSocket-Key', 'dGhlIHNhbXBsZSBub25jZQ=='],
+      ['Sec-WebSocket-Version', '8'],
+      ['Sec-WebSocket-Extensions', 'permessage-deflate'],
+    ] as const) {
+      const sid = await open('/headers', { headers: [{ name, value, enabled: true }] })
+      const { final } = await settle(service, sid)
+      expect(typesOf(rec.of(sid))).toEqual(['queued', 'error'])
+      expect(final.type === 'error' && final.code).toBe('invalid_request')
+      expect(final.type === 'error' && final.message).toMatch(
+        new RegExp(`^Header "${name}" cannot be (set|sent): `),
+      )
+    }
+    // Offered with the request's subprotocols (ws replaced it with them): the server's pick, chat.v2, is the header's.
+    const sid = await open('/headers', {
+      headers: [{ name: 'Sec-WebSocket-Protocol', value: 'chat.v2, chat.v1', enabled: true }],
+      protocols: ['chat.v1'],
+    })
+    await messagesIn(sid, 1)
+    const [first] = await readLog(service, sid)
+    const echoed = JSON.parse(first!.data) as { headers: Record<string, string>; protocol: string }
+    expect(echoed.headers['sec-websocket-protocol']).toBe('chat.v1,chat.v2')
+    expect(echoed.protocol).toBe('chat.v2')
+    await service.invoke('ws.close', { sid })
+    await settle(service, sid)
+    const bad = await open('/headers', {
+      headers: [{ name: 'Sec-WebSocket-Protocol', value: 'a b', enabled: true }],
+    })
+    const { final } = await settle(service, bad)
+    expect(final.type === 'error' && final.message).toMatch(
+      /^Header "Sec-WebSocket-Protocol" offers "a b", which is not/,
+    )
+  })
+
   it('sends text, JSON and binary (hex, base64, a file), logged in order with direction, type and size', async () => {
     const sid = await open('/echo')
     await opened(sid)

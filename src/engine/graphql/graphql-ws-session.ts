@@ -9,6 +9,7 @@ import type { SessionAttempt } from '../sessions/kernel/session-attempt'
 import { SessionKernel } from '../sessions/kernel/session-kernel'
 import type { SessionTransport } from '../sessions/kernel/session-transport'
 import { checkHeaderList, parseStreamUrl } from '../streams/stream-plumbing'
+import { checkHandshakeHeaders } from '../ws/ws-handshake-headers'
 import { timedConnection, upgradeAnswer, upgradeSent } from '../ws/ws-connection'
 import { describeWsError, type WsFailure } from '../ws/ws-errors'
 import { toBuffer } from '../ws/ws-payload'
@@ -70,7 +71,8 @@ export class GraphqlWsSession implements SessionTransport {
   constructor(private readonly init: GraphqlWsSessionInit) {
     this.sid = init.sid
     const url = parseStreamUrl(init.url, ['ws', 'wss'])
-    const headers = checkHeaderList(init.headers)
+    const listed = checkHeaderList(init.headers)
+    const headers = listed.ok ? checkHandshakeHeaders(listed.value, 'graphql-ws') : listed
     const read = init.options.caFile ? readCaFile(init.options.caFile) : null
     this.invalid = !url.ok
       ? url.error
@@ -81,7 +83,7 @@ export class GraphqlWsSession implements SessionTransport {
           : null
     this.ca = read && 'ca' in read ? read.ca : undefined
     this.url = url.ok ? url.value : null
-    this.headers = headers.ok ? headers.value : []
+    this.headers = listed.ok && headers.ok ? listed.value : []
     const o = init.options
     this.kernel = new SessionKernel(
       {

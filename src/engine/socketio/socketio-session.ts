@@ -14,6 +14,7 @@ import type { SessionAttempt } from '../sessions/kernel/session-attempt'
 import type { SessionTransport } from '../sessions/kernel/session-transport'
 import type { PluggedSessionInit } from '../streams/stream-engine'
 import { checkHeaderList, parseStreamUrl } from '../streams/stream-plumbing'
+import { checkHandshakeHeaders } from '../ws/ws-handshake-headers'
 import { VERSION } from '../version'
 import { argsJson, encodeArgs } from './socketio-args'
 import { isPollTooLarge, socketIoTransports } from './socketio-polling'
@@ -66,9 +67,10 @@ export class SocketIoSession implements SessionTransport {
   constructor(private readonly init: SocketIoSessionInit) {
     this.sid = init.sid
     const url = parseStreamUrl(init.url, ['http', 'https', 'ws', 'wss'])
-    const headers = checkHeaderList(init.headers)
+    const listed = checkHeaderList(init.headers)
+    const headers = listed.ok ? checkHandshakeHeaders(listed.value, 'socketio') : listed
     this.url = url.ok ? url.value : null
-    this.headers = headers.ok ? headers.value : []
+    this.headers = listed.ok && headers.ok ? listed.value : []
     this.invalid = !url.ok ? url.error : !headers.ok ? headers.error : null
     this.listen = init.listen.length > 0 ? new Set(init.listen) : null
     if (!this.invalid && !init.namespace.startsWith('/'))

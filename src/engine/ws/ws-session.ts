@@ -20,6 +20,7 @@ import { describeWsError, frameQueueCut, type WsFailure } from './ws-errors'
 import { messagePayload, toBuffer } from './ws-payload'
 import { webSocketClass, WS_OPEN } from './ws-client'
 import { WsTurnPacer, type WsFrame } from './ws-turn-pacer'
+import { webSocketHandshake } from './ws-handshake-headers'
 import { doublingDelay, readCaFile } from '../sessions/kernel/session-setup'
 
 /**
@@ -57,6 +58,8 @@ export class WsSession implements SessionTransport {
   private readonly ctx: StreamContext
   private readonly url: URL | null
   private readonly headers: HeaderList
+  /** The subprotocols offered: the request's, then those its Sec-WebSocket-Protocol header lists. */
+  private readonly protocols: string[]
   private invalid: AppError | null
   private ca: string | undefined
   /** The current attempt's socket, its failure (kept until it closes) and the status it was answered. */
@@ -74,10 +77,12 @@ export class WsSession implements SessionTransport {
     this.sid = init.sid
     this.ctx = init.ctx
     const url = parseStreamUrl(init.url, ['ws', 'wss'])
-    const headers = checkHeaderList(init.headers)
-    this.invalid = !url.ok ? url.error : !headers.ok ? headers.error : null
+    const listed = checkHeaderList(init.headers)
+    const handshake = listed.ok ? webSocketHandshake(listed.value, init.protocols) : listed
+    this.invalid = !url.ok ? url.error : !handshake.ok ? handshake.error : null
     this.url = url.ok ? url.value : null
-    this.headers = headers.ok ? headers.value : []
+    this.headers = handshake.ok ? handshake.value.headers : []
+    this.protocols = handshake.ok ? handshake.value.protocols : []
     if (!this.invalid && init.options.caFile) {
       const read = readCaFile(init.options.caFile)
       if ('error' in read) this.invalid = read.error
@@ -170,7 +175,7 @@ export class WsSession implements SessionTransport {
       },
     }
     try {
-      socket = new (webSocketClass())(url, this.init.protocols, wsOptions)
+      socket = new (webSocketClass())(url, this.protocols, wsOptions)
     } catch (e) {
       const error = classifyError(e, url.host)
       attempt.ended({ reason: error.message, error, reconnectable: true, by: 'network' })
