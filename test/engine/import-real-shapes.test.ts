@@ -1,5 +1,16 @@
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { fixtureText, importText, savedRequest, sendSaved, useImportTarget } from './import-formats-helpers'
+import { runImport } from '../../src/engine/importers/index'
+import { MemorySecretStore } from '../../src/engine/secrets/secret-store'
+import {
+  fixturePath,
+  fixtureText,
+  importText,
+  savedRequest,
+  sendSaved,
+  useImportTarget,
+} from './import-formats-helpers'
 
 /**
  * Shapes found in real exports that earlier fixtures did not have, each imported and sent at a stub server, and
@@ -13,6 +24,22 @@ async function importFixture(name: string): Promise<string[]> {
   const r = await t.service.invoke('collection.open', { dir: t.dir, create: false })
   if (!r.ok) throw new Error(r.error.message)
   return report.unmapped
+}
+
+/** A Bruno fixture folder copied beside the target with the stub's address in it, then imported. */
+async function importBrunoFolder(name: string): Promise<string[]> {
+  const src = `${t.dir}-src`
+  cpSync(fixturePath(name), src, { recursive: true })
+  for (const f of readdirSync(src, { recursive: true, encoding: 'utf8' })) {
+    const p = join(src, f)
+    if (statSync(p).isFile()) writeFileSync(p, readFileSync(p, 'utf8').replaceAll('__STUB__', t.stub.url))
+  }
+  const r = await runImport({ file: src }, 'auto', t.dir, new MemorySecretStore())
+  rmSync(src, { recursive: true, force: true })
+  if (!r.ok) throw new Error(r.error.message)
+  const opened = await t.service.invoke('collection.open', { dir: t.dir, create: false })
+  if (!opened.ok) throw new Error(opened.error.message)
+  return r.value.unmapped
 }
 
 describe('Insomnia: auth switched off, and a bearer token without a prefix', () => {
@@ -54,6 +81,38 @@ describe('Insomnia: Basic auth encoded as ISO 8859-1', () => {
     })
     expect(unmapped.filter((l) => l.includes('ISO 8859-1'))).toEqual([
       "Legacy login (ISO 8859-1): its Basic auth is encoded as ISO 8859-1, as Insomnia sends it: imported as an Authorization header (API key auth), since Flightdeck's Basic auth encodes UTF-8",
+    ])
+  })
+})
+
+describe('Bruno and OpenCollection: a form-data part with several files', () => {
+  /** The parts that arrived, by name, with their file name, type and bytes. */
+  function partsOf(body: string, contentType: string): string[][] {
+    const boundary = /boundary=("?)([^";]+)\1/.exec(contentType)?.[2] ?? ''
+    return body
+      .split(`--${boundary}`)
+      .filter((p) => p.includes('name="'))
+      .map((p) => {
+        const [head = '', value = ''] = p.split('\r\n\r\n')
+        const file = /filename="([^"]*)"/.exec(head)?.[1] ?? ''
+        const type = /content-type: *([^\r\n]+)/i.exec(head)?.[1] ?? ''
+        return [/name="([^"]+)"/.exec(head)?.[1] ?? '', file, type, value.replace(/\r\n$/, '')]
+      })
+  }
+
+  it.each([
+    ['.bru', 'bruno-multi-files'],
+    ['OpenCollection', 'opencollection-multi-files.yml'],
+  ])('%s: each file goes as a part of that name, as Bruno sends them', async (_, fixture) => {
+    if (fixture.endsWith('.yml')) await importFixture(fixture)
+    else await importBrunoFolder(fixture)
+    mkdirSync(join(t.dir, 'files'))
+    for (const f of ['a', 'b']) writeFileSync(join(t.dir, 'files', `${f}.txt`), `scan ${f}`)
+    const sent = await sendSaved(t.service, t.stub, t.dir, 'upload-receipts.yaml')
+    expect(partsOf(sent.body, String(sent.headers['content-type']))).toEqual([
+      ['store', '', '', 'Corner Cafe'],
+      ['scans', 'a.txt', 'text/plain', 'scan a'],
+      ['scans', 'b.txt', 'text/plain', 'scan b'],
     ])
   })
 })

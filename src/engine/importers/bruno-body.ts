@@ -23,18 +23,31 @@ function contentTypeOf(value: string): [value: string, type: string] | undefined
 }
 
 /**
- * One row of `body:multipart-form`: a text part (`name: value @contentType(application/json)`) or a file part
- * (`name: @file(a.png|b.png) @contentType(image/png)`), each sent with its Content-Type as Bruno sends it.
+ * One row of `body:multipart-form`: a text part (`name: value @contentType(application/json)`) or file parts
+ * (`name: @file(a.png|b.png) @contentType(image/png)`: a part of that name for each file, as Bruno's
+ * createFormData appends them), each sent with its Content-Type as Bruno sends it.
  */
-function part(p: BruPair, u: string[], where: string): MultipartPart {
+function part(p: BruPair, u: string[], where: string): MultipartPart[] {
   const typed = contentTypeOf(p.value)
   const value = typed ? typed[0] : p.value
   const type = partContentType((typed?.[1] ?? '').trim(), p.name, u, where)
   const file = /^@file\((.*)\)$/s.exec(value.trim())
-  if (!file) return { kind: 'text', name: p.name, value, ...type, enabled: p.enabled }
-  const paths = (file[1] ?? '').split('|').filter((x) => x !== '')
-  if (paths.length > 1) u.push(`${where}: part "${p.name}" sends several files; the first is kept`)
-  return { kind: 'file', name: p.name, path: paths[0] || 'file', ...type, enabled: p.enabled }
+  if (!file) return [{ kind: 'text', name: p.name, value, ...type, enabled: p.enabled }]
+  const paths = (file[1] ?? '').split('|').filter((x) => x.trim() !== '')
+  if (paths.length === 0) return [{ kind: 'file', name: p.name, path: 'file', ...type, enabled: p.enabled }]
+  return paths.map((path) => ({ kind: 'file', name: p.name, path: path.trim(), ...type, enabled: p.enabled }))
+}
+
+/** Parts one multipart body keeps, at most; the rest are left out and said. */
+export const MAX_MULTIPART_PARTS = 1000
+
+/** `parts` cut to MAX_MULTIPART_PARTS, saying how many were left out. */
+export function boundedParts(parts: MultipartPart[], u: string[], where: string): MultipartPart[] {
+  if (parts.length <= MAX_MULTIPART_PARTS) return parts
+  u.push(
+    `${where}: form-data parts past the first ${MAX_MULTIPART_PARTS} left out (${parts.length - MAX_MULTIPART_PARTS})`,
+  )
+  return parts.slice(0, MAX_MULTIPART_PARTS)
 }
 
 function fields(list: readonly BruPair[]): { name: string; value: string; enabled: boolean }[] {
@@ -88,7 +101,14 @@ export function bodyOf(b: Blocks, mode: string | undefined, u: string[], where: 
       return selectedFile(files, u, where)
     }
     case 'multipartForm':
-      return { kind: 'multipart', parts: pairsOf(b, 'body:multipart-form').map((p) => part(p, u, where)) }
+      return {
+        kind: 'multipart',
+        parts: boundedParts(
+          pairsOf(b, 'body:multipart-form').flatMap((p) => part(p, u, where)),
+          u,
+          where,
+        ),
+      }
     default:
       u.push(`${where}: body "${mode ?? ''}" is not supported; left out`)
       return { kind: 'none' }

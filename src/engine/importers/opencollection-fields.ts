@@ -1,7 +1,7 @@
 import type { AuthSpec } from '../../shared/collection'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import type { BruPair } from './bru-lang'
-import { selectedFile } from './bruno-body'
+import { boundedParts, selectedFile } from './bruno-body'
 import { jsonAsSent } from './json-comments'
 import { arr, isObj, partContentType, str } from './plan'
 
@@ -79,17 +79,19 @@ export function body(v: unknown, u: string[], where: string): RequestBody {
         where,
       )
     case 'multipart-form': {
-      const parts: MultipartPart[] = list(data).map((p) => {
+      const parts: MultipartPart[] = list(data).flatMap((p): MultipartPart[] => {
         const enabled = p['disabled'] !== true
-        const type = partContentType(str(p['contentType']).trim(), str(p['name']), u, where)
-        if (p['type'] !== 'file')
-          return { kind: 'text', name: str(p['name']), value: str(p['value']), ...type, enabled }
-        const files = Array.isArray(p['value']) ? p['value'].map((x) => str(x)) : [str(p['value'])]
-        if (files.length > 1)
-          u.push(`${where}: part "${str(p['name'])}" sends several files; the first is kept`)
-        return { kind: 'file', name: str(p['name']), path: files[0] || 'file', ...type, enabled }
+        const name = str(p['name'])
+        const type = partContentType(str(p['contentType']).trim(), name, u, where)
+        if (p['type'] !== 'file') return [{ kind: 'text', name, value: str(p['value']), ...type, enabled }]
+        // A part of that name for each file, as Bruno sends a list of files.
+        const files = (Array.isArray(p['value']) ? p['value'].map((x) => str(x)) : [str(p['value'])]).filter(
+          (f) => f.trim() !== '',
+        )
+        if (files.length === 0) return [{ kind: 'file', name, path: 'file', ...type, enabled }]
+        return files.map((path) => ({ kind: 'file', name, path: path.trim(), ...type, enabled }))
       })
-      return { kind: 'multipart', parts }
+      return { kind: 'multipart', parts: boundedParts(parts, u, where) }
     }
     default:
       u.push(`${where}: body "${str(v['type'])}" is not supported; left out`)
