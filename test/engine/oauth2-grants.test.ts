@@ -251,6 +251,20 @@ describe('OAuth 2.0 grants', () => {
     })
   })
 
+  it('a changed client secret or password fetches anew: a wrong one is refused, not served the cached token', async () => {
+    const service = serviceWith({})
+    expect(await sendProtected(service, password())).toMatchObject({ status: 200, token: 'at-1' })
+    expect(await sendProtected(service, password({ clientSecret: 'old-secret' }))).toEqual({
+      error: expect.stringContaining('invalid_client: Unknown client or wrong secret') as unknown,
+    })
+    expect(await sendProtected(service, password({ password: 'nope' }))).toEqual({
+      error: expect.stringContaining('invalid_grant: Wrong username or password') as unknown,
+    })
+    // The right secrets still have their token: no fourth request.
+    expect(await sendProtected(service, password())).toMatchObject({ status: 200, token: 'at-1' })
+    expect(server.forms).toHaveLength(3)
+  })
+
   it('a token sent in the query replaces an access_token the URL already has (a server reads the first)', async () => {
     const service = serviceWith({})
     const auth = password({ tokenIn: 'query' })

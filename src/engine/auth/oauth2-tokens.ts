@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from 'node:crypto'
 import type { AuthSpec } from '../../shared/collection'
 import type { RequestSpec } from '../../shared/request'
 import { fail, ok, type Result } from '../../shared/result'
@@ -45,11 +46,24 @@ export function secondsText(ms: number): string {
   return String(Number((ms / 1000).toFixed(1)))
 }
 
+const SECRETS_KEY = randomBytes(32)
+
+/**
+ * The cache key of `auth`'s token: what names the client and the person, and a digest of the secrets, so a
+ * changed or wrong client secret or password fetches anew (it kept using the token the old one got) while the
+ * key holds no secret: an HMAC under a key made for this process, so a key seen in a log cannot be tried
+ * against guessed passwords elsewhere.
+ */
 function tokenKey(auth: OAuth2Auth): string {
   const grant = auth.grant
   const who =
     grant === 'password' ? (auth.username ?? '') : grant === 'authorization_code' ? (auth.authUrl ?? '') : ''
-  return [grant, auth.tokenUrl, auth.clientId, auth.scope, who].join('\n')
+  const secrets = createHmac('sha256', SECRETS_KEY)
+    .update(
+      JSON.stringify([auth.clientSecret, auth.clientAuth, grant === 'password' ? (auth.password ?? '') : '']),
+    )
+    .digest('base64url')
+  return [grant, auth.tokenUrl, auth.clientId, auth.scope, who, secrets].join('\n')
 }
 
 export class OAuth2Tokens {
