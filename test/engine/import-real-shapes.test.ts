@@ -104,8 +104,15 @@ describe('Bruno and OpenCollection: a form-data part with several files', () => 
     ['.bru', 'bruno-multi-files'],
     ['OpenCollection', 'opencollection-multi-files.yml'],
   ])('%s: each file goes as a part of that name, as Bruno sends them', async (_, fixture) => {
-    if (fixture.endsWith('.yml')) await importFixture(fixture)
-    else await importBrunoFolder(fixture)
+    const unmapped = fixture.endsWith('.yml')
+      ? await importFixture(fixture)
+      : await importBrunoFolder(fixture)
+    // Bruno reads them from its collection's folder; the import does not copy them, and says so.
+    expect(unmapped).toContainEqual(
+      expect.stringContaining(
+        `part "scans" reads "files/a.txt" and 1 more relative to the Bruno collection's folder; the imported request reads them from the collection folder it is imported into: copy them there`,
+      ),
+    )
     mkdirSync(join(t.dir, 'files'))
     for (const f of ['a', 'b']) writeFileSync(join(t.dir, 'files', `${f}.txt`), `scan ${f}`)
     const sent = await sendSaved(t.service, t.stub, t.dir, 'upload-receipts.yaml')

@@ -35,7 +35,23 @@ function part(p: BruPair, u: string[], where: string): MultipartPart[] {
   if (!file) return [{ kind: 'text', name: p.name, value, ...type, enabled: p.enabled }]
   const paths = (file[1] ?? '').split('|').filter((x) => x.trim() !== '')
   if (paths.length === 0) return [{ kind: 'file', name: p.name, path: 'file', ...type, enabled: p.enabled }]
+  noteRelativeFiles(paths, `part "${p.name}"`, u, where)
   return paths.map((path) => ({ kind: 'file', name: p.name, path: path.trim(), ...type, enabled: p.enabled }))
+}
+
+/**
+ * Bruno reads a relative file path from its collection folder; the imported request reads it from the folder
+ * the collection is imported into, where the file is not copied: said, naming the first.
+ */
+export function noteRelativeFiles(paths: readonly string[], what: string, u: string[], where: string): void {
+  const relative = paths
+    .map((x) => x.trim())
+    .filter((x) => x !== '' && !/^([/\\]|[A-Za-z]:[\\/]|\{\{)/.test(x))
+  if (relative.length === 0) return
+  const more = relative.length > 1 ? ` and ${relative.length - 1} more` : ''
+  u.push(
+    `${where}: ${what} reads ${JSON.stringify(relative[0]?.slice(0, 120))}${more} relative to the Bruno collection's folder; the imported request reads ${relative.length > 1 ? 'them' : 'it'} from the collection folder it is imported into: copy ${relative.length > 1 ? 'them' : 'it'} there (or give a full path)`,
+  )
 }
 
 /** Parts one multipart body keeps, at most; the rest are left out and said. */
@@ -70,6 +86,7 @@ export function selectedFile(
     return { kind: 'none' }
   }
   const type = partContentType(chosen.contentType.trim(), 'body', u, where)
+  noteRelativeFiles([chosen.path], 'its file body', u, where)
   return { kind: 'file', path: chosen.path, ...type }
 }
 

@@ -1,7 +1,7 @@
 import type { AuthSpec } from '../../shared/collection'
 import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import type { BruPair } from './bru-lang'
-import { boundedParts, selectedFile } from './bruno-body'
+import { boundedParts, noteRelativeFiles, selectedFile } from './bruno-body'
 import { jsonAsSent } from './json-comments'
 import { arr, isObj, partContentType, str } from './plan'
 
@@ -89,6 +89,7 @@ export function body(v: unknown, u: string[], where: string): RequestBody {
           (f) => f.trim() !== '',
         )
         if (files.length === 0) return [{ kind: 'file', name, path: 'file', ...type, enabled }]
+        noteRelativeFiles(files, `part "${name}"`, u, where)
         return files.map((path) => ({ kind: 'file', name, path: path.trim(), ...type, enabled }))
       })
       return { kind: 'multipart', parts: boundedParts(parts, u, where) }
