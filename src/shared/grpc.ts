@@ -74,7 +74,10 @@ export interface GrpcurlCall {
   /** The enabled metadata, with the auth's as the call sends it (a row set by hand of the same name wins). */
   metadata: KeyValue[]
   message: string
-  /** Said above the command: auth a gRPC call cannot send, left out. */
+  /**
+   * Said above the command, as a `#` line: auth a gRPC call cannot send, left out, or an OAuth 2.0 token, which
+   * Flightdeck fetches when it calls and a copy has none of.
+   */
   note?: string
 }
 

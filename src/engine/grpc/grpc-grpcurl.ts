@@ -68,6 +68,9 @@ async function firstFile(candidates: string[]): Promise<string | null> {
   return null
 }
 
+/** Copy as curl's words for an OAuth 2.0 token (exporters/snippets.ts). */
+const OAUTH2_NOTE = '# OAuth 2.0 token not included: Flightdeck adds it when sending'
+
 /**
  * The call's target, metadata and message as Copy as curl writes a request: variables filled in from the
  * collection and environment, except secrets, which stay as `{{name}}` (a command is pasted into chats), and
@@ -75,9 +78,6 @@ async function firstFile(candidates: string[]): Promise<string | null> {
  * a call sends it with (grpc-auth.ts); one a call cannot send is left out, said in a note. An OAuth 2.0 token is
  * left out as Copy as curl leaves it out, with its words: Flightdeck fetches it when it calls, a copy has none.
  */
-/** Copy as curl's words for an OAuth 2.0 token (exporters/snippets.ts). */
-const OAUTH2_NOTE = '# OAuth 2.0 token not included: Flightdeck adds it when sending'
-
 export function grpcurlCall(
   call: { target: string; metadata: KeyValue[]; message: string },
   auth: AuthSpec,

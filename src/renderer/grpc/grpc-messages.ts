@@ -44,7 +44,7 @@ export function grpcurlCommand(o: {
   deadlineS: number | null
   method: string
   message: string
-  /** A line said above the command (auth the call cannot send, left out). */
+  /** A line said above the command: auth the call cannot send, or an OAuth 2.0 token, left out. */
   note?: string
 }): string {
   const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
