@@ -85,6 +85,18 @@ describe('Insomnia: Basic auth encoded as ISO 8859-1', () => {
   })
 })
 
+describe('Insomnia: the base64 tag', () => {
+  it('of a value written out is put in as Insomnia renders it (normal and URL-safe); of a variable, kept and said', async () => {
+    const unmapped = await importFixture('insomnia-v4-auth-switches.json')
+    const sent = await sendSaved(t.service, t.stub, t.dir, 'base64-tags.yaml')
+    expect(sent.headers['authorization']).toBe(`Basic ${Buffer.from('ann:pässwort').toString('base64')}`)
+    expect(sent.headers['x-url-safe']).toBe('Pz8-Pg')
+    expect(unmapped).toContain(
+      "Base64 tags: Insomnia template tag kept as text ({% base64 'encode', 'normal', _.base %}): Flightdeck has no such tag; the request refuses to send until it is replaced",
+    )
+  })
+})
+
 describe('Bruno and OpenCollection: a form-data part with several files', () => {
   /** The parts that arrived, by name, with their file name, type and bytes. */
   function partsOf(body: string, contentType: string): string[][] {

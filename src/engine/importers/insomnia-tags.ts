@@ -6,7 +6,8 @@ import { varName } from './plan'
  * Insomnia's template tags (`{% name 'arg', ... %}`). Response chaining (`{% response 'body', 'req_1',
  * 'b64::JC50b2tlbg==::46b' %}`) becomes an extraction on the referenced request plus a dependency of the
  * request that uses it: the runner then sends them in order and the value flows through a variable. `uuid`,
- * `now` and `faker` (`{% faker 'randomEmail' %}`, Postman's random-data names) map to dynamic variables. Anything else stays as text, is reported, and the send refuses it by name
+ * `now` and `faker` (`{% faker 'randomEmail' %}`, Postman's random-data names) map to dynamic variables; `base64`
+ * encoding a value written out is put in encoded. Anything else stays as text, is reported, and the send refuses it by name
  * (see send-rules/template-tags.ts), so it never goes out literally.
  */
 
@@ -47,6 +48,18 @@ export function tagArgs(text: string): string[] | null {
     }
   }
   return out
+}
+
+/**
+ * Insomnia's base64 tag encoding a value written out (`{% base64 'encode', 'normal', 'ann:pw' %}`, `'url'` for
+ * the URL-safe form without padding), as Insomnia renders it: the same text on every send, so it is put in now.
+ * Undefined for one that reads a variable (`_.user`), holds a quote, brace or escape, or decodes.
+ */
+function base64Literal(rawArgs: string): string | undefined {
+  const m = /^\s*(['"])encode\1\s*,\s*(['"])(normal|url)\2\s*,\s*(['"])([^'"\\{}%]*)\4\s*$/.exec(rawArgs)
+  if (!m) return undefined
+  const b64 = Buffer.from(m[5] ?? '', 'utf8').toString('base64')
+  return m[3] === 'url' ? b64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '') : b64
 }
 
 /** `b64::JC5pZA==::46b` -> `$.id`; a plain filter is itself. */
@@ -98,6 +111,8 @@ export class TagMapper {
         if (kind === 'unix') return '{{$timestamp}}'
         if (kind === 'iso-8601') return '{{$isoTimestamp}}'
       }
+      const encoded = name === 'base64' ? base64Literal(rawArgs) : undefined
+      if (encoded !== undefined) return encoded
       if (name === 'response' && args !== null && ownerId !== '') {
         const chain = this.chain(args)
         if (typeof chain === 'string') {
