@@ -17,7 +17,8 @@ import { withoutSecrets } from './report-secrets'
 import { parseRunArgs, RUN_USAGE, type RunCommand } from './run-args'
 import { nestedCollectionLines } from './nested-collections'
 import { onInterrupt } from './interrupt'
-import { jsonReport, junitXml, summaryText, type RunOutcome } from './run-report'
+import { junitXml } from './run-junit'
+import { jsonReport, summaryText, type RunOutcome } from './run-report'
 
 /**
  * `flightdeck run`: the same `run.start` the app uses, then reports. A progress bar on stderr when it is a
