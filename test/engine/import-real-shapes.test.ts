@@ -97,6 +97,15 @@ describe('Insomnia: the base64 tag', () => {
   })
 })
 
+describe('Postman: GraphQL variables with an unquoted {{variable}}', () => {
+  it('are sent with it filled in, as Postman sends them, and the report does not call them left out', async () => {
+    const unmapped = await importFixture('postman-graphql-variables.json')
+    const sent = await sendSaved(t.service, t.stub, t.dir, 'orders-page.yaml')
+    expect((JSON.parse(sent.body) as { variables: unknown }).variables).toEqual({ first: 5, tag: 'mugs' })
+    expect(unmapped.filter((l) => l.includes('GraphQL'))).toEqual([])
+  })
+})
+
 describe('Bruno and OpenCollection: a form-data part with several files', () => {
   /** The parts that arrived, by name, with their file name, type and bytes. */
   function partsOf(body: string, contentType: string): string[][] {

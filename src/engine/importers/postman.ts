@@ -301,19 +301,20 @@ function item(
     (t) => text(t, unmapped, where),
     (line) => unmapped.push(`${where}: ${line}`),
   )
+  // A GraphQL body makes a GraphQL request (its JSON body below stays the fallback should it not read); what
+  // that fallback could not carry (variables with an unquoted {{variable}} are no JSON) is not reported then.
+  const gql = isObj(r['body']) && r['body']['mode'] === 'graphql' && r['body']['disabled'] !== true
+  const g = gql && isObj(r['body']) ? fromPostmanGraphql(r['body']['graphql']) : null
   const saved: SavedRequest = request(name, {
     method: method(r['method'], unmapped, where),
     url: u.url,
     ...(u.disabledParams.length > 0 ? { disabledParams: u.disabledParams } : {}),
     description,
     headers,
-    body: body(r['body'], unmapped, where, headers),
+    body: body(r['body'], g ? [] : unmapped, where, headers),
     auth: postmanAuth(r['auth'], unmapped, where),
     ...(Object.keys(options).length > 0 ? { options } : {}),
   })
-  // A GraphQL body makes a GraphQL request (its JSON body above stays the fallback should it not read).
-  const gql = isObj(r['body']) && r['body']['mode'] === 'graphql' && r['body']['disabled'] !== true
-  const g = gql && isObj(r['body']) ? fromPostmanGraphql(r['body']['graphql']) : null
   if (g) Object.assign(saved, { kind: 'graphql', graphql: g, body: { kind: 'none' } })
   else if (saved.body.kind !== 'none' && PRUNED.has(saved.method) && !keepsBody(profile)) {
     unmapped.push(
