@@ -18,6 +18,8 @@ import { grown } from './stream-log-index'
 
 /** Slices remembered to find a payload in: the parser is at most a few slices behind the reads handed on. */
 const SLICES_KEPT = 8
+/** Bytes of a packet read at once to find its topic and payload: its head, a topic of most lengths, properties'. */
+const PEEK_BYTES = 256
 
 /** The head of an MQTT packet: a type byte, then the remaining length in 1 to 4 bytes of 7 bits. */
 export function headBytes(remaining: number): number {
@@ -53,6 +55,8 @@ export class HeldPackets {
   /** The last message walked to, and where its packet starts (a reader pages forward through a group). */
   private walkedSeq = -1
   private walkedAt = 0
+  /** Where the packet of the last message walked to ends. */
+  private walkedEnd = 0
   /** Whether the packet `locate` found last has MQTT 5 properties (a length, at least, before its payload). */
   private locatedV5 = 0
 
@@ -145,7 +149,11 @@ export class HeldPackets {
     const first = this.groupSeq[g] as number
     let at = this.groupAt[g] as number
     let k = first
-    if (this.walkedSeq >= first && this.walkedSeq <= i) {
+    if (this.walkedSeq + 1 === i && i > first) {
+      // The next of the last message read (a page or a filter reads on): its packet starts where that one ends.
+      k = i
+      at = this.walkedEnd
+    } else if (this.walkedSeq >= first && this.walkedSeq <= i) {
       k = this.walkedSeq
       at = this.walkedAt
     }
@@ -155,24 +163,36 @@ export class HeldPackets {
     }
     this.walkedSeq = i
     this.walkedAt = at
-    // Type and flags, remaining length, topic (2-byte length first), packet id past QoS 0, MQTT 5 properties.
-    const b = this.bytes.at(at, 5)
+    // Type and flags, remaining length, topic (2-byte length first), packet id past QoS 0, MQTT 5 properties:
+    // read at once with the packet's first bytes (a filter reads topic after topic), again only when longer.
+    let b = this.bytes.at(at, PEEK_BYTES)
     const remaining = varint(b, 1)
     const head = 1 + lengthBytes(b, 1)
-    const end = at + head + remaining
-    const topicBytes = this.bytes.at(at + head, 2).readUInt16BE(0)
-    const topicAt = at + head + 2
+    const topicBytes = b.readUInt16BE(head)
+    const topicAt = head + 2
     let payloadAt = topicAt + topicBytes + ((b[0] as number) & 0x06 ? 2 : 0)
     if (this.groupV5[g] === 1) {
-      const p = this.bytes.at(payloadAt, 4)
-      payloadAt += lengthBytes(p, 0) + varint(p, 0)
+      if (payloadAt + 4 > b.length) b = this.bytes.at(at, Math.min(head + remaining, payloadAt + 4))
+      payloadAt += lengthBytes(b, payloadAt) + varint(b, payloadAt)
     }
-    return { topicAt, topicBytes, payloadAt, payloadBytes: end - payloadAt }
+    this.peeked = b
+    this.walkedEnd = at + head + remaining
+    return {
+      topicAt: at + topicAt,
+      topicBytes,
+      payloadAt: at + payloadAt,
+      payloadBytes: head + remaining - payloadAt,
+    }
   }
+
+  /** The first bytes of the packet `partsOf` read last (a view or a copy: not kept past the next append). */
+  private peeked: Buffer = Buffer.alloc(0)
 
   /** Held message `i`'s topic bytes (a view or a copy: do not keep it). */
   topicOf(i: number): Buffer {
     const p = this.partsOf(i)
+    const from = p.topicAt - this.walkedAt
+    if (from + p.topicBytes <= this.peeked.length) return this.peeked.subarray(from, from + p.topicBytes)
     return this.bytes.at(p.topicAt, p.topicBytes)
   }
 
