@@ -136,6 +136,19 @@ test('every option that applies is in sight at 1024×700, and only those, whatev
         border: field.border,
       })
       expect(Math.abs(pick.h - field.h)).toBeLessThanOrEqual(3)
+      // A POST's reconnect note, off and on, keeps it one line too (it wrapped once "Give up after" came in).
+      const method = page.getByRole('combobox', { name: 'Method', exact: true })
+      await method.selectOption('POST')
+      const reconnect = group.getByRole('checkbox', { name: 'Reconnect' })
+      for (const on of [false, true]) {
+        await reconnect.setChecked(on)
+        await expect(group.getByTestId('reconnect-note')).toContainText(on ? 'On for POST' : 'Off for POST')
+        expect(
+          (await group.boundingBox())?.height ?? 99,
+          `POST, reconnect ${on ? 'on' : 'off'}`,
+        ).toBeLessThan(40)
+      }
+      await method.selectOption('GET')
       await shoot(page, 'sse-options')
     }
   }

@@ -116,7 +116,7 @@ describe('the active tab draft', () => {
     const tabsBefore = store.getState().tabs
     // B is a POST nobody asked to reconnect: off, with the reason beside it.
     expect(sseBar(store)).not.toMatch(/<input type="checkbox" checked=""/)
-    expect(sseBar(store)).toContain('Off for POST unless you turn it on')
+    expect(sseBar(store)).toContain('Off for POST: a reconnect would send it again')
 
     store.getState().activateTab(a)
     // The same tab objects, in the same array: the switch only changed which one is active.
@@ -125,7 +125,7 @@ describe('the active tab draft', () => {
     expect(selectActiveDraft(store.getState()).url).toBe('http://127.0.0.1:1/llm')
     // A's own reconnect choice, made by hand for its POST.
     expect(sseBar(store)).toMatch(/<input type="checkbox" checked=""/)
-    expect(sseBar(store)).toContain('On for this POST')
+    expect(sseBar(store)).toContain('On for POST: each reconnect')
 
     store.getState().activateTab(b)
     expect(store.getState().tabs).toBe(tabsBefore)

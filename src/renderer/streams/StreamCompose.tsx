@@ -63,8 +63,8 @@ export function StreamComposeBar() {
         {method !== 'GET' ? (
           <span className="muted small" data-testid="reconnect-note">
             {reconnect
-              ? `On for this ${method}: every reconnect sends it again`
-              : `Off for ${method} unless you turn it on: a reconnect sends the request again`}
+              ? `On for ${method}: each reconnect sends it again`
+              : `Off for ${method}: a reconnect would send it again`}
           </span>
         ) : null}
         <label title="Reconnects in a row that fail or bring no message, after the first connection: 5 gives up on the sixth failed attempt">
@@ -97,10 +97,13 @@ export function StreamComposeBar() {
             <option value="chunks">raw chunks</option>
           </select>
         </label>
-        {/* Short, so the bar stays one line at 1024 px and the composer's tabs keep their room. */}
-        <span className="muted small" title="Method, headers and body come from the request below.">
-          Method, headers, body: below
-        </span>
+        {/* Short, so the bar stays one line at 1024 px and the composer's tabs keep their room; a method other
+            than GET has its note above instead, which says the request is sent again. */}
+        {method === 'GET' ? (
+          <span className="muted small" title="Method, headers and body come from the request below.">
+            Method, headers, body: below
+          </span>
+        ) : null}
       </div>
     )
   }
