@@ -28,6 +28,7 @@ import {
   type ImportPlan,
   type PlanNode,
 } from './plan'
+import { noteFolderOverrides } from './insomnia-folder-env'
 
 /**
  * Insomnia v4 exports (JSON): workspace, folders (request groups), requests, WebSocket requests, environments.
@@ -204,6 +205,7 @@ export function importInsomniaResources(resources: Res[], fallbackName = 'Insomn
       )
     }
   }
+  noteFolderOverrides(plan, u)
   return plan
 }
 
