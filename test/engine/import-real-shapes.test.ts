@@ -44,6 +44,7 @@ async function importBrunoFolder(name: string): Promise<string[]> {
 
 describe('Insomnia: auth switched off, and a bearer token without a prefix', () => {
   it('sends what Insomnia sends: a switched-off auth gives way to its folder’s; NO_PREFIX sends the token alone', async () => {
+    // Over 1 s when first in the file: its first send warms the engine's HTTP client up (the others take 0.1-0.3 s).
     const unmapped = await importFixture('insomnia-v4-auth-switches.json')
     // Insomnia skips an auth switched off and sends the nearest folder's that is on (its own folder's here).
     const off = await sendSaved(t.service, t.stub, t.dir, 'admin/users-own-auth-off.yaml')
