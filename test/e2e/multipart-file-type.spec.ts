@@ -102,6 +102,12 @@ test('an untyped file part shows the type its name says and arrives with it', as
     (await width('Part 1 content type')) + (await width('Part 1 file name')),
   )
   expect(path, 'the path against the part name').toBeGreaterThan(2 * (await width('Part 1 name')))
+  // A common long type is read whole in its compact box (an imported receipt's application/pdf read application/pd).
+  for (const long of ['application/pdf', 'application/json']) {
+    await type.fill(long)
+    const whole = await type.evaluate((el) => el.scrollWidth <= el.clientWidth)
+    expect(whole, `${long} whole in the file part's type box`).toBe(true)
+  }
   const placeholder = await page.getByLabel('Part 2 content type', { exact: true }).evaluate((el) => {
     const input = el as HTMLInputElement
     const probe = document.createElement('span')
