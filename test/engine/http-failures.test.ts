@@ -35,6 +35,10 @@ describe('redirects', () => {
     expect(redirects[0]?.next).toBe(r.sids[1])
     expect(done(r).status).toBe(200)
     expect(await bodyText(service, done(r))).toBe('done')
+    // Every hop goes on the first hop's kept-alive connection (each opened one of its own).
+    const sent = eventsOf(r, 'request-sent')
+    expect(sent.map((e) => e.reused).slice(1)).toEqual([true, true, true])
+    expect(new Set(sent.map((e) => e.connectionId)).size).toBe(1)
   })
 
   it('stops a redirect loop with a clear error', async () => {

@@ -355,13 +355,18 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
       location: next.url.href,
       next: nextSid,
     })
-    this.startHop(chain, {
-      chain,
-      sid: nextSid,
-      hop: hop.hop + 1,
-      ...next,
-      initiator: sid,
-    })
+    // The outcome is reported from within undici's completion callback, before its client counts the connection
+    // free: a hop dispatched now found it busy and opened another. A microtask later (no timer, cancel or
+    // command can come between) the connection is settling and the pool gives it the next hop (reusing-pool.ts).
+    queueMicrotask(() =>
+      this.startHop(chain, {
+        chain,
+        sid: nextSid,
+        hop: hop.hop + 1,
+        ...next,
+        initiator: sid,
+      }),
+    )
   }
 
   private emitHopError(
