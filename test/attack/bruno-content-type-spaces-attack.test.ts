@@ -33,7 +33,10 @@ describe('a Bruno file with 120,000 spaces in a line', () => {
     expect(parts[1]).toMatchObject({ kind: 'text', value: `@contentType()${SPACES}x` })
     expect(parts[2]).toMatchObject({ kind: 'text', value: '{"a":1}', contentType: 'application/json' })
     expect(parts[3]).toMatchObject({ kind: 'file', path: 'a.png', contentType: 'image/png' })
-    expect(unsupported).toEqual([])
+    // Only the note every relative file path gets (the import does not copy the file).
+    expect(unsupported).toEqual([
+      `R: part "pic" reads "a.png" relative to the Bruno collection's folder; the imported request reads it from the collection folder it is imported into: copy it there (or give a full path)`,
+    ])
   }, 10_000)
 
   // The line that opens a block had a `\s*` on each side of its optional closer: 2,000 / 4,000 / 8,000 spaces
