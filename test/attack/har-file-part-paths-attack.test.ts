@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { withRecordedPartHeaders } from '../../src/engine/har/har-multipart-text'
 import type { ExchangeResult } from '../../src/engine/http/chain'
 import { importText, savedRequest, sendSaved, useImportTarget } from '../engine/import-formats-helpers'
 import { multipartParts } from '../engine/multipart-parts'
@@ -157,5 +158,22 @@ describe('a shared HAR whose file parts name paths of the reader', () => {
     const r = await service.invoke('session.request', { sid: onto.value.sids[1] ?? '' })
     if (!r.ok) throw new Error(r.error.message)
     expect(r.value.body.kind === 'multipart' && r.value.body.parts.length).toBe(1000)
+  })
+
+  it('a Chrome-shaped multipart entry of 150,000 parts of one name is read in time linear in its size', () => {
+    // Its recorded text names each part's file: every param takes the next of its name. Taken with shift(), which
+    // moves the rest of the list each time, this was 7.2 s of CPU here (29 s on the clock); now 0.6 s. Measured
+    // in CPU time, so other processes' load does not count; the bound holds on a machine 5x slower than this one.
+    // About 2 s in all (most of it making the 13 MB text): the size is what tells quadratic from linear.
+    const n = 150_000
+    const part =
+      '--B\r\nContent-Disposition: form-data; name="f"; filename="a.bin"\r\nContent-Type: x/y\r\n\r\nv\r\n'
+    const text = `${part.repeat(n)}--B--\r\n`
+    const params = Array.from({ length: n }, () => ({ name: 'f', value: '' }))
+    const before = process.cpuUsage()
+    const out = withRecordedPartHeaders(params, 'multipart/form-data; boundary=B', text)
+    const cpu = process.cpuUsage(before)
+    expect(out.at(-1)).toEqual({ name: 'f', value: '', fileName: 'a.bin', contentType: 'x/y' })
+    expect((cpu.user + cpu.system) / 1000).toBeLessThan(3000)
   })
 })

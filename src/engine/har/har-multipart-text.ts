@@ -28,9 +28,14 @@ function boundaryOf(mimeType: string): string {
   return m?.[1] ?? m?.[2] ?? ''
 }
 
+/** A Content-Disposition parameter's value, quoted (with its escapes) or not; compiled once for every part. */
+const paramPattern = (key: string): RegExp =>
+  new RegExp(`;\\s*${key}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]*))`, 'i')
+const DISPOSITION_PARAMS = { name: paramPattern('name'), filename: paramPattern('filename') }
+
 /** A header parameter (`name="x"`, `filename=x`) from a Content-Disposition value, or undefined. */
-function dispositionParam(value: string, key: string): string | undefined {
-  const m = new RegExp(`;\\s*${key}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]*))`, 'i').exec(value)
+function dispositionParam(value: string, key: keyof typeof DISPOSITION_PARAMS): string | undefined {
+  const m = DISPOSITION_PARAMS[key].exec(value)
   if (!m) return undefined
   return m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]
 }
@@ -80,14 +85,17 @@ export function withRecordedPartHeaders<P extends HarParamLike>(
   if (params.every((p) => typeof p.fileName === 'string' && p.fileName !== '')) return [...params]
   const recorded = recordedPartHeaders(mimeType, text)
   if (recorded.length === 0) return [...params]
-  const byName = new Map<string, RecordedPartHeaders[]>()
+  // Each name's recorded parts and the next to give: an index, not shift(), which moves the rest of a long list
+  // each time (quadratic in the parts of one name).
+  const byName = new Map<string, { parts: RecordedPartHeaders[]; next: number }>()
   for (const r of recorded) {
     const same = byName.get(r.name)
-    if (same) same.push(r)
-    else byName.set(r.name, [r])
+    if (same) same.parts.push(r)
+    else byName.set(r.name, { parts: [r], next: 0 })
   }
   return params.map((p) => {
-    const found = typeof p.name === 'string' ? byName.get(p.name)?.shift() : undefined
+    const same = typeof p.name === 'string' ? byName.get(p.name) : undefined
+    const found = same?.parts[same.next++]
     if (!found) return p
     const fileName = typeof p.fileName === 'string' && p.fileName !== '' ? {} : { fileName: found.fileName }
     const contentType =
