@@ -6,10 +6,9 @@ import { StreamDetailsSwitch } from './streams/StreamDetails'
 import { useGlobalShortcuts } from './hooks/use-global-shortcuts'
 import { usePaneSize } from './hooks/use-pane-size'
 import {
-  COMPOSER_COMPACT,
   COMPOSER_FLOOR,
   composerDefault,
-  drawnCompact,
+  compactHeight,
   holdsMoreThanFloor,
   useWindowHeight,
 } from './hooks/use-composer-default'
@@ -54,20 +53,18 @@ export function App() {
   const graphql = useActiveDraft((d) => d.kind === 'graphql')
   // Every other kind shares one height. Until the person drags it, an HTTP or SSE request that holds a body (or
   // more params or headers than the floor shows) is sized from the window (use-composer-default); a plain GET
-  // showing its Params or Headers is compact (a blank row, room for two); a WebSocket, MQTT, Socket.IO or gRPC
-  // session, or another part, keeps the floor: the response or the messages below need the rest.
+  // showing its Params or Headers is compact (a blank row, room for two), and so is a WebSocket's or an SSE
+  // stream's (with its options bar); an MQTT, Socket.IO or gRPC session, or another part, keeps the floor.
   const windowHeight = useWindowHeight()
   const bodyFirst = useActiveDraft((d) => (d.kind === 'http' || d.kind === 'sse') && holdsMoreThanFloor(d))
   const part = useAppStore((s) => s.composerParts[s.activeTabId])
-  const compact = useActiveDraft((d) => drawnCompact(d, part))
+  const compact = useActiveDraft((d) => compactHeight(d, part))
   const [httpSized, setHttpHeight, httpChosen] = usePaneSize('composer', COMPOSER_FLOOR, 120, 640)
   const httpHeight = httpChosen
     ? httpSized
     : bodyFirst
       ? composerDefault(windowHeight, 640)
-      : compact
-        ? COMPOSER_COMPACT
-        : COMPOSER_FLOOR
+      : (compact ?? COMPOSER_FLOOR)
   // A GraphQL query and its variables follow the window, remembered apart once dragged: a typical query (a dozen
   // lines) and its variables stay in sight, so it takes 48% of the window (360 px at 900, 336 at 700, where
   // the timeline keeps two rows' room below it: the query is what the person is looking at).

@@ -73,6 +73,14 @@ test('panes give way in a smaller window, come back in a bigger one, and the spl
   await expect.poll(() => drawn(composer, 'height')).toBe(210)
   await parts.getByRole('tab', { name: /^Params/ }).click()
   await expect.poll(() => drawn(composer, 'height')).toBe(160)
+  // A WebSocket or an SSE stream is compact too, with room for its options bar: its two rows whole, no empty
+  // space under them (it kept the 210 px floor, 60 px of it blank).
+  for (const kind of ['WebSocket', 'SSE']) {
+    await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: kind })
+    await expect.poll(() => drawn(composer, 'height'), kind).toBe(188)
+    expect(await partPanel.evaluate((el) => el.scrollHeight - el.clientHeight), `${kind}: rows cut`).toBe(0)
+  }
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'HTTP' })
   // Until the person drags it, a composer holding a body takes a share of the window (floor 210 px, room kept
   // for the timeline's rows and the details' 240 px): a JSON body shows a screenful of lines at 1440×900.
   await page.getByRole('combobox', { name: 'Method', exact: true }).selectOption('POST')

@@ -30,24 +30,32 @@ export function composerDefault(windowHeight: number, max: number): number {
  * header, and adding a second, leaves it as it is: the timeline below does not move under the person.
  */
 export const COMPOSER_COMPACT = 160
+/**
+ * A WebSocket's or an SSE stream's compact composer: the same, and its options bar (one line, 28 px, from 1024 px
+ * up) between the request line and the tabs.
+ */
+export const COMPOSER_COMPACT_STREAM = COMPOSER_COMPACT + 28
 /** Rows of a table the compact composer shows whole. */
 const ROWS_COMPACT = 2
 
 /**
- * Whether the composer is drawn compact: an HTTP request with no body and at most two params and headers, its
- * Params or Headers part shown (the other parts, a script or the options, keep the floor's room).
+ * The composer's compact height, or null when it is not drawn compact: an HTTP request, an SSE stream or a
+ * WebSocket with no body and at most two params and headers, its Params or Headers part shown (the other parts, a
+ * script or the options, keep the floor's room). MQTT and Socket.IO open on their Connection fields, which wrap
+ * onto more lines in a narrow window: they keep the floor.
  */
-export function drawnCompact(
+export function compactHeight(
   draft: Pick<ComposerDraft, 'kind' | 'bodyKind' | 'params' | 'headers'>,
   part: string | undefined,
-): boolean {
-  return (
-    draft.kind === 'http' &&
+): number | null {
+  const drawn =
     draft.bodyKind === 'none' &&
     draft.params.length <= ROWS_COMPACT &&
     draft.headers.length <= ROWS_COMPACT &&
     (part === undefined || part === 'params' || part === 'headers')
-  )
+  if (!drawn) return null
+  if (draft.kind === 'http') return COMPOSER_COMPACT
+  return draft.kind === 'ws' || draft.kind === 'sse' ? COMPOSER_COMPACT_STREAM : null
 }
 
 /** Params or headers rows the floor shows whole under the request line and the composer's tabs. */
