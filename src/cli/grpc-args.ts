@@ -24,9 +24,10 @@ options:
                              newline-delimited JSON messages from stdin (client and bidi
                              streams send each line as it comes, then half-close).
                              For a client or bidi stream, a JSON array or one object per
-                             line sends several; a file of lines is sent as it is read,
-                             as stdin is. Without -d: one empty message {}. A file or
-                             stdin read whole, or one line, holds at most 64 MiB.
+                             line sends several; a file (or a FIFO, <(…)) of lines is
+                             sent as it is read, as stdin is. Without -d: one empty
+                             message {}. A file or stdin read whole, or one line, holds
+                             at most 64 MiB.
       --proto <file>         a .proto file to use instead of reflection (repeatable)
       --import-path <dir>    where imports in the .proto files are looked up (repeatable)
       --plaintext            no TLS (h2c); grpc://host:port says the same

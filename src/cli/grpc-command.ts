@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs'
 import type { Readable } from 'node:stream'
 import type { GrpcEngine } from '../engine/grpc/grpc-engine'
 import { grpcEngineFor } from '../engine/grpc/grpc-registry'
@@ -8,7 +7,7 @@ import { grpcSendsMany, type GrpcCallSpec, type GrpcMethodKind } from '../shared
 import type { ErrorCode } from '../shared/result'
 import type { TimelineEvent } from '../shared/timeline'
 import { GRPC_USAGE, parseGrpcArgs, type GrpcCliCall } from './grpc-args'
-import { feedLines, lineFileOf } from './grpc-line-feed'
+import { feedLines, streamFileOf, type LineCheck } from './grpc-line-feed'
 import { onInterrupt } from './interrupt'
 import { messagesOf } from './grpc-message-input'
 import { openSavedGrpc } from './grpc-saved'
@@ -106,16 +105,17 @@ async function run(
   if (!method.ok) return failed(io, method.error)
   const kind = method.value.info.kind
   // A client or bidi stream is fed as its input is read, a message a line: stdin, and a file of lines.
-  let lines: { open(): Readable; where: string } | null = null
+  let lines: Lines | null = null
+  let wholeFrom: Readable | undefined
   if (grpcSendsMany(kind) && c.data.kind === 'stdin') lines = { open: () => stdin, where: 'stdin' }
   else if (grpcSendsMany(kind) && c.data.kind === 'file') {
-    const path = c.data.path
-    const byLine = await lineFileOf(path)
-    if (!byLine.ok) return failed(io, byLine.error)
-    if (byLine.value) lines = { open: () => createReadStream(path), where: path }
+    const file = await streamFileOf(c.data.path)
+    if (!file.ok) return failed(io, file.error)
+    if (file.value.by === 'line') lines = { ...file.value, where: c.data.path }
+    else wholeFrom = file.value.opened
   }
   const streamed = lines !== null
-  const messages = streamed ? ok([]) : await messagesOf(c, kind, stdin)
+  const messages = streamed ? ok([]) : await messagesOf(c, kind, stdin, wholeFrom)
   if (!messages.ok) return failed(io, messages.error)
   const spec: GrpcCallSpec = {
     target: c.target,
@@ -129,9 +129,18 @@ async function run(
     ...(c.maxMessageBytes !== null ? { maxMessageBytes: c.maxMessageBytes } : {}),
   }
   const opened = await grpc.open(spec, { base: process.cwd() })
-  if (!opened.ok) return failed(io, opened.error)
+  if (!opened.ok) {
+    lines?.opened?.destroy()
+    return failed(io, opened.error)
+  }
   return follow(service, grpc, opened.value.sid, c, io, lines)
 }
+
+/**
+ * A client or bidi stream's input fed a line at a time; `where` names it in errors; `opened`: a pipe already
+ * open, closed if the call is not made.
+ */
+type Lines = { open(): Readable; where: string; check?: LineCheck | undefined; opened?: Readable | undefined }
 
 /** What printing a call's messages and its end takes from the command. */
 type Follow = Pick<GrpcCliCall, 'json' | 'max' | 'durationMs'>
@@ -146,7 +155,7 @@ async function follow(
   sid: string,
   c: Follow,
   io: GrpcIo,
-  lines: { open(): Readable; where: string } | null,
+  lines: Lines | null,
 ): Promise<number> {
   let received = 0
   let stopped = false
@@ -179,7 +188,7 @@ async function follow(
   const offOutClosed = io.onOutClosed?.(stop)
   let badLine: string | null = null
   if (lines) {
-    void feedLines(grpc, sid, lines.open(), lines.where).then((bad) => {
+    void feedLines(grpc, sid, lines.open(), lines.where, lines.check).then((bad) => {
       if (bad) {
         badLine = bad
         stop()
@@ -227,6 +236,8 @@ async function follow(
     }
     return interrupt.exitCode(0)
   } finally {
+    // A pipe whose writer pauses holds its read open: the call is over, so is the feed.
+    lines?.opened?.destroy()
     if (timer) clearTimeout(timer)
     interrupt.off()
     offOutClosed?.()

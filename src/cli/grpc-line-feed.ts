@@ -1,16 +1,18 @@
+import { createReadStream, open as openFd } from 'node:fs'
 import { open, stat } from 'node:fs/promises'
+import { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
 import type { GrpcEngine } from '../engine/grpc/grpc-engine'
 import type { ErrorCode } from '../shared/result'
 import { MAX_MESSAGE_TEXT } from './grpc-message-input'
-import { fileVariable } from './unresolved-variable'
+import { fileVariable, unresolvedVariable } from './unresolved-variable'
 
 /**
- * A client or bidi stream fed a message a line, as the lines are read: `-d -` (stdin) and `-d @file` for a file
- * of one JSON object a line. Memory holds one line at a time, whatever the input's length, and the next line is
- * read only once grpc-js has room for another message (paced by its drain); a line longer than
- * the largest message text the engine takes is cut loudly: the call is cancelled and the command says which
- * line, and how many messages went before it.
+ * A client or bidi stream fed a message a line, as the lines are read: `-d -` (stdin) and `-d @file` for a file,
+ * FIFO or device of one JSON object a line. Memory holds one line at a time, whatever the input's length, and
+ * the next line is read only once grpc-js has room for another message (paced by its drain); a line longer
+ * than the largest message text the engine takes is cut loudly: the call is cancelled and the command says
+ * which line, and how many messages went before it.
  */
 
 /** One line of the input (its line end and a CR before it taken off), or the line that passed the limit. */
@@ -75,6 +77,7 @@ export async function feedLines(
   sid: string,
   input: Readable,
   where: string,
+  check?: LineCheck,
 ): Promise<string | null> {
   const at = (n: number): string => (where === 'stdin' ? `stdin line ${n}` : `line ${n} of ${where}`)
   let sent = 0
@@ -86,6 +89,8 @@ export async function feedLines(
       // A file saved with a byte order mark: JSON has none.
       const text = line.n === 1 && line.text.startsWith('\uFEFF') ? line.text.slice(1) : line.text
       if (text.trim() === '') continue
+      const refused = check?.(text, at(line.n))
+      if (refused) return `${refused}; ${cancelled()}`
       const r = grpc.send(sid, text)
       if (!r.ok) {
         // The call ended (the server answered early): the rest of the input is not read.
@@ -104,25 +109,46 @@ export async function feedLines(
   return null
 }
 
-export type LineFile =
-  { ok: true; value: boolean } | { ok: false; error: { code: ErrorCode; message: string } }
+/** What a line fed from a pipe is checked for before it is sent: the refusal, or null. */
+export type LineCheck = (text: string, at: string) => string | null
+
+/**
+ * How a client or bidi stream's `-d @file` is given: `line`, sent a line at a time as it is read (`open` gives
+ * the input; `check` looks at each line of a pipe, whose {{variables}} cannot be looked for before the call), or
+ * `whole`, read whole as a JSON array. `opened`: the pipe or device already opened to look at its start.
+ */
+export type StreamFile =
+  | {
+      ok: true
+      value:
+        | { by: 'line'; open: () => Readable; check?: LineCheck; opened?: Readable }
+        | { by: 'whole'; opened?: Readable }
+    }
+  | { ok: false; error: { code: ErrorCode; message: string } }
 
 /** How far into a file its first character is looked for (past it, the file is read as lines). */
 const PEEK_BYTES = 64 * 1024
 
 /**
- * Whether the file `-d @path` names is sent a line at a time on a client or bidi stream (then read with
- * `createReadStream` as the call goes), or read whole (grpc-message-input.ts): a JSON array (its first
- * character `[`), or not a regular file (a pipe is read once). Its {{variables}} are refused before the call,
- * as a file read whole is: the file is looked through once, in chunks, then read again as it is sent.
+ * How the file `-d @path` names is sent on a client or bidi stream. A regular file of lines is read with
+ * `createReadStream` as the call goes, its {{variables}} refused before the call (the file is looked through
+ * once, in chunks, then read again as it is sent); one whose first character is `[` (a JSON array) is read
+ * whole. A FIFO (`mkfifo`, `-d @<(…)`) or a device is opened and read until its first character: a `[` is read
+ * whole, anything else a line at a time as the writer gives it, as `-d -` reads stdin.
  */
-export async function lineFileOf(path: string): Promise<LineFile> {
-  const cannot = (e: unknown): LineFile => ({
+export async function streamFileOf(path: string): Promise<StreamFile> {
+  const cannot = (e: unknown): StreamFile => ({
     ok: false,
     error: { code: 'file', message: `Cannot read ${path}: ${(e as Error).message}` },
   })
   try {
-    if (!(await stat(path)).isFile()) return { ok: true, value: false }
+    const info = await stat(path)
+    if (!info.isFile()) {
+      const input = await openInput(path, info.isFIFO())
+      const start = await peekStart(input)
+      if (start === '[') return { ok: true, value: { by: 'whole', opened: input } }
+      return { ok: true, value: { by: 'line', open: () => input, check: pipeLineVariable, opened: input } }
+    }
     const handle = await open(path)
     let head: Buffer
     try {
@@ -131,19 +157,80 @@ export async function lineFileOf(path: string): Promise<LineFile> {
     } finally {
       await handle.close()
     }
-    if (firstCharacter(head) === '[') return { ok: true, value: false }
+    if (firstCharacterIn(head, 0) === '[') return { ok: true, value: { by: 'whole' } }
   } catch (e) {
     return cannot(e)
   }
   const unresolved = await fileVariable('grpc', path, 'the message file, -d @')
   if (unresolved !== null) return { ok: false, error: { code: 'bad_payload', message: unresolved } }
-  return { ok: true, value: true }
+  return { ok: true, value: { by: 'line', open: () => createReadStream(path) } }
 }
 
-/** The first character that is not JSON whitespace (after a byte order mark), or '' when none is in `head`. */
-function firstCharacter(head: Buffer): string {
-  let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0
-  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d))
-    i++
-  return i < head.length ? String.fromCharCode(head[i] as number) : ''
+const pipeLineVariable: LineCheck = (text, at) =>
+  unresolvedVariable('grpc', [[`${at} (the message file, -d @)`, text]])
+
+/**
+ * A FIFO is read through a pipe handle, as stdin is: a blocking file read would hold a thread, and the process's
+ * exit, while the writer pauses. Opening it waits for a writer (off the main thread).
+ */
+async function openInput(path: string, fifo: boolean): Promise<Readable> {
+  if (!fifo) return createReadStream(path)
+  const fd = await new Promise<number>((resolve, reject) =>
+    openFd(path, 'r', (e, opened) => (e ? reject(e) : resolve(opened))),
+  )
+  return new Socket({ fd, readable: true, writable: false })
+}
+
+/**
+ * Reads `input` up to its first character that is not JSON whitespace (at most PEEK_BYTES), puts what it read
+ * back, and returns that character ('' when none came).
+ */
+async function peekStart(input: Readable): Promise<string> {
+  const seen: Buffer[] = []
+  let size = 0
+  try {
+    for (;;) {
+      const chunk = input.read() as Buffer | null
+      if (chunk !== null) {
+        const first = firstCharacterIn(chunk, size)
+        seen.push(chunk)
+        size += chunk.length
+        if (first !== '' || size >= PEEK_BYTES) return first
+      } else if (input.readableEnded) return ''
+      else await readableOrEnd(input)
+    }
+  } finally {
+    if (seen.length > 0 && !input.readableEnded && !input.destroyed) input.unshift(Buffer.concat(seen, size))
+  }
+}
+
+function readableOrEnd(input: Readable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (e?: Error): void => {
+      input.off('readable', settle)
+      input.off('end', settle)
+      input.off('error', done)
+      if (e) reject(e)
+      else resolve()
+    }
+    const settle = (): void => done()
+    input.on('readable', settle)
+    input.on('end', settle)
+    input.on('error', done)
+  })
+}
+
+const BOM = [0xef, 0xbb, 0xbf]
+
+/**
+ * The first character of `chunk` that is not JSON whitespace nor part of a byte order mark at the input's start
+ * (`chunk` starts `at` bytes into it), or '' when there is none.
+ */
+function firstCharacterIn(chunk: Buffer, at: number): string {
+  for (let i = 0; i < chunk.length; i++) {
+    const b = chunk[i] as number
+    if (at + i < 3 && b === BOM[at + i]) continue
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return String.fromCharCode(b)
+  }
+  return ''
 }

@@ -26,14 +26,26 @@ export type Messages =
 
 const refused = (code: ErrorCode, message: string): Messages => ({ ok: false, error: { code, message } })
 
-/** The messages -d gives: one for unary and server streaming; for client and bidi, an array or one per line. */
-export async function messagesOf(c: GrpcCliCall, kind: GrpcMethodKind, stdin: Readable): Promise<Messages> {
+/** What a unary or server-streaming call reads whole, in words. */
+const oneMessage = (kind: GrpcMethodKind): string =>
+  `a ${kind === 'unary' ? 'unary' : 'server-streaming'} call's one message`
+
+/**
+ * The messages -d gives: one for unary and server streaming; for client and bidi, an array or one per line.
+ * `opened`: the `-d @file` pipe or device already opened (and its start looked at) by streamFileOf.
+ */
+export async function messagesOf(
+  c: GrpcCliCall,
+  kind: GrpcMethodKind,
+  stdin: Readable,
+  opened?: Readable,
+): Promise<Messages> {
   let text: string
   if (c.data.kind === 'none') return { ok: true, value: grpcSendsMany(kind) ? [] : ['{}'] }
   if (c.data.kind === 'text') text = c.data.text
   else if (c.data.kind === 'file') {
     const path = c.data.path
-    const read = await readFileBounded(path)
+    const read = await readFileBounded(path, kind, opened)
     if (typeof read !== 'string') return read
     text = read
     // Its {{variables}} are refused as typed ones are: a plain grpc call has none to give them.
@@ -44,7 +56,7 @@ export async function messagesOf(c: GrpcCliCall, kind: GrpcMethodKind, stdin: Re
     if (read === null)
       return refused(
         'too_large',
-        `stdin holds more than ${LIMIT_WORDS}: -d - reads at most that for a ${kind === 'unary' ? 'unary' : 'server-streaming'} call's one message (the largest the engine takes); the call was not made`,
+        `stdin holds more than ${LIMIT_WORDS}: -d - reads at most that for ${oneMessage(kind)} (the largest the engine takes); the call was not made`,
       )
     text = read
   }
@@ -61,20 +73,32 @@ export async function messagesOf(c: GrpcCliCall, kind: GrpcMethodKind, stdin: Re
   return { ok: true, value: trimmed.split('\n').filter((l) => l.trim() !== '') }
 }
 
-/** A `-d @file`'s text, or why it is not read: a file past the limit is refused by its size, before a byte. */
-async function readFileBounded(path: string): Promise<string | Messages> {
-  const tooLarge = (size: string): Messages =>
+/**
+ * A `-d @file`'s text, or why it is not read: a regular file past the limit is refused by its size, before a
+ * byte; a pipe or a device (or a file that grew since) when the read passes it. The words say what is read
+ * whole: a unary or server-streaming call's one message, or a client or bidi stream's JSON array (its file of
+ * lines is sent as it is read, grpc-line-feed.ts).
+ */
+async function readFileBounded(
+  path: string,
+  kind: GrpcMethodKind,
+  opened: Readable | undefined,
+): Promise<string | Messages> {
+  const tooLarge = (is: string): Messages =>
     refused(
       'too_large',
-      `the message file ${path} is ${size}: -d @file reads at most ${LIMIT_WORDS} (the largest message text the engine takes); the call was not made. A client or bidi stream sends a file of one JSON message a line (not an array) as it reads it, however long`,
+      grpcSendsMany(kind)
+        ? `the message file ${path} ${is} longer than -d @file reads: a JSON array is read whole, at most ${LIMIT_WORDS} (the largest message text the engine takes); the call was not made. One JSON message a line (not an array) is sent as it is read, however long`
+        : `the message file ${path} ${is} longer than -d @file reads: at most ${LIMIT_WORDS} for ${oneMessage(kind)} (the largest message text the engine takes); the call was not made`,
     )
   try {
-    const info = await stat(path)
-    if (info.isFile() && info.size > MAX_MESSAGE_TEXT)
-      return tooLarge(`${info.size.toLocaleString('en-US')} bytes`)
-    // A pipe or a file that grew since: the read itself stops at the limit.
-    const text = await readBounded(createReadStream(path))
-    return text ?? tooLarge(`more than ${LIMIT_WORDS}`)
+    if (opened === undefined) {
+      const info = await stat(path)
+      if (info.isFile() && info.size > MAX_MESSAGE_TEXT)
+        return tooLarge(`is ${info.size.toLocaleString('en-US')} bytes,`)
+    }
+    const text = await readBounded(opened ?? createReadStream(path))
+    return text ?? tooLarge('is')
   } catch (e) {
     return refused('file', `Cannot read ${path}: ${(e as Error).message}`)
   }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import {
   closeSync,
   mkdirSync,
@@ -8,6 +9,7 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
@@ -17,6 +19,17 @@ import { MAX_MESSAGE_TEXT } from '../../src/cli/grpc-message-input'
 import { runCli } from '../../src/cli/index'
 import { PROTO_DIR, startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
 import { startOAuthServer, TestBrowser } from '../fixtures/oauth-server'
+
+/** `promise`, or a failure saying `what` after `ms`. */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(what)), ms)))
+  try {
+    return await Promise.race([promise, late])
+  } finally {
+    clearTimeout(timer)
+  }
+}
 
 /** `flightdeck grpc`: list, describe and calls of every kind against a real server, with its exit codes. */
 describe('flightdeck grpc', () => {
@@ -192,6 +205,69 @@ describe('flightdeck grpc', () => {
     expect(pieces).toBeLessThan(70)
   }, 30_000)
 
+  it('-d @fifo on a bidi stream: each line sent as the writer gives it (a JSON array read whole); /dev/zero cut at line 1', async () => {
+    server = await startGrpcServer()
+    const dir = mkdtempSync(join(tmpdir(), 'fd-grpc-fifo-'))
+    try {
+      const fifo = join(dir, 'in.fifo')
+      execFileSync('mkfifo', [fifo])
+      let out = ''
+      let err = ''
+      let echoed = (): void => {}
+      const firstEcho = new Promise<void>((resolve) => (echoed = resolve))
+      const io = {
+        out: (t: string): void => {
+          out += t
+          if (out.includes('echo: one')) echoed()
+        },
+        err: (t: string): void => void (err += t),
+      }
+      const chat = [server.target, 'flightdeck.test.Echo/Chat', '--plaintext', '-d', `@${fifo}`, '--json']
+      const running = runGrpcCli(chat, io, Readable.from([]))
+      // Opening the FIFO to write waits for the command to open it to read.
+      const writer = await open(fifo, 'w')
+      await writer.write('{"text":"one"}\n')
+      // The writer pauses: the reply to line 1 comes while it holds the FIFO open (it came only at its close).
+      await within(firstEcho, 10_000, `no reply to line 1 while the writer paused: ${err}`)
+      await writer.write('{"text":"two"}\n')
+      await writer.close()
+      expect(await running).toBe(0)
+      expect(err).toBe('')
+      expect(out.match(/echo: (one|two)/g)).toEqual(['echo: one', 'echo: two'])
+
+      // The call ends (--max 1) while the writer pauses: the FIFO's read is closed with it, so the process can
+      // exit (an open pipe held the CLI's exit until its 2 s "forced exit"), and the writer's next write fails.
+      const pipes = (): number => process.getActiveResourcesInfo().filter((r) => r === 'PipeWrap').length
+      const pipesBefore = pipes()
+      const once = runGrpcCli([...chat, '--max', '1'], io, Readable.from([]))
+      const pausing = await open(fifo, 'w')
+      await pausing.write('{"text":"one"}\n')
+      expect(await once).toBe(0)
+      for (let turn = 0; turn < 50 && pipes() > pipesBefore; turn++)
+        await new Promise((resolve) => setImmediate(resolve))
+      expect(pipes()).toBe(pipesBefore)
+      await expect(pausing.write('{"text":"more"}\n')).rejects.toMatchObject({ code: 'EPIPE' })
+      await pausing.close()
+
+      // A FIFO that starts with [ is a JSON array, read whole.
+      const summed = cli([server.target, 'flightdeck.test.Echo/Sum', '--plaintext', '-d', `@${fifo}`])
+      const arrayWriter = await open(fifo, 'w')
+      await arrayWriter.write(' [{"value":1},\n{"value":41}]')
+      await arrayWriter.close()
+      const sum = await summed
+      expect(sum.err).toBe('')
+      expect(JSON.parse(sum.out)).toEqual({ sum: '42', count: 2 })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+    // A device is read a line at a time too: /dev/zero's first line passes the limit.
+    const zeros = await cli([server.target, 'flightdeck.test.Echo/Sum', '--plaintext', '-d', '@/dev/zero'])
+    expect(zeros.code).toBe(2)
+    expect(zeros.err).toBe(
+      'flightdeck: line 1 of /dev/zero is longer than 64 MiB (67,108,864 bytes), the largest message text the engine takes: the call was cancelled after 0 messages sent\n',
+    )
+  }, 30_000)
+
   it('exit 1 on a non-OK status, with the details and trailers on stderr; --max cancels and exits 0', async () => {
     server = await startGrpcServer()
     const failed = await cli([
@@ -244,7 +320,13 @@ describe('flightdeck grpc', () => {
       const file = await cli([...say, '-d', `@${big}`])
       expect(file.code).toBe(2)
       expect(file.err).toBe(
-        `flightdeck: the message file ${big} is 67,108,865 bytes: -d @file reads at most 64 MiB (67,108,864 bytes) (the largest message text the engine takes); the call was not made. A client or bidi stream sends a file of one JSON message a line (not an array) as it reads it, however long\n`,
+        `flightdeck: the message file ${big} is 67,108,865 bytes, longer than -d @file reads: at most 64 MiB (67,108,864 bytes) for a unary call's one message (the largest message text the engine takes); the call was not made\n`,
+      )
+      // A device has no size: the read stops past the limit, in the same words.
+      const zeros = await cli([...say, '-d', '@/dev/zero'])
+      expect(zeros.code).toBe(2)
+      expect(zeros.err).toBe(
+        `flightdeck: the message file /dev/zero is longer than -d @file reads: at most 64 MiB (67,108,864 bytes) for a unary call's one message (the largest message text the engine takes); the call was not made\n`,
       )
       // stdin in 1 MiB pieces: the read stops at the first past the limit (the rest is never asked for).
       let pieces = 0
