@@ -148,6 +148,21 @@ test(`${TOTAL} requests at concurrency ${CONCURRENCY}: every row arrives in the 
     )
   })
   expect(mismatches.slice(0, 5)).toEqual([])
+
+  // Keys move the selection through the rows and the list scrolls to show it (from the bottom, where the rows
+  // were read): Home the first row, End the last, PageUp ten rows above it.
+  await grid.focus()
+  const selected = grid.locator('[role="row"][aria-selected="true"]')
+  for (const [key, path] of [
+    ['Home', '/item/0'],
+    ['End', '/item/1999'],
+    ['PageUp', '/item/1989'],
+    ['Home', '/item/0'],
+  ] as const) {
+    await page.keyboard.press(key)
+    await expect(selected.locator('.path')).toHaveText(new RegExp(`${path}$`))
+    await expect(selected).toBeInViewport()
+  }
   expect(new Set(rows.map((r) => r.path)).size).toBe(TOTAL)
 
   // The filters count what the server sent.

@@ -1,4 +1,3 @@
-import { useVirtualizer, type Range } from '@tanstack/react-virtual'
 import {
   useCallback,
   useEffect,
@@ -9,9 +8,10 @@ import {
   type KeyboardEvent,
   type ReactNode,
 } from 'react'
+import { flushSync } from 'react-dom'
 import { useAppStore, useAppStoreApi, useLiveClockApi } from '../store/store-context'
 import { layoutColumns } from './columns'
-import { followRange } from './follow-range'
+import { followRange, rowsAt, scrollTopToShow } from './follow-range'
 import { TableHeader } from './TableHeader'
 import { GroupRow, rowDomId, TimelineRow } from './TimelineRow'
 import { TimelineToolbar } from './TimelineToolbar'
@@ -31,6 +31,9 @@ import { Waterfall } from './Waterfall'
 import { useActiveDraft } from '../tabs/use-active-draft'
 import { isConnectKind } from '../streams/tab-session'
 import { HEADER_HEIGHT, ROW_HEIGHT } from './waterfall-paint'
+
+/** Rows rendered above and below the ones on screen, so a scroll of a few rows finds them laid out. */
+const OVERSCAN = 12
 
 /**
  * The live timeline: a virtualised table of sessions (only the rows on screen are in the DOM) with the
@@ -76,18 +79,12 @@ export function Timeline({ toolbarExtras, children }: { toolbarExtras?: ReactNod
     [layout],
   )
 
+  // The rows rendered: those at the scroll offset (from the last scroll event) and OVERSCAN on each side, or
+  // while following the bottom ones (follow-range.ts). Rows are one height, so this is arithmetic on the offset.
   const viewportHeight = size.height
-  const rangeExtractor = useCallback(
-    (range: Range) => followRange(range, following, viewportHeight, ROW_HEIGHT),
-    [following, viewportHeight],
-  )
-  const virtualizer = useVirtualizer({
-    count: items.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    rangeExtractor,
-  })
+  const [scrollTop, setScrollTop] = useState(0)
+  const range = rowsAt(scrollTop, viewportHeight, items.length, ROW_HEIGHT, OVERSCAN)
+  const rendered = range ? followRange(range, following, viewportHeight, ROW_HEIGHT) : []
 
   // Follow live: keep the newest rows in view while following. The scroll is made in the next animation frame
   // (or by the waterfall's paint, if that runs first in the frame, so the bars are drawn where the rows are),
@@ -128,12 +125,26 @@ export function Timeline({ toolbarExtras, children }: { toolbarExtras?: ReactNod
     const at = items.indexOf(sid)
     if (at < 0) return
     pendingScroll.current = null
-    virtualizer.scrollToIndex(at, { align: 'auto' })
-  }, [selectedSid, items, virtualizer])
+    const el = scrollRef.current
+    const top = el ? scrollTopToShow(at, el.scrollTop, el.clientHeight, ROW_HEIGHT) : null
+    if (el && top !== null) el.scrollTop = top
+  }, [selectedSid, items])
 
   const onScroll = (): void => {
     const el = scrollRef.current
     if (!el) return
+    // A scroll to rows not rendered renders them before the frame paints (in a task after it, the frame showed
+    // blank rows); one within the overscan, or the follow's own to the bottom rows, re-renders after the frame.
+    // An offset that shows the same rows is not kept: it would re-render the table for each pixel scrolled.
+    const top = el.scrollTop
+    const now = rowsAt(top, viewportHeight, items.length, ROW_HEIGHT, OVERSCAN)
+    const same = now && range && now.startIndex === range.startIndex && now.endIndex === range.endIndex
+    if (top !== scrollTop && !same) {
+      const first = rendered[0] ?? 0
+      const last = rendered[rendered.length - 1] ?? -1
+      if (now && (now.startIndex < first || now.endIndex > last)) flushSync(() => setScrollTop(top))
+      else setScrollTop(top)
+    }
     const own = ownScroll.current
     ownScroll.current = null
     if (own !== null && Math.abs(el.scrollTop - own) <= 1) return
@@ -204,13 +215,14 @@ export function Timeline({ toolbarExtras, children }: { toolbarExtras?: ReactNod
             onKeyDown={onKeyDown}
             style={{ height: Math.max(items.length * ROW_HEIGHT, 1) }}
           >
-            {virtualizer.getVirtualItems().map((v) => {
-              const item = items[v.index]
+            {rendered.map((index) => {
+              const item = items[index]
               if (item === undefined) return null
+              const top = index * ROW_HEIGHT
               return typeof item === 'string' ? (
-                <TimelineRow key={item} sid={item} index={v.index} top={v.start} columns={columnIds} />
+                <TimelineRow key={item} sid={item} index={index} top={top} columns={columnIds} />
               ) : (
-                <GroupRow key={`g:${item.key}`} item={item} index={v.index} top={v.start} />
+                <GroupRow key={`g:${item.key}`} item={item} index={index} top={top} />
               )
             })}
           </div>
