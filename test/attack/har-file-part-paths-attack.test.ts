@@ -176,4 +176,21 @@ describe('a shared HAR whose file parts name paths of the reader', () => {
     expect(out.at(-1)).toEqual({ name: 'f', value: '', fileName: 'a.bin', contentType: 'x/y' })
     expect((cpu.user + cpu.system) / 1000).toBeLessThan(3000)
   })
+
+  it('the boundary written inside a recorded value starts no part of its own', () => {
+    const text = [
+      '--B\r\nContent-Disposition: form-data; name="note"\r\n\r\nsee --B\r\n',
+      'Content-Disposition: form-data; name="receipt"; filename="evil.exe"\r\n\r\n\r\n',
+      '--B\r\nContent-Disposition: form-data; name="receipt"; filename="real.pdf"\r\n',
+      'Content-Type: application/pdf\r\n\r\n%PDF\r\n--B--\r\n',
+    ].join('')
+    const params = [
+      { name: 'note', value: 'see --B' },
+      { name: 'receipt', value: '' },
+    ]
+    expect(withRecordedPartHeaders(params, 'multipart/form-data; boundary=B', text)).toEqual([
+      { name: 'note', value: 'see --B' },
+      { name: 'receipt', value: '', fileName: 'real.pdf', contentType: 'application/pdf' },
+    ])
+  })
 })

@@ -40,17 +40,27 @@ function dispositionParam(value: string, key: keyof typeof DISPOSITION_PARAMS): 
   return m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]
 }
 
+/**
+ * Where the next delimiter line starts at or after `from`, or -1: a delimiter begins the text or a line (RFC 2046
+ * §5.1.1), so the boundary's text inside a value ("see --B") starts no part.
+ */
+function delimiterAt(text: string, delimiter: string, from: number): number {
+  let at = text.indexOf(delimiter, from)
+  while (at > 0 && text[at - 1] !== '\n') at = text.indexOf(delimiter, at + 1)
+  return at
+}
+
 /** Each part's name, filename and type as the recorded text says them, in order; [] when it says none. */
 export function recordedPartHeaders(mimeType: string, text: string): RecordedPartHeaders[] {
   const boundary = boundaryOf(mimeType)
   if (boundary === '' || text === '') return []
   const out: RecordedPartHeaders[] = []
   const delimiter = `--${boundary}`
-  let at = text.indexOf(delimiter)
+  let at = delimiterAt(text, delimiter, 0)
   while (at !== -1) {
     const start = at + delimiter.length
     if (text.startsWith('--', start)) break
-    const next = text.indexOf(delimiter, start)
+    const next = delimiterAt(text, delimiter, start)
     const headers = text.slice(start, Math.min(next === -1 ? text.length : next, start + MAX_HEADER_CHARS))
     const end = headers.search(/\r?\n\r?\n/)
     const lines = (end === -1 ? headers : headers.slice(0, end)).split(/\r?\n/)
