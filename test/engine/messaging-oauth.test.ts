@@ -56,6 +56,13 @@ beforeAll(async () => {
     next()
   })
   io.of('/plain').on('connection', (socket) => socket.emit('hello', 'in'))
+  // An auth that sends its token in the query: the handshake's access_token, and nothing else, carries it.
+  io.of('/query').use((socket, next) => {
+    const { headers, query, auth } = socket.handshake
+    const fine = query['access_token'] === ACCEPTED && !headers.authorization && !auth['token']
+    next(fine ? undefined : new Error('token refused'))
+  })
+  io.of('/query').on('connection', (socket) => socket.emit('hello', 'in'))
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r))
   const ioUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
   dir = mkdtempSync(join(tmpdir(), 'fd-messaging-oauth-'))
@@ -103,6 +110,20 @@ beforeAll(async () => {
     join(dir, 'o', 'io.yaml'),
     `name: Own IO\nkind: socketio\nurl: '${ioUrl}'\n${oauthAuth('os')}socketio:\n  listen: [hello]\n  emits: []\nstop:\n  count: 1\n`,
   )
+  // OAuth 2.0 with `tokenIn: query`: Socket.IO sends it as the handshake's access_token; MQTT has no query.
+  mkdirSync(join(dir, 'qs'))
+  writeFileSync(join(dir, 'qs', 'folder.yaml'), `${oauthAuth('qs')}  tokenIn: query\n`)
+  writeFileSync(
+    join(dir, 'qs', 'io.yaml'),
+    `name: IO\nkind: socketio\nurl: '${ioUrl}'\nsocketio:\n  namespace: /query\n  listen: [hello]\n  emits: []\nstop:\n  count: 1\n`,
+  )
+  mkdirSync(join(dir, 'qm'))
+  writeFileSync(join(dir, 'qm', 'folder.yaml'), `${oauthAuth('qm')}  tokenIn: query\n`)
+  if (broker?.authUrl)
+    writeFileSync(
+      join(dir, 'qm', 'broker.yaml'),
+      `name: Broker\nkind: mqtt\nurl: '${broker.authUrl}'\nmqtt:\n  options:\n    username: svc\n  subscriptions: []\n  publishes: []\n${opened}`,
+    )
   // Basic (mosquitto's password file holds alice), bearer and a query API key: sent neither by the app nor a run.
   const plainAuth = {
     k: 'auth:\n  type: basic\n  username: alice\n  password: wonderland\n',
@@ -138,6 +159,7 @@ afterAll(async () => {
 
 const files = (): string[] => [
   ...(broker?.authUrl ? ['m/broker.yaml', 'o/broker.yaml'] : []),
+  'qs/io.yaml',
   's/io.yaml',
   'o/io.yaml',
 ]
@@ -212,6 +234,44 @@ describe('an MQTT or Socket.IO session under OAuth 2.0', () => {
       ])
     }
   })
+})
+
+describe('an MQTT session whose OAuth 2.0 sends the token in the query', () => {
+  it.skipIf(!MOSQUITTO)(
+    'is refused in words, in the app (no token fetched) and in flightdeck run',
+    async () => {
+      const said = /MQTT CONNECT has no query/
+      oauth.reset()
+      const engine = startEngine({ configDir })
+      const rec = record(engine.service)
+      const store = engine.store()
+      try {
+        await openCollection(store, dir)
+        await store.getState().openRequest(dir, 'qm/broker.yaml')
+        await store.getState().send()
+        expect(store.getState().sendError?.message).toMatch(said)
+        expect(oauth.forms).toHaveLength(0)
+      } finally {
+        rec.stop()
+        await stopEngines()
+      }
+      const saved = process.env['FLIGHTDECK_CONFIG_DIR']
+      process.env['FLIGHTDECK_CONFIG_DIR'] = configDir
+      try {
+        await runRunCli([dir, 'qm/broker.yaml', '--reporter', 'json', '--out', out], {
+          out: () => undefined,
+          err: () => undefined,
+        })
+      } finally {
+        if (saved === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
+        else process.env['FLIGHTDECK_CONFIG_DIR'] = saved
+      }
+      const json = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as JsonRunReport
+      expect(json.results.map((r) => [r.passed, r.error?.message])).toEqual([
+        [false, expect.stringMatching(said)],
+      ])
+    },
+  )
 })
 
 describe('an MQTT or Socket.IO session under basic, bearer or API-key auth', () => {

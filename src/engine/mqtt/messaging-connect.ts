@@ -2,7 +2,7 @@ import { DEFAULT_MQTT_OPTIONS, type MqttOptions } from '../../shared/mqtt'
 import type { KeyValue } from '../../shared/request'
 import { fail, ok, type Result } from '../../shared/result'
 import { DEFAULT_SOCKETIO_OPTIONS, type SocketIoOptions } from '../../shared/socketio'
-import { withToken } from './messaging-token'
+import { withToken, type TokenPlace } from './messaging-token'
 
 /**
  * What an MQTT CONNECT or a Socket.IO handshake carries, built the same way for a session the app opens
@@ -68,18 +68,30 @@ export function socketIoAuthPayload(text: string | undefined): Result<Record<str
 }
 
 /**
- * The handshake: its options, the request's own headers and its auth payload (read by socketIoAuthPayload
- * before a token is fetched), with an OAuth 2.0 token as
- * `Authorization: Bearer` and the payload's `token` (withToken keeps either when the request sets its own).
+ * The handshake: its options, the request's own headers and query, and its auth payload (read by
+ * socketIoAuthPayload before a token is fetched), with an OAuth 2.0 token as `Authorization: Bearer` and the
+ * payload's `token` (withToken keeps either when the request sets its own), or, when the auth sends it in the
+ * query, as the handshake's `access_token` parameter (one in the request's own query is kept).
  */
 export function socketIoHandshake(
   given: Given<SocketIoOptions> | undefined,
   trust: ConnectTrust,
   headers: KeyValue[],
+  query: KeyValue[],
   auth: Record<string, unknown> | null,
-  token: string | null,
-): { options: SocketIoOptions; headers: KeyValue[]; auth: Record<string, unknown> | null } {
+  token: { token: string; in: TokenPlace } | null,
+): {
+  options: SocketIoOptions
+  headers: KeyValue[]
+  query: KeyValue[]
+  auth: Record<string, unknown> | null
+} {
   const options = withOptions(DEFAULT_SOCKETIO_OPTIONS, given, trust)
-  if (!token) return { options, headers, auth }
-  return { options, ...withToken(headers, auth, token) }
+  if (!token?.token) return { options, headers, query, auth }
+  if (token.in === 'query') {
+    const has = query.some((q) => q.enabled && q.name === 'access_token')
+    const withQuery = has ? query : [...query, { name: 'access_token', value: token.token, enabled: true }]
+    return { options, headers, query: withQuery, auth }
+  }
+  return { options, query, ...withToken(headers, auth, token.token) }
 }

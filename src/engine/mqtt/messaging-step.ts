@@ -4,7 +4,14 @@ import type { RequestSpec } from '../../shared/request'
 import { ok, type Result } from '../../shared/result'
 import type { SavedSocketIo, SocketIoArg } from '../../shared/socketio'
 import type { StreamEngine } from '../streams/stream-engine'
-import { mqttConnect, socketIoAuthPayload, socketIoHandshake, type ConnectTrust } from './messaging-connect'
+import {
+  mqttConnect,
+  mqttTakesToken,
+  socketIoAuthPayload,
+  socketIoHandshake,
+  type ConnectTrust,
+} from './messaging-connect'
+import { mqttTokenInQuery, tokenCarried } from './messaging-token'
 
 /**
  * How a run's MQTT or Socket.IO step opens its session and sends its saved publishes / emits once connected;
@@ -14,7 +21,8 @@ import { mqttConnect, socketIoAuthPayload, socketIoHandshake, type ConnectTrust 
 
 export interface MessagingStepHooks {
   /**
-   * `authorized`: the request as the step authorized it (an OAuth 2.0 token in its Authorization header), and
+   * `authorized`: the request as the step authorized it (an OAuth 2.0 token in its Authorization header or, with
+   * `tokenIn: query`, its URL's access_token), and
    * `refused` to call when the broker or server refuses it (the token is dropped).
    */
   open(authorized?: RequestSpec, auth?: AuthSpec, refused?: () => void): Promise<Result<{ sid: string }>>
@@ -34,12 +42,6 @@ function trustAsRequest(spec: RequestSpec): ConnectTrust {
   }
 }
 
-/** The token an authorized request carries (its Authorization header's value after the scheme), if any. */
-function tokenOf(authorized: RequestSpec): string | null {
-  const header = authorized.headers.find((h) => h.enabled && h.name.toLowerCase() === 'authorization')
-  return header?.value.replace(/^\S+\s+/, '') || null
-}
-
 export function mqttStepHooks(
   streams: StreamEngine,
   spec: RequestSpec,
@@ -47,15 +49,13 @@ export function mqttStepHooks(
 ): MessagingStepHooks {
   let publish: ((p: SavedMqtt['publishes'][number]) => void) | null = null
   return {
-    open: async (authorized, _auth, refused) => {
+    open: async (authorized, auth, refused) => {
       const { MqttSession } = await import('./mqtt-session')
       // An OAuth 2.0 token is CONNECT's password (unless the request has its own), as in the app.
-      const token = refused && authorized ? tokenOf(authorized) : null
-      const { options, tokenSent } = mqttConnect(
-        { ...saved.options, reconnect: false },
-        trustAsRequest(spec),
-        token,
-      )
+      const token = refused && authorized ? tokenCarried(authorized, auth) : null
+      const given = { ...saved.options, reconnect: false }
+      if (token?.in === 'query' && mqttTakesToken(given)) return mqttTokenInQuery()
+      const { options, tokenSent } = mqttConnect(given, trustAsRequest(spec), token?.token ?? null)
       const session = streams.openSession(
         'mq',
         (init) =>
@@ -92,7 +92,7 @@ export function socketIoStepHooks(
   let emit: ((e: { event: string; args: SocketIoArg[]; ack: boolean }) => void) | null = null
   let emits: { event: string; args: SocketIoArg[]; ack: boolean }[] = []
   return {
-    open: async (authorized, _auth, refused) => {
+    open: async (authorized, requestAuth, refused) => {
       const auth = socketIoAuthPayload(saved.auth)
       if (!auth.ok)
         return { ok: false, error: { ...auth.error, message: `socketio.auth: ${auth.error.message}` } }
@@ -116,12 +116,13 @@ export function socketIoStepHooks(
         emits.push({ event: e.event, args: args.value, ack: e.ack })
       }
       const { SocketIoSession } = await import('../socketio/socketio-session')
-      const token = refused && authorized ? tokenOf(authorized) : null
+      const token = refused && authorized ? tokenCarried(authorized, requestAuth) : null
       // The request's own headers: its auth is sent only as an OAuth 2.0 token, as in the app.
-      const { options, headers, ...handshake } = socketIoHandshake(
+      const { options, headers, query, ...handshake } = socketIoHandshake(
         { ...saved.options, reconnect: false },
         trustAsRequest(spec),
         spec.headers,
+        [],
         auth.value,
         token,
       )
@@ -136,7 +137,7 @@ export function socketIoStepHooks(
             auth: handshake.auth,
             headers,
             ...(token && refused ? { onUnauthorized: refused } : {}),
-            query: [],
+            query,
             options,
             listen: saved.listen,
             acks: acks.value,

@@ -50,7 +50,9 @@ export function createMqttHandlers(
       const { MqttSession: Session } = await import('./mqtt-session')
       const url = target ? target.value.url : p.url
       const token =
-        tokenFor && mqttTakesToken(resolved.options) ? await tokenFor(url, p.context, p.requestAuth) : null
+        tokenFor && mqttTakesToken(resolved.options)
+          ? await tokenFor('mqtt', url, p.context, p.requestAuth)
+          : null
       if (token && !token.ok) return token
       const caFile = target?.value.caFile
       const { options, tokenSent } = mqttConnect(

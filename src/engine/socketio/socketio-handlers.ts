@@ -48,15 +48,16 @@ export function createSocketIoHandlers(
       if (!acks.ok) return acks
       const { SocketIoSession: Session } = await import('./socketio-session')
       const url = target ? target.value.url : p.url
-      const token = tokenFor ? await tokenFor(url, p.context, p.requestAuth) : null
+      const token = tokenFor ? await tokenFor('socketio', url, p.context, p.requestAuth) : null
       if (token && !token.ok) return token
       const caFile = target?.value.caFile
-      const { options, headers, ...handshake } = socketIoHandshake(
+      const { options, headers, query, ...handshake } = socketIoHandshake(
         p.options,
         caFile ? { caFile } : {},
         target ? target.value.headers : p.headers,
+        p.query,
         auth.value,
-        token?.value?.token ?? null,
+        token?.value ?? null,
       )
       const session = streams.openSession('io', (init) => {
         return new Session({
@@ -72,7 +73,7 @@ export function createSocketIoHandlers(
           auth: handshake.auth,
           headers,
           ...(token?.value ? { onUnauthorized: token.value.refused } : {}),
-          query: p.query,
+          query,
           options,
           listen: p.listen,
           acks: acks.value,
