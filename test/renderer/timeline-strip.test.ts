@@ -7,6 +7,7 @@ import {
   type TimelineState,
 } from '../../src/renderer/timeline/apply-batch'
 import { concurrencySeries, stripSpans } from '../../src/renderer/timeline/concurrency'
+import { MAX_NOTED_STEPS } from '../../src/renderer/timeline/timeline-changes'
 import type { TimelineEvent } from '../../src/shared/timeline'
 import { freshHttpsExchange, queued, reusedExchange } from './event-builders'
 
@@ -136,6 +137,21 @@ describe('concurrency strip, recounted', () => {
         check(base + 100)
       }
     }
+  })
+
+  it('recounts as a fresh count does when further behind than the batches noted (a page that painted nothing)', () => {
+    const spans = stripSpans()
+    let t = EMPTY_TIMELINE
+    for (let i = 0; i < 50; i++)
+      t = applyBatch(t, { events: [queued(`h${i}`, i)], dropped: 0 }, { inPlace: true })
+    expect(series(t, 3_000, spans)).toEqual(series(t, 3_000))
+    // More batches than MAX_NOTED_STEPS, one event each: the first rows' ends are no longer noted.
+    for (let k = 0; k <= MAX_NOTED_STEPS; k++) {
+      const sid = `h${k % 50}`
+      const events = k < 50 ? freshHttpsExchange(sid, k).slice(1) : [queued(`late${k}`, 100 + k)]
+      t = applyBatch(t, { events, dropped: 0 }, { inPlace: true })
+    }
+    expect(series(t, 3_000, spans)).toEqual(series(t, 3_000))
   })
 
   it('after a batch, looks up the rows it wrote and listed, not every row in flight', () => {

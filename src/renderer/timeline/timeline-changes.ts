@@ -7,8 +7,9 @@ import type { TimelineState } from './apply-batch'
  *
  * `applyBatch` notes each step it makes: the rows it wrote and whether the order only grew at its end. Steps are
  * chained by version, never by reference, so a kept state does not keep the states before it; a lineage (the
- * states one store made, batch after batch) holds its newest steps up to MAX_NOTED_SIDS written sids, and a
- * reader further behind than that, or a state no step made (a clear, a trim, a restored timeline), starts over.
+ * states one store made, batch after batch) holds its newest steps up to MAX_NOTED_SIDS written sids and
+ * MAX_NOTED_STEPS steps, and a reader further behind than that, or a state no step made (a clear, a trim, a
+ * restored timeline), starts over.
  */
 export interface TimelineChanges {
   /** How many of the later state's first order entries are the earlier state's order, unchanged. */
@@ -39,6 +40,11 @@ interface Mark {
 
 /** The written sids a lineage holds: a few seconds of a 1,000-in-flight burst, a few hundred KB of references. */
 export const MAX_NOTED_SIDS = 60_000
+/**
+ * The steps it holds: half a minute of batches a frame. A reader walks the steps since it last read; one away
+ * for longer (a hidden page applies every batch and paints nothing) reads every row instead, as cheaply.
+ */
+export const MAX_NOTED_STEPS = 2_048
 
 const MARKS = new WeakMap<TimelineState, Mark>()
 
@@ -63,7 +69,10 @@ export function noteApplied(from: TimelineState, to: TimelineState, touched: rea
   lineage.steps.set(next, { from: version, listedBefore: from.order.length, touched })
   lineage.queue.push(next)
   lineage.noted += touched.length
-  while (lineage.noted > MAX_NOTED_SIDS && lineage.head < lineage.queue.length - 1) {
+  while (
+    (lineage.noted > MAX_NOTED_SIDS || lineage.queue.length - lineage.head > MAX_NOTED_STEPS) &&
+    lineage.head < lineage.queue.length - 1
+  ) {
     const old = lineage.queue[lineage.head++] as number
     lineage.noted -= lineage.steps.get(old)?.touched.length ?? 0
     lineage.steps.delete(old)
