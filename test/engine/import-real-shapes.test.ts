@@ -7,6 +7,7 @@ import {
   fixturePath,
   fixtureText,
   importText,
+  runToEnd,
   savedRequest,
   sendSaved,
   useImportTarget,
@@ -105,7 +106,23 @@ describe('Postman: GraphQL variables with an unquoted {{variable}}', () => {
     const unmapped = await importFixture('postman-graphql-variables.json')
     const sent = await sendSaved(t.service, t.stub, t.dir, 'orders-page.yaml')
     expect((JSON.parse(sent.body) as { variables: unknown }).variables).toEqual({ first: 5, tag: 'mugs' })
-    expect(unmapped.filter((l) => l.includes('GraphQL'))).toEqual([])
+    expect(unmapped.filter((l) => l.startsWith('Orders page') && l.includes('GraphQL'))).toEqual([])
+  })
+
+  it('saved as a GET is run as a GET with its query in the URL, and the report says what Postman sends', async () => {
+    const unmapped = await importFixture('postman-graphql-variables.json')
+    expect((await savedRequest(t.dir, 'order-by-get.yaml')).method).toBe('GET')
+    const before = t.stub.arrived.length
+    expect((await runToEnd(t.service, t.dir, 'order-by-get.yaml')).passed).toBe(1)
+    const sent = t.stub.arrived[before]
+    expect(sent?.method).toBe('GET')
+    const q = new URL(sent?.url ?? '', 'http://x').searchParams
+    expect(q.get('query')).toContain('order(id: $id)')
+    expect(JSON.parse(q.get('variables') ?? '')).toEqual({ id: 'o-7 & co' })
+    // Postman (disableBodyPruning on) sends the JSON body on the GET: a difference the report names.
+    expect(unmapped.filter((l) => l.includes('GraphQL'))).toEqual([
+      'Order by GET: a GraphQL GET: Postman sends its query as a JSON body on the GET (disableBodyPruning is on); Flightdeck sends it in the URL’s query string (query, variables), as GraphQL over HTTP has it',
+    ])
   })
 })
 

@@ -21,7 +21,7 @@ import { keepsBody, mergeProfile, profileOptions, reportProfile, type Profile } 
 import { postmanUrl } from './postman-url'
 import { postmanVariables, reportFolderVariables, reportLegacyVariables } from './postman-variables'
 import { postmanOAuth2 } from './oauth2-import'
-import { fromPostmanGraphql } from '../graphql/graphql-postman'
+import { fromPostmanGraphql, postmanGraphqlMethodNote } from '../graphql/graphql-postman'
 
 /** Postman collections (v2.0 and v2.1) and Postman environments. */
 
@@ -315,8 +315,11 @@ function item(
     auth: postmanAuth(r['auth'], unmapped, where),
     ...(Object.keys(options).length > 0 ? { options } : {}),
   })
-  if (g) Object.assign(saved, { kind: 'graphql', graphql: g, body: { kind: 'none' } })
-  else if (saved.body.kind !== 'none' && PRUNED.has(saved.method) && !keepsBody(profile)) {
+  if (g) {
+    Object.assign(saved, { kind: 'graphql', graphql: g, body: { kind: 'none' } })
+    const note = postmanGraphqlMethodNote(saved.method, keepsBody(profile))
+    if (note) unmapped.push(`${where}: ${note}`)
+  } else if (saved.body.kind !== 'none' && PRUNED.has(saved.method) && !keepsBody(profile)) {
     unmapped.push(
       `${where}: the ${saved.method}'s body is left out: Postman does not send it (the request's "disableBodyPruning" setting is off)`,
     )
