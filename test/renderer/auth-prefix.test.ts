@@ -7,6 +7,16 @@ import { createAppStore } from '../../src/renderer/store/app-store'
 import { fakeClient } from './fake-client'
 import { renderOverStore } from './render-over-store'
 
+const OAUTH2 = {
+  type: 'oauth2',
+  grant: 'client_credentials',
+  tokenUrl: 'http://127.0.0.1:9/token',
+  clientId: 'c',
+  clientSecret: 's',
+  scope: '',
+  clientAuth: 'basic',
+} as const
+
 /** A bearer's prefix (Insomnia's and Yaak's `Token`) shows in the Auth tab, where it can be changed. */
 describe('the Auth tab of a bearer', () => {
   it('shows its prefix, and Bearer as the placeholder when it has none', () => {
@@ -38,21 +48,78 @@ describe('the Auth of a folder', () => {
     expect(html({ type: 'basic', username: 'u', password: 'p' }, false)).not.toMatch(note)
     expect(html({ type: 'none' }, true)).not.toMatch(note)
     // A call cannot carry Digest: gRPC requests inside are refused until they set their own (grpc-auth.ts).
-    const grpc = /gRPC requests inside cannot send (\w[\w. ]*) auth/
+    const grpc = /gRPC requests inside cannot send ([\w. ]*?) auth/
     expect(html({ type: 'digest', username: 'u', password: 'p' }, true).match(grpc)?.[1]).toBe('Digest')
     expect(html({ type: 'bearer', token: 't' }, true)).not.toMatch(grpc)
     // OAuth 2.0's token goes as authorization metadata (grpc-auth.ts); only in the query is it refused.
-    const oauth2 = {
-      type: 'oauth2',
-      grant: 'client_credentials',
-      tokenUrl: 'http://127.0.0.1:9/token',
-      clientId: 'c',
-      clientSecret: 's',
-      scope: '',
-      clientAuth: 'basic',
-    } as const
-    expect(html(oauth2, true)).not.toMatch(grpc)
-    expect(html({ ...oauth2, tokenIn: 'query' }, true).match(grpc)?.[1]).toBe('OAuth 2.0')
+    expect(html(OAUTH2, true)).not.toMatch(grpc)
+    expect(html({ ...OAUTH2, tokenIn: 'query' }, true).match(grpc)?.[1]).toBe('OAuth 2.0')
+  })
+})
+
+/** The note beside the type picker names the chosen kind and what the tab's protocol does with it. */
+describe('the Auth note for the kind chosen', () => {
+  const html = (props: Partial<Parameters<typeof AuthEditor>[0]>): string =>
+    renderToStaticMarkup(
+      createElement(AuthEditor, {
+        auth: { type: 'none' },
+        onChange: () => undefined,
+        inheritNote: '',
+        ...props,
+      }),
+    )
+  /** The notes, in order, and whether the first follows the type picker at once (where the person looks). */
+  const notes = (page: string): { texts: string[]; besidePicker: boolean } => ({
+    texts: [...page.matchAll(/<p[^>]*role="note"[^>]*>([^<]*)<\/p>/g)].map((m) =>
+      (m[1] ?? '').replace(/&quot;/g, '"').replace(/&#x27;/g, "'"),
+    ),
+    besidePicker: /<\/select><\/label><p[^>]*role="note"/.test(page),
+  })
+
+  it('says a gRPC tab refuses Digest, without Username and Password fields to fill', () => {
+    const page = html({ auth: { type: 'digest', username: 'u', password: 'p' }, kind: 'grpc' })
+    const { texts, besidePicker } = notes(page)
+    expect(texts).toHaveLength(1)
+    expect(texts[0]).toMatch(/^A gRPC call cannot send Digest auth .*Invoke is refused, with nothing sent/)
+    expect(texts[0]).toContain('Basic keeps this user name and password')
+    expect(besidePicker).toBe(true)
+    expect(page).not.toContain('aria-label="Username"')
+    // An HTTP tab keeps Digest's fields and has no such note.
+    const http = html({ auth: { type: 'digest', username: 'u', password: 'p' }, kind: 'http' })
+    expect(http).toContain('aria-label="Username"')
+    expect(notes(http).texts).toEqual([])
+  })
+
+  it('says what a gRPC tab sends for each kind, and refuses what is in the query', () => {
+    const grpcNote = (auth: Parameters<typeof AuthEditor>[0]['auth']): string | undefined =>
+      notes(html({ auth, kind: 'grpc' })).texts[0]
+    expect(grpcNote({ type: 'bearer', token: 't', prefix: 'Token' })).toBe(
+      'Sent as metadata: authorization: Token with the token.',
+    )
+    expect(grpcNote({ type: 'apikey', key: 'X-API-Key', value: 'v', in: 'header' })).toBe(
+      'Sent as metadata: x-api-key with the value.',
+    )
+    expect(grpcNote({ type: 'apikey', key: 'k', value: 'v', in: 'query' })).toMatch(
+      /^A gRPC call has no query: an API key in the query is refused at Invoke/,
+    )
+    expect(grpcNote({ ...OAUTH2, tokenIn: 'query' })).toMatch(
+      /^A gRPC call has no query: an OAuth 2.0 token "As access_token in the query" is refused/,
+    )
+    expect(grpcNote(OAUTH2)).toMatch(/sent as metadata: authorization: Bearer/)
+    expect(grpcNote({ type: 'none' })).toBeUndefined()
+  })
+
+  it("says a folder's OAuth 2.0 token in the query is refused by gRPC and MQTT, sent as access_token by Socket.IO", () => {
+    const { texts, besidePicker } = notes(html({ auth: { ...OAUTH2, tokenIn: 'query' }, inherited: true }))
+    expect(besidePicker).toBe(true)
+    expect(texts.join(' ')).toMatch(/MQTT requests inside are refused too \(a CONNECT has no query\)/)
+    expect(texts.join(' ')).toMatch(
+      /Socket\.IO requests send the token as the handshake.s access_token query/,
+    )
+    // In the header: each protocol's own carrier, and nothing refused.
+    const header = notes(html({ auth: OAUTH2, inherited: true })).texts.join(' ')
+    expect(header).toMatch(/MQTT requests as CONNECT.s password while theirs is empty/)
+    expect(header).not.toMatch(/refused/)
   })
 })
 

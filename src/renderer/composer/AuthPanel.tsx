@@ -1,7 +1,8 @@
-import type { AuthSpec, AuthType } from '../../shared/collection'
+import type { AuthSpec, AuthType, RequestKind } from '../../shared/collection'
 import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
 import { Field } from './AuthField'
+import { inheritedAuthNotes, requestAuthNote } from './auth-notes'
 import { OAuth2Fields } from './OAuth2Fields'
 
 const LABELS: Record<AuthType, string> = {
@@ -45,45 +46,39 @@ export function switchAuth(current: AuthSpec, type: AuthType): AuthSpec {
 /** The request's auth. Values may use {{variables}}; a secret belongs in a secret variable, not here. */
 export function AuthPanel() {
   const auth = useActiveDraft((d) => d.auth)
-  const grpc = useActiveDraft((d) => d.kind === 'grpc')
+  const kind = useActiveDraft((d) => d.kind)
   const setAuth = useAppStore((s) => s.setAuth)
   return (
-    <>
-      <AuthEditor
-        auth={auth}
-        onChange={setAuth}
-        inheritNote="Uses the nearest folder's auth, else the collection's."
-      />
-      {grpc ? (
-        <p className="muted small auth-note" role="note">
-          A gRPC call sends Basic, Bearer, an API key in a header or an OAuth 2.0 token (as authorization:
-          Bearer) as metadata. Digest and an API key or token in the query are refused at Invoke, with nothing
-          sent.
-        </p>
-      ) : null}
-    </>
+    <AuthEditor
+      auth={auth}
+      onChange={setAuth}
+      inheritNote="Uses the nearest folder's auth, else the collection's."
+      kind={kind}
+    />
   )
 }
 
-/** Kinds a folder or collection may set that its MQTT and Socket.IO requests do not send (they take OAuth 2.0). */
-const NOT_FOR_MESSAGING: ReadonlySet<AuthType> = new Set<AuthType>(['basic', 'bearer', 'apikey', 'digest'])
-
 /**
  * Auth fields for any owner: a request, a folder or the collection. `inherited`: the owner is a folder or the
- * collection, whose MQTT and Socket.IO requests inside take only an OAuth 2.0 token from it (said beside the kind).
+ * collection, whose gRPC, MQTT and Socket.IO requests inside treat some kinds otherwise than HTTP; `kind`: the owner
+ * is a request of that kind. What the chosen kind does for those protocols is said beside the type picker.
  */
 export function AuthEditor({
   auth,
   onChange: setAuth,
   inheritNote,
   inherited = false,
+  kind,
 }: {
   auth: AuthSpec
   onChange(auth: AuthSpec): void
   inheritNote: string
   inherited?: boolean
+  kind?: RequestKind
 }) {
   const put = (patch: Partial<AuthSpec>): void => setAuth({ ...auth, ...patch } as AuthSpec)
+  const own = kind === undefined ? null : requestAuthNote(auth, kind)
+  const notes = [...(own === null ? [] : [own]), ...(inherited ? inheritedAuthNotes(auth) : [])]
 
   return (
     <div className="auth-panel">
@@ -102,7 +97,13 @@ export function AuthEditor({
           ))}
         </select>
       </label>
-      {auth.type === 'basic' || auth.type === 'digest' ? (
+      {notes.map((note) => (
+        <p key={note} className="muted small auth-note" role="note">
+          {note}
+        </p>
+      ))}
+      {/* A gRPC call cannot carry Digest: its fields would invite a credential never sent (Basic keeps them). */}
+      {auth.type === 'basic' || (auth.type === 'digest' && kind !== 'grpc') ? (
         <>
           <Field label="Username" value={auth.username} onChange={(username) => put({ username })} />
           <Field
@@ -158,20 +159,6 @@ export function AuthEditor({
       ) : null}
       {auth.type === 'oauth2' ? <OAuth2Fields auth={auth} onChange={setAuth} /> : null}
       {auth.type === 'inherit' ? <p className="muted small auth-note">{inheritNote}</p> : null}
-      {inherited && NOT_FOR_MESSAGING.has(auth.type) ? (
-        <p className="muted small auth-note" role="note">
-          MQTT and Socket.IO requests inside do not send {LABELS[auth.type]} auth (only an OAuth 2.0 token):
-          they take a user name and password, or an auth payload, in their own Auth tab.
-        </p>
-      ) : null}
-      {inherited && (auth.type === 'digest' || (auth.type === 'oauth2' && auth.tokenIn === 'query')) ? (
-        <p className="muted small auth-note" role="note">
-          gRPC requests inside cannot send {LABELS[auth.type]} auth
-          {auth.type === 'oauth2' ? ' with its token in the query' : ''}: their calls are refused until their
-          own Auth is set (Basic, Bearer, an API key in a header, OAuth 2.0 with its token in the header, or
-          None).
-        </p>
-      ) : null}
     </div>
   )
 }
