@@ -135,5 +135,13 @@ describe('the messaging Auth note', () => {
     expect(html()).not.toContain('collection&#x27;s')
     app.setState((s) => ({ tabs: s.tabs.map((t) => ({ ...t, dir: '/c', path: 'a.yaml' })) }))
     expect(html()).toContain('A folder&#x27;s or the collection&#x27;s OAuth 2.0 token')
+    // The request's own OAuth 2.0 token in the query: MQTT refuses it, Socket.IO sends it as access_token.
+    app.setState((s) => ({
+      tabs: s.tabs.map((t) => ({ ...t, draft: { ...t.draft, auth: { ...OAUTH2, tokenIn: 'query' } } })),
+    }))
+    expect(html()).toContain('an MQTT CONNECT has no query: the open is refused unless Password is set')
+    expect(renderOverStore(app, createElement(MessagingAuthNote, { mode: 'socketio' }))).toContain(
+      'sent as the handshake&#x27;s access_token query parameter',
+    )
   })
 })

@@ -20,6 +20,7 @@ const NOT_SENT: Partial<Record<AuthType, string>> = {
  */
 export function MessagingAuthNote({ mode }: { mode: 'mqtt' | 'socketio' }) {
   const type = useActiveDraft((d) => d.auth.type)
+  const inQuery = useActiveDraft((d) => d.auth.type === 'oauth2' && d.auth.tokenIn === 'query')
   const inCollection = useAppStore((s) => (selectActiveTab(s)?.dir ?? null) !== null)
   const token =
     mode === 'mqtt'
@@ -32,6 +33,19 @@ export function MessagingAuthNote({ mode }: { mode: 'mqtt' | 'socketio' }) {
       <p className="small auth-note messaging-auth-warning" role="note">
         This request{inCollection ? '\u2019s file' : ''} sets {own} auth, which{' '}
         {mode === 'mqtt' ? 'MQTT' : 'Socket.IO'} does not send: put credentials in {here}.
+      </p>
+    )
+  // A token "As access_token in the query": MQTT refuses the open (messaging-token.ts), Socket.IO's handshake takes it.
+  if (type === 'oauth2' && inQuery)
+    return mode === 'mqtt' ? (
+      <p className="small auth-note messaging-auth-warning" role="note">
+        This request&apos;s OAuth 2.0 token goes &quot;As access_token in the query&quot;, and an MQTT CONNECT
+        has no query: the open is refused unless Password is set. Choose &quot;In the Authorization
+        header&quot; to send the token as the password.
+      </p>
+    ) : (
+      <p className="muted small auth-note" role="note">
+        This request&apos;s OAuth 2.0 token is sent as the handshake&apos;s access_token query parameter.
       </p>
     )
   if (type === 'oauth2')
