@@ -83,6 +83,10 @@ describe('Yaak', () => {
     const u = report.unmapped.join('\n')
     expect(u).toContain('1 gRPC request uses server reflection: Yaak keeps the .proto files picked')
     expect(u).toContain('variable "old" is switched off in Yaak')
+    // Copied from DevTools into Yaak's WebSocket request: Connect would refuse them; the handshake writes its own.
+    expect(u).toContain(
+      'Live: WebSocket headers Connection, Sec-WebSocket-Key left out: the handshake writes them itself (a new key for each connection)',
+    )
     const { info } = await loadCollection(dir)
     expect(info.name).toBe('Pet Store')
     // sortPriority order: Health (none: 0), Pets (1000), then Adopt, Graph, Live.
@@ -93,6 +97,9 @@ describe('Yaak', () => {
       url: 'grpc://127.0.0.1:1',
       grpc: { method: 'grpc.health.v1.Health/Check' },
     })
+    expect((await savedRequest(dir, 'live.yaml')).headers).toEqual([
+      { name: 'X-Room', value: 'lobby', enabled: true },
+    ])
     const pets = info.root.children[1]
     expect(pets?.type === 'folder' && pets.children.map((c) => c.name)).toEqual(['Add pet', 'Get pet'])
 

@@ -101,7 +101,7 @@ describe('Insomnia v4: multipart and response chaining', () => {
 })
 
 describe('Insomnia v4: WebSocket payloads', () => {
-  it("a WebSocket request's payload (a websocket_payload resource under it) becomes its saved message", async () => {
+  it("a WebSocket request's payload (a websocket_payload resource under it) becomes its saved message; the handshake's own headers are left out", async () => {
     // As Insomnia 10/11 writes a WebSocket request and what its message editor holds in a v4 export.
     const text = JSON.stringify({
       _type: 'export',
@@ -115,7 +115,15 @@ describe('Insomnia v4: WebSocket payloads', () => {
           parentId: 'wrk_1',
           name: 'Room',
           url: 'ws://127.0.0.1:1/room',
-          headers: [],
+          // Copied from a browser's DevTools: the handshake's own headers, which Connect refuses.
+          headers: [
+            { name: 'Connection', value: 'Upgrade' },
+            { name: 'Upgrade', value: 'websocket' },
+            { name: 'Sec-WebSocket-Key', value: 'wpvl/9Lq/I1OVCq29ng0aw==' },
+            { name: 'sec-websocket-version', value: '13', disabled: true },
+            { name: 'Sec-WebSocket-Extensions', value: 'permessage-deflate; client_max_window_bits' },
+            { name: 'X-Team', value: 'blue' },
+          ],
           authentication: {},
           parameters: [],
           metaSortKey: -1,
@@ -143,7 +151,11 @@ describe('Insomnia v4: WebSocket payloads', () => {
     })
     const report = await importText(text, dir)
     expect(report.unmapped).toEqual([
+      'Room: WebSocket headers Connection, Upgrade, Sec-WebSocket-Key, sec-websocket-version, Sec-WebSocket-Extensions left out: the handshake writes them itself (a new key for each connection)',
       'websocket_payload "hello": left out (its WebSocket request ws-req_gone is not imported)',
+    ])
+    expect((await savedRequest(dir, 'room.yaml')).headers).toEqual([
+      { name: 'X-Team', value: 'blue', enabled: true },
     ])
     expect((await savedRequest(dir, 'room.yaml')).messages).toEqual([
       { name: 'message 1', text: '{\n  "op": "join",\n  "room": "{{room}}"\n}' },

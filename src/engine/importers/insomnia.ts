@@ -29,6 +29,7 @@ import {
   type PlanNode,
 } from './plan'
 import { noteFolderOverrides } from './insomnia-folder-env'
+import { withoutHandshakeHeaders } from './ws-handshake-import'
 
 /**
  * Insomnia v4 exports (JSON): workspace, folders (request groups), requests, WebSocket requests, environments.
@@ -141,7 +142,11 @@ export function importInsomniaResources(resources: Res[], fallbackName = 'Insomn
         }
         case 'websocket_request': {
           handled.add(r)
-          const headers = withApiKeyCookie(kv(r['headers'], c(id), where), r['authentication'], c(id), where)
+          const headers = withoutHandshakeHeaders(
+            withApiKeyCookie(kv(r['headers'], c(id), where), r['authentication'], c(id), where),
+            where,
+            (l) => u.push(l),
+          )
           const payloads = (byParent.get(id) ?? []).filter((p) => p['_type'] === 'websocket_payload')
           for (const p of payloads) handled.add(p)
           const req = request(name, {

@@ -19,6 +19,7 @@ import {
   type PlanNode,
 } from './plan'
 import { yaakGrpcRequest, yaakProtoNote } from './yaak-grpc'
+import { withoutHandshakeHeaders } from './ws-handshake-import'
 
 /**
  * Yaak exports (`{ yaakVersion, yaakSchema, resources: { workspaces, environments, folders, httpRequests,
@@ -298,7 +299,10 @@ export function importYaak(data: unknown): ImportPlan {
         // A switched-off `:name` is a path placeholder, not a query parameter: it has no place once off.
         ...offParams(params.filter((p) => !p.name.startsWith(':'))),
         description: str(o['description']),
-        headers: pairs(o['headers'], u, where),
+        headers:
+          it.kind === 'ws'
+            ? withoutHandshakeHeaders(pairs(o['headers'], u, where), where, (l) => u.push(l))
+            : pairs(o['headers'], u, where),
         auth: auth(o['authenticationType'], o['authentication'], u, where),
       }
       // What Yaak's WebSocket message editor holds (`message`) is the request's saved message.
