@@ -50,6 +50,7 @@ describe('the Connect / Disconnect button', () => {
     const note = (): string =>
       renderOverStore(store, createElement(Timeline))
         .replace(/<[^>]+>/g, '')
+        .replace(/&#x27;/g, "'")
         .replace(/\s+/g, ' ')
     expect(note()).toContain('Type a URL and press Ctrl+Enter, or fire many at once with Send ×N.')
     for (const kind of ['ws', 'mqtt', 'socketio'] as const) {
@@ -57,6 +58,9 @@ describe('the Connect / Disconnect button', () => {
       expect(note()).toContain('Type a URL and press Ctrl+Enter to connect.')
       expect(note()).not.toContain('Send ×N')
     }
+    // A gRPC tab invokes a method: its hint says so, not 'Type a URL and press Ctrl+Enter.'
+    store.getState().setKind('grpc')
+    expect(note()).toContain("Type the server's address, pick a method and press Ctrl+Enter to invoke it.")
   })
 
   it('says Connect, then Disconnect while the session lives; Enter opens no second one; Connect once it ends', async () => {

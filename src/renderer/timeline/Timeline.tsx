@@ -262,18 +262,25 @@ function EmptyNote({ filtered }: { filtered: boolean }) {
   return (
     <div className="tl-empty">
       <p>Nothing on the timeline yet.</p>
-      <p className="muted">
-        Type a URL and press <kbd>Ctrl</kbd>+<kbd>Enter</kbd>
-        {kind === 'http' ? (
-          <>
-            , or fire many at once with <em>Send ×N</em>.
-          </>
-        ) : isConnectKind(kind) ? (
-          ' to connect.'
-        ) : (
-          '.'
-        )}
-      </p>
+      {kind === 'grpc' ? (
+        <p className="muted">
+          Type the server&apos;s address, pick a method and press <kbd>Ctrl</kbd>+<kbd>Enter</kbd> to invoke
+          it.
+        </p>
+      ) : (
+        <p className="muted">
+          Type a URL and press <kbd>Ctrl</kbd>+<kbd>Enter</kbd>
+          {kind === 'http' ? (
+            <>
+              , or fire many at once with <em>Send ×N</em>.
+            </>
+          ) : isConnectKind(kind) ? (
+            ' to connect.'
+          ) : (
+            '.'
+          )}
+        </p>
+      )}
     </div>
   )
 }
