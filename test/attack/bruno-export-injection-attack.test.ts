@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import { isolatedService } from '../engine/helpers'
+import { environmentFileName } from '../../src/renderer/sidebar/export-file-names'
 
 /**
  * A shared collection whose values are written to end their place in a Bruno export. A .bru `name: value` line
@@ -189,6 +190,11 @@ describe('values that would end their place in a .bru file', () => {
       'breaks.stag%0Aing-2.postman_environment.json': 'h2',
       'breaks.pro%1Bd.postman_environment.json': 'h3',
     })
+    // The Export dialog downloads them (an export with no file) under the names written to disk.
+    const app = await service.invoke('export.collection', { dir, format: 'postman' })
+    if (!app.ok) throw new Error(app.error.message)
+    const downloaded = (app.value.environments ?? []).map((e) => environmentFileName('breaks', e.id))
+    expect(downloaded.sort()).toEqual(written.sort())
     expect(pm.value.skipped).toEqual(
       expect.arrayContaining([
         `environment "Eh1": exported as <collection>.stag%0Aing.postman_environment.json: its name holds a line break or another control character, which a file name cannot hold on every disk and which would make a list of files ambiguous`,

@@ -3,6 +3,7 @@ import type { CollectionInfo } from '../../shared/collection'
 import type { ExportFormat } from '../../shared/collection-schemas'
 import { useAppStore, useAppStoreApi } from '../store/store-context'
 import { downloadText } from './download'
+import { environmentFileName, exportFileName } from './export-file-names'
 
 /**
  * Export a collection to another tool. Postman and Insomnia are one file (downloaded); Bruno is a folder of
@@ -14,15 +15,6 @@ const LABELS: Record<ExportFormat, string> = {
   postman: 'Postman v2.1 (JSON)',
   insomnia: 'Insomnia v5 (YAML)',
   bruno: 'Bruno (a folder of .bru files)',
-}
-
-function fileName(name: string, format: ExportFormat): string {
-  const stem = name.replace(/[^\w.-]+/g, '_')
-  return format === 'insomnia' ? `${stem}.insomnia.yaml` : `${stem}.postman_collection.json`
-}
-
-function environmentFileName(name: string, env: string): string {
-  return `${name.replace(/[^\w.-]+/g, '_')}.${env.replace(/[^\w.-]+/g, '_')}.postman_environment.json`
 }
 
 export function ExportDialog({ collection, onClose }: { collection: CollectionInfo; onClose(): void }) {
@@ -49,7 +41,7 @@ export function ExportDialog({ collection, onClose }: { collection: CollectionIn
     setBusy(false)
     if (text !== null && format !== 'bruno')
       downloadText(
-        fileName(collection.name, format),
+        exportFileName(collection.name, format),
         text,
         format === 'insomnia' ? 'application/yaml' : 'application/json',
       )
