@@ -74,4 +74,27 @@ describe('a collection whose environment files are a device and a pipe', () => {
       `The environment "pipe" in Shared could not be read: environments/pipe.yaml: ${NOT_A_FILE}`,
     )
   }, 40_000)
+
+  it('flightdeck send and grpc --request naming a pipe say it is not a file, and end', async () => {
+    // A path named by hand is read without the folder walk's check: the pipe held send for good (SIGTERM did not
+    // end it).
+    const pipe = join(root, 'pipe-request')
+    mkdirSync(pipe)
+    writeFileSync(join(pipe, 'collection.yaml'), 'flightdeck: 1\nname: Pipe\n')
+    execFileSync('mkfifo', [join(pipe, 'req.yaml')])
+    const send = await runFlightdeckProcess(['send', '--collection', pipe, '--request', 'req'], {
+      root,
+      timeoutMs: 30_000,
+    })
+    expect(send.signal).toBeNull()
+    expect(send.code).toBe(2)
+    expect(send.stderr).toContain(`req.yaml line 0: ${NOT_A_FILE}`)
+    const grpc = await runFlightdeckProcess(['grpc', '--collection', pipe, '--request', 'req'], {
+      root,
+      timeoutMs: 30_000,
+    })
+    expect(grpc.signal).toBeNull()
+    expect(grpc.code).toBe(2)
+    expect(grpc.stderr).toContain(`req.yaml line 0: ${NOT_A_FILE}`)
+  }, 70_000)
 })

@@ -7,7 +7,7 @@ import { Slicer, statFile } from './scan-slicer'
 import { buildTree } from './collection-tree'
 import { isYamlName, stemOf } from './file-names'
 import { linkProblem } from './linked-entry'
-import { eachSliced, ParseCache, readParsed, readParsedNow } from './parse-cache'
+import { eachSliced, MAX_FILE_BYTES, NOT_A_FILE, ParseCache, readParsed, readParsedNow } from './parse-cache'
 import {
   COLLECTION_FILE,
   ENVIRONMENTS_DIR,
@@ -303,6 +303,12 @@ export async function readRequestFile(
   | { ok: true; request: SavedRequest; version: string; text: string }
   | { ok: false; problem: FileProblem['message']; line: number }
 > {
+  // A path named by hand (--request, a run's step) may be a pipe, a device or a folder: read as a file, a pipe
+  // waits for a writer for good and /dev/zero fills memory. stat follows links, as the read would.
+  const st = statFile(abs)
+  if (st && !st.isFile()) return { ok: false, problem: NOT_A_FILE, line: 0 }
+  if (st && st.size > MAX_FILE_BYTES)
+    return { ok: false, problem: `File is larger than ${MAX_FILE_BYTES} bytes`, line: 0 }
   const text = await readFile(abs, 'utf8')
   const r = parseRequestText(text, stem)
   if (!r.ok) return { ok: false, problem: r.problem.message, line: r.problem.line }

@@ -9,6 +9,8 @@ import { statFile, type Slicer } from './scan-slicer'
 
 /** Request files larger than this are reported, not parsed (a body that big belongs in a file body). */
 export const MAX_FILE_BYTES = 32 * 1024 * 1024
+/** Why a collection path that is a pipe, a device or a folder is not read (reading one may never end). */
+export const NOT_A_FILE = 'Not a file (a pipe, a device or a folder); not read'
 
 interface CacheEntry {
   mtimeMs: number
@@ -71,7 +73,7 @@ export function readParsedNow<T>(
   if (!st.isFile()) {
     result = {
       ok: false,
-      problem: { line: 0, column: 0, message: 'Not a file (a pipe, a device or a folder); not read' },
+      problem: { line: 0, column: 0, message: NOT_A_FILE },
     }
   } else if (st.size > MAX_FILE_BYTES) {
     result = {
