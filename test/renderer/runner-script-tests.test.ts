@@ -33,7 +33,8 @@ describe("runner's results: script tests", () => {
     expect(req?.messages[0]).toMatch(/^✗ is a teapot: .*418/)
     // The run's rows on the timeline carry the reports: the red badge's count. The timeline's batches travel
     // apart from the run's progress (flushed every 25 ms), so the report may land just after the run's end.
-    const reported = () => Object.values(collection.store.getState().timeline.rows).find((r) => r.scripts?.post)
+    const reported = () =>
+      Object.values(collection.store.getState().timeline.rows).find((r) => r.scripts?.post)
     await until(() => reported() !== undefined, 5_000)
     expect(reported()?.sid).toBeDefined()
   })
