@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
 import type { Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import { pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
@@ -182,6 +186,33 @@ describe('failures are typed errors with plain messages', () => {
     const headers = [{ name: 'Connection', value: 'close', enabled: true }]
     done(await send(service, spec(`${server.url}/echo`, { headers })))
     expect(server.requests.at(-1)?.headers.connection).toBe('close')
+  })
+
+  it('a CONNECT is refused in words before anything is sent (undici said "invalid onUpgrade method")', async () => {
+    const before = server.requests.length
+    const r = await send(service, spec(`${server.url}/echo`, { method: 'CONNECT' }))
+    expect(errorOf(r)).toMatchObject({ code: 'invalid_request' })
+    expect(errorOf(r).message).toContain(
+      'Method CONNECT cannot be sent: a CONNECT asks a proxy to open a tunnel',
+    )
+    done(await send(service, spec(`${server.url}/hello`)))
+    expect(server.requests.slice(before).map((q) => q.url)).toEqual(['/hello'])
+  })
+
+  // A body that could not be read again as it was would be read a second time by a resend (reused-close-resend.ts,
+  // goaway-resend.ts): a FIFO or a device is refused before the first send, so no attempt ever reads it.
+  it('a PUT whose body file is a named pipe is refused before connecting, the pipe not opened', async () => {
+    const fifo = join(mkdtempSync(join(tmpdir(), 'flightdeck-test-')), 'body.fifo')
+    execFileSync('mkfifo', [fifo])
+    const before = server.requests.length
+    const r = await send(
+      service,
+      spec(`${server.url}/echo`, { method: 'PUT', body: { kind: 'file', path: fifo } }),
+    )
+    expect(errorOf(r)).toMatchObject({ code: 'file' })
+    expect(errorOf(r).message).toContain(`${fifo} is not a file`)
+    done(await send(service, spec(`${server.url}/hello`)))
+    expect(server.requests.slice(before).map((q) => q.url)).toEqual(['/hello'])
   })
 
   it('response headers that never come hit the headers timeout', async () => {

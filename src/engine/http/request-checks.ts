@@ -121,3 +121,15 @@ function framingRefusal(name: string, value: string, bodyLength: number | null):
       return undefined
   }
 }
+
+/**
+ * A CONNECT asks a proxy to open a tunnel to another host (RFC 9110 §9.3.6); undici sends it only as its proxy
+ * agent's own step and refused it here in its words ('invalid onUpgrade method').
+ */
+export function checkMethod(method: string): Result<void> {
+  if (method !== 'CONNECT') return ok(undefined)
+  return fail(
+    'invalid_request',
+    'Method CONNECT cannot be sent: a CONNECT asks a proxy to open a tunnel, and Flightdeck does not send one as a request. Nothing was sent',
+  )
+}

@@ -4,7 +4,13 @@ import type { AppError } from '../../shared/result'
 import type { HeaderList } from '../../shared/timeline'
 import { VERSION } from '../version'
 import { prepareBodySync } from './request-body'
-import { checkBodyContentType, checkFraming, checkHeaderList, parseTargetUrl } from './request-checks'
+import {
+  checkBodyContentType,
+  checkFraming,
+  checkHeaderList,
+  checkMethod,
+  parseTargetUrl,
+} from './request-checks'
 
 /** What one `send` resolved once for all its copies. */
 export interface SendPlan {
@@ -33,15 +39,18 @@ export function planSend(spec: RequestSpec): SendPlan {
   const framing = headers.ok
     ? checkFraming(headers.value, prepareBodySync(spec.body)?.length ?? null)
     : undefined
+  const methodCheck = checkMethod(method)
   const invalid = !parsed.ok
     ? parsed.error
-    : !headers.ok
-      ? headers.error
-      : bodyType && !bodyType.ok
-        ? bodyType.error
-        : framing && !framing.ok
-          ? framing.error
-          : undefined
+    : !methodCheck.ok
+      ? methodCheck.error
+      : !headers.ok
+        ? headers.error
+        : bodyType && !bodyType.ok
+          ? bodyType.error
+          : framing && !framing.ok
+            ? framing.error
+            : undefined
   if (invalid || !parsed.ok || !headers.ok) {
     return {
       method,
