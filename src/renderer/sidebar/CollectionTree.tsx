@@ -20,9 +20,11 @@ const BIG_COLLECTION = 300
 
 interface TreeProps {
   collection: CollectionInfo
+  /** Its folder's distinguishing part, when another open collection has the same name (collection-twins.ts). */
+  twinFolder?: string | undefined
 }
 
-export function CollectionTree({ collection }: TreeProps) {
+export function CollectionTree({ collection, twinFolder }: TreeProps) {
   const query = useAppStore((s) => s.sidebarQuery)
   const activeDir = useAppStore((s) => s.activeDir)
   const setActiveDir = useAppStore((s) => s.setActiveDir)
@@ -66,7 +68,7 @@ export function CollectionTree({ collection }: TreeProps) {
     <section
       ref={section}
       className={`collection${activeDir === collection.dir ? ' active' : ''}`}
-      aria-label={collection.name}
+      aria-label={twinFolder === undefined ? collection.name : `${collection.name} (${twinFolder})`}
     >
       <TreeDropTarget ctx={ctx} folder="" className="collection-head">
         <button
@@ -85,6 +87,11 @@ export function CollectionTree({ collection }: TreeProps) {
         >
           <VisibleLine text={collection.name} />
         </button>
+        {twinFolder !== undefined ? (
+          <span className="muted small collection-twin" title={bidiVisible(collection.dir)}>
+            <VisibleLine text={twinFolder} />
+          </span>
+        ) : null}
         <span className="muted small num">{collection.requestCount}</span>
         <span className="spacer" />
         <span className="head-actions">

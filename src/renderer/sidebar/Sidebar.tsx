@@ -1,12 +1,14 @@
 import { useRef, useState, type RefObject } from 'react'
 import { useAppStore } from '../store/store-context'
 import { CollectionTree } from './CollectionTree'
+import { twinFolders } from './collection-twins'
 import { ImportPanel, ImportReportView } from './ImportPanel'
 import { FileAccessPanel } from '../files/FileAccessPanel'
 
 /** Collections on the left: open or create a folder, search, and one tree per open collection. */
 export function Sidebar() {
   const collections = useAppStore((s) => s.collections)
+  const twins = twinFolders(collections)
   const query = useAppStore((s) => s.sidebarQuery)
   const setQuery = useAppStore((s) => s.setSidebarQuery)
   const error = useAppStore((s) => s.collectionError)
@@ -97,7 +99,7 @@ export function Sidebar() {
       ) : null}
       <div className="sidebar-trees">
         {collections.map((c) => (
-          <CollectionTree key={c.dir} collection={c} />
+          <CollectionTree key={c.dir} collection={c} twinFolder={twins.get(c.dir)} />
         ))}
       </div>
     </aside>
