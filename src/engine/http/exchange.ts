@@ -10,7 +10,7 @@ import { pausedOn, type PausedReader } from './paused-parser-end'
 import { PhaseTimeouts } from './phase-timeouts'
 import { EngineError, explainFailure } from './errors'
 import { afterGoaway } from './goaway-resend'
-import { afterReusedClose } from './reused-close-resend'
+import { afterReusedClose, bodyChangedBeforeResend } from './reused-close-resend'
 import { interimTimeout, progressEvent, storeFailed, responseHeadersEvent } from './exchange-events'
 import { reportCancelled, reportFailure, reportResponse } from './exchange-endings'
 import type { ExchangeInit } from './exchange-types'
@@ -64,6 +64,8 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
   private readonly timeouts: PhaseTimeouts
   /** Why it was sent a second time (goaway-resend.ts: a GOAWAY or a refused stream cut the first off); never a third. */
   private resentNote: string | null = null
+  /** The first attempt's body files as they were (PreparedBody.filesStamp): a resend must read the same. */
+  private firstFilesStamp: string | undefined
 
   constructor(private readonly init: ExchangeInit) {
     this.marks = newMarks(init.queuedAt)
@@ -108,6 +110,9 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
 
   private dispatch(prepared: PreparedBody): void {
     if (this.state !== 'preparing') return
+    if (this.resentNote === null) this.firstFilesStamp = prepared.filesStamp
+    else if (prepared.filesStamp !== this.firstFilesStamp)
+      return this.fail(bodyChangedBeforeResend(this.init))
     this.state = 'active'
     const { headers, note } = wireHeaders(this.init.headers, prepared)
     this.sent.note = this.resentNote ? [note, this.resentNote].filter(Boolean).join('; ') : note

@@ -12,6 +12,16 @@ export interface PreparedBody {
   body: string | Buffer | Readable | null
   contentType: string | null
   length: number | null
+  /**
+   * What the files read for the body were when it was built (device, inode, size, modification time of each): a
+   * resend builds the body again and goes only if they are unchanged, so it sends the bytes the first attempt did.
+   */
+  filesStamp?: string
+}
+
+/** A file as `stat` saw it: another stamp means other bytes may be read. */
+function stampOf(info: { dev: number; ino: number; size: number; mtimeMs: number }): string {
+  return `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}`
 }
 
 /** Multipart bodies up to this size are encoded in memory so they go out with a Content-Length. */
@@ -91,6 +101,7 @@ export async function prepareBody(spec: RequestBody): Promise<PreparedBody> {
         body: createReadStream(spec.path),
         contentType,
         length: info.size,
+        filesStamp: stampOf(info),
       }
     }
     case 'multipart': {
@@ -104,6 +115,7 @@ export async function prepareBody(spec: RequestBody): Promise<PreparedBody> {
       ])
       const form = new FormData()
       let fileBytes = 0
+      const stamps: string[] = []
       for (const part of spec.parts) {
         if (!part.enabled) continue
         if (part.kind === 'text' && part.contentType) {
@@ -114,8 +126,9 @@ export async function prepareBody(spec: RequestBody): Promise<PreparedBody> {
           // A file part with no type of its own goes as the type its name says, as every tool we import sends it.
           const type = part.contentType || (await fileTypes()).fileTypeOrDefault(part.path)
           // openAsBlob's open() of a named pipe waits for a writer, holding a libuv pool thread for good.
-          if (!(await stat(part.path)).isFile())
-            throw Object.assign(new Error(`${part.path} is not a file`), { code: 'EISDIR' })
+          const info = await stat(part.path)
+          if (!info.isFile()) throw Object.assign(new Error(`${part.path} is not a file`), { code: 'EISDIR' })
+          stamps.push(stampOf(info))
           const blob = await openAsBlob(part.path, { type })
           fileBytes += blob.size
           form.append(part.name, blob, part.fileName ?? basename(part.path))
@@ -126,13 +139,14 @@ export async function prepareBody(spec: RequestBody): Promise<PreparedBody> {
       const contentType = encoded.headers.get('content-type')
       if (fileBytes <= BUFFER_MULTIPART_UP_TO) {
         const buf = Buffer.from(await encoded.arrayBuffer())
-        return { body: buf, contentType, length: buf.length }
+        return { body: buf, contentType, length: buf.length, filesStamp: stamps.join(' ') }
       }
       const web = encoded.body
       return {
         body: web ? Readable.fromWeb(web as Parameters<typeof Readable.fromWeb>[0]) : null,
         contentType,
         length: null,
+        filesStamp: stamps.join(' '),
       }
     }
     default:

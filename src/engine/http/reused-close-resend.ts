@@ -55,3 +55,14 @@ export function afterReusedClose(
     err instanceof Error ? err.message : undefined,
   )
 }
+
+/**
+ * A resend's body files are not as the first attempt read them (rewritten, appended to, replaced): sending it
+ * again would not repeat the request, so it fails instead, whichever cut the first attempt off.
+ */
+export function bodyChangedBeforeResend(hop: { method: string; url: URL }): EngineError {
+  return new EngineError(
+    'file',
+    `The ${hop.method} to ${hop.url.host} was cut off before any response and was not sent again: its body file changed after the first attempt read it, so a second read would not send the same bytes`,
+  )
+}
