@@ -136,3 +136,20 @@ export function grown<T extends Float64Array | Uint32Array | Uint16Array | Uint8
   if (from) into.set(from)
   return into
 }
+
+/**
+ * The last of the first `n` groups whose first sequence number (`seqs`, ascending) is at or before `i`. Reads go
+ * mostly in order, so the group found last time (`hint`) is tried first; otherwise a binary search.
+ */
+export function groupAtOrBefore(seqs: Float64Array, n: number, i: number, hint: number): number {
+  if (hint < n && (seqs[hint] as number) <= i && (hint + 1 === n || (seqs[hint + 1] as number) > i))
+    return hint
+  let lo = 0
+  let hi = n - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if ((seqs[mid] as number) <= i) lo = mid
+    else hi = mid - 1
+  }
+  return lo
+}

@@ -1,5 +1,5 @@
 import type { LogBytes } from './stream-log-bytes'
-import { grown } from './stream-log-index'
+import { groupAtOrBefore, grown } from './stream-log-index'
 
 /**
  * Messages a stream log keeps where they already lie: the connection's bytes, as its reader was handed them
@@ -211,19 +211,8 @@ export class HeldPackets {
 
   /** The group of held message `i`: the last one starting at or before it. */
   private groupOf(i: number): number {
-    const seqs = this.groupSeq
-    const n = this.groups
-    const g = this.lastGroup
-    if (g < n && (seqs[g] as number) <= i && (g + 1 === n || (seqs[g + 1] as number) > i)) return g
-    let lo = 0
-    let hi = n - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1
-      if ((seqs[mid] as number) <= i) lo = mid
-      else hi = mid - 1
-    }
-    this.lastGroup = lo
-    return lo
+    this.lastGroup = groupAtOrBefore(this.groupSeq, this.groups, i, this.lastGroup)
+    return this.lastGroup
   }
 
   dispose(): void {
