@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { savedToSpec } from '../shared/collection'
+import { savedToSpec, type RequestKind } from '../shared/collection'
 import type { SendResult } from '../shared/contract'
 import { fail, type ErrorCode, type Result } from '../shared/result'
 import type { CommandService } from '../engine/service'
@@ -16,6 +16,22 @@ export const USER_ERROR_CODES: ReadonlySet<ErrorCode> = new Set([
   'file_outside',
 ])
 
+/** What each kind of saved request is called, and the command that runs it from the terminal. */
+const OTHER_KINDS: Record<Exclude<RequestKind, 'http'>, [name: string, command: string]> = {
+  sse: ['an SSE', 'flightdeck run'],
+  ws: ['a WebSocket', 'flightdeck run'],
+  graphql: ['a GraphQL', 'flightdeck run'],
+  grpc: ['a gRPC', 'flightdeck grpc --collection or flightdeck run'],
+  mqtt: ['an MQTT', 'flightdeck run'],
+  socketio: ['a Socket.IO', 'flightdeck run'],
+}
+
+/** Why `send` does not run a saved request of another kind, and what does. */
+function notHttp(path: string, kind: Exclude<RequestKind, 'http'>): string {
+  const [name, command] = OTHER_KINDS[kind]
+  return `${path} is ${name} request; send runs HTTP requests (${command} runs it)`
+}
+
 /** Run a saved request: the same files, variables, environments, secrets and auth the app uses. */
 export async function sendSaved(service: CommandService, cmd: SavedSendCommand): Promise<Result<SendResult>> {
   // Relative folders are the shell's: they resolve against the current folder, as any path argument does.
@@ -29,12 +45,7 @@ export async function sendSaved(service: CommandService, cmd: SavedSendCommand):
   const read = await service.invoke('collection.read', { dir, path: cmd.request })
   if (!read.ok) return read
   const saved = read.value.request
-  if (saved.kind !== 'http') {
-    return fail(
-      'unsupported',
-      `${cmd.request} is ${saved.kind === 'sse' ? 'an SSE' : 'a WebSocket'} request; send runs HTTP requests`,
-    )
-  }
+  if (saved.kind !== 'http') return fail('unsupported', notHttp(cmd.request, saved.kind))
   const request = savedToSpec(saved)
   if (cmd.insecure) request.options = { ...request.options, insecure: true }
   const context =

@@ -54,6 +54,7 @@ describe('flightdeck send --collection', () => {
     mkdirSync(join(dir, 'users'))
     writeFileSync(join(dir, 'users', 'me.yaml'), 'name: Me\nmethod: GET\nurl: "{{base}}/basic?who={{who}}"\n')
     writeFileSync(join(dir, 'users', 'broken.yaml'), 'name: Broken\nurl: [oops\n')
+    writeFileSync(join(dir, 'users', 'query.yaml'), 'name: Query\nkind: graphql\nurl: "{{base}}/graphql"\n')
   })
   afterAll(async () => {
     await server.close()
@@ -99,6 +100,10 @@ describe('flightdeck send --collection', () => {
       [['--request', 'users/me', '--env', 'prod'], /not_found: No environment "prod"/],
       [['--request', 'users/nobody'], /not_found: users\/nobody\.yaml no longer exists|not_found/],
       [['--request', 'users/broken'], /parse: users\/broken\.yaml line \d+: unexpected end/],
+      [
+        ['--request', 'users/query'],
+        /unsupported: users\/query\.yaml is a GraphQL request; send runs HTTP requests \(flightdeck run runs it\)/,
+      ],
     ]
     for (const [args, message] of cases) {
       const run = await flightdeck(configDir, 'send', '--collection', dir, ...args)
