@@ -201,6 +201,34 @@ describe('the lane’s attempt list', () => {
     expect(twice['e1']?.attempts).toEqual(once['e1']?.attempts)
   })
 
+  it('a reconnect that fails for good in the batch that began the stream says why on its separator', () => {
+    // A short stream and its failed reconnect can reach the page in one batch (a busy page merges batches): the
+    // session's error still ends the reconnect it failed.
+    const failure: TimelineEvent = {
+      type: 'error',
+      sid: 'e1',
+      t: 60,
+      code: 'protocol',
+      message: 'The server answered 503 Service Unavailable instead of a stream',
+      timings: timings(),
+    }
+    const events = [
+      queued('e1', 0, { kind: 'sse' }),
+      open('e1', 1, 0),
+      closed('e1', 3),
+      retry('e1', 3, 1, 0),
+      failure,
+    ]
+    const attempts = applyLaneBatch(EMPTY_LANES, { dropped: 0, events })['e1']?.attempts ?? []
+    expect(attempts.map((x) => x.ended?.reason)).toEqual([
+      'The server ended the stream',
+      'The server answered 503 Service Unavailable instead of a stream',
+    ])
+    expect(separatorOutcome(attempts[1]!)).toBe(
+      'failed: The server answered 503 Service Unavailable instead of a stream',
+    )
+  })
+
   it('a replayed close stamped at the very time its reconnect began stays the earlier connection’s', () => {
     // The engine stamps a close and the retry it schedules with one clock read.
     const live: TimelineEvent[] = [

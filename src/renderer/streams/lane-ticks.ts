@@ -279,7 +279,9 @@ function isLaneEvent(e: TimelineEvent): boolean {
 
 function applyEvent(d: Draft, e: TimelineEvent): void {
   const lifecycle = e.type === 'stream-open' || e.type === 'stream-closed' || e.type === 'retry'
-  if (lifecycle || ((e.type === 'error' || e.type === 'cancelled') && d.attempts.length > 0)) {
+  // An end applies to the attempts this batch began too (a short stream and its failed reconnect may come in one).
+  const attempts = d.ownAttempts ?? d.attempts
+  if (lifecycle || ((e.type === 'error' || e.type === 'cancelled') && attempts.length > 0)) {
     d.ownAttempts ??= [...d.attempts]
     applyAttemptEvent(d.ownAttempts, e, d.lastSeq + 1)
   }
