@@ -93,4 +93,31 @@ describe('symbolic links in a collection', () => {
       )
     expect(server.requests.slice(before).map((q) => q.url)).toEqual(['/hello?real'])
   }, 70_000)
+
+  it('a request named through a linked folder is not read, by send, grpc or the app', async () => {
+    // The scan lists `linked` and never follows it; by hand, `--request linked/theirs.yaml` read and sent the
+    // file where the link leads, and so did a link further down (`g/up`, committed beside real requests).
+    mkdirSync(join(dir, 'g'), { recursive: true })
+    symlinkSync('../../outside/folder', join(dir, 'g', 'up'))
+    const before = server.requests.length
+    const folder = join(outside, 'folder')
+    for (const [path, link, target] of [
+      ['linked/theirs.yaml', 'linked', folder],
+      ['g/up/theirs.yaml', 'g/up', '../../outside/folder'],
+    ] as const) {
+      const says = `${path} line 0: ${link}: A symbolic link to the folder ${target} (outside the collection); not followed`
+      for (const command of ['send', 'grpc']) {
+        const r = await runFlightdeckProcess([command, '--collection', dir, '--request', path], {
+          root,
+          timeoutMs: 30_000,
+        })
+        expect(r.signal).toBeNull()
+        expect(r.code).toBe(2)
+        expect(r.stderr).toContain(says)
+      }
+      const read = await service.invoke('collection.read', { dir, path })
+      expect(read.ok ? 'read' : read.error.message).toContain(says)
+    }
+    expect(server.requests.slice(before).map((q) => q.url)).toEqual([])
+  }, 130_000)
 })

@@ -12,6 +12,7 @@ import { absPath, safeRel } from './store'
 import { COLLECTION_FILE, ENVIRONMENTS_DIR, FOLDER_FILE } from './collection-file-format'
 import * as store from './store'
 import { readRequestFile, stemOf } from './loader'
+import { linkOnTheWay } from './linked-entry'
 import type { CollectionManager } from './manager'
 import { importExportHandlers } from '../importers/import-export'
 import { confineBody, type FileScope } from '../files/confine'
@@ -224,6 +225,11 @@ export function createCollectionHandlers(input: CollectionHandlerDeps): Collecti
       if (!o) return fail('not_found', `No open collection at ${p.dir}`)
       const bad = checkPath(p.path, 'request')
       if (bad) return bad
+      const link = await linkOnTheWay(o.dir, p.path)
+      if (link) {
+        const through = link.path === p.path ? '' : `${link.path}: `
+        return fail('parse', `${p.path} line 0: ${through}${link.message}`)
+      }
       try {
         const r = await readRequestFile(absPath(o.dir, p.path), stemOf(basename(p.path)))
         if (!r.ok) return fail('parse', `${p.path} line ${r.line}: ${r.problem}`)

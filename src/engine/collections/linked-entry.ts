@@ -1,4 +1,5 @@
-import { readlink, realpath, stat } from 'node:fs/promises'
+import { lstat, readlink, realpath, stat } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { FileProblem } from '../../shared/collection'
 import { within } from '../files/confine'
 import { isYamlName } from './file-names'
@@ -38,4 +39,27 @@ export async function linkProblem(
     ? `A symbolic link to the folder ${shown} (${where}); not followed: a collection's folders are read only when they are real folders (put the folder itself here)`
     : `A symbolic link to ${shown} (${where}); not read: a collection's files are read only when they are regular files (put the file itself here)`
   return { path: rel, line: 0, column: 0, message }
+}
+
+/**
+ * The first link on the way to `rel` in the collection `dir` (a linked folder, or the file itself), as the problem
+ * the scan lists for it, or null when every part is a real folder or file. A request named by hand (`--request`,
+ * a read of one file) is read only where the scan would read it: through a linked folder it would be a file of
+ * somewhere else (a link committed to a folder of another collection, of ~/.config), which the scan never follows.
+ */
+export async function linkOnTheWay(dir: string, rel: string): Promise<FileProblem | null> {
+  const root = realpath(dir).catch(() => dir)
+  let abs = dir
+  let at = ''
+  for (const part of rel.split('/')) {
+    abs = join(abs, part)
+    at = at === '' ? part : `${at}/${part}`
+    const st = await lstat(abs).catch(() => null)
+    // Missing: the read that follows says so.
+    if (st === null) return null
+    if (!st.isSymbolicLink()) continue
+    const problem = await linkProblem(abs, at, root)
+    return problem ?? { path: at, line: 0, column: 0, message: 'A symbolic link; not followed' }
+  }
+  return null
 }
