@@ -7,7 +7,7 @@ import { grpcSendsMany, type GrpcCallSpec, type GrpcMethodKind } from '../shared
 import type { ErrorCode } from '../shared/result'
 import type { TimelineEvent } from '../shared/timeline'
 import { GRPC_USAGE, parseGrpcArgs, type GrpcCliCall } from './grpc-args'
-import { feedLines, streamFileOf, type LineCheck } from './grpc-line-feed'
+import { feedLines, stdinLineVariable, streamFileOf, type LineCheck } from './grpc-line-feed'
 import { onInterrupt } from './interrupt'
 import { messagesOf } from './grpc-message-input'
 import { openSavedGrpc } from './grpc-saved'
@@ -107,7 +107,8 @@ async function run(
   // A client or bidi stream is fed as its input is read, a message a line: stdin, and a file of lines.
   let lines: Lines | null = null
   let wholeFrom: Readable | undefined
-  if (grpcSendsMany(kind) && c.data.kind === 'stdin') lines = { open: () => stdin, where: 'stdin' }
+  if (grpcSendsMany(kind) && c.data.kind === 'stdin')
+    lines = { open: () => stdin, where: 'stdin', check: stdinLineVariable }
   else if (grpcSendsMany(kind) && c.data.kind === 'file') {
     const file = await streamFileOf(c.data.path)
     if (!file.ok) return failed(io, file.error)

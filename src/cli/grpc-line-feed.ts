@@ -4,7 +4,7 @@ import { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
 import type { GrpcEngine } from '../engine/grpc/grpc-engine'
 import type { ErrorCode } from '../shared/result'
-import { MAX_MESSAGE_TEXT } from './grpc-message-input'
+import { MAX_MESSAGE_TEXT, STDIN_MESSAGE } from './grpc-message-input'
 import { fileVariable, unresolvedVariable } from './unresolved-variable'
 
 /**
@@ -168,6 +168,10 @@ export async function streamFileOf(path: string): Promise<StreamFile> {
 
 const pipeLineVariable: LineCheck = (text, at) =>
   unresolvedVariable('grpc', [[`${at} (the message file, -d @)`, text]])
+
+/** stdin's lines (`-d -`) are looked at as a FIFO's: each as it comes, since a pipe cannot be looked through first. */
+export const stdinLineVariable: LineCheck = (text, at) =>
+  unresolvedVariable('grpc', [[`${at} ${STDIN_MESSAGE}`, text]])
 
 /**
  * A FIFO is read through a pipe handle, as stdin is: a blocking file read would hold a thread, and the process's

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream'
 import { grpcSendsMany, type GrpcMethodKind } from '../shared/grpc'
 import type { ErrorCode } from '../shared/result'
 import type { GrpcCliCall } from './grpc-args'
-import { unresolvedVariable } from './unresolved-variable'
+import { textVariable, unresolvedVariable } from './unresolved-variable'
 
 /**
  * The messages `flightdeck grpc -d` gives a call when they are read whole: `-d JSON`, `-d @file` for a unary or
@@ -59,6 +59,9 @@ export async function messagesOf(
         `stdin holds more than ${LIMIT_WORDS}: -d - reads at most that for ${oneMessage(kind)} (the largest the engine takes); the call was not made`,
       )
     text = read
+    // Its {{variables}} are refused as typed ones are, a line of stdin named as the line feed names it.
+    const unresolved = textVariable('grpc', text, stdinLine)
+    if (unresolved !== null) return refused('bad_payload', unresolved)
   }
   if (!grpcSendsMany(kind)) return { ok: true, value: [text] }
   const trimmed = text.trim()
@@ -119,3 +122,8 @@ async function readBounded(input: Readable): Promise<string | null> {
   }
   return Buffer.concat(chunks).toString('utf8')
 }
+
+/** What a line of stdin is, after its name (`stdin line 2`), when a `{{variable}}` in it is refused. */
+export const STDIN_MESSAGE = '(the message, -d -)'
+
+const stdinLine = (n: number): string => `stdin line ${n} ${STDIN_MESSAGE}`

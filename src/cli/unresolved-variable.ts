@@ -44,6 +44,15 @@ export function unresolvedVariable(command: string, places: readonly TypedText[]
   return null
 }
 
+/**
+ * The refusal for the first `{{variable}}` in `text` read whole from a pipe (stdin), naming its line through
+ * `where(line)`, or null.
+ */
+export function textVariable(command: string, text: string, where: (line: number) => string): string | null {
+  const found = firstVariable(text)
+  return found ? refusal(command, found.name, where(newlines(text.slice(0, found.index)) + 1)) : null
+}
+
 function refusal(command: string, name: string, where: string, preposition = 'in'): string {
   const how =
     HOW_TO_RESOLVE[command] ??
