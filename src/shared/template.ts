@@ -98,13 +98,21 @@ export function hasTemplate(text: string): boolean {
 }
 
 export type DynamicName =
-  '$uuid' | '$guid' | '$randomUUID' | '$timestamp' | '$isoTimestamp' | '$randomInt' | '$webhook'
+  | '$uuid'
+  | '$guid'
+  | '$randomUUID'
+  | '$timestamp'
+  | '$timestampMs'
+  | '$isoTimestamp'
+  | '$randomInt'
+  | '$webhook'
 /** Every name dynamicValue() below answers without the random-data table; the editor marks these as dynamic. */
 export const DYNAMIC_NAMES: readonly DynamicName[] = [
   '$uuid',
   '$guid',
   '$randomUUID',
   '$timestamp',
+  '$timestampMs',
   '$isoTimestamp',
   '$randomInt',
   '$webhook',
@@ -153,6 +161,9 @@ export function dynamicValue(name: string, dyn: DynamicValues): string | undefin
       return dyn.uuid()
     case '$timestamp':
       return String(Math.floor(dyn.now() / 1000))
+    // Milliseconds since the epoch (13 digits), as Insomnia's `{% now 'millis' %}` gives it.
+    case '$timestampMs':
+      return String(Math.floor(dyn.now()))
     case '$isoTimestamp':
       return new Date(dyn.now()).toISOString()
     case '$randomInt':

@@ -28,6 +28,7 @@ type Json = Record<string, unknown>
 const DYNAMIC: Record<string, string> = {
   $uuid: "{% uuid 'v4' %}",
   $timestamp: "{% now 'unix', '' %}",
+  $timestampMs: "{% now 'millis', '' %}",
   $isoTimestamp: "{% now 'iso-8601', '' %}",
 }
 

@@ -22,7 +22,7 @@ type Json = Record<string, unknown>
 
 /**
  * Flightdeck's dynamic variables under Postman's names (`{{$uuid}}` is not one Postman knows). `{{$webhook}}`
- * has no Postman twin: it is left as it is and the export says so.
+ * and `{{$timestampMs}}` have no Postman twin: they are left as they are and the export says so.
  */
 const POSTMAN_DYNAMIC: Record<string, string> = {
   $uuid: '$guid',
@@ -195,8 +195,9 @@ function requestItem(req: SavedRequest, path: string, skipped: string[]): Json {
     r['description'] = `${req.description}\n(Flightdeck ${req.kind.toUpperCase()} request)`.trim()
   const { events, skipped: notSaid } = requestEvents(req)
   for (const s of notSaid) skipped.push(`${path}: ${s}; not in the export`)
-  if (/\{\{\s*\$webhook\s*\}\}/.test(JSON.stringify(r)))
-    skipped.push(`${path}: {{$webhook}} has no Postman equivalent; kept as text`)
+  for (const name of ['webhook', 'timestampMs'])
+    if (new RegExp(`\\{\\{\\s*\\$${name}\\s*\\}\\}`).test(JSON.stringify(r)))
+      skipped.push(`${path}: {{$${name}}} has no Postman equivalent; kept as text`)
   const item: Json = { name: req.name }
   if (events.length > 0) item['event'] = events
   item['request'] = postmanNames(r)

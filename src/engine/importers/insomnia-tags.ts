@@ -6,7 +6,7 @@ import { varName } from './plan'
  * Insomnia's template tags (`{% name 'arg', ... %}`). Response chaining (`{% response 'body', 'req_1',
  * 'b64::JC50b2tlbg==::46b' %}`) becomes an extraction on the referenced request plus a dependency of the
  * request that uses it: the runner then sends them in order and the value flows through a variable. `uuid`,
- * `now` and `faker` (`{% faker 'randomEmail' %}`, Postman's random-data names) map to dynamic variables; `base64`
+ * `now` (nowDynamic) and `faker` (`{% faker 'randomEmail' %}`, Postman's random-data names) map to dynamic variables; `base64`
  * encoding a value written out is put in encoded. Anything else stays as text, is reported, and the send refuses it by name
  * (see send-rules/template-tags.ts), so it never goes out literally.
  */
@@ -62,6 +62,24 @@ function base64Literal(rawArgs: string): string | undefined {
   return m[3] === 'url' ? b64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '') : b64
 }
 
+/**
+ * The dynamic variable Insomnia's `now` tag stands for, by its format as Insomnia reads it (case-insensitive,
+ * with its short names): `millis`/`ms` -> `$timestampMs`, `unix`/`seconds`/`s` -> `$timestamp`, `iso-8601` (the
+ * default) -> `$isoTimestamp`; a `custom` moment.js format only when it is one of those (`x` ms, `X` seconds).
+ * Otherwise why it cannot be said (not starting with `$`).
+ */
+export function nowDynamic(args: readonly string[]): string {
+  const kind = (args[0] ?? 'iso-8601').toLowerCase()
+  if (kind === 'millis' || kind === 'ms') return '$timestampMs'
+  if (kind === 'unix' || kind === 'seconds' || kind === 's') return '$timestamp'
+  if (kind === 'iso-8601') return '$isoTimestamp'
+  if (kind !== 'custom') return `Insomnia has no "${kind.slice(0, 40)}" format for it either`
+  const format = (args[1] ?? '').trim()
+  if (format === 'x') return '$timestampMs'
+  if (format === 'X') return '$timestamp'
+  return `its custom format "${format.slice(0, 40)}" has no dynamic variable in Flightdeck ({{$timestamp}} seconds, {{$timestampMs}} milliseconds, {{$isoTimestamp}} ISO 8601 UTC)`
+}
+
 /** `b64::JC5pZA==::46b` -> `$.id`; a plain filter is itself. */
 export function decodeFilter(f: string): string {
   const m = /^b64::(.*)::46b$/.exec(f)
@@ -107,9 +125,10 @@ export class TagMapper {
         if (twin !== undefined) return `{{${twin}}}`
       }
       if (name === 'now' && args !== null) {
-        const kind = args[0] ?? 'iso-8601'
-        if (kind === 'unix') return '{{$timestamp}}'
-        if (kind === 'iso-8601') return '{{$isoTimestamp}}'
+        const now = nowDynamic(args)
+        if (now.startsWith('$')) return `{{${now}}}`
+        this.report(where, whole, now)
+        return whole
       }
       const encoded = name === 'base64' ? base64Literal(rawArgs) : undefined
       if (encoded !== undefined) return encoded

@@ -23,6 +23,7 @@ const DYNAMIC_TEXT: Record<string, string> = {
   $guid: 'a new UUID each send (Postman’s name for $uuid)',
   $randomUUID: 'a new UUID each send (Postman’s name for $uuid)',
   $timestamp: 'Unix seconds at send time',
+  $timestampMs: 'Unix milliseconds at send time',
   $isoTimestamp: 'ISO time at send time',
   $randomInt: 'a random integer 0–1000 each send',
 }
