@@ -1,12 +1,13 @@
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
-import { connect as mqttConnect, MqttClient, type IClientOptions } from 'mqtt'
+import { connect as mqttConnect, MqttClient, type IClientOptions, type IPublishPacket } from 'mqtt'
 import type { MqttOptions } from '../../shared/mqtt'
 import type { Clock } from '../clock'
 import type { ExchangeMarks } from '../http/timings'
 import type { SessionAttempt } from '../sessions/kernel/session-attempt'
 import { timedConnection } from '../ws/ws-connection'
 import { PacedStream } from './mqtt-paced-stream'
+import { QUICK_MAX_PACKET } from './mqtt-quick-publish'
 
 export interface ClientFor {
   sid: string
@@ -60,4 +61,23 @@ export function mqttClientFor(c: ClientFor): MqttClient {
       c.onSlice,
     ) as unknown as Socket
   return new MqttClient(builder, c.client)
+}
+
+/**
+ * Once CONNACK is handled: the connection's plain QoS 0 publishes are read by its paced stream while MQTT.js has
+ * nothing left to handle (mqtt-quick-publish.ts), and told to `onMessage` as MQTT.js tells its 'message' event.
+ */
+export function readPublishesQuickly(
+  client: MqttClient,
+  o: MqttOptions,
+  onMessage: (topic: string, payload: Buffer, packet: IPublishPacket) => void,
+): void {
+  const stream = client.stream
+  if (!(stream instanceof PacedStream)) return
+  stream.readPublishes({
+    v5: o.protocolVersion === 5,
+    maxPacket: Math.min(QUICK_MAX_PACKET, o.maxMessageBytes),
+    message: (topic, payload, retain, length) =>
+      onMessage(topic, payload, { cmd: 'publish', qos: 0, dup: false, retain, topic, payload, length }),
+  })
 }

@@ -1,4 +1,5 @@
-import { Duplex } from 'node:stream'
+import { Duplex, type Writable } from 'node:stream'
+import { isQuick, packetEnd, readQuick, TopicCache, type QuickReader } from './mqtt-quick-publish'
 
 /**
  * Bytes of the broker's stream handed to MQTT.js in one turn of the event loop; the rest waits for the next
@@ -26,6 +27,15 @@ export class PacedStream extends Duplex {
   private socketEnded = false
   private endScheduled = false
   private wanted = false
+  /** MQTT.js's side of the pipe: idle when it has handled every byte handed on. */
+  private sink: Writable | null = null
+  /** Reads plain QoS 0 publishes while MQTT.js is idle (mqtt-quick-publish.ts); null until CONNACK. */
+  private quick: QuickReader | null = null
+  private readonly topics = new TopicCache()
+  /** Whether the packets' bounds are known (false after a malformed length: all goes to MQTT.js). */
+  private framed = true
+  /** Bytes of the packet MQTT.js was handed the start of that it still awaits (0: at a packet's start). */
+  private bodyLeft = 0
   private readonly nextTurn = (): void => {
     this.turnScheduled = false
     this.turnBytes = 0
@@ -56,6 +66,16 @@ export class PacedStream extends Duplex {
     })
   }
 
+  override pipe<T extends NodeJS.WritableStream>(dest: T, options?: { end?: boolean }): T {
+    this.sink = dest as unknown as Writable
+    return super.pipe(dest, options)
+  }
+
+  /** From now on, plain QoS 0 publishes are read here whenever MQTT.js has nothing left to handle. */
+  readPublishes(reader: QuickReader): void {
+    this.quick = reader
+  }
+
   override _read(): void {
     this.wanted = true
     this.pump()
@@ -82,6 +102,91 @@ export class PacedStream extends Duplex {
     else this.socket.once('drain', () => done())
   }
 
+  /**
+   * What to do with the head of the queue: bytes to hand MQTT.js (> 0), quick publishes read here (< 0, taken
+   * off the queue already) or 0 to wait for the rest of a packet.
+   */
+  private next(budget: number): number {
+    let head = this.queue[0] as Buffer
+    if (!this.framed) return Math.min(head.length, budget)
+    if (this.bodyLeft > 0) return Math.min(head.length, budget, this.bodyLeft)
+    let end = packetEnd(head, 0)
+    while (end === -1 && this.merge()) end = packetEnd((head = this.queue[0] as Buffer), 0)
+    if (end === -1 && !this.socketEnded) return 0
+    if (end < 0) {
+      // A malformed length, or the connection's last bytes: MQTT.js's parser says what they are.
+      this.framed = false
+      return Math.min(head.length, budget)
+    }
+    const quick = this.quick
+    if (quick !== null && this.idle() && isQuick(head, 0, end, quick)) {
+      while (end > head.length && this.merge()) head = this.queue[0] as Buffer
+      if (end > head.length) {
+        if (!this.socketEnded) return 0
+        this.framed = false
+        return Math.min(head.length, budget)
+      }
+      return -this.readHere(head, budget, quick)
+    }
+    if (end > head.length || end > budget) {
+      // A packet larger than the read or the turn: MQTT.js gets its start now, the rest as it comes.
+      this.bodyLeft = end
+      return Math.min(head.length, budget)
+    }
+    // Whole packets up to the budget: MQTT.js is then at a packet's start again.
+    let at = end
+    while (at < head.length && at < budget) {
+      const e = packetEnd(head, at)
+      if (e < 0 || e > head.length || e > budget) break
+      if (quick !== null && this.idle() && isQuick(head, at, e, quick)) break
+      at = e
+    }
+    return at
+  }
+
+  /** Reads the quick publishes at the head of the queue: the log keeps their bytes first, then each is told. */
+  private readHere(head: Buffer, budget: number, quick: QuickReader): number {
+    const stop = (): boolean => this.destroyed || this.quick !== quick
+    const n = readQuick(head, budget, quick, this.topics, false, stop)
+    const taken = n === head.length ? head : head.subarray(0, n)
+    this.take(n)
+    this.onSlice(taken)
+    readQuick(taken, n, quick, this.topics, true, stop)
+    return n
+  }
+
+  /** Hands `n` bytes at the head of the queue to MQTT.js. */
+  private handOn(n: number): void {
+    const slice = this.take(n)
+    if (this.bodyLeft > 0) this.bodyLeft -= n
+    this.onSlice(slice)
+    this.wanted = this.push(slice)
+  }
+
+  /** Takes `n` bytes off the head of the queue (they count against the turn). */
+  private take(n: number): Buffer {
+    const head = this.queue[0] as Buffer
+    const slice = n === head.length ? head : head.subarray(0, n)
+    if (n === head.length) this.queue.shift()
+    else this.queue[0] = head.subarray(n)
+    this.queued -= n
+    this.turnBytes += n
+    return slice
+  }
+
+  /** Joins the queue's first two reads (a packet that began in one ends in the next); false when only one is queued. */
+  private merge(): boolean {
+    if (this.queue.length < 2) return false
+    const [a, b] = this.queue as [Buffer, Buffer]
+    this.queue.splice(0, 2, Buffer.concat([a, b]))
+    return true
+  }
+
+  /** MQTT.js has handled every byte handed on: a publish read here now keeps its place among the packets. */
+  private idle(): boolean {
+    return this.sink !== null && this.readableLength === 0 && this.sink.writableLength === 0
+  }
+
   override _final(done: (err?: Error | null) => void): void {
     this.socket.end()
     done()
@@ -96,16 +201,10 @@ export class PacedStream extends Duplex {
 
   /** Hands on what the turn allows, while MQTT.js wants more. */
   private pump(): void {
-    while (this.wanted && this.queue.length > 0 && this.turnBytes < TURN_BYTES) {
-      const head = this.queue[0] as Buffer
-      const take = Math.min(head.length, TURN_BYTES - this.turnBytes)
-      const slice = take === head.length ? head : head.subarray(0, take)
-      if (take === head.length) this.queue.shift()
-      else this.queue[0] = head.subarray(take)
-      this.queued -= take
-      this.turnBytes += take
-      this.onSlice(slice)
-      this.wanted = this.push(slice)
+    while (this.wanted && this.queue.length > 0 && this.turnBytes < TURN_BYTES && !this.destroyed) {
+      const take = this.next(TURN_BYTES - this.turnBytes)
+      if (take === 0) break
+      if (take > 0) this.handOn(take)
     }
     if (this.queued < AHEAD_BYTES && this.socket.isPaused()) this.socket.resume()
     if (this.queue.length > 0 && this.turnBytes >= TURN_BYTES && !this.turnScheduled) {

@@ -15,7 +15,7 @@ import { connackNote, publishArgs, subackEntries } from './mqtt-packets'
 import { attemptEndReport } from './mqtt-attempt-end'
 import { connackRefusal, describeMqttClientError } from './mqtt-client-errors'
 import { endGracefully, forceEnd } from './mqtt-client-end'
-import { mqttClientFor } from './mqtt-client'
+import { mqttClientFor, readPublishesQuickly } from './mqtt-client'
 import { MqttInbox } from './mqtt-inbox'
 import { MqttPacketLog } from './mqtt-packet-log'
 import { guardMessageSize, oversizeBegun, oversizeRead } from './mqtt-size-guard'
@@ -170,23 +170,7 @@ export class MqttSession implements SessionTransport {
       // A broker's publish is told by 'message' (the flood's path: nothing more to do for it here).
       if (p.cmd !== 'publish' && mine()) this.packets.received(attempt, marks, p)
     })
-    client.on('connect', (connack: IConnackPacket) => {
-      if (!mine()) return
-      const code = connack.reasonCode ?? connack.returnCode ?? 0
-      attempt.opened({
-        status: code,
-        mode: 'mqtt',
-        marks,
-        note: connackNote(code, connack.sessionPresent, o.protocolVersion, connack.properties),
-      })
-      this.packets.opened(attempt)
-      if (this.subscriptions.size > 0)
-        this.subscribe(
-          attempt,
-          [...this.subscriptions].map(([topic, qos]) => ({ topic, qos })),
-        )
-    })
-    client.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) => {
+    const onMessage = (topic: string, payload: Buffer, packet: IPublishPacket): void => {
       if (!mine()) return
       if (payload.length > o.maxMessageBytes) {
         this.failure ??= oversizeRead(payload.length, topic, o.maxMessageBytes)
@@ -197,6 +181,24 @@ export class MqttSession implements SessionTransport {
       this.kernel.wireBytes += payload.length
       this.kernel.bodyBytes += payload.length
       this.inbox.message(attempt, topic, payload, packet)
+    }
+    client.on('message', onMessage)
+    client.on('connect', (connack: IConnackPacket) => {
+      if (!mine()) return
+      const code = connack.reasonCode ?? connack.returnCode ?? 0
+      attempt.opened({
+        status: code,
+        mode: 'mqtt',
+        marks,
+        note: connackNote(code, connack.sessionPresent, o.protocolVersion, connack.properties),
+      })
+      this.packets.opened(attempt)
+      readPublishesQuickly(client, o, onMessage)
+      if (this.subscriptions.size > 0)
+        this.subscribe(
+          attempt,
+          [...this.subscriptions].map(([topic, qos]) => ({ topic, qos })),
+        )
     })
     client.on('error', (err: Error & { code?: string | number }) => {
       if (!mine()) return
