@@ -10,6 +10,7 @@ import {
   composerDefault,
   compactHeight,
   holdsMoreThanFloor,
+  showsTallAuth,
   useWindowHeight,
 } from './hooks/use-composer-default'
 import { Timeline } from './timeline/Timeline'
@@ -54,17 +55,27 @@ export function App() {
   // Every other kind shares one height. Until the person drags it, an HTTP or SSE request that holds a body (or
   // more params or headers than the floor shows) is sized from the window (use-composer-default); a plain GET
   // showing its Params or Headers is compact (a blank row, room for two), and so is a WebSocket's or an SSE
-  // stream's (with its options bar); an MQTT, Socket.IO or gRPC session, or another part, keeps the floor.
+  // stream's (with its options bar), and an MQTT or Socket.IO request's Connection; an OAuth 2.0 form is sized
+  // from the window as a body is; a gRPC session, or another part, keeps the floor.
   const windowHeight = useWindowHeight()
   const bodyFirst = useActiveDraft((d) => (d.kind === 'http' || d.kind === 'sse') && holdsMoreThanFloor(d))
   const part = useAppStore((s) => s.composerParts[s.activeTabId])
   const compact = useActiveDraft((d) => compactHeight(d, part))
+  const tallAuth = useActiveDraft((d) => showsTallAuth(d, part))
   const [httpSized, setHttpHeight, httpChosen] = usePaneSize('composer', COMPOSER_FLOOR, 120, 640)
+  const windowSized = bodyFirst || tallAuth
   const httpHeight = httpChosen
     ? httpSized
-    : bodyFirst
+    : windowSized
       ? composerDefault(windowHeight, 640)
       : (compact ?? COMPOSER_FLOOR)
+  // A compact composer takes its content's height from its least: a send's error does not push its table out
+  // of sight, and an MQTT or Socket.IO request's fields leave no blank band (up to the floor, where it scrolls).
+  const messaging = useActiveDraft((d) => d.kind === 'mqtt' || d.kind === 'socketio')
+  const fitted = !httpChosen && !graphql && !windowSized && compact !== null
+  const composerStyle = fitted
+    ? { minHeight: compact, maxHeight: messaging ? COMPOSER_FLOOR : composerDefault(windowHeight, 640) }
+    : null
   // A GraphQL query and its variables follow the window, remembered apart once dragged: a typical query (a dozen
   // lines) and its variables stay in sight, so it takes 48% of the window (360 px at 900, 336 at 700, where
   // the timeline keeps two rows' room below it: the query is what the person is looking at).
@@ -103,7 +114,7 @@ export function App() {
         <div className="app-main">
           <RequestTabs />
           <LastSessionOffer />
-          <div className="composer-wrap" style={{ height: composerHeight }}>
+          <div className="composer-wrap" style={composerStyle ?? { height: composerHeight }}>
             <Composer />
           </div>
           <Splitter

@@ -35,19 +35,26 @@ export const COMPOSER_COMPACT = 160
  * up) between the request line and the tabs.
  */
 export const COMPOSER_COMPACT_STREAM = COMPOSER_COMPACT + 28
+/**
+ * An MQTT or Socket.IO request's Connection fields: the least its composer is drawn at. It takes its fields'
+ * height (one line and the topic hint at 1440 px, wrapped onto more at 1024), up to the floor, where it scrolls.
+ */
+export const COMPOSER_COMPACT_MESSAGING = 120
 /** Rows of a table the compact composer shows whole. */
 const ROWS_COMPACT = 2
 
 /**
- * The composer's compact height, or null when it is not drawn compact: an HTTP request, an SSE stream or a
- * WebSocket with no body and at most two params and headers, its Params or Headers part shown (the other parts, a
- * script or the options, keep the floor's room). MQTT and Socket.IO open on their Connection fields, which wrap
- * onto more lines in a narrow window: they keep the floor.
+ * The least height of a compact composer, or null when it is not drawn compact: an HTTP request, an SSE stream or
+ * a WebSocket with no body and at most two params and headers, its Params or Headers part shown (the other parts,
+ * a script or the options, keep the floor's room); an MQTT or Socket.IO request on its Connection fields. A
+ * compact composer grows with what it holds (a send's error above the tabs, fields that wrap in a narrow window).
  */
 export function compactHeight(
   draft: Pick<ComposerDraft, 'kind' | 'bodyKind' | 'params' | 'headers'>,
   part: string | undefined,
 ): number | null {
+  if (draft.kind === 'mqtt' || draft.kind === 'socketio')
+    return part === undefined || part === 'connection' ? COMPOSER_COMPACT_MESSAGING : null
   const drawn =
     draft.bodyKind === 'none' &&
     draft.params.length <= ROWS_COMPACT &&
@@ -56,6 +63,17 @@ export function compactHeight(
   if (!drawn) return null
   if (draft.kind === 'http') return COMPOSER_COMPACT
   return draft.kind === 'ws' || draft.kind === 'sse' ? COMPOSER_COMPACT_STREAM : null
+}
+
+/**
+ * Whether the composer shows an auth form taller than the floor holds: OAuth 2.0's eight to eleven fields. It is
+ * sized from the window as a body is (an MQTT or Socket.IO request's Auth tab is its own, a few fields).
+ */
+export function showsTallAuth(
+  draft: Pick<ComposerDraft, 'kind' | 'auth'>,
+  part: string | undefined,
+): boolean {
+  return part === 'auth' && draft.auth.type === 'oauth2' && draft.kind !== 'mqtt' && draft.kind !== 'socketio'
 }
 
 /** Params or headers rows the floor shows whole under the request line and the composer's tabs. */
