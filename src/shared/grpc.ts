@@ -75,6 +75,11 @@ export interface GrpcurlCall {
   metadata: KeyValue[]
   message: string
   /**
+   * Basic auth's `user:password` when it still holds a `{{variable}}` (a secret, or one no environment defines):
+   * written as a shell substitution that encodes it where the command runs, never as the base64 of the braces.
+   */
+  basic?: string
+  /**
    * Said above the command, as a `#` line: auth a gRPC call cannot send, left out, or an OAuth 2.0 token, which
    * Flightdeck fetches when it calls and a copy has none of.
    */

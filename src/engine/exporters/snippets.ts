@@ -4,7 +4,8 @@ import type { SnippetTarget } from '../../shared/collection-schemas'
 import { fail, ok, type Result } from '../../shared/result'
 import { resolveRequest } from '../../shared/template'
 import type { RequestSpec } from '../../shared/request'
-import { applySimpleAuth } from '../auth/apply-auth'
+import { applySimpleAuth, withHeader } from '../auth/apply-auth'
+import { unfilledBasic, unfilledBasicHeader } from './snippet-basic'
 import { confineBody, type FileScope } from '../files/confine'
 import { graphqlSnippetRefusal, graphqlSnippetRequest } from '../graphql/graphql-snippet'
 import { snippetParams } from './snippet-multipart'
@@ -33,7 +34,7 @@ export function toHar(
   vars: readonly ScopedVariable[],
   typeOf: (path: string) => string = () => 'application/octet-stream',
   target?: SnippetTarget,
-): Result<HarRequest> {
+): Result<{ har: HarRequest; curlUser: string | null }> {
   const values = snippetValues(vars)
   // Secrets and dynamic values are left as their names.
   const keep = { uuid: () => '{{$uuid}}', now: () => 0, random: () => 0 }
@@ -47,11 +48,37 @@ export function toHar(
     values,
     keep,
   )
+  const basic = unfilledBasic(resolved.spec, resolved.auth)
+  if (basic !== null) {
+    // curl encodes `--user` itself (added to its output by snippet); other code gets the words to replace.
+    const spec =
+      target === 'curl'
+        ? resolved.spec
+        : withHeader(resolved.spec, 'Authorization', unfilledBasicHeader(basic))
+    const har = harOf(spec, typeOf, target)
+    return har.ok ? ok({ har: har.value, curlUser: target === 'curl' ? basic : null }) : har
+  }
   const spec =
     auth.type === 'basic' || auth.type === 'bearer' || auth.type === 'apikey'
       ? applySimpleAuth(resolved.spec, resolved.auth)
       : resolved.spec
-  return harOf(spec, typeOf, target)
+  const har = harOf(spec, typeOf, target)
+  return har.ok ? ok({ har: har.value, curlUser: null }) : har
+}
+
+/**
+ * curl's command with `--user 'user:password'` after its URL: Basic credentials still holding a `{{variable}}`
+ * (snippet-basic.ts), encoded by curl once the person fills them in.
+ */
+function withCurlUser(command: string, credentials: string): string {
+  const lines = command.split('\n')
+  const at = lines.findIndex((l) => /^\s*(curl .*)?--url /.test(l))
+  const user = `--user '${credentials.replace(/'/g, `'\\''`)}'`
+  if (at === -1) return `${command} ${user}`
+  const line = lines[at] as string
+  const more = line.endsWith(' \\')
+  lines.splice(at, 1, more ? line : `${line} \\`, `  ${user}${more ? ' \\' : ''}`)
+  return lines.join('\n')
 }
 
 /** A resolved request as httpsnippet reads it. */
@@ -126,8 +153,9 @@ export async function snippet(
   if (refused) return refused
   // The type table is loaded with the first snippet, not with the engine.
   const { fileTypeOrDefault } = await import('../../shared/file-type')
-  const har = toHar(req, auth, vars, fileTypeOrDefault, target)
-  if (!har.ok) return har
+  const made = toHar(req, auth, vars, fileTypeOrDefault, target)
+  if (!made.ok) return made
+  const { har, curlUser } = made.value
   if (files && (req.body.kind === 'file' || req.body.kind === 'multipart')) {
     // Checked on the paths as resolved (a `{{dir}}/x` too); the code keeps them as written, relative to the folder.
     const resolved = resolveRequest(
@@ -144,21 +172,22 @@ export async function snippet(
   let out: string | null
   try {
     // httpsnippet runs in the worker pool (a large body is converted whole).
-    out = await sharedPool().run('snippet.convert', { har: har.value, target: t, client })
+    out = await sharedPool().run('snippet.convert', { har, target: t, client })
   } catch (e) {
     const why =
       e instanceof TaskFailed || e instanceof WorkerDied || e instanceof Error ? e.message : String(e)
     return fail('invalid_request', `Cannot make a ${target} snippet: ${why}`)
   }
   if (out === null) return fail('unsupported', `No ${target} snippet for this request`)
-  const params = har.value.postData?.params
-  if (target === 'go' && har.value.postData?.mimeType === 'multipart/form-data' && params?.length) {
+  const params = har.postData?.params
+  if (target === 'go' && har.postData?.mimeType === 'multipart/form-data' && params?.length) {
     // httpsnippet's Go leaves each file empty: the body is built when the program runs, its files read.
     const { goMultipart } = await import('./snippet-go-multipart')
     const go = goMultipart(out, params)
     if (go instanceof Error) return fail('invalid_request', `Cannot make a go snippet: ${go.message}`)
     out = go
   }
+  if (curlUser !== null) out = withCurlUser(out, curlUser)
   const note =
     auth.type === 'digest' || auth.type === 'oauth2'
       ? `${target === 'curl' ? '#' : target === 'python-requests' ? '#' : '//'} ${auth.type === 'digest' ? 'Digest auth' : 'OAuth 2.0 token'} not included: Flightdeck adds it when sending\n`

@@ -4,6 +4,7 @@ import type { AuthSpec } from '../../shared/collection'
 import type { GrpcurlCall } from '../../shared/grpc'
 import type { KeyValue, RequestSpec } from '../../shared/request'
 import { resolveRequest } from '../../shared/template'
+import { unfilledBasic } from '../exporters/snippet-basic'
 import { grpcAuthMetadata } from './grpc-auth'
 
 /**
@@ -77,6 +78,7 @@ const OAUTH2_NOTE = '# OAuth 2.0 token not included: Flightdeck adds it when sen
  * dynamic values as their names. The auth (its own, or the one inherited, `auth`) goes as metadata by the rule
  * a call sends it with (grpc-auth.ts); one a call cannot send is left out, said in a note. An OAuth 2.0 token is
  * left out as Copy as curl leaves it out, with its words: Flightdeck fetches it when it calls, a copy has none.
+ * Basic credentials that still hold a `{{variable}}` go as `basic`, encoded by the shell (snippet-basic.ts).
  */
 export function grpcurlCall(
   call: { target: string; metadata: KeyValue[]; message: string },
@@ -94,6 +96,8 @@ export function grpcurlCall(
   const resolved = resolveRequest(carrier, auth, vars, keep)
   const body = resolved.spec.body
   const message = body.kind === 'json' ? body.text : call.message
+  const basic = unfilledBasic(resolved.spec, resolved.auth)
+  if (basic !== null) return { target: resolved.spec.url, metadata: resolved.spec.headers, message, basic }
   const metadata = grpcAuthMetadata(resolved.spec.headers, resolved.auth)
   if (metadata.ok) {
     // The auth's rows named as gRPC metadata is (lower case: `authorization`); the person's as typed.

@@ -44,6 +44,8 @@ export function grpcurlCommand(o: {
   deadlineS: number | null
   method: string
   message: string
+  /** Basic auth's `user:password` holding a `{{variable}}`: encoded by the shell where the command runs. */
+  basic?: string
   /** A line said above the command: auth the call cannot send, or an OAuth 2.0 token, left out. */
   note?: string
 }): string {
@@ -56,6 +58,9 @@ export function grpcurlCommand(o: {
   for (const f of o.protoFiles) parts.push('-proto', q(f))
   for (const m of o.metadata)
     if (m.enabled && m.name.trim() !== '') parts.push('-H', q(`${m.name}: ${m.value}`))
+  // Double quotes around the substitution only: the credentials inside it are single-quoted as every word is.
+  if (o.basic !== undefined)
+    parts.push('-H', `"authorization: Basic $(printf '%s' ${q(o.basic)} | base64 | tr -d '\\n')"`)
   if (o.deadlineS !== null) parts.push('-max-time', String(o.deadlineS))
   if (o.message.trim() !== '') parts.push('-d', q(o.message.trim()))
   parts.push(q(o.target.replace(/^grpcs?:\/\//, '')), q(o.method))

@@ -303,6 +303,7 @@ export function createGrpcSlice(client: ApiClient): StateCreator<AppState, [], [
       return grpcurlCommand({
         target: call.target,
         ...(call.note ? { note: call.note } : {}),
+        ...(call.basic !== undefined ? { basic: call.basic } : {}),
         plaintext: g.plaintext,
         insecure: g.insecure,
         // The saved request's CA file as the call trusts it: named from the collection folder, where it is run.
