@@ -16,8 +16,10 @@ const AHEAD_BYTES = 4 * TURN_BYTES
 
 /**
  * The connection MQTT.js reads and writes: writes go straight to the socket; reads are handed on TURN_BYTES a
- * turn. Ends, errors and closes are the socket's. It paces any duplex: a TCP or TLS socket, or the stream MQTT.js
- * makes of its own WebSocket.
+ * turn, as whole packets where they fit, so MQTT.js is at a packet's start whenever it has handled what it was
+ * handed: then the plain QoS 0 publishes that come next are read here instead (`readPublishes`). Ends, errors and
+ * closes are the socket's. It paces any duplex: a TCP or TLS socket, or the stream MQTT.js makes of its own
+ * WebSocket.
  */
 export class PacedStream extends Duplex {
   private readonly queue: Buffer[] = []
