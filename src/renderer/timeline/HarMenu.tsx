@@ -11,7 +11,9 @@ export function HarMenu({ items }: { items: readonly ViewItem[] }) {
   const total = useAppStore((s) => s.timeline.order.length)
   const selected = useAppStore((s) => s.selectedSid)
   const marked = useAppStore((s) => s.compareSids)
+  // The order is appended to in place: its version, not its identity, says that rows were listed.
   const order = useAppStore((s) => s.timeline.order)
+  useAppStore((s) => s.timeline.orderVersion)
   const exportHar = useAppStore((s) => s.exportHar)
   const importHar = useAppStore((s) => s.importHar)
   const note = useAppStore((s) => s.harNote)

@@ -45,7 +45,7 @@ const OVERSCAN = 12
  * panel below the table (other lanes, overlays).
  */
 export function Timeline({ toolbarExtras, children }: { toolbarExtras?: ReactNode; children?: ReactNode }) {
-  const { items, rowCount } = useTableView()
+  const { items, rowCount, orderVersion } = useTableView()
   const restoring = useAppStore((s) => s.replayedSessions === null)
   const selectedSid = useAppStore((s) => s.selectedSid)
   const following = useAppStore((s) => s.timeView.follow)
@@ -128,7 +128,7 @@ export function Timeline({ toolbarExtras, children }: { toolbarExtras?: ReactNod
     const el = scrollRef.current
     const top = el ? scrollTopToShow(at, el.scrollTop, el.clientHeight, ROW_HEIGHT) : null
     if (el && top !== null) el.scrollTop = top
-  }, [selectedSid, items])
+  }, [selectedSid, items, orderVersion])
 
   const onScroll = (): void => {
     const el = scrollRef.current
@@ -229,6 +229,7 @@ export function Timeline({ toolbarExtras, children }: { toolbarExtras?: ReactNod
         </div>
         <Waterfall
           items={items}
+          orderVersion={orderVersion}
           scrollRef={scrollRef}
           beforePaint={applyFollow}
           x={layout.waterfallX}

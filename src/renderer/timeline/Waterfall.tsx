@@ -23,6 +23,8 @@ import { HEADER_HEIGHT, itemIndexAt } from './waterfall-paint'
 
 interface WaterfallProps {
   items: readonly ViewItem[]
+  /** The timeline order's version the items were listed from (items appended in place keep their identity). */
+  orderVersion: number
   scrollRef: RefObject<HTMLDivElement | null>
   /** Called at the start of a paint, before the rows' scroll position is read (the follow-live scroll). */
   beforePaint: () => void
@@ -41,7 +43,15 @@ interface WaterfallProps {
  * click marks for comparison); drag pans; Ctrl/Cmd+wheel or a pinch zooms around the pointer; Shift+wheel or a
  * sideways swipe pans; a plain wheel scrolls the rows; double-click fits all.
  */
-export function Waterfall({ items, scrollRef, beforePaint, x, width, bodyHeight }: WaterfallProps) {
+export function Waterfall({
+  items,
+  orderVersion,
+  scrollRef,
+  beforePaint,
+  x,
+  width,
+  bodyHeight,
+}: WaterfallProps) {
   const store = useAppStoreApi()
   const clock = useLiveClockApi()
   const headRef = useRef<HTMLCanvasElement>(null)
@@ -56,7 +66,7 @@ export function Waterfall({ items, scrollRef, beforePaint, x, width, bodyHeight 
     model.current.bodyHeight = bodyHeight
     model.current.beforePaint = beforePaint
     requestPaint.current()
-  }, [items, width, bodyHeight, beforePaint, requestPaint])
+  }, [items, orderVersion, width, bodyHeight, beforePaint, requestPaint])
 
   // Wheel: registered by hand because React's wheel listener is passive and could not stop the page zooming.
   // Over the bars, the rows' scroller gets the events (the body canvas lets them through to the rows): a plain

@@ -53,6 +53,11 @@ export interface TableView {
   items: readonly ViewItem[]
   /** Rows that pass the filters (group headers not counted). */
   rowCount: number
+  /**
+   * The timeline's `orderVersion` the view was built from. An unfiltered view's items are the timeline's order
+   * itself, which the store appends to in place: their identity does not tell a reader that rows were listed.
+   */
+  orderVersion: number
 }
 
 export function filtersActive(f: TimelineFilters): boolean {
@@ -150,7 +155,8 @@ export function buildTableView(timeline: TimelineState, o: ViewOptions): TableVi
     list.sort((a, b) => compareRows(rows[a] as SessionRow, rows[b] as SessionRow, sort))
     sids = list
   }
-  if (o.groupBy === 'none') return { items: sids, rowCount: sids.length }
+  const { orderVersion } = timeline
+  if (o.groupBy === 'none') return { items: sids, rowCount: sids.length, orderVersion }
 
   // Groups are listed in the order of their first row; rows keep their (sorted) order inside a group.
   const groups = new Map<string, string[]>()
@@ -190,7 +196,7 @@ export function buildTableView(timeline: TimelineState, o: ViewOptions): TableVi
     })
     if (!collapsed) for (const sid of list) items.push(sid)
   }
-  return { items, rowCount: sids.length }
+  return { items, rowCount: sids.length, orderVersion }
 }
 
 /** The sids of an item list, in order (group headers skipped): what arrow keys move through. */

@@ -58,15 +58,21 @@ function markOf(state: TimelineState): Mark {
 }
 
 /**
- * Notes that `to` is `from` with the rows of `touched` written and `from.order` extended at its end; `touched`
- * null when the order changed otherwise (a row inserted or moved): readers of `to` start over.
+ * Notes that `to` is `from` with the rows of `touched` written and `from`'s order, then `listedBefore` long
+ * (an in-place apply extends the same list), extended at its end; `touched` null when the order changed
+ * otherwise (a row inserted or moved): readers of `to` start over.
  */
-export function noteApplied(from: TimelineState, to: TimelineState, touched: readonly string[] | null): void {
+export function noteApplied(
+  from: TimelineState,
+  to: TimelineState,
+  listedBefore: number,
+  touched: readonly string[] | null,
+): void {
   if (to === from || touched === null) return
   const { lineage, version } = markOf(from)
   const next = lineage.nextVersion++
   MARKS.set(to, { lineage, version: next })
-  lineage.steps.set(next, { from: version, listedBefore: from.order.length, touched })
+  lineage.steps.set(next, { from: version, listedBefore, touched })
   lineage.queue.push(next)
   lineage.noted += touched.length
   while (
