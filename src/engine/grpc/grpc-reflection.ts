@@ -160,16 +160,29 @@ async function reflectWith(
     const files = new Map<string, Uint8Array>()
     const wanted: string[] = []
     let bytes = 0
-    const take = (answer: Answer): string | null => {
+    const take = (answer: Answer): Result<never> | null => {
       for (const proto of answer.file_descriptor_response?.file_descriptor_proto ?? []) {
         const head = fileHead(proto)
+        if (head === null)
+          return fail(
+            'parse',
+            'Server reflection stopped: the server sent a descriptor that is not a .proto file',
+          )
         if (files.has(head.name)) continue
-        if (files.size >= MAX_REFLECTED_FILES) return `more than ${MAX_REFLECTED_FILES} descriptor files`
+        if (files.size >= MAX_REFLECTED_FILES)
+          return fail(
+            'too_large',
+            `Server reflection stopped: the server sent more than ${MAX_REFLECTED_FILES} descriptor files`,
+          )
         bytes += proto.length
         if (bytes > MAX_REFLECTED_BYTES)
-          return `more than ${MAX_REFLECTED_BYTES / 1024 / 1024} MB of descriptors`
+          return fail(
+            'too_large',
+            `Server reflection stopped: the server sent more than ${MAX_REFLECTED_BYTES / 1024 / 1024} MB of descriptors`,
+          )
         files.set(head.name, proto)
-        wanted.push(...head.dependencies)
+        // One at a time: a file may name a million (a spread of them overflows the stack).
+        for (const dep of head.dependencies) wanted.push(dep)
       }
       return null
     }
@@ -181,12 +194,14 @@ async function reflectWith(
         continue
       }
       const cut = take(a.value)
-      if (cut) return fail('too_large', `Server reflection stopped: the server sent ${cut}`)
+      if (cut) return cut
     }
-    // Dependencies the server did not send with the files that need them; a bounded worklist.
-    for (let i = 0; i < wanted.length && i < MAX_REFLECTED_FILES * 4; i++) {
+    // Dependencies the server did not send with the files that need them; a bounded worklist, each name asked once.
+    const asked = new Set<string>()
+    for (let i = 0; i < wanted.length && asked.size < MAX_REFLECTED_FILES * 4; i++) {
       const dep = wanted[i] as string
-      if (files.has(dep)) continue
+      if (files.has(dep) || asked.has(dep)) continue
+      asked.add(dep)
       const a = await call.ask({ file_by_filename: dep })
       if (!a.ok) return a
       if (a.value.error_response) {
@@ -197,7 +212,7 @@ async function reflectWith(
         )
       }
       const cut = take(a.value)
-      if (cut) return fail('too_large', `Server reflection stopped: the server sent ${cut}`)
+      if (cut) return cut
     }
     try {
       return ok(
@@ -215,17 +230,28 @@ async function reflectWith(
   }
 }
 
-/** A FileDescriptorProto's name (field 1) and dependencies (field 3), read without decoding the rest. */
-function fileHead(bytes: Uint8Array): { name: string; dependencies: string[] } {
+/**
+ * A FileDescriptorProto's name (field 1) and dependencies (field 3), read without decoding the rest; null when the
+ * bytes are not one. A descriptor has no groups (wire types 3 and 4): protobufjs skips a group by recursing into
+ * it, so a million nested group starts (a megabyte) overflowed the stack.
+ */
+function fileHead(bytes: Uint8Array): { name: string; dependencies: string[] } | null {
   const r = protobuf.Reader.create(bytes)
   let name = ''
   const dependencies: string[] = []
-  while (r.pos < r.len) {
-    const tag = r.uint32()
-    const field = tag >>> 3
-    if (field === 1 && (tag & 7) === 2) name = r.string()
-    else if (field === 3 && (tag & 7) === 2) dependencies.push(r.string())
-    else r.skipType(tag & 7)
+  try {
+    while (r.pos < r.len) {
+      const tag = r.uint32()
+      const field = tag >>> 3
+      const wireType = tag & 7
+      if (wireType === 3 || wireType === 4) return null
+      if (field === 1 && wireType === 2) name = r.string()
+      else if (field === 3 && wireType === 2) dependencies.push(r.string())
+      else r.skipType(wireType)
+    }
+  } catch {
+    // Cut short, or a wire type that does not exist.
+    return null
   }
   return { name, dependencies }
 }
