@@ -93,6 +93,11 @@ export const requestOptionsSchema = lazySchema(() =>
     http2: z.boolean(),
     /** HTTPS only: send over an HTTP/2 connection of its own that accepts server push; off, pushes are refused. */
     acceptPush: z.boolean(),
+    /** Headers the engine adds when a request sets none, left out for this one (Postman's disabledSystemHeaders). */
+    omitDefaultHeaders: z
+      .array(z.enum(['user-agent', 'accept', 'accept-encoding']))
+      .max(3)
+      .optional(),
   }),
 )
 export type RequestOptions = z.infer<typeof requestOptionsSchema>

@@ -132,6 +132,7 @@ function optionsPlain(options: SavedRequest['options']): PlainMap | null {
     if (v !== undefined) out[key] = v
   }
   if (options.caFile !== undefined) out['caFile'] = options.caFile
+  if (options.omitDefaultHeaders?.length) out['omitDefaultHeaders'] = [...options.omitDefaultHeaders]
   return Object.keys(out).length > 0 ? out : null
 }
 

@@ -25,12 +25,16 @@ const LABEL: Readonly<Record<keyof RequestOptions, string>> = {
   maxBodyBytes: 'a body limit of N bytes',
   http2: 'HTTP/2 off',
   acceptPush: 'server push accepted',
+  omitDefaultHeaders: 'default headers left out (N)',
 }
 
 /** The options a request sets away from the defaults. */
 function changed(o: Options): (keyof RequestOptions)[] {
   return (Object.keys(LABEL) as (keyof RequestOptions)[]).filter(
-    (k) => o[k] !== undefined && o[k] !== DEFAULT_REQUEST_OPTIONS[k],
+    (k) =>
+      o[k] !== undefined &&
+      o[k] !== DEFAULT_REQUEST_OPTIONS[k] &&
+      (k !== 'omitDefaultHeaders' || (o.omitDefaultHeaders?.length ?? 0) > 0),
   )
 }
 
@@ -60,7 +64,10 @@ export function postmanProfileOf(o: Options, where: string, skipped: string[]): 
   if (set.has('maxRedirects')) out['maxRedirects'] = o.maxRedirects
   if (set.has('cookies')) out['disableCookies'] = true
   if (set.has('insecure')) out['strictSSL'] = false
-  sayLeft(o, new Set(['followRedirects', 'maxRedirects', 'cookies', 'insecure']), 'Postman', where, skipped)
+  if (set.has('omitDefaultHeaders'))
+    out['disabledSystemHeaders'] = Object.fromEntries((o.omitDefaultHeaders ?? []).map((h) => [h, true]))
+  const said = ['followRedirects', 'maxRedirects', 'cookies', 'insecure', 'omitDefaultHeaders']
+  sayLeft(o, new Set(said), 'Postman', where, skipped)
   return Object.keys(out).length > 0 ? out : null
 }
 

@@ -93,10 +93,12 @@ export function planSend(spec: RequestSpec): SendPlan {
   }
 }
 
-/** The headers every request sends unless it set them. */
+/** The headers every request sends unless it set them or its options leave them out. */
 export function withDefaultHeaders(headers: HeaderList, options: RequestOptions): HeaderList {
   const out: HeaderList = [...headers]
-  const has = (name: string): boolean => out.some(([k]) => k.toLowerCase() === name)
+  const omit = options.omitDefaultHeaders ?? []
+  const has = (name: 'user-agent' | 'accept' | 'accept-encoding'): boolean =>
+    omit.includes(name) || out.some(([k]) => k.toLowerCase() === name)
   if (!has('user-agent')) out.push(['user-agent', `Flightdeck/${VERSION}`])
   if (!has('accept')) out.push(['accept', '*/*'])
   if (options.decompress && !has('accept-encoding')) out.push(['accept-encoding', 'gzip, deflate, br'])

@@ -25,6 +25,25 @@ const UNSUPPORTED: Readonly<Record<string, unknown>> = {
 
 const MAPPED = new Set(['followRedirects', 'maxRedirects', 'disableCookies'])
 
+/** Postman's automatic headers that Flightdeck adds too and can leave out (RequestOptions.omitDefaultHeaders). */
+const OMITTABLE = ['user-agent', 'accept', 'accept-encoding'] as const
+type Omittable = (typeof OMITTABLE)[number]
+/** Postman's automatic headers Flightdeck never adds: switching them off there changes nothing here. */
+const NEVER_SENT = new Set(['postman-token', 'cache-control'])
+
+/** The automatic headers a `disabledSystemHeaders` map switches off (`{"user-agent": true}`), lower-cased. */
+function switchedOff(value: unknown): string[] {
+  if (!isObj(value)) return []
+  return Object.entries(value)
+    .filter(([, on]) => on === true)
+    .map(([name]) => name.toLowerCase())
+    .slice(0, 32)
+}
+
+function isOmittable(name: string): name is Omittable {
+  return (OMITTABLE as readonly string[]).includes(name)
+}
+
 const MAX_REDIRECTS = 100
 
 /** A setting written out with nothing in it (`disabledSystemHeaders: {}`, `tlsDisabledProtocols: []`). */
@@ -42,6 +61,14 @@ export function reportProfile(own: unknown, where: string, report: (line: string
   if (!isObj(own)) return
   for (const [key, value] of Object.entries(own)) {
     if (MAPPED.has(key) || key === 'disableBodyPruning') continue
+    if (key === 'disabledSystemHeaders') {
+      const kept = switchedOff(value).filter((h) => !isOmittable(h) && !NEVER_SENT.has(h))
+      if (kept.length > 0)
+        report(
+          `${where}: Postman's automatic ${kept.map((h) => h.slice(0, 40)).join(', ')} ${kept.length === 1 ? 'header is' : 'headers are'} switched off there, but Flightdeck sends ${kept.length === 1 ? 'it' : 'them'} as the connection and the body need (User-Agent, Accept and Accept-Encoding are left out as in Postman)`,
+        )
+      continue
+    }
     if (key === 'strictSSL') {
       if (value === false)
         report(
@@ -75,6 +102,8 @@ export function profileOptions(profile: Profile): Partial<RequestOptions> {
   if (profile['disableCookies'] === true) out.cookies = false
   // Postman checks certificates unless strictSSL is false; a request's own `true` under a folder's `false` checks.
   if (profile['strictSSL'] === false) out.insecure = true
+  const omit = OMITTABLE.filter((h) => switchedOff(profile['disabledSystemHeaders']).includes(h))
+  if (omit.length > 0) out.omitDefaultHeaders = omit
   return out
 }
 
