@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import type { AuthSpec } from '../../shared/collection'
 import type { RequestSpec } from '../../shared/request'
+import type { TimelineEvent } from '../../shared/timeline'
 import { fail, ok, type Result } from '../../shared/result'
 import type { HttpEngine } from '../http/http-engine'
 import { basicCredentials } from './apply-auth'
@@ -231,10 +232,13 @@ export class OAuth2Tokens {
       url: auth.tokenUrl,
       headers,
       body: { kind: 'text', text: form.toString(), contentType: 'application/x-www-form-urlencoded' },
-      options: { totalTimeoutMs: AUTH_EXCHANGE_TIMEOUT_MS },
+      // Not followed: a 307 or 308 would send the form (client secret, password, code, refresh token) again to
+      // wherever the token endpoint names, another origin included.
+      options: { totalTimeoutMs: AUTH_EXCHANGE_TIMEOUT_MS, followRedirects: false },
     })
     if (!res.ok) return fail('auth', `OAuth 2.0 token request failed: ${res.error.message}`)
-    const { status, body } = res.value
+    const { status, body, location } = res.value
+    if (status >= 300 && status < 400) return fail('auth', redirectRefusal(status, location))
     let data: unknown
     try {
       data = JSON.parse(body)
@@ -261,8 +265,10 @@ export class OAuth2Tokens {
     })
   }
 
-  /** One exchange whose outcome auth needs: status and (small) body text. */
-  private async exchange(spec: RequestSpec): Promise<Result<{ status: number; body: string }>> {
+  /** One exchange whose outcome auth needs: status, (small) body text and a redirect's Location. */
+  private async exchange(
+    spec: RequestSpec,
+  ): Promise<Result<{ status: number; body: string; location: string | undefined }>> {
     const sent = this.http.send(spec, 1)
     if (!sent.ok) return sent
     const sid = sent.value.sids[0]
@@ -277,6 +283,31 @@ export class OAuth2Tokens {
       const read = await this.http.bodies.read(final.body.id, 0, size, 'utf8')
       if (read.ok) body = read.value.data
     }
-    return ok({ status: final.status, body })
+    return ok({ status: final.status, body, location: locationOf(result.events) })
   }
+}
+
+/** How much of a Location a refusal quotes. */
+const MAX_LOCATION_CHARS = 300
+
+/** The last response's Location header. */
+function locationOf(events: readonly TimelineEvent[]): string | undefined {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]
+    if (e?.type === 'response-headers')
+      return e.headers.find(([name]) => name.toLowerCase() === 'location')?.[1]
+  }
+  return undefined
+}
+
+function redirectRefusal(status: number, location: string | undefined): string {
+  const where =
+    location === undefined
+      ? ''
+      : ` to ${location.length > MAX_LOCATION_CHARS ? `${location.slice(0, MAX_LOCATION_CHARS)}…` : location}`
+  return (
+    `OAuth 2.0 token endpoint answered ${status}, a redirect${where}: a token request goes to the token URL alone ` +
+    '(its form carries the client secret, a password or a code), not on to where it points; if that is the token ' +
+    'endpoint, make it the token URL'
+  )
 }
