@@ -7,14 +7,15 @@ import type { Clock } from '../clock'
 import { MAX_RESPONSE_HEADER_BYTES } from '../http/errors'
 import { hasHeader } from '../http/http-headers'
 import { prepareBodySync } from '../http/request-body'
-import { checkBodyContentType, checkFraming } from '../http/request-checks'
+import { checkBodyContentType, checkFraming, checkMethod } from '../http/request-checks'
 import { checkHeaderList, ownedConnector, parseStreamUrl, type SocketOwner } from '../streams/stream-plumbing'
 import { VERSION } from '../version'
 
 /**
- * The request of an SSE session as composed, checked once for the session's whole life: its URL, its headers
- * with what a stream asks for, the Last-Event-ID a person set by hand, and the private undici agent every
- * connection of the session goes through (so each socket it opens is the session's own: stream-plumbing.ts).
+ * The request of an SSE session as composed, checked once for the session's whole life: its URL, its method (as a
+ * send checks it: a CONNECT is refused), its headers with what a stream asks for, the Last-Event-ID a person set by
+ * hand, and the private undici agent every connection of the session goes through (so each socket it opens is the
+ * session's own: stream-plumbing.ts).
  */
 export interface StreamRequest {
   url: URL | null
@@ -33,10 +34,20 @@ export function composeStreamRequest(
   owner: SocketOwner,
 ): StreamRequest {
   const url = parseStreamUrl(spec.url, ['http', 'https'])
+  // Checked in the order a send checks them (send-plan.ts): the URL, the method, then the headers.
+  const method = checkMethod(spec.method.toUpperCase())
   const headers = checkStreamHeaders(spec)
   const handSet = headers.ok ? headers.value.find(([k]) => k.toLowerCase() === 'last-event-id') : undefined
-  const ca = url.ok && headers.ok ? readCa(options.caFile) : null
-  const invalid = !url.ok ? url.error : !headers.ok ? headers.error : ca && !ca.ok ? ca.error : null
+  const ca = url.ok && method.ok && headers.ok ? readCa(options.caFile) : null
+  const invalid = !url.ok
+    ? url.error
+    : !method.ok
+      ? method.error
+      : !headers.ok
+        ? headers.error
+        : ca && !ca.ok
+          ? ca.error
+          : null
   const agent =
     invalid || !ca?.ok
       ? null
