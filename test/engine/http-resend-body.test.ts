@@ -1,71 +1,146 @@
 import { appendFileSync } from 'node:fs'
-import type { Socket } from 'node:net'
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
-import { pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
-import { done, makeService, send, spec, writeTemp } from './helpers'
+import { done, eventsOf, makeService, send, spec, writeTemp } from './helpers'
 
 /**
  * A resend (after the server closed a reused connection, or a GOAWAY) builds the body again from the request: a
- * body file must read as it did the first time. The server here answers each connection's first request and
- * closes it unanswered when the second arrives; for /grow it first appends to the body file, as a log being
- * written to would change between the two reads.
+ * body file must read as it did the first time. The server here answers each connection's first request as soon as
+ * its head arrives (reading its body after) and closes the connection unanswered when a second head arrives; for
+ * /grow it first appends to the body file, as a log being written to would change between the two reads.
+ *
+ * Both timelines must show what went out: the first attempt is cut before undici has written its whole body, and the
+ * second is answered before its body is all written (with a large body, always; with a small one, under load).
  */
-describe('a resent request whose body is a file', () => {
-  let raw: RawServer
-  let service: EngineService
-  const answered = new WeakSet<Socket>()
+interface CuttingServer {
+  url: string
+  port: number
   /** The paths of the requests closed unanswered on a reused connection, in order. */
+  cut: string[]
+  close(): Promise<void>
+}
+
+async function startCuttingServer(onCut: (path: string) => void): Promise<CuttingServer> {
   const cut: string[] = []
-  const file = writeTemp('body.txt', 'v1')
+  const sockets = new Set<Socket>()
+  const server: Server = createServer((socket) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+    socket.on('error', () => undefined)
+    let heads = 0
+    let head = ''
+    /** Body bytes still to come of the request being read. */
+    let bodyLeft = 0
+    socket.on('data', (chunk: Buffer) => {
+      let data = chunk.toString('latin1')
+      while (data.length > 0) {
+        if (bodyLeft > 0) {
+          const n = Math.min(bodyLeft, data.length)
+          bodyLeft -= n
+          data = data.slice(n)
+          continue
+        }
+        head += data
+        data = ''
+        const end = head.indexOf('\r\n\r\n')
+        if (end === -1) {
+          if (head.length > 64 * 1024) socket.destroy()
+          return
+        }
+        data = head.slice(end + 4)
+        const text = head.slice(0, end)
+        head = ''
+        const path = text.split(' ')[1] ?? '/'
+        if (++heads > 1) {
+          onCut(path)
+          cut.push(path)
+          socket.destroy()
+          return
+        }
+        bodyLeft = Number(/\r\ncontent-length: *(\d+)/i.exec(text)?.[1] ?? 0)
+        socket.write('HTTP/1.1 204 No Content\r\n\r\n')
+      }
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    cut,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+const RESENT_NOTE =
+  /Sent a second time, on a new connection: the server closed the kept-alive connection it was sent on, before any response \(a PUT is safe to repeat\)$/
+
+describe('a resent request whose body is a file', () => {
+  let server: CuttingServer
+  let service: EngineService
+  const small = writeTemp('body.txt', 'v1')
+  /** Past what undici writes in one turn: its write is cut, and its resend answered, before the body is all out. */
+  const large = writeTemp('large.bin', Buffer.alloc(8 * 1024 * 1024, 'a'))
+  const grows = writeTemp('grows.txt', 'v1')
   beforeAll(async () => {
     service = makeService()
-    raw = await startRawServer((socket, head) => {
-      if (answered.has(socket)) {
-        if (pathOf(head) === '/grow') appendFileSync(file, '+more')
-        cut.push(pathOf(head))
-        socket.destroy()
-        return
-      }
-      answered.add(socket)
-      socket.write('HTTP/1.1 204 No Content\r\n\r\n')
+    server = await startCuttingServer((path) => {
+      if (path === '/grow') appendFileSync(grows, '+more')
     })
   })
   afterAll(async () => {
     await service.dispose()
-    await raw.close()
+    await server.close()
   })
 
-  /**
-   * A PUT on the connection a GET warmed. Under load the pool may put it on a new connection instead (or the warm GET lands
-   * on one left from before, is cut and goes once more): the server answers that one, and the PUT is tried again, three times at most.
-   */
-  const putOnReused = async (path: string): Promise<Awaited<ReturnType<typeof send>>> => {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const cutBefore = cut.filter((p) => p === path).length
-      done(await send(service, spec(`${raw.url}/warm`)))
-      const r = await send(
-        service,
-        spec(`${raw.url}${path}`, { method: 'PUT', body: { kind: 'file', path: file } }),
-      )
-      if (cut.filter((p) => p === path).length > cutBefore) return r
-    }
-    throw new Error(`no PUT to ${path} went on a reused connection in 3 tries`)
+  /** A PUT of `file` on the connection a GET warmed (the server closes it as the PUT arrives). */
+  const putOnReused = async (path: string, file: string): Promise<Awaited<ReturnType<typeof send>>> => {
+    done(await send(service, spec(`${server.url}/warm`)))
+    return send(service, spec(`${server.url}${path}`, { method: 'PUT', body: { kind: 'file', path: file } }))
   }
 
-  it('goes once more when the file is as it was', async () => {
-    const r = await putOnReused('/same')
+  it.each([
+    ['/same', small],
+    ['/large', large],
+  ])(
+    'goes once more when the file is as it was (%s), and both attempts are on its timeline',
+    async (path, file) => {
+      const r = await putOnReused(path, file)
+      expect(done(r).status).toBe(204)
+      expect(server.cut.filter((p) => p === path)).toHaveLength(1)
+      const sent = eventsOf(r, 'request-sent')
+      expect(sent.map((s) => s.reused)).toEqual([true, false])
+      expect(sent.map((s) => s.resent ?? false)).toEqual([false, true])
+      expect(sent[1]?.note).toMatch(RESENT_NOTE)
+    },
+  )
+
+  it('says, of each attempt answered or cut before its body was all written, how much of it went out', async () => {
+    const r = await putOnReused('/large-again', large)
     expect(done(r).status).toBe(204)
-    expect(cut.filter((p) => p === '/same')).toHaveLength(1)
+    const sent = eventsOf(r, 'request-sent')
+    expect(sent[0]?.note).toMatch(/^Cut off after [\d,]+ of its 8,388,608 body bytes were written$/)
+    expect(sent[1]?.note).toMatch(
+      /^Answered after [\d,]+ of its 8,388,608 body bytes were written; Sent a second time/,
+    )
+    for (const s of sent) {
+      expect(s.bodyBytes).toBeLessThan(8 * 1024 * 1024)
+      expect(s.note).toContain(`after ${s.bodyBytes.toLocaleString('en-US')} of its`)
+    }
   })
 
   it('is not sent again when the file changed after the first attempt read it, and the error says so', async () => {
-    const r = await putOnReused('/grow')
+    const r = await putOnReused('/grow', grows)
     if (r.final.type !== 'error') throw new Error(`expected an error, got ${r.final.type}`)
     expect(r.final.code).toBe('file')
     expect(r.final.message).toBe(
-      `The PUT to 127.0.0.1:${raw.port} was cut off before any response and was not sent again: its body file changed after the first attempt read it, so a second read would not send the same bytes`,
+      `The PUT to 127.0.0.1:${server.port} was cut off before any response and was not sent again: its body file changed after the first attempt read it, so a second read would not send the same bytes`,
     )
-    expect(cut.filter((p) => p === '/grow')).toHaveLength(1)
+    expect(server.cut.filter((p) => p === '/grow')).toHaveLength(1)
   })
 })

@@ -17,7 +17,7 @@ import type { ExchangeInit } from './exchange-types'
 import { prepareBody, prepareBodySync, wireHeaders, type PreparedBody } from './request-body'
 import { newMarks, type ExchangeMarks } from './timings'
 import { ResponseBody, type ResponseBodyOwner } from './response-body'
-import { SentRequest } from './sent-request'
+import { SentRequest, type SentShort } from './sent-request'
 import { awaitSocket, type SocketClaimant } from './socket-claim'
 import { dispatchOptions } from './wire-request'
 
@@ -172,7 +172,8 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
   }
 
   /** A piece of the request body went out: an upload that goes on is not a stall. */
-  onBodySent(): void {
+  onBodySent(chunk: unknown): void {
+    this.sent.wrote(chunk)
     this.timeouts.moved(this.now())
   }
 
@@ -180,7 +181,15 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     if (this.state === 'finished') return
     const t = (this.marks.sendEnd = this.now())
     this.timeouts.requestSent(t)
-    this.emit(this.sent.event(this.init.sid, this.marks.sendStart ?? t, t))
+    const e = this.sent.event(this.init.sid, this.marks.sendStart ?? t, t)
+    if (e) this.emit(e)
+  }
+
+  /** The attempt was answered or cut off before undici said its body was all written: its event says how far. */
+  private sentSoFar(why: SentShort): void {
+    const t = this.now()
+    const e = this.sent.eventSoFar(this.init.sid, this.marks.sendStart ?? t, t, why)
+    if (e) this.emit(e)
   }
 
   onResponseStarted(): void {
@@ -189,6 +198,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
     if (this.state === 'finished') return false
+    this.sentSoFar('answered')
     if (statusCode < 200) {
       // An interim response (103 Early Hints, 102 Processing): a marker, not the response. The exchange keeps
       // waiting; undici reads on to the final response by itself.
@@ -255,6 +265,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
   private failOrResend(err: Error): void {
     const next = this.state === 'finished' ? null : this.resendAfter(err)
     if (typeof next !== 'string') return this.fail(next ?? err)
+    this.sentSoFar('cut')
     this.resentNote = next
     this.state = 'waiting'
     this.abortFn = null

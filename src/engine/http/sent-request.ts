@@ -4,10 +4,19 @@ import { requestSentEvent } from './exchange-events'
 import { parseSentHeaders } from './http-headers'
 import { socketInfoOf, type SocketInfo } from './socket-claim'
 
+/** Why an attempt's event is made before undici said its body was all written. */
+export type SentShort = 'answered' | 'cut'
+
+const SHORT_WORDS: Record<SentShort, string> = { answered: 'Answered', cut: 'Cut off' }
+
 /**
  * What one attempt of an exchange put on the wire: the connection it was written to, its header block as
  * written and how many bytes it and the body took, and a note on how it was sent (a body's framing, a resend).
  * A resend (goaway-resend.ts) starts a new one; the note is all it carries over.
+ *
+ * undici says a request is sent only once its whole body is written: an attempt cut off while its body was going
+ * out, or answered before (a server may answer on the head alone), never hears it. Its event is made then instead,
+ * with the body bytes that were written, so every attempt whose head went out is on the timeline.
  */
 export class SentRequest {
   socket: Socket | undefined = undefined
@@ -20,6 +29,10 @@ export class SentRequest {
   resent = false
   /** What the connection had read when this request was written to it: the answers before this one. */
   private readBefore = 0
+  /** Body bytes undici has handed to the connection so far. */
+  private bodyWritten = 0
+  /** The attempt's request-sent event was made: it is made once. */
+  private reported = false
 
   /** The socket undici wrote the request to and the header block as written; returns what the socket says. */
   attach(socket: Socket | undefined, rawHeaders: string): SocketInfo {
@@ -36,8 +49,17 @@ export class SentRequest {
     return (this.socket?.bytesRead ?? 0) > this.readBefore
   }
 
-  /** The request-sent event for this attempt, sent between `start` and `t`. */
-  event(sid: string, start: number, t: number): RequestSentEvent {
+  /** A piece of the body was handed to the connection (undici 7 passes the piece; its types say its size). */
+  wrote(chunk: unknown): void {
+    if (typeof chunk === 'number') this.bodyWritten += chunk
+    else if (typeof chunk === 'string') this.bodyWritten += Buffer.byteLength(chunk)
+    else if (chunk instanceof Uint8Array) this.bodyWritten += chunk.byteLength
+  }
+
+  /** The request-sent event for this attempt, sent between `start` and `t`; null once it was made. */
+  event(sid: string, start: number, t: number): RequestSentEvent | null {
+    if (this.reported) return null
+    this.reported = true
     const e = requestSentEvent(
       sid,
       start,
@@ -50,6 +72,25 @@ export class SentRequest {
     )
     if (this.resent) e.resent = true
     return e
+  }
+
+  /**
+   * The event of an attempt whose head went out but whose body undici had not finished writing when it was
+   * answered or cut off; null when its head never went out or its event was made.
+   */
+  eventSoFar(sid: string, start: number, t: number, why: SentShort): RequestSentEvent | null {
+    if (this.info === null || this.reported) return null
+    const planned = this.bodyBytes
+    if (this.bodyWritten < planned) {
+      this.bodyBytes = this.bodyWritten
+      const written = this.bodyWritten.toLocaleString('en-US')
+      const short = `${SHORT_WORDS[why]} after ${written} of its ${planned.toLocaleString('en-US')} body bytes were written`
+      this.note = this.note ? `${short}; ${this.note}` : short
+    } else {
+      // A body of a length not known before sending (planned 0) is as long as what went out.
+      this.bodyBytes = Math.max(planned, this.bodyWritten)
+    }
+    return this.event(sid, start, t)
   }
 }
 
