@@ -8,7 +8,8 @@ import { arr, isObj, str, withQuery } from './plan'
  *   of the same name may change it (a value that is itself `{{ref}}` stays a reference, resolved as Postman
  *   resolves it); a path variable with no value is sent as written (`/:name`), as Postman does;
  * - query parameters that are only in `url.query` (Postman sends those; `raw` can lag behind) added;
- * - disabled query parameters kept beside the URL, switched off.
+ * - disabled query parameters kept beside the URL, switched off (and taken out of `raw`: Postman does not send
+ *   them).
  */
 
 export interface PostmanUrl {
@@ -55,6 +56,59 @@ function rawQueryPairs(url: string): Set<string> {
 }
 
 /**
+ * `raw` without the pairs of its query that `url.query` switches off: Postman sends `url.query`, so a row
+ * disabled there is not sent though `raw` still shows it. Each disabled row takes out one pair of the same name
+ * and value (by name alone when none has its value and no enabled row has that name); the rest stay as written.
+ */
+function withoutDisabled(raw: string, query: readonly QueryRow[]): string {
+  const off = query.filter((r) => !r.enabled && r.name !== '')
+  const q = raw.indexOf('?')
+  if (off.length === 0 || q === -1) return raw
+  const hashAt = raw.indexOf('#', q)
+  const end = hashAt === -1 ? raw.length : hashAt
+  const pieces = raw
+    .slice(q + 1, end)
+    .split('&')
+    .map((text) => {
+      const eq = text.indexOf('=')
+      return {
+        text,
+        name: decoded(eq === -1 ? text : text.slice(0, eq)),
+        value: eq === -1 ? null : text.slice(eq + 1),
+      }
+    })
+  const enabledNames = new Set(query.filter((r) => r.enabled).map((r) => r.name))
+  const gone = new Set<number>()
+  const find = (row: QueryRow, byValue: boolean): number =>
+    pieces.findIndex(
+      (p, i) =>
+        !gone.has(i) &&
+        p.name === row.name &&
+        (!byValue || (row.bare ? p.value === null : p.value === row.value)),
+    )
+  for (const row of off) {
+    let at = find(row, true)
+    if (at === -1 && !enabledNames.has(row.name)) at = find(row, false)
+    if (at !== -1) gone.add(at)
+  }
+  if (gone.size === 0) return raw
+  const kept = pieces
+    .filter((_, i) => !gone.has(i))
+    .map((p) => p.text)
+    .join('&')
+  return `${raw.slice(0, q)}${kept === '' ? '' : `?${kept}`}${raw.slice(end)}`
+}
+
+/** A query name decoded, or as written when it does not decode. */
+function decoded(name: string): string {
+  try {
+    return decodeURIComponent(name)
+  } catch {
+    return name
+  }
+}
+
+/**
  * A path variable's value as it goes into the path: `?` and `#` (and spaces) encoded, since here they would end
  * the path, as Postman's URL encoder encodes them in a path segment; `{{references}}` are kept as written.
  */
@@ -93,7 +147,9 @@ export function postmanUrl(v: unknown, text: Text, report: (line: string) => voi
     raw = text(`${protocol ? `${protocol}://` : ''}${host}${port ? `:${port}` : ''}${path ? `/${path}` : ''}`)
     raw = withQuery(raw, query)
   } else {
-    // Postman sends url.query; raw is only its display. Rows missing from raw are still sent.
+    // Postman sends url.query; raw is only its display. Rows missing from raw are still sent, rows
+    // switched off there are not.
+    raw = withoutDisabled(raw, query)
     const present = rawQueryPairs(raw)
     const missing = query.filter((q) => q.enabled && q.name !== '' && !present.has(q.name))
     if (missing.length > 0) raw = withQuery(raw, missing)
