@@ -2,7 +2,7 @@ import { appendFileSync } from 'node:fs'
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
-import { done, eventsOf, makeService, send, spec, writeTemp } from './helpers'
+import { done, eventsOf, makeService, send, sleep, spec, writeTemp } from './helpers'
 
 /**
  * A resend (after the server closed a reused connection, or a GOAWAY) builds the body again from the request: a
@@ -18,11 +18,14 @@ interface CuttingServer {
   port: number
   /** The paths of the requests closed unanswered on a reused connection, in order. */
   cut: string[]
+  /** The paths of the requests whose body it does not read (/hold…), in order. */
+  held: string[]
   close(): Promise<void>
 }
 
 async function startCuttingServer(onCut: (path: string) => void): Promise<CuttingServer> {
   const cut: string[] = []
+  const held: string[] = []
   const sockets = new Set<Socket>()
   const server: Server = createServer((socket) => {
     sockets.add(socket)
@@ -52,6 +55,12 @@ async function startCuttingServer(onCut: (path: string) => void): Promise<Cuttin
         const text = head.slice(0, end)
         head = ''
         const path = text.split(' ')[1] ?? '/'
+        if (path.startsWith('/hold')) {
+          // Takes the head and reads no more: the body fills the connection's buffers and waits.
+          socket.pause()
+          held.push(path)
+          return
+        }
         if (++heads > 1) {
           onCut(path)
           cut.push(path)
@@ -69,6 +78,7 @@ async function startCuttingServer(onCut: (path: string) => void): Promise<Cuttin
     url: `http://127.0.0.1:${port}`,
     port,
     cut,
+    held,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy()
@@ -98,10 +108,15 @@ describe('a resent request whose body is a file', () => {
     await server.close()
   })
 
-  /** A PUT of `file` on the connection a GET warmed (the server closes it as the PUT arrives). */
-  const putOnReused = async (path: string, file: string): Promise<Awaited<ReturnType<typeof send>>> => {
-    done(await send(service, spec(`${server.url}/warm`)))
-    return send(service, spec(`${server.url}${path}`, { method: 'PUT', body: { kind: 'file', path: file } }))
+  /** A PUT (or `method`) of `file` on the connection a GET warmed (the server closes it as the PUT arrives), `on` an engine. */
+  const putOnReused = async (
+    path: string,
+    file: string,
+    method = 'PUT',
+    on = service,
+  ): Promise<Awaited<ReturnType<typeof send>>> => {
+    done(await send(on, spec(`${server.url}/warm`)))
+    return send(on, spec(`${server.url}${path}`, { method, body: { kind: 'file', path: file } }))
   }
 
   it.each([
@@ -134,6 +149,19 @@ describe('a resent request whose body is a file', () => {
     }
   })
 
+  it('a POST cut while its body was going out is not sent again, and its timeline shows what was written', async () => {
+    // An engine of its own: after this failure the pool opened a new connection for the next PUT, not the warmed one.
+    const own = makeService()
+    const r = await putOnReused('/order', large, 'POST', own).finally(() => own.dispose())
+    if (r.final.type !== 'error') throw new Error(`expected an error, got ${r.final.type}`)
+    expect(r.final.message).toMatch(/the POST was not sent again: it is not idempotent/)
+    expect(server.cut.filter((p) => p === '/order')).toHaveLength(1)
+    const sent = eventsOf(r, 'request-sent')
+    expect(sent.map((s) => s.reused)).toEqual([true])
+    expect(sent[0]?.note).toMatch(/^Cut off after [\d,]+ of its 8,388,608 body bytes were written$/)
+    expect(sent[0]?.bodyBytes).toBeLessThan(8 * 1024 * 1024)
+  })
+
   it('is not sent again when the file changed after the first attempt read it, and the error says so', async () => {
     const r = await putOnReused('/grow', grows)
     if (r.final.type !== 'error') throw new Error(`expected an error, got ${r.final.type}`)
@@ -142,5 +170,31 @@ describe('a resent request whose body is a file', () => {
       `The PUT to 127.0.0.1:${server.port} was cut off before any response and was not sent again: its body file changed after the first attempt read it, so a second read would not send the same bytes`,
     )
     expect(server.cut.filter((p) => p === '/grow')).toHaveLength(1)
+  })
+
+  it('an upload cancelled while its body is going out shows what was written', async () => {
+    const huge = writeTemp('huge.bin', Buffer.alloc(48 * 1024 * 1024, 'b'))
+    // An engine of its own: the connection it cancels on is not one the other cases' pool counts on.
+    const own = makeService()
+    try {
+      const r = await own.invoke('http.send', {
+        request: spec(`${server.url}/hold`, { method: 'PUT', body: { kind: 'file', path: huge } }),
+      })
+      if (!r.ok) throw new Error(r.error.message)
+      const sid = r.value.sids[0] as string
+      // Bounded: the server has the head within 5 s; the body then stalls in the connection's buffers.
+      for (let i = 0; i < 100 && server.held.length === 0; i++) await sleep(50)
+      expect(server.held).toEqual(['/hold'])
+      await sleep(200)
+      await own.invoke('session.cancel', { sid })
+      const result = await own.http.waitFor(sid)
+      expect(result.final.type).toBe('cancelled')
+      const sent = eventsOf(result, 'request-sent')
+      expect(sent).toHaveLength(1)
+      expect(sent[0]?.note).toMatch(/^Cancelled after [\d,]+ of its 50,331,648 body bytes were written$/)
+      expect(sent[0]?.bodyBytes).toBeLessThan(48 * 1024 * 1024)
+    } finally {
+      await own.dispose()
+    }
   })
 })

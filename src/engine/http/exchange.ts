@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici'
 import type { HeaderList, TimelineEvent } from '../../shared/timeline'
 import { dispatchOn } from './agent-pool'
 import type { BodyWriter } from './body-store'
-import { connectionPhases, type ConnectionTiming } from './connector'
+import { connectionPhases } from './connector'
 import { pairHeaders, trailerList } from './http-headers'
 import { InformationalResponses } from './informational'
 import { pausedOn, type PausedReader } from './paused-parser-end'
@@ -79,8 +79,8 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     return this.init.sid
   }
 
-  private emit(event: TimelineEvent): void {
-    this.init.owner.exchangeEvent(this.init.context, event)
+  private emit(event: TimelineEvent | null): void {
+    if (event) this.init.owner.exchangeEvent(this.init.context, event)
   }
 
   /** Re-reads state after an await (TypeScript narrows it across the await otherwise). */
@@ -148,12 +148,9 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
 
   /** Called through the sendHeaders channel with the socket this exchange was written to. */
   attachSocket(socket: Socket | undefined, rawHeaders: string): void {
+    // The first request on a connection claims its DNS, connect and TLS phases.
     const { claimed } = this.sent.attach(socket, rawHeaders)
-    if (claimed) this.claimConnection(claimed)
-  }
-
-  private claimConnection(timing: ConnectionTiming): void {
-    for (const e of connectionPhases(this.init.sid, timing, this.marks)) this.emit(e)
+    if (claimed) for (const e of connectionPhases(this.init.sid, claimed, this.marks)) this.emit(e)
   }
 
   // ---- undici's dispatch handler interface. The exchange is its own handler: undici calls these as
@@ -181,15 +178,13 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     if (this.state === 'finished') return
     const t = (this.marks.sendEnd = this.now())
     this.timeouts.requestSent(t)
-    const e = this.sent.event(this.init.sid, this.marks.sendStart ?? t, t)
-    if (e) this.emit(e)
+    this.emit(this.sent.event(this.init.sid, this.marks.sendStart ?? t, t))
   }
 
-  /** The attempt was answered or cut off before undici said its body was all written: its event says how far. */
+  /** The attempt ended, or was answered, before undici said its body was all written: its event says how far. */
   private sentSoFar(why: SentShort): void {
     const t = this.now()
-    const e = this.sent.eventSoFar(this.init.sid, this.marks.sendStart ?? t, t, why)
-    if (e) this.emit(e)
+    this.emit(this.sent.eventSoFar(this.init.sid, this.marks.sendStart ?? t, t, why))
   }
 
   onResponseStarted(): void {
@@ -382,18 +377,19 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
       host: this.init.url.host,
       requestHeaders: this.init.headers,
     })
-    const partial = this.stopShort()
+    const partial = this.stopShort('cut')
     reportFailure(this.init, this.marks, this.now(), err, partial)
   }
 
   private finishCancelled(): void {
     if (this.state === 'finished') return
-    const partial = this.stopShort()
+    const partial = this.stopShort('cancelled')
     reportCancelled(this.init, this.marks, this.now(), partial)
   }
 
-  /** Ended before the response was complete: nothing is timed any more; returns the partial body's bytes, let go. */
-  private stopShort(): number {
+  /** Ended short (`why`): what was sent is told, nothing is timed any more; returns the partial body's bytes. */
+  private stopShort(why: SentShort): number {
+    this.sentSoFar(why)
     this.state = 'finished'
     this.timeouts.stop()
     this.informational?.finish()

@@ -5,9 +5,13 @@ import { parseSentHeaders } from './http-headers'
 import { socketInfoOf, type SocketInfo } from './socket-claim'
 
 /** Why an attempt's event is made before undici said its body was all written. */
-export type SentShort = 'answered' | 'cut'
+export type SentShort = 'answered' | 'cut' | 'cancelled'
 
-const SHORT_WORDS: Record<SentShort, string> = { answered: 'Answered', cut: 'Cut off' }
+const SHORT_WORDS: Record<SentShort, string> = {
+  answered: 'Answered',
+  cut: 'Cut off',
+  cancelled: 'Cancelled',
+}
 
 /**
  * What one attempt of an exchange put on the wire: the connection it was written to, its header block as
@@ -76,7 +80,7 @@ export class SentRequest {
 
   /**
    * The event of an attempt whose head went out but whose body undici had not finished writing when it was
-   * answered or cut off; null when its head never went out or its event was made.
+   * answered, cut off or cancelled; null when its head never went out or its event was made.
    */
   eventSoFar(sid: string, start: number, t: number, why: SentShort): RequestSentEvent | null {
     if (this.info === null || this.reported) return null
