@@ -18,6 +18,13 @@ if (!process.env['FLIGHTDECK_E2E_CONFIG_HOME']) {
 }
 
 /**
+ * Where traces, failure screenshots and a test's own files go: FLIGHTDECK_E2E_OUTPUT when set, so two people (or
+ * two engineers' runs on one checkout) do not empty each other's, else test-results/ (CI, `npm run test:e2e`).
+ * Playwright empties each project's folder when it runs that project.
+ */
+const OUTPUT = process.env['FLIGHTDECK_E2E_OUTPUT'] || 'test-results'
+
+/**
  * Specs that measure the page's own time and want the machine to themselves: frames painted while a request is
  * held, main-thread tasks' CPU time while a 5,000-type schema loads, bars' widths against their times, 2,000
  * requests at a concurrency of 200. `npm run test:e2e` runs them last, one at a time (`--project=alone
@@ -45,13 +52,13 @@ export default defineConfig({
   // Each project keeps its own artifacts: Playwright empties the output folder of the projects it runs, and the
   // alone run must not delete the traces of a shared spec that failed before it.
   projects: [
-    { name: 'shared', testIgnore: ALONE, outputDir: 'test-results/shared' },
-    { name: 'alone', testMatch: ALONE, outputDir: 'test-results/alone' },
+    { name: 'shared', testIgnore: ALONE, outputDir: `${OUTPUT}/shared` },
+    { name: 'alone', testMatch: ALONE, outputDir: `${OUTPUT}/alone` },
   ],
   forbidOnly: !!process.env['CI'],
   retries: 0,
   reporter: [['list']],
-  outputDir: 'test-results',
+  outputDir: OUTPUT,
   use: {
     headless: true,
     viewport: { width: 1280, height: 800 },

@@ -47,7 +47,8 @@ test('an untyped file part shows the type its name says and arrives with it', as
   await page.getByLabel('Part 1 file path').fill(join(dir, 'receipt.csv'))
   await expect(type).toHaveAttribute('placeholder', 'text/csv')
   await expect(type).toHaveValue('')
-  await page.screenshot({ path: '.flightdeck-tmp/B/multipart-file-type.png' })
+  // Into this test's own output folder (kept after the run), not another spec's or engineer's.
+  await page.screenshot({ path: test.info().outputPath('multipart-file-type.png') })
   const before = server.requests.length
   await page.getByRole('button', { name: 'Send', exact: true }).click()
   await expect.poll(() => server.requests.length).toBeGreaterThan(before)
