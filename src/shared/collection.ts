@@ -1,6 +1,5 @@
 import { z } from 'zod'
-import { GRAPHQL_ACCEPT } from './graphql'
-import { graphqlPostSpec, savedGraphqlSchema } from './graphql-saved'
+import { graphqlRequestSpec, savedGraphqlSchema } from './graphql-saved'
 import { grpcRequestSchema } from './grpc-request'
 import { followOptionsSchema, longPollOptionsSchema } from './job-options'
 import { savedMqttSchema } from './mqtt'
@@ -343,7 +342,7 @@ export function savedToSpec(req: SavedRequest): {
   body: SavedRequest['body']
   options: SavedRequest['options']
 } {
-  // A GraphQL request runs as the POST of its parameters.
-  if (req.kind === 'graphql' && req.graphql) return graphqlPostSpec(req, req.graphql, GRAPHQL_ACCEPT)
+  // A GraphQL request as its transport carries it: a POST of its parameters, or a GET as saved.
+  if (req.kind === 'graphql' && req.graphql) return graphqlRequestSpec(req, req.graphql)
   return { method: req.method, url: req.url, headers: req.headers, body: req.body, options: req.options }
 }

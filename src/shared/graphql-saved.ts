@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { GRAPHQL_TRANSPORTS } from './graphql'
+import { GRAPHQL_ACCEPT, GRAPHQL_TRANSPORTS } from './graphql'
 import type { KeyValue, RequestSpec } from './request'
 import { lazySchema } from './lazy-schema'
 
@@ -59,4 +59,30 @@ export function graphqlPostSpec(
     body: { kind: 'json', text: `{${parts.join(',')}}` },
     options: req.options,
   }
+}
+
+/**
+ * A saved GraphQL request as the request that carries it, its `{{variables}}` unresolved: a query or mutation
+ * the POST of its parameters, or the GET of them when saved so (its query string is put together once they are
+ * resolved, engine/graphql/graphql-get-step.ts: the URL here is the endpoint's); over SSE that POST asking for
+ * `text/event-stream`; over `sse-single` the POST of its reserved stream (the engine puts the operation in it);
+ * over a WebSocket the GET of the upgrade.
+ */
+export function graphqlRequestSpec(
+  req: { method: string; url: string; headers: KeyValue[]; options: RequestSpec['options'] },
+  g: SavedGraphql,
+): RequestSpec {
+  const transport = g.transport ?? 'http'
+  const bare = (method: string): RequestSpec => ({
+    method,
+    url: req.url,
+    headers: req.headers,
+    body: { kind: 'none' },
+    options: req.options,
+  })
+  if (transport === 'http' && req.method.trim().toUpperCase() === 'GET')
+    return { ...graphqlPostSpec(req, g, GRAPHQL_ACCEPT), method: 'GET', body: { kind: 'none' } }
+  if (transport === 'http') return graphqlPostSpec(req, g, GRAPHQL_ACCEPT)
+  if (transport === 'sse') return graphqlPostSpec(req, g, 'text/event-stream')
+  return bare(transport === 'sse-single' ? 'POST' : 'GET')
 }

@@ -1,8 +1,7 @@
 import type { SavedRequest } from '../../shared/collection'
 import type { Assertion } from '../../shared/run-spec'
 import { runAssertions, type AssertionResult, type ResponseView } from '../runner/checks'
-import { GRAPHQL_ACCEPT } from '../../shared/graphql'
-import { graphqlPostSpec } from '../../shared/graphql-saved'
+import { graphqlRequestSpec } from '../../shared/graphql-saved'
 import type { RequestSpec } from '../../shared/request'
 import { fail, ok, type Result } from '../../shared/result'
 import type { GraphqlGetStepFields } from './graphql-get-step'
@@ -30,47 +29,35 @@ export function graphqlStep(
   const transport = g.transport ?? 'http'
   if (!jsonObjectOrLater(g.variables))
     return fail('invalid_request', `${where}: the GraphQL variables are not a JSON object`)
+  // The request as savedToSpec gives it, true to the transport and method saved.
+  const request = graphqlRequestSpec(req, g)
   if (transport === 'http' && req.method.trim().toUpperCase() === 'GET') {
     // The URL is put together at the step's start, from the query and variables resolved as texts.
-    const request = graphqlPostSpec(req, g, GRAPHQL_ACCEPT)
     return ok({
       kind: 'http',
-      request: { ...request, method: 'GET', body: { kind: 'none' } },
+      request,
       get: g.operationName?.trim() ? { operationName: g.operationName.trim() } : {},
       texts: [g.query, g.variables?.trim() ?? ''],
     })
   }
-  if (transport === 'http') return ok({ kind: 'http', request: graphqlPostSpec(req, g, GRAPHQL_ACCEPT) })
+  if (transport === 'http') return ok({ kind: 'http', request })
   // An SSE step; `graphql` says its events are results, for the checks on their content.
   if (transport === 'sse')
     return ok({
       kind: 'sse',
-      request: graphqlPostSpec(req, g, 'text/event-stream'),
+      request,
       graphql: { transport: 'sse' },
     })
   // Single connection mode: the engine's reserved stream (a PUT, a GET, the operation's POST), one per step.
   if (transport === 'sse-single')
     return ok({
       kind: 'graphql',
-      request: {
-        method: 'POST',
-        url: req.url,
-        headers: req.headers,
-        body: { kind: 'none' },
-        options: req.options,
-      },
+      request,
       graphql: { transport, ...(g.operationName?.trim() ? { operationName: g.operationName.trim() } : {}) },
       texts: [g.query, g.variables?.trim() ?? ''],
     })
   if (!jsonObjectOrLater(g.connectionParams))
     return fail('invalid_request', `${where}: the GraphQL connection params are not a JSON object`)
-  const request: RequestSpec = {
-    method: 'GET',
-    url: req.url,
-    headers: req.headers,
-    body: { kind: 'none' },
-    options: req.options,
-  }
   return ok({
     kind: 'graphql',
     request,
