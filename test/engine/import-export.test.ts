@@ -173,7 +173,9 @@ describe('import', () => {
     expect((await request('live-updates.yaml')).kind).toBe('ws')
     expect((await request('subscribe.yaml')).body.kind).toBe('form')
     const u = report.unmapped.join('\n')
-    expect(u).toContain('Insomnia template tag kept as text')
+    // `{% now 'millis', '' %}` in the hourly forecast's URL is Flightdeck's milliseconds timestamp.
+    expect(u).not.toContain('Insomnia template tag kept as text')
+    expect((await request('forecasts/hourly-forecast.yaml')).url).toContain('?ts={{$timestampMs}}')
     expect(u).toContain('cookie_jar "Default Jar": not imported')
     expect(u).toContain('api_spec: not imported')
   })
