@@ -1,10 +1,15 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { openShop, sendForNotSent, shoot, startShop, type UsersEyeShop } from './users-eye-steps'
+import { startBuiltWebHost } from './web-host'
 
 /**
  * A new user's fifth pass, on the composer's height: an OAuth 2.0 form is reachable and in sight in a short
  * window, a send's error does not push the compact composer's table out of sight, and an MQTT or Socket.IO
- * request's Connection fields leave no blank band under them. Screenshots, light and dark at 1024×700 and
+ * request's Connection fields leave no blank band under them; the toolbar tells two collections of one name apart,
+ * and the runner's Data file box says a name holding a zero-width space again with its escape. Screenshots, light and dark at 1024×700 and
  * 1440×900, go to .flightdeck-tmp/U/.
  */
 
@@ -141,4 +146,46 @@ test('MQTT and Socket.IO Connection fields leave no blank band under them, at 14
   // Its other parts keep the floor.
   await composer(page).getByRole('tab', { name: 'Acks' }).click()
   await expect.poll(async () => (await composerFit(page)).pane).toBe(210)
+})
+
+test("the toolbar tells two collections of one name apart; the runner's Data file says a hidden character", async ({
+  page,
+}) => {
+  const work = mkdtempSync(join(tmpdir(), 'fd-e2e-users-eye-5-twins-'))
+  const dirs = ['june', 'july'].map((month) => {
+    const dir = join(work, month, 'shop')
+    mkdirSync(join(dir, 'orders'), { recursive: true })
+    writeFileSync(join(dir, 'collection.yaml'), 'flightdeck: 1\nname: Shop\n')
+    writeFileSync(join(dir, 'orders', 'list.yaml'), `name: List\nmethod: GET\nurl: ${shop.base}/orders\n`)
+    return dir
+  })
+  const host = await startBuiltWebHost(15_000, { args: dirs.flatMap((d) => ['--collections', d]) })
+  try {
+    await page.setViewportSize({ width: 1024, height: 700 })
+    await page.goto(host.url)
+    const toolbar = page.getByRole('banner')
+    const sidebar = page.getByRole('complementary', { name: 'Collections' })
+    for (const month of ['july', 'june']) {
+      await sidebar
+        .getByRole('region', { name: `Shop (${month}/shop)` })
+        .locator('.collection-name')
+        .click()
+      await expect(toolbar.locator('.collection-label')).toHaveText(`Shop${month}/shop`)
+      // Whole: the shared name gives way first.
+      const twin = toolbar.locator('.collection-label-twin')
+      await expect(twin).toBeInViewport({ ratio: 1 })
+      expect(await twin.evaluate((el) => el.scrollWidth - el.clientWidth), `${month}/shop cut`).toBe(0)
+    }
+    const june = sidebar.getByRole('region', { name: 'Shop (june/shop)' })
+    await june.getByRole('treeitem', { name: 'orders', exact: true }).hover()
+    await june.getByRole('button', { name: 'Run orders', exact: true }).click()
+    const runner = page.getByRole('region', { name: 'Runner' })
+    await runner.getByRole('textbox', { name: 'Data file' }).fill('rows\u200b.csv')
+    // The box draws the zero-width space as nothing: below it the name is said with it as its escape.
+    await expect(runner.getByRole('note')).toContainText('rows\\u200b.csv')
+    await shoot(page, 'twins-and-data-file')
+  } finally {
+    await host.stop()
+    rmSync(work, { recursive: true, force: true })
+  }
 })

@@ -1,4 +1,7 @@
-import { bidiVisible, hasBidiControl } from './VisibleControls'
+import { bidiVisible, hasBidiControl, VisibleLine } from './VisibleControls'
+
+/** A line break a one-line box draws as a space or as nothing (a pasted U+2028). */
+const LINE_BREAK = /[\n\r\u2028\u2029]/
 
 /** A row of a name/value table; a secret's value is never said again (it stays behind its mask). */
 interface NamedValue {
@@ -29,13 +32,22 @@ export function BidiNote({ label, rows }: { label: string; rows: readonly NamedV
   )
 }
 
-/** One text box's value said again below it with its controls as escapes, when it holds any. */
+/**
+ * One text box's value said again below it, as the app's other text shows it (each control a marked escape, a
+ * line break ⏎), when it holds any.
+ */
 export function BidiFieldNote({ label, text }: { label: string; text: string }) {
-  if (!hasBidiControl(text)) return null
+  const controls = hasBidiControl(text)
+  const breaks = LINE_BREAK.test(text)
+  if (!controls && !breaks) return null
+  const what = controls
+    ? breaks
+      ? 'a line break and a bidirectional control or a character drawn as nothing'
+      : 'a bidirectional control or a character drawn as nothing'
+    : 'a line break'
   return (
     <p className="field-warning" role="note">
-      {label} holds a bidirectional control or a character drawn as nothing, which the box shows other than it
-      is: {bidiVisible(text)}
+      {label} holds {what}, which the box shows other than it is: <VisibleLine text={text} />
     </p>
   )
 }

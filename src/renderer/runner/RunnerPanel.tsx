@@ -3,6 +3,7 @@ import { formatMs } from '../../shared/format'
 import { FactList } from '../details/FactList'
 import { LabeledNumber } from '../app/NumberField'
 import { bidiVisible, VisibleControls, VisibleLine } from '../app/VisibleControls'
+import { BidiFieldNote } from '../app/BidiNote'
 import { useAppStore } from '../store/store-context'
 import { Histogram, Throughput } from './RunCharts'
 import type { Pacing } from './runner-slice'
@@ -154,6 +155,7 @@ function RunConfigForm() {
           onChange={(e) => set({ dataFile: e.target.value })}
         />
       </label>
+      <BidiFieldNote label="The data file's name" text={c.dataFile} />
       <label>
         Environment
         <select aria-label="Run environment" value={c.env} onChange={(e) => set({ env: e.target.value })}>
