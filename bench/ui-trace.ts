@@ -191,8 +191,11 @@ export interface TaskSummary {
   events: [string, number][]
   /** Forced layouts / style recalcs inside the task, with the JS frame that forced them. */
   forced: string[]
-  /** JS self time by function from the CPU profile's samples in the task (ms, approximate). */
-  functions: [string, number][]
+  /**
+   * JS self time by function: the task's script CPU (ms) shared by its JS samples (one every ~0.2 ms), and the
+   * samples. A function under a few samples is within the sampling's noise.
+   */
+  functions: [string, number, number][]
 }
 
 /**
@@ -255,14 +258,20 @@ export function longestTasks(
       const first = stackTrace?.[0]
       if (first) forced.push(`${e.name} ${(cost(e) / 1000).toFixed(1)} ms by ${frameText(first)}`)
     }
+    // JS self time by function: the task's script CPU split by the share of its JS samples each leaf has. Not
+    // the wall time from each sample to the next: a sample taken just before the thread waits for a core (or
+    // sits in native work the profiler does not sample) took that whole wait, and under load the longest tasks
+    // credited a function with several times the CPU their script had.
     const fns = new Map<string, number>()
-    const inTask = samples.filter((s) => s.ts >= start && s.ts < end)
-    for (let i = 0; i < inTask.length; i++) {
-      const s = inTask[i] as Sample
-      const next = inTask[i + 1]?.ts ?? Math.min(end, s.ts + 200)
+    let jsSamples = 0
+    for (const s of samples) {
+      if (s.ts < start || s.ts >= end) continue
       const leaf = s.frames[0]
-      if (leaf) fns.set(leaf, (fns.get(leaf) ?? 0) + (next - s.ts) / 1000)
+      if (!leaf || leaf.startsWith('(garbage collector)')) continue
+      fns.set(leaf, (fns.get(leaf) ?? 0) + 1)
+      jsSamples++
     }
+    const scriptMs = (parts.script ?? 0) > 0 ? (parts.script as number) : 0
     const round = (ms: number): number => Math.round(ms * 10) / 10
     return {
       at: Math.round((start - t0) / 1000),
@@ -277,7 +286,7 @@ export function longestTasks(
       functions: [...fns]
         .sort((a, b) => b[1] - a[1])
         .slice(0, 8)
-        .map(([k, v]) => [k, round(v)]),
+        .map(([k, n]) => [k, round((scriptMs * n) / jsSamples), n]),
     }
   })
 }
@@ -294,7 +303,8 @@ export function formatTasks(tasks: readonly TaskSummary[]): string {
     lines.push(`task at +${t.at} ms: ${t.cpuMs} ms CPU, ${t.wallMs} ms wall (${parts})`)
     lines.push(`  events: ${t.events.map(([k, v]) => `${k} ${v}`).join('; ')}`)
     if (t.forced.length > 0) lines.push(`  forced: ${t.forced.join('; ')}`)
-    if (t.functions.length > 0) lines.push(`  js: ${t.functions.map(([k, v]) => `${k} ${v}`).join('; ')}`)
+    if (t.functions.length > 0)
+      lines.push(`  js (by samples): ${t.functions.map(([k, v, n]) => `${k} ${v} (${n})`).join('; ')}`)
   }
   return lines.join('\n')
 }
