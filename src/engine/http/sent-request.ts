@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net'
 import type { HeaderList, RequestSentEvent, TimelineEvent } from '../../shared/timeline'
 import { requestSentEvent } from './exchange-events'
+import { sentOverH2 } from './h2-connection-headers'
 import { parseSentHeaders } from './http-headers'
 import { socketInfoOf, type SocketInfo } from './socket-claim'
 
@@ -45,6 +46,11 @@ export class SentRequest {
     const info = (this.info = socketInfoOf(socket))
     this.headersBytes = Buffer.byteLength(rawHeaders) + 2
     this.headers = parseSentHeaders(rawHeaders, info.protocol)
+    if (info.protocol === 'h2') {
+      const sent = sentOverH2(this.headers)
+      this.headers = sent.headers
+      if (sent.note) this.note = this.note ? `${this.note}; ${sent.note}` : sent.note
+    }
     return info
   }
 

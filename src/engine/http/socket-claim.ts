@@ -3,6 +3,7 @@ import type { Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import type { HttpProtocol } from '../../shared/timeline'
 import { timingOf, type ConnectionTiming } from './connector'
+import { guardConnectionHeaders } from './h2-connection-headers'
 
 /**
  * Which socket a request went out on, told by undici's `sendHeaders` diagnostics channel, and what the request
@@ -31,6 +32,8 @@ subscribe('undici:client:sendHeaders', (message) => {
   const claimant = pendingClaim
   pendingClaim = null
   const m = message as { socket?: Socket; headers?: string }
+  // Published just before undici hands an HTTP/2 request's headers to its session: guarded here, before that.
+  guardConnectionHeaders(m.socket)
   claimant?.attachSocket(m.socket, typeof m.headers === 'string' ? m.headers : '')
 })
 
