@@ -10,6 +10,7 @@ import { resolveAssertions } from './assertion-templates'
 import { webhookValues, type WebhookValues } from '../webhooks/webhook-values'
 import type { WebhookInbox } from '../webhooks/webhook-inbox'
 import type { RequestSpec } from '../../shared/request'
+import type { AuthSpec } from '../../shared/collection'
 import type { StreamEngine } from '../streams/stream-engine'
 import { runStreamStep, type StreamStepInput } from './stream-step'
 import { failed, NOTHING, result, type InternalOptions, type RunStep, type StepRun } from './run-step'
@@ -66,6 +67,23 @@ async function messagingHooks(
   return step.kind === 'mqtt'
     ? m.mqttStepHooks(streams, spec, step.mqtt ?? { subscriptions: [], publishes: [] })
     : m.socketIoStepHooks(streams, spec, step.socketio ?? { listen: [], emits: [] })
+}
+
+/**
+ * An MQTT step whose OAuth 2.0 auth sends its token in the query, which a CONNECT does not have (and that takes
+ * the token: the request has no password of its own): its refusal, given before the token endpoint is asked for
+ * a token that could not be sent, or null.
+ */
+async function mqttQueryTokenRefusal(
+  step: RunStep,
+  auth: AuthSpec,
+): Promise<Extract<Result<never>, { ok: false }> | null> {
+  if (step.kind !== 'mqtt' || auth.type !== 'oauth2' || auth.tokenIn !== 'query') return null
+  const { mqttTakesToken } = await import('../mqtt/messaging-connect')
+  if (!mqttTakesToken(step.mqtt?.options)) return null
+  const { mqttTokenInQuery } = await import('../mqtt/messaging-token')
+  const refused = mqttTokenInQuery()
+  return refused.ok ? null : refused
 }
 
 /**
@@ -195,6 +213,11 @@ async function resolveAndRun(
   ) {
     if (!options.streams) {
       const error = { code: 'unsupported', message: 'This run cannot open SSE, WebSocket or gRPC sessions' }
+      return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
+    }
+    const noQuery = await mqttQueryTokenRefusal(own ? withMessagingTexts(step, messages) : step, auth)
+    if (noQuery !== null) {
+      const error = { code: noQuery.error.code, message: noQuery.error.message }
       return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
     }
     if (pacer.paced) await pacer.next()
