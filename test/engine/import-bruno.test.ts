@@ -96,11 +96,14 @@ describe('Bruno (.bru folders)', () => {
   })
 
   it('a run of the imported collection sends what Bruno sends, the token flowing from the login', async () => {
+    // Bruno reads @file(receipt.txt) from its collection folder; the import re-points it there.
+    writeFileSync(join(src, 'receipt.txt'), 'paid 12.50')
     const r = await runImport({ file: join(src, 'bruno.json') }, 'auto', dir, service.collections.secrets)
     if (!r.ok) throw new Error(r.error.message)
-    writeFileSync(join(dir, 'receipt.txt'), 'paid 12.50')
     const opened = await service.invoke('collection.open', { dir, create: false })
     if (!opened.ok) throw new Error(opened.error.message)
+    const allowed = await service.invoke('files.allow', { folder: src })
+    if (!allowed.ok) throw new Error(allowed.error.message)
     const run = await runToEnd(service, dir, '', 'local')
     // The two requests with scripts run them (Bruno's bru/res/test in the sandbox) and pass.
     expect(run.finished?.stats).toMatchObject({ passed: 4, failed: 0 })

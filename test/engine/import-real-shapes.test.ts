@@ -1,6 +1,6 @@
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { basename, join } from 'node:path'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { runImport } from '../../src/engine/importers/index'
 import { MemorySecretStore } from '../../src/engine/secrets/secret-store'
 import {
@@ -148,14 +148,23 @@ describe('Bruno and OpenCollection: a form-data part with several files', () => 
     const unmapped = fixture.endsWith('.yml')
       ? await importFixture(fixture)
       : await importBrunoFolder(fixture)
-    // Bruno reads them from its collection's folder; the import does not copy them, and says so.
+    // Bruno reads them from its collection's folder. A bundled file has none here: the import says so. A folder
+    // import re-points them to the folder it read (files/ below it, beside the import target here).
+    const files = fixture.endsWith('.yml') ? join(t.dir, 'files') : join(`${t.dir}-src`, 'files')
     expect(unmapped).toContainEqual(
       expect.stringContaining(
-        `part "scans" reads "files/a.txt" and 1 more relative to the Bruno collection's folder; the imported request reads them from the collection folder it is imported into: copy them there`,
+        fixture.endsWith('.yml')
+          ? `part "scans" reads "files/a.txt" and 1 more relative to the Bruno collection's folder; the imported request reads them from the collection folder it is imported into: copy them there`
+          : `Upload receipts: file "files/a.txt" and 2 more re-pointed to the Bruno collection's copy ("../${basename(t.dir)}-src/files/a.txt"); 3 not found there`,
       ),
     )
-    mkdirSync(join(t.dir, 'files'))
-    for (const f of ['a', 'b']) writeFileSync(join(t.dir, 'files', `${f}.txt`), `scan ${f}`)
+    mkdirSync(files, { recursive: true })
+    onTestFinished(() => rmSync(`${t.dir}-src`, { recursive: true, force: true }))
+    for (const f of ['a', 'b']) writeFileSync(join(files, `${f}.txt`), `scan ${f}`)
+    if (!fixture.endsWith('.yml')) {
+      const allowed = await t.service.invoke('files.allow', { folder: `${t.dir}-src` })
+      if (!allowed.ok) throw new Error(allowed.error.message)
+    }
     const sent = await sendSaved(t.service, t.stub, t.dir, 'upload-receipts.yaml')
     expect(partsOf(sent.body, String(sent.headers['content-type']))).toEqual([
       ['store', '', '', 'Corner Cafe'],

@@ -39,9 +39,13 @@ function part(p: BruPair, u: string[], where: string): MultipartPart[] {
   return paths.map((path) => ({ kind: 'file', name: p.name, path: path.trim(), ...type, enabled: p.enabled }))
 }
 
+/** What the note on relative file paths says; a folder import re-points them (repoint-files.ts) instead. */
+export const RELATIVE_FILES_NOTE = "relative to the Bruno collection's folder; the imported request reads"
+
 /**
  * Bruno reads a relative file path from its collection folder; the imported request reads it from the folder
- * the collection is imported into, where the file is not copied: said, naming the first.
+ * the collection is imported into, where the file is not copied: said, naming the first. (An import of the
+ * folder itself re-points them, and this note is taken back.)
  */
 export function noteRelativeFiles(paths: readonly string[], what: string, u: string[], where: string): void {
   const relative = paths
@@ -50,7 +54,7 @@ export function noteRelativeFiles(paths: readonly string[], what: string, u: str
   if (relative.length === 0) return
   const more = relative.length > 1 ? ` and ${relative.length - 1} more` : ''
   u.push(
-    `${where}: ${what} reads ${JSON.stringify(relative[0]?.slice(0, 120))}${more} relative to the Bruno collection's folder; the imported request reads ${relative.length > 1 ? 'them' : 'it'} from the collection folder it is imported into: copy ${relative.length > 1 ? 'them' : 'it'} there (or give a full path)`,
+    `${where}: ${what} reads ${JSON.stringify(relative[0]?.slice(0, 120))}${more} ${RELATIVE_FILES_NOTE} ${relative.length > 1 ? 'them' : 'it'} from the collection folder it is imported into: copy ${relative.length > 1 ? 'them' : 'it'} there (or give a full path)`,
   )
 }
 

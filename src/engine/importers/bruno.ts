@@ -235,5 +235,6 @@ export async function importBrunoFolder(dir: string): Promise<ImportPlan> {
     }
     plan.environments.push({ name, variables: vars })
   }
+  plan.sourceDir = dir
   return plan
 }

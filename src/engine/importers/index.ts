@@ -20,6 +20,7 @@ import { planInWorker } from './plan-in-worker'
 import { importOpenCollection, isOpenCollection } from './opencollection'
 import { importYaak, isYaakExport } from './yaak'
 import { emptyPlan, ImportError, ImportTooLarge, isObj, type ImportPlan } from './plan'
+import { repointFiles } from './repoint-files'
 import { writePlan } from './write-plan'
 import {
   importPostmanCollection,
@@ -157,6 +158,7 @@ export async function runImport(
       return fail('invalid_request', 'Give a file or the text to import')
     // The worker refuses a plan over MAX_IMPORT_ITEMS (ImportTooLarge) before it is sent here.
     const { format: detected, plan } = await planInWorker(source, format)
+    if (plan.sourceDir !== undefined) await repointFiles(plan, plan.sourceDir, into)
     return await writePlan(plan, detected, into, secrets, curlFolder)
   } catch (e) {
     if (e instanceof ImportTooLarge) return fail('too_large', e.message)

@@ -323,5 +323,6 @@ export async function importOpenCollectionFolder(dir: string): Promise<ImportPla
   if (count.files > MAX_FILES) u.push(`more than ${MAX_FILES} files: the rest were not read`)
   const plan = importOpenCollection(bundled)
   plan.unmapped.unshift(...u)
+  plan.sourceDir = dir
   return plan
 }

@@ -47,6 +47,8 @@ export interface ImportPlan {
    * folder; a request's `file` body naming that path reads it (write-plan.ts puts the folder before it).
    */
   files?: PlanFile[]
+  /** The Bruno collection folder a folder import read: its relative file paths are re-pointed from it. */
+  sourceDir?: string
 }
 
 export interface PlanFile {
