@@ -1,6 +1,6 @@
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { dirname, join } from 'node:path'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { runImport } from '../../src/engine/importers/index'
 import { MemorySecretStore } from '../../src/engine/secrets/secret-store'
 import type { ImportReport } from '../../src/shared/collection-schemas'
@@ -36,10 +36,18 @@ async function importFixture(name: string): Promise<ImportReport> {
   return report
 }
 
-/** A Bruno fixture folder copied beside the target with the stub's address in it, then imported. */
-async function importBruno(name: string): Promise<ImportReport> {
+/**
+ * A Bruno fixture folder copied beside the target with the stub's address in it, then imported. `files` are
+ * written into the copy first (Bruno reads them from there; the import re-points them), which is then kept,
+ * and allowed, until the test ends.
+ */
+async function importBruno(name: string, files: Record<string, string> = {}): Promise<ImportReport> {
   const src = `${t.dir}-src`
   cpSync(fixturePath(name), src, { recursive: true })
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(src, path)), { recursive: true })
+    writeFileSync(join(src, path), text)
+  }
   const walk = (d: string): void => {
     for (const n of readdirSync(d)) {
       const p = join(d, n)
@@ -49,9 +57,14 @@ async function importBruno(name: string): Promise<ImportReport> {
   }
   walk(src)
   const r = await runImport({ file: src }, 'auto', t.dir, new MemorySecretStore())
-  rmSync(src, { recursive: true, force: true })
+  if (Object.keys(files).length === 0) rmSync(src, { recursive: true, force: true })
+  else onTestFinished(() => rmSync(src, { recursive: true, force: true }))
   if (!r.ok) throw new Error(r.error.message)
   await open()
+  if (Object.keys(files).length > 0) {
+    const allowed = await t.service.invoke('files.allow', { folder: src })
+    if (!allowed.ok) throw new Error(allowed.error.message)
+  }
   return r.value
 }
 
@@ -246,9 +259,7 @@ describe('Bruno request variables', () => {
 
 describe('a Bruno file body', () => {
   it('the selected file is the body, with its @contentType; meta tags in a [ list ] do not stop the file being read', async () => {
-    const report = await importBruno('bruno-v2')
-    mkdirSync(join(t.dir, 'scans'))
-    writeFileSync(join(t.dir, 'scans', 'receipt.json'), '{"total": 4.5}\n')
+    const report = await importBruno('bruno-v2', { 'scans/receipt.json': '{"total": 4.5}\n' })
     const got = await sendSaved(t.service, t.stub, t.dir, 'upload-scan.yaml')
     expect(got.method).toBe('PUT')
     expect(got.headers['content-type']).toBe('application/json')
