@@ -10,7 +10,7 @@ import { startBuiltWebHost } from './web-host'
  * A colleague's collection opened on a machine where its secret `token` has no value: the app sends the request
  * (the server sees `Bearer ` and answers 401) and the details say why beside the status, with the way to the
  * environment's variables where the value is set. Readable at 1024 px wide, light and dark (screenshots into
- * .flightdeck-tmp/A/). Through the browser host in Chromium.
+ * the test's output folder). Through the browser host in Chromium.
  */
 
 let api: Server
@@ -104,13 +104,13 @@ test('a request sent with an empty secret says so beside its 401, and leads to w
     await expect(notice).toBeVisible()
     expect(await whole()).toBe(true)
     await page.mouse.move(1, 1)
-    await page.screenshot({ path: '.flightdeck-tmp/A/empty-secret-right.png' })
+    await page.screenshot({ path: test.info().outputPath('empty-secret-right.png') })
     await page.getByRole('button', { name: 'Details below' }).click()
     // The pictures show the notice, not the waterfall's hover card over the row just clicked.
     await page.mouse.move(1, 1)
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme })
-      await page.screenshot({ path: `.flightdeck-tmp/A/empty-secret-${scheme}.png` })
+      await page.screenshot({ path: test.info().outputPath(`empty-secret-${scheme}.png`) })
     }
     await page.emulateMedia({ colorScheme: 'light' })
 
@@ -177,7 +177,7 @@ test('an SSE session opened with an empty secret says so in its stream details',
     // One message is one message, not '1 messages'.
     await expect(details.locator('.stream-count')).toHaveText(/^1 message · /)
     await page.mouse.move(1, 1)
-    await page.screenshot({ path: '.flightdeck-tmp/lead/empty-secret-sse.png' })
+    await page.screenshot({ path: test.info().outputPath('empty-secret-sse.png') })
     expect(pageErrors).toEqual([])
   } finally {
     await host.stop()

@@ -7,15 +7,13 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  * visible (none wrapped to a second line, none cut by the bar's edge), with the most the bar ever holds: a
  * WebSocket transport (its Share connection switch) and a document with two operations (the Operation choice).
  * The schema's controls (Fetch / Refresh schema, the schema file, the status) are in the column beside the
- * editors, where a failure's words wrap as the prose they are. Screenshots go to .flightdeck-tmp/G/
- * (GRAPHQL_BAR_SHOTS overrides the folder).
+ * editors, where a failure's words wrap as the prose they are. Screenshots go to the test's output folder.
  */
 
 const SIZES = [
   { width: 1024, height: 700 },
   { width: 1440, height: 900 },
 ] as const
-const shots = process.env['GRAPHQL_BAR_SHOTS'] ?? '.flightdeck-tmp/G'
 
 let gql: GraphqlFixture
 let host: RunningWebHost
@@ -53,7 +51,7 @@ async function barLayout(page: Page) {
 
 test('the options bar keeps every control on one line at 1024×700 and 1440×900, light and dark', async ({
   page,
-}) => {
+}, testInfo) => {
   await page.setViewportSize(SIZES[0])
   await page.goto(host.url)
   await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'GraphQL' })
@@ -78,8 +76,8 @@ test('the options bar keeps every control on one line at 1024×700 and 1440×900
       expect(layout.items.filter((i) => !i.sameLine || !i.inside || i.cut)).toEqual([])
       await page
         .getByRole('group', { name: 'GraphQL options' })
-        .screenshot({ path: `${shots}/graphql-bar-${size.width}-${scheme}.png` })
-      await page.screenshot({ path: `${shots}/graphql-composer-${size.width}-${scheme}.png` })
+        .screenshot({ path: testInfo.outputPath(`graphql-bar-${size.width}-${scheme}.png`) })
+      await page.screenshot({ path: testInfo.outputPath(`graphql-composer-${size.width}-${scheme}.png`) })
     }
   }
   // The schema column's controls are drawn whole in it too.

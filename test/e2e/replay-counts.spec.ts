@@ -1,7 +1,5 @@
-import { mkdirSync } from 'node:fs'
 import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { fileURLToPath } from 'node:url'
 import { expect, test } from '@playwright/test'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
@@ -10,10 +8,8 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  * What the page shows is what went over the wire, through the browser host in Chromium: an SSE session's
  * "received" count after the page reloads mid-stream (the replay brings the messages before the reload, live
  * batches the rest: each counted once), and a login cookie the jar refused, said above the exchange's tabs.
- * Screenshots of the cookie note light and dark into .flightdeck-tmp/D/.
+ * Screenshots of the cookie note light and dark into the test's output folder.
  */
-
-const shots = fileURLToPath(new URL('../../.flightdeck-tmp/D/', import.meta.url))
 
 let sse: SseFixture
 let cookies: Server
@@ -102,10 +98,9 @@ test('a refused login cookie is said above the exchange’s tabs', async ({ page
   const note = page.getByTestId('cookie-jar-note')
   await expect(note).toContainText('Set-Cookie "session" refused: 5,012 bytes, over 4,096')
   await page.mouse.move(1100, 500)
-  mkdirSync(shots, { recursive: true })
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
-    await page.screenshot({ path: `${shots}cookie-refused-${scheme}.png` })
+    await page.screenshot({ path: test.info().outputPath(`cookie-refused-${scheme}.png`) })
   }
   await page.emulateMedia({ colorScheme: 'light' })
 })

@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { expect, test } from '@playwright/test'
 import { startWsServer, type WsFixture } from '../fixtures/ws-server'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
@@ -8,10 +6,9 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  * A WebSocket flooding past its log's cut, through the browser host in Chromium: the host's stream logs keep 25
  * entries a session (FLIGHTDECK_STREAM_LOG_MAX_ENTRIES), the server sends 300 messages, and the person sees, at
  * the end of the message log and in the session's summary, how many were not kept and why. Screenshots light
- * and dark into .flightdeck-tmp/L/.
+ * and dark into the test's output folder.
  */
 
-const shots = fileURLToPath(new URL('../../.flightdeck-tmp/L/', import.meta.url))
 const WORDS = "276 messages not kept: this session's log is full (25 messages)"
 
 let ws: WsFixture
@@ -55,10 +52,9 @@ test('a flood past the log cut: the last row and the summary say how many were n
 
   // Off the timeline, whose bar shows its phases while hovered.
   await page.mouse.move(1100, 300)
-  mkdirSync(shots, { recursive: true })
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
-    await page.screenshot({ path: `${shots}stream-log-cut-${scheme}.png` })
+    await page.screenshot({ path: test.info().outputPath(`stream-log-cut-${scheme}.png`) })
   }
   await page.emulateMedia({ colorScheme: 'light' })
   expect(pageErrors).toEqual([])

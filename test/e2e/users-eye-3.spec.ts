@@ -9,7 +9,7 @@ import type { RunningWebHost } from './web-host'
  * and Esc puts the runner aside without stopping its run; a "Not sent" goes once the request changes; the
  * Variables dialog has a title; a secret's value is masked with an eye and a Copy; the empty-secret note names
  * the environment and leads to the folder that declares the secret; an SSE stream's headers timeout is set in
- * Options, its default in sight. Screenshots of each state, light and dark, go to .flightdeck-tmp/U/.
+ * Options, its default in sight. Screenshots of each state, light and dark, go to each test's output folder.
  */
 
 let shop: UsersEyeShop

@@ -10,7 +10,7 @@ import type { RunningWebHost } from './web-host'
  * A new user's fourth pass (1024×700 first, as a Postman user's laptop window): every option in the composer's
  * Options in reach, a stream's reconnects read whole, Esc after opening a run's row brings the runner back, a
  * "Not sent" goes at a GraphQL query's edit, a file body shows the type it will go as. Screenshots, light and
- * dark at 1024×700 and 1440×900, go to .flightdeck-tmp/U/.
+ * dark at 1024×700 and 1440×900, go to each test's output folder.
  */
 
 let shop: UsersEyeShop

@@ -10,7 +10,7 @@ import { startBuiltWebHost } from './web-host'
  * window, a send's error does not push the compact composer's table out of sight, and an MQTT or Socket.IO
  * request's Connection fields leave no blank band under them; the toolbar tells two collections of one name apart,
  * and the runner's Data file box says a name holding a zero-width space again with its escape. Screenshots, light and dark at 1024×700 and
- * 1440×900, go to .flightdeck-tmp/U/.
+ * 1440×900, go to each test's output folder.
  */
 
 let shop: UsersEyeShop

@@ -3,7 +3,7 @@ import { createServer, type RequestListener, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect, type Locator, type Page } from '@playwright/test'
+import { expect, test, type Locator, type Page } from '@playwright/test'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**
@@ -87,7 +87,7 @@ export async function openShop(page: Page, host: RunningWebHost, width = 1024, h
 
 /**
  * Light and dark pictures of what is on screen now, at 1024×700 and 1440×900 (the test's own size last, so it
- * goes on as it was), into .flightdeck-tmp/U/, for a person to look at.
+ * goes on as it was), into the test's output folder, for a person to look at.
  */
 export async function shoot(page: Page, name: string): Promise<void> {
   const own = page.viewportSize() ?? { width: 1024, height: 700 }
@@ -99,7 +99,7 @@ export async function shoot(page: Page, name: string): Promise<void> {
     await page.setViewportSize(size)
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme })
-      await page.screenshot({ path: `.flightdeck-tmp/U/${name}-${size.width}-${scheme}.png` })
+      await page.screenshot({ path: test.info().outputPath(`${name}-${size.width}-${scheme}.png`) })
     }
   }
   await page.setViewportSize(own)

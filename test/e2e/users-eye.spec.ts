@@ -379,7 +379,7 @@ test('a collection made inside the open one shows at once as a note read whole, 
   // Nothing is broken: it is not among Shop's problems, and its words wrap at the sidebar's width.
   await expect(sidebar.getByRole('list', { name: 'Problems in Shop' })).toHaveCount(0)
   expect(await isCut(note)).toBe(false)
-  await page.screenshot({ path: '.flightdeck-tmp/U/inner-collection-note-1024-light.png' })
+  await page.screenshot({ path: test.info().outputPath('inner-collection-note-1024-light.png') })
   await note.getByRole('button', { name: 'Open petstore as a collection' }).click()
   await expect(sidebar.getByRole('region', { name: 'Petstore' })).toBeVisible()
   await expect(note).toContainText('it is open below')
