@@ -1,9 +1,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
-import { connect, connectAsync } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import { parseMqttDelivery } from '../../src/shared/mqtt'
-import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto } from '../fixtures/mosquitto'
 import { makeService } from './helpers'
 import { logUntil } from './log-until'
 import { messageCount, record, settle, type Recorder } from './stream-helpers'
@@ -11,11 +9,9 @@ import { messageCount, record, settle, type Recorder } from './stream-helpers'
 /**
  * Plain QoS 0 messages are read by the engine from the connection's bytes while MQTT.js has nothing left to
  * handle (mqtt-quick-publish.ts); every other packet still goes through MQTT.js. What a person sees must not
- * change (every message in the log in the order it came, with its topic, payload and delivery; the acks), and a
- * flood must cost less than it costs a bare MQTT.js client.
+ * change (every message in the log in the order it came, with its topic, payload and delivery; the acks). What
+ * a flood costs is measured by `npm run bench` (mqtt.engine_vs_client), not asserted here.
  */
-
-if (!MOSQUITTO) console.warn(`skipping the MQTT flood cost test: ${MOSQUITTO_MISSING}`)
 
 /** An MQTT 5 PUBLISH: QoS 0 unless a packet id is given; `props` are its encoded properties. */
 function publish(
@@ -155,96 +151,4 @@ describe('MQTT messages read by the engine', () => {
     await service.invoke('session.cancel', { sid })
     await settle(service, sid)
   })
-})
-
-describe.skipIf(!MOSQUITTO)('an MQTT flood from mosquitto', () => {
-  it('costs the engine less CPU a message than a bare MQTT.js client, every message logged', async () => {
-    const TOTAL = 20_000
-    const broker = await startMosquitto(['queue_qos0_messages true', 'max_queued_messages 0'])
-    const service = makeService()
-    const payload = Buffer.alloc(64, 'm')
-    const props = { sessionExpiryInterval: 60 }
-    let n = 0
-    /** A persistent session of its own holding TOTAL QoS 0 messages while its client is away. */
-    const prime = async (clientId: string): Promise<void> => {
-      const sub = await connectAsync(broker.url, {
-        clientId,
-        clean: false,
-        protocolVersion: 5,
-        properties: props,
-      })
-      await sub.subscribeAsync(`cost/${clientId}`, { qos: 1 })
-      await sub.endAsync()
-      const pub = await connectAsync(broker.url, { protocolVersion: 5, reconnectPeriod: 0 })
-      for (let i = 0; i < TOTAL; i++) pub.publish(`cost/${clientId}`, payload, { qos: 0 })
-      await pub.publishAsync('cost/fence', 'x', { qos: 1 })
-      await pub.endAsync()
-    }
-    const cpuMs = (c0: NodeJS.CpuUsage): number => {
-      const c = process.cpuUsage(c0)
-      return (c.user + c.system) / 1000
-    }
-    const bare = async (): Promise<number> => {
-      const clientId = `bare-${n++}`
-      await prime(clientId)
-      let count = 0
-      const c0 = process.cpuUsage()
-      const c = connect(broker.url, { clientId, clean: false, protocolVersion: 5, properties: props })
-      await new Promise<void>((resolve) => c.on('message', () => ++count === TOTAL && resolve()))
-      const ms = cpuMs(c0)
-      await c.endAsync()
-      return ms
-    }
-    const engine = async (): Promise<number> => {
-      const clientId = `engine-${n++}`
-      await prime(clientId)
-      let count = 0
-      let all: () => void = () => undefined
-      const done = new Promise<void>((r) => (all = r))
-      const off = service.subscribe((batch) => {
-        for (const e of batch.events)
-          if (
-            e.type === 'sse-event' &&
-            e.dir === 'in' &&
-            e.kind !== 'control' &&
-            (count += e.count ?? 1) >= TOTAL
-          )
-            all()
-      })
-      const c0 = process.cpuUsage()
-      const r = await service.invoke('mqtt.open', {
-        url: broker.url,
-        subscriptions: [],
-        options: { clientId, clean: false, sessionExpiryInterval: 60 },
-      })
-      if (!r.ok) throw new Error(r.error.message)
-      await done
-      const ms = cpuMs(c0)
-      off()
-      const page = await service.invoke('stream.read', { sid: r.value.sid, from: TOTAL - 1, count: 2 })
-      expect(page.ok && page.value.entries.map((e) => [e.event, e.data])).toEqual([
-        [`cost/${clientId}`, payload.toString()],
-      ])
-      await service.invoke('session.cancel', { sid: r.value.sid })
-      await settle(service, r.value.sid)
-      return ms
-    }
-    try {
-      await engine()
-      await bare()
-      const ratios: number[] = []
-      for (let round = 0; round < 5; round++) {
-        // Each side goes first in turn, so a change in the machine's load hits both alike.
-        const first = round % 2 ? await bare() : await engine()
-        const second = round % 2 ? await engine() : await bare()
-        ratios.push(round % 2 ? second / first : first / second)
-      }
-      ratios.sort((a, b) => a - b)
-      console.log(`engine/bare CPU for ${TOTAL} messages: ${ratios.map((x) => x.toFixed(2)).join(', ')}`)
-      expect(ratios[2]).toBeLessThan(1)
-    } finally {
-      await service.dispose()
-      await broker.close()
-    }
-  }, 120_000)
 })
