@@ -1,4 +1,5 @@
 import type { MqttClient } from 'mqtt'
+import { PacedStream } from './mqtt-paced-stream'
 
 /**
  * How an MQTT.js client is ended: at once (a cut, an abort), or gracefully with DISCONNECT within a bounded wait.
@@ -10,6 +11,17 @@ const CLOSE_GRACE_MS = 5000
 export function forceEnd(client: MqttClient): void {
   client.end(true)
   client.stream?.destroy()
+}
+
+/**
+ * Ends a client whose broker sent a malformed packet: nothing after it is read, but the packets MQTT.js parsed
+ * before it in the same read (the broker's messages, handled one per process.nextTick) are handled first, as the
+ * engine's own reader handles the plain QoS 0 ones before it; then the connection is cut.
+ */
+export function endAfterParsed(client: MqttClient): void {
+  const stream = client.stream as unknown
+  if (stream instanceof PacedStream) stream.stop()
+  setImmediate(() => forceEnd(client))
 }
 
 /**

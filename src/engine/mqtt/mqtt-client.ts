@@ -72,7 +72,7 @@ export function readPublishesQuickly(
   o: MqttOptions,
   onMessage: (topic: string, payload: Buffer, packet: IPublishPacket) => void,
 ): void {
-  const stream = client.stream
+  const stream: unknown = client.stream
   if (!(stream instanceof PacedStream)) return
   stream.readPublishes({
     v5: o.protocolVersion === 5,

@@ -38,6 +38,8 @@ export class PacedStream extends Duplex {
   private framed = true
   /** Bytes of the packet MQTT.js was handed the start of that it still awaits (0: at a packet's start). */
   private bodyLeft = 0
+  /** Nothing more is handed on or read here (`stop`). */
+  private stopped = false
   private readonly nextTurn = (): void => {
     this.turnScheduled = false
     this.turnBytes = 0
@@ -76,6 +78,16 @@ export class PacedStream extends Duplex {
   /** From now on, plain QoS 0 publishes are read here whenever MQTT.js has nothing left to handle. */
   readPublishes(reader: QuickReader): void {
     this.quick = reader
+  }
+
+  /**
+   * Hands on and reads nothing more (the broker broke the protocol): MQTT.js still handles the packets it parsed
+   * before, and the connection is then cut.
+   */
+  stop(): void {
+    this.stopped = true
+    this.quick = null
+    this.unpipe()
   }
 
   override _read(): void {
@@ -151,7 +163,7 @@ export class PacedStream extends Duplex {
     const stop = (): boolean => this.destroyed || this.quick !== quick
     const n = readQuick(head, budget, quick, this.topics, false, stop)
     const taken = n === head.length ? head : head.subarray(0, n)
-    this.take(n)
+    this.takeBytes(n)
     this.onSlice(taken)
     readQuick(taken, n, quick, this.topics, true, stop)
     return n
@@ -159,14 +171,14 @@ export class PacedStream extends Duplex {
 
   /** Hands `n` bytes at the head of the queue to MQTT.js. */
   private handOn(n: number): void {
-    const slice = this.take(n)
+    const slice = this.takeBytes(n)
     if (this.bodyLeft > 0) this.bodyLeft -= n
     this.onSlice(slice)
     this.wanted = this.push(slice)
   }
 
   /** Takes `n` bytes off the head of the queue (they count against the turn). */
-  private take(n: number): Buffer {
+  private takeBytes(n: number): Buffer {
     const head = this.queue[0] as Buffer
     const slice = n === head.length ? head : head.subarray(0, n)
     if (n === head.length) this.queue.shift()
@@ -203,6 +215,7 @@ export class PacedStream extends Duplex {
 
   /** Hands on what the turn allows, while MQTT.js wants more. */
   private pump(): void {
+    if (this.stopped) return
     while (this.wanted && this.queue.length > 0 && this.turnBytes < TURN_BYTES && !this.destroyed) {
       const take = this.next(TURN_BYTES - this.turnBytes)
       if (take === 0) break

@@ -14,7 +14,7 @@ import { clientOptions, connectSentEvent } from './mqtt-options'
 import { connackNote, publishArgs, subackEntries } from './mqtt-packets'
 import { attemptEndReport } from './mqtt-attempt-end'
 import { connackRefusal, describeMqttClientError } from './mqtt-client-errors'
-import { endGracefully, forceEnd } from './mqtt-client-end'
+import { endAfterParsed, endGracefully, forceEnd } from './mqtt-client-end'
 import { mqttClientFor, readPublishesQuickly } from './mqtt-client'
 import { MqttInbox } from './mqtt-inbox'
 import { MqttPacketLog } from './mqtt-packet-log'
@@ -212,10 +212,11 @@ export class MqttSession implements SessionTransport {
       }
       const own = describeMqttClientError(err, url.host, o)
       if (own?.breach) {
-        // MQTT.js's parser reports a malformed packet and reads on: the connection must end here.
+        // MQTT.js's parser reports a malformed packet and reads on: the connection must end here (after the
+        // messages parsed before it).
         this.failure ??= own.failure
         this.refused = true
-        forceEnd(client)
+        endAfterParsed(client)
         return
       }
       this.failure ??= own?.failure ?? classifyError(err, url.host)

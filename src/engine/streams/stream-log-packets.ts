@@ -59,6 +59,8 @@ export class HeldPackets {
   private walkedEnd = 0
   /** Whether the packet `locate` found last has MQTT 5 properties (a length, at least, before its payload). */
   private locatedV5 = 0
+  /** The head and body bytes of the packet `locate` found last (its length may be written in more bytes than it needs). */
+  locatedLength = 0
 
   constructor(private readonly bytes: LogBytes) {}
 
@@ -78,14 +80,16 @@ export class HeldPackets {
     if (payload.length === 0) return -1
     const memory = payload.buffer
     const to = payload.byteOffset + payload.length
-    const head = headBytes(remaining)
-    const from = to - remaining - head
     for (let k = 1; k <= SLICES_KEPT; k++) {
       const s = (this.nextSlice - k + SLICES_KEPT) % SLICES_KEPT
       const slice = this.slices[s]
       if (slice === null || slice === undefined || slice.buffer !== memory) continue
-      const at = from - slice.byteOffset
-      if (at < 0 || to > slice.byteOffset + slice.length) continue
+      const bodyAt = to - remaining - slice.byteOffset
+      if (bodyAt < 0 || to > slice.byteOffset + slice.length) continue
+      const head = headBefore(slice, bodyAt, remaining)
+      if (head < 0) return -1
+      const at = bodyAt - head
+      this.locatedLength = head + remaining
       // A topic given by its MQTT 5 alias alone is not in the packet: the caller records the one it stands for.
       const topic = remaining < 2 ? 0 : ((slice[at + head] as number) << 8) | (slice[at + head + 1] as number)
       if (topic === 0) return -1
@@ -224,6 +228,30 @@ export class HeldPackets {
     this.groups = 0
     this.walkedSeq = -1
   }
+}
+
+/**
+ * Bytes of the head (type byte and remaining length) that ends at `bodyAt` in `slice`, for a body of `remaining`
+ * bytes, or -1 when the slice does not hold it. A broker may write the length in more bytes than it needs (MQTT.js
+ * reads it), so each head size from the fewest is tried: only the real one ends in a PUBLISH type byte.
+ */
+function headBefore(slice: Buffer, bodyAt: number, remaining: number): number {
+  for (let head = headBytes(remaining); head <= 5; head++) {
+    const at = bodyAt - head
+    if (at < 0) return -1
+    if ((slice[at] as number) >> 4 !== 3) continue
+    let value = 0
+    let mult = 1
+    let ok = true
+    for (let i = at + 1; i < bodyAt; i++) {
+      const b = slice[i] as number
+      if (((b & 0x80) !== 0) !== i < bodyAt - 1) ok = false
+      value += (b & 0x7f) * mult
+      mult *= 128
+    }
+    if (ok && value === remaining) return head
+  }
+  return -1
 }
 
 /** The variable-length integer at `from` in `b` (MQTT's remaining length, property length). */

@@ -12,7 +12,7 @@ import {
 import type { TopicMatcher } from './stream-log-topic'
 import { LogBytes } from './stream-log-bytes'
 import { HeldEvents } from './stream-log-held'
-import { HeldPackets, headBytes as headBytesOf } from './stream-log-packets'
+import { HeldPackets } from './stream-log-packets'
 import { EntryIndex } from './stream-log-index'
 import { LogEntries } from './stream-log-entries'
 import { HELD, KIND_CODE, OUT, PACKET } from './stream-log-kinds'
@@ -211,7 +211,7 @@ export class StreamLog implements FilterableLog {
     const continues = this.packets.continues(seq, t, at, id)
     if (!this.admits(1, HELD_INDEX_BYTES + (continues ? 0 : PACKET_GROUP_BYTES), 0)) return -1
     this.ix.addFlag(KIND_CODE[kind] | PACKET)
-    this.packets.held(seq, t, at, headBytesOf(remaining) + remaining, id, continues)
+    this.packets.held(seq, t, at, this.packets.locatedLength, id, continues)
     return seq
   }
 

@@ -1,0 +1,241 @@
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { EngineService } from '../../src/engine/service'
+import type { StreamEntry } from '../../src/shared/streams'
+import { makeService } from './helpers'
+import { logUntil } from './log-until'
+import { settle } from './stream-helpers'
+
+/**
+ * The packets a broker should not send, or sends oddly, read by the engine's quick path (plain QoS 0
+ * publishes, mqtt-quick-publish.ts) and by MQTT.js (the same packets with QoS 1): the log shows them as MQTT.js
+ * did. A topic's bytes are decoded as MQTT.js decodes them (invalid UTF-8 becomes U+FFFD; `+`, `#` and U+0000
+ * are not refused), an empty payload is an empty message, a remaining length written in more bytes than it
+ * needs is read where the packet really starts, and a PUBLISH with both QoS bits set ends the session after the
+ * messages before it (MQTT.js parses a read whole before it handles its packets: those it parsed before the
+ * malformed one were lost).
+ */
+
+type Version = 4 | 5
+
+interface Pub {
+  topic: Buffer | string
+  payload?: Buffer | string
+  /** QoS bits as sent (3 is malformed); a packet id is written for 1 and 2. */
+  qos?: number
+  packetId?: number
+  /** Bytes the remaining length is written in (more than it needs: zero groups with the continuation bit). */
+  lengthBytes?: number
+}
+
+function publish(v: Version, o: Pub): Buffer {
+  const t = Buffer.from(o.topic)
+  const qos = o.qos ?? 0
+  const id = qos === 1 || qos === 2 ? Buffer.from([0, o.packetId ?? 1]) : Buffer.alloc(0)
+  const body = Buffer.concat([
+    Buffer.from([t.length >> 8, t.length & 0xff]),
+    t,
+    id,
+    v === 5 ? Buffer.from([0]) : Buffer.alloc(0),
+    Buffer.from(o.payload ?? ''),
+  ])
+  const len: number[] = []
+  let n = body.length
+  do {
+    len.push(n & 0x7f)
+    n >>= 7
+  } while (n > 0)
+  while (len.length < (o.lengthBytes ?? 0)) len.push(0)
+  for (let i = 0; i < len.length - 1; i++) len[i] = (len[i] as number) | 0x80
+  return Buffer.concat([Buffer.from([0x30 | (qos << 1), ...len]), body])
+}
+
+const flood = (v: Version, from: number, n: number): Buffer[] =>
+  Array.from({ length: n }, (_, i) => publish(v, { topic: 'e/flood', payload: `m${from + i}` }))
+const end = (v: Version): Buffer => publish(v, { topic: 'e/end', payload: 'end' })
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+describe('MQTT packets read by the engine and by MQTT.js alike', () => {
+  let server: Server
+  let service: EngineService
+  let script: (socket: Socket) => Promise<void> = async () => undefined
+
+  beforeAll(async () => {
+    server = createServer((socket) => {
+      socket.setNoDelay(true)
+      let connected = false
+      socket.on('data', (chunk) => {
+        if (connected) return
+        connected = true
+        // CONNECT names its protocol level after "MQTT": CONNACK as that version lays it out.
+        const level = chunk[chunk.indexOf('MQTT') + 4]
+        socket.write(Buffer.from(level === 5 ? [0x20, 0x03, 0, 0, 0] : [0x20, 0x02, 0, 0]))
+        void script(socket)
+      })
+      socket.on('error', () => undefined)
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    service = makeService()
+  })
+  afterAll(async () => {
+    await service.dispose()
+    await new Promise((r) => server.close(r))
+  })
+
+  /** Opens a session to the scripted broker, which writes `reads` one after another once CONNACK is out. */
+  async function open(v: Version, reads: Buffer[]): Promise<string> {
+    script = async (socket) => {
+      await sleep(30)
+      for (const read of reads) {
+        socket.write(read)
+        await sleep(10)
+      }
+    }
+    const port = (server.address() as AddressInfo).port
+    const r = await service.invoke('mqtt.open', {
+      url: `mqtt://127.0.0.1:${port}`,
+      subscriptions: [],
+      options: { protocolVersion: v, reconnect: false },
+    })
+    if (!r.ok) throw new Error(r.error.message)
+    return r.value.sid
+  }
+
+  /** The broker's messages in the log once `ends` of `e/end` are there: [topic, data, kind]. */
+  async function messagesOf(sid: string, ends = 1): Promise<[string | undefined, string, string][]> {
+    const log = await logUntil(service, sid, (e) => e.event === 'e/end', ends, 10_000)
+    await service.invoke('session.cancel', { sid })
+    await settle(service, sid)
+    return log
+      .filter((e: StreamEntry) => e.dir === 'in' && e.kind !== 'control' && e.event !== 'e/end')
+      .map((e) => [e.event, e.data, e.kind])
+  }
+
+  for (const v of [4, 5] as const) {
+    it(`MQTT ${v === 5 ? '5' : '3.1.1'}: a topic of invalid UTF-8 is shown as MQTT.js decodes it, U+FFFD for each bad byte`, async () => {
+      const topic = Buffer.from([0x61, 0xff, 0x2f, 0xc3, 0x2f, 0xe2, 0x82])
+      const sid = await open(v, [
+        Buffer.concat([
+          ...flood(v, 0, 2),
+          publish(v, { topic, payload: 'quick' }),
+          publish(v, { topic, payload: 'acked', qos: 1, packetId: 3 }),
+          publish(v, { topic, payload: 'quick again' }),
+          end(v),
+        ]),
+      ])
+      const shown = topic.toString('utf8')
+      expect(shown).toBe('a\ufffd/\ufffd/\ufffd')
+      expect(await messagesOf(sid)).toEqual([
+        ['e/flood', 'm0', 'text'],
+        ['e/flood', 'm1', 'text'],
+        [shown, 'quick', 'text'],
+        [shown, 'acked', 'text'],
+        [shown, 'quick again', 'text'],
+      ])
+    })
+
+    it(`MQTT ${v === 5 ? '5' : '3.1.1'}: topics holding +, # or U+0000 (a broker must not send them) are shown as sent, as MQTT.js did`, async () => {
+      const odd = ['a/+/b', 'a/#', 'nul\u0000here', '#']
+      const sid = await open(v, [
+        Buffer.concat([
+          ...odd.map((topic, i) => publish(v, { topic, payload: `q${i}` })),
+          ...odd.map((topic, i) => publish(v, { topic, payload: `a${i}`, qos: 1, packetId: i + 1 })),
+          end(v),
+        ]),
+      ])
+      expect(await messagesOf(sid)).toEqual([
+        ...odd.map((topic, i) => [topic, `q${i}`, 'text']),
+        ...odd.map((topic, i) => [topic, `a${i}`, 'text']),
+      ])
+    })
+
+    it(`MQTT ${v === 5 ? '5' : '3.1.1'}: an empty payload is an empty text message, among a flood`, async () => {
+      const sid = await open(v, [
+        Buffer.concat([
+          ...flood(v, 0, 3),
+          publish(v, { topic: 'e/empty' }),
+          publish(v, { topic: 'e/empty', qos: 1, packetId: 9 }),
+          publish(v, { topic: 'e/empty' }),
+          ...flood(v, 3, 2),
+          end(v),
+        ]),
+      ])
+      expect(await messagesOf(sid)).toEqual([
+        ['e/flood', 'm0', 'text'],
+        ['e/flood', 'm1', 'text'],
+        ['e/flood', 'm2', 'text'],
+        ['e/empty', '', 'text'],
+        ['e/empty', '', 'text'],
+        ['e/empty', '', 'text'],
+        ['e/flood', 'm3', 'text'],
+        ['e/flood', 'm4', 'text'],
+      ])
+    })
+
+    it(`MQTT ${v === 5 ? '5' : '3.1.1'}: a remaining length written in more bytes than it needs is read from the packet's real start`, async () => {
+      const sid = await open(v, [
+        Buffer.concat([
+          ...flood(v, 0, 2),
+          publish(v, { topic: 'e/long2', payload: 'two', lengthBytes: 2 }),
+          ...flood(v, 2, 2),
+          publish(v, { topic: 'e/long4', payload: 'four', lengthBytes: 4 }),
+          publish(v, { topic: 'e/long3', payload: 'x'.repeat(200), lengthBytes: 3 }),
+          ...flood(v, 4, 2),
+          end(v),
+        ]),
+        // Alone in a read of its own, and one that starts a read followed by quick ones.
+        publish(v, { topic: 'e/alone', payload: 'alone', lengthBytes: 3 }),
+        Buffer.concat([
+          publish(v, { topic: 'e/first', payload: 'first', lengthBytes: 2 }),
+          ...flood(v, 6, 2),
+        ]),
+        end(v),
+      ])
+      expect(await messagesOf(sid, 2)).toEqual([
+        ['e/flood', 'm0', 'text'],
+        ['e/flood', 'm1', 'text'],
+        ['e/long2', 'two', 'text'],
+        ['e/flood', 'm2', 'text'],
+        ['e/flood', 'm3', 'text'],
+        ['e/long4', 'four', 'text'],
+        ['e/long3', 'x'.repeat(200), 'text'],
+        ['e/flood', 'm4', 'text'],
+        ['e/flood', 'm5', 'text'],
+        ['e/alone', 'alone', 'text'],
+        ['e/first', 'first', 'text'],
+        ['e/flood', 'm6', 'text'],
+        ['e/flood', 'm7', 'text'],
+      ])
+    })
+
+    it(`MQTT ${v === 5 ? '5' : '3.1.1'}: a PUBLISH with both QoS bits set, amid a flood, ends the session after the messages before it, QoS 0 and 1`, async () => {
+      const sid = await open(v, [
+        Buffer.concat([
+          ...flood(v, 0, 5),
+          publish(v, { topic: 'e/acked', payload: 'acked', qos: 1, packetId: 4 }),
+          publish(v, { topic: 'e/acked', payload: 'acked too', qos: 1, packetId: 5 }),
+          publish(v, { topic: 'e/bad', payload: 'bad', qos: 3 }),
+          ...flood(v, 5, 5),
+          end(v),
+        ]),
+      ])
+      const ended = await Promise.race([service.streams.wait(sid), sleep(8000).then(() => null)])
+      expect(ended?.final).toMatchObject({
+        type: 'error',
+        code: 'protocol',
+        message: `The broker at 127.0.0.1:${(server.address() as AddressInfo).port} sent a malformed MQTT packet (Packet must not have both QoS bits set to 1); Flightdeck closed the connection`,
+      })
+      const log = await logUntil(service, sid, (e) => e.event === 'e/flood', 5)
+      expect(log.filter((e) => e.dir === 'in' && e.kind !== 'control').map((e) => e.data)).toEqual([
+        'm0',
+        'm1',
+        'm2',
+        'm3',
+        'm4',
+        'acked',
+        'acked too',
+      ])
+    })
+  }
+})
