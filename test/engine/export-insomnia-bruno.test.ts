@@ -32,7 +32,12 @@ async function source(name: string): Promise<string> {
     }
   }
   walk(src)
-  return importInto({ file: src }, name)
+  const dir = await importInto({ file: src }, name)
+  // The import points @file(receipt.txt) at the Bruno folder's copy; the collection keeps its own, as one
+  // made in Flightdeck would, so the exports carry a path inside the collection.
+  const upload = join(dir, 'orders', 'upload-receipt.yaml')
+  writeFileSync(upload, readFileSync(upload, 'utf8').replaceAll('../bruno-src/receipt.txt', 'receipt.txt'))
+  return dir
 }
 
 async function importInto(from: { file?: string; text?: string }, name: string): Promise<string> {
@@ -40,6 +45,12 @@ async function importInto(from: { file?: string; text?: string }, name: string):
   const r = await target.service.invoke('import.run', { format: 'auto', ...from, into: dir })
   if (!r.ok) throw new Error(r.error.message)
   writeFileSync(join(dir, 'receipt.txt'), 'paid 12.50')
+  // A Bruno folder's requests read their files from it (the import points them there): allowed, with its copy.
+  if (from.file !== undefined) {
+    writeFileSync(join(from.file, 'receipt.txt'), 'paid 12.50')
+    const allowed = await target.service.invoke('files.allow', { folder: from.file })
+    if (!allowed.ok) throw new Error(allowed.error.message)
+  }
   return dir
 }
 

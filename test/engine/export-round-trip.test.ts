@@ -18,9 +18,15 @@ async function importInto(from: { file?: string; text?: string }, name: string):
   const dir = join(target.dir, name)
   const r = await target.service.invoke('import.run', { format: 'auto', ...from, into: dir })
   if (!r.ok) throw new Error(r.error.message)
-  writeFileSync(join(dir, 'receipt.csv'), 'item,total\r\ncoffee,2.50\r\n')
-  writeFileSync(join(dir, 'scan.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a]))
-  writeFileSync(join(dir, 'order.json'), '{"id":1,"lines":[]}')
+  // A Bruno folder's requests read their files from it (the import points them there): they go there, allowed.
+  const files = from.file ?? dir
+  writeFileSync(join(files, 'receipt.csv'), 'item,total\r\ncoffee,2.50\r\n')
+  writeFileSync(join(files, 'scan.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a]))
+  writeFileSync(join(files, 'order.json'), '{"id":1,"lines":[]}')
+  if (from.file !== undefined) {
+    const allowed = await target.service.invoke('files.allow', { folder: from.file })
+    if (!allowed.ok) throw new Error(allowed.error.message)
+  }
   return dir
 }
 
