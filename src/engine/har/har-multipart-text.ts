@@ -28,16 +28,65 @@ function boundaryOf(mimeType: string): string {
   return m?.[1] ?? m?.[2] ?? ''
 }
 
-/** A Content-Disposition parameter's value, quoted (with its escapes) or not; compiled once for every part. */
-const paramPattern = (key: string): RegExp =>
-  new RegExp(`;\\s*${key}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]*))`, 'i')
-const DISPOSITION_PARAMS = { name: paramPattern('name'), filename: paramPattern('filename') }
+/**
+ * A Content-Disposition's parameters by lower-cased key (the first of each kept), read left to right in one
+ * pass: a quoted value is read whole with its escapes, so a `; name="…"` written inside a quoted filename starts
+ * no parameter of its own (a pattern looking for `; name=` anywhere took the filename's text for the name).
+ */
+function dispositionParams(value: string): Map<string, string> {
+  const out = new Map<string, string>()
+  const n = value.length
+  let i = value.indexOf(';')
+  while (i !== -1) {
+    let k = i + 1
+    while (k < n && value[k] !== '=' && value[k] !== ';') k++
+    const key = value
+      .slice(i + 1, k)
+      .trim()
+      .toLowerCase()
+    if (value[k] !== '=') {
+      i = k < n ? k : -1
+      continue
+    }
+    k++
+    while (value[k] === ' ' || value[k] === '\t') k++
+    let v: string
+    if (value[k] === '"') {
+      const chars: string[] = []
+      k++
+      while (k < n && value[k] !== '"') {
+        if (value[k] === '\\' && k + 1 < n) k++
+        chars.push(value[k] ?? '')
+        k++
+      }
+      v = chars.join('')
+      i = value.indexOf(';', k)
+    } else {
+      i = value.indexOf(';', k)
+      v = value.slice(k, i === -1 ? n : i).trim()
+    }
+    if (key !== '' && !out.has(key)) out.set(key, v)
+  }
+  return out
+}
 
-/** A header parameter (`name="x"`, `filename=x`) from a Content-Disposition value, or undefined. */
-function dispositionParam(value: string, key: keyof typeof DISPOSITION_PARAMS): string | undefined {
-  const m = DISPOSITION_PARAMS[key].exec(value)
+/**
+ * An RFC 5987 extended value (`filename*=UTF-8''na%C3%AFve.txt`, ISO-8859-1 too) decoded; undefined when it is
+ * not one or does not decode, so the plain `filename` is used.
+ */
+function extendedValue(v: string): string | undefined {
+  const m = /^([\w!#$&+^`{}~-]+)'[^']*'(.*)$/s.exec(v)
   if (!m) return undefined
-  return m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]
+  const charset = (m[1] ?? '').toLowerCase()
+  const encoded = m[2] ?? ''
+  try {
+    if (charset === 'utf-8') return decodeURIComponent(encoded)
+    if (charset === 'iso-8859-1')
+      return encoded.replace(/%([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
+  } catch {
+    return undefined
+  }
+  return undefined
 }
 
 /**
@@ -72,8 +121,11 @@ export function recordedPartHeaders(mimeType: string, text: string): RecordedPar
       const key = line.slice(0, colon).trim().toLowerCase()
       const value = line.slice(colon + 1).trim()
       if (key === 'content-disposition') {
-        name = dispositionParam(value, 'name')
-        const fileName = dispositionParam(value, 'filename')
+        const params = dispositionParams(value)
+        name = params.get('name')
+        const extended = params.get('filename*')
+        const fileName =
+          (extended === undefined ? undefined : extendedValue(extended)) ?? params.get('filename')
         if (fileName !== undefined && fileName !== '') part.fileName = fileName
       } else if (key === 'content-type' && value !== '') part.contentType = value
     }

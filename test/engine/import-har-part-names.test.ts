@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import { withRecordedPartHeaders } from '../../src/engine/har/har-multipart-text'
+
+/**
+ * A HAR's recorded multipart text (Chrome's shape: `params` of `{ name, value }` alone, the part headers only in
+ * `postData.text`): the file name as RFC 5987 gives it (`filename*=UTF-8''…`, as Python's requests and curl
+ * write a name outside ASCII), and a part name read as the header says it, not from inside a quoted filename.
+ */
+
+const TYPE = 'multipart/form-data; boundary=B'
+const text = (...dispositions: string[]): string =>
+  dispositions
+    .map((d) => `--B\r\nContent-Disposition: form-data; ${d}\r\nContent-Type: text/plain\r\n\r\nv\r\n`)
+    .join('') + '--B--\r\n'
+
+describe('a HAR multipart part’s recorded headers', () => {
+  it("filename*=UTF-8''… is the part's file name, decoded, before a plain filename", () => {
+    const out = withRecordedPartHeaders(
+      [
+        { name: 'doc', value: '' },
+        { name: 'latin', value: '' },
+        { name: 'broken', value: '' },
+      ],
+      TYPE,
+      text(
+        `name="doc"; filename="naive.txt"; filename*=UTF-8''na%C3%AFve.txt`,
+        `name="latin"; filename*=iso-8859-1'en'caf%E9.txt`,
+        `name="broken"; filename="plain.txt"; filename*=UTF-8''%E0%A4%A.txt`,
+      ),
+    )
+    expect(out.map((p) => p.fileName)).toEqual(['naïve.txt', 'café.txt', 'plain.txt'])
+  })
+
+  it('a name="…" written inside a quoted filename is not taken for the part’s name', () => {
+    const out = withRecordedPartHeaders(
+      [
+        { name: 'receipt', value: '' },
+        { name: 'note', value: 'x' },
+      ],
+      TYPE,
+      text(`filename="a; name=\\"note\\".pdf"; name="receipt"`, `name="note"`),
+    )
+    expect(out).toEqual([
+      { name: 'receipt', value: '', fileName: 'a; name="note".pdf', contentType: 'text/plain' },
+      { name: 'note', value: 'x', contentType: 'text/plain' },
+    ])
+  })
+})
