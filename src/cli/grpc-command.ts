@@ -8,7 +8,8 @@ import type { ErrorCode } from '../shared/result'
 import type { TimelineEvent } from '../shared/timeline'
 import { GRPC_USAGE, parseGrpcArgs, type GrpcCliCall } from './grpc-args'
 import { feedLines, stdinLineVariable, streamFileOf, type LineCheck } from './grpc-line-feed'
-import { onInterrupt } from './interrupt'
+import { releaseFifo } from './fifo-release'
+import { onInterrupt, signalWords, type Interrupt } from './interrupt'
 import { messagesOf } from './grpc-message-input'
 import { openSavedGrpc } from './grpc-saved'
 import { oauthCliOptions } from './oauth-args'
@@ -104,6 +105,34 @@ async function run(
   const method = schema.value.method(c.name)
   if (!method.ok) return failed(io, method.error)
   const kind = method.value.info.kind
+  // A FIFO with no writer yet, or a terminal's stdin, is waited for (as curl waits); Ctrl+C or SIGTERM ends the
+  // wait in words: the FIFO's open is released, stdin let go of.
+  const input =
+    c.data.kind === 'file' ? `${c.data.path} (-d @)` : c.data.kind === 'stdin' ? 'stdin (-d -)' : null
+  const reading = onInterrupt((signal) => {
+    io.err(
+      `flightdeck: stopped ${signalWords(signal)} ${input ? `while reading ${input}` : 'before the call'}: the call was not made\n`,
+    )
+    if (c.data.kind === 'file') releaseFifo(c.data.path)
+    if (c.data.kind === 'stdin') stdin.destroy()
+  })
+  try {
+    return await callWith(service, grpc, c, io, stdin, kind, reading)
+  } finally {
+    reading.off()
+  }
+}
+
+/** The call, once its kind is known: its input read (or opened, to be fed a line at a time), made and followed. */
+async function callWith(
+  service: EngineService,
+  grpc: GrpcEngine,
+  c: GrpcCliCall,
+  io: GrpcIo,
+  stdin: Readable,
+  kind: GrpcMethodKind,
+  reading: Interrupt,
+): Promise<number> {
   // A client or bidi stream is fed as its input is read, a message a line: stdin, and a file of lines.
   let lines: Lines | null = null
   let wholeFrom: Readable | undefined
@@ -116,8 +145,19 @@ async function run(
     else wholeFrom = file.value.opened
   }
   const streamed = lines !== null
-  const messages = streamed ? ok([]) : await messagesOf(c, kind, stdin, wholeFrom)
+  const messages = streamed
+    ? ok([])
+    : await messagesOf(c, kind, stdin, wholeFrom).catch((e: unknown) => {
+        // stdin let go of on a signal ends its read with an error: the signal is what is said.
+        if (reading.signal === null) throw e
+        return ok([])
+      })
+  if (reading.signal !== null) {
+    lines?.opened?.destroy()
+    return reading.exitCode(1)
+  }
   if (!messages.ok) return failed(io, messages.error)
+  reading.off()
   const spec: GrpcCallSpec = {
     target: c.target,
     method: c.name,
