@@ -1,5 +1,8 @@
+import { readdirSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { withRecordedPartHeaders } from '../../src/engine/har/har-multipart-text'
+import { importText, sendSaved, useImportTarget } from './import-formats-helpers'
+import { multipartParts } from './multipart-parts'
 
 /**
  * A HAR's recorded multipart text (Chrome's shape: `params` of `{ name, value }` alone, the part headers only in
@@ -44,5 +47,62 @@ describe('a HAR multipart part’s recorded headers', () => {
       { name: 'receipt', value: '', fileName: 'a; name="note".pdf', contentType: 'text/plain' },
       { name: 'note', value: 'x', contentType: 'text/plain' },
     ])
+  })
+})
+
+const t = useImportTarget('fd-har-part-names')
+
+describe('a HAR upload whose file is named with filename*', () => {
+  it('imported, its file part reads the decoded name from the collection folder and sends it', async () => {
+    const har = {
+      log: {
+        version: '1.2',
+        creator: { name: 'WebInspector', version: '537.36' },
+        entries: [
+          {
+            startedDateTime: '2026-12-06T10:00:00.000Z',
+            time: 12,
+            request: {
+              method: 'POST',
+              url: `${t.stub.url}/upload`,
+              httpVersion: 'HTTP/1.1',
+              headers: [{ name: 'Content-Type', value: TYPE }],
+              queryString: [],
+              cookies: [],
+              headersSize: -1,
+              bodySize: 120,
+              postData: {
+                mimeType: TYPE,
+                params: [{ name: 'doc', value: '' }],
+                text: text(`name="doc"; filename="naive.txt"; filename*=UTF-8''na%C3%AFve.txt`),
+              },
+            },
+            response: {
+              status: 200,
+              statusText: 'OK',
+              httpVersion: 'HTTP/1.1',
+              headers: [],
+              cookies: [],
+              content: { size: 0, mimeType: 'text/plain' },
+              redirectURL: '',
+              headersSize: -1,
+              bodySize: 0,
+            },
+            cache: {},
+            timings: { send: 0, wait: 10, receive: 2 },
+          },
+        ],
+      },
+    }
+    await importText(JSON.stringify(har), t.dir)
+    writeFileSync(`${t.dir}/naïve.txt`, 'the naïve one')
+    writeFileSync(`${t.dir}/naive.txt`, 'the plain one')
+    const opened = await t.service.invoke('collection.open', { dir: t.dir, create: false })
+    if (!opened.ok) throw new Error(opened.error.message)
+    const saved = readdirSync(t.dir, { recursive: true, encoding: 'utf8' }).find(
+      (f) => f.endsWith('.yaml') && !f.endsWith('collection.yaml') && !f.endsWith('folder.yaml'),
+    )
+    const got = await sendSaved(t.service, t.stub, t.dir, saved ?? '')
+    expect(multipartParts(got).map((p) => [p.name, p.body])).toEqual([['doc', 'the naïve one']])
   })
 })
