@@ -183,6 +183,15 @@ export function classifyError(error: unknown, where: string): AppError {
   )
 }
 
+/**
+ * undici refused the request itself (InvalidArgumentError, NotSupportedError: a header it will not send, such as
+ * Expect): nothing was sent, and the same request would be refused the same way again, so it is no reason to retry.
+ */
+export function isRequestRefusal(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED'
+}
+
 function hostOnly(where: string): string {
   const m = /^(\[[^\]]+\]|[^:]+)(?::\d+)?$/.exec(where)
   return m?.[1] ?? where

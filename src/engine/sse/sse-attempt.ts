@@ -5,7 +5,7 @@ import type { HeaderList } from '../../shared/timeline'
 import { connectionPhases, type ConnectionTiming } from '../http/connector'
 import { makeDecoder } from '../http/decoders'
 import { expansionError, isKnownCoding } from '../http/decompression-guard'
-import { EngineError, classifyError, invalidHeadFailure } from '../http/errors'
+import { EngineError, classifyError, invalidHeadFailure, isRequestRefusal } from '../http/errors'
 import { requestSentEvent, responseHeadersEvent } from '../http/exchange-events'
 import { headerValue, pairHeaders, parseSentHeaders } from '../http/http-headers'
 import { pausedOn, type PausedReader } from '../http/paused-parser-end'
@@ -66,6 +66,8 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
   private failing: RefusalBody | null = null
   /** The headers and idle timeouts, timed here: undici's own fire up to a second late. */
   private timeouts: PhaseTimeouts | null = null
+  /** Within agent.dispatch: an error told now refused the request before anything was sent. */
+  private dispatching = false
 
   constructor(
     private readonly session: AttemptOwner,
@@ -95,6 +97,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
     if (!hasContentType && prepared.contentType && prepared.body !== null)
       flat.push('content-type', prepared.contentType)
     if (prepared.length !== null && prepared.body !== null) this.sentBodyBytes = prepared.length
+    this.dispatching = true
     try {
       agent.dispatch(
         {
@@ -111,6 +114,8 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
       )
     } catch (e) {
       this.end({ kind: 'fatal', error: classifyError(e, this.host) })
+    } finally {
+      this.dispatching = false
     }
   }
 
@@ -344,6 +349,12 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
     // A failed response whose body broke off still fails with its status, and what came of the body.
     if (this.failing) {
       this.failNow(false)
+      return
+    }
+    // A request undici refused before sending (a header it will not send) would be refused the same way on every
+    // reconnect, and the connection pool it was refused by waits for a drain that never comes: fail for good.
+    if (this.dispatching || isRequestRefusal(err)) {
+      this.end({ kind: 'fatal', error: classifyError(err, this.host) })
       return
     }
     const head = invalidHeadFailure(err, this.status, this.host)
