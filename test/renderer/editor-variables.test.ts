@@ -71,6 +71,7 @@ describe('completion after {{', () => {
       '$guid',
       '$randomUUID',
       '$timestamp',
+      '$timestampMs',
       '$isoTimestamp',
       '$randomInt',
       '$webhook',
@@ -90,6 +91,9 @@ describe('completion after {{', () => {
       info: expect.stringContaining('email'),
     })
     expect(variableOptions(scope, '$r').length).toBe(2 + Object.keys(FAKE_VARIABLES).length)
+    expect(variableOptions(scope, '$timestampM')).toEqual([
+      { name: '$timestampMs', detail: 'dynamic', info: 'Unix milliseconds at send time' },
+    ])
   })
 
   it('offers at most MAX_COMPLETIONS names from a huge scope', () => {
