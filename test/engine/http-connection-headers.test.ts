@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import connectH2 from 'undici/lib/dispatcher/client-h2.js'
+import symbols from 'undici/lib/core/symbols.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import type { KeyValue } from '../../src/shared/request'
+import { missingForConnectionHeaders } from '../../src/engine/http/undici-internals'
 import { startRawServer, type RawServer } from '../catalogue/raw-server'
 import { startHttp2Server, type TlsFixture } from '../fixtures/servers'
 import { done, eventsOf, makeService, send, spec } from './helpers'
@@ -105,5 +110,34 @@ describe('connection-specific headers a person typed', () => {
     expect(h2.requests.length).toBe(before + 1)
     expect(h2.requests.at(-1)?.headers[':method']).toBe('GET')
     expect(h2.requests.at(-1)?.headers['proxy-connection']).toBeUndefined()
+  })
+})
+
+describe("what the HTTP/2 guard needs of undici's insides", () => {
+  const clientH2 = readFileSync(
+    createRequire(import.meta.url).resolve('undici/lib/dispatcher/client-h2.js'),
+    'utf8',
+  )
+  const installed = { symbols, poolBase: {}, connectH2 }
+
+  it('is all in the installed undici (a later one that lacks any fails here, naming it)', () => {
+    expect(missingForConnectionHeaders(installed, clientH2)).toEqual([])
+  })
+
+  it('names what an undici without it lacks', () => {
+    const bare = { symbols: {}, poolBase: {}, connectH2: function connectH2() {} }
+    expect(missingForConnectionHeaders(bare, 'function writeH2 (client, request) {}')).toEqual([
+      'core/symbols kHTTP2Session',
+      "dispatcher/client-h2's connectH2 setting socket[kHTTP2Session]",
+      "dispatcher/client-h2's writeH2 publishing sendHeaders with the socket before session.request",
+    ])
+    // The headers handed to the session before they are published: too late to guard them.
+    const late = clientH2.replace(
+      /function writeH2[\s\S]*?\nfunction /,
+      'function writeH2 () {\n  stream = session.request(headers)\n  channels.sendHeaders.publish({ request, headers: header, socket: session[kSocket] })\n}\nfunction ',
+    )
+    expect(missingForConnectionHeaders(installed, late)).toEqual([
+      "dispatcher/client-h2's writeH2 publishing sendHeaders with the socket before session.request",
+    ])
   })
 })

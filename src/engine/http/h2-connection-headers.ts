@@ -1,6 +1,7 @@
 import type { ClientHttp2Session, OutgoingHttpHeaders } from 'node:http2'
 import symbols from 'undici/lib/core/symbols.js'
 import type { HeaderList } from '../../shared/timeline'
+import { connectionHeaderInternalsPresent } from './undici-internals'
 
 /**
  * HTTP/2 carries no connection-specific header (RFC 9113 §8.2.2): Connection, Keep-Alive, Proxy-Connection,
@@ -48,9 +49,11 @@ const { kHTTP2Session } = symbols
 /**
  * Guard the HTTP/2 session of `socket`, if it has one, before its next stream is made. Called from undici's
  * sendHeaders channel (socket-claim.ts), which undici 7 publishes just before it calls `session.request`; a
- * session is guarded once, for every request on it (HTTP sends and SSE streams alike).
+ * session is guarded once, for every request on it (HTTP sends and SSE streams alike). What it needs of undici's
+ * insides is checked in undici-internals.ts (missingForConnectionHeaders), which warns once when it is not there.
  */
 export function guardConnectionHeaders(socket: unknown): void {
+  if (!connectionHeaderInternalsPresent()) return
   const session = (socket as Record<symbol, unknown> | undefined)?.[kHTTP2Session] as
     ClientHttp2Session | null | undefined
   if (!session || typeof session.request !== 'function' || guarded.has(session)) return

@@ -55,16 +55,55 @@ export function missingForH2(insides: UndiciInsides = installed): string[] {
   return missing
 }
 
+/**
+ * What the HTTP/2 connection-header guard (h2-connection-headers.ts) needs and this undici lacks, by name: the
+ * session on its socket under `kHTTP2Session` (client-h2's connectH2 puts it there), and, in `clientH2Source`
+ * (client-h2.js's text, when it can be read: a test reads it, a bundle has no such file), the `sendHeaders`
+ * channel published with the socket before writeH2 hands a request's headers to `session.request`. One missing,
+ * a Proxy-Connection or TE typed over HTTP/2 throws out of undici again, uncaught.
+ */
+export function missingForConnectionHeaders(
+  insides: UndiciInsides = installed,
+  clientH2Source: string | null = null,
+): string[] {
+  const missing: string[] = []
+  const { kHTTP2Session } = insides.symbols
+  if (typeof kHTTP2Session !== 'symbol') missing.push('core/symbols kHTTP2Session')
+  const connect =
+    typeof insides.connectH2 === 'function' ? Function.prototype.toString.call(insides.connectH2) : ''
+  if (!/\bsocket\w*\s*\[\s*kHTTP2Session\w*\s*\]\s*=\s*session\w*\b/.test(connect))
+    missing.push("dispatcher/client-h2's connectH2 setting socket[kHTTP2Session]")
+  if (clientH2Source !== null && !sendHeadersBeforeRequest(clientH2Source))
+    missing.push(
+      "dispatcher/client-h2's writeH2 publishing sendHeaders with the socket before session.request",
+    )
+  return missing
+}
+
+/** In writeH2's text: the `sendHeaders` publish names the socket, and comes before every later `session.request(`. */
+function sendHeadersBeforeRequest(source: string): boolean {
+  const start = source.indexOf('function writeH2')
+  if (start < 0) return false
+  const next = source.indexOf('\nfunction ', start + 1)
+  const body = source.slice(start, next < 0 ? undefined : next)
+  const publish = /channels\.sendHeaders\.publish\(\{[^}]*\bsocket\b[^}]*\}\)/.exec(body)
+  if (!publish) return false
+  // The request's own stream is made after the publish (CONNECT's, made earlier, carries no typed header).
+  return body.indexOf('session.request(', publish.index) > publish.index
+}
+
 const warned = new Set<string>()
 
 /** Says once per part that it falls back, and why. */
-export function warnFallback(part: 'pools' | 'h2', missing: readonly string[]): void {
+export function warnFallback(part: 'pools' | 'h2' | 'h2-headers', missing: readonly string[]): void {
   if (missing.length === 0 || warned.has(part)) return
   warned.add(part)
   const what =
     part === 'pools'
       ? 'HTTP/1.1 pools open a connection for a request sent as others end (undici Pool as is)'
-      : 'HTTP/2 requests go one stream a connection (not shared)'
+      : part === 'h2'
+        ? 'HTTP/2 requests go one stream a connection (not shared)'
+        : 'a connection-specific header (Proxy-Connection, TE) typed over HTTP/2 is not left off, and fails the request'
   process.emitWarning(`undici's internals changed (missing: ${missing.join(', ')}): ${what}`, {
     code: 'FLIGHTDECK_UNDICI_INTERNALS',
   })
@@ -78,6 +117,15 @@ export function poolInternalsPresent(): boolean {
   pools ??= missingForPools()
   warnFallback('pools', pools)
   return pools.length === 0
+}
+
+let h2Headers: string[] | null = null
+
+/** Whether the HTTP/2 connection-header guard can find a socket's session; warns once when it cannot. */
+export function connectionHeaderInternalsPresent(): boolean {
+  h2Headers ??= missingForConnectionHeaders()
+  warnFallback('h2-headers', h2Headers)
+  return h2Headers.length === 0
 }
 
 /** Whether HTTP/2 connections may be shared; warns once when they may not. */
