@@ -110,6 +110,14 @@ describe('connection-specific headers a person typed', () => {
     expect(h2.requests.length).toBe(before + 1)
     expect(h2.requests.at(-1)?.headers[':method']).toBe('GET')
     expect(h2.requests.at(-1)?.headers['proxy-connection']).toBeUndefined()
+    // The stream's request view shows what was sent, and says what was left off, as a send's does.
+    const sent = rec.of(sid).find((e) => e.type === 'request-sent')
+    expect(sent?.type === 'request-sent' && sent.headers.map(([name]) => name.toLowerCase())).not.toContain(
+      'proxy-connection',
+    )
+    expect(sent?.type === 'request-sent' && sent.note).toBe(
+      'Not sent as typed over HTTP/2, which carries no connection-specific header (RFC 9113 §8.2.2): Proxy-Connection',
+    )
   })
 })
 

@@ -7,6 +7,7 @@ import { makeDecoder } from '../http/decoders'
 import { expansionError, isKnownCoding } from '../http/decompression-guard'
 import { EngineError, classifyError, invalidHeadFailure, isRequestRefusal } from '../http/errors'
 import { requestSentEvent, responseHeadersEvent } from '../http/exchange-events'
+import { sentOverH2 } from '../http/h2-connection-headers'
 import { headerValue, pairHeaders, parseSentHeaders } from '../http/http-headers'
 import { pausedOn, type PausedReader } from '../http/paused-parser-end'
 import { PhaseTimeouts } from '../http/phase-timeouts'
@@ -45,6 +46,8 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
   /** The connection ended while the stream was paused: everything is in hand, the parser is not paused again. */
   private socketDone = false
   private sentHeaders: HeaderList = []
+  /** What the request view says of the headers: over HTTP/2, those not sent as typed. */
+  private sentNote: string | undefined = undefined
   private sentHeadersBytes = 0
   private sentBodyBytes = 0
   private decoder: StreamDecoder | null = null
@@ -133,7 +136,11 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
     if (info.claimed) this.claim(info.claimed)
     this.socketInfo = info
     this.sentHeadersBytes = Buffer.byteLength(rawHeaders) + 2
-    this.sentHeaders = parseSentHeaders(rawHeaders, info.protocol)
+    const sent = parseSentHeaders(rawHeaders, info.protocol)
+    // Published before undici hands them to HTTP/2, where the guard leaves connection-specific ones off.
+    const h2 = info.protocol === 'h2' ? sentOverH2(sent) : null
+    this.sentHeaders = h2 ? h2.headers : sent
+    this.sentNote = h2?.note
   }
 
   private claim(timing: ConnectionTiming): void {
@@ -174,7 +181,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
         sentHeaders,
         sentHeadersBytes,
         sentBodyBytes,
-        undefined,
+        this.sentNote,
       )
     })
   }
