@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises'
+import { releaseFifo } from './fifo-release'
 import { createEngineService, type EngineService } from '../engine/service'
 import { errorLine, summarizeResult, type GraphqlTransport } from '../shared/graphql'
 import type { TimelineEvent } from '../shared/timeline'
@@ -36,7 +37,23 @@ export async function runGraphqlCli(argv: readonly string[], io: GraphqlIo): Pro
     io.err(`flightdeck: ${command.message}\n`)
     return 2
   }
-  const inputs = await readInputs(command)
+  // A FIFO no writer has opened is waited for (as curl waits); Ctrl+C or SIGTERM ends the wait in words.
+  const given: [string, string | null][] = [
+    ['--query', command.query],
+    ['--variables', command.variables],
+    ['--params', command.connectionParams],
+  ]
+  const files = given.filter((g): g is [string, string] => g[1] !== null && /^@./.test(g[1]))
+  const reading =
+    files.length === 0
+      ? null
+      : onInterrupt((signal) => {
+          const which = files.map(([option, given]) => `${option} ${given}`).join(', ')
+          io.err(`flightdeck: stopped ${signalWords(signal)} while reading ${which}: nothing was sent\n`)
+          for (const [, given] of files) releaseFifo(given.slice(1))
+        })
+  const inputs = await readInputs(command).finally(() => reading?.off())
+  if (reading && reading.signal !== null) return reading.exitCode(1)
   if (typeof inputs === 'string') {
     io.err(`flightdeck: ${inputs}\n`)
     return 2
