@@ -132,6 +132,13 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
         })
       },
     ),
+    ...onFirstCall(['oauth2.token'], async () => {
+      const [{ createOAuth2TokenHandler }, { manager, ready }] = await Promise.all([
+        import('./auth/oauth2-token-command'),
+        collections.get(),
+      ])
+      return createOAuth2TokenHandler({ manager, auth, ready })
+    }),
     ...onFirstCall(['draft.fromCurl', 'draft.snippet', 'draft.completePath', 'draft.pickFile'], async () => {
       const [{ createDraftHandlers }, { manager, ready }] = await Promise.all([
         import('./drafts/draft-handlers'),

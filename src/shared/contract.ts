@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { CollectionInfo, SavedRequest, ScopedVariable, Variable } from './collection'
+import { authSchema, requestContextSchema } from './collection'
 import type {
   BodyLines,
   BodySearchResult,
@@ -114,6 +115,20 @@ export interface TimelineBatch {
   dropped: number
 }
 
+/** What "Get token" shows of an OAuth 2.0 token: never the token itself (it stays in the engine). */
+export interface OAuth2TokenView {
+  tokenType: string
+  /** The scope the server granted, or (scopeGranted false: it named none) the one asked for. */
+  scope: string
+  scopeGranted: boolean
+  /** Wall-clock ms; null when the server gave no expires_in. */
+  expiresAt: number | null
+  /** Its first and last 4 characters and its length (oauth2-token-command.ts). */
+  preview: string
+  /** A refresh token came with it: the next token after expiry is asked for without the person. */
+  refreshable: boolean
+}
+
 /** The app, sending, cancelling, reading bodies, engine settings. */
 const coreCommands = {
   'app.info': [lazySchema(() => z.object({}).strict()), reply<AppInfo>()],
@@ -135,6 +150,11 @@ const coreCommands = {
         .strict(),
     ),
     reply<SendResult>(),
+  ],
+  /** "Get token" in the OAuth 2.0 form: the composer's auth's token, fetched or from the cache, masked. */
+  'oauth2.token': [
+    lazySchema(() => z.object({ auth: authSchema, context: requestContextSchema.optional() }).strict()),
+    reply<OAuth2TokenView>(),
   ],
   'session.cancel': [
     lazySchema(() => z.object({ sid: z.string().min(1).max(64) }).strict()),

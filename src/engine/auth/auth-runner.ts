@@ -6,7 +6,13 @@ import type { HttpEngine, SessionLink } from '../http/http-engine'
 import { applySimpleAuth, hasHeader, withHeader, withQueryParam } from './apply-auth'
 import { digestAuthorization, parseDigestChallenge, type DigestChallenge } from './digest'
 import { newTraceId } from '../trace/trace-ids'
-import { AUTH_EXCHANGE_TIMEOUT_MS, OAuth2Tokens, type OAuth2Auth, type OAuth2Options } from './oauth2-tokens'
+import {
+  AUTH_EXCHANGE_TIMEOUT_MS,
+  OAuth2Tokens,
+  type CachedToken,
+  type OAuth2Auth,
+  type OAuth2Options,
+} from './oauth2-tokens'
 
 /**
  * Sends a request with its auth applied. Basic, bearer and API key are headers/params. Digest and OAuth 2.0
@@ -137,6 +143,11 @@ export class AuthRunner {
   }
 
   // ------------------------------------------------------------- OAuth 2.0
+
+  /** The token a send with `auth` would carry: the cached one while it lasts, else fetched (on the timeline). */
+  async oauth2Token(auth: OAuth2Auth): Promise<Result<CachedToken>> {
+    return this.oauth2.token(this.oauth2.keyOf(auth), auth)
+  }
 
   private async sendOAuth2(
     spec: RequestSpec,

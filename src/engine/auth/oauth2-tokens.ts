@@ -31,6 +31,8 @@ export interface CachedToken {
   /** Wall-clock ms; Infinity when the server gave no expires_in. */
   expiresAt: number
   refreshToken?: string
+  /** The scope the server says it granted (RFC 6749 §5.1), when it says one. */
+  scope?: string
 }
 
 export interface OAuth2Options {
@@ -256,12 +258,14 @@ export class OAuth2Tokens {
     const type = typeof obj['token_type'] === 'string' ? obj['token_type'] : 'Bearer'
     // A refresh answer without a new refresh token leaves the old one in force (RFC 6749 §6).
     const refresh = typeof obj['refresh_token'] === 'string' ? obj['refresh_token'] : previousRefresh
+    const granted = typeof obj['scope'] === 'string' ? obj['scope'] : undefined
     return ok({
       accessToken: obj['access_token'],
       // RFC 6750 names the scheme "Bearer"; servers often send "bearer".
       tokenType: type.toLowerCase() === 'bearer' ? 'Bearer' : type,
       expiresAt: Number.isFinite(expiresIn) && expiresIn > 0 ? this.now() + expiresIn * 1000 : Infinity,
       ...(refresh !== undefined && refresh !== '' ? { refreshToken: refresh } : {}),
+      ...(granted !== undefined ? { scope: granted } : {}),
     })
   }
 

@@ -1,9 +1,11 @@
+import type { ReactNode } from 'react'
 import type { AuthSpec, AuthType, RequestKind } from '../../shared/collection'
 import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
 import { Field } from './AuthField'
 import { inheritedAuthNotes, requestAuthNote } from './auth-notes'
 import { OAuth2Fields } from './OAuth2Fields'
+import { OAuth2TokenButton } from './OAuth2TokenButton'
 
 const LABELS: Record<AuthType, string> = {
   inherit: 'Inherit from folder / collection',
@@ -54,7 +56,9 @@ export function AuthPanel() {
       onChange={setAuth}
       inheritNote="Uses the nearest folder's auth, else the collection's."
       kind={kind}
-    />
+    >
+      {auth.type === 'oauth2' ? <OAuth2TokenButton /> : null}
+    </AuthEditor>
   )
 }
 
@@ -69,12 +73,15 @@ export function AuthEditor({
   inheritNote,
   inherited = false,
   kind,
+  children,
 }: {
   auth: AuthSpec
   onChange(auth: AuthSpec): void
   inheritNote: string
   inherited?: boolean
   kind?: RequestKind
+  /** What only this owner offers, under its fields (the composer's "Get token"). */
+  children?: ReactNode
 }) {
   const put = (patch: Partial<AuthSpec>): void => setAuth({ ...auth, ...patch } as AuthSpec)
   const own = kind === undefined ? null : requestAuthNote(auth, kind)
@@ -158,6 +165,7 @@ export function AuthEditor({
         </>
       ) : null}
       {auth.type === 'oauth2' ? <OAuth2Fields auth={auth} onChange={setAuth} /> : null}
+      {children}
       {auth.type === 'inherit' ? <p className="muted small auth-note">{inheritNote}</p> : null}
     </div>
   )

@@ -30,6 +30,7 @@ import type { RunnerSlice } from '../runner/runner-slice'
 import type { FileAccessSlice } from '../files/file-access-slice'
 import type { BodyCopySlice } from '../details/body-copy-slice'
 import type { WorkspaceSlice } from '../tabs/workspace-slice'
+import type { OAuth2TokenSlice } from '../composer/oauth2-token-slice'
 
 /** The store is one zustand store made of slices, one file each; this file names their shapes. */
 
@@ -166,6 +167,7 @@ export interface HostSlice {
 }
 
 export type AppState = ComposerSlice &
+  OAuth2TokenSlice &
   TimelineSlice &
   SelectionSlice &
   BodySlice &

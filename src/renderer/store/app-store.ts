@@ -28,6 +28,7 @@ import { createRunnerSlice } from '../runner/runner-slice'
 import { createFileAccessSlice } from '../files/file-access-slice'
 import { createBodyCopySlice, type ClipboardWriter } from '../details/body-copy-slice'
 import { createWorkspaceSlice } from '../tabs/workspace-slice'
+import { createOAuth2TokenSlice } from '../composer/oauth2-token-slice'
 
 export type AppStore = StoreApi<AppState>
 
@@ -47,6 +48,7 @@ export function createAppStore(client: ApiClient, options: AppStoreOptions = {})
   const localNow = options.localNow ?? (() => performance.now())
   const store = createStore<AppState>()((...a) => ({
     ...createComposerSlice(client)(...a),
+    ...createOAuth2TokenSlice(client)(...a),
     ...createTimelineSlice(client, options.frames ?? null)(...a),
     ...createSelectionSlice()(...a),
     ...createBodySlice(client)(...a),

@@ -1,0 +1,62 @@
+import type { CommandHandlers, OAuth2TokenView } from '../../shared/contract'
+import type { RequestSpec } from '../../shared/request'
+import { fail, ok } from '../../shared/result'
+import { authChainFor, prepareRequest } from '../collections/handlers'
+import type { CollectionManager } from '../collections/manager'
+import { effectiveAuth } from '../send-rules/auth-chain'
+import type { AuthRunner } from './auth-runner'
+import type { CachedToken } from './oauth2-tokens'
+
+/**
+ * "Get token" in the OAuth 2.0 form: the token a send of the composer's auth would carry, with the active
+ * environment's variables, fetched as a send fetches it (so its token request is on the timeline) or reused from
+ * the same cache. The page is told what a person checks (held, type, scope, expiry) and a masked preview: the
+ * token itself stays in the engine, as it does for a send.
+ */
+
+/** Enough of a token to tell two apart, never enough to use: its first and last 4 characters, or only its length. */
+export function maskedToken(token: string): string {
+  if (token.length < 24) return `${token.length} characters`
+  return `${token.slice(0, 4)}…${token.slice(-4)} (${token.length} characters)`
+}
+
+function viewOf(token: CachedToken, askedScope: string): OAuth2TokenView {
+  return {
+    tokenType: token.tokenType,
+    scope: token.scope ?? askedScope,
+    scopeGranted: token.scope !== undefined,
+    expiresAt: Number.isFinite(token.expiresAt) ? token.expiresAt : null,
+    preview: maskedToken(token.accessToken),
+    refreshable: token.refreshToken !== undefined,
+  }
+}
+
+export function createOAuth2TokenHandler(deps: {
+  manager: CollectionManager
+  auth: AuthRunner
+  ready?: Promise<void>
+}): CommandHandlers<'oauth2.token'> {
+  return {
+    'oauth2.token': async (p) => {
+      if (deps.ready) await deps.ready
+      const saved = p.context !== undefined && p.context.path !== ''
+      const chain = saved ? authChainFor(deps.manager, p.context, p.auth) : [p.auth]
+      if (effectiveAuth(chain).type !== 'oauth2')
+        return fail('invalid_request', 'This request does not use OAuth 2.0: there is no token to get')
+      // Only the auth's fields are resolved: an unset variable in the request's URL or body is not the token's.
+      const request: RequestSpec = {
+        method: 'GET',
+        url: '',
+        headers: [],
+        body: { kind: 'none' },
+        options: {},
+      }
+      const prepared = await prepareRequest(deps.manager, request, p.auth, p.context)
+      if (!prepared.ok) return prepared
+      const auth = prepared.value.auth
+      if (auth.type !== 'oauth2') return fail('internal', 'The resolved auth is not OAuth 2.0')
+      const token = await deps.auth.oauth2Token(auth)
+      return token.ok ? ok(viewOf(token.value, auth.scope)) : token
+    },
+  }
+}
