@@ -8,7 +8,7 @@ import { parseFieldPath, type PathStep } from './assemble'
 import { assembledPiece, pieceLine } from './assembled-preview'
 import type { StreamAttempt } from './lane-attempts'
 import { LogRows, separatorParts, separatorsOf, separatorText, type LogSeparator } from './log-rows'
-import { isFiltered, needsRead } from './log-window'
+import { isFiltered, MAX_SCAN_ASKS, needsRead } from './log-window'
 import { LogToolbar } from './LogToolbar'
 import { entryPreview, entryType } from './message-format'
 import { MessageView } from './MessageView'
@@ -52,6 +52,7 @@ export function MessageLog({
   const showLog = useAppStore((s) => s.showLog)
   const readLog = useAppStore((s) => s.readLog)
   const readLogTail = useAppStore((s) => s.readLogTail)
+  const continueScan = useAppStore((s) => s.continueLogScan)
   const setFollow = useAppStore((s) => s.setLogFollow)
   const selectEntry = useAppStore((s) => s.selectLogEntry)
   const scrollRef = useRef<HTMLDivElement>(null)
@@ -133,6 +134,14 @@ export function MessageLog({
         follow={follow}
         complete={view.complete}
       />
+      {view.scanPaused && !view.complete ? (
+        <div className="stream-log-pieces muted small" data-testid="log-scan-paused">
+          The search paused after {MAX_SCAN_ASKS} reads of the log, before its end.
+          <button type="button" className="link-button" onClick={() => void continueScan(visibleRows)}>
+            Search on
+          </button>
+        </div>
+      ) : null}
       {steps && assemblePath ? (
         <div className="stream-log-pieces muted small">
           {wholeMessages ? 'Whole messages' : `Data column: ${assemblePath} of each message (Assemble)`}

@@ -17,6 +17,8 @@ export interface LogView {
   total: number
   /** False while a filtered scan in the engine has not reached the end of the log. */
   complete: boolean
+  /** The filtered scan stopped asking after MAX_SCAN_ASKS reads, incomplete: the person may go on. */
+  scanPaused: boolean
   loading: boolean
   error: AppError | null
   /** Keep the newest message in view as messages arrive. */
@@ -31,6 +33,8 @@ export interface LogView {
 export const OVERSCAN = 60
 /** Most entries one read asks for (and the window holds). */
 export const MAX_WINDOW = 600
+/** Reads a filtered scan is asked to go on, after a filter change, before it waits for the person. */
+export const MAX_SCAN_ASKS = 200
 
 export function emptyLogView(sid: string): LogView {
   return {
@@ -40,6 +44,7 @@ export function emptyLogView(sid: string): LogView {
     entries: [],
     total: 0,
     complete: true,
+    scanPaused: false,
     loading: false,
     error: null,
     follow: true,

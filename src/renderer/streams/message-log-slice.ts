@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand/vanilla'
 import type { StreamFilter } from '../../shared/streams'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
-import { emptyLogView, filterKey, MAX_WINDOW, readRange, type LogView } from './log-window'
+import { emptyLogView, filterKey, MAX_SCAN_ASKS, MAX_WINDOW, readRange, type LogView } from './log-window'
 
 /**
  * The message log of the selected stream session: a window of entries read from the engine by range (never the
@@ -16,6 +16,8 @@ export interface MessageLogSlice {
   readLog(first: number, last: number): Promise<void>
   /** Read the newest entries (follow mode, or "Jump to latest"). */
   readLogTail(rows: number): Promise<void>
+  /** Go on with a filtered scan that stopped asking after MAX_SCAN_ASKS reads (`scanPaused`). */
+  continueLogScan(rows: number): Promise<void>
   setLogFilter(filter: StreamFilter): void
   setLogFollow(follow: boolean): void
   selectLogEntry(seq: number | null): void
@@ -77,11 +79,44 @@ export function createMessageLogSlice(client: ApiClient): StateCreator<AppState,
       })
     }
 
+    // A filtered read scans the log for a bounded time and says `complete: false` until the scan reaches its
+    // end: it is asked again (each ask scans further, so this ends) until complete, a newer read is waiting,
+    // or MAX_SCAN_ASKS asks since the filter changed, when the view says it paused.
+    let asks = 0
+    const scanOn = async (sid: string, key: string, again: () => Promise<void>): Promise<void> => {
+      for (let i = 0; i <= MAX_SCAN_ASKS; i++) {
+        const v = get().logView
+        if (!v || v.sid !== sid || filterKey(v.filter) !== key || v.complete || v.error || queued) return
+        if (asks >= MAX_SCAN_ASKS) {
+          set({ logView: { ...v, scanPaused: true } })
+          return
+        }
+        asks++
+        await again()
+      }
+    }
+
+    const readTail = async (sid: string, key: string, rows: number): Promise<void> => {
+      const v = get().logView
+      if (!v || v.sid !== sid) return
+      const lane = get().streamLanes[sid]
+      // Unfiltered, the lane knows the log's length; filtered, ask from the last known match count.
+      const total = Object.keys(v.filter).length === 0 ? (lane?.lastSeq ?? -1) + 1 : Math.max(v.total, 1)
+      const count = Math.min(MAX_WINDOW, rows + 20)
+      await readInto(sid, key, Math.max(0, total - count), count)
+      // A filtered scan learns the real match count only now: read the true tail if it moved.
+      const after = get().logView
+      if (after && after.sid === sid && after.total > after.from + after.entries.length) {
+        await readInto(sid, key, Math.max(0, after.total - count), count)
+      }
+    }
+
     return {
       logView: null,
 
       showLog: (sid) => {
         if (get().logView?.sid === sid) return
+        asks = 0
         // The send box's last error belonged to the session shown before.
         set({ logView: emptyLogView(sid), wsError: null })
       },
@@ -100,6 +135,7 @@ export function createMessageLogSlice(client: ApiClient): StateCreator<AppState,
           )
           const { from, count } = readRange(first, last, total || last + 1)
           await readInto(sid, key, from, count)
+          await scanOn(sid, key, () => readInto(sid, key, from, count))
         })
       },
 
@@ -109,18 +145,25 @@ export function createMessageLogSlice(client: ApiClient): StateCreator<AppState,
         const { sid } = view
         const key = filterKey(view.filter)
         await serial(async () => {
+          await readTail(sid, key, rows)
+          await scanOn(sid, key, () => readTail(sid, key, rows))
+        })
+      },
+
+      continueLogScan: async (rows) => {
+        const view = get().logView
+        if (!view?.scanPaused) return
+        asks = 0
+        set({ logView: { ...view, scanPaused: false } })
+        const { sid } = view
+        const key = filterKey(view.filter)
+        await serial(async () => {
           const v = get().logView
           if (!v || v.sid !== sid) return
-          const lane = get().streamLanes[sid]
-          // Unfiltered, the lane knows the log's length; filtered, ask from the last known match count.
-          const total = Object.keys(v.filter).length === 0 ? (lane?.lastSeq ?? -1) + 1 : Math.max(v.total, 1)
-          const count = Math.min(MAX_WINDOW, rows + 20)
-          await readInto(sid, key, Math.max(0, total - count), count)
-          // A filtered scan learns the real match count only now: read the true tail if it moved.
-          const after = get().logView
-          if (after && after.sid === sid && after.total > after.from + after.entries.length) {
-            await readInto(sid, key, Math.max(0, after.total - count), count)
-          }
+          const at = { from: v.from, count: Math.max(rows, v.entries.length) }
+          const again = () => (v.follow ? readTail(sid, key, rows) : readInto(sid, key, at.from, at.count))
+          await again()
+          await scanOn(sid, key, again)
         })
       },
 
@@ -133,6 +176,7 @@ export function createMessageLogSlice(client: ApiClient): StateCreator<AppState,
         if (filter.kinds && filter.kinds.length > 0) clean.kinds = filter.kinds
         if (filter.topic) clean.topic = filter.topic
         if (filterKey(clean) === filterKey(view.filter)) return
+        asks = 0
         set({ logView: { ...emptyLogView(view.sid), filter: clean, follow: view.follow } })
       },
       setLogFollow: (follow) => {
