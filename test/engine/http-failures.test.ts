@@ -210,7 +210,7 @@ describe('failures are typed errors with plain messages', () => {
       spec(`${server.url}/echo`, { method: 'PUT', body: { kind: 'file', path: fifo } }),
     )
     expect(errorOf(r)).toMatchObject({ code: 'file' })
-    expect(errorOf(r).message).toContain(`${fifo} is not a file`)
+    expect(errorOf(r).message).toContain(`${fifo} is not a file (a pipe, a device or a folder)`)
     done(await send(service, spec(`${server.url}/hello`)))
     expect(server.requests.slice(before).map((q) => q.url)).toEqual(['/hello'])
   })

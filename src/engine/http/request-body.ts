@@ -83,6 +83,11 @@ function refuseUnsendablePartType(parts: readonly MultipartPart[]): void {
   }
 }
 
+/** A body file that is a pipe, a device or a folder: never opened (a pipe's open waits for a writer). */
+function notAFile(path: string): Error {
+  return Object.assign(new Error(`${path} is not a file (a pipe, a device or a folder)`), { code: 'EISDIR' })
+}
+
 /**
  * Build the wire body for one hop. Called again for every hop that keeps the body (307/308), so streams from
  * files are opened fresh each time.
@@ -93,7 +98,7 @@ export async function prepareBody(spec: RequestBody): Promise<PreparedBody> {
   switch (spec.kind) {
     case 'file': {
       const info = await stat(spec.path)
-      if (!info.isFile()) throw Object.assign(new Error(`${spec.path} is not a file`), { code: 'EISDIR' })
+      if (!info.isFile()) throw notAFile(spec.path)
       // With no type of its own, a file goes as the type its name says, as Postman sends a binary body. The
       // table is loaded on the first body that needs it.
       const contentType = spec.contentType || (await fileTypes()).fileTypeOrDefault(spec.path)
@@ -127,7 +132,7 @@ export async function prepareBody(spec: RequestBody): Promise<PreparedBody> {
           const type = part.contentType || (await fileTypes()).fileTypeOrDefault(part.path)
           // openAsBlob's open() of a named pipe waits for a writer, holding a libuv pool thread for good.
           const info = await stat(part.path)
-          if (!info.isFile()) throw Object.assign(new Error(`${part.path} is not a file`), { code: 'EISDIR' })
+          if (!info.isFile()) throw notAFile(part.path)
           stamps.push(stampOf(info))
           const blob = await openAsBlob(part.path, { type })
           fileBytes += blob.size
