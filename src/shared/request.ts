@@ -38,7 +38,8 @@ export const multipartPartSchema = lazySchema(() =>
     z.object({
       kind: z.literal('file'),
       name: z.string().max(8192),
-      path: z.string().min(1).max(4096),
+      /** '' until a file is chosen (a part imported from a HAR, which has no file bytes): such a part is not sent. */
+      path: z.string().max(4096),
       contentType: z.string().max(256).optional(),
       /** The filename the part is sent with (curl's -F ;filename=); without one, the path's last name. */
       fileName: z.string().min(1).max(1024).optional(),

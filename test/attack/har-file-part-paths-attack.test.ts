@@ -3,7 +3,8 @@ import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { withRecordedPartHeaders } from '../../src/engine/har/har-multipart-text'
 import type { ExchangeResult } from '../../src/engine/http/chain'
-import { importText, savedRequest, sendSaved, useImportTarget } from '../engine/import-formats-helpers'
+import { sendChoosingFiles } from '../engine/har-files-chosen'
+import { importText, savedRequest, useImportTarget } from '../engine/import-formats-helpers'
 import { multipartParts } from '../engine/multipart-parts'
 
 /**
@@ -79,11 +80,13 @@ describe('a shared HAR whose file parts name paths of the reader', () => {
       const r = await service.invoke('session.request', { sid: row })
       if (!r.ok) throw new Error(r.error.message)
       return r.value.body.kind === 'multipart'
-        ? r.value.body.parts.map((p) => (p.kind === 'file' ? p.path : `text ${p.value}`))
+        ? r.value.body.parts.map((p) =>
+            p.kind === 'file' ? `${p.path}|${p.fileName ?? ''}` : `text ${p.value}`,
+          )
         : []
     }
-    expect(await paths(sid)).toEqual(['id_rsa'])
-    expect(await paths(other)).toEqual(['known_hosts', 'id_ed25519'])
+    expect(await paths(sid)).toEqual(['|id_rsa'])
+    expect(await paths(other)).toEqual(['|known_hosts', '|id_ed25519'])
     const curl = await service.invoke('session.snippet', { sid, target: 'shell:curl' })
     if (!curl.ok) throw new Error(curl.error.message)
     expect(curl.value.code).not.toContain('.ssh')
@@ -105,7 +108,7 @@ describe('a shared HAR whose file parts name paths of the reader', () => {
     )
   })
 
-  it('imported into a collection, its file parts keep only the file name: Send reads it from the collection folder', async () => {
+  it('imported into a collection, its file parts keep only the file name: sent once the file is chosen', async () => {
     const { service, stub, dir } = target
     const into = join(dir, 'imported')
     mkdirSync(into, { recursive: true })
@@ -117,7 +120,7 @@ describe('a shared HAR whose file parts name paths of the reader', () => {
       into,
     )
     expect(report.unmapped.join('\n')).toContain(
-      'file part "f0" reads id_rsa: a HAR has no file bytes, put the file in the collection folder',
+      'file part "f0" (id_rsa) needs a file: a HAR has no file bytes, choose its file in the Body tab (it is not sent until then)',
     )
     expect(report.unmapped.join('\n')).not.toContain('.ssh')
     const [saved = ''] = readdirSync(into, { recursive: true, withFileTypes: true })
@@ -127,12 +130,14 @@ describe('a shared HAR whose file parts name paths of the reader', () => {
       .map((e) => relative(into, join(e.parentPath, e.name)))
     const request = await savedRequest(into, saved)
     expect(
-      request.body.kind === 'multipart' ? request.body.parts.map((p) => p.kind === 'file' && p.path) : [],
-    ).toEqual(['id_rsa', 'known_hosts', 'id_ed25519'])
+      request.body.kind === 'multipart'
+        ? request.body.parts.map((p) => p.kind === 'file' && `${p.path}|${p.fileName ?? ''}`)
+        : [],
+    ).toEqual(['|id_rsa', '|known_hosts', '|id_ed25519'])
     for (const name of ['id_rsa', 'known_hosts', 'id_ed25519']) writeFileSync(join(into, name), `own ${name}`)
     const opened = await service.invoke('collection.open', { dir: into, create: false })
     if (!opened.ok) throw new Error(opened.error.message)
-    const arrived = await sendSaved(service, stub, into, saved)
+    const arrived = await sendChoosingFiles(service, stub, into, saved)
     expect(multipartParts(arrived).map((p) => [p.filename, p.body])).toEqual([
       ['id_rsa', 'own id_rsa'],
       ['known_hosts', 'own known_hosts'],

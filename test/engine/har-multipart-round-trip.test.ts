@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import type { HarDocument } from '../../src/engine/har/har-types'
 import type { MultipartPart } from '../../src/shared/request'
 import { done, send, spec } from './helpers'
+import { sendChoosingFiles } from './har-files-chosen'
 import { importText, sendSaved, useImportTarget } from './import-formats-helpers'
 import { multipartParts, type ArrivedPart } from './multipart-parts'
 
@@ -89,15 +90,30 @@ describe('HAR export of a multipart request', () => {
           contentType: 'application/json',
           enabled: true,
         },
-        { kind: 'file', name: 'report', path: basename(csv), contentType: 'text/csv', enabled: true },
+        {
+          kind: 'file',
+          name: 'report',
+          path: '',
+          fileName: basename(csv),
+          contentType: 'text/csv',
+          enabled: true,
+        },
         {
           kind: 'file',
           name: 'raw',
-          path: basename(csv),
+          path: '',
+          fileName: basename(csv),
           contentType: 'application/vnd.acme+csv',
           enabled: true,
         },
-        { kind: 'file', name: 'renamed', path: 'renamed may.csv', contentType: 'text/csv', enabled: true },
+        {
+          kind: 'file',
+          name: 'renamed',
+          path: '',
+          fileName: 'renamed may.csv',
+          contentType: 'text/csv',
+          enabled: true,
+        },
       ],
     })
     const copied = await service.invoke('session.snippet', { sid: row, target: 'shell:curl' })
@@ -107,16 +123,18 @@ describe('HAR export of a multipart request', () => {
     const report = (await importText(exported.value.har, dir)).unmapped.join('\n')
     const name = basename(csv)
     expect(report).toContain(
-      `file part "report" reads ${name}: a HAR has no file bytes, put the file in the collection folder`,
+      `file part "report" (${name}) needs a file: a HAR has no file bytes, choose its file in the Body tab (it is not sent until then)`,
     )
     const opened = await service.invoke('collection.open', { dir, create: false })
     if (!opened.ok) throw new Error(opened.error.message)
     const saved = uploadFile(dir)
-    // Until the file is there, the send fails naming it rather than send the part empty.
-    await expect(sendSaved(service, stub, dir, saved)).rejects.toThrow(name)
+    // Until its file is chosen, the send fails naming the part rather than read a file of that name.
     writeFileSync(join(dir, name), 'id,total\n1,42\n')
+    await expect(sendSaved(service, stub, dir, saved)).rejects.toThrow(
+      'Multipart part "report" has no file chosen',
+    )
     writeFileSync(join(dir, 'renamed may.csv'), 'id,total\n1,42\n')
-    const again = multipartParts(await sendSaved(service, stub, dir, saved))
+    const again = multipartParts(await sendChoosingFiles(service, stub, dir, saved))
     const shape = (p: ArrivedPart | undefined) => [p?.name, p?.filename, p?.contentType, p?.body]
     // Every part comes back: text parts whole, file parts by name and type, read from the collection folder.
     expect(again.map(shape)).toEqual(sent.map(shape))
@@ -240,10 +258,10 @@ describe('HAR export of a multipart request', () => {
     })
     const into = join(dir, 'chrome')
     const report = (await importText(har, into)).unmapped.join('\n')
-    expect(report).toContain('file part "receipt" reads receipt may.pdf')
+    expect(report).toContain('file part "receipt" (receipt may.pdf) needs a file')
     expect((await service.invoke('collection.open', { dir: into, create: false })).ok).toBe(true)
     writeFileSync(join(into, 'receipt may.pdf'), '%PDF-1.4 receipt')
-    const arrived = multipartParts(await sendSaved(service, stub, into, uploadFile(into)))
+    const arrived = multipartParts(await sendChoosingFiles(service, stub, into, uploadFile(into)))
     expect(arrived.map((p) => [p.name, p.filename, p.contentType, p.body])).toEqual([
       ['note', null, null, 'monthly'],
       ['receipt', 'receipt may.pdf', 'application/pdf', '%PDF-1.4 receipt'],
@@ -260,7 +278,8 @@ describe('HAR export of a multipart request', () => {
         {
           kind: 'file',
           name: 'receipt',
-          path: 'receipt may.pdf',
+          path: '',
+          fileName: 'receipt may.pdf',
           contentType: 'application/pdf',
           enabled: true,
         },

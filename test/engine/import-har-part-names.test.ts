@@ -1,7 +1,8 @@
 import { readdirSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { withRecordedPartHeaders } from '../../src/engine/har/har-multipart-text'
-import { importText, sendSaved, useImportTarget } from './import-formats-helpers'
+import { sendChoosingFiles } from './har-files-chosen'
+import { importText, useImportTarget } from './import-formats-helpers'
 import { multipartParts } from './multipart-parts'
 
 /**
@@ -53,7 +54,7 @@ describe('a HAR multipart part’s recorded headers', () => {
 const t = useImportTarget('fd-har-part-names')
 
 describe('a HAR upload whose file is named with filename*', () => {
-  it('imported, its file part reads the decoded name from the collection folder and sends it', async () => {
+  it('imported, its file part keeps the decoded name and, that file chosen, sends it', async () => {
     const har = {
       log: {
         version: '1.2',
@@ -102,7 +103,7 @@ describe('a HAR upload whose file is named with filename*', () => {
     const saved = readdirSync(t.dir, { recursive: true, encoding: 'utf8' }).find(
       (f) => f.endsWith('.yaml') && !f.endsWith('collection.yaml') && !f.endsWith('folder.yaml'),
     )
-    const got = await sendSaved(t.service, t.stub, t.dir, saved ?? '')
+    const got = await sendChoosingFiles(t.service, t.stub, t.dir, saved ?? '')
     expect(multipartParts(got).map((p) => [p.name, p.body])).toEqual([['doc', 'the naïve one']])
   })
 })

@@ -106,6 +106,12 @@ export async function confineBody(
   scope: FileScope | null,
   outcome: string = NOTHING_SENT,
 ): Promise<Result<RequestBody>> {
+  const unchosen = unchosenFilePart(body)
+  if (unchosen !== undefined)
+    return fail(
+      'file',
+      `Multipart part "${unchosen.name.slice(0, 100)}" has no file chosen (its file name ${JSON.stringify(unchosen.fileName ?? '').slice(0, 200)} only): choose its file in the Body tab; ${outcome}`,
+    )
   if (!scope) return ok(body)
   if (body.kind === 'file') {
     const path = await confinePath(body.path, scope, 'The body file', outcome)
@@ -124,4 +130,15 @@ export async function confineBody(
     parts.push({ ...part, path: path.value })
   }
   return ok({ ...body, parts })
+}
+
+/**
+ * An enabled file part with no path: never read from wherever the engine runs (a HAR's `.npmrc` part would
+ * upload the reader's own), the person picks the file first.
+ */
+function unchosenFilePart(body: RequestBody): Extract<MultipartPart, { kind: 'file' }> | undefined {
+  if (body.kind !== 'multipart') return undefined
+  return body.parts.find(
+    (p): p is Extract<MultipartPart, { kind: 'file' }> => p.kind === 'file' && p.enabled && p.path === '',
+  )
 }

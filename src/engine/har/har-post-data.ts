@@ -96,8 +96,8 @@ export function harFileName(fileName: string): string {
 
 /**
  * A recorded multipart body (HAR 1.2 `params`, as our export and Firefox write it) as the request body it was:
- * text parts with their values, file parts named by their `fileName` (a HAR has no file bytes: sent again, the
- * file is read by that name from where the request is sent, never from a folder the HAR names), each with its
+ * text parts with their values, file parts with their `fileName` and no path (a HAR has no file bytes, and a
+ * name read from where the request is sent would upload the reader's `.npmrc`: the person picks the file), each with its
  * type when it is one header line. Undefined when `post` is not multipart with params (its text, if any, stands
  * for the body as before).
  */
@@ -123,7 +123,7 @@ export function multipartBodyOf(post: unknown): RequestBody | undefined {
     const file = harFileName(text(fileName))
     parts.push(
       file !== '' && file.length <= 1024 && ![...file].some((c) => c < ' ' || c === '\x7f')
-        ? { kind: 'file', name: text(name), path: file, ...typed, enabled: true }
+        ? { kind: 'file', name: text(name), path: '', fileName: file, ...typed, enabled: true }
         : { kind: 'text', name: text(name), value: text(value), ...typed, enabled: true },
     )
   }

@@ -42,7 +42,14 @@ export function sessionSnippetRequest(
     return {
       refused: `No ${target} snippet for a multipart request: Copy as cURL, JavaScript (fetch), Python (requests) or Go writes its parts`,
     }
-  const params = snippetParams(body.parts, typeOfFile, target === 'shell:curl')
+  // A recorded file part has no path until one is chosen: the code names the file the recording sent, which the
+  // reader's program reads where it runs (its own choice, in code it can read), as before.
+  const parts = body.parts.map((p) => {
+    if (p.kind !== 'file' || p.path !== '' || p.fileName === undefined) return p
+    const { fileName, ...rest } = p
+    return { ...rest, path: fileName }
+  })
+  const params = snippetParams(parts, typeOfFile, target === 'shell:curl')
   return {
     request: {
       ...req,

@@ -76,10 +76,10 @@ function body(
     // Chrome's params name a file part without its filename or type: the recorded text has them.
     const described = withRecordedPartHeaders(params, str(post['mimeType']), str(post['text']))
     // A part's own type (HAR 1.2 `contentType`) goes with it when it is one header line the sender can write.
-    // A file part (one with a `fileName`) stays a file part named by that file name: a HAR has the name, not the
-    // bytes, so the request reads the file from the collection folder when sent, and the report says to put it
-    // there. Only the name's last segment is kept: a shared HAR's `/home/you/.ssh/id_rsa` or `../x` would make
-    // Send's refusal invite the reader to allow that folder under File access.
+    // A file part (one with a `fileName`) stays a file part with that file name and no path: a HAR has the name,
+    // not the bytes, and a name read from the collection folder would send whatever `.env` is already there. The
+    // part is refused at Send until the person chooses its file; the report names each such part. Only the
+    // name's last segment is kept: a shared HAR's `/home/you/.ssh/id_rsa` is no file name to send.
     const parts = described.map((p): MultipartPart => {
       const partType = str(p['contentType'])
       const typed = /^[\x20-\x7e]{1,256}$/.test(partType) ? { contentType: partType } : {}
@@ -87,9 +87,9 @@ function body(
       const fileName = harFileName(recorded)
       if (fileName !== '' && fileName.length <= 1024 && !hasControl(fileName)) {
         files.push(
-          `file part "${str(p['name'])}" reads ${fileName}: a HAR has no file bytes, put the file in the collection folder`,
+          `file part "${str(p['name'])}" (${fileName}) needs a file: a HAR has no file bytes, choose its file in the Body tab (it is not sent until then)`,
         )
-        return { kind: 'file', name: str(p['name']), path: fileName, ...typed, enabled: true }
+        return { kind: 'file', name: str(p['name']), path: '', fileName, ...typed, enabled: true }
       }
       if (recorded !== '')
         files.push(
