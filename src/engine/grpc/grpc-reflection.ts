@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js'
 import protobuf from 'protobufjs'
 import { grpcStatusText } from '../../shared/grpc'
 import { fail, ok, type Result } from '../../shared/result'
+import { DescriptorLimitError } from './grpc-descriptor-set'
 import { GrpcSchema, MAX_SERVICES, rootFromDescriptorSet } from './grpc-schema'
 import { cleanDetails } from './grpc-status'
 
@@ -223,6 +224,8 @@ async function reflectWith(
         ),
       )
     } catch (e) {
+      if (e instanceof DescriptorLimitError)
+        return fail('too_large', `Server reflection stopped: ${e.message}`)
       return fail('parse', "The server's reflection descriptors do not resolve", (e as Error).message)
     }
   } finally {

@@ -1,6 +1,4 @@
 import protobuf from 'protobufjs'
-// Adds Root.fromDescriptor (a FileDescriptorSet to a Root), which the reflection client needs.
-import 'protobufjs/ext/descriptor/index.js'
 import {
   grpcMethodKind,
   splitGrpcMethod,
@@ -10,6 +8,7 @@ import {
   type GrpcServiceInfo,
 } from '../../shared/grpc'
 import { fail, ok, type Result } from '../../shared/result'
+import { rootFromDescriptorBytes } from './grpc-descriptor-set'
 import { requestTypeInfos } from './grpc-type-info'
 
 /**
@@ -29,13 +28,9 @@ export interface ResolvedMethod {
   responseType: protobuf.Type
 }
 
-type RootWithDescriptor = typeof protobuf.Root & {
-  fromDescriptor(set: Uint8Array): protobuf.Root
-}
-
-/** A Root from a FileDescriptorSet's bytes (protobufjs' descriptor extension). */
+/** A Root from a FileDescriptorSet's bytes (protobufjs' descriptor extension), within the set's limits. */
 export function rootFromDescriptorSet(bytes: Uint8Array): protobuf.Root {
-  const root = (protobuf.Root as RootWithDescriptor).fromDescriptor(bytes)
+  const root = rootFromDescriptorBytes(bytes)
   restoreMaps(root)
   return root
 }
@@ -54,12 +49,24 @@ function restoreMaps(ns: protobuf.NamespaceBase): void {
         const key = entry.fields.key
         const value = entry.fields.value
         if (!key || !value) continue
-        child.remove(f)
-        child.add(new protobuf.MapField(f.name, f.id, key.type, value.type))
+        replaceField(child, f, new protobuf.MapField(f.name, f.id, key.type, value.type))
       }
     }
     if (child instanceof protobuf.Namespace || child instanceof protobuf.Type) restoreMaps(child)
   }
+}
+
+/**
+ * Puts `next` where `old` was (same name, same id). Type.add re-indexes every field by id on each call, which
+ * made a message with thousands of map fields cost seconds; the replacement takes the old one's slot instead,
+ * and remove() has dropped the type's caches.
+ */
+function replaceField(type: protobuf.Type, old: protobuf.Field, next: protobuf.MapField): void {
+  type.remove(old)
+  // protobufjs types `fields` as plain Fields; a MapField is one at run time (Type.add stores it there too).
+  type.fields[next.name] = next as unknown as protobuf.Field
+  next.message = type
+  next.onAdd(type)
 }
 
 export class GrpcSchema {
