@@ -80,8 +80,8 @@ export function composeStreamRequest(
 
 /**
  * The request's headers, checked as a send checks them (request-checks.ts): the stream goes through the same
- * HTTP client (undici), which refuses a Keep-Alive, Upgrade or Transfer-Encoding header, or a Content-Length its
- * body belies, in words that name nothing the person typed. Refused here, naming the header, before any connection.
+ * HTTP client (undici), which refuses a Keep-Alive, Upgrade, Transfer-Encoding or Expect header, or a Content-Length
+ * its body belies, in words that name nothing the person typed. Refused here, naming the header, before any connection.
  */
 export function checkStreamHeaders(spec: RequestSpec): Result<HeaderList> {
   const headers = checkHeaderList(spec.headers)
@@ -89,7 +89,15 @@ export function checkStreamHeaders(spec: RequestSpec): Result<HeaderList> {
   const bodyType = checkBodyContentType(spec.body, headers.value)
   if (!bodyType.ok) return bodyType
   const framing = checkFraming(headers.value, prepareBodySync(spec.body)?.length ?? null)
-  return framing.ok ? headers : framing
+  if (!framing.ok) return framing
+  const expect = headers.value.find(([name]) => name.toLowerCase() === 'expect')
+  // undici refuses any Expect ('expect header not supported'); a send's words for it speak of a body sent at once.
+  if (expect)
+    return fail(
+      'invalid_request',
+      `Header "${expect[0]}" cannot be sent: the HTTP client opens a stream with its whole request and waits for no 100 Continue. Remove it`,
+    )
+  return headers
 }
 
 export function withStreamHeaders(headers: HeaderList): HeaderList {
