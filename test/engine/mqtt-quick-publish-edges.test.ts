@@ -13,7 +13,8 @@ import { settle } from './stream-helpers'
  * are not refused), an empty payload is an empty message, a remaining length written in more bytes than it
  * needs is read where the packet really starts, and a PUBLISH with both QoS bits set ends the session after the
  * messages before it (MQTT.js parses a read whole before it handles its packets: those it parsed before the
- * malformed one were lost).
+ * malformed one were lost). So does a topic that runs past its packet, and a 3.1.1 message past the limit
+ * (refused as its header arrives, mqtt-size-guard.ts).
  */
 
 type Version = 4 | 5
@@ -84,7 +85,7 @@ describe('MQTT packets read by the engine and by MQTT.js alike', () => {
   })
 
   /** Opens a session to the scripted broker, which writes `reads` one after another once CONNACK is out. */
-  async function open(v: Version, reads: Buffer[]): Promise<string> {
+  async function open(v: Version, reads: Buffer[], more: { maxMessageBytes?: number } = {}): Promise<string> {
     script = async (socket) => {
       await sleep(30)
       for (const read of reads) {
@@ -96,7 +97,7 @@ describe('MQTT packets read by the engine and by MQTT.js alike', () => {
     const r = await service.invoke('mqtt.open', {
       url: `mqtt://127.0.0.1:${port}`,
       subscriptions: [],
-      options: { protocolVersion: v, reconnect: false },
+      options: { protocolVersion: v, reconnect: false, ...more },
     })
     if (!r.ok) throw new Error(r.error.message)
     return r.value.sid
@@ -235,6 +236,71 @@ describe('MQTT packets read by the engine and by MQTT.js alike', () => {
         'm4',
         'acked',
         'acked too',
+      ])
+    })
+  }
+
+  it('MQTT 3.1.1: a message past the limit, amid a flood, ends the session after the messages before it, QoS 0 and 1', async () => {
+    const head = publish(4, { topic: 'e/huge', payload: 'h'.repeat(2000) })
+    const sid = await open(
+      4,
+      [
+        Buffer.concat([
+          ...flood(4, 0, 5),
+          publish(4, { topic: 'e/acked', payload: 'acked', qos: 1, packetId: 4 }),
+          publish(4, { topic: 'e/acked', payload: 'acked too', qos: 1, packetId: 5 }),
+          head,
+          publish(4, { topic: 'e/after', payload: 'after', qos: 1, packetId: 6 }),
+          ...flood(4, 5, 5),
+          end(4),
+        ]),
+      ],
+      { maxMessageBytes: 1024 },
+    )
+    const ended = await Promise.race([service.streams.wait(sid), sleep(8000).then(() => null)])
+    expect(ended?.final).toMatchObject({
+      type: 'error',
+      code: 'message_too_large',
+      message: expect.stringMatching(
+        /^The broker began a message of 2,000 bytes on e\/huge, past the limit of 1,024 bytes; Flightdeck closed the connection before reading it \([\d,]+ bytes of it had arrived\)$/,
+      ),
+    })
+    const log = await logUntil(service, sid, (e) => e.event === 'e/flood', 5)
+    expect(log.filter((e) => e.dir === 'in' && e.kind !== 'control').map((e) => e.data)).toEqual([
+      'm0',
+      'm1',
+      'm2',
+      'm3',
+      'm4',
+      'acked',
+      'acked too',
+    ])
+  })
+  for (const qos of [0, 1]) {
+    it(`MQTT 3.1.1: a QoS ${qos} PUBLISH whose topic runs past its packet ends the session after the messages before it`, async () => {
+      // The topic's length says 200 bytes; the packet holds 2 (and a packet id for QoS 1).
+      const bad = Buffer.from([0x30 | (qos << 1), qos ? 6 : 4, 0, 200, 0x61, 0x62, ...(qos ? [0, 9] : [])])
+      const sid = await open(4, [
+        Buffer.concat([
+          ...flood(4, 0, 3),
+          publish(4, { topic: 'e/acked', payload: 'acked', qos: 1, packetId: 4 }),
+          bad,
+          ...flood(4, 3, 3),
+          end(4),
+        ]),
+      ])
+      const ended = await Promise.race([service.streams.wait(sid), sleep(8000).then(() => null)])
+      expect(ended?.final).toMatchObject({
+        type: 'error',
+        code: 'protocol',
+        message: `The broker at 127.0.0.1:${(server.address() as AddressInfo).port} sent a malformed MQTT packet (Cannot parse topic); Flightdeck closed the connection`,
+      })
+      const log = await logUntil(service, sid, (e) => e.event === 'e/acked')
+      expect(log.filter((e) => e.dir === 'in' && e.kind !== 'control').map((e) => e.data)).toEqual([
+        'm0',
+        'm1',
+        'm2',
+        'acked',
       ])
     })
   }

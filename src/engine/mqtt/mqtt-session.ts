@@ -160,7 +160,7 @@ export class MqttSession implements SessionTransport {
         if (!mine()) return
         this.failure ??= oversizeBegun(m, o.maxMessageBytes)
         this.refused = true
-        forceEnd(client)
+        endAfterParsed(client)
       })
     let done = false
     client.on('packetsend', (p: Packet) => {

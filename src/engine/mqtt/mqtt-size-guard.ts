@@ -7,7 +7,8 @@ import type { AppError } from '../../shared/result'
  * before it hands it over, so a 1 GB message would be in memory before the message limit could refuse it.
  * This watches the connection's bytes ahead of the parser (fixed header, remaining length, then skips the
  * body, a few operations a packet) and calls `tooLarge` when a PUBLISH's remaining length passes `limit`: the
- * session then cuts the connection, so at most the socket read that carried the header is held.
+ * session then stops reading and cuts the connection once the messages before it are handled, so at most the
+ * socket read that carried the header is held.
  */
 
 const PUBLISH = 3
