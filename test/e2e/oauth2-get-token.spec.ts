@@ -17,6 +17,15 @@ let host: RunningWebHost
 
 test.beforeAll(async () => {
   server = createServer((req, res) => {
+    const asked = new URL(req.url ?? '/', 'http://127.0.0.1')
+    if (asked.pathname === '/authorize') {
+      // The sign-in page: straight back to the app's loopback listener with a code, as a signed-in user would be.
+      const back = new URL(asked.searchParams.get('redirect_uri') ?? '')
+      back.searchParams.set('code', 'c0de')
+      back.searchParams.set('state', asked.searchParams.get('state') ?? '')
+      res.writeHead(302, { location: back.href }).end()
+      return
+    }
     req.resume()
     req.on('end', () => {
       const good = req.headers.authorization === `Basic ${Buffer.from('app:s3cret').toString('base64')}`
@@ -91,4 +100,44 @@ test('Get token shows the token masked under the button, and a refusal beside it
     await page.screenshot({ path: test.info().outputPath(`get-token-refused-${scheme}.png`) })
   }
   await page.emulateMedia({ colorScheme: 'light' })
+})
+
+test('the browser host says "sign in at" with a link that opens the sign-in page in a new tab', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await page.goto(host.url)
+  const composer = page.getByRole('region', { name: 'Request' })
+  await composer.getByRole('tab', { name: 'Auth' }).click()
+  await page.getByRole('combobox', { name: 'Auth type' }).selectOption('oauth2')
+  await composer.getByLabel('Grant type', { exact: true }).selectOption('authorization_code')
+  const authUrl = tokenUrl.replace('/token', '/authorize')
+  await composer.getByLabel('Authorization URL', { exact: true }).fill(authUrl)
+  await composer.getByLabel('Token URL', { exact: true }).fill(tokenUrl)
+  await composer.getByLabel('Client ID', { exact: true }).fill('app')
+  await composer.getByLabel('Client secret', { exact: true }).fill('s3cret')
+  await composer.getByRole('button', { name: 'Get token' }).click()
+
+  const words = composer.getByRole('alert')
+  await expect(words).toContainText('OAuth 2.0: sign in at http://127.0.0.1:')
+  const link = words.getByRole('link', { name: `${authUrl}?…` })
+  await expect(link).toHaveAttribute('href', new RegExp(`^${authUrl.replace(/[.?]/g, '\\$&')}\\?`))
+  await expect(link).toHaveAttribute('target', '_blank')
+  await expect(link).toHaveAttribute('rel', 'noopener noreferrer')
+  await page.mouse.move(1, 1)
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await page.screenshot({ path: test.info().outputPath(`get-token-sign-in-${scheme}.png`) })
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+
+  // Clicked: the sign-in page opens in a tab of its own (the app stays where it was), comes back with a code,
+  // and the next Get token finds the token.
+  const appUrl = page.url()
+  const [signIn] = await Promise.all([page.waitForEvent('popup'), link.click()])
+  await signIn.waitForURL(/\/callback\?/, { timeout: 10_000 })
+  await signIn.close()
+  expect(page.url()).toBe(appUrl)
+  await composer.getByRole('button', { name: 'Get token' }).click()
+  await expect(composer.getByRole('definition').nth(0)).toHaveText('Bearer · eyJa…Z9kQ (47 characters)')
 })

@@ -1,4 +1,5 @@
 import type { OAuth2TokenView } from '../../shared/contract'
+import { LinkedWords } from './LinkedWords'
 import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
 
@@ -68,7 +69,7 @@ export function OAuth2TokenButton() {
         </button>
         {mine?.error ? (
           <span className="field-error" role="alert">
-            {mine.error.message}
+            <LinkedWords text={mine.error.message} />
           </span>
         ) : null}
       </div>
