@@ -24,7 +24,7 @@ the status, a headers summary and the phase timings.
 options:
   -X, --request <method>   HTTP method (default GET, or POST with -d or -F)
   -H, --header 'k: v'      add a request header (repeatable)
-  -d, --data <body>        request body; @path sends a file's bytes
+  -d, --data <body>        request body; @path sends a file's bytes, @- stdin's
   -F, --form <name=value>  a multipart/form-data part, as curl's -F (repeatable): name=@path
                            sends a file; ;type=<content type> and ;filename=<name> follow
       --form-string <name=value>

@@ -64,11 +64,17 @@ function refusal(command: string, name: string, where: string, preposition = 'in
 const MAX_VARIABLE_TEXT = 4096
 
 /**
- * The refusal for the first `{{variable}}` in the text file at `path` (its line said; `what` it is, in words), or null: none, a binary
+ * The refusal for the first `{{variable}}` in the text file at `path` (its line said; `what` it is, in words;
+ * `shownAs` names it, e.g. stdin's spooled copy as `stdin`), or null: none, a binary
  * file, or not a regular file (a pipe or a device is read once, by the send, which also says why one cannot
  * be read). Read in chunks, so memory stays bounded whatever the file's size.
  */
-export async function fileVariable(command: string, path: string, what: string): Promise<string | null> {
+export async function fileVariable(
+  command: string,
+  path: string,
+  what: string,
+  shownAs = path,
+): Promise<string | null> {
   try {
     if (!(await stat(path)).isFile()) return null
   } catch {
@@ -86,7 +92,7 @@ export async function fileVariable(command: string, path: string, what: string):
       if (found) {
         const line = linesBefore + newlines(text.slice(0, found.index)) + 1
         const name = Buffer.from(found.name, 'latin1').toString('utf8')
-        return refusal(command, name, `line ${line} of ${path} (${what})`, 'on')
+        return refusal(command, name, `line ${line} of ${shownAs} (${what})`, 'on')
       }
       const kept = Math.min(text.length, MAX_VARIABLE_TEXT)
       linesBefore += newlines(text.slice(0, text.length - kept))
