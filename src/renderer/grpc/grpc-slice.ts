@@ -6,7 +6,7 @@ import { grpcSendsMany } from '../../shared/grpc'
 import type { AppError } from '../../shared/result'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
-import { activeCaFile } from '../tabs/saved-ca-file'
+import { activeCaFile } from '../tabs/saved-options'
 import { selectActiveDraft } from '../tabs/active-draft'
 import { grpcMessages, grpcurlCommand } from './grpc-messages'
 

@@ -4,7 +4,7 @@ import { fail, ok, type AppError, type Result } from '../../shared/result'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
 import { selectActiveDraft, selectActiveTab } from '../tabs/active-draft'
-import { activeCaFile } from '../tabs/saved-ca-file'
+import { activeCaFile } from '../tabs/saved-options'
 import { selectMessagingCompose, sessionTrust, withComposeSaved } from './messaging-per-tab'
 import { checkMessagingUrl } from './messaging-url'
 import {

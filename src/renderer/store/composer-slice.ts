@@ -6,7 +6,7 @@ import { editAssertion, newAssertionRow, newExtractionRow, type RunDraft } from 
 import { paramsFromUrl, urlWithParams } from '../composer/url-params'
 import { draftEdited, selectActiveDraft, withDraftChange, type DraftChange } from '../tabs/active-draft'
 import { savedToDraft } from '../tabs/draft-convert'
-import { withActiveCaFile } from '../tabs/saved-ca-file'
+import { withSavedOptions } from '../tabs/saved-options'
 import { selectTabLiveSession } from '../streams/tab-session'
 import { scriptsToSend } from '../scripts/script-draft'
 import type { AppState, ComposerSlice } from './app-state'
@@ -89,7 +89,7 @@ export function createComposerSlice(client: ApiClient): StateCreator<AppState, [
         // SSE and WebSocket requests open a stream session instead.
         if (draft.kind !== 'http') return get().openStream()
         const n = clampCount(count)
-        const request = withActiveCaFile(toRequestSpec(draft), get())
+        const request = withSavedOptions(toRequestSpec(draft), get())
         // Sending never blocks the next send: fire-and-watch is the point of the tool.
         set({ sendError: null })
         // Variables are resolved and auth applied by the host, with the active tab's collection and environment.

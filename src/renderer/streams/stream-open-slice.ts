@@ -5,7 +5,7 @@ import { sseReconnectFor, toRequestSpec } from '../composer/composer-draft'
 import type { AppState } from '../store/app-state'
 import { traceFlag } from '../store/composer-slice'
 import { selectActiveDraft } from '../tabs/active-draft'
-import { activeCaFile, withActiveCaFile } from '../tabs/saved-ca-file'
+import { activeCaFile, withSavedOptions } from '../tabs/saved-options'
 import { rememberOrigin, type StreamOrigin, type StreamOrigins } from './stream-origins'
 
 /**
@@ -71,7 +71,7 @@ export function createStreamOpenSlice(client: ApiClient): StateCreator<AppState,
                 ...scope,
               })
             : await client.invoke('sse.open', {
-                request: withActiveCaFile(toRequestSpec(composer), get()),
+                request: withSavedOptions(toRequestSpec(composer), get()),
                 stream: {
                   reconnect: sseReconnectFor(composer),
                   maxRetries: o.sseMaxRetries,
