@@ -49,6 +49,23 @@ async function sendH2(headers: [string, string][]): Promise<Awaited<ReturnType<t
   return Promise.race([r, bound])
 }
 
+/** Opens an SSE stream over HTTP/2 and waits, bounded, for it to end; returns its sid. */
+async function streamH2(headers: [string, string][]): Promise<string> {
+  const opened = await service.invoke('sse.open', {
+    request: spec(`${h2.url}/json`, { headers: typed(headers) }, overH2),
+    stream: { reconnect: false },
+  })
+  if (!opened.ok) throw new Error(opened.error.message)
+  const sid = opened.value.sid
+  const outcome = await Promise.race([
+    settle(service, sid),
+    new Promise<null>((r) => setTimeout(r, 5000, null)),
+  ])
+  if (!outcome) await service.invoke('session.cancel', { sid })
+  expect(outcome, 'the stream ended within 5 s').not.toBeNull()
+  return sid
+}
+
 describe('connection-specific headers a person typed', () => {
   it('go as typed over HTTP/1.1', async () => {
     const headers: [string, string][] = [
@@ -80,6 +97,9 @@ describe('connection-specific headers a person typed', () => {
       'Not sent as typed over HTTP/2, which carries no connection-specific header (RFC 9113 §8.2.2): Proxy-Connection, TE',
     )
     expect(sent?.headers.map(([name]) => name.toLowerCase())).not.toContain('te')
+    // The header byte count is of what went: the same as the request typed without them.
+    const plain = await sendH2([['X-Kept', '1']])
+    expect(sent?.headersBytes).toBe(eventsOf(plain, 'request-sent')[0]?.headersBytes)
   })
 
   it('a TE naming trailers goes over HTTP/2 as "trailers", as gRPC-web asks', async () => {
@@ -95,18 +115,7 @@ describe('connection-specific headers a person typed', () => {
 
   it('an SSE stream over HTTP/2 with one is sent without it and ends', async () => {
     const before = h2.requests.length
-    const opened = await service.invoke('sse.open', {
-      request: spec(`${h2.url}/json`, { headers: typed([['Proxy-Connection', 'keep-alive']]) }, overH2),
-      stream: { reconnect: false },
-    })
-    if (!opened.ok) throw new Error(opened.error.message)
-    const sid = opened.value.sid
-    const outcome = await Promise.race([
-      settle(service, sid),
-      new Promise<null>((r) => setTimeout(r, 5000, null)),
-    ])
-    if (!outcome) await service.invoke('session.cancel', { sid })
-    expect(outcome, 'the stream ended within 5 s').not.toBeNull()
+    const sid = await streamH2([['Proxy-Connection', 'keep-alive']])
     expect(h2.requests.length).toBe(before + 1)
     expect(h2.requests.at(-1)?.headers[':method']).toBe('GET')
     expect(h2.requests.at(-1)?.headers['proxy-connection']).toBeUndefined()
@@ -117,6 +126,10 @@ describe('connection-specific headers a person typed', () => {
     )
     expect(sent?.type === 'request-sent' && sent.note).toBe(
       'Not sent as typed over HTTP/2, which carries no connection-specific header (RFC 9113 §8.2.2): Proxy-Connection',
+    )
+    const plain = rec.of(await streamH2([])).find((e) => e.type === 'request-sent')
+    expect(sent?.type === 'request-sent' && sent.headersBytes).toBe(
+      plain?.type === 'request-sent' && plain.headersBytes,
     )
   })
 })

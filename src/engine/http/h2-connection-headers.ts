@@ -80,3 +80,10 @@ export function sentOverH2(headers: HeaderList): { headers: HeaderList; note: st
     note: `Not sent as typed over HTTP/2, which carries no connection-specific header (RFC 9113 §8.2.2): ${left.join(', ')}`,
   }
 }
+
+/** The bytes of header lines as undici writes them in the header block it publishes (`name: value` and CRLF). */
+export function headerLinesBytes(headers: HeaderList): number {
+  let n = 0
+  for (const [name, value] of headers) n += Buffer.byteLength(`${name}: ${value}\r\n`)
+  return n
+}

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net'
 import type { HeaderList, RequestSentEvent, TimelineEvent } from '../../shared/timeline'
 import { requestSentEvent } from './exchange-events'
-import { sentOverH2 } from './h2-connection-headers'
+import { headerLinesBytes, sentOverH2 } from './h2-connection-headers'
 import { parseSentHeaders } from './http-headers'
 import { socketInfoOf, type SocketInfo } from './socket-claim'
 
@@ -48,6 +48,8 @@ export class SentRequest {
     this.headers = parseSentHeaders(rawHeaders, info.protocol)
     if (info.protocol === 'h2') {
       const sent = sentOverH2(this.headers)
+      // The published block still holds what the guard left off: only what went is counted.
+      if (sent.note) this.headersBytes -= headerLinesBytes(this.headers) - headerLinesBytes(sent.headers)
       this.headers = sent.headers
       if (sent.note) this.note = this.note ? `${this.note}; ${sent.note}` : sent.note
     }

@@ -7,7 +7,7 @@ import { makeDecoder } from '../http/decoders'
 import { expansionError, isKnownCoding } from '../http/decompression-guard'
 import { EngineError, classifyError, invalidHeadFailure, isRequestRefusal } from '../http/errors'
 import { requestSentEvent, responseHeadersEvent } from '../http/exchange-events'
-import { sentOverH2 } from '../http/h2-connection-headers'
+import { headerLinesBytes, sentOverH2 } from '../http/h2-connection-headers'
 import { headerValue, pairHeaders, parseSentHeaders } from '../http/http-headers'
 import { pausedOn, type PausedReader } from '../http/paused-parser-end'
 import { PhaseTimeouts } from '../http/phase-timeouts'
@@ -139,6 +139,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
     const sent = parseSentHeaders(rawHeaders, info.protocol)
     // Published before undici hands them to HTTP/2, where the guard leaves connection-specific ones off.
     const h2 = info.protocol === 'h2' ? sentOverH2(sent) : null
+    if (h2?.note) this.sentHeadersBytes -= headerLinesBytes(sent) - headerLinesBytes(h2.headers)
     this.sentHeaders = h2 ? h2.headers : sent
     this.sentNote = h2?.note
   }
