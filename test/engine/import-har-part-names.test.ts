@@ -32,7 +32,11 @@ describe('a HAR multipart part’s recorded headers', () => {
         `name="broken"; filename="plain.txt"; filename*=UTF-8''%E0%A4%A.txt`,
       ),
     )
-    expect(out.map((p) => p.fileName)).toEqual(['naïve.txt', 'café.txt', 'plain.txt'])
+    expect(out.map((p) => (p as { fileName?: string }).fileName)).toEqual([
+      'naïve.txt',
+      'café.txt',
+      'plain.txt',
+    ])
   })
 
   it('a name="…" written inside a quoted filename is not taken for the part’s name', () => {
