@@ -142,4 +142,19 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // vitest's toMatchObject reads a RegExp value as an object with no keys: `{ message: /words/ }` matches any
+    // message, so the assertion cannot fail. Words are checked with toMatch (or expect.stringMatching).
+    files: ['test/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='toMatchObject'] Property > Literal[regex]",
+          message:
+            'A RegExp value here matches anything: check the text with toMatch or expect.stringMatching(/…/).',
+        },
+      ],
+    },
+  },
 )
