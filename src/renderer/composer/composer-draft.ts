@@ -28,6 +28,19 @@ export interface ComposerOptions {
   headersTimeoutMs: number | null
 }
 
+/** Every option the composer has a control for, once (the compiler checks the list against ComposerOptions). */
+const COMPOSER_OPTION_FLAGS = {
+  followRedirects: true,
+  maxRedirects: true,
+  insecure: true,
+  totalTimeoutMs: true,
+  maxBodyBytes: true,
+  acceptPush: true,
+  headersTimeoutMs: true,
+} satisfies Record<keyof ComposerOptions, true>
+
+export const COMPOSER_OPTION_KEYS = Object.keys(COMPOSER_OPTION_FLAGS) as (keyof ComposerOptions)[]
+
 export interface ComposerDraft {
   /** What Send opens: an HTTP request, an SSE stream or a WebSocket. */
   kind: RequestKind

@@ -1,7 +1,13 @@
 import type { SavedMessage, SavedRequest } from '../../shared/collection'
 import { SAVED_REQUEST_KEYS } from '../../shared/collection'
 import { afterFromSaved, afterToSaved } from '../async/after-response'
-import { emptyDraft, draftBody, toRequestSpec, type ComposerDraft } from '../composer/composer-draft'
+import {
+  COMPOSER_OPTION_KEYS,
+  emptyDraft,
+  draftBody,
+  toRequestSpec,
+  type ComposerDraft,
+} from '../composer/composer-draft'
 import { runToSaved, savedToRun, stableJson, type RunFields } from '../composer/run-draft'
 import { paramsFromUrl } from '../composer/url-params'
 import { scriptsFromSaved, scriptsToSaved } from '../scripts/script-draft'
@@ -108,14 +114,8 @@ export function draftToSaved(
   const spec = toRequestSpec(d)
   const defaults = emptyDraft().options
   const options: SavedRequest['options'] = { ...baseOptions }
-  for (const key of [
-    'followRedirects',
-    'maxRedirects',
-    'insecure',
-    'totalTimeoutMs',
-    'maxBodyBytes',
-    'acceptPush',
-  ] as const) {
+  for (const key of COMPOSER_OPTION_KEYS) {
+    if (key === 'headersTimeoutMs') continue
     const value = d.options[key]
     if (baseOptions[key] !== undefined || value !== defaults[key])
       (options as Record<string, unknown>)[key] = value

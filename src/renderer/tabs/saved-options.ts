@@ -1,5 +1,6 @@
 import type { RequestSpec } from '../../shared/request'
 import type { SavedRequest } from '../../shared/collection'
+import { COMPOSER_OPTION_KEYS } from '../composer/composer-draft'
 import { selectActiveTab } from './active-draft'
 import type { RequestTab } from './request-tab'
 
@@ -19,15 +20,7 @@ export function activeCaFile(s: Tabs): { caFile?: string } {
  * The options the composer has a control for: the draft's value is the one sent, so one the person set back to
  * the default is sent as the default, not as the file had it.
  */
-const DRAFT_OWNED = new Set<string>([
-  'followRedirects',
-  'maxRedirects',
-  'insecure',
-  'totalTimeoutMs',
-  'maxBodyBytes',
-  'acceptPush',
-  'headersTimeoutMs',
-])
+const DRAFT_OWNED = new Set<string>(COMPOSER_OPTION_KEYS)
 
 /** The saved file's options the composer does not edit (omitDefaultHeaders, cookies, decompress, http2, …). */
 function uneditedOptions(base: SavedRequest['options']): RequestSpec['options'] {
