@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
 import { expect, test } from '@playwright/test'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
@@ -7,8 +8,11 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  * "Get token" in the OAuth 2.0 form, through the browser host in Chromium, against a token endpoint on
  * 127.0.0.1:0: the token's type, granted scope, expiry and a masked preview show under the button, its token
  * request on the timeline; a wrong secret gets the endpoint's refusal beside the button. Pictures light and dark
- * at 1024×700 go to the test's output folder.
+ * at 1024×700: the token held in docs/oauth2-get-token.png and docs/oauth2-get-token-dark.png (docs/auth.md shows
+ * it), the others in the test's output folder.
  */
+
+const docs = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
 
 const TOKEN = `eyJ${'a'.repeat(40)}Z9kQ`
 let server: Server
@@ -74,7 +78,9 @@ test('Get token shows the token masked under the button, and a refusal beside it
   await page.mouse.move(1, 1)
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
-    await page.screenshot({ path: test.info().outputPath(`get-token-${scheme}.png`) })
+    await page.screenshot({
+      path: docs(scheme === 'light' ? 'oauth2-get-token.png' : 'oauth2-get-token-dark.png'),
+    })
   }
 
   // A wrong secret: the endpoint's words beside the button, no token shown.
