@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { savedToSpec } from '../../src/shared/collection'
 import { importText, savedRequest, useImportTarget } from '../engine/import-formats-helpers'
+import { harOfUpload } from '../engine/har-upload-entry'
 
 /**
  * A shared HAR whose upload part is named like a dotfile (`.npmrc`, `.env`): a HAR has no file bytes, so the
@@ -14,41 +15,13 @@ import { importText, savedRequest, useImportTarget } from '../engine/import-form
 const t = useImportTarget('fd-har-cwd-attack')
 
 function harUploading(url: string, fileName: string): string {
-  const entry = {
-    startedDateTime: '2026-12-06T10:00:00.000Z',
-    time: 1,
-    request: {
-      method: 'POST',
-      url,
-      httpVersion: 'HTTP/1.1',
-      headers: [],
-      queryString: [],
-      cookies: [],
-      headersSize: -1,
-      bodySize: -1,
-      postData: {
-        mimeType: 'multipart/form-data; boundary=x',
-        params: [
-          { name: 'note', value: 'hello' },
-          { name: 'f', value: '', fileName },
-        ],
-      },
-    },
-    response: {
-      status: 200,
-      statusText: 'OK',
-      httpVersion: 'HTTP/1.1',
-      headers: [],
-      cookies: [],
-      content: { size: 0, mimeType: 'text/plain' },
-      redirectURL: '',
-      headersSize: -1,
-      bodySize: -1,
-    },
-    cache: {},
-    timings: { send: 0, wait: 1, receive: 0 },
-  }
-  return JSON.stringify({ log: { version: '1.2', creator: { name: 'x', version: '1' }, entries: [entry] } })
+  return harOfUpload(url, {
+    mimeType: 'multipart/form-data; boundary=x',
+    params: [
+      { name: 'note', value: 'hello' },
+      { name: 'f', value: '', fileName },
+    ],
+  })
 }
 
 describe('a HAR file part named like a dotfile', () => {

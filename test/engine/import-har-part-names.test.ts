@@ -4,6 +4,7 @@ import { withRecordedPartHeaders } from '../../src/engine/har/har-multipart-text
 import { sendChoosingFiles } from './har-files-chosen'
 import { importText, useImportTarget } from './import-formats-helpers'
 import { multipartParts } from './multipart-parts'
+import { harOfUpload } from './har-upload-entry'
 
 /**
  * A HAR's recorded multipart text (Chrome's shape: `params` of `{ name, value }` alone, the part headers only in
@@ -59,47 +60,12 @@ const t = useImportTarget('fd-har-part-names')
 
 describe('a HAR upload whose file is named with filename*', () => {
   it('imported, its file part keeps the decoded name and, that file chosen, sends it', async () => {
-    const har = {
-      log: {
-        version: '1.2',
-        creator: { name: 'WebInspector', version: '537.36' },
-        entries: [
-          {
-            startedDateTime: '2026-12-06T10:00:00.000Z',
-            time: 12,
-            request: {
-              method: 'POST',
-              url: `${t.stub.url}/upload`,
-              httpVersion: 'HTTP/1.1',
-              headers: [{ name: 'Content-Type', value: TYPE }],
-              queryString: [],
-              cookies: [],
-              headersSize: -1,
-              bodySize: 120,
-              postData: {
-                mimeType: TYPE,
-                params: [{ name: 'doc', value: '' }],
-                text: text(`name="doc"; filename="naive.txt"; filename*=UTF-8''na%C3%AFve.txt`),
-              },
-            },
-            response: {
-              status: 200,
-              statusText: 'OK',
-              httpVersion: 'HTTP/1.1',
-              headers: [],
-              cookies: [],
-              content: { size: 0, mimeType: 'text/plain' },
-              redirectURL: '',
-              headersSize: -1,
-              bodySize: 0,
-            },
-            cache: {},
-            timings: { send: 0, wait: 10, receive: 2 },
-          },
-        ],
-      },
-    }
-    await importText(JSON.stringify(har), t.dir)
+    const har = harOfUpload(`${t.stub.url}/upload`, {
+      mimeType: TYPE,
+      params: [{ name: 'doc', value: '' }],
+      text: text(`name="doc"; filename="naive.txt"; filename*=UTF-8''na%C3%AFve.txt`),
+    })
+    await importText(har, t.dir)
     writeFileSync(`${t.dir}/naïve.txt`, 'the naïve one')
     writeFileSync(`${t.dir}/naive.txt`, 'the plain one')
     const opened = await t.service.invoke('collection.open', { dir: t.dir, create: false })
