@@ -12,7 +12,7 @@ const URL_IN_WORDS = /https?:\/\/\S+/
  */
 export function LinkedWords({ text }: { text: string }) {
   const desktop = useAppStore((s) => s.info?.capabilities.openExternal === true)
-  const open = useAppStore((s) => s.openTraceLink)
+  const open = useAppStore((s) => s.openExternalLink)
   const [error, setError] = useState<string | null>(null)
   const found = URL_IN_WORDS.exec(text)
   if (found === null || externalUrlProblem(found[0]) !== null) return <>{text}</>

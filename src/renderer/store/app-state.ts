@@ -73,8 +73,11 @@ export interface ComposerSlice extends RunDraftActions {
    */
   traceSends: boolean
   setTraceSends(on: boolean): void
-  /** Open a trace link in the system browser (`app.openExternal`); what went wrong, or null. */
-  openTraceLink(url: string): Promise<string | null>
+  /**
+   * Open an http(s) link outside the app (`app.openExternal`: the desktop app's system browser): a trace viewer's
+   * page, an OAuth 2.0 sign-in page. What went wrong, or null.
+   */
+  openExternalLink(url: string): Promise<string | null>
   /** Fire the composed request `count` times at once (default 1). */
   send(count?: number): Promise<void>
   /**

@@ -54,7 +54,7 @@ export function createComposerSlice(client: ApiClient): StateCreator<AppState, [
       setSendCount: (n) => set({ sendCount: clampCount(n) }),
       traceSends: false,
       setTraceSends: (on) => set({ traceSends: on }),
-      openTraceLink: async (url) => {
+      openExternalLink: async (url) => {
         const r = await client.invoke('app.openExternal', { url })
         return r.ok ? null : r.error.message
       },

@@ -63,7 +63,7 @@ export function TraceLine({
     environment === undefined ? activeTraceLink(s) : traceLinkOf(s, environment.dir, environment.env),
   )
   const desktop = useAppStore((s) => s.info?.capabilities.openExternal === true)
-  const openLink = useAppStore((s) => s.openTraceLink)
+  const openLink = useAppStore((s) => s.openExternalLink)
   const [error, setError] = useState<string | null>(null)
   const href = template === undefined ? null : traceLink(template, traceId)
 
