@@ -211,10 +211,15 @@ function replaceDeep(phase, text, depth, budget) {
   })
 }
 
-/** One name's value as text: a dynamic or random-data one fresh, a variable's as set; undefined when none. */
+/**
+ * One name's value as text: a dynamic or random-data one fresh, a variable's as set; undefined when none. The
+ * dynamic names are a send's (DYNAMIC_NAMES in shared/template.ts, with its meanings) but `$webhook`, whose inbox
+ * token belongs to one send, not to a script.
+ */
 function replaceOne(phase, name) {
-  if (name === '$guid' || name === '$randomUUID') return uuid4()
+  if (name === '$uuid' || name === '$guid' || name === '$randomUUID') return uuid4()
   if (name === '$timestamp') return String(Math.floor(Date.now() / 1000))
+  if (name === '$timestampMs') return String(Date.now())
   if (name === '$isoTimestamp') return new Date().toISOString()
   if (name === '$randomInt') return String(Math.floor(Math.random() * 1001))
   // Postman's other random-data names ($randomEmail, …): one fresh value from the host's fake-data library,
