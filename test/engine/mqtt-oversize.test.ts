@@ -1,7 +1,6 @@
-import { EventEmitter } from 'node:events'
 import { connectAsync } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { guardMessageSize, type OversizeMessage } from '../../src/engine/mqtt/mqtt-size-guard'
+import { SizeGuard, type OversizeMessage } from '../../src/engine/mqtt/mqtt-size-guard'
 import type { EngineService } from '../../src/engine/service'
 import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
 import { makeService } from './helpers'
@@ -79,30 +78,44 @@ describe('the size watch, however the bytes are cut', () => {
     return Buffer.concat([head, t, qos ? Buffer.from([0, 7]) : Buffer.alloc(0)])
   }
 
-  it('finds the oversize message after others, cut a byte at a time or whole', () => {
+  it('finds the oversize message after others, cut a byte at a time or whole; hands on only what came before it', () => {
     const small = Buffer.concat([publishHead('a/b', 10), Buffer.alloc(10, 1)])
     // A large SUBACK-like packet (not a PUBLISH) is not a message: never refused.
     const other = Buffer.concat([Buffer.from([0x90, 0x80, 0x08]), Buffer.alloc(1024)])
     const big = publishHead('big/one', 100_000, 1)
-    const stream = Buffer.concat([small, other, small, big, Buffer.alloc(50)])
+    const before = Buffer.concat([small, other, small])
+    const stream = Buffer.concat([before, big, Buffer.alloc(50)])
     for (const cut of [1, 3, 7, stream.length]) {
-      const events = new EventEmitter()
       const seen: OversizeMessage[] = []
-      guardMessageSize(events, 1000, (m) => seen.push(m))
-      for (let i = 0; i < stream.length; i += cut) events.emit('data', stream.subarray(i, i + cut))
+      const guard = new SizeGuard(1000, false, (m) => seen.push(m))
+      let passed = 0
+      for (let i = 0; i < stream.length; i += cut) passed += guard.pass(stream.subarray(i, i + cut))
       expect(seen, `cut ${cut}`).toHaveLength(1)
-      // The payload's size when the read holds the topic's length, else the packet's (topic and id with it).
-      expect(seen[0]?.size).toBe(cut >= 7 ? 100_000 : 100_011)
-      if (cut === stream.length) expect(seen[0]?.topic).toBe('big/one')
-      expect(events.listenerCount('data')).toBe(0)
+      expect(seen[0]).toMatchObject({ size: 100_000, topic: 'big/one' })
+      // The refused packet's first bytes are handed on until the read that completes its header (its fixed
+      // header, topic and packet id: the last of them at `decided`); from that read on, nothing.
+      const decided = before.length + 4 + 2 + 'big/one'.length + 2 - 1
+      expect(passed, `cut ${cut}`).toBe(Math.max(before.length, Math.floor(decided / cut) * cut))
     }
   })
 
-  it('lets a message at the limit through', () => {
-    const events = new EventEmitter()
+  it("reads an MQTT 5 message's size past its properties, and lets a message at the limit through", () => {
     const seen: OversizeMessage[] = []
-    guardMessageSize(events, 1000, (m) => seen.push(m))
-    events.emit('data', Buffer.concat([publishHead('x', 1000, 2), Buffer.alloc(1000)]))
+    /** Topic 'x', a packet id, 300 bytes of properties, then the payload: however the bytes are cut. */
+    const v5Packet = (payload: number): Buffer => {
+      const props = Buffer.concat([Buffer.from([0xac, 0x02]), Buffer.alloc(300)])
+      const body = Buffer.concat([Buffer.from([0, 1, 0x78, 0, 7]), props, Buffer.alloc(payload)])
+      return Buffer.concat([Buffer.from([0x34, 0x80 | (body.length & 0x7f), body.length >> 7]), body])
+    }
+    const at = v5Packet(1000)
+    const v5 = new SizeGuard(1000, true, (m) => seen.push(m))
+    for (let i = 0; i < at.length; i++) expect(v5.pass(at.subarray(i, i + 1))).toBe(1)
+    const v4 = new SizeGuard(1000, false, (m) => seen.push(m))
+    const at4 = Buffer.concat([publishHead('x', 1000, 2), Buffer.alloc(1000)])
+    expect(v4.pass(at4)).toBe(at4.length)
     expect(seen).toEqual([])
+    const over = new SizeGuard(1000, true, (m) => seen.push(m))
+    expect(over.pass(Buffer.concat([at, v5Packet(1001)]))).toBe(at.length)
+    expect(seen).toEqual([{ size: 1001, topic: 'x', held: 1001 + 307 + 3 }])
   })
 })

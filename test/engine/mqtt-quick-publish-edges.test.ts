@@ -1,10 +1,8 @@
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
-import type { StreamEntry } from '../../src/shared/streams'
 import { makeService } from './helpers'
 import { logUntil } from './log-until'
-import { settle } from './stream-helpers'
+import { end, flood, publish, scriptedBroker, sleep, type ScriptedBroker } from './mqtt-scripted-broker'
 
 /**
  * The packets a broker should not send, or sends oddly, read by the engine's quick path (plain QoS 0
@@ -17,101 +15,21 @@ import { settle } from './stream-helpers'
  * (refused as its header arrives, mqtt-size-guard.ts).
  */
 
-type Version = 4 | 5
-
-interface Pub {
-  topic: Buffer | string
-  payload?: Buffer | string
-  /** QoS bits as sent (3 is malformed); a packet id is written for 1 and 2. */
-  qos?: number
-  packetId?: number
-  /** Bytes the remaining length is written in (more than it needs: zero groups with the continuation bit). */
-  lengthBytes?: number
-}
-
-function publish(v: Version, o: Pub): Buffer {
-  const t = Buffer.from(o.topic)
-  const qos = o.qos ?? 0
-  const id = qos === 1 || qos === 2 ? Buffer.from([0, o.packetId ?? 1]) : Buffer.alloc(0)
-  const body = Buffer.concat([
-    Buffer.from([t.length >> 8, t.length & 0xff]),
-    t,
-    id,
-    v === 5 ? Buffer.from([0]) : Buffer.alloc(0),
-    Buffer.from(o.payload ?? ''),
-  ])
-  const len: number[] = []
-  let n = body.length
-  do {
-    len.push(n & 0x7f)
-    n >>= 7
-  } while (n > 0)
-  while (len.length < (o.lengthBytes ?? 0)) len.push(0)
-  for (let i = 0; i < len.length - 1; i++) len[i] = (len[i] as number) | 0x80
-  return Buffer.concat([Buffer.from([0x30 | (qos << 1), ...len]), body])
-}
-
-const flood = (v: Version, from: number, n: number): Buffer[] =>
-  Array.from({ length: n }, (_, i) => publish(v, { topic: 'e/flood', payload: `m${from + i}` }))
-const end = (v: Version): Buffer => publish(v, { topic: 'e/end', payload: 'end' })
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
-
 describe('MQTT packets read by the engine and by MQTT.js alike', () => {
-  let server: Server
+  let broker: ScriptedBroker
   let service: EngineService
-  let script: (socket: Socket) => Promise<void> = async () => undefined
 
   beforeAll(async () => {
-    server = createServer((socket) => {
-      socket.setNoDelay(true)
-      let connected = false
-      socket.on('data', (chunk) => {
-        if (connected) return
-        connected = true
-        // CONNECT names its protocol level after "MQTT": CONNACK as that version lays it out.
-        const level = chunk[chunk.indexOf('MQTT') + 4]
-        socket.write(Buffer.from(level === 5 ? [0x20, 0x03, 0, 0, 0] : [0x20, 0x02, 0, 0]))
-        void script(socket)
-      })
-      socket.on('error', () => undefined)
-    })
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     service = makeService()
+    broker = await scriptedBroker(service)
   })
   afterAll(async () => {
     await service.dispose()
-    await new Promise((r) => server.close(r))
+    await broker.close()
   })
-
-  /** Opens a session to the scripted broker, which writes `reads` one after another once CONNACK is out. */
-  async function open(v: Version, reads: Buffer[], more: { maxMessageBytes?: number } = {}): Promise<string> {
-    script = async (socket) => {
-      await sleep(30)
-      for (const read of reads) {
-        socket.write(read)
-        await sleep(10)
-      }
-    }
-    const port = (server.address() as AddressInfo).port
-    const r = await service.invoke('mqtt.open', {
-      url: `mqtt://127.0.0.1:${port}`,
-      subscriptions: [],
-      options: { protocolVersion: v, reconnect: false, ...more },
-    })
-    if (!r.ok) throw new Error(r.error.message)
-    return r.value.sid
-  }
-
-  /** The broker's messages in the log once `ends` of `e/end` are there: [topic, data, kind]. */
-  async function messagesOf(sid: string, ends = 1): Promise<[string | undefined, string, string][]> {
-    const log = await logUntil(service, sid, (e) => e.event === 'e/end', ends, 10_000)
-    await service.invoke('session.cancel', { sid })
-    await settle(service, sid)
-    return log
-      .filter((e: StreamEntry) => e.dir === 'in' && e.kind !== 'control' && e.event !== 'e/end')
-      .map((e) => [e.event, e.data, e.kind])
-  }
+  const open = (...a: Parameters<ScriptedBroker['open']>): Promise<string> => broker.open(...a)
+  const messagesOf = (sid: string, ends = 1): ReturnType<ScriptedBroker['messagesOf']> =>
+    broker.messagesOf(sid, ends)
 
   for (const v of [4, 5] as const) {
     it(`MQTT ${v === 5 ? '5' : '3.1.1'}: a topic of invalid UTF-8 is shown as MQTT.js decodes it, U+FFFD for each bad byte`, async () => {
@@ -225,7 +143,7 @@ describe('MQTT packets read by the engine and by MQTT.js alike', () => {
       expect(ended?.final).toMatchObject({
         type: 'error',
         code: 'protocol',
-        message: `The broker at 127.0.0.1:${(server.address() as AddressInfo).port} sent a malformed MQTT packet (Packet must not have both QoS bits set to 1); Flightdeck closed the connection`,
+        message: `The broker at 127.0.0.1:${broker.port} sent a malformed MQTT packet (Packet must not have both QoS bits set to 1); Flightdeck closed the connection`,
       })
       const log = await logUntil(service, sid, (e) => e.event === 'e/flood', 5)
       expect(log.filter((e) => e.dir === 'in' && e.kind !== 'control').map((e) => e.data)).toEqual([
@@ -293,7 +211,7 @@ describe('MQTT packets read by the engine and by MQTT.js alike', () => {
       expect(ended?.final).toMatchObject({
         type: 'error',
         code: 'protocol',
-        message: `The broker at 127.0.0.1:${(server.address() as AddressInfo).port} sent a malformed MQTT packet (Cannot parse topic); Flightdeck closed the connection`,
+        message: `The broker at 127.0.0.1:${broker.port} sent a malformed MQTT packet (Cannot parse topic); Flightdeck closed the connection`,
       })
       const log = await logUntil(service, sid, (e) => e.event === 'e/acked')
       expect(log.filter((e) => e.dir === 'in' && e.kind !== 'control').map((e) => e.data)).toEqual([

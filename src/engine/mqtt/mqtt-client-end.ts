@@ -25,6 +25,16 @@ export function endAfterParsed(client: MqttClient): void {
 }
 
 /**
+ * Ends a client whose paced stream refused a message past the limit (it hands on nothing from that message on):
+ * once MQTT.js has handled the messages before it, the connection is cut.
+ */
+export function endWhenHandled(client: MqttClient): void {
+  const stream = client.stream as unknown
+  if (stream instanceof PacedStream) stream.whenHandled(() => forceEnd(client))
+  else setImmediate(() => forceEnd(client))
+}
+
+/**
  * DISCONNECT (MQTT 5: reason 0, normal). MQTT.js holds it back until every publish in flight is acked, and
  * ignores a later end(true), so a broker that never acks would keep Close waiting for ever. After the grace:
  * stop waiting (DISCONNECT goes out, so the broker drops the will), and should even that not close the

@@ -8,6 +8,7 @@ import type { SessionAttempt } from '../sessions/kernel/session-attempt'
 import { timedConnection } from '../ws/ws-connection'
 import { PacedStream } from './mqtt-paced-stream'
 import { QUICK_MAX_PACKET } from './mqtt-quick-publish'
+import { SizeGuard, type OversizeMessage } from './mqtt-size-guard'
 
 export interface ClientFor {
   sid: string
@@ -80,4 +81,14 @@ export function readPublishesQuickly(
     message: (topic, payload, retain, length) =>
       onMessage(topic, payload, { cmd: 'publish', qos: 0, dup: false, retain, topic, payload, length }),
   })
+}
+
+/**
+ * From the connection's first byte, a broker's message past the limit is refused as its header arrives
+ * (mqtt-size-guard.ts): MQTT.js is handed the bytes before it and nothing from it on; `tooLarge` is told.
+ */
+export function guardSizes(client: MqttClient, o: MqttOptions, tooLarge: (m: OversizeMessage) => void): void {
+  const stream: unknown = client.stream
+  if (stream instanceof PacedStream)
+    stream.guardSizes(new SizeGuard(o.maxMessageBytes, o.protocolVersion === 5, tooLarge))
 }

@@ -1,5 +1,6 @@
 import { Duplex, type Writable } from 'node:stream'
 import { isQuick, packetEnd, readQuick, TopicCache, type QuickReader } from './mqtt-quick-publish'
+import type { SizeGuard } from './mqtt-size-guard'
 
 /**
  * Bytes of the broker's stream handed to MQTT.js in one turn of the event loop; the rest waits for the next
@@ -38,8 +39,10 @@ export class PacedStream extends Duplex {
   private framed = true
   /** Bytes of the packet MQTT.js was handed the start of that it still awaits (0: at a packet's start). */
   private bodyLeft = 0
-  /** Nothing more is handed on or read here (`stop`). */
+  /** Nothing more is handed on or read here (`stop`, or a message refused by the guard). */
   private stopped = false
+  /** Sees every byte before MQTT.js does; hands on none of a refused message (mqtt-size-guard.ts). */
+  private guard: SizeGuard | null = null
   private readonly nextTurn = (): void => {
     this.turnScheduled = false
     this.turnBytes = 0
@@ -78,6 +81,24 @@ export class PacedStream extends Duplex {
   /** From now on, plain QoS 0 publishes are read here whenever MQTT.js has nothing left to handle. */
   readPublishes(reader: QuickReader): void {
     this.quick = reader
+  }
+
+  /** From now on, every byte handed on passes `guard` first. */
+  guardSizes(guard: SizeGuard): void {
+    this.guard = guard
+  }
+
+  /**
+   * Calls `done` once MQTT.js has handled every byte handed on (a QoS 1 message's PUBACK written), or after
+   * `turns` turns of the event loop at most.
+   */
+  whenHandled(done: () => void, turns = 50): void {
+    let left = turns
+    const check = (): void => {
+      if (this.destroyed || this.idle() || --left <= 0) done()
+      else setImmediate(check)
+    }
+    setImmediate(check)
   }
 
   /**
@@ -171,8 +192,16 @@ export class PacedStream extends Duplex {
 
   /** Hands `n` bytes at the head of the queue to MQTT.js. */
   private handOn(n: number): void {
-    const slice = this.takeBytes(n)
+    let slice = this.takeBytes(n)
     if (this.bodyLeft > 0) this.bodyLeft -= n
+    const pass = this.guard ? this.guard.pass(slice) : n
+    if (pass < n) {
+      // A message past the limit: what came before it is handed on, and nothing from it on.
+      this.stopped = true
+      this.quick = null
+      slice = slice.subarray(0, pass)
+    }
+    if (slice.length === 0) return
     this.onSlice(slice)
     this.wanted = this.push(slice)
   }

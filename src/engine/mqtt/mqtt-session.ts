@@ -14,11 +14,11 @@ import { clientOptions, connectSentEvent } from './mqtt-options'
 import { connackNote, publishArgs, subackEntries } from './mqtt-packets'
 import { attemptEndReport } from './mqtt-attempt-end'
 import { connackRefusal, describeMqttClientError } from './mqtt-client-errors'
-import { endAfterParsed, endGracefully, forceEnd } from './mqtt-client-end'
-import { mqttClientFor, readPublishesQuickly } from './mqtt-client'
+import { endAfterParsed, endGracefully, endWhenHandled, forceEnd } from './mqtt-client-end'
+import { guardSizes, mqttClientFor, readPublishesQuickly } from './mqtt-client'
 import { MqttInbox } from './mqtt-inbox'
 import { MqttPacketLog } from './mqtt-packet-log'
-import { guardMessageSize, oversizeBegun, oversizeRead } from './mqtt-size-guard'
+import { oversizeBegun, oversizeRead } from './mqtt-size-guard'
 import { doublingDelay, readCaFile } from '../sessions/kernel/session-setup'
 
 /**
@@ -155,13 +155,12 @@ export class MqttSession implements SessionTransport {
     }
     this.client = client
     const mine = (): boolean => this.client === client
-    if (o.protocolVersion !== 5 && client.stream)
-      guardMessageSize(client.stream, o.maxMessageBytes, (m) => {
-        if (!mine()) return
-        this.failure ??= oversizeBegun(m, o.maxMessageBytes)
-        this.refused = true
-        endAfterParsed(client)
-      })
+    guardSizes(client, o, (m) => {
+      if (!mine()) return
+      this.failure ??= oversizeBegun(m, o.maxMessageBytes)
+      this.refused = true
+      endWhenHandled(client)
+    })
     let done = false
     client.on('packetsend', (p: Packet) => {
       if (mine()) this.packets.sent(attempt, p)
