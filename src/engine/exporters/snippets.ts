@@ -97,6 +97,7 @@ function harOf(
   const headers = spec.headers
     .filter((h) => h.enabled && h.name !== '')
     .map((h) => ({ name: h.name, value: h.value }))
+  if (target === 'curl') headers.push(...curlLeavesOut(spec.options.omitDefaultHeaders ?? [], headers))
   const b = spec.body
   const typeHeader = headers.find((h) => h.name.toLowerCase() === 'content-type')?.value
   const har: HarRequest = {
@@ -133,6 +134,24 @@ function harOf(
       text: `@${b.path}`,
     }
   return ok(har)
+}
+
+/** curl's own headers, sent unless the command names them, that Flightdeck's default headers stand for. */
+const CURL_OWN = { 'user-agent': 'User-Agent', accept: 'Accept' } as const
+
+/**
+ * The headers a request's `omitDefaultHeaders` leaves out that curl would add of its own (its User-Agent, its
+ * Accept), each as an empty header, which tells curl to send none: the command sends what Flightdeck sends. curl
+ * adds no Accept-Encoding unless asked, so that one needs nothing.
+ */
+function curlLeavesOut(
+  omit: readonly string[],
+  headers: readonly { name: string }[],
+): { name: string; value: string }[] {
+  const set = new Set(headers.map((h) => h.name.toLowerCase()))
+  return Object.entries(CURL_OWN)
+    .filter(([name]) => omit.includes(name) && !set.has(name))
+    .map(([, name]) => ({ name, value: '' }))
 }
 
 const COPY_AS_REFUSES = 'Copy as writes no code for it: the code would read that file wherever it runs'

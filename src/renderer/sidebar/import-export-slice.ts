@@ -5,6 +5,7 @@ import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
 import { activeSavedGraphql } from '../graphql/graphql-slice'
 import { selectActiveDraft } from '../tabs/active-draft'
+import { withSavedOptions } from '../tabs/saved-options'
 
 /** Import (a file path or pasted text such as a curl command) and export (Postman, curl and code snippets). */
 export interface ImportExportSlice {
@@ -88,7 +89,8 @@ export function createImportExportSlice(
       const s = get()
       const draft = selectActiveDraft(s)
       const res = await client.invoke('draft.snippet', {
-        request: toRequestSpec(draft),
+        // With the file's options the composer does not edit (omitDefaultHeaders, …), as Send sends it.
+        request: withSavedOptions(toRequestSpec(draft), s),
         ...s.sendScope(),
         target,
         ...(draft.kind === 'graphql' ? { graphql: activeSavedGraphql(s) } : {}),
