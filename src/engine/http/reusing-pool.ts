@@ -56,8 +56,10 @@ export class ReusingPool extends PoolClass {
         // A request the connection refused before sending (undici: 'invalid content-type header') left the pool's
         // mark on it, but the connection, idle, will send no drain to clear it: it would be waited for without end.
         if (c[kNeedDrain] && c[kClientDrain] === 0 && Number(c[kSize] ?? 0) === 0) c[kNeedDrain] = false
+        // An idle connected one is taken itself: undici's choice is the first connection not marked busy, which
+        // may be one whose socket was cut (a POST cut mid-body), and it would open a new socket beside this one.
         if (!c[kNeedDrain]) {
-          if (c[kConnected] === true) return getDispatcher()
+          if (c[kConnected] === true) return c
         } else if (settlingNow <= queued && settling(c)) settlingNow++
       }
       return settlingNow > queued ? undefined : getDispatcher()
