@@ -8,8 +8,17 @@ import type { KeyValue, RequestBody, RequestSpec } from './request'
  */
 
 const NAME = '[A-Za-z_$][\\w.$-]*'
-/** One `{{ name }}`; spaces inside the braces are allowed, as other clients allow them. */
-const TOKEN = new RegExp(`\\{\\{\\s*(${NAME})\\s*\\}\\}`, 'g')
+/**
+ * One `{{ name }}` (spaces inside the braces are allowed, as other clients allow them), or one escape: `\{{` is a
+ * literal `{{`, as in Handlebars, so recorded or pasted braces can be kept as text (the backslash is dropped,
+ * nothing after it is looked up). Matched left to right in one pass: in `\{{{x}}}` the escape takes the first
+ * two braces and `{x}}}` is text, so escaping every `{{` of a text (escapeTemplate) keeps all of it literal.
+ * Group 1 is the name; it is undefined for an escape.
+ */
+export const TEMPLATE_TOKEN_SOURCE = `\\\\\\{\\{|\\{\\{\\s*(${NAME})\\s*\\}\\}`
+const TOKEN = new RegExp(TEMPLATE_TOKEN_SOURCE, 'g')
+/** The escape: a backslash right before `{{`. */
+const ESCAPE = '\\{{'
 /** Variables referring to variables resolve this deep, then stop (a cycle stays visible as text). */
 const MAX_DEPTH = 8
 /** Substituted text allowed in one resolution (one request): variables that repeat each other stop here. */
@@ -81,9 +90,10 @@ export interface TemplateRef {
   end: number
 }
 
-/** Every `{{name}}` in `text`, in order. */
+/** Every `{{name}}` in `text`, in order; an escaped one (`\{{name}}`) is text, not a ref. */
 export function templateRefs(text: string): TemplateRef[] {
   const out: TemplateRef[] = []
+  if (!text.includes('{{')) return out
   for (const m of text.matchAll(TOKEN)) {
     const name = m[1]
     if (name !== undefined && m.index !== undefined)
@@ -93,8 +103,31 @@ export function templateRefs(text: string): TemplateRef[] {
 }
 
 export function hasTemplate(text: string): boolean {
-  TOKEN.lastIndex = 0
-  return TOKEN.test(text)
+  if (!text.includes('{{')) return false
+  for (const m of text.matchAll(TOKEN)) if (m[1] !== undefined) return true
+  return false
+}
+
+/**
+ * `text` as a template that resolves to exactly `text`: every `{{` escaped (`\{{`). One linear pass; a recorded
+ * backslash before braces stays too (`\{{` becomes `\\{{`, which gives `\` and then the literal braces).
+ */
+export function escapeTemplate(text: string): string {
+  return text.includes('{{') ? text.replaceAll('{{', ESCAPE) : text
+}
+
+/** Whether `text` has an escaped `{{`, which tools without the escape would read as a variable. */
+export function hasEscapedBraces(text: string): boolean {
+  return text.includes(ESCAPE)
+}
+
+/**
+ * `text` with its escapes undone (`\{{` as `{{`) and its `{{refs}}` left as they are: what a copy for another
+ * tool writes when it keeps variables as variables.
+ */
+export function unescapeTemplate(text: string): string {
+  if (!text.includes(ESCAPE)) return text
+  return text.replace(TOKEN, (m, name: string | undefined) => (name === undefined ? '{{' : m))
 }
 
 export type DynamicName =
@@ -208,10 +241,14 @@ function expand(
   let out = ''
   let last = 0
   for (const m of text.matchAll(TOKEN)) {
-    const name = m[1] ?? ''
     const at = m.index ?? 0
     out += text.slice(last, at)
     last = at + m[0].length
+    if (m[1] === undefined) {
+      out += '{{'
+      continue
+    }
+    const name = m[1]
     let value: string | undefined
     const random = name.startsWith('$')
     if (random) value = dynamicValue(name, dyn)

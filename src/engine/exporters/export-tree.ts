@@ -1,6 +1,7 @@
 import { basename, join } from 'node:path'
 import type { AuthSpec, FolderNode, RequestScripts, SavedRequest, Variable } from '../../shared/collection'
 import { readRequestFile, stemOf, type LoadedCollection } from '../collections/loader'
+import { exportLiteralBraces } from './export-literal-braces'
 
 /**
  * A collection read whole for an export to another tool: its folders with their settings and every request
@@ -29,6 +30,7 @@ const MAX_DEPTH = 32
 
 export async function readExportTree(
   loaded: LoadedCollection,
+  tool = 'the tool it is exported to',
 ): Promise<{ root: ExportFolder; skipped: string[] }> {
   const { info, folders } = loaded
   const skipped = info.problems.map((p) => `${p.path}: not exported (${p.message})`)
@@ -52,7 +54,12 @@ export async function readExportTree(
       }
       const r = await readRequestFile(join(info.dir, ...child.path.split('/')), stemOf(basename(child.path)))
       if (!r.ok) skipped.push(`${child.path}: not exported (line ${r.line}: ${r.problem})`)
-      else out.children.push({ type: 'request', path: child.path, request: r.request })
+      else
+        out.children.push({
+          type: 'request',
+          path: child.path,
+          request: exportLiteralBraces(r.request, child.path, tool, skipped),
+        })
     }
     return out
   }

@@ -278,7 +278,7 @@ function folderItems(f: ExportFolder, skipped: string[], tx: Tx, inherited: Auth
 }
 
 export async function exportInsomnia(loaded: LoadedCollection): Promise<{ text: string; skipped: string[] }> {
-  const { root, skipped } = await readExportTree(loaded)
+  const { root, skipped } = await readExportTree(loaded, 'Insomnia')
   if (Object.keys(scriptsOut(root.scripts)).length > 0)
     skipped.push(
       "collection.yaml: the collection's scripts not exported (Insomnia has scripts on folders and requests only; put them on a folder to keep them)",

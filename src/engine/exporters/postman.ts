@@ -2,6 +2,7 @@ import { basename, join } from 'node:path'
 import type { AuthSpec, EnvironmentInfo, FolderNode, SavedRequest, Variable } from '../../shared/collection'
 import type { KeyValue, RequestBody } from '../../shared/request'
 import { readRequestFile, stemOf, type LoadedCollection } from '../collections/loader'
+import { exportLiteralBraces } from './export-literal-braces'
 import { resolveDependency } from '../runner/plan'
 import { customBearerHeader } from '../auth/apply-auth'
 import { postmanOAuth2Fields } from './oauth2-export'
@@ -286,7 +287,11 @@ export async function exportPostman(loaded: LoadedCollection): Promise<{ json: J
         }
         const deps = (r.request.dependsOn ?? []).flatMap((d) => resolveDependency(child.path, d) ?? [])
         out.push({
-          json: requestItem(r.request, child.path, skipped),
+          json: requestItem(
+            exportLiteralBraces(r.request, child.path, 'Postman', skipped),
+            child.path,
+            skipped,
+          ),
           paths: new Set([child.path]),
           deps: new Set(deps),
         })

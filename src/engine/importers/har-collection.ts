@@ -2,6 +2,7 @@ import type { KeyValue, MultipartPart, RequestBody } from '../../shared/request'
 import { isBase64Text } from '../har/har-base64'
 import { withRecordedPartHeaders } from '../har/har-multipart-text'
 import { harFileName } from '../har/har-post-data'
+import { LiteralBraces } from './har-literal-braces'
 import { HarSecrets } from './har-secrets'
 import { harWebSocket, isWebSocketEntry } from './har-websocket'
 import {
@@ -21,7 +22,8 @@ import {
 /**
  * HAR 1.2 (a browser's "Save all as HAR"): one request per entry, in folders by host. Recorded credentials
  * (Authorization, cookies, passwords and tokens in forms, JSON and query strings) become secret variables
- * (./har-secrets.ts), never plain text in the files.
+ * (./har-secrets.ts), never plain text in the files. A recorded `{{` stays text, never a variable
+ * (./har-literal-braces.ts).
  */
 
 /** Headers the engine sets itself, and HTTP/2 pseudo-headers, are not copied. */
@@ -155,7 +157,8 @@ export function harCollectionPlan(data: unknown): ImportPlan {
   const u = plan.unmapped
   const byHost = new Map<string, PlanNode[]>()
   const entries = arr(log['entries']).filter(isObj)
-  const secrets = new HarSecrets()
+  const braces = new LiteralBraces()
+  const secrets = new HarSecrets(braces)
   const ownFiles: PlanFile[] = []
   // Requests and their host folders together stay within what one import writes: the entries past that are
   // counted and reported, not planned (a plan over the limit is refused whole).
@@ -201,10 +204,7 @@ export function harCollectionPlan(data: unknown): ImportPlan {
     }
     let node: PlanNode
     if (isWebSocketEntry(e, url, recorded)) {
-      const ws = harWebSocket(e, url, recorded, (text) => {
-        const b = secrets.body({ kind: 'json', text }, i)
-        return b.kind === 'json' ? b.text : text
-      })
+      const ws = harWebSocket(e, url, recorded, (text, label) => secrets.message(text, i, label))
       u.push(`${where}: ${ws.note}`)
       node = {
         type: 'request',
@@ -232,6 +232,8 @@ export function harCollectionPlan(data: unknown): ImportPlan {
         }),
       }
     }
+    const literal = braces.line(i, where)
+    if (literal) u.push(literal)
     // Pushed in place: copying the host's list for every entry made a one-host HAR quadratic.
     const list = byHost.get(url.host)
     if (list) list.push(node)

@@ -55,7 +55,7 @@ export function harWebSocket(
   entry: Record<string, unknown>,
   url: URL,
   recorded: readonly KeyValue[],
-  secretText: (text: string) => string,
+  secretText: (text: string, label: string) => string,
 ): HarWebSocket {
   const ws = new URL(url.href)
   if (ws.protocol === 'http:') ws.protocol = 'ws:'
@@ -66,6 +66,8 @@ export function harWebSocket(
     .map((p) => p.trim())
     .filter((p) => p !== '')
     .slice(0, 64)
+  // A subprotocol is an HTTP token, which has no braces: one with `{{` would be read as a variable.
+  const braced = protocols.filter((p) => p.includes('{{')).length
   const messages: SavedMessage[] = []
   let received = 0
   let binary = 0
@@ -84,13 +86,17 @@ export function harWebSocket(
     const data = str(m['data'])
     if (data.length > MAX_MESSAGE_CHARS) large++
     else if (messages.length >= MAX_MESSAGES) past++
-    else messages.push({ name: `message ${messages.length + 1}`, text: secretText(data) })
+    else {
+      const name = `message ${messages.length + 1}`
+      messages.push({ name, text: secretText(data, name) })
+    }
   }
   const left = [
     received > 0 ? `${received} received message${received > 1 ? 's' : ''}` : '',
     binary > 0 ? `${binary} binary message${binary > 1 ? 's' : ''} it sent` : '',
     past > 0 ? `${past} sent past the first ${MAX_MESSAGES}` : '',
     large > 0 ? `${large} sent message${large > 1 ? 's' : ''} over 16 MiB` : '',
+    braced > 0 ? `${braced} subprotocol${braced > 1 ? 's' : ''} with "{{" (no HTTP token)` : '',
   ].filter((s) => s !== '')
   const kept =
     messages.length > 0
@@ -99,7 +105,7 @@ export function harWebSocket(
   return {
     url: ws.href,
     headers: recorded.filter((h) => !HANDSHAKE.has(h.name.toLowerCase())),
-    protocols,
+    protocols: protocols.filter((p) => !p.includes('{{')),
     messages,
     note: `a WebSocket: imported as a WebSocket request${kept}${left.length > 0 ? `; not imported: ${left.join(', ')}` : ''}`,
   }

@@ -4,6 +4,7 @@ import type { SendResult } from '../../shared/contract'
 import type { RequestSpec } from '../../shared/request'
 import type { ScriptPhaseReport } from '../../shared/scripts'
 import { ok, type Result } from '../../shared/result'
+import { TEMPLATE_TOKEN_SOURCE } from '../../shared/template'
 import type { BatchRef, EmptySecretUse } from '../../shared/timeline'
 import { Fifo } from '../fifo'
 import { emitScriptEvent, newScriptKey, runPhase, scriptResponse, type ScriptDeps } from './script-host'
@@ -272,10 +273,13 @@ function setBy(output: { changes: ScopeChanges }): Map<string, string> {
   return out
 }
 
-const NAME = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g
+/** The template grammar, escapes included: braces kept as text (`\{{x}}`) are never filled. */
+const NAME = new RegExp(TEMPLATE_TOKEN_SOURCE, 'g')
 
 function fill(text: string, values: ReadonlyMap<string, string>): string {
-  return text.replace(NAME, (m, name: string) => values.get(name) ?? m)
+  return text.replace(NAME, (m, name: string | undefined) =>
+    name === undefined ? m : (values.get(name) ?? m),
+  )
 }
 
 function withValues(spec: RequestSpec, values: ReadonlyMap<string, string> | undefined): RequestSpec {

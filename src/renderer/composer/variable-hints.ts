@@ -1,6 +1,6 @@
 import type { ScopedVariable } from '../../shared/collection'
 import { FAKE_VARIABLES, isFakeVariable } from '../../shared/fake-variables'
-import { isDynamicName, resolveTemplate, templateRefs } from '../../shared/template'
+import { isDynamicName, resolveTemplate, TEMPLATE_TOKEN_SOURCE, templateRefs } from '../../shared/template'
 import type { ComposerDraft } from './composer-draft'
 
 /**
@@ -105,7 +105,10 @@ export function variableHints(texts: readonly string[], vars: readonly ScopedVar
 /** The URL as it would be sent; dynamic values stay as their names (they change every send), secrets masked. */
 export function previewUrl(url: string, vars: readonly ScopedVariable[]): string {
   const values = new Map([...variableMap(vars)].map(([k, v]) => [k, v.secret ? '••••••' : v.value]))
-  const hidden = url.replace(/\{\{\s*(\$[\w.$-]*)\s*\}\}/g, (_m, name: string) => `\uE000${name}\uE000`)
+  // Escapes are matched too, so the braces they keep as text are never taken for a dynamic name.
+  const hidden = url.replace(new RegExp(TEMPLATE_TOKEN_SOURCE, 'g'), (m, name: string | undefined) =>
+    name?.startsWith('$') ? `\uE000${name}\uE000` : m,
+  )
   return resolveTemplate(hidden, values).text.replace(
     /\uE000([^\uE000]*)\uE000/g,
     (_m, name: string) => `{{${name}}}`,

@@ -38,7 +38,9 @@ const marks = {
 
 const matcher = new MatchDecorator({
   regexp: new RegExp(VARIABLE_TOKEN.source, 'g'),
-  decoration: (m, view) => marks[variableState(m[1] ?? '', view.state.facet(scopeVariables))],
+  // An escaped `\{{` is literal text: no mark.
+  decoration: (m, view) =>
+    m[1] === undefined ? null : marks[variableState(m[1], view.state.facet(scopeVariables))],
 })
 
 const highlighter = ViewPlugin.fromClass(

@@ -1,6 +1,6 @@
 import type { ScopedVariable } from '../../shared/collection'
 import { FAKE_VARIABLES, isFakeVariable } from '../../shared/fake-variables'
-import { DYNAMIC_NAMES, isDynamicName } from '../../shared/template'
+import { DYNAMIC_NAMES, isDynamicName, TEMPLATE_TOKEN_SOURCE } from '../../shared/template'
 import { variableHints, variableMap, type VariableHint } from '../composer/variable-hints'
 
 /**
@@ -8,8 +8,11 @@ import { variableHints, variableMap, type VariableHint } from '../composer/varia
  * where a token is, what state it is in (known, unknown, dynamic), what to offer after `{{`, what the hover says.
  */
 
-/** One `{{ name }}`, the same grammar as src/shared/template.ts (spaces inside the braces allowed). */
-export const VARIABLE_TOKEN = /\{\{\s*([A-Za-z_$][\w.$-]*)\s*\}\}/g
+/**
+ * One `{{ name }}` or one escape (`\{{`, literal braces: group 1 undefined), the grammar of src/shared/template.ts:
+ * the escape is matched so the braces after it are never taken for a variable.
+ */
+export const VARIABLE_TOKEN = new RegExp(TEMPLATE_TOKEN_SOURCE, 'g')
 
 /** Completion offers at most this many names; a scope with more is narrowed by typing. */
 export const MAX_COMPLETIONS = 200
@@ -50,7 +53,8 @@ export function tokenAt(line: string, pos: number): TokenAt | null {
     const from = m.index
     const to = from + m[0].length
     if (from > pos) break
-    if (pos >= from && pos <= to && m[1] !== undefined) return { name: m[1], from, to }
+    if (m[1] === undefined) continue
+    if (pos >= from && pos <= to) return { name: m[1], from, to }
   }
   return null
 }
