@@ -42,6 +42,7 @@ export function checkHeaderList(list: readonly KeyValue[]): Result<HeaderList> {
     if (!h.enabled) continue
     const name = h.name.trim()
     if (!name) continue
+    if (name.startsWith(':')) return fail('invalid_request', pseudoHeaderRefusal(name))
     if (!HEADER_NAME.test(name))
       return fail('invalid_request', `Header name "${name.slice(0, 100)}" is not a valid HTTP token`)
     const why = unsendable(h.value)
@@ -49,6 +50,23 @@ export function checkHeaderList(list: readonly KeyValue[]): Result<HeaderList> {
     out.push([name, h.value])
   }
   return ok(out)
+}
+
+/**
+ * A name typed with a colon in front is an HTTP/2 pseudo-header, which the HTTP client writes itself (:method,
+ * :scheme, :authority, :path from the request's method and URL). `:protocol` would make the request an extended
+ * CONNECT (RFC 8441), which opens a WebSocket or another protocol on a stream, not a request: not sent either.
+ */
+function pseudoHeaderRefusal(name: string): string {
+  const shown = JSON.stringify(name.slice(0, 100))
+  const lower = name.toLowerCase()
+  const why =
+    lower === ':protocol'
+      ? 'it would make the request an extended CONNECT (RFC 8441), which opens another protocol on an HTTP/2 stream and which Flightdeck does not send as a request; for a WebSocket, use a WebSocket request'
+      : lower === ':authority'
+        ? 'Flightdeck writes it from the URL; set Host to send another authority'
+        : "Flightdeck writes the pseudo-headers from the request's method and URL"
+  return `Header ${shown} is an HTTP/2 pseudo-header: ${why}. Remove it; nothing was sent`
 }
 
 /**
