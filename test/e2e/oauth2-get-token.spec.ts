@@ -1,15 +1,17 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { expect, test } from '@playwright/test'
+import { expect, test, type Locator, type Page } from '@playwright/test'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**
  * "Get token" in the OAuth 2.0 form, through the browser host in Chromium, against a token endpoint on
- * 127.0.0.1:0: the token's type, granted scope, expiry and a masked preview show under the button, its token
- * request on the timeline; a wrong secret gets the endpoint's refusal beside the button. Pictures light and dark
- * at 1024×700: the token held in docs/oauth2-get-token.png and docs/oauth2-get-token-dark.png (docs/auth.md shows
- * it), the others in the test's output folder.
+ * 127.0.0.1:0: the token's type, granted scope, expiry and a masked preview show under the button, scrolled into
+ * sight in a 1024×700 window, the expiry ticking as time goes ("expires in 60 min", "48 min", "expired"), its
+ * token request on the timeline; a wrong secret gets the endpoint's refusal beside the button. With the code
+ * grant the browser host gives the sign-in link, and the token shows once the person has signed in. Pictures
+ * light and dark at 1024×700 and 1440×900: the token held in docs/oauth2-get-token.png and
+ * docs/oauth2-get-token-dark.png (docs/auth.md shows it), the others in the test's output folder.
  */
 
 const docs = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
@@ -18,6 +20,28 @@ const TOKEN = `eyJ${'a'.repeat(40)}Z9kQ`
 let server: Server
 let tokenUrl = ''
 let host: RunningWebHost
+
+/**
+ * Whether `what` is whole inside the composer's panel as it is scrolled (clear of the fade that says there is more
+ * below), and inside the window.
+ */
+async function insidePanel(page: Page, what: Locator): Promise<boolean> {
+  const tabpanel = page.getByRole('region', { name: 'Request' }).getByRole('tabpanel')
+  const [box, panel, more] = await Promise.all([
+    what.boundingBox(),
+    tabpanel.boundingBox(),
+    tabpanel.getAttribute('data-more'),
+  ])
+  const cue = more?.includes('below') === true ? 22 : 0
+  const height = page.viewportSize()?.height ?? 0
+  return (
+    box !== null &&
+    panel !== null &&
+    box.y >= panel.y &&
+    box.y + box.height <= panel.y + panel.height - cue + 0.5 &&
+    box.y + box.height <= height
+  )
+}
 
 test.beforeAll(async () => {
   server = createServer((req, res) => {
@@ -54,6 +78,8 @@ test.afterAll(async () => {
 })
 
 test('Get token shows the token masked under the button, and a refusal beside it', async ({ page }) => {
+  // The page's clock runs as the real one until the test moves it on (the expiry's words).
+  await page.clock.install()
   await page.setViewportSize({ width: 1024, height: 700 })
   await page.goto(host.url)
   const composer = page.getByRole('region', { name: 'Request' })
@@ -70,11 +96,12 @@ test('Get token shows the token masked under the button, and a refusal beside it
   await expect(held).toBeVisible()
   await expect(facts.nth(0)).toHaveText('Bearer · eyJa…Z9kQ (47 characters)')
   await expect(facts.nth(1)).toHaveText('read write')
-  await expect(facts.nth(2)).toHaveText(/^expires at .+ \(60 min from when you asked\)$/)
+  await expect(facts.nth(2)).toHaveText('expires in 60 min')
+  // In sight without scrolling: the form brought its answer into the composer's view.
+  await expect.poll(() => insidePanel(page, held)).toBe(true)
   await expect(page.locator('body')).not.toContainText(TOKEN)
   const timeline = page.getByRole('grid', { name: 'Timeline' })
   await expect(timeline.locator('[role="row"][data-sid]').filter({ hasText: '/token' })).toHaveCount(1)
-  await held.scrollIntoViewIfNeeded()
   await page.mouse.move(1, 1)
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
@@ -82,6 +109,23 @@ test('Get token shows the token masked under the button, and a refusal beside it
       path: docs(scheme === 'light' ? 'oauth2-get-token.png' : 'oauth2-get-token-dark.png'),
     })
   }
+  await page.emulateMedia({ colorScheme: 'light' })
+
+  // The expiry follows the clock: 12 minutes on, 48 are left; past its hour, it has expired.
+  await page.clock.fastForward('12:00')
+  await expect(facts.nth(2)).toHaveText('expires in 48 min')
+  await page.clock.fastForward('48:30')
+  await expect(facts.nth(2)).toHaveText('expired')
+
+  // A large window holds the whole form and its answer.
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await expect.poll(() => insidePanel(page, held)).toBe(true)
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await page.screenshot({ path: test.info().outputPath(`get-token-held-1440-${scheme}.png`) })
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+  await page.setViewportSize({ width: 1024, height: 700 })
 
   // A wrong secret: the endpoint's words beside the button, no token shown.
   await composer.getByLabel('Client secret', { exact: true }).fill('nope')
@@ -100,7 +144,7 @@ test('Get token shows the token masked under the button, and a refusal beside it
     true,
   )
   await expect(held).toHaveCount(0)
-  await refusal.scrollIntoViewIfNeeded()
+  await expect.poll(() => insidePanel(page, refusal)).toBe(true)
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
     await page.screenshot({ path: test.info().outputPath(`get-token-refused-${scheme}.png`) })
@@ -126,6 +170,9 @@ test('the browser host says "sign in at" with a link that opens the sign-in page
 
   const words = composer.getByRole('alert')
   await expect(words).toContainText('OAuth 2.0: sign in at http://127.0.0.1:')
+  // Words for what the person did: no send to make again; the button waits for the sign-in.
+  await expect(words).toContainText(/\(within 300 s\): the token shows here once you have$/)
+  await expect(composer.getByRole('button', { name: 'Waiting for sign-in…' })).toBeDisabled()
   const link = words.getByRole('link', { name: `${authUrl}?…` })
   await expect(link).toHaveAttribute('href', new RegExp(`^${authUrl.replace(/[.?]/g, '\\$&')}\\?`))
   await expect(link).toHaveAttribute('target', '_blank')
@@ -138,12 +185,13 @@ test('the browser host says "sign in at" with a link that opens the sign-in page
   await page.emulateMedia({ colorScheme: 'light' })
 
   // Clicked: the sign-in page opens in a tab of its own (the app stays where it was), comes back with a code,
-  // and the next Get token finds the token.
+  // and the token shows under the button by itself.
   const appUrl = page.url()
   const [signIn] = await Promise.all([page.waitForEvent('popup'), link.click()])
   await signIn.waitForURL(/\/callback\?/, { timeout: 10_000 })
   await signIn.close()
   expect(page.url()).toBe(appUrl)
-  await composer.getByRole('button', { name: 'Get token' }).click()
   await expect(composer.getByRole('definition').nth(0)).toHaveText('Bearer · eyJa…Z9kQ (47 characters)')
+  await expect(words).toHaveCount(0)
+  await expect(composer.getByRole('button', { name: 'Get token' })).toBeEnabled()
 })

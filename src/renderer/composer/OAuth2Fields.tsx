@@ -12,7 +12,7 @@ const GRANTS: Record<Grant, string> = {
 
 const NOTES: Record<Grant, string> = {
   authorization_code:
-    'On send you sign in: the desktop app opens the page in your browser; here the send gives its link. The code comes back to a listener on 127.0.0.1; the token is cached and renewed with its refresh token.',
+    'On send (or Get token) you sign in: the desktop app opens the page in your browser; here you are given its link. The code comes back to a listener on 127.0.0.1; the token is cached and renewed with its refresh token.',
   password:
     'The token is fetched on send (or with Get token) with these credentials, cached, and renewed with its refresh token.',
   client_credentials:

@@ -1,24 +1,14 @@
+import { useEffect, useRef } from 'react'
+import type { AuthSpec } from '../../shared/collection'
 import type { OAuth2TokenView } from '../../shared/contract'
 import { LinkedWords } from './LinkedWords'
 import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
+import { folderTokenOwner } from './oauth2-token-slice'
+import { useExpiryText } from './token-expiry'
 
-/** "expires at 22:59 (60 min from when you asked)", "expired": when the token ends, and how long it had at `asked`. */
-export function expiryText(expiresAt: number | null, asked: number): string {
-  if (expiresAt === null) return 'no expiry given by the server'
-  const left = expiresAt - asked
-  if (left <= 0) return 'expired'
-  const at = new Date(expiresAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
-  const span =
-    left < 90_000
-      ? `${Math.round(left / 1000)} s`
-      : left < 90 * 60_000
-        ? `${Math.round(left / 60_000)} min`
-        : `${Math.round(left / 3_600_000)} h`
-  return `expires at ${at} (${span} from when you asked)`
-}
-
-function TokenFacts({ view, asked }: { view: OAuth2TokenView; asked: number }) {
+function TokenFacts({ view }: { view: OAuth2TokenView }) {
+  const expiry = useExpiryText(view.expiresAt)
   const scope =
     view.scope === ''
       ? view.scopeGranted
@@ -27,6 +17,10 @@ function TokenFacts({ view, asked }: { view: OAuth2TokenView; asked: number }) {
       : view.scopeGranted
         ? view.scope
         : `${view.scope} (asked for; the server named none)`
+  const at =
+    view.expiresAt === null
+      ? undefined
+      : new Date(view.expiresAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
   return (
     <dl className="oauth2-token-facts" aria-label="Token held">
       <dt>Token</dt>
@@ -36,8 +30,8 @@ function TokenFacts({ view, asked }: { view: OAuth2TokenView; asked: number }) {
       <dt>Scope</dt>
       <dd>{scope}</dd>
       <dt>Expiry</dt>
-      <dd>
-        {expiryText(view.expiresAt, asked)}
+      <dd title={at === undefined ? undefined : `at ${at}`}>
+        {expiry}
         {view.refreshable ? ', then renewed with its refresh token' : ''}
       </dd>
     </dl>
@@ -45,27 +39,34 @@ function TokenFacts({ view, asked }: { view: OAuth2TokenView; asked: number }) {
 }
 
 /**
- * The OAuth 2.0 form's "Get token": fetches the token a send would carry now (or finds it cached), with the tab's
- * environment. Its token request is on the timeline as a send's is; what the endpoint answered, or the token's
- * type, scope, expiry and a masked preview, shows right here.
+ * "Get token" under an OAuth 2.0 form: fetches the token a send would carry now (or finds it cached). Its token
+ * request is on the timeline as a send's is; what the endpoint answered, or the token's type, scope, expiry and
+ * a masked preview, shows right here, scrolled into sight when it comes (a short composer holds the form's top).
  */
-export function OAuth2TokenButton() {
-  const auth = useActiveDraft((d) => d.auth)
-  const tabId = useAppStore((s) => s.activeTabId)
+function OAuth2TokenPanel({ owner, auth, onGet }: { owner: string; auth: AuthSpec; onGet(): void }) {
   const asked = useAppStore((s) => s.oauth2Token)
-  const getToken = useAppStore((s) => s.getOAuth2Token)
   const mine =
-    asked !== null && asked.tabId === tabId && asked.authKey === JSON.stringify(auth) ? asked : null
+    asked !== null && asked.owner === owner && asked.authKey === JSON.stringify(auth) ? asked : null
+  const answered = mine?.answeredAt ?? 0
+  const block = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    if (answered !== 0) block.current?.scrollIntoView({ block: 'nearest' })
+  }, [answered])
   return (
-    <div className="oauth2-token">
+    <div className="oauth2-token" ref={block}>
       <div className="oauth2-token-row">
+        {/* While a sign-in is awaited its link stays in sight: a second ask would wait on the same sign-in. */}
         <button
           type="button"
           className="secondary-button"
-          onClick={() => void getToken()}
-          disabled={mine?.busy === true}
+          onClick={onGet}
+          disabled={mine?.busy === true || mine?.signingIn === true}
         >
-          {mine?.busy === true ? 'Getting token…' : 'Get token'}
+          {mine?.busy === true
+            ? 'Getting token…'
+            : mine?.signingIn === true
+              ? 'Waiting for sign-in…'
+              : 'Get token'}
         </button>
         {mine?.error ? (
           <span className="field-error" role="alert">
@@ -73,7 +74,30 @@ export function OAuth2TokenButton() {
           </span>
         ) : null}
       </div>
-      {mine?.view ? <TokenFacts view={mine.view} asked={mine.answeredAt} /> : null}
+      {mine?.view ? <TokenFacts view={mine.view} /> : null}
     </div>
+  )
+}
+
+/** The composer's Get token: the active tab's auth, with its collection and environment. */
+export function OAuth2TokenButton() {
+  const auth = useActiveDraft((d) => d.auth)
+  const tabId = useAppStore((s) => s.activeTabId)
+  const getToken = useAppStore((s) => s.getOAuth2Token)
+  return <OAuth2TokenPanel owner={tabId} auth={auth} onGet={() => void getToken()} />
+}
+
+/**
+ * A folder's or the collection's Get token, in its settings: the auth as the form shows it (saved or not), with
+ * the folder's saved variables and the collection's environment; the requests that inherit it send this token.
+ */
+export function FolderOAuth2TokenButton({ dir, path, auth }: { dir: string; path: string; auth: AuthSpec }) {
+  const getToken = useAppStore((s) => s.getFolderOAuth2Token)
+  return (
+    <OAuth2TokenPanel
+      owner={folderTokenOwner(dir, path)}
+      auth={auth}
+      onGet={() => void getToken(dir, path, auth)}
+    />
   )
 }

@@ -1,46 +1,100 @@
 import type { StateCreator } from 'zustand/vanilla'
-import type { OAuth2TokenView } from '../../shared/contract'
+import type { AuthSpec, RequestContext } from '../../shared/collection'
+import type { CommandPayload, OAuth2TokenView } from '../../shared/contract'
 import type { AppError } from '../../shared/result'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
+import { signInForGetToken } from './oauth2-sign-in-words'
 
 /**
- * "Get token" in the OAuth 2.0 form: the engine fetches the token a send would carry (or has it cached) with
- * the tab's collection and environment, and says what a person checks of it. The answer belongs to the tab and
- * the auth it was asked for: another tab, or the auth edited since, shows none.
+ * "Get token" under an OAuth 2.0 form: the engine fetches the token a send would carry (or has it cached) with
+ * the collection and environment of whoever asked, and says what a person checks of it. The answer belongs to
+ * its owner (a request tab, or a folder's or the collection's settings) and the auth it was asked for: another
+ * owner, or the auth edited since, shows none.
  */
 export interface OAuth2TokenState {
-  tabId: string
+  /** Who asked: a request tab's id, or `folderTokenOwner(dir, path)` for a folder's or the collection's settings. */
+  owner: string
   /** The auth as it was asked for (its JSON), to tell an answer for an edited auth from a current one. */
   authKey: string
   busy: boolean
+  /** The browser host gave a sign-in link: the sign-in is awaited, and its token shows when it comes. */
+  signingIn: boolean
   view: OAuth2TokenView | null
   error: AppError | null
-  /** This machine's clock when the answer came (the expiry is said from then). */
+  /** This machine's clock when the answer came. */
   answeredAt: number
 }
 
 export interface OAuth2TokenSlice {
   oauth2Token: OAuth2TokenState | null
+  /** Get token for the active tab's auth, with its collection and environment. */
   getOAuth2Token(): Promise<void>
+  /**
+   * Get token for a folder's (path `''`: the collection's) auth as the settings show it, with the collection's
+   * chosen environment: the token the requests inheriting it send with, from the same cache.
+   */
+  getFolderOAuth2Token(dir: string, path: string, auth: AuthSpec): Promise<void>
 }
 
+/** The owner of a folder's or the collection's Get token (a tab id never holds a NUL). */
+export function folderTokenOwner(dir: string, path: string): string {
+  return `folder\u0000${dir}\u0000${path}`
+}
+
+type Ask = CommandPayload<'oauth2.token'>
+
 export function createOAuth2TokenSlice(client: ApiClient): StateCreator<AppState, [], [], OAuth2TokenSlice> {
-  return (set, get) => ({
-    oauth2Token: null,
-    getOAuth2Token: async () => {
-      const scope = get().sendScope()
-      const asked = { tabId: get().activeTabId, authKey: JSON.stringify(scope.auth) }
-      set({ oauth2Token: { ...asked, busy: true, view: null, error: null, answeredAt: 0 } })
-      const res = await client.invoke('oauth2.token', scope)
+  return (set, get) => {
+    /** Whether the slice still holds this owner's ask of this auth (a later ask, or an edit, has the say). */
+    const current = (owner: string, authKey: string): boolean => {
       const now = get().oauth2Token
-      // A later ask (another tab's, or this one again) has the say.
-      if (now?.tabId !== asked.tabId || now.authKey !== asked.authKey || !now.busy) return
+      return now?.owner === owner && now.authKey === authKey
+    }
+
+    const ask = async (owner: string, payload: Ask): Promise<void> => {
+      const authKey = JSON.stringify(payload.auth)
+      const base = { owner, authKey, view: null, error: null, answeredAt: 0 }
+      set({ oauth2Token: { ...base, busy: true, signingIn: false } })
+      const res = await client.invoke('oauth2.token', payload)
+      if (!current(owner, authKey) || get().oauth2Token?.busy !== true) return
+      const signIn = res.ok ? null : signInForGetToken(res.error)
+      if (signIn === null) {
+        set({
+          oauth2Token: res.ok
+            ? { ...base, busy: false, signingIn: false, view: res.value, answeredAt: Date.now() }
+            : { ...base, busy: false, signingIn: false, error: res.error, answeredAt: Date.now() },
+        })
+        return
+      }
+      // The browser host cannot open the sign-in page: the link is shown, and the same ask again waits (in the
+      // background: the action is done) for the sign-in the engine is already listening for, so its token shows
+      // by itself.
+      set({ oauth2Token: { ...base, busy: false, signingIn: true, error: signIn, answeredAt: Date.now() } })
+      void awaitSignIn(owner, payload)
+    }
+
+    const awaitSignIn = async (owner: string, payload: Ask): Promise<void> => {
+      const authKey = JSON.stringify(payload.auth)
+      const after = await client.invoke('oauth2.token', payload)
+      if (!current(owner, authKey) || get().oauth2Token?.signingIn !== true) return
+      const base = { owner, authKey, busy: false, signingIn: false, answeredAt: Date.now() }
       set({
-        oauth2Token: res.ok
-          ? { ...asked, busy: false, view: res.value, error: null, answeredAt: Date.now() }
-          : { ...asked, busy: false, view: null, error: res.error, answeredAt: Date.now() },
+        oauth2Token: after.ok
+          ? { ...base, view: after.value, error: null }
+          : // A sign-in that ended (timed out, refused) is said; asked again, it gives a new link: never looped.
+            { ...base, view: null, error: signInForGetToken(after.error) ?? after.error },
       })
-    },
-  })
+    }
+
+    return {
+      oauth2Token: null,
+      getOAuth2Token: () => ask(get().activeTabId, get().sendScope()),
+      getFolderOAuth2Token: (dir, path, auth) => {
+        const env = get().envByDir[dir]
+        const context: RequestContext = { dir, path, ...(env ? { env } : {}) }
+        return ask(folderTokenOwner(dir, path), { auth, context })
+      },
+    }
+  }
 }

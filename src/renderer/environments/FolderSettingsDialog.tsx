@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { useModalDialog } from '../hooks/use-modal-dialog'
 import type { AuthSpec, CollectionInfo, FolderNode, Variable } from '../../shared/collection'
 import { AuthEditor } from '../composer/AuthPanel'
+import { FolderOAuth2TokenButton } from '../composer/OAuth2TokenButton'
 import { ScriptEditors } from '../lazy/lazy-panes'
 import { hasScript, scriptsFromSaved, type ScriptsDraft } from '../scripts/script-draft'
 import { useAppStore, useAppStoreApi } from '../store/store-context'
@@ -111,7 +112,11 @@ export function FolderSettingsDialog({
               ? 'No auth unless a folder or request sets one.'
               : "Uses the parent folder's, else the collection's."
           }
-        />
+        >
+          {auth.type === 'oauth2' ? (
+            <FolderOAuth2TokenButton dir={collection.dir} path={folder.path} auth={auth} />
+          ) : null}
+        </AuthEditor>
         {scriptsFirst ? null : scriptsSection}
         {error ? (
           <p className="sidebar-error" role="alert">
