@@ -55,8 +55,7 @@ const typed = (pairs: [string, string][]): KeyValue[] =>
 const overH2 = { insecure: true, http2: true }
 const CONNECT_REFUSED =
   'Method CONNECT cannot be sent: a CONNECT asks a proxy to open a tunnel, and Flightdeck does not send one as a request. Nothing was sent'
-const PROTOCOL_REFUSED =
-  'Header ":protocol" is an HTTP/2 pseudo-header: it would make the request an extended CONNECT (RFC 8441), which opens another protocol on an HTTP/2 stream and which Flightdeck does not send as a request; for a WebSocket, use a WebSocket request. Remove it; nothing was sent'
+const PROTOCOL_REFUSED = `Header ":protocol" is an HTTP/2 pseudo-header: it would make the request an extended CONNECT (RFC 8441), which opens another protocol on an HTTP/2 stream: Flightdeck sends none (its WebSocket requests open with HTTP/1.1's Upgrade). Remove it; nothing was sent`
 
 describe('an HTTP/2 extended CONNECT as an engine’s first request', () => {
   let server: CountingH2

@@ -62,7 +62,7 @@ function pseudoHeaderRefusal(name: string): string {
   const lower = name.toLowerCase()
   const why =
     lower === ':protocol'
-      ? 'it would make the request an extended CONNECT (RFC 8441), which opens another protocol on an HTTP/2 stream and which Flightdeck does not send as a request; for a WebSocket, use a WebSocket request'
+      ? "it would make the request an extended CONNECT (RFC 8441), which opens another protocol on an HTTP/2 stream: Flightdeck sends none (its WebSocket requests open with HTTP/1.1's Upgrade)"
       : lower === ':authority'
         ? 'Flightdeck writes it from the URL; set Host to send another authority'
         : "Flightdeck writes the pseudo-headers from the request's method and URL"
