@@ -1,4 +1,6 @@
 import { useRef } from 'react'
+import { useScrollCue } from '../hooks/use-scroll-cue'
+import '../styles/scroll-cue.css'
 import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
 import { KeyValueTable } from './KeyValueTable'
@@ -85,8 +87,13 @@ export function Composer() {
   const shown = tab && shownTabs.some((t) => t.id === tab) ? tab : (shownTabs[0]?.id ?? 'params')
 
   const panel = useRef<HTMLDivElement>(null)
+  const whole = useRef<HTMLElement>(null)
+  // Both scroll: the panel under its heads, and the whole composer when the heads (a send's error, the variable
+  // hints) leave the panel less than its least height.
+  useScrollCue(panel)
+  useScrollCue(whole)
   return (
-    <section className="composer" aria-label="Request">
+    <section className="composer" aria-label="Request" ref={whole}>
       <RequestLine />
       <SendError />
       <StreamComposeBar />

@@ -1,0 +1,88 @@
+import { expect, test, type Locator, type Page } from '@playwright/test'
+import { startBuiltWebHost, type RunningWebHost } from './web-host'
+
+/**
+ * A short composer that holds more than it shows, through the browser host in headless Chromium (which draws no
+ * scrollbars): the part that is cut says so ("more below ↓" over a fade) and the cue goes once the end is in
+ * sight; a send's error, above the variable hints, is in sight when it comes even where the person had scrolled
+ * the composer down. At 1024×700; pictures light and dark in the test's output folder.
+ */
+
+let host: RunningWebHost
+
+test.beforeAll(async () => {
+  host = await startBuiltWebHost()
+})
+
+test.afterAll(async () => {
+  await host?.stop()
+})
+
+/**
+ * A URL of sixteen variables no scope defines: the send's error names them all over three lines at 1024 px, and
+ * their hints alone hold more than the composer's share of a 700 px window.
+ */
+const URL_OF_UNKNOWNS =
+  'https://{{apiHost}}/v1/{{tenantIdentifier}}/orders/{{orderNumber}}/lines/{{lineNumber}}' +
+  '?expand={{expandFields}}&region={{deploymentRegion}}&currency={{preferredCurrency}}' +
+  '&locale={{customerLocale}}&channel={{salesChannel}}&trace={{traceSamplingRate}}' +
+  '&store={{storeIdentifier}}&warehouse={{warehouseCode}}&promo={{promotionCode}}' +
+  '&segment={{customerSegment}}&campaign={{marketingCampaign}}&variant={{experimentVariant}}'
+
+/** Whether `what` is whole inside `within`'s box, as it is scrolled. */
+async function whollyIn(what: Locator, within: Locator): Promise<boolean> {
+  const [box, outer] = await Promise.all([what.boundingBox(), within.boundingBox()])
+  return (
+    box !== null &&
+    outer !== null &&
+    box.y >= outer.y - 0.5 &&
+    box.y + box.height <= outer.y + outer.height + 0.5
+  )
+}
+
+async function pictures(page: Page, name: string): Promise<void> {
+  await page.mouse.move(1, 1)
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await page.screenshot({ path: test.info().outputPath(`${name}-${scheme}.png`) })
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+}
+
+test('a cut composer says there is more below, and a send error comes into sight', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await page.goto(host.url)
+  const composer = page.getByRole('region', { name: 'Request' })
+  const panel = composer.getByRole('tabpanel')
+
+  // The OAuth 2.0 form is taller than the composer: the panel says so, until scrolled to its end.
+  await composer.getByRole('tab', { name: 'Auth' }).click()
+  await page.getByRole('combobox', { name: 'Auth type' }).selectOption('oauth2')
+  await expect(panel).toHaveAttribute('data-more', 'below')
+  const cue = await panel.evaluate((el) => getComputedStyle(el, '::after').content)
+  expect(cue).toBe('"more below ↓"')
+  await pictures(page, 'oauth-form-cut')
+  await panel.evaluate((el) => el.scrollTo(0, el.scrollHeight))
+  await expect(panel).toHaveAttribute('data-more', 'above')
+
+  // A long send error and the variable hints above the tabs: the composer scrolls as a whole, and says so.
+  await composer.getByRole('tab', { name: 'Params' }).click()
+  const url = composer.getByRole('textbox', { name: /URL/ }).first()
+  await url.fill(URL_OF_UNKNOWNS)
+  await composer.getByRole('button', { name: 'Send', exact: true }).click()
+  const error = composer.getByRole('alert')
+  await expect(error).toContainText('Not sent: Unknown variables {{apiHost}}')
+  await expect(composer).toHaveAttribute('data-more', /below/)
+  expect(await whollyIn(error, composer)).toBe(true)
+  await pictures(page, 'send-error-cut')
+
+  // Scrolled down to the table, the person sends again: the new error is brought into sight.
+  // (The URL field keeps the focus, so the keys send without scrolling the composer themselves.)
+  await url.focus()
+  await composer.evaluate((el) => el.scrollTo(0, el.scrollHeight))
+  await expect(composer).toHaveAttribute('data-more', 'above')
+  expect(await whollyIn(error, composer)).toBe(false)
+  await page.keyboard.press('Control+Enter')
+  await expect.poll(() => whollyIn(error, composer)).toBe(true)
+  await pictures(page, 'send-error-again')
+})
