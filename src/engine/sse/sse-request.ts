@@ -71,7 +71,7 @@ export function composeStreamRequest(
         })
   return {
     url: url.ok ? url.value : null,
-    headers: headers.ok ? withStreamHeaders(headers.value) : [],
+    headers: headers.ok ? withStreamHeaders(headers.value, options.omitDefaultHeaders) : [],
     invalid,
     agent,
     handSetEventId: handSet?.[1],
@@ -100,10 +100,12 @@ export function checkStreamHeaders(spec: RequestSpec): Result<HeaderList> {
   return headers
 }
 
-export function withStreamHeaders(headers: HeaderList): HeaderList {
+/** The headers a stream sends unless it set them, or its `omitDefaultHeaders` leaves them out (as a send's). */
+export function withStreamHeaders(headers: HeaderList, omit: readonly string[] = []): HeaderList {
   const out: HeaderList = [...headers]
-  if (!hasHeader(out, 'user-agent')) out.push(['user-agent', `Flightdeck/${VERSION}`])
-  if (!hasHeader(out, 'accept')) out.push(['accept', 'text/event-stream'])
+  const has = (name: string): boolean => omit.includes(name) || hasHeader(out, name)
+  if (!has('user-agent')) out.push(['user-agent', `Flightdeck/${VERSION}`])
+  if (!has('accept')) out.push(['accept', 'text/event-stream'])
   // What EventSource sends: intermediaries must not serve a stream from a cache.
   if (!hasHeader(out, 'cache-control')) out.push(['cache-control', 'no-cache'])
   return out

@@ -183,7 +183,8 @@ export class SseSession implements SessionTransport, SocketOwner, AttemptOwner {
         }
         this.refused = r.value.refused ?? null
         this.credentialHeaders = r.value.spec.credentialHeaders ?? []
-        this.firstHop(url.value, withStreamHeaders(headers.value), attempt.marks.queuedAt, attempt)
+        const omit = r.value.spec.options.omitDefaultHeaders
+        this.firstHop(url.value, withStreamHeaders(headers.value, omit), attempt.marks.queuedAt, attempt)
       },
       (e: unknown) => {
         if (this.current === attempt)

@@ -4,7 +4,8 @@ import type { SavedGraphql } from '../../shared/graphql-saved'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
 import { selectActiveDraft } from '../tabs/active-draft'
-import { activeCaFile } from '../tabs/saved-options'
+import { withSavedOptions } from '../tabs/saved-options'
+import { toRequestSpec } from '../composer/composer-draft'
 import { checkJsonText } from './graphql-variables'
 import { schemaClient } from './schema-client'
 import { introspectInto, workerKey } from './schema-loading'
@@ -154,7 +155,9 @@ export function createGraphqlSlice(client: ApiClient): StateCreator<AppState, []
           : 'text' in params.value
             ? { connectionParamsText: params.value.text }
             : { connectionParams: params.value.object }),
-        options: { insecure: draft.options.insecure, ...activeCaFile(get()) },
+        // Every option of the file, as a run's GraphQL step sends it: the Options tab's as set there, the others
+        // (omitDefaultHeaders, timeouts, caFile, …) as saved. Over WebSocket only the TLS ones apply.
+        options: withSavedOptions(toRequestSpec(draft), get()).options,
         // As Apollo Client and Altair do: subscriptions to one endpoint share its WebSocket (sibling lanes),
         // unless the request asks for a connection of its own.
         subscription: { shareConnection: g.shareConnection },

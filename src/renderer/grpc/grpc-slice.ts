@@ -114,6 +114,12 @@ export function activeGrpcDraft(s: AppState): GrpcDraft {
   return value
 }
 
+/** The active tab's saved `grpc.maxMessageBytes`, when its file sets one. */
+function savedMessageLimit(s: AppState): { maxMessageBytes?: number } {
+  const limit = s.tabs.find((t) => t.id === s.activeTabId)?.extras.other.grpc?.maxMessageBytes
+  return limit === undefined ? {} : { maxMessageBytes: limit }
+}
+
 /** The `grpc:` block a view says (paths as lists, the deadline in ms); the message limit is kept as it was. */
 function savedOf(g: GrpcDraft, before: GrpcRequest): GrpcRequest {
   const seconds = Number(g.deadline)
@@ -266,6 +272,8 @@ export function createGrpcSlice(client: ApiClient): StateCreator<AppState, [], [
         // A client or bidi stream stays open: more messages and the half-close come from its Send tab.
         halfClose: !many,
         ...(g.deadline.trim() !== '' && deadline > 0 ? { deadlineMs: Math.round(deadline * 1000) } : {}),
+        // The file's message limit (no control shows it), as a run's gRPC step takes it.
+        ...savedMessageLimit(s),
       })
       if (!r.ok) return set({ sendError: r.error })
       if (many && grpcSendsMany(r.value.method.kind)) {

@@ -7,9 +7,10 @@ import type { RequestTab } from './request-tab'
 type Tabs = { tabs: readonly RequestTab[]; activeTabId: string }
 
 /**
- * The active tab's CA file (`options.caFile` of its saved request), for the sessions the app opens from it
- * (HTTP, SSE, WebSocket, MQTT, Socket.IO, GraphQL): the composer does not edit it, so it lives in the file's options the
- * tab keeps. The engine resolves it against the request's collection and confines it there, as for a run's step.
+ * The active tab's CA file (`options.caFile` of its saved request), for the sessions that take only the TLS
+ * options (WebSocket, MQTT, Socket.IO, gRPC; `insecure` is the composer's): the composer does not edit it, so it
+ * lives in the file's options the tab keeps. The engine resolves it against the request's collection and confines
+ * it there, as for a run's step.
  */
 export function activeCaFile(s: Tabs): { caFile?: string } {
   const caFile = selectActiveTab(s)?.baseOptions.caFile
@@ -31,7 +32,7 @@ function uneditedOptions(base: SavedRequest['options']): RequestSpec['options'] 
 
 /**
  * `spec` (a draft's request) with the active tab's saved options the composer has no control for, for an HTTP
- * send or an SSE stream: the app sends what `flightdeck run` sends for the same file.
+ * send, an SSE stream, a GraphQL operation or Copy as: the app sends what `flightdeck run` sends for the same file.
  */
 export function withSavedOptions(spec: RequestSpec, s: Tabs): RequestSpec {
   const base = selectActiveTab(s)?.baseOptions
