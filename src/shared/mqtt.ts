@@ -160,6 +160,8 @@ export interface MqttDelivery {
   dup?: boolean
   packetId?: number
   properties?: MqttPublishProperties
+  /** The topic's bytes as the broker sent them, in hex, when they are not UTF-8 (the topic shows U+FFFD). */
+  topicHex?: string
 }
 
 /** A control packet among the messages (a QoS handshake step, a SUBACK): a log entry's id, as JSON. */

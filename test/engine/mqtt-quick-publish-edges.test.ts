@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
+import { parseMqttDelivery } from '../../src/shared/mqtt'
 import { makeService } from './helpers'
 import { logUntil } from './log-until'
 import { end, flood, publish, scriptedBroker, sleep, type ScriptedBroker } from './mqtt-scripted-broker'
@@ -32,26 +33,40 @@ describe('MQTT packets read by the engine and by MQTT.js alike', () => {
     broker.messagesOf(sid, ends)
 
   for (const v of [4, 5] as const) {
-    it(`MQTT ${v === 5 ? '5' : '3.1.1'}: a topic of invalid UTF-8 is shown as MQTT.js decodes it, U+FFFD for each bad byte`, async () => {
+    it(`MQTT ${v === 5 ? '5' : '3.1.1'}: a topic of invalid UTF-8 is shown as MQTT.js decodes it, U+FFFD for each bad byte, its bytes kept as hex`, async () => {
       const topic = Buffer.from([0x61, 0xff, 0x2f, 0xc3, 0x2f, 0xe2, 0x82])
+      // The same shown topic from other bytes: each message keeps its own.
+      const other = Buffer.from([0x61, 0xfe, 0x2f, 0xc3, 0x2f, 0xe2, 0x82])
       const sid = await open(v, [
         Buffer.concat([
           ...flood(v, 0, 2),
           publish(v, { topic, payload: 'quick' }),
           publish(v, { topic, payload: 'acked', qos: 1, packetId: 3 }),
-          publish(v, { topic, payload: 'quick again' }),
+          publish(v, { topic: other, payload: 'quick again' }),
+          // MQTT.js reads these: a QoS 0 one whose length is written long, and QoS 2 (told at its PUBREL).
+          publish(v, { topic: other, payload: 'long', lengthBytes: 3 }),
+          publish(v, { topic, payload: 'twice', qos: 2, packetId: 4 }),
+          Buffer.from([0x62, 0x02, 0x00, 0x04]),
+          ...flood(v, 2, 1),
           end(v),
         ]),
       ])
       const shown = topic.toString('utf8')
       expect(shown).toBe('a\ufffd/\ufffd/\ufffd')
-      expect(await messagesOf(sid)).toEqual([
-        ['e/flood', 'm0', 'text'],
-        ['e/flood', 'm1', 'text'],
-        [shown, 'quick', 'text'],
-        [shown, 'acked', 'text'],
-        [shown, 'quick again', 'text'],
+      expect(other.toString('utf8')).toBe(shown)
+      const log = await broker.entriesUntil(sid, (e) => e.event === 'e/end')
+      expect(log.map((e) => [e.event, e.data, parseMqttDelivery(e.id)?.topicHex])).toEqual([
+        ['e/flood', 'm0', undefined],
+        ['e/flood', 'm1', undefined],
+        [shown, 'quick', '61ff2fc32fe282'],
+        [shown, 'acked', '61ff2fc32fe282'],
+        [shown, 'quick again', '61fe2fc32fe282'],
+        [shown, 'long', '61fe2fc32fe282'],
+        [shown, 'twice', '61ff2fc32fe282'],
+        ['e/flood', 'm2', undefined],
+        ['e/end', 'end', undefined],
       ])
+      await messagesOf(sid)
     })
 
     it(`MQTT ${v === 5 ? '5' : '3.1.1'}: topics holding +, # or U+0000 (a broker must not send them) are shown as sent, as MQTT.js did`, async () => {

@@ -71,15 +71,20 @@ export function mqttClientFor(c: ClientFor): MqttClient {
 export function readPublishesQuickly(
   client: MqttClient,
   o: MqttOptions,
-  onMessage: (topic: string, payload: Buffer, packet: IPublishPacket) => void,
+  onMessage: (topic: string, payload: Buffer, packet: IPublishPacket, topicHex?: string) => void,
 ): void {
   const stream: unknown = client.stream
   if (!(stream instanceof PacedStream)) return
   stream.readPublishes({
     v5: o.protocolVersion === 5,
     maxPacket: Math.min(QUICK_MAX_PACKET, o.maxMessageBytes),
-    message: (topic, payload, retain, length) =>
-      onMessage(topic, payload, { cmd: 'publish', qos: 0, dup: false, retain, topic, payload, length }),
+    message: (topic, payload, retain, length, topicHex) =>
+      onMessage(
+        topic,
+        payload,
+        { cmd: 'publish', qos: 0, dup: false, retain, topic, payload, length },
+        topicHex,
+      ),
   })
 }
 
@@ -91,4 +96,13 @@ export function guardSizes(client: MqttClient, o: MqttOptions, tooLarge: (m: Ove
   const stream: unknown = client.stream
   if (stream instanceof PacedStream)
     stream.guardSizes(new SizeGuard(o.maxMessageBytes, o.protocolVersion === 5, tooLarge))
+}
+
+/**
+ * The raw topics of the publishes MQTT.js reads (mqtt-raw-topics.ts): call `next` as MQTT.js handles each packet
+ * it reads ('packetreceive'); answers the topic's bytes as hex when they were not UTF-8.
+ */
+export function rawTopicsOf(client: MqttClient): { next(): string | undefined } {
+  const stream: unknown = client.stream
+  return stream instanceof PacedStream ? stream.rawTopics : { next: () => undefined }
 }

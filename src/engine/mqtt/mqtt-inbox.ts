@@ -47,14 +47,23 @@ export class MqttInbox {
     private readonly onTick: (t: number) => void,
   ) {}
 
-  /** One message from the broker; returns its seq (-1 when the log had no room: its tick still shows). */
-  message(attempt: SessionAttempt, topic: string, payload: Buffer, packet: IPublishPacket): number {
+  /**
+   * One message from the broker (`topicHex`: its topic's bytes when they are not UTF-8); returns its seq (-1 when
+   * the log had no room: its tick still shows).
+   */
+  message(
+    attempt: SessionAttempt,
+    topic: string,
+    payload: Buffer,
+    packet: IPublishPacket,
+    topicHex?: string,
+  ): number {
     const run = this.run
     if (run === null || (this.n & (CLOCK_EVERY - 1)) === 0) this.t = this.now()
     this.n++
     const t = this.t
     const kind = isUtf8(payload) ? 'text' : 'binary'
-    const id = deliveryId(packet)
+    const id = deliveryId(packet, topicHex)
     const seq =
       packet.qos === 0 && packet.length !== undefined
         ? attempt.log.appendPacket(t, kind, topic, id, payload, packet.length)

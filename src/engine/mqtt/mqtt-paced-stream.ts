@@ -1,5 +1,6 @@
 import { Duplex, type Writable } from 'node:stream'
 import { isQuick, packetEnd, readQuick, TopicCache, type QuickReader } from './mqtt-quick-publish'
+import { RawTopics } from './mqtt-raw-topics'
 import type { SizeGuard } from './mqtt-size-guard'
 
 /**
@@ -41,6 +42,8 @@ export class PacedStream extends Duplex {
   private bodyLeft = 0
   /** Nothing more is handed on or read here (`stop`, or a message refused by the guard). */
   private stopped = false
+  /** The bytes of the topics MQTT.js is handed that are not UTF-8, for the messages it tells. */
+  readonly rawTopics = new RawTopics()
   /** Sees every byte before MQTT.js does; hands on none of a refused message (mqtt-size-guard.ts). */
   private guard: SizeGuard | null = null
   private readonly nextTurn = (): void => {
@@ -150,7 +153,7 @@ export class PacedStream extends Duplex {
     if (end === -1 && !this.socketEnded) return 0
     if (end < 0) {
       // A malformed length, or the connection's last bytes: MQTT.js's parser says what they are.
-      this.framed = false
+      this.unframe()
       return Math.min(head.length, budget)
     }
     const quick = this.quick
@@ -158,11 +161,12 @@ export class PacedStream extends Duplex {
       while (end > head.length && this.merge()) head = this.queue[0] as Buffer
       if (end > head.length) {
         if (!this.socketEnded) return 0
-        this.framed = false
+        this.unframe()
         return Math.min(head.length, budget)
       }
       return -this.readHere(head, budget, quick)
     }
+    this.rawTopics.handedOn(head, 0, end)
     if (end > head.length || end > budget) {
       // A packet larger than the read or the turn: MQTT.js gets its start now, the rest as it comes.
       this.bodyLeft = end
@@ -174,9 +178,15 @@ export class PacedStream extends Duplex {
       const e = packetEnd(head, at)
       if (e < 0 || e > head.length || e > budget) break
       if (quick !== null && this.idle() && isQuick(head, at, e, quick)) break
+      this.rawTopics.handedOn(head, at, e)
       at = e
     }
     return at
+  }
+
+  private unframe(): void {
+    this.framed = false
+    this.rawTopics.unframed()
   }
 
   /** Reads the quick publishes at the head of the queue: the log keeps their bytes first, then each is told. */

@@ -76,13 +76,15 @@ const PLAIN: readonly string[] = [0, 1, 2].flatMap((qos) =>
 )
 
 /** A publish packet's delivery as a log entry's id (JSON). */
-export function deliveryId(packet: IPublishPacket): string {
+export function deliveryId(packet: IPublishPacket, topicHex?: string): string {
   const props = fromPacketProps(packet.properties)
-  if (!props && !packet.dup && !packet.messageId) return PLAIN[packet.qos * 2 + (packet.retain ? 1 : 0)] ?? ''
+  if (!props && !packet.dup && !packet.messageId && topicHex === undefined)
+    return PLAIN[packet.qos * 2 + (packet.retain ? 1 : 0)] ?? ''
   const d: MqttDelivery = { qos: packet.qos, retain: packet.retain }
   if (packet.dup) d.dup = true
   if (packet.messageId) d.packetId = packet.messageId
   if (props) d.properties = props
+  if (topicHex !== undefined) d.topicHex = topicHex
   return JSON.stringify(d)
 }
 

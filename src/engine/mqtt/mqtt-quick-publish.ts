@@ -1,3 +1,5 @@
+import { topicHex } from './mqtt-raw-topics'
+
 /**
  * Plain QoS 0 PUBLISH packets read by the engine straight from the connection's bytes instead of by MQTT.js.
  * MQTT.js parses each packet through a buffer list (with a debug call per step), then handles it on a
@@ -13,8 +15,17 @@ export interface QuickReader {
   v5: boolean
   /** The largest packet (head and body) read here; larger ones go to MQTT.js (its limits and errors). */
   maxPacket: number
-  /** One message, as MQTT.js would have emitted it (`remaining`: the packet's length after its head). */
-  message(topic: string, payload: Buffer, retain: boolean, remaining: number): void
+  /**
+   * One message, as MQTT.js would have emitted it (`remaining`: the packet's length after its head; `topicHex`:
+   * the topic's bytes when they are not UTF-8).
+   */
+  message(
+    topic: string,
+    payload: Buffer,
+    retain: boolean,
+    remaining: number,
+    topicHex: string | undefined,
+  ): void
 }
 
 /** The largest packet read here at most. */
@@ -67,6 +78,8 @@ export function isQuick(buf: Buffer, at: number, end: number, r: QuickReader): b
 export class TopicCache {
   private bytes = Buffer.alloc(0)
   private text = ''
+  /** The last topic's bytes as hex when they are not UTF-8 (mqtt-raw-topics.ts). */
+  hex: string | undefined
 
   of(buf: Buffer, from: number, to: number): string {
     const n = to - from
@@ -78,6 +91,7 @@ export class TopicCache {
     }
     this.bytes = Buffer.from(buf.subarray(from, to))
     this.text = buf.toString('utf8', from, to)
+    this.hex = topicHex(buf, from, to)
     return this.text
   }
 }
@@ -104,7 +118,8 @@ export function readQuick(
       const topicBytes = ((buf[topicAt - 2] as number) << 8) | (buf[topicAt - 1] as number)
       const payloadAt = topicAt + topicBytes + (r.v5 ? 1 : 0)
       const topic = topics.of(buf, topicAt, topicAt + topicBytes)
-      r.message(topic, buf.subarray(payloadAt, end), ((buf[at] as number) & 1) === 1, end - at - head)
+      const retain = ((buf[at] as number) & 1) === 1
+      r.message(topic, buf.subarray(payloadAt, end), retain, end - at - head, topics.hex)
       if (stopped()) return end
     }
     at = end

@@ -15,7 +15,7 @@ import { connackNote, publishArgs, subackEntries } from './mqtt-packets'
 import { attemptEndReport } from './mqtt-attempt-end'
 import { connackRefusal, describeMqttClientError } from './mqtt-client-errors'
 import { endAfterParsed, endGracefully, endWhenHandled, forceEnd } from './mqtt-client-end'
-import { guardSizes, mqttClientFor, readPublishesQuickly } from './mqtt-client'
+import { guardSizes, mqttClientFor, rawTopicsOf, readPublishesQuickly } from './mqtt-client'
 import { MqttInbox } from './mqtt-inbox'
 import { MqttPacketLog } from './mqtt-packet-log'
 import { oversizeBegun, oversizeRead } from './mqtt-size-guard'
@@ -165,11 +165,17 @@ export class MqttSession implements SessionTransport {
     client.on('packetsend', (p: Packet) => {
       if (mine()) this.packets.sent(attempt, p)
     })
+    const rawTopics = rawTopicsOf(client)
+    /** The raw topics of the publishes MQTT.js handed over, till their 'message' (a QoS 2 one's at PUBREL). */
+    const topicHexOf = new WeakMap<IPublishPacket, string>()
     client.on('packetreceive', (p: Packet) => {
+      const hex = rawTopics.next()
       // A broker's publish is told by 'message' (the flood's path: nothing more to do for it here).
-      if (p.cmd !== 'publish' && mine()) this.packets.received(attempt, marks, p)
+      if (p.cmd === 'publish') {
+        if (hex !== undefined) topicHexOf.set(p, hex)
+      } else if (mine()) this.packets.received(attempt, marks, p)
     })
-    const onMessage = (topic: string, payload: Buffer, packet: IPublishPacket): void => {
+    const onMessage = (topic: string, payload: Buffer, packet: IPublishPacket, quickHex?: string): void => {
       if (!mine()) return
       if (payload.length > o.maxMessageBytes) {
         this.failure ??= oversizeRead(payload.length, topic, o.maxMessageBytes)
@@ -179,7 +185,7 @@ export class MqttSession implements SessionTransport {
       }
       this.kernel.wireBytes += payload.length
       this.kernel.bodyBytes += payload.length
-      this.inbox.message(attempt, topic, payload, packet)
+      this.inbox.message(attempt, topic, payload, packet, quickHex ?? topicHexOf.get(packet))
     }
     client.on('message', onMessage)
     client.on('connect', (connack: IConnackPacket) => {
