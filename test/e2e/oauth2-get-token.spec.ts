@@ -168,11 +168,14 @@ test('the browser host says "sign in at" with a link that opens the sign-in page
   await composer.getByLabel('Client secret', { exact: true }).fill('s3cret')
   await composer.getByRole('button', { name: 'Get token' }).click()
 
-  const words = composer.getByRole('alert')
+  // A step to take, not a failure: a status beside the button, not an alert.
+  const words = composer.locator('.oauth2-token-row').getByRole('status')
   await expect(words).toContainText('OAuth 2.0: sign in at http://127.0.0.1:')
   // Words for what the person did: no send to make again; the button waits for the sign-in.
   await expect(words).toContainText(/\(within 300 s\): the token shows here once you have$/)
   await expect(composer.getByRole('button', { name: 'Waiting for sign-in…' })).toBeDisabled()
+  await expect(composer.getByRole('alert')).toHaveCount(0)
+  await expect.poll(() => insidePanel(page, words)).toBe(true)
   const link = words.getByRole('link', { name: `${authUrl}?…` })
   await expect(link).toHaveAttribute('href', new RegExp(`^${authUrl.replace(/[.?]/g, '\\$&')}\\?`))
   await expect(link).toHaveAttribute('target', '_blank')

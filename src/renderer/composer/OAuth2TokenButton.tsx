@@ -68,8 +68,12 @@ function OAuth2TokenPanel({ owner, auth, onGet }: { owner: string; auth: AuthSpe
               ? 'Waiting for sign-in…'
               : 'Get token'}
         </button>
+        {/* Where to sign in is a step to take, not a failure: said calmly, as a status. */}
         {mine?.error ? (
-          <span className="field-error" role="alert">
+          <span
+            className={mine.signingIn ? 'oauth2-sign-in' : 'field-error'}
+            role={mine.signingIn ? 'status' : 'alert'}
+          >
             <LinkedWords text={mine.error.message} />
           </span>
         ) : null}
