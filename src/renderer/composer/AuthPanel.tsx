@@ -80,7 +80,7 @@ export function AuthEditor({
   inheritNote: string
   inherited?: boolean
   kind?: RequestKind
-  /** What only this owner offers, under its fields (the composer's "Get token"). */
+  /** What goes under the fields: Get token under an OAuth 2.0 auth (a request's, a folder's, the collection's). */
   children?: ReactNode
 }) {
   const put = (patch: Partial<AuthSpec>): void => setAuth({ ...auth, ...patch } as AuthSpec)
