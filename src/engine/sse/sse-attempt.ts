@@ -1,18 +1,15 @@
 import type { Socket } from 'node:net'
-import type { Transform } from 'node:stream'
 import type { Agent, Dispatcher } from 'undici'
 import type { HeaderList } from '../../shared/timeline'
 import { connectionPhases, type ConnectionTiming } from '../http/connector'
-import { makeDecoder } from '../http/decoders'
-import { expansionError, isKnownCoding } from '../http/decompression-guard'
+import { isKnownCoding } from '../http/decompression-guard'
 import { EngineError, classifyError, invalidHeadFailure, isRequestRefusal } from '../http/errors'
-import { requestSentEvent, responseHeadersEvent } from '../http/exchange-events'
-import { headerLinesBytes, sentOverH2 } from '../http/h2-connection-headers'
-import { headerValue, pairHeaders, parseSentHeaders } from '../http/http-headers'
+import { responseHeadersEvent } from '../http/exchange-events'
+import { headerValue, pairHeaders } from '../http/http-headers'
 import { pausedOn, type PausedReader } from '../http/paused-parser-end'
 import { PhaseTimeouts } from '../http/phase-timeouts'
-import type { PreparedBody } from '../http/request-body'
-import { socketInfoOf, type SocketInfo } from '../http/socket-claim'
+import { wireHeaders, type PreparedBody } from '../http/request-body'
+import { SentRequest } from '../http/sent-request'
 import type { ExchangeMarks } from '../http/timings'
 import { REDIRECT_STATUSES } from '../send-rules/redirect-policy'
 import type { AttemptEnd } from './sse-attempt-end'
@@ -21,6 +18,7 @@ import { RefusalBody } from './sse-refusal'
 import { headersTimeoutError } from './sse-headers-timeout'
 import { responsePolicy, type ReadMode } from './sse-response-policy'
 import { createStreamDecoder, type StreamDecoder } from './stream-decoder'
+import { StreamInflater } from './stream-inflater'
 
 /** Longest line or event the parser buffers before it gives up on the stream (bytes). */
 const MAX_EVENT_BYTES = 32 * 1024 * 1024
@@ -41,23 +39,15 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
   status = 0
   private abortFn: ((err?: Error) => void) | null = null
   private aborted = false
-  private socketInfo: SocketInfo | null = null
-  private socket: Socket | undefined
+  /** What went on the wire, and on which connection (its request-sent event, as a send's). */
+  private readonly sent = new SentRequest()
   /** The connection ended while the stream was paused: everything is in hand, the parser is not paused again. */
   private socketDone = false
-  private sentHeaders: HeaderList = []
-  /** What the request view says of the headers: over HTTP/2, those not sent as typed. */
-  private sentNote: string | undefined = undefined
-  private sentHeadersBytes = 0
-  private sentBodyBytes = 0
   private decoder: StreamDecoder | null = null
-  private inflater: Transform | null = null
+  private inflater: StreamInflater | null = null
   private lastProgress = 0
   private resumeFn: (() => void) | null = null
   private host = ''
-  /** This connection's bytes off the wire and out of the content decoder (the bomb guard compares them). */
-  private wire = 0
-  private decoded = 0
   /** undici delivered the whole response (an abort no longer reaches onError). */
   private complete = false
   private ended = false
@@ -91,15 +81,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
     const idleMs = this.session.explicitIdleTimeout
     const headersMs = this.session.headersTimeout.ms
     this.timeouts = new PhaseTimeouts(this, this.session.clock, url.host, headersMs, idleMs)
-    const flat: string[] = []
-    let hasContentType = false
-    for (const [k, v] of headers) {
-      if (k.toLowerCase() === 'content-type') hasContentType = true
-      flat.push(k, v)
-    }
-    if (!hasContentType && prepared.contentType && prepared.body !== null)
-      flat.push('content-type', prepared.contentType)
-    if (prepared.length !== null && prepared.body !== null) this.sentBodyBytes = prepared.length
+    if (prepared.length !== null && prepared.body !== null) this.sent.bodyBytes = prepared.length
     this.dispatching = true
     try {
       agent.dispatch(
@@ -107,7 +89,8 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
           origin: url.origin,
           path: `${url.pathname}${url.search}`,
           method: this.method,
-          headers: flat,
+          // The body's own Content-Type unless one is set, as a send's (request-body.ts).
+          headers: wireHeaders(headers, prepared).headers,
           body: prepared.body,
           // Both phases are timed by `timeouts`: undici's own timers fire up to a second late.
           headersTimeout: 0,
@@ -130,18 +113,9 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
   }
 
   attachSocket(socket: Socket, rawHeaders: string): void {
-    if (this.socketInfo) return
-    this.socket = socket
-    const info = socketInfoOf(socket)
-    if (info.claimed) this.claim(info.claimed)
-    this.socketInfo = info
-    this.sentHeadersBytes = Buffer.byteLength(rawHeaders) + 2
-    const sent = parseSentHeaders(rawHeaders, info.protocol)
-    // Published before undici hands them to HTTP/2, where the guard leaves connection-specific ones off.
-    const h2 = info.protocol === 'h2' ? sentOverH2(sent) : null
-    if (h2?.note) this.sentHeadersBytes -= headerLinesBytes(sent) - headerLinesBytes(h2.headers)
-    this.sentHeaders = h2 ? h2.headers : sent
-    this.sentNote = h2?.note
+    if (this.sent.info) return
+    const { claimed } = this.sent.attach(socket, rawHeaders)
+    if (claimed) this.claim(claimed)
   }
 
   private claim(timing: ConnectionTiming): void {
@@ -172,18 +146,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
     this.timeouts?.requestSent(this.marks.sendEnd)
     this.session.emitPhase(this, () => {
       const end = this.marks.sendEnd as number
-      const { sid } = this.session
-      const { sentHeaders, sentHeadersBytes, sentBodyBytes } = this
-      return requestSentEvent(
-        sid,
-        this.marks.sendStart ?? end,
-        end,
-        this.socketInfo,
-        sentHeaders,
-        sentHeadersBytes,
-        sentBodyBytes,
-        this.sentNote,
-      )
+      return this.sent.event(this.session.sid, this.marks.sendStart ?? end, end)
     })
   }
 
@@ -199,9 +162,9 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
     this.timeouts?.headers(t)
     this.lastProgress = t
     this.resumeFn = resume
-    const headers = pairHeaders(rawHeaders, this.socketInfo?.protocol)
+    const headers = pairHeaders(rawHeaders, this.sent.info?.protocol)
     this.session.emitPhase(this, () =>
-      responseHeadersEvent(this.session.sid, t, status, statusText ?? '', this.socketInfo, headers),
+      responseHeadersEvent(this.session.sid, t, status, statusText ?? '', this.sent.info, headers),
     )
     const location = headerValue(headers, 'location')
     if (REDIRECT_STATUSES.has(status) && location !== '' && this.session.requestOptions.followRedirects) {
@@ -261,24 +224,18 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
 
   /** Undo the content coding, every decoded byte checked by the decompression-bomb guard. */
   private inflate(encoding: string): void {
-    const inflater = makeDecoder(encoding)
-    this.inflater = inflater
-    inflater.on('data', (chunk: Buffer) => {
-      if (!this.session.isCurrent(this) || this.fatal) return
-      this.decoded += chunk.length
-      const bomb = expansionError(this.decoded, this.wire, 'event stream')
-      if (bomb) {
-        this.failDecoding(bomb)
-        return
-      }
-      this.chunkAt = this.now()
-      this.take(chunk)
-    })
-    inflater.on('drain', () => {
-      this.timeouts?.resume()
-      this.resumeFn?.()
-    })
-    inflater.on('error', (e) => this.failDecoding(e))
+    const sink = {
+      data: (chunk: Buffer): void => {
+        this.chunkAt = this.now()
+        this.take(chunk)
+      },
+      drain: (): void => {
+        this.timeouts?.resume()
+        this.resumeFn?.()
+      },
+      fail: (e: Error): void => this.failDecoding(e),
+    }
+    this.inflater = new StreamInflater(encoding, sink, () => this.session.isCurrent(this) && !this.fatal)
   }
 
   /** Decoded body bytes: messages of a stream, or the failed response's detail. */
@@ -296,7 +253,6 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
     const t = this.now()
     this.chunkAt = t
     this.timeouts?.moved(t)
-    this.wire += chunk.length
     this.session.countBytes(chunk.length, 0)
     if (t - this.lastProgress >= PROGRESS_EVERY_MS && this.opened) {
       this.lastProgress = t
@@ -305,7 +261,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
     if (this.inflater) {
       if (this.inflater.write(chunk) || this.socketDone) return true
       this.timeouts?.pause()
-      pausedOn(this.socket, this)
+      pausedOn(this.sent.socket, this)
       return false
     }
     // A connection the session has let go records nothing more.
@@ -333,13 +289,8 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
       this.decoder?.end()
       this.end({ kind: 'ended' })
     }
-    if (this.inflater) {
-      this.inflater.once('end', endDecoding)
-      this.inflater.end()
-      this.inflater.resume()
-    } else {
-      endDecoding()
-    }
+    if (this.inflater) this.inflater.end(endDecoding)
+    else endDecoding()
   }
 
   onError(err: Error): void {
