@@ -43,6 +43,27 @@ async function insidePanel(page: Page, what: Locator): Promise<boolean> {
   )
 }
 
+/**
+ * Light and dark pictures of the page at 1024×700 (`name-<scheme>.png`) and at 1440×900 (`name-1440-<scheme>.png`)
+ * in the test's output folder, with `inSight` whole in the composer's panel at each size; back to 1024×700, light.
+ */
+async function pictures(page: Page, name: string, inSight: Locator): Promise<void> {
+  await page.mouse.move(1, 1)
+  for (const [width, height, suffix] of [
+    [1024, 700, ''],
+    [1440, 900, '-1440'],
+  ] as const) {
+    await page.setViewportSize({ width, height })
+    await expect.poll(() => insidePanel(page, inSight)).toBe(true)
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme })
+      await page.screenshot({ path: test.info().outputPath(`${name}${suffix}-${scheme}.png`) })
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+  await page.setViewportSize({ width: 1024, height: 700 })
+}
+
 test.beforeAll(async () => {
   server = createServer((req, res) => {
     const asked = new URL(req.url ?? '/', 'http://127.0.0.1')
@@ -145,11 +166,7 @@ test('Get token shows the token masked under the button, and a refusal beside it
   )
   await expect(held).toHaveCount(0)
   await expect.poll(() => insidePanel(page, refusal)).toBe(true)
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme })
-    await page.screenshot({ path: test.info().outputPath(`get-token-refused-${scheme}.png`) })
-  }
-  await page.emulateMedia({ colorScheme: 'light' })
+  await pictures(page, 'get-token-refused', refusal)
 })
 
 test('the browser host says "sign in at" with a link that opens the sign-in page in a new tab', async ({
@@ -181,11 +198,7 @@ test('the browser host says "sign in at" with a link that opens the sign-in page
   await expect(link).toHaveAttribute('target', '_blank')
   await expect(link).toHaveAttribute('rel', 'noopener noreferrer')
   await page.mouse.move(1, 1)
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme })
-    await page.screenshot({ path: test.info().outputPath(`get-token-sign-in-${scheme}.png`) })
-  }
-  await page.emulateMedia({ colorScheme: 'light' })
+  await pictures(page, 'get-token-sign-in', words)
 
   // Clicked: the sign-in page opens in a tab of its own (the app stays where it was), comes back with a code,
   // and the token shows under the button by itself.
