@@ -1,11 +1,11 @@
 import { readFile, stat } from 'node:fs/promises'
-import { releaseFifo } from './fifo-release'
+import { fileOptions, readInputs } from './graphql-inputs'
+import { InputReads } from './input-reads'
 import { createEngineService, type EngineService } from '../engine/service'
 import { errorLine, summarizeResult, type GraphqlTransport } from '../shared/graphql'
 import type { TimelineEvent } from '../shared/timeline'
 import { GRAPHQL_USAGE, parseGraphqlArgs, type GraphqlCliCommand } from './graphql-args'
 import { onInterrupt, signalWords, type Interrupt } from './interrupt'
-import { unresolvedVariable } from './unresolved-variable'
 import { reportLogCut } from './stream-cut-note'
 
 /**
@@ -37,22 +37,19 @@ export async function runGraphqlCli(argv: readonly string[], io: GraphqlIo): Pro
     io.err(`flightdeck: ${command.message}\n`)
     return 2
   }
-  // A FIFO no writer has opened is waited for (as curl waits); Ctrl+C or SIGTERM ends the wait in words.
-  const given: [string, string | null][] = [
-    ['--query', command.query],
-    ['--variables', command.variables],
-    ['--params', command.connectionParams],
-  ]
-  const files = given.filter((g): g is [string, string] => g[1] !== null && /^@./.test(g[1]))
+  // A FIFO no writer has opened is waited for (as curl waits); Ctrl+C or SIGTERM ends the wait in words, and the
+  // read of one whose writer pauses.
+  const files = fileOptions(command)
+  const reads = new InputReads()
   const reading =
     files.length === 0
       ? null
       : onInterrupt((signal) => {
           const which = files.map(([option, given]) => `${option} ${given}`).join(', ')
           io.err(`flightdeck: stopped ${signalWords(signal)} while reading ${which}: nothing was sent\n`)
-          for (const [, given] of files) releaseFifo(given.slice(1))
+          reads.stop()
         })
-  const inputs = await readInputs(command).finally(() => reading?.off())
+  const inputs = await readInputs(command, reads).finally(() => reading?.off())
   if (reading && reading.signal !== null) return reading.exitCode(1)
   if (typeof inputs === 'string') {
     io.err(`flightdeck: ${inputs}\n`)
@@ -144,57 +141,6 @@ async function checkAgainstSchema(file: string, query: string): Promise<string |
 /** What a Ctrl+C or SIGTERM stops: the send, then the query's exchange or the subscription. */
 interface Stopping {
   stop: () => void
-}
-
-interface Inputs {
-  query: string
-  variables: Record<string, unknown> | null
-  params: Record<string, unknown> | null
-}
-
-async function readInputs(c: Command): Promise<Inputs | string> {
-  let query = c.query
-  if (c.introspect) {
-    const { getIntrospectionQuery } = await import('graphql')
-    query = getIntrospectionQuery({ descriptions: true })
-  }
-  const q = await textOf(query, '--query')
-  if (!q.ok) return q.message
-  const vars = c.variables === null ? null : await jsonObject(c.variables, '--variables')
-  if (typeof vars === 'string') return vars
-  const params = c.connectionParams === null ? null : await jsonObject(c.connectionParams, '--params')
-  if (typeof params === 'string') return params
-  return { query: q.text, variables: vars, params }
-}
-
-async function textOf(
-  given: string,
-  what: string,
-): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
-  if (!given.startsWith('@')) return { ok: true, text: given }
-  try {
-    const text = await readFile(given.slice(1), 'utf8')
-    // Its {{variables}} are refused as typed ones are: a plain graphql command has none to give them.
-    const unresolved = unresolvedVariable('graphql', [[`the ${what} file ${given.slice(1)}`, text]])
-    return unresolved === null ? { ok: true, text } : { ok: false, message: unresolved }
-  } catch (e) {
-    return {
-      ok: false,
-      message: `cannot read ${what} file ${given.slice(1)}: ${e instanceof Error ? e.message : String(e)}`,
-    }
-  }
-}
-
-async function jsonObject(given: string, what: string): Promise<Record<string, unknown> | string> {
-  const t = await textOf(given, what)
-  if (!t.ok) return t.message
-  try {
-    const v: unknown = JSON.parse(t.text)
-    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>
-  } catch (e) {
-    return `${what} is not JSON: ${e instanceof Error ? e.message : String(e)}`
-  }
-  return `${what} must be a JSON object`
 }
 
 async function printQuery(service: EngineService, sid: string, c: Command, io: GraphqlIo): Promise<number> {

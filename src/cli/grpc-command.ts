@@ -8,7 +8,7 @@ import type { ErrorCode } from '../shared/result'
 import type { TimelineEvent } from '../shared/timeline'
 import { GRPC_USAGE, parseGrpcArgs, type GrpcCliCall } from './grpc-args'
 import { feedLines, stdinLineVariable, streamFileOf, type LineCheck } from './grpc-line-feed'
-import { releaseFifo } from './fifo-release'
+import { InputReads } from './input-reads'
 import { onInterrupt, signalWords, type Interrupt } from './interrupt'
 import { messagesOf } from './grpc-message-input'
 import { openSavedGrpc } from './grpc-saved'
@@ -109,15 +109,16 @@ async function run(
   // wait in words: the FIFO's open is released, stdin let go of.
   const input =
     c.data.kind === 'file' ? `${c.data.path} (-d @)` : c.data.kind === 'stdin' ? 'stdin (-d -)' : null
+  const reads = new InputReads()
   const reading = onInterrupt((signal) => {
     io.err(
       `flightdeck: stopped ${signalWords(signal)} ${input ? `while reading ${input}` : 'before the call'}: the call was not made\n`,
     )
-    if (c.data.kind === 'file') releaseFifo(c.data.path)
+    reads.stop()
     if (c.data.kind === 'stdin') stdin.destroy()
   })
   try {
-    return await callWith(service, grpc, c, io, stdin, kind, reading)
+    return await callWith(service, grpc, c, io, stdin, kind, reading, reads)
   } finally {
     reading.off()
   }
@@ -132,6 +133,7 @@ async function callWith(
   stdin: Readable,
   kind: GrpcMethodKind,
   reading: Interrupt,
+  reads: InputReads,
 ): Promise<number> {
   // A client or bidi stream is fed as its input is read, a message a line: stdin, and a file of lines.
   let lines: Lines | null = null
@@ -139,7 +141,7 @@ async function callWith(
   if (grpcSendsMany(kind) && c.data.kind === 'stdin')
     lines = { open: () => stdin, where: 'stdin', check: stdinLineVariable }
   else if (grpcSendsMany(kind) && c.data.kind === 'file') {
-    const file = await streamFileOf(c.data.path)
+    const file = await streamFileOf(c.data.path, reads)
     if (!file.ok) return failed(io, file.error)
     if (file.value.by === 'line') lines = { ...file.value, where: c.data.path }
     else wholeFrom = file.value.opened
@@ -147,7 +149,7 @@ async function callWith(
   const streamed = lines !== null
   const messages = streamed
     ? ok([])
-    : await messagesOf(c, kind, stdin, wholeFrom).catch((e: unknown) => {
+    : await messagesOf(c, kind, stdin, reads, wholeFrom).catch((e: unknown) => {
         // stdin let go of on a signal ends its read with an error: the signal is what is said.
         if (reading.signal === null) throw e
         return ok([])

@@ -1,10 +1,10 @@
-import { createReadStream, open as openFd } from 'node:fs'
+import { createReadStream } from 'node:fs'
 import { open, stat } from 'node:fs/promises'
-import { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
 import type { GrpcEngine } from '../engine/grpc/grpc-engine'
 import type { ErrorCode } from '../shared/result'
 import { MAX_MESSAGE_TEXT, STDIN_MESSAGE } from './grpc-message-input'
+import type { InputReads } from './input-reads'
 import { fileVariable, unresolvedVariable } from './unresolved-variable'
 
 /**
@@ -136,7 +136,7 @@ const PEEK_BYTES = 64 * 1024
  * whole. A FIFO (`mkfifo`, `-d @<(…)`) or a device is opened and read until its first character: a `[` is read
  * whole, anything else a line at a time as the writer gives it, as `-d -` reads stdin.
  */
-export async function streamFileOf(path: string): Promise<StreamFile> {
+export async function streamFileOf(path: string, reads: InputReads): Promise<StreamFile> {
   const cannot = (e: unknown): StreamFile => ({
     ok: false,
     error: { code: 'file', message: `Cannot read ${path}: ${(e as Error).message}` },
@@ -144,7 +144,7 @@ export async function streamFileOf(path: string): Promise<StreamFile> {
   try {
     const info = await stat(path)
     if (!info.isFile()) {
-      const input = await openInput(path, info.isFIFO())
+      const input = await reads.open(path)
       const start = await peekStart(input)
       if (start === '[') return { ok: true, value: { by: 'whole', opened: input } }
       return { ok: true, value: { by: 'line', open: () => input, check: pipeLineVariable, opened: input } }
@@ -174,18 +174,6 @@ export const stdinLineVariable: LineCheck = (text, at) =>
   unresolvedVariable('grpc', [[`${at} ${STDIN_MESSAGE}`, text]])
 
 /**
- * A FIFO is read through a pipe handle, as stdin is: a blocking file read would hold a thread, and the process's
- * exit, while the writer pauses. Opening it waits for a writer (off the main thread).
- */
-async function openInput(path: string, fifo: boolean): Promise<Readable> {
-  if (!fifo) return createReadStream(path)
-  const fd = await new Promise<number>((resolve, reject) =>
-    openFd(path, 'r', (e, opened) => (e ? reject(e) : resolve(opened))),
-  )
-  return new Socket({ fd, readable: true, writable: false })
-}
-
-/**
  * Reads `input` up to its first character that is not JSON whitespace (at most PEEK_BYTES), puts what it read
  * back, and returns that character ('' when none came).
  */
@@ -200,7 +188,7 @@ async function peekStart(input: Readable): Promise<string> {
         seen.push(chunk)
         size += chunk.length
         if (first !== '' || size >= PEEK_BYTES) return first
-      } else if (input.readableEnded) return ''
+      } else if (input.readableEnded || input.destroyed) return ''
       else await readableOrEnd(input)
     }
   } finally {
@@ -208,11 +196,13 @@ async function peekStart(input: Readable): Promise<string> {
   }
 }
 
+/** Waits for more of `input`, its end, or its close (a read stopped by Ctrl+C ends there, without an end). */
 function readableOrEnd(input: Readable): Promise<void> {
   return new Promise((resolve, reject) => {
     const done = (e?: Error): void => {
       input.off('readable', settle)
       input.off('end', settle)
+      input.off('close', settle)
       input.off('error', done)
       if (e) reject(e)
       else resolve()
@@ -220,6 +210,7 @@ function readableOrEnd(input: Readable): Promise<void> {
     const settle = (): void => done()
     input.on('readable', settle)
     input.on('end', settle)
+    input.on('close', settle)
     input.on('error', done)
   })
 }

@@ -1,9 +1,9 @@
-import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { grpcSendsMany, type GrpcMethodKind } from '../shared/grpc'
 import type { ErrorCode } from '../shared/result'
 import type { GrpcCliCall } from './grpc-args'
+import type { InputReads } from './input-reads'
 import { textVariable, unresolvedVariable } from './unresolved-variable'
 
 /**
@@ -38,6 +38,7 @@ export async function messagesOf(
   c: GrpcCliCall,
   kind: GrpcMethodKind,
   stdin: Readable,
+  reads: InputReads,
   opened?: Readable,
 ): Promise<Messages> {
   let text: string
@@ -45,7 +46,7 @@ export async function messagesOf(
   if (c.data.kind === 'text') text = c.data.text
   else if (c.data.kind === 'file') {
     const path = c.data.path
-    const read = await readFileBounded(path, kind, opened)
+    const read = await readFileBounded(path, kind, reads, opened)
     if (typeof read !== 'string') return read
     text = read
     // Its {{variables}} are refused as typed ones are: a plain grpc call has none to give them.
@@ -85,6 +86,7 @@ export async function messagesOf(
 async function readFileBounded(
   path: string,
   kind: GrpcMethodKind,
+  reads: InputReads,
   opened: Readable | undefined,
 ): Promise<string | Messages> {
   const tooLarge = (is: string): Messages =>
@@ -100,7 +102,7 @@ async function readFileBounded(
       if (info.isFile() && info.size > MAX_MESSAGE_TEXT)
         return tooLarge(`is ${info.size.toLocaleString('en-US')} bytes,`)
     }
-    const text = await readBounded(opened ?? createReadStream(path))
+    const text = await readBounded(opened ?? (await reads.open(path)))
     return text ?? tooLarge('is')
   } catch (e) {
     return refused('file', `Cannot read ${path}: ${(e as Error).message}`)

@@ -8,7 +8,7 @@ import { onInterrupt } from './interrupt'
 import { fileVariable } from './unresolved-variable'
 import type { RequestBody } from '../shared/request'
 import { buildReport, humanLines, type ExchangeOutcome } from './report'
-import { spoolStdin, STDIN_PATH } from './stdin-body'
+import { pipedBody } from './piped-body'
 import { scriptLines, scriptsFailed, watchScripts } from './send-scripts-output'
 
 type SendCommand = Extract<CliCommand, { kind: 'send' | 'send-saved' }>
@@ -22,27 +22,20 @@ export async function runSend(command: SendCommand, io: CliIo): Promise<number> 
   // zod compiles an object schema's parser (new Function, ~17 KB of source for a request) on its first parse, to
   // run the next thousand faster; a send parses each once, and V8's code cache cannot keep generated code.
   z.config({ jitless: true })
-  // `-d @-`: stdin is read once, to a copy the request sends as a file body (a 307's resend reads the copy).
-  const stdin = command.kind === 'send' ? await stdinBody(command.request.body) : null
-  if (stdin instanceof Error) {
-    io.err(`flightdeck: ${stdin.message}\n`)
-    return 2
-  }
+  // `-d @-` and `-d @fifo`: the pipe is read once, to a copy the request sends as a file body (a 307's resend
+  // reads the copy).
+  const piped = command.kind === 'send' ? await pipedBody('send', command.request.body, io.err) : null
+  if (typeof piped === 'number') return piped
   try {
-    const inStdin = stdin ? await fileVariable('send', stdin.body.path, '-d @-', 'stdin') : null
-    if (inStdin !== null) {
-      io.err(`flightdeck: ${inStdin}\n`)
-      return 2
-    }
     return await sendOnce(
-      stdin && command.kind === 'send'
-        ? { ...command, request: { ...command.request, body: stdin.body } }
+      piped && command.kind === 'send'
+        ? { ...command, request: { ...command.request, body: piped.body } }
         : command,
       io,
-      stdin !== null,
+      piped !== null,
     )
   } finally {
-    await stdin?.remove()
+    await piped?.remove()
   }
 }
 
@@ -127,16 +120,6 @@ async function sendOnce(command: SendCommand, io: CliIo, bodyLookedAt = false): 
     interrupt.off()
     await service.dispose()
   }
-}
-
-/** `-d @-`'s body: stdin copied once to a file body (its removal with it), null for any other body, or why not. */
-async function stdinBody(
-  body: RequestBody,
-): Promise<{ body: Extract<RequestBody, { kind: 'file' }>; remove: () => Promise<void> } | Error | null> {
-  if (body.kind !== 'file' || body.path !== STDIN_PATH) return null
-  const spooled = await spoolStdin(process.stdin)
-  if (spooled instanceof Error) return spooled
-  return { body: { ...body, path: spooled.path }, remove: spooled.remove }
 }
 
 /**

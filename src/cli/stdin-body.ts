@@ -1,20 +1,30 @@
 /**
- * `send -d @-`: the body is read from stdin, as curl reads it (`jq … | flightdeck send -X POST -d @- URL`). Stdin
- * is read once, into a private temp file, and the request sends that file as it sends `-d @file`: a redirect that
- * keeps the body (307/308) reads the copy again, never stdin. The copy is bounded, refused loudly over the limit.
+ * `send -d @-` and `sse -d @-`: the body is read from stdin, as curl reads it (`jq … | flightdeck send -X POST
+ * -d @- URL`); `-d @fifo` (`mkfifo`, `-d @<(jq …)`) is read the same way. The pipe is read once, into a private
+ * temp copy in the engine's per-process folder (removed at exit, and by the next start after a kill), and the
+ * request sends that copy as it sends `-d @file`: a redirect that keeps the body (307/308) or an SSE reconnect
+ * reads the copy again, never the pipe. The copy is bounded, refused loudly over the limit.
  */
 
 import { createWriteStream } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
+import { makeTempDir } from '../engine/temp-files'
 
 /** `-d @-`'s path: stdin, as curl reads it (a file named `-` is sent as `-d @./-`). */
 export const STDIN_PATH = '-'
 
-/** The most of stdin a body takes: a whole-read body's limit elsewhere (a gRPC message file, a multipart form). */
+/** The most of a pipe a body takes: a whole-read body's limit elsewhere (a gRPC message file, a multipart form). */
 export const MAX_STDIN_BODY_BYTES = 64 * 1024 * 1024
+
+/** How a pipe is named in the refusals: `stdin (-d @-)` read from `stdin`, or `in.fifo (-d @)` from `a pipe`. */
+export interface PipeName {
+  shown: string
+  what: string
+}
+
+export const STDIN_NAME: PipeName = { shown: 'stdin (-d @-)', what: 'stdin' }
 
 export interface SpooledStdin {
   /** The copy's path, sent as a file body. */
@@ -23,12 +33,13 @@ export interface SpooledStdin {
   remove: () => Promise<void>
 }
 
-/** Copies `input` to a temp file, or answers why not (over the limit) with the copy already removed. */
+/** Copies `input` to a temp file, or answers why not (over the limit, unreadable) with the copy already removed. */
 export async function spoolStdin(
   input: Readable,
   limit = MAX_STDIN_BODY_BYTES,
+  name: PipeName = STDIN_NAME,
 ): Promise<SpooledStdin | Error> {
-  const dir = await mkdtemp(join(tmpdir(), 'flightdeck-stdin-'))
+  const dir = makeTempDir('body-')
   const remove = (): Promise<void> => rm(dir, { recursive: true, force: true })
   // Named "stdin" with no extension, so its type is not guessed from a name the person never gave.
   const path = join(dir, 'stdin')
@@ -42,7 +53,7 @@ export async function spoolStdin(
         input.destroy()
         await remove()
         return new Error(
-          `stdin (-d @-) is longer than a body read from stdin may be: at most ${limit / (1024 * 1024)} MiB (${limit} bytes); nothing was sent. Save the body to a file and send it with -d @file`,
+          `${name.shown} is longer than a body read from ${name.what} may be: at most ${limit / (1024 * 1024)} MiB (${limit} bytes); nothing was sent. Save the body to a file and send it with -d @file`,
         )
       }
       if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', r))
@@ -53,7 +64,7 @@ export async function spoolStdin(
   } catch (err) {
     out.destroy()
     await remove()
-    return new Error(`stdin (-d @-) could not be read: ${(err as Error).message}; nothing was sent`)
+    return new Error(`${name.shown} could not be read: ${(err as Error).message}; nothing was sent`)
   }
   return { path, remove }
 }

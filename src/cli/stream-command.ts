@@ -6,6 +6,7 @@ import { parseStreamArgs, STREAM_USAGE, type StreamCliCommand } from './stream-a
 import { onInterrupt, signalWords } from './interrupt'
 import { fileVariable } from './unresolved-variable'
 import { reportLogCut } from './stream-cut-note'
+import { pipedBody } from './piped-body'
 
 /**
  * `flightdeck sse <url>` and `flightdeck ws <url>`: open one stream session through the engine and print its
@@ -46,8 +47,26 @@ export async function runStreamCli(argv: readonly string[], io: StreamIo): Promi
     io.err(`flightdeck: ${command.message}\n`)
     return 2
   }
-  // A body file's {{variables}} are refused as typed ones are: a plain sse has none to give them.
-  if (command.kind === 'sse' && command.request.body.kind === 'file') {
+  // `-d @-` and `-d @fifo`: the pipe is read once, to a copy each reconnect sends again.
+  const piped = command.kind === 'sse' ? await pipedBody('sse', command.request.body, io.err) : null
+  if (typeof piped === 'number') return piped
+  try {
+    return await open(
+      piped && command.kind === 'sse'
+        ? { ...command, request: { ...command.request, body: piped.body } }
+        : command,
+      io,
+      piped !== null,
+    )
+  } finally {
+    await piped?.remove()
+  }
+}
+
+async function open(command: Session, io: StreamIo, bodyLookedAt: boolean): Promise<number> {
+  // A body file's {{variables}} are refused as typed ones are: a plain sse has none to give them (a piped body's
+  // copy was looked at as it was read).
+  if (command.kind === 'sse' && command.request.body.kind === 'file' && !bodyLookedAt) {
     const inFile = await fileVariable('sse', command.request.body.path, 'the body, -d @file')
     if (inFile !== null) {
       io.err(`flightdeck: ${inFile}\n`)

@@ -3,13 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runFlightdeckProcess } from '../fixtures/cli-process'
 import { startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
+import { runCliChild, waitsOnFifo } from './cli-child'
 
 /**
  * `flightdeck grpc -d @fifo` with no writer waits for one, as curl does: Ctrl+C and SIGTERM end the wait at once,
  * in words, with the codes shells give a signal (130, 143), and the call is not made. The process was ended by
- * the signal itself, silently (its handlers were set only once the call was made).
+ * the signal itself, silently (its handlers were set only once the call was made). The signal goes once a thread
+ * of the process waits in the FIFO's open.
  */
 
 let root: string
@@ -25,26 +26,6 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true })
 })
 
-let signalledAt = 0
-
-/** Signals the process once it has read the schema (it then opens the FIFO), polled every 20 ms for at most 30 s. */
-function onceSchemaRead(signal: NodeJS.Signals) {
-  return (kill: (s: NodeJS.Signals) => void): void => {
-    const started = Date.now()
-    const poll = setInterval(() => {
-      const read = server.calls.some((c) => c.path.includes('ServerReflection'))
-      if (read || Date.now() - started > 30_000) {
-        clearInterval(poll)
-        // The FIFO's open follows the schema within a few milliseconds; a margin for a loaded machine.
-        setTimeout(() => {
-          signalledAt = Date.now()
-          kill(signal)
-        }, 500)
-      }
-    }, 20)
-  }
-}
-
 describe('flightdeck grpc -d @fifo with no writer', () => {
   it.each([
     ['SIGINT', 'Say', 130, 'on Ctrl\\+C'],
@@ -55,9 +36,10 @@ describe('flightdeck grpc -d @fifo with no writer', () => {
       const fifo = join(root, `${method}.fifo`)
       execFileSync('mkfifo', [fifo])
       const before = server.calls.length
-      const r = await runFlightdeckProcess(
+      // Signalled once a thread of the process waits in the FIFO's open (after the schema and the method).
+      const r = await runCliChild(
         ['grpc', server.target, `flightdeck.test.Echo/${method}`, '--plaintext', '-d', `@${fifo}`],
-        { root, timeoutMs: 60_000, onStart: onceSchemaRead(signal) },
+        { root, signal, whenReady: waitsOnFifo },
       )
       expect(r.signal).toBeNull()
       expect(r.code).toBe(code)
@@ -68,7 +50,7 @@ describe('flightdeck grpc -d @fifo with no writer', () => {
       )
       expect(server.calls.slice(before).filter((c) => c.path.endsWith(`/${method}`))).toHaveLength(0)
       // Promptly: the wait ends with the signal, not with a forced exit or a writer.
-      expect(Date.now() - signalledAt).toBeLessThan(3_000)
+      expect(Date.now() - r.signalledAt).toBeLessThan(3_000)
       server.calls.length = 0
     },
     70_000,
