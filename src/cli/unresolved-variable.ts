@@ -29,6 +29,7 @@ export type TypedText = readonly [where: string, text: string | undefined]
 /** What a saved request of this command's kind is run with. */
 const HOW_TO_RESOLVE: Record<string, string> = {
   send: 'save the request in a collection and send it with --collection DIR --request PATH (with --env or --env-var)',
+  grpc: 'save the request in a collection and call it with flightdeck grpc --collection DIR --request PATH (with --env or --env-var)',
 }
 
 /**

@@ -210,7 +210,10 @@ describe('CLI arguments', () => {
     for (const [parse, argv, words] of cases) {
       const message = refused(parse, argv)
       expect(message).toMatch(words)
-      expect(message).toContain('flightdeck run DIR PATH')
+      // A saved gRPC request is called by grpc itself; the others run in flightdeck run.
+      expect(message).toContain(
+        parse === grpc ? 'flightdeck grpc --collection DIR --request PATH' : 'flightdeck run DIR PATH',
+      )
     }
     // JSON's nested braces and a file's text are not variables.
     expect(ws(['ws://127.0.0.1:1/', '-s', '{"a":{"b":{}}}']).kind).toBe('ws')
