@@ -13,6 +13,7 @@ import type { RequestSpec } from '../../shared/request'
 import type { AuthSpec } from '../../shared/collection'
 import type { StreamEngine } from '../streams/stream-engine'
 import { runStreamStep, type StreamStepInput } from './stream-step'
+import { messagingMaySendToken } from './messaging-token-use'
 import { failed, NOTHING, result, type InternalOptions, type RunStep, type StepRun } from './run-step'
 import type { Pacer } from './pacing'
 import { httpStep } from './http-step'
@@ -215,7 +216,8 @@ async function resolveAndRun(
       const error = { code: 'unsupported', message: 'This run cannot open SSE, WebSocket or gRPC sessions' }
       return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
     }
-    const noQuery = await mqttQueryTokenRefusal(own ? withMessagingTexts(step, messages) : step, auth)
+    const messaging = own ? withMessagingTexts(step, messages) : step
+    const noQuery = await mqttQueryTokenRefusal(messaging, auth)
     if (noQuery !== null) {
       const error = { code: noQuery.error.code, message: noQuery.error.message }
       return { result: failed(step, iteration, [], 0, error, []), extracted: NOTHING }
@@ -249,14 +251,13 @@ async function resolveAndRun(
             auth,
             ...(step.kind === 'mqtt' || step.kind === 'socketio'
               ? {
-                  hooks: await messagingHooks(
-                    options.streams.streams,
-                    own ? withMessagingTexts(step, messages) : step,
-                    // Only an OAuth 2.0 token is sent, as the app sends it (mqtt/messaging-connect.ts).
-                    spec,
-                  ),
-                  // An OAuth 2.0 token goes with the session (MQTT's password, Socket.IO's handshake).
-                  ...(runner && auth.type === 'oauth2' ? { authorize: runner.authorize.bind(runner) } : {}),
+                  // Only an OAuth 2.0 token is sent, as the app sends it (mqtt/messaging-connect.ts).
+                  hooks: await messagingHooks(options.streams.streams, messaging, spec),
+                  // An OAuth 2.0 token goes with the session (MQTT's password, Socket.IO's handshake), and is
+                  // fetched only when it does.
+                  ...(runner && (await messagingMaySendToken(messaging, auth))
+                    ? { authorize: runner.authorize.bind(runner) }
+                    : {}),
                 }
               : runner
                 ? { authorize: runner.authorize.bind(runner) }
