@@ -28,7 +28,7 @@ common options:
 sse options:
   -X, --request <method>   HTTP method (default GET, or POST with -d)
   -d, --data <body>        request body, sent as application/json unless -H sets a
-                           Content-Type; @path sends a file's bytes
+                           Content-Type; @path sends a file's bytes, @- stdin's
       --reconnect          reconnect a request that is not a GET too (it is sent again
                            each time; by default only a GET reconnects, as EventSource)
       --no-reconnect       do not reconnect when the stream ends or drops
