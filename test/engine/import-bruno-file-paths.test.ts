@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { realpathSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createCollection } from '../../src/engine/collections/store'
 import { runImport } from '../../src/engine/importers/index'
 import { MemorySecretStore } from '../../src/engine/secrets/secret-store'
 import { multipartFields, savedRequest, sendSaved, useImportTarget } from './import-formats-helpers'
@@ -10,8 +11,9 @@ import { multipartFields, savedRequest, sendSaved, useImportTarget } from './imp
 /**
  * A Bruno collection folder whose requests name files relative to it (`@file(files/a.txt|files/b.txt)` in a
  * multipart part, a `body:file` variant), imported into a folder elsewhere: the imported requests read the
- * same files. A path that leads outside the Bruno folder (`../`, or a link inside it pointing out) is not
- * re-pointed, is named in the report, and its request sends nothing. Checked where the requests arrive.
+ * same files, copied into the collection (no folder to allow). A path that leads outside the Bruno folder (`../`,
+ * or a link inside it pointing out) is not copied, is named in the report, and its request sends nothing.
+ * Checked where the requests arrive.
  */
 
 const t = useImportTarget('fd-bruno-files')
@@ -68,15 +70,20 @@ function writeBruno(stub: string): string {
 }
 
 describe('Bruno file paths relative to the collection', () => {
-  it('are re-pointed to the same files from the imported collection; one leading outside is refused', async () => {
+  it('are copied into the imported collection, which sends them; one leading outside is refused', async () => {
     const src = writeBruno(t.stub.url)
     const r = await runImport({ file: src }, 'auto', t.dir, new MemorySecretStore())
     if (!r.ok) throw new Error(r.error.message)
     const report = r.value.unmapped.join('\n')
     expect(report).not.toContain('copy them there')
-    expect(report).toContain(
-      `Upload: file "files/a.txt" and 1 more re-pointed to the Bruno collection's copy ("../${src.split('/').slice(-2).join('/')}/files/a.txt"`,
-    )
+    for (const [request, file] of [
+      ['Upload', 'a.txt'],
+      ['Upload', 'b.txt'],
+      ['Send file', 'body.json'],
+    ] as const)
+      expect(report).toContain(
+        `${request}: file "files/${file}" copied from the Bruno collection: written to ${join(t.dir, '.bruno-files', 'files', file)}, which the request sends`,
+      )
     expect(report).toContain(
       `Escape: file "../secret.txt" leads outside the Bruno collection's folder (after its links are followed); kept as written`,
     )
@@ -86,11 +93,14 @@ describe('Bruno file paths relative to the collection', () => {
       parts: [{ name: 'store' }, { name: 'scans', path: '../secret.txt' }],
     })
 
+    expect((await savedRequest(t.dir, 'upload.yaml')).body).toMatchObject({
+      parts: [{ name: 'store' }, { path: '.bruno-files/files/a.txt' }, { path: '.bruno-files/files/b.txt' }],
+    })
+
     const opened = await t.service.invoke('collection.open', { dir: t.dir, create: false })
     if (!opened.ok) throw new Error(opened.error.message)
-    // The files stay in the Bruno folder, outside this collection: sending reads them once it is allowed.
-    const allowed = await t.service.invoke('files.allow', { folder: src })
-    if (!allowed.ok) throw new Error(allowed.error.message)
+    // The collection holds its copies: no folder is allowed, and the Bruno folder may change or go.
+    writeFileSync(join(src, 'files', 'a.txt'), 'changed in Bruno')
     const upload = await sendSaved(t.service, t.stub, t.dir, 'upload.yaml')
     expect(multipartFields(upload)).toEqual({ store: 'Corner Cafe', scans: 'scan b' })
     expect(upload.body).toContain('scan a')
@@ -102,5 +112,27 @@ describe('Bruno file paths relative to the collection', () => {
     await expect(sendSaved(t.service, t.stub, t.dir, 'escape.yaml')).rejects.toThrow()
     await expect(sendSaved(t.service, t.stub, t.dir, 'link.yaml')).rejects.toThrow()
     expect(t.stub.arrived.length).toBe(before)
+  })
+
+  it("into an existing collection: the copies go below the import's own folder, and the requests send them", async () => {
+    const made = await createCollection(t.dir, 'Shop')
+    if (!made.ok) throw new Error(made.error.message)
+    const src = writeBruno(t.stub.url)
+    const r = await runImport({ file: src }, 'auto', t.dir, new MemorySecretStore())
+    if (!r.ok) throw new Error(r.error.message)
+    const folder = readdirSync(t.dir).find(
+      (n) => statSync(join(t.dir, n)).isDirectory() && !n.startsWith('.'),
+    )
+    expect(folder).toBeDefined()
+    const at = `${folder}/.bruno-files/files`
+    expect((await savedRequest(t.dir, `${folder}/upload.yaml`)).body).toMatchObject({
+      parts: [{ name: 'store' }, { path: `${at}/a.txt` }, { path: `${at}/b.txt` }],
+    })
+    const opened = await t.service.invoke('collection.open', { dir: t.dir, create: false })
+    if (!opened.ok) throw new Error(opened.error.message)
+    const upload = await sendSaved(t.service, t.stub, t.dir, `${folder}/upload.yaml`)
+    expect(upload.body).toContain('scan a')
+    expect(multipartFields(upload)).toEqual({ store: 'Corner Cafe', scans: 'scan b' })
+    expect((await sendSaved(t.service, t.stub, t.dir, `${folder}/send-file.yaml`)).body).toBe('{"total":4.5}')
   })
 })

@@ -31,7 +31,8 @@ export interface Stub {
   close(): Promise<void>
 }
 
-export async function startStub(): Promise<Stub> {
+/** `encoding`: how a body is kept as text (`latin1` keeps every byte, one char each, for binary bodies). */
+export async function startStub(encoding: BufferEncoding = 'utf8'): Promise<Stub> {
   const arrived: Arrived[] = []
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = []
@@ -41,7 +42,7 @@ export async function startStub(): Promise<Stub> {
         method: req.method ?? '',
         url: req.url ?? '',
         headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
+        body: Buffer.concat(chunks).toString(encoding),
       })
       if (req.url?.startsWith('/login')) {
         res.writeHead(200, { 'content-type': 'application/json', 'x-session': 's-9' })

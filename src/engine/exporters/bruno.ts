@@ -24,6 +24,7 @@ import {
 } from './bruno-holdable'
 import { distinctEnvironmentStems } from './export-env-names'
 import { fileNamesLeft } from './file-part-names'
+import { BrunoExportFiles, type BrunoFileCopy } from './bruno-files'
 
 /**
  * Export to a Bruno collection folder: `bruno.json`, `collection.bru`, a folder per folder with its
@@ -129,7 +130,7 @@ function bodyMode(b: RequestBody): string {
   }
 }
 
-function bodyBlock(b: RequestBody): string | null {
+function bodyBlock(b: RequestBody, file: (path: string) => string): string | null {
   switch (b.kind) {
     case 'json':
       return textBlock('body:json', b.text)
@@ -143,13 +144,13 @@ function bodyBlock(b: RequestBody): string | null {
         b.parts.map((p) =>
           p.kind === 'text'
             ? pair(p.name, p.value, p.enabled, typed(p.contentType))
-            : pair(p.name, `@file(${p.path})`, p.enabled, typed(p.contentType)),
+            : pair(p.name, `@file(${file(p.path)})`, p.enabled, typed(p.contentType)),
         ),
       )
     case 'file':
       // Bruno sends the selected file with the type beside it; Flightdeck's, else the one its name says.
       return block('body:file', [
-        pair('file', `@file(${b.path})`, true, typed(b.contentType || fileTypeOrDefault(b.path))),
+        pair('file', `@file(${file(b.path)})`, true, typed(b.contentType || fileTypeOrDefault(b.path))),
       ])
     default:
       return null
@@ -227,7 +228,13 @@ const METHOD_BLOCKS = new Set([
   'trace',
 ])
 
-function requestFile(r: SavedRequest, seq: number, where: string, skipped: string[]): string | null {
+function requestFile(
+  r: SavedRequest,
+  seq: number,
+  where: string,
+  skipped: string[],
+  file: (path: string) => string,
+): string | null {
   // A GraphQL request is a Bruno GraphQL request (meta type graphql, body mode graphql).
   const gql = r.kind === 'graphql' && r.graphql ? r.graphql : null
   if (gql) skipped.push(...brunoGraphqlNotes(gql, where))
@@ -275,7 +282,7 @@ function requestFile(r: SavedRequest, seq: number, where: string, skipped: strin
   if (headers.length > 0) parts.push(block('headers', kv(headers)))
   const a = authBlock(r.auth)
   if (a) parts.push(a)
-  const b = bodyBlock(r.body)
+  const b = bodyBlock(r.body, file)
   if (b) parts.push(b)
   if (gql) parts.push(textBlock('body:graphql', gql.query))
   if (gql?.variables?.trim()) parts.push(textBlock('body:graphql:vars', gql.variables))
@@ -368,8 +375,9 @@ function escapedOnDisk(path: string, written: string, skipped: string[]): void {
 
 export async function exportBruno(
   loaded: LoadedCollection,
-): Promise<{ files: Map<string, string>; skipped: string[] }> {
+): Promise<{ files: Map<string, string>; copies: BrunoFileCopy[]; skipped: string[] }> {
   const { root, skipped } = await readExportTree(loaded)
+  const copies = await BrunoExportFiles.of(root, loaded.info.dir, skipped)
   const files = new Map<string, string>()
   files.set(
     'bruno.json',
@@ -386,7 +394,9 @@ export async function exportBruno(
     f.children.forEach((c, i) => {
       const segment = withoutControls(lastSegment(c.path))
       if (c.type === 'request') {
-        const text = requestFile((c as ExportRequest).request, i + 1, c.path, skipped)
+        const text = requestFile((c as ExportRequest).request, i + 1, c.path, skipped, (p) =>
+          copies.pathOf(p),
+        )
         if (text === null) return
         const stem = `${dir}${segment.replace(/\.ya?ml$/, '')}`
         let path = `${stem}.bru`
@@ -427,5 +437,6 @@ export async function exportBruno(
     escapedOnDisk(`environments/${e.id}`, path, skipped)
     files.set(path, environmentFile(e, skipped))
   })
-  return { files, skipped }
+  copies.dropClashes(new Set([...files.keys()].map((k) => k.toLowerCase())), skipped)
+  return { files, copies: copies.copies, skipped }
 }

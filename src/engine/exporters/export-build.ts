@@ -1,5 +1,6 @@
 import type { LoadedCollection } from '../collections/loader'
 import { exportBruno } from './bruno'
+import type { BrunoFileCopy } from './bruno-files'
 import { hasControls, withoutControls } from './bruno-holdable'
 import { distinctEnvironmentStems } from './export-env-names'
 import { exportInsomnia } from './insomnia'
@@ -26,8 +27,17 @@ export type ExportBuilt =
       environments: { id: string; name: string; text: string }[]
     }
   | { format: 'insomnia'; text: string; skipped: string[] }
-  /** `files` is left empty when there are more than MAX_EXPORT_FILES (`fileCount` says how many). */
-  | { format: 'bruno'; files: [string, string][]; fileCount: number; skipped: string[] }
+  /**
+   * `files` is left empty when there are more than MAX_EXPORT_FILES (`fileCount` says how many); `copies` are the
+   * files the requests send, copied in beside them.
+   */
+  | {
+      format: 'bruno'
+      files: [string, string][]
+      copies: BrunoFileCopy[]
+      fileCount: number
+      skipped: string[]
+    }
 
 /** What an export needs of a loaded collection: plain data, as sent to a worker. */
 export type ExportSource = Pick<LoadedCollection, 'info' | 'settings' | 'folders'>
@@ -36,10 +46,10 @@ export async function buildExport(source: ExportSource, format: ExportFormat): P
   const loaded: LoadedCollection = { ...source, temps: [] }
   if (format === 'insomnia') return { format, ...(await exportInsomnia(loaded)) }
   if (format === 'bruno') {
-    const { files, skipped } = await exportBruno(loaded)
+    const { files, copies, skipped } = await exportBruno(loaded)
     // Past the limit nothing is written, so nothing is sent back either.
     const list = files.size > MAX_EXPORT_FILES ? [] : [...files]
-    return { format, files: list, fileCount: files.size, skipped }
+    return { format, files: list, copies, fileCount: files.size + copies.length, skipped }
   }
   const { json, skipped } = await exportPostman(loaded)
   const all = loaded.info.environments

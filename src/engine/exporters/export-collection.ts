@@ -7,6 +7,7 @@ import type { LoadedCollection } from '../collections/loader'
 import { sharedPool, TaskFailed, WorkerDied, type WorkerPool } from '../workers/pool'
 import { MAX_EXPORT_FILES, type ExportBuilt, type ExportFormat } from './export-build'
 import { makeFolder } from '../files/make-folder'
+import { copyRequestFiles } from './bruno-files'
 
 /**
  * Export a collection to Postman v2.1 (one JSON file, each environment beside it), Insomnia v5 (one YAML file)
@@ -135,11 +136,12 @@ async function writeBruno(
       await makeFolder(dirname(abs))
       await writeFileAtomic(abs, text)
     }
+    await copyRequestFiles(b.copies, staging)
     await rename(staging, root)
   } catch (e) {
     await rm(staging, { recursive: true, force: true }).catch(() => undefined)
     throw e
   }
-  const text = `${b.files.map(([rel]) => rel).join('\n')}\n`
+  const text = `${[...b.files.map(([rel]) => rel), ...b.copies.map((c) => c.rel)].join('\n')}\n`
   return ok({ text, file: root, skipped: b.skipped })
 }

@@ -11,6 +11,9 @@ import { request } from './plan'
  * says it). Auth becomes metadata where gRPC carries it so (a bearer token, an API key in a header).
  */
 
+/** What the note on a relative proto path says; a folder import copies the file (repoint-files.ts) instead. */
+export const PROTO_NOT_COPIED_NOTE = 'was not copied; copy it to the same path in the collection'
+
 export interface BrunoGrpcParts {
   name: string
   url: string
@@ -55,7 +58,7 @@ export function grpcRequestFrom(p: BrunoGrpcParts, u: string[], where: string): 
       )
     } else {
       grpc.proto = [proto]
-      u.push(`${where}: its proto file ${proto} was not copied; copy it to the same path in the collection`)
+      u.push(`${where}: its proto file ${proto} ${PROTO_NOT_COPIED_NOTE}`)
     }
   }
   return request(p.name, {

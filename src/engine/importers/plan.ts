@@ -56,6 +56,8 @@ export interface PlanFile {
   bytes: Uint8Array
   /** What the file is, for the report; the writer adds where it was written (a path a person can open). */
   said: string
+  /** What the request does with it, for the report ('sends' when absent; a proto is 'loads its schema from'). */
+  use?: string
 }
 
 export class ImportError extends Error {}

@@ -1,69 +1,36 @@
-import { realpath } from 'node:fs/promises'
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { relative, sep } from 'node:path'
 import type { SavedRequest } from '../../shared/collection'
+import { realPathOf, within } from '../files/confine'
 import { RELATIVE_FILES_NOTE } from './bruno-body'
+import { PROTO_NOT_COPIED_NOTE } from './bruno-grpc'
+import { BrunoCopies, type Located } from './bruno-copies'
 import { notePlace, type ImportPlan, type PlanNode } from './plan'
 
 /**
- * A Bruno collection's requests name their files (a file body, a multipart file part) relative to the Bruno
- * collection's folder; an imported request reads them relative to the folder the import is written to. So each
- * such path is re-pointed to the same file from there. Only a file inside the Bruno folder is: the path is
- * resolved with every symbolic link followed, and one that leads outside is kept as written (the send then
- * refuses it, as any path outside the collection) and named in the report.
+ * A Bruno collection's requests name their files (a file body, multipart file parts, a gRPC request's proto)
+ * relative to the Bruno collection's folder. A folder import copies each such file that lies inside that folder,
+ * after every symbolic link is followed, into the import's own hidden folder (bruno-copies.ts), and the request
+ * names the copy: the collection holds what it sends, and no folder needs allowing. A path that leads outside the
+ * Bruno folder (`../`, a link pointing out) is kept as written (the send or the schema load then refuses it, as
+ * any path outside the collection) and named in the report. A file that could not be copied (not there, past
+ * the copy limits) is re-pointed to the Bruno folder's file instead, which then needs that folder allowed.
  */
-
-/** Most ancestors looked at for a file that does not exist (yet): its folder may. */
-const MAX_UP = 64
-
-/** `p` with every link followed; for a path that does not exist, its nearest existing folder's real path. */
-async function realOrNearest(p: string): Promise<string> {
-  let at = p
-  const rest: string[] = []
-  for (let i = 0; i < MAX_UP; i++) {
-    const real = await realpath(at).catch(() => null)
-    if (real !== null) return rest.length === 0 ? real : join(real, ...rest.reverse())
-    const up = dirname(at)
-    if (up === at) break
-    rest.push(at.slice(up.length).replace(/^[/\\]+/, ''))
-    at = up
-  }
-  return p
-}
-
-function inside(path: string, folder: string): boolean {
-  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : folder + sep)
-}
 
 /** A path Bruno reads from its collection folder: not absolute, not a variable. */
 function isRelative(path: string): boolean {
   const p = path.trim()
-  return p !== '' && !isAbsolute(p) && !/^([/\\]|[A-Za-z]:[\\/]|\{\{)/.test(p)
+  return p !== '' && !/^([/\\]|[A-Za-z]:[\\/]|\{\{)/.test(p)
 }
 
-interface Pointed {
-  /** The path as the imported request names it; the original when it was refused. */
-  path: string
-  /** The real file, or null when it leads outside the Bruno folder. */
-  real: string | null
-  exists: boolean
+/** The imported request's path for a file left in the Bruno folder: from the collection folder `target` to it. */
+function pointer(target: string, at: Located): string {
+  return relative(target, at.real).split(sep).join('/')
 }
 
-/** Re-point the relative file paths of a plan read from the Bruno folder `sourceDir`, written to `into`. */
+/** Copy or re-point the relative file paths of a plan read from the Bruno folder `sourceDir`, written to `into`. */
 export async function repointFiles(plan: ImportPlan, sourceDir: string, into: string): Promise<void> {
-  const source = await realOrNearest(resolve(sourceDir))
-  const target = await realOrNearest(resolve(into))
-  const seen = new Map<string, Pointed>()
-  const point = async (path: string): Promise<Pointed> => {
-    const known = seen.get(path)
-    if (known) return known
-    const real = await realOrNearest(resolve(source, path.trim()))
-    const exists = (await realpath(real).catch(() => null)) !== null
-    const out: Pointed = inside(real, source)
-      ? { path: relative(target, real).split(sep).join('/'), real, exists }
-      : { path, real: null, exists }
-    seen.set(path, out)
-    return out
-  }
+  const copies = new BrunoCopies(await realPathOf(sourceDir))
+  const target = await realPathOf(into)
   const lines: string[] = []
   const visit = async (nodes: readonly PlanNode[], at: string): Promise<void> => {
     for (const n of nodes) {
@@ -72,34 +39,62 @@ export async function repointFiles(plan: ImportPlan, sourceDir: string, into: st
     }
   }
   const request = async (r: SavedRequest, where: string): Promise<void> => {
-    const moved: [string, Pointed][] = []
-    const repoint = async (path: string): Promise<string> => {
+    const left: { path: string; to: string; missing: boolean }[] = []
+    const outside = (what: string, path: string, outcome: string): void => {
+      lines.push(
+        `${where}: ${what} ${JSON.stringify(path.slice(0, 120))} leads outside the Bruno collection's folder (after its links are followed); kept as written, and ${outcome}`,
+      )
+    }
+    const file = async (path: string): Promise<string> => {
       if (!isRelative(path)) return path
-      const p = await point(path)
-      if (p.real === null)
-        lines.push(
-          `${where}: file ${JSON.stringify(path.slice(0, 120))} leads outside the Bruno collection's folder (after its links are followed); kept as written, and the request refuses to read it`,
-        )
-      else moved.push([path, p])
-      return p.path
+      const at = await copies.locate(path)
+      if (at === null) {
+        outside('file', path, 'the request refuses to read it')
+        return path
+      }
+      const copied = await copies.copy(at, `${where}: file ${JSON.stringify(path.slice(0, 120))}`)
+      if (typeof copied === 'string') return copied
+      const to = pointer(target, at)
+      left.push({ path, to, missing: copied.missing })
+      return to
     }
     const b = r.body
-    if (b.kind === 'file') b.path = await repoint(b.path)
+    if (b.kind === 'file') b.path = await file(b.path)
     if (b.kind === 'multipart')
-      for (const part of b.parts) if (part.kind === 'file') part.path = await repoint(part.path)
-    if (moved.length === 0) return
-    const [first, p] = moved[0] as [string, Pointed]
-    const more = moved.length > 1 ? ` and ${moved.length - 1} more` : ''
-    const missing = moved.filter(([, m]) => !m.exists).length
-    const outside = moved.some(([, m]) => m.real !== null && !inside(m.real, target))
+      for (const part of b.parts) if (part.kind === 'file') part.path = await file(part.path)
+    const protos = r.kind === 'grpc' ? r.grpc?.proto : undefined
+    if (protos) {
+      for (const [i, path] of protos.entries()) {
+        if (!isRelative(path)) continue
+        const at = await copies.locate(path)
+        if (at === null) {
+          outside('proto file', path, 'the request refuses to load it')
+          continue
+        }
+        const copied = await copies.copyProto(at, `${where}: proto file`, (l) => lines.push(`${where}: ${l}`))
+        if (typeof copied === 'string') protos[i] = copied
+        else {
+          protos[i] = pointer(target, at)
+          left.push({ path, to: protos[i], missing: copied.missing })
+        }
+      }
+    }
+    const first = left[0]
+    if (first === undefined) return
+    const more = left.length > 1 ? ` and ${left.length - 1} more` : ''
+    const missing = left.filter((m) => m.missing).length
+    const source = copies.source
     lines.push(
-      `${where}: file ${JSON.stringify(first.slice(0, 120))}${more} re-pointed to the Bruno collection's copy (${JSON.stringify(p.path.slice(0, 160))})` +
+      `${where}: file ${JSON.stringify(first.path.slice(0, 120))}${more} not copied (${missing > 0 ? 'not found' : `past the ${copies.limits} an import copies`}): re-pointed to the Bruno collection's file (${JSON.stringify(first.to.slice(0, 160))})` +
         (missing > 0 ? `; ${missing} not found there` : '') +
-        (outside
-          ? `; it is outside this collection: allow ${source} (Files…; --allow-files) to send it`
-          : ''),
+        (within(target, source)
+          ? ''
+          : `; it is outside this collection: allow ${source} (Files…; --allow-files) to send it`),
     )
   }
   await visit(plan.children, '')
-  plan.unmapped = plan.unmapped.filter((l) => !l.includes(RELATIVE_FILES_NOTE)).concat(lines)
+  plan.files = [...(plan.files ?? []), ...copies.files()]
+  plan.unmapped = plan.unmapped
+    .filter((l) => !l.includes(RELATIVE_FILES_NOTE) && !l.includes(PROTO_NOT_COPIED_NOTE))
+    .concat(lines)
 }

@@ -65,12 +65,29 @@ function withDependencies(ctx: WriteContext, node: Extract<PlanNode, { type: 're
   return dependsOn.length > 0 ? { ...node.request, dependsOn } : node.request
 }
 
-/** A request whose body is one of the plan's own files, with the path from the collection folder. */
+/**
+ * A request naming the plan's own files (its file body, file parts, proto files), with each such path from the
+ * collection folder.
+ */
 function withOwnFile(ctx: WriteContext, request: SavedRequest): SavedRequest {
+  const files = ctx.files
+  if (!files || files.prefix === '') return request
+  const own = (path: string): string => (files.paths.has(path) ? `${files.prefix}${path}` : path)
   const body = request.body
-  if (!ctx.files || ctx.files.prefix === '' || body.kind !== 'file' || !ctx.files.paths.has(body.path))
-    return request
-  return { ...request, body: { ...body, path: `${ctx.files.prefix}${body.path}` } }
+  const out: SavedRequest =
+    body.kind === 'file'
+      ? { ...request, body: { ...body, path: own(body.path) } }
+      : body.kind === 'multipart'
+        ? {
+            ...request,
+            body: {
+              ...body,
+              parts: body.parts.map((p) => (p.kind === 'file' ? { ...p, path: own(p.path) } : p)),
+            },
+          }
+        : request
+  const proto = out.grpc?.proto
+  return out.grpc && proto ? { ...out, grpc: { ...out.grpc, proto: proto.map(own) } } : out
 }
 
 /**
@@ -89,7 +106,7 @@ async function writeOwnFiles(
     await makeFolder(dirname(at))
     await writeFileAtomic(at, f.bytes)
     ctx.unmapped.push(
-      `${f.said}: written to ${join(dir, target, ...f.path.split('/'))}, which the request sends`,
+      `${f.said}: written to ${join(dir, target, ...f.path.split('/'))}, which the request ${f.use ?? 'sends'}`,
     )
   }
 }
