@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
 import { makeService, sleep, spec } from './helpers'
-import { settle } from './stream-helpers'
+import { record, settle, type Recorder } from './stream-helpers'
 
 /**
  * An SSE request with a body (a POST that opens a stream, as LLM APIs take one) goes with the headers a send
@@ -11,12 +11,15 @@ import { settle } from './stream-helpers'
  */
 let server: SseFixture
 let service: EngineService
+let rec: Recorder
 
 beforeAll(async () => {
   server = await startSseServer()
   service = makeService()
+  rec = record(service)
 })
 afterAll(async () => {
+  rec.stop()
   await service.dispose()
   await server.close()
 })
@@ -36,6 +39,10 @@ describe('an SSE request with a multipart body', () => {
     const type = String(got?.headers['content-type'])
     const boundary = /boundary=(.+)$/.exec(type)?.[1]
     expect(type).toMatch(/^multipart\/form-data; boundary=/)
+    const sent = rec.of(opened.value.sid).find((e) => e.type === 'request-sent')
+    expect(sent?.type === 'request-sent' && sent.note).toBe(
+      `Content-Type "multipart/form-data" has no boundary: sent with the body's own, "${type}"`,
+    )
     expect(got?.body).toContain(
       `--${boundary}\r\nContent-Disposition: form-data; name="prompt"\r\n\r\nhello\r\n`,
     )

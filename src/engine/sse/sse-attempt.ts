@@ -82,6 +82,9 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
     const headersMs = this.session.headersTimeout.ms
     this.timeouts = new PhaseTimeouts(this, this.session.clock, url.host, headersMs, idleMs)
     if (prepared.length !== null && prepared.body !== null) this.sent.bodyBytes = prepared.length
+    // The body's own Content-Type unless one is set, as a send's; its note (a multipart type swapped) is the request view's.
+    const wire = wireHeaders(headers, prepared)
+    this.sent.note = wire.note
     this.dispatching = true
     try {
       agent.dispatch(
@@ -89,8 +92,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
           origin: url.origin,
           path: `${url.pathname}${url.search}`,
           method: this.method,
-          // The body's own Content-Type unless one is set, as a send's (request-body.ts).
-          headers: wireHeaders(headers, prepared).headers,
+          headers: wire.headers,
           body: prepared.body,
           // Both phases are timed by `timeouts`: undici's own timers fire up to a second late.
           headersTimeout: 0,
