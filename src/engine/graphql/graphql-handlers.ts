@@ -18,6 +18,7 @@ import type { HttpEngine } from '../http/http-engine'
 import { checkUrlScheme, graphqlUrlMode } from '../sessions/url-schemes'
 import type { StreamEngine } from '../streams/stream-engine'
 import { DEFAULT_GRAPHQL_WS_OPTIONS } from './graphql-ws-options'
+import { connectOptionsOf } from '../sessions/connect-options'
 import { GraphqlWsSession } from './graphql-ws-session'
 import { MuxPool } from './graphql-ws-mux'
 import { resultEvent } from './graphql-result'
@@ -156,11 +157,13 @@ async function sendGraphql(
   const wsUrl = toWsUrl(spec.url)
   const authorized = await deps.auth.authorize({ ...spec, url: wsUrl }, auth, 'WebSocket')
   if (!authorized.ok) return authorized
-  // The request's TLS options reach the upgrade as they reach an HTTP send (its CA file already confined to its
-  // collection by prepareRequest).
-  const { insecure, caFile } = spec.options
-  const tls = { ...(insecure !== undefined ? { insecure } : {}), ...(caFile !== undefined ? { caFile } : {}) }
-  const options = { ...DEFAULT_GRAPHQL_WS_OPTIONS, ...tls, ...definedOnly(p.subscription ?? {}) }
+  // The request's TLS options and connect timeout reach the upgrade as they reach an HTTP send (its CA file
+  // already confined to its collection by prepareRequest).
+  const options = {
+    ...DEFAULT_GRAPHQL_WS_OPTIONS,
+    ...connectOptionsOf(spec.options),
+    ...definedOnly(p.subscription ?? {}),
+  }
   const connection = {
     url: authorized.value.spec.url,
     headers: authorized.value.spec.headers,

@@ -9,6 +9,7 @@ import type { AssertionResult } from '../runner/checks'
 import type { AuthRunner } from '../auth/auth-runner'
 import type { HttpEngine } from '../http/http-engine'
 import type { StreamEngine } from '../streams/stream-engine'
+import { connectOptionsOf } from '../sessions/connect-options'
 
 /**
  * A run's GraphQL subscription step: what its saved request says beyond the URL, headers and auth. Over a
@@ -101,8 +102,7 @@ export function graphqlWsStepHooks(
             options: {
               ...DEFAULT_GRAPHQL_WS_OPTIONS,
               reconnect: false,
-              ...(spec.options.insecure !== undefined ? { insecure: spec.options.insecure } : {}),
-              ...(spec.options.caFile !== undefined ? { caFile: spec.options.caFile } : {}),
+              ...connectOptionsOf(spec.options),
             },
           }),
       )

@@ -7,6 +7,7 @@ import type { Result } from '../../shared/result'
 import type { StreamEntry } from '../../shared/streams'
 import { applySimpleAuth } from '../auth/apply-auth'
 import { checkUrlScheme, graphqlUrlMode } from '../sessions/url-schemes'
+import { connectOptionsOf } from '../sessions/connect-options'
 import type { StreamEngine } from '../streams/stream-engine'
 import { checkCount, type AssertionResult } from './checks'
 import { streamLogCutText } from '../../shared/stream-log-cut'
@@ -144,8 +145,7 @@ export async function runStreamStep(deps: StreamDeps, input: StreamStepInput): P
             protocols: input.protocols,
             options: {
               reconnect: false,
-              ...(spec.options.insecure !== undefined ? { insecure: spec.options.insecure } : {}),
-              ...(spec.options.caFile !== undefined ? { caFile: spec.options.caFile } : {}),
+              ...connectOptionsOf(spec.options),
             },
           },
           hooks,

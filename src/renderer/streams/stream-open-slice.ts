@@ -5,7 +5,7 @@ import { sseReconnectFor, toRequestSpec } from '../composer/composer-draft'
 import type { AppState } from '../store/app-state'
 import { traceFlag } from '../store/composer-slice'
 import { selectActiveDraft } from '../tabs/active-draft'
-import { activeCaFile, withSavedOptions } from '../tabs/saved-options'
+import { activeConnectOptions, withSavedOptions } from '../tabs/saved-options'
 import { rememberOrigin, type StreamOrigin, type StreamOrigins } from './stream-origins'
 
 /**
@@ -66,7 +66,7 @@ export function createStreamOpenSlice(client: ApiClient): StateCreator<AppState,
                   reconnect: o.wsReconnect,
                   maxMessageBytes: Math.max(1, Math.round(o.wsMaxMessageMb * 1024 * 1024)),
                   insecure: composer.options.insecure,
-                  ...activeCaFile(get()),
+                  ...activeConnectOptions(get()),
                 },
                 ...scope,
               })

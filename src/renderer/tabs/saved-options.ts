@@ -8,13 +8,25 @@ type Tabs = { tabs: readonly RequestTab[]; activeTabId: string }
 
 /**
  * The active tab's CA file (`options.caFile` of its saved request), for the sessions that take only the TLS
- * options (WebSocket, MQTT, Socket.IO, gRPC; `insecure` is the composer's): the composer does not edit it, so it
+ * options (MQTT, Socket.IO, gRPC; `insecure` is the composer's): the composer does not edit it, so it
  * lives in the file's options the tab keeps. The engine resolves it against the request's collection and confines
  * it there, as for a run's step.
  */
 export function activeCaFile(s: Tabs): { caFile?: string } {
   const caFile = selectActiveTab(s)?.baseOptions.caFile
   return caFile ? { caFile } : {}
+}
+
+/**
+ * The active tab's saved CA file and connect timeout, for a WebSocket (its `insecure` is the composer's): what a
+ * WebSocket upgrade honours of a request's options, as a run's WebSocket step takes them.
+ */
+export function activeConnectOptions(s: Tabs): { caFile?: string; connectTimeoutMs?: number } {
+  const base = selectActiveTab(s)?.baseOptions
+  return {
+    ...(base?.caFile ? { caFile: base.caFile } : {}),
+    ...(base?.connectTimeoutMs !== undefined ? { connectTimeoutMs: base.connectTimeoutMs } : {}),
+  }
 }
 
 /**
