@@ -20,9 +20,16 @@ export function parseOAuthTimeout(given: string | undefined): number | undefined
 export function oauthCliOptions(
   err: (text: string) => void,
   timeoutMs: number | undefined,
-): { oauthSignIn: (url: string) => void; oauthTimeoutMs?: number } {
+): { oauthSignIn: (url: string) => void; oauthTimeoutMs?: number; oauthNotice: (text: string) => void } {
   const seconds = Math.round((timeoutMs ?? 300_000) / 1000)
+  // Each once a command: a run's requests share one token, a token fetched anew says nothing new.
+  const said = new Set<string>()
   return {
+    oauthNotice: (text) => {
+      if (said.has(text)) return
+      said.add(text)
+      err(`flightdeck: warning: ${text}\n`)
+    },
     oauthSignIn: (url) => {
       const shown = withoutUserinfo(url)
       const left = shown.dropped ? `\n  ${USERINFO_LEFT_OUT}` : ''

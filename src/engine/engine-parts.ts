@@ -129,6 +129,7 @@ export function createEngineParts(options: EngineServiceOptions, modules: PartMo
         ? { openSignIn: (url: string) => openSignInPage(openExternalHook, url) }
         : {}),
     ...(options.oauthTimeoutMs !== undefined ? { signInTimeoutMs: options.oauthTimeoutMs } : {}),
+    ...(options.oauthNotice ? { onNotice: options.oauthNotice } : {}),
   })
   // Following jobs, long polls and the webhook inbox; runs use the same inbox (it listens only once started).
   const inbox = new WebhookInbox({ clock, bodies: http.bodies })

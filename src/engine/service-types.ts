@@ -52,6 +52,8 @@ export interface EngineServiceOptions {
   oauthSignIn?: (url: string) => void
   /** How long an OAuth 2.0 sign-in is awaited before it fails (default 5 minutes; `--oauth-timeout`). */
   oauthTimeoutMs?: number
+  /** What a token request's row says, for a host without rows (the CLI prints it): auth/oauth2-plain-http.ts. */
+  oauthNotice?: (text: string) => void
   /** Collection folders to open at start, besides those open last time. */
   collections?: readonly string[]
   /** Watch collection folders for outside edits (default true). */

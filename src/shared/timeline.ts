@@ -66,6 +66,8 @@ export interface QueuedEvent extends Base {
    * by its pre-request script): it went out with them empty. `where` says where each is declared.
    */
   emptySecrets?: EmptySecretUse[]
+  /** What the person should know about how it went (a token URL on plain http to a host that is not loopback). */
+  notice?: string
 }
 
 /** A secret variable a send used while it had no value here, and where it is declared (`environment "ci"`). */

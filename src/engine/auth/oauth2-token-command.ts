@@ -5,6 +5,7 @@ import { authChainFor, prepareRequest } from '../collections/handlers'
 import type { CollectionManager } from '../collections/manager'
 import { effectiveAuth } from '../send-rules/auth-chain'
 import type { AuthRunner } from './auth-runner'
+import { maskedToken } from './oauth2-answer-mask'
 import type { CachedToken } from './oauth2-tokens'
 
 /**
@@ -13,12 +14,6 @@ import type { CachedToken } from './oauth2-tokens'
  * the same cache. The page is told what a person checks (held, type, scope, expiry) and a masked preview: the
  * token itself stays in the engine, as it does for a send.
  */
-
-/** Enough of a token to tell two apart, never enough to use: its first and last 4 characters, or only its length. */
-export function maskedToken(token: string): string {
-  if (token.length < 24) return `${token.length} characters`
-  return `${token.slice(0, 4)}…${token.slice(-4)} (${token.length} characters)`
-}
 
 function viewOf(token: CachedToken, askedScope: string): OAuth2TokenView {
   return {

@@ -3,9 +3,12 @@ import type { AuthSpec } from '../../shared/collection'
 import type { RequestSpec } from '../../shared/request'
 import type { TimelineEvent } from '../../shared/timeline'
 import { fail, ok, type Result } from '../../shared/result'
+import type { BodyStore } from '../http/body-store'
 import type { HttpEngine } from '../http/http-engine'
 import { basicCredentials } from './apply-auth'
 import type * as LoopbackModule from './oauth2-loopback'
+import { maskedTokenAnswer } from './oauth2-answer-mask'
+import { plainHttpNotice } from './oauth2-plain-http'
 import { redactedFailure } from './oauth2-redact'
 
 /**
@@ -42,6 +45,8 @@ export interface OAuth2Options {
    */
   openSignIn?: (url: string) => Promise<void> | void
   signInTimeoutMs?: number
+  /** Told what a token request's row says (a token URL on plain http to a host that is not loopback). */
+  onNotice?: (text: string) => void
 }
 
 /** 300000 -> "300", 300 -> "0.3". */
@@ -229,7 +234,9 @@ export class OAuth2Tokens {
       form.set('client_id', auth.clientId)
       if (auth.clientSecret !== '') form.set('client_secret', auth.clientSecret)
     }
-    const res = await this.exchange({
+    const notice = plainHttpNotice(auth.tokenUrl)
+    if (notice !== null) this.options.onNotice?.(notice)
+    const res = await this.exchange(notice, {
       method: 'POST',
       url: auth.tokenUrl,
       headers,
@@ -269,11 +276,15 @@ export class OAuth2Tokens {
     })
   }
 
-  /** One exchange whose outcome auth needs: status, (small) body text and a redirect's Location. */
+  /**
+   * One token request and what auth needs of its answer: status, (small) body text and a redirect's Location.
+   * `notice`: said on its row (a token URL on plain http to another host).
+   */
   private async exchange(
+    notice: string | null,
     spec: RequestSpec,
   ): Promise<Result<{ status: number; body: string; location: string | undefined }>> {
-    const sent = this.http.send(spec, 1)
+    const sent = this.http.send(spec, 1, notice !== null ? { notice } : undefined)
     if (!sent.ok) return sent
     const sid = sent.value.sids[0]
     if (sid === undefined) return fail('internal', 'The engine returned no session')
@@ -281,14 +292,30 @@ export class OAuth2Tokens {
     const final = result.final
     if (final.type === 'cancelled') return fail('auth', 'The request was cancelled')
     if (final.type === 'error') return fail(final.code, final.message)
-    const size = Math.min(final.body.size, MAX_TOKEN_BYTES)
-    let body = ''
-    if (size > 0) {
-      const read = await this.http.bodies.read(final.body.id, 0, size, 'utf8')
-      if (read.ok) body = read.value.data
-    }
+    const body = await takeAnswer(this.http.bodies, final.body)
     return ok({ status: final.status, body, location: locationOf(result.events) })
   }
+}
+
+/**
+ * The answer's text for auth, its stored copy (the row's body, a HAR export) masked (oauth2-answer-mask.ts). An
+ * answer kept in memory is masked in place in the same turn `waitFor` resolves, before a reader can ask for it;
+ * one on disk is read and then dropped, as it cannot be rewritten.
+ */
+async function takeAnswer(bodies: BodyStore, ref: { id: string; size: number }): Promise<string> {
+  if (ref.size <= 0) return ''
+  let text: string | null = null
+  if (ref.size <= MAX_TOKEN_BYTES)
+    bodies.get(ref.id)?.rewriteInMemory((bytes) => {
+      text = bytes.toString('utf8')
+      const masked = maskedTokenAnswer(text)
+      return masked === null ? bytes : Buffer.from(masked)
+    })
+  if (text !== null) return text
+  const read = await bodies.read(ref.id, 0, Math.min(ref.size, MAX_TOKEN_BYTES), 'utf8')
+  const body = read.ok ? read.value.data : ''
+  if (maskedTokenAnswer(body) !== null) await bodies.delete(ref.id)
+  return body
 }
 
 /** How much of a Location a refusal quotes. */

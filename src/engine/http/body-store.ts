@@ -115,6 +115,21 @@ export class BodyWriter {
     return true
   }
 
+  /**
+   * A finished body kept in memory, rewritten in place by `edit` (which sees its bytes and answers the new ones):
+   * a token endpoint's answer with its tokens masked before anything reads it (auth/oauth2-tokens.ts). False,
+   * and nothing changed, when the body is on disk, not finished, or already handed to another thread.
+   */
+  rewriteInMemory(edit: (bytes: Buffer) => Buffer): boolean {
+    if (this.filePath || !this.ended || !this.memory || this.memory.buffer instanceof SharedArrayBuffer)
+      return false
+    const next = edit(this.memory)
+    if (next.length < this.memory.length) this.store.releaseMemory(this.memory.length - next.length)
+    this.memory = next
+    this.size = next.length
+    return true
+  }
+
   /** Resolves once every byte is readable; rejects if the temp file could not be written. */
   async end(): Promise<void> {
     this.ended = true

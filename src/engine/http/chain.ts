@@ -31,6 +31,8 @@ export interface SessionLink {
   sid?: string
   /** Secrets with no value here that the request used (sent empty): its `queued` event names them. */
   emptySecrets?: EmptySecretUse[]
+  /** Said on the row (a token request to a plain-http host that is not loopback, auth/oauth2-plain-http.ts). */
+  notice?: string
 }
 
 /** What `waitFor` resolves with: every hop of one request, in order. */

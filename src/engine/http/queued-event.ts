@@ -20,7 +20,7 @@ export function queuedEvent(
   const from = initiator ?? link?.initiator
   const method = chain.plan.method
   const name = link?.name
-  if (name && !from && link?.lane === undefined && !batch && !link?.emptySecrets)
+  if (name && !from && link?.lane === undefined && !batch && !link?.emptySecrets && !link?.notice)
     return { type: 'queued', sid, t, kind: 'http', wall, method, url, hop, name }
   const e: QueuedEvent = { type: 'queued', sid, t, kind: 'http', wall, method, url, hop }
   if (from) e.initiator = from
@@ -28,6 +28,7 @@ export function queuedEvent(
   if (name) e.name = name
   if (batch) e.batch = batch
   if (link?.emptySecrets) e.emptySecrets = link.emptySecrets
+  if (link?.notice) e.notice = link.notice
   return e
 }
 

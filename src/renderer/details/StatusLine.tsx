@@ -42,6 +42,12 @@ export function StatusLine({ row }: { row: SessionRow }) {
       </div>
       <CopyNote bodyId="url" />
       {row.queued.emptySecrets ? <EmptySecretNotice used={row.queued.emptySecrets} /> : null}
+      {row.queued.notice ? (
+        // The empty-secret notice's look: both say how a credential went out.
+        <div className="empty-secret-notice" role="note" aria-label="Notice">
+          <span className="empty-secret-text">{row.queued.notice}</span>
+        </div>
+      ) : null}
       <CookieJarNotice row={row} />
     </>
   )
