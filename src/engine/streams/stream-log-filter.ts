@@ -4,7 +4,7 @@ import { makeFilterState, scanInSlices, SCAN_BUDGET_MS, type FilterState } from 
 import type { TopicMatcher } from './stream-log-topic'
 
 /** Most entries one filtered read scans before answering (it says `complete: false` and resumes next call). */
-const SCAN_PER_CALL = 250_000
+export const DEFAULT_SCAN_PER_READ = 250_000
 
 /** What a filtered read asks of its log (stream-log.ts). */
 export interface FilterableLog {
@@ -29,12 +29,16 @@ export interface FilterableLog {
 export class LogFilter {
   private state: FilterState | null = null
 
-  constructor(private readonly log: FilterableLog) {}
+  constructor(
+    private readonly log: FilterableLog,
+    /** Entries one read scans at most (StreamLogStoreOptions.scanPerRead). */
+    private readonly scanPerRead = DEFAULT_SCAN_PER_READ,
+  ) {}
 
   /** A page of the entries matching `filter`, after scanning on for at most SCAN_BUDGET_MS. */
   read(from: number, count: number, maxData: number, filter: StreamFilter): StreamPage {
     const f = this.stateFor(filter)
-    this.extend(f, performance.now() + SCAN_BUDGET_MS, f.scanned + SCAN_PER_CALL)
+    this.extend(f, performance.now() + SCAN_BUDGET_MS, f.scanned + this.scanPerRead)
     return this.page(f, from, count, maxData)
   }
 
@@ -44,7 +48,7 @@ export class LogFilter {
    */
   async readSliced(from: number, count: number, maxData: number, filter: StreamFilter): Promise<StreamPage> {
     const f = this.stateFor(filter)
-    const limit = f.scanned + SCAN_PER_CALL
+    const limit = f.scanned + this.scanPerRead
     await scanInSlices(
       (deadline) => this.extend(f, deadline, limit),
       () => this.log.live,

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { StreamLogCut } from '../../shared/stream-log-cut'
 import { processTempDir } from '../temp-files'
 import { StreamLog } from './stream-log'
+import { DEFAULT_SCAN_PER_READ } from './stream-log-filter'
 
 /**
  * Every stream session's log, and the memory and disk they share: each log keeps its bytes in memory up to its
@@ -41,12 +42,18 @@ export interface StreamLogStoreOptions {
   maxIndexBytes?: number
   /** Bytes of messages all logs together keep at most (in memory and in their temp files). */
   maxKeptBytes?: number
+  /**
+   * Entries one filtered read scans at most before it answers `complete: false` (the next read goes on from
+   * there); DEFAULT_SCAN_PER_READ unless given. A test gives a few, to reach a long search's pause on a small log.
+   */
+  scanPerRead?: number
 }
 
 export class StreamLogStore {
   readonly maxEntries: number
   readonly maxIndexBytes: number
   readonly maxKeptBytes: number
+  readonly scanPerRead: number
   /** Index bytes and message bytes all logs hold now. */
   indexUsed = 0
   keptUsed = 0
@@ -64,6 +71,7 @@ export class StreamLogStore {
     this.maxEntries = options.maxEntries ?? entriesFromEnvironment() ?? DEFAULT_MAX_ENTRIES
     this.maxIndexBytes = options.maxIndexBytes ?? DEFAULT_MAX_INDEX_BYTES
     this.maxKeptBytes = options.maxKeptBytes ?? DEFAULT_MAX_KEPT_BYTES
+    this.scanPerRead = Math.max(1, Math.floor(options.scanPerRead ?? DEFAULT_SCAN_PER_READ))
     this.baseDir = options.tempDir
   }
 

@@ -66,7 +66,7 @@ export class StreamLog implements FilterableLog {
   private indexBytes = 0
   private keptBytes = 0
   /** Filtered reads, and the matches of the last filter read. */
-  private readonly filter = new LogFilter(this)
+  private readonly filter: LogFilter
   private disposed = false
 
   constructor(
@@ -82,6 +82,7 @@ export class StreamLog implements FilterableLog {
     this.held = new HeldEvents(this.bytes, host)
     this.packets = new HeldPackets(this.bytes)
     this.reader = new LogEntries(this.ix, this.held, this.packets, this.bytes)
+    this.filter = new LogFilter(this, store.scanPerRead)
   }
 
   get entries(): number {
