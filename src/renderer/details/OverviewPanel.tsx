@@ -7,6 +7,7 @@ import { ErrorBox } from './ErrorBox'
 import { ExchangeNotes } from './ExchangeNotes'
 import { PhaseTable } from './PhaseTable'
 import { FactList } from './FactList'
+import { requestSizeText } from './request-size'
 
 /** General facts about the exchange, its error if any, and the phase breakdown. */
 export function OverviewPanel({ row }: { row: SessionRow }) {
@@ -52,11 +53,7 @@ export function OverviewPanel({ row }: { row: SessionRow }) {
     ['Transferred', wire === null ? '—' : `${formatBytes(wire)} (body ${formatBytes(decoded ?? 0)} decoded)`],
     [
       'Request size',
-      row.queued.promised
-        ? 'nothing sent (the server pushed it)'
-        : sent
-          ? `${formatBytes(sent.headersBytes)} headers · ${formatBytes(sent.bodyBytes)} body`
-          : '—',
+      row.queued.promised ? 'nothing sent (the server pushed it)' : sent ? requestSizeText(sent) : '—',
     ],
   ]
   if (row.queued.batch) facts.push(['Batch', `${row.queued.batch.index + 1} of ${row.queued.batch.size}`])
