@@ -186,6 +186,8 @@ export function createGraphqlSlice(client: ApiClient): StateCreator<AppState, []
           operationName: 'IntrospectionQuery',
           transport: 'http',
           headers: draft.headers.filter((h) => h.name.trim() !== ''),
+          // The request's options (its CA file, TLS verification, timeouts…), as its operations go.
+          options: withSavedOptions(toRequestSpec(draft), get()).options,
           ...get().sendScope(),
         })
         if (!res.ok) throw new Error(res.error.message)
