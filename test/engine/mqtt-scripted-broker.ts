@@ -51,8 +51,11 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 
 export interface ScriptedBroker {
   readonly port: number
-  /** Opens a session to the broker, which writes `reads` one after another once CONNACK is out. */
-  open(v: Version, reads: Buffer[], more?: { maxMessageBytes?: number }): Promise<string>
+  /**
+   * Opens a session to the broker, which writes `reads` one after another once CONNACK is out, `gapMs` apart (0:
+   * a turn of its event loop apart).
+   */
+  open(v: Version, reads: Buffer[], more?: { maxMessageBytes?: number }, gapMs?: number): Promise<string>
   /** The broker's messages in the log once `ends` of `e/end` are there: [topic, data, kind]. */
   messagesOf(sid: string, ends?: number): Promise<[string | undefined, string, string][]>
   /** The broker's messages in the log (its entries, for what a test looks at beside the data). */
@@ -80,12 +83,13 @@ export async function scriptedBroker(service: EngineService): Promise<ScriptedBr
   const received = (e: StreamEntry): boolean => e.dir === 'in' && e.kind !== 'control'
   return {
     port,
-    async open(v, reads, more = {}) {
+    async open(v, reads, more = {}, gapMs = 10) {
       script = async (socket) => {
         await sleep(30)
         for (const read of reads) {
+          if (socket.destroyed) return
           socket.write(read)
-          await sleep(10)
+          await (gapMs > 0 ? sleep(gapMs) : new Promise((r) => setImmediate(r)))
         }
       }
       const r = await service.invoke('mqtt.open', {
