@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { withRecordedPartHeaders } from '../../src/engine/har/har-multipart-text'
 import type { ExchangeResult } from '../../src/engine/http/chain'
 import { sendChoosingFiles } from '../engine/har-files-chosen'
+import { harOfUploads } from '../engine/har-upload-entry'
 import { importText, savedRequest, useImportTarget } from '../engine/import-formats-helpers'
 import { multipartParts } from '../engine/multipart-parts'
 
@@ -20,43 +21,13 @@ const target = useImportTarget('fd-attack-har-file-parts')
 
 /** A HAR with one multipart POST for each list of file names. */
 function harOf(url: string, ...entries: string[][]): string {
-  return JSON.stringify({
-    log: {
-      version: '1.2',
-      creator: { name: 'shared', version: '1' },
-      entries: entries.map((fileNames) => ({
-        startedDateTime: '2026-01-01T00:00:00.000Z',
-        time: 1,
-        request: {
-          method: 'POST',
-          url,
-          httpVersion: 'HTTP/1.1',
-          headers: [],
-          queryString: [],
-          cookies: [],
-          headersSize: -1,
-          bodySize: -1,
-          postData: {
-            mimeType: 'multipart/form-data; boundary=x',
-            params: fileNames.map((fileName, i) => ({ name: `f${i}`, value: '', fileName })),
-          },
-        },
-        response: {
-          status: 200,
-          statusText: 'OK',
-          httpVersion: 'HTTP/1.1',
-          headers: [],
-          cookies: [],
-          content: { size: 0, mimeType: 'text/plain' },
-          redirectURL: '',
-          headersSize: -1,
-          bodySize: -1,
-        },
-        cache: {},
-        timings: { send: 0, wait: 1, receive: 0 },
-      })),
-    },
-  })
+  return harOfUploads(
+    url,
+    entries.map((fileNames) => ({
+      mimeType: 'multipart/form-data; boundary=x',
+      params: fileNames.map((fileName, i) => ({ name: `f${i}`, value: '', fileName })),
+    })),
+  )
 }
 
 describe('a shared HAR whose file parts name paths of the reader', () => {

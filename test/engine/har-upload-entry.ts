@@ -9,7 +9,22 @@ export interface RecordedPostData {
 }
 
 export function harOfUpload(url: string, postData: RecordedPostData): string {
-  const entry = {
+  return harOfUploads(url, [postData])
+}
+
+/** A HAR of one recorded multipart upload to `url` for each body, in order. */
+export function harOfUploads(url: string, bodies: readonly RecordedPostData[]): string {
+  return JSON.stringify({
+    log: {
+      version: '1.2',
+      creator: { name: 'WebInspector', version: '537.36' },
+      entries: bodies.map((postData) => uploadEntry(url, postData)),
+    },
+  })
+}
+
+function uploadEntry(url: string, postData: RecordedPostData): object {
+  return {
     startedDateTime: '2026-12-06T10:00:00.000Z',
     time: 1,
     request: {
@@ -37,7 +52,4 @@ export function harOfUpload(url: string, postData: RecordedPostData): string {
     cache: {},
     timings: { send: 0, wait: 1, receive: 0 },
   }
-  return JSON.stringify({
-    log: { version: '1.2', creator: { name: 'WebInspector', version: '537.36' }, entries: [entry] },
-  })
 }
