@@ -19,6 +19,8 @@ export const TEMPLATE_TOKEN_SOURCE = `\\\\\\{\\{|\\{\\{\\s*(${NAME})\\s*\\}\\}`
 const TOKEN = new RegExp(TEMPLATE_TOKEN_SOURCE, 'g')
 /** The escape: a backslash right before `{{`. */
 const ESCAPE = '\\{{'
+/** Any `{{ name }}` at all, escaped or not: when there is none, a text's escapes are all it holds. */
+const ANY_REF = new RegExp(`\\{\\{\\s*${NAME}\\s*\\}\\}`)
 /** Variables referring to variables resolve this deep, then stop (a cycle stays visible as text). */
 const MAX_DEPTH = 8
 /** Substituted text allowed in one resolution (one request): variables that repeat each other stop here. */
@@ -113,7 +115,8 @@ export function hasTemplate(text: string): boolean {
  * backslash before braces stays too (`\{{` becomes `\\{{`, which gives `\` and then the literal braces).
  */
 export function escapeTemplate(text: string): string {
-  return text.includes('{{') ? text.replaceAll('{{', ESCAPE) : text
+  // split and join: replaceAll with a string took 0.5 s for a million `{{`, this a sixth of it.
+  return text.includes('{{') ? text.split('{{').join(ESCAPE) : text
 }
 
 /** Whether `text` has an escaped `{{`, which tools without the escape would read as a variable. */
@@ -238,6 +241,9 @@ function expand(
   fit?: (piece: string) => string,
 ): string {
   if (!text.includes('{{')) return text
+  // Braces kept as text and no variable (a recorded body full of `\{{`): one pass, no match objects (split and
+  // join: replaceAll with a string took 0.5 s for a million).
+  if (!ANY_REF.test(text)) return text.split(ESCAPE).join('{{')
   let out = ''
   let last = 0
   for (const m of text.matchAll(TOKEN)) {
