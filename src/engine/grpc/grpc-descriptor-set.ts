@@ -1,81 +1,276 @@
 import protobuf from 'protobufjs'
-// Adds Root.fromDescriptor (a FileDescriptorSet to a Root) and the descriptor messages themselves.
+// Adds Type/Enum/Field/Service.fromDescriptor and the descriptor messages themselves.
 import descriptor from 'protobufjs/ext/descriptor/index.js'
+import { restoreMapFields } from './grpc-map-fields'
+import { SchemaBudget } from './grpc-schema-budget'
+import { breather, type Breather } from './grpc-breather'
 
 /**
- * A FileDescriptorSet's bytes (what a reflection server sent) to a protobufjs Root, with limits checked
- * before anything is built: protobufjs adds a message's fields one by one, and each add re-indexes all the
- * fields so far, so a message with thousands of fields costs seconds on the engine's thread. The limits sit
- * far above real APIs (the largest Google Ads messages, GoogleAdsRow and Metrics, have a few hundred fields).
+ * Reflected FileDescriptorProtos to a protobufjs Root, counted before anything is built (grpc-schema-budget.ts)
+ * and built one top-level declaration at a time, the engine's thread free between steps: Google Ads' schema
+ * takes protobufjs seconds to build, and a call or a stream beside it must not wait for that.
+ *
+ * What protobufjs' own Root.fromDescriptor does, with three changes that keep the build linear: files go in
+ * dependency order, so a type is there before anything refers to it; extension fields are added after every
+ * type (protobufjs re-tries each extension it cannot place yet on every type added after it, searching the
+ * whole tree each time); and an extension of a type no file defines is refused before the build, where
+ * protobufjs would find out only at the end.
  */
 
-/** Fields one message may have. */
-export const MAX_FIELDS_PER_MESSAGE = 1000
-/** Fields all the messages of one descriptor set may have together. */
-export const MAX_FIELDS_PER_SET = 100_000
-/**
- * Each message's field count squared, summed over the set: what protobufjs' build costs grows so. Four messages
- * at the limit (~0.4 s each here) fit; GoogleAdsRow, Metrics and Segments together weigh about 150,000.
- */
-export const MAX_FIELD_WEIGHT = 4 * MAX_FIELDS_PER_MESSAGE ** 2
-
+interface FieldDescriptor {
+  name?: string
+  extendee?: string
+  oneofIndex?: number
+}
 interface MessageDescriptor {
   name?: string
-  field?: unknown[]
+  field?: FieldDescriptor[]
+  extension?: FieldDescriptor[]
   nestedType?: MessageDescriptor[]
+  enumType?: EnumDescriptor[]
+  oneofDecl?: unknown[]
+  reservedRange?: unknown[]
+  reservedName?: unknown[]
+}
+interface EnumDescriptor {
+  name?: string
+  value?: unknown[]
+  reservedRange?: unknown[]
+  reservedName?: unknown[]
+}
+interface ServiceDescriptor {
+  name?: string
+  method?: unknown[]
 }
 interface FileDescriptor {
   name?: string
   package?: string
+  dependency?: string[]
   messageType?: MessageDescriptor[]
-}
-interface DescriptorSet {
-  file?: FileDescriptor[]
-}
-
-/** A limit the descriptors go past; its message reads after "Server reflection stopped: ". */
-export class DescriptorLimitError extends Error {}
-
-type RootWithDescriptor = typeof protobuf.Root & {
-  fromDescriptor(set: DescriptorSet): protobuf.Root
-}
-const FileDescriptorSet = (descriptor as unknown as protobuf.Namespace).lookupType('FileDescriptorSet')
-
-/** The Root the set describes; throws, naming the limit, when a message or the set has too many fields. */
-export function rootFromDescriptorBytes(bytes: Uint8Array): protobuf.Root {
-  const set = FileDescriptorSet.decode(bytes) as unknown as DescriptorSet
-  checkFieldCounts(set)
-  return (protobuf.Root as RootWithDescriptor).fromDescriptor(set)
+  enumType?: EnumDescriptor[]
+  service?: ServiceDescriptor[]
+  extension?: FieldDescriptor[]
+  syntax?: string
+  edition?: number
+  sourceCodeInfo?: unknown
 }
 
-function checkFieldCounts(set: DescriptorSet): void {
-  let total = 0
-  let weight = 0
-  for (const file of set.file ?? []) {
+/** protobufjs' descriptor extension, typed as far as it is used here. */
+type Built = protobuf.ReflectionObject
+interface FromDescriptor {
+  fromDescriptor(d: unknown, edition: string, nested?: boolean): Built
+}
+const ext = descriptor as unknown as protobuf.Namespace & { Edition: Record<string, number> }
+const FileDescriptorProto = ext.lookupType('FileDescriptorProto')
+const TypeD = protobuf.Type as unknown as FromDescriptor
+const EnumD = protobuf.Enum as unknown as FromDescriptor
+const ServiceD = protobuf.Service as unknown as FromDescriptor
+const FieldD = protobuf.Field as unknown as FromDescriptor
+
+/** An extension field waiting for every type to be built, with where it was declared. */
+interface PendingExtension {
+  field: FieldDescriptor
+  /** The package (top-level `extend`) or the message (nested) it was declared in. */
+  scope: string
+  nested: boolean
+  edition: string
+}
+
+/** The Root the files describe; throws a SchemaLimitError naming the limit, or an Error when they do not fit together. */
+export async function rootFromDescriptorFiles(
+  files: Uint8Array[],
+  pause: Breather = breather(),
+): Promise<protobuf.Root> {
+  const budget = new SchemaBudget()
+  const decoded: FileDescriptor[] = []
+  const messages = new Map<string, number>()
+  for (const bytes of files) {
+    const file = FileDescriptorProto.decode(bytes) as unknown as FileDescriptor
+    // Comments and source positions: nothing here reads them.
+    delete file.sourceCodeInfo
+    countFile(file, budget, messages)
+    decoded.push(file)
+    await pause()
+  }
+  checkExtensions(decoded, messages, budget)
+
+  const root = new protobuf.Root()
+  const extensions: PendingExtension[] = []
+  for (const file of dependencyOrder(decoded)) {
+    const pkg = file.package ?? ''
+    const scope: protobuf.Namespace = pkg ? root.define(pkg) : root
+    if (file.name) root.files.push((scope.filename = file.name))
+    const edition = editionOf(file)
+    for (const m of file.messageType ?? []) {
+      const type = TypeD.fromDescriptor(
+        withoutExtensions(m, `${pkg}.${m.name ?? ''}`, edition, extensions),
+        edition,
+      )
+      scope.add(type)
+      restoreMapFields(type as protobuf.Type)
+      await pause()
+    }
+    for (const e of file.enumType ?? []) {
+      scope.add(EnumD.fromDescriptor(e, edition))
+      await pause()
+    }
+    for (const s of file.service ?? []) {
+      scope.add(ServiceD.fromDescriptor(s, edition))
+      await pause()
+    }
+    for (const f of file.extension ?? []) extensions.push({ field: f, scope: pkg, nested: false, edition })
+  }
+  for (const e of extensions) {
+    const parent = e.scope ? root.lookup(e.scope) : root
+    if (!(parent instanceof protobuf.Namespace))
+      throw new Error(`the extension ${e.field.name} has no scope ${e.scope}`)
+    parent.add(FieldD.fromDescriptor(e.field, e.edition, e.nested))
+    await pause()
+  }
+  await resolveInSteps(root, pause)
+  root.resolveAll()
+  return root
+}
+
+/** Each message and service resolved on its own, the engine's thread free between them; packages last. */
+async function resolveInSteps(ns: protobuf.NamespaceBase, pause: Breather): Promise<void> {
+  const stack: protobuf.ReflectionObject[] = [...ns.nestedArray]
+  while (stack.length > 0) {
+    const next = stack.pop()!
+    if (next instanceof protobuf.Type || next instanceof protobuf.Service) {
+      next.resolveAll()
+      await pause()
+    } else if (next instanceof protobuf.Namespace) stack.push(...next.nestedArray)
+  }
+}
+
+/**
+ * The message descriptor with its extension fields (and its nested messages') taken out and queued, to be
+ * added once every type is built. `name` is its full name without the leading dot.
+ */
+function withoutExtensions(
+  m: MessageDescriptor,
+  name: string,
+  edition: string,
+  out: PendingExtension[],
+): MessageDescriptor {
+  const stack = [{ m, name: name.replace(/^\./, '') }]
+  while (stack.length > 0) {
+    const { m: next, name: full } = stack.pop()!
+    for (const f of next.extension ?? []) out.push({ field: f, scope: full, nested: true, edition })
+    next.extension = []
+    for (const n of next.nestedType ?? []) stack.push({ m: n, name: `${full}.${n.name ?? ''}` })
+  }
+  return m
+}
+
+function editionOf(file: FileDescriptor): string {
+  if (file.syntax === 'editions') {
+    if (file.edition === ext.Edition.EDITION_2023) return '2023'
+    throw new Error(`the file ${file.name} uses an edition protobufjs does not read (${file.edition})`)
+  }
+  return file.syntax === 'proto3' ? 'proto3' : 'proto2'
+}
+
+/** Every declaration of the file counted into the budget; its messages' full names and field counts noted. */
+function countFile(file: FileDescriptor, budget: SchemaBudget, messages: Map<string, number>): void {
+  const pkg = file.package ? `.${file.package}` : ''
+  for (const top of file.messageType ?? []) {
+    budget.begin(`the message ${pkg.slice(1) ? `${pkg.slice(1)}.` : ''}${top.name ?? '?'}`)
     // A stack, not recursion: a hostile set may nest messages deeply.
-    const stack = (file.messageType ?? []).map((m) => ({ m, path: file.package ? `${file.package}.` : '' }))
+    const stack = [{ m: top, name: `${pkg}.${top.name ?? '?'}` }]
     while (stack.length > 0) {
-      const { m, path } = stack.pop()!
-      const name = `${path}${m.name ?? '?'}`
-      const count = m.field?.length ?? 0
-      if (count > MAX_FIELDS_PER_MESSAGE) {
-        throw new DescriptorLimitError(
-          `the message ${name} has ${count} fields, more than the ${MAX_FIELDS_PER_MESSAGE} a message may have`,
-        )
-      }
-      total += count
-      if (total > MAX_FIELDS_PER_SET) {
-        throw new DescriptorLimitError(
-          `the descriptors have more than ${MAX_FIELDS_PER_SET} fields in all, the most a schema may have`,
-        )
-      }
-      weight += count * count
-      if (weight > MAX_FIELD_WEIGHT) {
-        throw new DescriptorLimitError(
-          `the descriptors have too many large messages: each counts its fields squared, and together they pass ${MAX_FIELD_WEIGHT.toLocaleString('en-US')} (four messages of ${MAX_FIELDS_PER_MESSAGE} fields)`,
-        )
-      }
-      for (const nested of m.nestedType ?? []) stack.push({ m: nested, path: `${name}.` })
+      const { m, name } = stack.pop()!
+      const fields = m.field ?? []
+      budget.message(name.slice(1), {
+        fields: fields.length,
+        oneofFields: fields.filter((f) => f.oneofIndex !== undefined).length,
+        oneofs: m.oneofDecl?.length ?? 0,
+        reserved: (m.reservedRange?.length ?? 0) + (m.reservedName?.length ?? 0),
+        extensions: m.extension?.length ?? 0,
+      })
+      messages.set(name, fields.length)
+      for (const e of m.enumType ?? []) countEnum(e, `${name}.${e.name ?? '?'}`, budget)
+      for (const nested of m.nestedType ?? [])
+        stack.push({ m: nested, name: `${name}.${nested.name ?? '?'}` })
     }
   }
+  for (const e of file.enumType ?? []) {
+    const name = `${pkg}.${e.name ?? '?'}`
+    budget.begin(`the enum ${name.slice(1)}`)
+    countEnum(e, name, budget)
+  }
+  for (const s of file.service ?? []) {
+    budget.begin(`the service ${pkg.slice(1) ? `${pkg.slice(1)}.` : ''}${s.name ?? '?'}`)
+    budget.service(s.method?.length ?? 0)
+  }
+  budget.begin(`the file ${file.name ?? '?'}`)
+  budget.extensions(file.extension?.length ?? 0)
+}
+
+function countEnum(e: EnumDescriptor, name: string, budget: SchemaBudget): void {
+  budget.enum(
+    name.slice(1),
+    e.value?.length ?? 0,
+    (e.reservedRange?.length ?? 0) + (e.reservedName?.length ?? 0),
+  )
+}
+
+/**
+ * Every extension extends a message some file defines (protoc writes the extendee's full name); each extended
+ * message weighs its extensions times its fields and extensions, as each sister field protobufjs adds to it
+ * re-indexes them all.
+ */
+function checkExtensions(files: FileDescriptor[], messages: Map<string, number>, budget: SchemaBudget): void {
+  const perExtendee = new Map<string, number>()
+  const check = (f: FieldDescriptor): void => {
+    const extendee = f.extendee ?? ''
+    if (!messages.has(extendee))
+      throw new Error(
+        `the extension ${f.name ?? '?'} extends ${extendee || 'nothing'}, which no descriptor defines`,
+      )
+    perExtendee.set(extendee, (perExtendee.get(extendee) ?? 0) + 1)
+  }
+  for (const file of files) {
+    for (const f of file.extension ?? []) check(f)
+    const stack = [...(file.messageType ?? [])]
+    while (stack.length > 0) {
+      const m = stack.pop()!
+      for (const f of m.extension ?? []) check(f)
+      stack.push(...(m.nestedType ?? []))
+    }
+  }
+  for (const [extendee, k] of perExtendee) budget.extended(extendee.slice(1), k, messages.get(extendee) ?? 0)
+}
+
+/** The files with each one's dependencies before it (as protoc writes a set); a cycle or a missing file is left as sent. */
+function dependencyOrder(files: FileDescriptor[]): FileDescriptor[] {
+  const byName = new Map(files.map((f) => [f.name ?? '', f]))
+  const done = new Set<FileDescriptor>()
+  const out: FileDescriptor[] = []
+  for (const start of files) {
+    // Depth-first with an explicit stack: `next` is the index of the dependency to visit next.
+    const stack: { f: FileDescriptor; next: number }[] = [{ f: start, next: 0 }]
+    const onStack = new Set<FileDescriptor>()
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!
+      if (top.next === 0) {
+        if (done.has(top.f) || onStack.has(top.f)) {
+          stack.pop()
+          continue
+        }
+        onStack.add(top.f)
+      }
+      const deps = top.f.dependency ?? []
+      if (top.next < deps.length) {
+        const dep = byName.get(deps[top.next++] ?? '')
+        if (dep && !done.has(dep) && !onStack.has(dep)) stack.push({ f: dep, next: 0 })
+        continue
+      }
+      stack.pop()
+      done.add(top.f)
+      out.push(top.f)
+    }
+  }
+  return out
 }

@@ -3,7 +3,9 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import protobuf from 'protobufjs'
 import { fail, ok, type Result } from '../../shared/result'
 import { readRegularFile } from '../files/read-regular-file'
+import { countProtoSource } from './grpc-proto-count'
 import { GrpcSchema } from './grpc-schema'
+import { SchemaBudget, SchemaLimitError } from './grpc-schema-budget'
 
 /**
  * A schema from `.proto` files, as protoc reads them: each `import` is looked up in the import paths in order
@@ -36,6 +38,7 @@ export async function loadProtoFiles(o: ProtoLoadOptions): Promise<Result<GrpcSc
   const first = o.files[0] as string
   const fallbackDir = dirname(isAbsolute(first) ? first : resolve(o.base, first))
   const seen = new Set<string>()
+  const budget = new SchemaBudget()
   let bytes = 0
   // Depth-first over imports with an explicit stack: bounded by MAX_PROTO_FILES, never recursion.
   // A relative file name is looked up in the import paths first, as protoc and grpcurl do, then in `base`.
@@ -78,6 +81,13 @@ export async function loadProtoFiles(o: ProtoLoadOptions): Promise<Result<GrpcSc
       return fail('file', `Cannot read the proto file ${next.shown}`, (e as Error).message)
     }
     bytes += Buffer.byteLength(source)
+    try {
+      // Counted before protobufjs parses (and so builds) the file: the same limits as reflected descriptors.
+      countProtoSource(source, budget)
+    } catch (e) {
+      if (!(e instanceof SchemaLimitError)) throw e
+      return fail('too_large', `Loading the .proto files stopped at ${next.shown}: ${e.message}`)
+    }
     let parsed: protobuf.IParserResult
     try {
       parsed = protobuf.parse(source, root, { keepCase: true, alternateCommentMode: true })

@@ -2,8 +2,9 @@ import * as grpc from '@grpc/grpc-js'
 import protobuf from 'protobufjs'
 import { grpcStatusText } from '../../shared/grpc'
 import { fail, ok, type Result } from '../../shared/result'
-import { DescriptorLimitError } from './grpc-descriptor-set'
-import { GrpcSchema, MAX_SERVICES, rootFromDescriptorSet } from './grpc-schema'
+import { rootFromDescriptorFiles } from './grpc-descriptor-set'
+import { GrpcSchema, MAX_SERVICES } from './grpc-schema'
+import { SchemaLimitError } from './grpc-schema-budget'
 import { cleanDetails } from './grpc-status'
 
 /**
@@ -218,14 +219,13 @@ async function reflectWith(
     try {
       return ok(
         new GrpcSchema(
-          rootFromDescriptorSet(descriptorSet([...files.values()])),
+          await rootFromDescriptorFiles([...files.values()]),
           `reflection (grpc.reflection.${version})`,
           notes,
         ),
       )
     } catch (e) {
-      if (e instanceof DescriptorLimitError)
-        return fail('too_large', `Server reflection stopped: ${e.message}`)
+      if (e instanceof SchemaLimitError) return fail('too_large', `Server reflection stopped: ${e.message}`)
       return fail('parse', "The server's reflection descriptors do not resolve", (e as Error).message)
     }
   } finally {
@@ -257,11 +257,4 @@ function fileHead(bytes: Uint8Array): { name: string; dependencies: string[] } |
     return null
   }
   return { name, dependencies }
-}
-
-/** FileDescriptorSet bytes: each file as field 1 (length-delimited). */
-function descriptorSet(files: Uint8Array[]): Uint8Array {
-  const w = protobuf.Writer.create()
-  for (const f of files) w.uint32(10).bytes(f)
-  return w.finish()
 }

@@ -8,7 +8,6 @@ import {
   type GrpcServiceInfo,
 } from '../../shared/grpc'
 import { fail, ok, type Result } from '../../shared/result'
-import { rootFromDescriptorBytes } from './grpc-descriptor-set'
 import { requestTypeInfos } from './grpc-type-info'
 
 /**
@@ -26,47 +25,6 @@ export interface ResolvedMethod {
   path: string
   requestType: protobuf.Type
   responseType: protobuf.Type
-}
-
-/** A Root from a FileDescriptorSet's bytes (protobufjs' descriptor extension), within the set's limits. */
-export function rootFromDescriptorSet(bytes: Uint8Array): protobuf.Root {
-  const root = rootFromDescriptorBytes(bytes)
-  restoreMaps(root)
-  return root
-}
-
-/**
- * protobufjs reads a descriptor's map field as what it is on the wire, a repeated `XEntry` message marked
- * map_entry: turned back into a map field, it reads and writes as a JSON object, as from a .proto.
- */
-function restoreMaps(ns: protobuf.NamespaceBase): void {
-  for (const child of ns.nestedArray) {
-    if (child instanceof protobuf.Type) {
-      for (const f of [...child.fieldsArray]) {
-        if (!f.repeated || f.map) continue
-        const entry = child.lookup(f.type)
-        if (!(entry instanceof protobuf.Type) || !entry.options?.map_entry) continue
-        const key = entry.fields.key
-        const value = entry.fields.value
-        if (!key || !value) continue
-        replaceField(child, f, new protobuf.MapField(f.name, f.id, key.type, value.type))
-      }
-    }
-    if (child instanceof protobuf.Namespace || child instanceof protobuf.Type) restoreMaps(child)
-  }
-}
-
-/**
- * Puts `next` where `old` was (same name, same id). Type.add re-indexes every field by id on each call, which
- * made a message with thousands of map fields cost seconds; the replacement takes the old one's slot instead,
- * and remove() has dropped the type's caches.
- */
-function replaceField(type: protobuf.Type, old: protobuf.Field, next: protobuf.MapField): void {
-  type.remove(old)
-  // protobufjs types `fields` as plain Fields; a MapField is one at run time (Type.add stores it there too).
-  type.fields[next.name] = next as unknown as protobuf.Field
-  next.message = type
-  next.onAdd(type)
 }
 
 export class GrpcSchema {
