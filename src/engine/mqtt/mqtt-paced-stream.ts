@@ -16,6 +16,10 @@ export const TURN_BYTES = 16 * 1024
 /** Bytes read ahead of MQTT.js before the socket stops reading (the size guard sees them as they go on). */
 const AHEAD_BYTES = 4 * TURN_BYTES
 
+/** Bytes copied to join reads, by every paced stream: a test bounds the work a trickled message costs. */
+let joinedBytes = 0
+export const readJoins = (): number => joinedBytes
+
 /**
  * The connection MQTT.js reads and writes: writes go straight to the socket; reads are handed on TURN_BYTES a
  * turn, as whole packets where they fit, so MQTT.js is at a packet's start whenever it has handled what it was
@@ -149,7 +153,8 @@ export class PacedStream extends Duplex {
     if (!this.framed) return Math.min(head.length, budget)
     if (this.bodyLeft > 0) return Math.min(head.length, budget, this.bodyLeft)
     let end = packetEnd(head, 0)
-    while (end === -1 && this.merge()) end = packetEnd((head = this.queue[0] as Buffer), 0)
+    // A packet's head (at most 5 bytes) split between reads: joined, a few bytes.
+    if (end === -1 && this.queue.length > 1) end = packetEnd((head = this.front(Math.min(5, this.queued))), 0)
     if (end === -1 && !this.socketEnded) return 0
     if (end < 0) {
       // A malformed length, or the connection's last bytes: MQTT.js's parser says what they are.
@@ -158,11 +163,15 @@ export class PacedStream extends Duplex {
     }
     const quick = this.quick
     if (quick !== null && this.idle() && isQuick(head, 0, end, quick)) {
-      while (end > head.length && this.merge()) head = this.queue[0] as Buffer
       if (end > head.length) {
-        if (!this.socketEnded) return 0
-        this.unframe()
-        return Math.min(head.length, budget)
+        // Joined once all of it is here: joining each read as it came copied the growing packet again and
+        // again (a 16 KB message trickled a byte a read cost 128 MB of copying).
+        if (this.queued >= end) head = this.front(end)
+        else if (!this.socketEnded) return 0
+        else {
+          this.unframe()
+          return Math.min(head.length, budget)
+        }
       }
       return -this.readHere(head, budget, quick)
     }
@@ -227,12 +236,24 @@ export class PacedStream extends Duplex {
     return slice
   }
 
-  /** Joins the queue's first two reads (a packet that began in one ends in the next); false when only one is queued. */
-  private merge(): boolean {
-    if (this.queue.length < 2) return false
-    const [a, b] = this.queue as [Buffer, Buffer]
-    this.queue.splice(0, 2, Buffer.concat([a, b]))
-    return true
+  /** Makes the queue's first read hold its first `n` bytes (n <= queued), copying those bytes once. */
+  private front(n: number): Buffer {
+    const head = this.queue[0] as Buffer
+    if (head.length >= n) return head
+    const joined = Buffer.allocUnsafe(n)
+    let at = 0
+    let whole = 0
+    while (at < n) {
+      const read = this.queue[whole] as Buffer
+      const k = Math.min(read.length, n - at)
+      read.copy(joined, at, 0, k)
+      at += k
+      if (k === read.length) whole++
+      else this.queue[whole] = read.subarray(k)
+    }
+    this.queue.splice(0, whole, joined)
+    joinedBytes += n
+    return joined
   }
 
   /** MQTT.js has handled every byte handed on: a publish read here now keeps its place among the packets. */
